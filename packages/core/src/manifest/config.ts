@@ -1,0 +1,56 @@
+/**
+ * Node configuration: what `config()`, schema YAML and project folders can set.
+ * Keys follow dbt / dbt-clickhouse names so existing projects keep working.
+ */
+export interface NodeConfig {
+  readonly enabled: boolean;
+  readonly materialized: string;
+  readonly schema?: string;
+  readonly alias?: string;
+  readonly tags: readonly string[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly [key: string]: unknown;
+}
+
+/** Every config key tsdbt understands; anything else is reported with its file and line. */
+export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  // common
+  'enabled', 'materialized', 'schema', 'database', 'alias', 'tags', 'meta', 'docs', 'persist_docs',
+  'pre_hook', 'post_hook', 'pre-hook', 'post-hook', 'full_refresh', 'group', 'access', 'contract', 'grants',
+  'quoting', 'sql_header', 'description',
+  // ClickHouse table DDL
+  'engine', 'order_by', 'partition_by', 'primary_key', 'settings', 'query_settings', 'ttl', 'indexes', 'projections',
+  // incremental
+  'unique_key', 'incremental_strategy', 'on_schema_change', 'incremental_predicates', 'inserts_only',
+  // cluster
+  'disable_on_cluster', 'sharding_key',
+  // seeds
+  'column_types', 'delimiter', 'quote_columns',
+  // tests
+  'severity', 'warn_if', 'error_if', 'fail_calc', 'where', 'limit', 'store_failures', 'store_failures_as',
+]);
+
+export const DEFAULT_MODEL_CONFIG: NodeConfig = Object.freeze({
+  enabled: true,
+  materialized: 'view',
+  tags: [],
+  meta: {},
+});
+
+export const DEFAULT_SEED_CONFIG: NodeConfig = Object.freeze({
+  enabled: true,
+  materialized: 'seed',
+  tags: [],
+  meta: {},
+});
+
+export const DEFAULT_TEST_CONFIG: NodeConfig = Object.freeze({
+  enabled: true,
+  materialized: 'test',
+  tags: [],
+  meta: {},
+  severity: 'ERROR',
+  fail_calc: 'count(*)',
+  warn_if: '!= 0',
+  error_if: '!= 0',
+});

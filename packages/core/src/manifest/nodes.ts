@@ -1,0 +1,108 @@
+import type { NodeConfig } from './config.js';
+
+export type ResourceType = 'model' | 'seed' | 'source' | 'test';
+
+/** A ClickHouse relation. dbt's "schema" is a ClickHouse database. */
+export interface Relation {
+  readonly schema: string;
+  readonly identifier: string;
+}
+
+export interface ColumnInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly dataType?: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly tags: readonly string[];
+}
+
+interface NodeBase {
+  /** dbt-style id: `model.<project>.<name>`, `source.<project>.<source>.<table>`, … */
+  readonly uniqueId: string;
+  readonly resourceType: ResourceType;
+  readonly name: string;
+  readonly packageName: string;
+  /** Fully qualified name: project, folders, name. Used by the fqn selector and folder config. */
+  readonly fqn: readonly string[];
+  /** Path of the defining file, relative to the project root. */
+  readonly originalFilePath: string;
+  /** Line of the definition in that file (YAML entries and tests; 1 for SQL files). */
+  readonly line: number;
+  readonly description: string;
+  readonly config: NodeConfig;
+  readonly tags: readonly string[];
+  readonly columns: Readonly<Record<string, ColumnInfo>>;
+  /** Parents by unique id (refs, sources, and for tests the tested nodes). */
+  readonly dependsOn: readonly string[];
+  /** Macros this node called while rendering (unique ids), for watch invalidation. */
+  readonly macrosUsed: readonly string[];
+  readonly relation: Relation;
+}
+
+export interface ModelNode extends NodeBase {
+  readonly resourceType: 'model';
+  readonly rawCode: string;
+  /** SQL rendered at parse time, with relation placeholders (see compile/). */
+  readonly renderedCode: string;
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly (readonly [string, string])[];
+  /** The model's SQL depends on the warehouse (is_incremental, run_query): render again before running. */
+  readonly renderAtRuntime: boolean;
+  /** Model files' `patch` file (schema YAML declaring it), if any. */
+  readonly patchPath?: string;
+}
+
+export interface SeedNode extends NodeBase {
+  readonly resourceType: 'seed';
+  /** Absolute path to the CSV file. */
+  readonly seedFile: string;
+}
+
+export interface SourceNode extends NodeBase {
+  readonly resourceType: 'source';
+  readonly sourceName: string;
+  readonly sourceDescription: string;
+  readonly loader: string;
+  /** dbt-external-tables style: where the data of this source can be loaded from. */
+  readonly external?: Readonly<{ location: string; format?: string; options?: Record<string, unknown> }>;
+  readonly freshness?: unknown;
+}
+
+export interface TestMetadata {
+  /** Generic test name: `not_null`, `unique`, … or a custom `{% test %}` name. */
+  readonly name: string;
+  readonly namespace?: string;
+  /** Arguments as declared in YAML, plus `column_name` and `model` where relevant. */
+  readonly kwargs: Readonly<Record<string, unknown>>;
+}
+
+export interface TestNode extends NodeBase {
+  readonly resourceType: 'test';
+  readonly testType: 'generic' | 'singular';
+  readonly testMetadata?: TestMetadata;
+  readonly columnName?: string;
+  /** The model, seed or source the test is declared on (generic tests). */
+  readonly attachedNode?: string;
+  readonly rawCode: string;
+  readonly renderedCode: string;
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly (readonly [string, string])[];
+}
+
+export interface RefCall {
+  readonly package?: string;
+  readonly name: string;
+}
+
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode;
+
+export interface MacroNode {
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly packageName: string;
+  readonly originalFilePath: string;
+  readonly line: number;
+  /** `macro` or `test` (a `{% test %}` block defines a generic test). */
+  readonly kind: 'macro' | 'test';
+  readonly argNames: readonly string[];
+}
