@@ -1,0 +1,37 @@
+import { fnmatch, hasGlob } from '../glob.js';
+import type { SelectorMethod } from './types.js';
+
+/** `fqn:` and the default method: a node name, or a dotted prefix of the fqn (`mart` = all of models/mart/). */
+export const fqnMethod: SelectorMethod = {
+  name: 'fqn',
+  *search({ manifest }, value) {
+    for (const node of manifest.nodes.values()) {
+      // As in dbt, sources are selected with `source:`, not by name.
+      if (node.resourceType === 'source') continue;
+      if (fqnMatches(node.fqn, value)) yield node.uniqueId;
+    }
+  },
+};
+
+/** With the project segment (`shop.mart.orders`) or without it (`mart.orders`), so packages match too. */
+export function fqnMatches(fqn: readonly string[], selector: string): boolean {
+  return matchesFrom(fqn, selector) || matchesFrom(fqn.slice(1), selector);
+}
+
+function matchesFrom(fqn: readonly string[], selector: string): boolean {
+  if (fqn.length === 0) return false;
+  const leaf = fqn[fqn.length - 1]!;
+  // A glob also matches the node name alone, so `stg_*` finds models in any folder (dbt would not).
+  if (leaf === selector || (hasGlob(selector) && !selector.includes('.') && fnmatch(leaf, selector))) return true;
+  // Dots in node names act as namespace separators.
+  const flat = fqn.flatMap((segment) => segment.split('.'));
+  const parts = selector.split('.');
+  if (flat.length < parts.length) return false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    // From the first glob on, the rest of the fqn is matched as one string.
+    if (hasGlob(part)) return fnmatch(flat.slice(i).join('.'), parts.slice(i).join('.'));
+    if (flat[i] !== part) return false;
+  }
+  return true;
+}

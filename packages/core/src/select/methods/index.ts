@@ -1,0 +1,40 @@
+import type { MethodName } from '../selector-spec.js';
+import { configMethod } from './config.js';
+import { fileMethod } from './file.js';
+import { fqnMethod } from './fqn.js';
+import { packageMethod } from './package.js';
+import { pathMethod } from './path.js';
+import { resourceTypeMethod } from './resource-type.js';
+import { selectorMethod } from './selector.js';
+import { sourceMethod } from './source.js';
+import { tagMethod } from './tag.js';
+import { testNameMethod } from './test-name.js';
+import { testTypeMethod } from './test-type.js';
+import type { SelectorMethod } from './types.js';
+
+export type { MethodContext, SelectorMethod } from './types.js';
+
+/** Every selector method tsdbt understands; a Record so a new MethodName cannot be forgotten. */
+const METHODS: Readonly<Record<MethodName, SelectorMethod>> = {
+  fqn: fqnMethod,
+  tag: tagMethod,
+  path: pathMethod,
+  file: fileMethod,
+  source: sourceMethod,
+  resource_type: resourceTypeMethod,
+  config: configMethod,
+  test_type: testTypeMethod,
+  test_name: testNameMethod,
+  package: packageMethod,
+  selector: selectorMethod,
+};
+
+export const METHOD_NAMES: readonly MethodName[] = Object.keys(METHODS) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name);
+}
+
+export function getMethod(name: MethodName): SelectorMethod {
+  return METHODS[name];
+}
