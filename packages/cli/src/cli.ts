@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { isProjectLevelError } from '@tsdbt/core';
+import { parseVars, type GlobalFlags, type Io } from './commands/common.js';
+import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
+import { addRunFlags, runCommand } from './commands/run-commands.js';
+import { formatError } from './printer/format-error.js';
+
+const io: Io = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  isTty: Boolean(process.stdout.isTTY),
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/\s+/).filter(Boolean)];
+
+function withGlobals(cmd: Command): Command {
+  return cmd
+    .option('--project-dir <dir>', 'the project folder (holds project.yml or dbt_project.yml)')
+    .option('--profiles-dir <dir>', 'where profiles.yml is (default: the project, then ~/.tsdbt)')
+    .option('-t, --target <name>', 'the profile target to use')
+    .option('--vars <yaml>', "project vars as YAML, e.g. '{my_var: 1}'")
+    .option('--debug', 'show stack traces and debug logs')
+    .addOption(new Option('--log-format <format>', 'console output').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'no colours even on a terminal');
+}
+
+function withSelect(cmd: Command): Command {
+  return cmd
+    .option('-s, --select <selectors...>', 'nodes to include (dbt selector syntax)', collect)
+    .option('--exclude <selectors...>', 'nodes to leave out', collect)
+    .option('--selector <name>', 'a named selector from selectors.yml')
+    .addOption(new Option('--indirect-selection <mode>', 'how tests follow selected models').choices(['eager', 'cautious', 'buildable', 'empty']));
+}
+
+let exitCode = 0;
+const action = <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+  async (...args: A) => {
+    exitCode = await fn(...args);
+  };
+
+const program = new Command('tsdbt')
+  .description('dbt-style SQL models for ClickHouse, in TypeScript')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const verb of ['run', 'test', 'build', 'seed'] as const) {
+  const desc = { run: 'build the selected models', test: 'run the data tests of the selection', build: 'seeds, models and tests in one DAG', seed: 'load CSV seeds into tables' }[verb];
+  addRunFlags(withSelect(withGlobals(program.command(verb).description(desc))), verb).action(
+    action((flags: GlobalFlags) => runCommand(verb, flags as never, io)),
+  );
+}
+
+const source = program.command('source').description('work with sources');
+addRunFlags(withSelect(withGlobals(source.command('load').description('load sources that declare external files into tables'))), 'source').action(
+  action((flags: GlobalFlags) => runCommand('source load', flags as never, io)),
+);
+
+withSelect(withGlobals(program.command('compile').description('render models and tests to target/compiled (no database needed)')))
+  .option('--inline <sql>', 'render this Jinja SQL and print it')
+  .action(action((flags: GlobalFlags) => compileCommand(flags, io)));
+
+withSelect(withGlobals(program.command('ls').alias('list').description('list the selected nodes')))
+  .option('--resource-type <types...>', 'model, seed, source, test', collect)
+  .addOption(new Option('--output <format>', 'what to print').choices(['name', 'path', 'json']).default('name'))
+  .action(action((flags: GlobalFlags) => lsCommand(flags, io)));
+
+withGlobals(program.command('show').description('preview the rows of a model or of inline SQL'))
+  .option('-s, --select <model...>', 'the model to preview')
+  .option('--inline <sql>', 'SQL to run (Jinja allowed)')
+  .option('--limit <n>', 'rows to show (-1 for all)', '5')
+  .addOption(new Option('--output <format>', 'table or json').choices(['table', 'json']).default('table'))
+  .action(action((flags: GlobalFlags) => showCommand(flags, io)));
+
+withGlobals(program.command('debug').description('show the resolved project and target and check the connection')).action(
+  action((flags: GlobalFlags) => debugCommand(flags, io)),
+);
+
+withGlobals(program.command('run-operation').description('run a macro against the warehouse').argument('<macro>'))
+  .option('--args <yaml>', "macro arguments as YAML, e.g. '{scale: 0.1}'")
+  .action(action((macro: string, flags: GlobalFlags) => runOperationCommand(macro, flags, io, parseVars)));
+
+async function main(): Promise<void> {
+  const debug = process.argv.includes('--debug');
+  const projectIdx = process.argv.indexOf('--project-dir');
+  const projectDir = projectIdx > 0 ? process.argv[projectIdx + 1]! : process.cwd();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; bad flags exit 2 (commander already printed why).
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    io.err(formatError(error, { color: Boolean(process.stderr.isTTY) && !process.argv.includes('--no-color'), debug, projectDir }));
+    process.exitCode = isProjectLevelError(error) ? 2 : 1;
+    return;
+  }
+  process.exitCode = exitCode;
+}
+
+await main();

@@ -1,0 +1,77 @@
+import { parse as parseYaml } from 'yaml';
+import { TsdbtProject, UsageError, type OpenOptions, type RunEvent } from '@tsdbt/core';
+import { createPrinter } from '../printer/console-printer.js';
+
+/** Flags every command takes, as dbt spells them. */
+export interface GlobalFlags {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  debug?: boolean;
+  logFormat?: string;
+  color?: boolean;
+}
+
+export interface SelectFlags {
+  select?: string[];
+  exclude?: string[];
+  selector?: string;
+  resourceType?: string[];
+  indirectSelection?: string;
+}
+
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly isTty: boolean;
+}
+
+export function parseVars(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new UsageError('vars', `--vars is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { hint: "Write e.g. --vars '{my_var: 1}'." });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError('vars', '--vars must be a YAML mapping', { hint: "Write e.g. --vars '{my_var: 1}'." });
+  return value as Record<string, unknown>;
+}
+
+export function printerFor(flags: GlobalFlags, io: Io): (e: RunEvent) => void {
+  return createPrinter({ color: flags.color !== false && io.isTty, json: flags.logFormat === 'json', write: io.out, debug: flags.debug });
+}
+
+export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptions> = {}, quiet = false): TsdbtProject {
+  const printer = printerFor(flags, io);
+  return TsdbtProject.open({
+    projectDir: flags.projectDir,
+    profilesDir: flags.profilesDir,
+    target: flags.target,
+    vars: parseVars(flags.vars),
+    onEvent: quiet ? (e) => (e.type === 'warning' ? printer(e) : undefined) : printer,
+    ...extra,
+  });
+}
+
+export function selection(flags: SelectFlags) {
+  return {
+    select: flags.select,
+    exclude: flags.exclude,
+    selector: flags.selector,
+    indirectSelection: flags.indirectSelection as 'eager' | undefined,
+  };
+}
+
+/** Ctrl-C stops a run cleanly: the signal aborts running statements; a second Ctrl-C exits at once. */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  let count = 0;
+  process.on('SIGINT', () => {
+    count++;
+    if (count > 1) process.exit(130);
+    controller.abort();
+  });
+  return controller.signal;
+}

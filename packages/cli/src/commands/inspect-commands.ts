@@ -1,0 +1,82 @@
+import type { ManifestNode } from '@tsdbt/core';
+import { openProject, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
+
+/** `tsdbt compile`: writes target/compiled and target/manifest.json; `--inline` prints one rendering. */
+export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; quiet?: boolean }, io: Io): Promise<number> {
+  const project = openProject(flags, io, {}, true);
+  if (flags.inline !== undefined) {
+    io.out(project.compileInline(flags.inline));
+    return 0;
+  }
+  const compiled = project.compile(selection(flags));
+  if (flags.logFormat === 'json') io.out(JSON.stringify({ compiled: compiled.length, target: project.targetDir }));
+  else io.out(`Compiled ${compiled.length} node${compiled.length === 1 ? '' : 's'} into ${project.targetDir}/compiled (manifest: ${project.targetDir}/manifest.json)`);
+  return 0;
+}
+
+/** `tsdbt ls`: names, paths or JSON of the selected nodes. */
+export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string }, io: Io): Promise<number> {
+  const project = openProject(flags, io, {}, true);
+  const types = flags.resourceType?.length ? (flags.resourceType as ManifestNode['resourceType'][]) : undefined;
+  const ids = project.select({ ...selection(flags), resourceTypes: types });
+  for (const id of ids) {
+    const n = project.node(id);
+    if (flags.output === 'path') io.out(n.originalFilePath);
+    else if (flags.output === 'json')
+      io.out(JSON.stringify({ name: n.name, resource_type: n.resourceType, unique_id: n.uniqueId, original_file_path: n.originalFilePath, config: n.config, depends_on: { nodes: n.dependsOn } }));
+    else io.out(n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.fqn.join('.'));
+  }
+  return 0;
+}
+
+/** `tsdbt show`: a preview of a model's rows or of inline SQL. */
+export async function showCommand(flags: GlobalFlags & { select?: string[]; inline?: string; limit?: string; output?: string }, io: Io): Promise<number> {
+  const project = openProject(flags, io, {}, true);
+  try {
+    const rows = await project.show({ select: flags.select?.join(' '), inline: flags.inline, limit: flags.limit === undefined ? 5 : Number(flags.limit) });
+    if (flags.output === 'json') io.out(JSON.stringify(rows));
+    else io.out(table(rows));
+    return 0;
+  } finally {
+    await project.close();
+  }
+}
+
+function table(rows: readonly Record<string, unknown>[]): string {
+  if (rows.length === 0) return '(no rows)';
+  const cols = Object.keys(rows[0]!);
+  const cell = (v: unknown) => (v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const widths = cols.map((c) => Math.min(40, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  const line = (vals: string[]) => '| ' + vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!)).join(' | ') + ' |';
+  const sep = '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|';
+  return [line(cols), sep, ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+}
+
+/** `tsdbt debug`: the resolved project and target, and a connection check. */
+export async function debugCommand(flags: GlobalFlags, io: Io): Promise<number> {
+  const project = openProject(flags, io, {}, true);
+  try {
+    const info = await project.debug();
+    io.out(`project: ${info.project.name} (${info.project.root}/${info.project.file})`);
+    io.out(`profile: ${info.project.profile}, target: ${info.target.name} (from ${info.target.source})`);
+    for (const [k, v] of Object.entries(info.target)) if (!['name', 'source', 'profileName'].includes(k)) io.out(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    io.out(`Connection test: OK (ClickHouse ${info.serverVersion})`);
+    io.out(`Can create database '${info.target.schema}': ${info.canCreateDatabase ? 'yes' : 'NO'}`);
+    io.out('All checks passed!');
+    return info.canCreateDatabase ? 0 : 1;
+  } finally {
+    await project.close();
+  }
+}
+
+/** `tsdbt run-operation <macro> --args '<yaml>'`. */
+export async function runOperationCommand(macro: string, flags: GlobalFlags & { args?: string }, io: Io, parseArgs: (t?: string) => Record<string, unknown>): Promise<number> {
+  const project = openProject(flags, io);
+  try {
+    const out = await project.runOperation(macro, parseArgs(flags.args));
+    if (out) io.out(out);
+    return 0;
+  } finally {
+    await project.close();
+  }
+}

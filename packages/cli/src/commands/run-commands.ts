@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import type { RunResult } from '@tsdbt/core';
+import { interruptSignal, openProject, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
+
+interface RunFlags extends GlobalFlags, SelectFlags {
+  threads?: string;
+  failFast?: boolean;
+  fullRefresh?: boolean;
+  storeFailures?: boolean;
+  warnError?: boolean;
+  noBatchTests?: boolean;
+  batchTests?: boolean;
+}
+
+/** Exit code of a finished run: 0 when everything passed, 1 when a node failed. */
+export function exitCodeOf(result: RunResult): number {
+  return result.success ? 0 : 1;
+}
+
+/** run, test, build, seed and `source load`: one shape, one implementation. */
+export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'source load', flags: RunFlags, io: Io): Promise<number> {
+  const project = openProject(flags, io, { fullRefresh: flags.fullRefresh });
+  try {
+    const options = {
+      ...selection(flags),
+      threads: flags.threads ? Number(flags.threads) : undefined,
+      failFast: flags.failFast,
+      fullRefresh: flags.fullRefresh,
+      storeFailures: flags.storeFailures,
+      warnError: flags.warnError,
+      batchTests: flags.batchTests !== false,
+      signal: interruptSignal(),
+    };
+    const result =
+      verb === 'run' ? await project.run(options)
+      : verb === 'test' ? await project.test(options)
+      : verb === 'build' ? await project.build(options)
+      : verb === 'seed' ? await project.seed(options)
+      : await project.sourceLoad(options);
+    return exitCodeOf(result);
+  } finally {
+    await project.close();
+  }
+}
+
+export function addRunFlags(cmd: Command, verb: string): Command {
+  cmd
+    .option('--threads <n>', 'how many nodes run at once')
+    .option('-x, --fail-fast', 'stop at the first failure');
+  if (verb !== 'test') cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
+  if (verb === 'test' || verb === 'build') {
+    cmd.option('--store-failures', 'keep failing rows in <schema>_dbt_test__audit');
+    cmd.option('--no-batch-tests', 'run every test as its own query (dbt behaviour)');
+  }
+  cmd.option('--warn-error', 'treat warnings as errors');
+  return cmd;
+}

@@ -1,0 +1,100 @@
+import { DatabaseError, ProjectError } from '../../shared/errors.js';
+import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { settingsClause, sqlString } from '../clickhouse-adapter.js';
+import { createTableAs } from '../table-ddl.js';
+import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
+import type { Materialization, MaterializeContext } from './types.js';
+
+const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite'] as const;
+type Strategy = (typeof STRATEGIES)[number];
+
+function strategyOf(ctx: MaterializeContext): Strategy {
+  const raw = String(ctx.node.config.incremental_strategy ?? (ctx.node.config.unique_key ? 'delete+insert' : 'append'));
+  const s = raw.replace('+', '_') as Strategy;
+  if (!STRATEGIES.includes(s))
+    throw new ProjectError('incremental_strategy', `Unknown incremental_strategy '${raw}' in model ${ctx.node.name}`, {
+      file: ctx.node.originalFilePath,
+      hint: 'Use append, delete+insert or insert_overwrite.',
+    });
+  if (s === 'delete_insert' && !ctx.node.config.unique_key)
+    throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: delete+insert needs a unique_key`, {
+      file: ctx.node.originalFilePath,
+      hint: "Add config(unique_key='id'), or use incremental_strategy='append'.",
+    });
+  if (s === 'insert_overwrite' && !ctx.node.config.partition_by)
+    throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: insert_overwrite needs partition_by`, {
+      file: ctx.node.originalFilePath,
+      hint: "Add config(partition_by='toYYYYMM(event_date)').",
+    });
+  return s;
+}
+
+/**
+ * Incremental models: the first build (or --full-refresh, or a view in the way) is a table build;
+ * later runs render with is_incremental() true and add the new rows by the configured strategy.
+ */
+export const materializeIncremental: Materialization = async (ctx) => {
+  const { adapter, node, signal } = ctx;
+  const rel = node.relation;
+  const strategy = strategyOf(ctx);
+  await adapter.ensureDatabase(rel.schema);
+  const existing = await adapter.relationKind(rel);
+  if (existing !== 'table' || ctx.fullRefresh || node.config.full_refresh === true) {
+    const rows = await buildAndSwap(adapter, node, ctx.recompile({ isIncremental: false }), signal);
+    return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
+  }
+  const sql = ctx.recompile({ isIncremental: true });
+  const warnings: string[] = [];
+  const targetColumns = await adapter.columns(rel);
+  const newColumns = await adapter.queryColumns(sql);
+  const known = new Set(targetColumns.map((c) => c.name));
+  const added = newColumns.filter((c) => !known.has(c.name));
+  const removed = targetColumns.filter((c) => !newColumns.some((n) => n.name === c.name));
+  const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
+  if (added.length || removed.length) {
+    const change = `added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}`;
+    if (onSchemaChange === 'fail')
+      throw new DatabaseError('schema_change', `The columns of incremental model ${node.name} changed (${change}) and on_schema_change is 'fail'`, {
+        file: node.originalFilePath,
+        hint: "Run with --full-refresh, or set on_schema_change='append_new_columns'.",
+      });
+    if (onSchemaChange === 'append_new_columns' && added.length) {
+      const adds = added.map((c) => `ADD COLUMN IF NOT EXISTS ${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+      await adapter.client.command(`ALTER TABLE ${relationSql(rel.schema, rel.identifier)} ${adds}`, { signal });
+      warnings.push(`${node.originalFilePath}: added columns ${added.map((c) => c.name).join(', ')} to ${rel.schema}.${rel.identifier}`);
+    } else if (onSchemaChange === 'ignore' || onSchemaChange === 'append_new_columns') {
+      warnings.push(`${node.originalFilePath}: columns changed (${change}); on_schema_change='${onSchemaChange}' keeps the table's columns`);
+    }
+  }
+  // Insert only the columns both sides have, by name.
+  const columnsNow = onSchemaChange === 'append_new_columns' ? [...targetColumns, ...added] : targetColumns;
+  const shared = columnsNow.filter((c) => newColumns.some((n) => n.name === c.name)).map((c) => quoteIdentifier(c.name));
+  const target = relationSql(rel.schema, rel.identifier);
+  const querySettings = settingsClause(node.config.query_settings);
+  const before = await adapter.rowCount(rel);
+  if (strategy === 'append') {
+    await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM (\n${sql}\n) ${querySettings}`, { signal });
+  } else {
+    const staged = adapter.tempRelation(rel);
+    const stagedSql = relationSql(staged.schema, staged.identifier);
+    await adapter.dropLeftovers(rel);
+    try {
+      await adapter.client.command(createTableAs(staged, node.config, sql), { signal });
+      if (strategy === 'delete_insert') {
+        const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
+        await adapter.client.command(`DELETE FROM ${target} WHERE (${key}) IN (SELECT ${key} FROM ${stagedSql})`, { signal, settings: { mutations_sync: 2 } });
+        await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM ${stagedSql}`, { signal });
+      } else {
+        const parts = await adapter.client.query<{ partition_id: string }>(
+          `SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = ${sqlString(staged.schema)} AND table = ${sqlString(staged.identifier)}`,
+        );
+        if (parts.length)
+          await adapter.client.command(`ALTER TABLE ${target} ${parts.map((p) => `REPLACE PARTITION ID ${sqlString(p.partition_id)} FROM ${stagedSql}`).join(', ')}`, { signal });
+      }
+    } finally {
+      await adapter.drop(staged, 'table').catch(() => {});
+    }
+  }
+  const after = await adapter.rowCount(rel);
+  return { message: `OK ${strategy.replace('_', '+')} ${(after - before).toLocaleString('en-US')} rows`, rowsAffected: after - before, warnings };
+};

@@ -1,0 +1,24 @@
+import { ProjectError } from '../../shared/errors.js';
+import { materializeIncremental } from './incremental.js';
+import { materializeTable } from './table.js';
+import type { Materialization } from './types.js';
+import { materializeView } from './view.js';
+
+/** Registry of materializations by config name. `ephemeral` models are inlined, never run. */
+export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
+  view: materializeView,
+  table: materializeTable,
+  incremental: materializeIncremental,
+};
+
+export function materializationFor(name: string, file: string): Materialization {
+  const m = MATERIALIZATIONS[name];
+  if (!m)
+    throw new ProjectError('materialization', `Unknown materialization '${name}'`, {
+      file,
+      hint: `Use one of: ${[...Object.keys(MATERIALIZATIONS), 'ephemeral'].join(', ')}.`,
+    });
+  return m;
+}
+
+export type { Materialization, MaterializeContext, MaterializeResult } from './types.js';

@@ -1,0 +1,65 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { parse as parseCsvLine } from './csv-line.js';
+import type { SeedNode } from '../manifest/nodes.js';
+import { ProjectError } from '../shared/errors.js';
+import { quoteIdentifier, relationSql } from '../render/placeholders.js';
+import type { ClickHouseAdapter } from './clickhouse-adapter.js';
+import { engineClause } from './table-ddl.js';
+
+/** Infers a ClickHouse type from a column's CSV values, as dbt-clickhouse does (Nullable when a value is empty). */
+export function inferType(values: readonly string[]): string {
+  const present = values.filter((v) => v !== '');
+  const nullable = present.length < values.length;
+  let type = 'String';
+  if (present.length === 0) type = 'String';
+  else if (present.every((v) => /^-?\d{1,18}$/.test(v))) type = present.every((v) => Math.abs(Number(v)) < 2 ** 31) ? 'Int32' : 'Int64';
+  else if (present.every((v) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v))) type = 'Float64';
+  else if (present.every((v) => /^(true|false)$/i.test(v))) type = 'Bool';
+  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) type = 'Date';
+  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/.test(v))) type = 'DateTime';
+  return nullable ? `Nullable(${type})` : type;
+}
+
+/** Column names and types of a seed file (types inferred, or set with `column_types`). */
+export function seedColumns(node: SeedNode): { name: string; type: string }[] {
+  const text = readFileSync(node.seedFile, 'utf8').replace(/^\uFEFF/, '');
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0)
+    throw new ProjectError('seed_empty', `Seed ${node.name} is empty`, { file: node.originalFilePath, hint: 'Add a header line with the column names.' });
+  const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
+  const header = parseCsvLine(lines[0]!, delimiter);
+  const rows = lines.slice(1).map((l) => parseCsvLine(l, delimiter));
+  rows.forEach((r, i) => {
+    if (r.length !== header.length)
+      throw new ProjectError('seed_row', `Seed ${node.name}: line ${i + 2} has ${r.length} values, the header has ${header.length}`, {
+        file: node.originalFilePath,
+        line: i + 2,
+        hint: 'Quote values that contain the delimiter, and give every row one value per column.',
+      });
+  });
+  const overrides = (node.config.column_types ?? {}) as Record<string, string>;
+  return header.map((name, i) => ({ name, type: overrides[name] ?? inferType(rows.map((r) => r[i] ?? '')) }));
+}
+
+/** Loads a seed into a staged table by streaming the file, then swaps it in. Returns the row count. */
+export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signal?: AbortSignal): Promise<number> {
+  const rel = node.relation;
+  const columns = seedColumns(node);
+  await adapter.ensureDatabase(rel.schema);
+  await adapter.dropLeftovers(rel);
+  const staged = adapter.tempRelation(rel);
+  const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+  try {
+    await adapter.client.command(`CREATE TABLE ${relationSql(staged.schema, staged.identifier)} (${cols})\n${engineClause(node.config)}`, { signal });
+    const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
+    await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, createReadStream(node.seedFile), 'CSVWithNames', {
+      signal,
+      settings: { format_csv_delimiter: delimiter, input_format_csv_empty_as_default: 1, input_format_skip_unknown_fields: 0 },
+    });
+    await adapter.swapIn(staged, rel, await adapter.relationKind(rel));
+  } catch (error) {
+    await adapter.drop(staged, 'table').catch(() => {});
+    throw error;
+  }
+  return adapter.rowCount(rel);
+}

@@ -1,0 +1,139 @@
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { Session } from 'chdb';
+import { createChdbConnection } from 'chdb/connection';
+import { mkdirSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { TargetConfig } from '../load/profiles.js';
+import type { QueryTable } from '../render/render-state.js';
+import { toWarehouseError } from './warehouse-errors.js';
+import { httpQuerySync } from './http-query-sync.js';
+
+export interface QueryOptions {
+  readonly settings?: Readonly<Record<string, unknown>>;
+  readonly queryId?: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The warehouse as the rest of tsdbt sees it. One implementation over @clickhouse/client serves
+ * both the embedded engine (chDB's connection plugged into the client) and a server over HTTP.
+ * This file is the only importer of @clickhouse/client and chdb.
+ */
+export interface WarehouseClient {
+  readonly target: TargetConfig;
+  command(sql: string, options?: QueryOptions): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, options?: QueryOptions): Promise<T[]>;
+  /** Streams raw data (CSV, TSV, JSONEachRow…) into `table`. */
+  insertStream(table: string, data: Readable, format: string, options?: QueryOptions): Promise<void>;
+  /** Blocking query for templates (run_query inside a render). */
+  querySync(sql: string): QueryTable;
+  close(): Promise<void>;
+}
+
+/** Settings sent with every statement so both targets answer in the same shapes. */
+const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
+  output_format_json_quote_64bit_integers: 1,
+};
+
+export function openWarehouse(target: TargetConfig, options: { poolSize?: number } = {}): WarehouseClient {
+  const settings = { ...BASE_SETTINGS, ...target.settings } as ClickHouseSettings;
+  const poolSize = Math.max(1, options.poolSize ?? target.threads);
+  const clients: ClickHouseClient[] = [];
+  const inFlight: number[] = [];
+  let syncSession: Session | undefined;
+
+  if (target.type === 'chdb') {
+    mkdirSync(target.path!, { recursive: true });
+    // One chDB connection runs one statement at a time; connections on the same path run side by side.
+    for (let i = 0; i < poolSize; i++) {
+      clients.push(createClient({ connection: createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings }));
+      inFlight.push(0);
+    }
+  } else {
+    clients.push(
+      createClient({
+        url: `${target.secure ? 'https' : 'http'}://${target.host}:${target.port}`,
+        username: target.user,
+        password: target.password,
+        clickhouse_settings: settings,
+        max_open_connections: Math.max(poolSize, 2),
+        request_timeout: 3_600_000,
+      }),
+    );
+    inFlight.push(0);
+  }
+
+  /** Runs `fn` on the least busy client. */
+  const withClient = async <T>(fn: (c: ClickHouseClient) => Promise<T>): Promise<T> => {
+    let best = 0;
+    for (let i = 1; i < clients.length; i++) if (inFlight[i]! < inFlight[best]!) best = i;
+    inFlight[best]!++;
+    try {
+      return await fn(clients[best]!);
+    } finally {
+      inFlight[best]!--;
+    }
+  };
+  const params = (sql: string, o?: QueryOptions) => ({
+    query: sql,
+    clickhouse_settings: o?.settings as ClickHouseSettings | undefined,
+    query_id: o?.queryId,
+    abort_signal: o?.signal,
+  });
+
+  return {
+    target,
+    async command(sql, o) {
+      try {
+        await withClient((c) => c.command(params(sql, o)));
+      } catch (error) {
+        throw toWarehouseError(error, target, sql);
+      }
+    },
+    async query<T>(sql: string, o?: QueryOptions) {
+      try {
+        return await withClient(async (c) => (await (await c.query({ ...params(sql, o), format: 'JSONEachRow' })).json()) as T[]);
+      } catch (error) {
+        throw toWarehouseError(error, target, sql);
+      }
+    },
+    async insertStream(table, data, format, o) {
+      try {
+        await withClient((c) =>
+          c.insert({ table, values: data, format: format as never, clickhouse_settings: o?.settings as ClickHouseSettings | undefined, query_id: o?.queryId, abort_signal: o?.signal }),
+        );
+      } catch (error) {
+        throw toWarehouseError(error, target, `INSERT INTO ${table} FORMAT ${format}`);
+      }
+    },
+    querySync(sql) {
+      if (target.type === 'chdb') {
+        syncSession ??= new Session(target.path!);
+        let text: string;
+        try {
+          text = syncSession.query(withSettings(sql, settings), 'JSONCompact');
+        } catch (error) {
+          throw toWarehouseError(error, target, sql);
+        }
+        return parseJsonCompact(text);
+      }
+      return parseJsonCompact(httpQuerySync(target, withSettings(sql, settings) + ' FORMAT JSONCompact', (e) => toWarehouseError(e, target, sql)));
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      syncSession?.close();
+    },
+  };
+}
+
+function withSettings(sql: string, settings: Readonly<Record<string, unknown>>): string {
+  if (/\bsettings\b/i.test(sql) || /^\s*(create|drop|insert|alter|rename|exchange|truncate|system|kill|use|set)\b/i.test(sql)) return sql;
+  const pairs = Object.entries(settings).map(([k, v]) => `${k} = ${typeof v === 'string' ? `'${v}'` : String(v)}`);
+  return pairs.length ? `${sql.replace(/;\s*$/, '')} SETTINGS ${pairs.join(', ')}` : sql;
+}
+
+function parseJsonCompact(text: string): QueryTable {
+  if (!text.trim()) return { columnNames: [], rows: [] };
+  const json = JSON.parse(text) as { meta: { name: string }[]; data: unknown[][] };
+  return { columnNames: json.meta.map((m) => m.name), rows: json.data };
+}

@@ -1,0 +1,38 @@
+import type { TargetConfig } from '../load/profiles.js';
+import { ConnectionError, DatabaseError, TsdbtError } from '../shared/errors.js';
+
+/** Where a target lives, for messages (never the password). */
+export function targetLabel(target: TargetConfig): string {
+  return target.type === 'chdb' ? `embedded chDB at ${target.path}` : `ClickHouse at ${target.secure ? 'https' : 'http'}://${target.host}:${target.port}`;
+}
+
+/** Maps client, network and server errors to tsdbt errors with a hint. */
+export function toWarehouseError(error: unknown, target: TargetConfig, sql: string): TsdbtError {
+  if (error instanceof TsdbtError) return error;
+  const e = error as { code?: string | number; type?: string; message?: string; cause?: { code?: string } };
+  const message = String(e.message ?? error);
+  const netCode = typeof e.code === 'string' ? e.code : e.cause?.code;
+  if (netCode && /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|EPIPE|UND_ERR_SOCKET)$/.test(netCode))
+    return new ConnectionError('unreachable', `Cannot reach ${targetLabel(target)} (${netCode})`, {
+      hint: 'Check that the server is running and that host/port in profiles.yml are right.',
+      cause: error,
+    });
+  if (/socket hang up|ECONNRESET|other side closed/i.test(message))
+    return new ConnectionError('connection_lost', `Lost the connection to ${targetLabel(target)}: ${message}`, {
+      hint: 'The server stopped or restarted during the statement; start it and run again.',
+      cause: error,
+    });
+  const code = Number(e.code);
+  if (code === 516 || code === 192 || code === 193 || /Authentication failed|password is incorrect/i.test(message))
+    return new ConnectionError('auth_failed', `Authentication failed for user '${target.user}' on ${targetLabel(target)}`, {
+      hint: 'Check user and password in profiles.yml (or the env vars they read).',
+      cause: error,
+    });
+  if (/Cannot lock file .*status/i.test(message))
+    return new ConnectionError('warehouse_locked', `The embedded warehouse ${target.path} is in use by another process`, {
+      hint: "Stop the other tsdbt process, or run 'tsdbt serve' there and point this command at it.",
+      cause: error,
+    });
+  const prefix = Number.isFinite(code) && code > 0 ? `Code: ${code}. ${e.type ? e.type + ': ' : ''}` : '';
+  return new DatabaseError('database_error', `${prefix}${message.trim()}`, { cause: error, hint: sql.length < 400 ? undefined : undefined });
+}

@@ -1,0 +1,74 @@
+import type { Manifest } from '../manifest/manifest.js';
+import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
+import { relationSql, replacePlaceholders, quoteIdentifier, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
+
+/** Looks up nodes by what templates call them. Built once per manifest. */
+export class RelationIndex {
+  private readonly byName = new Map<string, ManifestNode>();
+  private readonly sources = new Map<string, ManifestNode>();
+
+  constructor(readonly manifest: Manifest) {
+    for (const n of manifest.nodes.values()) {
+      if (n.resourceType === 'model' || n.resourceType === 'seed') this.byName.set(n.name, n);
+      else if (n.resourceType === 'source') this.sources.set(`${(n as { sourceName: string }).sourceName}.${n.name}`, n);
+    }
+  }
+
+  resolve(target: PlaceholderTarget, self: ManifestNode | undefined): ManifestNode | undefined {
+    if (target.kind === 'ref') return this.byName.get(target.name);
+    if (target.kind === 'source') return this.sources.get(`${target.source}.${target.table}`);
+    return self;
+  }
+}
+
+export const EPHEMERAL_PREFIX = '__dbt__cte__';
+
+function attributeOf(node: ManifestNode, attribute: RelationAttribute, ephemeral: boolean): string {
+  if (ephemeral) return attribute === 'schema' || attribute === 'database' ? '' : attribute ? `${EPHEMERAL_PREFIX}${node.name}` : quoteIdentifier(`${EPHEMERAL_PREFIX}${node.name}`);
+  switch (attribute) {
+    case '':
+      return relationSql(node.relation.schema, node.relation.identifier);
+    case 'schema':
+    case 'database':
+      return node.relation.schema;
+    default:
+      return node.relation.identifier;
+  }
+}
+
+const isEphemeral = (n: ManifestNode): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'ephemeral';
+
+/**
+ * Final SQL of a node: placeholders replaced by relation names, ephemeral models it uses
+ * inlined as CTEs (`__dbt__cte__<name>`), as dbt does.
+ */
+export function compileSql(index: RelationIndex, node: ManifestNode, rendered: string): string {
+  const ephemerals: ModelNode[] = [];
+  const seen = new Set<string>();
+  const substitute = (text: string, self: ManifestNode): string =>
+    replacePlaceholders(text, (target, attribute) => {
+      const found = index.resolve(target, self);
+      if (!found) return target.kind === 'this' ? '' : `/* unresolved ${target.kind} */`;
+      const ephemeral = target.kind !== 'this' && isEphemeral(found);
+      if (ephemeral && !seen.has(found.uniqueId)) {
+        seen.add(found.uniqueId);
+        // Compile the ephemeral's own SQL first, so its own ephemerals come before it.
+        const body = substitute(found.renderedCode, found);
+        ephemerals.push({ ...found, renderedCode: body });
+      }
+      return attributeOf(found, attribute, ephemeral);
+    });
+  const sql = substitute(rendered, node);
+  if (ephemerals.length === 0) return sql;
+  const ctes = ephemerals.map((e) => `${quoteIdentifier(EPHEMERAL_PREFIX + e.name)} as (\n${e.renderedCode}\n)`).join(',\n');
+  return injectCtes(sql, ctes);
+}
+
+/** Puts `ctes` into the query's WITH clause, creating one if the query has none. */
+export function injectCtes(sql: string, ctes: string): string {
+  const lead = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)/.exec(sql)![1]!;
+  const rest = sql.slice(lead.length);
+  const withMatch = /^with\s/i.exec(rest);
+  if (withMatch) return `${lead}with ${ctes},\n${rest.slice(withMatch[0].length)}`;
+  return `${lead}with ${ctes}\n${rest}`;
+}

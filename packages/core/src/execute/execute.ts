@@ -1,0 +1,108 @@
+import type { ManifestNode, ModelNode, SeedNode, TestNode } from '../manifest/nodes.js';
+import type { Command, NodeResult } from '../report/events.js';
+import { planUnits, type PlannedUnit } from './plan.js';
+import type { RunContext } from './run-context.js';
+import { runModel, runSeed, runTest, runTestBatch, timed } from './run-nodes.js';
+import { schedule } from './scheduler.js';
+import { groupTestBatches } from './test-batches.js';
+
+export interface ExecuteOptions {
+  readonly command: Command;
+  readonly selected: ReadonlySet<string>;
+  readonly threads: number;
+  readonly failFast: boolean;
+  /** Run column tests of one relation in one scan (default true). */
+  readonly batchTests: boolean;
+}
+
+/** A result that blocks what depends on it. */
+function isBlocking(r: NodeResult): boolean {
+  return r.status === 'error' || r.status === 'fail' || r.status === 'skipped';
+}
+
+/** Runs the selected nodes of a command in DAG order and returns one result per node. */
+export async function execute(ctx: RunContext, options: ExecuteOptions): Promise<{ results: NodeResult[]; interrupted: boolean }> {
+  const started = Date.now();
+  const builtinTests = new Set(
+    ['not_null', 'unique', 'accepted_values'].filter((t) => ctx.renderer.macros().some((m) => m.name === `test_${t}` && m.packageName === 'tsdbt')),
+  );
+  const selectedTests = [...options.selected].map((id) => ctx.graph.node(id)).filter((n): n is TestNode => n.resourceType === 'test');
+  const batches = options.batchTests ? groupTestBatches(selectedTests, builtinTests, ctx.storeFailures) : [];
+  const units = planUnits(ctx.graph, options.selected, options.command, batches);
+  const total = units.reduce((n, u) => n + u.nodes.length, 0);
+  const counts: Record<string, number> = {};
+  for (const u of units) for (const n of u.nodes) counts[n.resourceType] = (counts[n.resourceType] ?? 0) + 1;
+  ctx.onEvent({ type: 'run_started', command: options.command, total, threads: options.threads, targetName: ctx.target.name, counts });
+
+  const results: NodeResult[] = [];
+  let index = 0;
+  const record = (result: NodeResult, i: number) => {
+    results.push(result);
+    ctx.onEvent({ type: 'node_finished', result, index: i, total });
+    for (const w of result.warnings) ctx.onEvent({ type: 'warning', message: w, file: result.node.originalFilePath });
+  };
+  const runOne = async (node: ManifestNode): Promise<NodeResult> => {
+    const i = ++index;
+    ctx.onEvent({ type: 'node_started', node, index: i, total });
+    const result = await timed(node, () => {
+      if (node.resourceType === 'model') return runModel(ctx, node as ModelNode);
+      if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
+      return runTest(ctx, node as TestNode);
+    });
+    record(result, i);
+    return result;
+  };
+
+  const runUnit = async (unit: PlannedUnit): Promise<'ok' | 'failed'> => {
+    if (unit.nodes.length === 1) return isBlocking(await runOne(unit.nodes[0]!)) ? 'failed' : 'ok';
+    // A test batch: one scan answers every member.
+    const tests = unit.nodes as TestNode[];
+    const numbers = tests.map((t) => {
+      const i = ++index;
+      ctx.onEvent({ type: 'node_started', node: t, index: i, total });
+      return i;
+    });
+    let outcomes: Awaited<ReturnType<typeof runTestBatch>> | undefined;
+    const batchStart = Date.now();
+    let batchError: NodeResult | undefined;
+    try {
+      outcomes = await runTestBatch(ctx, tests);
+    } catch (error) {
+      batchError = await timed(tests[0]!, () => Promise.reject(error));
+    }
+    const seconds = (Date.now() - batchStart) / 1000;
+    let failed = false;
+    tests.forEach((t, k) => {
+      const o = outcomes?.get(t.uniqueId);
+      const result: NodeResult = o
+        ? { ...o, uniqueId: t.uniqueId, node: t, executionTime: seconds, timing: [{ name: 'execute', startedAt: new Date(batchStart).toISOString(), completedAt: new Date().toISOString() }] }
+        : { ...batchError!, uniqueId: t.uniqueId, node: t };
+      if (isBlocking(result)) failed = true;
+      record(result, numbers[k]!);
+    });
+    return failed ? 'failed' : 'ok';
+  };
+
+  const interrupted = await schedule(units, {
+    threads: Math.max(1, options.threads),
+    failFast: options.failFast,
+    signal: ctx.signal,
+    run: runUnit,
+    skip: (unit, because) => {
+      for (const node of unit.nodes) {
+        const i = ++index;
+        record({ uniqueId: node.uniqueId, node, status: 'skipped', message: `skipped because ${because} did not succeed`, executionTime: 0, timing: [], warnings: [] }, i);
+      }
+    },
+  });
+
+  // Units never started (fail-fast or Ctrl-C) are reported as skipped too.
+  const seen = new Set(results.map((r) => r.uniqueId));
+  for (const u of units)
+    for (const node of u.nodes)
+      if (!seen.has(node.uniqueId))
+        results.push({ uniqueId: node.uniqueId, node, status: 'skipped', message: interrupted ? 'not run: the run was stopped' : 'not run', executionTime: 0, timing: [], warnings: [] });
+
+  ctx.onEvent({ type: 'run_finished', results, elapsed: (Date.now() - started) / 1000, interrupted });
+  return { results, interrupted };
+}

@@ -1,0 +1,81 @@
+import type { ProjectGraph } from '../graph/project-graph.js';
+import type { ManifestNode, TestNode } from '../manifest/nodes.js';
+import type { Command } from '../report/events.js';
+import type { WorkUnit } from './scheduler.js';
+
+export interface PlannedUnit extends WorkUnit {
+  readonly nodes: readonly ManifestNode[];
+}
+
+/** Which selected nodes a command executes. */
+export function runsIn(command: Command, node: ManifestNode): boolean {
+  switch (node.resourceType) {
+    case 'model':
+      return (command === 'run' || command === 'build') && node.config.materialized !== 'ephemeral';
+    case 'seed':
+      return command === 'seed' || command === 'build';
+    case 'test':
+      return command === 'test' || command === 'build';
+    default:
+      return false;
+  }
+}
+
+/**
+ * The units of a run and what each waits on. Dependencies pass through nodes that do not run
+ * (unselected, ephemeral): if a ← b ← c and only a and c run, c still waits for a.
+ * In `build`, a test gates every executed node downstream of all its parents (dbt's rule),
+ * so a failing test skips what is built on the tested model.
+ */
+export function planUnits(graph: ProjectGraph, selected: ReadonlySet<string>, command: Command, batches: readonly (readonly TestNode[])[] = []): PlannedUnit[] {
+  const ids = graph.order(selected).filter((id) => runsIn(command, graph.node(id)));
+  const runSet = new Set(ids);
+  const nearest = new Map<string, Set<string>>();
+  const runParents = (id: string): Set<string> => {
+    const cached = nearest.get(id);
+    if (cached) return cached;
+    const out = new Set<string>();
+    for (const p of graph.parents(id)) {
+      if (runSet.has(p)) out.add(p);
+      else for (const q of runParents(p)) out.add(q);
+    }
+    nearest.set(id, out);
+    return out;
+  };
+  const after = new Map<string, Set<string>>(ids.map((id) => [id, command === 'test' ? new Set<string>() : new Set(runParents(id))]));
+
+  if (command === 'build') {
+    for (const id of ids) {
+      const node = graph.node(id);
+      if (node.resourceType !== 'test') continue;
+      const parents = graph.parents(id);
+      if (parents.length === 0) continue;
+      let gated: Set<string> | undefined;
+      for (const p of parents) {
+        const d = graph.descendants(p);
+        gated = gated ? new Set([...gated].filter((x) => d.has(x))) : d;
+      }
+      for (const g of gated ?? []) {
+        if (!runSet.has(g) || g === id || graph.node(g).resourceType === 'test' || parents.includes(g)) continue;
+        after.get(g)!.add(id);
+      }
+    }
+  }
+
+  // Tests run together as one batch unit: it waits on what any member waits on.
+  const unitOf = new Map<string, string>();
+  for (const batch of batches) {
+    const members = batch.filter((t) => runSet.has(t.uniqueId));
+    if (members.length < 2) continue;
+    const unitId = `batch:${members[0]!.uniqueId}`;
+    for (const m of members) unitOf.set(m.uniqueId, unitId);
+  }
+  const units = new Map<string, { nodes: ManifestNode[]; after: Set<string> }>();
+  for (const id of ids) {
+    const unitId = unitOf.get(id) ?? id;
+    const unit = units.get(unitId) ?? units.set(unitId, { nodes: [], after: new Set() }).get(unitId)!;
+    unit.nodes.push(graph.node(id));
+    for (const a of after.get(id)!) unit.after.add(unitOf.get(a) ?? a);
+  }
+  return [...units.entries()].map(([id, u]) => ({ id, nodes: u.nodes, after: [...u.after].filter((a) => a !== id) }));
+}

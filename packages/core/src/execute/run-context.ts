@@ -1,0 +1,24 @@
+import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
+import type { RelationIndex } from '../compile/compile-sql.js';
+import type { ProjectGraph } from '../graph/project-graph.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { TargetConfig } from '../load/profiles.js';
+import type { Renderer } from '../render/renderer.js';
+import type { EventHandler } from '../report/events.js';
+
+/** Everything a node runner needs; built once per run. */
+export interface RunContext {
+  readonly manifest: Manifest;
+  readonly graph: ProjectGraph;
+  readonly index: RelationIndex;
+  readonly renderer: Renderer;
+  readonly adapter: ClickHouseAdapter;
+  readonly target: TargetConfig;
+  /** Absolute path of target/. */
+  readonly targetDir: string;
+  readonly fullRefresh: boolean;
+  readonly storeFailures: boolean;
+  readonly warnError: boolean;
+  readonly signal?: AbortSignal;
+  readonly onEvent: EventHandler;
+}

@@ -1,0 +1,111 @@
+import { materializationFor } from '../adapter/materializations/index.js';
+import { loadSeed } from '../adapter/seed-loader.js';
+import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
+import { writeCompiled } from '../compile/write-compiled.js';
+import type { ModelNode, SeedNode, TestNode } from '../manifest/nodes.js';
+import { quoteIdentifier, relationSql } from '../render/placeholders.js';
+import type { NodeResult, NodeTiming } from '../report/events.js';
+import { TsdbtError } from '../shared/errors.js';
+import { nodeSql } from './node-sql.js';
+import type { RunContext } from './run-context.js';
+import { batchQuery } from './test-batches.js';
+
+type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
+
+/** Times `work` and turns its outcome or error into a NodeResult. */
+export async function timed(node: NodeResult['node'], work: () => Promise<Outcome>): Promise<NodeResult> {
+  const started = new Date();
+  let outcome: Outcome;
+  try {
+    outcome = await work();
+  } catch (error) {
+    const e = error instanceof TsdbtError ? error : undefined;
+    outcome = {
+      status: 'error',
+      message: error instanceof Error ? error.message : String(error),
+      warnings: [],
+      file: e?.file ?? node.originalFilePath,
+      line: e?.line,
+    };
+  }
+  const completed = new Date();
+  const timing: NodeTiming[] = [{ name: 'execute', startedAt: started.toISOString(), completedAt: completed.toISOString() }];
+  return { ...outcome, uniqueId: node.uniqueId, node, executionTime: (completed.getTime() - started.getTime()) / 1000, timing };
+}
+
+export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcome> {
+  const materialize = materializationFor(node.config.materialized, node.originalFilePath);
+  const sql = nodeSql(ctx, node);
+  writeCompiled(ctx.targetDir, node, sql);
+  const result = await materialize({
+    adapter: ctx.adapter,
+    node,
+    sql,
+    recompile: ({ isIncremental }) => (isIncremental || node.renderAtRuntime ? nodeSql(ctx, node, { isIncremental }) : sql),
+    fullRefresh: ctx.fullRefresh,
+    signal: ctx.signal,
+  });
+  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: sql };
+}
+
+export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome> {
+  const rows = await loadSeed(ctx.adapter, node, ctx.signal);
+  return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings: [] };
+}
+
+function failureMessage(failures: number, status: string, node: TestNode): string {
+  if (status === 'pass') return 'PASS';
+  const condition = status === 'fail' ? node.config.error_if : node.config.warn_if;
+  return `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${String(condition ?? '!= 0').trim()}`;
+}
+
+/** Runs one test with dbt's wrapper; stores failing rows when asked. */
+export async function runTest(ctx: RunContext, node: TestNode): Promise<Outcome> {
+  const main = nodeSql(ctx, node);
+  const sql = wrapTestSql(main, node.config);
+  writeCompiled(ctx.targetDir, node, main);
+  const rows = await ctx.adapter.client.query<{ failures: string | number; should_warn: unknown; should_error: unknown }>(sql, { signal: ctx.signal });
+  const row = rows[0] ?? { failures: 0, should_warn: 0, should_error: 0 };
+  const failures = Number(row.failures);
+  const status = testStatus(node.config, truthy(row.should_warn), truthy(row.should_error), ctx.warnError);
+  if ((ctx.storeFailures || node.config.store_failures === true) && failures > 0) await storeFailures(ctx, node, main);
+  return { status, failures, message: failureMessage(failures, status, node), warnings: [], compiledCode: main };
+}
+
+/** Runs column tests of one relation in a single scan; results and statuses as if run one by one. */
+export async function runTestBatch(ctx: RunContext, tests: readonly TestNode[]): Promise<Map<string, Outcome>> {
+  const attached = ctx.manifest.nodes.get(tests[0]!.attachedNode!)!;
+  const batch = batchQuery(tests, attached);
+  const [row] = await ctx.adapter.client.query<Record<string, string | number>>(batch.sql, { signal: ctx.signal });
+  const out = new Map<string, Outcome>();
+  for (const [i, test] of tests.entries()) {
+    const value = Number(row?.[`t${i}`] ?? 0);
+    if (batch.needsExactCount(i, value)) {
+      out.set(test.uniqueId, await runTest(ctx, test));
+      continue;
+    }
+    writeCompiled(ctx.targetDir, test, nodeSql(ctx, test));
+    const status = testStatus(
+      test.config,
+      evaluateThreshold(value, String(test.config.warn_if ?? '!= 0'))!,
+      evaluateThreshold(value, String(test.config.error_if ?? '!= 0'))!,
+      ctx.warnError,
+    );
+    out.set(test.uniqueId, { status, failures: value, message: failureMessage(value, status, test), warnings: [] });
+  }
+  return out;
+}
+
+async function storeFailures(ctx: RunContext, node: TestNode, main: string): Promise<void> {
+  const schema = `${ctx.target.schema}_dbt_test__audit`;
+  await ctx.adapter.ensureDatabase(schema);
+  const rel = relationSql(schema, node.name.slice(0, 200));
+  await ctx.adapter.client.command(`DROP TABLE IF EXISTS ${rel}`);
+  await ctx.adapter.client.command(`CREATE TABLE ${rel} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM (\n${main}\n)`, { signal: ctx.signal });
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || v === 'true';
+}
+
+export { quoteIdentifier };

@@ -1,0 +1,80 @@
+/** One schedulable piece of work: a node, or several tests run as one batch. */
+export interface WorkUnit {
+  readonly id: string;
+  /** Units that must finish (successfully) before this one starts. */
+  readonly after: readonly string[];
+}
+
+export type UnitOutcome = 'ok' | 'failed';
+
+export interface ScheduleOptions<U extends WorkUnit> {
+  readonly threads: number;
+  readonly failFast: boolean;
+  readonly signal?: AbortSignal;
+  /** Runs a unit; 'failed' skips every unit that waits on it. Must not throw. */
+  readonly run: (unit: U) => Promise<UnitOutcome>;
+  /** Called for units that will never run because a unit they wait on failed or was skipped. */
+  readonly skip: (unit: U, because: string) => void;
+}
+
+/**
+ * Runs units in dependency order, up to `threads` at a time, starting each as soon as all it
+ * waits on have succeeded (not generation by generation). Returns true if it was stopped early.
+ */
+export async function schedule<U extends WorkUnit>(units: readonly U[], options: ScheduleOptions<U>): Promise<boolean> {
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const waiting = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const u of units) {
+    const after = u.after.filter((a) => byId.has(a));
+    waiting.set(u.id, after.length);
+    for (const a of after) (dependents.get(a) ?? dependents.set(a, []).get(a)!).push(u.id);
+  }
+  const ready: U[] = units.filter((u) => waiting.get(u.id) === 0);
+  const done = new Set<string>();
+  let running = 0;
+  let stopped = false;
+
+  return new Promise<boolean>((resolve) => {
+    const finishIfIdle = () => {
+      if (running === 0 && (ready.length === 0 || stopped)) resolve(stopped);
+    };
+    const skipTree = (id: string, because: string) => {
+      for (const d of dependents.get(id) ?? []) {
+        if (done.has(d)) continue;
+        done.add(d);
+        options.skip(byId.get(d)!, because);
+        skipTree(d, because);
+      }
+    };
+    const pump = () => {
+      if (options.signal?.aborted) stopped = true;
+      while (!stopped && running < options.threads && ready.length > 0) {
+        const unit = ready.shift()!;
+        if (done.has(unit.id)) continue;
+        running++;
+        void options.run(unit).then((outcome) => {
+          running--;
+          done.add(unit.id);
+          if (outcome === 'failed') {
+            skipTree(unit.id, unit.id);
+            if (options.failFast) stopped = true;
+          } else {
+            for (const d of dependents.get(unit.id) ?? []) {
+              const left = waiting.get(d)! - 1;
+              waiting.set(d, left);
+              if (left === 0 && !done.has(d)) ready.push(byId.get(d)!);
+            }
+          }
+          pump();
+        });
+      }
+      finishIfIdle();
+    };
+    options.signal?.addEventListener('abort', () => {
+      stopped = true;
+      finishIfIdle();
+    });
+    pump();
+  });
+}

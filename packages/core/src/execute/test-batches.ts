@@ -1,0 +1,69 @@
+import type { ManifestNode, TestNode } from '../manifest/nodes.js';
+import { relationSql } from '../render/placeholders.js';
+import { evaluateThreshold } from '../adapter/test-query.js';
+
+const BATCHABLE = new Set(['not_null', 'unique', 'accepted_values']);
+
+/**
+ * Whether a test can be answered from a shared scan: a built-in column test with dbt's default
+ * fail_calc, no limit, simple thresholds and no stored failures. Anything else runs on its own.
+ */
+export function isBatchable(test: TestNode, builtinTests: ReadonlySet<string>, storeFailures: boolean): boolean {
+  const meta = test.testMetadata;
+  if (test.testType !== 'generic' || !meta || !BATCHABLE.has(meta.name) || meta.namespace) return false;
+  if (!builtinTests.has(meta.name) || !test.columnName || !test.attachedNode) return false;
+  const c = test.config;
+  if (String(c.fail_calc ?? 'count(*)').replace(/\s/g, '') !== 'count(*)') return false;
+  if (c.limit !== undefined && c.limit !== null) return false;
+  if (storeFailures || c.store_failures === true) return false;
+  return evaluateThreshold(0, String(c.warn_if ?? '!= 0')) !== undefined && evaluateThreshold(0, String(c.error_if ?? '!= 0')) !== undefined;
+}
+
+/** Groups batchable tests by the relation they scan and their `where` filter. */
+export function groupTestBatches(tests: readonly TestNode[], builtinTests: ReadonlySet<string>, storeFailures: boolean): TestNode[][] {
+  const groups = new Map<string, TestNode[]>();
+  for (const t of tests) {
+    if (!isBatchable(t, builtinTests, storeFailures)) continue;
+    const key = `${t.attachedNode}\u0000${String(t.config.where ?? '')}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(t);
+  }
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+/** An aggregate per test over one scan; column i answers test i. */
+export interface BatchQuery {
+  readonly sql: string;
+  /** unique tests whose scan shows duplicates: their exact failure count needs dbt's own query. */
+  readonly needsExactCount: (i: number, value: number) => boolean;
+}
+
+function valueList(values: unknown, quote: boolean): string {
+  const list = Array.isArray(values) ? values : [];
+  return list.map((v) => (quote ? `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(v))).join(', ');
+}
+
+export function batchQuery(tests: readonly TestNode[], attached: ManifestNode): BatchQuery {
+  const exprs = tests.map((t, i) => {
+    const col = t.columnName!;
+    const meta = t.testMetadata!;
+    switch (meta.name) {
+      case 'not_null':
+        return `countIf(${col} IS NULL) AS t${i}`;
+      // count(x) - uniqExact(x) is 0 exactly when no non-null value repeats; else count exactly.
+      case 'unique':
+        return `count(${col}) - uniqExact(${col}) AS t${i}`;
+      default: {
+        const quote = meta.kwargs.quote !== false;
+        const values = valueList(meta.kwargs.values, quote);
+        // dbt counts distinct offending values (NULL is never one: NULL NOT IN … is NULL).
+        return values ? `uniqExactIf(${col}, ${col} NOT IN (${values})) AS t${i}` : `uniqExact(${col}) AS t${i}`;
+      }
+    }
+  });
+  const where = tests[0]!.config.where;
+  const from = relationSql(attached.relation.schema, attached.relation.identifier);
+  return {
+    sql: `SELECT ${exprs.join(', ')} FROM ${from}${where ? ` WHERE ${String(where)}` : ''}`,
+    needsExactCount: (i, value) => tests[i]!.testMetadata!.name === 'unique' && value > 0,
+  };
+}

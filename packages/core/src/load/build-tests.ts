@@ -1,0 +1,81 @@
+import { DEFAULT_TEST_CONFIG } from '../manifest/config.js';
+import type { ManifestNode, RefCall, TestNode } from '../manifest/nodes.js';
+import { RelationProxy } from '../render/placeholders.js';
+import type { Renderer } from '../render/renderer.js';
+import { newRenderState } from '../render/render-state.js';
+import { ProjectError } from '../shared/errors.js';
+import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
+import type { TestDeclaration } from './schema-yaml.js';
+import { genericTestName, shortHash } from './test-names.js';
+
+export interface TestBuildContext {
+  readonly projectName: string;
+  readonly renderer: Renderer;
+  readonly testsConfig: Readonly<Record<string, unknown>>;
+  readonly projectFile: string;
+  readonly projectLineOf: (path: (string | number)[]) => number;
+}
+
+/** A test argument like `to: ref('customers')` is a Jinja expression, rendered with the dbt context. */
+const EXPRESSION_ARG = /^\s*(ref|source)\s*\(/;
+
+/**
+ * Builds the node of a generic test declared in YAML on `attached` (a model, seed or source):
+ * its name, config, dependencies and the rendered test query (without dbt's failure wrapper).
+ */
+export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, attached: ManifestNode): TestNode {
+  const { renderer } = ctx;
+  const macroName = `test_${decl.testName}`;
+  if (!renderer.hasMacro(macroName))
+    throw new ProjectError('unknown_test', `Unknown generic test '${decl.testName}'`, {
+      file: decl.file,
+      line: decl.line,
+      hint: `Built-in tests are not_null, unique, accepted_values, relationships; define others with {% test ${decl.testName}(model, column_name) %} in the macro or test paths.`,
+    });
+  const resourceLabel = attached.resourceType === 'source' ? `source_${(attached as { sourceName: string }).sourceName}_${attached.name}` : attached.name;
+  const name = decl.customName ?? genericTestName(decl.testName, resourceLabel, decl.kwargs);
+  const state = newRenderState({
+    mode: 'parse',
+    node: { uniqueId: '', name, resourceType: 'test', packageName: ctx.projectName, originalFilePath: decl.file, fqn: [], baseConfig: {} },
+  });
+  // Render expression arguments (`to: ref('x')`) so their relations become dependencies.
+  const kwargs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(decl.kwargs)) {
+    kwargs[k] = typeof v === 'string' && EXPRESSION_ARG.test(v) ? renderer.renderString(`{{ ${v} }}`, decl.file, state) : v;
+  }
+  const target = attached.resourceType === 'source'
+    ? new RelationProxy({ kind: 'source', source: (attached as { sourceName: string }).sourceName, table: attached.name })
+    : new RelationProxy({ kind: 'ref', package: '', name: attached.name });
+  const fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
+  const folderLayer = folderConfig(ctx.testsConfig, fqn.slice(0, -1), ctx.projectFile, ctx.projectLineOf, ['data_tests']);
+  const config = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig]);
+  const where = typeof config.where === 'string' && config.where.trim() ? config.where : undefined;
+  const modelArg = where ? `(select * from ${target} where ${where}) dbt_subquery` : target;
+  const rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg });
+  const refs: RefCall[] = [...state.refs];
+  const uniqueId = `test.${ctx.projectName}.${name}.${shortHash(`${decl.file}:${name}:${JSON.stringify(decl.kwargs)}`)}`;
+  return Object.freeze({
+    uniqueId,
+    resourceType: 'test',
+    name,
+    packageName: ctx.projectName,
+    fqn,
+    originalFilePath: decl.file,
+    line: decl.line,
+    description: '',
+    config,
+    tags: config.tags,
+    columns: {},
+    dependsOn: [attached.uniqueId], // refs are resolved and appended by the loader
+    macrosUsed: [...state.macrosUsed],
+    relation: { schema: '', identifier: name },
+    testType: 'generic',
+    testMetadata: { name: decl.testName, namespace: decl.namespace, kwargs: { ...decl.kwargs, model: `{{ get_where_subquery(${attached.resourceType === 'source' ? 'source' : 'ref'}('${attached.name}')) }}` } },
+    columnName: decl.columnName,
+    attachedNode: attached.uniqueId,
+    rawCode: `{{ ${macroName}(**_dbt_generic_test_kwargs) }}`,
+    renderedCode: rendered.trim(),
+    refs,
+    sources: [...state.sources],
+  } satisfies TestNode);
+}

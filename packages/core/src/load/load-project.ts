@@ -1,0 +1,364 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG } from '../manifest/config.js';
+import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
+import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
+import { Renderer, type MacroFile } from '../render/renderer.js';
+import { ProjectError } from '../shared/errors.js';
+import { buildGenericTest, type TestBuildContext } from './build-tests.js';
+import { discoverFiles, toPosix } from './discover-files.js';
+import { finalizeConfig, folderConfig, isMapping } from './node-config.js';
+import { parseSqlNode } from './parse-sql-node.js';
+import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
+import { readProjectFile, type ProjectFile } from './project-file.js';
+import { relationFor } from './relation-names.js';
+import { resolveDependencies } from './resolve-dependencies.js';
+import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
+import { readYamlFile } from './yaml-file.js';
+
+export interface LoadOptions {
+  readonly projectDir?: string;
+  readonly profilesDir?: string;
+  readonly target?: string;
+  /** --vars, already parsed. */
+  readonly vars?: Readonly<Record<string, unknown>>;
+  readonly fullRefresh?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly invocationId?: string;
+  readonly onLog?: (message: string, level: 'info' | 'debug' | 'warn') => void;
+}
+
+/** A loaded project: everything later stages need, readonly. */
+export interface LoadedProject {
+  readonly projectRoot: string;
+  readonly projectFile: ProjectFile;
+  readonly target: TargetConfig;
+  readonly manifest: Manifest;
+  readonly renderer: Renderer;
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Every file read, for watch mode. */
+  readonly files: readonly string[];
+}
+
+const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml']);
+
+export function loadProject(options: LoadOptions = {}): LoadedProject {
+  const projectRoot = resolve(options.projectDir ?? '.');
+  const env = options.env ?? process.env;
+  const onLog = options.onLog ?? (() => {});
+  const projectFile = readProjectFile(projectRoot);
+  const vars = resolveVars(projectFile, options.vars ?? {});
+  const target = resolveTarget({
+    projectRoot,
+    profileName: projectFile.profile,
+    profilesDir: options.profilesDir,
+    target: options.target,
+    renderString: (text, file) => renderProfileString(text, file, env),
+  });
+
+  const macroFiles = readMacroFiles(projectRoot, projectFile);
+  const renderer = new Renderer(
+    {
+      projectName: projectFile.name,
+      vars,
+      target: targetForTemplates(target),
+      flags: { FULL_REFRESH: options.fullRefresh === true },
+      invocationId: options.invocationId ?? '',
+      env,
+      onLog,
+    },
+    macroFiles,
+  );
+
+  const schemaFiles = readSchemaFiles(projectRoot, projectFile, target.schema);
+  const nodes = new Map<string, ManifestNode>();
+  const add = (node: ManifestNode) => {
+    if (!node.config.enabled) return;
+    const clash = nodes.get(node.uniqueId);
+    if (clash)
+      throw new ProjectError('duplicate_node', `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${node.originalFilePath}`, {
+        file: node.originalFilePath,
+        line: node.line,
+        hint: 'Rename one of them (model names must be unique in a project).',
+      });
+    nodes.set(node.uniqueId, node);
+  };
+
+  const patches = collectPatches(schemaFiles, 'models');
+  for (const node of loadModels(projectRoot, projectFile, renderer, patches, target)) add(node);
+  const seedPatches = collectPatches(schemaFiles, 'seeds');
+  for (const node of loadSeeds(projectRoot, projectFile, renderer, seedPatches, target)) add(node);
+  for (const node of loadSources(projectFile, schemaFiles)) add(node);
+  for (const node of loadSingularTests(projectRoot, projectFile, renderer)) add(node);
+
+  const testCtx: TestBuildContext = {
+    projectName: projectFile.name,
+    renderer,
+    testsConfig: projectFile.testsConfig,
+    projectFile: projectFile.file,
+    projectLineOf: projectFile.yaml.lineOf,
+  };
+  for (const node of [...nodes.values()]) {
+    if (node.resourceType === 'test') continue;
+    const decls =
+      node.resourceType === 'source'
+        ? schemaFiles.flatMap((s) => s.contents.sources).find((s) => `source.${projectFile.name}.${s.sourceName}.${s.name}` === node.uniqueId)?.tests
+        : (node.resourceType === 'model' ? patches : seedPatches).get(node.name)?.tests;
+    for (const decl of decls ?? []) add(buildGenericTest(testCtx, decl, node));
+  }
+  for (const name of patches.keys())
+    if (![...nodes.values()].some((n) => n.resourceType === 'model' && n.name === name)) {
+      const p = patches.get(name)!;
+      onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
+    }
+
+  const resolved = resolveDependencies(nodes, projectFile.name);
+  const manifest: Manifest = {
+    projectName: projectFile.name,
+    projectRoot,
+    nodes: resolved,
+    macros: new Map(renderer.macros().map((m) => [m.uniqueId, m])),
+    selectors: readSelectors(projectRoot),
+  };
+  const files = [
+    projectFile.file,
+    ...macroFiles.map((m) => m.path),
+    ...schemaFiles.map((s) => s.file),
+    ...[...resolved.values()].map((n) => n.originalFilePath),
+  ];
+  return { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)] };
+}
+
+function resolveVars(projectFile: ProjectFile, cliVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(projectFile.vars)) {
+    // `vars: { my_project: { k: v } }` scopes vars to a project; flatten ours.
+    if (k === projectFile.name && isMapping(v)) Object.assign(out, v);
+    else out[k] = v;
+  }
+  return { ...out, ...cliVars };
+}
+
+function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv): string {
+  const jinja = createJinjaEnvironment();
+  jinja.addGlobal('env_var', (name: string, fallback?: unknown) => {
+    const value = env[name];
+    if (value !== undefined) return value;
+    if (fallback !== undefined) return fallback;
+    throw new ProjectError('missing_env_var', `Environment variable '${name}' is not set (used in ${file})`, {
+      file,
+      hint: `Export ${name}, or write env_var('${name}', 'default').`,
+    });
+  });
+  try {
+    return jinja.renderString(text, {});
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    throw cause instanceof ProjectError ? cause : error;
+  }
+}
+
+function targetForTemplates(target: TargetConfig): Record<string, unknown> {
+  const shown = describeTarget(target);
+  delete shown.password;
+  return { ...shown, profile_name: target.profileName, target_name: target.name, database: target.schema };
+}
+
+function readMacroFiles(projectRoot: string, projectFile: ProjectFile): MacroFile[] {
+  const paths = [
+    ...projectFile.macroPaths.flatMap((p) => discoverFiles(projectRoot, p, ['.sql'])),
+    // dbt also reads generic tests ({% test %} blocks) from tests/generic/.
+    ...projectFile.testPaths.flatMap((p) => discoverFiles(projectRoot, join(p, 'generic'), ['.sql'])),
+  ];
+  return [...new Set(paths)].map((path) => ({ path, source: readFileSync(join(projectRoot, path), 'utf8'), packageName: projectFile.name }));
+}
+
+interface SchemaFile {
+  readonly file: string;
+  readonly contents: SchemaFileContents;
+}
+
+function readSchemaFiles(projectRoot: string, projectFile: ProjectFile, targetSchema: string): SchemaFile[] {
+  const inPaths = [...projectFile.modelPaths, ...projectFile.seedPaths].flatMap((p) => discoverFiles(projectRoot, p, ['.yml', '.yaml']));
+  const atRoot = readdirSync(projectRoot)
+    .filter((f) => (f.endsWith('.yml') || f.endsWith('.yaml')) && !IGNORED_ROOT_YAML.has(f))
+    .filter((f) => /^version\s*:/m.test(readFileSync(join(projectRoot, f), 'utf8')));
+  return [...new Set([...atRoot, ...inPaths])].map((file) => ({
+    file,
+    contents: parseSchemaFile(readYamlFile(join(projectRoot, file), file), targetSchema),
+  }));
+}
+
+function collectPatches(files: readonly SchemaFile[], kind: 'models' | 'seeds'): Map<string, ResourcePatch> {
+  const out = new Map<string, ResourcePatch>();
+  for (const f of files)
+    for (const patch of f.contents[kind]) {
+      const previous = out.get(patch.name);
+      if (previous)
+        throw new ProjectError('duplicate_patch', `${kind === 'models' ? 'Model' : 'Seed'} '${patch.name}' is described twice: ${previous.file}:${previous.line} and ${patch.file}:${patch.line}`, {
+          file: patch.file,
+          line: patch.line,
+          hint: 'Keep one YAML entry per resource.',
+        });
+      out.set(patch.name, patch);
+    }
+  return out;
+}
+
+/** fqn of a file under one of `roots`: project, folders, file name without extension. */
+function fqnOf(projectName: string, roots: readonly string[], path: string): string[] {
+  const root = roots.find((r) => path.startsWith(toPosix(r).replace(/\/?$/, '/'))) ?? '';
+  const rel = root ? path.slice(toPosix(root).replace(/\/?$/, '/').length) : path;
+  const parts = rel.split('/');
+  parts[parts.length - 1] = basename(parts[parts.length - 1]!, extname(parts[parts.length - 1]!));
+  return [projectName, ...parts];
+}
+
+function loadModels(projectRoot: string, pf: ProjectFile, renderer: Renderer, patches: Map<string, ResourcePatch>, target: TargetConfig): ModelNode[] {
+  const files = pf.modelPaths.flatMap((p) => discoverFiles(projectRoot, p, ['.sql']));
+  return files.map((path) => {
+    const fqn = fqnOf(pf.name, pf.modelPaths, path);
+    const name = fqn[fqn.length - 1]!;
+    const patch = patches.get(name);
+    const folder = folderConfig(pf.modelsConfig, fqn.slice(0, -1), pf.file, pf.yaml.lineOf, ['models']);
+    const baseLayers = [folder, patch?.config ?? {}];
+    const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, baseLayers);
+    const rawCode = readFileSync(join(projectRoot, path), 'utf8');
+    const uniqueId = `model.${pf.name}.${name}`;
+    const parsed = parseSqlNode(renderer, rawCode, {
+      uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
+    });
+    const config = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls]);
+    const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config };
+    return Object.freeze({
+      ...base,
+      resourceType: 'model',
+      line: 1,
+      description: patch?.description ?? '',
+      tags: config.tags,
+      columns: patch?.columns ?? {},
+      dependsOn: [],
+      macrosUsed: [...parsed.state.macrosUsed],
+      relation: relationFor(base, target.schema, renderer),
+      rawCode,
+      renderedCode: parsed.rendered,
+      refs: parsed.state.refs,
+      sources: parsed.state.sources,
+      renderAtRuntime: parsed.state.usesWarehouse,
+      patchPath: patch?.file,
+    } satisfies ModelNode);
+  });
+}
+
+function loadSeeds(projectRoot: string, pf: ProjectFile, renderer: Renderer, patches: Map<string, ResourcePatch>, target: TargetConfig): SeedNode[] {
+  const files = pf.seedPaths.flatMap((p) => discoverFiles(projectRoot, p, ['.csv']));
+  return files.map((path) => {
+    const fqn = fqnOf(pf.name, pf.seedPaths, path);
+    const name = fqn[fqn.length - 1]!;
+    const patch = patches.get(name);
+    const folder = folderConfig(pf.seedsConfig, fqn.slice(0, -1), pf.file, pf.yaml.lineOf, ['seeds']);
+    const config = finalizeConfig(DEFAULT_SEED_CONFIG, [folder, patch?.config ?? {}]);
+    const base = { uniqueId: `seed.${pf.name}.${name}`, name, resourceType: 'seed', packageName: pf.name, originalFilePath: path, fqn, config };
+    return Object.freeze({
+      ...base,
+      resourceType: 'seed',
+      line: 1,
+      description: patch?.description ?? '',
+      tags: config.tags,
+      columns: patch?.columns ?? {},
+      dependsOn: [],
+      macrosUsed: [],
+      relation: relationFor(base, target.schema, renderer),
+      seedFile: join(projectRoot, path),
+    } satisfies SeedNode);
+  });
+}
+
+function loadSources(pf: ProjectFile, files: readonly SchemaFile[]): SourceNode[] {
+  return files.flatMap((f) =>
+    f.contents.sources.map((s) => {
+      const folders = dirname(f.file) === '.' ? [] : fqnOf(pf.name, pf.modelPaths, f.file).slice(1, -1);
+      const config = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: 'source' }, [s.config]);
+      return Object.freeze({
+        uniqueId: `source.${pf.name}.${s.sourceName}.${s.name}`,
+        resourceType: 'source',
+        name: s.name,
+        packageName: pf.name,
+        fqn: [pf.name, ...folders, s.sourceName, s.name],
+        originalFilePath: f.file,
+        line: s.line,
+        description: s.description,
+        config,
+        tags: config.tags,
+        columns: s.columns,
+        dependsOn: [],
+        macrosUsed: [],
+        relation: { schema: s.schema, identifier: s.identifier },
+        sourceName: s.sourceName,
+        sourceDescription: s.sourceDescription,
+        loader: s.loader,
+        external: s.external,
+        freshness: s.freshness,
+      } satisfies SourceNode);
+    }),
+  );
+}
+
+function loadSingularTests(projectRoot: string, pf: ProjectFile, renderer: Renderer): TestNode[] {
+  const files = pf.testPaths
+    .flatMap((p) => discoverFiles(projectRoot, p, ['.sql']).filter((f) => !relative(p, f).startsWith('generic/')));
+  return files.map((path) => {
+    const fqn = fqnOf(pf.name, pf.testPaths, path);
+    const name = fqn[fqn.length - 1]!;
+    const rawCode = readFileSync(join(projectRoot, path), 'utf8');
+    const uniqueId = `test.${pf.name}.${name}`;
+    const folder = folderConfig(pf.testsConfig, fqn.slice(0, -1), pf.file, pf.yaml.lineOf, ['data_tests']);
+    const baseConfig = finalizeConfig(DEFAULT_TEST_CONFIG, [folder]);
+    const parsed = parseSqlNode(renderer, rawCode, {
+      uniqueId, name, resourceType: 'test', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
+    });
+    const config = finalizeConfig(DEFAULT_TEST_CONFIG, [folder, ...parsed.state.configCalls]);
+    return Object.freeze({
+      uniqueId,
+      resourceType: 'test',
+      name,
+      packageName: pf.name,
+      fqn,
+      originalFilePath: path,
+      line: 1,
+      description: '',
+      config,
+      tags: config.tags,
+      columns: {},
+      dependsOn: [],
+      macrosUsed: [...parsed.state.macrosUsed],
+      relation: { schema: '', identifier: name },
+      testType: 'singular',
+      rawCode,
+      renderedCode: parsed.rendered,
+      refs: parsed.state.refs,
+      sources: parsed.state.sources,
+    } satisfies TestNode);
+  });
+}
+
+function readSelectors(projectRoot: string): Record<string, SelectorDefinition> {
+  const file = 'selectors.yml';
+  let yaml;
+  try {
+    yaml = readYamlFile(join(projectRoot, file), file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  const list = isMapping(yaml.data) ? yaml.data.selectors : undefined;
+  if (!Array.isArray(list)) return {};
+  const out: Record<string, SelectorDefinition> = {};
+  list.forEach((s, i) => {
+    if (!isMapping(s) || typeof s.name !== 'string')
+      throw new ProjectError('selectors_yml', 'Each selector needs a name and a definition', { file, line: yaml.lineOf(['selectors', i]) });
+    out[s.name] = { name: s.name, description: typeof s.description === 'string' ? s.description : undefined, default: s.default === true, definition: s.definition, file };
+  });
+  return out;
+}

@@ -1,0 +1,99 @@
+import { KNOWN_CONFIG_KEYS, type NodeConfig } from '../manifest/config.js';
+import { didYouMean } from '../shared/did-you-mean.js';
+import { ProjectError, type SourceLocation } from '../shared/errors.js';
+
+export type PartialConfig = Readonly<Record<string, unknown>>;
+
+/** Config keys whose value is itself a mapping (so an object value is config, not a sub-folder). */
+const MAPPING_KEYS = new Set(['meta', 'settings', 'query_settings', 'column_types', 'docs', 'persist_docs', 'grants', 'contract', 'quoting']);
+
+/** dbt accepts `pre-hook` and `pre_hook`; keep one spelling. */
+function canonicalKey(key: string): string {
+  return key === 'pre-hook' ? 'pre_hook' : key === 'post-hook' ? 'post_hook' : key === 'data_type' ? 'data_type' : key;
+}
+
+/** Throws a ProjectError naming the file and line when `key` is not a config tsdbt knows. */
+export function assertKnownConfigKey(key: string, where: SourceLocation): void {
+  if (KNOWN_CONFIG_KEYS.has(key)) return;
+  const guess = didYouMean(key, KNOWN_CONFIG_KEYS);
+  throw new ProjectError('unknown_config', `Unknown config key '${key}'`, {
+    ...where,
+    hint: guess ? `Did you mean '${guess}'? Custom values belong under 'meta'.` : `Custom values belong under 'meta'.`,
+  });
+}
+
+/**
+ * dbt's merge rule: later layers win key by key, except that `tags` accumulate
+ * and `meta` (and other mapping keys) merge key by key.
+ */
+export function mergeConfig(base: PartialConfig, layer: PartialConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [rawKey, value] of Object.entries(layer)) {
+    const key = canonicalKey(rawKey);
+    if (value === undefined) continue;
+    if (key === 'tags') {
+      const tags = [...asList(out.tags), ...asList(value)];
+      out.tags = [...new Set(tags.map(String))];
+    } else if (MAPPING_KEYS.has(key) && isMapping(value) && isMapping(out[key])) {
+      out[key] = { ...(out[key] as object), ...value };
+    } else if ((key === 'pre_hook' || key === 'post_hook') && out[key] !== undefined) {
+      out[key] = [...asList(out[key]), ...asList(value)];
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+export function finalizeConfig(defaults: NodeConfig, layers: readonly PartialConfig[]): NodeConfig {
+  let merged: Record<string, unknown> = { ...defaults };
+  for (const layer of layers) merged = mergeConfig(merged, layer);
+  merged.tags = asList(merged.tags).map(String);
+  merged.meta = isMapping(merged.meta) ? merged.meta : {};
+  merged.enabled = merged.enabled !== false;
+  merged.materialized = String(merged.materialized);
+  return Object.freeze(merged) as NodeConfig;
+}
+
+/**
+ * Resolves a project-file config tree (`models: { proj: { clean: { +schema: x } } }`) for a node
+ * whose folder path is `folders` (project name first). Each level's `+key` entries apply to
+ * everything below it; deeper levels win.
+ */
+export function folderConfig(
+  tree: Readonly<Record<string, unknown>>,
+  folders: readonly string[],
+  file: string,
+  lineOf: (path: (string | number)[]) => number,
+  treePath: (string | number)[],
+): Record<string, unknown> {
+  let config: Record<string, unknown> = {};
+  let level: unknown = tree;
+  const path = [...treePath];
+  for (let i = 0; i <= folders.length; i++) {
+    if (!isMapping(level)) break;
+    const layer: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(level)) {
+      const isPlus = key.startsWith('+');
+      const name = isPlus ? key.slice(1) : key;
+      const isConfig = isPlus || (KNOWN_CONFIG_KEYS.has(name) && (!isMapping(value) || MAPPING_KEYS.has(name)));
+      if (!isConfig) continue;
+      assertKnownConfigKey(name, { file, line: lineOf([...path, key]) });
+      layer[name] = value;
+    }
+    config = mergeConfig(config, layer);
+    const next = folders[i];
+    if (next === undefined) break;
+    path.push(next);
+    level = level[next];
+  }
+  return config;
+}
+
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function asList(v: unknown): unknown[] {
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+}

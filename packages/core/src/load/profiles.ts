@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ProjectError } from '../shared/errors.js';
+import { isMapping } from './node-config.js';
+import { readYamlFile } from './yaml-file.js';
+
+/** The warehouse a command talks to: one `outputs:` entry of profiles.yml, resolved. */
+export interface TargetConfig {
+  readonly name: string;
+  readonly profileName: string;
+  readonly type: 'chdb' | 'clickhouse';
+  /** The target's default database ("schema" in dbt terms). */
+  readonly schema: string;
+  /** chdb: absolute data directory. */
+  readonly path?: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly secure: boolean;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly threads: number;
+  readonly cluster?: string;
+  /** Where the profile came from (a profiles.yml path, or 'default'). */
+  readonly source: string;
+}
+
+export interface ProfileOptions {
+  readonly projectRoot: string;
+  readonly profileName: string;
+  readonly profilesDir?: string;
+  readonly target?: string;
+  /** Renders `{{ env_var(...) }}` in profile values. */
+  readonly renderString: (text: string, file: string) => string;
+}
+
+export function findProfilesFile(projectRoot: string, profilesDir?: string): string | undefined {
+  const dirs = profilesDir ? [resolve(profilesDir)] : [projectRoot, join(homedir(), '.tsdbt')];
+  for (const dir of dirs) {
+    const file = join(dir, 'profiles.yml');
+    if (existsSync(file)) return file;
+  }
+  if (profilesDir)
+    throw new ProjectError('profiles', `No profiles.yml in --profiles-dir ${profilesDir}`, {
+      hint: 'Create profiles.yml there, or drop --profiles-dir to use the embedded default.',
+    });
+  return undefined;
+}
+
+/** The embedded warehouse used when no profiles.yml exists. */
+export function defaultTarget(projectRoot: string, profileName: string, name = 'dev'): TargetConfig {
+  return {
+    name,
+    profileName,
+    type: 'chdb',
+    schema: 'default',
+    path: join(projectRoot, '.tsdbt', 'chdb'),
+    host: 'localhost',
+    port: 8123,
+    user: 'default',
+    password: '',
+    secure: false,
+    settings: {},
+    threads: 4,
+    source: 'default',
+  };
+}
+
+export function resolveTarget(options: ProfileOptions): TargetConfig {
+  const file = findProfilesFile(options.projectRoot, options.profilesDir);
+  if (!file) {
+    if (options.target && options.target !== 'dev')
+      throw new ProjectError('profiles', `Target '${options.target}' requested but there is no profiles.yml`, {
+        hint: 'Create profiles.yml in the project or ~/.tsdbt/, or drop --target.',
+      });
+    return defaultTarget(options.projectRoot, options.profileName);
+  }
+  const yaml = readYamlFile(file);
+  const profiles = yaml.data;
+  const profile = isMapping(profiles) ? profiles[options.profileName] : undefined;
+  if (!isMapping(profile))
+    throw new ProjectError('profiles', `Profile '${options.profileName}' not found in ${file}`, {
+      file,
+      hint: `Add a '${options.profileName}:' entry with 'target:' and 'outputs:'.`,
+    });
+  const render = (v: unknown): unknown =>
+    typeof v === 'string' && v.includes('{{') ? options.renderString(v, file) : v;
+  const targetName = options.target ?? String(render(profile.target) ?? 'dev');
+  const outputs = profile.outputs;
+  const out = isMapping(outputs) ? outputs[targetName] : undefined;
+  if (!isMapping(out))
+    throw new ProjectError('profiles', `Target '${targetName}' not found in profile '${options.profileName}'`, {
+      file,
+      line: yaml.lineOf([options.profileName, 'outputs']),
+      hint: `Known targets: ${isMapping(outputs) ? Object.keys(outputs).join(', ') : 'none'}.`,
+    });
+  const v = (k: string) => render(out[k]);
+  const type = String(v('type') ?? 'chdb');
+  if (type !== 'chdb' && type !== 'clickhouse')
+    throw new ProjectError('profiles', `Target '${targetName}' has type '${type}'; tsdbt supports 'chdb' and 'clickhouse'`, {
+      file,
+      line: yaml.lineOf([options.profileName, 'outputs', targetName, 'type']),
+    });
+  const path = v('path');
+  const secure = v('secure') === true || v('secure') === 'true';
+  const settings = isMapping(out.settings) ? out.settings : isMapping(out.custom_settings) ? out.custom_settings : {};
+  return {
+    name: targetName,
+    profileName: options.profileName,
+    type,
+    schema: String(v('schema') ?? v('database') ?? 'default'),
+    path:
+      type === 'chdb'
+        ? typeof path === 'string'
+          ? isAbsolute(path) ? path : join(options.projectRoot, path)
+          : join(options.projectRoot, '.tsdbt', 'chdb')
+        : undefined,
+    host: String(v('host') ?? 'localhost'),
+    port: Number(v('port') ?? (secure ? 8443 : 8123)),
+    user: String(v('user') ?? 'default'),
+    password: String(v('password') ?? ''),
+    secure,
+    settings,
+    threads: Number(v('threads') ?? 4),
+    cluster: typeof v('cluster') === 'string' ? String(v('cluster')) : undefined,
+    source: file,
+  };
+}
+
+/** The target as it may be shown or written anywhere: the password masked. */
+export function describeTarget(target: TargetConfig): Record<string, unknown> {
+  return { ...target, password: target.password ? '********' : '' };
+}

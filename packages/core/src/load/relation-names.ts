@@ -1,0 +1,42 @@
+import type { Relation } from '../manifest/nodes.js';
+import type { Renderer } from '../render/renderer.js';
+import { newRenderState } from '../render/render-state.js';
+
+export interface NamingNode {
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly resourceType: string;
+  readonly packageName: string;
+  readonly originalFilePath: string;
+  readonly fqn: readonly string[];
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * dbt's relation naming: the database ("schema") is the target schema, or
+ * `<target schema>_<custom schema>` when the node sets `schema`; the table is the alias or the name.
+ * A project macro `generate_schema_name` / `generate_alias_name` replaces the default, as in dbt.
+ */
+export function relationFor(node: NamingNode, targetSchema: string, renderer: Renderer): Relation {
+  const custom = typeof node.config.schema === 'string' ? node.config.schema.trim() : undefined;
+  const alias = typeof node.config.alias === 'string' ? node.config.alias.trim() : undefined;
+  const nodeArg = {
+    unique_id: node.uniqueId,
+    name: node.name,
+    resource_type: node.resourceType,
+    package_name: node.packageName,
+    original_file_path: node.originalFilePath,
+    fqn: [...node.fqn],
+    config: { ...node.config },
+  };
+  const state = () => newRenderState({ mode: 'parse' });
+  const schema = renderer.hasMacro('generate_schema_name')
+    ? renderer.callMacro('generate_schema_name', state(), [custom ?? null, nodeArg]).trim()
+    : custom
+      ? `${targetSchema}_${custom}`
+      : targetSchema;
+  const identifier = renderer.hasMacro('generate_alias_name')
+    ? renderer.callMacro('generate_alias_name', state(), [alias ?? null, nodeArg]).trim()
+    : (alias ?? node.name);
+  return { schema, identifier };
+}

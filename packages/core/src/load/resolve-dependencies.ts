@@ -1,0 +1,55 @@
+import type { ManifestNode, ModelNode, TestNode } from '../manifest/nodes.js';
+import { didYouMean } from '../shared/did-you-mean.js';
+import { ProjectError } from '../shared/errors.js';
+import { escapeRegExp, lineOfText } from './locate.js';
+
+/** Turns each node's ref()/source() calls into parent unique ids; unknown names fail with a did-you-mean. */
+export function resolveDependencies(nodes: ReadonlyMap<string, ManifestNode>, projectName: string): Map<string, ManifestNode> {
+  const byName = new Map<string, ManifestNode>();
+  const sources = new Map<string, ManifestNode>();
+  for (const n of nodes.values()) {
+    if (n.resourceType === 'model' || n.resourceType === 'seed') byName.set(n.name, n);
+    if (n.resourceType === 'source') sources.set(`${(n as { sourceName: string }).sourceName}.${n.name}`, n);
+  }
+  const out = new Map<string, ManifestNode>();
+  for (const node of nodes.values()) {
+    if (node.resourceType !== 'model' && node.resourceType !== 'test') {
+      out.set(node.uniqueId, node);
+      continue;
+    }
+    const n = node as ModelNode | TestNode;
+    const text = n.rawCode.startsWith('{{ test_') ? '' : n.rawCode;
+    const parents = new Set(n.dependsOn);
+    for (const ref of n.refs) {
+      const target = byName.get(ref.name);
+      if (!target || (ref.package && ref.package !== projectName)) {
+        const guess = didYouMean(ref.name, byName.keys());
+        throw new ProjectError('unknown_ref', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' refers to '${ref.package ? ref.package + '.' : ''}${ref.name}', which does not exist`, {
+          file: n.originalFilePath,
+          line: text ? lineOfText(text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(ref.name)}['"]`)) : n.line,
+          hint: guess ? `Did you mean ref('${guess}')?` : 'Check the model name (the file name without .sql).',
+        });
+      }
+      if (target.uniqueId === n.uniqueId)
+        throw new ProjectError('cycle', `Model '${n.name}' refers to itself: ${n.name} (${n.originalFilePath}) -> ${n.name}`, {
+          file: n.originalFilePath,
+          hint: "Use {{ this }} to refer to the model's own table.",
+        });
+      parents.add(target.uniqueId);
+    }
+    for (const [s, t] of n.sources) {
+      const target = sources.get(`${s}.${t}`);
+      if (!target) {
+        const guess = didYouMean(`${s}.${t}`, sources.keys());
+        throw new ProjectError('unknown_source', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' uses source('${s}', '${t}'), which is not declared`, {
+          file: n.originalFilePath,
+          line: text ? lineOfText(text, new RegExp(`source\\s*\\([^)]*['"]${escapeRegExp(t)}['"]`)) : n.line,
+          hint: guess ? `Did you mean source('${guess.split('.')[0]}', '${guess.split('.')[1]}')?` : 'Declare it under sources: in a YAML file.',
+        });
+      }
+      parents.add(target.uniqueId);
+    }
+    out.set(n.uniqueId, Object.freeze({ ...n, dependsOn: [...parents] }));
+  }
+  return out;
+}

@@ -1,0 +1,191 @@
+import type { ColumnInfo } from '../manifest/nodes.js';
+import { ProjectError } from '../shared/errors.js';
+import { assertKnownConfigKey, isMapping } from './node-config.js';
+import type { YamlFile } from './yaml-file.js';
+
+/** One data test as declared in YAML (`- unique`, `- accepted_values: {values: [...]}`). */
+export interface TestDeclaration {
+  readonly testName: string;
+  readonly namespace?: string;
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly customName?: string;
+  readonly columnName?: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** What a schema file says about one model or seed. */
+export interface ResourcePatch {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly description: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly columns: Readonly<Record<string, ColumnInfo>>;
+  readonly tests: readonly TestDeclaration[];
+}
+
+export interface SourceTableDeclaration extends ResourcePatch {
+  readonly sourceName: string;
+  readonly sourceDescription: string;
+  readonly schema: string;
+  readonly identifier: string;
+  readonly loader: string;
+  readonly external?: { location: string; format?: string; options?: Record<string, unknown> };
+  readonly freshness?: unknown;
+}
+
+export interface SchemaFileContents {
+  readonly models: readonly ResourcePatch[];
+  readonly seeds: readonly ResourcePatch[];
+  readonly sources: readonly SourceTableDeclaration[];
+}
+
+/** Keys of a test entry that are config rather than test arguments (dbt accepts both places). */
+const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'enabled', 'tags', 'meta', 'alias', 'schema', 'database']);
+
+type Path = (string | number)[];
+
+/** Reads one dbt `version: 2` schema file. Unknown top-level sections are ignored, as dbt does. */
+export function parseSchemaFile(yaml: YamlFile, targetSchema: string): SchemaFileContents {
+  const data = yaml.data;
+  if (!isMapping(data)) return { models: [], seeds: [], sources: [] };
+  const file = yaml.file;
+  const fail = (path: Path, message: string, hint?: string): never => {
+    throw new ProjectError('schema_yaml', message, { file, line: yaml.lineOf(path), hint });
+  };
+
+  const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+  const parseConfig = (v: unknown, path: Path): Record<string, unknown> => {
+    if (v === undefined || v === null) return {};
+    if (!isMapping(v)) return fail(path, `'config' must be a mapping`);
+    for (const key of Object.keys(v)) assertKnownConfigKey(key, { file, line: yaml.lineOf([...path, key]) });
+    return v;
+  };
+
+  const parseTest = (entry: unknown, path: Path, columnName?: string): TestDeclaration => {
+    const line = yaml.lineOf(path);
+    let fullName: string;
+    let body: Record<string, unknown> = {};
+    if (typeof entry === 'string') fullName = entry;
+    else if (isMapping(entry) && Object.keys(entry).length >= 1) {
+      const keys = Object.keys(entry);
+      // `- name: custom_name\n  test_name: unique` is also valid dbt.
+      if (typeof entry.test_name === 'string') {
+        fullName = entry.test_name;
+        body = { ...entry };
+        delete body.test_name;
+      } else {
+        if (keys.length !== 1)
+          fail(path, `A test entry must have a single key (the test name), found: ${keys.join(', ')}`, 'Indent the arguments under the test name.');
+        fullName = keys[0]!;
+        const b = entry[fullName];
+        body = b === null || b === undefined ? {} : isMapping(b) ? { ...b } : fail([...path, fullName], `Arguments of test '${fullName}' must be a mapping`);
+      }
+    } else return fail(path, 'A test entry must be a test name or a mapping of one test name to its arguments');
+    const dot = fullName.lastIndexOf('.');
+    const namespace = dot > 0 ? fullName.slice(0, dot) : undefined;
+    const testName = dot > 0 ? fullName.slice(dot + 1) : fullName;
+    const config: Record<string, unknown> = { ...parseConfig(body.config, [...path, fullName, 'config']) };
+    const kwargs: Record<string, unknown> = isMapping(body.arguments) ? { ...body.arguments } : {};
+    for (const [k, v] of Object.entries(body)) {
+      if (k === 'config' || k === 'arguments' || k === 'name' || k === 'description') continue;
+      if (TEST_CONFIG_KEYS.has(k)) config[k] = v;
+      else kwargs[k] = v;
+    }
+    if (columnName !== undefined) kwargs.column_name = columnName;
+    return {
+      testName,
+      namespace,
+      kwargs,
+      config,
+      customName: typeof body.name === 'string' ? body.name : undefined,
+      columnName,
+      file,
+      line,
+    };
+  };
+
+  const parseTests = (v: unknown, path: Path, columnName?: string): TestDeclaration[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) return fail(path, `'${path[path.length - 1]}' must be a list of tests`);
+    return v.map((t, i) => parseTest(t, [...path, i], columnName));
+  };
+
+  const parseColumns = (v: unknown, path: Path): { columns: Record<string, ColumnInfo>; tests: TestDeclaration[] } => {
+    const columns: Record<string, ColumnInfo> = {};
+    const tests: TestDeclaration[] = [];
+    if (v === undefined || v === null) return { columns, tests };
+    if (!Array.isArray(v)) return fail(path, `'columns' must be a list`);
+    v.forEach((c, i) => {
+      if (!isMapping(c) || typeof c.name !== 'string') fail([...path, i], `Each column needs a 'name'`);
+      const col = c as Record<string, unknown>;
+      const name = String(col.name);
+      columns[name] = {
+        name,
+        description: str(col.description),
+        dataType: typeof col.data_type === 'string' ? col.data_type : undefined,
+        meta: isMapping(col.meta) ? col.meta : {},
+        tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
+      };
+      tests.push(...parseTests(col.data_tests ?? col.tests, [...path, i, col.data_tests ? 'data_tests' : 'tests'], name));
+    });
+    return { columns, tests };
+  };
+
+  const parseResource = (entry: unknown, path: Path): ResourcePatch => {
+    if (!isMapping(entry) || typeof entry.name !== 'string') return fail(path, `Each entry needs a 'name'`);
+    const { columns, tests } = parseColumns(entry.columns, [...path, 'columns']);
+    return {
+      name: entry.name,
+      file,
+      line: yaml.lineOf(path),
+      description: str(entry.description),
+      config: parseConfig(entry.config, [...path, 'config']),
+      columns,
+      tests: [...parseTests(entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests']), ...tests],
+    };
+  };
+
+  const list = (key: string): unknown[] => {
+    const v = data[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) return fail([key], `'${key}' must be a list`);
+    return v;
+  };
+
+  const sources: SourceTableDeclaration[] = [];
+  list('sources').forEach((src, si) => {
+    if (!isMapping(src) || typeof src.name !== 'string') fail(['sources', si], `Each source needs a 'name'`);
+    const s = src as Record<string, unknown>;
+    const tables = s.tables;
+    if (!Array.isArray(tables)) fail(['sources', si], `Source '${String(s.name)}' needs a list of 'tables'`);
+    (tables as unknown[]).forEach((t, ti) => {
+      const path: Path = ['sources', si, 'tables', ti];
+      const patch = parseResource(t, path);
+      const table = t as Record<string, unknown>;
+      const external = isMapping(table.external) ? table.external : undefined;
+      sources.push({
+        ...patch,
+        sourceName: String(s.name),
+        sourceDescription: str(s.description),
+        schema: String(s.schema ?? s.database ?? targetSchema),
+        identifier: String(table.identifier ?? patch.name),
+        loader: str(s.loader),
+        external: external && typeof external.location === 'string'
+          ? { location: external.location, format: typeof external.format === 'string' ? external.format : undefined, options: isMapping(external.options) ? external.options : undefined }
+          : undefined,
+        freshness: table.freshness ?? s.freshness,
+        config: { ...(isMapping(s.config) ? s.config : {}), ...patch.config },
+      });
+    });
+  });
+
+  return {
+    models: list('models').map((m, i) => parseResource(m, ['models', i])),
+    seeds: list('seeds').map((m, i) => parseResource(m, ['seeds', i])),
+    sources,
+  };
+}

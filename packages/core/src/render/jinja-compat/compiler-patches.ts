@@ -1,0 +1,299 @@
+import nunjucks from 'nunjucks';
+
+/**
+ * Patches of nunjucks' Compiler/Parser prototypes (nunjucks is pinned at 3.2.4: these rely on
+ * its generated code). Expressions are compiled to the `runtime.jc*` helpers installed by
+ * runtime-patches.ts so operators, truthiness and comparisons follow Python.
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const nj = nunjucks as any;
+const nodes = nj.nodes;
+const lexer = nj.lexer;
+const Compiler = nj.compiler.Compiler;
+const Parser = nj.parser.Parser;
+
+/** Custom AST nodes: Python truthiness wrapper, `{% do %}` and `{% break %}/{% continue %}`. */
+export const JcTruth = nodes.Node.extend('JcTruth', { fields: ['target'] });
+export const JcDo = nodes.Node.extend('JcDo', { fields: ['expr'] });
+export const JcLoopControl = nodes.Node.extend('JcLoopControl', { fields: ['kind'] });
+
+/** Compiles `helper(a, b)` for a binary node. */
+function emitCall(c: any, frame: any, helper: string, parts: any[], thunkLast = false): void {
+  c._emit(`runtime.${helper}(`);
+  parts.forEach((p, i) => {
+    if (i > 0) c._emit(thunkLast && i === parts.length - 1 ? ', () => (' : ', ');
+    c.compile(p, frame);
+  });
+  c._emit(thunkLast ? '))' : ')');
+}
+
+function withTruthyCond(node: any): any {
+  const copy = Object.create(node);
+  copy.cond = new JcTruth(node.cond.lineno, node.cond.colno, node.cond);
+  return copy;
+}
+
+function patchOperators(proto: any): void {
+  proto.compileJcTruth = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcBool', [node.target]);
+  };
+  proto.compileOr = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcOr', [node.left, node.right], true);
+  };
+  proto.compileAnd = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcAnd', [node.left, node.right], true);
+  };
+  proto.compileNot = function (node: any, frame: any) {
+    this._emit('!');
+    emitCall(this, frame, 'jcBool', [node.target]);
+  };
+  proto.compileConcat = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcConcat', [node.left, node.right]);
+  };
+  proto.compileAdd = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcAdd', [node.left, node.right]);
+  };
+  proto.compileMul = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcMul', [node.left, node.right]);
+  };
+  proto.compileMod = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcMod', [node.left, node.right]);
+  };
+  proto.compileCompare = function (node: any, frame: any) {
+    this._emit('runtime.jcCompare([');
+    this.compile(node.expr, frame);
+    for (const op of node.ops) {
+      this._emit(', ');
+      this.compile(op.expr, frame);
+    }
+    this._emit(`], ${JSON.stringify(node.ops.map((op: any) => op.type))})`);
+  };
+  const origGroup = proto.compileGroup;
+  // `(a, b)` and `()` are tuples, not JS's comma operator.
+  proto.compileGroup = function (node: any, frame: any) {
+    if (node.children.length === 1) return origGroup.call(this, node, frame);
+    this._emit('runtime.jcTuple(');
+    this._compileAggregate(node, frame, '[', ']');
+    this._emit(')');
+  };
+  const origDict = proto.compileDict;
+  // Dict literal keys are expressions in Jinja (`{k: v}` uses the variable k).
+  proto.compileDict = function (node: any, frame: any) {
+    if (node instanceof nodes.KeywordArgs) return origDict.call(this, node, frame);
+    this._emit('runtime.jcDict([');
+    node.children.forEach((pair: any, i: number) => {
+      if (i > 0) this._emit(', ');
+      this._emit('[');
+      this._compileExpression(pair.key, frame);
+      this._emit(', ');
+      this._compileExpression(pair.value, frame);
+      this._emit(']');
+    });
+    this._emit('])');
+  };
+  proto.compileInlineIf = function (node: any, frame: any) {
+    this._emit('(');
+    emitCall(this, frame, 'jcBool', [node.cond]);
+    this._emit(' ? ');
+    this.compile(node.body, frame);
+    this._emit(' : ');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit('undefined');
+    this._emit(')');
+  };
+  const origIf = proto.compileIf;
+  proto.compileIf = function (node: any, frame: any, async: boolean) {
+    return origIf.call(this, withTruthyCond(node), frame, async);
+  };
+  proto.compileLookupVal = function (node: any, frame: any) {
+    this._emit(node.jcAttr ? 'runtime.jcAttr((' : 'runtime.memberLookup((');
+    this._compileExpression(node.target, frame);
+    this._emit('),');
+    this._compileExpression(node.val, frame);
+    this._emit(')');
+  };
+  // Tests with several arguments (`is in(a)`, `is divisibleby(3)`); nunjucks dropped the commas.
+  proto.compileIs = function (node: any, frame: any) {
+    const right = node.right.name ? node.right.name.value : node.right.value;
+    this._emit(`env.getTest(${JSON.stringify(String(right))}).call(context, `);
+    this.compile(node.left, frame);
+    for (const arg of node.right.args?.children ?? []) {
+      this._emit(', ');
+      this.compile(arg, frame);
+    }
+    this._emit(') === true');
+  };
+  const origNodeName = proto._getNodeName;
+  // The name ends up in a JS string literal: a multi-line string literal receiver broke the code.
+  proto._getNodeName = function (node: any) {
+    return String(origNodeName.call(this, node)).replace(/[\\\n\r\u2028\u2029]/g, ' ');
+  };
+}
+
+/** `{% set %}`: inside a loop or macro, never assign the JS variable of an outer scope. */
+function patchSet(proto: any): void {
+  proto.compileSet = function (node: any, frame: any) {
+    const ids: string[] = node.targets.map((target: any) => {
+      const name = target.value;
+      const owner = frame.resolve(name, true);
+      let id: string | null = owner ? owner.lookup(name) : null;
+      if (!id || id.startsWith('runtime.')) {
+        id = this._tmpid();
+        this._emitLine(`var ${id};`);
+        // An outer compile-time binding is shadowed from here on: resolve the name at run time.
+        if (frame.lookup(name)) frame.set(name, `runtime.contextOrFrameLookup(context, frame, ${JSON.stringify(name)})`);
+      }
+      return id;
+    });
+    this._emit(ids.join(' = ') + ' = ');
+    if (node.value) this._compileExpression(node.value, frame);
+    else this.compile(node.body, frame);
+    this._emitLine(';');
+    node.targets.forEach((target: any, i: number) => {
+      const name = JSON.stringify(target.value);
+      this._emitLine(`frame.set(${name}, ${ids[i]}, true);`);
+      this._emitLine(`if(frame.topLevel) { context.setVariable(${name}, ${ids[i]}); }`);
+      if (target.value.charAt(0) !== '_') {
+        this._emitLine(`if(frame.topLevel) { context.addExport(${name}, ${ids[i]}); }`);
+      }
+    });
+  };
+}
+
+function patchLoopsAndMacros(proto: any): void {
+  const origBindings = proto._emitLoopBindings;
+  proto._emitLoopBindings = function (node: any, arr: string, i: string, len: string) {
+    const multi = node.name instanceof nodes.Array;
+    const names: string[] = multi ? node.name.children.map((c: any) => c.value) : [node.name.value];
+    this._emitLine(`runtime.jcResetLoopFrame(frame, ${JSON.stringify(names)});`);
+    if (multi) {
+      // nunjucks stored unpacked loop variables under "[object Object]": bind the real names.
+      const sets = names.map((n, u) => `frame.set(${JSON.stringify(n)}, ${arr}[${i}][${u}]);`).join(' ');
+      this._emitLine(`if (runtime.isArray(${arr})) { ${sets} }`);
+    }
+    origBindings.call(this, node, arr, i, len);
+    this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);
+    this._emitLine(`frame.set("loop.nextitem", ${arr}[${i} + 1]);`);
+    this._emitLine('frame.set("loop.depth", 1); frame.set("loop.depth0", 0);');
+  };
+  const origFor = proto.compileFor;
+  proto.compileFor = function (node: any, frame: any) {
+    this.jcLoopDepth = (this.jcLoopDepth ?? 0) + 1;
+    try {
+      return origFor.call(this, node, frame);
+    } finally {
+      this.jcLoopDepth--;
+    }
+  };
+  const origCapture = proto.compileCapture;
+  proto.compileCapture = function (node: any, frame: any) {
+    const depth = this.jcLoopDepth;
+    this.jcLoopDepth = 0; // a capture is compiled as a function: no break/continue across it
+    try {
+      return origCapture.call(this, node, frame);
+    } finally {
+      this.jcLoopDepth = depth;
+    }
+  };
+  const origMacro = proto._compileMacro;
+  proto._compileMacro = function (node: any, frame: any) {
+    const depth = this.jcLoopDepth;
+    this.jcLoopDepth = 0;
+    const start = this.codebuf.length;
+    const funcId = origMacro.call(this, node, frame);
+    this.jcLoopDepth = depth;
+    const buf: string[] = this.codebuf;
+    const head = buf.indexOf('var callerFrame = frame;\n', start);
+    const callerLine = buf.indexOf('frame.set("caller", kwargs.caller); }\n', start);
+    const last = buf.length - 1;
+    if (head < 0 || callerLine < 0 || buf[last] !== '});\n') {
+      throw new Error('jinja-compat: unexpected nunjucks macro code (is nunjucks still 3.2.4?)');
+    }
+    // try/finally restores the caller's frame when return() unwinds the macro body.
+    buf[head] = 'var callerFrame = frame;\ntry {\n';
+    buf[callerLine] += 'runtime.jcMacroVars(frame, kwargs);\n';
+    buf[last] = '} finally { frame = callerFrame; }\n});\n';
+    return funcId;
+  };
+  proto.compileJcDo = function (node: any, frame: any) {
+    this._emit(';(');
+    this._compileExpression(node.expr, frame);
+    this._emitLine(');');
+  };
+  proto.compileJcLoopControl = function (node: any) {
+    if (!this.jcLoopDepth) this.fail(`'${node.kind}' outside of a for loop`, node.lineno, node.colno);
+    this._emitLine(`${node.kind};`);
+  };
+}
+
+/** parsePostfix, as in nunjucks, but marks `x.name` lookups (attribute) apart from `x['name']`. */
+function patchParser(): void {
+  Parser.prototype.parsePostfix = function (this: any, node: any) {
+    let tok = this.peekToken();
+    while (tok) {
+      if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        const lookup = this.parseAggregate();
+        if (lookup.children.length > 1) this.fail('invalid index');
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children[0]);
+      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+        this.nextToken();
+        const val = this.nextToken();
+        if (val.type !== lexer.TOKEN_SYMBOL) {
+          this.fail('expected name as lookup value, got ' + val.value, val.lineno, val.colno);
+        }
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
+        node.jcAttr = true;
+      } else {
+        break;
+      }
+      tok = this.peekToken();
+    }
+    return node;
+  };
+}
+
+const MATH1: Record<string, string> = { '+': 'Add', '-': 'Sub' };
+const MATH2: Record<string, string> = { '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' };
+
+/**
+ * Jinja's operator precedence: `+ -` bind looser than `~`, which binds looser than `* / // %`
+ * (nunjucks: `~` loosest, and `a * b // c` parsed as `a * (b // c)`). All left-associative.
+ */
+function patchPrecedence(): void {
+  const binary = (next: () => any, self: any, ops: Record<string, string>, tokenType: string) => {
+    let node = next.call(self);
+    for (;;) {
+      const tok = self.peekToken();
+      if (!tok || tok.type !== tokenType || !ops[tok.value]) return node;
+      self.nextToken();
+      node = new nodes[ops[tok.value]](node.lineno, node.colno, node, next.call(self));
+    }
+  };
+  const math2 = function (this: any) {
+    return binary(this.parsePow, this, MATH2, lexer.TOKEN_OPERATOR);
+  };
+  const concat = function (this: any) {
+    return binary(math2, this, { '~': 'Concat' }, lexer.TOKEN_TILDE);
+  };
+  // parseCompare calls parseConcat for its operands: make that Jinja's `math1` level.
+  Parser.prototype.parseConcat = function (this: any) {
+    return binary(concat, this, MATH1, lexer.TOKEN_OPERATOR);
+  };
+}
+
+export function installCompilerPatches(): void {
+  const proto = Compiler.prototype;
+  const origAssert = proto.assertType;
+  proto.assertType = function (node: any, ...types: unknown[]) {
+    if (node instanceof JcTruth) return;
+    return origAssert.call(this, node, ...types);
+  };
+  patchOperators(proto);
+  patchSet(proto);
+  patchLoopsAndMacros(proto);
+  patchParser();
+  patchPrecedence();
+}

@@ -1,0 +1,229 @@
+import nunjucks from 'nunjucks';
+import { percentFormat } from './python-format.js';
+import { bindMethod, DICT_METHODS, splitKwargs, STR_METHODS, toList } from './python-methods.js';
+import { isDict, isStr, pyBool, pyNum, pyStr, pyTuple, type Dict } from './python-values.js';
+
+/** Jinja2 filters nunjucks lacks or implements differently. Keyword args arrive as `__keywords`. */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Filter = (this: any, ...args: any[]) => unknown;
+
+/** Jinja's attribute getter: `'a.b'`, `'items.0'`; item lookup first, then attribute. */
+export function getPath(obj: unknown, path: unknown): unknown {
+  const parts = typeof path === 'number' ? [path] : String(path).split('.');
+  let cur: any = obj;
+  for (const p of parts) {
+    if (cur === undefined || cur === null) return undefined;
+    const key = typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : p;
+    cur = Array.isArray(cur) || isStr(cur) ? (typeof key === 'number' ? (isStr(cur) ? String(cur) : cur)[key] : undefined) : cur[key];
+  }
+  return cur;
+}
+
+function callTest(ctx: any, name: unknown, value: unknown, testArgs: unknown[]): boolean {
+  const test = ctx.env.getTest(String(name));
+  return test.call(ctx, value, ...testArgs) === true;
+}
+
+/** select/reject/selectattr/rejectattr: a test name plus its arguments, or plain truthiness. */
+function selectFilter(expected: boolean, byAttr: boolean): Filter {
+  return function (this: any, seq: unknown, ...raw: unknown[]) {
+    const { args } = splitKwargs(raw);
+    const attr = byAttr ? args.shift() : undefined;
+    const [testName, ...testArgs] = args;
+    return toList(seq).filter((item) => {
+      const v = byAttr ? getPath(item, attr) : item;
+      const ok = testName === undefined ? pyBool(v) : callTest(this, testName, v, testArgs);
+      return ok === expected;
+    });
+  };
+}
+
+function keyFor(caseSensitive: boolean, attribute: unknown) {
+  return (v: unknown): unknown => {
+    const x = attribute === undefined || attribute === null ? v : getPath(v, attribute);
+    return !caseSensitive && typeof x === 'string' ? x.toLowerCase() : x;
+  };
+}
+
+function minMax(pickMax: boolean): Filter {
+  return function (seq: unknown, ...raw: unknown[]) {
+    const { args, kwargs } = splitKwargs(raw);
+    const key = keyFor(Boolean(args[0] ?? kwargs.case_sensitive), args[1] ?? kwargs.attribute);
+    const items = toList(seq);
+    if (!items.length) return undefined;
+    return items.reduce((best, x) => {
+      const a = key(x) as number;
+      const b = key(best) as number;
+      return (pickMax ? a > b : a < b) ? x : best;
+    });
+  };
+}
+
+/** Python's json.dumps(sort_keys=True) followed by Jinja's HTML-safe escaping. */
+export function jinjaJson(v: unknown, indent: number | null, level = 0): string {
+  const nl = indent === null ? '' : '\n' + ' '.repeat(indent * (level + 1));
+  const end = indent === null ? '' : '\n' + ' '.repeat(indent * level);
+  const sep = indent === null ? ', ' : ',';
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isFinite(v) ? pyNum(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  if (isStr(v)) {
+    return JSON.stringify(String(v))
+      .replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
+      .replace(/[<>&']/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  }
+  if (Array.isArray(v)) {
+    if (!v.length) return '[]';
+    return '[' + nl + v.map((x) => jinjaJson(x, indent, level + 1)).join(sep + nl) + end + ']';
+  }
+  if (typeof v === 'object') {
+    const keys = Object.keys(v as Dict).sort();
+    if (!keys.length) return '{}';
+    const body = keys.map((k) => jinjaJson(k, indent) + ': ' + jinjaJson((v as Dict)[k], indent, level + 1));
+    return '{' + nl + body.join(sep + nl) + end + '}';
+  }
+  return jinjaJson(pyStr(v), indent);
+}
+
+function indentFilter(s: unknown, ...raw: unknown[]): string {
+  const { args, kwargs } = splitKwargs(raw);
+  const width = args[0] ?? kwargs.width ?? 4;
+  const first = args[1] ?? kwargs.first ?? false;
+  const blank = args[2] ?? kwargs.blank ?? false;
+  const pad = typeof width === 'string' ? width : ' '.repeat(Number(width));
+  const lines = (pyStr(s) + '\n').split('\n').slice(0, -1);
+  let rv: string;
+  if (blank) rv = lines.join('\n' + pad);
+  else rv = [lines[0] ?? '', ...lines.slice(1).map((l) => (l ? pad + l : l))].join('\n');
+  return first ? pad + rv : rv;
+}
+
+function truncateFilter(s: unknown, ...raw: unknown[]): string {
+  const { args, kwargs } = splitKwargs(raw);
+  const str = pyStr(s);
+  const length = Number(args[0] ?? kwargs.length ?? 255);
+  const killwords = pyBool(args[1] ?? kwargs.killwords ?? false);
+  const end = String(args[2] ?? kwargs.end ?? '...');
+  const leeway = Number(args[3] ?? kwargs.leeway ?? 5);
+  if (str.length <= length + leeway) return str;
+  if (killwords) return str.slice(0, length - end.length) + end;
+  const cut = str.slice(0, length - end.length);
+  const i = cut.lastIndexOf(' ');
+  return (i >= 0 ? cut.slice(0, i) : cut) + end;
+}
+
+function uniqueFilter(seq: unknown, ...raw: unknown[]): unknown[] {
+  const { args, kwargs } = splitKwargs(raw);
+  const key = keyFor(Boolean(args[0] ?? kwargs.case_sensitive), args[1] ?? kwargs.attribute);
+  const seen: unknown[] = [];
+  const out: unknown[] = [];
+  for (const x of toList(seq)) {
+    const k = key(x);
+    if (!seen.some((s) => s === k)) {
+      seen.push(k);
+      out.push(x);
+    }
+  }
+  return out;
+}
+
+function mapFilter(this: any, seq: unknown, ...raw: unknown[]): unknown[] {
+  const { args, kwargs } = splitKwargs(raw);
+  const items = toList(seq);
+  if (kwargs.attribute !== undefined) {
+    return items.map((x) => {
+      const v = getPath(x, kwargs.attribute);
+      return v === undefined && 'default' in kwargs ? kwargs.default : v;
+    });
+  }
+  const [name, ...filterArgs] = args;
+  if (name === undefined) return items;
+  const filter = this.env.getFilter(String(name));
+  const rest = Object.keys(kwargs).length ? [...filterArgs, { ...kwargs, __keywords: true }] : filterArgs;
+  return items.map((x) => filter.call(this, x, ...rest));
+}
+
+// `default(x)` replaces only undefined (not None), or every falsy value with `boolean=true`.
+function defaultFilter(v: unknown, ...raw: unknown[]): unknown {
+  const { args, kwargs } = splitKwargs(raw);
+  const def = args.length > 0 ? args[0] : 'default_value' in kwargs ? kwargs.default_value : '';
+  const boolean = args.length > 1 ? args[1] : kwargs.boolean;
+  return v === undefined || (pyBool(boolean) && !pyBool(v)) ? def : v;
+}
+
+function withKw(fn: (v: unknown, args: unknown[], kw: Dict) => unknown): Filter {
+  return (v: unknown, ...raw: unknown[]) => {
+    const { args, kwargs } = splitKwargs(raw);
+    return fn(v, args, kwargs);
+  };
+}
+
+const strMethod = (name: string): Filter => (s: unknown, ...args: unknown[]) =>
+  (STR_METHODS[name] as (s: string, ...a: unknown[]) => unknown)(pyStr(s), ...args);
+
+export const JINJA_FILTERS: Record<string, Filter> = {
+  map: mapFilter,
+  select: selectFilter(true, false),
+  reject: selectFilter(false, false),
+  selectattr: selectFilter(true, true),
+  rejectattr: selectFilter(false, true),
+  unique: uniqueFilter,
+  min: minMax(false),
+  max: minMax(true),
+  tojson: withKw((v, args, kw) => new (nunjucks.runtime as any).SafeString(jinjaJson(v, (args[0] ?? kw.indent ?? null) as number | null))),
+  items: (d: unknown) => (isDict(d) ? Object.keys(d).map((k) => pyTuple([k, d[k]])) : []),
+  // getattr only: a dict's keys are items, not attributes.
+  attr: (obj: unknown, name: unknown) => {
+    if (obj === null || obj === undefined) return undefined;
+    if (isDict(obj)) return bindMethod(DICT_METHODS, String(name), obj);
+    return (obj as Dict)[String(name)];
+  },
+  format: withKw((fmt, args, kw) => percentFormat(pyStr(fmt), Object.keys(kw).length ? kw : pyTuple(args))),
+  join: withKw((seq, args, kw) => {
+    const attr = args[1] ?? kw.attribute;
+    const items = toList(seq).map((x) => (attr === undefined || attr === null ? x : getPath(x, attr)));
+    return items.map(pyStr).join(pyStr(args[0] ?? kw.d ?? ''));
+  }),
+  trim: (s: unknown, chars?: unknown) => strMethod('strip')(s, chars),
+  upper: strMethod('upper'),
+  lower: strMethod('lower'),
+  capitalize: strMethod('capitalize'),
+  title: strMethod('title'),
+  center: (s: unknown, width: unknown = 80) => strMethod('center')(s, width),
+  list: (v: unknown) => [...toList(v)],
+  string: (v: unknown) => pyStr(v),
+  default: defaultFilter,
+  d: defaultFilter,
+  count: (v: unknown) => (isDict(v) ? Object.keys(v).length : toList(v).length),
+  length: (v: unknown) => (isDict(v) ? Object.keys(v).length : toList(v).length),
+  sum: withKw((seq, args, kw) => {
+    const attr = args[0] ?? kw.attribute;
+    return toList(seq).reduce((acc: number, x) => acc + Number(attr === undefined || attr === null ? x : getPath(x, attr)), Number(args[1] ?? kw.start ?? 0));
+  }),
+  int: withKw((v, args, kw) => {
+    const def = args[0] ?? kw.default ?? 0;
+    if (typeof v === 'boolean') return Number(v);
+    if (typeof v === 'number') return Math.trunc(v);
+    const s = pyStr(v).trim().replace(/_/g, '');
+    const base = Number(args[1] ?? kw.base ?? 10);
+    if (base === 10 && /^[-+]?\d+$/.test(s)) return Number(s);
+    if (base !== 10 && s) {
+      const n = parseInt(s.replace(/^0[xob]/i, ''), base);
+      if (!Number.isNaN(n)) return n;
+    }
+    const f = Number(s);
+    return s !== '' && Number.isFinite(f) ? Math.trunc(f) : def;
+  }),
+  indent: indentFilter,
+  truncate: truncateFilter,
+};
+
+export function installFilters(env: nunjucks.Environment): void {
+  // nunjucks' dictsort is right apart from returning lists where Jinja returns tuples.
+  const dictsort = env.getFilter('dictsort') as Filter;
+  env.addFilter('dictsort', function (this: unknown, ...args: unknown[]) {
+    return (dictsort.apply(this, args) as unknown[][]).map((pair) => pyTuple(pair));
+  });
+  for (const [name, fn] of Object.entries(JINJA_FILTERS)) env.addFilter(name, fn);
+}

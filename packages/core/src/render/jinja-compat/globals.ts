@@ -1,0 +1,45 @@
+import nunjucks from 'nunjucks';
+import { splitKwargs } from './python-methods.js';
+import { isDict, pyRepr, type Dict } from './python-values.js';
+import { ReturnSignal } from './runtime-patches.js';
+
+/** Globals: Jinja's `namespace()` and `dict()`, dbt's `return()`, and the setter the preprocessor emits. */
+
+/** Jinja's namespace object: the only object `{% set ns.attr = v %}` may assign to. */
+export class Namespace {
+  constructor(attrs: Dict) {
+    Object.assign(this, attrs);
+  }
+  toString(): string {
+    return `<Namespace ${pyRepr({ ...this })}>`;
+  }
+}
+
+/** Name of the global that `{% set ns.x = v %}` is rewritten to call. */
+export const SETATTR_GLOBAL = '__jc_setattr';
+
+function kwargsDict(raw: unknown[]): Dict {
+  const { args, kwargs } = splitKwargs(raw);
+  const base = args.length && isDict(args[0]) ? args[0] : {};
+  return { ...base, ...kwargs };
+}
+
+export const JINJA_GLOBALS: Record<string, unknown> = {
+  namespace: (...raw: unknown[]) => new Namespace(kwargsDict(raw)),
+  dict: (...raw: unknown[]) => kwargsDict(raw),
+  // dbt's return(): ends the enclosing macro, whose call then evaluates to `value`.
+  return: (value: unknown) => {
+    throw new ReturnSignal(value);
+  },
+  [SETATTR_GLOBAL]: (obj: unknown, name: string, value: unknown) => {
+    if (!(obj instanceof Namespace)) {
+      throw new Error(`cannot assign attribute '${name}' on non-namespace object`);
+    }
+    (obj as unknown as Dict)[name] = value;
+    return '';
+  },
+};
+
+export function installGlobals(env: nunjucks.Environment): void {
+  for (const [name, value] of Object.entries(JINJA_GLOBALS)) env.addGlobal(name, value);
+}

@@ -1,0 +1,168 @@
+import nunjucks from 'nunjucks';
+import { pyMod } from './python-format.js';
+import { bindMethod, DICT_METHODS, LIST_METHODS, STR_METHODS } from './python-methods.js';
+import {
+  isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyIn, pyMul, pyStr, pyTuple, type Dict,
+} from './python-values.js';
+
+/**
+ * Patches of `nunjucks.runtime` (the object compiled templates receive as `runtime`), plus the
+ * `jc*` helpers that the compiler patches emit calls to. Installed once per process.
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyFn = (...args: any[]) => any;
+interface FrameLike {
+  variables: Record<string, unknown>;
+  set(name: string, val: unknown, resolveUp?: boolean): void;
+}
+
+/** Thrown by the `return()` global; the macro wrapper turns it into the macro call's value. */
+export class ReturnSignal extends Error {
+  constructor(public readonly value: unknown) {
+    super('return() called outside of a macro');
+  }
+}
+
+const runtime = nunjucks.runtime as any;
+const lib = (nunjucks as any).lib;
+
+/** Python slice semantics (`[1:3]`, `[::-1]`, `[-2:]`); strings slice to strings. */
+export function pySlice(seq: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  if (seq === undefined || seq === null) return undefined;
+  const str = isStr(seq);
+  const items: unknown[] = str ? [...String(seq)] : Array.isArray(seq) ? seq : [];
+  const len = items.length;
+  const st = step === null || step === undefined ? 1 : Number(step);
+  if (st === 0) throw new Error('ValueError: slice step cannot be zero');
+  const clamp = (i: unknown, dflt: number): number => {
+    if (i === null || i === undefined) return dflt;
+    let n = Number(i);
+    if (n < 0) n = Math.max(n + len, st < 0 ? -1 : 0);
+    else if (n >= len) n = st < 0 ? len - 1 : len;
+    return n;
+  };
+  const a = clamp(start, st > 0 ? 0 : len - 1);
+  const b = clamp(stop, st > 0 ? len : -1);
+  const out: unknown[] = [];
+  for (let i = a; st > 0 ? i < b : i > b; i += st) out.push(items[i]);
+  if (str) return out.join('');
+  return isTuple(seq) ? pyTuple(out) : out;
+}
+
+/** nunjucks' own memberLookup (installJinjaCompat's replacement maps `.items` etc. on any object). */
+function baseLookup(obj: any, key: any): unknown {
+  const v = obj[key];
+  return typeof v === 'function' ? (...args: unknown[]) => v.apply(obj, args) : v;
+}
+
+function makeLookups(orig: AnyFn) {
+  /** `x[key]` and slices: Python indexing (negative indexes count from the end). */
+  function itemLookup(obj: unknown, key: unknown, ...rest: unknown[]): unknown {
+    if (rest.length === 2) return pySlice(obj, key, rest[0], rest[1]);
+    if (obj === undefined || obj === null) return undefined;
+    if (isStr(obj)) obj = String(obj);
+    if ((Array.isArray(obj) || typeof obj === 'string') && typeof key === 'number') {
+      const seq = obj as ArrayLike<unknown>;
+      return seq[key < 0 ? seq.length + key : key];
+    }
+    return orig(obj, key);
+  }
+
+  /** `x.name`: Python str/list/dict methods; a JS object's own function properties win. */
+  function attrLookup(obj: unknown, key: unknown): unknown {
+    if (obj === undefined || obj === null) return undefined;
+    const name = String(key);
+    if (isStr(obj)) return bindMethod(STR_METHODS, name, String(obj)) ?? orig(String(obj), key);
+    if (Array.isArray(obj)) return bindMethod(LIST_METHODS, name, obj) ?? orig(obj, key);
+    if (isDict(obj)) {
+      if (name === 'cycle' && 'index0' in obj && 'revindex0' in obj) {
+        const loop = obj as { index0: number };
+        return (...args: unknown[]) => args[loop.index0 % args.length];
+      }
+      if (typeof obj[name] === 'function') return orig(obj, key);
+      return bindMethod(DICT_METHODS, name, obj) ?? orig(obj, key);
+    }
+    return orig(obj, key);
+  }
+  return { itemLookup, attrLookup };
+}
+
+let pendingMacroInfo: { varargs: unknown[]; declared: string[] } | null = null;
+
+/** Wraps nunjucks' makeMacro: `return(x)` support and Jinja's `varargs`/`kwargs`. */
+function patchMakeMacro(): void {
+  const orig = runtime.makeMacro as AnyFn;
+  runtime.makeMacro = function makeMacro(argNames: string[], kwargNames: string[], func: AnyFn) {
+    const inner = orig(argNames, kwargNames, func);
+    const declared = [...argNames, ...kwargNames];
+    return function macro(this: unknown, ...macroArgs: unknown[]) {
+      const positional = runtime.numArgs(macroArgs) as number;
+      pendingMacroInfo = { varargs: pyTuple(macroArgs.slice(declared.length, positional)), declared };
+      try {
+        return inner.apply(this, macroArgs);
+      } catch (e) {
+        if (e instanceof ReturnSignal) return e.value;
+        throw e;
+      } finally {
+        pendingMacroInfo = null;
+      }
+    };
+  };
+  // Called by the compiled macro body right after its frame is created (see compiler-patches).
+  runtime.jcMacroVars = (frame: FrameLike, kwargs: Dict | undefined) => {
+    const info = pendingMacroInfo;
+    pendingMacroInfo = null;
+    const extra: Dict = {};
+    for (const [k, v] of Object.entries(kwargs ?? {})) {
+      if (k !== '__keywords' && k !== 'caller' && !info?.declared.includes(k)) extra[k] = v;
+    }
+    frame.set('varargs', info ? info.varargs : pyTuple([]));
+    frame.set('kwargs', extra);
+  };
+}
+
+export function installRuntimePatches(): void {
+  const { itemLookup, attrLookup } = makeLookups(baseLookup);
+  runtime.memberLookup = itemLookup;
+  runtime.jcAttr = attrLookup;
+
+  runtime.suppressValue = function suppressValue(val: unknown, autoescape: boolean) {
+    if (val instanceof runtime.SafeString) return val;
+    const s = pyStr(val);
+    return autoescape ? lib.escape(s) : s;
+  };
+  runtime.inOperator = (needle: unknown, haystack: unknown) => pyIn(needle, haystack);
+  const origFromIterator = runtime.fromIterator as AnyFn;
+  // `for k in dict` iterates the keys, as in Python.
+  runtime.fromIterator = (arr: unknown) => (isDict(arr) ? Object.keys(arr) : origFromIterator(arr));
+
+  // Jinja scoping: `{% set %}` inside a loop (or an included template) never writes outward.
+  const Frame = runtime.Frame;
+  Frame.prototype.push = function push(this: unknown) {
+    return new Frame(this, true);
+  };
+  // Each loop iteration starts from a fresh scope: drop what the previous iteration set.
+  runtime.jcResetLoopFrame = (frame: FrameLike, keep: string[]) => {
+    for (const k of Object.keys(frame.variables)) {
+      if (k !== 'loop' && !keep.includes(k)) delete frame.variables[k];
+    }
+  };
+
+  patchMakeMacro();
+
+  runtime.jcBool = pyBool;
+  runtime.jcOr = (a: unknown, b: () => unknown) => (pyBool(a) ? a : b());
+  runtime.jcAnd = (a: unknown, b: () => unknown) => (pyBool(a) ? b() : a);
+  runtime.jcConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
+  runtime.jcAdd = pyAdd;
+  runtime.jcMul = pyMul;
+  runtime.jcMod = pyMod;
+  runtime.jcCompare = pyCompare;
+  runtime.jcTuple = pyTuple;
+  runtime.jcDict = (pairs: [unknown, unknown][]) => {
+    const d: Dict = {};
+    for (const [k, v] of pairs) d[typeof k === 'string' ? k : pyStr(k)] = v;
+    return d;
+  };
+}

@@ -1,0 +1,41 @@
+import type { ManifestNode } from '../manifest/nodes.js';
+
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+
+export interface NodeTiming {
+  readonly name: 'compile' | 'execute';
+  readonly startedAt: string;
+  readonly completedAt: string;
+}
+
+/** The outcome of one node in a run (one row of run_results.json). */
+export interface NodeResult {
+  readonly uniqueId: string;
+  readonly node: ManifestNode;
+  readonly status: NodeStatus;
+  /** dbt's status slot: `OK 1,234 rows`, `CREATE VIEW`, `Got 3 results, configured to fail if != 0`, an error… */
+  readonly message: string;
+  readonly rowsAffected?: number;
+  /** Tests: the number of failing rows (per fail_calc). */
+  readonly failures?: number;
+  readonly executionTime: number;
+  readonly timing: readonly NodeTiming[];
+  readonly compiledCode?: string;
+  readonly warnings: readonly string[];
+  /** For errors: the file and line to look at. */
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export type Command = 'run' | 'test' | 'build' | 'seed' | 'compile' | 'source load';
+
+/** What a run reports while it goes; the CLI turns these into dbt's console lines. */
+export type RunEvent =
+  | { readonly type: 'run_started'; readonly command: Command; readonly total: number; readonly threads: number; readonly targetName: string; readonly counts: Readonly<Record<string, number>> }
+  | { readonly type: 'node_started'; readonly node: ManifestNode; readonly index: number; readonly total: number }
+  | { readonly type: 'node_finished'; readonly result: NodeResult; readonly index: number; readonly total: number }
+  | { readonly type: 'warning'; readonly message: string; readonly file?: string }
+  | { readonly type: 'log'; readonly level: 'info' | 'debug'; readonly message: string }
+  | { readonly type: 'run_finished'; readonly results: readonly NodeResult[]; readonly elapsed: number; readonly interrupted: boolean };
+
+export type EventHandler = (event: RunEvent) => void;

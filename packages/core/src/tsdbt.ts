@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
+import { loadExternalSource } from './adapter/source-loader.js';
+import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
+import { compileSql, RelationIndex } from './compile/compile-sql.js';
+import { writeCompiled } from './compile/write-compiled.js';
+import { execute } from './execute/execute.js';
+import { renderWarehouse } from './execute/node-sql.js';
+import type { RunContext } from './execute/run-context.js';
+import { timed } from './execute/run-nodes.js';
+import { ProjectGraph } from './graph/project-graph.js';
+import { loadProject, type LoadedProject, type LoadOptions } from './load/load-project.js';
+import { describeTarget, type TargetConfig } from './load/profiles.js';
+import type { Manifest } from './manifest/manifest.js';
+import type { ManifestNode, ModelNode, SourceNode, TestNode } from './manifest/nodes.js';
+import { newRenderState } from './render/render-state.js';
+import { writeManifest, writeRunResults } from './report/artifacts.js';
+import type { Command, EventHandler, NodeResult } from './report/events.js';
+import { selectNodes, type SelectionOptions } from './select/select-nodes.js';
+import { ProjectError, UsageError } from './shared/errors.js';
+
+export interface OpenOptions extends LoadOptions {
+  /** Receives progress events (node started/finished, warnings, logs). */
+  readonly onEvent?: EventHandler;
+}
+
+export interface RunOptions extends SelectionOptions {
+  readonly threads?: number;
+  readonly failFast?: boolean;
+  readonly fullRefresh?: boolean;
+  readonly storeFailures?: boolean;
+  readonly warnError?: boolean;
+  /** Answer column tests of one relation from one scan (default true). */
+  readonly batchTests?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface RunResult {
+  readonly command: Command;
+  readonly results: readonly NodeResult[];
+  readonly elapsed: number;
+  readonly interrupted: boolean;
+  /** True when no node errored or failed. */
+  readonly success: boolean;
+}
+
+export interface CompiledNode {
+  readonly node: ManifestNode;
+  readonly sql: string;
+  readonly path: string;
+}
+
+const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
+  run: ['model'],
+  test: ['test'],
+  seed: ['seed'],
+  build: ['model', 'seed', 'test'],
+  compile: ['model', 'test'],
+  'source load': ['source'],
+};
+
+/**
+ * A loaded project and, once needed, its warehouse connection: the library's main entry.
+ * The CLI is a thin shell over this class; nothing here prints or exits.
+ */
+export class TsdbtProject {
+  readonly invocationId: string;
+  readonly loaded: LoadedProject;
+  readonly graph: ProjectGraph;
+  private readonly index: RelationIndex;
+  private readonly onEvent: EventHandler;
+  private client: WarehouseClient | undefined;
+  private adapterInstance: ClickHouseAdapter | undefined;
+
+  private constructor(loaded: LoadedProject, invocationId: string, onEvent: EventHandler) {
+    this.loaded = loaded;
+    this.invocationId = invocationId;
+    this.onEvent = onEvent;
+    this.graph = new ProjectGraph(loaded.manifest);
+    this.index = new RelationIndex(loaded.manifest);
+  }
+
+  /** Loads and parses a project (no warehouse connection yet). */
+  static open(options: OpenOptions = {}): TsdbtProject {
+    const invocationId = options.invocationId ?? randomUUID();
+    const onEvent = options.onEvent ?? (() => {});
+    const loaded = loadProject({
+      ...options,
+      invocationId,
+      onLog: (message, level) => {
+        options.onLog?.(message, level);
+        if (level === 'warn') onEvent({ type: 'warning', message });
+        else onEvent({ type: 'log', level, message });
+      },
+    });
+    return new TsdbtProject(loaded, invocationId, onEvent);
+  }
+
+  get manifest(): Manifest {
+    return this.loaded.manifest;
+  }
+
+  get target(): TargetConfig {
+    return this.loaded.target;
+  }
+
+  get targetDir(): string {
+    return resolve(this.loaded.projectRoot, this.loaded.projectFile.targetPath);
+  }
+
+  /** Unique ids of the nodes a selection picks, in dependency order. */
+  select(options: SelectionOptions = {}): string[] {
+    const selected = selectNodes(this.manifest, this.graph, {
+      ...options,
+      onWarning: (message) => this.onEvent({ type: 'warning', message }),
+    });
+    return this.graph.order(selected);
+  }
+
+  node(uniqueId: string): ManifestNode {
+    return this.graph.node(uniqueId);
+  }
+
+  /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
+  compile(options: SelectionOptions & { write?: boolean } = {}): CompiledNode[] {
+    const ids = this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
+    const out: CompiledNode[] = [];
+    const compiled = new Map<string, string>();
+    for (const id of ids) {
+      const node = this.graph.node(id);
+      if (node.resourceType !== 'model' && node.resourceType !== 'test') continue;
+      if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
+      const sql = compileSql(this.index, node, (node as ModelNode | TestNode).renderedCode);
+      compiled.set(id, sql);
+      out.push({ node, sql, path: options.write === false ? '' : writeCompiled(this.targetDir, node, sql) });
+    }
+    if (options.write !== false) writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, compiled);
+    return out;
+  }
+
+  /** Renders a piece of Jinja SQL with the project's context (`compile --inline`). */
+  compileInline(sql: string): string {
+    const state = newRenderState({
+      mode: 'parse',
+      node: { uniqueId: 'sql_operation.inline', name: 'inline', resourceType: 'sql_operation', packageName: this.manifest.projectName, originalFilePath: '<inline>', fqn: [], baseConfig: {} },
+    });
+    const rendered = this.loaded.renderer.renderString(sql, '<inline>', state);
+    const fake = { ...[...this.manifest.nodes.values()][0]!, uniqueId: 'sql_operation.inline', name: 'inline' } as ManifestNode;
+    for (const ref of state.refs)
+      if (!this.manifest.nodes.has(`model.${this.manifest.projectName}.${ref.name}`) && !this.manifest.nodes.has(`seed.${this.manifest.projectName}.${ref.name}`))
+        throw new ProjectError('unknown_ref', `ref('${ref.name}') in --inline does not name a model or seed`, { file: '<inline>' });
+    return compileSql(this.index, fake, rendered).trim();
+  }
+
+  run(options: RunOptions = {}): Promise<RunResult> {
+    return this.execute('run', options);
+  }
+
+  test(options: RunOptions = {}): Promise<RunResult> {
+    return this.execute('test', options);
+  }
+
+  build(options: RunOptions = {}): Promise<RunResult> {
+    return this.execute('build', options);
+  }
+
+  seed(options: RunOptions = {}): Promise<RunResult> {
+    return this.execute('seed', options);
+  }
+
+  /** Preview rows of a model (its compiled SQL) or of inline SQL. */
+  async show(options: { select?: string; inline?: string; limit?: number }): Promise<Record<string, unknown>[]> {
+    let sql: string;
+    if (options.inline !== undefined) sql = this.compileInline(options.inline);
+    else if (options.select) {
+      const ids = this.select({ select: [options.select], resourceTypes: ['model', 'seed', 'source'] });
+      if (ids.length !== 1)
+        throw new UsageError('show_select', `--select '${options.select}' picks ${ids.length} nodes; show needs exactly one`, { hint: 'Name a single model.' });
+      const node = this.graph.node(ids[0]!);
+      sql = node.resourceType === 'model' ? compileSql(this.index, node, node.renderedCode) : `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
+    } else throw new UsageError('show_args', 'show needs --select or --inline');
+    const limit = options.limit ?? 5;
+    const body = sql.replace(/;\s*$/, '');
+    return (await this.adapter()).client.query(limit >= 0 ? `SELECT * FROM (\n${body}\n) LIMIT ${limit}` : body);
+  }
+
+  /** Runs a macro with the warehouse attached (`run-operation`): its run_query() calls execute. */
+  async runOperation(macro: string, args: Record<string, unknown> = {}): Promise<string> {
+    const adapter = await this.adapter();
+    const state = newRenderState({
+      mode: 'execute',
+      warehouse: renderWarehouse(this.runContext(adapter, {})),
+      node: { uniqueId: `operation.${this.manifest.projectName}.${macro}`, name: macro, resourceType: 'operation', packageName: this.manifest.projectName, originalFilePath: '<run-operation>', fqn: [], baseConfig: {} },
+    });
+    if (!this.loaded.renderer.hasMacro(macro))
+      throw new ProjectError('unknown_macro', `No macro named '${macro}'`, { hint: 'Define it in a .sql file under the macro paths.' });
+    return this.loaded.renderer.callMacro(macro, state, [], args).trim();
+  }
+
+  /** Loads sources that declare `external:` files (dbt-external-tables style). */
+  async sourceLoad(options: RunOptions = {}): Promise<RunResult> {
+    const started = Date.now();
+    const adapter = await this.adapter();
+    const ids = this.select({ ...options, resourceTypes: ['source'] }).filter((id) => (this.graph.node(id) as SourceNode).external);
+    this.onEvent({ type: 'run_started', command: 'source load', total: ids.length, threads: 1, targetName: this.target.name, counts: { source: ids.length } });
+    const results: NodeResult[] = [];
+    for (const [i, id] of ids.entries()) {
+      const node = this.graph.node(id) as SourceNode;
+      this.onEvent({ type: 'node_started', node, index: i + 1, total: ids.length });
+      const location = this.loaded.renderer.renderString(node.external!.location, node.originalFilePath, newRenderState({ mode: 'parse' }));
+      const result = await timed(node, async () => {
+        const rows = await loadExternalSource(adapter, node, this.loaded.projectRoot, location, options.signal);
+        return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings: [] };
+      });
+      results.push(result);
+      this.onEvent({ type: 'node_finished', result, index: i + 1, total: ids.length });
+    }
+    const elapsed = (Date.now() - started) / 1000;
+    this.onEvent({ type: 'run_finished', results, elapsed, interrupted: false });
+    return { command: 'source load', results, elapsed, interrupted: false, success: results.every((r) => r.status === 'success') };
+  }
+
+  /** Resolved project, profile and target (password masked) and a connection check. */
+  async debug(): Promise<{ project: Record<string, unknown>; target: Record<string, unknown>; serverVersion: string; canCreateDatabase: boolean }> {
+    const adapter = await this.adapter();
+    const [row] = await adapter.client.query<{ v: string }>('SELECT version() AS v');
+    let canCreate = true;
+    try {
+      await adapter.ensureDatabase(this.target.schema);
+    } catch {
+      canCreate = false;
+    }
+    return {
+      project: { name: this.manifest.projectName, root: this.loaded.projectRoot, file: this.loaded.projectFile.file, profile: this.loaded.projectFile.profile },
+      target: describeTarget(this.target),
+      serverVersion: row?.v ?? 'unknown',
+      canCreateDatabase: canCreate,
+    };
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    this.adapterInstance = undefined;
+    await c?.close();
+  }
+
+  /** The warehouse adapter, connecting on first use. */
+  async adapter(threads?: number): Promise<ClickHouseAdapter> {
+    if (!this.adapterInstance) {
+      this.client = openWarehouse(this.target, { poolSize: threads ?? this.target.threads });
+      this.adapterInstance = new ClickHouseAdapter(this.client, this.invocationId.replace(/-/g, '').slice(0, 12));
+    }
+    return this.adapterInstance;
+  }
+
+  private runContext(adapter: ClickHouseAdapter, options: RunOptions): RunContext {
+    return {
+      manifest: this.manifest,
+      graph: this.graph,
+      index: this.index,
+      renderer: this.loaded.renderer,
+      adapter,
+      target: this.target,
+      targetDir: this.targetDir,
+      fullRefresh: options.fullRefresh ?? false,
+      storeFailures: options.storeFailures ?? false,
+      warnError: options.warnError ?? false,
+      signal: options.signal,
+      onEvent: this.onEvent,
+    };
+  }
+
+  private async execute(command: Command, options: RunOptions): Promise<RunResult> {
+    const threads = options.threads ?? this.target.threads;
+    const selected = new Set(this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES[command] }));
+    const adapter = await this.adapter(threads);
+    const ctx = this.runContext(adapter, options);
+    const started = Date.now();
+    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId);
+    const { results, interrupted } = await execute(ctx, {
+      command,
+      selected,
+      threads,
+      failFast: options.failFast ?? false,
+      batchTests: options.batchTests ?? true,
+    });
+    const elapsed = (Date.now() - started) / 1000;
+    writeRunResults(this.targetDir, results, elapsed, this.invocationId, { which: command, select: options.select ?? [], exclude: options.exclude ?? [], threads });
+    const success = !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && !(r.status === 'skipped' && r.message.startsWith('not run')));
+    return { command, results, elapsed, interrupted, success };
+  }
+}
+
