@@ -6,6 +6,11 @@ import { compileCommand, debugCommand, lsCommand, runOperationCommand, showComma
 import { addRunFlags, runCommand } from './commands/run-commands.js';
 import { formatError } from './printer/format-error.js';
 
+// A closed pipe (`tsdbt ls | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
 const io: Io = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),

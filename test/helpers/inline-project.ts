@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { TsdbtProject, type OpenOptions, type RunEvent } from '../../packages/core/src/index.js';
+
+/**
+ * chDB binds one data directory per process, and vitest runs each test file in its own fork:
+ * every project a test file opens shares this file's warehouse, each in its own database.
+ */
+export const WAREHOUSE_DIR = join(tmpdir(), `tsdbt-test-warehouse-${process.pid}`);
+
+let counter = 0;
+
+export interface InlineProject {
+  readonly dir: string;
+  /** The target database this project's models land in. */
+  readonly schema: string;
+  readonly events: RunEvent[];
+  write(files: Record<string, string>): void;
+  remove(path: string): void;
+  open(options?: Partial<OpenOptions>): TsdbtProject;
+  cleanup(): void;
+}
+
+/**
+ * A project declared inline as `{ 'models/a.sql': '…' }` in a temp dir, with a profiles.yml that
+ * points at this test file's embedded warehouse and a schema of its own.
+ */
+export function inlineProject(files: Record<string, string>, options: { name?: string; projectYml?: string } = {}): InlineProject {
+  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-project-'));
+  const name = options.name ?? 'proj';
+  const schema = `t${process.pid}_${++counter}`;
+  const events: RunEvent[] = [];
+  const write = (more: Record<string, string>) => {
+    for (const [path, text] of Object.entries(more)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+  };
+  write({
+    'project.yml': options.projectYml ?? `name: ${name}\nprofile: ${name}\n`,
+    'profiles.yml': `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${WAREHOUSE_DIR}\n      schema: ${schema}\n      threads: 4\n`,
+    ...files,
+  });
+  return {
+    dir,
+    schema,
+    events,
+    write,
+    remove: (path) => rmSync(join(dir, path), { force: true }),
+    open: (o = {}) => TsdbtProject.open({ projectDir: dir, onEvent: (e) => events.push(e), ...o }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Rows of a query on the shared warehouse, through a project's connection. */
+export async function queryRows<T = Record<string, unknown>>(project: TsdbtProject, sql: string): Promise<T[]> {
+  return (await project.adapter()).client.query<T>(sql);
+}
+
+/** The status of each node in a run result, by node name. */
+export function statuses(result: { results: readonly { node: { name: string }; status: string }[] }): Record<string, string> {
+  return Object.fromEntries(result.results.map((r) => [r.node.name, r.status]));
+}
