@@ -10,9 +10,15 @@ export function compiledPath(targetDir: string, node: ManifestNode): string {
   return join(targetDir, 'compiled', node.packageName, file);
 }
 
+const madeDirs = new Set<string>();
+
 export function writeCompiled(targetDir: string, node: ManifestNode, sql: string): string {
   const path = compiledPath(targetDir, node);
-  mkdirSync(dirname(path), { recursive: true });
+  const dir = dirname(path);
+  if (!madeDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
   writeFileSync(path, sql.endsWith('\n') ? sql : sql + '\n');
   return path;
 }

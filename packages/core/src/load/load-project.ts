@@ -99,19 +99,21 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     projectFile: projectFile.file,
     projectLineOf: projectFile.yaml.lineOf,
   };
+  const sourceTests = new Map(
+    schemaFiles.flatMap((f) => f.contents.sources).map((s) => [`source.${projectFile.name}.${s.sourceName}.${s.name}`, s.tests]),
+  );
+  const modelNames = new Set<string>();
   for (const node of [...nodes.values()]) {
     if (node.resourceType === 'test') continue;
+    if (node.resourceType === 'model') modelNames.add(node.name);
     const decls =
       node.resourceType === 'source'
-        ? schemaFiles.flatMap((s) => s.contents.sources).find((s) => `source.${projectFile.name}.${s.sourceName}.${s.name}` === node.uniqueId)?.tests
+        ? sourceTests.get(node.uniqueId)
         : (node.resourceType === 'model' ? patches : seedPatches).get(node.name)?.tests;
     for (const decl of decls ?? []) add(buildGenericTest(testCtx, decl, node));
   }
-  for (const name of patches.keys())
-    if (![...nodes.values()].some((n) => n.resourceType === 'model' && n.name === name)) {
-      const p = patches.get(name)!;
-      onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
-    }
+  for (const [name, p] of patches)
+    if (!modelNames.has(name)) onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
 
   const resolved = resolveDependencies(nodes, projectFile.name);
   const manifest: Manifest = {

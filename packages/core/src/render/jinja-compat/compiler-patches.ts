@@ -1,7 +1,8 @@
 import nunjucks from 'nunjucks';
+import { JcTruth } from './jinja-nodes.js';
 
 /**
- * Patches of nunjucks' Compiler/Parser prototypes (nunjucks is pinned at 3.2.4: these rely on
+ * Patches of nunjucks' Compiler prototype (nunjucks is pinned at 3.2.4: these rely on
  * its generated code). Expressions are compiled to the `runtime.jc*` helpers installed by
  * runtime-patches.ts so operators, truthiness and comparisons follow Python.
  */
@@ -9,14 +10,7 @@ import nunjucks from 'nunjucks';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const nj = nunjucks as any;
 const nodes = nj.nodes;
-const lexer = nj.lexer;
 const Compiler = nj.compiler.Compiler;
-const Parser = nj.parser.Parser;
-
-/** Custom AST nodes: Python truthiness wrapper, `{% do %}` and `{% break %}/{% continue %}`. */
-export const JcTruth = nodes.Node.extend('JcTruth', { fields: ['target'] });
-export const JcDo = nodes.Node.extend('JcDo', { fields: ['expr'] });
-export const JcLoopControl = nodes.Node.extend('JcLoopControl', { fields: ['kind'] });
 
 /** Compiles `helper(a, b)` for a binary node. */
 function emitCall(c: any, frame: any, helper: string, parts: any[], thunkLast = false): void {
@@ -221,66 +215,20 @@ function patchLoopsAndMacros(proto: any): void {
     this._compileExpression(node.expr, frame);
     this._emitLine(');');
   };
+  // `f(*args)` / `f(**kwargs)` compile to JS spreads.
+  proto.compileJcSpread = function (node: any, frame: any) {
+    this._emit('...runtime.jcToList(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  proto.compileJcKwSpread = function (node: any, frame: any) {
+    this._emit('...(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
   proto.compileJcLoopControl = function (node: any) {
     if (!this.jcLoopDepth) this.fail(`'${node.kind}' outside of a for loop`, node.lineno, node.colno);
     this._emitLine(`${node.kind};`);
-  };
-}
-
-/** parsePostfix, as in nunjucks, but marks `x.name` lookups (attribute) apart from `x['name']`. */
-function patchParser(): void {
-  Parser.prototype.parsePostfix = function (this: any, node: any) {
-    let tok = this.peekToken();
-    while (tok) {
-      if (tok.type === lexer.TOKEN_LEFT_PAREN) {
-        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
-      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
-        const lookup = this.parseAggregate();
-        if (lookup.children.length > 1) this.fail('invalid index');
-        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children[0]);
-      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
-        this.nextToken();
-        const val = this.nextToken();
-        if (val.type !== lexer.TOKEN_SYMBOL) {
-          this.fail('expected name as lookup value, got ' + val.value, val.lineno, val.colno);
-        }
-        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
-        node.jcAttr = true;
-      } else {
-        break;
-      }
-      tok = this.peekToken();
-    }
-    return node;
-  };
-}
-
-const MATH1: Record<string, string> = { '+': 'Add', '-': 'Sub' };
-const MATH2: Record<string, string> = { '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' };
-
-/**
- * Jinja's operator precedence: `+ -` bind looser than `~`, which binds looser than `* / // %`
- * (nunjucks: `~` loosest, and `a * b // c` parsed as `a * (b // c)`). All left-associative.
- */
-function patchPrecedence(): void {
-  const binary = (next: () => any, self: any, ops: Record<string, string>, tokenType: string) => {
-    let node = next.call(self);
-    for (;;) {
-      const tok = self.peekToken();
-      if (!tok || tok.type !== tokenType || !ops[tok.value]) return node;
-      self.nextToken();
-      node = new nodes[ops[tok.value]](node.lineno, node.colno, node, next.call(self));
-    }
-  };
-  const math2 = function (this: any) {
-    return binary(this.parsePow, this, MATH2, lexer.TOKEN_OPERATOR);
-  };
-  const concat = function (this: any) {
-    return binary(math2, this, { '~': 'Concat' }, lexer.TOKEN_TILDE);
-  };
-  // parseCompare calls parseConcat for its operands: make that Jinja's `math1` level.
-  Parser.prototype.parseConcat = function (this: any) {
-    return binary(concat, this, MATH1, lexer.TOKEN_OPERATOR);
   };
 }
 
@@ -294,6 +242,4 @@ export function installCompilerPatches(): void {
   patchOperators(proto);
   patchSet(proto);
   patchLoopsAndMacros(proto);
-  patchParser();
-  patchPrecedence();
 }

@@ -1,4 +1,4 @@
-import { JcDo, JcLoopControl } from './compiler-patches.js';
+import { JcDo, JcLoopControl } from './jinja-nodes.js';
 
 /** `{% do expr %}` (jinja2.ext.do) and `{% break %}`/`{% continue %}` (jinja2.ext.loopcontrols). */
 

@@ -3,6 +3,7 @@ import { installCompilerPatches } from './compiler-patches.js';
 import { DoExtension, LoopControlExtension } from './extensions.js';
 import { installFilters } from './filters.js';
 import { installGlobals } from './globals.js';
+import { installParserPatches } from './parser-patches.js';
 import { preprocessSource } from './preprocess.js';
 import { installRuntimePatches } from './runtime-patches.js';
 import { installTests } from './tests.js';
@@ -22,6 +23,7 @@ function installOnce(): void {
   nunjucks.installJinjaCompat(); // True/False/None lookups and slice parsing
   installRuntimePatches();
   installCompilerPatches();
+  installParserPatches();
 }
 
 /** The one place that creates nunjucks environments: autoescape off and Jinja2 compatibility. */

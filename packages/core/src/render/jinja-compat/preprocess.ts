@@ -1,3 +1,4 @@
+import { ProjectError } from '../../shared/errors.js';
 import { SETATTR_GLOBAL } from './globals.js';
 import {
   depths, hasTopLevelComma, nextSig, rewriteExpressionTokens, tokenize, untokenize, type Tok,
@@ -19,7 +20,11 @@ interface TagCtx {
 }
 
 function fail(ctx: TagCtx, msg: string): never {
-  throw new Error(`${ctx.file}:${ctx.line}: ${msg}`);
+  throw new ProjectError('jinja_unsupported', `${ctx.file}:${ctx.line}: ${msg}`, {
+    file: ctx.file,
+    line: ctx.line,
+    hint: 'This Jinja construct cannot be rendered identically by tsdbt; rewrite it as suggested.',
+  });
 }
 
 function sig(toks: Tok[]): Tok[] {

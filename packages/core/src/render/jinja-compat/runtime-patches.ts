@@ -1,6 +1,6 @@
 import nunjucks from 'nunjucks';
 import { pyMod } from './python-format.js';
-import { bindMethod, DICT_METHODS, LIST_METHODS, STR_METHODS } from './python-methods.js';
+import { bindMethod, DICT_METHODS, LIST_METHODS, STR_METHODS, toList } from './python-methods.js';
 import {
   isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyIn, pyMul, pyStr, pyTuple, type Dict,
 } from './python-values.js';
@@ -151,6 +151,11 @@ export function installRuntimePatches(): void {
 
   patchMakeMacro();
 
+  // Compiled templates track 0-based node positions; nunjucks reported them as 1-based lines.
+  const origHandleError = runtime.handleError as AnyFn;
+  runtime.handleError = (error: unknown, lineno: number, colno: number) =>
+    origHandleError(error, typeof lineno === 'number' ? lineno + 1 : lineno, typeof colno === 'number' ? colno + 1 : colno);
+
   runtime.jcBool = pyBool;
   runtime.jcOr = (a: unknown, b: () => unknown) => (pyBool(a) ? a : b());
   runtime.jcAnd = (a: unknown, b: () => unknown) => (pyBool(a) ? b() : a);
@@ -160,6 +165,7 @@ export function installRuntimePatches(): void {
   runtime.jcMod = pyMod;
   runtime.jcCompare = pyCompare;
   runtime.jcTuple = pyTuple;
+  runtime.jcToList = toList;
   runtime.jcDict = (pairs: [unknown, unknown][]) => {
     const d: Dict = {};
     for (const [k, v] of pairs) d[typeof k === 'string' ? k : pyStr(k)] = v;

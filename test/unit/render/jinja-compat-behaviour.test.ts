@@ -1,0 +1,122 @@
+import nunjucks from 'nunjucks';
+import { describe, expect, it } from 'vitest';
+import { createJinjaEnvironment, preprocessJinja } from '../../../packages/core/src/render/jinja-compat/index.js';
+
+/** A loader that preprocesses, as the project's loader does. */
+class DictLoader {
+  cache: Record<string, unknown> = {};
+  constructor(private readonly templates: Record<string, string>, private readonly pre = true) {}
+  getSource(name: string) {
+    const src = this.templates[name];
+    if (src === undefined) return null;
+    return { src: this.pre ? preprocessJinja(src, name) : src, path: name, noCache: true };
+  }
+}
+
+function envWith(templates: Record<string, string> = {}): nunjucks.Environment {
+  const env = createJinjaEnvironment();
+  (env as unknown as { loaders: unknown[] }).loaders.push(new DictLoader(templates));
+  return env;
+}
+
+const render = (src: string, ctx: object = {}, env = envWith()) => env.renderString(preprocessJinja(src, 'model.sql'), ctx);
+
+describe('parse-time rejections name the file and line', () => {
+  it('rejects a for loop filter', () => {
+    const src = 'select 1\n\n{% for x in xs if x > 1 %}{{ x }}{% endfor %}';
+    expect(() => preprocessJinja(src, 'models/a.sql')).toThrow(/^models\/a\.sql:3: .*loop filter/);
+  });
+  it('rejects a loop filter also with whitespace control and a filtered iterable', () => {
+    expect(() => preprocessJinja('{%- for x in xs|list if x -%}{%- endfor %}', 'b.sql')).toThrow(/b\.sql:1:/);
+  });
+  it('does not mistake an inline if inside brackets for a loop filter', () => {
+    expect(render("{% for x in ([1] if true else [2]) %}{{ x }}{% endfor %}")).toBe('1');
+  });
+  it('rejects recursive loops', () => {
+    expect(() => preprocessJinja('a\n{% for x in xs recursive %}{% endfor %}', 'c.sql')).toThrow(/^c\.sql:2: recursive/);
+  });
+  it('fails loudly on break outside a loop', () => {
+    expect(() => render('{% break %}')).toThrow(/'break' outside of a for loop/);
+  });
+  it('refuses attribute assignment on a non-namespace', () => {
+    expect(() => render("{% set d = {} %}{% set d.x = 1 %}")).toThrow(/non-namespace/);
+  });
+  it('keeps line numbers after multi-tag rewrites', () => {
+    const src = "{% set ns = namespace(a=1) %}\n{% set ns.a %}\nx\n{% endset %}\n{% set a, b = 1, 2 %}\n{{ nope() }}";
+    expect(() => render(src)).toThrow(/Line 6/);
+  });
+});
+
+describe('plain nunjucks features keep working', () => {
+  const templates = {
+    'lib.sql': "{% macro q(x) %}'{{ x }}'{% endmacro %}{% macro list(xs) %}{{ xs|map('upper')|join(',') }}{% endmacro %}",
+    'inc.sql': '[{{ name }}]',
+    'base.sql': '<{% block body %}base{% endblock %}>',
+  };
+  const env = envWith(templates);
+  it('macros, import and from-import', () => {
+    expect(render("{% import 'lib.sql' as lib %}{{ lib.q('a') }}", {}, env)).toBe("'a'");
+    expect(render("{% from 'lib.sql' import q, list as l %}{{ q(1) }} {{ l(['a', 'b']) }}", {}, env)).toBe("'1' A,B");
+  });
+  it('include with the current context', () => {
+    expect(render("{% set name = 'n' %}{% include 'inc.sql' %}", {}, env)).toBe('[n]');
+  });
+  it('extends and blocks', () => {
+    expect(render("{% extends 'base.sql' %}{% block body %}child{% endblock %}", {}, env)).toBe('<child>');
+  });
+  it('caller and call blocks', () => {
+    expect(render('{% macro w(t) %}{{ t }}({{ caller() }}){% endmacro %}{% call w("f") %}x{% endcall %}')).toBe('f(x)');
+  });
+  it('filters, filter blocks and whitespace control', () => {
+    expect(render("{%- filter upper -%}  a {{ 'b'|replace('b', 'c') }}  {%- endfilter %}")).toBe('A C');
+    expect(render('x\n  {%- if true %}\n  y\n  {%- endif %}\nz')).toBe('x\n  y\nz');
+  });
+  it('a plain nunjucks Environment still renders (patches are shared but compatible)', () => {
+    createJinjaEnvironment();
+    const plain = new nunjucks.Environment([], { autoescape: false });
+    expect(plain.renderString('{% for x in xs %}{{ x }}{% if not loop.last %},{% endif %}{% endfor %}', { xs: [1, 2] })).toBe('1,2');
+    expect(plain.renderString("{% macro m(a='d') %}{{ a }}{% endmacro %}{{ m() }}{{ m('e') }}", {})).toBe('de');
+  });
+  it('autoescape is off', () => {
+    expect(render("{{ x }}", { x: "it's <b>" })).toBe("it's <b>");
+  });
+  it('undefined attributes render empty (more lenient than Jinja)', () => {
+    expect(render('[{{ nope.attr }}]')).toBe('[]');
+  });
+});
+
+describe('installation', () => {
+  it('patches nunjucks internals once per process', () => {
+    const nj = nunjucks as unknown as { compiler: { Compiler: { prototype: Record<string, unknown> } }; runtime: Record<string, unknown> };
+    createJinjaEnvironment();
+    const compileIf = nj.compiler.Compiler.prototype.compileIf;
+    const memberLookup = nj.runtime.memberLookup;
+    const makeMacro = nj.runtime.makeMacro;
+    createJinjaEnvironment();
+    expect(nj.compiler.Compiler.prototype.compileIf).toBe(compileIf);
+    expect(nj.runtime.memberLookup).toBe(memberLookup);
+    expect(nj.runtime.makeMacro).toBe(makeMacro);
+    expect(render("{% macro m() %}{{ return(1) }}{% endmacro %}{{ m() + 1 }}")).toBe('2');
+  });
+  it('JS globals get keyword arguments as a trailing __keywords object', () => {
+    const env = envWith();
+    const seen: unknown[][] = [];
+    env.addGlobal('config', (...args: unknown[]) => {
+      seen.push(args);
+      return '';
+    });
+    render("{{ config(materialized='table', order_by=['id']) }}{{ config('x') }}", {}, env);
+    expect(seen).toEqual([[{ materialized: 'table', order_by: ['id'], __keywords: true }], ['x']]);
+  });
+  it('JS objects keep their own methods; plain dicts get Python dict methods', () => {
+    const cfg = { get: (k: string) => `cfg:${k}` };
+    expect(render("{{ cfg.get('a') }} {{ d.get('a') }} {{ d.items()|list }}", { cfg, d: { a: 1 } })).toBe("cfg:a 1 [('a', 1)]");
+  });
+});
+
+describe('documented divergences (JS has one number type)', () => {
+  // Jinja prints floats with a fractional part: 2.0, 1000.0. Harmless in SQL.
+  it('integral floats print as integers', () => {
+    expect(render('{{ 10 / 5 }} {{ 1e3 }} {{ 2.0 }}')).toBe('2 1000 2');
+  });
+});
