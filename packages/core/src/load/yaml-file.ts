@@ -16,7 +16,7 @@ export function parseYaml(text: string, file: string): YamlFile {
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     throw new ProjectError('yaml_syntax', `Invalid YAML: ${first.message.split('\n')[0]}`, {
       file,
       line: pos?.line,

@@ -2,6 +2,7 @@ import type nunjucks from 'nunjucks';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ProjectError } from '../shared/errors.js';
 import { RelationProxy, quoteIdentifier } from './placeholders.js';
+import { raiseInTemplate } from './template-error.js';
 import type { QueryTable, RenderState } from './render-state.js';
 
 /** What the dbt globals need from outside the template. */
@@ -67,7 +68,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const ref = (...args: unknown[]) => {
     const { positional } = splitArgs(args);
     const [a, b] = positional.map((x) => (x === undefined || x === null ? undefined : String(x)));
-    if (!a) throw new ProjectError('ref_args', 'ref() needs a model name', { ...where(slot), hint: "Write {{ ref('model_name') }}." });
+    if (!a) raiseInTemplate(new ProjectError('ref_args', 'ref() needs a model name', { ...where(slot), hint: "Write {{ ref('model_name') }}." }));
     const call = b === undefined ? { name: a } : { package: a, name: b };
     state().refs.push(call);
     return new RelationProxy({ kind: 'ref', package: call.package ?? '', name: call.name });
@@ -77,10 +78,10 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const { positional } = splitArgs(args);
     const [s, t] = positional.map((x) => String(x ?? ''));
     if (!s || !t)
-      throw new ProjectError('source_args', 'source() needs a source name and a table name', {
+      raiseInTemplate(new ProjectError('source_args', 'source() needs a source name and a table name', {
         ...where(slot),
         hint: "Write {{ source('source_name', 'table_name') }}.",
-      });
+      }));
     state().sources.push([s, t]);
     return new RelationProxy({ kind: 'source', source: s, table: t });
   };
@@ -101,7 +102,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       require: (key: string) => {
         const v = effectiveConfig()[key];
         if (v === undefined)
-          throw new ProjectError('config_required', `Config '${key}' is required here`, where(slot));
+          raiseInTemplate(new ProjectError('config_required', `Config '${key}' is required here`, where(slot)));
         return v;
       },
     },
@@ -112,10 +113,10 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const name = String(positional[0]);
     if (name in options.vars) return options.vars[name];
     if (positional.length > 1) return positional[1];
-    throw new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, {
+    raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, {
       ...where(slot),
       hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}', or give var() a default.`,
-    });
+    }));
   };
 
   const envVar = (...args: unknown[]) => {
@@ -124,10 +125,10 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const value = options.env[name];
     if (value !== undefined) return value;
     if (positional.length > 1) return positional[1];
-    throw new ProjectError('missing_env_var', `Environment variable '${name}' is not set and env_var() has no default`, {
+    raiseInTemplate(new ProjectError('missing_env_var', `Environment variable '${name}' is not set and env_var() has no default`, {
       ...where(slot),
       hint: `Export ${name}, or write env_var('${name}', 'default').`,
-    });
+    }));
   };
 
   const runQuery = (sql: unknown) => {
@@ -155,7 +156,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
         const fn = (env as unknown as { globals: Record<string, unknown> }).globals[candidate];
         if (typeof fn === 'function') return fn;
       }
-      throw new ProjectError('dispatch', `adapter.dispatch('${name}') found no macro clickhouse__${name} or default__${name}`, where(slot));
+      raiseInTemplate(new ProjectError('dispatch', `adapter.dispatch('${name}') found no macro clickhouse__${name} or default__${name}`, where(slot)));
     },
     quote: (name: unknown) => quoteIdentifier(String(name)),
     get_relation: (...args: unknown[]) => {
@@ -203,7 +204,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     },
     exceptions: {
       raise_compiler_error: (msg: unknown) => {
-        throw new ProjectError('compiler_error', String(msg), where(slot));
+        raiseInTemplate(new ProjectError('compiler_error', String(msg), where(slot)));
       },
       warn: (msg: unknown) => {
         options.onLog(String(msg), 'warn');

@@ -7,6 +7,18 @@ interface NunjucksError extends Error {
 }
 
 /**
+ * The last TsdbtError a dbt global threw. nunjucks re-wraps errors thrown inside templates and
+ * may drop the original (and with it our code and hint); this keeps it reachable.
+ */
+let lastRaised: TsdbtError | undefined;
+
+/** Throws `error` from inside a render, remembering it for toRenderError. */
+export function raiseInTemplate(error: TsdbtError): never {
+  lastRaised = error;
+  throw error;
+}
+
+/**
  * Turns whatever a render threw into a TsdbtError with file, line and column.
  * nunjucks wraps errors thrown by globals (ours included) in a TemplateError; unwrap them.
  */
@@ -28,6 +40,18 @@ export function toRenderError(error: unknown, file: string): TsdbtError {
     e = ne.cause;
   }
   const raw = error instanceof Error ? error.message : String(error);
+  const raised = lastRaised;
+  lastRaised = undefined;
+  if (raised && raw.includes(raised.message)) {
+    const m2 = /\[Line (\d+)(?:, Column (\d+))?\]/.exec(raw);
+    return new ProjectError(raised.code, raised.message, {
+      file: raised.file ?? file,
+      line: raised.line ?? line ?? (m2 ? Number(m2[1]) : undefined),
+      column: raised.column ?? column ?? (m2?.[2] ? Number(m2[2]) : undefined),
+      hint: raised.hint,
+      cause: raised,
+    });
+  }
   const m = /\[Line (\d+)(?:, Column (\d+))?\]/.exec(raw);
   if (m) {
     line ??= Number(m[1]);

@@ -1,0 +1,192 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProjectError, type TsdbtProject } from '../../../packages/core/src/index.js';
+import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+
+let p: InlineProject | undefined;
+afterEach(() => p?.cleanup());
+
+const modelNode = (project: TsdbtProject, name: string) => project.node(`model.proj.${name}`);
+
+describe('config precedence', () => {
+  it('applies in-file config over YAML over project folders, accumulating tags', () => {
+    p = inlineProject(
+      {
+        'models/mart/a.sql': "{{ config(materialized='incremental', tags=['file']) }}\nselect 1 as id",
+        'models/mart/b.sql': 'select 1 as id',
+        'models/mart/c.sql': 'select 1 as id',
+        'models/mart/schema.yml': 'version: 2\nmodels:\n  - name: a\n    config: {materialized: view, tags: [yaml]}\n  - name: b\n    config: {materialized: view}\n',
+      },
+      { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +tags: [project]\n    mart:\n      +materialized: table\n      +schema: mart\n' },
+    );
+    const project = p.open();
+    expect(modelNode(project, 'a').config.materialized).toBe('incremental');
+    expect(modelNode(project, 'a').config.tags).toEqual(['project', 'yaml', 'file']);
+    expect(modelNode(project, 'b').config.materialized).toBe('view');
+    expect(modelNode(project, 'c').config.materialized).toBe('table');
+  });
+
+  it("names a model's database <target schema>_<custom schema>, as dbt does", () => {
+    p = inlineProject(
+      { 'models/mart/a.sql': 'select 1', 'models/b.sql': "{{ config(alias='bee') }} select 1" },
+      { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    mart:\n      +schema: mart\n' },
+    );
+    const project = p.open();
+    expect(modelNode(project, 'a').relation).toEqual({ schema: `${p.schema}_mart`, identifier: 'a' });
+    expect(modelNode(project, 'b').relation).toEqual({ schema: p.schema, identifier: 'bee' });
+  });
+
+  it('lets a project generate_schema_name macro override relation naming', () => {
+    p = inlineProject(
+      {
+        'models/mart/a.sql': 'select 1',
+        'macros/naming.sql':
+          '{% macro generate_schema_name(custom_schema_name, node) -%}{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}{%- endmacro %}',
+      },
+      { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    mart:\n      +schema: mart\n' },
+    );
+    expect(modelNode(p.open(), 'a').relation.schema).toBe('mart');
+  });
+
+  it('reads var() from project vars overridden by --vars', () => {
+    p = inlineProject(
+      { 'models/a.sql': "select {{ var('x') }} as x, {{ var('y', 7) }} as y" },
+      { projectYml: 'name: proj\nprofile: proj\nvars:\n  x: 1\n' },
+    );
+    const compiled = p.open({ vars: { x: 42 } }).compile({ write: false });
+    expect(compiled[0]!.sql).toContain('select 42 as x, 7 as y');
+  });
+});
+
+describe('compile', () => {
+  it('writes compiled SQL with real relation names and a manifest with parent and child maps', () => {
+    p = inlineProject({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    const project = p.open();
+    project.compile();
+    const compiled = readFileSync(join(p.dir, 'target/compiled/proj/models/b.sql'), 'utf8');
+    expect(compiled.trim()).toBe(`select * from \`${p.schema}\`.\`a\``);
+    const manifest = JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.metadata.dbt_schema_version).toContain('manifest/v12');
+    expect(manifest.parent_map['model.proj.b']).toEqual(['model.proj.a']);
+    expect(manifest.child_map['model.proj.a']).toEqual(['model.proj.b']);
+  });
+
+  it('inlines an ephemeral model as a CTE into its dependents', () => {
+    p = inlineProject({
+      'models/e.sql': "{{ config(materialized='ephemeral') }} select 1 as id",
+      'models/b.sql': "with x as (select 2 as id) select * from {{ ref('e') }} union all select * from x",
+    });
+    const sql = p.open().compile({ write: false }).find((c) => c.node.name === 'b')!.sql;
+    expect(sql).toMatch(/^with `__dbt__cte__e` as \(\n\s*select 1 as id\n\),\nx as \(select 2 as id\)/);
+    expect(sql).toContain('from `__dbt__cte__e`');
+  });
+
+  it('keeps the password out of the manifest and of target', () => {
+    p = inlineProject({ 'models/a.sql': 'select 1', 'models/t.sql': "select '{{ target.password }}' as p" });
+    p.write({ 'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      host: localhost\n      password: "{{ env_var('TSDBT_TEST_PW', 's3cret-pw') }}"\n      schema: x\n` });
+    const project = p.open();
+    expect(project.target.password).toBe('s3cret-pw');
+    project.compile();
+    expect(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8')).not.toContain('s3cret-pw');
+    expect(readFileSync(join(p.dir, 'target/compiled/proj/models/t.sql'), 'utf8')).not.toContain('s3cret-pw');
+  });
+});
+
+/** Runs `fn`, expects a ProjectError, and returns it. */
+function projectError(fn: () => unknown): ProjectError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ProjectError);
+    return e as ProjectError;
+  }
+  throw new Error('expected a ProjectError');
+}
+
+describe('errors name the file and line', () => {
+  it('reports a Jinja syntax error with its line', () => {
+    p = inlineProject({ 'models/a.sql': 'select 1\n\n{% if %}\n' });
+    const e = projectError(() => p!.open());
+    expect(e.file).toBe('models/a.sql');
+    expect(e.line).toBe(3);
+  });
+
+  it('suggests the closest model for an unknown ref', () => {
+    p = inlineProject({ 'models/orders.sql': 'select 1', 'models/b.sql': "select 1\nfrom {{ ref('order') }}" });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('unknown_ref');
+    expect(e.file).toBe('models/b.sql');
+    expect(e.line).toBe(2);
+    expect(e.hint).toContain("ref('orders')");
+  });
+
+  it('reports an unknown source with a did-you-mean', () => {
+    p = inlineProject({
+      'sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
+      'models/b.sql': "select 1 from {{ source('raw', 'order') }}",
+    });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('unknown_source');
+    expect(e.hint).toContain("source('raw', 'orders')");
+  });
+
+  it('reports invalid YAML with line and column', () => {
+    p = inlineProject({ 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n   description: [oops\n' });
+    const e = projectError(() => p!.open());
+    expect(e.file).toBe('models/schema.yml');
+    expect(e.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('rejects two models with the same name', () => {
+    p = inlineProject({ 'models/x/a.sql': 'select 1', 'models/y/a.sql': 'select 2' });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('duplicate_node');
+    expect(e.message).toContain('models/x/a.sql');
+    expect(e.message).toContain('models/y/a.sql');
+  });
+
+  it('prints the whole cycle with file names', () => {
+    p = inlineProject({
+      'models/a.sql': "select * from {{ ref('c') }}",
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/c.sql': "select * from {{ ref('b') }}",
+    });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('cycle');
+    expect(e.message).toMatch(/a \(models\/a\.sql\) -> b \(models\/b\.sql\) -> c \(models\/c\.sql\) -> a \(models\/a\.sql\)/);
+  });
+
+  it('rejects an unknown config key in a model with its line', () => {
+    p = inlineProject({ 'models/a.sql': "select 1\n{{ config(materialised='table') }}" });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('unknown_config');
+    expect(e.line).toBe(2);
+    expect(e.hint).toContain("'materialized'");
+  });
+
+  it('rejects an unknown +config key in project.yml with its line', () => {
+    p = inlineProject({ 'models/a.sql': 'select 1' }, { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +materialised: table\n' });
+    const e = projectError(() => p!.open());
+    expect(e.file).toBe('project.yml');
+    expect(e.line).toBe(5);
+  });
+
+  it('fails on a missing required var, naming the model', () => {
+    p = inlineProject({ 'models/a.sql': "select {{ var('nope') }}" });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('missing_var');
+    expect(e.file).toBe('models/a.sql');
+  });
+});
+
+describe('dbt projects as they are', () => {
+  it('reads dbt_project.yml and schema files named anything', () => {
+    p = inlineProject({ 'models/a.sql': 'select 1 as id', 'models/whatever.yml': 'version: 2\nmodels:\n  - name: a\n    description: The A model\n' }, { projectYml: '' });
+    p.remove('project.yml');
+    p.write({ 'dbt_project.yml': 'name: proj\nprofile: proj\n' });
+    const project = p.open();
+    expect(modelNode(project, 'a').description).toBe('The A model');
+    expect(existsSync(join(p.dir, 'dbt_project.yml'))).toBe(true);
+  });
+});
