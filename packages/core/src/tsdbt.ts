@@ -249,7 +249,7 @@ export class TsdbtProject {
   /** The warehouse adapter, connecting on first use. */
   async adapter(threads?: number): Promise<ClickHouseAdapter> {
     if (!this.adapterInstance) {
-      this.client = openWarehouse(this.target, { poolSize: threads ?? this.target.threads });
+      this.client = await openWarehouse(this.target, { poolSize: threads ?? this.target.threads });
       this.adapterInstance = new ClickHouseAdapter(this.client, this.invocationId.replace(/-/g, '').slice(0, 12));
     }
     return this.adapterInstance;

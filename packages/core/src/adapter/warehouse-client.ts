@@ -1,6 +1,4 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { Session } from 'chdb';
-import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
@@ -35,18 +33,25 @@ const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
   output_format_json_quote_64bit_integers: 1,
 };
 
-export function openWarehouse(target: TargetConfig, options: { poolSize?: number } = {}): WarehouseClient {
+/** chDB is a large native library: load it only when a chdb target is opened. */
+async function loadChdb() {
+  const [{ Session }, { createChdbConnection }] = await Promise.all([import('chdb'), import('chdb/connection')]);
+  return { Session, createChdbConnection };
+}
+
+export async function openWarehouse(target: TargetConfig, options: { poolSize?: number } = {}): Promise<WarehouseClient> {
+  const chdb = target.type === 'chdb' ? await loadChdb() : undefined;
   const settings = { ...BASE_SETTINGS, ...target.settings } as ClickHouseSettings;
   const poolSize = Math.max(1, options.poolSize ?? target.threads);
   const clients: ClickHouseClient[] = [];
   const inFlight: number[] = [];
-  let syncSession: Session | undefined;
+  let syncSession: InstanceType<NonNullable<typeof chdb>['Session']> | undefined;
 
   if (target.type === 'chdb') {
     mkdirSync(target.path!, { recursive: true });
     // One chDB connection runs one statement at a time; connections on the same path run side by side.
     for (let i = 0; i < poolSize; i++) {
-      clients.push(createClient({ connection: createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings }));
+      clients.push(createClient({ connection: chdb!.createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings }));
       inFlight.push(0);
     }
   } else {
@@ -108,7 +113,7 @@ export function openWarehouse(target: TargetConfig, options: { poolSize?: number
     },
     querySync(sql) {
       if (target.type === 'chdb') {
-        syncSession ??= new Session(target.path!);
+        syncSession ??= new chdb!.Session(target.path!);
         let text: string;
         try {
           text = syncSession.query(withSettings(sql, settings), 'JSONCompact');

@@ -32,8 +32,11 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
       line: decl.line,
       hint: `Built-in tests are not_null, unique, accepted_values, relationships; define others with {% test ${decl.testName}(model, column_name) %} in the macro or test paths.`,
     });
-  const resourceLabel = attached.resourceType === 'source' ? `source_${(attached as { sourceName: string }).sourceName}_${attached.name}` : attached.name;
-  const name = decl.customName ?? genericTestName(decl.testName, resourceLabel, decl.kwargs);
+  // dbt: `[<namespace>_][source_]<test>_<resource>_<args>`, a source's resource being `<source>_<table>`.
+  const isSource = attached.resourceType === 'source';
+  const resourceLabel = isSource ? `${(attached as { sourceName: string }).sourceName}_${attached.name}` : attached.name;
+  const testLabel = `${decl.namespace ? `${decl.namespace}_` : ''}${isSource ? 'source_' : ''}${decl.testName}`;
+  const name = decl.customName ?? genericTestName(testLabel, resourceLabel, decl.kwargs);
   const state = newRenderState({
     mode: 'parse',
     node: { uniqueId: '', name, resourceType: 'test', packageName: ctx.projectName, originalFilePath: decl.file, fqn: [], baseConfig: {} },

@@ -41,6 +41,17 @@ export interface LoadedProject {
   readonly files: readonly string[];
 }
 
+/** What an incremental re-load (load/incremental-load.ts) needs from the last full load. */
+export interface LoadInternals {
+  readonly options: LoadOptions;
+  readonly patches: ReadonlyMap<string, ResourcePatch>;
+  readonly seedPatches: ReadonlyMap<string, ResourcePatch>;
+  readonly testCtx: TestBuildContext;
+}
+
+/** Internals of each LoadedProject made by loadProject, for incremental re-loads. */
+export const loadInternals = new WeakMap<LoadedProject, LoadInternals>();
+
 const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml']);
 
 export function loadProject(options: LoadOptions = {}): LoadedProject {
@@ -129,7 +140,9 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     ...schemaFiles.map((s) => s.file),
     ...[...resolved.values()].map((n) => n.originalFilePath),
   ];
-  return { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)] };
+  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)] };
+  loadInternals.set(loaded, { options, patches, seedPatches, testCtx });
+  return loaded;
 }
 
 function resolveVars(projectFile: ProjectFile, cliVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -209,7 +222,7 @@ function collectPatches(files: readonly SchemaFile[], kind: 'models' | 'seeds'):
 }
 
 /** fqn of a file under one of `roots`: project, folders, file name without extension. */
-function fqnOf(projectName: string, roots: readonly string[], path: string): string[] {
+export function fqnOf(projectName: string, roots: readonly string[], path: string): string[] {
   const root = roots.find((r) => path.startsWith(toPosix(r).replace(/\/?$/, '/'))) ?? '';
   const rel = root ? path.slice(toPosix(root).replace(/\/?$/, '/').length) : path;
   const parts = rel.split('/');
@@ -217,8 +230,8 @@ function fqnOf(projectName: string, roots: readonly string[], path: string): str
   return [projectName, ...parts];
 }
 
-function loadModels(projectRoot: string, pf: ProjectFile, renderer: Renderer, patches: Map<string, ResourcePatch>, target: TargetConfig): ModelNode[] {
-  const files = pf.modelPaths.flatMap((p) => discoverFiles(projectRoot, p, ['.sql']));
+/** The model nodes of `files` (default: every .sql file under the model paths). */
+export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = pf.modelPaths.flatMap((p) => discoverFiles(projectRoot, p, ['.sql']))): ModelNode[] {
   return files.map((path) => {
     const fqn = fqnOf(pf.name, pf.modelPaths, path);
     const name = fqn[fqn.length - 1]!;
@@ -307,9 +320,8 @@ function loadSources(pf: ProjectFile, files: readonly SchemaFile[]): SourceNode[
   );
 }
 
-function loadSingularTests(projectRoot: string, pf: ProjectFile, renderer: Renderer): TestNode[] {
-  const files = pf.testPaths
-    .flatMap((p) => discoverFiles(projectRoot, p, ['.sql']).filter((f) => !relative(p, f).startsWith('generic/')));
+/** The singular test nodes of `files` (default: every .sql file under the test paths, generic/ aside). */
+export function loadSingularTests(projectRoot: string, pf: ProjectFile, renderer: Renderer, files = singularTestFiles(projectRoot, pf)): TestNode[] {
   return files.map((path) => {
     const fqn = fqnOf(pf.name, pf.testPaths, path);
     const name = fqn[fqn.length - 1]!;
@@ -343,6 +355,10 @@ function loadSingularTests(projectRoot: string, pf: ProjectFile, renderer: Rende
       sources: parsed.state.sources,
     } satisfies TestNode);
   });
+}
+
+export function singularTestFiles(projectRoot: string, pf: ProjectFile): string[] {
+  return pf.testPaths.flatMap((p) => discoverFiles(projectRoot, p, ['.sql']).filter((f) => !relative(p, f).startsWith('generic/')));
 }
 
 function readSelectors(projectRoot: string): Record<string, SelectorDefinition> {

@@ -13,8 +13,9 @@ function canonicalKey(key: string): string {
 }
 
 /** Throws a ProjectError naming the file and line when `key` is not a config tsdbt knows. */
-export function assertKnownConfigKey(key: string, where: SourceLocation): void {
+export function assertKnownConfigKey(key: string, whereLazy: SourceLocation | (() => SourceLocation)): void {
   if (KNOWN_CONFIG_KEYS.has(key)) return;
+  const where = typeof whereLazy === 'function' ? whereLazy() : whereLazy;
   const guess = didYouMean(key, KNOWN_CONFIG_KEYS);
   throw new ProjectError('unknown_config', `Unknown config key '${key}'`, {
     ...where,
@@ -78,7 +79,7 @@ export function folderConfig(
       const name = isPlus ? key.slice(1) : key;
       const isConfig = isPlus || (KNOWN_CONFIG_KEYS.has(name) && (!isMapping(value) || MAPPING_KEYS.has(name)));
       if (!isConfig) continue;
-      assertKnownConfigKey(name, { file, line: lineOf([...path, key]) });
+      assertKnownConfigKey(name, () => ({ file, line: lineOf([...path, key]) }));
       layer[name] = value;
     }
     config = mergeConfig(config, layer);

@@ -1,4 +1,5 @@
 import { assertKnownConfigKey } from './node-config.js';
+import { tryStaticRender } from './static-parser.js';
 import { lineOfText } from './locate.js';
 import type { Renderer } from '../render/renderer.js';
 import { newRenderState, type RenderNodeInfo, type RenderState } from '../render/render-state.js';
@@ -14,7 +15,7 @@ export interface ParsedSql {
  */
 export function parseSqlNode(renderer: Renderer, source: string, info: RenderNodeInfo): ParsedSql {
   const state = newRenderState({ mode: 'parse', node: info });
-  const rendered = renderer.renderString(source, info.originalFilePath, state);
+  const rendered = tryStaticRender(source, state) ?? renderer.renderString(source, info.originalFilePath, state);
   for (const call of state.configCalls)
     for (const key of Object.keys(call))
       assertKnownConfigKey(key, { file: info.originalFilePath, line: lineOfText(source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) });

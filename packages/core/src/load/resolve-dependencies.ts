@@ -3,8 +3,11 @@ import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
 import { escapeRegExp, lineOfText } from './locate.js';
 
-/** Turns each node's ref()/source() calls into parent unique ids; unknown names fail with a did-you-mean. */
-export function resolveDependencies(nodes: ReadonlyMap<string, ManifestNode>, projectName: string): Map<string, ManifestNode> {
+/**
+ * Turns each node's ref()/source() calls into parent unique ids; unknown names fail with a did-you-mean.
+ * With `only`, the other nodes are taken as already resolved and passed through (incremental re-load).
+ */
+export function resolveDependencies(nodes: ReadonlyMap<string, ManifestNode>, projectName: string, only?: ReadonlySet<string>): Map<string, ManifestNode> {
   const byName = new Map<string, ManifestNode>();
   const sources = new Map<string, ManifestNode>();
   for (const n of nodes.values()) {
@@ -13,7 +16,7 @@ export function resolveDependencies(nodes: ReadonlyMap<string, ManifestNode>, pr
   }
   const out = new Map<string, ManifestNode>();
   for (const node of nodes.values()) {
-    if (node.resourceType !== 'model' && node.resourceType !== 'test') {
+    if ((node.resourceType !== 'model' && node.resourceType !== 'test') || (only && !only.has(node.uniqueId))) {
       out.set(node.uniqueId, node);
       continue;
     }

@@ -61,12 +61,12 @@ export function parseSchemaFile(yaml: YamlFile, targetSchema: string): SchemaFil
   const parseConfig = (v: unknown, path: Path): Record<string, unknown> => {
     if (v === undefined || v === null) return {};
     if (!isMapping(v)) return fail(path, `'config' must be a mapping`);
-    for (const key of Object.keys(v)) assertKnownConfigKey(key, { file, line: yaml.lineOf([...path, key]) });
+    for (const key of Object.keys(v)) assertKnownConfigKey(key, () => ({ file, line: yaml.lineOf([...path, key]) }));
     return v;
   };
 
-  const parseTest = (entry: unknown, path: Path, columnName?: string): TestDeclaration => {
-    const line = yaml.lineOf(path);
+  // Lines of entries come from a cheap name index (exact lookups are for errors only).
+  const parseTest = (entry: unknown, path: Path, line: number, columnName?: string): TestDeclaration => {
     let fullName: string;
     let body: Record<string, unknown> = {};
     if (typeof entry === 'string') fullName = entry;
@@ -108,13 +108,13 @@ export function parseSchemaFile(yaml: YamlFile, targetSchema: string): SchemaFil
     };
   };
 
-  const parseTests = (v: unknown, path: Path, columnName?: string): TestDeclaration[] => {
+  const parseTests = (v: unknown, path: Path, line: number, columnName?: string): TestDeclaration[] => {
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) return fail(path, `'${path[path.length - 1]}' must be a list of tests`);
-    return v.map((t, i) => parseTest(t, [...path, i], columnName));
+    return v.map((t, i) => parseTest(t, [...path, i], line, columnName));
   };
 
-  const parseColumns = (v: unknown, path: Path): { columns: Record<string, ColumnInfo>; tests: TestDeclaration[] } => {
+  const parseColumns = (v: unknown, path: Path, resourceLine: number): { columns: Record<string, ColumnInfo>; tests: TestDeclaration[] } => {
     const columns: Record<string, ColumnInfo> = {};
     const tests: TestDeclaration[] = [];
     if (v === undefined || v === null) return { columns, tests };
@@ -130,22 +130,24 @@ export function parseSchemaFile(yaml: YamlFile, targetSchema: string): SchemaFil
         meta: isMapping(col.meta) ? col.meta : {},
         tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
       };
-      tests.push(...parseTests(col.data_tests ?? col.tests, [...path, i, col.data_tests ? 'data_tests' : 'tests'], name));
+      const line = yaml.nameLine(name, resourceLine) || resourceLine;
+      tests.push(...parseTests(col.data_tests ?? col.tests, [...path, i, col.data_tests ? 'data_tests' : 'tests'], line, name));
     });
     return { columns, tests };
   };
 
-  const parseResource = (entry: unknown, path: Path): ResourcePatch => {
+  const parseResource = (entry: unknown, path: Path, after = 0): ResourcePatch => {
     if (!isMapping(entry) || typeof entry.name !== 'string') return fail(path, `Each entry needs a 'name'`);
-    const { columns, tests } = parseColumns(entry.columns, [...path, 'columns']);
+    const line = yaml.nameLine(entry.name, after) || 1;
+    const { columns, tests } = parseColumns(entry.columns, [...path, 'columns'], line);
     return {
       name: entry.name,
       file,
-      line: yaml.lineOf(path),
+      line,
       description: str(entry.description),
       config: parseConfig(entry.config, [...path, 'config']),
       columns,
-      tests: [...parseTests(entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests']), ...tests],
+      tests: [...parseTests(entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], line), ...tests],
     };
   };
 
@@ -164,7 +166,7 @@ export function parseSchemaFile(yaml: YamlFile, targetSchema: string): SchemaFil
     if (!Array.isArray(tables)) fail(['sources', si], `Source '${String(s.name)}' needs a list of 'tables'`);
     (tables as unknown[]).forEach((t, ti) => {
       const path: Path = ['sources', si, 'tables', ti];
-      const patch = parseResource(t, path);
+      const patch = parseResource(t, path, yaml.nameLine(String(s.name)));
       const table = t as Record<string, unknown>;
       const external = isMapping(table.external) ? table.external : undefined;
       sources.push({

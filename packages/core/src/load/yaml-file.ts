@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import jsYaml from 'js-yaml';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { ProjectError } from '../shared/errors.js';
 
@@ -8,31 +9,54 @@ export interface YamlFile {
   readonly data: unknown;
   /** 1-based line of the value at `path` (keys and indexes), or of the nearest parent that exists. */
   lineOf(path: readonly (string | number)[]): number;
+  /** 1-based line of the first `name: <value>` entry at or after line `after` (0 when absent). */
+  nameLine(value: string, after?: number): number;
 }
 
-/** Parses YAML text; syntax errors become a ProjectError with file, line and column. */
+/**
+ * Parses YAML text. Data comes from js-yaml, several times faster than `yaml` on large schema
+ * files; exact line lookups (`lineOf`, used for error messages) parse once more with `yaml`,
+ * lazily, so a project without errors never pays for them.
+ */
 export function parseYaml(text: string, file: string): YamlFile {
-  const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
-    throw new ProjectError('yaml_syntax', `Invalid YAML: ${first.message.split('\n')[0]}`, {
+  let data: unknown;
+  try {
+    data = jsYaml.load(text, { filename: file, json: true }) ?? {};
+  } catch (error) {
+    const e = error as { reason?: string; message: string; mark?: { line: number; column: number } };
+    throw new ProjectError('yaml_syntax', `Invalid YAML: ${e.reason ?? e.message.split('\n')[0]}`, {
       file,
-      line: pos?.line,
-      column: pos?.col,
+      line: e.mark ? e.mark.line + 1 : undefined,
+      column: e.mark ? e.mark.column + 1 : undefined,
       hint: 'Fix the YAML syntax at this position (indentation, a missing colon or quote).',
     });
   }
+  let doc: { doc: Document; lines: LineCounter } | undefined;
+  let names: Map<string, number[]> | undefined;
   return {
     file,
-    data: doc.toJS({ maxAliasCount: 1000 }) ?? {},
+    data,
     lineOf(path) {
+      if (!doc) {
+        const lines = new LineCounter();
+        doc = { doc: parseDocument(text, { lineCounter: lines }), lines };
+      }
       for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+        const node = doc.doc.getIn(path.slice(0, n), true);
+        if (isNode(node) && node.range) return doc.lines.linePos(node.range[0]).line;
       }
       return 1;
+    },
+    nameLine(value, after = 0) {
+      if (!names) {
+        names = new Map();
+        const re = /^\s*(?:-\s+)?name:\s*["']?([^"'#\s]+)/;
+        text.split('\n').forEach((line, i) => {
+          const m = re.exec(line);
+          if (m) (names!.get(m[1]!) ?? names!.set(m[1]!, []).get(m[1]!)!).push(i + 1);
+        });
+      }
+      return names.get(value)?.find((l) => l >= after) ?? 0;
     },
   };
 }

@@ -57,6 +57,9 @@ export function selectNodes(manifest: Manifest, graph: ProjectGraph, options: Se
     selection = named.evaluate(options.selector, ctx);
   } else if (!hasSelect && !hasExclude && defaultSelector !== undefined) {
     selection = named.evaluate(defaultSelector, ctx);
+  } else if (!hasSelect && !hasExclude) {
+    // dbt's default `fqn:* source:*` picks every node (tests follow their parents): skip evaluating it.
+    selection = { direct: new Set(manifest.nodes.keys()), indirect: new Set() };
   } else {
     selection = evaluateSpec(cliSpec(options, mode), ctx);
   }
