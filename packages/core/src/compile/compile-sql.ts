@@ -42,10 +42,10 @@ const isEphemeral = (n: ManifestNode): n is ModelNode => n.resourceType === 'mod
  * Final SQL of a node: placeholders replaced by relation names, ephemeral models it uses
  * inlined as CTEs (`__dbt__cte__<name>`), as dbt does.
  */
-export function compileSql(index: RelationIndex, node: ManifestNode, rendered: string): string {
+export function compileSql(index: RelationIndex, node: ManifestNode | undefined, rendered: string): string {
   const ephemerals: ModelNode[] = [];
   const seen = new Set<string>();
-  const substitute = (text: string, self: ManifestNode): string =>
+  const substitute = (text: string, self: ManifestNode | undefined): string =>
     replacePlaceholders(text, (target, attribute) => {
       const found = index.resolve(target, self);
       if (!found) return target.kind === 'this' ? '' : `/* unresolved ${target.kind} */`;

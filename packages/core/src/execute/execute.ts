@@ -27,7 +27,12 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     ['not_null', 'unique', 'accepted_values'].filter((t) => ctx.renderer.macros().some((m) => m.name === `test_${t}` && m.packageName === 'tsdbt')),
   );
   const selectedTests = [...options.selected].map((id) => ctx.graph.node(id)).filter((n): n is TestNode => n.resourceType === 'test');
-  const batches = options.batchTests ? groupTestBatches(selectedTests, builtinTests, ctx.storeFailures) : [];
+  // A shared scan reads the attached relation itself: an ephemeral model has none, so its tests run one by one (inlined as CTEs).
+  const scannable = selectedTests.filter((t) => {
+    const attached = t.attachedNode ? ctx.manifest.nodes.get(t.attachedNode) : undefined;
+    return !(attached?.resourceType === 'model' && attached.config.materialized === 'ephemeral');
+  });
+  const batches = options.batchTests ? groupTestBatches(scannable, builtinTests, ctx.storeFailures) : [];
   const units = planUnits(ctx.graph, options.selected, options.command, batches);
   const total = units.reduce((n, u) => n + u.nodes.length, 0);
   const counts: Record<string, number> = {};
@@ -53,6 +58,8 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     return result;
   };
 
+  // Skip messages name the node that did not succeed, not the batch unit holding it.
+  const failedNodeOf = new Map<string, string>();
   const runUnit = async (unit: PlannedUnit): Promise<'ok' | 'failed'> => {
     if (unit.nodes.length === 1) return isBlocking(await runOne(unit.nodes[0]!)) ? 'failed' : 'ok';
     // A test batch: one scan answers every member.
@@ -64,11 +71,12 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     });
     let outcomes: Awaited<ReturnType<typeof runTestBatch>> | undefined;
     const batchStart = Date.now();
-    let batchError: NodeResult | undefined;
+    const alone = new Map<string, NodeResult>();
     try {
       outcomes = await runTestBatch(ctx, tests);
-    } catch (error) {
-      batchError = await timed(tests[0]!, () => Promise.reject(error));
+    } catch {
+      // One bad member (e.g. a misspelt column) must not fail its neighbours: answer each on its own.
+      for (const t of tests) alone.set(t.uniqueId, await timed(t, () => runTest(ctx, t)));
     }
     const seconds = (Date.now() - batchStart) / 1000;
     let failed = false;
@@ -76,8 +84,11 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       const o = outcomes?.get(t.uniqueId);
       const result: NodeResult = o
         ? { ...o, uniqueId: t.uniqueId, node: t, executionTime: seconds, timing: [{ name: 'execute', startedAt: new Date(batchStart).toISOString(), completedAt: new Date().toISOString() }] }
-        : { ...batchError!, uniqueId: t.uniqueId, node: t };
-      if (isBlocking(result)) failed = true;
+        : alone.get(t.uniqueId)!;
+      if (isBlocking(result) && !failed) {
+        failed = true;
+        failedNodeOf.set(unit.id, t.uniqueId);
+      }
       record(result, numbers[k]!);
     });
     return failed ? 'failed' : 'ok';
@@ -88,7 +99,8 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     failFast: options.failFast,
     signal: ctx.signal,
     run: runUnit,
-    skip: (unit, because) => {
+    skip: (unit, failedUnit) => {
+      const because = failedNodeOf.get(failedUnit) ?? failedUnit;
       for (const node of unit.nodes) {
         const i = ++index;
         record({ uniqueId: node.uniqueId, node, status: 'skipped', message: `skipped because ${because} did not succeed`, executionTime: 0, timing: [], warnings: [] }, i);

@@ -1,21 +1,29 @@
 import { compileSql } from '../compile/compile-sql.js';
-import type { ModelNode, TestNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode, TestNode } from '../manifest/nodes.js';
 import { newRenderState, type RenderWarehouse } from '../render/render-state.js';
-import { quoteIdentifier } from '../render/placeholders.js';
+import { hasPlaceholders, quoteIdentifier } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
 
-/** The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously). */
-export function renderWarehouse(ctx: RunContext): RenderWarehouse {
+/**
+ * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
+ * SQL and names handed in may hold ref()/source()/this placeholders: they are resolved first.
+ */
+export function renderWarehouse(ctx: RunContext, self?: ManifestNode): RenderWarehouse {
   const client = ctx.adapter.client;
   const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const resolve = (text: string) => (hasPlaceholders(text) ? compileSql(ctx.index, self, text) : text);
+  const relationExists = (schema: string, identifier: string) =>
+    client.querySync(`SELECT 1 FROM system.tables WHERE database = ${q(resolve(schema))} AND name = ${q(resolve(identifier))}`).rows.length > 0;
   return {
-    runQuery: (sql) => client.querySync(sql),
-    relationExists: (schema, identifier) =>
-      client.querySync(`SELECT 1 FROM system.tables WHERE database = ${q(schema)} AND name = ${q(identifier)}`).rows.length > 0,
+    runQuery: (sql) => client.querySync(resolve(sql)),
+    relationExists,
+    // DESCRIBE keeps table order on every server (old servers' system.columns has no `position`); a missing relation has no columns.
     columns: (schema, identifier) =>
-      client
-        .querySync(`SELECT name, type FROM system.columns WHERE database = ${q(schema)} AND table = ${q(identifier)} ORDER BY position`)
-        .rows.map((r) => ({ name: String(r[0]), dataType: String(r[1]) })),
+      relationExists(schema, identifier)
+        ? client
+            .querySync(`DESCRIBE TABLE ${quoteIdentifier(resolve(schema))}.${quoteIdentifier(resolve(identifier))}`)
+            .rows.map((r) => ({ name: String(r[0]), dataType: String(r[1]) }))
+        : [],
   };
 }
 
@@ -26,7 +34,7 @@ export function nodeSql(ctx: RunContext, node: ModelNode | TestNode, options: { 
     const state = newRenderState({
       mode: 'execute',
       isIncremental: options.isIncremental ?? false,
-      warehouse: renderWarehouse(ctx),
+      warehouse: renderWarehouse(ctx, node),
       node: { uniqueId: node.uniqueId, name: node.name, resourceType: 'model', packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config },
     });
     rendered = ctx.renderer.renderString(node.rawCode, node.originalFilePath, state).replace(/\s+$/, '');

@@ -39,7 +39,9 @@ export const materializeIncremental: Materialization = async (ctx) => {
   const strategy = strategyOf(ctx);
   await adapter.ensureDatabase(rel.schema);
   const existing = await adapter.relationKind(rel);
-  if (existing !== 'table' || ctx.fullRefresh || node.config.full_refresh === true) {
+  // dbt's should_full_refresh(): a model's own full_refresh config wins over the --full-refresh flag.
+  const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+  if (existing !== 'table' || fullRefresh) {
     const rows = await buildAndSwap(adapter, node, ctx.recompile({ isIncremental: false }), signal);
     return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
   }
@@ -96,5 +98,5 @@ export const materializeIncremental: Materialization = async (ctx) => {
     }
   }
   const after = await adapter.rowCount(rel);
-  return { message: `OK ${strategy.replace('_', '+')} ${(after - before).toLocaleString('en-US')} rows`, rowsAffected: after - before, warnings };
+  return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${(after - before).toLocaleString('en-US')} rows`, rowsAffected: after - before, warnings };
 };

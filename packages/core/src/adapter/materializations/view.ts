@@ -1,21 +1,40 @@
 import { relationSql } from '../../render/placeholders.js';
-import { settingsClause } from '../clickhouse-adapter.js';
+import { settingsClause, type RelationKind } from '../clickhouse-adapter.js';
 import type { Materialization } from './types.js';
 
-/** `CREATE OR REPLACE VIEW`; a table of the same name is dropped first; old servers get DROP + CREATE. */
+/**
+ * `CREATE OR REPLACE VIEW`. When that cannot be used (a table of the same name, or an old server),
+ * the view is created under a temporary name first and renamed into place, so a broken query
+ * leaves the previous relation untouched.
+ */
 export const materializeView: Materialization = async ({ adapter, node, sql, signal }) => {
   const rel = node.relation;
   await adapter.ensureDatabase(rel.schema);
   const existing = await adapter.relationKind(rel);
-  if (existing === 'table') await adapter.drop(rel, 'table');
   const querySettings = settingsClause(node.config.query_settings);
   const body = `${sql}${querySettings ? `\n${querySettings}` : ''}`;
+  const replaceViaStaged = async (kind: RelationKind | undefined) => {
+    await adapter.dropLeftovers(rel);
+    const staged = adapter.tempRelation(rel);
+    try {
+      await adapter.client.command(`CREATE VIEW ${relationSql(staged.schema, staged.identifier)} AS ${body}`, { signal });
+    } catch (error) {
+      await adapter.drop(staged, 'view').catch(() => {});
+      throw error;
+    }
+    if (kind) await adapter.drop(rel, kind);
+    await adapter.client.command(`RENAME TABLE ${relationSql(staged.schema, staged.identifier)} TO ${relationSql(rel.schema, rel.identifier)}`, { signal });
+  };
+  if (existing === 'table') {
+    await replaceViaStaged('table');
+    return { message: 'CREATE VIEW', warnings: [] };
+  }
   try {
     await adapter.client.command(`CREATE OR REPLACE VIEW ${relationSql(rel.schema, rel.identifier)} AS ${body}`, { signal });
   } catch (error) {
+    // A server without OR REPLACE reports a syntax error, and so does a broken model: the staged create tells them apart.
     if (!/OR REPLACE|Syntax error/i.test(String((error as Error).message))) throw error;
-    await adapter.drop(rel, 'view');
-    await adapter.client.command(`CREATE VIEW ${relationSql(rel.schema, rel.identifier)} AS ${body}`, { signal });
+    await replaceViaStaged(existing);
   }
   return { message: 'CREATE VIEW', warnings: [] };
 };

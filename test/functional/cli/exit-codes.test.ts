@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+
+/*
+ * The CLI runs in child processes. This file never opens a warehouse itself (chDB locks its
+ * data directory per process): each child opens the one below, one after another.
+ */
+const ROOT = resolve(import.meta.dirname, '../../..');
+const CLI = join(ROOT, 'packages/cli/dist/cli.js');
+const WAREHOUSE = join(tmpdir(), `tsdbt-cli-warehouse-${process.pid}`);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the CLI when its dist is missing or older than the sources. */
+function ensureBuilt(): void {
+  let built = 0;
+  try {
+    built = Math.min(statSync(CLI).mtimeMs, statSync(join(ROOT, 'packages/core/dist/index.js')).mtimeMs);
+  } catch {
+    built = 0;
+  }
+  const sources = Math.max(newestMtime(join(ROOT, 'packages/core/src')), newestMtime(join(ROOT, 'packages/cli/src')));
+  if (built >= sources) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  // tsc -b still emits on type errors; someone's half-done edit elsewhere should not block these tests.
+  if (r.status !== 0 && !existsSync(CLI)) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0) console.warn(`npm run build reported errors; testing the emitted dist:\n${r.stdout}`);
+}
+
+function cli(p: InlineProject, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args, '--project-dir', p.dir, '--no-color'], { cwd: p.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function project(files: Record<string, string>): InlineProject {
+  const p = inlineProject(files);
+  const schema = p.schema;
+  p.write({ 'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${WAREHOUSE}\n      schema: ${schema}\n      threads: 2\n` });
+  projects.push(p);
+  return p;
+}
+
+const projects: InlineProject[] = [];
+beforeAll(() => ensureBuilt(), 180_000);
+afterAll(() => {
+  for (const p of projects) p.cleanup();
+  rmSync(WAREHOUSE, { recursive: true, force: true });
+});
+
+describe('tsdbt CLI exit codes', () => {
+  it('exits 0 when every node succeeds', () => {
+    const p = project({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [not_null, unique]\n',
+    });
+    const r = cli(p, 'build');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/a\b/);
+  });
+
+  it('exits 1 when a test fails', () => {
+    const p = project({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as id union all select 1",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [unique]\n',
+    });
+    expect(cli(p, 'run').code).toBe(0);
+    const r = cli(p, 'test');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/unique_a_id/);
+    expect(r.stdout).toMatch(/Got 1 result, configured to fail if != 0/);
+    // warnings alone do not fail the run
+    p.write({ 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [{unique: {severity: warn}}]\n' });
+    expect(cli(p, 'test').code).toBe(0);
+    expect(cli(p, 'test', '--warn-error').code).toBe(1);
+  });
+
+  it('exits 1 when a model errors in the warehouse', () => {
+    const p = project({ 'models/a.sql': "{{ config(materialized='table') }}\nselect throwIf(1) as x" });
+    const r = cli(p, 'run');
+    expect(r.code).toBe(1);
+    expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 2 on a project error (unknown ref), naming file:line without a stack trace', () => {
+    const p = project({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "-- a comment\nselect * from {{ ref('nope') }}",
+    });
+    const r = cli(p, 'run');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/models\/b\.sql:2\b/);
+    expect(r.stderr).toMatch(/nope/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).not.toMatch(/\.ts:\d+:\d+|node:internal/);
+  });
+
+  it('exits 2 on an unknown flag', () => {
+    const p = project({ 'models/a.sql': 'select 1 as id' });
+    expect(cli(p, 'run', '--no-such-flag').code).toBe(2);
+  });
+});

@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TsdbtProject } from '../../../packages/core/src/index.js';
+import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
+
+let open: { p: InlineProject; project: TsdbtProject }[] = [];
+afterEach(async () => {
+  for (const { p, project } of open) {
+    await project.close();
+    p.cleanup();
+  }
+  open = [];
+});
+
+const SOURCES = 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n';
+
+/** A project over a hand-made `events` table in its own schema. */
+async function setup(model: string, ddl: string, rows: string) {
+  const p = inlineProject({ 'models/sources.yml': SOURCES, 'models/inc.sql': model });
+  const project = p.open();
+  open.push({ p, project });
+  const sql = async (s: string) => (await project.adapter()).client.command(s);
+  await (await project.adapter()).ensureDatabase(p.schema);
+  await sql(`CREATE TABLE ${p.schema}.events (${ddl}) ENGINE = MergeTree ORDER BY tuple()`);
+  await sql(`INSERT INTO ${p.schema}.events VALUES ${rows}`);
+  return { p, project, sql, rows: (q: string) => queryRows(project, q.replaceAll('$', p.schema)) };
+}
+
+function reopen(p: InlineProject): TsdbtProject {
+  const project = p.open();
+  open.push({ p: { ...p, cleanup: () => {} }, project });
+  return project;
+}
+
+const APPEND = `{{ config(materialized='incremental') }}
+select id, v from {{ source('raw', 'events') }}
+{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}`;
+
+describe('incremental materialization', () => {
+  it('append adds only the rows is_incremental() lets through; --full-refresh rebuilds', async () => {
+    const { project, sql, rows } = await setup(APPEND, 'id UInt32, v String', "(1, 'a'), (2, 'b')");
+    const first = await project.run();
+    expect(statuses(first)).toEqual({ inc: 'success' });
+    expect(first.results[0]!.message).toBe('OK 2 rows');
+    expect(first.results[0]!.compiledCode).not.toMatch(/where id >/);
+
+    await sql(`INSERT INTO ${project.target.schema}.events VALUES (3, 'c'), (4, 'd')`);
+    const second = await project.run();
+    expect(statuses(second)).toEqual({ inc: 'success' });
+    expect(second.results[0]!.message).toBe('OK append 2 rows');
+    expect(second.results[0]!.rowsAffected).toBe(2);
+    expect(await rows('SELECT id, v FROM $.inc ORDER BY id')).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: 'b' },
+      { id: 3, v: 'c' },
+      { id: 4, v: 'd' },
+    ]);
+
+    // A re-run with nothing new adds nothing.
+    const third = await project.run();
+    expect(third.results[0]!.message).toBe('OK append 0 rows');
+    expect(await rows('SELECT count() AS c FROM $.inc')).toEqual([{ c: '4' }]);
+
+    await sql(`TRUNCATE TABLE ${project.target.schema}.events`);
+    await sql(`INSERT INTO ${project.target.schema}.events VALUES (10, 'z')`);
+    const full = await project.run({ fullRefresh: true });
+    expect(statuses(full)).toEqual({ inc: 'success' });
+    expect(full.results[0]!.message).toBe('OK 1 rows');
+    expect(await rows('SELECT id, v FROM $.inc')).toEqual([{ id: 10, v: 'z' }]);
+    expect(await rows("SELECT name FROM system.tables WHERE database = '$' ORDER BY name")).toEqual([{ name: 'events' }, { name: 'inc' }]);
+  });
+
+  it("config full_refresh=false wins over --full-refresh (dbt's should_full_refresh)", async () => {
+    const model = APPEND.replace("materialized='incremental'", "materialized='incremental', full_refresh=false");
+    const { project, sql, rows } = await setup(model, 'id UInt32, v String', "(1, 'a')");
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    await sql(`TRUNCATE TABLE ${project.target.schema}.events`);
+    await sql(`INSERT INTO ${project.target.schema}.events VALUES (2, 'b')`);
+    const r = await project.run({ fullRefresh: true });
+    expect(r.results[0]!.message).toBe('OK append 1 rows');
+    expect(await rows('SELECT id FROM $.inc ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it('delete+insert with unique_key replaces changed keys and adds new ones', async () => {
+    const model = `{{ config(materialized='incremental', unique_key='id', incremental_strategy='delete+insert') }}
+select id, v from {{ source('raw', 'events') }}`;
+    const { project, sql, rows } = await setup(model, 'id UInt32, v String', "(1, 'a'), (2, 'b')");
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    await sql(`TRUNCATE TABLE ${project.target.schema}.events`);
+    await sql(`INSERT INTO ${project.target.schema}.events VALUES (2, 'B'), (3, 'c')`);
+    const r = await project.run();
+    expect(statuses(r)).toEqual({ inc: 'success' });
+    expect(r.results[0]!.message).toBe('OK delete+insert 1 rows');
+    expect(await rows('SELECT id, v FROM $.inc ORDER BY id')).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: 'B' },
+      { id: 3, v: 'c' },
+    ]);
+    expect(await rows("SELECT name FROM system.tables WHERE database = '$' AND name LIKE '%tsdbt%'")).toEqual([]);
+  });
+
+  it('delete+insert is the default strategy when unique_key is set (composite key)', async () => {
+    const model = `{{ config(materialized='incremental', unique_key=['id', 'k']) }}
+select id, k, v from {{ source('raw', 'events') }}`;
+    const { project, sql, rows } = await setup(model, 'id UInt32, k String, v UInt32', "(1, 'x', 1), (1, 'y', 2)");
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    await sql(`TRUNCATE TABLE ${project.target.schema}.events`);
+    await sql(`INSERT INTO ${project.target.schema}.events VALUES (1, 'y', 20)`);
+    const r = await project.run();
+    expect(r.results[0]!.message).toBe('OK delete+insert 0 rows');
+    expect(await rows('SELECT id, k, v FROM $.inc ORDER BY k')).toEqual([
+      { id: 1, k: 'x', v: 1 },
+      { id: 1, k: 'y', v: 20 },
+    ]);
+  });
+
+  it('insert_overwrite replaces the partitions the new rows fall in and keeps the others', async () => {
+    const model = `{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by='toYYYYMM(d)', order_by='d') }}
+select d, v from {{ source('raw', 'events') }}`;
+    const { project, sql, rows } = await setup(model, 'd Date, v String', "('2024-01-05', 'jan'), ('2024-02-05', 'feb1'), ('2024-02-06', 'feb2')");
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    await sql(`TRUNCATE TABLE ${project.target.schema}.events`);
+    await sql(`INSERT INTO ${project.target.schema}.events VALUES ('2024-02-10', 'feb-new'), ('2024-03-01', 'mar')`);
+    const r = await project.run();
+    expect(statuses(r)).toEqual({ inc: 'success' });
+    expect(r.results[0]!.message).toBe('OK insert_overwrite 0 rows');
+    expect(await rows('SELECT toString(d) AS d, v FROM $.inc ORDER BY d')).toEqual([
+      { d: '2024-01-05', v: 'jan' },
+      { d: '2024-02-10', v: 'feb-new' },
+      { d: '2024-03-01', v: 'mar' },
+    ]);
+  });
+
+  it('delete+insert without unique_key and insert_overwrite without partition_by are project errors', async () => {
+    const { p, project } = await setup("{{ config(materialized='incremental', incremental_strategy='delete+insert') }}\nselect 1 as id", 'id UInt8', '(1)');
+    const r = await project.run();
+    expect(statuses(r)).toEqual({ inc: 'error' });
+    expect(r.results[0]!.message).toMatch(/delete\+insert needs a unique_key/);
+    expect(r.results[0]!.file).toBe('models/inc.sql');
+    p.write({ 'models/inc.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite') }}\nselect 1 as id" });
+    const r2 = await reopen(p).run();
+    expect(r2.results[0]!.message).toMatch(/insert_overwrite needs partition_by/);
+  });
+
+  describe('on_schema_change', () => {
+    const base = (osc: string, extra = '') => `{{ config(materialized='incremental', on_schema_change='${osc}') }}
+select id${extra} from {{ source('raw', 'events') }}
+{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}`;
+
+    it("'fail' errors on a new column and leaves the table as it was", async () => {
+      const { p, project, sql, rows } = await setup(base('fail'), 'id UInt32, v String', "(1, 'a')");
+      expect(statuses(await project.run())).toEqual({ inc: 'success' });
+      await sql(`INSERT INTO ${p.schema}.events VALUES (2, 'b')`);
+      p.write({ 'models/inc.sql': base('fail', ', v') });
+      const r = await reopen(p).run();
+      expect(statuses(r)).toEqual({ inc: 'error' });
+      expect(r.results[0]!.message).toBe("The columns of incremental model inc changed (added: v; removed: none) and on_schema_change is 'fail'");
+      expect(await rows("SELECT name FROM system.columns WHERE database = '$' AND table = 'inc' ORDER BY position")).toEqual([{ name: 'id' }]);
+      expect(await rows('SELECT id FROM $.inc')).toEqual([{ id: 1 }]);
+    });
+
+    it("'append_new_columns' adds the column; old rows get the default", async () => {
+      const { p, project, sql, rows } = await setup(base('append_new_columns'), 'id UInt32, v String', "(1, 'a')");
+      expect(statuses(await project.run())).toEqual({ inc: 'success' });
+      await sql(`INSERT INTO ${p.schema}.events VALUES (2, 'b')`);
+      p.write({ 'models/inc.sql': base('append_new_columns', ', v') });
+      const again = reopen(p);
+      const r = await again.run();
+      expect(statuses(r)).toEqual({ inc: 'success' });
+      expect(await rows("SELECT name, type FROM system.columns WHERE database = '$' AND table = 'inc' ORDER BY position")).toEqual([
+        { name: 'id', type: 'UInt32' },
+        { name: 'v', type: 'String' },
+      ]);
+      expect(await rows('SELECT id, v FROM $.inc ORDER BY id')).toEqual([
+        { id: 1, v: '' },
+        { id: 2, v: 'b' },
+      ]);
+      expect(r.results[0]!.warnings).toEqual([`models/inc.sql: added columns v to ${p.schema}.inc`]);
+    });
+
+    it("'ignore' (the default) keeps the table's columns and inserts the shared ones", async () => {
+      const { p, project, sql, rows } = await setup(base('ignore'), 'id UInt32, v String', "(1, 'a')");
+      expect(statuses(await project.run())).toEqual({ inc: 'success' });
+      await sql(`INSERT INTO ${p.schema}.events VALUES (2, 'b')`);
+      p.write({ 'models/inc.sql': base('ignore', ', v') });
+      const r = await reopen(p).run();
+      expect(statuses(r)).toEqual({ inc: 'success' });
+      expect(r.results[0]!.message).toBe('OK append 1 rows');
+      expect(await rows("SELECT name FROM system.columns WHERE database = '$' AND table = 'inc' ORDER BY position")).toEqual([{ name: 'id' }]);
+      expect(await rows('SELECT id FROM $.inc ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+    });
+  });
+});

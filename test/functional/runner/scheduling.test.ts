@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunEvent, TsdbtProject } from '../../../packages/core/src/index.js';
+import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
+
+let open: { p: InlineProject; project: TsdbtProject }[] = [];
+afterEach(async () => {
+  for (const { p, project } of open) {
+    await project.close();
+    p.cleanup();
+  }
+  open = [];
+});
+
+function setup(files: Record<string, string>) {
+  const p = inlineProject(files);
+  const project = p.open();
+  open.push({ p, project });
+  return { p, project };
+}
+
+const table = (sql: string) => `{{ config(materialized='table') }}\n${sql}`;
+
+/** Position of a node's started / finished event in the event stream. */
+function eventIndex(events: RunEvent[], kind: 'node_started' | 'node_finished', name: string): number {
+  return events.findIndex((e) => (e.type === kind && e.type === 'node_started' ? e.node.name === name : e.type === kind && e.type === 'node_finished' && e.result.node.name === name));
+}
+
+describe('scheduler', () => {
+  it('starts a child only after all its parents finished', async () => {
+    const { p, project } = setup({
+      'models/a.sql': table('select 1 as x'),
+      'models/b.sql': table("select x + 1 as x from {{ ref('a') }}"),
+      'models/c.sql': table("select x + 1 as x from {{ ref('a') }}"),
+      'models/d.sql': table("select b.x + c.x as x from {{ ref('b') }} b, {{ ref('c') }} c"),
+      'models/e.sql': table("select x * 10 as x from {{ ref('d') }}"),
+    });
+    const r = await project.run({ threads: 4 });
+    expect(statuses(r)).toEqual({ a: 'success', b: 'success', c: 'success', d: 'success', e: 'success' });
+    const edges: [string, string][] = [['a', 'b'], ['a', 'c'], ['b', 'd'], ['c', 'd'], ['d', 'e']];
+    for (const [parent, child] of edges)
+      expect(eventIndex(p.events, 'node_finished', parent), `${parent} before ${child}`).toBeLessThan(eventIndex(p.events, 'node_started', child));
+    expect(await queryRows(project, `SELECT x FROM ${p.schema}.e`)).toEqual([{ x: '40' }]);
+    const started = p.events.filter((e) => e.type === 'run_started');
+    expect(started).toEqual([expect.objectContaining({ command: 'run', total: 5, threads: 4, counts: { model: 5 } })]);
+  });
+
+  it('runs independent nodes side by side when threads > 1', async () => {
+    const slow = (n: number) => table(`select ${n} as n, sleep(0.5) as s`);
+    const { p, project } = setup({ 'models/s1.sql': slow(1), 'models/s2.sql': slow(2), 'models/s3.sql': slow(3) });
+    const t0 = Date.now();
+    const r = await project.run({ threads: 3 });
+    const wall = Date.now() - t0;
+    expect(statuses(r)).toEqual({ s1: 'success', s2: 'success', s3: 'success' });
+    // All three started before the first finished.
+    const firstFinish = p.events.findIndex((e) => e.type === 'node_finished');
+    expect(p.events.slice(0, firstFinish).filter((e) => e.type === 'node_started')).toHaveLength(3);
+    // Their execute intervals overlap in time, and the run takes less than the serial sum.
+    const spans = r.results.map((x) => [Date.parse(x.timing[0]!.startedAt), Date.parse(x.timing[0]!.completedAt)] as const);
+    expect(Math.max(...spans.map((s) => s[0]))).toBeLessThan(Math.min(...spans.map((s) => s[1])));
+    expect(wall).toBeLessThan(1400);
+
+    // threads: 1 runs them one after another.
+    p.events.length = 0;
+    await project.run({ threads: 1 });
+    const kinds = p.events.filter((e) => e.type === 'node_started' || e.type === 'node_finished').map((e) => e.type);
+    expect(kinds).toEqual(['node_started', 'node_finished', 'node_started', 'node_finished', 'node_started', 'node_finished']);
+  });
+
+  it('a failing model skips every descendant but not independent nodes', async () => {
+    const { p, project } = setup({
+      'models/bad.sql': table('select throwIf(1) as x'),
+      'models/child.sql': table("select x from {{ ref('bad') }}"),
+      'models/grandchild.sql': "select x from {{ ref('child') }}",
+      'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect x from {{ ref('bad') }}",
+      'models/via_eph.sql': table("select x from {{ ref('eph') }}"),
+      'models/other.sql': table('select 1 as y'),
+    });
+    const r = await project.run({ threads: 2 });
+    expect(statuses(r)).toEqual({ bad: 'error', child: 'skipped', grandchild: 'skipped', via_eph: 'skipped', other: 'success' });
+    expect(r.success).toBe(false);
+    const byName = Object.fromEntries(r.results.map((x) => [x.node.name, x]));
+    expect(byName.bad!.message).toMatch(/throwIf|FUNCTION_THROW_IF_VALUE_IS_NON_ZERO/);
+    expect(byName.bad!.file).toBe('models/bad.sql');
+    expect(byName.child!.message).toBe('skipped because model.proj.bad did not succeed');
+    expect(byName.grandchild!.message).toBe('skipped because model.proj.bad did not succeed');
+    expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).toEqual([{ name: 'other' }]);
+  });
+
+  it('failFast stops the run: units not yet started are reported as not run', async () => {
+    const { p, project } = setup({
+      'models/a_bad.sql': table('select throwIf(1) as x'),
+      'models/b.sql': table('select 1 as x'),
+      'models/c.sql': table('select 2 as x'),
+      'models/d.sql': table("select x from {{ ref('c') }}"),
+    });
+    const r = await project.run({ threads: 1, failFast: true });
+    const st = statuses(r);
+    expect(st.a_bad).toBe('error');
+    expect(r.results).toHaveLength(4);
+    const notRun = r.results.filter((x) => x.status === 'skipped');
+    expect(notRun.map((x) => x.node.name).sort()).toEqual(['b', 'c', 'd']);
+    for (const x of notRun) expect(x.message).toBe('not run: the run was stopped');
+    expect(r.interrupted).toBe(true);
+    expect(r.success).toBe(false);
+    expect(p.events.filter((e) => e.type === 'node_started').map((e) => (e as { node: { name: string } }).node.name)).toEqual(['a_bad']);
+    expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${p.schema}'`)).toEqual([]);
+  });
+
+  it('an aborted signal stops the run: nothing starts and every node is reported not run', async () => {
+    const { p, project } = setup({ 'models/a.sql': table('select 1 as x'), 'models/b.sql': table("select x from {{ ref('a') }}") });
+    const controller = new AbortController();
+    controller.abort();
+    const r = await project.run({ signal: controller.signal });
+    expect(r.interrupted).toBe(true);
+    expect(r.success).toBe(false);
+    expect(r.results.map((x) => [x.node.name, x.status, x.message])).toEqual([
+      ['a', 'skipped', 'not run: the run was stopped'],
+      ['b', 'skipped', 'not run: the run was stopped'],
+    ]);
+    expect(p.events.some((e) => e.type === 'node_started')).toBe(false);
+  });
+
+  it('without failFast the run goes on after an error', async () => {
+    const { project } = setup({ 'models/a_bad.sql': table('select throwIf(1) as x'), 'models/b.sql': table('select 1 as x') });
+    const r = await project.run({ threads: 1 });
+    expect(statuses(r)).toEqual({ a_bad: 'error', b: 'success' });
+  });
+});
+
+describe('results and run_results.json', () => {
+  it('records status, timing, rows, failures and messages in dbt v6 shape', async () => {
+    const { p, project } = setup({
+      'models/t.sql': table('select number as id from numbers(3)'),
+      'models/v.sql': "select id from {{ ref('t') }}",
+      'models/bad.sql': table('select throwIf(1) as x'),
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: t\n    columns:\n      - name: id\n        tests: [not_null, {accepted_values: {values: [0, 1], quote: false}}]\n',
+    });
+    const r = await project.build({ threads: 2 });
+    expect(statuses(r)).toEqual({
+      t: 'success',
+      v: 'skipped',
+      bad: 'error',
+      not_null_t_id: 'pass',
+      accepted_values_t_id__False__0__1: 'fail',
+    });
+    const json = JSON.parse(readFileSync(join(p.dir, 'target', 'run_results.json'), 'utf8'));
+    expect(json.metadata).toMatchObject({ dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json', invocation_id: project.invocationId });
+    expect(json.args).toMatchObject({ which: 'build', threads: 2 });
+    expect(typeof json.elapsed_time).toBe('number');
+    // Test ids carry dbt's hash suffix: test.proj.<name>.<10 hex>.
+    const byId = Object.fromEntries(json.results.map((x: { unique_id: string }) => [x.unique_id.replace(/\.[0-9a-f]{10}$/, ''), x]));
+    expect(json.results.filter((x: { unique_id: string }) => x.unique_id.startsWith('test.')).every((x: { unique_id: string }) => /\.[0-9a-f]{10}$/.test(x.unique_id))).toBe(true);
+    expect(Object.keys(byId).sort()).toEqual([
+      'model.proj.bad',
+      'model.proj.t',
+      'model.proj.v',
+      'test.proj.accepted_values_t_id__False__0__1',
+      'test.proj.not_null_t_id',
+    ]);
+    const t = byId['model.proj.t'];
+    expect(t).toMatchObject({
+      status: 'success',
+      message: 'OK 3 rows',
+      failures: null,
+      adapter_response: { _message: 'OK 3 rows', rows_affected: 3 },
+      relation_name: `\`${p.schema}\`.\`t\``,
+      compiled: true,
+    });
+    expect(t.compiled_code).toContain('numbers(3)');
+    expect(t.timing).toHaveLength(1);
+    expect(t.timing[0].name).toBe('execute');
+    expect(Date.parse(t.timing[0].completed_at)).toBeGreaterThanOrEqual(Date.parse(t.timing[0].started_at));
+    expect(t.execution_time).toBeGreaterThanOrEqual(0);
+    expect(byId['test.proj.accepted_values_t_id__False__0__1']).toMatchObject({ status: 'fail', failures: 1, message: 'Got 1 result, configured to fail if != 0', relation_name: null });
+    expect(byId['test.proj.not_null_t_id']).toMatchObject({ status: 'pass', failures: 0, message: 'PASS' });
+    expect(byId['model.proj.v']).toMatchObject({ status: 'skipped', failures: null, timing: [] });
+    expect(byId['model.proj.v'].message).toMatch(/^skipped because test\.proj\.accepted_values_t_id__False__0__1\.[0-9a-f]{10} did not succeed$/);
+    expect(byId['model.proj.bad'].status).toBe('error');
+    expect(byId['model.proj.bad'].message).toMatch(/throwIf|THROW_IF/);
+    expect(byId['model.proj.bad'].adapter_response).toEqual({});
+  });
+});
