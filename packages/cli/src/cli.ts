@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isProjectLevelError } from '@tsdbt/core';
 import { parseVars, type GlobalFlags, type Io } from './commands/common.js';
+import { registerDocsCommands } from './commands/docs-command.js';
 import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
 import { addRunFlags, runCommand } from './commands/run-commands.js';
 import { formatError } from './printer/format-error.js';
@@ -85,6 +86,14 @@ withGlobals(program.command('debug').description('show the resolved project and 
 withGlobals(program.command('run-operation').description('run a macro against the warehouse').argument('<macro>'))
   .option('--args <yaml>', "macro arguments as YAML, e.g. '{scale: 0.1}'")
   .action(action((macro: string, flags: GlobalFlags) => runOperationCommand(macro, flags, io, parseVars)));
+
+registerDocsCommands(program, withGlobals, action, io);
+
+// Watch mode: `tsdbt watch`, `run --watch`, `build --watch`.
+{
+  const { registerWatchCommands } = await import('./commands/watch-command.js');
+  registerWatchCommands(program, { withGlobals, withSelect, addRunFlags, action, runCommand, io });
+}
 
 async function main(): Promise<void> {
   const debug = process.argv.includes('--debug');

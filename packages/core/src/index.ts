@@ -1,7 +1,11 @@
 // Public API of @tsdbt/core. Whatever is not exported here is internal.
 export { TsdbtProject } from './tsdbt.js';
-export type { OpenOptions, RunOptions, RunResult, CompiledNode } from './tsdbt.js';
-export type { LoadOptions } from './load/load-project.js';
+export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions } from './tsdbt.js';
+export { loadProject } from './load/load-project.js';
+export type { LoadOptions, LoadedProject } from './load/load-project.js';
+export { reloadProject } from './load/incremental-load.js';
+export type { FileChange, ReloadResult } from './load/incremental-load.js';
+export type { ProjectGraph } from './graph/project-graph.js';
 export type { TargetConfig } from './load/profiles.js';
 export type { SelectionOptions } from './select/select-nodes.js';
 export type { Manifest, SelectorDefinition } from './manifest/manifest.js';
@@ -12,3 +16,10 @@ export type {
 export type { RunEvent, EventHandler, NodeResult, NodeStatus, NodeTiming, Command } from './report/events.js';
 export { TsdbtError, ProjectError, UsageError, DatabaseError, ConnectionError, isProjectLevelError } from './shared/errors.js';
 export type { SourceLocation } from './shared/errors.js';
+export { generateDocs, generateCatalog, serveDocs, layoutGraph, DOCS_ARTIFACTS } from './docs/index.js';
+export type { DocsGenerateResult, DocsServer, ServeOptions, Catalog, DashboardsFile, Layout } from './docs/index.js';
+export { watch } from './watch/watch.js';
+export type { WatchOptions, Watcher } from './watch/watch.js';
+export type { WatchEvent, WatchEventHandler } from './watch/events.js';
+export { diffManifests } from './watch/diff.js';
+export type { ManifestDiff } from './watch/diff.js';

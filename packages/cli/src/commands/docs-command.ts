@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { generateDocs, serveDocs, UsageError } from '@tsdbt/core';
+import { openProject, type GlobalFlags, type Io } from './common.js';
+
+/** `tsdbt docs generate`: manifest (compiled), catalog (one warehouse query), dashboards and the site into target/. */
+export async function docsGenerateCommand(flags: GlobalFlags & { compile?: boolean }, io: Io): Promise<number> {
+  const project = openProject(flags, io, {}, true);
+  try {
+    const result = await generateDocs(project, { compile: flags.compile !== false });
+    const relations = Object.keys(result.catalog.nodes).length + Object.keys(result.catalog.sources).length;
+    if (flags.logFormat === 'json')
+      io.out(JSON.stringify({ target: result.targetDir, compiled: result.compiled, catalog_relations: relations, dashboards: result.dashboards.dashboards.map((d) => d.name) }));
+    else {
+      io.out(`Catalog: ${relations} relation${relations === 1 ? '' : 's'} found in the warehouse → ${result.targetDir}/catalog.json`);
+      if (result.dashboards.dashboards.length) io.out(`Dashboards: ${result.dashboards.dashboards.map((d) => d.name).join(', ')} → ${result.targetDir}/dashboards.json`);
+      io.out(`Docs written to ${result.targetDir} (index.html, manifest.json, catalog.json). Run \`tsdbt docs serve\` to browse them.`);
+    }
+    return 0;
+  } finally {
+    await project.close();
+  }
+}
+
+/** `tsdbt docs serve`: serves target/ until interrupted (no warehouse connection). */
+export async function docsServeCommand(flags: GlobalFlags & { port?: string; host?: string }, io: Io): Promise<number> {
+  const port = Number(flags.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('docs_port', `--port '${flags.port}' is not a port number`, { hint: 'Write e.g. --port 8080.' });
+  const project = openProject(flags, io, {}, true);
+  const targetDir = resolve(project.targetDir);
+  const server = await serveDocs({ targetDir, port, host: flags.host ?? '127.0.0.1' });
+  io.out(`Serving docs of ${targetDir} at ${server.url} (Ctrl-C to stop)`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
+
+/** Adds `docs generate` and `docs serve` to the program. */
+export function registerDocsCommands(
+  program: Command,
+  withGlobals: (cmd: Command) => Command,
+  action: <A extends unknown[]>(fn: (...args: A) => Promise<number>) => (...args: A) => Promise<void>,
+  io: Io,
+): void {
+  const docs = program.command('docs').description('generate and serve the project documentation site');
+  withGlobals(docs.command('generate').description('write manifest.json, catalog.json, dashboards.json and index.html into target/'))
+    .option('--no-compile', 'do not compile the models first (manifest without compiled SQL)')
+    .action(action((flags: GlobalFlags & { compile?: boolean }) => docsGenerateCommand(flags, io)));
+  withGlobals(docs.command('serve').description('serve the generated docs site over HTTP'))
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .action(action((flags: GlobalFlags & { port?: string; host?: string }) => docsServeCommand(flags, io)));
+}

@@ -1,0 +1,138 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ManifestNode } from '../manifest/nodes.js';
+import type { TsdbtProject } from '../tsdbt.js';
+
+/** One row of the catalog query: a column of a relation, with the relation's facts repeated. */
+export interface CatalogRow {
+  readonly database: string;
+  readonly table: string;
+  readonly engine: string;
+  readonly table_comment: string;
+  readonly total_rows: string | number | null;
+  readonly total_bytes: string | number | null;
+  readonly column_name: string;
+  readonly column_type: string;
+  readonly position: string | number;
+  readonly column_comment: string;
+}
+
+export interface CatalogStat {
+  readonly id: string;
+  readonly label: string;
+  readonly value: string | number | boolean | null;
+  readonly include: boolean;
+  readonly description: string;
+}
+
+export interface CatalogTable {
+  readonly metadata: { type: string; schema: string; name: string; database: null; comment: string | null; owner: null };
+  readonly columns: Record<string, { type: string; index: number; name: string; comment: string | null }>;
+  readonly stats: Record<string, CatalogStat>;
+  readonly unique_id: string;
+}
+
+/** target/catalog.json in dbt's catalog v1 shape. */
+export interface Catalog {
+  readonly metadata: { dbt_schema_version: string; dbt_version: string; generated_at: string; invocation_id: string; env: Record<string, string> };
+  readonly nodes: Record<string, CatalogTable>;
+  readonly sources: Record<string, CatalogTable>;
+  readonly errors: string[] | null;
+}
+
+const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The nodes that have a relation in the warehouse: models (not ephemeral), seeds and sources. */
+export function catalogNodes(nodes: Iterable<ManifestNode>): ManifestNode[] {
+  return [...nodes].filter(
+    (n) => n.resourceType === 'source' || n.resourceType === 'seed' || (n.resourceType === 'model' && n.config.materialized !== 'ephemeral'),
+  );
+}
+
+/**
+ * ONE query for the whole catalog: every column of every relation of the manifest, with its table's
+ * engine and sizes, from system.columns joined with system.tables.
+ */
+export function catalogQuery(nodes: readonly ManifestNode[]): string | undefined {
+  const pairs = [...new Set(nodes.map((n) => `(${quote(n.relation.schema)}, ${quote(n.relation.identifier)})`))].sort();
+  if (pairs.length === 0) return undefined;
+  const databases = [...new Set(nodes.map((n) => quote(n.relation.schema)))].sort().join(', ');
+  const relations = pairs.join(', ');
+  return `SELECT
+    c.database AS database, c.table AS table, t.engine AS engine, t.comment AS table_comment,
+    t.total_rows AS total_rows, t.total_bytes AS total_bytes,
+    c.name AS column_name, c.type AS column_type, c.position AS position, c.comment AS column_comment
+FROM system.columns AS c
+INNER JOIN (
+    SELECT database, name, engine, comment, total_rows, total_bytes
+    FROM system.tables
+    WHERE database IN (${databases}) AND (database, name) IN (${relations})
+) AS t ON c.database = t.database AND c.table = t.name
+WHERE c.database IN (${databases}) AND (c.database, c.table) IN (${relations})
+ORDER BY c.database, c.table, c.position`;
+}
+
+const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
+
+function relationType(engine: string): string {
+  if (engine === 'View') return 'view';
+  if (engine === 'MaterializedView') return 'materialized_view';
+  if (engine === 'Dictionary') return 'dictionary';
+  return 'table';
+}
+
+/** Builds the catalog from the query's rows (pure: no warehouse). Relations not found are left out. */
+export function buildCatalog(nodes: readonly ManifestNode[], rows: readonly CatalogRow[], invocationId: string, version = '0.1.0'): Catalog {
+  const byRelation = new Map<string, CatalogRow[]>();
+  for (const r of rows) {
+    const key = `${r.database}\u0001${r.table}`;
+    if (!byRelation.has(key)) byRelation.set(key, []);
+    byRelation.get(key)!.push(r);
+  }
+  const out = { nodes: {} as Record<string, CatalogTable>, sources: {} as Record<string, CatalogTable> };
+  for (const node of nodes) {
+    const cols = byRelation.get(`${node.relation.schema}\u0001${node.relation.identifier}`);
+    if (!cols || cols.length === 0) continue;
+    const first = cols[0]!;
+    const rowCount = num(first.total_rows);
+    const bytes = num(first.total_bytes);
+    const stats: Record<string, CatalogStat> = {
+      has_stats: { id: 'has_stats', label: 'Has Stats?', value: rowCount !== null || bytes !== null, include: false, description: 'Indicates whether there are statistics for this table' },
+    };
+    if (rowCount !== null) stats.row_count = { id: 'row_count', label: 'Row Count', value: rowCount, include: true, description: 'Rows in the table (system.tables.total_rows)' };
+    if (bytes !== null) stats.bytes = { id: 'bytes', label: 'Approximate Size', value: bytes, include: true, description: 'Bytes on disk (system.tables.total_bytes)' };
+    stats.engine = { id: 'engine', label: 'Engine', value: first.engine, include: true, description: 'ClickHouse table engine' };
+    const entry: CatalogTable = {
+      metadata: { type: relationType(first.engine), schema: first.database, name: first.table, database: null, comment: first.table_comment || null, owner: null },
+      columns: Object.fromEntries(
+        [...cols].sort((a, b) => Number(a.position) - Number(b.position)).map((c) => [c.column_name, { type: c.column_type, index: Number(c.position), name: c.column_name, comment: c.column_comment || null }]),
+      ),
+      stats,
+      unique_id: node.uniqueId,
+    };
+    (node.resourceType === 'source' ? out.sources : out.nodes)[node.uniqueId] = entry;
+  }
+  return {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/catalog/v1.json',
+      dbt_version: `tsdbt-${version}`,
+      generated_at: new Date().toISOString(),
+      invocation_id: invocationId,
+      env: {},
+    },
+    nodes: out.nodes,
+    sources: out.sources,
+    errors: null,
+  };
+}
+
+/** Queries the warehouse once and writes target/catalog.json; returns the catalog. */
+export async function generateCatalog(project: TsdbtProject): Promise<Catalog> {
+  const nodes = catalogNodes(project.manifest.nodes.values());
+  const sql = catalogQuery(nodes);
+  const rows = sql ? await (await project.adapter()).client.query<CatalogRow>(sql) : [];
+  const catalog = buildCatalog(nodes, rows, project.invocationId);
+  mkdirSync(project.targetDir, { recursive: true });
+  writeFileSync(join(project.targetDir, 'catalog.json'), JSON.stringify(catalog, null, 2));
+  return catalog;
+}

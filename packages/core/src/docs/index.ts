@@ -1,0 +1,40 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeManifest } from '../report/artifacts.js';
+import type { TsdbtProject } from '../tsdbt.js';
+import { generateCatalog, type Catalog } from './catalog.js';
+import { generateDashboards, type DashboardsFile } from './dashboards.js';
+import { renderIndexHtml } from './site/index-html.js';
+
+export { buildCatalog, catalogNodes, catalogQuery, generateCatalog } from './catalog.js';
+export type { Catalog, CatalogRow, CatalogTable, CatalogStat } from './catalog.js';
+export { dashboardSpec, generateDashboards, isDashboardModel, REFERENCE_DASHBOARDS } from './dashboards.js';
+export type { Dashboard, DashboardSpec, DashboardsFile } from './dashboards.js';
+export { countCrossings, createLayoutEngine, layoutGraph, longestPathLayers } from './layout.js';
+export type { Layout, LayoutEdge, LayoutInput, LayoutNode, LayoutOptions } from './layout.js';
+export { DOCS_ARTIFACTS, serveDocs } from './serve.js';
+export type { DocsServer, ServeOptions } from './serve.js';
+export { renderIndexHtml } from './site/index-html.js';
+
+export interface DocsGenerateResult {
+  readonly targetDir: string;
+  readonly catalog: Catalog;
+  readonly dashboards: DashboardsFile;
+  /** Nodes compiled into manifest.json. */
+  readonly compiled: number;
+}
+
+/**
+ * `tsdbt docs generate`: compiles (target/manifest.json with compiled SQL), reads the catalog in one
+ * query (target/catalog.json), snapshots the dashboard models (target/dashboards.json) and writes the
+ * site (target/index.html). run_results.json is left as the last run wrote it.
+ */
+export async function generateDocs(project: TsdbtProject, options: { compile?: boolean } = {}): Promise<DocsGenerateResult> {
+  let compiled = 0;
+  if (options.compile === false) writeManifest(project.targetDir, project.manifest, project.graph, project.invocationId);
+  else compiled = project.compile().length;
+  const catalog = await generateCatalog(project);
+  const dashboards = await generateDashboards(project, catalog);
+  writeFileSync(join(project.targetDir, 'index.html'), renderIndexHtml());
+  return { targetDir: project.targetDir, catalog, dashboards, compiled };
+}

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { renderIndexHtml } from './site/index-html.js';
+
+/** The only files `docs serve` hands out from the target folder. */
+export const DOCS_ARTIFACTS = ['manifest.json', 'catalog.json', 'run_results.json', 'dashboards.json'] as const;
+
+export interface ServeOptions {
+  readonly targetDir: string;
+  /** 0 picks a free port. Default 8080. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+}
+
+export interface DocsServer {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the docs site: `/` is the single page (built in, always current), the JSON artifacts come
+ * from the target folder as they are on disk. No warehouse connection is needed.
+ */
+export function serveDocs(options: ServeOptions): Promise<DocsServer> {
+  const html = renderIndexHtml();
+  const server = createServer((req, res) => {
+    let path = '';
+    try {
+      path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    } catch {
+      // a malformed escape: answered as not found below
+    }
+    const send = (status: number, type: string, body: string | Buffer) => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'method not allowed');
+    if (path === '/' || path === '/index.html') return send(200, 'text/html; charset=utf-8', html);
+    const name = path.slice(1);
+    if (!(DOCS_ARTIFACTS as readonly string[]).includes(name)) return send(404, 'text/plain; charset=utf-8', 'not found');
+    readFile(join(options.targetDir, name)).then(
+      (body) => send(200, 'application/json; charset=utf-8', body),
+      () => send(404, 'text/plain; charset=utf-8', `${name} not found: run tsdbt docs generate`),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        url: `http://${host}:${address.port}/`,
+        port: address.port,
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
