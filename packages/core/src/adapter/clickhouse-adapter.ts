@@ -46,10 +46,10 @@ export class ClickHouseAdapter {
     return /View$/.test(rows[0]!.engine) && rows[0]!.engine !== 'MaterializedView' ? 'view' : 'table';
   }
 
+  /** Columns of an existing relation, in table order (DESCRIBE: old servers' system.columns has no `position`). */
   async columns(rel: Relation): Promise<WarehouseColumn[]> {
-    return this.client.query<WarehouseColumn>(
-      `SELECT name, type FROM system.columns WHERE database = ${sqlString(rel.schema)} AND table = ${sqlString(rel.identifier)} ORDER BY position`,
-    );
+    const rows = await this.client.query<WarehouseColumn>(`DESCRIBE TABLE ${relationSql(rel.schema, rel.identifier)}`);
+    return rows.map((r) => ({ name: r.name, type: r.type }));
   }
 
   /** Columns a query would produce, without running it. */
@@ -66,19 +66,23 @@ export class ClickHouseAdapter {
     return { schema: rel.schema, identifier: `${rel.identifier}${TEMP_MARKER}${this.runId}` };
   }
 
-  /** Drops temporaries a killed run left behind for `rel` (any run id but ours). */
+  /**
+   * Drops temporaries a killed run left behind for `rel`. Called right before staging `rel`, so ours
+   * counts too: a project reused after the server died mid-build runs again with the same run id.
+   */
   async dropLeftovers(rel: Relation): Promise<string[]> {
     const prefix = `${rel.identifier}${TEMP_MARKER}`;
     const rows = await this.client.query<{ name: string }>(
       `SELECT name FROM system.tables WHERE database = ${sqlString(rel.schema)} AND startsWith(name, ${sqlString(prefix)})`,
     );
-    const stale = rows.map((r) => r.name).filter((n) => n !== `${prefix}${this.runId}`);
+    const stale = rows.map((r) => r.name);
     for (const name of stale) await this.drop({ schema: rel.schema, identifier: name }, 'table');
     return stale;
   }
 
-  async drop(rel: Relation, kind: RelationKind): Promise<void> {
-    await this.client.command(`DROP ${kind === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS ${relationSql(rel.schema, rel.identifier)}`);
+  /** DROP TABLE drops views too, and old servers (18.x) have no DROP VIEW. */
+  async drop(rel: Relation, _kind: RelationKind): Promise<void> {
+    await this.client.command(`DROP TABLE IF EXISTS ${relationSql(rel.schema, rel.identifier)}`);
   }
 
   /** Whether `schema`'s database engine can EXCHANGE TABLES (Atomic can; Ordinary and old servers cannot). Probed once per database. */

@@ -1,10 +1,11 @@
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { mkdirSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
 import type { QueryTable } from '../render/render-state.js';
 import { toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
+import { findServeEndpoint } from './serve-endpoint.js';
 
 export interface QueryOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
@@ -33,6 +34,9 @@ const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
   output_format_json_quote_64bit_integers: 1,
 };
 
+/** Failures reach the user as tsdbt errors; the client's own logging would print each one again, with its stack, to stderr. */
+const CLIENT_LOG = { level: ClickHouseLogLevel.OFF };
+
 /** chDB is a large native library: load it only when a chdb target is opened. */
 async function loadChdb() {
   const [{ Session }, { createChdbConnection }] = await Promise.all([import('chdb'), import('chdb/connection')]);
@@ -40,24 +44,28 @@ async function loadChdb() {
 }
 
 export async function openWarehouse(target: TargetConfig, options: { poolSize?: number } = {}): Promise<WarehouseClient> {
-  const chdb = target.type === 'chdb' ? await loadChdb() : undefined;
+  // A chdb data directory held by `tsdbt serve` (another process) is reached over its HTTP endpoint.
+  const served = target.type === 'chdb' ? await findServeEndpoint(target.path!) : undefined;
+  const conn: TargetConfig = served ? { ...target, type: 'clickhouse', host: served.host, port: served.port, secure: false } : target;
+  const chdb = conn.type === 'chdb' ? await loadChdb() : undefined;
   const settings = { ...BASE_SETTINGS, ...target.settings } as ClickHouseSettings;
   const poolSize = Math.max(1, options.poolSize ?? target.threads);
   const clients: ClickHouseClient[] = [];
   const inFlight: number[] = [];
   let syncSession: InstanceType<NonNullable<typeof chdb>['Session']> | undefined;
 
-  if (target.type === 'chdb') {
+  if (conn.type === 'chdb') {
     mkdirSync(target.path!, { recursive: true });
     // One chDB connection runs one statement at a time; connections on the same path run side by side.
     for (let i = 0; i < poolSize; i++) {
-      clients.push(createClient({ connection: chdb!.createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings }));
+      clients.push(createClient({ connection: chdb!.createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings, log: CLIENT_LOG }));
       inFlight.push(0);
     }
   } else {
     clients.push(
       createClient({
-        url: `${target.secure ? 'https' : 'http'}://${target.host}:${target.port}`,
+        log: CLIENT_LOG,
+        url: `${conn.secure ? 'https' : 'http'}://${conn.host.includes(':') ? `[${conn.host}]` : conn.host}:${conn.port}`,
         username: target.user,
         password: target.password,
         clickhouse_settings: settings,
@@ -112,7 +120,7 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
       }
     },
     querySync(sql) {
-      if (target.type === 'chdb') {
+      if (conn.type === 'chdb') {
         syncSession ??= new chdb!.Session(target.path!);
         let text: string;
         try {
@@ -122,7 +130,7 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
         }
         return parseJsonCompact(text);
       }
-      return parseJsonCompact(httpQuerySync(target, withSettings(sql, settings) + ' FORMAT JSONCompact', (e) => toWarehouseError(e, target, sql)));
+      return parseJsonCompact(httpQuerySync(conn, withSettings(sql, settings) + ' FORMAT JSONCompact', (e) => toWarehouseError(e, target, sql)));
     },
     async close() {
       await Promise.all(clients.map((c) => c.close()));
@@ -132,7 +140,7 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
 }
 
 function withSettings(sql: string, settings: Readonly<Record<string, unknown>>): string {
-  if (/\bsettings\b/i.test(sql) || /^\s*(create|drop|insert|alter|rename|exchange|truncate|system|kill|use|set)\b/i.test(sql)) return sql;
+  if (/\bsettings\b/i.test(sql) || /^\s*(create|drop|insert|alter|rename|exchange|truncate|system|kill|use|set|describe|desc|show|exists)\b/i.test(sql)) return sql;
   const pairs = Object.entries(settings).map(([k, v]) => `${k} = ${typeof v === 'string' ? `'${v}'` : String(v)}`);
   return pairs.length ? `${sql.replace(/;\s*$/, '')} SETTINGS ${pairs.join(', ')}` : sql;
 }

@@ -10,8 +10,16 @@ export function targetLabel(target: TargetConfig): string {
 export function toWarehouseError(error: unknown, target: TargetConfig, sql: string): TsdbtError {
   if (error instanceof TsdbtError) return error;
   const e = error as { code?: string | number; type?: string; message?: string; cause?: { code?: string } };
-  const message = String(e.message ?? error);
-  const netCode = typeof e.code === 'string' ? e.code : e.cause?.code;
+  let message = String(e.message ?? error);
+  let rawCode = e.code;
+  // Servers before ~19.x answer `Code: 193, e.displayText() = DB::Exception: …, e.what() = DB::Exception`,
+  // which the client does not parse: take the code and the text from it.
+  const old = /^\s*Code: (\d+), e\.displayText\(\) = (?:DB::Exception: )?([\s\S]*?)(?:, e\.what\(\) = [\w:]+)?\s*$/.exec(message);
+  if (old && rawCode === undefined) {
+    rawCode = Number(old[1]);
+    message = old[2]!;
+  }
+  const netCode = typeof rawCode === 'string' ? rawCode : e.cause?.code;
   if (netCode && /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|EPIPE|UND_ERR_SOCKET)$/.test(netCode))
     return new ConnectionError('unreachable', `Cannot reach ${targetLabel(target)} (${netCode})`, {
       hint: 'Check that the server is running and that host/port in profiles.yml are right.',
@@ -22,8 +30,8 @@ export function toWarehouseError(error: unknown, target: TargetConfig, sql: stri
       hint: 'The server stopped or restarted during the statement; start it and run again.',
       cause: error,
     });
-  const code = Number(e.code);
-  if (code === 516 || code === 192 || code === 193 || /Authentication failed|password is incorrect/i.test(message))
+  const code = Number(rawCode);
+  if (code === 516 || code === 192 || code === 193 || /Authentication failed|password is incorrect|Wrong password/i.test(message))
     return new ConnectionError('auth_failed', `Authentication failed for user '${target.user}' on ${targetLabel(target)}`, {
       hint: 'Check user and password in profiles.yml (or the env vars they read).',
       cause: error,

@@ -2,6 +2,7 @@
  * dbt's built-in generic tests, as Jinja, adjusted for ClickHouse: no CTEs (so they also run on
  * old servers) and an anti-join for `relationships` that does not depend on `join_use_nulls`
  * (a plain LEFT JOIN fills unmatched rows with defaults, never NULL, so dbt's SQL never fails).
+ * NULLs are excluded explicitly: servers before ~19.x answer `NULL NOT IN (…)` with 1, not NULL.
  * A project macro of the same name (e.g. `test_unique`) overrides these, as in dbt.
  */
 export const BUILTIN_MACROS_FILE = '<tsdbt builtin macros>';
@@ -25,7 +26,7 @@ select value_field, n_records from (
     from {{ model }}
     group by {{ column_name }}
 ) all_values
-where value_field not in (
+where value_field is not null and value_field not in (
     {% for value in values -%}
     {% if quote %}'{{ value | replace("\\", "\\\\") | replace("'", "\\'") }}'{% else %}{{ value }}{% endif %}{% if not loop.last %}, {% endif %}
     {%- endfor %}
