@@ -6,7 +6,7 @@ import type { RenderState } from '../render/render-state.js';
  * Those are handled here without nunjucks (about 50× faster per file); anything else returns
  * undefined and takes the full Jinja path. Output is identical to what nunjucks renders.
  */
-const CALL = /\{\{(-?)\s*(ref|source|config)\s*\(([^{}]*?)\)\s*(-?)\}\}/g;
+const CALL = /\{\{(-?)\s*(ref|source|config)\s*\(([\s\S]*?)\)\s*(-?)\}\}/g;
 
 type Literal = string | number | boolean | null | Literal[] | { [k: string]: Literal };
 
@@ -161,7 +161,8 @@ export function tryStaticRender(source: string, target: RenderState): string | u
   target.refs.push(...state.refs);
   target.sources.push(...state.sources);
   target.configCalls.push(...state.configCalls);
-  out = out.replace(/\s*\u0003/g, '').replace(/\u0004\s*/g, '');
+  if (out.includes('\u0003')) out = out.replace(/\s*\u0003/g, '');
+  if (out.includes('\u0004')) out = out.replace(/\u0004\s*/g, '');
   // Jinja drops one trailing newline at the end of a template.
   return out.endsWith('\n') ? out.slice(0, -1) : out;
 }
