@@ -34,6 +34,23 @@ export interface RunOptions extends SelectionOptions {
   /** Answer column tests of one relation from one scan (default true). */
   readonly batchTests?: boolean;
   readonly signal?: AbortSignal;
+  /** Run exactly these nodes (unique ids), instead of a selection; ids not in the project are ignored. */
+  readonly uniqueIds?: readonly string[];
+  /** When to write target/manifest.json: before the first statement (default, as dbt) or after the run (watch mode). */
+  readonly writeManifest?: 'before' | 'after';
+}
+
+/** Options of `TsdbtProject.fromLoaded`. */
+export interface FromLoadedOptions {
+  readonly onEvent?: EventHandler;
+  readonly invocationId?: string;
+  /** The DAG of `loaded.manifest`, when already built (incremental re-load). */
+  readonly graph?: ProjectGraph;
+  /**
+   * Use this project's warehouse connection (same target) instead of opening one; closing the new
+   * project leaves it open. Watch mode hands one connection from each re-load to the next.
+   */
+  readonly shareWarehouseWith?: TsdbtProject;
 }
 
 export interface RunResult {
@@ -72,13 +89,21 @@ export class TsdbtProject {
   private readonly onEvent: EventHandler;
   private client: WarehouseClient | undefined;
   private adapterInstance: ClickHouseAdapter | undefined;
+  private sharedWith: TsdbtProject | undefined;
 
-  private constructor(loaded: LoadedProject, invocationId: string, onEvent: EventHandler) {
+  private constructor(loaded: LoadedProject, invocationId: string, onEvent: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
     this.invocationId = invocationId;
     this.onEvent = onEvent;
-    this.graph = new ProjectGraph(loaded.manifest);
+    this.graph = graph ?? new ProjectGraph(loaded.manifest);
     this.index = new RelationIndex(loaded.manifest);
+  }
+
+  /** A project over an already loaded (or incrementally re-loaded) manifest. */
+  static fromLoaded(loaded: LoadedProject, options: FromLoadedOptions = {}): TsdbtProject {
+    const project = new TsdbtProject(loaded, options.invocationId ?? randomUUID(), options.onEvent ?? (() => {}), options.graph);
+    project.sharedWith = options.shareWarehouseWith;
+    return project;
   }
 
   /** Loads and parses a project (no warehouse connection yet). */
@@ -240,6 +265,7 @@ export class TsdbtProject {
   }
 
   async close(): Promise<void> {
+    this.sharedWith = undefined;
     const c = this.client;
     this.client = undefined;
     this.adapterInstance = undefined;
@@ -248,6 +274,7 @@ export class TsdbtProject {
 
   /** The warehouse adapter, connecting on first use. */
   async adapter(threads?: number): Promise<ClickHouseAdapter> {
+    if (this.sharedWith) return this.sharedWith.adapter(threads);
     if (!this.adapterInstance) {
       this.client = await openWarehouse(this.target, { poolSize: threads ?? this.target.threads });
       this.adapterInstance = new ClickHouseAdapter(this.client, this.invocationId.replace(/-/g, '').slice(0, 12));
@@ -274,11 +301,13 @@ export class TsdbtProject {
 
   private async execute(command: Command, options: RunOptions): Promise<RunResult> {
     const threads = options.threads ?? this.target.threads;
-    const selected = new Set(this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES[command] }));
+    const selected = options.uniqueIds
+      ? new Set(options.uniqueIds.filter((id) => this.graph.has(id)))
+      : new Set(this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES[command] }));
     const adapter = await this.adapter(threads);
     const ctx = this.runContext(adapter, options);
     const started = Date.now();
-    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId);
+    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId);
     const { results, interrupted } = await execute(ctx, {
       command,
       selected,
@@ -287,6 +316,7 @@ export class TsdbtProject {
       batchTests: options.batchTests ?? true,
     });
     const elapsed = (Date.now() - started) / 1000;
+    if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId);
     writeRunResults(this.targetDir, results, elapsed, this.invocationId, { which: command, select: options.select ?? [], exclude: options.exclude ?? [], threads });
     const success = !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && !(r.status === 'skipped' && r.message.startsWith('not run')));
     return { command, results, elapsed, interrupted, success };

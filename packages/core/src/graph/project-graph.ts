@@ -11,6 +11,8 @@ import { ProjectError } from '../shared/errors.js';
 export class ProjectGraph {
   private readonly graph: DirectedGraph;
   private readonly manifest: Manifest;
+  /** Longest-path depth of each node (its topological generation), filled on demand. */
+  private depthMemo = new Map<string, number>();
 
   constructor(manifest: Manifest) {
     this.manifest = manifest;
@@ -23,6 +25,44 @@ export class ProjectGraph {
     }
     this.graph = graph;
     if (hasCycle(graph)) throw cycleError(graph, manifest);
+  }
+
+  /**
+   * The graph of `manifest`, a copy of `previous` where only the nodes in `changed` (new or with new
+   * dependencies) and `removed` differ: no rebuild of the whole graph on an incremental re-load.
+   * A cycle through a changed node throws as the constructor does.
+   */
+  static withChanges(previous: ProjectGraph, manifest: Manifest, changed: Iterable<string>, removed: Iterable<string>): ProjectGraph {
+    const removedIds = [...removed];
+    const touched = [...changed].filter((id) => manifest.nodes.has(id));
+    const sameEdges =
+      removedIds.length === 0 &&
+      touched.every((id) => {
+        if (!previous.graph.hasNode(id)) return false;
+        const before = new Set(previous.graph.inNeighbors(id));
+        const after = new Set(manifest.nodes.get(id)!.dependsOn.filter((p) => manifest.nodes.has(p)));
+        return before.size === after.size && [...after].every((p) => before.has(p));
+      });
+    const next = Object.create(ProjectGraph.prototype) as ProjectGraph;
+    const graph = sameEdges ? previous.graph : previous.graph.copy();
+    if (!sameEdges) {
+      for (const id of removedIds) if (graph.hasNode(id)) graph.dropNode(id);
+      for (const id of touched) {
+        if (!graph.hasNode(id)) graph.addNode(id);
+        for (const p of graph.inNeighbors(id)) graph.dropEdge(p, id);
+      }
+      for (const id of touched)
+        for (const p of manifest.nodes.get(id)!.dependsOn) if (graph.hasNode(p) && !graph.hasEdge(p, id)) graph.addEdge(p, id);
+    }
+    Object.assign(next, { graph, manifest, depthMemo: sameEdges ? previous.depthMemo : new Map() });
+    if (!sameEdges) {
+      // A new cycle must pass through a node whose in-edges changed.
+      for (const id of touched) {
+        const below = next.descendants(id);
+        if (graph.inNeighbors(id).some((p) => p === id || below.has(p))) throw cycleError(graph, manifest);
+      }
+    }
+    return next;
   }
 
   has(id: string): boolean {
@@ -59,9 +99,39 @@ export class ProjectGraph {
 
   /** Node ids in dependency order, grouped into generations that may run side by side. */
   generations(subset?: ReadonlySet<string>): string[][] {
-    const gens = topologicalGenerations(this.graph);
-    if (!subset) return gens;
-    return gens.map((g) => g.filter((id) => subset.has(id))).filter((g) => g.length > 0);
+    if (!subset) return topologicalGenerations(this.graph);
+    // A node's generation is its longest-path depth: walk only the subset's ancestors, not the whole graph.
+    const byDepth = new Map<number, string[]>();
+    for (const id of subset) {
+      if (!this.graph.hasNode(id)) continue;
+      const d = this.depth(id);
+      const g = byDepth.get(d);
+      if (g) g.push(id);
+      else byDepth.set(d, [id]);
+    }
+    return [...byDepth.entries()].sort((a, b) => a[0] - b[0]).map(([, ids]) => ids);
+  }
+
+  /** Longest path from a root to `id` (iterative: chains may be long), memoised. */
+  private depth(id: string): number {
+    const memo = this.depthMemo;
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const stack: [string, boolean][] = [[id, false]];
+    while (stack.length > 0) {
+      const [n, expanded] = stack.pop()!;
+      if (memo.has(n)) continue;
+      const parents = this.graph.inNeighbors(n);
+      if (expanded) {
+        let d = 0;
+        for (const p of parents) d = Math.max(d, memo.get(p)! + 1);
+        memo.set(n, d);
+        continue;
+      }
+      stack.push([n, true]);
+      for (const p of parents) if (!memo.has(p)) stack.push([p, false]);
+    }
+    return memo.get(id)!;
   }
 
   /** A flat dependency order (stable: generation by generation, ids sorted). */

@@ -5,7 +5,8 @@ import { escapeRegExp, lineOfText } from './locate.js';
 
 /**
  * Turns each node's ref()/source() calls into parent unique ids; unknown names fail with a did-you-mean.
- * With `only`, the other nodes are taken as already resolved and passed through (incremental re-load).
+ * With `only` (incremental re-load), only those nodes are resolved and returned; the others serve as
+ * the names to resolve against.
  */
 export function resolveDependencies(nodes: ReadonlyMap<string, ManifestNode>, projectName: string, only?: ReadonlySet<string>): Map<string, ManifestNode> {
   const byName = new Map<string, ManifestNode>();
@@ -16,7 +17,8 @@ export function resolveDependencies(nodes: ReadonlyMap<string, ManifestNode>, pr
   }
   const out = new Map<string, ManifestNode>();
   for (const node of nodes.values()) {
-    if ((node.resourceType !== 'model' && node.resourceType !== 'test') || (only && !only.has(node.uniqueId))) {
+    if (only && !only.has(node.uniqueId)) continue;
+    if (node.resourceType !== 'model' && node.resourceType !== 'test') {
       out.set(node.uniqueId, node);
       continue;
     }

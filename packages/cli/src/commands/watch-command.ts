@@ -1,0 +1,145 @@
+import { Option, type Command } from 'commander';
+import { watch, type RunEvent, type WatchEvent } from '@tsdbt/core';
+import { formatError } from '../printer/format-error.js';
+import { parseVars, printerFor, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
+
+interface WatchFlags extends GlobalFlags, SelectFlags {
+  test?: boolean;
+  watch?: boolean;
+  initial?: boolean;
+  threads?: string;
+  failFast?: boolean;
+  fullRefresh?: boolean;
+  storeFailures?: boolean;
+  warnError?: boolean;
+  batchTests?: boolean;
+  debounce?: string;
+}
+
+const short = (id: string) => id.split('.').slice(2).join('.') || id;
+const list = (ids: readonly string[], max = 8) => (ids.length > max ? `${ids.slice(0, max).map(short).join(', ')} and ${ids.length - max} more` : ids.map(short).join(', '));
+
+/**
+ * `tsdbt watch`, `tsdbt run --watch`, `tsdbt build --watch`: run once, then re-run what changed on
+ * every save until Ctrl-C. Errors in files are printed and watching goes on.
+ */
+export async function watchCommand(flags: WatchFlags, io: Io, mode: { command: 'run' | 'build'; test: boolean }): Promise<number> {
+  const printer = printerFor(flags, io);
+  const color = flags.color !== false && io.isTty;
+  const projectDir = flags.projectDir ?? process.cwd();
+  const time = () => new Date().toTimeString().slice(0, 8);
+  const say = (line: string) => (flags.logFormat === 'json' ? undefined : io.out(`${time()}  ${line}`));
+  let ready = false;
+  const onEvent = (event: RunEvent | WatchEvent) => {
+    if (!event.type.startsWith('watch_')) return printer(event as RunEvent);
+    const e = event as WatchEvent;
+    if (flags.logFormat === 'json') {
+      const { error: _error, ...rest } = e as WatchEvent & { error?: unknown; result?: unknown };
+      if (e.type === 'watch_run_finished') io.out(JSON.stringify({ ts: new Date().toISOString(), event: e.type, success: e.result.success, elapsed: e.result.elapsed }));
+      else io.out(JSON.stringify({ ts: new Date().toISOString(), event: e.type, ...rest, type: undefined }));
+      return;
+    }
+    switch (e.type) {
+      case 'watch_ready':
+        ready = true;
+        say(`Watching ${e.projectRoot} (${e.paths.join(', ')}) for changes. Press Ctrl-C to stop.`);
+        break;
+      case 'watch_change':
+        say('');
+        say(`Change detected: ${e.files.map((f) => `${f.path}${f.kind === 'change' ? '' : f.kind === 'add' ? ' (new)' : ' (deleted)'}`).join(', ')}`);
+        break;
+      case 'watch_reloaded': {
+        const d = e.diff;
+        const parts = [
+          d.changed.length && `changed: ${list(d.changed)}`,
+          d.added.length && `new: ${list(d.added)}`,
+          d.removed.length && `removed: ${list(d.removed)}`,
+          ...d.renamed.map((r) => `renamed: ${short(r.from)} -> ${short(r.to)}`),
+        ].filter(Boolean);
+        say(`Re-parsed (${e.mode}${e.fullReason ? `: ${e.fullReason}` : ''}) in ${e.parseMs.toFixed(0)} ms${parts.length ? `; ${parts.join('; ')}` : '; no node changed'}`);
+        say(e.rebuild.length ? `Re-running ${e.rebuild.length} node${e.rebuild.length === 1 ? '' : 's'}: ${list(e.rebuild)}` : 'Nothing to re-run.');
+        if (!e.rebuild.length) say('Waiting for changes...');
+        break;
+      }
+      case 'watch_run_finished':
+        if (ready) say('Waiting for changes...');
+        break;
+      case 'watch_error':
+        io.err(formatError(e.error, { color, debug: Boolean(flags.debug), projectDir }));
+        say('Fix the file and save: watching goes on.');
+        break;
+      case 'watch_stopped':
+        say('Stopped watching.');
+        break;
+    }
+  };
+
+  const watcher = await watch({
+    projectDir: flags.projectDir,
+    profilesDir: flags.profilesDir,
+    target: flags.target,
+    vars: parseVars(flags.vars),
+    ...selection(flags),
+    test: mode.test,
+    command: mode.command,
+    initialRun: flags.initial !== false,
+    debounceMs: flags.debounce ? Number(flags.debounce) : undefined,
+    threads: flags.threads ? Number(flags.threads) : undefined,
+    failFast: flags.failFast,
+    fullRefresh: flags.fullRefresh,
+    storeFailures: flags.storeFailures,
+    warnError: flags.warnError,
+    batchTests: flags.batchTests !== false,
+    onEvent,
+  });
+  await new Promise<void>((stopped) => {
+    let count = 0;
+    const stop = () => {
+      // A second Ctrl-C while stopping exits at once.
+      if (++count > 1) process.exit(130);
+      void watcher.close().then(stopped, stopped);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
+
+/**
+ * Registers `tsdbt watch` and `--watch` on `run` and `build`. Called from cli.ts with its helpers, so
+ * the flags stay the same as the other commands'.
+ */
+export function registerWatchCommands(
+  program: Command,
+  helpers: {
+    withGlobals: (cmd: Command) => Command;
+    withSelect: (cmd: Command) => Command;
+    addRunFlags: (cmd: Command, verb: string) => Command;
+    action: <A extends unknown[]>(fn: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
+    runCommand: (verb: 'run' | 'build', flags: never, io: Io) => Promise<number>;
+    io: Io;
+  },
+): void {
+  const { withGlobals, withSelect, addRunFlags, action, runCommand, io } = helpers;
+  const watchOptions = (cmd: Command) =>
+    cmd
+      .option('--no-initial', 'do not run the selection once before watching')
+      .addOption(new Option('--debounce <ms>', 'quiet period that groups a burst of saves').default('100').hideHelp());
+
+  watchOptions(
+    addRunFlags(withSelect(withGlobals(program.command('watch').description('re-run changed models (and their descendants) on every save'))), 'build'),
+  )
+    .option('--test', 'also run the tests of what is re-run')
+    .action(action((flags: WatchFlags) => watchCommand(flags, io, { command: 'build', test: Boolean(flags.test) })));
+
+  for (const verb of ['run', 'build'] as const) {
+    const cmd = program.commands.find((c) => c.name() === verb);
+    if (!cmd) continue;
+    watchOptions(cmd.option('-w, --watch', 'keep running: re-run what changed on every save'));
+    cmd.action(
+      action((flags: WatchFlags) =>
+        flags.watch ? watchCommand(flags, io, { command: verb, test: verb === 'build' }) : runCommand(verb, flags as never, io),
+      ),
+    );
+  }
+}

@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProjectGraph } from '../graph/project-graph.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { ManifestNode } from '../manifest/nodes.js';
+import { ProjectError } from '../shared/errors.js';
+import { buildGenericTest } from './build-tests.js';
+import { toPosix } from './discover-files.js';
+import { loadInternals, loadModels, loadProject, loadSingularTests, type LoadedProject, type LoadOptions } from './load-project.js';
+import { resolveDependencies } from './resolve-dependencies.js';
+
+/** One file event, with a project-relative POSIX path. */
+export interface FileChange {
+  readonly path: string;
+  readonly kind: 'add' | 'change' | 'unlink';
+}
+
+export interface ReloadResult {
+  readonly loaded: LoadedProject;
+  /** The DAG of the new manifest (derived from the previous one when incremental). */
+  readonly graph: ProjectGraph;
+  /** `incremental`: only the changed SQL files were parsed again; `full`: the whole project was. */
+  readonly mode: 'incremental' | 'full';
+  /** Why a full re-load was needed (incremental mode only handles model, singular test and seed CSV edits). */
+  readonly fullReason?: string;
+  /** Time spent loading and parsing (ms), graph included. */
+  readonly parseMs: number;
+  /** Incremental mode: the nodes parsed again or new, and the nodes gone (all others are the previous objects). */
+  readonly touched?: readonly string[];
+  readonly removed?: readonly string[];
+}
+
+type Kind = 'model' | 'singular' | 'seed';
+
+const under = (path: string, dirs: readonly string[]) => dirs.some((d) => path.startsWith(toPosix(d).replace(/^\.\//, '').replace(/\/?$/, '/')));
+
+/**
+ * Loads a project again after `changes`. When every change is an edit, creation or deletion of a
+ * model or singular test SQL file, or an edit of a seed CSV, only those files are rendered again
+ * (with the previous renderer, patches and graph); anything else (YAML, macros, project.yml, new or
+ * deleted seeds) loads the whole project, as `loadProject` does. Errors propagate as from
+ * `loadProject`; `previous` is never modified.
+ */
+export function reloadProject(previous: { loaded: LoadedProject; graph: ProjectGraph }, changes: readonly FileChange[], options: LoadOptions = {}): ReloadResult {
+  const started = performance.now();
+  const plan = incrementalPlan(previous, changes);
+  const applied = typeof plan === 'string' ? plan : applyIncremental(previous, plan);
+  if (typeof applied === 'string') {
+    const loaded = loadProject(options);
+    const graph = new ProjectGraph(loaded.manifest);
+    return { loaded, graph, mode: 'full', fullReason: applied, parseMs: performance.now() - started };
+  }
+  return { ...applied, mode: 'incremental', parseMs: performance.now() - started };
+}
+
+/** The SQL changes to apply, or why the project must be loaded in full. */
+function incrementalPlan(previous: { loaded: LoadedProject }, changes: readonly FileChange[]): { path: string; kind: Kind; change: FileChange['kind'] }[] | string {
+  const { loaded } = previous;
+  if (!loadInternals.has(loaded)) return 'no previous load state';
+  const pf = loaded.projectFile;
+  const out: { path: string; kind: Kind; change: FileChange['kind'] }[] = [];
+  const genericDirs = pf.testPaths.map((p) => join(p, 'generic'));
+  for (const c of changes) {
+    const path = c.path;
+    if (path.endsWith('.sql') && under(path, pf.macroPaths)) return `macro file ${path}`;
+    if (path.endsWith('.sql') && under(path, genericDirs)) return `generic test file ${path}`;
+    if (path.endsWith('.sql') && under(path, pf.modelPaths)) out.push({ path, kind: 'model', change: c.kind });
+    else if (path.endsWith('.sql') && under(path, pf.testPaths)) out.push({ path, kind: 'singular', change: c.kind });
+    else if (path.endsWith('.csv') && under(path, pf.seedPaths) && c.kind === 'change') out.push({ path, kind: 'seed', change: c.kind });
+    else return `${path} (${c.kind})`;
+  }
+  return out;
+}
+
+function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph }, plan: { path: string; kind: Kind; change: FileChange['kind'] }[]): { loaded: LoadedProject; graph: ProjectGraph; touched: string[]; removed: string[] } | string {
+  const { loaded: prev, graph: prevGraph } = previous;
+  const internals = loadInternals.get(prev)!;
+  const { projectRoot, projectFile: pf, renderer, target } = prev;
+  const oldNodes = prev.manifest.nodes;
+
+  // Old nodes defined by each changed SQL file, and the generic tests hanging on them.
+  const byFile = new Map<string, string[]>();
+  const testsOf = new Map<string, string[]>();
+  const sqlPaths = new Set(plan.filter((p) => p.kind !== 'seed').map((p) => p.path));
+  for (const n of oldNodes.values()) {
+    if (sqlPaths.has(n.originalFilePath) && (n.resourceType === 'model' || (n.resourceType === 'test' && n.testType === 'singular')))
+      (byFile.get(n.originalFilePath) ?? byFile.set(n.originalFilePath, []).get(n.originalFilePath)!).push(n.uniqueId);
+    if (n.resourceType === 'test' && n.attachedNode) (testsOf.get(n.attachedNode) ?? testsOf.set(n.attachedNode, []).get(n.attachedNode)!).push(n.uniqueId);
+  }
+
+  const dropped = new Set<string>();
+  const fresh = new Map<string, ManifestNode>();
+  const add = (node: ManifestNode) => {
+    if (!node.config.enabled) return;
+    const clash = fresh.get(node.uniqueId) ?? (dropped.has(node.uniqueId) ? undefined : oldNodes.get(node.uniqueId));
+    if (clash)
+      throw new ProjectError('duplicate_node', `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${node.originalFilePath}`, {
+        file: node.originalFilePath,
+        line: node.line,
+        hint: 'Rename one of them (model names must be unique in a project).',
+      });
+    fresh.set(node.uniqueId, node);
+  };
+  for (const step of plan) {
+    if (step.kind === 'seed') continue; // the manifest does not change; the watcher rebuilds the seed
+    for (const id of byFile.get(step.path) ?? []) {
+      dropped.add(id);
+      for (const t of testsOf.get(id) ?? []) dropped.add(t);
+    }
+  }
+  for (const step of plan) {
+    if (step.kind === 'seed' || step.change === 'unlink' || !existsSync(join(projectRoot, step.path))) continue;
+    if (step.kind === 'model') {
+      for (const node of loadModels(projectRoot, pf, renderer, internals.patches, target, [step.path])) {
+        add(node);
+        if (!node.config.enabled) continue;
+        for (const decl of internals.patches.get(node.name)?.tests ?? []) add(buildGenericTest(internals.testCtx, decl, node));
+      }
+    } else for (const node of loadSingularTests(projectRoot, pf, renderer, [step.path])) add(node);
+  }
+
+  // A node that is gone for good must not leave children behind: they now fail to resolve, which
+  // the full loader reports with the right file and line.
+  const removed = [...dropped].filter((id) => !fresh.has(id));
+  for (const id of removed)
+    for (const child of prevGraph.children(id))
+      if (!dropped.has(child)) return `${oldNodes.get(id)?.name ?? id} is gone but ${oldNodes.get(child)?.name ?? child} depends on it`;
+
+  const nodes = new Map<string, ManifestNode>();
+  for (const [id, n] of oldNodes) if (!dropped.has(id) || fresh.has(id)) nodes.set(id, fresh.get(id) ?? n);
+  for (const [id, n] of fresh) if (!nodes.has(id)) nodes.set(id, n);
+  for (const [id, n] of resolveDependencies(nodes, pf.name, new Set(fresh.keys()))) nodes.set(id, n);
+  const manifest: Manifest = { ...prev.manifest, nodes };
+  const graph = ProjectGraph.withChanges(prevGraph, manifest, fresh.keys(), removed);
+  const gone = new Set(plan.filter((p) => p.change === 'unlink').map((p) => p.path));
+  const files = [...new Set([...prev.files.filter((f) => !gone.has(f)), ...[...fresh.values()].map((n) => n.originalFilePath)])];
+  const loaded: LoadedProject = { ...prev, manifest, files };
+  loadInternals.set(loaded, internals);
+  return { loaded, graph, touched: [...fresh.keys()], removed };
+}
