@@ -95,6 +95,9 @@ registerDocsCommands(program, withGlobals, action, io);
   registerWatchCommands(program, { withGlobals, withSelect, addRunFlags, action, runCommand, io });
 }
 
+const { registerServeCommand } = await import('./commands/serve-command.js');
+registerServeCommand(program, withGlobals, action, io);
+
 async function main(): Promise<void> {
   const debug = process.argv.includes('--debug');
   const projectIdx = process.argv.indexOf('--project-dir');

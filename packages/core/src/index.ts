@@ -23,3 +23,5 @@ export type { WatchOptions, Watcher } from './watch/watch.js';
 export type { WatchEvent, WatchEventHandler } from './watch/events.js';
 export { diffManifests } from './watch/diff.js';
 export type { ManifestDiff } from './watch/diff.js';
+export { startServer } from './serve/index.js';
+export type { WarehouseServer, WarehouseServerOptions } from './serve/index.js';

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { startServer, UsageError } from '@tsdbt/core';
+import { openProject, type GlobalFlags, type Io } from './common.js';
+
+type ServeFlags = GlobalFlags & { port?: string; host?: string };
+
+/** `tsdbt serve`: the target's embedded warehouse over ClickHouse's HTTP interface, until interrupted. */
+export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
+  const port = Number(flags.port ?? 8123);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('serve_port', `--port '${flags.port}' is not a port number`, { hint: 'Write e.g. --port 8123.' });
+  const project = openProject(flags, io, {}, true);
+  const server = await startServer(project, { port, host: flags.host ?? '127.0.0.1' });
+  const auth = project.target.password ? ` (user '${project.target.user}' with the profile's password)` : '';
+  if (flags.logFormat === 'json') io.out(JSON.stringify({ url: server.url, path: server.path, version: server.version, pid: process.pid }));
+  else {
+    io.out(`Serving the embedded warehouse ${server.path} (ClickHouse ${server.version}) at ${server.url}${auth}`);
+    io.out(`Try: curl '${server.url}/?query=SELECT+1'. Other tsdbt commands on this target use it automatically. Ctrl-C to stop.`);
+  }
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await project.close();
+  return 0;
+}
+
+/** Adds `serve` to the program. */
+export function registerServeCommand(
+  program: Command,
+  withGlobals: (cmd: Command) => Command,
+  action: <A extends unknown[]>(fn: (...args: A) => Promise<number>) => (...args: A) => Promise<void>,
+  io: Io,
+): void {
+  withGlobals(program.command('serve').description("answer ClickHouse's HTTP interface on the target's embedded warehouse (curl, @clickhouse/client, BI tools, other tsdbt commands)"))
+    .option('--port <port>', 'port to listen on', '8123')
+    .option('--host <host>', 'address to bind (a non-loopback address needs a password in the profile)', '127.0.0.1')
+    .action(action((flags: ServeFlags) => serveCommand(flags, io)));
+}
