@@ -1,5 +1,8 @@
+import type { NodeConfig } from '../manifest/config.js';
 import type { Relation } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
+import { ConnectionError, DatabaseError, TsdbtError } from '../shared/errors.js';
+import { createTableAs, engineClause } from './table-ddl.js';
 import type { QueryOptions, WarehouseClient } from './warehouse-client.js';
 
 export type RelationKind = 'table' | 'view';
@@ -22,16 +25,114 @@ const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'
 export class ClickHouseAdapter {
   private readonly exchangeSupport = new Map<string, Promise<boolean>>();
   private readonly knownDatabases = new Map<string, Promise<void>>();
+  /** Cluster mode: the profile's `cluster`; every DDL gets `ON CLUSTER` (see docs/cluster.md). */
+  readonly cluster: string | undefined;
+  private singleNode: ClickHouseAdapter | undefined;
+  private clusterChecked: { at: number; done: Promise<void> } | undefined;
 
   constructor(
     readonly client: WarehouseClient,
     readonly runId: string,
-  ) {}
+    cluster: string | undefined = client.target?.type === 'clickhouse' ? client.target.cluster : undefined,
+  ) {
+    this.cluster = cluster || undefined;
+  }
 
-  ensureDatabase(schema: string): Promise<void> {
+  /** ` ON CLUSTER `c`` in cluster mode, '' otherwise. */
+  onCluster(): string {
+    return this.cluster ? ` ON CLUSTER ${quoteIdentifier(this.cluster)}` : '';
+  }
+
+  /** The adapter a model builds with: this one, or one without the cluster for `disable_on_cluster: true`. */
+  forModel(config: NodeConfig): ClickHouseAdapter {
+    if (!this.cluster || config.disable_on_cluster !== true) return this;
+    return (this.singleNode ??= new ClickHouseAdapter(this.client, this.runId, ''));
+  }
+
+  /**
+   * Cluster mode: fails fast, with a hint, when the cluster is not defined on the server or a shard
+   * does not answer (rather than waiting out distributed_ddl_task_timeout). Re-checked every 30 s.
+   */
+  checkCluster(): Promise<void> {
+    if (!this.cluster) return Promise.resolve();
+    const now = Date.now();
+    if (this.clusterChecked && now - this.clusterChecked.at < 30_000) return this.clusterChecked.done;
+    const cluster = this.cluster;
+    const done = (async () => {
+      const defined = await this.client.query<{ cluster: string }>('SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster');
+      if (!defined.some((r) => r.cluster === cluster))
+        throw new ConnectionError('cluster_unknown', `Cluster '${cluster}' is not defined on ${this.where()} (known: ${defined.map((r) => r.cluster).join(', ') || 'none'})`, {
+          hint: "Set `cluster:` in profiles.yml to a name from the server's <remote_servers> (SELECT cluster FROM system.clusters), or remove it for a single node.",
+        });
+      try {
+        await this.client.query(`SELECT count() FROM cluster(${sqlString(cluster)}, system, one)`, { settings: { skip_unavailable_shards: 0 } });
+      } catch (error) {
+        throw this.clusterError(error);
+      }
+    })();
+    this.clusterChecked = { at: now, done };
+    done.catch(() => (this.clusterChecked = undefined));
+    return done;
+  }
+
+  private where(): string {
+    const t = this.client.target;
+    return t ? `ClickHouse at ${t.host}:${t.port}` : 'the server';
+  }
+
+  /** Turns a failure of a cluster-wide statement into an error that says what to check. */
+  clusterError(error: unknown): TsdbtError {
+    const message = error instanceof Error ? error.message : String(error);
+    const cluster = this.cluster ?? '';
+    if (/Requested cluster '[^']*' not found|Code: 170\b/.test(message))
+      return new ConnectionError('cluster_unknown', `Cluster '${cluster}' is not defined on ${this.where()}: ${message}`, {
+        hint: "Set `cluster:` in profiles.yml to a name from the server's <remote_servers> (SELECT cluster FROM system.clusters).",
+        cause: error,
+      });
+    if (/All connection tries failed|Connection refused|NETWORK_ERROR|Code: (210|279|209)\b|Timeout exceeded while|unfinished hosts|distributed_ddl_task_timeout/i.test(message))
+      return new ConnectionError('shard_unreachable', `A shard of cluster '${cluster}' is unreachable, so nothing was changed on the others: ${message}`, {
+        hint: 'Start the stopped ClickHouse server(s) of the cluster (see system.clusters for hosts and ports), check ZooKeeper, and run again.',
+        cause: error,
+      });
+    return error instanceof TsdbtError ? error : new DatabaseError('database_error', message, { cause: error });
+  }
+
+  /** A DDL statement; in cluster mode its errors are explained by clusterError(). */
+  async ddl(sql: string, options?: QueryOptions): Promise<void> {
+    try {
+      await this.client.command(sql, options);
+    } catch (error) {
+      throw this.cluster ? this.clusterError(error) : error;
+    }
+  }
+
+  /**
+   * `CREATE TABLE rel … AS <sql>`. In cluster mode the empty table is created `ON CLUSTER` from the
+   * query's columns (a CREATE … AS SELECT on every host would run the query on every host), then
+   * filled on this node.
+   */
+  async createTableAs(rel: Relation, config: NodeConfig, sql: string, signal?: AbortSignal): Promise<void> {
+    if (!this.cluster) {
+      await this.client.command(createTableAs(rel, config, sql), { signal });
+      return;
+    }
+    const columns = await this.queryColumns(sql);
+    await this.createTable(rel, config, columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', '), signal);
+    const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
+    const querySettings = settingsClause(config.query_settings);
+    await this.client.command(`INSERT INTO ${relationSql(rel.schema, rel.identifier)} (${names}) SELECT ${names} FROM (\n${sql}\n)${querySettings ? `\n${querySettings}` : ''}`, { signal });
+  }
+
+  /** `CREATE TABLE rel [ON CLUSTER c] (columns) ENGINE …` (replicated engine in cluster mode). */
+  async createTable(rel: Relation, config: NodeConfig, columnsDdl: string, signal?: AbortSignal): Promise<void> {
+    await this.ddl(`CREATE TABLE ${relationSql(rel.schema, rel.identifier)}${this.onCluster()} (${columnsDdl})\n${engineClause(config, this.cluster ? rel : undefined)}`, { signal });
+  }
+
+  async ensureDatabase(schema: string): Promise<void> {
+    if (this.cluster) await this.checkCluster();
     let p = this.knownDatabases.get(schema);
     if (!p) {
-      p = this.client.command(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(schema)}`);
+      p = this.ddl(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(schema)}${this.onCluster()}`);
       this.knownDatabases.set(schema, p);
       p.catch(() => this.knownDatabases.delete(schema));
     }
@@ -72,8 +173,10 @@ export class ClickHouseAdapter {
    */
   async dropLeftovers(rel: Relation): Promise<string[]> {
     const prefix = `${rel.identifier}${TEMP_MARKER}`;
+    // In cluster mode a leftover may exist on some shards only: look on all of them.
+    const tables = this.cluster ? `cluster(${sqlString(this.cluster)}, system, tables)` : 'system.tables';
     const rows = await this.client.query<{ name: string }>(
-      `SELECT name FROM system.tables WHERE database = ${sqlString(rel.schema)} AND startsWith(name, ${sqlString(prefix)})`,
+      `SELECT ${this.cluster ? 'DISTINCT ' : ''}name FROM ${tables} WHERE database = ${sqlString(rel.schema)} AND startsWith(name, ${sqlString(prefix)})`,
     );
     const stale = rows.map((r) => r.name);
     for (const name of stale) await this.drop({ schema: rel.schema, identifier: name }, 'table');
@@ -82,7 +185,13 @@ export class ClickHouseAdapter {
 
   /** DROP TABLE drops views too, and old servers (18.x) have no DROP VIEW. */
   async drop(rel: Relation, _kind: RelationKind): Promise<void> {
-    await this.client.command(`DROP TABLE IF EXISTS ${relationSql(rel.schema, rel.identifier)}`);
+    await this.ddl(`DROP TABLE IF EXISTS ${relationSql(rel.schema, rel.identifier)}${this.onCluster()}`);
+  }
+
+  /** `RENAME TABLE a TO b[, c TO d…] [ON CLUSTER c]`: one statement, done under one lock on each host. */
+  async rename(pairs: readonly (readonly [Relation, Relation])[], signal?: AbortSignal): Promise<void> {
+    const list = pairs.map(([from, to]) => `${relationSql(from.schema, from.identifier)} TO ${relationSql(to.schema, to.identifier)}`).join(', ');
+    await this.ddl(`RENAME TABLE ${list}${this.onCluster()}`, { signal });
   }
 
   /** Whether `schema`'s database engine can EXCHANGE TABLES (Atomic can; Ordinary and old servers cannot). Probed once per database. */
@@ -103,6 +212,7 @@ export class ClickHouseAdapter {
    * else two renames (the target is briefly absent). The previous data is dropped afterwards.
    */
   async swapIn(staged: Relation, target: Relation, existing: RelationKind | undefined): Promise<void> {
+    if (this.cluster) return this.swapInOnCluster(staged, target, existing);
     const t = relationSql(target.schema, target.identifier);
     const s = relationSql(staged.schema, staged.identifier);
     if (existing === undefined) {
@@ -128,6 +238,71 @@ export class ClickHouseAdapter {
       throw error;
     }
     await this.client.command(`DROP TABLE IF EXISTS ${backup}`);
+  }
+
+  /** swapIn() on every host: EXCHANGE … ON CLUSTER, else one two-pair RENAME … ON CLUSTER (never a moment without the target). */
+  private async swapInOnCluster(staged: Relation, target: Relation, existing: RelationKind | undefined): Promise<void> {
+    await this.syncReplicas(staged);
+    if (existing === 'table' && (await this.canExchange(target.schema))) {
+      await this.ddl(`EXCHANGE TABLES ${relationSql(staged.schema, staged.identifier)} AND ${relationSql(target.schema, target.identifier)}${this.onCluster()}`);
+      await this.drop(staged, 'table');
+      return;
+    }
+    if (existing === undefined) return this.rename([[staged, target]]);
+    const backup = { schema: target.schema, identifier: `${target.identifier}__tsdbt_backup_${this.runId}` };
+    await this.rename([
+      [target, backup],
+      [staged, target],
+    ]);
+    await this.drop(backup, 'table');
+  }
+
+  /**
+   * Cluster mode: waits until every replica has the parts of `rel` before it is swapped in.
+   * `SYSTEM SYNC REPLICA … ON CLUSTER` where the server has it; old servers (18.x) sync this node's
+   * replica, and inserts wait for the other replicas through insert_quorum (insertSettings()).
+   */
+  async syncReplicas(rel: Relation): Promise<void> {
+    if (!this.cluster) return;
+    const [row] = await this.client.query<{ engine: string }>(
+      `SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
+    );
+    if (!row || !row.engine.startsWith('Replicated')) return;
+    const name = relationSql(rel.schema, rel.identifier);
+    try {
+      await this.client.command(`SYSTEM SYNC REPLICA ${name}${this.onCluster()}`);
+    } catch (error) {
+      if (!/Syntax error/i.test(String((error as Error).message))) throw this.clusterError(error);
+      await this.client.command(`SYSTEM SYNC REPLICA ${name}`);
+    }
+  }
+
+  private replicaCount: Promise<number> | undefined;
+  private readonly settingsKnown = new Map<string, Promise<boolean>>();
+
+  /** Whether the server knows a setting (e.g. mutations_sync, which 18.x lacks). */
+  hasSetting(name: string): Promise<boolean> {
+    let p = this.settingsKnown.get(name);
+    if (!p) {
+      p = this.client
+        .query<{ n: string | number }>(`SELECT count() AS n FROM system.settings WHERE name = ${sqlString(name)}`)
+        .then((rows) => Number(rows[0]?.n ?? 0) > 0)
+        .catch(() => false);
+      this.settingsKnown.set(name, p);
+    }
+    return p;
+  }
+
+  /** Settings for an INSERT into a Distributed table: synchronous, and acknowledged by every replica of each shard. */
+  async insertSettings(): Promise<Record<string, unknown>> {
+    this.replicaCount ??= this.client
+      .query<{ n: string | number }>(
+        `SELECT min(c) AS n FROM (SELECT shard_num, count() AS c FROM system.clusters WHERE cluster = ${sqlString(this.cluster ?? '')} GROUP BY shard_num)`,
+      )
+      .then((rows) => Number(rows[0]?.n ?? 1))
+      .catch(() => 1);
+    const replicas = await this.replicaCount;
+    return { insert_distributed_sync: 1, ...(replicas > 1 ? { insert_quorum: replicas } : {}) };
   }
 }
 

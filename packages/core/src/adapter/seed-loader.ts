@@ -4,7 +4,6 @@ import type { SeedNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
-import { engineClause } from './table-ddl.js';
 
 /** Infers a ClickHouse type from a column's CSV values, as dbt-clickhouse does (Nullable when a value is empty). */
 export function inferType(values: readonly string[]): string {
@@ -50,7 +49,7 @@ export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signa
   const staged = adapter.tempRelation(rel);
   const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
   try {
-    await adapter.client.command(`CREATE TABLE ${relationSql(staged.schema, staged.identifier)} (${cols})\n${engineClause(node.config)}`, { signal });
+    await adapter.createTable(staged, node.config, cols, signal);
     const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
     await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, createReadStream(node.seedFile), 'CSVWithNames', {
       signal,

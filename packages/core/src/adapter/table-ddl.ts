@@ -6,9 +6,29 @@ import { settingsClause } from './clickhouse-adapter.js';
 const listOrString = (v: unknown): string | undefined =>
   v === undefined || v === null || v === '' ? undefined : Array.isArray(v) ? (v.length ? `(${v.join(', ')})` : undefined) : String(v);
 
-/** Table engine clauses from a model's config: engine, ORDER BY, PARTITION BY, PRIMARY KEY, TTL, SETTINGS. */
-export function engineClause(config: NodeConfig): string {
-  const engine = String(config.engine ?? 'MergeTree()');
+/**
+ * Cluster mode: `MergeTree(...)` and its variants (`ReplacingMergeTree(ver)`…) become
+ * `Replicated…MergeTree('/clickhouse/tables/{shard}/<db>/<table>', '{replica}', ...)`; an engine that
+ * is already replicated, or not a MergeTree, stays as written. The database and table are written
+ * out rather than left as `{database}`/`{table}` macros: old servers keep the macro in the metadata
+ * and expand it again with the table's new name after a RENAME, and a table built beside the one it
+ * replaces needs a ZooKeeper path of its own.
+ */
+export function replicatedEngine(engine: string, rel: Relation): string {
+  const m = /^\s*(\w*)MergeTree\s*(?:\(([\s\S]*)\))?\s*$/.exec(engine);
+  if (!m || m[1]!.startsWith('Replicated')) return engine;
+  const path = `'/clickhouse/tables/{shard}/${rel.schema.replace(/'/g, '')}/${rel.identifier.replace(/'/g, '')}'`;
+  const args = [path, "'{replica}'", ...(m[2]?.trim() ? [m[2].trim()] : [])];
+  return `Replicated${m[1]}MergeTree(${args.join(', ')})`;
+}
+
+/**
+ * Table engine clauses from a model's config: engine, ORDER BY, PARTITION BY, PRIMARY KEY, TTL, SETTINGS.
+ * With `replicatedAs` (cluster mode), a MergeTree engine becomes its replicated variant for that table.
+ */
+export function engineClause(config: NodeConfig, replicatedAs?: Relation): string {
+  const configured = String(config.engine ?? 'MergeTree()');
+  const engine = replicatedAs ? replicatedEngine(configured, replicatedAs) : configured;
   const parts = [`ENGINE = ${engine}`];
   const isMergeTree = /MergeTree/i.test(engine);
   const orderBy = listOrString(config.order_by) ?? (isMergeTree ? 'tuple()' : undefined);

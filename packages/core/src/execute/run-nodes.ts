@@ -38,7 +38,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
   const sql = nodeSql(ctx, node);
   writeCompiled(ctx.targetDir, node, sql);
   const result = await materialize({
-    adapter: ctx.adapter,
+    adapter: ctx.adapter.forModel(node.config),
     node,
     sql,
     recompile: ({ isIncremental }) => (isIncremental || node.renderAtRuntime ? nodeSql(ctx, node, { isIncremental }) : sql),
@@ -49,7 +49,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
 }
 
 export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome> {
-  const rows = await loadSeed(ctx.adapter, node, ctx.signal);
+  const rows = await loadSeed(ctx.adapter.forModel(node.config), node, ctx.signal);
   return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings: [] };
 }
 

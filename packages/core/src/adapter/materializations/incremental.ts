@@ -1,7 +1,6 @@
 import { DatabaseError, ProjectError } from '../../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { settingsClause, sqlString } from '../clickhouse-adapter.js';
-import { createTableAs } from '../table-ddl.js';
 import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
@@ -62,7 +61,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
       });
     if (onSchemaChange === 'append_new_columns' && added.length) {
       const adds = added.map((c) => `ADD COLUMN IF NOT EXISTS ${quoteIdentifier(c.name)} ${c.type}`).join(', ');
-      await adapter.client.command(`ALTER TABLE ${relationSql(rel.schema, rel.identifier)} ${adds}`, { signal });
+      await adapter.ddl(`ALTER TABLE ${relationSql(rel.schema, rel.identifier)}${adapter.onCluster()} ${adds}`, { signal });
       warnings.push(`${node.originalFilePath}: added columns ${added.map((c) => c.name).join(', ')} to ${rel.schema}.${rel.identifier}`);
     } else if (onSchemaChange === 'ignore' || onSchemaChange === 'append_new_columns') {
       warnings.push(`${node.originalFilePath}: columns changed (${change}); on_schema_change='${onSchemaChange}' keeps the table's columns`);
@@ -81,7 +80,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
     const stagedSql = relationSql(staged.schema, staged.identifier);
     await adapter.dropLeftovers(rel);
     try {
-      await adapter.client.command(createTableAs(staged, node.config, sql), { signal });
+      await adapter.createTableAs(staged, node.config, sql, signal);
       if (strategy === 'delete_insert') {
         const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
         await adapter.client.command(`DELETE FROM ${target} WHERE (${key}) IN (SELECT ${key} FROM ${stagedSql})`, { signal, settings: { mutations_sync: 2 } });

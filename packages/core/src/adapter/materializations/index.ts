@@ -1,4 +1,6 @@
 import { ProjectError } from '../../shared/errors.js';
+import { materializeDistributedIncremental } from './distributed-incremental.js';
+import { materializeDistributedTable } from './distributed-table.js';
 import { materializeIncremental } from './incremental.js';
 import { materializeTable } from './table.js';
 import type { Materialization } from './types.js';
@@ -9,6 +11,8 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
   view: materializeView,
   table: materializeTable,
   incremental: materializeIncremental,
+  distributed_table: materializeDistributedTable,
+  distributed_incremental: materializeDistributedIncremental,
 };
 
 export function materializationFor(name: string, file: string): Materialization {

@@ -1,6 +1,5 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
-import { createTableAs } from '../table-ddl.js';
 import type { Materialization } from './types.js';
 
 /**
@@ -13,7 +12,7 @@ export async function buildAndSwap(adapter: ClickHouseAdapter, node: ModelNode, 
   await adapter.dropLeftovers(rel);
   const staged: Relation = adapter.tempRelation(rel);
   try {
-    await adapter.client.command(createTableAs(staged, node.config, sql), { signal });
+    await adapter.createTableAs(staged, node.config, sql, signal);
     const existing = await adapter.relationKind(rel);
     await adapter.swapIn(staged, rel, existing);
   } catch (error) {

@@ -17,20 +17,20 @@ export const materializeView: Materialization = async ({ adapter, node, sql, sig
     await adapter.dropLeftovers(rel);
     const staged = adapter.tempRelation(rel);
     try {
-      await adapter.client.command(`CREATE VIEW ${relationSql(staged.schema, staged.identifier)} AS ${body}`, { signal });
+      await adapter.ddl(`CREATE VIEW ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} AS ${body}`, { signal });
     } catch (error) {
       await adapter.drop(staged, 'view').catch(() => {});
       throw error;
     }
     if (kind) await adapter.drop(rel, kind);
-    await adapter.client.command(`RENAME TABLE ${relationSql(staged.schema, staged.identifier)} TO ${relationSql(rel.schema, rel.identifier)}`, { signal });
+    await adapter.rename([[staged, rel]], signal);
   };
   if (existing === 'table') {
     await replaceViaStaged('table');
     return { message: 'CREATE VIEW', warnings: [] };
   }
   try {
-    await adapter.client.command(`CREATE OR REPLACE VIEW ${relationSql(rel.schema, rel.identifier)} AS ${body}`, { signal });
+    await adapter.ddl(`CREATE OR REPLACE VIEW ${relationSql(rel.schema, rel.identifier)}${adapter.onCluster()} AS ${body}`, { signal });
   } catch (error) {
     // A server without OR REPLACE reports a syntax error, and so does a broken model: the staged create tells them apart.
     if (!/OR REPLACE|Syntax error/i.test(String((error as Error).message))) throw error;

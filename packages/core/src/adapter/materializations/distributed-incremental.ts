@@ -1,0 +1,115 @@
+import { DatabaseError, ProjectError } from '../../shared/errors.js';
+import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { Relation } from '../../manifest/nodes.js';
+import { buildDistributed, createDistributed, columnsDdl, insertThrough, localRelation, requireCluster } from './distributed-table.js';
+import { qualifiedColumnWarnings } from './table.js';
+import type { Materialization, MaterializeContext } from './types.js';
+
+type Strategy = 'append' | 'delete_insert';
+
+function strategyOf(ctx: MaterializeContext): Strategy {
+  const raw = String(ctx.node.config.incremental_strategy ?? (ctx.node.config.unique_key ? 'delete+insert' : 'append'));
+  const s = raw.replace('+', '_');
+  if (s !== 'append' && s !== 'delete_insert')
+    throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: distributed_incremental supports append and delete+insert, not '${raw}'`, {
+      file: ctx.node.originalFilePath,
+      hint: "Use incremental_strategy='append' or 'delete+insert' (with a unique_key).",
+    });
+  if (s === 'delete_insert' && !ctx.node.config.unique_key)
+    throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: delete+insert needs a unique_key`, {
+      file: ctx.node.originalFilePath,
+      hint: "Add config(unique_key='id'), or use incremental_strategy='append'.",
+    });
+  return s;
+}
+
+/**
+ * Waits for the mutations of `local` on every shard (18.x has no mutations_sync; newer servers
+ * already waited). A mutation still running after `timeoutMs` is an error.
+ */
+async function waitForMutations(adapter: ClickHouseAdapter, local: Relation, timeoutMs = 600_000, signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const sql = `SELECT count() AS n FROM cluster(${sqlString(adapter.cluster!)}, system, mutations) WHERE database = ${sqlString(local.schema)} AND table = ${sqlString(local.identifier)} AND NOT is_done`;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    const [row] = await adapter.client.query<{ n: string | number }>(sql, { signal });
+    if (Number(row?.n ?? 0) === 0) return;
+    if (Date.now() > deadline)
+      throw new DatabaseError('mutation_timeout', `The DELETE on ${local.schema}.${local.identifier} is not done on every shard after ${timeoutMs / 1000} s`, {
+        hint: 'See system.mutations on each shard (parts_to_do); the rows were not inserted yet, run again once it is done.',
+      });
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/**
+ * `distributed_incremental`: built like distributed_table the first time (and on --full-refresh);
+ * later runs insert the new rows through the Distributed table, after deleting the rows with the same
+ * unique_key on every shard for delete+insert (`ALTER TABLE <t>_local ON CLUSTER DELETE WHERE …`).
+ */
+export const materializeDistributedIncremental: Materialization = async (ctx) => {
+  const { adapter, node, signal } = ctx;
+  requireCluster(adapter, node);
+  const rel = node.relation;
+  const local = localRelation(rel);
+  const strategy = strategyOf(ctx);
+  await adapter.ensureDatabase(rel.schema);
+  const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+  const [kind, localKind] = [await adapter.relationKind(rel), await adapter.relationKind(local)];
+  if (kind !== 'table' || localKind !== 'table' || fullRefresh) {
+    const rows = await buildDistributed(adapter, node, ctx.recompile({ isIncremental: false }), signal);
+    return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
+  }
+  const sql = ctx.recompile({ isIncremental: true });
+  const warnings: string[] = [];
+  const targetColumns = await adapter.columns(rel);
+  const newColumns = await adapter.queryColumns(sql);
+  const added = newColumns.filter((c) => !targetColumns.some((t) => t.name === c.name));
+  const removed = targetColumns.filter((c) => !newColumns.some((n) => n.name === c.name));
+  const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
+  if (added.length || removed.length) {
+    const change = `added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}`;
+    if (onSchemaChange === 'fail')
+      throw new DatabaseError('schema_change', `The columns of incremental model ${node.name} changed (${change}) and on_schema_change is 'fail'`, {
+        file: node.originalFilePath,
+        hint: "Run with --full-refresh, or set on_schema_change='append_new_columns'.",
+      });
+    if (onSchemaChange === 'append_new_columns' && added.length) {
+      const adds = added.map((c) => `ADD COLUMN IF NOT EXISTS ${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+      for (const r of [local, rel]) await adapter.ddl(`ALTER TABLE ${relationSql(r.schema, r.identifier)}${adapter.onCluster()} ${adds}`, { signal });
+      warnings.push(`${node.originalFilePath}: added columns ${added.map((c) => c.name).join(', ')} to ${rel.schema}.${rel.identifier} and ${local.identifier}`);
+    } else {
+      warnings.push(`${node.originalFilePath}: columns changed (${change}); on_schema_change='${onSchemaChange}' keeps the table's columns`);
+    }
+  }
+  const columnsNow = onSchemaChange === 'append_new_columns' ? [...targetColumns, ...added] : targetColumns;
+  const shared = columnsNow.filter((c) => newColumns.some((n) => n.name === c.name)).map((c) => c.name);
+  const before = await adapter.rowCount(rel);
+  if (strategy === 'append') {
+    await insertThrough(adapter, rel, shared, sql, node.config, signal);
+  } else {
+    // Stage the new rows on the cluster (a Distributed table over new local tables): every shard's
+    // DELETE must see all of them, since a key's new row may land on another shard than its old one.
+    await adapter.dropLeftovers(local);
+    await adapter.dropLeftovers(rel);
+    const stagedLocal = adapter.tempRelation(local);
+    const staged = adapter.tempRelation(rel);
+    try {
+      await adapter.createTable(stagedLocal, node.config, columnsDdl(newColumns), signal);
+      await createDistributed(adapter, staged, stagedLocal, newColumns, node.config, signal);
+      await insertThrough(adapter, staged, newColumns.map((c) => c.name), sql, node.config, signal);
+      const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
+      await adapter.ddl(
+        `ALTER TABLE ${relationSql(local.schema, local.identifier)}${adapter.onCluster()} DELETE WHERE (${key}) IN (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})`,
+        { signal, settings: (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: 2 } : undefined },
+      );
+      await waitForMutations(adapter, local, undefined, signal);
+      await insertThrough(adapter, rel, shared, `SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`, node.config, signal);
+    } finally {
+      await adapter.drop(staged, 'table').catch(() => {});
+      await adapter.drop(stagedLocal, 'table').catch(() => {});
+    }
+  }
+  const after = await adapter.rowCount(rel);
+  return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${(after - before).toLocaleString('en-US')} rows`, rowsAffected: after - before, warnings };
+};

@@ -1,0 +1,117 @@
+import type { NodeConfig } from '../../manifest/config.js';
+import type { ModelNode, Relation } from '../../manifest/nodes.js';
+import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { ProjectError } from '../../shared/errors.js';
+import { settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { qualifiedColumnWarnings } from './table.js';
+import type { Materialization } from './types.js';
+
+/** Suffix of the per-shard table under a distributed model (`orders` reads `orders_local` on each shard). */
+export const LOCAL_SUFFIX = '_local';
+
+export function localRelation(rel: Relation): Relation {
+  return { schema: rel.schema, identifier: `${rel.identifier}${LOCAL_SUFFIX}` };
+}
+
+/** The adapter's cluster, or a ProjectError saying the model needs one. */
+export function requireCluster(adapter: ClickHouseAdapter, node: ModelNode): string {
+  if (adapter.cluster) return adapter.cluster;
+  throw new ProjectError('distributed', `Model ${node.name} is materialized as ${node.config.materialized}, which needs a cluster`, {
+    file: node.originalFilePath,
+    hint:
+      node.config.disable_on_cluster === true
+        ? 'Remove disable_on_cluster from this model, or materialize it as table/incremental.'
+        : 'Set `cluster: <name>` in the target of profiles.yml (see docs/cluster.md), or materialize the model as table/incremental.',
+  });
+}
+
+export const shardingKey = (config: NodeConfig): string =>
+  typeof config.sharding_key === 'string' && config.sharding_key.trim() ? config.sharding_key : 'rand()';
+
+export const columnsDdl = (columns: readonly WarehouseColumn[]) => columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+
+/** `CREATE TABLE dist ON CLUSTER c (cols) ENGINE = Distributed('c', 'db', 'local', key)`. */
+export async function createDistributed(
+  adapter: ClickHouseAdapter,
+  dist: Relation,
+  local: Relation,
+  columns: readonly WarehouseColumn[],
+  config: NodeConfig,
+  signal?: AbortSignal,
+): Promise<void> {
+  const engine = `Distributed(${sqlString(adapter.cluster!)}, ${sqlString(local.schema)}, ${sqlString(local.identifier)}, ${shardingKey(config)})`;
+  await adapter.ddl(`CREATE TABLE ${relationSql(dist.schema, dist.identifier)}${adapter.onCluster()} (${columnsDdl(columns)})\nENGINE = ${engine}`, { signal });
+}
+
+/** `INSERT INTO dist (cols) SELECT cols FROM (<sql>)`, synchronous on every shard. */
+export async function insertThrough(
+  adapter: ClickHouseAdapter,
+  dist: Relation,
+  columns: readonly string[],
+  sql: string,
+  config: NodeConfig,
+  signal?: AbortSignal,
+): Promise<void> {
+  const names = columns.map(quoteIdentifier).join(', ');
+  const querySettings = settingsClause(config.query_settings);
+  try {
+    await adapter.client.command(
+      `INSERT INTO ${relationSql(dist.schema, dist.identifier)} (${names}) SELECT ${names} FROM (\n${sql}\n)${querySettings ? `\n${querySettings}` : ''}`,
+      { signal, settings: await adapter.insertSettings() },
+    );
+  } catch (error) {
+    throw adapter.clusterError(error);
+  }
+}
+
+/**
+ * Builds a distributed model beside the current one and swaps it in: new local tables on every shard
+ * (`<t>_local__tsdbt_tmp_<run>`), filled through a temporary Distributed table over them, replicas
+ * synced, then one `RENAME … ON CLUSTER` per host puts the new local table and a fresh Distributed
+ * table in place together. Readers of `<t>` see the old rows or the new ones, never a half-filled table.
+ */
+export async function buildDistributed(adapter: ClickHouseAdapter, node: ModelNode, sql: string, signal?: AbortSignal): Promise<number> {
+  requireCluster(adapter, node);
+  const rel = node.relation;
+  const local = localRelation(rel);
+  await adapter.ensureDatabase(rel.schema);
+  await adapter.dropLeftovers(local);
+  await adapter.dropLeftovers(rel);
+  const stagedLocal = adapter.tempRelation(local);
+  const fill = adapter.tempRelation(rel); // Distributed over the staged locals, to fill them
+  const nextDist = { schema: rel.schema, identifier: `${fill.identifier}_dist` }; // Distributed over `<t>_local`, swapped in as `<t>`
+  const created: Relation[] = [];
+  try {
+    const columns = await adapter.queryColumns(sql);
+    created.push(stagedLocal);
+    await adapter.createTable(stagedLocal, node.config, columnsDdl(columns), signal);
+    created.push(fill);
+    await createDistributed(adapter, fill, stagedLocal, columns, node.config, signal);
+    await insertThrough(adapter, fill, columns.map((c) => c.name), sql, node.config, signal);
+    await adapter.syncReplicas(stagedLocal);
+    created.push(nextDist);
+    await createDistributed(adapter, nextDist, local, columns, node.config, signal);
+    const [existingLocal, existingDist] = [await adapter.relationKind(local), await adapter.relationKind(rel)];
+    const backupLocal = { schema: local.schema, identifier: `${local.identifier}__tsdbt_backup_${adapter.runId}` };
+    const backupDist = { schema: rel.schema, identifier: `${rel.identifier}__tsdbt_backup_${adapter.runId}` };
+    const pairs: [Relation, Relation][] = [];
+    if (existingLocal) pairs.push([local, backupLocal]);
+    pairs.push([stagedLocal, local]);
+    if (existingDist) pairs.push([rel, backupDist]);
+    pairs.push([nextDist, rel]);
+    await adapter.rename(pairs, signal);
+    created.length = 0;
+    created.push(fill);
+    if (existingLocal) created.push(backupLocal);
+    if (existingDist) created.push(backupDist);
+  } finally {
+    for (const r of created) await adapter.drop(r, 'table').catch(() => {});
+  }
+  return adapter.rowCount(rel);
+}
+
+/** `distributed_table`: a replicated local table on each shard and a Distributed table over them (see docs/cluster.md). */
+export const materializeDistributedTable: Materialization = async ({ adapter, node, sql, signal }) => {
+  const rows = await buildDistributed(adapter, node, sql, signal);
+  return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
+};
