@@ -12,8 +12,9 @@ interface RunFlags extends GlobalFlags, SelectFlags {
   batchTests?: boolean;
 }
 
-/** Exit code of a finished run: 0 when everything passed, 1 when a node failed. */
+/** Exit code of a finished run: 0 when everything passed, 1 when a node failed, 2 when stopped (Ctrl-C), as dbt. */
 export function exitCodeOf(result: RunResult): number {
+  if (result.interrupted) return 2;
   return result.success ? 0 : 1;
 }
 
