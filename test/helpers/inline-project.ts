@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -61,4 +62,38 @@ export async function queryRows<T = Record<string, unknown>>(project: TsdbtProje
 /** The status of each node in a run result, by node name. */
 export function statuses(result: { results: readonly { node: { name: string }; status: string }[] }): Record<string, string> {
   return Object.fromEntries(result.results.map((r) => [r.node.name, r.status]));
+}
+
+/**
+ * `setup(files)` opens an inline project; every project opened this way is closed and its
+ * folder removed after each test. Call once at the top of a test file.
+ */
+export interface PerTestProjects {
+  (files: Record<string, string>): { p: InlineProject; project: TsdbtProject };
+  /** Opens `p` again (after editing its files): same folder, same warehouse; closed after the test. */
+  reopen(p: InlineProject): TsdbtProject;
+}
+
+export function openedPerTest(): PerTestProjects {
+  let open: { p: InlineProject; project: TsdbtProject }[] = [];
+  afterEach(async () => {
+    for (const { p, project } of open) {
+      await project.close();
+      p.cleanup();
+    }
+    open = [];
+  });
+  const setup = (files: Record<string, string>) => {
+    const p = inlineProject(files);
+    const project = p.open();
+    open.push({ p, project });
+    return { p, project };
+  };
+  return Object.assign(setup, {
+    reopen(p: InlineProject) {
+      const project = p.open();
+      open.push({ p: { ...p, cleanup: () => {} }, project });
+      return project;
+    },
+  });
 }

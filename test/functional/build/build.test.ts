@@ -1,22 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunEvent, TsdbtProject } from '../../../packages/core/src/index.js';
-import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
+import { inlineProject, openedPerTest, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
 
-let open: { p: InlineProject; project: TsdbtProject }[] = [];
-afterEach(async () => {
-  for (const { p, project } of open) {
-    await project.close();
-    p.cleanup();
-  }
-  open = [];
-});
-
-function setup(files: Record<string, string>) {
-  const p = inlineProject(files);
-  const project = p.open();
-  open.push({ p, project });
-  return { p, project };
-}
+const setup = openedPerTest();
 
 const started = (events: RunEvent[], name: string) => events.findIndex((e) => e.type === 'node_started' && e.node.name === name);
 const finished = (events: RunEvent[], name: string) => events.findIndex((e) => e.type === 'node_finished' && e.result.node.name === name);

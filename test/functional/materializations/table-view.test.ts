@@ -1,30 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClickHouseAdapter } from '../../../packages/core/src/adapter/clickhouse-adapter.js';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
-import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
+import { inlineProject, openedPerTest, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
 
-let open: { p: InlineProject; project: TsdbtProject }[] = [];
-afterEach(async () => {
-  for (const { p, project } of open) {
-    await project.close();
-    p.cleanup();
-  }
-  open = [];
-});
+const setup = openedPerTest();
 
-function setup(files: Record<string, string>) {
-  const p = inlineProject(files);
-  const project = p.open();
-  open.push({ p, project });
-  return { p, project };
-}
-
-/** Reopen after editing files: same dir, same warehouse. */
-function reopen(p: InlineProject): TsdbtProject {
-  const project = p.open();
-  open.push({ p: { ...p, cleanup: () => {} }, project });
-  return project;
-}
+const reopen = setup.reopen;
 
 async function tables(project: TsdbtProject, schema: string): Promise<{ name: string; engine: string }[]> {
   return queryRows(project, `SELECT name, engine FROM system.tables WHERE database = '${schema}' ORDER BY name`);

@@ -1,24 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunEvent, TsdbtProject } from '../../../packages/core/src/index.js';
-import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
+import { inlineProject, openedPerTest, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
 
-let open: { p: InlineProject; project: TsdbtProject }[] = [];
-afterEach(async () => {
-  for (const { p, project } of open) {
-    await project.close();
-    p.cleanup();
-  }
-  open = [];
-});
-
-function setup(files: Record<string, string>) {
-  const p = inlineProject(files);
-  const project = p.open();
-  open.push({ p, project });
-  return { p, project };
-}
+const setup = openedPerTest();
 
 const table = (sql: string) => `{{ config(materialized='table') }}\n${sql}`;
 

@@ -21,7 +21,8 @@ function metadata(schema: string, invocationId: string) {
 function writeJson(targetDir: string, name: string, value: unknown): string {
   mkdirSync(targetDir, { recursive: true });
   const path = join(targetDir, name);
-  writeFileSync(path, JSON.stringify(value, null, 2));
+  // Compact, as dbt writes its artifacts: the manifest of a large project is tens of MB.
+  writeFileSync(path, JSON.stringify(value));
   return path;
 }
 

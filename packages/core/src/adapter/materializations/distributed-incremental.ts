@@ -1,5 +1,6 @@
+import { applySchemaChange } from './schema-change.js';
 import { DatabaseError, ProjectError } from '../../shared/errors.js';
-import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { relationSql } from '../../render/placeholders.js';
 import { sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
 import type { Relation } from '../../manifest/nodes.js';
 import { buildDistributed, createDistributed, columnsDdl, insertThrough, localRelation, requireCluster } from './distributed-table.js';
@@ -61,29 +62,8 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
     return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
   }
   const sql = ctx.recompile({ isIncremental: true });
-  const warnings: string[] = [];
-  const targetColumns = await adapter.columns(rel);
-  const newColumns = await adapter.queryColumns(sql);
-  const added = newColumns.filter((c) => !targetColumns.some((t) => t.name === c.name));
-  const removed = targetColumns.filter((c) => !newColumns.some((n) => n.name === c.name));
-  const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
-  if (added.length || removed.length) {
-    const change = `added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}`;
-    if (onSchemaChange === 'fail')
-      throw new DatabaseError('schema_change', `The columns of incremental model ${node.name} changed (${change}) and on_schema_change is 'fail'`, {
-        file: node.originalFilePath,
-        hint: "Run with --full-refresh, or set on_schema_change='append_new_columns'.",
-      });
-    if (onSchemaChange === 'append_new_columns' && added.length) {
-      const adds = added.map((c) => `ADD COLUMN IF NOT EXISTS ${quoteIdentifier(c.name)} ${c.type}`).join(', ');
-      for (const r of [local, rel]) await adapter.ddl(`ALTER TABLE ${relationSql(r.schema, r.identifier)}${adapter.onCluster()} ${adds}`, { signal });
-      warnings.push(`${node.originalFilePath}: added columns ${added.map((c) => c.name).join(', ')} to ${rel.schema}.${rel.identifier} and ${local.identifier}`);
-    } else {
-      warnings.push(`${node.originalFilePath}: columns changed (${change}); on_schema_change='${onSchemaChange}' keeps the table's columns`);
-    }
-  }
-  const columnsNow = onSchemaChange === 'append_new_columns' ? [...targetColumns, ...added] : targetColumns;
-  const shared = columnsNow.filter((c) => newColumns.some((n) => n.name === c.name)).map((c) => c.name);
+  const { newColumns, insertColumns: shared, warnings: schemaWarnings } = await applySchemaChange(adapter, node, sql, [local, rel], signal);
+  const warnings = [...schemaWarnings];
   const before = await adapter.rowCount(rel);
   if (strategy === 'append') {
     await insertThrough(adapter, rel, shared, sql, node.config, signal);

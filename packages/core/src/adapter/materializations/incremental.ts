@@ -1,6 +1,7 @@
-import { DatabaseError, ProjectError } from '../../shared/errors.js';
+import { ProjectError } from '../../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { settingsClause, sqlString } from '../clickhouse-adapter.js';
+import { applySchemaChange } from './schema-change.js';
 import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
@@ -45,31 +46,10 @@ export const materializeIncremental: Materialization = async (ctx) => {
     return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
   }
   const sql = ctx.recompile({ isIncremental: true });
-  const warnings: string[] = [];
-  const targetColumns = await adapter.columns(rel);
-  const newColumns = await adapter.queryColumns(sql);
-  const known = new Set(targetColumns.map((c) => c.name));
-  const added = newColumns.filter((c) => !known.has(c.name));
-  const removed = targetColumns.filter((c) => !newColumns.some((n) => n.name === c.name));
-  const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
-  if (added.length || removed.length) {
-    const change = `added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}`;
-    if (onSchemaChange === 'fail')
-      throw new DatabaseError('schema_change', `The columns of incremental model ${node.name} changed (${change}) and on_schema_change is 'fail'`, {
-        file: node.originalFilePath,
-        hint: "Run with --full-refresh, or set on_schema_change='append_new_columns'.",
-      });
-    if (onSchemaChange === 'append_new_columns' && added.length) {
-      const adds = added.map((c) => `ADD COLUMN IF NOT EXISTS ${quoteIdentifier(c.name)} ${c.type}`).join(', ');
-      await adapter.ddl(`ALTER TABLE ${relationSql(rel.schema, rel.identifier)}${adapter.onCluster()} ${adds}`, { signal });
-      warnings.push(`${node.originalFilePath}: added columns ${added.map((c) => c.name).join(', ')} to ${rel.schema}.${rel.identifier}`);
-    } else if (onSchemaChange === 'ignore' || onSchemaChange === 'append_new_columns') {
-      warnings.push(`${node.originalFilePath}: columns changed (${change}); on_schema_change='${onSchemaChange}' keeps the table's columns`);
-    }
-  }
+  const { insertColumns, warnings: schemaWarnings } = await applySchemaChange(adapter, node, sql, [rel], signal);
+  const warnings = [...schemaWarnings];
   // Insert only the columns both sides have, by name.
-  const columnsNow = onSchemaChange === 'append_new_columns' ? [...targetColumns, ...added] : targetColumns;
-  const shared = columnsNow.filter((c) => newColumns.some((n) => n.name === c.name)).map((c) => quoteIdentifier(c.name));
+  const shared = insertColumns.map(quoteIdentifier);
   const target = relationSql(rel.schema, rel.identifier);
   const querySettings = settingsClause(node.config.query_settings);
   const before = await adapter.rowCount(rel);
