@@ -9,9 +9,10 @@ const repeats = Number(process.argv[3] ?? 3);
 // mixed: 8 scan tests + 2 unique (hash aggregations, never batched); scan: 10 not_null/accepted_values.
 const mix = process.argv[4] ?? 'mixed';
 const dir = writeProject({
+  // Nullable columns (as raw data loaded from files usually is): not_null then really scans.
   'models/big.sql': `{{ config(materialized='table', order_by='id') }}
-select number as id, number % 1000 as a, toString(number % 7) as kind, if(number % 100000 = 0, NULL, number) as maybe,
-       number % 3 as small, concat('u', toString(number % 50000)) as user_code
+select number as id, toNullable(number % 1000) as a, toNullable(toString(number % 7)) as kind, if(number % 100000 = 0, NULL, number) as maybe,
+       toNullable(number % 3) as small, toNullable(concat('u', toString(number % 50000))) as user_code
 from numbers(${rows})`,
   'models/schema.yml': `version: 2
 models:

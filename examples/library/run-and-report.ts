@@ -49,7 +49,7 @@ export async function main(options: ReportOptions): Promise<Report> {
     const selected = project.select({ ...selection, resourceTypes: ['seed', 'model', 'test'] });
     print(`${project.manifest.projectName}: ${selected.length} nodes selected on target '${project.target.name}' (${project.target.type})`);
     // Compiling needs no warehouse: the SQL each model will run.
-    const compiled = project.compile({ ...selection, write: false });
+    const compiled = await project.compile({ ...selection, write: false });
     print(`  compiled ${compiled.length} models and tests`);
 
     const result = await project.build({ ...selection, threads: options.threads });

@@ -4,7 +4,7 @@ import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { loadExternalSource } from './adapter/source-loader.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
-import { writeCompiled } from './compile/write-compiled.js';
+import { writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { renderWarehouse } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
@@ -148,20 +148,19 @@ export class TsdbtProject {
   }
 
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
-  compile(options: SelectionOptions & { write?: boolean } = {}): CompiledNode[] {
+  async compile(options: SelectionOptions & { write?: boolean } = {}): Promise<CompiledNode[]> {
     const ids = this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
-    const out: CompiledNode[] = [];
-    const compiled = new Map<string, string>();
+    const items: { node: ManifestNode; sql: string }[] = [];
     for (const id of ids) {
       const node = this.graph.node(id);
       if (node.resourceType !== 'model' && node.resourceType !== 'test') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
-      const sql = compileSql(this.index, node, (node as ModelNode | TestNode).renderedCode);
-      compiled.set(id, sql);
-      out.push({ node, sql, path: options.write === false ? '' : writeCompiled(this.targetDir, node, sql) });
+      items.push({ node, sql: compileSql(this.index, node, (node as ModelNode | TestNode).renderedCode) });
     }
-    if (options.write !== false) writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, compiled);
-    return out;
+    if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
+    const paths = await writeCompiledFiles(this.targetDir, items);
+    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])));
+    return items.map((i, k) => ({ ...i, path: paths[k]! }));
   }
 
   /** Renders a piece of Jinja SQL with the project's context (`compile --inline`). */

@@ -203,7 +203,7 @@ describe('data tests', () => {
     const t = batched.results.find((x) => x.node.name === 'source_not_null_raw_src_v')!;
     expect(t.node.dependsOn).toEqual(['source.proj.raw.src']);
     expect(t.node.name).toBe('source_not_null_raw_src_v');
-    const [compiled] = project.compile({ select: ['source_not_null_raw_src_v'], write: false });
+    const [compiled] = await project.compile({ select: ['source_not_null_raw_src_v'], write: false });
     expect(compiled!.sql).toBe(`select v from \`${p.schema}\`.\`src\` where v is null`);
   });
 

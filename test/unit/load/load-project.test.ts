@@ -49,21 +49,21 @@ describe('config precedence', () => {
     expect(modelNode(p.open(), 'a').relation.schema).toBe('mart');
   });
 
-  it('reads var() from project vars overridden by --vars', () => {
+  it('reads var() from project vars overridden by --vars', async () => {
     p = inlineProject(
       { 'models/a.sql': "select {{ var('x') }} as x, {{ var('y', 7) }} as y" },
       { projectYml: 'name: proj\nprofile: proj\nvars:\n  x: 1\n' },
     );
-    const compiled = p.open({ vars: { x: 42 } }).compile({ write: false });
+    const compiled = await p.open({ vars: { x: 42 } }).compile({ write: false });
     expect(compiled[0]!.sql).toContain('select 42 as x, 7 as y');
   });
 });
 
 describe('compile', () => {
-  it('writes compiled SQL with real relation names and a manifest with parent and child maps', () => {
+  it('writes compiled SQL with real relation names and a manifest with parent and child maps', async () => {
     p = inlineProject({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
     const project = p.open();
-    project.compile();
+    await project.compile();
     const compiled = readFileSync(join(p.dir, 'target/compiled/proj/models/b.sql'), 'utf8');
     expect(compiled.trim()).toBe(`select * from \`${p.schema}\`.\`a\``);
     const manifest = JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8'));
@@ -72,22 +72,22 @@ describe('compile', () => {
     expect(manifest.child_map['model.proj.a']).toEqual(['model.proj.b']);
   });
 
-  it('inlines an ephemeral model as a CTE into its dependents', () => {
+  it('inlines an ephemeral model as a CTE into its dependents', async () => {
     p = inlineProject({
       'models/e.sql': "{{ config(materialized='ephemeral') }} select 1 as id",
       'models/b.sql': "with x as (select 2 as id) select * from {{ ref('e') }} union all select * from x",
     });
-    const sql = p.open().compile({ write: false }).find((c) => c.node.name === 'b')!.sql;
+    const sql = (await p.open().compile({ write: false })).find((c) => c.node.name === 'b')!.sql;
     expect(sql).toMatch(/^with `__dbt__cte__e` as \(\n\s*select 1 as id\n\),\nx as \(select 2 as id\)/);
     expect(sql).toContain('from `__dbt__cte__e`');
   });
 
-  it('keeps the password out of the manifest and of target', () => {
+  it('keeps the password out of the manifest and of target', async () => {
     p = inlineProject({ 'models/a.sql': 'select 1', 'models/t.sql': "select '{{ target.password }}' as p" });
     p.write({ 'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      host: localhost\n      password: "{{ env_var('TSDBT_TEST_PW', 's3cret-pw') }}"\n      schema: x\n` });
     const project = p.open();
     expect(project.target.password).toBe('s3cret-pw');
-    project.compile();
+    await project.compile();
     expect(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8')).not.toContain('s3cret-pw');
     expect(readFileSync(join(p.dir, 'target/compiled/proj/models/t.sql'), 'utf8')).not.toContain('s3cret-pw');
   });

@@ -8,7 +8,7 @@ export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline
     io.out(project.compileInline(flags.inline));
     return 0;
   }
-  const compiled = project.compile(selection(flags));
+  const compiled = await project.compile(selection(flags));
   if (flags.logFormat === 'json') io.out(JSON.stringify({ compiled: compiled.length, target: project.targetDir }));
   else io.out(`Compiled ${compiled.length} node${compiled.length === 1 ? '' : 's'} into ${project.targetDir}/compiled (manifest: ${project.targetDir}/manifest.json)`);
   return 0;

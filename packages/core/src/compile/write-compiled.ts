@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ManifestNode } from '../manifest/nodes.js';
 
@@ -10,15 +11,30 @@ export function compiledPath(targetDir: string, node: ManifestNode): string {
   return join(targetDir, 'compiled', node.packageName, file);
 }
 
-const madeDirs = new Set<string>();
+const withNewline = (sql: string) => (sql.endsWith('\n') ? sql : sql + '\n');
 
+/** Writes one node's compiled SQL (used while running, one node at a time). */
 export function writeCompiled(targetDir: string, node: ManifestNode, sql: string): string {
   const path = compiledPath(targetDir, node);
-  const dir = dirname(path);
-  if (!madeDirs.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
-  }
-  writeFileSync(path, sql.endsWith('\n') ? sql : sql + '\n');
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, withNewline(sql));
   return path;
+}
+
+/**
+ * Writes many compiled files with several writes in flight: on a 25,000-node project this is
+ * the largest part of `compile`, and sequential synchronous writes leave the disk idle between files.
+ */
+export async function writeCompiledFiles(targetDir: string, items: readonly { node: ManifestNode; sql: string }[], inFlight = 64): Promise<string[]> {
+  const paths = items.map((i) => compiledPath(targetDir, i.node));
+  await Promise.all([...new Set(paths.map((p) => dirname(p)))].map((d) => mkdir(d, { recursive: true })));
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await writeFile(paths[i]!, withNewline(items[i]!.sql));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
+  return paths;
 }
