@@ -44,7 +44,8 @@ export function printerFor(flags: GlobalFlags, io: Io): (e: RunEvent) => void {
 }
 
 export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptions> = {}, quiet = false): TsdbtProject {
-  const printer = printerFor(flags, io);
+  // Quiet commands (show, ls, compile…) keep stdout for their output: warnings go to stderr.
+  const printer = printerFor(flags, quiet ? { ...io, out: io.err } : io);
   return TsdbtProject.open({
     projectDir: flags.projectDir,
     profilesDir: flags.profilesDir,

@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import { startServer, UsageError } from '@tsdbt/core';
 import { openProject, type GlobalFlags, type Io } from './common.js';
+import { watchCommand } from './watch-command.js';
 
-type ServeFlags = GlobalFlags & { port?: string; host?: string };
+type ServeFlags = GlobalFlags & { port?: string; host?: string; watch?: boolean };
 
 /** `tsdbt serve`: the target's embedded warehouse over ClickHouse's HTTP interface, until interrupted. */
 export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
   const port = Number(flags.port ?? 8123);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('serve_port', `--port '${flags.port}' is not a port number`, { hint: 'Write e.g. --port 8123.' });
+  // `serve --watch` is `watch --serve`: build what changes and serve the warehouse from one process.
+  if (flags.watch) return watchCommand({ ...flags, serve: String(port) }, io, { command: 'build', test: false });
   const project = openProject(flags, io, {}, true);
   const server = await startServer(project, { port, host: flags.host ?? '127.0.0.1' });
   const auth = project.target.password ? ` (user '${project.target.user}' with the profile's password)` : '';
@@ -39,5 +42,6 @@ export function registerServeCommand(
   withGlobals(program.command('serve').description("answer ClickHouse's HTTP interface on the target's embedded warehouse (curl, @clickhouse/client, BI tools, other tsdbt commands)"))
     .option('--port <port>', 'port to listen on', '8123')
     .option('--host <host>', 'address to bind (a non-loopback address needs a password in the profile)', '127.0.0.1')
+    .option('--watch', 'also rebuild models as their files change (same as tsdbt watch --serve)')
     .action(action((flags: ServeFlags) => serveCommand(flags, io)));
 }

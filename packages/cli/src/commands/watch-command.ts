@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { watch, type RunEvent, type WatchEvent } from '@tsdbt/core';
+import { startServer, watch, type RunEvent, type WarehouseServer, type WatchEvent } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
 import { parseVars, printerFor, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
@@ -14,6 +14,9 @@ interface WatchFlags extends GlobalFlags, SelectFlags {
   warnError?: boolean;
   batchTests?: boolean;
   debounce?: string;
+  /** Also answer ClickHouse's HTTP interface on the warehouse (`--serve [port]`). */
+  serve?: boolean | string;
+  host?: string;
 }
 
 const short = (id: string) => id.split('.').slice(2).join('.') || id;
@@ -92,12 +95,22 @@ export async function watchCommand(flags: WatchFlags, io: Io, mode: { command: '
     batchTests: flags.batchTests !== false,
     onEvent,
   });
+  // The same process serves the warehouse it builds: other terminals, curl and BI tools query it
+  // while models are edited (chDB lets one process hold the data directory).
+  let server: WarehouseServer | undefined;
+  if (flags.serve !== undefined && flags.serve !== false) {
+    const port = flags.serve === true ? 8123 : Number(flags.serve);
+    if (watcher.project) {
+      server = await startServer(watcher.project, { port, host: flags.host ?? '127.0.0.1' });
+      say(`Serving the warehouse at ${server.url} (other tsdbt commands on this target use it).`);
+    } else say('Not serving: the project did not load (fix the error above and restart with --serve).');
+  }
   await new Promise<void>((stopped) => {
     let count = 0;
     const stop = () => {
       // A second Ctrl-C while stopping exits at once.
       if (++count > 1) process.exit(130);
-      void watcher.close().then(stopped, stopped);
+      void Promise.all([watcher.close(), server?.close()]).then(() => stopped(), () => stopped());
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -124,7 +137,9 @@ export function registerWatchCommands(
   const watchOptions = (cmd: Command) =>
     cmd
       .option('--no-initial', 'do not run the selection once before watching')
-      .addOption(new Option('--debounce <ms>', 'quiet period that groups a burst of saves').default('100').hideHelp());
+      .addOption(new Option('--debounce <ms>', 'quiet period that groups a burst of saves').default('100').hideHelp())
+      .option('--serve [port]', "also answer ClickHouse's HTTP interface on the warehouse (default port 8123)")
+      .option('--host <host>', 'address for --serve (a non-loopback address needs a password in the profile)');
 
   watchOptions(
     addRunFlags(withSelect(withGlobals(program.command('watch').description('re-run changed models (and their descendants) on every save'))), 'build'),
