@@ -21,7 +21,7 @@ export interface WatchOptions extends Omit<OpenOptions, 'onEvent'>, Omit<Selecti
   readonly command?: 'run' | 'build';
   /** Run the whole selection once before watching (default true). */
   readonly initialRun?: boolean;
-  /** Quiet period that groups a burst of saves into one re-run (ms, default 30). */
+  /** Quiet period that groups a burst of saves into one re-run (ms, default 100). */
   readonly debounceMs?: number;
   /** Poll the file system instead of native events (network drives, some containers). */
   readonly usePolling?: boolean;
@@ -74,8 +74,7 @@ class ProjectWatcher implements Watcher {
 
   constructor(private readonly options: WatchOptions) {
     this.projectRoot = resolve(options.projectDir ?? '.');
-    // Editors write a save (or a save-all) within a few ms; 30 ms groups a burst without adding felt latency.
-    this.debounceMs = options.debounceMs ?? 30;
+    this.debounceMs = options.debounceMs ?? 100;
     const handler = options.onEvent ?? (() => {});
     // A throwing listener must not kill the watcher.
     this.emit = (event) => {
@@ -175,7 +174,9 @@ class ProjectWatcher implements Watcher {
       const merged: FileChange['kind'] = before && before.kind !== kind && kind !== 'unlink' && before.kind === 'unlink' ? 'change' : kind;
       this.pending.set(rel, { path: rel, kind: merged });
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.fire(), this.debounceMs);
+      // A deletion may be the first half of a rename or an atomic save: wait longer for its 'add'.
+      const pendingDelete = [...this.pending.values()].some((c) => c.kind === 'unlink');
+      this.timer = setTimeout(() => this.fire(), pendingDelete ? Math.max(this.debounceMs, 150) : this.debounceMs);
     } catch (error) {
       this.reportError(error, []);
     }
