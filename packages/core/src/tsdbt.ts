@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { loadExternalSource } from './adapter/source-loader.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';

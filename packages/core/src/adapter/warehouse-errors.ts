@@ -7,7 +7,7 @@ export function targetLabel(target: TargetConfig): string {
 }
 
 /** Maps client, network and server errors to tsdbt errors with a hint. */
-export function toWarehouseError(error: unknown, target: TargetConfig, sql: string): TsdbtError {
+export function toWarehouseError(error: unknown, target: TargetConfig, _sql: string): TsdbtError {
   if (error instanceof TsdbtError) return error;
   const e = error as { code?: string | number; type?: string; message?: string; cause?: { code?: string } };
   let message = String(e.message ?? error);
@@ -38,9 +38,9 @@ export function toWarehouseError(error: unknown, target: TargetConfig, sql: stri
     });
   if (/Cannot lock file .*status/i.test(message))
     return new ConnectionError('warehouse_locked', `The embedded warehouse ${target.path} is in use by another process`, {
-      hint: "Stop the other tsdbt process, or run 'tsdbt serve' there and point this command at it.",
+      hint: "Stop the other process, or start it as 'tsdbt serve' (or 'tsdbt watch --serve'): other tsdbt commands then use its endpoint automatically.",
       cause: error,
     });
   const prefix = Number.isFinite(code) && code > 0 ? `Code: ${code}. ${e.type ? e.type + ': ' : ''}` : '';
-  return new DatabaseError('database_error', `${prefix}${message.trim()}`, { cause: error, hint: sql.length < 400 ? undefined : undefined });
+  return new DatabaseError('database_error', `${prefix}${message.trim()}`, { cause: error });
 }

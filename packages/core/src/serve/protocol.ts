@@ -99,7 +99,7 @@ export function tsvUnescape(value: string): string | null {
   if (value === '\\N') return null;
   if (!value.includes('\\')) return value;
   const map: Record<string, string> = { t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f', '\\': '\\', "'": "'" };
-  return value.replace(/\\(.)/gs, (s, c: string) => map[c] ?? c);
+  return value.replace(/\\(.)/gs, (_s, c: string) => map[c] ?? c);
 }
 
 export interface Credentials {
