@@ -1,5 +1,7 @@
 -- models/clean/g2_v2_orders_3nf.sql
-{{ config(materialized='table', schema='clean', order_by='order_id') }}
+-- settings: written once per build; no background merges of its insert parts (they would rewrite all 3.4M rows)
+{{ config(materialized='table', schema='clean', order_by='order_id',
+          settings={'max_bytes_to_merge_at_max_space_in_pool': 1, 'max_bytes_to_merge_at_min_space_in_pool': 1}) }}
 
 SELECT 
     CAST(order_id AS UInt32) AS order_id,

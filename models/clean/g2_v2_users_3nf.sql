@@ -1,4 +1,9 @@
 -- models/clean/g2_v2_users_3nf.sql  
+-- PERFORMANCE: user_product_stats aggregates the 33.8M lines per order first (3.4M rows: product list, line count,
+-- reorders, cart-position sum) and joins those to the orders, instead of joining 33.8M lines to the orders; distinct
+-- products per user = distinct elements of the user's concatenated product lists, AVG(add_to_cart_order) = sum / count
+-- (same integers, same Float64 division), COUNT(DISTINCT op.order_id) = distinct order ids of the pre-aggregated rows.
+-- Same columns, types and rows as the join-then-aggregate form (EXCEPT ALL both ways: 0 rows at scale 1).
 {{ config(materialized='table', schema='clean', order_by='user_id') }}
 
 WITH user_order_stats AS (
@@ -24,18 +29,30 @@ WITH user_order_stats AS (
     GROUP BY user_id
 ),
 
+order_line_stats AS (
+    -- one row per order that has line items
+    SELECT
+        order_id,
+        groupArray(product_id) AS products,
+        COUNT(*) AS items,
+        SUM(reordered) AS reorders,
+        SUM(add_to_cart_order) AS cart_position_sum
+    FROM {{ ref('g2_v2_order_products_3nf') }}
+    GROUP BY order_id
+),
+
 user_product_stats AS (
     SELECT 
         o.user_id AS user_id,
-        COUNT(DISTINCT op.product_id) AS total_unique_products,
-        SUM(op.reordered) AS total_reorders,
-        COUNT(op.order_id) AS total_items_purchased,
+        length(arrayDistinct(groupArrayArray(ol.products))) AS total_unique_products,
+        SUM(ol.reorders) AS total_reorders,
+        SUM(ol.items) AS total_items_purchased,
         -- GUIDE FIX: orders that have line items (the eval_set='test' last order has none) for the basket-size denominator
-        COUNT(DISTINCT op.order_id) AS orders_with_products,
-        AVG(op.add_to_cart_order) AS avg_cart_position
+        COUNT(DISTINCT ol.order_id) AS orders_with_products,
+        SUM(ol.cart_position_sum) / SUM(ol.items) AS avg_cart_position
         
     FROM {{ ref('g2_v2_orders_3nf') }} o
-    JOIN {{ ref('g2_v2_order_products_3nf') }} op ON o.order_id = op.order_id
+    JOIN order_line_stats ol ON o.order_id = ol.order_id
     GROUP BY o.user_id
 )
 

@@ -1,32 +1,43 @@
 -- models/mart/g2_v2_analytics_product_performance.sql  
 -- PERFORMANCE REWRITE of the guide's model (reference: test/reference/guide_sql/g2_v2_analytics_product_performance.sql, same rows):
--- pre-aggregates the fact per (product, customer) so that COUNT(DISTINCT user_id) becomes a plain count() per product,
+-- turns COUNT(DISTINCT user_id) per product into a plain count() per product (see below),
 -- drops total_orders_containing (a 33.8M-pair COUNT DISTINCT the guide computed but never output), joins the 50K
 -- product attributes after aggregating, and replaces the scalar subqueries on the ranked CTE (which re-ran the whole
 -- aggregation twice) with count() OVER ().
+-- Distinct customers per product: each customer's distinct products (one array per user, 206K groups) counted per
+-- product, instead of a 13.8M-group (product, customer) hash aggregation (2.5 s CPU instead of 6.4 s at scale 1);
+-- the line measures are one GROUP BY product_id.
 {{ config(materialized='table', schema='mart', order_by='product_id') }}
 
-WITH product_customer AS (
+WITH user_products AS (
+    -- per customer: the distinct products bought (a product's customers = the users listing it)
+    SELECT user_id, arrayDistinct(groupArray(product_id)) AS products
+    FROM {{ ref('g2_v2_fact_order_products_star') }}
+    GROUP BY user_id
+),
+
+product_customers AS (
+    SELECT product_id, count() AS unique_customers
+    FROM user_products
+    ARRAY JOIN products AS product_id
+    GROUP BY product_id
+),
+
+product_lines AS (
     SELECT
         product_id,
-        user_id,
-        count() AS purchases,
-        sum(reordered) AS reorders,
+        count() AS total_quantity_sold,
+        sum(reordered) AS total_reorders,
+        count() AS total_purchases,
         sum(add_to_cart_order) AS cart_position_sum
     FROM {{ ref('g2_v2_fact_order_products_star') }}
-    GROUP BY product_id, user_id
+    GROUP BY product_id
 ),
 
 product_totals AS (
-    SELECT
-        product_id,
-        count() AS unique_customers,
-        sum(purchases) AS total_quantity_sold,
-        sum(reorders) AS total_reorders,
-        sum(purchases) AS total_purchases,
-        sum(cart_position_sum) AS cart_position_sum
-    FROM product_customer
-    GROUP BY product_id
+    SELECT l.product_id AS product_id, c.unique_customers AS unique_customers, l.total_quantity_sold AS total_quantity_sold,
+           l.total_reorders AS total_reorders, l.total_purchases AS total_purchases, l.cart_position_sum AS cart_position_sum
+    FROM product_lines l JOIN product_customers c ON l.product_id = c.product_id
 ),
 
 product_stats AS (

@@ -1,5 +1,7 @@
 -- models/mart/g2_v2_dim_time_star.sql
-{{ config(materialized='table', schema='mart', order_by='order_id') }}
+-- settings: written once per build; no background merges of its insert parts (they would rewrite all 3.4M rows)
+{{ config(materialized='table', schema='mart', order_by='order_id',
+          settings={'max_bytes_to_merge_at_max_space_in_pool': 1, 'max_bytes_to_merge_at_min_space_in_pool': 1}) }}
 
 SELECT 
     order_id,

@@ -1,10 +1,16 @@
 -- models/mart/g2_v2_fact_orders_star.sql
 -- PERFORMANCE REWRITE of the guide's model (reference: test/reference/guide_sql/g2_v2_fact_orders_star.sql, same rows):
--- g2_v2_fact_order_products_star already holds, per line, the product attributes and the order / customer / time
--- context the guide re-joined, so this is one GROUP BY order_id over that fact: no 33.8M-row join with the products,
--- no 3.4M-row joins with orders, customers and time.
--- Same set of orders: the fact has exactly the lines whose order, product, customer and time rows exist.
-{{ config(materialized='table', schema='mart', order_by='order_id') }}
+-- the per-order aggregates are one GROUP BY order_id over the numeric columns of g2_v2_fact_order_products_star (which
+-- already holds exactly the lines whose product exists; no 33.8M-row join with the products), then joined, like the
+-- guide, to orders, customers and time on 3.4M rows for the order attributes and labels (cheaper than carrying the
+-- fact's 33.8M label strings through the aggregation).
+-- Same set of orders: an order's fact lines are its lines with a known product whenever the order, its customer and
+-- its time row exist, which the final joins require anyway.
+-- query_settings: the fact is sorted by order_id, so the GROUP BY runs in order (no 3.4M-group hash table); keep the
+-- written join order. settings: written once per build, no background merges (they would rewrite every row).
+{{ config(materialized='table', schema='mart', order_by='order_id',
+          query_settings={'optimize_aggregation_in_order': 1, 'query_plan_optimize_join_order_limit': 0, 'query_plan_join_swap_table': 'false'},
+          settings={'max_bytes_to_merge_at_max_space_in_pool': 1, 'max_bytes_to_merge_at_min_space_in_pool': 1}) }}
 
 WITH
     -- product attributes as constant arrays indexed by product_id + 1 (built once from the 50K-row dimension);
@@ -17,29 +23,20 @@ WITH
 order_aggregates AS (
     SELECT 
         order_id,
-        -- COUNT(DISTINCT ...) per order on the order's (small) product array instead of 5 hash-set states per order
+        -- COUNT(DISTINCT ...) per order on the order's (small) product array (arrayUniq, UInt64 like COUNT DISTINCT) instead of 5 hash-set
+        -- states per order
         groupArray(product_id) AS products,
-        length(arrayDistinct(products)) AS basket_size,
+        toUInt64(arrayUniq(products)) AS basket_size,
         SUM(reordered) AS total_reorders,
         COUNT(*) AS total_items,
         AVG(add_to_cart_order) AS avg_cart_position,
         MAX(add_to_cart_order) AS max_cart_position,
         
         -- Product mix analytics  
-        length(arrayDistinct(arrayFilter(p -> organic_of[p + 1] = 1, products))) AS organic_items,
-        length(arrayDistinct(arrayFilter(p -> fresh_of[p + 1] = 1, products))) AS fresh_items,
-        length(arrayDistinct(arrayMap(p -> department_rank_of[p + 1], products))) AS unique_departments,
-        length(arrayDistinct(arrayMap(p -> aisle_rank_of[p + 1], products))) AS unique_aisles,
-
-        -- per-order context, constant within an order
-        any(user_id) AS user_id,
-        any(order_number) AS order_number,
-        any(days_since_prior_order) AS days_since_prior_order,
-        any(loyalty_segment) AS loyalty_segment,
-        any(customer_value_tier) AS customer_value_tier,
-        any(churn_risk_segment) AS churn_risk_segment,
-        any(day_type) AS day_type,
-        any(time_segment) AS time_segment
+        toUInt64(arrayUniq(arrayFilter(p -> organic_of[p + 1] = 1, products))) AS organic_items,
+        toUInt64(arrayUniq(arrayFilter(p -> fresh_of[p + 1] = 1, products))) AS fresh_items,
+        toUInt64(arrayUniq(arrayMap(p -> department_rank_of[p + 1], products))) AS unique_departments,
+        toUInt64(arrayUniq(arrayMap(p -> aisle_rank_of[p + 1], products))) AS unique_aisles
         
     FROM {{ ref('g2_v2_fact_order_products_star') }}
     GROUP BY order_id
@@ -47,43 +44,47 @@ order_aggregates AS (
 
 SELECT 
     -- Dimension foreign keys
-    order_id,
-    user_id,
+    o.order_id AS order_id,
+    o.user_id AS user_id,
     
     -- Order attributes
-    order_number, 
-    days_since_prior_order,
+    o.order_number AS order_number, 
+    o.days_since_prior_order AS days_since_prior_order,
     
     -- Aggregated facts from order products
-    basket_size,
-    total_reorders,  
-    total_items,
-    avg_cart_position,
-    organic_items,
-    fresh_items,
-    unique_departments,
-    unique_aisles,
+    oa.basket_size AS basket_size,
+    oa.total_reorders AS total_reorders,  
+    oa.total_items AS total_items,
+    oa.avg_cart_position AS avg_cart_position,
+    oa.organic_items AS organic_items,
+    oa.fresh_items AS fresh_items,
+    oa.unique_departments AS unique_departments,
+    oa.unique_aisles AS unique_aisles,
     
     -- Calculated measures
     CASE 
-        WHEN total_items > 0 THEN total_reorders / total_items 
+        WHEN oa.total_items > 0 THEN oa.total_reorders / oa.total_items 
         ELSE 0 
     END AS order_reorder_rate,
     
     CASE 
-        WHEN total_items > 0 THEN organic_items / total_items
+        WHEN oa.total_items > 0 THEN oa.organic_items / oa.total_items
         ELSE 0  
     END AS organic_item_ratio,
     
     -- Business flags
-    CASE WHEN basket_size >= 20 THEN 1 ELSE 0 END AS is_large_basket,
-    CASE WHEN total_reorders >= total_items * 0.7 THEN 1 ELSE 0 END AS is_reorder_heavy,
+    CASE WHEN oa.basket_size >= 20 THEN 1 ELSE 0 END AS is_large_basket,
+    CASE WHEN oa.total_reorders >= oa.total_items * 0.7 THEN 1 ELSE 0 END AS is_reorder_heavy,
     
     -- Context from dimensions (avoid joins in analysis)
-    loyalty_segment,
-    customer_value_tier,  
-    churn_risk_segment,
-    day_type,
-    time_segment
+    c.loyalty_segment AS loyalty_segment,
+    c.customer_value_tier AS customer_value_tier,  
+    c.churn_risk_segment AS churn_risk_segment,
+    t.day_type AS day_type,
+    t.time_segment AS time_segment
 
-FROM order_aggregates
+-- the aggregates probe the orders (a 4-column hash table instead of one of the 12-column aggregates)
+FROM order_aggregates oa
+JOIN {{ ref('g2_v2_orders_3nf') }} o ON o.order_id = oa.order_id
+JOIN {{ ref('g2_v2_dim_customers') }} c ON o.user_id = c.user_id
+JOIN {{ ref('g2_v2_dim_time_star') }} t ON o.order_id = t.order_id
