@@ -4,7 +4,7 @@ import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { loadExternalSource } from './adapter/source-loader.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
-import { writeCompiledFiles } from './compile/write-compiled.js';
+import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { renderWarehouse } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
@@ -295,6 +295,7 @@ export class TsdbtProject {
       warnError: options.warnError ?? false,
       signal: options.signal,
       onEvent: this.onEvent,
+      compiled: new CompiledWriter(this.targetDir),
     };
   }
 

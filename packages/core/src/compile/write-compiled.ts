@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ManifestNode } from '../manifest/nodes.js';
@@ -13,12 +12,28 @@ export function compiledPath(targetDir: string, node: ManifestNode): string {
 
 const withNewline = (sql: string) => (sql.endsWith('\n') ? sql : sql + '\n');
 
-/** Writes one node's compiled SQL (used while running, one node at a time). */
-export function writeCompiled(targetDir: string, node: ManifestNode, sql: string): string {
-  const path = compiledPath(targetDir, node);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, withNewline(sql));
-  return path;
+/**
+ * Collects compiled-file writes made while running, off the critical path: a run awaits them once,
+ * at its end, instead of blocking each node on a synchronous write (slow on some disks).
+ */
+export class CompiledWriter {
+  private readonly pending: Promise<unknown>[] = [];
+  private readonly dirs = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly targetDir: string) {}
+
+  write(node: ManifestNode, sql: string): void {
+    const path = compiledPath(this.targetDir, node);
+    const dir = dirname(path);
+    let made = this.dirs.get(dir);
+    if (!made) this.dirs.set(dir, (made = mkdir(dir, { recursive: true })));
+    // A failed write of a compiled file must not fail the run; the file is informational.
+    this.pending.push(made.then(() => writeFile(path, withNewline(sql))).catch(() => {}));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.pending.splice(0));
+  }
 }
 
 /**

@@ -115,6 +115,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (!seen.has(node.uniqueId))
         results.push({ uniqueId: node.uniqueId, node, status: 'skipped', message: interrupted ? 'not run: the run was stopped' : 'not run', executionTime: 0, timing: [], warnings: [] });
 
+  await ctx.compiled.flush();
   ctx.onEvent({ type: 'run_finished', results, elapsed: (Date.now() - started) / 1000, interrupted });
   return { results, interrupted };
 }

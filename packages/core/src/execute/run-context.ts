@@ -1,5 +1,6 @@
 import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
 import type { RelationIndex } from '../compile/compile-sql.js';
+import type { CompiledWriter } from '../compile/write-compiled.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { TargetConfig } from '../load/profiles.js';
@@ -21,4 +22,6 @@ export interface RunContext {
   readonly warnError: boolean;
   readonly signal?: AbortSignal;
   readonly onEvent: EventHandler;
+  /** Where runners put the compiled SQL of the nodes they run (flushed at the end of the run). */
+  readonly compiled: CompiledWriter;
 }

@@ -1,7 +1,6 @@
 import { materializationFor } from '../adapter/materializations/index.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
-import { writeCompiled } from '../compile/write-compiled.js';
 import type { ModelNode, SeedNode, TestNode } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
@@ -36,7 +35,7 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
 export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcome> {
   const materialize = materializationFor(node.config.materialized, node.originalFilePath);
   const sql = nodeSql(ctx, node);
-  writeCompiled(ctx.targetDir, node, sql);
+  ctx.compiled.write(node, sql);
   const result = await materialize({
     adapter: ctx.adapter.forModel(node.config),
     node,
@@ -63,7 +62,7 @@ function failureMessage(failures: number, status: string, node: TestNode): strin
 export async function runTest(ctx: RunContext, node: TestNode): Promise<Outcome> {
   const main = nodeSql(ctx, node);
   const sql = wrapTestSql(main, node.config);
-  writeCompiled(ctx.targetDir, node, main);
+  ctx.compiled.write(node, main);
   const rows = await ctx.adapter.client.query<{ failures: string | number; should_warn: unknown; should_error: unknown }>(sql, { signal: ctx.signal });
   const row = rows[0] ?? { failures: 0, should_warn: 0, should_error: 0 };
   const failures = Number(row.failures);
@@ -80,7 +79,7 @@ export async function runTestBatch(ctx: RunContext, tests: readonly TestNode[]):
   const out = new Map<string, Outcome>();
   for (const [i, test] of tests.entries()) {
     const value = Number(row?.[`t${i}`] ?? 0);
-    writeCompiled(ctx.targetDir, test, nodeSql(ctx, test));
+    ctx.compiled.write(test, nodeSql(ctx, test));
     const status = testStatus(
       test.config,
       evaluateThreshold(value, String(test.config.warn_if ?? '!= 0'))!,
