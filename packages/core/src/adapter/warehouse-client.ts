@@ -130,7 +130,11 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
         }
         return parseJsonCompact(text);
       }
-      return parseJsonCompact(httpQuerySync(conn, withSettings(sql, settings) + ' FORMAT JSONCompact', (e) => toWarehouseError(e, target, sql)));
+      // Only statements that return rows get an output format: on an INSERT … SELECT, a trailing
+      // FORMAT clause would declare the format of (absent) inline data instead.
+      const returnsRows = /^\s*(\(\s*)*(select|with|show|describe|desc|exists|explain)\b/i.test(stripLeadingComments(sql));
+      const text = httpQuerySync(conn, returnsRows ? withSettings(sql, settings) + ' FORMAT JSONCompact' : sql, (e) => toWarehouseError(e, target, sql));
+      return returnsRows ? parseJsonCompact(text) : { columnNames: [], rows: [] };
     },
     async close() {
       await Promise.all(clients.map((c) => c.close()));
@@ -143,6 +147,10 @@ function withSettings(sql: string, settings: Readonly<Record<string, unknown>>):
   if (/\bsettings\b/i.test(sql) || /^\s*(create|drop|insert|alter|rename|exchange|truncate|system|kill|use|set|describe|desc|show|exists)\b/i.test(sql)) return sql;
   const pairs = Object.entries(settings).map(([k, v]) => `${k} = ${typeof v === 'string' ? `'${v}'` : String(v)}`);
   return pairs.length ? `${sql.replace(/;\s*$/, '')} SETTINGS ${pairs.join(', ')}` : sql;
+}
+
+function stripLeadingComments(sql: string): string {
+  return sql.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, '');
 }
 
 function parseJsonCompact(text: string): QueryTable {
