@@ -3,21 +3,40 @@ import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
 import { escapeRegExp, lineOfText } from './locate.js';
 
+/** What ref() and source() resolve against: models and seeds by name, sources by `source.table`. */
+export interface NameIndex {
+  readonly byName: Map<string, ManifestNode>;
+  readonly sources: Map<string, ManifestNode>;
+}
+
+export function nameIndex(nodes: Iterable<ManifestNode> | ReadonlyMap<string, ManifestNode>, base?: NameIndex): NameIndex {
+  // Native copies of a previous index plus the changed nodes: cheaper than a pass over every node.
+  const byName = new Map(base?.byName);
+  const sources = new Map(base?.sources);
+  const list = nodes instanceof Map ? nodes.values() : (nodes as Iterable<ManifestNode>);
+  for (const n of list) {
+    if (n.resourceType === 'model' || n.resourceType === 'seed') byName.set(n.name, n);
+    if (n.resourceType === 'source') sources.set(`${(n as { sourceName: string }).sourceName}.${n.name}`, n);
+  }
+  return { byName, sources };
+}
+
 /**
  * Turns each node's ref()/source() calls into parent unique ids; unknown names fail with a did-you-mean.
  * With `only` (incremental re-load), only those nodes are resolved and returned; the others serve as
  * the names to resolve against.
  */
-export function resolveDependencies(nodes: ReadonlyMap<string, ManifestNode>, projectName: string, only?: ReadonlySet<string>): Map<string, ManifestNode> {
-  const byName = new Map<string, ManifestNode>();
-  const sources = new Map<string, ManifestNode>();
-  for (const n of nodes.values()) {
-    if (n.resourceType === 'model' || n.resourceType === 'seed') byName.set(n.name, n);
-    if (n.resourceType === 'source') sources.set(`${(n as { sourceName: string }).sourceName}.${n.name}`, n);
-  }
+export function resolveDependencies(
+  nodes: ReadonlyMap<string, ManifestNode>,
+  projectName: string,
+  only?: ReadonlySet<string>,
+  index: NameIndex = nameIndex(nodes),
+): Map<string, ManifestNode> {
+  const { byName, sources } = index;
   const out = new Map<string, ManifestNode>();
-  for (const node of nodes.values()) {
-    if (only && !only.has(node.uniqueId)) continue;
+  // Incremental re-loads resolve a handful of nodes: visit those, not the whole map.
+  const todo: Iterable<ManifestNode> = only ? [...only].map((id) => nodes.get(id)).filter((n): n is ManifestNode => n !== undefined) : nodes.values();
+  for (const node of todo) {
     if (node.resourceType !== 'model' && node.resourceType !== 'test') {
       out.set(node.uniqueId, node);
       continue;
