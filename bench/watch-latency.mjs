@@ -11,7 +11,7 @@
 //   to statement     `watch_reloaded` -> the first `node_started` (emitted right before the first
 //                    statement of the node is sent to the warehouse)
 //   total            save -> first `node_started`
-// Both with the default 100 ms debounce and with debounceMs = 0 (processing latency alone).
+// Both with the default 50 ms debounce and with debounceMs = 0 (processing latency alone).
 // Projects are copies in a temp dir; nothing in the repository is edited.
 import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,7 +113,7 @@ try {
     const build = await project.build();
     await project.close();
     console.log(`reference: generated data (scale 0.01) and built ${build.results.length} nodes in ${((performance.now() - t) / 1000).toFixed(1)} s (success=${build.success})`);
-    for (const debounceMs of [100, 0])
+    for (const debounceMs of [50, 0])
       results.push(report(await measure(`reference project, edit models/clean/g2_v2_aisles_3nf.sql, debounce ${debounceMs} ms`, dir, 'models/clean/g2_v2_aisles_3nf.sql', { initialRun: false, debounceMs })));
   }
   if (ONLY !== 'reference') {
@@ -123,7 +123,7 @@ try {
     const file = `models/layer_9/m_${String(N - 1).padStart(5, '0')}.sql`;
     // No initial build of 10,000 models: the rebuilt view's statement is sent (and fails on its
     // missing parents, quickly): the latency up to the statement is what is measured.
-    for (const debounceMs of [100, 0])
+    for (const debounceMs of [50, 0])
       results.push(report(await measure(`synthetic ${N} models, edit ${file}, debounce ${debounceMs} ms`, dir, file, { initialRun: false, debounceMs })));
     // With a user selection (evaluated on every cycle).
     results.push(report(await measure(`synthetic ${N} models, --select layer_9 (selection evaluated per cycle), debounce 0 ms`, dir, file, { initialRun: false, debounceMs: 0, select: ['tag:layer_9'] })));

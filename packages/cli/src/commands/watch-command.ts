@@ -137,7 +137,7 @@ export function registerWatchCommands(
   const watchOptions = (cmd: Command) =>
     cmd
       .option('--no-initial', 'do not run the selection once before watching')
-      .addOption(new Option('--debounce <ms>', 'quiet period that groups a burst of saves').default('100').hideHelp())
+      .addOption(new Option('--debounce <ms>', 'quiet period that groups a burst of saves').default('50').hideHelp())
       .option('--serve [port]', "also answer ClickHouse's HTTP interface on the warehouse (default port 8123)")
       .option('--host <host>', 'address for --serve (a non-loopback address needs a password in the profile)');
 

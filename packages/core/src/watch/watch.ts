@@ -14,6 +14,11 @@ import { TsdbtProject, type OpenOptions, type RunOptions, type RunResult } from 
 import { diffManifests, type ManifestDiff } from './diff.js';
 import type { WatchEvent, WatchEventHandler } from './events.js';
 
+/** Quiet period after an edit before re-running; editors write a save within a few ms. */
+const DEFAULT_DEBOUNCE_MS = 50;
+/** Quiet period when files appear or disappear: a rename is an add and an unlink, in either order. */
+const RENAME_WINDOW_MS = 150;
+
 export interface WatchOptions extends Omit<OpenOptions, 'onEvent'>, Omit<SelectionOptions, 'resourceTypes' | 'onWarning'>, Pick<RunOptions, 'threads' | 'failFast' | 'fullRefresh' | 'storeFailures' | 'warnError' | 'batchTests'> {
   /** Also run the tests of what is rebuilt (`build` semantics). Default false. */
   readonly test?: boolean;
@@ -21,7 +26,7 @@ export interface WatchOptions extends Omit<OpenOptions, 'onEvent'>, Omit<Selecti
   readonly command?: 'run' | 'build';
   /** Run the whole selection once before watching (default true). */
   readonly initialRun?: boolean;
-  /** Quiet period that groups a burst of saves into one re-run (ms, default 100). */
+  /** Quiet period that groups a burst of saves into one re-run (ms, default 50; 150 when files were added or deleted). */
   readonly debounceMs?: number;
   /** Poll the file system instead of native events (network drives, some containers). */
   readonly usePolling?: boolean;
@@ -74,7 +79,7 @@ class ProjectWatcher implements Watcher {
 
   constructor(private readonly options: WatchOptions) {
     this.projectRoot = resolve(options.projectDir ?? '.');
-    this.debounceMs = options.debounceMs ?? 100;
+    this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     const handler = options.onEvent ?? (() => {});
     // A throwing listener must not kill the watcher.
     this.emit = (event) => {
@@ -174,9 +179,10 @@ class ProjectWatcher implements Watcher {
       const merged: FileChange['kind'] = before && before.kind !== kind && kind !== 'unlink' && before.kind === 'unlink' ? 'change' : kind;
       this.pending.set(rel, { path: rel, kind: merged });
       clearTimeout(this.timer);
-      // A deletion may be the first half of a rename or an atomic save: wait longer for its 'add'.
-      const pendingDelete = [...this.pending.values()].some((c) => c.kind === 'unlink');
-      this.timer = setTimeout(() => this.fire(), pendingDelete ? Math.max(this.debounceMs, 150) : this.debounceMs);
+      // A new or deleted file may be half of a rename (the other event can trail by tens of ms):
+      // wait longer for its partner. Plain edits, the common case, keep the short window.
+      const addOrDelete = [...this.pending.values()].some((c) => c.kind !== 'change');
+      this.timer = setTimeout(() => this.fire(), addOrDelete ? Math.max(this.debounceMs, RENAME_WINDOW_MS) : this.debounceMs);
     } catch (error) {
       this.reportError(error, []);
     }
