@@ -3,40 +3,15 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ensureBuilt, ROOT } from '../../helpers/cli.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
  * The CLI runs in child processes. This file never opens a warehouse itself (chDB locks its
  * data directory per process): each child opens the one below, one after another.
  */
-const ROOT = resolve(import.meta.dirname, '../../..');
-const CLI = join(ROOT, 'packages/cli/dist/cli.js');
 const WAREHOUSE = join(tmpdir(), `tsdbt-cli-warehouse-${process.pid}`);
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the CLI when its dist is missing or older than the sources. */
-function ensureBuilt(): void {
-  let built = 0;
-  try {
-    built = Math.min(statSync(CLI).mtimeMs, statSync(join(ROOT, 'packages/core/dist/index.js')).mtimeMs);
-  } catch {
-    built = 0;
-  }
-  const sources = Math.max(newestMtime(join(ROOT, 'packages/core/src')), newestMtime(join(ROOT, 'packages/cli/src')));
-  if (built >= sources) return;
-  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  // tsc -b still emits on type errors; someone's half-done edit elsewhere should not block these tests.
-  if (r.status !== 0 && !existsSync(CLI)) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
-  if (r.status !== 0) console.warn(`npm run build reported errors; testing the emitted dist:\n${r.stdout}`);
-}
 
 function cli(p: InlineProject, ...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args, '--project-dir', p.dir, '--no-color'], { cwd: p.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, UsageError, type TsdbtProject, type WarehouseServer } from '../../../packages/core/src/index.js';
 import { readServeInfo, serveInfoPath } from '../../../packages/core/src/adapter/serve-endpoint.js';
 import { isMultiStatement, outputFormatClause, parseInsertHead, statementKind } from '../../../packages/core/src/serve/sql-text.js';
+import { CLI, ensureBuilt, ROOT } from '../../helpers/cli.js';
 import { inlineProject, WAREHOUSE_DIR, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
@@ -17,8 +18,6 @@ import { inlineProject, WAREHOUSE_DIR, type InlineProject } from '../../helpers/
  * per process: this file's WAREHOUSE_DIR). curl, @clickhouse/client and child tsdbt processes
  * drive it. Everything here is async: a blocking call would stall the server it talks to.
  */
-const ROOT = resolve(import.meta.dirname, '../../..');
-const CLI = join(ROOT, 'packages/cli/dist/cli.js');
 
 let p: InlineProject;
 let project: TsdbtProject;
@@ -66,28 +65,6 @@ function curl(args: string[], input?: Buffer | string): Promise<CurlResult> {
 const q = (sql: string, extra = '') => `${U}/?query=${encodeURIComponent(sql)}${extra}`;
 const post = (sql: string, extra = '') => curl(['-X', 'POST', q(sql, extra)]);
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the CLI when its dist is missing or older than the sources (before the server starts). */
-function ensureBuilt(): void {
-  let built = 0;
-  try {
-    built = Math.min(statSync(CLI).mtimeMs, statSync(join(ROOT, 'packages/core/dist/index.js')).mtimeMs);
-  } catch {
-    built = 0;
-  }
-  const sources = Math.max(newestMtime(join(ROOT, 'packages/core/src')), newestMtime(join(ROOT, 'packages/cli/src')));
-  if (built >= sources) return;
-  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0 && !existsSync(CLI)) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 /** A child process, awaited: exit code and output. */
 function run(cmd: string, args: string[], options: { cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -76,3 +76,16 @@ export function interruptSignal(): AbortSignal {
   });
   return controller.signal;
 }
+
+/** Resolves once Ctrl-C or SIGTERM arrived and `close` finished: long-running commands end here. */
+export function untilInterrupted(close: () => Promise<unknown>): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void close().then(() => done(), () => done());
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

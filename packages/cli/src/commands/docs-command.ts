@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { generateDocs, serveDocs, UsageError } from '@tsdbt/core';
-import { openProject, type GlobalFlags, type Io } from './common.js';
+import { openProject, untilInterrupted, type GlobalFlags, type Io } from './common.js';
 
 /** `tsdbt docs generate`: manifest (compiled), catalog (one warehouse query), dashboards and the site into target/. */
 export async function docsGenerateCommand(flags: GlobalFlags & { compile?: boolean }, io: Io): Promise<number> {
@@ -30,15 +30,7 @@ export async function docsServeCommand(flags: GlobalFlags & { port?: string; hos
   const targetDir = resolve(project.targetDir);
   const server = await serveDocs({ targetDir, port, host: flags.host ?? '127.0.0.1' });
   io.out(`Serving docs of ${targetDir} at ${server.url} (Ctrl-C to stop)`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilInterrupted(() => server.close());
   return 0;
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startServer, UsageError } from '@tsdbt/core';
-import { openProject, type GlobalFlags, type Io } from './common.js';
+import { openProject, untilInterrupted, type GlobalFlags, type Io } from './common.js';
 import { watchCommand } from './watch-command.js';
 
 type ServeFlags = GlobalFlags & { port?: string; host?: string; watch?: boolean };
@@ -19,15 +19,7 @@ export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
     io.out(`Serving the embedded warehouse ${server.path} (ClickHouse ${server.version}) at ${server.url}${auth}`);
     io.out(`Try: curl '${server.url}/?query=SELECT+1'. Other tsdbt commands on this target use it automatically. Ctrl-C to stop.`);
   }
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilInterrupted(() => server.close());
   await project.close();
   return 0;
 }
