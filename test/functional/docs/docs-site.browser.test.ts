@@ -96,14 +96,14 @@ describe('docs site in a browser', () => {
     await page.locator('.lineage g.gnode[data-id="model.shop.orders"]').click();
     await expect.poll(() => hashOf(page)).toBe('#!/node/model.shop.orders');
     await expect.poll(() => page.locator('main h1').innerText()).toContain('orders');
-    expect(await page.locator('.lineage g.gnode.focus').getAttribute('data-id')).toBe('model.shop.orders');
+    await expect.poll(() => page.locator('.lineage g.gnode.focus').getAttribute('data-id')).toBe('model.shop.orders');
     await page.locator('.lineage g.gnode[data-id="model.shop.stg_events"]').click();
     await expect.poll(() => hashOf(page)).toBe('#!/node/model.shop.stg_events');
-    expect(await page.locator('main .sub').first().innerText()).toContain('view');
+    await expect.poll(() => page.locator('main .sub').first().innerText()).toContain('view');
     await page.locator('.lineage g.gnode[data-id="source.shop.raw.events"]').click();
     await expect.poll(() => page.locator('main h1').innerText()).toContain('raw.events');
-    expect(await page.locator('main .desc').first().innerText()).toBe('One row per purchase event');
-    expect(await page.locator('table.columns tr[data-column="amount"] td').nth(1).innerText()).toBe('Decimal(10, 2)');
+    await expect.poll(() => page.locator('main .desc').first().innerText()).toBe('One row per purchase event');
+    await expect.poll(() => page.locator('table.columns tr[data-column="amount"] td').nth(1).innerText()).toBe('Decimal(10, 2)');
     // the project lineage page: whole graph, left to right, readable
     await page.click('header nav a[data-page="lineage"]');
     await expect.poll(() => page.locator('main h1').innerText()).toBe('Project lineage');
