@@ -199,7 +199,7 @@ describe('data tests', () => {
     expect(outcomes(r)).toEqual({ nn_id_warn: ['fail', 1], uq_id_warn_band: ['fail', 2] });
   });
 
-  it('tests declared on a source select from the source table', () => {
+  it('tests declared on a source select from the source table', async () => {
     const t = batched.results.find((x) => x.node.name === 'source_not_null_raw_src_v')!;
     expect(t.node.dependsOn).toEqual(['source.proj.raw.src']);
     expect(t.node.name).toBe('source_not_null_raw_src_v');
