@@ -190,3 +190,13 @@ describe('dbt projects as they are', () => {
     expect(existsSync(join(p.dir, 'dbt_project.yml'))).toBe(true);
   });
 });
+
+describe('materializations', () => {
+  it('rejects an unknown materialization at load time, naming the file and line', () => {
+    p = inlineProject({ 'models/a.sql': "select 1\n{{ config(materialized='tabel') }}" });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('materialization');
+    expect([e.file, e.line]).toEqual(['models/a.sql', 2]);
+    expect(e.hint).toContain('table');
+  });
+});

@@ -1,5 +1,5 @@
 import { createReadStream, readFileSync } from 'node:fs';
-import { parse as parseCsvLine } from './csv-line.js';
+import { parseCsvRecords } from './csv-records.js';
 import type { SeedNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
@@ -22,20 +22,19 @@ export function inferType(values: readonly string[]): string {
 /** Column names and types of a seed file (types inferred, or set with `column_types`). */
 export function seedColumns(node: SeedNode): { name: string; type: string }[] {
   const text = readFileSync(node.seedFile, 'utf8').replace(/^\uFEFF/, '');
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0)
-    throw new ProjectError('seed_empty', `Seed ${node.name} is empty`, { file: node.originalFilePath, hint: 'Add a header line with the column names.' });
   const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
-  const header = parseCsvLine(lines[0]!, delimiter);
-  const rows = lines.slice(1).map((l) => parseCsvLine(l, delimiter));
-  rows.forEach((r, i) => {
-    if (r.length !== header.length)
-      throw new ProjectError('seed_row', `Seed ${node.name}: line ${i + 2} has ${r.length} values, the header has ${header.length}`, {
+  const records = parseCsvRecords(text, delimiter);
+  if (records.length === 0)
+    throw new ProjectError('seed_empty', `Seed ${node.name} is empty`, { file: node.originalFilePath, hint: 'Add a header line with the column names.' });
+  const header = records[0]!.fields;
+  const rows = records.slice(1).map((r) => r.fields);
+  for (const r of records.slice(1))
+    if (r.fields.length !== header.length)
+      throw new ProjectError('seed_row', `Seed ${node.name}: the record on line ${r.line} has ${r.fields.length} values, the header has ${header.length}`, {
         file: node.originalFilePath,
-        line: i + 2,
+        line: r.line,
         hint: 'Quote values that contain the delimiter, and give every row one value per column.',
       });
-  });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
   return header.map((name, i) => ({ name, type: overrides[name] ?? inferType(rows.map((r) => r[i] ?? '')) }));
 }

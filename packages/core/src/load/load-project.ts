@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG } from '../manifest/config.js';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG, KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
 import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
@@ -9,6 +9,7 @@ import { ProjectError } from '../shared/errors.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
 import { discoverFiles, toPosix } from './discover-files.js';
 import { finalizeConfig, folderConfig, isMapping } from './node-config.js';
+import { lineOfText } from './locate.js';
 import { parseSqlNode } from './parse-sql-node.js';
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
@@ -245,6 +246,12 @@ export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Rende
       uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
     });
     const config = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls]);
+    if (!KNOWN_MATERIALIZATIONS.has(config.materialized))
+      throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {
+        file: path,
+        line: lineOfText(rawCode, /materialized/),
+        hint: `Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
+      });
     const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config };
     return Object.freeze({
       ...base,

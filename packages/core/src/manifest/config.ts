@@ -12,6 +12,9 @@ export interface NodeConfig {
   readonly [key: string]: unknown;
 }
 
+/** Materializations a model may ask for (adapter/materializations/ implements each; ephemeral is inlined). */
+export const KNOWN_MATERIALIZATIONS: ReadonlySet<string> = new Set(['view', 'table', 'incremental', 'ephemeral', 'distributed_table', 'distributed_incremental']);
+
 /** Every config key tsdbt understands; anything else is reported with its file and line. */
 export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   // common
