@@ -8,6 +8,7 @@ if (!existsSync(file)) {
 }
 const r = JSON.parse(readFileSync(file, 'utf8'));
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-// A test file that fails to load has no failed test in it: count it as a failure too.
-const failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+// A test file that fails to load has no failed test in it: count each such file as a failure too.
+const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+const failed = r.numFailedTests + brokenFiles;
 console.log(`Tests: ${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

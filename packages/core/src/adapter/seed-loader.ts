@@ -30,7 +30,7 @@ export function seedColumns(node: SeedNode): { name: string; type: string }[] {
   const rows = records.slice(1).map((r) => r.fields);
   for (const r of records.slice(1))
     if (r.fields.length !== header.length)
-      throw new ProjectError('seed_row', `Seed ${node.name}: the record on line ${r.line} has ${r.fields.length} values, the header has ${header.length}`, {
+      throw new ProjectError('seed_row', `Seed ${node.name}: line ${r.line} has ${r.fields.length} values, the header has ${header.length}`, {
         file: node.originalFilePath,
         line: r.line,
         hint: 'Quote values that contain the delimiter, and give every row one value per column.',
