@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { findServerBinary, freePort, PASSWORD } from '../server/clickhouse-server.js';
+import { configXml, findServerBinary, freePort, PASSWORD } from '../server/clickhouse-server.js';
 
 /**
  * A throwaway 2-shard ClickHouse cluster on loopback for the cluster suite: one ZooKeeper process
@@ -133,25 +133,13 @@ function nodeConfigXml(dir: string, n: { httpPort: number; tcpPort: number; inte
   const shardXml = shards
     .map((s) => `<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>${s.tcpPort}</port><user>default</user><password>${PASSWORD}</password></replica></shard>`)
     .join('\n      ');
-  return `<?xml version="1.0"?>
-<yandex>
-  <logger><level>warning</level><log>${dir}/log/server.log</log><errorlog>${dir}/log/server.err.log</errorlog><size>10M</size><count>1</count></logger>
-  <http_port>${n.httpPort}</http_port>
-  <tcp_port>${n.tcpPort}</tcp_port>
+  return configXml(
+    dir,
+    n.httpPort,
+    n.tcpPort,
+    `
   <interserver_http_port>${n.interserverPort}</interserver_http_port>
   <interserver_http_host>127.0.0.1</interserver_http_host>
-  <listen_host>127.0.0.1</listen_host>
-  <path>${dir}/data/</path>
-  <tmp_path>${dir}/tmp/</tmp_path>
-  <user_files_path>${dir}/user_files/</user_files_path>
-  <format_schema_path>${dir}/format_schemas/</format_schema_path>
-  <users_config>${dir}/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <max_concurrent_queries>50</max_concurrent_queries>
-  <mark_cache_size>67108864</mark_cache_size>
-  <uncompressed_cache_size>67108864</uncompressed_cache_size>
-  <mlock_executable>false</mlock_executable>
   <remote_servers>
     <${CLUSTER}>
       ${shardXml}
@@ -159,9 +147,8 @@ function nodeConfigXml(dir: string, n: { httpPort: number; tcpPort: number; inte
   </remote_servers>
   <zookeeper><node><host>127.0.0.1</host><port>${zkPort}</port></node><session_timeout_ms>10000</session_timeout_ms></zookeeper>
   <macros><shard>0${n.shard}</shard><replica>r1</replica><cluster>${CLUSTER}</cluster></macros>
-  <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
-</yandex>
-`;
+  <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>`,
+  );
 }
 
 function usersXml(): string {

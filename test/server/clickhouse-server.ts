@@ -67,7 +67,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function configXml(dir: string, httpPort: number, tcpPort: number): string {
+/** A minimal server config rooted in `dir`; `extra` is more XML inside <yandex> (cluster, ZooKeeper, macros). */
+export function configXml(dir: string, httpPort: number, tcpPort: number, extra = ''): string {
   return `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>${dir}/log/server.log</log><errorlog>${dir}/log/server.err.log</errorlog><size>10M</size><count>1</count></logger>
@@ -84,7 +85,7 @@ function configXml(dir: string, httpPort: number, tcpPort: number): string {
   <max_concurrent_queries>50</max_concurrent_queries>
   <mark_cache_size>67108864</mark_cache_size>
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
-  <mlock_executable>false</mlock_executable>
+  <mlock_executable>false</mlock_executable>${extra}
 </yandex>
 `;
 }
