@@ -100,7 +100,10 @@ export class ClickHouseAdapter {
   /** A DDL statement; in cluster mode its errors are explained by clusterError(). */
   async ddl(sql: string, options?: QueryOptions): Promise<void> {
     try {
-      await this.client.command(sql, options);
+      // ON CLUSTER answers with one status row per host as each finishes; without wait_end_of_query
+      // the HTTP response can complete before every host (this one included) has run the DDL.
+      const settings = this.cluster ? { wait_end_of_query: 1, ...options?.settings } : options?.settings;
+      await this.client.command(sql, { ...options, settings });
     } catch (error) {
       throw this.cluster ? this.clusterError(error) : error;
     }
@@ -139,8 +142,23 @@ export class ClickHouseAdapter {
     return p;
   }
 
+  /**
+   * A query over system.tables. Old servers (18.x) fail it with code 60 when a table is dropped or
+   * renamed while the listing runs (another model's swap in the same run): ask again.
+   */
+  private async tablesQuery<T>(sql: string): Promise<T[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.client.query<T>(sql);
+      } catch (error) {
+        if (attempt >= 5 || !/Code: 60\b|doesn't exist/.test(String((error as Error).message))) throw error;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+  }
+
   async relationKind(rel: Relation): Promise<RelationKind | undefined> {
-    const rows = await this.client.query<{ engine: string }>(
+    const rows = await this.tablesQuery<{ engine: string }>(
       `SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
     );
     if (rows.length === 0) return undefined;
@@ -175,7 +193,7 @@ export class ClickHouseAdapter {
     const prefix = `${rel.identifier}${TEMP_MARKER}`;
     // In cluster mode a leftover may exist on some shards only: look on all of them.
     const tables = this.cluster ? `cluster(${sqlString(this.cluster)}, system, tables)` : 'system.tables';
-    const rows = await this.client.query<{ name: string }>(
+    const rows = await this.tablesQuery<{ name: string }>(
       `SELECT ${this.cluster ? 'DISTINCT ' : ''}name FROM ${tables} WHERE database = ${sqlString(rel.schema)} AND startsWith(name, ${sqlString(prefix)})`,
     );
     const stale = rows.map((r) => r.name);
@@ -264,7 +282,7 @@ export class ClickHouseAdapter {
    */
   async syncReplicas(rel: Relation): Promise<void> {
     if (!this.cluster) return;
-    const [row] = await this.client.query<{ engine: string }>(
+    const [row] = await this.tablesQuery<{ engine: string }>(
       `SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
     );
     if (!row || !row.engine.startsWith('Replicated')) return;
