@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult, TsdbtProject } from '../../packages/core/src/index.js';
-import { inlineProject, queryRows, statuses, type InlineProject } from '../helpers/inline-project.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest, queryRows } from '../helpers/inline-project.js';
 import { clusterProfile, SKIP_CLUSTER_TESTS, startCluster, type TestCluster } from './cluster.js';
 
 /*
@@ -9,7 +8,6 @@ import { clusterProfile, SKIP_CLUSTER_TESTS, startCluster, type TestCluster } fr
  */
 describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated and distributed models', () => {
   let cluster: TestCluster;
-  let open: { p: InlineProject; project: TsdbtProject }[] = [];
 
   beforeAll(async () => {
     cluster = await startCluster();
@@ -17,32 +15,10 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated an
   afterAll(async () => {
     await cluster?.stop();
   });
-  afterEach(async () => {
-    for (const { p, project } of open) {
-      await project.close();
-      p.cleanup();
-    }
-    open = [];
-  });
-
-  function setup(files: Record<string, string>, clusterName?: string) {
-    const p = inlineProject(files);
-    p.write({ 'profiles.yml': clusterProfile({ port: cluster.nodes[0]!.port, schema: p.schema, cluster: clusterName }) });
-    const project = p.open();
-    open.push({ p, project });
-    return { p, project };
-  }
-
-  function reopen(p: InlineProject): TsdbtProject {
-    const project = p.open();
-    open.push({ p: { ...p, cleanup: () => {} }, project });
-    return project;
-  }
-
-  function expectStatuses(result: RunResult, expected: Record<string, string>) {
-    const messages = result.results.map((r) => `${r.node.name}: ${r.status}: ${r.message}`).join('\n');
-    expect(statuses(result), messages).toEqual(expected);
-  }
+  const setup = openedPerTest((p, clusterName?: string) =>
+    p.write({ 'profiles.yml': clusterProfile({ port: cluster.nodes[0]!.port, schema: p.schema, cluster: clusterName }) }),
+  );
+  const reopen = setup.reopen;
 
   /** A number from one shard's own server. */
   async function onShard(shard: number, sql: string): Promise<string> {

@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { configXml, findServerBinary, freePort, PASSWORD } from '../server/clickhouse-server.js';
+import { configXml, findServerBinary, freePort, PASSWORD, sleep, waitExit } from '../server/clickhouse-server.js';
 
 /**
  * A throwaway 2-shard ClickHouse cluster on loopback for the cluster suite: one ZooKeeper process
@@ -40,18 +40,6 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
 
 /** The classpath of Debian's ZooKeeper server (its jar's manifest names the dependencies). */
 export function zookeeperClasspath(): string | undefined {

@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,27 +65,37 @@ export function statuses(result: { results: readonly { node: { name: string }; s
 }
 
 /**
- * `setup(files)` opens an inline project; every project opened this way is closed and its
- * folder removed after each test. Call once at the top of a test file.
+ * `setup(files, ...args)` opens an inline project; every project opened this way is closed and its
+ * folder removed after each test. `prepare(p, ...args)` runs before opening (e.g. to write a
+ * profiles.yml for a server). Call once at the top of a test file or describe block.
  */
-export interface PerTestProjects {
-  (files: Record<string, string>): { p: InlineProject; project: TsdbtProject };
+export interface PerTestProjects<A extends unknown[] = []> {
+  (files: Record<string, string>, ...args: A): { p: InlineProject; project: TsdbtProject };
   /** Opens `p` again (after editing its files): same folder, same warehouse; closed after the test. */
   reopen(p: InlineProject): TsdbtProject;
+  /** Closes `project` and removes `p` after the test, like the ones `setup` opened. */
+  track(p: InlineProject, project: TsdbtProject): void;
 }
 
-export function openedPerTest(): PerTestProjects {
+export function openedPerTest<A extends unknown[] = []>(prepare?: (p: InlineProject, ...args: A) => void): PerTestProjects<A> {
   let open: { p: InlineProject; project: TsdbtProject }[] = [];
   afterEach(async () => {
     for (const { p, project } of open) {
-      await project.close();
+      await project.close().catch(() => {}); // a test may have killed the server it talked to
       p.cleanup();
     }
     open = [];
   });
-  const setup = (files: Record<string, string>) => {
+  const setup = (files: Record<string, string>, ...args: A) => {
     const p = inlineProject(files);
-    const project = p.open();
+    let project: TsdbtProject;
+    try {
+      prepare?.(p, ...args);
+      project = p.open();
+    } catch (error) {
+      p.cleanup();
+      throw error;
+    }
     open.push({ p, project });
     return { p, project };
   };
@@ -95,5 +105,14 @@ export function openedPerTest(): PerTestProjects {
       open.push({ p: { ...p, cleanup: () => {} }, project });
       return project;
     },
+    track(p: InlineProject, project: TsdbtProject) {
+      open.push({ p, project });
+    },
   });
+}
+
+/** statuses(result) with each node's message in the assertion text, so a failure says why. */
+export function expectStatuses(result: { results: readonly { node: { name: string }; status: string; message: string }[] }, expected: Record<string, string>): void {
+  const messages = result.results.map((r) => `${r.node.name}: ${r.status}: ${r.message}`).join('\n');
+  expect(statuses(result), messages).toEqual(expected);
 }

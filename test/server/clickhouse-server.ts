@@ -105,9 +105,10 @@ function usersXml(): string {
 `;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+/** Resolves true when `child` has exited, false after `ms`. */
+export function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
     const t = setTimeout(() => resolve(false), ms);

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, type RunEvent, type RunResult, type TsdbtProject } from '../../packages/core/src/index.js';
-import { inlineProject, queryRows, statuses, type InlineProject } from '../helpers/inline-project.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConnectionError, type RunEvent } from '../../packages/core/src/index.js';
+import { expectStatuses, inlineProject, openedPerTest, queryRows, statuses } from '../helpers/inline-project.js';
 import { freePort, OTHER_PASSWORD, OTHER_USER, serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.js';
 
 /*
@@ -9,7 +9,6 @@ import { freePort, OTHER_PASSWORD, OTHER_USER, serverProfile, SKIP_SERVER_TESTS,
  */
 describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () => {
   let server: ClickHouseServer;
-  let open: { p: InlineProject; project: TsdbtProject }[] = [];
 
   beforeAll(async () => {
     server = await startClickHouseServer();
@@ -17,32 +16,10 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
   afterAll(async () => {
     await server?.stop();
   });
-  afterEach(async () => {
-    for (const { p, project } of open) {
-      await project.close().catch(() => {});
-      p.cleanup();
-    }
-    open = [];
-  });
+  const setup = openedPerTest((p, profile: Partial<Parameters<typeof serverProfile>[0]> = {}) =>
+    p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema, ...profile }) }),
+  );
 
-  function setup(files: Record<string, string>, profile: Partial<Parameters<typeof serverProfile>[0]> = {}) {
-    const p = inlineProject(files);
-    p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema, ...profile }) });
-    let project: TsdbtProject;
-    try {
-      project = p.open();
-    } catch (error) {
-      p.cleanup();
-      throw error;
-    }
-    open.push({ p, project });
-    return { p, project };
-  }
-
-  function expectStatuses(result: RunResult, expected: Record<string, string>) {
-    const messages = result.results.map((r) => `${r.node.name}: ${r.status}: ${r.message}`).join('\n');
-    expect(statuses(result), messages).toEqual(expected);
-  }
 
   /** The error a promise rejects with. */
   async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -112,7 +89,7 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
     const p = inlineProject(files);
     p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema, threads: 1 }) });
     const project = p.open({ onEvent: (e) => events.push(e) });
-    open.push({ p, project });
+    setup.track(p, project);
 
     // a first good run, so there is a previous `slow` to keep
     expectStatuses(await project.run({ select: ['fast'] }), { fast: 'success' });

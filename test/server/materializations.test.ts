@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult, TsdbtProject } from '../../packages/core/src/index.js';
-import { inlineProject, queryRows, statuses, type InlineProject } from '../helpers/inline-project.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TsdbtProject } from '../../packages/core/src/index.js';
+import { expectStatuses, openedPerTest, queryRows } from '../helpers/inline-project.js';
 import { serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.js';
 
 /*
@@ -9,7 +9,6 @@ import { serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHous
  */
 describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: materializations and tests', () => {
   let server: ClickHouseServer;
-  let open: { p: InlineProject; project: TsdbtProject }[] = [];
 
   beforeAll(async () => {
     server = await startClickHouseServer();
@@ -17,40 +16,11 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: materializations and test
   afterAll(async () => {
     await server?.stop();
   });
-  afterEach(async () => {
-    for (const { p, project } of open) {
-      await project.close();
-      p.cleanup();
-    }
-    open = [];
-  });
-
-  function setup(files: Record<string, string>) {
-    const p = inlineProject(files);
-    p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema }) });
-    let project: TsdbtProject;
-    try {
-      project = p.open();
-    } catch (error) {
-      p.cleanup();
-      throw error;
-    }
-    open.push({ p, project });
-    return { p, project };
-  }
+  const setup = openedPerTest((p) => p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema }) }));
 
   /** Reopen after editing files: a new invocation (new run id) on the same server and schema. */
-  function reopen(p: InlineProject): TsdbtProject {
-    const project = p.open();
-    open.push({ p: { ...p, cleanup: () => {} }, project });
-    return project;
-  }
+  const reopen = setup.reopen;
 
-  /** statuses(result) with each node's message in the assertion text, so a failure says why. */
-  function expectStatuses(result: RunResult, expected: Record<string, string>) {
-    const messages = result.results.map((r) => `${r.node.name}: ${r.status}: ${r.message}`).join('\n');
-    expect(statuses(result), messages).toEqual(expected);
-  }
 
   async function tables(project: TsdbtProject, schema: string): Promise<{ name: string; engine: string }[]> {
     return queryRows(project, `SELECT name, engine FROM system.tables WHERE database = '${schema}' ORDER BY name`);
