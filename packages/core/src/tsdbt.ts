@@ -158,7 +158,7 @@ export class TsdbtProject {
       items.push({ node, sql: compileSql(this.index, node, (node as ModelNode | TestNode).renderedCode) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
-    const paths = await writeCompiledFiles(this.targetDir, items);
+    const paths = writeCompiledFiles(this.targetDir, items);
     writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])));
     return items.map((i, k) => ({ ...i, path: paths[k]! }));
   }

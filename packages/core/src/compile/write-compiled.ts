@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ManifestNode } from '../manifest/nodes.js';
@@ -37,19 +38,20 @@ export class CompiledWriter {
 }
 
 /**
- * Writes many compiled files with several writes in flight: on a 25,000-node project this is
- * the largest part of `compile`, and sequential synchronous writes leave the disk idle between files.
+ * Writes many compiled files one after the other, synchronously. On ext4 here, creating files from
+ * several threads at once (libuv's pool, even 1–4 writes in flight) measured 5–15× slower than
+ * sequential synchronous writes: 25,000 files took 6–18 s in flight vs 0.6–3 s in a row.
  */
-export async function writeCompiledFiles(targetDir: string, items: readonly { node: ManifestNode; sql: string }[], inFlight = 64): Promise<string[]> {
+export function writeCompiledFiles(targetDir: string, items: readonly { node: ManifestNode; sql: string }[]): string[] {
   const paths = items.map((i) => compiledPath(targetDir, i.node));
-  await Promise.all([...new Set(paths.map((p) => dirname(p)))].map((d) => mkdir(d, { recursive: true })));
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await writeFile(paths[i]!, withNewline(items[i]!.sql));
+  const made = new Set<string>();
+  for (let i = 0; i < items.length; i++) {
+    const dir = dirname(paths[i]!);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
+    writeFileSync(paths[i]!, withNewline(items[i]!.sql));
+  }
   return paths;
 }

@@ -4,7 +4,7 @@ import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runTest, runTestBatch, timed } from './run-nodes.js';
 import { schedule } from './scheduler.js';
-import { groupTestBatches } from './test-batches.js';
+import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 
 export interface ExecuteOptions {
   readonly command: Command;
@@ -33,6 +33,10 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     return !(attached?.resourceType === 'model' && attached.config.materialized === 'ephemeral');
   });
   const batches = options.batchTests ? groupTestBatches(scannable, builtinTests, ctx.storeFailures) : [];
+  // `unique` tests tsdbt may decide with its exact pre-check instead of dbt's GROUP BY.
+  const precheckUnique = new Set(
+    options.batchTests ? scannable.filter((t) => t.testMetadata?.name === 'unique' && hasPlainConfig(t, builtinTests, ctx.storeFailures)).map((t) => t.uniqueId) : [],
+  );
   const units = planUnits(ctx.graph, options.selected, options.command, batches);
   const total = units.reduce((n, u) => n + u.nodes.length, 0);
   const counts: Record<string, number> = {};
@@ -52,7 +56,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     const result = await timed(node, () => {
       if (node.resourceType === 'model') return runModel(ctx, node as ModelNode);
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
-      return runTest(ctx, node as TestNode);
+      return runTest(ctx, node as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
     });
     record(result, i);
     return result;

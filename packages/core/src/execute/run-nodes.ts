@@ -8,6 +8,7 @@ import { TsdbtError } from '../shared/errors.js';
 import { nodeSql } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { batchQuery } from './test-batches.js';
+import { provenUnique } from './unique-precheck.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
 
@@ -59,10 +60,14 @@ function failureMessage(failures: number, status: string, node: TestNode): strin
 }
 
 /** Runs one test with dbt's wrapper; stores failing rows when asked. */
-export async function runTest(ctx: RunContext, node: TestNode): Promise<Outcome> {
+export async function runTest(ctx: RunContext, node: TestNode, options: { precheckUnique?: boolean } = {}): Promise<Outcome> {
   const main = nodeSql(ctx, node);
   const sql = wrapTestSql(main, node.config);
   ctx.compiled.write(node, main);
+  if (options.precheckUnique && (await provenUnique(ctx, node, ctx.manifest.nodes.get(node.attachedNode!)!))) {
+    const status = thresholdStatus(ctx, node, 0);
+    return { status, failures: 0, message: failureMessage(0, status, node), warnings: [], compiledCode: main };
+  }
   const rows = await ctx.adapter.client.query<{ failures: string | number; should_warn: unknown; should_error: unknown }>(sql, { signal: ctx.signal });
   const row = rows[0] ?? { failures: 0, should_warn: 0, should_error: 0 };
   const failures = Number(row.failures);
@@ -80,15 +85,20 @@ export async function runTestBatch(ctx: RunContext, tests: readonly TestNode[]):
   for (const [i, test] of tests.entries()) {
     const value = Number(row?.[`t${i}`] ?? 0);
     ctx.compiled.write(test, nodeSql(ctx, test));
-    const status = testStatus(
-      test.config,
-      evaluateThreshold(value, String(test.config.warn_if ?? '!= 0'))!,
-      evaluateThreshold(value, String(test.config.error_if ?? '!= 0'))!,
-      ctx.warnError,
-    );
+    const status = thresholdStatus(ctx, test, value);
     out.set(test.uniqueId, { status, failures: value, message: failureMessage(value, status, test), warnings: [] });
   }
   return out;
+}
+
+/** A test's status from a failure count computed by tsdbt (its thresholds are simple: hasPlainConfig). */
+function thresholdStatus(ctx: RunContext, test: TestNode, failures: number) {
+  return testStatus(
+    test.config,
+    evaluateThreshold(failures, String(test.config.warn_if ?? '!= 0'))!,
+    evaluateThreshold(failures, String(test.config.error_if ?? '!= 0'))!,
+    ctx.warnError,
+  );
 }
 
 async function storeFailures(ctx: RunContext, node: TestNode, main: string): Promise<void> {

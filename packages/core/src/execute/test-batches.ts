@@ -3,22 +3,29 @@ import { relationSql } from '../render/placeholders.js';
 import { evaluateThreshold } from '../adapter/test-query.js';
 
 // `unique` is not batched: its exact answer needs a hash aggregation per column, and
-// `count() - uniqExact()` in a shared scan measured slower than dbt's own GROUP BY.
+// `count() - uniqExact()` in a shared scan measured slower than dbt's own GROUP BY. It runs on its
+// own, with a cheaper exact pre-check for dense integer columns (unique-precheck.ts).
 const BATCHABLE = new Set(['not_null', 'accepted_values']);
 
 /**
- * Whether a test can be answered from a shared scan: a built-in column test with dbt's default
- * fail_calc, no limit, simple thresholds and no stored failures. Anything else runs on its own.
+ * Whether a built-in column test can be answered by tsdbt's own SQL (a shared scan, or the unique
+ * pre-check) with dbt's results: dbt's default fail_calc, no limit, simple thresholds and no stored
+ * failures. Anything else runs dbt's query.
  */
-export function isBatchable(test: TestNode, builtinTests: ReadonlySet<string>, storeFailures: boolean): boolean {
+export function hasPlainConfig(test: TestNode, builtinTests: ReadonlySet<string>, storeFailures: boolean): boolean {
   const meta = test.testMetadata;
-  if (test.testType !== 'generic' || !meta || !BATCHABLE.has(meta.name) || meta.namespace) return false;
+  if (test.testType !== 'generic' || !meta || meta.namespace) return false;
   if (!builtinTests.has(meta.name) || !test.columnName || !test.attachedNode) return false;
   const c = test.config;
   if (String(c.fail_calc ?? 'count(*)').replace(/\s/g, '') !== 'count(*)') return false;
   if (c.limit !== undefined && c.limit !== null) return false;
   if (storeFailures || c.store_failures === true) return false;
   return evaluateThreshold(0, String(c.warn_if ?? '!= 0')) !== undefined && evaluateThreshold(0, String(c.error_if ?? '!= 0')) !== undefined;
+}
+
+/** Whether a test can be answered from a shared scan of its relation. */
+export function isBatchable(test: TestNode, builtinTests: ReadonlySet<string>, storeFailures: boolean): boolean {
+  return BATCHABLE.has(test.testMetadata?.name ?? '') && hasPlainConfig(test, builtinTests, storeFailures);
 }
 
 /** Groups batchable tests by the relation they scan and their `where` filter. */

@@ -1,0 +1,49 @@
+import type { ManifestNode, TestNode } from '../manifest/nodes.js';
+import { relationSql } from '../render/placeholders.js';
+import type { RunContext } from './run-context.js';
+
+/** Below this many non-null values dbt's own query is already fast; the pre-check would only add queries. */
+export const PRECHECK_MIN_ROWS = 1_000_000;
+
+// Roaring bitmaps are fast while values are dense; on sparse 64-bit values (hashes) `groupBitmap`
+// measured 146 s for 30M rows against 1.5 s for GROUP BY, so only ranges this dense use it.
+const MAX_RANGE_PER_VALUE = 4n;
+
+const INTEGER_TYPE = /^(?:Nullable\()?U?Int(?:8|16|32|64)\)?$/;
+
+const literal = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * Decides dbt's `unique` test without its hash aggregation when it can: on a MergeTree table whose
+ * tested column is a dense integer, the exact number of distinct values (`groupBitmap`, a roaring
+ * bitmap — 30M ids in 0.3 s against 0.7–1.8 s for `GROUP BY … HAVING count(*) > 1`) equal to the
+ * number of non-null values means no value repeats, so dbt's query would return no rows.
+ * Returns true only for that proven pass; false means "run dbt's query" (duplicates, other types,
+ * sparse values, views, expressions, a server without groupBitmap).
+ */
+export async function provenUnique(ctx: RunContext, test: TestNode, attached: ManifestNode, minRows = PRECHECK_MIN_ROWS): Promise<boolean> {
+  const { schema, identifier } = attached.relation;
+  const column = test.columnName!;
+  const from = `${relationSql(schema, identifier)}${test.config.where ? ` WHERE ${String(test.config.where)}` : ''}`;
+  const query = <T>(sql: string) => ctx.adapter.client.query<T>(sql, { signal: ctx.signal });
+  try {
+    // Column type, engine and row count (table metadata, no scan): most tables stop here.
+    const [described] = await query<{ type: string; engine: string; total_rows: string | number | null }>(
+      `SELECT c.type AS type, t.engine AS engine, t.total_rows AS total_rows FROM system.columns AS c INNER JOIN system.tables AS t ON c.database = t.database AND c.table = t.name
+       WHERE c.database = ${literal(schema)} AND c.table = ${literal(identifier)} AND c.name = ${literal(column)}`,
+    );
+    if (!described || !INTEGER_TYPE.test(described.type) || !described.engine.endsWith('MergeTree')) return false;
+    if (BigInt(described.total_rows ?? 0) < BigInt(minRows)) return false;
+    const [range] = await query<{ lo: string | number | null; hi: string | number | null; n: string | number }>(
+      `SELECT min(${column}) AS lo, max(${column}) AS hi, count(${column}) AS n FROM ${from}`,
+    );
+    const n = BigInt(range?.n ?? 0);
+    if (n < BigInt(minRows) || range?.lo === null || range?.hi === null) return false;
+    if (BigInt(range!.hi!) - BigInt(range!.lo!) + 1n > MAX_RANGE_PER_VALUE * n) return false;
+    const [distinct] = await query<{ d: string | number }>(`SELECT groupBitmap(${column}) AS d FROM ${from}`);
+    return distinct !== undefined && BigInt(distinct.d) === n;
+  } catch (error) {
+    if (ctx.signal?.aborted) throw error;
+    return false;
+  }
+}
