@@ -55,5 +55,6 @@ const summary = (res) => Object.fromEntries(res.results.map((r) => [r.node.name,
 const same = JSON.stringify(summary(single.result)) === JSON.stringify(summary(batched.result));
 await project.close();
 const best = (xs) => Math.min(...xs);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 if (!same) console.log(JSON.stringify(summary(single.result)));
-console.log(JSON.stringify({ rows, mix, tests: single.result.results.length, perTestSeconds: single.out.map(seconds), batchedSeconds: batched.out.map(seconds), speedup: (best(single.out) / best(batched.out)).toFixed(2), identicalResults: same, results: summary(batched.result) }));
+console.log(JSON.stringify({ rows, mix, tests: single.result.results.length, perTestSeconds: single.out.map(seconds), batchedSeconds: batched.out.map(seconds), speedup: (best(single.out) / best(batched.out)).toFixed(2), medianSpeedup: (median(single.out) / median(batched.out)).toFixed(2), identicalResults: same, results: summary(batched.result) }));

@@ -5,7 +5,8 @@ import { inlineProject, type InlineProject } from '../../helpers/inline-project.
 // 1.2M rows: above the pre-check's 1M-value floor, small enough to build in a second.
 const BIG = `{{ config(materialized='table', order_by='id') }}
 select number as id, toInt64(number) - 600000 as sid, if(number % 10 = 0, NULL, number) as nid,
-       number % 900000 as dup, cityHash64(number) as sparse, toString(number) as s
+       number % 900000 as dup, cityHash64(number) as sparse, toString(number) as s,
+       18446744073709551615 - number as top_u64, toInt64(-9223372036854775808) + toInt64(number) as bottom_i64, toUInt16(number % 65536) as u16
 from numbers(1200000)`;
 
 const SCHEMA = `version: 2
@@ -24,6 +25,12 @@ models:
         tests: [unique]
       - name: s
         tests: [unique]
+      - name: top_u64
+        tests: [unique]
+      - name: bottom_i64
+        tests: [unique]
+      - name: u16
+        tests: [unique]
   - name: big_view
     columns:
       - name: id
@@ -40,6 +47,9 @@ const EXPECTED = {
   uq_dup_where_unique: ['pass', 0],
   unique_big_sparse: ['pass', 0],
   unique_big_s: ['pass', 0],
+  unique_big_top_u64: ['pass', 0],
+  unique_big_bottom_i64: ['pass', 0],
+  unique_big_u16: ['fail', 65536],
   unique_big_view_id: ['pass', 0],
 };
 
@@ -83,11 +93,12 @@ describe('unique pre-check (exact distinct count of a dense integer column)', ()
     const groupedOn = (col: string) => dbtQueries.some((q) => q.includes(`select ${col} as unique_field`));
     // id (×3, one with `where`), signed sid and Nullable nid are decided by the bitmap; dup's bitmap finds
     // duplicates, so dbt's query then gives the exact count; dup with `where` has under 1M values
-    expect(bitmaps).toHaveLength(6);
+    // the extremes of UInt64 and Int64 too; u16 (65,536 values, each repeated) goes on to dbt's query
+    expect(bitmaps).toHaveLength(9);
     expect(bitmaps.some((q) => q.includes('WHERE id < 1100000'))).toBe(true);
-    for (const col of ['sid', 'nid']) expect(groupedOn(col)).toBe(false);
+    for (const col of ['sid', 'nid', 'top_u64', 'bottom_i64']) expect(groupedOn(col)).toBe(false);
     // duplicates found → dbt's query gives the exact count; sparse values, strings and views go straight to it
-    for (const col of ['dup', 'sparse', 's']) expect(groupedOn(col)).toBe(true);
+    for (const col of ['dup', 'u16', 'sparse', 's']) expect(groupedOn(col)).toBe(true);
     expect(dbtQueries.filter((q) => q.includes('select id as unique_field'))).toHaveLength(1); // the view's test only
   }, 60_000);
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProjectError, type TsdbtProject } from '../../../packages/core/src/index.js';
@@ -70,6 +70,19 @@ describe('compile', () => {
     expect(manifest.metadata.dbt_schema_version).toContain('manifest/v12');
     expect(manifest.parent_map['model.proj.b']).toEqual(['model.proj.a']);
     expect(manifest.child_map['model.proj.a']).toEqual(['model.proj.b']);
+  });
+
+  it('rewrites only the compiled files whose SQL changed', async () => {
+    p = inlineProject({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    await p.open().compile();
+    const file = (name: string) => join(p!.dir, `target/compiled/proj/models/${name}.sql`);
+    const old = new Date('2020-01-01T00:00:00Z');
+    for (const name of ['a', 'b']) utimesSync(file(name), old, old);
+    writeFileSync(join(p.dir, 'models/a.sql'), 'select 2 as id');
+    await p.open().compile();
+    expect(readFileSync(file('a'), 'utf8').trim()).toBe('select 2 as id');
+    expect(statSync(file('a')).mtime.getTime()).toBeGreaterThan(old.getTime());
+    expect(statSync(file('b')).mtime.getTime()).toBe(old.getTime());
   });
 
   it('inlines an ephemeral model as a CTE into its dependents', async () => {
