@@ -25,6 +25,7 @@ function withGlobals(cmd: Command): Command {
     .option('--project-dir <dir>', 'the project folder (holds project.yml or dbt_project.yml)')
     .option('--profiles-dir <dir>', 'where profiles.yml is (default: the project, then ~/.tsdbt)')
     .option('-t, --target <name>', 'the profile target to use')
+    .option('--target-path <dir>', 'where artifacts and compiled SQL go (default: target-path in project.yml, else target)')
     .option('--vars <yaml>', "project vars as YAML, e.g. '{my_var: 1}'")
     .option('--debug', 'show stack traces and debug logs')
     .addOption(new Option('--log-format <format>', 'console output').choices(['text', 'json']).default('text'))

@@ -86,3 +86,15 @@ describe('tsdbt CLI exit codes', () => {
     expect(cli(p, 'run', '--no-such-flag').code).toBe(2);
   });
 });
+
+describe('--target-path', () => {
+  it('puts compiled SQL and the manifest in the given folder instead of target/', () => {
+    const p = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    const r = cli(p, 'compile', '--target-path', 'out/elsewhere');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(p.dir, 'out/elsewhere/manifest.json'))).toBe(true);
+    expect(existsSync(join(p.dir, 'out/elsewhere/compiled/proj/models/b.sql'))).toBe(true);
+    expect(existsSync(join(p.dir, 'target'))).toBe(false);
+  });
+});

@@ -7,6 +7,7 @@ export interface GlobalFlags {
   projectDir?: string;
   profilesDir?: string;
   target?: string;
+  targetPath?: string;
   vars?: string;
   debug?: boolean;
   logFormat?: string;
@@ -50,6 +51,7 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
     projectDir: flags.projectDir,
     profilesDir: flags.profilesDir,
     target: flags.target,
+    targetPath: flags.targetPath,
     vars: parseVars(flags.vars),
     onEvent: quiet ? (e) => (e.type === 'warning' ? printer(e) : undefined) : printer,
     ...extra,

@@ -81,6 +81,7 @@ export async function watchCommand(flags: WatchFlags, io: Io, mode: { command: '
     projectDir: flags.projectDir,
     profilesDir: flags.profilesDir,
     target: flags.target,
+    targetPath: flags.targetPath,
     vars: parseVars(flags.vars),
     ...selection(flags),
     test: mode.test,

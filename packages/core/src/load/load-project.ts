@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly projectDir?: string;
   readonly profilesDir?: string;
   readonly target?: string;
+  /** --target-path: where artifacts and compiled SQL go, over project.yml's `target-path`. */
+  readonly targetPath?: string;
   /** --vars, already parsed. */
   readonly vars?: Readonly<Record<string, unknown>>;
   readonly fullRefresh?: boolean;
@@ -59,7 +61,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const projectRoot = resolve(options.projectDir ?? '.');
   const env = options.env ?? process.env;
   const onLog = options.onLog ?? (() => {});
-  const projectFile = readProjectFile(projectRoot);
+  const fromFile = readProjectFile(projectRoot);
+  const projectFile = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
   const vars = resolveVars(projectFile, options.vars ?? {});
   const target = resolveTarget({
     projectRoot,

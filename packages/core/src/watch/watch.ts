@@ -302,6 +302,7 @@ class ProjectWatcher implements Watcher {
       projectDir: this.projectRoot,
       profilesDir: o.profilesDir,
       target: o.target,
+      targetPath: o.targetPath,
       vars: o.vars,
       fullRefresh: o.fullRefresh,
       env: o.env,
