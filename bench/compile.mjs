@@ -1,7 +1,7 @@
 // `tsdbt compile` of synthetic projects (bench/gen-project.mjs): wall time, CPU and peak memory of
 // the CLI process — cold (a target folder that never existed) and warm (compiling again, nothing
 // changed) —, `tsdbt ls`, the cost of merely creating the same files, and where the time goes.
-// Usage: node bench/compile.mjs [sizes=1000,10000] [repeats=3]
+// Usage: node bench/compile.mjs [sizes=1000,10000] [repeats=3] [base folder=os.tmpdir(), e.g. /dev/shm for a RAM disk]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { generateProject } from './gen-project.mjs';
 
 const sizes = (process.argv[2] ?? '1000,10000').split(',').map(Number);
 const repeats = Number(process.argv[3] ?? 3);
+const base = process.argv[4] ?? tmpdir();
 const cli = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
 const { TsdbtProject } = await import(new URL('../packages/core/dist/index.js', import.meta.url).href);
 
@@ -25,7 +26,7 @@ function timed(args) {
 const files = (dir) => readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 
 for (const n of sizes) {
-  const dir = join(tmpdir(), `tsdbt-synth-${n}`);
+  const dir = join(base, `tsdbt-synth-${n}`);
   generateProject(n, dir);
   // Each cold run writes into a target folder that never existed; all are removed at the end (a
   // deletion right before a run would slow the file creations it measures: see BENCHMARKS.md).
