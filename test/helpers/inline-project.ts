@@ -116,3 +116,16 @@ export function expectStatuses(result: { results: readonly { node: { name: strin
   const messages = result.results.map((r) => `${r.node.name}: ${r.status}: ${r.message}`).join('\n');
   expect(statuses(result), messages).toEqual(expected);
 }
+
+/** Runs `work` while recording the SQL of every query the project's warehouse client sends. */
+export async function recordQueries<T>(project: TsdbtProject, work: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
+  const client = (await project.adapter()).client as { query: (sql: string, ...rest: never[]) => Promise<unknown> };
+  const original = client.query;
+  const sent: string[] = [];
+  client.query = (sql: string, ...rest: never[]) => (sent.push(sql), original.call(client, sql, ...rest));
+  try {
+    return { result: await work(), sent };
+  } finally {
+    client.query = original;
+  }
+}

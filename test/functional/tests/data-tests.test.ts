@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult, TsdbtProject } from '../../../packages/core/src/index.js';
-import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
+import { inlineProject, queryRows, recordQueries, statuses, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
  * One model with failures of every kind:
@@ -165,22 +165,12 @@ describe('data tests', () => {
   });
 
   it('the unbatched path gives identical statuses and failure counts, with more queries', async () => {
-    const client = (await project.adapter()).client as { query: (...a: never[]) => Promise<unknown> };
-    const original = client.query;
-    let queries = 0;
-    client.query = (...a: never[]) => (queries++, original.apply(client, a));
-    try {
-      const again = await project.test();
-      const batchedQueries = queries;
-      queries = 0;
-      const single = await project.test({ batchTests: false });
-      expect(outcomes(single)).toEqual(outcomes(batched));
-      expect(outcomes(again)).toEqual(outcomes(batched));
-      expect(queries).toBe(Object.keys(EXPECTED).length);
-      expect(batchedQueries).toBeLessThan(queries);
-    } finally {
-      client.query = original;
-    }
+    const again = await recordQueries(project, () => project.test());
+    const single = await recordQueries(project, () => project.test({ batchTests: false }));
+    expect(outcomes(single.result)).toEqual(outcomes(batched));
+    expect(outcomes(again.result)).toEqual(outcomes(batched));
+    expect(single.sent).toHaveLength(Object.keys(EXPECTED).length);
+    expect(again.sent.length).toBeLessThan(single.sent.length);
   });
 
   it('messages follow dbt: PASS, Got N results, configured to fail/warn if …', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult, TsdbtProject } from '../../../packages/core/src/index.js';
-import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+import { inlineProject, recordQueries, type InlineProject } from '../../helpers/inline-project.js';
 
 // 1.2M rows: above the pre-check's 1M-value floor, small enough to build in a second.
 const BIG = `{{ config(materialized='table', order_by='id') }}
@@ -75,16 +75,7 @@ afterAll(async () => {
 
 describe('unique pre-check (exact distinct count of a dense integer column)', () => {
   it('gives dbt’s statuses and failure counts, and answers dense integer columns without dbt’s GROUP BY', async () => {
-    const client = (await project.adapter()).client as { query: (sql: string, ...rest: never[]) => Promise<unknown> };
-    const original = client.query;
-    const sent: string[] = [];
-    client.query = (sql: string, ...rest: never[]) => (sent.push(sql), original.call(client, sql, ...rest));
-    let fast: RunResult;
-    try {
-      fast = await project.test();
-    } finally {
-      client.query = original;
-    }
+    const { result: fast, sent } = await recordQueries(project, () => project.test());
     expect(outcomes(fast)).toEqual(EXPECTED);
     expect(outcomes(await project.test({ batchTests: false }))).toEqual(EXPECTED);
 
@@ -103,16 +94,8 @@ describe('unique pre-check (exact distinct count of a dense integer column)', ()
   }, 60_000);
 
   it('leaves tests with a limit, fail_calc or stored failures to dbt’s query', async () => {
-    const client = (await project.adapter()).client as { query: (sql: string, ...rest: never[]) => Promise<unknown> };
-    const original = client.query;
-    const sent: string[] = [];
-    client.query = (sql: string, ...rest: never[]) => (sent.push(sql), original.call(client, sql, ...rest));
-    try {
-      const r = await project.test({ select: ['unique_big_id'], storeFailures: true });
-      expect(outcomes(r)).toEqual({ unique_big_id: ['pass', 0] });
-    } finally {
-      client.query = original;
-    }
+    const { result, sent } = await recordQueries(project, () => project.test({ select: ['unique_big_id'], storeFailures: true }));
+    expect(outcomes(result)).toEqual({ unique_big_id: ['pass', 0] });
     expect(sent.filter((q) => q.includes('groupBitmap('))).toHaveLength(0);
   });
 });
