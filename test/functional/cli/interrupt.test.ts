@@ -42,4 +42,29 @@ describe('Ctrl-C', () => {
       await project.close();
     }
   });
+
+  it('cancels the statement in flight on the embedded engine instead of waiting for it', async () => {
+    // 120 blocks of 0.5 s: a minute of work if it were left to finish.
+    p.write({ 'models/minute.sql': "{{ config(materialized='table') }}\nselect number, sleepEachRow(0.5) as s from numbers(120) settings max_block_size = 1" });
+    const child = spawn(process.execPath, [CLI, 'run', '--project-dir', p.dir, '--select', 'minute'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let interruptedAt = 0;
+    child.stdout.on('data', (d) => {
+      out += String(d);
+      if (out.includes('START sql table model') && !interruptedAt) {
+        interruptedAt = Date.now() + 1000;
+        setTimeout(() => child.kill('SIGINT'), 1000);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(Date.now() - interruptedAt).toBeLessThan(15_000);
+    const project = p.open();
+    try {
+      expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' AND name = 'minute'`)).toEqual([]);
+      expect(await queryRows(project, `SELECT query FROM system.processes WHERE query LIKE '%sleepEachRow(0.5)%' AND query NOT LIKE '%system.processes%'`)).toEqual([]);
+    } finally {
+      await project.close();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
@@ -87,6 +88,30 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
       inFlight[best]!--;
     }
   };
+  // An abort signal only stops chDB's client from waiting: the statement runs on in the engine (and
+  // close() waits for it). So each chDB statement that can be aborted carries a marker comment, and
+  // an abort has a connection of its own find those statements in system.processes and KILL them.
+  let killer: ClickHouseClient | undefined;
+  const running = new Map<string, AbortSignal>();
+  const watchedSignals = new WeakSet<AbortSignal>();
+  const killRunning = async (signal: AbortSignal) => {
+    const markers = [...running].filter(([, s]) => s === signal).map(([m]) => m);
+    if (markers.length === 0) return;
+    killer ??= createClient({ connection: chdb!.createChdbConnection({ path: target.path! }) as never, log: CLIENT_LOG });
+    // concat(): the KILL statement's own text must not contain a marker it looks for.
+    const where = markers.map((m) => `position(query, concat('/* tsdbt:', '${m}')) > 0`).join(' OR ');
+    await killer.command({ query: `KILL QUERY WHERE ${where} ASYNC` }).catch(() => {});
+  };
+  const markForCancel = (sql: string, signal: AbortSignal | undefined): { sql: string; done: () => void } => {
+    if (conn.type !== 'chdb' || !signal) return { sql, done: () => {} };
+    const marker = randomUUID();
+    running.set(marker, signal);
+    if (!watchedSignals.has(signal)) {
+      watchedSignals.add(signal);
+      signal.addEventListener('abort', () => void killRunning(signal), { once: true });
+    }
+    return { sql: `/* tsdbt:${marker} */ ${sql}`, done: () => running.delete(marker) };
+  };
   const params = (sql: string, o?: QueryOptions) => ({
     query: sql,
     clickhouse_settings: o?.settings as ClickHouseSettings | undefined,
@@ -97,17 +122,23 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
   return {
     target,
     async command(sql, o) {
+      const marked = markForCancel(sql, o?.signal);
       try {
-        await withClient((c) => c.command(params(sql, o)));
+        await withClient((c) => c.command(params(marked.sql, o)));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
+      } finally {
+        marked.done();
       }
     },
     async query<T>(sql: string, o?: QueryOptions) {
+      const marked = markForCancel(sql, o?.signal);
       try {
-        return await withClient(async (c) => (await (await c.query({ ...params(sql, o), format: 'JSONEachRow' })).json()) as T[]);
+        return await withClient(async (c) => (await (await c.query({ ...params(marked.sql, o), format: 'JSONEachRow' })).json()) as T[]);
       } catch (error) {
         throw toWarehouseError(error, target, sql);
+      } finally {
+        marked.done();
       }
     },
     async insertStream(table, data, format, o) {
@@ -137,7 +168,7 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
       return returnsRows ? parseJsonCompact(text) : { columnNames: [], rows: [] };
     },
     async close() {
-      await Promise.all(clients.map((c) => c.close()));
+      await Promise.all([...clients, ...(killer ? [killer] : [])].map((c) => c.close()));
       syncSession?.close();
     },
   };
