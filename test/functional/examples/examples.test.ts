@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +44,17 @@ describe('examples/quickstart', () => {
     } finally {
       await project.close();
     }
+  });
+
+  it('npx tsdbt runs the CLI after npm ci, through a launcher kept in git (npm links bins before prepare builds dist/)', () => {
+    const root = resolve(__dirname, '../../..');
+    const pkg = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')) as { bin: Record<string, string> };
+    const launcher = join(root, 'packages/cli', pkg.bin.tsdbt!);
+    expect(spawnSync('git', ['ls-files', '--error-unmatch', launcher], { cwd: root }).status).toBe(0);
+    expect(realpathSync(join(root, 'node_modules/.bin/tsdbt'))).toBe(realpathSync(launcher));
+    const r = spawnSync('npx', ['--no-install', 'tsdbt', '--help'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: tsdbt/);
   });
 
   it('README lists commands the CLI has', () => {
