@@ -178,6 +178,15 @@ describe('errors name the file and line', () => {
     expect(e.hint).toContain("'materialized'");
   });
 
+  it('rejects an unknown materialization with its line and a did-you-mean', () => {
+    p = inlineProject({ 'models/a.sql': "-- a\n{{ config(materialized='tabel') }}\nselect 1" });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('materialization');
+    expect(e.file).toBe('models/a.sql');
+    expect(e.line).toBe(2);
+    expect(e.hint).toMatch(/^Did you mean 'table'\? Use one of: view, table, incremental, ephemeral/);
+  });
+
   it('rejects an unknown +config key in project.yml with its line', () => {
     p = inlineProject({ 'models/a.sql': 'select 1' }, { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +materialised: table\n' });
     const e = projectError(() => p!.open());

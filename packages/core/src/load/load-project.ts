@@ -5,6 +5,7 @@ import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
 import { Renderer, type MacroFile } from '../render/renderer.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
 import { discoverFiles, toPosix } from './discover-files.js';
@@ -249,12 +250,14 @@ export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Rende
       uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
     });
     const config = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls]);
-    if (!KNOWN_MATERIALIZATIONS.has(config.materialized))
+    if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
+      const guess = didYouMean(String(config.materialized), KNOWN_MATERIALIZATIONS);
       throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {
         file: path,
         line: lineOfText(rawCode, /materialized/),
-        hint: `Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
+        hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
       });
+    }
     const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config };
     return Object.freeze({
       ...base,
