@@ -187,6 +187,21 @@ describe('errors name the file and line', () => {
     expect(e.hint).toMatch(/^Did you mean 'table'\? Use one of: view, table, incremental, ephemeral/);
   });
 
+  it('rejects an unknown generic test at the line of its entry; a package namespace gets its own hint', () => {
+    p = inlineProject({
+      'models/a.sql': 'select 1 as x',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        tests:\n          - not_null\n          - dbt_utils.accepted_range: {min_value: 0}\n',
+    });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('unknown_test');
+    expect(e.message).toBe("Unknown generic test 'dbt_utils.accepted_range'");
+    expect(e.line).toBe(8);
+    expect(e.hint).toContain('tsdbt does not install packages');
+    // Defined in the project, the test answers to its namespaced name too.
+    p.write({ 'macros/range.sql': '{% test accepted_range(model, column_name, min_value) %}select * from {{ model }} where {{ column_name }} < {{ min_value }}{% endtest %}' });
+    expect(p.open().select({ select: ['test_name:accepted_range'] })).toHaveLength(1);
+  });
+
   it('rejects an unknown +config key in project.yml with its line', () => {
     p = inlineProject({ 'models/a.sql': 'select 1' }, { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +materialised: table\n' });
     const e = projectError(() => p!.open());

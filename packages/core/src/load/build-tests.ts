@@ -27,10 +27,12 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const { renderer } = ctx;
   const macroName = `test_${decl.testName}`;
   if (!renderer.hasMacro(macroName))
-    throw new ProjectError('unknown_test', `Unknown generic test '${decl.testName}'`, {
+    throw new ProjectError('unknown_test', `Unknown generic test '${decl.namespace ? `${decl.namespace}.` : ''}${decl.testName}'`, {
       file: decl.file,
-      line: decl.line,
-      hint: `Built-in tests are not_null, unique, accepted_values, relationships; define others with {% test ${decl.testName}(model, column_name) %} in the macro or test paths.`,
+      line: decl.exactLine(),
+      hint: decl.namespace
+        ? `'${decl.namespace}' would be a dbt package: tsdbt does not install packages. Define {% test ${decl.testName}(model, column_name, ...) %} in the macro or test paths and it answers to '${decl.namespace}.${decl.testName}' too.`
+        : `Built-in tests are not_null, unique, accepted_values, relationships; define others with {% test ${decl.testName}(model, column_name) %} in the macro or test paths.`,
     });
   // dbt: `[<namespace>_][source_]<test>_<resource>_<args>`, a source's resource being `<source>_<table>`.
   const isSource = attached.resourceType === 'source';

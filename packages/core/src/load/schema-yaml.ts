@@ -12,7 +12,10 @@ export interface TestDeclaration {
   readonly customName?: string;
   readonly columnName?: string;
   readonly file: string;
+  /** The line of the model or column that declares the test (cheap to find). */
   readonly line: number;
+  /** The test entry's own line, looked up exactly: for error messages. */
+  readonly exactLine: () => number;
 }
 
 /** What a schema file says about one model or seed. */
@@ -105,6 +108,7 @@ export function parseSchemaFile(yaml: YamlFile, targetSchema: string): SchemaFil
       columnName,
       file,
       line,
+      exactLine: () => yaml.lineOf(path),
     };
   };
 
