@@ -78,6 +78,7 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated an
     p.write({ 'models/inc.sql': model('id >= 50', 'delete+insert').replace('numbers(100)', 'numbers(120)') });
     const replaced = await reopen(p).run();
     expectStatuses(replaced, { inc: 'success' });
+    expect(replaced.results[0]!.message).toBe('OK delete+insert 70 rows');
     expect(await count(1, `${s}.inc`)).toBe(120);
     expect(await onShard(2, `SELECT v, count() FROM ${s}.inc GROUP BY v ORDER BY v`)).toBe('new\t70\nold\t50');
     expect(await onShard(1, `SELECT count() FROM (SELECT id FROM ${s}.inc GROUP BY id HAVING count() > 1)`)).toBe('0');

@@ -89,7 +89,7 @@ select id, v from {{ source('raw', 'events') }}`;
     await sql(`INSERT INTO ${project.target.schema}.events VALUES (2, 'B'), (3, 'c')`);
     const r = await project.run();
     expect(statuses(r)).toEqual({ inc: 'success' });
-    expect(r.results[0]!.message).toBe('OK delete+insert 1 rows');
+    expect(r.results[0]!.message).toBe('OK delete+insert 2 rows'); // rows written: key 2 replaced, key 3 added
     expect(await rows('SELECT id, v FROM $.inc ORDER BY id')).toEqual([
       { id: 1, v: 'a' },
       { id: 2, v: 'B' },
@@ -106,7 +106,7 @@ select id, k, v from {{ source('raw', 'events') }}`;
     await sql(`TRUNCATE TABLE ${project.target.schema}.events`);
     await sql(`INSERT INTO ${project.target.schema}.events VALUES (1, 'y', 20)`);
     const r = await project.run();
-    expect(r.results[0]!.message).toBe('OK delete+insert 0 rows');
+    expect(r.results[0]!.message).toBe('OK delete+insert 1 rows');
     expect(await rows('SELECT id, k, v FROM $.inc ORDER BY k')).toEqual([
       { id: 1, k: 'x', v: 1 },
       { id: 1, k: 'y', v: 20 },
@@ -122,7 +122,7 @@ select d, v from {{ source('raw', 'events') }}`;
     await sql(`INSERT INTO ${project.target.schema}.events VALUES ('2024-02-10', 'feb-new'), ('2024-03-01', 'mar')`);
     const r = await project.run();
     expect(statuses(r)).toEqual({ inc: 'success' });
-    expect(r.results[0]!.message).toBe('OK insert_overwrite 0 rows');
+    expect(r.results[0]!.message).toBe('OK insert_overwrite 2 rows');
     expect(await rows('SELECT toString(d) AS d, v FROM $.inc ORDER BY d')).toEqual([
       { d: '2024-01-05', v: 'jan' },
       { d: '2024-02-10', v: 'feb-new' },

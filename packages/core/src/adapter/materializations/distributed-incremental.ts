@@ -64,9 +64,12 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
   const sql = ctx.recompile({ isIncremental: true });
   const { newColumns, insertColumns: shared, warnings: schemaWarnings } = await applySchemaChange(adapter, node, sql, [local, rel], signal);
   const warnings = [...schemaWarnings];
-  const before = await adapter.rowCount(rel);
+  // Rows written (as incremental.ts): what append added, or what the staged relation brought in.
+  let written: number;
   if (strategy === 'append') {
+    const before = await adapter.rowCount(rel);
     await insertThrough(adapter, rel, shared, sql, node.config, signal);
+    written = (await adapter.rowCount(rel)) - before;
   } else {
     // Stage the new rows on the cluster (a Distributed table over new local tables): every shard's
     // DELETE must see all of them, since a key's new row may land on another shard than its old one.
@@ -78,6 +81,7 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
       await adapter.createTable(stagedLocal, node.config, columnsDdl(newColumns), signal);
       await createDistributed(adapter, staged, stagedLocal, newColumns, node.config, signal);
       await insertThrough(adapter, staged, newColumns.map((c) => c.name), sql, node.config, signal);
+      written = await adapter.rowCount(staged);
       const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
       await adapter.ddl(
         `ALTER TABLE ${relationSql(local.schema, local.identifier)}${adapter.onCluster()} DELETE WHERE (${key}) IN (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})`,
@@ -90,6 +94,5 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
       await adapter.drop(stagedLocal, 'table').catch(() => {});
     }
   }
-  const after = await adapter.rowCount(rel);
-  return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${(after - before).toLocaleString('en-US')} rows`, rowsAffected: after - before, warnings };
+  return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
 };

@@ -52,15 +52,20 @@ export const materializeIncremental: Materialization = async (ctx) => {
   const shared = insertColumns.map(quoteIdentifier);
   const target = relationSql(rel.schema, rel.identifier);
   const querySettings = settingsClause(node.config.query_settings);
-  const before = await adapter.rowCount(rel);
+  // Rows written: what append added, or what the staged relation brought in (a delete+insert or a
+  // partition replace that rewrites existing rows changes the table's count by less, or not at all).
+  let written: number;
   if (strategy === 'append') {
+    const before = await adapter.rowCount(rel);
     await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM (\n${sql}\n) ${querySettings}`, { signal });
+    written = (await adapter.rowCount(rel)) - before;
   } else {
     const staged = adapter.tempRelation(rel);
     const stagedSql = relationSql(staged.schema, staged.identifier);
     await adapter.dropLeftovers(rel);
     try {
       await adapter.createTableAs(staged, node.config, sql, signal);
+      written = await adapter.rowCount(staged);
       if (strategy === 'delete_insert') {
         const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
         await adapter.client.command(`DELETE FROM ${target} WHERE (${key}) IN (SELECT ${key} FROM ${stagedSql})`, { signal, settings: { mutations_sync: 2 } });
@@ -76,6 +81,5 @@ export const materializeIncremental: Materialization = async (ctx) => {
       await adapter.drop(staged, 'table').catch(() => {});
     }
   }
-  const after = await adapter.rowCount(rel);
-  return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${(after - before).toLocaleString('en-US')} rows`, rowsAffected: after - before, warnings };
+  return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
 };
