@@ -86,12 +86,32 @@ describe('unique pre-check (exact distinct count of a dense integer column)', ()
     // duplicates, so dbt's query then gives the exact count; dup with `where` has under 1M values
     // the extremes of UInt64 and Int64 too; u16 (65,536 values, each repeated) goes on to dbt's query
     expect(bitmaps).toHaveLength(9);
-    expect(bitmaps.some((q) => q.includes('WHERE id < 1100000'))).toBe(true);
+    expect(bitmaps.some((q) => q.includes('WHERE (id < 1100000'))).toBe(true);
     for (const col of ['sid', 'nid', 'top_u64', 'bottom_i64']) expect(groupedOn(col)).toBe(false);
     // duplicates found → dbt's query gives the exact count; sparse values, strings and views go straight to it
     for (const col of ['dup', 'u16', 'sparse', 's']) expect(groupedOn(col)).toBe(true);
     expect(dbtQueries.filter((q) => q.includes('select id as unique_field'))).toHaveLength(1); // the view's test only
   }, 60_000);
+
+  it('errors where dbt’s query errors: an ALIAS column under `where`, a `where` ending in a comment', async () => {
+    const schema = project.target.schema;
+    await (await project.adapter()).client.command(`ALTER TABLE \`${schema}\`.big ADD COLUMN IF NOT EXISTS id_alias UInt64 ALIAS id`);
+    const extra = `    tests:
+      - unique: {name: uq_alias_where, column_name: id_alias, config: {where: "id >= 0"}}
+      - unique: {name: uq_comment_where, column_name: id, config: {where: "id >= 0 -- all of them"}}
+`;
+    p.write({ 'models/schema.yml': SCHEMA.replace('  - name: big\n', `  - name: big\n${extra}`) });
+    const reopened = p.open();
+    try {
+      const fast = await reopened.test({ select: ['uq_alias_where', 'uq_comment_where'] });
+      const single = await reopened.test({ select: ['uq_alias_where', 'uq_comment_where'], batchTests: false });
+      expect(outcomes(fast)).toEqual(outcomes(single));
+      expect(outcomes(fast)).toEqual({ uq_alias_where: ['error', undefined], uq_comment_where: ['error', undefined] });
+    } finally {
+      await reopened.close();
+      p.write({ 'models/schema.yml': SCHEMA });
+    }
+  });
 
   it('leaves tests with a limit, fail_calc or stored failures to dbt’s query', async () => {
     const { result, sent } = await recordQueries(project, () => project.test({ select: ['unique_big_id'], storeFailures: true }));

@@ -88,27 +88,43 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
       inFlight[best]!--;
     }
   };
-  // An abort signal only stops chDB's client from waiting: the statement runs on in the engine (and
-  // close() waits for it). So each chDB statement that can be aborted carries a marker comment, and
-  // an abort has a connection of its own find those statements in system.processes and KILL them.
-  let killer: ClickHouseClient | undefined;
+  // An abort signal only stops chDB's client from waiting: the statement runs on in the engine, and
+  // close() waits for it. So chDB statements sent with a signal carry a marker comment, and an abort
+  // KILLs them, found in system.processes by marker. The KILL goes through the synchronous session:
+  // async statements share libuv's 4 threads, which the statements to kill may all be holding. A
+  // statement still queued for a thread at that moment starts later, so the KILL is repeated every
+  // 100 ms until close() has drained them (at most 10 s).
   const running = new Map<string, AbortSignal>();
   const watchedSignals = new WeakSet<AbortSignal>();
-  const killRunning = async (signal: AbortSignal) => {
-    const markers = [...running].filter(([, s]) => s === signal).map(([m]) => m);
-    if (markers.length === 0) return;
-    killer ??= createClient({ connection: chdb!.createChdbConnection({ path: target.path! }) as never, log: CLIENT_LOG });
+  let closed = false;
+  const killMarked = (markers: readonly string[]) => {
+    if (closed) return;
     // concat(): the KILL statement's own text must not contain a marker it looks for.
     const where = markers.map((m) => `position(query, concat('/* tsdbt:', '${m}')) > 0`).join(' OR ');
-    await killer.command({ query: `KILL QUERY WHERE ${where} ASYNC` }).catch(() => {});
+    try {
+      syncSession ??= new chdb!.Session(target.path!);
+      syncSession.query(`KILL QUERY WHERE ${where} ASYNC`, 'JSONCompact');
+    } catch {
+      // Best effort: the statements end at the latest when they finish.
+    }
+  };
+  const onAbort = (signal: AbortSignal) => {
+    const markers = [...running].filter(([, s]) => s === signal).map(([m]) => m);
+    if (markers.length === 0) return;
+    killMarked(markers);
+    const until = Date.now() + 10_000;
+    const timer = setInterval(() => (closed || Date.now() > until ? clearInterval(timer) : killMarked(markers)), 100);
+    timer.unref();
   };
   const markForCancel = (sql: string, signal: AbortSignal | undefined): { sql: string; done: () => void } => {
+    // Nothing is sent once the run was aborted (chDB would start it, then only stop waiting).
+    signal?.throwIfAborted();
     if (conn.type !== 'chdb' || !signal) return { sql, done: () => {} };
     const marker = randomUUID();
     running.set(marker, signal);
     if (!watchedSignals.has(signal)) {
       watchedSignals.add(signal);
-      signal.addEventListener('abort', () => void killRunning(signal), { once: true });
+      signal.addEventListener('abort', () => onAbort(signal), { once: true });
     }
     return { sql: `/* tsdbt:${marker} */ ${sql}`, done: () => running.delete(marker) };
   };
@@ -122,23 +138,27 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
   return {
     target,
     async command(sql, o) {
-      const marked = markForCancel(sql, o?.signal);
+      let marked: ReturnType<typeof markForCancel> | undefined;
       try {
-        await withClient((c) => c.command(params(marked.sql, o)));
+        marked = markForCancel(sql, o?.signal);
+        const text = marked.sql;
+        await withClient((c) => c.command(params(text, o)));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
       } finally {
-        marked.done();
+        marked?.done();
       }
     },
     async query<T>(sql: string, o?: QueryOptions) {
-      const marked = markForCancel(sql, o?.signal);
+      let marked: ReturnType<typeof markForCancel> | undefined;
       try {
-        return await withClient(async (c) => (await (await c.query({ ...params(marked.sql, o), format: 'JSONEachRow' })).json()) as T[]);
+        marked = markForCancel(sql, o?.signal);
+        const text = marked.sql;
+        return await withClient(async (c) => (await (await c.query({ ...params(text, o), format: 'JSONEachRow' })).json()) as T[]);
       } catch (error) {
         throw toWarehouseError(error, target, sql);
       } finally {
-        marked.done();
+        marked?.done();
       }
     },
     async insertStream(table, data, format, o) {
@@ -168,7 +188,8 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
       return returnsRows ? parseJsonCompact(text) : { columnNames: [], rows: [] };
     },
     async close() {
-      await Promise.all([...clients, ...(killer ? [killer] : [])].map((c) => c.close()));
+      await Promise.all(clients.map((c) => c.close()));
+      closed = true;
       syncSession?.close();
     },
   };

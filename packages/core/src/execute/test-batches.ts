@@ -68,6 +68,6 @@ export function batchQuery(tests: readonly TestNode[], attached: ManifestNode): 
   const where = tests[0]!.config.where;
   const from = relationSql(attached.relation.schema, attached.relation.identifier);
   return {
-    sql: `SELECT ${exprs.join(', ')} FROM ${from}${where ? ` WHERE ${String(where)}` : ''}`,
+    sql: `SELECT ${exprs.join(', ')} FROM ${from}${where ? ` WHERE (${String(where)})` : ''}`,
   };
 }

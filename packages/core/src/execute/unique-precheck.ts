@@ -24,29 +24,37 @@ const literal = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")
 export async function provenUnique(ctx: RunContext, test: TestNode, attached: ManifestNode, minRows = PRECHECK_MIN_ROWS): Promise<boolean> {
   const { schema, identifier } = attached.relation;
   const column = test.columnName!;
-  const from = `${relationSql(schema, identifier)}${test.config.where ? ` WHERE ${String(test.config.where)}` : ''}`;
+  // As dbt's `(select * from … where <where>) dbt_subquery`: a `where` that breaks that query (a trailing
+  // -- comment) breaks this one too, and the test then errors through dbt's query as dbt's would.
+  const from = `${relationSql(schema, identifier)}${test.config.where ? ` WHERE (${String(test.config.where)})` : ''}`;
   const query = <T>(sql: string) => ctx.adapter.client.query<T>(sql, { signal: ctx.signal });
   try {
     // Column type, engine and row count (table metadata, no scan): most tables stop here.
     const [described] = await query<{ type: string; engine: string; total_rows: string | number | null }>(
+      // ALIAS/MATERIALIZED columns are left out: dbt's `select *` subquery (with `where`) does not see them.
       `SELECT c.type AS type, t.engine AS engine, t.total_rows AS total_rows FROM system.columns AS c INNER JOIN system.tables AS t ON c.database = t.database AND c.table = t.name
-       WHERE c.database = ${literal(schema)} AND c.table = ${literal(identifier)} AND c.name = ${literal(column)}`,
+       WHERE c.database = ${literal(schema)} AND c.table = ${literal(identifier)} AND c.name = ${literal(column)} AND c.default_kind IN ('', 'DEFAULT')`,
     );
     if (!described || !INTEGER_TYPE.test(described.type) || !described.engine.endsWith('MergeTree')) return false;
     if (BigInt(described.total_rows ?? 0) < BigInt(minRows)) return false;
-    const [range] = await query<{ lo: string | number | null; hi: string | number | null; n: string | number }>(
-      `SELECT min(${column}) AS lo, max(${column}) AS hi, count(${column}) AS n FROM ${from}`,
+    // Aliases no column is likely to have: ClickHouse lets an alias stand for a column of that name.
+    const [range] = await query<{ tsdbt_lo: string | number | null; tsdbt_hi: string | number | null; tsdbt_n: string | number }>(
+      `SELECT min(${column}) AS tsdbt_lo, max(${column}) AS tsdbt_hi, count(${column}) AS tsdbt_n FROM ${from}`,
     );
-    const n = BigInt(range?.n ?? 0);
-    if (n < BigInt(minRows) || range?.lo === null || range?.hi === null) return false;
-    const lo = BigInt(range!.lo!);
-    const span = BigInt(range!.hi!) - lo + 1n;
+    const n = BigInt(range?.tsdbt_n ?? 0);
+    if (n < BigInt(minRows) || range?.tsdbt_lo === null || range?.tsdbt_hi === null) return false;
+    const lo = BigInt(range!.tsdbt_lo!);
+    const span = BigInt(range!.tsdbt_hi!) - lo + 1n;
     if (span > MAX_RANGE_PER_VALUE * n) return false;
     // Offsets from the minimum fit 32 bits: a 32-bit roaring bitmap measured ~25% faster than a 64-bit one.
     // (Integer arithmetic wraps modulo 2^64, so the low 32 bits of col - lo are the exact offset.)
     const values = span <= 0xffffffffn ? `toUInt32(${column} - (${lo}))` : column;
-    const [distinct] = await query<{ d: string | number }>(`SELECT groupBitmap(${values}) AS d FROM ${from}`);
-    return distinct !== undefined && BigInt(distinct.d) === n;
+    // Distinct and non-null counts from the same scan: a row written between two queries cannot make
+    // them agree by accident. (The mapping to offsets can only merge values, never split them.)
+    const [counted] = await query<{ tsdbt_d: string | number; tsdbt_n: string | number }>(
+      `SELECT groupBitmap(${values}) AS tsdbt_d, count(${column}) AS tsdbt_n FROM ${from}`,
+    );
+    return counted !== undefined && BigInt(counted.tsdbt_n) > 0n && BigInt(counted.tsdbt_d) === BigInt(counted.tsdbt_n);
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
     return false;
