@@ -207,12 +207,24 @@ describe('data tests', () => {
       { unique_field: 3, n_records: '2' },
     ]);
     expect(await queryRows(project, `SELECT rn FROM ${audit}.no_zz_rows ORDER BY rn`)).toEqual([{ rn: 4 }, { rn: 5 }]);
-    // A passing test stores nothing.
-    expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${audit}' ORDER BY name`)).toEqual([
-      { name: 'no_zz_rows' },
-      { name: 'not_null_m_id' },
-      { name: 'unique_m_id' },
+    // As dbt: a passing test stores an empty table (so no stale rows survive a fix).
+    expect(await queryRows(project, `SELECT name, total_rows FROM system.tables WHERE database = '${audit}' ORDER BY name`)).toEqual([
+      { name: 'no_zz_rows', total_rows: '2' },
+      { name: 'not_null_m_id', total_rows: '1' },
+      { name: 'unique_m_id', total_rows: '2' },
+      { name: 'unique_m_rn', total_rows: '0' },
     ]);
+    // A test's own store_failures: false wins over --store-failures (dbt's should_store_failures).
+    p.write({ 'tests/unstored.sql': '{{ config(store_failures=false) }}\nselect 1 as x' });
+    const again = p.open();
+    try {
+      const r2 = await again.test({ select: ['unstored'], storeFailures: true });
+      expect(outcomes(r2)).toEqual({ unstored: ['fail', 1] });
+      expect(await queryRows(again, `SELECT name FROM system.tables WHERE database = '${audit}' AND name = 'unstored'`)).toEqual([]);
+    } finally {
+      await again.close();
+      p.remove('tests/unstored.sql');
+    }
     await (await project.adapter()).client.command(`DROP DATABASE ${audit}`);
   });
 });

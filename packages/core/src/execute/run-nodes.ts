@@ -7,7 +7,7 @@ import type { NodeResult, NodeTiming } from '../report/events.js';
 import { TsdbtError } from '../shared/errors.js';
 import { nodeSql } from './node-sql.js';
 import type { RunContext } from './run-context.js';
-import { batchQuery } from './test-batches.js';
+import { batchQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
@@ -72,7 +72,8 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
   const row = rows[0] ?? { failures: 0, should_warn: 0, should_error: 0 };
   const failures = Number(row.failures);
   const status = testStatus(node.config, truthy(row.should_warn), truthy(row.should_error), ctx.warnError);
-  if ((ctx.storeFailures || node.config.store_failures === true) && failures > 0) await storeFailures(ctx, node, main);
+  // As dbt, the audit table is rebuilt on every run that stores failures: empty when the test passes.
+  if (shouldStoreFailures(node, ctx.storeFailures)) await storeFailures(ctx, node, main);
   return { status, failures, message: failureMessage(failures, status, node), warnings: [], compiledCode: main };
 }
 

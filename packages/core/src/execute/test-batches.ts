@@ -19,8 +19,14 @@ export function hasPlainConfig(test: TestNode, builtinTests: ReadonlySet<string>
   const c = test.config;
   if (String(c.fail_calc ?? 'count(*)').replace(/\s/g, '') !== 'count(*)') return false;
   if (c.limit !== undefined && c.limit !== null) return false;
-  if (storeFailures || c.store_failures === true) return false;
+  if (shouldStoreFailures(test, storeFailures)) return false;
   return evaluateThreshold(0, String(c.warn_if ?? '!= 0')) !== undefined && evaluateThreshold(0, String(c.error_if ?? '!= 0')) !== undefined;
+}
+
+/** dbt's should_store_failures(): the test's own `store_failures` when set, else --store-failures. */
+export function shouldStoreFailures(test: TestNode, flag: boolean): boolean {
+  const own = test.config.store_failures;
+  return own === undefined || own === null ? flag : own === true;
 }
 
 /** Whether a test can be answered from a shared scan of its relation. */
