@@ -130,6 +130,24 @@ select d, v from {{ source('raw', 'events') }}`;
     ]);
   });
 
+  it('insert_overwrite keeps working when the model gains a column (on_schema_change ignore and append_new_columns)', async () => {
+    for (const osc of ['ignore', 'append_new_columns']) {
+      const model = (cols: string) => `{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by='toYYYYMM(d)', order_by='d', on_schema_change='${osc}') }}
+select ${cols} from {{ source('raw', 'events') }}`;
+      const { p, project, sql, rows } = await setup(model('d, v'), 'd Date, v String, w UInt8', "('2024-01-05', 'jan', 1)");
+      expect(statuses(await project.run())).toEqual({ inc: 'success' });
+      await sql(`TRUNCATE TABLE ${p.schema}.events`);
+      await sql(`INSERT INTO ${p.schema}.events VALUES ('2024-02-10', 'feb', 2)`);
+      p.write({ 'models/inc.sql': model('d, v, w') });
+      const r = await reopen(p).run();
+      expect(statuses(r), r.results[0]!.message).toEqual({ inc: 'success' });
+      expect(await rows('SELECT toString(d) AS d, v FROM $.inc ORDER BY d')).toEqual([
+        { d: '2024-01-05', v: 'jan' },
+        { d: '2024-02-10', v: 'feb' },
+      ]);
+    }
+  });
+
   it('delete+insert without unique_key and insert_overwrite without partition_by are project errors', async () => {
     const { p, project } = await setup("{{ config(materialized='incremental', incremental_strategy='delete+insert') }}\nselect 1 as id", 'id UInt8', '(1)');
     const r = await project.run();
@@ -175,6 +193,51 @@ select id${extra} from {{ source('raw', 'events') }}
         { id: 2, v: 'b' },
       ]);
       expect(r.results[0]!.warnings).toEqual([`models/inc.sql: added columns v to ${p.schema}.inc`]);
+    });
+
+    it("'sync_all_columns' adds new columns, drops missing ones and changes types", async () => {
+      const osc = (cols: string) => `{{ config(materialized='incremental', on_schema_change='sync_all_columns') }}
+select ${cols} from {{ source('raw', 'events') }}
+{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}`;
+      const { p, project, sql, rows } = await setup(osc('id, v'), 'id UInt32, v String, w UInt8', "(1, 'a', 7)");
+      expect(statuses(await project.run())).toEqual({ inc: 'success' });
+      await sql(`INSERT INTO ${p.schema}.events VALUES (2, 'b', 8)`);
+      p.write({ 'models/inc.sql': osc('toUInt64(id) as id, w') });
+      const r = await reopen(p).run();
+      expect(statuses(r)).toEqual({ inc: 'success' });
+      expect(await rows("SELECT name, type FROM system.columns WHERE database = '$' AND table = 'inc' ORDER BY position")).toEqual([
+        { name: 'id', type: 'UInt64' },
+        { name: 'w', type: 'UInt8' },
+      ]);
+      expect(await rows('SELECT id, w FROM $.inc ORDER BY id')).toEqual([
+        { id: '1', w: 0 },
+        { id: '2', w: 8 },
+      ]);
+      expect(r.results[0]!.warnings).toEqual([
+        `models/inc.sql: synced the columns of ${p.schema}.inc with the model (added: w; removed: v; type changed: id UInt32 -> UInt64)`,
+      ]);
+    });
+
+    it("'fail' also fails when only a column's type changed", async () => {
+      const { p, project } = await setup(base('fail'), 'id UInt32, v String', "(1, 'a')");
+      expect(statuses(await project.run())).toEqual({ inc: 'success' });
+      p.write({ 'models/inc.sql': base('fail').replace('select id', 'select toInt64(id) as id') });
+      const r = await reopen(p).run();
+      expect(r.results[0]!.message).toBe("The columns of incremental model inc changed (added: none; removed: none; type changed: id UInt32 -> Int64) and on_schema_change is 'fail'");
+    });
+
+    it('an unknown value is a project error naming the line', () => {
+      const p = inlineProject({ 'models/inc.sql': "select 1 as id\n{{ config(materialized='incremental', on_schema_change='sync_all_column') }}" });
+      open.push({ p, project: { close: async () => {} } as TsdbtProject });
+      let error: { code?: string; line?: number; hint?: string } = {};
+      try {
+        p.open();
+      } catch (e) {
+        error = e as typeof error;
+      }
+      expect(error.code).toBe('config_value');
+      expect(error.line).toBe(2);
+      expect(error.hint).toMatch(/^Did you mean 'sync_all_columns'\?/);
     });
 
     it("'ignore' (the default) keeps the table's columns and inserts the shared ones", async () => {

@@ -56,6 +56,8 @@ export interface LoadInternals {
 /** Internals of each LoadedProject made by loadProject, for incremental re-loads. */
 export const loadInternals = new WeakMap<LoadedProject, LoadInternals>();
 
+const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
+
 const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml']);
 
 export function loadProject(options: LoadOptions = {}): LoadedProject {
@@ -256,6 +258,15 @@ export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Rende
         file: path,
         line: lineOfText(rawCode, /materialized/),
         hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
+      });
+    }
+    const onSchemaChange = config.on_schema_change;
+    if (onSchemaChange !== undefined && onSchemaChange !== null && !ON_SCHEMA_CHANGE.includes(String(onSchemaChange))) {
+      const guess = didYouMean(String(onSchemaChange), ON_SCHEMA_CHANGE);
+      throw new ProjectError('config_value', `Model '${name}' sets on_schema_change='${String(onSchemaChange)}', which dbt does not know`, {
+        file: path,
+        line: lineOfText(rawCode, /on_schema_change/),
+        hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${ON_SCHEMA_CHANGE.join(', ')}.`,
       });
     }
     const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config };

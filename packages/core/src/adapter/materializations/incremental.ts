@@ -1,6 +1,7 @@
 import { ProjectError } from '../../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { settingsClause, sqlString } from '../clickhouse-adapter.js';
+import { columnsDdl } from './distributed-table.js';
 import { applySchemaChange } from './schema-change.js';
 import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
@@ -64,7 +65,17 @@ export const materializeIncremental: Materialization = async (ctx) => {
     const stagedSql = relationSql(staged.schema, staged.identifier);
     await adapter.dropLeftovers(rel);
     try {
-      await adapter.createTableAs(staged, node.config, sql, signal);
+      if (strategy === 'insert_overwrite') {
+        // REPLACE PARTITION needs the very structure of the target (columns, types, keys): stage
+        // into a copy of it, so a model whose columns changed still replaces partitions.
+        // (In cluster mode the copy is made from the target's columns: `AS target` would also copy a
+        // replicated engine's ZooKeeper path.)
+        if (adapter.cluster) await adapter.createTable(staged, node.config, columnsDdl(await adapter.columns(rel)), signal);
+        else await adapter.ddl(`CREATE TABLE ${stagedSql} AS ${target}`, { signal });
+        await adapter.client.command(`INSERT INTO ${stagedSql} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM (\n${sql}\n) ${querySettings}`, { signal });
+      } else {
+        await adapter.createTableAs(staged, node.config, sql, signal);
+      }
       written = await adapter.rowCount(staged);
       if (strategy === 'delete_insert') {
         const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
