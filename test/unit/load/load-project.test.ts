@@ -59,6 +59,43 @@ describe('config precedence', () => {
   });
 });
 
+describe('dbt context details', () => {
+  it('config.get, var and env_var take their default as a keyword too', async () => {
+    p = inlineProject({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect '{{ config.get('materialized') }}' as m, '{{ config.get('zz', default='d') }}' as z, {{ 'yes' if config.get('zz', default=false) else 'no' }} as b, '{{ var('nope', default='v') }}' as v, '{{ env_var('TSDBT_NOPE_X', default='e') }}' as e",
+    });
+    const [c] = await p.open({ env: {} }).compile({ write: false });
+    expect(c!.sql).toContain("select 'table' as m, 'd' as z, no as b, 'v' as v, 'e' as e");
+  });
+
+  it('a model that branches on `execute` is rendered again at run time', () => {
+    p = inlineProject({ 'models/a.sql': '{% if execute %}select 1{% else %}select 0{% endif %} as x', 'models/b.sql': 'select 1 as x' });
+    const project = p.open();
+    expect((modelNode(project, 'a') as { renderAtRuntime?: boolean }).renderAtRuntime).toBe(true);
+    expect((modelNode(project, 'b') as { renderAtRuntime?: boolean }).renderAtRuntime).toBe(false);
+  });
+
+  it('CRLF files render the same through the static parser as through nunjucks', async () => {
+    p = inlineProject({
+      'models/a.sql': "select 'x\r\ny' as s\r\nfrom {{ ref('b') }}\r\n",
+      'models/b.sql': "select 'x\r\ny' as s\r\n{% if true %}{% endif %}",
+    });
+    const compiled = await p.open().compile({ write: false });
+    for (const c of compiled) expect(c.sql, c.node.name).not.toContain('\r');
+  });
+
+  it('project.yml can configure one model by its name, under its folder', () => {
+    p = inlineProject(
+      { 'models/mart/orders.sql': 'select 1 as id', 'models/mart/other.sql': 'select 1 as id' },
+      { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    mart:\n      +materialized: view\n      orders:\n        +materialized: table\n        +tags: [one]\n' },
+    );
+    const project = p.open();
+    expect(modelNode(project, 'orders').config.materialized).toBe('table');
+    expect(modelNode(project, 'orders').config.tags).toEqual(['one']);
+    expect(modelNode(project, 'other').config.materialized).toBe('view');
+  });
+});
+
 describe('compile', () => {
   it('writes compiled SQL with real relation names and a manifest with parent and child maps', async () => {
     p = inlineProject({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });

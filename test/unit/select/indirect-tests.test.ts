@@ -74,6 +74,14 @@ describe('indirect selection of tests', () => {
     ]);
   });
 
+  it('--exclude always excludes eagerly: the tests touching an excluded model go too, whatever the mode', () => {
+    for (const mode of ['cautious', 'buildable', 'empty'] as const) {
+      const picked = pick({ select: ['orders+', 'unique_orders_id', 'relationships_orders_customer_id'], exclude: ['orders'], indirectSelection: mode });
+      expect(picked, mode).not.toContain('unique_orders_id');
+      expect(picked, mode).not.toContain('relationships_orders_customer_id');
+    }
+  });
+
   it('rejects an unknown mode', () => {
     const { manifest, graph } = shop();
     expect(() => selectNodes(manifest, graph, { indirectSelection: 'greedy' as never })).toThrow(UsageError);

@@ -52,7 +52,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     ? new RelationProxy({ kind: 'source', source: (attached as { sourceName: string }).sourceName, table: attached.name })
     : new RelationProxy({ kind: 'ref', package: '', name: attached.name });
   const fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
-  const folderLayer = folderConfig(ctx.testsConfig, fqn.slice(0, -1), ctx.projectFile, ctx.projectLineOf, ['data_tests']);
+  const folderLayer = folderConfig(ctx.testsConfig, fqn, ctx.projectFile, ctx.projectLineOf, ['data_tests']);
   const config = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig]);
   const where = typeof config.where === 'string' && config.where.trim() ? config.where : undefined;
   const modelArg = where ? `(select * from ${target} where ${where}) dbt_subquery` : target;

@@ -243,7 +243,7 @@ export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Rende
     const fqn = fqnOf(pf.name, pf.modelPaths, path);
     const name = fqn[fqn.length - 1]!;
     const patch = patches.get(name);
-    const folder = folderConfig(pf.modelsConfig, fqn.slice(0, -1), pf.file, pf.yaml.lineOf, ['models']);
+    const folder = folderConfig(pf.modelsConfig, fqn, pf.file, pf.yaml.lineOf, ['models']);
     const baseLayers = [folder, patch?.config ?? {}];
     const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, baseLayers);
     const rawCode = readFileSync(join(projectRoot, path), 'utf8');
@@ -296,7 +296,7 @@ function loadSeeds(projectRoot: string, pf: ProjectFile, renderer: Renderer, pat
     const fqn = fqnOf(pf.name, pf.seedPaths, path);
     const name = fqn[fqn.length - 1]!;
     const patch = patches.get(name);
-    const folder = folderConfig(pf.seedsConfig, fqn.slice(0, -1), pf.file, pf.yaml.lineOf, ['seeds']);
+    const folder = folderConfig(pf.seedsConfig, fqn, pf.file, pf.yaml.lineOf, ['seeds']);
     const config = finalizeConfig(DEFAULT_SEED_CONFIG, [folder, patch?.config ?? {}]);
     const base = { uniqueId: `seed.${pf.name}.${name}`, name, resourceType: 'seed', packageName: pf.name, originalFilePath: path, fqn, config };
     return Object.freeze({
@@ -351,7 +351,7 @@ export function loadSingularTests(projectRoot: string, pf: ProjectFile, renderer
     const name = fqn[fqn.length - 1]!;
     const rawCode = readFileSync(join(projectRoot, path), 'utf8');
     const uniqueId = `test.${pf.name}.${name}`;
-    const folder = folderConfig(pf.testsConfig, fqn.slice(0, -1), pf.file, pf.yaml.lineOf, ['data_tests']);
+    const folder = folderConfig(pf.testsConfig, fqn, pf.file, pf.yaml.lineOf, ['data_tests']);
     const baseConfig = finalizeConfig(DEFAULT_TEST_CONFIG, [folder]);
     const parsed = parseSqlNode(renderer, rawCode, {
       uniqueId, name, resourceType: 'test', packageName: pf.name, originalFilePath: path, fqn, baseConfig,

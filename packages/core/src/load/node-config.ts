@@ -58,8 +58,9 @@ export function finalizeConfig(defaults: NodeConfig, layers: readonly PartialCon
 
 /**
  * Resolves a project-file config tree (`models: { proj: { clean: { +schema: x } } }`) for a node
- * whose folder path is `folders` (project name first). Each level's `+key` entries apply to
- * everything below it; deeper levels win.
+ * whose fqn is `folders` (project name first, the node's own name last: as dbt, a key naming one
+ * model configures just that model). Each level's `+key` entries apply to everything below it;
+ * deeper levels win.
  */
 export function folderConfig(
   tree: Readonly<Record<string, unknown>>,

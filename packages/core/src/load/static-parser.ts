@@ -123,8 +123,10 @@ function parseArgs(text: string): { positional: Literal[]; keywords: Record<stri
 }
 
 /** Renders `source` without Jinja if it only uses literal ref/source/config calls; else undefined. */
-export function tryStaticRender(source: string, target: RenderState): string | undefined {
-  if (source.includes('{%') || source.includes('{#')) return undefined;
+export function tryStaticRender(text: string, target: RenderState): string | undefined {
+  if (text.includes('{%') || text.includes('{#')) return undefined;
+  // Jinja reads \r\n and \r as \n (nunjucks' output for the same file has \n only).
+  const source = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   // Collect into a scratch state; the real one is touched only when the whole file was handled.
   const state = { refs: [] as RenderState['refs'], sources: [] as RenderState['sources'], configCalls: [] as RenderState['configCalls'] };
   let unhandled = false;

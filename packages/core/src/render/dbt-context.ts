@@ -98,8 +98,14 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       return '';
     },
     {
-      get: (key: string, fallback?: unknown) => effectiveConfig()[key] ?? fallback ?? null,
-      require: (key: string) => {
+      // config.get('k', 'd') and config.get('k', default='d'), as dbt.
+      get: (...args: unknown[]) => {
+        const { positional, keywords } = splitArgs(args);
+        const fallback = positional.length > 1 ? positional[1] : keywords.default;
+        return effectiveConfig()[String(positional[0])] ?? fallback ?? null;
+      },
+      require: (...args: unknown[]) => {
+        const key = String(splitArgs(args).positional[0]);
         const v = effectiveConfig()[key];
         if (v === undefined)
           raiseInTemplate(new ProjectError('config_required', `Config '${key}' is required here`, where(slot)));
@@ -109,10 +115,11 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   );
 
   const varFn = (...args: unknown[]) => {
-    const { positional } = splitArgs(args);
+    const { positional, keywords } = splitArgs(args);
     const name = String(positional[0]);
     if (name in options.vars) return options.vars[name];
     if (positional.length > 1) return positional[1];
+    if ('default' in keywords) return keywords.default;
     raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, {
       ...where(slot),
       hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}', or give var() a default.`,
@@ -120,11 +127,12 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   };
 
   const envVar = (...args: unknown[]) => {
-    const { positional } = splitArgs(args);
+    const { positional, keywords } = splitArgs(args);
     const name = String(positional[0]);
     const value = options.env[name];
     if (value !== undefined) return value;
     if (positional.length > 1) return positional[1];
+    if ('default' in keywords) return keywords.default;
     raiseInTemplate(new ProjectError('missing_env_var', `Environment variable '${name}' is not set and env_var() has no default`, {
       ...where(slot),
       hint: `Export ${name}, or write env_var('${name}', 'default').`,
@@ -232,7 +240,12 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const defineGetter = (name: string, get: () => unknown) =>
     Object.defineProperty((env as unknown as { globals: object }).globals, name, { get, enumerable: true, configurable: true });
   defineGetter('this', () => (slot.current?.node ? new RelationProxy({ kind: 'this' }) : undefined));
-  defineGetter('execute', () => slot.current?.mode === 'execute');
+  defineGetter('execute', () => {
+    const st = slot.current;
+    // SQL that branches on `execute` differs at run time: render the node again then.
+    if (st?.mode === 'parse') st.usesWarehouse = true;
+    return st?.mode === 'execute';
+  });
   defineGetter('model', () => {
     const node = slot.current?.node;
     return node

@@ -79,6 +79,8 @@ function cliSpec(options: SelectionOptions, mode: IndirectSelection): SelectionS
     ? parseSelectArgs(options.select, { indirectSelection: mode, expectExists: true })
     : parseSelectArgs(DEFAULT_SELECT, { indirectSelection: mode, expectExists: false });
   const components = [include];
-  if (options.exclude?.length) components.push(parseSelectArgs(options.exclude, { indirectSelection: mode, expectExists: true }));
+  // dbt parses the exclude side with eager indirect selection whatever the mode: excluding a model
+  // always excludes the tests that touch it.
+  if (options.exclude?.length) components.push(parseSelectArgs(options.exclude, { indirectSelection: 'eager', expectExists: true }));
   return { kind: 'difference', raw: '', expectExists: false, components };
 }
