@@ -21,6 +21,7 @@ seeds:
       column_types: {code: String, amount: "Decimal(10, 2)", day: String}
 sources:
   - name: ext
+    schema: "{{ target.schema }}"
     tables:
       - name: events
         external:

@@ -31,6 +31,7 @@ union all select 'duplicates', 'Order id uniqueness', toUInt64(4), toUInt64(2), 
   'models/schema.yml': `version: 2
 sources:
   - name: raw
+    schema: "{{ target.schema }}"
     description: Raw shop events
     tables:
       - name: events

@@ -11,7 +11,7 @@ afterEach(async () => {
   open = [];
 });
 
-const SOURCES = 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n';
+const SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n';
 
 /** A project over a hand-made `events` table in its own schema. */
 async function setup(model: string, ddl: string, rows: string) {

@@ -69,6 +69,7 @@ models:
         tests: [not_null, unique]
 sources:
   - name: raw
+    schema: "{{ target.schema }}"
     tables:
       - name: src
         columns:

@@ -84,6 +84,23 @@ describe('dbt context details', () => {
     for (const c of compiled) expect(c.sql, c.node.name).not.toContain('\r');
   });
 
+  it("a source's schema defaults to its name, as dbt's; schema and identifier may use Jinja", () => {
+    p = inlineProject({
+      'sources.yml': `version: 2
+sources:
+  - name: raw
+    tables: [{name: orders}]
+  - name: landing
+    schema: "{{ target.schema }}_{{ var('suffix', 'in') }}"
+    tables: [{name: events, identifier: "{{ env_var('TSDBT_EVENTS_TABLE', 'events_v2') }}"}]
+`,
+      'models/a.sql': "select * from {{ source('raw', 'orders') }}, {{ source('landing', 'events') }}",
+    });
+    const project = p.open({ env: {} });
+    expect(project.node('source.proj.raw.orders').relation).toEqual({ schema: 'raw', identifier: 'orders' });
+    expect(project.node('source.proj.landing.events').relation).toEqual({ schema: `${p.schema}_in`, identifier: 'events_v2' });
+  });
+
   it('project.yml can configure one model by its name, under its folder', () => {
     p = inlineProject(
       { 'models/mart/orders.sql': 'select 1 as id', 'models/mart/other.sql': 'select 1 as id' },

@@ -89,7 +89,17 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     macroFiles,
   );
 
-  const schemaFiles = readSchemaFiles(projectRoot, projectFile, target.schema);
+  // Source properties may use Jinja, as in dbt (`schema: "{{ target.schema }}"`).
+  const templateGlobals = {
+    target: targetForTemplates(target),
+    var: (name: string, fallback?: unknown) => {
+      if (name in vars) return vars[name];
+      if (fallback !== undefined) return fallback;
+      throw new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` });
+    },
+  };
+  const renderYaml = (text: string, file: string) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, templateGlobals) : text);
+  const schemaFiles = readSchemaFiles(projectRoot, projectFile, renderYaml);
   const nodes = new Map<string, ManifestNode>();
   const add = (node: ManifestNode) => {
     if (!node.config.enabled) return;
@@ -162,8 +172,10 @@ function resolveVars(projectFile: ProjectFile, cliVars: Readonly<Record<string, 
   return { ...out, ...cliVars };
 }
 
-function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv): string {
+/** Renders Jinja in a YAML value (profiles, source properties): env_var(), plus `target` and var() where given. */
+function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv, globals: Readonly<Record<string, unknown>> = {}): string {
   const jinja = createJinjaEnvironment();
+  for (const [name, value] of Object.entries(globals)) jinja.addGlobal(name, value);
   jinja.addGlobal('env_var', (name: string, fallback?: unknown) => {
     const value = env[name];
     if (value !== undefined) return value;
@@ -201,14 +213,14 @@ interface SchemaFile {
   readonly contents: SchemaFileContents;
 }
 
-function readSchemaFiles(projectRoot: string, projectFile: ProjectFile, targetSchema: string): SchemaFile[] {
+function readSchemaFiles(projectRoot: string, projectFile: ProjectFile, render: (text: string, file: string) => string): SchemaFile[] {
   const inPaths = [...projectFile.modelPaths, ...projectFile.seedPaths].flatMap((p) => discoverFiles(projectRoot, p, ['.yml', '.yaml']));
   const atRoot = readdirSync(projectRoot)
     .filter((f) => (f.endsWith('.yml') || f.endsWith('.yaml')) && !IGNORED_ROOT_YAML.has(f))
     .filter((f) => /^version\s*:/m.test(readFileSync(join(projectRoot, f), 'utf8')));
   return [...new Set([...atRoot, ...inPaths])].map((file) => ({
     file,
-    contents: parseSchemaFile(readYamlFile(join(projectRoot, file), file), targetSchema),
+    contents: parseSchemaFile(readYamlFile(join(projectRoot, file), file), (text) => render(text, file)),
   }));
 }
 

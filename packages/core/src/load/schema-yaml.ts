@@ -51,7 +51,8 @@ const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'erro
 type Path = (string | number)[];
 
 /** Reads one dbt `version: 2` schema file. Unknown top-level sections are ignored, as dbt does. */
-export function parseSchemaFile(yaml: YamlFile, targetSchema: string): SchemaFileContents {
+/** `render` renders Jinja in the source properties that may hold it (schema, database, identifier). */
+export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string): SchemaFileContents {
   const data = yaml.data;
   if (!isMapping(data)) return { models: [], seeds: [], sources: [] };
   const file = yaml.file;
@@ -177,8 +178,9 @@ export function parseSchemaFile(yaml: YamlFile, targetSchema: string): SchemaFil
         ...patch,
         sourceName: String(s.name),
         sourceDescription: str(s.description),
-        schema: String(s.schema ?? s.database ?? targetSchema),
-        identifier: String(table.identifier ?? patch.name),
+        // dbt: a source's schema defaults to the source's name (a ClickHouse database here).
+        schema: render(String(s.schema ?? s.database ?? s.name)),
+        identifier: render(String(table.identifier ?? patch.name)),
         loader: str(s.loader),
         external: external && typeof external.location === 'string'
           ? { location: external.location, format: typeof external.format === 'string' ? external.format : undefined, options: isMapping(external.options) ? external.options : undefined }
