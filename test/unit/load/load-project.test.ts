@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProjectError, type TsdbtProject } from '../../../packages/core/src/index.js';
+import { ProjectError, type TestNode, type TsdbtProject } from '../../../packages/core/src/index.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 
 let p: InlineProject | undefined;
@@ -99,6 +99,19 @@ sources:
     const project = p.open({ env: {} });
     expect(project.node('source.proj.raw.orders').relation).toEqual({ schema: 'raw', identifier: 'orders' });
     expect(project.node('source.proj.landing.events').relation).toEqual({ schema: `${p.schema}_in`, identifier: 'events_v2' });
+  });
+
+  it('config() inside a {% test %} block sets defaults that the YAML config overrides', () => {
+    p = inlineProject({
+      'macros/soft.sql': "{% test soft(model, column_name) %}{{ config(severity='warn', where='x > 0') }}select * from {{ model }} where {{ column_name }} < 0{% endtest %}",
+      'models/a.sql': 'select 1 as x',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        tests: [soft, {soft: {name: hard, severity: error}}]\n',
+    });
+    const project = p.open();
+    const test = (name: string) => [...project.manifest.nodes.values()].find((n) => n.name === name) as TestNode;
+    expect(test('soft_a_x').config.severity).toBe('warn');
+    expect(test('hard').config.severity).toBe('error');
+    expect(test('soft_a_x').renderedCode).toMatch(/where x > 0\) dbt_subquery/);
   });
 
   it('project.yml can configure one model by its name, under its folder', () => {

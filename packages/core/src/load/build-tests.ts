@@ -53,10 +53,13 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     : new RelationProxy({ kind: 'ref', package: '', name: attached.name });
   const fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
   const folderLayer = folderConfig(ctx.testsConfig, fqn, ctx.projectFile, ctx.projectLineOf, ['data_tests']);
-  const config = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig]);
-  const where = typeof config.where === 'string' && config.where.trim() ? config.where : undefined;
-  const modelArg = where ? `(select * from ${target} where ${where}) dbt_subquery` : target;
-  const rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg });
+  const whereOf = (c: Readonly<Record<string, unknown>>) => (typeof c.where === 'string' && c.where.trim() ? c.where : undefined);
+  const modelArg = (where: string | undefined) => (where ? `(select * from ${target} where ${where}) dbt_subquery` : target);
+  const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig]);
+  let rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(before)) });
+  // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
+  const config = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig]);
+  if (whereOf(config) !== whereOf(before)) rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(config)) });
   const refs: RefCall[] = [...state.refs];
   const uniqueId = `test.${ctx.projectName}.${name}.${shortHash(`${decl.file}:${name}:${JSON.stringify(decl.kwargs)}`)}`;
   return Object.freeze({
