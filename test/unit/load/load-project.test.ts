@@ -114,6 +114,19 @@ sources:
     expect(test('soft_a_x').renderedCode).toMatch(/where x > 0\) dbt_subquery/);
   });
 
+  it('warns once per config key tsdbt accepts but does not act on', () => {
+    p = inlineProject({
+      'models/a.sql': "{{ config(grants={'select': ['analyst']}) }}\nselect 1 as x",
+      'models/b.sql': "{{ config(grants={'select': ['bi']}, sql_header='set x = 1') }}\nselect 1 as x",
+    });
+    const logs: string[] = [];
+    p.open({ onLog: (m, level) => level === 'warn' && logs.push(m) });
+    expect(logs).toEqual([
+      "config 'grants' has no effect in tsdbt yet (set for models/a.sql, models/b.sql)",
+      "config 'sql_header' has no effect in tsdbt yet (set for models/b.sql)",
+    ]);
+  });
+
   it('project.yml can configure one model by its name, under its folder', () => {
     p = inlineProject(
       { 'models/mart/orders.sql': 'select 1 as id', 'models/mart/other.sql': 'select 1 as id' },

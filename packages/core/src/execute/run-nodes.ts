@@ -5,7 +5,7 @@ import type { ModelNode, SeedNode, TestNode } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
 import { TsdbtError } from '../shared/errors.js';
-import { nodeSql } from './node-sql.js';
+import { hookStatements, nodeSql } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { batchQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
@@ -37,14 +37,21 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
   const materialize = materializationFor(node.config.materialized, node.originalFilePath);
   const sql = nodeSql(ctx, node);
   ctx.compiled.write(node, sql);
+  const adapter = ctx.adapter.forModel(node.config);
+  // Hooks run around the build, as dbt's materializations run them (the model's database exists
+  // first, as dbt creates schemas before a run); post-hooks once the new relation is in place.
+  const pre = hookStatements(ctx, node, 'pre_hook');
+  if (pre.length) await adapter.ensureDatabase(node.relation.schema);
+  for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
   const result = await materialize({
-    adapter: ctx.adapter.forModel(node.config),
+    adapter,
     node,
     sql,
     recompile: ({ isIncremental }) => (isIncremental || node.renderAtRuntime ? nodeSql(ctx, node, { isIncremental }) : sql),
     fullRefresh: ctx.fullRefresh,
     signal: ctx.signal,
   });
+  for (const statement of hookStatements(ctx, node, 'post_hook')) await adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: sql };
 }
 

@@ -56,6 +56,23 @@ export interface LoadInternals {
 /** Internals of each LoadedProject made by loadProject, for incremental re-loads. */
 export const loadInternals = new WeakMap<LoadedProject, LoadInternals>();
 
+/** dbt or dbt-clickhouse config keys tsdbt accepts (so projects load) but does not act on yet. */
+const INERT_CONFIG_KEYS = ['indexes', 'projections', 'grants', 'sql_header', 'store_failures_as', 'inserts_only', 'persist_docs'] as const;
+
+/** One warning per inert key that some node sets, naming where (a project may set one key on thousands of models). */
+function warnInertConfig(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
+  const users = new Map<string, string[]>();
+  for (const node of nodes)
+    for (const key of INERT_CONFIG_KEYS) {
+      const v = (node.config as Record<string, unknown>)[key];
+      if (v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v).length === 0)) (users.get(key) ?? users.set(key, []).get(key)!).push(node.originalFilePath);
+    }
+  for (const [key, files] of users) {
+    const shown = [...new Set(files)];
+    onLog(`config '${key}' has no effect in tsdbt yet (set for ${shown.slice(0, 3).join(', ')}${shown.length > 3 ? ` and ${shown.length - 3} more` : ''})`, 'warn');
+  }
+}
+
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
 
 const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml']);
@@ -142,6 +159,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   }
   for (const [name, p] of patches)
     if (!modelNames.has(name)) onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
+  warnInertConfig(nodes.values(), onLog);
 
   const resolved = resolveDependencies(nodes, projectFile.name);
   const manifest: Manifest = {

@@ -79,7 +79,11 @@ export const materializeIncremental: Materialization = async (ctx) => {
       written = await adapter.rowCount(staged);
       if (strategy === 'delete_insert') {
         const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
-        await adapter.client.command(`DELETE FROM ${target} WHERE (${key}) IN (SELECT ${key} FROM ${stagedSql})`, { signal, settings: { mutations_sync: 2 } });
+        // incremental_predicates narrow the DELETE (e.g. to recent partitions), as in dbt-clickhouse.
+        const predicates = (Array.isArray(node.config.incremental_predicates) ? node.config.incremental_predicates : node.config.incremental_predicates ? [node.config.incremental_predicates] : [])
+          .map((p) => ` AND (${String(p)})`)
+          .join('');
+        await adapter.client.command(`DELETE FROM ${target} WHERE (${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`, { signal, settings: { mutations_sync: 2 } });
         await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM ${stagedSql}`, { signal });
       } else {
         const parts = await adapter.client.query<{ partition_id: string }>(
