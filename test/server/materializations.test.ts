@@ -174,6 +174,22 @@ select number as id from numbers(${upTo})
     expect(await queryRows(again, `SELECT count() AS c, sum(id) AS s FROM ${p.schema}.inc`)).toEqual([{ c: '5', s: '10' }]);
   });
 
+  it('a delete+insert incremental model replaces keys through a mutation (no lightweight DELETE on this server)', async () => {
+    const model = (from: number, upTo: number, tag: string) => `{{ config(materialized='incremental', unique_key='id', order_by='id') }}
+select number as id, '${tag}' as v from numbers(${from}, ${upTo - from})`;
+    const { p, project } = setup({ 'models/inc.sql': model(0, 5, 'old') });
+    expectStatuses(await project.run(), { inc: 'success' });
+    p.write({ 'models/inc.sql': model(3, 8, 'new') });
+    const again = reopen(p);
+    const result = await again.run();
+    expectStatuses(result, { inc: 'success' });
+    expect(result.results[0]!.message).toBe('OK delete+insert 5 rows');
+    expect(await queryRows(again, `SELECT v, count() AS c FROM ${p.schema}.inc GROUP BY v ORDER BY v`)).toEqual([
+      { v: 'new', c: '5' },
+      { v: 'old', c: '3' },
+    ]);
+  });
+
   it('generic tests pass and fail correctly (batched and one by one)', async () => {
     const { p, project } = setup({
       // id: 0,1,2,2,NULL  status: a,b,c,zz,a  parent: 0,1,9,NULL,0

@@ -1,8 +1,7 @@
 import { applySchemaChange } from './schema-change.js';
-import { DatabaseError, ProjectError } from '../../shared/errors.js';
+import { ProjectError } from '../../shared/errors.js';
 import { relationSql } from '../../render/placeholders.js';
-import { sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
-import type { Relation } from '../../manifest/nodes.js';
+import { waitForMutations } from './mutations.js';
 import { buildDistributed, createDistributed, columnsDdl, insertThrough, localRelation, requireCluster } from './distributed-table.js';
 import { qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
@@ -25,23 +24,6 @@ function strategyOf(ctx: MaterializeContext): Strategy {
   return s;
 }
 
-/**
- * Waits for the mutations of `local` on every shard (18.x has no mutations_sync; newer servers
- * already waited). A mutation still running after `timeoutMs` is an error.
- */
-async function waitForMutations(adapter: ClickHouseAdapter, local: Relation, timeoutMs = 600_000, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const sql = `SELECT count() AS n FROM cluster(${sqlString(adapter.cluster!)}, system, mutations) WHERE database = ${sqlString(local.schema)} AND table = ${sqlString(local.identifier)} AND NOT is_done`;
-  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
-    const [row] = await adapter.client.query<{ n: string | number }>(sql, { signal });
-    if (Number(row?.n ?? 0) === 0) return;
-    if (Date.now() > deadline)
-      throw new DatabaseError('mutation_timeout', `The DELETE on ${local.schema}.${local.identifier} is not done on every shard after ${timeoutMs / 1000} s`, {
-        hint: 'See system.mutations on each shard (parts_to_do); the rows were not inserted yet, run again once it is done.',
-      });
-    await new Promise((r) => setTimeout(r, wait));
-  }
-}
 
 /**
  * `distributed_incremental`: built like distributed_table the first time (and on --full-refresh);

@@ -2,6 +2,7 @@ import { ProjectError } from '../../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { settingsClause, sqlString } from '../clickhouse-adapter.js';
 import { columnsDdl } from './distributed-table.js';
+import { deleteWhere } from './mutations.js';
 import { applySchemaChange } from './schema-change.js';
 import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
@@ -83,7 +84,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
         const predicates = (Array.isArray(node.config.incremental_predicates) ? node.config.incremental_predicates : node.config.incremental_predicates ? [node.config.incremental_predicates] : [])
           .map((p) => ` AND (${String(p)})`)
           .join('');
-        await adapter.client.command(`DELETE FROM ${target} WHERE (${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`, { signal, settings: { mutations_sync: 2 } });
+        await deleteWhere(adapter, rel, `(${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`, signal);
         await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM ${stagedSql}`, { signal });
       } else {
         const parts = await adapter.client.query<{ partition_id: string }>(

@@ -1,0 +1,43 @@
+import type { Relation } from '../../manifest/nodes.js';
+import { relationSql } from '../../render/placeholders.js';
+import { DatabaseError } from '../../shared/errors.js';
+import { sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+
+/**
+ * Waits for the mutations of `rel` (on every shard in cluster mode): 18.x has no mutations_sync,
+ * newer servers already waited. A mutation still running after `timeoutMs` is an error.
+ */
+export async function waitForMutations(adapter: ClickHouseAdapter, rel: Relation, timeoutMs = 600_000, signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const from = adapter.cluster ? `cluster(${sqlString(adapter.cluster)}, system, mutations)` : 'system.mutations';
+  const sql = `SELECT count() AS n FROM ${from} WHERE database = ${sqlString(rel.schema)} AND table = ${sqlString(rel.identifier)} AND NOT is_done`;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    const [row] = await adapter.client.query<{ n: string | number }>(sql, { signal });
+    if (Number(row?.n ?? 0) === 0) return;
+    if (Date.now() > deadline)
+      throw new DatabaseError('mutation_timeout', `The DELETE on ${rel.schema}.${rel.identifier} is not done${adapter.cluster ? ' on every shard' : ''} after ${timeoutMs / 1000} s`, {
+        hint: 'See system.mutations (parts_to_do); the rows were not inserted yet, run again once it is done.',
+      });
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/**
+ * Deletes the rows of `rel` matching `where` and waits until they are gone: a lightweight DELETE
+ * where the server has one (23.3+), else a mutation (`ALTER TABLE … DELETE`), waited for.
+ */
+export async function deleteWhere(adapter: ClickHouseAdapter, rel: Relation, where: string, signal?: AbortSignal): Promise<void> {
+  const table = relationSql(rel.schema, rel.identifier);
+  if (await adapter.hasSetting('mutations_sync')) {
+    try {
+      await adapter.client.command(`DELETE FROM ${table} WHERE ${where}`, { signal, settings: { mutations_sync: 2 } });
+      return;
+    } catch (error) {
+      if (!/Syntax error/i.test(String((error as Error).message))) throw error;
+    }
+    await adapter.client.command(`ALTER TABLE ${table} DELETE WHERE ${where}`, { signal, settings: { mutations_sync: 2 } });
+    return;
+  }
+  await adapter.client.command(`ALTER TABLE ${table} DELETE WHERE ${where}`, { signal });
+  await waitForMutations(adapter, rel, undefined, signal);
+}
