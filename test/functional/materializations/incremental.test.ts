@@ -69,6 +69,18 @@ describe('incremental materialization', () => {
     expect(await rows("SELECT name FROM system.tables WHERE database = '$' ORDER BY name")).toEqual([{ name: 'events' }, { name: 'inc' }]);
   });
 
+  it('a table left under its backup name by a crash mid-swap is put back, so the history is kept', async () => {
+    const { p, project, sql, rows } = await setup(APPEND, 'id UInt32, v String', "(1, 'a'), (2, 'b')");
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    await sql(`RENAME TABLE ${p.schema}.inc TO ${p.schema}.inc__tsdbt_backup_crashedrun`);
+    await sql(`TRUNCATE TABLE ${p.schema}.events`);
+    await sql(`INSERT INTO ${p.schema}.events VALUES (3, 'c')`);
+    const r = await reopen(p).run();
+    expect(r.results[0]!.message).toBe('OK append 1 rows');
+    expect(await rows('SELECT id FROM $.inc ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    expect(await rows("SELECT name FROM system.tables WHERE database = '$' AND name LIKE 'inc%'")).toEqual([{ name: 'inc' }]);
+  });
+
   it("config full_refresh=false wins over --full-refresh (dbt's should_full_refresh)", async () => {
     const model = APPEND.replace("materialized='incremental'", "materialized='incremental', full_refresh=false");
     const { project, sql, rows } = await setup(model, 'id UInt32, v String', "(1, 'a')");

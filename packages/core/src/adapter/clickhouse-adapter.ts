@@ -15,6 +15,8 @@ export interface WarehouseColumn {
 
 /** Suffix of the relations a build writes before swapping them in; the run id follows. */
 export const TEMP_MARKER = '__tsdbt_tmp_';
+/** Where the rename swap keeps the previous table for a moment (old servers, Ordinary databases). */
+export const BACKUP_MARKER = '__tsdbt_backup_';
 
 const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -198,6 +200,21 @@ export class ClickHouseAdapter {
     );
     const stale = rows.map((r) => r.name);
     for (const name of stale) await this.drop({ schema: rel.schema, identifier: name }, 'table');
+    if (!this.cluster) {
+      // A swap cut short by a server crash may have left the previous table under its backup name
+      // with no table in its place: put it back; drop backups of a table that is in place.
+      const backups = (
+        await this.tablesQuery<{ name: string }>(
+          `SELECT name FROM system.tables WHERE database = ${sqlString(rel.schema)} AND startsWith(name, ${sqlString(`${rel.identifier}${BACKUP_MARKER}`)})`,
+        )
+      ).map((r) => r.name);
+      if (backups.length && (await this.relationKind(rel)) === undefined) {
+        await this.client.command(`RENAME TABLE ${relationSql(rel.schema, backups[0]!)} TO ${relationSql(rel.schema, rel.identifier)}`);
+        backups.shift();
+      }
+      for (const name of backups) await this.drop({ schema: rel.schema, identifier: name }, 'table');
+      stale.push(...backups);
+    }
     return stale;
   }
 
@@ -247,12 +264,15 @@ export class ClickHouseAdapter {
       await this.drop(staged, 'table'); // now holds the previous data
       return;
     }
-    const backup = relationSql(target.schema, `${target.identifier}__tsdbt_backup_${this.runId}`);
-    await this.client.command(`RENAME TABLE ${t} TO ${backup}`);
+    // One statement for both renames: the server runs it to the end even if this process dies
+    // between them; a backup left by a crash of the server itself is restored by dropLeftovers().
+    const backupRel = { schema: target.schema, identifier: `${target.identifier}${BACKUP_MARKER}${this.runId}` };
+    const backup = relationSql(backupRel.schema, backupRel.identifier);
     try {
-      await this.client.command(`RENAME TABLE ${s} TO ${t}`);
+      await this.client.command(`RENAME TABLE ${t} TO ${backup}, ${s} TO ${t}`);
     } catch (error) {
-      await this.client.command(`RENAME TABLE ${backup} TO ${t}`); // put the old table back
+      if ((await this.relationKind(target)) === undefined && (await this.relationKind(backupRel)) !== undefined)
+        await this.client.command(`RENAME TABLE ${backup} TO ${t}`); // put the old table back
       throw error;
     }
     await this.client.command(`DROP TABLE IF EXISTS ${backup}`);
@@ -267,7 +287,7 @@ export class ClickHouseAdapter {
       return;
     }
     if (existing === undefined) return this.rename([[staged, target]]);
-    const backup = { schema: target.schema, identifier: `${target.identifier}__tsdbt_backup_${this.runId}` };
+    const backup = { schema: target.schema, identifier: `${target.identifier}${BACKUP_MARKER}${this.runId}` };
     await this.rename([
       [target, backup],
       [staged, target],

@@ -2,7 +2,7 @@ import type { NodeConfig } from '../../manifest/config.js';
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
-import { settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { BACKUP_MARKER, settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
 import { qualifiedColumnWarnings } from './table.js';
 import type { Materialization } from './types.js';
 
@@ -92,8 +92,8 @@ export async function buildDistributed(adapter: ClickHouseAdapter, node: ModelNo
     created.push(nextDist);
     await createDistributed(adapter, nextDist, local, columns, node.config, signal);
     const [existingLocal, existingDist] = [await adapter.relationKind(local), await adapter.relationKind(rel)];
-    const backupLocal = { schema: local.schema, identifier: `${local.identifier}__tsdbt_backup_${adapter.runId}` };
-    const backupDist = { schema: rel.schema, identifier: `${rel.identifier}__tsdbt_backup_${adapter.runId}` };
+    const backupLocal = { schema: local.schema, identifier: `${local.identifier}${BACKUP_MARKER}${adapter.runId}` };
+    const backupDist = { schema: rel.schema, identifier: `${rel.identifier}${BACKUP_MARKER}${adapter.runId}` };
     const pairs: [Relation, Relation][] = [];
     if (existingLocal) pairs.push([local, backupLocal]);
     pairs.push([stagedLocal, local]);

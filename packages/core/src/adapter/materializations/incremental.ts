@@ -40,6 +40,8 @@ export const materializeIncremental: Materialization = async (ctx) => {
   const rel = node.relation;
   const strategy = strategyOf(ctx);
   await adapter.ensureDatabase(rel.schema);
+  // First: a previous run's temporaries go, and a table left under its backup name is put back.
+  await adapter.dropLeftovers(rel);
   const existing = await adapter.relationKind(rel);
   // dbt's should_full_refresh(): a model's own full_refresh config wins over the --full-refresh flag.
   const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
@@ -64,7 +66,6 @@ export const materializeIncremental: Materialization = async (ctx) => {
   } else {
     const staged = adapter.tempRelation(rel);
     const stagedSql = relationSql(staged.schema, staged.identifier);
-    await adapter.dropLeftovers(rel);
     try {
       if (strategy === 'insert_overwrite') {
         // REPLACE PARTITION needs the very structure of the target (columns, types, keys): stage
