@@ -68,6 +68,17 @@ describe('dbt context details', () => {
     expect(c!.sql).toContain("select 'table' as m, 'd' as z, no as b, 'v' as v, 'e' as e");
   });
 
+  it('run_started_at prints and formats as a Python datetime (UTC); schema is the model’s own', async () => {
+    p = inlineProject({
+      'models/a.sql': "{{ config(schema='mart') }}select '{{ run_started_at }}' as a, '{{ run_started_at.strftime('%Y%m%d') }}' as b, '{{ schema }}' as s",
+    });
+    const [c] = await p.open().compile({ write: false });
+    const m = /select '(\d{4})-(\d\d)-(\d\d) \d\d:\d\d:\d\d\.\d{6}\+00:00' as a, '(\d{8})' as b, '([^']+)' as s/.exec(c!.sql);
+    expect(m, c!.sql).not.toBeNull();
+    expect(m![4]).toBe(`${m![1]}${m![2]}${m![3]}`);
+    expect(m![5]).toBe(`${p.schema}_mart`);
+  });
+
   it('a model that branches on `execute` is rendered again at run time', () => {
     p = inlineProject({ 'models/a.sql': '{% if execute %}select 1{% else %}select 0{% endif %} as x', 'models/b.sql': 'select 1 as x' });
     const project = p.open();
@@ -125,6 +136,18 @@ sources:
       "config 'grants' has no effect in tsdbt yet (set for models/a.sql, models/b.sql)",
       "config 'sql_header' has no effect in tsdbt yet (set for models/b.sql)",
     ]);
+  });
+
+  it("a project's generate_schema_name may call dbt's default__generate_schema_name and generate_schema_name_for_env", () => {
+    p = inlineProject({
+      'macros/gsn.sql': "{% macro generate_schema_name(custom_schema_name, node) -%}{%- if node.name == 'b' -%}{{ generate_schema_name_for_env(custom_schema_name, node) }}{%- else -%}{{ default__generate_schema_name(custom_schema_name, node) }}{%- endif -%}{%- endmacro %}",
+      'macros/gan.sql': '{% macro generate_alias_name(custom_alias_name=none, node=none) -%}{{ default__generate_alias_name(custom_alias_name, node) }}{%- endmacro %}',
+      'models/a.sql': "{{ config(schema='mart', alias='a_alias') }}select 1 as x",
+      'models/b.sql': "{{ config(schema='mart') }}select 1 as x",
+    });
+    const project = p.open();
+    expect(modelNode(project, 'a').relation).toEqual({ schema: `${p.schema}_mart`, identifier: 'a_alias' });
+    expect(modelNode(project, 'b').relation).toEqual({ schema: p.schema, identifier: 'b' }); // target 'dev', not 'prod'
   });
 
   it('project.yml can configure one model by its name, under its folder', () => {

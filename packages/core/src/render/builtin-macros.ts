@@ -8,6 +8,33 @@
 export const BUILTIN_MACROS_FILE = '<tsdbt builtin macros>';
 
 export const BUILTIN_MACROS = String.raw`
+{#- dbt's naming macros, for project overrides that call them (load/relation-names.ts computes the same defaults directly). -#}
+{% macro default__generate_schema_name(custom_schema_name, node) -%}
+    {%- set default_schema = target.schema -%}
+    {%- if custom_schema_name is none -%}
+        {{ default_schema }}
+    {%- else -%}
+        {{ default_schema }}_{{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro generate_schema_name_for_env(custom_schema_name, node) -%}
+    {%- set default_schema = target.schema -%}
+    {%- if target.name == 'prod' and custom_schema_name is not none -%}
+        {{ custom_schema_name | trim }}
+    {%- else -%}
+        {{ default_schema }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__generate_alias_name(custom_alias_name=none, node=none) -%}
+    {%- if custom_alias_name -%}
+        {{ custom_alias_name | trim }}
+    {%- else -%}
+        {{ node.name }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro test_not_null(model, column_name) -%}
 select {{ column_name }} from {{ model }} where {{ column_name }} is null
 {%- endmacro %}

@@ -196,6 +196,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     target: options.target,
     flags: options.flags,
     invocation_id: options.invocationId,
+    run_started_at: new RunStartedAt(new Date()),
     is_incremental: () => {
       const st = state();
       st.usesWarehouse = true;
@@ -240,6 +241,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const defineGetter = (name: string, get: () => unknown) =>
     Object.defineProperty((env as unknown as { globals: object }).globals, name, { get, enumerable: true, configurable: true });
   defineGetter('this', () => (slot.current?.node ? new RelationProxy({ kind: 'this' }) : undefined));
+  // dbt's `schema`: the model's own schema (a ClickHouse database), like this.schema.
+  defineGetter('schema', () => (slot.current?.node ? new RelationProxy({ kind: 'this' }).schema : undefined));
   defineGetter('execute', () => {
     const st = slot.current;
     // SQL that branches on `execute` differs at run time: render the node again then.
@@ -252,4 +255,39 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       ? { unique_id: node.uniqueId, name: node.name, resource_type: node.resourceType, package_name: node.packageName, original_file_path: node.originalFilePath, fqn: [...node.fqn], config: effectiveConfig() }
       : undefined;
   });
+}
+
+/** dbt's `run_started_at`: a UTC datetime that prints, `strftime()`s and `isoformat()`s as Python's does. */
+class RunStartedAt {
+  constructor(private readonly at: Date) {}
+
+  strftime(format: string): string {
+    const d = this.at;
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const parts: Record<string, string> = {
+      Y: String(d.getUTCFullYear()),
+      m: pad(d.getUTCMonth() + 1),
+      d: pad(d.getUTCDate()),
+      H: pad(d.getUTCHours()),
+      M: pad(d.getUTCMinutes()),
+      S: pad(d.getUTCSeconds()),
+      f: pad(d.getUTCMilliseconds() * 1000, 6),
+      z: '+0000',
+      Z: 'UTC',
+      '%': '%',
+    };
+    return format.replace(/%(.)/g, (m, c: string) => parts[c] ?? m);
+  }
+
+  isoformat(): string {
+    return this.strftime('%Y-%m-%dT%H:%M:%S.%f+00:00');
+  }
+
+  timestamp(): number {
+    return this.at.getTime() / 1000;
+  }
+
+  toString(): string {
+    return this.strftime('%Y-%m-%d %H:%M:%S.%f+00:00');
+  }
 }
