@@ -79,6 +79,12 @@ describe('dbt context details', () => {
     expect(m![5]).toBe(`${p.schema}_mart`);
   });
 
+  it('project-scoped vars win over global ones wherever they are written; --vars over both', async () => {
+    p = inlineProject({ 'models/a.sql': "select '{{ var('start') }}' as s, '{{ var('end') }}' as e" }, { projectYml: "name: proj\nprofile: proj\nvars:\n  proj:\n    start: '2020'\n  start: '2019'\n  end: '2030'\n" });
+    expect((await p.open().compile({ write: false }))[0]!.sql).toBe("select '2020' as s, '2030' as e");
+    expect((await p.open({ vars: { end: '2040' } }).compile({ write: false }))[0]!.sql).toBe("select '2020' as s, '2040' as e");
+  });
+
   it('a model that branches on `execute` is rendered again at run time', () => {
     p = inlineProject({ 'models/a.sql': '{% if execute %}select 1{% else %}select 0{% endif %} as x', 'models/b.sql': 'select 1 as x' });
     const project = p.open();

@@ -181,13 +181,15 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
 }
 
 function resolveVars(projectFile: ProjectFile, cliVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // `vars: { my_project: { k: v } }` scopes vars to a project: ours win over global ones wherever
+  // they are written (dbt's order: --vars, then project-scoped, then global).
+  const global: Record<string, unknown> = {};
+  let scoped: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(projectFile.vars)) {
-    // `vars: { my_project: { k: v } }` scopes vars to a project; flatten ours.
-    if (k === projectFile.name && isMapping(v)) Object.assign(out, v);
-    else out[k] = v;
+    if (k === projectFile.name && isMapping(v)) scoped = v;
+    else global[k] = v;
   }
-  return { ...out, ...cliVars };
+  return { ...global, ...scoped, ...cliVars };
 }
 
 /** Renders Jinja in a YAML value (profiles, source properties): env_var(), plus `target` and var() where given. */
