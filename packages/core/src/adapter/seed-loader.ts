@@ -11,12 +11,24 @@ export function inferType(values: readonly string[]): string {
   const nullable = present.length < values.length;
   let type = 'String';
   if (present.length === 0) type = 'String';
-  else if (present.every((v) => /^-?\d{1,18}$/.test(v))) type = present.every((v) => Math.abs(Number(v)) < 2 ** 31) ? 'Int32' : 'Int64';
+  else if (present.every((v) => /^-?\d{1,20}$/.test(v)) && integerType(present)) type = integerType(present)!;
   else if (present.every((v) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v))) type = 'Float64';
   else if (present.every((v) => /^(true|false)$/i.test(v))) type = 'Bool';
-  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) type = 'Date';
-  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/.test(v))) type = 'DateTime';
+  // Date and DateTime start in 1970 (Date ends in 2149, DateTime in 2106): birth dates and far
+  // futures take the wider Date32 / DateTime64 instead of being clamped.
+  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) type = present.every((v) => v >= '1970-01-01' && v <= '2149-06-06') ? 'Date' : 'Date32';
+  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/.test(v)))
+    type = present.every((v) => v >= '1970-01-01' && v < '2106-02-07') ? 'DateTime' : 'DateTime64(0)';
   return nullable ? `Nullable(${type})` : type;
+}
+
+/** The smallest of Int32, Int64, UInt64 that holds every value exactly; undefined when none does. */
+function integerType(values: readonly string[]): string | undefined {
+  const ns = values.map((v) => BigInt(v));
+  if (ns.every((n) => n >= -(2n ** 31n) && n < 2n ** 31n)) return 'Int32';
+  if (ns.every((n) => n >= -(2n ** 63n) && n < 2n ** 63n)) return 'Int64';
+  if (ns.every((n) => n >= 0n && n < 2n ** 64n)) return 'UInt64';
+  return undefined;
 }
 
 /** Column names and types of a seed file (types inferred, or set with `column_types`). */

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { inferType } from '../../../packages/core/src/adapter/seed-loader.js';
+
+describe('seed column types', () => {
+  it('integers take the smallest type that holds every value exactly', () => {
+    expect(inferType(['1', '-2147483648', '2147483647'])).toBe('Int32');
+    expect(inferType(['1', '2147483648'])).toBe('Int64');
+    expect(inferType(['1234567890123456789', '-9223372036854775808'])).toBe('Int64'); // 19 digits: no float rounding
+    expect(inferType(['18446744073709551615', '0'])).toBe('UInt64');
+    expect(inferType(['18446744073709551616'])).toBe('Float64');
+    expect(inferType(['1', ''])).toBe('Nullable(Int32)');
+  });
+
+  it('dates outside Date/DateTime ranges take Date32/DateTime64', () => {
+    expect(inferType(['2024-01-02', '1970-01-01'])).toBe('Date');
+    expect(inferType(['1956-03-04', '2024-01-02'])).toBe('Date32');
+    expect(inferType(['2200-01-01'])).toBe('Date32');
+    expect(inferType(['2024-01-02 10:00:00'])).toBe('DateTime');
+    expect(inferType(['1969-12-31 23:59:59', '2024-01-02T10:00:00'])).toBe('DateTime64(0)');
+  });
+
+  it('other values', () => {
+    expect(inferType(['1.5', '2'])).toBe('Float64');
+    expect(inferType(['true', 'False'])).toBe('Bool');
+    expect(inferType(['a', '1'])).toBe('String');
+    expect(inferType(['', ''])).toBe('Nullable(String)');
+  });
+});
