@@ -156,6 +156,24 @@ sources:
     expect(modelNode(project, 'b').relation).toEqual({ schema: p.schema, identifier: 'b' }); // target 'dev', not 'prod'
   });
 
+  it('config values in project.yml and schema YAML may use Jinja (natively typed, as dbt renders them); hooks stay raw', () => {
+    p = inlineProject(
+      {
+        'models/mart/a.sql': 'select 1 as x',
+        'models/mart/prod_only.sql': 'select 1 as x',
+        'models/mart/schema.yml': `version: 2\nmodels:\n  - name: a\n    config:\n      materialized: "{{ 'table' if target.name == 'dev' else 'view' }}"\n`,
+      },
+      {
+        projectYml: `name: proj\nprofile: proj\nmodels:\n  proj:\n    mart:\n      +schema: "{{ env_var('TSDBT_MART', 'mart') }}"\n      +post-hook: "select '{{ this }}'"\n      prod_only:\n        +enabled: "{{ target.name == 'prod' }}"\n`,
+      },
+    );
+    const project = p.open({ env: {} });
+    expect(modelNode(project, 'a').relation.schema).toBe(`${p.schema}_mart`);
+    expect(modelNode(project, 'a').config.materialized).toBe('table');
+    expect(modelNode(project, 'a').config.post_hook).toBe("select '{{ this }}'");
+    expect(project.graph.has('model.proj.prod_only')).toBe(false);
+  });
+
   it('project.yml can configure one model by its name, under its folder', () => {
     p = inlineProject(
       { 'models/mart/orders.sql': 'select 1 as id', 'models/mart/other.sql': 'select 1 as id' },

@@ -18,6 +18,7 @@ import { relationFor } from './relation-names.js';
 import { resolveDependencies } from './resolve-dependencies.js';
 import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
 import { readYamlFile } from './yaml-file.js';
+import { renderConfigValues } from './render-config.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -73,6 +74,11 @@ function warnInertConfig(nodes: Iterable<ManifestNode>, onLog: (message: string,
   }
 }
 
+function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): ProjectFile {
+  const tree = (t: Readonly<Record<string, unknown>>) => renderConfigValues(t, render) as Record<string, unknown>;
+  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), testsConfig: tree(pf.testsConfig) };
+}
+
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
 
 const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml']);
@@ -82,15 +88,27 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const env = options.env ?? process.env;
   const onLog = options.onLog ?? (() => {});
   const fromFile = readProjectFile(projectRoot);
-  const projectFile = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
-  const vars = resolveVars(projectFile, options.vars ?? {});
+  const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
+  const vars = resolveVars(unrendered, options.vars ?? {});
   const target = resolveTarget({
     projectRoot,
-    profileName: projectFile.profile,
+    profileName: unrendered.profile,
     profilesDir: options.profilesDir,
     target: options.target,
     renderString: (text, file) => renderProfileString(text, file, env),
   });
+
+  // Config values in project.yml and schema YAML may use Jinja, as in dbt (`+schema: "{{ env_var('S', 'x') }}"`).
+  const templateGlobals = {
+    target: targetForTemplates(target),
+    var: (name: string, fallback?: unknown) => {
+      if (name in vars) return vars[name];
+      if (fallback !== undefined) return fallback;
+      throw new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` });
+    },
+  };
+  const renderYaml = (text: string, file: string) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, templateGlobals) : text);
+  const projectFile = withRenderedConfig(unrendered, (text) => renderYaml(text, unrendered.file));
 
   const macroFiles = readMacroFiles(projectRoot, projectFile);
   const renderer = new Renderer(
@@ -106,16 +124,6 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     macroFiles,
   );
 
-  // Source properties may use Jinja, as in dbt (`schema: "{{ target.schema }}"`).
-  const templateGlobals = {
-    target: targetForTemplates(target),
-    var: (name: string, fallback?: unknown) => {
-      if (name in vars) return vars[name];
-      if (fallback !== undefined) return fallback;
-      throw new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` });
-    },
-  };
-  const renderYaml = (text: string, file: string) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, templateGlobals) : text);
   const schemaFiles = readSchemaFiles(projectRoot, projectFile, renderYaml);
   const nodes = new Map<string, ManifestNode>();
   const add = (node: ManifestNode) => {

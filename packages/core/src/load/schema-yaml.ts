@@ -2,6 +2,7 @@ import type { ColumnInfo } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { assertKnownConfigKey, isMapping } from './node-config.js';
 import type { YamlFile } from './yaml-file.js';
+import { renderConfigValues } from './render-config.js';
 
 /** One data test as declared in YAML (`- unique`, `- accepted_values: {values: [...]}`). */
 export interface TestDeclaration {
@@ -66,7 +67,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     if (v === undefined || v === null) return {};
     if (!isMapping(v)) return fail(path, `'config' must be a mapping`);
     for (const key of Object.keys(v)) assertKnownConfigKey(key, () => ({ file, line: yaml.lineOf([...path, key]) }));
-    return v;
+    return renderConfigValues(v, render) as Record<string, unknown>;
   };
 
   // Lines of entries come from a cheap name index (exact lookups are for errors only).
