@@ -305,7 +305,11 @@ export class TsdbtProject {
       ? new Set(options.uniqueIds.filter((id) => this.graph.has(id)))
       : new Set(this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES[command] }));
     const adapter = await this.adapter(threads);
-    const ctx = this.runContext(adapter, options);
+    // The run's own signal: the caller's (Ctrl-C) or --fail-fast's cancellation.
+    const controller = new AbortController();
+    if (options.signal?.aborted) controller.abort();
+    options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const ctx = this.runContext(adapter, { ...options, signal: controller.signal });
     const started = Date.now();
     if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId);
     const { results, interrupted } = await execute(ctx, {
@@ -313,6 +317,7 @@ export class TsdbtProject {
       selected,
       threads,
       failFast: options.failFast ?? false,
+      cancelRunning: () => controller.abort(),
       batchTests: options.batchTests ?? true,
     });
     const elapsed = (Date.now() - started) / 1000;

@@ -87,12 +87,29 @@ describe('scheduler', () => {
     expect(r.results).toHaveLength(4);
     const notRun = r.results.filter((x) => x.status === 'skipped');
     expect(notRun.map((x) => x.node.name).sort()).toEqual(['b', 'c', 'd']);
-    for (const x of notRun) expect(x.message).toBe('not run: the run was stopped');
-    expect(r.interrupted).toBe(true);
+    for (const x of notRun) expect(x.message).toBe('not run: --fail-fast stopped the run after model.proj.a_bad failed');
+    // a failed run (exit code 1), not an interrupted one (2)
+    expect(r.interrupted).toBe(false);
     expect(r.success).toBe(false);
     expect(p.events.filter((e) => e.type === 'node_started').map((e) => (e as { node: { name: string } }).node.name)).toEqual(['a_bad']);
     expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${p.schema}'`)).toEqual([]);
   });
+
+  it('failFast cancels the statements in flight, as dbt does', async () => {
+    const { project } = setup({
+      'models/a_bad.sql': table('select throwIf(number = 3) as x from numbers(10) settings max_block_size = 1'),
+      // a minute of work if left to finish
+      'models/slow.sql': table('select number, sleepEachRow(0.5) as s from numbers(120) settings max_block_size = 1'),
+    });
+    const t = Date.now();
+    const r = await project.run({ threads: 2, failFast: true });
+    expect(Date.now() - t).toBeLessThan(20_000);
+    expect(r.results.map((x) => [x.node.name, x.status, x.status === 'skipped' ? x.message : '']).sort()).toEqual([
+      ['a_bad', 'error', ''],
+      ['slow', 'skipped', 'cancelled: --fail-fast after model.proj.a_bad failed'],
+    ]);
+    expect(r.interrupted).toBe(false);
+  }, 60_000);
 
   it('an aborted signal stops the run: nothing starts and every node is reported not run', async () => {
     const { p, project } = setup({ 'models/a.sql': table('select 1 as x'), 'models/b.sql': table("select x from {{ ref('a') }}") });

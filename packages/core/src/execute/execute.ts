@@ -13,6 +13,8 @@ export interface ExecuteOptions {
   readonly failFast: boolean;
   /** Run column tests of one relation in one scan (default true). */
   readonly batchTests: boolean;
+  /** Aborts the statements in flight (ctx.signal's controller): --fail-fast cancels them, as dbt does. */
+  readonly cancelRunning?: () => void;
 }
 
 /** A result that blocks what depends on it. */
@@ -45,7 +47,14 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
 
   const results: NodeResult[] = [];
   let index = 0;
-  const record = (result: NodeResult, i: number) => {
+  // Set when --fail-fast stopped the run: the node whose failure did it.
+  let failFastAfter: string | undefined;
+  const record = (raw: NodeResult, i: number) => {
+    // A node cancelled by --fail-fast did not fail on its own.
+    const result: NodeResult =
+      failFastAfter && raw.status === 'error' && ctx.signal?.aborted
+        ? { ...raw, status: 'skipped', message: `cancelled: --fail-fast after ${failFastAfter} failed` }
+        : raw;
     results.push(result);
     ctx.onEvent({ type: 'node_finished', result, index: i, total });
     for (const w of result.warnings) ctx.onEvent({ type: 'warning', message: w, file: result.node.originalFilePath });
@@ -98,10 +107,14 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     return failed ? 'failed' : 'ok';
   };
 
-  const interrupted = await schedule(units, {
+  const stopped = await schedule(units, {
     threads: Math.max(1, options.threads),
     failFast: options.failFast,
     signal: ctx.signal,
+    onFailFast: (unit) => {
+      failFastAfter = failedNodeOf.get(unit.id) ?? unit.nodes[0]!.uniqueId;
+      options.cancelRunning?.();
+    },
     run: runUnit,
     skip: (unit, failedUnit) => {
       const because = failedNodeOf.get(failedUnit) ?? failedUnit;
@@ -112,12 +125,14 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     },
   });
 
-  // Units never started (fail-fast or Ctrl-C) are reported as skipped too.
+  // Stopped by Ctrl-C (or the caller's signal) is an interruption; --fail-fast is a failed run.
+  const interrupted = stopped && failFastAfter === undefined;
+  // Units never started are reported as skipped too.
   const seen = new Set(results.map((r) => r.uniqueId));
+  const notRun = failFastAfter ? `not run: --fail-fast stopped the run after ${failFastAfter} failed` : interrupted ? 'not run: the run was stopped' : 'not run';
   for (const u of units)
     for (const node of u.nodes)
-      if (!seen.has(node.uniqueId))
-        results.push({ uniqueId: node.uniqueId, node, status: 'skipped', message: interrupted ? 'not run: the run was stopped' : 'not run', executionTime: 0, timing: [], warnings: [] });
+      if (!seen.has(node.uniqueId)) results.push({ uniqueId: node.uniqueId, node, status: 'skipped', message: notRun, executionTime: 0, timing: [], warnings: [] });
 
   await ctx.compiled.flush();
   ctx.onEvent({ type: 'run_finished', results, elapsed: (Date.now() - started) / 1000, interrupted });

@@ -15,6 +15,8 @@ export interface ScheduleOptions<U extends WorkUnit> {
   readonly run: (unit: U) => Promise<UnitOutcome>;
   /** Called for units that will never run because a unit they wait on failed or was skipped. */
   readonly skip: (unit: U, because: string) => void;
+  /** With failFast: called once, when the first failure stops the run (to cancel what is running). */
+  readonly onFailFast?: (failed: U) => void;
 }
 
 /**
@@ -58,7 +60,10 @@ export async function schedule<U extends WorkUnit>(units: readonly U[], options:
           done.add(unit.id);
           if (outcome === 'failed') {
             skipTree(unit.id, unit.id);
-            if (options.failFast) stopped = true;
+            if (options.failFast && !stopped) {
+              stopped = true;
+              options.onFailFast?.(unit);
+            }
           } else {
             for (const d of dependents.get(unit.id) ?? []) {
               const left = waiting.get(d)! - 1;
