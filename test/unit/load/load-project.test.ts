@@ -174,6 +174,20 @@ sources:
     expect(project.graph.has('model.proj.prod_only')).toBe(false);
   });
 
+  it('tags of sources, source tables and columns select them (a column’s tags go to its tests)', () => {
+    p = inlineProject({
+      'sources.yml': 'version: 2\nsources:\n  - name: raw\n    tags: [rawtag]\n    tables:\n      - name: orders\n        tags: [tbltag]\n      - name: other\n',
+      'models/a.sql': "select * from {{ source('raw', 'orders') }}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: email\n        tags: [pii]\n        tests: [not_null, {unique: {tags: [own]}}]\n      - name: id\n        tests: [not_null]\n',
+    });
+    const project = p.open();
+    const names = (select: string) => project.select({ select: [select] }).map((id) => project.node(id).name).sort();
+    expect(names('tag:rawtag')).toEqual(['orders', 'other']);
+    expect(names('tag:tbltag')).toEqual(['orders']);
+    expect(names('tag:pii')).toEqual(['not_null_a_email', 'unique_a_email']);
+    expect(names('tag:own')).toEqual(['unique_a_email']);
+  });
+
   it('project.yml can configure one model by its name, under its folder', () => {
     p = inlineProject(
       { 'models/mart/orders.sql': 'select 1 as id', 'models/mart/other.sql': 'select 1 as id' },

@@ -137,7 +137,10 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
       };
       const line = yaml.nameLine(name, resourceLine) || resourceLine;
-      tests.push(...parseTests(col.data_tests ?? col.tests, [...path, i, col.data_tests ? 'data_tests' : 'tests'], line, name));
+      const colTests = parseTests(col.data_tests ?? col.tests, [...path, i, col.data_tests ? 'data_tests' : 'tests'], line, name);
+      // dbt: the tests of a column carry the column's tags.
+      const colTags = columns[name]!.tags;
+      tests.push(...(colTags.length ? colTests.map((t) => ({ ...t, config: { ...t.config, tags: [...colTags, ...tagList(t.config.tags)] } })) : colTests));
     });
     return { columns, tests };
   };
@@ -187,7 +190,12 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
           ? { location: external.location, format: typeof external.format === 'string' ? external.format : undefined, options: isMapping(external.options) ? external.options : undefined }
           : undefined,
         freshness: table.freshness ?? s.freshness,
-        config: { ...(isMapping(s.config) ? s.config : {}), ...patch.config },
+        config: {
+          ...(isMapping(s.config) ? s.config : {}),
+          ...patch.config,
+          // `tags:` on the source and on the table, as dbt reads them, besides config tags.
+          tags: [...tagList(s.tags), ...tagList(table.tags), ...tagList(isMapping(s.config) ? s.config.tags : undefined), ...tagList(patch.config.tags)],
+        },
       });
     });
   });
@@ -197,4 +205,8 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     seeds: list('seeds').map((m, i) => parseResource(m, ['seeds', i])),
     sources,
   };
+}
+
+function tagList(v: unknown): string[] {
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 }
