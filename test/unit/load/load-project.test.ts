@@ -343,6 +343,23 @@ describe('errors name the file and line', () => {
     expect(p.open().select({ select: ['test_name:accepted_range'] })).toHaveLength(1);
   });
 
+  it('errors while building a generic test name the test: its YAML entry for an argument, the macro header for the macro', () => {
+    p = inlineProject({
+      'models/a.sql': 'select 1 as x',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        tests:\n          - relationships: {to: ref(b), field: x}\n',
+    });
+    let e = projectError(() => p!.open());
+    expect([e.code, e.file, e.line, e.column]).toEqual(['ref_args', 'models/schema.yml', 7, undefined]);
+    expect(e.message).toContain("(in test 'relationships_a_x__x__ref_b_')");
+    p.write({
+      'macros/broken.sql': '\n{% test broken(model, column_name) %}\nselect * from {{ model }} where {{ nosuchfn(column_name) }}\n{% endtest %}\n',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        tests: [broken]\n',
+    });
+    e = projectError(() => p!.open());
+    expect([e.file, e.line]).toEqual(['macros/broken.sql', 2]);
+    expect(e.message).toContain("rendering test 'broken_a_x' declared at models/schema.yml:6");
+  });
+
   it('rejects an unknown +config key in project.yml with its line', () => {
     p = inlineProject({ 'models/a.sql': 'select 1' }, { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +materialised: table\n' });
     const e = projectError(() => p!.open());

@@ -3,7 +3,7 @@ import type { ManifestNode, RefCall, TestNode } from '../manifest/nodes.js';
 import { RelationProxy } from '../render/placeholders.js';
 import type { Renderer } from '../render/renderer.js';
 import { newRenderState } from '../render/render-state.js';
-import { ProjectError } from '../shared/errors.js';
+import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
 import type { TestDeclaration } from './schema-yaml.js';
 import { genericTestName, shortHash } from './test-names.js';
@@ -46,7 +46,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   // Render expression arguments (`to: ref('x')`) so their relations become dependencies.
   const kwargs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(decl.kwargs)) {
-    kwargs[k] = typeof v === 'string' && EXPRESSION_ARG.test(v) ? renderer.renderString(`{{ ${v} }}`, decl.file, state) : v;
+    kwargs[k] = typeof v === 'string' && EXPRESSION_ARG.test(v) ? inTest(decl, name, () => renderer.renderString(`{{ ${v} }}`, decl.file, state)) : v;
   }
   const target = attached.resourceType === 'source'
     ? new RelationProxy({ kind: 'source', source: (attached as { sourceName: string }).sourceName, table: attached.name })
@@ -56,7 +56,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const whereOf = (c: Readonly<Record<string, unknown>>) => (typeof c.where === 'string' && c.where.trim() ? c.where : undefined);
   const modelArg = (where: string | undefined) => (where ? `(select * from ${target} where ${where}) dbt_subquery` : target);
   const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig]);
-  let rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(before)) });
+  let rendered = inTest(decl, name, () => renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(before)) }));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
   const config = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig]);
   if (whereOf(config) !== whereOf(before)) rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(config)) });
@@ -86,4 +86,26 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     refs,
     sources: [...state.sources],
   } satisfies TestNode);
+}
+
+/**
+ * Errors while building a test name the test: an argument's error points at the test's entry in
+ * the YAML (not at the expression's position in a one-line template); a macro's error says which
+ * test it was rendering.
+ */
+function inTest<T>(decl: TestDeclaration, name: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof TsdbtError)) throw error;
+    if (error.file === decl.file)
+      throw new ProjectError(error.code, `${error.message} (in test '${name}')`, { file: decl.file, line: decl.exactLine(), hint: error.hint, cause: error });
+    throw new ProjectError(error.code, `${error.message} (rendering test '${name}' declared at ${decl.file}:${decl.exactLine()})`, {
+      file: error.file,
+      line: error.line,
+      column: error.column,
+      hint: error.hint,
+      cause: error,
+    });
+  }
 }

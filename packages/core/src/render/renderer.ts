@@ -85,7 +85,10 @@ export class Renderer {
       const out = Object.keys(kwargs).length > 0 ? fn(...args, { ...kwargs, __keywords: true }) : fn(...args);
       return out === undefined || out === null ? '' : String(out);
     } catch (error) {
-      throw toRenderError(error, macro.originalFilePath);
+      const e = toRenderError(error, macro.originalFilePath);
+      // A macro called from here (not from a template) gets no line from nunjucks: point at its header.
+      if (e.line !== undefined || (e.file ?? macro.originalFilePath) !== macro.originalFilePath) throw e;
+      throw new ProjectError(e.code, `${e.message} (in macro ${name})`, { file: macro.originalFilePath, line: macro.line, hint: e.hint, cause: e });
     } finally {
       this.slot.current = previous;
     }
