@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
@@ -79,6 +81,16 @@ describe('incremental materialization', () => {
     expect(r.results[0]!.message).toBe('OK append 1 rows');
     expect(await rows('SELECT id FROM $.inc ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     expect(await rows("SELECT name FROM system.tables WHERE database = '$' AND name LIKE 'inc%'")).toEqual([{ name: 'inc' }]);
+  });
+
+  it('target/compiled and run_results show the SQL an incremental run ran (is_incremental() true)', async () => {
+    const { p, project, sql } = await setup(APPEND, 'id UInt32, v String', "(1, 'a')");
+    const first = await project.run();
+    expect(first.results[0]!.compiledCode).not.toContain('where id >');
+    await sql(`INSERT INTO ${p.schema}.events VALUES (2, 'b')`);
+    const second = await project.run();
+    expect(second.results[0]!.compiledCode).toContain(`where id > (select max(id) from \`${p.schema}\`.\`inc\`)`);
+    expect(readFileSync(join(p.dir, 'target/compiled/proj/models/inc.sql'), 'utf8')).toContain('where id > (select max(id)');
   });
 
   it("config full_refresh=false wins over --full-refresh (dbt's should_full_refresh)", async () => {

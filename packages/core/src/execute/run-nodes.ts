@@ -36,23 +36,30 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
 export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcome> {
   const materialize = materializationFor(node.config.materialized, node.originalFilePath);
   const sql = nodeSql(ctx, node);
-  ctx.compiled.write(node, sql);
+  // What target/compiled and run_results show: the SQL the build ran (an incremental run renders
+  // again with is_incremental() true), written once the build is over, failed or not.
+  let ran = sql;
   const adapter = ctx.adapter.forModel(node.config);
   // Hooks run around the build, as dbt's materializations run them (the model's database exists
   // first, as dbt creates schemas before a run); post-hooks once the new relation is in place.
   const pre = hookStatements(ctx, node, 'pre_hook');
   if (pre.length) await adapter.ensureDatabase(node.relation.schema);
-  for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
-  const result = await materialize({
-    adapter,
-    node,
-    sql,
-    recompile: ({ isIncremental }) => (isIncremental || node.renderAtRuntime ? nodeSql(ctx, node, { isIncremental }) : sql),
-    fullRefresh: ctx.fullRefresh,
-    signal: ctx.signal,
-  });
+  let result: Awaited<ReturnType<typeof materialize>>;
+  try {
+    for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
+    result = await materialize({
+      adapter,
+      node,
+      sql,
+      recompile: ({ isIncremental }) => (ran = isIncremental || node.renderAtRuntime ? nodeSql(ctx, node, { isIncremental }) : sql),
+      fullRefresh: ctx.fullRefresh,
+      signal: ctx.signal,
+    });
+  } finally {
+    ctx.compiled.write(node, ran);
+  }
   for (const statement of hookStatements(ctx, node, 'post_hook')) await adapter.client.command(statement, { signal: ctx.signal });
-  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: sql };
+  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: ran };
 }
 
 export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome> {
