@@ -19,6 +19,16 @@ select number from numbers(5)`,
     ]);
   });
 
+  it('is_incremental() in a hook answers as in the model', async () => {
+    const model = `{{ config(materialized='incremental', pre_hook=["${LOG}", "insert into {{ target.schema }}.hook_log select '{{ 'incremental' if is_incremental() else 'first' }}', 0"]) }}
+select number from numbers(3)`;
+    const { p, project } = setup({ 'models/inc.sql': model });
+    expectStatuses(await project.run(), { inc: 'success' });
+    expectStatuses(await project.run(), { inc: 'success' });
+    expectStatuses(await project.run({ fullRefresh: true }), { inc: 'success' });
+    expect(await queryRows(project, `SELECT what FROM ${p.schema}.hook_log ORDER BY what`)).toEqual([{ what: 'first' }, { what: 'first' }, { what: 'incremental' }]);
+  });
+
   it('a failing hook fails the model; a failing pre-hook stops before the build', async () => {
     const { p, project } = setup({
       'models/a.sql': "{{ config(materialized='table', pre_hook='select * from no_such_table_anywhere') }}\nselect 1 as x",

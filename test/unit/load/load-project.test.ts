@@ -161,10 +161,10 @@ sources:
       {
         'models/mart/a.sql': 'select 1 as x',
         'models/mart/prod_only.sql': 'select 1 as x',
-        'models/mart/schema.yml': `version: 2\nmodels:\n  - name: a\n    config:\n      materialized: "{{ 'table' if target.name == 'dev' else 'view' }}"\n`,
+        'models/mart/schema.yml': `version: 2\nmodels:\n  - name: a\n    config:\n      materialized: "{{ 'table' if target.name == 'dev' else 'view' }}"\n    columns:\n      - name: x\n        tests: [{not_null: {where: "x > {{ var('min_x', 0) }}"}}]\n`,
       },
       {
-        projectYml: `name: proj\nprofile: proj\nmodels:\n  proj:\n    mart:\n      +schema: "{{ env_var('TSDBT_MART', 'mart') }}"\n      +post-hook: "select '{{ this }}'"\n      prod_only:\n        +enabled: "{{ target.name == 'prod' }}"\n`,
+        projectYml: `name: proj\nprofile: proj\nmodels:\n  proj:\n    mart:\n      +schema: "{{ env_var('TSDBT_MART', default='mart') }}"\n      +post-hook: "select '{{ this }}'"\n      prod_only:\n        +enabled: "{{ target.name == 'prod' }}"\n`,
       },
     );
     const project = p.open({ env: {} });
@@ -172,6 +172,7 @@ sources:
     expect(modelNode(project, 'a').config.materialized).toBe('table');
     expect(modelNode(project, 'a').config.post_hook).toBe("select '{{ this }}'");
     expect(project.graph.has('model.proj.prod_only')).toBe(false);
+    expect(project.node(project.select({ select: ['test_name:not_null'] })[0]!).config.where).toBe('x > 0');
   });
 
   it('tags of sources, source tables and columns select them (a column’s tags go to its tests)', () => {

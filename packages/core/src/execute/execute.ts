@@ -17,6 +17,9 @@ export interface ExecuteOptions {
   readonly cancelRunning?: () => void;
 }
 
+/** Messages of a statement stopped by an abort: the client's, chDB's, or the server's (code 394). */
+const CANCELLED = /\babort(ed)?\b|was cancelled|QUERY_WAS_CANCELLED|Code: 394\b/i;
+
 /** A result that blocks what depends on it. */
 function isBlocking(r: NodeResult): boolean {
   return r.status === 'error' || r.status === 'fail' || r.status === 'skipped';
@@ -52,7 +55,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   const record = (raw: NodeResult, i: number) => {
     // A node cancelled by --fail-fast did not fail on its own.
     const result: NodeResult =
-      failFastAfter && raw.status === 'error' && ctx.signal?.aborted
+      failFastAfter && raw.status === 'error' && ctx.signal?.aborted && CANCELLED.test(raw.message)
         ? { ...raw, status: 'skipped', message: `cancelled: --fail-fast after ${failFastAfter} failed` }
         : raw;
     results.push(result);

@@ -46,21 +46,26 @@ export function nodeSql(ctx: RunContext, node: ModelNode | TestNode, options: { 
  * The SQL statements of a model's `pre_hook` or `post_hook` config (a string, a list, or dbt's
  * `{sql: …}` form), rendered now with the model's context (`{{ this }}`, `target`, …), as dbt does.
  */
-export function hookStatements(ctx: RunContext, node: ModelNode, which: 'pre_hook' | 'post_hook'): string[] {
-  const raw = node.config[which];
-  const hooks = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map((h) =>
-    typeof h === 'object' && h !== null && 'sql' in h ? String((h as { sql: unknown }).sql) : String(h),
-  );
-  return hooks
+export function hookStatements(ctx: RunContext, node: ModelNode, which: 'pre_hook' | 'post_hook', isIncremental = false): string[] {
+  return rawHooks(node, which)
     .map((text) => {
       const state = newRenderState({
         mode: 'execute',
+        isIncremental,
         warehouse: renderWarehouse(ctx, node),
         node: { uniqueId: node.uniqueId, name: node.name, resourceType: 'model', packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config },
       });
       return stripTrailingSemicolon(compileSql(ctx.index, node, ctx.renderer.renderString(text, node.originalFilePath, state)).trim());
     })
     .filter((sql) => sql !== '');
+}
+
+/** A model's hooks as written (a string, a list, or dbt's `{sql: …}` form). */
+export function rawHooks(node: ModelNode, which: 'pre_hook' | 'post_hook'): string[] {
+  const raw = node.config[which];
+  return (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map((h) =>
+    typeof h === 'object' && h !== null && 'sql' in h ? String((h as { sql: unknown }).sql) : String(h),
+  );
 }
 
 function stripTrailingSemicolon(sql: string): string {

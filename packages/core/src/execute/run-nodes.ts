@@ -5,7 +5,7 @@ import type { ModelNode, SeedNode, TestNode } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
 import { TsdbtError } from '../shared/errors.js';
-import { hookStatements, nodeSql } from './node-sql.js';
+import { hookStatements, nodeSql, rawHooks } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { batchQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
@@ -42,7 +42,15 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
   const adapter = ctx.adapter.forModel(node.config);
   // Hooks run around the build, as dbt's materializations run them (the model's database exists
   // first, as dbt creates schemas before a run); post-hooks once the new relation is in place.
-  const pre = hookStatements(ctx, node, 'pre_hook');
+  // is_incremental() in a hook answers as in the model: at the moment the hook is rendered.
+  const incrementalNow = async () => {
+    if (node.config.materialized !== 'incremental' && node.config.materialized !== 'distributed_incremental') return false;
+    const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+    return !fullRefresh && (await adapter.relationKind(node.relation)) === 'table';
+  };
+  const hooks = async (which: 'pre_hook' | 'post_hook') =>
+    rawHooks(node, which).length ? hookStatements(ctx, node, which, await incrementalNow()) : [];
+  const pre = await hooks('pre_hook');
   if (pre.length) await adapter.ensureDatabase(node.relation.schema);
   let result: Awaited<ReturnType<typeof materialize>>;
   try {
@@ -58,7 +66,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
   } finally {
     ctx.compiled.write(node, ran);
   }
-  for (const statement of hookStatements(ctx, node, 'post_hook')) await adapter.client.command(statement, { signal: ctx.signal });
+  for (const statement of await hooks('post_hook')) await adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: ran };
 }
 

@@ -4,6 +4,7 @@ import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG, KNOWN_M
 import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
+import { splitArgs } from '../render/dbt-context.js';
 import { Renderer, type MacroFile } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
@@ -74,6 +75,17 @@ function warnInertConfig(nodes: Iterable<ManifestNode>, onLog: (message: string,
   }
 }
 
+/** As dbt: an incremental model's unknown on_schema_change is reported, then treated as 'ignore'. */
+function warnUnknownOnSchemaChange(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
+  for (const node of nodes) {
+    const value = node.config.on_schema_change;
+    if (node.resourceType !== 'model' || !String(node.config.materialized).endsWith('incremental') || value === undefined || value === null) continue;
+    if (ON_SCHEMA_CHANGE.includes(String(value))) continue;
+    const guess = didYouMean(String(value), ON_SCHEMA_CHANGE);
+    onLog(`${node.originalFilePath}: on_schema_change='${String(value)}' is not one of ${ON_SCHEMA_CHANGE.join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''}; 'ignore' is used`, 'warn');
+  }
+}
+
 function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): ProjectFile {
   const tree = (t: Readonly<Record<string, unknown>>) => renderConfigValues(t, render) as Record<string, unknown>;
   return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), testsConfig: tree(pf.testsConfig) };
@@ -101,7 +113,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   // Config values in project.yml and schema YAML may use Jinja, as in dbt (`+schema: "{{ env_var('S', 'x') }}"`).
   const templateGlobals = {
     target: targetForTemplates(target),
-    var: (name: string, fallback?: unknown) => {
+    var: (...args: unknown[]) => {
+      const { name, fallback } = nameAndDefault(args);
       if (name in vars) return vars[name];
       if (fallback !== undefined) return fallback;
       throw new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` });
@@ -168,6 +181,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   for (const [name, p] of patches)
     if (!modelNames.has(name)) onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
   warnInertConfig(nodes.values(), onLog);
+  warnUnknownOnSchemaChange(nodes.values(), onLog);
 
   const resolved = resolveDependencies(nodes, projectFile.name);
   const manifest: Manifest = {
@@ -200,11 +214,18 @@ function resolveVars(projectFile: ProjectFile, cliVars: Readonly<Record<string, 
   return { ...global, ...scoped, ...cliVars };
 }
 
+/** `f('name', 'd')` or `f('name', default='d')`: the name and the default, if any. */
+function nameAndDefault(args: readonly unknown[]): { name: string; fallback: unknown } {
+  const { positional, keywords } = splitArgs(args);
+  return { name: String(positional[0]), fallback: positional.length > 1 ? positional[1] : keywords.default };
+}
+
 /** Renders Jinja in a YAML value (profiles, source properties): env_var(), plus `target` and var() where given. */
 function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv, globals: Readonly<Record<string, unknown>> = {}): string {
   const jinja = createJinjaEnvironment();
   for (const [name, value] of Object.entries(globals)) jinja.addGlobal(name, value);
-  jinja.addGlobal('env_var', (name: string, fallback?: unknown) => {
+  jinja.addGlobal('env_var', (...args: unknown[]) => {
+    const { name, fallback } = nameAndDefault(args);
     const value = env[name];
     if (value !== undefined) return value;
     if (fallback !== undefined) return fallback;
@@ -298,15 +319,6 @@ export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Rende
         file: path,
         line: lineOfText(rawCode, /materialized/),
         hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
-      });
-    }
-    const onSchemaChange = config.on_schema_change;
-    if (onSchemaChange !== undefined && onSchemaChange !== null && !ON_SCHEMA_CHANGE.includes(String(onSchemaChange))) {
-      const guess = didYouMean(String(onSchemaChange), ON_SCHEMA_CHANGE);
-      throw new ProjectError('config_value', `Model '${name}' sets on_schema_change='${String(onSchemaChange)}', which dbt does not know`, {
-        file: path,
-        line: lineOfText(rawCode, /on_schema_change/),
-        hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${ON_SCHEMA_CHANGE.join(', ')}.`,
       });
     }
     const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config };

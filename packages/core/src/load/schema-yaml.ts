@@ -97,7 +97,8 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     const kwargs: Record<string, unknown> = isMapping(body.arguments) ? { ...body.arguments } : {};
     for (const [k, v] of Object.entries(body)) {
       if (k === 'config' || k === 'arguments' || k === 'name' || k === 'description') continue;
-      if (TEST_CONFIG_KEYS.has(k)) config[k] = v;
+      // Config keys written right under the test (`where:`, `severity:`) render as under `config:`.
+      if (TEST_CONFIG_KEYS.has(k)) config[k] = renderConfigValues(v, render, k);
       else kwargs[k] = v;
     }
     if (columnName !== undefined) kwargs.column_name = columnName;
@@ -191,7 +192,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
           : undefined,
         freshness: table.freshness ?? s.freshness,
         config: {
-          ...(isMapping(s.config) ? s.config : {}),
+          ...(isMapping(s.config) ? (renderConfigValues(s.config, render) as Record<string, unknown>) : {}),
           ...patch.config,
           // `tags:` on the source and on the table, as dbt reads them, besides config tags.
           tags: [...tagList(s.tags), ...tagList(table.tags), ...tagList(isMapping(s.config) ? s.config.tags : undefined), ...tagList(patch.config.tags)],

@@ -87,7 +87,7 @@ export class Renderer {
     } catch (error) {
       const e = toRenderError(error, macro.originalFilePath);
       // A macro called from here (not from a template) gets no line from nunjucks: point at its header.
-      if (e.line !== undefined || (e.file ?? macro.originalFilePath) !== macro.originalFilePath) throw e;
+      if (!(e instanceof ProjectError) || e.line !== undefined || (e.file ?? macro.originalFilePath) !== macro.originalFilePath) throw e;
       throw new ProjectError(e.code, `${e.message} (in macro ${name})`, { file: macro.originalFilePath, line: macro.line, hint: e.hint, cause: e });
     } finally {
       this.slot.current = previous;

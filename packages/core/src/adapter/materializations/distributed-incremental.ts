@@ -67,10 +67,11 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
       const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
       await adapter.ddl(
         `ALTER TABLE ${relationSql(local.schema, local.identifier)}${adapter.onCluster()} DELETE WHERE (${key}) IN (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})`,
-        { signal, settings: (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: 2 } : undefined },
+        { settings: (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: 2 } : undefined },
       );
-      await waitForMutations(adapter, local, undefined, signal);
-      await insertThrough(adapter, rel, shared, `SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`, node.config, signal);
+      // The DELETE and its INSERT run to the end together: no signal from the DELETE on (as in incremental.ts).
+      await waitForMutations(adapter, local, undefined);
+      await insertThrough(adapter, rel, shared, `SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`, node.config);
     } finally {
       await adapter.drop(staged, 'table').catch(() => {});
       await adapter.drop(stagedLocal, 'table').catch(() => {});

@@ -69,11 +69,10 @@ export const materializeIncremental: Materialization = async (ctx) => {
     try {
       if (strategy === 'insert_overwrite') {
         // REPLACE PARTITION needs the very structure of the target (columns, types, keys): stage
-        // into a copy of it, so a model whose columns changed still replaces partitions.
-        // (In cluster mode the copy is made from the target's columns: `AS target` would also copy a
-        // replicated engine's ZooKeeper path.)
-        if (adapter.cluster) await adapter.createTable(staged, node.config, columnsDdl(await adapter.columns(rel)), signal);
-        else await adapter.ddl(`CREATE TABLE ${stagedSql} AS ${target}`, { signal });
+        // into a table of the target's columns, so a model whose columns changed still replaces partitions.
+        // (From the target's columns and the model's engine: `AS target` would also copy a replicated
+        // engine's expanded ZooKeeper path.)
+        await adapter.createTable(staged, node.config, columnsDdl(await adapter.columns(rel)), signal);
         await adapter.client.command(`INSERT INTO ${stagedSql} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM (\n${sql}\n) ${querySettings}`, { signal });
       } else {
         await adapter.createTableAs(staged, node.config, sql, signal);
@@ -85,8 +84,10 @@ export const materializeIncremental: Materialization = async (ctx) => {
         const predicates = (Array.isArray(node.config.incremental_predicates) ? node.config.incremental_predicates : node.config.incremental_predicates ? [node.config.incremental_predicates] : [])
           .map((p) => ` AND (${String(p)})`)
           .join('');
-        await deleteWhere(adapter, rel, `(${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`, signal);
-        await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM ${stagedSql}`, { signal });
+        // Once the DELETE starts, its INSERT must follow whatever happens: neither takes the signal
+        // (Ctrl-C or --fail-fast cancels the staging above, never one half of this pair).
+        await deleteWhere(adapter, rel, `(${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`);
+        await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM ${stagedSql}`);
       } else {
         const parts = await adapter.client.query<{ partition_id: string }>(
           `SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = ${sqlString(staged.schema)} AND table = ${sqlString(staged.identifier)}`,
