@@ -190,6 +190,15 @@ select number as id, '${tag}' as v from numbers(${from}, ${upTo - from})`;
     ]);
   });
 
+  it('a seed with dates before 1970 loads as Date on a server without Date32', async () => {
+    const { p, project } = setup({ 'seeds/people.csv': 'id,born\n1,1956-03-04\n2,2001-05-06\n' });
+    expectStatuses(await project.seed(), { people: 'success' });
+    expect(await queryRows(project, `SELECT id, toTypeName(born) AS t, toString(born) AS b FROM ${p.schema}.people ORDER BY id`)).toEqual([
+      { id: 1, t: 'Date', b: expect.any(String) },
+      { id: 2, t: 'Date', b: '2001-05-06' },
+    ]);
+  });
+
   it('generic tests pass and fail correctly (batched and one by one)', async () => {
     const { p, project } = setup({
       // id: 0,1,2,2,NULL  status: a,b,c,zz,a  parent: 0,1,9,NULL,0

@@ -318,6 +318,20 @@ export class ClickHouseAdapter {
   private replicaCount: Promise<number> | undefined;
   private readonly settingsKnown = new Map<string, Promise<boolean>>();
 
+  /** Whether the server knows a data type (e.g. Date32, which servers before 21.9 lack). */
+  hasTypeFamily(name: string): Promise<boolean> {
+    const key = `type:${name}`;
+    let p = this.settingsKnown.get(key);
+    if (!p) {
+      p = this.client
+        .query<{ n: string | number }>(`SELECT count() AS n FROM system.data_type_families WHERE name = ${sqlString(name)}`)
+        .then((rows) => Number(rows[0]?.n ?? 0) > 0)
+        .catch(() => false);
+      this.settingsKnown.set(key, p);
+    }
+    return p;
+  }
+
   /** Whether the server knows a setting (e.g. mutations_sync, which 18.x lacks). */
   hasSetting(name: string): Promise<boolean> {
     let p = this.settingsKnown.get(name);

@@ -54,7 +54,10 @@ export function seedColumns(node: SeedNode): { name: string; type: string }[] {
 /** Loads a seed into a staged table by streaming the file, then swaps it in. Returns the row count. */
 export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signal?: AbortSignal): Promise<number> {
   const rel = node.relation;
-  const columns = seedColumns(node);
+  let columns = seedColumns(node);
+  // Date32 and DateTime64 came with ClickHouse 21.9 / 20.1: older servers keep Date / DateTime.
+  if (columns.some((c) => /Date32|DateTime64/.test(c.type)) && !(await adapter.hasTypeFamily('Date32')))
+    columns = columns.map((c) => ({ ...c, type: c.type.replace('Date32', 'Date').replace('DateTime64(0)', 'DateTime') }));
   await adapter.ensureDatabase(rel.schema);
   await adapter.dropLeftovers(rel);
   const staged = adapter.tempRelation(rel);
@@ -62,10 +65,11 @@ export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signa
   try {
     await adapter.createTable(staged, node.config, cols, signal);
     const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
-    await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, createReadStream(node.seedFile), 'CSVWithNames', {
-      signal,
-      settings: { format_csv_delimiter: delimiter, input_format_csv_empty_as_default: 1, input_format_skip_unknown_fields: 0 },
-    });
+    // Only settings the server knows (18.x has no input_format_csv_empty_as_default).
+    const wanted: Record<string, unknown> = { format_csv_delimiter: delimiter, input_format_csv_empty_as_default: 1, input_format_skip_unknown_fields: 0 };
+    const settings: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(wanted)) if (await adapter.hasSetting(name)) settings[name] = value;
+    await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, createReadStream(node.seedFile), 'CSVWithNames', { signal, settings });
     await adapter.swapIn(staged, rel, await adapter.relationKind(rel));
   } catch (error) {
     await adapter.drop(staged, 'table').catch(() => {});
