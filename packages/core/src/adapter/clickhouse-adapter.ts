@@ -192,30 +192,27 @@ export class ClickHouseAdapter {
    * counts too: a project reused after the server died mid-build runs again with the same run id.
    */
   async dropLeftovers(rel: Relation): Promise<string[]> {
-    const prefix = `${rel.identifier}${TEMP_MARKER}`;
+    const tmp = `${rel.identifier}${TEMP_MARKER}`;
+    const backup = `${rel.identifier}${BACKUP_MARKER}`;
     // In cluster mode a leftover may exist on some shards only: look on all of them.
     const tables = this.cluster ? `cluster(${sqlString(this.cluster)}, system, tables)` : 'system.tables';
-    const rows = await this.tablesQuery<{ name: string }>(
-      `SELECT ${this.cluster ? 'DISTINCT ' : ''}name FROM ${tables} WHERE database = ${sqlString(rel.schema)} AND startsWith(name, ${sqlString(prefix)})`,
-    );
-    const stale = rows.map((r) => r.name);
-    for (const name of stale) await this.drop({ schema: rel.schema, identifier: name }, 'table');
-    if (!this.cluster) {
-      // A swap cut short by a server crash may have left the previous table under its backup name
-      // with no table in its place: put it back; drop backups of a table that is in place.
-      const backups = (
-        await this.tablesQuery<{ name: string }>(
-          `SELECT name FROM system.tables WHERE database = ${sqlString(rel.schema)} AND startsWith(name, ${sqlString(`${rel.identifier}${BACKUP_MARKER}`)})`,
-        )
-      ).map((r) => r.name);
-      if (backups.length && (await this.relationKind(rel)) === undefined) {
-        await this.client.command(`RENAME TABLE ${relationSql(rel.schema, backups[0]!)} TO ${relationSql(rel.schema, rel.identifier)}`);
-        backups.shift();
-      }
-      for (const name of backups) await this.drop({ schema: rel.schema, identifier: name }, 'table');
-      stale.push(...backups);
+    // Backups are looked for on a single node only (the cluster swap renames both pairs in one statement).
+    const backups = this.cluster ? '' : ` OR startsWith(name, ${sqlString(backup)})`;
+    const names = (
+      await this.tablesQuery<{ name: string }>(
+        `SELECT ${this.cluster ? 'DISTINCT ' : ''}name FROM ${tables} WHERE database = ${sqlString(rel.schema)} AND (startsWith(name, ${sqlString(tmp)})${backups})`,
+      )
+    ).map((r) => r.name);
+    const stale = names.filter((n) => n.startsWith(tmp));
+    const kept = names.filter((n) => n.startsWith(backup));
+    // A swap cut short by a server crash may have left the previous table under its backup name with
+    // no table in its place: put it back. Backups of a table that is in place are dropped.
+    if (kept.length && (await this.relationKind(rel)) === undefined) {
+      await this.client.command(`RENAME TABLE ${relationSql(rel.schema, kept[0]!)} TO ${relationSql(rel.schema, rel.identifier)}`);
+      kept.shift();
     }
-    return stale;
+    for (const name of [...stale, ...kept]) await this.drop({ schema: rel.schema, identifier: name }, 'table');
+    return [...stale, ...kept];
   }
 
   /** DROP TABLE drops views too, and old servers (18.x) have no DROP VIEW. */
