@@ -313,33 +313,31 @@ export class ClickHouseAdapter {
   }
 
   private replicaCount: Promise<number> | undefined;
-  private readonly settingsKnown = new Map<string, Promise<boolean>>();
+  /** What the server was found to know, by `<system table>:<name>`: asked once per adapter. */
+  private readonly serverKnows = new Map<string, Promise<boolean>>();
 
-  /** Whether the server knows a data type (e.g. Date32, which servers before 21.9 lack). */
-  hasTypeFamily(name: string): Promise<boolean> {
-    const key = `type:${name}`;
-    let p = this.settingsKnown.get(key);
+  /** Whether `system.<table>` lists `name` (false when the table itself is missing, as on old servers). */
+  private knows(table: 'settings' | 'data_type_families', name: string): Promise<boolean> {
+    const key = `${table}:${name}`;
+    let p = this.serverKnows.get(key);
     if (!p) {
       p = this.client
-        .query<{ n: string | number }>(`SELECT count() AS n FROM system.data_type_families WHERE name = ${sqlString(name)}`)
+        .query<{ n: string | number }>(`SELECT count() AS n FROM system.${table} WHERE name = ${sqlString(name)}`)
         .then((rows) => Number(rows[0]?.n ?? 0) > 0)
         .catch(() => false);
-      this.settingsKnown.set(key, p);
+      this.serverKnows.set(key, p);
     }
     return p;
   }
 
+  /** Whether the server knows a data type (e.g. Date32, which servers before 21.9 lack). */
+  hasTypeFamily(name: string): Promise<boolean> {
+    return this.knows('data_type_families', name);
+  }
+
   /** Whether the server knows a setting (e.g. mutations_sync, which 18.x lacks). */
   hasSetting(name: string): Promise<boolean> {
-    let p = this.settingsKnown.get(name);
-    if (!p) {
-      p = this.client
-        .query<{ n: string | number }>(`SELECT count() AS n FROM system.settings WHERE name = ${sqlString(name)}`)
-        .then((rows) => Number(rows[0]?.n ?? 0) > 0)
-        .catch(() => false);
-      this.settingsKnown.set(name, p);
-    }
-    return p;
+    return this.knows('settings', name);
   }
 
   /** Settings for an INSERT into a Distributed table: synchronous, and acknowledged by every replica of each shard. */
