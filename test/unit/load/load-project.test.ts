@@ -85,6 +85,12 @@ describe('dbt context details', () => {
     expect((await p.open({ vars: { end: '2040' } }).compile({ write: false }))[0]!.sql).toBe("select '2020' as s, '2040' as e");
   });
 
+  it("tojson() prints as dbt's json.dumps; the tojson filter as Jinja's (sorted, htmlsafe)", async () => {
+    p = inlineProject({ 'models/a.sql': "select '{{ tojson({'b': 1, 'a': [1, 'é', none, true]}) }}' as d, '{{ {'b': '<', 'a': 2} | tojson }}' as j" });
+    const [c] = await p.open().compile({ write: false });
+    expect(c!.sql).toBe(`select '{"b": 1, "a": [1, "\\u00e9", null, true]}' as d, '{"a": 2, "b": "\\u003c"}' as j`);
+  });
+
   it('a model that branches on `execute` is rendered again at run time', () => {
     p = inlineProject({ 'models/a.sql': '{% if execute %}select 1{% else %}select 0{% endif %} as x', 'models/b.sql': 'select 1 as x' });
     const project = p.open();

@@ -3,6 +3,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ProjectError } from '../shared/errors.js';
 import { RelationProxy, quoteIdentifier } from './placeholders.js';
 import { raiseInTemplate } from './template-error.js';
+import { jinjaJson } from './jinja-compat/filters.js';
 import type { QueryTable, RenderState } from './render-state.js';
 
 /** What the dbt globals need from outside the template. */
@@ -231,7 +232,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
         return fallback ?? null;
       }
     },
-    tojson: (v: unknown) => JSON.stringify(v),
+    // dbt's tojson(): Python's json.dumps (`{"a": 1}`, keys in order, non-ASCII escaped).
+    tojson: (v: unknown) => jinjaJson(v, null, 0, { sortKeys: false, htmlSafe: false }),
     fromyaml: (s: unknown) => parseYaml(String(s)),
     toyaml: (v: unknown) => toYaml(v),
   };

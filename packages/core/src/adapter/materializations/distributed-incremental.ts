@@ -1,7 +1,7 @@
 import { applySchemaChange } from './schema-change.js';
 import { ProjectError } from '../../shared/errors.js';
 import { relationSql } from '../../render/placeholders.js';
-import { waitForMutations } from './mutations.js';
+import { predicatesClause, waitForMutations } from './mutations.js';
 import { buildDistributed, createDistributed, columnsDdl, insertThrough, localRelation, requireCluster } from './distributed-table.js';
 import { qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
@@ -66,7 +66,7 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
       written = await adapter.rowCount(staged);
       const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
       await adapter.ddl(
-        `ALTER TABLE ${relationSql(local.schema, local.identifier)}${adapter.onCluster()} DELETE WHERE (${key}) IN (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})`,
+        `ALTER TABLE ${relationSql(local.schema, local.identifier)}${adapter.onCluster()} DELETE WHERE (${key}) IN (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})${predicatesClause(node.config.incremental_predicates)}`,
         { settings: (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: 2 } : undefined },
       );
       // The DELETE and its INSERT run to the end together: no signal from the DELETE on (as in incremental.ts).

@@ -2,7 +2,7 @@ import { ProjectError } from '../../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { settingsClause, sqlString } from '../clickhouse-adapter.js';
 import { columnsDdl } from './distributed-table.js';
-import { deleteWhere } from './mutations.js';
+import { deleteWhere, predicatesClause } from './mutations.js';
 import { applySchemaChange } from './schema-change.js';
 import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
@@ -81,9 +81,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
       if (strategy === 'delete_insert') {
         const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
         // incremental_predicates narrow the DELETE (e.g. to recent partitions), as in dbt-clickhouse.
-        const predicates = (Array.isArray(node.config.incremental_predicates) ? node.config.incremental_predicates : node.config.incremental_predicates ? [node.config.incremental_predicates] : [])
-          .map((p) => ` AND (${String(p)})`)
-          .join('');
+        const predicates = predicatesClause(node.config.incremental_predicates);
         // Once the DELETE starts, its INSERT must follow whatever happens: neither takes the signal
         // (Ctrl-C or --fail-fast cancels the staging above, never one half of this pair).
         await deleteWhere(adapter, rel, `(${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`);

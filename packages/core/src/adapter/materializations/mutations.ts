@@ -41,3 +41,9 @@ export async function deleteWhere(adapter: ClickHouseAdapter, rel: Relation, whe
   await adapter.client.command(`ALTER TABLE ${table} DELETE WHERE ${where}`, { signal });
   await waitForMutations(adapter, rel, undefined, signal);
 }
+
+/** dbt-clickhouse's incremental_predicates, as ` AND (…)` clauses narrowing a delete+insert's DELETE. */
+export function predicatesClause(predicates: unknown): string {
+  const list = Array.isArray(predicates) ? predicates : predicates ? [predicates] : [];
+  return list.map((p) => ` AND (${String(p)})`).join('');
+}

@@ -61,7 +61,14 @@ function minMax(pickMax: boolean): Filter {
 }
 
 /** Python's json.dumps(sort_keys=True) followed by Jinja's HTML-safe escaping. */
-export function jinjaJson(v: unknown, indent: number | null, level = 0): string {
+/** Jinja's `tojson` filter is htmlsafe with sorted keys; dbt's `tojson()` is plain `json.dumps`. */
+export interface JsonStyle {
+  readonly sortKeys: boolean;
+  readonly htmlSafe: boolean;
+}
+const JINJA_JSON: JsonStyle = { sortKeys: true, htmlSafe: true };
+
+export function jinjaJson(v: unknown, indent: number | null, level = 0, style: JsonStyle = JINJA_JSON): string {
   const nl = indent === null ? '' : '\n' + ' '.repeat(indent * (level + 1));
   const end = indent === null ? '' : '\n' + ' '.repeat(indent * level);
   const sep = indent === null ? ', ' : ',';
@@ -69,21 +76,20 @@ export function jinjaJson(v: unknown, indent: number | null, level = 0): string 
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return Number.isFinite(v) ? pyNum(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   if (isStr(v)) {
-    return JSON.stringify(String(v))
-      .replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
-      .replace(/[<>&']/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+    const ascii = JSON.stringify(String(v)).replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+    return style.htmlSafe ? ascii.replace(/[<>&']/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : ascii;
   }
   if (Array.isArray(v)) {
     if (!v.length) return '[]';
-    return '[' + nl + v.map((x) => jinjaJson(x, indent, level + 1)).join(sep + nl) + end + ']';
+    return '[' + nl + v.map((x) => jinjaJson(x, indent, level + 1, style)).join(sep + nl) + end + ']';
   }
   if (typeof v === 'object') {
-    const keys = Object.keys(v as Dict).sort();
+    const keys = style.sortKeys ? Object.keys(v as Dict).sort() : Object.keys(v as Dict);
     if (!keys.length) return '{}';
-    const body = keys.map((k) => jinjaJson(k, indent) + ': ' + jinjaJson((v as Dict)[k], indent, level + 1));
+    const body = keys.map((k) => jinjaJson(k, indent, 0, style) + ': ' + jinjaJson((v as Dict)[k], indent, level + 1, style));
     return '{' + nl + body.join(sep + nl) + end + '}';
   }
-  return jinjaJson(pyStr(v), indent);
+  return jinjaJson(pyStr(v), indent, 0, style);
 }
 
 function indentFilter(s: unknown, ...raw: unknown[]): string {
