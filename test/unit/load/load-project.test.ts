@@ -195,6 +195,17 @@ sources:
     expect(names('tag:own')).toEqual(['unique_a_email']);
   });
 
+  it('in project.yml an unprefixed key with a mapping value is a folder, even one named like a config (docs, meta)', () => {
+    p = inlineProject(
+      { 'models/docs/guide.sql': 'select 1 as x', 'models/other.sql': 'select 1 as x' },
+      { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    materialized: view\n    +meta: {owner: ann}\n    docs:\n      +materialized: table\n' },
+    );
+    const project = p.open();
+    expect(modelNode(project, 'guide').config.materialized).toBe('table');
+    expect(modelNode(project, 'other').config.materialized).toBe('view');
+    expect(modelNode(project, 'other').config.meta).toEqual({ owner: 'ann' });
+  });
+
   it('project.yml can configure one model by its name, under its folder', () => {
     p = inlineProject(
       { 'models/mart/orders.sql': 'select 1 as id', 'models/mart/other.sql': 'select 1 as id' },

@@ -78,7 +78,9 @@ export function folderConfig(
     for (const [key, value] of Object.entries(level)) {
       const isPlus = key.startsWith('+');
       const name = isPlus ? key.slice(1) : key;
-      const isConfig = isPlus || (KNOWN_CONFIG_KEYS.has(name) && (!isMapping(value) || MAPPING_KEYS.has(name)));
+      // dbt (context_config.py): `+key` is config; an unprefixed key is config unless its value is a
+      // mapping, which is always a folder (so a folder named `docs` or `meta` stays a folder).
+      const isConfig = isPlus || !isMapping(value);
       if (!isConfig) continue;
       assertKnownConfigKey(name, () => ({ file, line: lineOf([...path, key]) }));
       layer[name] = value;
