@@ -22,6 +22,28 @@ export interface SelectFlags {
   indirectSelection?: string;
 }
 
+/** Flags of the commands that run nodes (run, test, build, seed, source load, watch). */
+export interface RunFlags extends GlobalFlags, SelectFlags {
+  threads?: string;
+  failFast?: boolean;
+  fullRefresh?: boolean;
+  storeFailures?: boolean;
+  warnError?: boolean;
+  batchTests?: boolean;
+}
+
+/** RunOptions from the flags (selection and signal aside). */
+export function runOptions(flags: RunFlags) {
+  return {
+    threads: flags.threads ? Number(flags.threads) : undefined,
+    failFast: flags.failFast,
+    fullRefresh: flags.fullRefresh,
+    storeFailures: flags.storeFailures,
+    warnError: flags.warnError,
+    batchTests: flags.batchTests !== false,
+  };
+}
+
 export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;

@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
 import type { RunResult } from '@tsdbt/core';
-import { interruptSignal, openProject, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
-
-interface RunFlags extends GlobalFlags, SelectFlags {
-  threads?: string;
-  failFast?: boolean;
-  fullRefresh?: boolean;
-  storeFailures?: boolean;
-  warnError?: boolean;
-  noBatchTests?: boolean;
-  batchTests?: boolean;
-}
+import { interruptSignal, openProject, runOptions, selection, type Io, type RunFlags } from './common.js';
 
 /** Exit code of a finished run: 0 when everything passed, 1 when a node failed, 2 when stopped (Ctrl-C), as dbt. */
 export function exitCodeOf(result: RunResult): number {
@@ -22,16 +12,7 @@ export function exitCodeOf(result: RunResult): number {
 export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'source load', flags: RunFlags, io: Io): Promise<number> {
   const project = openProject(flags, io, { fullRefresh: flags.fullRefresh });
   try {
-    const options = {
-      ...selection(flags),
-      threads: flags.threads ? Number(flags.threads) : undefined,
-      failFast: flags.failFast,
-      fullRefresh: flags.fullRefresh,
-      storeFailures: flags.storeFailures,
-      warnError: flags.warnError,
-      batchTests: flags.batchTests !== false,
-      signal: interruptSignal(),
-    };
+    const options = { ...selection(flags), ...runOptions(flags), signal: interruptSignal() };
     const result =
       verb === 'run' ? await project.run(options)
       : verb === 'test' ? await project.test(options)

@@ -1,18 +1,12 @@
 import { Option, type Command } from 'commander';
 import { startServer, watch, type RunEvent, type WarehouseServer, type WatchEvent } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
-import { parseVars, printerFor, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
+import { parseVars, printerFor, runOptions, selection, type Io, type RunFlags } from './common.js';
 
-interface WatchFlags extends GlobalFlags, SelectFlags {
+interface WatchFlags extends RunFlags {
   test?: boolean;
   watch?: boolean;
   initial?: boolean;
-  threads?: string;
-  failFast?: boolean;
-  fullRefresh?: boolean;
-  storeFailures?: boolean;
-  warnError?: boolean;
-  batchTests?: boolean;
   debounce?: string;
   /** Also answer ClickHouse's HTTP interface on the warehouse (`--serve [port]`). */
   serve?: boolean | string;
@@ -88,12 +82,7 @@ export async function watchCommand(flags: WatchFlags, io: Io, mode: { command: '
     command: mode.command,
     initialRun: flags.initial !== false,
     debounceMs: flags.debounce ? Number(flags.debounce) : undefined,
-    threads: flags.threads ? Number(flags.threads) : undefined,
-    failFast: flags.failFast,
-    fullRefresh: flags.fullRefresh,
-    storeFailures: flags.storeFailures,
-    warnError: flags.warnError,
-    batchTests: flags.batchTests !== false,
+    ...runOptions(flags),
     onEvent,
   });
   // The same process serves the warehouse it builds: other terminals, curl and BI tools query it

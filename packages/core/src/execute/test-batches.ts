@@ -45,10 +45,19 @@ export function groupTestBatches(tests: readonly TestNode[], builtinTests: Reado
   return [...groups.values()].filter((g) => g.length > 1);
 }
 
+/**
+ * The rows a column test reads, for tsdbt's own queries: `rel [WHERE (<where>)]`. Like dbt's
+ * `(select * from rel where <where>) dbt_subquery`, a `where` that breaks that query (a trailing
+ * -- comment) breaks this one too, and the test then errors through dbt's query as dbt's would.
+ */
+export function testedRows(attached: ManifestNode, test: TestNode): string {
+  const where = test.config.where;
+  return `${relationSql(attached.relation.schema, attached.relation.identifier)}${where ? ` WHERE (${String(where)})` : ''}`;
+}
+
 /** An aggregate per test over one scan; column i answers test i. */
 export interface BatchQuery {
   readonly sql: string;
-
 }
 
 function valueList(values: unknown, quote: boolean): string {
@@ -71,9 +80,5 @@ export function batchQuery(tests: readonly TestNode[], attached: ManifestNode): 
       }
     }
   });
-  const where = tests[0]!.config.where;
-  const from = relationSql(attached.relation.schema, attached.relation.identifier);
-  return {
-    sql: `SELECT ${exprs.join(', ')} FROM ${from}${where ? ` WHERE (${String(where)})` : ''}`,
-  };
+  return { sql: `SELECT ${exprs.join(', ')} FROM ${testedRows(attached, tests[0]!)}` };
 }

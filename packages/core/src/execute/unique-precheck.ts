@@ -1,5 +1,5 @@
 import type { ManifestNode, TestNode } from '../manifest/nodes.js';
-import { relationSql } from '../render/placeholders.js';
+import { testedRows } from './test-batches.js';
 import type { RunContext } from './run-context.js';
 
 /** Below this many non-null values dbt's own query is already fast; the pre-check would only add queries. */
@@ -24,9 +24,7 @@ const literal = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")
 export async function provenUnique(ctx: RunContext, test: TestNode, attached: ManifestNode, minRows = PRECHECK_MIN_ROWS): Promise<boolean> {
   const { schema, identifier } = attached.relation;
   const column = test.columnName!;
-  // As dbt's `(select * from … where <where>) dbt_subquery`: a `where` that breaks that query (a trailing
-  // -- comment) breaks this one too, and the test then errors through dbt's query as dbt's would.
-  const from = `${relationSql(schema, identifier)}${test.config.where ? ` WHERE (${String(test.config.where)})` : ''}`;
+  const from = testedRows(attached, test);
   const query = <T>(sql: string) => ctx.adapter.client.query<T>(sql, { signal: ctx.signal });
   try {
     // Column type, engine and row count (table metadata, no scan): most tables stop here.

@@ -58,7 +58,9 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig]);
   let rendered = inTest(decl, name, () => renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(before)) }));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
-  const config = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig]);
+  const config = state.configCalls.length
+    ? finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig])
+    : before;
   if (whereOf(config) !== whereOf(before)) rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(config)) });
   const refs: RefCall[] = [...state.refs];
   const uniqueId = `test.${ctx.projectName}.${name}.${shortHash(`${decl.file}:${name}:${JSON.stringify(decl.kwargs)}`)}`;

@@ -3,10 +3,9 @@ import { basename, extname, join } from 'node:path';
 import { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import { ProjectError } from '../shared/errors.js';
 import { buildGenericTest } from './build-tests.js';
 import { toPosix } from './discover-files.js';
-import { loadInternals, loadModels, loadProject, loadSingularTests, type LoadedProject, type LoadOptions } from './load-project.js';
+import { duplicateNode, loadInternals, loadModels, loadProject, loadSingularTests, type LoadedProject, type LoadOptions } from './load-project.js';
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 
 /** The ref/source name index of each manifest's node map, kept so the next re-load can extend it. */
@@ -96,12 +95,7 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
   const add = (node: ManifestNode) => {
     if (!node.config.enabled) return;
     const clash = fresh.get(node.uniqueId) ?? (dropped.has(node.uniqueId) ? undefined : oldNodes.get(node.uniqueId));
-    if (clash)
-      throw new ProjectError('duplicate_node', `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${node.originalFilePath}`, {
-        file: node.originalFilePath,
-        line: node.line,
-        hint: 'Rename one of them (model names must be unique in a project).',
-      });
+    if (clash) throw duplicateNode(clash, node);
     fresh.set(node.uniqueId, node);
   };
   for (const step of plan) {

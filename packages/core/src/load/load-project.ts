@@ -61,6 +61,15 @@ export const loadInternals = new WeakMap<LoadedProject, LoadInternals>();
 /** dbt or dbt-clickhouse config keys tsdbt accepts (so projects load) but does not act on yet. */
 const INERT_CONFIG_KEYS = ['indexes', 'projections', 'grants', 'sql_header', 'store_failures_as', 'inserts_only', 'persist_docs'] as const;
 
+/** Two nodes with one unique id (e.g. two model files with one name). */
+export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectError {
+  return new ProjectError('duplicate_node', `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${node.originalFilePath}`, {
+    file: node.originalFilePath,
+    line: node.line,
+    hint: 'Rename one of them (model names must be unique in a project).',
+  });
+}
+
 /** One warning per inert key that some node sets, naming where (a project may set one key on thousands of models). */
 function warnInertConfig(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
   const users = new Map<string, string[]>();
@@ -142,12 +151,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const add = (node: ManifestNode) => {
     if (!node.config.enabled) return;
     const clash = nodes.get(node.uniqueId);
-    if (clash)
-      throw new ProjectError('duplicate_node', `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${node.originalFilePath}`, {
-        file: node.originalFilePath,
-        line: node.line,
-        hint: 'Rename one of them (model names must be unique in a project).',
-      });
+    if (clash) throw duplicateNode(clash, node);
     nodes.set(node.uniqueId, node);
   };
 

@@ -1,29 +1,10 @@
 import { applySchemaChange } from './schema-change.js';
-import { ProjectError } from '../../shared/errors.js';
 import { relationSql } from '../../render/placeholders.js';
 import { predicatesClause, waitForMutations } from './mutations.js';
 import { buildDistributed, createDistributed, columnsDdl, insertThrough, localRelation, requireCluster } from './distributed-table.js';
 import { qualifiedColumnWarnings } from './table.js';
-import type { Materialization, MaterializeContext } from './types.js';
-
-type Strategy = 'append' | 'delete_insert';
-
-function strategyOf(ctx: MaterializeContext): Strategy {
-  const raw = String(ctx.node.config.incremental_strategy ?? (ctx.node.config.unique_key ? 'delete+insert' : 'append'));
-  const s = raw.replace('+', '_');
-  if (s !== 'append' && s !== 'delete_insert')
-    throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: distributed_incremental supports append and delete+insert, not '${raw}'`, {
-      file: ctx.node.originalFilePath,
-      hint: "Use incremental_strategy='append' or 'delete+insert' (with a unique_key).",
-    });
-  if (s === 'delete_insert' && !ctx.node.config.unique_key)
-    throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: delete+insert needs a unique_key`, {
-      file: ctx.node.originalFilePath,
-      hint: "Add config(unique_key='id'), or use incremental_strategy='append'.",
-    });
-  return s;
-}
-
+import { strategyOf } from './incremental.js';
+import type { Materialization } from './types.js';
 
 /**
  * `distributed_incremental`: built like distributed_table the first time (and on --full-refresh);
@@ -35,7 +16,10 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
   requireCluster(adapter, node);
   const rel = node.relation;
   const local = localRelation(rel);
-  const strategy = strategyOf(ctx);
+  const strategy = strategyOf(ctx, ['append', 'delete_insert'] as const, (raw) => ({
+    message: `Model ${node.name}: distributed_incremental supports append and delete+insert, not '${raw}'`,
+    hint: "Use incremental_strategy='append' or 'delete+insert' (with a unique_key).",
+  }));
   await adapter.ensureDatabase(rel.schema);
   const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
   const [kind, localKind] = [await adapter.relationKind(rel), await adapter.relationKind(local)];

@@ -4,28 +4,32 @@ import { settingsClause, sqlString } from '../clickhouse-adapter.js';
 import { columnsDdl } from './distributed-table.js';
 import { deleteWhere, predicatesClause } from './mutations.js';
 import { applySchemaChange } from './schema-change.js';
-import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
+import { buildAndSwap, prepareTarget, qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite'] as const;
-type Strategy = (typeof STRATEGIES)[number];
+export type Strategy = (typeof STRATEGIES)[number];
 
-function strategyOf(ctx: MaterializeContext): Strategy {
+/**
+ * The model's incremental strategy (dbt's default: delete+insert with a unique_key, else append),
+ * checked against what the materialization `supported` and what each strategy needs.
+ */
+export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supported: readonly S[], unsupported: (raw: string) => { message: string; hint: string }): S {
   const raw = String(ctx.node.config.incremental_strategy ?? (ctx.node.config.unique_key ? 'delete+insert' : 'append'));
-  const s = raw.replace('+', '_') as Strategy;
-  if (!STRATEGIES.includes(s))
-    throw new ProjectError('incremental_strategy', `Unknown incremental_strategy '${raw}' in model ${ctx.node.name}`, {
-      file: ctx.node.originalFilePath,
-      hint: 'Use append, delete+insert or insert_overwrite.',
-    });
+  const s = raw.replace('+', '_') as S;
+  const file = ctx.node.originalFilePath;
+  if (!supported.includes(s)) {
+    const { message, hint } = unsupported(raw);
+    throw new ProjectError('incremental_strategy', message, { file, hint });
+  }
   if (s === 'delete_insert' && !ctx.node.config.unique_key)
     throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: delete+insert needs a unique_key`, {
-      file: ctx.node.originalFilePath,
+      file,
       hint: "Add config(unique_key='id'), or use incremental_strategy='append'.",
     });
   if (s === 'insert_overwrite' && !ctx.node.config.partition_by)
     throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: insert_overwrite needs partition_by`, {
-      file: ctx.node.originalFilePath,
+      file,
       hint: "Add config(partition_by='toYYYYMM(event_date)').",
     });
   return s;
@@ -38,10 +42,12 @@ function strategyOf(ctx: MaterializeContext): Strategy {
 export const materializeIncremental: Materialization = async (ctx) => {
   const { adapter, node, signal } = ctx;
   const rel = node.relation;
-  const strategy = strategyOf(ctx);
-  await adapter.ensureDatabase(rel.schema);
-  // First: a previous run's temporaries go, and a table left under its backup name is put back.
-  await adapter.dropLeftovers(rel);
+  const strategy = strategyOf(ctx, STRATEGIES, (raw) => ({
+    message: `Unknown incremental_strategy '${raw}' in model ${node.name}`,
+    hint: 'Use append, delete+insert or insert_overwrite.',
+  }));
+  // First (before asking whether the table exists): a table a crash left under its backup name is put back.
+  await prepareTarget(adapter, rel);
   const existing = await adapter.relationKind(rel);
   // dbt's should_full_refresh(): a model's own full_refresh config wins over the --full-refresh flag.
   const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;

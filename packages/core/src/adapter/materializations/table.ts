@@ -5,11 +5,10 @@ import type { Materialization } from './types.js';
 /**
  * Builds `sql` into a temporary relation named after the run, then swaps it in place of the
  * target. If anything fails before the swap, the previous table is untouched and the temporary dropped.
+ * The caller has made the database and cleared a previous run's leftovers (prepareTarget()).
  */
 export async function buildAndSwap(adapter: ClickHouseAdapter, node: ModelNode, sql: string, signal?: AbortSignal): Promise<number> {
   const rel = node.relation;
-  await adapter.ensureDatabase(rel.schema);
-  await adapter.dropLeftovers(rel);
   const staged: Relation = adapter.tempRelation(rel);
   try {
     await adapter.createTableAs(staged, node.config, sql, signal);
@@ -22,7 +21,14 @@ export async function buildAndSwap(adapter: ClickHouseAdapter, node: ModelNode, 
   return adapter.rowCount(rel);
 }
 
+/** The model's database exists; a previous run's temporaries are gone and a table it left under its backup name is back. */
+export async function prepareTarget(adapter: ClickHouseAdapter, rel: Relation): Promise<void> {
+  await adapter.ensureDatabase(rel.schema);
+  await adapter.dropLeftovers(rel);
+}
+
 export const materializeTable: Materialization = async ({ adapter, node, sql, signal }) => {
+  await prepareTarget(adapter, node.relation);
   const rows = await buildAndSwap(adapter, node, sql, signal);
   return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
 };
