@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { configXml, findServerBinary, freePort, PASSWORD, sleep, waitExit } from '../server/clickhouse-server.js';
+import { configXml, findServerBinary, freePort, httpQuery, PASSWORD, sleep, waitExit } from '../server/clickhouse-server.js';
 
 /**
  * A throwaway 2-shard ClickHouse cluster on loopback for the cluster suite: one ZooKeeper process
@@ -177,16 +177,7 @@ export async function startCluster(): Promise<TestCluster> {
       writeFileSync(join(dir, 'users.xml'), usersXml());
       let child: ChildProcess | undefined;
       let output = '';
-      const query = async (sql: string) => {
-        const res = await fetch(`http://127.0.0.1:${n.httpPort}/`, {
-          method: 'POST',
-          body: sql,
-          headers: { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': PASSWORD },
-        });
-        const text = await res.text();
-        if (!res.ok) throw new Error(text);
-        return text;
-      };
+      const query = (sql: string) => httpQuery(n.httpPort, sql);
       const start = async () => {
         output = '';
         const c = spawn(bin[0]!, [...bin.slice(1), `--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -13,6 +13,18 @@ import { delimiter, join } from 'node:path';
 export const SKIP_SERVER_TESTS = process.env.TSDBT_SKIP_SERVER_TESTS === '1';
 
 export const PASSWORD = 'tsdbt-secret';
+
+/** A statement sent straight to a test server's HTTP port as `default`; the answer as text. */
+export async function httpQuery(port: number, sql: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST',
+    body: sql,
+    headers: { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': PASSWORD },
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(text);
+  return text;
+}
 /** A second user, with its own password, to check non-default credentials. */
 export const OTHER_USER = 'tsdbt_user';
 export const OTHER_PASSWORD = 'other-secret';
@@ -170,16 +182,7 @@ export async function startClickHouseServer(): Promise<ClickHouseServer> {
     throw new Error(`clickhouse-server did not answer /ping on port ${port} within 60 s:\n${logTail()}`);
   };
 
-  const query = async (sql: string) => {
-    const res = await fetch(`http://127.0.0.1:${port}/`, {
-      method: 'POST',
-      body: sql,
-      headers: { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': PASSWORD },
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(text);
-    return text;
-  };
+  const query = (sql: string) => httpQuery(port, sql);
 
   const terminate = async (signal: NodeJS.Signals) => {
     const c = child;

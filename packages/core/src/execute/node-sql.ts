@@ -42,12 +42,9 @@ export function nodeSql(ctx: RunContext, node: ModelNode | TestNode, options: { 
   return stripTrailingSemicolon(compileSql(ctx.index, node, rendered));
 }
 
-/**
- * The SQL statements of a model's `pre_hook` or `post_hook` config (a string, a list, or dbt's
- * `{sql: …}` form), rendered now with the model's context (`{{ this }}`, `target`, …), as dbt does.
- */
-export function hookStatements(ctx: RunContext, node: ModelNode, which: 'pre_hook' | 'post_hook', isIncremental = false): string[] {
-  return rawHooks(node, which)
+/** A model's hooks (rawHooks()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
+export function hookStatements(ctx: RunContext, node: ModelNode, hooks: readonly string[], isIncremental = false): string[] {
+  return hooks
     .map((text) => {
       const state = newRenderState({
         mode: 'execute',

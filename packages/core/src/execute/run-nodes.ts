@@ -48,8 +48,10 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
     const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
     return !fullRefresh && (await adapter.relationKind(node.relation)) === 'table';
   };
-  const hooks = async (which: 'pre_hook' | 'post_hook') =>
-    rawHooks(node, which).length ? hookStatements(ctx, node, which, await incrementalNow()) : [];
+  const hooks = async (which: 'pre_hook' | 'post_hook') => {
+    const raw = rawHooks(node, which);
+    return raw.length ? hookStatements(ctx, node, raw, await incrementalNow()) : [];
+  };
   const pre = await hooks('pre_hook');
   if (pre.length) await adapter.ensureDatabase(node.relation.schema);
   let result: Awaited<ReturnType<typeof materialize>>;
