@@ -206,6 +206,14 @@ sources:
     expect(modelNode(project, 'other').config.meta).toEqual({ owner: 'ann' });
   });
 
+  it('a missing var in a YAML config value names the file and the value', () => {
+    p = inlineProject({ 'models/a.sql': 'select 1 as x' }, { projectYml: `name: proj\nprofile: proj\nmodels:\n  proj:\n    +schema: "{{ var('nope') }}"\n` });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('missing_var');
+    expect(e.file).toBe('project.yml');
+    expect(e.message).toContain(`(in project.yml: "{{ var('nope') }}")`);
+  });
+
   it('project.yml can configure one model by its name, under its folder', () => {
     p = inlineProject(
       { 'models/mart/orders.sql': 'select 1 as id', 'models/mart/other.sql': 'select 1 as id' },

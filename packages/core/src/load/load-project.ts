@@ -5,6 +5,7 @@ import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
 import { splitArgs } from '../render/dbt-context.js';
+import { raiseInTemplate, toRenderError } from '../render/template-error.js';
 import { Renderer, type MacroFile } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
@@ -126,7 +127,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       const { name, fallback } = nameAndDefault(args);
       if (name in vars) return vars[name];
       if (fallback !== undefined) return fallback;
-      throw new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` });
+      raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
     },
   };
   const renderYaml = (text: string, file: string) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, templateGlobals) : text);
@@ -233,16 +234,17 @@ function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv,
     const value = env[name];
     if (value !== undefined) return value;
     if (fallback !== undefined) return fallback;
-    throw new ProjectError('missing_env_var', `Environment variable '${name}' is not set (used in ${file})`, {
+    raiseInTemplate(new ProjectError('missing_env_var', `Environment variable '${name}' is not set (used in ${file})`, {
       file,
       hint: `Export ${name}, or write env_var('${name}', 'default').`,
-    });
+    }));
   });
   try {
     return jinja.renderString(text, {});
   } catch (error) {
-    const cause = (error as { cause?: unknown }).cause;
-    throw cause instanceof ProjectError ? cause : error;
+    // Name the YAML file and the value being rendered (no line: values are rendered after parsing).
+    const e = toRenderError(error, file);
+    throw new ProjectError(e.code, `${e.message} (in ${file}: "${text}")`, { file, hint: e.hint, cause: e });
   }
 }
 
