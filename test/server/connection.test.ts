@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, type RunEvent } from '../../packages/core/src/index.js';
+import { ConnectionError, type RunEvent, type TsdbtProject } from '../../packages/core/src/index.js';
 import { expectStatuses, inlineProject, openedPerTest, queryRows, statuses } from '../helpers/inline-project.js';
 import { freePort, OTHER_PASSWORD, OTHER_USER, serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.js';
 
@@ -21,14 +21,13 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
   );
 
 
-  /** The error a promise rejects with. */
-  async function rejection(promise: Promise<unknown>): Promise<unknown> {
-    try {
-      await promise;
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected a rejection');
+  /** The error debug() reports for its connection check (a failed check is reported, not thrown). */
+  async function connectionFailure(project: TsdbtProject): Promise<unknown> {
+    const report = await project.debug();
+    expect(report.success).toBe(false);
+    const check = report.checks.find((c) => c.name === 'connection')!;
+    expect(check.status).toBe('error');
+    return check.error;
   }
 
   it('a second user with its own password connects', async () => {
@@ -41,7 +40,7 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
     const { project } = setup({ 'models/t.sql': 'select 1 as x' }, { password: 'not-the-password' });
     // nothing else is printed: no client log lines with a stack on stderr
     const printed = (['error', 'warn', 'info', 'debug', 'log'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
-    const error = await rejection(project.debug()).finally(() => printed.forEach((s) => s.mockRestore()));
+    const error = await connectionFailure(project).finally(() => printed.forEach((s) => s.mockRestore()));
     for (const spy of printed) expect(spy.mock.calls).toEqual([]);
     expect(error).toBeInstanceOf(ConnectionError);
     const e = error as ConnectionError;
@@ -58,7 +57,7 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
 
     // an unknown user is an auth failure too
     const other = setup({ 'models/t.sql': 'select 1 as x' }, { user: 'nobody', password: 'x' });
-    const e2 = (await rejection(other.project.debug())) as ConnectionError;
+    const e2 = (await connectionFailure(other.project)) as ConnectionError;
     expect(e2).toBeInstanceOf(ConnectionError);
     expect(e2.code).toBe('auth_failed');
     expect(e2.message).toMatch(/user 'nobody'/);
@@ -67,7 +66,7 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
   it('a closed port is a ConnectionError unreachable', async () => {
     const port = await freePort();
     const { project } = setup({ 'models/t.sql': 'select 1 as x' }, { port });
-    const error = await rejection(project.debug());
+    const error = await connectionFailure(project);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).code).toBe('unreachable');
     expect((error as ConnectionError).message).toBe(`Cannot reach ClickHouse at http://127.0.0.1:${port} (ECONNREFUSED)`);
@@ -118,7 +117,7 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
       expect(child.message).toBe('skipped because model.proj.slow did not succeed');
 
       // while it is down: unreachable
-      const down = (await rejection(project.debug())) as ConnectionError;
+      const down = (await connectionFailure(project)) as ConnectionError;
       expect(down).toBeInstanceOf(ConnectionError);
       expect(down.code).toBe('unreachable');
 

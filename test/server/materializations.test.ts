@@ -30,7 +30,8 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: materializations and test
     const { p, project } = setup({ 'models/t.sql': 'select 1 as x' });
     const info = await project.debug();
     expect(info.serverVersion).toBe(server.version);
-    expect(info.canCreateDatabase).toBe(true);
+    expect(info.checks.map((c) => [c.name, c.status])).toEqual([['connection', 'ok'], ['create_database', 'ok']]);
+    expect(info.success).toBe(true);
     expect(await queryRows(project, `SELECT engine FROM system.databases WHERE name = '${p.schema}'`)).toEqual([{ engine: expect.any(String) }]);
   });
 

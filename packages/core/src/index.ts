@@ -1,6 +1,7 @@
 // Public API of @tsdbt/core. Whatever is not exported here is internal.
 export { TsdbtProject } from './tsdbt.js';
-export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions } from './tsdbt.js';
+export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, DebugReport } from './tsdbt.js';
+export type { DebugCheck } from './adapter/debug-checks.js';
 export { loadProject } from './load/load-project.js';
 export type { LoadOptions, LoadedProject } from './load/load-project.js';
 export { reloadProject } from './load/incremental-load.js';
@@ -16,6 +17,8 @@ export type {
 export type { RunEvent, EventHandler, NodeResult, NodeStatus, NodeTiming, Command } from './report/events.js';
 export { TsdbtError, ProjectError, UsageError, DatabaseError, ConnectionError, isProjectLevelError } from './shared/errors.js';
 export type { SourceLocation } from './shared/errors.js';
+export { integerOption, NUMERIC_RULES } from './shared/numeric-option.js';
+export type { IntegerRule } from './shared/numeric-option.js';
 export { generateDocs, generateCatalog, serveDocs, layoutGraph, DOCS_ARTIFACTS } from './docs/index.js';
 export type { DocsGenerateResult, DocsServer, ServeOptions, Catalog, DashboardsFile, Layout } from './docs/index.js';
 export { watch } from './watch/watch.js';

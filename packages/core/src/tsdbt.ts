@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
+import { debugTargetKeys, runDebugChecks, type DebugCheck } from './adapter/debug-checks.js';
 import { loadExternalSource } from './adapter/source-loader.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
@@ -11,7 +12,7 @@ import type { RunContext } from './execute/run-context.js';
 import { timed } from './execute/run-nodes.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { loadProject, type LoadedProject, type LoadOptions } from './load/load-project.js';
-import { describeTarget, type TargetConfig } from './load/profiles.js';
+import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode, ModelNode, SourceNode, TestNode } from './manifest/nodes.js';
 import { newRenderState } from './render/render-state.js';
@@ -19,6 +20,7 @@ import { writeManifest, writeRunResults } from './report/artifacts.js';
 import type { Command, EventHandler, NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions } from './select/select-nodes.js';
 import { ProjectError, UsageError } from './shared/errors.js';
+import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
 
 export interface OpenOptions extends LoadOptions {
   /** Receives progress events (node started/finished, warnings, logs). */
@@ -59,6 +61,17 @@ export interface RunResult {
   readonly elapsed: number;
   readonly interrupted: boolean;
   /** True when no node errored or failed. */
+  readonly success: boolean;
+}
+
+/** What `debug()` found. */
+export interface DebugReport {
+  readonly project: { readonly name: string; readonly root: string; readonly file: string; readonly profile: string };
+  /** name, source (the profiles.yml) and the keys of the target's type. */
+  readonly target: Readonly<Record<string, unknown>>;
+  readonly serverVersion?: string;
+  readonly checks: readonly DebugCheck[];
+  /** True when every check passed. */
   readonly success: boolean;
 }
 
@@ -195,6 +208,7 @@ export class TsdbtProject {
 
   /** Preview rows of a model (its compiled SQL) or of inline SQL. */
   async show(options: { select?: string; inline?: string; limit?: number }): Promise<Record<string, unknown>[]> {
+    const limit = optionalInteger('limit', options.limit, NUMERIC_RULES.limit) ?? 5;
     let sql: string;
     if (options.inline !== undefined) sql = this.compileInline(options.inline);
     else if (options.select) {
@@ -204,7 +218,6 @@ export class TsdbtProject {
       const node = this.graph.node(ids[0]!);
       sql = node.resourceType === 'model' ? compileSql(this.index, node, node.renderedCode) : `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
     } else throw new UsageError('show_args', 'show needs --select or --inline');
-    const limit = options.limit ?? 5;
     const body = sql.replace(/;\s*$/, '');
     return (await this.adapter()).client.query(limit >= 0 ? `SELECT * FROM (\n${body}\n) LIMIT ${limit}` : body);
   }
@@ -224,6 +237,7 @@ export class TsdbtProject {
 
   /** Loads sources that declare `external:` files (dbt-external-tables style). */
   async sourceLoad(options: RunOptions = {}): Promise<RunResult> {
+    optionalInteger('threads', options.threads, NUMERIC_RULES.threads);
     const started = Date.now();
     const adapter = await this.adapter();
     const ids = this.select({ ...options, resourceTypes: ['source'] }).filter((id) => (this.graph.node(id) as SourceNode).external);
@@ -245,21 +259,18 @@ export class TsdbtProject {
     return { command: 'source load', results, elapsed, interrupted: false, success: results.every((r) => r.status === 'success') };
   }
 
-  /** Resolved project, profile and target (password masked) and a connection check. */
-  async debug(): Promise<{ project: Record<string, unknown>; target: Record<string, unknown>; serverVersion: string; canCreateDatabase: boolean }> {
-    const adapter = await this.adapter();
-    const [row] = await adapter.client.query<{ v: string }>('SELECT version() AS v');
-    let canCreate = true;
-    try {
-      await adapter.ensureDatabase(this.target.schema);
-    } catch {
-      canCreate = false;
-    }
+  /**
+   * `tsdbt debug`: the resolved project and target (only the keys of its type, password masked) and
+   * the checks (connection, create the target database). A failed check is reported, not thrown.
+   */
+  async debug(): Promise<DebugReport> {
+    const { checks, serverVersion } = await runDebugChecks(this.target, () => this.adapter());
     return {
       project: { name: this.manifest.projectName, root: this.loaded.projectRoot, file: this.loaded.projectFile.file, profile: this.loaded.projectFile.profile },
-      target: describeTarget(this.target),
-      serverVersion: row?.v ?? 'unknown',
-      canCreateDatabase: canCreate,
+      target: { name: this.target.name, source: this.target.source, ...debugTargetKeys(this.target) },
+      serverVersion,
+      checks,
+      success: checks.every((c) => c.status === 'ok'),
     };
   }
 
@@ -300,7 +311,7 @@ export class TsdbtProject {
   }
 
   private async execute(command: Command, options: RunOptions): Promise<RunResult> {
-    const threads = options.threads ?? this.target.threads;
+    const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
     const selected = options.uniqueIds
       ? new Set(options.uniqueIds.filter((id) => this.graph.has(id)))
       : new Set(this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES[command] }));

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ensureBuilt, ROOT } from '../../helpers/cli.js';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI } from '../../helpers/cli.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
@@ -27,7 +27,6 @@ function project(files: Record<string, string>): InlineProject {
 }
 
 const projects: InlineProject[] = [];
-beforeAll(() => ensureBuilt(), 180_000);
 afterAll(() => {
   for (const p of projects) p.cleanup();
   rmSync(WAREHOUSE, { recursive: true, force: true });

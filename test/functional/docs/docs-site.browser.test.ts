@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDocs, serveDocs, type DocsServer } from '../../../packages/core/src/docs/index.js';
+import { CLI } from '../../helpers/cli.js';
 import { buildDocsProject, type DocsProject } from './docs-fixture.js';
 
 // A real headless Chromium (Debian's, installed by .ci/run) drives the generated site.
@@ -159,9 +160,8 @@ describe('docs site in a browser', () => {
 });
 
 describe('tsdbt docs serve (CLI)', () => {
-  const cli = join(process.cwd(), 'packages/cli/dist/cli.js');
-  it.skipIf(!existsSync(cli))('serves the target folder on the given port and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [cli, 'docs', 'serve', '--port', '0', '--host', '127.0.0.1', '--project-dir', fx.p.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('serves the target folder on the given port and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'docs', 'serve', '--port', '0', '--host', '127.0.0.1', '--project-dir', fx.p.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stderr.on('data', (d) => (out += String(d)));
     const url = await new Promise<string>((resolve, reject) => {

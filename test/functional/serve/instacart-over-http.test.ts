@@ -21,7 +21,7 @@ async function fingerprints(query: <T>(sql: string) => Promise<T[]>): Promise<Re
   return out;
 }
 
-const CLI = join(__dirname, '../../../packages/cli/dist/cli.js');
+import { CLI } from '../../helpers/cli.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

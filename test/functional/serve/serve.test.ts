@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, UsageError, type TsdbtProject, type WarehouseServer } from '../../../packages/core/src/index.js';
 import { readServeInfo, serveInfoPath } from '../../../packages/core/src/adapter/serve-endpoint.js';
 import { isMultiStatement, outputFormatClause, parseInsertHead, statementKind } from '../../../packages/core/src/serve/sql-text.js';
-import { CLI, ensureBuilt, ROOT } from '../../helpers/cli.js';
+import { CLI, ROOT } from '../../helpers/cli.js';
 import { inlineProject, WAREHOUSE_DIR, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
@@ -79,7 +79,6 @@ function run(cmd: string, args: string[], options: { cwd?: string } = {}): Promi
 }
 
 beforeAll(async () => {
-  ensureBuilt();
   p = inlineProject({
     'models/one.sql': 'select 1 as x',
     'seeds/people.csv': 'id,name\n1,"Ann, A."\n2,Bo\n3,\n',

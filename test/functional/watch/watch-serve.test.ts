@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inlineProject } from '../../helpers/inline-project.js';
 
-const CLI = join(__dirname, '../../../packages/cli/dist/cli.js');
+import { CLI } from '../../helpers/cli.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { TsdbtProject, UsageError, type OpenOptions, type RunEvent } from '@tsdbt/core';
+import { integerOption, NUMERIC_RULES, TsdbtProject, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
 import { createPrinter } from '../printer/console-printer.js';
 
 /** Flags every command takes, as dbt spells them. */
@@ -32,10 +32,15 @@ export interface RunFlags extends GlobalFlags, SelectFlags {
   batchTests?: boolean;
 }
 
+/** A numeric flag's value, checked (exit 2 with a message on `--threads abc`, `0`, `2.5`…); undefined when not given. */
+export function numericFlag(flag: string, value: string | undefined, rule: IntegerRule): number | undefined {
+  return value === undefined ? undefined : integerOption(flag, value, rule);
+}
+
 /** RunOptions from the flags (selection and signal aside). */
 export function runOptions(flags: RunFlags) {
   return {
-    threads: flags.threads ? Number(flags.threads) : undefined,
+    threads: numericFlag('--threads', flags.threads, NUMERIC_RULES.threads),
     failFast: flags.failFast,
     fullRefresh: flags.fullRefresh,
     storeFailures: flags.storeFailures,

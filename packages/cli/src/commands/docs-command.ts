@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { generateDocs, serveDocs, UsageError } from '@tsdbt/core';
-import { openProject, untilInterrupted, type GlobalFlags, type Io } from './common.js';
+import { generateDocs, NUMERIC_RULES, serveDocs } from '@tsdbt/core';
+import { numericFlag, openProject, untilInterrupted, type GlobalFlags, type Io } from './common.js';
 
 /** `tsdbt docs generate`: manifest (compiled), catalog (one warehouse query), dashboards and the site into target/. */
 export async function docsGenerateCommand(flags: GlobalFlags & { compile?: boolean }, io: Io): Promise<number> {
@@ -24,8 +24,7 @@ export async function docsGenerateCommand(flags: GlobalFlags & { compile?: boole
 
 /** `tsdbt docs serve`: serves target/ until interrupted (no warehouse connection). */
 export async function docsServeCommand(flags: GlobalFlags & { port?: string; host?: string }, io: Io): Promise<number> {
-  const port = Number(flags.port ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('docs_port', `--port '${flags.port}' is not a port number`, { hint: 'Write e.g. --port 8080.' });
+  const port = numericFlag('--port', flags.port, { ...NUMERIC_RULES.port, example: '8080' }) ?? 8080;
   const project = openProject(flags, io, {}, true);
   const targetDir = resolve(project.targetDir);
   const server = await serveDocs({ targetDir, port, host: flags.host ?? '127.0.0.1' });

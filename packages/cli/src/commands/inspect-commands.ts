@@ -1,5 +1,7 @@
 import type { ManifestNode } from '@tsdbt/core';
-import { openProject, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
+import { NUMERIC_RULES } from '@tsdbt/core';
+import { formatError } from '../printer/format-error.js';
+import { numericFlag, openProject, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
 /** `tsdbt compile`: writes target/compiled and target/manifest.json; `--inline` prints one rendering. */
 export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; quiet?: boolean }, io: Io): Promise<number> {
@@ -31,9 +33,10 @@ export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: st
 
 /** `tsdbt show`: a preview of a model's rows or of inline SQL. */
 export async function showCommand(flags: GlobalFlags & { select?: string[]; inline?: string; limit?: string; output?: string }, io: Io): Promise<number> {
+  const limit = numericFlag('--limit', flags.limit, NUMERIC_RULES.limit) ?? 5;
   const project = openProject(flags, io, {}, true);
   try {
-    const rows = await project.show({ select: flags.select?.join(' '), inline: flags.inline, limit: flags.limit === undefined ? 5 : Number(flags.limit) });
+    const rows = await project.show({ select: flags.select?.join(' '), inline: flags.inline, limit });
     if (flags.output === 'json') io.out(JSON.stringify(rows));
     else io.out(table(rows));
     return 0;
@@ -52,18 +55,31 @@ function table(rows: readonly Record<string, unknown>[]): string {
   return [line(cols), sep, ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
 }
 
-/** `tsdbt debug`: the resolved project and target, and a connection check. */
+/** `tsdbt debug`: the resolved project and target (its type's keys), and the checks; exit 1 when one failed, as dbt. */
 export async function debugCommand(flags: GlobalFlags, io: Io): Promise<number> {
   const project = openProject(flags, io, {}, true);
   try {
     const info = await project.debug();
+    if (flags.logFormat === 'json') {
+      const checks = info.checks.map((c) => ({ name: c.name, status: c.status, error: c.error instanceof Error ? c.error.message : undefined }));
+      io.out(JSON.stringify({ project: info.project, target: info.target, server_version: info.serverVersion ?? null, checks, success: info.success }));
+      return info.success ? 0 : 1;
+    }
     io.out(`project: ${info.project.name} (${info.project.root}/${info.project.file})`);
-    io.out(`profile: ${info.project.profile}, target: ${info.target.name} (from ${info.target.source})`);
-    for (const [k, v] of Object.entries(info.target)) if (!['name', 'source', 'profileName'].includes(k)) io.out(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
-    io.out(`Connection test: OK (ClickHouse ${info.serverVersion})`);
-    io.out(`Can create database '${info.target.schema}': ${info.canCreateDatabase ? 'yes' : 'NO'}`);
-    io.out('All checks passed!');
-    return info.canCreateDatabase ? 0 : 1;
+    io.out(`profile: ${info.project.profile}, target: ${String(info.target.name)} (from ${String(info.target.source)})`);
+    for (const [k, v] of Object.entries(info.target)) if (k !== 'name' && k !== 'source') io.out(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    for (const check of info.checks) {
+      const verdict = check.status === 'ok' ? (check.name === 'connection' ? `[OK connection ok] (ClickHouse ${info.serverVersion})` : '[OK]') : check.status === 'error' ? '[ERROR]' : '[SKIPPED: an earlier check failed]';
+      io.out(`${check.label}: ${verdict}`);
+    }
+    const failed = info.checks.filter((c) => c.status === 'error');
+    if (failed.length === 0) {
+      io.out('All checks passed!');
+      return 0;
+    }
+    io.out(`${failed.length} check${failed.length === 1 ? '' : 's'} failed:`);
+    for (const check of failed) io.out(`${check.label}: ${formatError(check.error, { color: false, debug: Boolean(flags.debug), projectDir: flags.projectDir ?? process.cwd() })}`);
+    return 1;
   } finally {
     await project.close();
   }

@@ -10,9 +10,11 @@ export function exitCodeOf(result: RunResult): number {
 
 /** run, test, build, seed and `source load`: one shape, one implementation. */
 export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'source load', flags: RunFlags, io: Io): Promise<number> {
+  // Flags are checked before the project loads: `--threads abc` exits 2 at once.
+  const fromFlags = { ...selection(flags), ...runOptions(flags) };
   const project = openProject(flags, io, { fullRefresh: flags.fullRefresh });
   try {
-    const options = { ...selection(flags), ...runOptions(flags), signal: interruptSignal() };
+    const options = { ...fromFlags, signal: interruptSignal() };
     const result =
       verb === 'run' ? await project.run(options)
       : verb === 'test' ? await project.test(options)

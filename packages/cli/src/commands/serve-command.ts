@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
-import { startServer, UsageError } from '@tsdbt/core';
-import { openProject, untilInterrupted, type GlobalFlags, type Io } from './common.js';
+import { NUMERIC_RULES, startServer } from '@tsdbt/core';
+import { numericFlag, openProject, untilInterrupted, type GlobalFlags, type Io } from './common.js';
 import { watchCommand } from './watch-command.js';
 
 type ServeFlags = GlobalFlags & { port?: string; host?: string; watch?: boolean };
 
 /** `tsdbt serve`: the target's embedded warehouse over ClickHouse's HTTP interface, until interrupted. */
 export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
-  const port = Number(flags.port ?? 8123);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('serve_port', `--port '${flags.port}' is not a port number`, { hint: 'Write e.g. --port 8123.' });
+  const port = numericFlag('--port', flags.port, NUMERIC_RULES.port) ?? 8123;
   // `serve --watch` is `watch --serve`: build what changes and serve the warehouse from one process.
   if (flags.watch) return watchCommand({ ...flags, serve: String(port) }, io, { command: 'build', test: false });
   const project = openProject(flags, io, {}, true);

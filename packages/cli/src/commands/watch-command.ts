@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { startServer, watch, type RunEvent, type WarehouseServer, type WatchEvent } from '@tsdbt/core';
+import { NUMERIC_RULES, startServer, watch, type RunEvent, type WarehouseServer, type WatchEvent } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
-import { parseVars, printerFor, runOptions, selection, type Io, type RunFlags } from './common.js';
+import { numericFlag, parseVars, printerFor, runOptions, selection, type Io, type RunFlags } from './common.js';
 
 interface WatchFlags extends RunFlags {
   test?: boolean;
@@ -21,6 +21,11 @@ const list = (ids: readonly string[], max = 8) => (ids.length > max ? `${ids.sli
  * every save until Ctrl-C. Errors in files are printed and watching goes on.
  */
 export async function watchCommand(flags: WatchFlags, io: Io, mode: { command: 'run' | 'build'; test: boolean }): Promise<number> {
+  // Flags are checked before anything starts (a bad --serve port must not leave a watcher running).
+  const debounceMs = numericFlag('--debounce', flags.debounce, NUMERIC_RULES.debounce);
+  const servePort = flags.serve === undefined || flags.serve === false ? undefined : flags.serve === true ? 8123 : numericFlag('--serve', flags.serve, NUMERIC_RULES.port)!;
+  const run = runOptions(flags);
+  const vars = parseVars(flags.vars);
   const printer = printerFor(flags, io);
   const color = flags.color !== false && io.isTty;
   const projectDir = flags.projectDir ?? process.cwd();
@@ -76,22 +81,21 @@ export async function watchCommand(flags: WatchFlags, io: Io, mode: { command: '
     profilesDir: flags.profilesDir,
     target: flags.target,
     targetPath: flags.targetPath,
-    vars: parseVars(flags.vars),
+    vars,
     ...selection(flags),
     test: mode.test,
     command: mode.command,
     initialRun: flags.initial !== false,
-    debounceMs: flags.debounce ? Number(flags.debounce) : undefined,
-    ...runOptions(flags),
+    debounceMs,
+    ...run,
     onEvent,
   });
   // The same process serves the warehouse it builds: other terminals, curl and BI tools query it
   // while models are edited (chDB lets one process hold the data directory).
   let server: WarehouseServer | undefined;
-  if (flags.serve !== undefined && flags.serve !== false) {
-    const port = flags.serve === true ? 8123 : Number(flags.serve);
+  if (servePort !== undefined) {
     if (watcher.project) {
-      server = await startServer(watcher.project, { port, host: flags.host ?? '127.0.0.1' });
+      server = await startServer(watcher.project, { port: servePort, host: flags.host ?? '127.0.0.1' });
       say(`Serving the warehouse at ${server.url} (other tsdbt commands on this target use it).`);
     } else say('Not serving: the project did not load (fix the error above and restart with --serve).');
   }

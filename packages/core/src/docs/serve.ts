@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { NUMERIC_RULES, optionalInteger } from '../shared/numeric-option.js';
 import { renderIndexHtml } from './site/index-html.js';
 
 /** The only files `docs serve` hands out from the target folder. */
@@ -26,7 +27,8 @@ export interface DocsServer {
  * Serves the docs site: `/` is the single page (built in, always current), the JSON artifacts come
  * from the target folder as they are on disk. No warehouse connection is needed.
  */
-export function serveDocs(options: ServeOptions): Promise<DocsServer> {
+export async function serveDocs(options: ServeOptions): Promise<DocsServer> {
+  optionalInteger('port', options.port, { ...NUMERIC_RULES.port, example: '8080' });
   const html = renderIndexHtml();
   const server = createServer((req, res) => {
     let path = '';

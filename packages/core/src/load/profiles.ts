@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ProjectError } from '../shared/errors.js';
+import { integerOption, NUMERIC_RULES, type IntegerRule } from '../shared/numeric-option.js';
 import { isMapping } from './node-config.js';
 import { readYamlFile } from './yaml-file.js';
 
@@ -102,6 +103,20 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
       file,
       line: yaml.lineOf([options.profileName, 'outputs', targetName, 'type']),
     });
+  // `threads: abc` or `port: 8123.5` in profiles.yml: the file's mistake, reported with its line.
+  const whole = (key: 'threads' | 'port', fallback: number, rule: IntegerRule): number => {
+    const raw = v(key);
+    if (raw === undefined || raw === null) return fallback;
+    try {
+      return integerOption(key, typeof raw === 'number' ? raw : String(raw), rule);
+    } catch (error) {
+      throw new ProjectError('profiles', `Target '${targetName}': ${(error as Error).message}`, {
+        file,
+        line: yaml.lineOf([options.profileName, 'outputs', targetName, key]),
+        hint: `Write e.g. ${key}: ${rule.example}.`,
+      });
+    }
+  };
   const path = v('path');
   const secure = v('secure') === true || v('secure') === 'true';
   const settings = isMapping(out.settings) ? out.settings : isMapping(out.custom_settings) ? out.custom_settings : {};
@@ -117,12 +132,12 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
           : join(options.projectRoot, '.tsdbt', 'chdb')
         : undefined,
     host: String(v('host') ?? 'localhost'),
-    port: Number(v('port') ?? (secure ? 8443 : 8123)),
+    port: whole('port', secure ? 8443 : 8123, NUMERIC_RULES.port),
     user: String(v('user') ?? 'default'),
     password: String(v('password') ?? ''),
     secure,
     settings,
-    threads: Number(v('threads') ?? 4),
+    threads: whole('threads', 4, NUMERIC_RULES.threads),
     cluster: typeof v('cluster') === 'string' ? String(v('cluster')) : undefined,
     source: file,
   };

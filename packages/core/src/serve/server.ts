@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import { findServeEndpoint, removeServeInfo, writeServeInfo, type ServeInfo } from '../adapter/serve-endpoint.js';
 import type { TargetConfig } from '../load/profiles.js';
 import { ConnectionError, UsageError } from '../shared/errors.js';
+import { NUMERIC_RULES, optionalInteger } from '../shared/numeric-option.js';
 import { Engine, type EngineSession } from './engine.js';
 import { describeError, ErrorCode, httpStatusOf, HttpQueryError, isSettingParam, requestCredentials, tsvUnescape } from './protocol.js';
 import {
@@ -45,6 +46,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$
  */
 export async function startServer(project: { readonly target: TargetConfig }, options: WarehouseServerOptions = {}): Promise<WarehouseServer> {
   const target = project.target;
+  optionalInteger('port', options.port, NUMERIC_RULES.port);
   if (target.type !== 'chdb' || !target.path)
     throw new UsageError('serve_target', `Target '${target.name}' is a ClickHouse server (${target.host}:${target.port}); serve exposes an embedded chdb warehouse`, {
       hint: 'Point your tools at that server directly, or pick a chdb target with --target.',

@@ -10,6 +10,7 @@ import type { ResourceType } from '../manifest/nodes.js';
 import type { RunEvent } from '../report/events.js';
 import type { SelectionOptions } from '../select/select-nodes.js';
 import { TsdbtError } from '../shared/errors.js';
+import { NUMERIC_RULES, optionalInteger } from '../shared/numeric-option.js';
 import { TsdbtProject, type OpenOptions, type RunOptions, type RunResult } from '../tsdbt.js';
 import { diffManifests, type ManifestDiff } from './diff.js';
 import type { WatchEvent, WatchEventHandler } from './events.js';
@@ -52,6 +53,9 @@ const WATCHED_EXTENSIONS = ['.sql', '.csv', '.yml', '.yaml'];
  * during a run are gathered into exactly one follow-up run. Errors are reported, never thrown.
  */
 export async function watch(options: WatchOptions = {}): Promise<Watcher> {
+  // Checked before any file is watched or the project loaded: a bad value is the caller's error.
+  optionalInteger('debounceMs', options.debounceMs, NUMERIC_RULES.debounce);
+  optionalInteger('threads', options.threads, NUMERIC_RULES.threads);
   const w = new ProjectWatcher(options);
   await w.start();
   return w;
