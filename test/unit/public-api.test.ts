@@ -4,8 +4,8 @@ import * as core from '../../packages/core/src/index.js';
 describe('@tsdbt/core public API', () => {
   it('exports exactly the documented runtime values (anything else is internal)', () => {
     expect(Object.keys(core).sort()).toEqual([
-      'ConnectionError', 'DOCS_ARTIFACTS', 'DatabaseError', 'ProjectError', 'TsdbtError', 'TsdbtProject', 'UsageError',
-      'diffManifests', 'generateCatalog', 'generateDocs', 'isProjectLevelError', 'layoutGraph', 'loadProject',
+      'ConnectionError', 'DOCS_ARTIFACTS', 'DatabaseError', 'NUMERIC_RULES', 'ProjectError', 'TsdbtError', 'TsdbtProject', 'UsageError',
+      'diffManifests', 'generateCatalog', 'generateDocs', 'integerOption', 'isProjectLevelError', 'layoutGraph', 'loadProject',
       'reloadProject', 'serveDocs', 'startServer', 'watch',
     ]);
   });

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, TsdbtProject } from '../../../packages/core/src/index.js';
+import { finished, started } from '../../helpers/events.js';
 import { inlineProject, openedPerTest, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
 
 const setup = openedPerTest();
 
-const started = (events: RunEvent[], name: string) => events.findIndex((e) => e.type === 'node_started' && e.node.name === name);
-const finished = (events: RunEvent[], name: string) => events.findIndex((e) => e.type === 'node_finished' && e.result.node.name === name);
 
 function project(severity: 'error' | 'warn', extraModels: Record<string, string> = {}) {
   return setup({

@@ -61,7 +61,6 @@ describe('Ctrl-C', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(2);
     expect(interruptedAt).toBeGreaterThan(0);
-    expect(Date.now() - interruptedAt).toBeLessThan(20_000);
     const project = p.open();
     try {
       expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' AND name LIKE 'minute%'`)).toEqual([]);

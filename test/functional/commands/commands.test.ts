@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TsdbtProject } from '../../../packages/core/src/index.js';
+import type { RunResult, TsdbtProject } from '../../../packages/core/src/index.js';
 import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
 
 let p: InlineProject;
@@ -63,9 +63,15 @@ afterAll(async () => {
 const columns = (table: string) =>
   queryRows(project, `SELECT name, type FROM system.columns WHERE database = '${p.schema}' AND table = '${table}' ORDER BY position`);
 
+// Each describe block sets up what its tests read, so the tests pass in any order (vitest --sequence.shuffle).
 describe('seed', () => {
+  let seeded: RunResult;
+  beforeAll(async () => {
+    seeded = await project.seed();
+  });
+
   it('infers column types, Nullable when a value is empty', async () => {
-    const r = await project.seed();
+    const r = seeded;
     expect(statuses(r)).toEqual({ people: 'success', typed: 'success' });
     expect(r.results.find((x) => x.node.name === 'people')).toMatchObject({ message: 'INSERT 3', rowsAffected: 3 });
     expect(await columns('people')).toEqual([
@@ -99,15 +105,24 @@ describe('seed', () => {
   });
 
   it('seeding again replaces the contents', async () => {
-    p.write({ 'seeds/typed.csv': 'code,amount,day\n999,9.99,2025-05-05\n' });
-    const again = p.open();
+    // a project of its own: the other tests read this file's `typed`
+    const other = inlineProject({ 'seeds/typed.csv': 'code,amount,day\n007,1.10,2024-01-01\n' });
+    const first = other.open();
+    try {
+      expect(statuses(await first.seed())).toEqual({ typed: 'success' });
+    } finally {
+      await first.close();
+    }
+    other.write({ 'seeds/typed.csv': 'code,amount,day\n999,9.99,2025-05-05\n' });
+    const again = other.open();
     try {
       const r = await again.seed({ select: ['typed'] });
       expect(r.results[0]).toMatchObject({ status: 'success', message: 'INSERT 1' });
-      expect(await queryRows(again, `SELECT code FROM ${p.schema}.typed`)).toEqual([{ code: '999' }]);
-      expect(await queryRows(again, `SELECT name FROM system.tables WHERE database = '${p.schema}' AND name LIKE 'typed%'`)).toEqual([{ name: 'typed' }]);
+      expect(await queryRows(again, `SELECT code FROM ${other.schema}.typed`)).toEqual([{ code: 999 }]);
+      expect(await queryRows(again, `SELECT name FROM system.tables WHERE database = '${other.schema}' AND name LIKE 'typed%'`)).toEqual([{ name: 'typed' }]);
     } finally {
       await again.close();
+      other.cleanup();
     }
   });
 });
@@ -138,6 +153,11 @@ describe('show', () => {
 });
 
 describe('run-operation', () => {
+  beforeAll(async () => {
+    // the target database and `nums`, which count_nums reads
+    expect(statuses(await project.run({ select: ['nums'] }))).toEqual({ nums: 'success' });
+  });
+
   it('runs run_query statements and returns the value given to return()', async () => {
     expect(await project.runOperation('make_table', { name: 'made' })).toBe('15');
     expect(await queryRows(project, `SELECT x FROM ${p.schema}.made ORDER BY x`)).toEqual([{ x: 7 }, { x: 8 }]);
@@ -158,7 +178,10 @@ describe('run-operation', () => {
 });
 
 describe('source load', () => {
+  const EVENTS = 'id,label,value,day\n1,a,1.5,2024-01-01\n2,,,2024-01-02\n3,"c,d",3,2024-01-03\n';
+
   it('loads an external CSV into a typed table; an empty Nullable value is NULL', async () => {
+    p.write({ 'data/events.csv': EVENTS });
     const r = await project.sourceLoad();
     expect(statuses(r)).toEqual({ events: 'success' });
     expect(r.results[0]).toMatchObject({ message: 'INSERT 3', rowsAffected: 3 });
@@ -178,6 +201,8 @@ describe('source load', () => {
   });
 
   it('loading again replaces the rows', async () => {
+    p.write({ 'data/events.csv': EVENTS });
+    expect(statuses(await project.sourceLoad())).toEqual({ events: 'success' });
     p.write({ 'data/events.csv': 'id,label,value,day\n9,z,,2025-01-01\n' });
     const r = await project.sourceLoad();
     expect(r.results[0]).toMatchObject({ status: 'success', rowsAffected: 1 });

@@ -1,5 +1,6 @@
 import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
+import { ProjectError } from '../shared/errors.js';
 import { relationSql, replacePlaceholders, quoteIdentifier, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
 
 /** Looks up nodes by what templates call them. Built once per manifest. */
@@ -48,7 +49,15 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
   const substitute = (text: string, self: ManifestNode | undefined): string =>
     replacePlaceholders(text, (target, attribute) => {
       const found = index.resolve(target, self);
-      if (!found) return target.kind === 'this' ? '' : `/* unresolved ${target.kind} */`;
+      if (!found) {
+        if (target.kind === 'this') return '';
+        // Never SQL with a hole in it: name what is missing (load resolves refs; this is a ref load did not see).
+        const call = target.kind === 'ref' ? `ref('${target.name}')` : `source('${target.source}', '${target.table}')`;
+        throw new ProjectError(target.kind === 'ref' ? 'unknown_ref' : 'unknown_source', `${node ? `${node.name}: ` : ''}${call} names no ${target.kind === 'ref' ? 'model or seed' : 'declared source'}`, {
+          file: node?.originalFilePath,
+          hint: target.kind === 'ref' ? 'Check the model name (the file name without .sql), and that the model is enabled.' : 'Declare it under sources: in a YAML file.',
+        });
+      }
       const ephemeral = target.kind !== 'this' && isEphemeral(found);
       if (ephemeral && !seen.has(found.uniqueId)) {
         seen.add(found.uniqueId);

@@ -1,6 +1,7 @@
 import { compileSql } from '../compile/compile-sql.js';
 import type { ManifestNode, ModelNode, TestNode } from '../manifest/nodes.js';
-import { newRenderState, type RenderWarehouse } from '../render/render-state.js';
+import { newRenderState, type RenderState, type RenderWarehouse } from '../render/render-state.js';
+import { ProjectError } from '../shared/errors.js';
 import { hasPlaceholders, quoteIdentifier } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
 
@@ -38,11 +39,12 @@ export function nodeSql(ctx: RunContext, node: ModelNode | TestNode, options: { 
       node: { uniqueId: node.uniqueId, name: node.name, resourceType: 'model', packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config },
     });
     rendered = ctx.renderer.renderString(node.rawCode, node.originalFilePath, state).replace(/\s+$/, '');
+    assertParentsKnown(ctx, node, state);
   }
   return stripTrailingSemicolon(compileSql(ctx.index, node, rendered));
 }
 
-/** A model's hooks (rawHooks()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
+/** A model's hooks (hooksOf()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
 export function hookStatements(ctx: RunContext, node: ModelNode, hooks: readonly string[], isIncremental = false): string[] {
   return hooks
     .map((text) => {
@@ -52,17 +54,32 @@ export function hookStatements(ctx: RunContext, node: ModelNode, hooks: readonly
         warehouse: renderWarehouse(ctx, node),
         node: { uniqueId: node.uniqueId, name: node.name, resourceType: 'model', packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config },
       });
-      return stripTrailingSemicolon(compileSql(ctx.index, node, ctx.renderer.renderString(text, node.originalFilePath, state)).trim());
+      const sql = ctx.renderer.renderString(text, node.originalFilePath, state);
+      assertParentsKnown(ctx, node, state);
+      return stripTrailingSemicolon(compileSql(ctx.index, node, sql).trim());
     })
     .filter((sql) => sql !== '');
 }
 
-/** A model's hooks as written (a string, a list, or dbt's `{sql: …}` form). */
-export function rawHooks(node: ModelNode, which: 'pre_hook' | 'post_hook'): string[] {
-  const raw = node.config[which];
-  return (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map((h) =>
-    typeof h === 'object' && h !== null && 'sql' in h ? String((h as { sql: unknown }).sql) : String(h),
-  );
+/**
+ * A relation a run-time render reads must be a parent, or it may be read before it is built. Load
+ * finds run-time refs (load/runtime-relations.ts); one it could not (a computed name in a branch
+ * its probe did not take) fails here as in dbt, with dbt's fix: a `-- depends_on:` comment.
+ */
+function assertParentsKnown(ctx: RunContext, node: ModelNode, state: RenderState): void {
+  const calls = [
+    ...state.refs.map((r) => ({ target: { kind: 'ref', package: r.package ?? '', name: r.name } as const, text: `ref('${r.name}')` })),
+    ...state.sources.map(([s, t]) => ({ target: { kind: 'source', source: s, table: t } as const, text: `source('${s}', '${t}')` })),
+  ];
+  for (const { target, text } of calls) {
+    const found = ctx.index.resolve(target, node);
+    if (!found) continue; // compileSql names it
+    if (found.uniqueId === node.uniqueId || node.dependsOn.includes(found.uniqueId)) continue;
+    throw new ProjectError('undeclared_dependency', `tsdbt was unable to infer all dependencies for the model "${node.name}": it reads ${text} only at run time`, {
+      file: node.originalFilePath,
+      hint: `Add this line at the top of ${node.originalFilePath} so ${found.name} is built first: -- depends_on: {{ ${text} }}`,
+    });
+  }
 }
 
 function stripTrailingSemicolon(sql: string): string {

@@ -5,7 +5,8 @@ import type { ModelNode, SeedNode, TestNode } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
 import { TsdbtError } from '../shared/errors.js';
-import { hookStatements, nodeSql, rawHooks } from './node-sql.js';
+import { hooksOf } from '../manifest/config.js';
+import { hookStatements, nodeSql } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { batchQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
@@ -49,7 +50,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
     return !fullRefresh && (await adapter.relationKind(node.relation)) === 'table';
   };
   const hooks = async (which: 'pre_hook' | 'post_hook') => {
-    const raw = rawHooks(node, which);
+    const raw = hooksOf(node.config, which);
     return raw.length ? hookStatements(ctx, node, raw, await incrementalNow()) : [];
   };
   const pre = await hooks('pre_hook');

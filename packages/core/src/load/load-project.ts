@@ -14,6 +14,7 @@ import { discoverFiles, toPosix } from './discover-files.js';
 import { finalizeConfig, folderConfig, isMapping } from './node-config.js';
 import { lineOfText } from './locate.js';
 import { parseSqlNode } from './parse-sql-node.js';
+import { addHookRelations, mergeLiteral } from './runtime-relations.js';
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { relationFor } from './relation-names.js';
@@ -328,6 +329,8 @@ export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Rende
       });
     }
     const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config };
+    // Hooks are rendered now, as dbt does: their refs and sources are parents of the model.
+    const unrendered = mergeLiteral(parsed.unrendered, addHookRelations(renderer, { ...base, baseConfig }, config, parsed.state));
     return Object.freeze({
       ...base,
       resourceType: 'model',
@@ -343,6 +346,7 @@ export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Rende
       refs: parsed.state.refs,
       sources: parsed.state.sources,
       renderAtRuntime: parsed.state.usesWarehouse,
+      ...(unrendered ? { unrenderedRelations: unrendered } : {}),
       patchPath: patch?.file,
     } satisfies ModelNode);
   });
@@ -435,6 +439,7 @@ export function loadSingularTests(projectRoot: string, pf: ProjectFile, renderer
       renderedCode: parsed.rendered,
       refs: parsed.state.refs,
       sources: parsed.state.sources,
+      ...(parsed.unrendered ? { unrenderedRelations: parsed.unrendered } : {}),
     } satisfies TestNode);
   });
 }

@@ -1,12 +1,16 @@
 import { assertKnownConfigKey } from './node-config.js';
 import { tryStaticRender } from './static-parser.js';
 import { lineOfText } from './locate.js';
+import type { LiteralRelations } from '../render/literal-relations.js';
 import type { Renderer } from '../render/renderer.js';
+import { addRuntimeRelations } from './runtime-relations.js';
 import { newRenderState, type RenderNodeInfo, type RenderState } from '../render/render-state.js';
 
 export interface ParsedSql {
   readonly rendered: string;
   readonly state: RenderState;
+  /** Literal ref()/source() calls of run-time branches that could not be rendered (runtime-relations.ts). */
+  readonly unrendered?: LiteralRelations;
 }
 
 /**
@@ -19,7 +23,9 @@ export function parseSqlNode(renderer: Renderer, source: string, info: RenderNod
   for (const call of state.configCalls)
     for (const key of Object.keys(call))
       assertKnownConfigKey(key, { file: info.originalFilePath, line: lineOfText(source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) });
-  return { rendered: trimTrailingNewlines(rendered), state };
+  // Refs only a run reaches (inside `{% if is_incremental() %}` or `{% if execute %}`) become parents too.
+  const unrendered = state.usesWarehouse ? addRuntimeRelations(renderer, source, info, state) : undefined;
+  return { rendered: trimTrailingNewlines(rendered), state, unrendered };
 }
 
 function trimTrailingNewlines(sql: string): string {

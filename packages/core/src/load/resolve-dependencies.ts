@@ -73,6 +73,15 @@ export function resolveDependencies(
       }
       parents.add(target.uniqueId);
     }
+    // Calls read from run-time branches load could not render: parents when they name a node (not itself).
+    for (const ref of n.unrenderedRelations?.refs ?? []) {
+      const target = byName.get(ref.name);
+      if (target && target.uniqueId !== n.uniqueId && (!ref.package || ref.package === projectName)) parents.add(target.uniqueId);
+    }
+    for (const [s, t] of n.unrenderedRelations?.sources ?? []) {
+      const target = sources.get(`${s}.${t}`);
+      if (target) parents.add(target.uniqueId);
+    }
     out.set(n.uniqueId, Object.freeze({ ...n, dependsOn: [...parents] }));
   }
   return out;

@@ -57,3 +57,11 @@ export const DEFAULT_TEST_CONFIG: NodeConfig = Object.freeze({
   warn_if: '!= 0',
   error_if: '!= 0',
 });
+
+/** A node's pre_hook or post_hook as written (a string, a list, or dbt's `{sql: …}` form), as SQL texts. */
+export function hooksOf(config: NodeConfig, which: 'pre_hook' | 'post_hook'): string[] {
+  const raw = config[which];
+  return (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map((h) =>
+    typeof h === 'object' && h !== null && 'sql' in h ? String((h as { sql: unknown }).sql) : String(h),
+  );
+}

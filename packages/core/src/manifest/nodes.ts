@@ -48,6 +48,8 @@ export interface ModelNode extends NodeBase {
   readonly sources: readonly (readonly [string, string])[];
   /** The model's SQL depends on the warehouse (is_incremental, run_query): render again before running. */
   readonly renderAtRuntime: boolean;
+  /** Literal ref()/source() calls of run-time branches load could not render: parents when they name a node. */
+  readonly unrenderedRelations?: UnrenderedRelations;
   /** Model files' `patch` file (schema YAML declaring it), if any. */
   readonly patchPath?: string;
 }
@@ -85,6 +87,17 @@ export interface TestNode extends NodeBase {
   readonly attachedNode?: string;
   readonly rawCode: string;
   readonly renderedCode: string;
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly (readonly [string, string])[];
+  readonly unrenderedRelations?: UnrenderedRelations;
+}
+
+/**
+ * ref()/source() calls read from a template's text (every branch) because rendering its run-time
+ * branches failed at load: each is a parent when it names a node and is ignored otherwise (it may
+ * sit in a branch no run takes).
+ */
+export interface UnrenderedRelations {
   readonly refs: readonly RefCall[];
   readonly sources: readonly (readonly [string, string])[];
 }

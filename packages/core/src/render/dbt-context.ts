@@ -143,6 +143,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const runQuery = (sql: unknown) => {
     const st = state();
     st.usesWarehouse = true;
+    if (st.runtimeProbe) return toAgateTable({ columnNames: [], rows: [] });
     if (st.mode === 'parse' || !st.warehouse) return null;
     return toAgateTable(st.warehouse.runQuery(String(sql)));
   };
@@ -249,7 +250,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const st = slot.current;
     // SQL that branches on `execute` differs at run time: render the node again then.
     if (st?.mode === 'parse') st.usesWarehouse = true;
-    return st?.mode === 'execute';
+    return st?.mode === 'execute' || st?.runtimeProbe === true;
   });
   defineGetter('model', () => {
     const node = slot.current?.node;

@@ -33,6 +33,11 @@ export interface RenderState {
   readonly node?: RenderNodeInfo;
   /** 'parse': no warehouse, `execute` is false; 'execute': a warehouse may answer run_query. */
   readonly mode: 'parse' | 'execute';
+  /**
+   * A parse-mode render that takes the run-time branches (`execute` and is_incremental() true,
+   * run_query answers an empty table, logs are silent), to find the refs only a run reaches.
+   */
+  readonly runtimeProbe?: boolean;
   readonly isIncremental: boolean;
   readonly warehouse?: RenderWarehouse;
   readonly refs: RefCall[];

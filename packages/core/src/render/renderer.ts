@@ -5,6 +5,7 @@ import { BUILTIN_MACROS, BUILTIN_MACROS_FILE } from './builtin-macros.js';
 import { installDbtContext, type DbtContextOptions, type StateSlot } from './dbt-context.js';
 import { createJinjaEnvironment, preprocessJinja } from './jinja-compat/index.js';
 import type { RenderState } from './render-state.js';
+import { literalRelations, type LiteralRelations } from './literal-relations.js';
 import { toRenderError } from './template-error.js';
 
 export interface MacroFile {
@@ -32,7 +33,9 @@ export class Renderer {
 
   constructor(options: DbtContextOptions, macroFiles: readonly MacroFile[]) {
     this.env = createJinjaEnvironment();
-    installDbtContext(this.env, this.slot, options);
+    // A run-time probe render (load/runtime-relations.ts) is silent: its logs would print twice.
+    const onLog: DbtContextOptions['onLog'] = (message, level) => (this.slot.current?.runtimeProbe ? undefined : options.onLog(message, level));
+    installDbtContext(this.env, this.slot, { ...options, onLog });
     this.loadMacroFile({ path: BUILTIN_MACROS_FILE, source: BUILTIN_MACROS, packageName: 'tsdbt' });
     for (const file of macroFiles) this.loadMacroFile(file);
   }
@@ -49,6 +52,17 @@ export class Renderer {
   compile(source: string, file: string): nunjucks.Template {
     try {
       return new nunjucks.Template(preprocessJinja(source, file), this.env, file, true);
+    } catch (error) {
+      throw toRenderError(error, file);
+    }
+  }
+
+  /** ref()/source() calls with literal arguments anywhere in `source`, rendered or not (see literal-relations.ts). */
+  literalRelations(source: string, file: string): LiteralRelations {
+    try {
+      const nj = nunjucks as unknown as { parser: { parse(src: string, extensions: unknown[], opts: unknown): unknown } };
+      const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
+      return literalRelations(nj.parser.parse(preprocessJinja(source, file), env.extensionsList, env.opts));
     } catch (error) {
       throw toRenderError(error, file);
     }
