@@ -369,7 +369,7 @@ describe('errors name the file and line', () => {
     expect(p.open().select({ select: ['test_name:accepted_range'] })).toHaveLength(1);
   });
 
-  it('errors while building a generic test name the test: its YAML entry for an argument, the macro header for the macro', () => {
+  it('errors while building a generic test name the test: its YAML entry for an argument, the line in the macro for the macro', () => {
     p = inlineProject({
       'models/a.sql': 'select 1 as x',
       'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        tests:\n          - relationships: {to: ref(b), field: x}\n',
@@ -382,8 +382,9 @@ describe('errors name the file and line', () => {
       'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        tests: [broken]\n',
     });
     e = projectError(() => p!.open());
-    expect([e.file, e.line]).toEqual(['macros/broken.sql', 2]);
+    expect([e.file, e.line]).toEqual(['macros/broken.sql', 3]);
     expect(e.message).toContain("rendering test 'broken_a_x' declared at models/schema.yml:6");
+    expect(e.callChain?.[0]).toBe('in macro proj.test_broken (macros/broken.sql:3)');
   });
 
   it('rejects an unknown +config key in project.yml with its line', () => {

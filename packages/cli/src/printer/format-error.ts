@@ -15,6 +15,7 @@ export function formatError(error: unknown, options: { color: boolean; debug: bo
   lines.push(`${c.red('Error')}${where ? ` in ${c.bold(where)}` : ''}: ${error.message} ${c.dim(`[${error.code}]`)}`);
   const frame = where && error.line ? codeFrame(options.projectDir, error.file!, error.line, error.column) : '';
   if (frame) lines.push(frame);
+  for (const call of error.callChain ?? []) lines.push(c.dim(`  ${call}`));
   if (error.hint) lines.push(`${c.cyan('hint:')} ${error.hint}`);
   if (options.debug && error.stack) lines.push(error.stack);
   return lines.join('\n');

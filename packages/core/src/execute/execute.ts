@@ -29,7 +29,7 @@ function isBlocking(r: NodeResult): boolean {
 export async function execute(ctx: RunContext, options: ExecuteOptions): Promise<{ results: NodeResult[]; interrupted: boolean }> {
   const started = Date.now();
   const builtinTests = new Set(
-    ['not_null', 'unique', 'accepted_values'].filter((t) => ctx.renderer.macros().some((m) => m.name === `test_${t}` && m.packageName === 'tsdbt')),
+    ['not_null', 'unique', 'accepted_values'].filter((t) => ctx.renderer.isBuiltin(`test_${t}`)),
   );
   const selectedTests = [...options.selected].map((id) => ctx.graph.node(id)).filter((n): n is TestNode => n.resourceType === 'test');
   // A shared scan reads the attached relation itself: an ephemeral model has none, so its tests run one by one (inlined as CTEs).

@@ -101,13 +101,14 @@ function inTest<T>(decl: TestDeclaration, name: string, work: () => T): T {
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
     if (error.file === decl.file)
-      throw new ProjectError(error.code, `${error.message} (in test '${name}')`, { file: decl.file, line: decl.exactLine(), hint: error.hint, cause: error });
+      throw new ProjectError(error.code, `${error.message} (in test '${name}')`, { file: decl.file, line: decl.exactLine(), hint: error.hint, cause: error, callChain: error.callChain });
     throw new ProjectError(error.code, `${error.message} (rendering test '${name}' declared at ${decl.file}:${decl.exactLine()})`, {
       file: error.file,
       line: error.line,
       column: error.column,
       hint: error.hint,
       cause: error,
+      callChain: error.callChain,
     });
   }
 }

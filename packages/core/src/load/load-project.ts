@@ -10,6 +10,7 @@ import { Renderer, type MacroFile } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
+import { builtinMacroFiles } from './builtin-package.js';
 import { discoverFiles, toPosix } from './discover-files.js';
 import { finalizeConfig, folderConfig, isMapping } from './node-config.js';
 import { lineOfText } from './locate.js';
@@ -261,7 +262,8 @@ function readMacroFiles(projectRoot: string, projectFile: ProjectFile): MacroFil
     // dbt also reads generic tests ({% test %} blocks) from tests/generic/.
     ...projectFile.testPaths.flatMap((p) => discoverFiles(projectRoot, join(p, 'generic'), ['.sql'])),
   ];
-  return [...new Set(paths)].map((path) => ({ path, source: readFileSync(join(projectRoot, path), 'utf8'), packageName: projectFile.name }));
+  const own = [...new Set(paths)].map((path) => ({ path, source: readFileSync(join(projectRoot, path), 'utf8'), packageName: projectFile.name }));
+  return [...own, ...builtinMacroFiles()];
 }
 
 interface SchemaFile {

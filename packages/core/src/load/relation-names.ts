@@ -30,12 +30,12 @@ export function relationFor(node: NamingNode, targetSchema: string, renderer: Re
     config: { ...node.config },
   };
   const state = () => newRenderState({ mode: 'parse' });
-  const schema = renderer.hasMacro('generate_schema_name')
+  const schema = !renderer.isBuiltin('generate_schema_name')
     ? renderer.callMacro('generate_schema_name', state(), [custom ?? null, nodeArg]).trim()
     : custom
       ? `${targetSchema}_${custom}`
       : targetSchema;
-  const identifier = renderer.hasMacro('generate_alias_name')
+  const identifier = !renderer.isBuiltin('generate_alias_name')
     ? renderer.callMacro('generate_alias_name', state(), [alias ?? null, nodeArg]).trim()
     : (alias ?? node.name);
   return { schema, identifier };

@@ -4,6 +4,8 @@ import { ProjectError } from '../shared/errors.js';
 import { RelationProxy, quoteIdentifier } from './placeholders.js';
 import { raiseInTemplate } from './template-error.js';
 import { jinjaJson } from './jinja-compat/filters.js';
+import { dispatchMacro } from './dispatch.js';
+import type { MacroRegistry } from './macro-registry.js';
 import type { QueryTable, RenderState } from './render-state.js';
 
 /** What the dbt globals need from outside the template. */
@@ -59,7 +61,7 @@ export function toAgateTable(table: QueryTable): Record<string, unknown> {
 }
 
 /** Installs ref/source/config/var/… as nunjucks globals bound to `slot`. */
-export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, options: DbtContextOptions): void {
+export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, options: DbtContextOptions, registry: MacroRegistry): void {
   const state = (): RenderState => {
     if (!slot.current) throw new Error('dbt context used outside a render');
     return slot.current;
@@ -161,12 +163,13 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const adapter = {
     dispatch: (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
-      const name = String(positional[0] ?? keywords.macro_name);
-      for (const candidate of [`clickhouse__${name}`, `default__${name}`, name]) {
-        const fn = (env as unknown as { globals: Record<string, unknown> }).globals[candidate];
-        if (typeof fn === 'function') return fn;
-      }
-      raiseInTemplate(new ProjectError('dispatch', `adapter.dispatch('${name}') found no macro clickhouse__${name} or default__${name}`, where(slot)));
+      return dispatchMacro(registry, {
+        macroName: positional[0] ?? keywords.macro_name,
+        macroNamespace: positional.length > 1 ? positional[1] : keywords.macro_namespace,
+        packages: positional.length > 2 ? positional[2] : keywords.packages,
+        searchPackage: slot.current?.node?.packageName ?? registry.rootPackage,
+        file: slot.current?.node?.originalFilePath,
+      });
     },
     quote: (name: unknown) => quoteIdentifier(String(name)),
     get_relation: (...args: unknown[]) => {

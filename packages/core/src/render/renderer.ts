@@ -1,18 +1,33 @@
 import nunjucks from 'nunjucks';
 import type { MacroNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
-import { BUILTIN_MACROS, BUILTIN_MACROS_FILE } from './builtin-macros.js';
 import { installDbtContext, type DbtContextOptions, type StateSlot } from './dbt-context.js';
 import { createJinjaEnvironment, preprocessJinja } from './jinja-compat/index.js';
+import { readMacroBlocks } from './macro-blocks.js';
+import { BUILTIN_PACKAGE, MacroRegistry, type DispatchEntry, type MacroEntry } from './macro-registry.js';
+import { PackageNamespace } from './package-namespace.js';
 import type { RenderState } from './render-state.js';
 import { literalRelations, type LiteralRelations } from './literal-relations.js';
-import { toRenderError } from './template-error.js';
+import { macroCallError, raiseInTemplate, toRenderError } from './template-error.js';
+import { explainUnknownCall } from './unknown-calls.js';
 
 export interface MacroFile {
-  /** Project-relative path. */
+  /** The path errors name: project-relative (packages under their install path), or absolute for built-ins. */
   readonly path: string;
   readonly source: string;
   readonly packageName: string;
+  /**
+   * Compile the file only when one of its macros is first used (installed packages and the
+   * built-in package: most of their macros are never called). Root project files compile at
+   * load, so their Jinja errors surface at once.
+   */
+  readonly lazy?: boolean;
+}
+
+/** Where macros are searched beyond the root project: the root's `dispatch:` config and the installed packages. */
+export interface MacroSearchOptions {
+  readonly dispatch?: readonly DispatchEntry[];
+  readonly dependencies?: readonly string[];
 }
 
 /** nunjucks' Template.getExported exists at runtime but is missing from @types/nunjucks. */
@@ -20,32 +35,52 @@ interface TemplateWithExports {
   getExported(ctx: object, frame: null, cb: (err: unknown, result: Record<string, unknown>) => void): void;
 }
 
-const MACRO_HEADER = /\{%-?\s*(macro|test)\s+([A-Za-z_]\w*)\s*\(([^)]*)\)/g;
+type MacroFn = (...args: unknown[]) => unknown;
 
 /**
  * Renders models, tests and macros with the dbt context. Holds one nunjucks environment whose
- * globals are the dbt functions and every project macro (as in dbt, macros are global).
+ * globals are the dbt functions and, resolved per render as dbt does, the macros of the root
+ * project, of installed packages (`pkg.macro`) and of the built-in `dbt` package.
  */
 export class Renderer {
   private readonly env: nunjucks.Environment;
   private readonly slot: StateSlot = { current: undefined };
-  private readonly macroNames = new Map<string, MacroNode>();
+  readonly registry: MacroRegistry;
 
-  constructor(options: DbtContextOptions, macroFiles: readonly MacroFile[]) {
+  constructor(options: DbtContextOptions, macroFiles: readonly MacroFile[], search: MacroSearchOptions = {}) {
     this.env = createJinjaEnvironment();
     // A run-time probe render (load/runtime-relations.ts) is silent: its logs would print twice.
     const onLog: DbtContextOptions['onLog'] = (message, level) => (this.slot.current?.runtimeProbe ? undefined : options.onLog(message, level));
-    installDbtContext(this.env, this.slot, { ...options, onLog });
-    this.loadMacroFile({ path: BUILTIN_MACROS_FILE, source: BUILTIN_MACROS, packageName: 'tsdbt' });
+    this.registry = new MacroRegistry(options.projectName, search.dispatch, new Set(search.dependencies ?? []));
+    installDbtContext(this.env, this.slot, { ...options, onLog }, this.registry);
     for (const file of macroFiles) this.loadMacroFile(file);
+    this.installMacroGlobals();
   }
 
   macros(): MacroNode[] {
-    return [...this.macroNames.values()];
+    return this.registry.all().map((m) => m.node);
   }
 
+  /** Whether `name` (or `package.name`) resolves to a macro from the root project. */
   hasMacro(name: string): boolean {
-    return this.macroNames.has(name);
+    return this.lookup(name) !== undefined;
+  }
+
+  /** The macro `name` (or `package.name`) resolves to from the root project, if any. */
+  macro(name: string): MacroNode | undefined {
+    return this.lookup(name)?.node;
+  }
+
+  /**
+   * True when `name` and what it dispatches to for the `dbt` namespace are all built-in, so a
+   * caller may compute the built-in result directly (no project or package overrides it).
+   */
+  isBuiltin(name: string): boolean {
+    const root = this.registry.rootPackage;
+    const own = this.registry.resolveMacro(name, root);
+    if (own && own.node.packageName !== BUILTIN_PACKAGE) return false;
+    const dispatched = this.registry.dispatch(name, BUILTIN_PACKAGE, root);
+    return !dispatched.found || dispatched.found.node.packageName === BUILTIN_PACKAGE;
   }
 
   /** Compiles one template; syntax errors surface here with file and line. */
@@ -75,7 +110,8 @@ export class Renderer {
     try {
       return template.render(context);
     } catch (error) {
-      throw toRenderError(error, file);
+      const node = state.node;
+      throw explainUnknownCall(toRenderError(error, file, node ? `${node.resourceType} '${node.name}'` : undefined), this.registry);
     } finally {
       this.slot.current = previous;
     }
@@ -85,67 +121,118 @@ export class Renderer {
     return this.render(this.compile(source, file), file, state, context);
   }
 
-  /** Calls a global macro with positional args and keyword args, as `{{ name(...) }}` would. */
+  /** Calls a macro (`name` or `package.name`) with positional and keyword args, as `{{ name(...) }}` would from the root project. */
   callMacro(name: string, state: RenderState, args: readonly unknown[], kwargs: Record<string, unknown> = {}): string {
-    const macro = this.macroNames.get(name);
-    const fn = macro ? (this.env.getGlobal(name) as unknown) : undefined;
-    if (typeof fn !== 'function' || !macro)
+    const entry = this.lookup(name);
+    if (!entry)
       throw new ProjectError('unknown_macro', `Macro '${name}' not found`, {
-        hint: 'Define it in a .sql file under the macro paths.',
+        hint: name.includes('.') ? `Is the package '${name.split('.')[0]}' installed? Run tsdbt deps.` : 'Define it in a .sql file under the macro paths.',
       });
+    const macro = entry.node;
     const previous = this.slot.current;
     this.slot.current = state;
     try {
+      const fn = entry.fn();
       const out = Object.keys(kwargs).length > 0 ? fn(...args, { ...kwargs, __keywords: true }) : fn(...args);
       return out === undefined || out === null ? '' : String(out);
     } catch (error) {
-      const e = toRenderError(error, macro.originalFilePath);
+      const e = explainUnknownCall(toRenderError(error, macro.originalFilePath), this.registry);
       // A macro called from here (not from a template) gets no line from nunjucks: point at its header.
       if (!(e instanceof ProjectError) || e.line !== undefined || (e.file ?? macro.originalFilePath) !== macro.originalFilePath) throw e;
-      throw new ProjectError(e.code, `${e.message} (in macro ${name})`, { file: macro.originalFilePath, line: macro.line, hint: e.hint, cause: e });
+      throw new ProjectError(e.code, `${e.message} (in macro ${name})`, { file: macro.originalFilePath, line: macro.line, hint: e.hint, cause: e, callChain: e.callChain });
     } finally {
       this.slot.current = previous;
     }
   }
 
+  private lookup(name: string): MacroEntry | undefined {
+    const dot = name.indexOf('.');
+    if (dot > 0) return this.registry.fromPackage(name.slice(0, dot), name.slice(dot + 1), this.registry.rootPackage);
+    return this.registry.resolveMacro(name, this.registry.rootPackage);
+  }
+
+  /** The package whose macros a bare name sees first: the package of the node being rendered (dbt's search package). */
+  private searchPackage(): string {
+    return this.slot.current?.node?.packageName ?? this.registry.rootPackage;
+  }
+
+  /**
+   * Every name a template may write bare becomes a getter on the globals that resolves it for the
+   * render in progress (dbt builds one namespace per node; the node's package decides).
+   */
+  private installMacroGlobals(): void {
+    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+    const namespaces = new Map(this.registry.packageNames().map((p) => [p, new PackageNamespace(this.registry.packageMacros(p)!)]));
+    for (const name of this.registry.globalNames()) {
+      const builtIn = Object.getOwnPropertyDescriptor(globals, name);
+      Object.defineProperty(globals, name, {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          const found = this.registry.resolve(name, this.searchPackage());
+          if (!found) return builtIn?.get ? builtIn.get() : builtIn?.value;
+          return 'namespace' in found ? namespaces.get(found.namespace) : found.fn();
+        },
+      });
+    }
+  }
+
   private loadMacroFile(file: MacroFile): void {
-    const template = this.compile(file.source, file.path);
-    let exported: Record<string, unknown> = {};
+    for (const block of readMacroBlocks(file.source)) {
+      const node: MacroNode = {
+        uniqueId: `macro.${file.packageName}.${block.name}`,
+        name: block.name,
+        packageName: file.packageName,
+        originalFilePath: file.path,
+        line: block.line,
+        kind: block.kind,
+        argNames: block.args,
+      };
+      let wrapped: MacroFn | undefined;
+      const entry: MacroEntry = { node, fn: () => (wrapped ??= this.trackCalls(node, this.compileMacro(block.source, node))) };
+      const clash = this.registry.add(entry);
+      if (clash)
+        throw new ProjectError('duplicate_macro', `Two macros are named '${block.name}' in package '${file.packageName}': ${clash.node.originalFilePath}:${clash.node.line} and ${file.path}:${block.line}`, {
+          file: file.path,
+          line: block.line,
+          hint: 'Rename or delete one of them (macro names are unique within a package).',
+        });
+      if (!file.lazy) entry.fn();
+    }
+  }
+
+  /** Compiles one macro block; a Jinja error is raised for the render that needed the macro. */
+  private compileMacro(source: string, node: MacroNode): unknown {
     try {
+      const template = this.compile(source, node.originalFilePath);
+      let exported: Record<string, unknown> = {};
       (template as unknown as TemplateWithExports).getExported({}, null, (err, result) => {
         if (err) throw err;
         exported = result;
       });
+      return exported[node.name];
     } catch (error) {
-      throw toRenderError(error, file.path);
+      raiseInTemplate(toRenderError(error, node.originalFilePath));
     }
-    const headers = new Map<string, { line: number; kind: 'macro' | 'test'; args: string[] }>();
-    for (const m of file.source.matchAll(MACRO_HEADER)) {
-      const line = file.source.slice(0, m.index).split('\n').length;
-      const kind = m[1] as 'macro' | 'test';
-      const name = kind === 'test' ? `test_${m[2]}` : m[2]!;
-      headers.set(name, { line, kind, args: m[3]!.split(',').map((a) => a.split('=')[0]!.trim()).filter(Boolean) });
-    }
-    for (const [name, fn] of Object.entries(exported)) {
-      if (typeof fn !== 'function') continue;
-      const header = headers.get(name);
-      const uniqueId = `macro.${file.packageName}.${name}`;
-      const slot = this.slot;
-      // Record which macros a node used, so watch mode can re-render its users.
-      const tracked = function (this: unknown, ...args: unknown[]) {
-        slot.current?.macrosUsed.add(uniqueId);
-        return (fn as (...a: unknown[]) => unknown).apply(this, args);
-      };
-      this.env.addGlobal(name, tracked);
-      this.macroNames.set(name, {
-        uniqueId,
-        name,
-        packageName: file.packageName,
-        originalFilePath: file.path,
-        line: header?.line ?? 1,
-        kind: header?.kind ?? 'macro',
-        argNames: header?.args ?? [],
-      });
-    }
+  }
+
+  /** The macro as templates call it: records its use (watch mode re-renders users) and locates its errors. */
+  private trackCalls(node: MacroNode, fn: unknown): MacroFn {
+    if (typeof fn !== 'function')
+      raiseInTemplate(new ProjectError('unknown_macro', `Macro '${node.packageName}.${node.name}' is not defined at the top level of ${node.originalFilePath}`, {
+        file: node.originalFilePath,
+        line: node.line,
+        hint: 'Define macros at the top level of a macro file, not inside {% if %} or another block.',
+      }));
+    const slot = this.slot;
+    const site = { label: `${node.packageName}.${node.name}`, file: node.originalFilePath };
+    return function (this: unknown, ...args: unknown[]) {
+      slot.current?.macrosUsed.add(node.uniqueId);
+      try {
+        return (fn as MacroFn).apply(this, args);
+      } catch (error) {
+        throw macroCallError(error, site);
+      }
+    };
   }
 }

@@ -18,11 +18,57 @@ export function raiseInTemplate(error: TsdbtError): never {
   throw error;
 }
 
+/** A macro as an error names it: `dbt_utils.star`, defined in `file` (as errors show paths). */
+export interface MacroSite {
+  readonly label: string;
+  readonly file: string;
+}
+
+/**
+ * The error leaving a macro call, located: an error raised in the macro's own body points at its
+ * file and line (`in macro …`); one that came from a macro it called keeps that location and
+ * gains a `called by macro …` frame with the line of the call. Remembered for toRenderError,
+ * since nunjucks keeps only the message of errors that cross a template boundary.
+ */
+export function macroCallError(error: unknown, macro: MacroSite): TsdbtError {
+  let e: unknown = error;
+  let line: number | undefined;
+  let column: number | undefined;
+  while (e instanceof Error && !(e instanceof TsdbtError)) {
+    const ne = e as NunjucksError;
+    if (ne.lineno && line === undefined) {
+      line = ne.lineno;
+      column = ne.colno;
+    }
+    if (!ne.cause) break;
+    e = ne.cause;
+  }
+  const at = `${macro.file}${line ? `:${line}` : ''}`;
+  let out: TsdbtError;
+  if (e instanceof TsdbtError && e.callChain?.length) {
+    out = sameKind(e, { file: e.file, line: e.line, column: e.column, hint: e.hint, cause: e.cause ?? e, callChain: [...e.callChain, `called by macro ${macro.label} (${at})`] });
+  } else if (e instanceof TsdbtError) {
+    out = sameKind(e, { file: macro.file, line: line ?? e.line, column: line ? column : e.column, hint: e.hint, cause: e, callChain: [`in macro ${macro.label} (${at})`] });
+  } else {
+    const reason = e instanceof Error ? e.message : String(e);
+    out = new ProjectError('jinja', `Jinja error: ${reason}`, { file: macro.file, line, column, hint: 'Fix the macro at this position.', cause: error, callChain: [`in macro ${macro.label} (${at})`] });
+  }
+  lastRaised = out;
+  return out;
+}
+
+/** `e` again, with a new location (a database error stays a DatabaseError). */
+function sameKind(e: TsdbtError, options: ConstructorParameters<typeof TsdbtError>[2]): TsdbtError {
+  const Kind = e.constructor as typeof TsdbtError;
+  return new Kind(e.code, e.message, options);
+}
+
 /**
  * Turns whatever a render threw into a TsdbtError with file, line and column.
  * nunjucks wraps errors thrown by globals (ours included) in a TemplateError; unwrap them.
+ * `caller` (e.g. `model 'orders'`) names the template for the call chain of an error raised in a macro.
  */
-export function toRenderError(error: unknown, file: string): TsdbtError {
+export function toRenderError(error: unknown, file: string, caller?: string): TsdbtError {
   let e: unknown = error;
   let line: number | undefined;
   let column: number | undefined;
@@ -44,7 +90,10 @@ export function toRenderError(error: unknown, file: string): TsdbtError {
   lastRaised = undefined;
   if (raised && raw.includes(raised.message)) {
     const m2 = /\[Line (\d+)(?:, Column (\d+))?\]/.exec(raw);
-    return new ProjectError(raised.code, raised.message, {
+    const callLine = line ?? (m2 ? Number(m2[1]) : undefined);
+    const callChain = raised.callChain?.length ? [...raised.callChain, `called by ${caller ?? 'template'} (${file}${callLine ? `:${callLine}` : ''})`] : undefined;
+    return sameKind(raised, {
+      callChain,
       file: raised.file ?? file,
       line: raised.line ?? line ?? (m2 ? Number(m2[1]) : undefined),
       column: raised.column ?? column ?? (m2?.[2] ? Number(m2[2]) : undefined),

@@ -15,11 +15,16 @@ export class TsdbtError extends Error {
   readonly line?: number;
   readonly column?: number;
   readonly hint?: string;
+  /**
+   * For an error inside a macro: who called it, innermost first (`macro dbt_utils.star
+   * (dbt_packages/dbt_utils/macros/sql/star.sql:12)`, …, `model 'orders' (models/orders.sql:3)`).
+   */
+  readonly callChain?: readonly string[];
 
   constructor(
     code: string,
     message: string,
-    options: SourceLocation & { hint?: string; cause?: unknown } = {},
+    options: SourceLocation & { hint?: string; cause?: unknown; callChain?: readonly string[] } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -28,6 +33,7 @@ export class TsdbtError extends Error {
     this.line = options.line;
     this.column = options.column;
     this.hint = options.hint;
+    if (options.callChain?.length) this.callChain = options.callChain;
   }
 
   /** `file:line:col` or '' when the error has no location. */

@@ -204,11 +204,21 @@ function patchLoopsAndMacros(proto: any): void {
     if (head < 0 || callerLine < 0 || buf[last] !== '});\n') {
       throw new Error('jinja-compat: unexpected nunjucks macro code (is nunjucks still 3.2.4?)');
     }
-    // try/finally restores the caller's frame when return() unwinds the macro body.
+    // try/finally restores the caller's frame when return() unwinds the macro body. An error
+    // leaving the body carries the line in the macro's own file (nunjucks would report only the
+    // line of the outermost template); return() passes through untouched.
     buf[head] = 'var callerFrame = frame;\ntry {\n';
     buf[callerLine] += 'runtime.jcMacroVars(frame, kwargs);\n';
-    buf[last] = '} finally { frame = callerFrame; }\n});\n';
+    buf[last] = '} catch (e) { throw runtime.jcIsReturn(e) ? e : runtime.handleError(e, lineno, colno); } finally { frame = callerFrame; }\n});\n';
     return funcId;
+  };
+  // dbt renames every macro to `dbt_macro__<name>`, so a top-level macro whose name starts with
+  // `_` is exported and callable from other files (dbt_utils' `_is_relation`); Jinja would hide it.
+  const origCompileMacro = proto.compileMacro;
+  proto.compileMacro = function (node: any, frame: any) {
+    origCompileMacro.call(this, node, frame);
+    const name: string = node.name.value;
+    if (!frame.parent && name.startsWith('_')) this._emitLine(`context.addExport(${JSON.stringify(name)});`);
   };
   proto.compileJcDo = function (node: any, frame: any) {
     this._emit(';(');

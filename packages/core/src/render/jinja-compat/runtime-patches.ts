@@ -110,6 +110,7 @@ function patchMakeMacro(): void {
     };
   };
   // Called by the compiled macro body right after its frame is created (see compiler-patches).
+  runtime.jcIsReturn = (e: unknown) => e instanceof ReturnSignal;
   runtime.jcMacroVars = (frame: FrameLike, kwargs: Dict | undefined) => {
     const info = pendingMacroInfo;
     pendingMacroInfo = null;

@@ -1,0 +1,39 @@
+import { didYouMean } from '../shared/did-you-mean.js';
+import { ProjectError, TsdbtError } from '../shared/errors.js';
+import { BUILTIN_PACKAGE, type MacroRegistry } from './macro-registry.js';
+
+/** nunjucks' message for a call of something undefined: `dbt_utils["star"]` or `my_macro`. */
+const UNDEFINED_CALL = /Unable to call `([A-Za-z_]\w*)(?:\["([A-Za-z_]\w*)"\])?`, which is undefined or falsey/;
+
+/**
+ * A call of an undefined name, said as a dbt user needs it: a macro missing from a package (with
+ * a did-you-mean), a package that is not installed (run tsdbt deps), or an unknown macro. Other
+ * errors are returned unchanged. The location (the call site) is kept.
+ */
+export function explainUnknownCall(error: TsdbtError, registry: MacroRegistry): TsdbtError {
+  const m = UNDEFINED_CALL.exec(error.message);
+  if (!m) return error;
+  const [, head, member] = m as unknown as [string, string, string | undefined];
+  const located = { file: error.file, line: error.line, column: error.column, callChain: error.callChain, cause: error };
+  if (member !== undefined) {
+    const macros = registry.packageMacros(head);
+    if (macros) {
+      const guess = didYouMean(member, macros.keys());
+      return new ProjectError('unknown_macro', `Macro '${head}.${member}' not found: package '${head}' has no macro named '${member}'`, {
+        ...located,
+        hint: guess ? `Did you mean ${head}.${guess}?` : head === BUILTIN_PACKAGE ? `tsdbt does not implement dbt.${member} yet.` : `Check the package's version in packages.yml (an older or newer release may lack it), then run tsdbt deps.`,
+      });
+    }
+    return new ProjectError('unknown_package', `'${head}.${member}' calls a macro of package '${head}', which is not installed`, {
+      ...located,
+      hint: `Add the package to packages.yml (e.g. \`- package: <namespace>/${head}\` with a version) and run tsdbt deps.`,
+    });
+  }
+  const guess = didYouMean(head, registry.globalNames());
+  return new ProjectError('unknown_macro', `Macro '${head}' not found`, {
+    ...located,
+    hint: guess
+      ? `Did you mean '${guess}'?`
+      : `Define {% macro ${head}(...) %} in a macro file; a package's macro is called as package.${head}(...) (run tsdbt deps if the package is not installed).`,
+  });
+}
