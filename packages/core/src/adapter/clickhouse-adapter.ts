@@ -3,6 +3,7 @@ import type { Relation } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import { ConnectionError, DatabaseError, TsdbtError } from '../shared/errors.js';
 import { createTableAs, engineClause } from './table-ddl.js';
+import { columnsDdl, hasTableOptions, NO_TABLE_OPTIONS, unsupportedTableOptions, type TableOptions } from './table-options.js';
 import type { QueryOptions, WarehouseClient } from './warehouse-client.js';
 
 export type RelationKind = 'table' | 'view';
@@ -112,20 +113,33 @@ export class ClickHouseAdapter {
   }
 
   /**
-   * `CREATE TABLE rel … AS <sql>`. In cluster mode the empty table is created `ON CLUSTER` from the
-   * query's columns (a CREATE … AS SELECT on every host would run the query on every host), then
-   * filled on this node.
+   * `CREATE TABLE rel … AS <sql>`. In cluster mode, and when the model declares table options (skip
+   * indexes, projections, column codecs or TTLs, which a CREATE … AS SELECT cannot take), the empty
+   * table is created from the query's columns (`ON CLUSTER`: a CREATE … AS SELECT on every host would
+   * run the query on every host), then filled on this node.
    */
-  async createTableAs(rel: Relation, config: NodeConfig, sql: string, signal?: AbortSignal): Promise<void> {
-    if (!this.cluster) {
+  async createTableAs(rel: Relation, config: NodeConfig, sql: string, signal?: AbortSignal, options: TableOptions = NO_TABLE_OPTIONS): Promise<void> {
+    if (!this.cluster && !hasTableOptions(options)) {
       await this.client.command(createTableAs(rel, config, sql), { signal });
       return;
     }
+    await this.assertTableOptionsSupported(options);
     const columns = await this.queryColumns(sql);
-    await this.createTable(rel, config, columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', '), signal);
+    await this.createTable(rel, config, columnsDdl(columns, options), signal);
     const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
     const querySettings = settingsClause(config.query_settings);
     await this.client.command(`INSERT INTO ${relationSql(rel.schema, rel.identifier)} (${names}) SELECT ${names} FROM (\n${sql}\n)${querySettings ? `\n${querySettings}` : ''}`, { signal });
+  }
+
+  /** Fails with a clear error when the server is too old for the table options (rather than a syntax error). */
+  async assertTableOptionsSupported(options: TableOptions): Promise<void> {
+    if (!hasTableOptions(options)) return;
+    const v = await this.serverVersion();
+    const missing = unsupportedTableOptions(options, v.major, v.minor);
+    if (missing)
+      throw new DatabaseError('not_supported', `Not supported by this server (ClickHouse ${v.text}): ${missing}`, {
+        hint: 'Remove these options from the model for this server, or upgrade ClickHouse.',
+      });
   }
 
   /** `CREATE TABLE rel [ON CLUSTER c] (columns) ENGINE …` (replicated engine in cluster mode). */
@@ -312,6 +326,14 @@ export class ClickHouseAdapter {
     }
   }
 
+  private version: Promise<ServerVersion> | undefined;
+  /** The server's version (`SELECT version()`), asked once per adapter. */
+  serverVersion(): Promise<ServerVersion> {
+    this.version ??= this.client.query<{ v: string }>('SELECT version() AS v').then((rows) => parseServerVersion(rows[0]?.v ?? '0.0'));
+    this.version.catch(() => (this.version = undefined));
+    return this.version;
+  }
+
   private replicaCount: Promise<number> | undefined;
   /** What the server was found to know, by `<system table>:<name>`: asked once per adapter. */
   private readonly serverKnows = new Map<string, Promise<boolean>>();
@@ -352,6 +374,20 @@ export class ClickHouseAdapter {
     return { insert_distributed_sync: 1, ...(replicas > 1 ? { insert_quorum: replicas } : {}) };
   }
 }
+
+export interface ServerVersion {
+  readonly text: string;
+  readonly major: number;
+  readonly minor: number;
+}
+
+export function parseServerVersion(text: string): ServerVersion {
+  const [major = 0, minor = 0] = text.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  return { text, major, minor };
+}
+
+/** Whether `v` is at least `major.minor`. */
+export const atLeast = (v: ServerVersion, major: number, minor = 0): boolean => v.major > major || (v.major === major && v.minor >= minor);
 
 /** `SETTINGS a = 1, b = 'x'` for a mapping, '' when empty. */
 export function settingsClause(settings: unknown): string {

@@ -134,6 +134,8 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         name,
         description: str(col.description),
         dataType: typeof col.data_type === 'string' ? col.data_type : undefined,
+        ...(typeof col.codec === 'string' && col.codec.trim() ? { codec: col.codec } : {}),
+        ...(typeof col.ttl === 'string' && col.ttl.trim() ? { ttl: col.ttl } : {}),
         meta: isMapping(col.meta) ? col.meta : {},
         tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
       };

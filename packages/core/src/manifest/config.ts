@@ -24,7 +24,7 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   // ClickHouse table DDL
   'engine', 'order_by', 'partition_by', 'primary_key', 'settings', 'query_settings', 'ttl', 'indexes', 'projections',
   // incremental
-  'unique_key', 'incremental_strategy', 'on_schema_change', 'incremental_predicates', 'inserts_only',
+  'unique_key', 'incremental_strategy', 'on_schema_change', 'incremental_predicates', 'inserts_only', 'mutations_sync',
   // cluster
   'disable_on_cluster', 'sharding_key',
   // seeds

@@ -12,6 +12,10 @@ export interface ColumnInfo {
   readonly name: string;
   readonly description: string;
   readonly dataType?: string;
+  /** ClickHouse column codec from YAML (`codec: ZSTD(3)`), written into the table's DDL. */
+  readonly codec?: string;
+  /** ClickHouse column TTL from YAML (`ttl: ts + INTERVAL 30 DAY`). */
+  readonly ttl?: string;
   readonly meta: Readonly<Record<string, unknown>>;
   readonly tags: readonly string[];
 }

@@ -1,6 +1,6 @@
-import { applySchemaChange } from './schema-change.js';
+import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
 import { relationSql } from '../../render/placeholders.js';
-import { predicatesClause, waitForMutations } from './mutations.js';
+import { anyRowMatches, mutationsSyncOf, predicatesClause, waitForMutations } from './mutations.js';
 import { buildDistributed, createDistributed, columnsDdl, insertThrough, localRelation, requireCluster } from './distributed-table.js';
 import { qualifiedColumnWarnings } from './table.js';
 import { strategyOf } from './incremental.js';
@@ -29,7 +29,7 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
   }
   const sql = ctx.recompile({ isIncremental: true });
   const { newColumns, insertColumns: shared, warnings: schemaWarnings } = await applySchemaChange(adapter, node, sql, [local, rel], signal);
-  const warnings = [...schemaWarnings];
+  const warnings = [...schemaWarnings, ...(await addMissingTableOptions(adapter, node, local, signal))];
   // Rows written (as incremental.ts): what append added, or what the staged relation brought in.
   let written: number;
   if (strategy === 'append') {
@@ -49,11 +49,16 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
       await insertThrough(adapter, staged, newColumns.map((c) => c.name), sql, node.config, signal);
       written = await adapter.rowCount(staged);
       const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
-      await adapter.ddl(
-        `ALTER TABLE ${relationSql(local.schema, local.identifier)}${adapter.onCluster()} DELETE WHERE (${key}) IN (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})${predicatesClause(node.config.incremental_predicates)}`,
-        { settings: (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: 2 } : undefined },
-      );
-      // The DELETE and its INSERT run to the end together: no signal from the DELETE on (as in incremental.ts).
+      const keys = `(SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})${predicatesClause(node.config.incremental_predicates)}`;
+      const where = `(${key}) IN ${keys}`;
+      // No DELETE when no existing row has a staged key (asked through the Distributed table, so of
+      // every shard; GLOBAL: the staged keys are a Distributed table too).
+      if (await anyRowMatches(adapter, rel, `(${key}) GLOBAL IN ${keys}`, signal)) {
+        const sync = mutationsSyncOf(node.config, node.originalFilePath);
+        await adapter.ddl(`ALTER TABLE ${relationSql(local.schema, local.identifier)}${adapter.onCluster()} DELETE WHERE ${where}`, {
+          settings: (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: sync } : undefined,
+        });
+      }
       await waitForMutations(adapter, local, undefined);
       await insertThrough(adapter, rel, shared, `SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`, node.config);
     } finally {

@@ -3,6 +3,7 @@ import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
 import { BACKUP_MARKER, settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { qualifiedColumnWarnings } from './table.js';
 import type { Materialization } from './types.js';
 
@@ -28,7 +29,7 @@ export function requireCluster(adapter: ClickHouseAdapter, node: ModelNode): str
 export const shardingKey = (config: NodeConfig): string =>
   typeof config.sharding_key === 'string' && config.sharding_key.trim() ? config.sharding_key : 'rand()';
 
-export const columnsDdl = (columns: readonly WarehouseColumn[]) => columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+export { columnsDdl };
 
 /** `CREATE TABLE dist ON CLUSTER c (cols) ENGINE = Distributed('c', 'db', 'local', key)`. */
 export async function createDistributed(
@@ -84,7 +85,10 @@ export async function buildDistributed(adapter: ClickHouseAdapter, node: ModelNo
   try {
     const columns = await adapter.queryColumns(sql);
     created.push(stagedLocal);
-    await adapter.createTable(stagedLocal, node.config, columnsDdl(columns), signal);
+    // Indexes, projections and codecs belong to the local tables, where the data is.
+    const options = tableOptionsOf(node);
+    await adapter.assertTableOptionsSupported(options);
+    await adapter.createTable(stagedLocal, node.config, columnsDdl(columns, options), signal);
     created.push(fill);
     await createDistributed(adapter, fill, stagedLocal, columns, node.config, signal);
     await insertThrough(adapter, fill, columns.map((c) => c.name), sql, node.config, signal);

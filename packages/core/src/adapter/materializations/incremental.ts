@@ -1,9 +1,9 @@
 import { ProjectError } from '../../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { settingsClause, sqlString } from '../clickhouse-adapter.js';
-import { columnsDdl } from './distributed-table.js';
-import { deleteWhere, predicatesClause } from './mutations.js';
-import { applySchemaChange } from './schema-change.js';
+import { columnsDdl, tableOptionsOf } from '../table-options.js';
+import { deleteWhere, mutationsSyncOf, predicatesClause } from './mutations.js';
+import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
 import { buildAndSwap, prepareTarget, qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
@@ -57,7 +57,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
   }
   const sql = ctx.recompile({ isIncremental: true });
   const { insertColumns, warnings: schemaWarnings } = await applySchemaChange(adapter, node, sql, [rel], signal);
-  const warnings = [...schemaWarnings];
+  const warnings = [...schemaWarnings, ...(await addMissingTableOptions(adapter, node, rel, signal))];
   // Insert only the columns both sides have, by name.
   const shared = insertColumns.map(quoteIdentifier);
   const target = relationSql(rel.schema, rel.identifier);
@@ -78,7 +78,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
         // into a table of the target's columns, so a model whose columns changed still replaces partitions.
         // (From the target's columns and the model's engine: `AS target` would also copy a replicated
         // engine's expanded ZooKeeper path.)
-        await adapter.createTable(staged, node.config, columnsDdl(await adapter.columns(rel)), signal);
+        await adapter.createTable(staged, node.config, columnsDdl(await adapter.columns(rel), tableOptionsOf(node)), signal);
         await adapter.client.command(`INSERT INTO ${stagedSql} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM (\n${sql}\n) ${querySettings}`, { signal });
       } else {
         await adapter.createTableAs(staged, node.config, sql, signal);
@@ -90,7 +90,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
         const predicates = predicatesClause(node.config.incremental_predicates);
         // Once the DELETE starts, its INSERT must follow whatever happens: neither takes the signal
         // (Ctrl-C or --fail-fast cancels the staging above, never one half of this pair).
-        await deleteWhere(adapter, rel, `(${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`);
+        await deleteWhere(adapter, rel, `(${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`, { sync: mutationsSyncOf(node.config, node.originalFilePath) });
         await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM ${stagedSql}`);
       } else {
         const parts = await adapter.client.query<{ partition_id: string }>(

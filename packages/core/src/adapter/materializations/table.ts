@@ -1,5 +1,6 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { tableOptionsOf } from '../table-options.js';
 import type { Materialization } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ export async function buildAndSwap(adapter: ClickHouseAdapter, node: ModelNode, 
   const rel = node.relation;
   const staged: Relation = adapter.tempRelation(rel);
   try {
-    await adapter.createTableAs(staged, node.config, sql, signal);
+    await adapter.createTableAs(staged, node.config, sql, signal, tableOptionsOf(node));
     const existing = await adapter.relationKind(rel);
     await adapter.swapIn(staged, rel, existing);
   } catch (error) {
