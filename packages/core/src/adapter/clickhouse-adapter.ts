@@ -6,7 +6,8 @@ import { createTableAs, engineClause } from './table-ddl.js';
 import { columnsDdl, hasTableOptions, NO_TABLE_OPTIONS, unsupportedTableOptions, type TableOptions } from './table-options.js';
 import type { QueryOptions, WarehouseClient } from './warehouse-client.js';
 
-export type RelationKind = 'table' | 'view';
+/** What a name holds in the warehouse: a table (any table engine), a view, a materialized view or a dictionary. */
+export type RelationKind = 'table' | 'view' | 'materialized_view' | 'dictionary';
 
 /** A column as ClickHouse describes it. */
 export interface WarehouseColumn {
@@ -178,7 +179,7 @@ export class ClickHouseAdapter {
       `SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
     );
     if (rows.length === 0) return undefined;
-    return /View$/.test(rows[0]!.engine) && rows[0]!.engine !== 'MaterializedView' ? 'view' : 'table';
+    return kindOfEngine(rows[0]!.engine);
   }
 
   /** Columns of an existing relation, in table order (DESCRIBE: old servers' system.columns has no `position`). */
@@ -212,11 +213,11 @@ export class ClickHouseAdapter {
     const tables = this.cluster ? `cluster(${sqlString(this.cluster)}, system, tables)` : 'system.tables';
     // Backups are looked for on a single node only (the cluster swap renames both pairs in one statement).
     const backups = this.cluster ? '' : ` OR startsWith(name, ${sqlString(backup)})`;
-    const names = (
-      await this.tablesQuery<{ name: string }>(
-        `SELECT ${this.cluster ? 'DISTINCT ' : ''}name FROM ${tables} WHERE database = ${sqlString(rel.schema)} AND (startsWith(name, ${sqlString(tmp)})${backups})`,
-      )
-    ).map((r) => r.name);
+    const found = await this.tablesQuery<{ name: string; engine: string }>(
+      `SELECT ${this.cluster ? 'DISTINCT ' : ''}name, engine FROM ${tables} WHERE database = ${sqlString(rel.schema)} AND (startsWith(name, ${sqlString(tmp)})${backups})`,
+    );
+    const engineOf = new Map(found.map((r) => [r.name, r.engine]));
+    const names = [...engineOf.keys()];
     const stale = names.filter((n) => n.startsWith(tmp));
     const kept = names.filter((n) => n.startsWith(backup));
     // A swap cut short by a server crash may have left the previous table under its backup name with
@@ -225,13 +226,13 @@ export class ClickHouseAdapter {
       await this.client.command(`RENAME TABLE ${relationSql(rel.schema, kept[0]!)} TO ${relationSql(rel.schema, rel.identifier)}`);
       kept.shift();
     }
-    for (const name of [...stale, ...kept]) await this.drop({ schema: rel.schema, identifier: name }, 'table');
+    for (const name of [...stale, ...kept]) await this.drop({ schema: rel.schema, identifier: name }, kindOfEngine(engineOf.get(name)!));
     return [...stale, ...kept];
   }
 
-  /** DROP TABLE drops views too, and old servers (18.x) have no DROP VIEW. */
-  async drop(rel: Relation, _kind: RelationKind): Promise<void> {
-    await this.ddl(`DROP TABLE IF EXISTS ${relationSql(rel.schema, rel.identifier)}${this.onCluster()}`);
+  /** DROP TABLE drops views too, and old servers (18.x) have no DROP VIEW; a dictionary needs DROP DICTIONARY. */
+  async drop(rel: Relation, kind: RelationKind): Promise<void> {
+    await this.ddl(`DROP ${kind === 'dictionary' ? 'DICTIONARY' : 'TABLE'} IF EXISTS ${relationSql(rel.schema, rel.identifier)}${this.onCluster()}`);
   }
 
   /** `RENAME TABLE a TO b[, c TO d…] [ON CLUSTER c]`: one statement, done under one lock on each host. */
@@ -265,8 +266,9 @@ export class ClickHouseAdapter {
       await this.client.command(`RENAME TABLE ${s} TO ${t}`);
       return;
     }
-    if (existing === 'view') {
-      await this.drop(target, 'view');
+    if (existing !== 'table') {
+      // A view, materialized view or dictionary in the way (the model changed materialization).
+      await this.drop(target, existing);
       await this.client.command(`RENAME TABLE ${s} TO ${t}`);
       return;
     }
@@ -298,6 +300,10 @@ export class ClickHouseAdapter {
       return;
     }
     if (existing === undefined) return this.rename([[staged, target]]);
+    if (existing !== 'table') {
+      await this.drop(target, existing);
+      return this.rename([[staged, target]]);
+    }
     const backup = { schema: target.schema, identifier: `${target.identifier}${BACKUP_MARKER}${this.runId}` };
     await this.rename([
       [target, backup],
@@ -373,6 +379,13 @@ export class ClickHouseAdapter {
     const replicas = await this.replicaCount;
     return { insert_distributed_sync: 1, ...(replicas > 1 ? { insert_quorum: replicas } : {}) };
   }
+}
+
+/** The kind of relation a `system.tables` engine name stands for. */
+export function kindOfEngine(engine: string): RelationKind {
+  if (engine === 'MaterializedView') return 'materialized_view';
+  if (engine === 'Dictionary') return 'dictionary';
+  return /View$/.test(engine) ? 'view' : 'table';
 }
 
 export interface ServerVersion {

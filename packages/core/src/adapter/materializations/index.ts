@@ -1,4 +1,5 @@
 import { ProjectError } from '../../shared/errors.js';
+import { materializeDictionary } from './dictionary.js';
 import { materializeDistributedIncremental } from './distributed-incremental.js';
 import { materializeDistributedTable } from './distributed-table.js';
 import { materializeIncremental } from './incremental.js';
@@ -13,6 +14,7 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
   incremental: materializeIncremental,
   distributed_table: materializeDistributedTable,
   distributed_incremental: materializeDistributedIncremental,
+  dictionary: materializeDictionary,
 };
 
 export function materializationFor(name: string, file: string): Materialization {

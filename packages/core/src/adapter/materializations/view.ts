@@ -25,8 +25,9 @@ export const materializeView: Materialization = async ({ adapter, node, sql, sig
     if (kind) await adapter.drop(rel, kind);
     await adapter.rename([[staged, rel]], signal);
   };
-  if (existing === 'table') {
-    await replaceViaStaged('table');
+  if (existing !== undefined && existing !== 'view') {
+    // A table, materialized view or dictionary in the way (the model changed materialization).
+    await replaceViaStaged(existing);
     return { message: 'CREATE VIEW', warnings: [] };
   }
   try {
