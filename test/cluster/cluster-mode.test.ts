@@ -134,6 +134,27 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated an
     for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(shard === 1 ? ['dist', 'dist_local', 'plain', 'solo', 'v'] : ['dist', 'dist_local', 'plain', 'v']);
   });
 
+  it('source load on a cluster: the table is created ON CLUSTER (replicated), loaded on this shard and reloaded whole', async () => {
+    const yml = (schema: string) =>
+      `version: 2\nsources:\n  - name: ext\n    schema: ${schema}\n    tables:\n      - name: ev\n        external: {location: data/ev.csv}\n        columns: [{name: id, data_type: UInt32}, {name: label, data_type: String}]\n`;
+    const { p, project } = setup({ 'data/ev.csv': 'id,label\n1,a\n2,b\n3,c\n' });
+    p.write({ 'models/src.yml': yml(p.schema) });
+    const loaded = await reopen(p).sourceLoad();
+    expectStatuses(loaded, { ev: 'success' });
+    expect(loaded.results[0]!.message).toBe('INSERT 3');
+    const s = p.schema;
+    for (const shard of [1, 2]) {
+      expect(await tablesOn(shard, s)).toEqual(['ev']);
+      expect(await onShard(shard, `SELECT engine FROM system.tables WHERE database = '${s}' AND name = 'ev'`)).toBe('ReplicatedMergeTree');
+    }
+    expect(await count(1, `${s}.ev`)).toBe(3);
+    p.write({ 'data/ev.csv': 'id,label\n9,z\n' });
+    expectStatuses(await reopen(p).sourceLoad(), { ev: 'success' });
+    expect(await onShard(1, `SELECT id FROM ${s}.ev`)).toBe('9');
+    for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['ev']);
+    await project.close();
+  });
+
   it('an unknown cluster name is a clear error', async () => {
     const { project } = setup({ 'models/t.sql': "{{ config(materialized='table') }}\nselect 1 as x" }, 'no_such_cluster');
     const result = await project.run();

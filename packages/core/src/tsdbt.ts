@@ -2,19 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { debugTargetKeys, runDebugChecks, type DebugCheck } from './adapter/debug-checks.js';
-import { loadExternalSource } from './adapter/source-loader.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { renderWarehouse } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
-import { timed } from './execute/run-nodes.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { loadProject, type LoadedProject, type LoadOptions } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
-import type { ManifestNode, ModelNode, SourceNode, TestNode } from './manifest/nodes.js';
+import type { ManifestNode, ModelNode, TestNode } from './manifest/nodes.js';
 import { newRenderState } from './render/render-state.js';
 import { writeManifest, writeRunResults } from './report/artifacts.js';
 import type { Command, EventHandler, NodeResult } from './report/events.js';
@@ -235,28 +233,13 @@ export class TsdbtProject {
     return this.loaded.renderer.callMacro(macro, state, [], args).trim();
   }
 
-  /** Loads sources that declare `external:` files (dbt-external-tables style). */
-  async sourceLoad(options: RunOptions = {}): Promise<RunResult> {
-    optionalInteger('threads', options.threads, NUMERIC_RULES.threads);
-    const started = Date.now();
-    const adapter = await this.adapter();
-    const ids = this.select({ ...options, resourceTypes: ['source'] }).filter((id) => (this.graph.node(id) as SourceNode).external);
-    this.onEvent({ type: 'run_started', command: 'source load', total: ids.length, threads: 1, targetName: this.target.name, counts: { source: ids.length } });
-    const results: NodeResult[] = [];
-    for (const [i, id] of ids.entries()) {
-      const node = this.graph.node(id) as SourceNode;
-      this.onEvent({ type: 'node_started', node, index: i + 1, total: ids.length });
-      const location = this.loaded.renderer.renderString(node.external!.location, node.originalFilePath, newRenderState({ mode: 'parse' }));
-      const result = await timed(node, async () => {
-        const rows = await loadExternalSource(adapter, node, this.loaded.projectRoot, location, options.signal);
-        return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings: [] };
-      });
-      results.push(result);
-      this.onEvent({ type: 'node_finished', result, index: i + 1, total: ids.length });
-    }
-    const elapsed = (Date.now() - started) / 1000;
-    this.onEvent({ type: 'run_finished', results, elapsed, interrupted: false });
-    return { command: 'source load', results, elapsed, interrupted: false, success: results.every((r) => r.status === 'success') };
+  /**
+   * Loads sources that declare `external:` files (dbt-external-tables style), through the same
+   * scheduler as `run` and `seed`: threads, fail-fast, --full-refresh, --warn-error, Ctrl-C and
+   * run_results.json work as there.
+   */
+  sourceLoad(options: RunOptions = {}): Promise<RunResult> {
+    return this.execute('source load', options);
   }
 
   /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inlineProject, queryRows } from '../../helpers/inline-project.js';
 
-const CLI = join(__dirname, '../../../packages/cli/dist/cli.js');
+import { CLI } from '../../helpers/cli.js';
 
 describe('Ctrl-C', () => {
   const p = inlineProject({

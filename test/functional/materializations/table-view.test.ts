@@ -251,4 +251,17 @@ describe('qualified column warning', () => {
     }
     expect(warnings.every((w) => w.message.includes('models/joined.sql'))).toBe(true);
   });
+
+  it('with --warn-error the warning fails the model and skips its children, as dbt raises warnings', async () => {
+    const { project } = setup({
+      'models/l.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'a' as name",
+      'models/r.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'b' as name",
+      'models/joined.sql': "{{ config(materialized='table') }}\nselect l.id, r.name from {{ ref('l') }} l join {{ ref('r') }} r on l.id = r.id",
+      'models/child.sql': "select * from {{ ref('joined') }}",
+    });
+    const r = await project.run({ warnError: true });
+    expect(statuses(r)).toEqual({ l: 'success', r: 'success', joined: 'error', child: 'skipped' });
+    expect(r.results.find((x) => x.node.name === 'joined')!.message).toMatch(/models\/joined\.sql[\s\S]*\(a warning, treated as an error by --warn-error\)$/);
+    expect(r.success).toBe(false);
+  });
 });

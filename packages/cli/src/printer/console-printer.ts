@@ -70,7 +70,7 @@ function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType
   const d = describe(r.node);
   switch (r.status) {
     case 'success': {
-      const verb = r.node.resourceType === 'seed' ? 'loaded' : 'created';
+      const verb = r.node.resourceType === 'seed' || r.node.resourceType === 'source' ? 'loaded' : 'created';
       return fancy(`${c.green('OK')} ${verb} ${d}`, `${c.green(r.message)} in ${secs}`, index, total);
     }
     case 'pass':

@@ -21,6 +21,8 @@ export interface QueryOptions {
  */
 export interface WarehouseClient {
   readonly target: TargetConfig;
+  /** True when statements run in this process (chDB), so the engine reads this machine's files directly. */
+  readonly embedded: boolean;
   command(sql: string, options?: QueryOptions): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, options?: QueryOptions): Promise<T[]>;
   /** Streams raw data (CSV, TSV, JSONEachRow…) into `table`. */
@@ -137,6 +139,7 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
 
   return {
     target,
+    embedded: conn.type === 'chdb',
     async command(sql, o) {
       let marked: ReturnType<typeof markForCancel> | undefined;
       try {

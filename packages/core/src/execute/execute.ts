@@ -1,8 +1,8 @@
-import type { ManifestNode, ModelNode, SeedNode, TestNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import type { Command, NodeResult } from '../report/events.js';
 import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
-import { runModel, runSeed, runTest, runTestBatch, timed } from './run-nodes.js';
+import { runModel, runSeed, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
 import { schedule } from './scheduler.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 
@@ -52,15 +52,19 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   let index = 0;
   // Set when --fail-fast stopped the run: the node whose failure did it.
   let failFastAfter: string | undefined;
-  const record = (raw: NodeResult, i: number) => {
+  const record = (raw: NodeResult, i: number): NodeResult => {
     // A node cancelled by --fail-fast did not fail on its own.
     const result: NodeResult =
       failFastAfter && raw.status === 'error' && ctx.signal?.aborted && CANCELLED.test(raw.message)
         ? { ...raw, status: 'skipped', message: `cancelled: --fail-fast after ${failFastAfter} failed` }
-        : raw;
+        : ctx.warnError && raw.status === 'success' && raw.warnings.length > 0
+          ? // --warn-error: a node's warnings fail it, as dbt raises them (its dependents are skipped)
+            { ...raw, status: 'error', message: `${raw.warnings.join('\n')}\n(a warning, treated as an error by --warn-error)` }
+          : raw;
     results.push(result);
     ctx.onEvent({ type: 'node_finished', result, index: i, total });
     for (const w of result.warnings) ctx.onEvent({ type: 'warning', message: w, file: result.node.originalFilePath });
+    return result;
   };
   const runOne = async (node: ManifestNode): Promise<NodeResult> => {
     const i = ++index;
@@ -68,10 +72,10 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     const result = await timed(node, () => {
       if (node.resourceType === 'model') return runModel(ctx, node as ModelNode);
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
+      if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
       return runTest(ctx, node as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
     });
-    record(result, i);
-    return result;
+    return record(result, i);
   };
 
   // Skip messages name the node that did not succeed, not the batch unit holding it.
@@ -101,11 +105,10 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       const result: NodeResult = o
         ? { ...o, uniqueId: t.uniqueId, node: t, executionTime: seconds, timing: [{ name: 'execute', startedAt: new Date(batchStart).toISOString(), completedAt: new Date().toISOString() }] }
         : alone.get(t.uniqueId)!;
-      if (isBlocking(result) && !failed) {
+      if (isBlocking(record(result, numbers[k]!)) && !failed) {
         failed = true;
         failedNodeOf.set(unit.id, t.uniqueId);
       }
-      record(result, numbers[k]!);
     });
     return failed ? 'failed' : 'ok';
   };

@@ -16,6 +16,8 @@ export function runsIn(command: Command, node: ManifestNode): boolean {
       return command === 'seed' || command === 'build';
     case 'test':
       return command === 'test' || command === 'build';
+    case 'source':
+      return command === 'source load' && node.external !== undefined;
     default:
       return false;
   }

@@ -1,7 +1,9 @@
 import { materializationFor } from '../adapter/materializations/index.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
-import type { ModelNode, SeedNode, TestNode } from '../manifest/nodes.js';
+import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import { loadExternalSource } from '../adapter/source-loader.js';
+import { newRenderState } from '../render/render-state.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
 import { TsdbtError } from '../shared/errors.js';
@@ -71,6 +73,17 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
   }
   for (const statement of await hooks('post_hook')) await adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: ran };
+}
+
+/** `source load`: a source that declares `external:` files, loaded into its table (adapter/source-loader.ts). */
+export async function runSourceLoad(ctx: RunContext, node: SourceNode): Promise<Outcome> {
+  const location = ctx.renderer.renderString(node.external!.location, node.originalFilePath, newRenderState({ mode: 'parse' }));
+  const { rows, warnings } = await loadExternalSource(ctx.adapter.forModel(node.config), node, ctx.manifest.projectRoot, location, {
+    signal: ctx.signal,
+    fullRefresh: ctx.fullRefresh,
+    warnError: ctx.warnError,
+  });
+  return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings };
 }
 
 export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome> {
