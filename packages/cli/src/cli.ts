@@ -88,6 +88,10 @@ withGlobals(program.command('run-operation').description('run a macro against th
   .option('--args <yaml>', "macro arguments as YAML, e.g. '{scale: 0.1}'")
   .action(action((macro: string, flags: GlobalFlags) => runOperationCommand(macro, flags, io, parseVars)));
 
+withSelect(withGlobals(program.command('validate').description('check the selected models, tests, seeds and sources against ClickHouse with no data (a scratch warehouse)'))).action(
+  action(async (flags: GlobalFlags) => (await import('./commands/validate-command.js')).validateCommand(flags, io)),
+);
+
 registerDocsCommands(program, withGlobals, action, io);
 
 // Watch mode: `tsdbt watch`, `run --watch`, `build --watch`.

@@ -1,7 +1,10 @@
 // Public API of @tsdbt/core. Whatever is not exported here is internal.
 export { TsdbtProject } from './tsdbt.js';
-export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, DebugReport } from './tsdbt.js';
+export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, DebugReport, ValidateOptions } from './tsdbt.js';
 export type { DebugCheck } from './adapter/debug-checks.js';
+export type {
+  ProjectAnalysis, NodeAnalysis, AnalysisStatus, AnalyzedColumn, ColumnSource, DependencyKind, ValidationIssue, IssueSeverity,
+} from './analyze/analysis.js';
 export { loadProject } from './load/load-project.js';
 export type { LoadOptions, LoadedProject } from './load/load-project.js';
 export { reloadProject } from './load/incremental-load.js';

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { debugTargetKeys, runDebugChecks, type DebugCheck } from './adapter/debug-checks.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
+import type { ProjectAnalysis } from './analyze/analysis.js';
+import { analyzeProject } from './analyze/analyze-project.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
@@ -71,6 +74,11 @@ export interface DebugReport {
   readonly checks: readonly DebugCheck[];
   /** True when every check passed. */
   readonly success: boolean;
+}
+
+export interface ValidateOptions extends SelectionOptions {
+  /** Compute column lineage too (default true). */
+  readonly lineage?: boolean;
 }
 
 export interface CompiledNode {
@@ -231,6 +239,28 @@ export class TsdbtProject {
     if (!this.loaded.renderer.hasMacro(macro))
       throw new ProjectError('unknown_macro', `No macro named '${macro}'`, { hint: 'Define it in a .sql file under the macro paths.' });
     return this.loaded.renderer.callMacro(macro, state, [], args).trim();
+  }
+
+  /**
+   * `tsdbt validate`: the selection's shape with no data, in a scratch warehouse of its own: every
+   * model's columns and types, and every error of the selection (with file and line) in one run.
+   * Reads the sources' columns from the target when it is reachable; changes nothing there.
+   */
+  async validate(options: ValidateOptions = {}): Promise<ProjectAnalysis> {
+    const selected = this.select({ ...options, resourceTypes: options.resourceTypes ?? ['model', 'seed', 'test', 'source'] });
+    return analyzeProject({
+      manifest: this.manifest,
+      graph: this.graph,
+      index: this.index,
+      renderer: this.loaded.renderer,
+      target: this.target,
+      targetDir: this.targetDir,
+      onEvent: this.onEvent,
+      selected,
+      lineage: options.lineage,
+      // A chdb target never built has nothing to read (and opening it would create it).
+      targetClient: async () => (this.target.type === 'chdb' && !this.client && !this.sharedWith && !existsSync(this.target.path!) ? undefined : (await this.adapter()).client),
+    });
   }
 
   /**

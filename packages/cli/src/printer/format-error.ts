@@ -21,7 +21,7 @@ export function formatError(error: unknown, options: { color: boolean; debug: bo
   return lines.join('\n');
 }
 
-function codeFrame(projectDir: string, file: string, line: number, column?: number): string {
+export function codeFrame(projectDir: string, file: string, line: number, column?: number): string {
   const path = isAbsolute(file) ? file : join(projectDir, file);
   if (!existsSync(path)) return '';
   const text = readFileSync(path, 'utf8').split('\n');

@@ -33,7 +33,7 @@ export interface WarehouseClient {
 }
 
 /** Settings sent with every statement so both targets answer in the same shapes. */
-const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
+export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
   output_format_json_quote_64bit_integers: 1,
 };
 

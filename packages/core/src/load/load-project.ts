@@ -190,7 +190,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   warnInertConfig(nodes.values(), onLog);
   warnUnknownOnSchemaChange(nodes.values(), onLog);
 
-  const resolved = resolveDependencies(nodes, projectFile.name);
+  const macroSources = new Map(macroFiles.map((f) => [f.path, f.source]));
+  const macroNodes = new Map(renderer.macros().map((m) => [m.uniqueId, m]));
+  const resolved = resolveDependencies(nodes, projectFile.name, undefined, undefined, (id) => {
+    const m = macroNodes.get(id);
+    const text = m && macroSources.get(m.originalFilePath);
+    return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;
+  });
   const manifest: Manifest = {
     projectName: projectFile.name,
     projectRoot,

@@ -21,6 +21,24 @@ export function nameIndex(nodes: Iterable<ManifestNode> | ReadonlyMap<string, Ma
   return { byName, sources };
 }
 
+/** A macro's name, file and text, by unique id: to point at a ref() written inside a macro. */
+export type MacroText = (uniqueId: string) => { readonly name: string; readonly file: string; readonly text: string } | undefined;
+
+/**
+ * Where a node's ref()/source() call matching `call` is written: in its own file, else in a macro it
+ * used (the macro's file and line, and the line of the node that called the macro).
+ */
+function callSite(n: ModelNode | TestNode, text: string, call: RegExp, macroText?: MacroText): { file: string; line: number; via?: string } {
+  if (!text || call.test(text)) return { file: n.originalFilePath, line: text ? lineOfText(text, call) : n.line };
+  for (const id of n.macrosUsed) {
+    const macro = macroText?.(id);
+    if (!macro || !call.test(macro.text)) continue;
+    const from = lineOfText(text, new RegExp(`\\b${escapeRegExp(macro.name)}\\s*\\(`));
+    return { file: macro.file, line: lineOfText(macro.text, call), via: `in macro ${macro.name}, called from ${n.originalFilePath}:${from}` };
+  }
+  return { file: n.originalFilePath, line: 1 };
+}
+
 /**
  * Turns each node's ref()/source() calls into parent unique ids; unknown names fail with a did-you-mean.
  * With `only` (incremental re-load), only those nodes are resolved and returned; the others serve as
@@ -31,6 +49,7 @@ export function resolveDependencies(
   projectName: string,
   only?: ReadonlySet<string>,
   index: NameIndex = nameIndex(nodes),
+  macroText?: MacroText,
 ): Map<string, ManifestNode> {
   const { byName, sources } = index;
   const out = new Map<string, ManifestNode>();
@@ -48,9 +67,10 @@ export function resolveDependencies(
       const target = byName.get(ref.name);
       if (!target || (ref.package && ref.package !== projectName)) {
         const guess = didYouMean(ref.name, byName.keys());
-        throw new ProjectError('unknown_ref', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' refers to '${ref.package ? ref.package + '.' : ''}${ref.name}', which does not exist`, {
-          file: n.originalFilePath,
-          line: text ? lineOfText(text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(ref.name)}['"]`)) : n.line,
+        const at = callSite(n, text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(ref.name)}['"]`), macroText);
+        throw new ProjectError('unknown_ref', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' refers to '${ref.package ? ref.package + '.' : ''}${ref.name}'${at.via ? ` (${at.via})` : ''}, which does not exist`, {
+          file: at.file,
+          line: at.line,
           hint: guess ? `Did you mean ref('${guess}')?` : 'Check the model name (the file name without .sql).',
         });
       }
@@ -65,9 +85,10 @@ export function resolveDependencies(
       const target = sources.get(`${s}.${t}`);
       if (!target) {
         const guess = didYouMean(`${s}.${t}`, sources.keys());
-        throw new ProjectError('unknown_source', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' uses source('${s}', '${t}'), which is not declared`, {
-          file: n.originalFilePath,
-          line: text ? lineOfText(text, new RegExp(`source\\s*\\([^)]*['"]${escapeRegExp(t)}['"]`)) : n.line,
+        const at = callSite(n, text, new RegExp(`source\\s*\\([^)]*['"]${escapeRegExp(t)}['"]`), macroText);
+        throw new ProjectError('unknown_source', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' uses source('${s}', '${t}')${at.via ? ` (${at.via})` : ''}, which is not declared`, {
+          file: at.file,
+          line: at.line,
           hint: guess ? `Did you mean source('${guess.split('.')[0]}', '${guess.split('.')[1]}')?` : 'Declare it under sources: in a YAML file.',
         });
       }

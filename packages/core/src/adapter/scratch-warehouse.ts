@@ -1,0 +1,179 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TargetConfig } from '../load/profiles.js';
+import type { QueryTable } from '../render/render-state.js';
+import { ConnectionError, DatabaseError } from '../shared/errors.js';
+import { SCRATCH_SYNC_CLIENT_JS, SCRATCH_WORKER_JS } from './scratch-worker.js';
+import { BASE_SETTINGS, type WarehouseClient } from './warehouse-client.js';
+
+/** One statement's outcome in a batch: its text output, or ClickHouse's error. */
+export type StatementResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: DatabaseError };
+
+/**
+ * An empty, throw-away ClickHouse for `tsdbt validate`: chDB in a child process of its own, on a
+ * temporary data directory removed when it closes. A child process, because chDB binds one data
+ * directory per process and the user's own chdb target may be open in this one (a library user, watch
+ * mode); and because nothing the analysis does can then touch, lock or crash the user's warehouse.
+ */
+export interface ScratchWarehouse extends WarehouseClient {
+  /** Runs `statements` in order on one session, stopping at the first failure (one round trip). */
+  batch(statements: readonly string[], format?: string): Promise<StatementResult[]>;
+}
+
+interface Reply {
+  readonly id: number;
+  readonly results: readonly ({ ok: true; text: string } | { ok: false; message: string; code?: number })[];
+}
+
+const settingLiteral = (v: unknown) => (typeof v === 'number' || typeof v === 'boolean' ? String(Number(v)) : `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+
+/** chDB's `Query failed: Code: 47. DB::Exception: … (UNKNOWN_IDENTIFIER)` → DatabaseError(`Code: 47. …`). */
+export function scratchError(message: string, code: number | undefined, sql: string): DatabaseError {
+  const text = message.replace(/^\s*Query failed:\s*/, '').replace(/\s+$/, '');
+  const parsed = Number(/Code: (\d+)\./.exec(text)?.[1] ?? code);
+  return Object.assign(new DatabaseError('database_error', text), { clickhouseCode: Number.isFinite(parsed) ? parsed : undefined, sql });
+}
+
+/** Starts the scratch warehouse. `settings` are SET on its session (the target's, plus validate's own). */
+export async function openScratchWarehouse(options: { settings?: Readonly<Record<string, unknown>>; schema?: string } = {}): Promise<ScratchWarehouse> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-scratch-'));
+  const socketPath = process.platform === 'win32' ? `\\\\.\\pipe\\tsdbt-scratch-${randomUUID()}` : join(dir, 'socket');
+  const chdbPath = createRequire(import.meta.url).resolve('chdb');
+  // Answers in the shapes the target's client gives (64-bit integers as strings), then the caller's settings.
+  const settings = Object.entries({ ...BASE_SETTINGS, ...options.settings }).map(([k, v]) => ({ [k]: settingLiteral(v) }));
+  const child = spawn(process.execPath, ['-e', SCRATCH_WORKER_JS, chdbPath, join(dir, 'data'), socketPath, JSON.stringify(Object.assign({}, ...settings))], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  try {
+    await waitReady(child);
+  } catch (error) {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const socket = await new Promise<Socket>((resolve, reject) => {
+    const s = connect(socketPath, () => resolve(s));
+    s.once('error', reject);
+  });
+  return scratchClient(child, socket, socketPath, dir, options.schema ?? 'default');
+}
+
+function waitReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) =>
+      reject(new ConnectionError('scratch_failed', `The scratch warehouse for validation did not start (exit ${code}): ${err.trim() || 'no message'}`, {
+        hint: 'Check that chDB is installed (npm ci) and that the temporary directory is writable.',
+      })),
+    );
+  });
+}
+
+function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, dir: string, schema: string): ScratchWarehouse {
+  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let buffer = '';
+  let closed = false;
+  const fail = (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const reply = JSON.parse(buffer.slice(0, nl)) as Reply;
+      buffer = buffer.slice(nl + 1);
+      pending.get(reply.id)?.resolve(reply);
+      pending.delete(reply.id);
+    }
+  });
+  const lost = () => fail(new ConnectionError('scratch_lost', 'The scratch warehouse for validation stopped', { hint: 'Run again with --debug; this is a bug if it repeats.' }));
+  socket.on('error', lost);
+  socket.on('close', lost);
+  child.on('exit', lost);
+
+  const request = (statements: readonly string[], format: string): Promise<Reply> => {
+    if (closed) return Promise.reject(new ConnectionError('scratch_closed', 'The scratch warehouse is closed'));
+    const id = nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      socket.write(JSON.stringify({ id, statements, format }) + '\n');
+    });
+  };
+  const batch = async (statements: readonly string[], format = 'JSONCompact'): Promise<StatementResult[]> => {
+    const reply = await request(statements, format);
+    return reply.results.map((r, i) => (r.ok ? { ok: true, text: r.text } : { ok: false, error: scratchError(r.message, r.code, statements[i]!) }));
+  };
+  const one = async (sql: string, format: string): Promise<string> => {
+    const [r] = await batch([sql], format);
+    if (!r) return '';
+    if (!r.ok) throw r.error;
+    return r.text;
+  };
+  const target: TargetConfig = {
+    name: 'scratch',
+    profileName: 'scratch',
+    type: 'chdb',
+    schema,
+    path: join(dir, 'data'),
+    host: '',
+    port: 0,
+    user: 'default',
+    password: '',
+    secure: false,
+    settings: {},
+    threads: 1,
+    source: 'scratch',
+  };
+  return {
+    target,
+    batch,
+    async command(sql) {
+      await one(sql, 'TabSeparated');
+    },
+    async query<T>(sql: string): Promise<T[]> {
+      const text = await one(sql, 'JSONEachRow');
+      return text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as T);
+    },
+    async insertStream() {
+      throw new DatabaseError('scratch_insert', 'The scratch warehouse holds no data');
+    },
+    querySync(sql): QueryTable {
+      const out = execFileSync(process.execPath, ['-e', SCRATCH_SYNC_CLIENT_JS, socketPath], {
+        input: JSON.stringify({ id: 0, statements: [sql], format: 'JSONCompact' }),
+        maxBuffer: 64 * 1024 * 1024,
+      }).toString();
+      const reply = JSON.parse(out) as Reply;
+      const r = reply.results[0];
+      if (!r) return { columnNames: [], rows: [] };
+      if (!r.ok) throw scratchError(r.message, r.code, sql);
+      if (!r.text.trim()) return { columnNames: [], rows: [] };
+      const json = JSON.parse(r.text) as { meta: { name: string }[]; data: unknown[][] };
+      return { columnNames: json.meta.map((m) => m.name), rows: json.data };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      fail(new ConnectionError('scratch_closed', 'The scratch warehouse is closed'));
+      const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+      socket.end(JSON.stringify({ stop: true }) + '\n');
+      child.stdin?.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

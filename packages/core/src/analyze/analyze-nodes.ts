@@ -1,0 +1,218 @@
+import type { ScratchWarehouse, StatementResult } from '../adapter/scratch-warehouse.js';
+import { nodeSql } from '../execute/node-sql.js';
+import type { RunContext } from '../execute/run-context.js';
+import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import { quoteIdentifier } from '../render/placeholders.js';
+import { DatabaseError, TsdbtError } from '../shared/errors.js';
+import type { AnalyzedColumn, NodeAnalysis, ProjectAnalysis, ValidationIssue } from './analysis.js';
+import { sourceStatements, seedStatement, targetTableOf, type TargetTable } from './input-tables.js';
+import { incrementalCheck, modelChecks, testChecks, type CheckStatement } from './node-checks.js';
+
+/** What the analysis needs: the project (through a run context over the scratch warehouse) and what the target told about sources. */
+export interface AnalyzeContext {
+  /** A run context whose adapter is the scratch warehouse: models that read the warehouse while rendering render against it. */
+  readonly run: RunContext;
+  readonly scratch: ScratchWarehouse;
+  readonly targetTables: ReadonlyMap<string, TargetTable>;
+  readonly lineage: boolean;
+  /** Turns a failed statement into issues located in the project's files. */
+  readonly locate: (failure: CheckFailure) => ValidationIssue[];
+  /** Column lineage of a model from its query tree (set when `lineage`). */
+  readonly lineageOf?: (node: ModelNode, tree: string, columns: readonly { name: string; type: string }[]) => AnalyzedColumn[];
+  /** Issues found in a model's output columns (e.g. ClickHouse's `t.col` names). */
+  readonly inspectColumns?: (node: ModelNode, sql: string, tree: string | undefined, columns: readonly { name: string; type: string }[]) => ValidationIssue[];
+  /** Called as each node's analysis is known (before its children start). */
+  readonly onResult?: (result: NodeAnalysis) => void;
+  /** Statements analysed at once (the scratch runs them in order; the rest is rendering and parsing here). */
+  readonly concurrency?: number;
+}
+
+/** A statement the scratch warehouse refused, with what is needed to point at the offending text. */
+export interface CheckFailure {
+  readonly node: ModelNode | TestNode | SeedNode | SourceNode;
+  readonly error: DatabaseError;
+  readonly statement: CheckStatement;
+  /** The node's compiled SQL as analysed. */
+  readonly sql: string;
+  /** The rendering analysed, when a model renders two ways. */
+  readonly variant?: 'is_incremental';
+}
+
+const parseJsonCompact = (text: string): unknown[][] => (text.trim() ? (JSON.parse(text) as { data: unknown[][] }).data : []);
+const describeColumns = (text: string) => parseJsonCompact(text).map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+const explainText = (text: string) => parseJsonCompact(text).map((r) => String(r[0])).join('\n');
+
+/** An error thrown while rendering or compiling a node (Jinja, a macro's raise): an issue at its own location. */
+function thrownIssue(node: { uniqueId: string; originalFilePath: string }, error: unknown, variant?: string): ValidationIssue {
+  const e = error instanceof TsdbtError ? error : undefined;
+  return {
+    uniqueId: node.uniqueId,
+    severity: 'error',
+    code: e?.code ?? 'render_error',
+    message: error instanceof Error ? error.message : String(error),
+    file: e?.file ?? node.originalFilePath,
+    line: e?.line,
+    column: e?.column,
+    hint: e?.hint,
+    variant,
+  };
+}
+
+/**
+ * Analyses `ids` (dependency order; ancestors of what is validated included) in the scratch
+ * warehouse: sources and seeds become empty tables, each model is built empty from its parents (so
+ * its real columns and types feed its children), tests are planned. A node whose parent has errors
+ * is `not_validated`; everything else is analysed, so one run reports every error.
+ */
+export async function analyzeNodes(ctx: AnalyzeContext, ids: readonly string[], selected: readonly string[]): Promise<ProjectAnalysis> {
+  const started = Date.now();
+  const { graph } = ctx.run;
+  const idSet = new Set(ids);
+  const done = new Map<string, Promise<NodeAnalysis>>();
+  const results = new Map<string, NodeAnalysis>();
+  let slots = Math.max(1, ctx.concurrency ?? 4);
+  const waiting: (() => void)[] = [];
+  const acquire = () => (slots > 0 ? (slots--, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
+  const release = () => (waiting.length ? waiting.shift()!() : slots++);
+
+  const databases = [...new Set(ids.map((id) => graph.node(id)).filter((n) => n.resourceType !== 'test').map((n) => n.relation.schema))];
+  if (databases.length) {
+    const created = await ctx.scratch.batch(databases.map((d) => `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(d)}`));
+    const failed = created.find((r) => !r.ok);
+    if (failed && !failed.ok) throw failed.error;
+  }
+
+  const analyze = async (id: string): Promise<NodeAnalysis> => {
+    const parents = graph.parents(id).filter((p) => idSet.has(p));
+    const parentResults = await Promise.all(parents.map((p) => done.get(p)!));
+    const blocked = parentResults.find((r) => r.status !== 'valid');
+    let result: NodeAnalysis;
+    if (blocked) result = { uniqueId: id, status: 'not_validated', columns: [], issues: [], blockedBy: blocked.blockedBy ?? blocked.uniqueId };
+    else {
+      await acquire();
+      try {
+        result = await analyzeOne(ctx, id);
+      } finally {
+        release();
+      }
+    }
+    ctx.onResult?.(result);
+    return result;
+  };
+  for (const id of ids) done.set(id, analyze(id));
+  for (const id of ids) results.set(id, await done.get(id)!);
+
+  const reported = new Set(selected);
+  const issues: ValidationIssue[] = [];
+  for (const r of results.values()) {
+    const node = graph.node(r.uniqueId);
+    // Sources and seeds are reported whenever something selected reads them: their problems block it.
+    if (reported.has(r.uniqueId) || node.resourceType === 'source' || node.resourceType === 'seed') issues.push(...r.issues);
+  }
+  return { nodes: results, selected, issues, elapsed: (Date.now() - started) / 1000 };
+}
+
+async function analyzeOne(ctx: AnalyzeContext, id: string): Promise<NodeAnalysis> {
+  const node = ctx.run.graph.node(id);
+  switch (node.resourceType) {
+    case 'source':
+      return analyzeSource(ctx, node);
+    case 'seed':
+      return analyzeInput(ctx, node, () => [seedStatement(node)]);
+    case 'model':
+      return analyzeModel(ctx, node);
+    case 'test':
+      return analyzeTest(ctx, node);
+  }
+}
+
+const finished = (node: { uniqueId: string }, issues: readonly ValidationIssue[], rest: Partial<NodeAnalysis> = {}): NodeAnalysis => ({
+  uniqueId: node.uniqueId,
+  status: issues.some((i) => i.severity === 'error') ? 'error' : 'valid',
+  columns: [],
+  issues,
+  ...rest,
+});
+
+async function analyzeSource(ctx: AnalyzeContext, node: SourceNode): Promise<NodeAnalysis> {
+  const statements = sourceStatements(node, targetTableOf(ctx.targetTables, node));
+  if (!Array.isArray(statements)) return finished(node, [statements]);
+  return analyzeInput(ctx, node, () => statements);
+}
+
+/** Sources and seeds: the first CREATE that works (later ones are plainer fallbacks), then their columns. */
+async function analyzeInput(ctx: AnalyzeContext, node: SourceNode | SeedNode, statements: () => string[]): Promise<NodeAnalysis> {
+  let ddl: string[];
+  try {
+    ddl = statements();
+  } catch (error) {
+    return finished(node, [thrownIssue(node, error)]);
+  }
+  let failure: StatementResult | undefined;
+  for (const sql of ddl) {
+    const [r] = await ctx.scratch.batch([sql]);
+    if (r?.ok) {
+      failure = undefined;
+      break;
+    }
+    failure ??= r;
+  }
+  if (failure && !failure.ok) return finished(node, ctx.locate({ node, error: failure.error, statement: { sql: ddl[0]!, purpose: 'create', bodyOffset: -1 }, sql: ddl[0]! }));
+  const [described] = await ctx.scratch.batch([`DESCRIBE TABLE ${quoteIdentifier(node.relation.schema)}.${quoteIdentifier(node.relation.identifier)}`]);
+  const columns = described?.ok ? describeColumns(described.text).map((c) => ({ ...c, upstream: [] })) : [];
+  return finished(node, [], { columns });
+}
+
+async function analyzeModel(ctx: AnalyzeContext, node: ModelNode): Promise<NodeAnalysis> {
+  let sql: string;
+  try {
+    sql = nodeSql(ctx.run, node);
+  } catch (error) {
+    return finished(node, [thrownIssue(node, error)]);
+  }
+  const checks = modelChecks(node, sql, { lineage: ctx.lineage });
+  const results = await ctx.scratch.batch(checks.map((c) => c.sql));
+  const failedAt = results.findIndex((r) => !r.ok);
+  if (failedAt >= 0) {
+    const r = results[failedAt]!;
+    return finished(node, r.ok ? [] : ctx.locate({ node, error: r.error, statement: checks[failedAt]!, sql }), { sql });
+  }
+  const text = (purpose: CheckStatement['purpose']) => {
+    const i = checks.findIndex((c) => c.purpose === purpose);
+    const r = results[i];
+    return i >= 0 && r?.ok ? r.text : undefined;
+  };
+  const described = describeColumns(text('describe') ?? '');
+  const tree = ctx.lineage ? explainText(text('tree') ?? '') : undefined;
+  const issues: ValidationIssue[] = [...(ctx.inspectColumns?.(node, sql, tree, described) ?? [])];
+  const columns = tree && ctx.lineageOf ? ctx.lineageOf(node, tree, described) : described.map((c) => ({ ...c, upstream: [] }));
+
+  // is_incremental() true: the model's own table now exists in the scratch warehouse as `this`.
+  const incremental = String(node.config.materialized).endsWith('incremental');
+  if (incremental && node.renderAtRuntime) {
+    let again: string | undefined;
+    try {
+      again = nodeSql(ctx.run, node, { isIncremental: true });
+    } catch (error) {
+      issues.push(thrownIssue(node, error, 'is_incremental'));
+    }
+    if (again !== undefined) {
+      const check = incrementalCheck(node, again);
+      const [r] = await ctx.scratch.batch(check.map((c) => c.sql));
+      if (r && !r.ok) issues.push(...ctx.locate({ node, error: r.error, statement: check[0]!, sql: again, variant: 'is_incremental' }));
+    }
+  }
+  return finished(node, issues, { columns, sql });
+}
+
+async function analyzeTest(ctx: AnalyzeContext, node: TestNode): Promise<NodeAnalysis> {
+  let sql: string;
+  try {
+    sql = nodeSql(ctx.run, node);
+  } catch (error) {
+    return finished(node, [thrownIssue(node, error)]);
+  }
+  const checks = testChecks(node, sql);
+  const [r] = await ctx.scratch.batch(checks.map((c) => c.sql));
+  return finished(node, r && !r.ok ? ctx.locate({ node, error: r.error, statement: checks[0]!, sql }) : [], { sql });
+}

@@ -1,0 +1,116 @@
+import { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
+import { openScratchWarehouse } from '../adapter/scratch-warehouse.js';
+import type { WarehouseClient } from '../adapter/warehouse-client.js';
+import type { RelationIndex } from '../compile/compile-sql.js';
+import { CompiledWriter } from '../compile/write-compiled.js';
+import type { RunContext } from '../execute/run-context.js';
+import type { ProjectGraph } from '../graph/project-graph.js';
+import type { TargetConfig } from '../load/profiles.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { SourceNode } from '../manifest/nodes.js';
+import type { Renderer } from '../render/renderer.js';
+import type { EventHandler } from '../report/events.js';
+import { TsdbtError } from '../shared/errors.js';
+import type { NodeAnalysis, ProjectAnalysis } from './analysis.js';
+import { analyzeNodes } from './analyze-nodes.js';
+import { readTargetTables, type TargetTable } from './input-tables.js';
+import { IssueLocator } from './locate-issue.js';
+import { qualifiedColumnIssues } from './qualified-columns.js';
+
+export interface AnalyzeProjectInput {
+  readonly manifest: Manifest;
+  readonly graph: ProjectGraph;
+  readonly index: RelationIndex;
+  readonly renderer: Renderer;
+  readonly target: TargetConfig;
+  readonly targetDir: string;
+  readonly onEvent: EventHandler;
+  /** The nodes to report on (any resource type); their ancestors are analysed too. */
+  readonly selected: readonly string[];
+  /** The user's warehouse, to read the sources' real columns; undefined when it is not reachable. */
+  readonly targetClient: () => Promise<WarehouseClient | undefined>;
+  /** Compute column lineage (EXPLAIN QUERY TREE per model). Default true. */
+  readonly lineage?: boolean;
+}
+
+/**
+ * Settings of the scratch warehouse on top of the target's: ClickHouse 24+ gives a UNION of
+ * String and UInt32 (or `if(c, 1, 'a')`) a Variant type instead of failing; the build then
+ * "works" with a column nobody asked for, and older servers refuse it. Validation reports it
+ * (a profile that sets use_variant_as_common_type keeps its own value).
+ */
+const VALIDATE_SETTINGS = { use_variant_as_common_type: 0 };
+
+/** The selection plus every model, seed and source it reads from, in dependency order. */
+export function analysisSet(graph: ProjectGraph, selected: readonly string[]): string[] {
+  const ids = new Set<string>();
+  for (const id of selected) {
+    if (!graph.has(id)) continue;
+    ids.add(id);
+    for (const a of graph.ancestors(id)) if (graph.node(a).resourceType !== 'test') ids.add(a);
+  }
+  return graph.order(ids);
+}
+
+/**
+ * The analyze stage: the selected DAG's shape, built with no data in a scratch warehouse separate
+ * from the user's (see adapter/scratch-warehouse.ts): every model's output columns and types,
+ * and every error with its file and line.
+ */
+export async function analyzeProject(input: AnalyzeProjectInput): Promise<ProjectAnalysis> {
+  const ids = analysisSet(input.graph, input.selected);
+  const inSet = new Set(ids);
+  const sources = ids.map((id) => input.graph.node(id)).filter((n): n is SourceNode => n.resourceType === 'source');
+  const [scratch, targetTables] = await Promise.all([
+    openScratchWarehouse({ settings: { ...VALIDATE_SETTINGS, ...input.target.settings }, schema: input.target.schema }),
+    sourcesInTarget(input, sources),
+  ]);
+  try {
+    const run: RunContext = {
+      manifest: input.manifest,
+      graph: input.graph,
+      index: input.index,
+      renderer: input.renderer,
+      adapter: new ClickHouseAdapter(scratch, 'validate', ''),
+      target: input.target,
+      targetDir: input.targetDir,
+      fullRefresh: false,
+      storeFailures: false,
+      warnError: false,
+      onEvent: input.onEvent,
+      compiled: new CompiledWriter(input.targetDir),
+    };
+    const results = new Map<string, NodeAnalysis>();
+    const inputColumns = (id: string) =>
+      input.graph.parents(id).flatMap((p) => results.get(p)?.columns.map((c) => c.name) ?? []);
+    const locator = new IssueLocator({ run, projectRoot: input.manifest.projectRoot, inputColumns });
+    return await analyzeNodes(
+      {
+        run,
+        scratch,
+        targetTables,
+        lineage: input.lineage ?? true,
+        locate: (failure) => locator.locate(failure),
+        inspectColumns: (node, sql, _tree, columns) => qualifiedColumnIssues(locator, node, sql, columns),
+        onResult: (r) => results.set(r.uniqueId, r),
+      },
+      ids,
+      input.selected.filter((id) => inSet.has(id)),
+    );
+  } finally {
+    await scratch.close();
+  }
+}
+
+/** The sources' tables in the user's warehouse; an unreachable warehouse means YAML types for all (said in a log line). */
+async function sourcesInTarget(input: AnalyzeProjectInput, sources: readonly SourceNode[]): Promise<Map<string, TargetTable>> {
+  if (sources.length === 0) return new Map();
+  try {
+    const client = await input.targetClient();
+    return client ? await readTargetTables(client, sources) : new Map();
+  } catch (error) {
+    const why = error instanceof TsdbtError || error instanceof Error ? error.message : String(error);
+    input.onEvent({ type: 'log', level: 'info', message: `Source columns come from the YAML data_type: the target cannot be read (${why.split('\n')[0]})` });
+    return new Map();
+  }
+}

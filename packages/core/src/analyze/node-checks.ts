@@ -1,0 +1,61 @@
+import { settingsClause } from '../adapter/clickhouse-adapter.js';
+import { createTableAs } from '../adapter/table-ddl.js';
+import { wrapTestSql } from '../adapter/test-query.js';
+import type { ModelNode, TestNode } from '../manifest/nodes.js';
+import { relationSql } from '../render/placeholders.js';
+
+/** What a statement of a check is for: its answer is read accordingly. */
+export type CheckPurpose = 'create' | 'plan' | 'tree' | 'describe';
+
+/** One statement sent to the scratch warehouse, and where the node's SQL sits in it (to map error positions back). */
+export interface CheckStatement {
+  readonly sql: string;
+  readonly purpose: CheckPurpose;
+  /** Offset of the node's compiled SQL in `sql` (-1 when it is not in it). */
+  readonly bodyOffset: number;
+}
+
+const statement = (sql: string, purpose: CheckPurpose, body: string): CheckStatement => ({ sql, purpose, bodyOffset: body ? sql.indexOf(body) : -1 });
+
+/** Materializations built as a table from the model's query (their first build, for incremental ones). */
+const TABLE_LIKE = new Set(['table', 'incremental', 'distributed_table', 'distributed_incremental']);
+
+/**
+ * The statements that validate a model in the scratch warehouse, in order:
+ * - create: the relation as the build makes it (`CREATE VIEW`, `CREATE TABLE … ENGINE … AS`), so the
+ *   engine config (ORDER BY, PARTITION BY…) is checked too and children read its real columns; a
+ *   table build runs the query over empty inputs, which also checks what only the query plan sees
+ *   (JOIN key types); views and ephemeral models get `EXPLAIN PIPELINE` for that;
+ * - tree: `EXPLAIN QUERY TREE` after the analyzer pass only (for column lineage);
+ * - describe: the output columns and their types.
+ */
+export function modelChecks(node: ModelNode, sql: string, options: { lineage: boolean }): CheckStatement[] {
+  const rel = relationSql(node.relation.schema, node.relation.identifier);
+  const qs = settingsClause(node.config.query_settings);
+  const withSettings = (s: string) => (qs ? `${s}\n${qs}` : s);
+  const materialized = String(node.config.materialized);
+  const out: CheckStatement[] = [];
+  if (materialized === 'ephemeral') {
+    out.push(statement(withSettings(`EXPLAIN PIPELINE ${sql}`), 'plan', sql));
+  } else if (materialized === 'view') {
+    out.push(statement(withSettings(`CREATE VIEW ${rel} AS ${sql}`), 'create', sql));
+    out.push(statement(withSettings(`EXPLAIN PIPELINE ${sql}`), 'plan', sql));
+  } else {
+    const config = TABLE_LIKE.has(materialized) ? node.config : { ...node.config, engine: 'Memory', order_by: undefined, partition_by: undefined, primary_key: undefined, ttl: undefined, settings: undefined };
+    out.push(statement(createTableAs(node.relation, config, sql), 'create', sql));
+  }
+  if (options.lineage) out.push(statement(withSettings(`EXPLAIN QUERY TREE passes = 1 ${sql}`), 'tree', sql));
+  out.push(statement(materialized === 'ephemeral' ? `DESCRIBE (${sql}\n)` : `DESCRIBE TABLE ${rel}`, 'describe', materialized === 'ephemeral' ? sql : ''));
+  return out;
+}
+
+/** A model rendered with is_incremental() true: its query must plan against the table of its first build. */
+export function incrementalCheck(node: ModelNode, sql: string): CheckStatement[] {
+  const qs = settingsClause(node.config.query_settings);
+  return [statement(`EXPLAIN PIPELINE ${sql}${qs ? `\n${qs}` : ''}`, 'plan', sql)];
+}
+
+/** A test as it runs: dbt's wrapper (failures, should_warn, should_error) around its compiled SQL. */
+export function testChecks(node: TestNode, sql: string): CheckStatement[] {
+  return [statement(`EXPLAIN PIPELINE ${wrapTestSql(sql, node.config)}`, 'plan', sql)];
+}
