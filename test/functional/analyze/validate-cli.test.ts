@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ensureBuilt } from '../../helpers/cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI } from '../../helpers/cli.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 import { CLEAN_PROJECT, DEFECTS_PROJECT } from './validate-fixture.js';
 
 const projects: InlineProject[] = [];
-beforeAll(() => ensureBuilt(), 180_000);
 afterAll(() => {
   for (const p of projects) p.cleanup();
 });

@@ -70,7 +70,7 @@ export async function analyzeNodes(ctx: AnalyzeContext, ids: readonly string[], 
   const idSet = new Set(ids);
   const done = new Map<string, Promise<NodeAnalysis>>();
   const results = new Map<string, NodeAnalysis>();
-  let slots = Math.max(1, ctx.concurrency ?? 4);
+  let slots = Math.max(1, ctx.concurrency ?? 8);
   const waiting: (() => void)[] = [];
   const acquire = () => (slots > 0 ? (slots--, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
   const release = () => (waiting.length ? waiting.shift()!() : slots++);
