@@ -136,6 +136,8 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
   };
   return {
     target,
+    // A child process on this machine: it reads this machine's files as the embedded engine does.
+    embedded: true,
     batch,
     async command(sql) {
       await one(sql, 'TabSeparated');
