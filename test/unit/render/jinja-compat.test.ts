@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { createJinjaEnvironment, preprocessJinja } from '../../../packages/core/src/render/jinja-compat/index.js';
+import { pythonModules } from '../../../packages/core/src/render/modules/index.js';
 
 // Snippets rendered by real Jinja2 (fixtures/render-jinja2.py) and stored with their output.
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -48,6 +49,7 @@ function makeEnv(): nunjucks.Environment {
     const sorted = Object.fromEntries(Object.keys(rest).sort().map((k) => [k, rest[k]]));
     return `${repr(args)} ${repr(sorted)}`;
   });
+  env.addGlobal('modules', pythonModules);
   env.addGlobal('dispatch', function (this: { lookup(n: string): unknown }, name: string) {
     for (const prefix of ['clickhouse__', 'default__']) {
       const macro = this.lookup(prefix + name);

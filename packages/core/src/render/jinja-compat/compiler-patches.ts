@@ -54,6 +54,22 @@ function patchOperators(proto: any): void {
   proto.compileMod = function (node: any, frame: any) {
     emitCall(this, frame, 'jcMod', [node.left, node.right]);
   };
+  // Python number semantics: `/` makes a float, floats stay floats (python-values.ts PyFloat).
+  proto.compileSub = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcSub', [node.left, node.right]);
+  };
+  proto.compileDiv = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcDiv', [node.left, node.right]);
+  };
+  proto.compileFloorDiv = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcFloorDiv', [node.left, node.right]);
+  };
+  proto.compilePow = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcPow', [node.left, node.right]);
+  };
+  proto.compileNeg = function (node: any, frame: any) {
+    emitCall(this, frame, 'jcNeg', [node.target]);
+  };
   proto.compileCompare = function (node: any, frame: any) {
     this._emit('runtime.jcCompare([');
     this.compile(node.expr, frame);

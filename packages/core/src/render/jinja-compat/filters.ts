@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { percentFormat } from './python-format.js';
 import { bindMethod, DICT_METHODS, splitKwargs, STR_METHODS, toList } from './python-methods.js';
-import { isDict, isStr, pyBool, pyNum, pyStr, pyTuple, type Dict } from './python-values.js';
+import { isDict, isFloat, isNumeric, isStr, PyFloat, pyAdd, pyBool, pyNum, pyStr, pyTuple, toPyFloat, type Dict } from './python-values.js';
 
 /** Jinja2 filters nunjucks lacks or implements differently. Keyword args arrive as `__keywords`. */
 
@@ -74,7 +74,10 @@ export function jinjaJson(v: unknown, indent: number | null, level = 0, style: J
   const sep = indent === null ? ', ' : ',';
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return Number.isFinite(v) ? pyNum(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  if (typeof v === 'number' || v instanceof PyFloat) {
+    const n = Number(v);
+    return Number.isFinite(n) ? pyNum(n, isFloat(v)) : Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+  }
   if (isStr(v)) {
     const ascii = JSON.stringify(String(v)).replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
     return style.htmlSafe ? ascii.replace(/[<>&']/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : ascii;
@@ -205,12 +208,11 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   length: (v: unknown) => (isDict(v) ? Object.keys(v).length : toList(v).length),
   sum: withKw((seq, args, kw) => {
     const attr = args[0] ?? kw.attribute;
-    return toList(seq).reduce((acc: number, x) => acc + Number(attr === undefined || attr === null ? x : getPath(x, attr)), Number(args[1] ?? kw.start ?? 0));
+    return toList(seq).reduce((acc: unknown, x) => pyAdd(acc, attr === undefined || attr === null ? x : getPath(x, attr)), args[1] ?? kw.start ?? 0);
   }),
   int: withKw((v, args, kw) => {
     const def = args[0] ?? kw.default ?? 0;
-    if (typeof v === 'boolean') return Number(v);
-    if (typeof v === 'number') return Math.trunc(v);
+    if (isNumeric(v)) return Math.trunc(Number(v));
     const s = pyStr(v).trim().replace(/_/g, '');
     const base = Number(args[1] ?? kw.base ?? 10);
     if (base === 10 && /^[-+]?\d+$/.test(s)) return Number(s);
@@ -223,6 +225,30 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   }),
   indent: indentFilter,
   truncate: truncateFilter,
+  float: withKw((v, args, kw) => {
+    if (isNumeric(v)) return toPyFloat(Number(v));
+    const s = pyStr(v).trim().replace(/_/g, '');
+    const f = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$|^[-+]?(inf|infinity|nan)$/i.test(s) ? Number(s.replace(/inf(inity)?/i, 'Infinity').replace(/nan/i, 'NaN')) : undefined;
+    return toPyFloat(f ?? Number(args[0] ?? kw.default ?? 0));
+  }),
+  // Jinja's round: 'common' is Python's round() (exact halves to even; an int stays an int), or 'ceil'/'floor' (floats).
+  round: withKw((v, args, kw) => {
+    const precision = Number(args[0] ?? kw.precision ?? 0);
+    const method = String(args[1] ?? kw.method ?? 'common');
+    const x = Number(v);
+    if (method === 'common' && !isFloat(v) && precision >= 0) return x;
+    const f = 10 ** precision;
+    if (method === 'ceil') return toPyFloat(Math.ceil(x * f) / f);
+    if (method === 'floor') return toPyFloat(Math.floor(x * f) / f);
+    if (precision === 0 && Math.abs(x % 1) === 0.5) return toPyFloat(2 * Math.round(x / 2));
+    return toPyFloat(Number(x.toFixed(Math.max(0, precision))));
+  }),
+  abs: (v: unknown) => (isFloat(v) ? toPyFloat(Math.abs(Number(v))) : Math.abs(Number(v))),
+  // dbt's filters for native rendering: values as they are in text rendering (see native.ts).
+  as_bool: (v: unknown) => v,
+  as_number: (v: unknown) => v,
+  as_text: (v: unknown) => v,
+  as_native: (v: unknown) => v,
 };
 
 export function installFilters(env: nunjucks.Environment): void {

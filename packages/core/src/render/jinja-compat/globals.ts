@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { splitKwargs } from './python-methods.js';
 import { isDict, pyRepr, type Dict } from './python-values.js';
+import { FLOAT_GLOBAL, floatLiteral } from './float-literal.js';
 import { ReturnSignal } from './runtime-patches.js';
 
 /** Globals: Jinja's `namespace()` and `dict()`, dbt's `return()`, and the setter the preprocessor emits. */
@@ -31,6 +32,7 @@ export const JINJA_GLOBALS: Record<string, unknown> = {
   return: (value: unknown) => {
     throw new ReturnSignal(value);
   },
+  [FLOAT_GLOBAL]: floatLiteral,
   [SETATTR_GLOBAL]: (obj: unknown, name: string, value: unknown) => {
     if (!(obj instanceof Namespace)) {
       throw new Error(`cannot assign attribute '${name}' on non-namespace object`);

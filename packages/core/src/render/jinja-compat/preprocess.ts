@@ -92,18 +92,33 @@ function rewriteFor(ctx: TagCtx, rest: Tok[]): string {
   const d = depths(rest);
   const inIdx = rest.findIndex((t, i) => t.t === 'name' && t.v === 'in' && d[i] === 0);
   if (inIdx < 0) return tags(ctx, [`for${expr(rest)}`]);
-  const iter = rest.slice(inIdx + 1);
+  let iter = rest.slice(inIdx + 1);
   const di = depths(iter);
-  if (iter.some((t, i) => t.t === 'name' && t.v === 'if' && di[i] === 0)) {
-    fail(ctx, "'{% for x in seq if cond %}' (loop filter) is not supported: nunjucks would silently ignore the filter. Use '{% for x in seq %}{% if cond %}' or '|select'/'|selectattr'.");
-  }
   if (iter.some((t, i) => t.t === 'name' && t.v === 'recursive' && di[i] === 0)) {
     fail(ctx, "recursive for loops ('{% for … recursive %}') are not supported.");
   }
   // `for (a, b) in …` → `for a, b in …`
   const targets = rest.slice(0, inIdx).map((t) => (t.t === 'op' && (t.v === '(' || t.v === ')') ? { ...t, v: ' ' } : t));
+  const ifIdx = iter.findIndex((t, i) => t.t === 'name' && t.v === 'if' && di[i] === 0);
+  const cond = ifIdx < 0 ? undefined : iter.slice(ifIdx + 1);
+  if (ifIdx >= 0) iter = iter.slice(0, ifIdx);
   const iterSrc = hasTopLevelComma(iter) ? ` (${expr(iter).trim()})${newlinesOf(expr(iter))} ` : expr(iter);
-  return tags(ctx, [`for${untokenize(targets)}in${iterSrc}`]);
+  if (!cond) return tags(ctx, [`for${untokenize(targets)}in${iterSrc}`]);
+  // `for x in seq if cond` (Jinja's loop filter): collect the items that pass, then loop over
+  // them, so `loop.index`, `loop.last` and `else` see only those, as in Jinja.
+  const names = sig(targets).filter((t) => t.t === 'name').map((t) => t.v);
+  const item = names.length > 1 ? `(${names.join(', ')})` : names[0];
+  const tmp = `__jc_for${ctx.counter.n++}`;
+  const flat = (s: string) => s.replace(/\n/g, ' ');
+  return tags(ctx, [
+    `set ${tmp} = []`,
+    `for${untokenize(targets)}in${iterSrc}`,
+    `if ${expr(cond)}`,
+    `do ${tmp}.append(${item})`,
+    'endif',
+    'endfor',
+    `for ${flat(untokenize(targets)).trim()} in ${tmp}`,
+  ]);
 }
 
 function rewriteWith(ctx: TagCtx, rest: Tok[]): string {

@@ -1,4 +1,4 @@
-import { isDict, isStr, isTuple, pyModNum, pyNum, pyRepr, pyStr, pyTypeName, type Dict } from './python-values.js';
+import { isDict, isFloat, isNumeric, isStr, isTuple, pyArith, pyModNum, pyNum, pyRepr, pyStr, pyTypeName, type Dict } from './python-values.js';
 
 /** Python `%`-formatting (`'%s_%s' % (a, b)`, `'%05.2f' % x`) and `str.format()`. */
 
@@ -10,8 +10,7 @@ interface Spec {
 }
 
 function toNumber(v: unknown, conv: string): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return Number(v);
+  if (isNumeric(v)) return Number(v);
   throw new TypeError(`%${conv} format: a real number is required, not ${pyTypeName(v)}`);
 }
 
@@ -122,7 +121,7 @@ export function applyFormatSpec(v: unknown, specText: string): string {
   const m = FORMAT_SPEC_RE.exec(specText);
   if (!m) throw new Error(`Invalid format specifier '${specText}'`);
   const [, fillCh, alignCh, signCh, , altCh, zeroCh, widthS, groupCh, precS, typeCh] = m;
-  const numeric = typeof v === 'number' || typeof v === 'boolean';
+  const numeric = isNumeric(v);
   let fill = fillCh ?? ' ';
   let align = alignCh ?? (numeric ? '>' : '<');
   if (zeroCh && !alignCh) {
@@ -135,8 +134,9 @@ export function applyFormatSpec(v: unknown, specText: string): string {
   let body: string;
   if (numeric && typeCh !== 's') {
     const n = Number(v);
-    const type = typeCh ?? (Number.isInteger(n) && precision === null ? 'd' : precision !== null ? 'g' : '');
-    body = formatNumberBody(n, type, precision, Boolean(altCh));
+    const type = typeCh ?? (!isFloat(v) && precision === null ? 'd' : precision !== null ? 'g' : '');
+    // No type: str() of the number (a float keeps its `.0`).
+    body = type === '' ? pyNum(Math.abs(n), isFloat(v)) : formatNumberBody(n, type, precision, Boolean(altCh));
     if (groupCh) {
       const [i, f] = body.split('.');
       body = groupThousands(i, groupCh) + (f !== undefined ? '.' + f : '');
@@ -195,8 +195,8 @@ export function strFormat(fmt: string, args: unknown[], kwargs: Dict): string {
 /** `%` on numbers follows Python; on strings it formats. */
 export function pyMod(a: unknown, b: unknown): unknown {
   if (isStr(a)) return percentFormat(String(a), b);
-  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) {
-    return pyModNum(Number(a), Number(b));
+  if (isNumeric(a) && isNumeric(b)) {
+    return pyArith(a, b, pyModNum(Number(a), Number(b)));
   }
   throw new TypeError(`unsupported operand type(s) for %: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }

@@ -39,13 +39,75 @@ export function isDict(v: unknown): v is Dict {
   return proto === Object.prototype || proto === null;
 }
 
-/** Python's repr/str of a float or int (JS cannot tell `2.0` from `2`: integral values print as ints). */
-export function pyNum(n: number): string {
+/**
+ * JS objects that stand for Python objects (datetime, Relation…) may define Python's special
+ * methods; the operators below call them: `__eq__`, `__lt__`/`__gt__`, `__add__`/`__radd__`,
+ * `__sub__`/`__rsub__`, `__contains__`, `__bool__`. Returning NOT_IMPLEMENTED defers to the other side.
+ */
+export const NOT_IMPLEMENTED = Symbol.for('tsdbt.jinja.NotImplemented');
+
+/** An object's `[PRINT]()` is what `{{ x }}` outputs when it differs from str(x) (dbt's Relation). */
+export const PRINT = Symbol.for('tsdbt.jinja.print');
+
+function special(v: unknown, name: string): ((other?: unknown) => unknown) | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  const fn = (v as Record<string, unknown>)[name];
+  return typeof fn === 'function' ? (fn as (o?: unknown) => unknown).bind(v) : undefined;
+}
+
+/** `a <op> b` through `__op__` / `__rop__`, or undefined when neither side implements it. */
+function binarySpecial(a: unknown, b: unknown, op: string): { value: unknown } | undefined {
+  const left = special(a, `__${op}__`);
+  if (left) {
+    const r = left(b);
+    if (r !== NOT_IMPLEMENTED) return { value: r };
+  }
+  const right = special(b, `__r${op}__`);
+  if (right) {
+    const r = right(a);
+    if (r !== NOT_IMPLEMENTED) return { value: r };
+  }
+  return undefined;
+}
+
+/**
+ * A Python float whose value is integral. JS has one number type, so `2.0` and `2` are the same
+ * number; Jinja prints them differently (`4 / 2` → `2.0`). Integral floats are boxed in this marker
+ * (a Number, so JS arithmetic and comparisons still work); non-integral floats stay plain numbers,
+ * as nothing tells them apart from an int.
+ */
+export class PyFloat extends Number {
+  override toString(): string {
+    return pyNum(this.valueOf(), true);
+  }
+  toJSON(): number {
+    return this.valueOf();
+  }
+}
+
+/** `n` as a Python float. */
+export function toPyFloat(n: number): number | PyFloat {
+  return Number.isInteger(n) ? new PyFloat(n) : n;
+}
+
+/** A Python float: the integral-float marker or a JS number with a fraction (or inf/nan). */
+export function isFloat(v: unknown): boolean {
+  return v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v));
+}
+
+/** A Python int, float or bool. */
+export function isNumeric(v: unknown): v is number | boolean | PyFloat {
+  return typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+}
+
+/** Python's repr/str of a float or int (`asFloat`: an integral value prints as `2.0`). */
+export function pyNum(n: number, asFloat = false): string {
   if (Number.isNaN(n)) return 'nan';
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return String(n);
-  if (Number.isInteger(n)) return BigInt(n).toString();
+  if (asFloat && Number.isInteger(n) && Math.abs(n) < 1e16) return `${Object.is(n, -0) ? '-' : ''}${String(n)}.0`;
+  if (!asFloat && Number.isInteger(n) && Math.abs(n) < 1e16) return String(n);
+  if (!asFloat && Number.isInteger(n)) return BigInt(n).toString();
   // Python switches to exponent notation below 1e-4 and above 1e16 (JS: 1e-6 / 1e21).
   const [mant, expStr] = n.toExponential().split('e');
   const exp = Number(expStr);
@@ -116,16 +178,20 @@ export function pyBool(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
+  if (v instanceof PyFloat) return v.valueOf() !== 0;
   if (typeof v === 'string') return v.length > 0;
   if (v instanceof SafeString) return String(v).length > 0;
   if (Array.isArray(v)) return v.length > 0;
   if (isDict(v)) return Object.keys(v).length > 0;
   if (v instanceof Map || v instanceof Set) return v.size > 0;
+  const bool = special(v, '__bool__');
+  if (bool) return Boolean(bool());
   return true;
 }
 
+/** A SafeString as its string, a float marker as its number: what Python compares. */
 function unwrapStr(v: unknown): unknown {
-  return v instanceof SafeString ? String(v) : v;
+  return v instanceof SafeString ? String(v) : v instanceof PyFloat ? v.valueOf() : v;
 }
 
 /** Python `==`: type-strict (`'1' != 1`), deep for lists and dicts, `True == 1`. */
@@ -133,6 +199,8 @@ export function pyEq(a: unknown, b: unknown): boolean {
   a = unwrapStr(a);
   b = unwrapStr(b);
   if (a === b) return true;
+  const custom = special(a, '__eq__') ?? special(b, '__eq__');
+  if (custom) return Boolean(special(a, '__eq__') ? custom(b) : custom(a));
   const num = (x: unknown) => typeof x === 'number' || typeof x === 'boolean';
   if (num(a) && num(b)) return Number(a) === Number(b);
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -149,6 +217,10 @@ export function pyEq(a: unknown, b: unknown): boolean {
 function pyLess(a: unknown, b: unknown): boolean {
   a = unwrapStr(a);
   b = unwrapStr(b);
+  const lt = special(a, '__lt__');
+  if (lt) return Boolean(lt(b));
+  const gt = special(b, '__gt__');
+  if (gt) return Boolean(gt(a));
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       if (!pyEq(a[i], b[i])) return pyLess(a[i], b[i]);
@@ -181,6 +253,8 @@ export function pyCompare(values: unknown[], ops: string[]): boolean {
 /** Python `in`: substring, list membership by `==`, dict key. */
 export function pyIn(needle: unknown, haystack: unknown): boolean {
   if (haystack === undefined || haystack === null) return false;
+  const contains = special(haystack, '__contains__');
+  if (contains) return Boolean(contains(needle));
   if (isStr(haystack)) {
     if (!isStr(needle)) throw new TypeError(`'in <string>' requires string as left operand, not ${pyTypeName(needle)}`);
     return String(haystack).includes(String(needle));
@@ -199,17 +273,66 @@ export function pyTypeName(v: unknown): string {
   if (v === null) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v instanceof PyFloat) return 'float';
   if (isStr(v)) return 'str';
   if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
   if (isDict(v)) return 'dict';
   return typeof v;
 }
 
-const isNum = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
+const isNum = isNumeric;
+
+/** Python arithmetic on two numbers: a float operand (or `forceFloat`, as for `/`) makes a float result. */
+export function pyArith(a: unknown, b: unknown, n: number, forceFloat = false): number | PyFloat {
+  return forceFloat || isFloat(a) || isFloat(b) ? toPyFloat(n) : n;
+}
+
+function numberOperands(a: unknown, b: unknown, op: string): [number, number] {
+  if (!isNum(a) || !isNum(b)) throw new TypeError(`unsupported operand type(s) for ${op}: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+  return [Number(a), Number(b)];
+}
+
+/** Python `-`. */
+export function pySub(a: unknown, b: unknown): unknown {
+  const custom = binarySpecial(a, b, 'sub');
+  if (custom) return custom.value;
+  const [x, y] = numberOperands(a, b, '-');
+  return pyArith(a, b, x - y);
+}
+
+/** Python `/`: always a float; division by zero raises. */
+export function pyDiv(a: unknown, b: unknown): unknown {
+  const [x, y] = numberOperands(a, b, '/');
+  if (y === 0) throw new Error('ZeroDivisionError: division by zero');
+  return pyArith(a, b, x / y, true);
+}
+
+/** Python `//`: floor division (an int for ints). */
+export function pyFloorDiv(a: unknown, b: unknown): unknown {
+  const [x, y] = numberOperands(a, b, '//');
+  if (y === 0) throw new Error('ZeroDivisionError: integer division or modulo by zero');
+  return pyArith(a, b, Math.floor(x / y));
+}
+
+/** Python `**`: an int for ints and a non-negative exponent. */
+export function pyPow(a: unknown, b: unknown): unknown {
+  const [x, y] = numberOperands(a, b, '**');
+  return pyArith(a, b, x ** y, y < 0);
+}
+
+/** Python unary `-`. */
+export function pyNeg(a: unknown): unknown {
+  const neg = special(a, '__neg__');
+  if (neg) return neg();
+  if (!isNum(a)) throw new TypeError(`bad operand type for unary -: '${pyTypeName(a)}'`);
+  return isFloat(a) ? toPyFloat(-Number(a)) : -Number(a);
+}
 
 /** Python `+`: numbers, str + str, list + list; mixing them raises like Python does. */
 export function pyAdd(a: unknown, b: unknown): unknown {
-  if (isNum(a) && isNum(b)) return Number(a) + Number(b);
+  const custom = binarySpecial(a, b, 'add');
+  if (custom) return custom.value;
+  if (isNum(a) && isNum(b)) return pyArith(a, b, Number(a) + Number(b));
   if (isStr(a) && isStr(b)) return String(a) + String(b);
   if (Array.isArray(a) && Array.isArray(b)) {
     const out = [...a, ...b];
@@ -223,7 +346,9 @@ export function pyAdd(a: unknown, b: unknown): unknown {
 
 /** Python `*`: also `'-' * 3` and `[0] * 3`. */
 export function pyMul(a: unknown, b: unknown): unknown {
-  if (isNum(a) && isNum(b)) return Number(a) * Number(b);
+  const custom = binarySpecial(a, b, 'mul');
+  if (custom) return custom.value;
+  if (isNum(a) && isNum(b)) return pyArith(a, b, Number(a) * Number(b));
   const rep = (seq: unknown, n: unknown): unknown => {
     const count = Math.max(0, Number(n));
     if (isStr(seq)) return String(seq).repeat(count);

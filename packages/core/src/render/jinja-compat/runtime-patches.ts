@@ -2,7 +2,7 @@ import nunjucks from 'nunjucks';
 import { pyMod } from './python-format.js';
 import { bindMethod, DICT_METHODS, LIST_METHODS, STR_METHODS, toList } from './python-methods.js';
 import {
-  isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyIn, pyMul, pyStr, pyTuple, type Dict,
+  PRINT, isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyDiv, pyFloorDiv, pyIn, pyMul, pyNeg, pyPow, pyStr, pySub, pyTuple, type Dict,
 } from './python-values.js';
 
 /**
@@ -53,7 +53,11 @@ export function pySlice(seq: unknown, start: unknown, stop: unknown, step: unkno
 /** nunjucks' own memberLookup (installJinjaCompat's replacement maps `.items` etc. on any object). */
 function baseLookup(obj: any, key: any): unknown {
   const v = obj[key];
-  return typeof v === 'function' ? (...args: unknown[]) => v.apply(obj, args) : v;
+  if (typeof v !== 'function') return v;
+  const bound = (...args: unknown[]) => v.apply(obj, args);
+  // A callable that carries attributes (a Python class such as `datetime.datetime`, with its
+  // class methods) keeps them.
+  return Object.keys(v).length ? Object.assign(bound, v) : bound;
 }
 
 function makeLookups(orig: AnyFn) {
@@ -130,7 +134,8 @@ export function installRuntimePatches(): void {
 
   runtime.suppressValue = function suppressValue(val: unknown, autoescape: boolean) {
     if (val instanceof runtime.SafeString) return val;
-    const s = pyStr(val);
+    const print = val !== null && typeof val === 'object' ? (val as Record<symbol, unknown>)[PRINT] : undefined;
+    const s = typeof print === 'function' ? String(print.call(val)) : pyStr(val);
     return autoescape ? lib.escape(s) : s;
   };
   runtime.inOperator = (needle: unknown, haystack: unknown) => pyIn(needle, haystack);
@@ -163,6 +168,11 @@ export function installRuntimePatches(): void {
   runtime.jcConcat = (a: unknown, b: unknown) => pyStr(a) + pyStr(b);
   runtime.jcAdd = pyAdd;
   runtime.jcMul = pyMul;
+  runtime.jcSub = pySub;
+  runtime.jcDiv = pyDiv;
+  runtime.jcFloorDiv = pyFloorDiv;
+  runtime.jcPow = pyPow;
+  runtime.jcNeg = pyNeg;
   runtime.jcMod = pyMod;
   runtime.jcCompare = pyCompare;
   runtime.jcTuple = pyTuple;

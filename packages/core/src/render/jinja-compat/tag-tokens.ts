@@ -1,3 +1,5 @@
+import { FLOAT_GLOBAL } from './float-literal.js';
+
 /**
  * A small, string-aware tokenizer for the inside of `{% %}` / `{{ }}` tags, and the expression
  * rewrites the preprocessor applies to every tag (all of them keep the number of newlines).
@@ -82,6 +84,26 @@ function strValue(lit: string): string {
   return body.replace(/\\(.)/gs, (_m, c: string) => ({ n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' })[c] ?? '\\' + c);
 }
 
+/**
+ * A Jinja string literal as nunjucks must read it to get the same value: nunjucks knows only the
+ * escapes \n \t \r and drops the backslash of any other, where Python keeps it (`'\d+'` in a regex).
+ * Newlines are kept where they are (line numbers).
+ */
+function nunjucksString(lit: string): string {
+  const q = lit[0]!;
+  const body = lit.slice(1, -1).replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[0-7]{1,3}|[\s\S])/g, (whole, c: string) => {
+    if ('ntr\\\'"'.includes(c) || c === '\n') return whole;
+    if (c.length > 1 || /[0-7]/.test(c)) {
+      const hex = c[0] === 'x' || c[0] === 'u';
+      const ch = String.fromCharCode(parseInt(hex ? c.slice(1) : c, hex ? 16 : 8));
+      return ch === '\\' ? '\\\\' : ch === q ? `\\${q}` : ch;
+    }
+    const known: Record<string, string> = { a: '\x07', b: '\b', f: '\f', v: '\v' };
+    return known[c] ?? `\\\\${c}`;
+  });
+  return q + body + q;
+}
+
 function strLiteral(value: string): string {
   return "'" + value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + "'";
 }
@@ -146,6 +168,8 @@ export function rewriteExpressionTokens(input: Tok[]): Tok[] {
     const prev = p >= 0 ? toks[p] : undefined;
     const afterDot = prev?.t === 'op' && prev.v === '.';
     if (tok.t === 'name' && LITERALS[tok.v] && !afterDot) tok.v = LITERALS[tok.v];
+    // `1.0`, `1e3`: floats with an integral value keep their float-ness (they print as `1.0`).
+    else if (tok.t === 'num' && !afterDot && /[.eE]/.test(tok.v) && Number.isInteger(Number(tok.v.replace(/_/g, '')))) tok.v = `${FLOAT_GLOBAL}(${plainNumber(tok.v)})`;
     else if (tok.t === 'num' && !afterDot && /[eE_]/.test(tok.v)) tok.v = plainNumber(tok.v);
     else if (tok.t === 'num' && afterDot && p === i - 1) {
       // `x.0` / `x.0.1` → `x[0]` / `x[0][1]`
@@ -153,6 +177,8 @@ export function rewriteExpressionTokens(input: Tok[]): Tok[] {
       tok.t = 'op';
       tok.v = tok.v.split('.').map((n) => `[${n}]`).join('');
     } else if (tok.t === 'str') {
+      // nunjucks drops the backslash of an escape it does not know: give it the string's Python value.
+      if (tok.v.includes('\\')) tok.v = nunjucksString(tok.v);
       const n = nextSig(toks, i + 1);
       if (n >= 0 && toks[n].t === 'str') {
         toks[n].v = strLiteral(strValue(tok.v) + strValue(toks[n].v));

@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { isDict, isStr, pyCompareOp, pyIn, pyModNum } from './python-values.js';
+import { isDict, isFloat, isNumeric, isStr, pyCompareOp, pyIn, pyModNum } from './python-values.js';
 
 /** Jinja2 tests (`x is none`, `x is in [..]`, `x is sameas y`), with Python semantics. */
 
@@ -8,7 +8,6 @@ type Test = (this: any, value: unknown, ...args: unknown[]) => boolean;
 
 const SafeString = (nunjucks.runtime as any).SafeString;
 const cmp = (op: string): Test => (v, other) => pyCompareOp(v, op, other);
-const isNumber = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
 
 export const JINJA_TESTS: Record<string, Test> = {
   none: (v) => v === null,
@@ -20,10 +19,11 @@ export const JINJA_TESTS: Record<string, Test> = {
   true: (v) => v === true,
   false: (v) => v === false,
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
-  float: (v) => typeof v === 'number' && !Number.isInteger(v),
-  number: (v) => isNumber(v),
+  float: (v) => isFloat(v),
+  number: (v) => isNumeric(v),
   string: (v) => isStr(v),
-  mapping: (v) => isDict(v) || v instanceof Map,
+  // Objects standing for Python mappings (dbt's Relation is one) say so with `__mapping__`.
+  mapping: (v) => isDict(v) || v instanceof Map || (typeof v === 'object' && v !== null && (v as { __mapping__?: unknown }).__mapping__ === true),
   sequence: (v) => isStr(v) || Array.isArray(v) || isDict(v),
   iterable: (v) => isStr(v) || Array.isArray(v) || isDict(v) || (typeof v === 'object' && v !== null && Symbol.iterator in v),
   callable: (v) => typeof v === 'function',
