@@ -7,9 +7,10 @@ import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.
 import type { ProjectAnalysis } from './analyze/analysis.js';
 import { analyzeProject } from './analyze/analyze-project.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
+import { renderedWithNames } from './compile/final-render.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
-import { renderWarehouse } from './execute/node-sql.js';
+import { runtimeState } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { loadProject, type LoadedProject, type LoadOptions } from './load/load-project.js';
@@ -174,7 +175,7 @@ export class TsdbtProject {
       const node = this.graph.node(id);
       if (node.resourceType !== 'model' && node.resourceType !== 'test') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
-      items.push({ node, sql: compileSql(this.index, node, (node as ModelNode | TestNode).renderedCode) });
+      items.push({ node, sql: compileSql(this.index, node, renderedWithNames(this.loaded.renderer, this.index, node as ModelNode | TestNode)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
     const paths = writeCompiledFiles(this.targetDir, items);
@@ -186,6 +187,7 @@ export class TsdbtProject {
   compileInline(sql: string): string {
     const state = newRenderState({
       mode: 'parse',
+      relations: this.index.resolver(undefined),
       node: { uniqueId: 'sql_operation.inline', name: 'inline', resourceType: 'sql_operation', packageName: this.manifest.projectName, originalFilePath: '<inline>', fqn: [], baseConfig: {} },
     });
     const rendered = this.loaded.renderer.renderString(sql, '<inline>', state);
@@ -222,7 +224,7 @@ export class TsdbtProject {
       if (ids.length !== 1)
         throw new UsageError('show_select', `--select '${options.select}' picks ${ids.length} nodes; show needs exactly one`, { hint: 'Name a single model.' });
       const node = this.graph.node(ids[0]!);
-      sql = node.resourceType === 'model' ? compileSql(this.index, node, node.renderedCode) : `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
+      sql = node.resourceType === 'model' ? compileSql(this.index, node, renderedWithNames(this.loaded.renderer, this.index, node)) : `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
     } else throw new UsageError('show_args', 'show needs --select or --inline');
     const body = sql.replace(/;\s*$/, '');
     return (await this.adapter()).client.query(limit >= 0 ? `SELECT * FROM (\n${body}\n) LIMIT ${limit}` : body);
@@ -231,9 +233,7 @@ export class TsdbtProject {
   /** Runs a macro with the warehouse attached (`run-operation`): its run_query() calls execute. */
   async runOperation(macro: string, args: Record<string, unknown> = {}): Promise<string> {
     const adapter = await this.adapter();
-    const state = newRenderState({
-      mode: 'execute',
-      warehouse: renderWarehouse(this.runContext(adapter, {})),
+    const state = runtimeState(this.runContext(adapter, {}), undefined, {
       node: { uniqueId: `operation.${this.manifest.projectName}.${macro}`, name: macro, resourceType: 'operation', packageName: this.manifest.projectName, originalFilePath: '<run-operation>', fqn: [], baseConfig: {} },
     });
     if (!this.loaded.renderer.hasMacro(macro))

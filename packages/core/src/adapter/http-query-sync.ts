@@ -5,8 +5,9 @@ import type { TargetConfig } from '../load/profiles.js';
  * A blocking HTTP query, for run_query() inside a template (nunjucks renders synchronously).
  * Runs a short child process; rare enough in models that its ~50 ms cost does not matter.
  */
-export function httpQuerySync(target: TargetConfig, sql: string, toError: (e: unknown) => Error): string {
-  const url = `${target.secure ? 'https' : 'http'}://${target.host}:${target.port}/`;
+export function httpQuerySync(target: TargetConfig, sql: string, toError: (e: unknown) => Error, params: Readonly<Record<string, string>> = {}): string {
+  const query = new URLSearchParams(params).toString();
+  const url = `${target.secure ? 'https' : 'http'}://${target.host}:${target.port}/${query ? `?${query}` : ''}`;
   const script = `
     const chunks = []; process.stdin.on('data', (c) => chunks.push(c)); process.stdin.on('end', async () => {
       const { url, user, password, sql } = JSON.parse(Buffer.concat(chunks).toString());

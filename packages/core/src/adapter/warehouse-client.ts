@@ -56,6 +56,14 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
   const clients: ClickHouseClient[] = [];
   const inFlight: number[] = [];
   let syncSession: InstanceType<NonNullable<typeof chdb>['Session']> | undefined;
+  /** chDB's blocking session (run_query in templates, KILL): the target's settings SET once. */
+  const syncChdb = () => {
+    if (!syncSession) {
+      syncSession = new chdb!.Session(target.path!);
+      for (const [k, v] of Object.entries(settings)) syncSession.query(`SET ${k} = ${typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(v)}`, 'CSV');
+    }
+    return syncSession;
+  };
 
   if (conn.type === 'chdb') {
     mkdirSync(target.path!, { recursive: true });
@@ -104,8 +112,7 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
     // concat(): the KILL statement's own text must not contain a marker it looks for.
     const where = markers.map((m) => `position(query, concat('/* tsdbt:', '${m}')) > 0`).join(' OR ');
     try {
-      syncSession ??= new chdb!.Session(target.path!);
-      syncSession.query(`KILL QUERY WHERE ${where} ASYNC`, 'JSONCompact');
+      syncChdb().query(`KILL QUERY WHERE ${where} ASYNC`, 'JSONCompact');
     } catch {
       // Best effort: the statements end at the latest when they finish.
     }
@@ -173,22 +180,20 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
         throw toWarehouseError(error, target, `INSERT INTO ${table} FORMAT ${format}`);
       }
     },
+    // The statement is sent as written (an INSERT … VALUES, an UPDATE, a leading comment): the
+    // settings travel beside it, as the session's SETs (chDB) or URL parameters (HTTP).
     querySync(sql) {
       if (conn.type === 'chdb') {
-        syncSession ??= new chdb!.Session(target.path!);
         let text: string;
         try {
-          text = syncSession.query(withSettings(sql, settings), 'JSONCompact');
+          text = syncChdb().query(sql, 'JSONCompact');
         } catch (error) {
           throw toWarehouseError(error, target, sql);
         }
         return parseJsonCompact(text);
       }
-      // Only statements that return rows get an output format: on an INSERT … SELECT, a trailing
-      // FORMAT clause would declare the format of (absent) inline data instead.
-      const returnsRows = /^\s*(\(\s*)*(select|with|show|describe|desc|exists|explain)\b/i.test(stripLeadingComments(sql));
-      const text = httpQuerySync(conn, returnsRows ? withSettings(sql, settings) + ' FORMAT JSONCompact' : sql, (e) => toWarehouseError(e, target, sql));
-      return returnsRows ? parseJsonCompact(text) : { columnNames: [], rows: [] };
+      const params = { ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), default_format: 'JSONCompact' };
+      return parseJsonCompact(httpQuerySync(conn, sql, (e) => toWarehouseError(e, target, sql), params));
     },
     async close() {
       await Promise.all(clients.map((c) => c.close()));
@@ -198,18 +203,8 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
   };
 }
 
-function withSettings(sql: string, settings: Readonly<Record<string, unknown>>): string {
-  if (/\bsettings\b/i.test(sql) || /^\s*(create|drop|insert|alter|rename|exchange|truncate|system|kill|use|set|describe|desc|show|exists)\b/i.test(sql)) return sql;
-  const pairs = Object.entries(settings).map(([k, v]) => `${k} = ${typeof v === 'string' ? `'${v}'` : String(v)}`);
-  return pairs.length ? `${sql.replace(/;\s*$/, '')} SETTINGS ${pairs.join(', ')}` : sql;
-}
-
-function stripLeadingComments(sql: string): string {
-  return sql.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, '');
-}
-
 function parseJsonCompact(text: string): QueryTable {
   if (!text.trim()) return { columnNames: [], rows: [] };
-  const json = JSON.parse(text) as { meta: { name: string }[]; data: unknown[][] };
-  return { columnNames: json.meta.map((m) => m.name), rows: json.data };
+  const json = JSON.parse(text) as { meta: { name: string; type: string }[]; data: unknown[][] };
+  return { columnNames: json.meta.map((m) => m.name), columnTypes: json.meta.map((m) => m.type), rows: json.data };
 }

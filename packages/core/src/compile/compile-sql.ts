@@ -2,6 +2,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { relationSql, replacePlaceholders, quoteIdentifier, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
+import type { RelationResolver } from '../render/render-state.js';
 
 /** Looks up nodes by what templates call them. Built once per manifest. */
 export class RelationIndex {
@@ -19,6 +20,16 @@ export class RelationIndex {
     if (target.kind === 'ref') return this.byName.get(target.name);
     if (target.kind === 'source') return this.sources.get(`${target.source}.${target.table}`);
     return self;
+  }
+
+  /** Final names for the relations a render of `self` uses (Relation objects with real names). */
+  resolver(self: ManifestNode | undefined): RelationResolver {
+    return (target) => {
+      const found = this.resolve(target, self);
+      if (!found) return undefined;
+      const ephemeral = target.kind !== 'this' && isEphemeral(found);
+      return { schema: found.relation.schema, identifier: ephemeral ? found.name : found.relation.identifier, ephemeral };
+    };
   }
 }
 

@@ -1,6 +1,6 @@
 import { compileSql } from '../compile/compile-sql.js';
 import type { ManifestNode, ModelNode, TestNode } from '../manifest/nodes.js';
-import { newRenderState, type RenderState, type RenderWarehouse } from '../render/render-state.js';
+import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
 import { ProjectError } from '../shared/errors.js';
 import { hasPlaceholders, quoteIdentifier } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
@@ -13,11 +13,21 @@ export function renderWarehouse(ctx: RunContext, self?: ManifestNode): RenderWar
   const client = ctx.adapter.client;
   const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const resolve = (text: string) => (hasPlaceholders(text) ? compileSql(ctx.index, self, text) : text);
-  const relationExists = (schema: string, identifier: string) =>
-    client.querySync(`SELECT 1 FROM system.tables WHERE database = ${q(resolve(schema))} AND name = ${q(resolve(identifier))}`).rows.length > 0;
+  const typeOf = (engine: string): WarehouseRelation['type'] =>
+    engine === 'MaterializedView' ? 'materialized_view' : engine === 'Dictionary' ? 'dictionary' : /View$/.test(engine) ? 'view' : 'table';
+  const relations = (where: string) =>
+    client
+      .querySync(`SELECT database, name, engine FROM system.tables WHERE ${where}`)
+      .rows.map((r) => ({ schema: String(r[0]), identifier: String(r[1]), type: typeOf(String(r[2])) }));
+  const relation = (schema: string, identifier: string) => relations(`database = ${q(resolve(schema))} AND name = ${q(resolve(identifier))}`)[0];
+  const relationExists = (schema: string, identifier: string) => relation(schema, identifier) !== undefined;
   return {
     runQuery: (sql) => client.querySync(resolve(sql)),
     relationExists,
+    relation,
+    relationsIn: (schema) => relations(`database = ${q(resolve(schema))}`),
+    schemaExists: (schema) => client.querySync(`SELECT 1 FROM system.databases WHERE name = ${q(resolve(schema))}`).rows.length > 0,
+    onCluster: () => ctx.adapter.onCluster(),
     // DESCRIBE keeps table order on every server (old servers' system.columns has no `position`); a missing relation has no columns.
     columns: (schema, identifier) =>
       relationExists(schema, identifier)
@@ -28,15 +38,18 @@ export function renderWarehouse(ctx: RunContext, self?: ManifestNode): RenderWar
   };
 }
 
+/** The state of a render at run time for `node`: the warehouse attached, relation names final. */
+export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, init: Partial<RenderState> = {}): RenderState {
+  return newRenderState({ mode: 'execute', warehouse: renderWarehouse(ctx, node), relations: ctx.index.resolver(node), ...init });
+}
+
 /** Compiled SQL of a model or test; models that read the warehouse while rendering are rendered again now. */
 export function nodeSql(ctx: RunContext, node: ModelNode | TestNode, options: { isIncremental?: boolean } = {}): string {
   let rendered = node.renderedCode;
-  if (node.resourceType === 'model' && (node.renderAtRuntime || options.isIncremental)) {
-    const state = newRenderState({
-      mode: 'execute',
+  if (node.resourceType === 'model' && (node.renderAtRuntime || node.needsNames || options.isIncremental)) {
+    const state = runtimeState(ctx, node, {
       isIncremental: options.isIncremental ?? false,
-      warehouse: renderWarehouse(ctx, node),
-      node: { uniqueId: node.uniqueId, name: node.name, resourceType: 'model', packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config },
+      node: renderNodeInfo(node),
     });
     rendered = ctx.renderer.renderString(node.rawCode, node.originalFilePath, state).replace(/\s+$/, '');
     assertParentsKnown(ctx, node, state);
@@ -48,11 +61,9 @@ export function nodeSql(ctx: RunContext, node: ModelNode | TestNode, options: { 
 export function hookStatements(ctx: RunContext, node: ModelNode, hooks: readonly string[], isIncremental = false): string[] {
   return hooks
     .map((text) => {
-      const state = newRenderState({
-        mode: 'execute',
+      const state = runtimeState(ctx, node, {
         isIncremental,
-        warehouse: renderWarehouse(ctx, node),
-        node: { uniqueId: node.uniqueId, name: node.name, resourceType: 'model', packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config },
+        node: renderNodeInfo(node),
       });
       const sql = ctx.renderer.renderString(text, node.originalFilePath, state);
       assertParentsKnown(ctx, node, state);

@@ -64,7 +64,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
       adapter,
       node,
       sql,
-      recompile: ({ isIncremental }) => (ran = isIncremental || node.renderAtRuntime ? nodeSql(ctx, node, { isIncremental }) : sql),
+      recompile: ({ isIncremental }) => (ran = isIncremental || node.renderAtRuntime || node.needsNames ? nodeSql(ctx, node, { isIncremental }) : sql),
       fullRefresh: ctx.fullRefresh,
       signal: ctx.signal,
     });

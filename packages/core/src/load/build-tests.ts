@@ -1,6 +1,7 @@
 import { DEFAULT_TEST_CONFIG } from '../manifest/config.js';
 import type { ManifestNode, RefCall, TestNode } from '../manifest/nodes.js';
-import { RelationProxy } from '../render/placeholders.js';
+import { placeholder, type PlaceholderTarget } from '../render/placeholders.js';
+import { lateRelation } from '../render/relation.js';
 import type { Renderer } from '../render/renderer.js';
 import { newRenderState } from '../render/render-state.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
@@ -48,13 +49,14 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   for (const [k, v] of Object.entries(decl.kwargs)) {
     kwargs[k] = typeof v === 'string' && EXPRESSION_ARG.test(v) ? inTest(decl, name, () => renderer.renderString(`{{ ${v} }}`, decl.file, state)) : v;
   }
-  const target = attached.resourceType === 'source'
-    ? new RelationProxy({ kind: 'source', source: (attached as { sourceName: string }).sourceName, table: attached.name })
-    : new RelationProxy({ kind: 'ref', package: '', name: attached.name });
+  const targetRef: PlaceholderTarget = attached.resourceType === 'source'
+    ? { kind: 'source', source: (attached as { sourceName: string }).sourceName, table: attached.name }
+    : { kind: 'ref', package: '', name: attached.name };
+  const target = lateRelation(targetRef, state);
   const fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
   const folderLayer = folderConfig(ctx.testsConfig, fqn, ctx.projectFile, ctx.projectLineOf, ['data_tests']);
   const whereOf = (c: Readonly<Record<string, unknown>>) => (typeof c.where === 'string' && c.where.trim() ? c.where : undefined);
-  const modelArg = (where: string | undefined) => (where ? `(select * from ${target} where ${where}) dbt_subquery` : target);
+  const modelArg = (where: string | undefined) => (where ? `(select * from ${placeholder(targetRef, '')} where ${where}) dbt_subquery` : target);
   const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig]);
   let rendered = inTest(decl, name, () => renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(before)) }));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).

@@ -134,6 +134,7 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
   for (const [id, n] of resolveDependencies(nodes, pf.name, new Set(fresh.keys()), index)) nodes.set(id, n);
   nameIndexOf.set(nodes, index); // resolution only needs each name's unique id
   const manifest: Manifest = { ...prev.manifest, nodes };
+  renderer.setManifest(manifest);
   const graph = ProjectGraph.withChanges(prevGraph, manifest, fresh.keys(), removed);
   const gone = new Set(plan.filter((p) => p.change === 'unlink').map((p) => p.path));
   const files =

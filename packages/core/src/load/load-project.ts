@@ -210,6 +210,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     ...schemaFiles.map((s) => s.file),
     ...[...resolved.values()].map((n) => n.originalFilePath),
   ];
+  renderer.setManifest(manifest);
   const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)] };
   loadInternals.set(loaded, { options, patches, seedPatches, testCtx });
   return loaded;
@@ -354,6 +355,7 @@ export function loadModels(projectRoot: string, pf: ProjectFile, renderer: Rende
       refs: parsed.state.refs,
       sources: parsed.state.sources,
       renderAtRuntime: parsed.state.usesWarehouse,
+      needsNames: parsed.state.needsNames,
       ...(unrendered ? { unrenderedRelations: unrendered } : {}),
       patchPath: patch?.file,
     } satisfies ModelNode);

@@ -1,4 +1,4 @@
-import { RelationProxy } from '../render/placeholders.js';
+import { placeholder } from '../render/placeholders.js';
 import type { RenderState } from '../render/render-state.js';
 
 /**
@@ -143,13 +143,13 @@ export function tryStaticRender(text: string, target: RenderState): string | und
       else {
         const call = strings.length === 1 ? { name: strings[0]! } : { package: strings[0]!, name: strings[1]! };
         state.refs.push(call);
-        value = String(new RelationProxy({ kind: 'ref', package: call.package ?? '', name: call.name }));
+        value = placeholder({ kind: 'ref', package: call.package ?? '', name: call.name }, '');
       }
     } else if (fn === 'source') {
       if (strings.length !== 2 || args.positional.length !== 2 || Object.keys(args.keywords).length) unhandled = true;
       else {
         state.sources.push([strings[0]!, strings[1]!]);
-        value = String(new RelationProxy({ kind: 'source', source: strings[0]!, table: strings[1]! }));
+        value = placeholder({ kind: 'source', source: strings[0]!, table: strings[1]! }, '');
       }
     } else {
       const dict = args.positional[0];

@@ -52,6 +52,11 @@ export interface ModelNode extends NodeBase {
   readonly sources: readonly (readonly [string, string])[];
   /** The model's SQL depends on the warehouse (is_incremental, run_query): render again before running. */
   readonly renderAtRuntime: boolean;
+  /**
+   * The model's SQL used a relation's final name as text (`ref('x').identifier`, `ref('x') | upper`),
+   * which parse time does not know: render again once every name is (compile/, execute/).
+   */
+  readonly needsNames?: boolean;
   /** Literal ref()/source() calls of run-time branches load could not render: parents when they name a node. */
   readonly unrenderedRelations?: UnrenderedRelations;
   /** Model files' `patch` file (schema YAML declaring it), if any. */

@@ -1,12 +1,18 @@
 import type nunjucks from 'nunjucks';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import type { Manifest } from '../manifest/manifest.js';
 import { ProjectError } from '../shared/errors.js';
-import { RelationProxy, quoteIdentifier } from './placeholders.js';
+import { adapterObject, apiObject } from './adapter-object.js';
+import { baseContext } from './base-context.js';
+import { splitArgs } from './call-args.js';
+import { emptyGraph, graphOf } from './graph-context.js';
+import { lateRelation } from './relation.js';
 import { raiseInTemplate } from './template-error.js';
-import { jinjaJson } from './jinja-compat/filters.js';
 import { dispatchMacro } from './dispatch.js';
 import type { MacroRegistry } from './macro-registry.js';
-import type { QueryTable, RenderState } from './render-state.js';
+import type { RenderState } from './render-state.js';
+import { statementGlobals } from './statements.js';
+
+export { splitArgs } from './call-args.js';
 
 /** What the dbt globals need from outside the template. */
 export interface DbtContextOptions {
@@ -19,45 +25,21 @@ export interface DbtContextOptions {
   readonly invocationId: string;
   readonly env: NodeJS.ProcessEnv;
   readonly onLog: (message: string, level: 'info' | 'debug' | 'warn') => void;
+  /** The profile's cluster (cluster mode), for adapter.get_clickhouse_cluster_name(). */
+  readonly cluster?: string;
 }
 
 /** The slot holding the render in progress; the globals below read it. */
 export interface StateSlot {
   current: RenderState | undefined;
+  /** The loaded project (set once load is done): what `graph` shows at run time. */
+  manifest?: Manifest;
 }
 
 type Keywords = Record<string, unknown>;
 
-/** nunjucks hands keyword arguments to JS functions as a trailing object flagged `__keywords`. */
-export function splitArgs(args: readonly unknown[]): { positional: unknown[]; keywords: Keywords } {
-  const last = args[args.length - 1];
-  if (last && typeof last === 'object' && (last as Keywords).__keywords) {
-    const { __keywords: _k, ...keywords } = last as Keywords;
-    return { positional: args.slice(0, -1), keywords };
-  }
-  return { positional: [...args], keywords: {} };
-}
-
 function where(slot: StateSlot) {
   return { file: slot.current?.node?.originalFilePath };
-}
-
-/** agate-like table: `.columns[0].values()`, `.rows`, `.column_names`, iteration over rows. */
-export function toAgateTable(table: QueryTable): Record<string, unknown> {
-  const rows = table.rows.map((r) => {
-    const row: Record<string, unknown> & unknown[] = Object.assign([...r], {}) as never;
-    table.columnNames.forEach((name, i) => {
-      (row as unknown as Record<string, unknown>)[name] = r[i];
-    });
-    return row;
-  });
-  return {
-    column_names: [...table.columnNames],
-    columns: table.columnNames.map((name, i) => ({ name, values: () => table.rows.map((r) => r[i]) })),
-    rows,
-    length: rows.length,
-    [Symbol.iterator]: () => rows[Symbol.iterator](),
-  };
 }
 
 /** Installs ref/source/config/var/… as nunjucks globals bound to `slot`. */
@@ -66,15 +48,14 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     if (!slot.current) throw new Error('dbt context used outside a render');
     return slot.current;
   };
-  const results = new Map<string, unknown>();
-
   const ref = (...args: unknown[]) => {
     const { positional } = splitArgs(args);
     const [a, b] = positional.map((x) => (x === undefined || x === null ? undefined : String(x)));
     if (!a) raiseInTemplate(new ProjectError('ref_args', 'ref() needs a model name', { ...where(slot), hint: "Write {{ ref('model_name') }}." }));
     const call = b === undefined ? { name: a } : { package: a, name: b };
-    state().refs.push(call);
-    return new RelationProxy({ kind: 'ref', package: call.package ?? '', name: call.name });
+    const st = state();
+    st.refs.push(call);
+    return lateRelation({ kind: 'ref', package: call.package ?? '', name: call.name }, st);
   };
 
   const source = (...args: unknown[]) => {
@@ -85,8 +66,9 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
         ...where(slot),
         hint: "Write {{ source('source_name', 'table_name') }}.",
       }));
-    state().sources.push([s, t]);
-    return new RelationProxy({ kind: 'source', source: s, table: t });
+    const st = state();
+    st.sources.push([s, t]);
+    return lateRelation({ kind: 'source', source: s, table: t }, st);
   };
 
   const effectiveConfig = (): Record<string, unknown> => {
@@ -142,56 +124,21 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     }));
   };
 
-  const runQuery = (sql: unknown) => {
-    const st = state();
-    st.usesWarehouse = true;
-    if (st.runtimeProbe) return toAgateTable({ columnNames: [], rows: [] });
-    if (st.mode === 'parse' || !st.warehouse) return null;
-    return toAgateTable(st.warehouse.runQuery(String(sql)));
-  };
-
-  const statement = (...args: unknown[]) => {
+  const dispatch = (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args);
-    const name = String(positional[0] ?? keywords.name ?? 'statement');
-    const caller = keywords.caller as (() => unknown) | undefined;
-    const sql = caller ? String(caller()) : '';
-    const table = runQuery(sql);
-    results.set(name, { table, data: table ? (table.rows as unknown[]) : [], response: {} });
-    return '';
+    return dispatchMacro(registry, {
+      macroName: positional[0] ?? keywords.macro_name,
+      macroNamespace: positional.length > 1 ? positional[1] : keywords.macro_namespace,
+      packages: positional.length > 2 ? positional[2] : keywords.packages,
+      searchPackage: slot.current?.node?.packageName ?? registry.rootPackage,
+      file: slot.current?.node?.originalFilePath,
+    });
   };
-
-  const adapter = {
-    dispatch: (...args: unknown[]) => {
-      const { positional, keywords } = splitArgs(args);
-      return dispatchMacro(registry, {
-        macroName: positional[0] ?? keywords.macro_name,
-        macroNamespace: positional.length > 1 ? positional[1] : keywords.macro_namespace,
-        packages: positional.length > 2 ? positional[2] : keywords.packages,
-        searchPackage: slot.current?.node?.packageName ?? registry.rootPackage,
-        file: slot.current?.node?.originalFilePath,
-      });
-    },
-    quote: (name: unknown) => quoteIdentifier(String(name)),
-    get_relation: (...args: unknown[]) => {
-      const { positional, keywords } = splitArgs(args);
-      const schema = String(keywords.schema ?? positional[1] ?? '');
-      const identifier = String(keywords.identifier ?? positional[2] ?? '');
-      const st = state();
-      st.usesWarehouse = true;
-      if (!st.warehouse) return null;
-      return st.warehouse.relationExists(schema, identifier) ? { schema, identifier, name: identifier, toString: () => `${quoteIdentifier(schema)}.${quoteIdentifier(identifier)}` } : null;
-    },
-    get_columns_in_relation: (relation: { schema?: unknown; identifier?: unknown }) => {
-      const st = state();
-      st.usesWarehouse = true;
-      if (!st.warehouse) return [];
-      return st.warehouse
-        .columns(String(relation.schema), String(relation.identifier))
-        .map((c) => ({ name: c.name, column: c.name, data_type: c.dataType, dtype: c.dataType, quoted: quoteIdentifier(c.name) }));
-    },
-  };
+  const adapter = { ...adapterObject({ state, cluster: options.cluster }), dispatch };
 
   const globals: Record<string, unknown> = {
+    ...baseContext({ log: (message, level) => options.onLog(message, level), runStartedAt: new Date() }),
+    ...statementGlobals(state),
     ref,
     source,
     config,
@@ -201,24 +148,17 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     target: options.target,
     flags: options.flags,
     invocation_id: options.invocationId,
-    run_started_at: new RunStartedAt(new Date()),
     is_incremental: () => {
       const st = state();
       st.usesWarehouse = true;
       return st.isIncremental;
     },
-    log: (...args: unknown[]) => {
-      const { positional, keywords } = splitArgs(args);
-      options.onLog(String(positional[0] ?? ''), positional[1] || keywords.info ? 'info' : 'debug');
-      return '';
-    },
-    print: (msg: unknown) => {
-      options.onLog(String(msg), 'info');
-      return '';
-    },
     exceptions: {
       raise_compiler_error: (msg: unknown) => {
         raiseInTemplate(new ProjectError('compiler_error', String(msg), where(slot)));
+      },
+      raise_not_implemented: (msg: unknown) => {
+        raiseInTemplate(new ProjectError('not_implemented', String(msg), where(slot)));
       },
       warn: (msg: unknown) => {
         options.onLog(String(msg), 'warn');
@@ -226,29 +166,26 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       },
     },
     adapter,
-    run_query: runQuery,
-    statement,
-    load_result: (name: unknown) => results.get(String(name)) ?? null,
-    fromjson: (s: unknown, fallback?: unknown) => {
-      try {
-        return JSON.parse(String(s));
-      } catch {
-        return fallback ?? null;
-      }
-    },
-    // dbt's tojson(): Python's json.dumps (`{"a": 1}`, keys in order, non-ASCII escaped).
-    tojson: (v: unknown) => jinjaJson(v, null, 0, { sortKeys: false, htmlSafe: false }),
-    fromyaml: (s: unknown) => parseYaml(String(s)),
-    toyaml: (v: unknown) => toYaml(v),
+    api: apiObject(),
+    load_relation: (adapter as Record<string, unknown>).load_relation,
   };
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
 
   // Values that change with every render are read through getters on the globals object.
   const defineGetter = (name: string, get: () => unknown) =>
     Object.defineProperty((env as unknown as { globals: object }).globals, name, { get, enumerable: true, configurable: true });
-  defineGetter('this', () => (slot.current?.node ? new RelationProxy({ kind: 'this' }) : undefined));
+  defineGetter('this', () => (slot.current?.node ? lateRelation({ kind: 'this' }, slot.current) : undefined));
   // dbt's `schema`: the model's own schema (a ClickHouse database), like this.schema.
-  defineGetter('schema', () => (slot.current?.node ? new RelationProxy({ kind: 'this' }).schema : undefined));
+  defineGetter('schema', () => (slot.current?.node ? lateRelation({ kind: 'this' }, slot.current).schema : undefined));
+  defineGetter('graph', () => {
+    const st = slot.current;
+    // Empty while parsing, as dbt's: a template reading it renders again at run time.
+    if (st?.mode !== 'execute') {
+      if (st) st.usesWarehouse = true;
+      return emptyGraph();
+    }
+    return slot.manifest ? graphOf(slot.manifest) : emptyGraph();
+  });
   defineGetter('execute', () => {
     const st = slot.current;
     // SQL that branches on `execute` differs at run time: render the node again then.
@@ -261,39 +198,4 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       ? { unique_id: node.uniqueId, name: node.name, resource_type: node.resourceType, package_name: node.packageName, original_file_path: node.originalFilePath, fqn: [...node.fqn], config: effectiveConfig() }
       : undefined;
   });
-}
-
-/** dbt's `run_started_at`: a UTC datetime that prints, `strftime()`s and `isoformat()`s as Python's does. */
-class RunStartedAt {
-  constructor(private readonly at: Date) {}
-
-  strftime(format: string): string {
-    const d = this.at;
-    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-    const parts: Record<string, string> = {
-      Y: String(d.getUTCFullYear()),
-      m: pad(d.getUTCMonth() + 1),
-      d: pad(d.getUTCDate()),
-      H: pad(d.getUTCHours()),
-      M: pad(d.getUTCMinutes()),
-      S: pad(d.getUTCSeconds()),
-      f: pad(d.getUTCMilliseconds() * 1000, 6),
-      z: '+0000',
-      Z: 'UTC',
-      '%': '%',
-    };
-    return format.replace(/%(.)/g, (m, c: string) => parts[c] ?? m);
-  }
-
-  isoformat(): string {
-    return this.strftime('%Y-%m-%dT%H:%M:%S.%f+00:00');
-  }
-
-  timestamp(): number {
-    return this.at.getTime() / 1000;
-  }
-
-  toString(): string {
-    return this.strftime('%Y-%m-%d %H:%M:%S.%f+00:00');
-  }
 }

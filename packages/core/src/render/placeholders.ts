@@ -37,37 +37,6 @@ export function replacePlaceholders(
   });
 }
 
-/** A relation as templates see it: prints as the relation, exposes dbt's attributes. */
-export class RelationProxy {
-  readonly database: string;
-  readonly schema: string;
-  readonly identifier: string;
-  readonly name: string;
-  readonly table: string;
-  private readonly full: string;
-
-  constructor(target: PlaceholderTarget) {
-    this.full = placeholder(target, '');
-    this.database = placeholder(target, 'database');
-    this.schema = placeholder(target, 'schema');
-    this.identifier = placeholder(target, 'identifier');
-    this.name = this.identifier;
-    this.table = this.identifier;
-  }
-
-  toString(): string {
-    return this.full;
-  }
-
-  render(): string {
-    return this.full;
-  }
-
-  include(): RelationProxy {
-    return this;
-  }
-}
-
 /** Quotes a ClickHouse identifier with backticks. */
 export function quoteIdentifier(name: string): string {
   return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';

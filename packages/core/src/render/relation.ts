@@ -1,6 +1,7 @@
 import { bindArgs, given } from './call-args.js';
 import { PRINT } from './jinja-compat/python-values.js';
 import { placeholder, quoteIdentifier, type PlaceholderTarget, type RelationAttribute } from './placeholders.js';
+import type { RenderState } from './render-state.js';
 
 /**
  * dbt's Relation (dbt-adapters BaseRelation, as dbt-clickhouse's ClickHouseRelation configures it):
@@ -317,4 +318,15 @@ function policyOf(v: unknown): Partial<Policy> {
 
 function samePolicy(a: Policy, b: Policy): boolean {
   return a.database === b.database && a.schema === b.schema && a.identifier === b.identifier;
+}
+
+/** The relation of ref(), source() or `this` in the render `st`: names from its resolver once known. */
+export function lateRelation(target: PlaceholderTarget, st: Pick<RenderState, 'relations' | 'needsNames'>): Relation {
+  return Relation.late({
+    target,
+    resolve: () => st.relations?.(target),
+    unresolved: () => {
+      st.needsNames = true;
+    },
+  });
 }

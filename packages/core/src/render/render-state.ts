@@ -1,17 +1,39 @@
-import type { RefCall } from '../manifest/nodes.js';
+import type { ManifestNode, RefCall } from '../manifest/nodes.js';
+import type { PlaceholderTarget } from './placeholders.js';
+import type { ResolvedRelation } from './relation.js';
 
 /** A warehouse answer as templates see it (an agate-like table). */
 export interface QueryTable {
   readonly columnNames: readonly string[];
+  /** ClickHouse types of the columns, when known (numbers are converted by them). */
+  readonly columnTypes?: readonly string[];
   readonly rows: readonly (readonly unknown[])[];
+}
+
+/** A relation the warehouse has: its name and dbt's relation type. */
+export interface WarehouseRelation {
+  readonly schema: string;
+  readonly identifier: string;
+  readonly type: 'table' | 'view' | 'materialized_view' | 'dictionary';
 }
 
 /** What a template may ask of the warehouse while rendering (only at run time). */
 export interface RenderWarehouse {
+  /** Runs one statement as written (ref/source placeholders resolved) and returns its rows, if any. */
   runQuery(sql: string): QueryTable;
   relationExists(schema: string, identifier: string): boolean;
   columns(schema: string, identifier: string): { name: string; dataType: string }[];
+  /** The relation of that name, with its type; undefined when there is none. */
+  relation(schema: string, identifier: string): WarehouseRelation | undefined;
+  /** Every relation of a schema (a ClickHouse database). */
+  relationsIn(schema: string): WarehouseRelation[];
+  schemaExists(schema: string): boolean;
+  /** ` ON CLUSTER …` in cluster mode, '' otherwise: added to the DDL adapter methods run. */
+  onCluster(): string;
 }
+
+/** Final names of late-bound relations (ref, source, this), once every node's name is known. */
+export type RelationResolver = (target: PlaceholderTarget) => ResolvedRelation | undefined;
 
 /** What the node being rendered is, as templates see it (`model`, `this`). */
 export interface RenderNodeInfo {
@@ -23,6 +45,11 @@ export interface RenderNodeInfo {
   readonly fqn: readonly string[];
   /** Config from project folders and YAML, before the file's own config() calls. */
   readonly baseConfig: Readonly<Record<string, unknown>>;
+}
+
+/** What a render of an existing node knows of it (its config final). */
+export function renderNodeInfo(node: ManifestNode): RenderNodeInfo {
+  return { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config };
 }
 
 /**
@@ -46,6 +73,15 @@ export interface RenderState {
   readonly macrosUsed: Set<string>;
   /** Set when the template asked for warehouse state (is_incremental, run_query…). */
   usesWarehouse: boolean;
+  /** Final relation names for ref/source/this (none at parse time: names are placeholders then). */
+  readonly relations?: RelationResolver;
+  /**
+   * Set when the template needed the final name of a relation that is not known yet (a string
+   * filter or attribute of ref()): the node is rendered again once every name is known.
+   */
+  needsNames: boolean;
+  /** Results stored by statement() / store_result(), read by load_result(). */
+  readonly sqlResults: Map<string, unknown>;
 }
 
 export function newRenderState(init: Partial<RenderState> & Pick<RenderState, 'mode'>): RenderState {
@@ -56,6 +92,8 @@ export function newRenderState(init: Partial<RenderState> & Pick<RenderState, 'm
     configCalls: [],
     macrosUsed: new Set(),
     usesWarehouse: false,
+    needsNames: false,
+    sqlResults: new Map(),
     ...init,
   };
 }

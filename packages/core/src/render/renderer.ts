@@ -1,8 +1,10 @@
 import nunjucks from 'nunjucks';
+import type { Manifest } from '../manifest/manifest.js';
 import type { MacroNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { installDbtContext, type DbtContextOptions, type StateSlot } from './dbt-context.js';
 import { createJinjaEnvironment, preprocessJinja } from './jinja-compat/index.js';
+import { pyStr } from './jinja-compat/python-values.js';
 import { readMacroBlocks } from './macro-blocks.js';
 import { BUILTIN_PACKAGE, MacroRegistry, type DispatchEntry, type MacroEntry } from './macro-registry.js';
 import { PackageNamespace } from './package-namespace.js';
@@ -55,6 +57,11 @@ export class Renderer {
     installDbtContext(this.env, this.slot, { ...options, onLog }, this.registry);
     for (const file of macroFiles) this.loadMacroFile(file);
     this.installMacroGlobals();
+  }
+
+  /** The loaded project, for the `graph` templates read at run time. */
+  setManifest(manifest: Manifest): void {
+    this.slot.manifest = manifest;
   }
 
   macros(): MacroNode[] {
@@ -134,7 +141,7 @@ export class Renderer {
     try {
       const fn = entry.fn();
       const out = Object.keys(kwargs).length > 0 ? fn(...args, { ...kwargs, __keywords: true }) : fn(...args);
-      return out === undefined || out === null ? '' : String(out);
+      return out === undefined || out === null ? '' : pyStr(out);
     } catch (error) {
       const e = explainUnknownCall(toRenderError(error, macro.originalFilePath), this.registry);
       // A macro called from here (not from a template) gets no line from nunjucks: point at its header.

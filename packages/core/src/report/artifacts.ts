@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { ManifestNode } from '../manifest/nodes.js';
+import { nodeDict } from '../manifest/node-dict.js';
 import type { NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
@@ -26,52 +26,6 @@ function writeJson(targetDir: string, name: string, value: unknown): string {
   return path;
 }
 
-/** One node in dbt's manifest v12 shape (the fields tools read). */
-function manifestNode(node: ManifestNode, compiled?: string): Record<string, unknown> {
-  const base: Record<string, unknown> = {
-    unique_id: node.uniqueId,
-    resource_type: node.resourceType,
-    name: node.name,
-    package_name: node.packageName,
-    path: node.originalFilePath,
-    original_file_path: node.originalFilePath,
-    fqn: node.fqn,
-    description: node.description,
-    tags: node.tags,
-    config: node.config,
-    meta: node.config.meta,
-    database: '',
-    schema: node.relation.schema,
-    alias: node.relation.identifier,
-    identifier: node.relation.identifier,
-    relation_name: node.resourceType === 'test' ? null : `\`${node.relation.schema}\`.\`${node.relation.identifier}\``,
-    columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags }])),
-    depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
-  };
-  if (node.resourceType === 'model' || node.resourceType === 'test') {
-    base.raw_code = node.rawCode;
-    base.language = 'sql';
-    base.refs = node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: null }));
-    base.sources = node.sources.map((s) => [...s]);
-    if (compiled !== undefined) {
-      base.compiled = true;
-      base.compiled_code = compiled;
-    }
-  }
-  if (node.resourceType === 'test') {
-    base.test_metadata = node.testMetadata ? { name: node.testMetadata.name, namespace: node.testMetadata.namespace ?? null, kwargs: node.testMetadata.kwargs } : undefined;
-    base.column_name = node.columnName ?? null;
-    base.attached_node = node.attachedNode ?? null;
-  }
-  if (node.resourceType === 'source') {
-    base.source_name = node.sourceName;
-    base.source_description = node.sourceDescription;
-    base.loader = node.loader;
-    base.external = node.external ?? null;
-  }
-  return base;
-}
-
 /** target/manifest.json in dbt's v12 shape: nodes, sources, macros, parent and child maps. */
 export function writeManifest(targetDir: string, manifest: Manifest, graph: ProjectGraph, invocationId: string, compiled: ReadonlyMap<string, string> = new Map()): string {
   const nodes: Record<string, unknown> = {};
@@ -79,7 +33,7 @@ export function writeManifest(targetDir: string, manifest: Manifest, graph: Proj
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const node of manifest.nodes.values()) {
-    (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = manifestNode(node, compiled.get(node.uniqueId));
+    (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = nodeDict(node, compiled.get(node.uniqueId));
     parentMap[node.uniqueId] = graph.parents(node.uniqueId).sort();
     childMap[node.uniqueId] = graph.children(node.uniqueId).sort();
   }

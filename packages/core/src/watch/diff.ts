@@ -18,7 +18,7 @@ function fingerprint(node: ManifestNode): string {
     case 'model':
       // A model rendered again at run time (is_incremental, run_query) depends on its raw code too.
       // Column codecs and TTLs are part of the table's DDL: a change rebuilds the model.
-      return [...common, node.renderedCode, node.renderAtRuntime ? node.rawCode : '', JSON.stringify(Object.values(node.columns).map((c) => [c.name, c.codec, c.ttl]))].join('\u0000');
+      return [...common, node.renderedCode, node.renderAtRuntime || node.needsNames ? node.rawCode : '', JSON.stringify(Object.values(node.columns).map((c) => [c.name, c.codec, c.ttl]))].join('\u0000');
     case 'test':
       return [...common, node.renderedCode].join('\u0000');
     case 'seed':

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { percentFormat } from './python-format.js';
 import { bindMethod, DICT_METHODS, splitKwargs, STR_METHODS, toList } from './python-methods.js';
-import { isDict, isFloat, isNumeric, isStr, PyFloat, pyAdd, pyBool, pyNum, pyStr, pyTuple, toPyFloat, type Dict } from './python-values.js';
+import { isDict, isFloat, isNumeric, isStr, PyFloat, pyAdd, pyBool, pyCompareOp, pyNum, pyStr, pyTuple, toPyFloat, type Dict } from './python-values.js';
 
 /** Jinja2 filters nunjucks lacks or implements differently. Keyword args arrive as `__keywords`. */
 
@@ -242,6 +242,25 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     if (method === 'floor') return toPyFloat(Math.floor(x * f) / f);
     if (precision === 0 && Math.abs(x % 1) === 0.5) return toPyFloat(2 * Math.round(x / 2));
     return toPyFloat(Number(x.toFixed(Math.max(0, precision))));
+  }),
+  // Jinja's sort: any iterable, case-insensitive unless asked, by attribute(s), Python's ordering.
+  sort: withKw((seq, args, kw) => {
+    const reverse = pyBool(args[0] ?? kw.reverse ?? false);
+    const caseSensitive = pyBool(args[1] ?? kw.case_sensitive ?? false);
+    const attribute = args[2] ?? kw.attribute;
+    const attrs = attribute === undefined || attribute === null ? [undefined] : String(attribute).split(',').map((a) => a.trim());
+    const keys = attrs.map((a) => keyFor(caseSensitive, a));
+    const cmp = (x: unknown, y: unknown) => {
+      for (const key of keys) {
+        const a = key(x);
+        const b = key(y);
+        if (pyCompareOp(a, '<', b)) return -1;
+        if (pyCompareOp(b, '<', a)) return 1;
+      }
+      return 0;
+    };
+    // Stable, as Python's sorted(): equal items keep their order, reversed or not.
+    return [...toList(seq)].sort((x, y) => (reverse ? -cmp(x, y) : cmp(x, y)));
   }),
   abs: (v: unknown) => (isFloat(v) ? toPyFloat(Math.abs(Number(v))) : Math.abs(Number(v))),
   // dbt's filters for native rendering: values as they are in text rendering (see native.ts).

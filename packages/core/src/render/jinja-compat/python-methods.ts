@@ -236,6 +236,38 @@ export const DICT_METHODS: Record<string, Method> = {
   },
 };
 
+/** Python set methods on a JS Set (dbt's `set()` returns one). */
+export const SET_METHODS: Record<string, Method> = {
+  add: (s: Set<unknown>, x: unknown) => (s.add(x), null),
+  discard: (s: Set<unknown>, x: unknown) => (s.delete(x), null),
+  remove: (s: Set<unknown>, x: unknown) => {
+    if (!s.delete(x)) throw new Error(`KeyError: ${pyStr(x)}`);
+    return null;
+  },
+  pop: (s: Set<unknown>) => {
+    const first = s.values().next();
+    if (first.done) throw new Error('KeyError: pop from an empty set');
+    s.delete(first.value);
+    return first.value;
+  },
+  update: (s: Set<unknown>, ...others: unknown[]) => {
+    for (const o of others) for (const x of toList(o)) s.add(x);
+    return null;
+  },
+  union: (s: Set<unknown>, ...others: unknown[]) => new Set([...s, ...others.flatMap((o) => toList(o))]),
+  intersection: (s: Set<unknown>, ...others: unknown[]) => new Set([...s].filter((x) => others.every((o) => toList(o).includes(x)))),
+  difference: (s: Set<unknown>, ...others: unknown[]) => new Set([...s].filter((x) => !others.some((o) => toList(o).includes(x)))),
+  symmetric_difference: (s: Set<unknown>, other: unknown) => {
+    const o = new Set(toList(other));
+    return new Set([...[...s].filter((x) => !o.has(x)), ...[...o].filter((x) => !s.has(x))]);
+  },
+  issubset: (s: Set<unknown>, other: unknown) => [...s].every((x) => toList(other).includes(x)),
+  issuperset: (s: Set<unknown>, other: unknown) => toList(other).every((x) => s.has(x)),
+  isdisjoint: (s: Set<unknown>, other: unknown) => toList(other).every((x) => !s.has(x)),
+  copy: (s: Set<unknown>) => new Set(s),
+  clear: (s: Set<unknown>) => (s.clear(), null),
+};
+
 /** Binds a method table entry to its receiver. */
 export function bindMethod(table: Record<string, Method>, name: string, self: unknown): ((...a: unknown[]) => unknown) | undefined {
   if (!Object.prototype.hasOwnProperty.call(table, name)) return undefined;

@@ -155,6 +155,7 @@ export function pyRepr(v: unknown): string {
   if (isDict(v)) {
     return '{' + Object.keys(v).map((k) => `${reprString(k)}: ${pyRepr(v[k])}`).join(', ') + '}';
   }
+  if (v instanceof Set) return v.size ? `{${[...v].map(pyRepr).join(', ')}}` : 'set()';
   return pyStr(v);
 }
 
@@ -162,7 +163,7 @@ export function pyRepr(v: unknown): string {
 export function pyStr(v: unknown): string {
   if (v === undefined) return '';
   if (typeof v === 'string') return v;
-  if (v === null || typeof v === 'boolean' || typeof v === 'number' || Array.isArray(v) || isDict(v)) {
+  if (v === null || typeof v === 'boolean' || typeof v === 'number' || Array.isArray(v) || isDict(v) || v instanceof Set) {
     return pyRepr(v);
   }
   if (v instanceof SafeString) return String(v);

@@ -1,6 +1,6 @@
 import nunjucks from 'nunjucks';
 import { pyMod } from './python-format.js';
-import { bindMethod, DICT_METHODS, LIST_METHODS, STR_METHODS, toList } from './python-methods.js';
+import { bindMethod, DICT_METHODS, LIST_METHODS, SET_METHODS, STR_METHODS, toList } from './python-methods.js';
 import {
   PRINT, isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyDiv, pyFloorDiv, pyIn, pyMul, pyNeg, pyPow, pyStr, pySub, pyTuple, type Dict,
 } from './python-values.js';
@@ -79,6 +79,7 @@ function makeLookups(orig: AnyFn) {
     const name = String(key);
     if (isStr(obj)) return bindMethod(STR_METHODS, name, String(obj)) ?? orig(String(obj), key);
     if (Array.isArray(obj)) return bindMethod(LIST_METHODS, name, obj) ?? orig(obj, key);
+    if (obj instanceof Set) return bindMethod(SET_METHODS, name, obj) ?? orig(obj, key);
     if (isDict(obj)) {
       if (name === 'cycle' && 'index0' in obj && 'revindex0' in obj) {
         const loop = obj as { index0: number };

@@ -1,0 +1,50 @@
+import type { ManifestNode } from './nodes.js';
+
+/**
+ * One node in dbt's manifest v12 shape (the fields tools read): what target/manifest.json holds and
+ * what templates see in `graph.nodes` / `graph.sources`.
+ */
+export function nodeDict(node: ManifestNode, compiled?: string): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    unique_id: node.uniqueId,
+    resource_type: node.resourceType,
+    name: node.name,
+    package_name: node.packageName,
+    path: node.originalFilePath,
+    original_file_path: node.originalFilePath,
+    fqn: node.fqn,
+    description: node.description,
+    tags: node.tags,
+    config: node.config,
+    meta: node.config.meta,
+    database: '',
+    schema: node.relation.schema,
+    alias: node.relation.identifier,
+    identifier: node.relation.identifier,
+    relation_name: node.resourceType === 'test' ? null : `\`${node.relation.schema}\`.\`${node.relation.identifier}\``,
+    columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags }])),
+    depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
+  };
+  if (node.resourceType === 'model' || node.resourceType === 'test') {
+    base.raw_code = node.rawCode;
+    base.language = 'sql';
+    base.refs = node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: null }));
+    base.sources = node.sources.map((s) => [...s]);
+    if (compiled !== undefined) {
+      base.compiled = true;
+      base.compiled_code = compiled;
+    }
+  }
+  if (node.resourceType === 'test') {
+    base.test_metadata = node.testMetadata ? { name: node.testMetadata.name, namespace: node.testMetadata.namespace ?? null, kwargs: node.testMetadata.kwargs } : undefined;
+    base.column_name = node.columnName ?? null;
+    base.attached_node = node.attachedNode ?? null;
+  }
+  if (node.resourceType === 'source') {
+    base.source_name = node.sourceName;
+    base.source_description = node.sourceDescription;
+    base.loader = node.loader;
+    base.external = node.external ?? null;
+  }
+  return base;
+}

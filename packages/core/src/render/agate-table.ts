@@ -1,0 +1,110 @@
+import { bindArgs } from './call-args.js';
+import { pyTuple } from './jinja-compat/python-values.js';
+import type { QueryTable } from './render-state.js';
+
+/**
+ * The agate table dbt hands templates (run_query(), load_result(...).table): `column_names`,
+ * `columns` (by index or name, each with `.values()`), `rows` (each by index or column name),
+ * iteration over rows. Values are converted as agate does from the warehouse types: integers
+ * and decimals become numbers (ClickHouse sends 64-bit integers as strings).
+ */
+
+const NUMERIC = /^(Nullable\()?(LowCardinality\()?(U?Int\d+|Float\d+|Decimal.*|Bool)\)?\)?$/;
+
+function convert(value: unknown, type: string | undefined): unknown {
+  if (value === null || value === undefined || !type) return value ?? null;
+  if (typeof value === 'string' && NUMERIC.test(type) && value !== '' && !/Bool/.test(type)) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : value;
+  }
+  return value;
+}
+
+/** A sequence whose items are also reachable by key (agate's MappedSequence: rows and columns). */
+function mappedSequence<T>(items: readonly T[], keys: readonly string[]): T[] & Record<string, unknown> {
+  const seq = [...items] as T[] & Record<string, unknown>;
+  keys.forEach((k, i) => {
+    if (!(k in seq)) Object.defineProperty(seq, k, { value: items[i], enumerable: false });
+  });
+  Object.defineProperties(seq, {
+    keys: { value: () => [...keys], enumerable: false },
+    values: { value: () => [...items], enumerable: false },
+    items: { value: () => keys.map((k, i) => pyTuple([k, items[i]])), enumerable: false },
+    dict: { value: () => Object.fromEntries(keys.map((k, i) => [k, items[i]])), enumerable: false },
+    get: { value: (key: unknown, fallback: unknown = null) => (typeof key === 'number' ? (items[key] ?? fallback) : keys.includes(String(key)) ? items[keys.indexOf(String(key))] : fallback), enumerable: false },
+  });
+  return seq;
+}
+
+export class AgateColumn {
+  constructor(readonly name: string, readonly data_type: string, private readonly data: readonly unknown[]) {}
+  values(): unknown[] {
+    return [...this.data];
+  }
+  values_distinct(): unknown[] {
+    return [...new Set(this.data)];
+  }
+  values_without_nulls(): unknown[] {
+    return this.data.filter((v) => v !== null);
+  }
+  values_sorted(): unknown[] {
+    return [...this.data].sort();
+  }
+  toString(): string {
+    return `<agate.Column name=${this.name}>`;
+  }
+}
+
+export class AgateTable {
+  readonly column_names: string[];
+  readonly column_types: string[];
+  readonly rows: unknown[][];
+  readonly columns: AgateColumn[];
+
+  constructor(table: QueryTable) {
+    this.column_names = [...table.columnNames];
+    this.column_types = table.columnNames.map((_, i) => table.columnTypes?.[i] ?? '');
+    const converted = table.rows.map((r) => r.map((v, i) => convert(v, table.columnTypes?.[i])));
+    this.rows = converted.map((r) => mappedSequence(r, this.column_names));
+    this.columns = mappedSequence(
+      this.column_names.map((name, i) => new AgateColumn(name, this.column_types[i]!, converted.map((r) => r[i]))),
+      this.column_names,
+    );
+  }
+
+  static empty(): AgateTable {
+    return new AgateTable({ columnNames: [], rows: [] });
+  }
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  [Symbol.iterator](): Iterator<unknown[]> {
+    return this.rows[Symbol.iterator]();
+  }
+
+  /** The rows as lists (dbt's `load_result(...).data`). */
+  matrix(): unknown[][] {
+    return this.rows.map((r) => [...r]);
+  }
+
+  select(...args: unknown[]): AgateTable {
+    const { key } = bindArgs(args, ['key']);
+    const names = (Array.isArray(key) ? key : [key]).map(String);
+    const idx = names.map((n) => this.column_names.indexOf(n));
+    return new AgateTable({ columnNames: names, columnTypes: idx.map((i) => this.column_types[i]!), rows: this.rows.map((r) => idx.map((i) => r[i])) });
+  }
+
+  limit(n: unknown): AgateTable {
+    return new AgateTable({ columnNames: this.column_names, columnTypes: this.column_types, rows: this.rows.slice(0, Number(n)) });
+  }
+
+  print_table(): string {
+    return '';
+  }
+
+  toString(): string {
+    return `<agate.Table ${this.column_names.length} columns, ${this.rows.length} rows>`;
+  }
+}

@@ -1,0 +1,29 @@
+import type { Manifest } from '../manifest/manifest.js';
+import { nodeDict } from '../manifest/node-dict.js';
+
+/**
+ * dbt's `graph` context variable: the project's nodes and sources as manifest dicts. As in dbt it
+ * is empty while the project is parsed (a template reading it renders again at run time) and
+ * complete at run time.
+ */
+export type GraphContext = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+const EMPTY_KINDS = ['exposures', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'unit_tests'] as const;
+
+export function emptyGraph(): GraphContext {
+  return { nodes: {}, sources: {}, ...Object.fromEntries(EMPTY_KINDS.map((k) => [k, {}])) };
+}
+
+const built = new WeakMap<Manifest, GraphContext>();
+
+export function graphOf(manifest: Manifest): GraphContext {
+  let graph = built.get(manifest);
+  if (!graph) {
+    const nodes: Record<string, unknown> = {};
+    const sources: Record<string, unknown> = {};
+    for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = nodeDict(node);
+    graph = { ...emptyGraph(), nodes, sources } as GraphContext;
+    built.set(manifest, graph);
+  }
+  return graph;
+}

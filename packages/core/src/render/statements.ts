@@ -1,0 +1,93 @@
+import { AgateTable } from './agate-table.js';
+import { bindArgs } from './call-args.js';
+import type { RenderState } from './render-state.js';
+
+/**
+ * dbt's statement machinery (global_project macros/etc/statement.sql and the providers behind it):
+ * `{% call statement('name', fetch_result=True) %}…{% endcall %}`, `run_query()`, `load_result()`,
+ * `store_result()`, `adapter.execute()`. Statements only run when `execute` is true; the SQL is
+ * sent as written.
+ */
+
+/** dbt's AdapterResponse: prints as its message. */
+export class AdapterResponse {
+  constructor(readonly _message: string, readonly code: string, readonly rows_affected: number | null) {}
+  toString(): string {
+    return this._message;
+  }
+}
+
+/** Whether statements run in this render (dbt's `execute`; a run-time probe answers them with nothing). */
+export function executes(st: RenderState): boolean {
+  return st.mode === 'execute' || st.runtimeProbe === true;
+}
+
+/** Runs `sql`, as adapter.execute() does: (response, table). */
+export function executeSql(st: RenderState, sql: string, fetch: boolean): [AdapterResponse, AgateTable] {
+  st.usesWarehouse = true;
+  if (st.runtimeProbe || !st.warehouse) return [new AdapterResponse('OK', 'OK', null), AgateTable.empty()];
+  const table = st.warehouse.runQuery(sql);
+  return [new AdapterResponse('OK', 'OK', table.rows.length), fetch ? new AgateTable(table) : AgateTable.empty()];
+}
+
+function storeResult(st: RenderState, name: string, response: unknown, table: unknown): void {
+  const t = table instanceof AgateTable ? table : AgateTable.empty();
+  st.sqlResults.set(name, { response, data: t.matrix(), table: t });
+}
+
+export function statementGlobals(state: () => RenderState): Record<string, unknown> {
+  const statement = (...args: unknown[]) => {
+    const a = bindArgs(args, ['name', 'fetch_result', 'auto_begin', 'language']);
+    const st = state();
+    if (!executes(st)) {
+      st.usesWarehouse = true;
+      return '';
+    }
+    const caller = a.caller as (() => unknown) | undefined;
+    const sql = caller ? String(caller()) : '';
+    const [response, table] = executeSql(st, sql, a.fetch_result === true);
+    if (a.name !== undefined && a.name !== null) storeResult(st, String(a.name), response, table);
+    return '';
+  };
+  return {
+    statement,
+    noop_statement: (...args: unknown[]) => {
+      const a = bindArgs(args, ['name', 'message', 'code', 'rows_affected', 'res']);
+      const caller = a.caller as (() => unknown) | undefined;
+      if (caller) caller();
+      if (a.name !== undefined && a.name !== null)
+        storeResult(state(), String(a.name), new AdapterResponse(String(a.message ?? ''), String(a.code ?? ''), (a.rows_affected as number) ?? null), a.res);
+      return '';
+    },
+    run_query: (sql: unknown) => {
+      const st = state();
+      if (!executes(st)) {
+        st.usesWarehouse = true;
+        return null;
+      }
+      return executeSql(st, String(sql), true)[1];
+    },
+    load_result: (name: unknown) => {
+      const results = state().sqlResults;
+      const key = String(name);
+      if (!results.has(key)) return null;
+      const value = results.get(key);
+      // As dbt: a result is loaded once (except 'main'); a second load is an error.
+      if (value === null) throw new Error(`The 'statement' result named '${key}' has already been loaded into a variable`);
+      if (key !== 'main') results.set(key, null);
+      return value;
+    },
+    store_result: (...args: unknown[]) => {
+      const a = bindArgs(args, ['name', 'response', 'agate_table']);
+      storeResult(state(), String(a.name), a.response, a.agate_table);
+      return '';
+    },
+    store_raw_result: (...args: unknown[]) => {
+      const a = bindArgs(args, ['name', 'message', 'code', 'rows_affected', 'agate_table']);
+      storeResult(state(), String(a.name), new AdapterResponse(String(a.message ?? ''), String(a.code ?? ''), (a.rows_affected as number) ?? null), a.agate_table);
+      return '';
+    },
+    // dbt writes the 'main' statement's SQL to target/run; tsdbt writes compiled SQL itself.
+    write: () => '',
+  };
+}
