@@ -151,9 +151,14 @@ export class IssueLocator {
       runQuery: (s) => base.runQuery(withoutMarkers(s)),
       relationExists: (s, i) => base.relationExists(withoutMarkers(s), withoutMarkers(i)),
       columns: (s, i) => base.columns(withoutMarkers(s), withoutMarkers(i)),
+      relation: (s, i) => base.relation(withoutMarkers(s), withoutMarkers(i)),
+      relationsIn: (s) => base.relationsIn(withoutMarkers(s)),
+      schemaExists: (s) => base.schemaExists(withoutMarkers(s)),
+      onCluster: () => base.onCluster(),
     };
     const state = newRenderState({
       mode: runtime ? 'execute' : 'parse',
+      relations: run.index.resolver(node),
       isIncremental: incremental,
       warehouse: runtime ? warehouse : undefined,
       node: { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config },
