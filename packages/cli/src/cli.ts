@@ -29,7 +29,8 @@ function withGlobals(cmd: Command): Command {
     .option('--vars <yaml>', "project vars as YAML, e.g. '{my_var: 1}'")
     .option('--debug', 'show stack traces and debug logs')
     .addOption(new Option('--log-format <format>', 'console output').choices(['text', 'json']).default('text'))
-    .option('--no-color', 'no colours even on a terminal');
+    .option('--no-color', 'no colours even on a terminal')
+    .option('--no-version-check', "do not check packages' require-dbt-version against the dbt version tsdbt supports");
 }
 
 function withSelect(cmd: Command): Command {

@@ -12,6 +12,8 @@ export interface GlobalFlags {
   debug?: boolean;
   logFormat?: string;
   color?: boolean;
+  /** --no-version-check: commander sets versionCheck false. */
+  versionCheck?: boolean;
 }
 
 export interface SelectFlags {
@@ -80,6 +82,7 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
     target: flags.target,
     targetPath: flags.targetPath,
     vars: parseVars(flags.vars),
+    versionCheck: flags.versionCheck !== false,
     onEvent: quiet ? (e) => (e.type === 'warning' ? printer(e) : undefined) : printer,
     ...extra,
   });

@@ -1,24 +1,22 @@
 import type { Manifest } from '../manifest/manifest.js';
+import { lookupRef, lookupSource, nodeLookup, type NodeLookup } from '../manifest/node-lookup.js';
 import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { relationSql, replacePlaceholders, quoteIdentifier, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
 import type { RelationResolver } from '../render/render-state.js';
 
-/** Looks up nodes by what templates call them. Built once per manifest. */
+/** Looks up nodes by what templates call them (dbt's package search order). Built once per manifest. */
 export class RelationIndex {
-  private readonly byName = new Map<string, ManifestNode>();
-  private readonly sources = new Map<string, ManifestNode>();
+  private readonly lookup: NodeLookup;
 
   constructor(readonly manifest: Manifest) {
-    for (const n of manifest.nodes.values()) {
-      if (n.resourceType === 'model' || n.resourceType === 'seed') this.byName.set(n.name, n);
-      else if (n.resourceType === 'source') this.sources.set(`${(n as { sourceName: string }).sourceName}.${n.name}`, n);
-    }
+    this.lookup = nodeLookup(manifest.nodes.values());
   }
 
   resolve(target: PlaceholderTarget, self: ManifestNode | undefined): ManifestNode | undefined {
-    if (target.kind === 'ref') return this.byName.get(target.name);
-    if (target.kind === 'source') return this.sources.get(`${target.source}.${target.table}`);
+    const root = this.manifest.projectName;
+    if (target.kind === 'ref') return lookupRef(this.lookup, target.name, target.package, self?.packageName, root);
+    if (target.kind === 'source') return lookupSource(this.lookup, target.source, target.table, self?.packageName, root);
     return self;
   }
 

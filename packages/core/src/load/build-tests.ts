@@ -15,6 +15,8 @@ export interface TestBuildContext {
   readonly testsConfig: Readonly<Record<string, unknown>>;
   readonly projectFile: string;
   readonly projectLineOf: (path: (string | number)[]) => number;
+  /** For an installed package's tests: the root project's `data_tests:` tree, applied last (dbt). */
+  readonly rootOverride?: { readonly testsConfig: Readonly<Record<string, unknown>>; readonly projectFile: string; readonly projectLineOf: (path: (string | number)[]) => number };
 }
 
 /** A test argument like `to: ref('customers')` is a Jinja expression, rendered with the dbt context. */
@@ -26,15 +28,9 @@ const EXPRESSION_ARG = /^\s*(ref|source)\s*\(/;
  */
 export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, attached: ManifestNode): TestNode {
   const { renderer } = ctx;
-  const macroName = `test_${decl.testName}`;
-  if (!renderer.hasMacro(macroName))
-    throw new ProjectError('unknown_test', `Unknown generic test '${decl.namespace ? `${decl.namespace}.` : ''}${decl.testName}'`, {
-      file: decl.file,
-      line: decl.exactLine(),
-      hint: decl.namespace
-        ? `'${decl.namespace}' would be a dbt package: tsdbt does not install packages. Define {% test ${decl.testName}(model, column_name, ...) %} in the macro or test paths and it answers to '${decl.namespace}.${decl.testName}' too.`
-        : `Built-in tests are not_null, unique, accepted_values, relationships; define others with {% test ${decl.testName}(model, column_name) %} in the macro or test paths.`,
-    });
+  // dbt: `{{ test_<name>(...) }}` resolved for the test's package, or `{{ <namespace>.test_<name>(...) }}`.
+  const macroName = `${decl.namespace ? `${decl.namespace}.` : ''}test_${decl.testName}`;
+  if (!renderer.hasMacro(macroName, ctx.projectName)) throw unknownTest(ctx, decl);
   // dbt: `[<namespace>_][source_]<test>_<resource>_<args>`, a source's resource being `<source>_<table>`.
   const isSource = attached.resourceType === 'source';
   const resourceLabel = isSource ? `${(attached as { sourceName: string }).sourceName}_${attached.name}` : attached.name;
@@ -51,17 +47,19 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   }
   const targetRef: PlaceholderTarget = attached.resourceType === 'source'
     ? { kind: 'source', source: (attached as { sourceName: string }).sourceName, table: attached.name }
-    : { kind: 'ref', package: '', name: attached.name };
+    : { kind: 'ref', package: attached.packageName === ctx.projectName ? '' : attached.packageName, name: attached.name };
   const target = lateRelation(targetRef, state);
   const fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
   const folderLayer = folderConfig(ctx.testsConfig, fqn, ctx.projectFile, ctx.projectLineOf, ['data_tests']);
+  const o = ctx.rootOverride;
+  const rootLayers = o ? [folderConfig(o.testsConfig, fqn, o.projectFile, o.projectLineOf, ['data_tests'])] : [];
   const whereOf = (c: Readonly<Record<string, unknown>>) => (typeof c.where === 'string' && c.where.trim() ? c.where : undefined);
   const modelArg = (where: string | undefined) => (where ? `(select * from ${placeholder(targetRef, '')} where ${where}) dbt_subquery` : target);
-  const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig]);
+  const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig, ...rootLayers]);
   let rendered = inTest(decl, name, () => renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(before)) }));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
   const config = state.configCalls.length
-    ? finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig])
+    ? finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig, ...rootLayers])
     : before;
   if (whereOf(config) !== whereOf(before)) rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(config)) });
   const refs: RefCall[] = [...state.refs];
@@ -90,6 +88,19 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     refs,
     sources: [...state.sources],
   } satisfies TestNode);
+}
+
+/** An unknown generic test: a package not installed, a test the package lacks, or no such test. */
+function unknownTest(ctx: TestBuildContext, decl: TestDeclaration): ProjectError {
+  const ns = decl.namespace;
+  const installed = ns !== undefined && (ns === ctx.projectName || ctx.renderer.registry.packageMacros(ns) !== undefined);
+  const hint =
+    ns === undefined
+      ? `Built-in tests are not_null, unique, accepted_values, relationships; define others with {% test ${decl.testName}(model, column_name) %} in the macro or test paths. A package's test is written with its namespace, e.g. dbt_utils.${decl.testName}.`
+      : installed
+        ? `Package '${ns}' has no test '${decl.testName}' (no {% test ${decl.testName}(...) %} in its macros): check the name and the package version.`
+        : `'${ns}' is not an installed package: add it to packages.yml and run tsdbt deps.`;
+  return new ProjectError('unknown_test', `Unknown generic test '${ns ? `${ns}.` : ''}${decl.testName}'`, { file: decl.file, line: decl.exactLine(), hint });
 }
 
 /**

@@ -5,7 +5,8 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { buildGenericTest } from './build-tests.js';
 import { toPosix } from './discover-files.js';
-import { duplicateNode, loadInternals, loadModels, loadProject, loadSingularTests, type LoadedProject, type LoadOptions } from './load-project.js';
+import { duplicateNode, loadInternals, loadProject, type LoadedProject, type LoadOptions } from './load-project.js';
+import { loadModels, loadSingularTests } from './load-nodes.js';
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 
 /** The ref/source name index of each manifest's node map, kept so the next re-load can extend it. */
@@ -108,12 +109,12 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
   for (const step of plan) {
     if (step.kind === 'seed' || step.change === 'unlink' || !existsSync(join(projectRoot, step.path))) continue;
     if (step.kind === 'model') {
-      for (const node of loadModels(projectRoot, pf, renderer, internals.patches, target, [step.path])) {
+      for (const node of loadModels(internals.root, renderer, internals.patches, target, [step.path])) {
         add(node);
         if (!node.config.enabled) continue;
         for (const decl of internals.patches.get(node.name)?.tests ?? []) add(buildGenericTest(internals.testCtx, decl, node));
       }
-    } else for (const node of loadSingularTests(projectRoot, pf, renderer, [step.path])) add(node);
+    } else for (const node of loadSingularTests(internals.root, renderer, [step.path])) add(node);
   }
 
   // A node that is gone for good must not leave children behind: they now fail to resolve, which

@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ProjectError } from '../shared/errors.js';
 import { integerOption, NUMERIC_RULES, type IntegerRule } from '../shared/numeric-option.js';
 import { isMapping } from './node-config.js';
-import { readYamlFile } from './yaml-file.js';
+import { readYamlFile } from '../shared/yaml-file.js';
 
 /** The warehouse a command talks to: one `outputs:` entry of profiles.yml, resolved. */
 export interface TargetConfig {

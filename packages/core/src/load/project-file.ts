@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectError } from '../shared/errors.js';
-import { readYamlFile, type YamlFile } from './yaml-file.js';
+import type { DispatchEntry } from '../render/macro-registry.js';
+import { parseVersion } from '../shared/semver.js';
+import { readYamlFile, type YamlFile } from '../shared/yaml-file.js';
 
 /** What project.yml (or a dbt_project.yml) says, with dbt's defaults filled in. */
 export interface ProjectFile {
@@ -18,6 +20,12 @@ export interface ProjectFile {
   readonly modelsConfig: Readonly<Record<string, unknown>>;
   readonly seedsConfig: Readonly<Record<string, unknown>>;
   readonly testsConfig: Readonly<Record<string, unknown>>;
+  /** `require-dbt-version`: version specs that must all admit DBT_VERSION (empty: any). */
+  readonly requireDbtVersion: readonly string[];
+  /** `dispatch:` — where adapter.dispatch looks for each macro namespace (read from the root project only). */
+  readonly dispatch: readonly DispatchEntry[];
+  /** `packages-install-path` (default dbt_packages): where tsdbt deps installs packages. */
+  readonly packagesInstallPath: string;
   readonly yaml: YamlFile;
 }
 
@@ -64,6 +72,42 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     modelsConfig: obj(d.models),
     seedsConfig: obj(d.seeds),
     testsConfig: obj(d.data_tests ?? d.tests),
+    requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
+    dispatch: dispatchEntries(d.dispatch, name, yaml),
+    packagesInstallPath: typeof d['packages-install-path'] === 'string' ? d['packages-install-path'] : 'dbt_packages',
     yaml,
   };
+}
+
+/** dbt's _parse_versions: a list of specs, or one string of comma-separated specs. */
+function versionList(value: unknown, file: string, yaml: YamlFile): string[] {
+  if (value === undefined || value === null) return [];
+  const specs = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  for (const spec of specs)
+    try {
+      parseVersion(spec);
+    } catch (error) {
+      throw new ProjectError('project_file', `require-dbt-version: ${(error as Error).message}`, {
+        file,
+        line: yaml.lineOf(['require-dbt-version']),
+        hint: 'Write versions as e.g. [">=1.3.0", "<2.0.0"].',
+      });
+    }
+  return specs.map((s) => s.trim());
+}
+
+function dispatchEntries(value: unknown, file: string, yaml: YamlFile): DispatchEntry[] {
+  if (value === undefined || value === null) return [];
+  const bad = (i?: number) =>
+    new ProjectError('project_file', `dispatch: each entry needs a 'macro_namespace' (a package name) and a 'search_order' (a list of package names)`, {
+      file,
+      line: yaml.lineOf(i === undefined ? ['dispatch'] : ['dispatch', i]),
+      hint: "Write e.g. dispatch: [{macro_namespace: dbt_utils, search_order: ['my_project', 'dbt_utils']}].",
+    });
+  if (!Array.isArray(value)) throw bad();
+  return value.map((entry, i) => {
+    const e = entry as Record<string, unknown> | null;
+    if (!e || typeof e.macro_namespace !== 'string' || !Array.isArray(e.search_order) || !e.search_order.every((p) => typeof p === 'string')) throw bad(i);
+    return { macroNamespace: e.macro_namespace, searchOrder: e.search_order as string[] };
+  });
 }

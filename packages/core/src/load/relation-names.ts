@@ -30,13 +30,20 @@ export function relationFor(node: NamingNode, targetSchema: string, renderer: Re
     config: { ...node.config },
   };
   const state = () => newRenderState({ mode: 'parse' });
-  const schema = !renderer.isBuiltin('generate_schema_name')
-    ? renderer.callMacro('generate_schema_name', state(), [custom ?? null, nodeArg]).trim()
-    : custom
-      ? `${targetSchema}_${custom}`
-      : targetSchema;
-  const identifier = !renderer.isBuiltin('generate_alias_name')
-    ? renderer.callMacro('generate_alias_name', state(), [alias ?? null, nodeArg]).trim()
-    : (alias ?? node.name);
+  const schemaMacro = namingMacro(renderer, 'generate_schema_name', node.packageName);
+  const aliasMacro = namingMacro(renderer, 'generate_alias_name', node.packageName);
+  const schema = schemaMacro ? renderer.callMacro(schemaMacro, state(), [custom ?? null, nodeArg]).trim() : custom ? `${targetSchema}_${custom}` : targetSchema;
+  const identifier = aliasMacro ? renderer.callMacro(aliasMacro, state(), [alias ?? null, nodeArg]).trim() : (alias ?? node.name);
   return { schema, identifier };
+}
+
+/**
+ * The macro that names a node's relation (dbt's RelationUpdate): the node's own package's
+ * `generate_x_name` when an installed package defines one (for its own nodes only), else the root
+ * project's, else none (the built-in default, computed above without rendering).
+ */
+function namingMacro(renderer: Renderer, name: string, packageName: string): string | undefined {
+  const root = renderer.registry.rootPackage;
+  if (packageName !== root && renderer.registry.packageMacros(packageName)?.has(name)) return `${packageName}.${name}`;
+  return renderer.isBuiltin(name) ? undefined : name;
 }

@@ -2,23 +2,14 @@ import type { ManifestNode, ModelNode, TestNode } from '../manifest/nodes.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
 import { escapeRegExp, lineOfText } from './locate.js';
+import { lookupRef, lookupSource, nodeLookup, refNames, type NodeLookup } from '../manifest/node-lookup.js';
 
-/** What ref() and source() resolve against: models and seeds by name, sources by `source.table`. */
-export interface NameIndex {
-  readonly byName: Map<string, ManifestNode>;
-  readonly sources: Map<string, ManifestNode>;
-}
+/** What ref() and source() resolve against: models and seeds by name, sources by `source.table`, per package. */
+export type NameIndex = NodeLookup;
 
 export function nameIndex(nodes: Iterable<ManifestNode> | ReadonlyMap<string, ManifestNode>, base?: NameIndex): NameIndex {
   // Native copies of a previous index plus the changed nodes: cheaper than a pass over every node.
-  const byName = new Map(base?.byName);
-  const sources = new Map(base?.sources);
-  const list = nodes instanceof Map ? nodes.values() : (nodes as Iterable<ManifestNode>);
-  for (const n of list) {
-    if (n.resourceType === 'model' || n.resourceType === 'seed') byName.set(n.name, n);
-    if (n.resourceType === 'source') sources.set(`${(n as { sourceName: string }).sourceName}.${n.name}`, n);
-  }
-  return { byName, sources };
+  return nodeLookup(nodes instanceof Map ? nodes.values() : (nodes as Iterable<ManifestNode>), base);
 }
 
 /** A macro's name, file and text, by unique id: to point at a ref() written inside a macro. */
@@ -51,7 +42,8 @@ export function resolveDependencies(
   index: NameIndex = nameIndex(nodes),
   macroText?: MacroText,
 ): Map<string, ManifestNode> {
-  const { byName, sources } = index;
+  const ref = (name: string, pkg: string | undefined, from: string) => lookupRef(index, name, pkg, from, projectName);
+  const source = (s: string, t: string, from: string) => lookupSource(index, s, t, from, projectName);
   const out = new Map<string, ManifestNode>();
   // Incremental re-loads resolve a handful of nodes: visit those, not the whole map.
   const todo: Iterable<ManifestNode> = only ? [...only].map((id) => nodes.get(id)).filter((n): n is ManifestNode => n !== undefined) : nodes.values();
@@ -61,17 +53,20 @@ export function resolveDependencies(
       continue;
     }
     const n = node as ModelNode | TestNode;
-    const text = n.rawCode.startsWith('{{ test_') ? '' : n.rawCode;
+    const text = n.resourceType === 'test' && n.testType === 'generic' ? '' : n.rawCode;
     const parents = new Set(n.dependsOn);
-    for (const ref of n.refs) {
-      const target = byName.get(ref.name);
-      if (!target || (ref.package && ref.package !== projectName)) {
-        const guess = didYouMean(ref.name, byName.keys());
-        const at = callSite(n, text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(ref.name)}['"]`), macroText);
-        throw new ProjectError('unknown_ref', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' refers to '${ref.package ? ref.package + '.' : ''}${ref.name}'${at.via ? ` (${at.via})` : ''}, which does not exist`, {
+    for (const call of n.refs) {
+      const target = ref(call.name, call.package, n.packageName);
+      if (!target) {
+        const guess = didYouMean(call.name, refNames(index));
+        const at = callSite(n, text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(call.name)}['"]`), macroText);
+        const elsewhere = call.package && index.byName.get(call.name) ? ` (there is a '${call.name}' in ${[...index.byName.get(call.name)!.keys()].join(', ')})` : '';
+        throw new ProjectError('unknown_ref', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' refers to '${call.package ? call.package + '.' : ''}${call.name}'${at.via ? ` (${at.via})` : ''}, which does not exist${elsewhere}`, {
           file: at.file,
           line: at.line,
-          hint: guess ? `Did you mean ref('${guess}')?` : 'Check the model name (the file name without .sql).',
+          hint: call.package && call.package !== projectName && ![...index.byName.values()].some((m) => m.has(call.package!))
+            ? `No package '${call.package}' is installed: add it to packages.yml and run tsdbt deps.`
+            : guess ? `Did you mean ref('${guess}')?` : 'Check the model name (the file name without .sql).',
         });
       }
       if (target.uniqueId === n.uniqueId)
@@ -82,9 +77,9 @@ export function resolveDependencies(
       parents.add(target.uniqueId);
     }
     for (const [s, t] of n.sources) {
-      const target = sources.get(`${s}.${t}`);
+      const target = source(s, t, n.packageName);
       if (!target) {
-        const guess = didYouMean(`${s}.${t}`, sources.keys());
+        const guess = didYouMean(`${s}.${t}`, index.sources.keys());
         const at = callSite(n, text, new RegExp(`source\\s*\\([^)]*['"]${escapeRegExp(t)}['"]`), macroText);
         throw new ProjectError('unknown_source', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' uses source('${s}', '${t}')${at.via ? ` (${at.via})` : ''}, which is not declared`, {
           file: at.file,
@@ -95,12 +90,12 @@ export function resolveDependencies(
       parents.add(target.uniqueId);
     }
     // Calls read from run-time branches load could not render: parents when they name a node (not itself).
-    for (const ref of n.unrenderedRelations?.refs ?? []) {
-      const target = byName.get(ref.name);
-      if (target && target.uniqueId !== n.uniqueId && (!ref.package || ref.package === projectName)) parents.add(target.uniqueId);
+    for (const call of n.unrenderedRelations?.refs ?? []) {
+      const target = ref(call.name, call.package, n.packageName);
+      if (target && target.uniqueId !== n.uniqueId) parents.add(target.uniqueId);
     }
     for (const [s, t] of n.unrenderedRelations?.sources ?? []) {
-      const target = sources.get(`${s}.${t}`);
+      const target = source(s, t, n.packageName);
       if (target) parents.add(target.uniqueId);
     }
     out.set(n.uniqueId, Object.freeze({ ...n, dependsOn: [...parents] }));

@@ -1,7 +1,7 @@
 import type { ColumnInfo } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { assertKnownConfigKey, isMapping } from './node-config.js';
-import type { YamlFile } from './yaml-file.js';
+import type { YamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
 
 /** One data test as declared in YAML (`- unique`, `- accepted_values: {values: [...]}`). */

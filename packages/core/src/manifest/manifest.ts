@@ -9,6 +9,13 @@ export interface Manifest {
   readonly macros: ReadonlyMap<string, MacroNode>;
   /** Named selectors from selectors.yml, as raw YAML definitions. */
   readonly selectors: Readonly<Record<string, SelectorDefinition>>;
+  /** Installed packages loaded with the project (dbt_packages/*): name and folder relative to the project. */
+  readonly packages?: readonly InstalledPackage[];
+}
+
+export interface InstalledPackage {
+  readonly name: string;
+  readonly path: string;
 }
 
 export interface SelectorDefinition {

@@ -4,14 +4,15 @@ import type { ManifestNode } from './nodes.js';
  * One node in dbt's manifest v12 shape (the fields tools read): what target/manifest.json holds and
  * what templates see in `graph.nodes` / `graph.sources`.
  */
-export function nodeDict(node: ManifestNode, compiled?: string): Record<string, unknown> {
+export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path): Record<string, unknown> {
   const base: Record<string, unknown> = {
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
     name: node.name,
     package_name: node.packageName,
-    path: node.originalFilePath,
-    original_file_path: node.originalFilePath,
+    // dbt writes an installed package's paths relative to the package.
+    path: inPackage(node.packageName, node.originalFilePath),
+    original_file_path: inPackage(node.packageName, node.originalFilePath),
     fqn: node.fqn,
     description: node.description,
     tags: node.tags,

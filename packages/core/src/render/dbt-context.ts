@@ -19,6 +19,8 @@ export interface DbtContextOptions {
   readonly projectName: string;
   /** Project vars overlaid with --vars. */
   readonly vars: Readonly<Record<string, unknown>>;
+  /** The vars of each installed package's nodes (dbt merges package and root project vars per package). */
+  readonly varsByPackage?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** `target` as templates see it (no password). */
   readonly target: Readonly<Record<string, unknown>>;
   readonly flags: Readonly<Record<string, unknown>>;
@@ -102,7 +104,9 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const varFn = (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args);
     const name = String(positional[0]);
-    if (name in options.vars) return options.vars[name];
+    const pkg = slot.current?.node?.packageName;
+    const vars = (pkg !== undefined && options.varsByPackage?.get(pkg)) || options.vars;
+    if (name in vars) return vars[name];
     if (positional.length > 1) return positional[1];
     if ('default' in keywords) return keywords.default;
     raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, {

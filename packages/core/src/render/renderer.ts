@@ -68,9 +68,9 @@ export class Renderer {
     return this.registry.all().map((m) => m.node);
   }
 
-  /** Whether `name` (or `package.name`) resolves to a macro from the root project. */
-  hasMacro(name: string): boolean {
-    return this.lookup(name) !== undefined;
+  /** Whether `name` (or `package.name`) resolves to a macro for a node of `searchPackage` (default: the root project). */
+  hasMacro(name: string, searchPackage?: string): boolean {
+    return this.lookup(name, searchPackage) !== undefined;
   }
 
   /** The macro `name` (or `package.name`) resolves to from the root project, if any. */
@@ -128,9 +128,9 @@ export class Renderer {
     return this.render(this.compile(source, file), file, state, context);
   }
 
-  /** Calls a macro (`name` or `package.name`) with positional and keyword args, as `{{ name(...) }}` would from the root project. */
+  /** Calls a macro (`name` or `package.name`) with positional and keyword args, as `{{ name(...) }}` would for `state`'s node (default: the root project). */
   callMacro(name: string, state: RenderState, args: readonly unknown[], kwargs: Record<string, unknown> = {}): string {
-    const entry = this.lookup(name);
+    const entry = this.lookup(name, state.node?.packageName);
     if (!entry)
       throw new ProjectError('unknown_macro', `Macro '${name}' not found`, {
         hint: name.includes('.') ? `Is the package '${name.split('.')[0]}' installed? Run tsdbt deps.` : 'Define it in a .sql file under the macro paths.',
@@ -152,10 +152,10 @@ export class Renderer {
     }
   }
 
-  private lookup(name: string): MacroEntry | undefined {
+  private lookup(name: string, searchPackage = this.registry.rootPackage): MacroEntry | undefined {
     const dot = name.indexOf('.');
-    if (dot > 0) return this.registry.fromPackage(name.slice(0, dot), name.slice(dot + 1), this.registry.rootPackage);
-    return this.registry.resolveMacro(name, this.registry.rootPackage);
+    if (dot > 0) return this.registry.fromPackage(name.slice(0, dot), name.slice(dot + 1), searchPackage);
+    return this.registry.resolveMacro(name, searchPackage);
   }
 
   /** The package whose macros a bare name sees first: the package of the node being rendered (dbt's search package). */

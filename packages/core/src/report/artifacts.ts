@@ -32,13 +32,19 @@ export function writeManifest(targetDir: string, manifest: Manifest, graph: Proj
   const sources: Record<string, unknown> = {};
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
+  // As dbt writes them, an installed package's paths are relative to the package.
+  const packageDirs = new Map((manifest.packages ?? []).map((p) => [p.name, `${p.path}/`]));
+  const inPackage = (pkg: string, path: string) => {
+    const dir = packageDirs.get(pkg);
+    return dir && path.startsWith(dir) ? path.slice(dir.length) : path;
+  };
   for (const node of manifest.nodes.values()) {
-    (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = nodeDict(node, compiled.get(node.uniqueId));
+    (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = nodeDict(node, compiled.get(node.uniqueId), inPackage);
     parentMap[node.uniqueId] = graph.parents(node.uniqueId).sort();
     childMap[node.uniqueId] = graph.children(node.uniqueId).sort();
   }
   const macros = Object.fromEntries(
-    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, arguments: m.argNames.map((a) => ({ name: a })) }]),
+    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), arguments: m.argNames.map((a) => ({ name: a })) }]),
   );
   return writeJson(targetDir, 'manifest.json', {
     metadata: { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName },

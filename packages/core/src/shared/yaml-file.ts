@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import jsYaml from 'js-yaml';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { ProjectError } from '../shared/errors.js';
+import { ProjectError } from './errors.js';
 
 /** A parsed YAML file that can still say on which line a value stood. */
 export interface YamlFile {

@@ -1,0 +1,245 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG, KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
+import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import type { MacroFile, Renderer } from '../render/renderer.js';
+import { didYouMean } from '../shared/did-you-mean.js';
+import { ProjectError } from '../shared/errors.js';
+import { readYamlFile } from '../shared/yaml-file.js';
+import { discoverFiles, toPosix } from './discover-files.js';
+import { lineOfText } from './locate.js';
+import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
+import { parseSqlNode } from './parse-sql-node.js';
+import type { TargetConfig } from './profiles.js';
+import { rootRelative, type ProjectRoot } from './project-roots.js';
+import { relationFor } from './relation-names.js';
+import { addHookRelations, mergeLiteral } from './runtime-relations.js';
+import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
+
+/*
+ * The nodes of one project root (the root project or an installed package). Paths found here are
+ * relative to that root; nodes carry them relative to the root project (`dbt_packages/x/models/a.sql`),
+ * which is where every later stage opens them. fqns start with the package's name.
+ */
+
+const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml', 'package-lock.yml']);
+
+/**
+ * Config layers from project files for a node of `root` whose fqn is `fqn`: the package's own
+ * `models:`/`seeds:`/`data_tests:` tree first; for an installed package the root project's tree
+ * (keys under the package's name, and top-level `+` keys) is returned separately, because dbt
+ * applies it last, over the node's own config() calls (context_config.py).
+ */
+export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'data_tests', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[] } {
+  const treeOf = (pf: ProjectRoot['projectFile']) => (kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : pf.testsConfig);
+  const pf = root.projectFile;
+  const own = folderConfig(treeOf(pf), fqn, pf.file, pf.yaml.lineOf, [kind]);
+  const rootOverride = root.root ? [folderConfig(treeOf(root.root), fqn, root.root.file, root.root.yaml.lineOf, [kind])] : [];
+  return { own, rootOverride };
+}
+
+export function readMacroFiles(root: ProjectRoot): MacroFile[] {
+  const pf = root.projectFile;
+  const paths = [
+    ...pf.macroPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql'])),
+    // dbt also reads generic tests ({% test %} blocks) from tests/generic/.
+    ...pf.testPaths.flatMap((p) => discoverFiles(root.dir, join(p, 'generic'), ['.sql'])),
+  ];
+  // Installed packages compile lazily: most of their macros are never called.
+  return [...new Set(paths)].map((path) => ({ path: rootRelative(root, path), source: readFileSync(join(root.dir, path), 'utf8'), packageName: pf.name, lazy: root.relDir !== '' }));
+}
+
+export interface SchemaFile {
+  /** Relative to the root project (errors, originalFilePath). */
+  readonly file: string;
+  /** Relative to its package (fqn). */
+  readonly rel: string;
+  readonly contents: SchemaFileContents;
+}
+
+export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: string) => string): SchemaFile[] {
+  const pf = root.projectFile;
+  const inPaths = [...pf.modelPaths, ...pf.seedPaths].flatMap((p) => discoverFiles(root.dir, p, ['.yml', '.yaml']));
+  const atRoot = readdirSync(root.dir)
+    .filter((f) => (f.endsWith('.yml') || f.endsWith('.yaml')) && !IGNORED_ROOT_YAML.has(f))
+    .filter((f) => /^version\s*:/m.test(readFileSync(join(root.dir, f), 'utf8')));
+  return [...new Set([...atRoot, ...inPaths])].map((rel) => {
+    const file = rootRelative(root, rel);
+    return { file, rel, contents: parseSchemaFile(readYamlFile(join(root.dir, rel), file), (text) => render(text, file)) };
+  });
+}
+
+export function collectPatches(files: readonly SchemaFile[], kind: 'models' | 'seeds'): Map<string, ResourcePatch> {
+  const out = new Map<string, ResourcePatch>();
+  for (const f of files)
+    for (const patch of f.contents[kind]) {
+      const previous = out.get(patch.name);
+      if (previous)
+        throw new ProjectError('duplicate_patch', `${kind === 'models' ? 'Model' : 'Seed'} '${patch.name}' is described twice: ${previous.file}:${previous.line} and ${patch.file}:${patch.line}`, {
+          file: patch.file,
+          line: patch.line,
+          hint: 'Keep one YAML entry per resource.',
+        });
+      out.set(patch.name, patch);
+    }
+  return out;
+}
+
+/** fqn of a file under one of `roots`: project, folders, file name without extension. */
+export function fqnOf(projectName: string, roots: readonly string[], path: string): string[] {
+  const root = roots.find((r) => path.startsWith(toPosix(r).replace(/\/?$/, '/'))) ?? '';
+  const rel = root ? path.slice(toPosix(root).replace(/\/?$/, '/').length) : path;
+  const parts = rel.split('/');
+  parts[parts.length - 1] = basename(parts[parts.length - 1]!, extname(parts[parts.length - 1]!));
+  return [projectName, ...parts];
+}
+
+/** The model nodes of `files` (paths relative to `root`; default: every .sql file under its model paths). */
+export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']))): ModelNode[] {
+  const pf = root.projectFile;
+  return files.map((rel) => {
+    const path = rootRelative(root, rel);
+    const fqn = fqnOf(pf.name, pf.modelPaths, rel);
+    const name = fqn[fqn.length - 1]!;
+    const patch = patches.get(name);
+    const { own, rootOverride } = projectConfigLayers(root, 'models', fqn);
+    const baseLayers = [own, patch?.config ?? {}];
+    const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride]);
+    const rawCode = readFileSync(join(root.dir, rel), 'utf8');
+    const uniqueId = `model.${pf.name}.${name}`;
+    const parsed = parseSqlNode(renderer, rawCode, {
+      uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
+    });
+    const config = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride]);
+    if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
+      const guess = didYouMean(String(config.materialized), KNOWN_MATERIALIZATIONS);
+      throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {
+        file: path,
+        line: lineOfText(rawCode, /materialized/),
+        hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
+      });
+    }
+    const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config };
+    // Hooks are rendered now, as dbt does: their refs and sources are parents of the model.
+    const unrendered = mergeLiteral(parsed.unrendered, addHookRelations(renderer, { ...base, baseConfig }, config, parsed.state));
+    return Object.freeze({
+      ...base,
+      resourceType: 'model',
+      line: 1,
+      description: patch?.description ?? '',
+      tags: config.tags,
+      columns: patch?.columns ?? {},
+      dependsOn: [],
+      macrosUsed: [...parsed.state.macrosUsed],
+      relation: relationFor(base, target.schema, renderer),
+      rawCode,
+      renderedCode: parsed.rendered,
+      refs: parsed.state.refs,
+      sources: parsed.state.sources,
+      renderAtRuntime: parsed.state.usesWarehouse,
+      needsNames: parsed.state.needsNames,
+      ...(unrendered ? { unrenderedRelations: unrendered } : {}),
+      patchPath: patch?.file,
+    } satisfies ModelNode);
+  });
+}
+
+export function loadSeeds(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig): SeedNode[] {
+  const pf = root.projectFile;
+  const files = pf.seedPaths.flatMap((p) => discoverFiles(root.dir, p, ['.csv']));
+  return files.map((rel) => {
+    const fqn = fqnOf(pf.name, pf.seedPaths, rel);
+    const name = fqn[fqn.length - 1]!;
+    const patch = patches.get(name);
+    const { own, rootOverride } = projectConfigLayers(root, 'seeds', fqn);
+    const config = finalizeConfig(DEFAULT_SEED_CONFIG, [own, patch?.config ?? {}, ...rootOverride]);
+    const base = { uniqueId: `seed.${pf.name}.${name}`, name, resourceType: 'seed', packageName: pf.name, originalFilePath: rootRelative(root, rel), fqn, config };
+    return Object.freeze({
+      ...base,
+      resourceType: 'seed',
+      line: 1,
+      description: patch?.description ?? '',
+      tags: config.tags,
+      columns: patch?.columns ?? {},
+      dependsOn: [],
+      macrosUsed: [],
+      relation: relationFor(base, target.schema, renderer),
+      seedFile: join(root.dir, rel),
+    } satisfies SeedNode);
+  });
+}
+
+export function loadSources(root: ProjectRoot, files: readonly SchemaFile[]): SourceNode[] {
+  const pf = root.projectFile;
+  return files.flatMap((f) =>
+    f.contents.sources.map((s) => {
+      const folders = dirname(f.rel) === '.' ? [] : fqnOf(pf.name, pf.modelPaths, f.rel).slice(1, -1);
+      const config = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: 'source' }, [s.config]);
+      return Object.freeze({
+        uniqueId: `source.${pf.name}.${s.sourceName}.${s.name}`,
+        resourceType: 'source',
+        name: s.name,
+        packageName: pf.name,
+        fqn: [pf.name, ...folders, s.sourceName, s.name],
+        originalFilePath: f.file,
+        line: s.line,
+        description: s.description,
+        config,
+        tags: config.tags,
+        columns: s.columns,
+        dependsOn: [],
+        macrosUsed: [],
+        relation: { schema: s.schema, identifier: s.identifier },
+        sourceName: s.sourceName,
+        sourceDescription: s.sourceDescription,
+        loader: s.loader,
+        external: s.external,
+        freshness: s.freshness,
+      } satisfies SourceNode);
+    }),
+  );
+}
+
+/** The singular test nodes of `files` (relative to `root`; default: every .sql file under the test paths, generic/ aside). */
+export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files = singularTestFiles(root)): TestNode[] {
+  const pf = root.projectFile;
+  return files.map((rel) => {
+    const path = rootRelative(root, rel);
+    const fqn = fqnOf(pf.name, pf.testPaths, rel);
+    const name = fqn[fqn.length - 1]!;
+    const rawCode = readFileSync(join(root.dir, rel), 'utf8');
+    const uniqueId = `test.${pf.name}.${name}`;
+    const { own, rootOverride } = projectConfigLayers(root, 'data_tests', fqn);
+    const baseConfig = finalizeConfig(DEFAULT_TEST_CONFIG, [own, ...rootOverride]);
+    const parsed = parseSqlNode(renderer, rawCode, {
+      uniqueId, name, resourceType: 'test', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
+    });
+    const config = finalizeConfig(DEFAULT_TEST_CONFIG, [own, ...parsed.state.configCalls, ...rootOverride]);
+    return Object.freeze({
+      uniqueId,
+      resourceType: 'test',
+      name,
+      packageName: pf.name,
+      fqn,
+      originalFilePath: path,
+      line: 1,
+      description: '',
+      config,
+      tags: config.tags,
+      columns: {},
+      dependsOn: [],
+      macrosUsed: [...parsed.state.macrosUsed],
+      relation: { schema: '', identifier: name },
+      testType: 'singular',
+      rawCode,
+      renderedCode: parsed.rendered,
+      refs: parsed.state.refs,
+      sources: parsed.state.sources,
+      ...(parsed.unrendered ? { unrenderedRelations: parsed.unrendered } : {}),
+    } satisfies TestNode);
+  });
+}
+
+export function singularTestFiles(root: ProjectRoot): string[] {
+  return root.projectFile.testPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']).filter((f) => !relative(p, f).startsWith('generic/')));
+}
