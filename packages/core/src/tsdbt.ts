@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
+import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
 import { debugTargetKeys, runDebugChecks, type DebugCheck } from './adapter/debug-checks.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
@@ -290,17 +291,26 @@ export class TsdbtProject {
   async close(): Promise<void> {
     this.sharedWith = undefined;
     const c = this.client;
+    const runId = this.adapterInstance?.runId;
     this.client = undefined;
     this.adapterInstance = undefined;
-    await c?.close();
+    try {
+      await c?.close();
+    } finally {
+      // From now on the run's temporaries count as a dead run's: any later run may drop them.
+      if (runId) endRun(runId);
+    }
   }
 
   /** The warehouse adapter, connecting on first use. */
   async adapter(threads?: number): Promise<ClickHouseAdapter> {
     if (this.sharedWith) return this.sharedWith.adapter(threads);
     if (!this.adapterInstance) {
-      this.client = await openWarehouse(this.target, { poolSize: threads ?? this.target.threads });
-      this.adapterInstance = new ClickHouseAdapter(this.client, this.invocationId.replace(/-/g, '').slice(0, 12));
+      // The run id names this run's temporaries and tells other runs whether it is still alive (run-owner.ts).
+      const runId = newRunId(this.invocationId.replace(/-/g, ''));
+      this.client = await openWarehouse(this.target, { poolSize: threads ?? this.target.threads, queryIdPrefix: `tsdbt-${runId}` });
+      beginRun(runId);
+      this.adapterInstance = new ClickHouseAdapter(this.client, runId);
     }
     return this.adapterInstance;
   }

@@ -1,9 +1,13 @@
 import type { NodeConfig } from '../manifest/config.js';
 import type { Relation } from '../manifest/nodes.js';
-import { quoteIdentifier, relationSql } from '../render/placeholders.js';
+import { quoteIdentifier, relationSql, sqlString } from '../render/placeholders.js';
 import { ConnectionError, DatabaseError, TsdbtError } from '../shared/errors.js';
+import { Capabilities, isSyntaxError } from './capabilities.js';
+import { readServeInfo } from './serve-endpoint.js';
+import { Staging } from './staging.js';
 import { createTableAs, engineClause } from './table-ddl.js';
 import { columnsDdl, hasTableOptions, NO_TABLE_OPTIONS, unsupportedTableOptions, type TableOptions } from './table-options.js';
+import { DEFAULT_TEMPORARIES_MAX_AGE, sweepLeftovers, temporaryName } from './temporaries.js';
 import type { QueryOptions, WarehouseClient } from './warehouse-client.js';
 
 /** What a name holds in the warehouse: a table (any table engine), a view, a materialized view or a dictionary. */
@@ -15,19 +19,15 @@ export interface WarehouseColumn {
   readonly type: string;
 }
 
-/** Suffix of the relations a build writes before swapping them in; the run id follows. */
-export const TEMP_MARKER = '__tsdbt_tmp_';
-/** Where the rename swap keeps the previous table for a moment (old servers, Ordinary databases). */
-export const BACKUP_MARKER = '__tsdbt_backup_';
-
-const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+export { BACKUP_MARKER, TEMP_MARKER } from './temporaries.js';
 
 /**
  * Warehouse operations the materializations are made of. Stateless but for a few caches;
  * every statement goes through the one WarehouseClient.
  */
 export class ClickHouseAdapter {
-  private readonly exchangeSupport = new Map<string, Promise<boolean>>();
+  /** What the server can do, per statement kind (one place for capability probes). */
+  readonly capabilities: Capabilities;
   private readonly knownDatabases = new Map<string, Promise<void>>();
   /** Cluster mode: the profile's `cluster`; every DDL gets `ON CLUSTER` (see docs/cluster.md). */
   readonly cluster: string | undefined;
@@ -40,6 +40,7 @@ export class ClickHouseAdapter {
     cluster: string | undefined = client.target?.type === 'clickhouse' ? client.target.cluster : undefined,
   ) {
     this.cluster = cluster || undefined;
+    this.capabilities = new Capabilities(client);
   }
 
   /** ` ON CLUSTER `c`` in cluster mode, '' otherwise. */
@@ -160,10 +161,10 @@ export class ClickHouseAdapter {
   }
 
   /**
-   * A query over system.tables. Old servers (18.x) fail it with code 60 when a table is dropped or
+   * A query over system tables. Old servers (18.x) fail it with code 60 when a table is dropped or
    * renamed while the listing runs (another model's swap in the same run): ask again.
    */
-  private async tablesQuery<T>(sql: string): Promise<T[]> {
+  async systemQuery<T>(sql: string): Promise<T[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.client.query<T>(sql);
@@ -175,7 +176,7 @@ export class ClickHouseAdapter {
   }
 
   async relationKind(rel: Relation): Promise<RelationKind | undefined> {
-    const rows = await this.tablesQuery<{ engine: string }>(
+    const rows = await this.systemQuery<{ engine: string }>(
       `SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
     );
     if (rows.length === 0) return undefined;
@@ -198,41 +199,54 @@ export class ClickHouseAdapter {
     return Number(rows[0]?.n ?? 0);
   }
 
-  tempRelation(rel: Relation): Relation {
-    return { schema: rel.schema, identifier: `${rel.identifier}${TEMP_MARKER}${this.runId}` };
+  /** An owned temporary beside `rel` for this run (see temporaries.ts); staging.ts creates and drops them. */
+  tempRelation(rel: Relation, purpose?: string): Relation {
+    return temporaryName(rel, this.runId, purpose);
+  }
+
+  /** Seconds after which a temporary whose owner cannot be proven alive or dead counts as dead (profile `temporaries_max_age`). */
+  get temporariesMaxAge(): number {
+    return this.client.target.temporariesMaxAge ?? DEFAULT_TEMPORARIES_MAX_AGE;
   }
 
   /**
-   * Drops temporaries a killed run left behind for `rel`. Called right before staging `rel`, so ours
-   * counts too: a project reused after the server died mid-build runs again with the same run id.
+   * True when this process holds the embedded warehouse's data directory and serves it to nobody:
+   * chDB's lock then proves every other writer dead.
    */
-  async dropLeftovers(rel: Relation): Promise<string[]> {
-    const tmp = `${rel.identifier}${TEMP_MARKER}`;
-    const backup = `${rel.identifier}${BACKUP_MARKER}`;
-    // In cluster mode a leftover may exist on some shards only: look on all of them.
-    const tables = this.cluster ? `cluster(${sqlString(this.cluster)}, system, tables)` : 'system.tables';
-    // Backups are looked for on a single node only (the cluster swap renames both pairs in one statement).
-    const backups = this.cluster ? '' : ` OR startsWith(name, ${sqlString(backup)})`;
-    const found = await this.tablesQuery<{ name: string; engine: string }>(
-      `SELECT ${this.cluster ? 'DISTINCT ' : ''}name, engine FROM ${tables} WHERE database = ${sqlString(rel.schema)} AND (startsWith(name, ${sqlString(tmp)})${backups})`,
-    );
-    const engineOf = new Map(found.map((r) => [r.name, r.engine]));
-    const names = [...engineOf.keys()];
-    const stale = names.filter((n) => n.startsWith(tmp));
-    const kept = names.filter((n) => n.startsWith(backup));
-    // A swap cut short by a server crash may have left the previous table under its backup name with
-    // no table in its place: put it back. Backups of a table that is in place are dropped.
-    if (kept.length && (await this.relationKind(rel)) === undefined) {
-      await this.client.command(`RENAME TABLE ${relationSql(rel.schema, kept[0]!)} TO ${relationSql(rel.schema, rel.identifier)}`);
-      kept.shift();
-    }
-    for (const name of [...stale, ...kept]) await this.drop({ schema: rel.schema, identifier: name }, kindOfEngine(engineOf.get(name)!));
-    return [...stale, ...kept];
+  ownsWarehouseExclusively(): boolean {
+    if (!this.client.embedded) return false;
+    return readServeInfo(this.client.target.path!)?.pid !== process.pid;
   }
 
-  /** DROP TABLE drops views too, and old servers (18.x) have no DROP VIEW; a dictionary needs DROP DICTIONARY. */
-  async drop(rel: Relation, kind: RelationKind): Promise<void> {
-    await this.ddl(`DROP ${kind === 'dictionary' ? 'DICTIONARY' : 'TABLE'} IF EXISTS ${relationSql(rel.schema, rel.identifier)}${this.onCluster()}`);
+  /** Statements running on the server now (every host in cluster mode): their ids and text. */
+  async runningStatements(): Promise<{ query_id: string; query: string }[]> {
+    const from = this.cluster ? `cluster(${sqlString(this.cluster)}, system, processes)` : 'system.processes';
+    return this.client.query<{ query_id: string; query: string }>(`SELECT query_id, query FROM ${from}`);
+  }
+
+  /** @deprecated Use prepareTarget() of staging.ts: it sweeps every dead run's leftovers of the database. */
+  async dropLeftovers(rel: Relation): Promise<string[]> {
+    return sweepLeftovers(this, rel.schema);
+  }
+
+  /**
+   * `DROP TABLE IF EXISTS` (views too; old servers have no DROP VIEW; a dictionary needs DROP
+   * DICTIONARY), `… SYNC` where the server knows it, so an Atomic database frees the disk at once
+   * instead of after its 8-minute delay.
+   */
+  async drop(rel: Relation, kind: RelationKind = 'table'): Promise<void> {
+    const sql = `DROP ${kind === 'dictionary' ? 'DICTIONARY' : 'TABLE'} IF EXISTS ${relationSql(rel.schema, rel.identifier)}${this.onCluster()}`;
+    if (this.capabilities.peek('drop_sync') !== false) {
+      try {
+        await this.ddl(`${sql} SYNC`);
+        this.capabilities.learn('drop_sync', true);
+        return;
+      } catch (error) {
+        if (!isSyntaxError(error)) throw error;
+        this.capabilities.learn('drop_sync', false);
+      }
+    }
+    await this.ddl(sql);
   }
 
   /** `RENAME TABLE a TO b[, c TO d…] [ON CLUSTER c]`: one statement, done under one lock on each host. */
@@ -241,75 +255,17 @@ export class ClickHouseAdapter {
     await this.ddl(`RENAME TABLE ${list}${this.onCluster()}`, { signal });
   }
 
-  /** Whether `schema`'s database engine can EXCHANGE TABLES (Atomic can; Ordinary and old servers cannot). Probed once per database. */
-  canExchange(schema: string): Promise<boolean> {
-    let p = this.exchangeSupport.get(schema);
-    if (!p) {
-      p = this.client
-        .query<{ engine: string }>(`SELECT engine FROM system.databases WHERE name = ${sqlString(schema)}`)
-        .then((rows) => ['Atomic', 'Replicated', 'Shared'].includes(rows[0]?.engine ?? ''))
-        .catch(() => false);
-      this.exchangeSupport.set(schema, p);
-    }
-    return p;
-  }
-
   /**
-   * Puts `staged` in place of `target`: one atomic EXCHANGE where the database allows it,
-   * else two renames (the target is briefly absent). The previous data is dropped afterwards.
+   * Whether `schema`'s database can EXCHANGE TABLES (capabilities.ts). A probe that fails answers
+   * false for this swap only (a rename swap is as safe, just not atomic for readers) and is asked again.
    */
-  async swapIn(staged: Relation, target: Relation, existing: RelationKind | undefined): Promise<void> {
-    if (this.cluster) return this.swapInOnCluster(staged, target, existing);
-    const t = relationSql(target.schema, target.identifier);
-    const s = relationSql(staged.schema, staged.identifier);
-    if (existing === undefined) {
-      await this.client.command(`RENAME TABLE ${s} TO ${t}`);
-      return;
-    }
-    if (existing !== 'table') {
-      // A view, materialized view or dictionary in the way (the model changed materialization).
-      await this.drop(target, existing);
-      await this.client.command(`RENAME TABLE ${s} TO ${t}`);
-      return;
-    }
-    if (await this.canExchange(target.schema)) {
-      await this.client.command(`EXCHANGE TABLES ${s} AND ${t}`);
-      await this.drop(staged, 'table'); // now holds the previous data
-      return;
-    }
-    // One statement for both renames: the server runs it to the end even if this process dies
-    // between them; a backup left by a crash of the server itself is restored by dropLeftovers().
-    const backupRel = { schema: target.schema, identifier: `${target.identifier}${BACKUP_MARKER}${this.runId}` };
-    const backup = relationSql(backupRel.schema, backupRel.identifier);
-    try {
-      await this.client.command(`RENAME TABLE ${t} TO ${backup}, ${s} TO ${t}`);
-    } catch (error) {
-      if ((await this.relationKind(target)) === undefined && (await this.relationKind(backupRel)) !== undefined)
-        await this.client.command(`RENAME TABLE ${backup} TO ${t}`); // put the old table back
-      throw error;
-    }
-    await this.client.command(`DROP TABLE IF EXISTS ${backup}`);
+  canExchange(schema: string): Promise<boolean> {
+    return this.capabilities.exchange(schema).catch(() => false);
   }
 
-  /** swapIn() on every host: EXCHANGE … ON CLUSTER, else one two-pair RENAME … ON CLUSTER (never a moment without the target). */
-  private async swapInOnCluster(staged: Relation, target: Relation, existing: RelationKind | undefined): Promise<void> {
-    await this.syncReplicas(staged);
-    if (existing === 'table' && (await this.canExchange(target.schema))) {
-      await this.ddl(`EXCHANGE TABLES ${relationSql(staged.schema, staged.identifier)} AND ${relationSql(target.schema, target.identifier)}${this.onCluster()}`);
-      await this.drop(staged, 'table');
-      return;
-    }
-    if (existing === undefined) return this.rename([[staged, target]]);
-    if (existing !== 'table') {
-      await this.drop(target, existing);
-      return this.rename([[staged, target]]);
-    }
-    const backup = { schema: target.schema, identifier: `${target.identifier}${BACKUP_MARKER}${this.runId}` };
-    await this.rename([
-      [target, backup],
-      [staged, target],
-    ]);
-    await this.drop(backup, 'table');
+  /** @deprecated Use Staging.swap() of staging.ts. */
+  async swapIn(staged: Relation, target: Relation, _existing?: RelationKind): Promise<void> {
+    await new Staging(this, target).swap(staged);
   }
 
   /**
@@ -319,17 +275,22 @@ export class ClickHouseAdapter {
    */
   async syncReplicas(rel: Relation): Promise<void> {
     if (!this.cluster) return;
-    const [row] = await this.tablesQuery<{ engine: string }>(
+    const [row] = await this.systemQuery<{ engine: string }>(
       `SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
     );
     if (!row || !row.engine.startsWith('Replicated')) return;
     const name = relationSql(rel.schema, rel.identifier);
-    try {
-      await this.client.command(`SYSTEM SYNC REPLICA ${name}${this.onCluster()}`);
-    } catch (error) {
-      if (!/Syntax error/i.test(String((error as Error).message))) throw this.clusterError(error);
-      await this.client.command(`SYSTEM SYNC REPLICA ${name}`);
+    if (this.capabilities.peek('sync_replica_on_cluster') !== false) {
+      try {
+        await this.client.command(`SYSTEM SYNC REPLICA ${name}${this.onCluster()}`);
+        this.capabilities.learn('sync_replica_on_cluster', true);
+        return;
+      } catch (error) {
+        if (!isSyntaxError(error)) throw this.clusterError(error);
+        this.capabilities.learn('sync_replica_on_cluster', false);
+      }
     }
+    await this.client.command(`SYSTEM SYNC REPLICA ${name}`);
   }
 
   private version: Promise<ServerVersion> | undefined;
@@ -341,42 +302,33 @@ export class ClickHouseAdapter {
   }
 
   private replicaCount: Promise<number> | undefined;
-  /** What the server was found to know, by `<system table>:<name>`: asked once per adapter. */
-  private readonly serverKnows = new Map<string, Promise<boolean>>();
-
-  /** Whether `system.<table>` lists `name` (false when the table itself is missing, as on old servers). */
-  private knows(table: 'settings' | 'data_type_families', name: string): Promise<boolean> {
-    const key = `${table}:${name}`;
-    let p = this.serverKnows.get(key);
-    if (!p) {
-      p = this.client
-        .query<{ n: string | number }>(`SELECT count() AS n FROM system.${table} WHERE name = ${sqlString(name)}`)
-        .then((rows) => Number(rows[0]?.n ?? 0) > 0)
-        .catch(() => false);
-      this.serverKnows.set(key, p);
-    }
-    return p;
-  }
 
   /** Whether the server knows a data type (e.g. Date32, which servers before 21.9 lack). */
   hasTypeFamily(name: string): Promise<boolean> {
-    return this.knows('data_type_families', name);
+    return this.capabilities.lists('data_type_families', name);
   }
 
   /** Whether the server knows a setting (e.g. mutations_sync, which 18.x lacks). */
   hasSetting(name: string): Promise<boolean> {
-    return this.knows('settings', name);
+    return this.capabilities.lists('settings', name);
   }
 
-  /** Settings for an INSERT into a Distributed table: synchronous, and acknowledged by every replica of each shard. */
+  /**
+   * Settings for an INSERT into a Distributed table: synchronous, and acknowledged by every replica
+   * of each shard. Not knowing how many replicas there are is an error, never an insert without quorum.
+   */
   async insertSettings(): Promise<Record<string, unknown>> {
     this.replicaCount ??= this.client
       .query<{ n: string | number }>(
         `SELECT min(c) AS n FROM (SELECT shard_num, count() AS c FROM system.clusters WHERE cluster = ${sqlString(this.cluster ?? '')} GROUP BY shard_num)`,
       )
-      .then((rows) => Number(rows[0]?.n ?? 1))
-      .catch(() => 1);
+      .then((rows) => Number(rows[0]?.n ?? 1));
+    this.replicaCount.catch(() => (this.replicaCount = undefined));
     const replicas = await this.replicaCount;
+    if (replicas > 1 && !(await this.hasSetting('insert_quorum')))
+      throw new DatabaseError('setting_unknown', `${this.where()} does not know insert_quorum, which an insert into a cluster with ${replicas} replicas per shard needs`, {
+        hint: 'Upgrade the server, or use one replica per shard.',
+      });
     return { insert_distributed_sync: 1, ...(replicas > 1 ? { insert_quorum: replicas } : {}) };
   }
 }

@@ -4,6 +4,7 @@ import type { SeedNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
+import { withStaging } from './staging.js';
 
 /** Infers a ClickHouse type from a column's CSV values, as dbt-clickhouse does (Nullable when a value is empty). */
 export function inferType(values: readonly string[]): string {
@@ -58,22 +59,16 @@ export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signa
   // Date32 and DateTime64 came with ClickHouse 21.9 / 20.1: older servers keep Date / DateTime.
   if (columns.some((c) => /Date32|DateTime64/.test(c.type)) && !(await adapter.hasTypeFamily('Date32')))
     columns = columns.map((c) => ({ ...c, type: c.type.replace('Date32', 'Date').replace('DateTime64(0)', 'DateTime') }));
-  await adapter.ensureDatabase(rel.schema);
-  await adapter.dropLeftovers(rel);
-  const staged = adapter.tempRelation(rel);
   const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
-  try {
-    await adapter.createTable(staged, node.config, cols, signal);
+  await withStaging(adapter, rel, signal, async (s) => {
+    const staged = await s.createTable(cols, node.config);
     const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
     // Only settings the server knows (18.x has no input_format_csv_empty_as_default).
     const wanted: Record<string, unknown> = { format_csv_delimiter: delimiter, input_format_csv_empty_as_default: 1, input_format_skip_unknown_fields: 0 };
     const settings: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(wanted)) if (await adapter.hasSetting(name)) settings[name] = value;
     await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, createReadStream(node.seedFile), 'CSVWithNames', { signal, settings });
-    await adapter.swapIn(staged, rel, await adapter.relationKind(rel));
-  } catch (error) {
-    await adapter.drop(staged, 'table').catch(() => {});
-    throw error;
-  }
+    await s.swap(staged);
+  });
   return adapter.rowCount(rel);
 }

@@ -11,6 +11,7 @@ export interface SourceLoadOutcome {
   /** Declared columns the file lacks, file columns not declared (reported, not fatal; errors with --warn-error). */
   readonly warnings: string[];
 }
+import { withStaging } from './staging.js';
 
 /**
  * dbt-external-tables style loading: a source that declares `external: { location, format }`
@@ -52,13 +53,10 @@ export async function loadExternalSource(
       hint: 'Declare the columns the file has (or fix the file), or run without --warn-error.',
     });
   const rel = node.relation;
-  await adapter.ensureDatabase(rel.schema);
-  await adapter.dropLeftovers(rel);
-  const existing = await adapter.relationKind(rel);
-  const staged = adapter.tempRelation(rel);
   const ddl = columns.map((c) => `${quoteIdentifier(c.name)} ${c.dataType}`).join(', ');
-  try {
-    await adapter.createTable(staged, node.config, ddl, options.signal);
+  await withStaging(adapter, rel, options.signal, async (s) => {
+    const existing = await adapter.relationKind(rel);
+    const staged = await s.createTable(ddl, node.config);
     if (existing === 'table' && !options.fullRefresh) {
       const changed = columnChanges(await adapter.columns(rel), await adapter.columns(staged));
       if (changed.length)
@@ -81,11 +79,8 @@ export async function loadExternalSource(
         settings,
       });
     } else await adapter.client.insertStream(into, createReadStream(file), format, { signal: options.signal, settings });
-    await adapter.swapIn(staged, rel, existing);
-  } catch (error) {
-    await adapter.drop(staged, 'table').catch(() => {});
-    throw error;
-  }
+    await s.swap(staged);
+  });
   return { rows: await adapter.rowCount(rel), warnings };
 }
 

@@ -21,7 +21,7 @@ export interface QueryOptions {
  */
 export interface WarehouseClient {
   readonly target: TargetConfig;
-  /** True when statements run in this process (chDB), so the engine reads this machine's files directly. */
+  /** True when this process opened the embedded engine itself (not through a `tsdbt serve` endpoint): statements run here, reading this machine's files. */
   readonly embedded: boolean;
   command(sql: string, options?: QueryOptions): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, options?: QueryOptions): Promise<T[]>;
@@ -46,7 +46,16 @@ async function loadChdb() {
   return { Session, createChdbConnection };
 }
 
-export async function openWarehouse(target: TargetConfig, options: { poolSize?: number } = {}): Promise<WarehouseClient> {
+export interface OpenWarehouseOptions {
+  readonly poolSize?: number;
+  /**
+   * Server targets: every statement's query_id starts with `<prefix>-`, so other runs can see in
+   * system.processes that a statement of this run is still running (temporaries.ts).
+   */
+  readonly queryIdPrefix?: string;
+}
+
+export async function openWarehouse(target: TargetConfig, options: OpenWarehouseOptions = {}): Promise<WarehouseClient> {
   // A chdb data directory held by `tsdbt serve` (another process) is reached over its HTTP endpoint.
   const served = target.type === 'chdb' ? await findServeEndpoint(target.path!) : undefined;
   const conn: TargetConfig = served ? { ...target, type: 'clickhouse', host: served.host, port: served.port, secure: false } : target;
@@ -137,10 +146,11 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
     }
     return { sql: `/* tsdbt:${marker} */ ${sql}`, done: () => running.delete(marker) };
   };
+  const queryId = (o?: QueryOptions) => o?.queryId ?? (conn.type === 'clickhouse' && options.queryIdPrefix ? `${options.queryIdPrefix}-${randomUUID()}` : undefined);
   const params = (sql: string, o?: QueryOptions) => ({
     query: sql,
     clickhouse_settings: o?.settings as ClickHouseSettings | undefined,
-    query_id: o?.queryId,
+    query_id: queryId(o),
     abort_signal: o?.signal,
   });
 
@@ -174,7 +184,7 @@ export async function openWarehouse(target: TargetConfig, options: { poolSize?: 
     async insertStream(table, data, format, o) {
       try {
         await withClient((c) =>
-          c.insert({ table, values: data, format: format as never, clickhouse_settings: o?.settings as ClickHouseSettings | undefined, query_id: o?.queryId, abort_signal: o?.signal }),
+          c.insert({ table, values: data, format: format as never, clickhouse_settings: o?.settings as ClickHouseSettings | undefined, query_id: queryId(o), abort_signal: o?.signal }),
         );
       } catch (error) {
         throw toWarehouseError(error, target, `INSERT INTO ${table} FORMAT ${format}`);

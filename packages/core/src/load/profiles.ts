@@ -23,6 +23,11 @@ export interface TargetConfig {
   readonly settings: Readonly<Record<string, unknown>>;
   readonly threads: number;
   readonly cluster?: string;
+  /**
+   * Seconds after which a temporary of a run this process cannot prove alive or dead (another
+   * machine's) counts as dead and is dropped (profile `temporaries_max_age`; default 3600).
+   */
+  readonly temporariesMaxAge?: number;
   /** Where the profile came from (a profiles.yml path, or 'default'). */
   readonly source: string;
 }
@@ -104,7 +109,7 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
       line: yaml.lineOf([options.profileName, 'outputs', targetName, 'type']),
     });
   // `threads: abc` or `port: 8123.5` in profiles.yml: the file's mistake, reported with its line.
-  const whole = (key: 'threads' | 'port', fallback: number, rule: IntegerRule): number => {
+  const whole = <F extends number | undefined>(key: string, fallback: F, rule: IntegerRule): number | F => {
     const raw = v(key);
     if (raw === undefined || raw === null) return fallback;
     try {
@@ -139,6 +144,7 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
     settings,
     threads: whole('threads', 4, NUMERIC_RULES.threads),
     cluster: typeof v('cluster') === 'string' ? String(v('cluster')) : undefined,
+    temporariesMaxAge: whole('temporaries_max_age', undefined, NUMERIC_RULES.seconds),
     source: file,
   };
 }

@@ -45,3 +45,8 @@ export function quoteIdentifier(name: string): string {
 export function relationSql(schema: string, identifier: string): string {
   return `${quoteIdentifier(schema)}.${quoteIdentifier(identifier)}`;
 }
+
+/** A ClickHouse string literal: `'it\'s'`. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

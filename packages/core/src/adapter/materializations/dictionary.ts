@@ -3,6 +3,7 @@ import { relationSql } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
 import { atLeast, sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { createDictionarySql, dictionarySpec, type LocalCredentials } from '../dictionary-ddl.js';
+import { withStaging } from '../staging.js';
 import type { Materialization } from './types.js';
 
 /** DDL dictionaries (`CREATE DICTIONARY`) exist from ClickHouse 19.17. */
@@ -33,17 +34,14 @@ function credentialsOf(adapter: ClickHouseAdapter): LocalCredentials {
 export const materializeDictionary: Materialization = async ({ adapter, node, sql, signal }) => {
   await requireDictionaries(adapter, node);
   const rel = node.relation;
-  await adapter.ensureDatabase(rel.schema);
-  await adapter.dropLeftovers(rel);
-  const columns = await adapter.queryColumns(sql);
-  const spec = dictionarySpec(node.config, columns, sql, { name: node.name, file: node.originalFilePath, schema: rel.schema }, credentialsOf(adapter));
-  const staged = adapter.tempRelation(rel);
-  const on = adapter.onCluster();
-  const name = (r: typeof rel) => relationSql(r.schema, r.identifier);
-  let stagedExists = false;
-  try {
+  await withStaging(adapter, rel, signal, async (s) => {
+    const columns = await adapter.queryColumns(sql);
+    const spec = dictionarySpec(node.config, columns, sql, { name: node.name, file: node.originalFilePath, schema: rel.schema }, credentialsOf(adapter));
+    // Dropped at the end whatever happens: after an exchange it holds the previous dictionary.
+    const staged = s.temporary(undefined, rel, 'dictionary');
+    const on = adapter.onCluster();
+    const name = (r: typeof rel) => relationSql(r.schema, r.identifier);
     await adapter.ddl(createDictionarySql(staged, spec, { onCluster: on }), { signal });
-    stagedExists = true;
     await adapter.ddl(`SYSTEM RELOAD DICTIONARY${on} ${name(staged)}`, { signal });
     const existing = await adapter.relationKind(rel);
     if (existing === 'dictionary' && (await adapter.canExchange(rel.schema))) {
@@ -56,12 +54,8 @@ export const materializeDictionary: Materialization = async ({ adapter, node, sq
       // Nothing there yet, or a table or view of another materialization in the way.
       if (existing) await adapter.drop(rel, existing);
       await adapter.ddl(`RENAME DICTIONARY ${name(staged)} TO ${name(rel)}${on}`);
-      stagedExists = false;
     }
-  } finally {
-    // After an exchange the temporary name holds the previous dictionary.
-    if (stagedExists) await adapter.drop(staged, 'dictionary').catch(() => {});
-  }
+  });
   const [row] = await adapter.client.query<{ n: string | number }>(
     `SELECT element_count AS n FROM system.dictionaries WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
   );

@@ -5,6 +5,7 @@ import { buildDistributed, createDistributed, columnsDdl, insertThrough, localRe
 import { qualifiedColumnWarnings } from './table.js';
 import { strategyOf } from './incremental.js';
 import type { Materialization } from './types.js';
+import { withStaging } from '../staging.js';
 
 /**
  * `distributed_incremental`: built like distributed_table the first time (and on --full-refresh);
@@ -39,15 +40,12 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
   } else {
     // Stage the new rows on the cluster (a Distributed table over new local tables): every shard's
     // DELETE must see all of them, since a key's new row may land on another shard than its old one.
-    await adapter.dropLeftovers(local);
-    await adapter.dropLeftovers(rel);
-    const stagedLocal = adapter.tempRelation(local);
-    const staged = adapter.tempRelation(rel);
-    try {
-      await adapter.createTable(stagedLocal, node.config, columnsDdl(newColumns), signal);
+    written = await withStaging(adapter, rel, signal, async (s) => {
+      const stagedLocal = await s.createTable(columnsDdl(newColumns), node.config, { of: local });
+      const staged = s.temporary();
       await createDistributed(adapter, staged, stagedLocal, newColumns, node.config, signal);
       await insertThrough(adapter, staged, newColumns.map((c) => c.name), sql, node.config, signal);
-      written = await adapter.rowCount(staged);
+      const rows = await adapter.rowCount(staged);
       const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
       const keys = `(SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})${predicatesClause(node.config.incremental_predicates)}`;
       const where = `(${key}) IN ${keys}`;
@@ -61,10 +59,8 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
       }
       await waitForMutations(adapter, local, undefined);
       await insertThrough(adapter, rel, shared, `SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`, node.config);
-    } finally {
-      await adapter.drop(staged, 'table').catch(() => {});
-      await adapter.drop(stagedLocal, 'table').catch(() => {});
-    }
+      return rows;
+    });
   }
   return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
 };

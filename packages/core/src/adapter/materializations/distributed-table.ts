@@ -2,7 +2,8 @@ import type { NodeConfig } from '../../manifest/config.js';
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
-import { BACKUP_MARKER, settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { withStaging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { qualifiedColumnWarnings } from './table.js';
 import type { Materialization } from './types.js';
@@ -75,42 +76,23 @@ export async function buildDistributed(adapter: ClickHouseAdapter, node: ModelNo
   requireCluster(adapter, node);
   const rel = node.relation;
   const local = localRelation(rel);
-  await adapter.ensureDatabase(rel.schema);
-  await adapter.dropLeftovers(local);
-  await adapter.dropLeftovers(rel);
-  const stagedLocal = adapter.tempRelation(local);
-  const fill = adapter.tempRelation(rel); // Distributed over the staged locals, to fill them
-  const nextDist = { schema: rel.schema, identifier: `${fill.identifier}_dist` }; // Distributed over `<t>_local`, swapped in as `<t>`
-  const created: Relation[] = [];
-  try {
+  await withStaging(adapter, rel, signal, async (s) => {
     const columns = await adapter.queryColumns(sql);
-    created.push(stagedLocal);
     // Indexes, projections and codecs belong to the local tables, where the data is.
     const options = tableOptionsOf(node);
     await adapter.assertTableOptionsSupported(options);
-    await adapter.createTable(stagedLocal, node.config, columnsDdl(columns, options), signal);
-    created.push(fill);
+    const stagedLocal = await s.createTable(columnsDdl(columns, options), node.config, { of: local });
+    const fill = s.temporary('fill'); // Distributed over the staged locals, to fill them
     await createDistributed(adapter, fill, stagedLocal, columns, node.config, signal);
     await insertThrough(adapter, fill, columns.map((c) => c.name), sql, node.config, signal);
     await adapter.syncReplicas(stagedLocal);
-    created.push(nextDist);
+    const nextDist = s.temporary('dist'); // Distributed over `<t>_local`, swapped in as `<t>`
     await createDistributed(adapter, nextDist, local, columns, node.config, signal);
-    const [existingLocal, existingDist] = [await adapter.relationKind(local), await adapter.relationKind(rel)];
-    const backupLocal = { schema: local.schema, identifier: `${local.identifier}${BACKUP_MARKER}${adapter.runId}` };
-    const backupDist = { schema: rel.schema, identifier: `${rel.identifier}${BACKUP_MARKER}${adapter.runId}` };
-    const pairs: [Relation, Relation][] = [];
-    if (existingLocal) pairs.push([local, backupLocal]);
-    pairs.push([stagedLocal, local]);
-    if (existingDist) pairs.push([rel, backupDist]);
-    pairs.push([nextDist, rel]);
-    await adapter.rename(pairs, signal);
-    created.length = 0;
-    created.push(fill);
-    if (existingLocal) created.push(backupLocal);
-    if (existingDist) created.push(backupDist);
-  } finally {
-    for (const r of created) await adapter.drop(r, 'table').catch(() => {});
-  }
+    await s.swapAll([
+      [stagedLocal, local],
+      [nextDist, rel],
+    ]);
+  });
   return adapter.rowCount(rel);
 }
 

@@ -4,7 +4,8 @@ import { settingsClause, sqlString } from '../clickhouse-adapter.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { deleteWhere, mutationsSyncOf, predicatesClause } from './mutations.js';
 import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
-import { buildAndSwap, prepareTarget, qualifiedColumnWarnings } from './table.js';
+import { Staging, prepareTarget } from '../staging.js';
+import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite'] as const;
@@ -70,7 +71,8 @@ export const materializeIncremental: Materialization = async (ctx) => {
     await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM (\n${sql}\n) ${querySettings}`, { signal });
     written = (await adapter.rowCount(rel)) - before;
   } else {
-    const staged = adapter.tempRelation(rel);
+    const staging = new Staging(adapter, rel, signal);
+    const staged = staging.temporary();
     const stagedSql = relationSql(staged.schema, staged.identifier);
     try {
       if (strategy === 'insert_overwrite') {
@@ -100,7 +102,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
           await adapter.client.command(`ALTER TABLE ${target} ${parts.map((p) => `REPLACE PARTITION ID ${sqlString(p.partition_id)} FROM ${stagedSql}`).join(', ')}`, { signal });
       }
     } finally {
-      await adapter.drop(staged, 'table').catch(() => {});
+      await staging.dispose();
     }
   }
   return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };

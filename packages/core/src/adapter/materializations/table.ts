@@ -1,36 +1,29 @@
-import type { ModelNode, Relation } from '../../manifest/nodes.js';
+import type { ModelNode } from '../../manifest/nodes.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { Staging, withStaging } from '../staging.js';
 import { tableOptionsOf } from '../table-options.js';
 import type { Materialization } from './types.js';
 
+export { prepareTarget } from '../staging.js';
+
 /**
- * Builds `sql` into a temporary relation named after the run, then swaps it in place of the
- * target. If anything fails before the swap, the previous table is untouched and the temporary dropped.
- * The caller has made the database and cleared a previous run's leftovers (prepareTarget()).
+ * Builds `sql` into an owned temporary, then swaps it in place of the target (staging.ts): if
+ * anything fails before the swap, the previous table is untouched and the temporary dropped.
+ * The caller has called prepareTarget() (withStaging() does).
  */
 export async function buildAndSwap(adapter: ClickHouseAdapter, node: ModelNode, sql: string, signal?: AbortSignal): Promise<number> {
-  const rel = node.relation;
-  const staged: Relation = adapter.tempRelation(rel);
+  const staging = new Staging(adapter, node.relation, signal);
   try {
-    await adapter.createTableAs(staged, node.config, sql, signal, tableOptionsOf(node));
-    const existing = await adapter.relationKind(rel);
-    await adapter.swapIn(staged, rel, existing);
-  } catch (error) {
-    await adapter.drop(staged, 'table').catch(() => {});
-    throw error;
+    await staging.swap(await staging.createTableAs(sql, node.config, { tableOptions: tableOptionsOf(node) }));
+  } finally {
+    await staging.dispose();
   }
-  return adapter.rowCount(rel);
-}
-
-/** The model's database exists; a previous run's temporaries are gone and a table it left under its backup name is back. */
-export async function prepareTarget(adapter: ClickHouseAdapter, rel: Relation): Promise<void> {
-  await adapter.ensureDatabase(rel.schema);
-  await adapter.dropLeftovers(rel);
+  return adapter.rowCount(node.relation);
 }
 
 export const materializeTable: Materialization = async ({ adapter, node, sql, signal }) => {
-  await prepareTarget(adapter, node.relation);
-  const rows = await buildAndSwap(adapter, node, sql, signal);
+  await withStaging(adapter, node.relation, signal, async (s) => s.swap(await s.createTableAs(sql, node.config, { tableOptions: tableOptionsOf(node) })));
+  const rows = await adapter.rowCount(node.relation);
   return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
 };
 

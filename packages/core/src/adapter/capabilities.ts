@@ -1,0 +1,75 @@
+import { sqlString } from '../render/placeholders.js';
+import type { WarehouseClient } from './warehouse-client.js';
+
+/**
+ * What the server can do, asked once per statement kind (`exchange:<database>`, `drop_sync`,
+ * `setting:<name>`…): the one place capability probes live. Only a definite answer is kept; a
+ * probe that fails (connection lost, timeout, server busy) is asked again the next time, so one
+ * bad moment does not switch a statement kind to its fallback for the rest of the session.
+ */
+export class Capabilities {
+  private readonly known = new Map<string, boolean>();
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly client: WarehouseClient) {}
+
+  /** The cached answer for `key`, else `probe()`'s (kept only when it resolves). */
+  ask(key: string, probe: () => Promise<boolean>): Promise<boolean> {
+    const known = this.known.get(key);
+    if (known !== undefined) return Promise.resolve(known);
+    let p = this.inFlight.get(key);
+    if (!p) {
+      p = probe().then(
+        (answer) => {
+          this.known.set(key, answer);
+          this.inFlight.delete(key);
+          return answer;
+        },
+        (error: unknown) => {
+          this.inFlight.delete(key);
+          throw error;
+        },
+      );
+      this.inFlight.set(key, p);
+    }
+    return p;
+  }
+
+  /** What a statement itself proved (e.g. the server's syntax error for `DROP … SYNC`). */
+  learn(key: string, answer: boolean): void {
+    this.known.set(key, answer);
+  }
+
+  /** The answer already known for `key`, if any. */
+  peek(key: string): boolean | undefined {
+    return this.known.get(key);
+  }
+
+  /** Whether `schema`'s database engine can EXCHANGE TABLES (Atomic can; Ordinary and old servers cannot). */
+  exchange(schema: string): Promise<boolean> {
+    return this.ask(`exchange:${schema}`, async () => {
+      const rows = await this.client.query<{ engine: string }>(`SELECT engine FROM system.databases WHERE name = ${sqlString(schema)}`);
+      // A database that does not exist yet has no answer to keep.
+      if (rows.length === 0) throw new Error(`database ${schema} not found`);
+      return ['Atomic', 'Replicated', 'Shared'].includes(rows[0]!.engine);
+    });
+  }
+
+  /** Whether `system.<table>` lists `name` (false when the table itself is missing, as on old servers). */
+  lists(table: 'settings' | 'data_type_families', name: string): Promise<boolean> {
+    return this.ask(`${table}:${name}`, async () => {
+      const [exists] = await this.client.query<{ n: string | number }>(
+        `SELECT count() AS n FROM system.tables WHERE database = 'system' AND name = ${sqlString(table)}`,
+      );
+      if (Number(exists?.n ?? 0) === 0) return false;
+      const rows = await this.client.query<{ n: string | number }>(`SELECT count() AS n FROM system.${table} WHERE name = ${sqlString(name)}`);
+      return Number(rows[0]?.n ?? 0) > 0;
+    });
+  }
+}
+
+/** A server's answer that a statement's syntax is unknown to it (code 62): a definite "cannot". */
+export function isSyntaxError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Code: 62\b|Syntax error/i.test(message);
+}

@@ -1,0 +1,194 @@
+import type { NodeConfig } from '../manifest/config.js';
+import type { Relation } from '../manifest/nodes.js';
+import { quoteIdentifier, relationSql, sqlString } from '../render/placeholders.js';
+import type { ClickHouseAdapter, RelationKind } from './clickhouse-adapter.js';
+import type { TableOptions } from './table-options.js';
+import { holdTemporary, releaseTemporary } from './run-owner.js';
+import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
+
+/**
+ * Stage → check → swap, the one mechanism every materialization builds with: new data goes into
+ * temporaries this run owns (`<target>__tsdbt_tmp_<run id>[__<purpose>]`), is checked there, and
+ * reaches the target in ONE statement (EXCHANGE TABLES, one RENAME of both, or one ALTER of
+ * partitions). Whatever fails or whenever the process dies, the target holds its old rows or its
+ * new ones; temporaries are dropped by dispose() or, after a crash, by the next run's sweep.
+ *
+ * Usage (see materializations/table.ts):
+ *   await withStaging(adapter, rel, signal, async (s) => {
+ *     const staged = await s.createTableAs(sql, node.config);
+ *     await s.swap(staged);
+ *   });
+ */
+export class Staging {
+  private readonly owned: { rel: Relation; kind: RelationKind }[] = [];
+
+  constructor(
+    readonly adapter: ClickHouseAdapter,
+    readonly target: Relation,
+    readonly signal?: AbortSignal,
+  ) {}
+
+  /**
+   * Name of an owned temporary beside `of` (default the target); dispose() drops it, created or not
+   * (`kind`: what it will hold, for the DROP: a dictionary needs DROP DICTIONARY).
+   */
+  temporary(purpose?: string, of: Relation = this.target, kind: RelationKind = 'table'): Relation {
+    const rel = temporaryName(of, this.adapter.runId, purpose);
+    this.hold(rel, kind);
+    return rel;
+  }
+
+  /** Marks `rel` as this build's until dispose(): no sweep (this run's or another's) drops it meanwhile. */
+  private hold(rel: Relation, kind: RelationKind): void {
+    if (this.owned.some((o) => o.rel.schema === rel.schema && o.rel.identifier === rel.identifier)) return;
+    this.owned.push({ rel, kind });
+    holdTemporary(`${rel.schema}.${rel.identifier}`);
+  }
+
+  /** `CREATE TABLE <temporary> … AS <sql>` with the model's engine config (and table options: indexes, projections, codecs). */
+  async createTableAs(sql: string, config: NodeConfig, options: { purpose?: string; tableOptions?: TableOptions } = {}): Promise<Relation> {
+    const rel = this.temporary(options.purpose);
+    await this.adapter.createTableAs(rel, config, sql, this.signal, options.tableOptions);
+    return rel;
+  }
+
+  /** `CREATE TABLE <temporary> (columns) ENGINE …` (replicated, `ON CLUSTER`, in cluster mode) beside `of` (default the target). */
+  async createTable(columnsDdl: string, config: NodeConfig, options: { purpose?: string; of?: Relation } = {}): Promise<Relation> {
+    const rel = this.temporary(options.purpose, options.of);
+    await this.adapter.createTable(rel, config, columnsDdl, this.signal);
+    return rel;
+  }
+
+  /**
+   * An empty temporary with exactly `source`'s structure and engine (`CREATE TABLE … AS source`),
+   * so partitions can move between them. Cluster mode builds it from `source`'s columns and the
+   * model's engine instead: a copied replicated engine would share `source`'s ZooKeeper path.
+   */
+  async createLike(source: Relation, config: NodeConfig, options: { purpose?: string } = {}): Promise<Relation> {
+    const rel = this.temporary(options.purpose, source);
+    if (this.adapter.cluster) {
+      const columns = await this.adapter.columns(source);
+      await this.adapter.createTable(rel, config, columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', '), this.signal);
+    } else {
+      await this.adapter.client.command(`CREATE TABLE ${relationSql(rel.schema, rel.identifier)} AS ${relationSql(source.schema, source.identifier)}`, { signal: this.signal });
+    }
+    return rel;
+  }
+
+  /** Puts `staged` in place of `target` in one statement (see swapAll()); the previous relation is dropped. */
+  async swap(staged: Relation, target: Relation = this.target, stagedKind: RelationKind = 'table'): Promise<void> {
+    await this.swapAll([[staged, target]], stagedKind);
+  }
+
+  /**
+   * Puts each staged relation in place of its target, all in one statement: EXCHANGE TABLES for a
+   * single table over a table where the database can (Atomic), else one RENAME that moves every
+   * existing target to a backup name and every staged relation in place (`ON CLUSTER` on every
+   * host). Backups and exchanged-out data are dropped afterwards. Not cancellable: once the
+   * staging is done, the swap runs to its end.
+   */
+  async swapAll(pairs: readonly (readonly [Relation, Relation])[], stagedKind: RelationKind = 'table'): Promise<void> {
+    const a = this.adapter;
+    for (const [staged] of pairs) await a.syncReplicas(staged);
+    const kinds = await Promise.all(pairs.map(([, target]) => a.relationKind(target)));
+    if (pairs.length === 1 && kinds[0] === 'table' && stagedKind === 'table' && (await a.canExchange(pairs[0]![1].schema))) {
+      const [staged, target] = pairs[0]!;
+      await a.ddl(`EXCHANGE TABLES ${relationSql(staged.schema, staged.identifier)} AND ${relationSql(target.schema, target.identifier)}${a.onCluster()}`);
+      await a.drop(staged); // now holds the previous data
+      return;
+    }
+    // A dictionary in the way (the model was one before) cannot be renamed as a table: it is dropped
+    // first, the one case with a moment without the target (a change of materialization).
+    for (const [i, [, target]] of pairs.entries())
+      if (kinds[i] === 'dictionary') {
+        await a.drop(target, 'dictionary');
+        kinds[i] = undefined;
+      }
+    const renames: [Relation, Relation][] = [];
+    const backups: Relation[] = [];
+    pairs.forEach(([staged, target], i) => {
+      if (kinds[i]) {
+        const backup = backupName(target, a.runId);
+        this.hold(backup, 'table');
+        backups.push(backup);
+        renames.push([target, backup]);
+      }
+      renames.push([staged, target]);
+    });
+    try {
+      // One statement: the server runs it to the end even if this process dies half-way; a backup a
+      // crash of the server itself leaves without its target is put back by the next run's sweep.
+      await a.rename(renames);
+    } catch (error) {
+      for (const [, target] of pairs) {
+        const backup = backupName(target, a.runId);
+        if ((await a.relationKind(target)) === undefined && (await a.relationKind(backup)) !== undefined) await a.rename([[backup, target]]);
+      }
+      throw error;
+    }
+    for (const backup of backups) await a.drop(backup);
+  }
+
+  /** Ids of the partitions `rel` has rows in (`all` for an unpartitioned table). */
+  async partitionIds(rel: Relation): Promise<string[]> {
+    const from = this.adapter.cluster ? `cluster(${sqlString(this.adapter.cluster)}, system, parts)` : 'system.parts';
+    const rows = await this.adapter.systemQuery<{ partition_id: string }>(
+      `SELECT DISTINCT partition_id FROM ${from} WHERE active AND database = ${sqlString(rel.schema)} AND table = ${sqlString(rel.identifier)} ORDER BY partition_id`,
+    );
+    return rows.map((r) => r.partition_id);
+  }
+
+  /**
+   * One ALTER on the target: each partition in `replaced` becomes `staged`'s rows of that partition,
+   * each partition in `emptied` is dropped. The partitions change together or, when the statement
+   * fails, not at all (the server checks every part before it moves any).
+   */
+  async replacePartitions(staged: Relation, replaced: readonly string[], emptied: readonly string[] = [], target: Relation = this.target): Promise<void> {
+    const from = relationSql(staged.schema, staged.identifier);
+    const clauses = [
+      ...replaced.map((id) => `REPLACE PARTITION ID ${sqlString(id)} FROM ${from}`),
+      ...emptied.filter((id) => !replaced.includes(id)).map((id) => `DROP PARTITION ID ${sqlString(id)}`),
+    ];
+    if (clauses.length === 0) return;
+    await this.adapter.ddl(`ALTER TABLE ${relationSql(target.schema, target.identifier)}${this.adapter.onCluster()} ${clauses.join(', ')}`);
+  }
+
+  /** One ALTER adding every part of `staged` to the target (`ATTACH PARTITION … FROM`: hard links, no copy). */
+  async attachPartitions(staged: Relation, target: Relation = this.target): Promise<void> {
+    const ids = await this.partitionIds(staged);
+    if (ids.length === 0) return;
+    const from = relationSql(staged.schema, staged.identifier);
+    await this.adapter.ddl(
+      `ALTER TABLE ${relationSql(target.schema, target.identifier)}${this.adapter.onCluster()} ${ids.map((id) => `ATTACH PARTITION ID ${sqlString(id)} FROM ${from}`).join(', ')}`,
+    );
+  }
+
+  /** Drops every temporary this staging named (`DROP … SYNC` where the server can). Never throws. */
+  async dispose(): Promise<void> {
+    for (const { rel, kind } of this.owned.splice(0).reverse()) {
+      await this.adapter.drop(rel, kind).catch(() => {});
+      releaseTemporary(`${rel.schema}.${rel.identifier}`);
+    }
+  }
+}
+
+/**
+ * The target's database exists and what dead runs left in it is gone (sweepLeftovers(): their
+ * temporaries dropped, a backup a crash left without its relation put back). Every materialization
+ * calls this (withStaging() does) before it looks at the target.
+ */
+export async function prepareTarget(adapter: ClickHouseAdapter, rel: Relation): Promise<void> {
+  await adapter.ensureDatabase(rel.schema);
+  await sweepLeftovers(adapter, rel.schema);
+}
+
+/** prepareTarget(), then `work` with a Staging whose temporaries are dropped however `work` ends. */
+export async function withStaging<T>(adapter: ClickHouseAdapter, target: Relation, signal: AbortSignal | undefined, work: (staging: Staging) => Promise<T>): Promise<T> {
+  await prepareTarget(adapter, target);
+  const staging = new Staging(adapter, target, signal);
+  try {
+    return await work(staging);
+  } finally {
+    await staging.dispose();
+  }
+}

@@ -1,0 +1,101 @@
+import type { Relation } from '../manifest/nodes.js';
+import type { ClickHouseAdapter } from './clickhouse-adapter.js';
+import { temporaryLiveness } from './run-owner.js';
+import { sqlString } from '../render/placeholders.js';
+
+/** Marks a relation a build writes before putting it in place: `<target>__tsdbt_tmp_<run id>[__<purpose>]`. */
+export const TEMP_MARKER = '__tsdbt_tmp_';
+/** Where a rename swap keeps the previous relation for a moment: `<target>__tsdbt_backup_<run id>`. */
+export const BACKUP_MARKER = '__tsdbt_backup_';
+/** ClickHouse's own staging name for `CREATE … AS SELECT` in Atomic databases: `_tmp_replace_<hex>_<hex>`. */
+export const CLICKHOUSE_TMP_PREFIX = '_tmp_replace_';
+/** Temporaries of runs on another machine are dead once this old (seconds) and none of their statements runs. */
+export const DEFAULT_TEMPORARIES_MAX_AGE = 3600;
+
+/** The owned temporary `purpose` of `rel` for run `runId` (purpose: a short word, e.g. `new`, `local`). */
+export function temporaryName(rel: Relation, runId: string, purpose?: string): Relation {
+  return { schema: rel.schema, identifier: `${rel.identifier}${TEMP_MARKER}${runId}${purpose ? `__${purpose}` : ''}` };
+}
+
+export function backupName(rel: Relation, runId: string): Relation {
+  return { schema: rel.schema, identifier: `${rel.identifier}${BACKUP_MARKER}${runId}` };
+}
+
+/** What a leftover's name says: whose it is and what it stands for. */
+export interface LeftoverName {
+  readonly kind: 'temporary' | 'backup' | 'clickhouse';
+  /** The relation it was made for (temporaries and backups). */
+  readonly base?: string;
+  readonly runId?: string;
+}
+
+export function parseLeftoverName(name: string): LeftoverName | undefined {
+  if (name.startsWith(CLICKHOUSE_TMP_PREFIX)) return { kind: 'clickhouse' };
+  for (const [marker, kind] of [
+    [TEMP_MARKER, 'temporary'],
+    [BACKUP_MARKER, 'backup'],
+  ] as const) {
+    const at = name.indexOf(marker);
+    if (at <= 0) continue;
+    const rest = name.slice(at + marker.length);
+    const runId = rest.split('__')[0]!;
+    if (runId) return { kind, base: name.slice(0, at), runId };
+  }
+  return undefined;
+}
+
+/** The statement the server is running: its id (ours are `tsdbt-<run id>-…`) and text. */
+interface RunningStatement {
+  readonly query_id: string;
+  readonly query: string;
+}
+
+/**
+ * Removes what dead runs left in `schema` and nothing else: their temporaries, their backups
+ * (put back in place when the relation they stand for is missing: a swap cut short by a crash of
+ * the server) and ClickHouse's `_tmp_replace_*` tables of `CREATE … AS SELECT` statements that no
+ * longer run. Whose run is dead: see runLiveness(); for ids it cannot decide, the embedded
+ * warehouse's data-directory lock proves every writer other than this process dead, and on a
+ * server the age rule applies (older than `temporaries_max_age` and no statement of that run running).
+ * Returns the names it removed or put back. Best effort: a leftover another run removes at the
+ * same moment is not an error.
+ */
+export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string): Promise<string[]> {
+  const from = adapter.cluster ? `cluster(${sqlString(adapter.cluster)}, system, tables)` : 'system.tables';
+  const rows = await adapter.systemQuery<{ name: string; engine: string; age: string | number }>(
+    `SELECT name, any(engine) AS engine, max(toInt64(now()) - toInt64(metadata_modification_time)) AS age FROM ${from} WHERE database = ${sqlString(schema)} ` +
+      `AND (position(name, ${sqlString(TEMP_MARKER)}) > 0 OR position(name, ${sqlString(BACKUP_MARKER)}) > 0 OR startsWith(name, ${sqlString(CLICKHOUSE_TMP_PREFIX)})) GROUP BY name`,
+  );
+  if (rows.length === 0) return [];
+  let running: RunningStatement[] | undefined;
+  const statements = async () => (running ??= await adapter.runningStatements());
+  const exclusive = adapter.ownsWarehouseExclusively();
+  const maxAge = adapter.temporariesMaxAge;
+  const removed: string[] = [];
+  for (const row of rows) {
+    const parsed = parseLeftoverName(row.name);
+    if (!parsed) continue;
+    let dead: boolean;
+    if (parsed.kind === 'clickhouse') {
+      // Its CREATE still runs somewhere (this process included): ClickHouse renames or drops it itself.
+      dead = !(await statements()).some((s) => /\bCREATE\b/i.test(s.query.replace(/\/\*[\s\S]*?\*\//g, '')));
+    } else {
+      const liveness = temporaryLiveness(parsed.runId!, `${schema}.${row.name}`);
+      if (liveness !== 'unknown') dead = liveness === 'dead';
+      else if (exclusive) dead = true;
+      else dead = Number(row.age) >= maxAge && !(await statements()).some((s) => s.query_id.startsWith(`tsdbt-${parsed.runId}-`));
+    }
+    if (!dead) continue;
+    const rel = { schema, identifier: row.name };
+    try {
+      if (parsed.kind === 'backup' && (await adapter.relationKind({ schema, identifier: parsed.base! })) === undefined)
+        await adapter.rename([[rel, { schema, identifier: parsed.base! }]]);
+      else await adapter.drop(rel, row.engine === 'Dictionary' ? 'dictionary' : 'table');
+      removed.push(row.name);
+    } catch {
+      // Another run cleared it first, or the server refused: the next run tries again.
+    }
+  }
+  return removed;
+}
+
