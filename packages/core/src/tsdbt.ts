@@ -344,6 +344,14 @@ export class TsdbtProject {
     if (options.signal?.aborted) controller.abort();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const ctx = this.runContext(adapter, { ...options, signal: controller.signal });
+    this.loaded.renderer.setFlags({
+      WHICH: command,
+      FULL_REFRESH: options.fullRefresh ?? false,
+      STORE_FAILURES: options.storeFailures ?? false,
+      WARN_ERROR: options.warnError ?? false,
+      FAIL_FAST: options.failFast ?? false,
+      THREADS: threads,
+    });
     const started = Date.now();
     if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId);
     const { results, interrupted } = await execute(ctx, {

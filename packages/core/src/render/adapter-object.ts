@@ -144,6 +144,8 @@ export function adapterObject({ state, cluster }: AdapterOptions): Record<string
     cache_dropped: () => '',
     cache_renamed: () => '',
     standardize_grants_dict: () => ({}),
+    /** dbt's behavior flags (adapter.behavior.<flag>.setting / .no_warn): none is turned on. */
+    behavior: new Proxy({}, { get: () => ({ setting: false, no_warn: false }) }),
     get_clickhouse_cluster_name: () => (cluster ? `"${cluster}"` : null),
     get_clickhouse_local_suffix: () => '_local',
     get_clickhouse_local_db_prefix: () => '',

@@ -36,7 +36,17 @@ export interface StateSlot {
   current: RenderState | undefined;
   /** The loaded project (set once load is done): what `graph` shows at run time. */
   manifest?: Manifest;
+  /** dbt's `flags` (the command's options), updated per command (Renderer.setFlags). */
+  flags?: Record<string, unknown>;
 }
+
+/** dbt's flags with their defaults; a command sets the ones it knows (Renderer.setFlags). */
+const DEFAULT_FLAGS: Readonly<Record<string, unknown>> = {
+  WHICH: 'parse', FULL_REFRESH: false, STORE_FAILURES: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false,
+  EMPTY: false, INTROSPECT: true, USE_COLORS: true, QUIET: false, PRINTER_WIDTH: 80, WRITE_JSON: true,
+  PARTIAL_PARSE: false, STATIC_PARSER: true, SEND_ANONYMOUS_USAGE_STATS: false, LOG_FORMAT: 'default',
+  INVOCATION_COMMAND: 'tsdbt',
+};
 
 type Keywords = Record<string, unknown>;
 
@@ -150,7 +160,6 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     env_var: envVar,
     project_name: options.projectName,
     target: options.target,
-    flags: options.flags,
     invocation_id: options.invocationId,
     is_incremental: () => {
       const st = state();
@@ -181,6 +190,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   defineGetter('this', () => (slot.current?.node ? lateRelation({ kind: 'this' }, slot.current) : undefined));
   // dbt's `schema`: the model's own schema (a ClickHouse database), like this.schema.
   defineGetter('schema', () => (slot.current?.node ? lateRelation({ kind: 'this' }, slot.current).schema : undefined));
+  slot.flags = { ...DEFAULT_FLAGS, ...options.flags };
+  defineGetter('flags', () => slot.flags);
   defineGetter('graph', () => {
     const st = slot.current;
     // Empty while parsing, as dbt's: a template reading it renders again at run time.

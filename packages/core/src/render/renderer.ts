@@ -59,6 +59,11 @@ export class Renderer {
     this.installMacroGlobals();
   }
 
+  /** Sets dbt's `flags` of the command about to run (WHICH, FULL_REFRESH, STORE_FAILURES…). */
+  setFlags(flags: Readonly<Record<string, unknown>>): void {
+    this.slot.flags = { ...this.slot.flags, ...flags };
+  }
+
   /** The loaded project, for the `graph` templates read at run time. */
   setManifest(manifest: Manifest): void {
     this.slot.manifest = manifest;
