@@ -4,9 +4,9 @@ import * as core from '../../packages/core/src/index.js';
 describe('@tsdbt/core public API', () => {
   it('exports exactly the documented runtime values (anything else is internal)', () => {
     expect(Object.keys(core).sort()).toEqual([
-      'ConnectionError', 'DOCS_ARTIFACTS', 'DatabaseError', 'NUMERIC_RULES', 'ProjectError', 'TsdbtError', 'TsdbtProject', 'UsageError',
+      'ConnectionError', 'DOCS_ARTIFACTS', 'DatabaseError', 'NUMERIC_RULES', 'ProjectError', 'SECRET_ENV_PREFIX', 'TsdbtError', 'TsdbtProject', 'UsageError',
       'diffManifests', 'generateCatalog', 'generateDocs', 'integerOption', 'isProjectLevelError', 'layoutGraph', 'loadProject',
-      'reloadProject', 'serveDocs', 'startServer', 'watch',
+      'reloadProject', 'scrubSecrets', 'secretValues', 'serveDocs', 'startServer', 'watch',
     ]);
   });
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { isProjectLevelError } from '@tsdbt/core';
-import { parseVars, type GlobalFlags, type Io } from './commands/common.js';
+import { isProjectLevelError, scrubSecrets, secretValues } from '@tsdbt/core';
+import { parseVars, varsOfArgv, type GlobalFlags, type Io } from './commands/common.js';
 import { registerDocsCommands } from './commands/docs-command.js';
 import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
 import { addRunFlags, runCommand } from './commands/run-commands.js';
@@ -12,9 +12,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
 });
 
+// Every line the CLI prints, text or JSON, has DBT_ENV_SECRET_* values (env and --vars) scrubbed, as dbt's logs.
+const secrets = secretValues(process.env, varsOfArgv(process.argv));
 const io: Io = {
-  out: (line) => process.stdout.write(line + '\n'),
-  err: (line) => process.stderr.write(line + '\n'),
+  out: (line) => process.stdout.write(scrubSecrets(line, secrets) + '\n'),
+  err: (line) => process.stderr.write(scrubSecrets(line, secrets) + '\n'),
   isTty: Boolean(process.stdout.isTTY),
 };
 

@@ -21,6 +21,7 @@ export type { RunEvent, EventHandler, NodeResult, NodeStatus, NodeTiming, Comman
 export { TsdbtError, ProjectError, UsageError, DatabaseError, ConnectionError, isProjectLevelError } from './shared/errors.js';
 export type { SourceLocation } from './shared/errors.js';
 export { integerOption, NUMERIC_RULES } from './shared/numeric-option.js';
+export { scrubSecrets, secretValues, SECRET_ENV_PREFIX } from './shared/secrets.js';
 export type { IntegerRule } from './shared/numeric-option.js';
 export { generateDocs, generateCatalog, serveDocs, layoutGraph, DOCS_ARTIFACTS } from './docs/index.js';
 export type { DocsGenerateResult, DocsServer, ServeOptions, Catalog, DashboardsFile, Layout } from './docs/index.js';

@@ -24,6 +24,7 @@ import type { Command, EventHandler, NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions } from './select/select-nodes.js';
 import { ProjectError, UsageError } from './shared/errors.js';
 import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
+import { scrubEvent, scrubResult } from './report/scrub-events.js';
 
 export interface OpenOptions extends LoadOptions {
   /** Receives progress events (node started/finished, warnings, logs). */
@@ -115,7 +116,8 @@ export class TsdbtProject {
   private constructor(loaded: LoadedProject, invocationId: string, onEvent: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
     this.invocationId = invocationId;
-    this.onEvent = onEvent;
+    // Events carry messages and SQL: DBT_ENV_SECRET_* values are scrubbed before any listener sees them.
+    this.onEvent = loaded.secrets.length ? (event) => onEvent(scrubEvent(event, loaded.secrets)) : onEvent;
     this.graph = graph ?? new ProjectGraph(loaded.manifest);
     this.index = new RelationIndex(loaded.manifest);
   }
@@ -141,6 +143,11 @@ export class TsdbtProject {
       },
     });
     return new TsdbtProject(loaded, invocationId, onEvent);
+  }
+
+  /** DBT_ENV_SECRET_* values of this invocation (scrubbed from every output). */
+  get secrets(): readonly string[] {
+    return this.loaded.secrets;
   }
 
   get manifest(): Manifest {
@@ -179,8 +186,8 @@ export class TsdbtProject {
       items.push({ node, sql: compileSql(this.index, node, renderedWithNames(this.loaded.renderer, this.index, node as ModelNode | TestNode)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
-    const paths = writeCompiledFiles(this.targetDir, items);
-    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])));
+    const paths = writeCompiledFiles(this.targetDir, items, this.secrets);
+    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets);
     return items.map((i, k) => ({ ...i, path: paths[k]! }));
   }
 
@@ -329,7 +336,7 @@ export class TsdbtProject {
       warnError: options.warnError ?? false,
       signal: options.signal,
       onEvent: this.onEvent,
-      compiled: new CompiledWriter(this.targetDir),
+      compiled: new CompiledWriter(this.targetDir, this.secrets),
     };
   }
 
@@ -353,8 +360,8 @@ export class TsdbtProject {
       THREADS: threads,
     });
     const started = Date.now();
-    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId);
-    const { results, interrupted } = await execute(ctx, {
+    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    let { results, interrupted } = await execute(ctx, {
       command,
       selected,
       threads,
@@ -363,8 +370,9 @@ export class TsdbtProject {
       batchTests: options.batchTests ?? true,
     });
     const elapsed = (Date.now() - started) / 1000;
-    if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId);
-    writeRunResults(this.targetDir, results, elapsed, this.invocationId, { which: command, select: options.select ?? [], exclude: options.exclude ?? [], threads });
+    if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    writeRunResults(this.targetDir, results, elapsed, this.invocationId, { which: command, select: options.select ?? [], exclude: options.exclude ?? [], threads }, this.secrets);
+    results = results.map((r) => scrubResult(r, this.secrets));
     const success = !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && !(r.status === 'skipped' && r.message.startsWith('not run')));
     return { command, results, elapsed, interrupted, success };
   }

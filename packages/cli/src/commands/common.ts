@@ -69,6 +69,17 @@ export function parseVars(text: string | undefined): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** The --vars of a command line (`--vars x` or `--vars=x`), for scrubbing secret-named vars; {} when absent or invalid. */
+export function varsOfArgv(argv: readonly string[]): Record<string, unknown> {
+  const i = argv.findIndex((a) => a === '--vars' || a.startsWith('--vars='));
+  if (i < 0) return {};
+  try {
+    return parseVars(argv[i] === '--vars' ? argv[i + 1] : argv[i]!.slice('--vars='.length));
+  } catch {
+    return {};
+  }
+}
+
 export function printerFor(flags: GlobalFlags, io: Io): (e: RunEvent) => void {
   return createPrinter({ color: flags.color !== false && io.isTty, json: flags.logFormat === 'json', write: io.out, debug: flags.debug });
 }

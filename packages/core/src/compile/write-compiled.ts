@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ManifestNode } from '../manifest/nodes.js';
+import { scrubSecrets } from '../shared/secrets.js';
 
 /** Where dbt puts a node's compiled SQL: target/compiled/<project>/<original path>. */
 export function compiledPath(targetDir: string, node: ManifestNode): string {
@@ -34,12 +35,15 @@ export class CompiledWriter {
   private readonly pending: Promise<unknown>[] = [];
   private readonly dirs = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly targetDir: string) {}
+  constructor(
+    private readonly targetDir: string,
+    private readonly secrets: readonly string[] = [],
+  ) {}
 
   write(node: ManifestNode, sql: string): void {
     const path = compiledPath(this.targetDir, node);
     const dir = dirname(path);
-    const text = withNewline(sql);
+    const text = withNewline(scrubSecrets(sql, this.secrets));
     let made = this.dirs.get(dir);
     if (!made) this.dirs.set(dir, (made = mkdir(dir, { recursive: true })));
     const write = () => writeFile(path, text);
@@ -61,14 +65,14 @@ export class CompiledWriter {
  * (libuv's pool) file creation measured up to 5× slower here — the threads contend in ext4's
  * inode allocator —, and never faster. Files that already hold the same text are left alone.
  */
-export function writeCompiledFiles(targetDir: string, items: readonly { node: ManifestNode; sql: string }[]): string[] {
+export function writeCompiledFiles(targetDir: string, items: readonly { node: ManifestNode; sql: string }[], secrets: readonly string[] = []): string[] {
   const paths = items.map((i) => compiledPath(targetDir, i.node));
   // A first compile has nothing to compare with: skip the reads.
   const mayExist = existsSync(join(targetDir, 'compiled'));
   const made = new Set<string>();
   for (let i = 0; i < items.length; i++) {
     const path = paths[i]!;
-    const text = withNewline(items[i]!.sql);
+    const text = withNewline(scrubSecrets(items[i]!.sql, secrets));
     if (mayExist && unchanged(path, text)) continue;
     const dir = dirname(path);
     if (!made.has(dir)) {

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeJson } from '../report/artifacts.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { TsdbtProject } from '../tsdbt.js';
 
@@ -132,7 +131,6 @@ export async function generateCatalog(project: TsdbtProject): Promise<Catalog> {
   const sql = catalogQuery(nodes);
   const rows = sql ? await (await project.adapter()).client.query<CatalogRow>(sql) : [];
   const catalog = buildCatalog(nodes, rows, project.invocationId);
-  mkdirSync(project.targetDir, { recursive: true });
-  writeFileSync(join(project.targetDir, 'catalog.json'), JSON.stringify(catalog, null, 2));
+  writeJson(project.targetDir, 'catalog.json', catalog, project.secrets, 2);
   return catalog;
 }

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeJson } from '../report/artifacts.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { TsdbtProject } from '../tsdbt.js';
 import type { Catalog } from './catalog.js';
@@ -95,7 +94,6 @@ export async function generateDashboards(project: TsdbtProject, catalog: Catalog
   };
   dashboards.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   const file: DashboardsFile = { generated_at: new Date().toISOString(), dashboards };
-  mkdirSync(project.targetDir, { recursive: true });
-  writeFileSync(join(project.targetDir, 'dashboards.json'), JSON.stringify(file, null, 2));
+  writeJson(project.targetDir, 'dashboards.json', file, project.secrets, 2);
   return file;
 }

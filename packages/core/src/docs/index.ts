@@ -31,7 +31,7 @@ export interface DocsGenerateResult {
  */
 export async function generateDocs(project: TsdbtProject, options: { compile?: boolean } = {}): Promise<DocsGenerateResult> {
   let compiled = 0;
-  if (options.compile === false) writeManifest(project.targetDir, project.manifest, project.graph, project.invocationId);
+  if (options.compile === false) writeManifest(project.targetDir, project.manifest, project.graph, project.invocationId, undefined, project.secrets);
   else compiled = (await project.compile()).length;
   const catalog = await generateCatalog(project);
   const dashboards = await generateDashboards(project, catalog);

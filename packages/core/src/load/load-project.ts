@@ -2,11 +2,12 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
-import { splitArgs } from '../render/dbt-context.js';
+import { secretEnvVarError, splitArgs } from '../render/dbt-context.js';
 import { raiseInTemplate, toRenderError } from '../render/template-error.js';
 import { Renderer } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
+import { SECRET_ENV_PREFIX, secretValues } from '../shared/secrets.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
 import { builtinMacroFiles } from './builtin-package.js';
 import { isMapping } from './node-config.js';
@@ -45,6 +46,8 @@ export interface LoadedProject {
   readonly vars: Readonly<Record<string, unknown>>;
   /** Every file read, for watch mode. */
   readonly files: readonly string[];
+  /** DBT_ENV_SECRET_* values (env and --vars): scrubbed from every output (shared/secrets.ts). */
+  readonly secrets: readonly string[];
 }
 
 /** What an incremental re-load (load/incremental-load.ts) needs from the last full load. */
@@ -115,7 +118,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     profileName: unrendered.profile,
     profilesDir: options.profilesDir,
     target: options.target,
-    renderString: (text, file) => renderProfileString(text, file, env),
+    // profiles.yml is where DBT_ENV_SECRET_* variables may be read (as in dbt)
+    renderString: (text, file) => renderProfileString(text, file, env, {}, true),
   });
   // The root project and each installed package (dbt_packages/*), each with its own vars.
   const unrenderedRoots = projectRoots(projectRoot, unrendered, { versionCheck: options.versionCheck });
@@ -227,7 +231,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     ...[...resolved.values()].map((n) => n.originalFilePath),
   ];
   renderer.setManifest(manifest);
-  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)] };
+  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(env, vars) };
   loadInternals.set(loaded, { options, ...rootInternals! });
   return loaded;
 }
@@ -260,11 +264,12 @@ function nameAndDefault(args: readonly unknown[]): { name: string; fallback: unk
 }
 
 /** Renders Jinja in a YAML value (profiles, source properties): env_var(), plus `target` and var() where given. */
-function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv, globals: Readonly<Record<string, unknown>> = {}): string {
+function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv, globals: Readonly<Record<string, unknown>> = {}, allowSecrets = false): string {
   const jinja = createJinjaEnvironment();
   for (const [name, value] of Object.entries(globals)) jinja.addGlobal(name, value);
   jinja.addGlobal('env_var', (...args: unknown[]) => {
     const { name, fallback } = nameAndDefault(args);
+    if (!allowSecrets && name.startsWith(SECRET_ENV_PREFIX)) raiseInTemplate(secretEnvVarError(name, file));
     const value = env[name];
     if (value !== undefined) return value;
     if (fallback !== undefined) return fallback;

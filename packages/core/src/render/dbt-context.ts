@@ -6,6 +6,7 @@ import { baseContext } from './base-context.js';
 import { splitArgs } from './call-args.js';
 import { emptyGraph, graphOf } from './graph-context.js';
 import { lateRelation } from './relation.js';
+import { SECRET_ENV_PREFIX } from '../shared/secrets.js';
 import { raiseInTemplate } from './template-error.js';
 import { dispatchMacro } from './dispatch.js';
 import type { MacroRegistry } from './macro-registry.js';
@@ -29,6 +30,14 @@ export interface DbtContextOptions {
   readonly onLog: (message: string, level: 'info' | 'debug' | 'warn') => void;
   /** The profile's cluster (cluster mode), for adapter.get_clickhouse_cluster_name(). */
   readonly cluster?: string;
+}
+
+/** dbt's rule: a DBT_ENV_SECRET_* variable may be read only in profiles.yml (and packages.yml), never where it could reach SQL or logs. */
+export function secretEnvVarError(name: string, file: string | undefined): ProjectError {
+  return new ProjectError('secret_env_var', `Secret env vars are allowed only in profiles.yml or packages.yml. Found '${name}' referenced elsewhere.`, {
+    file,
+    hint: `Use ${name} in profiles.yml (e.g. as a password), or read a variable without the ${SECRET_ENV_PREFIX} prefix here.`,
+  });
 }
 
 /** The slot holding the render in progress; the globals below read it. */
@@ -128,6 +137,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const envVar = (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args);
     const name = String(positional[0]);
+    if (name.startsWith(SECRET_ENV_PREFIX)) raiseInTemplate(secretEnvVarError(name, slot.current?.node?.originalFilePath));
     const value = options.env[name];
     if (value !== undefined) return value;
     if (positional.length > 1) return positional[1];

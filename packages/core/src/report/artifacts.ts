@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { nodeDict } from '../manifest/node-dict.js';
+import { scrubbingReplacer } from '../shared/secrets.js';
 import type { NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
@@ -18,16 +19,16 @@ function metadata(schema: string, invocationId: string) {
   };
 }
 
-function writeJson(targetDir: string, name: string, value: unknown): string {
+/** Writes an artifact: compact, as dbt writes them (a large project's manifest is tens of MB), secrets scrubbed. */
+export function writeJson(targetDir: string, name: string, value: unknown, secrets: readonly string[] = [], indent?: number): string {
   mkdirSync(targetDir, { recursive: true });
   const path = join(targetDir, name);
-  // Compact, as dbt writes its artifacts: the manifest of a large project is tens of MB.
-  writeFileSync(path, JSON.stringify(value));
+  writeFileSync(path, JSON.stringify(value, scrubbingReplacer(secrets), indent));
   return path;
 }
 
 /** target/manifest.json in dbt's v12 shape: nodes, sources, macros, parent and child maps. */
-export function writeManifest(targetDir: string, manifest: Manifest, graph: ProjectGraph, invocationId: string, compiled: ReadonlyMap<string, string> = new Map()): string {
+export function writeManifest(targetDir: string, manifest: Manifest, graph: ProjectGraph, invocationId: string, compiled: ReadonlyMap<string, string> = new Map(), secrets: readonly string[] = []): string {
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   const parentMap: Record<string, string[]> = {};
@@ -63,11 +64,11 @@ export function writeManifest(targetDir: string, manifest: Manifest, graph: Proj
     saved_queries: {},
     semantic_models: {},
     unit_tests: {},
-  });
+  }, secrets);
 }
 
 /** target/run_results.json in dbt's v6 shape. */
-export function writeRunResults(targetDir: string, results: readonly NodeResult[], elapsed: number, invocationId: string, args: Record<string, unknown>): string {
+export function writeRunResults(targetDir: string, results: readonly NodeResult[], elapsed: number, invocationId: string, args: Record<string, unknown>, secrets: readonly string[] = []): string {
   return writeJson(targetDir, 'run_results.json', {
     metadata: metadata('https://schemas.getdbt.com/dbt/run-results/v6.json', invocationId),
     results: results.map((r) => ({
@@ -86,5 +87,5 @@ export function writeRunResults(targetDir: string, results: readonly NodeResult[
     })),
     elapsed_time: elapsed,
     args,
-  });
+  }, secrets);
 }

@@ -1,3 +1,5 @@
+import { scrubSecrets, secretValues } from './secrets.js';
+
 /** Where in the user's project something went wrong. */
 export interface SourceLocation {
   readonly file?: string;
@@ -26,13 +28,15 @@ export class TsdbtError extends Error {
     message: string,
     options: SourceLocation & { hint?: string; cause?: unknown; callChain?: readonly string[] } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // As dbt's exceptions: a DBT_ENV_SECRET_* value never reaches an error message.
+    const secrets = secretValues();
+    super(scrubSecrets(message, secrets), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.file = options.file;
     this.line = options.line;
     this.column = options.column;
-    this.hint = options.hint;
+    this.hint = options.hint === undefined ? undefined : scrubSecrets(options.hint, secrets);
     if (options.callChain?.length) this.callChain = options.callChain;
   }
 

@@ -1,0 +1,29 @@
+import { scrubSecrets } from '../shared/secrets.js';
+import type { NodeResult, RunEvent } from './events.js';
+
+/** A node result with DBT_ENV_SECRET_* values scrubbed from its texts (message, SQL, warnings). */
+export function scrubResult(result: NodeResult, secrets: readonly string[]): NodeResult {
+  if (secrets.length === 0) return result;
+  const s = (t: string) => scrubSecrets(t, secrets);
+  return {
+    ...result,
+    message: s(result.message),
+    warnings: result.warnings.map(s),
+    ...(result.compiledCode === undefined ? {} : { compiledCode: s(result.compiledCode) }),
+  };
+}
+
+/** An event with DBT_ENV_SECRET_* values scrubbed from the texts a listener may print or store. */
+export function scrubEvent(event: RunEvent, secrets: readonly string[]): RunEvent {
+  switch (event.type) {
+    case 'node_finished':
+      return { ...event, result: scrubResult(event.result, secrets) };
+    case 'run_finished':
+      return { ...event, results: event.results.map((r) => scrubResult(r, secrets)) };
+    case 'warning':
+    case 'log':
+      return { ...event, message: scrubSecrets(event.message, secrets) };
+    default:
+      return event;
+  }
+}
