@@ -55,8 +55,14 @@ const program = new Command('tsdbt')
   .showHelpAfterError()
   .exitOverride();
 
-for (const verb of ['run', 'test', 'build', 'seed'] as const) {
-  const desc = { run: 'build the selected models', test: 'run the data tests of the selection', build: 'seeds, models and tests in one DAG', seed: 'load CSV seeds into tables' }[verb];
+for (const verb of ['run', 'test', 'build', 'seed', 'snapshot'] as const) {
+  const desc = {
+    run: 'build the selected models',
+    test: 'run the data tests of the selection',
+    build: 'seeds, snapshots, models and tests in one DAG',
+    seed: 'load CSV seeds into tables',
+    snapshot: 'record changes of the selected snapshots (SCD type 2 history tables)',
+  }[verb];
   addRunFlags(withSelect(withGlobals(program.command(verb).description(desc))), verb).action(
     action((flags: GlobalFlags) => runCommand(verb, flags as never, io)),
   );
@@ -72,7 +78,7 @@ withSelect(withGlobals(program.command('compile').description('render models and
   .action(action((flags: GlobalFlags) => compileCommand(flags, io)));
 
 withSelect(withGlobals(program.command('ls').alias('list').description('list the selected nodes')))
-  .option('--resource-type <types...>', 'model, seed, source, test', collect)
+  .option('--resource-type <types...>', 'model, seed, snapshot, source, test', collect)
   .addOption(new Option('--output <format>', 'what to print').choices(['name', 'path', 'json']).default('name'))
   .action(action((flags: GlobalFlags) => lsCommand(flags, io)));
 

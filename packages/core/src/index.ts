@@ -14,8 +14,9 @@ export type { TargetConfig } from './load/profiles.js';
 export type { SelectionOptions } from './select/select-nodes.js';
 export type { Manifest, SelectorDefinition } from './manifest/manifest.js';
 export type { NodeConfig } from './manifest/config.js';
+export type { SnapshotSettings, HardDeletes, SnapshotColumnNames } from './manifest/snapshot-config.js';
 export type {
-  ManifestNode, ModelNode, SeedNode, SourceNode, TestNode, MacroNode, Relation, ColumnInfo, ResourceType, RefCall, TestMetadata,
+  ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode, MacroNode, Relation, ColumnInfo, ResourceType, RefCall, TestMetadata,
 } from './manifest/nodes.js';
 export type { RunEvent, EventHandler, NodeResult, NodeStatus, NodeTiming, Command } from './report/events.js';
 export { TsdbtError, ProjectError, UsageError, DatabaseError, ConnectionError, isProjectLevelError } from './shared/errors.js';

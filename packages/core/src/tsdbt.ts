@@ -17,7 +17,7 @@ import { ProjectGraph } from './graph/project-graph.js';
 import { loadProject, type LoadedProject, type LoadOptions } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
-import type { ManifestNode, ModelNode, TestNode } from './manifest/nodes.js';
+import type { ManifestNode } from './manifest/nodes.js';
 import { newRenderState } from './render/render-state.js';
 import { writeManifest, writeRunResults } from './report/artifacts.js';
 import type { Command, EventHandler, NodeResult } from './report/events.js';
@@ -94,8 +94,9 @@ const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   run: ['model'],
   test: ['test'],
   seed: ['seed'],
-  build: ['model', 'seed', 'test'],
-  compile: ['model', 'test'],
+  snapshot: ['snapshot'],
+  build: ['model', 'seed', 'snapshot', 'test'],
+  compile: ['model', 'snapshot', 'test'],
   'source load': ['source'],
 };
 
@@ -181,9 +182,9 @@ export class TsdbtProject {
     const items: { node: ManifestNode; sql: string }[] = [];
     for (const id of ids) {
       const node = this.graph.node(id);
-      if (node.resourceType !== 'model' && node.resourceType !== 'test') continue;
+      if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
-      items.push({ node, sql: compileSql(this.index, node, renderedWithNames(this.loaded.renderer, this.index, node as ModelNode | TestNode)) });
+      items.push({ node, sql: compileSql(this.index, node, renderedWithNames(this.loaded.renderer, this.index, node)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
     const paths = writeCompiledFiles(this.targetDir, items, this.secrets);
@@ -220,6 +221,11 @@ export class TsdbtProject {
 
   seed(options: RunOptions = {}): Promise<RunResult> {
     return this.execute('seed', options);
+  }
+
+  /** Snapshots (SCD type 2 history tables), as `dbt snapshot`. */
+  snapshot(options: RunOptions = {}): Promise<RunResult> {
+    return this.execute('snapshot', options);
   }
 
   /** Preview rows of a model (its compiled SQL) or of inline SQL. */

@@ -148,7 +148,7 @@ describe('resource_type method', () => {
   });
 
   it('accepts dbt types tsdbt has no nodes of', () => {
-    expect(only('resource_type:snapshot')).toEqual([]);
+    expect(only('resource_type:analysis')).toEqual([]);
   });
 
   it('rejects an unknown type', () => {

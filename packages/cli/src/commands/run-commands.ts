@@ -8,8 +8,8 @@ export function exitCodeOf(result: RunResult): number {
   return result.success ? 0 : 1;
 }
 
-/** run, test, build, seed and `source load`: one shape, one implementation. */
-export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'source load', flags: RunFlags, io: Io): Promise<number> {
+/** run, test, build, seed, snapshot and `source load`: one shape, one implementation. */
+export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'source load', flags: RunFlags, io: Io): Promise<number> {
   // Flags are checked before the project loads: `--threads abc` exits 2 at once.
   const fromFlags = { ...selection(flags), ...runOptions(flags) };
   const project = openProject(flags, io, { fullRefresh: flags.fullRefresh });
@@ -20,6 +20,7 @@ export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'sour
       : verb === 'test' ? await project.test(options)
       : verb === 'build' ? await project.build(options)
       : verb === 'seed' ? await project.seed(options)
+      : verb === 'snapshot' ? await project.snapshot(options)
       : await project.sourceLoad(options);
     return exitCodeOf(result);
   } finally {
@@ -31,7 +32,8 @@ export function addRunFlags(cmd: Command, verb: string): Command {
   cmd
     .option('--threads <n>', 'how many nodes run at once')
     .option('-x, --fail-fast', 'stop at the first failure');
-  if (verb !== 'test') cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
+  // As dbt: snapshots are never rebuilt from scratch (that would lose their history).
+  if (verb !== 'test' && verb !== 'snapshot') cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
   if (verb === 'test' || verb === 'build') {
     cmd.option('--store-failures', 'keep failing rows in <schema>_dbt_test__audit');
     cmd.option('--no-batch-tests', 'run every test as its own query (dbt behaviour)');

@@ -17,6 +17,7 @@ function describe(node: ManifestNode): string {
   if (node.resourceType === 'model') return `sql ${node.config.materialized} model ${rel}`;
   if (node.resourceType === 'seed') return `seed file ${rel}`;
   if (node.resourceType === 'source') return `source ${rel}`;
+  if (node.resourceType === 'snapshot') return `snapshot ${rel}`;
   return node.name;
 }
 
@@ -70,6 +71,8 @@ function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType
   const d = describe(r.node);
   switch (r.status) {
     case 'success': {
+      // dbt's LogSnapshotResult: `OK snapshotted schema.name`.
+      if (r.node.resourceType === 'snapshot') return fancy(`${c.green('OK')} snapshotted ${r.node.relation.schema}.${r.node.relation.identifier}`, `${c.green(r.message)} in ${secs}`, index, total);
       const verb = r.node.resourceType === 'seed' || r.node.resourceType === 'source' ? 'loaded' : 'created';
       return fancy(`${c.green('OK')} ${verb} ${d}`, `${c.green(r.message)} in ${secs}`, index, total);
     }
@@ -82,6 +85,7 @@ function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType
     case 'skipped':
       return fancy(`${c.yellow('SKIP')} relation ${d}`, c.yellow('SKIP'), index, total);
     default:
+      if (r.node.resourceType === 'snapshot') return fancy(`${c.red('ERROR')} snapshotting ${r.node.relation.schema}.${r.node.relation.identifier}`, `${c.red('ERROR')} in ${secs}`, index, total);
       return fancy(`${c.red('ERROR')} creating ${d}`, `${c.red('ERROR')} in ${secs}`, index, total);
   }
 }

@@ -308,6 +308,11 @@ export class ClickHouseAdapter {
     return this.capabilities.lists('data_type_families', name);
   }
 
+  /** Whether the server has a function (e.g. joinGet). */
+  hasFunction(name: string): Promise<boolean> {
+    return this.capabilities.lists('functions', name);
+  }
+
   /** Whether the server knows a setting (e.g. mutations_sync, which 18.x lacks). */
   hasSetting(name: string): Promise<boolean> {
     return this.capabilities.lists('settings', name);

@@ -1,7 +1,8 @@
 import type { ScratchWarehouse, StatementResult } from '../adapter/scratch-warehouse.js';
 import { nodeSql } from '../execute/node-sql.js';
 import type { RunContext } from '../execute/run-context.js';
-import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import { snapshotTableSelect } from '../adapter/materializations/snapshot-sql.js';
+import type { ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { quoteIdentifier } from '../render/placeholders.js';
 import { DatabaseError, TsdbtError } from '../shared/errors.js';
 import type { AnalyzedColumn, NodeAnalysis, ProjectAnalysis, ValidationIssue } from './analysis.js';
@@ -123,7 +124,27 @@ async function analyzeOne(ctx: AnalyzeContext, id: string): Promise<NodeAnalysis
       return analyzeModel(ctx, node);
     case 'test':
       return analyzeTest(ctx, node);
+    case 'snapshot':
+      return analyzeSnapshot(ctx, node);
   }
+}
+
+/** A snapshot: its table as the first run builds it (the query's columns plus dbt's meta columns), empty. */
+async function analyzeSnapshot(ctx: AnalyzeContext, node: SnapshotNode): Promise<NodeAnalysis> {
+  let sql: string;
+  try {
+    sql = snapshotTableSelect(node, nodeSql(ctx.run, node));
+  } catch (error) {
+    return finished(node, [thrownIssue(node, error)]);
+  }
+  const asTable = { ...node, resourceType: 'model', config: { ...node.config, materialized: 'table' } } as unknown as ModelNode;
+  const checks = modelChecks(asTable, sql, { lineage: false });
+  const results = await ctx.scratch.batch(checks.map((c) => c.sql));
+  const failedAt = results.findIndex((r) => !r.ok);
+  const failed = failedAt >= 0 ? results[failedAt]! : undefined;
+  if (failed && !failed.ok) return finished(node, ctx.locate({ node: asTable, error: failed.error, statement: checks[failedAt]!, sql }), { sql });
+  const described = results[checks.findIndex((c) => c.purpose === 'describe')];
+  return finished(node, [], { sql, columns: described?.ok ? describeColumns(described.text).map((c) => ({ ...c, upstream: [] })) : [] });
 }
 
 const finished = (node: { uniqueId: string }, issues: readonly ValidationIssue[], rest: Partial<NodeAnalysis> = {}): NodeAnalysis => ({

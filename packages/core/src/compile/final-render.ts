@@ -1,4 +1,5 @@
-import type { ModelNode, TestNode } from '../manifest/nodes.js';
+import { snapshotSource } from '../load/load-snapshots.js';
+import type { SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo } from '../render/render-state.js';
 import type { Renderer } from '../render/renderer.js';
 import type { RelationIndex } from './compile-sql.js';
@@ -8,8 +9,9 @@ import type { RelationIndex } from './compile-sql.js';
  * time (`ref('x').identifier`, `ref('x') | upper`) rendered a placeholder then: it is rendered
  * again now that every node's name is known. Others keep their parse-time render.
  */
-export function renderedWithNames(renderer: Renderer, index: RelationIndex, node: ModelNode | TestNode): string {
-  if (node.resourceType !== 'model' || !node.needsNames) return node.renderedCode;
+export function renderedWithNames(renderer: Renderer, index: RelationIndex, node: SqlNode): string {
+  if (node.resourceType === 'test' || !node.needsNames) return node.renderedCode;
   const state = newRenderState({ mode: 'parse', relations: index.resolver(node), node: renderNodeInfo(node) });
+  if (node.resourceType === 'snapshot') return renderer.renderString(snapshotSource(node), node.originalFilePath, state).trim();
   return renderer.renderString(node.rawCode, node.originalFilePath, state).replace(/\s+$/, '');
 }

@@ -6,7 +6,7 @@ import { scrubSecrets } from '../shared/secrets.js';
 
 /** Where dbt puts a node's compiled SQL: target/compiled/<project>/<original path>. */
 export function compiledPath(targetDir: string, node: ManifestNode): string {
-  const file = node.resourceType === 'test' && node.originalFilePath.endsWith('.yml')
+  const file = (node.resourceType === 'test' || node.resourceType === 'snapshot') && /\.ya?ml$/.test(node.originalFilePath)
     ? join(node.originalFilePath, `${node.name}.sql`)
     : node.originalFilePath;
   return join(targetDir, 'compiled', node.packageName, file);

@@ -1,8 +1,8 @@
-import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import type { Command, NodeResult } from '../report/events.js';
 import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
-import { runModel, runSeed, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
+import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
 import { schedule } from './scheduler.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 
@@ -73,6 +73,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (node.resourceType === 'model') return runModel(ctx, node as ModelNode);
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
+      if (node.resourceType === 'snapshot') return runSnapshot(ctx, node as SnapshotNode);
       return runTest(ctx, node as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
     });
     return record(result, i);

@@ -1,5 +1,6 @@
 import { compileSql } from '../compile/compile-sql.js';
-import type { ManifestNode, ModelNode, TestNode } from '../manifest/nodes.js';
+import { snapshotSource } from '../load/load-snapshots.js';
+import type { ManifestNode, ModelNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
 import { ProjectError } from '../shared/errors.js';
 import { hasPlaceholders, quoteIdentifier } from '../render/placeholders.js';
@@ -43,22 +44,24 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
   return newRenderState({ mode: 'execute', warehouse: renderWarehouse(ctx, node), relations: ctx.index.resolver(node), ...init });
 }
 
-/** Compiled SQL of a model or test; models that read the warehouse while rendering are rendered again now. */
-export function nodeSql(ctx: RunContext, node: ModelNode | TestNode, options: { isIncremental?: boolean } = {}): string {
+/** Compiled SQL of a model, snapshot or test; those that read the warehouse while rendering are rendered again now. */
+export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental?: boolean } = {}): string {
   let rendered = node.renderedCode;
-  if (node.resourceType === 'model' && (node.renderAtRuntime || node.needsNames || options.isIncremental)) {
+  if ((node.resourceType === 'model' || node.resourceType === 'snapshot') && (node.renderAtRuntime || node.needsNames || options.isIncremental)) {
     const state = runtimeState(ctx, node, {
       isIncremental: options.isIncremental ?? false,
       node: renderNodeInfo(node),
     });
-    rendered = ctx.renderer.renderString(node.rawCode, node.originalFilePath, state).replace(/\s+$/, '');
+    const source = node.resourceType === 'snapshot' ? snapshotSource(node) : node.rawCode;
+    rendered = ctx.renderer.renderString(source, node.originalFilePath, state).replace(/\s+$/, '');
+    if (node.resourceType === 'snapshot') rendered = rendered.replace(/^\s+/, '');
     assertParentsKnown(ctx, node, state);
   }
   return stripTrailingSemicolon(compileSql(ctx.index, node, rendered));
 }
 
-/** A model's hooks (hooksOf()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
-export function hookStatements(ctx: RunContext, node: ModelNode, hooks: readonly string[], isIncremental = false): string[] {
+/** A model's or snapshot's hooks (hooksOf()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
+export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode, hooks: readonly string[], isIncremental = false): string[] {
   return hooks
     .map((text) => {
       const state = runtimeState(ctx, node, {
@@ -77,7 +80,7 @@ export function hookStatements(ctx: RunContext, node: ModelNode, hooks: readonly
  * finds run-time refs (load/runtime-relations.ts); one it could not (a computed name in a branch
  * its probe did not take) fails here as in dbt, with dbt's fix: a `-- depends_on:` comment.
  */
-function assertParentsKnown(ctx: RunContext, node: ModelNode, state: RenderState): void {
+function assertParentsKnown(ctx: RunContext, node: SqlNode, state: RenderState): void {
   const calls = [
     ...state.refs.map((r) => ({ target: { kind: 'ref', package: r.package ?? '', name: r.name } as const, text: `ref('${r.name}')` })),
     ...state.sources.map(([s, t]) => ({ target: { kind: 'source', source: s, table: t } as const, text: `source('${s}', '${t}')` })),

@@ -14,6 +14,8 @@ export function runsIn(command: Command, node: ManifestNode): boolean {
       return (command === 'run' || command === 'build') && node.config.materialized !== 'ephemeral';
     case 'seed':
       return command === 'seed' || command === 'build';
+    case 'snapshot':
+      return command === 'snapshot' || command === 'build';
     case 'test':
       return command === 'test' || command === 'build';
     case 'source':

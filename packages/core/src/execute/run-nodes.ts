@@ -1,7 +1,8 @@
 import { materializationFor } from '../adapter/materializations/index.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
-import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
+import type { ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { loadExternalSource } from '../adapter/source-loader.js';
 import { newRenderState } from '../render/render-state.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
@@ -43,35 +44,27 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
   // again with is_incremental() true), written once the build is over, failed or not.
   let ran = sql;
   const adapter = ctx.adapter.forModel(node.config);
-  // Hooks run around the build, as dbt's materializations run them (the model's database exists
-  // first, as dbt creates schemas before a run); post-hooks once the new relation is in place.
   // is_incremental() in a hook answers as in the model: at the moment the hook is rendered.
   const incrementalNow = async () => {
     if (node.config.materialized !== 'incremental' && node.config.materialized !== 'distributed_incremental') return false;
     const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
     return !fullRefresh && (await adapter.relationKind(node.relation)) === 'table';
   };
-  const hooks = async (which: 'pre_hook' | 'post_hook') => {
-    const raw = hooksOf(node.config, which);
-    return raw.length ? hookStatements(ctx, node, raw, await incrementalNow()) : [];
-  };
-  const pre = await hooks('pre_hook');
-  if (pre.length) await adapter.ensureDatabase(node.relation.schema);
   let result: Awaited<ReturnType<typeof materialize>>;
   try {
-    for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
-    result = await materialize({
-      adapter,
-      node,
-      sql,
-      recompile: ({ isIncremental }) => (ran = isIncremental || node.renderAtRuntime || node.needsNames ? nodeSql(ctx, node, { isIncremental }) : sql),
-      fullRefresh: ctx.fullRefresh,
-      signal: ctx.signal,
-    });
+    result = await withHooks(ctx, node, adapter, incrementalNow, () =>
+      materialize({
+        adapter,
+        node,
+        sql,
+        recompile: ({ isIncremental }) => (ran = isIncremental || node.renderAtRuntime || node.needsNames ? nodeSql(ctx, node, { isIncremental }) : sql),
+        fullRefresh: ctx.fullRefresh,
+        signal: ctx.signal,
+      }),
+    );
   } finally {
     ctx.compiled.write(node, ran);
   }
-  for (const statement of await hooks('post_hook')) await adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: ran };
 }
 
@@ -84,6 +77,36 @@ export async function runSourceLoad(ctx: RunContext, node: SourceNode): Promise<
     warnError: ctx.warnError,
   });
   return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings };
+}
+
+/** Snapshots: dbt's snapshot materialization between the snapshot's hooks (`OK snapshotted …`). */
+export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<Outcome> {
+  const sql = nodeSql(ctx, node);
+  const adapter = ctx.adapter.forModel(node.config);
+  let result: Awaited<ReturnType<typeof materializeSnapshot>>;
+  try {
+    result = await withHooks(ctx, node, adapter, async () => false, () => materializeSnapshot({ adapter, node, sql, signal: ctx.signal }));
+  } finally {
+    ctx.compiled.write(node, sql);
+  }
+  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: sql };
+}
+
+/**
+ * Hooks run around the build, as dbt's materializations run them (the node's database exists
+ * first, as dbt creates schemas before a run); post-hooks once the new relation is in place.
+ */
+async function withHooks<T>(ctx: RunContext, node: ModelNode | SnapshotNode, adapter: RunContext['adapter'], isIncremental: () => Promise<boolean>, build: () => Promise<T>): Promise<T> {
+  const hooks = async (which: 'pre_hook' | 'post_hook') => {
+    const raw = hooksOf(node.config, which);
+    return raw.length ? hookStatements(ctx, node, raw, await isIncremental()) : [];
+  };
+  const pre = await hooks('pre_hook');
+  if (pre.length) await adapter.ensureDatabase(node.relation.schema);
+  for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
+  const result = await build();
+  for (const statement of await hooks('post_hook')) await adapter.client.command(statement, { signal: ctx.signal });
+  return result;
 }
 
 export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome> {

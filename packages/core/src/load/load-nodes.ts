@@ -30,8 +30,9 @@ const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.y
  * (keys under the package's name, and top-level `+` keys) is returned separately, because dbt
  * applies it last, over the node's own config() calls (context_config.py).
  */
-export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'data_tests', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[] } {
-  const treeOf = (pf: ProjectRoot['projectFile']) => (kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : pf.testsConfig);
+export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[] } {
+  const treeOf = (pf: ProjectRoot['projectFile']) =>
+    kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : kind === 'snapshots' ? pf.snapshotsConfig : pf.testsConfig;
   const pf = root.projectFile;
   const own = folderConfig(treeOf(pf), fqn, pf.file, pf.yaml.lineOf, [kind]);
   const rootOverride = root.root ? [folderConfig(treeOf(root.root), fqn, root.root.file, root.root.yaml.lineOf, [kind])] : [];
@@ -57,9 +58,13 @@ export interface SchemaFile {
   readonly contents: SchemaFileContents;
 }
 
+/** The folders of a project whose YAML files are schema files (dbt reads them from every resource path). */
+export function schemaPaths(pf: ProjectRoot['projectFile']): string[] {
+  return [...pf.modelPaths, ...pf.seedPaths, ...pf.snapshotPaths];
+}
+
 export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: string) => string): SchemaFile[] {
-  const pf = root.projectFile;
-  const inPaths = [...pf.modelPaths, ...pf.seedPaths].flatMap((p) => discoverFiles(root.dir, p, ['.yml', '.yaml']));
+  const inPaths = schemaPaths(root.projectFile).flatMap((p) => discoverFiles(root.dir, p, ['.yml', '.yaml']));
   const atRoot = readdirSync(root.dir)
     .filter((f) => (f.endsWith('.yml') || f.endsWith('.yaml')) && !IGNORED_ROOT_YAML.has(f))
     .filter((f) => /^version\s*:/m.test(readFileSync(join(root.dir, f), 'utf8')));
@@ -69,13 +74,13 @@ export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: 
   });
 }
 
-export function collectPatches(files: readonly SchemaFile[], kind: 'models' | 'seeds'): Map<string, ResourcePatch> {
-  const out = new Map<string, ResourcePatch>();
+export function collectPatches<K extends 'models' | 'seeds' | 'snapshots'>(files: readonly SchemaFile[], kind: K): Map<string, SchemaFileContents[K][number]> {
+  const out = new Map<string, SchemaFileContents[K][number]>();
   for (const f of files)
     for (const patch of f.contents[kind]) {
       const previous = out.get(patch.name);
       if (previous)
-        throw new ProjectError('duplicate_patch', `${kind === 'models' ? 'Model' : 'Seed'} '${patch.name}' is described twice: ${previous.file}:${previous.line} and ${patch.file}:${patch.line}`, {
+        throw new ProjectError('duplicate_patch', `${kind === 'models' ? 'Model' : kind === 'seeds' ? 'Seed' : 'Snapshot'} '${patch.name}' is described twice: ${previous.file}:${previous.line} and ${patch.file}:${patch.line}`, {
           file: patch.file,
           line: patch.line,
           hint: 'Keep one YAML entry per resource.',

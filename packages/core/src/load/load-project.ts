@@ -11,6 +11,7 @@ import { SECRET_ENV_PREFIX, secretValues } from '../shared/secrets.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
 import { builtinMacroFiles } from './builtin-package.js';
 import { isMapping } from './node-config.js';
+import { loadSnapshots } from './load-snapshots.js';
 import { collectPatches, loadModels, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readSchemaFiles, type SchemaFile } from './load-nodes.js';
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
@@ -102,7 +103,7 @@ function warnUnknownOnSchemaChange(nodes: Iterable<ManifestNode>, onLog: (messag
 
 function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): ProjectFile {
   const tree = (t: Readonly<Record<string, unknown>>) => renderConfigValues(t, render) as Record<string, unknown>;
-  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), testsConfig: tree(pf.testsConfig) };
+  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), testsConfig: tree(pf.testsConfig) };
 }
 
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
@@ -183,6 +184,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const node of loadModels(root, renderer, patches, target)) addOwn(node);
     const seedPatches = collectPatches(ownSchemaFiles, 'seeds');
     for (const node of loadSeeds(root, renderer, seedPatches, target)) addOwn(node);
+    const snapshotPatches = collectPatches(ownSchemaFiles, 'snapshots');
+    for (const node of loadSnapshots(root, renderer, snapshotPatches, ownSchemaFiles, target)) addOwn(node);
     for (const node of loadSources(root, ownSchemaFiles)) addOwn(node);
     for (const node of loadSingularTests(root, renderer)) addOwn(node);
 
@@ -196,14 +199,20 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     };
     const sourceTests = new Map(ownSchemaFiles.flatMap((f) => f.contents.sources).map((s) => [`source.${pf.name}.${s.sourceName}.${s.name}`, s.tests]));
     const modelNames = new Set<string>();
+    const snapshotNames = new Set<string>();
     for (const node of own) {
       if (node.resourceType === 'test') continue;
       if (node.resourceType === 'model') modelNames.add(node.name);
-      const decls = node.resourceType === 'source' ? sourceTests.get(node.uniqueId) : (node.resourceType === 'model' ? patches : seedPatches).get(node.name)?.tests;
+      if (node.resourceType === 'snapshot') snapshotNames.add(node.name);
+      const patchesOf = node.resourceType === 'model' ? patches : node.resourceType === 'snapshot' ? snapshotPatches : seedPatches;
+      const decls = node.resourceType === 'source' ? sourceTests.get(node.uniqueId) : patchesOf.get(node.name)?.tests;
       for (const decl of decls ?? []) add(buildGenericTest(testCtx, decl, node));
     }
     for (const [name, p] of patches)
       if (!modelNames.has(name)) onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
+    for (const [name, p] of snapshotPatches)
+      if (!snapshotNames.has(name) && p.config.enabled !== false)
+        onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');
     if (root.relDir === '') rootInternals = { root, patches, seedPatches, testCtx };
   }
   warnInertConfig(nodes.values(), onLog);

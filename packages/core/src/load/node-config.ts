@@ -5,7 +5,7 @@ import { ProjectError, type SourceLocation } from '../shared/errors.js';
 export type PartialConfig = Readonly<Record<string, unknown>>;
 
 /** Config keys whose value is itself a mapping (so an object value is config, not a sub-folder). */
-const MAPPING_KEYS = new Set(['meta', 'settings', 'query_settings', 'column_types', 'docs', 'persist_docs', 'grants', 'contract', 'quoting']);
+const MAPPING_KEYS = new Set(['meta', 'settings', 'query_settings', 'column_types', 'docs', 'persist_docs', 'grants', 'contract', 'quoting', 'snapshot_meta_column_names']);
 
 /** dbt accepts `pre-hook` and `pre_hook`; keep one spelling. */
 function canonicalKey(key: string): string {

@@ -14,11 +14,13 @@ export interface ProjectFile {
   readonly macroPaths: readonly string[];
   readonly testPaths: readonly string[];
   readonly seedPaths: readonly string[];
+  readonly snapshotPaths: readonly string[];
   readonly targetPath: string;
   readonly vars: Readonly<Record<string, unknown>>;
-  /** Folder-level config trees (`models:`, `seeds:`, `data_tests:`), keyed by project then folders. */
+  /** Folder-level config trees (`models:`, `seeds:`, `snapshots:`, `data_tests:`), keyed by project then folders. */
   readonly modelsConfig: Readonly<Record<string, unknown>>;
   readonly seedsConfig: Readonly<Record<string, unknown>>;
+  readonly snapshotsConfig: Readonly<Record<string, unknown>>;
   readonly testsConfig: Readonly<Record<string, unknown>>;
   /** `require-dbt-version`: version specs that must all admit DBT_VERSION (empty: any). */
   readonly requireDbtVersion: readonly string[];
@@ -67,10 +69,12 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     macroPaths: list(d['macro-paths'], ['macros']),
     testPaths: list(d['test-paths'], ['tests']),
     seedPaths: list(d['seed-paths'] ?? d['data-paths'], ['seeds']),
+    snapshotPaths: list(d['snapshot-paths'], ['snapshots']),
     targetPath: typeof d['target-path'] === 'string' ? d['target-path'] : 'target',
     vars: obj(d.vars),
     modelsConfig: obj(d.models),
     seedsConfig: obj(d.seeds),
+    snapshotsConfig: obj(d.snapshots),
     testsConfig: obj(d.data_tests ?? d.tests),
     requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
     dispatch: dispatchEntries(d.dispatch, name, yaml),

@@ -1,10 +1,11 @@
-import type { ManifestNode, ModelNode, TestNode } from '../manifest/nodes.js';
+import type { ManifestNode, SqlNode } from '../manifest/nodes.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
+import { snapshotSource } from './load-snapshots.js';
 import { escapeRegExp, lineOfText } from './locate.js';
 import { lookupRef, lookupSource, nodeLookup, refNames, type NodeLookup } from '../manifest/node-lookup.js';
 
-/** What ref() and source() resolve against: models and seeds by name, sources by `source.table`, per package. */
+/** What ref() and source() resolve against: models, seeds and snapshots by name, sources by `source.table`, per package. */
 export type NameIndex = NodeLookup;
 
 export function nameIndex(nodes: Iterable<ManifestNode> | ReadonlyMap<string, ManifestNode>, base?: NameIndex): NameIndex {
@@ -19,7 +20,7 @@ export type MacroText = (uniqueId: string) => { readonly name: string; readonly 
  * Where a node's ref()/source() call matching `call` is written: in its own file, else in a macro it
  * used (the macro's file and line, and the line of the node that called the macro).
  */
-function callSite(n: ModelNode | TestNode, text: string, call: RegExp, macroText?: MacroText): { file: string; line: number; via?: string } {
+function callSite(n: SqlNode, text: string, call: RegExp, macroText?: MacroText): { file: string; line: number; via?: string } {
   if (!text || call.test(text)) return { file: n.originalFilePath, line: text ? lineOfText(text, call) : n.line };
   for (const id of n.macrosUsed) {
     const macro = macroText?.(id);
@@ -48,12 +49,14 @@ export function resolveDependencies(
   // Incremental re-loads resolve a handful of nodes: visit those, not the whole map.
   const todo: Iterable<ManifestNode> = only ? [...only].map((id) => nodes.get(id)).filter((n): n is ManifestNode => n !== undefined) : nodes.values();
   for (const node of todo) {
-    if (node.resourceType !== 'model' && node.resourceType !== 'test') {
+    if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') {
       out.set(node.uniqueId, node);
       continue;
     }
-    const n = node as ModelNode | TestNode;
-    const text = n.resourceType === 'test' && n.testType === 'generic' ? '' : n.rawCode;
+    const n = node as SqlNode;
+    const kind = n.resourceType === 'test' ? 'Test' : n.resourceType === 'snapshot' ? 'Snapshot' : 'Model';
+    // Lines of errors: in the file's own text (a snapshot block's body is placed at its line); a YAML-defined node points at its entry.
+    const text = n.resourceType === 'snapshot' ? (n.originalFilePath.endsWith('.sql') ? snapshotSource(n) : '') : n.resourceType === 'test' && n.testType === 'generic' ? '' : n.rawCode;
     const parents = new Set(n.dependsOn);
     for (const call of n.refs) {
       const target = ref(call.name, call.package, n.packageName);
@@ -61,7 +64,7 @@ export function resolveDependencies(
         const guess = didYouMean(call.name, refNames(index));
         const at = callSite(n, text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(call.name)}['"]`), macroText);
         const elsewhere = call.package && index.byName.get(call.name) ? ` (there is a '${call.name}' in ${[...index.byName.get(call.name)!.keys()].join(', ')})` : '';
-        throw new ProjectError('unknown_ref', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' refers to '${call.package ? call.package + '.' : ''}${call.name}'${at.via ? ` (${at.via})` : ''}, which does not exist${elsewhere}`, {
+        throw new ProjectError('unknown_ref', `${kind} '${n.name}' refers to '${call.package ? call.package + '.' : ''}${call.name}'${at.via ? ` (${at.via})` : ''}, which does not exist${elsewhere}`, {
           file: at.file,
           line: at.line,
           hint: call.package && call.package !== projectName && ![...index.byName.values()].some((m) => m.has(call.package!))
@@ -70,7 +73,7 @@ export function resolveDependencies(
         });
       }
       if (target.uniqueId === n.uniqueId)
-        throw new ProjectError('cycle', `Model '${n.name}' refers to itself: ${n.name} (${n.originalFilePath}) -> ${n.name}`, {
+        throw new ProjectError('cycle', `${kind} '${n.name}' refers to itself: ${n.name} (${n.originalFilePath}) -> ${n.name}`, {
           file: n.originalFilePath,
           hint: "Use {{ this }} to refer to the model's own table.",
         });
@@ -81,7 +84,7 @@ export function resolveDependencies(
       if (!target) {
         const guess = didYouMean(`${s}.${t}`, index.sources.keys());
         const at = callSite(n, text, new RegExp(`source\\s*\\([^)]*['"]${escapeRegExp(t)}['"]`), macroText);
-        throw new ProjectError('unknown_source', `${n.resourceType === 'test' ? 'Test' : 'Model'} '${n.name}' uses source('${s}', '${t}')${at.via ? ` (${at.via})` : ''}, which is not declared`, {
+        throw new ProjectError('unknown_source', `${kind} '${n.name}' uses source('${s}', '${t}')${at.via ? ` (${at.via})` : ''}, which is not declared`, {
           file: at.file,
           line: at.line,
           hint: guess ? `Did you mean source('${guess.split('.')[0]}', '${guess.split('.')[1]}')?` : 'Declare it under sources: in a YAML file.',

@@ -40,9 +40,16 @@ export interface SourceTableDeclaration extends ResourcePatch {
   readonly freshness?: unknown;
 }
 
+/** A `snapshots:` entry: describes a `{% snapshot %}` block, or with `relation:` defines a snapshot (dbt 1.9). */
+export interface SnapshotPatch extends ResourcePatch {
+  /** `ref('m')` or `source('s', 't')`, as written (with or without `{{ }}`). */
+  readonly relation?: string;
+}
+
 export interface SchemaFileContents {
   readonly models: readonly ResourcePatch[];
   readonly seeds: readonly ResourcePatch[];
+  readonly snapshots: readonly SnapshotPatch[];
   readonly sources: readonly SourceTableDeclaration[];
 }
 
@@ -55,7 +62,7 @@ type Path = (string | number)[];
 /** `render` renders Jinja in the source properties that may hold it (schema, database, identifier). */
 export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string): SchemaFileContents {
   const data = yaml.data;
-  if (!isMapping(data)) return { models: [], seeds: [], sources: [] };
+  if (!isMapping(data)) return { models: [], seeds: [], snapshots: [], sources: [] };
   const file = yaml.file;
   const fail = (path: Path, message: string, hint?: string): never => {
     throw new ProjectError('schema_yaml', message, { file, line: yaml.lineOf(path), hint });
@@ -206,6 +213,13 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
   return {
     models: list('models').map((m, i) => parseResource(m, ['models', i])),
     seeds: list('seeds').map((m, i) => parseResource(m, ['seeds', i])),
+    snapshots: list('snapshots').map((m, i) => {
+      const patch = parseResource(m, ['snapshots', i]);
+      const relation = (m as Record<string, unknown>).relation;
+      if (relation !== undefined && typeof relation !== 'string')
+        fail(['snapshots', i, 'relation'], `Snapshot '${patch.name}': 'relation' must be a string such as "ref('orders')" or "source('shop', 'orders')"`);
+      return relation === undefined ? patch : { ...patch, relation: relation as string };
+    }),
     sources,
   };
 }

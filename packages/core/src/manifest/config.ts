@@ -29,6 +29,9 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'disable_on_cluster', 'sharding_key',
   // dictionary (dbt-clickhouse's names, and dict_source for any other source)
   'layout', 'lifetime', 'range', 'dict_source', 'fields', 'source_type', 'url', 'format', 'table', 'connection_overrides',
+  // snapshots
+  'strategy', 'updated_at', 'check_cols', 'target_schema', 'target_database', 'hard_deletes', 'invalidate_hard_deletes',
+  'dbt_valid_to_current', 'snapshot_meta_column_names',
   // seeds
   'column_types', 'delimiter', 'quote_columns',
   // tests
@@ -45,6 +48,13 @@ export const DEFAULT_MODEL_CONFIG: NodeConfig = Object.freeze({
 export const DEFAULT_SEED_CONFIG: NodeConfig = Object.freeze({
   enabled: true,
   materialized: 'seed',
+  tags: [],
+  meta: {},
+});
+
+export const DEFAULT_SNAPSHOT_CONFIG: NodeConfig = Object.freeze({
+  enabled: true,
+  materialized: 'snapshot',
   tags: [],
   meta: {},
 });

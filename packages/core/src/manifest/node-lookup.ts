@@ -19,7 +19,7 @@ export function nodeLookup(nodes: Iterable<ManifestNode>, base?: NodeLookup): No
     map.set(key, new Map(inner).set(n.packageName, n));
   };
   for (const n of nodes) {
-    if (n.resourceType === 'model' || n.resourceType === 'seed') put(byName, n.name, n);
+    if (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') put(byName, n.name, n);
     else if (n.resourceType === 'source') put(sources, `${(n as { sourceName: string }).sourceName}.${n.name}`, n);
   }
   return { byName, sources };

@@ -1,6 +1,6 @@
 import type { NodeConfig } from './config.js';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot';
 
 /** A ClickHouse relation. dbt's "schema" is a ClickHouse database. */
 export interface Relation {
@@ -63,6 +63,26 @@ export interface ModelNode extends NodeBase {
   readonly patchPath?: string;
 }
 
+/**
+ * A snapshot (SCD type 2 history of a query): a `{% snapshot %}` block in a snapshot path, or a YAML
+ * `snapshots:` entry with `relation:` (dbt 1.9), whose SQL is then `select * from <relation>`.
+ */
+export interface SnapshotNode extends NodeBase {
+  readonly resourceType: 'snapshot';
+  /** The block's body (or the generated `select * from {{ ref(..) }}`). */
+  readonly rawCode: string;
+  readonly renderedCode: string;
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly (readonly [string, string])[];
+  readonly renderAtRuntime: boolean;
+  /** As ModelNode.needsNames: a relation's final name was used as text; render again once names are known. */
+  readonly needsNames?: boolean;
+  /** Literal ref()/source() calls of run-time branches load could not render: parents when they name a node. */
+  readonly unrenderedRelations?: UnrenderedRelations;
+  /** The schema YAML entry describing it, if any. */
+  readonly patchPath?: string;
+}
+
 export interface SeedNode extends NodeBase {
   readonly resourceType: 'seed';
   /** Absolute path to the CSV file. */
@@ -116,7 +136,10 @@ export interface RefCall {
   readonly name: string;
 }
 
-export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode;
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;
+
+/** Nodes whose SQL is written by the user and compiled (ref/source/this): models, tests, snapshots. */
+export type SqlNode = ModelNode | TestNode | SnapshotNode;
 
 export interface MacroNode {
   readonly uniqueId: string;

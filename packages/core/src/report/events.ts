@@ -27,7 +27,7 @@ export interface NodeResult {
   readonly line?: number;
 }
 
-export type Command = 'run' | 'test' | 'build' | 'seed' | 'compile' | 'source load';
+export type Command = 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'compile' | 'source load';
 
 /** What a run reports while it goes; the CLI turns these into dbt's console lines. */
 export type RunEvent =

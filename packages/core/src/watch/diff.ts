@@ -16,6 +16,7 @@ function fingerprint(node: ManifestNode): string {
   const common = [node.resourceType, JSON.stringify(node.config), node.relation.schema, node.relation.identifier, [...node.dependsOn].sort().join(',')];
   switch (node.resourceType) {
     case 'model':
+    case 'snapshot':
       // A model rendered again at run time (is_incremental, run_query) depends on its raw code too.
       // Column codecs and TTLs are part of the table's DDL: a change rebuilds the model.
       return [...common, node.renderedCode, node.renderAtRuntime || node.needsNames ? node.rawCode : '', JSON.stringify(Object.values(node.columns).map((c) => [c.name, c.codec, c.ttl]))].join('\u0000');

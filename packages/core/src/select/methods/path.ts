@@ -13,7 +13,7 @@ export const pathMethod: SelectorMethod = {
       const file = normalize(node.originalFilePath);
       const candidates = [file, ...parentDirs(file)];
       // A model is also selected by the schema YAML file that documents it, as in dbt.
-      if (node.resourceType === 'model' && node.patchPath) candidates.push(normalize(node.patchPath.split('://').pop()!));
+      if ((node.resourceType === 'model' || node.resourceType === 'snapshot') && node.patchPath) candidates.push(normalize(node.patchPath.split('://').pop()!));
       if (candidates.some((c) => pathMatch(c, pattern))) yield node.uniqueId;
     }
   },

@@ -1,0 +1,164 @@
+import type { NodeConfig } from '../../manifest/config.js';
+import type { Relation } from '../../manifest/nodes.js';
+import { quoteIdentifier as q, relationSql } from '../../render/placeholders.js';
+import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { columnsDdl } from './distributed-table.js';
+import { C, closesSelect, currentFilter, deletionFill, insertFromChanges, insertionFill, nullableOf, type SnapshotShape } from './snapshot-sql.js';
+
+/** What a snapshot run writes, already computed into the `changes` table (snapshot-sql.ts). */
+export interface SnapshotChanges {
+  readonly shape: SnapshotShape;
+  /** The snapshot's config (engine, order_by… for a table created in cluster mode). */
+  readonly config: NodeConfig;
+  readonly live: Relation;
+  /** The snapshot's columns before this run. */
+  readonly columns: readonly WarehouseColumn[];
+  /** The query's columns the snapshot does not have yet (added, Nullable, as dbt's create_columns). */
+  readonly added: readonly WarehouseColumn[];
+  readonly changes: Relation;
+  /** Versions closed, versions inserted from the query, deletion records inserted (new_record). */
+  readonly closed: number;
+  readonly versions: number;
+  readonly deletions: number;
+  /** Builds a relation name owned by this run (dropped by it, or by the next run if it dies). */
+  readonly temp: (suffix: string) => Relation;
+  readonly signal?: AbortSignal;
+}
+
+const rel = (r: Relation) => relationSql(r.schema, r.identifier);
+
+/**
+ * How a run's changes reach the snapshot. Every path builds the new state beside the live table
+ * and swaps it in with one EXCHANGE (one RENAME statement where the database cannot exchange): a
+ * failed or killed run leaves the snapshot as it was, never half-closed versions or duplicates, and
+ * its temporaries are dropped by the next run before anything else.
+ *
+ * - `hardlink` (MergeTree tables on servers with synchronous mutations): a shadow table gets the
+ *   live table's parts as hard links (ATTACH PARTITION … FROM: no data copied), one mutation sets
+ *   dbt_valid_to of the closed versions (it rewrites that column only, in the parts holding them),
+ *   the new versions are inserted, then EXCHANGE. Cost: k inserted rows, one narrow column
+ *   rewritten, no other data written — against N rows rewritten by `rewrite` (see BENCHMARKS.md:
+ *   N = 10M, k = 1,000). Lightweight UPDATE (patch parts) was measured too: it cannot be used on
+ *   the shadow, as ATTACH PARTITION refuses parts with unapplied patches, and in place it leaves
+ *   the snapshot half-updated between its statements.
+ * - `rewrite` (old servers, cluster mode, other engines, or a table with unapplied lightweight
+ *   updates): a new table is filled with every row (closed versions updated) plus the new versions.
+ *   dbt-clickhouse's merge, without its reused leftover table.
+ */
+export async function applySnapshotChanges(adapter: ClickHouseAdapter, c: SnapshotChanges, method: 'hardlink' | 'rewrite'): Promise<void> {
+  if (method === 'hardlink') {
+    const shadow = c.temp('shadow');
+    try {
+      if (await attachLiveParts(adapter, c, shadow)) {
+        await closeByMutation(adapter, c, shadow);
+        await insertVersions(adapter, c, shadow);
+        await adapter.swapIn(shadow, c.live, 'table');
+        return;
+      }
+    } catch (error) {
+      await adapter.drop(shadow, 'table').catch(() => {});
+      throw error;
+    }
+    await adapter.drop(shadow, 'table'); // unapplied patch parts: rewrite instead
+  }
+  const fresh = c.temp('rewrite');
+  try {
+    await rewriteInto(adapter, c, fresh);
+    await insertVersions(adapter, c, fresh);
+    await adapter.swapIn(fresh, c.live, 'table');
+  } catch (error) {
+    await adapter.drop(fresh, 'table').catch(() => {});
+    throw error;
+  }
+}
+
+/** Whether the hard-link path can run for this table on this server (probed once per server). */
+export async function canHardlink(adapter: ClickHouseAdapter, live: Relation): Promise<boolean> {
+  if (adapter.cluster || live.schema.includes('.') || live.identifier.includes('.')) return false;
+  const [row] = await adapter.client.query<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = ${sqlString(live.schema)} AND name = ${sqlString(live.identifier)}`);
+  const engine = row?.engine ?? '';
+  if (!/MergeTree$/.test(engine) || /^(Replicated|Shared)/.test(engine)) return false;
+  return (await adapter.hasSetting('mutations_sync')) && (await adapter.hasFunction('joinGet'));
+}
+
+/** The shadow table: the live table's structure and, as hard links, its parts; false when the server refuses (unapplied patch parts). */
+async function attachLiveParts(adapter: ClickHouseAdapter, c: SnapshotChanges, shadow: Relation): Promise<boolean> {
+  await adapter.client.command(`CREATE TABLE ${rel(shadow)} AS ${rel(c.live)}`, { signal: c.signal });
+  const parts = await adapter.client.query<{ partition_id: string }>(
+    `SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = ${sqlString(c.live.schema)} AND table = ${sqlString(c.live.identifier)}`,
+  );
+  if (parts.length) {
+    try {
+      await adapter.client.command(`ALTER TABLE ${rel(shadow)} ${parts.map((p) => `ATTACH PARTITION ID ${sqlString(p.partition_id)} FROM ${rel(c.live)}`).join(', ')}`, { signal: c.signal });
+    } catch (error) {
+      if (/\bCode: 344\b|unapplied patch parts/i.test(String((error as Error).message))) return false;
+      throw error;
+    }
+  }
+  await addColumns(adapter, c, shadow);
+  return true;
+}
+
+async function addColumns(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
+  if (c.added.length === 0) return;
+  await adapter.client.command(`ALTER TABLE ${rel(table)} ${c.added.map((col) => `ADD COLUMN ${q(col.name)} ${nullableOf(col.type)}`).join(', ')}`, { signal: c.signal });
+}
+
+const validToType = (c: SnapshotChanges) => c.columns.find((col) => col.name === c.shape.settings.columns.dbt_valid_to)!.type;
+
+/** Sets dbt_valid_to of the closed versions in `table` with one mutation (values from a Join table, by scd id). */
+async function closeByMutation(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
+  if (c.closed === 0) return;
+  const names = c.shape.settings.columns;
+  const join = c.temp('closes');
+  try {
+    await adapter.client.command(`CREATE TABLE ${rel(join)} ENGINE = Join(ANY, LEFT, ${q(names.dbt_scd_id)}) AS ${closesSelect(c.shape, validToType(c), rel(c.changes))}`, { signal: c.signal });
+    // joinGet() takes `db.table` unquoted (canHardlink() made sure neither name holds a dot).
+    const joinName = `${join.schema}.${join.identifier}`;
+    const settings: Record<string, unknown> = { mutations_sync: 2 };
+    if (await adapter.hasSetting('allow_nondeterministic_mutations')) settings.allow_nondeterministic_mutations = 1;
+    await adapter.client.command(
+      `ALTER TABLE ${rel(table)} UPDATE ${q(names.dbt_valid_to)} = joinGet(${sqlString(joinName)}, ${sqlString(C.closeTo)}, ${q(names.dbt_scd_id)})\n` +
+        `WHERE ${q(names.dbt_scd_id)} IN (SELECT ${q(C.oldScd)} FROM ${rel(c.changes)} WHERE ${q(C.closes)} = 1) AND ${currentFilter(c.shape.settings)}`,
+      { signal: c.signal, settings },
+    );
+  } finally {
+    await adapter.drop(join, 'table').catch(() => {});
+  }
+}
+
+/** Every row of the live table into `table`, closed versions with their new dbt_valid_to. */
+async function rewriteInto(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
+  if (adapter.cluster) {
+    const all = [...c.columns, ...c.added.map((col) => ({ name: col.name, type: nullableOf(col.type) }))];
+    await adapter.createTable(table, c.config, columnsDdl(all), c.signal);
+  } else {
+    await adapter.client.command(`CREATE TABLE ${rel(table)} AS ${rel(c.live)}`, { signal: c.signal });
+    await addColumns(adapter, c, table);
+  }
+  const names = c.shape.settings.columns;
+  const list = c.columns.map((col) => q(col.name)).join(', ');
+  const values = c.columns
+    .map((col) =>
+      col.name === names.dbt_valid_to
+        ? `if(ifNull(${q('__tsdbt_closing')}, 0) = 1 AND ${currentFilter(c.shape.settings, '__tsdbt_live.')}, ${q(C.closeTo)}, __tsdbt_live.${q(col.name)})`
+        : `__tsdbt_live.${q(col.name)}`,
+    )
+    .join(', ');
+  const closes = c.closed ? closesSelect(c.shape, validToType(c), rel(c.changes)).replace(/^SELECT /, `SELECT 1 AS ${q('__tsdbt_closing')}, `) : undefined;
+  await adapter.client.command(
+    `INSERT INTO ${rel(table)} (${list})\nSELECT ${values}\nFROM ${rel(c.live)} AS __tsdbt_live` +
+      (closes ? `\nANY LEFT JOIN (${closes}) AS __tsdbt_closes USING (${q(names.dbt_scd_id)})` : ''),
+    { signal: c.signal },
+  );
+}
+
+/** New versions (dbt's insertions) and, for new_record, deletion records. */
+async function insertVersions(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
+  const after = [...c.columns, ...c.added.map((col) => ({ name: col.name, type: nullableOf(col.type) }))];
+  if (c.versions > 0) await adapter.client.command(insertFromChanges(rel(table), insertionFill(c.shape, after), rel(c.changes), C.inserts), { signal: c.signal });
+  if (c.deletions > 0) {
+    const kept = new Set(c.columns.map((col) => col.name));
+    await adapter.client.command(insertFromChanges(rel(table), deletionFill(c.shape, after, kept), rel(c.changes), C.deletion), { signal: c.signal });
+  }
+}

@@ -1,0 +1,129 @@
+import type { SnapshotNode } from '../../manifest/nodes.js';
+import { resolveSnapshotConfig, SnapshotConfigProblem, type SnapshotSettings } from '../../manifest/snapshot-config.js';
+import { relationSql } from '../../render/placeholders.js';
+import { DatabaseError, ProjectError } from '../../shared/errors.js';
+import { settingsClause, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { applySnapshotChanges, canHardlink } from './snapshot-apply.js';
+import { changedRowsSelect, C, firstBuildSelect, keyList, updatedAtExpr, type SnapshotShape, type TargetShape } from './snapshot-sql.js';
+import { prepareTarget } from './table.js';
+import type { MaterializeResult } from './types.js';
+
+export interface SnapshotContext {
+  readonly adapter: ClickHouseAdapter;
+  readonly node: SnapshotNode;
+  /** The snapshot's compiled query. */
+  readonly sql: string;
+  readonly signal?: AbortSignal;
+  /** Forces an apply path (benchmarks and tests); by default the hard-link path where it can run. */
+  readonly method?: 'hardlink' | 'rewrite';
+}
+
+/**
+ * dbt's snapshot materialization: the first run creates the table (every row a current version);
+ * later runs close the versions that changed or left the query and insert the new versions.
+ * Temporaries are named after the snapshot and the run (`<name>__tsdbt_tmp_<run>_…`), so a run
+ * first drops those a killed run left (prepareTarget); the live table only ever changes by a swap.
+ */
+export async function materializeSnapshot(ctx: SnapshotContext): Promise<MaterializeResult> {
+  const { adapter, node, sql, signal } = ctx;
+  const settings = resolveSnapshotConfig(node.config);
+  if (settings instanceof SnapshotConfigProblem) throw new ProjectError('snapshot_config', `Snapshot '${node.name}': ${settings.message}`, { file: node.originalFilePath, line: node.line, hint: settings.hint });
+  const live = node.relation;
+  await prepareTarget(adapter, live);
+  const existing = await adapter.relationKind(live);
+  if (existing === 'view')
+    throw new DatabaseError('snapshot_target', `Snapshot '${node.name}': ${live.schema}.${live.identifier} is a view, not a table`, {
+      file: node.originalFilePath,
+      line: node.line,
+      hint: 'Drop the view (or set another alias/target_schema): a snapshot keeps its history in a table.',
+    });
+  const base = adapter.tempRelation(live);
+  const temp = (suffix: string) => ({ schema: base.schema, identifier: `${base.identifier}_${suffix}` });
+  const sourceColumns = await adapter.queryColumns(sql);
+  const keyTypes = (await adapter.queryColumns(`SELECT ${keyList(settings).map((k, i) => `(${k}) AS k${i}`).join(', ')} FROM (\n${sql}\n) AS s`)).map((c) => c.type);
+  const shapeFor = (hash: SnapshotShape['hash'], now: string): SnapshotShape => ({ settings, source: sql, sourceColumns, keyTypes, now, hash });
+
+  if (existing === undefined) {
+    const shape = shapeFor('md5', await snapshotTime(adapter));
+    const [u] = await adapter.queryColumns(`SELECT ${updatedAtExpr(shape)} AS u FROM (\n${sql}\n) AS s`);
+    const staged = temp('build');
+    try {
+      await adapter.createTableAs(staged, node.config, firstBuildSelect(shape, u!.type), signal);
+      await adapter.swapIn(staged, live, undefined);
+    } catch (error) {
+      await adapter.drop(staged, 'table').catch(() => {});
+      throw error;
+    }
+    const rows = await adapter.rowCount(live);
+    return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: [] };
+  }
+
+  const columns = await adapter.columns(live);
+  assertSnapshotTable(node, settings, columns);
+  const scdType = columns.find((c) => c.name === settings.columns.dbt_scd_id)!.type;
+  const shape = shapeFor(/String/.test(scdType) ? 'md5' : 'halfMD5', await snapshotTime(adapter));
+  const target = await targetShape(adapter, shape, columns);
+  const names = new Set(columns.map((c) => c.name));
+  const added = sourceColumns.filter((c) => !names.has(c.name));
+  const changes = temp('changes');
+  try {
+    const querySettings = settingsClause(node.config.query_settings);
+    await adapter.client.command(
+      `CREATE TABLE ${relationSql(changes.schema, changes.identifier)} ENGINE = MergeTree ORDER BY tuple() AS\n${changedRowsSelect(shape, target, relationSql(live.schema, live.identifier))}${querySettings ? `\n${querySettings}` : ''}`,
+      { signal },
+    );
+    const [counts] = await adapter.client.query<Record<string, string | number>>(
+      `SELECT sum(\`${C.closes}\`) AS closed, sum(\`${C.inserts}\`) AS versions, sum(\`${C.deletion}\`) AS deletions FROM ${relationSql(changes.schema, changes.identifier)}`,
+      { signal },
+    );
+    const closed = Number(counts?.closed ?? 0);
+    const versions = Number(counts?.versions ?? 0);
+    const deletions = Number(counts?.deletions ?? 0);
+    if (closed + versions + deletions > 0 || added.length > 0) {
+      const method = ctx.method ?? ((await canHardlink(adapter, live)) ? 'hardlink' : 'rewrite');
+      await applySnapshotChanges(adapter, { shape, config: node.config, live, columns, added, changes, closed, versions, deletions, temp, signal }, method);
+    }
+    const inserted = versions + deletions;
+    return { message: `OK ${inserted.toLocaleString('en-US')} inserted, ${closed.toLocaleString('en-US')} closed`, rowsAffected: inserted, warnings: [] };
+  } finally {
+    await adapter.drop(changes, 'table').catch(() => {});
+  }
+}
+
+/** dbt's snapshot_get_time(), fixed once per run: microseconds where the server has DateTime64. */
+async function snapshotTime(adapter: ClickHouseAdapter): Promise<string> {
+  if (await adapter.hasTypeFamily('DateTime64')) {
+    const [row] = await adapter.client.query<{ t: string }>('SELECT toString(now64(6)) AS t');
+    return `toDateTime64('${row!.t}', 6)`;
+  }
+  const [row] = await adapter.client.query<{ t: string }>('SELECT toString(now()) AS t');
+  return `toDateTime('${row!.t}')`;
+}
+
+/** dbt's assert_valid_snapshot_target_given_strategy: the meta columns exist. */
+function assertSnapshotTable(node: SnapshotNode, s: SnapshotSettings, columns: readonly WarehouseColumn[]): void {
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  const needed = [s.columns.dbt_scd_id, s.columns.dbt_valid_from, s.columns.dbt_valid_to, ...(s.hardDeletes === 'new_record' ? [s.columns.dbt_is_deleted] : [])];
+  const missing = needed.filter((n) => !names.has(n.toLowerCase()));
+  if (missing.length === 0) return;
+  throw new DatabaseError('snapshot_target', `Snapshot target is not a snapshot table (missing ${missing.map((m) => `"${m}"`).join(', ')}): ${node.relation.schema}.${node.relation.identifier}`, {
+    file: node.originalFilePath,
+    line: node.line,
+    hint:
+      s.hardDeletes === 'new_record' && missing.length === 1
+        ? `hard_deletes: new_record needs a ${missing[0]} column: ALTER TABLE ${node.relation.schema}.${node.relation.identifier} ADD COLUMN ${missing[0]} String DEFAULT 'False', or drop the table to start the history again.`
+        : 'The table was not built by a snapshot (or its snapshot_meta_column_names changed): rename or drop it.',
+  });
+}
+
+/** The check strategy's columns (dbt's snapshot_check_all_get_existing_columns): checked pairs, and whether one is new. */
+async function targetShape(adapter: ClickHouseAdapter, shape: SnapshotShape, columns: readonly WarehouseColumn[]): Promise<TargetShape> {
+  const s = shape.settings;
+  if (s.strategy !== 'check') return { columns, checked: [], columnAdded: false };
+  const queryColumns =
+    s.checkCols === 'all'
+      ? shape.sourceColumns.map((c) => c.name)
+      : (await adapter.queryColumns(`SELECT ${s.checkCols!.join(', ')} FROM (\n${shape.source}\n) AS subq`)).map((c) => c.name);
+  const existing = new Set(columns.map((c) => c.name));
+  return { columns, checked: queryColumns.filter((n) => existing.has(n)), columnAdded: queryColumns.some((n) => !existing.has(n)) };
+}
