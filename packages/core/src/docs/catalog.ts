@@ -41,10 +41,10 @@ export interface Catalog {
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** The nodes that have a relation in the warehouse: models (not ephemeral), seeds and sources. */
+/** The nodes that have a relation in the warehouse: models (not ephemeral), seeds, snapshots and sources. */
 export function catalogNodes(nodes: Iterable<ManifestNode>): ManifestNode[] {
   return [...nodes].filter(
-    (n) => n.resourceType === 'source' || n.resourceType === 'seed' || (n.resourceType === 'model' && n.config.materialized !== 'ephemeral'),
+    (n) => n.resourceType === 'source' || n.resourceType === 'seed' || n.resourceType === 'snapshot' || (n.resourceType === 'model' && n.config.materialized !== 'ephemeral'),
   );
 }
 

@@ -26,7 +26,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags }])),
     depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
   };
-  if (node.resourceType === 'model' || node.resourceType === 'test') {
+  if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot') {
     base.raw_code = node.rawCode;
     base.language = 'sql';
     base.refs = node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: null }));

@@ -9,7 +9,7 @@ export const SITE_JS = String.raw`
   var Layout = window.TsdbtLayout;
   var S = { manifest: null, catalog: null, runs: null, dashboards: null, all: {}, results: {}, tests: {}, colTests: {}, query: '' };
   var NODE_W = 200, NODE_H = 32;
-  var TYPES = [['model', 'Models'], ['source', 'Sources'], ['seed', 'Seeds'], ['test', 'Tests']];
+  var TYPES = [['model', 'Models'], ['source', 'Sources'], ['seed', 'Seeds'], ['snapshot', 'Snapshots'], ['test', 'Tests']];
   var fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
   // ---- tiny DOM helpers ------------------------------------------------------------------
@@ -79,6 +79,7 @@ export const SITE_JS = String.raw`
     if (!S.catalog) return null;
     return (S.catalog.nodes && S.catalog.nodes[id]) || (S.catalog.sources && S.catalog.sources[id]) || null;
   }
+  function hasSnapshots() { return Object.keys(S.all).some(function (id) { return S.all[id].resource_type === 'snapshot'; }); }
   function displayName(n) { return n.resource_type === 'source' ? n.source_name + '.' + n.name : n.name; }
   function statusClass(v) {
     var t = String(v === null || v === undefined ? '' : v).trim().toLowerCase();
@@ -182,7 +183,7 @@ export const SITE_JS = String.raw`
       root.setAttribute('width', String(Math.round(W * scale)));
       root.setAttribute('height', String(Math.round(H * scale)));
     }
-    var legend = h('div', { className: 'legend' }, TYPES.slice(0, 3).map(function (t) { return h('span', null, [h('span', { className: 'dot ' + t[0] }), t[1]]); }));
+    var legend = h('div', { className: 'legend' }, TYPES.filter(function (t) { return t[0] !== 'test' && (t[0] !== 'snapshot' || hasSnapshots()); }).map(function (t) { return h('span', null, [h('span', { className: 'dot ' + t[0] }), t[1]]); }));
     var bar = h('div', { className: 'toolbar' }, [
       h('button', { text: '\u2212', title: 'Zoom out', onclick: function () { zoom(1 / 1.25); } }),
       h('button', { text: '+', title: 'Zoom in', onclick: function () { zoom(1.25); } }),
@@ -246,7 +247,8 @@ export const SITE_JS = String.raw`
     Object.keys(S.all).forEach(function (id) { var t = S.all[id].resource_type; counts[t] = (counts[t] || 0) + 1; });
     main.appendChild(h('h1', { text: S.manifest.metadata.project_name || 'Project' }));
     main.appendChild(h('div', { className: 'sub', text: 'Generated ' + new Date(S.manifest.metadata.generated_at).toLocaleString() }));
-    main.appendChild(h('div', { className: 'cards' }, TYPES.map(function (t) {
+    // A Snapshots card only in projects that have snapshots.
+    main.appendChild(h('div', { className: 'cards' }, TYPES.filter(function (t) { return t[0] !== 'snapshot' || counts.snapshot; }).map(function (t) {
       return h('div', { className: 'card kpi' }, [h('div', { className: 'n', text: counts[t[0]] || 0 }), h('div', { className: 'l', text: t[1] })]);
     })));
     if (S.runs && S.runs.results) {
@@ -284,6 +286,7 @@ export const SITE_JS = String.raw`
     main.appendChild(h('div', { className: 'sub' }, [
       rel ? h('span', { className: 'mono', text: rel }) : null,
       n.config && n.config.materialized && n.resource_type === 'model' ? ' \u00b7 ' + n.config.materialized : null,
+      n.config && n.resource_type === 'snapshot' ? ' \u00b7 ' + n.config.strategy + ' strategy, unique_key ' + [].concat(n.config.unique_key).join(', ') : null,
       ' \u00b7 ', h('span', { className: 'mono', text: n.original_file_path }),
     ]));
     if (n.tags && n.tags.length) main.appendChild(h('div', null, n.tags.map(function (t) { return h('span', { className: 'tag', text: t }); })));

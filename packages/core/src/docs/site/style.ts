@@ -2,7 +2,7 @@
 export const SITE_CSS = String.raw`
 :root {
   --bg: #f6f7f9; --panel: #fff; --ink: #1d2330; --muted: #637083; --line: #dfe3ea; --accent: #2f6fde;
-  --model: #2f6fde; --source: #1f9d6b; --seed: #c98512; --test: #7b8494;
+  --model: #2f6fde; --source: #1f9d6b; --seed: #c98512; --snapshot: #8a4fd1; --test: #7b8494;
   --good: #1f9d55; --good-bg: #e3f6eb; --warn: #b7791f; --warn-bg: #fdf3dc; --bad: #d64545; --bad-bg: #fde8e8;
   --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
 }
@@ -28,14 +28,14 @@ aside input:focus { outline: 2px solid var(--accent); border-color: transparent;
 .item .name { overflow: hidden; text-overflow: ellipsis; }
 .more { color: var(--muted); padding: 4px 14px; font-size: 12px; }
 .dot { width: 8px; height: 8px; border-radius: 50%; flex: none; }
-.dot.model { background: var(--model); } .dot.source { background: var(--source); } .dot.seed { background: var(--seed); } .dot.test { background: var(--test); }
+.dot.model { background: var(--model); } .dot.source { background: var(--source); } .dot.seed { background: var(--seed); } .dot.test { background: var(--test); } .dot.snapshot { background: var(--snapshot); }
 main { overflow: auto; padding: 22px 28px 60px; min-width: 0; }
 h1 { font-size: 22px; margin: 0 0 4px; word-break: break-all; }
 h2 { font-size: 16px; margin: 26px 0 10px; }
 h3 { font-size: 14px; margin: 0 0 8px; }
 .sub { color: var(--muted); margin-bottom: 14px; }
 .badge { display: inline-block; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .4px; padding: 2px 8px; border-radius: 10px; color: #fff; vertical-align: middle; margin-right: 6px; }
-.badge.model { background: var(--model); } .badge.source { background: var(--source); } .badge.seed { background: var(--seed); } .badge.test { background: var(--test); }
+.badge.model { background: var(--model); } .badge.source { background: var(--source); } .badge.seed { background: var(--seed); } .badge.test { background: var(--test); } .badge.snapshot { background: var(--snapshot); }
 .tag { display: inline-block; font-size: 12px; padding: 1px 8px; border-radius: 10px; background: #eef1f6; color: #44506a; margin: 0 4px 4px 0; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; }
@@ -77,6 +77,7 @@ svg .gnode text { font-size: 12px; fill: var(--ink); pointer-events: none; }
 svg .gnode.model rect { fill: #e6eefc; stroke: var(--model); }
 svg .gnode.source rect { fill: #e1f4ec; stroke: var(--source); }
 svg .gnode.seed rect { fill: #fcf1dc; stroke: var(--seed); }
+svg .gnode.snapshot rect { fill: #f1e8fb; stroke: var(--snapshot); }
 svg .gnode.test rect { fill: #eef0f3; stroke: var(--test); }
 svg .gnode:hover rect { stroke-width: 2.5; }
 svg .gnode.focus rect { stroke-width: 3; fill: #16203a; }
