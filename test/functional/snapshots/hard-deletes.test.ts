@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { expectStatuses, openedPerTest, type InlineProject } from '../../helpers/inline-project.js';
-import { exec, fixSnapshotTimes, rows, sourceYaml } from './snapshot-fixture.js';
+import { APPLY_PATHS, exec, fixSnapshotTimes, rows, sourceYaml, useApplyPath } from './snapshot-fixture.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
@@ -12,11 +12,12 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
  * new_record_dbt_valid_to_current and test_various_configs. Config comes from the YAML entry of a
  * legacy block, as in those tests (a `snapshots:` entry without `relation:` patches the block).
  */
-describe('snapshot hard deletes and meta columns', () => {
+describe.each(APPLY_PATHS)('snapshot hard deletes and meta columns (%s)', (path) => {
   const setup = openedPerTest();
 
   async function start(block: string, yaml: string): Promise<{ p: InlineProject; project: TsdbtProject }> {
     const { p, project } = setup({ 'models/sources.yml': sourceYaml(['seed']), 'snapshots/snapshot.sql': block, 'models/snapshots.yml': yaml });
+    await useApplyPath(project, path);
     await exec(project, `CREATE DATABASE IF NOT EXISTS ${p.schema}`);
     await exec(
       project,

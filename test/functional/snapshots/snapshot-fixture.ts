@@ -36,3 +36,17 @@ export async function fixSnapshotTimes(project: TsdbtProject, times: string[]): 
 export async function history(project: TsdbtProject, p: InlineProject, name: string, columns: string): Promise<Record<string, unknown>[]> {
   return rows(project, `SELECT ${columns} FROM ${p.schema}.${name} ORDER BY id, dbt_valid_from, dbt_valid_to`);
 }
+
+/** The apply paths of snapshot-apply.ts; tests run under each. */
+export const APPLY_PATHS = ['hardlink', 'rewrite'] as const;
+
+/**
+ * Makes the project's snapshots take `path`: `rewrite` is what servers without joinGet / synchronous
+ * mutations (18.x), cluster mode and other engines get; here the embedded engine pretends to lack joinGet.
+ */
+export async function useApplyPath(project: TsdbtProject, path: (typeof APPLY_PATHS)[number]): Promise<void> {
+  if (path === 'hardlink') return;
+  const adapter = await project.adapter();
+  const original = adapter.hasFunction.bind(adapter);
+  adapter.hasFunction = (name: string) => (name === 'joinGet' ? Promise.resolve(false) : original(name));
+}

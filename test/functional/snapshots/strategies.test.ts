@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { expectStatuses, openedPerTest, type InlineProject } from '../../helpers/inline-project.js';
-import { exec, fixSnapshotTimes, rows, sourceYaml } from './snapshot-fixture.js';
+import { APPLY_PATHS, exec, fixSnapshotTimes, rows, sourceYaml, useApplyPath } from './snapshot-fixture.js';
 
 /*
  * Snapshot strategies over several runs, after dbt-tests-adapter's simple_snapshot suite
@@ -29,11 +29,12 @@ const CHECK_SQL = `{% snapshot snapshot %}
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-describe('snapshot strategies over several runs', () => {
+describe.each(APPLY_PATHS)('snapshot strategies over several runs (%s)', (path) => {
   const setup = openedPerTest();
 
   async function start(snapshotSql: string, where = 'id BETWEEN 1 AND 20'): Promise<{ p: InlineProject; project: TsdbtProject }> {
     const { p, project } = setup({ 'models/sources.yml': sourceYaml(['fact']), 'snapshots/snapshot.sql': snapshotSql });
+    await useApplyPath(project, path);
     await exec(project, `CREATE DATABASE IF NOT EXISTS ${p.schema}`);
     await exec(project, `CREATE TABLE ${p.schema}.seed ENGINE = MergeTree ORDER BY id AS ${SEED}`);
     await exec(project, `CREATE TABLE ${p.schema}.fact ENGINE = MergeTree ORDER BY id AS SELECT * FROM ${p.schema}.seed WHERE ${where}`);

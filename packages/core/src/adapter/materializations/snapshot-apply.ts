@@ -138,6 +138,10 @@ async function rewriteInto(adapter: ClickHouseAdapter, c: SnapshotChanges, table
   }
   const names = c.shape.settings.columns;
   const list = c.columns.map((col) => q(col.name)).join(', ');
+  if (c.closed === 0) {
+    await adapter.client.command(`INSERT INTO ${rel(table)} (${list})\nSELECT ${list} FROM ${rel(c.live)}`, { signal: c.signal });
+    return;
+  }
   const values = c.columns
     .map((col) =>
       col.name === names.dbt_valid_to
@@ -145,10 +149,9 @@ async function rewriteInto(adapter: ClickHouseAdapter, c: SnapshotChanges, table
         : `__tsdbt_live.${q(col.name)}`,
     )
     .join(', ');
-  const closes = c.closed ? closesSelect(c.shape, validToType(c), rel(c.changes)).replace(/^SELECT /, `SELECT 1 AS ${q('__tsdbt_closing')}, `) : undefined;
+  const closes = closesSelect(c.shape, validToType(c), rel(c.changes)).replace(/^SELECT /, `SELECT 1 AS ${q('__tsdbt_closing')}, `);
   await adapter.client.command(
-    `INSERT INTO ${rel(table)} (${list})\nSELECT ${values}\nFROM ${rel(c.live)} AS __tsdbt_live` +
-      (closes ? `\nANY LEFT JOIN (${closes}) AS __tsdbt_closes USING (${q(names.dbt_scd_id)})` : ''),
+    `INSERT INTO ${rel(table)} (${list})\nSELECT ${values}\nFROM ${rel(c.live)} AS __tsdbt_live\nANY LEFT JOIN (${closes}) AS __tsdbt_closes USING (${q(names.dbt_scd_id)})`,
     { signal: c.signal },
   );
 }
