@@ -50,3 +50,8 @@ export async function useApplyPath(project: TsdbtProject, path: (typeof APPLY_PA
   const original = adapter.hasFunction.bind(adapter);
   adapter.hasFunction = (name: string) => (name === 'joinGet' ? Promise.resolve(false) : original(name));
 }
+
+/** The tables of `schema` (temporaries of a run would show here). */
+export async function tablesOf(project: TsdbtProject, schema: string): Promise<string[]> {
+  return (await rows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${schema}' ORDER BY name`)).map((r) => r.name);
+}

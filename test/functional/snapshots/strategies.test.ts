@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { expectStatuses, openedPerTest, type InlineProject } from '../../helpers/inline-project.js';
-import { APPLY_PATHS, exec, fixSnapshotTimes, rows, sourceYaml, useApplyPath } from './snapshot-fixture.js';
+import { APPLY_PATHS, exec, fixSnapshotTimes, rows, sourceYaml, tablesOf, useApplyPath } from './snapshot-fixture.js';
 
 /*
  * Snapshot strategies over several runs, after dbt-tests-adapter's simple_snapshot suite
@@ -78,6 +78,8 @@ describe.each(APPLY_PATHS)('snapshot strategies over several runs (%s)', (path) 
         { dbt_valid_from: '2016-01-01 17:00:00', dbt_valid_to: '2016-01-02 17:00:00', dbt_scd_id: md5('17|2016-01-01 17:00:00') },
         { dbt_valid_from: '2016-01-02 17:00:00', dbt_valid_to: null, dbt_scd_id: md5('17|2016-01-02 17:00:00') },
       ]);
+      // No staging relation outlives the run.
+      expect(await tablesOf(project, p.schema)).toEqual(['fact', 'seed', 'snapshot']);
     });
 
     it('captures inserts', async () => {

@@ -2,7 +2,7 @@ import type { NodeConfig } from '../../manifest/config.js';
 import type { Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier as q, relationSql } from '../../render/placeholders.js';
 import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
-import { columnsDdl } from './distributed-table.js';
+import type { Staging } from '../staging.js';
 import { C, closesSelect, currentFilter, deletionFill, insertFromChanges, insertionFill, nullableOf, type SnapshotShape } from './snapshot-sql.js';
 
 /** What a snapshot run writes, already computed into the `changes` table (snapshot-sql.ts). */
@@ -15,13 +15,12 @@ export interface SnapshotChanges {
   readonly columns: readonly WarehouseColumn[];
   /** The query's columns the snapshot does not have yet (added, Nullable, as dbt's create_columns). */
   readonly added: readonly WarehouseColumn[];
+  /** The changes table (snapshot-sql.ts changedRowsSelect), a temporary of `staging`. */
   readonly changes: Relation;
   /** Versions closed, versions inserted from the query, deletion records inserted (new_record). */
   readonly closed: number;
   readonly versions: number;
   readonly deletions: number;
-  /** Builds a relation name owned by this run (dropped by it, or by the next run if it dies). */
-  readonly temp: (suffix: string) => Relation;
   readonly signal?: AbortSignal;
 }
 
@@ -30,8 +29,8 @@ const rel = (r: Relation) => relationSql(r.schema, r.identifier);
 /**
  * How a run's changes reach the snapshot. Every path builds the new state beside the live table
  * and swaps it in with one EXCHANGE (one RENAME statement where the database cannot exchange): a
- * failed or killed run leaves the snapshot as it was, never half-closed versions or duplicates, and
- * its temporaries are dropped by the next run before anything else.
+ * failed or killed run leaves the snapshot as it was, never half-closed versions or duplicates;
+ * every table it makes is a temporary of `staging` (dropped by the run, or by the next run's sweep).
  *
  * - `hardlink` (MergeTree tables on servers with synchronous mutations): a shadow table gets the
  *   live table's parts as hard links (ATTACH PARTITION … FROM: no data copied), one mutation sets
@@ -45,31 +44,23 @@ const rel = (r: Relation) => relationSql(r.schema, r.identifier);
  *   updates): a new table is filled with every row (closed versions updated) plus the new versions.
  *   dbt-clickhouse's merge, without its reused leftover table.
  */
-export async function applySnapshotChanges(adapter: ClickHouseAdapter, c: SnapshotChanges, method: 'hardlink' | 'rewrite'): Promise<void> {
+export async function applySnapshotChanges(staging: Staging, c: SnapshotChanges, method: 'hardlink' | 'rewrite'): Promise<void> {
+  const adapter = staging.adapter;
   if (method === 'hardlink') {
-    const shadow = c.temp('shadow');
-    try {
-      if (await attachLiveParts(adapter, c, shadow)) {
-        await closeByMutation(adapter, c, shadow);
-        await insertVersions(adapter, c, shadow);
-        await adapter.swapIn(shadow, c.live, 'table');
-        return;
-      }
-    } catch (error) {
-      await adapter.drop(shadow, 'table').catch(() => {});
-      throw error;
+    const shadow = await staging.createLike(c.live, c.config, { purpose: 'shadow' });
+    if (await attachLiveParts(staging, c, shadow)) {
+      await closeByMutation(staging, c, shadow);
+      await insertVersions(adapter, c, shadow);
+      await staging.swap(shadow);
+      return;
     }
-    await adapter.drop(shadow, 'table'); // unapplied patch parts: rewrite instead
+    await adapter.drop(shadow); // unapplied patch parts: rewrite instead
   }
-  const fresh = c.temp('rewrite');
-  try {
-    await rewriteInto(adapter, c, fresh);
-    await insertVersions(adapter, c, fresh);
-    await adapter.swapIn(fresh, c.live, 'table');
-  } catch (error) {
-    await adapter.drop(fresh, 'table').catch(() => {});
-    throw error;
-  }
+  const fresh = await staging.createLike(c.live, c.config, { purpose: 'rewrite' });
+  await addColumns(adapter, c, fresh);
+  await rewriteInto(adapter, c, fresh);
+  await insertVersions(adapter, c, fresh);
+  await staging.swap(fresh);
 }
 
 /** Whether the hard-link path can run for this table on this server (probed once per server). */
@@ -81,36 +72,31 @@ export async function canHardlink(adapter: ClickHouseAdapter, live: Relation): P
   return (await adapter.hasSetting('mutations_sync')) && (await adapter.hasFunction('joinGet'));
 }
 
-/** The shadow table: the live table's structure and, as hard links, its parts; false when the server refuses (unapplied patch parts). */
-async function attachLiveParts(adapter: ClickHouseAdapter, c: SnapshotChanges, shadow: Relation): Promise<boolean> {
-  await adapter.client.command(`CREATE TABLE ${rel(shadow)} AS ${rel(c.live)}`, { signal: c.signal });
-  const parts = await adapter.client.query<{ partition_id: string }>(
-    `SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = ${sqlString(c.live.schema)} AND table = ${sqlString(c.live.identifier)}`,
-  );
-  if (parts.length) {
-    try {
-      await adapter.client.command(`ALTER TABLE ${rel(shadow)} ${parts.map((p) => `ATTACH PARTITION ID ${sqlString(p.partition_id)} FROM ${rel(c.live)}`).join(', ')}`, { signal: c.signal });
-    } catch (error) {
-      if (/\bCode: 344\b|unapplied patch parts/i.test(String((error as Error).message))) return false;
-      throw error;
-    }
+/** The live table's parts into the (empty, same structure) shadow as hard links; false when the server refuses (unapplied patch parts). */
+async function attachLiveParts(staging: Staging, c: SnapshotChanges, shadow: Relation): Promise<boolean> {
+  try {
+    await staging.attachPartitions(c.live, shadow);
+  } catch (error) {
+    if (/\bCode: 344\b|unapplied patch parts/i.test(String((error as Error).message))) return false;
+    throw error;
   }
-  await addColumns(adapter, c, shadow);
+  await addColumns(staging.adapter, c, shadow);
   return true;
 }
 
 async function addColumns(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
   if (c.added.length === 0) return;
-  await adapter.client.command(`ALTER TABLE ${rel(table)} ${c.added.map((col) => `ADD COLUMN ${q(col.name)} ${nullableOf(col.type)}`).join(', ')}`, { signal: c.signal });
+  await adapter.ddl(`ALTER TABLE ${rel(table)}${adapter.onCluster()} ${c.added.map((col) => `ADD COLUMN ${q(col.name)} ${nullableOf(col.type)}`).join(', ')}`, { signal: c.signal });
 }
 
 const validToType = (c: SnapshotChanges) => c.columns.find((col) => col.name === c.shape.settings.columns.dbt_valid_to)!.type;
 
 /** Sets dbt_valid_to of the closed versions in `table` with one mutation (values from a Join table, by scd id). */
-async function closeByMutation(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
+async function closeByMutation(staging: Staging, c: SnapshotChanges, table: Relation): Promise<void> {
   if (c.closed === 0) return;
+  const adapter = staging.adapter;
   const names = c.shape.settings.columns;
-  const join = c.temp('closes');
+  const join = staging.temporary('closes');
   try {
     await adapter.client.command(`CREATE TABLE ${rel(join)} ENGINE = Join(ANY, LEFT, ${q(names.dbt_scd_id)}) AS ${closesSelect(c.shape, validToType(c), rel(c.changes))}`, { signal: c.signal });
     // joinGet() takes `db.table` unquoted (canHardlink() made sure neither name holds a dot).
@@ -127,15 +113,8 @@ async function closeByMutation(adapter: ClickHouseAdapter, c: SnapshotChanges, t
   }
 }
 
-/** Every row of the live table into `table`, closed versions with their new dbt_valid_to. */
+/** Every row of the live table into `table` (empty, its structure), closed versions with their new dbt_valid_to. */
 async function rewriteInto(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
-  if (adapter.cluster) {
-    const all = [...c.columns, ...c.added.map((col) => ({ name: col.name, type: nullableOf(col.type) }))];
-    await adapter.createTable(table, c.config, columnsDdl(all), c.signal);
-  } else {
-    await adapter.client.command(`CREATE TABLE ${rel(table)} AS ${rel(c.live)}`, { signal: c.signal });
-    await addColumns(adapter, c, table);
-  }
   const names = c.shape.settings.columns;
   const list = c.columns.map((col) => q(col.name)).join(', ');
   if (c.closed === 0) {

@@ -5,7 +5,8 @@ import { DatabaseError, ProjectError } from '../../shared/errors.js';
 import { settingsClause, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
 import { applySnapshotChanges, canHardlink } from './snapshot-apply.js';
 import { changedRowsSelect, C, firstBuildSelect, keyList, updatedAtExpr, type SnapshotShape, type TargetShape } from './snapshot-sql.js';
-import { prepareTarget } from './table.js';
+import { withStaging } from '../staging.js';
+import { tableOptionsOf } from '../table-options.js';
 import type { MaterializeResult } from './types.js';
 
 export interface SnapshotContext {
@@ -21,52 +22,42 @@ export interface SnapshotContext {
 /**
  * dbt's snapshot materialization: the first run creates the table (every row a current version);
  * later runs close the versions that changed or left the query and insert the new versions.
- * Temporaries are named after the snapshot and the run (`<name>__tsdbt_tmp_<run>_…`), so a run
- * first drops those a killed run left (prepareTarget); the live table only ever changes by a swap.
+ * Everything is built in temporaries this run owns (staging.ts: dropped by the run, or by the next
+ * run's sweep if this one dies); the live table only ever changes by one swap.
  */
 export async function materializeSnapshot(ctx: SnapshotContext): Promise<MaterializeResult> {
   const { adapter, node, sql, signal } = ctx;
   const settings = resolveSnapshotConfig(node.config);
   if (settings instanceof SnapshotConfigProblem) throw new ProjectError('snapshot_config', `Snapshot '${node.name}': ${settings.message}`, { file: node.originalFilePath, line: node.line, hint: settings.hint });
   const live = node.relation;
-  await prepareTarget(adapter, live);
-  const existing = await adapter.relationKind(live);
-  if (existing === 'view')
-    throw new DatabaseError('snapshot_target', `Snapshot '${node.name}': ${live.schema}.${live.identifier} is a view, not a table`, {
-      file: node.originalFilePath,
-      line: node.line,
-      hint: 'Drop the view (or set another alias/target_schema): a snapshot keeps its history in a table.',
-    });
-  const base = adapter.tempRelation(live);
-  const temp = (suffix: string) => ({ schema: base.schema, identifier: `${base.identifier}_${suffix}` });
-  const sourceColumns = await adapter.queryColumns(sql);
-  const keyTypes = (await adapter.queryColumns(`SELECT ${keyList(settings).map((k, i) => `(${k}) AS k${i}`).join(', ')} FROM (\n${sql}\n) AS s`)).map((c) => c.type);
-  const shapeFor = (hash: SnapshotShape['hash'], now: string): SnapshotShape => ({ settings, source: sql, sourceColumns, keyTypes, now, hash });
+  return withStaging(adapter, live, signal, async (staging) => {
+    const existing = await adapter.relationKind(live);
+    if (existing !== undefined && existing !== 'table')
+      throw new DatabaseError('snapshot_target', `Snapshot '${node.name}': ${live.schema}.${live.identifier} is a ${existing.replace('_', ' ')}, not a table`, {
+        file: node.originalFilePath,
+        line: node.line,
+        hint: 'Drop it (or set another alias/target_schema): a snapshot keeps its history in a table.',
+      });
+    const sourceColumns = await adapter.queryColumns(sql);
+    const keyTypes = (await adapter.queryColumns(`SELECT ${keyList(settings).map((k, i) => `(${k}) AS k${i}`).join(', ')} FROM (\n${sql}\n) AS s`)).map((c) => c.type);
+    const shapeFor = (hash: SnapshotShape['hash'], now: string): SnapshotShape => ({ settings, source: sql, sourceColumns, keyTypes, now, hash });
 
-  if (existing === undefined) {
-    const shape = shapeFor('md5', await snapshotTime(adapter));
-    const [u] = await adapter.queryColumns(`SELECT ${updatedAtExpr(shape)} AS u FROM (\n${sql}\n) AS s`);
-    const staged = temp('build');
-    try {
-      await adapter.createTableAs(staged, node.config, firstBuildSelect(shape, u!.type), signal);
-      await adapter.swapIn(staged, live, undefined);
-    } catch (error) {
-      await adapter.drop(staged, 'table').catch(() => {});
-      throw error;
+    if (existing === undefined) {
+      const shape = shapeFor('md5', await snapshotTime(adapter));
+      const [u] = await adapter.queryColumns(`SELECT ${updatedAtExpr(shape)} AS u FROM (\n${sql}\n) AS s`);
+      await staging.swap(await staging.createTableAs(firstBuildSelect(shape, u!.type), node.config, { tableOptions: tableOptionsOf(node) }));
+      const rows = await adapter.rowCount(live);
+      return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: [] };
     }
-    const rows = await adapter.rowCount(live);
-    return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: [] };
-  }
 
-  const columns = await adapter.columns(live);
-  assertSnapshotTable(node, settings, columns);
-  const scdType = columns.find((c) => c.name === settings.columns.dbt_scd_id)!.type;
-  const shape = shapeFor(/String/.test(scdType) ? 'md5' : 'halfMD5', await snapshotTime(adapter));
-  const target = await targetShape(adapter, shape, columns);
-  const names = new Set(columns.map((c) => c.name));
-  const added = sourceColumns.filter((c) => !names.has(c.name));
-  const changes = temp('changes');
-  try {
+    const columns = await adapter.columns(live);
+    assertSnapshotTable(node, settings, columns);
+    const scdType = columns.find((c) => c.name === settings.columns.dbt_scd_id)!.type;
+    const shape = shapeFor(/String/.test(scdType) ? 'md5' : 'halfMD5', await snapshotTime(adapter));
+    const target = await targetShape(adapter, shape, columns);
+    const names = new Set(columns.map((c) => c.name));
+    const added = sourceColumns.filter((c) => !names.has(c.name));
+    const changes = staging.temporary('changes');
     const querySettings = settingsClause(node.config.query_settings);
     await adapter.client.command(
       `CREATE TABLE ${relationSql(changes.schema, changes.identifier)} ENGINE = MergeTree ORDER BY tuple() AS\n${changedRowsSelect(shape, target, relationSql(live.schema, live.identifier))}${querySettings ? `\n${querySettings}` : ''}`,
@@ -81,13 +72,11 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     const deletions = Number(counts?.deletions ?? 0);
     if (closed + versions + deletions > 0 || added.length > 0) {
       const method = ctx.method ?? ((await canHardlink(adapter, live)) ? 'hardlink' : 'rewrite');
-      await applySnapshotChanges(adapter, { shape, config: node.config, live, columns, added, changes, closed, versions, deletions, temp, signal }, method);
+      await applySnapshotChanges(staging, { shape, config: node.config, live, columns, added, changes, closed, versions, deletions, signal }, method);
     }
     const inserted = versions + deletions;
     return { message: `OK ${inserted.toLocaleString('en-US')} inserted, ${closed.toLocaleString('en-US')} closed`, rowsAffected: inserted, warnings: [] };
-  } finally {
-    await adapter.drop(changes, 'table').catch(() => {});
-  }
+  });
 }
 
 /** dbt's snapshot_get_time(), fixed once per run: microseconds where the server has DateTime64. */
