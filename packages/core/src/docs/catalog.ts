@@ -49,26 +49,67 @@ export function catalogNodes(nodes: Iterable<ManifestNode>): ManifestNode[] {
 }
 
 /**
- * ONE query for the whole catalog: every column of every relation of the manifest, with its table's
- * engine and sizes, from system.columns joined with system.tables.
+ * The optional columns of system.tables / system.columns the catalog reads. Old servers (18.16) have
+ * no table comment, total_rows/total_bytes or column position: the catalog then takes the sizes
+ * from system.parts and the positions from the order system.columns lists them in.
  */
-export function catalogQuery(nodes: readonly ManifestNode[]): string | undefined {
+export interface CatalogColumns {
+  readonly tableComment: boolean;
+  readonly tableTotals: boolean;
+  readonly columnPosition: boolean;
+  readonly columnComment: boolean;
+}
+
+/** A current server: every column is there. */
+export const CURRENT_SERVER: CatalogColumns = { tableComment: true, tableTotals: true, columnPosition: true, columnComment: true };
+
+/** Asks the server which of the catalog's optional columns it has (one small query). */
+export async function catalogColumns(query: (sql: string) => Promise<{ table: string; name: string }[]>): Promise<CatalogColumns> {
+  const rows = await query("SELECT table, name FROM system.columns WHERE database = 'system' AND table IN ('tables', 'columns')");
+  const has = (table: string, name: string) => rows.some((r) => r.table === table && r.name === name);
+  return {
+    tableComment: has('tables', 'comment'),
+    tableTotals: has('tables', 'total_rows') && has('tables', 'total_bytes'),
+    columnPosition: has('columns', 'position'),
+    columnComment: has('columns', 'comment'),
+  };
+}
+
+/**
+ * ONE query for the whole catalog: every column of every relation of the manifest, with its table's
+ * engine and sizes, from system.columns joined with system.tables (and system.parts for the sizes
+ * where system.tables has none). Joins one at a time, with USING: old servers know no more.
+ */
+export function catalogQuery(nodes: readonly ManifestNode[], has: CatalogColumns = CURRENT_SERVER): string | undefined {
   const pairs = [...new Set(nodes.map((n) => `(${quote(n.relation.schema)}, ${quote(n.relation.identifier)})`))].sort();
   if (pairs.length === 0) return undefined;
   const databases = [...new Set(nodes.map((n) => quote(n.relation.schema)))].sort().join(', ');
   const relations = pairs.join(', ');
-  return `SELECT
-    c.database AS database, c.table AS table, t.engine AS engine, t.comment AS table_comment,
-    t.total_rows AS total_rows, t.total_bytes AS total_bytes,
-    c.name AS column_name, c.type AS column_type, c.position AS position, c.comment AS column_comment
-FROM system.columns AS c
-INNER JOIN (
-    SELECT database, name, engine, comment, total_rows, total_bytes
-    FROM system.tables
-    WHERE database IN (${databases}) AND (database, name) IN (${relations})
-) AS t ON c.database = t.database AND c.table = t.name
-WHERE c.database IN (${databases}) AND (c.database, c.table) IN (${relations})
-ORDER BY c.database, c.table, c.position`;
+  const joined = `SELECT database, table, engine, table_comment,${has.tableTotals ? ' total_rows, total_bytes,' : ''} column_name, column_type, position, column_comment
+    FROM (
+        SELECT database, table, name AS column_name, type AS column_type,
+            ${has.columnPosition ? 'position' : 'toUInt64(0)'} AS position, ${has.columnComment ? 'comment' : "''"} AS column_comment
+        FROM system.columns
+        WHERE database IN (${databases}) AND (database, table) IN (${relations})
+    ) AS c ALL INNER JOIN (
+        SELECT database, name AS table, engine, ${has.tableComment ? 'comment' : "''"} AS table_comment${has.tableTotals ? ', total_rows, total_bytes' : ''}
+        FROM system.tables
+        WHERE database IN (${databases}) AND (database, name) IN (${relations})
+    ) AS t USING (database, table)`;
+  const body = has.tableTotals
+    ? joined
+    : `SELECT database, table, engine, table_comment, total_rows, total_bytes, column_name, column_type, position, column_comment
+FROM (
+    ${joined}
+) AS ct ANY LEFT JOIN (
+    SELECT database, table, sum(rows) AS total_rows, sum(bytes_on_disk) AS total_bytes
+    FROM system.parts
+    WHERE active AND database IN (${databases}) AND (database, table) IN (${relations})
+    GROUP BY database, table
+) AS p USING (database, table)`;
+  // Without a position, the order system.columns lists a table's columns in is their order: keep it.
+  return has.columnPosition ? `${body}
+ORDER BY database, table, position` : body;
 }
 
 const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
@@ -78,6 +119,21 @@ function relationType(engine: string): string {
   if (engine === 'MaterializedView') return 'materialized_view';
   if (engine === 'Dictionary') return 'dictionary';
   return 'table';
+}
+
+/**
+ * Rows of a server without some catalog columns, as a current server answers: positions numbered
+ * 1, 2… per table in the order listed, and no sizes for views (system.parts has none: the join gave 0).
+ */
+function fromOldServer(rows: readonly CatalogRow[], has: CatalogColumns): CatalogRow[] {
+  const next = new Map<string, number>();
+  return rows.map((r) => {
+    const key = `${r.database}\u0001${r.table}`;
+    const position = has.columnPosition ? r.position : (next.get(key) ?? 0) + 1;
+    next.set(key, Number(position));
+    const sized = has.tableTotals || relationType(r.engine) !== 'view';
+    return { ...r, position, ...(sized ? {} : { total_rows: null, total_bytes: null }) };
+  });
 }
 
 /** Builds the catalog from the query's rows (pure: no warehouse). Relations not found are left out. */
@@ -128,8 +184,12 @@ export function buildCatalog(nodes: readonly ManifestNode[], rows: readonly Cata
 /** Queries the warehouse once and writes target/catalog.json; returns the catalog. */
 export async function generateCatalog(project: TsdbtProject): Promise<Catalog> {
   const nodes = catalogNodes(project.manifest.nodes.values());
-  const sql = catalogQuery(nodes);
-  const rows = sql ? await (await project.adapter()).client.query<CatalogRow>(sql) : [];
+  let rows: CatalogRow[] = [];
+  if (nodes.length) {
+    const client = (await project.adapter()).client;
+    const has = await catalogColumns((q) => client.query(q));
+    rows = fromOldServer(await client.query<CatalogRow>(catalogQuery(nodes, has)!), has);
+  }
   const catalog = buildCatalog(nodes, rows, project.invocationId);
   writeJson(project.targetDir, 'catalog.json', catalog, project.secrets, 2);
   return catalog;
