@@ -1,14 +1,26 @@
 import { afterEach, expect } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TsdbtProject, type OpenOptions, type RunEvent } from '../../packages/core/src/index.js';
 
 /**
+ * A fresh folder name under the temp dir for this test file. Not keyed by the pid alone: pids are
+ * reused, and a folder left by an earlier process with the same pid would hand this file its
+ * databases (schemas are named after the pid too). Removed when the process exits.
+ */
+export function freshTempPath(prefix: string): string {
+  const path = join(tmpdir(), `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  process.once('exit', () => rmSync(path, { recursive: true, force: true }));
+  return path;
+}
+
+/**
  * chDB binds one data directory per process, and vitest runs each test file in its own fork:
  * every project a test file opens shares this file's warehouse, each in its own database.
  */
-export const WAREHOUSE_DIR = join(tmpdir(), `tsdbt-test-warehouse-${process.pid}`);
+export const WAREHOUSE_DIR = freshTempPath('tsdbt-test-warehouse');
 
 let counter = 0;
 

@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../helpers/cli.js';
-import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+import { freshTempPath, inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
  * The CLI runs in child processes. This file never opens a warehouse itself (chDB locks its
  * data directory per process): each child opens the one below, one after another.
  */
-const WAREHOUSE = join(tmpdir(), `tsdbt-cli-warehouse-${process.pid}`);
+const WAREHOUSE = freshTempPath('tsdbt-cli-warehouse');
 
 
 function cli(p: InlineProject, ...args: string[]) {

@@ -1,17 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../helpers/cli.js';
-import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+import { freshTempPath, inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
  * Numeric flags are checked at the edge: a bad value exits 2 with one clear line before anything
  * runs (issue #18: `--threads abc` printed "NaN threads" and exited 13; `--threads 0` ran).
  * The CLI runs in child processes on a warehouse of this file's own.
  */
-const WAREHOUSE = join(tmpdir(), `tsdbt-flags-warehouse-${process.pid}`);
+const WAREHOUSE = freshTempPath('tsdbt-flags-warehouse');
 const projects: InlineProject[] = [];
 afterAll(() => {
   for (const p of projects) p.cleanup();

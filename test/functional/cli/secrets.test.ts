@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../helpers/cli.js';
-import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+import { freshTempPath, inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
  * DBT_ENV_SECRET_* (issue #18: their values ended up in compiled SQL and run_results). As dbt-core:
@@ -12,7 +11,7 @@ import { inlineProject, type InlineProject } from '../../helpers/inline-project.
  * profiles.yml or packages.yml"), and their values — and those of `--vars` keys with the prefix —
  * are replaced by ***** in everything printed or written. The CLI runs in child processes.
  */
-const WAREHOUSE = join(tmpdir(), `tsdbt-secrets-warehouse-${process.pid}`);
+const WAREHOUSE = freshTempPath('tsdbt-secrets-warehouse');
 const projects: InlineProject[] = [];
 afterAll(() => {
   for (const p of projects) p.cleanup();
