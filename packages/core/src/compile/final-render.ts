@@ -1,3 +1,4 @@
+import { renderGenericTest } from '../load/build-tests.js';
 import { snapshotSource } from '../load/load-snapshots.js';
 import type { SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo } from '../render/render-state.js';
@@ -10,8 +11,11 @@ import type { RelationIndex } from './compile-sql.js';
  * again now that every node's name is known. Others keep their parse-time render.
  */
 export function renderedWithNames(renderer: Renderer, index: RelationIndex, node: SqlNode): string {
-  if (node.resourceType === 'test' || !node.needsNames) return node.renderedCode;
+  if (!node.needsNames) return node.renderedCode;
   const state = newRenderState({ mode: 'parse', relations: index.resolver(node), node: renderNodeInfo(node) });
   if (node.resourceType === 'snapshot') return renderer.renderString(snapshotSource(node), node.originalFilePath, state).trim();
-  return renderer.renderString(node.rawCode, node.originalFilePath, state).replace(/\s+$/, '');
+  const sql = node.resourceType === 'test' && node.genericCall
+    ? renderGenericTest(renderer, node.genericCall, state, node.originalFilePath)
+    : renderer.renderString(node.rawCode, node.originalFilePath, state);
+  return sql.replace(/\s+$/, '');
 }

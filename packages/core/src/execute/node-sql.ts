@@ -1,4 +1,5 @@
 import { compileSql } from '../compile/compile-sql.js';
+import { renderGenericTest } from '../load/build-tests.js';
 import { snapshotSource } from '../load/load-snapshots.js';
 import type { ManifestNode, ModelNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
@@ -44,16 +45,20 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
   return newRenderState({ mode: 'execute', warehouse: renderWarehouse(ctx, node), relations: ctx.index.resolver(node), ...init });
 }
 
-/** Compiled SQL of a model, snapshot or test; those that read the warehouse while rendering are rendered again now. */
+/** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
 export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental?: boolean } = {}): string {
   let rendered = node.renderedCode;
-  if ((node.resourceType === 'model' || node.resourceType === 'snapshot') && (node.renderAtRuntime || node.needsNames || options.isIncremental)) {
+  if (node.renderAtRuntime || node.needsNames || options.isIncremental) {
     const state = runtimeState(ctx, node, {
       isIncremental: options.isIncremental ?? false,
       node: renderNodeInfo(node),
     });
+    // A generic test calls its macro again; a model, snapshot or singular test renders its source again.
     const source = node.resourceType === 'snapshot' ? snapshotSource(node) : node.rawCode;
-    rendered = ctx.renderer.renderString(source, node.originalFilePath, state).replace(/\s+$/, '');
+    rendered = (node.resourceType === 'test' && node.genericCall
+      ? renderGenericTest(ctx.renderer, node.genericCall, state, node.originalFilePath)
+      : ctx.renderer.renderString(source, node.originalFilePath, state)
+    ).replace(/\s+$/, '');
     if (node.resourceType === 'snapshot') rendered = rendered.replace(/^\s+/, '');
     assertParentsKnown(ctx, node, state);
   }

@@ -1,9 +1,9 @@
 import { DEFAULT_TEST_CONFIG } from '../manifest/config.js';
-import type { ManifestNode, RefCall, TestNode } from '../manifest/nodes.js';
-import { placeholder, type PlaceholderTarget } from '../render/placeholders.js';
+import type { GenericTestCall, ManifestNode, RefCall, TestNode } from '../manifest/nodes.js';
+import { placeholder } from '../render/placeholders.js';
 import { lateRelation } from '../render/relation.js';
 import type { Renderer } from '../render/renderer.js';
-import { newRenderState } from '../render/render-state.js';
+import { newRenderState, type RenderState } from '../render/render-state.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
 import type { TestDeclaration } from './schema-yaml.js';
@@ -40,28 +40,25 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     mode: 'parse',
     node: { uniqueId: '', name, resourceType: 'test', packageName: ctx.projectName, originalFilePath: decl.file, fqn: [], baseConfig: {} },
   });
-  // Render expression arguments (`to: ref('x')`) so their relations become dependencies.
-  const kwargs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(decl.kwargs)) {
-    kwargs[k] = typeof v === 'string' && EXPRESSION_ARG.test(v) ? inTest(decl, name, () => renderer.renderString(`{{ ${v} }}`, decl.file, state)) : v;
-  }
-  const targetRef: PlaceholderTarget = attached.resourceType === 'source'
+  const model: GenericTestCall['model'] = attached.resourceType === 'source'
     ? { kind: 'source', source: (attached as { sourceName: string }).sourceName, table: attached.name }
     : { kind: 'ref', package: attached.packageName === ctx.projectName ? '' : attached.packageName, name: attached.name };
-  const target = lateRelation(targetRef, state);
   const fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
   const folderLayer = folderConfig(ctx.testsConfig, fqn, ctx.projectFile, ctx.projectLineOf, ['data_tests']);
   const o = ctx.rootOverride;
   const rootLayers = o ? [folderConfig(o.testsConfig, fqn, o.projectFile, o.projectLineOf, ['data_tests'])] : [];
   const whereOf = (c: Readonly<Record<string, unknown>>) => (typeof c.where === 'string' && c.where.trim() ? c.where : undefined);
-  const modelArg = (where: string | undefined) => (where ? `(select * from ${placeholder(targetRef, '')} where ${where}) dbt_subquery` : target);
   const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig, ...rootLayers]);
-  let rendered = inTest(decl, name, () => renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(before)) }));
+  let call: GenericTestCall = { macroName, kwargs: decl.kwargs, model, where: whereOf(before) };
+  let rendered = inTest(decl, name, () => renderGenericTest(renderer, call, state, decl.file));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
   const config = state.configCalls.length
     ? finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig, ...rootLayers])
     : before;
-  if (whereOf(config) !== whereOf(before)) rendered = renderer.callMacro(macroName, state, [], { ...kwargs, model: modelArg(whereOf(config)) });
+  if (whereOf(config) !== call.where) {
+    call = { ...call, where: whereOf(config) };
+    rendered = renderGenericTest(renderer, call, state, decl.file);
+  }
   const refs: RefCall[] = [...state.refs];
   const uniqueId = `test.${ctx.projectName}.${name}.${shortHash(`${decl.file}:${name}:${JSON.stringify(decl.kwargs)}`)}`;
   return Object.freeze({
@@ -87,7 +84,22 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     renderedCode: rendered.trim(),
     refs,
     sources: [...state.sources],
+    renderAtRuntime: state.usesWarehouse,
+    needsNames: state.needsNames,
+    genericCall: call,
   } satisfies TestNode);
+}
+
+/**
+ * Renders a generic test's macro with `state`: YAML arguments that are `ref()`/`source()` calls
+ * evaluated as dbt's native rendering does (Relations, recorded as dependencies), `model` the tested relation or, under a
+ * `where`, dbt's subquery of it (get_where_subquery).
+ */
+export function renderGenericTest(renderer: Renderer, call: GenericTestCall, state: RenderState, file: string): string {
+  const kwargs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(call.kwargs)) kwargs[k] = typeof v === 'string' && EXPRESSION_ARG.test(v) ? renderer.evaluate(v, file, state) : v;
+  const model = call.where ? `(select * from ${placeholder(call.model, '')} where ${call.where}) dbt_subquery` : lateRelation(call.model, state);
+  return renderer.callMacro(call.macroName, state, [], { ...kwargs, model });
 }
 
 /** An unknown generic test: a package not installed, a test the package lacks, or no such test. */

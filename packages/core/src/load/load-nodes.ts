@@ -240,6 +240,8 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
       renderedCode: parsed.rendered,
       refs: parsed.state.refs,
       sources: parsed.state.sources,
+      renderAtRuntime: parsed.state.usesWarehouse,
+      needsNames: parsed.state.needsNames,
       ...(parsed.unrendered ? { unrenderedRelations: parsed.unrendered } : {}),
     } satisfies TestNode);
   });

@@ -119,6 +119,24 @@ export interface TestNode extends NodeBase {
   readonly refs: readonly RefCall[];
   readonly sources: readonly (readonly [string, string])[];
   readonly unrenderedRelations?: UnrenderedRelations;
+  /** The test's SQL depends on the warehouse (`execute`, adapter.get_columns_in_relation…): render again before running. */
+  readonly renderAtRuntime?: boolean;
+  /** The test's SQL used a relation's final name as text: render again once every name is known. */
+  readonly needsNames?: boolean;
+  /** A generic test's macro call, to render it again at run time. */
+  readonly genericCall?: GenericTestCall;
+}
+
+/** How a generic test's macro is called: the macro, the YAML arguments, the tested relation. */
+export interface GenericTestCall {
+  /** `test_<name>` or `<namespace>.test_<name>`. */
+  readonly macroName: string;
+  /** Arguments as written in YAML (`ref(...)`/`source(...)` strings are rendered at each render). */
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  /** The tested model, seed or source. */
+  readonly model: { readonly kind: 'ref'; readonly package: string; readonly name: string } | { readonly kind: 'source'; readonly source: string; readonly table: string };
+  /** The test's `where` config: `model` is then a subquery of the relation. */
+  readonly where?: string;
 }
 
 /**

@@ -133,6 +133,20 @@ export class Renderer {
     return this.render(this.compile(source, file), file, state, context);
   }
 
+  /**
+   * The value of one Jinja expression (dbt's native rendering of a test argument such as
+   * `ref('x')`: a Relation, not its text).
+   */
+  evaluate(expression: string, file: string, state: RenderState): unknown {
+    let value: unknown;
+    const capture = (v: unknown) => {
+      value = v;
+      return '';
+    };
+    this.renderString(`{% do __tsdbt_capture(${expression}) %}`, file, state, { __tsdbt_capture: capture });
+    return value;
+  }
+
   /** Calls a macro (`name` or `package.name`) with positional and keyword args, as `{{ name(...) }}` would for `state`'s node (default: the root project). */
   callMacro(name: string, state: RenderState, args: readonly unknown[], kwargs: Record<string, unknown> = {}): string {
     const entry = this.lookup(name, state.node?.packageName);

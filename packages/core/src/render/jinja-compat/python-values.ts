@@ -207,6 +207,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
   }
+  if (a instanceof Set && b instanceof Set) return a.size === b.size && [...a].every((x) => b.has(x) || [...b].some((y) => pyEq(x, y)));
   if (isDict(a) && isDict(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
