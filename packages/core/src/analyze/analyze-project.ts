@@ -1,7 +1,7 @@
 import { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
 import { openScratchWarehouse } from '../adapter/scratch-warehouse.js';
 import type { WarehouseClient } from '../adapter/warehouse-client.js';
-import type { RelationIndex } from '../compile/compile-sql.js';
+import { EPHEMERAL_PREFIX, type RelationIndex } from '../compile/compile-sql.js';
 import { CompiledWriter } from '../compile/write-compiled.js';
 import type { RunContext } from '../execute/run-context.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
@@ -13,6 +13,7 @@ import type { EventHandler } from '../report/events.js';
 import { TsdbtError } from '../shared/errors.js';
 import type { NodeAnalysis, ProjectAnalysis } from './analysis.js';
 import { analyzeNodes } from './analyze-nodes.js';
+import { columnLineage, type LineageResolver } from './column-lineage.js';
 import { readTargetTables, type TargetTable } from './input-tables.js';
 import { IssueLocator } from './locate-issue.js';
 import { qualifiedColumnIssues } from './qualified-columns.js';
@@ -84,6 +85,7 @@ export async function analyzeProject(input: AnalyzeProjectInput): Promise<Projec
     const inputColumns = (id: string) =>
       input.graph.parents(id).flatMap((p) => results.get(p)?.columns.map((c) => c.name) ?? []);
     const locator = new IssueLocator({ run, projectRoot: input.manifest.projectRoot, inputColumns });
+    const resolver = lineageResolver(input.manifest, results);
     return await analyzeNodes(
       {
         run,
@@ -91,6 +93,7 @@ export async function analyzeProject(input: AnalyzeProjectInput): Promise<Projec
         targetTables,
         lineage: input.lineage ?? true,
         locate: (failure) => locator.locate(failure),
+        lineageOf: (_node, tree, columns) => columnLineage(tree, columns, resolver),
         inspectColumns: (node, sql, _tree, columns) => qualifiedColumnIssues(locator, node, sql, columns),
         onResult: (r) => results.set(r.uniqueId, r),
       },
@@ -100,6 +103,25 @@ export async function analyzeProject(input: AnalyzeProjectInput): Promise<Projec
   } finally {
     await scratch.close();
   }
+}
+
+/** Relations and ephemeral CTEs of the query trees → manifest nodes; columns as analysed so far. */
+function lineageResolver(manifest: Manifest, results: ReadonlyMap<string, NodeAnalysis>): LineageResolver {
+  const byRelation = new Map<string, string>();
+  const ephemerals = new Map<string, string>();
+  for (const n of manifest.nodes.values()) {
+    if (n.resourceType === 'test') continue;
+    if (n.resourceType === 'model' && n.config.materialized === 'ephemeral') ephemerals.set(`${EPHEMERAL_PREFIX}${n.name}`, n.uniqueId);
+    else byRelation.set(`${n.relation.schema}.${n.relation.identifier}`, n.uniqueId);
+  }
+  return {
+    nodeOf: (relation) => byRelation.get(relation),
+    ephemeralNode: (cte) => ephemerals.get(cte),
+    columnsOf: (relation) => {
+      const id = byRelation.get(relation);
+      return id ? results.get(id)?.columns.map((c) => c.name) : undefined;
+    },
+  };
 }
 
 /** The sources' tables in the user's warehouse; an unreachable warehouse means YAML types for all (said in a log line). */
