@@ -101,6 +101,12 @@ withSelect(withGlobals(program.command('validate').description('check the select
   action(async (flags: GlobalFlags) => (await import('./commands/validate-command.js')).validateCommand(flags, io)),
 );
 
+withGlobals(program.command('lineage').description('column lineage: the columns a column is computed from and the ones computed from it').argument('<column>', 'model.column, seed.column or source.table.column'))
+  .addOption(new Option('--direction <direction>', 'which way to walk').choices(['upstream', 'downstream', 'both']).default('both'))
+  .option('--depth <n>', 'hops to follow (default: all)')
+  .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+  .action(action(async (spec: string, flags: GlobalFlags) => (await import('./commands/lineage-command.js')).lineageCommand(spec, flags, io)));
+
 registerDocsCommands(program, withGlobals, action, io);
 
 // Watch mode: `tsdbt watch`, `run --watch`, `build --watch`.

@@ -5,6 +5,7 @@ export type { DebugCheck } from './adapter/debug-checks.js';
 export type {
   ProjectAnalysis, NodeAnalysis, AnalysisStatus, AnalyzedColumn, ColumnSource, DependencyKind, ValidationIssue, IssueSeverity,
 } from './analyze/analysis.js';
+export type { ColumnKey, ColumnTrace, LineageEdge, TraceOptions } from './analyze/lineage-graph.js';
 export { loadProject } from './load/load-project.js';
 export type { LoadOptions, LoadedProject } from './load/load-project.js';
 export { reloadProject } from './load/incremental-load.js';

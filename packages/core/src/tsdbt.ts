@@ -6,7 +6,9 @@ import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
 import { debugTargetKeys, runDebugChecks, type DebugCheck } from './adapter/debug-checks.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
-import { analyzeProject } from './analyze/analyze-project.js';
+import { analyzeProject, scrubAnalysis } from './analyze/analyze-project.js';
+import { parseColumnSpec } from './analyze/column-spec.js';
+import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { renderedWithNames } from './compile/final-render.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
@@ -19,9 +21,10 @@ import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode } from './manifest/nodes.js';
 import { newRenderState } from './render/render-state.js';
-import { writeManifest, writeRunResults } from './report/artifacts.js';
+import { writeLineage, writeManifest, writeRunResults } from './report/artifacts.js';
 import type { Command, EventHandler, NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions } from './select/select-nodes.js';
+import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
 import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
 import { scrubEvent, scrubResult } from './report/scrub-events.js';
@@ -82,6 +85,8 @@ export interface DebugReport {
 export interface ValidateOptions extends SelectionOptions {
   /** Compute column lineage too (default true). */
   readonly lineage?: boolean;
+  /** Write target/manifest.json (columns typed, compiled SQL) and target/lineage.json (default true). */
+  readonly write?: boolean;
 }
 
 export interface CompiledNode {
@@ -262,7 +267,7 @@ export class TsdbtProject {
    */
   async validate(options: ValidateOptions = {}): Promise<ProjectAnalysis> {
     const selected = this.select({ ...options, resourceTypes: options.resourceTypes ?? ['model', 'seed', 'test', 'source'] });
-    return analyzeProject({
+    let analysis = await analyzeProject({
       manifest: this.manifest,
       graph: this.graph,
       index: this.index,
@@ -275,6 +280,37 @@ export class TsdbtProject {
       // A chdb target never built has nothing to read (and opening it would create it).
       targetClient: async () => (this.target.type === 'chdb' && !this.client && !this.sharedWith && !existsSync(this.target.path!) ? undefined : (await this.adapter()).client),
     });
+    if (this.secrets.length) analysis = scrubAnalysis(analysis, this.secrets);
+    if (options.write !== false) {
+      const analysed = [...analysis.nodes.values()];
+      const typed = new Map(analysed.filter((a) => a.columns.length).map((a) => [a.uniqueId, a.columns]));
+      const compiled = new Map(analysed.filter((a) => a.sql !== undefined).map((a) => [a.uniqueId, a.sql!]));
+      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, compiled, this.secrets, typed);
+      if (options.lineage !== false) writeLineage(this.targetDir, this.manifest, analysis, this.invocationId, this.secrets);
+    }
+    return analysis;
+  }
+
+  /**
+   * Column lineage across the DAG of `spec` (`model.column`, `seed.column`, `source.table.column`):
+   * every column it is computed from, up to the sources, and every column computed from it. Analyses
+   * the node's ancestors and descendants (a scratch warehouse, as validate); writes nothing.
+   */
+  async columnLineage(spec: string, options: TraceOptions = {}): Promise<ColumnTrace> {
+    const { node, column } = parseColumnSpec(this.manifest, spec);
+    const selector = node.resourceType === 'source' ? `+source:${node.sourceName}.${node.name}+` : `+${node.name}+`;
+    const analysis = await this.validate({ select: [selector], resourceTypes: ['model', 'seed', 'source'], write: false });
+    const graph = new LineageGraph(analysis);
+    const key = { node: node.uniqueId, column };
+    if (!graph.has(key)) {
+      const result = analysis.nodes.get(node.uniqueId);
+      if (result && result.status !== 'valid')
+        throw new UsageError('lineage_unavailable', `${node.name} does not validate, so its lineage is unknown`, { hint: `Run tsdbt validate --select ${node.name} and fix what it reports.` });
+      const names = result?.columns.map((c) => c.name) ?? [];
+      const guess = didYouMean(column, names);
+      throw new UsageError('lineage_column', `${node.name} has no column '${column}'`, { hint: guess ? `Did you mean ${node.name}.${guess}?` : `Its columns: ${names.join(', ')}.` });
+    }
+    return graph.trace(key, options);
   }
 
   /**

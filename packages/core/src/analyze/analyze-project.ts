@@ -11,7 +11,8 @@ import type { SourceNode } from '../manifest/nodes.js';
 import type { Renderer } from '../render/renderer.js';
 import type { EventHandler } from '../report/events.js';
 import { TsdbtError } from '../shared/errors.js';
-import type { NodeAnalysis, ProjectAnalysis } from './analysis.js';
+import { scrubSecrets } from '../shared/secrets.js';
+import type { NodeAnalysis, ProjectAnalysis, ValidationIssue } from './analysis.js';
 import { analyzeNodes } from './analyze-nodes.js';
 import { columnLineage, type LineageResolver } from './column-lineage.js';
 import { readTargetTables, type TargetTable } from './input-tables.js';
@@ -122,6 +123,13 @@ function lineageResolver(manifest: Manifest, results: ReadonlyMap<string, NodeAn
       return id ? results.get(id)?.columns.map((c) => c.name) : undefined;
     },
   };
+}
+
+/** The analysis with secret values (DBT_ENV_SECRET_*) masked in what it reports: messages, hints, SQL. */
+export function scrubAnalysis(analysis: ProjectAnalysis, secrets: readonly string[]): ProjectAnalysis {
+  const issue = (i: ValidationIssue): ValidationIssue => ({ ...i, message: scrubSecrets(i.message, secrets), hint: i.hint === undefined ? undefined : scrubSecrets(i.hint, secrets) });
+  const nodes = new Map([...analysis.nodes].map(([id, n]) => [id, { ...n, issues: n.issues.map(issue), sql: n.sql === undefined ? undefined : scrubSecrets(n.sql, secrets) }]));
+  return { ...analysis, nodes, issues: analysis.issues.map(issue) };
 }
 
 /** The sources' tables in the user's warehouse; an unreachable warehouse means YAML types for all (said in a log line). */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderWarehouse } from '../execute/node-sql.js';
+import { renderWarehouse, runtimeState } from '../execute/node-sql.js';
 import type { RunContext } from '../execute/run-context.js';
 import type { ModelNode, TestNode } from '../manifest/nodes.js';
-import { newRenderState, type RenderWarehouse } from '../render/render-state.js';
+import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse } from '../render/render-state.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import type { ValidationIssue } from './analysis.js';
 import type { CheckFailure } from './analyze-nodes.js';
@@ -141,28 +141,25 @@ export class IssueLocator {
     }
   }
 
-  /** The node's template rendered as for the SQL that failed, with line markers. */
+  /** The node's template rendered as for the SQL that failed (as nodeSql() or load render it), with line markers. */
   private markedRender(node: ModelNode | TestNode, file: number, incremental: boolean): string {
     const run = this.ctx.run;
-    const runtime = node.resourceType === 'model' && (node.renderAtRuntime || incremental);
-    const base = renderWarehouse(run, node);
-    // Markers must not reach the warehouse (a run_query() of text written in the template).
-    const warehouse: RenderWarehouse = {
-      runQuery: (s) => base.runQuery(withoutMarkers(s)),
-      relationExists: (s, i) => base.relationExists(withoutMarkers(s), withoutMarkers(i)),
-      columns: (s, i) => base.columns(withoutMarkers(s), withoutMarkers(i)),
-      relation: (s, i) => base.relation(withoutMarkers(s), withoutMarkers(i)),
-      relationsIn: (s) => base.relationsIn(withoutMarkers(s)),
-      schemaExists: (s) => base.schemaExists(withoutMarkers(s)),
-      onCluster: () => base.onCluster(),
-    };
-    const state = newRenderState({
-      mode: runtime ? 'execute' : 'parse',
-      relations: run.index.resolver(node),
-      isIncremental: incremental,
-      warehouse: runtime ? warehouse : undefined,
-      node: { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config },
-    });
+    const runtime = node.resourceType === 'model' && (node.renderAtRuntime || node.needsNames || incremental);
+    let state: RenderState;
+    if (runtime) {
+      const base = renderWarehouse(run, node);
+      // Markers must not reach the warehouse (a run_query() of text written in the template): every
+      // string argument of every warehouse method is cleaned, whatever methods templates gain.
+      const warehouse = new Proxy(base, {
+        get: (target, key) => {
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === 'function'
+            ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args.map((a) => (typeof a === 'string' ? withoutMarkers(a) : a)))
+            : value;
+        },
+      }) as RenderWarehouse;
+      state = runtimeState(run, node, { isIncremental: incremental, node: renderNodeInfo(node), warehouse });
+    } else state = newRenderState({ mode: 'parse', node: renderNodeInfo(node) });
     return run.renderer.renderString(markTemplate(node.rawCode, file), node.originalFilePath, state).replace(/\s+$/, '');
   }
 

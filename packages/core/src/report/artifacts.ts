@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { nodeDict } from '../manifest/node-dict.js';
@@ -27,8 +28,42 @@ export function writeJson(targetDir: string, name: string, value: unknown, secre
   return path;
 }
 
-/** target/manifest.json in dbt's v12 shape: nodes, sources, macros, parent and child maps. */
-export function writeManifest(targetDir: string, manifest: Manifest, graph: ProjectGraph, invocationId: string, compiled: ReadonlyMap<string, string> = new Map(), secrets: readonly string[] = []): string {
+/** A column's name and ClickHouse type, as the analyze stage found it. */
+export interface TypedColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+type ColumnDict = { name: string; description: string; data_type: string | null; meta: unknown; tags: unknown };
+
+/**
+ * A node's `columns` with every output column typed (in output order): the YAML's entry (and its
+ * declared data_type) where there is one, the analysed type otherwise; documented columns the
+ * query does not produce stay after them.
+ */
+function withTypes(declared: Record<string, ColumnDict>, typed: readonly TypedColumn[]): Record<string, ColumnDict> {
+  const out: Record<string, ColumnDict> = {};
+  for (const c of typed) {
+    const yaml = declared[c.name];
+    out[c.name] = yaml ? { ...yaml, data_type: yaml.data_type ?? c.type } : { name: c.name, description: '', data_type: c.type, meta: {}, tags: [] };
+  }
+  for (const [name, c] of Object.entries(declared)) if (!(name in out)) out[name] = c;
+  return out;
+}
+
+/**
+ * target/manifest.json in dbt's v12 shape: nodes, sources, macros, parent and child maps. With
+ * `typed` (from the analyze stage), each node's `columns` lists every output column with its type.
+ */
+export function writeManifest(
+  targetDir: string,
+  manifest: Manifest,
+  graph: ProjectGraph,
+  invocationId: string,
+  compiled: ReadonlyMap<string, string> = new Map(),
+  secrets: readonly string[] = [],
+  typed?: ReadonlyMap<string, readonly TypedColumn[]>,
+): string {
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   const parentMap: Record<string, string[]> = {};
@@ -40,7 +75,10 @@ export function writeManifest(targetDir: string, manifest: Manifest, graph: Proj
     return dir && path.startsWith(dir) ? path.slice(dir.length) : path;
   };
   for (const node of manifest.nodes.values()) {
-    (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = nodeDict(node, compiled.get(node.uniqueId), inPackage);
+    const dict = nodeDict(node, compiled.get(node.uniqueId), inPackage);
+    const columns = typed?.get(node.uniqueId);
+    if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
+    (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = dict;
     parentMap[node.uniqueId] = graph.parents(node.uniqueId).sort();
     childMap[node.uniqueId] = graph.children(node.uniqueId).sort();
   }
@@ -87,5 +125,33 @@ export function writeRunResults(targetDir: string, results: readonly NodeResult[
     })),
     elapsed_time: elapsed,
     args,
+  }, secrets);
+}
+
+/**
+ * target/lineage.json: every analysed node's output columns, their ClickHouse types and, per
+ * column, the upstream columns it comes from (node, column, kind of dependency). One hop per
+ * entry: follow `node` to walk further up; downstream is the same data read the other way.
+ */
+export function writeLineage(targetDir: string, manifest: Manifest, analysis: ProjectAnalysis, invocationId: string, secrets: readonly string[] = []): string {
+  const nodes: Record<string, unknown> = {};
+  for (const a of analysis.nodes.values()) {
+    const node = manifest.nodes.get(a.uniqueId);
+    if (!node || node.resourceType === 'test') continue;
+    nodes[a.uniqueId] = {
+      resource_type: node.resourceType,
+      name: node.name,
+      relation_name: `${node.relation.schema}.${node.relation.identifier}`,
+      status: a.status,
+      columns: a.columns.map((c) => ({
+        name: c.name,
+        data_type: c.type,
+        upstream: c.upstream.map((u) => ({ node: u.node ?? null, relation: u.relation, column: u.column, kind: u.kind })),
+      })),
+    };
+  }
+  return writeJson(targetDir, 'lineage.json', {
+    metadata: { ...metadata('tsdbt/lineage/v1', invocationId), project_name: manifest.projectName },
+    nodes,
   }, secrets);
 }
