@@ -1,24 +1,28 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../helpers/cli.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 import { CLEAN_PROJECT, DEFECTS_PROJECT } from './validate-fixture.js';
 
 const projects: InlineProject[] = [];
+/** The CLI's own temporary directory: its scratch warehouse lives there while it runs. */
+const TMP = mkdtempSync(join(tmpdir(), 'tsdbt-validate-cli-'));
 afterAll(() => {
   for (const p of projects) p.cleanup();
+  rmSync(TMP, { recursive: true, force: true });
 });
 
 function cli(files: Record<string, string>, ...args: string[]) {
   const p = inlineProject(files);
   projects.push(p);
-  const r = spawnSync(process.execPath, [CLI, 'validate', ...args, '--project-dir', p.dir, '--no-color'], { cwd: p.dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'validate', ...args, '--project-dir', p.dir, '--no-color'], { cwd: p.dir, encoding: 'utf8', env: { ...process.env, TMPDIR: TMP } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const scratchDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('tsdbt-scratch-')).length;
+const scratchDirs = () => readdirSync(TMP).filter((f) => f.startsWith('tsdbt-scratch-')).length;
 
 describe('tsdbt validate (CLI)', () => {
   it('exits 0 on a correct project and says what it validated', () => {
@@ -29,7 +33,6 @@ describe('tsdbt validate (CLI)', () => {
   });
 
   it('exits 1 with each error as file:line:col, a code frame and a hint', () => {
-    const before = scratchDirs();
     const r = cli(DEFECTS_PROJECT);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('models/bad_unknown_column.sql:3:5: error in model bad_unknown_column: Unknown expression identifier `user_idd` [UNKNOWN_IDENTIFIER]');
@@ -39,7 +42,7 @@ describe('tsdbt validate (CLI)', () => {
     expect(r.stdout).toContain('Not validated (an upstream node has errors): child_of_bad (bad_unknown_column)');
     expect(r.stdout).toMatch(/: 9 errors, 0 warnings, 1 not validated\.$/m);
     // the scratch warehouse is gone with the command
-    expect(scratchDirs()).toBeLessThanOrEqual(before);
+    expect(scratchDirs()).toBe(0);
   });
 
   it('--select narrows what is reported; --log-format json prints one object per issue', () => {
