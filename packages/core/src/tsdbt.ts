@@ -392,7 +392,7 @@ export class TsdbtProject {
     const controller = new AbortController();
     if (options.signal?.aborted) controller.abort();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-    const ctx = this.runContext(adapter, { ...options, signal: controller.signal });
+    const ctx = { ...this.runContext(adapter, { ...options, signal: controller.signal }), selected };
     this.loaded.renderer.setFlags({
       WHICH: command,
       FULL_REFRESH: options.fullRefresh ?? false,

@@ -293,6 +293,17 @@ export class ClickHouseAdapter {
     await this.client.command(`SYSTEM SYNC REPLICA ${name}`);
   }
 
+  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Runs `fn` after every earlier `exclusive(key, …)` of this adapter has finished (e.g. two views rebuilding one target). */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => {});
+    this.locks.set(key, tail);
+    void tail.then(() => this.locks.get(key) === tail && this.locks.delete(key));
+    return run;
+  }
+
   private version: Promise<ServerVersion> | undefined;
   /** The server's version (`SELECT version()`), asked once per adapter. */
   serverVersion(): Promise<ServerVersion> {
@@ -308,7 +319,7 @@ export class ClickHouseAdapter {
     return this.capabilities.lists('data_type_families', name);
   }
 
-  /** Whether the server has a function (e.g. joinGet). */
+  /** Whether the server has a function (e.g. joinGet; formatQuerySingleLine, from 23.x). */
   hasFunction(name: string): Promise<boolean> {
     return this.capabilities.lists('functions', name);
   }

@@ -24,4 +24,6 @@ export interface RunContext {
   readonly onEvent: EventHandler;
   /** Where runners put the compiled SQL of the nodes they run (flushed at the end of the run). */
   readonly compiled: CompiledWriter;
+  /** The nodes this run builds (unset outside a run). */
+  readonly selected?: ReadonlySet<string>;
 }

@@ -1,8 +1,8 @@
-import { materializationFor } from '../adapter/materializations/index.js';
+import { materializationFor, type ModelLookup } from '../adapter/materializations/index.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
 import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
-import type { ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import type { ModelNode, Relation, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { loadExternalSource } from '../adapter/source-loader.js';
 import { newRenderState } from '../render/render-state.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
@@ -60,6 +60,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
         recompile: ({ isIncremental }) => (ran = isIncremental || node.renderAtRuntime || node.needsNames ? nodeSql(ctx, node, { isIncremental }) : sql),
         fullRefresh: ctx.fullRefresh,
         signal: ctx.signal,
+        models: modelLookup(ctx),
       }),
     );
   } finally {
@@ -107,6 +108,47 @@ async function withHooks<T>(ctx: RunContext, node: ModelNode | SnapshotNode, ada
   const result = await build();
   for (const statement of await hooks('post_hook')) await adapter.client.command(statement, { signal: ctx.signal });
   return result;
+}
+
+/** Models by name and MV feeds by target name, per manifest (built on first use). */
+const modelIndex = new WeakMap<object, { byName: Map<string, ModelNode>; feeds: Map<string, ModelNode[]> }>();
+
+/** The project's models as a materialization may see them (see ModelLookup). */
+function modelLookup(ctx: RunContext): ModelLookup {
+  const index = () => {
+    let i = modelIndex.get(ctx.manifest);
+    if (!i) {
+      i = { byName: new Map(), feeds: new Map() };
+      for (const n of ctx.manifest.nodes.values()) {
+        if (n.resourceType !== 'model' || n.config.enabled === false) continue;
+        i.byName.set(n.name, n);
+        const target = n.config.materialized === 'materialized_view' ? n.config.target : undefined;
+        if (typeof target === 'string') (i.feeds.get(target) ?? i.feeds.set(target, []).get(target)!).push(n);
+      }
+      modelIndex.set(ctx.manifest, i);
+    }
+    return i;
+  };
+  return {
+    model: (name) => index().byName.get(name),
+    sqlOf: (other) => nodeSql(ctx, other),
+    feedsOf: (target) => index().feeds.get(target.name) ?? [],
+    isSelected: (other) => ctx.selected?.has(other.uniqueId) ?? false,
+    relationsReadBy: (other) => {
+      const out: Relation[] = [];
+      const visit = (id: string, seen: Set<string>) => {
+        const parent = ctx.manifest.nodes.get(id);
+        if (!parent || seen.has(id)) return;
+        seen.add(id);
+        // An ephemeral model is inlined: what it reads is read by the model.
+        if (parent.resourceType === 'model' && parent.config.materialized === 'ephemeral') parent.dependsOn.forEach((p) => visit(p, seen));
+        else out.push(parent.relation);
+      };
+      const seen = new Set<string>();
+      other.dependsOn.forEach((p) => visit(p, seen));
+      return out;
+    },
+  };
 }
 
 export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome> {

@@ -13,6 +13,7 @@ import { parseSqlNode } from './parse-sql-node.js';
 import type { TargetConfig } from './profiles.js';
 import { rootRelative, type ProjectRoot } from './project-roots.js';
 import { relationFor } from './relation-names.js';
+import { withMvTarget } from './mv-target.js';
 import { addHookRelations, mergeLiteral } from './runtime-relations.js';
 import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
 
@@ -115,7 +116,7 @@ export function loadModels(root: ProjectRoot, renderer: Renderer, patches: Reado
     const parsed = parseSqlNode(renderer, rawCode, {
       uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
     });
-    const config = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride]);
+    const config = withMvTarget(finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride]), parsed.state.refs, path);
     if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
       const guess = didYouMean(String(config.materialized), KNOWN_MATERIALIZATIONS);
       throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {

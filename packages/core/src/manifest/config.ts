@@ -13,7 +13,7 @@ export interface NodeConfig {
 }
 
 /** Materializations a model may ask for (adapter/materializations/ implements each; ephemeral is inlined). */
-export const KNOWN_MATERIALIZATIONS: ReadonlySet<string> = new Set(['view', 'table', 'incremental', 'ephemeral', 'distributed_table', 'distributed_incremental', 'dictionary']);
+export const KNOWN_MATERIALIZATIONS: ReadonlySet<string> = new Set(['view', 'table', 'incremental', 'ephemeral', 'distributed_table', 'distributed_incremental', 'dictionary', 'materialized_view']);
 
 /** Every config key tsdbt understands; anything else is reported with its file and line. */
 export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
@@ -27,6 +27,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'unique_key', 'incremental_strategy', 'on_schema_change', 'incremental_predicates', 'inserts_only', 'mutations_sync',
   // cluster
   'disable_on_cluster', 'sharding_key',
+  // materialized views (dbt-clickhouse's catchup and refreshable; target for an explicit target model)
+  'target', 'catchup', 'refreshable', 'refresh',
   // dictionary (dbt-clickhouse's names, and dict_source for any other source)
   'layout', 'lifetime', 'range', 'dict_source', 'fields', 'source_type', 'url', 'format', 'table', 'connection_overrides',
   // snapshots

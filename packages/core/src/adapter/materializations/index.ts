@@ -3,6 +3,7 @@ import { materializeDictionary } from './dictionary.js';
 import { materializeDistributedIncremental } from './distributed-incremental.js';
 import { materializeDistributedTable } from './distributed-table.js';
 import { materializeIncremental } from './incremental.js';
+import { materializeMaterializedView } from './materialized-view.js';
 import { materializeTable } from './table.js';
 import type { Materialization } from './types.js';
 import { materializeView } from './view.js';
@@ -15,6 +16,7 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
   distributed_table: materializeDistributedTable,
   distributed_incremental: materializeDistributedIncremental,
   dictionary: materializeDictionary,
+  materialized_view: materializeMaterializedView,
 };
 
 export function materializationFor(name: string, file: string): Materialization {
@@ -27,4 +29,4 @@ export function materializationFor(name: string, file: string): Materialization 
   return m;
 }
 
-export type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
+export type { Materialization, MaterializeContext, MaterializeResult, ModelLookup } from './types.js';

@@ -2,6 +2,7 @@ import type { ModelNode } from '../../manifest/nodes.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { Staging, withStaging } from '../staging.js';
 import { tableOptionsOf } from '../table-options.js';
+import { materializeMvTarget } from '../mv/mv-target-table.js';
 import type { Materialization } from './types.js';
 
 export { prepareTarget } from '../staging.js';
@@ -21,7 +22,10 @@ export async function buildAndSwap(adapter: ClickHouseAdapter, node: ModelNode, 
   return adapter.rowCount(node.relation);
 }
 
-export const materializeTable: Materialization = async ({ adapter, node, sql, signal }) => {
+export const materializeTable: Materialization = async (ctx) => {
+  const { adapter, node, sql, signal } = ctx;
+  // A table that materialized views write into keeps its rows across runs (see mv-target-table.ts).
+  if (ctx.models?.feedsOf(node).length) return materializeMvTarget(ctx);
   await withStaging(adapter, node.relation, signal, async (s) => s.swap(await s.createTableAs(sql, node.config, { tableOptions: tableOptionsOf(node) })));
   const rows = await adapter.rowCount(node.relation);
   return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };

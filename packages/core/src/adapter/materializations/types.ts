@@ -1,4 +1,4 @@
-import type { ModelNode } from '../../manifest/nodes.js';
+import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 
 export interface MaterializeContext {
@@ -10,6 +10,22 @@ export interface MaterializeContext {
   readonly recompile: (options: { isIncremental: boolean }) => string;
   readonly fullRefresh: boolean;
   readonly signal?: AbortSignal;
+  /** The other models of the project, for materializations built from several (MV targets and their feeds). */
+  readonly models?: ModelLookup;
+}
+
+/** What a materialization may know of the project's other models. */
+export interface ModelLookup {
+  /** The model named `name` in the project. */
+  model(name: string): ModelNode | undefined;
+  /** The compiled SQL of another model, as its own run would compile it. */
+  sqlOf(node: ModelNode): string;
+  /** The materialized view models whose `target` is `target`. */
+  feedsOf(target: ModelNode): readonly ModelNode[];
+  /** Whether the run builds `node` too. */
+  isSelected(node: ModelNode): boolean;
+  /** The relations `node` reads (its refs and sources; ephemeral models have none of their own). */
+  relationsReadBy(node: ModelNode): readonly Relation[];
 }
 
 export interface MaterializeResult {

@@ -1,0 +1,138 @@
+import type { Relation } from '../../manifest/nodes.js';
+import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { DatabaseError } from '../../shared/errors.js';
+import { atLeast, sqlString, TEMP_MARKER, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { MaterializeContext, MaterializeResult } from '../materializations/types.js';
+import { columnsDdl, tableOptionsOf } from '../table-options.js';
+import { activateAtQuietMoment, cutFilter, drainInserts, key, STREAMING_ENGINE } from './cutoff.js';
+import { misfits, readMv, storedForm, triggerOf } from './mv-state.js';
+import { modifyQuery } from './mv-unit.js';
+import { hasExplicitTarget, mvRelationOf } from './mv-units-of.js';
+
+/**
+ * Whether the full lifecycle of mv-unit.ts (rebuilds swapped in with EXCHANGE TABLES, views changed
+ * with MODIFY QUERY, table comments as progress marks) is available: ClickHouse 23.3+, a database
+ * that can exchange, a single node. Elsewhere (old servers, cluster mode) the basic one below runs.
+ */
+export async function fullMvSupport(adapter: ClickHouseAdapter, target: Relation): Promise<boolean> {
+  return !adapter.cluster && atLeast(await adapter.serverVersion(), 23, 3) && (await adapter.canExchange(target.schema));
+}
+
+const q = (r: Relation) => relationSql(r.schema, r.identifier);
+
+/**
+ * The basic lifecycle: a view is created once (its own target with it, backfilled exactly below a
+ * block cut), kept when unchanged, and changed with MODIFY QUERY when the server has it and the target
+ * takes the new columns. Everything else would need a rebuild this server cannot do atomically, and
+ * fails with "not supported by this server" rather than dropping a view with inserts running.
+ */
+export async function createMvBasic(ctx: MaterializeContext, target: Relation): Promise<MaterializeResult> {
+  const { adapter, node, sql, signal } = ctx;
+  const mvRel = mvRelationOf(node);
+  const explicit = hasExplicitTarget(node);
+  const v = await adapter.serverVersion();
+  const canModify = atLeast(v, 21, 12);
+  const catchup = node.config.catchup !== false;
+  const where = adapter.cluster ? `in cluster mode (ClickHouse ${v.text})` : `by this server (ClickHouse ${v.text})`;
+  const notSupported = (what: string, hint: string) =>
+    new DatabaseError('not_supported', `Materialized view ${node.name}: ${what} is not supported ${where}`, { file: node.originalFilePath, hint });
+  return adapter.exclusive(key(target), async () => {
+    // A first build killed halfway left its marker: the view and the half-filled target go, and it starts over.
+    const marker = adapter.tempRelation(target);
+    const markers = await adapter.client.query<{ name: string }>(
+      `SELECT name FROM system.tables WHERE database = ${sqlString(target.schema)} AND startsWith(name, ${sqlString(`${target.identifier}${TEMP_MARKER}`)})`,
+    );
+    if (markers.length && !explicit) {
+      await adapter.drop(mvRel, 'materialized_view');
+      await adapter.drop(target, 'table');
+      for (const m of markers) await adapter.drop({ schema: target.schema, identifier: m.name }, 'table');
+    }
+    const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+    if (fullRefresh) throw notSupported('--full-refresh', 'Run without --full-refresh. To start over, drop the view and its target, then run again.');
+    const mv = await readMv(adapter, mvRel);
+    const targetKind = await adapter.relationKind(target);
+    if (mv) {
+      const scratch = adapter.tempRelation({ ...target, identifier: `${target.identifier}_q` });
+      if ((await storedForm(adapter, sql, scratch)).replace(/\s+/g, ' ') === mv.asSelect.replace(/\s+/g, ' ')) return { message: 'OK unchanged', warnings: [] };
+      const problems = misfits(await adapter.queryColumns(sql), await adapter.columns(target));
+      if (!canModify || problems.length)
+        throw notSupported(
+          `changing the view's SELECT${problems.length ? ` so that its columns no longer fit the target (${problems.join('; ')})` : ''}`,
+          canModify ? 'Keep the columns the target has, or upgrade to ClickHouse 23.3+ (single node) where tsdbt rebuilds the target safely.' : 'ALTER TABLE … MODIFY QUERY needs ClickHouse 21.12 or newer.',
+        );
+      await modifyQuery(adapter, mvRel, sql, signal);
+      return { message: 'OK query modified', warnings: [] };
+    }
+    if (explicit || targetKind === 'table') {
+      if (targetKind !== 'table') throw notSupported('a target that has not been built', `Build it first: tsdbt run --select ${String(node.config.target)}+`);
+      if (catchup) throw notSupported('a view with catchup on a table that exists already', 'Set catchup: false (the view captures the inserts from now on), or fill the table yourself.');
+      const problems = misfits(await adapter.queryColumns(sql), await adapter.columns(target));
+      if (problems.length) throw new DatabaseError('mv_target_columns', `Materialized view ${node.name} does not fit ${key(target)}: ${problems.join('; ')}`, { file: node.originalFilePath });
+      await adapter.ddl(`CREATE MATERIALIZED VIEW ${q(mvRel)}${adapter.onCluster()} TO ${q(target)}\nAS ${sql}`, { signal });
+      return { message: 'OK created (catchup: false)', warnings: [] };
+    }
+    if (catchup && adapter.cluster && (await shardCount(adapter)) > 1)
+      throw notSupported('catchup on a cluster of several shards (the backfill would only cover the shard tsdbt talks to)', 'Set catchup: false, and backfill each shard yourself.');
+    // First build: a marker, the target, the view at a moment without inserts, the backfill below the cut.
+    await adapter.ddl(`CREATE TABLE ${q(marker)}${adapter.onCluster()} (x UInt8) ENGINE = Log`);
+    const columns = await adapter.queryColumns(sql);
+    const options = tableOptionsOf(node);
+    await adapter.assertTableOptionsSupported(options);
+    await adapter.createTable(target, node.config, columnsDdl(columns, options), signal);
+    const create = () => adapter.ddl(`CREATE MATERIALIZED VIEW ${q(mvRel)}${adapter.onCluster()} TO ${q(target)}\nAS ${sql}`, { signal });
+    let backfilled = 0;
+    if (!catchup) await create();
+    else {
+      const reads = ctx.models?.relationsReadBy(node) ?? [];
+      const cuts = await activateAtQuietMoment({
+        adapter,
+        tables: reads,
+        activate: create,
+        deactivate: async () => {
+          await adapter.drop(mvRel, 'materialized_view');
+          await drainInserts(adapter, signal);
+          await adapter.ddl(`TRUNCATE TABLE ${q(target)}${adapter.onCluster()}`);
+        },
+        signal,
+      });
+      const trigger = await triggerOf(adapter, mvRel);
+      if (trigger && trigger.engine !== 'Null' && !STREAMING_ENGINE.test(trigger.engine)) {
+        if (!/MergeTree$/.test(trigger.engine)) throw notSupported(`catchup from a ${trigger.engine} table`, 'Set catchup: false.');
+        const filter = cutFilter(cuts.get(key(trigger.table)) ?? new Map(), { oneArgThrowIf: !atLeast(v, 20, 1) });
+        const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
+        const source = (await adapter.hasSetting('additional_table_filters'))
+          ? `(\n${sql}\n)\nSETTINGS additional_table_filters = {${sqlString(key(trigger.table))}: ${sqlString(filter)}}`
+          : `(\n${filteredSource(sql, trigger.table, filter)}\n)`;
+        await adapter.client.command(`INSERT INTO ${q(target)} (${names}) SELECT ${names} FROM ${source}`, { signal, settings: adapter.cluster ? await adapter.insertSettings() : undefined });
+        backfilled = await adapter.rowCount(target);
+      }
+    }
+    await adapter.drop(marker, 'table');
+    return { message: `OK built: ${backfilled.toLocaleString('en-US')} rows backfilled`, rowsAffected: backfilled, warnings: [] };
+  });
+}
+
+async function shardCount(adapter: ClickHouseAdapter): Promise<number> {
+  const [row] = await adapter.client.query<{ n: string | number }>(`SELECT uniqExact(shard_num) AS n FROM system.clusters WHERE cluster = ${sqlString(adapter.cluster ?? '')}`);
+  return Number(row?.n ?? 1);
+}
+
+const KEYWORDS = /^(WHERE|PREWHERE|GROUP|ORDER|LIMIT|HAVING|SETTINGS|FORMAT|UNION|JOIN|LEFT|RIGHT|INNER|OUTER|FULL|CROSS|ANY|ALL|ASOF|SEMI|ANTI|GLOBAL|ARRAY|ON|USING|FINAL|SAMPLE|WINDOW|QUALIFY|INTO|WITH)$/i;
+
+/**
+ * Servers without `additional_table_filters`: each `db`.`t` of the trigger table in the compiled SQL
+ * becomes a filtered subquery, keeping the table's name (or the alias written after it) for columns.
+ */
+export function filteredSource(sql: string, table: Relation, filter: string): string {
+  const name = q(table);
+  let out = '';
+  let at = 0;
+  for (let i = sql.indexOf(name); i >= 0; i = sql.indexOf(name, at)) {
+    out += sql.slice(at, i);
+    at = i + name.length;
+    const next = /^\s+(?:AS\s+)?(`[^`]+`|[A-Za-z_]\w*)/i.exec(sql.slice(at));
+    const aliased = next !== null && !KEYWORDS.test(next[1]!);
+    out += `(SELECT * FROM ${name} WHERE ${filter})${aliased ? '' : ` AS ${quoteIdentifier(table.identifier)}`}`;
+  }
+  return out + sql.slice(at);
+}

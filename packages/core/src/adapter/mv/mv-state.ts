@@ -1,0 +1,160 @@
+import type { Relation } from '../../manifest/nodes.js';
+import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+
+/** A materialized view as the warehouse has it. */
+export interface MvObject {
+  readonly rel: Relation;
+  /** Its SELECT as ClickHouse stored it (formatted on one line). */
+  readonly asSelect: string;
+  /** Its `TO` table (tsdbt creates every view with one). */
+  readonly target?: Relation;
+  /** The `REFRESH …` clause of a refreshable view, as stored. */
+  readonly refresh?: string;
+  /** Whether a refreshable view appends (`APPEND`) rather than replaces. */
+  readonly append: boolean;
+  readonly createQuery: string;
+}
+
+const NAME = /(`(?:[^`\\]|\\.)+`|[A-Za-z_][\w$]*)/.source;
+const unquote = (s: string) => (s.startsWith('`') ? s.slice(1, -1).replace(/\\(.)/g, '$1') : s);
+
+/** The database and table of the `TO` clause of a CREATE MATERIALIZED VIEW statement. */
+export function toClauseOf(createQuery: string): Relation | undefined {
+  // The view's own name comes first; TO follows it (after REFRESH … when refreshable).
+  const m = new RegExp(`^CREATE MATERIALIZED VIEW\\s+${NAME}\\.${NAME}[\\s\\S]*?\\sTO\\s+${NAME}\\.${NAME}`, 'i').exec(createQuery);
+  return m ? { schema: unquote(m[3]!), identifier: unquote(m[4]!) } : undefined;
+}
+
+/** The REFRESH clause (`EVERY 1 HOUR …`) of a refreshable view, without the keyword. */
+export function refreshClauseOf(createQuery: string): string | undefined {
+  const m = /\sREFRESH\s+([\s\S]*?)\s+(?:TO\s|\(|ENGINE\b|EMPTY\b|AS\s)/i.exec(createQuery);
+  return m ? m[1]!.replace(/\s+APPEND$/i, '').trim() : undefined;
+}
+
+function mvObject(rel: Relation, createQuery: string, asSelect: string | undefined): MvObject {
+  const refresh = refreshClauseOf(createQuery);
+  return {
+    rel,
+    asSelect: asSelect ?? selectOf(createQuery),
+    target: toClauseOf(createQuery),
+    refresh,
+    append: refresh !== undefined && /\sAPPEND\s/i.test(createQuery),
+    createQuery,
+  };
+}
+
+/** The SELECT of a CREATE … VIEW statement (old servers have no system.tables.as_select), spaces collapsed. */
+export function selectOf(createQuery: string): string {
+  const m = /\)\s+AS\s+([\s\S]*)$/.exec(createQuery) ?? /\sAS\s+(SELECT[\s\S]*|WITH[\s\S]*)$/i.exec(createQuery);
+  return (m?.[1] ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Whether system.tables has `as_select` (22.x and newer). */
+async function hasAsSelect(adapter: ClickHouseAdapter): Promise<boolean> {
+  const v = await adapter.serverVersion();
+  return v.major >= 22;
+}
+
+/** The materialized view at `rel`, or undefined when there is none (or something else is there). */
+export async function readMv(adapter: ClickHouseAdapter, rel: Relation): Promise<MvObject | undefined> {
+  const withSelect = await hasAsSelect(adapter);
+  const [row] = await adapter.client.query<{ engine: string; q: string; s?: string }>(
+    `SELECT engine, create_table_query AS q${withSelect ? ', as_select AS s' : ''} FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
+  );
+  if (!row || row.engine !== 'MaterializedView') return undefined;
+  return mvObject(rel, row.q, row.s);
+}
+
+/** Materialized views in `target`'s database whose TO table is `target`. */
+export async function mvsWritingTo(adapter: ClickHouseAdapter, target: Relation): Promise<MvObject[]> {
+  const withSelect = await hasAsSelect(adapter);
+  const rows = await adapter.client.query<{ name: string; q: string; s?: string }>(
+    `SELECT name, create_table_query AS q${withSelect ? ', as_select AS s' : ''} FROM system.tables WHERE engine = 'MaterializedView' AND database = ${sqlString(target.schema)}`,
+  );
+  return rows
+    .map((r) => mvObject({ schema: target.schema, identifier: r.name }, r.q, r.s))
+    .filter((m) => m.target?.schema === target.schema && m.target.identifier === target.identifier);
+}
+
+/**
+ * `sql` as ClickHouse would store it in a view, to compare with MvObject.asSelect: formatQuerySingleLine
+ * where the server has it (23.x), else the SELECT of a scratch view created and dropped at once.
+ */
+export async function storedForm(adapter: ClickHouseAdapter, sql: string, scratch: Relation): Promise<string> {
+  if (await adapter.hasFunction('formatQuerySingleLine')) {
+    const [row] = await adapter.client.query<{ f: string }>(`SELECT formatQuerySingleLine(${sqlString(sql)}) AS f`);
+    return row?.f ?? sql;
+  }
+  const name = `\`${scratch.schema.replace(/`/g, '\\`')}\`.\`${scratch.identifier.replace(/`/g, '\\`')}\``;
+  await adapter.client.command(`DROP TABLE IF EXISTS ${name}`);
+  await adapter.client.command(`CREATE VIEW ${name} AS ${sql}`);
+  try {
+    const [row] = await adapter.client.query<{ q: string }>(`SELECT create_table_query AS q FROM system.tables WHERE database = ${sqlString(scratch.schema)} AND name = ${sqlString(scratch.identifier)}`);
+    return selectOf(row?.q ?? '');
+  } finally {
+    await adapter.client.command(`DROP TABLE IF EXISTS ${name}`);
+  }
+}
+
+/** The comment of a table ('' when none, or on servers without table comments). */
+export async function tableComment(adapter: ClickHouseAdapter, rel: Relation): Promise<string | undefined> {
+  const rows = await adapter.client.query<{ c: string }>(`SELECT comment AS c FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`).catch(() => []);
+  return rows[0]?.c;
+}
+
+/** The table a materialized view fires on (the first table of its SELECT), as ClickHouse attached it. */
+export async function triggerOf(adapter: ClickHouseAdapter, mv: Relation): Promise<{ table: Relation; engine: string } | undefined> {
+  const [row] = await adapter.client.query<{ db: string; name: string; engine: string }>(
+    `SELECT database AS db, name, engine FROM system.tables WHERE arrayExists((d, t) -> d = ${sqlString(mv.schema)} AND t = ${sqlString(mv.identifier)}, dependencies_database, dependencies_table) LIMIT 1`,
+  );
+  return row ? { table: { schema: row.db, identifier: row.name }, engine: row.engine } : undefined;
+}
+
+/** The tables the views `mvs` fire on, by view (one query). */
+export async function triggersOf(adapter: ClickHouseAdapter, mvs: readonly Relation[]): Promise<Map<string, { table: Relation; engine: string }>> {
+  const out = new Map<string, { table: Relation; engine: string }>();
+  if (mvs.length === 0) return out;
+  const rows = await adapter.client.query<{ db: string; name: string; engine: string; deps: [string, string][] }>(
+    `SELECT database AS db, name, engine, arrayZip(dependencies_database, dependencies_table) AS deps FROM system.tables WHERE ${mvs
+      .map((mv) => `arrayExists((d, t) -> d = ${sqlString(mv.schema)} AND t = ${sqlString(mv.identifier)}, dependencies_database, dependencies_table)`)
+      .join(' OR ')}`,
+  );
+  for (const r of rows)
+    for (const [d, t] of r.deps)
+      if (mvs.some((mv) => mv.schema === d && mv.identifier === t)) out.set(`${d}.${t}`, { table: { schema: r.db, identifier: r.name }, engine: r.engine });
+  return out;
+}
+
+const INT = /^U?Int(8|16|32|64|128|256)$/;
+const strip = (t: string): string => {
+  const m = /^(?:LowCardinality|Nullable)\((.*)\)$/.exec(t);
+  return m ? strip(m[1]!) : t;
+};
+
+/**
+ * Whether a value of type `from` can be written into a column of type `to` without ever failing:
+ * the same type (LowCardinality aside), into Nullable, into String, between numbers, Date into DateTime.
+ */
+export function convertsSafely(from: string, to: string): boolean {
+  if (from === to) return true;
+  const nullableFrom = /(^|\()Nullable\(/.test(from) && !from.startsWith('LowCardinality(String');
+  const f = strip(from);
+  const t = strip(to);
+  if (nullableFrom && !/Nullable\(/.test(to)) return false;
+  if (f === t || t === 'String') return true;
+  const num = (x: string) => INT.test(x) || /^Float(32|64)$/.test(x) || /^Decimal/.test(x);
+  if (num(f) && num(t)) return true;
+  return (f === 'Date' || f === 'Date32') && /^DateTime/.test(t);
+}
+
+/** Why the query's columns do not fit the target's: a missing column or a type that may fail to convert. */
+export function misfits(query: readonly WarehouseColumn[], target: readonly WarehouseColumn[]): string[] {
+  const types = new Map(target.map((c) => [c.name, c.type]));
+  const out: string[] = [];
+  for (const c of query) {
+    const t = types.get(c.name);
+    if (t === undefined) out.push(`${c.name} is not a column of the target`);
+    else if (t !== c.type && !convertsSafely(c.type, t)) out.push(`${c.name} is ${c.type}, the target's is ${t}`);
+  }
+  return out;
+}

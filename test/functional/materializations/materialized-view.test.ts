@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { TsdbtProject } from '../../../packages/core/src/index.js';
+import { expectStatuses, openedPerTest, queryRows, type InlineProject } from '../../helpers/inline-project.js';
+
+const setup = openedPerTest();
+
+const SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n      - name: clicks\n';
+
+/** A project over hand-made `events` and `clicks` tables (the sources an MV fires on). */
+async function withSources(files: Record<string, string>) {
+  const { p, project } = setup({ 'models/sources.yml': SOURCES, ...files });
+  const adapter = await project.adapter();
+  await adapter.ensureDatabase(p.schema);
+  await adapter.client.command(`CREATE TABLE ${p.schema}.events (id UInt64, kind String, ts DateTime) ENGINE = MergeTree ORDER BY id`);
+  await adapter.client.command(`CREATE TABLE ${p.schema}.clicks (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+  const insert = (table: string, values: string) => adapter.client.command(`INSERT INTO ${p.schema}.${table} VALUES ${values}`);
+  return { p, project, insert, rows: <T = Record<string, unknown>>(sql: string) => queryRows<T>(project, sql.replaceAll('$', p.schema)) };
+}
+
+const events = (from: number, n: number, kind = (i: number) => (i % 2 ? 'a' : 'b')) =>
+  Array.from({ length: n }, (_, k) => `(${from + k}, '${kind(from + k)}', toDateTime('2024-01-01 00:00:00') + ${from + k})`).join(', ');
+
+const OWN = (select: string, extra = '') => `{{ config(materialized='materialized_view', engine='SummingMergeTree()', order_by='kind'${extra}) }}
+${select}`;
+
+const BY_KIND = "select kind, count() as n from {{ source('raw', 'events') }} group by kind";
+
+async function objects(project: TsdbtProject, schema: string): Promise<string[]> {
+  const rows = await queryRows<{ name: string; engine: string }>(project, `SELECT name, engine FROM system.tables WHERE database = '${schema}' ORDER BY name`);
+  return rows.map((r) => `${r.name}:${r.engine}`);
+}
+
+const reopen = (p: InlineProject) => setup.reopen(p);
+
+describe('materialized_view owning its target (dbt-clickhouse: the model is the table, the view is <model>_mv)', () => {
+  it('creates the target and the view, backfills existing rows (catchup), then captures new inserts', async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND) });
+    await insert('events', events(1, 10));
+    const r = await project.run();
+    expectStatuses(r, { by_kind: 'success' });
+    expect(r.results[0]!.message).toBe('OK built: 2 rows (2 backfilled)');
+    expect(await objects(project, p.schema)).toEqual(['by_kind:SummingMergeTree', 'by_kind_mv:MaterializedView', 'clicks:MergeTree', 'events:MergeTree']);
+    await insert('events', events(11, 5));
+    expect(await rows('SELECT kind, sum(n) AS n FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '8' },
+      { kind: 'b', n: '7' },
+    ]);
+    // Unchanged: nothing happens.
+    const again = await reopen(p).run();
+    expectStatuses(again, { by_kind: 'success' });
+    expect(again.results[0]!.message).toBe('OK unchanged');
+  });
+
+  it('a SELECT whose columns still fit the table is applied with MODIFY QUERY (rows so far kept)', async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND) });
+    await insert('events', events(1, 4));
+    expectStatuses(await project.run(), { by_kind: 'success' });
+    p.write({ 'models/by_kind.sql': OWN("select upper(kind) as kind, count() as n from {{ source('raw', 'events') }} group by kind") });
+    const r = await reopen(p).run();
+    expectStatuses(r, { by_kind: 'success' });
+    expect(r.results[0]!.message).toBe('OK query modified');
+    await insert('events', events(5, 2));
+    expect(await rows('SELECT kind, sum(n) AS n FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'A', n: '1' },
+      { kind: 'B', n: '1' },
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '2' },
+    ]);
+  });
+
+  it('new columns rebuild the target from the source (history recomputed), with no temporary left', async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND) });
+    await insert('events', events(1, 6));
+    expectStatuses(await project.run(), { by_kind: 'success' });
+    p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, sum(id) as ids from {{ source('raw', 'events') }} group by kind") });
+    const r = await reopen(p).run();
+    expectStatuses(r, { by_kind: 'success' });
+    expect(r.results[0]!.message).toBe('OK rebuilt (columns changed): 2 rows (2 backfilled)');
+    await insert('events', events(7, 2));
+    expect(await rows('SELECT kind, sum(n) AS n, sum(ids) AS ids FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '4', ids: String(1 + 3 + 5 + 7) },
+      { kind: 'b', n: '4', ids: String(2 + 4 + 6 + 8) },
+    ]);
+    expect(await objects(project, p.schema)).toEqual(['by_kind:SummingMergeTree', 'by_kind_mv:MaterializedView', 'clicks:MergeTree', 'events:MergeTree']);
+    expect(await rows("SELECT comment FROM system.tables WHERE database = '$' AND name = 'by_kind'")).toEqual([{ comment: '' }]);
+  });
+
+  it('--full-refresh rebuilds with a backfill, or empty with catchup: false (honoured on every path)', async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND, ', catchup=false') });
+    await insert('events', events(1, 6));
+    const first = await project.run();
+    expect(first.results[0]!.message).toBe('OK built: 0 rows (0 backfilled)');
+    await insert('events', events(7, 2));
+    expect(await rows('SELECT sum(n) AS n FROM $.by_kind')).toEqual([{ n: '2' }]);
+    const full = await reopen(p).run({ fullRefresh: true });
+    expect(full.results[0]!.message).toBe('OK rebuilt (full refresh): 0 rows (0 backfilled)');
+    expect(await rows('SELECT count() AS c FROM $.by_kind')).toEqual([{ c: '0' }]);
+    p.write({ 'models/by_kind.sql': OWN(BY_KIND) });
+    const withCatchup = await reopen(p).run({ fullRefresh: true });
+    expect(withCatchup.results[0]!.message).toBe('OK rebuilt (full refresh): 2 rows (2 backfilled)');
+    expect(await rows('SELECT sum(n) AS n FROM $.by_kind')).toEqual([{ n: '8' }]);
+  });
+});
+
+describe('materialized_view writing into a table model (target: ref(...)), several views feeding one target', () => {
+  const TARGET = "{{ config(materialized='table', engine='SummingMergeTree()', order_by='kind') }}\nselect '' as kind, toUInt64(0) as n where 0";
+  const FROM = (table: string) => `{{ config(materialized='materialized_view', target=ref('activity')) }}\nselect kind, toUInt64(count()) as n from {{ source('raw', '${table}') }} group by kind`;
+
+  it('builds the target with both views, backfilled; a normal run keeps it; inserts from both sources arrive', async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/activity.sql': TARGET, 'models/events_mv.sql': FROM('events'), 'models/clicks_mv.sql': FROM('clicks') });
+    await insert('events', events(1, 3));
+    await insert('clicks', "(1, 'a'), (2, 'c')");
+    const r = await project.run();
+    expectStatuses(r, { activity: 'success', events_mv: 'success', clicks_mv: 'success' });
+    // Rows as written (a SummingMergeTree sums them on merges): events a, b; clicks a, c.
+    expect(r.results.find((x) => x.node.name === 'activity')!.message).toBe('OK built: 4 rows from 2 materialized views');
+    expect(r.results.find((x) => x.node.name === 'events_mv')!.message).toBe('OK unchanged');
+    expect(await objects(project, p.schema)).toEqual(['activity:SummingMergeTree', 'clicks:MergeTree', 'clicks_mv:MaterializedView', 'events:MergeTree', 'events_mv:MaterializedView']);
+    await insert('events', events(4, 1));
+    await insert('clicks', "(3, 'c')");
+    const total = () => rows('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind');
+    expect(await total()).toEqual([
+      { kind: 'a', n: '3' },
+      { kind: 'b', n: '2' },
+      { kind: 'c', n: '2' },
+    ]);
+    const again = await reopen(p).run();
+    expect(again.results.find((x) => x.node.name === 'activity')!.message).toBe('OK kept (target of 2 materialized views)');
+    expect(await total()).toEqual([
+      { kind: 'a', n: '3' },
+      { kind: 'b', n: '2' },
+      { kind: 'c', n: '2' },
+    ]);
+    // --full-refresh of the target recomputes it from both views.
+    const full = await reopen(p).run({ select: ['activity'], fullRefresh: true });
+    expect(full.results[0]!.message).toBe('OK rebuilt (full refresh): 4 rows from 2 materialized views');
+    expect(await total()).toEqual([
+      { kind: 'a', n: '3' },
+      { kind: 'b', n: '2' },
+      { kind: 'c', n: '2' },
+    ]);
+  });
+
+  it('a view added later with catchup brings its history in once; with catchup: false only new inserts', async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/activity.sql': TARGET, 'models/events_mv.sql': FROM('events') });
+    await insert('events', events(1, 2));
+    await insert('clicks', "(1, 'c')");
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+    p.write({ 'models/clicks_mv.sql': FROM('clicks') });
+    const r = await reopen(p).run();
+    expect(r.results.find((x) => x.node.name === 'clicks_mv')!.message).toBe('OK added, target rebuilt: 3 rows (3 backfilled)');
+    expect(await rows('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '1' },
+      { kind: 'b', n: '1' },
+      { kind: 'c', n: '1' },
+    ]);
+  });
+
+  it('a view whose columns do not fit the target is an error naming the columns; a table target is required', async () => {
+    const { p, project } = await withSources({ 'models/activity.sql': TARGET, 'models/events_mv.sql': FROM('events') });
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+    p.write({ 'models/events_mv.sql': "{{ config(materialized='materialized_view', target=ref('activity')) }}\nselect kind, count() as n, 1 as extra from {{ source('raw', 'events') }} group by kind" });
+    const r = await reopen(p).run({ select: ['events_mv'] });
+    expectStatuses(r, { events_mv: 'error' });
+    expect(r.results[0]!.message).toMatch(/does not fit its target .*activity: extra is not a column of the target/);
+    p.write({ 'models/activity.sql': "{{ config(materialized='view') }}\nselect '' as kind, toUInt64(0) as n" });
+    const v = await reopen(p).run({ select: ['events_mv'] });
+    expect(v.results[0]!.message).toMatch(/The target 'activity' of materialized view events_mv is materialized as view; it must be a table/);
+  });
+});

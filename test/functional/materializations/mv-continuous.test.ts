@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+const setup = openedPerTest();
+
+const SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n';
+const MODEL = (select: string) => `{{ config(materialized='materialized_view', engine='MergeTree()', order_by='id') }}\n${select}`;
+
+/**
+ * The issue's acceptance test: rows are inserted into the source without pause (small batches, a few
+ * milliseconds apart) while the view is redeployed three times — a SELECT change applied with
+ * MODIFY QUERY, a new column (the target rebuilt and backfilled), a --full-refresh — and the target
+ * holds exactly one row per inserted row.
+ */
+describe('materialized_view redeployed while rows are inserted', () => {
+  it('keeps exactly one row per inserted row through three redeploys', async () => {
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/copy.sql': MODEL("select id, kind from {{ source('raw', 'events') }}") });
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    await adapter.client.command(`CREATE TABLE ${p.schema}.events (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+
+    let next = 1;
+    let stop = false;
+    const errors: string[] = [];
+    const inserting = (async () => {
+      while (!stop) {
+        const rows = Array.from({ length: 1 + Math.floor(Math.random() * 5) }, () => next++);
+        try {
+          await adapter.client.command(`INSERT INTO ${p.schema}.events VALUES ${rows.map((id) => `(${id}, 'k${id % 3}')`).join(', ')}`);
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 12)));
+      }
+    })();
+    const runs: string[] = [];
+    const deploy = async (select: string | undefined, fullRefresh = false) => {
+      if (select) p.write({ 'models/copy.sql': MODEL(select) });
+      const r = await setup.reopen(p).run({ fullRefresh });
+      expectStatuses(r, { copy: 'success' });
+      runs.push(r.results[0]!.message);
+      await new Promise((res) => setTimeout(res, 150));
+    };
+    await new Promise((r) => setTimeout(r, 100));
+    await deploy(undefined); // first build: backfill of what is there, then the view
+    await deploy("select id, upper(kind) as kind from {{ source('raw', 'events') }}");
+    await deploy("select id, upper(kind) as kind, id * 2 as twice from {{ source('raw', 'events') }}");
+    await deploy(undefined, true);
+    stop = true;
+    await inserting;
+
+    expect(errors.map((e) => e.slice(0, 300))).toEqual([]);
+    expect(runs.map((m) => m.replace(/\d[\d,]*/g, 'N'))).toEqual([
+      'OK built: N rows (N backfilled)',
+      'OK query modified',
+      'OK rebuilt (columns changed): N rows (N backfilled)',
+      'OK rebuilt (full refresh): N rows (N backfilled)',
+    ]);
+    const inserted = next - 1;
+    expect(inserted).toBeGreaterThan(100);
+    const [source] = await queryRows<{ n: string }>(project, `SELECT count() AS n FROM ${p.schema}.events`);
+    expect(Number(source!.n)).toBe(inserted);
+    const [target] = await queryRows<{ n: string; ids: string; lo: string; hi: string; wrong: string }>(
+      project,
+      `SELECT count() AS n, uniqExact(id) AS ids, min(id) AS lo, max(id) AS hi, countIf(twice != id * 2) AS wrong FROM ${p.schema}.copy`,
+    );
+    expect(target).toEqual({ n: String(inserted), ids: String(inserted), lo: '1', hi: String(inserted), wrong: '0' });
+    expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((t) => t.name)).toEqual(['copy', 'copy_mv', 'events']);
+  });
+});
