@@ -5,9 +5,9 @@ import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { key } from '../mv/cutoff.js';
 import { misfits, readMv, storedForm } from '../mv/mv-state.js';
 import { modifyQuery, rebuildUnit, recoverUnit, type RebuildResult, type Unit } from '../mv/mv-unit.js';
-import { hasExplicitTarget, mvRelationOf, ownUnit, targetModelOf, targetUnit } from '../mv/mv-units-of.js';
+import { hasExplicitTarget, isRefreshable, mvRelationOf, ownUnit, targetModelOf, targetUnit } from '../mv/mv-units-of.js';
 import { createMvBasic, fullMvSupport } from '../mv/mv-basic.js';
-import { isRefreshable, materializeRefreshable } from '../mv/refreshable.js';
+import { materializeRefreshable } from '../mv/refreshable.js';
 import { applySchemaChange } from './schema-change.js';
 import type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
 
@@ -37,6 +37,9 @@ export const materializeMaterializedView: Materialization = async (ctx) => {
   return adapter.exclusive(key(target), async () => {
     const unit = targetModel ? await targetUnit(adapter, targetModel, ctx.models!.sqlOf(targetModel), ctx.models, { node, sql: ctx.sql }) : ownUnit(node, ctx.sql, ctx.models);
     const placeholder = await recoverUnit(adapter, unit);
+    // A refreshable view in its place (the model stopped being refreshable) goes: this one fires on inserts.
+    const previous = await readMv(adapter, mvRelationOf(node));
+    if (previous && previous.refresh !== undefined) await adapter.drop(previous.rel, 'materialized_view');
     return explicit ? feedExplicit(ctx, unit, placeholder) : feedOwn(ctx, unit, placeholder);
   });
 };

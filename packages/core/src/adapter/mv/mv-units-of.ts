@@ -12,6 +12,12 @@ export const MV_SUFFIX = '_mv';
 /** Whether a materialized view model writes into another model (`target`) rather than owning its target. */
 export const hasExplicitTarget = (node: ModelNode): boolean => typeof node.config.target === 'string' && node.config.target !== '';
 
+/** Whether a materialized view model is refreshable (`refresh`, or dbt-clickhouse's `refreshable`). */
+export function isRefreshable(node: ModelNode): boolean {
+  const raw = node.config.refresh ?? node.config.refreshable;
+  return raw !== undefined && raw !== null && raw !== false;
+}
+
 /** The view object of a materialized view model: the model's relation, or `<model>_mv` when the model's relation is its target. */
 export function mvRelationOf(node: ModelNode): Relation {
   return hasExplicitTarget(node) ? node.relation : { schema: node.relation.schema, identifier: `${node.relation.identifier}${MV_SUFFIX}` };
@@ -62,7 +68,8 @@ export function ownUnit(node: ModelNode, sql: string, models: ModelLookup | unde
 export async function targetUnit(adapter: ClickHouseAdapter, target: ModelNode, targetSql: string, models: ModelLookup | undefined, self?: { node: ModelNode; sql: string }): Promise<Unit> {
   const lookup = lookupOf(models, target);
   const feeds: Feed[] = [];
-  for (const m of lookup.feedsOf(target)) {
+  // Refreshable views recompute their target on a schedule: they are not part of its rebuild.
+  for (const m of lookup.feedsOf(target).filter((f) => !isRefreshable(f))) {
     if (self && m.uniqueId === self.node.uniqueId) {
       feeds.push(feedOf(m, self.sql, lookup, target.relation));
       continue;
