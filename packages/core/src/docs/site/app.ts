@@ -141,8 +141,30 @@ export const SITE_JS = String.raw`
     opts = opts || {};
     var set = {};
     ids.forEach(function (id) { set[id] = true; });
+    // A materialized view writing into another model is drawn as edges from its sources to that
+    // target (labelled with the view), not as a table of its own, unless it is the page's subject.
+    var via = {};
     var edges = [];
-    ids.forEach(function (id) { parents(id).forEach(function (p) { if (set[p]) edges.push([p, id]); }); });
+    var shown = ids.filter(function (id) { return id === focus || !mvTargetOf(id); });
+    var visible = {};
+    shown.forEach(function (id) { visible[id] = true; });
+    ids.forEach(function (id) {
+      var target = id === focus ? null : mvTargetOf(id);
+      if (target) {
+        if (!visible[target]) return;
+        parents(id).forEach(function (p) {
+          if (p === target || !visible[p]) return;
+          var k = p + '\u0001' + target;
+          if (!via[k]) edges.push([p, target]);
+          (via[k] = via[k] || []).push(S.all[id].name);
+        });
+        return;
+      }
+      // A view drawn as a node (its own page) points at its target, which the DAG builds before it.
+      var own = mvTargetOf(id);
+      parents(id).forEach(function (p) { if (visible[p] && set[p]) edges.push(p === own ? [id, p] : [p, id]); });
+    });
+    ids = shown;
     var lay = Layout.layout({ nodes: ids, edges: edges }, { layerGap: NODE_W + 70, rowGap: NODE_H + 16 });
     var pad = 20;
     var W = lay.width + NODE_W + pad * 2, H = lay.height + NODE_H + pad * 2;
@@ -155,7 +177,9 @@ export const SITE_JS = String.raw`
       var pts = e.points.map(function (p) { return { x: p.x + ox, y: p.y + oy }; });
       pts[0] = { x: pts[0].x + NODE_W, y: pts[0].y };
       var hot = focus && (e.from === focus || e.to === focus);
-      gEdges.appendChild(s('path', { className: 'edge' + (hot ? ' hot' : ''), d: curve(pts), 'data-from': e.from, 'data-to': e.to, 'marker-end': 'url(#arrow)' }));
+      var views = via[e.from + '\u0001' + e.to];
+      gEdges.appendChild(s('path', { className: 'edge' + (hot ? ' hot' : '') + (views ? ' mv' : ''), d: curve(pts), 'data-from': e.from, 'data-to': e.to, 'data-via': views ? views.join(' ') : null, 'marker-end': 'url(#arrow)' },
+        views ? s('title', { text: 'materialized view ' + views.join(', ') }) : null));
     });
     var defs = s('defs', null, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
       s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#9aa6b8' })));
@@ -194,6 +218,14 @@ export const SITE_JS = String.raw`
     ]);
     if (opts.fit) setTimeout(function () { if (box.clientWidth < W) zoom(0); }, 0);
     return h('div', { className: 'lineage' }, [bar, box]);
+  }
+  /** The unique id of the model a materialized view model writes into (its target config), if it has one. */
+  function mvTargetOf(id) {
+    var n = S.all[id];
+    if (!n || n.resource_type !== 'model' || !n.config || n.config.materialized !== 'materialized_view' || !n.config.target) return null;
+    var found = null;
+    (parents(id) || []).forEach(function (p) { if (S.all[p] && S.all[p].name === n.config.target && S.all[p].resource_type === 'model') found = p; });
+    return found;
   }
   function neighbourhood(id, depth) {
     var out = {}, withTests = S.all[id].resource_type === 'test';
