@@ -319,6 +319,14 @@ export class ClickHouseAdapter {
     return this.capabilities.lists('data_type_families', name);
   }
 
+  /** Whether system.tables has table comments (`comment`, from 21.x). */
+  hasTableComments(): Promise<boolean> {
+    return this.capabilities.ask('table_comments', async () => {
+      const [row] = await this.client.query<{ n: string | number }>(`SELECT count() AS n FROM system.columns WHERE database = 'system' AND table = 'tables' AND name = 'comment'`);
+      return Number(row?.n ?? 0) > 0;
+    });
+  }
+
   /** Whether the server has a function (e.g. joinGet; formatQuerySingleLine, from 23.x). */
   hasFunction(name: string): Promise<boolean> {
     return this.capabilities.lists('functions', name);

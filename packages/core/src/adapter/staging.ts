@@ -163,6 +163,14 @@ export class Staging {
     );
   }
 
+  /**
+   * Lets go of every temporary without dropping it: for a build that must be finished, not undone, by a
+   * later run (a materialized view's target switch, see mv/mv-recover.ts). They stop being held.
+   */
+  abandon(): void {
+    for (const { rel } of this.owned.splice(0)) releaseTemporary(`${rel.schema}.${rel.identifier}`);
+  }
+
   /** Drops every temporary this staging named (`DROP … SYNC` where the server can). Never throws. */
   async dispose(): Promise<void> {
     for (const { rel, kind } of this.owned.splice(0).reverse()) {

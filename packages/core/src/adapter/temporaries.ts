@@ -2,6 +2,10 @@ import type { Relation } from '../manifest/nodes.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { temporaryLiveness } from './run-owner.js';
 import { sqlString } from '../render/placeholders.js';
+import { drainInserts } from './inserts.js';
+
+/** The comment of a materialized view's rebuilt target while it is switched in (mv/mv-unit.ts SWITCHING). */
+export const MV_SWITCHING_COMMENT = 'tsdbt:switching:';
 
 /** Marks a relation a build writes before putting it in place: `<target>__tsdbt_tmp_<run id>[__<purpose>]`. */
 export const TEMP_MARKER = '__tsdbt_tmp_';
@@ -62,36 +66,52 @@ interface RunningStatement {
  */
 export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string): Promise<string[]> {
   const from = adapter.cluster ? `cluster(${sqlString(adapter.cluster)}, system, tables)` : 'system.tables';
-  const rows = await adapter.systemQuery<{ name: string; engine: string; age: string | number }>(
-    `SELECT name, any(engine) AS engine, max(toInt64(now()) - toInt64(metadata_modification_time)) AS age FROM ${from} WHERE database = ${sqlString(schema)} ` +
+  const rows = await adapter.systemQuery<{ name: string; engine: string; age: string | number; comment?: string }>(
+    `SELECT name, any(engine) AS engine, max(toInt64(now()) - toInt64(metadata_modification_time)) AS age${(await adapter.hasTableComments()) ? ', any(comment) AS comment' : ''} FROM ${from} WHERE database = ${sqlString(schema)} ` +
       `AND (position(name, ${sqlString(TEMP_MARKER)}) > 0 OR position(name, ${sqlString(BACKUP_MARKER)}) > 0 OR startsWith(name, ${sqlString(CLICKHOUSE_TMP_PREFIX)})) GROUP BY name`,
   );
   if (rows.length === 0) return [];
+  // A materialized view's rebuild killed while switching its target in is finished, not undone, by
+  // the view's own next run (mv/mv-recover.ts): its run's leftovers are left alone here.
+  const switching = new Set(rows.filter((r) => r.comment?.startsWith(MV_SWITCHING_COMMENT)).map((r) => parseLeftoverName(r.name)?.runId));
   let running: RunningStatement[] | undefined;
   const statements = async () => (running ??= await adapter.runningStatements());
-  const exclusive = adapter.ownsWarehouseExclusively();
-  const maxAge = adapter.temporariesMaxAge;
   const removed: string[] = [];
+  const dead: { rel: Relation; parsed: LeftoverName; engine: string }[] = [];
   for (const row of rows) {
     const parsed = parseLeftoverName(row.name);
-    if (!parsed) continue;
-    let dead: boolean;
-    if (parsed.kind === 'clickhouse') {
-      // Its CREATE still runs somewhere (this process included): ClickHouse renames or drops it itself.
-      dead = !(await statements()).some((s) => /\bCREATE\b/i.test(s.query.replace(/\/\*[\s\S]*?\*\//g, '')));
-    } else {
-      const liveness = temporaryLiveness(parsed.runId!, `${schema}.${row.name}`);
-      if (liveness !== 'unknown') dead = liveness === 'dead';
-      else if (exclusive) dead = true;
-      else dead = Number(row.age) >= maxAge && !(await statements()).some((s) => s.query_id.startsWith(`tsdbt-${parsed.runId}-`));
+    if (!parsed || (parsed.runId && switching.has(parsed.runId))) continue;
+    const isDead =
+      parsed.kind === 'clickhouse'
+        ? // Its CREATE still runs somewhere (this process included): ClickHouse renames or drops it itself.
+          !(await statements()).some((s) => /\bCREATE\b/i.test(s.query.replace(/\/\*[\s\S]*?\*\//g, '')))
+        : await runIsDead(adapter, parsed.runId!, `${schema}.${row.name}`, Number(row.age), statements);
+    if (isDead) dead.push({ rel: { schema, identifier: row.name }, parsed, engine: row.engine });
+  }
+  // Materialized views first: a view writing into a dropped table fails the INSERTs into its source.
+  // And what they wrote into or read goes only once the INSERTs that may still run them are over.
+  const views = dead.filter((d) => d.engine === 'MaterializedView');
+  for (const d of views) {
+    try {
+      await adapter.drop(d.rel, 'materialized_view');
+      removed.push(d.rel.identifier);
+    } catch {
+      // Another run cleared it first, or the server refused: the next run tries again.
     }
-    if (!dead) continue;
-    const rel = { schema, identifier: row.name };
+  }
+  if (views.length) {
+    try {
+      await drainInserts(adapter, undefined, 60_000);
+    } catch {
+      return removed; // INSERTs still running: their tables go on a later sweep
+    }
+  }
+  for (const { rel, parsed, engine } of dead.filter((d) => d.engine !== 'MaterializedView')) {
     try {
       if (parsed.kind === 'backup' && (await adapter.relationKind({ schema, identifier: parsed.base! })) === undefined)
         await adapter.rename([[rel, { schema, identifier: parsed.base! }]]);
-      else await adapter.drop(rel, row.engine === 'Dictionary' ? 'dictionary' : 'table');
-      removed.push(row.name);
+      else await adapter.drop(rel, engine === 'Dictionary' ? 'dictionary' : 'table');
+      removed.push(rel.identifier);
     } catch {
       // Another run cleared it first, or the server refused: the next run tries again.
     }
@@ -99,3 +119,20 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
   return removed;
 }
 
+/**
+ * Whether the run `runId` that made the temporary `key` (`schema.name`, `ageSeconds` old) is over:
+ * see runLiveness(); for ids it cannot decide, the embedded warehouse's data-directory lock proves
+ * every writer other than this process dead, and on a server the age rule applies.
+ */
+export async function runIsDead(
+  adapter: ClickHouseAdapter,
+  runId: string,
+  key: string,
+  ageSeconds: number,
+  statements: () => Promise<readonly RunningStatement[]> = () => adapter.runningStatements(),
+): Promise<boolean> {
+  const liveness = temporaryLiveness(runId, key);
+  if (liveness !== 'unknown') return liveness === 'dead';
+  if (adapter.ownsWarehouseExclusively()) return true;
+  return ageSeconds >= adapter.temporariesMaxAge && !(await statements()).some((s) => s.query_id.startsWith(`tsdbt-${runId}-`));
+}

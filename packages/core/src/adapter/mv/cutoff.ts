@@ -1,6 +1,7 @@
 import type { Relation } from '../../manifest/nodes.js';
 import { DatabaseError } from '../../shared/errors.js';
 import { sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { everyHost, PROBE, runningInserts, waitForNoInserts } from '../inserts.js';
 
 /**
  * The cut between a backfill and the materialized view that starts with it.
@@ -20,43 +21,8 @@ import { sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
 /** A source's committed blocks at the cut: partition id → highest block number. */
 export type BlockCut = ReadonlyMap<string, number>;
 
-/** Marks this module's own queries, so the INSERT check does not count them. */
-const PROBE = 'tsdbt_quiet_probe';
-
 /** Engines that consume what is read from them: never SELECTed for a backfill. */
 export const STREAMING_ENGINE = /^(Kafka|RabbitMQ|NATS|S3Queue|AzureQueue|FileLog|RedisStreams)$/;
-
-/** Statements that may be INSERTs, running anywhere tsdbt can see (every host in cluster mode). */
-export async function runningInserts(adapter: ClickHouseAdapter): Promise<number> {
-  const from = await everyHost(adapter, 'processes');
-  const [row] = await adapter.client.query<{ n: string | number }>(
-    `SELECT count() AS n FROM ${from} WHERE positionCaseInsensitive(query, 'insert') > 0 AND position(query, '${PROBE}') = 0 /* ${PROBE} */`,
-  );
-  return Number(row?.n ?? 0);
-}
-
-/**
- * Waits until every INSERT running now has finished (later ones are not waited for). An INSERT binds
- * its views and their tables when it starts: one that started before a view was dropped may still run
- * it, so what the view reads or writes is dropped (or emptied) only after this.
- */
-export async function drainInserts(adapter: ClickHouseAdapter, signal?: AbortSignal, timeoutMs = 600_000): Promise<void> {
-  const from = await everyHost(adapter, 'processes');
-  const where = `positionCaseInsensitive(query, 'insert') > 0 AND position(query, '${PROBE}') = 0`;
-  const ids = (await adapter.client.query<{ id: string }>(`SELECT query_id AS id FROM ${from} WHERE ${where} /* ${PROBE} */`)).map((r) => r.id);
-  if (ids.length === 0) return;
-  const until = Date.now() + timeoutMs;
-  for (let wait = 2; ; wait = Math.min(wait * 2, 200)) {
-    signal?.throwIfAborted();
-    const [row] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${from} WHERE query_id IN (${ids.map(sqlString).join(', ')}) /* ${PROBE} */`);
-    if (Number(row?.n ?? 0) === 0) return;
-    if (Date.now() > until)
-      throw new DatabaseError('mv_drain_timeout', `INSERTs that started before a materialized view was replaced are still running after ${timeoutMs / 1000} s`, {
-        hint: 'See system.processes; run again once they are done (the previous objects are in place).',
-      });
-    await sleep(wait);
-  }
-}
 
 /** The highest committed block number of each partition of each MergeTree `table` (all hosts in cluster mode). */
 export async function committedBlocks(adapter: ClickHouseAdapter, tables: readonly Relation[]): Promise<Map<string, BlockCut>> {
@@ -70,14 +36,6 @@ export async function committedBlocks(adapter: ClickHouseAdapter, tables: readon
   for (const t of tables) out.set(key(t), new Map());
   for (const r of rows) (out.get(`${r.db}.${r.t}`) as Map<string, number>).set(r.p, Number(r.b));
   return out;
-}
-
-/** `system.<table>` of every host in cluster mode (clusterAllReplicas from 20.1, one replica per shard before), else of this one. */
-async function everyHost(adapter: ClickHouseAdapter, table: string): Promise<string> {
-  if (!adapter.cluster) return `system.${table}`;
-  const v = await adapter.serverVersion();
-  const fn = v.major > 20 || (v.major === 20 && v.minor >= 1) ? 'clusterAllReplicas' : 'cluster';
-  return `${fn}(${sqlString(adapter.cluster)}, system, ${table})`;
 }
 
 export const key = (t: Relation) => `${t.schema}.${t.identifier}`;
@@ -141,17 +99,6 @@ export async function activateAtQuietMoment(q: QuietActivation): Promise<Map<str
   throw new DatabaseError('mv_no_quiet_moment', `No moment without an INSERT into ${tables.map(key).join(', ') || 'the sources'} came in ${attempts} tries, so the backfill could not be cut exactly`, {
     hint: 'Nothing was changed. Run again when inserts pause for a moment, or set catchup: false (the view then starts empty and captures new inserts only).',
   });
-}
-
-/** Waits (up to ~5 s) until no INSERT is running; returns either way (the check after activation decides). */
-async function waitForNoInserts(adapter: ClickHouseAdapter, signal?: AbortSignal): Promise<void> {
-  // Quiet gaps between inserts may last milliseconds: ask again at once.
-  const until = Date.now() + 5000;
-  while (Date.now() < until) {
-    signal?.throwIfAborted();
-    if ((await runningInserts(adapter)) === 0) return;
-    await sleep(1);
-  }
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { atLeast, sqlString, TEMP_MARKER, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { atLeast, sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { prepareTarget } from '../staging.js';
+import { runIsDead } from '../temporaries.js';
 import type { MaterializeContext, MaterializeResult } from '../materializations/types.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
-import { activateAtQuietMoment, cutFilter, drainInserts, key, STREAMING_ENGINE } from './cutoff.js';
+import { drainInserts } from '../inserts.js';
+import { activateAtQuietMoment, cutFilter, key, STREAMING_ENGINE } from './cutoff.js';
 import { misfits, readMv, storedForm, triggerOf } from './mv-state.js';
 import { modifyQuery } from './mv-unit.js';
 import { hasExplicitTarget, mvRelationOf } from './mv-units-of.js';
@@ -19,6 +22,9 @@ export async function fullMvSupport(adapter: ClickHouseAdapter, target: Relation
 }
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
+
+/** Marks a first build in progress on servers without the full lifecycle: `<target>__tsdbt_building_<run>`. */
+const BUILDING_MARKER = '__tsdbt_building_';
 
 /**
  * The basic lifecycle: a view is created once (its own target with it, backfilled exactly below a
@@ -37,15 +43,22 @@ export async function createMvBasic(ctx: MaterializeContext, target: Relation): 
   const notSupported = (what: string, hint: string) =>
     new DatabaseError('not_supported', `Materialized view ${node.name}: ${what} is not supported ${where}`, { file: node.originalFilePath, hint });
   return adapter.exclusive(key(target), async () => {
-    // A first build killed halfway left its marker: the view and the half-filled target go, and it starts over.
-    const marker = adapter.tempRelation(target);
-    const markers = await adapter.client.query<{ name: string }>(
-      `SELECT name FROM system.tables WHERE database = ${sqlString(target.schema)} AND startsWith(name, ${sqlString(`${target.identifier}${TEMP_MARKER}`)})`,
+    // A first build killed halfway left its marker (`<t>__tsdbt_building_<run>`, which the sweep of
+    // temporaries leaves alone): the view and the half-filled target go, and it starts over.
+    await prepareTarget(adapter, target);
+    const marker = { schema: target.schema, identifier: `${target.identifier}${BUILDING_MARKER}${adapter.runId}` };
+    const markers = await adapter.systemQuery<{ name: string; age: string | number }>(
+      `SELECT name, toInt64(now()) - toInt64(metadata_modification_time) AS age FROM system.tables WHERE database = ${sqlString(target.schema)} AND startsWith(name, ${sqlString(`${target.identifier}${BUILDING_MARKER}`)})`,
     );
-    if (markers.length && !explicit) {
-      await adapter.drop(mvRel, 'materialized_view');
-      await adapter.drop(target, 'table');
-      for (const m of markers) await adapter.drop({ schema: target.schema, identifier: m.name }, 'table');
+    for (const m of markers) {
+      const runId = m.name.slice(`${target.identifier}${BUILDING_MARKER}`.length);
+      if (!(await runIsDead(adapter, runId, `${target.schema}.${m.name}`, Number(m.age)))) continue;
+      if (!explicit) {
+        await adapter.drop(mvRel, 'materialized_view');
+        await drainInserts(adapter, signal);
+        await adapter.drop(target, 'table');
+      }
+      await adapter.drop({ schema: target.schema, identifier: m.name }, 'table');
     }
     const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
     if (fullRefresh) throw notSupported('--full-refresh', 'Run without --full-refresh. To start over, drop the view and its target, then run again.');
@@ -74,42 +87,64 @@ export async function createMvBasic(ctx: MaterializeContext, target: Relation): 
     if (catchup && adapter.cluster && (await shardCount(adapter)) > 1)
       throw notSupported('catchup on a cluster of several shards (the backfill would only cover the shard tsdbt talks to)', 'Set catchup: false, and backfill each shard yourself.');
     // First build: a marker, the target, the view at a moment without inserts, the backfill below the cut.
-    await adapter.ddl(`CREATE TABLE ${q(marker)}${adapter.onCluster()} (x UInt8) ENGINE = Log`);
     const columns = await adapter.queryColumns(sql);
-    const options = tableOptionsOf(node);
-    await adapter.assertTableOptionsSupported(options);
-    await adapter.createTable(target, node.config, columnsDdl(columns, options), signal);
-    const create = () => adapter.ddl(`CREATE MATERIALIZED VIEW ${q(mvRel)}${adapter.onCluster()} TO ${q(target)}\nAS ${sql}`, { signal });
-    let backfilled = 0;
-    if (!catchup) await create();
-    else {
-      const reads = ctx.models?.relationsReadBy(node) ?? [];
-      const cuts = await activateAtQuietMoment({
-        adapter,
-        tables: reads,
-        activate: create,
-        deactivate: async () => {
-          await adapter.drop(mvRel, 'materialized_view');
-          await drainInserts(adapter, signal);
-          await adapter.ddl(`TRUNCATE TABLE ${q(target)}${adapter.onCluster()}`);
-        },
-        signal,
-      });
-      const trigger = await triggerOf(adapter, mvRel);
-      if (trigger && trigger.engine !== 'Null' && !STREAMING_ENGINE.test(trigger.engine)) {
-        if (!/MergeTree$/.test(trigger.engine)) throw notSupported(`catchup from a ${trigger.engine} table`, 'Set catchup: false.');
-        const filter = cutFilter(cuts.get(key(trigger.table)) ?? new Map(), { oneArgThrowIf: !atLeast(v, 20, 1) });
-        const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
-        const source = (await adapter.hasSetting('additional_table_filters'))
-          ? `(\n${sql}\n)\nSETTINGS additional_table_filters = {${sqlString(key(trigger.table))}: ${sqlString(filter)}}`
-          : `(\n${filteredSource(sql, trigger.table, filter)}\n)`;
-        await adapter.client.command(`INSERT INTO ${q(target)} (${names}) SELECT ${names} FROM ${source}`, { signal, settings: adapter.cluster ? await adapter.insertSettings() : undefined });
-        backfilled = await adapter.rowCount(target);
-      }
+    await adapter.ddl(`CREATE TABLE ${q(marker)}${adapter.onCluster()} (x UInt8) ENGINE = Log`);
+    let backfilled: number;
+    try {
+      backfilled = await firstBuild(ctx, target, mvRel, columns, catchup, notSupported);
+    } catch (error) {
+      // A first build that failed goes whole: view, half-filled target, marker.
+      await adapter.drop(mvRel, 'materialized_view').catch(() => {});
+      await drainInserts(adapter).catch(() => {});
+      await adapter.drop(target, 'table').catch(() => {});
+      await adapter.drop(marker, 'table').catch(() => {});
+      throw error;
     }
     await adapter.drop(marker, 'table');
     return { message: `OK built: ${backfilled.toLocaleString('en-US')} rows backfilled`, rowsAffected: backfilled, warnings: [] };
   });
+}
+
+/** The target, its view opened at a moment without inserts, and the backfill of the rows before (returns how many). */
+async function firstBuild(
+  ctx: MaterializeContext,
+  target: Relation,
+  mvRel: Relation,
+  columns: readonly { name: string; type: string }[],
+  catchup: boolean,
+  notSupported: (what: string, hint: string) => DatabaseError,
+): Promise<number> {
+  const { adapter, node, sql, signal } = ctx;
+  const options = tableOptionsOf(node);
+  await adapter.assertTableOptionsSupported(options);
+  await adapter.createTable(target, node.config, columnsDdl(columns, options), signal);
+  const create = () => adapter.ddl(`CREATE MATERIALIZED VIEW ${q(mvRel)}${adapter.onCluster()} TO ${q(target)}\nAS ${sql}`, { signal });
+  if (!catchup) {
+    await create();
+    return 0;
+  }
+  const cuts = await activateAtQuietMoment({
+    adapter,
+    tables: ctx.models?.relationsReadBy(node) ?? [],
+    activate: create,
+    deactivate: async () => {
+      await adapter.drop(mvRel, 'materialized_view');
+      await drainInserts(adapter, signal);
+      await adapter.ddl(`TRUNCATE TABLE ${q(target)}${adapter.onCluster()}`);
+    },
+    signal,
+  });
+  const trigger = await triggerOf(adapter, mvRel);
+  if (!trigger || trigger.engine === 'Null' || STREAMING_ENGINE.test(trigger.engine)) return 0; // nothing to read back
+  if (!/MergeTree$/.test(trigger.engine)) throw notSupported(`catchup from a ${trigger.engine} table`, 'Set catchup: false.');
+  const v = await adapter.serverVersion();
+  const filter = cutFilter(cuts.get(key(trigger.table)) ?? new Map(), { oneArgThrowIf: !atLeast(v, 20, 1) });
+  const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
+  const source = (await adapter.hasSetting('additional_table_filters'))
+    ? `(\n${sql}\n)\nSETTINGS additional_table_filters = {${sqlString(key(trigger.table))}: ${sqlString(filter)}}`
+    : `(\n${filteredSource(sql, trigger.table, filter)}\n)`;
+  await adapter.client.command(`INSERT INTO ${q(target)} (${names}) SELECT ${names} FROM ${source}`, { signal, settings: adapter.cluster ? await adapter.insertSettings() : undefined });
+  return adapter.rowCount(target);
 }
 
 async function shardCount(adapter: ClickHouseAdapter): Promise<number> {

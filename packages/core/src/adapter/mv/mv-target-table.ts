@@ -1,7 +1,8 @@
 import { DatabaseError } from '../../shared/errors.js';
 import type { MaterializeContext, MaterializeResult } from '../materializations/types.js';
 import { key } from './cutoff.js';
-import { rebuildUnit, recoverUnit } from './mv-unit.js';
+import { recoverUnit } from './mv-recover.js';
+import { rebuildUnit } from './mv-unit.js';
 import { targetUnit } from './mv-units-of.js';
 import { fullMvSupport } from './mv-basic.js';
 

@@ -4,7 +4,7 @@ import { DatabaseError, ProjectError } from '../../shared/errors.js';
 import { atLeast, type ClickHouseAdapter } from '../clickhouse-adapter.js';
 import type { MaterializeContext, MaterializeResult, ModelLookup } from '../materializations/types.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
-import { engineClause } from '../table-ddl.js';
+import { prepareTarget, withStaging } from '../staging.js';
 import { key } from './cutoff.js';
 import { misfits, readMv, storedForm, type MvObject } from './mv-state.js';
 import { modifyQuery } from './mv-unit.js';
@@ -113,7 +113,7 @@ export async function materializeRefreshable(ctx: MaterializeContext): Promise<M
   };
   await adapter.ensureDatabase(mvRel.schema);
   return adapter.exclusive(key(target), async () => {
-    if (!explicit) await adapter.dropLeftovers(target);
+    await prepareTarget(adapter, target);
     let mv: MvObject | undefined = await readMv(adapter, mvRel);
     if (mv && mv.refresh === undefined) {
       // A view that fired on inserts becomes a refreshable one.
@@ -129,19 +129,16 @@ export async function materializeRefreshable(ctx: MaterializeContext): Promise<M
     const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
     // Own target: built beside the old one with one run of the SELECT, swapped in, the view recreated on it.
     const rebuild = async (why: string): Promise<MaterializeResult> => {
-      const staged = adapter.tempRelation(target);
       const options = tableOptionsOf(node);
       await adapter.assertTableOptionsSupported(options);
       const columns = await adapter.queryColumns(sql);
-      try {
-        await adapter.ddl(`CREATE TABLE ${q(staged)} (${columnsDdl(columns, options)})\n${engineClause(node.config)}`, { signal });
+      await withStaging(adapter, target, signal, async (s) => {
+        const staged = await s.createTable(columnsDdl(columns, options), node.config);
         await adapter.client.command(`INSERT INTO ${q(staged)} (${columns.map((c) => quoteIdentifier(c.name)).join(', ')})\n${sql}`, { signal });
+        // The old view would refresh into the new table with its old SELECT: it goes before the swap.
         if (mv) await adapter.drop(mvRel, 'materialized_view');
-        await adapter.swapIn(staged, target, await adapter.relationKind(target));
-      } catch (error) {
-        await adapter.drop(staged, 'table').catch(() => {});
-        throw error;
-      }
+        await s.swap(staged);
+      });
       await createMv(true);
       const rows = await adapter.rowCount(target);
       return { message: `OK ${why}: ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: [] };

@@ -1,0 +1,60 @@
+import { DatabaseError } from '../shared/errors.js';
+import { sqlString } from '../render/placeholders.js';
+import type { ClickHouseAdapter } from './clickhouse-adapter.js';
+
+/**
+ * The INSERTs running on the server, as materialized views see them: a view binds the tables it
+ * writes and reads when an INSERT starts, so whatever a dropped view used may only be dropped once
+ * the INSERTs that started before are over (drainInserts()).
+ */
+
+/** Marks tsdbt's own probing statements, so the INSERT checks do not count them. */
+export const PROBE = 'tsdbt_quiet_probe';
+
+const INSERT_LIKE = `positionCaseInsensitive(query, 'insert') > 0 AND position(query, '${PROBE}') = 0`;
+
+/** `system.<table>` of every host in cluster mode (clusterAllReplicas from 20.1, one replica per shard before), else of this one. */
+export async function everyHost(adapter: ClickHouseAdapter, table: string): Promise<string> {
+  if (!adapter.cluster) return `system.${table}`;
+  const v = await adapter.serverVersion();
+  const fn = v.major > 20 || (v.major === 20 && v.minor >= 1) ? 'clusterAllReplicas' : 'cluster';
+  return `${fn}(${sqlString(adapter.cluster)}, system, ${table})`;
+}
+
+/** How many statements that may be INSERTs run now, anywhere tsdbt can see (every host in cluster mode). */
+export async function runningInserts(adapter: ClickHouseAdapter): Promise<number> {
+  const [row] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${await everyHost(adapter, 'processes')} WHERE ${INSERT_LIKE} /* ${PROBE} */`);
+  return Number(row?.n ?? 0);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits (up to `ms`) until no INSERT runs; returns whether that moment came. */
+export async function waitForNoInserts(adapter: ClickHouseAdapter, signal?: AbortSignal, ms = 5000): Promise<boolean> {
+  // Quiet gaps between inserts may last milliseconds: ask again at once.
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    signal?.throwIfAborted();
+    if ((await runningInserts(adapter)) === 0) return true;
+    await sleep(1);
+  }
+  return false;
+}
+
+/** Waits until every INSERT running now has finished (later ones are not waited for). */
+export async function drainInserts(adapter: ClickHouseAdapter, signal?: AbortSignal, timeoutMs = 600_000): Promise<void> {
+  const from = await everyHost(adapter, 'processes');
+  const ids = (await adapter.client.query<{ id: string }>(`SELECT query_id AS id FROM ${from} WHERE ${INSERT_LIKE} /* ${PROBE} */`)).map((r) => r.id);
+  if (ids.length === 0) return;
+  const until = Date.now() + timeoutMs;
+  for (let wait = 2; ; wait = Math.min(wait * 2, 200)) {
+    signal?.throwIfAborted();
+    const [row] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${from} WHERE query_id IN (${ids.map(sqlString).join(', ')}) /* ${PROBE} */`);
+    if (Number(row?.n ?? 0) === 0) return;
+    if (Date.now() > until)
+      throw new DatabaseError('drain_timeout', `INSERTs that started before a materialized view was replaced are still running after ${timeoutMs / 1000} s`, {
+        hint: 'See system.processes; run again once they are done (the previous objects are in place).',
+      });
+    await sleep(wait);
+  }
+}

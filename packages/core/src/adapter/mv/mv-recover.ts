@@ -1,0 +1,56 @@
+import type { Relation } from '../../manifest/nodes.js';
+import { relationSql, sqlString } from '../../render/placeholders.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { drainInserts } from '../inserts.js';
+import { prepareTarget } from '../staging.js';
+import { parseLeftoverName, runIsDead, temporaryName, TEMP_MARKER } from '../temporaries.js';
+import { key } from './cutoff.js';
+import { mvsWritingTo, tableComment } from './mv-state.js';
+import { PLACEHOLDER, pointFeedAt, PURPOSE, STAGED, SWITCHING, ungated, type Unit } from './mv-unit.js';
+
+const q = (r: Relation) => relationSql(r.schema, r.identifier);
+
+/**
+ * Before a unit is looked at: what dead runs left is swept (prepareTarget(): staged views first, then
+ * the tables they wrote into), and a rebuild killed while switching its target in is finished: its
+ * staged target is complete (it is marked `tsdbt:switching:<run>` only then), so the final views get
+ * the SELECTs of the staged ones and the targets are exchanged, as the killed run was about to.
+ * Returns true when the target is still an empty placeholder (a first build that never finished).
+ */
+export async function recoverUnit(adapter: ClickHouseAdapter, unit: Unit): Promise<boolean> {
+  const target = unit.target;
+  await prepareTarget(adapter, target);
+  if (await adapter.hasTableComments()) {
+    const prefix = `${target.identifier}${TEMP_MARKER}`;
+    const rows = await adapter.systemQuery<{ name: string; comment: string; age: string | number }>(
+      `SELECT name, comment, toInt64(now()) - toInt64(metadata_modification_time) AS age FROM system.tables WHERE database = ${sqlString(target.schema)} ` +
+        `AND startsWith(name, ${sqlString(prefix)}) AND endsWith(name, ${sqlString(`__${PURPOSE.target}`)}) AND startsWith(comment, ${sqlString(SWITCHING)})`,
+    );
+    for (const row of rows) {
+      const runId = parseLeftoverName(row.name)?.runId;
+      if (!runId || !(await runIsDead(adapter, runId, `${target.schema}.${row.name}`, Number(row.age)))) continue;
+      const staged = { schema: target.schema, identifier: row.name };
+      const views = await mvsWritingTo(adapter, staged);
+      if (row.comment === `${SWITCHING}${runId}`) {
+        for (const view of views) {
+          const parsed = parseLeftoverName(view.rel.identifier);
+          const final = parsed?.base ? { schema: view.rel.schema, identifier: parsed.base } : undefined;
+          const sql = ungated(view.asSelect) ?? unit.feeds.find((f) => final && key(f.mv) === key(final))?.sql;
+          if (final && sql) await pointFeedAt(adapter, final, target, sql);
+        }
+        await adapter.ddl(`EXCHANGE TABLES ${q(staged)} AND ${q(target)}`);
+      }
+      // The staged views now write into the old table under the staged name: they go first.
+      for (const view of views) await adapter.drop(view.rel, 'materialized_view');
+      await drainInserts(adapter);
+      await adapter.drop(staged, 'table');
+      const others = await adapter.systemQuery<{ name: string }>(
+        `SELECT name FROM system.tables WHERE database = ${sqlString(target.schema)} AND startsWith(name, ${sqlString(temporaryName(target, runId).identifier)})`,
+      );
+      for (const o of others) await adapter.drop({ schema: target.schema, identifier: o.name }, 'table');
+    }
+  }
+  const comment = await tableComment(adapter, target);
+  if (comment?.startsWith(SWITCHING) || comment?.startsWith(STAGED)) await adapter.ddl(`ALTER TABLE ${q(target)} MODIFY COMMENT ''`);
+  return comment === PLACEHOLDER;
+}
