@@ -75,6 +75,7 @@ addRunFlags(withSelect(withGlobals(source.command('load').description('load sour
 
 withSelect(withGlobals(program.command('compile').description('render models and tests to target/compiled (no database needed)')))
   .option('--inline <sql>', 'render this Jinja SQL and print it')
+  .option('--empty', 'compile every ref() and source() to a zero-row subquery (as run --empty)')
   .action(action((flags: GlobalFlags) => compileCommand(flags, io)));
 
 withSelect(withGlobals(program.command('ls').alias('list').description('list the selected nodes')))

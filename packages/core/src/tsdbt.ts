@@ -40,6 +40,11 @@ export interface RunOptions extends SelectionOptions {
   readonly fullRefresh?: boolean;
   readonly storeFailures?: boolean;
   readonly warnError?: boolean;
+  /**
+   * `--empty` (dbt 1.8): every ref() and source() reads zero rows (`(select * from … where false
+   * limit 0)`), so models build with their real shape and no data, against the real target.
+   */
+  readonly empty?: boolean;
   /** Answer column tests of one relation from one scan (default true). */
   readonly batchTests?: boolean;
   readonly signal?: AbortSignal;
@@ -182,14 +187,15 @@ export class TsdbtProject {
   }
 
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
-  async compile(options: SelectionOptions & { write?: boolean } = {}): Promise<CompiledNode[]> {
+  async compile(options: SelectionOptions & { write?: boolean; empty?: boolean } = {}): Promise<CompiledNode[]> {
     const ids = this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
+    const index = options.empty ? this.index.withEmptyInputs() : this.index;
     const items: { node: ManifestNode; sql: string }[] = [];
     for (const id of ids) {
       const node = this.graph.node(id);
       if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
-      items.push({ node, sql: compileSql(this.index, node, renderedWithNames(this.loaded.renderer, this.index, node)) });
+      items.push({ node, sql: compileSql(index, node, renderedWithNames(this.loaded.renderer, this.index, node)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
     const paths = writeCompiledFiles(this.targetDir, items, this.secrets);
@@ -368,7 +374,7 @@ export class TsdbtProject {
     return {
       manifest: this.manifest,
       graph: this.graph,
-      index: this.index,
+      index: options.empty ? this.index.withEmptyInputs() : this.index,
       renderer: this.loaded.renderer,
       adapter,
       target: this.target,
@@ -400,6 +406,7 @@ export class TsdbtProject {
       WARN_ERROR: options.warnError ?? false,
       FAIL_FAST: options.failFast ?? false,
       THREADS: threads,
+      EMPTY: options.empty ?? false,
     });
     const started = Date.now();
     if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
@@ -409,7 +416,9 @@ export class TsdbtProject {
       threads,
       failFast: options.failFast ?? false,
       cancelRunning: () => controller.abort(),
-      batchTests: options.batchTests ?? true,
+      // Batched tests and the unique pre-check read the tested relation itself: under --empty every
+      // test reads its inputs through its own (limited) SQL, as dbt's do.
+      batchTests: (options.batchTests ?? true) && !options.empty,
     });
     const elapsed = (Date.now() - started) / 1000;
     if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);

@@ -32,6 +32,7 @@ export interface RunFlags extends GlobalFlags, SelectFlags {
   storeFailures?: boolean;
   warnError?: boolean;
   batchTests?: boolean;
+  empty?: boolean;
 }
 
 /** A numeric flag's value, checked (exit 2 with a message on `--threads abc`, `0`, `2.5`…); undefined when not given. */
@@ -48,6 +49,7 @@ export function runOptions(flags: RunFlags) {
     storeFailures: flags.storeFailures,
     warnError: flags.warnError,
     batchTests: flags.batchTests !== false,
+    empty: flags.empty === true,
   };
 }
 

@@ -4,13 +4,13 @@ import { formatError } from '../printer/format-error.js';
 import { numericFlag, openProject, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
 /** `tsdbt compile`: writes target/compiled and target/manifest.json; `--inline` prints one rendering. */
-export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; quiet?: boolean }, io: Io): Promise<number> {
+export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; quiet?: boolean; empty?: boolean }, io: Io): Promise<number> {
   const project = openProject(flags, io, {}, true);
   if (flags.inline !== undefined) {
     io.out(project.compileInline(flags.inline));
     return 0;
   }
-  const compiled = await project.compile(selection(flags));
+  const compiled = await project.compile({ ...selection(flags), empty: flags.empty });
   if (flags.logFormat === 'json') io.out(JSON.stringify({ compiled: compiled.length, target: project.targetDir }));
   else io.out(`Compiled ${compiled.length} node${compiled.length === 1 ? '' : 's'} into ${project.targetDir}/compiled (manifest: ${project.targetDir}/manifest.json)`);
   return 0;

@@ -38,6 +38,8 @@ export function addRunFlags(cmd: Command, verb: string): Command {
     cmd.option('--store-failures', 'keep failing rows in <schema>_dbt_test__audit');
     cmd.option('--no-batch-tests', 'run every test as its own query (dbt behaviour)');
   }
+  // As dbt 1.8 (snapshot since 1.9): refs and sources read zero rows; the real target gets the shapes.
+  if (verb === 'run' || verb === 'build' || verb === 'snapshot') cmd.option('--empty', 'limit every ref() and source() to zero rows (build the shapes, no data)');
   cmd.option('--warn-error', 'treat warnings as errors');
   return cmd;
 }

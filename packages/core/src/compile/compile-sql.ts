@@ -8,9 +8,16 @@ import type { RelationResolver } from '../render/render-state.js';
 /** Looks up nodes by what templates call them (dbt's package search order). Built once per manifest. */
 export class RelationIndex {
   private readonly lookup: NodeLookup;
+  /** `--empty` (dbt 1.8): every ref() and source() printed in SQL reads zero rows of its relation. */
+  readonly emptyInputs: boolean = false;
 
   constructor(readonly manifest: Manifest) {
     this.lookup = nodeLookup(manifest.nodes.values());
+  }
+
+  /** This index, compiling every ref() and source() printed in SQL to a zero-row subquery (`--empty`). */
+  withEmptyInputs(): RelationIndex {
+    return Object.assign(Object.create(this) as RelationIndex, { emptyInputs: true });
   }
 
   resolve(target: PlaceholderTarget, self: ManifestNode | undefined): ManifestNode | undefined {
@@ -74,7 +81,9 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
         const body = substitute(found.renderedCode, found);
         ephemerals.push({ ...found, renderedCode: body });
       }
-      return attributeOf(found, attribute, ephemeral);
+      const name = attributeOf(found, attribute, ephemeral);
+      // dbt's render_limited() with limit 0 (dbt-clickhouse needs no subquery alias); `this` stays itself.
+      return index.emptyInputs && attribute === '' && target.kind !== 'this' ? `(select * from ${name} where false limit 0)` : name;
     });
   const sql = substitute(rendered, node);
   if (ephemerals.length === 0) return sql;
