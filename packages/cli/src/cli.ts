@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isProjectLevelError, scrubSecrets, secretValues } from '@tsdbt/core';
 import { parseVars, varsOfArgv, type GlobalFlags, type Io } from './commands/common.js';
+import { registerDepsCommand } from './commands/deps-command.js';
 import { registerDocsCommands } from './commands/docs-command.js';
 import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
 import { addRunFlags, runCommand } from './commands/run-commands.js';
@@ -109,6 +110,7 @@ withGlobals(program.command('lineage').description('column lineage: the columns 
   .action(action(async (spec: string, flags: GlobalFlags) => (await import('./commands/lineage-command.js')).lineageCommand(spec, flags, io)));
 
 registerDocsCommands(program, withGlobals, action, io);
+registerDepsCommand(program, withGlobals, action, io);
 
 // Watch mode: `tsdbt watch`, `run --watch`, `build --watch`.
 {

@@ -16,7 +16,8 @@ import { execute } from './execute/execute.js';
 import { runtimeState } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
 import { ProjectGraph } from './graph/project-graph.js';
-import { loadProject, type LoadedProject, type LoadOptions } from './load/load-project.js';
+import { installPackages, type DepsOptions, type DepsResult } from './deps/install-packages.js';
+import { loadProject, packagesYamlRenderer, type LoadedProject, type LoadOptions } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode } from './manifest/nodes.js';
@@ -138,6 +139,16 @@ export class TsdbtProject {
     const project = new TsdbtProject(loaded, options.invocationId ?? randomUUID(), options.onEvent ?? (() => {}), options.graph);
     project.sharedWith = options.shareWarehouseWith;
     return project;
+  }
+
+  /**
+   * `tsdbt deps`: installs what packages.yml / dependencies.yml ask for into packages-install-path
+   * (dbt_packages/), through package-lock.yml, as dbt deps does. Needs no loaded project (its
+   * packages may be missing); packages.yml values may use env_var() and var() (--vars).
+   */
+  static deps(options: DepsOptions & { readonly vars?: Readonly<Record<string, unknown>> } = {}): Promise<DepsResult> {
+    const env = options.env ?? process.env;
+    return installPackages({ ...options, env, renderValue: options.renderValue ?? packagesYamlRenderer(env, options.vars ?? {}) });
   }
 
   /** Loads and parses a project (no warehouse connection yet). */

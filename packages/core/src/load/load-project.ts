@@ -266,6 +266,22 @@ function packageVars(roots: readonly ProjectRoot[], cliVars: Readonly<Record<str
   );
 }
 
+/**
+ * A renderer for packages.yml values, as dbt's PackageRenderer: env_var() and var() (--vars only;
+ * the project's vars are not known before packages are installed).
+ */
+export function packagesYamlRenderer(env: NodeJS.ProcessEnv, cliVars: Readonly<Record<string, unknown>>): (text: string, file: string) => string {
+  const globals = {
+    var: (...args: unknown[]) => {
+      const { name, fallback } = nameAndDefault(args);
+      if (name in cliVars) return cliVars[name];
+      if (fallback !== undefined) return fallback;
+      raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in --vars`, { hint: `Pass --vars '{${name}: value}' to tsdbt deps, or give var() a default.` }));
+    },
+  };
+  return (text, file) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, globals, true) : text);
+}
+
 /** `f('name', 'd')` or `f('name', default='d')`: the name and the default, if any. */
 function nameAndDefault(args: readonly unknown[]): { name: string; fallback: unknown } {
   const { positional, keywords } = splitArgs(args);
@@ -273,7 +289,7 @@ function nameAndDefault(args: readonly unknown[]): { name: string; fallback: unk
 }
 
 /** Renders Jinja in a YAML value (profiles, source properties): env_var(), plus `target` and var() where given. */
-function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv, globals: Readonly<Record<string, unknown>> = {}, allowSecrets = false): string {
+export function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv, globals: Readonly<Record<string, unknown>> = {}, allowSecrets = false): string {
   const jinja = createJinjaEnvironment();
   for (const [name, value] of Object.entries(globals)) jinja.addGlobal(name, value);
   jinja.addGlobal('env_var', (...args: unknown[]) => {

@@ -10,10 +10,10 @@ export interface Manifest {
   /** Named selectors from selectors.yml, as raw YAML definitions. */
   readonly selectors: Readonly<Record<string, SelectorDefinition>>;
   /** Installed packages loaded with the project (dbt_packages/*): name and folder relative to the project. */
-  readonly packages?: readonly InstalledPackage[];
+  readonly packages?: readonly LoadedPackage[];
 }
 
-export interface InstalledPackage {
+export interface LoadedPackage {
   readonly name: string;
   readonly path: string;
 }
