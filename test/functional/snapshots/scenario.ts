@@ -1,3 +1,4 @@
+import { waitForMutations } from '../../../packages/core/src/adapter/materializations/mutations.js';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 
 /*
@@ -61,11 +62,16 @@ export async function client(project: TsdbtProject): Promise<Client> {
   return (await project.adapter()).client as unknown as Client;
 }
 
-/** The source changes of step `i` (no snapshot run). */
+/** The source changes of step `i` (no snapshot run); ALTER … UPDATE/DELETE waited for, also where mutations_sync is unknown (18.x). */
 export async function changeSource(project: TsdbtProject, schema: string, i: number): Promise<void> {
   const c = await client(project);
+  const adapter = await project.adapter();
+  const sync = await adapter.hasSetting('mutations_sync');
   if (i === 0) await c.command(`CREATE DATABASE IF NOT EXISTS ${schema}`);
-  for (const sql of STEPS[i]!.sql) await c.command(sql.replaceAll('{s}', schema), { settings: { mutations_sync: 2 } });
+  for (const sql of STEPS[i]!.sql) {
+    await c.command(sql.replaceAll('{s}', schema), sync ? { settings: { mutations_sync: 2 } } : undefined);
+    if (!sync && /^ALTER/.test(sql)) await waitForMutations(adapter, { schema, identifier: 'fact' });
+  }
 }
 
 const times = new WeakMap<object, { time: string }>();
@@ -81,7 +87,11 @@ export async function atTime(project: TsdbtProject, time: string): Promise<void>
   const slot = { time };
   times.set(c, slot);
   const original = c.query.bind(c);
-  c.query = (sql: string, ...rest: never[]) => (/^SELECT toString\(now64\(6\)\) AS t$/.test(sql) ? Promise.resolve([{ t: slot.time }]) : original(sql, ...rest));
+  // Servers without DateTime64 (18.x) ask for now(): seconds.
+  c.query = (sql: string, ...rest: never[]) =>
+    /^SELECT toString\(now64\(6\)\) AS t$/.test(sql) ? Promise.resolve([{ t: slot.time }])
+    : /^SELECT toString\(now\(\)\) AS t$/.test(sql) ? Promise.resolve([{ t: slot.time.slice(0, 19) }])
+    : original(sql, ...rest);
 }
 
 /** Steps 0..n-1: source changes and snapshot runs; returns the run statuses. */

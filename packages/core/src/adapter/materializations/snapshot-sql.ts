@@ -150,25 +150,27 @@ export function changesSelect(shape: SnapshotShape, target: TargetShape, relatio
   const newRecord = s.hardDeletes === 'new_record';
   const deletes = s.hardDeletes !== 'ignore';
   const checked = s.strategy === 'check' && !target.columnAdded ? target.checked : [];
-  const sourceSide = [
-    ...keys.map((k, i) => `(${k}) AS ${q(C.key(i))}`),
-    `1 AS ${q(C.inSource)}`,
-    `${u} AS ${q(C.updatedAt)}`,
-    `${hashArguments([...keys, u], shape.hash)} AS ${q(C.newScd)}`,
-    ...checked.map((c, i) => `${q(c)} AS ${q(C.srcCheck(i))}`),
-    ...shape.sourceColumns.map((c) => `${q(c.name)} AS ${q(C.src(c.name))}`),
+  // [expression, name] of each side's columns; the names are unique across both sides.
+  const sourceSide: [string, string][] = [
+    ...keys.map((k, i): [string, string] => [`(${k})`, C.key(i)]),
+    ['1', C.inSource],
+    [u, C.updatedAt],
+    [hashArguments([...keys, u], shape.hash), C.newScd],
+    ...checked.map((c, i): [string, string] => [q(c), C.srcCheck(i)]),
+    ...shape.sourceColumns.map((c): [string, string] => [q(c.name), C.src(c.name)]),
   ];
   const kept = shape.sourceColumns.filter((c) => targetNames.has(c.name));
-  const targetSide = [
-    ...keys.map((k, i) => `CAST((${k}) AS ${shape.keyTypes[i]}) AS ${q(C.key(i))}`),
-    `1 AS ${q(C.inTarget)}`,
-    `${q(s.columns.dbt_scd_id)} AS ${q(C.oldScd)}`,
-    `${q(s.columns.dbt_valid_from)} AS ${q(C.oldFrom)}`,
-    `${q(s.columns.dbt_valid_to)} AS ${q(C.oldTo)}`,
-    ...(newRecord ? [`${q(s.columns.dbt_is_deleted)} AS ${q(C.oldDeleted)}`] : []),
-    ...checked.map((c, i) => `${q(c)} AS ${q(C.oldCheck(i))}`),
-    ...(newRecord ? kept.map((c) => `${q(c.name)} AS ${q(C.old(c.name))}`) : []),
+  const targetSide: [string, string][] = [
+    ...keys.map((k, i): [string, string] => [`CAST((${k}) AS ${shape.keyTypes[i]})`, C.key(i)]),
+    ['1', C.inTarget],
+    [q(s.columns.dbt_scd_id), C.oldScd],
+    [q(s.columns.dbt_valid_from), C.oldFrom],
+    [q(s.columns.dbt_valid_to), C.oldTo],
+    ...(newRecord ? [[q(s.columns.dbt_is_deleted), C.oldDeleted] as [string, string]] : []),
+    ...checked.map((c, i): [string, string] => [q(c), C.oldCheck(i)]),
+    ...(newRecord ? kept.map((c): [string, string] => [q(c.name), C.old(c.name)]) : []),
   ];
+  const list = (side: [string, string][]) => side.map(([e, n]) => `${e} AS ${q(n)}`).join(',\n    ');
   const inSource = `(ifNull(${q(C.inSource)}, 0) = 1)`;
   const inTarget = `(ifNull(${q(C.inTarget)}, 0) = 1)`;
   const wasDeleted = newRecord ? `(ifNull(${q(C.oldDeleted)}, '') = 'True')` : '0';
@@ -179,13 +181,15 @@ export function changesSelect(shape: SnapshotShape, target: TargetShape, relatio
     `toUInt8(ifNull((${changed}) OR (${inSource} AND NOT ${inTarget}), 0)) AS ${q(C.inserts)}`,
     `toUInt8(ifNull(${newRecord ? gone : '0'}, 0)) AS ${q(C.deletion)}`,
   ];
+  // The columns by name, not `*`: old servers (18.x) add the right side's USING keys to the rows a FULL JOIN did not match.
+  const names = [...new Set([...sourceSide, ...targetSide].map(([, n]) => n))];
   return [
-    'SELECT *,',
+    `SELECT ${names.map((n) => q(n)).join(', ')},`,
     `  ${flags.join(',\n  ')}`,
     'FROM (',
-    `  SELECT\n    ${sourceSide.join(',\n    ')}\n  FROM (\n${shape.source}\n  ) AS __tsdbt_query`,
+    `  SELECT\n    ${list(sourceSide)}\n  FROM (\n${shape.source}\n  ) AS __tsdbt_query`,
     `) AS __tsdbt_s ALL ${deletes ? 'FULL OUTER' : 'LEFT'} JOIN (`,
-    `  SELECT\n    ${targetSide.join(',\n    ')}\n  FROM ${relation}\n  WHERE ${currentFilter(s)}`,
+    `  SELECT\n    ${list(targetSide)}\n  FROM ${relation}\n  WHERE ${currentFilter(s)}`,
     `) AS __tsdbt_t USING (${keys.map((_, i) => q(C.key(i))).join(', ')})`,
   ].join('\n');
 }
@@ -197,7 +201,8 @@ export function changedRowsSelect(shape: SnapshotShape, target: TargetShape, rel
 
 /** Closed versions: the old scd id and its new dbt_valid_to (updated_at for a change, the snapshot time for a deletion). */
 export function closesSelect(shape: SnapshotShape, validToType: string, changes: string): string {
-  const to = `if(ifNull(${q(C.inSource)}, 0) = 1, CAST(${q(C.updatedAt)} AS ${validToType}), CAST(${shape.now} AS ${validToType}))`;
+  // One CAST around the if(): old servers (18.x) refuse a constant Nullable branch.
+  const to = `CAST(if(ifNull(${q(C.inSource)}, 0) = 1, ${q(C.updatedAt)}, ${shape.now}) AS ${validToType})`;
   return `SELECT ${q(C.oldScd)} AS ${q(shape.settings.columns.dbt_scd_id)}, ${to} AS ${q(C.closeTo)} FROM ${changes} WHERE ${q(C.closes)} = 1`;
 }
 
