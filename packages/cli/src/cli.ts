@@ -106,6 +106,7 @@ withSelect(withGlobals(program.command('validate').description('check the select
 withGlobals(program.command('lineage').description('column lineage: the columns a column is computed from and the ones computed from it').argument('<column>', 'model.column, seed.column or source.table.column'))
   .addOption(new Option('--direction <direction>', 'which way to walk').choices(['upstream', 'downstream', 'both']).default('both'))
   .option('--depth <n>', 'hops to follow (default: all)')
+  .option('--keys', 'also the columns used as join, group-by and filter keys')
   .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
   .action(action(async (spec: string, flags: GlobalFlags) => (await import('./commands/lineage-command.js')).lineageCommand(spec, flags, io)));
 

@@ -189,10 +189,15 @@ describe('column lineage', () => {
   it('prints the trees from the CLI (tsdbt lineage)', () => {
     const p = inlineProject(LINEAGE_PROJECT);
     cleanup.push(() => p.cleanup());
-    const r = spawnSync(process.execPath, [CLI, 'lineage', 'user_revenue.country', '--direction', 'upstream', '--project-dir', p.dir, '--no-color'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'lineage', 'user_revenue.revenue', '--project-dir', p.dir, '--no-color'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n').slice(0, 6)).toEqual([
+    expect(r.stdout).toBe(
+      ['user_revenue.revenue Float64', '', 'upstream (computed from)', '  completed_orders.amount  transformation', '    stg_orders.amount  passthrough', '      raw.orders.amount  passthrough (source)', '', 'downstream (computed from it)', '  (none)', ''].join('\n'),
+    );
+    // --keys adds the columns that decide the rows
+    const keys = spawnSync(process.execPath, [CLI, 'lineage', 'user_revenue.country', '--direction', 'upstream', '--keys', '--project-dir', p.dir, '--no-color'], { encoding: 'utf8' });
+    expect(keys.stdout.split('\n').slice(0, 6)).toEqual([
       'user_revenue.country String',
       '',
       'upstream (computed from)',

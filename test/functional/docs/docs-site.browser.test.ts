@@ -162,6 +162,42 @@ describe('docs site in a browser', () => {
     expect(await page.locator('a.card', { hasText: 'shop_dq_dashboard' }).innerText()).toMatch(/FAIL: 1[\s\S]*PASS: 1[\s\S]*WARNING: 1/);
   });
 
+  it('opens a column lineage page from a model column: upstream to the source, downstream to the dashboard', async () => {
+    await openSite();
+    await page.goto(`${server.url}#!/node/model.shop.customer_orders`);
+    await expect.poll(() => page.locator('main h1').innerText()).toContain('customer_orders');
+    await page.locator('table.columns tr[data-column="total"] td:first-child a').click();
+    await expect.poll(() => hashOf(page)).toBe('#!/column/model.shop.customer_orders/total');
+    await expect.poll(() => page.locator('main h1').innerText()).toContain('customer_orders.total');
+    expect(await page.locator('main .sub code').innerText()).toBe('Float64');
+    // sum(o.amount): computed from orders.amount, itself toFloat64(stg_events.amount), from the source's amount
+    expect(await page.locator('table.col-lineage.upstream tbody tr').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-column')} ${r.getAttribute('data-kind')}`))).toEqual([
+      'orders.amount transformation',
+      'stg_events.amount transformation',
+      'raw.events.amount passthrough',
+    ]);
+    expect(await page.locator('table.col-lineage.downstream tbody tr').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-column')} ${r.getAttribute('data-kind')}`))).toEqual([]);
+    const graph = page.locator('svg.column-graph');
+    expect(await graph.locator('g.gnode.focus').getAttribute('data-column')).toBe('model.shop.customer_orders\u0001total');
+    expect(await graph.locator('g.gnode').count()).toBe(4);
+    // join and group-by keys on request: customer_id decides the rows
+    await page.check('#col-keys');
+    await expect.poll(() => page.locator('table.col-lineage.upstream tbody tr[data-kind="join"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('table.col-lineage.upstream tbody tr[data-kind="join"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-column')).sort())).toEqual(
+      expect.arrayContaining(['customers.customer_id', 'orders.customer_id']),
+    );
+    expect(await graph.count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tsdbt-docs-column-lineage.png') });
+    // a click on a column of the graph opens its own page: orders.amount feeds the total, the KPI
+    // dashboard, and never_built's SELECT * (lineage comes from the SQL: built or not)
+    await page.locator('svg.column-graph g.gnode[data-column="model.shop.orders\u0001amount"]').click();
+    await expect.poll(() => hashOf(page)).toBe('#!/column/model.shop.orders/amount');
+    await expect.poll(() => page.locator('table.col-lineage.downstream tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-column')).sort())).toEqual([
+      'customer_orders.total', 'never_built.amount', 'shop_kpi_dashboard.metric_value',
+    ]);
+    expect(await page.locator('table.col-lineage.upstream tbody tr').first().getAttribute('data-kind')).toBe('transformation'); // toFloat64(amount)
+  });
+
   it('loads nothing but its own server, with no script errors', async () => {
     // its own visit of every page (other tests' visits add to the same lists, in any order)
     await openSite();

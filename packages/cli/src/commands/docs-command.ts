@@ -10,11 +10,14 @@ export async function docsGenerateCommand(flags: GlobalFlags & { compile?: boole
     const result = await generateDocs(project, { compile: flags.compile !== false });
     const relations = Object.keys(result.catalog.nodes).length + Object.keys(result.catalog.sources).length;
     if (flags.logFormat === 'json')
-      io.out(JSON.stringify({ target: result.targetDir, compiled: result.compiled, catalog_relations: relations, dashboards: result.dashboards.dashboards.map((d) => d.name) }));
+      io.out(JSON.stringify({ target: result.targetDir, compiled: result.compiled, catalog_relations: relations, dashboards: result.dashboards.dashboards.map((d) => d.name), lineage: result.lineage ?? null }));
     else {
       io.out(`Catalog: ${relations} relation${relations === 1 ? '' : 's'} found in the warehouse → ${result.targetDir}/catalog.json`);
       if (result.dashboards.dashboards.length) io.out(`Dashboards: ${result.dashboards.dashboards.map((d) => d.name).join(', ')} → ${result.targetDir}/dashboards.json`);
-      io.out(`Docs written to ${result.targetDir} (index.html, manifest.json, catalog.json). Run \`tsdbt docs serve\` to browse them.`);
+      const l = result.lineage;
+      if (l?.failure) io.err(`Column lineage skipped: ${l.failure}`);
+      else if (l) io.out(`Column lineage: ${l.nodes} node${l.nodes === 1 ? '' : 's'} analysed${l.errors ? `, ${l.errors} with errors and no lineage (run tsdbt validate)` : ''} → ${result.targetDir}/lineage.json`);
+      io.out(`Docs written to ${result.targetDir} (index.html, manifest.json, catalog.json${l && !l.failure ? ', lineage.json' : ''}). Run \`tsdbt docs serve\` to browse them.`);
     }
     return 0;
   } finally {

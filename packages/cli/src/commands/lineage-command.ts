@@ -4,6 +4,7 @@ import { openProject, type GlobalFlags, type Io } from './common.js';
 
 interface LineageFlags extends GlobalFlags {
   direction?: string;
+  keys?: boolean;
   depth?: string;
   output?: string;
 }
@@ -14,7 +15,8 @@ export async function lineageCommand(spec: string, flags: LineageFlags, io: Io):
   if (depth !== undefined && (!Number.isInteger(depth) || depth < 1)) throw new UsageError('lineage_depth', `--depth '${flags.depth}' is not a positive whole number`, { hint: 'Write e.g. --depth 2.' });
   const project = openProject(flags, io, {}, true);
   try {
-    const trace = await project.columnLineage(spec, { depth });
+    // The value's own lineage by default; join, group-by and filter keys on request (they are many).
+    const trace = await project.columnLineage(spec, { depth, kinds: flags.keys ? undefined : ['passthrough', 'rename', 'transformation'] });
     const direction = flags.direction ?? 'both';
     if (flags.output === 'json') {
       io.out(JSON.stringify({

@@ -6,7 +6,7 @@ import { NUMERIC_RULES, optionalInteger } from '../shared/numeric-option.js';
 import { renderIndexHtml } from './site/index-html.js';
 
 /** The only files `docs serve` hands out from the target folder. */
-export const DOCS_ARTIFACTS = ['manifest.json', 'catalog.json', 'run_results.json', 'dashboards.json'] as const;
+export const DOCS_ARTIFACTS = ['manifest.json', 'catalog.json', 'run_results.json', 'dashboards.json', 'lineage.json'] as const;
 
 export interface ServeOptions {
   readonly targetDir: string;

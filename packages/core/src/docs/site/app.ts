@@ -349,9 +349,10 @@ export const SITE_JS = String.raw`
       names.sort(function (a, b) { return index(a) - index(b); });
       var rows = names.map(function (c) {
         var m = (n.columns || {})[c] || {}, k = cat && cat.columns[c];
+        var traced = S.cols.has(id, c);
         return h('tr', { 'data-column': c }, [
-          h('td', null, h('code', { text: c })),
-          h('td', null, h('code', { text: (k && k.type) || m.data_type || '' })),
+          h('td', null, traced ? h('a', { href: S.cols.href(id, c), title: 'column lineage' }, h('code', { text: c })) : h('code', { text: c })),
+          h('td', null, h('code', { text: (k && k.type) || m.data_type || S.cols.type(id, c) || '' })),
           h('td', { className: m.description ? '' : 'empty', text: m.description || '' }),
           h('td', null, (S.colTests[id + '\u0001' + c] || []).map(testChip)),
         ]);
@@ -485,6 +486,7 @@ export const SITE_JS = String.raw`
     document.querySelectorAll('header nav a').forEach(function (a) { a.classList.toggle('active', a.getAttribute('data-page') === r.page); });
     if (r.page === 'node') pageNode(main, r.arg);
     else if (r.page === 'lineage') pageLineage(main);
+    else if (r.page === 'column') S.cols.page(main, r.arg.slice(0, r.arg.indexOf('/')), r.arg.slice(r.arg.indexOf('/') + 1));
     else if (r.page === 'dashboards') pageDashboards(main, r.arg);
     else pageOverview(main);
     main.scrollTop = 0;
@@ -492,8 +494,9 @@ export const SITE_JS = String.raw`
     document.title = (r.page === 'node' && S.all[r.arg] ? displayName(S.all[r.arg]) + ' \u00b7 ' : '') + 'tsdbt docs';
   }
 
-  Promise.all(['manifest.json', 'catalog.json', 'run_results.json', 'dashboards.json'].map(load)).then(function (res) {
+  Promise.all(['manifest.json', 'catalog.json', 'run_results.json', 'dashboards.json', 'lineage.json'].map(load)).then(function (res) {
     S.manifest = res[0]; S.catalog = res[1]; S.runs = res[2]; S.dashboards = res[3];
+    S.cols = window.TsdbtColumnLineage({ h: h, s: s, clear: clear, Layout: Layout, lineage: res[4], node: function (id) { return S.all[id]; }, displayName: displayName, link: link, curve: curve, shorten: shorten });
     if (!S.manifest) {
       clear(document.getElementById('main')).appendChild(h('p', { text: 'manifest.json not found: run tsdbt docs generate.' }));
       return;

@@ -1,5 +1,6 @@
 import { createLayoutEngine } from '../layout.js';
 import { SITE_JS } from './app.js';
+import { COLUMN_LINEAGE_JS } from './column-lineage.js';
 import { SITE_CSS } from './style.js';
 
 /** `</script>` inside inlined code would end the tag early. */
@@ -37,6 +38,7 @@ export function renderIndexHtml(): string {
 </aside>
 <main id="main"><p class="empty">Loading…</p></main>
 <script>${inlineSafe(layout)}</script>
+<script>${inlineSafe(COLUMN_LINEAGE_JS)}</script>
 <script>${inlineSafe(SITE_JS)}</script>
 </body>
 </html>

@@ -72,6 +72,7 @@ a { color: var(--accent); }
 svg .edge { fill: none; stroke: #9aa6b8; stroke-width: 1.4; }
 svg .edge.hot { stroke: var(--accent); stroke-width: 2.4; }
 svg .edge.mv { stroke-dasharray: 6 4; }
+svg .col-edge.join, svg .col-edge.group_by, svg .col-edge.filter { stroke-dasharray: 4 3; stroke: #c0c8d4; }
 svg .gnode { cursor: pointer; }
 svg .gnode rect { stroke-width: 1.5; rx: 6; }
 svg .gnode text { font-size: 12px; fill: var(--ink); pointer-events: none; }
