@@ -337,12 +337,27 @@ describe('errors name the file and line', () => {
     expect(e.message).toMatch(/a \(models\/a\.sql\) -> b \(models\/b\.sql\) -> c \(models\/c\.sql\) -> a \(models\/a\.sql\)/);
   });
 
-  it('rejects an unknown config key in a model with its line', () => {
-    p = inlineProject({ 'models/a.sql': "select 1\n{{ config(materialised='table') }}" });
-    const e = projectError(() => p!.open());
-    expect(e.code).toBe('unknown_config');
-    expect(e.line).toBe(2);
-    expect(e.hint).toContain("'materialized'");
+  it('accepts an unknown config key (as dbt): kept, readable with config.get, one note per key with a did-you-mean', () => {
+    p = inlineProject({
+      'models/a.sql': "select 1\n{{ config(materialised='table', uniq_id='id') }}",
+      'models/b.sql': "{{ config(uniq_id='x', custom_read='y') }} select '{{ config.get('custom_read') }}' as v",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: b\n    config:\n      owner_team: data\n',
+      'project.yml': 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +retention_days: 30\n',
+    });
+    const project = p.open();
+    const a = project.node('model.proj.a');
+    expect(a.config.materialised).toBe('table');
+    expect(a.config.materialized).toBe('view');
+    expect(project.node('model.proj.b').config).toMatchObject({ uniq_id: 'x', owner_team: 'data', retention_days: 30, custom_read: 'y' });
+    const notes = p.events.filter((e) => e.type === 'log' && e.level === 'info').map((e) => (e as { message: string }).message);
+    expect(notes.filter((m) => m.includes("config 'uniq_id'"))).toEqual([
+      "models/a.sql:2: config 'uniq_id' is not one tsdbt acts on; it is kept in the node's config (config.get('uniq_id'))",
+    ]);
+    expect(notes.find((m) => m.includes("'materialised'"))).toMatch(/^models\/a\.sql:2: .*Did you mean 'materialized'\?$/);
+    expect(notes.find((m) => m.includes("'owner_team'"))).toMatch(/^models\/schema\.yml:5: /);
+    expect(notes.find((m) => m.includes("'retention_days'"))).toMatch(/^project\.yml:5: /);
+    // A key a template reads is used: no note.
+    expect(notes.some((m) => m.includes("'custom_read'"))).toBe(false);
   });
 
   it('rejects an unknown materialization with its line and a did-you-mean', () => {
@@ -388,13 +403,6 @@ describe('errors name the file and line', () => {
     expect([e.file, e.line]).toEqual(['macros/broken.sql', 3]);
     expect(e.message).toContain("rendering test 'broken_a_x' declared at models/schema.yml:6");
     expect(e.callChain?.[0]).toBe('in macro proj.test_broken (macros/broken.sql:3)');
-  });
-
-  it('rejects an unknown +config key in project.yml with its line', () => {
-    p = inlineProject({ 'models/a.sql': 'select 1' }, { projectYml: 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +materialised: table\n' });
-    const e = projectError(() => p!.open());
-    expect(e.file).toBe('project.yml');
-    expect(e.line).toBe(5);
   });
 
   it('fails on a missing required var, naming the model', () => {

@@ -10,7 +10,7 @@ import { ProjectError } from '../shared/errors.js';
 import { SECRET_ENV_PREFIX, secretValues } from '../shared/secrets.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
 import { builtinMacroFiles } from './builtin-package.js';
-import { isMapping } from './node-config.js';
+import { isMapping, noteConfigKeys, unknownConfigNote } from './node-config.js';
 import { loadSnapshots } from './load-snapshots.js';
 import { collectPatches, loadModels, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readSchemaFiles, type SchemaFile } from './load-nodes.js';
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
@@ -112,6 +112,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const projectRoot = resolve(options.projectDir ?? '.');
   const env = options.env ?? process.env;
   const onLog = options.onLog ?? (() => {});
+  const stopConfigNotes = noteConfigKeys();
   const fromFile = readProjectFile(projectRoot);
   const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
   const target = resolveTarget({
@@ -215,6 +216,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');
     if (root.relDir === '') rootInternals = { root, patches, seedPatches, testCtx };
   }
+  // Keys a template reads with config.get() are used, just not by tsdbt itself: no note for them.
+  for (const [key, where] of stopConfigNotes()) if (!renderer.configKeysRead().has(key)) onLog(unknownConfigNote(key, where), 'info');
   warnInertConfig(nodes.values(), onLog);
   warnUnknownOnSchemaChange(nodes.values(), onLog);
 

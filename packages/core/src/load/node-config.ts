@@ -1,6 +1,6 @@
 import { KNOWN_CONFIG_KEYS, type NodeConfig } from '../manifest/config.js';
 import { didYouMean } from '../shared/did-you-mean.js';
-import { ProjectError, type SourceLocation } from '../shared/errors.js';
+import type { SourceLocation } from '../shared/errors.js';
 
 export type PartialConfig = Readonly<Record<string, unknown>>;
 
@@ -12,15 +12,34 @@ function canonicalKey(key: string): string {
   return key === 'pre-hook' ? 'pre_hook' : key === 'post-hook' ? 'post_hook' : key === 'data_type' ? 'data_type' : key;
 }
 
-/** Throws a ProjectError naming the file and line when `key` is not a config tsdbt knows. */
-export function assertKnownConfigKey(key: string, whereLazy: SourceLocation | (() => SourceLocation)): void {
-  if (KNOWN_CONFIG_KEYS.has(key)) return;
-  const where = typeof whereLazy === 'function' ? whereLazy() : whereLazy;
+/** Config keys tsdbt does not know, noted while a project loads (noteConfigKeys). */
+let noted: Map<string, SourceLocation> | undefined;
+
+/**
+ * Starts noting config keys tsdbt does not know; the returned function stops and gives each key
+ * with where it was first set. dbt accepts any config key (it is kept, readable with config.get):
+ * so does tsdbt, saying once per key that nothing in tsdbt acts on it.
+ */
+export function noteConfigKeys(): () => ReadonlyMap<string, SourceLocation> {
+  const mine = new Map<string, SourceLocation>();
+  noted = mine;
+  return () => {
+    if (noted === mine) noted = undefined;
+    return mine;
+  };
+}
+
+/** Notes `key` when it is not a config tsdbt knows (first place only). */
+export function noteConfigKey(key: string, whereLazy: SourceLocation | (() => SourceLocation)): void {
+  if (KNOWN_CONFIG_KEYS.has(key) || !noted || noted.has(key)) return;
+  noted.set(key, typeof whereLazy === 'function' ? whereLazy() : whereLazy);
+}
+
+/** The informational note for a config key nothing in tsdbt reads (a did-you-mean for a likely typo). */
+export function unknownConfigNote(key: string, where: SourceLocation): string {
   const guess = didYouMean(key, KNOWN_CONFIG_KEYS);
-  throw new ProjectError('unknown_config', `Unknown config key '${key}'`, {
-    ...where,
-    hint: guess ? `Did you mean '${guess}'? Custom values belong under 'meta'.` : `Custom values belong under 'meta'.`,
-  });
+  const at = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
+  return `${at}config '${key}' is not one tsdbt acts on; it is kept in the node's config (config.get('${key}'))${guess ? `. Did you mean '${guess}'?` : ''}`;
 }
 
 /**
@@ -82,7 +101,7 @@ export function folderConfig(
       // mapping, which is always a folder (so a folder named `docs` or `meta` stays a folder).
       const isConfig = isPlus || !isMapping(value);
       if (!isConfig) continue;
-      assertKnownConfigKey(name, () => ({ file, line: lineOf([...path, key]) }));
+      noteConfigKey(name, () => ({ file, line: lineOf([...path, key]) }));
       layer[name] = value;
     }
     config = mergeConfig(config, layer);

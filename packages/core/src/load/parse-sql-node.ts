@@ -1,4 +1,4 @@
-import { assertKnownConfigKey } from './node-config.js';
+import { noteConfigKey } from './node-config.js';
 import { tryStaticRender } from './static-parser.js';
 import { lineOfText } from './locate.js';
 import type { LiteralRelations } from '../render/literal-relations.js';
@@ -22,7 +22,7 @@ export function parseSqlNode(renderer: Renderer, source: string, info: RenderNod
   const rendered = tryStaticRender(source, state) ?? renderer.renderString(source, info.originalFilePath, state);
   for (const call of state.configCalls)
     for (const key of Object.keys(call))
-      assertKnownConfigKey(key, { file: info.originalFilePath, line: lineOfText(source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) });
+      noteConfigKey(key, { file: info.originalFilePath, line: lineOfText(source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) });
   // Refs only a run reaches (inside `{% if is_incremental() %}` or `{% if execute %}`) become parents too.
   const unrendered = state.usesWarehouse ? addRuntimeRelations(renderer, source, info, state) : undefined;
   return { rendered: trimTrailingNewlines(rendered), state, unrendered };

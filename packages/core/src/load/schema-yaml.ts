@@ -1,6 +1,6 @@
 import type { ColumnInfo } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
-import { assertKnownConfigKey, isMapping } from './node-config.js';
+import { noteConfigKey, isMapping } from './node-config.js';
 import type { YamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
 
@@ -73,7 +73,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
   const parseConfig = (v: unknown, path: Path): Record<string, unknown> => {
     if (v === undefined || v === null) return {};
     if (!isMapping(v)) return fail(path, `'config' must be a mapping`);
-    for (const key of Object.keys(v)) assertKnownConfigKey(key, () => ({ file, line: yaml.lineOf([...path, key]) }));
+    for (const key of Object.keys(v)) noteConfigKey(key, () => ({ file, line: yaml.lineOf([...path, key]) }));
     return renderConfigValues(v, render) as Record<string, unknown>;
   };
 

@@ -47,6 +47,8 @@ export interface StateSlot {
   manifest?: Manifest;
   /** dbt's `flags` (the command's options), updated per command (Renderer.setFlags). */
   flags?: Record<string, unknown>;
+  /** Config keys templates read with config.get()/require(): project keys tsdbt itself ignores are still used. */
+  readonly configKeysRead: Set<string>;
 }
 
 /** dbt's flags with their defaults; a command sets the ones it knows (Renderer.setFlags). */
@@ -108,10 +110,12 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       get: (...args: unknown[]) => {
         const { positional, keywords } = splitArgs(args);
         const fallback = positional.length > 1 ? positional[1] : keywords.default;
+        slot.configKeysRead.add(String(positional[0]));
         return effectiveConfig()[String(positional[0])] ?? fallback ?? null;
       },
       require: (...args: unknown[]) => {
         const key = String(splitArgs(args).positional[0]);
+        slot.configKeysRead.add(key);
         const v = effectiveConfig()[key];
         if (v === undefined)
           raiseInTemplate(new ProjectError('config_required', `Config '${key}' is required here`, where(slot)));

@@ -46,7 +46,7 @@ type MacroFn = (...args: unknown[]) => unknown;
  */
 export class Renderer {
   private readonly env: nunjucks.Environment;
-  private readonly slot: StateSlot = { current: undefined };
+  private readonly slot: StateSlot = { current: undefined, configKeysRead: new Set() };
   readonly registry: MacroRegistry;
 
   constructor(options: DbtContextOptions, macroFiles: readonly MacroFile[], search: MacroSearchOptions = {}) {
@@ -57,6 +57,11 @@ export class Renderer {
     installDbtContext(this.env, this.slot, { ...options, onLog }, this.registry);
     for (const file of macroFiles) this.loadMacroFile(file);
     this.installMacroGlobals();
+  }
+
+  /** Config keys templates have read with config.get() / config.require() so far. */
+  configKeysRead(): ReadonlySet<string> {
+    return this.slot.configKeysRead;
   }
 
   /** Sets dbt's `flags` of the command about to run (WHICH, FULL_REFRESH, STORE_FAILURES…). */
