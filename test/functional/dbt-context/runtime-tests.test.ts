@@ -38,6 +38,25 @@ models:
     expect([...project.node([...project.manifest.nodes.keys()].find((k) => k.includes('a_vs_b'))!).dependsOn].sort()).toEqual(['model.proj.a', 'model.proj.b']);
   });
 
+  it('test arguments with Jinja are rendered (natively: a lone {{ }} keeps its value type)', async () => {
+    const { project } = setup({
+      'models/a.sql': "{{ config(materialized='table') }} select 2 as v",
+      'macros/checks.sql': `{% test expression_holds(model, expression) %}select * from {{ model }} where not ({{ expression }}){% endtest %}
+{% test has_n_values(model, n) %}select 1 from (select count() as c from {{ model }}) where c != {{ n }} or {{ (n is number) | int }} = 0{% endtest %}`,
+      'models/schema.yml': `version: 2
+models:
+  - name: a
+    data_tests:
+      - expression_holds:
+          expression: "v = {{ var('two') }}"
+      - has_n_values:
+          n: "{{ 3 - 2 }}"
+`,
+      'project.yml': 'name: proj\nprofile: proj\nvars:\n  two: 2\n',
+    });
+    expectStatuses(await project.build(), { a: 'success', expression_holds_a_v_var_two_: 'pass', has_n_values_a__3_2_: 'pass' });
+  });
+
   it('a singular test that runs a query while rendering', async () => {
     const { project } = setup({
       'models/a.sql': "{{ config(materialized='table') }} select number as id from numbers(3)",

@@ -97,9 +97,20 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
  */
 export function renderGenericTest(renderer: Renderer, call: GenericTestCall, state: RenderState, file: string): string {
   const kwargs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(call.kwargs)) kwargs[k] = typeof v === 'string' && EXPRESSION_ARG.test(v) ? renderer.evaluate(v, file, state) : v;
+  for (const [k, v] of Object.entries(call.kwargs)) kwargs[k] = renderArgument(renderer, v, file, state);
   const model = call.where ? `(select * from ${placeholder(call.model, '')} where ${call.where}) dbt_subquery` : lateRelation(call.model, state);
   return renderer.callMacro(call.macroName, state, [], { ...kwargs, model });
+}
+
+/** A test argument as dbt renders it: Jinja rendered natively, a bare `ref(...)`/`source(...)` evaluated; lists and mappings item by item. */
+function renderArgument(renderer: Renderer, v: unknown, file: string, state: RenderState): unknown {
+  if (typeof v === 'string') {
+    if (EXPRESSION_ARG.test(v)) return renderer.evaluate(v, file, state);
+    return v.includes('{{') || v.includes('{%') ? renderer.renderNative(v, file, state) : v;
+  }
+  if (Array.isArray(v)) return v.map((x) => renderArgument(renderer, x, file, state));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderArgument(renderer, x, file, state)]));
+  return v;
 }
 
 /** An unknown generic test: a package not installed, a test the package lacks, or no such test. */

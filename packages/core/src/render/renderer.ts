@@ -139,6 +139,17 @@ export class Renderer {
   }
 
   /**
+   * dbt's native rendering of a value (test arguments, YAML config): a template that is one
+   * `{{ expression }}` gives the expression's value (a Relation, a list, a number); any other
+   * template gives its rendered text.
+   */
+  renderNative(text: string, file: string, state: RenderState): unknown {
+    const single = /^\s*\{\{-?([\s\S]*?)-?\}\}\s*$/.exec(text);
+    if (single && !single[1]!.includes('}}') && !single[1]!.includes('{{')) return this.evaluate(single[1]!, file, state);
+    return this.renderString(text, file, state);
+  }
+
+  /**
    * The value of one Jinja expression (dbt's native rendering of a test argument such as
    * `ref('x')`: a Relation, not its text).
    */
