@@ -27,6 +27,7 @@ import type { Command, EventHandler, NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions } from './select/select-nodes.js';
 import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
+import { parseDatetime } from './manifest/microbatch-config.js';
 import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
 import { scrubEvent, scrubResult } from './report/scrub-events.js';
 
@@ -53,6 +54,28 @@ export interface RunOptions extends SelectionOptions {
   readonly uniqueIds?: readonly string[];
   /** When to write target/manifest.json: before the first statement (default, as dbt) or after the run (watch mode). */
   readonly writeManifest?: 'before' | 'after';
+  /** dbt's --event-time-start / --event-time-end: the window microbatch models build (UTC; both or neither). */
+  readonly eventTimeStart?: Date | string;
+  readonly eventTimeEnd?: Date | string;
+}
+
+/** --event-time-start / --event-time-end checked as dbt checks them (both or neither, start before end). */
+function eventTimeOf(options: RunOptions): { start?: Date; end?: Date } | undefined {
+  const given = (v: Date | string | undefined) => v !== undefined && v !== null && v !== '';
+  if (!given(options.eventTimeStart) && !given(options.eventTimeEnd)) return undefined;
+  if (!given(options.eventTimeStart))
+    throw new UsageError('event_time', 'The flag `--event-time-end` was specified, but `--event-time-start` was not. When specifying `--event-time-end`, `--event-time-start` must also be present.');
+  if (!given(options.eventTimeEnd))
+    throw new UsageError('event_time', 'The flag `--event-time-start` was specified, but `--event-time-end` was not. When specifying `--event-time-start`, `--event-time-end` must also be present.');
+  const parse = (flag: string, v: Date | string) => {
+    const d = parseDatetime(v);
+    if (!d) throw new UsageError('event_time', `${flag} '${String(v)}' is not a datetime`, { hint: "Write e.g. 2024-09-01, 2024-09-01T06:00:00 or '2024-09-01 06:00:00' (UTC)." });
+    return d;
+  };
+  const start = parse('--event-time-start', options.eventTimeStart!);
+  const end = parse('--event-time-end', options.eventTimeEnd!);
+  if (start.getTime() >= end.getTime()) throw new UsageError('event_time', 'Value for `--event-time-start` must be less than `--event-time-end`');
+  return { start, end };
 }
 
 /** Options of `TsdbtProject.fromLoaded`. */
@@ -396,10 +419,15 @@ export class TsdbtProject {
       signal: options.signal,
       onEvent: this.onEvent,
       compiled: new CompiledWriter(this.targetDir, this.secrets),
+      eventTime: options.eventTimeStart instanceof Date && options.eventTimeEnd instanceof Date ? { start: options.eventTimeStart, end: options.eventTimeEnd } : eventTimeOf(options),
+      runStartedAt: new Date(),
     };
   }
 
-  private async execute(command: Command, options: RunOptions): Promise<RunResult> {
+  private async execute(command: Command, raw: RunOptions): Promise<RunResult> {
+    // Flags checked before anything runs (or the warehouse is opened).
+    const eventTime = eventTimeOf(raw);
+    const options: RunOptions = eventTime ? { ...raw, eventTimeStart: eventTime.start, eventTimeEnd: eventTime.end } : raw;
     const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
     const selected = options.uniqueIds
       ? new Set(options.uniqueIds.filter((id) => this.graph.has(id)))
@@ -435,7 +463,7 @@ export class TsdbtProject {
     if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
     writeRunResults(this.targetDir, results, elapsed, this.invocationId, { which: command, select: options.select ?? [], exclude: options.exclude ?? [], threads }, this.secrets);
     results = results.map((r) => scrubResult(r, this.secrets));
-    const success = !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && !(r.status === 'skipped' && r.message.startsWith('not run')));
+    const success = !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && r.status !== 'partial success' && !(r.status === 'skipped' && r.message.startsWith('not run')));
     return { command, results, elapsed, interrupted, success };
   }
 }

@@ -29,6 +29,8 @@ export interface RunFlags extends GlobalFlags, SelectFlags {
   threads?: string;
   failFast?: boolean;
   fullRefresh?: boolean;
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
   storeFailures?: boolean;
   warnError?: boolean;
   batchTests?: boolean;
@@ -46,6 +48,9 @@ export function runOptions(flags: RunFlags) {
     threads: numericFlag('--threads', flags.threads, NUMERIC_RULES.threads),
     failFast: flags.failFast,
     fullRefresh: flags.fullRefresh,
+    // dbt's flags, or its environment variables.
+    eventTimeStart: flags.eventTimeStart ?? (process.env.DBT_EVENT_TIME_START || undefined),
+    eventTimeEnd: flags.eventTimeEnd ?? (process.env.DBT_EVENT_TIME_END || undefined),
     storeFailures: flags.storeFailures,
     warnError: flags.warnError,
     batchTests: flags.batchTests !== false,

@@ -34,6 +34,10 @@ export function addRunFlags(cmd: Command, verb: string): Command {
     .option('-x, --fail-fast', 'stop at the first failure');
   // As dbt: snapshots are never rebuilt from scratch (that would lose their history).
   if (verb !== 'test' && verb !== 'snapshot') cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
+  if (verb === 'run' || verb === 'build') {
+    cmd.option('--event-time-start <datetime>', 'microbatch models: build the batches from this datetime (inclusive, UTC; env DBT_EVENT_TIME_START)');
+    cmd.option('--event-time-end <datetime>', 'microbatch models: build the batches up to this datetime (exclusive, UTC; env DBT_EVENT_TIME_END)');
+  }
   if (verb === 'test' || verb === 'build') {
     cmd.option('--store-failures', 'keep failing rows in <schema>_dbt_test__audit');
     cmd.option('--no-batch-tests', 'run every test as its own query (dbt behaviour)');

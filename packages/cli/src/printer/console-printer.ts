@@ -84,6 +84,9 @@ function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType
       return fancy(`${c.red(`FAIL ${r.failures ?? ''}`.trim())} ${d}`, `${c.red(`FAIL ${r.failures ?? ''}`.trim())} in ${secs}`, index, total);
     case 'skipped':
       return fancy(`${c.yellow('SKIP')} relation ${d}`, c.yellow('SKIP'), index, total);
+    case 'partial success':
+      // dbt's microbatch result: some batches failed (see the summary).
+      return fancy(`${c.yellow('PARTIAL SUCCESS')} creating ${d}`, `${c.yellow(r.message)} in ${secs}`, index, total);
     default:
       if (r.node.resourceType === 'snapshot') return fancy(`${c.red('ERROR')} snapshotting ${r.node.relation.schema}.${r.node.relation.identifier}`, `${c.red('ERROR')} in ${secs}`, index, total);
       return fancy(`${c.red('ERROR')} creating ${d}`, `${c.red('ERROR')} in ${secs}`, index, total);
@@ -94,11 +97,11 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
   const count = (...s: string[]) => results.filter((r) => s.includes(r.status)).length;
   out('');
   out(`Finished running ${results.length} node${results.length === 1 ? '' : 's'} in ${elapsed.toFixed(2)}s.`);
-  const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
+  const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn' || r.status === 'partial success');
   if (interrupted) out(c.red('The run was stopped before it finished.'));
   if (problems.length === 0) out(c.green('Completed successfully'));
   else {
-    const errors = count('error', 'fail');
+    const errors = count('error', 'fail', 'partial success');
     out(errors ? c.red(`Completed with ${errors} error${errors === 1 ? '' : 's'} and ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`) : c.yellow(`Completed with ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`));
     for (const r of problems) {
       out('');
@@ -106,10 +109,12 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
       const where = r.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : ` (${r.node.originalFilePath})`;
       out(`${r.status === 'warn' ? c.yellow('Warning') : c.red('Failure')} in ${kind} ${r.node.name}${where}`);
       for (const line of r.message.split('\n').slice(0, 12)) out(`  ${line}`);
+      if (r.status === 'partial success') for (const w of r.warnings) out(`  ${w}`);
     }
   }
   out('');
-  out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail')} SKIP=${count('skipped')} TOTAL=${results.length}`);
+  const partial = count('partial success');
+  out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail')} SKIP=${count('skipped')}${partial ? ` PARTIAL SUCCESS=${partial}` : ''} TOTAL=${results.length}`);
 }
 
 function jsonEvent(event: RunEvent): Record<string, unknown> {

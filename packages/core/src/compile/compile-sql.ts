@@ -55,11 +55,27 @@ function attributeOf(node: ManifestNode, attribute: RelationAttribute, ephemeral
 
 const isEphemeral = (n: ManifestNode): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'ephemeral';
 
+/** A microbatch batch's window: refs and sources with an `event_time` config are read within it. */
+export interface EventTimeWindow {
+  /** `YYYY-MM-DD hh:mm:ss`, UTC. */
+  readonly start: string;
+  readonly end: string;
+}
+
+/**
+ * dbt's event-time filtered relation (BaseRelation.render_event_time_filtered), with the bounds as
+ * UTC DateTime values rather than dbt-clickhouse's string literals, which a Date column refuses.
+ */
+export function eventTimeFiltered(relation: string, column: string, w: EventTimeWindow): string {
+  return `(select * from ${relation} where ${column} >= toDateTime('${w.start}', 'UTC') and ${column} < toDateTime('${w.end}', 'UTC'))`;
+}
+
 /**
  * Final SQL of a node: placeholders replaced by relation names, ephemeral models it uses
- * inlined as CTEs (`__dbt__cte__<name>`), as dbt does.
+ * inlined as CTEs (`__dbt__cte__<name>`), as dbt does. With `eventTimeWindow` (a microbatch batch),
+ * the refs and sources the node reads that have an `event_time` are read within the window.
  */
-export function compileSql(index: RelationIndex, node: ManifestNode | undefined, rendered: string): string {
+export function compileSql(index: RelationIndex, node: ManifestNode | undefined, rendered: string, options: { eventTimeWindow?: EventTimeWindow } = {}): string {
   const ephemerals: ModelNode[] = [];
   const seen = new Set<string>();
   const substitute = (text: string, self: ManifestNode | undefined): string =>
@@ -83,7 +99,11 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
       }
       const name = attributeOf(found, attribute, ephemeral);
       // dbt's render_limited() with limit 0 (dbt-clickhouse needs no subquery alias); `this` stays itself.
-      return index.emptyInputs && attribute === '' && target.kind !== 'this' ? `(select * from ${name} where false limit 0)` : name;
+      if (index.emptyInputs && attribute === '' && target.kind !== 'this') return `(select * from ${name} where false limit 0)`;
+      const column = found.config.event_time;
+      if (options.eventTimeWindow && self === node && attribute === '' && target.kind !== 'this' && !ephemeral && typeof column === 'string' && column)
+        return eventTimeFiltered(name, column, options.eventTimeWindow);
+      return name;
     });
   const sql = substitute(rendered, node);
   if (ephemerals.length === 0) return sql;

@@ -22,7 +22,8 @@ const CANCELLED = /\babort(ed)?\b|was cancelled|QUERY_WAS_CANCELLED|Code: 394\b/
 
 /** A result that blocks what depends on it. */
 function isBlocking(r: NodeResult): boolean {
-  return r.status === 'error' || r.status === 'fail' || r.status === 'skipped';
+  // dbt's MARK_DEPENDENT_ERRORS_STATUSES: a microbatch model's partial success skips its dependents too.
+  return r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'partial success';
 }
 
 /** Runs the selected nodes of a command in DAG order and returns one result per node. */

@@ -46,12 +46,13 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
 }
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
-export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental?: boolean } = {}): string {
+export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental?: boolean; batch?: RenderBatch } = {}): string {
   let rendered = node.renderedCode;
-  if (node.renderAtRuntime || node.needsNames || options.isIncremental) {
+  if (node.renderAtRuntime || node.needsNames || options.isIncremental || options.batch) {
     const state = runtimeState(ctx, node, {
       isIncremental: options.isIncremental ?? false,
       node: renderNodeInfo(node),
+      ...(options.batch ? { batch: options.batch } : {}),
     });
     // A generic test calls its macro again; a model, snapshot or singular test renders its source again.
     const source = node.resourceType === 'snapshot' ? snapshotSource(node) : node.rawCode;
@@ -62,8 +63,15 @@ export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental
     if (node.resourceType === 'snapshot') rendered = rendered.replace(/^\s+/, '');
     assertParentsKnown(ctx, node, state);
   }
-  return stripTrailingSemicolon(compileSql(ctx.index, node, rendered));
+  // A microbatch batch reads its inputs that have an event_time within the batch's window.
+  const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
+  return stripTrailingSemicolon(compileSql(ctx.index, node, rendered, { eventTimeWindow }));
 }
+
+/** A microbatch batch as a render sees it (`model.batch`). */
+export type RenderBatch = NonNullable<RenderState['batch']>;
+
+const utcText = (t: Date) => t.toISOString().slice(0, 19).replace('T', ' ');
 
 /** A model's or snapshot's hooks (hooksOf()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
 export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode, hooks: readonly string[], isIncremental = false): string[] {

@@ -24,6 +24,10 @@ export interface RunContext {
   readonly onEvent: EventHandler;
   /** Where runners put the compiled SQL of the nodes they run (flushed at the end of the run). */
   readonly compiled: CompiledWriter;
+  /** --event-time-start / --event-time-end (UTC), for microbatch models. */
+  readonly eventTime?: { readonly start?: Date; readonly end?: Date };
+  /** When the run started (dbt's invocation time): a microbatch model's batches end there by default. */
+  readonly runStartedAt?: Date;
   /** The nodes this run builds (unset outside a run). */
   readonly selected?: ReadonlySet<string>;
 }

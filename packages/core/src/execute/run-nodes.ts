@@ -30,6 +30,8 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
       warnings: [],
       file: e?.file ?? node.originalFilePath,
       line: e?.line,
+      // A microbatch model whose every batch failed still reports its batches.
+      ...(error && typeof error === 'object' && 'batchResults' in error ? { batchResults: (error as { batchResults: NodeResult['batchResults'] }).batchResults } : {}),
     };
   }
   const completed = new Date();
@@ -57,16 +59,26 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
         adapter,
         node,
         sql,
-        recompile: ({ isIncremental }) => (ran = isIncremental || node.renderAtRuntime || node.needsNames ? nodeSql(ctx, node, { isIncremental }) : sql),
+        recompile: ({ isIncremental, batch }) => (ran = isIncremental || batch || node.renderAtRuntime || node.needsNames ? nodeSql(ctx, node, { isIncremental, batch }) : sql),
         fullRefresh: ctx.fullRefresh,
         signal: ctx.signal,
         models: modelLookup(ctx),
+        eventTime: ctx.eventTime,
+        runStartedAt: ctx.runStartedAt,
+        report: (message) => ctx.onEvent({ type: 'log', level: 'info', message }),
       }),
     );
   } finally {
     ctx.compiled.write(node, ran);
   }
-  return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: ran };
+  return {
+    status: result.status ?? 'success',
+    message: result.message,
+    rowsAffected: result.rowsAffected,
+    warnings: result.warnings,
+    compiledCode: ran,
+    ...(result.batchResults ? { batchResults: result.batchResults } : {}),
+  };
 }
 
 /** `source load`: a source that declares `external:` files, loaded into its table (adapter/source-loader.ts). */

@@ -20,6 +20,7 @@ import { resolveDependencies } from './resolve-dependencies.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
+import { checkMicrobatchModels } from './microbatch-check.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -228,6 +229,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const text = m && macroSources.get(m.originalFilePath);
     return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;
   });
+  checkMicrobatchModels(resolved, onLog);
   const manifest: Manifest = {
     projectName: projectFile.name,
     projectRoot,

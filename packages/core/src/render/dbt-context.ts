@@ -1,4 +1,5 @@
 import type nunjucks from 'nunjucks';
+import { DateTime, UTC } from './modules/datetime.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { ProjectError } from '../shared/errors.js';
 import { adapterObject, apiObject } from './adapter-object.js';
@@ -224,7 +225,13 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   defineGetter('model', () => {
     const node = slot.current?.node;
     return node
-      ? { unique_id: node.uniqueId, name: node.name, resource_type: node.resourceType, package_name: node.packageName, original_file_path: node.originalFilePath, fqn: [...node.fqn], config: effectiveConfig() }
+      ? {
+          unique_id: node.uniqueId, name: node.name, resource_type: node.resourceType, package_name: node.packageName, original_file_path: node.originalFilePath, fqn: [...node.fqn], config: effectiveConfig(),
+          // dbt's BatchContext of a microbatch model's batch (None outside one).
+          batch: slot.current?.batch
+            ? { id: slot.current.batch.id, event_time_start: DateTime.fromJsDate(slot.current.batch.start, UTC), event_time_end: DateTime.fromJsDate(slot.current.batch.end, UTC) }
+            : null,
+        }
       : undefined;
   });
 }

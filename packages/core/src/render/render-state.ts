@@ -82,6 +82,8 @@ export interface RenderState {
   needsNames: boolean;
   /** Results stored by statement() / store_result(), read by load_result(). */
   readonly sqlResults: Map<string, unknown>;
+  /** The microbatch batch being rendered (`model.batch`): its id and UTC window [start, end). */
+  readonly batch?: { readonly id: string; readonly start: Date; readonly end: Date };
 }
 
 export function newRenderState(init: Partial<RenderState> & Pick<RenderState, 'mode'>): RenderState {

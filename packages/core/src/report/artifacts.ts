@@ -121,7 +121,7 @@ export function writeRunResults(targetDir: string, results: readonly NodeResult[
       compiled: r.compiledCode !== undefined,
       compiled_code: r.compiledCode ?? null,
       relation_name: r.node.resourceType === 'test' ? null : `\`${r.node.relation.schema}\`.\`${r.node.relation.identifier}\``,
-      batch_results: null,
+      batch_results: r.batchResults ? { successful: r.batchResults.successful, failed: r.batchResults.failed } : null,
     })),
     elapsed_time: elapsed,
     args,

@@ -1,6 +1,7 @@
 import type { ManifestNode } from '../manifest/nodes.js';
 
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+/** dbt's statuses; `partial success` is a microbatch model some of whose batches failed. */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success';
 
 export interface NodeTiming {
   readonly name: 'compile' | 'execute';
@@ -25,6 +26,8 @@ export interface NodeResult {
   /** For errors: the file and line to look at. */
   readonly file?: string;
   readonly line?: number;
+  /** A microbatch model's batches (run_results' batch_results): [start, end] as ISO UTC strings. */
+  readonly batchResults?: { readonly successful: readonly (readonly [string, string])[]; readonly failed: readonly (readonly [string, string])[] };
 }
 
 export type Command = 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'compile' | 'source load';

@@ -6,9 +6,10 @@ import { deleteWhere, mutationsSyncOf, predicatesClause } from './mutations.js';
 import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
 import { Staging, prepareTarget } from '../staging.js';
 import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
+import { materializeMicrobatch } from './microbatch.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
-const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite'] as const;
+const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 /**
@@ -45,8 +46,9 @@ export const materializeIncremental: Materialization = async (ctx) => {
   const rel = node.relation;
   const strategy = strategyOf(ctx, STRATEGIES, (raw) => ({
     message: `Unknown incremental_strategy '${raw}' in model ${node.name}`,
-    hint: 'Use append, delete+insert or insert_overwrite.',
+    hint: 'Use append, delete+insert, insert_overwrite or microbatch.',
   }));
+  if (strategy === 'microbatch') return materializeMicrobatch(ctx);
   // First (before asking whether the table exists): a table a crash left under its backup name is put back.
   await prepareTarget(adapter, rel);
   const existing = await adapter.relationKind(rel);

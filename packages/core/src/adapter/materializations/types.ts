@@ -6,10 +6,19 @@ export interface MaterializeContext {
   readonly node: ModelNode;
   /** Compiled SQL as of parse time (is_incremental() false). */
   readonly sql: string;
-  /** Renders and compiles the model again against the warehouse, e.g. with is_incremental() true. */
-  readonly recompile: (options: { isIncremental: boolean }) => string;
+  /**
+   * Renders and compiles the model again against the warehouse, e.g. with is_incremental() true, or
+   * for one microbatch batch (`model.batch`; inputs with an event_time read within its window).
+   */
+  readonly recompile: (options: { isIncremental: boolean; batch?: { readonly id: string; readonly start: Date; readonly end: Date } }) => string;
   readonly fullRefresh: boolean;
   readonly signal?: AbortSignal;
+  /** --event-time-start / --event-time-end (UTC), for microbatch models. */
+  readonly eventTime?: { readonly start?: Date; readonly end?: Date };
+  /** The run's start (dbt's invocation time): where a microbatch model's batches end by default. */
+  readonly runStartedAt?: Date;
+  /** A line of progress for the console (e.g. each microbatch batch). */
+  readonly report?: (message: string) => void;
   /** The other models of the project, for materializations built from several (MV targets and their feeds). */
   readonly models?: ModelLookup;
 }
@@ -33,6 +42,16 @@ export interface MaterializeResult {
   readonly message: string;
   readonly rowsAffected?: number;
   readonly warnings: readonly string[];
+  /** A microbatch model some of whose batches failed (`partial success`), or all (`error`); success otherwise. */
+  readonly status?: 'partial success' | 'error';
+  /** A microbatch model's batches, as [start, end] ISO strings (run_results' batch_results). */
+  readonly batchResults?: BatchResults;
+}
+
+/** dbt's BatchResults: the successful and failed batches of a microbatch model. */
+export interface BatchResults {
+  readonly successful: readonly (readonly [string, string])[];
+  readonly failed: readonly (readonly [string, string])[];
 }
 
 export type Materialization = (ctx: MaterializeContext) => Promise<MaterializeResult>;

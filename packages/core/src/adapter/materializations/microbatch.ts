@@ -1,0 +1,177 @@
+import { microbatchConfigOf, type MicrobatchConfig } from '../../manifest/microbatch-config.js';
+import type { Relation } from '../../manifest/nodes.js';
+import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
+import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { Staging, withStaging } from '../staging.js';
+import { columnsDdl, tableOptionsOf } from '../table-options.js';
+import { batchId, batchWindow, formatBatchStart, isoUtc, splitBatches, sqlTimestamp, type Batch } from './microbatch-batches.js';
+import { deleteWhere, mutationsSyncOf } from './mutations.js';
+import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
+import type { BatchResults, MaterializeContext, MaterializeResult } from './types.js';
+
+const q = (r: Relation) => relationSql(r.schema, r.identifier);
+
+/** The SQL condition "the event time is in [start, end)", with the bounds as UTC DateTime values. */
+const windowPredicate = (column: string, b: Batch) =>
+  `${column} >= toDateTime('${sqlTimestamp(b.start)}', 'UTC') AND ${column} < toDateTime('${sqlTimestamp(b.end)}', 'UTC')`;
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+/**
+ * `incremental_strategy='microbatch'` (dbt 1.9): the model is built batch by batch, each a window of
+ * its `event_time` (`batch_size` hour/day/month/year), rendered with `model.batch` and its inputs that
+ * have an `event_time` read within the window. A first build or full refresh covers `begin` to now, in
+ * a new table swapped in at the end; an incremental run covers the last `lookback` batches and the
+ * current one (or --event-time-start/--event-time-end) and replaces each batch's rows in the table:
+ * with one `REPLACE PARTITION` / `DROP PARTITION` where the batch's rows are whole partitions, else
+ * with a DELETE of the window and an INSERT. Batches are independent: a failed one is tried once
+ * more on its own, and the others stay done (dbt's partial success).
+ */
+export async function materializeMicrobatch(ctx: MaterializeContext): Promise<MaterializeResult> {
+  const { adapter, node, signal } = ctx;
+  const cfg = microbatchConfigOf(node);
+  const rel = node.relation;
+  const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+  const incremental = !fullRefresh && (await adapter.relationKind(rel)) === 'table';
+  const window = batchWindow({
+    size: cfg.batchSize,
+    incremental,
+    begin: cfg.begin,
+    lookback: cfg.lookback,
+    eventTimeStart: ctx.eventTime?.start,
+    eventTimeEnd: ctx.eventTime?.end,
+    now: ctx.runStartedAt ?? new Date(),
+  });
+  const batches = splitBatches(window, cfg.batchSize);
+  const sqlOf = (b: Batch) => ctx.recompile({ isIncremental: incremental, batch: { id: batchId(b.start, cfg.batchSize), start: b.start, end: b.end } });
+  const label = (b: Batch) => `batch ${formatBatchStart(b.start, cfg.batchSize)} of ${node.name}`;
+  const successful: Batch[] = [];
+  const failed: { batch: Batch; error: unknown }[] = [];
+  let rows = 0;
+  const warnings: string[] = [];
+  const runBatch = async (b: Batch, apply: (b: Batch, sql: string) => Promise<number>, retry = true): Promise<void> => {
+    try {
+      rows += await apply(b, sqlOf(b));
+      successful.push(b);
+      ctx.report?.(`${label(b)}: OK`);
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (retry) {
+        // A batch is independent of the others: it alone is tried once more.
+        ctx.report?.(`${label(b)}: failed, trying it again (${(error as Error).message.split('\n')[0]})`);
+        return runBatch(b, apply, false);
+      }
+      failed.push({ batch: b, error });
+      ctx.report?.(`${label(b)}: ERROR`);
+    }
+  };
+  // dbt: the first batch alone (if it fails, the others are skipped), the middle ones side by side
+  // when concurrent_batches is true, the last one alone once they are done.
+  const runAll = async (apply: (b: Batch, sql: string) => Promise<number>, threads: number) => {
+    await runBatch(batches[0]!, apply);
+    if (failed.length) {
+      for (const b of batches.slice(1)) failed.push({ batch: b, error: new Error('skipped: the first batch failed') });
+      return;
+    }
+    const middle = batches.slice(1, -1);
+    await pool(middle, cfg.concurrent ? threads : 1, (b) => runBatch(b, apply));
+    if (batches.length > 1) await runBatch(batches[batches.length - 1]!, apply);
+  };
+
+  if (!incremental) {
+    // A new table from all the batches, swapped in once at least the first one is in.
+    await withStaging(adapter, rel, signal, async (s) => {
+      const options = tableOptionsOf(node);
+      await adapter.assertTableOptionsSupported(options);
+      const first = sqlOf(batches[0]!);
+      const staged = await s.createTable(columnsDdl(await adapter.queryColumns(first), options), node.config);
+      await runAll((_b, sql) => insertInto(adapter, staged, sql, node.config.query_settings, signal), 1);
+      if (successful.length) await s.swap(staged);
+    });
+  } else {
+    const probe = sqlOf(batches[0]!);
+    const { warnings: schemaWarnings } = await applySchemaChange(adapter, node, probe, [rel], signal);
+    warnings.push(...schemaWarnings, ...(await addMissingTableOptions(adapter, node, rel, signal)));
+    const threads = Math.max(1, adapter.client.target.threads ?? 1);
+    await runAll((b, sql) => replaceBatch(ctx, cfg, b, sql), threads);
+  }
+  return resultOf(node.name, successful, failed, rows, warnings, batches.length);
+}
+
+/** `INSERT INTO rel (its columns the query has) SELECT … FROM (sql)`; the rows it added. */
+async function insertInto(adapter: ClickHouseAdapter, rel: Relation, sql: string, querySettings: unknown, signal?: AbortSignal): Promise<number> {
+  const have = new Set((await adapter.columns(rel)).map((c) => c.name));
+  const names = (await adapter.queryColumns(sql)).filter((c) => have.has(c.name)).map((c) => quoteIdentifier(c.name)).join(', ');
+  const before = await adapter.rowCount(rel);
+  const settings = settingsClause(querySettings);
+  await adapter.client.command(`INSERT INTO ${q(rel)} (${names}) SELECT ${names} FROM (\n${sql}\n)${settings ? `\n${settings}` : ''}`, { signal });
+  return (await adapter.rowCount(rel)) - before;
+}
+
+/**
+ * One batch into the existing table. The batch is staged in a table of the target's very structure;
+ * when every row of the target's partitions it touches (its own and those holding rows of its window)
+ * lies in the window, one ALTER replaces those partitions (and drops the ones the batch empties):
+ * exactly DELETE-the-window-then-INSERT, in one statement. Otherwise the window is deleted (no
+ * DELETE when nothing matches) and the staged rows inserted.
+ */
+async function replaceBatch(ctx: MaterializeContext, cfg: MicrobatchConfig, b: Batch, sql: string): Promise<number> {
+  const { adapter, node, signal } = ctx;
+  const rel = node.relation;
+  const inWindow = windowPredicate(cfg.eventTime, b);
+  const staging = new Staging(adapter, rel, signal);
+  try {
+    const staged = await staging.createLike(rel, node.config, { purpose: `b${batchId(b.start, cfg.batchSize)}` });
+    const written = await insertInto(adapter, staged, sql, node.config.query_settings, signal);
+    const stagedParts = await staging.partitionIds(staged);
+    const windowParts = (await adapter.client.query<{ p: string }>(`SELECT DISTINCT _partition_id AS p FROM ${q(rel)} WHERE ${inWindow}`, { signal })).map((r) => r.p);
+    const touched = [...new Set([...stagedParts, ...windowParts])];
+    const [outside] = touched.length
+      ? await adapter.client.query<{ n: string | number }>(
+          `SELECT count() AS n FROM ${q(rel)} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${inWindow})`,
+          { signal },
+        )
+      : [{ n: 0 }];
+    if (Number(outside?.n ?? 0) === 0) {
+      await staging.replacePartitions(staged, stagedParts, windowParts.filter((p) => !stagedParts.includes(p)));
+    } else {
+      // Once the DELETE starts, its INSERT follows whatever happens: neither takes the signal.
+      await deleteWhere(adapter, rel, inWindow, { sync: mutationsSyncOf(node.config, node.originalFilePath) });
+      const names = (await adapter.columns(staged)).map((c) => quoteIdentifier(c.name)).join(', ');
+      await adapter.client.command(`INSERT INTO ${q(rel)} (${names}) SELECT ${names} FROM ${q(staged)}`);
+    }
+    return written;
+  } finally {
+    await staging.dispose();
+  }
+}
+
+/** dbt's merge_batch_results: success, `partial success` or error, with the batches of each kind. */
+function resultOf(name: string, successful: Batch[], failed: { batch: Batch; error: unknown }[], rows: number, warnings: string[], total: number): MaterializeResult {
+  const byStart = (a: Batch, b: Batch) => a.start.getTime() - b.start.getTime();
+  const batchResults: BatchResults = {
+    successful: successful.sort(byStart).map((b) => [isoUtc(b.start), isoUtc(b.end)] as const),
+    failed: failed.map((f) => f.batch).sort(byStart).map((b) => [isoUtc(b.start), isoUtc(b.end)] as const),
+  };
+  const errors = failed.filter((f) => !String((f.error as Error).message).startsWith('skipped:'));
+  for (const f of errors) warnings.push(`microbatch model ${name}: batch ${isoUtc(f.batch.start)} failed: ${(f.error as Error).message.split('\n')[0]}`);
+  if (failed.length === 0)
+    return { message: `OK ${total} batch${total === 1 ? '' : 'es'}, ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings, batchResults };
+  if (successful.length === 0) {
+    const first = errors[0]?.error ?? failed[0]!.error;
+    throw first instanceof Error ? Object.assign(first, { batchResults }) : new Error(String(first));
+  }
+  return {
+    status: 'partial success',
+    message: `PARTIAL SUCCESS (${successful.length}/${successful.length + failed.length})`,
+    rowsAffected: rows,
+    warnings,
+    batchResults,
+  };
+}
