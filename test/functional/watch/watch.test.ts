@@ -101,6 +101,18 @@ describe('watch mode', () => {
     expect(await num(w, `SELECT v FROM ${p.schema}.plain_v2`)).toBe(1);
   });
 
+  it("re-runs the users of an installed package's macro when the package changes (tsdbt deps, or a linked local package)", async () => {
+    const { p, w, events } = await start({
+      'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n',
+      'dbt_packages/pkg/macros/times.sql': '{% macro times(x) %}{{ x }} * 2{% endmacro %}',
+      'models/m.sql': table('select {{ pkg.times(21) }} as v'),
+    });
+    expect(await num(w, `SELECT v FROM ${p.schema}.m`)).toBe(42);
+    const cycle = await edit(p, events, { 'dbt_packages/pkg/macros/times.sql': '{% macro times(x) %}{{ x }} * 3{% endmacro %}' });
+    expect(cycle.find((e) => e.type === 'watch_reloaded')).toMatchObject({ mode: 'full', rebuild: ['model.proj.m'] });
+    expect(await num(w, `SELECT v FROM ${p.schema}.m`)).toBe(63);
+  });
+
   it('with test: true also runs the tests of what it rebuilt, inside the selection only', async () => {
     const { p, events } = await start(
       {

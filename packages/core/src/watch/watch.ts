@@ -155,7 +155,8 @@ class ProjectWatcher implements Watcher {
   }
 
   private dirsToWatch(pf: ProjectFile | undefined): string[] {
-    const dirs = pf ? [...pf.modelPaths, ...pf.macroPaths, ...pf.testPaths, ...pf.seedPaths] : ['models', 'macros', 'tests', 'seeds'];
+    // Installed packages too: `tsdbt deps` (or an edit of a linked local package) reloads the project.
+    const dirs = pf ? [...pf.modelPaths, ...pf.macroPaths, ...pf.testPaths, ...pf.seedPaths, pf.packagesInstallPath] : ['models', 'macros', 'tests', 'seeds', 'dbt_packages'];
     return [...new Set(dirs.map((d) => toPosix(d).replace(/^\.\//, '').replace(/\/$/, '')))];
   }
 
