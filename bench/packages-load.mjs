@@ -1,7 +1,8 @@
 // Load time of a 1,000-model project (bench/gen-project.mjs) without packages and with dbt_utils
 // installed (dbt_packages/dbt_utils, a symlink to the shared copy, as `tsdbt deps` leaves a
 // `local:` package), side by side: each run is a fresh `node` process timing TsdbtProject.open()
-// (load + render + graph), and `tsdbt ls` wall time; variants alternate run by run.
+// (load + render + graph), and `tsdbt ls` wall time; variants alternate run by run. Then the fixed
+// cost of the installed package alone, in-process: a one-model project with and without it.
 // Usage: node bench/packages-load.mjs [models=1000] [repeats=7] [base folder=os.tmpdir()] [dbt_utils folder]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -47,5 +48,29 @@ for (let r = 0; r < repeats; r++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// The fixed cost of an installed package, in this process (warm, many alternating runs): a
+// one-model project with and without dbt_utils; the difference is what loading the package costs.
+const tiny = {};
+for (const [name, pkg] of [['plain', false], ['dbt_utils', true]]) {
+  const dir = join(base, `tsdbt-pkgbench-tiny-${name}`);
+  mkdirSync(join(dir, 'models'), { recursive: true });
+  writeFileSync(join(dir, 'project.yml'), 'name: tiny\nprofile: tiny\n');
+  writeFileSync(join(dir, 'models', 'a.sql'), 'select 1 as id');
+  if (pkg && !existsSync(join(dir, 'dbt_packages', 'dbt_utils'))) {
+    mkdirSync(join(dir, 'dbt_packages'), { recursive: true });
+    symlinkSync(dbtUtils, join(dir, 'dbt_packages', 'dbt_utils'));
+  }
+  tiny[name] = { dir, ms: [] };
+}
+const { TsdbtProject } = await import(core);
+for (let r = 0; r < 70; r++)
+  for (const k of r % 2 ? ['dbt_utils', 'plain'] : ['plain', 'dbt_utils']) {
+    const t = performance.now();
+    TsdbtProject.open({ projectDir: tiny[k].dir });
+    if (r >= 10) tiny[k].ms.push(performance.now() - t);
+  }
+const fixedCostMs = +(median(tiny.dbt_utils.ms) - median(tiny.plain.ms)).toFixed(1);
+
 const summary = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, { openMs: Math.round(median(v.map((x) => x.open))), lsMs: Math.round(median(v.map((x) => x.ls))), ...shape[k] }]));
-console.log(JSON.stringify({ models: n, repeats, base, summary, openRatio: +(summary.dbt_utils.openMs / summary.plain.openMs).toFixed(3), lsRatio: +(summary.dbt_utils.lsMs / summary.plain.lsMs).toFixed(3) }, null, 1));
+console.log(JSON.stringify({ models: n, repeats, base, summary, openRatio: +(summary.dbt_utils.openMs / summary.plain.openMs).toFixed(3), lsRatio: +(summary.dbt_utils.lsMs / summary.plain.lsMs).toFixed(3), tinyOpenMs: { plain: +median(tiny.plain.ms).toFixed(1), dbt_utils: +median(tiny.dbt_utils.ms).toFixed(1) }, fixedCostMs }, null, 1));
