@@ -1,4 +1,5 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { decodeProjectText, readProjectBytes } from '../shared/text-file.js';
 import { parseCsvRecords } from './csv-records.js';
 import type { SeedNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
@@ -32,14 +33,30 @@ function integerType(values: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * A seed's text. UTF-8 (a byte order mark dropped) or UTF-16 with a byte order mark (what
+ * spreadsheets save as "Unicode text"), decoded; anything else that is not UTF-8 is an error naming
+ * the byte, never a silent U+FFFD in the table.
+ */
+export function seedText(node: SeedNode): string {
+  const bytes = readProjectBytes(node.seedFile, node.originalFilePath);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return decodeProjectText(bytes, node.originalFilePath);
+}
+
 /** Column names and types of a seed file (types inferred, or set with `column_types`). */
-export function seedColumns(node: SeedNode): { name: string; type: string }[] {
-  const text = readFileSync(node.seedFile, 'utf8').replace(/^\uFEFF/, '');
+export function seedColumns(node: SeedNode, text = seedText(node)): { name: string; type: string }[] {
   const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
   const records = parseCsvRecords(text, delimiter);
   if (records.length === 0)
     throw new ProjectError('seed_empty', `Seed ${node.name} is empty`, { file: node.originalFilePath, hint: 'Add a header line with the column names.' });
   const header = records[0]!.fields;
+  header.forEach((name, i) => {
+    const where = { file: node.originalFilePath, line: records[0]!.line };
+    if (name.trim() === '') throw new ProjectError('seed_header', `Seed ${node.name}: column ${i + 1} has no name in the header`, { ...where, hint: 'Give every column a name in the first line.' });
+    if (header.indexOf(name) !== i) throw new ProjectError('seed_header', `Seed ${node.name}: the header names column '${name}' twice`, { ...where, hint: 'Column names must be unique: rename one of them.' });
+  });
   const rows = records.slice(1).map((r) => r.fields);
   for (const r of records.slice(1))
     if (r.fields.length !== header.length)
@@ -55,7 +72,8 @@ export function seedColumns(node: SeedNode): { name: string; type: string }[] {
 /** Loads a seed into a staged table by streaming the file, then swaps it in. Returns the row count. */
 export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signal?: AbortSignal): Promise<number> {
   const rel = node.relation;
-  let columns = seedColumns(node);
+  const text = seedText(node);
+  let columns = seedColumns(node, text);
   // Date32 and DateTime64 came with ClickHouse 21.9 / 20.1: older servers keep Date / DateTime.
   if (columns.some((c) => /Date32|DateTime64/.test(c.type)) && !(await adapter.hasTypeFamily('Date32')))
     columns = columns.map((c) => ({ ...c, type: c.type.replace('Date32', 'Date').replace('DateTime64(0)', 'DateTime') }));
@@ -67,7 +85,8 @@ export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signa
     const wanted: Record<string, unknown> = { format_csv_delimiter: delimiter, input_format_csv_empty_as_default: 1, input_format_skip_unknown_fields: 0 };
     const settings: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(wanted)) if (await adapter.hasSetting(name)) settings[name] = value;
-    await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, createReadStream(node.seedFile), 'CSVWithNames', { signal, settings });
+    // The decoded text, not the file: a UTF-16 seed or a byte order mark reaches the table as UTF-8.
+    await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, Readable.from([Buffer.from(text, 'utf8')], { objectMode: false }), 'CSVWithNames', { signal, settings });
     await s.swap(staged);
   });
   return adapter.rowCount(rel);

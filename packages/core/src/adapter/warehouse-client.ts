@@ -1,9 +1,9 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
 import type { QueryTable } from '../render/render-state.js';
+import { makeWritableDir } from '../shared/writable-dir.js';
 import { toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
 import { findServeEndpoint } from './serve-endpoint.js';
@@ -75,7 +75,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   };
 
   if (conn.type === 'chdb') {
-    mkdirSync(target.path!, { recursive: true });
+    // A data directory that cannot be written fails here, saying which, not inside chDB.
+    makeWritableDir(target.path!, { what: `the chdb path of target '${target.name}'`, file: target.source === 'default' ? undefined : target.source });
     // One chDB connection runs one statement at a time; connections on the same path run side by side.
     for (let i = 0; i < poolSize; i++) {
       clients.push(createClient({ connection: chdb!.createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings, log: CLIENT_LOG }));

@@ -1,6 +1,7 @@
 import type { Manifest } from '../manifest/manifest.js';
 import { lookupRef, lookupSource, nodeLookup, type NodeLookup } from '../manifest/node-lookup.js';
 import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
+import { isEmptySql } from '../shared/empty-sql.js';
 import { ProjectError } from '../shared/errors.js';
 import { relationSql, replacePlaceholders, quoteIdentifier, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
 import type { RelationResolver } from '../render/render-state.js';
@@ -93,6 +94,7 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
       const ephemeral = target.kind !== 'this' && isEphemeral(found);
       if (ephemeral && !seen.has(found.uniqueId)) {
         seen.add(found.uniqueId);
+        if (isEmptySql(found.renderedCode) && !found.renderAtRuntime) throw emptySqlError(found);
         // Compile the ephemeral's own SQL first, so its own ephemerals come before it.
         const body = substitute(found.renderedCode, found);
         ephemerals.push({ ...found, renderedCode: body });
@@ -118,4 +120,16 @@ export function injectCtes(sql: string, ctes: string): string {
   const withMatch = /^with\s/i.exec(rest);
   if (withMatch) return `${lead}with ${ctes},\n${rest.slice(withMatch[0].length)}`;
   return `${lead}with ${ctes}\n${rest}`;
+}
+
+/**
+ * A model or singular test with no query: dbt parses it and the warehouse fails it with a syntax
+ * error at the end of `CREATE VIEW … AS`; tsdbt says what is wrong with the file instead.
+ */
+export function emptySqlError(node: Pick<ManifestNode, 'name' | 'resourceType' | 'originalFilePath'>): ProjectError {
+  const kind = node.resourceType === 'test' ? 'Test' : 'Model';
+  return new ProjectError('empty_model', `${kind} ${node.name} has no SQL: ${node.originalFilePath} is empty or holds only comments and config()`, {
+    file: node.originalFilePath,
+    hint: `Write its SELECT, or delete the file${node.resourceType === 'test' ? '' : " (or disable it with {{ config(enabled=false) }})"}.`,
+  });
 }

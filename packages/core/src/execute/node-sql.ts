@@ -1,5 +1,6 @@
-import { compileSql } from '../compile/compile-sql.js';
+import { compileSql, emptySqlError } from '../compile/compile-sql.js';
 import { renderGenericTest } from '../load/build-tests.js';
+import { isEmptySql } from '../shared/empty-sql.js';
 import { snapshotSource } from '../load/load-snapshots.js';
 import type { ManifestNode, ModelNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
@@ -65,7 +66,9 @@ export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental
   }
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
-  return stripTrailingSemicolon(compileSql(ctx.index, node, rendered, { eventTimeWindow }));
+  const sql = stripTrailingSemicolon(compileSql(ctx.index, node, rendered, { eventTimeWindow }));
+  if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
+  return sql;
 }
 
 /** A microbatch batch as a render sees it (`model.batch`). */

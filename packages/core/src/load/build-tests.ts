@@ -31,6 +31,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   // dbt: `{{ test_<name>(...) }}` resolved for the test's package, or `{{ <namespace>.test_<name>(...) }}`.
   const macroName = `${decl.namespace ? `${decl.namespace}.` : ''}test_${decl.testName}`;
   if (!renderer.hasMacro(macroName, ctx.projectName)) throw unknownTest(ctx, decl);
+  if (renderer.isBuiltin(macroName)) checkBuiltinTestArgs(decl);
   // dbt: `[<namespace>_][source_]<test>_<resource>_<args>`, a source's resource being `<source>_<table>`.
   const isSource = attached.resourceType === 'source';
   const resourceLabel = isSource ? `${(attached as { sourceName: string }).sourceName}_${attached.name}` : attached.name;
@@ -114,6 +115,30 @@ function renderArgument(renderer: Renderer, v: unknown, file: string, state: Ren
 }
 
 /** An unknown generic test: a package not installed, a test the package lacks, or no such test. */
+/**
+ * The arguments dbt's built-in generic tests cannot do without (their signatures have no default):
+ * Jinja would render `accepted_values` without `values` as `not in ()` and the warehouse would
+ * fail with a syntax error at run time — say so at load, where the YAML is.
+ */
+const BUILTIN_TEST_ARGS: Readonly<Record<string, readonly { readonly name: string; readonly list?: boolean; readonly example: string }[]>> = {
+  accepted_values: [{ name: 'values', list: true, example: 'values: [placed, shipped]' }],
+  relationships: [
+    { name: 'to', example: "to: ref('customers')" },
+    { name: 'field', example: 'field: id' },
+  ],
+};
+
+function checkBuiltinTestArgs(decl: TestDeclaration): void {
+  for (const arg of BUILTIN_TEST_ARGS[decl.testName] ?? []) {
+    const value = decl.kwargs[arg.name];
+    const on = decl.columnName ? ` on column '${decl.columnName}'` : '';
+    if (value === undefined || value === null)
+      throw new ProjectError('test_args', `${decl.testName}${on} needs '${arg.name}'`, { file: decl.file, line: decl.exactLine(), hint: `Add it under the test, e.g. ${arg.example}.` });
+    if (arg.list && !Array.isArray(value))
+      throw new ProjectError('test_args', `${decl.testName}${on}: '${arg.name}' must be a list`, { file: decl.file, line: decl.exactLine(), hint: `Write e.g. ${arg.example}.` });
+  }
+}
+
 function unknownTest(ctx: TestBuildContext, decl: TestDeclaration): ProjectError {
   const ns = decl.namespace;
   const installed = ns !== undefined && (ns === ctx.projectName || ctx.renderer.registry.packageMacros(ns) !== undefined);

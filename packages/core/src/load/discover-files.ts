@@ -15,13 +15,26 @@ export function discoverFiles(projectRoot: string, dir: string, extensions: read
       if (e.name.startsWith('.')) continue;
       const child = join(abs, e.name);
       if (e.isDirectory()) walk(child);
-      else if (e.isFile() && extensions.some((x) => e.name.endsWith(x))) out.push(toPosix(relative(projectRoot, child)));
-      else if (e.isSymbolicLink() && statSync(child).isFile() && extensions.some((x) => e.name.endsWith(x)))
-        out.push(toPosix(relative(projectRoot, child)));
+      else if (!extensions.some((x) => e.name.endsWith(x))) continue; // never looked at, as dbt (a broken README link is no error)
+      else if (e.isFile()) out.push(toPosix(relative(projectRoot, child)));
+      else if (e.isSymbolicLink() && linksToFile(child)) out.push(toPosix(relative(projectRoot, child)));
     }
   };
   walk(join(projectRoot, dir));
   return out.sort();
+}
+
+/**
+ * A symlink among the project's files: kept when it leads to a file, and when it leads nowhere
+ * (dangling, or a loop) so that reading it reports which link is broken (shared/text-file.ts).
+ * Links to folders are not followed, as dbt's os.walk does not follow them.
+ */
+function linksToFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
+  }
 }
 
 export function toPosix(p: string): string {

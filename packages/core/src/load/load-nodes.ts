@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { readProjectText } from '../shared/text-file.js';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG, KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
 import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
@@ -48,7 +49,7 @@ export function readMacroFiles(root: ProjectRoot): MacroFile[] {
     ...pf.testPaths.flatMap((p) => discoverFiles(root.dir, join(p, 'generic'), ['.sql'])),
   ];
   // Installed packages compile lazily: most of their macros are never called.
-  return [...new Set(paths)].map((path) => ({ path: rootRelative(root, path), source: readFileSync(join(root.dir, path), 'utf8'), packageName: pf.name, lazy: root.relDir !== '' }));
+  return [...new Set(paths)].map((path) => ({ path: rootRelative(root, path), source: readProjectText(join(root.dir, path), rootRelative(root, path)), packageName: pf.name, lazy: root.relDir !== '' }));
 }
 
 export interface SchemaFile {
@@ -64,11 +65,20 @@ export function schemaPaths(pf: ProjectRoot['projectFile']): string[] {
   return [...pf.modelPaths, ...pf.seedPaths, ...pf.snapshotPaths];
 }
 
+/** A root YAML file's text for the `version:` check (not yet known to be a schema file: never an error). */
+function candidateText(path: string): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
 export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: string) => string): SchemaFile[] {
   const inPaths = schemaPaths(root.projectFile).flatMap((p) => discoverFiles(root.dir, p, ['.yml', '.yaml']));
   const atRoot = readdirSync(root.dir)
     .filter((f) => (f.endsWith('.yml') || f.endsWith('.yaml')) && !IGNORED_ROOT_YAML.has(f))
-    .filter((f) => /^version\s*:/m.test(readFileSync(join(root.dir, f), 'utf8')));
+    .filter((f) => /^version\s*:/m.test(candidateText(join(root.dir, f))));
   return [...new Set([...atRoot, ...inPaths])].map((rel) => {
     const file = rootRelative(root, rel);
     return { file, rel, contents: parseSchemaFile(readYamlFile(join(root.dir, rel), file), (text) => render(text, file)) };
@@ -111,7 +121,7 @@ export function loadModels(root: ProjectRoot, renderer: Renderer, patches: Reado
     const { own, rootOverride } = projectConfigLayers(root, 'models', fqn);
     const baseLayers = [own, patch?.config ?? {}];
     const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride]);
-    const rawCode = readFileSync(join(root.dir, rel), 'utf8');
+    const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
     const uniqueId = `model.${pf.name}.${name}`;
     const parsed = parseSqlNode(renderer, rawCode, {
       uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
@@ -213,7 +223,7 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
     const path = rootRelative(root, rel);
     const fqn = fqnOf(pf.name, pf.testPaths, rel);
     const name = fqn[fqn.length - 1]!;
-    const rawCode = readFileSync(join(root.dir, rel), 'utf8');
+    const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
     const uniqueId = `test.${pf.name}.${name}`;
     const { own, rootOverride } = projectConfigLayers(root, 'data_tests', fqn);
     const baseConfig = finalizeConfig(DEFAULT_TEST_CONFIG, [own, ...rootOverride]);

@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
@@ -6,6 +7,8 @@ import { secretEnvVarError, splitArgs } from '../render/dbt-context.js';
 import { raiseInTemplate, toRenderError } from '../render/template-error.js';
 import { Renderer } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
+import { isEmptySql } from '../shared/empty-sql.js';
+import { assertWritableDir } from '../shared/writable-dir.js';
 import { ProjectError } from '../shared/errors.js';
 import { SECRET_ENV_PREFIX, secretValues } from '../shared/secrets.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
@@ -77,6 +80,13 @@ export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectE
   });
 }
 
+/** dbt loads a model file with no query (it fails when run): say so at load, naming the files. */
+function warnEmptyModels(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
+  const empty = [...nodes].filter((n) => (n.resourceType === 'model' || (n.resourceType === 'test' && n.testType === 'singular')) && !('renderAtRuntime' in n && n.renderAtRuntime) && isEmptySql(n.renderedCode));
+  if (empty.length)
+    onLog(`${empty.map((n) => n.originalFilePath).join(', ')} ${empty.length === 1 ? 'holds' : 'hold'} no SQL (empty, or only comments and config): ${empty.length === 1 ? 'it fails' : 'they fail'} when run; write the query or delete the file`, 'warn');
+}
+
 /** One warning per inert key that some node sets, naming where (a project may set one key on thousands of models). */
 function warnInertConfig(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
   const users = new Map<string, string[]>();
@@ -116,6 +126,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const stopConfigNotes = noteConfigKeys();
   const fromFile = readProjectFile(projectRoot);
   const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
+  // target/ must be a folder tsdbt can write: said now, not as EEXIST halfway through a run.
+  assertWritableDir(resolve(projectRoot, unrendered.targetPath), options.targetPath ? { what: '--target-path' } : { what: `target-path in ${fromFile.file}`, file: fromFile.file, line: fromFile.yaml.lineOf(['target-path']) });
   const target = resolveTarget({
     projectRoot,
     profileName: unrendered.profile,
@@ -220,6 +232,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   // Keys a template reads with config.get() are used, just not by tsdbt itself: no note for them.
   for (const [key, where] of stopConfigNotes()) if (!renderer.configKeysRead().has(key)) onLog(unknownConfigNote(key, where), 'info');
   warnInertConfig(nodes.values(), onLog);
+  warnEmptyModels(nodes.values(), onLog);
   warnUnknownOnSchemaChange(nodes.values(), onLog);
 
   const macroSources = new Map(macroFiles.map((f) => [f.path, f.source]));
@@ -325,13 +338,13 @@ function targetForTemplates(target: TargetConfig): Record<string, unknown> {
 
 function readSelectors(projectRoot: string): Record<string, SelectorDefinition> {
   const file = 'selectors.yml';
-  let yaml;
+  const path = join(projectRoot, file);
   try {
-    yaml = readYamlFile(join(projectRoot, file), file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
+    lstatSync(path); // absent: no named selectors (a broken link is reported when read)
+  } catch {
+    return {};
   }
+  const yaml = readYamlFile(path, file);
   const list = isMapping(yaml.data) ? yaml.data.selectors : undefined;
   if (!Array.isArray(list)) return {};
   const out: Record<string, SelectorDefinition> = {};

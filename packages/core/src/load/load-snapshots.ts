@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readProjectText } from '../shared/text-file.js';
 import { dirname, join } from 'node:path';
 import { DEFAULT_SNAPSHOT_CONFIG, type NodeConfig } from '../manifest/config.js';
 import type { SnapshotNode } from '../manifest/nodes.js';
@@ -99,7 +99,7 @@ export function loadSnapshots(root: ProjectRoot, renderer: Renderer, patches: Re
       const file = rootRelative(root, rel);
       // dbt's SnapshotParser.get_fqn: the path below the snapshot path, without .sql, then the block's name.
       const below = rel.slice(trim(dir).length + 1).replace(/\.sql$/, '');
-      for (const b of snapshotBlocks(readFileSync(join(root.dir, rel), 'utf8'), file))
+      for (const b of snapshotBlocks(readProjectText(join(root.dir, rel), file), file))
         defs.push({ name: b.name, file, line: b.line, rawCode: b.body, fqn: [pf.name, ...below.split('/'), b.name] });
     }
   const relOf = new Map(schemaFiles.map((f) => [f.file, f.rel]));

@@ -98,7 +98,8 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
   if (!isMapping(out))
     throw new ProjectError('profiles', `Target '${targetName}' not found in profile '${options.profileName}'`, {
       file,
-      line: yaml.lineOf([options.profileName, 'outputs']),
+      // the line that names it (`target:`), unless it came from --target
+      line: yaml.lineOf([options.profileName, options.target ? 'outputs' : 'target']),
       hint: `Known targets: ${isMapping(outputs) ? Object.keys(outputs).join(', ') : 'none'}.`,
     });
   const v = (k: string) => render(out[k]);
@@ -107,6 +108,7 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
     throw new ProjectError('profiles', `Target '${targetName}' has type '${type}'; tsdbt supports 'chdb' and 'clickhouse'`, {
       file,
       line: yaml.lineOf([options.profileName, 'outputs', targetName, 'type']),
+      hint: "Use 'type: chdb' (the embedded engine) or 'type: clickhouse' (a server over HTTP).",
     });
   // `threads: abc` or `port: 8123.5` in profiles.yml: the file's mistake, reported with its line.
   const whole = <F extends number | undefined>(key: string, fallback: F, rule: IntegerRule): number | F => {

@@ -34,48 +34,62 @@ export interface ProjectFile {
 export const PROJECT_FILE_NAMES = ['project.yml', 'dbt_project.yml'] as const;
 
 export function findProjectFile(projectRoot: string): string {
-  for (const name of PROJECT_FILE_NAMES) {
-    const file = join(projectRoot, name);
-    if (existsSync(file)) return name;
-  }
+  const found = PROJECT_FILE_NAMES.filter((name) => existsSync(join(projectRoot, name)));
+  // Two project files would mean one is silently ignored: its name, vars or configs never apply.
+  if (found.length > 1)
+    throw new ProjectError('project_file', `Both project.yml and dbt_project.yml are in ${projectRoot}: tsdbt would read only one of them`, {
+      file: 'dbt_project.yml',
+      hint: 'Keep one: dbt_project.yml (what dbt reads too) or project.yml, and merge what the other says into it.',
+    });
+  if (found.length === 1) return found[0]!;
   throw new ProjectError('no_project', `No project.yml or dbt_project.yml in ${projectRoot}`, {
     hint: 'Run tsdbt from the project folder, or pass --project-dir.',
   });
 }
-
-const list = (value: unknown, fallback: string[]): string[] =>
-  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : fallback;
 
 export function readProjectFile(projectRoot: string): ProjectFile {
   const name = findProjectFile(projectRoot);
   const yaml = readYamlFile(join(projectRoot, name), name);
   const data = yaml.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data))
-    throw new ProjectError('project_file', `${name} must be a mapping of keys`, { file: name, line: 1 });
+    throw new ProjectError('project_file', `${name} must be a mapping of keys`, { file: name, line: 1, hint: "Write it as keys and values: 'name: my_project', 'profile: my_project', …" });
   const d = data as Record<string, unknown>;
+  // A key of the wrong shape is an error, not a silent default (`model-paths: 5` would read models/).
+  const list = (key: string, fallback: string[]): string[] => {
+    const value = d[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+    throw new ProjectError('project_file', `'${key}' must be a list of folders`, { file: name, line: yaml.lineOf([key]), hint: `Write e.g. ${key}: ["${fallback[0] ?? key}"].` });
+  };
+  const paths = (key: string, old: string, fallback: string[]) => (d[key] !== undefined ? list(key, fallback) : list(old, fallback));
   if (typeof d.name !== 'string' || !/^[A-Za-z_][\w]*$/.test(d.name))
     throw new ProjectError('project_file', `${name} needs a 'name' made of letters, digits and underscores`, {
       file: name,
       line: yaml.lineOf(['name']),
       hint: "Add e.g. 'name: my_project' at the top of the file.",
     });
-  const obj = (v: unknown): Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const obj = (key: string): Record<string, unknown> => {
+    const v = d[key];
+    if (v === undefined || v === null) return {};
+    if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    throw new ProjectError('project_file', `'${key}' must be a mapping`, { file: name, line: yaml.lineOf([key]), hint: `Write it as keys under '${key}:' (e.g. '${key}:' then '  my_key: value' on the next line).` });
+  };
   return {
     file: name,
     name: d.name,
     profile: typeof d.profile === 'string' ? d.profile : d.name,
-    modelPaths: list(d['model-paths'] ?? d['source-paths'], ['models']),
-    macroPaths: list(d['macro-paths'], ['macros']),
-    testPaths: list(d['test-paths'], ['tests']),
-    seedPaths: list(d['seed-paths'] ?? d['data-paths'], ['seeds']),
-    snapshotPaths: list(d['snapshot-paths'], ['snapshots']),
+    modelPaths: paths('model-paths', 'source-paths', ['models']),
+    macroPaths: list('macro-paths', ['macros']),
+    testPaths: list('test-paths', ['tests']),
+    seedPaths: paths('seed-paths', 'data-paths', ['seeds']),
+    snapshotPaths: list('snapshot-paths', ['snapshots']),
     targetPath: typeof d['target-path'] === 'string' ? d['target-path'] : 'target',
-    vars: obj(d.vars),
-    modelsConfig: obj(d.models),
-    seedsConfig: obj(d.seeds),
-    snapshotsConfig: obj(d.snapshots),
-    testsConfig: obj(d.data_tests ?? d.tests),
+    vars: obj('vars'),
+    modelsConfig: obj('models'),
+    seedsConfig: obj('seeds'),
+    snapshotsConfig: obj('snapshots'),
+    testsConfig: d.data_tests !== undefined ? obj('data_tests') : obj('tests'),
     requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
     dispatch: dispatchEntries(d.dispatch, name, yaml),
     packagesInstallPath: typeof d['packages-install-path'] === 'string' ? d['packages-install-path'] : 'dbt_packages',

@@ -58,13 +58,23 @@ const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'erro
 
 type Path = (string | number)[];
 
+const LAYOUT_HINT = "dbt's properties layout: 'version: 2', then 'models:', 'seeds:' or 'sources:' as lists of '- name: …' entries, each with 'columns:' as a list of '- name: …'.";
+
 /** Reads one dbt `version: 2` schema file. Unknown top-level sections are ignored, as dbt does. */
 /** `render` renders Jinja in the source properties that may hold it (schema, database, identifier). */
 export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string): SchemaFileContents {
   const data = yaml.data;
-  if (!isMapping(data)) return { models: [], seeds: [], snapshots: [], sources: [] };
   const file = yaml.file;
-  const fail = (path: Path, message: string, hint?: string): never => {
+  // A list or a string at the top is a file nobody can read as properties: its tests would vanish.
+  if (!isMapping(data)) {
+    const kind = Array.isArray(data) ? 'a list' : `a ${typeof data}`;
+    throw new ProjectError('schema_yaml', `${file} must be a mapping (version: 2, models:, sources: …), not ${kind}`, {
+      file,
+      line: 1,
+      hint: "Start the file with 'version: 2' and put the entries under 'models:', 'seeds:' or 'sources:'.",
+    });
+  }
+  const fail = (path: Path, message: string, hint = LAYOUT_HINT): never => {
     throw new ProjectError('schema_yaml', message, { file, line: yaml.lineOf(path), hint });
   };
 
@@ -182,7 +192,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     if (!isMapping(src) || typeof src.name !== 'string') fail(['sources', si], `Each source needs a 'name'`);
     const s = src as Record<string, unknown>;
     const tables = s.tables;
-    if (!Array.isArray(tables)) fail(['sources', si], `Source '${String(s.name)}' needs a list of 'tables'`);
+    if (!Array.isArray(tables)) fail(['sources', si, 'tables'], `Source '${String(s.name)}' needs a list of 'tables'`);
     (tables as unknown[]).forEach((t, ti) => {
       const path: Path = ['sources', si, 'tables', ti];
       const patch = parseResource(t, path, yaml.nameLine(String(s.name)));

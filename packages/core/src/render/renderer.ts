@@ -9,6 +9,7 @@ import { readMacroBlocks } from './macro-blocks.js';
 import { BUILTIN_PACKAGE, MacroRegistry, type DispatchEntry, type MacroEntry } from './macro-registry.js';
 import { PackageNamespace } from './package-namespace.js';
 import type { RenderState } from './render-state.js';
+import { MacroArgumentError } from './jinja-compat/macro-args.js';
 import { literalRelations, type LiteralRelations } from './literal-relations.js';
 import { macroCallError, raiseInTemplate, toRenderError } from './template-error.js';
 import { explainUnknownCall } from './unknown-calls.js';
@@ -273,6 +274,8 @@ export class Renderer {
       try {
         return (fn as MacroFn).apply(this, args);
       } catch (error) {
+        // A call that does not fit the signature is the caller's error, at the call (Jinja2's TypeError).
+        if (error instanceof MacroArgumentError) throw error;
         throw macroCallError(error, site);
       }
     };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readProjectText } from './text-file.js';
 import jsYaml from 'js-yaml';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { ProjectError } from './errors.js';
@@ -21,7 +21,8 @@ export interface YamlFile {
 export function parseYaml(text: string, file: string): YamlFile {
   let data: unknown;
   try {
-    data = jsYaml.load(text, { filename: file, json: true }) ?? {};
+    // Not `json: true`: a key written twice is an error (dbt's DuplicateYamlKeyError), not "the last one wins".
+    data = jsYaml.load(text, { filename: file }) ?? {};
   } catch (error) {
     const e = error as { reason?: string; message: string; mark?: { line: number; column: number } };
     throw new ProjectError('yaml_syntax', `Invalid YAML: ${e.reason ?? e.message.split('\n')[0]}`, {
@@ -62,5 +63,5 @@ export function parseYaml(text: string, file: string): YamlFile {
 }
 
 export function readYamlFile(file: string, displayPath = file): YamlFile {
-  return parseYaml(readFileSync(file, 'utf8'), displayPath);
+  return parseYaml(readProjectText(file, displayPath), displayPath);
 }

@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import { JcTruth } from './jinja-nodes.js';
+import { macroArgInfo } from './macro-args.js';
 
 /**
  * Patches of nunjucks' Compiler prototype (nunjucks is pinned at 3.2.4: these rely on
@@ -226,6 +227,8 @@ function patchLoopsAndMacros(proto: any): void {
     buf[head] = 'var callerFrame = frame;\ntry {\n';
     buf[callerLine] += 'runtime.jcMacroVars(frame, kwargs);\n';
     buf[last] = '} catch (e) { throw runtime.jcIsReturn(e) ? e : runtime.handleError(e, lineno, colno); } finally { frame = callerFrame; }\n});\n';
+    // Calls are checked as Jinja2 checks them (macro-args.ts): what the body reads of varargs/kwargs/caller.
+    this._emitLine(`${funcId}.jcArgs = ${JSON.stringify(macroArgInfo(node))};`);
     return funcId;
   };
   // dbt renames every macro to `dbt_macro__<name>`, so a top-level macro whose name starts with

@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { checkMacroArgs, type MacroArgInfo } from './macro-args.js';
 import { pyMod } from './python-format.js';
 import { bindMethod, DICT_METHODS, LIST_METHODS, SET_METHODS, STR_METHODS, toList } from './python-methods.js';
 import {
@@ -101,8 +102,10 @@ function patchMakeMacro(): void {
   runtime.makeMacro = function makeMacro(argNames: string[], kwargNames: string[], func: AnyFn) {
     const inner = orig(argNames, kwargNames, func);
     const declared = [...argNames, ...kwargNames];
-    return function macro(this: unknown, ...macroArgs: unknown[]) {
+    const macro = function macro(this: unknown, ...macroArgs: unknown[]) {
       const positional = runtime.numArgs(macroArgs) as number;
+      const info = (macro as { jcArgs?: MacroArgInfo }).jcArgs;
+      if (info) checkMacroArgs(info, declared, positional, (positional < macroArgs.length ? macroArgs[macroArgs.length - 1] : {}) as Dict);
       pendingMacroInfo = { varargs: pyTuple(macroArgs.slice(declared.length, positional)), declared };
       try {
         return inner.apply(this, macroArgs);
@@ -113,6 +116,7 @@ function patchMakeMacro(): void {
         pendingMacroInfo = null;
       }
     };
+    return macro;
   };
   // Called by the compiled macro body right after its frame is created (see compiler-patches).
   runtime.jcIsReturn = (e: unknown) => e instanceof ReturnSignal;
