@@ -69,7 +69,8 @@ export const PROBES: readonly Probe[] = [
   { name: 'a missing var', files: { 'models/m.sql': "select {{ var('nope') }} as x" }, expect: { code: 'missing_var', message: /Required var 'nope' not found/, file: 'models/m.sql', line: 1 } },
   { name: 'a missing env var', files: { 'models/m.sql': "select '{{ env_var('TSDBT_PROBE_NOT_SET') }}' as x" }, expect: { code: 'missing_env_var', message: /TSDBT_PROBE_NOT_SET/, file: 'models/m.sql', line: 1 } },
   { name: 'an unknown materialization', files: { 'models/m.sql': "{{ config(materialized='tabel') }}\nselect 1 as x" }, expect: { code: 'materialization', message: /materialized='tabel'/, file: 'models/m.sql', line: 1 } },
-  { name: 'an unknown config key', files: { 'models/m.sql': "{{ config(materialised='table') }}\nselect 1 as x" }, expect: { code: 'unknown_config', message: /materialised/, file: 'models/m.sql', line: 1 } },
+  { name: 'a ref into a package that is not installed', files: { ...MODEL, 'models/m.sql': "select * from {{ ref('nopkg', 'ok') }}" }, expect: { code: 'unknown_ref', message: /nopkg/, file: 'models/m.sql', line: 1 } },
+  { name: 'an unterminated string in a model', files: { 'models/m.sql': "select 1\n{{ 'oops }}" }, expect: { code: 'jinja', message: /Jinja/, file: 'models/m.sql' } },
   { name: 'raise_compiler_error', files: { 'models/m.sql': "select 1\n{{ exceptions.raise_compiler_error('stop here') }}" }, expect: { code: 'compiler_error', message: /stop here/, file: 'models/m.sql', line: 2, noHint: true } },
   { name: 'a model that refers to itself', files: { 'models/m.sql': "select * from {{ ref('m') }}" }, expect: { code: 'cycle', message: /refers to itself/, file: 'models/m.sql' } },
   { name: 'a cycle of two models', files: { 'models/a.sql': "select * from {{ ref('b') }}", 'models/b.sql': "select * from {{ ref('a') }}" }, expect: { code: 'cycle', message: /a \(models\/a\.sql\)|b \(models\/b\.sql\)/ } },
@@ -95,7 +96,6 @@ export const PROBES: readonly Probe[] = [
   { name: 'a source table without a name', files: yml('sources:\n  - name: raw\n    tables:\n      - description: x\n'), expect: { code: 'schema_yaml', message: /Each entry needs a 'name'/, file: 'models/schema.yml', line: 5 } },
   { name: 'a source without tables as a list', files: yml('sources:\n  - name: raw\n    tables: orders\n'), expect: { code: 'schema_yaml', message: /Source 'raw' needs a list of 'tables'/, file: 'models/schema.yml', line: 4 } },
   { name: 'a model described twice', files: { ...MODEL, 'models/a.yml': 'version: 2\nmodels:\n  - name: ok\n', 'models/b.yml': 'version: 2\nmodels:\n  - name: ok\n' }, expect: { code: 'duplicate_patch', message: /described twice/, file: 'models/b.yml', line: 3 } },
-  { name: 'an unknown config key in YAML', files: yml('models:\n  - name: ok\n    config:\n      materalized: table\n'), expect: { code: 'unknown_config', message: /materalized/, file: 'models/schema.yml', line: 5 } },
 
   // --- the project file
   { name: 'both project.yml and dbt_project.yml', files: { ...MODEL, 'dbt_project.yml': 'name: other\nprofile: proj\n' }, expect: { code: 'project_file', message: /Both project\.yml and dbt_project\.yml/, file: 'dbt_project.yml' } },
