@@ -11,7 +11,12 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 /** Marks tsdbt's own probing statements, so the INSERT checks do not count them. */
 export const PROBE = 'tsdbt_quiet_probe';
 
-const INSERT_LIKE = `positionCaseInsensitive(query, 'insert') > 0 AND position(query, '${PROBE}') = 0`;
+/**
+ * Statements that may be INSERTs: tsdbt's probes aside, and this run's own INSERTs into its
+ * temporaries (a table being built in another thread fills a new table no view fires on).
+ */
+const insertLike = (adapter: ClickHouseAdapter) =>
+  `positionCaseInsensitive(query, 'insert') > 0 AND position(query, '${PROBE}') = 0 AND NOT match(query, ${sqlString(`(?i)insert\\s+into\\s+\\S*__tsdbt_tmp_${adapter.runId}`)})`;
 
 /** `system.<table>` of every host in cluster mode (clusterAllReplicas from 20.1, one replica per shard before), else of this one. */
 export async function everyHost(adapter: ClickHouseAdapter, table: string): Promise<string> {
@@ -23,7 +28,7 @@ export async function everyHost(adapter: ClickHouseAdapter, table: string): Prom
 
 /** How many statements that may be INSERTs run now, anywhere tsdbt can see (every host in cluster mode). */
 export async function runningInserts(adapter: ClickHouseAdapter): Promise<number> {
-  const [row] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${await everyHost(adapter, 'processes')} WHERE ${INSERT_LIKE} /* ${PROBE} */`);
+  const [row] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${await everyHost(adapter, 'processes')} WHERE ${insertLike(adapter)} /* ${PROBE} */`);
   return Number(row?.n ?? 0);
 }
 
@@ -44,7 +49,7 @@ export async function waitForNoInserts(adapter: ClickHouseAdapter, signal?: Abor
 /** Waits until every INSERT running now has finished (later ones are not waited for). */
 export async function drainInserts(adapter: ClickHouseAdapter, signal?: AbortSignal, timeoutMs = 600_000): Promise<void> {
   const from = await everyHost(adapter, 'processes');
-  const ids = (await adapter.client.query<{ id: string }>(`SELECT query_id AS id FROM ${from} WHERE ${INSERT_LIKE} /* ${PROBE} */`)).map((r) => r.id);
+  const ids = (await adapter.client.query<{ id: string }>(`SELECT query_id AS id FROM ${from} WHERE ${insertLike(adapter)} /* ${PROBE} */`)).map((r) => r.id);
   if (ids.length === 0) return;
   const until = Date.now() + timeoutMs;
   for (let wait = 2; ; wait = Math.min(wait * 2, 200)) {
