@@ -88,6 +88,20 @@ describe('refreshable materialized views', () => {
     expect(await ddl(project, p.schema, 'broken')).toBe('');
   });
 
+  it('its own new target starts empty with empty: true, and is left to the first refresh with wait: false', async () => {
+    const { p, project, rows } = await withEvents({
+      'models/later.sql': COUNTS("{'interval': 'EVERY 1 DAY', 'empty': true}"),
+      'models/background.sql': COUNTS("{'interval': 'EVERY 1 DAY', 'wait': false}"),
+    });
+    const r = await project.run();
+    expectStatuses(r, { later: 'success', background: 'success' });
+    expect(r.results.map((x) => x.message).sort()).toEqual(['OK created (refreshable)', 'OK created (refreshable, empty)']);
+    expect(await rows('SELECT count() AS n FROM $.later')).toEqual([{ n: '0' }]);
+    expect(await ddl(project, p.schema, 'background_mv')).toMatch(/REFRESH EVERY 1 DAY TO/);
+    await (await project.adapter()).client.command(`SYSTEM WAIT VIEW ${p.schema}.background_mv`);
+    expect(await rows('SELECT sum(n) AS n FROM $.background')).toEqual([{ n: '10' }]);
+  });
+
   it('a view switching between appending and replacing is recreated; bad intervals are project errors', async () => {
     const { p, project } = await withEvents({ 'models/counts.sql': COUNTS("'EVERY 1 HOUR'") });
     expectStatuses(await project.run(), { counts: 'success' });

@@ -144,7 +144,15 @@ export async function materializeRefreshable(ctx: MaterializeContext): Promise<M
       return { message: `OK ${why}: ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: [] };
     };
     if (!mv) {
-      if (!explicit && (targetKind !== 'table' || fullRefresh)) return rebuild('built');
+      if (!explicit && (targetKind !== 'table' || fullRefresh)) {
+        // Its own new target: filled now by one run of the SELECT, unless the first refresh is not
+        // to be waited for (`wait: false`) or not to happen (`empty: true`): then it starts empty.
+        if (cfg.wait && !cfg.empty) return rebuild('built');
+        const options = tableOptionsOf(node);
+        await adapter.assertTableOptionsSupported(options);
+        const columns = await adapter.queryColumns(sql);
+        await withStaging(adapter, target, signal, async (s) => s.swap(await s.createTable(columnsDdl(columns, options), node.config)));
+      }
       await createMv(cfg.empty);
       if (!cfg.empty && cfg.wait) {
         try {
