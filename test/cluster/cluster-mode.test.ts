@@ -173,12 +173,12 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated an
     await cluster.nodes[1]!.kill();
     try {
       p.write({ 'models/d.sql': model(10) });
-      const started = Date.now();
       const failed = await reopen(p).run();
-      expect(Date.now() - started).toBeLessThan(30_000); // no wait for distributed_ddl_task_timeout
       for (const r of failed.results) {
         expect(r.status).toBe('error');
         expect(r.message).toMatch(/A shard of cluster 'tsdbt_cluster' is unreachable/);
+        // found by the up-front check, not after waiting out distributed_ddl_task_timeout (no clock needed)
+        expect(r.message).not.toMatch(/distributed_ddl_task_timeout|is executing longer than/);
       }
       // Shard 1 still has its old rows and no half-built tables.
       expect(await count(1, `${s}.d_local`)).toBe(50);

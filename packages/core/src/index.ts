@@ -1,7 +1,7 @@
 // Public API of @tsdbt/core. Whatever is not exported here is internal.
 export { TsdbtProject } from './tsdbt.js';
-export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, DebugReport, ValidateOptions } from './tsdbt.js';
-export type { DebugCheck } from './adapter/debug-checks.js';
+export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, ValidateOptions } from './tsdbt.js';
+export type { DebugCheck, DebugReport } from './adapter/debug-checks.js';
 export type {
   ProjectAnalysis, NodeAnalysis, AnalysisStatus, AnalyzedColumn, ColumnSource, DependencyKind, ValidationIssue, IssueSeverity,
 } from './analyze/analysis.js';

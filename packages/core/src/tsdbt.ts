@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
-import { debugTargetKeys, runDebugChecks, type DebugCheck } from './adapter/debug-checks.js';
+import { debugReport, type DebugReport } from './adapter/debug-checks.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
 import { analyzeProject, scrubAnalysis } from './analyze/analyze-project.js';
@@ -97,17 +97,6 @@ export interface RunResult {
   readonly elapsed: number;
   readonly interrupted: boolean;
   /** True when no node errored or failed. */
-  readonly success: boolean;
-}
-
-/** What `debug()` found. */
-export interface DebugReport {
-  readonly project: { readonly name: string; readonly root: string; readonly file: string; readonly profile: string };
-  /** name, source (the profiles.yml) and the keys of the target's type. */
-  readonly target: Readonly<Record<string, unknown>>;
-  readonly serverVersion?: string;
-  readonly checks: readonly DebugCheck[];
-  /** True when every check passed. */
   readonly success: boolean;
 }
 
@@ -337,6 +326,7 @@ export class TsdbtProject {
    * the node's ancestors and descendants (a scratch warehouse, as validate); writes nothing.
    */
   async columnLineage(spec: string, options: TraceOptions = {}): Promise<ColumnTrace> {
+    optionalInteger('depth', options.depth, NUMERIC_RULES.depth);
     const { node, column } = parseColumnSpec(this.manifest, spec);
     const selector = node.resourceType === 'source' ? `+source:${node.sourceName}.${node.name}+` : `+${node.name}+`;
     const analysis = await this.validate({ select: [selector], resourceTypes: ['model', 'seed', 'source'], write: false });
@@ -366,16 +356,10 @@ export class TsdbtProject {
    * `tsdbt debug`: the resolved project and target (only the keys of its type, password masked) and
    * the checks (connection, create the target database). A failed check is reported, not thrown.
    */
-  async debug(): Promise<DebugReport> {
-    const { checks, serverVersion } = await runDebugChecks(this.target, () => this.adapter());
-    return {
-      project: { name: this.manifest.projectName, root: this.loaded.projectRoot, file: this.loaded.projectFile.file, profile: this.loaded.projectFile.profile },
-      target: { name: this.target.name, source: this.target.source, ...debugTargetKeys(this.target) },
-      serverVersion,
-      checks,
-      success: checks.every((c) => c.status === 'ok'),
-    };
+  debug(): Promise<DebugReport> {
+    return debugReport({ loaded: this.loaded, manifest: this.manifest, connect: () => this.adapter() });
   }
+
 
   async close(): Promise<void> {
     this.sharedWith = undefined;

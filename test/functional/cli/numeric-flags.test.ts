@@ -43,6 +43,7 @@ describe('numeric flags', () => {
     [['docs', 'serve', '--port', 'http'], /--port must be a whole number from 0 to 65535, got 'http'/],
     [['watch', '--debounce', 'soon'], /--debounce must be a whole number from 0 to 60000, got 'soon'/],
     [['watch', '--serve', '80.5'], /--serve must be a whole number from 0 to 65535, got '80\.5'/],
+    [['lineage', 'a.id', '--depth', '0'], /--depth must be a positive whole number, got '0'/],
   ];
   it.each(cases)('tsdbt %j exits 2 with a clear message and does nothing', (args, message) => {
     const p = project();

@@ -1,6 +1,6 @@
 import type { ColumnKey, ColumnTrace, LineageEdge, TsdbtProject } from '@tsdbt/core';
-import { UsageError } from '@tsdbt/core';
-import { openProject, type GlobalFlags, type Io } from './common.js';
+import { NUMERIC_RULES } from '@tsdbt/core';
+import { numericFlag, openProject, type GlobalFlags, type Io } from './common.js';
 
 interface LineageFlags extends GlobalFlags {
   direction?: string;
@@ -11,8 +11,7 @@ interface LineageFlags extends GlobalFlags {
 
 /** `tsdbt lineage model.column`: the columns it comes from and the columns computed from it, as trees. */
 export async function lineageCommand(spec: string, flags: LineageFlags, io: Io): Promise<number> {
-  const depth = flags.depth === undefined ? undefined : Number(flags.depth);
-  if (depth !== undefined && (!Number.isInteger(depth) || depth < 1)) throw new UsageError('lineage_depth', `--depth '${flags.depth}' is not a positive whole number`, { hint: 'Write e.g. --depth 2.' });
+  const depth = numericFlag('--depth', flags.depth, NUMERIC_RULES.depth);
   const project = openProject(flags, io, {}, true);
   try {
     // The value's own lineage by default; join, group-by and filter keys on request (they are many).

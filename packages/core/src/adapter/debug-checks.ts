@@ -1,5 +1,6 @@
-import type { TargetConfig } from '../load/profiles.js';
-import { describeTarget } from '../load/profiles.js';
+import type { LoadedProject } from '../load/load-project.js';
+import { describeTarget, type TargetConfig } from '../load/profiles.js';
+import type { Manifest } from '../manifest/manifest.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 
 /** One check of `tsdbt debug`: passed, failed (with the error), or not run because an earlier one failed. */
@@ -56,4 +57,28 @@ export async function runDebugChecks(target: TargetConfig, connect: () => Promis
       checks.push({ name: 'create_database', status: 'error', label, error });
     }
   return { checks, serverVersion };
+}
+
+/** What `debug()` found. */
+export interface DebugReport {
+  readonly project: { readonly name: string; readonly root: string; readonly file: string; readonly profile: string };
+  /** name, source (the profiles.yml) and the keys of the target's type. */
+  readonly target: Readonly<Record<string, unknown>>;
+  readonly serverVersion?: string;
+  readonly checks: readonly DebugCheck[];
+  /** True when every check passed. */
+  readonly success: boolean;
+}
+
+/** `tsdbt debug`: the project, the target (its type's keys, password masked) and the checks. */
+export async function debugReport(p: { loaded: LoadedProject; manifest: Manifest; connect: () => Promise<ClickHouseAdapter> }): Promise<DebugReport> {
+  const target = p.loaded.target;
+  const { checks, serverVersion } = await runDebugChecks(target, p.connect);
+  return {
+    project: { name: p.manifest.projectName, root: p.loaded.projectRoot, file: p.loaded.projectFile.file, profile: p.loaded.projectFile.profile },
+    target: { name: target.name, source: target.source, ...debugTargetKeys(target) },
+    serverVersion,
+    checks,
+    success: checks.every((c) => c.status === 'ok'),
+  };
 }

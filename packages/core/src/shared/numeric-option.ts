@@ -48,6 +48,7 @@ export const NUMERIC_RULES = {
   port: { min: 0, max: 65535, example: '8123' },
   limit: { min: 0, example: '10', special: { value: -1, meaning: 'all rows' } },
   debounce: { min: 0, max: 60_000, example: '50' },
+  depth: { min: 1, example: '2' },
   /** Durations in profiles.yml (temporaries_max_age…). */
   seconds: { min: 0, example: '3600' },
 } as const satisfies Record<string, IntegerRule>;
