@@ -25,6 +25,7 @@ import { newRenderState } from './render/render-state.js';
 import { writeLineage, writeManifest, writeRunResults } from './report/artifacts.js';
 import type { Command, EventHandler, NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions } from './select/select-nodes.js';
+import { shareWarehouse } from './serve/warehouse-share.js';
 import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
 import { parseDatetime } from './manifest/microbatch-config.js';
@@ -136,6 +137,8 @@ export class TsdbtProject {
   private client: WarehouseClient | undefined;
   private adapterInstance: ClickHouseAdapter | undefined;
   private sharedWith: TsdbtProject | undefined;
+  /** Leaves the endpoint through which other tsdbt processes use the embedded warehouse this project holds. */
+  private unshare: (() => Promise<void>) | undefined;
 
   private constructor(loaded: LoadedProject, invocationId: string, onEvent: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
@@ -365,9 +368,12 @@ export class TsdbtProject {
     this.sharedWith = undefined;
     const c = this.client;
     const runId = this.adapterInstance?.runId;
+    const unshare = this.unshare;
     this.client = undefined;
+    this.unshare = undefined;
     this.adapterInstance = undefined;
     try {
+      await unshare?.();
       await c?.close();
     } finally {
       // From now on the run's temporaries count as a dead run's: any later run may drop them.
@@ -383,6 +389,8 @@ export class TsdbtProject {
       const runId = newRunId(this.invocationId.replace(/-/g, ''));
       this.client = await openWarehouse(this.target, { poolSize: threads ?? this.target.threads, queryIdPrefix: `tsdbt-${runId}` });
       beginRun(runId);
+      // Holding an embedded warehouse: other tsdbt commands on the same target go through this process.
+      if (this.client.embedded) this.unshare = await shareWarehouse(this.target);
       this.adapterInstance = new ClickHouseAdapter(this.client, runId);
     }
     return this.adapterInstance;

@@ -57,9 +57,11 @@ describe('the Instacart project over tsdbt serve (type: clickhouse, plain HTTP)'
     const httpProfiles = join(ic.dir, '..', 'profiles-http');
     mkdirSync(servedProfiles, { recursive: true });
     mkdirSync(httpProfiles, { recursive: true });
-    writeFileSync(join(servedProfiles, 'profiles.yml'), `instacart:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${join(ic.dir, '..', 'served-warehouse')}\n`);
-    writeFileSync(join(httpProfiles, 'profiles.yml'), `instacart:\n  target: http\n  outputs:\n    http:\n      type: clickhouse\n      host: 127.0.0.1\n      port: ${port}\n      schema: default\n      threads: 4\n`);
-    server = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--project-dir', ic.dir, '--profiles-dir', servedProfiles], { stdio: 'ignore' });
+    //    Clients that write need --allow-writes and the target's password.
+    const login = '      user: builder\n      password: b-secret\n';
+    writeFileSync(join(servedProfiles, 'profiles.yml'), `instacart:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${join(ic.dir, '..', 'served-warehouse')}\n${login}`);
+    writeFileSync(join(httpProfiles, 'profiles.yml'), `instacart:\n  target: http\n  outputs:\n    http:\n      type: clickhouse\n      host: 127.0.0.1\n      port: ${port}\n      schema: default\n      threads: 4\n${login}`);
+    server = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--allow-writes', '--project-dir', ic.dir, '--profiles-dir', servedProfiles], { stdio: 'ignore' });
     for (let i = 0; ; i++) {
       const ok = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok, () => false);
       if (ok) break;

@@ -2,8 +2,9 @@ import { Option, type Command } from 'commander';
 import { NUMERIC_RULES, startServer, watch, type RunEvent, type WarehouseServer, type WatchEvent } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
 import { numericFlag, parseVars, printerFor, runOptions, selection, type Io, type RunFlags } from './common.js';
+import { serveAccess, withServeAccess, type ServeAccessFlags } from './serve-flags.js';
 
-interface WatchFlags extends RunFlags {
+interface WatchFlags extends RunFlags, ServeAccessFlags {
   test?: boolean;
   watch?: boolean;
   initial?: boolean;
@@ -95,7 +96,12 @@ export async function watchCommand(flags: WatchFlags, io: Io, mode: { command: '
   let server: WarehouseServer | undefined;
   if (servePort !== undefined) {
     if (watcher.project) {
-      server = await startServer(watcher.project, { port: servePort, host: flags.host ?? '127.0.0.1' });
+      try {
+        server = await startServer(watcher.project, { port: servePort, host: flags.host ?? '127.0.0.1', ...serveAccess(flags) });
+      } catch (error) {
+        await watcher.close();
+        throw error;
+      }
       say(`Serving the warehouse at ${server.url} (other tsdbt commands on this target use it).`);
     } else say('Not serving: the project did not load (fix the error above and restart with --serve).');
   }
@@ -129,11 +135,13 @@ export function registerWatchCommands(
 ): void {
   const { withGlobals, withSelect, addRunFlags, action, runCommand, io } = helpers;
   const watchOptions = (cmd: Command) =>
-    cmd
-      .option('--no-initial', 'do not run the selection once before watching')
-      .addOption(new Option('--debounce <ms>', 'quiet period that groups a burst of saves').default('50').hideHelp())
-      .option('--serve [port]', "also answer ClickHouse's HTTP interface on the warehouse (default port 8123)")
-      .option('--host <host>', 'address for --serve (a non-loopback address needs a password in the profile)');
+    withServeAccess(
+      cmd
+        .option('--no-initial', 'do not run the selection once before watching')
+        .addOption(new Option('--debounce <ms>', 'quiet period that groups a burst of saves').default('50').hideHelp())
+        .option('--serve [port]', "also answer ClickHouse's HTTP interface on the warehouse (default port 8123)")
+        .option('--host <host>', 'address for --serve (a non-loopback address needs a password in the profile)'),
+    );
 
   watchOptions(
     addRunFlags(withSelect(withGlobals(program.command('watch').description('re-run changed models (and their descendants) on every save'))), 'build'),

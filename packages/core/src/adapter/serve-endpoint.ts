@@ -1,10 +1,14 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
- * `tsdbt serve` holds an embedded warehouse's data directory (chDB locks it per process) and
- * advertises its HTTP endpoint in a small file next to that directory. Other tsdbt processes
- * opening the same chdb target find the file and talk to the endpoint instead of the lock.
+ * A tsdbt process that holds an embedded warehouse's data directory (chDB locks it per process)
+ * answers ClickHouse's HTTP interface on it and advertises that endpoint in a small file next to
+ * the directory. Other tsdbt processes opening the same chdb target find the file and talk to the
+ * endpoint instead of failing on the lock. The file holds a random per-process token, the only
+ * credential that endpoint accepts from tsdbt processes: it is written 0600 and read only when
+ * this user owns it, so another local user cannot use the endpoint or plant one.
  */
 export interface ServeInfo {
   readonly pid: number;
@@ -15,6 +19,8 @@ export interface ServeInfo {
   /** The data directory served. */
   readonly path: string;
   readonly startedAt: string;
+  /** The holding process's credential (password of any user on its endpoint). */
+  readonly token: string;
 }
 
 /** `<parent>/tsdbt-serve-<dir name>.json`: one file per data directory, outside chDB's own tree. */
@@ -22,8 +28,23 @@ export function serveInfoPath(dataPath: string): string {
   return join(dirname(dataPath), `tsdbt-serve-${basename(dataPath)}.json`);
 }
 
+/** Writes the file atomically, mode 0600 from creation on (a rename replaces whatever was there, symlinks included). */
 export function writeServeInfo(info: ServeInfo): void {
-  writeFileSync(serveInfoPath(info.path), JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  const target = serveInfoPath(info.path);
+  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(info, null, 2) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 /** Removes the file if it is still ours (a later server may have replaced it). */
@@ -33,10 +54,18 @@ export function removeServeInfo(dataPath: string, pid = process.pid): void {
   rmSync(serveInfoPath(dataPath), { force: true });
 }
 
+/**
+ * The endpoint file, if it is a regular file of this user that nobody else can read or write
+ * (anything else could be a planted endpoint that would receive our statements).
+ */
 export function readServeInfo(dataPath: string): ServeInfo | undefined {
+  const file = serveInfoPath(dataPath);
   try {
-    const info = JSON.parse(readFileSync(serveInfoPath(dataPath), 'utf8')) as ServeInfo;
-    if (typeof info.pid !== 'number' || typeof info.port !== 'number' || typeof info.host !== 'string') return undefined;
+    const st = lstatSync(file);
+    if (!st.isFile() || (st.mode & 0o077) !== 0) return undefined;
+    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
+    const info = JSON.parse(readFileSync(file, 'utf8')) as ServeInfo;
+    if (typeof info.pid !== 'number' || typeof info.port !== 'number' || typeof info.host !== 'string' || typeof info.token !== 'string') return undefined;
     return info;
   } catch {
     return undefined;
@@ -53,8 +82,8 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * The live `tsdbt serve` endpoint of another process holding `dataPath`, if any: the info file
- * exists, its process is alive and answers /ping. A stale file (dead process) is removed.
+ * The live endpoint of another process holding `dataPath`, if any: the info file exists, its
+ * process is alive and answers /ping. A stale file (dead process) is removed.
  */
 export async function findServeEndpoint(dataPath: string, timeoutMs = 2000): Promise<ServeInfo | undefined> {
   const info = readServeInfo(dataPath);

@@ -6,7 +6,8 @@ import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
 import { toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
-import { findServeEndpoint } from './serve-endpoint.js';
+import { findServeEndpoint, type ServeInfo } from './serve-endpoint.js';
+import { warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
 
 export interface QueryOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
@@ -21,7 +22,11 @@ export interface QueryOptions {
  */
 export interface WarehouseClient {
   readonly target: TargetConfig;
-  /** True when this process opened the embedded engine itself (not through a `tsdbt serve` endpoint): statements run here, reading this machine's files. */
+  /**
+   * True when this process opened the embedded engine itself: statements run here, reading this
+   * machine's files, and the process shares the warehouse with other tsdbt processes. False over
+   * HTTP (a server, or the endpoint of the process holding the directory).
+   */
   readonly embedded: boolean;
   command(sql: string, options?: QueryOptions): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, options?: QueryOptions): Promise<T[]>;
@@ -55,11 +60,31 @@ export interface OpenWarehouseOptions {
   readonly queryIdPrefix?: string;
 }
 
+/** How long to wait for a holding process's endpoint to appear (it announces it right after opening the directory). */
+const HOLDER_WAIT_MS = 5_000;
+
+/**
+ * The endpoint of the tsdbt process holding a chdb data directory, or undefined when the directory
+ * is free (or held by this process). Throws, naming the holder, when another process holds it and
+ * shares nothing.
+ */
+async function holdingEndpoint(dataPath: string): Promise<ServeInfo | undefined> {
+  const until = Date.now() + HOLDER_WAIT_MS;
+  for (;;) {
+    const served = await findServeEndpoint(dataPath);
+    if (served) return served;
+    const holder = warehouseHolder(dataPath);
+    if (!holder) return undefined;
+    if (Date.now() > until) throw warehouseLockedError(dataPath, holder);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function openWarehouse(target: TargetConfig, options: OpenWarehouseOptions = {}): Promise<WarehouseClient> {
-  // A chdb data directory held by `tsdbt serve` (another process) is reached over its HTTP endpoint.
-  const served = target.type === 'chdb' ? await findServeEndpoint(target.path!) : undefined;
-  const conn: TargetConfig = served ? { ...target, type: 'clickhouse', host: served.host, port: served.port, secure: false } : target;
-  const chdb = conn.type === 'chdb' ? await loadChdb() : undefined;
+  // A chdb data directory held by another tsdbt process is reached over that process's endpoint,
+  // with the token from its endpoint file as the password.
+  let served = target.type === 'chdb' ? await holdingEndpoint(target.path!) : undefined;
+  const chdb = target.type === 'chdb' && !served ? await loadChdb() : undefined;
   const settings = { ...BASE_SETTINGS, ...target.settings } as ClickHouseSettings;
   const poolSize = Math.max(1, options.poolSize ?? target.threads);
   const clients: ClickHouseClient[] = [];
@@ -74,21 +99,33 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     return syncSession;
   };
 
-  if (conn.type === 'chdb') {
+  if (chdb) {
     // A data directory that cannot be written fails here, saying which, not inside chDB.
     makeWritableDir(target.path!, { what: `the chdb path of target '${target.name}'`, file: target.source === 'default' ? undefined : target.source });
     // One chDB connection runs one statement at a time; connections on the same path run side by side.
-    for (let i = 0; i < poolSize; i++) {
-      clients.push(createClient({ connection: chdb!.createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings, log: CLIENT_LOG }));
-      inFlight.push(0);
+    try {
+      for (let i = 0; i < poolSize; i++) {
+        clients.push(createClient({ connection: chdb.createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings, log: CLIENT_LOG }));
+        inFlight.push(0);
+      }
+    } catch (error) {
+      await Promise.all(clients.splice(0).map((c) => c.close().catch(() => {})));
+      inFlight.length = 0;
+      // Another process took the directory between our look and our open: go through it if it shares.
+      served = await holdingEndpoint(target.path!).catch(() => undefined);
+      if (!served) throw warehouseLockedError(target.path!, warehouseHolder(target.path!), error);
     }
-  } else {
+  }
+  const conn: TargetConfig = served
+    ? { ...target, type: 'clickhouse', host: served.host, port: served.port, secure: false, password: served.token }
+    : target;
+  if (conn.type !== 'chdb') {
     clients.push(
       createClient({
         log: CLIENT_LOG,
         url: `${conn.secure ? 'https' : 'http'}://${conn.host.includes(':') ? `[${conn.host}]` : conn.host}:${conn.port}`,
-        username: target.user,
-        password: target.password,
+        username: conn.user,
+        password: conn.password,
         clickhouse_settings: settings,
         max_open_connections: Math.max(poolSize, 2),
         request_timeout: 3_600_000,

@@ -1,5 +1,6 @@
 import type { TargetConfig } from '../load/profiles.js';
 import { ConnectionError, DatabaseError, TsdbtError } from '../shared/errors.js';
+import { warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
 
 /** Where a target lives, for messages (never the password). */
 export function targetLabel(target: TargetConfig): string {
@@ -36,11 +37,7 @@ export function toWarehouseError(error: unknown, target: TargetConfig, _sql: str
       hint: 'Check user and password in profiles.yml (or the env vars they read).',
       cause: error,
     });
-  if (/Cannot lock file .*status/i.test(message))
-    return new ConnectionError('warehouse_locked', `The embedded warehouse ${target.path} is in use by another process`, {
-      hint: "Stop the other process, or start it as 'tsdbt serve' (or 'tsdbt watch --serve'): other tsdbt commands then use its endpoint automatically.",
-      cause: error,
-    });
+  if (/Cannot lock file .*status/i.test(message)) return warehouseLockedError(target.path ?? '', warehouseHolder(target.path ?? ''), error);
   const prefix = Number.isFinite(code) && code > 0 ? `Code: ${code}. ${e.type ? e.type + ': ' : ''}` : '';
   return new DatabaseError('database_error', `${prefix}${message.trim()}`, { cause: error });
 }

@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Session as ChdbSession } from 'chdb';
+import { quoteIdentifier } from '../render/placeholders.js';
+import type { ReadonlyLevel } from './access.js';
 import { ErrorCode, HttpQueryError, settingLiteral } from './protocol.js';
 
 type ChdbModule = typeof import('chdb');
@@ -18,8 +20,10 @@ export class EngineSession {
   /** Settings SET on this connection by the server (name → literal). */
   readonly applied = new Map<string, string>();
   database = 'default';
-  /** A stateless request ran SET/USE/temporary tables here: the connection is dropped after it. */
+  /** A stateless request ran SET/USE/temporary tables here, or set readonly: the connection is dropped after it. */
   tainted = false;
+  /** The readonly level set on this connection (it can only go up). */
+  readonlyLevel: ReadonlyLevel = 0;
   busy = false;
   lastUsed = Date.now();
   timeoutMs = 60_000;
@@ -34,6 +38,31 @@ export class EngineSession {
   }
 
   /**
+   * The statement as ClickHouse's own parser renders it (formatQuery, with this connection's
+   * settings): exactly one statement, comments dropped, literals normalized. Throws ClickHouse's
+   * syntax error, including "Multi-statements are not allowed".
+   */
+  async canonical(sql: string): Promise<string> {
+    try {
+      return (await this.chdb.queryBindAsync('SELECT formatQuery({tsdbt_statement:String})', { tsdbt_statement: sql }, { format: 'TSVRaw' })).text().replace(/\n$/, '');
+    } catch (error) {
+      // The message describes the client's statement, not the wrapper that parsed it.
+      if (error instanceof Error) error.message = error.message.replace(/:? In scope SELECT formatQuery\([\s\S]*?\)\.?(?= \(|$)/, '');
+      throw error;
+    }
+  }
+
+  /**
+   * Sets the connection's readonly level, after the request's own settings (so that they cannot
+   * lower it). A level cannot be lowered again: a pooled connection with one is closed after use.
+   */
+  async restrict(level: ReadonlyLevel): Promise<void> {
+    if (level === this.readonlyLevel) return;
+    await this.run(`SET readonly = ${level}`);
+    this.readonlyLevel = level;
+  }
+
+  /**
    * Brings a pooled connection to the request's settings and database: only what differs from the
    * previous request is SET (tsdbt sends the same settings every time, so usually nothing).
    */
@@ -44,8 +73,6 @@ export class EngineSession {
       if (this.applied.get(name) !== literal) changes.push(`${name} = ${literal}`);
     }
     for (const name of this.applied.keys()) if (!settings.has(name)) changes.push(`${name} = DEFAULT`);
-    // `readonly` cannot be changed back once set: such a connection serves this request only.
-    if (settings.has('readonly')) this.tainted = true;
     if (changes.length) {
       try {
         await this.run(`SET ${changes.join(', ')}`);
@@ -59,7 +86,7 @@ export class EngineSession {
     const db = database || 'default';
     if (db !== this.database) {
       try {
-        await this.run(`USE ${quoteName(db)}`);
+        await this.run(`USE ${quoteIdentifier(db)}`);
       } catch (error) {
         this.tainted = true;
         throw error;
@@ -75,7 +102,7 @@ export class EngineSession {
   async applyScoped(settings: ReadonlyMap<string, string>, database: string | undefined): Promise<() => Promise<void>> {
     const restore: string[] = [];
     if (settings.size) {
-      const names = [...settings.keys()];
+      const names = [...settings.keys()].filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
       const previous = (
         await this.chdb.queryAsync(`SELECT name, value, changed FROM system.settings WHERE name IN (${names.map((n) => `'${n}'`).join(', ')})`, {
           format: 'JSONEachRow',
@@ -85,19 +112,23 @@ export class EngineSession {
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line) as { name: string; value: string; changed: number });
-      await this.run(`SET ${[...settings].map(([k, v]) => `${k} = ${settingLiteral(v)}`).join(', ')}`);
-      for (const p of previous) restore.push(`${p.name} = ${p.changed ? settingLiteral(p.value) : 'DEFAULT'}`);
+      // Only what differs is SET: a session at readonly = 1 still takes the values it already has.
+      const differing = previous.filter((p) => p.value !== settings.get(p.name));
+      const unknown = names.filter((n) => !previous.some((p) => p.name === n));
+      const changes = [...differing.map((p) => p.name), ...unknown];
+      if (changes.length) await this.run(`SET ${changes.map((k) => `${k} = ${settingLiteral(settings.get(k)!)}`).join(', ')}`);
+      for (const p of differing) restore.push(`${p.name} = ${p.changed ? settingLiteral(p.value) : 'DEFAULT'}`);
     }
     let previousDb: string | undefined;
     if (database) {
       previousDb = (await this.chdb.queryAsync('SELECT currentDatabase()', { format: 'TabSeparated' })).text().trim();
-      if (previousDb !== database) await this.run(`USE ${quoteName(database)}`);
+      if (previousDb !== database) await this.run(`USE ${quoteIdentifier(database)}`);
       else previousDb = undefined;
     }
     return async () => {
       try {
         if (restore.length) await this.run(`SET ${restore.join(', ')}`);
-        if (previousDb) await this.run(`USE ${quoteName(previousDb)}`);
+        if (previousDb) await this.run(`USE ${quoteIdentifier(previousDb)}`);
       } catch {
         this.tainted = true;
       }
@@ -111,10 +142,6 @@ export class EngineSession {
 
 /** Named sessions open at once (each is a chDB connection). */
 const MAX_SESSIONS = 256;
-
-export function quoteName(name: string): string {
-  return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';
-}
 
 /** The embedded warehouse behind the server: a pool of stateless connections and the named sessions. */
 export class Engine {
@@ -166,7 +193,7 @@ export class Engine {
       if (s.tainted || this.closed) this.dropNamed(s.id);
       return;
     }
-    if (s.tainted || this.closed) {
+    if (s.tainted || s.readonlyLevel !== 0 || this.closed) {
       s.close();
       this.total--;
       const next = this.waiters.shift();

@@ -16,6 +16,10 @@ export const ErrorCode = {
   NOT_IMPLEMENTED: 48,
   EMPTY_QUERY: 394,
   BAD_ARGUMENTS: 36,
+  ACCESS_DENIED: 497,
+  SETTING_CONSTRAINT_VIOLATION: 452,
+  QUERY_IS_TOO_LARGE: 229,
+  UNKNOWN_TYPE_OF_QUERY: 57,
 } as const;
 
 /** An error to answer with: ClickHouse's code, its name, and the message (without the `Code: N.` prefix). */

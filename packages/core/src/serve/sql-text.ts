@@ -47,25 +47,9 @@ export function statementKind(sql: string): string {
   return m[1]!.toUpperCase();
 }
 
-const WRITE_KINDS = new Set([
-  'INSERT', 'CREATE', 'DROP', 'ALTER', 'TRUNCATE', 'RENAME', 'EXCHANGE', 'OPTIMIZE', 'SYSTEM', 'KILL', 'DELETE', 'UPDATE', 'ATTACH',
-  'DETACH', 'GRANT', 'REVOKE', 'BACKUP', 'RESTORE', 'UNDROP', 'MOVE', 'REPLACE', 'UNDO',
-]);
-
-/** Statements a GET request (readonly over HTTP) may not run; anything else reaches the engine (and its syntax errors). */
-export function isWriteKind(kind: string): boolean {
-  return WRITE_KINDS.has(kind);
-}
-
 /** Statements whose result chDB can stream chunk by chunk. */
 export function isStreamableKind(kind: string): boolean {
   return kind === 'SELECT' || kind === 'WITH' || kind === 'FROM';
-}
-
-/** True when the text holds more than one statement (`a; b`), ignoring a trailing `;`. */
-export function isMultiStatement(sql: string): boolean {
-  const body = blankOut(sql).replace(/[\s;]+$/, '');
-  return body.includes(';');
 }
 
 /** The output format named by a trailing `FORMAT x` clause (SELECT-like statements), if any. */
@@ -81,54 +65,48 @@ export function outputFormatClause(sql: string): string | undefined {
   return sql.slice(last.index, last.index + last[0].length).split(/\s+/)[1];
 }
 
-/** `INSERT INTO t [(cols)] [SETTINGS …] FORMAT x` at the start of a text, and where its data starts. */
+/** `INSERT INTO … FORMAT x` or `INSERT INTO … VALUES` at the start of a text, and where its inline data begins. */
 export interface InsertHead {
-  /** The statement, without data. */
+  /** The statement without its data. */
   readonly statement: string;
+  /** The data's format (`Values` for VALUES). */
   readonly format: string;
-  /** Index in the text where the inline data begins (after FORMAT x and one line break). */
+  /** Index in the text where the inline data begins. */
   readonly dataOffset: number;
-  /** Plain `db.table` when the target is a simple name (for chDB's raw insert), else undefined. */
-  readonly table?: string;
-  readonly columns?: readonly string[];
-  readonly settingsClause?: string;
+  /** The same in UTF-8 bytes. */
+  readonly dataByteOffset: number;
 }
 
-const NAME = '(?:`[^`]+`|"[^"]+"|[A-Za-z_][A-Za-z0-9_]*)';
+// INSERT INTO <target, columns, SETTINGS…> up to the first FORMAT or VALUES keyword; an INSERT … SELECT
+// (or WITH) has no inline data. Matched on blanked text, so keywords inside literals do not count.
+const HEAD_BEFORE = String.raw`^\s*INSERT\s+INTO\b(?:(?!\b(?:SELECT|WITH|VALUES|FORMAT)\b)[\s\S])*?`;
+const FORMAT_HEAD = new RegExp(HEAD_BEFORE + String.raw`\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)`, 'i');
+const VALUES_HEAD = new RegExp(HEAD_BEFORE + String.raw`\bVALUES\b`, 'i');
 
-/** Parses the head of an INSERT … FORMAT statement; undefined for other statements (VALUES, SELECT…). */
-export function parseInsertHead(text: string): InsertHead | undefined {
-  const blank = blankOut(text.length > 65536 ? text.slice(0, 65536) : text);
-  const fm = /^\s*INSERT\s+INTO\s+(?:TABLE\s+)?[\s\S]*?\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)/i.exec(blank);
-  if (!fm) return undefined;
-  let dataOffset = fm[0].length;
-  // ClickHouse skips the whitespace after the format name up to and including one line break.
-  const tail = /^[ \t]*(\r?\n)?/.exec(text.slice(dataOffset))!;
-  dataOffset += tail[0].length;
-  const statement = text.slice(0, fm[0].length).trim();
-  const format = fm[1]!;
-  const head = new RegExp(
-    `^\\s*INSERT\\s+INTO\\s+(?:TABLE\\s+)?(${NAME}(?:\\s*\\.\\s*${NAME})?)\\s*(?:\\(([^)]*)\\))?\\s*(SETTINGS\\s+[\\s\\S]*?)?\\s*FORMAT\\s+[A-Za-z0-9_]+$`,
-    'i',
-  ).exec(statement);
-  let table: string | undefined;
-  let columns: string[] | undefined;
-  let settingsClause: string | undefined;
-  if (head) {
-    const parts = head[1]!.split(/\s*\.\s*/).map(unquoteName);
-    if (parts.every((p) => /^[A-Za-z0-9_]+$/.test(p))) table = parts.join('.');
-    if (head[2] !== undefined) {
-      const cols = head[2].split(',').map((c) => unquoteName(c.trim()));
-      if (cols.every((c) => /^[A-Za-z0-9_]+$/.test(c))) columns = cols;
-      else table = undefined;
-    }
-    settingsClause = head[3]?.trim();
-  }
-  return { statement, format, dataOffset, table, columns, settingsClause };
-}
-
-function unquoteName(name: string): string {
-  return /^[`"].*[`"]$/.test(name) ? name.slice(1, -1) : name;
+/**
+ * Finds the head of an INSERT with inline data. `complete` says the text is whole; on a partial
+ * text (the start of a body) a head that may still continue is not reported yet.
+ */
+export function findInsertHead(text: string, complete: boolean): InsertHead | undefined {
+  const blank = blankOut(text);
+  const fm = FORMAT_HEAD.exec(blank);
+  const vm = fm ? undefined : VALUES_HEAD.exec(blank);
+  const m = fm ?? vm;
+  if (!m) return undefined;
+  const end = m.index + m[0].length;
+  let dataOffset = end;
+  if (fm) {
+    // ClickHouse skips the blanks after the format name up to and including one line break.
+    const tail = /^[ \t]*(\r?\n)?/.exec(text.slice(end))!;
+    if (!complete && end + tail[0].length >= text.length && !tail[1]) return undefined;
+    dataOffset += tail[0].length;
+  } else if (!complete && end >= text.length) return undefined;
+  return {
+    statement: text.slice(0, end).trim(),
+    format: fm ? fm[1]! : 'Values',
+    dataOffset,
+    dataByteOffset: Buffer.byteLength(text.slice(0, dataOffset)),
+  };
 }
 
 /** Formats chDB streams row by row: concatenated chunks are one valid result. */
