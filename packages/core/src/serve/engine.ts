@@ -156,12 +156,14 @@ export class Engine {
     private readonly mod: ChdbModule,
     readonly path: string,
     private readonly poolSize: number,
-    first: EngineSession,
+    /**
+     * A connection never handed out: chDB shuts its engine down when the last connection on a
+     * path closes, and the pool closes every connection a client set readonly on.
+     */
+    private readonly anchor: EngineSession,
     readonly version: string,
     readonly timezone: string,
   ) {
-    this.idle.push(first);
-    this.total = 1;
     this.sweeper = setInterval(() => this.sweep(), 5_000);
     this.sweeper.unref();
   }
@@ -170,9 +172,9 @@ export class Engine {
   static async open(path: string, poolSize: number): Promise<Engine> {
     const mod = await loadChdb();
     mkdirSync(path, { recursive: true });
-    const first = new EngineSession(new mod.Session(path));
-    const row = (await first.chdb.queryAsync('SELECT version(), timezone()', { format: 'TabSeparated' })).text().trim().split('\t');
-    return new Engine(mod, path, Math.max(1, poolSize), first, row[0] ?? 'unknown', row[1] ?? 'UTC');
+    const anchor = new EngineSession(new mod.Session(path));
+    const row = (await anchor.chdb.queryAsync('SELECT version(), timezone()', { format: 'TabSeparated' })).text().trim().split('\t');
+    return new Engine(mod, path, Math.max(1, poolSize), anchor, row[0] ?? 'unknown', row[1] ?? 'UTC');
   }
 
   /** A stateless connection; waits (in order) when all are busy. */
@@ -254,5 +256,6 @@ export class Engine {
     clearInterval(this.sweeper);
     for (const s of this.idle.splice(0)) s.close();
     for (const [id, s] of this.named) if (!s.busy) this.dropNamed(id);
+    this.anchor.close();
   }
 }
