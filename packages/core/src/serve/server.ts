@@ -149,7 +149,17 @@ export async function startServer(project: { readonly target: TargetConfig }, op
   const address = server.address() as AddressInfo;
   const connectHost = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
   const url = `http://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${address.port}`;
-  const withdraw = announce(path, { host: connectHost, port: address.port, url, startedAt: new Date().toISOString() }, options.announce !== false);
+  let withdraw: () => void;
+  try {
+    withdraw = announce(path, { host: connectHost, port: address.port, url, startedAt: new Date().toISOString() }, options.announce !== false);
+  } catch (error) {
+    server.close();
+    cleanup();
+    throw new UsageError('serve_announce', `Cannot write the endpoint file next to ${path}: ${(error as Error).message}`, {
+      hint: 'Other tsdbt processes find the server through that file: make the folder holding the data directory writable.',
+      cause: error,
+    });
+  }
 
   let closing: Promise<void> | undefined;
   return {
