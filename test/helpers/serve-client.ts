@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 
 export interface CurlResult {
   status: number;
@@ -87,5 +88,18 @@ export function spawnServe(cli: string, args: string[], options: { cwd?: string 
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.on('close', (code) => fail(new Error(`${args[0]} exited ${code} before serving: ${text}`)));
+  });
+}
+
+/** Sends raw bytes to 127.0.0.1:`port` and resolves with all that comes back once the socket closes. */
+export function rawExchange(port: number, text: string, options: { end: boolean }): Promise<string> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    socket.on('data', (c) => (reply += c));
+    socket.on('close', () => done(reply));
+    socket.on('error', () => done(reply));
+    if (options.end) socket.end(text);
+    else socket.write(text);
   });
 }

@@ -1,5 +1,4 @@
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TsdbtProject, type WarehouseServer } from '../../../packages/core/src/index.js';
 import { CLI } from '../../helpers/cli.js';
 import { inlineProject, queryRows, type InlineProject } from '../../helpers/inline-project.js';
-import { curl, spawnServe, type ServeChild } from '../../helpers/serve-client.js';
+import { curl, rawExchange, spawnServe, type ServeChild } from '../../helpers/serve-client.js';
 
 /*
  * tsdbt serve attacked the way issue 18 describes it: the default profile (no password) on
@@ -218,15 +217,7 @@ describe('requests that used to stop the process', () => {
     other?.cleanup();
   });
 
-  const raw = (text: string) =>
-    new Promise<string>((done) => {
-      const socket = connect(Number(new URL(served.url).port), '127.0.0.1');
-      let reply = '';
-      socket.on('data', (c) => (reply += c));
-      socket.on('close', () => done(reply));
-      socket.on('error', () => done(reply));
-      socket.end(text);
-    });
+  const raw = (text: string) => rawExchange(Number(new URL(served.url).port), text, { end: true });
 
   it('survives request targets that are not paths', async () => {
     expect((await curl(['--path-as-is', `${served.url}//`])).status).toBe(400);
@@ -260,15 +251,8 @@ describe('slow clients are cut off', () => {
   });
   afterAll(() => slow?.close());
 
-  const openSocket = (send: string) =>
-    new Promise<string>((done) => {
-      const socket = connect(slow.port, '127.0.0.1');
-      let text = '';
-      socket.on('data', (c) => (text += c));
-      socket.on('close', () => done(text));
-      socket.on('error', () => done(text));
-      socket.write(send);
-    });
+  // The socket stays open on our side: the server has to close it.
+  const openSocket = (send: string) => rawExchange(slow.port, send, { end: false });
 
   it('closes a connection whose headers never end', async () => {
     const reply = await openSocket('GET /?query=SELECT+1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
