@@ -3,7 +3,7 @@ import type { Relation } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../render/placeholders.js';
 import { ConnectionError, DatabaseError, TsdbtError } from '../shared/errors.js';
 import { Capabilities, isSyntaxError } from './capabilities.js';
-import { readServeInfo } from './serve-endpoint.js';
+import { writtenByOthers } from './serve-endpoint.js';
 import { Staging } from './staging.js';
 import { createTableAs, engineClause } from './table-ddl.js';
 import { columnsDdl, hasTableOptions, NO_TABLE_OPTIONS, unsupportedTableOptions, type TableOptions } from './table-options.js';
@@ -210,12 +210,13 @@ export class ClickHouseAdapter {
   }
 
   /**
-   * True when this process holds the embedded warehouse's data directory and serves it to nobody:
+   * True when this process holds the embedded warehouse's data directory and nobody else has
+   * written through it (other tsdbt processes via its endpoint, clients of `serve --allow-writes`):
    * chDB's lock then proves every other writer dead.
    */
   ownsWarehouseExclusively(): boolean {
     if (!this.client.embedded) return false;
-    return readServeInfo(this.client.target.path!)?.pid !== process.pid;
+    return !writtenByOthers(this.client.target.path!);
   }
 
   /** Statements running on the server now (every host in cluster mode): their ids and text. */

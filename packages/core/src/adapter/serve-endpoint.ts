@@ -101,6 +101,19 @@ export async function findServeEndpoint(dataPath: string, timeoutMs = 2000): Pro
   }
 }
 
+/** Data directories this process served to a request that may write (another tsdbt process, a writing client). */
+const writers = new Set<string>();
+
+/** Records that a request that may write reached this process's endpoint on `dataPath`. */
+export function noteWriterFrom(dataPath: string): void {
+  writers.add(dataPath);
+}
+
+/** True once another process may have written to `dataPath` through this process (its temporaries may be alive). */
+export function writtenByOthers(dataPath: string): boolean {
+  return writers.has(dataPath);
+}
+
 export function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }

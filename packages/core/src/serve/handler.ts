@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { noteWriterFrom } from '../adapter/serve-endpoint.js';
 import { authenticate, type AccessPolicy } from './access.js';
 import { checkRequestOrigin, corsHeaders, parseRequestTarget, preflightHeaders, type OriginPolicy } from './http-guard.js';
 import { ErrorCode, HttpQueryError, requestCredentials } from './protocol.js';
@@ -55,5 +56,7 @@ async function handle(ctx: ServeContext, req: IncomingMessage, res: ServerRespon
   if (method !== 'GET' && method !== 'POST' && method !== 'HEAD')
     throw new HttpQueryError(ErrorCode.NOT_IMPLEMENTED, 'NOT_IMPLEMENTED', `HTTP method ${method} is not supported; use GET or POST`, 405);
   const role = authenticate(requestCredentials(req.headers, params), ctx.policy);
+  // Temporaries of whoever writes through here may be alive: this process no longer owns the warehouse alone.
+  if (role !== 'reader') noteWriterFrom(ctx.engine.path);
   await runQuery(ctx, { role, req, res, params, headers, queryId, started, busy });
 }
