@@ -1,10 +1,12 @@
 // Generates a synthetic layered project of N models: each model refs 1–3 earlier ones, has a
 // config block, ~30 lines, and YAML tests on half of them. Deterministic for a given N.
-// Usage: node bench/gen-project.mjs <N> <dir>
+// `valid: true` aliases the joined `base.id` (ClickHouse names it `base.id` when the joined tables
+// also have `id`, so the final `select id` fails): the project then builds and validates clean.
+// Usage: node bench/gen-project.mjs <N> <dir> [--valid]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function generateProject(n, dir) {
+export function generateProject(n, dir, options = {}) {
   rmSync(dir, { recursive: true, force: true });
   const layers = 10;
   const perLayer = Math.ceil(n / layers);
@@ -38,7 +40,7 @@ with base as (
 
 enriched as (
     select
-        base.id,
+        base.id${options.valid ? ' as id' : ''},
         base.value + ${i % 7} as value,
         concat(base.label, '_${i % 13}') as label,
         case
@@ -68,7 +70,7 @@ where id is not null
 }
 
 if (process.argv[1]?.endsWith('gen-project.mjs')) {
-  const [n, dir] = process.argv.slice(2);
-  generateProject(Number(n), dir);
+  const [n, dir, flag] = process.argv.slice(2);
+  generateProject(Number(n), dir, { valid: flag === '--valid' });
   console.log(`generated ${n} models in ${dir}`);
 }

@@ -5,7 +5,7 @@ describe('@tsdbt/core public API', () => {
   it('exports exactly the documented runtime values (anything else is internal)', () => {
     expect(Object.keys(core).sort()).toEqual([
       'ConnectionError', 'DOCS_ARTIFACTS', 'DatabaseError', 'NUMERIC_RULES', 'ProjectError', 'SECRET_ENV_PREFIX', 'TsdbtError', 'TsdbtProject', 'UsageError',
-      'diffManifests', 'generateCatalog', 'generateDocs', 'integerOption', 'isProjectLevelError', 'layoutGraph', 'loadProject',
+      'diffManifests', 'generateCatalog', 'generateDocs', 'integerOption', 'isProjectLevelError', 'layoutGraph', 'loadProject', 'prepareValidation',
       'reloadProject', 'scrubSecrets', 'secretValues', 'serveDocs', 'startServer', 'watch',
     ]);
   });

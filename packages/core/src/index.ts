@@ -6,6 +6,7 @@ export type {
   ProjectAnalysis, NodeAnalysis, AnalysisStatus, AnalyzedColumn, ColumnSource, DependencyKind, ValidationIssue, IssueSeverity,
 } from './analyze/analysis.js';
 export type { ColumnKey, ColumnTrace, LineageEdge, TraceOptions } from './analyze/lineage-graph.js';
+export { prepareValidation } from './analyze/analyze-project.js';
 export type { DepsOptions, DepsResult, InstalledPackage } from './deps/install-packages.js';
 export { loadProject } from './load/load-project.js';
 export type { LoadOptions, LoadedProject } from './load/load-project.js';

@@ -1,8 +1,11 @@
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openScratchWarehouse } from '../../../packages/core/src/adapter/scratch-warehouse.js';
 import { openWarehouse } from '../../../packages/core/src/adapter/warehouse-client.js';
+import { ROOT } from '../../helpers/cli.js';
 import { WAREHOUSE_DIR } from '../../helpers/inline-project.js';
 
 describe('scratch warehouse', () => {
@@ -46,6 +49,28 @@ describe('scratch warehouse', () => {
     } finally {
       await scratch.close();
       await target.close();
+    }
+  });
+
+  it('removes its folder when the process that started it is killed', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'tsdbt-scratch-kill-'));
+    const core = join(ROOT, 'packages/core/dist/index.js');
+    const owner = spawn(process.execPath, ['-e', `import(${JSON.stringify(core)}).then((m) => { m.prepareValidation(); setInterval(() => {}, 1000); })`], {
+      env: { ...process.env, TSDBT_SCRATCH_DIR: base },
+      stdio: 'ignore',
+    });
+    const scratchDirs = () => readdirSync(base).filter((n) => n.startsWith('tsdbt-scratch-'));
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      return ok();
+    };
+    try {
+      expect(await until(() => scratchDirs().some((d) => existsSync(join(base, d, 'socket'))))).toBe(true);
+      owner.kill('SIGKILL');
+      expect(await until(() => scratchDirs().length === 0)).toBe(true);
+    } finally {
+      owner.kill('SIGKILL');
+      rmSync(base, { recursive: true, force: true });
     }
   });
 });

@@ -8,7 +8,7 @@ import { inlineProject, type InlineProject } from '../../helpers/inline-project.
 import { CLEAN_PROJECT, DEFECTS_PROJECT } from './validate-fixture.js';
 
 const projects: InlineProject[] = [];
-/** The CLI's own temporary directory: its scratch warehouse lives there while it runs. */
+/** The CLI's scratch directory (TSDBT_SCRATCH_DIR): its scratch warehouse lives there while it runs. */
 const TMP = mkdtempSync(join(tmpdir(), 'tsdbt-validate-cli-'));
 afterAll(() => {
   for (const p of projects) p.cleanup();
@@ -18,7 +18,7 @@ afterAll(() => {
 function cli(files: Record<string, string>, ...args: string[]) {
   const p = inlineProject(files);
   projects.push(p);
-  const r = spawnSync(process.execPath, [CLI, 'validate', ...args, '--project-dir', p.dir, '--no-color'], { cwd: p.dir, encoding: 'utf8', env: { ...process.env, TMPDIR: TMP } });
+  const r = spawnSync(process.execPath, [CLI, 'validate', ...args, '--project-dir', p.dir, '--no-color'], { cwd: p.dir, encoding: 'utf8', env: { ...process.env, TSDBT_SCRATCH_DIR: TMP } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

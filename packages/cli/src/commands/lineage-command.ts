@@ -1,5 +1,5 @@
 import type { ColumnKey, ColumnTrace, LineageEdge, TsdbtProject } from '@tsdbt/core';
-import { NUMERIC_RULES } from '@tsdbt/core';
+import { NUMERIC_RULES, prepareValidation } from '@tsdbt/core';
 import { numericFlag, openProject, type GlobalFlags, type Io } from './common.js';
 
 interface LineageFlags extends GlobalFlags {
@@ -12,6 +12,7 @@ interface LineageFlags extends GlobalFlags {
 /** `tsdbt lineage model.column`: the columns it comes from and the columns computed from it, as trees. */
 export async function lineageCommand(spec: string, flags: LineageFlags, io: Io): Promise<number> {
   const depth = numericFlag('--depth', flags.depth, NUMERIC_RULES.depth);
+  prepareValidation(); // the scratch warehouse starts while the project loads
   const project = openProject(flags, io, {}, true);
   try {
     // The value's own lineage by default; join, group-by and filter keys on request (they are many).

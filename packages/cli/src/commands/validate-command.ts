@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { ProjectAnalysis, TsdbtProject, ValidationIssue } from '@tsdbt/core';
+import { prepareValidation, type ProjectAnalysis, type TsdbtProject, type ValidationIssue } from '@tsdbt/core';
 import { codeFrame } from '../printer/format-error.js';
 import { openProject, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
@@ -8,6 +8,7 @@ import { openProject, selection, type GlobalFlags, type Io, type SelectFlags } f
  * as `file:line:col`, ClickHouse's message, a code frame and a hint; exit 1 when there is one.
  */
 export async function validateCommand(flags: GlobalFlags & SelectFlags, io: Io): Promise<number> {
+  prepareValidation(); // the scratch warehouse starts while the project loads
   const project = openProject(flags, io, {}, true);
   try {
     const analysis = await project.validate(selection(flags));

@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TargetConfig } from '../load/profiles.js';
 import type { QueryTable } from '../render/render-state.js';
@@ -23,6 +23,8 @@ export type StatementResult = { readonly ok: true; readonly text: string } | { r
 export interface ScratchWarehouse extends WarehouseClient {
   /** Runs `statements` in order on one session, stopping at the first failure (one round trip). */
   batch(statements: readonly string[], format?: string): Promise<StatementResult[]>;
+  /** SETs `settings` on every session (those the engine does not know are left out). */
+  configure(settings: Readonly<Record<string, unknown>>): Promise<void>;
 }
 
 interface Reply {
@@ -39,14 +41,56 @@ export function scratchError(message: string, code: number | undefined, sql: str
   return Object.assign(new DatabaseError('database_error', text), { clickhouseCode: Number.isFinite(parsed) ? parsed : undefined, sql });
 }
 
-/** Starts the scratch warehouse. `settings` are SET on its session (the target's, plus validate's own). */
-export async function openScratchWarehouse(options: { settings?: Readonly<Record<string, unknown>>; schema?: string } = {}): Promise<ScratchWarehouse> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-scratch-'));
+const PREFIX = 'tsdbt-scratch-';
+
+/**
+ * Where scratch warehouses live: `TSDBT_SCRATCH_DIR`, else /dev/shm (a RAM disk: creating a table
+ * writes files, slow on a disk that just freed many inodes), else the temporary folder.
+ */
+function scratchBase(): string {
+  const chosen = process.env.TSDBT_SCRATCH_DIR;
+  if (chosen) return chosen;
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
+/** Removes scratch directories whose process is gone (killed before it could clean up). */
+function sweepDead(base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(base).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^tsdbt-scratch-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(base, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Starts the scratch warehouse. `settings` are SET on its sessions (the target's, plus validate's
+ * own); `sessions` run statements side by side (default: one per core, at most 4).
+ */
+export async function openScratchWarehouse(options: { settings?: Readonly<Record<string, unknown>>; schema?: string; sessions?: number } = {}): Promise<ScratchWarehouse> {
+  const base = scratchBase();
+  sweepDead(base);
+  // The owner's pid in the name: a later run removes what a killed one left behind.
+  const dir = mkdtempSync(join(base, `${PREFIX}${process.pid}-`));
   const socketPath = process.platform === 'win32' ? `\\\\.\\pipe\\tsdbt-scratch-${randomUUID()}` : join(dir, 'socket');
   const chdbPath = createRequire(import.meta.url).resolve('chdb');
-  // Answers in the shapes the target's client gives (64-bit integers as strings), then the caller's settings.
-  const settings = Object.entries({ ...BASE_SETTINGS, ...options.settings }).map(([k, v]) => ({ [k]: settingLiteral(v) }));
-  const child = spawn(process.execPath, ['-e', SCRATCH_WORKER_JS, chdbPath, join(dir, 'data'), socketPath, JSON.stringify(Object.assign({}, ...settings))], {
+  // Answers in the shapes the target's client gives (64-bit integers as strings).
+  const sessions = options.sessions ?? Math.min(4, availableParallelism());
+  const child = spawn(process.execPath, ['-e', SCRATCH_WORKER_JS, chdbPath, dir, socketPath, JSON.stringify(literals(BASE_SETTINGS)), String(sessions)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   try {
@@ -60,8 +104,12 @@ export async function openScratchWarehouse(options: { settings?: Readonly<Record
     const s = connect(socketPath, () => resolve(s));
     s.once('error', reject);
   });
-  return scratchClient(child, socket, socketPath, dir, options.schema ?? 'default');
+  const scratch = scratchClient(child, socket, socketPath, dir, options.schema ?? 'default');
+  if (options.settings) await scratch.configure(options.settings);
+  return scratch;
 }
+
+const literals = (settings: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, settingLiteral(v)]));
 
 function waitReady(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -85,6 +133,11 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
     for (const p of pending.values()) p.reject(e);
     pending.clear();
   };
+  // Idle, the scratch keeps no process alive (one started ahead of need, then never used, must not
+  // hold the CLI open); while a request is out, the socket holds the event loop.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  socket.unref();
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
     buffer += chunk;
@@ -94,6 +147,7 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
       buffer = buffer.slice(nl + 1);
       pending.get(reply.id)?.resolve(reply);
       pending.delete(reply.id);
+      if (pending.size === 0) socket.unref();
     }
   });
   const lost = () => fail(new ConnectionError('scratch_lost', 'The scratch warehouse for validation stopped', { hint: 'Run again with --debug; this is a bug if it repeats.' }));
@@ -101,14 +155,16 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
   socket.on('close', lost);
   child.on('exit', lost);
 
-  const request = (statements: readonly string[], format: string): Promise<Reply> => {
+  const send = (message: Record<string, unknown>): Promise<Reply> => {
     if (closed) return Promise.reject(new ConnectionError('scratch_closed', 'The scratch warehouse is closed'));
     const id = nextId++;
     return new Promise<Reply>((resolve, reject) => {
+      if (pending.size === 0) socket.ref();
       pending.set(id, { resolve, reject });
-      socket.write(JSON.stringify({ id, statements, format }) + '\n');
+      socket.write(JSON.stringify({ ...message, id }) + '\n');
     });
   };
+  const request = (statements: readonly string[], format: string) => send({ statements, format });
   const batch = async (statements: readonly string[], format = 'JSONCompact'): Promise<StatementResult[]> => {
     const reply = await request(statements, format);
     return reply.results.map((r, i) => (r.ok ? { ok: true, text: r.text } : { ok: false, error: scratchError(r.message, r.code, statements[i]!) }));
@@ -139,6 +195,9 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
     // A child process on this machine: it reads this machine's files as the embedded engine does.
     embedded: true,
     batch,
+    async configure(settings) {
+      await send({ settings: literals(settings) });
+    },
     async command(sql) {
       await one(sql, 'TabSeparated');
     },
@@ -169,6 +228,7 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
       if (closed) return;
       closed = true;
       fail(new ConnectionError('scratch_closed', 'The scratch warehouse is closed'));
+      child.ref(); // until it is gone
       const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
       socket.end(JSON.stringify({ stop: true }) + '\n');
       child.stdin?.end();

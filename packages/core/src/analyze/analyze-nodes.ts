@@ -7,7 +7,8 @@ import { quoteIdentifier } from '../render/placeholders.js';
 import { DatabaseError, TsdbtError } from '../shared/errors.js';
 import type { AnalyzedColumn, NodeAnalysis, ProjectAnalysis, ValidationIssue } from './analysis.js';
 import { sourceStatements, seedStatement, targetTableOf, type TargetTable } from './input-tables.js';
-import { incrementalCheck, modelChecks, testChecks, type CheckStatement } from './node-checks.js';
+import { incrementalCheck, modelChecks, needsRealView, type CheckStatement } from './node-checks.js';
+import { TestChecker } from './test-checks.js';
 
 /** What the analysis needs: the project (through a run context over the scratch warehouse) and what the target told about sources. */
 export interface AnalyzeContext {
@@ -75,10 +76,12 @@ export async function analyzeNodes(ctx: AnalyzeContext, ids: readonly string[], 
   const waiting: (() => void)[] = [];
   const acquire = () => (slots > 0 ? (slots--, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
   const release = () => (waiting.length ? waiting.shift()!() : slots++);
+  const tests = new TestChecker(ctx.scratch, ctx.locate);
 
   const databases = [...new Set(ids.map((id) => graph.node(id)).filter((n) => n.resourceType !== 'test').map((n) => n.relation.schema))];
   if (databases.length) {
-    const created = await ctx.scratch.batch(databases.map((d) => `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(d)}`));
+    // In memory only (no metadata files), as the scratch's `default`.
+    const created = await ctx.scratch.batch(databases.map((d) => `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(d)} ENGINE = Memory`));
     const failed = created.find((r) => !r.ok);
     if (failed && !failed.ok) throw failed.error;
   }
@@ -89,10 +92,12 @@ export async function analyzeNodes(ctx: AnalyzeContext, ids: readonly string[], 
     const blocked = parentResults.find((r) => r.status !== 'valid');
     let result: NodeAnalysis;
     if (blocked) result = { uniqueId: id, status: 'not_validated', columns: [], issues: [], blockedBy: blocked.blockedBy ?? blocked.uniqueId };
+    // Tests are leaves, planned in groups as they come (test-checks.ts): they take no slot.
+    else if (graph.node(id).resourceType === 'test') result = await analyzeOne(ctx, tests, id);
     else {
       await acquire();
       try {
-        result = await analyzeOne(ctx, id);
+        result = await analyzeOne(ctx, tests, id);
       } finally {
         release();
       }
@@ -113,7 +118,7 @@ export async function analyzeNodes(ctx: AnalyzeContext, ids: readonly string[], 
   return { nodes: results, selected, issues, elapsed: (Date.now() - started) / 1000 };
 }
 
-async function analyzeOne(ctx: AnalyzeContext, id: string): Promise<NodeAnalysis> {
+async function analyzeOne(ctx: AnalyzeContext, tests: TestChecker, id: string): Promise<NodeAnalysis> {
   const node = ctx.run.graph.node(id);
   switch (node.resourceType) {
     case 'source':
@@ -123,7 +128,7 @@ async function analyzeOne(ctx: AnalyzeContext, id: string): Promise<NodeAnalysis
     case 'model':
       return analyzeModel(ctx, node);
     case 'test':
-      return analyzeTest(ctx, node);
+      return analyzeTest(ctx, tests, node);
     case 'snapshot':
       return analyzeSnapshot(ctx, node);
   }
@@ -191,8 +196,13 @@ async function analyzeModel(ctx: AnalyzeContext, node: ModelNode): Promise<NodeA
   } catch (error) {
     return finished(node, [thrownIssue(node, error)]);
   }
-  const checks = modelChecks(node, sql, { lineage: ctx.lineage });
-  const results = await ctx.scratch.batch(checks.map((c) => c.sql));
+  let checks = modelChecks(node, sql, { lineage: ctx.lineage });
+  let results = await ctx.scratch.batch(checks.map((c) => c.sql));
+  const first = results[0];
+  if (first && !first.ok && needsRealView((first.error as { clickhouseCode?: number }).clickhouseCode)) {
+    checks = modelChecks(node, sql, { lineage: ctx.lineage, asView: true });
+    results = await ctx.scratch.batch(checks.map((c) => c.sql));
+  }
   const failedAt = results.findIndex((r) => !r.ok);
   if (failedAt >= 0) {
     const r = results[failedAt]!;
@@ -226,14 +236,12 @@ async function analyzeModel(ctx: AnalyzeContext, node: ModelNode): Promise<NodeA
   return finished(node, issues, { columns, sql });
 }
 
-async function analyzeTest(ctx: AnalyzeContext, node: TestNode): Promise<NodeAnalysis> {
+async function analyzeTest(ctx: AnalyzeContext, tests: TestChecker, node: TestNode): Promise<NodeAnalysis> {
   let sql: string;
   try {
     sql = nodeSql(ctx.run, node);
   } catch (error) {
     return finished(node, [thrownIssue(node, error)]);
   }
-  const checks = testChecks(node, sql);
-  const [r] = await ctx.scratch.batch(checks.map((c) => c.sql));
-  return finished(node, r && !r.ok ? ctx.locate({ node, error: r.error, statement: checks[0]!, sql }) : [], { sql });
+  return finished(node, await tests.check(node, sql), { sql });
 }

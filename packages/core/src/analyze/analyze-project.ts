@@ -1,5 +1,5 @@
 import { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
-import { openScratchWarehouse } from '../adapter/scratch-warehouse.js';
+import { openScratchWarehouse, type ScratchWarehouse } from '../adapter/scratch-warehouse.js';
 import type { WarehouseClient } from '../adapter/warehouse-client.js';
 import { EPHEMERAL_PREFIX, type RelationIndex } from '../compile/compile-sql.js';
 import { CompiledWriter } from '../compile/write-compiled.js';
@@ -43,6 +43,27 @@ export interface AnalyzeProjectInput {
  */
 const VALIDATE_SETTINGS = { use_variant_as_common_type: 0 };
 
+let parked: Promise<ScratchWarehouse> | undefined;
+
+/**
+ * Starts the scratch warehouse ahead of a validation (the CLI does, before it loads the project: the
+ * process and chDB start meanwhile). The next analysis takes it; unused, it holds nothing open.
+ */
+export function prepareValidation(): void {
+  if (parked) return;
+  parked = openScratchWarehouse();
+  parked.catch(() => (parked = undefined));
+}
+
+/** The parked scratch warehouse if there is one, else a new one; with the settings of this analysis. */
+async function scratchWarehouse(settings: Readonly<Record<string, unknown>>): Promise<ScratchWarehouse> {
+  const ready = parked;
+  parked = undefined;
+  const scratch = ready ? await ready.catch(() => openScratchWarehouse()) : await openScratchWarehouse();
+  await scratch.configure(settings);
+  return scratch;
+}
+
 /** The selection plus every model, seed and source it reads from, in dependency order. */
 export function analysisSet(graph: ProjectGraph, selected: readonly string[]): string[] {
   const ids = new Set<string>();
@@ -64,7 +85,7 @@ export async function analyzeProject(input: AnalyzeProjectInput): Promise<Projec
   const inSet = new Set(ids);
   const sources = ids.map((id) => input.graph.node(id)).filter((n): n is SourceNode => n.resourceType === 'source');
   const [scratch, targetTables] = await Promise.all([
-    openScratchWarehouse({ settings: { ...VALIDATE_SETTINGS, ...input.target.settings }, schema: input.target.schema }),
+    scratchWarehouse({ ...VALIDATE_SETTINGS, ...input.target.settings }),
     sourcesInTarget(input, sources),
   ]);
   try {
