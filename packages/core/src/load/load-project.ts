@@ -126,8 +126,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const stopConfigNotes = noteConfigKeys();
   const fromFile = readProjectFile(projectRoot);
   const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
-  // target/ must be a folder tsdbt can write: said now, not as EEXIST halfway through a run.
-  assertWritableDir(resolve(projectRoot, unrendered.targetPath), options.targetPath ? { what: '--target-path' } : { what: `target-path in ${fromFile.file}`, file: fromFile.file, line: fromFile.yaml.lineOf(['target-path']) });
+  // target/ must be a folder (or not exist yet): said now, not as EEXIST halfway through a run.
+  // Writability is checked when an artifact is written (`docs serve` or `ls` may only read it).
+  assertWritableDir(
+    resolve(projectRoot, unrendered.targetPath),
+    options.targetPath ? { what: '--target-path' } : { what: `target-path in ${fromFile.file}`, file: fromFile.file, line: fromFile.yaml.lineOf(['target-path']) },
+    { writable: false },
+  );
   const target = resolveTarget({
     projectRoot,
     profileName: unrendered.profile,

@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ProjectError } from '../shared/errors.js';
+import { makeWritableDir } from '../shared/writable-dir.js';
 import { join } from 'node:path';
 import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
@@ -22,9 +24,16 @@ function metadata(schema: string, invocationId: string) {
 
 /** Writes an artifact: compact, as dbt writes them (a large project's manifest is tens of MB), secrets scrubbed. */
 export function writeJson(targetDir: string, name: string, value: unknown, secrets: readonly string[] = [], indent?: number): string {
-  mkdirSync(targetDir, { recursive: true });
+  makeWritableDir(targetDir, { what: 'the target folder' });
   const path = join(targetDir, name);
-  writeFileSync(path, JSON.stringify(value, scrubbingReplacer(secrets), indent));
+  try {
+    writeFileSync(path, JSON.stringify(value, scrubbingReplacer(secrets), indent));
+  } catch (error) {
+    throw new ProjectError('folder', `${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      hint: 'Make the target folder writable, or write elsewhere with --target-path.',
+      cause: error,
+    });
+  }
   return path;
 }
 

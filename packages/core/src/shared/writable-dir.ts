@@ -13,10 +13,10 @@ export interface FolderOrigin {
 
 /**
  * Checks that `dir` is (or can become) a folder tsdbt may write: the nearest existing path on the
- * way must be a folder, and a writable one. Raises a clear error (exit 2) instead of the EEXIST,
+ * way must be a folder, and (unless `writable: false`, for commands that may only read it) a writable one. Raises a clear error (exit 2) instead of the EEXIST,
  * ENOTDIR or EACCES a later mkdir or write would throw mid-run.
  */
-export function assertWritableDir(dir: string, origin: FolderOrigin): void {
+export function assertWritableDir(dir: string, origin: FolderOrigin, options: { writable?: boolean } = {}): void {
   const abs = resolve(dir);
   let existing = abs;
   for (;;) {
@@ -33,6 +33,7 @@ export function assertWritableDir(dir: string, origin: FolderOrigin): void {
       existing = parent;
     }
   }
+  if (options.writable === false) return;
   try {
     accessSync(existing, constants.W_OK);
   } catch {
