@@ -61,7 +61,7 @@ describe('scratch warehouse', () => {
     });
     const scratchDirs = () => readdirSync(base).filter((n) => n.startsWith('tsdbt-scratch-'));
     const until = async (ok: () => boolean) => {
-      for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 1200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50)); // up to a minute: a loaded machine
       return ok();
     };
     try {

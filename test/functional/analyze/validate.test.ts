@@ -106,6 +106,32 @@ group by user_id
     expect(issue).toMatchObject({ file: 'models/pivot.sql', line: 12, column: 9, code: 'UNKNOWN_IDENTIFIER', hint: "Did you mean 'ordered_at'?" });
   });
 
+  it('points at the SELECT ClickHouse names when the unknown name occurs several times (the t.col trap inside a CTE)', async () => {
+    const { project } = setup({
+      'sources.yml': SOURCES_YML,
+      'models/stg_orders.sql': "select * from {{ source('raw', 'orders') }}\n",
+      'models/stg_users.sql': "select * from {{ source('raw', 'users') }}\n",
+      'models/joined.sql': `with base as (
+    select user_id, amount from {{ ref('stg_orders') }}
+),
+enriched as (
+    select base.user_id, u.name
+    from base
+    left join {{ ref('stg_users') }} as u on u.user_id = base.user_id
+    left join {{ ref('stg_users') }} as u2 on u2.user_id = base.user_id
+)
+select
+    user_id,
+    name
+from enriched
+`,
+    });
+    const [issue] = (await project.validate()).issues;
+    // line 2 and line 5 also say user_id; the SELECT in error is the last one
+    expect(issue).toMatchObject({ file: 'models/joined.sql', line: 11, column: 5, code: 'UNKNOWN_IDENTIFIER' });
+    expect(issue!.hint).toMatch(/^'user_id' is a column of the model's inputs, but not of the SELECT that reads it/);
+  });
+
   it('reads source columns from the target when it has the table, else from YAML, else says which types to add', async () => {
     const { project } = setup({
       'sources.yml': `version: 2

@@ -17,6 +17,8 @@ export interface ParsedError {
   readonly position?: number;
   /** ClickHouse's "Maybe you meant …" candidates. */
   readonly suggestions: readonly string[];
+  /** The query scope the analyzer names ("in scope SELECT …"): tells which SELECT of the SQL is meant. */
+  readonly scope?: string;
 }
 
 /** Operators whose function names appear in messages (`equals` for `=`). */
@@ -60,7 +62,9 @@ export function parseClickHouseError(text: string, code?: number): ParsedError {
     if (!suggestions.length) suggestions.push(meant[1]!.replace(/[?.]+$/, ''));
     message = message.replace(meant[0], '');
   }
-  // The analyzer echoes the whole scope ("in scope SELECT …", "In query …"): long, and not the user's text.
+  // The analyzer echoes the whole scope ("in scope SELECT …", "In query …"): long, and not the user's
+  // text, but it says which SELECT the error is in.
+  const scope = mainSelect(/\b(?:in|In) (?:scope|query) ([\s\S]*)$/.exec(message)?.[1]?.replace(/\.\s*$/, ''));
   message = message.replace(/[.:,]?\s+(?:in|In) (?:scope|query)\b[\s\S]*$/, '').replace(/:?\s*while executing function[\s\S]*$/, '').trim();
   message = message.replace(/[.:]\s*$/, '');
 
@@ -125,7 +129,25 @@ export function parseClickHouseError(text: string, code?: number): ParsedError {
     if (!/^\d+$/.test(v) && !names.includes(v) && !/^(SELECT|WITH)\b/i.test(v)) names.push(...nameVariants(v).filter((n) => !names.includes(n)));
   }
   const inJoinOn = /JOIN[^.]*\bON\b|(?:Left|Right) key/.test(text);
-  return { code, name, message, names, texts, position, suggestions, inJoinOn };
+  return { code, name, message, names, texts, position, suggestions, inJoinOn, scope };
+}
+
+/** A scope `WITH a AS (…), b AS (…) SELECT …` without its CTEs: the SELECT the scope is about. */
+function mainSelect(scope: string | undefined): string | undefined {
+  if (!scope || !/^\s*WITH\b/i.test(scope)) return scope;
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < scope.length; i++) {
+    const ch = scope[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /^SELECT\b/i.test(scope.slice(i, i + 7)) && /\W/.test(scope[i - 1] ?? ' ')) return scope.slice(i);
+  }
+  return scope;
 }
 
 /** What to do about an error, by its name (added to ClickHouse's own suggestions). */

@@ -79,7 +79,7 @@ export class IssueLocator {
     const on = parsed.inJoinOn ? findText(sql, 'on', mask).find((at) => findText(sql.slice(0, at), 'join').length > 0) : undefined;
     for (const name of parsed.names) {
       const hits = findIdentifier(sql, name, mask);
-      const hit = on !== undefined ? (hits.find((h) => h > on) ?? hits[0]) : hits[0];
+      const hit = on !== undefined ? (hits.find((h) => h > on) ?? hits[0]) : hits.length > 1 && parsed.scope ? inScope(sql, hits, parsed.scope, mask) : hits[0];
       if (hit !== undefined) return { at: hit, length: name.length, text: name };
     }
     for (const text of parsed.texts) {
@@ -205,8 +205,13 @@ export class IssueLocator {
     if (parsed.suggestions.length) parts.push(`Did you mean ${parsed.suggestions.map((s) => `'${s}'`).join(' or ')}?`);
     else if (parsed.name === 'UNKNOWN_IDENTIFIER' && parsed.names.length) {
       const wanted = parsed.names[parsed.names.length - 1]!;
-      const guess = didYouMean(wanted, this.ctx.inputColumns(uniqueId));
-      if (guess) parts.push(`Did you mean '${guess}'?`);
+      const inputs = this.ctx.inputColumns(uniqueId);
+      const guess = didYouMean(wanted, inputs);
+      if (guess && guess.toLowerCase() === wanted.toLowerCase())
+        parts.push(
+          `'${guess}' is a column of the model's inputs, but not of the SELECT that reads it: select it in the CTE or subquery it reads from (ClickHouse names a selected t.${guess} 't.${guess}' when several joined tables have '${guess}': alias it, t.${guess} AS ${guess}).`,
+        );
+      else if (guess) parts.push(`Did you mean '${guess}'?`);
     }
     const more = hintFor(parsed);
     if (more) parts.push(more);
@@ -220,4 +225,30 @@ function columnOf(lineText: string, name: string): number | undefined {
   if (hits.length) return hits[0]! + 1;
   const i = lineText.toLowerCase().indexOf(name.toLowerCase());
   return i >= 0 ? i + 1 : undefined;
+}
+
+/** Lowercased identifiers and keywords of a text. */
+const words = (text: string) => new Set((text.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []).filter((w) => !/^__table\d+$/.test(w)));
+
+/**
+ * Of several places a name occurs, the one in the SELECT the analyzer named as the error's scope:
+ * the hit whose SELECT (from the `select` before it to the next one) shares most words with it.
+ */
+function inScope(sql: string, hits: readonly number[], scope: string, mask: Uint8Array): number {
+  const selects = findText(sql, 'select', mask);
+  const wanted = words(scope);
+  let best = hits[0]!;
+  let bestScore = -1;
+  for (const hit of hits) {
+    const from = [...selects].reverse().find((s) => s <= hit) ?? 0;
+    const to = selects.find((s) => s > hit) ?? sql.length;
+    const have = words(sql.slice(from, to));
+    let score = 0;
+    for (const w of wanted) if (have.has(w)) score++;
+    if (score > bestScore) {
+      best = hit;
+      bestScore = score;
+    }
+  }
+  return best;
 }
