@@ -298,7 +298,7 @@ export class TsdbtProject {
    * Reads the sources' columns from the target when it is reachable; changes nothing there.
    */
   async validate(options: ValidateOptions = {}): Promise<ProjectAnalysis> {
-    const selected = this.select({ ...options, resourceTypes: options.resourceTypes ?? ['model', 'seed', 'test', 'source'] });
+    const selected = this.select({ ...options, resourceTypes: options.resourceTypes ?? ['model', 'seed', 'snapshot', 'test', 'source'] });
     let analysis = await analyzeProject({
       manifest: this.manifest,
       graph: this.graph,

@@ -132,6 +132,23 @@ from enriched
     expect(issue!.hint).toMatch(/^'user_id' is a column of the model's inputs, but not of the SELECT that reads it/);
   });
 
+  it('builds snapshots empty with dbt meta columns, for the models that read them', async () => {
+    const { project } = setup({
+      'sources.yml': SOURCES_YML,
+      'snapshots/orders_snapshot.sql': `{% snapshot orders_snapshot %}
+{{ config(unique_key='order_id', strategy='timestamp', updated_at='ordered_at') }}
+select order_id, amount, ordered_at from {{ source('raw', 'orders') }}
+{% endsnapshot %}
+`,
+      'models/current_orders.sql': "select order_id, amount from {{ ref('orders_snapshot') }} where dbt_valid_to is null and amout > 0\n",
+    });
+    const analysis = await project.validate();
+    expect(analysis.nodes.get('snapshot.proj.orders_snapshot')!.columns.map((c) => c.name)).toEqual([
+      'order_id', 'amount', 'ordered_at', 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to',
+    ]);
+    expect(where(analysis.issues)).toEqual({ 'model.proj.current_orders': 'models/current_orders.sql:1:90 UNKNOWN_IDENTIFIER' });
+  });
+
   it('reads source columns from the target when it has the table, else from YAML, else says which types to add', async () => {
     const { project } = setup({
       'sources.yml': `version: 2

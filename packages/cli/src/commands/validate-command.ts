@@ -44,7 +44,7 @@ function printText(project: TsdbtProject, analysis: ProjectAnalysis, io: Io, fla
   }
   const errors = analysis.issues.filter((i) => i.severity === 'error').length;
   const warnings = analysis.issues.length - errors;
-  const counts = new Map<string, number>(['model', 'seed', 'source', 'test'].map((t) => [t, 0]));
+  const counts = new Map<string, number>(['model', 'snapshot', 'seed', 'source', 'test'].map((t) => [t, 0]));
   for (const id of analysis.selected) {
     const t = project.manifest.nodes.get(id)?.resourceType ?? 'node';
     counts.set(t, (counts.get(t) ?? 0) + 1);
