@@ -22,6 +22,7 @@ import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode } from './manifest/nodes.js';
 import { newRenderState } from './render/render-state.js';
+import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writeRunResults } from './report/artifacts.js';
 import type { Command, EventHandler, NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions } from './select/select-nodes.js';
@@ -239,8 +240,8 @@ export class TsdbtProject {
     const rendered = this.loaded.renderer.renderString(sql, '<inline>', state);
     const fake = { ...[...this.manifest.nodes.values()][0]!, uniqueId: 'sql_operation.inline', name: 'inline' } as ManifestNode;
     for (const ref of state.refs)
-      if (!this.manifest.nodes.has(`model.${this.manifest.projectName}.${ref.name}`) && !this.manifest.nodes.has(`seed.${this.manifest.projectName}.${ref.name}`))
-        throw new ProjectError('unknown_ref', `ref('${ref.name}') in --inline does not name a model or seed`, { file: '<inline>' });
+      if (!this.index.resolve(refTarget(ref), undefined))
+        throw new ProjectError('unknown_ref', `${refText(ref)} in --inline does not name a model or seed`, { file: '<inline>' });
     return compileSql(this.index, fake, rendered).trim();
   }
 

@@ -26,6 +26,8 @@ describe('static parser', () => {
     "{{ config({'materialized': 'incremental', 'unique_key': ['a', 'b']}) }} select 1\n\n",
     'select 1',
     "{{ config(limit=10, severity='warn', full_refresh=False, x=None, ratio=0.5, n=-3) }}select 1",
+    // dbt 1.5 pinned model versions
+    "select * from {{ ref('dim', v=2) }} join {{ ref('pkg', 'dim', version='1') }} using id",
   ];
   for (const source of handled)
     it(`renders like nunjucks: ${JSON.stringify(source.slice(0, 40))}`, () => {

@@ -3,7 +3,7 @@ import { lookupRef, lookupSource, nodeLookup, type NodeLookup } from '../manifes
 import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
 import { isEmptySql } from '../shared/empty-sql.js';
 import { ProjectError } from '../shared/errors.js';
-import { relationSql, replacePlaceholders, quoteIdentifier, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
+import { relationSql, replacePlaceholders, quoteIdentifier, refText, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
 import type { RelationResolver } from '../render/render-state.js';
 
 /** Looks up nodes by what templates call them (dbt's package search order). Built once per manifest. */
@@ -23,7 +23,7 @@ export class RelationIndex {
 
   resolve(target: PlaceholderTarget, self: ManifestNode | undefined): ManifestNode | undefined {
     const root = this.manifest.projectName;
-    if (target.kind === 'ref') return lookupRef(this.lookup, target.name, target.package, self?.packageName, root);
+    if (target.kind === 'ref') return lookupRef(this.lookup, target.name, target.package, self?.packageName, root, target.version);
     if (target.kind === 'source') return lookupSource(this.lookup, target.source, target.table, self?.packageName, root);
     return self;
   }
@@ -85,7 +85,7 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
       if (!found) {
         if (target.kind === 'this') return '';
         // Never SQL with a hole in it: name what is missing (load resolves refs; this is a ref load did not see).
-        const call = target.kind === 'ref' ? `ref('${target.name}')` : `source('${target.source}', '${target.table}')`;
+        const call = target.kind === 'ref' ? refText(target) : `source('${target.source}', '${target.table}')`;
         throw new ProjectError(target.kind === 'ref' ? 'unknown_ref' : 'unknown_source', `${node ? `${node.name}: ` : ''}${call} names no ${target.kind === 'ref' ? 'model or seed' : 'declared source'}`, {
           file: node?.originalFilePath,
           hint: target.kind === 'ref' ? 'Check the model name (the file name without .sql), and that the model is enabled.' : 'Declare it under sources: in a YAML file.',

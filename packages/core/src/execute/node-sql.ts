@@ -5,7 +5,7 @@ import { snapshotSource } from '../load/load-snapshots.js';
 import type { ManifestNode, ModelNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
 import { ProjectError } from '../shared/errors.js';
-import { hasPlaceholders, quoteIdentifier } from '../render/placeholders.js';
+import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -98,7 +98,7 @@ export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode, 
  */
 function assertParentsKnown(ctx: RunContext, node: SqlNode, state: RenderState): void {
   const calls = [
-    ...state.refs.map((r) => ({ target: { kind: 'ref', package: r.package ?? '', name: r.name } as const, text: `ref('${r.name}')` })),
+    ...state.refs.map((r) => ({ target: refTarget(r), text: refText(r) })),
     ...state.sources.map(([s, t]) => ({ target: { kind: 'source', source: s, table: t } as const, text: `source('${s}', '${t}')` })),
   ];
   for (const { target, text } of calls) {

@@ -34,7 +34,9 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   if (renderer.isBuiltin(macroName)) checkBuiltinTestArgs(decl);
   // dbt: `[<namespace>_][source_]<test>_<resource>_<args>`, a source's resource being `<source>_<table>`.
   const isSource = attached.resourceType === 'source';
-  const resourceLabel = isSource ? `${(attached as { sourceName: string }).sourceName}_${attached.name}` : attached.name;
+  // A model version's tests are named after the version (dbt's `<name>_v<v>` target name).
+  const version = attached.resourceType === 'model' ? attached.version : undefined;
+  const resourceLabel = isSource ? `${(attached as { sourceName: string }).sourceName}_${attached.name}` : version !== undefined ? `${attached.name}_v${version}` : attached.name;
   const testLabel = `${decl.namespace ? `${decl.namespace}_` : ''}${isSource ? 'source_' : ''}${decl.testName}`;
   const name = decl.customName ?? genericTestName(testLabel, resourceLabel, decl.kwargs);
   const state = newRenderState({
@@ -43,7 +45,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   });
   const model: GenericTestCall['model'] = attached.resourceType === 'source'
     ? { kind: 'source', source: (attached as { sourceName: string }).sourceName, table: attached.name }
-    : { kind: 'ref', package: attached.packageName === ctx.projectName ? '' : attached.packageName, name: attached.name };
+    : { kind: 'ref', package: attached.packageName === ctx.projectName ? '' : attached.packageName, name: attached.name, ...(version !== undefined ? { version } : {}) };
   const fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
   const folderLayer = folderConfig(ctx.testsConfig, fqn, ctx.projectFile, ctx.projectLineOf, ['data_tests']);
   const o = ctx.rootOverride;
@@ -78,7 +80,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     macrosUsed: [...state.macrosUsed],
     relation: { schema: '', identifier: name },
     testType: 'generic',
-    testMetadata: { name: decl.testName, namespace: decl.namespace, kwargs: { ...decl.kwargs, model: `{{ get_where_subquery(${attached.resourceType === 'source' ? 'source' : 'ref'}('${attached.name}')) }}` } },
+    testMetadata: { name: decl.testName, namespace: decl.namespace, kwargs: { ...decl.kwargs, model: `{{ get_where_subquery(${attached.resourceType === 'source' ? 'source' : 'ref'}('${attached.name}'${version !== undefined ? `, version='${version}'` : ''})) }}` } },
     columnName: decl.columnName,
     attachedNode: attached.uniqueId,
     rawCode: `{{ ${macroName}(**_dbt_generic_test_kwargs) }}`,

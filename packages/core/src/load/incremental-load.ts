@@ -7,6 +7,7 @@ import { buildGenericTest } from './build-tests.js';
 import { toPosix } from './discover-files.js';
 import { duplicateNode, loadInternals, loadProject, type LoadedProject, type LoadOptions } from './load-project.js';
 import { loadModels, loadSingularTests } from './load-nodes.js';
+import { isVersionPatch } from './model-versions.js';
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 
 /** The ref/source name index of each manifest's node map, kept so the next re-load can extend it. */
@@ -101,6 +102,8 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
   };
   for (const step of plan) {
     if (step.kind === 'seed') continue; // the manifest does not change; the watcher rebuilds the seed
+    // A model version's node is not named after its file: a full load renames it.
+    if (step.kind === 'model' && isVersionPatch(internals.patches.get(basename(step.path, extname(step.path))))) return `model version file ${step.path}`;
     const id = fileNode(step.path, step.kind);
     if (id === undefined) continue;
     dropped.add(id);
@@ -112,7 +115,7 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
       for (const node of loadModels(internals.root, renderer, internals.patches, target, [step.path])) {
         add(node);
         if (!node.config.enabled) continue;
-        for (const decl of internals.patches.get(node.name)?.tests ?? []) add(buildGenericTest(internals.testCtx, decl, node));
+        for (const decl of internals.patches.get(basename(node.originalFilePath, '.sql'))?.tests ?? []) add(buildGenericTest(internals.testCtx, decl, node));
       }
     } else for (const node of loadSingularTests(internals.root, renderer, [step.path])) add(node);
   }

@@ -17,6 +17,7 @@ import { relationFor } from './relation-names.js';
 import { withMvTarget } from './mv-target.js';
 import { addHookRelations, mergeLiteral } from './runtime-relations.js';
 import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
+import { isVersionPatch } from './model-versions.js';
 
 /*
  * The nodes of one project root (the root project or an installed package). Paths found here are
@@ -110,21 +111,33 @@ export function fqnOf(projectName: string, roots: readonly string[], path: strin
   return [projectName, ...parts];
 }
 
-/** The model nodes of `files` (paths relative to `root`; default: every .sql file under its model paths). */
-export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']))): ModelNode[] {
+/** Every model file of `root` (relative to it). */
+export function modelFiles(root: ProjectRoot): string[] {
+  return root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']));
+}
+
+/**
+ * The model nodes of `files` (paths relative to `root`; default: every .sql file under its model
+ * paths). `patches` are keyed by the file they describe (expandModelVersions: a version's file).
+ */
+export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = modelFiles(root)): ModelNode[] {
   const pf = root.projectFile;
   return files.map((rel) => {
     const path = rootRelative(root, rel);
-    const fqn = fqnOf(pf.name, pf.modelPaths, rel);
-    const name = fqn[fqn.length - 1]!;
-    const patch = patches.get(name);
+    const fileFqn = fqnOf(pf.name, pf.modelPaths, rel);
+    const patch = patches.get(fileFqn[fileFqn.length - 1]!);
+    // A model version's file: named after the model, its fqn ending in the version (dbt's ModelPatchParser).
+    const versioned = isVersionPatch(patch) ? patch : undefined;
+    const fqn = versioned ? [...fileFqn.slice(0, -1), versioned.name, `v${versioned.v}`] : fileFqn;
+    const name = versioned ? versioned.name : fqn[fqn.length - 1]!;
     const { own, rootOverride } = projectConfigLayers(root, 'models', fqn);
     const baseLayers = [own, patch?.config ?? {}];
     const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride]);
     const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
-    const uniqueId = `model.${pf.name}.${name}`;
+    const uniqueId = versioned ? `model.${pf.name}.${name}.v${versioned.v}` : `model.${pf.name}.${name}`;
     const parsed = parseSqlNode(renderer, rawCode, {
       uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
+      ...(versioned ? { version: versioned.v, latestVersion: versioned.latestVersion } : {}),
     });
     const config = withMvTarget(finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride]), parsed.state.refs, path);
     if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
@@ -135,7 +148,7 @@ export function loadModels(root: ProjectRoot, renderer: Renderer, patches: Reado
         hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
       });
     }
-    const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config };
+    const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config, ...(versioned ? { version: versioned.v } : {}) };
     // Hooks are rendered now, as dbt does: their refs and sources are parents of the model.
     const unrendered = mergeLiteral(parsed.unrendered, addHookRelations(renderer, { ...base, baseConfig }, config, parsed.state));
     return Object.freeze({
@@ -156,6 +169,9 @@ export function loadModels(root: ProjectRoot, renderer: Renderer, patches: Reado
       needsNames: parsed.state.needsNames,
       ...(unrendered ? { unrenderedRelations: unrendered } : {}),
       patchPath: patch?.file,
+      ...(versioned ? { version: versioned.v, latestVersion: versioned.latestVersion } : {}),
+      ...(patch?.constraints?.length ? { constraints: patch.constraints } : {}),
+      ...(patch?.deprecationDate ? { deprecationDate: patch.deprecationDate } : {}),
     } satisfies ModelNode);
   });
 }

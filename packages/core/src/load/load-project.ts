@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
@@ -15,7 +15,7 @@ import { buildGenericTest, type TestBuildContext } from './build-tests.js';
 import { builtinMacroFiles } from './builtin-package.js';
 import { isMapping, noteConfigKeys, unknownConfigNote } from './node-config.js';
 import { loadSnapshots } from './load-snapshots.js';
-import { collectPatches, loadModels, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readSchemaFiles, type SchemaFile } from './load-nodes.js';
+import { collectPatches, loadModels, modelFiles, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readSchemaFiles, type SchemaFile } from './load-nodes.js';
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { projectRoots, type ProjectRoot } from './project-roots.js';
@@ -24,6 +24,7 @@ import type { ResourcePatch } from './schema-yaml.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
+import { expandModelVersions, isVersionPatch } from './model-versions.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -199,8 +200,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       add(node);
       if (node.config.enabled) own.push(node);
     };
-    const patches = collectPatches(ownSchemaFiles, 'models');
-    for (const node of loadModels(root, renderer, patches, target)) addOwn(node);
+    const files = modelFiles(root);
+    // Patches by the model file they describe: a versioned model's entry, one per version's file.
+    const patches = expandModelVersions(collectPatches(ownSchemaFiles, 'models'), new Set(files.map((f) => basename(f, '.sql'))), (v, file) =>
+      onLog(`${v.file}:${v.line}: version ${v.v} of model '${v.name}' has no model file (expected ${file}.sql, or set defined_in)`, 'warn'),
+    );
+    for (const node of loadModels(root, renderer, patches, target, files)) addOwn(node);
     const seedPatches = collectPatches(ownSchemaFiles, 'seeds');
     for (const node of loadSeeds(root, renderer, seedPatches, target)) addOwn(node);
     const snapshotPatches = collectPatches(ownSchemaFiles, 'snapshots');
@@ -221,14 +226,16 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const snapshotNames = new Set<string>();
     for (const node of own) {
       if (node.resourceType === 'test') continue;
-      if (node.resourceType === 'model') modelNames.add(node.name);
+      // A model's patch is keyed by its file's name (a version's file differs from the model's name).
+      const key = node.resourceType === 'model' ? basename(node.originalFilePath, '.sql') : node.name;
+      if (node.resourceType === 'model') modelNames.add(key);
       if (node.resourceType === 'snapshot') snapshotNames.add(node.name);
       const patchesOf = node.resourceType === 'model' ? patches : node.resourceType === 'snapshot' ? snapshotPatches : seedPatches;
-      const decls = node.resourceType === 'source' ? sourceTests.get(node.uniqueId) : patchesOf.get(node.name)?.tests;
+      const decls = node.resourceType === 'source' ? sourceTests.get(node.uniqueId) : patchesOf.get(key)?.tests;
       for (const decl of decls ?? []) add(buildGenericTest(testCtx, decl, node));
     }
     for (const [name, p] of patches)
-      if (!modelNames.has(name)) onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
+      if (!modelNames.has(name) && !isVersionPatch(p)) onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
     for (const [name, p] of snapshotPatches)
       if (!snapshotNames.has(name) && p.config.enabled !== false)
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');

@@ -10,6 +10,8 @@ export interface NamingNode {
   readonly originalFilePath: string;
   readonly fqn: readonly string[];
   readonly config: Readonly<Record<string, unknown>>;
+  /** A model version's `v` (its relation defaults to `<name>_v<v>`). */
+  readonly version?: string;
 }
 
 /**
@@ -28,12 +30,14 @@ export function relationFor(node: NamingNode, targetSchema: string, renderer: Re
     original_file_path: node.originalFilePath,
     fqn: [...node.fqn],
     config: { ...node.config },
+    version: node.version ?? null,
   };
   const state = () => newRenderState({ mode: 'parse' });
   const schemaMacro = namingMacro(renderer, 'generate_schema_name', node.packageName);
   const aliasMacro = namingMacro(renderer, 'generate_alias_name', node.packageName);
   const schema = schemaMacro ? renderer.callMacro(schemaMacro, state(), [custom ?? null, nodeArg]).trim() : custom ? `${targetSchema}_${custom}` : targetSchema;
-  const identifier = aliasMacro ? renderer.callMacro(aliasMacro, state(), [alias ?? null, nodeArg]).trim() : (alias ?? node.name);
+  // dbt's default__generate_alias_name: a version's relation is `<name>_v<v>` (dots as underscores).
+  const identifier = aliasMacro ? renderer.callMacro(aliasMacro, state(), [alias ?? null, nodeArg]).trim() : (alias ?? (node.version !== undefined ? `${node.name}_v${node.version.replace(/\./g, '_')}` : node.name));
   return { schema, identifier };
 }
 

@@ -1,4 +1,4 @@
-import type { ManifestNode, SqlNode } from '../manifest/nodes.js';
+import type { ManifestNode, RefCall, SqlNode } from '../manifest/nodes.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
 import { snapshotSource } from './load-snapshots.js';
@@ -43,7 +43,7 @@ export function resolveDependencies(
   index: NameIndex = nameIndex(nodes),
   macroText?: MacroText,
 ): Map<string, ManifestNode> {
-  const ref = (name: string, pkg: string | undefined, from: string) => lookupRef(index, name, pkg, from, projectName);
+  const ref = (call: RefCall, from: string) => lookupRef(index, call.name, call.package, from, projectName, call.version);
   const source = (s: string, t: string, from: string) => lookupSource(index, s, t, from, projectName);
   const out = new Map<string, ManifestNode>();
   // Incremental re-loads resolve a handful of nodes: visit those, not the whole map.
@@ -59,8 +59,14 @@ export function resolveDependencies(
     const text = n.resourceType === 'snapshot' ? (n.originalFilePath.endsWith('.sql') ? snapshotSource(n) : '') : n.resourceType === 'test' && n.testType === 'generic' ? '' : n.rawCode;
     const parents = new Set(n.dependsOn);
     for (const call of n.refs) {
-      const target = ref(call.name, call.package, n.packageName);
+      const target = ref(call, n.packageName);
       if (!target) {
+        if (call.version !== undefined && lookupRef(index, call.name, call.package, n.packageName, projectName))
+          throw new ProjectError('unknown_ref', `${kind} '${n.name}' refers to version ${call.version} of '${call.name}', which has no such version`, {
+            file: n.originalFilePath,
+            line: text ? lineOfText(text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(call.name)}['"]`)) : n.line,
+            hint: `Write one of its versions (${versionsOf(index, call.name).join(', ') || 'none: the model is not versioned'}), or leave out v= for the latest.`,
+          });
         const guess = didYouMean(call.name, refNames(index));
         const at = callSite(n, text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(call.name)}['"]`), macroText);
         const elsewhere = call.package && index.byName.get(call.name) ? ` (there is a '${call.name}' in ${[...index.byName.get(call.name)!.keys()].join(', ')})` : '';
@@ -94,7 +100,7 @@ export function resolveDependencies(
     }
     // Calls read from run-time branches load could not render: parents when they name a node (not itself).
     for (const call of n.unrenderedRelations?.refs ?? []) {
-      const target = ref(call.name, call.package, n.packageName);
+      const target = ref(call, n.packageName);
       if (target && target.uniqueId !== n.uniqueId) parents.add(target.uniqueId);
     }
     for (const [s, t] of n.unrenderedRelations?.sources ?? []) {
@@ -104,4 +110,9 @@ export function resolveDependencies(
     out.set(n.uniqueId, Object.freeze({ ...n, dependsOn: [...parents] }));
   }
   return out;
+}
+
+/** The versions of model `name` a ref() can pin (`v1`, `v2` …). */
+function versionsOf(index: NameIndex, name: string): string[] {
+  return [...index.byName.keys()].filter((k) => k.startsWith(`${name}.v`)).map((k) => k.slice(name.length + 1));
 }

@@ -1,8 +1,10 @@
-import type { ColumnInfo } from '../manifest/nodes.js';
+import type { ColumnInfo, Constraint } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
-import { noteConfigKey, isMapping } from './node-config.js';
+import { mergeConfig, noteConfigKey, isMapping } from './node-config.js';
 import type { YamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
+import { parseConstraints } from './schema-constraints.js';
+import { parseVersions, type VersionPatch } from './model-versions.js';
 
 /** One data test as declared in YAML (`- unique`, `- accepted_values: {values: [...]}`). */
 export interface TestDeclaration {
@@ -28,6 +30,21 @@ export interface ResourcePatch {
   readonly config: Readonly<Record<string, unknown>>;
   readonly columns: Readonly<Record<string, ColumnInfo>>;
   readonly tests: readonly TestDeclaration[];
+  /** Models: model-level `constraints:`. */
+  readonly constraints?: readonly Constraint[];
+  /** Models: `versions:` (dbt 1.5), each a complete patch of one version, and the latest one. */
+  readonly versions?: readonly VersionPatch[];
+  readonly latestVersion?: string;
+  readonly deprecationDate?: string;
+}
+
+/** The parts of a model entry a version builds on (its own columns, tests and config go over them). */
+export interface ModelEntryParts {
+  readonly patch: ResourcePatch;
+  /** Model-level tests only (a version's `data_tests` replace them). */
+  readonly modelTests: readonly TestDeclaration[];
+  /** Tests declared under each column. */
+  readonly columnTests: ReadonlyMap<string, readonly TestDeclaration[]>;
 }
 
 export interface SourceTableDeclaration extends ResourcePatch {
@@ -138,15 +155,18 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     return v.map((t, i) => parseTest(t, [...path, i], line, columnName));
   };
 
-  const parseColumns = (v: unknown, path: Path, resourceLine: number): { columns: Record<string, ColumnInfo>; tests: TestDeclaration[] } => {
+  const parseColumns = (v: unknown, path: Path, resourceLine: number, skip?: (c: unknown) => boolean): { columns: Record<string, ColumnInfo>; tests: TestDeclaration[]; testsByColumn: Map<string, TestDeclaration[]> } => {
     const columns: Record<string, ColumnInfo> = {};
     const tests: TestDeclaration[] = [];
-    if (v === undefined || v === null) return { columns, tests };
+    const testsByColumn = new Map<string, TestDeclaration[]>();
+    if (v === undefined || v === null) return { columns, tests, testsByColumn };
     if (!Array.isArray(v)) return fail(path, `'columns' must be a list`);
     v.forEach((c, i) => {
+      if (skip?.(c)) return;
       if (!isMapping(c) || typeof c.name !== 'string') fail([...path, i], `Each column needs a 'name'`);
       const col = c as Record<string, unknown>;
       const name = String(col.name);
+      const constraints = parseConstraints(col.constraints, [...path, i, 'constraints'], fail, `column '${name}'`);
       columns[name] = {
         name,
         description: str(col.description),
@@ -155,29 +175,60 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         ...(typeof col.ttl === 'string' && col.ttl.trim() ? { ttl: col.ttl } : {}),
         meta: isMapping(col.meta) ? col.meta : {},
         tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
+        ...(constraints?.length ? { constraints } : {}),
       };
       const line = yaml.nameLine(name, resourceLine) || resourceLine;
       const colTests = parseTests(col.data_tests ?? col.tests, [...path, i, col.data_tests ? 'data_tests' : 'tests'], line, name);
       // dbt: the tests of a column carry the column's tags.
       const colTags = columns[name]!.tags;
-      tests.push(...(colTags.length ? colTests.map((t) => ({ ...t, config: { ...t.config, tags: [...colTags, ...tagList(t.config.tags)] } })) : colTests));
+      const tagged = colTags.length ? colTests.map((t) => ({ ...t, config: { ...t.config, tags: [...colTags, ...tagList(t.config.tags)] } })) : colTests;
+      tests.push(...tagged);
+      testsByColumn.set(name, tagged);
     });
-    return { columns, tests };
+    return { columns, tests, testsByColumn };
   };
 
-  const parseResource = (entry: unknown, path: Path, after = 0): ResourcePatch => {
+  const parseResourceParts = (entry: unknown, path: Path, after = 0): ModelEntryParts => {
     if (!isMapping(entry) || typeof entry.name !== 'string') return fail(path, `Each entry needs a 'name'`);
     const line = yaml.nameLine(entry.name, after) || 1;
-    const { columns, tests } = parseColumns(entry.columns, [...path, 'columns'], line);
+    const { columns, tests, testsByColumn } = parseColumns(entry.columns, [...path, 'columns'], line);
+    const modelTests = parseTests(entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], line);
     return {
-      name: entry.name,
-      file,
-      line,
-      description: str(entry.description),
-      config: parseConfig(entry.config, [...path, 'config']),
-      columns,
-      tests: [...parseTests(entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], line), ...tests],
+      patch: {
+        name: entry.name,
+        file,
+        line,
+        description: str(entry.description),
+        config: parseConfig(entry.config, [...path, 'config']),
+        columns,
+        tests: [...modelTests, ...tests],
+      },
+      modelTests,
+      columnTests: testsByColumn,
     };
+  };
+  const parseResource = (entry: unknown, path: Path, after = 0): ResourcePatch => parseResourceParts(entry, path, after).patch;
+
+  /** A `models:` entry: a resource, plus dbt's model-only properties (constraints, versions). */
+  const parseModel = (entry: unknown, path: Path): ResourcePatch => {
+    const parts = parseResourceParts(entry, path);
+    const m = entry as Record<string, unknown>;
+    const constraints = parseConstraints(m.constraints, [...path, 'constraints'], fail, `model '${parts.patch.name}'`);
+    const deprecationDate = m.deprecation_date === undefined || m.deprecation_date === null ? undefined : m.deprecation_date instanceof Date ? m.deprecation_date.toISOString() : String(m.deprecation_date);
+    const model: ResourcePatch = { ...parts.patch, ...(constraints ? { constraints } : {}), ...(deprecationDate ? { deprecationDate } : {}) };
+    if (m.versions === undefined || m.versions === null) {
+      if (m.latest_version !== undefined && m.latest_version !== null) fail([...path, 'latest_version'], `Model '${model.name}' sets latest_version but has no versions`, "List the model's versions under 'versions:' (e.g. versions: [{v: 1}, {v: 2}]).");
+      return model;
+    }
+    const versions = parseVersions({ ...parts, patch: model }, m, path, {
+      yaml,
+      fail,
+      parseColumns: (v, p, l) => parseColumns(v, p, l, isIncludeExclude),
+      parseTests,
+      parseConfig,
+      mergeConfig: (base, layer) => mergeConfig(base, layer),
+    });
+    return { ...model, versions: versions.versions, latestVersion: versions.latest };
   };
 
   const list = (key: string): unknown[] => {
@@ -221,7 +272,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
   });
 
   return {
-    models: list('models').map((m, i) => parseResource(m, ['models', i])),
+    models: list('models').map((m, i) => parseModel(m, ['models', i])),
     seeds: list('seeds').map((m, i) => parseResource(m, ['seeds', i])),
     snapshots: list('snapshots').map((m, i) => {
       const patch = parseResource(m, ['snapshots', i]);
@@ -232,6 +283,11 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     }),
     sources,
   };
+}
+
+/** A version's `columns:` entry that selects the model's columns (`- include: all` / `exclude: [...]`) rather than declaring one. */
+function isIncludeExclude(c: unknown): boolean {
+  return isMapping(c) && c.name === undefined && ('include' in c || 'exclude' in c);
 }
 
 function tagList(v: unknown): string[] {

@@ -1,4 +1,4 @@
-import { placeholder } from '../render/placeholders.js';
+import { placeholder, refTarget } from '../render/placeholders.js';
 import type { RenderState } from '../render/render-state.js';
 
 /**
@@ -139,11 +139,15 @@ export function tryStaticRender(text: string, target: RenderState): string | und
     const strings = args.positional.filter((a): a is string => typeof a === 'string');
     let value = '';
     if (fn === 'ref') {
-      if (strings.length !== args.positional.length || strings.length < 1 || strings.length > 2 || Object.keys(args.keywords).length) unhandled = true;
+      const keys = Object.keys(args.keywords);
+      const pinned = args.keywords.v ?? args.keywords.version;
+      const versionOk = keys.length === 0 || (keys.length === 1 && (keys[0] === 'v' || keys[0] === 'version') && (typeof pinned === 'string' || typeof pinned === 'number'));
+      if (strings.length !== args.positional.length || strings.length < 1 || strings.length > 2 || !versionOk) unhandled = true;
       else {
-        const call = strings.length === 1 ? { name: strings[0]! } : { package: strings[0]!, name: strings[1]! };
+        const base = strings.length === 1 ? { name: strings[0]! } : { package: strings[0]!, name: strings[1]! };
+        const call = keys.length ? { ...base, version: String(pinned) } : base;
         state.refs.push(call);
-        value = placeholder({ kind: 'ref', package: call.package ?? '', name: call.name }, '');
+        value = placeholder(refTarget(call), '');
       }
     } else if (fn === 'source') {
       if (strings.length !== 2 || args.positional.length !== 2 || Object.keys(args.keywords).length) unhandled = true;

@@ -1,4 +1,4 @@
-import type { ManifestNode } from './nodes.js';
+import type { Constraint, ManifestNode } from './nodes.js';
 
 /**
  * One node in dbt's manifest v12 shape (the fields tools read): what target/manifest.json holds and
@@ -23,18 +23,30 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     alias: node.relation.identifier,
     identifier: node.relation.identifier,
     relation_name: node.resourceType === 'test' ? null : `\`${node.relation.schema}\`.\`${node.relation.identifier}\``,
-    columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags }])),
+    columns: Object.fromEntries(
+      Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict) }]),
+    ),
     depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
   };
   if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot') {
     base.raw_code = node.rawCode;
     base.language = 'sql';
-    base.refs = node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: null }));
+    base.refs = node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null }));
     base.sources = node.sources.map((s) => [...s]);
     if (compiled !== undefined) {
       base.compiled = true;
       base.compiled_code = compiled;
     }
+  }
+  if (node.resourceType === 'model') {
+    // dbt 1.5+: versions, contracts and model-level constraints.
+    base.version = versionValue(node.version);
+    base.latest_version = versionValue(node.latestVersion);
+    base.deprecation_date = node.deprecationDate ?? null;
+    base.constraints = (node.constraints ?? []).map(constraintDict);
+    const contract = node.config.contract as { enforced?: unknown; alias_types?: unknown } | undefined;
+    base.contract = { enforced: contract?.enforced === true, alias_types: contract?.alias_types !== false, checksum: null };
+    base.access = typeof node.config.access === 'string' ? node.config.access : 'protected';
   }
   if (node.resourceType === 'test') {
     base.test_metadata = node.testMetadata ? { name: node.testMetadata.name, namespace: node.testMetadata.namespace ?? null, kwargs: node.testMetadata.kwargs } : undefined;
@@ -48,4 +60,24 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.external = node.external ?? null;
   }
   return base;
+}
+
+/** A version as dbt writes it: a number when it is one (`v: 2`), else the text. */
+function versionValue(v: string | undefined): string | number | null {
+  if (v === undefined) return null;
+  return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+}
+
+/** A constraint as dbt writes it in manifest.json. */
+export function constraintDict(c: Constraint): Record<string, unknown> {
+  return {
+    type: c.type,
+    name: c.name ?? null,
+    expression: c.expression ?? null,
+    warn_unenforced: c.warnUnenforced,
+    warn_unsupported: c.warnUnsupported,
+    to: c.to ?? null,
+    to_columns: c.toColumns ?? [],
+    ...(c.columns ? { columns: c.columns } : {}),
+  };
 }

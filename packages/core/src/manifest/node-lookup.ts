@@ -19,7 +19,11 @@ export function nodeLookup(nodes: Iterable<ManifestNode>, base?: NodeLookup): No
     map.set(key, new Map(inner).set(n.packageName, n));
   };
   for (const n of nodes) {
-    if (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') put(byName, n.name, n);
+    if (n.resourceType === 'model' && n.version !== undefined) {
+      // dbt's RefableLookup: a versioned model is found as `name.v<version>`, and by its bare name when it is the latest version.
+      put(byName, versionKey(n.name, n.version), n);
+      if (n.version === n.latestVersion) put(byName, n.name, n);
+    } else if (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') put(byName, n.name, n);
     else if (n.resourceType === 'source') put(sources, `${(n as { sourceName: string }).sourceName}.${n.name}`, n);
   }
   return { byName, sources };
@@ -35,9 +39,14 @@ function find(entries: ReadonlyMap<string, ManifestNode> | undefined, target: st
   return entries.get(rootPackage) ?? (nodePackage ? entries.get(nodePackage) : undefined) ?? entries.values().next().value;
 }
 
-/** What `ref([package,] name)` written in a node of `nodePackage` refers to. */
-export function lookupRef(lookup: NodeLookup, name: string, pkg: string | undefined, nodePackage: string | undefined, rootPackage: string): ManifestNode | undefined {
-  return find(lookup.byName.get(name), pkg || undefined, nodePackage, rootPackage);
+/** The lookup key of one version of a model (dbt's `search_name`). */
+export function versionKey(name: string, version: string): string {
+  return `${name}.v${version}`;
+}
+
+/** What `ref([package,] name[, v=version])` written in a node of `nodePackage` refers to. */
+export function lookupRef(lookup: NodeLookup, name: string, pkg: string | undefined, nodePackage: string | undefined, rootPackage: string, version?: string): ManifestNode | undefined {
+  return find(lookup.byName.get(version !== undefined ? versionKey(name, version) : name), pkg || undefined, nodePackage, rootPackage);
 }
 
 /** What `source(source, table)` written in a node of `nodePackage` refers to. */
@@ -45,7 +54,7 @@ export function lookupSource(lookup: NodeLookup, source: string, table: string, 
   return find(lookup.sources.get(`${source}.${table}`), undefined, nodePackage, rootPackage);
 }
 
-/** Every name a ref could use, for a did-you-mean. */
+/** Every name a ref could use, for a did-you-mean (a version's `name.vN` key aside: names have no dots). */
 export function refNames(lookup: NodeLookup): Iterable<string> {
-  return lookup.byName.keys();
+  return [...lookup.byName.keys()].filter((k) => !k.includes('.'));
 }

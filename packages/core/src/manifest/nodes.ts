@@ -18,6 +18,25 @@ export interface ColumnInfo {
   readonly ttl?: string;
   readonly meta: Readonly<Record<string, unknown>>;
   readonly tags: readonly string[];
+  /** Column-level constraints from YAML (`constraints: [{type: not_null}]`), as dbt's ColumnLevelConstraint. */
+  readonly constraints?: readonly Constraint[];
+}
+
+/** dbt's constraint types (dbt_common ConstraintType). */
+export type ConstraintType = 'check' | 'not_null' | 'unique' | 'primary_key' | 'foreign_key' | 'custom';
+
+/** A model- or column-level constraint as declared in YAML (dbt's ModelLevelConstraint / ColumnLevelConstraint). */
+export interface Constraint {
+  readonly type: ConstraintType;
+  readonly name?: string;
+  readonly expression?: string;
+  /** Model-level constraints: the columns they are on. */
+  readonly columns?: readonly string[];
+  /** Foreign keys: `ref('x')` / `source('s', 't')` and its columns. */
+  readonly to?: string;
+  readonly toColumns?: readonly string[];
+  readonly warnUnenforced: boolean;
+  readonly warnUnsupported: boolean;
 }
 
 interface NodeBase {
@@ -61,6 +80,14 @@ export interface ModelNode extends NodeBase {
   readonly unrenderedRelations?: UnrenderedRelations;
   /** Model files' `patch` file (schema YAML declaring it), if any. */
   readonly patchPath?: string;
+  /** A versioned model's version (dbt 1.5 `versions:`), as written (`2`, `1.5`, `beta`). */
+  readonly version?: string;
+  /** The model's latest version (`latest_version`, else the greatest `v`): what an unpinned ref() reads. */
+  readonly latestVersion?: string;
+  /** Model-level constraints (`constraints:` in YAML). */
+  readonly constraints?: readonly Constraint[];
+  /** `deprecation_date` from YAML (ISO text), for versions being retired. */
+  readonly deprecationDate?: string;
 }
 
 /**
@@ -134,7 +161,7 @@ export interface GenericTestCall {
   /** Arguments as written in YAML (`ref(...)`/`source(...)` strings are rendered at each render). */
   readonly kwargs: Readonly<Record<string, unknown>>;
   /** The tested model, seed or source. */
-  readonly model: { readonly kind: 'ref'; readonly package: string; readonly name: string } | { readonly kind: 'source'; readonly source: string; readonly table: string };
+  readonly model: { readonly kind: 'ref'; readonly package: string; readonly name: string; readonly version?: string } | { readonly kind: 'source'; readonly source: string; readonly table: string };
   /** The test's `where` config: `model` is then a subquery of the relation. */
   readonly where?: string;
 }
@@ -152,6 +179,8 @@ export interface UnrenderedRelations {
 export interface RefCall {
   readonly package?: string;
   readonly name: string;
+  /** `ref('m', v=2)` / `ref('m', version=2)`: a pinned model version. */
+  readonly version?: string;
 }
 
 export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;

@@ -7,6 +7,7 @@ import { baseContext } from './base-context.js';
 import { splitArgs } from './call-args.js';
 import { emptyGraph, graphOf } from './graph-context.js';
 import { lateRelation } from './relation.js';
+import { refTarget } from './placeholders.js';
 import { SECRET_ENV_PREFIX } from '../shared/secrets.js';
 import { raiseInTemplate } from './template-error.js';
 import { dispatchMacro } from './dispatch.js';
@@ -73,13 +74,16 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     return slot.current;
   };
   const ref = (...args: unknown[]) => {
-    const { positional } = splitArgs(args);
+    const { positional, keywords } = splitArgs(args);
     const [a, b] = positional.map((x) => (x === undefined || x === null ? undefined : String(x)));
     if (!a) raiseInTemplate(new ProjectError('ref_args', 'ref() needs a model name', { ...where(slot), hint: "Write {{ ref('model_name') }}." }));
-    const call = b === undefined ? { name: a } : { package: a, name: b };
+    // dbt 1.5: a pinned model version, `ref('m', v=2)` or `ref('m', version=2)`.
+    const pinned = keywords.v ?? keywords.version;
+    const version = pinned === undefined || pinned === null ? undefined : String(pinned);
+    const call = { ...(b === undefined ? { name: a } : { package: a, name: b }), ...(version !== undefined ? { version } : {}) };
     const st = state();
     st.refs.push(call);
-    return lateRelation({ kind: 'ref', package: call.package ?? '', name: call.name }, st);
+    return lateRelation(refTarget(call), st);
   };
 
   const source = (...args: unknown[]) => {
@@ -227,6 +231,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     return node
       ? {
           unique_id: node.uniqueId, name: node.name, resource_type: node.resourceType, package_name: node.packageName, original_file_path: node.originalFilePath, fqn: [...node.fqn], config: effectiveConfig(),
+          version: node.version ?? null, latest_version: node.latestVersion ?? null,
           // dbt's BatchContext of a microbatch model's batch (None outside one).
           batch: slot.current?.batch
             ? { id: slot.current.batch.id, event_time_start: DateTime.fromJsDate(slot.current.batch.start, UTC), event_time_end: DateTime.fromJsDate(slot.current.batch.end, UTC) }

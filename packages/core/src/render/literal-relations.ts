@@ -26,8 +26,11 @@ export function literalRelations(root: unknown): LiteralRelations {
       const strings = args.filter((a) => a instanceof nodes.Literal && typeof a.value === 'string').map((a) => a.value as string);
       const positional = args.filter((a) => !(a instanceof nodes.KeywordArgs));
       if (strings.length === positional.length) {
-        if (node.name.value === 'ref' && (strings.length === 1 || strings.length === 2))
-          out.refs.push(strings.length === 1 ? { name: strings[0]! } : { package: strings[0]!, name: strings[1]! });
+        if (node.name.value === 'ref' && (strings.length === 1 || strings.length === 2)) {
+          const version = pinnedVersion(args.find((a) => a instanceof nodes.KeywordArgs));
+          const call = strings.length === 1 ? { name: strings[0]! } : { package: strings[0]!, name: strings[1]! };
+          out.refs.push(version !== undefined ? { ...call, version } : call);
+        }
         if (node.name.value === 'source' && strings.length === 2) out.sources.push([strings[0]!, strings[1]!]);
       }
     }
@@ -35,4 +38,13 @@ export function literalRelations(root: unknown): LiteralRelations {
   };
   visit(root);
   return out;
+}
+
+/** The literal `v=` / `version=` keyword of a ref() call, if any. */
+function pinnedVersion(kwargs: any): string | undefined {
+  for (const pair of kwargs?.children ?? []) {
+    const key = pair.key?.value;
+    if ((key === 'v' || key === 'version') && pair.value instanceof nodes.Literal && (typeof pair.value.value === 'string' || typeof pair.value.value === 'number')) return String(pair.value.value);
+  }
+  return undefined;
 }

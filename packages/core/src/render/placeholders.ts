@@ -6,17 +6,21 @@
 export type RelationAttribute = '' | 'schema' | 'database' | 'identifier' | 'name';
 
 export type PlaceholderTarget =
-  | { readonly kind: 'ref'; readonly package: string; readonly name: string }
+  | { readonly kind: 'ref'; readonly package: string; readonly name: string; readonly version?: string }
   | { readonly kind: 'source'; readonly source: string; readonly table: string }
   | { readonly kind: 'this' };
 
 const OPEN = '\u0001';
 const SEP = '\u0002';
+/** Between a ref's name and its pinned version (`ref('m', v=2)`) inside a placeholder. */
+const VERSION_SEP = '\u0005';
 const PATTERN = /\u0001(ref|source|this)\u0002([^\u0001\u0002]*)\u0002([^\u0001\u0002]*)\u0002([^\u0001\u0002]*)\u0001/g;
 
 export function placeholder(target: PlaceholderTarget, attribute: RelationAttribute): string {
   const [a, b] =
-    target.kind === 'ref' ? [target.package, target.name] : target.kind === 'source' ? [target.source, target.table] : ['', ''];
+    target.kind === 'ref'
+      ? [target.package, target.version !== undefined ? `${target.name}${VERSION_SEP}${target.version}` : target.name]
+      : target.kind === 'source' ? [target.source, target.table] : ['', ''];
   return `${OPEN}${target.kind}${SEP}${a}${SEP}${b}${SEP}${attribute}${OPEN}`;
 }
 
@@ -32,9 +36,24 @@ export function replacePlaceholders(
   if (!text.includes(OPEN)) return text;
   return text.replace(PATTERN, (_m, kind: string, a: string, b: string, attr: string) => {
     const target: PlaceholderTarget =
-      kind === 'ref' ? { kind: 'ref', package: a, name: b } : kind === 'source' ? { kind: 'source', source: a, table: b } : { kind: 'this' };
+      kind === 'ref' ? refPlaceholderTarget(a, b) : kind === 'source' ? { kind: 'source', source: a, table: b } : { kind: 'this' };
     return resolve(target, attr as RelationAttribute);
   });
+}
+
+function refPlaceholderTarget(pkg: string, text: string): PlaceholderTarget {
+  const i = text.indexOf(VERSION_SEP);
+  return i < 0 ? { kind: 'ref', package: pkg, name: text } : { kind: 'ref', package: pkg, name: text.slice(0, i), version: text.slice(i + 1) };
+}
+
+/** The placeholder target of a `ref()` call (package '' when none was named). */
+export function refTarget(call: { readonly package?: string; readonly name: string; readonly version?: string }): PlaceholderTarget {
+  return call.version !== undefined ? { kind: 'ref', package: call.package ?? '', name: call.name, version: call.version } : { kind: 'ref', package: call.package ?? '', name: call.name };
+}
+
+/** `ref('m')`, `ref('pkg', 'm')`, `ref('m', v=2)` as written in SQL (messages). */
+export function refText(call: { readonly package?: string; readonly name: string; readonly version?: string }): string {
+  return `ref(${call.package ? `'${call.package}', ` : ''}'${call.name}'${call.version !== undefined ? `, v=${/^\d+(\.\d+)?$/.test(call.version) ? call.version : `'${call.version}'`}` : ''})`;
 }
 
 /** Quotes a ClickHouse identifier with backticks. */

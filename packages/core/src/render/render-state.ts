@@ -45,11 +45,15 @@ export interface RenderNodeInfo {
   readonly fqn: readonly string[];
   /** Config from project folders and YAML, before the file's own config() calls. */
   readonly baseConfig: Readonly<Record<string, unknown>>;
+  /** A model version's `v` (`model.version`). */
+  readonly version?: string;
+  readonly latestVersion?: string;
 }
 
 /** What a render of an existing node knows of it (its config final). */
 export function renderNodeInfo(node: ManifestNode): RenderNodeInfo {
-  return { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config };
+  const versioned = node.resourceType === 'model' && node.version !== undefined ? { version: node.version, latestVersion: node.latestVersion } : {};
+  return { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, originalFilePath: node.originalFilePath, fqn: node.fqn, baseConfig: node.config, ...versioned };
 }
 
 /**

@@ -18,7 +18,8 @@ export type MethodName =
   | 'test_type'
   | 'test_name'
   | 'package'
-  | 'selector';
+  | 'selector'
+  | 'version';
 
 /** One criterion: `[@][N+]method[.arg…]:value[+N]` or its selectors.yml dict form. */
 export interface SelectionCriterion {

@@ -10,6 +10,7 @@ import { sourceMethod } from './source.js';
 import { tagMethod } from './tag.js';
 import { testNameMethod } from './test-name.js';
 import { testTypeMethod } from './test-type.js';
+import { versionMethod } from './version.js';
 import type { SelectorMethod } from './types.js';
 
 export type { MethodContext, SelectorMethod } from './types.js';
@@ -27,6 +28,7 @@ const METHODS: Readonly<Record<MethodName, SelectorMethod>> = {
   test_name: testNameMethod,
   package: packageMethod,
   selector: selectorMethod,
+  version: versionMethod,
 };
 
 export const METHOD_NAMES: readonly MethodName[] = Object.keys(METHODS) as MethodName[];
