@@ -149,7 +149,7 @@ describe('column lineage', () => {
     const manifest = JSON.parse(readFileSync(join(project.targetDir, 'manifest.json'), 'utf8'));
     const columns = manifest.nodes['model.proj.user_revenue'].columns;
     expect(Object.keys(columns)).toEqual(['user_id', 'name', 'country', 'revenue', 'orders', 'rank_in_country', 'gone']);
-    expect(columns.revenue).toEqual({ name: 'revenue', description: 'Revenue of completed orders', data_type: 'Float64', meta: {}, tags: [] });
+    expect(columns.revenue).toEqual({ name: 'revenue', description: 'Revenue of completed orders', data_type: 'Float64', meta: {}, tags: [], constraints: [] });
     expect(columns.orders.data_type).toBe('UInt64');
     expect(columns.gone.data_type).toBeNull();
     expect(manifest.nodes['model.proj.all_ids'].columns.kind.data_type).toBe('String');
