@@ -23,6 +23,8 @@ export function freshTempPath(prefix: string): string {
 export const WAREHOUSE_DIR = freshTempPath('tsdbt-test-warehouse');
 
 let counter = 0;
+/** Test files can share a worker process (and its warehouse): this module's schemas must not collide with another file's. */
+const FILE_TOKEN = Math.random().toString(36).slice(2, 6);
 
 export interface InlineProject {
   readonly dir: string;
@@ -42,7 +44,7 @@ export interface InlineProject {
 export function inlineProject(files: Record<string, string>, options: { name?: string; projectYml?: string } = {}): InlineProject {
   const dir = mkdtempSync(join(tmpdir(), 'tsdbt-project-'));
   const name = options.name ?? 'proj';
-  const schema = `t${process.pid}_${++counter}`;
+  const schema = `t${process.pid}_${FILE_TOKEN}_${++counter}`;
   const events: RunEvent[] = [];
   const write = (more: Record<string, string>) => {
     for (const [path, text] of Object.entries(more)) {

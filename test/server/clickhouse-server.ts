@@ -42,6 +42,10 @@ export interface ClickHouseServer {
   restart(): Promise<void>;
   /** Runs a statement over HTTP as `default`; returns the response text. */
   query(sql: string): Promise<string>;
+  /** SIGSTOP: the server freezes (its sockets stay open, nothing answers) until resume(). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 const live = new Set<ChildProcess>();
@@ -210,6 +214,8 @@ export async function startClickHouseServer(): Promise<ClickHouseServer> {
     version,
     query,
     kill: () => terminate('SIGKILL'),
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async restart() {
       await terminate('SIGTERM');
       await spawnAndWait();

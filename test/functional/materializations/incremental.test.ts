@@ -122,6 +122,38 @@ select id, v from {{ source('raw', 'events') }}`;
     expect(await rows("SELECT name FROM system.tables WHERE database = '$' AND name LIKE '%tsdbt%'")).toEqual([]);
   });
 
+  it("a delete+insert whose new rows do not fit the table's types (on_schema_change 'ignore') fails clearly and keeps every row", async () => {
+    const model = (v: string) => `{{ config(materialized='incremental', unique_key='id') }}
+select id, ${v} as v from {{ source('raw', 'events') }}`;
+    const { p, project, sql, rows } = await setup(model('toInt32(v)'), 'id UInt32, v String', "(1, '10'), (2, '20')");
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    await sql(`INSERT INTO ${p.schema}.events VALUES (3, 'thirty')`);
+    // The model now returns v as text: the rows of keys 1..3 are replaced by rows whose v is not an Int32.
+    p.write({ 'models/inc.sql': model('v') });
+    const r = await reopen(p).run();
+    expect(statuses(r)).toEqual({ inc: 'error' });
+    expect(r.results[0]!.message).toMatch(/v is String in the model but Int32 in the table/);
+    expect(r.results[0]!.message).toMatch(/Nothing was changed/);
+    // Before: the DELETE ran, the INSERT failed, keys 1 and 2 were gone.
+    expect(await rows('SELECT id, v FROM $.inc ORDER BY id')).toEqual([
+      { id: 1, v: 10 },
+      { id: 2, v: 20 },
+    ]);
+    expect(await rows("SELECT name FROM system.tables WHERE database = '$' ORDER BY name")).toEqual([{ name: 'events' }, { name: 'inc' }]);
+  });
+
+  it("on_schema_change 'ignore' warns about a column whose type changed", async () => {
+    const model = (v: string) => `{{ config(materialized='incremental', unique_key='id') }}
+select id, ${v} as v from {{ source('raw', 'events') }}`;
+    const { p, project, rows } = await setup(model('toUInt8(id)'), 'id UInt32', '(1), (2)');
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    p.write({ 'models/inc.sql': model('toUInt16(id) * 100') });
+    const r = await reopen(p).run();
+    expect(statuses(r)).toEqual({ inc: 'success' });
+    expect(r.results[0]!.warnings.join('\n')).toMatch(/type changed: v UInt8 -> UInt(16|32)\); on_schema_change='ignore' keeps the table's columns/);
+    expect(await rows('SELECT id FROM $.inc ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
   it('incremental_predicates narrow the DELETE of delete+insert', async () => {
     const model = `{{ config(materialized='incremental', unique_key='id', incremental_strategy='delete+insert', incremental_predicates=["v != 'keep'"]) }}
 select id, v from {{ source('raw', 'events') }}`;

@@ -26,42 +26,27 @@ async function mutationsOf(project: TsdbtProject, schema: string, table: string)
   return Number(row!.n);
 }
 
-describe('delete+insert DELETEs', () => {
-  it('sends no DELETE when none of the new keys is in the table (a lightweight DELETE would still run a mutation)', async () => {
+describe('delete+insert runs no DELETE', () => {
+  it('replaces the partitions holding the keys in one ALTER: no DELETE, no mutation, whatever the keys', async () => {
     const { p, project } = setup({ 'models/inc.sql': model('') });
     expectStatuses(await project.run(), { inc: 'success' });
-    // The same keys again: they are deleted, then inserted.
+    // The same keys again: their rows are replaced.
     const { result, sent } = await recordCommands(project, () => project.run());
     expectStatuses(result, { inc: 'success' });
-    expect(sent.filter((s) => /\bDELETE\b/.test(s.sql))).toHaveLength(1); // keys 0..2 match: deleted
-    expect(await mutationsOf(project, p.schema, 'inc')).toBe(1);
+    expect(sent.filter((s) => /\bDELETE\b/.test(s.sql))).toEqual([]);
+    expect(sent.filter((s) => /^ALTER TABLE .* REPLACE PARTITION/.test(s.sql))).toHaveLength(1);
+    expect(await mutationsOf(project, p.schema, 'inc')).toBe(0);
 
-    // Only new keys (3, 4): nothing to delete, no mutation.
+    // Only new keys (3, 4): added, still no mutation.
     p.write({ 'project.yml': `name: proj\nprofile: proj\nvars: {n: 5, from: 3}\n` });
     const fresh = setup.reopen(p);
     const { result: r2, sent: s2 } = await recordCommands(fresh, () => fresh.run());
     expectStatuses(r2, { inc: 'success' });
     expect(r2.results[0]!.message).toBe('OK delete+insert 2 rows');
     expect(s2.filter((s) => /\bDELETE\b/.test(s.sql))).toEqual([]);
-    expect(await mutationsOf(fresh, p.schema, 'inc')).toBe(1);
+    expect(await mutationsOf(fresh, p.schema, 'inc')).toBe(0);
     expect(await queryRows(fresh, `SELECT id, v FROM ${p.schema}.inc ORDER BY id`)).toEqual(
       [0, 1, 2, 3, 4].map((i) => ({ id: String(i), v: `v${i}` })),
     );
-  });
-
-  it('mutations_sync sets how many replicas the DELETE waits for; 0 is a project error', async () => {
-    const { p, project } = setup({ 'models/inc.sql': model(', mutations_sync=1') });
-    expectStatuses(await project.run(), { inc: 'success' });
-    const { result, sent } = await recordCommands(project, () => project.run());
-    expectStatuses(result, { inc: 'success' });
-    const del = sent.find((s) => /\bDELETE\b/.test(s.sql))!;
-    expect(del.settings).toMatchObject({ mutations_sync: 1 });
-
-    p.write({ 'models/inc.sql': model(', mutations_sync=0') });
-    const again = setup.reopen(p);
-    const r = await again.run();
-    expectStatuses(r, { inc: 'error' });
-    expect(r.results[0]!.message).toMatch(/mutations_sync must be 1, 2 or 3, not 0/);
-    expect(r.results[0]!.file).toBe('models/inc.sql');
   });
 });

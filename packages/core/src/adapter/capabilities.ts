@@ -1,27 +1,41 @@
 import { sqlString } from '../render/placeholders.js';
 import type { WarehouseClient } from './warehouse-client.js';
 
+/** Definite answers about a server's statements, by server (host:port or data directory): shared by every adapter of this process. */
+const serverAnswers = new Map<string, Map<string, boolean>>();
+
 /**
  * What the server can do, asked once per statement kind (`exchange:<database>`, `drop_sync`,
- * `setting:<name>`…): the one place capability probes live. Only a definite answer is kept; a
+ * `settings:<name>`…): the one place capability probes live. Only a definite answer is kept; a
  * probe that fails (connection lost, timeout, server busy) is asked again the next time, so one
  * bad moment does not switch a statement kind to its fallback for the rest of the session.
+ * Answers about the server (syntax, settings) are kept for the process; answers about a database
+ * (`exchange:<database>`: its engine) for this adapter only, as a database may be recreated.
  */
 export class Capabilities {
-  private readonly known = new Map<string, boolean>();
+  private readonly known: Map<string, boolean>;
+  private readonly perDatabase = new Map<string, boolean>();
   private readonly inFlight = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly client: WarehouseClient) {}
+  constructor(private readonly client: WarehouseClient) {
+    const t = client.target;
+    const server = t.type === 'chdb' ? `chdb:${t.path}` : `${t.host}:${t.port}`;
+    this.known = serverAnswers.get(server) ?? serverAnswers.set(server, new Map()).get(server)!;
+  }
+
+  private store(key: string): Map<string, boolean> {
+    return key.startsWith('exchange:') ? this.perDatabase : this.known;
+  }
 
   /** The cached answer for `key`, else `probe()`'s (kept only when it resolves). */
   ask(key: string, probe: () => Promise<boolean>): Promise<boolean> {
-    const known = this.known.get(key);
+    const known = this.store(key).get(key);
     if (known !== undefined) return Promise.resolve(known);
     let p = this.inFlight.get(key);
     if (!p) {
       p = probe().then(
         (answer) => {
-          this.known.set(key, answer);
+          this.store(key).set(key, answer);
           this.inFlight.delete(key);
           return answer;
         },
@@ -37,12 +51,12 @@ export class Capabilities {
 
   /** What a statement itself proved (e.g. the server's syntax error for `DROP … SYNC`). */
   learn(key: string, answer: boolean): void {
-    this.known.set(key, answer);
+    this.store(key).set(key, answer);
   }
 
   /** The answer already known for `key`, if any. */
   peek(key: string): boolean | undefined {
-    return this.known.get(key);
+    return this.store(key).get(key);
   }
 
   /** Whether `schema`'s database engine can EXCHANGE TABLES (Atomic can; Ordinary and old servers cannot). */

@@ -38,6 +38,14 @@ export class Staging {
     return rel;
   }
 
+  /** `rel` no longer exists under its temporary name (renamed into place, or dropped): dispose() need not drop it. */
+  private forget(rel: Relation): void {
+    const i = this.owned.findIndex((o) => o.rel.schema === rel.schema && o.rel.identifier === rel.identifier);
+    if (i < 0) return;
+    this.owned.splice(i, 1);
+    releaseTemporary(`${rel.schema}.${rel.identifier}`);
+  }
+
   /** Marks `rel` as this build's until dispose(): no sweep (this run's or another's) drops it meanwhile. */
   private hold(rel: Relation, kind: RelationKind): void {
     if (this.owned.some((o) => o.rel.schema === rel.schema && o.rel.identifier === rel.identifier)) return;
@@ -90,11 +98,26 @@ export class Staging {
   async swapAll(pairs: readonly (readonly [Relation, Relation])[], stagedKind: RelationKind = 'table'): Promise<void> {
     const a = this.adapter;
     for (const [staged] of pairs) await a.syncReplicas(staged);
-    const kinds = await Promise.all(pairs.map(([, target]) => a.relationKind(target)));
+    // Another run may create a missing target between our look and our RENAME (two runs building a
+    // new model at once): then we look again and swap with it, the last swap winning.
+    for (let attempt = 1; ; attempt++) {
+      const kinds = await Promise.all(pairs.map(([, target]) => a.relationKind(target)));
+      try {
+        await this.swapOnce(pairs, kinds, stagedKind);
+        return;
+      } catch (error) {
+        const raced = kinds.includes(undefined) && /already exists|Code: 57\b/.test(String((error as Error).message));
+        if (!raced || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async swapOnce(pairs: readonly (readonly [Relation, Relation])[], kinds: (RelationKind | undefined)[], stagedKind: RelationKind): Promise<void> {
+    const a = this.adapter;
     if (pairs.length === 1 && kinds[0] === 'table' && stagedKind === 'table' && (await a.canExchange(pairs[0]![1].schema))) {
       const [staged, target] = pairs[0]!;
       await a.ddl(`EXCHANGE TABLES ${relationSql(staged.schema, staged.identifier)} AND ${relationSql(target.schema, target.identifier)}${a.onCluster()}`);
-      await a.drop(staged); // now holds the previous data
+      await this.dropNow(staged); // now holds the previous data
       return;
     }
     // A dictionary in the way (the model was one before) cannot be renamed as a table: it is dropped
@@ -126,7 +149,18 @@ export class Staging {
       }
       throw error;
     }
-    for (const backup of backups) await a.drop(backup);
+    for (const [staged] of pairs) this.forget(staged);
+    for (const backup of backups) await this.dropNow(backup);
+  }
+
+  /** After a swap: the previous data goes at once; if that fails, dispose() (or a later sweep) tries again — the swap stands. */
+  private async dropNow(rel: Relation): Promise<void> {
+    try {
+      await this.adapter.drop(rel);
+      this.forget(rel);
+    } catch {
+      // kept in `owned`
+    }
   }
 
   /** Ids of the partitions `rel` has rows in (`all` for an unpartitioned table). */
@@ -150,7 +184,9 @@ export class Staging {
       ...emptied.filter((id) => !replaced.includes(id)).map((id) => `DROP PARTITION ID ${sqlString(id)}`),
     ];
     if (clauses.length === 0) return;
-    await this.adapter.ddl(`ALTER TABLE ${relationSql(target.schema, target.identifier)}${this.adapter.onCluster()} ${clauses.join(', ')}`);
+    // On a cluster a shard whose staged table has no rows of a partition empties it: said outright where the server asks.
+    const settings = this.adapter.cluster && (await this.adapter.hasSetting('allow_replace_partition_from_empty_source')) ? { allow_replace_partition_from_empty_source: 1 } : undefined;
+    await this.adapter.ddl(`ALTER TABLE ${relationSql(target.schema, target.identifier)}${this.adapter.onCluster()} ${clauses.join(', ')}`, { settings });
   }
 
   /** One ALTER adding every part of `staged` to the target (`ATTACH PARTITION … FROM`: hard links, no copy). */
@@ -177,6 +213,29 @@ export class Staging {
       await this.adapter.drop(rel, kind).catch(() => {});
       releaseTemporary(`${rel.schema}.${rel.identifier}`);
     }
+  }
+}
+
+/**
+ * Partition moves (replacePartitions, attachPartitions) in cluster mode are `ALTER … ON CLUSTER`
+ * partition commands, which old servers (18.x) refuse ("Unsupported type of ALTER query"): runs
+ * `work` unless the server is known to refuse them, learns the answer (a probe per statement kind),
+ * and answers undefined when they are refused, so the caller rebuilds the whole table instead.
+ * `work` must change nothing before its first partition move (a refused ALTER changes nothing).
+ */
+export async function ifPartitionMovesWork<T>(staging: Staging, work: () => Promise<T>): Promise<T | undefined> {
+  const { adapter } = staging;
+  if (!adapter.cluster) return work();
+  if (adapter.capabilities.peek('partition_moves_on_cluster') === false) return undefined;
+  try {
+    const result = await work();
+    adapter.capabilities.learn('partition_moves_on_cluster', true);
+    return result;
+  } catch (error) {
+    if (!/Unsupported type of ALTER query|Code: 48\b/.test(String((error as Error).message))) throw error;
+    adapter.capabilities.learn('partition_moves_on_cluster', false);
+    await staging.dispose(); // what the attempt staged; the rebuild stages anew
+    return undefined;
   }
 }
 

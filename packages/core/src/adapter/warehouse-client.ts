@@ -4,9 +4,10 @@ import type { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
 import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
-import { toWarehouseError } from './warehouse-errors.js';
+import { DEFAULT_SEND_RECEIVE_TIMEOUT, targetLabel, toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
-import { findServeEndpoint, type ServeInfo } from './serve-endpoint.js';
+import { findServeEndpoint, hostForUrl, type ServeInfo } from './serve-endpoint.js';
+import { DEFAULT_LIVENESS_TIMEOUT, ServerLiveness } from './server-liveness.js';
 import { warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
 
 export interface QueryOptions {
@@ -128,7 +129,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
         password: conn.password,
         clickhouse_settings: settings,
         max_open_connections: Math.max(poolSize, 2),
-        request_timeout: 3_600_000,
+        // Seconds a statement may go without a byte from the server (dbt-clickhouse's name); a frozen server is caught sooner by the liveness check.
+        request_timeout: (target.sendReceiveTimeout ?? DEFAULT_SEND_RECEIVE_TIMEOUT) * 1000,
       }),
     );
     inFlight.push(0);
@@ -185,6 +187,13 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     return { sql: `/* tsdbt:${marker} */ ${sql}`, done: () => running.delete(marker) };
   };
   const queryId = (o?: QueryOptions) => o?.queryId ?? (conn.type === 'clickhouse' && options.queryIdPrefix ? `${options.queryIdPrefix}-${randomUUID()}` : undefined);
+  // Statements on a server fail clearly when it stops answering (frozen), instead of waiting forever.
+  const liveness =
+    conn.type === 'clickhouse'
+      ? new ServerLiveness(`${conn.secure ? 'https' : 'http'}://${hostForUrl(conn.host)}:${conn.port}/ping`, (target.livenessTimeout ?? DEFAULT_LIVENESS_TIMEOUT) * 1000, targetLabel(conn))
+      : undefined;
+  const watched = <T>(o: QueryOptions | undefined, work: (o: QueryOptions | undefined) => Promise<T>): Promise<T> =>
+    liveness ? liveness.watch(o?.signal, (signal) => work({ ...o, signal })) : work(o);
   const params = (sql: string, o?: QueryOptions) => ({
     query: sql,
     clickhouse_settings: o?.settings as ClickHouseSettings | undefined,
@@ -200,7 +209,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       try {
         marked = markForCancel(sql, o?.signal);
         const text = marked.sql;
-        await withClient((c) => c.command(params(text, o)));
+        await watched(o, (w) => withClient((c) => c.command(params(text, w))));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
       } finally {
@@ -212,7 +221,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       try {
         marked = markForCancel(sql, o?.signal);
         const text = marked.sql;
-        return await withClient(async (c) => (await (await c.query({ ...params(text, o), format: 'JSONEachRow' })).json()) as T[]);
+        return await watched(o, (w) => withClient(async (c) => (await (await c.query({ ...params(text, w), format: 'JSONEachRow' })).json()) as T[]));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
       } finally {
@@ -221,8 +230,10 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     },
     async insertStream(table, data, format, o) {
       try {
-        await withClient((c) =>
-          c.insert({ table, values: data, format: format as never, clickhouse_settings: o?.settings as ClickHouseSettings | undefined, query_id: queryId(o), abort_signal: o?.signal }),
+        await watched(o, (w) =>
+          withClient((c) =>
+            c.insert({ table, values: data, format: format as never, clickhouse_settings: w?.settings as ClickHouseSettings | undefined, query_id: queryId(w), abort_signal: w?.signal }),
+          ),
         );
       } catch (error) {
         throw toWarehouseError(error, target, `INSERT INTO ${table} FORMAT ${format}`);

@@ -7,6 +7,9 @@ export function targetLabel(target: TargetConfig): string {
   return target.type === 'chdb' ? `embedded chDB at ${target.path}` : `ClickHouse at ${target.secure ? 'https' : 'http'}://${target.host}:${target.port}`;
 }
 
+/** Seconds a statement may go without a byte from a server (profile `send_receive_timeout`). */
+export const DEFAULT_SEND_RECEIVE_TIMEOUT = 3600;
+
 /** Maps client, network and server errors to tsdbt errors with a hint. */
 export function toWarehouseError(error: unknown, target: TargetConfig, _sql: string): TsdbtError {
   if (error instanceof TsdbtError) return error;
@@ -24,6 +27,11 @@ export function toWarehouseError(error: unknown, target: TargetConfig, _sql: str
   if (netCode && /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|EPIPE|UND_ERR_SOCKET)$/.test(netCode))
     return new ConnectionError('unreachable', `Cannot reach ${targetLabel(target)} (${netCode})`, {
       hint: 'Check that the server is running and that host/port in profiles.yml are right.',
+      cause: error,
+    });
+  if (/^Timeout error\.?$/.test(message.trim()))
+    return new ConnectionError('statement_timeout', `${targetLabel(target)} sent nothing for ${target.sendReceiveTimeout ?? DEFAULT_SEND_RECEIVE_TIMEOUT} s during a statement, which was given up (send_receive_timeout)`, {
+      hint: 'Raise send_receive_timeout in profiles.yml for statements that run that long without a result, or check the server.',
       cause: error,
     });
   if (/socket hang up|ECONNRESET|other side closed/i.test(message))

@@ -5,6 +5,7 @@ import { snapshotSource } from '../load/load-snapshots.js';
 import type { ManifestNode, ModelNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
 import { ProjectError } from '../shared/errors.js';
+import { splitStatements } from '../shared/sql-statements.js';
 import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
 
@@ -66,9 +67,24 @@ export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental
   }
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
-  const sql = stripTrailingSemicolon(compileSql(ctx.index, node, rendered, { eventTimeWindow }));
+  const sql = oneStatement(node, compileSql(ctx.index, node, rendered, { eventTimeWindow }));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
+}
+
+/**
+ * A model or test body is one statement, as dbt runs it (`select 1 as x; drop table t` is not a
+ * model that also drops a table): several are a project error naming the file. A trailing `;` or
+ * comment is fine.
+ */
+function oneStatement(node: ManifestNode, sql: string): string {
+  const statements = splitStatements(sql);
+  if (statements.length <= 1) return stripTrailingSemicolon(sql);
+  const what = node.resourceType === 'test' ? 'test' : node.resourceType === 'snapshot' ? 'snapshot' : 'model';
+  throw new ProjectError('multiple_statements', `The ${what} ${node.name} holds ${statements.length} SQL statements; a ${what} is one statement (a SELECT), and none of them was run`, {
+    file: node.originalFilePath,
+    hint: `Keep one SELECT in ${node.originalFilePath}; run other statements as pre_hook/post_hook (config) or on-run-start/on-run-end hooks.`,
+  });
 }
 
 /** A microbatch batch as a render sees it (`model.batch`). */

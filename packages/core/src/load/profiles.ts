@@ -28,6 +28,10 @@ export interface TargetConfig {
    * machine's) counts as dead and is dropped (profile `temporaries_max_age`; default 3600).
    */
   readonly temporariesMaxAge?: number;
+  /** Seconds a statement may go without a byte from a server before it fails (profile `send_receive_timeout`, dbt-clickhouse's name; default 3600). */
+  readonly sendReceiveTimeout?: number;
+  /** Seconds a server may leave /ping unanswered while statements run before they fail (profile `liveness_timeout`; default 60). */
+  readonly livenessTimeout?: number;
   /** Where the profile came from (a profiles.yml path, or 'default'). */
   readonly source: string;
 }
@@ -147,6 +151,8 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
     threads: whole('threads', 4, NUMERIC_RULES.threads),
     cluster: typeof v('cluster') === 'string' ? String(v('cluster')) : undefined,
     temporariesMaxAge: whole('temporaries_max_age', undefined, NUMERIC_RULES.seconds),
+    sendReceiveTimeout: whole('send_receive_timeout', undefined, NUMERIC_RULES.positiveSeconds),
+    livenessTimeout: whole('liveness_timeout', undefined, NUMERIC_RULES.positiveSeconds),
     source: file,
   };
 }

@@ -51,4 +51,5 @@ export const NUMERIC_RULES = {
   depth: { min: 1, example: '2' },
   /** Durations in profiles.yml (temporaries_max_age…). */
   seconds: { min: 0, example: '3600' },
+  positiveSeconds: { min: 1, example: '60' },
 } as const satisfies Record<string, IntegerRule>;

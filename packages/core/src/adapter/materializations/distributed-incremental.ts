@@ -1,16 +1,24 @@
-import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
-import { relationSql } from '../../render/placeholders.js';
-import { anyRowMatches, mutationsSyncOf, predicatesClause, waitForMutations } from './mutations.js';
-import { buildDistributed, createDistributed, columnsDdl, insertThrough, localRelation, requireCluster } from './distributed-table.js';
+import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
+import type { Relation } from '../../manifest/nodes.js';
+import { ifPartitionMovesWork, withStaging, type Staging } from '../staging.js';
+import { buildDistributed, columnsDdl, createDistributed, insertThrough, localRelation, requireCluster, swapInDistributed } from './distributed-table.js';
+import { replacedRows, strategyOf } from './incremental.js';
+import { addMissingTableOptions, insertError, planSchemaChange, type SchemaPlan } from './schema-change.js';
 import { qualifiedColumnWarnings } from './table.js';
-import { strategyOf } from './incremental.js';
-import type { Materialization } from './types.js';
-import { withStaging } from '../staging.js';
+import type { Materialization, MaterializeContext } from './types.js';
+
+const list = (names: readonly string[]) => names.map(quoteIdentifier).join(', ');
 
 /**
- * `distributed_incremental`: built like distributed_table the first time (and on --full-refresh);
- * later runs insert the new rows through the Distributed table, after deleting the rows with the same
- * unique_key on every shard for delete+insert (`ALTER TABLE <t>_local ON CLUSTER DELETE WHERE …`).
+ * `distributed_incremental`: built like distributed_table the first time (and on --full-refresh).
+ * Later runs stage the new rows on the cluster (a Distributed table over new local tables: every
+ * shard must see all of them, since a key's new row may land on another shard than its old one),
+ * then, as incremental.ts does on one node:
+ * - append: the new rows go into local tables shaped like `<t>_local`, attached on every shard in
+ *   one `ALTER … ON CLUSTER ATTACH PARTITION … FROM`;
+ * - delete+insert: the partitions holding a replaced key or receiving a new row are rebuilt beside
+ *   `<t>_local` on every shard and replaced in one `ALTER … ON CLUSTER REPLACE PARTITION`;
+ * - a change of columns: the whole distributed table is rebuilt and swapped (buildDistributed()).
  */
 export const materializeDistributedIncremental: Materialization = async (ctx) => {
   const { adapter, node, signal } = ctx;
@@ -29,38 +37,79 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
     return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
   }
   const sql = ctx.recompile({ isIncremental: true });
-  const { newColumns, insertColumns: shared, warnings: schemaWarnings } = await applySchemaChange(adapter, node, sql, [local, rel], signal);
-  const warnings = [...schemaWarnings, ...(await addMissingTableOptions(adapter, node, local, signal))];
-  // Rows written (as incremental.ts): what append added, or what the staged relation brought in.
-  let written: number;
-  if (strategy === 'append') {
-    const before = await adapter.rowCount(rel);
-    await insertThrough(adapter, rel, shared, sql, node.config, signal);
-    written = (await adapter.rowCount(rel)) - before;
-  } else {
-    // Stage the new rows on the cluster (a Distributed table over new local tables): every shard's
-    // DELETE must see all of them, since a key's new row may land on another shard than its old one.
-    written = await withStaging(adapter, rel, signal, async (s) => {
-      const stagedLocal = await s.createTable(columnsDdl(newColumns), node.config, { of: local });
-      const staged = s.temporary();
-      await createDistributed(adapter, staged, stagedLocal, newColumns, node.config, signal);
-      await insertThrough(adapter, staged, newColumns.map((c) => c.name), sql, node.config, signal);
-      const rows = await adapter.rowCount(staged);
-      const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
-      const keys = `(SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})${predicatesClause(node.config.incremental_predicates)}`;
-      const where = `(${key}) IN ${keys}`;
-      // No DELETE when no existing row has a staged key (asked through the Distributed table, so of
-      // every shard; GLOBAL: the staged keys are a Distributed table too).
-      if (await anyRowMatches(adapter, rel, `(${key}) GLOBAL IN ${keys}`, signal)) {
-        const sync = mutationsSyncOf(node.config, node.originalFilePath);
-        await adapter.ddl(`ALTER TABLE ${relationSql(local.schema, local.identifier)}${adapter.onCluster()} DELETE WHERE ${where}`, {
-          settings: (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: sync } : undefined,
-        });
-      }
-      await waitForMutations(adapter, local, undefined);
-      await insertThrough(adapter, rel, shared, `SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`, node.config);
-      return rows;
+  const plan = await planSchemaChange(adapter, node, sql, local);
+  const warnings = [...plan.warnings];
+  let written: number | undefined;
+  if (!plan.rebuild) {
+    warnings.push(...(await addMissingTableOptions(adapter, node, local, signal)));
+    written = await withStaging(adapter, rel, signal, (s) => ifPartitionMovesWork(s, () => viaPartitions(s, ctx, strategy, sql, plan)));
+  }
+  if (written === undefined) {
+    // A change of columns, or a server without partition moves ON CLUSTER (18.x): the whole table, rebuilt and swapped.
+    await swapInDistributed(adapter, node, plan.finalColumns, signal, async (into, s) => {
+      const incoming = await stageIncoming(s, ctx, sql, plan);
+      written = await adapter.rowCount(incoming);
+      await insertNew(ctx, into, incoming, plan);
+      const kept = plan.targetColumns.map((c) => c.name).filter((n) => plan.finalColumns.some((c) => c.name === n));
+      const where = strategy === 'delete_insert' ? ` WHERE NOT (${replacedRows(node, incoming, true)})` : '';
+      await insertThrough(adapter, into, kept, `SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where}`, node.config);
     });
   }
+  written ??= 0;
   return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
 };
+
+/** append and delete+insert by partition moves on every shard (see the materialization's comment). */
+async function viaPartitions(s: Staging, ctx: MaterializeContext, strategy: 'append' | 'delete_insert', sql: string, plan: SchemaPlan): Promise<number> {
+  const { adapter, node, signal } = ctx;
+  const rel = node.relation;
+  const local = localRelation(rel);
+  const incoming = await stageIncoming(s, ctx, sql, plan);
+  const rows = await adapter.rowCount(incoming);
+  const nextLocal = await s.createLike(local, node.config, { purpose: 'new' });
+  const next = s.temporary('new');
+  await createDistributed(adapter, next, nextLocal, plan.targetColumns, node.config, signal);
+  await insertNew(ctx, next, incoming, plan);
+  if (strategy === 'append') {
+    await adapter.syncReplicas(nextLocal);
+    await s.attachPartitions(nextLocal, local);
+    return rows;
+  }
+  const target = relationSql(rel.schema, rel.identifier);
+  const holding = await adapter.client.query<{ _partition_id: string }>(`SELECT DISTINCT _partition_id FROM ${target} WHERE ${replacedRows(node, incoming, true)}`, { signal });
+  const touched = [...new Set([...(await s.partitionIds(nextLocal)), ...holding.map((r) => r._partition_id)])].sort();
+  if (touched.length === 0) return rows;
+  const all = plan.targetColumns.map((c) => c.name);
+  await insertThrough(
+    adapter,
+    next,
+    all,
+    `SELECT ${list(all)} FROM ${target} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${replacedRows(node, incoming, true)})`,
+    node.config,
+    signal,
+  );
+  await adapter.syncReplicas(nextLocal);
+  const filled = await s.partitionIds(nextLocal);
+  await s.replacePartitions(nextLocal, filled, touched.filter((id) => !filled.includes(id)), local);
+  return rows;
+}
+
+/** The new rows as the model returns them, on the cluster: a Distributed table over new local tables (their keys say what is replaced). */
+async function stageIncoming(s: Staging, ctx: MaterializeContext, sql: string, plan: SchemaPlan): Promise<Relation> {
+  const { adapter, node } = ctx;
+  const keysLocal = await s.createTable(columnsDdl(plan.newColumns), node.config, { purpose: 'keys', of: localRelation(node.relation) });
+  const incoming = s.temporary('keys');
+  await createDistributed(adapter, incoming, keysLocal, plan.newColumns, node.config, s.signal);
+  await insertThrough(adapter, incoming, plan.newColumns.map((c) => c.name), sql, node.config, s.signal);
+  return incoming;
+}
+
+/** The new rows into `into` in the table's types (a type that does not fit fails here, before the table is touched). */
+async function insertNew(ctx: MaterializeContext, into: Relation, incoming: Relation, plan: SchemaPlan): Promise<void> {
+  try {
+    await insertThrough(ctx.adapter, into, plan.insertColumns, `SELECT ${list(plan.insertColumns)} FROM ${relationSql(incoming.schema, incoming.identifier)}`, ctx.node.config, ctx.signal);
+  } catch (error) {
+    throw insertError(error, ctx.node, plan);
+  }
+}
+

@@ -3,7 +3,7 @@ import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
 import { settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
-import { withStaging } from '../staging.js';
+import { withStaging, type Staging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { qualifiedColumnWarnings } from './table.js';
 import type { Materialization } from './types.js';
@@ -73,19 +73,33 @@ export async function insertThrough(
  * table in place together. Readers of `<t>` see the old rows or the new ones, never a half-filled table.
  */
 export async function buildDistributed(adapter: ClickHouseAdapter, node: ModelNode, sql: string, signal?: AbortSignal): Promise<number> {
+  const columns = await adapter.queryColumns(sql);
+  await swapInDistributed(adapter, node, columns, signal, (fill) => insertThrough(adapter, fill, columns.map((c) => c.name), sql, node.config, signal));
+  return adapter.rowCount(node.relation);
+}
+
+/**
+ * buildDistributed() with the rows `fill` writes into the Distributed table it is handed (over the
+ * new local tables, with `columns`); `fill` may stage more in the same Staging.
+ */
+export async function swapInDistributed(
+  adapter: ClickHouseAdapter,
+  node: ModelNode,
+  columns: readonly WarehouseColumn[],
+  signal: AbortSignal | undefined,
+  fill: (into: Relation, s: Staging) => Promise<void>,
+): Promise<void> {
   requireCluster(adapter, node);
   const rel = node.relation;
   const local = localRelation(rel);
   await withStaging(adapter, rel, signal, async (s) => {
-    const columns = await adapter.queryColumns(sql);
     // Indexes, projections and codecs belong to the local tables, where the data is.
     const options = tableOptionsOf(node);
     await adapter.assertTableOptionsSupported(options);
     const stagedLocal = await s.createTable(columnsDdl(columns, options), node.config, { of: local });
-    const fill = s.temporary('fill'); // Distributed over the staged locals, to fill them
-    await createDistributed(adapter, fill, stagedLocal, columns, node.config, signal);
-    await insertThrough(adapter, fill, columns.map((c) => c.name), sql, node.config, signal);
-    await adapter.syncReplicas(stagedLocal);
+    const into = s.temporary('fill'); // Distributed over the staged locals, to fill them
+    await createDistributed(adapter, into, stagedLocal, columns, node.config, signal);
+    await fill(into, s);
     const nextDist = s.temporary('dist'); // Distributed over `<t>_local`, swapped in as `<t>`
     await createDistributed(adapter, nextDist, local, columns, node.config, signal);
     await s.swapAll([
@@ -93,7 +107,6 @@ export async function buildDistributed(adapter: ClickHouseAdapter, node: ModelNo
       [nextDist, rel],
     ]);
   });
-  return adapter.rowCount(rel);
 }
 
 /** `distributed_table`: a replicated local table on each shard and a Distributed table over them (see docs/cluster.md). */

@@ -1,11 +1,12 @@
+import type { ModelNode, Relation } from '../../manifest/nodes.js';
+import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
-import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
-import { settingsClause, sqlString } from '../clickhouse-adapter.js';
+import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { ifPartitionMovesWork, withStaging, type Staging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
-import { deleteWhere, mutationsSyncOf, predicatesClause } from './mutations.js';
-import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
-import { Staging, prepareTarget } from '../staging.js';
-import { buildAndSwap, qualifiedColumnWarnings } from './table.js';
+import { predicatesClause } from './mutations.js';
+import { addMissingTableOptions, insertError, planSchemaChange, rebuiltWithTableOptions, type SchemaPlan } from './schema-change.js';
+import { qualifiedColumnWarnings } from './table.js';
 import { materializeMicrobatch } from './microbatch.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
@@ -37,9 +38,36 @@ export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supporte
   return s;
 }
 
+/** `(a, b)` of a unique_key (a name, an expression or a list). */
+export function keyOf(node: ModelNode): string {
+  const key = node.config.unique_key;
+  return Array.isArray(key) ? key.join(', ') : String(key);
+}
+
+/**
+ * The condition a delete+insert removes old rows by: their key is among the new rows' (narrowed by
+ * incremental_predicates). `global`: the new rows are a Distributed table (GLOBAL IN).
+ */
+export function replacedRows(node: ModelNode, staged: Relation, global = false): string {
+  const key = keyOf(node);
+  return `(${key}) ${global ? 'GLOBAL IN' : 'IN'} (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})${predicatesClause(node.config.incremental_predicates)}`;
+}
+
+const list = (names: readonly string[]) => names.map(quoteIdentifier).join(', ');
+
 /**
  * Incremental models: the first build (or --full-refresh, or a view in the way) is a table build;
  * later runs render with is_incremental() true and add the new rows by the configured strategy.
+ * Every strategy builds and type-checks the new state beside the table, then puts it in place in
+ * one statement (staging.ts), so a failed statement or a killed process leaves the old rows or the
+ * new ones, never fewer and never twice:
+ * - append: the new rows go into a table shaped like the target, then `ATTACH PARTITION … FROM` it;
+ * - insert_overwrite: the same, then `REPLACE PARTITION` for each partition the new rows fall in;
+ * - delete+insert: the partitions holding a replaced key or receiving a new row are rebuilt beside
+ *   the table (their old rows minus the replaced keys, plus the new rows) and replaced in one ALTER
+ *   (an unpartitioned table is one partition); dropped partitions are dropped in the same ALTER;
+ * - a change of columns (on_schema_change append_new_columns / sync_all_columns), or a table engine
+ *   without partitions: the whole table is rebuilt with the new columns and swapped in.
  */
 export const materializeIncremental: Materialization = async (ctx) => {
   const { adapter, node, signal } = ctx;
@@ -49,63 +77,119 @@ export const materializeIncremental: Materialization = async (ctx) => {
     hint: 'Use append, delete+insert, insert_overwrite or microbatch.',
   }));
   if (strategy === 'microbatch') return materializeMicrobatch(ctx);
-  // First (before asking whether the table exists): a table a crash left under its backup name is put back.
-  await prepareTarget(adapter, rel);
-  const existing = await adapter.relationKind(rel);
-  // dbt's should_full_refresh(): a model's own full_refresh config wins over the --full-refresh flag.
-  const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
-  if (existing !== 'table' || fullRefresh) {
-    const rows = await buildAndSwap(adapter, node, ctx.recompile({ isIncremental: false }), signal);
-    return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
-  }
-  const sql = ctx.recompile({ isIncremental: true });
-  const { insertColumns, warnings: schemaWarnings } = await applySchemaChange(adapter, node, sql, [rel], signal);
-  const warnings = [...schemaWarnings, ...(await addMissingTableOptions(adapter, node, rel, signal))];
-  // Insert only the columns both sides have, by name.
-  const shared = insertColumns.map(quoteIdentifier);
-  const target = relationSql(rel.schema, rel.identifier);
-  const querySettings = settingsClause(node.config.query_settings);
-  // Rows written: what append added, or what the staged relation brought in (a delete+insert or a
-  // partition replace that rewrites existing rows changes the table's count by less, or not at all).
-  let written: number;
-  if (strategy === 'append') {
-    const before = await adapter.rowCount(rel);
-    await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM (\n${sql}\n) ${querySettings}`, { signal });
-    written = (await adapter.rowCount(rel)) - before;
-  } else {
-    const staging = new Staging(adapter, rel, signal);
-    const staged = staging.temporary();
-    const stagedSql = relationSql(staged.schema, staged.identifier);
-    try {
-      if (strategy === 'insert_overwrite') {
-        // REPLACE PARTITION needs the very structure of the target (columns, types, keys): stage
-        // into a table of the target's columns, so a model whose columns changed still replaces partitions.
-        // (From the target's columns and the model's engine: `AS target` would also copy a replicated
-        // engine's expanded ZooKeeper path.)
-        await adapter.createTable(staged, node.config, columnsDdl(await adapter.columns(rel), tableOptionsOf(node)), signal);
-        await adapter.client.command(`INSERT INTO ${stagedSql} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM (\n${sql}\n) ${querySettings}`, { signal });
-      } else {
-        await adapter.createTableAs(staged, node.config, sql, signal);
-      }
-      written = await adapter.rowCount(staged);
-      if (strategy === 'delete_insert') {
-        const key = Array.isArray(node.config.unique_key) ? node.config.unique_key.join(', ') : String(node.config.unique_key);
-        // incremental_predicates narrow the DELETE (e.g. to recent partitions), as in dbt-clickhouse.
-        const predicates = predicatesClause(node.config.incremental_predicates);
-        // Once the DELETE starts, its INSERT must follow whatever happens: neither takes the signal
-        // (Ctrl-C or --fail-fast cancels the staging above, never one half of this pair).
-        await deleteWhere(adapter, rel, `(${key}) IN (SELECT ${key} FROM ${stagedSql})${predicates}`, { sync: mutationsSyncOf(node.config, node.originalFilePath) });
-        await adapter.client.command(`INSERT INTO ${target} (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM ${stagedSql}`);
-      } else {
-        const parts = await adapter.client.query<{ partition_id: string }>(
-          `SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = ${sqlString(staged.schema)} AND table = ${sqlString(staged.identifier)}`,
-        );
-        if (parts.length)
-          await adapter.client.command(`ALTER TABLE ${target} ${parts.map((p) => `REPLACE PARTITION ID ${sqlString(p.partition_id)} FROM ${stagedSql}`).join(', ')}`, { signal });
-      }
-    } finally {
-      await staging.dispose();
+  const tableOptions = tableOptionsOf(node);
+  // withStaging first sweeps dead runs' leftovers: a table a crash left under its backup name is back before we look.
+  return withStaging(adapter, rel, signal, async (s) => {
+    const existing = await adapter.relationKind(rel);
+    // dbt's should_full_refresh(): a model's own full_refresh config wins over the --full-refresh flag.
+    const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+    if (existing !== 'table' || fullRefresh) {
+      await s.swap(await s.createTableAs(ctx.recompile({ isIncremental: false }), node.config, { tableOptions }));
+      const rows = await adapter.rowCount(rel);
+      return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
     }
-  }
-  return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
+    const sql = ctx.recompile({ isIncremental: true });
+    const plan = await planSchemaChange(adapter, node, sql);
+    const warnings = [...plan.warnings];
+    let written: number | undefined;
+    if (!plan.rebuild && (await movesPartitions(adapter, rel))) {
+      warnings.push(...(await addMissingTableOptions(adapter, node, rel, signal)));
+      written = await ifPartitionMovesWork(s, () => (strategy === 'delete_insert' ? deleteInsert : addPartitions)(s, ctx, strategy, sql, plan));
+    }
+    if (written === undefined) {
+      warnings.push(...(await rebuiltWithTableOptions(adapter, node, rel)));
+      written = await rebuildTable(s, ctx, strategy, sql, plan);
+    }
+    return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
+  });
 };
+
+/** Whether the table's engine moves partitions between tables (the MergeTree family). */
+async function movesPartitions(adapter: ClickHouseAdapter, rel: Relation): Promise<boolean> {
+  const [row] = await adapter.systemQuery<{ engine: string }>(
+    `SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
+  );
+  return /MergeTree$/.test(row?.engine ?? '');
+}
+
+/** `INSERT INTO to (cols) SELECT cols FROM (<sql>)`: the new rows, converted to the table's types (a type that does not fit fails here, before the table is touched). */
+async function insertNewRows(s: Staging, ctx: MaterializeContext, into: Relation, sql: string, plan: SchemaPlan): Promise<number> {
+  const cols = list(plan.insertColumns);
+  const querySettings = settingsClause(ctx.node.config.query_settings);
+  try {
+    await s.adapter.client.command(`INSERT INTO ${relationSql(into.schema, into.identifier)} (${cols}) SELECT ${cols} FROM (\n${sql}\n)${querySettings ? `\n${querySettings}` : ''}`, {
+      signal: s.signal,
+    });
+  } catch (error) {
+    throw insertError(error, ctx.node, plan);
+  }
+  return s.adapter.rowCount(into);
+}
+
+/** append and insert_overwrite: the new rows staged in a table shaped like the target, then attached or put in place of their partitions in one ALTER. */
+async function addPartitions(s: Staging, ctx: MaterializeContext, strategy: Strategy, sql: string, plan: SchemaPlan): Promise<number> {
+  const staged = await s.createLike(ctx.node.relation, ctx.node.config, { purpose: 'new' });
+  const written = await insertNewRows(s, ctx, staged, sql, plan);
+  if (strategy === 'append') await s.attachPartitions(staged);
+  else await s.replacePartitions(staged, await s.partitionIds(staged));
+  return written;
+}
+
+/**
+ * delete+insert: the new rows staged as the model returns them (their keys say what is replaced);
+ * the partitions they touch rebuilt beside the table; those partitions replaced in one ALTER.
+ */
+async function deleteInsert(s: Staging, ctx: MaterializeContext, _strategy: Strategy, sql: string, plan: SchemaPlan): Promise<number> {
+  const { adapter, node } = ctx;
+  const rel = node.relation;
+  const incoming = await s.createTableAs(sql, node.config, { purpose: 'keys' });
+  const written = await adapter.rowCount(incoming);
+  const next = await s.createLike(rel, node.config, { purpose: 'new' });
+  const cols = list(plan.insertColumns);
+  try {
+    await adapter.client.command(`INSERT INTO ${relationSql(next.schema, next.identifier)} (${cols}) SELECT ${cols} FROM ${relationSql(incoming.schema, incoming.identifier)}`, { signal: s.signal });
+  } catch (error) {
+    throw insertError(error, node, plan);
+  }
+  // The partitions that change: those the new rows fall in, and those holding a replaced row.
+  const target = relationSql(rel.schema, rel.identifier);
+  const holding = await adapter.client.query<{ _partition_id: string }>(`SELECT DISTINCT _partition_id FROM ${target} WHERE ${replacedRows(node, incoming)}`, { signal: s.signal });
+  const touched = [...new Set([...(await s.partitionIds(next)), ...holding.map((r) => r._partition_id)])].sort();
+  if (touched.length === 0) return written;
+  // Their rows that stay: everything but the replaced keys.
+  await adapter.client.command(
+    `INSERT INTO ${relationSql(next.schema, next.identifier)} SELECT * FROM ${target} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${replacedRows(node, incoming)})`,
+    { signal: s.signal },
+  );
+  const filled = await s.partitionIds(next);
+  await s.replacePartitions(next, filled, touched.filter((id) => !filled.includes(id)));
+  return written;
+}
+
+/**
+ * The whole table rebuilt beside it with the plan's columns — the rows that stay, converted, plus the
+ * new rows — and swapped in: for a change of columns, or an engine that cannot move partitions.
+ */
+async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strategy, sql: string, plan: SchemaPlan): Promise<number> {
+  const { adapter, node } = ctx;
+  const rel = node.relation;
+  const incoming = await s.createTableAs(sql, node.config, { purpose: 'keys' });
+  const written = await adapter.rowCount(incoming);
+  const next = await s.createTable(columnsDdl(plan.finalColumns, tableOptionsOf(node)), node.config, { purpose: 'new' });
+  const into = relationSql(next.schema, next.identifier);
+  const fromIncoming = relationSql(incoming.schema, incoming.identifier);
+  try {
+    await adapter.client.command(`INSERT INTO ${into} (${list(plan.insertColumns)}) SELECT ${list(plan.insertColumns)} FROM ${fromIncoming}`, { signal: s.signal });
+  } catch (error) {
+    throw insertError(error, node, plan);
+  }
+  // The old rows that stay, in the columns both tables have (a retyped column converted, a new one at its default).
+  const kept = plan.targetColumns.map((c) => c.name).filter((n) => plan.finalColumns.some((c) => c.name === n));
+  const where =
+    strategy === 'delete_insert' ? ` WHERE NOT (${replacedRows(node, incoming)})`
+    : strategy === 'insert_overwrite' ? ` WHERE _partition_id NOT IN (SELECT DISTINCT _partition_id FROM ${fromIncoming})`
+    : '';
+  await adapter.client.command(`INSERT INTO ${into} (${list(kept)}) SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where}`, { signal: s.signal });
+  await s.swap(next);
+  return written;
+}

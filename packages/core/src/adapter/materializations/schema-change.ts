@@ -4,50 +4,49 @@ import { DatabaseError } from '../../shared/errors.js';
 import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
 import { tableOptionsOf } from '../table-options.js';
 
-export interface SchemaChangeResult {
+/** What an incremental run does about the model's columns (dbt's `on_schema_change`), decided before anything is written. */
+export interface SchemaPlan {
   /** The new query's columns. */
   readonly newColumns: readonly WarehouseColumn[];
-  /** Names of the columns to insert: those both the table (after any ALTER) and the query have. */
+  /** The table's columns now. */
+  readonly targetColumns: readonly WarehouseColumn[];
+  /** The table's columns after this run: the target's, or the target's with columns added, dropped or retyped. */
+  readonly finalColumns: readonly WarehouseColumn[];
+  /** Names of the query's columns that go into the table (those the final table has). */
   readonly insertColumns: readonly string[];
+  /** True when the final columns differ from the table's: the whole table is rebuilt and swapped. */
+  readonly rebuild: boolean;
   readonly warnings: readonly string[];
+  /** Columns whose type changed while the table keeps its own (`ignore`, `append_new_columns`): named when the insert fails. */
+  readonly retyped: readonly { readonly name: string; readonly from: string; readonly to: string }[];
 }
 
 /**
- * dbt's `on_schema_change` for incremental models: compares the query's columns (names and types)
- * with the table's, then fails (`fail`), adds the new ones to every relation in `alterTargets`
- * (`append_new_columns`), makes the table's columns the query's — added, dropped, retyped
- * (`sync_all_columns`) — or keeps the table's columns (`ignore`), with a warning each time.
+ * dbt's `on_schema_change` for incremental models, as a plan: compares the query's columns (names
+ * and types) with the table's, then fails (`fail`), adds the new ones (`append_new_columns`), makes
+ * the table's columns the query's — added, dropped, retyped (`sync_all_columns`) — or keeps the
+ * table's columns (`ignore`), with a warning each time. Nothing is altered in place: a plan that
+ * changes the columns is carried out by rebuilding the table beside it and swapping it in, so a
+ * failure or a crash never leaves the table half-changed.
  */
-export async function applySchemaChange(
-  adapter: ClickHouseAdapter,
-  node: ModelNode,
-  sql: string,
-  alterTargets: readonly Relation[],
-  signal?: AbortSignal,
-): Promise<SchemaChangeResult> {
-  const rel = node.relation;
-  const targetColumns = await adapter.columns(rel);
+export async function planSchemaChange(adapter: ClickHouseAdapter, node: ModelNode, sql: string, target: Relation = node.relation): Promise<SchemaPlan> {
+  const targetColumns = await adapter.columns(target);
   const newColumns = await adapter.queryColumns(sql);
   const before = new Map(targetColumns.map((c) => [c.name, c.type]));
+  const now = new Map(newColumns.map((c) => [c.name, c.type]));
   const added = newColumns.filter((c) => !before.has(c.name));
-  const removed = targetColumns.filter((c) => !newColumns.some((n) => n.name === c.name));
-  const retyped = newColumns.filter((c) => before.has(c.name) && before.get(c.name) !== c.type);
+  const removed = targetColumns.filter((c) => !now.has(c.name));
+  const retyped = newColumns.filter((c) => before.has(c.name) && before.get(c.name) !== c.type).map((c) => ({ name: c.name, from: before.get(c.name)!, to: c.type }));
   const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
-  // A column added or retyped keeps the codec and TTL its YAML declares.
-  const suffix = tableOptionsOf(node).columnSuffix;
-  const def = (c: WarehouseColumn) => `${quoteIdentifier(c.name)} ${c.type}${suffix.get(c.name) ?? ''}`;
+  const names = (cols: readonly { name: string }[]) => cols.map((c) => c.name).join(', ');
+  const where = `${target.schema}.${target.identifier}`;
   const warnings: string[] = [];
-  const alter = async (clauses: string[]) => {
-    if (clauses.length === 0) return;
-    for (const r of alterTargets) await adapter.ddl(`ALTER TABLE ${relationSql(r.schema, r.identifier)}${adapter.onCluster()} ${clauses.join(', ')}`, { signal });
-  };
-  const targets = alterTargets.map((r) => `${r.schema}.${r.identifier}`).join(' and ');
-  const names = (cols: readonly WarehouseColumn[]) => cols.map((c) => c.name).join(', ');
+  let finalColumns: readonly WarehouseColumn[] = targetColumns;
   if (added.length || removed.length || retyped.length) {
     const change = [
       `added: ${names(added) || 'none'}`,
       `removed: ${names(removed) || 'none'}`,
-      ...(retyped.length ? [`type changed: ${retyped.map((c) => `${c.name} ${before.get(c.name)} -> ${c.type}`).join(', ')}`] : []),
+      ...(retyped.length ? [`type changed: ${retyped.map((c) => `${c.name} ${c.from} -> ${c.to}`).join(', ')}`] : []),
     ].join('; ');
     if (onSchemaChange === 'fail')
       throw new DatabaseError('schema_change', `The columns of incremental model ${node.name} changed (${change}) and on_schema_change is 'fail'`, {
@@ -55,23 +54,70 @@ export async function applySchemaChange(
         hint: "Run with --full-refresh, or set on_schema_change='append_new_columns' or 'sync_all_columns'.",
       });
     if (onSchemaChange === 'append_new_columns' && added.length) {
-      await alter(added.map((c) => `ADD COLUMN IF NOT EXISTS ${def(c)}`));
-      warnings.push(`${node.originalFilePath}: added columns ${names(added)} to ${targets}`);
+      finalColumns = [...targetColumns, ...added];
+      warnings.push(`${node.originalFilePath}: added columns ${names(added)} to ${where}`);
     } else if (onSchemaChange === 'sync_all_columns') {
-      await alter([
-        ...added.map((c) => `ADD COLUMN IF NOT EXISTS ${def(c)}`),
-        ...removed.map((c) => `DROP COLUMN IF EXISTS ${quoteIdentifier(c.name)}`),
-        ...retyped.map((c) => `MODIFY COLUMN ${def(c)}`),
-      ]);
-      warnings.push(`${node.originalFilePath}: synced the columns of ${targets} with the model (${change})`);
-    } else if (added.length || removed.length) {
+      // As ALTER would: the table's order, minus the dropped columns, retyped in place, new ones at the end.
+      finalColumns = [...targetColumns.filter((c) => now.has(c.name)).map((c) => ({ name: c.name, type: now.get(c.name)! })), ...added];
+      warnings.push(`${node.originalFilePath}: synced the columns of ${where} with the model (${change})`);
+    } else {
       warnings.push(`${node.originalFilePath}: columns changed (${change}); on_schema_change='${onSchemaChange}' keeps the table's columns`);
     }
   }
-  const columnsNow =
-    onSchemaChange === 'sync_all_columns' ? newColumns : onSchemaChange === 'append_new_columns' ? [...targetColumns, ...added] : targetColumns;
-  const insertColumns = columnsNow.filter((c) => newColumns.some((n) => n.name === c.name)).map((c) => c.name);
-  return { newColumns, insertColumns, warnings };
+  const finalNames = new Set(finalColumns.map((c) => c.name));
+  const rebuild = finalColumns.length !== targetColumns.length || finalColumns.some((c, i) => c.name !== targetColumns[i]!.name || c.type !== targetColumns[i]!.type);
+  return {
+    newColumns,
+    targetColumns,
+    finalColumns,
+    insertColumns: newColumns.filter((c) => finalNames.has(c.name)).map((c) => c.name),
+    rebuild,
+    warnings,
+    retyped: rebuild ? [] : retyped,
+  };
+}
+
+/**
+ * on_schema_change carried out by ALTERing `alterTargets` in place, for a materialized view's
+ * target: it keeps receiving rows from its view, so it cannot be rebuilt beside and swapped in
+ * without a backfill. (Incremental models rebuild instead: planSchemaChange().) Added columns keep
+ * the codec and TTL their YAML declares.
+ */
+export async function applySchemaChange(
+  adapter: ClickHouseAdapter,
+  node: ModelNode,
+  sql: string,
+  alterTargets: readonly Relation[],
+  signal?: AbortSignal,
+): Promise<{ readonly newColumns: readonly WarehouseColumn[]; readonly insertColumns: readonly string[]; readonly warnings: readonly string[] }> {
+  const plan = await planSchemaChange(adapter, node, sql, alterTargets[0]);
+  if (plan.rebuild) {
+    const suffix = tableOptionsOf(node).columnSuffix;
+    const def = (c: WarehouseColumn) => `${quoteIdentifier(c.name)} ${c.type}${suffix.get(c.name) ?? ''}`;
+    const before = new Map(plan.targetColumns.map((c) => [c.name, c.type]));
+    const after = new Set(plan.finalColumns.map((c) => c.name));
+    const clauses = [
+      ...plan.finalColumns.filter((c) => !before.has(c.name)).map((c) => `ADD COLUMN IF NOT EXISTS ${def(c)}`),
+      ...plan.targetColumns.filter((c) => !after.has(c.name)).map((c) => `DROP COLUMN IF EXISTS ${quoteIdentifier(c.name)}`),
+      ...plan.finalColumns.filter((c) => before.has(c.name) && before.get(c.name) !== c.type).map((c) => `MODIFY COLUMN ${def(c)}`),
+    ];
+    for (const r of alterTargets) await adapter.ddl(`ALTER TABLE ${relationSql(r.schema, r.identifier)}${adapter.onCluster()} ${clauses.join(', ')}`, { signal });
+  }
+  return { newColumns: plan.newColumns, insertColumns: plan.insertColumns, warnings: plan.warnings };
+}
+
+/**
+ * A failed insert of the new rows, explained when the model changed a column's type and the table
+ * kept its own (on_schema_change 'ignore' or 'append_new_columns'): nothing was written.
+ */
+export function insertError(error: unknown, node: ModelNode, plan: SchemaPlan): unknown {
+  if (plan.retyped.length === 0) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new DatabaseError(
+    'schema_change',
+    `The new rows of incremental model ${node.name} do not fit the table: ${plan.retyped.map((c) => `${c.name} is ${c.to} in the model but ${c.from} in the table`).join('; ')} (on_schema_change '${String(node.config.on_schema_change ?? 'ignore')}' keeps the table's types). Nothing was changed. ${message}`,
+    { file: node.originalFilePath, hint: "Run with --full-refresh, or set on_schema_change='sync_all_columns' (or 'fail' to stop on any change).", cause: error },
+  );
 }
 
 /**
@@ -81,6 +127,20 @@ export async function applySchemaChange(
  * refresh. A changed definition under an existing name is left alone (a full refresh applies it).
  */
 export async function addMissingTableOptions(adapter: ClickHouseAdapter, node: ModelNode, rel: Relation, signal?: AbortSignal): Promise<string[]> {
+  const missing = await missingTableOptions(adapter, node, rel);
+  if (missing.length === 0) return [];
+  await adapter.ddl(`ALTER TABLE ${relationSql(rel.schema, rel.identifier)}${adapter.onCluster()} ${missing.map((m) => `ADD ${m}`).join(', ')}`, { signal });
+  return [`${node.originalFilePath}: added ${optionNames(missing)} to ${rel.schema}.${rel.identifier} (existing parts get it on MATERIALIZE or --full-refresh)`];
+}
+
+/** The same warning when the table is rebuilt with them (every part has them then), or none. */
+export async function rebuiltWithTableOptions(adapter: ClickHouseAdapter, node: ModelNode, rel: Relation): Promise<string[]> {
+  const missing = await missingTableOptions(adapter, node, rel);
+  return missing.length ? [`${node.originalFilePath}: added ${optionNames(missing)} to ${rel.schema}.${rel.identifier} (the table was rebuilt with it)`] : [];
+}
+
+/** The `INDEX …` / `PROJECTION …` elements the model declares and `rel` lacks. */
+async function missingTableOptions(adapter: ClickHouseAdapter, node: ModelNode, rel: Relation): Promise<string[]> {
   const options = tableOptionsOf(node);
   if (options.indexes.length === 0 && options.projections.length === 0) return [];
   const [row] = await adapter.client.query<{ q: string }>(
@@ -89,11 +149,8 @@ export async function addMissingTableOptions(adapter: ClickHouseAdapter, node: M
   const ddl = row?.q ?? '';
   const nameOf = (element: string) => /^(?:INDEX|PROJECTION) `((?:[^`\\]|\\.)*)`/.exec(element)![1]!.replace(/\\(.)/g, '$1');
   const present = (kind: string, name: string) => new RegExp(`\\b${kind}\\s+\`?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\`?\\s`).test(ddl);
-  const missing = [
-    ...options.indexes.filter((ix) => !present('INDEX', nameOf(ix))).map((ix) => `ADD ${ix}`),
-    ...options.projections.filter((p) => !present('PROJECTION', nameOf(p))).map((p) => `ADD ${p}`),
-  ];
-  if (missing.length === 0) return [];
-  await adapter.ddl(`ALTER TABLE ${relationSql(rel.schema, rel.identifier)}${adapter.onCluster()} ${missing.join(', ')}`, { signal });
-  return [`${node.originalFilePath}: added ${missing.map((m) => m.replace(/^ADD (\w+) `((?:[^`\\]|\\.)*)`[\s\S]*$/, (_x, k: string, n: string) => `${k.toLowerCase()} ${n}`)).join(', ')} to ${rel.schema}.${rel.identifier} (existing parts get it on MATERIALIZE or --full-refresh)`];
+  return [...options.indexes.filter((ix) => !present('INDEX', nameOf(ix))), ...options.projections.filter((p) => !present('PROJECTION', nameOf(p)))];
 }
+
+const optionNames = (elements: readonly string[]) =>
+  elements.map((m) => m.replace(/^(\w+) `((?:[^`\\]|\\.)*)`[\s\S]*$/, (_x, k: string, n: string) => `${k.toLowerCase()} ${n}`)).join(', ');

@@ -1,0 +1,58 @@
+/**
+ * Where one ClickHouse statement ends and the next begins: `;` outside string literals ('…'),
+ * quoted names ("…", `…`), comments (--, #, /* *\/) and heredocs ($$…$$, $tag$…$tag$).
+ * Just enough lexing to tell a model body of one statement from one of several, on every server
+ * (old ones have no formatQuery() to ask).
+ */
+
+/** Offsets of the `;` that end statements in `sql`. */
+function separators(sql: string): number[] {
+  const out: number[] = [];
+  const n = sql.length;
+  let i = 0;
+  while (i < n) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      // A quote inside is escaped with a backslash or doubled.
+      let j = i + 1;
+      while (j < n) {
+        if (sql[j] === '\\') j += 2;
+        else if (sql[j] === c && sql[j + 1] === c) j += 2;
+        else if (sql[j] === c) break;
+        else j++;
+      }
+      i = j + 1;
+    } else if ((c === '-' && sql[i + 1] === '-') || (c === '#' && (sql[i + 1] === ' ' || sql[i + 1] === '!'))) {
+      const j = sql.indexOf('\n', i);
+      i = j < 0 ? n : j + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const j = sql.indexOf('*/', i + 2);
+      i = j < 0 ? n : j + 2;
+    } else if (c === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))![0];
+      const j = sql.indexOf(tag, i + tag.length);
+      i = j < 0 ? n : j + tag.length;
+    } else {
+      if (c === ';') out.push(i);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Whether `text` holds nothing but whitespace and comments. */
+function isBlank(text: string): boolean {
+  return text.replace(/--[^\n]*|#[ !][^\n]*|\/\*[\s\S]*?\*\//g, '').trim() === '';
+}
+
+/** The statements of `sql`, in order, without empty ones (a trailing `;` or a comment alone is none). */
+export function splitStatements(sql: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (const at of [...separators(sql), sql.length]) {
+    const part = sql.slice(start, at);
+    if (!isBlank(part)) parts.push(part.trim());
+    start = at + 1;
+  }
+  return parts;
+}

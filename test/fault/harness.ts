@@ -1,0 +1,293 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
+import { TsdbtProject, type LoadedProject, type RunResult } from '../../packages/core/src/index.js';
+
+/*
+ * The fault-injection harness. For a case (a project, its state before, a change, the command that
+ * brings the change in), it runs the command once uninterrupted and counts its statements (N); then,
+ * for every k in 1..N, on a fresh copy of the old state:
+ * - `fail`: the k-th statement fails (it never reaches the warehouse; the process goes on);
+ * - `die`: the process dies right after the k-th statement is acknowledged (nothing after it reaches
+ *   the warehouse: no clean-up, no second half), then a new process (a new run) takes over.
+ * After each: every target holds exactly the old rows or exactly the new ones (and the new ones when
+ * the run said success); then a clean rerun converges to the uninterrupted result, with no relation
+ * left that is not a model, seed or source (ClickHouse's `_tmp_replace_*` included).
+ * Cases are data (cases.ts): a new materialization adds rows to the table.
+ */
+
+export type Command = 'run' | 'seed' | 'build' | 'source load';
+
+export interface FaultCase {
+  readonly name: string;
+  /** Project files (models, seeds, YAML) before the change. */
+  readonly files: Readonly<Record<string, string>>;
+  /** Files written over `files` for the faulted command (the change a user makes). */
+  readonly changedFiles?: Readonly<Record<string, string>>;
+  /** SQL run before the first build (`$` = the schema): source tables and their rows. */
+  readonly setup?: readonly string[];
+  /** SQL run between the first build and the faulted one (`$` = the schema): new source rows. */
+  readonly change?: readonly string[];
+  readonly command?: Command;
+  /** Relations (in the schema) whose columns and rows must be exactly the old or the new ones. */
+  readonly targets: readonly string[];
+  /** Where the case runs (default: everywhere). */
+  readonly on?: readonly Warehouse['kind'][];
+  /** Command options of the faulted run (e.g. fullRefresh). */
+  readonly options?: { readonly fullRefresh?: boolean };
+}
+
+/** Where the harness runs: the embedded engine, a server, a cluster. */
+export interface Warehouse {
+  readonly kind: 'embedded' | 'server' | 'cluster';
+  /** profiles.yml for a project whose schema is `schema`. */
+  profile(schema: string): string;
+  /** A statement on the warehouse, outside tsdbt (answers JSONEachRow rows). */
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** Drops a schema everywhere (every host of a cluster). */
+  dropSchema(schema: string): Promise<void>;
+  /** Where relations are listed (default system.tables; a cluster lists every host's). */
+  readonly tables?: string;
+  /** `CREATE DATABASE` suffix (` ON CLUSTER c` on a cluster). */
+  readonly onCluster?: string;
+}
+
+export interface CaseCounts {
+  readonly name: string;
+  readonly statements: number;
+  readonly runs: number;
+  /** Faulted runs after which the targets held the old rows / the new rows. */
+  readonly old: number;
+  readonly new: number;
+  readonly failedRuns: number;
+  /** Which statements were faulted: all of them, or those that write (see FaultHarness.run). */
+  readonly faulted: 'all' | 'writes';
+  readonly modes: readonly Mode[];
+}
+
+type Snapshot = Record<string, string>;
+
+/**
+ * How a run is cut short at statement k: `fail` (the statement fails, the process goes on), `die`
+ * (nothing after it reaches the warehouse, in this process), `kill` (a real tsdbt process SIGKILLed
+ * right after it; servers only: the test process holds the embedded warehouse).
+ */
+export type Mode = 'fail' | 'die' | 'kill';
+
+/** Fault injection into a project's warehouse client: counts statements, fails or "dies" at the k-th. */
+function inject(client: object, mode: 'count' | 'fail' | 'die', k: number): { count: () => number; writes: number[] } {
+  const c = client as Record<string, (...args: unknown[]) => unknown>;
+  let n = 0;
+  let dead = false;
+  const writes: number[] = [];
+  const reads = (sql: unknown) => typeof sql === 'string' && /^\s*(\(\s*)*(select|describe|desc|show|exists|with)\b/i.test(sql.replace(/^\s*\/\*[\s\S]*?\*\//, ''));
+  const died = () => new Error(`fault injection: the process died after statement ${k}`);
+  for (const method of ['command', 'query', 'insertStream'] as const) {
+    const original = c[method]!.bind(client);
+    c[method] = async (...args: unknown[]) => {
+      if (dead) throw died();
+      const i = ++n;
+      if (method === 'insertStream' || !reads(args[0])) writes.push(i);
+      if (mode === 'fail' && i === k) throw new Error(`fault injection: statement ${k} failed`);
+      try {
+        return await original(...args);
+      } finally {
+        // Answered (done or refused): the process dies now.
+        if (mode === 'die' && i === k) dead = true;
+      }
+    };
+  }
+  const querySync = c.querySync!.bind(client);
+  c.querySync = (...args: unknown[]) => {
+    if (dead) throw died();
+    const i = ++n;
+    if (!reads(args[0])) writes.push(i);
+    if (mode === 'fail' && i === k) throw new Error(`fault injection: statement ${k} failed`);
+    try {
+      return querySync(...args);
+    } finally {
+      if (mode === 'die' && i === k) dead = true;
+    }
+  };
+  return { count: () => n, writes };
+}
+
+export class FaultHarness {
+  private readonly root = mkdtempSync(join(tmpdir(), 'tsdbt-fault-'));
+
+  constructor(private readonly warehouse: Warehouse) {}
+
+  cleanup(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /**
+   * Runs a case in both modes for every k; asserts the guarantees; returns the counts.
+   * `ks: 'writes'` faults only the statements that change something (and, in `die` mode, that is
+   * every distinct state: dying right after a read leaves what dying after the write before it
+   * left); `slots` runs that many iterations side by side, each in a schema of its own (a cluster's
+   * DDL is slow, not busy).
+   */
+  async run(c: FaultCase, schema: string, options: { ks?: 'all' | 'writes'; slots?: number; modes?: readonly Mode[] } = {}): Promise<CaseCounts> {
+    const before = this.projectDir(`${c.name}-before`, c.files);
+    const after = this.projectDir(`${c.name}-after`, { ...c.files, ...c.changedFiles });
+    const slots = Array.from({ length: options.slots ?? 1 }, (_, i) => {
+      const slotSchema = i === 0 ? schema : `${schema}_${i}`;
+      // The profile reads the schema from this variable when the project loads (synchronously).
+      process.env.TSDBT_FAULT_SCHEMA = slotSchema;
+      return { schema: slotSchema, before: TsdbtProject.open({ projectDir: before }).loaded, after: TsdbtProject.open({ projectDir: after }).loaded };
+    });
+    const command = c.command ?? 'run';
+    type Slot = (typeof slots)[number];
+
+    const prepare = async (slot: Slot): Promise<Snapshot> => {
+      const sql = (text: string) => text.replaceAll('$', slot.schema);
+      await this.warehouse.dropSchema(slot.schema);
+      await this.warehouse.query(`CREATE DATABASE IF NOT EXISTS ${slot.schema}${this.warehouse.onCluster ?? ''}`);
+      for (const s of c.setup ?? []) await this.warehouse.query(sql(s));
+      const first = await this.runCommand(slot.before, command, {}, 'count', 0);
+      expect(first.result.success, `${c.name}: the first build failed: ${messages(first.result)}`).toBe(true);
+      for (const s of c.change ?? []) await this.warehouse.query(sql(s));
+      return this.snapshot(slot.schema, c.targets);
+    };
+
+    // The uninterrupted run: what "new" is, which statements it sends, which relations it leaves.
+    const home = slots[0]!;
+    const oldState = await prepare(home);
+    const clean = await this.runCommand(home.after, command, c.options ?? {}, 'count', 0);
+    expect(clean.result.success, `${c.name}: the uninterrupted run failed: ${messages(clean.result)}`).toBe(true);
+    const newState = await this.snapshot(home.schema, c.targets);
+    const relations = await this.relations(home.schema);
+    expect(newState, `${c.name}: the change changes nothing, so the harness would prove nothing`).not.toEqual(oldState);
+    const n = clean.statements;
+    const ks = options.ks === 'writes' ? clean.writes : Array.from({ length: n }, (_, i) => i + 1);
+    // A real process may send a few statements more than this one (its capability probes are its
+    // own): `kill` goes on past n until a run ends without being killed.
+    const tasks = (options.modes ?? (['fail', 'die'] as const)).flatMap((mode) => (mode === 'kill' ? [...ks, n + 1, n + 2, n + 3, n + 4] : ks).map((k) => ({ mode, k })));
+    let killsEnded = false;
+
+    const counts = { name: c.name, statements: n, runs: 0, old: 0, new: 0, failedRuns: 0, faulted: options.ks ?? 'all', modes: options.modes ?? ['fail', 'die'] };
+    const iteration = async (slot: Slot, { mode, k }: (typeof tasks)[number]) => {
+      if (mode === 'kill' && killsEnded) return;
+      const where = `${c.name}: ${mode} at statement ${k} of ${n}`;
+      expect(await prepare(slot), `${where}: the old state is not reproducible`).toEqual(oldState);
+      const faulted = mode === 'kill' ? await this.killedAt(slot.after, command, c.options ?? {}, k) : await this.runCommand(slot.after, command, c.options ?? {}, mode, k);
+      if (mode === 'kill' && faulted.result.success) killsEnded = true; // k passed the process's last statement
+      const state = await this.snapshot(slot.schema, c.targets);
+      const isOld = equal(state, oldState);
+      const isNew = equal(state, newState);
+      expect(isOld || isNew, `${where}: the targets hold neither the old rows nor the new ones\n${describe(state, oldState, newState)}`).toBe(true);
+      if (faulted.result.success) expect(isNew, `${where}: the run said success but the targets hold the old rows`).toBe(true);
+      if (!(mode === 'kill' && faulted.result.success)) {
+        counts.runs++;
+        if (isNew) counts.new++;
+        else counts.old++;
+        if (!faulted.result.success) counts.failedRuns++;
+      }
+      const rerun = await this.runCommand(slot.after, command, c.options ?? {}, 'count', 0);
+      expect(rerun.result.success, `${where}: the clean rerun failed: ${messages(rerun.result)}`).toBe(true);
+      expect(await this.snapshot(slot.schema, c.targets), `${where}: the clean rerun did not converge`).toEqual(newState);
+      expect(await this.relations(slot.schema), `${where}: relations left after the clean rerun`).toEqual(relations);
+    };
+    await Promise.all(
+      slots.map(async (slot, i) => {
+        for (let t = i; t < tasks.length; t += slots.length) await iteration(slot, tasks[t]!);
+      }),
+    );
+    for (const slot of slots) await this.warehouse.dropSchema(slot.schema);
+    return counts;
+  }
+
+  private projectDir(name: string, files: Readonly<Record<string, string>>): string {
+    const dir = join(this.root, name);
+    const all = { 'project.yml': 'name: fault\nprofile: fault\n', 'profiles.yml': this.warehouse.profile(`"{{ env_var('TSDBT_FAULT_SCHEMA') }}"`), ...files };
+    for (const [path, text] of Object.entries(all)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+
+  /** One command in a new project (a new run id) over a loaded project; the project is closed after. */
+  private async runCommand(loaded: LoadedProject, command: Command, options: { fullRefresh?: boolean }, mode: 'count' | 'fail' | 'die', k: number) {
+    const project = TsdbtProject.fromLoaded(loaded);
+    try {
+      const adapter = await project.adapter(1);
+      const counter = inject(adapter.client, mode, k);
+      const opts = { threads: 1, ...options };
+      const result =
+        command === 'run' ? await project.run(opts)
+        : command === 'seed' ? await project.seed(opts)
+        : command === 'build' ? await project.build(opts)
+        : await project.sourceLoad(opts);
+      return { result, statements: counter.count(), writes: counter.writes };
+    } finally {
+      await project.close();
+    }
+  }
+
+  /** `kill` mode: the command in a real tsdbt process (kill-child.mjs), SIGKILLed right after its k-th statement is acknowledged. */
+  private async killedAt(loaded: LoadedProject, command: Command, options: { fullRefresh?: boolean }, k: number) {
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'kill-child.mjs'), loaded.projectRoot, command, String(k), options.fullRefresh ? '1' : '0'], {
+      env: { ...process.env, TSDBT_FAULT_SCHEMA: loaded.target.schema },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    child.stderr.on('data', (d) => (out += String(d)));
+    await new Promise((resolve) => child.on('exit', resolve));
+    const completed = /^completed: true$/m.test(out);
+    if (!completed) expect(child.signalCode, `the process was neither killed at statement ${k} nor done: ${out}`).toBe('SIGKILL');
+    return { result: { success: completed } as RunResult, statements: k, writes: [] as number[] };
+  }
+
+  /** Columns and rows of each target ('absent' when it does not exist). */
+  private async snapshot(schema: string, targets: readonly string[]): Promise<Snapshot> {
+    const out: Snapshot = {};
+    for (const t of targets) {
+      const exists = await this.warehouse.query<{ n: string | number }>(`SELECT count() AS n FROM system.tables WHERE database = '${schema}' AND name = '${t}'`);
+      if (Number(exists[0]?.n ?? 0) === 0) {
+        out[t] = 'absent';
+        continue;
+      }
+      const columns = await this.warehouse.query<{ name: string; type: string }>(`DESCRIBE TABLE \`${schema}\`.\`${t}\``);
+      const order = columns.map((col) => `\`${col.name}\``).join(', ');
+      const rows = await this.warehouse.query(`SELECT * FROM \`${schema}\`.\`${t}\` ORDER BY ${order}`);
+      out[t] = JSON.stringify({ columns: columns.map((col) => `${col.name} ${col.type}`), rows });
+    }
+    return out;
+  }
+
+  private async relations(schema: string): Promise<string[]> {
+    const from = this.warehouse.tables ?? 'system.tables';
+    return (await this.warehouse.query<{ name: string }>(`SELECT DISTINCT name FROM ${from} WHERE database = '${schema}' ORDER BY name`)).map((r) => r.name);
+  }
+}
+
+const equal = (a: Snapshot, b: Snapshot) => JSON.stringify(a) === JSON.stringify(b);
+
+function messages(result: RunResult): string {
+  return result.results.map((r) => `${r.node.name}: ${r.status}: ${r.message}`).join('; ');
+}
+
+function describe(state: Snapshot, before: Snapshot, after: Snapshot): string {
+  return Object.keys(state)
+    .map((t) => `${t}\n  now:    ${state[t]}\n  before: ${before[t]}\n  after:  ${after[t]}`)
+    .join('\n');
+}
+
+/** The counts as the lines CI prints. */
+export function formatCounts(where: string, counts: readonly CaseCounts[]): string {
+  const total = counts.reduce((a, c) => ({ runs: a.runs + c.runs, old: a.old + c.old, new: a.new + c.new, statements: a.statements + c.statements }), { runs: 0, old: 0, new: 0, statements: 0 });
+  const lines = counts.map(
+    (c) =>
+      `  ${c.name.padEnd(52)} ${String(c.statements).padStart(3)} statements, ${String(c.runs).padStart(3)} faulted runs (${c.modes.join(', ')}${c.faulted === 'writes' ? ', at each write' : ''}): ${c.old} old, ${c.new} new, 0 lost or doubled`,
+  );
+  const which = counts.every((c) => c.faulted === 'all') ? 'every statement' : 'every statement (on a cluster: every statement that writes)';
+  return [
+    `Fault-injection harness (${where}): ${counts.length} cases, ${total.runs} faulted runs at ${which} (fail: the statement fails; die: nothing after it reaches the warehouse; kill: a real tsdbt process SIGKILLed right after it): ${total.old} left the old rows, ${total.new} the new rows, 0 lost or doubled; every clean rerun converged with no leftover relation`,
+    ...lines,
+  ].join('\n');
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { splitStatements } from '../../../packages/core/src/shared/sql-statements.js';
+
+describe('splitStatements', () => {
+  it('splits at ; outside literals, quoted names, comments and heredocs', () => {
+    expect(splitStatements('select 1; drop table t')).toEqual(['select 1', 'drop table t']);
+    expect(splitStatements("select 'a;b', 'it''s;', 'x\\';y'")).toHaveLength(1);
+    expect(splitStatements('select "a;b", `c;d` from t')).toHaveLength(1);
+    expect(splitStatements('select 1 -- a; b\n, 2 # c; d\n, 3 /* e; f */')).toHaveLength(1);
+    expect(splitStatements('select $$a;b$$, $tag$c;$$;d$tag$')).toHaveLength(1);
+  });
+
+  it('a trailing ; or comment, or nothing at all, adds no statement', () => {
+    expect(splitStatements('select 1;')).toEqual(['select 1']);
+    expect(splitStatements('select 1; -- done\n;  /* end */ ')).toEqual(['select 1']);
+    expect(splitStatements('  -- only a comment\n')).toEqual([]);
+  });
+});
