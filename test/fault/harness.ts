@@ -285,7 +285,7 @@ export function formatCounts(where: string, counts: readonly CaseCounts[]): stri
     (c) =>
       `  ${c.name.padEnd(52)} ${String(c.statements).padStart(3)} statements, ${String(c.runs).padStart(3)} faulted runs (${c.modes.join(', ')}${c.faulted === 'writes' ? ', at each write' : ''}): ${c.old} old, ${c.new} new, 0 lost or doubled`,
   );
-  const which = counts.every((c) => c.faulted === 'all') ? 'every statement' : 'every statement (on a cluster: every statement that writes)';
+  const which = counts.every((c) => c.faulted === 'all') ? 'every statement' : 'every statement (or every statement that writes, where marked)';
   return [
     `Fault-injection harness (${where}): ${counts.length} cases, ${total.runs} faulted runs at ${which} (fail: the statement fails; die: nothing after it reaches the warehouse; kill: a real tsdbt process SIGKILLed right after it): ${total.old} left the old rows, ${total.new} the new rows, 0 lost or doubled; every clean rerun converged with no leftover relation`,
     ...lines,
