@@ -24,6 +24,7 @@ import type { ResourcePatch } from './schema-yaml.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
+import { checkContracts } from './contract-rules.js';
 import { expandModelVersions, isVersionPatch } from './model-versions.js';
 
 export interface LoadOptions {
@@ -255,6 +256,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;
   });
   checkMicrobatchModels(resolved, onLog);
+  checkContracts(resolved.values(), onLog);
   const manifest: Manifest = {
     projectName: projectFile.name,
     projectRoot,

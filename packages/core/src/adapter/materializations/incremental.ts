@@ -6,7 +6,10 @@ import { ifPartitionMovesWork, withStaging, type Staging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { predicatesClause } from './mutations.js';
 import { addMissingTableOptions, insertError, planSchemaChange, rebuiltWithTableOptions, type SchemaPlan } from './schema-change.js';
-import { qualifiedColumnWarnings } from './table.js';
+import { qualifiedColumnWarnings, stageModel } from './table.js';
+import { checkContract, contractEnforced } from '../contract/contract-check.js';
+import { constraintElements } from '../contract/constraints.js';
+import { stageContracted } from '../contract/contract-table.js';
 import { materializeMicrobatch } from './microbatch.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
@@ -55,6 +58,12 @@ export function replacedRows(node: ModelNode, staged: Relation, global = false):
 
 const list = (names: readonly string[]) => names.map(quoteIdentifier).join(', ');
 
+/** A contracted model's new rows, checked and cast in an owned temporary: its name, to read them from. */
+async function stagedContractRows(s: Staging, node: ModelNode, query: string): Promise<string> {
+  const staged = await stageContracted(s, node, await checkContract(s.adapter, node, query, s.signal), query, 'contract');
+  return relationSql(staged.schema, staged.identifier);
+}
+
 /**
  * Incremental models: the first build (or --full-refresh, or a view in the way) is a table build;
  * later runs render with is_incremental() true and add the new rows by the configured strategy.
@@ -77,18 +86,22 @@ export const materializeIncremental: Materialization = async (ctx) => {
     hint: 'Use append, delete+insert, insert_overwrite or microbatch.',
   }));
   if (strategy === 'microbatch') return materializeMicrobatch(ctx);
-  const tableOptions = tableOptionsOf(node);
   // withStaging first sweeps dead runs' leftovers: a table a crash left under its backup name is back before we look.
   return withStaging(adapter, rel, signal, async (s) => {
     const existing = await adapter.relationKind(rel);
     // dbt's should_full_refresh(): a model's own full_refresh config wins over the --full-refresh flag.
     const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
     if (existing !== 'table' || fullRefresh) {
-      await s.swap(await s.createTableAs(ctx.recompile({ isIncremental: false }), node.config, { tableOptions }));
+      await s.swap(await stageModel(s, node, ctx.recompile({ isIncremental: false })));
       const rows = await adapter.rowCount(rel);
       return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
     }
-    const sql = ctx.recompile({ isIncremental: true });
+    const query = ctx.recompile({ isIncremental: true });
+    // An enforced contract: the new rows are checked, cast to the declared types and run through the
+    // declared constraints in a staged table first; the strategy then reads them from there.
+    const sql = contractEnforced(node)
+      ? `SELECT * FROM ${await stagedContractRows(s, node, query)}`
+      : query;
     const plan = await planSchemaChange(adapter, node, sql);
     const warnings = [...plan.warnings];
     let written: number | undefined;
@@ -175,7 +188,9 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   const rel = node.relation;
   const incoming = await s.createTableAs(sql, node.config, { purpose: 'keys' });
   const written = await adapter.rowCount(incoming);
-  const next = await s.createTable(columnsDdl(plan.finalColumns, tableOptionsOf(node)), node.config, { purpose: 'new' });
+  // A contracted table keeps its constraints when rebuilt.
+  const constraints = contractEnforced(node) ? constraintElements(node) : [];
+  const next = await s.createTable([columnsDdl(plan.finalColumns, tableOptionsOf(node)), ...constraints].join(', '), node.config, { purpose: 'new' });
   const into = relationSql(next.schema, next.identifier);
   const fromIncoming = relationSql(incoming.schema, incoming.identifier);
   try {

@@ -1,4 +1,6 @@
-import type { ModelNode } from '../../manifest/nodes.js';
+import type { ModelNode, Relation } from '../../manifest/nodes.js';
+import { checkContract, contractEnforced } from '../contract/contract-check.js';
+import { stageContracted } from '../contract/contract-table.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { Staging, withStaging } from '../staging.js';
 import { tableOptionsOf } from '../table-options.js';
@@ -15,18 +17,28 @@ export { prepareTarget } from '../staging.js';
 export async function buildAndSwap(adapter: ClickHouseAdapter, node: ModelNode, sql: string, signal?: AbortSignal): Promise<number> {
   const staging = new Staging(adapter, node.relation, signal);
   try {
-    await staging.swap(await staging.createTableAs(sql, node.config, { tableOptions: tableOptionsOf(node) }));
+    await staging.swap(await stageModel(staging, node, sql));
   } finally {
     await staging.dispose();
   }
   return adapter.rowCount(node.relation);
 }
 
+/**
+ * The model's rows in an owned temporary, built as its config says (engine, keys, table options).
+ * A model with an enforced contract is checked first (its columns against the YAML) and built with
+ * the declared types and constraints (contract/contract-table.ts).
+ */
+export async function stageModel(s: Staging, node: ModelNode, sql: string, purpose?: string): Promise<Relation> {
+  if (contractEnforced(node)) return stageContracted(s, node, await checkContract(s.adapter, node, sql, s.signal), sql, purpose);
+  return s.createTableAs(sql, node.config, { purpose, tableOptions: tableOptionsOf(node) });
+}
+
 export const materializeTable: Materialization = async (ctx) => {
   const { adapter, node, sql, signal } = ctx;
   // A table that materialized views write into keeps its rows across runs (see mv-target-table.ts).
   if (ctx.models?.feedsOf(node).length) return materializeMvTarget(ctx);
-  await withStaging(adapter, node.relation, signal, async (s) => s.swap(await s.createTableAs(sql, node.config, { tableOptions: tableOptionsOf(node) })));
+  await withStaging(adapter, node.relation, signal, async (s) => s.swap(await stageModel(s, node, sql)));
   const rows = await adapter.rowCount(node.relation);
   return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
 };

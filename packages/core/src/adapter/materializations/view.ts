@@ -2,6 +2,8 @@ import { relationSql } from '../../render/placeholders.js';
 import { isSyntaxError } from '../capabilities.js';
 import { settingsClause } from '../clickhouse-adapter.js';
 import { withStaging } from '../staging.js';
+import { checkContract, contractEnforced } from '../contract/contract-check.js';
+import { castSelect } from '../contract/contract-table.js';
 import type { Materialization } from './types.js';
 
 /**
@@ -10,8 +12,10 @@ import type { Materialization } from './types.js';
  * kind), the view is created under an owned temporary name and swapped in by one RENAME, so a
  * broken query or a killed run leaves the previous relation untouched.
  */
-export const materializeView: Materialization = async ({ adapter, node, sql, signal }) => {
+export const materializeView: Materialization = async ({ adapter, node, sql: query, signal }) => {
   const rel = node.relation;
+  // An enforced contract: the columns are checked, and the view casts them to the declared types.
+  const sql = contractEnforced(node) ? castSelect(await checkContract(adapter, node, query, signal), query) : query;
   const querySettings = settingsClause(node.config.query_settings);
   const body = `${sql}${querySettings ? `\n${querySettings}` : ''}`;
   await withStaging(adapter, rel, signal, async (s) => {

@@ -250,6 +250,10 @@ export const SITE_JS = String.raw`
 
   // ---- pages -----------------------------------------------------------------------------
   function section(title, body) { return [h('h2', { text: title }), body]; }
+  function constraintChip(c) {
+    var text = c.type + (c.expression ? ': ' + c.expression : '') + (c.columns ? ' (' + c.columns.join(', ') + ')' : '');
+    return h('span', { className: 'tag constraint', title: c.name ? 'constraint ' + c.name : 'constraint', text: text });
+  }
   function kvTable(obj) {
     var rows = Object.keys(obj).filter(function (k) {
       var v = obj[k];
@@ -318,6 +322,8 @@ export const SITE_JS = String.raw`
     main.appendChild(h('div', { className: 'sub' }, [
       rel ? h('span', { className: 'mono', text: rel }) : null,
       n.config && n.config.materialized && n.resource_type === 'model' ? ' \u00b7 ' + n.config.materialized : null,
+      n.version !== undefined && n.version !== null ? ' \u00b7 version ' + n.version + (n.version === n.latest_version ? ' (latest)' : ' (latest: ' + n.latest_version + ')') : null,
+      n.contract && n.contract.enforced ? h('span', { className: 'tag', 'data-test': 'contract', title: 'The build checks the columns against this contract and casts them to its types', text: 'contract enforced' }) : null,
       n.config && n.resource_type === 'snapshot' ? ' \u00b7 ' + n.config.strategy + ' strategy, unique_key ' + [].concat(n.config.unique_key).join(', ') : null,
       ' \u00b7 ', h('span', { className: 'mono', text: n.original_file_path }),
     ]));
@@ -352,7 +358,7 @@ export const SITE_JS = String.raw`
         var traced = S.cols.has(id, c);
         return h('tr', { 'data-column': c }, [
           h('td', null, traced ? h('a', { href: S.cols.href(id, c), title: 'column lineage' }, h('code', { text: c })) : h('code', { text: c })),
-          h('td', null, h('code', { text: (k && k.type) || m.data_type || S.cols.type(id, c) || '' })),
+          h('td', null, [h('code', { text: (k && k.type) || m.data_type || S.cols.type(id, c) || '' })].concat((m.constraints || []).map(constraintChip))),
           h('td', { className: m.description ? '' : 'empty', text: m.description || '' }),
           h('td', null, (S.colTests[id + '\u0001' + c] || []).map(testChip)),
         ]);
@@ -360,6 +366,7 @@ export const SITE_JS = String.raw`
       main.appendChild(h('h2', { text: 'Columns' }));
       main.appendChild(rows.length ? h('table', { className: 'columns' }, [h('thead', null, h('tr', null, ['Column', 'Type', 'Description', 'Tests'].map(function (t) { return h('th', { text: t }); }))), h('tbody', null, rows)])
         : h('p', { className: 'empty', text: 'No columns documented or found in the warehouse.' }));
+      if (n.constraints && n.constraints.length) append(main, section('Constraints', h('div', null, n.constraints.map(constraintChip))));
       var nodeTests = (S.tests[id] || []).filter(function (t) { return !S.all[t].column_name; });
       if (nodeTests.length) append(main, section('Tests', h('div', null, nodeTests.map(testChip))));
     } else {

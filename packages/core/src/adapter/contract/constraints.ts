@@ -1,0 +1,69 @@
+import type { NodeConfig } from '../../manifest/config.js';
+import type { Constraint, ModelNode } from '../../manifest/nodes.js';
+import { quoteIdentifier } from '../../render/placeholders.js';
+
+/*
+ * dbt's constraints on a contracted table or incremental model, as ClickHouse enforces them:
+ * - not_null: the column's type loses `Nullable` (a NULL fails the build's CAST: ENFORCED);
+ * - check: a table `CONSTRAINT <name> CHECK (<expression>)`, checked by every INSERT (ENFORCED);
+ * - primary_key: the columns become non-Nullable and, when the model configures neither `order_by`
+ *   nor `primary_key`, the table's `ORDER BY` (ClickHouse's primary key); uniqueness is not
+ *   enforced (NOT_ENFORCED: a warning, as dbt adapters give);
+ * - custom: the expression as written, after the column's type or as a table element;
+ * - unique, foreign_key: NOT_SUPPORTED (ignored with a warning: load/contract-rules.ts).
+ * Only table and incremental models take constraints (dbt's materialization_enforces_constraints).
+ */
+
+/** Constraints written on the model and on its columns, each with the column it sits on. */
+function allConstraints(node: Pick<ModelNode, 'columns' | 'constraints'>): { c: Constraint; column?: string }[] {
+  return [
+    ...(node.constraints ?? []).map((c) => ({ c })),
+    ...Object.values(node.columns).flatMap((col) => (col.constraints ?? []).map((c) => ({ c, column: col.name }))),
+  ];
+}
+
+/** Columns a not_null or primary_key constraint makes non-Nullable. */
+export function contractKeyColumns(node: Pick<ModelNode, 'columns' | 'constraints'>): Set<string> {
+  const out = new Set<string>();
+  for (const { c, column } of allConstraints(node)) {
+    if (c.type !== 'not_null' && c.type !== 'primary_key') continue;
+    for (const name of column !== undefined ? [column] : (c.columns ?? [])) out.add(name);
+  }
+  return out;
+}
+
+/** The primary key's columns: a column-level primary_key, else the model-level one's `columns`. */
+export function primaryKeyColumns(node: Pick<ModelNode, 'columns' | 'constraints'>): string[] {
+  const found = allConstraints(node).filter(({ c }) => c.type === 'primary_key');
+  return found.flatMap(({ c, column }) => (column !== undefined ? [column] : (c.columns ?? [])));
+}
+
+const given = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
+
+/** The model's config for the built table: a primary_key constraint is its ORDER BY when none is configured. */
+export function contractTableConfig(node: ModelNode): NodeConfig {
+  const pk = primaryKeyColumns(node);
+  if (pk.length === 0 || given(node.config.order_by) || given(node.config.primary_key)) return node.config;
+  return { ...node.config, order_by: pk.length === 1 ? quoteIdentifier(pk[0]!) : pk.map(quoteIdentifier) };
+}
+
+/** Table elements from constraints: `CONSTRAINT name CHECK (expr)` for check constraints, custom model-level ones as written. */
+export function constraintElements(node: Pick<ModelNode, 'columns' | 'constraints'>): string[] {
+  const out: string[] = [];
+  let n = 0;
+  for (const { c, column } of allConstraints(node)) {
+    if (c.type === 'check' && c.expression?.trim()) {
+      n++;
+      // ClickHouse constraints need a name: dbt-clickhouse requires one; an unnamed one is named after its column.
+      const name = c.name ?? (column !== undefined ? `${column}_check${n}` : `check${n}`);
+      out.push(`CONSTRAINT ${quoteIdentifier(name)} CHECK (${c.expression})`);
+    } else if (c.type === 'custom' && column === undefined && c.expression?.trim()) out.push(c.expression);
+  }
+  return out;
+}
+
+/** A column's custom constraints (e.g. `DEFAULT 0`, `COMMENT 'x'`), written after its type. */
+export function customColumnSuffix(node: Pick<ModelNode, 'columns'>, column: string): string {
+  const custom = (node.columns[column]?.constraints ?? []).filter((c) => c.type === 'custom' && c.expression?.trim());
+  return custom.map((c) => ` ${c.expression!.trim()}`).join('');
+}
