@@ -8,7 +8,7 @@ import { predicatesClause } from './mutations.js';
 import { addMissingTableOptions, insertError, planSchemaChange, rebuiltWithTableOptions, type SchemaPlan } from './schema-change.js';
 import { qualifiedColumnWarnings, stageModel } from './table.js';
 import { checkContract, contractEnforced } from '../contract/contract-check.js';
-import { constraintElements } from '../contract/constraints.js';
+import { constraintElements, contractTableConfig } from '../contract/constraints.js';
 import { stageContracted } from '../contract/contract-table.js';
 import { materializeMicrobatch } from './microbatch.js';
 import type { Materialization, MaterializeContext } from './types.js';
@@ -190,7 +190,7 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   const written = await adapter.rowCount(incoming);
   // A contracted table keeps its constraints when rebuilt.
   const constraints = contractEnforced(node) ? constraintElements(node) : [];
-  const next = await s.createTable([columnsDdl(plan.finalColumns, tableOptionsOf(node)), ...constraints].join(', '), node.config, { purpose: 'new' });
+  const next = await s.createTable([columnsDdl(plan.finalColumns, tableOptionsOf(node)), ...constraints].join(', '), contractEnforced(node) ? contractTableConfig(node) : node.config, { purpose: 'new' });
   const into = relationSql(next.schema, next.identifier);
   const fromIncoming = relationSql(incoming.schema, incoming.identifier);
   try {
