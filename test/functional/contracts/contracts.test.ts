@@ -240,4 +240,19 @@ describe('contracts on incremental models', () => {
     expectStatuses(await setup.reopen(p).run(), { inc: 'success' });
     expect((await queryRows<{ n: string }>(again, `SELECT count() AS n FROM \`${p.schema}\`.inc`))[0]!.n).toBe('5');
   });
+
+  it('append_new_columns adds a newly declared column with its declared type and keeps the constraints', async () => {
+    const { p, project } = setup(incremental('append_new_columns', 'select toInt64(number) as id, toInt32(number + 1) as amount from numbers(2)'));
+    expectStatuses(await project.run(), { inc: 'success' });
+    p.write({
+      'models/inc.sql': "{{ config(materialized='incremental', on_schema_change='append_new_columns') }}select toInt64(number + 5) as id, toInt32(number + 1) as amount, toNullable('n') as note from numbers(1)",
+      'models/schema.yml': incremental('append_new_columns', '')['models/schema.yml'] + '      - name: note\n        data_type: LowCardinality(String)\n',
+    });
+    const again = setup.reopen(p);
+    expectStatuses(await again.run(), { inc: 'success' });
+    expect(await describeTable(again, p.schema, 'inc')).toEqual(['id Int64', 'amount Int32', 'note LowCardinality(String)']);
+    const [t] = await queryRows<{ q: string }>(again, `SELECT create_table_query AS q FROM system.tables WHERE database = '${p.schema}' AND name = 'inc'`);
+    expect(t!.q).toMatch(/CONSTRAINT positive CHECK/);
+    expect((await queryRows<{ n: string }>(again, `SELECT count() AS n FROM \`${p.schema}\`.inc`))[0]!.n).toBe('3');
+  });
 });
