@@ -102,6 +102,38 @@ describe('materialized_view owning its target (dbt-clickhouse: the model is the 
   });
 });
 
+describe('materialized_view owning its target: schema changes', () => {
+  it("catchup: false is honoured by a rebuild for new columns too: the rebuilt table starts empty", async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND, ', catchup=false') });
+    await insert('events', events(1, 4));
+    expectStatuses(await project.run(), { by_kind: 'success' });
+    await insert('events', events(5, 2));
+    p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, max(id) as top from {{ source('raw', 'events') }} group by kind", ', catchup=false') });
+    const r = await reopen(p).run();
+    expect(r.results[0]!.message).toBe('OK rebuilt (columns changed): 0 rows (0 backfilled)');
+    await insert('events', events(7, 1));
+    expect(await rows('SELECT kind, n, top FROM $.by_kind')).toEqual([{ kind: 'a', n: '1', top: '7' }]);
+  });
+
+  it("on_schema_change='append_new_columns' alters the table in place and modifies the query: history kept, new column from now on", async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND, ", on_schema_change='append_new_columns'") });
+    await insert('events', events(1, 4));
+    expectStatuses(await project.run(), { by_kind: 'success' });
+    p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, max(id) as top from {{ source('raw', 'events') }} group by kind", ", on_schema_change='append_new_columns'") });
+    const r = await reopen(p).run();
+    expect(r.results[0]!.message).toBe('OK query modified (table altered)');
+    await insert('events', events(5, 1));
+    expect(await rows('SELECT kind, sum(n) AS n, max(top) AS top FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '3', top: '5' },
+      { kind: 'b', n: '2', top: '0' },
+    ]);
+    p.write({ 'models/by_kind.sql': OWN("select kind, toString(count()) as n from {{ source('raw', 'events') }} group by kind", ", on_schema_change='fail'") });
+    const failed = await reopen(p).run();
+    expectStatuses(failed, { by_kind: 'error' });
+    expect(failed.results[0]!.message).toMatch(/no longer fit its table \(n is String, the target's is UInt64\) and on_schema_change is 'fail'/);
+  });
+});
+
 describe('materialized_view writing into a table model (target: ref(...)), several views feeding one target', () => {
   const TARGET = "{{ config(materialized='table', engine='SummingMergeTree()', order_by='kind') }}\nselect '' as kind, toUInt64(0) as n where 0";
   const FROM = (table: string) => `{{ config(materialized='materialized_view', target=ref('activity')) }}\nselect kind, toUInt64(count()) as n from {{ source('raw', '${table}') }} group by kind`;
