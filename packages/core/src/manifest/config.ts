@@ -24,7 +24,7 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   // ClickHouse table DDL
   'engine', 'order_by', 'partition_by', 'primary_key', 'settings', 'query_settings', 'ttl', 'indexes', 'projections',
   // incremental
-  'unique_key', 'incremental_strategy', 'on_schema_change', 'incremental_predicates', 'inserts_only', 'mutations_sync',
+  'unique_key', 'incremental_strategy', 'on_schema_change', 'incremental_predicates', 'inserts_only',
   // microbatch (dbt 1.9); event_time also on the models and sources it reads
   'event_time', 'batch_size', 'begin', 'lookback', 'concurrent_batches',
   // cluster

@@ -5,7 +5,6 @@ import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js
 import { Staging, withStaging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { batchId, batchWindow, formatBatchStart, isoUtc, splitBatches, sqlTimestamp, type Batch } from './microbatch-batches.js';
-import { deleteWhere, mutationsSyncOf } from './mutations.js';
 import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
 import type { BatchResults, MaterializeContext, MaterializeResult } from './types.js';
 
@@ -28,10 +27,10 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
  * its `event_time` (`batch_size` hour/day/month/year), rendered with `model.batch` and its inputs that
  * have an `event_time` read within the window. A first build or full refresh covers `begin` to now, in
  * a new table swapped in at the end; an incremental run covers the last `lookback` batches and the
- * current one (or --event-time-start/--event-time-end) and replaces each batch's rows in the table:
- * with one `REPLACE PARTITION` / `DROP PARTITION` where the batch's rows are whole partitions, else
- * with a DELETE of the window and an INSERT. Batches are independent: a failed one is tried once
- * more on its own, and the others stay done (dbt's partial success).
+ * current one (or --event-time-start/--event-time-end) and replaces each batch's rows in the table in
+ * one statement: `REPLACE PARTITION` / `DROP PARTITION` of the partitions the batch touches (rebuilt
+ * with their other rows where the partition key is coarser than the batch). Batches are independent:
+ * a failed one is tried once more on its own, and the others stay done (dbt's partial success).
  */
 export async function materializeMicrobatch(ctx: MaterializeContext): Promise<MaterializeResult> {
   const { adapter, node, signal } = ctx;
@@ -115,11 +114,13 @@ async function insertInto(adapter: ClickHouseAdapter, rel: Relation, sql: string
 }
 
 /**
- * One batch into the existing table. The batch is staged in a table of the target's very structure;
- * when every row of the target's partitions it touches (its own and those holding rows of its window)
- * lies in the window, one ALTER replaces those partitions (and drops the ones the batch empties):
- * exactly DELETE-the-window-then-INSERT, in one statement. Otherwise the window is deleted (no
- * DELETE when nothing matches) and the staged rows inserted.
+ * One batch into the existing table, in ONE statement. The batch is staged in a table of the target's
+ * very structure. When every row of the target's partitions it touches (its own, and those holding rows
+ * of its window) lies in the window, one ALTER replaces those partitions (and drops the ones the batch
+ * empties): exactly "delete the window, insert the batch". Otherwise the rows of those partitions
+ * outside the window are copied into the staged table first, and the same ALTER puts them back with the
+ * batch (an unpartitioned table is one partition). A table engine without partitions is rebuilt whole
+ * and swapped in. A failure or a kill leaves the table with the batch's old rows or its new ones.
  */
 async function replaceBatch(ctx: MaterializeContext, cfg: MicrobatchConfig, b: Batch, sql: string): Promise<number> {
   const { adapter, node, signal } = ctx;
@@ -129,27 +130,35 @@ async function replaceBatch(ctx: MaterializeContext, cfg: MicrobatchConfig, b: B
   try {
     const staged = await staging.createLike(rel, node.config, { purpose: `b${batchId(b.start, cfg.batchSize)}` });
     const written = await insertInto(adapter, staged, sql, node.config.query_settings, signal);
-    const stagedParts = await staging.partitionIds(staged);
-    const windowParts = (await adapter.client.query<{ p: string }>(`SELECT DISTINCT _partition_id AS p FROM ${q(rel)} WHERE ${inWindow}`, { signal })).map((r) => r.p);
-    const touched = [...new Set([...stagedParts, ...windowParts])];
-    const [outside] = touched.length
-      ? await adapter.client.query<{ n: string | number }>(
-          `SELECT count() AS n FROM ${q(rel)} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${inWindow})`,
-          { signal },
-        )
-      : [{ n: 0 }];
-    if (Number(outside?.n ?? 0) === 0) {
-      await staging.replacePartitions(staged, stagedParts, windowParts.filter((p) => !stagedParts.includes(p)));
-    } else {
-      // Once the DELETE starts, its INSERT follows whatever happens: neither takes the signal.
-      await deleteWhere(adapter, rel, inWindow, { sync: mutationsSyncOf(node.config, node.originalFilePath) });
-      const names = (await adapter.columns(staged)).map((c) => quoteIdentifier(c.name)).join(', ');
-      await adapter.client.command(`INSERT INTO ${q(rel)} (${names}) SELECT ${names} FROM ${q(staged)}`);
-    }
+    // Batches of one model may run side by side (concurrent_batches): each reads the table and puts
+    // its partitions in place in turn, so two batches sharing a partition never overwrite each other.
+    await adapter.exclusive(`microbatch:${q(rel)}`, async () => {
+      if (!(await movesPartitions(adapter, rel))) {
+        await adapter.client.command(`INSERT INTO ${q(staged)} SELECT * FROM ${q(rel)} WHERE NOT (${inWindow})`, { signal });
+        await staging.swap(staged);
+        return;
+      }
+      const stagedParts = await staging.partitionIds(staged);
+      const windowParts = (await adapter.client.query<{ p: string }>(`SELECT DISTINCT _partition_id AS p FROM ${q(rel)} WHERE ${inWindow}`, { signal })).map((r) => r.p);
+      const touched = [...new Set([...stagedParts, ...windowParts])].sort();
+      if (touched.length === 0) return;
+      const inTouched = `_partition_id IN (${touched.map(sqlString).join(', ')})`;
+      const [outside] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${q(rel)} WHERE ${inTouched} AND NOT (${inWindow})`, { signal });
+      // Partitions that hold other rows too keep them: copied beside the batch before the swap.
+      if (Number(outside?.n ?? 0) > 0) await adapter.client.command(`INSERT INTO ${q(staged)} SELECT * FROM ${q(rel)} WHERE ${inTouched} AND NOT (${inWindow})`, { signal });
+      const filled = await staging.partitionIds(staged);
+      await staging.replacePartitions(staged, filled, touched.filter((p) => !filled.includes(p)));
+    });
     return written;
   } finally {
     await staging.dispose();
   }
+}
+
+/** Whether the table's engine moves partitions between tables (the MergeTree family). */
+async function movesPartitions(adapter: ClickHouseAdapter, rel: Relation): Promise<boolean> {
+  const [row] = await adapter.systemQuery<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`);
+  return /MergeTree$/.test(row?.engine ?? '');
 }
 
 /** dbt's merge_batch_results: success, `partial success` or error, with the batches of each kind. */
