@@ -1,7 +1,10 @@
 // `tsdbt compile` of synthetic projects (bench/gen-project.mjs): wall time, CPU and peak memory of
 // the CLI process — cold (a target folder that never existed) and warm (compiling again, nothing
 // changed) —, `tsdbt ls`, the cost of merely creating the same files, and where the time goes.
-// Usage: node bench/compile.mjs [sizes=1000,10000] [repeats=3] [base folder=os.tmpdir(), e.g. /dev/shm for a RAM disk]
+// `--jinja`: the Jinja-heavy project (gen-project.mjs `jinja`: every model renders through nunjucks),
+// with the naive floor (bench/nunjucks-floor.mjs: plain nunjucks, stub ref/var/config, YAML, DAG
+// order) timed as a process in the same run, interleaved with `tsdbt ls`; `lsOverFloor` is the ratio.
+// Usage: node bench/compile.mjs [sizes=1000,10000] [repeats=3] [base folder=os.tmpdir(), e.g. /dev/shm for a RAM disk] [--jinja]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,15 +12,18 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateProject } from './gen-project.mjs';
 
-const sizes = (process.argv[2] ?? '1000,10000').split(',').map(Number);
-const repeats = Number(process.argv[3] ?? 3);
-const base = process.argv[4] ?? tmpdir();
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const jinja = process.argv.includes('--jinja');
+const sizes = (args[0] ?? '1000,10000').split(',').map(Number);
+const repeats = Number(args[1] ?? 3);
+const base = args[2] ?? tmpdir();
+const floorScript = fileURLToPath(new URL('./nunjucks-floor.mjs', import.meta.url));
 const cli = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
 const { TsdbtProject } = await import(new URL('../packages/core/dist/index.js', import.meta.url).href);
 
 // GNU time prints the child's wall, user and system CPU seconds and max RSS (KB) on stderr.
-function timed(args) {
-  const p = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, cli, ...args], { encoding: 'utf8' });
+function timed(args, script = cli) {
+  const p = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, script, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (p.status !== 0) throw new Error(p.stderr);
   const [wall, user, sys, rss] = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(p.stderr).slice(1).map(Number);
   return { wall, cpu: +(user + sys).toFixed(2), peakMB: Math.round(rss / 1024) };
@@ -26,8 +32,8 @@ function timed(args) {
 const files = (dir) => readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 
 for (const n of sizes) {
-  const dir = join(base, `tsdbt-synth-${n}`);
-  generateProject(n, dir);
+  const dir = join(base, `tsdbt-synth-${jinja ? 'jinja-' : ''}${n}`);
+  generateProject(n, dir, { jinja });
   // Each cold run writes into a target folder that never existed; all are removed at the end (a
   // deletion right before a run would slow the file creations it measures: see BENCHMARKS.md).
   const cold = [];
@@ -35,7 +41,11 @@ for (const n of sizes) {
   const warm = [];
   for (let r = 0; r < repeats; r++) warm.push(timed(['compile', '--project-dir', dir, '--target-path', 'target-cold-0']));
   const ls = [];
-  for (let r = 0; r < repeats; r++) ls.push(timed(['ls', '--project-dir', dir]));
+  const floor = [];
+  for (let r = 0; r < repeats; r++) {
+    ls.push(timed(['ls', '--project-dir', dir]));
+    if (jinja) floor.push(timed([dir], floorScript));
+  }
 
   // The floor set by the disk: creating the same files with the same text, one after another.
   const written = files(join(dir, 'target-cold-0'));
@@ -59,12 +69,14 @@ for (const n of sizes) {
   const best = (runs) => Math.min(...runs.map((r) => r.wall));
   console.log(JSON.stringify({
     models: n,
+    kind: jinja ? 'jinja' : 'static',
     nodes: project.manifest.nodes.size,
     files: written.length,
     cold,
     warm,
     ls,
-    best: { cold: best(cold), warm: best(warm), ls: best(ls) },
+    ...(jinja ? { floor } : {}),
+    best: { cold: best(cold), warm: best(warm), ls: best(ls), ...(jinja ? { floor: best(floor), lsOverFloor: +(best(ls) / best(floor)).toFixed(2) } : {}) },
     createSameFilesMs: createFilesMs,
     phasesMs: { loadRenderGraph: Math.round(t1 - t0), compileSql: Math.round(t2 - t1), compileSqlAndWriteFiles: Math.round(t3 - t2) },
   }));

@@ -2,7 +2,7 @@ import { noteConfigKey } from './node-config.js';
 import { tryStaticRender } from './static-parser.js';
 import { lineOfText } from './locate.js';
 import type { LiteralRelations } from '../render/literal-relations.js';
-import type { Renderer } from '../render/renderer.js';
+import type { Renderer, Template } from '../render/renderer.js';
 import { addRuntimeRelations } from './runtime-relations.js';
 import { newRenderState, type RenderNodeInfo, type RenderState } from '../render/render-state.js';
 
@@ -19,12 +19,13 @@ export interface ParsedSql {
  */
 export function parseSqlNode(renderer: Renderer, source: string, info: RenderNodeInfo): ParsedSql {
   const state = newRenderState({ mode: 'parse', node: info });
-  const rendered = tryStaticRender(source, state) ?? renderer.renderString(source, info.originalFilePath, state);
+  let template: Template | undefined;
+  const rendered = tryStaticRender(source, state) ?? renderer.render((template = renderer.compile(source, info.originalFilePath)), info.originalFilePath, state);
   for (const call of state.configCalls)
     for (const key of Object.keys(call))
       noteConfigKey(key, { file: info.originalFilePath, line: lineOfText(source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) });
   // Refs only a run reaches (inside `{% if is_incremental() %}` or `{% if execute %}`) become parents too.
-  const unrendered = state.usesWarehouse ? addRuntimeRelations(renderer, source, info, state) : undefined;
+  const unrendered = state.usesWarehouse ? addRuntimeRelations(renderer, source, info, state, template) : undefined;
   return { rendered: trimTrailingNewlines(rendered), state, unrendered };
 }
 

@@ -1,7 +1,7 @@
 import { hooksOf, type NodeConfig } from '../manifest/config.js';
 import type { RefCall } from '../manifest/nodes.js';
 import type { LiteralRelations } from '../render/literal-relations.js';
-import type { Renderer } from '../render/renderer.js';
+import type { Renderer, Template } from '../render/renderer.js';
 import { newRenderState, type RenderNodeInfo, type RenderState } from '../render/render-state.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
 
@@ -32,11 +32,12 @@ function merge(into: RenderState, from: Pick<RenderState, 'refs' | 'sources'> & 
  * After the parse render of a template that asked for warehouse state (`state.usesWarehouse`):
  * adds the refs and sources of its run-time branches to `state`. Returns the literal calls found
  * by reading the template instead, when the probe render failed (see the comment above).
+ * `compiled`: `source` already compiled by the parse render (compiling is most of a render's cost).
  */
-export function addRuntimeRelations(renderer: Renderer, source: string, info: RenderNodeInfo, state: RenderState): LiteralRelations | undefined {
+export function addRuntimeRelations(renderer: Renderer, source: string, info: RenderNodeInfo, state: RenderState, compiled?: Template): LiteralRelations | undefined {
   const probe = newRenderState({ mode: 'parse', runtimeProbe: true, isIncremental: true, node: info });
   try {
-    renderer.renderString(source, info.originalFilePath, probe);
+    renderer.render(compiled ?? renderer.compile(source, info.originalFilePath), info.originalFilePath, probe);
   } catch {
     return renderer.literalRelations(source, info.originalFilePath);
   }

@@ -40,6 +40,9 @@ interface TemplateWithExports {
 
 type MacroFn = (...args: unknown[]) => unknown;
 
+/** A compiled template (Renderer.compile), rendered as often as needed with Renderer.render. */
+export type Template = nunjucks.Template;
+
 /**
  * Renders models, tests and macros with the dbt context. Holds one nunjucks environment whose
  * globals are the dbt functions and, resolved per render as dbt does, the macros of the root
