@@ -33,7 +33,8 @@ function withGlobals(cmd: Command): Command {
     .option('--debug', 'show stack traces and debug logs')
     .addOption(new Option('--log-format <format>', 'console output').choices(['text', 'json']).default('text'))
     .option('--no-color', 'no colours even on a terminal')
-    .option('--no-version-check', "do not check packages' require-dbt-version against the dbt version tsdbt supports");
+    .option('--no-version-check', "do not check packages' require-dbt-version against the dbt version tsdbt supports")
+    .option('--no-partial-parse', 'parse every file again: neither read nor write the parse cache target/partial_parse.bin (also DBT_PARTIAL_PARSE=false)');
 }
 
 function withSelect(cmd: Command): Command {

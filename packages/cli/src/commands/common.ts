@@ -14,6 +14,8 @@ export interface GlobalFlags {
   color?: boolean;
   /** --no-version-check: commander sets versionCheck false. */
   versionCheck?: boolean;
+  /** --no-partial-parse: commander sets partialParse false. */
+  partialParse?: boolean;
 }
 
 export interface SelectFlags {
@@ -101,6 +103,8 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
     targetPath: flags.targetPath,
     vars: parseVars(flags.vars),
     versionCheck: flags.versionCheck !== false,
+    // Only an explicit --no-partial-parse: otherwise the loader's default (DBT_PARTIAL_PARSE, else on).
+    ...(flags.partialParse === false ? { partialParse: false } : {}),
     onEvent: quiet ? (e) => (e.type === 'warning' ? printer(e) : undefined) : printer,
     ...extra,
   });

@@ -83,6 +83,7 @@ export async function watchCommand(flags: WatchFlags, io: Io, mode: { command: '
     target: flags.target,
     targetPath: flags.targetPath,
     vars,
+    ...(flags.partialParse === false ? { partialParse: false } : {}),
     ...selection(flags),
     test: mode.test,
     command: mode.command,

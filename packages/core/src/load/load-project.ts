@@ -26,6 +26,9 @@ import { renderConfigValues } from './render-config.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
 import { checkContracts } from './contract-rules.js';
 import { expandModelVersions, isVersionPatch } from './model-versions.js';
+import { ParseCache, type PartialParseReport } from './parse-cache.js';
+import { parseCacheKey } from './parse-cache-key.js';
+import { parseCacheOf } from './parse-sql-node.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -41,7 +44,15 @@ export interface LoadOptions {
   readonly onLog?: (message: string, level: 'info' | 'debug' | 'warn') => void;
   /** false: do not check require-dbt-version (dbt's --no-version-check). */
   readonly versionCheck?: boolean;
+  /**
+   * false: neither read nor write the parse cache `<target-path>/partial_parse.bin` (dbt's
+   * --no-partial-parse). Default: the env var DBT_PARTIAL_PARSE (false/0 turn it off), else on.
+   */
+  readonly partialParse?: boolean;
 }
+
+/** The parse cache's file in the target folder (dbt's is partial_parse.msgpack). */
+export const PARTIAL_PARSE_FILE = 'partial_parse.bin';
 
 /** A loaded project: everything later stages need, readonly. */
 export interface LoadedProject {
@@ -55,6 +66,8 @@ export interface LoadedProject {
   readonly files: readonly string[];
   /** DBT_ENV_SECRET_* values (env and --vars): scrubbed from every output (shared/secrets.ts). */
   readonly secrets: readonly string[];
+  /** How this load used the parse cache: which nodes it rendered, how many renders it reused. */
+  readonly partialParse: PartialParseReport;
 }
 
 /** What an incremental re-load (load/incremental-load.ts) needs from the last full load. */
@@ -182,6 +195,11 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     macroFiles,
     { dispatch: projectFile.dispatch, dependencies: roots.slice(1).map((r) => r.name) },
   );
+  const envFlag = env.DBT_PARTIAL_PARSE === undefined ? undefined : !/^(false|0|no|off)$/i.test(env.DBT_PARTIAL_PARSE);
+  const parseCache = (options.partialParse ?? envFlag ?? true)
+    ? ParseCache.open(join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE), parseCacheKey({ roots, target: targetForTemplates(target), renderer }))
+    : undefined;
+  if (parseCache) parseCacheOf.set(renderer, parseCache);
 
   const nodes = new Map<string, ManifestNode>();
   const add = (node: ManifestNode) => {
@@ -272,7 +290,10 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     ...[...resolved.values()].map((n) => n.originalFilePath),
   ];
   renderer.setManifest(manifest);
-  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(env, vars) };
+  parseCache?.save();
+  parseCacheOf.delete(renderer); // watch mode's incremental re-loads render the few changed files
+  const partialParse = parseCache?.report() ?? { mode: 'off', rendered: [], reused: 0 };
+  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(env, vars), partialParse };
   loadInternals.set(loaded, { options, ...rootInternals! });
   return loaded;
 }

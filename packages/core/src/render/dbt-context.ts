@@ -14,6 +14,7 @@ import { dispatchMacro } from './dispatch.js';
 import type { MacroRegistry } from './macro-registry.js';
 import type { RenderState } from './render-state.js';
 import { statementGlobals } from './statements.js';
+import { readValue, varKey, type RenderReads } from './render-reads.js';
 
 export { splitArgs } from './call-args.js';
 
@@ -51,6 +52,13 @@ export interface StateSlot {
   flags?: Record<string, unknown>;
   /** Config keys templates read with config.get()/require(): project keys tsdbt itself ignores are still used. */
   readonly configKeysRead: Set<string>;
+  /** Set while Renderer.track() runs: what renders read from outside their template (parse cache keys). */
+  tracker?: RenderReads;
+}
+
+/** The vars a node of `packageName` sees (dbt merges package and root project vars per package). */
+export function varsOf(options: Pick<DbtContextOptions, 'vars' | 'varsByPackage'>, packageName: string | undefined): Readonly<Record<string, unknown>> {
+  return (packageName !== undefined && options.varsByPackage?.get(packageName)) || options.vars;
 }
 
 /** dbt's flags with their defaults; a command sets the ones it knows (Renderer.setFlags). */
@@ -116,11 +124,13 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
         const { positional, keywords } = splitArgs(args);
         const fallback = positional.length > 1 ? positional[1] : keywords.default;
         slot.configKeysRead.add(String(positional[0]));
+        slot.tracker?.configKeys.add(String(positional[0]));
         return effectiveConfig()[String(positional[0])] ?? fallback ?? null;
       },
       require: (...args: unknown[]) => {
         const key = String(splitArgs(args).positional[0]);
         slot.configKeysRead.add(key);
+        slot.tracker?.configKeys.add(key);
         const v = effectiveConfig()[key];
         if (v === undefined)
           raiseInTemplate(new ProjectError('config_required', `Config '${key}' is required here`, where(slot)));
@@ -133,7 +143,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const { positional, keywords } = splitArgs(args);
     const name = String(positional[0]);
     const pkg = slot.current?.node?.packageName;
-    const vars = (pkg !== undefined && options.varsByPackage?.get(pkg)) || options.vars;
+    const vars = varsOf(options, pkg);
+    slot.tracker?.vars.set(varKey(pkg ?? '', name), readValue(name in vars ? vars[name] : undefined));
     if (name in vars) return vars[name];
     if (positional.length > 1) return positional[1];
     if ('default' in keywords) return keywords.default;
@@ -148,6 +159,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const name = String(positional[0]);
     if (name.startsWith(SECRET_ENV_PREFIX)) raiseInTemplate(secretEnvVarError(name, slot.current?.node?.originalFilePath));
     const value = options.env[name];
+    slot.tracker?.env.set(name, value);
     if (value !== undefined) return value;
     if (positional.length > 1) return positional[1];
     if ('default' in keywords) return keywords.default;
@@ -179,7 +191,6 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     env_var: envVar,
     project_name: options.projectName,
     target: options.target,
-    invocation_id: options.invocationId,
     is_incremental: () => {
       const st = state();
       st.usesWarehouse = true;
@@ -209,8 +220,20 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   defineGetter('this', () => (slot.current?.node ? lateRelation({ kind: 'this' }, slot.current) : undefined));
   // dbt's `schema`: the model's own schema (a ClickHouse database), like this.schema.
   defineGetter('schema', () => (slot.current?.node ? lateRelation({ kind: 'this' }, slot.current).schema : undefined));
+  // Values that differ from run to run: a render reading them is never reused from the parse cache.
+  const volatile = (name: string, value: unknown) =>
+    defineGetter(name, () => {
+      if (slot.tracker) slot.tracker.volatile = true;
+      return value;
+    });
+  volatile('invocation_id', options.invocationId);
+  volatile('run_started_at', globals.run_started_at);
+  volatile('modules', globals.modules);
   slot.flags = { ...DEFAULT_FLAGS, ...options.flags };
-  defineGetter('flags', () => slot.flags);
+  defineGetter('flags', () => {
+    if (slot.tracker) slot.tracker.flags = readValue(slot.flags);
+    return slot.flags;
+  });
   defineGetter('graph', () => {
     const st = slot.current;
     // Empty while parsing, as dbt's: a template reading it renders again at run time.

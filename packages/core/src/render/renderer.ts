@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { Manifest } from '../manifest/manifest.js';
 import type { MacroNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
-import { installDbtContext, type DbtContextOptions, type StateSlot } from './dbt-context.js';
+import { installDbtContext, varsOf, type DbtContextOptions, type StateSlot } from './dbt-context.js';
+import { newRenderReads, readValue, type RenderReads } from './render-reads.js';
 import { createJinjaEnvironment, preprocessJinja } from './jinja-compat/index.js';
 import { pyStr } from './jinja-compat/python-values.js';
 import { readMacroBlocks } from './macro-blocks.js';
@@ -51,12 +53,22 @@ export type Template = nunjucks.Template;
 export class Renderer {
   private readonly env: nunjucks.Environment;
   private readonly slot: StateSlot = { current: undefined, configKeysRead: new Set() };
+  private readonly options: DbtContextOptions;
+  /** Each macro's block text (its hash keys the parse cache entries of the nodes calling it). */
+  private readonly macroSources = new Map<string, string>();
+  private readonly macroHashes = new Map<string, string>();
   readonly registry: MacroRegistry;
 
   constructor(options: DbtContextOptions, macroFiles: readonly MacroFile[], search: MacroSearchOptions = {}) {
     this.env = createJinjaEnvironment();
+    this.options = options;
     // A run-time probe render (load/runtime-relations.ts) is silent: its logs would print twice.
-    const onLog: DbtContextOptions['onLog'] = (message, level) => (this.slot.current?.runtimeProbe ? undefined : options.onLog(message, level));
+    // A render that logs is never reused from the parse cache, so its messages print on every load.
+    const onLog: DbtContextOptions['onLog'] = (message, level) => {
+      if (this.slot.current?.runtimeProbe) return;
+      if (this.slot.tracker) this.slot.tracker.volatile = true;
+      options.onLog(message, level);
+    };
     this.registry = new MacroRegistry(options.projectName, search.dispatch, new Set(search.dependencies ?? []));
     installDbtContext(this.env, this.slot, { ...options, onLog }, this.registry);
     for (const file of macroFiles) this.loadMacroFile(file);
@@ -66,6 +78,47 @@ export class Renderer {
   /** Config keys templates have read with config.get() / config.require() so far. */
   configKeysRead(): ReadonlySet<string> {
     return this.slot.configKeysRead;
+  }
+
+  /** Records config keys read by a render that was reused instead of run (the parse cache). */
+  noteConfigKeysRead(keys: Iterable<string>): void {
+    for (const key of keys) this.slot.configKeysRead.add(key);
+  }
+
+  /** Runs `work`, recording what every render and macro call in it reads from outside its template. */
+  track<T>(work: () => T): { value: T; reads: RenderReads } {
+    const previous = this.slot.tracker;
+    const reads = newRenderReads();
+    this.slot.tracker = reads;
+    try {
+      return { value: work(), reads };
+    } finally {
+      this.slot.tracker = previous;
+    }
+  }
+
+  /** Whether the vars, env vars and flags `reads` recorded still have the recorded values. */
+  readsHold(reads: Pick<RenderReads, 'vars' | 'env' | 'flags'>): boolean {
+    for (const [key, value] of reads.vars) {
+      const cut = key.indexOf('\0');
+      const pkg = key.slice(0, cut);
+      const name = key.slice(cut + 1);
+      const vars = varsOf(this.options, pkg === '' ? undefined : pkg);
+      if (readValue(name in vars ? vars[name] : undefined) !== value) return false;
+    }
+    for (const [name, value] of reads.env) if (this.options.env[name] !== value) return false;
+    return reads.flags === undefined || readValue(this.slot.flags) === reads.flags;
+  }
+
+  /** A hash of macro `uniqueId`'s text (undefined when the project has no such macro). */
+  macroHash(uniqueId: string): string | undefined {
+    const known = this.macroHashes.get(uniqueId);
+    if (known !== undefined) return known;
+    const source = this.macroSources.get(uniqueId);
+    if (source === undefined) return undefined;
+    const hash = createHash('sha1').update(source).digest('base64');
+    this.macroHashes.set(uniqueId, hash);
+    return hash;
   }
 
   /** Sets dbt's `flags` of the command about to run (WHICH, FULL_REFRESH, STORE_FAILURES…). */
@@ -234,6 +287,7 @@ export class Renderer {
         kind: block.kind,
         argNames: block.args,
       };
+      this.macroSources.set(node.uniqueId, block.source);
       let wrapped: MacroFn | undefined;
       const entry: MacroEntry = { node, fn: () => (wrapped ??= this.trackCalls(node, this.compileMacro(block.source, node))) };
       const clash = this.registry.add(entry);

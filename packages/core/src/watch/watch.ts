@@ -311,6 +311,7 @@ class ProjectWatcher implements Watcher {
       vars: o.vars,
       fullRefresh: o.fullRefresh,
       env: o.env,
+      partialParse: o.partialParse,
       invocationId: o.invocationId ?? randomUUID(),
       onLog: (message, level) => {
         o.onLog?.(message, level);

@@ -1,0 +1,42 @@
+/*
+ * What renders read from outside their template: the inputs a cached parse render (load/parse-cache.ts)
+ * must find unchanged to be reused. Recorded while `Renderer.track()` runs, across every render and
+ * macro call it makes, as values (not just names): a var read with var('x', 1) is recorded as
+ * "x absent" when the project does not set it, so setting it later invalidates the node.
+ */
+
+/** The reads of one tracked piece of work. Values are JSON texts (undefined: not set). */
+export interface RenderReads {
+  /** `${package}\0${name}` → the var's value as the node's package sees it (JSON), or undefined. */
+  readonly vars: Map<string, string | undefined>;
+  /** env_var() names → value, or undefined when unset. */
+  readonly env: Map<string, string | undefined>;
+  /** dbt's `flags` as read (JSON), when a template read them. */
+  flags?: string;
+  /** Config keys read with config.get()/require() (replayed: they silence "unknown config" notes). */
+  readonly configKeys: Set<string>;
+  /**
+   * Set when a render read something that differs from run to run (invocation_id,
+   * run_started_at, `modules` such as datetime.now()) or logged: its result is never reused.
+   */
+  volatile: boolean;
+}
+
+export function newRenderReads(): RenderReads {
+  return { vars: new Map(), env: new Map(), configKeys: new Set(), volatile: false };
+}
+
+/** A var key of RenderReads.vars. */
+export function varKey(packageName: string, name: string): string {
+  return `${packageName}\0${name}`;
+}
+
+/** The JSON text a read value is recorded as (undefined stays undefined). */
+export function readValue(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return `\0unserialisable:${String(value)}`;
+  }
+}
