@@ -197,7 +197,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   );
   const envFlag = env.DBT_PARTIAL_PARSE === undefined ? undefined : !/^(false|0|no|off)$/i.test(env.DBT_PARTIAL_PARSE);
   const parseCache = (options.partialParse ?? envFlag ?? true)
-    ? ParseCache.open(join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE), parseCacheKey({ roots, target: targetForTemplates(target), renderer }))
+    ? ParseCache.open(join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE), parseCacheKey({ roots, target: targetForTemplates(target), renderer }), secretValues(env, vars))
     : undefined;
   if (parseCache) parseCacheOf.set(renderer, parseCache);
 

@@ -17,7 +17,8 @@ import type { Renderer } from '../render/renderer.js';
  * - globally (parseCacheKey): the tsdbt build, the project's name, the target, the installed
  *   packages and the set of macro names (a new macro may change what a name resolves to).
  * A render that read something that differs per run (invocation_id, run_started_at, modules) or
- * logged is never stored. A file that is corrupt, truncated, of another format or of other global
+ * logged is never stored, nor one whose result holds a DBT_ENV_SECRET_* value (the file keeps no
+ * secret: read values are kept as hashes). A file that is corrupt, truncated, of another format or of other global
  * inputs is ignored (a full parse), never trusted: it carries a hash of its payload.
  * The rest of a load (YAML, configs, tests, graph) runs as without a cache, so a warm manifest is
  * the cold one.
@@ -88,15 +89,19 @@ export class ParseCache {
     private readonly key: Readonly<Record<string, string>>,
     private readonly mode: 'cold' | 'warm',
     entries: Map<string, Entry>,
+    private readonly secrets: readonly string[],
     private readonly reason?: string,
   ) {
     this.entries = entries;
   }
 
-  /** Reads the cache file at `file` made with the global inputs `key` (a cold cache when unusable). */
-  static open(file: string, key: Readonly<Record<string, string>>): ParseCache {
+  /**
+   * Reads the cache file at `file` made with the global inputs `key` (a cold cache when unusable).
+   * `secrets`: DBT_ENV_SECRET_* values (shared/secrets.ts), never written to the file.
+   */
+  static open(file: string, key: Readonly<Record<string, string>>, secrets: readonly string[]): ParseCache {
     const read = readCacheFile(file, key);
-    return typeof read === 'string' ? new ParseCache(file, key, 'cold', new Map(), read) : new ParseCache(file, key, 'warm', read);
+    return typeof read === 'string' ? new ParseCache(file, key, 'cold', new Map(), secrets, read) : new ParseCache(file, key, 'warm', read, secrets);
   }
 
   /** The reused parse of `source` for the node `info`, when every input it read is unchanged. */
@@ -135,6 +140,10 @@ export class ParseCache {
       macros.push([id, h]);
     }
     if (!isPlainData(state.configCalls) || !isPlainData(state.refs) || !isPlainData(state.sources) || !isPlainData(parsed.unrendered)) return;
+    if (this.secrets.length > 0) {
+      const text = parsed.rendered + JSON.stringify([state.configCalls, state.refs, state.sources, parsed.unrendered ?? null]);
+      if (this.secrets.some((s) => text.includes(s))) return;
+    }
     let info_: string;
     try {
       info_ = infoKey(info);
@@ -169,6 +178,14 @@ export class ParseCache {
     const unchanged = this.mode === 'warm' && this.stored === 0 && this.next.size === this.entries.size;
     this.entries.clear(); // the load is done: keep only what the next one may need
     if (unchanged) return;
+    if (this.next.size === 0) {
+      try {
+        rmSync(this.file, { force: true }); // nothing worth keeping (no Jinja file, or none cacheable)
+      } catch {
+        // a read-only target folder: the stale file is ignored when its entries do not match
+      }
+      return;
+    }
     const payload = serialize([...this.next]);
     const header = JSON.stringify({ format: FORMAT, key: this.key, payload: createHash('sha1').update(payload).digest('hex') });
     const tmp = `${this.file}.${process.pid}.tmp`;

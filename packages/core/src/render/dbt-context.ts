@@ -159,7 +159,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const name = String(positional[0]);
     if (name.startsWith(SECRET_ENV_PREFIX)) raiseInTemplate(secretEnvVarError(name, slot.current?.node?.originalFilePath));
     const value = options.env[name];
-    slot.tracker?.env.set(name, value);
+    slot.tracker?.env.set(name, readValue(value));
     if (value !== undefined) return value;
     if (positional.length > 1) return positional[1];
     if ('default' in keywords) return keywords.default;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /*
  * What renders read from outside their template: the inputs a cached parse render (load/parse-cache.ts)
  * must find unchanged to be reused. Recorded while `Renderer.track()` runs, across every render and
@@ -5,13 +7,13 @@
  * "x absent" when the project does not set it, so setting it later invalidates the node.
  */
 
-/** The reads of one tracked piece of work. Values are JSON texts (undefined: not set). */
+/** The reads of one tracked piece of work. Values are hashes (readValue; undefined: not set). */
 export interface RenderReads {
-  /** `${package}\0${name}` → the var's value as the node's package sees it (JSON), or undefined. */
+  /** `${package}\0${name}` → the var's value as the node's package sees it (readValue), or undefined. */
   readonly vars: Map<string, string | undefined>;
-  /** env_var() names → value, or undefined when unset. */
+  /** env_var() names → value (readValue), or undefined when unset. */
   readonly env: Map<string, string | undefined>;
-  /** dbt's `flags` as read (JSON), when a template read them. */
+  /** dbt's `flags` as read (readValue), when a template read them. */
   flags?: string;
   /** Config keys read with config.get()/require() (replayed: they silence "unknown config" notes). */
   readonly configKeys: Set<string>;
@@ -31,12 +33,17 @@ export function varKey(packageName: string, name: string): string {
   return `${packageName}\0${name}`;
 }
 
-/** The JSON text a read value is recorded as (undefined stays undefined). */
+/**
+ * What a read value is recorded as: a hash of its JSON text (undefined stays undefined). Only
+ * compared, never shown: the cache file holds no var or env var value.
+ */
 export function readValue(value: unknown): string | undefined {
   if (value === undefined) return undefined;
+  let text: string;
   try {
-    return JSON.stringify(value) ?? 'undefined';
+    text = JSON.stringify(value) ?? 'undefined';
   } catch {
-    return `\0unserialisable:${String(value)}`;
+    text = `\0unserialisable:${String(value)}`;
   }
+  return createHash('sha1').update(text).digest('base64');
 }

@@ -106,7 +106,7 @@ export class Renderer {
       const vars = varsOf(this.options, pkg === '' ? undefined : pkg);
       if (readValue(name in vars ? vars[name] : undefined) !== value) return false;
     }
-    for (const [name, value] of reads.env) if (this.options.env[name] !== value) return false;
+    for (const [name, value] of reads.env) if (readValue(this.options.env[name]) !== value) return false;
     return reads.flags === undefined || readValue(this.slot.flags) === reads.flags;
   }
 
