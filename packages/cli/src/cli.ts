@@ -6,6 +6,7 @@ import { registerDepsCommand } from './commands/deps-command.js';
 import { registerDocsCommands } from './commands/docs-command.js';
 import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
 import { addRunFlags, runCommand } from './commands/run-commands.js';
+import { addStateFlags } from './commands/state-flags.js';
 import { formatError } from './printer/format-error.js';
 
 // A closed pipe (`tsdbt ls | head`) is not an error.
@@ -38,7 +39,7 @@ function withGlobals(cmd: Command): Command {
 }
 
 function withSelect(cmd: Command): Command {
-  return cmd
+  return addStateFlags(cmd)
     .option('-s, --select <selectors...>', 'nodes to include (dbt selector syntax)', collect)
     .option('--exclude <selectors...>', 'nodes to leave out', collect)
     .option('--selector <name>', 'a named selector from selectors.yml')

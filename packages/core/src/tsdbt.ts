@@ -25,7 +25,8 @@ import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writeRunResults } from './report/artifacts.js';
 import type { Command, EventHandler, NodeResult } from './report/events.js';
-import { selectNodes, type SelectionOptions } from './select/select-nodes.js';
+import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
+import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
 import { shareWarehouse } from './serve/warehouse-share.js';
 import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
@@ -138,6 +139,7 @@ export class TsdbtProject {
   private client: WarehouseClient | undefined;
   private adapterInstance: ClickHouseAdapter | undefined;
   private sharedWith: TsdbtProject | undefined;
+  private previousStates: Map<string, PreviousState> | undefined;
   /** Leaves the endpoint through which other tsdbt processes use the embedded warehouse this project holds. */
   private unshare: (() => Promise<void>) | undefined;
 
@@ -205,8 +207,16 @@ export class TsdbtProject {
     const selected = selectNodes(this.manifest, this.graph, {
       ...options,
       onWarning: (message) => this.onEvent({ type: 'warning', message }),
-    });
+    }, this.stateArtifacts(options.state));
     return this.graph.order(selected);
+  }
+
+  /** `--state DIR` read once per folder (and this target's sources.json, for `source_status:`). */
+  private stateArtifacts(dir: string | undefined): StateArtifacts {
+    if (dir === undefined || dir === '') return {};
+    const state = (this.previousStates ??= new Map()).get(dir) ?? readPreviousState(dir, this.loaded.projectRoot);
+    this.previousStates.set(dir, state);
+    return { state, currentFreshness: readFreshness(this.targetDir) };
   }
 
   node(uniqueId: string): ManifestNode {

@@ -19,6 +19,8 @@ export interface GlobalFlags {
 }
 
 export interface SelectFlags {
+  /** --state DIR (state-flags.ts). */
+  state?: string;
   select?: string[];
   exclude?: string[];
   selector?: string;
@@ -115,6 +117,7 @@ export function selection(flags: SelectFlags) {
     select: flags.select,
     exclude: flags.exclude,
     selector: flags.selector,
+    state: flags.state,
     indirectSelection: flags.indirectSelection as 'eager' | undefined,
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Constraint, ManifestNode } from './nodes.js';
 
 /**
@@ -45,7 +46,8 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.deprecation_date = node.deprecationDate ?? null;
     base.constraints = (node.constraints ?? []).map(constraintDict);
     const contract = node.config.contract as { enforced?: unknown; alias_types?: unknown } | undefined;
-    base.contract = { enforced: contract?.enforced === true, alias_types: contract?.alias_types !== false, checksum: null };
+    const enforced = contract?.enforced === true;
+    base.contract = { enforced, alias_types: contract?.alias_types !== false, checksum: enforced ? contractChecksum(node) : null };
     base.access = typeof node.config.access === 'string' ? node.config.access : 'protected';
   }
   if (node.resourceType === 'test') {
@@ -60,6 +62,15 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.external = node.external ?? null;
   }
   return base;
+}
+
+/**
+ * dbt's contract checksum: the declared columns' names and types, sorted (a change of either is
+ * what `state:modified.contract` looks at).
+ */
+function contractChecksum(node: ManifestNode): string {
+  const parts = Object.values(node.columns).map((c) => `${c.name}${c.dataType ?? ''}`).sort();
+  return createHash('sha256').update(parts.join('')).digest('hex');
 }
 
 /** A version as dbt writes it: a number when it is one (`v: 2`), else the text. */

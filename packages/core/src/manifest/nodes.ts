@@ -197,4 +197,6 @@ export interface MacroNode {
   /** `macro` or `test` (a `{% test %}` block defines a generic test). */
   readonly kind: 'macro' | 'test';
   readonly argNames: readonly string[];
+  /** The macro's text (`{% macro %}…{% endmacro %}`): manifest.json's `macro_sql`, compared by `state:modified.macros`. */
+  readonly macroSql?: string;
 }

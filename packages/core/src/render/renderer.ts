@@ -286,6 +286,7 @@ export class Renderer {
         line: block.line,
         kind: block.kind,
         argNames: block.args,
+        macroSql: block.source.replace(/^\n+/, ''),
       };
       this.macroSources.set(node.uniqueId, block.source);
       let wrapped: MacroFn | undefined;

@@ -7,6 +7,7 @@ import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { nodeDict } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
+import { nodeChecksum } from '../state/node-checksum.js';
 import type { NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
@@ -85,6 +86,7 @@ export function writeManifest(
   };
   for (const node of manifest.nodes.values()) {
     const dict = nodeDict(node, compiled.get(node.uniqueId), inPackage);
+    dict.checksum = nodeChecksum(node);
     const columns = typed?.get(node.uniqueId);
     if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
     (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = dict;
@@ -92,7 +94,7 @@ export function writeManifest(
     childMap[node.uniqueId] = graph.children(node.uniqueId).sort();
   }
   const macros = Object.fromEntries(
-    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), arguments: m.argNames.map((a) => ({ name: a })) }]),
+    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, arguments: m.argNames.map((a) => ({ name: a })) }]),
   );
   return writeJson(targetDir, 'manifest.json', {
     metadata: { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName },

@@ -9,7 +9,7 @@ const RAW_SELECTOR =
 
 /** dbt methods tsdbt does not implement: named in the error so users know it is not a typo. */
 const DBT_ONLY_METHODS = new Set([
-  'state', 'result', 'source_status', 'exposure', 'metric', 'group', 'access', 'version',
+  'exposure', 'metric', 'group', 'access',
   'semantic_model', 'saved_query', 'unit_test', 'wildcard',
 ]);
 

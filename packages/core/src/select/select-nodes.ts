@@ -2,6 +2,7 @@ import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ResourceType } from '../manifest/nodes.js';
 import { UsageError } from '../shared/errors.js';
+import type { PreviousState } from '../state/previous-state.js';
 import { evaluateSpec, type EvalContext } from './evaluate-spec.js';
 import type { Selection } from './indirect-tests.js';
 import { defaultSelectorName, NamedSelectors } from './named-selectors.js';
@@ -18,8 +19,19 @@ export interface SelectionOptions {
   readonly resourceTypes?: readonly ResourceType[];
   /** Default eager. */
   readonly indirectSelection?: IndirectSelection;
+  /**
+   * `--state DIR`: a previous run's artifacts (manifest.json, run_results.json, sources.json) for the
+   * `state:`, `result:` and `source_status:` methods (and `--defer`). TsdbtProject reads the folder.
+   */
+  readonly state?: string;
   /** Called for each --select/--exclude argument that matches nothing, and when --selector overrides them. */
   readonly onWarning?: (message: string) => void;
+}
+
+/** The artifacts state-based methods read, already loaded (select/ reads no files). */
+export interface StateArtifacts {
+  readonly state?: PreviousState;
+  readonly currentFreshness?: PreviousState['sources'];
 }
 
 /** dbt's default when nothing is selected: every node and every source. */
@@ -31,7 +43,7 @@ const DEFAULT_SELECT = ['fqn:* source:*'];
  * `indirectSelection`, and finally the command's resource types.
  * A selection that matches nothing is not an error: the caller decides how to warn.
  */
-export function selectNodes(manifest: Manifest, graph: ProjectGraph, options: SelectionOptions): Set<string> {
+export function selectNodes(manifest: Manifest, graph: ProjectGraph, options: SelectionOptions, artifacts: StateArtifacts = {}): Set<string> {
   const mode = options.indirectSelection ?? 'eager';
   if (!INDIRECT_SELECTION_MODES.includes(mode)) {
     throw new UsageError('selector-invalid-indirect-selection', `Invalid indirect selection "${String(mode)}".`, {
@@ -44,6 +56,8 @@ export function selectNodes(manifest: Manifest, graph: ProjectGraph, options: Se
     graph,
     indirectSelection: mode,
     onWarning: options.onWarning,
+    state: artifacts.state,
+    currentFreshness: artifacts.currentFreshness,
     namedSelector: (name) => named.evaluate(name, ctx).direct,
   };
 

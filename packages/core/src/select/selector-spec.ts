@@ -19,7 +19,10 @@ export type MethodName =
   | 'test_name'
   | 'package'
   | 'selector'
-  | 'version';
+  | 'version'
+  | 'state'
+  | 'result'
+  | 'source_status';
 
 /** One criterion: `[@][N+]method[.arg…]:value[+N]` or its selectors.yml dict form. */
 export interface SelectionCriterion {

@@ -5,8 +5,11 @@ import { fqnMethod } from './fqn.js';
 import { packageMethod } from './package.js';
 import { pathMethod } from './path.js';
 import { resourceTypeMethod } from './resource-type.js';
+import { resultMethod } from './result.js';
 import { selectorMethod } from './selector.js';
 import { sourceMethod } from './source.js';
+import { sourceStatusMethod } from './source-status.js';
+import { stateMethod } from './state.js';
 import { tagMethod } from './tag.js';
 import { testNameMethod } from './test-name.js';
 import { testTypeMethod } from './test-type.js';
@@ -29,6 +32,9 @@ const METHODS: Readonly<Record<MethodName, SelectorMethod>> = {
   package: packageMethod,
   selector: selectorMethod,
   version: versionMethod,
+  state: stateMethod,
+  result: resultMethod,
+  source_status: sourceStatusMethod,
 };
 
 export const METHOD_NAMES: readonly MethodName[] = Object.keys(METHODS) as MethodName[];

@@ -1,0 +1,97 @@
+import { UsageError } from '../../shared/errors.js';
+import { compareContract, modifiedMacros, sameBody, sameConfig, sameContents, samePersistedDescriptions, sameRelation } from '../../state/compare-nodes.js';
+import { currentDict, currentMacros } from '../../state/current-dicts.js';
+import { requireStateManifest, type NodeDict } from '../../state/previous-state.js';
+import type { MethodContext, SelectorMethod } from './types.js';
+
+const CHECKS = ['new', 'modified', 'modified.body', 'modified.configs', 'modified.relation', 'modified.persisted_descriptions', 'modified.macros', 'modified.contract'] as const;
+type Check = (typeof CHECKS)[number];
+
+/**
+ * `state:new` and `state:modified[.body|.configs|.relation|.persisted_descriptions|.macros|.contract]`
+ * against the `--state` manifest (dbt's StateSelectorMethod): a node absent there is new (and
+ * modified, for every sub-selector but `.macros`); plain `modified` is any difference of
+ * `same_contents` or a macro the node calls (transitively) changed.
+ */
+export const stateMethod: SelectorMethod = {
+  name: 'state',
+  *search(ctx, value) {
+    if (!(CHECKS as readonly string[]).includes(value)) {
+      throw new UsageError('selector-invalid-value', `Invalid state selector "state:${value}".`, {
+        hint: `Use one of: ${CHECKS.map((c) => `state:${c}`).join(', ')}.`,
+      });
+    }
+    const check = value as Check;
+    const previous = requireStateManifest(ctx.state, `state:${value}`);
+    let changedMacros: Set<string> | undefined;
+    const macroChanged = (node: NodeDict): boolean => {
+      changedMacros ??= modifiedMacros(currentMacros(ctx.manifest), previous.macros);
+      if (changedMacros.size === 0) return false;
+      const used = (node['depends_on'] as { macros?: readonly string[] } | undefined)?.macros ?? [];
+      return used.some((m) => changedMacros!.has(m));
+    };
+    for (const node of ctx.manifest.nodes.values()) {
+      const old = previous.nodes.get(node.uniqueId);
+      if (check === 'new') {
+        if (!old) yield node.uniqueId;
+        continue;
+      }
+      const cur = currentDict(node);
+      if (check === 'modified.macros') {
+        if (macroChanged(cur)) yield node.uniqueId;
+        continue;
+      }
+      if (!old) {
+        // A new source is not "modified" (dbt's SourceDefinition.same_contents answers True for no old node).
+        if (check === 'modified' && node.resourceType === 'source') continue;
+        if (node.resourceType === 'source' && (check === 'modified.body' || check === 'modified.persisted_descriptions')) continue;
+        if (check === 'modified.contract' && node.resourceType === 'source') continue;
+        yield node.uniqueId;
+        continue;
+      }
+      if (isModified(ctx, check, cur, old, macroChanged)) yield node.uniqueId;
+    }
+  },
+};
+
+function isModified(ctx: MethodContext, check: Exclude<Check, 'new' | 'modified.macros'>, cur: NodeDict, old: NodeDict, macroChanged: (n: NodeDict) => boolean): boolean {
+  switch (check) {
+    case 'modified.body':
+      return sameBody(cur, old) === false;
+    case 'modified.configs':
+      return !sameConfig(cur, old);
+    case 'modified.relation':
+      return !sameRelation(cur, old);
+    case 'modified.persisted_descriptions':
+      return samePersistedDescriptions(cur, old) === false;
+    case 'modified.contract':
+      return contractChanged(ctx, cur, old);
+    case 'modified': {
+      const contract = cur['resource_type'] === 'model' ? contractOutcome(ctx, cur, old) : undefined;
+      return !sameContents(cur, old, contract) || macroChanged(cur);
+    }
+  }
+}
+
+function contractChanged(ctx: MethodContext, cur: NodeDict, old: NodeDict): boolean {
+  const outcome = contractOutcome(ctx, cur, old);
+  return outcome !== undefined && !outcome.same;
+}
+
+/**
+ * As dbt: a breaking change of an enforced contract is an error for a versioned model (add a new
+ * version instead) and a warning for an unversioned one.
+ */
+function contractOutcome(ctx: MethodContext, cur: NodeDict, old: NodeDict) {
+  const outcome = compareContract(cur, old);
+  if (!outcome || outcome.breaking.length === 0) return outcome;
+  const name = String(cur['name']);
+  const what = `Breaking change to the contract of model '${name}' (${String(cur['original_file_path'])}): ${outcome.breaking.join('; ')}.`;
+  if (cur['version'] !== null && cur['version'] !== undefined) {
+    throw new UsageError('contract_breaking_change', what, {
+      hint: `Consumers of model '${name}' would break: create a new version of it instead of changing v${String(cur['version'])} (dbt's ContractBreakingChangeError).`,
+    });
+  }
+  ctx.onWarning?.(`${what} Consider making it a versioned model (dbt's UnversionedBreakingChange).`);
+  return outcome;
+}

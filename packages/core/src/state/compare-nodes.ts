@@ -1,0 +1,116 @@
+import type { NodeDict } from './previous-state.js';
+import { normalizeCode } from './normalize-sql.js';
+
+/**
+ * dbt's node comparisons (contracts/graph/nodes.py `same_*`) over two manifest.json node dicts:
+ * the current project's (written by nodeDict + nodeChecksum) and the state's. Each answers
+ * undefined when dbt's node type has no such comparison (a source has no body).
+ */
+
+type Dict = Readonly<Record<string, unknown>>;
+
+const isSource = (n: NodeDict) => n['resource_type'] === 'source';
+const configOf = (n: NodeDict): Dict => (isRecord(n['config']) ? n['config'] : {});
+
+/** `state:modified.body`: the code, whitespace and comments aside; a seed's file checksum. */
+export function sameBody(cur: NodeDict, old: NodeDict): boolean | undefined {
+  if (isSource(cur)) return undefined;
+  if (cur['resource_type'] === 'seed') return stableJson(cur['checksum']) === stableJson(old['checksum']);
+  return normalizeCode(String(cur['raw_code'] ?? '')) === normalizeCode(String(old['raw_code'] ?? ''));
+}
+
+/** Config keys dbt leaves out of the config comparison (CompareBehavior.Exclude): `.relation` compares them. */
+const RELATION_KEYS = ['database', 'schema', 'alias'] as const;
+
+/** `state:modified.configs`: every config key but database/schema/alias. */
+export function sameConfig(cur: NodeDict, old: NodeDict): boolean {
+  const strip = (c: Dict) => Object.fromEntries(Object.entries(c).filter(([k]) => !(RELATION_KEYS as readonly string[]).includes(k)));
+  return stableJson(strip(configOf(cur))) === stableJson(strip(configOf(old)));
+}
+
+/**
+ * `state:modified.relation`: the *configured* database/schema/alias (not the final names, so a CI
+ * target with another schema than production compares equal); a source's database/schema/identifier.
+ */
+export function sameRelation(cur: NodeDict, old: NodeDict): boolean {
+  if (isSource(cur)) return ['database', 'schema', 'identifier'].every((k) => (cur[k] ?? null) === (old[k] ?? null));
+  return RELATION_KEYS.every((k) => (configOf(cur)[k] ?? null) === (configOf(old)[k] ?? null));
+}
+
+/** `state:modified.persisted_descriptions`: descriptions, where persist_docs writes them to the warehouse. */
+export function samePersistedDescriptions(cur: NodeDict, old: NodeDict): boolean | undefined {
+  if (isSource(cur)) return undefined;
+  const persist = isRecord(configOf(cur)['persist_docs']) ? (configOf(cur)['persist_docs'] as Dict) : {};
+  if (persist['relation'] === true && cur['description'] !== old['description']) return false;
+  if (persist['columns'] === true) {
+    const descriptions = (n: NodeDict) =>
+      stableJson(Object.fromEntries(Object.entries(isRecord(n['columns']) ? n['columns'] : {}).map(([k, c]) => [k, isRecord(c) ? c['description'] ?? '' : ''])));
+    if (descriptions(cur) !== descriptions(old)) return false;
+  }
+  return true;
+}
+
+export interface ContractComparison {
+  readonly same: boolean;
+  /** dbt's breaking changes of an enforced contract: what downstream consumers would notice. */
+  readonly breaking: readonly string[];
+}
+
+/** `state:modified.contract` (dbt's ModelNode.same_contract): unchanged, or a change and whether it breaks consumers. */
+export function compareContract(cur: NodeDict, old: NodeDict): ContractComparison | undefined {
+  if (cur['resource_type'] !== 'model') return undefined;
+  const contract = (n: NodeDict) => (isRecord(n['contract']) ? n['contract'] : {});
+  const wasEnforced = contract(old)['enforced'] === true;
+  const isEnforced = contract(cur)['enforced'] === true;
+  if (!wasEnforced && !isEnforced) return { same: true, breaking: [] };
+  // Enforcing a contract is a change, not a breaking one.
+  if (!wasEnforced) return { same: false, breaking: [] };
+  if (isEnforced && contract(cur)['checksum'] === contract(old)['checksum']) return { same: true, breaking: [] };
+  const breaking: string[] = [];
+  if (!isEnforced) breaking.push('contract enforcement was removed');
+  const columns = (n: NodeDict): Record<string, Dict> => (isRecord(n['columns']) ? (n['columns'] as Record<string, Dict>) : {});
+  const now = columns(cur);
+  for (const [name, column] of Object.entries(columns(old)).sort(([a], [b]) => a.localeCompare(b))) {
+    const current = now[name];
+    if (!current) breaking.push(`column ${name} was removed`);
+    else if ((current['data_type'] ?? null) !== (column['data_type'] ?? null))
+      breaking.push(`column ${name} changed type from ${String(column['data_type'])} to ${String(current['data_type'])}`);
+  }
+  const materialized = (n: NodeDict) => configOf(n)['materialized'];
+  if (materialized(old) !== materialized(cur) && ['table', 'incremental', 'view'].includes(String(materialized(old))))
+    breaking.push(`materialization changed from ${String(materialized(old))} to ${String(materialized(cur))}`);
+  return { same: false, breaking };
+}
+
+/** dbt's `same_contents`: what plain `state:modified` compares (macros aside). */
+export function sameContents(cur: NodeDict, old: NodeDict, contract = compareContract(cur, old)): boolean {
+  const sameFqn = stableJson(cur['fqn']) === stableJson(old['fqn']);
+  if (isSource(cur)) {
+    // A source's description, tags and meta are not changes (dbt's SourceDefinition.same_contents).
+    return sameRelation(cur, old) && sameFqn && sameConfig(cur, old) &&
+      ['quoting', 'freshness', 'loaded_at_field', 'external'].every((k) => stableJson(cur[k] ?? null) === stableJson(old[k] ?? null));
+  }
+  return sameBody(cur, old) !== false && sameConfig(cur, old) && samePersistedDescriptions(cur, old) !== false && sameFqn && sameRelation(cur, old) && (contract?.same ?? true);
+}
+
+/** Macros added, removed or whose text changed between the two manifests (dbt's `_macros_modified`). */
+export function modifiedMacros(current: ReadonlyMap<string, NodeDict>, old: ReadonlyMap<string, NodeDict>): Set<string> {
+  const modified = new Set<string>();
+  for (const [id, macro] of current) {
+    const before = old.get(id);
+    if (!before || before['macro_sql'] !== macro['macro_sql']) modified.add(id);
+  }
+  for (const id of old.keys()) if (!current.has(id)) modified.add(id);
+  return modified;
+}
+
+/** JSON with sorted keys: two equal values give one text. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) =>
+    isRecord(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

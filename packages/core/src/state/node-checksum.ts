@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { ManifestNode } from '../manifest/nodes.js';
+
+/** dbt hashes seeds up to 1 MiB; a larger seed's checksum is its path (a content change there is not seen, as in dbt). */
+const MAX_SEED_HASH_BYTES = 1024 * 1024;
+
+export interface FileHash {
+  readonly name: 'sha256' | 'path' | 'none';
+  readonly checksum: string;
+}
+
+/** A node's `checksum` in manifest.json (dbt's FileHash): the seed's file, else the node's raw code. */
+export function nodeChecksum(node: ManifestNode): FileHash {
+  if (node.resourceType === 'seed') {
+    try {
+      if (statSync(node.seedFile).size > MAX_SEED_HASH_BYTES) return { name: 'path', checksum: node.originalFilePath };
+      return { name: 'sha256', checksum: sha256(readFileSync(node.seedFile)) };
+    } catch {
+      return { name: 'none', checksum: '' };
+    }
+  }
+  if (node.resourceType === 'source') return { name: 'none', checksum: '' };
+  return { name: 'sha256', checksum: sha256(node.rawCode) };
+}
+
+export function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}

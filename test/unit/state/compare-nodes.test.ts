@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { compareContract, modifiedMacros, sameBody, sameConfig, sameContents, sameRelation } from '../../../packages/core/src/state/compare-nodes.js';
+import { normalizeCode } from '../../../packages/core/src/state/normalize-sql.js';
+
+describe('normalizeCode (state:modified.body ignores whitespace and comments)', () => {
+  it('equates code that differs only in whitespace, SQL comments and Jinja comments', () => {
+    const a = "select a, b\nfrom {{ ref('x') }} -- the input\nwhere a > 1";
+    const b = "{# header #}\n/* block */ select a ,b from {{ref('x')}}\n\n  where a>1  ";
+    expect(normalizeCode(a)).toBe(normalizeCode(b));
+  });
+
+  it('keeps the spaces that separate words, and string literals exactly', () => {
+    expect(normalizeCode('select a from t')).not.toBe(normalizeCode('selecta fromt'));
+    expect(normalizeCode("select 'a  b' as x")).not.toBe(normalizeCode("select 'a b' as x"));
+    // `--` inside a string is not a comment
+    expect(normalizeCode("select '--x'   as y")).toBe("select'--x'as y");
+    expect(normalizeCode('select 1 - -1')).not.toBe(normalizeCode('select 1 --1'));
+  });
+});
+
+const model = (over: Record<string, unknown> = {}) => ({
+  resource_type: 'model', name: 'm', fqn: ['p', 'm'], raw_code: 'select 1', description: '',
+  config: { materialized: 'view', tags: [], meta: {} }, columns: {}, checksum: { name: 'sha256', checksum: 'x' },
+  ...over,
+});
+
+describe('node comparisons (dbt same_* rules)', () => {
+  it('compares configs without database/schema/alias, which .relation compares', () => {
+    const old = model({ config: { materialized: 'view', schema: 'a', tags: [], meta: {} } });
+    const cur = model({ config: { materialized: 'view', schema: 'b', tags: [], meta: {} } });
+    expect(sameConfig(cur, old)).toBe(true);
+    expect(sameRelation(cur, old)).toBe(false);
+    expect(sameContents(cur, old)).toBe(false);
+    // key order does not matter
+    expect(sameConfig(model({ config: { meta: {}, tags: [], materialized: 'view' } }), model())).toBe(true);
+  });
+
+  it('compares seeds by their file checksum', () => {
+    const seed = (sum: string) => ({ ...model(), resource_type: 'seed', raw_code: undefined, checksum: { name: 'sha256', checksum: sum } });
+    expect(sameBody(seed('a'), seed('a'))).toBe(true);
+    expect(sameBody(seed('a'), seed('b'))).toBe(false);
+  });
+
+  it('a source: description changes are not changes, freshness changes are', () => {
+    const source = (over: Record<string, unknown>) => ({ resource_type: 'source', fqn: ['p', 's', 't'], schema: 'raw', identifier: 't', config: {}, description: '', ...over });
+    expect(sameContents(source({ description: 'new' }), source({}))).toBe(true);
+    expect(sameContents(source({ freshness: { warn_after: { count: 1, period: 'day' } } }), source({}))).toBe(false);
+    expect(sameBody(source({}), source({}))).toBeUndefined();
+  });
+
+  it('a contract: enforcing is a change, removing a column or changing a type is a breaking change', () => {
+    const contracted = (cols: Record<string, string>, enforced = true) =>
+      model({ contract: { enforced, checksum: JSON.stringify(cols) }, columns: Object.fromEntries(Object.entries(cols).map(([n, t]) => [n, { name: n, data_type: t }])) });
+    expect(compareContract(contracted({ id: 'Int32' }), contracted({ id: 'Int32' }))).toEqual({ same: true, breaking: [] });
+    expect(compareContract(contracted({ id: 'Int32' }), contracted({ id: 'Int32' }, false))).toEqual({ same: false, breaking: [] });
+    expect(compareContract(contracted({ id: 'Int32', x: 'String' }), contracted({ id: 'Int32' }))).toEqual({ same: false, breaking: [] });
+    expect(compareContract(contracted({ id: 'Int64' }), contracted({ id: 'Int32', x: 'String' })).breaking).toEqual([
+      'column id changed type from Int32 to Int64',
+      'column x was removed',
+    ]);
+    expect(compareContract(contracted({ id: 'Int32' }, false), contracted({ id: 'Int32' })).breaking).toEqual(['contract enforcement was removed']);
+  });
+
+  it('modified macros: changed text, added and removed', () => {
+    const cur = new Map([['macro.p.a', { macro_sql: 'A2' }], ['macro.p.b', { macro_sql: 'B' }], ['macro.p.new', { macro_sql: 'N' }]]);
+    const old = new Map([['macro.p.a', { macro_sql: 'A' }], ['macro.p.b', { macro_sql: 'B' }], ['macro.p.gone', { macro_sql: 'G' }]]);
+    expect([...modifiedMacros(cur, old)].sort()).toEqual(['macro.p.a', 'macro.p.gone', 'macro.p.new']);
+  });
+});
