@@ -7,17 +7,15 @@ import { registerDocsCommands } from './commands/docs-command.js';
 import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
 import { addRunFlags, runCommand } from './commands/run-commands.js';
 import { addStateFlags } from './commands/state-flags.js';
+import { stdoutClosed } from './commands/stdout.js';
 import { formatError } from './printer/format-error.js';
 
-// A closed pipe (`tsdbt ls | head`) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-});
 
 // Every line the CLI prints, text or JSON, has DBT_ENV_SECRET_* values (env and --vars) scrubbed, as dbt's logs.
 const secrets = secretValues(process.env, varsOfArgv(process.argv));
 const io: Io = {
-  out: (line) => process.stdout.write(scrubSecrets(line, secrets) + '\n'),
+  // Nothing more once the reader closed the pipe (stdout.ts: a run stops, a listing exits 0).
+  out: (line) => void (stdoutClosed() || process.stdout.write(scrubSecrets(line, secrets) + '\n')),
   err: (line) => process.stderr.write(scrubSecrets(line, secrets) + '\n'),
   isTty: Boolean(process.stdout.isTTY),
 };

@@ -24,7 +24,7 @@ import type { ManifestNode } from './manifest/nodes.js';
 import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writeRunResults } from './report/artifacts.js';
-import type { Command, EventHandler, NodeResult } from './report/events.js';
+import { guardListener, runSucceeded, type Command, type EventHandler, type NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
 import { shareWarehouse } from './serve/warehouse-share.js';
@@ -143,9 +143,11 @@ export class TsdbtProject {
   /** Leaves the endpoint through which other tsdbt processes use the embedded warehouse this project holds. */
   private unshare: (() => Promise<void>) | undefined;
 
-  private constructor(loaded: LoadedProject, invocationId: string, onEvent: EventHandler, graph?: ProjectGraph) {
+  private constructor(loaded: LoadedProject, invocationId: string, listener: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
     this.invocationId = invocationId;
+    // A listener that throws is reported once and never breaks a run (report/events.ts).
+    const onEvent = guardListener(listener);
     // Events carry messages and SQL: DBT_ENV_SECRET_* values are scrubbed before any listener sees them.
     this.onEvent = loaded.secrets.length ? (event) => onEvent(scrubEvent(event, loaded.secrets)) : onEvent;
     this.graph = graph ?? new ProjectGraph(loaded.manifest);
@@ -172,7 +174,7 @@ export class TsdbtProject {
   /** Loads and parses a project (no warehouse connection yet). */
   static open(options: OpenOptions = {}): TsdbtProject {
     const invocationId = options.invocationId ?? randomUUID();
-    const onEvent = options.onEvent ?? (() => {});
+    const onEvent = guardListener(options.onEvent ?? (() => {}));
     const loaded = loadProject({
       ...options,
       invocationId,
@@ -466,7 +468,7 @@ export class TsdbtProject {
     if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
     writeRunResults(this.targetDir, results, elapsed, this.invocationId, { which: command, select: options.select ?? [], exclude: options.exclude ?? [], threads }, this.secrets);
     results = results.map((r) => scrubResult(r, this.secrets));
-    const success = !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && r.status !== 'partial success' && !(r.status === 'skipped' && r.message.startsWith('not run')));
+    const success = runSucceeded(results, interrupted);
     return { command, results, elapsed, interrupted, success };
   }
 }

@@ -71,6 +71,16 @@ describe('incremental materialization', () => {
     expect(await rows("SELECT name FROM system.tables WHERE database = '$' ORDER BY name")).toEqual([{ name: 'events' }, { name: 'inc' }]);
   });
 
+  it('append reaches a materialized view that reads the model (its rows are inserted, not attached)', async () => {
+    const { p, project, sql, rows } = await setup(APPEND, 'id UInt32, v String', "(1, 'a'), (2, 'b')");
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    await sql(`CREATE MATERIALIZED VIEW ${p.schema}.ids ENGINE = MergeTree ORDER BY id AS SELECT id FROM ${p.schema}.inc`);
+    await sql(`INSERT INTO ${p.schema}.events VALUES (3, 'c'), (4, 'd')`);
+    const r = await project.run();
+    expect(r.results[0]!.message).toBe('OK append 2 rows');
+    expect(await rows('SELECT id FROM $.ids ORDER BY id')).toEqual([{ id: 3 }, { id: 4 }]);
+  });
+
   it('a table left under its backup name by a crash mid-swap is put back, so the history is kept', async () => {
     const { p, project, sql, rows } = await setup(APPEND, 'id UInt32, v String', "(1, 'a'), (2, 'b')");
     expect(statuses(await project.run())).toEqual({ inc: 'success' });

@@ -101,6 +101,8 @@ describe('scheduler', () => {
       ['a_bad', 'error', ''],
       ['slow', 'skipped', 'cancelled: --fail-fast after model.proj.a_bad failed'],
     ]);
+    // Typed, not read from the message: the statement's error code said it was cancelled.
+    expect(r.results.find((x) => x.node.name === 'slow')!.skipReason).toBe('cancelled');
     expect(r.interrupted).toBe(false);
   }, 60_000);
 

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { integerOption, NUMERIC_RULES, TsdbtProject, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
 import { createPrinter } from '../printer/console-printer.js';
+import { onStdoutClosed } from './stdout.js';
 
 /** Flags every command takes, as dbt spells them. */
 export interface GlobalFlags {
@@ -122,15 +123,21 @@ export function selection(flags: SelectFlags) {
   };
 }
 
-/** Ctrl-C stops a run cleanly: the signal aborts running statements; a second Ctrl-C exits at once. */
+/**
+ * Ctrl-C, SIGTERM and a closed stdout (`tsdbt build | head -3`) stop a run cleanly, alike: the
+ * signal cancels running statements, temporaries are dropped, artifacts written, exit 2. A second
+ * Ctrl-C or SIGTERM exits at once (130 / 143).
+ */
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();
   let count = 0;
-  process.on('SIGINT', () => {
-    count++;
-    if (count > 1) process.exit(130);
+  const stop = (exitCode: number) => () => {
+    if (++count > 1) process.exit(exitCode);
     controller.abort();
-  });
+  };
+  process.on('SIGINT', stop(130));
+  process.on('SIGTERM', stop(143));
+  onStdoutClosed(() => controller.abort());
   return controller.signal;
 }
 

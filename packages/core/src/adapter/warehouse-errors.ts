@@ -29,6 +29,10 @@ export function toWarehouseError(error: unknown, target: TargetConfig, _sql: str
       hint: 'Check that the server is running and that host/port in profiles.yml are right.',
       cause: error,
     });
+  // Stopped by the run's signal (Ctrl-C, SIGTERM, --fail-fast): the client's abort, chDB's KILL,
+  // the server's code 394. The code says so, for the runner (not the text).
+  if ((error as Error)?.name === 'AbortError' || /\babort(ed)?\b|\bAbortError\b|was cancelled|QUERY_WAS_CANCELLED|Code: 394\b/i.test(message))
+    return new DatabaseError('cancelled', `cancelled: ${message.trim()}`, { cause: error });
   if (/^Timeout error\.?$/.test(message.trim()))
     return new ConnectionError('statement_timeout', `${targetLabel(target)} sent nothing for ${target.sendReceiveTimeout ?? DEFAULT_SEND_RECEIVE_TIMEOUT} s during a statement, which was given up (send_receive_timeout)`, {
       hint: 'Raise send_receive_timeout in profiles.yml for statements that run that long without a result, or check the server.',

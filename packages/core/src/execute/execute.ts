@@ -17,8 +17,6 @@ export interface ExecuteOptions {
   readonly cancelRunning?: () => void;
 }
 
-/** Messages of a statement stopped by an abort: the client's, chDB's, or the server's (code 394). */
-const CANCELLED = /\babort(ed)?\b|was cancelled|QUERY_WAS_CANCELLED|Code: 394\b/i;
 
 /** A result that blocks what depends on it. */
 function isBlocking(r: NodeResult): boolean {
@@ -56,8 +54,8 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   const record = (raw: NodeResult, i: number): NodeResult => {
     // A node cancelled by --fail-fast did not fail on its own.
     const result: NodeResult =
-      failFastAfter && raw.status === 'error' && ctx.signal?.aborted && CANCELLED.test(raw.message)
-        ? { ...raw, status: 'skipped', message: `cancelled: --fail-fast after ${failFastAfter} failed` }
+      failFastAfter && raw.status === 'error' && ctx.signal?.aborted && raw.errorCode === 'cancelled'
+        ? { ...raw, status: 'skipped', skipReason: 'cancelled', message: `cancelled: --fail-fast after ${failFastAfter} failed` }
         : ctx.warnError && raw.status === 'success' && raw.warnings.length > 0
           ? // --warn-error: a node's warnings fail it, as dbt raises them (its dependents are skipped)
             { ...raw, status: 'error', message: `${raw.warnings.join('\n')}\n(a warning, treated as an error by --warn-error)` }
@@ -128,7 +126,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       const because = failedNodeOf.get(failedUnit) ?? failedUnit;
       for (const node of unit.nodes) {
         const i = ++index;
-        record({ uniqueId: node.uniqueId, node, status: 'skipped', message: `skipped because ${because} did not succeed`, executionTime: 0, timing: [], warnings: [] }, i);
+        record({ uniqueId: node.uniqueId, node, status: 'skipped', skipReason: 'upstream', message: `skipped because ${because} did not succeed`, executionTime: 0, timing: [], warnings: [] }, i);
       }
     },
   });
@@ -140,7 +138,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   const notRun = failFastAfter ? `not run: --fail-fast stopped the run after ${failFastAfter} failed` : interrupted ? 'not run: the run was stopped' : 'not run';
   for (const u of units)
     for (const node of u.nodes)
-      if (!seen.has(node.uniqueId)) results.push({ uniqueId: node.uniqueId, node, status: 'skipped', message: notRun, executionTime: 0, timing: [], warnings: [] });
+      if (!seen.has(node.uniqueId)) results.push({ uniqueId: node.uniqueId, node, status: 'skipped', skipReason: 'not_run', message: notRun, executionTime: 0, timing: [], warnings: [] });
 
   await ctx.compiled.flush();
   ctx.onEvent({ type: 'run_finished', results, elapsed: (Date.now() - started) / 1000, interrupted });

@@ -30,6 +30,7 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
       warnings: [],
       file: e?.file ?? node.originalFilePath,
       line: e?.line,
+      errorCode: e?.code,
       // A microbatch model whose every batch failed still reports its batches.
       ...(error && typeof error === 'object' && 'batchResults' in error ? { batchResults: (error as { batchResults: NodeResult['batchResults'] }).batchResults } : {}),
     };

@@ -55,7 +55,8 @@ export async function schedule<U extends WorkUnit>(units: readonly U[], options:
         const unit = ready.shift()!;
         if (done.has(unit.id)) continue;
         running++;
-        void options.run(unit).then((outcome) => {
+        // `run` must not throw; if it does anyway, the unit failed and the schedule still ends.
+        void options.run(unit).catch((): UnitOutcome => 'failed').then((outcome) => {
           running--;
           done.add(unit.id);
           if (outcome === 'failed') {

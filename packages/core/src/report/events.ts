@@ -28,6 +28,23 @@ export interface NodeResult {
   readonly line?: number;
   /** A microbatch model's batches (run_results' batch_results): [start, end] as ISO UTC strings. */
   readonly batchResults?: { readonly successful: readonly (readonly [string, string])[]; readonly failed: readonly (readonly [string, string])[] };
+  /** For errors: the TsdbtError code (`cancelled` when a statement was stopped by the run's signal). */
+  readonly errorCode?: string;
+  /**
+   * For skipped nodes, why: a node it depends on did not succeed (`upstream`), it was cancelled by
+   * --fail-fast while running (`cancelled`), or it never started because the run stopped (`not_run`).
+   */
+  readonly skipReason?: 'upstream' | 'cancelled' | 'not_run';
+}
+
+/**
+ * Whether a run succeeded, from the results' typed statuses (never their messages): no node errored
+ * or failed (a microbatch model's partial success counts as failed, as in dbt), none was left unrun,
+ * and the run was not interrupted. Warnings and upstream skips of a
+ * failed node do not count on their own (the failure does).
+ */
+export function runSucceeded(results: readonly NodeResult[], interrupted: boolean): boolean {
+  return !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && r.status !== 'partial success' && r.skipReason !== 'not_run');
 }
 
 export type Command = 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'compile' | 'source load';
@@ -42,3 +59,29 @@ export type RunEvent =
   | { readonly type: 'run_finished'; readonly results: readonly NodeResult[]; readonly elapsed: number; readonly interrupted: boolean };
 
 export type EventHandler = (event: RunEvent) => void;
+
+const GUARDED = Symbol('tsdbt.guardedListener');
+
+/**
+ * A caller's listener that may throw: its first throw is reported to it once as a warning event
+ * (later ones are ignored), and the run goes on and settles — a listener never breaks a run.
+ */
+export function guardListener(listener: EventHandler): EventHandler {
+  if ((listener as { [GUARDED]?: boolean })[GUARDED]) return listener;
+  let reported = false;
+  const guarded: EventHandler = (event) => {
+    try {
+      listener(event);
+    } catch (error) {
+      if (reported) return;
+      reported = true;
+      const message = `The onEvent listener threw on a '${event.type}' event: ${error instanceof Error ? error.message : String(error)} (tsdbt goes on; later throws are not reported)`;
+      try {
+        listener({ type: 'warning', message });
+      } catch {
+        // It throws on warnings too: nothing more to tell it.
+      }
+    }
+  };
+  return Object.assign(guarded, { [GUARDED]: true });
+}

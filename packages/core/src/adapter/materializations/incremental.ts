@@ -141,11 +141,24 @@ async function insertNewRows(s: Staging, ctx: MaterializeContext, into: Relation
 
 /** append and insert_overwrite: the new rows staged in a table shaped like the target, then attached or put in place of their partitions in one ALTER. */
 async function addPartitions(s: Staging, ctx: MaterializeContext, strategy: Strategy, sql: string, plan: SchemaPlan): Promise<number> {
-  const staged = await s.createLike(ctx.node.relation, ctx.node.config, { purpose: 'new' });
+  const rel = ctx.node.relation;
+  const staged = await s.createLike(rel, ctx.node.config, { purpose: 'new' });
   const written = await insertNewRows(s, ctx, staged, sql, plan);
-  if (strategy === 'append') await s.attachPartitions(staged);
-  else await s.replacePartitions(staged, await s.partitionIds(staged));
+  if (strategy !== 'append') await s.replacePartitions(staged, await s.partitionIds(staged));
+  else if (await feedsViews(s.adapter, rel))
+    // Materialized views read this table: they see inserted rows, not attached parts. One INSERT of
+    // the staged, type-checked rows (a view failing half-way can still leave part of them, as any insert into a table with views).
+    await s.adapter.client.command(`INSERT INTO ${relationSql(rel.schema, rel.identifier)} SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`);
+  else await s.attachPartitions(staged);
   return written;
+}
+
+/** Whether materialized views read `rel` (system.tables lists them as its dependencies). */
+async function feedsViews(adapter: ClickHouseAdapter, rel: Relation): Promise<boolean> {
+  const [row] = await adapter.systemQuery<{ n: string | number }>(
+    `SELECT length(dependencies_table) AS n FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
+  );
+  return Number(row?.n ?? 0) > 0;
 }
 
 /**
