@@ -140,8 +140,6 @@ export class TsdbtProject {
   private adapterInstance: ClickHouseAdapter | undefined;
   private sharedWith: TsdbtProject | undefined;
   private previousStates: Map<string, PreviousState> | undefined;
-  /** Leaves the endpoint through which other tsdbt processes use the embedded warehouse this project holds. */
-  private unshare: (() => Promise<void>) | undefined;
 
   private constructor(loaded: LoadedProject, invocationId: string, listener: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
@@ -381,12 +379,9 @@ export class TsdbtProject {
     this.sharedWith = undefined;
     const c = this.client;
     const runId = this.adapterInstance?.runId;
-    const unshare = this.unshare;
     this.client = undefined;
-    this.unshare = undefined;
     this.adapterInstance = undefined;
     try {
-      await unshare?.();
       await c?.close();
     } finally {
       // From now on the run's temporaries count as a dead run's: any later run may drop them.
@@ -400,10 +395,14 @@ export class TsdbtProject {
     if (!this.adapterInstance) {
       // The run id names this run's temporaries and tells other runs whether it is still alive (run-owner.ts).
       const runId = newRunId(this.invocationId.replace(/-/g, ''));
-      this.client = await openWarehouse(this.target, { poolSize: threads ?? this.target.threads, queryIdPrefix: `tsdbt-${runId}` });
+      // Holding an embedded warehouse (now, or later when the process this one goes through ends):
+      // other tsdbt commands on the same target go through this process.
+      this.client = await openWarehouse(this.target, {
+        poolSize: threads ?? this.target.threads,
+        queryIdPrefix: `tsdbt-${runId}`,
+        share: () => shareWarehouse(this.target),
+      });
       beginRun(runId);
-      // Holding an embedded warehouse: other tsdbt commands on the same target go through this process.
-      if (this.client.embedded) this.unshare = await shareWarehouse(this.target);
       this.adapterInstance = new ClickHouseAdapter(this.client, runId);
     }
     return this.adapterInstance;

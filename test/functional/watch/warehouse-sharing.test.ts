@@ -96,6 +96,46 @@ describe('the embedded warehouse is never locked away', () => {
     expect(existsSync(serveInfoPath(path))).toBe(false);
   });
 
+  it('takes the warehouse over when the process it went through ends', async () => {
+    const { p, path } = project({ 'models/a.sql': 'select 1 as id' });
+    const first = start(['watch', '--project-dir', p.dir]);
+    await until(() => (/Watching/.test(first.output()) ? true : undefined), 'the first watch');
+    // The second watch connects at once, through the first.
+    const second = start(['watch', '--project-dir', p.dir, '--no-initial']);
+    await until(() => (/Watching/.test(second.output()) ? true : undefined), 'the second watch');
+    expect(readServeInfo(path)?.pid).toBe(first.child.pid);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    // The next rebuild of the second watch finds nobody to go through: it opens the directory and shares it.
+    p.write({ 'models/a.sql': 'select 2 as id' });
+    await until(() => (readServeInfo(path)?.pid === second.child.pid ? true : undefined), 'the second watch to hold the warehouse');
+    const answer = await until(async () => {
+      const r = await show(p, "select id from {{ ref('a') }}");
+      return r.code === 0 && JSON.parse(r.stdout)[0]?.id === 2 ? r : undefined;
+    }, 'the rebuilt model');
+    expect(answer.stderr).toBe('');
+    expect(second.output()).not.toMatch(/holder_ended|ERROR=[1-9]/);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('says so when the holder dies during a statement, and goes on without it', async () => {
+    const { p, path } = project({
+      'models/slow.sql': "{{ config(materialized='table') }} select sleepEachRow(0.5) as s from numbers(120) settings max_block_size = 1",
+      'models/zz_after.sql': "{{ config(materialized='table') }} select 1 as n",
+    });
+    const holder = start(['watch', '--project-dir', p.dir, '--select', 'nothing_at_all']);
+    await until(() => (readServeInfo(path)?.pid === holder.child.pid ? true : undefined), 'the watch to share its warehouse');
+    const build = start(['build', '--project-dir', p.dir, '--threads', '1']);
+    await until(() => (/START .*slow/.test(build.output()) ? true : undefined), 'the slow model to start');
+    holder.child.kill('SIGKILL');
+    expect(await build.exited).toBe(1);
+    expect(build.output()).toMatch(/held the embedded warehouse .* ended during a statement/);
+    // The build went on without it: the next model ran on the warehouse it then opened itself.
+    expect(build.output()).toMatch(/ERROR creating .*slow[\s\S]*OK created .*zz_after/);
+    expect(JSON.parse((await show(p, "select n from {{ ref('zz_after') }}")).stdout)).toEqual([{ n: 1 }]);
+  });
+
   it('names the holding process and what to do when it cannot go through it', async () => {
     const { p, path } = project({ 'models/a.sql': 'select 1 as id' });
     // Something other than tsdbt holds the directory: it shares nothing.

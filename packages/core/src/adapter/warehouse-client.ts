@@ -6,9 +6,9 @@ import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
 import { DEFAULT_SEND_RECEIVE_TIMEOUT, targetLabel, toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
-import { findServeEndpoint, hostForUrl, type ServeInfo } from './serve-endpoint.js';
+import { hostForUrl } from './serve-endpoint.js';
 import { DEFAULT_LIVENESS_TIMEOUT, ServerLiveness } from './server-liveness.js';
-import { warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
+import { holdingEndpoint, warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
 
 export interface QueryOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
@@ -52,6 +52,9 @@ async function loadChdb() {
   return { Session, createChdbConnection };
 }
 
+/** Shares the embedded warehouse this process opened with other tsdbt processes; returns how to stop. */
+export type ShareWarehouse = () => Promise<() => Promise<void>>;
+
 export interface OpenWarehouseOptions {
   readonly poolSize?: number;
   /**
@@ -59,92 +62,139 @@ export interface OpenWarehouseOptions {
    * system.processes that a statement of this run is still running (temporaries.ts).
    */
   readonly queryIdPrefix?: string;
+  /** Called when this process opens a chdb directory itself (also later, taking over from a holder that ended). */
+  readonly share?: ShareWarehouse;
 }
 
-/** How long to wait for a holding process's endpoint to appear (it announces it right after opening the directory). */
-const HOLDER_WAIT_MS = 5_000;
+type Chdb = Awaited<ReturnType<typeof loadChdb>>;
 
 /**
- * The endpoint of the tsdbt process holding a chdb data directory, or undefined when the directory
- * is free (or held by this process). Throws, naming the holder, when another process holds it and
- * shares nothing.
+ * Where statements go: this process's own chDB connections (it holds the directory), the endpoint
+ * of the tsdbt process that holds it (`forwarded`), or a server.
  */
-async function holdingEndpoint(dataPath: string): Promise<ServeInfo | undefined> {
-  const until = Date.now() + HOLDER_WAIT_MS;
-  for (;;) {
-    const served = await findServeEndpoint(dataPath);
-    if (served) return served;
-    const holder = warehouseHolder(dataPath);
-    if (!holder) return undefined;
-    if (Date.now() > until) throw warehouseLockedError(dataPath, holder);
-    await new Promise((r) => setTimeout(r, 100));
+interface Route {
+  readonly conn: TargetConfig;
+  readonly forwarded: boolean;
+  readonly clients: ClickHouseClient[];
+  readonly inFlight: number[];
+  readonly chdb?: Chdb;
+  readonly unshare?: () => Promise<void>;
+  /** Over HTTP: whether the other end still answers while statements run. */
+  readonly liveness?: ServerLiveness;
+}
+
+/** No connection could be made: nothing was sent, the statement may go elsewhere. */
+function refused(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  return e?.code === 'ECONNREFUSED' || e?.cause?.code === 'ECONNREFUSED';
+}
+
+/** The connection went away (refused, reset, hung up): the holder may have ended. */
+function connectionLost(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
+  const code = String(e?.code ?? e?.cause?.code ?? '');
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|UND_ERR_SOCKET)$/.test(code) || /socket hang up|other side closed/i.test(String(e?.message ?? ''));
+}
+
+async function openRoute(target: TargetConfig, settings: ClickHouseSettings, poolSize: number, share: ShareWarehouse | undefined): Promise<Route> {
+  const path = target.path!;
+  // A chdb data directory held by another tsdbt process is reached over that process's endpoint,
+  // with the token from its endpoint file as the password.
+  let served = target.type === 'chdb' ? await holdingEndpoint(path) : undefined;
+  if (target.type === 'chdb' && !served) {
+    const chdb = await loadChdb();
+    // A data directory that cannot be written fails here, saying which, not inside chDB.
+    makeWritableDir(path, { what: `the chdb path of target '${target.name}'`, file: target.source === 'default' ? undefined : target.source });
+    // One chDB connection runs one statement at a time; connections on the same path run side by side.
+    const clients: ClickHouseClient[] = [];
+    try {
+      for (let i = 0; i < poolSize; i++) clients.push(createClient({ connection: chdb.createChdbConnection({ path }) as never, clickhouse_settings: settings, log: CLIENT_LOG }));
+    } catch (error) {
+      await Promise.all(clients.map((c) => c.close().catch(() => {})));
+      // Another process took the directory between our look and our open: go through it if it shares.
+      served = await holdingEndpoint(path).catch(() => undefined);
+      if (!served) throw warehouseLockedError(path, warehouseHolder(path), error);
+    }
+    if (!served) return { conn: target, forwarded: false, clients, inFlight: clients.map(() => 0), chdb, unshare: await share?.() };
   }
+  const conn: TargetConfig = served ? { ...target, type: 'clickhouse', host: served.host, port: served.port, secure: false, password: served.token } : target;
+  const client = createClient({
+    log: CLIENT_LOG,
+    url: `${conn.secure ? 'https' : 'http'}://${conn.host.includes(':') ? `[${conn.host}]` : conn.host}:${conn.port}`,
+    username: conn.user,
+    password: conn.password,
+    clickhouse_settings: settings,
+    max_open_connections: Math.max(poolSize, 2),
+    // Seconds a statement may go without a byte from the server (dbt-clickhouse's name); a frozen server is caught sooner by the liveness check.
+    request_timeout: (target.sendReceiveTimeout ?? DEFAULT_SEND_RECEIVE_TIMEOUT) * 1000,
+  });
+  const pingUrl = `${conn.secure ? 'https' : 'http'}://${hostForUrl(conn.host)}:${conn.port}/ping`;
+  const liveness = new ServerLiveness(pingUrl, (target.livenessTimeout ?? DEFAULT_LIVENESS_TIMEOUT) * 1000, targetLabel(conn));
+  return { conn, forwarded: served !== undefined, clients: [client], inFlight: [0], liveness };
+}
+
+async function closeRoute(route: Route): Promise<void> {
+  await route.unshare?.().catch(() => {});
+  await Promise.all(route.clients.map((c) => c.close()));
 }
 
 export async function openWarehouse(target: TargetConfig, options: OpenWarehouseOptions = {}): Promise<WarehouseClient> {
-  // A chdb data directory held by another tsdbt process is reached over that process's endpoint,
-  // with the token from its endpoint file as the password.
-  let served = target.type === 'chdb' ? await holdingEndpoint(target.path!) : undefined;
-  const chdb = target.type === 'chdb' && !served ? await loadChdb() : undefined;
   const settings = { ...BASE_SETTINGS, ...target.settings } as ClickHouseSettings;
   const poolSize = Math.max(1, options.poolSize ?? target.threads);
-  const clients: ClickHouseClient[] = [];
-  const inFlight: number[] = [];
-  let syncSession: InstanceType<NonNullable<typeof chdb>['Session']> | undefined;
+  let route = await openRoute(target, settings, poolSize, options.share);
+  let rerouting: Promise<void> | undefined;
+  /**
+   * The process this one went through ended (its endpoint refuses or dropped us): find the
+   * warehouse again — another holder's endpoint, or the directory itself, now free.
+   */
+  const reroute = (failed: Route): Promise<void> => {
+    if (route !== failed) return Promise.resolve();
+    rerouting ??= (async () => {
+      try {
+        const next = await openRoute(target, settings, poolSize, options.share);
+        route = next;
+        await closeRoute(failed).catch(() => {});
+      } finally {
+        rerouting = undefined;
+      }
+    })();
+    return rerouting;
+  };
+  let syncSession: InstanceType<Chdb['Session']> | undefined;
   /** chDB's blocking session (run_query in templates, KILL): the target's settings SET once. */
   const syncChdb = () => {
     if (!syncSession) {
-      syncSession = new chdb!.Session(target.path!);
+      syncSession = new route.chdb!.Session(target.path!);
       for (const [k, v] of Object.entries(settings)) syncSession.query(`SET ${k} = ${typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(v)}`, 'CSV');
     }
     return syncSession;
   };
 
-  if (chdb) {
-    // A data directory that cannot be written fails here, saying which, not inside chDB.
-    makeWritableDir(target.path!, { what: `the chdb path of target '${target.name}'`, file: target.source === 'default' ? undefined : target.source });
-    // One chDB connection runs one statement at a time; connections on the same path run side by side.
-    try {
-      for (let i = 0; i < poolSize; i++) {
-        clients.push(createClient({ connection: chdb.createChdbConnection({ path: target.path! }) as never, clickhouse_settings: settings, log: CLIENT_LOG }));
-        inFlight.push(0);
-      }
-    } catch (error) {
-      await Promise.all(clients.splice(0).map((c) => c.close().catch(() => {})));
-      inFlight.length = 0;
-      // Another process took the directory between our look and our open: go through it if it shares.
-      served = await holdingEndpoint(target.path!).catch(() => undefined);
-      if (!served) throw warehouseLockedError(target.path!, warehouseHolder(target.path!), error);
-    }
-  }
-  const conn: TargetConfig = served
-    ? { ...target, type: 'clickhouse', host: served.host, port: served.port, secure: false, password: served.token }
-    : target;
-  if (conn.type !== 'chdb') {
-    clients.push(
-      createClient({
-        log: CLIENT_LOG,
-        url: `${conn.secure ? 'https' : 'http'}://${conn.host.includes(':') ? `[${conn.host}]` : conn.host}:${conn.port}`,
-        username: conn.user,
-        password: conn.password,
-        clickhouse_settings: settings,
-        max_open_connections: Math.max(poolSize, 2),
-        // Seconds a statement may go without a byte from the server (dbt-clickhouse's name); a frozen server is caught sooner by the liveness check.
-        request_timeout: (target.sendReceiveTimeout ?? DEFAULT_SEND_RECEIVE_TIMEOUT) * 1000,
-      }),
-    );
-    inFlight.push(0);
-  }
-
-  /** Runs `fn` on the least busy client. */
-  const withClient = async <T>(fn: (c: ClickHouseClient) => Promise<T>): Promise<T> => {
+  /** Runs `fn` on the least busy client of the current route. */
+  const onRoute = async <T>(r: Route, fn: (c: ClickHouseClient) => Promise<T>): Promise<T> => {
     let best = 0;
-    for (let i = 1; i < clients.length; i++) if (inFlight[i]! < inFlight[best]!) best = i;
-    inFlight[best]!++;
+    for (let i = 1; i < r.clients.length; i++) if (r.inFlight[i]! < r.inFlight[best]!) best = i;
+    r.inFlight[best]!++;
     try {
-      return await fn(clients[best]!);
+      return await fn(r.clients[best]!);
     } finally {
-      inFlight[best]!--;
+      r.inFlight[best]!--;
+    }
+  };
+  /**
+   * Runs `fn`; through another process, a lost connection re-finds the warehouse for the next
+   * statement, and a refused one (nothing was sent) runs `fn` again there when it may be repeated.
+   */
+  const withClient = async <T>(fn: (c: ClickHouseClient) => Promise<T>, repeatable = true): Promise<T> => {
+    if (rerouting) await rerouting;
+    const r = route;
+    try {
+      return await onRoute(r, fn);
+    } catch (error) {
+      if (!r.forwarded || !connectionLost(error)) throw error;
+      await reroute(r);
+      if (!repeatable || !refused(error)) throw error;
+      return onRoute(route, fn);
     }
   };
   // An abort signal only stops chDB's client from waiting: the statement runs on in the engine, and
@@ -177,7 +227,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   const markForCancel = (sql: string, signal: AbortSignal | undefined): { sql: string; done: () => void } => {
     // Nothing is sent once the run was aborted (chDB would start it, then only stop waiting).
     signal?.throwIfAborted();
-    if (conn.type !== 'chdb' || !signal) return { sql, done: () => {} };
+    if (route.conn.type !== 'chdb' || !signal) return { sql, done: () => {} };
     const marker = randomUUID();
     running.set(marker, signal);
     if (!watchedSignals.has(signal)) {
@@ -186,14 +236,12 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     }
     return { sql: `/* tsdbt:${marker} */ ${sql}`, done: () => running.delete(marker) };
   };
-  const queryId = (o?: QueryOptions) => o?.queryId ?? (conn.type === 'clickhouse' && options.queryIdPrefix ? `${options.queryIdPrefix}-${randomUUID()}` : undefined);
+  const queryId = (o?: QueryOptions) => o?.queryId ?? (route.conn.type === 'clickhouse' && options.queryIdPrefix ? `${options.queryIdPrefix}-${randomUUID()}` : undefined);
   // Statements on a server fail clearly when it stops answering (frozen), instead of waiting forever.
-  const liveness =
-    conn.type === 'clickhouse'
-      ? new ServerLiveness(`${conn.secure ? 'https' : 'http'}://${hostForUrl(conn.host)}:${conn.port}/ping`, (target.livenessTimeout ?? DEFAULT_LIVENESS_TIMEOUT) * 1000, targetLabel(conn))
-      : undefined;
-  const watched = <T>(o: QueryOptions | undefined, work: (o: QueryOptions | undefined) => Promise<T>): Promise<T> =>
-    liveness ? liveness.watch(o?.signal, (signal) => work({ ...o, signal })) : work(o);
+  const watched = <T>(o: QueryOptions | undefined, work: (o: QueryOptions | undefined) => Promise<T>): Promise<T> => {
+    const liveness = route.liveness;
+    return liveness ? liveness.watch(o?.signal, (signal) => work({ ...o, signal })) : work(o);
+  };
   const params = (sql: string, o?: QueryOptions) => ({
     query: sql,
     clickhouse_settings: o?.settings as ClickHouseSettings | undefined,
@@ -203,7 +251,9 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
 
   return {
     target,
-    embedded: conn.type === 'chdb',
+    get embedded() {
+      return route.conn.type === 'chdb';
+    },
     async command(sql, o) {
       let marked: ReturnType<typeof markForCancel> | undefined;
       try {
@@ -230,9 +280,11 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     },
     async insertStream(table, data, format, o) {
       try {
+        // A stream may be partly read when the connection fails: an insert is never sent twice.
         await watched(o, (w) =>
-          withClient((c) =>
-            c.insert({ table, values: data, format: format as never, clickhouse_settings: w?.settings as ClickHouseSettings | undefined, query_id: queryId(w), abort_signal: w?.signal }),
+          withClient(
+            (c) => c.insert({ table, values: data, format: format as never, clickhouse_settings: w?.settings as ClickHouseSettings | undefined, query_id: queryId(w), abort_signal: w?.signal }),
+            false,
           ),
         );
       } catch (error) {
@@ -242,6 +294,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     // The statement is sent as written (an INSERT … VALUES, an UPDATE, a leading comment): the
     // settings travel beside it, as the session's SETs (chDB) or URL parameters (HTTP).
     querySync(sql) {
+      const conn = route.conn;
       if (conn.type === 'chdb') {
         let text: string;
         try {
@@ -255,7 +308,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       return parseJsonCompact(httpQuerySync(conn, sql, (e) => toWarehouseError(e, target, sql), params));
     },
     async close() {
-      await Promise.all(clients.map((c) => c.close()));
+      await rerouting?.catch(() => {});
+      await closeRoute(route);
       closed = true;
       syncSession?.close();
     },

@@ -24,6 +24,13 @@ export function toWarehouseError(error: unknown, target: TargetConfig, _sql: str
     message = old[2]!;
   }
   const netCode = typeof rawCode === 'string' ? rawCode : e.cause?.code;
+  const lost = /socket hang up|ECONNRESET|other side closed/i.test(message);
+  // A chdb target is reached over the network only through the tsdbt process that holds it.
+  if (target.type === 'chdb' && ((netCode && /^(ECONNREFUSED|ECONNRESET|EPIPE|UND_ERR_SOCKET)$/.test(netCode)) || lost))
+    return new ConnectionError('holder_ended', `The tsdbt process that held the embedded warehouse ${target.path} for this command ended during a statement`, {
+      hint: "That statement's outcome is unknown; the next ones open the warehouse again. Run the command again.",
+      cause: error,
+    });
   if (netCode && /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|EPIPE|UND_ERR_SOCKET)$/.test(netCode))
     return new ConnectionError('unreachable', `Cannot reach ${targetLabel(target)} (${netCode})`, {
       hint: 'Check that the server is running and that host/port in profiles.yml are right.',
@@ -38,7 +45,7 @@ export function toWarehouseError(error: unknown, target: TargetConfig, _sql: str
       hint: 'Raise send_receive_timeout in profiles.yml for statements that run that long without a result, or check the server.',
       cause: error,
     });
-  if (/socket hang up|ECONNRESET|other side closed/i.test(message))
+  if (lost)
     return new ConnectionError('connection_lost', `Lost the connection to ${targetLabel(target)}: ${message}`, {
       hint: 'The server stopped or restarted during the statement; start it and run again.',
       cause: error,

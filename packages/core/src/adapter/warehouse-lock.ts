@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectionError } from '../shared/errors.js';
-import { processAlive } from './serve-endpoint.js';
+import { findServeEndpoint, processAlive, type ServeInfo } from './serve-endpoint.js';
 
 /**
  * Who holds an embedded warehouse's data directory. ClickHouse writes the holder's pid into
@@ -71,4 +71,24 @@ export function warehouseLockedError(dataPath: string, holder: WarehouseHolder |
       '(watch, serve, run, build…) holds it, other tsdbt commands on the same target go through that command automatically.',
     cause,
   });
+}
+
+/** How long to wait for a holding process's endpoint to appear (it announces it right after opening the directory). */
+const HOLDER_WAIT_MS = 5_000;
+
+/**
+ * The endpoint of the tsdbt process holding a chdb data directory, or undefined when the directory
+ * is free (or held by this process). Throws, naming the holder, when another process holds it and
+ * shares nothing.
+ */
+export async function holdingEndpoint(dataPath: string): Promise<ServeInfo | undefined> {
+  const until = Date.now() + HOLDER_WAIT_MS;
+  for (;;) {
+    const served = await findServeEndpoint(dataPath);
+    if (served) return served;
+    const holder = warehouseHolder(dataPath);
+    if (!holder) return undefined;
+    if (Date.now() > until) throw warehouseLockedError(dataPath, holder);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
