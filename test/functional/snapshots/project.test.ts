@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProjectError, TsdbtProject } from '../../../packages/core/src/index.js';
+import { generateDocs, ProjectError, TsdbtProject } from '../../../packages/core/src/index.js';
 import { finished, started } from '../../helpers/events.js';
 import { expectStatuses, inlineProject, openedPerTest } from '../../helpers/inline-project.js';
 import { exec, rows } from './snapshot-fixture.js';
@@ -40,15 +40,22 @@ describe('snapshots in a project', () => {
         '{% endsnapshot %}',
       ].join('\n'),
       'snapshots/snapshots.yml': "snapshots:\n  - name: orders_yaml\n    relation: ref('orders')\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: [status]\n",
+      'models/more/raw.yml': "version: 2\nsources:\n  - name: shop\n    tables: [{name: customers}]\nsnapshots:\n  - name: customers_yaml\n    relation: \"{{ source('shop', 'customers') }}\"\n    config: {unique_key: id, strategy: check, check_cols: all}\n",
     });
-    const snaps = project.select({ resourceTypes: ['snapshot'] }).map((id) => project.node(id));
+    const fromSource = project.node('snapshot.proj.customers_yaml');
+    expect([fromSource.fqn.join('.'), fromSource.dependsOn, (fromSource as { rawCode: string }).rawCode]).toEqual([
+      'proj.more.customers_yaml',
+      ['source.proj.shop.customers'],
+      "select * from {{ source('shop', 'customers') }}",
+    ]);
+    const snaps = project.select({ resourceTypes: ['snapshot'], exclude: ['customers_yaml'] }).map((id) => project.node(id));
     expect(snaps.map((n) => [n.uniqueId, n.fqn.join('.'), n.originalFilePath, n.line])).toEqual([
       ['snapshot.proj.orders_check', 'proj.shop.orders_check', 'snapshots/shop.sql', 7],
       ['snapshot.proj.orders_snapshot', 'proj.shop.orders_snapshot', 'snapshots/shop.sql', 2],
       ['snapshot.proj.orders_yaml', 'proj.orders_yaml', 'snapshots/snapshots.yml', 2],
     ]);
     expect(snaps.every((n) => n.dependsOn.join() === 'model.proj.orders')).toBe(true);
-    expect(project.select({ select: ['resource_type:snapshot'] })).toHaveLength(3);
+    expect(project.select({ select: ['resource_type:snapshot'] })).toHaveLength(4);
     expect(project.select({ select: ['path:snapshots/snapshots.yml'] })).toEqual(['snapshot.proj.orders_yaml']);
   });
 
@@ -107,6 +114,28 @@ describe('snapshots in a project', () => {
     });
     expect(manifest.parent_map['snapshot.proj.orders_snapshot']).toEqual(['model.proj.orders']);
     expect(existsSync(join(p.dir, 'target/compiled/proj/snapshots/orders.sql'))).toBe(true);
+    // docs generate: the snapshot's table and columns in catalog.json, the node in the site's manifest.
+    const docs = await generateDocs(project);
+    expect(Object.keys(docs.catalog.nodes['snapshot.proj.orders_snapshot']!.columns)).toEqual(['id', 'status', 'updated_at', 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to']);
+    expect(readFileSync(join(p.dir, 'target/index.html'), 'utf8')).toContain('Snapshots');
+  });
+
+  it('--empty: a first run creates the empty table with its columns; an existing snapshot is never changed by it', async () => {
+    const { p, project } = setup({
+      'models/orders.sql': ORDERS,
+      'snapshots/orders.sql': "{% snapshot orders_snapshot %}\n{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='invalidate') }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}",
+    });
+    await project.run();
+    expectStatuses(await project.snapshot({ empty: true }), { orders_snapshot: 'success' });
+    expect(await rows(project, `SELECT count() AS n FROM ${p.schema}.orders_snapshot`)).toEqual([{ n: '0' }]);
+    expect((await rows<{ name: string }>(project, `DESCRIBE TABLE ${p.schema}.orders_snapshot`)).map((c) => c.name)).toContain('dbt_valid_to');
+    await exec(project, `DROP TABLE ${p.schema}.orders_snapshot`);
+    await project.snapshot();
+    const before = await rows(project, `SELECT * FROM ${p.schema}.orders_snapshot ORDER BY id`);
+    // An empty query with hard_deletes would close every version: --empty leaves the history alone.
+    const empty = await project.snapshot({ empty: true });
+    expect(empty.results[0]!.message).toBe('OK 0 inserted, 0 closed (--empty: the existing snapshot is left as it is)');
+    expect(await rows(project, `SELECT * FROM ${p.schema}.orders_snapshot ORDER BY id`)).toEqual(before);
   });
 
   it('compile writes the snapshot query', async () => {

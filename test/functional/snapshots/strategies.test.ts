@@ -163,6 +163,18 @@ describe.each(APPLY_PATHS)('snapshot strategies over several runs (%s)', (path) 
       expect(versions[0]!.t).toBe('2031-01-02 03:04:05.678901');
     });
 
+    it('with updated_at (dbt: check snapshots may set it), versions are dated by that column, not the snapshot time', async () => {
+      const { p, project } = await start(CHECK_SQL.replace("check_cols=['email']", "check_cols=['email'], updated_at='updated_at'"));
+      await exec(project, `ALTER TABLE ${p.schema}.fact UPDATE email = 'new@example.com', updated_at = toDateTime('2017-03-03 03:03:03', 'UTC') WHERE id = 5`);
+      // updated_at alone moving is no change for check_cols=['email'].
+      await exec(project, `ALTER TABLE ${p.schema}.fact UPDATE updated_at = toDateTime('2017-04-04 04:04:04', 'UTC') WHERE id = 6`);
+      expect((await snapshot(project)).message).toBe('OK 1 inserted, 1 closed');
+      expect(await rows(project, `SELECT dbt_valid_from, dbt_valid_to, dbt_scd_id FROM ${p.schema}.snapshot WHERE id = 5 ORDER BY dbt_valid_from`)).toEqual([
+        { dbt_valid_from: '2016-01-01 05:00:00', dbt_valid_to: '2017-03-03 03:03:03', dbt_scd_id: md5('5|2016-01-01 05:00:00') },
+        { dbt_valid_from: '2017-03-03 03:03:03', dbt_valid_to: null, dbt_scd_id: md5('5|2017-03-03 03:03:03') },
+      ]);
+    });
+
     it("check_cols: all versions every row when the query gains a column (dbt's column_added), then only changes", async () => {
       const { p, project } = await start(CHECK_SQL.replace("check_cols=['email']", "check_cols='all'"));
       await exec(project, `ALTER TABLE ${p.schema}.fact UPDATE first_name = 'changed' WHERE id = 2`);

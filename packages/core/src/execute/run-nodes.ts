@@ -99,7 +99,7 @@ export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<
   const adapter = ctx.adapter.forModel(node.config);
   let result: Awaited<ReturnType<typeof materializeSnapshot>>;
   try {
-    result = await withHooks(ctx, node, adapter, async () => false, () => materializeSnapshot({ adapter, node, sql, signal: ctx.signal }));
+    result = await withHooks(ctx, node, adapter, async () => false, () => materializeSnapshot({ adapter, node, sql, signal: ctx.signal, emptyInputs: ctx.index.emptyInputs }));
   } finally {
     ctx.compiled.write(node, sql);
   }

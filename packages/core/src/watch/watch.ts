@@ -156,7 +156,10 @@ class ProjectWatcher implements Watcher {
 
   private dirsToWatch(pf: ProjectFile | undefined): string[] {
     // Installed packages too: `tsdbt deps` (or an edit of a linked local package) reloads the project.
-    const dirs = pf ? [...pf.modelPaths, ...pf.macroPaths, ...pf.testPaths, ...pf.seedPaths, pf.packagesInstallPath] : ['models', 'macros', 'tests', 'seeds', 'dbt_packages'];
+    // Snapshot files too: models may ref() a snapshot (watch never runs snapshots: they record time).
+    const dirs = pf
+      ? [...pf.modelPaths, ...pf.macroPaths, ...pf.testPaths, ...pf.seedPaths, ...pf.snapshotPaths, pf.packagesInstallPath]
+      : ['models', 'macros', 'tests', 'seeds', 'snapshots', 'dbt_packages'];
     return [...new Set(dirs.map((d) => toPosix(d).replace(/^\.\//, '').replace(/\/$/, '')))];
   }
 

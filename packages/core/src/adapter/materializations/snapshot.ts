@@ -17,6 +17,8 @@ export interface SnapshotContext {
   readonly signal?: AbortSignal;
   /** Forces an apply path (benchmarks and tests); by default the hard-link path where it can run. */
   readonly method?: 'hardlink' | 'rewrite';
+  /** `--empty`: the query reads zero rows. */
+  readonly emptyInputs?: boolean;
 }
 
 /**
@@ -52,6 +54,9 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
 
     const columns = await adapter.columns(live);
     assertSnapshotTable(node, settings, columns);
+    // --empty on an existing snapshot: an empty query would close every current version (dbt does
+    // so with hard deletes). A history is never rewritten from no data: the run checks and stops.
+    if (ctx.emptyInputs) return { message: 'OK 0 inserted, 0 closed (--empty: the existing snapshot is left as it is)', rowsAffected: 0, warnings: [] };
     const scdType = columns.find((c) => c.name === settings.columns.dbt_scd_id)!.type;
     const shape = shapeFor(/String/.test(scdType) ? 'md5' : 'halfMD5', await snapshotTime(adapter));
     const target = await targetShape(adapter, shape, columns);
