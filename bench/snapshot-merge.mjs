@@ -55,6 +55,12 @@ const forceRewrite = (on) => {
   if (on) adapter.hasFunction = async (name) => (name === 'joinGet' ? false : true);
   else delete adapter.hasFunction;
 };
+// Both snapshots of a repeat run at the same snapshot time (deletions close at it), so their histories compare.
+let fixedTime;
+{
+  const query = client.query.bind(client);
+  client.query = (text, ...rest) => (fixedTime && /^SELECT toString\(now64\(6\)\) AS t$/.test(text) ? Promise.resolve([{ t: fixedTime }]) : query(text, ...rest));
+}
 const snapshot = async (name) => {
   forceRewrite(name === 'snap_rewrite');
   // Which statements the run spends its time in: finding the changes, or applying them.
@@ -85,6 +91,7 @@ const snapshot = async (name) => {
 };
 
 const first = {};
+fixedTime = await one('SELECT toString(now64(6))');
 for (const name of ['snap_hardlink', 'snap_rewrite']) {
   await sql(`DROP TABLE IF EXISTS ${schema}.${name} SYNC`);
   first[name] = await snapshot(name);
@@ -101,6 +108,7 @@ for (let r = 0; r < repeats; r++) {
   await sql(`ALTER TABLE ${schema}.orders DELETE WHERE id % ${step * 10} = ${5 + r} AND id < ${rows}`, { mutations_sync: 2 });
   await sql(`INSERT INTO ${schema}.orders SELECT id + ${nextId}, customer_id, status, amount, currency, email, street, city, country, note, created_at, updated_at FROM ${schema}.orders WHERE id < ${Math.floor(changes / 10)}`);
   nextId += rows;
+  fixedTime = await one('SELECT toString(now64(6))');
   const order = r % 2 === 0 ? ['snap_hardlink', 'snap_rewrite'] : ['snap_rewrite', 'snap_hardlink'];
   const out = {};
   for (const name of order) out[name] = await snapshot(name);
@@ -117,29 +125,29 @@ const alt = {};
 {
   const src = `${schema}.snap_hardlink`;
   const changedIds = `SELECT id FROM ${schema}.orders WHERE id % ${Math.floor(rows / changes)} = 0 AND id < ${rows} LIMIT ${changes}`;
-  await sql(`DROP TABLE IF EXISTS ${schema}.alt_closes SYNC`);
-  await sql(`CREATE TABLE ${schema}.alt_closes ENGINE = Join(ANY, LEFT, dbt_scd_id) AS SELECT dbt_scd_id, toNullable(now()) AS vt FROM ${src} WHERE dbt_valid_to IS NULL AND id IN (${changedIds})`);
-  const newRows = `SELECT * REPLACE (concat(dbt_scd_id, 'x') AS dbt_scd_id, now() AS dbt_valid_from) FROM ${src} WHERE dbt_valid_to IS NULL AND id IN (${changedIds})`;
+  // What the change detection hands over (as tsdbt's changes table): the versions to close and the new rows, prepared untimed.
+  for (const t of ['alt_closes', 'alt_close_ids', 'alt_new', 'alt_lw', 'alt_rmt']) await sql(`DROP TABLE IF EXISTS ${schema}.${t} SYNC`);
+  await sql(`CREATE TABLE ${schema}.alt_close_ids ENGINE = MergeTree ORDER BY tuple() AS SELECT dbt_scd_id, toNullable(now()) AS vt FROM ${src} WHERE dbt_valid_to IS NULL AND id IN (${changedIds})`);
+  await sql(`CREATE TABLE ${schema}.alt_closes ENGINE = Join(ANY, LEFT, dbt_scd_id) AS SELECT * FROM ${schema}.alt_close_ids`);
+  await sql(`CREATE TABLE ${schema}.alt_new ENGINE = MergeTree ORDER BY tuple() AS SELECT * REPLACE (concat(dbt_scd_id, 'x') AS dbt_scd_id, now() AS dbt_valid_from) FROM ${src} WHERE dbt_valid_to IS NULL AND id IN (${changedIds})`);
   // Lightweight UPDATE in place (patch parts; needs block number/offset columns), then INSERT: two statements, not atomic.
-  await sql(`DROP TABLE IF EXISTS ${schema}.alt_lw SYNC`);
   await sql(`CREATE TABLE ${schema}.alt_lw AS ${src} ENGINE = MergeTree ORDER BY tuple() SETTINGS enable_block_number_column = 1, enable_block_offset_column = 1`);
   await sql(`INSERT INTO ${schema}.alt_lw SELECT * FROM ${src}`);
   alt.lightweightUpdateInPlace = await timed(async () => {
-    await sql(`UPDATE ${schema}.alt_lw SET dbt_valid_to = joinGet('${schema}.alt_closes', 'vt', dbt_scd_id) WHERE dbt_scd_id IN (SELECT dbt_scd_id FROM ${src} WHERE dbt_valid_to IS NULL AND id IN (${changedIds}))`);
-    await sql(`INSERT INTO ${schema}.alt_lw ${newRows}`);
+    await sql(`UPDATE ${schema}.alt_lw SET dbt_valid_to = joinGet('${schema}.alt_closes', 'vt', dbt_scd_id) WHERE dbt_scd_id IN (SELECT dbt_scd_id FROM ${schema}.alt_close_ids)`);
+    await sql(`INSERT INTO ${schema}.alt_lw SELECT * FROM ${schema}.alt_new`);
   });
-  // A versioned engine read through FINAL: the write is k + k rows; every read pays FINAL.
-  await sql(`DROP TABLE IF EXISTS ${schema}.alt_rmt SYNC`);
+  // A versioned engine read through FINAL: the write is the closed copies and the new rows; every read pays FINAL.
   await sql(`CREATE TABLE ${schema}.alt_rmt ENGINE = ReplacingMergeTree(_version) ORDER BY dbt_scd_id AS SELECT *, toUInt64(0) AS _version FROM ${src}`);
   alt.versionedInsert = await timed(() =>
-    sql(`INSERT INTO ${schema}.alt_rmt SELECT * REPLACE (toNullable(now()) AS dbt_valid_to), toUInt64(1) AS _version FROM ${src} WHERE dbt_valid_to IS NULL AND id IN (${changedIds}) UNION ALL SELECT *, toUInt64(1) FROM (${newRows})`),
+    sql(`INSERT INTO ${schema}.alt_rmt SELECT s.* REPLACE (c.vt AS dbt_valid_to), toUInt64(1) AS _version FROM ${src} AS s INNER JOIN ${schema}.alt_close_ids AS c USING (dbt_scd_id) WHERE s.dbt_valid_to IS NULL UNION ALL SELECT *, toUInt64(1) FROM ${schema}.alt_new`),
   );
   const read = (table, final) => timed(() => client.query(`SELECT count() AS n, sum(amount) AS s FROM ${schema}.${table}${final ? ' FINAL' : ''} WHERE dbt_valid_to IS NULL`));
   alt.readPlain = Math.min(await read('snap_hardlink', false), await read('snap_hardlink', false), await read('snap_hardlink', false));
   alt.readFinal = Math.min(await read('alt_rmt', true), await read('alt_rmt', true), await read('alt_rmt', true));
   // Partition-level replacement: with a hash of the key as partition (16 buckets), how many partitions k scattered changes touch.
   alt.partitionsTouchedOf16 = Number(await one(`SELECT uniqExact(cityHash64(id) % 16) FROM (${changedIds})`));
-  for (const t of ['alt_closes', 'alt_lw', 'alt_rmt']) await sql(`DROP TABLE IF EXISTS ${schema}.${t} SYNC`);
+  for (const t of ['alt_closes', 'alt_close_ids', 'alt_new', 'alt_lw', 'alt_rmt']) await sql(`DROP TABLE IF EXISTS ${schema}.${t} SYNC`);
 }
 
 const summary = {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
-import { expectStatuses, openedPerTest, type InlineProject } from '../../helpers/inline-project.js';
+import { expectStatuses, openedPerTest, WAREHOUSE_DIR, type InlineProject } from '../../helpers/inline-project.js';
 import { APPLY_PATHS, exec, fixSnapshotTimes, rows, sourceYaml, useApplyPath } from './snapshot-fixture.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
@@ -114,6 +114,40 @@ describe.each(APPLY_PATHS)('snapshot hard deletes and meta columns (%s)', (path)
       expect(await snapshot(project)).toBe('OK 1 inserted, 0 closed');
     }
     expect(await rows(project, `SELECT countIf(dbt_valid_to IS NULL) AS current, count() AS versions FROM ${p.schema}.snapshot_actual WHERE id = 5`)).toEqual([{ current: '1', versions: '3' }]);
+  });
+
+  it('check strategy, invalidate: a deleted key closes at the snapshot time, its return opens a new version', async () => {
+    const { p, project } = await start(block(), 'snapshots:\n  - name: snapshot_actual\n    config: {unique_key: id, strategy: check, check_cols: [email], hard_deletes: invalidate}\n');
+    await fixSnapshotTimes(project, ['2030-02-02 00:00:01.000000', '2030-02-02 00:00:02.000000', '2030-02-02 00:00:03.000000']);
+    await snapshot(project);
+    await exec(project, `DELETE FROM ${p.schema}.seed WHERE id = 9`);
+    expect(await snapshot(project)).toBe('OK 0 inserted, 1 closed');
+    await exec(project, `INSERT INTO ${p.schema}.seed VALUES (9, 'name9', 'u9@x.org', toDateTime('2016-01-01 09:00:00', 'UTC'))`);
+    expect(await snapshot(project)).toBe('OK 1 inserted, 0 closed');
+    expect(await rows(project, `SELECT toString(dbt_valid_from) AS f, toString(dbt_valid_to) AS t FROM ${p.schema}.snapshot_actual WHERE id = 9 ORDER BY dbt_valid_from`)).toEqual([
+      { f: '2030-02-02 00:00:01.000000', t: '2030-02-02 00:00:02.000000' },
+      { f: '2030-02-02 00:00:03.000000', t: null },
+    ]);
+  });
+
+  it('gives the same history with join_use_nulls = 1 in the profile (outer joins then fill NULLs, not defaults)', async () => {
+    const yaml = 'snapshots:\n  - name: snapshot_actual\n    config: {unique_key: id, strategy: timestamp, updated_at: updated_at, hard_deletes: new_record}\n';
+    const histories: unknown[] = [];
+    for (const settings of ['', '      settings: {join_use_nulls: 1}\n']) {
+      const { p, project } = await start(block(), yaml);
+      if (settings) {
+        p.write({ 'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${WAREHOUSE_DIR}\n      schema: ${p.schema}\n      threads: 4\n${settings}` });
+      }
+      const run = settings ? setup.reopen(p) : project;
+      await useApplyPath(run, path);
+      await fixSnapshotTimes(run, ['2030-03-03 00:00:01.000000', '2030-03-03 00:00:02.000000']);
+      await snapshot(run);
+      await exec(run, `DELETE FROM ${p.schema}.seed WHERE id IN (2, 3)`);
+      await exec(run, `ALTER TABLE ${p.schema}.seed UPDATE updated_at = updated_at + INTERVAL 1 DAY WHERE id = 4`);
+      expect(await snapshot(run)).toBe('OK 3 inserted, 3 closed');
+      histories.push(await rows(run, `SELECT id, dbt_scd_id, toString(dbt_valid_from) AS f, toString(dbt_valid_to) AS t, dbt_is_deleted FROM ${p.schema}.snapshot_actual ORDER BY id, f, dbt_is_deleted`));
+    }
+    expect(histories[1]).toEqual(histories[0]);
   });
 
   it('snapshot_meta_column_names renames the meta columns; a composite unique_key matches on every part', async () => {

@@ -34,6 +34,12 @@ export interface SnapshotShape {
   readonly now: string;
   /** dbt_scd_id as dbt's md5 hex, or halfMD5 (UInt64) for a table dbt-clickhouse built. */
   readonly hash: 'md5' | 'halfMD5';
+  /**
+   * Join the query to the current versions by sorting both (full_sorting_merge) rather than hashing
+   * 10M current versions: set when the server has it and the query has no JOIN of its own (the
+   * setting would reach the user's joins too).
+   */
+  readonly sortingJoin?: boolean;
 }
 
 /** The target table's columns and what this run sees in them. */
@@ -50,7 +56,6 @@ export const C = {
   inSource: '__tsdbt_in_source',
   inTarget: '__tsdbt_in_target',
   updatedAt: '__tsdbt_updated_at',
-  newScd: '__tsdbt_new_scd',
   oldScd: '__tsdbt_old_scd',
   oldFrom: '__tsdbt_old_from',
   oldTo: '__tsdbt_old_to',
@@ -155,7 +160,6 @@ export function changesSelect(shape: SnapshotShape, target: TargetShape, relatio
     ...keys.map((k, i): [string, string] => [`(${k})`, C.key(i)]),
     ['1', C.inSource],
     [u, C.updatedAt],
-    [hashArguments([...keys, u], shape.hash), C.newScd],
     ...checked.map((c, i): [string, string] => [q(c), C.srcCheck(i)]),
     ...shape.sourceColumns.map((c): [string, string] => [q(c.name), C.src(c.name)]),
   ];
@@ -191,6 +195,7 @@ export function changesSelect(shape: SnapshotShape, target: TargetShape, relatio
     `) AS __tsdbt_s ALL ${deletes ? 'FULL OUTER' : 'LEFT'} JOIN (`,
     `  SELECT\n    ${list(targetSide)}\n  FROM ${relation}\n  WHERE ${currentFilter(s)}`,
     `) AS __tsdbt_t USING (${keys.map((_, i) => q(C.key(i))).join(', ')})`,
+    ...(shape.sortingJoin ? ["SETTINGS join_algorithm = 'full_sorting_merge'"] : []),
   ].join('\n');
 }
 
@@ -214,7 +219,9 @@ export function insertionFill(shape: SnapshotShape, targetColumns: readonly Ware
   const { settings: s } = shape;
   const types = new Map(targetColumns.map((c) => [c.name, c.type]));
   const out: [string, string][] = shape.sourceColumns.filter((c) => types.has(c.name)).map((c) => [c.name, q(C.src(c.name))]);
-  out.push([s.columns.dbt_scd_id, q(C.newScd)], [s.columns.dbt_updated_at, q(C.updatedAt)], [s.columns.dbt_valid_from, q(C.updatedAt)]);
+  // dbt_scd_id hashes the key's and updated_at's values as the query gave them (computed here, for k rows, not in the join over N).
+  const scd = hashArguments([...keyList(s).map((_, i) => q(C.key(i))), q(C.updatedAt)], shape.hash);
+  out.push([s.columns.dbt_scd_id, scd], [s.columns.dbt_updated_at, q(C.updatedAt)], [s.columns.dbt_valid_from, q(C.updatedAt)]);
   out.push([s.columns.dbt_valid_to, currentValidTo(s)]);
   if (s.hardDeletes === 'new_record') out.push([s.columns.dbt_is_deleted, "'False'"]);
   return out.map(([name, expr]) => [name, `CAST(${expr} AS ${types.get(name) ?? 'String'})`] as const);

@@ -58,7 +58,8 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     // so with hard deletes). A history is never rewritten from no data: the run checks and stops.
     if (ctx.emptyInputs) return { message: 'OK 0 inserted, 0 closed (--empty: the existing snapshot is left as it is)', rowsAffected: 0, warnings: [] };
     const scdType = columns.find((c) => c.name === settings.columns.dbt_scd_id)!.type;
-    const shape = shapeFor(/String/.test(scdType) ? 'md5' : 'halfMD5', await snapshotTime(adapter));
+    const sortingJoin = !/\bjoin\b/i.test(sql) && (await canSortJoin(adapter));
+    const shape = { ...shapeFor(/String/.test(scdType) ? 'md5' : 'halfMD5', await snapshotTime(adapter)), sortingJoin };
     const target = await targetShape(adapter, shape, columns);
     const names = new Set(columns.map((c) => c.name));
     const added = sourceColumns.filter((c) => !names.has(c.name));
@@ -81,6 +82,19 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     }
     const inserted = versions + deletions;
     return { message: `OK ${inserted.toLocaleString('en-US')} inserted, ${closed.toLocaleString('en-US')} closed`, rowsAffected: inserted, warnings: [] };
+  });
+}
+
+/** Whether the server joins with full_sorting_merge (22.7+), asked once. */
+function canSortJoin(adapter: ClickHouseAdapter): Promise<boolean> {
+  return adapter.capabilities.ask('join_full_sorting_merge', async () => {
+    try {
+      await adapter.client.query("SELECT 1 SETTINGS join_algorithm = 'full_sorting_merge'");
+      return true;
+    } catch (error) {
+      if (/Code: (115|36)\b|Unknown setting|Unexpected value|Unknown join algorithm/i.test(String((error as Error).message))) return false;
+      throw error;
+    }
   });
 }
 
