@@ -138,6 +138,23 @@ describe('snapshots in a project', () => {
     expect(await rows(project, `SELECT * FROM ${p.schema}.orders_snapshot ORDER BY id`)).toEqual(before);
   });
 
+  it("continues a snapshot table dbt-clickhouse built (UInt64 halfMD5 dbt_scd_id, DateTime times)", async () => {
+    const { p, project } = setup({
+      'models/orders.sql': ORDERS,
+      'snapshots/orders.sql': "{% snapshot orders_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols=['status']) }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}",
+    });
+    await project.run();
+    // What dbt-clickhouse's build_snapshot_table leaves: halfMD5 ids, now() (seconds) times.
+    await exec(project, `CREATE TABLE ${p.schema}.orders_snapshot ENGINE = MergeTree ORDER BY tuple() AS SELECT *, halfMD5(concat(toString(id), '|', toString(toDateTime('2025-01-01 00:00:00')))) AS dbt_scd_id, toDateTime('2025-01-01 00:00:00') AS dbt_updated_at, toDateTime('2025-01-01 00:00:00') AS dbt_valid_from, CAST(NULL AS Nullable(DateTime)) AS dbt_valid_to FROM ${p.schema}.orders`);
+    await exec(project, `ALTER TABLE ${p.schema}.orders UPDATE status = 'shipped' WHERE id = 2`);
+    expect((await project.snapshot()).results[0]!.message).toBe('OK 1 inserted, 1 closed');
+    const versions = await rows<{ scd: string; t: string; current: number }>(project, `SELECT toTypeName(dbt_scd_id) AS scd, toTypeName(dbt_valid_from) AS t, dbt_valid_to IS NULL AS current FROM ${p.schema}.orders_snapshot WHERE id = 2 ORDER BY dbt_valid_from`);
+    expect(versions).toEqual([
+      { scd: 'UInt64', t: 'DateTime', current: 0 },
+      { scd: 'UInt64', t: 'DateTime', current: 1 },
+    ]);
+  });
+
   it('compile writes the snapshot query', async () => {
     const { p, project } = setup({
       'models/orders.sql': ORDERS,
