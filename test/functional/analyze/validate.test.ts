@@ -149,6 +149,18 @@ select order_id, amount, ordered_at from {{ source('raw', 'orders') }}
     expect(where(analysis.issues)).toEqual({ 'model.proj.current_orders': 'models/current_orders.sql:1:90 UNKNOWN_IDENTIFIER' });
   });
 
+  it('answers run_query() while rendering from the scratch warehouse, seeds with their rows', async () => {
+    const { project } = setup({
+      'seeds/kinds.csv': 'kind\nfizz\nbuzz\n',
+      'models/pivot_kinds.sql': `{% set rows = run_query("select kind from " ~ ref('kinds') ~ " order by kind").rows if execute else [] %}
+select {% for r in rows %}'{{ r[0] }}' as {{ r[0] }}{% if not loop.last %}, {% endif %}{% endfor %}
+`,
+    });
+    const analysis = await project.validate();
+    expect(analysis.issues).toEqual([]);
+    expect(analysis.nodes.get('model.proj.pivot_kinds')!.columns.map((c) => c.name)).toEqual(['buzz', 'fizz']);
+  });
+
   it('reads source columns from the target when it has the table, else from YAML, else says which types to add', async () => {
     const { project } = setup({
       'sources.yml': `version: 2

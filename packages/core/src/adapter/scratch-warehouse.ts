@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { TargetConfig } from '../load/profiles.js';
 import type { QueryTable } from '../render/render-state.js';
 import { ConnectionError, DatabaseError } from '../shared/errors.js';
+import { openSyncChannel, type SyncChannel } from './scratch-sync.js';
 import { SCRATCH_SYNC_CLIENT_JS, SCRATCH_WORKER_JS } from './scratch-worker.js';
 import { BASE_SETTINGS, type WarehouseClient } from './warehouse-client.js';
 
@@ -129,6 +130,7 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
   let nextId = 1;
   let buffer = '';
   let closed = false;
+  let sync: SyncChannel | undefined;
   const fail = (e: Error) => {
     for (const p of pending.values()) p.reject(e);
     pending.clear();
@@ -212,10 +214,12 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
       throw new DatabaseError('scratch_insert', 'The scratch warehouse holds no data');
     },
     querySync(sql): QueryTable {
-      const out = execFileSync(process.execPath, ['-e', SCRATCH_SYNC_CLIENT_JS, socketPath], {
-        input: JSON.stringify({ id: 0, statements: [sql], format: 'JSONCompact' }),
-        maxBuffer: 64 * 1024 * 1024,
-      }).toString();
+      const line = JSON.stringify({ id: 0, statements: [sql], format: 'JSONCompact' });
+      sync ??= openSyncChannel(socketPath);
+      // A reply too long for the shared buffer comes through a short-lived child process instead.
+      const out =
+        sync.request(line) ??
+        execFileSync(process.execPath, ['-e', SCRATCH_SYNC_CLIENT_JS, socketPath], { input: line, maxBuffer: 1024 * 1024 * 1024 }).toString();
       const reply = JSON.parse(out) as Reply;
       const r = reply.results[0];
       if (!r) return { columnNames: [], rows: [] };
@@ -227,6 +231,7 @@ function scratchClient(child: ChildProcess, socket: Socket, socketPath: string, 
     async close() {
       if (closed) return;
       closed = true;
+      sync?.close();
       fail(new ConnectionError('scratch_closed', 'The scratch warehouse is closed'));
       child.ref(); // until it is gone
       const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));

@@ -6,7 +6,7 @@ import type { ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '..
 import { quoteIdentifier } from '../render/placeholders.js';
 import { DatabaseError, TsdbtError } from '../shared/errors.js';
 import type { AnalyzedColumn, NodeAnalysis, ProjectAnalysis, ValidationIssue } from './analysis.js';
-import { sourceStatements, seedStatement, targetTableOf, type TargetTable } from './input-tables.js';
+import { seedStatements, sourceStatements, targetTableOf, type TargetTable } from './input-tables.js';
 import { incrementalCheck, modelChecks, needsRealView, type CheckStatement } from './node-checks.js';
 import { TestChecker } from './test-checks.js';
 
@@ -124,7 +124,7 @@ async function analyzeOne(ctx: AnalyzeContext, tests: TestChecker, id: string): 
     case 'source':
       return analyzeSource(ctx, node);
     case 'seed':
-      return analyzeInput(ctx, node, () => [seedStatement(node)]);
+      return analyzeSeed(ctx, node);
     case 'model':
       return analyzeModel(ctx, node);
     case 'test':
@@ -164,6 +164,23 @@ async function analyzeSource(ctx: AnalyzeContext, node: SourceNode): Promise<Nod
   const statements = sourceStatements(node, targetTableOf(ctx.targetTables, node));
   if (!Array.isArray(statements)) return finished(node, [statements]);
   return analyzeInput(ctx, node, () => statements);
+}
+
+async function analyzeSeed(ctx: AnalyzeContext, node: SeedNode): Promise<NodeAnalysis> {
+  let statements: ReturnType<typeof seedStatements>;
+  try {
+    statements = seedStatements(node);
+  } catch (error) {
+    return finished(node, [thrownIssue(node, error)]);
+  }
+  const created = await analyzeInput(ctx, node, () => [statements.create]);
+  if (created.status !== 'valid' || !statements.load) return created;
+  const [loaded] = await ctx.scratch.batch([statements.load]);
+  if (loaded?.ok) return created;
+  // Its shape is known all the same: only queries of its rows while rendering see none.
+  const why = loaded && !loaded.ok ? loaded.error.message.split('\n')[0] : 'no answer';
+  const warning: ValidationIssue = { uniqueId: node.uniqueId, severity: 'warning', code: 'seed_rows', message: `The rows of seed ${node.name} could not be loaded for validation: ${why}`, file: node.originalFilePath, hint: 'tsdbt seed would fail the same way: check the values against the column types (column_types in YAML).' };
+  return { ...created, issues: [...created.issues, warning] };
 }
 
 /** Sources and seeds: the first CREATE that works (later ones are plainer fallbacks), then their columns. */

@@ -120,6 +120,10 @@ export function parseClickHouseError(text: string, code?: number): ParsedError {
     case 'MULTIPLE_EXPRESSIONS_FOR_ALIAS':
       add(new RegExp(`alias ${q}?(\\w+)${q}?`).exec(text)?.[1]);
       break;
+    case 'CANNOT_CONVERT_TYPE':
+      // `Cannot convert NULL to a non-nullable type`: a CAST(NULL AS T) (dbt's union_relations writes them)
+      if (/\bNULL\b/.test(text)) texts.push('cast(null', 'null');
+      break;
     default:
       break;
   }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { seedColumns } from '../adapter/seed-loader.js';
 import { engineClause } from '../adapter/table-ddl.js';
 import type { WarehouseClient } from '../adapter/warehouse-client.js';
@@ -174,8 +175,21 @@ export function sourceStatements(source: SourceNode, table: TargetTable | undefi
   return [`CREATE TABLE ${rel} (${declared.map((c) => `${quoteIdentifier(c.name)} ${c.dataType}`).join(', ')}) ENGINE = MergeTree ORDER BY tuple()`];
 }
 
-/** CREATE TABLE for a seed: the types `tsdbt seed` would give it (inferred, or column_types), with its engine config. */
-export function seedStatement(seed: SeedNode): string {
+/** Seeds up to this size are loaded into the scratch warehouse (macros that query them then see their rows). */
+const SEED_DATA_LIMIT = 1024 * 1024;
+
+/**
+ * A seed in the scratch warehouse: its table with the types `tsdbt seed` would give it (inferred, or
+ * column_types) and its engine config, then — for a small file — its rows, read by the engine from
+ * the CSV: a macro that queries a seed while rendering (dbt_utils.get_column_values…) gets its values.
+ */
+export function seedStatements(seed: SeedNode): { create: string; load?: string } {
   const columns = seedColumns(seed);
-  return `CREATE TABLE ${relationSql(seed.relation.schema, seed.relation.identifier)} (${columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ')})\n${engineClause(seed.config)}`;
+  const rel = relationSql(seed.relation.schema, seed.relation.identifier);
+  const create = `CREATE TABLE ${rel} (${columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ')})\n${engineClause(seed.config)}`;
+  if (statSync(seed.seedFile).size > SEED_DATA_LIMIT) return { create };
+  const delimiter = typeof seed.config.delimiter === 'string' ? seed.config.delimiter : ',';
+  const structure = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+  const load = `INSERT INTO ${rel} SELECT * FROM file(${quote(seed.seedFile)}, 'CSVWithNames', ${quote(structure)}) SETTINGS format_csv_delimiter = ${quote(delimiter)}, input_format_csv_empty_as_default = 1`;
+  return { create, load };
 }
