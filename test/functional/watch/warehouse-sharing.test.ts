@@ -128,6 +128,12 @@ describe('the embedded warehouse is never locked away', () => {
     await until(() => (readServeInfo(path)?.pid === holder.child.pid ? true : undefined), 'the watch to share its warehouse');
     const build = start(['build', '--project-dir', p.dir, '--threads', '1']);
     await until(() => (/START .*slow/.test(build.output()) ? true : undefined), 'the slow model to start');
+    // START is printed before the statement is sent: wait until the holder is running it (a loaded
+    // machine can take seconds in between), so the kill really cuts a statement in flight.
+    await until(async () => {
+      const r = await show(p, "select count() as c from system.processes where query like '%sleepEachRow(0.5)%' and query not like '%system.processes%'");
+      return r.code === 0 && Number(JSON.parse(r.stdout)[0]?.c) > 0 ? true : undefined;
+    }, 'the slow statement to run in the holder');
     holder.child.kill('SIGKILL');
     expect(await build.exited).toBe(1);
     expect(build.output()).toMatch(/held the embedded warehouse .* ended during a statement/);
