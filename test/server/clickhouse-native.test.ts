@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../packages/core/src/index.js';
-import { expectStatuses, openedPerTest, queryRows } from '../helpers/inline-project.js';
-import { serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.js';
+import { expectStatuses, queryRows } from '../helpers/inline-project.js';
+import { SKIP_SERVER_TESTS } from './clickhouse-server.js';
+import { serverSuite } from './server-suite.js';
 
 /*
  * Materialized views, dictionaries and table options against Debian's ClickHouse 18.16 (Ordinary
@@ -9,14 +10,8 @@ import { serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHous
  * works, the rest fails with "not supported by this server" and changes nothing.
  */
 describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server 18.16: materialized views, dictionaries, table options', () => {
-  let server: ClickHouseServer;
-  beforeAll(async () => {
-    server = await startClickHouseServer();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const setup = openedPerTest((p) => p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema }) }));
+  const suite = serverSuite();
+  const setup = suite.setup;
 
   const SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n';
   const COPY = (select: string, extra = '') => `{{ config(materialized='materialized_view', order_by='id'${extra}) }}\n${select}`;

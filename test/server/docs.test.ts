@@ -1,23 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDocs } from '../../packages/core/src/index.js';
-import { expectStatuses, openedPerTest } from '../helpers/inline-project.js';
-import { serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.js';
+import { expectStatuses } from '../helpers/inline-project.js';
+import { SKIP_SERVER_TESTS } from './clickhouse-server.js';
+import { serverSuite } from './server-suite.js';
 
 /*
  * `docs generate` against the 18.16 server (issue #18: its system.tables has no total_rows, comment
  * or total_bytes, and system.columns no position, so the catalog query failed).
  */
 describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: docs generate', () => {
-  let server: ClickHouseServer;
-  beforeAll(async () => {
-    server = await startClickHouseServer();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const setup = openedPerTest((p) => p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema }) }));
+  const suite = serverSuite();
+  const setup = suite.setup;
 
   it('writes a catalog with every relation, its columns in table order and the row counts of tables', async () => {
     const { p, project } = setup({

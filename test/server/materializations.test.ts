@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../packages/core/src/index.js';
-import { expectStatuses, openedPerTest, queryRows } from '../helpers/inline-project.js';
-import { serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.js';
+import { expectStatuses, queryRows } from '../helpers/inline-project.js';
+import { SKIP_SERVER_TESTS } from './clickhouse-server.js';
+import { serverSuite } from './server-suite.js';
 
 /*
  * `type: clickhouse` against a real (old: Debian's 18.16, Ordinary databases, no EXCHANGE TABLES,
  * no CREATE OR REPLACE VIEW) clickhouse-server started by this file.
  */
 describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: materializations and tests', () => {
-  let server: ClickHouseServer;
-
-  beforeAll(async () => {
-    server = await startClickHouseServer();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const setup = openedPerTest((p) => p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema }) }));
+  const suite = serverSuite();
+  const setup = suite.setup;
 
   /** Reopen after editing files: a new invocation (new run id) on the same server and schema. */
   const reopen = setup.reopen;
@@ -29,7 +23,7 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: materializations and test
   it('talks to the server it started (version, database engine)', async () => {
     const { p, project } = setup({ 'models/t.sql': 'select 1 as x' });
     const info = await project.debug();
-    expect(info.serverVersion).toBe(server.version);
+    expect(info.serverVersion).toBe(suite.server.version);
     expect(info.checks.map((c) => [c.name, c.status])).toEqual([['connection', 'ok'], ['create_database', 'ok']]);
     expect(info.success).toBe(true);
     expect(await queryRows(project, `SELECT engine FROM system.databases WHERE name = '${p.schema}'`)).toEqual([{ engine: expect.any(String) }]);

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openedPerTest, queryRows } from '../helpers/inline-project.js';
+import { describe, expect, it } from 'vitest';
+import { queryRows } from '../helpers/inline-project.js';
 import { injectFaults } from '../functional/snapshots/faults.js';
 import { atTime, changeSource, history, leftovers, projectFiles, runSteps, STEPS, VARIANTS } from '../functional/snapshots/scenario.js';
-import { serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.js';
+import { SKIP_SERVER_TESTS } from './clickhouse-server.js';
+import { serverSuite } from './server-suite.js';
 
 /*
  * Snapshots on an old server (Debian's 18.16: no joinGet by database, no synchronous mutations, no
@@ -10,14 +11,8 @@ import { serverProfile, SKIP_SERVER_TESTS, startClickHouseServer, type ClickHous
  * The scenario of test/functional/snapshots/scenario.ts, its faults, and a server killed mid-run.
  */
 describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: snapshots', () => {
-  let server: ClickHouseServer;
-  beforeAll(async () => {
-    server = await startClickHouseServer();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const setup = openedPerTest((p) => p.write({ 'profiles.yml': serverProfile({ port: server.port, schema: p.schema }) }));
+  const suite = serverSuite();
+  const setup = suite.setup;
 
   it('timestamp strategy, invalidate: changes, deletions and a row back after deletion, with the dbt columns', async () => {
     const { p, project } = setup(projectFiles(VARIANTS[0]!));
@@ -90,13 +85,13 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: snapshots', () => {
       await command(sql, ...rest);
       if (!killed && /^INSERT INTO .*__rewrite/.test(sql)) {
         killed = true;
-        await server.kill();
+        await suite.server.kill();
       }
     };
     await atTime(project, STEPS[2]!.time);
     expect((await project.snapshot()).results[0]!.status).toBe('error');
     expect(killed).toBe(true);
-    await server.restart();
+    await suite.server.restart();
     await project.close();
     const next = setup.reopen(p);
     expect(await history(next, p.schema)).toEqual(before);
