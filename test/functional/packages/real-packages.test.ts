@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TsdbtError, TsdbtProject } from '../../../packages/core/src/index.js';
-import { startTestHub, type TestHub } from '../../helpers/hub-server.js';
-import { ROOT } from '../../helpers/cli.js';
+import type { TestHub } from '../../helpers/hub-server.js';
+import { mirrorSharedPackage, SHARED_PACKAGES, startSharedPackagesHub } from '../../helpers/shared-packages.js';
 
 /**
  * The public packages in ../shared/third_party/dbt-packages (unmodified; never copied into the
@@ -14,9 +14,7 @@ import { ROOT } from '../../helpers/cli.js';
  * dbt_packages/ and package-lock.yml. Hub packages (dbt_utils, dbt_date) come from a test hub on
  * 127.0.0.1 that packs the shared copies.
  */
-// shared/ sits beside the checkout (CI, /work/main) or beside its parent (a worktree in /work/wt/<name>).
-const SHARED = [resolve(ROOT, '../shared'), resolve(ROOT, '../../shared')].map((d) => join(d, 'third_party/dbt-packages')).find((d) => existsSync(join(d, 'dbt_utils/dbt_project.yml'))) ?? '';
-const available = SHARED !== '';
+const available = SHARED_PACKAGES !== '';
 
 let work: string;
 let hub: TestHub;
@@ -25,10 +23,7 @@ beforeAll(async () => {
   if (!available) return;
   work = mkdtempSync(join(tmpdir(), 'tsdbt-real-packages-'));
   writeFileSync(join(work, 'profiles.yml'), `integration_tests:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${join(work, 'chdb')}\n      schema: it\n`);
-  hub = await startTestHub({
-    'dbt-labs/dbt_utils': { '1.4.1': { dir: join(SHARED, 'dbt_utils'), requireDbtVersion: ['>=1.3.0', '<3.0.0'] } },
-    'godatadriven/dbt_date': { '0.21.0': { dir: join(SHARED, 'dbt_date'), requireDbtVersion: ['>=1.10.5', '<3.0.0'] } },
-  });
+  hub = await startSharedPackagesHub();
 });
 
 afterAll(async () => {
@@ -36,19 +31,8 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** A writable mirror of a shared package made of symlinks; returns its integration_tests folder. */
-function mirror(name: string): string {
-  const src = join(SHARED, name);
-  const dest = join(work, name);
-  mkdirSync(join(dest, 'integration_tests'), { recursive: true });
-  for (const entry of readdirSync(src)) if (entry !== 'integration_tests') symlinkSync(join(src, entry), join(dest, entry));
-  const skip = new Set(['dbt_packages', 'target', 'package-lock.yml', 'profiles.yml', 'logs']);
-  for (const entry of readdirSync(join(src, 'integration_tests'))) if (!skip.has(entry)) symlinkSync(join(src, 'integration_tests', entry), join(dest, 'integration_tests', entry));
-  return join(dest, 'integration_tests');
-}
-
 async function installAndLoad(name: string) {
-  const dir = mirror(name);
+  const dir = mirrorSharedPackage(work, name);
   const deps = await TsdbtProject.deps({ projectDir: dir, hubUrl: hub.url, env: {} });
   const lock = readFileSync(join(dir, 'package-lock.yml'), 'utf8');
   let project: TsdbtProject | undefined;

@@ -12,7 +12,7 @@ import { assertWritableDir } from '../shared/writable-dir.js';
 import { ProjectError } from '../shared/errors.js';
 import { SECRET_ENV_PREFIX, secretValues } from '../shared/secrets.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
-import { builtinMacroFiles } from './builtin-package.js';
+import { builtinMacroFiles, packageMacroFiles } from './builtin-package.js';
 import { isMapping, noteConfigKeys, unknownConfigNote } from './node-config.js';
 import { loadSnapshots } from './load-snapshots.js';
 import { collectPatches, loadModels, modelFiles, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readSchemaFiles, type SchemaFile } from './load-nodes.js';
@@ -180,7 +180,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     r.relDir === '' ? { ...r, projectFile } : { ...r, root: projectFile, projectFile: withRenderedConfig(r.projectFile, (text) => renderYamlOf.get(r.name)!(text, r.projectFile.file)) },
   );
 
-  const macroFiles = [...roots.flatMap((r) => readMacroFiles(r)), ...builtinMacroFiles()];
+  const macroFiles = [...roots.flatMap((r) => readMacroFiles(r)), ...packageMacroFiles(roots.slice(1).map((r) => r.name)), ...builtinMacroFiles()];
   const renderer = new Renderer(
     {
       projectName: projectFile.name,

@@ -27,6 +27,11 @@ export interface MacroFile {
    * load, so their Jinja errors surface at once.
    */
   readonly lazy?: boolean;
+  /**
+   * tsdbt's ClickHouse versions of an installed package's macros (packages/core/package-macros):
+   * they join the package's namespace, and a macro the package defines itself wins over them.
+   */
+  readonly supplement?: boolean;
 }
 
 /** Where macros are searched beyond the root project: the root's `dispatch:` config and the installed packages. */
@@ -292,6 +297,7 @@ export class Renderer {
       let wrapped: MacroFn | undefined;
       const entry: MacroEntry = { node, fn: () => (wrapped ??= this.trackCalls(node, this.compileMacro(block.source, node))) };
       const clash = this.registry.add(entry);
+      if (clash && file.supplement) continue;
       if (clash)
         throw new ProjectError('duplicate_macro', `Two macros are named '${block.name}' in package '${file.packageName}': ${clash.node.originalFilePath}:${clash.node.line} and ${file.path}:${block.line}`, {
           file: file.path,

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+const setup = openedPerTest();
+
+/**
+ * An installed package named dbt_utils with only what these tests need: dbt_utils' dispatching
+ * wrappers and the package's own default versions (which do not run, or answer differently, on
+ * ClickHouse). tsdbt's packages/core/package-macros/dbt_utils supplies the clickhouse__ versions.
+ */
+const DBT_UTILS: Record<string, string> = {
+  'dbt_packages/dbt_utils/dbt_project.yml': "name: dbt_utils\nversion: '1.4.1'\n",
+  'dbt_packages/dbt_utils/macros/width_bucket.sql':
+    "{% macro width_bucket(expr, min_value, max_value, num_buckets) %}{{ return(adapter.dispatch('width_bucket', 'dbt_utils')(expr, min_value, max_value, num_buckets)) }}{% endmacro %}\n" +
+    '{% macro default__width_bucket(expr, min_value, max_value, num_buckets) %}least(ceil(({{ expr }} - {{ min_value }}) / (({{ max_value }} - {{ min_value }}) / {{ num_buckets }})), {{ num_buckets }} + 1){% endmacro %}\n',
+  'dbt_packages/dbt_utils/macros/slugify.sql': '{% macro slugify(s) %}{{ return(s | lower) }}{% endmacro %}',
+  'dbt_packages/dbt_utils/macros/sequential_values.sql':
+    "{% test sequential_values(model, column_name, interval=1, datepart=None, group_by_columns = []) %}{{ return(adapter.dispatch('test_sequential_values', 'dbt_utils')(model, column_name, interval, datepart, group_by_columns)) }}{% endtest %}\n" +
+    '{% macro default__test_sequential_values(model, column_name, interval=1, datepart=None, group_by_columns = []) %}select * from (select {{ column_name }}, lag({{ column_name }}) over (order by {{ column_name }}) as prev from {{ model }}) where not({{ column_name }} = prev + {{ interval }}){% endmacro %}\n',
+  'dbt_packages/dbt_utils/macros/mutually_exclusive_ranges.sql':
+    "{% test mutually_exclusive_ranges(model, lower_bound_column, upper_bound_column, partition_by=None, gaps='allowed', zero_length_range_allowed=False) %}{{ return(adapter.dispatch('test_mutually_exclusive_ranges', 'dbt_utils')(model, lower_bound_column, upper_bound_column, partition_by, gaps, zero_length_range_allowed)) }}{% endtest %}\n",
+};
+
+const BUCKETS = {
+  'seeds/amounts.csv': 'amount,expected\n150,0\n200,1\n399.99,2\n400,3\n599,4\n600,5\n',
+  'models/bucketed.sql': "select amount, expected, {{ dbt_utils.width_bucket('amount', 200, 600, 4) }} as bucket from {{ ref('amounts') }}",
+};
+
+describe("tsdbt's ClickHouse versions of package macros (packages/core/package-macros)", () => {
+  it("adapter.dispatch finds tsdbt's clickhouse__ version for the installed package: width_bucket answers as SQL's width_bucket", async () => {
+    const { p, project } = setup({ ...DBT_UTILS, ...BUCKETS });
+    expect(project.manifest.macros.get('macro.dbt_utils.clickhouse__width_bucket')?.originalFilePath).toMatch(/package-macros\/dbt_utils\/width_bucket\.sql$/);
+    expectStatuses(await project.build(), { amounts: 'success', bucketed: 'success' });
+    // The package's default fails here (least() of Float64 and Int64 has no common type in ClickHouse).
+    const rows = await queryRows<{ expected: number; bucket: number }>(project, `select toInt32(expected) as expected, toInt32(bucket) as bucket from ${p.schema}.bucketed order by amount`);
+    expect(rows.map((r) => r.bucket)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(rows.map((r) => r.bucket)).toEqual(rows.map((r) => r.expected));
+  });
+
+  it("the root project's override wins over tsdbt's, and a package's own clickhouse__ version wins over tsdbt's", async () => {
+    const root = setup({ ...DBT_UTILS, ...BUCKETS, 'macros/mine.sql': '{% macro clickhouse__width_bucket(expr, min_value, max_value, num_buckets) %}42{% endmacro %}' }).project;
+    expect((await root.compile({ select: ['bucketed'], write: false }))[0]!.sql).toContain('42 as bucket');
+    const own = setup({
+      ...DBT_UTILS,
+      ...BUCKETS,
+      'dbt_packages/dbt_utils/macros/own.sql': '{% macro clickhouse__width_bucket(expr, min_value, max_value, num_buckets) %}7{% endmacro %}',
+    }).project;
+    expect((await own.compile({ select: ['bucketed'], write: false }))[0]!.sql).toContain('7 as bucket');
+    expect(own.manifest.macros.get('macro.dbt_utils.clickhouse__width_bucket')?.originalFilePath).toBe('dbt_packages/dbt_utils/macros/own.sql');
+  });
+
+  it('is not loaded for a package that is not installed', () => {
+    const { project } = setup({ 'models/m.sql': 'select 1 as x' });
+    expect([...project.manifest.macros.keys()].filter((k) => k.startsWith('macro.dbt_utils.'))).toEqual([]);
+  });
+
+  it("sequential_values and mutually_exclusive_ranges: no previous/next row is NULL as in SQL (ClickHouse's lag()/lead() give 0 there)", async () => {
+    const { project } = setup({
+      ...DBT_UTILS,
+      'seeds/evens.csv': 'n\n10\n12\n14\n',
+      'seeds/gappy.csv': 'n\n10\n12\n15\n',
+      'seeds/ranges.csv': 'k,lo,hi\n1,5,10\n1,10,20\n2,3,4\n',
+      'seeds/overlapping.csv': 'k,lo,hi\n1,5,10\n1,8,20\n',
+      'seeds/schema.yml': [
+        'version: 2',
+        'seeds:',
+        '  - name: evens',
+        '    columns: [{name: n, data_tests: [{dbt_utils.sequential_values: {interval: 2}}]}]',
+        '  - name: gappy',
+        '    columns: [{name: n, data_tests: [{dbt_utils.sequential_values: {interval: 2}}]}]',
+        '  - name: ranges',
+        '    data_tests: [{dbt_utils.mutually_exclusive_ranges: {lower_bound_column: lo, upper_bound_column: hi, partition_by: k}}]',
+        '  - name: overlapping',
+        '    data_tests: [{dbt_utils.mutually_exclusive_ranges: {lower_bound_column: lo, upper_bound_column: hi, partition_by: k}}]',
+        '',
+      ].join('\n'),
+    });
+    const run = await project.build();
+    const tested = (r: (typeof run.results)[number]) => ('dependsOn' in r.node ? r.node.dependsOn : []).map((id) => id.split('.').pop()).join();
+    const byModel = Object.fromEntries(run.results.filter((r) => r.node.resourceType === 'test').map((r) => [tested(r), [r.status, r.failures]]));
+    // evens: the first row has no predecessor (not a failure); gappy: 12 → 15 is one; ranges: the
+    // last range of each partition has no next one; overlapping: 10 > 8 is one.
+    expect(byModel).toEqual({ evens: ['pass', 0], gappy: ['fail', 1], ranges: ['pass', 0], overlapping: ['fail', 1] });
+  });
+});
