@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { percentFormat } from './python-format.js';
 import { bindMethod, DICT_METHODS, splitKwargs, STR_METHODS, toList } from './python-methods.js';
-import { isDict, isFloat, isNumeric, isStr, PyFloat, pyAdd, pyBool, pyCompareOp, pyNum, pyStr, pyTuple, toPyFloat, type Dict } from './python-values.js';
+import { isDict, isFloat, isNumeric, isStr, PyFloat, pyAdd, pyBool, pyCompareOp, pyEq, pyNum, pyStr, pyTuple, toPyFloat, type Dict } from './python-values.js';
 
 /** Jinja2 filters nunjucks lacks or implements differently. Keyword args arrive as `__keywords`. */
 
@@ -129,7 +129,8 @@ function uniqueFilter(seq: unknown, ...raw: unknown[]): unknown[] {
   const out: unknown[] = [];
   for (const x of toList(seq)) {
     const k = key(x);
-    if (!seen.some((s) => s === k)) {
+    // Python equality: tuples and lists are equal by their items (codegen dedupes (name, from) tuples).
+    if (!seen.some((s) => pyEq(s, k))) {
       seen.push(k);
       out.push(x);
     }
