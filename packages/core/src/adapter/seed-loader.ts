@@ -12,7 +12,9 @@ export function inferType(values: readonly string[]): string {
   const present = values.filter((v) => v !== '');
   const nullable = present.length < values.length;
   let type = 'String';
-  if (present.length === 0) type = 'String';
+  // A column whose every value is empty is an integer column in dbt (agate's type tester keeps
+  // every type for nulls and dbt lists Integer first): Nullable(Int32) here, as dbt-clickhouse's Int32.
+  if (present.length === 0) type = values.length > 0 ? 'Int32' : 'String';
   else if (present.every((v) => /^-?\d{1,20}$/.test(v)) && integerType(present)) type = integerType(present)!;
   else if (present.every((v) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v))) type = 'Float64';
   else if (present.every((v) => /^(true|false)$/i.test(v))) type = 'Bool';
