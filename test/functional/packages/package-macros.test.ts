@@ -21,6 +21,12 @@ const DBT_UTILS: Record<string, string> = {
     "{% test mutually_exclusive_ranges(model, lower_bound_column, upper_bound_column, partition_by=None, gaps='allowed', zero_length_range_allowed=False) %}{{ return(adapter.dispatch('test_mutually_exclusive_ranges', 'dbt_utils')(model, lower_bound_column, upper_bound_column, partition_by, gaps, zero_length_range_allowed)) }}{% endtest %}\n",
 };
 
+const EQUALITY: Record<string, string> = {
+  'dbt_packages/dbt_utils/macros/equality.sql':
+    "{% test equality(model, compare_model, compare_columns=None, exclude_columns=None, precision = None) %}{{ return(adapter.dispatch('test_equality', 'dbt_utils')(model, compare_model, compare_columns, exclude_columns, precision)) }}{% endtest %}\n",
+  'dbt_packages/dbt_utils/macros/jinja_helpers.sql': '{% macro _is_relation(obj, macro) %}{% endmacro %}{% macro _is_ephemeral(obj, macro) %}{% endmacro %}',
+};
+
 const BUCKETS = {
   'seeds/amounts.csv': 'amount,expected\n150,0\n200,1\n399.99,2\n400,3\n599,4\n600,5\n',
   'models/bucketed.sql': "select amount, expected, {{ dbt_utils.width_bucket('amount', 200, 600, 4) }} as bucket from {{ ref('amounts') }}",
@@ -81,5 +87,27 @@ describe("tsdbt's ClickHouse versions of package macros (packages/core/package-m
     // evens: the first row has no predecessor (not a failure); gappy: 12 → 15 is one; ranges: the
     // last range of each partition has no next one; overlapping: 10 > 8 is one.
     expect(byModel).toEqual({ evens: ['pass', 0], gappy: ['fail', 1], ranges: ['pass', 0], overlapping: ['fail', 1] });
+  });
+
+  it("equality: a count() (UInt64) equals a seed's Int32 as on other warehouses; a different row still fails", async () => {
+    const { project } = setup({
+      ...DBT_UTILS,
+      ...EQUALITY,
+      'seeds/raw.csv': 'k\na\na\nb\n',
+      'seeds/expected_counts.csv': 'k,n\na,2\nb,1\n',
+      'seeds/wrong_counts.csv': 'k,n\na,2\nb,3\n',
+      'models/counts.sql': "select k, count(*) as n from {{ ref('raw') }} group by k",
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: counts',
+        "    data_tests: [{dbt_utils.equality: {compare_model: ref('expected_counts')}}, {dbt_utils.equality: {compare_model: ref('wrong_counts'), compare_columns: ['k', 'n']}}]",
+        '',
+      ].join('\n'),
+    });
+    const run = await project.build();
+    const tests = Object.fromEntries(run.results.filter((r) => r.node.resourceType === 'test').map((r) => [r.node.name.includes('wrong') ? 'wrong' : 'expected', [r.status, r.failures]]));
+    // ClickHouse alone makes a Variant(Int32, UInt64) of n, whose 2 and 2 differ: 4 rows "differ".
+    expect(tests).toEqual({ expected: ['pass', 0], wrong: ['fail', 2] });
   });
 });
