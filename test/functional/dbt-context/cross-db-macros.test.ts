@@ -40,6 +40,8 @@ describe('cross-database macros', () => {
   {{ dbt.dateadd('month', -1, "toDate('2020-03-31')") }} as month_before,
   {{ dbt.datediff("toDate('2020-01-01')", "toDate('2020-03-01')", 'day') }} as diff_days,
   {{ dbt.datediff("toDate('2020-01-31')", "toDate('2020-02-01')", 'month') }} as diff_months,
+  {{ dbt.datediff("'2018-01-01'", "'2018-01-10'", 'day') }} as diff_strings,
+  {{ dbt.datediff("toDateTime('2020-01-01 23:30:00', 'UTC')", "toDateTime('2020-01-02 00:10:00', 'UTC')", 'day') }} as diff_midnight,
   toDate({{ dbt.date_trunc('month', "toDate('2020-02-15')") }}) as trunc_month,
   toDate({{ dbt.last_day("toDate('2020-02-15')", 'month') }}) as last_of_month,
   {{ dbt.date(2020, 2, 29) }} as made_date,
@@ -48,7 +50,7 @@ describe('cross-database macros', () => {
     expectStatuses(await project.run(), { dates: 'success' });
     expect(await queryRows(project, `SELECT * FROM ${p.schema}.dates`)).toEqual([
       {
-        next_day: '2020-02-29', month_before: '2020-02-29', diff_days: '60', diff_months: '1', trunc_month: '2020-02-01', last_of_month: '2020-02-29',
+        next_day: '2020-02-29', month_before: '2020-02-29', diff_days: '60', diff_months: '1', diff_strings: '9', diff_midnight: '1', trunc_month: '2020-02-01', last_of_month: '2020-02-29',
         made_date: '2020-02-29', now_is_recent: 1,
       },
     ]);

@@ -38,6 +38,15 @@
         )
 {%- endmacro %}
 
+{#- ClickHouse's dateDiff takes only Date/DateTime arguments; dbt's datediff is called with date
+    strings too ("'2018-01-01'", a string column), which other warehouses cast implicitly. Each side
+    goes through toDateTime64, which reads a string and keeps a Date's day and a DateTime's time
+    zone: the count of datepart boundaries is the same. -#}
+{% macro clickhouse__datediff(first_date, second_date, datepart) -%}
+    {%- set scale = 9 if datepart | lower in ('nanosecond', 'ns') else 6 -%}
+    dateDiff('{{ datepart | replace("'", "") }}', toDateTime64({{ first_date }}, {{ scale }}), toDateTime64({{ second_date }}, {{ scale }}))
+{%- endmacro %}
+
 {% macro date_trunc(datepart, date) -%}
     {{ return(adapter.dispatch('date_trunc', 'dbt')(datepart, date)) }}
 {%- endmacro %}
