@@ -96,6 +96,20 @@ select {{ v }} as v`,
     expect(await queryRows(project, `SELECT v FROM ${p.schema}.b`)).toEqual([{ v: 8 }]);
   });
 
+  it('a source() load cannot see is read at run time, as in dbt (only refs must be parents): sources are not built by the run', async () => {
+    // codegen's generate_unit_test_template reads a model's sources this way.
+    const dynamic = "{% set names = run_query(\"select 'events' as t\").columns[0].values() if execute else [] %}\nselect count() as n {% for t in names %} from {{ source('raw', t) }} {% endfor %}";
+    const { p, project } = setup({
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables: [{name: events}]\n',
+      'models/b.sql': `{{ config(materialized='table') }}\n${dynamic}`,
+    });
+    expect(parents(project, 'b')).toEqual([]);
+    await queryRows(project, `CREATE DATABASE IF NOT EXISTS ${p.schema}`);
+    await queryRows(project, `CREATE TABLE ${p.schema}.events ENGINE = Memory AS SELECT number AS id FROM numbers(3)`);
+    expectStatuses(await project.run(), { b: 'success' });
+    expect(await queryRows(project, `SELECT toInt32(n) AS n FROM ${p.schema}.b`)).toEqual([{ n: 3 }]);
+  });
+
   it('a ref load cannot see fails the run as in dbt, with the depends_on fix; the fix works; never /* unresolved ref */', async () => {
     const dynamic = "{% set names = run_query(\"select 'a' as m\").columns[0].values() if execute else [] %}\nselect 1 as x {% for n in names %} from {{ ref(n) }} {% endfor %}";
     const { p, project } = setup({ 'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as x", 'models/b.sql': dynamic });

@@ -108,15 +108,14 @@ export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode, 
 }
 
 /**
- * A relation a run-time render reads must be a parent, or it may be read before it is built. Load
+ * A relation a run-time ref() reads must be a parent, or it may be read before it is built. Load
  * finds run-time refs (load/runtime-relations.ts); one it could not (a computed name in a branch
  * its probe did not take) fails here as in dbt, with dbt's fix: a `-- depends_on:` comment.
+ * source() is not checked, as in dbt (RuntimeSourceResolver validates nothing): a source is not
+ * built by the run, so reading it first cannot go wrong (codegen reads its sources at run time).
  */
 function assertParentsKnown(ctx: RunContext, node: SqlNode, state: RenderState): void {
-  const calls = [
-    ...state.refs.map((r) => ({ target: refTarget(r), text: refText(r) })),
-    ...state.sources.map(([s, t]) => ({ target: { kind: 'source', source: s, table: t } as const, text: `source('${s}', '${t}')` })),
-  ];
+  const calls = state.refs.map((r) => ({ target: refTarget(r), text: refText(r) }));
   for (const { target, text } of calls) {
     const found = ctx.index.resolve(target, node);
     if (!found) continue; // compileSql names it
