@@ -110,4 +110,19 @@ describe("tsdbt's ClickHouse versions of package macros (packages/core/package-m
     // ClickHouse alone makes a Variant(Int32, UInt64) of n, whose 2 and 2 differ: 4 rows "differ".
     expect(tests).toEqual({ expected: ['pass', 0], wrong: ['fail', 2] });
   });
+
+  it("dbt_expectations' regex flags: RE2's i/m/s/U in front of the pattern, c (case-sensitive) cancels i", async () => {
+    const { p, project } = setup({
+      'dbt_packages/dbt_expectations/dbt_project.yml': "name: dbt_expectations\nversion: '0.10.9'\n",
+      'dbt_packages/dbt_expectations/macros/regexp_instr.sql':
+        "{% macro regexp_instr(source_value, regexp, position=1, occurrence=1, is_raw=False, flags='') %}{{ adapter.dispatch('regexp_instr', 'dbt_expectations')(source_value, regexp, position, occurrence, is_raw, flags) }}{% endmacro %}\n" +
+        "{% macro default__regexp_instr(source_value, regexp, position, occurrence, is_raw, flags) %}regexp_instr({{ source_value }}, '{{ regexp }}', {{ position }}, {{ occurrence }}){% endmacro %}\n",
+      'models/m.sql': `select
+  {{ dbt_expectations.regexp_instr("'ABC'", '[a-z]') }} as plain,
+  {{ dbt_expectations.regexp_instr("'ABC'", '[a-z]', flags='i') }} as insensitive,
+  {{ dbt_expectations.regexp_instr("'ABC'", '[a-z]', flags='ic') }} as sensitive_again`,
+    });
+    expectStatuses(await project.run(), { m: 'success' });
+    expect(await queryRows(project, `SELECT toInt32(plain) AS plain, toInt32(insensitive) AS insensitive, toInt32(sensitive_again) AS sensitive_again FROM ${p.schema}.m`)).toEqual([{ plain: 0, insensitive: 1, sensitive_again: 0 }]);
+  });
 });
