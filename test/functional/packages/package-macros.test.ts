@@ -117,12 +117,18 @@ describe("tsdbt's ClickHouse versions of package macros (packages/core/package-m
       'dbt_packages/dbt_expectations/macros/regexp_instr.sql':
         "{% macro regexp_instr(source_value, regexp, position=1, occurrence=1, is_raw=False, flags='') %}{{ adapter.dispatch('regexp_instr', 'dbt_expectations')(source_value, regexp, position, occurrence, is_raw, flags) }}{% endmacro %}\n" +
         "{% macro default__regexp_instr(source_value, regexp, position, occurrence, is_raw, flags) %}regexp_instr({{ source_value }}, '{{ regexp }}', {{ position }}, {{ occurrence }}){% endmacro %}\n",
+      'dbt_packages/dbt_expectations/macros/datatypes.sql':
+        "{% macro type_timestamp() %}{{ return(adapter.dispatch('type_timestamp', 'dbt_expectations')()) }}{% endmacro %}{% macro default__type_timestamp() %}timestamp{% endmacro %}",
+      'models/typed.sql': "select cast('2020-01-01' as {{ dbt_expectations.type_timestamp() }}) as ts",
       'models/m.sql': `select
   {{ dbt_expectations.regexp_instr("'ABC'", '[a-z]') }} as plain,
   {{ dbt_expectations.regexp_instr("'ABC'", '[a-z]', flags='i') }} as insensitive,
   {{ dbt_expectations.regexp_instr("'ABC'", '[a-z]', flags='ic') }} as sensitive_again`,
     });
-    expectStatuses(await project.run(), { m: 'success' });
+    expectStatuses(await project.run(), { m: 'success', typed: 'success' });
+    // The column's type is what type_timestamp() names (dbt_expectations' column type tests compare them).
+    expect(await queryRows(project, `SELECT type FROM system.columns WHERE database = '${p.schema}' AND table = 'typed'`)).toEqual([{ type: 'DateTime' }]);
+    expect((await project.compile({ select: ['typed'], write: false }))[0]!.sql).toContain('as DateTime)');
     expect(await queryRows(project, `SELECT toInt32(plain) AS plain, toInt32(insensitive) AS insensitive, toInt32(sensitive_again) AS sensitive_again FROM ${p.schema}.m`)).toEqual([{ plain: 0, insensitive: 1, sensitive_again: 0 }]);
   });
 });
