@@ -19,16 +19,20 @@ interface Conformance {
   readonly goal: number;
   /** Models + tests that pass today: fewer is a regression. */
   readonly floor: number;
-  /** run-operations the package's own CI runs before building (codegen's run_test.sh). */
-  readonly operations?: readonly string[];
+  /**
+   * The package's own CI sequence instead of one build (codegen's run_test.sh: run-operation
+   * create_source_table, seed, run, test): its generate_source tests list the tables of a schema
+   * and depend on nothing, so in one build they may run before the seeds exist — in dbt as here.
+   */
+  readonly ciSequence?: { readonly operations: readonly string[] };
 }
 
 const PACKAGES: readonly Conformance[] = [
-  { name: 'dbt_utils', goal: 0.95, floor: 136 },
-  { name: 'dbt_expectations', goal: 0.9, floor: 86 },
+  { name: 'dbt_utils', goal: 0.95, floor: 140 },
+  { name: 'dbt_expectations', goal: 0.9, floor: 91 },
   { name: 'dbt_date', goal: 0.9, floor: 73 },
-  { name: 'codegen', goal: 0.9, floor: 19, operations: ['create_source_table'] },
-  { name: 'audit_helper', goal: 0.9, floor: 25 },
+  { name: 'codegen', goal: 0.9, floor: 33, ciSequence: { operations: ['create_source_table'] } },
+  { name: 'audit_helper', goal: 0.9, floor: 31 },
 ];
 
 const PASSING = new Set(['success', 'pass', 'warn']);
@@ -62,7 +66,7 @@ function tally(name: string, results: readonly NodeResult[]): Tally {
   const failures = results
     .filter((r) => (r.node.resourceType === 'model' || r.node.resourceType === 'test') && !PASSING.has(r.status))
     .map((r) => `  ${r.status.padEnd(7)} ${r.node.resourceType} ${r.node.name}: ${r.message.split('\n')[0]!.slice(0, 160)}`);
-  const line = `${name.padEnd(17)} ${cell('seed')} ${cell('model')} ${cell('test')} ${passed}/${total} = ${((100 * passed) / total).toFixed(1)}%`;
+  const line = `${name.padEnd(36)} ${cell('seed')} ${cell('model')} ${cell('test')} ${passed}/${total} = ${((100 * passed) / total).toFixed(1)}%`;
   return { passed, total, line, failures };
 }
 
@@ -70,7 +74,7 @@ describe.skipIf(!available)('the shared packages’ integration_tests: tsdbt dep
   const lines: string[] = [];
   afterAll(() => {
     // The conformance table, in the test log (issue 12).
-    console.log([`${'package'.padEnd(17)} ${'seeds'.padEnd(9)} ${'models'.padEnd(9)} ${'tests'.padEnd(9)} models+tests passing`, ...lines].join('\n'));
+    console.log([`${'package (deps + build)'.padEnd(36)} ${'seeds'.padEnd(9)} ${'models'.padEnd(9)} ${'tests'.padEnd(9)} models+tests passing`, ...lines].join('\n'));
   });
 
   for (const pkg of PACKAGES) {
@@ -80,9 +84,12 @@ describe.skipIf(!available)('the shared packages’ integration_tests: tsdbt dep
       await TsdbtProject.deps({ projectDir: dir, hubUrl: hub.url, env: {} });
       const project = TsdbtProject.open({ projectDir: dir, profilesDir: dir, env: {} });
       try {
-        for (const op of pkg.operations ?? []) await project.runOperation(op);
-        const run = await project.build();
-        const t = tally(pkg.name, run.results);
+        let results: readonly NodeResult[];
+        if (pkg.ciSequence) {
+          for (const op of pkg.ciSequence.operations) await project.runOperation(op);
+          results = [...(await project.seed()).results, ...(await project.run()).results, ...(await project.test()).results];
+        } else results = (await project.build()).results;
+        const t = tally(pkg.ciSequence ? `${pkg.name} (its CI: seed, run, test)` : pkg.name, results);
         lines.push(t.line, ...t.failures);
         expect(t.passed, `${t.line}\n${t.failures.join('\n')}`).toBeGreaterThanOrEqual(pkg.floor);
       } finally {
