@@ -3,6 +3,7 @@ import type { Command, NodeResult } from '../report/events.js';
 import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
+import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { schedule } from './scheduler.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 
@@ -65,15 +66,19 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     for (const w of result.warnings) ctx.onEvent({ type: 'warning', message: w, file: result.node.originalFilePath });
     return result;
   };
+  // Whether the server has cast_keep_nullable (dbt's CAST of NULL: cast-keep-nullable.ts), asked once.
+  let castKeepNullable: Promise<boolean> | undefined;
   const runOne = async (node: ManifestNode): Promise<NodeResult> => {
     const i = ++index;
     ctx.onEvent({ type: 'node_started', node, index: i, total });
-    const result = await timed(node, () => {
-      if (node.resourceType === 'model') return runModel(ctx, node as ModelNode);
+    const result = await timed(node, async () => {
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
-      if (node.resourceType === 'snapshot') return runSnapshot(ctx, node as SnapshotNode);
-      return runTest(ctx, node as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
+      castKeepNullable ??= ctx.adapter.hasSetting('cast_keep_nullable').catch(() => false);
+      const run = withCastKeepNullable(node, await castKeepNullable);
+      if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);
+      if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
+      return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
     });
     return record(result, i);
   };
