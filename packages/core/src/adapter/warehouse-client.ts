@@ -1,11 +1,15 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
 import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
 import { DEFAULT_SEND_RECEIVE_TIMEOUT, targetLabel, toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
+import { SELECT_FROM_SPOOLED, spooledParams, spoolInsertData } from './insert-file.js';
 import { hostForUrl } from './serve-endpoint.js';
 import { DEFAULT_LIVENESS_TIMEOUT, ServerLiveness } from './server-liveness.js';
 import { holdingEndpoint, warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
@@ -249,6 +253,28 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     abort_signal: o?.signal,
   });
 
+  // chDB reads INSERT data from a private file, never inline (insert-file.ts says why).
+  let spoolDir: string | undefined;
+  const insertFromFile = async (table: string, data: Readable, format: string, o?: QueryOptions) => {
+    let marked: ReturnType<typeof markForCancel> | undefined;
+    let path: string | undefined;
+    try {
+      spoolDir ??= mkdtempSync(join(tmpdir(), 'tsdbt-insert-'));
+      const file = await spoolInsertData(data, spoolDir);
+      path = file.path;
+      // Nothing to insert (chDB's own client treats an empty body so too).
+      if (file.bytes < 4096 && readFileSync(path, 'utf8').trim() === '') return;
+      marked = markForCancel(`INSERT INTO ${table} ${SELECT_FROM_SPOOLED}`, o?.signal);
+      const text = marked.sql;
+      await withClient((c) => c.command({ ...params(text, o), query_params: spooledParams(file.path, format) }), false);
+    } catch (error) {
+      throw toWarehouseError(error, target, `INSERT INTO ${table} FORMAT ${format}`);
+    } finally {
+      marked?.done();
+      if (path) rmSync(path, { force: true });
+    }
+  };
+
   return {
     target,
     get embedded() {
@@ -279,6 +305,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       }
     },
     async insertStream(table, data, format, o) {
+      if (route.conn.type === 'chdb') return insertFromFile(table, data, format, o);
       try {
         // A stream may be partly read when the connection fails: an insert is never sent twice.
         await watched(o, (w) =>
@@ -312,6 +339,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       await closeRoute(route);
       closed = true;
       syncSession?.close();
+      if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }

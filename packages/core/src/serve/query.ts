@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SELECT_FROM_SPOOLED, spooledParams } from '../adapter/insert-file.js';
 import { checkSettings, checkStatement, effectiveReadonly, requiredReadonly, stricter, type Role } from './access.js';
 import type { Engine, EngineSession } from './engine.js';
 import { describeError, ErrorCode, HttpQueryError, isSettingParam, tsvUnescape } from './protocol.js';
@@ -153,8 +154,8 @@ export async function runQuery(ctx: QueryContext, q: QueryRequest): Promise<void
       const file = await spool(statement.data(), ctx.spoolDir, limits.maxInsertBytes);
       spooled = file.path;
       q.busy(true);
-      const sql = canonical.replace(/\bFORMAT\s+[A-Za-z][A-Za-z0-9_]*\s*$/i, 'SELECT * FROM file({tsdbt_insert_path:String}, {tsdbt_insert_format:String})');
-      const where = { tsdbt_insert_path: file.path, tsdbt_insert_format: statement.head.format };
+      const sql = canonical.replace(/\bFORMAT\s+[A-Za-z][A-Za-z0-9_]*\s*$/i, SELECT_FROM_SPOOLED);
+      const where = spooledParams(file.path, statement.head.format);
       await session.chdb.queryBindAsync(sql, { ...bound, ...where }, { format: 'TabSeparated', signal: abort.signal });
       const rows = await countRows(session, where);
       headers['X-ClickHouse-Summary'] = summaryHeader({ read_rows: rows, read_bytes: file.bytes, written_rows: rows, written_bytes: file.bytes }, q.started);

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
-import { pipeline, Readable, Transform } from 'node:stream';
-import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { pipeline, Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { spoolInsertData } from '../adapter/insert-file.js';
 import { ErrorCode, HttpQueryError } from './protocol.js';
 import { findInsertHead, statementKind, type InsertHead } from './sql-text.js';
 
@@ -123,21 +120,6 @@ export async function readStatement(req: IncomingMessage, queryParam: string, is
 }
 
 /** Writes INSERT data to a new file (mode 0600) in `dir`, refusing more than `limit` bytes. */
-export async function spool(data: AsyncIterable<Buffer>, dir: string, limit: number): Promise<{ path: string; bytes: number }> {
-  const path = join(dir, `insert-${randomBytes(8).toString('hex')}`);
-  let bytes = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      bytes += chunk.length;
-      if (bytes > limit) done(tooLarge('The INSERT data', limit));
-      else done(null, chunk);
-    },
-  });
-  try {
-    await pipelineAsync(Readable.from(data), count, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-  } catch (error) {
-    rmSync(path, { force: true });
-    throw decodeError(error);
-  }
-  return { path, bytes };
+export function spool(data: AsyncIterable<Buffer>, dir: string, limit: number): Promise<{ path: string; bytes: number }> {
+  return spoolInsertData(data, dir, { limit, tooLarge: (l) => tooLarge('The INSERT data', l), readError: decodeError });
 }
