@@ -26,11 +26,11 @@ export async function docsGenerateCommand(flags: GlobalFlags & { compile?: boole
 }
 
 /** `tsdbt docs serve`: serves target/ until interrupted (no warehouse connection). */
-export async function docsServeCommand(flags: GlobalFlags & { port?: string; host?: string }, io: Io): Promise<number> {
+export async function docsServeCommand(flags: GlobalFlags & { port?: string; host?: string; allowHost?: string[]; allowOrigin?: string[] }, io: Io): Promise<number> {
   const port = numericFlag('--port', flags.port, { ...NUMERIC_RULES.port, example: '8080' }) ?? 8080;
   const project = openProject(flags, io, {}, true);
   const targetDir = resolve(project.targetDir);
-  const server = await serveDocs({ targetDir, port, host: flags.host ?? '127.0.0.1' });
+  const server = await serveDocs({ targetDir, port, host: flags.host ?? '127.0.0.1', allowHosts: flags.allowHost ?? [], allowOrigins: flags.allowOrigin ?? [] });
   io.out(`Serving docs of ${targetDir} at ${server.url} (Ctrl-C to stop)`);
   await untilInterrupted(() => server.close());
   return 0;
@@ -43,6 +43,7 @@ export function registerDocsCommands(
   action: <A extends unknown[]>(fn: (...args: A) => Promise<number>) => (...args: A) => Promise<void>,
   io: Io,
 ): void {
+  const many = (value: string, previous: string[] = []) => [...previous, value];
   const docs = program.command('docs').description('generate and serve the project documentation site');
   withGlobals(docs.command('generate').description('write manifest.json, catalog.json, dashboards.json and index.html into target/'))
     .option('--no-compile', 'do not compile the models first (manifest without compiled SQL)')
@@ -50,5 +51,7 @@ export function registerDocsCommands(
   withGlobals(docs.command('serve').description('serve the generated docs site over HTTP'))
     .option('--port <port>', 'port to listen on', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .action(action((flags: GlobalFlags & { port?: string; host?: string }) => docsServeCommand(flags, io)));
+    .option('--allow-host <name>', 'answer requests addressed to this host name (besides IP addresses, localhost and this machine); repeatable', many)
+    .option('--allow-origin <origin>', 'let web pages of this origin (e.g. http://localhost:3000) read the docs artifacts; repeatable', many)
+    .action(action((flags: GlobalFlags & { port?: string; host?: string; allowHost?: string[]; allowOrigin?: string[] }) => docsServeCommand(flags, io)));
 }

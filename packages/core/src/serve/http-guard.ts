@@ -79,9 +79,10 @@ function forbidden(message: string): HttpQueryError {
  * Refuses a request for a host name this server does not have (DNS rebinding: a page of
  * attacker.example whose name now resolves to 127.0.0.1), and one sent by a page of another site:
  * a foreign `Origin`, or `Sec-Fetch-Site: cross-site/same-site` without an allowed Origin (an
- * <img> or a form sends no Origin on GET). Returns the allowed origin, for CORS.
+ * <img> or a form sends no Origin on GET). Returns the allowed origin, for CORS. `what` names what
+ * the server serves, in the messages.
  */
-export function checkRequestOrigin(headers: IncomingHttpHeaders, policy: OriginPolicy): string | undefined {
+export function checkRequestOrigin(headers: IncomingHttpHeaders, policy: OriginPolicy, what = 'the warehouse'): string | undefined {
   const host = headers.host;
   if (host !== undefined) {
     const name = hostName(host);
@@ -100,11 +101,11 @@ export function checkRequestOrigin(headers: IncomingHttpHeaders, policy: OriginP
     }
     const own = host !== undefined && normal === `http://${host.toLowerCase()}`;
     if (!normal || (!own && !policy.allowOrigins.has(normal)))
-      throw forbidden(`Requests from pages of ${origin} are refused (another site). To let that site use the warehouse, start with --allow-origin ${normal ?? origin}`);
+      throw forbidden(`Requests from pages of ${origin} are refused (another site). To let that site use ${what}, start with --allow-origin ${normal ?? origin}`);
     allowed = policy.allowOrigins.has(normal) ? normal : undefined;
   }
   const site = String(headers['sec-fetch-site'] ?? '');
-  if ((site === 'cross-site' || site === 'same-site') && !allowed) throw forbidden('Requests from pages of other sites are refused. To let a site use the warehouse, start with --allow-origin <its origin>');
+  if ((site === 'cross-site' || site === 'same-site') && !allowed) throw forbidden(`Requests from pages of other sites are refused. To let a site use ${what}, start with --allow-origin <its origin>`);
   return allowed;
 }
 
