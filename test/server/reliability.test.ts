@@ -93,11 +93,10 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: owned temporaries, a froz
     expectStatuses(await project.run(), { t: 'success' });
     server.pause();
     try {
-      const started = Date.now();
+      // Before: the run never ended (the test's timeout is the only bound; no clock assertion).
       const r = await setup.reopen(p).run();
       expectStatuses(r, { t: 'error' });
       expect(r.results[0]!.message).toMatch(/has not answered for 2 s \(no reply to \/ping\): the server is frozen or unreachable/);
-      expect(Date.now() - started).toBeLessThan(60_000); // before: it never ended
     } finally {
       server.resume();
     }
