@@ -54,7 +54,8 @@ describe('inline INSERT data on the embedded engine', () => {
 
   it('raw data with statements after a blank line goes into the table as rows, nothing runs', async () => {
     const client = (await project.adapter()).client;
-    await client.command(`CREATE TABLE ${p.schema}.lines (s String) ENGINE = Log`);
+    // TinyLog: read back in insertion order (Log reads its blocks in parallel).
+    await client.command(`CREATE TABLE ${p.schema}.lines (s String) ENGINE = TinyLog`);
     const data = `a\n\nDROP TABLE ${p.schema}.victim\n\nCREATE TABLE ${p.schema}.made2 (a Int8) ENGINE = Memory\nz\n`;
     await client.insertStream(`${p.schema}.lines`, bytes(data), 'TabSeparated');
     await client.insertStream(`${p.schema}.lines`, bytes(`b\n\nDROP TABLE ${p.schema}.victim\n`), 'CSV');
@@ -70,6 +71,28 @@ describe('inline INSERT data on the embedded engine', () => {
       `DROP TABLE ${p.schema}.victim`,
     ]);
     expect(await tables()).not.toContain('made2');
+    expect(await queryRows(project, `SELECT x FROM ${p.schema}.victim`)).toEqual([{ x: 1 }]);
+  });
+
+  it('an INSERT … FORMAT with its data in the statement (a hook, run_query) takes the data as data; VALUES stays SQL', async () => {
+    const client = (await project.adapter()).client;
+    const t = `${p.schema}.hooked`;
+    await client.command(`CREATE TABLE ${t} (s String) ENGINE = TinyLog`);
+    await client.command(`-- a hook\nINSERT INTO ${t} FORMAT TabSeparated\nh1\n\nDROP TABLE ${p.schema}.victim\n`);
+    await client.query(`INSERT INTO ${t} (s) FORMAT CSV\n"q\n\nCREATE TABLE ${p.schema}.made3 (a Int8) ENGINE = Memory"\n`);
+    client.querySync(`insert into ${t} settings input_format_tsv_empty_as_default = 1 format TSV\nsync\n\nDROP TABLE ${p.schema}.victim\n`);
+    await client.command(`INSERT INTO ${t} VALUES ('v\n\nDROP TABLE x')`);
+    expect((await queryRows<{ s: string }>(project, `SELECT s FROM ${t}`)).map((r) => r.s)).toEqual([
+      'h1',
+      '',
+      `DROP TABLE ${p.schema}.victim`,
+      `q\n\nCREATE TABLE ${p.schema}.made3 (a Int8) ENGINE = Memory`,
+      'sync',
+      '',
+      `DROP TABLE ${p.schema}.victim`,
+      'v\n\nDROP TABLE x',
+    ]);
+    expect(await tables()).not.toContain('made3');
     expect(await queryRows(project, `SELECT x FROM ${p.schema}.victim`)).toEqual([{ x: 1 }]);
   });
 

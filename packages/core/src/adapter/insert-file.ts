@@ -3,6 +3,8 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sqlString } from '../render/placeholders.js';
+import { findInsertHead } from '../shared/insert-head.js';
 
 /**
  * INSERT data on its way into chDB. chDB ends the inline data of `INSERT … FORMAT x\n<data>` at
@@ -11,10 +13,27 @@ import { pipeline } from 'node:stream/promises';
  * in the SQL text: it is written to a private file (mode 0600) and read with
  * `INSERT INTO t … SELECT * FROM file(path, format)`, which keeps the inline INSERT's meaning
  * (the table's structure, column defaults, input format settings). Every path that inserts data
- * into chDB goes through here: WarehouseClient.insertStream (seeds…) and `tsdbt serve`.
+ * into chDB goes through here: WarehouseClient.insertStream (seeds…), an `INSERT … FORMAT x` with
+ * its data written in a statement (a hook, run_query), and `tsdbt serve`.
  */
 
-/** What an INSERT … FORMAT x statement becomes: its data read from a spooled file (bound parameters). */
+/** `SELECT * FROM file('<path>', '<format>')`: what replaces `FORMAT x` + data in an INSERT sent to chDB. */
+export function selectFromFile(path: string, format: string): string {
+  return `SELECT * FROM file(${sqlString(path)}, ${sqlString(format)})`;
+}
+
+/**
+ * An INSERT whose data follows `FORMAT x` in the statement text itself: the statement before
+ * `FORMAT`, the format and the data. Undefined for anything else (`VALUES` is parsed as SQL, safely).
+ */
+export function inlineFormatInsert(sql: string): { head: string; format: string; data: string } | undefined {
+  const found = findInsertHead(sql, true);
+  const format = found && /\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)$/i.exec(found.statement);
+  if (!found || !format) return undefined;
+  return { head: found.statement.slice(0, format.index).trimEnd(), format: format[1]!, data: sql.slice(found.dataOffset) };
+}
+
+/** The same with bound parameters (`tsdbt serve` binds the client's own parameters too). */
 export const SELECT_FROM_SPOOLED = 'SELECT * FROM file({tsdbt_insert_path:String}, {tsdbt_insert_format:String})';
 
 /** The parameters SELECT_FROM_SPOOLED binds. */

@@ -1,15 +1,15 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
 import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
 import { DEFAULT_SEND_RECEIVE_TIMEOUT, targetLabel, toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
-import { SELECT_FROM_SPOOLED, spooledParams, spoolInsertData } from './insert-file.js';
+import { inlineFormatInsert, selectFromFile, spoolInsertData } from './insert-file.js';
 import { hostForUrl } from './serve-endpoint.js';
 import { DEFAULT_LIVENESS_TIMEOUT, ServerLiveness } from './server-liveness.js';
 import { holdingEndpoint, warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
@@ -255,25 +255,30 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
 
   // chDB reads INSERT data from a private file, never inline (insert-file.ts says why).
   let spoolDir: string | undefined;
-  const insertFromFile = async (table: string, data: Readable, format: string, o?: QueryOptions) => {
+  const spoolFolder = () => (spoolDir ??= mkdtempSync(join(tmpdir(), 'tsdbt-insert-')));
+  /** Nothing to insert: chDB's own client treats an empty body so too (chDB would say "No data to insert"). */
+  const isBlank = (path: string, bytes: number) => bytes < 4096 && readFileSync(path, 'utf8').trim() === '';
+  /** `head` (`INSERT INTO t [(columns)] [SETTINGS …]`) with `data` in `format`, read from a spooled file. */
+  const insertFromFile = async (head: string, data: Readable, format: string, o?: QueryOptions) => {
     let marked: ReturnType<typeof markForCancel> | undefined;
     let path: string | undefined;
     try {
-      spoolDir ??= mkdtempSync(join(tmpdir(), 'tsdbt-insert-'));
-      const file = await spoolInsertData(data, spoolDir);
+      const file = await spoolInsertData(data, spoolFolder());
       path = file.path;
-      // Nothing to insert (chDB's own client treats an empty body so too).
-      if (file.bytes < 4096 && readFileSync(path, 'utf8').trim() === '') return;
-      marked = markForCancel(`INSERT INTO ${table} ${SELECT_FROM_SPOOLED}`, o?.signal);
+      if (isBlank(path, file.bytes)) return;
+      marked = markForCancel(`${head} ${selectFromFile(file.path, format)}`, o?.signal);
       const text = marked.sql;
-      await withClient((c) => c.command({ ...params(text, o), query_params: spooledParams(file.path, format) }), false);
+      await withClient((c) => c.command(params(text, o)), false);
     } catch (error) {
-      throw toWarehouseError(error, target, `INSERT INTO ${table} FORMAT ${format}`);
+      throw toWarehouseError(error, target, `${head} FORMAT ${format}`);
     } finally {
       marked?.done();
       if (path) rmSync(path, { force: true });
     }
   };
+  /** A statement carrying `FORMAT x` data inline, sent to chDB as insertFromFile() sends data. */
+  const inlineInsert = (sql: string) => (route.conn.type === 'chdb' ? inlineFormatInsert(sql) : undefined);
+  const fromText = (inline: { data: string }) => Readable.from([Buffer.from(inline.data)], { objectMode: false });
 
   return {
     target,
@@ -281,6 +286,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       return route.conn.type === 'chdb';
     },
     async command(sql, o) {
+      const inline = inlineInsert(sql);
+      if (inline) return insertFromFile(inline.head, fromText(inline), inline.format, o);
       let marked: ReturnType<typeof markForCancel> | undefined;
       try {
         marked = markForCancel(sql, o?.signal);
@@ -293,6 +300,11 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       }
     },
     async query<T>(sql: string, o?: QueryOptions) {
+      const inline = inlineInsert(sql);
+      if (inline) {
+        await insertFromFile(inline.head, fromText(inline), inline.format, o);
+        return [];
+      }
       let marked: ReturnType<typeof markForCancel> | undefined;
       try {
         marked = markForCancel(sql, o?.signal);
@@ -305,7 +317,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       }
     },
     async insertStream(table, data, format, o) {
-      if (route.conn.type === 'chdb') return insertFromFile(table, data, format, o);
+      if (route.conn.type === 'chdb') return insertFromFile(`INSERT INTO ${table}`, data, format, o);
       try {
         // A stream may be partly read when the connection fails: an insert is never sent twice.
         await watched(o, (w) =>
@@ -323,11 +335,20 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     querySync(sql) {
       const conn = route.conn;
       if (conn.type === 'chdb') {
+        const inline = inlineInsert(sql);
         let text: string;
+        let path: string | undefined;
         try {
-          text = syncChdb().query(sql, 'JSONCompact');
+          if (inline) {
+            path = join(spoolFolder(), `insert-${randomUUID()}`);
+            writeFileSync(path, inline.data, { flag: 'wx', mode: 0o600 });
+            if (isBlank(path, Buffer.byteLength(inline.data))) return { columnNames: [], rows: [] };
+          }
+          text = syncChdb().query(inline && path ? `${inline.head} ${selectFromFile(path, inline.format)}` : sql, 'JSONCompact');
         } catch (error) {
           throw toWarehouseError(error, target, sql);
+        } finally {
+          if (path) rmSync(path, { force: true });
         }
         return parseJsonCompact(text);
       }

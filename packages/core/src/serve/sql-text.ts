@@ -1,44 +1,12 @@
+import { blankOut } from '../shared/insert-head.js';
+
 /**
  * Just enough lexing of a ClickHouse statement for the HTTP layer: its kind, its output FORMAT,
- * and where an INSERT's inline data begins. Strings, quoted identifiers and comments are blanked
- * out before looking for keywords, so `'… FORMAT CSV'` inside a literal does not count.
+ * and where an INSERT's inline data begins (shared/insert-head.ts). Strings, quoted identifiers and
+ * comments are blanked out before looking for keywords, so `'… FORMAT CSV'` inside a literal does not count.
  */
 
-/** The text with literals, quoted names and comments replaced by spaces (same length). */
-export function blankOut(sql: string): string {
-  let out = '';
-  let i = 0;
-  const n = sql.length;
-  while (i < n) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"' || c === '`') {
-      let j = i + 1;
-      while (j < n && sql[j] !== c) j += sql[j] === '\\' ? 2 : 1;
-      j = Math.min(j + 1, n);
-      out += c + ' '.repeat(Math.max(0, j - i - 2)) + (j - i >= 2 ? c : '');
-      i = j;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const j = sql.indexOf('\n', i);
-      const end = j < 0 ? n : j;
-      out += ' '.repeat(end - i);
-      i = end;
-    } else if (c === '#' && (sql[i + 1] === '!' || sql[i + 1] === ' ')) {
-      const j = sql.indexOf('\n', i);
-      const end = j < 0 ? n : j;
-      out += ' '.repeat(end - i);
-      i = end;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const j = sql.indexOf('*/', i + 2);
-      const end = j < 0 ? n : j + 2;
-      out += sql.slice(i, end).replace(/[^\n]/g, ' ');
-      i = end;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
+export { blankOut, findInsertHead, type InsertHead } from '../shared/insert-head.js';
 
 /** The statement's leading keyword, upper-cased (`SELECT`, `INSERT`, `SET`…); `(` counts as SELECT. */
 export function statementKind(sql: string): string {
@@ -63,50 +31,6 @@ export function outputFormatClause(sql: string): string | undefined {
   const rest = blank.slice(last.index + last[0].length);
   if (!/^\s*(SETTINGS\b[^;]*)?[\s;]*$/i.test(rest)) return undefined;
   return sql.slice(last.index, last.index + last[0].length).split(/\s+/)[1];
-}
-
-/** `INSERT INTO … FORMAT x` or `INSERT INTO … VALUES` at the start of a text, and where its inline data begins. */
-export interface InsertHead {
-  /** The statement without its data. */
-  readonly statement: string;
-  /** The data's format (`Values` for VALUES). */
-  readonly format: string;
-  /** Index in the text where the inline data begins. */
-  readonly dataOffset: number;
-  /** The same in UTF-8 bytes. */
-  readonly dataByteOffset: number;
-}
-
-// INSERT INTO <target, columns, SETTINGS…> up to the first FORMAT or VALUES keyword; an INSERT … SELECT
-// (or WITH) has no inline data. Matched on blanked text, so keywords inside literals do not count.
-const HEAD_BEFORE = String.raw`^\s*INSERT\s+INTO\b(?:(?!\b(?:SELECT|WITH|VALUES|FORMAT)\b)[\s\S])*?`;
-const FORMAT_HEAD = new RegExp(HEAD_BEFORE + String.raw`\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)`, 'i');
-const VALUES_HEAD = new RegExp(HEAD_BEFORE + String.raw`\bVALUES\b`, 'i');
-
-/**
- * Finds the head of an INSERT with inline data. `complete` says the text is whole; on a partial
- * text (the start of a body) a head that may still continue is not reported yet.
- */
-export function findInsertHead(text: string, complete: boolean): InsertHead | undefined {
-  const blank = blankOut(text);
-  const fm = FORMAT_HEAD.exec(blank);
-  const vm = fm ? undefined : VALUES_HEAD.exec(blank);
-  const m = fm ?? vm;
-  if (!m) return undefined;
-  const end = m.index + m[0].length;
-  let dataOffset = end;
-  if (fm) {
-    // ClickHouse skips the blanks after the format name up to and including one line break.
-    const tail = /^[ \t]*(\r?\n)?/.exec(text.slice(end))!;
-    if (!complete && end + tail[0].length >= text.length && !tail[1]) return undefined;
-    dataOffset += tail[0].length;
-  } else if (!complete && end >= text.length) return undefined;
-  return {
-    statement: text.slice(0, end).trim(),
-    format: fm ? fm[1]! : 'Values',
-    dataOffset,
-    dataByteOffset: Buffer.byteLength(text.slice(0, dataOffset)),
-  };
 }
 
 /** Formats chDB streams row by row: concatenated chunks are one valid result. */
