@@ -42,6 +42,9 @@ export interface WarehouseClient {
   close(): Promise<void>;
 }
 
+/** Settings chDB's connection does not SET (HTTP-only, or a chDB query option): nothing to put back. */
+const CHDB_NOT_SET = new Set(['wait_end_of_query', 'send_progress_in_http_headers', 'http_response_buffer_size', 'http_headers_progress_interval_ms', 'http_send_progress_interval_ms', 'enable_http_compression', 'http_zlib_compression_level', 'http_response_compression_method', 'http_native_compression_disable_checksumming_on_decompress', 'default_format']);
+
 /** Settings sent with every statement so both targets answer in the same shapes. */
 export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
   output_format_json_quote_64bit_integers: 1,
@@ -174,14 +177,22 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     return syncSession;
   };
 
-  /** Runs `fn` on the least busy client of the current route. */
-  const onRoute = async <T>(r: Route, fn: (c: ClickHouseClient) => Promise<T>): Promise<T> => {
+  /**
+   * Runs `fn` on the least busy client of the current route. chDB's connection applies a
+   * statement's own `settings` with SET on its session, where they would stay for every later
+   * statement of that connection (a seed's `format_csv_delimiter` read the next CSV): they are put
+   * back to their defaults right after. The target's settings need no care: every statement sends them.
+   */
+  const onRoute = async <T>(r: Route, fn: (c: ClickHouseClient) => Promise<T>, settings?: Readonly<Record<string, unknown>>): Promise<T> => {
     let best = 0;
     for (let i = 1; i < r.clients.length; i++) if (r.inFlight[i]! < r.inFlight[best]!) best = i;
     r.inFlight[best]!++;
+    const client = r.clients[best]!;
     try {
-      return await fn(r.clients[best]!);
+      return await fn(client);
     } finally {
+      const scoped = r.conn.type === 'chdb' && settings ? Object.keys(settings).filter((k) => settings[k] !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !CHDB_NOT_SET.has(k)) : [];
+      if (scoped.length) await client.command({ query: `SET ${scoped.map((k) => `${k} = DEFAULT`).join(', ')}` }).catch(() => {});
       r.inFlight[best]!--;
     }
   };
@@ -189,16 +200,16 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
    * Runs `fn`; through another process, a lost connection re-finds the warehouse for the next
    * statement, and a refused one (nothing was sent) runs `fn` again there when it may be repeated.
    */
-  const withClient = async <T>(fn: (c: ClickHouseClient) => Promise<T>, repeatable = true): Promise<T> => {
+  const withClient = async <T>(fn: (c: ClickHouseClient) => Promise<T>, repeatable = true, settings?: Readonly<Record<string, unknown>>): Promise<T> => {
     if (rerouting) await rerouting;
     const r = route;
     try {
-      return await onRoute(r, fn);
+      return await onRoute(r, fn, settings);
     } catch (error) {
       if (!r.forwarded || !connectionLost(error)) throw error;
       await reroute(r);
       if (!repeatable || !refused(error)) throw error;
-      return onRoute(route, fn);
+      return onRoute(route, fn, settings);
     }
   };
   // An abort signal only stops chDB's client from waiting: the statement runs on in the engine, and
@@ -268,7 +279,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       if (isBlank(path, file.bytes)) return;
       marked = markForCancel(`${head} ${selectFromFile(file.path, format)}`, o?.signal);
       const text = marked.sql;
-      await withClient((c) => c.command(params(text, o)), false);
+      await withClient((c) => c.command(params(text, o)), false, o?.settings);
     } catch (error) {
       throw toWarehouseError(error, target, `${head} FORMAT ${format}`);
     } finally {
@@ -292,7 +303,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       try {
         marked = markForCancel(sql, o?.signal);
         const text = marked.sql;
-        await watched(o, (w) => withClient((c) => c.command(params(text, w))));
+        await watched(o, (w) => withClient((c) => c.command(params(text, w)), true, o?.settings));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
       } finally {
@@ -309,7 +320,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       try {
         marked = markForCancel(sql, o?.signal);
         const text = marked.sql;
-        return await watched(o, (w) => withClient(async (c) => (await (await c.query({ ...params(text, w), format: 'JSONEachRow' })).json()) as T[]));
+        return await watched(o, (w) => withClient(async (c) => (await (await c.query({ ...params(text, w), format: 'JSONEachRow' })).json()) as T[], true, o?.settings));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
       } finally {
