@@ -4,6 +4,8 @@ import { isProjectLevelError, scrubSecrets, secretValues } from '@tsdbt/core';
 import { parseVars, varsOfArgv, type GlobalFlags, type Io } from './commands/common.js';
 import { registerDepsCommand } from './commands/deps-command.js';
 import { registerDocsCommands } from './commands/docs-command.js';
+import { registerFreshnessCommand } from './commands/freshness-command.js';
+import { registerRetryCommand } from './commands/retry-command.js';
 import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
 import { addRunFlags, runCommand } from './commands/run-commands.js';
 import { addStateFlags } from './commands/state-flags.js';
@@ -73,6 +75,7 @@ const source = program.command('source').description('work with sources');
 addRunFlags(withSelect(withGlobals(source.command('load').description('load sources that declare external files into tables'))), 'source').action(
   action((flags: GlobalFlags) => runCommand('source load', flags as never, io)),
 );
+registerFreshnessCommand(source, (cmd) => withSelect(withGlobals(cmd)), action, io);
 
 withSelect(withGlobals(program.command('compile').description('render models and tests to target/compiled (no database needed)')))
   .option('--inline <sql>', 'render this Jinja SQL and print it')
@@ -112,6 +115,7 @@ withGlobals(program.command('lineage').description('column lineage: the columns 
 
 registerDocsCommands(program, withGlobals, action, io);
 registerDepsCommand(program, withGlobals, action, io);
+registerRetryCommand(program, withGlobals, action, io);
 
 // Watch mode: `tsdbt watch`, `run --watch`, `build --watch`.
 {

@@ -1,6 +1,9 @@
 // Public API of @tsdbt/core. Whatever is not exported here is internal.
 export { TsdbtProject } from './tsdbt.js';
-export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, ValidateOptions } from './tsdbt.js';
+export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, ValidateOptions, RetryOptions, FreshnessRunResult } from './tsdbt.js';
+export type { FreshnessResult, FreshnessStatus } from './report/freshness-results.js';
+export type { RetryPlan } from './state/retry-plan.js';
+export type { DeferOptions } from './execute/deferral.js';
 export type { DebugCheck, DebugReport } from './adapter/debug-checks.js';
 export type {
   ProjectAnalysis, NodeAnalysis, AnalysisStatus, AnalyzedColumn, ColumnSource, DependencyKind, ValidationIssue, IssueSeverity,
@@ -19,7 +22,7 @@ export type { Manifest, SelectorDefinition } from './manifest/manifest.js';
 export type { NodeConfig } from './manifest/config.js';
 export type { SnapshotSettings, HardDeletes, SnapshotColumnNames } from './manifest/snapshot-config.js';
 export type {
-  ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode, MacroNode, Relation, ColumnInfo, ResourceType, RefCall, TestMetadata,
+  ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode, MacroNode, Relation, ColumnInfo, ResourceType, RefCall, TestMetadata, FreshnessRule, FreshnessThreshold,
 } from './manifest/nodes.js';
 export type { RunEvent, EventHandler, NodeResult, NodeStatus, NodeTiming, Command } from './report/events.js';
 export { TsdbtError, ProjectError, UsageError, DatabaseError, ConnectionError, isProjectLevelError } from './shared/errors.js';

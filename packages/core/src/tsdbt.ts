@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
 import { debugReport, type DebugReport } from './adapter/debug-checks.js';
@@ -13,20 +13,27 @@ import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { renderedWithNames } from './compile/final-render.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
+import { deferral, type DeferOptions } from './execute/deferral.js';
 import { runtimeState } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { installPackages, type DepsOptions, type DepsResult } from './deps/install-packages.js';
-import { loadProject, packagesYamlRenderer, type LoadedProject, type LoadOptions } from './load/load-project.js';
+import { loadInternals, loadProject, packagesYamlRenderer, type LoadedProject, type LoadOptions } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
-import type { ManifestNode } from './manifest/nodes.js';
+import type { ManifestNode, SourceNode } from './manifest/nodes.js';
+import { hasThreshold } from './load/source-freshness.js';
+import { readProjectFile } from './load/project-file.js';
+import { checkFreshness } from './execute/freshness.js';
+import { writeSourcesJson, type FreshnessResult } from './report/freshness-results.js';
 import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writeRunResults } from './report/artifacts.js';
 import { guardListener, runSucceeded, type Command, type EventHandler, type NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
+import { retryPlan, type RetryPlan } from './state/retry-plan.js';
+import { runArgs, runOptionsOfArgs, type RunArgs } from './report/run-args.js';
 import { shareWarehouse } from './serve/warehouse-share.js';
 import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
@@ -39,7 +46,7 @@ export interface OpenOptions extends LoadOptions {
   readonly onEvent?: EventHandler;
 }
 
-export interface RunOptions extends SelectionOptions {
+export interface RunOptions extends SelectionOptions, DeferOptions {
   readonly threads?: number;
   readonly failFast?: boolean;
   readonly fullRefresh?: boolean;
@@ -79,6 +86,22 @@ function eventTimeOf(options: RunOptions): { start?: Date; end?: Date } | undefi
   const end = parse('--event-time-end', options.eventTimeEnd!);
   if (start.getTime() >= end.getTime()) throw new UsageError('event_time', 'Value for `--event-time-start` must be less than `--event-time-end`');
   return { start, end };
+}
+
+/** `tsdbt retry`: the folder of the run to retry (default target/), and flags that may differ from that run's. */
+export interface RetryOptions {
+  readonly state?: string;
+  readonly threads?: number;
+  readonly warnError?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** `tsdbt source freshness`: each source's result, where sources.json went, and whether none was an error. */
+export interface FreshnessRunResult {
+  readonly results: readonly FreshnessResult[];
+  readonly elapsed: number;
+  readonly path: string;
+  readonly success: boolean;
 }
 
 /** Options of `TsdbtProject.fromLoaded`. */
@@ -169,6 +192,16 @@ export class TsdbtProject {
     return installPackages({ ...options, env, renderValue: options.renderValue ?? packagesYamlRenderer(env, options.vars ?? {}) });
   }
 
+  /**
+   * The run `retry` would replay, read before the project loads (loading may need the --vars that run
+   * used): its command, stored flags and the nodes to run again.
+   */
+  static previousRun(options: { readonly projectDir?: string; readonly targetPath?: string; readonly state?: string; readonly warnError?: boolean } = {}): RetryPlan {
+    const root = resolve(options.projectDir ?? '.');
+    const targetPath = options.targetPath ?? readProjectFile(root).targetPath;
+    return retryPlan(resolve(root, options.state ?? targetPath), options.state ?? targetPath, options.warnError);
+  }
+
   /** Loads and parses a project (no warehouse connection yet). */
   static open(options: OpenOptions = {}): TsdbtProject {
     const invocationId = options.invocationId ?? randomUUID();
@@ -224,15 +257,16 @@ export class TsdbtProject {
   }
 
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
-  async compile(options: SelectionOptions & { write?: boolean; empty?: boolean } = {}): Promise<CompiledNode[]> {
+  async compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean } = {}): Promise<CompiledNode[]> {
     const ids = this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
-    const index = options.empty ? this.index.withEmptyInputs() : this.index;
+    const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
+    const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
     const items: { node: ManifestNode; sql: string }[] = [];
     for (const id of ids) {
       const node = this.graph.node(id);
       if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
-      items.push({ node, sql: compileSql(index, node, renderedWithNames(this.loaded.renderer, this.index, node)) });
+      items.push({ node, sql: compileSql(index, node, renderedWithNames(this.loaded.renderer, this.index.withDeferred(deferred), node)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
     const paths = writeCompiledFiles(this.targetDir, items, this.secrets);
@@ -365,6 +399,50 @@ export class TsdbtProject {
   sourceLoad(options: RunOptions = {}): Promise<RunResult> {
     return this.execute('source load', options);
   }
+  /**
+   * `tsdbt source freshness`: for each selected source with a freshness threshold and a
+   * loaded_at_field, how old its newest row is (max(loaded_at_field) against the server's now()),
+   * judged by warn_after / error_after; writes target/sources.json (or `output`) in dbt's shape.
+   */
+  async sourceFreshness(options: SelectionOptions & { readonly threads?: number; readonly output?: string; readonly signal?: AbortSignal } = {}): Promise<FreshnessRunResult> {
+    const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
+    const sources = this.select({ ...options, resourceTypes: ['source'] })
+      .map((id) => this.graph.node(id))
+      .filter((n): n is SourceNode => n.resourceType === 'source' && hasThreshold(n.freshness) && n.loadedAtField !== undefined);
+    const started = Date.now();
+    const results = sources.length ? await checkFreshness(await this.adapter(threads), sources, threads, this.onEvent, options.signal) : [];
+    if (!sources.length) this.onEvent({ type: 'warning', message: 'Nothing to do: no selected source has a freshness (warn_after / error_after) and a loaded_at_field' });
+    const elapsed = (Date.now() - started) / 1000;
+    const out = options.output ? resolve(this.loaded.projectRoot, options.output) : join(this.targetDir, 'sources.json');
+    const path = writeSourcesJson({ dir: dirname(out), name: basename(out) }, results, elapsed, this.invocationId, this.secrets);
+    return { results, elapsed, path, success: results.every((r) => r.status === 'pass' || r.status === 'warn') };
+  }
+
+  /** What `retry` would run: the previous command, its stored flags (run_results `args`) and the nodes to run again. */
+  retryPlan(options: Pick<RetryOptions, 'state' | 'warnError'> = {}): RetryPlan {
+    const dir = options.state ? resolve(this.loaded.projectRoot, options.state) : this.targetDir;
+    return retryPlan(dir, options.state ?? this.loaded.projectFile.targetPath, options.warnError);
+  }
+
+  /**
+   * `tsdbt retry` (dbt 1.6+): the previous invocation's command with its flags (run_results.json
+   * `args`), over the nodes that errored, failed or were skipped there; the run_results it writes
+   * keep those args, so a second retry continues. Reads `state` (a folder) when given, else target/.
+   * Load-time flags (target, --vars) are the caller's: the CLI opens the project with the stored ones.
+   */
+  retry(options: RetryOptions = {}): Promise<RunResult> {
+    const plan = this.retryPlan(options);
+    const previous = runOptionsOfArgs(plan.args);
+    return this.execute(plan.which as Command, {
+      ...previous,
+      indirectSelection: previous.indirectSelection as SelectionOptions['indirectSelection'],
+      threads: options.threads ?? previous.threads,
+      warnError: options.warnError || previous.warnError,
+      signal: options.signal,
+      uniqueIds: plan.uniqueIds,
+    });
+  }
+
 
   /**
    * `tsdbt debug`: the resolved project and target (only the keys of its type, password masked) and
@@ -408,6 +486,19 @@ export class TsdbtProject {
     return this.adapterInstance;
   }
 
+  /** run_results.json `args`: this invocation's flags, for `retry`. */
+  private runArgs(command: Command, options: RunOptions, threads: number): RunArgs {
+    const load = loadInternals.get(this.loaded)?.options;
+    return runArgs(command, options, {
+      threads,
+      target: this.target.name,
+      vars: load?.vars ?? {},
+      projectDir: this.loaded.projectRoot,
+      profilesDir: load?.profilesDir,
+      targetPath: load?.targetPath,
+    });
+  }
+
   private runContext(adapter: ClickHouseAdapter, options: RunOptions): RunContext {
     return {
       manifest: this.manifest,
@@ -437,11 +528,13 @@ export class TsdbtProject {
       ? new Set(options.uniqueIds.filter((id) => this.graph.has(id)))
       : new Set(this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES[command] }));
     const adapter = await this.adapter(threads);
+    const deferred = await deferral(options, this.manifest, selected, (dir) => this.stateArtifacts(dir).state, async () => adapter);
     // The run's own signal: the caller's (Ctrl-C) or --fail-fast's cancellation.
     const controller = new AbortController();
     if (options.signal?.aborted) controller.abort();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-    const ctx = { ...this.runContext(adapter, { ...options, signal: controller.signal }), selected };
+    const base = this.runContext(adapter, { ...options, signal: controller.signal });
+    const ctx = { ...base, index: base.index.withDeferred(deferred), selected };
     this.loaded.renderer.setFlags({
       WHICH: command,
       FULL_REFRESH: options.fullRefresh ?? false,
@@ -465,7 +558,7 @@ export class TsdbtProject {
     });
     const elapsed = (Date.now() - started) / 1000;
     if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
-    writeRunResults(this.targetDir, results, elapsed, this.invocationId, { which: command, select: options.select ?? [], exclude: options.exclude ?? [], threads }, this.secrets);
+    writeRunResults(this.targetDir, results, elapsed, this.invocationId, this.runArgs(command, options, threads), this.secrets);
     results = results.map((r) => scrubResult(r, this.secrets));
     const success = runSucceeded(results, interrupted);
     return { command, results, elapsed, interrupted, success };

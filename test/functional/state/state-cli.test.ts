@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../helpers/cli.js';
@@ -58,5 +58,82 @@ describe('tsdbt --state (CLI)', () => {
     expect(r.stdout).toMatch(/\bc\b/);
     expect(r.stdout).not.toMatch(/model \S*\ba\b/);
     expect(r.stdout).toMatch(/PASS=2\b/);
+  });
+});
+
+describe('tsdbt --defer, retry and source freshness (CLI)', () => {
+  it('build --select b --defer --state DIR on another target reads the unselected parent from the state', () => {
+    const p = project(FILES);
+    const ci = `${p.schema}_ci`;
+    p.write({ 'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${WAREHOUSE}\n      schema: ${p.schema}\n    ci:\n      type: chdb\n      path: ${WAREHOUSE}\n      schema: ${ci}\n` });
+    expect(cli(p, ['build']).code).toBe(0);
+    cpSync(join(p.dir, 'target'), join(p.dir, 'prod'), { recursive: true });
+    const plain = cli(p, ['run', '--select', 'b', '--target', 'ci']);
+    expect(plain.code).toBe(1);
+    const r = cli(p, ['run', '--select', 'b', '--target', 'ci', '--defer', '--state', 'prod']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const compiled = readFileSync(join(p.dir, 'target/compiled/proj/models/b.sql'), 'utf8');
+    expect(compiled).toContain(`\`${p.schema}\`.\`a\``);
+    // DBT_DEFER / DBT_STATE, as dbt's environment variables
+    expect(cli(p, ['run', '--select', 'c', '--target', 'ci'], { DBT_DEFER: 'true', DBT_STATE: 'prod' }).code).toBe(0);
+    expect(cli(p, ['run', '--select', 'b', '--defer', '--target', 'ci']).stderr).toMatch(/--defer argument, but no value was provided to --state/);
+  });
+
+  it('retry re-runs what failed with the previous command and --vars; then nothing is left', () => {
+    const p = project({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+      'models/b.sql': "{{ config(materialized='table') }}\nselect throwIf(id = 1, 'not yet') as x from {{ ref('a') }}",
+      'models/c.sql': "select x from {{ ref('b') }}",
+    });
+    const first = cli(p, ['build', '--vars', '{x: 7}']);
+    expect(first.code).toBe(1);
+    p.write({ 'models/b.sql': "{{ config(materialized='table') }}\nselect {{ var('x') }} as x from {{ ref('a') }}" });
+    const retried = cli(p, ['retry']);
+    expect(retried.stderr).toBe('');
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toMatch(/model \S*\.b\b/);
+    expect(retried.stdout).toMatch(/\bc\b/);
+    expect(retried.stdout).not.toMatch(/model \S*\.a\b/);
+    expect(retried.stdout).toMatch(/PASS=2\b/);
+    const shown = cli(p, ['show', '--inline', "select x from {{ ref('b') }}", '--output', 'json', '--vars', '{x: 7}']);
+    expect(shown.stdout).toMatch(/"x":\s*"?7/);
+    const again = cli(p, ['retry']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toMatch(/START/);
+  });
+
+  it('source freshness exits 0 on warnings and 1 on a stale source; source_status:fresher+ selects what newer data reaches', () => {
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    const p = project({
+      'seeds/events.csv': `id,ts\n1,${at(2)}\n`,
+      'seeds/seeds.yml': 'version: 2\nseeds:\n  - name: events\n    config:\n      column_types: {ts: "DateTime(\'UTC\')"}\n',
+      'models/daily.sql': "select count() as n from {{ source('raw', 'events') }}",
+      'models/other.sql': 'select 1 as one',
+    });
+    p.write({ 'models/src.yml': `version: 2\nsources:\n  - name: raw\n    schema: ${p.schema}\n    loaded_at_field: ts\n    freshness:\n      warn_after: {count: 1, period: hour}\n      error_after: {count: 1, period: day}\n    tables: [{name: events}]\n` });
+    expect(cli(p, ['seed']).code).toBe(0);
+    const warned = cli(p, ['source', 'freshness']);
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toMatch(/1 of 1 START freshness of raw\.events/);
+    expect(warned.stdout).toMatch(/1 of 1 WARN freshness of raw\.events \.+ \[WARN in/);
+    expect(warned.stdout).toMatch(/Done\. PASS=0 WARN=1 ERROR=0/);
+    cpSync(join(p.dir, 'target'), join(p.dir, 'state'), { recursive: true });
+
+    p.write({ 'seeds/events.csv': `id,ts\n1,${at(2)}\n2,${at(0.1)}\n` });
+    expect(cli(p, ['seed']).code).toBe(0);
+    const fresh = cli(p, ['source', 'freshness', '--select', 'source:raw']);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toMatch(/PASS freshness of raw\.events/);
+    const listed = cli(p, ['ls', '--select', 'source_status:fresher+', '--state', 'state', '--output', 'path']);
+    expect(listed.stderr).toBe('');
+    expect(listed.stdout.trim().split('\n').sort()).toEqual(['models/daily.sql', 'models/src.yml']);
+
+    p.write({ 'seeds/events.csv': `id,ts\n1,${at(50)}\n` });
+    expect(cli(p, ['seed', '--full-refresh']).code).toBe(0);
+    const stale = cli(p, ['source', 'freshness', '-o', 'out/sources.json']);
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toMatch(/ERROR STALE freshness of raw\.events/);
+    expect(JSON.parse(readFileSync(join(p.dir, 'out/sources.json'), 'utf8')).results[0].status).toBe('error');
   });
 });

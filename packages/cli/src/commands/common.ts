@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { integerOption, NUMERIC_RULES, TsdbtProject, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
 import { createPrinter } from '../printer/console-printer.js';
 import { onStdoutClosed } from './stdout.js';
+import { stateOptions, type StateFlags } from './state-flags.js';
 
 /** Flags every command takes, as dbt spells them. */
 export interface GlobalFlags {
@@ -19,9 +20,7 @@ export interface GlobalFlags {
   partialParse?: boolean;
 }
 
-export interface SelectFlags {
-  /** --state DIR (state-flags.ts). */
-  state?: string;
+export interface SelectFlags extends StateFlags {
   select?: string[];
   exclude?: string[];
   selector?: string;
@@ -118,7 +117,7 @@ export function selection(flags: SelectFlags) {
     select: flags.select,
     exclude: flags.exclude,
     selector: flags.selector,
-    state: flags.state,
+    ...stateOptions(flags),
     indirectSelection: flags.indirectSelection as 'eager' | undefined,
   };
 }

@@ -183,6 +183,14 @@ export class ClickHouseAdapter {
     return kindOfEngine(rows[0]!.engine);
   }
 
+  /** Which of these relations exist (one query): keys `schema\u0000identifier`. */
+  async existingRelations(rels: readonly Relation[]): Promise<Set<string>> {
+    if (rels.length === 0) return new Set();
+    const databases = [...new Set(rels.map((r) => r.schema))].map(sqlString).join(', ');
+    const rows = await this.systemQuery<{ database: string; name: string }>(`SELECT database, name FROM system.tables WHERE database IN (${databases})`);
+    return new Set(rows.map((r) => `${r.database}\u0000${r.name}`));
+  }
+
   /** Columns of an existing relation, in table order (DESCRIBE: old servers' system.columns has no `position`). */
   async columns(rel: Relation): Promise<WarehouseColumn[]> {
     const rows = await this.client.query<WarehouseColumn>(`DESCRIBE TABLE ${relationSql(rel.schema, rel.identifier)}`);

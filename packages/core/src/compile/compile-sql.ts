@@ -1,6 +1,6 @@
 import type { Manifest } from '../manifest/manifest.js';
 import { lookupRef, lookupSource, nodeLookup, type NodeLookup } from '../manifest/node-lookup.js';
-import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode, Relation } from '../manifest/nodes.js';
 import { isEmptySql } from '../shared/empty-sql.js';
 import { ProjectError } from '../shared/errors.js';
 import { relationSql, replacePlaceholders, quoteIdentifier, refText, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
@@ -19,6 +19,21 @@ export class RelationIndex {
   /** This index, compiling every ref() and source() printed in SQL to a zero-row subquery (`--empty`). */
   withEmptyInputs(): RelationIndex {
     return Object.assign(Object.create(this) as RelationIndex, { emptyInputs: true });
+  }
+
+  /**
+   * `--defer`: refs to these nodes compile to the given relations (the state manifest's), as dbt's
+   * `defer_relation`; `this` and every other node keep their own.
+   */
+  withDeferred(relations: ReadonlyMap<string, Relation>): RelationIndex {
+    if (relations.size === 0) return this;
+    const base = this;
+    const resolve = (target: PlaceholderTarget, self: ManifestNode | undefined): ManifestNode | undefined => {
+      const found = base.resolve(target, self);
+      const deferred = found && target.kind !== 'this' ? relations.get(found.uniqueId) : undefined;
+      return deferred ? { ...found!, relation: deferred } : found;
+    };
+    return Object.assign(Object.create(this) as RelationIndex, { resolve });
   }
 
   resolve(target: PlaceholderTarget, self: ManifestNode | undefined): ManifestNode | undefined {

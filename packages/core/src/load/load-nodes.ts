@@ -227,6 +227,7 @@ export function loadSources(root: ProjectRoot, files: readonly SchemaFile[]): So
         loader: s.loader,
         external: s.external,
         freshness: s.freshness,
+        loadedAtField: s.loadedAtField,
       } satisfies SourceNode);
     }),
   );

@@ -1,4 +1,5 @@
-import type { ColumnInfo, Constraint } from '../manifest/nodes.js';
+import type { ColumnInfo, Constraint, FreshnessThreshold } from '../manifest/nodes.js';
+import { resolveSourceFreshness } from './source-freshness.js';
 import { ProjectError } from '../shared/errors.js';
 import { mergeConfig, noteConfigKey, isMapping } from './node-config.js';
 import type { YamlFile } from '../shared/yaml-file.js';
@@ -54,7 +55,8 @@ export interface SourceTableDeclaration extends ResourcePatch {
   readonly identifier: string;
   readonly loader: string;
   readonly external?: { location: string; format?: string; options?: Record<string, unknown> };
-  readonly freshness?: unknown;
+  readonly freshness?: FreshnessThreshold;
+  readonly loadedAtField?: string;
 }
 
 /** A `snapshots:` entry: describes a `{% snapshot %}` block, or with `relation:` defines a snapshot (dbt 1.9). */
@@ -260,7 +262,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         external: external && typeof external.location === 'string'
           ? { location: external.location, format: typeof external.format === 'string' ? external.format : undefined, options: isMapping(external.options) ? external.options : undefined }
           : undefined,
-        freshness: table.freshness ?? s.freshness,
+        ...resolveSourceFreshness(s, table, { source: ['sources', si], table: path }, fail),
         config: {
           ...(isMapping(s.config) ? (renderConfigValues(s.config, render) as Record<string, unknown>) : {}),
           ...patch.config,

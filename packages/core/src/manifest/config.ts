@@ -21,6 +21,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'enabled', 'materialized', 'schema', 'database', 'alias', 'tags', 'meta', 'docs', 'persist_docs',
   'pre_hook', 'post_hook', 'pre-hook', 'post-hook', 'full_refresh', 'group', 'access', 'contract', 'grants',
   'quoting', 'sql_header', 'description',
+  // sources (dbt 1.9+ accepts freshness in config too)
+  'freshness', 'loaded_at_field', 'loaded_at_query',
   // ClickHouse table DDL
   'engine', 'order_by', 'partition_by', 'primary_key', 'settings', 'query_settings', 'ttl', 'indexes', 'projections',
   // incremental

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Constraint, ManifestNode } from './nodes.js';
+import type { Constraint, FreshnessRule, ManifestNode } from './nodes.js';
 
 /**
  * One node in dbt's manifest v12 shape (the fields tools read): what target/manifest.json holds and
@@ -60,6 +60,10 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.source_description = node.sourceDescription;
     base.loader = node.loader;
     base.external = node.external ?? null;
+    // dbt's FreshnessThreshold shape; state:modified compares it with loaded_at_field.
+    const rule = (r: FreshnessRule | undefined) => (r ? { count: r.count, period: r.period } : { count: null, period: null });
+    base.freshness = node.freshness ? { warn_after: rule(node.freshness.warnAfter), error_after: rule(node.freshness.errorAfter), filter: node.freshness.filter ?? null } : null;
+    base.loaded_at_field = node.loadedAtField ?? null;
   }
   return base;
 }

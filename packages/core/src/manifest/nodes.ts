@@ -123,7 +123,24 @@ export interface SourceNode extends NodeBase {
   readonly loader: string;
   /** dbt-external-tables style: where the data of this source can be loaded from. */
   readonly external?: Readonly<{ location: string; format?: string; options?: Record<string, unknown> }>;
-  readonly freshness?: unknown;
+  /** dbt's source freshness (source level, then table level over it); undefined when none applies. */
+  readonly freshness?: FreshnessThreshold;
+  /** The column or expression `source freshness` takes max() of. */
+  readonly loadedAtField?: string;
+}
+
+/** `warn_after` / `error_after`: `count` periods. */
+export interface FreshnessRule {
+  readonly count: number;
+  readonly period: 'minute' | 'hour' | 'day';
+}
+
+/** A source's freshness criteria (dbt's FreshnessThreshold). */
+export interface FreshnessThreshold {
+  readonly warnAfter?: FreshnessRule;
+  readonly errorAfter?: FreshnessRule;
+  /** A SQL condition limiting the rows the freshness query reads. */
+  readonly filter?: string;
 }
 
 export interface TestMetadata {

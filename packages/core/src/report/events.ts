@@ -1,4 +1,5 @@
-import type { ManifestNode } from '../manifest/nodes.js';
+import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
+import type { FreshnessResult } from './freshness-results.js';
 
 /** dbt's statuses; `partial success` is a microbatch model some of whose batches failed. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success';
@@ -56,6 +57,8 @@ export type RunEvent =
   | { readonly type: 'node_finished'; readonly result: NodeResult; readonly index: number; readonly total: number }
   | { readonly type: 'warning'; readonly message: string; readonly file?: string }
   | { readonly type: 'log'; readonly level: 'info' | 'debug'; readonly message: string }
+  | { readonly type: 'freshness_started'; readonly node: SourceNode; readonly index: number; readonly total: number }
+  | { readonly type: 'freshness_finished'; readonly result: FreshnessResult; readonly index: number; readonly total: number }
   | { readonly type: 'run_finished'; readonly results: readonly NodeResult[]; readonly elapsed: number; readonly interrupted: boolean };
 
 export type EventHandler = (event: RunEvent) => void;

@@ -20,6 +20,8 @@ export function scrubEvent(event: RunEvent, secrets: readonly string[]): RunEven
       return { ...event, result: scrubResult(event.result, secrets) };
     case 'run_finished':
       return { ...event, results: event.results.map((r) => scrubResult(r, secrets)) };
+    case 'freshness_finished':
+      return event.result.message === undefined ? event : { ...event, result: { ...event.result, message: scrubSecrets(event.result.message, secrets) } };
     case 'warning':
     case 'log':
       return { ...event, message: scrubSecrets(event.message, secrets) };

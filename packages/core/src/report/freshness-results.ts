@@ -1,0 +1,54 @@
+import type { FreshnessThreshold, SourceNode } from '../manifest/nodes.js';
+import { writeJson } from './artifacts.js';
+
+/** dbt's FreshnessStatus. */
+export type FreshnessStatus = 'pass' | 'warn' | 'error' | 'runtime error';
+
+/** The freshness of one source table (one row of sources.json). */
+export interface FreshnessResult {
+  readonly uniqueId: string;
+  readonly node: SourceNode;
+  readonly status: FreshnessStatus;
+  /** ISO UTC; absent when the query failed. */
+  readonly maxLoadedAt?: string;
+  readonly snapshottedAt?: string;
+  readonly ageSeconds?: number;
+  readonly criteria: FreshnessThreshold;
+  /** The error, for `runtime error`. */
+  readonly message?: string;
+  readonly executionTime: number;
+  readonly startedAt: string;
+  readonly completedAt: string;
+}
+
+const rule = (r: FreshnessThreshold['warnAfter']) => (r ? { count: r.count, period: r.period } : { count: null, period: null });
+
+/** target/sources.json (or `--output`) in dbt's sources v3 shape. */
+export function writeSourcesJson(path: { dir: string; name: string }, results: readonly FreshnessResult[], elapsed: number, invocationId: string, secrets: readonly string[] = []): string {
+  return writeJson(path.dir, path.name, {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/sources/v3.json',
+      dbt_version: 'tsdbt-0.1.0',
+      generated_at: new Date().toISOString(),
+      invocation_id: invocationId,
+      env: {},
+    },
+    results: results.map((r) =>
+      r.status === 'runtime error'
+        ? { unique_id: r.uniqueId, error: r.message ?? '', status: r.status }
+        : {
+            unique_id: r.uniqueId,
+            max_loaded_at: r.maxLoadedAt,
+            snapshotted_at: r.snapshottedAt,
+            max_loaded_at_time_ago_in_s: r.ageSeconds,
+            status: r.status,
+            criteria: { warn_after: rule(r.criteria.warnAfter), error_after: rule(r.criteria.errorAfter), filter: r.criteria.filter ?? null },
+            adapter_response: {},
+            timing: [{ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt }],
+            thread_id: 'Thread-1',
+            execution_time: r.executionTime,
+          },
+    ),
+    elapsed_time: elapsed,
+  }, secrets, 2);
+}
