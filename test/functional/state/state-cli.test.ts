@@ -137,3 +137,49 @@ describe('tsdbt --defer, retry and source freshness (CLI)', () => {
     expect(JSON.parse(readFileSync(join(p.dir, 'out/sources.json'), 'utf8')).results[0].status).toBe('error');
   });
 });
+
+describe('deferral and retry flags (CLI)', () => {
+  it('--defer-state, --favor-state, DBT_DEFER and --no-defer decide where compile reads an unselected parent', () => {
+    const p = project(FILES);
+    const ci = `${p.schema}_ci`;
+    p.write({ 'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${WAREHOUSE}\n      schema: ${p.schema}\n    ci:\n      type: chdb\n      path: ${WAREHOUSE}\n      schema: ${ci}\n` });
+    expect(cli(p, ['build']).code).toBe(0);
+    cpSync(join(p.dir, 'target'), join(p.dir, 'prod'), { recursive: true });
+    const compiledB = (args: string[], env: Record<string, string> = {}) => {
+      const r = cli(p, ['compile', '--select', 'b', '--target', 'ci', ...args], env);
+      expect(r.stderr).toBe('');
+      return readFileSync(join(p.dir, 'target/compiled/proj/models/b.sql'), 'utf8');
+    };
+    const prodA = `\`${p.schema}\`.\`a\``;
+    const ciA = `\`${ci}\`.\`a\``;
+    expect(compiledB(['--defer', '--defer-state', 'prod'])).toContain(prodA);
+    expect(compiledB(['--no-defer', '--state', 'prod'], { DBT_DEFER: '1' })).toContain(ciA);
+    expect(compiledB([], { DBT_DEFER: 'true', DBT_STATE: 'prod' })).toContain(prodA);
+    // once a is built in ci, it is read there, unless the state is favored
+    expect(cli(p, ['run', '--select', 'a', '--target', 'ci']).code).toBe(0);
+    expect(compiledB(['--defer', '--state', 'prod'])).toContain(ciA);
+    expect(compiledB(['--defer', '--state', 'prod', '--favor-state'])).toContain(prodA);
+    expect(compiledB(['--defer', '--state', 'prod'], { DBT_FAVOR_STATE: 'true' })).toContain(prodA);
+  });
+
+  it('retry --state reads a kept run_results.json; retry --warn-error also re-runs what warned; --threads', () => {
+    const p = project({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as id union all select 1",
+      'models/b.sql': "{{ config(materialized='table') }}\nselect throwIf(1, 'no') as x",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [{unique: {severity: warn}}]\n',
+    });
+    expect(cli(p, ['build']).code).toBe(1);
+    cpSync(join(p.dir, 'target'), join(p.dir, 'failed-run'), { recursive: true });
+    expect(cli(p, ['run', '--select', 'a']).code).toBe(0);
+    // target/ now holds a successful run: nothing to retry there, but the kept folder still has b
+    expect(cli(p, ['retry']).stdout).not.toMatch(/START/);
+    const kept = cli(p, ['retry', '--state', 'failed-run', '--threads', '1']);
+    expect(kept.code).toBe(1);
+    expect(kept.stdout).toMatch(/model \S*\.b\b/);
+    expect(kept.stdout).toMatch(/Concurrency: 1 threads/);
+    expect(kept.stdout).not.toMatch(/unique_a_id/);
+    const strict = cli(p, ['retry', '--state', 'failed-run', '--warn-error']);
+    expect(strict.stdout).toMatch(/unique_a_id/);
+    expect(strict.code).toBe(1);
+  });
+});
