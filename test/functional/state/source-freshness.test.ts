@@ -32,6 +32,7 @@ sources:
         freshness: null
       - name: missing
       - name: empty
+      - name: nulls
   - name: other
     schema: ${raw}
     freshness:
@@ -50,6 +51,8 @@ async function setup(): Promise<{ p: InlineProject; raw: string }> {
   try {
     await run(`CREATE DATABASE IF NOT EXISTS \`${raw}\``);
     for (const t of ['fresh', 'warned', 'stale', 'filtered', 'off', 'empty']) await run(`CREATE TABLE \`${raw}\`.${t} (ts DateTime('UTC'), kind String) ENGINE = MergeTree ORDER BY ts`);
+    await run(`CREATE TABLE \`${raw}\`.nulls (ts Nullable(DateTime('UTC')), kind String) ENGINE = MergeTree ORDER BY kind`);
+    await run(`INSERT INTO \`${raw}\`.nulls VALUES (NULL, 'a')`);
     await run(`INSERT INTO \`${raw}\`.fresh VALUES (now() - INTERVAL 10 MINUTE, 'a')`);
     await run(`INSERT INTO \`${raw}\`.warned VALUES (now() - INTERVAL 2 HOUR, 'a')`);
     await run(`INSERT INTO \`${raw}\`.stale VALUES (now() - INTERVAL 3 DAY, 'a')`);
@@ -76,6 +79,7 @@ describe('source freshness', () => {
         'raw.looser': 'warn',
         'raw.missing': 'runtime error',
         'raw.empty': 'runtime error',
+        'raw.nulls': 'runtime error',
       });
       expect(run.success).toBe(false);
       const json = JSON.parse(readFileSync(join(p.dir, 'target/sources.json'), 'utf8'));
@@ -92,6 +96,9 @@ describe('source freshness', () => {
       expect(missing.status).toBe('runtime error');
       expect(missing.error).toMatch(/missing|exist/i);
       expect(json.results.find((r: { unique_id: string }) => r.unique_id === 'source.proj.raw.filtered').criteria.filter).toBe("kind = 'a'");
+      // dbt's UnexpectedNullError: no rows, or no loaded_at_field value
+      for (const t of ['empty', 'nulls'])
+        expect(json.results.find((r: { unique_id: string }) => r.unique_id === `source.proj.raw.${t}`).error).toMatch(/Field ts in source raw\.\w+ was unexpectedly null/);
 
       const only = await project.sourceFreshness({ select: ['source:raw.fresh', 'source:raw.warned'], output: 'out/fresh.json' });
       expect(only.success).toBe(true);

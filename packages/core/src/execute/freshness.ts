@@ -47,11 +47,12 @@ async function checkOne(adapter: ClickHouseAdapter, node: SourceNode, signal?: A
   const base = { uniqueId: node.uniqueId, node, criteria: node.freshness ?? {}, startedAt: start.toISOString() };
   const done = () => ({ completedAt: new Date().toISOString(), executionTime: (Date.now() - start.getTime()) / 1000 });
   try {
-    const [row] = await adapter.client.query<{ max_loaded_at: string; snapshotted_at: string; n: string | number }>(freshnessSql(node), { signal });
-    if (!row || Number(row.n) === 0) {
+    const [row] = await adapter.client.query<{ max_loaded_at: string | null; snapshotted_at: string; n: string | number }>(freshnessSql(node), { signal });
+    // No rows, or only NULLs in loaded_at_field: dbt's UnexpectedNullError.
+    if (!row || Number(row.n) === 0 || row.max_loaded_at === null) {
       return { ...base, ...done(), status: 'runtime error', message: `Field ${node.loadedAtField} in source ${node.sourceName}.${node.name} was unexpectedly null (no rows${node.freshness?.filter ? ' match the freshness filter' : ''})` };
     }
-    const maxLoadedAt = new Date(`${row.max_loaded_at.replace(' ', 'T')}Z`);
+    const maxLoadedAt = new Date(`${row.max_loaded_at!.replace(' ', 'T')}Z`);
     const snapshottedAt = new Date(`${row.snapshotted_at.replace(' ', 'T')}Z`);
     const ageSeconds = (snapshottedAt.getTime() - maxLoadedAt.getTime()) / 1000;
     return { ...base, ...done(), status: freshnessStatus(ageSeconds, node), maxLoadedAt: maxLoadedAt.toISOString(), snapshottedAt: snapshottedAt.toISOString(), ageSeconds };
