@@ -14,6 +14,7 @@ import { renderedWithNames } from './compile/final-render.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
+import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
 import { runtimeState } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
 import { ProjectGraph } from './graph/project-graph.js';
@@ -29,7 +30,7 @@ import { writeSourcesJson, type FreshnessResult } from './report/freshness-resul
 import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writeRunResults } from './report/artifacts.js';
-import { guardListener, runSucceeded, type Command, type EventHandler, type NodeResult } from './report/events.js';
+import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult, type NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
 import { retryPlan, type RetryPlan } from './state/retry-plan.js';
@@ -39,7 +40,7 @@ import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
 import { parseDatetime } from './manifest/microbatch-config.js';
 import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
-import { scrubEvent, scrubResult } from './report/scrub-events.js';
+import { scrubEvent, scrubHook, scrubResult } from './report/scrub-events.js';
 
 export interface OpenOptions extends LoadOptions {
   /** Receives progress events (node started/finished, warnings, logs). */
@@ -122,8 +123,10 @@ export interface RunResult {
   readonly results: readonly NodeResult[];
   readonly elapsed: number;
   readonly interrupted: boolean;
-  /** True when no node errored or failed. */
+  /** True when no node (and no on-run-start / on-run-end hook) errored or failed. */
   readonly success: boolean;
+  /** The `on-run-start` and `on-run-end` hooks that ran (run, build, seed, snapshot and test run them, as dbt). */
+  readonly hooks: readonly HookResult[];
 }
 
 export interface ValidateOptions extends SelectionOptions {
@@ -138,6 +141,9 @@ export interface CompiledNode {
   readonly sql: string;
   readonly path: string;
 }
+
+/** Commands that run the project's on-run-start / on-run-end hooks (dbt's RunTask and its subclasses). */
+const HOOK_COMMANDS: ReadonlySet<Command> = new Set(['run', 'build', 'seed', 'snapshot', 'test']);
 
 const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   run: ['model'],
@@ -546,6 +552,13 @@ export class TsdbtProject {
     });
     const started = Date.now();
     if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    const withHooks = HOOK_COMMANDS.has(command);
+    // As dbt (skip_nodes_if_on_run_start_fails is off by default): the nodes run even if a start hook fails.
+    // As dbt's before_run: the selected relations' schemas exist before on-run-start hooks run.
+    if (withHooks && this.manifest.hooks?.some((h) => h.which === 'on-run-start'))
+      for (const schema of new Set([...selected].map((id) => this.graph.node(id)).filter((n) => ['model', 'seed', 'snapshot'].includes(n.resourceType)).map((n) => n.relation.schema)))
+        await adapter.ensureDatabase(schema);
+    const startHooks = withHooks ? await runProjectHooks(ctx, 'on-run-start') : [];
     let { results, interrupted } = await execute(ctx, {
       command,
       selected,
@@ -556,12 +569,14 @@ export class TsdbtProject {
       // test reads its inputs through its own (limited) SQL, as dbt's do.
       batchTests: (options.batchTests ?? true) && !options.empty,
     });
+    const endHooks = withHooks && !interrupted ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext(results, startHooks)) : [];
+    const hooks = [...startHooks, ...endHooks].map((h) => scrubHook(h, this.secrets));
     const elapsed = (Date.now() - started) / 1000;
     if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
-    writeRunResults(this.targetDir, results, elapsed, this.invocationId, this.runArgs(command, options, threads), this.secrets);
+    writeRunResults(this.targetDir, results, elapsed, this.invocationId, this.runArgs(command, options, threads), this.secrets, { before: startHooks, after: endHooks });
     results = results.map((r) => scrubResult(r, this.secrets));
-    const success = runSucceeded(results, interrupted);
-    return { command, results, elapsed, interrupted, success };
+    const success = runSucceeded(results, interrupted) && hooks.every((h) => h.status !== 'error');
+    return { command, results, elapsed, interrupted, success, hooks };
   }
 }
 

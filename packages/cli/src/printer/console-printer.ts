@@ -53,6 +53,18 @@ export function createPrinter(options: PrinterOptions): (event: RunEvent) => voi
       case 'node_finished':
         out(finishedLine(event.result, event.index, event.total, c));
         break;
+      case 'hook_finished': {
+        // dbt's LogHookEndLine: `1 of 2 OK hook: proj.on-run-start.0 ..... [OK in 0.01s]`.
+        const h = event.result;
+        const secs = `${h.executionTime.toFixed(2)}s`;
+        if (h.status === 'success') out(fancy(`${c.green('OK')} hook: ${h.name}`, `${c.green('OK')} in ${secs}`, event.index, event.total));
+        else if (h.status === 'skipped') out(fancy(`${c.yellow('SKIP')} hook: ${h.name}`, c.yellow('SKIP'), event.index, event.total));
+        else {
+          out(fancy(`${c.red('ERROR')} hook: ${h.name}`, `${c.red('ERROR')} in ${secs}`, event.index, event.total));
+          for (const line of h.message.split('\n').slice(0, 12)) out(c.red(`  ${line}`));
+        }
+        break;
+      }
       case 'warning':
         out(c.yellow(`[WARNING]: ${event.message}`));
         break;

@@ -5,6 +5,7 @@ import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
 import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { schedule } from './scheduler.js';
+import { inThread, threadName } from './thread-context.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 
 export interface ExecuteOptions {
@@ -108,7 +109,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     tests.forEach((t, k) => {
       const o = outcomes?.get(t.uniqueId);
       const result: NodeResult = o
-        ? { ...o, uniqueId: t.uniqueId, node: t, executionTime: seconds, timing: [{ name: 'execute', startedAt: new Date(batchStart).toISOString(), completedAt: new Date().toISOString() }] }
+        ? { ...o, uniqueId: t.uniqueId, node: t, executionTime: seconds, timing: [{ name: 'execute', startedAt: new Date(batchStart).toISOString(), completedAt: new Date().toISOString() }], threadId: threadName() }
         : alone.get(t.uniqueId)!;
       if (isBlocking(record(result, numbers[k]!)) && !failed) {
         failed = true;
@@ -126,7 +127,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       failFastAfter = failedNodeOf.get(unit.id) ?? unit.nodes[0]!.uniqueId;
       options.cancelRunning?.();
     },
-    run: runUnit,
+    run: (unit, thread) => inThread(thread, () => runUnit(unit)),
     skip: (unit, failedUnit) => {
       const because = failedNodeOf.get(failedUnit) ?? failedUnit;
       for (const node of unit.nodes) {

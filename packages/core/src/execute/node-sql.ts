@@ -2,12 +2,13 @@ import { compileSql, emptySqlError } from '../compile/compile-sql.js';
 import { renderGenericTest } from '../load/build-tests.js';
 import { isEmptySql } from '../shared/empty-sql.js';
 import { snapshotSource } from '../load/load-snapshots.js';
-import type { ManifestNode, ModelNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
 import { ProjectError } from '../shared/errors.js';
 import { splitStatements } from '../shared/sql-statements.js';
 import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
+import { threadName } from './thread-context.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -44,7 +45,7 @@ export function renderWarehouse(ctx: RunContext, self?: ManifestNode): RenderWar
 
 /** The state of a render at run time for `node`: the warehouse attached, relation names final. */
 export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, init: Partial<RenderState> = {}): RenderState {
-  return newRenderState({ mode: 'execute', warehouse: renderWarehouse(ctx, node), relations: ctx.index.resolver(node), ...init });
+  return newRenderState({ mode: 'execute', warehouse: renderWarehouse(ctx, node), relations: ctx.index.resolver(node), threadId: threadName(), ...init });
 }
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
@@ -93,7 +94,7 @@ export type RenderBatch = NonNullable<RenderState['batch']>;
 const utcText = (t: Date) => t.toISOString().slice(0, 19).replace('T', ' ');
 
 /** A model's or snapshot's hooks (hooksOf()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
-export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode, hooks: readonly string[], isIncremental = false): string[] {
+export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode | SeedNode, hooks: readonly string[], isIncremental = false): string[] {
   return hooks
     .map((text) => {
       const state = runtimeState(ctx, node, {
@@ -114,7 +115,7 @@ export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode, 
  * source() is not checked, as in dbt (RuntimeSourceResolver validates nothing): a source is not
  * built by the run, so reading it first cannot go wrong (codegen reads its sources at run time).
  */
-function assertParentsKnown(ctx: RunContext, node: SqlNode, state: RenderState): void {
+function assertParentsKnown(ctx: RunContext, node: ManifestNode, state: RenderState): void {
   const calls = state.refs.map((r) => ({ target: refTarget(r), text: refText(r) }));
   for (const { target, text } of calls) {
     const found = ctx.index.resolve(target, node);

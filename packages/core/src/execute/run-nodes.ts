@@ -11,6 +11,7 @@ import { TsdbtError } from '../shared/errors.js';
 import { hooksOf } from '../manifest/config.js';
 import { hookStatements, nodeSql } from './node-sql.js';
 import type { RunContext } from './run-context.js';
+import { threadName } from './thread-context.js';
 import { batchQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
 
@@ -37,7 +38,7 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
   }
   const completed = new Date();
   const timing: NodeTiming[] = [{ name: 'execute', startedAt: started.toISOString(), completedAt: completed.toISOString() }];
-  return { ...outcome, uniqueId: node.uniqueId, node, executionTime: (completed.getTime() - started.getTime()) / 1000, timing };
+  return { ...outcome, uniqueId: node.uniqueId, node, executionTime: (completed.getTime() - started.getTime()) / 1000, timing, threadId: threadName() };
 }
 
 export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcome> {
@@ -164,8 +165,14 @@ function modelLookup(ctx: RunContext): ModelLookup {
   };
 }
 
+/** Loads a seed; its pre-hooks and post-hooks (a project's `seeds: +pre-hook:`…) run around the load, as dbt's seed materialization runs them. */
 export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome> {
-  const rows = await loadSeed(ctx.adapter.forModel(node.config), node, ctx.signal);
+  const adapter = ctx.adapter.forModel(node.config);
+  const pre = hookStatements(ctx, node, hooksOf(node.config, 'pre_hook'));
+  if (pre.length) await adapter.ensureDatabase(node.relation.schema);
+  for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
+  const rows = await loadSeed(adapter, node, ctx.signal);
+  for (const statement of hookStatements(ctx, node, hooksOf(node.config, 'post_hook'))) await adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings: [] };
 }
 

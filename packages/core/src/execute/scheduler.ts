@@ -11,8 +11,8 @@ export interface ScheduleOptions<U extends WorkUnit> {
   readonly threads: number;
   readonly failFast: boolean;
   readonly signal?: AbortSignal;
-  /** Runs a unit; 'failed' skips every unit that waits on it. Must not throw. */
-  readonly run: (unit: U) => Promise<UnitOutcome>;
+  /** Runs a unit on a thread (1..threads, dbt's Thread-N); 'failed' skips every unit that waits on it. Must not throw. */
+  readonly run: (unit: U, thread: number) => Promise<UnitOutcome>;
   /** Called for units that will never run because a unit they wait on failed or was skipped. */
   readonly skip: (unit: U, because: string) => void;
   /** With failFast: called once, when the first failure stops the run (to cancel what is running). */
@@ -36,6 +36,8 @@ export async function schedule<U extends WorkUnit>(units: readonly U[], options:
   const done = new Set<string>();
   let running = 0;
   let stopped = false;
+  // Free thread numbers, lowest first: a unit runs on one, as dbt's Thread-N.
+  const freeThreads = Array.from({ length: Math.max(1, options.threads) }, (_, i) => i + 1);
 
   return new Promise<boolean>((resolve) => {
     const finishIfIdle = () => {
@@ -55,9 +57,12 @@ export async function schedule<U extends WorkUnit>(units: readonly U[], options:
         const unit = ready.shift()!;
         if (done.has(unit.id)) continue;
         running++;
+        const thread = freeThreads.shift() ?? running;
         // `run` must not throw; if it does anyway, the unit failed and the schedule still ends.
-        void options.run(unit).catch((): UnitOutcome => 'failed').then((outcome) => {
+        void options.run(unit, thread).catch((): UnitOutcome => 'failed').then((outcome) => {
           running--;
+          freeThreads.push(thread);
+          freeThreads.sort((a, b) => a - b);
           done.add(unit.id);
           if (outcome === 'failed') {
             skipTree(unit.id, unit.id);

@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import type { Manifest, SelectorDefinition } from '../manifest/manifest.js';
+import { projectHooks, type Manifest, type SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
 import { secretEnvVarError, splitArgs } from '../render/dbt-context.js';
@@ -282,6 +282,10 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     macros: new Map(renderer.macros().map((m) => [m.uniqueId, m])),
     selectors: readSelectors(projectRoot),
     packages: roots.slice(1).map((r) => ({ name: r.name, path: r.relDir })),
+    hooks: projectHooks(
+      roots.map((r) => ({ name: r.name, hooks: { onRunStart: r.projectFile.onRunStart, onRunEnd: r.projectFile.onRunEnd }, file: join(r.relDir, r.projectFile.file) })),
+      projectFile.name,
+    ),
   };
   const files = [
     ...roots.map((r) => r.projectFile.file),

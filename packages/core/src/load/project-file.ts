@@ -28,6 +28,9 @@ export interface ProjectFile {
   readonly dispatch: readonly DispatchEntry[];
   /** `packages-install-path` (default dbt_packages): where tsdbt deps installs packages. */
   readonly packagesInstallPath: string;
+  /** `on-run-start` / `on-run-end`: SQL run before and after run, build, seed, snapshot and test (kept raw: rendered when they run). */
+  readonly onRunStart: readonly string[];
+  readonly onRunEnd: readonly string[];
   readonly yaml: YamlFile;
 }
 
@@ -93,6 +96,8 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
     dispatch: dispatchEntries(d.dispatch, name, yaml),
     packagesInstallPath: typeof d['packages-install-path'] === 'string' ? d['packages-install-path'] : 'dbt_packages',
+    onRunStart: list(d['on-run-start'], []),
+    onRunEnd: list(d['on-run-end'], []),
     yaml,
   };
 }

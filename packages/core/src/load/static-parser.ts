@@ -1,3 +1,4 @@
+import { conflictingHookKeys } from '../manifest/config.js';
 import { placeholder, refTarget } from '../render/placeholders.js';
 import type { RenderState } from '../render/render-state.js';
 
@@ -157,8 +158,10 @@ export function tryStaticRender(text: string, target: RenderState): string | und
       }
     } else {
       const dict = args.positional[0];
-      if (args.positional.length > 1 || (dict !== undefined && (typeof dict !== 'object' || dict === null || Array.isArray(dict)))) unhandled = true;
-      else state.configCalls.push({ ...((dict as Record<string, unknown>) ?? {}), ...args.keywords });
+      const call = { ...((dict as Record<string, unknown>) ?? {}), ...args.keywords };
+      // A call dbt rejects is left to the real render, which reports it.
+      if (args.positional.length > 1 || (dict !== undefined && (typeof dict !== 'object' || dict === null || Array.isArray(dict))) || conflictingHookKeys(call)) unhandled = true;
+      else state.configCalls.push(call);
     }
     // Whitespace control markers trim on their side, as in Jinja.
     return `${trimLeft ? '\u0003' : ''}${value}${trimRight ? '\u0004' : ''}`;

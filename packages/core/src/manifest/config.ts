@@ -44,6 +44,13 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'severity', 'warn_if', 'error_if', 'fail_calc', 'where', 'limit', 'store_failures', 'store_failures_as',
 ]);
 
+/** dbt's check of one config() call (providers.py _transform_config): a hook spelled both ways. */
+export function conflictingHookKeys(call: Readonly<Record<string, unknown>>): [string, string] | undefined {
+  for (const key of ['pre_hook', 'post_hook'])
+    if (key in call && key.replace('_', '-') in call) return [key, key.replace('_', '-')];
+  return undefined;
+}
+
 export const DEFAULT_MODEL_CONFIG: NodeConfig = Object.freeze({
   enabled: true,
   materialized: 'view',

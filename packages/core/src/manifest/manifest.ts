@@ -11,6 +11,33 @@ export interface Manifest {
   readonly selectors: Readonly<Record<string, SelectorDefinition>>;
   /** Installed packages loaded with the project (dbt_packages/*): name and folder relative to the project. */
   readonly packages?: readonly LoadedPackage[];
+  /** `on-run-start` / `on-run-end` hooks of the project and its packages, in dbt's order (packages by name, the root project last). */
+  readonly hooks?: readonly ProjectHook[];
+}
+
+/** One `on-run-start` / `on-run-end` statement (dbt's hook node `operation.<pkg>.<pkg>-on-run-start-<i>`). */
+export interface ProjectHook {
+  readonly uniqueId: string;
+  readonly packageName: string;
+  readonly which: 'on-run-start' | 'on-run-end';
+  /** Position in its package's list, from 0. */
+  readonly index: number;
+  /** The hook as written (Jinja, rendered when it runs). */
+  readonly sql: string;
+  /** The project file that declares it. */
+  readonly file: string;
+}
+
+/** dbt's order of project hooks: by package name with the root project last, then by position. */
+export function projectHooks(roots: readonly { name: string; hooks: { onRunStart: readonly string[]; onRunEnd: readonly string[] }; file: string }[], rootName: string): ProjectHook[] {
+  const order = [...roots].sort((a, b) => (a.name === rootName ? 1 : b.name === rootName ? -1 : a.name.localeCompare(b.name)));
+  const out: ProjectHook[] = [];
+  for (const which of ['on-run-start', 'on-run-end'] as const)
+    for (const r of order)
+      (which === 'on-run-start' ? r.hooks.onRunStart : r.hooks.onRunEnd).forEach((sql, index) =>
+        out.push({ uniqueId: `operation.${r.name}.${r.name}-${which}-${index}`, packageName: r.name, which, index, sql, file: r.file }),
+      );
+  return out;
 }
 
 export interface LoadedPackage {

@@ -1,5 +1,6 @@
 import type nunjucks from 'nunjucks';
 import { DateTime, UTC } from './modules/datetime.js';
+import { conflictingHookKeys } from '../manifest/config.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { ProjectError } from '../shared/errors.js';
 import { adapterObject, apiObject } from './adapter-object.js';
@@ -115,7 +116,14 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
       const dict = positional[0] && typeof positional[0] === 'object' ? (positional[0] as Keywords) : {};
-      state().configCalls.push({ ...dict, ...keywords });
+      const call = { ...dict, ...keywords };
+      const conflict = conflictingHookKeys(call);
+      if (conflict)
+        raiseInTemplate(new ProjectError('config_conflict', `Invalid config, has conflicting keys '${conflict[0]}' and '${conflict[1]}'`, {
+          ...where(slot),
+          hint: `Keep one of '${conflict[0]}' and '${conflict[1]}' (a list holds several hooks).`,
+        }));
+      state().configCalls.push(call);
       return '';
     },
     {
@@ -233,6 +241,11 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   defineGetter('flags', () => {
     if (slot.tracker) slot.tracker.flags = readValue(slot.flags);
     return slot.flags;
+  });
+  defineGetter('thread_id', () => {
+    // A render that reads it answers per run thread: render it again at run time.
+    if (slot.current?.mode === 'parse') slot.current.usesWarehouse = true;
+    return slot.current?.threadId ?? 'MainThread';
   });
   defineGetter('graph', () => {
     const st = slot.current;

@@ -88,6 +88,8 @@ export interface RenderState {
   readonly sqlResults: Map<string, unknown>;
   /** The microbatch batch being rendered (`model.batch`): its id and UTC window [start, end). */
   readonly batch?: { readonly id: string; readonly start: Date; readonly end: Date };
+  /** dbt's `thread_id` of the run thread rendering (`Thread-N`; `MainThread` elsewhere). */
+  readonly threadId?: string;
 }
 
 export function newRenderState(init: Partial<RenderState> & Pick<RenderState, 'mode'>): RenderState {

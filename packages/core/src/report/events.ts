@@ -36,6 +36,8 @@ export interface NodeResult {
    * --fail-fast while running (`cancelled`), or it never started because the run stopped (`not_run`).
    */
   readonly skipReason?: 'upstream' | 'cancelled' | 'not_run';
+  /** The run thread that ran the node (dbt's `Thread-N`). */
+  readonly threadId?: string;
 }
 
 /**
@@ -46,6 +48,22 @@ export interface NodeResult {
  */
 export function runSucceeded(results: readonly NodeResult[], interrupted: boolean): boolean {
   return !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && r.status !== 'partial success' && r.skipReason !== 'not_run');
+}
+
+/** The outcome of one `on-run-start` / `on-run-end` hook (a row of run_results.json, as dbt writes it). */
+export interface HookResult {
+  /** `operation.<package>.<package>-on-run-start-<i>`. */
+  readonly uniqueId: string;
+  /** dbt's hook name in messages: `<package>.on-run-start.<i>`. */
+  readonly name: string;
+  readonly which: 'on-run-start' | 'on-run-end';
+  readonly status: 'success' | 'error' | 'skipped';
+  /** `<name> passed`, `<name> failed, error: …`, `<name> skipped`. */
+  readonly message: string;
+  readonly executionTime: number;
+  readonly timing: readonly NodeTiming[];
+  /** The SQL it ran. */
+  readonly sql?: string;
 }
 
 export type Command = 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'compile' | 'source load';
@@ -59,6 +77,7 @@ export type RunEvent =
   | { readonly type: 'log'; readonly level: 'info' | 'debug'; readonly message: string }
   | { readonly type: 'freshness_started'; readonly node: SourceNode; readonly index: number; readonly total: number }
   | { readonly type: 'freshness_finished'; readonly result: FreshnessResult; readonly index: number; readonly total: number }
+  | { readonly type: 'hook_finished'; readonly result: HookResult; readonly index: number; readonly total: number }
   | { readonly type: 'run_finished'; readonly results: readonly NodeResult[]; readonly elapsed: number; readonly interrupted: boolean };
 
 export type EventHandler = (event: RunEvent) => void;

@@ -1,5 +1,5 @@
 import { scrubSecrets } from '../shared/secrets.js';
-import type { NodeResult, RunEvent } from './events.js';
+import type { HookResult, NodeResult, RunEvent } from './events.js';
 
 /** A node result with DBT_ENV_SECRET_* values scrubbed from its texts (message, SQL, warnings). */
 export function scrubResult(result: NodeResult, secrets: readonly string[]): NodeResult {
@@ -13,6 +13,13 @@ export function scrubResult(result: NodeResult, secrets: readonly string[]): Nod
   };
 }
 
+/** A project hook's result with DBT_ENV_SECRET_* values scrubbed from its message and SQL. */
+export function scrubHook(result: HookResult, secrets: readonly string[]): HookResult {
+  if (secrets.length === 0) return result;
+  const s = (t: string) => scrubSecrets(t, secrets);
+  return { ...result, message: s(result.message), ...(result.sql === undefined ? {} : { sql: s(result.sql) }) };
+}
+
 /** An event with DBT_ENV_SECRET_* values scrubbed from the texts a listener may print or store. */
 export function scrubEvent(event: RunEvent, secrets: readonly string[]): RunEvent {
   switch (event.type) {
@@ -22,6 +29,8 @@ export function scrubEvent(event: RunEvent, secrets: readonly string[]): RunEven
       return { ...event, results: event.results.map((r) => scrubResult(r, secrets)) };
     case 'freshness_finished':
       return event.result.message === undefined ? event : { ...event, result: { ...event.result, message: scrubSecrets(event.result.message, secrets) } };
+    case 'hook_finished':
+      return { ...event, result: scrubHook(event.result, secrets) };
     case 'warning':
     case 'log':
       return { ...event, message: scrubSecrets(event.message, secrets) };

@@ -1,0 +1,86 @@
+import { compileSql } from '../compile/compile-sql.js';
+import type { ProjectHook } from '../manifest/manifest.js';
+import { nodeDict } from '../manifest/node-dict.js';
+import { pyTuple } from '../render/jinja-compat/python-values.js';
+import type { HookResult, NodeResult } from '../report/events.js';
+import { runtimeState } from './node-sql.js';
+import type { RunContext } from './run-context.js';
+
+/**
+ * dbt's `on-run-start` / `on-run-end` project hooks (task/run.py safe_run_hooks): each hook is
+ * rendered with the run's context (on-run-end also gets `results`, `schemas`, `database_schemas`)
+ * and run in order; once one fails the rest are skipped. A failed hook fails the run, as in dbt.
+ */
+export async function runProjectHooks(ctx: RunContext, which: ProjectHook['which'], extra: Record<string, unknown> = {}): Promise<HookResult[]> {
+  const hooks = (ctx.manifest.hooks ?? []).filter((h) => h.which === which);
+  const out: HookResult[] = [];
+  let failed = false;
+  for (const [i, hook] of hooks.entries()) {
+    const name = `${hook.packageName}.${which}.${hook.index}`;
+    const started = new Date();
+    let result: Omit<HookResult, 'executionTime' | 'timing'>;
+    if (failed) result = { uniqueId: hook.uniqueId, name, which, status: 'skipped', message: `${name} skipped` };
+    else {
+      let sql: string | undefined;
+      try {
+        const state = runtimeState(ctx, undefined, {
+          node: {
+            uniqueId: hook.uniqueId,
+            name: `${hook.packageName}-${which}-${hook.index}`,
+            resourceType: 'operation',
+            packageName: hook.packageName,
+            originalFilePath: hook.file,
+            fqn: [hook.packageName, 'hooks', `${hook.packageName}-${which}-${hook.index}`],
+            baseConfig: {},
+          },
+        });
+        sql = compileSql(ctx.index, undefined, ctx.renderer.renderString(hook.sql, hook.file, state, extra)).trim().replace(/;\s*$/, '');
+        if (sql) await ctx.adapter.client.command(sql, { signal: ctx.signal });
+        result = { uniqueId: hook.uniqueId, name, which, status: 'success', message: `${name} passed`, sql };
+      } catch (error) {
+        failed = true;
+        result = { uniqueId: hook.uniqueId, name, which, status: 'error', message: `${name} failed, error:\n ${error instanceof Error ? error.message : String(error)}`, sql };
+      }
+    }
+    const completed = new Date();
+    const full: HookResult = {
+      ...result,
+      executionTime: (completed.getTime() - started.getTime()) / 1000,
+      timing: result.status === 'skipped' ? [] : [{ name: 'execute', startedAt: started.toISOString(), completedAt: completed.toISOString() }],
+    };
+    out.push(full);
+    ctx.onEvent({ type: 'hook_finished', result: full, index: i + 1, total: hooks.length });
+  }
+  return out;
+}
+
+/** dbt's RunResult as `results` in on-run-end shows it: attributes of the result and its node. */
+function resultObject(r: NodeResult): Record<string, unknown> {
+  return {
+    node: nodeDict(r.node),
+    unique_id: r.uniqueId,
+    status: r.status,
+    message: r.message,
+    execution_time: r.executionTime,
+    failures: r.failures ?? null,
+    adapter_response: r.rowsAffected === undefined ? {} : { rows_affected: r.rowsAffected, _message: r.message },
+    thread_id: r.threadId ?? 'Thread-1',
+    timing: r.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
+  };
+}
+
+/**
+ * What on-run-end hooks see beside the usual context (dbt's after_run): `results`, and the schemas
+ * (`schemas`; `database_schemas` as (database, schema) pairs, the database empty on ClickHouse) of
+ * the relations the run built successfully.
+ */
+export function onRunEndContext(results: readonly NodeResult[], startHooks: readonly HookResult[]): Record<string, unknown> {
+  const built = results.filter((r) => ['model', 'seed', 'snapshot'].includes(r.node.resourceType) && r.status === 'success');
+  const schemas = [...new Set(built.map((r) => r.node.relation.schema))];
+  const failedHooks = startHooks.filter((h) => h.status === 'error').map((h) => ({ unique_id: h.uniqueId, status: h.status, message: h.message, node: { unique_id: h.uniqueId, name: h.name, resource_type: 'operation' }, thread_id: 'main' }));
+  return {
+    results: [...failedHooks, ...results.map(resultObject)],
+    schemas,
+    database_schemas: schemas.map((s) => pyTuple(['', s])),
+  };
+}
