@@ -65,6 +65,13 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
     throw new ProjectError('project_file', `'${key}' must be a list of folders`, { file: name, line: yaml.lineOf([key]), hint: `Write e.g. ${key}: ["${fallback[0] ?? key}"].` });
   };
+  const hookList = (key: string): string[] => {
+    const value = d[key];
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+    throw new ProjectError('project_file', `'${key}' must be a SQL statement or a list of them`, { file: name, line: yaml.lineOf([key]), hint: `Write e.g. ${key}: ["grant usage on schema {{ target.schema }} to reporter"].` });
+  };
   const paths = (key: string, old: string, fallback: string[]) => (d[key] !== undefined ? list(key, fallback) : list(old, fallback));
   if (typeof d.name !== 'string' || !/^[A-Za-z_][\w]*$/.test(d.name))
     throw new ProjectError('project_file', `${name} needs a 'name' made of letters, digits and underscores`, {
@@ -96,8 +103,8 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
     dispatch: dispatchEntries(d.dispatch, name, yaml),
     packagesInstallPath: typeof d['packages-install-path'] === 'string' ? d['packages-install-path'] : 'dbt_packages',
-    onRunStart: list(d['on-run-start'], []),
-    onRunEnd: list(d['on-run-end'], []),
+    onRunStart: hookList('on-run-start'),
+    onRunEnd: hookList('on-run-end'),
     yaml,
   };
 }
