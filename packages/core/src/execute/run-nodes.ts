@@ -7,10 +7,11 @@ import { loadExternalSource } from '../adapter/source-loader.js';
 import { newRenderState } from '../render/render-state.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
-import { TsdbtError } from '../shared/errors.js';
+import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { hooksOf } from '../manifest/config.js';
 import { hookStatements, nodeSql } from './node-sql.js';
 import type { RunContext } from './run-context.js';
+import { relationFor } from '../load/relation-names.js';
 import { threadName } from './thread-context.js';
 import { batchQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
@@ -195,9 +196,9 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
   const row = rows[0] ?? { failures: 0, should_warn: 0, should_error: 0 };
   const failures = Number(row.failures);
   const status = testStatus(node.config, truthy(row.should_warn), truthy(row.should_error), ctx.warnError);
-  // As dbt, the audit table is rebuilt on every run that stores failures: empty when the test passes.
-  if (shouldStoreFailures(node, ctx.storeFailures)) await storeFailures(ctx, node, main);
-  return { status, failures, message: failureMessage(failures, status, node), warnings: [], compiledCode: main };
+  // As dbt, the audit relation is rebuilt on every run that stores failures: empty when the test passes.
+  const relationName = shouldStoreFailures(node, ctx.storeFailures) ? await storeFailures(ctx, node, main) : undefined;
+  return { status, failures, message: failureMessage(failures, status, node), warnings: [], compiledCode: main, relationName };
 }
 
 /** Runs column tests of one relation in a single scan; results and statuses as if run one by one. */
@@ -225,12 +226,29 @@ function thresholdStatus(ctx: RunContext, test: TestNode, failures: number) {
   );
 }
 
-async function storeFailures(ctx: RunContext, node: TestNode, main: string): Promise<void> {
-  const schema = `${ctx.target.schema}_dbt_test__audit`;
-  await ctx.adapter.ensureDatabase(schema);
-  const rel = relationSql(schema, node.name.slice(0, 200));
+/**
+ * Stores a test's failing rows, as dbt's test materialization: a table (or a view, with
+ * store_failures_as='view') named after the test in its schema — `dbt_test__audit` unless the
+ * test's config (e.g. the project's `data_tests: +schema:`) says otherwise, through
+ * generate_schema_name. Returns the relation's name (run_results' relation_name).
+ */
+async function storeFailures(ctx: RunContext, node: TestNode, main: string): Promise<string> {
+  const as = String(node.config.store_failures_as ?? 'table');
+  if (as !== 'table' && as !== 'view')
+    throw new ProjectError('store_failures_as', `'${as}' is not a valid value for \`store_failures_as\`. Accepted values are: ['ephemeral', 'table', 'view']`, {
+      file: node.originalFilePath,
+      hint: "Set store_failures_as to 'table', 'view' or 'ephemeral' (which stores nothing).",
+    });
+  const config = { ...node.config, schema: node.config.schema ?? 'dbt_test__audit', alias: node.config.alias ?? node.name.slice(0, 200) };
+  const target = relationFor({ ...node, config }, ctx.target.schema, ctx.renderer);
+  await ctx.adapter.ensureDatabase(target.schema);
+  const rel = relationSql(target.schema, target.identifier);
   await ctx.adapter.client.command(`DROP TABLE IF EXISTS ${rel}`);
-  await ctx.adapter.client.command(`CREATE TABLE ${rel} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM (\n${main}\n)`, { signal: ctx.signal });
+  await ctx.adapter.client.command(
+    as === 'view' ? `CREATE VIEW ${rel} AS ${main}` : `CREATE TABLE ${rel} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM (\n${main}\n)`,
+    { signal: ctx.signal },
+  );
+  return rel;
 }
 
 function truthy(v: unknown): boolean {

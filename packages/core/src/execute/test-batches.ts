@@ -25,6 +25,10 @@ export function hasPlainConfig(test: TestNode, builtinTests: ReadonlySet<string>
 
 /** dbt's should_store_failures(): the test's own `store_failures` when set, else --store-failures. */
 export function shouldStoreFailures(test: TestNode, flag: boolean): boolean {
+  // dbt (TestConfig.finalize_and_validate): store_failures_as, when set, decides ('ephemeral' stores
+  // nothing; any other value stores, an invalid one failing at run time); else store_failures, else the flag.
+  const as = test.config.store_failures_as;
+  if (as !== undefined && as !== null) return as !== 'ephemeral';
   const own = test.config.store_failures;
   return own === undefined || own === null ? flag : own === true;
 }

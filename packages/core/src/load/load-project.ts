@@ -84,7 +84,7 @@ export interface LoadInternals {
 export const loadInternals = new WeakMap<LoadedProject, LoadInternals>();
 
 /** dbt or dbt-clickhouse config keys tsdbt accepts (so projects load) but does not act on yet. */
-const INERT_CONFIG_KEYS = ['grants', 'sql_header', 'store_failures_as', 'inserts_only', 'persist_docs'] as const;
+const INERT_CONFIG_KEYS = ['grants', 'sql_header', 'inserts_only', 'persist_docs'] as const;
 
 /** Two nodes with one unique id (e.g. two model files with one name). */
 export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectError {
@@ -253,8 +253,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       const decls = node.resourceType === 'source' ? sourceTests.get(node.uniqueId) : patchesOf.get(key)?.tests;
       for (const decl of decls ?? []) add(buildGenericTest(testCtx, decl, node));
     }
-    for (const [name, p] of patches)
-      if (!modelNames.has(name) && !isVersionPatch(p)) onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
+    for (const [name, p] of patches) {
+      if (modelNames.has(name) || isVersionPatch(p)) continue;
+      onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
+      // As dbt: the entry's tests still test what ref('<name>') names — a seed or a snapshot of that name.
+      const other = own.find((n) => (n.resourceType === 'seed' || n.resourceType === 'snapshot') && n.name === name);
+      if (other) for (const decl of p.tests) add(buildGenericTest(testCtx, decl, other));
+    }
     for (const [name, p] of snapshotPatches)
       if (!snapshotNames.has(name) && p.config.enabled !== false)
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');

@@ -38,6 +38,8 @@ export interface NodeResult {
   readonly skipReason?: 'upstream' | 'cancelled' | 'not_run';
   /** The run thread that ran the node (dbt's `Thread-N`). */
   readonly threadId?: string;
+  /** A test that stored its failures: the relation holding them (run_results' relation_name). */
+  readonly relationName?: string;
 }
 
 /**
