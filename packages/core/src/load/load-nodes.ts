@@ -61,9 +61,9 @@ export interface SchemaFile {
   readonly contents: SchemaFileContents;
 }
 
-/** The folders of a project whose YAML files are schema files (dbt reads them from every resource path). */
+/** The folders of a project whose YAML files are schema files (dbt reads them from every resource path; macro paths hold `macros:` properties). */
 export function schemaPaths(pf: ProjectRoot['projectFile']): string[] {
-  return [...pf.modelPaths, ...pf.seedPaths, ...pf.snapshotPaths];
+  return [...new Set([...pf.modelPaths, ...pf.seedPaths, ...pf.snapshotPaths, ...pf.macroPaths])];
 }
 
 /** A root YAML file's text for the `version:` check (not yet known to be a schema file: never an error). */

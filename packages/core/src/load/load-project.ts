@@ -19,8 +19,10 @@ import { collectPatches, loadModels, modelFiles, loadSeeds, loadSingularTests, l
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { projectRoots, type ProjectRoot } from './project-roots.js';
+import { readDocBlocks } from './docs-blocks.js';
+import { describeMacros, renderDescriptions, type DescriptionRender } from './render-descriptions.js';
 import { resolveDependencies } from './resolve-dependencies.js';
-import type { ResourcePatch } from './schema-yaml.js';
+import type { MacroPatch, ResourcePatch } from './schema-yaml.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
@@ -172,7 +174,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
         raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
       },
     };
-    return (text: string, file: string) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, templateGlobals) : text);
+    return (text: string, file: string, extra: Readonly<Record<string, unknown>> = {}) =>
+      text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, { ...templateGlobals, ...extra }) : text;
   };
   const renderYamlOf = new Map(unrenderedRoots.map((r) => [r.name, yamlRenderer(varsByPackage.get(r.name)!)]));
   const projectFile = withRenderedConfig(unrendered, (text) => renderYamlOf.get(unrendered.name)!(text, unrendered.file));
@@ -209,11 +212,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     nodes.set(node.uniqueId, node);
   };
   const schemaFiles: SchemaFile[] = [];
+  const macroPatches: (MacroPatch & { packageName: string })[] = [];
   let rootInternals: Omit<LoadInternals, 'options'> | undefined;
   for (const root of roots) {
     const pf = root.projectFile;
     const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!);
     schemaFiles.push(...ownSchemaFiles);
+    macroPatches.push(...ownSchemaFiles.flatMap((f) => f.contents.macros.map((m) => ({ ...m, packageName: pf.name }))));
     const own: ManifestNode[] = [];
     const addOwn = (node: ManifestNode) => {
       add(node);
@@ -273,20 +278,25 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
 
   const macroSources = new Map(macroFiles.map((f) => [f.path, f.source]));
   const macroNodes = new Map(renderer.macros().map((m) => [m.uniqueId, m]));
-  const resolved = resolveDependencies(nodes, projectFile.name, undefined, undefined, (id) => {
+  const depended = resolveDependencies(nodes, projectFile.name, undefined, undefined, (id) => {
     const m = macroNodes.get(id);
     const text = m && macroSources.get(m.originalFilePath);
     return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;
   });
+  // `{{ doc('x') }}` in descriptions: the docs blocks of every project, rendered into the text (dbt's process_docs).
+  const docs = new Map(roots.flatMap(readDocBlocks).map((d) => [d.uniqueId, d]));
+  const renderText: DescriptionRender = (text, file, pkg, globals) => renderYamlOf.get(pkg)!(text, file, globals);
+  const resolved = renderDescriptions(depended, docs, projectFile.name, renderText);
   checkMicrobatchModels(resolved, onLog);
   checkContracts(resolved.values(), onLog);
   const manifest: Manifest = {
     projectName: projectFile.name,
     projectRoot,
     nodes: resolved,
-    macros: new Map(renderer.macros().map((m) => [m.uniqueId, m])),
+    macros: describeMacros(renderer.macros(), macroPatches, docs, projectFile.name, renderText, onLog),
     selectors: readSelectors(projectRoot),
     packages: roots.slice(1).map((r) => ({ name: r.name, path: r.relDir })),
+    docs,
     hooks: projectHooks(
       roots.map((r) => ({ name: r.name, hooks: { onRunStart: r.projectFile.onRunStart, onRunEnd: r.projectFile.onRunEnd }, file: join(r.relDir, r.projectFile.file) })),
       projectFile.name,
@@ -296,6 +306,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     ...roots.map((r) => r.projectFile.file),
     ...macroFiles.filter((m) => !isAbsolute(m.path)).map((m) => m.path),
     ...schemaFiles.map((s) => s.file),
+    ...[...docs.values()].map((d) => d.originalFilePath),
     ...[...resolved.values()].map((n) => n.originalFilePath),
   ];
   renderer.setManifest(manifest);

@@ -15,6 +15,8 @@ export interface ProjectFile {
   readonly testPaths: readonly string[];
   readonly seedPaths: readonly string[];
   readonly snapshotPaths: readonly string[];
+  /** `docs-paths`: where `{% docs %}` blocks are read from (`.md` files; dbt's default: every resource path). */
+  readonly docsPaths: readonly string[];
   readonly targetPath: string;
   readonly vars: Readonly<Record<string, unknown>>;
   /** Folder-level config trees (`models:`, `seeds:`, `snapshots:`, `data_tests:`), keyed by project then folders. */
@@ -94,6 +96,14 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     testPaths: list('test-paths', ['tests']),
     seedPaths: paths('seed-paths', 'data-paths', ['seeds']),
     snapshotPaths: list('snapshot-paths', ['snapshots']),
+    docsPaths: list('docs-paths', [
+      ...paths('model-paths', 'source-paths', ['models']),
+      ...paths('seed-paths', 'data-paths', ['seeds']),
+      ...list('snapshot-paths', ['snapshots']),
+      ...list('analysis-paths', ['analyses']),
+      ...list('macro-paths', ['macros']),
+      ...list('test-paths', ['tests']),
+    ]),
     targetPath: typeof d['target-path'] === 'string' ? d['target-path'] : 'target',
     vars: obj('vars'),
     modelsConfig: obj('models'),

@@ -65,7 +65,19 @@ export interface SnapshotPatch extends ResourcePatch {
   readonly relation?: string;
 }
 
+/** A `macros:` entry (dbt's macro properties): documentation for a macro of the file's package. */
+export interface MacroPatch {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly description: string;
+  readonly arguments: readonly { readonly name: string; readonly type?: string; readonly description: string }[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly showDocs: boolean;
+}
+
 export interface SchemaFileContents {
+  readonly macros: readonly MacroPatch[];
   readonly models: readonly ResourcePatch[];
   readonly seeds: readonly ResourcePatch[];
   readonly snapshots: readonly SnapshotPatch[];
@@ -273,7 +285,26 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     });
   });
 
+  const macros = list('macros').map((m, i): MacroPatch => {
+    if (!isMapping(m) || typeof m.name !== 'string') return fail(['macros', i], "Each macro entry needs a 'name'");
+    const args = m.arguments === undefined || m.arguments === null ? [] : m.arguments;
+    if (!Array.isArray(args)) return fail(['macros', i, 'arguments'], `Macro '${m.name}': 'arguments' must be a list of {name, type, description}`);
+    return {
+      name: m.name,
+      file,
+      line: yaml.lineOf(['macros', i]),
+      description: str(m.description),
+      arguments: args.map((a, ai) => {
+        if (!isMapping(a) || typeof a.name !== 'string') return fail(['macros', i, 'arguments', ai], `Macro '${m.name}': each argument needs a 'name'`);
+        return { name: a.name, ...(typeof a.type === 'string' ? { type: a.type } : {}), description: str(a.description) };
+      }),
+      meta: isMapping(m.meta) ? m.meta : {},
+      showDocs: !(isMapping(m.docs) && m.docs.show === false),
+    };
+  });
+
   return {
+    macros,
     models: list('models').map((m, i) => parseModel(m, ['models', i])),
     seeds: list('seeds').map((m, i) => parseResource(m, ['seeds', i])),
     snapshots: list('snapshots').map((m, i) => {

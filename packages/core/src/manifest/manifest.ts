@@ -13,6 +13,22 @@ export interface Manifest {
   readonly packages?: readonly LoadedPackage[];
   /** `on-run-start` / `on-run-end` hooks of the project and its packages, in dbt's order (packages by name, the root project last). */
   readonly hooks?: readonly ProjectHook[];
+  /** `{% docs %}` blocks of the project and its packages (dbt's Documentation nodes), by unique id `doc.<pkg>.<name>`. */
+  readonly docs?: ReadonlyMap<string, DocBlock>;
+}
+
+/** One `{% docs name %}…{% enddocs %}` block of a `.md` file in a docs path. */
+export interface DocBlock {
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly packageName: string;
+  /** Relative to its package. */
+  readonly path: string;
+  /** Relative to the root project. */
+  readonly originalFilePath: string;
+  readonly line: number;
+  /** The block's text, rendered with an empty context and stripped (dbt's block_contents). */
+  readonly blockContents: string;
 }
 
 /** One `on-run-start` / `on-run-end` statement (dbt's hook node `operation.<pkg>.<pkg>-on-run-start-<i>`). */

@@ -216,4 +216,10 @@ export interface MacroNode {
   readonly argNames: readonly string[];
   /** The macro's text (`{% macro %}…{% endmacro %}`): manifest.json's `macro_sql`, compared by `state:modified.macros`. */
   readonly macroSql?: string;
+  /** From a `macros:` entry in schema YAML (dbt's macro properties), descriptions rendered (doc()). */
+  readonly description?: string;
+  readonly arguments?: readonly { readonly name: string; readonly type?: string; readonly description: string }[];
+  readonly meta?: Readonly<Record<string, unknown>>;
+  readonly showDocs?: boolean;
+  readonly patchPath?: string;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
+import type { MacroNode } from '../manifest/nodes.js';
 import { nodeDict } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
@@ -94,14 +95,16 @@ export function writeManifest(
     childMap[node.uniqueId] = graph.children(node.uniqueId).sort();
   }
   const macros = Object.fromEntries(
-    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, arguments: m.argNames.map((a) => ({ name: a })) }]),
+    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, ...macroProperties(m, inPackage) }]),
   );
   return writeJson(targetDir, 'manifest.json', {
     metadata: { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName },
     nodes,
     sources,
     macros,
-    docs: {},
+    docs: Object.fromEntries(
+      [...(manifest.docs?.values() ?? [])].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: inPackage(d.packageName, d.originalFilePath), unique_id: d.uniqueId, block_contents: d.blockContents }]),
+    ),
     exposures: {},
     metrics: {},
     groups: {},
@@ -192,4 +195,17 @@ export function writeLineage(targetDir: string, manifest: Manifest, analysis: Pr
     metadata: { ...metadata('tsdbt/lineage/v1', invocationId), project_name: manifest.projectName },
     nodes,
   }, secrets);
+}
+
+/** A macro's documented properties as dbt's manifest writes them (macros: in schema YAML, else empty). */
+function macroProperties(m: MacroNode, inPackage: (pkg: string, path: string) => string): Record<string, unknown> {
+  const documented = new Map((m.arguments ?? []).map((a) => [a.name, a]));
+  const names = m.arguments?.length ? m.arguments.map((a) => a.name) : m.argNames;
+  return {
+    description: m.description ?? '',
+    arguments: names.map((name) => ({ name, type: documented.get(name)?.type ?? null, description: documented.get(name)?.description ?? '' })),
+    meta: m.meta ?? {},
+    docs: { show: m.showDocs ?? true, node_color: null },
+    patch_path: m.patchPath ? `${m.packageName}://${inPackage(m.packageName, m.patchPath)}` : null,
+  };
 }

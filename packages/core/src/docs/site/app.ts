@@ -283,6 +283,9 @@ export const SITE_JS = String.raw`
     Object.keys(S.all).forEach(function (id) { var t = S.all[id].resource_type; counts[t] = (counts[t] || 0) + 1; });
     main.appendChild(h('h1', { text: S.manifest.metadata.project_name || 'Project' }));
     main.appendChild(h('div', { className: 'sub', text: 'Generated ' + new Date(S.manifest.metadata.generated_at).toLocaleString() }));
+    // The project's {% docs __overview__ %} block, as dbt's docs site shows it on its home page.
+    var overview = (S.manifest.docs || {})['doc.' + S.manifest.metadata.project_name + '.__overview__'];
+    if (overview) main.appendChild(h('p', { className: 'desc overview', text: overview.block_contents }));
     // A Snapshots card only in projects that have snapshots.
     main.appendChild(h('div', { className: 'cards' }, TYPES.filter(function (t) { return t[0] !== 'snapshot' || counts.snapshot; }).map(function (t) {
       return h('div', { className: 'card kpi' }, [h('div', { className: 'n', text: counts[t[0]] || 0 }), h('div', { className: 'l', text: t[1] })]);
