@@ -1,3 +1,4 @@
+import { settingsClause } from './clickhouse-adapter.js';
 import type { NodeConfig } from '../manifest/config.js';
 
 export type TestStatus = 'pass' | 'fail' | 'warn';
@@ -14,6 +15,8 @@ export function wrapTestSql(mainSql: string, config: NodeConfig): string {
     'from (',
     `${mainSql}${limit}`,
     ') dbt_internal_test',
+    // The test's query_settings (join_use_nulls = 1 for a test that joins: load/dbt-semantics.ts).
+    ...(settingsClause(config.query_settings) ? [settingsClause(config.query_settings)] : []),
   ].join('\n');
 }
 

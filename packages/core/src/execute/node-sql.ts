@@ -9,6 +9,7 @@ import { splitStatements } from '../shared/sql-statements.js';
 import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
 import { threadName } from './thread-context.js';
+import { dequalifiedSql } from './dequalify.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -70,7 +71,7 @@ export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
   const sql = oneStatement(node, compileSql(ctx.index, node, rendered, { eventTimeWindow }));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
-  return sql;
+  return dequalifiedSql(ctx, node, sql);
 }
 
 /**

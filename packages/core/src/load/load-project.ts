@@ -20,6 +20,7 @@ import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js'
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { projectRoots, type ProjectRoot } from './project-roots.js';
 import { readDocBlocks } from './docs-blocks.js';
+import { withJoinUseNulls } from './dbt-semantics.js';
 import { describeMacros, renderDescriptions, type DescriptionRender } from './render-descriptions.js';
 import { resolveDependencies } from './resolve-dependencies.js';
 import type { MacroPatch, ResourcePatch } from './schema-yaml.js';
@@ -286,7 +287,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   // `{{ doc('x') }}` in descriptions: the docs blocks of every project, rendered into the text (dbt's process_docs).
   const docs = new Map(roots.flatMap(readDocBlocks).map((d) => [d.uniqueId, d]));
   const renderText: DescriptionRender = (text, file, pkg, globals) => renderYamlOf.get(pkg)!(text, file, globals);
-  const resolved = renderDescriptions(depended, docs, projectFile.name, renderText);
+  const resolved = withJoinUseNulls(renderDescriptions(depended, docs, projectFile.name, renderText));
   checkMicrobatchModels(resolved, onLog);
   checkContracts(resolved.values(), onLog);
   const manifest: Manifest = {

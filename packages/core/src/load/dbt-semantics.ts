@@ -1,0 +1,46 @@
+import type { ManifestNode } from '../manifest/nodes.js';
+
+/**
+ * dbt's answers on ClickHouse. ClickHouse fills the non-matching side of a LEFT/RIGHT/FULL JOIN with
+ * its type's default (0, '', 1970-01-01) where every other warehouse dbt runs on gives NULL, so
+ * `coalesce(o.n, 0)`, `count(o.id)` or `where o.id is null` silently change meaning. With the
+ * config `dbt_semantics` on (the default; `false` for a project, folder or model keeps
+ * ClickHouse's behaviour), a model, snapshot or test whose SQL joins runs with
+ * `join_use_nulls = 1` through its `query_settings` — the one place every materialization, the
+ * contract check, validate and the test query read a node's query settings from. A node that sets
+ * `join_use_nulls` in its own query_settings keeps its value. The other half of the mode (a
+ * selected `t.col` named `col`) is execute/dequalify.ts.
+ */
+export function withJoinUseNulls(nodes: ReadonlyMap<string, ManifestNode>): Map<string, ManifestNode> {
+  const joins = new Map<string, boolean>();
+  /** Whether a node's SQL, or an ephemeral model it inlines, has a join. */
+  const hasJoin = (node: ManifestNode): boolean => {
+    let known = joins.get(node.uniqueId);
+    if (known !== undefined) return known;
+    joins.set(node.uniqueId, false); // a cycle is reported elsewhere
+    known =
+      ('renderedCode' in node && JOIN.test(node.renderedCode)) ||
+      node.dependsOn.some((id) => {
+        const parent = nodes.get(id);
+        return parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral' && hasJoin(parent);
+      });
+    joins.set(node.uniqueId, known);
+    return known;
+  };
+  const out = new Map<string, ManifestNode>();
+  for (const [id, node] of nodes) {
+    const own = node.config.query_settings;
+    const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
+    const applies = (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') && dbtSemantics(node) && !('join_use_nulls' in settings) && hasJoin(node);
+    out.set(id, applies ? ({ ...node, config: { ...node.config, query_settings: { ...settings, join_use_nulls: 1 } } } as ManifestNode) : node);
+  }
+  return out;
+}
+
+/** The `dbt_semantics` config of a node (default on). */
+export function dbtSemantics(node: ManifestNode): boolean {
+  const v = node.config.dbt_semantics;
+  return !(v === false || v === 0 || (typeof v === 'string' && /^(false|0|no|off)$/i.test(v.trim())));
+}
+
+const JOIN = /\bjoin\b/i;
