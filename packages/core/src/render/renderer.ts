@@ -5,7 +5,7 @@ import type { MacroNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { installDbtContext, varsOf, type DbtContextOptions, type StateSlot } from './dbt-context.js';
 import { newRenderReads, readValue, type RenderReads } from './render-reads.js';
-import { createJinjaEnvironment, preprocessJinja } from './jinja-compat/index.js';
+import { createJinjaEnvironment, JinjaTemplate, parseJinja, preprocessJinja } from './jinja-compat/index.js';
 import { pyStr } from './jinja-compat/python-values.js';
 import { readMacroBlocks } from './macro-blocks.js';
 import { BUILTIN_PACKAGE, MacroRegistry, type DispatchEntry, type MacroEntry } from './macro-registry.js';
@@ -165,7 +165,7 @@ export class Renderer {
   /** Compiles one template; syntax errors surface here with file and line. */
   compile(source: string, file: string): nunjucks.Template {
     try {
-      return new nunjucks.Template(preprocessJinja(source, file), this.env, file, true);
+      return new JinjaTemplate(preprocessJinja(source, file), this.env, file, true) as nunjucks.Template;
     } catch (error) {
       throw toRenderError(error, file);
     }
@@ -174,9 +174,8 @@ export class Renderer {
   /** ref()/source() calls with literal arguments anywhere in `source`, rendered or not (see literal-relations.ts). */
   literalRelations(source: string, file: string): LiteralRelations {
     try {
-      const nj = nunjucks as unknown as { parser: { parse(src: string, extensions: unknown[], opts: unknown): unknown } };
       const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
-      return literalRelations(nj.parser.parse(preprocessJinja(source, file), env.extensionsList, env.opts));
+      return literalRelations(parseJinja(preprocessJinja(source, file), env.extensionsList, env.opts));
     } catch (error) {
       throw toRenderError(error, file);
     }

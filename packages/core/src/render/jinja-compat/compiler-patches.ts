@@ -3,15 +3,15 @@ import { JcTruth } from './jinja-nodes.js';
 import { macroArgInfo } from './macro-args.js';
 
 /**
- * Patches of nunjucks' Compiler prototype (nunjucks is pinned at 3.2.4: these rely on
- * its generated code). Expressions are compiled to the `runtime.jc*` helpers installed by
+ * Jinja's compiler, as overrides of nunjucks' Compiler (pinned at 3.2.4: these rely on its
+ * generated code) installed on OUR subclass's prototype (environment.ts JinjaCompiler), never on
+ * nunjucks' own. Expressions are compiled to the `runtime.jc*` helpers installed by
  * runtime-patches.ts so operators, truthiness and comparisons follow Python.
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const nj = nunjucks as any;
 const nodes = nj.nodes;
-const Compiler = nj.compiler.Compiler;
 
 /** Compiles `helper(a, b)` for a binary node. */
 function emitCall(c: any, frame: any, helper: string, parts: any[], thunkLast = false): void {
@@ -147,7 +147,9 @@ function patchSet(proto: any): void {
   proto.compileSet = function (node: any, frame: any) {
     const ids: string[] = node.targets.map((target: any) => {
       const name = target.value;
-      const owner = frame.resolve(name, true);
+      // Jinja: every block scope isolates its writes, so a name is written where this scope binds
+      // it, else it is a new binding here (compile-time frames are nunjucks' own, not JinjaFrames).
+      const owner = frame.variables[name] !== undefined ? frame : undefined;
       let id: string | null = owner ? owner.lookup(name) : null;
       if (!id || id.startsWith('runtime.')) {
         id = this._tmpid();
@@ -261,8 +263,8 @@ function patchLoopsAndMacros(proto: any): void {
   };
 }
 
-export function installCompilerPatches(): void {
-  const proto = Compiler.prototype;
+/** Installs the overrides on `proto`: the prototype of a Compiler subclass. */
+export function installCompilerPatches(proto: any): void {
   const origAssert = proto.assertType;
   proto.assertType = function (node: any, ...types: unknown[]) {
     if (node instanceof JcTruth) return;

@@ -2,19 +2,20 @@ import nunjucks from 'nunjucks';
 import { JcKwSpread, JcSpread } from './jinja-nodes.js';
 
 /**
- * Patches of nunjucks' Parser (pinned at 3.2.4): Jinja's operator precedence, tests parsed at
- * the filter level, `x.name` told apart from `x['name']`, and `*args`/`**kwargs` at call sites.
+ * Jinja's parser, as overrides of nunjucks' Parser (pinned at 3.2.4) installed on OUR subclass's
+ * prototype (environment.ts JinjaParser), never on nunjucks' own: Jinja's operator precedence,
+ * tests parsed at the filter level, `x.name` told apart from `x['name']`, and `*args`/`**kwargs`
+ * at call sites.
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const nj = nunjucks as any;
 const nodes = nj.nodes;
 const lexer = nj.lexer;
-const Parser = nj.parser.Parser;
 
 /** parsePostfix, as in nunjucks, but marks `x.name` lookups (attribute) apart from `x['name']`. */
-function patchPostfix(): void {
-  Parser.prototype.parsePostfix = function (this: any, node: any) {
+function patchPostfix(proto: any): void {
+  proto.parsePostfix = function (this: any, node: any) {
     let tok = this.peekToken();
     while (tok) {
       if (tok.type === lexer.TOKEN_LEFT_PAREN) {
@@ -47,7 +48,7 @@ const MATH2: Record<string, string> = { '*': 'Mul', '/': 'Div', '//': 'FloorDiv'
  * Jinja's operator precedence: `+ -` bind looser than `~`, which binds looser than `* / // %`
  * (nunjucks: `~` loosest, and `a * b // c` parsed as `a * (b // c)`). All left-associative.
  */
-function patchPrecedence(): void {
+function patchPrecedence(proto: any): void {
   const binary = (next: () => any, self: any, ops: Record<string, string>, tokenType: string) => {
     let node = next.call(self);
     for (;;) {
@@ -64,14 +65,14 @@ function patchPrecedence(): void {
     return binary(math2, this, { '~': 'Concat' }, lexer.TOKEN_TILDE);
   };
   // parseCompare calls parseConcat for its operands: make that Jinja's `math1` level.
-  Parser.prototype.parseConcat = function (this: any) {
+  proto.parseConcat = function (this: any) {
     return binary(concat, this, MATH1, lexer.TOKEN_OPERATOR);
   };
 }
 
 /** nunjucks' parseSignature plus `*args` / `**kwargs` arguments (compiled to JS spreads). */
-function patchSignature(): void {
-  Parser.prototype.parseSignature = function (this: any, tolerant: boolean, noParens: boolean) {
+function patchSignature(proto: any): void {
+  proto.parseSignature = function (this: any, tolerant: boolean, noParens: boolean) {
     let tok = this.peekToken();
     if (!noParens && tok.type !== lexer.TOKEN_LEFT_PAREN) {
       if (tolerant) return null;
@@ -117,12 +118,12 @@ function patchSignature(): void {
  * Jinja parses `is` tests with filters, binding tighter than arithmetic and comparison
  * (`1 + 1 is odd` is `1 + (1 is odd)`); nunjucks parsed them below comparisons.
  */
-function patchTests(): void {
-  const origFilter = Parser.prototype.parseFilter;
-  Parser.prototype.parseIs = function (this: any) {
+function patchTests(proto: any): void {
+  const origFilter = proto.parseFilter;
+  proto.parseIs = function (this: any) {
     return this.parseCompare();
   };
-  Parser.prototype.parseFilter = function (this: any, node: any) {
+  proto.parseFilter = function (this: any, node: any) {
     for (;;) {
       node = origFilter.call(this, node);
       const tok = this.peekToken();
@@ -144,9 +145,10 @@ function patchTests(): void {
   };
 }
 
-export function installParserPatches(): void {
-  patchPostfix();
-  patchPrecedence();
-  patchSignature();
-  patchTests();
+/** Installs the overrides on `proto`: the prototype of a Parser subclass (it inherits what it does not override). */
+export function installParserPatches(proto: object): void {
+  patchPostfix(proto);
+  patchPrecedence(proto);
+  patchSignature(proto);
+  patchTests(proto);
 }

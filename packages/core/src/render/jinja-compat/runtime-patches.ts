@@ -7,8 +7,10 @@ import {
 } from './python-values.js';
 
 /**
- * Patches of `nunjucks.runtime` (the object compiled templates receive as `runtime`), plus the
- * `jc*` helpers that the compiler patches emit calls to. Installed once per process.
+ * Jinja's runtime: overrides of nunjucks' `runtime` functions, plus the `jc*` helpers the compiler
+ * overrides emit calls to, installed on OUR runtime object (environment.ts: an object inheriting
+ * from `nunjucks.runtime`, handed to our compiled templates as their `runtime`) — nunjucks' own
+ * runtime is never changed.
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -25,8 +27,20 @@ export class ReturnSignal extends Error {
   }
 }
 
-const runtime = nunjucks.runtime as any;
+/** nunjucks' own runtime: read (its functions wrapped, its classes extended), never written. */
+const base = nunjucks.runtime as any;
 const lib = (nunjucks as any).lib;
+
+/**
+ * Jinja scoping: `{% set %}` inside a loop (or an included template) never writes outward — every
+ * frame a template pushes isolates its writes. Compiled code reaches it as `runtime.Frame` and
+ * through `frame.push()`; a render's root frame is one (environment.ts JinjaTemplate).
+ */
+export class JinjaFrame extends (base.Frame as new (parent?: unknown, isolateWrites?: boolean) => object) {
+  push(): JinjaFrame {
+    return new JinjaFrame(this, true);
+  }
+}
 
 /** Python slice semantics (`[1:3]`, `[::-1]`, `[-2:]`); strings slice to strings. */
 export function pySlice(seq: unknown, start: unknown, stop: unknown, step: unknown): unknown {
@@ -97,8 +111,8 @@ function makeLookups(orig: AnyFn) {
 let pendingMacroInfo: { varargs: unknown[]; declared: string[] } | null = null;
 
 /** Wraps nunjucks' makeMacro: `return(x)` support and Jinja's `varargs`/`kwargs`. */
-function patchMakeMacro(): void {
-  const orig = runtime.makeMacro as AnyFn;
+function patchMakeMacro(runtime: any): void {
+  const orig = base.makeMacro as AnyFn;
   runtime.makeMacro = function makeMacro(argNames: string[], kwargNames: string[], func: AnyFn) {
     const inner = orig(argNames, kwargNames, func);
     const declared = [...argNames, ...kwargNames];
@@ -132,7 +146,8 @@ function patchMakeMacro(): void {
   };
 }
 
-export function installRuntimePatches(): void {
+/** Installs Jinja's runtime on `runtime` (an object inheriting nunjucks' runtime). */
+export function installRuntimePatches(runtime: any): void {
   const { itemLookup, attrLookup } = makeLookups(baseLookup);
   runtime.memberLookup = itemLookup;
   runtime.jcAttr = attrLookup;
@@ -144,15 +159,11 @@ export function installRuntimePatches(): void {
     return autoescape ? lib.escape(s) : s;
   };
   runtime.inOperator = (needle: unknown, haystack: unknown) => pyIn(needle, haystack);
-  const origFromIterator = runtime.fromIterator as AnyFn;
+  const origFromIterator = base.fromIterator as AnyFn;
   // `for k in dict` iterates the keys, as in Python.
   runtime.fromIterator = (arr: unknown) => (isDict(arr) ? Object.keys(arr) : origFromIterator(arr));
 
-  // Jinja scoping: `{% set %}` inside a loop (or an included template) never writes outward.
-  const Frame = runtime.Frame;
-  Frame.prototype.push = function push(this: unknown) {
-    return new Frame(this, true);
-  };
+  runtime.Frame = JinjaFrame;
   // Each loop iteration starts from a fresh scope: drop what the previous iteration set.
   runtime.jcResetLoopFrame = (frame: FrameLike, keep: string[]) => {
     for (const k of Object.keys(frame.variables)) {
@@ -160,10 +171,10 @@ export function installRuntimePatches(): void {
     }
   };
 
-  patchMakeMacro();
+  patchMakeMacro(runtime);
 
   // Compiled templates track 0-based node positions; nunjucks reported them as 1-based lines.
-  const origHandleError = runtime.handleError as AnyFn;
+  const origHandleError = base.handleError as AnyFn;
   runtime.handleError = (error: unknown, lineno: number, colno: number) =>
     origHandleError(error, typeof lineno === 'number' ? lineno + 1 : lineno, typeof colno === 'number' ? colno + 1 : colno);
 

@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module';
+import nunjucks from 'nunjucks';
+import { installCompilerPatches } from './compiler-patches.js';
+import { installParserPatches } from './parser-patches.js';
+import { installRuntimePatches, JinjaFrame } from './runtime-patches.js';
+
+/**
+ * The Jinja dialect as nunjucks subclasses of our own: nunjucks itself (its Parser, Compiler,
+ * runtime and Frame) is never changed, so another nunjucks user in the same process renders as
+ * nunjucks does. Our templates are JinjaTemplates: compiled by JinjaCompiler from what JinjaParser
+ * parsed, and run with JINJA_RUNTIME (an object inheriting nunjucks' runtime) as their `runtime`.
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const nj = nunjucks as any;
+// nunjucks' AST transformer (async filters → callbacks) is not part of its public exports.
+const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js') as { transform(ast: unknown, asyncFilters: unknown, name: string): unknown };
+
+type Ctor = new (...args: any[]) => any;
+class JinjaParser extends (nj.parser.Parser as Ctor) {}
+class JinjaCompiler extends (nj.compiler.Compiler as Ctor) {}
+
+/** The `runtime` our compiled templates receive: nunjucks' runtime with Jinja's overrides on top. */
+const JINJA_RUNTIME: Record<string, unknown> = Object.create(nj.runtime);
+
+// nunjucks' Jinja compatibility (True/False/None, slices), installed on our classes and runtime:
+// installJinjaCompat patches whatever `this` names as nunjucks.
+nj.installJinjaCompat.call({
+  runtime: JINJA_RUNTIME,
+  lib: nj.lib,
+  compiler: { Compiler: JinjaCompiler },
+  parser: { Parser: JinjaParser },
+  nodes: nj.nodes,
+  lexer: nj.lexer,
+});
+installRuntimePatches(JINJA_RUNTIME);
+installCompilerPatches(JinjaCompiler.prototype);
+installParserPatches(JinjaParser.prototype);
+
+/** The AST of a template (what nunjucks' parser.parse gives), parsed as Jinja. */
+export function parseJinja(source: string, extensions: unknown[], opts: unknown): unknown {
+  const parser = new JinjaParser(nj.lexer.lex(source, opts));
+  parser.extensions = extensions;
+  return parser.parseAsRoot();
+}
+
+/** nunjucks' compiler.compile, with our parser and compiler. */
+function compileJinja(source: string, env: any, name: string): string {
+  const compiler = new JinjaCompiler(name, env.opts.throwOnUndefined);
+  compiler.compile(transformer.transform(parseJinja(source, env.extensionsList, env.opts), env.asyncFilters, name));
+  return compiler.getCode();
+}
+
+/** A template compiled as Jinja, rendered with Jinja's runtime and scoping. */
+export class JinjaTemplate extends (nunjucks.Template as unknown as Ctor) {
+  _compile(this: any): void {
+    const props = new Function(compileJinja(this.tmplStr, this.env, this.path))(); // eslint-disable-line no-new-func
+    this.blocks = this._getBlocks(props);
+    // nunjucks hands its own runtime to the root function: ours replaces it.
+    const root = props.root;
+    this.rootRenderFunc = (env: unknown, context: unknown, frame: unknown, _runtime: unknown, cb: unknown) => root(env, context, frame, JINJA_RUNTIME, cb);
+    this.compiled = true;
+  }
+
+  // A render's root frame is a JinjaFrame (nunjucks would make one of its own Frames).
+  render(ctx?: object, parentFrame?: unknown, cb?: unknown): any {
+    return typeof parentFrame === 'function' ? super.render(ctx, new JinjaFrame(), parentFrame) : super.render(ctx, parentFrame ?? new JinjaFrame(), cb);
+  }
+
+  getExported(ctx?: object, parentFrame?: unknown, cb?: unknown): any {
+    return typeof parentFrame === 'function' ? super.getExported(ctx, new JinjaFrame(), parentFrame) : super.getExported(ctx, parentFrame ?? new JinjaFrame(), cb);
+  }
+}
+
+/** A nunjucks Environment whose templates (strings, and those its loaders give imports/includes) are JinjaTemplates. */
+export class JinjaEnvironment extends (nunjucks.Environment as unknown as Ctor) {
+  private readonly jinjaOf = new WeakMap<object, object>();
+
+  renderString(source: string, ctx: object, opts?: { path?: string }): string {
+    return new JinjaTemplate(source, this, opts?.path).render(ctx);
+  }
+
+  getTemplate(name: unknown, eagerCompile?: unknown, parentName?: unknown, ignoreMissing?: unknown, cb?: unknown): any {
+    if (typeof parentName === 'function') [cb, parentName] = [parentName, null];
+    if (typeof eagerCompile === 'function') [cb, eagerCompile] = [eagerCompile, false];
+    // nunjucks loads and caches the source; it is compiled here, as Jinja, once per loaded template.
+    const asJinja = (t: any) => {
+      if (!t || t instanceof JinjaTemplate) return t;
+      let own = this.jinjaOf.get(t);
+      if (!own) this.jinjaOf.set(t, (own = new JinjaTemplate(t.tmplStr, this, t.path, eagerCompile === true)));
+      return own;
+    };
+    if (typeof cb === 'function')
+      return super.getTemplate(name, false, parentName, ignoreMissing, (err: unknown, t: unknown) => (err ? (cb as (e: unknown) => void)(err) : (cb as (e: null, t: unknown) => void)(null, asJinja(t))));
+    return asJinja(super.getTemplate(name, false, parentName, ignoreMissing));
+  }
+}
