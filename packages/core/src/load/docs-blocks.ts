@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocBlock } from '../manifest/manifest.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
@@ -21,6 +22,8 @@ export function readDocBlocks(root: ProjectRoot): DocBlock[] {
   const files = [...new Set(pf.docsPaths.flatMap((p) => discoverFiles(root.dir, p, ['.md'])))];
   const byName = new Map<string, DocBlock>();
   for (const path of files) {
+    // A dangling link among the .md files (a README pointing nowhere) is skipped: docs are optional text.
+    if (!existsSync(join(root.dir, path))) continue;
     const file = rootRelative(root, path);
     for (const block of docBlocksIn(readProjectText(join(root.dir, path), file), file)) {
       const clash = byName.get(block.name);
