@@ -83,7 +83,7 @@ withSelect(withGlobals(program.command('compile').description('render models and
   .action(action((flags: GlobalFlags) => compileCommand(flags, io)));
 
 withSelect(withGlobals(program.command('ls').alias('list').description('list the selected nodes')))
-  .option('--resource-type <types...>', 'model, seed, snapshot, source, test', collect)
+  .option('--resource-type <types...>', 'model, seed, snapshot, source, test, unit_test', collect)
   .addOption(new Option('--output <format>', 'what to print').choices(['name', 'path', 'json']).default('name'))
   .action(action((flags: GlobalFlags) => lsCommand(flags, io)));
 

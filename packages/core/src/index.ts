@@ -22,7 +22,7 @@ export type { Manifest, SelectorDefinition } from './manifest/manifest.js';
 export type { NodeConfig } from './manifest/config.js';
 export type { SnapshotSettings, HardDeletes, SnapshotColumnNames } from './manifest/snapshot-config.js';
 export type {
-  ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode, MacroNode, Relation, ColumnInfo, ResourceType, RefCall, TestMetadata, FreshnessRule, FreshnessThreshold,
+  ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode, UnitTestInput, UnitTestRows, UnitTestOverrides, FixtureFormat, MacroNode, Relation, ColumnInfo, ResourceType, RefCall, TestMetadata, FreshnessRule, FreshnessThreshold,
 } from './manifest/nodes.js';
 export type { RunEvent, EventHandler, NodeResult, NodeStatus, NodeTiming, Command } from './report/events.js';
 export { TsdbtError, ProjectError, UsageError, DatabaseError, ConnectionError, isProjectLevelError } from './shared/errors.js';

@@ -147,10 +147,10 @@ const HOOK_COMMANDS: ReadonlySet<Command> = new Set(['run', 'build', 'seed', 'sn
 
 const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   run: ['model'],
-  test: ['test'],
+  test: ['test', 'unit_test'],
   seed: ['seed'],
   snapshot: ['snapshot'],
-  build: ['model', 'seed', 'snapshot', 'test'],
+  build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
   compile: ['model', 'snapshot', 'test'],
   'source load': ['source'],
 };

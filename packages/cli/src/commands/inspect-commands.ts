@@ -26,7 +26,8 @@ export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: st
     if (flags.output === 'path') io.out(n.originalFilePath);
     else if (flags.output === 'json')
       io.out(JSON.stringify({ name: n.name, resource_type: n.resourceType, unique_id: n.uniqueId, original_file_path: n.originalFilePath, config: n.config, depends_on: { nodes: n.dependsOn } }));
-    else io.out(n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.fqn.join('.'));
+    // dbt's ls selectors: sources and unit tests by their method (`unit_test:<package>.<name>`), the rest by fqn.
+    else io.out(n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.resourceType === 'unit_test' ? `unit_test:${n.packageName}.${n.name}` : n.fqn.join('.'));
   }
   return 0;
 }

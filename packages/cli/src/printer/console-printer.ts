@@ -18,6 +18,8 @@ function describe(node: ManifestNode): string {
   if (node.resourceType === 'seed') return `seed file ${rel}`;
   if (node.resourceType === 'source') return `source ${rel}`;
   if (node.resourceType === 'snapshot') return `snapshot ${rel}`;
+  // dbt's TestRunner.describe_node for unit tests: `unit_test <model>::<test>`.
+  if (node.resourceType === 'unit_test') return `unit_test ${node.model}::${node.name}`;
   return node.name;
 }
 
@@ -120,7 +122,8 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
       const kind = r.node.resourceType === 'test' ? 'test' : r.node.resourceType;
       const where = r.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : ` (${r.node.originalFilePath})`;
       out(`${r.status === 'warn' ? c.yellow('Warning') : c.red('Failure')} in ${kind} ${r.node.name}${where}`);
-      for (const line of r.message.split('\n').slice(0, 12)) out(`  ${line}`);
+      // A unit test's message is its diff table: shown whole, as dbt does.
+      for (const line of r.message.split('\n').slice(0, r.node.resourceType === 'unit_test' ? 200 : 12)) out(`  ${line}`);
       if (r.status === 'partial success') for (const w of r.warnings) out(`  ${w}`);
     }
   }

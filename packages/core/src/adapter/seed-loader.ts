@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { decodeProjectText, readProjectBytes } from '../shared/text-file.js';
-import { parseCsvRecords } from './csv-records.js';
+import { parseCsvRecords } from '../shared/csv-records.js';
 import type { SeedNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';

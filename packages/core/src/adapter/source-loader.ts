@@ -4,7 +4,7 @@ import type { SourceNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from './clickhouse-adapter.js';
-import { parseCsvRecords } from './csv-records.js';
+import { parseCsvRecords } from '../shared/csv-records.js';
 
 export interface SourceLoadOutcome {
   readonly rows: number;

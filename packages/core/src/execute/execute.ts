@@ -1,9 +1,10 @@
-import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from '../manifest/nodes.js';
 import type { Command, NodeResult } from '../report/events.js';
 import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
 import { withCastKeepNullable } from './cast-keep-nullable.js';
+import { runUnitTest } from './run-unit-test.js';
 import { schedule } from './scheduler.js';
 import { inThread, threadName } from './thread-context.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
@@ -75,6 +76,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     const result = await timed(node, async () => {
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
+      if (node.resourceType === 'unit_test') return runUnitTest(ctx, node as UnitTestNode);
       castKeepNullable ??= ctx.adapter.hasSetting('cast_keep_nullable').catch(() => false);
       const run = withCastKeepNullable(node, await castKeepNullable);
       if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);

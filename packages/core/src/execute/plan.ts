@@ -17,6 +17,7 @@ export function runsIn(command: Command, node: ManifestNode): boolean {
     case 'snapshot':
       return command === 'snapshot' || command === 'build';
     case 'test':
+    case 'unit_test':
       return command === 'test' || command === 'build';
     case 'source':
       return command === 'source load' && node.external !== undefined;
@@ -49,6 +50,15 @@ export function planUnits(graph: ProjectGraph, selected: ReadonlySet<string>, co
   const after = new Map<string, Set<string>>(ids.map((id) => [id, command === 'test' ? new Set<string>() : new Set(runParents(id))]));
 
   if (command === 'build') {
+    // dbt's build runs a model's unit tests right before the model (once its inputs are built)
+    // and skips the model, and so what depends on it, when one fails.
+    for (const id of ids) {
+      const node = graph.node(id);
+      if (node.resourceType !== 'unit_test') continue;
+      const tested = node.testedNode;
+      after.set(id, new Set([...(runSet.has(tested) ? runParents(tested) : runParents(id))].filter((p) => p !== tested && p !== id)));
+      after.get(tested)?.add(id);
+    }
     for (const id of ids) {
       const node = graph.node(id);
       if (node.resourceType !== 'test') continue;
@@ -60,7 +70,8 @@ export function planUnits(graph: ProjectGraph, selected: ReadonlySet<string>, co
         gated = gated ? new Set([...gated].filter((x) => d.has(x))) : d;
       }
       for (const g of gated ?? []) {
-        if (!runSet.has(g) || g === id || graph.node(g).resourceType === 'test' || parents.includes(g)) continue;
+        // Unit tests read fixtures only: no data test gates them (and the tested model waits on them).
+        if (!runSet.has(g) || g === id || graph.node(g).resourceType === 'test' || graph.node(g).resourceType === 'unit_test' || parents.includes(g)) continue;
         after.get(g)!.add(id);
       }
     }

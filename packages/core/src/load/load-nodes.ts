@@ -33,9 +33,9 @@ const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.y
  * (keys under the package's name, and top-level `+` keys) is returned separately, because dbt
  * applies it last, over the node's own config() calls (context_config.py).
  */
-export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[] } {
+export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'unit_tests', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[] } {
   const treeOf = (pf: ProjectRoot['projectFile']) =>
-    kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : kind === 'snapshots' ? pf.snapshotsConfig : pf.testsConfig;
+    kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : kind === 'snapshots' ? pf.snapshotsConfig : kind === 'unit_tests' ? pf.unitTestsConfig : pf.testsConfig;
   const pf = root.projectFile;
   const own = folderConfig(treeOf(pf), fqn, pf.file, pf.yaml.lineOf, [kind]);
   const rootOverride = root.root ? [folderConfig(treeOf(root.root), fqn, root.root.file, root.root.yaml.lineOf, [kind])] : [];
@@ -276,5 +276,6 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
 }
 
 export function singularTestFiles(root: ProjectRoot): string[] {
-  return root.projectFile.testPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']).filter((f) => !relative(p, f).startsWith('generic/')));
+  // generic/ holds {% test %} macros and fixtures/ unit test fixtures (dbt's fixture paths): neither is a test.
+  return root.projectFile.testPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']).filter((f) => !/^(generic|fixtures)\//.test(relative(p, f))));
 }

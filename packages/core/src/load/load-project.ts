@@ -32,6 +32,7 @@ import { expandModelVersions, isVersionPatch } from './model-versions.js';
 import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
 import { parseCacheOf } from './parse-sql-node.js';
+import { loadUnitTests } from './load-unit-tests.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -132,7 +133,7 @@ function warnUnknownOnSchemaChange(nodes: Iterable<ManifestNode>, onLog: (messag
 
 function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): ProjectFile {
   const tree = (t: Readonly<Record<string, unknown>>) => renderConfigValues(t, render) as Record<string, unknown>;
-  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), testsConfig: tree(pf.testsConfig) };
+  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), unitTestsConfig: tree(pf.unitTestsConfig), testsConfig: tree(pf.testsConfig) };
 }
 
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
@@ -215,6 +216,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const schemaFiles: SchemaFile[] = [];
   const macroPatches: (MacroPatch & { packageName: string })[] = [];
   let rootInternals: Omit<LoadInternals, 'options'> | undefined;
+  const unitTestInputs: { root: ProjectRoot; schemaFiles: SchemaFile[]; modelFiles: string[] }[] = [];
   for (const root of roots) {
     const pf = root.projectFile;
     const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!);
@@ -226,6 +228,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       if (node.config.enabled) own.push(node);
     };
     const files = modelFiles(root);
+    unitTestInputs.push({ root, schemaFiles: ownSchemaFiles, modelFiles: files });
     // Patches by the model file they describe: a versioned model's entry, one per version's file.
     const patches = expandModelVersions(collectPatches(ownSchemaFiles, 'models'), new Set(files.map((f) => basename(f, '.sql'))), (v, file) =>
       onLog(`${v.file}:${v.line}: version ${v.v} of model '${v.name}' has no model file (expected ${file}.sql, or set defined_in)`, 'warn'),
@@ -270,6 +273,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       if (!snapshotNames.has(name) && p.config.enabled !== false)
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');
     if (root.relDir === '') rootInternals = { root, patches, seedPatches, testCtx };
+  }
+  // Unit tests once every package's nodes are known (an input may be a package's model).
+  for (const u of unitTestInputs) {
+    const loadedModels = new Set([...nodes.values()].filter((n) => n.resourceType === 'model').map((n) => basename(n.originalFilePath, '.sql')));
+    const disabledModels = new Set(u.modelFiles.map((f) => basename(f, '.sql')).filter((f) => !loadedModels.has(f)));
+    for (const node of loadUnitTests({ root: u.root, nodes, schemaFiles: u.schemaFiles, disabledModels })) add(node);
   }
   // Keys a template reads with config.get() are used, just not by tsdbt itself: no note for them.
   for (const [key, where] of stopConfigNotes()) if (!renderer.configKeysRead().has(key)) onLog(unknownConfigNote(key, where), 'info');

@@ -23,6 +23,8 @@ export interface ProjectFile {
   readonly modelsConfig: Readonly<Record<string, unknown>>;
   readonly seedsConfig: Readonly<Record<string, unknown>>;
   readonly snapshotsConfig: Readonly<Record<string, unknown>>;
+  /** `unit_tests:` in dbt_project.yml: +enabled, +tags, +meta by folder and model (fqn: project, folders, model, test). */
+  readonly unitTestsConfig: Readonly<Record<string, unknown>>;
   readonly testsConfig: Readonly<Record<string, unknown>>;
   /** `require-dbt-version`: version specs that must all admit DBT_VERSION (empty: any). */
   readonly requireDbtVersion: readonly string[];
@@ -109,6 +111,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     modelsConfig: obj('models'),
     seedsConfig: obj('seeds'),
     snapshotsConfig: obj('snapshots'),
+    unitTestsConfig: obj('unit_tests'),
     testsConfig: d.data_tests !== undefined ? obj('data_tests') : obj('tests'),
     requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
     dispatch: dispatchEntries(d.dispatch, name, yaml),

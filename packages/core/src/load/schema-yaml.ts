@@ -6,6 +6,7 @@ import type { YamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
 import { parseConstraints } from './schema-constraints.js';
 import { parseVersions, type VersionPatch } from './model-versions.js';
+import { parseUnitTests, type UnitTestDeclaration } from './unit-test-yaml.js';
 
 /** One data test as declared in YAML (`- unique`, `- accepted_values: {values: [...]}`). */
 export interface TestDeclaration {
@@ -82,6 +83,8 @@ export interface SchemaFileContents {
   readonly seeds: readonly ResourcePatch[];
   readonly snapshots: readonly SnapshotPatch[];
   readonly sources: readonly SourceTableDeclaration[];
+  /** `unit_tests:` (dbt 1.8). */
+  readonly unitTests: readonly UnitTestDeclaration[];
 }
 
 /** Keys of a test entry that are config rather than test arguments (dbt accepts both places). */
@@ -315,6 +318,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
       return relation === undefined ? patch : { ...patch, relation: relation as string };
     }),
     sources,
+    unitTests: parseUnitTests(yaml, (v, k) => renderConfigValues(v, render, k)),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Constraint, FreshnessRule, ManifestNode } from './nodes.js';
+import type { Constraint, FreshnessRule, ManifestNode, UnitTestRows } from './nodes.js';
 
 /**
  * One node in dbt's manifest v12 shape (the fields tools read): what target/manifest.json holds and
@@ -23,12 +23,22 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     schema: node.relation.schema,
     alias: node.relation.identifier,
     identifier: node.relation.identifier,
-    relation_name: node.resourceType === 'test' ? null : `\`${node.relation.schema}\`.\`${node.relation.identifier}\``,
+    relation_name: node.resourceType === 'test' || node.resourceType === 'unit_test' ? null : `\`${node.relation.schema}\`.\`${node.relation.identifier}\``,
     columns: Object.fromEntries(
       Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict) }]),
     ),
     depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
   };
+  if (node.resourceType === 'unit_test') {
+    // dbt's UnitTestDefinition: the tested model, fixtures as written (rows normalised), overrides.
+    const fixture = (f: UnitTestRows) => ({ format: f.format, rows: f.format === 'sql' ? (f.sql ?? null) : (f.rows ?? []), fixture: f.fixtureFile ?? null });
+    base.model = node.model;
+    base.given = node.given.map((g) => ({ input: g.input, ...fixture(g) }));
+    base.expect = fixture(node.expect);
+    base.overrides = { macros: node.overrides.macros, vars: node.overrides.vars, env_vars: node.overrides.envVars };
+    base.version = node.version ?? null;
+    base.versions = null;
+  }
   if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot') {
     base.raw_code = node.rawCode;
     base.language = 'sql';

@@ -1,6 +1,6 @@
 import type { NodeConfig } from './config.js';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test';
 
 /** A ClickHouse relation. dbt's "schema" is a ClickHouse database. */
 export interface Relation {
@@ -200,7 +200,58 @@ export interface RefCall {
   readonly version?: string;
 }
 
-export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;
+/** How a unit test fixture is written (dbt's UnitTestFormat). */
+export type FixtureFormat = 'dict' | 'csv' | 'sql';
+
+/**
+ * A unit test's rows, normalised at load: `dict` and `csv` fixtures become rows (CSV values are
+ * text, empty cells NULL, as dbt reads them); `sql` keeps its query.
+ */
+export interface UnitTestRows {
+  readonly format: FixtureFormat;
+  /** dict/csv: the rows (keys as written). */
+  readonly rows?: readonly Readonly<Record<string, unknown>>[];
+  /** sql: the query giving the rows. */
+  readonly sql?: string;
+  /** The fixture file the rows came from (tests/fixtures/<name>.csv|.sql), relative to the project. */
+  readonly fixtureFile?: string;
+}
+
+/** One `given:` entry: the input it replaces and its rows. */
+export interface UnitTestInput extends UnitTestRows {
+  /** As written: `ref('orders')`, `source('shop', 'orders')`, `this`. */
+  readonly input: string;
+  /** The node it stands for (the tested model itself for `this`). */
+  readonly nodeId: string;
+  readonly isThis: boolean;
+}
+
+/** dbt's unit test `overrides`: macros (incl. is_incremental), vars and env_vars seen by the model's render. */
+export interface UnitTestOverrides {
+  readonly macros: Readonly<Record<string, unknown>>;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly envVars: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A unit test (dbt 1.8 `unit_tests:`): the tested model's SQL run over fixture rows, its result
+ * compared as a multiset to the expected rows. Id `unit_test.<pkg>.<model>.<name>` (versioned
+ * models: one per version, `<name>_v<v>`). dependsOn holds the tested model only.
+ */
+export interface UnitTestNode extends NodeBase {
+  readonly resourceType: 'unit_test';
+  /** The tested model's name as written in YAML (`model:`). */
+  readonly model: string;
+  /** Its unique id. */
+  readonly testedNode: string;
+  readonly given: readonly UnitTestInput[];
+  readonly expect: UnitTestRows;
+  readonly overrides: UnitTestOverrides;
+  /** The tested model's version, for a versioned model. */
+  readonly version?: string;
+}
+
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode | UnitTestNode;
 
 /** Nodes whose SQL is written by the user and compiled (ref/source/this): models, tests, snapshots. */
 export type SqlNode = ModelNode | TestNode | SnapshotNode;

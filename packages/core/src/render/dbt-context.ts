@@ -150,6 +150,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const varFn = (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args);
     const name = String(positional[0]);
+    const overridden = slot.current?.overrides?.vars;
+    if (overridden && Object.hasOwn(overridden, name)) return overridden[name];
     const pkg = slot.current?.node?.packageName;
     const vars = varsOf(options, pkg);
     slot.tracker?.vars.set(varKey(pkg ?? '', name), readValue(name in vars ? vars[name] : undefined));
@@ -166,6 +168,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const { positional, keywords } = splitArgs(args);
     const name = String(positional[0]);
     if (name.startsWith(SECRET_ENV_PREFIX)) raiseInTemplate(secretEnvVarError(name, slot.current?.node?.originalFilePath));
+    const overridden = slot.current?.overrides?.envVars;
+    if (overridden && Object.hasOwn(overridden, name)) return String(overridden[name]);
     const value = options.env[name];
     slot.tracker?.env.set(name, readValue(value));
     if (value !== undefined) return value;

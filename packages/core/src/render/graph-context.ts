@@ -21,7 +21,10 @@ export function graphOf(manifest: Manifest): GraphContext {
   if (!graph) {
     const nodes: Record<string, unknown> = {};
     const sources: Record<string, unknown> = {};
-    for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = nodeDict(node);
+    for (const node of manifest.nodes.values()) {
+      // dbt keeps unit tests out of graph.nodes (the manifest's unit_tests)
+      if (node.resourceType !== 'unit_test') (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = nodeDict(node);
+    }
     graph = { ...emptyGraph(), nodes, sources } as GraphContext;
     built.set(manifest, graph);
   }

@@ -86,10 +86,21 @@ export interface RenderState {
   needsNames: boolean;
   /** Results stored by statement() / store_result(), read by load_result(). */
   readonly sqlResults: Map<string, unknown>;
+  /**
+   * A unit test's `overrides` (dbt's unit test context): these macros return the given value
+   * (`name` or `package.name`), these vars and env vars win over the project's and the process's.
+   */
+  readonly overrides?: RenderOverrides;
   /** The microbatch batch being rendered (`model.batch`): its id and UTC window [start, end). */
   readonly batch?: { readonly id: string; readonly start: Date; readonly end: Date };
   /** dbt's `thread_id` of the run thread rendering (`Thread-N`; `MainThread` elsewhere). */
   readonly threadId?: string;
+}
+
+export interface RenderOverrides {
+  readonly macros: Readonly<Record<string, unknown>>;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly envVars: Readonly<Record<string, unknown>>;
 }
 
 export function newRenderState(init: Partial<RenderState> & Pick<RenderState, 'mode'>): RenderState {

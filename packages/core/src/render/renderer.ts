@@ -272,9 +272,13 @@ export class Renderer {
         enumerable: true,
         configurable: true,
         get: () => {
+          const overrides = this.slot.current?.overrides?.macros;
+          if (overrides && Object.hasOwn(overrides, name)) return overriddenMacro(overrides[name]);
           const found = this.registry.resolve(name, this.searchPackage());
           if (!found) return builtIn?.get ? builtIn.get() : builtIn?.value;
-          return 'namespace' in found ? namespaces.get(found.namespace) : found.fn();
+          if (!('namespace' in found)) return found.fn();
+          const namespace = namespaces.get(found.namespace);
+          return overrides && namespace ? withOverrides(namespace, found.namespace, overrides) : namespace;
         },
       });
     }
@@ -343,4 +347,18 @@ export class Renderer {
       }
     };
   }
+}
+
+/** A macro a unit test overrides: calling it gives the value from the YAML (dbt's UnitTestMacroGenerator). */
+function overriddenMacro(value: unknown): (...args: unknown[]) => unknown {
+  return () => value;
+}
+
+/** A package namespace whose `package.name` macros named in a unit test's overrides give their values. */
+function withOverrides(namespace: object, pkg: string, overrides: Readonly<Record<string, unknown>>): object {
+  const prefix = `${pkg}.`;
+  if (!Object.keys(overrides).some((k) => k.startsWith(prefix))) return namespace;
+  return new Proxy(namespace, {
+    get: (target, prop, receiver) => (typeof prop === 'string' && Object.hasOwn(overrides, prefix + prop) ? overriddenMacro(overrides[prefix + prop]) : Reflect.get(target, prop, receiver)),
+  });
 }

@@ -77,6 +77,7 @@ export function writeManifest(
 ): string {
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
+  const unitTests: Record<string, unknown> = {};
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   // As dbt writes them, an installed package's paths are relative to the package.
@@ -90,7 +91,7 @@ export function writeManifest(
     dict.checksum = nodeChecksum(node);
     const columns = typed?.get(node.uniqueId);
     if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
-    (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = dict;
+    (node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : nodes)[node.uniqueId] = dict;
     parentMap[node.uniqueId] = graph.parents(node.uniqueId).sort();
     childMap[node.uniqueId] = graph.children(node.uniqueId).sort();
   }
@@ -115,7 +116,7 @@ export function writeManifest(
     group_map: {},
     saved_queries: {},
     semantic_models: {},
-    unit_tests: {},
+    unit_tests: unitTests,
   }, secrets);
 }
 
@@ -159,7 +160,7 @@ export function writeRunResults(
         failures: r.failures ?? null,
         compiled: r.compiledCode !== undefined,
         compiled_code: r.compiledCode ?? null,
-        relation_name: r.relationName ?? (r.node.resourceType === 'test' ? null : `\`${r.node.relation.schema}\`.\`${r.node.relation.identifier}\``),
+        relation_name: r.relationName ?? (r.node.resourceType === 'test' || r.node.resourceType === 'unit_test' ? null : `\`${r.node.relation.schema}\`.\`${r.node.relation.identifier}\``),
         batch_results: r.batchResults ? { successful: r.batchResults.successful, failed: r.batchResults.failed } : null,
       })),
       ...hooks.after.map(hookRow),

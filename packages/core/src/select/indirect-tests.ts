@@ -30,7 +30,7 @@ export function expandWithTests(env: Env, selected: ReadonlySet<string>, mode: I
   const buildable = mode === 'buildable' ? buildableSet(env, selected) : undefined;
   for (const id of selected) {
     for (const child of env.graph.children(id)) {
-      if (direct.has(child) || env.manifest.nodes.get(child)?.resourceType !== 'test') continue;
+      if (direct.has(child) || !isTest(env.manifest.nodes.get(child)?.resourceType)) continue;
       const parents = env.graph.parents(child);
       if (mode === 'eager' || parents.every((p) => selected.has(p))) direct.add(child);
       else if (buildable && parents.every((p) => buildable.has(p))) direct.add(child);
@@ -54,7 +54,7 @@ export function incorporateIndirect(
   if (mode !== 'cautious' && mode !== 'buildable') return selected;
   const allowed = mode === 'buildable' ? buildableSet(env, direct) : direct;
   for (const id of indirect) {
-    if (selected.has(id) || env.manifest.nodes.get(id)?.resourceType !== 'test') continue;
+    if (selected.has(id) || !isTest(env.manifest.nodes.get(id)?.resourceType)) continue;
     if (env.graph.parents(id).every((p) => allowed.has(p))) selected.add(id);
   }
   return selected;
@@ -65,4 +65,9 @@ function buildableSet(env: Env, selected: ReadonlySet<string>): Set<string> {
   const set = new Set([...selected, ...ancestorsOf(env.graph, selected)]);
   for (const node of env.manifest.nodes.values()) if (node.resourceType === 'source') set.add(node.uniqueId);
   return set;
+}
+
+/** dbt's can_select_indirectly: data tests and unit tests follow the nodes they test. */
+function isTest(type: string | undefined): boolean {
+  return type === 'test' || type === 'unit_test';
 }

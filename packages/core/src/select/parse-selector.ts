@@ -10,7 +10,7 @@ const RAW_SELECTOR =
 /** dbt methods tsdbt does not implement: named in the error so users know it is not a typo. */
 const DBT_ONLY_METHODS = new Set([
   'exposure', 'metric', 'group', 'access',
-  'semantic_model', 'saved_query', 'unit_test', 'wildcard',
+  'semantic_model', 'saved_query', 'wildcard',
 ]);
 
 /** The parts of a criterion, from the regex or from a selectors.yml dict. */

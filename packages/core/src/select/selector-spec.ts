@@ -22,7 +22,8 @@ export type MethodName =
   | 'version'
   | 'state'
   | 'result'
-  | 'source_status';
+  | 'source_status'
+  | 'unit_test';
 
 /** One criterion: `[@][N+]method[.arg…]:value[+N]` or its selectors.yml dict form. */
 export interface SelectionCriterion {

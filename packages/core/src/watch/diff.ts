@@ -26,6 +26,8 @@ function fingerprint(node: ManifestNode): string {
       return [...common, JSON.stringify(Object.values(node.columns).map((c) => [c.name, c.dataType]))].join('\u0000');
     case 'source':
       return [...common, JSON.stringify(node.external ?? null)].join('\u0000');
+    case 'unit_test':
+      return [...common, JSON.stringify([node.given, node.expect, node.overrides])].join('\u0000');
   }
 }
 

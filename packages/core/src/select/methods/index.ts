@@ -13,6 +13,7 @@ import { stateMethod } from './state.js';
 import { tagMethod } from './tag.js';
 import { testNameMethod } from './test-name.js';
 import { testTypeMethod } from './test-type.js';
+import { unitTestMethod } from './unit-test.js';
 import { versionMethod } from './version.js';
 import type { SelectorMethod } from './types.js';
 
@@ -35,6 +36,7 @@ const METHODS: Readonly<Record<MethodName, SelectorMethod>> = {
   state: stateMethod,
   result: resultMethod,
   source_status: sourceStatusMethod,
+  unit_test: unitTestMethod,
 };
 
 export const METHOD_NAMES: readonly MethodName[] = Object.keys(METHODS) as MethodName[];

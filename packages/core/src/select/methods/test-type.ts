@@ -13,15 +13,16 @@ export const testTypeMethod: SelectorMethod = {
     }
     for (const node of manifest.nodes.values()) {
       if (node.resourceType === 'test' && types.includes(node.testType)) yield node.uniqueId;
+      else if (node.resourceType === 'unit_test' && types.includes('unit')) yield node.uniqueId;
     }
   },
 };
 
-// `schema` is dbt's old name of generic tests; tsdbt has no unit tests, so `unit` matches nothing.
+// `schema` is dbt's old name of generic tests; `unit` selects unit tests (dbt 1.8).
 const TEST_TYPES: Readonly<Record<string, readonly string[]>> = {
   generic: ['generic'],
   schema: ['generic'],
   singular: ['singular'],
   data: ['generic', 'singular'],
-  unit: [],
+  unit: ['unit'],
 };

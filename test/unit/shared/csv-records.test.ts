@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsvRecords } from '../../../packages/core/src/adapter/csv-records.js';
+import { parseCsvRecords } from '../../../packages/core/src/shared/csv-records.js';
 
 describe('parseCsvRecords', () => {
   it('keeps delimiters, doubled quotes and newlines inside quoted fields, and numbers records by their first line', () => {

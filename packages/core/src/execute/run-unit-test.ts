@@ -1,0 +1,141 @@
+import { fixtureRowsSql, unitTestSql, type FixtureSchema } from '../compile/unit-test-sql.js';
+import type { ManifestNode, ModelNode, UnitTestInput, UnitTestNode, UnitTestRows } from '../manifest/nodes.js';
+import { isEmptySql } from '../shared/empty-sql.js';
+import { replacePlaceholders, refText } from '../render/placeholders.js';
+import { newRenderState, renderNodeInfo } from '../render/render-state.js';
+import type { NodeResult } from '../report/events.js';
+import { ProjectError } from '../shared/errors.js';
+import { splitStatements } from '../shared/sql-statements.js';
+import { nodeSql, runtimeState } from './node-sql.js';
+import type { RunContext } from './run-context.js';
+import { unitTestDiff } from './unit-test-diff.js';
+
+type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
+
+/** dbt's prefix of the CTE an input becomes; here the name a fixture answers to (`ref('x').identifier`). */
+const FIXTURE_PREFIX = '__dbt__cte__';
+
+/**
+ * Runs one unit test (dbt's `unit` materialization): the tested model rendered with the test's
+ * overrides, each input it reads replaced by its fixture rows, its result compared as a multiset
+ * with the expected rows. Nothing is created and no input relation is read (only, where it
+ * exists, described, to type the fixture as the real input).
+ */
+export async function runUnitTest(ctx: RunContext, test: UnitTestNode): Promise<Outcome> {
+  const model = ctx.manifest.nodes.get(test.testedNode) as ModelNode;
+  const fail = (message: string, hint?: string): never => {
+    throw new ProjectError('unit_test', `Unit test '${test.name}' of model '${model.name}': ${message}`, { file: test.originalFilePath, line: test.line, hint });
+  };
+  const fixtures = new Map<string, string>();
+  for (const input of test.given) fixtures.set(input.isThis ? 'this' : input.nodeId, await inputSql(ctx, test, input));
+
+  const modelSql = mockedModelSql(ctx, test, model, fixtures, fail);
+  let compiled = modelSql;
+  try {
+    const actualColumns = await ctx.adapter.queryColumns(modelSql);
+    const schema: FixtureSchema = { columns: actualColumns.map((c) => ({ name: c.name, type: c.type })), complete: true };
+    const rows = test.expect.rows ?? [];
+    // dbt: the columns compared are those of the first expected row (all of the model's when none).
+    const tested = rows.length > 0 && test.expect.format !== 'sql' ? Object.keys(rows[0]!).map((k) => columnOf(schema, k, fail)) : actualColumns.map((c) => c.name);
+    const expectedSql = test.expect.format === 'sql' ? renderFixtureSql(ctx, test, test.expect) : fixtureRowsSql(rows, schema, { what: 'expected output', file: test.expect.fixtureFile ?? test.originalFilePath, line: test.line }, test.expect.format === 'csv');
+    compiled = unitTestSql(modelSql, expectedSql, tested);
+    ctx.compiled.write(test, compiled);
+    const result = await ctx.adapter.client.query<Record<string, unknown>>(compiled, { signal: ctx.signal });
+    const side = (which: string) => result.filter((r) => r.actual_or_expected === which).map((r) => tested.map((c) => r[c] ?? null));
+    const diff = unitTestDiff(tested, side('expected'), side('actual'));
+    if (!diff) return { status: 'pass', failures: 0, message: 'PASS', warnings: [], compiledCode: compiled };
+    return { status: 'fail', failures: 1, message: diff.rendered, warnings: [], compiledCode: compiled };
+  } catch (error) {
+    if (error instanceof ProjectError || ctx.signal?.aborted) throw error;
+    // dbt's wording: a warehouse error here is most often a fixture value that does not fit its column.
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ProjectError('unit_test_failed', `An error occurred during execution of unit test '${test.name}'. There may be an error in the unit test definition: check the data types.\n ${detail}`, {
+      file: test.originalFilePath,
+      line: test.line,
+      hint: `The SQL run is in target/compiled (tsdbt compile); check the fixture values against the column types of ${model.name} and its inputs.`,
+      cause: error,
+    });
+  }
+}
+
+/** The tested model's SQL, rendered with the test's overrides, its inputs read from their fixtures. */
+function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, fixtures: ReadonlyMap<string, string>, fail: (message: string, hint?: string) => never): string {
+  const state = runtimeState(ctx, model, {
+    isIncremental: test.overrides.macros.is_incremental === true,
+    node: renderNodeInfo(model),
+    overrides: test.overrides,
+  });
+  const rendered = ctx.renderer.renderString(model.rawCode, model.originalFilePath, state);
+  const sql = replacePlaceholders(rendered, (target, attribute) => {
+    const found = target.kind === 'this' ? model : ctx.index.resolve(target, model);
+    const key = target.kind === 'this' ? 'this' : found?.uniqueId;
+    const fixture = key === undefined ? undefined : fixtures.get(key);
+    const name = target.kind === 'this' ? `${FIXTURE_PREFIX}this` : `${FIXTURE_PREFIX}${found?.resourceType === 'source' ? `${(found as { sourceName: string }).sourceName}__` : ''}${found?.name ?? (target.kind === 'ref' ? target.name : target.table)}`;
+    if (attribute === 'schema' || attribute === 'database') return '';
+    if (attribute === 'identifier' || attribute === 'name') return name;
+    if (fixture !== undefined) return `(\n${fixture}\n)`;
+    const call = target.kind === 'this' ? 'this' : target.kind === 'ref' ? refText(target) : `source('${target.source}', '${target.table}')`;
+    return fail(
+      `the model reads ${call === 'this' ? '{{ this }}' : call}, which is not among the test's given inputs (a unit test never reads the warehouse's tables)`,
+      `Add '- input: ${call}' under given: with its rows ('rows: []' for none).`,
+    );
+  });
+  const statements = splitStatements(sql);
+  if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
+  return sql.replace(/;\s*$/, '');
+}
+
+/** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */
+async function inputSql(ctx: RunContext, test: UnitTestNode, input: UnitTestInput): Promise<string> {
+  if (input.format === 'sql') return renderFixtureSql(ctx, test, input);
+  const node = ctx.manifest.nodes.get(input.nodeId)!;
+  const schema = await inputSchema(ctx, node);
+  return fixtureRowsSql(input.rows ?? [], schema, { what: input.isThis ? "'this'" : `'${node.name}'`, file: input.fixtureFile ?? test.originalFilePath, line: test.line }, input.format === 'csv');
+}
+
+function renderFixtureSql(ctx: RunContext, test: UnitTestNode, rows: UnitTestRows): string {
+  const text = rows.sql ?? '';
+  const file = rows.fixtureFile ?? test.originalFilePath;
+  const sql = text.includes('{{') || text.includes('{%') ? ctx.renderer.renderString(text, file, newRenderState({ mode: 'parse' })) : text;
+  return sql.trim().replace(/;\s*$/, '');
+}
+
+/**
+ * The columns a fixture is typed by: the input's relation when the warehouse has it (dbt reads
+ * them there: adapter.get_columns_in_relation), else its query's columns, else its YAML
+ * `data_type`s, else none (the values say).
+ */
+async function inputSchema(ctx: RunContext, node: ManifestNode): Promise<FixtureSchema> {
+  const ephemeral = node.resourceType === 'model' && node.config.materialized === 'ephemeral';
+  if (!ephemeral && (await ctx.adapter.relationKind(node.relation)) !== undefined) {
+    const columns = await ctx.adapter.columns(node.relation);
+    if (columns.length > 0) return { columns: columns.map((c) => ({ name: c.name, type: c.type })), complete: true };
+  }
+  // A model not built yet: the columns its query would give (described, not run), as dbt's
+  // advice to build inputs with --empty would give them.
+  if (node.resourceType === 'model') {
+    try {
+      const columns = await ctx.adapter.queryColumns(nodeSql(ctx, node));
+      if (columns.length > 0) return { columns: columns.map((c) => ({ name: c.name, type: c.type })), complete: true };
+    } catch {
+      // its own inputs are not there either: the YAML or the values say what the columns are
+    }
+  }
+  const declared = Object.values(node.columns);
+  const seedTypes = node.resourceType === 'seed' ? (node.config.column_types as Record<string, string> | undefined) ?? {} : {};
+  return {
+    columns: declared.map((c) => ({ name: c.name, ...(c.dataType ?? seedTypes[c.name] ? { type: c.dataType ?? seedTypes[c.name] } : {}) })).concat(
+      Object.entries(seedTypes).filter(([n]) => !declared.some((c) => c.name === n)).map(([name, type]) => ({ name, type })),
+    ),
+    complete: false,
+  };
+}
+
+/** The model's output column a tested (expected) column names, case-insensitively; dbt's error when there is none. */
+function columnOf(schema: FixtureSchema, name: string, fail: (message: string, hint?: string) => never): string {
+  const found = schema.columns.find((c) => c.name === name) ?? schema.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  if (!found)
+    fail(`Invalid column name: '${name.toLowerCase()}' in unit test fixture for expected output.\nAccepted columns for expected output are: [${schema.columns.map((c) => `'${c.name.toLowerCase()}'`).join(', ')}]`, 'Expect only columns the model returns.');
+  return found!.name;
+}
+
