@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectStatuses, openedPerTest } from '../../helpers/inline-project.js';
@@ -47,6 +47,18 @@ describe('selecting unit tests', () => {
     const { project: p } = setup(files);
     expectStatuses(await p.test({ select: ['test_type:unit'] }), { b_doubles: 'pass', c_adds_one: 'pass' });
     expect((await p.run()).results.map((r) => r.node.resourceType)).toEqual(['model', 'model', 'model']);
+  });
+});
+
+describe('unit tests and state:', () => {
+  it("state:modified picks a unit test whose given, expect or overrides changed (dbt's unit test checksum)", async () => {
+    const { p, project } = setup(files);
+    await project.compile();
+    cpSync(join(p.dir, 'target'), join(p.dir, 'state'), { recursive: true });
+    p.write({ 'models/schema.yml': files['models/schema.yml'].replace('{id: 2}, {id: 3}', '{id: 2}, {id: 30}') });
+    const next = p.open();
+    expect(next.select({ select: ['state:modified'], state: 'state' })).toEqual(['unit_test.proj.c.c_adds_one']);
+    await next.close();
   });
 });
 

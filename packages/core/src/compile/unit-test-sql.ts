@@ -63,6 +63,14 @@ function dateText(d: Date): string {
   return iso.replace('T', ' ').replace(/\.000Z$|Z$/, '');
 }
 
+/**
+ * A fixed-width string type read as String: a longer fixture value would otherwise be refused
+ * (ClickHouse) or cut (dbt's varchar(n) bug, dbt-core#11974), hiding what the model does with it.
+ */
+function widened(type: string): string {
+  return type.replace(/\bFixedString\(\d+\)/g, 'String');
+}
+
 /** A type for a column known only by its values (CSV values are text: numbers are recognised in them). */
 function inferType(values: readonly unknown[], fromText: boolean): string {
   const present = values.filter((v) => v !== null && v !== undefined);
@@ -129,7 +137,7 @@ function fixtureColumns(rows: readonly Readonly<Record<string, unknown>>[], sche
       return k === undefined ? undefined : r[k];
     });
     const declared = known.get(name.toLowerCase())!.type;
-    const base = declared ?? inferType(values, fromText);
+    const base = declared !== undefined ? widened(declared) : inferType(values, fromText);
     const needsNull = values.some((v) => v === null || v === undefined) || rows.length === 0;
     const type = needsNull ? nullableType(base) : base;
     return { name, type, nullable: type.startsWith('Nullable(') || type.startsWith('LowCardinality(Nullable(') };

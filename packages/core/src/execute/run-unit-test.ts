@@ -65,7 +65,11 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
     node: renderNodeInfo(model),
     overrides: test.overrides,
   });
-  const rendered = ctx.renderer.renderString(model.rawCode, model.originalFilePath, state);
+  // dbt replaces context values that are not macros (`invocation_id: 123`) by the value itself;
+  // macros are answered by the renderer for every template of the render (render-state overrides).
+  // is_incremental() answers from the render state (set from the override above).
+  const values = Object.fromEntries(Object.entries(test.overrides.macros).filter(([name]) => name !== 'is_incremental' && !name.includes('.') && !ctx.renderer.hasMacro(name, model.packageName)));
+  const rendered = ctx.renderer.renderString(model.rawCode, model.originalFilePath, state, values);
   const sql = replacePlaceholders(rendered, (target, attribute) => {
     const found = target.kind === 'this' ? model : ctx.index.resolve(target, model);
     const key = target.kind === 'this' ? 'this' : found?.uniqueId;

@@ -135,9 +135,16 @@ export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
           call.kind === 'this' ? target
           : call.kind === 'ref' ? lookupRef(lookup, call.name, call.package, pkg, pkg, call.version)
           : lookupSource(lookup, call.source, call.table, pkg, pkg);
+        const seedRowsWanted = g.format === 'dict' && g.rows === undefined && g.fixture === undefined;
+        if (seedRowsWanted && call.kind === 'ref' && node?.resourceType !== 'seed')
+          fail(
+            call.package && call.package !== pkg ? `Unable to find seed '${call.package}.${call.name}' for unit tests in '${call.package}' package` : `Unable to find seed '${pkg}.${call.name}' for unit tests in directories: [${root.projectFile.seedPaths.map((p) => `'${p}'`).join(', ')}]`,
+            g.line,
+            "Give the input's rows ('rows: []' for none); only a seed's rows can be left out (they are read from its CSV file).",
+          );
         if (!node) return fail(`Unit test '${decl.name}' had an input (${g.input}) which was not found in the manifest.`, g.line, 'Name a model, seed, snapshot or source of the project, as the model calls it.');
         // dbt: a dict input with neither rows nor a fixture is a seed, read from its CSV file.
-        const fixture: FixtureDeclaration = g.format === 'dict' && g.rows === undefined && g.fixture === undefined ? seedRows(g, node) : g;
+        const fixture: FixtureDeclaration = seedRowsWanted ? seedRows(g, node) : g;
         return { input: g.input, nodeId: node.uniqueId, isThis: call.kind === 'this', ...rows(fixture, `input ${g.input}`) };
       }
 

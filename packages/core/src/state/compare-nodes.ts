@@ -15,7 +15,8 @@ const configOf = (n: NodeDict): Dict => (isRecord(n['config']) ? n['config'] : {
 /** `state:modified.body`: the code, whitespace and comments aside; a seed's file checksum. */
 export function sameBody(cur: NodeDict, old: NodeDict): boolean | undefined {
   if (isSource(cur)) return undefined;
-  if (cur['resource_type'] === 'seed') return stableJson(cur['checksum']) === stableJson(old['checksum']);
+  // Seeds by their file; unit tests by their given/expect/overrides (dbt's UnitTestDefinition.same_contents).
+  if (cur['resource_type'] === 'seed' || cur['resource_type'] === 'unit_test') return stableJson(cur['checksum']) === stableJson(old['checksum']);
   return normalizeCode(String(cur['raw_code'] ?? '')) === normalizeCode(String(old['raw_code'] ?? ''));
 }
 

@@ -21,6 +21,8 @@ export function nodeChecksum(node: ManifestNode): FileHash {
     }
   }
   if (node.resourceType === 'source') return { name: 'none', checksum: '' };
+  // dbt's UnitTestDefinition.build_unit_test_checksum: what the test gives, expects and overrides.
+  if (node.resourceType === 'unit_test') return { name: 'sha256', checksum: sha256(JSON.stringify({ given: node.given, expect: node.expect, overrides: node.overrides })) };
   return { name: 'sha256', checksum: sha256(node.rawCode) };
 }
 
