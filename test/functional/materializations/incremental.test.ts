@@ -114,6 +114,21 @@ describe('incremental materialization', () => {
     expect(await rows('SELECT id FROM $.inc ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
+  it("unique_key=[] means no key, as dbt (an empty list is falsy in its Jinja): the model appends", async () => {
+    const model = `{{ config(materialized='incremental', unique_key=[]) }}
+select id, v from {{ source('raw', 'events') }}`;
+    const { project, sql, rows } = await setup(model, 'id UInt32, v UInt32', '(1, 1)');
+    expect(statuses(await project.run())).toEqual({ inc: 'success' });
+    await sql(`TRUNCATE TABLE ${project.target.schema}.events`);
+    await sql(`INSERT INTO ${project.target.schema}.events VALUES (1, 2)`);
+    const r = await project.run();
+    expect(r.results[0]!.message).toBe('OK append 1 rows');
+    expect(await rows('SELECT id, v FROM $.inc ORDER BY v')).toEqual([
+      { id: 1, v: 1 },
+      { id: 1, v: 2 },
+    ]);
+  });
+
   it('delete+insert with unique_key replaces changed keys and adds new ones', async () => {
     const model = `{{ config(materialized='incremental', unique_key='id', incremental_strategy='delete+insert') }}
 select id, v from {{ source('raw', 'events') }}`;

@@ -53,6 +53,16 @@ export function conflictingHookKeys(call: Readonly<Record<string, unknown>>): [s
   return undefined;
 }
 
+/**
+ * A model's unique_key as a list of key expressions; undefined when there is none (null, '' or an
+ * empty list: dbt's `unique_key=[]` is falsy in its Jinja, so an incremental model appends).
+ */
+export function uniqueKeyOf(config: Readonly<Record<string, unknown>>): string[] | undefined {
+  const raw = config.unique_key;
+  const keys = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map((k) => String(k).trim()).filter((k) => k !== '');
+  return keys.length ? keys : undefined;
+}
+
 export const DEFAULT_MODEL_CONFIG: NodeConfig = Object.freeze({
   enabled: true,
   materialized: 'view',

@@ -1,3 +1,4 @@
+import { uniqueKeyOf } from '../../manifest/config.js';
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
@@ -21,14 +22,14 @@ export type Strategy = (typeof STRATEGIES)[number];
  * checked against what the materialization `supported` and what each strategy needs.
  */
 export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supported: readonly S[], unsupported: (raw: string) => { message: string; hint: string }): S {
-  const raw = String(ctx.node.config.incremental_strategy ?? (ctx.node.config.unique_key ? 'delete+insert' : 'append'));
+  const raw = String(ctx.node.config.incremental_strategy ?? (uniqueKeyOf(ctx.node.config) ? 'delete+insert' : 'append'));
   const s = raw.replace('+', '_') as S;
   const file = ctx.node.originalFilePath;
   if (!supported.includes(s)) {
     const { message, hint } = unsupported(raw);
     throw new ProjectError('incremental_strategy', message, { file, hint });
   }
-  if (s === 'delete_insert' && !ctx.node.config.unique_key)
+  if (s === 'delete_insert' && !uniqueKeyOf(ctx.node.config))
     throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: delete+insert needs a unique_key`, {
       file,
       hint: "Add config(unique_key='id'), or use incremental_strategy='append'.",
@@ -43,8 +44,7 @@ export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supporte
 
 /** `(a, b)` of a unique_key (a name, an expression or a list). */
 export function keyOf(node: ModelNode): string {
-  const key = node.config.unique_key;
-  return Array.isArray(key) ? key.join(', ') : String(key);
+  return (uniqueKeyOf(node.config) ?? []).join(', ');
 }
 
 /**
