@@ -4,6 +4,13 @@
 // `--jinja`: the Jinja-heavy project (gen-project.mjs `jinja`: every model renders through nunjucks),
 // with the naive floor (bench/nunjucks-floor.mjs: plain nunjucks, stub ref/var/config, YAML, DAG
 // order) timed as a process in the same run, interleaved with `tsdbt ls`; `lsOverFloor` is the ratio.
+// The parse cache (target/partial_parse.bin): `cold` compiles write into a target folder that never
+// existed (no cache: every file parsed, the cache written); `warm` compiles and `ls` find the cache
+// of the previous command; `lsNoCache` is `ls --no-partial-parse`; `lsChangedModel` edits one model
+// file before each `ls`, `lsChangedYaml` one schema YAML file, `lsChangedVars` alternates
+// `--vars '{with_flag: …}'` (every Jinja-heavy model reads it; the static project has no var()).
+// `lsNoCacheOneThread`: `ls --no-partial-parse` parsing on the main thread only (TSDBT_PARSE_THREADS=1);
+// `lsNoCache` uses the default (a worker thread per other core, from 150 Jinja files per thread).
 // Usage: node bench/compile.mjs [sizes=1000,10000] [repeats=3] [base folder=os.tmpdir(), e.g. /dev/shm for a RAM disk] [--jinja]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,8 +29,8 @@ const cli = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url
 const { TsdbtProject } = await import(new URL('../packages/core/dist/index.js', import.meta.url).href);
 
 // GNU time prints the child's wall, user and system CPU seconds and max RSS (KB) on stderr.
-function timed(args, script = cli) {
-  const p = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, script, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+function timed(args, script = cli, env = {}) {
+  const p = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, script, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   if (p.status !== 0) throw new Error(p.stderr);
   const [wall, user, sys, rss] = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(p.stderr).slice(1).map(Number);
   return { wall, cpu: +(user + sys).toFixed(2), peakMB: Math.round(rss / 1024) };
@@ -41,11 +48,34 @@ for (const n of sizes) {
   const warm = [];
   for (let r = 0; r < repeats; r++) warm.push(timed(['compile', '--project-dir', dir, '--target-path', 'target-cold-0']));
   const ls = [];
+  const lsNoCache = [];
+  const lsNoCacheOneThread = [];
   const floor = [];
+  timed(['ls', '--project-dir', dir]); // the default target's cache
   for (let r = 0; r < repeats; r++) {
     ls.push(timed(['ls', '--project-dir', dir]));
+    lsNoCache.push(timed(['ls', '--project-dir', dir, '--no-partial-parse']));
+    lsNoCacheOneThread.push(timed(['ls', '--project-dir', dir, '--no-partial-parse'], cli, { TSDBT_PARSE_THREADS: '1' }));
     if (jinja) floor.push(timed([dir], floorScript));
   }
+  const lsChangedModel = [];
+  const lsChangedYaml = [];
+  const lsChangedVars = [];
+  const model = join(dir, 'models', 'layer_5', `m_${String(Math.floor(n * 0.55)).padStart(5, '0')}.sql`);
+  const yamlFile = join(dir, 'models', 'layer_5', 'schema.yml');
+  const modelText = readFileSync(model, 'utf8');
+  const yamlText = readFileSync(yamlFile, 'utf8');
+  for (let r = 0; r < repeats; r++) {
+    writeFileSync(model, `${modelText}-- edit ${r}\n`);
+    lsChangedModel.push(timed(['ls', '--project-dir', dir]));
+  }
+  for (let r = 0; r < repeats; r++) {
+    writeFileSync(yamlFile, yamlText.replace('description: "Synthetic', `description: "Edit ${r} of synthetic`));
+    lsChangedYaml.push(timed(['ls', '--project-dir', dir]));
+  }
+  for (let r = 0; r < repeats; r++) lsChangedVars.push(timed(['ls', '--project-dir', dir, '--vars', `{with_flag: ${r % 2 === 0}}`]));
+  writeFileSync(model, modelText);
+  writeFileSync(yamlFile, yamlText);
 
   // The floor set by the disk: creating the same files with the same text, one after another.
   const written = files(join(dir, 'target-cold-0'));
@@ -75,8 +105,17 @@ for (const n of sizes) {
     cold,
     warm,
     ls,
+    lsNoCache,
+    lsNoCacheOneThread,
+    lsChangedModel,
+    lsChangedYaml,
+    lsChangedVars,
     ...(jinja ? { floor } : {}),
-    best: { cold: best(cold), warm: best(warm), ls: best(ls), ...(jinja ? { floor: best(floor), lsOverFloor: +(best(ls) / best(floor)).toFixed(2) } : {}) },
+    best: {
+      cold: best(cold), warm: best(warm), ls: best(ls), lsNoCache: best(lsNoCache), lsNoCacheOneThread: best(lsNoCacheOneThread),
+      lsChangedModel: best(lsChangedModel), lsChangedYaml: best(lsChangedYaml), lsChangedVars: best(lsChangedVars),
+      ...(jinja ? { floor: best(floor), lsOverFloor: +(best(ls) / best(floor)).toFixed(2), lsNoCacheOverFloor: +(best(lsNoCache) / best(floor)).toFixed(2) } : {}),
+    },
     createSameFilesMs: createFilesMs,
     phasesMs: { loadRenderGraph: Math.round(t1 - t0), compileSql: Math.round(t2 - t1), compileSqlAndWriteFiles: Math.round(t3 - t2) },
   }));

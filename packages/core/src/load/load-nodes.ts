@@ -10,14 +10,15 @@ import { readYamlFile } from '../shared/yaml-file.js';
 import { discoverFiles, toPosix } from './discover-files.js';
 import { lineOfText } from './locate.js';
 import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
-import { parseSqlNode } from './parse-sql-node.js';
+import { parseSqlNode, parseSqlNodes, type ParsedSql } from './parse-sql-node.js';
+import type { RenderNodeInfo } from '../render/render-state.js';
 import type { TargetConfig } from './profiles.js';
 import { rootRelative, type ProjectRoot } from './project-roots.js';
 import { relationFor } from './relation-names.js';
 import { withMvTarget } from './mv-target.js';
 import { addHookRelations, mergeLiteral } from './runtime-relations.js';
 import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
-import { isVersionPatch } from './model-versions.js';
+import { isVersionPatch, type VersionPatch } from './model-versions.js';
 
 /*
  * The nodes of one project root (the root project or an installed package). Paths found here are
@@ -116,64 +117,104 @@ export function modelFiles(root: ProjectRoot): string[] {
   return root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']));
 }
 
+/** What a model file's parse needs, read before any file is parsed (parseSqlNodes shares the renders). */
+interface PreparedModel {
+  readonly rel: string;
+  readonly patch: ResourcePatch | undefined;
+  readonly versioned: VersionPatch | undefined;
+  readonly baseLayers: PartialConfig[];
+  readonly rootOverride: PartialConfig[];
+  readonly rawCode: string;
+  readonly info: RenderNodeInfo;
+}
+
+function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string): PreparedModel {
+  const pf = root.projectFile;
+  const path = rootRelative(root, rel);
+  const fileFqn = fqnOf(pf.name, pf.modelPaths, rel);
+  const patch = patches.get(fileFqn[fileFqn.length - 1]!);
+  // A model version's file: named after the model, its fqn ending in the version (dbt's ModelPatchParser).
+  const versioned = isVersionPatch(patch) ? patch : undefined;
+  const fqn = versioned ? [...fileFqn.slice(0, -1), versioned.name, `v${versioned.v}`] : fileFqn;
+  const name = versioned ? versioned.name : fqn[fqn.length - 1]!;
+  const { own, rootOverride } = projectConfigLayers(root, 'models', fqn);
+  const baseLayers = [own, patch?.config ?? {}];
+  const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride]);
+  const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
+  const uniqueId = versioned ? `model.${pf.name}.${name}.v${versioned.v}` : `model.${pf.name}.${name}`;
+  const info: RenderNodeInfo = {
+    uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
+    ...(versioned ? { version: versioned.v, latestVersion: versioned.latestVersion } : {}),
+  };
+  return { rel, patch, versioned, baseLayers, rootOverride, rawCode, info };
+}
+
 /**
  * The model nodes of `files` (paths relative to `root`; default: every .sql file under its model
  * paths). `patches` are keyed by the file they describe (expandModelVersions: a version's file).
+ * Files are read first (stopping at the first that fails), then parsed together (worker threads,
+ * parse cache); each node is built in file order, so the first error in file order is thrown.
  */
 export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = modelFiles(root)): ModelNode[] {
-  const pf = root.projectFile;
-  return files.map((rel) => {
-    const path = rootRelative(root, rel);
-    const fileFqn = fqnOf(pf.name, pf.modelPaths, rel);
-    const patch = patches.get(fileFqn[fileFqn.length - 1]!);
-    // A model version's file: named after the model, its fqn ending in the version (dbt's ModelPatchParser).
-    const versioned = isVersionPatch(patch) ? patch : undefined;
-    const fqn = versioned ? [...fileFqn.slice(0, -1), versioned.name, `v${versioned.v}`] : fileFqn;
-    const name = versioned ? versioned.name : fqn[fqn.length - 1]!;
-    const { own, rootOverride } = projectConfigLayers(root, 'models', fqn);
-    const baseLayers = [own, patch?.config ?? {}];
-    const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride]);
-    const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
-    const uniqueId = versioned ? `model.${pf.name}.${name}.v${versioned.v}` : `model.${pf.name}.${name}`;
-    const parsed = parseSqlNode(renderer, rawCode, {
-      uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
-      ...(versioned ? { version: versioned.v, latestVersion: versioned.latestVersion } : {}),
-    });
-    const config = withMvTarget(finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride]), parsed.state.refs, path);
-    if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
-      const guess = didYouMean(String(config.materialized), KNOWN_MATERIALIZATIONS);
-      throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {
-        file: path,
-        line: lineOfText(rawCode, /materialized/),
-        hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
-      });
+  const prepared: (PreparedModel | { readonly error: unknown })[] = [];
+  for (const rel of files) {
+    try {
+      prepared.push(prepareModel(root, patches, rel));
+    } catch (error) {
+      prepared.push({ error });
+      break;
     }
-    const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config, ...(versioned ? { version: versioned.v } : {}) };
-    // Hooks are rendered now, as dbt does: their refs and sources are parents of the model.
-    const unrendered = mergeLiteral(parsed.unrendered, addHookRelations(renderer, { ...base, baseConfig }, config, parsed.state));
-    return Object.freeze({
-      ...base,
-      resourceType: 'model',
-      line: 1,
-      description: patch?.description ?? '',
-      tags: config.tags,
-      columns: patch?.columns ?? {},
-      dependsOn: [],
-      macrosUsed: [...parsed.state.macrosUsed],
-      relation: relationFor(base, target.schema, renderer),
-      rawCode,
-      renderedCode: parsed.rendered,
-      refs: parsed.state.refs,
-      sources: parsed.state.sources,
-      renderAtRuntime: parsed.state.usesWarehouse,
-      needsNames: parsed.state.needsNames,
-      ...(unrendered ? { unrenderedRelations: unrendered } : {}),
-      patchPath: patch?.file,
-      ...(versioned ? { version: versioned.v, latestVersion: versioned.latestVersion } : {}),
-      ...(patch?.constraints?.length ? { constraints: patch.constraints } : {}),
-      ...(patch?.deprecationDate ? { deprecationDate: patch.deprecationDate } : {}),
-    } satisfies ModelNode);
-  });
+  }
+  const parses = parseSqlNodes(renderer, prepared.flatMap((p) => ('error' in p ? [] : [{ source: p.rawCode, info: p.info }])));
+  try {
+    let j = 0;
+    return prepared.map((p) => {
+      if ('error' in p) throw p.error;
+      return buildModel(root, renderer, target, p, parses.get(j++));
+    });
+  } finally {
+    parses.close();
+  }
+}
+
+function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig, prepared: PreparedModel, parsed: ParsedSql): ModelNode {
+  const pf = root.projectFile;
+  const { patch, versioned, baseLayers, rootOverride, rawCode, info } = prepared;
+  const { uniqueId, name, originalFilePath: path, fqn, baseConfig } = info;
+  const config = withMvTarget(finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride]), parsed.state.refs, path);
+  if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
+    const guess = didYouMean(String(config.materialized), KNOWN_MATERIALIZATIONS);
+    throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {
+      file: path,
+      line: lineOfText(rawCode, /materialized/),
+      hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
+    });
+  }
+  const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config, ...(versioned ? { version: versioned.v } : {}) };
+  // Hooks are rendered now, as dbt does: their refs and sources are parents of the model.
+  const unrendered = mergeLiteral(parsed.unrendered, addHookRelations(renderer, { ...base, baseConfig }, config, parsed.state));
+  return Object.freeze({
+    ...base,
+    resourceType: 'model',
+    line: 1,
+    description: patch?.description ?? '',
+    tags: config.tags,
+    columns: patch?.columns ?? {},
+    dependsOn: [],
+    macrosUsed: [...parsed.state.macrosUsed],
+    relation: relationFor(base, target.schema, renderer),
+    rawCode,
+    renderedCode: parsed.rendered,
+    refs: parsed.state.refs,
+    sources: parsed.state.sources,
+    renderAtRuntime: parsed.state.usesWarehouse,
+    needsNames: parsed.state.needsNames,
+    ...(unrendered ? { unrenderedRelations: unrendered } : {}),
+    patchPath: patch?.file,
+    ...(versioned ? { version: versioned.v, latestVersion: versioned.latestVersion } : {}),
+    ...(patch?.constraints?.length ? { constraints: patch.constraints } : {}),
+    ...(patch?.deprecationDate ? { deprecationDate: patch.deprecationDate } : {}),
+  } satisfies ModelNode);
 }
 
 export function loadSeeds(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig): SeedNode[] {

@@ -31,7 +31,7 @@ import { checkContracts } from './contract-rules.js';
 import { expandModelVersions, isVersionPatch } from './model-versions.js';
 import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
-import { parseCacheOf } from './parse-sql-node.js';
+import { parseCacheOf, parseWorkersOf } from './parse-sql-node.js';
 import { loadUnitTests } from './load-unit-tests.js';
 
 export interface LoadOptions {
@@ -53,6 +53,11 @@ export interface LoadOptions {
    * --no-partial-parse). Default: the env var DBT_PARTIAL_PARSE (false/0 turn it off), else on.
    */
   readonly partialParse?: boolean;
+  /**
+   * Threads that render Jinja files (main included; default: the env var TSDBT_PARSE_THREADS, else
+   * every core, at most 4; 1: the main thread only). Workers start only for ≥ 150 Jinja files per thread.
+   */
+  readonly parseThreads?: number;
 }
 
 /** The parse cache's file in the target folder (dbt's is partial_parse.msgpack). */
@@ -186,20 +191,20 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   );
 
   const macroFiles = [...roots.flatMap((r) => readMacroFiles(r)), ...packageMacroFiles(roots.slice(1).map((r) => r.name)), ...builtinMacroFiles()];
-  const renderer = new Renderer(
-    {
-      projectName: projectFile.name,
-      vars,
-      varsByPackage,
-      target: targetForTemplates(target),
-      flags: { FULL_REFRESH: options.fullRefresh === true },
-      invocationId: options.invocationId ?? '',
-      env,
-      onLog,
-    },
-    macroFiles,
-    { dispatch: projectFile.dispatch, dependencies: roots.slice(1).map((r) => r.name) },
-  );
+  const contextOptions = {
+    projectName: projectFile.name,
+    vars,
+    varsByPackage,
+    target: targetForTemplates(target),
+    flags: { FULL_REFRESH: options.fullRefresh === true },
+    invocationId: options.invocationId ?? '',
+    env,
+  };
+  const search = { dispatch: projectFile.dispatch, dependencies: roots.slice(1).map((r) => r.name) };
+  const renderer = new Renderer({ ...contextOptions, onLog }, macroFiles, search);
+  // Worker threads build the same Renderer (load/parse-pool.ts).
+  const workers = { init: { options: { ...contextOptions, env: { ...env } }, macroFiles, search }, threads: options.parseThreads ?? threadsFromEnv(env.TSDBT_PARSE_THREADS), workerRendered: 0 };
+  parseWorkersOf.set(renderer, workers);
   const envFlag = env.DBT_PARTIAL_PARSE === undefined ? undefined : !/^(false|0|no|off)$/i.test(env.DBT_PARTIAL_PARSE);
   const parseCache = (options.partialParse ?? envFlag ?? true)
     ? ParseCache.open(join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE), parseCacheKey({ roots, target: targetForTemplates(target), renderer }), secretValues(env, vars))
@@ -322,7 +327,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   renderer.setManifest(manifest);
   parseCache?.save();
   parseCacheOf.delete(renderer); // watch mode's incremental re-loads render the few changed files
-  const partialParse = parseCache?.report() ?? { mode: 'off', rendered: [], reused: 0 };
+  parseWorkersOf.delete(renderer);
+  const partialParse = { ...(parseCache?.report() ?? { mode: 'off' as const, rendered: [], reused: 0 }), workerRendered: workers.workerRendered };
   const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(env, vars), partialParse };
   loadInternals.set(loaded, { options, ...rootInternals! });
   return loaded;
@@ -393,6 +399,11 @@ export function renderProfileString(text: string, file: string, env: NodeJS.Proc
     const e = toRenderError(error, file);
     throw new ProjectError(e.code, `${e.message} (in ${file}: "${text}")`, { file, hint: e.hint, cause: e });
   }
+}
+
+function threadsFromEnv(value: string | undefined): number | undefined {
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
 function targetForTemplates(target: TargetConfig): Record<string, unknown> {

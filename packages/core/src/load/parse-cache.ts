@@ -59,6 +59,8 @@ export interface PartialParseReport {
   readonly rendered: readonly string[];
   /** How many Jinja renders were reused. */
   readonly reused: number;
+  /** How many of `rendered` were rendered on worker threads (load/parse-pool.ts). */
+  readonly workerRendered?: number;
 }
 
 const FORMAT = 'tsdbt-partial-parse/1';
@@ -66,7 +68,7 @@ const FORMAT = 'tsdbt-partial-parse/1';
 const hash = (text: string) => createHash('sha1').update(text).digest('base64');
 
 /** Plain data only (what serialises and compares faithfully): no Relation, SafeString, Python value objects. */
-function isPlainData(value: unknown, depth = 0): boolean {
+export function isPlainData(value: unknown, depth = 0): boolean {
   if (value === null || value === undefined) return true;
   const t = typeof value;
   if (t === 'string' || t === 'boolean' || (t === 'number' && Number.isFinite(value))) return true;

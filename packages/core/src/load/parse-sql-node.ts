@@ -2,10 +2,13 @@ import { noteConfigKey } from './node-config.js';
 import { tryStaticRender } from './static-parser.js';
 import { lineOfText } from './locate.js';
 import type { LiteralRelations } from '../render/literal-relations.js';
+import type { RenderReads } from '../render/render-reads.js';
 import type { Renderer, Template } from '../render/renderer.js';
 import { addRuntimeRelations } from './runtime-relations.js';
 import { newRenderState, type RenderNodeInfo, type RenderState } from '../render/render-state.js';
 import type { ParseCache } from './parse-cache.js';
+import { ParsePool, parseThreadsFor, type ParseJob } from './parse-pool.js';
+import type { WorkerInit, WorkerResult } from './parse-worker.js';
 
 export interface ParsedSql {
   readonly rendered: string;
@@ -14,29 +17,87 @@ export interface ParsedSql {
   readonly unrendered?: LiteralRelations;
 }
 
-/** The parse cache a load uses with each renderer (set by loadProject; watch re-loads reuse it). */
+/** The parse cache a load uses with each renderer (set by loadProject for the load). */
 export const parseCacheOf = new WeakMap<Renderer, ParseCache>();
+
+/** How a load may parse on worker threads with each renderer (set by loadProject; `threads` undefined: every core). */
+export const parseWorkersOf = new WeakMap<Renderer, ParseWorkers>();
+
+export interface ParseWorkers {
+  readonly init: WorkerInit;
+  readonly threads?: number;
+  /** Renders done on worker threads so far. */
+  workerRendered: number;
+}
+
+/** Parses of several files, handed out in order. */
+export interface SqlParses {
+  /** The parse of job `i`; a file's error is thrown here, when its turn comes. */
+  get(i: number): ParsedSql;
+  /** Stops worker threads (call when done, also after an error). */
+  close(): void;
+}
 
 /**
  * Renders a model or singular test once, in parse mode: captures ref/source/config calls and
  * the SQL with relation placeholders. In-file config keys are checked here, with their line.
- * A Jinja render is reused from the parse cache when nothing it read changed (load/parse-cache.ts).
  */
 export function parseSqlNode(renderer: Renderer, source: string, info: RenderNodeInfo): ParsedSql {
-  const parsed = parseOnce(renderer, source, info);
-  for (const call of parsed.state.configCalls)
-    for (const key of Object.keys(call))
-      noteConfigKey(key, { file: info.originalFilePath, line: lineOfText(source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) });
+  return parseSqlNodes(renderer, [{ source, info }]).get(0);
+}
+
+/**
+ * parseSqlNode for many files: literal files take the static parser, unchanged ones come from the
+ * parse cache (load/parse-cache.ts), and the other Jinja renders are shared with worker threads
+ * when there are enough of them (load/parse-pool.ts). Results and errors are the same, in the same
+ * order, as parsing each file in turn.
+ */
+export function parseSqlNodes(renderer: Renderer, jobs: readonly ParseJob[]): SqlParses {
+  const cache = parseCacheOf.get(renderer);
+  const ready = jobs.map((job) => quickParse(renderer, cache, job));
+  const misses: number[] = [];
+  ready.forEach((r, i) => r === undefined && misses.push(i));
+  const workers = parseWorkersOf.get(renderer);
+  const threads = workers ? parseThreadsFor(misses.length, workers.threads) : 1;
+  const pool = threads > 1 ? new ParsePool(misses.map((i) => jobs[i]!), workers!.init, threads) : undefined;
+  const slot = new Map(misses.map((i, j) => [i, j]));
+  return {
+    get(i) {
+      const job = jobs[i]!;
+      let parsed = ready[i];
+      if (parsed === undefined) {
+        const j = slot.get(i)!;
+        const answer = pool && !pool.claim(j) ? pool.result(j) : undefined;
+        if (answer?.ok) workers!.workerRendered++;
+        parsed = answer?.ok ? fromWorker(renderer, cache, job, answer) : renderAndStore(renderer, cache, job);
+      }
+      ready[i] = undefined;
+      for (const call of parsed.state.configCalls)
+        for (const key of Object.keys(call))
+          noteConfigKey(key, { file: job.info.originalFilePath, line: lineOfText(job.source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) });
+      return parsed;
+    },
+    close: () => pool?.close(),
+  };
+}
+
+/** The static parser's result, or the cached render; undefined when the file needs a Jinja render. */
+function quickParse(renderer: Renderer, cache: ParseCache | undefined, job: ParseJob): ParsedSql | undefined {
+  const state = newRenderState({ mode: 'parse', node: job.info });
+  const literal = tryStaticRender(job.source, state);
+  if (literal !== undefined) return { rendered: trimTrailingNewlines(literal), state };
+  return cache?.lookup(renderer, job.source, job.info);
+}
+
+function renderAndStore(renderer: Renderer, cache: ParseCache | undefined, job: ParseJob): ParsedSql {
+  const { parsed, reads } = renderParse(renderer, job.source, job.info);
+  cache?.store(renderer, job.source, job.info, parsed, reads);
   return parsed;
 }
 
-function parseOnce(renderer: Renderer, source: string, info: RenderNodeInfo): ParsedSql {
+/** One Jinja parse render of a file (and its run-time probe), with what it read from outside the file. */
+export function renderParse(renderer: Renderer, source: string, info: RenderNodeInfo): { parsed: ParsedSql; reads: RenderReads } {
   const state = newRenderState({ mode: 'parse', node: info });
-  const literal = tryStaticRender(source, state);
-  if (literal !== undefined) return { rendered: trimTrailingNewlines(literal), state };
-  const cache = parseCacheOf.get(renderer);
-  const cached = cache?.lookup(renderer, source, info);
-  if (cached) return cached;
   const { value: parsed, reads } = renderer.track((): ParsedSql => {
     const template: Template = renderer.compile(source, info.originalFilePath);
     const rendered = renderer.render(template, info.originalFilePath, state);
@@ -44,7 +105,25 @@ function parseOnce(renderer: Renderer, source: string, info: RenderNodeInfo): Pa
     const unrendered = state.usesWarehouse ? addRuntimeRelations(renderer, source, info, state, template) : undefined;
     return { rendered: trimTrailingNewlines(rendered), state, ...(unrendered ? { unrendered } : {}) };
   });
-  cache?.store(renderer, source, info, parsed, reads);
+  return { parsed, reads };
+}
+
+/** A worker's render as the main thread's would be (config keys read noted, kept in the cache). */
+function fromWorker(renderer: Renderer, cache: ParseCache | undefined, job: ParseJob, answer: Extract<WorkerResult, { ok: true }>): ParsedSql {
+  const state = newRenderState({
+    mode: 'parse',
+    node: job.info,
+    refs: answer.refs,
+    sources: answer.sources,
+    configCalls: answer.configCalls,
+    macrosUsed: new Set(answer.macrosUsed),
+    usesWarehouse: answer.usesWarehouse,
+    needsNames: answer.needsNames,
+  });
+  const parsed: ParsedSql = { rendered: answer.rendered, state, ...(answer.unrendered ? { unrendered: answer.unrendered } : {}) };
+  renderer.noteConfigKeysRead(answer.reads.configKeys);
+  const reads: RenderReads = { vars: new Map(answer.reads.vars), env: new Map(answer.reads.env), flags: answer.reads.flags, configKeys: new Set(answer.reads.configKeys), volatile: false };
+  cache?.store(renderer, job.source, job.info, parsed, reads);
   return parsed;
 }
 

@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { RenderNodeInfo } from '../render/render-state.js';
+import type { WorkerInit, WorkerResult } from './parse-worker.js';
+
+/*
+ * Parsing on the other cores (issue 17): a worker thread renders Jinja files while the main thread
+ * renders others. The load stays synchronous: the jobs are shared up front; the main thread claims
+ * them from the front, each worker from the back (one claim word per job, compare-and-swap), and
+ * when the main thread reaches a job a worker claimed it blocks (Atomics.wait) until the result is
+ * posted, reading it with receiveMessageOnPort. A worker is only an accelerator: a job it cannot
+ * hand back as plain data (an error, a log, a value tsdbt objects carry) is rendered again on the
+ * main thread — so errors, logs and their order are the main thread's — and a worker that stops
+ * answering (or never starts) is given up after WORKER_SILENCE_MS: the main thread renders the rest.
+ */
+
+/** One file to render. */
+export interface ParseJob {
+  readonly source: string;
+  readonly info: RenderNodeInfo;
+}
+
+/** Below this many Jinja files per thread, starting a worker (~0.1–0.3 s) costs more than it saves. */
+export const MIN_JOBS_PER_THREAD = 150;
+const WORKER_SILENCE_MS = 30_000;
+
+const CLAIM_MAIN = 1;
+const CLAIM_WORKER = 2;
+
+function workerFile(): string | undefined {
+  // Built code only (dist/load/parse-worker.js): run from TypeScript sources there is no worker.
+  const file = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
+  return existsSync(file) ? file : undefined;
+}
+
+/** How many threads (main included) parse `jobs` files, given the option (undefined: every core, at most 4). */
+export function parseThreadsFor(jobs: number, option: number | undefined): number {
+  const wanted = option ?? Math.min(availableParallelism(), 4);
+  return Math.max(1, Math.min(wanted, Math.floor(jobs / MIN_JOBS_PER_THREAD)));
+}
+
+/** Jobs shared with worker threads; `result(i)` is the worker's answer for a job the main thread did not claim. */
+export class ParsePool {
+  private readonly claims: Int32Array;
+  /** [0]: results posted so far (workers add and notify). */
+  private readonly progress: Int32Array;
+  private readonly results = new Map<number, WorkerResult>();
+  private readonly workers: { worker: Worker; port: MessagePort }[] = [];
+  private abandoned = false;
+
+  constructor(jobs: readonly ParseJob[], init: WorkerInit, threads: number) {
+    this.claims = new Int32Array(new SharedArrayBuffer(4 * jobs.length));
+    this.progress = new Int32Array(new SharedArrayBuffer(4));
+    const file = threads > 1 ? workerFile() : undefined;
+    if (!file) return;
+    for (let w = 1; w < threads; w++) {
+      const { port1, port2 } = new MessageChannel();
+      let worker: Worker;
+      try {
+        worker = new Worker(file, { workerData: { init, port: port2, claims: this.claims, progress: this.progress, jobs }, transferList: [port2] });
+      } catch {
+        break; // e.g. a value that cannot be sent to a thread: the main thread parses alone
+      }
+      worker.unref();
+      // An error of the worker itself (not of a job: those are answers) is seen as silence.
+      worker.on('error', () => undefined);
+      this.workers.push({ worker, port: port1 });
+    }
+  }
+
+  /** Claims job `i` for the main thread; false when a worker already has it. */
+  claim(i: number): boolean {
+    return this.workers.length === 0 || this.abandoned || Atomics.compareExchange(this.claims, i, 0, CLAIM_MAIN) !== CLAIM_WORKER;
+  }
+
+  /** A worker's answer for job `i` (claimed by it), waiting for it; undefined: render it here. */
+  result(i: number): WorkerResult | undefined {
+    let lastProgress = Atomics.load(this.progress, 0);
+    let quietSince = Date.now();
+    for (;;) {
+      const found = this.results.get(i);
+      if (found) return (this.results.delete(i), found);
+      if (this.abandoned) return undefined;
+      if (this.drain()) continue;
+      Atomics.wait(this.progress, 0, lastProgress, 200);
+      const now = Atomics.load(this.progress, 0);
+      if (now !== lastProgress) (lastProgress = now), (quietSince = Date.now());
+      else if (Date.now() - quietSince > WORKER_SILENCE_MS) this.abandoned = true;
+    }
+  }
+
+  /** Stops the workers (they may still be rendering jobs nobody will read). */
+  close(): void {
+    for (const { worker, port } of this.workers) {
+      port.close();
+      void worker.terminate();
+    }
+  }
+
+  private drain(): boolean {
+    let got = false;
+    for (const { port } of this.workers)
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const [i, result] = m.message as [number, WorkerResult];
+        this.results.set(i, result);
+        got = true;
+      }
+    return got;
+  }
+}
