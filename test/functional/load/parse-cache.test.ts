@@ -130,6 +130,21 @@ describe('parse cache: what is re-rendered', () => {
     expect(warmLoad(p.dir, { target: 'prod' }).partialParse).toMatchObject({ mode: 'cold', reason: 'macros changed' });
   });
 
+  it("reuses generic tests' renders; a changed test macro re-renders only its tests", () => {
+    p = inlineProject({
+      ...PROJECT,
+      'tests/generic/is_small.sql': '{% test is_small(model, column_name) %}select * from {{ model }} where {{ column_name }} > 10{% endtest %}',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: v\n        tests: [not_null, is_small]\n  - name: s\n    columns:\n      - name: v\n        tests: [is_small, {accepted_values: {values: [1]}}]\n',
+    });
+    const first = loadProject({ projectDir: p.dir });
+    expect(names(first)).toEqual(['a', 'accepted_values_s_v__1', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'is_small_a_v', 'is_small_s_v', 'not_null_a_v']);
+    expect(names(warmLoad(p.dir))).toEqual(['f']);
+    p.write({ 'tests/generic/is_small.sql': '{% test is_small(model, column_name) %}select * from {{ model }} where {{ column_name }} > 100{% endtest %}' });
+    const loaded = warmLoad(p.dir);
+    expect(names(loaded)).toEqual(['f', 'is_small_a_v', 'is_small_s_v']);
+    expect([...loaded.manifest.nodes.values()].find((n) => n.name === 'is_small_s_v')!.renderedCode).toContain('> 100');
+  });
+
   it('re-renders the callers of a changed macro of an installed package', () => {
     p = inlineProject({
       'models/a.sql': '{{ pkg_a.twice(2) }}',
@@ -237,7 +252,8 @@ describe('parse cache: warm manifests equal cold ones', () => {
     loadProject({ projectDir: dir });
     const warm = warmLoad(dir);
     expect(warm.partialParse.rendered).toEqual([]);
-    if (jinja) expect(warm.partialParse.reused).toBe(300);
+    // 300 models (Jinja-heavy) and 450 generic tests.
+    expect(warm.partialParse.reused).toBe(jinja ? 750 : 450);
     const vars = warmLoad(dir, { vars: { with_flag: true } });
     expect(vars.partialParse.rendered).toHaveLength(jinja ? 300 : 0);
   });

@@ -8,6 +8,7 @@ import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
 import type { TestDeclaration } from './schema-yaml.js';
 import { genericTestName, shortHash } from './test-names.js';
+import { renderCached } from './parse-sql-node.js';
 
 export interface TestBuildContext {
   readonly projectName: string;
@@ -53,14 +54,17 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const whereOf = (c: Readonly<Record<string, unknown>>) => (typeof c.where === 'string' && c.where.trim() ? c.where : undefined);
   const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig, ...rootLayers]);
   let call: GenericTestCall = { macroName, kwargs: decl.kwargs, model, where: whereOf(before) };
-  let rendered = inTest(decl, name, () => renderGenericTest(renderer, call, state, decl.file));
+  // Reused from the parse cache when the call and all it read are unchanged (load/parse-cache.ts).
+  const render = (c: GenericTestCall, which: string) =>
+    renderCached(renderer, state, `test.${ctx.projectName}.${name}${which}`, JSON.stringify(c), () => renderGenericTest(renderer, c, state, decl.file));
+  let rendered = inTest(decl, name, () => render(call, ''));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
   const config = state.configCalls.length
     ? finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig, ...rootLayers])
     : before;
   if (whereOf(config) !== call.where) {
     call = { ...call, where: whereOf(config) };
-    rendered = renderGenericTest(renderer, call, state, decl.file);
+    rendered = render(call, '#where');
   }
   const refs: RefCall[] = [...state.refs];
   const uniqueId = `test.${ctx.projectName}.${name}.${shortHash(`${decl.file}:${name}:${JSON.stringify(decl.kwargs)}`)}`;

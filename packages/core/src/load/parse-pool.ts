@@ -26,6 +26,12 @@ export interface ParseJob {
 export const MIN_JOBS_PER_THREAD = 150;
 const WORKER_SILENCE_MS = 30_000;
 
+/**
+ * For tests: the pool waits until its workers are ready before the main thread claims a job, so a
+ * test can count on workers taking part (otherwise a slow worker start leaves them nothing to do).
+ */
+export const parsePoolHooks = { waitForWorkers: false };
+
 const CLAIM_MAIN = 1;
 const CLAIM_WORKER = 2;
 
@@ -44,7 +50,7 @@ export function parseThreadsFor(jobs: number, option: number | undefined): numbe
 /** Jobs shared with worker threads; `result(i)` is the worker's answer for a job the main thread did not claim. */
 export class ParsePool {
   private readonly claims: Int32Array;
-  /** [0]: results posted so far (workers add and notify). */
+  /** [0]: results posted so far (workers add and notify); [1]: workers ready. */
   private readonly progress: Int32Array;
   private readonly results = new Map<number, WorkerResult>();
   private readonly workers: { worker: Worker; port: MessagePort }[] = [];
@@ -52,7 +58,7 @@ export class ParsePool {
 
   constructor(jobs: readonly ParseJob[], init: WorkerInit, threads: number) {
     this.claims = new Int32Array(new SharedArrayBuffer(4 * jobs.length));
-    this.progress = new Int32Array(new SharedArrayBuffer(4));
+    this.progress = new Int32Array(new SharedArrayBuffer(8));
     const file = threads > 1 ? workerFile() : undefined;
     if (!file) return;
     for (let w = 1; w < threads; w++) {
@@ -68,6 +74,9 @@ export class ParsePool {
       worker.on('error', () => undefined);
       this.workers.push({ worker, port: port1 });
     }
+    if (parsePoolHooks.waitForWorkers)
+      for (let ready = Atomics.load(this.progress, 1), until = Date.now() + 120_000; ready < this.workers.length && Date.now() < until; ready = Atomics.load(this.progress, 1))
+        Atomics.wait(this.progress, 1, ready, 200);
   }
 
   /** Claims job `i` for the main thread; false when a worker already has it. */

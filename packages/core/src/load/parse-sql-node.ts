@@ -122,9 +122,53 @@ function fromWorker(renderer: Renderer, cache: ParseCache | undefined, job: Pars
   });
   const parsed: ParsedSql = { rendered: answer.rendered, state, ...(answer.unrendered ? { unrendered: answer.unrendered } : {}) };
   renderer.noteConfigKeysRead(answer.reads.configKeys);
-  const reads: RenderReads = { vars: new Map(answer.reads.vars), env: new Map(answer.reads.env), flags: answer.reads.flags, configKeys: new Set(answer.reads.configKeys), volatile: false };
+  const reads: RenderReads = {
+    vars: new Map(answer.reads.vars),
+    env: new Map(answer.reads.env),
+    flags: answer.reads.flags,
+    configKeys: new Set(answer.reads.configKeys),
+    macros: new Set(answer.macrosUsed),
+    volatile: false,
+  };
   cache?.store(renderer, job.source, job.info, parsed, reads);
   return parsed;
+}
+
+/**
+ * A render into `state` (a generic test's macro call) reused from the parse cache when `inputs` (what
+ * the render is given, as text) and everything it read are unchanged; `id` names it among the load's
+ * renders. What the render added to `state` (refs, sources, config calls, macros) is kept and added
+ * again on reuse.
+ */
+export function renderCached(renderer: Renderer, state: RenderState, id: string, inputs: string, render: () => string): string {
+  const cache = parseCacheOf.get(renderer);
+  if (!cache || !state.node) return render();
+  const info: RenderNodeInfo = { ...state.node, uniqueId: id };
+  const hit = cache.lookup(renderer, inputs, info);
+  if (hit) {
+    const s = hit.state;
+    state.refs.push(...s.refs);
+    state.sources.push(...s.sources);
+    state.configCalls.push(...s.configCalls);
+    for (const m of s.macrosUsed) state.macrosUsed.add(m);
+    state.usesWarehouse ||= s.usesWarehouse;
+    state.needsNames ||= s.needsNames;
+    return hit.rendered;
+  }
+  const before = { refs: state.refs.length, sources: state.sources.length, configCalls: state.configCalls.length, usesWarehouse: state.usesWarehouse, needsNames: state.needsNames };
+  const { value, reads } = renderer.track(render);
+  const added = newRenderState({
+    mode: 'parse',
+    node: info,
+    refs: state.refs.slice(before.refs),
+    sources: state.sources.slice(before.sources),
+    configCalls: state.configCalls.slice(before.configCalls),
+    macrosUsed: new Set(reads.macros),
+    usesWarehouse: state.usesWarehouse && !before.usesWarehouse,
+    needsNames: state.needsNames && !before.needsNames,
+  });
+  cache.store(renderer, inputs, info, { rendered: value, state: added }, reads);
+  return value;
 }
 
 function trimTrailingNewlines(sql: string): string {

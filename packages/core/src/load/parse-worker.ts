@@ -67,6 +67,8 @@ function run(): void {
   } catch {
     return; // the main thread renders everything (its own Renderer reports the error)
   }
+  Atomics.add(progress, 1, 1); // ready (parse-pool.ts parsePoolHooks)
+  Atomics.notify(progress, 1);
   for (let i = jobs.length - 1; i >= 0; i--) {
     const was = Atomics.compareExchange(claims, i, 0, CLAIM_WORKER);
     if (was === CLAIM_WORKER) continue; // another worker's

@@ -17,6 +17,8 @@ export interface RenderReads {
   flags?: string;
   /** Config keys read with config.get()/require() (replayed: they silence "unknown config" notes). */
   readonly configKeys: Set<string>;
+  /** Unique ids of the macros called (each call, even of a macro the render state already lists). */
+  readonly macros: Set<string>;
   /**
    * Set when a render read something that differs from run to run (invocation_id,
    * run_started_at, `modules` such as datetime.now()) or logged: its result is never reused.
@@ -25,7 +27,7 @@ export interface RenderReads {
 }
 
 export function newRenderReads(): RenderReads {
-  return { vars: new Map(), env: new Map(), configKeys: new Set(), volatile: false };
+  return { vars: new Map(), env: new Map(), configKeys: new Set(), macros: new Set(), volatile: false };
 }
 
 /** A var key of RenderReads.vars. */

@@ -338,6 +338,7 @@ export class Renderer {
     const site = { label: `${node.packageName}.${node.name}`, file: node.originalFilePath };
     return function (this: unknown, ...args: unknown[]) {
       slot.current?.macrosUsed.add(node.uniqueId);
+      slot.tracker?.macros.add(node.uniqueId);
       try {
         return (fn as MacroFn).apply(this, args);
       } catch (error) {
