@@ -244,3 +244,33 @@ unit_tests:
     expect(r.message).toContain("Invalid column name: 'idd' in unit test fixture for 'src'.\nAccepted columns for 'src' are: ['id']");
   });
 });
+
+describe('unit tests answer as the build does', () => {
+  it("an outer join's non-matches are NULL in the unit test, as in the build (dbt_semantics: join_use_nulls)", async () => {
+    const { project: p } = setup({
+      'models/orders.sql': 'select toInt32(1) as id, toInt32(10) as customer_id',
+      'models/customers.sql': "select toInt32(10) as id, 'ann' as name",
+      'models/order_names.sql': `select o.id as id, c.name as name
+from {{ ref('orders') }} o
+left join {{ ref('customers') }} c on c.id = o.customer_id`,
+      'models/unit.yml': `version: 2
+unit_tests:
+  - name: orphan_order_has_no_name
+    model: order_names
+    given:
+      - input: ref('orders')
+        rows:
+          - {id: 1, customer_id: 10}
+          - {id: 2, customer_id: 99}
+      - input: ref('customers')
+        rows:
+          - {id: 10, name: ann}
+    expect:
+      rows:
+        - {id: 1, name: ann}
+        - {id: 2, name: null}
+`,
+    });
+    expectStatuses(await p.test(), { orphan_order_has_no_name: 'pass' });
+  });
+});

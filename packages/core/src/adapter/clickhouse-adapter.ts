@@ -198,8 +198,8 @@ export class ClickHouseAdapter {
   }
 
   /** Columns a query would produce, without running it. */
-  async queryColumns(sql: string): Promise<WarehouseColumn[]> {
-    return this.client.query<WarehouseColumn>(`DESCRIBE (\n${sql}\n)`);
+  async queryColumns(sql: string, options?: QueryOptions): Promise<WarehouseColumn[]> {
+    return this.client.query<WarehouseColumn>(`DESCRIBE (\n${sql}\n)`, options);
   }
 
   async rowCount(rel: Relation, options?: QueryOptions): Promise<number> {

@@ -30,9 +30,12 @@ export async function runUnitTest(ctx: RunContext, test: UnitTestNode): Promise<
   for (const input of test.given) fixtures.set(input.isThis ? 'this' : input.nodeId, await inputSql(ctx, test, input));
 
   const modelSql = mockedModelSql(ctx, test, model, fixtures, fail);
+  // The model's own query settings (with dbt_semantics: join_use_nulls), so that its unit test
+  // answers as its build does (an outer join's non-matches are NULL in both).
+  const settings = querySettingsOf(model);
   let compiled = modelSql;
   try {
-    const actualColumns = await ctx.adapter.queryColumns(modelSql);
+    const actualColumns = await ctx.adapter.queryColumns(modelSql, { settings });
     const schema: FixtureSchema = { columns: actualColumns.map((c) => ({ name: c.name, type: c.type })), complete: true };
     const rows = test.expect.rows ?? [];
     // dbt: the columns compared are those of the first expected row (all of the model's when none).
@@ -40,7 +43,7 @@ export async function runUnitTest(ctx: RunContext, test: UnitTestNode): Promise<
     const expectedSql = test.expect.format === 'sql' ? renderFixtureSql(ctx, test, test.expect) : fixtureRowsSql(rows, schema, { what: 'expected output', file: test.expect.fixtureFile ?? test.originalFilePath, line: test.line }, test.expect.format === 'csv');
     compiled = unitTestSql(modelSql, expectedSql, tested);
     ctx.compiled.write(test, compiled);
-    const result = await ctx.adapter.client.query<Record<string, unknown>>(compiled, { signal: ctx.signal });
+    const result = await ctx.adapter.client.query<Record<string, unknown>>(compiled, { signal: ctx.signal, settings });
     const side = (which: string) => result.filter((r) => r.actual_or_expected === which).map((r) => tested.map((c) => r[c] ?? null));
     const diff = unitTestDiff(tested, side('expected'), side('actual'));
     if (!diff) return { status: 'pass', failures: 0, message: 'PASS', warnings: [], compiledCode: compiled };
@@ -143,3 +146,9 @@ function columnOf(schema: FixtureSchema, name: string, fail: (message: string, h
   return found!.name;
 }
 
+
+/** A node's `query_settings` as a mapping (undefined when it has none). */
+function querySettingsOf(node: ModelNode): Readonly<Record<string, unknown>> | undefined {
+  const own = node.config.query_settings;
+  return own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : undefined;
+}
