@@ -2,7 +2,7 @@ import { microbatchConfigOf, type MicrobatchConfig } from '../../manifest/microb
 import type { Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
-import { Staging, withStaging } from '../staging.js';
+import { prepareTarget, Staging, withStaging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { batchId, batchWindow, formatBatchStart, isoUtc, splitBatches, sqlTimestamp, type Batch } from './microbatch-batches.js';
 import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
@@ -94,6 +94,7 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
       if (successful.length) await s.swap(staged);
     });
   } else {
+    await prepareTarget(adapter, rel); // what dead runs left beside the table goes first
     const probe = sqlOf(batches[0]!);
     const { warnings: schemaWarnings } = await applySchemaChange(adapter, node, probe, [rel], signal);
     warnings.push(...schemaWarnings, ...(await addMissingTableOptions(adapter, node, rel, signal)));

@@ -32,6 +32,12 @@ export async function recoverUnit(adapter: ClickHouseAdapter, unit: Unit): Promi
       const staged = { schema: target.schema, identifier: row.name };
       const views = await mvsWritingTo(adapter, staged);
       if (row.comment === `${SWITCHING}${runId}`) {
+        // Killed before its placeholder was in place: the final views need their TO table.
+        const existing = await adapter.relationKind(target);
+        if (existing !== 'table') {
+          if (existing) await adapter.drop(target, existing);
+          await adapter.ddl(`CREATE TABLE ${q(target)} AS ${q(staged)} COMMENT ${sqlString(PLACEHOLDER)}`);
+        }
         for (const view of views) {
           const parsed = parseLeftoverName(view.rel.identifier);
           const final = parsed?.base ? { schema: view.rel.schema, identifier: parsed.base } : undefined;

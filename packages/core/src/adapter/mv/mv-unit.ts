@@ -118,13 +118,6 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   let switching = false;
   try {
     const columns = await adapter.queryColumns(unit.structureSql);
-    // A new target starts as an empty placeholder of the new structure, so the final views can be
-    // created before the exchange (a view needs its TO table) and what they write there never fails.
-    const existing = await adapter.relationKind(target);
-    if (existing !== 'table') {
-      if (existing) await adapter.drop(target, existing);
-      await createTargetTable(adapter, unit, target, columns, PLACEHOLDER, signal);
-    }
     await createTargetTable(adapter, unit, staged, columns, `${STAGED}${adapter.runId}`, signal);
     // 1. Staged views, closed: a row in the gate table opens them all at once.
     await adapter.ddl(`CREATE TABLE ${q(gate)} (open UInt8) ENGINE = Memory`, { signal });
@@ -191,6 +184,14 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     // 4. Switch. From here on a killed run is finished by the next one (mv-recover.ts).
     switching = true;
     await adapter.ddl(`ALTER TABLE ${q(staged)} MODIFY COMMENT ${sqlString(`${SWITCHING}${adapter.runId}`)}`);
+    // A new target gets an empty placeholder of the new structure only now, so the final views can be
+    // created before the exchange (a view needs its TO table) and what they write there never fails;
+    // until here a failed or killed first build leaves no target (and a view in its place answers).
+    const existing = await adapter.relationKind(target);
+    if (existing !== 'table') {
+      if (existing) await adapter.drop(target, existing);
+      await createTargetTable(adapter, unit, target, columns, PLACEHOLDER, signal);
+    }
     const oldColumns = await adapter.columns(target);
     // A final view's new SELECT writes into the old table until the exchange: where a column's type
     // changed so that converting could fail, do it while no INSERT runs.

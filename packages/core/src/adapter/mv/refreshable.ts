@@ -144,7 +144,10 @@ export async function materializeRefreshable(ctx: MaterializeContext): Promise<M
       return { message: `OK ${why}: ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: [] };
     };
     if (!mv) {
-      if (!explicit && (targetKind !== 'table' || fullRefresh)) {
+      // Its own table without the view whose SELECT no longer fits it (a rebuild that failed or was
+      // killed after dropping the old view, before its swap): rebuilt as a new one would be.
+      const ownMisfit = !explicit && targetKind === 'table' && misfits(await adapter.queryColumns(sql), await adapter.columns(target)).length > 0;
+      if (!explicit && (targetKind !== 'table' || fullRefresh || ownMisfit)) {
         // Its own new target: filled now by one run of the SELECT, unless the first refresh is not
         // to be waited for (`wait: false`) or not to happen (`empty: true`): then it starts empty.
         if (cfg.wait && !cfg.empty) return rebuild('built');
