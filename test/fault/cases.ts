@@ -21,6 +21,93 @@ const incremental = (config: string, columns = 'id, d, v', filter = 'where id >=
 
 const table = (n: number, extra = '') => `{{ config(materialized='table', order_by='x') }}\nselect number as x, toString(number * ${n}) as s${extra} from numbers(${n})`;
 
+/* Materialized views: `events` feeds them; rows inserted after the first build reach the targets through the views. */
+const MV_SOURCES = SOURCES.replace('      - name: events\n', '      - name: events\n      - name: clicks\n');
+const CLICKS = 'CREATE TABLE $.clicks (id UInt32, d Date, v String) ENGINE = MergeTree ORDER BY id';
+const mv = (select: string, config = "order_by='id'") => `{{ config(materialized='materialized_view', ${config}) }}\n${select}`;
+const MV_V1 = "select id, v from {{ source('raw', 'events') }}";
+const MV_V2 = "select id, v, upper(v) as w from {{ source('raw', 'events') }}";
+const LATE_ROW = "INSERT INTO $.events VALUES (5, '2024-03-15', 'e')";
+/** Rows inserted right after the (faulted) run: they must reach the target through the views in place, old or new. */
+const PROBE = ["INSERT INTO $.events VALUES (6, '2024-03-16', 'f')"];
+const ACTIVITY = "{{ config(materialized='table', order_by='id') }}\nselect toUInt32(0) as id, '' as v, '' as src where 0";
+const feeds = (table: string) => mv(`select id, v, '${table}' as src from {{ source('raw', '${table}') }}`, "target=ref('activity')");
+const dictionary = (select: string) => `{{ config(materialized='dictionary') }}\n${select}`;
+
+/* Microbatch (dbt 1.9): yearly batches from 2020, rows dated relative to now; an incremental run covers last year and this one. */
+const MB_SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n        config:\n          event_time: ts\n';
+const MB_EVENTS = 'CREATE TABLE $.events (id UInt32, ts DateTime, v String) ENGINE = MergeTree ORDER BY id';
+const MB_ROWS =
+  "INSERT INTO $.events VALUES (1, '2020-06-01 00:00:00', 'a'), (2, toDateTime(toStartOfYear(now())) - INTERVAL 40 DAY, 'b'), (3, toDateTime(toStartOfYear(now())) + INTERVAL 1 DAY, 'c'), (4, toDateTime(toStartOfYear(now())) + INTERVAL 2 DAY, 'd')";
+/** This year's batch changes (a row arrives); last year's batch is replaced by the same rows. */
+const MB_CHANGE = ["INSERT INTO $.events VALUES (5, toDateTime(toStartOfYear(now())) + INTERVAL 3 DAY, 'e')"];
+const microbatch = (extra = '') =>
+  `{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='year', begin='2020-01-01', order_by='id'${extra}) }}\nselect id, ts, v from {{ source('raw', 'events') }}`;
+
+/** Cases of the ClickHouse-native materializations (materialized views, dictionaries, microbatch); `on` where the server lacks them. */
+export function nativeCases(): FaultCase[] {
+  const copy = (name: string, before: string | undefined, after: string, extra: Partial<FaultCase> = {}): FaultCase => ({
+    name,
+    files: { 'models/sources.yml': MV_SOURCES, ...(before ? { 'models/copy.sql': before } : {}) },
+    changedFiles: { 'models/copy.sql': after },
+    setup: [EVENTS, CLICKS, OLD_ROWS],
+    change: [LATE_ROW],
+    probe: PROBE,
+    targets: ['copy'],
+    ...extra,
+  });
+  return [
+    copy('materialized view: first build (backfill)', undefined, mv(MV_V1)),
+    copy('materialized view: rebuild for new columns', mv(MV_V1), mv(MV_V2), { on: ['embedded'] }),
+    // (A new query with the same columns is one ALTER … MODIFY QUERY: nothing to fault between statements.)
+    {
+      name: 'materialized view into a table model: a view added with catchup',
+      files: { 'models/sources.yml': MV_SOURCES, 'models/activity.sql': ACTIVITY, 'models/events_mv.sql': feeds('events') },
+      changedFiles: { 'models/clicks_mv.sql': feeds('clicks') },
+      setup: [EVENTS, CLICKS, OLD_ROWS, "INSERT INTO $.clicks VALUES (7, '2024-01-07', 'x'), (8, '2024-01-08', 'y')"],
+      change: [LATE_ROW],
+      probe: [...PROBE, "INSERT INTO $.clicks VALUES (9, '2024-01-09', 'z')"],
+      targets: ['activity'],
+      on: ['embedded'],
+    },
+    {
+      name: 'refreshable view: rebuild for new columns',
+      files: { 'models/sources.yml': MV_SOURCES, 'models/counts.sql': mv("select v, count() as n from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },
+      changedFiles: { 'models/counts.sql': mv("select v, count() as n, min(id) as first from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },
+      setup: [EVENTS, OLD_ROWS],
+      targets: ['counts'],
+      on: ['embedded'],
+    },
+    {
+      name: 'dictionary: first build',
+      files: { 'models/other.sql': dictionary("select number as id, 'a' as v from numbers(3)") },
+      changedFiles: { 'models/d.sql': dictionary("select number as id, 'a' as v from numbers(3)") },
+      targets: ['d'],
+      on: ['embedded'],
+    },
+    {
+      name: 'dictionary: rebuild (CREATE OR REPLACE)',
+      files: { 'models/d.sql': dictionary("select number as id, 'a' as v from numbers(3)") },
+      changedFiles: { 'models/d.sql': dictionary("select number as id, 'b' as v, number * 2 as w from numbers(5)") },
+      targets: ['d'],
+      on: ['embedded'],
+    },
+    ...[
+      ['microbatch: incremental, partitioned by month', ", partition_by='toYYYYMM(ts)'"],
+      ['microbatch: incremental, unpartitioned', ''],
+    ].map(
+      ([name, extra]): FaultCase => ({
+        name: name!,
+        files: { 'models/sources.yml': MB_SOURCES, 'models/mb.sql': microbatch(extra) },
+        setup: [MB_EVENTS, MB_ROWS],
+        change: MB_CHANGE,
+        targets: ['mb'],
+        on: ['embedded'],
+      }),
+    ),
+  ];
+}
+
 /** Cases every warehouse runs. */
 export function faultCases(): FaultCase[] {
   const change = CHANGE;
@@ -107,5 +194,6 @@ export function faultCases(): FaultCase[] {
       command: 'source load',
       targets: ['people'],
     },
+    ...nativeCases(),
   ];
 }

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { nativeCases } from './cases.js';
+import { embeddedHarness } from './embedded-warehouse.js';
+import { formatCounts, type CaseCounts, type FaultHarness } from './harness.js';
+
+/*
+ * kill -9 of a real tsdbt process during a materialized view's or a dictionary's rebuild, on the
+ * embedded engine: this test process holds the warehouse and the killed tsdbt process goes through
+ * it (as any second tsdbt command does), so the warehouse outlives the kill as a server would, and
+ * a statement in flight completes. After each kill the previous objects answer (old rows or new)
+ * and the next run converges with nothing left behind. (In-process deaths: embedded-native.test.ts.)
+ */
+const KILLED = [
+  'materialized view: rebuild for new columns',
+  'materialized view into a table model: a view added with catchup',
+  'refreshable view: rebuild for new columns',
+  'dictionary: rebuild (CREATE OR REPLACE)',
+];
+
+describe('fault injection: a real tsdbt process SIGKILLed (embedded)', () => {
+  let h: { harness: FaultHarness; close: () => Promise<void> } | undefined;
+  const counts: CaseCounts[] = [];
+  beforeAll(async () => {
+    h = await embeddedHarness();
+  });
+  afterAll(async () => {
+    console.log(formatCounts('embedded chDB, real kill -9', counts));
+    await h?.close();
+  });
+
+  for (const [i, name] of KILLED.entries())
+    it(`${name}: the previous objects answer after kill -9 at any write, the next run converges`, async () => {
+      const c = nativeCases().find((x) => x.name === name);
+      if (!c) throw new Error(`no fault case named ${name}`);
+      counts.push(await h!.harness.run({ ...c, name: `${c.name} (real kill -9)` }, `fault_kill_${process.pid}_${i}`, { ks: 'writes', modes: ['kill'] }));
+    }, 900_000);
+});
