@@ -23,6 +23,7 @@ import { loadInternals, loadProject, packagesYamlRenderer, type LoadedProject, t
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode, SourceNode } from './manifest/nodes.js';
+import { nodeDict, packageRelativePaths } from './manifest/node-dict.js';
 import { hasThreshold } from './load/source-freshness.js';
 import { readProjectFile } from './load/project-file.js';
 import { checkFreshness } from './execute/freshness.js';
@@ -262,6 +263,11 @@ export class TsdbtProject {
     return this.graph.node(uniqueId);
   }
 
+  /** A node with dbt's manifest keys, as target/manifest.json holds it (`ls --output json`). */
+  nodeDict(uniqueId: string): Record<string, unknown> {
+    return nodeDict(this.graph.node(uniqueId), undefined, packageRelativePaths(this.manifest));
+  }
+
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
   async compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean } = {}): Promise<CompiledNode[]> {
     const ids = this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
@@ -323,8 +329,11 @@ export class TsdbtProject {
     if (options.inline !== undefined) sql = this.compileInline(options.inline);
     else if (options.select) {
       const ids = this.select({ select: [options.select], resourceTypes: ['model', 'seed', 'source'] });
-      if (ids.length !== 1)
-        throw new UsageError('show_select', `--select '${options.select}' picks ${ids.length} nodes; show needs exactly one`, { hint: 'Name a single model.' });
+      if (ids.length !== 1) {
+        const names = [...this.manifest.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => n.name);
+        const guess = ids.length === 0 ? didYouMean(options.select, names) : undefined;
+        throw new UsageError('show_select', `--select '${options.select}' picks ${ids.length} nodes; show needs exactly one`, { hint: guess ? `Did you mean '${guess}'?` : 'Name a single model.' });
+      }
       const node = this.graph.node(ids[0]!);
       sql = node.resourceType === 'model' ? compileSql(this.index, node, renderedWithNames(this.loaded.renderer, this.index, node)) : `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
     } else throw new UsageError('show_args', 'show needs --select or --inline');
@@ -338,8 +347,10 @@ export class TsdbtProject {
     const state = runtimeState(this.runContext(adapter, {}), undefined, {
       node: { uniqueId: `operation.${this.manifest.projectName}.${macro}`, name: macro, resourceType: 'operation', packageName: this.manifest.projectName, originalFilePath: '<run-operation>', fqn: [], baseConfig: {} },
     });
-    if (!this.loaded.renderer.hasMacro(macro))
-      throw new ProjectError('unknown_macro', `No macro named '${macro}'`, { hint: 'Define it in a .sql file under the macro paths.' });
+    if (!this.loaded.renderer.hasMacro(macro)) {
+      const guess = didYouMean(macro, new Set([...this.manifest.macros.values()].filter((m) => m.kind === 'macro').map((m) => (m.packageName === this.manifest.projectName || m.packageName === 'dbt' ? m.name : `${m.packageName}.${m.name}`))));
+      throw new ProjectError('unknown_macro', `No macro named '${macro}'`, { hint: guess ? `Did you mean '${guess}'?` : 'Define it in a .sql file under the macro paths.' });
+    }
     return this.loaded.renderer.callMacro(macro, state, [], args).trim();
   }
 
@@ -505,6 +516,19 @@ export class TsdbtProject {
     });
   }
 
+  /**
+   * An empty selection, as dbt: the warning "Nothing to do", empty run results, exit 0 (an error under
+   * --warn-error); the warehouse is not opened.
+   */
+  private nothingToDo(command: Command, options: RunOptions, threads: number): RunResult {
+    const message = 'Nothing to do. Try checking your model configs and model specification args';
+    if (options.warnError) throw new UsageError('nothing_to_do', message, { hint: 'The selection picked no node (--warn-error makes this warning an error).' });
+    this.onEvent({ type: 'warning', message });
+    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    writeRunResults(this.targetDir, [], 0, this.invocationId, this.runArgs(command, options, threads), this.secrets);
+    return { command, results: [], elapsed: 0, interrupted: false, success: true, hooks: [] };
+  }
+
   private runContext(adapter: ClickHouseAdapter, options: RunOptions): RunContext {
     return {
       manifest: this.manifest,
@@ -533,7 +557,10 @@ export class TsdbtProject {
     const selected = options.uniqueIds
       ? new Set(options.uniqueIds.filter((id) => this.graph.has(id)))
       : new Set(this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES[command] }));
+    if (selected.size === 0) return this.nothingToDo(command, options, threads);
     const adapter = await this.adapter(threads);
+    // An unreachable or refusing target fails once, before any node starts (not once per node).
+    await adapter.checkConnection();
     const deferred = await deferral(options, this.manifest, selected, (dir) => this.stateArtifacts(dir).state, async () => adapter);
     // The run's own signal: the caller's (Ctrl-C) or --fail-fast's cancellation.
     const controller = new AbortController();

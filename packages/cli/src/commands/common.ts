@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { integerOption, NUMERIC_RULES, TsdbtProject, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
-import { createPrinter } from '../printer/console-printer.js';
+import { createPrinter, type LogLevel } from '../printer/console-printer.js';
 import { onStdoutClosed } from './stdout.js';
 import { stateOptions, type StateFlags } from './state-flags.js';
 
@@ -13,6 +13,9 @@ export interface GlobalFlags {
   vars?: string;
   debug?: boolean;
   logFormat?: string;
+  logLevel?: string;
+  quiet?: boolean;
+  printerWidth?: string;
   color?: boolean;
   /** --no-version-check: commander sets versionCheck false. */
   versionCheck?: boolean;
@@ -91,8 +94,24 @@ export function varsOfArgv(argv: readonly string[]): Record<string, unknown> {
   }
 }
 
+/** How the command prints: colours, JSON or text, the least severe level shown, the line width. */
+export interface OutputSettings {
+  readonly color: boolean;
+  readonly json: boolean;
+  readonly level: LogLevel;
+  readonly width: number;
+}
+
+/** --no-color / NO_COLOR, --log-format, --log-level / --quiet / --debug, --printer-width. */
+export function outputSettings(flags: GlobalFlags, io: Pick<Io, 'isTty'>): OutputSettings {
+  const width = numericFlag('--printer-width', flags.printerWidth, NUMERIC_RULES.printerWidth) ?? 80;
+  const level: LogLevel = flags.quiet ? 'error' : (flags.logLevel as LogLevel | undefined) ?? (flags.debug ? 'debug' : 'info');
+  return { color: flags.color !== false && io.isTty, json: flags.logFormat === 'json', level, width };
+}
+
 export function printerFor(flags: GlobalFlags, io: Io): (e: RunEvent) => void {
-  return createPrinter({ color: flags.color !== false && io.isTty, json: flags.logFormat === 'json', write: io.out, debug: flags.debug });
+  const o = outputSettings(flags, io);
+  return createPrinter({ ...o, write: io.out, debug: flags.debug });
 }
 
 export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptions> = {}, quiet = false): TsdbtProject {

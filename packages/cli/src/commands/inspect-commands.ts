@@ -1,35 +1,80 @@
 import type { ManifestNode } from '@tsdbt/core';
 import { NUMERIC_RULES } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
-import { numericFlag, openProject, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
+import { shows } from '../printer/console-printer.js';
+import { numericFlag, openProject, outputSettings, printerFor, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
-/** `tsdbt compile`: writes target/compiled and target/manifest.json; `--inline` prints one rendering. */
-export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; quiet?: boolean; empty?: boolean }, io: Io): Promise<number> {
+/** Node names a --select names directly (`orders`, `orders+`, `+fqn:orders`): compile prints their SQL, as dbt. */
+function namedInSelection(select: readonly string[] | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const token of (select ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean)) {
+    const bare = token.replace(/^@/, '').replace(/^\d*\+/, '').replace(/\+\d*$/, '');
+    const m = /^(?:fqn:)?([^:]+)$/.exec(bare);
+    if (m) names.add(m[1]!.split('.').pop()!);
+  }
+  return names;
+}
+
+/**
+ * `tsdbt compile`: writes target/compiled and target/manifest.json; with --select, prints the SQL of
+ * the nodes it names (dbt's "Compiled node 'x' is:"); `--inline` prints one rendering.
+ */
+export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; empty?: boolean; output?: string }, io: Io): Promise<number> {
+  const out = outputSettings(flags, io);
+  const json = flags.output === 'json';
   const project = openProject(flags, io, {}, true);
   if (flags.inline !== undefined) {
-    io.out(project.compileInline(flags.inline));
+    const sql = project.compileInline(flags.inline);
+    io.out(json ? JSON.stringify({ compiled: sql }, null, 2) : flags.quiet ? sql : `Compiled inline node is:\n${sql}`);
     return 0;
   }
   const compiled = await project.compile({ ...selection(flags), empty: flags.empty });
-  if (flags.logFormat === 'json') io.out(JSON.stringify({ compiled: compiled.length, target: project.targetDir }));
+  const named = namedInSelection(flags.select);
+  const shown = compiled.filter((c) => named.has(c.node.name));
+  for (const c of shown) io.out(json ? JSON.stringify({ node: c.node.name, compiled: c.sql }, null, 2) : flags.quiet ? c.sql : `Compiled node '${c.node.name}' is:\n${c.sql}`);
+  if (shown.length > 0 || !shows(out.level, 'info')) return 0;
+  if (out.json) io.out(JSON.stringify({ compiled: compiled.length, target: project.targetDir }));
   else io.out(`Compiled ${compiled.length} node${compiled.length === 1 ? '' : 's'} into ${project.targetDir}/compiled (manifest: ${project.targetDir}/manifest.json)`);
   return 0;
 }
 
-/** `tsdbt ls`: names, paths or JSON of the selected nodes. */
-export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string }, io: Io): Promise<number> {
+/** The keys of `ls --output json` without --output-keys (dbt's ListTask.ALLOWED_KEYS). */
+const LS_JSON_KEYS = new Set(['alias', 'name', 'package_name', 'depends_on', 'tags', 'config', 'resource_type', 'source_name', 'original_file_path', 'unique_id']);
+const ALL_RESOURCE_TYPES: readonly ManifestNode['resourceType'][] = ['model', 'seed', 'snapshot', 'source', 'test'];
+
+/** --resource-type with dbt's `all` / `default`, minus --exclude-resource-type. */
+function lsResourceTypes(include: readonly string[] | undefined, exclude: readonly string[] | undefined): ManifestNode['resourceType'][] | undefined {
+  if (!include?.length && !exclude?.length) return undefined;
+  const chosen = new Set<string>(include?.length ? include.flatMap((t): readonly string[] => (t === 'all' || t === 'default' ? ALL_RESOURCE_TYPES : [t])) : ALL_RESOURCE_TYPES);
+  for (const t of exclude ?? []) chosen.delete(t);
+  return [...chosen] as ManifestNode['resourceType'][];
+}
+
+/**
+ * `tsdbt ls`: the selected nodes sorted by unique id, as dbt lists them: `selector` (the default:
+ * `project.folder.name`, `source:project.source.table`), `name` (`name`, `source.table`), `path`,
+ * or `json` (dbt's keys, or --output-keys). Always exit 0; an empty selection warns.
+ */
+export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string; outputKeys?: string[]; excludeResourceType?: string[] }, io: Io): Promise<number> {
   const project = openProject(flags, io, {}, true);
-  const types = flags.resourceType?.length ? (flags.resourceType as ManifestNode['resourceType'][]) : undefined;
-  const ids = project.select({ ...selection(flags), resourceTypes: types });
+  const types = lsResourceTypes(flags.resourceType, flags.excludeResourceType);
+  const ids = project.select({ ...selection(flags), resourceTypes: types }).sort();
+  if (ids.length === 0) warn(flags, io, 'No nodes selected!');
+  const keys = flags.outputKeys?.length ? new Set(flags.outputKeys) : LS_JSON_KEYS;
   for (const id of ids) {
     const n = project.node(id);
     if (flags.output === 'path') io.out(n.originalFilePath);
-    else if (flags.output === 'json')
-      io.out(JSON.stringify({ name: n.name, resource_type: n.resourceType, unique_id: n.uniqueId, original_file_path: n.originalFilePath, config: n.config, depends_on: { nodes: n.dependsOn } }));
+    else if (flags.output === 'name') io.out(n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name);
+    else if (flags.output === 'json') io.out(JSON.stringify(Object.fromEntries(Object.entries(project.nodeDict(id)).filter(([k]) => keys.has(k)))));
     // dbt's ls selectors: sources and unit tests by their method (`unit_test:<package>.<name>`), the rest by fqn.
-    else io.out(n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.resourceType === 'unit_test' ? `unit_test:${n.packageName}.${n.name}` : n.fqn.join('.'));
+    else io.out(n.resourceType === 'source' ? `source:${n.packageName}.${n.sourceName}.${n.name}` : n.resourceType === 'unit_test' ? `unit_test:${n.packageName}.${n.name}` : n.fqn.join('.'));
   }
   return 0;
+}
+
+/** A warning on stderr (commands whose stdout is their output). */
+function warn(flags: GlobalFlags, io: Io, message: string): void {
+  printerFor(flags, { ...io, out: io.err })({ type: 'warning', message });
 }
 
 /** `tsdbt show`: a preview of a model's rows or of inline SQL. */

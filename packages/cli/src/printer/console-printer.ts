@@ -1,13 +1,34 @@
+import { isAbsolute, relative } from 'node:path';
 import pc from 'picocolors';
 import type { ManifestNode, NodeResult, RunEvent } from '@tsdbt/core';
 
-const WIDTH = 80;
+/** dbt's --log-level: the least severe lines shown ('none': nothing). */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'none';
+
+const SEVERITY: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3, none: 4 };
+
+/** True when a line of `level` is shown at the threshold `min`. */
+export function shows(min: LogLevel, level: Exclude<LogLevel, 'none'>): boolean {
+  return SEVERITY[level] >= SEVERITY[min];
+}
 
 export interface PrinterOptions {
   readonly color: boolean;
   readonly json: boolean;
   readonly write: (line: string) => void;
+  /** --debug: debug lines too (as --log-level debug). */
   readonly debug?: boolean;
+  /** --log-level (default info); --quiet is 'error'. */
+  readonly level?: LogLevel;
+  /** --printer-width: the width of the progress lines (default 80, as dbt). */
+  readonly width?: number;
+}
+
+/** A path as the user reads it: relative to the working directory when below it. */
+export function displayPath(path: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 const time = () => new Date().toTimeString().slice(0, 8);
@@ -23,22 +44,35 @@ function describe(node: ManifestNode): string {
   return node.name;
 }
 
-/** dbt's progress line: `i of N MESSAGE ..... [STATUS]`, padded with dots to 80 columns. */
-function fancy(msg: string, status: string, index: number, total: number): string {
+/** dbt's progress line: `i of N MESSAGE ..... [STATUS]`, padded with dots to the printer width. */
+function fancy(msg: string, status: string, index: number, total: number, width: number): string {
   const left = `${index} of ${total} ${msg} `;
   // Pad by visible width: colour codes take no columns.
   const visible = left.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const dots = '.'.repeat(Math.max(3, WIDTH - visible - 1));
+  const dots = '.'.repeat(Math.max(3, width - visible - 1));
   return `${left}${dots} [${status}]`;
+}
+
+type Out = (line: string, level?: Exclude<LogLevel, 'none'>) => void;
+
+/** The level of a node's result line, as dbt's LogModelResult / LogTestResult. */
+function resultLevel(r: NodeResult): Exclude<LogLevel, 'none'> {
+  return r.status === 'error' || r.status === 'fail' ? 'error' : r.status === 'warn' || r.status === 'partial success' ? 'warn' : 'info';
 }
 
 /** Turns run events into dbt-style console lines, or one JSON object per line. */
 export function createPrinter(options: PrinterOptions): (event: RunEvent) => void {
   const c = pc.createColors(options.color);
-  const out = (line: string) => options.write(`${time()}  ${line}`);
+  const min: LogLevel = options.level ?? (options.debug ? 'debug' : 'info');
+  const width = options.width ?? 80;
+  const out: Out = (line, level = 'info') => {
+    if (shows(min, level)) options.write(`${time()}  ${line}`);
+  };
+  const f = (msg: string, status: string, index: number, total: number) => fancy(msg, status, index, total, width);
   return (event) => {
     if (options.json) {
-      options.write(JSON.stringify(jsonEvent(event)));
+      const level = jsonLevel(event);
+      if (shows(min, level)) options.write(JSON.stringify({ ...jsonEvent(event), level }));
       return;
     }
     switch (event.type) {
@@ -50,28 +84,28 @@ export function createPrinter(options: PrinterOptions): (event: RunEvent) => voi
         break;
       }
       case 'node_started':
-        out(fancy(`START ${describe(event.node)}`, 'RUN', event.index, event.total));
+        out(f(`START ${describe(event.node)}`, 'RUN', event.index, event.total));
         break;
       case 'node_finished':
-        out(finishedLine(event.result, event.index, event.total, c));
+        out(finishedLine(event.result, event.index, event.total, c, f), resultLevel(event.result));
         break;
       case 'hook_finished': {
         // dbt's LogHookEndLine: `1 of 2 OK hook: proj.on-run-start.0 ..... [OK in 0.01s]`.
         const h = event.result;
         const secs = `${h.executionTime.toFixed(2)}s`;
-        if (h.status === 'success') out(fancy(`${c.green('OK')} hook: ${h.name}`, `${c.green('OK')} in ${secs}`, event.index, event.total));
-        else if (h.status === 'skipped') out(fancy(`${c.yellow('SKIP')} hook: ${h.name}`, c.yellow('SKIP'), event.index, event.total));
+        if (h.status === 'success') out(f(`${c.green('OK')} hook: ${h.name}`, `${c.green('OK')} in ${secs}`, event.index, event.total));
+        else if (h.status === 'skipped') out(f(`${c.yellow('SKIP')} hook: ${h.name}`, c.yellow('SKIP'), event.index, event.total), 'warn');
         else {
-          out(fancy(`${c.red('ERROR')} hook: ${h.name}`, `${c.red('ERROR')} in ${secs}`, event.index, event.total));
-          for (const line of h.message.split('\n').slice(0, 12)) out(c.red(`  ${line}`));
+          out(f(`${c.red('ERROR')} hook: ${h.name}`, `${c.red('ERROR')} in ${secs}`, event.index, event.total), 'error');
+          for (const line of h.message.split('\n').slice(0, 12)) out(c.red(`  ${line}`), 'error');
         }
         break;
       }
       case 'warning':
-        out(c.yellow(`[WARNING]: ${event.message}`));
+        out(c.yellow(`[WARNING]: ${event.message}`), 'warn');
         break;
       case 'log':
-        if (event.level === 'info' || options.debug) out(event.message);
+        out(event.message, event.level);
         break;
       case 'run_finished':
         summary(event.results, event.elapsed, event.interrupted, out, c);
@@ -80,7 +114,7 @@ export function createPrinter(options: PrinterOptions): (event: RunEvent) => voi
   };
 }
 
-function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType<typeof pc.createColors>): string {
+function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType<typeof pc.createColors>, fancy: (msg: string, status: string, index: number, total: number) => string): string {
   const secs = `${r.executionTime.toFixed(2)}s`;
   const d = describe(r.node);
   switch (r.status) {
@@ -107,29 +141,55 @@ function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType
   }
 }
 
-function summary(results: readonly NodeResult[], elapsed: number, interrupted: boolean, out: (l: string) => void, c: ReturnType<typeof pc.createColors>): void {
+function summary(results: readonly NodeResult[], elapsed: number, interrupted: boolean, out: Out, c: ReturnType<typeof pc.createColors>): void {
   const count = (...s: string[]) => results.filter((r) => s.includes(r.status)).length;
   out('');
   out(`Finished running ${results.length} node${results.length === 1 ? '' : 's'} in ${elapsed.toFixed(2)}s.`);
   const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn' || r.status === 'partial success');
-  if (interrupted) out(c.red('The run was stopped before it finished.'));
+  if (interrupted) out(c.red('The run was stopped before it finished.'), 'error');
   if (problems.length === 0) out(c.green('Completed successfully'));
   else {
     const errors = count('error', 'fail', 'partial success');
-    out(errors ? c.red(`Completed with ${errors} error${errors === 1 ? '' : 's'} and ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`) : c.yellow(`Completed with ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`));
+    const level = errors ? 'error' : 'warn';
+    out(errors ? c.red(`Completed with ${errors} error${errors === 1 ? '' : 's'} and ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`) : c.yellow(`Completed with ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`), level);
     for (const r of problems) {
-      out('');
+      const level = r.status === 'warn' ? 'warn' : 'error';
+      out('', level);
       const kind = r.node.resourceType === 'test' ? 'test' : r.node.resourceType;
       const where = r.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : ` (${r.node.originalFilePath})`;
-      out(`${r.status === 'warn' ? c.yellow('Warning') : c.red('Failure')} in ${kind} ${r.node.name}${where}`);
+      out(`${r.status === 'warn' ? c.yellow('Warning') : c.red('Failure')} in ${kind} ${r.node.name}${where}`, level);
       // A unit test's message is its diff table: shown whole, as dbt does.
-      for (const line of r.message.split('\n').slice(0, r.node.resourceType === 'unit_test' ? 200 : 12)) out(`  ${line}`);
-      if (r.status === 'partial success') for (const w of r.warnings) out(`  ${w}`);
+      for (const line of r.message.split('\n').slice(0, r.node.resourceType === 'unit_test' ? 200 : 12)) out(`  ${line}`, level);
+      if (r.status === 'partial success') for (const w of r.warnings) out(`  ${w}`, level);
+      // As dbt: where to read the SQL that failed, and the stored failing rows.
+      if (r.compiledPath) {
+        out('', level);
+        out(`  compiled code at ${displayPath(r.compiledPath)}`, level);
+      }
+      if (r.relationName) {
+        const query = `select * from ${r.relationName}`;
+        const border = '-'.repeat(query.length);
+        out('', level);
+        for (const line of ['See test failures:', border, query, border]) out(`  ${line}`, level);
+      }
     }
   }
   out('');
   const partial = count('partial success');
   out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail')} SKIP=${count('skipped')}${partial ? ` PARTIAL SUCCESS=${partial}` : ''} TOTAL=${results.length}`);
+}
+
+function jsonLevel(event: RunEvent): Exclude<LogLevel, 'none'> {
+  switch (event.type) {
+    case 'warning':
+      return 'warn';
+    case 'log':
+      return event.level;
+    case 'node_finished':
+      return resultLevel(event.result);
+    default:
+      return 'info';
+  }
 }
 
 function jsonEvent(event: RunEvent): Record<string, unknown> {
@@ -139,7 +199,7 @@ function jsonEvent(event: RunEvent): Record<string, unknown> {
       return { ts, event: 'node_started', unique_id: event.node.uniqueId, index: event.index, total: event.total };
     case 'node_finished': {
       const r = event.result;
-      return { ts, event: 'node_finished', unique_id: r.uniqueId, status: r.status, message: r.message, rows: r.rowsAffected ?? null, failures: r.failures ?? null, execution_time: r.executionTime, index: event.index, total: event.total };
+      return { ts, event: 'node_finished', unique_id: r.uniqueId, status: r.status, message: r.message, rows: r.rowsAffected ?? null, failures: r.failures ?? null, execution_time: r.executionTime, index: event.index, total: event.total, compiled_path: r.compiledPath ?? null };
     }
     case 'run_finished':
       return { ts, event: 'run_finished', elapsed: event.elapsed, interrupted: event.interrupted, total: event.results.length };

@@ -313,6 +313,22 @@ export class ClickHouseAdapter {
     return run;
   }
 
+  /**
+   * Asks the server its version before a run starts: an unreachable target, or one refusing the
+   * credentials, fails here once (a ConnectionError, exit 2) instead of once per node.
+   */
+  async checkConnection(): Promise<void> {
+    try {
+      await this.serverVersion();
+    } catch (error) {
+      if (error instanceof ConnectionError) throw error;
+      throw new ConnectionError('connection_check', `The target does not answer: ${(error as Error).message}`, {
+        hint: 'Run tsdbt debug to check the profile and the connection.',
+        cause: error,
+      });
+    }
+  }
+
   private version: Promise<ServerVersion> | undefined;
   /** The server's version (`SELECT version()`), asked once per adapter. */
   serverVersion(): Promise<ServerVersion> {

@@ -34,6 +34,7 @@ function unchanged(path: string, text: string): boolean {
 export class CompiledWriter {
   private readonly pending: Promise<unknown>[] = [];
   private readonly dirs = new Map<string, Promise<unknown>>();
+  private readonly written = new Map<string, string>();
 
   constructor(
     private readonly targetDir: string,
@@ -42,6 +43,7 @@ export class CompiledWriter {
 
   write(node: ManifestNode, sql: string): void {
     const path = compiledPath(this.targetDir, node);
+    this.written.set(node.uniqueId, path);
     const dir = dirname(path);
     const text = withNewline(scrubSecrets(sql, this.secrets));
     let made = this.dirs.get(dir);
@@ -53,6 +55,11 @@ export class CompiledWriter {
         .then(() => readFile(path, 'utf8').then((old) => (old === text ? undefined : write()), write))
         .catch(() => {}),
     );
+  }
+
+  /** Where a node's compiled SQL was written in this run (a failing test's message points there). */
+  pathOf(uniqueId: string): string | undefined {
+    return this.written.get(uniqueId);
   }
 
   async flush(): Promise<void> {

@@ -56,13 +56,15 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   let failFastAfter: string | undefined;
   const record = (raw: NodeResult, i: number): NodeResult => {
     // A node cancelled by --fail-fast did not fail on its own.
-    const result: NodeResult =
+    let result: NodeResult =
       failFastAfter && raw.status === 'error' && ctx.signal?.aborted && raw.errorCode === 'cancelled'
         ? { ...raw, status: 'skipped', skipReason: 'cancelled', message: `cancelled: --fail-fast after ${failFastAfter} failed` }
         : ctx.warnError && raw.status === 'success' && raw.warnings.length > 0
           ? // --warn-error: a node's warnings fail it, as dbt raises them (its dependents are skipped)
             { ...raw, status: 'error', message: `${raw.warnings.join('\n')}\n(a warning, treated as an error by --warn-error)` }
           : raw;
+    const path = ctx.compiled.pathOf(result.uniqueId);
+    if (path && !result.compiledPath) result = { ...result, compiledPath: path };
     results.push(result);
     ctx.onEvent({ type: 'node_finished', result, index: i, total });
     for (const w of result.warnings) ctx.onEvent({ type: 'warning', message: w, file: result.node.originalFilePath });

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
+import type { Manifest } from './manifest.js';
 import type { Constraint, FreshnessRule, ManifestNode, UnitTestRows } from './nodes.js';
+
+/** As dbt writes them, an installed package's paths are relative to the package: `(pkg, path) → path`. */
+export function packageRelativePaths(manifest: Manifest): (pkg: string, path: string) => string {
+  const packageDirs = new Map((manifest.packages ?? []).map((p) => [p.name, `${p.path}/`]));
+  return (pkg, path) => {
+    const dir = packageDirs.get(pkg);
+    return dir && path.startsWith(dir) ? path.slice(dir.length) : path;
+  };
+}
 
 /**
  * One node in dbt's manifest v12 shape (the fields tools read): what target/manifest.json holds and

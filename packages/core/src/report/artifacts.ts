@@ -6,7 +6,7 @@ import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { MacroNode } from '../manifest/nodes.js';
-import { nodeDict } from '../manifest/node-dict.js';
+import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
 import type { HookResult, NodeResult } from './events.js';
@@ -80,12 +80,7 @@ export function writeManifest(
   const unitTests: Record<string, unknown> = {};
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
-  // As dbt writes them, an installed package's paths are relative to the package.
-  const packageDirs = new Map((manifest.packages ?? []).map((p) => [p.name, `${p.path}/`]));
-  const inPackage = (pkg: string, path: string) => {
-    const dir = packageDirs.get(pkg);
-    return dir && path.startsWith(dir) ? path.slice(dir.length) : path;
-  };
+  const inPackage = packageRelativePaths(manifest);
   for (const node of manifest.nodes.values()) {
     const dict = nodeDict(node, compiled.get(node.uniqueId), inPackage);
     dict.checksum = nodeChecksum(node);

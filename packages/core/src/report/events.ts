@@ -24,6 +24,9 @@ export interface NodeResult {
   readonly timing: readonly NodeTiming[];
   readonly compiledCode?: string;
   readonly warnings: readonly string[];
+  /** Where the node's compiled SQL was written (absolute), when it was. */
+  readonly compiledPath?: string;
+  /** Tests with store_failures: the relation holding the failing rows. */
   /** For errors: the file and line to look at. */
   readonly file?: string;
   readonly line?: number;

@@ -2,6 +2,7 @@ import type { ProjectGraph } from '../graph/project-graph.js';
 import { graphNeighbors } from './graph-operators.js';
 import { expandWithTests, incorporateIndirect, type Selection } from './indirect-tests.js';
 import { getMethod, type MethodContext } from './methods/index.js';
+import { selectorSuggestion } from './suggest.js';
 import type { IndirectSelection, SelectionCriterion, SelectionSet, SelectionSpec } from './selector-spec.js';
 
 export interface EvalContext extends MethodContext {
@@ -40,7 +41,7 @@ function evaluateSet(spec: SelectionSet, ctx: EvalContext): Selection {
   const indirect = combine(spec.kind, withIndirect);
   const selected = incorporateIndirect(ctx, direct, indirect, ctx.indirectSelection);
   if (spec.expectExists && selected.size === 0) {
-    ctx.onWarning?.(`The selection criterion '${spec.raw}' does not match any enabled nodes.`);
+    ctx.onWarning?.(`The selection criterion '${spec.raw}' does not match any enabled nodes.${selectorSuggestion(spec, ctx.manifest)}`);
   }
   return { direct: selected, indirect };
 }

@@ -49,6 +49,8 @@ export const NUMERIC_RULES = {
   limit: { min: 0, example: '10', special: { value: -1, meaning: 'all rows' } },
   debounce: { min: 0, max: 60_000, example: '50' },
   depth: { min: 1, example: '2' },
+  /** --printer-width: the width of progress lines. */
+  printerWidth: { min: 20, max: 1000, example: '120' },
   /** Durations in profiles.yml (temporaries_max_age…). */
   seconds: { min: 0, example: '3600' },
   positiveSeconds: { min: 1, example: '60' },
