@@ -61,7 +61,7 @@ describe('examples/quickstart', () => {
     const readme = readFileSync(join(QUICKSTART, 'README.md'), 'utf8');
     const verbs = [...readme.matchAll(/^npx tsdbt (\S+)/gm)].map((m) => m[1]);
     expect(verbs).toEqual(expect.arrayContaining(['seed', 'run', 'test', 'build', 'watch']));
-    const cli = readFileSync(resolve(__dirname, '../../../packages/cli/src/cli.ts'), 'utf8') + readFileSync(resolve(__dirname, '../../../packages/cli/src/commands/watch-command.ts'), 'utf8');
+    const cli = readFileSync(resolve(__dirname, '../../../packages/cli/src/program.ts'), 'utf8') + readFileSync(resolve(__dirname, '../../../packages/cli/src/commands/watch-command.ts'), 'utf8');
     for (const v of verbs) expect(cli, v).toMatch(new RegExp(`['"]${v}['"]|command\\('${v}'`));
   });
 });
