@@ -49,11 +49,8 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
     expect(e.hint).toMatch(/user and password in profiles\.yml/);
     expect(e.message).not.toMatch(/not-the-password|DB::Exception|\n\s+at /);
 
-    // In a run every node reports the same clear message (the CLI prints these without a stack).
-    const result = await project.run();
-    expectStatuses(result, { t: 'error' });
-    expect(result.results[0]!.message).toBe(e.message);
-    expect(result.success).toBe(false);
+    // A run fails once with the same clear error before any node starts (the CLI prints it without a stack, exit 2).
+    await expect(project.run()).rejects.toThrow(e.message);
 
     // an unknown user is an auth failure too
     const other = setup({ 'models/t.sql': 'select 1 as x' }, { user: 'nobody', password: 'x' });
@@ -71,9 +68,7 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: connection failures', () 
     expect((error as ConnectionError).code).toBe('unreachable');
     expect((error as ConnectionError).message).toBe(`Cannot reach ClickHouse at http://127.0.0.1:${port} (ECONNREFUSED)`);
     expect((error as ConnectionError).hint).toMatch(/server is running/);
-    const result = await project.run();
-    expectStatuses(result, { t: 'error' });
-    expect(result.results[0]!.message).toMatch(/^Cannot reach ClickHouse at/);
+    await expect(project.run()).rejects.toThrow(/^Cannot reach ClickHouse at/);
   });
 
   it('the server killed mid-run: a clean failed run (error/skipped), then a rerun after restart succeeds', async () => {

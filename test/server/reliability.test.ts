@@ -91,15 +91,32 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: owned temporaries, a froz
   it('a frozen server (SIGSTOP) fails the statement in flight with a clear error after liveness_timeout, not never', async () => {
     const { p, project } = setup({ 'models/t.sql': "{{ config(materialized='table') }}\nselect 1 as x" }, '      liveness_timeout: 2\n');
     expectStatuses(await project.run(), { t: 'success' });
-    server.pause();
     try {
       // Before: the run never ended (the test's timeout is the only bound; no clock assertion).
-      const r = await setup.reopen(p).run();
+      // Frozen once the run is under way (the connection check before it passed): the model's statement is in flight.
+      const frozen = p.open({ onEvent: (e) => (e.type === 'node_started' ? server.pause() : undefined) });
+      setup.track({ ...p, cleanup: () => {} }, frozen);
+      const r = await frozen.run();
       expectStatuses(r, { t: 'error' });
       expect(r.results[0]!.message).toMatch(/has not answered for 2 s \(no reply to \/ping\): the server is frozen or unreachable/);
     } finally {
       server.resume();
     }
     expectStatuses(await setup.reopen(p).run(), { t: 'success' });
+  }, 90_000);
+
+  it('a server frozen before the run fails it once, before any node starts', async () => {
+    const { p, project } = setup({ 'models/t.sql': "{{ config(materialized='table') }}\nselect 1 as x" }, '      liveness_timeout: 2\n');
+    expectStatuses(await project.run(), { t: 'success' });
+    server.pause();
+    const events: string[] = [];
+    try {
+      const frozen = p.open({ onEvent: (e) => events.push(e.type) });
+      setup.track({ ...p, cleanup: () => {} }, frozen);
+      await expect(frozen.run()).rejects.toThrow(/has not answered for 2 s \(no reply to \/ping\)/);
+      expect(events).not.toContain('node_started');
+    } finally {
+      server.resume();
+    }
   }, 90_000);
 });
