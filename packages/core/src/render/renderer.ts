@@ -13,7 +13,7 @@ import { PackageNamespace } from './package-namespace.js';
 import type { RenderState } from './render-state.js';
 import { MacroArgumentError } from './jinja-compat/macro-args.js';
 import { literalRelations, type LiteralRelations } from './literal-relations.js';
-import { macroCallError, raiseInTemplate, toRenderError } from './template-error.js';
+import { macroCallError, raiseInTemplate, toRenderError, toSyntaxError } from './template-error.js';
 import { explainUnknownCall } from './unknown-calls.js';
 
 export interface MacroFile {
@@ -167,7 +167,7 @@ export class Renderer {
     try {
       return new JinjaTemplate(preprocessJinja(source, file), this.env, file, true) as nunjucks.Template;
     } catch (error) {
-      throw toRenderError(error, file);
+      throw toSyntaxError(error, source, file);
     }
   }
 
@@ -177,7 +177,7 @@ export class Renderer {
       const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
       return literalRelations(parseJinja(preprocessJinja(source, file), env.extensionsList, env.opts));
     } catch (error) {
-      throw toRenderError(error, file);
+      throw toSyntaxError(error, source, file);
     }
   }
 

@@ -1,4 +1,6 @@
 import { ProjectError, TsdbtError } from '../shared/errors.js';
+import { preprocessWithPositions } from './jinja-compat/preprocess.js';
+import { findSyntaxProblem } from './jinja-compat/syntax-check.js';
 
 interface NunjucksError extends Error {
   lineno?: number;
@@ -121,4 +123,24 @@ export function toRenderError(error: unknown, file: string, caller?: string): Ts
     hint: 'Fix the template at this position.',
     cause: error,
   });
+}
+
+/**
+ * A template nunjucks refused to compile, located in `source` as the user wrote it: Jinja2's own
+ * structure problems first (a stray `}`, a block never closed → the line of its opening tag), else
+ * nunjucks' position mapped back through the preprocessor's rewrites.
+ */
+export function toSyntaxError(error: unknown, source: string, file: string): TsdbtError {
+  if (error instanceof TsdbtError) return error;
+  const problem = findSyntaxProblem(source);
+  if (problem) return new ProjectError('jinja', `Jinja syntax error: ${problem.message}`, { file, line: problem.line, column: problem.column, hint: problem.hint, cause: error });
+  const e = toRenderError(error, file);
+  if (e.file !== file || e.line === undefined) return e;
+  let at: { line: number; column: number };
+  try {
+    at = preprocessWithPositions(source, file).sourcePosition(e.line, e.column ?? 1);
+  } catch {
+    return e;
+  }
+  return sameKind(e, { file, line: at.line, column: e.column === undefined ? undefined : at.column, hint: e.hint, cause: e.cause, callChain: e.callChain });
 }

@@ -192,12 +192,33 @@ function findTagEnd(src: string, from: number, kind: string): number {
 }
 
 export function preprocessSource(source: string, file: string): string {
+  return preprocessWithPositions(source, file).text;
+}
+
+/** The preprocessed text, and where a position of it was in the source (lines never move; columns may). */
+export interface Preprocessed {
+  readonly text: string;
+  /** 1-based line/column in `text` → 1-based line/column in the source. */
+  sourcePosition(line: number, column: number): { line: number; column: number };
+}
+
+export function preprocessWithPositions(source: string, file: string): Preprocessed {
   // Jinja normalises newlines and drops one trailing newline (keep_trailing_newline=False).
   let src = source.replace(/\r\n?/g, '\n');
   if (src.endsWith('\n')) src = src.slice(0, -1);
   const ctxBase = { file, setStack: [] as TagCtx['setStack'], counter: { n: 0 } };
   const startRe = /\{[{%#]/g;
   let out = '';
+  // [output offset, source offset, source length, copied verbatim] of each piece of the output
+  const pieces: [number, number, number, boolean][] = [];
+  const copy = (from: number, to: number) => {
+    pieces.push([out.length, from, to - from, true]);
+    out += src.slice(from, to);
+  };
+  const rewritten = (from: number, to: number, text: string) => {
+    pieces.push([out.length, from, to - from, false]);
+    out += text;
+  };
   let i = 0;
   let line = 1;
   let lineScan = 0;
@@ -205,13 +226,13 @@ export function preprocessSource(source: string, file: string): string {
     startRe.lastIndex = i;
     const m = startRe.exec(src);
     if (!m) break;
-    out += src.slice(i, m.index);
+    copy(i, m.index);
     const start = m.index;
     for (; lineScan < start; lineScan++) if (src[lineScan] === '\n') line++;
     if (m[0] === '{#') {
       const e = src.indexOf('#}', start + 2);
       const end = e < 0 ? src.length : e + 2;
-      out += src.slice(start, end);
+      copy(start, end);
       i = end;
       continue;
     }
@@ -221,7 +242,10 @@ export function preprocessSource(source: string, file: string): string {
     if (src[p] === '-') open += src[p++];
     else if (src[p] === '+') p++; // `{%+`: lstrip_blocks is off, so '+' changes nothing
     const endAt = findTagEnd(src, p, kind);
-    if (endAt < 0) break; // unterminated: let nunjucks report it
+    if (endAt < 0) {
+      i = start; // unterminated: copied as it is, nunjucks reports it
+      break;
+    }
     let contentEnd = endAt;
     let close = kind === '%' ? '%}' : '}}';
     if (src[endAt - 1] === '-' && endAt - 1 >= p) {
@@ -234,7 +258,7 @@ export function preprocessSource(source: string, file: string): string {
     const tagEnd = endAt + 2;
     const ctx: TagCtx = { ...ctxBase, line, open, close };
     if (kind === '{') {
-      out += open + expr(tokenize(content)) + close;
+      rewritten(start, tagEnd, open + expr(tokenize(content)) + close);
       i = tagEnd;
       continue;
     }
@@ -243,12 +267,33 @@ export function preprocessSource(source: string, file: string): string {
       endRaw.lastIndex = tagEnd;
       const em = endRaw.exec(src);
       const rawEnd = em ? em.index + em[0].length : src.length;
-      out += src.slice(start, rawEnd);
+      copy(start, rawEnd);
       i = rawEnd;
       continue;
     }
-    out += rewriteStatement(ctx, content);
+    rewritten(start, tagEnd, rewriteStatement(ctx, content));
     i = tagEnd;
   }
-  return out + src.slice(i);
+  copy(i, src.length);
+  return { text: out, sourcePosition: (l, c) => positionIn(src, pieces, offsetOf(out, l, c)) };
+}
+
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) break;
+    offset = nl + 1;
+  }
+  return offset + Math.max(0, column - 1);
+}
+
+/** The source position of an output offset: exact in copied text, the same distance into a rewritten tag (at most its end). */
+function positionIn(src: string, pieces: readonly [number, number, number, boolean][], offset: number): { line: number; column: number } {
+  let piece = pieces[0];
+  for (const p of pieces) if (p[0] <= offset) piece = p;
+  const at = piece ? piece[1] + Math.min(offset - piece[0], piece[3] ? offset - piece[0] : Math.max(0, piece[2] - 1)) : offset;
+  const before = src.slice(0, Math.min(at, src.length));
+  const line = before.split('\n').length;
+  return { line, column: at - (before.lastIndexOf('\n') + 1) + 1 };
 }
