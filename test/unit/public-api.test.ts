@@ -4,8 +4,8 @@ import * as core from '../../packages/core/src/index.js';
 describe('@tsdbt/core public API', () => {
   it('exports exactly the documented runtime values (anything else is internal)', () => {
     expect(Object.keys(core).sort()).toEqual([
-      'ConnectionError', 'DOCS_ARTIFACTS', 'DatabaseError', 'NUMERIC_RULES', 'ProjectError', 'SECRET_ENV_PREFIX', 'TsdbtError', 'TsdbtProject', 'UsageError',
-      'diffManifests', 'generateCatalog', 'generateDocs', 'integerOption', 'isProjectLevelError', 'layoutGraph', 'loadProject', 'prepareValidation',
+      'ConnectionError', 'DOCS_ARTIFACTS', 'DatabaseError', 'NUMERIC_RULES', 'PROJECT_NAME', 'ProjectError', 'SECRET_ENV_PREFIX', 'TsdbtError', 'TsdbtProject', 'UsageError',
+      'cleanProject', 'diffManifests', 'existingProject', 'generateCatalog', 'generateDocs', 'initProject', 'integerOption', 'isProjectLevelError', 'layoutGraph', 'loadProject', 'prepareValidation',
       'reloadProject', 'scrubSecrets', 'secretValues', 'serveDocs', 'startServer', 'watch',
     ]);
   });

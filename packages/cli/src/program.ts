@@ -3,6 +3,8 @@ import { parseVars, type GlobalFlags, type Io } from './commands/common.js';
 import { registerDepsCommand } from './commands/deps-command.js';
 import { registerFreshnessCommand } from './commands/freshness-command.js';
 import { registerRetryCommand } from './commands/retry-command.js';
+import { registerInitCommand } from './commands/init-command.js';
+import { cleanCommand, parseCommand } from './commands/project-commands.js';
 import { registerDocsCommands } from './commands/docs-command.js';
 import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
 import { addRunFlags, runCommand } from './commands/run-commands.js';
@@ -81,6 +83,15 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
     .addOption(new Option('--output <format>', 'table or json').choices(['table', 'json']).default('table'))
     .action(action((flags: GlobalFlags) => showCommand(flags, io)));
 
+  withGlobals(program.command('parse').description('load the project and write target/manifest.json and target/perf_info.json (load timings); no warehouse')).action(
+    action((flags: GlobalFlags) => parseCommand(flags, io)),
+  );
+
+  withGlobals(program.command('clean').description("delete the folders of clean-targets in dbt_project.yml (default: the target path)"))
+    .option('--clean-project-files-only', 'refuse clean-targets outside the project folder (the default)')
+    .option('--no-clean-project-files-only', 'delete clean-targets outside the project folder too')
+    .action(action((flags: GlobalFlags) => cleanCommand(flags, io)));
+
   withGlobals(program.command('debug').description('show the resolved project and target and check the connection')).action(
     action((flags: GlobalFlags) => debugCommand(flags, io)),
   );
@@ -103,6 +114,7 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
   registerDocsCommands(program, withGlobals, action, io);
   registerDepsCommand(program, withGlobals, action, io);
   registerRetryCommand(program, withGlobals, action, io);
+  registerInitCommand(program, withGlobals, action, io);
 
   // Watch mode: `tsdbt watch`, `run --watch`, `build --watch`.
   {

@@ -11,8 +11,13 @@ export type {
 export type { ColumnKey, ColumnTrace, LineageEdge, TraceOptions } from './analyze/lineage-graph.js';
 export { prepareValidation } from './analyze/analyze-project.js';
 export type { DepsOptions, DepsResult, InstalledPackage } from './deps/install-packages.js';
+export { initProject, existingProject, PROJECT_NAME } from './workspace/init-project.js';
+export type { InitOptions, InitResult } from './workspace/init-project.js';
+export type { StarterTarget } from './workspace/starter-project.js';
+export { cleanProject } from './workspace/clean-project.js';
+export type { CleanOptions, CleanResult } from './workspace/clean-project.js';
 export { loadProject } from './load/load-project.js';
-export type { LoadOptions, LoadedProject } from './load/load-project.js';
+export type { LoadOptions, LoadedProject, LoadTimings } from './load/load-project.js';
 export { reloadProject } from './load/incremental-load.js';
 export type { FileChange, ReloadResult } from './load/incremental-load.js';
 export type { ProjectGraph } from './graph/project-graph.js';

@@ -19,7 +19,7 @@ import { runtimeState } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { installPackages, type DepsOptions, type DepsResult } from './deps/install-packages.js';
-import { loadInternals, loadProject, packagesYamlRenderer, type LoadedProject, type LoadOptions } from './load/load-project.js';
+import { loadInternals, loadProject, packagesYamlRenderer, type LoadedProject, type LoadOptions, type LoadTimings } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode, SourceNode } from './manifest/nodes.js';
@@ -30,7 +30,7 @@ import { checkFreshness } from './execute/freshness.js';
 import { writeSourcesJson, type FreshnessResult } from './report/freshness-results.js';
 import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
-import { writeLineage, writeManifest, writeRunResults } from './report/artifacts.js';
+import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
 import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult, type NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
@@ -284,6 +284,18 @@ export class TsdbtProject {
     const paths = writeCompiledFiles(this.targetDir, items, this.secrets);
     writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets);
     return items.map((i, k) => ({ ...i, path: paths[k]! }));
+  }
+
+  /**
+   * `tsdbt parse`: the loaded project as target/manifest.json, and target/perf_info.json with how
+   * long each load phase took (no warehouse, no compiled SQL).
+   */
+  parse(): { manifestPath: string; perfInfoPath: string; timings?: LoadTimings } {
+    const manifestPath = writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    const timings = this.loaded.timings;
+    const none: LoadTimings = { readProjectElapsed: 0, loadMacrosElapsed: 0, parseProjectElapsed: 0, processManifestElapsed: 0, loadAllElapsed: 0, projects: [] };
+    const perfInfoPath = writePerfInfo(this.targetDir, this.manifest, timings ?? none, this.loaded.files.length);
+    return { manifestPath, perfInfoPath, timings };
   }
 
   /** Renders a piece of Jinja SQL with the project's context (`compile --inline`). */

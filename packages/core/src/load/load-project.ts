@@ -77,6 +77,18 @@ export interface LoadedProject {
   readonly secrets: readonly string[];
   /** How this load used the parse cache: which nodes it rendered, how many renders it reused. */
   readonly partialParse: PartialParseReport;
+  /** How long each phase of the load took (`tsdbt parse` writes them to target/perf_info.json). */
+  readonly timings?: LoadTimings;
+}
+
+/** Seconds per load phase, with dbt's perf_info.json names; one entry per project (root, then packages). */
+export interface LoadTimings {
+  readonly readProjectElapsed: number;
+  readonly loadMacrosElapsed: number;
+  readonly parseProjectElapsed: number;
+  readonly processManifestElapsed: number;
+  readonly loadAllElapsed: number;
+  readonly projects: readonly { readonly name: string; readonly elapsed: number; readonly parsers: Readonly<Record<string, number>> }[];
 }
 
 /** What an incremental re-load (load/incremental-load.ts) needs from the last full load. */
@@ -144,6 +156,14 @@ function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): 
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
 
 export function loadProject(options: LoadOptions = {}): LoadedProject {
+  const started = performance.now();
+  let lap = started;
+  const elapsed = () => {
+    const now = performance.now();
+    const s = (now - lap) / 1000;
+    lap = now;
+    return s;
+  };
   const projectRoot = resolve(options.projectDir ?? '.');
   const env = options.env ?? process.env;
   const onLog = options.onLog ?? (() => {});
@@ -190,6 +210,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     r.relDir === '' ? { ...r, projectFile } : { ...r, root: projectFile, projectFile: withRenderedConfig(r.projectFile, (text) => renderYamlOf.get(r.name)!(text, r.projectFile.file)) },
   );
 
+  const readProjectElapsed = elapsed();
   const macroFiles = [...roots.flatMap((r) => readMacroFiles(r)), ...packageMacroFiles(roots.slice(1).map((r) => r.name)), ...builtinMacroFiles()];
   const contextOptions = {
     projectName: projectFile.name,
@@ -222,7 +243,10 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const macroPatches: (MacroPatch & { packageName: string })[] = [];
   let rootInternals: Omit<LoadInternals, 'options'> | undefined;
   const unitTestInputs: { root: ProjectRoot; schemaFiles: SchemaFile[]; modelFiles: string[] }[] = [];
+  const loadMacrosElapsed = elapsed();
+  const projectTimings: { name: string; elapsed: number; parsers: Record<string, number> }[] = [];
   for (const root of roots) {
+    const projectStarted = performance.now();
     const pf = root.projectFile;
     const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!);
     schemaFiles.push(...ownSchemaFiles);
@@ -278,6 +302,9 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       if (!snapshotNames.has(name) && p.config.enabled !== false)
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');
     if (root.relDir === '') rootInternals = { root, patches, seedPatches, testCtx };
+    const parsers: Record<string, number> = {};
+    for (const n of own) parsers[n.resourceType] = (parsers[n.resourceType] ?? 0) + 1;
+    projectTimings.push({ name: root.name, elapsed: (performance.now() - projectStarted) / 1000, parsers });
   }
   // Unit tests once every package's nodes are known (an input may be a package's model).
   for (const u of unitTestInputs) {
@@ -285,6 +312,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const disabledModels = new Set(u.modelFiles.map((f) => basename(f, '.sql')).filter((f) => !loadedModels.has(f)));
     for (const node of loadUnitTests({ root: u.root, nodes, schemaFiles: u.schemaFiles, disabledModels })) add(node);
   }
+  const parseProjectElapsed = elapsed();
   // Keys a template reads with config.get() are used, just not by tsdbt itself: no note for them.
   for (const [key, where] of stopConfigNotes()) if (!renderer.configKeysRead().has(key)) onLog(unknownConfigNote(key, where), 'info');
   warnInertConfig(nodes.values(), onLog);
@@ -329,7 +357,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   parseCacheOf.delete(renderer); // watch mode's incremental re-loads render the few changed files
   parseWorkersOf.delete(renderer);
   const partialParse = { ...(parseCache?.report() ?? { mode: 'off' as const, rendered: [], reused: 0 }), workerRendered: workers.workerRendered };
-  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(env, vars), partialParse };
+  const timings: LoadTimings = { readProjectElapsed, loadMacrosElapsed, parseProjectElapsed, processManifestElapsed: elapsed(), loadAllElapsed: (performance.now() - started) / 1000, projects: projectTimings };
+  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(env, vars), partialParse, timings };
   loadInternals.set(loaded, { options, ...rootInternals! });
   return loaded;
 }

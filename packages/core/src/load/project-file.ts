@@ -35,6 +35,10 @@ export interface ProjectFile {
   /** `on-run-start` / `on-run-end`: SQL run before and after run, build, seed, snapshot and test (kept raw: rendered when they run). */
   readonly onRunStart: readonly string[];
   readonly onRunEnd: readonly string[];
+  /** `clean-targets`: the folders `tsdbt clean` deletes (default: the target path, as dbt). */
+  readonly cleanTargets: readonly string[];
+  /** `analysis-paths` (default analyses). */
+  readonly analysisPaths: readonly string[];
   readonly yaml: YamlFile;
 }
 
@@ -107,6 +111,8 @@ export function readProjectFile(projectRoot: string): ProjectFile {
       ...list('test-paths', ['tests']),
     ]),
     targetPath: typeof d['target-path'] === 'string' ? d['target-path'] : 'target',
+    cleanTargets: list('clean-targets', [typeof d['target-path'] === 'string' ? d['target-path'] : 'target']),
+    analysisPaths: list('analysis-paths', ['analyses']),
     vars: obj('vars'),
     modelsConfig: obj('models'),
     seedsConfig: obj('seeds'),

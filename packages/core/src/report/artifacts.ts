@@ -1,3 +1,4 @@
+import type { LoadTimings } from '../load/load-project.js';
 import { writeFileSync } from 'node:fs';
 import { ProjectError } from '../shared/errors.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
@@ -204,4 +205,36 @@ function macroProperties(m: MacroNode, inPackage: (pkg: string, path: string) =>
     docs: { show: m.showDocs ?? true, node_color: null },
     patch_path: m.patchPath ? `${m.packageName}://${inPackage(m.packageName, m.patchPath)}` : null,
   };
+}
+
+/**
+ * target/perf_info.json, as `dbt parse` writes it: how long each load phase took, per project and
+ * per resource type (tsdbt's parsers are its resource types).
+ */
+export function writePerfInfo(targetDir: string, manifest: Manifest, timings: LoadTimings, pathCount: number): string {
+  const nodes = [...manifest.nodes.values()];
+  return writeJson(
+    targetDir,
+    'perf_info.json',
+    {
+      path_count: pathCount,
+      parsed_path_count: new Set(nodes.map((n) => n.originalFilePath)).size,
+      node_count: nodes.length,
+      macro_count: manifest.macros.size,
+      read_files_elapsed: timings.readProjectElapsed,
+      load_macros_elapsed: timings.loadMacrosElapsed,
+      parse_project_elapsed: timings.parseProjectElapsed,
+      process_manifest_elapsed: timings.processManifestElapsed,
+      load_all_elapsed: timings.loadAllElapsed,
+      projects: timings.projects.map((p) => ({
+        project_name: p.name,
+        elapsed: p.elapsed,
+        parsed_path_count: Object.values(p.parsers).reduce((a, b) => a + b, 0),
+        parsers: Object.entries(p.parsers).map(([parser, count]) => ({ parser, parsed_path_count: count })),
+      })),
+      _timestamp: new Date().toISOString(),
+    },
+    [],
+    2,
+  );
 }
