@@ -1,43 +1,45 @@
 // The reference pipeline end to end on the embedded engine, through the library API:
 // generate synthetic Instacart data in-engine, build every model and test, then run the
-// guide's verification queries and print their results.
+// guide's verification queries and print their results. Everything is printed through the
+// CLI's console printer (the lines `tsdbt build` prints) and its result tables.
 import { TsdbtProject } from '@tsdbt/core';
+import { createPrinter, formatTable } from '@tsdbt/cli/printer';
 import { VERIFICATION_QUERIES } from './verification-queries.mjs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The repository root's project, unless dbt's DBT_PROJECT_DIR / DBT_PROFILES_DIR say otherwise (as for the CLI).
+const root = process.env.DBT_PROJECT_DIR || join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const profilesDir = process.env.DBT_PROFILES_DIR || undefined;
 const scale = Number(process.env.INSTACART_SCALE ?? 0.1);
 const seed = Number(process.env.INSTACART_SEED ?? 42);
 
-const line = (s = '') => process.stdout.write(s + '\n');
-const onEvent = (e) => {
-  if (e.type === 'node_finished') {
-    const r = e.result;
-    line(`  ${String(e.index).padStart(3)}/${e.total} ${r.status.toUpperCase().padEnd(7)} ${r.node.resourceType.padEnd(5)} ${r.node.name} (${r.message.split('\n')[0].slice(0, 90)}, ${r.executionTime.toFixed(2)}s)`);
-  } else if (e.type === 'warning') line(`  [WARNING] ${e.message}`);
-  else if (e.type === 'log' && e.level === 'info') line(`  ${e.message}`);
-};
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const print = createPrinter({ color, json: false, write: (line) => process.stdout.write(line + '\n') });
+const info = (message) => print({ type: 'log', level: 'info', message });
+const raw = (text) => process.stdout.write(text + '\n');
+const bold = (s) => (color ? `\u001b[1m${s}\u001b[22m` : s);
 
-const project = TsdbtProject.open({ projectDir: root, onEvent });
+const project = TsdbtProject.open({ projectDir: root, profilesDir, onEvent: print });
 try {
   let t = Date.now();
-  line(`== Generating synthetic Instacart data (scale ${scale}, seed ${seed}) into ${project.target.path}`);
+  info(bold(`Generating synthetic Instacart data (scale ${scale}, seed ${seed}) into ${project.target.path}`));
   await project.runOperation('generate_instacart', { scale, seed });
-  line(`   done in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  info(`Generated in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  info('');
 
   t = Date.now();
-  line('== tsdbt build (16 models + all tests)');
+  info(bold('tsdbt build: every model and test'));
   const result = await project.build();
-  const count = (s) => result.results.filter((r) => r.status === s).length;
-  line(`   Done in ${((Date.now() - t) / 1000).toFixed(1)}s. PASS=${count('success') + count('pass')} WARN=${count('warn')} ERROR=${count('error') + count('fail')} SKIP=${count('skipped')} TOTAL=${result.results.length}`);
 
-  line('== The guide\'s verification queries');
+  info('');
+  info(bold("The guide's verification queries (examples/instacart/verification-queries.mjs)"));
+  const width = process.stdout.columns || 120;
   for (const [title, sql] of VERIFICATION_QUERIES) {
-    line(`-- ${title}`);
-    line(sql.trim());
     const rows = await project.show({ inline: sql, limit: -1 });
-    console.table(rows);
+    raw('');
+    raw(bold(title));
+    raw(formatTable(rows, { width }));
   }
   process.exitCode = result.success ? 0 : 1;
 } finally {

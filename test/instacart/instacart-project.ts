@@ -7,7 +7,7 @@ import { TsdbtProject, type OpenOptions } from '../../packages/core/src/index.js
 export const ROOT = resolve(__dirname, '../..');
 
 /** The project's own files (a copy is built, so target/ of the repository is never written by these suites). */
-const PROJECT_FILES = ['project.yml', 'sources.yml', 'models', 'macros', 'tests'];
+export const PROJECT_FILES = ['project.yml', 'sources.yml', 'models', 'macros', 'tests'];
 
 export interface InstacartProject {
   readonly project: TsdbtProject;

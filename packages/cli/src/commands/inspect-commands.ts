@@ -1,6 +1,7 @@
 import type { ManifestNode } from '@tsdbt/core';
 import { NUMERIC_RULES } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
+import { formatTable } from '../printer/result-table.js';
 import { shows } from '../printer/console-printer.js';
 import { numericFlag, openProject, outputSettings, printerFor, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
@@ -84,22 +85,14 @@ export async function showCommand(flags: GlobalFlags & { select?: string[]; inli
   try {
     const rows = await project.show({ select: flags.select?.join(' '), inline: flags.inline, limit });
     if (flags.output === 'json') io.out(JSON.stringify(rows));
-    else io.out(table(rows));
+    // --printer-width, else the terminal's width (120 when not a terminal)
+    else io.out(formatTable(rows, { width: flags.printerWidth ? outputSettings(flags, io).width : process.stdout.columns || 120 }));
     return 0;
   } finally {
     await project.close();
   }
 }
 
-function table(rows: readonly Record<string, unknown>[]): string {
-  if (rows.length === 0) return '(no rows)';
-  const cols = Object.keys(rows[0]!);
-  const cell = (v: unknown) => (v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const widths = cols.map((c) => Math.min(40, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
-  const line = (vals: string[]) => '| ' + vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!)).join(' | ') + ' |';
-  const sep = '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|';
-  return [line(cols), sep, ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
-}
 
 /** `tsdbt debug`: the resolved project and target (its type's keys), and the checks; exit 1 when one failed, as dbt. */
 export async function debugCommand(flags: GlobalFlags, io: Io): Promise<number> {
