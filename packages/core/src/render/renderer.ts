@@ -13,7 +13,10 @@ import { PackageNamespace } from './package-namespace.js';
 import type { RenderState } from './render-state.js';
 import { MacroArgumentError } from './jinja-compat/macro-args.js';
 import { literalRelations, type LiteralRelations } from './literal-relations.js';
-import { macroCallError, raiseInTemplate, toRenderError, toSyntaxError } from './template-error.js';
+import { locateUnknownFilter, macroCallError, raiseInTemplate, toRenderError, toSyntaxError } from './template-error.js';
+
+/** The source each compiled template was made from (to locate errors nunjucks reports without a position). */
+const TEMPLATE_SOURCES = new WeakMap<nunjucks.Template, string>();
 import { explainUnknownCall } from './unknown-calls.js';
 
 export interface MacroFile {
@@ -165,7 +168,9 @@ export class Renderer {
   /** Compiles one template; syntax errors surface here with file and line. */
   compile(source: string, file: string): nunjucks.Template {
     try {
-      return new JinjaTemplate(preprocessJinja(source, file), this.env, file, true) as nunjucks.Template;
+      const template = new JinjaTemplate(preprocessJinja(source, file), this.env, file, true) as nunjucks.Template;
+      TEMPLATE_SOURCES.set(template, source);
+      return template;
     } catch (error) {
       throw toSyntaxError(error, source, file);
     }
@@ -189,7 +194,8 @@ export class Renderer {
       return template.render(context);
     } catch (error) {
       const node = state.node;
-      throw explainUnknownCall(toRenderError(error, file, node ? `${node.resourceType} '${node.name}'` : undefined), this.registry);
+      const e = toRenderError(error, file, node ? `${node.resourceType} '${node.name}'` : undefined);
+      throw explainUnknownCall(e.file === file ? locateUnknownFilter(e, TEMPLATE_SOURCES.get(template)) : e, this.registry);
     } finally {
       this.slot.current = previous;
     }

@@ -144,3 +144,21 @@ export function toSyntaxError(error: unknown, source: string, file: string): Tsd
   }
   return sameKind(e, { file, line: at.line, column: e.column === undefined ? undefined : at.column, hint: e.hint, cause: e.cause, callChain: e.callChain });
 }
+
+/**
+ * nunjucks finds an unknown filter only while rendering, with no position; Jinja2 names it when it
+ * compiles the template, where it is used. Located in `source` at its first use.
+ */
+export function locateUnknownFilter(e: TsdbtError, source: string | undefined): TsdbtError {
+  const m = /filter not found: ([\w.]+)/.exec(e.message);
+  if (!m || source === undefined) return e;
+  const name = m[1]!;
+  const text = source.replace(/\r\n?/g, '\n');
+  const use = new RegExp(`\\|\\s*(${name.replace(/\./g, '\\.')})(?![\\w.])`).exec(text);
+  if (!use) return e;
+  const at = use.index + use[0].length - name.length;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - before.lastIndexOf('\n');
+  return new ProjectError('jinja', `Jinja error: No filter named '${name}'.`, { file: e.file, line, column, hint: "Check the filter's name: Jinja2's built-in filters (lower, replace, join, default…) and dbt's are available.", cause: e, callChain: e.callChain });
+}
