@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { existingProject, initProject, NUMERIC_RULES, PROJECT_NAME, UsageError, type StarterTarget } from '@tsdbt/core';
+import { existingProject, initProject, NUMERIC_RULES, PROJECT_NAME, UsageError, type IntegerRule, type StarterTarget } from '@tsdbt/core';
 import { numericFlag, type GlobalFlags, type Io } from './common.js';
 
 interface InitFlags extends GlobalFlags {
@@ -33,14 +33,25 @@ async function askMissing(name: string | undefined, flags: InitFlags, inProject:
     const answer = (await ask('Which warehouse would you like to use?\n[1] chdb (ClickHouse embedded in tsdbt: no server)\n[2] clickhouse (a ClickHouse server over HTTP)\nEnter a number', '1')).trim();
     type = answer === '1' || answer === 'chdb' ? 'chdb' : answer === '2' || answer === 'clickhouse' ? 'clickhouse' : undefined;
   }
+  // A whole number, asked again until it is one (as dbt init's prompts).
+  const askNumber = async (flag: string | undefined, question: string, fallback: string, rule: IntegerRule): Promise<number> => {
+    if (flag !== undefined) return numericFlag(`--${question.split(' ')[0]}`, flag, rule)!;
+    for (;;) {
+      try {
+        return numericFlag(question.split(' ')[0]!, await ask(question, fallback), rule)!;
+      } catch (error) {
+        warn((error as Error).message);
+      }
+    }
+  };
   const schema = flags.schema ?? (await ask('schema (a ClickHouse database)', 'default'));
-  const threads = flags.threads ?? (await ask('threads (1 or more)', '4'));
-  if (type === 'chdb') return { name, target: { type, schema, threads: numericFlag('threads', threads, NUMERIC_RULES.threads) } };
+  const threads = await askNumber(flags.threads, 'threads (1 or more)', '4', NUMERIC_RULES.threads);
+  if (type === 'chdb') return { name, target: { type, schema, threads } };
   const host = flags.host ?? (await ask('host', 'localhost'));
   const secure = flags.secure ?? /^y/i.test(await ask('secure (HTTPS)? y/n', 'n'));
-  const port = flags.port ?? (await ask('port', secure ? '8443' : '8123'));
+  const port = await askNumber(flags.port, 'port', secure ? '8443' : '8123', NUMERIC_RULES.port);
   const user = flags.user ?? (await ask('user', 'default'));
-  return { name, target: { type, host, port: numericFlag('port', port, NUMERIC_RULES.port), user, schema, secure, threads: numericFlag('threads', threads, NUMERIC_RULES.threads) } };
+  return { name, target: { type, host, port, user, schema, secure, threads } };
 }
 
 /** The warehouse from the flags alone (no terminal): the embedded engine unless --type clickhouse. */
