@@ -294,7 +294,7 @@ export class TsdbtProject {
     const manifestPath = writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
     const timings = this.loaded.timings;
     const none: LoadTimings = { readProjectElapsed: 0, loadMacrosElapsed: 0, parseProjectElapsed: 0, processManifestElapsed: 0, loadAllElapsed: 0, projects: [] };
-    const perfInfoPath = writePerfInfo(this.targetDir, this.manifest, timings ?? none, this.loaded.files.length);
+    const perfInfoPath = writePerfInfo(this.targetDir, this.manifest, timings ?? none, this.loaded.files.length, this.loaded.partialParse);
     return { manifestPath, perfInfoPath, timings };
   }
 

@@ -144,6 +144,14 @@ describe('tsdbt parse', () => {
     expect(perf).toMatchObject({ node_count: 6, parsed_path_count: 3, projects: [{ project_name: 'pp', parsed_path_count: 2, parsers: [{ parser: 'model', parsed_path_count: 2 }] }] });
     for (const k of ['read_files_elapsed', 'load_macros_elapsed', 'parse_project_elapsed', 'process_manifest_elapsed', 'load_all_elapsed']) expect(perf[k], k).toBeGreaterThan(0);
     expect(perf.load_all_elapsed).toBeGreaterThanOrEqual(perf.parse_project_elapsed);
+    expect(perf).toMatchObject({ is_partial_parse_enabled: true, partial_parse: { mode: 'cold' } });
+    // with a model that needs Jinja, the next parse reuses the parse cache (perf's partial parsing) and says so
+    writeFileSync(join(p, 'models/jinja.sql'), "{% if var('x', 1) == 1 %}select 1 as id{% endif %}");
+    expect(cli(p, ['parse']).code).toBe(0);
+    expect(cli(p, ['parse']).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(p, 'target/perf_info.json'), 'utf8')).partial_parse).toMatchObject({ mode: 'warm', rendered_count: 0 });
+    expect(cli(p, ['parse', '--no-partial-parse']).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(p, 'target/perf_info.json'), 'utf8'))).toMatchObject({ is_partial_parse_enabled: false, partial_parse: { mode: 'off' } });
     // no warehouse was opened
     expect(existsSync(join(p, '.tsdbt'))).toBe(false);
   });

@@ -1,4 +1,5 @@
 import type { LoadTimings } from '../load/load-project.js';
+import type { PartialParseReport } from '../load/parse-cache.js';
 import { writeFileSync } from 'node:fs';
 import { ProjectError } from '../shared/errors.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
@@ -211,7 +212,7 @@ function macroProperties(m: MacroNode, inPackage: (pkg: string, path: string) =>
  * target/perf_info.json, as `dbt parse` writes it: how long each load phase took, per project and
  * per resource type (tsdbt's parsers are its resource types).
  */
-export function writePerfInfo(targetDir: string, manifest: Manifest, timings: LoadTimings, pathCount: number): string {
+export function writePerfInfo(targetDir: string, manifest: Manifest, timings: LoadTimings, pathCount: number, partialParse?: PartialParseReport): string {
   const nodes = [...manifest.nodes.values()];
   return writeJson(
     targetDir,
@@ -220,6 +221,9 @@ export function writePerfInfo(targetDir: string, manifest: Manifest, timings: Lo
       path_count: pathCount,
       parsed_path_count: new Set(nodes.map((n) => n.originalFilePath)).size,
       node_count: nodes.length,
+      is_partial_parse_enabled: partialParse !== undefined && partialParse.mode !== 'off',
+      // the parse cache (target/partial_parse.bin): cold/warm/off, the nodes rendered again, the renders reused
+      partial_parse: partialParse ? { mode: partialParse.mode, reason: partialParse.reason ?? null, rendered_count: partialParse.rendered.length, reused_count: partialParse.reused } : null,
       macro_count: manifest.macros.size,
       read_files_elapsed: timings.readProjectElapsed,
       load_macros_elapsed: timings.loadMacrosElapsed,
