@@ -20,6 +20,9 @@ export function withJoinUseNulls(nodes: ReadonlyMap<string, ManifestNode>): Map<
     joins.set(node.uniqueId, false); // a cycle is reported elsewhere
     known =
       ('renderedCode' in node && JOIN.test(node.renderedCode)) ||
+      // Rendered again at run time (its SQL depends on the warehouse, e.g. audit_helper's and
+      // dbt_utils' introspective macros): the load render cannot tell, so it qualifies.
+      ('renderAtRuntime' in node && node.renderAtRuntime === true) ||
       node.dependsOn.some((id) => {
         const parent = nodes.get(id);
         return parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral' && hasJoin(parent);
