@@ -61,6 +61,8 @@ on-run-end: "insert into {{ target.schema }}.audit select 'end', {{ results | le
     const { p, project } = setup({
       'project.yml': `name: proj\nprofile: proj\non-run-start: "${AUDIT}"\non-run-end: "insert into {{ target.schema }}.audit values ('{{ flags.WHICH }}', 0, '')"\n`,
       'seeds/s.csv': 'id\n1\n',
+      // Something for `test` to run: with nothing selected dbt says "Nothing to do" and runs no hooks.
+      'tests/none.sql': "select id from {{ ref('s') }} where id < 0",
     });
     await project.compile();
     expect((await project.seed()).hooks.length).toBe(2);
