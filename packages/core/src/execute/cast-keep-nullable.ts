@@ -17,7 +17,10 @@ export function withCastKeepNullable<N extends ManifestNode>(node: N, serverHasI
   const own = node.config.query_settings;
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
   if ('cast_keep_nullable' in settings || (node.resourceType === 'model' && contractEnforced(node))) return node;
-  if (!CAST.test(sqlOf(node)) && !renderedAgain(node)) return node;
+  // A test reads what it tests, views included, whose stored SQL may CAST NULL (dbt_utils'
+  // union_relations): a view's CAST is evaluated with the reading query's settings, so every test
+  // gets the setting. A model or snapshot only when its own SQL casts (or is known at run time only).
+  if (node.resourceType !== 'test' && !CAST.test(sqlOf(node)) && !renderedAgain(node)) return node;
   return { ...node, config: { ...node.config, query_settings: { ...settings, cast_keep_nullable: 1 } } };
 }
 
