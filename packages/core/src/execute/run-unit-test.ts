@@ -6,6 +6,7 @@ import { newRenderState, renderNodeInfo } from '../render/render-state.js';
 import type { NodeResult } from '../report/events.js';
 import { ProjectError } from '../shared/errors.js';
 import { splitStatements } from '../shared/sql-statements.js';
+import { dequalifiedSql } from './dequalify.js';
 import { nodeSql, runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { unitTestDiff } from './unit-test-diff.js';
@@ -89,7 +90,8 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return sql.replace(/;\s*$/, '');
+  // The model's columns as its build names them (dbt_semantics: `t.col` from several joins is `col`).
+  return dequalifiedSql(ctx, model, sql.replace(/;\s*$/, ''));
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest } from '../../helpers/inline-project.js';
+
+/*
+ * Constructs of dbt-labs/jaffle-shop (the 2024 one: unit tests, semantic models, dbt_utils tests)
+ * that failed when the project was run unmodified (docs/public-projects.md), reproduced minimally.
+ */
+const setup = openedPerTest();
+
+describe('jaffle-shop constructs', () => {
+  it("unit-tests a model selecting `t.*` over two joins by the columns its build has (order_items' test_supply_costs_sum_correctly)", async () => {
+    const { project: p } = setup({
+      'models/stg_items.sql': 'select toInt32(1) as order_item_id, toInt32(1) as order_id, toInt32(7) as product_id',
+      'models/stg_orders.sql': "select toInt32(1) as order_id, toDate('2024-01-01') as ordered_at",
+      'models/stg_supplies.sql': 'select toInt32(7) as product_id, toInt32(3) as supply_cost',
+      'models/order_items.sql': `with order_items as (select * from {{ ref('stg_items') }}),
+orders as (select * from {{ ref('stg_orders') }}),
+supplies as (select product_id, sum(supply_cost) as supply_cost from {{ ref('stg_supplies') }} group by 1)
+select order_items.*, orders.ordered_at, supplies.supply_cost
+from order_items
+left join orders on order_items.order_id = orders.order_id
+left join supplies on order_items.product_id = supplies.product_id
+`,
+      'models/order_items.yml': `unit_tests:
+  - name: test_supply_costs_sum_correctly
+    model: order_items
+    given:
+      - input: ref('stg_supplies')
+        rows: [{product_id: 1, supply_cost: 4}, {product_id: 1, supply_cost: 5}, {product_id: 2, supply_cost: 3}]
+      - input: ref('stg_items')
+        rows: [{order_id: 1, product_id: 1}, {order_id: 2, product_id: 2}, {order_id: 2, product_id: 2}]
+      - input: ref('stg_orders')
+        rows: [{order_id: 1}, {order_id: 2}]
+    expect:
+      rows: [{order_id: 1, product_id: 1, supply_cost: 9}, {order_id: 2, product_id: 2, supply_cost: 3}, {order_id: 2, product_id: 2, supply_cost: 3}]
+`,
+    });
+    expectStatuses(await p.build(), { stg_items: 'success', stg_orders: 'success', stg_supplies: 'success', order_items: 'success', test_supply_costs_sum_correctly: 'pass' });
+  });
+});
