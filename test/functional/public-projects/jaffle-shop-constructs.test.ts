@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectStatuses, openedPerTest } from '../../helpers/inline-project.js';
 
@@ -36,5 +38,28 @@ left join supplies on order_items.product_id = supplies.product_id
 `,
     });
     expectStatuses(await p.build(), { stg_items: 'success', stg_orders: 'success', stg_supplies: 'success', order_items: 'success', test_supply_costs_sum_correctly: 'pass' });
+  });
+
+  it('writes a unit test and the generic tests of one YAML file under <file>.yml/ (build, then compile: no EEXIST)', async () => {
+    const { p, project } = setup({
+      'models/stg_locations.sql': "select toInt32(1) as location_id, toDate('2024-01-01') as opened_date",
+      'models/stg_locations.yml': `models:
+  - name: stg_locations
+    columns:
+      - name: location_id
+        data_tests: [not_null]
+unit_tests:
+  - name: test_opened_date
+    model: stg_locations
+    given: []
+    expect:
+      rows: [{location_id: 1}]
+`,
+    });
+    expectStatuses(await project.build(), { stg_locations: 'success', not_null_stg_locations_location_id: 'pass', test_opened_date: 'pass' });
+    await project.compile();
+    const dir = join(p.dir, 'target/compiled/proj/models/stg_locations.yml');
+    expect(existsSync(join(dir, 'test_opened_date.sql'))).toBe(true);
+    expect(existsSync(join(dir, 'not_null_stg_locations_location_id.sql'))).toBe(true);
   });
 });

@@ -4,9 +4,12 @@ import { dirname, join } from 'node:path';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { scrubSecrets } from '../shared/secrets.js';
 
-/** Where dbt puts a node's compiled SQL: target/compiled/<project>/<original path>. */
+/**
+ * Where dbt puts a node's compiled SQL: target/compiled/<project>/<original path>, or, for the many
+ * nodes of one YAML file (generic tests, unit tests, YAML snapshots), <original path>/<name>.sql.
+ */
 export function compiledPath(targetDir: string, node: ManifestNode): string {
-  const file = (node.resourceType === 'test' || node.resourceType === 'snapshot') && /\.ya?ml$/.test(node.originalFilePath)
+  const file = /\.ya?ml$/.test(node.originalFilePath)
     ? join(node.originalFilePath, `${node.name}.sql`)
     : node.originalFilePath;
   return join(targetDir, 'compiled', node.packageName, file);
