@@ -28,6 +28,7 @@ export interface SelectFlags extends StateFlags {
   exclude?: string[];
   selector?: string;
   resourceType?: string[];
+  excludeResourceType?: string[];
   indirectSelection?: string;
 }
 

@@ -3,6 +3,7 @@ import { NUMERIC_RULES } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
 import { formatTable } from '../printer/result-table.js';
 import { shows } from '../printer/console-printer.js';
+import { resourceTypesOf } from './resource-types.js';
 import { numericFlag, openProject, outputSettings, printerFor, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
 /** Node names a --select names directly (`orders`, `orders+`, `+fqn:orders`): compile prints their SQL, as dbt. */
@@ -41,16 +42,6 @@ export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline
 
 /** The keys of `ls --output json` without --output-keys (dbt's ListTask.ALLOWED_KEYS). */
 const LS_JSON_KEYS = new Set(['alias', 'name', 'package_name', 'depends_on', 'tags', 'config', 'resource_type', 'source_name', 'original_file_path', 'unique_id']);
-const ALL_RESOURCE_TYPES: readonly ManifestNode['resourceType'][] = ['model', 'seed', 'snapshot', 'source', 'test'];
-
-/** --resource-type with dbt's `all` / `default`, minus --exclude-resource-type. */
-function lsResourceTypes(include: readonly string[] | undefined, exclude: readonly string[] | undefined): ManifestNode['resourceType'][] | undefined {
-  if (!include?.length && !exclude?.length) return undefined;
-  const chosen = new Set<string>(include?.length ? include.flatMap((t): readonly string[] => (t === 'all' || t === 'default' ? ALL_RESOURCE_TYPES : [t])) : ALL_RESOURCE_TYPES);
-  for (const t of exclude ?? []) chosen.delete(t);
-  return [...chosen] as ManifestNode['resourceType'][];
-}
-
 /**
  * `tsdbt ls`: the selected nodes sorted by unique id, as dbt lists them: `selector` (the default:
  * `project.folder.name`, `source:project.source.table`), `name` (`name`, `source.table`), `path`,
@@ -58,8 +49,8 @@ function lsResourceTypes(include: readonly string[] | undefined, exclude: readon
  */
 export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string; outputKeys?: string[]; excludeResourceType?: string[] }, io: Io): Promise<number> {
   const project = openProject(flags, io, {}, true);
-  const types = lsResourceTypes(flags.resourceType, flags.excludeResourceType);
-  const ids = project.select({ ...selection(flags), resourceTypes: types }).sort();
+  const types = resourceTypesOf('ls', flags.resourceType, flags.excludeResourceType);
+  const ids = project.select({ ...selection(flags), resourceTypes: types as ManifestNode['resourceType'][] | undefined }).sort();
   if (ids.length === 0) warn(flags, io, 'No nodes selected!');
   const keys = flags.outputKeys?.length ? new Set(flags.outputKeys) : LS_JSON_KEYS;
   for (const id of ids) {

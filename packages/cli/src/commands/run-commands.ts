@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { RunResult } from '@tsdbt/core';
+import type { ResourceType, RunResult } from '@tsdbt/core';
+import { resourceTypesOf } from './resource-types.js';
 import { interruptSignal, openProject, runOptions, selection, type Io, type RunFlags } from './common.js';
 
 /** Exit code of a finished run: 0 when everything passed, 1 when a node failed, 2 when stopped (Ctrl-C), as dbt. */
@@ -11,7 +12,8 @@ export function exitCodeOf(result: RunResult): number {
 /** run, test, build, seed, snapshot and `source load`: one shape, one implementation. */
 export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'source load', flags: RunFlags, io: Io): Promise<number> {
   // Flags are checked before the project loads: `--threads abc` exits 2 at once.
-  const fromFlags = { ...selection(flags), ...runOptions(flags) };
+  const types = verb === 'build' || verb === 'test' ? resourceTypesOf(verb, flags.resourceType, flags.excludeResourceType) : undefined;
+  const fromFlags = { ...selection(flags), ...runOptions(flags), ...(types ? { resourceTypes: types as ResourceType[] } : {}) };
   const project = openProject(flags, io, { fullRefresh: flags.fullRefresh });
   try {
     const options = { ...fromFlags, signal: interruptSignal() };
@@ -39,6 +41,9 @@ export function addRunFlags(cmd: Command, verb: string): Command {
     cmd.option('--event-time-end <datetime>', 'microbatch models: build the batches up to this datetime (exclusive, UTC; env DBT_EVENT_TIME_END)');
   }
   if (verb === 'test' || verb === 'build') {
+    // dbt 1.8: e.g. `build --exclude-resource-type unit_test`, `test --resource-type unit_test`.
+    cmd.option('--resource-type <types...>', verb === 'build' ? 'model, seed, snapshot, test, unit_test (or all, default)' : 'test, unit_test (or all, default)', collectTypes);
+    cmd.option('--exclude-resource-type <types...>', 'leave these resource types out', collectTypes);
     cmd.option('--store-failures', 'keep failing rows in <schema>_dbt_test__audit');
     cmd.option('--no-batch-tests', 'run every test as its own query (dbt behaviour)');
   }
@@ -46,4 +51,9 @@ export function addRunFlags(cmd: Command, verb: string): Command {
   if (verb === 'run' || verb === 'build' || verb === 'snapshot') cmd.option('--empty', 'limit every ref() and source() to zero rows (build the shapes, no data)');
   cmd.option('--warn-error', 'treat warnings as errors');
   return cmd;
+}
+
+/** Repeated `--resource-type a --resource-type b` accumulate, as dbt's multiple option. */
+function collectTypes(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(/[\s,]+/).filter(Boolean)];
 }
