@@ -3,6 +3,8 @@ import nunjucks from 'nunjucks';
 import { installCompilerPatches } from './compiler-patches.js';
 import { installParserPatches } from './parser-patches.js';
 import { installRuntimePatches, JinjaFrame } from './runtime-patches.js';
+import { SharedTemplateCode } from './shared-code.js';
+import { JinjaTokenizer } from './tokenizer.js';
 
 /**
  * The Jinja dialect as nunjucks subclasses of our own: nunjucks itself (its Parser, Compiler,
@@ -39,22 +41,43 @@ installParserPatches(JinjaParser.prototype);
 
 /** The AST of a template (what nunjucks' parser.parse gives), parsed as Jinja. */
 export function parseJinja(source: string, extensions: unknown[], opts: unknown): unknown {
-  const parser = new JinjaParser(nj.lexer.lex(source, opts));
+  const parser = new JinjaParser(new JinjaTokenizer(source, opts));
   parser.extensions = extensions;
   return parser.parseAsRoot();
 }
 
-/** nunjucks' compiler.compile, with our parser and compiler. */
-function compileJinja(source: string, env: any, name: string): string {
+/** nunjucks' compiler.compile of a parsed template, with our compiler. */
+function compileAst(ast: unknown, env: any, name: string): string {
   const compiler = new JinjaCompiler(name, env.opts.throwOnUndefined);
-  compiler.compile(transformer.transform(parseJinja(source, env.extensionsList, env.opts), env.asyncFilters, name));
+  compiler.compile(transformer.transform(ast, env.asyncFilters, name));
   return compiler.getCode();
+}
+
+const sharedCode = new WeakMap<object, SharedTemplateCode>();
+let sharing = true;
+
+/** Whether templates share compiled code (default on); tests compare renders with it off. */
+export function setSharedTemplateCode(on: boolean): void {
+  sharing = on;
+}
+
+/** How many template shapes `env` compiled shared code for (tests, diagnostics). */
+export function sharedTemplateShapes(env: object): number {
+  return sharedCode.get(env)?.shapes ?? 0;
+}
+
+/** The template's props (`root`, blocks): code shared with same-shaped templates where it can be (shared-code.ts). */
+function compileProps(source: string, env: any, name: string): Record<string, any> {
+  const ast = parseJinja(source, env.extensionsList, env.opts);
+  let shared = sharing ? sharedCode.get(env) : undefined;
+  if (!shared && sharing && env.asyncFilters.length === 0) sharedCode.set(env, (shared = new SharedTemplateCode((tree, as) => compileAst(tree, env, as))));
+  return shared?.props(ast, source) ?? new Function(compileAst(ast, env, name))(); // eslint-disable-line no-new-func
 }
 
 /** A template compiled as Jinja, rendered with Jinja's runtime and scoping. */
 export class JinjaTemplate extends (nunjucks.Template as unknown as Ctor) {
   _compile(this: any): void {
-    const props = new Function(compileJinja(this.tmplStr, this.env, this.path))(); // eslint-disable-line no-new-func
+    const props = compileProps(this.tmplStr, this.env, this.path);
     this.blocks = this._getBlocks(props);
     // nunjucks hands its own runtime to the root function: ours replaces it.
     const root = props.root;

@@ -1,0 +1,38 @@
+import nunjucks from 'nunjucks';
+
+/**
+ * nunjucks' lexer with its scanning loop done on whole runs of text: nunjucks' own
+ * `_extractMatching` moves one character at a time (a `charAt`, a string append and a line/column
+ * update each), which made lexing the text between tags a sixth of a cold load of a Jinja-heavy
+ * project. This gives the same tokens and positions (test/unit/render/jinja-tokenizer.test.ts).
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Ctor = new (...args: any[]) => any;
+const NunjucksTokenizer = Object.getPrototypeOf((nunjucks as any).lexer.lex('', {})).constructor as Ctor;
+
+export class JinjaTokenizer extends NunjucksTokenizer {
+  /** Characters up to the first one in `chars` (breakOnMatch) or not in it; '' when none, null at the end. */
+  _extractMatching(this: any, breakOnMatch: boolean, chars: string): string | null {
+    const start: number = this.index;
+    const len: number = this.len;
+    if (start >= len) return null;
+    const str: string = this.str;
+    let i = start;
+    if (breakOnMatch) while (i < len && chars.indexOf(str[i]) === -1) i++;
+    else while (i < len && chars.indexOf(str[i]) !== -1) i++;
+    if (i === start) return '';
+    const text = str.slice(start, i);
+    // nunjucks' forward(): a newline passed starts line + 1 at column 0, any other character adds a column.
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline === -1) this.colno += text.length;
+    else {
+      let lines = 0;
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+      this.lineno += lines;
+      this.colno = text.length - lastNewline - 1;
+    }
+    this.index = i;
+    return text;
+  }
+}
