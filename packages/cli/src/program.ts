@@ -26,7 +26,13 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
       .option('-s, --select <selectors...>', 'nodes to include (dbt selector syntax)', collect)
       .option('--exclude <selectors...>', 'nodes to leave out', collect)
       .option('--selector <name>', 'a named selector from selectors.yml')
-      .addOption(new Option('--indirect-selection <mode>', 'how tests follow selected models').choices(['eager', 'cautious', 'buildable', 'empty']));
+      .addOption(new Option('--indirect-selection <mode>', 'how tests follow selected models').choices(['eager', 'cautious', 'buildable', 'empty']))
+      // dbt still accepts its older spelling of --select (`dbt run -m a`, `--models a`).
+      .option('-m, --models <selectors...>', 'the same as --select (dbt\'s older flag)', collect)
+      .hook('preAction', (_cmd, action) => {
+        const { models, select } = action.opts<{ models?: string[]; select?: string[] }>();
+        if (models) action.setOptionValue('select', [...(select ?? []), ...models]);
+      });
   }
 
   let exitCode = 0;

@@ -146,6 +146,10 @@ export interface CompiledNode {
 /** Commands that run the project's on-run-start / on-run-end hooks (dbt's RunTask and its subclasses). */
 const HOOK_COMMANDS: ReadonlySet<Command> = new Set(['run', 'build', 'seed', 'snapshot', 'test']);
 
+/** dbt's `is_relational and not is_ephemeral_model`: the nodes whose schemas a run creates first. */
+const isRelational = (n: ManifestNode) =>
+  n.resourceType === 'seed' || n.resourceType === 'snapshot' || (n.resourceType === 'model' && n.config.materialized !== 'ephemeral');
+
 const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   run: ['model'],
   test: ['test', 'unit_test'],
@@ -593,9 +597,11 @@ export class TsdbtProject {
     if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
     const withHooks = HOOK_COMMANDS.has(command);
     // As dbt (skip_nodes_if_on_run_start_fails is off by default): the nodes run even if a start hook fails.
-    // As dbt's before_run: the selected relations' schemas exist before on-run-start hooks run.
-    if (withHooks && this.manifest.hooks?.some((h) => h.which === 'on-run-start'))
-      for (const schema of new Set([...selected].map((id) => this.graph.node(id)).filter((n) => ['model', 'seed', 'snapshot'].includes(n.resourceType)).map((n) => n.relation.schema)))
+    // As dbt's before_run (create_schemas): the selected relations' schemas exist before the
+    // on-run-start hooks and before any node renders (a model may create relations in its own
+    // schema with run_query while it renders).
+    if (withHooks)
+      for (const schema of new Set([...selected].map((id) => this.graph.node(id)).filter(isRelational).map((n) => n.relation.schema)))
         await adapter.ensureDatabase(schema);
     const startHooks = withHooks ? await runProjectHooks(ctx, 'on-run-start') : [];
     let { results, interrupted } = await execute(ctx, {

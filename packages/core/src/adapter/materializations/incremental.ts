@@ -16,6 +16,7 @@ import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
+const LEGACY_STRATEGIES = new Set(['legacy', 'default']);
 
 /**
  * The model's incremental strategy (dbt's default: delete+insert with a unique_key, else append),
@@ -23,7 +24,9 @@ export type Strategy = (typeof STRATEGIES)[number];
  */
 export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supported: readonly S[], unsupported: (raw: string) => { message: string; hint: string }): S {
   const raw = String(ctx.node.config.incremental_strategy ?? (uniqueKeyOf(ctx.node.config) ? 'delete+insert' : 'append'));
-  const s = raw.replace('+', '_') as S;
+  // dbt-clickhouse's 'legacy' (its old default, also spelled 'default') replaces the rows of the
+  // unique keys the new rows carry, and appends without a unique_key: delete+insert's semantics.
+  const s = (LEGACY_STRATEGIES.has(raw) ? (uniqueKeyOf(ctx.node.config) ? 'delete_insert' : 'append') : raw.replace('+', '_')) as S;
   const file = ctx.node.originalFilePath;
   if (!supported.includes(s)) {
     const { message, hint } = unsupported(raw);
@@ -82,8 +85,9 @@ export const materializeIncremental: Materialization = async (ctx) => {
   const { adapter, node, signal } = ctx;
   const rel = node.relation;
   const strategy = strategyOf(ctx, STRATEGIES, (raw) => ({
-    message: `Unknown incremental_strategy '${raw}' in model ${node.name}`,
-    hint: 'Use append, delete+insert, insert_overwrite or microbatch.',
+    // dbt's wording (its adapter looks the strategy's macro up by name).
+    message: `dbt could not find an incremental strategy macro with the name "get_incremental_${raw.replace('+', '_')}_sql" (unknown incremental_strategy '${raw}' in model ${node.name})`,
+    hint: 'Use append, delete+insert, insert_overwrite, microbatch or legacy (dbt-clickhouse).',
   }));
   if (strategy === 'microbatch') return materializeMicrobatch(ctx);
   // withStaging first sweeps dead runs' leftovers: a table a crash left under its backup name is back before we look.
