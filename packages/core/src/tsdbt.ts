@@ -599,10 +599,11 @@ export class TsdbtProject {
     // As dbt (skip_nodes_if_on_run_start_fails is off by default): the nodes run even if a start hook fails.
     // As dbt's before_run (create_schemas): the selected relations' schemas exist before the
     // on-run-start hooks and before any node renders (a model may create relations in its own
-    // schema with run_query while it renders).
+    // schema with run_query while it renders). A schema that cannot be created here is left to the
+    // node that needs it, which reports the error as its own (as before this step existed).
     if (withHooks)
       for (const schema of new Set([...selected].map((id) => this.graph.node(id)).filter(isRelational).map((n) => n.relation.schema)))
-        await adapter.ensureDatabase(schema);
+        await adapter.ensureDatabase(schema).catch(() => {});
     const startHooks = withHooks ? await runProjectHooks(ctx, 'on-run-start') : [];
     let { results, interrupted } = await execute(ctx, {
       command,

@@ -96,7 +96,13 @@ export function dbtProject(c: DbtCase): DbtProject {
     }
     return queryProject.project;
   };
-  const query = async <T,>(sql: string): Promise<T[]> => (await (await queries()).adapter()).client.query<T>(sql.replaceAll('{schema}', schema));
+  const query = async <T,>(sql: string): Promise<T[]> => {
+    const client = (await (await queries()).adapter()).client;
+    const text = sql.replaceAll('{schema}', schema);
+    // Statements without a result (dbt's run_sql(fetch=None)) go as commands.
+    if (/^\s*(insert|alter|create|drop|truncate|rename|delete|update)\b/i.test(text)) return void (await client.command(text)) ?? [];
+    return client.query<T>(text);
+  };
 
   const project: DbtProject = {
     dir,

@@ -268,25 +268,32 @@ select id${extra} from {{ source('raw', 'events') }}
       p.write({ 'models/inc.sql': base('fail', ', v') });
       const r = await reopen(p).run();
       expect(statuses(r)).toEqual({ inc: 'error' });
-      expect(r.results[0]!.message).toBe("The columns of incremental model inc changed (added: v; removed: none) and on_schema_change is 'fail'");
+      expect(r.results[0]!.message).toContain("The columns of incremental model inc changed (added: v; removed: none) and on_schema_change is 'fail'");
       expect(await rows("SELECT name FROM system.columns WHERE database = '$' AND table = 'inc' ORDER BY position")).toEqual([{ name: 'id' }]);
       expect(await rows('SELECT id FROM $.inc')).toEqual([{ id: 1 }]);
     });
 
-    it("'append_new_columns' adds the column; old rows get the default", async () => {
-      const { p, project, sql, rows } = await setup(base('append_new_columns'), 'id UInt32, v String', "(1, 'a')");
+    // dbt: "None of the on_schema_change behaviors backfill values in old records for newly added
+    // columns" — NULL on every other warehouse; under dbt_semantics (the default) the added column
+    // is Nullable so that the old rows hold NULL, with dbt_semantics=false ClickHouse's default ('').
+    it.each([
+      ['NULL (dbt_semantics)', '', 'Nullable(String)', null],
+      ["the type's default (dbt_semantics=false)", ', dbt_semantics=false', 'String', ''],
+    ])("'append_new_columns' adds the column; old rows get %s", async (_what, extra, type, old) => {
+      const model = (cols = '') => base('append_new_columns', cols).replace("on_schema_change='append_new_columns'", `on_schema_change='append_new_columns'${extra}`);
+      const { p, project, sql, rows } = await setup(model(), 'id UInt32, v String', "(1, 'a')");
       expect(statuses(await project.run())).toEqual({ inc: 'success' });
       await sql(`INSERT INTO ${p.schema}.events VALUES (2, 'b')`);
-      p.write({ 'models/inc.sql': base('append_new_columns', ', v') });
+      p.write({ 'models/inc.sql': model(', v') });
       const again = reopen(p);
       const r = await again.run();
       expect(statuses(r)).toEqual({ inc: 'success' });
       expect(await rows("SELECT name, type FROM system.columns WHERE database = '$' AND table = 'inc' ORDER BY position")).toEqual([
         { name: 'id', type: 'UInt32' },
-        { name: 'v', type: 'String' },
+        { name: 'v', type },
       ]);
       expect(await rows('SELECT id, v FROM $.inc ORDER BY id')).toEqual([
-        { id: 1, v: '' },
+        { id: 1, v: old },
         { id: 2, v: 'b' },
       ]);
       expect(r.results[0]!.warnings).toEqual([`models/inc.sql: added columns v to ${p.schema}.inc`]);
@@ -304,10 +311,11 @@ select ${cols} from {{ source('raw', 'events') }}
       expect(statuses(r)).toEqual({ inc: 'success' });
       expect(await rows("SELECT name, type FROM system.columns WHERE database = '$' AND table = 'inc' ORDER BY position")).toEqual([
         { name: 'id', type: 'UInt64' },
-        { name: 'w', type: 'UInt8' },
+        { name: 'w', type: 'Nullable(UInt8)' },
       ]);
+      // The old rows have no value for the added column: NULL, as dbt (dbt_semantics).
       expect(await rows('SELECT id, w FROM $.inc ORDER BY id')).toEqual([
-        { id: '1', w: 0 },
+        { id: '1', w: null },
         { id: '2', w: 8 },
       ]);
       expect(r.results[0]!.warnings).toEqual([
@@ -320,7 +328,7 @@ select ${cols} from {{ source('raw', 'events') }}
       expect(statuses(await project.run())).toEqual({ inc: 'success' });
       p.write({ 'models/inc.sql': base('fail').replace('select id', 'select toInt64(id) as id') });
       const r = await reopen(p).run();
-      expect(r.results[0]!.message).toBe("The columns of incremental model inc changed (added: none; removed: none; type changed: id UInt32 -> Int64) and on_schema_change is 'fail'");
+      expect(r.results[0]!.message).toContain("The columns of incremental model inc changed (added: none; removed: none; type changed: id UInt32 -> Int64) and on_schema_change is 'fail'");
     });
 
     it('an unknown value is reported and treated as ignore, as dbt does', () => {

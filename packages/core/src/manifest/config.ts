@@ -28,7 +28,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   // ClickHouse table DDL
   'engine', 'order_by', 'partition_by', 'primary_key', 'settings', 'query_settings', 'ttl', 'indexes', 'projections',
   // incremental
-  'unique_key', 'incremental_strategy', 'on_schema_change', 'incremental_predicates', 'inserts_only',
+  'unique_key', 'incremental_strategy', 'on_schema_change', 'incremental_predicates', 'predicates', 'inserts_only',
+  'merge_exclude_columns', 'merge_update_columns',
   // microbatch (dbt 1.9); event_time also on the models and sources it reads
   'event_time', 'batch_size', 'begin', 'lookback', 'concurrent_batches',
   // cluster

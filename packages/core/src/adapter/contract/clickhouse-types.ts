@@ -30,6 +30,18 @@ export function comparableType(type: string): string {
   }
 }
 
+/**
+ * The type that can also hold NULL: `String` → `Nullable(String)`, `LowCardinality(String)` →
+ * `LowCardinality(Nullable(String))`; unchanged when it already can, or cannot be inside Nullable
+ * (Array, Map, Tuple, Nested, Object/JSON, Variant, Dynamic).
+ */
+export function withNullable(type: string): string {
+  const t = normalizeTypeText(type);
+  if (/^(Nullable|Array|Map|Tuple|Nested|Object|JSON|Variant|Dynamic)\b/.test(t) || t.startsWith('LowCardinality(Nullable(')) return t;
+  if (t.startsWith('LowCardinality(') && t.endsWith(')')) return `LowCardinality(Nullable(${t.slice('LowCardinality('.length, -1)}))`;
+  return `Nullable(${t})`;
+}
+
 /** The type without a top-level `Nullable(…)` (inside LowCardinality too): what a not_null column stores. */
 export function withoutNullable(type: string): string {
   const t = normalizeTypeText(type);

@@ -12,9 +12,10 @@ import { checkContract, contractEnforced } from '../contract/contract-check.js';
 import { constraintElements, contractTableConfig } from '../contract/constraints.js';
 import { stageContracted } from '../contract/contract-table.js';
 import { materializeMicrobatch } from './microbatch.js';
+import { mergeRowsSql, mergeStrategyOf } from './merge-strategy.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
-const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch'] as const;
+const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 const LEGACY_STRATEGIES = new Set(['legacy', 'default']);
 
@@ -56,7 +57,7 @@ export function keyOf(node: ModelNode): string {
  */
 export function replacedRows(node: ModelNode, staged: Relation, global = false): string {
   const key = keyOf(node);
-  return `(${key}) ${global ? 'GLOBAL IN' : 'IN'} (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})${predicatesClause(node.config.incremental_predicates)}`;
+  return `(${key}) ${global ? 'GLOBAL IN' : 'IN'} (SELECT ${key} FROM ${relationSql(staged.schema, staged.identifier)})${predicatesClause(node.config.predicates || node.config.incremental_predicates)}`;
 }
 
 const list = (names: readonly string[]) => names.map(quoteIdentifier).join(', ');
@@ -84,12 +85,13 @@ async function stagedContractRows(s: Staging, node: ModelNode, query: string): P
 export const materializeIncremental: Materialization = async (ctx) => {
   const { adapter, node, signal } = ctx;
   const rel = node.relation;
-  const strategy = strategyOf(ctx, STRATEGIES, (raw) => ({
+  const configured = strategyOf(ctx, STRATEGIES, (raw) => ({
     // dbt's wording (its adapter looks the strategy's macro up by name).
     message: `dbt could not find an incremental strategy macro with the name "get_incremental_${raw.replace('+', '_')}_sql" (unknown incremental_strategy '${raw}' in model ${node.name})`,
-    hint: 'Use append, delete+insert, insert_overwrite, microbatch or legacy (dbt-clickhouse).',
+    hint: 'Use append, delete+insert, insert_overwrite, microbatch, merge or legacy (dbt-clickhouse).',
   }));
-  if (strategy === 'microbatch') return materializeMicrobatch(ctx);
+  if (configured === 'microbatch') return materializeMicrobatch(ctx);
+  const strategy = configured === 'merge' ? mergeStrategyOf(node) : configured;
   // withStaging first sweeps dead runs' leftovers: a table a crash left under its backup name is back before we look.
   return withStaging(adapter, rel, signal, async (s) => {
     const existing = await adapter.relationKind(rel);
@@ -103,9 +105,10 @@ export const materializeIncremental: Materialization = async (ctx) => {
     const query = ctx.recompile({ isIncremental: true });
     // An enforced contract: the new rows are checked, cast to the declared types and run through the
     // declared constraints in a staged table first; the strategy then reads them from there.
-    const sql = contractEnforced(node)
+    const newRows = contractEnforced(node)
       ? `SELECT * FROM ${await stagedContractRows(s, node, query)}`
       : query;
+    const sql = configured === 'merge' ? mergeRowsSql(node, newRows, (await adapter.queryColumns(newRows)).map((c) => c.name)) : newRows;
     const plan = await planSchemaChange(adapter, node, sql);
     const warnings = [...plan.warnings];
     let written: number | undefined;
@@ -117,7 +120,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
       warnings.push(...(await rebuiltWithTableOptions(adapter, node, rel)));
       written = await rebuildTable(s, ctx, strategy, sql, plan);
     }
-    return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
+    return { message: `OK ${configured === 'delete_insert' ? 'delete+insert' : configured} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
   });
 };
 

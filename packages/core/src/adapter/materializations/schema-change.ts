@@ -3,6 +3,8 @@ import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
 import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
 import { tableOptionsOf } from '../table-options.js';
+import { withNullable } from '../contract/clickhouse-types.js';
+import { dbtSemantics } from '../../load/dbt-semantics.js';
 
 /** What an incremental run does about the model's columns (dbt's `on_schema_change`), decided before anything is written. */
 export interface SchemaPlan {
@@ -29,14 +31,23 @@ export interface SchemaPlan {
  * changes the columns is carried out by rebuilding the table beside it and swapping it in, so a
  * failure or a crash never leaves the table half-changed.
  */
-export async function planSchemaChange(adapter: ClickHouseAdapter, node: ModelNode, sql: string, target: Relation = node.relation): Promise<SchemaPlan> {
+export async function planSchemaChange(
+  adapter: ClickHouseAdapter,
+  node: ModelNode,
+  sql: string,
+  target: Relation = node.relation,
+  /** An MV target altered in place keeps ClickHouse's defaults (its engine may aggregate the column). */
+  options: { readonly nullFill?: boolean } = {},
+): Promise<SchemaPlan> {
   const targetColumns = await adapter.columns(target);
   const newColumns = await adapter.queryColumns(sql);
   const before = new Map(targetColumns.map((c) => [c.name, c.type]));
   const now = new Map(newColumns.map((c) => [c.name, c.type]));
   const added = newColumns.filter((c) => !before.has(c.name));
   const removed = targetColumns.filter((c) => !now.has(c.name));
-  const retyped = newColumns.filter((c) => before.has(c.name) && before.get(c.name) !== c.type).map((c) => ({ name: c.name, from: before.get(c.name)!, to: c.type }));
+  // A column this plan made Nullable (dbt_semantics: NULL where a row has no value) still takes the query's values: not a type change.
+  const sameType = (table: string, query: string) => table === query || (dbtSemantics(node) && (options.nullFill ?? true) && table === withNullable(query) && table !== query);
+  const retyped = newColumns.filter((c) => before.has(c.name) && !sameType(before.get(c.name)!, c.type)).map((c) => ({ name: c.name, from: before.get(c.name)!, to: c.type }));
   const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
   const names = (cols: readonly { name: string }[]) => cols.map((c) => c.name).join(', ');
   const where = `${target.schema}.${target.identifier}`;
@@ -49,16 +60,23 @@ export async function planSchemaChange(adapter: ClickHouseAdapter, node: ModelNo
       ...(retyped.length ? [`type changed: ${retyped.map((c) => `${c.name} ${c.from} -> ${c.to}`).join(', ')}`] : []),
     ].join('; ');
     if (onSchemaChange === 'fail')
-      throw new DatabaseError('schema_change', `The columns of incremental model ${node.name} changed (${change}) and on_schema_change is 'fail'`, {
+      // dbt raises a compiler error with this wording (incremental/on_schema_change.sql).
+      throw new DatabaseError('schema_change', `Compilation Error in model ${node.name} (${node.originalFilePath}): the source and target schemas on this incremental model are out of sync. The columns of incremental model ${node.name} changed (${change}) and on_schema_change is 'fail'`, {
         file: node.originalFilePath,
         hint: "Run with --full-refresh, or set on_schema_change='append_new_columns' or 'sync_all_columns'.",
       });
-    if (onSchemaChange === 'append_new_columns' && added.length) {
-      finalColumns = [...targetColumns, ...added];
-      warnings.push(`${node.originalFilePath}: added columns ${names(added)} to ${where}`);
+    // dbt's answer for the rows that do not have a value for a column (the old rows in an added
+    // column, the new rows in a removed column that append_new_columns keeps) is NULL: under
+    // dbt_semantics those columns become Nullable, where ClickHouse would store its default ('', 0).
+    const nullFill = (options.nullFill ?? true) && dbtSemantics(node);
+    const nullable = nullFill ? (c: WarehouseColumn) => ({ name: c.name, type: withNullable(c.type) }) : (c: WarehouseColumn) => c;
+    if (onSchemaChange === 'append_new_columns' && (added.length || (removed.length && nullFill))) {
+      const kept = new Set(removed.map((c) => c.name));
+      finalColumns = [...targetColumns.map((c) => (kept.has(c.name) ? nullable(c) : c)), ...added.map(nullable)];
+      warnings.push(`${node.originalFilePath}: ${added.length ? `added columns ${names(added)} to ${where}` : `kept the removed columns ${names(removed)} of ${where}`}${removed.length && nullFill ? ` (${names(removed)}: NULL in the new rows)` : ''}`);
     } else if (onSchemaChange === 'sync_all_columns') {
       // As ALTER would: the table's order, minus the dropped columns, retyped in place, new ones at the end.
-      finalColumns = [...targetColumns.filter((c) => now.has(c.name)).map((c) => ({ name: c.name, type: now.get(c.name)! })), ...added];
+      finalColumns = [...targetColumns.filter((c) => now.has(c.name)).map((c) => ({ name: c.name, type: sameType(c.type, now.get(c.name)!) ? c.type : now.get(c.name)! })), ...added.map(nullable)];
       warnings.push(`${node.originalFilePath}: synced the columns of ${where} with the model (${change})`);
     } else {
       warnings.push(`${node.originalFilePath}: columns changed (${change}); on_schema_change='${onSchemaChange}' keeps the table's columns`);
@@ -90,7 +108,7 @@ export async function applySchemaChange(
   alterTargets: readonly Relation[],
   signal?: AbortSignal,
 ): Promise<{ readonly newColumns: readonly WarehouseColumn[]; readonly insertColumns: readonly string[]; readonly warnings: readonly string[] }> {
-  const plan = await planSchemaChange(adapter, node, sql, alterTargets[0]);
+  const plan = await planSchemaChange(adapter, node, sql, alterTargets[0], { nullFill: false });
   if (plan.rebuild) {
     const suffix = tableOptionsOf(node).columnSuffix;
     const def = (c: WarehouseColumn) => `${quoteIdentifier(c.name)} ${c.type}${suffix.get(c.name) ?? ''}`;
