@@ -5,6 +5,7 @@ import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clic
 import { tableOptionsOf } from '../table-options.js';
 import { withNullable } from '../contract/clickhouse-types.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
+import { contractEnforced } from '../contract/contract-check.js';
 
 /** What an incremental run does about the model's columns (dbt's `on_schema_change`), decided before anything is written. */
 export interface SchemaPlan {
@@ -46,7 +47,9 @@ export async function planSchemaChange(
   const added = newColumns.filter((c) => !before.has(c.name));
   const removed = targetColumns.filter((c) => !now.has(c.name));
   // A column this plan made Nullable (dbt_semantics: NULL where a row has no value) still takes the query's values: not a type change.
-  const sameType = (table: string, query: string) => table === query || (dbtSemantics(node) && (options.nullFill ?? true) && table === withNullable(query) && table !== query);
+  // An enforced contract declares the column types: they are kept as declared.
+  const fills = (options.nullFill ?? true) && dbtSemantics(node) && !contractEnforced(node);
+  const sameType = (table: string, query: string) => table === query || (fills && table === withNullable(query));
   const retyped = newColumns.filter((c) => before.has(c.name) && !sameType(before.get(c.name)!, c.type)).map((c) => ({ name: c.name, from: before.get(c.name)!, to: c.type }));
   const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
   const names = (cols: readonly { name: string }[]) => cols.map((c) => c.name).join(', ');
@@ -68,7 +71,7 @@ export async function planSchemaChange(
     // dbt's answer for the rows that do not have a value for a column (the old rows in an added
     // column, the new rows in a removed column that append_new_columns keeps) is NULL: under
     // dbt_semantics those columns become Nullable, where ClickHouse would store its default ('', 0).
-    const nullFill = (options.nullFill ?? true) && dbtSemantics(node);
+    const nullFill = fills;
     const nullable = nullFill ? (c: WarehouseColumn) => ({ name: c.name, type: withNullable(c.type) }) : (c: WarehouseColumn) => c;
     if (onSchemaChange === 'append_new_columns' && (added.length || (removed.length && nullFill))) {
       const kept = new Set(removed.map((c) => c.name));
