@@ -53,14 +53,16 @@ export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: st
   const ids = project.select({ ...selection(flags), resourceTypes: types as ManifestNode['resourceType'][] | undefined }).sort();
   if (ids.length === 0) warn(flags, io, 'No nodes selected!');
   const keys = flags.outputKeys?.length ? new Set(flags.outputKeys) : LS_JSON_KEYS;
-  for (const id of ids) {
+  const lines = ids.map((id) => {
     const n = project.node(id);
-    if (flags.output === 'path') io.out(n.originalFilePath);
-    else if (flags.output === 'name') io.out(n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name);
-    else if (flags.output === 'json') io.out(JSON.stringify(Object.fromEntries(Object.entries(project.nodeDict(id)).filter(([k]) => keys.has(k)))));
+    if (flags.output === 'path') return n.originalFilePath;
+    if (flags.output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
+    if (flags.output === 'json') return JSON.stringify(Object.fromEntries(Object.entries(project.nodeDict(id)).filter(([k]) => keys.has(k))));
     // dbt's ls selectors: sources and unit tests by their method (`unit_test:<package>.<name>`), the rest by fqn.
-    else io.out(n.resourceType === 'source' ? `source:${n.packageName}.${n.sourceName}.${n.name}` : n.resourceType === 'unit_test' ? `unit_test:${n.packageName}.${n.name}` : n.fqn.join('.'));
-  }
+    return n.resourceType === 'source' ? `source:${n.packageName}.${n.sourceName}.${n.name}` : n.resourceType === 'unit_test' ? `unit_test:${n.packageName}.${n.name}` : n.fqn.join('.');
+  });
+  // One write: 25,000 lines written one by one cost more than listing them.
+  if (lines.length) io.out(lines.join('\n'));
   return 0;
 }
 

@@ -5,7 +5,7 @@ import type { ManifestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
 import { secretEnvVarError, splitArgs } from '../render/dbt-context.js';
 import { raiseInTemplate, toRenderError } from '../render/template-error.js';
-import { Renderer } from '../render/renderer.js';
+import { Renderer, type MacroFile } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { isEmptySql } from '../shared/empty-sql.js';
 import { assertWritableDir } from '../shared/writable-dir.js';
@@ -31,7 +31,8 @@ import { checkContracts } from './contract-rules.js';
 import { expandModelVersions, isVersionPatch } from './model-versions.js';
 import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
-import { parseCacheOf, parseWorkersOf } from './parse-sql-node.js';
+import { parseCacheOf, parseWorkersOf, type ParseWorkers } from './parse-sql-node.js';
+import { recordLoad, warmLoad } from './warm-load.js';
 import { loadUnitTests } from './load-unit-tests.js';
 
 export interface LoadOptions {
@@ -165,72 +166,29 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     return s;
   };
   const projectRoot = resolve(options.projectDir ?? '.');
-  const env = options.env ?? process.env;
-  const onLog = options.onLog ?? (() => {});
+  const partialParseOn = partialParseEnabled(options);
+  // Nothing changed since the last load with these options: its result, without loading (load/warm-load.ts).
+  const warm = partialParseOn ? warmLoad(options, (loaded) => rendererFor(options, loaded)) : 'off';
+  if (typeof warm !== 'string') return warm;
+  const rawEnv = options.env ?? process.env;
+  const recorder = partialParseOn ? recordLoad(options, projectRoot, rawEnv) : undefined;
+  const logs: [string, 'info' | 'debug' | 'warn'][] = [];
+  const onLog = (message: string, level: 'info' | 'debug' | 'warn') => {
+    logs.push([message, level]);
+    options.onLog?.(message, level);
+  };
   const stopConfigNotes = noteConfigKeys();
-  const fromFile = readProjectFile(projectRoot);
-  const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
-  // target/ must be a folder (or not exist yet): said now, not as EEXIST halfway through a run.
-  // Writability is checked when an artifact is written (`docs serve` or `ls` may only read it).
-  assertWritableDir(
-    resolve(projectRoot, unrendered.targetPath),
-    options.targetPath ? { what: '--target-path' } : { what: `target-path in ${fromFile.file}`, file: fromFile.file, line: fromFile.yaml.lineOf(['target-path']) },
-    { writable: false },
-  );
-  const target = resolveTarget({
-    projectRoot,
-    profileName: unrendered.profile,
-    profilesDir: options.profilesDir,
-    target: options.target,
-    // profiles.yml is where DBT_ENV_SECRET_* variables may be read (as in dbt)
-    renderString: (text, file) => renderProfileString(text, file, env, {}, true),
-  });
-  // The root project and each installed package (dbt_packages/*), each with its own vars.
-  const unrenderedRoots = projectRoots(projectRoot, unrendered, { versionCheck: options.versionCheck });
-  const varsByPackage = packageVars(unrenderedRoots, options.vars ?? {});
-  const vars = varsByPackage.get(unrendered.name)!;
-
-  // Config values in project.yml and schema YAML may use Jinja, as in dbt (`+schema: "{{ env_var('S', 'x') }}"`).
-  const yamlRenderer = (pkgVars: Readonly<Record<string, unknown>>) => {
-    const templateGlobals = {
-      target: targetForTemplates(target),
-      var: (...args: unknown[]) => {
-        const { name, fallback } = nameAndDefault(args);
-        if (name in pkgVars) return pkgVars[name];
-        if (fallback !== undefined) return fallback;
-        raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
-      },
-    };
-    return (text: string, file: string, extra: Readonly<Record<string, unknown>> = {}) =>
-      text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, { ...templateGlobals, ...extra }) : text;
-  };
-  const renderYamlOf = new Map(unrenderedRoots.map((r) => [r.name, yamlRenderer(varsByPackage.get(r.name)!)]));
-  const projectFile = withRenderedConfig(unrendered, (text) => renderYamlOf.get(unrendered.name)!(text, unrendered.file));
-  const roots: ProjectRoot[] = unrenderedRoots.map((r) =>
-    r.relDir === '' ? { ...r, projectFile } : { ...r, root: projectFile, projectFile: withRenderedConfig(r.projectFile, (text) => renderYamlOf.get(r.name)!(text, r.projectFile.file)) },
-  );
-
-  const readProjectElapsed = elapsed();
-  const macroFiles = [...roots.flatMap((r) => readMacroFiles(r)), ...packageMacroFiles(roots.slice(1).map((r) => r.name)), ...builtinMacroFiles()];
-  const contextOptions = {
-    projectName: projectFile.name,
-    vars,
-    varsByPackage,
-    target: targetForTemplates(target),
-    flags: { FULL_REFRESH: options.fullRefresh === true },
-    invocationId: options.invocationId ?? '',
-    env,
-  };
-  const search = { dispatch: projectFile.dispatch, dependencies: roots.slice(1).map((r) => r.name) };
-  const renderer = new Renderer({ ...contextOptions, onLog }, macroFiles, search);
-  // Worker threads build the same Renderer (load/parse-pool.ts).
-  const workers = { init: { options: { ...contextOptions, env: { ...env } }, macroFiles, search }, threads: options.parseThreads ?? threadsFromEnv(env.TSDBT_PARSE_THREADS), workerRendered: 0 };
+  const ctx = loadContext({ ...options, env: recorder?.env ?? rawEnv, onLog }, rawEnv, (roots) => recorder?.scan(roots));
+  const { unrendered, target, vars, renderYamlOf, projectFile, roots, macroFiles, renderer, workers } = ctx;
+  const readProjectElapsed = ctx.readProjectElapsed;
+  lap = started + readProjectElapsed * 1000; // macros and the renderer count as loading macros
   parseWorkersOf.set(renderer, workers);
-  const envFlag = env.DBT_PARTIAL_PARSE === undefined ? undefined : !/^(false|0|no|off)$/i.test(env.DBT_PARTIAL_PARSE);
-  const parseCache = (options.partialParse ?? envFlag ?? true)
-    ? ParseCache.open(join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE), parseCacheKey({ roots, target: targetForTemplates(target), renderer }), secretValues(env, vars))
+  const parseCache = partialParseOn
+    ? ParseCache.open(join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE), parseCacheKey({ roots, target: targetForTemplates(target), renderer }), secretValues(rawEnv, vars))
     : undefined;
   if (parseCache) parseCacheOf.set(renderer, parseCache);
+  // What the renders of this load read (each render's own tracking is merged into it), for the warm start.
+  const loadReads = renderer.openTracking();
 
   const nodes = new Map<string, ManifestNode>();
   const add = (node: ManifestNode) => {
@@ -358,9 +316,116 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   parseWorkersOf.delete(renderer);
   const partialParse = { ...(parseCache?.report() ?? { mode: 'off' as const, rendered: [], reused: 0 }), workerRendered: workers.workerRendered };
   const timings: LoadTimings = { readProjectElapsed, loadMacrosElapsed, parseProjectElapsed, processManifestElapsed: elapsed(), loadAllElapsed: (performance.now() - started) / 1000, projects: projectTimings };
-  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(env, vars), partialParse, timings };
+  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(rawEnv, vars), partialParse, timings };
   loadInternals.set(loaded, { options, ...rootInternals! });
+  loadReads.close();
+  recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, renders: partialParse.rendered.length + partialParse.reused });
   return loaded;
+}
+
+/** What a load sets up before reading nodes: project file, target, package roots and vars, the Jinja renderer. */
+interface LoadContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly unrendered: ProjectFile;
+  readonly target: TargetConfig;
+  readonly vars: Record<string, unknown>;
+  readonly renderYamlOf: Map<string, (text: string, file: string, extra?: Readonly<Record<string, unknown>>) => string>;
+  readonly projectFile: ProjectFile;
+  readonly roots: readonly ProjectRoot[];
+  readonly macroFiles: readonly MacroFile[];
+  readonly renderer: Renderer;
+  readonly workers: ParseWorkers;
+  readonly readProjectElapsed: number;
+}
+
+/** dbt's --no-partial-parse / DBT_PARTIAL_PARSE: whether the parse cache and the warm start are used. */
+function partialParseEnabled(options: LoadOptions): boolean {
+  const value = (options.env ?? process.env).DBT_PARTIAL_PARSE;
+  const envFlag = value === undefined ? undefined : !/^(false|0|no|off)$/i.test(value);
+  return options.partialParse ?? envFlag ?? true;
+}
+
+/** The Jinja renderer of a load restored from its warm start, built when first used (compile, run…). */
+function rendererFor(options: LoadOptions, loaded: LoadedProject): Renderer {
+  const env = options.env ?? process.env;
+  const { renderer } = loadContext({ ...options, env, onLog: options.onLog ?? (() => {}) }, env, () => {});
+  renderer.setManifest(loaded.manifest);
+  return renderer;
+}
+
+/**
+ * The first part of a load. `options.env` is what renders read (the warm start records reads through
+ * it); `rawEnv` the same variables unrecorded, copied to worker threads. `onRoots` sees the project
+ * roots before their files are read.
+ */
+function loadContext(
+  options: LoadOptions & { readonly env: NodeJS.ProcessEnv; readonly onLog: NonNullable<LoadOptions['onLog']> },
+  rawEnv: NodeJS.ProcessEnv,
+  onRoots: (roots: readonly ProjectRoot[]) => void,
+): LoadContext {
+  const started = performance.now();
+  const projectRoot = resolve(options.projectDir ?? '.');
+  const env = options.env;
+  const onLog = options.onLog;
+  const fromFile = readProjectFile(projectRoot);
+  const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
+  // target/ must be a folder (or not exist yet): said now, not as EEXIST halfway through a run.
+  // Writability is checked when an artifact is written (`docs serve` or `ls` may only read it).
+  assertWritableDir(
+    resolve(projectRoot, unrendered.targetPath),
+    options.targetPath ? { what: '--target-path' } : { what: `target-path in ${fromFile.file}`, file: fromFile.file, line: fromFile.yaml.lineOf(['target-path']) },
+    { writable: false },
+  );
+  const target = resolveTarget({
+    projectRoot,
+    profileName: unrendered.profile,
+    profilesDir: options.profilesDir,
+    target: options.target,
+    // profiles.yml is where DBT_ENV_SECRET_* variables may be read (as in dbt)
+    renderString: (text, file) => renderProfileString(text, file, env, {}, true),
+  });
+  // The root project and each installed package (dbt_packages/*), each with its own vars.
+  const unrenderedRoots = projectRoots(projectRoot, unrendered, { versionCheck: options.versionCheck });
+  onRoots(unrenderedRoots);
+  const varsByPackage = packageVars(unrenderedRoots, options.vars ?? {});
+  const vars = varsByPackage.get(unrendered.name)!;
+
+  // Config values in project.yml and schema YAML may use Jinja, as in dbt (`+schema: "{{ env_var('S', 'x') }}"`).
+  const yamlRenderer = (pkgVars: Readonly<Record<string, unknown>>) => {
+    const templateGlobals = {
+      target: targetForTemplates(target),
+      var: (...args: unknown[]) => {
+        const { name, fallback } = nameAndDefault(args);
+        if (name in pkgVars) return pkgVars[name];
+        if (fallback !== undefined) return fallback;
+        raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
+      },
+    };
+    return (text: string, file: string, extra: Readonly<Record<string, unknown>> = {}) =>
+      text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, { ...templateGlobals, ...extra }) : text;
+  };
+  const renderYamlOf = new Map(unrenderedRoots.map((r) => [r.name, yamlRenderer(varsByPackage.get(r.name)!)]));
+  const projectFile = withRenderedConfig(unrendered, (text) => renderYamlOf.get(unrendered.name)!(text, unrendered.file));
+  const roots: ProjectRoot[] = unrenderedRoots.map((r) =>
+    r.relDir === '' ? { ...r, projectFile } : { ...r, root: projectFile, projectFile: withRenderedConfig(r.projectFile, (text) => renderYamlOf.get(r.name)!(text, r.projectFile.file)) },
+  );
+
+  const readProjectElapsed = (performance.now() - started) / 1000;
+  const macroFiles = [...roots.flatMap((r) => readMacroFiles(r)), ...packageMacroFiles(roots.slice(1).map((r) => r.name)), ...builtinMacroFiles()];
+  const contextOptions = {
+    projectName: projectFile.name,
+    vars,
+    varsByPackage,
+    target: targetForTemplates(target),
+    flags: { FULL_REFRESH: options.fullRefresh === true },
+    invocationId: options.invocationId ?? '',
+    env,
+  };
+  const search = { dispatch: projectFile.dispatch, dependencies: roots.slice(1).map((r) => r.name) };
+  const renderer = new Renderer({ ...contextOptions, onLog }, macroFiles, search);
+  // Worker threads build the same Renderer (load/parse-pool.ts).
+  const workers = { init: { options: { ...contextOptions, env: { ...rawEnv } }, macroFiles, search }, threads: options.parseThreads ?? threadsFromEnv(env.TSDBT_PARSE_THREADS), workerRendered: 0 };
+  return { env, unrendered, target, vars, renderYamlOf, projectFile, roots, macroFiles, renderer, workers, readProjectElapsed };
 }
 
 /**

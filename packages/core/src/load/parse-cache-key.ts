@@ -13,7 +13,7 @@ import type { ProjectRoot } from './project-roots.js';
 let engine: string | undefined;
 
 /** This tsdbt build: the core package's version and, in a development checkout, when it was last built. */
-function engineFingerprint(): string {
+export function engineFingerprint(): string {
   if (engine !== undefined) return engine;
   const pkg = new URL('../../package.json', import.meta.url);
   let version = 'unknown';

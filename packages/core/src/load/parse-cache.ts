@@ -61,6 +61,8 @@ export interface PartialParseReport {
   readonly reused: number;
   /** How many of `rendered` were rendered on worker threads (load/parse-pool.ts). */
   readonly workerRendered?: number;
+  /** True when the whole load was skipped: its saved result was reused (load/warm-start.ts). */
+  readonly warmStart?: boolean;
 }
 
 const FORMAT = 'tsdbt-partial-parse/1';
@@ -118,6 +120,7 @@ export class ParseCache {
     this.reused++;
     this.next.set(id, e);
     renderer.noteConfigKeysRead(e.configKeys);
+    renderer.noteReads({ vars: new Map(e.vars), env: new Map(e.env) }); // the load read them too (its warm start)
     const state = newRenderState({
       mode: 'parse',
       node: info,
@@ -133,6 +136,7 @@ export class ParseCache {
 
   /** Keeps a fresh parse for the next load (unless it read something that differs per run). */
   store(renderer: Renderer, source: string, info: RenderNodeInfo, parsed: CachedParse, reads: RenderReads): void {
+    renderer.noteReads(reads); // a worker's render: the load read them too (its warm start)
     if (reads.volatile) return;
     const { state } = parsed;
     const macros: [string, string][] = [];

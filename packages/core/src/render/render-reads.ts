@@ -49,3 +49,13 @@ export function readValue(value: unknown): string | undefined {
   }
   return createHash('sha1').update(text).digest('base64');
 }
+
+/** Adds `inner`'s reads to `outer` (work that ran inside other tracked work). */
+export function mergeReads(outer: RenderReads, inner: RenderReads): void {
+  for (const [k, v] of inner.vars) if (!outer.vars.has(k)) outer.vars.set(k, v);
+  for (const [k, v] of inner.env) if (!outer.env.has(k)) outer.env.set(k, v);
+  if (inner.flags !== undefined) outer.flags ??= inner.flags;
+  for (const k of inner.configKeys) outer.configKeys.add(k);
+  for (const m of inner.macros) outer.macros.add(m);
+  outer.volatile ||= inner.volatile;
+}

@@ -4,7 +4,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { MacroNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { installDbtContext, varsOf, type DbtContextOptions, type StateSlot } from './dbt-context.js';
-import { newRenderReads, readValue, type RenderReads } from './render-reads.js';
+import { mergeReads, newRenderReads, readValue, type RenderReads } from './render-reads.js';
 import { createJinjaEnvironment, JinjaTemplate, parseJinja, preprocessJinja } from './jinja-compat/index.js';
 import { pyStr } from './jinja-compat/python-values.js';
 import { readMacroBlocks } from './macro-blocks.js';
@@ -102,7 +102,31 @@ export class Renderer {
       return { value: work(), reads };
     } finally {
       this.slot.tracker = previous;
+      // What a render inside other tracked work reads, that work reads too.
+      if (previous) mergeReads(previous, reads);
     }
+  }
+
+  /**
+   * Records what every render from now on reads, until `close()` (a whole load: the warm start
+   * saves it only when no render read something that differs per run). Tracked work inside
+   * (`track`) adds its reads to these.
+   */
+  openTracking(): { readonly reads: RenderReads; close(): void } {
+    const previous = this.slot.tracker;
+    const reads = newRenderReads();
+    this.slot.tracker = reads;
+    return {
+      reads,
+      close: () => {
+        if (this.slot.tracker === reads) this.slot.tracker = previous;
+      },
+    };
+  }
+
+  /** Adds reads made elsewhere (a worker thread's render, a reused parse) to the tracked work running now. */
+  noteReads(reads: Pick<RenderReads, 'vars' | 'env'>): void {
+    if (this.slot.tracker) mergeReads(this.slot.tracker, { ...reads, configKeys: new Set(), macros: new Set(), volatile: false });
   }
 
   /** Whether the vars, env vars and flags `reads` recorded still have the recorded values. */

@@ -1,0 +1,197 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadProject, TsdbtProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
+import { ProjectGraph } from '../../../packages/core/src/graph/project-graph.js';
+import { WARM_START_FILE } from '../../../packages/core/src/load/warm-load.js';
+import { writeManifest } from '../../../packages/core/src/report/artifacts.js';
+import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+
+/*
+ * The warm start (target/warm_start.bin): a load whose inputs are all unchanged is not run — its
+ * saved result is — and that result is the manifest a cold parse gives, byte for byte. Any change of
+ * a file, an option, or an environment variable the load read makes the load run again.
+ */
+
+let p: InlineProject | undefined;
+const dirs: string[] = [];
+afterEach(() => {
+  p?.cleanup();
+  p = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** manifest.json as written, without its timestamp. */
+function manifestText(loaded: LoadedProject): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-ws-manifest-'));
+  dirs.push(dir);
+  writeManifest(dir, loaded.manifest, new ProjectGraph(loaded.manifest), 'fixed-invocation');
+  return readFileSync(join(dir, 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '');
+}
+
+const isWarm = (loaded: LoadedProject) => loaded.partialParse.warmStart === true;
+
+/** Loads (warm start allowed) and checks the manifest equals a cold parse's with the same options. */
+function load(dir: string, options: LoadOptions = {}): LoadedProject {
+  const loaded = loadProject({ projectDir: dir, ...options });
+  const cold = loadProject({ projectDir: dir, ...options, partialParse: false });
+  expect(cold.partialParse.mode).toBe('off');
+  expect(manifestText(loaded)).toBe(manifestText(cold));
+  return loaded;
+}
+
+const PROJECT: Record<string, string> = {
+  'models/a.sql': "select {{ var('x', 1) }} as v",
+  'models/b.sql': "select v from {{ ref('a') }}",
+  'models/c.sql': '{{ three() }}',
+  'models/d.sql': "select '{{ env_var(\"TSDBT_WS_TEST_E\", \"none\") }}' as v",
+  'models/n.sql': "select 1 as v from {{ ref('a').identifier }}",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    description: "the a model"\n    columns:\n      - name: v\n        tests: [not_null]\n',
+  'macros/three.sql': '{% macro three() %}select 3 as v{% endmacro %}',
+  'seeds/s.csv': 'id,name\n1,x\n',
+};
+
+describe('warm start: nothing changed', () => {
+  it('skips the load and gives the manifest of a cold parse, byte for byte', () => {
+    p = inlineProject(PROJECT);
+    const first = load(p.dir);
+    expect(isWarm(first)).toBe(false);
+    statSync(join(p.dir, 'target', WARM_START_FILE));
+    const second = load(p.dir);
+    expect(isWarm(second)).toBe(true);
+    expect(second.partialParse).toMatchObject({ mode: 'warm', rendered: [] });
+    expect([...second.manifest.nodes.keys()]).toEqual([...first.manifest.nodes.keys()]);
+    expect(second.projectFile.name).toBe('proj');
+    expect(second.projectFile.yaml.lineOf(['name'])).toBe(1); // read again when asked for
+  });
+
+  it('says the saved warnings again', () => {
+    p = inlineProject({ ...PROJECT, 'models/schema.yml': 'version: 2\nmodels:\n  - name: ghost\n    description: no file\n' });
+    const warnings = (options: LoadOptions = {}) => {
+      const seen: string[] = [];
+      const loaded = loadProject({ projectDir: p!.dir, onLog: (m, level) => level === 'warn' && seen.push(m), ...options });
+      return { loaded, seen };
+    };
+    const cold = warnings();
+    expect(cold.seen.some((m) => m.includes("'ghost' matches no model file"))).toBe(true);
+    const warm = warnings();
+    expect(isWarm(warm.loaded)).toBe(true);
+    expect(warm.seen).toEqual(cold.seen);
+  });
+
+  it('builds the Jinja renderer only when a command renders: compile gives the cold SQL', async () => {
+    p = inlineProject(PROJECT);
+    loadProject({ projectDir: p.dir });
+    const compiled = async (partialParse: boolean) => {
+      const project = TsdbtProject.open({ projectDir: p!.dir, partialParse });
+      expect(isWarm(project.loaded)).toBe(partialParse);
+      const nodes = await project.compile({ write: false });
+      return Object.fromEntries(nodes.map((c) => [c.node.name, c.sql]));
+    };
+    const warm = await compiled(true);
+    expect(warm).toEqual(await compiled(false));
+    expect(warm.n).toMatch(/^select 1 as v from a$/); // rendered again with final names (needsNames)
+  });
+});
+
+describe('warm start: every input is checked', () => {
+  const changes: [string, (p: InlineProject) => LoadOptions | void][] = [
+    ['an edited model file', (q) => q.write({ 'models/b.sql': "select v + 1 as v from {{ ref('a') }}" })],
+    ['an edited model file of the same size and time', (q) => {
+      // git's "racy" rule: the first load saw the file modified in its own clock tick, so it kept its text's hash
+      const path = join(q.dir, 'models/b.sql');
+      const { mtime } = statSync(path);
+      writeFileSync(path, readFileSync(path, 'utf8').replace('select v', 'SELECT v'));
+      utimesSync(path, mtime, mtime);
+    }],
+    ['an edited YAML file', (q) => q.write({ 'models/schema.yml': PROJECT['models/schema.yml']!.replace('the a model', 'the A model') })],
+    ['a new model file', (q) => q.write({ 'models/e.sql': 'select 5 as v' })],
+    ['a deleted model file', (q) => q.remove('models/c.sql')],
+    ['a new file in a new sub-folder', (q) => q.write({ 'models/sub/e.sql': 'select 5 as v' })],
+    ['an edited macro', (q) => q.write({ 'macros/three.sql': '{% macro three() %}select 33 as v{% endmacro %}' })],
+    ['an edited seed', (q) => q.write({ 'seeds/s.csv': 'id,name,extra\n1,x,2\n' })],
+    ['an edited project.yml', (q) => q.write({ 'project.yml': 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +tags: [t]\n' })],
+    ['a new selectors.yml', (q) => q.write({ 'selectors.yml': 'selectors:\n  - name: only_a\n    definition: a\n' })],
+    ['an edited profiles.yml', (q) => q.write({ 'profiles.yml': readFileSync(join(q.dir, 'profiles.yml'), 'utf8').replace('threads: 4', 'threads: 2') })],
+    ['an installed package', (q) => q.write({ 'dbt_packages/pkg_a/dbt_project.yml': "name: pkg_a\nversion: '1.0.0'\n", 'dbt_packages/pkg_a/macros/m.sql': '{% macro m() %}1{% endmacro %}' })],
+    ['an env var a model reads', () => ({ env: { ...process.env, TSDBT_WS_TEST_E: 'set' } })],
+    ['--vars', () => ({ vars: { x: 2 } })],
+    ['--full-refresh', () => ({ fullRefresh: true })],
+  ];
+  for (const [what, change] of changes)
+    it(`loads again after ${what}`, () => {
+      p = inlineProject(PROJECT);
+      // Files written a moment ago are racy (kept with their hash); so are these, set in the future.
+      const future = new Date(Date.now() + 60_000);
+      utimesSync(join(p.dir, 'models/b.sql'), future, future);
+      loadProject({ projectDir: p.dir });
+      expect(isWarm(load(p.dir))).toBe(true);
+      const options = change(p) ?? {};
+      const after = load(p.dir, options);
+      expect(isWarm(after)).toBe(false);
+      // …and the load just made is the next warm start.
+      expect(isWarm(load(p.dir, options))).toBe(true);
+    });
+
+  it('an env var nothing reads changes nothing', () => {
+    p = inlineProject(PROJECT);
+    loadProject({ projectDir: p.dir });
+    expect(isWarm(load(p.dir, { env: { ...process.env, TSDBT_WS_UNREAD: 'x' } }))).toBe(true);
+  });
+
+  it('an edited README in the project folder loads again (every root-level file counts)', () => {
+    p = inlineProject({ ...PROJECT, 'README.md': 'hello' });
+    loadProject({ projectDir: p.dir });
+    p.write({ 'README.md': 'hello again' });
+    expect(isWarm(load(p.dir))).toBe(false);
+  });
+});
+
+describe('warm start: what is never saved or trusted', () => {
+  const file = () => join(p!.dir, 'target', WARM_START_FILE);
+
+  it('a load that read invocation_id is not saved', () => {
+    p = inlineProject({ ...PROJECT, 'models/f.sql': "select '{{ invocation_id }}' as v" });
+    loadProject({ projectDir: p.dir });
+    expect(() => statSync(file())).toThrow();
+    expect(isWarm(loadProject({ projectDir: p.dir }))).toBe(false);
+  });
+
+  it('a load with DBT_ENV_SECRET_* variables is not saved, nor reused', () => {
+    p = inlineProject(PROJECT);
+    const env = { ...process.env, DBT_ENV_SECRET_WS: 'hunter2-ws-secret' };
+    loadProject({ projectDir: p.dir, env });
+    expect(() => statSync(file())).toThrow();
+    loadProject({ projectDir: p.dir });
+    expect(isWarm(loadProject({ projectDir: p.dir, env }))).toBe(false);
+  });
+
+  it('--no-partial-parse neither reads nor writes it', () => {
+    p = inlineProject(PROJECT);
+    loadProject({ projectDir: p.dir, partialParse: false });
+    expect(() => statSync(file())).toThrow();
+    loadProject({ projectDir: p.dir });
+    expect(isWarm(loadProject({ projectDir: p.dir, partialParse: false }))).toBe(false);
+  });
+
+  const damage: [string, (bytes: Buffer) => Buffer][] = [
+    ['truncated', (b) => b.subarray(0, b.length - 100)],
+    ['with a damaged byte', (b) => {
+      const c = Buffer.from(b);
+      c[c.length - 200] = c[c.length - 200]! ^ 0xff;
+      return c;
+    }],
+    ['of another format', (b) => Buffer.from(b.toString('latin1').replace('tsdbt-warm-start/', 'tsdbt-warm-start/0'), 'latin1')],
+    ['of another tsdbt build', (b) => Buffer.from(b.toString('latin1').replace(/"tsdbt":"[^"]*"/, '"tsdbt":"0.0.0@0"'), 'latin1')],
+    ['not one at all', () => Buffer.from('garbage')],
+  ];
+  for (const [what, hurt] of damage)
+    it(`a file ${what} is ignored: the load runs and saves a good one`, () => {
+      p = inlineProject(PROJECT);
+      loadProject({ projectDir: p.dir });
+      writeFileSync(file(), hurt(readFileSync(file())));
+      expect(isWarm(load(p.dir))).toBe(false);
+      expect(isWarm(load(p.dir))).toBe(true);
+    });
+});
