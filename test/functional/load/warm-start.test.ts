@@ -195,3 +195,12 @@ describe('warm start: what is never saved or trusted', () => {
       expect(isWarm(load(p.dir))).toBe(true);
     });
 });
+
+describe('warm start: the graph', () => {
+  it('a project with a cycle is not saved: every command reports the cycle', () => {
+    p = inlineProject({ 'models/a.sql': "select * from {{ ref('b') }}", 'models/b.sql': "select * from {{ ref('a') }}" });
+    expect(() => TsdbtProject.open({ projectDir: p!.dir })).toThrow(/cycle/);
+    expect(() => statSync(join(p!.dir, 'target', WARM_START_FILE))).toThrow();
+    expect(() => TsdbtProject.open({ projectDir: p!.dir })).toThrow(/cycle/);
+  });
+});

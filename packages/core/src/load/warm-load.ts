@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Manifest } from '../manifest/manifest.js';
 import type { Renderer } from '../render/renderer.js';
 import { readValue } from '../render/render-reads.js';
 import { secretValues } from '../shared/secrets.js';
@@ -114,7 +115,8 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
       scan = new Map([...early, ...scanInputs({ files: [], shallow: [], listed: [installDir], trees: spec.trees })]);
     },
     save(loaded, extra) {
-      if (!spec || extra.volatile || secretValues(env, loaded.vars).length) return removeWarmStart(file);
+      // A project with a cycle fails when its graph is built: its load is not saved (a warm start's graph skips that check).
+      if (!spec || extra.volatile || secretValues(env, loaded.vars).length || !acyclic(loaded.manifest)) return removeWarmStart(file);
       const names = new Set([...recording.read, ...extra.envRead]);
       const envValues = new Map([...names].sort().map((n) => [n, readValue(env[n])] as const));
       const { yaml: _yaml, ...projectFile } = loaded.projectFile;
@@ -135,4 +137,28 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
 /** Every profiles.yml the load may read (present or not: one appearing is a change). */
 function profileCandidates(options: LoadOptions): string[] {
   return options.profilesDir ? [join(resolve(options.profilesDir), 'profiles.yml')] : [join(homedir(), '.tsdbt', 'profiles.yml')];
+}
+
+/** Whether the dependencies between the manifest's nodes have no cycle (Kahn's algorithm: a cheap yes/no; graph/ reports the cycle). */
+function acyclic(manifest: Manifest): boolean {
+  const nodes = manifest.nodes;
+  const waiting = new Map<string, number>();
+  const children = new Map<string, string[]>();
+  for (const [id, node] of nodes) {
+    const parents = new Set(node.dependsOn.filter((p) => nodes.has(p)));
+    waiting.set(id, parents.size);
+    for (const p of parents) (children.get(p) ?? children.set(p, []).get(p)!).push(id);
+  }
+  const ready = [...waiting].filter(([, n]) => n === 0).map(([id]) => id);
+  let done = 0;
+  while (ready.length) {
+    const id = ready.pop()!;
+    done++;
+    for (const c of children.get(id) ?? []) {
+      const left = waiting.get(c)! - 1;
+      waiting.set(c, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  return done === nodes.size;
 }
