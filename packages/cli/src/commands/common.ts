@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { integerOption, NUMERIC_RULES, TsdbtProject, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
 import { createPrinter, type LogLevel } from '../printer/console-printer.js';
 import { onStdoutClosed } from './stdout.js';
@@ -71,6 +71,9 @@ export interface Io {
   readonly err: (line: string) => void;
   readonly isTty: boolean;
 }
+
+/** The YAML parser, loaded when --vars or --args is given (most commands never need it: start-up time). */
+const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 export function parseVars(text: string | undefined): Record<string, unknown> {
   if (!text) return {};

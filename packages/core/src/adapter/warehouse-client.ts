@@ -1,4 +1,4 @@
-import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +51,10 @@ export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
 };
 
 /** Failures reach the user as tsdbt errors; the client's own logging would print each one again, with its stack, to stderr. */
-const CLIENT_LOG = { level: ClickHouseLogLevel.OFF };
+const clientLog = (client: typeof import('@clickhouse/client')) => ({ level: client.ClickHouseLogLevel.OFF });
+
+/** The client library is loaded when a connection is opened (commands that need none start faster). */
+const loadClient = () => import('@clickhouse/client');
 
 /** chDB is a large native library: load it only when a chdb target is opened. */
 async function loadChdb() {
@@ -108,6 +111,9 @@ async function openRoute(target: TargetConfig, settings: ClickHouseSettings, poo
   // A chdb data directory held by another tsdbt process is reached over that process's endpoint,
   // with the token from its endpoint file as the password.
   let served = target.type === 'chdb' ? await holdingEndpoint(path) : undefined;
+  const clientLib = await loadClient();
+  const { createClient } = clientLib;
+  const CLIENT_LOG = clientLog(clientLib);
   if (target.type === 'chdb' && !served) {
     const chdb = await loadChdb();
     // A data directory that cannot be written fails here, saying which, not inside chDB.

@@ -1,0 +1,66 @@
+// Start-up overhead of a command: the time from the process start to the first statement sent to
+// the warehouse (bench/first-statement-probe.mjs, preloaded, prints it and ends the process), for
+// `tsdbt run` of a generated 1,000-model project on the embedded engine (chDB) — and the wall time
+// of `tsdbt ls` of the same project — cold (no target folder: no parse cache, no warm start) and
+// warm (nothing changed since the last command: target/warm_start.bin is used). What is counted:
+// Node's own start, loading tsdbt's modules, the load (or the warm start), graph and selection,
+// opening chDB (loading its native library, opening the data directory) — everything before the
+// first statement. Baselines measured in the same run: `node -e 0` and `node -e "import('@tsdbt/core')"`.
+// Usage: node bench/first-statement.mjs [models=1000] [repeats=5] [base folder=os.tmpdir(), e.g. /dev/shm] [--jinja]
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateProject } from './gen-project.mjs';
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const jinja = process.argv.includes('--jinja');
+const n = Number(args[0] ?? 1000);
+const repeats = Number(args[1] ?? 5);
+const base = args[2] ?? tmpdir();
+const cli = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
+const probe = fileURLToPath(new URL('./first-statement-probe.mjs', import.meta.url));
+const core = new URL('../packages/core/dist/index.js', import.meta.url).href;
+
+/** ms from the process start to the first statement of `tsdbt run` (the process ends there). */
+function firstStatement(dir) {
+  const p = spawnSync(process.execPath, ['--import', probe, cli, 'run', '--project-dir', dir], { encoding: 'utf8', env: { ...process.env, TSDBT_PROBE_EXIT: '1' } });
+  const m = /TSDBT_FIRST_STATEMENT_MS (\S+)/.exec(p.stderr);
+  if (!m) throw new Error(`no statement was sent:\n${p.stdout}\n${p.stderr}`);
+  return Number(m[1]);
+}
+
+/** Wall seconds of a process. */
+function wall(argv) {
+  const t = performance.now();
+  const p = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (p.status !== 0) throw new Error(p.stderr);
+  return +((performance.now() - t) / 1000).toFixed(3);
+}
+
+const dir = join(base, `tsdbt-first-statement-${jinja ? 'jinja-' : ''}${n}`);
+generateProject(n, dir, { jinja });
+const coldFirst = firstStatement(dir); // writes the parse cache and the warm start
+const warmFirst = [];
+const lsWarm = [];
+const node = [];
+const importCore = [];
+for (let r = 0; r < repeats; r++) {
+  warmFirst.push(firstStatement(dir));
+  lsWarm.push(wall([cli, 'ls', '--project-dir', dir]));
+  node.push(wall(['-e', '0']));
+  importCore.push(wall(['--input-type=module', '-e', `await import(${JSON.stringify(core)})`]));
+}
+const best = (xs) => Math.min(...xs);
+console.log(JSON.stringify({
+  models: n,
+  kind: jinja ? 'jinja' : 'static',
+  coldFirstStatementMs: coldFirst,
+  warmFirstStatementMs: warmFirst,
+  lsWarm,
+  nodeAlone: node,
+  importCore,
+  best: { warmFirstStatementMs: best(warmFirst), lsWarm: best(lsWarm), nodeAlone: best(node), importCore: best(importCore) },
+}));
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,45 @@
+// Bundles @tsdbt/core's compiled modules (packages/core/dist, ~270 files) into one file,
+// dist/tsdbt-core.js, the package's entry: Node then loads one module instead of hundreds (most of
+// a command's start-up was the module loader's; BENCHMARKS.md, issue 17). The modules stay in
+// dist/ beside it (type declarations, worker threads, tests of the built CLI). Run by `npm run build`.
+// Kept out of the bundle: packages with native parts or loaded lazily (chdb, @clickhouse/client,
+// chokidar, tar, daff) and nunjucks (render/jinja-compat requires one of its files by path: there
+// must be one copy). `import.meta.url` of each module is rewritten to that module's own file, so
+// the files it locates beside itself (macros/, package.json, worker scripts) are found as before.
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const core = fileURLToPath(new URL('../packages/core/', import.meta.url));
+const dist = `${core}dist/`;
+const outfile = `${dist}tsdbt-core.js`;
+const external = ['nunjucks', 'chdb', '@clickhouse/client', 'chokidar', 'tar', 'daff'].flatMap((p) => [p, `${p}/*`]);
+
+const ownUrl = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      if (args.path.startsWith(dist) && contents.includes('import.meta.url')) {
+        const rel = relative(dirname(outfile), args.path).split('\\').join('/');
+        contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(`./${rel}`)}, import.meta.url).href`);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+await build({
+  entryPoints: [`${dist}index.js`],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external,
+  plugins: [ownUrl],
+  // Bundled CommonJS packages (yaml, graphology…) call require() for Node's own modules.
+  banner: { js: "import { createRequire as __tsdbtCreateRequire } from 'node:module';\nconst require = __tsdbtCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
