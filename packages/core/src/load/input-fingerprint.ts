@@ -26,7 +26,7 @@ export interface InputSpec {
   readonly trees: readonly string[];
 }
 
-/** Absolute path → fingerprint (`mtimeMs:size:ino`, plus `#<hash>` for racy files, or `-` for a file that is absent). */
+/** Absolute path → fingerprint (`mtimeMs:size:ino`, plus `#<hash>` for racy files; `-` absent, `!<code>` unreadable). */
 export type InputScan = Map<string, string>;
 
 /** Files modified this close to the scan (ms) may change again unseen by mtime (coarse clocks tick at 1–10 ms). */
@@ -41,7 +41,13 @@ const contentHash = (path: string) => {
 };
 
 function fingerprint(path: string, now: number): string {
-  const s = statSync(path, { throwIfNoEntry: false });
+  let s;
+  try {
+    s = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // A link that loops, a file that cannot be read: the load reports it; here it is only a state.
+    return `!${(error as NodeJS.ErrnoException).code ?? 'error'}`;
+  }
   if (!s) return '-';
   if (s.isDirectory()) return 'dir';
   const fp = `${s.mtimeMs}:${s.size}:${s.ino}`;
