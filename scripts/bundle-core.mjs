@@ -6,8 +6,7 @@
 // chokidar, tar, daff) and nunjucks (render/jinja-compat requires one of its files by path: there
 // must be one copy). `import.meta.url` of each module is rewritten to that module's own file, so
 // the files it locates beside itself (macros/, package.json, worker scripts) are found as before.
-import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +28,16 @@ const ownUrl = {
     });
   },
 };
+
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  // A checkout whose node_modules predate esbuild (run `npm ci`): the entry re-exports the modules.
+  console.warn('esbuild is not installed (run npm ci): dist/tsdbt-core.js re-exports dist/index.js, unbundled');
+  await writeFile(outfile, "export * from './index.js';\n");
+  process.exit(0);
+}
 
 await build({
   entryPoints: [`${dist}index.js`],
