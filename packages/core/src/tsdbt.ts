@@ -182,7 +182,7 @@ export class TsdbtProject {
     const onEvent = guardListener(listener);
     // Events carry messages and SQL: DBT_ENV_SECRET_* values are scrubbed before any listener sees them.
     this.onEvent = loaded.secrets.length ? (event) => onEvent(scrubEvent(event, loaded.secrets)) : onEvent;
-    this.graph = graph ?? new ProjectGraph(loaded.manifest, { acyclic: loaded.partialParse.warmStart === true });
+    this.graph = graph ?? new ProjectGraph(loaded.manifest, loaded.graphHints);
     this.index = new RelationIndex(loaded.manifest);
   }
 

@@ -7,6 +7,7 @@ import { ProjectGraph } from '../../../packages/core/src/graph/project-graph.js'
 import { WARM_START_FILE } from '../../../packages/core/src/load/warm-load.js';
 import { writeManifest } from '../../../packages/core/src/report/artifacts.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+import { generateProject } from '../../../bench/gen-project.mjs';
 
 /*
  * The warm start (target/warm_start.bin): a load whose inputs are all unchanged is not run — its
@@ -202,5 +203,19 @@ describe('warm start: the graph', () => {
     expect(() => TsdbtProject.open({ projectDir: p!.dir })).toThrow(/cycle/);
     expect(() => statSync(join(p!.dir, 'target', WARM_START_FILE))).toThrow();
     expect(() => TsdbtProject.open({ projectDir: p!.dir })).toThrow(/cycle/);
+  });
+
+  it('gives the dependency order of a cold parse (generations saved with it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-ws-gen-'));
+    dirs.push(dir);
+    generateProject(120, dir, {});
+    const cold = TsdbtProject.open({ projectDir: dir, partialParse: false });
+    TsdbtProject.open({ projectDir: dir });
+    const warm = TsdbtProject.open({ projectDir: dir });
+    expect(isWarm(warm.loaded)).toBe(true);
+    expect(warm.select()).toEqual(cold.select());
+    expect(warm.select({ select: ['m_00050+'] })).toEqual(cold.select({ select: ['m_00050+'] }));
+    expect(warm.graph.generations()).toEqual(cold.graph.generations());
+    expect(manifestText(warm.loaded)).toBe(manifestText(cold.loaded));
   });
 });

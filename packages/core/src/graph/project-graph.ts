@@ -14,8 +14,11 @@ export class ProjectGraph {
   /** Longest-path depth of each node (its topological generation), filled on demand. */
   private depthMemo = new Map<string, number>();
 
-  /** `acyclic`: the manifest's dependencies are known to have no cycle (a warm start's, checked when saved). */
-  constructor(manifest: Manifest, options: { readonly acyclic?: boolean } = {}) {
+  /**
+   * `acyclic`: the manifest's dependencies are known to have no cycle; `depths`: each node's
+   * generation, known (both from a warm start, computed when it was saved: load/warm-load.ts).
+   */
+  constructor(manifest: Manifest, options: { readonly acyclic?: boolean; readonly depths?: ReadonlyMap<string, number> } = {}) {
     this.manifest = manifest;
     const graph = new DirectedGraph();
     for (const id of manifest.nodes.keys()) graph.addNode(id);
@@ -26,6 +29,7 @@ export class ProjectGraph {
     }
     this.graph = graph;
     if (!options.acyclic && hasCycle(graph)) throw cycleError(graph, manifest);
+    if (options.depths) this.depthMemo = new Map(options.depths);
   }
 
   /**

@@ -80,6 +80,8 @@ export interface LoadedProject {
   readonly partialParse: PartialParseReport;
   /** How long each phase of the load took (`tsdbt parse` writes them to target/perf_info.json). */
   readonly timings?: LoadTimings;
+  /** What a warm start knows of the DAG (no cycle, each node's generation): graph/ need not work it out. */
+  readonly graphHints?: { readonly acyclic: true; readonly depths: ReadonlyMap<string, number> };
 }
 
 /** Seconds per load phase, with dbt's perf_info.json names; one entry per project (root, then packages). */

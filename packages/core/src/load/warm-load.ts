@@ -79,6 +79,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
     files: saved.files,
     secrets: [],
     partialParse: { mode: 'warm', rendered: [], reused: saved.renders, workerRendered: 0, warmStart: true },
+    graphHints: { acyclic: true, depths: new Map(saved.depths) },
   };
   return loaded;
 }
@@ -116,7 +117,8 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
     },
     save(loaded, extra) {
       // A project with a cycle fails when its graph is built: its load is not saved (a warm start's graph skips that check).
-      if (!spec || extra.volatile || secretValues(env, loaded.vars).length || !acyclic(loaded.manifest)) return removeWarmStart(file);
+      const depths = spec && !extra.volatile && !secretValues(env, loaded.vars).length ? generations(loaded.manifest) : undefined;
+      if (!spec || !depths) return removeWarmStart(file);
       const names = new Set([...recording.read, ...extra.envRead]);
       const envValues = new Map([...names].sort().map((n) => [n, readValue(env[n])] as const));
       const { yaml: _yaml, ...projectFile } = loaded.projectFile;
@@ -129,6 +131,7 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
         files: loaded.files,
         renders: extra.renders,
         logs: extra.logs,
+        depths: [...depths],
       });
     },
   };
@@ -139,8 +142,12 @@ function profileCandidates(options: LoadOptions): string[] {
   return options.profilesDir ? [join(resolve(options.profilesDir), 'profiles.yml')] : [join(homedir(), '.tsdbt', 'profiles.yml')];
 }
 
-/** Whether the dependencies between the manifest's nodes have no cycle (Kahn's algorithm: a cheap yes/no; graph/ reports the cycle). */
-function acyclic(manifest: Manifest): boolean {
+/**
+ * Each node's generation — its longest path from a node without parents, as graph/project-graph.ts
+ * counts it — or undefined when the dependencies have a cycle (Kahn's algorithm; graph/ reports the
+ * cycle when the project's graph is built).
+ */
+function generations(manifest: Manifest): Map<string, number> | undefined {
   const nodes = manifest.nodes;
   const waiting = new Map<string, number>();
   const children = new Map<string, string[]>();
@@ -149,16 +156,18 @@ function acyclic(manifest: Manifest): boolean {
     waiting.set(id, parents.size);
     for (const p of parents) (children.get(p) ?? children.set(p, []).get(p)!).push(id);
   }
-  const ready = [...waiting].filter(([, n]) => n === 0).map(([id]) => id);
-  let done = 0;
+  const depth = new Map<string, number>();
+  const ready: string[] = [];
+  for (const [id, n] of waiting) if (n === 0) (ready.push(id), depth.set(id, 0));
   while (ready.length) {
     const id = ready.pop()!;
-    done++;
+    const d = depth.get(id)! + 1;
     for (const c of children.get(id) ?? []) {
+      if ((depth.get(c) ?? -1) < d) depth.set(c, d);
       const left = waiting.get(c)! - 1;
       waiting.set(c, left);
       if (left === 0) ready.push(c);
     }
   }
-  return done === nodes.size;
+  return [...waiting.values()].every((n) => n === 0) ? depth : undefined;
 }

@@ -23,7 +23,7 @@ import type { ProjectFile } from './project-file.js';
  * another build is ignored: each section carries a checksum of its bytes.
  */
 
-const FORMAT = 'tsdbt-warm-start/1';
+const FORMAT = 'tsdbt-warm-start/2';
 
 /** A finished load as saved (the renderer is rebuilt on demand; ProjectFile without its YAML document). */
 export interface SavedLoad {
@@ -37,6 +37,8 @@ export interface SavedLoad {
   readonly renders: number;
   /** Warnings and notes of the saved load, said again on a warm start. */
   readonly logs: readonly (readonly [string, 'info' | 'debug' | 'warn'])[];
+  /** Each node's generation in the DAG (saved only when it has no cycle). */
+  readonly depths: readonly (readonly [string, number])[];
 }
 
 /** What a load read, to tell whether a saved load still holds. */
