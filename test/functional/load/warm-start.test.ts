@@ -218,4 +218,12 @@ describe('warm start: the graph', () => {
     expect(warm.graph.generations()).toEqual(cold.graph.generations());
     expect(manifestText(warm.loaded)).toBe(manifestText(cold.loaded));
   });
+
+  it('on the Instacart reference project: a warm start, the manifest of a cold parse', () => {
+    const target = mkdtempSync(join(tmpdir(), 'tsdbt-ws-ref-'));
+    dirs.push(target);
+    const root = join(import.meta.dirname, '../../..');
+    loadProject({ projectDir: root, targetPath: target });
+    expect(isWarm(load(root, { targetPath: target }))).toBe(true);
+  });
 });
