@@ -17,15 +17,35 @@ const QUALIFIED = /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/;
  * table materialization's warning says to alias it).
  */
 export function dequalifiedSql(ctx: RunContext, node: SqlNode, sql: string): string {
-  if (node.resourceType === 'test' || !dbtSemantics(node) || (sql.match(JOINS) ?? []).length < 2) return sql;
+  if (!needsDescribe(node, sql)) return sql;
   let names: string[];
   try {
-    names = ctx.adapter.client.querySync(`DESCRIBE (\n${sql}\n)`).rows.map((r) => String(r[0]));
+    names = ctx.adapter.client.querySync(describe(sql)).rows.map((r) => String(r[0]));
   } catch {
     return sql; // the build itself reports what is wrong with the query
   }
   return dequalify(sql, names);
 }
+
+/**
+ * dequalifiedSql() without blocking: the DESCRIBE runs while other nodes' statements are sent. (Analysing a query
+ * evaluates its scalar subqueries: a blocking DESCRIBE held every other thread of the run for as long — 0.35 s
+ * for the reference project's market basket at scale 1.)
+ */
+export async function dequalifiedSqlAsync(ctx: RunContext, node: SqlNode, sql: string): Promise<string> {
+  if (!needsDescribe(node, sql)) return sql;
+  let names: string[];
+  try {
+    names = (await ctx.adapter.client.query<{ name: string }>(describe(sql), { signal: ctx.signal })).map((r) => String(r.name));
+  } catch (error) {
+    if (ctx.signal?.aborted) throw error;
+    return sql; // the build itself reports what is wrong with the query
+  }
+  return dequalify(sql, names);
+}
+
+const needsDescribe = (node: SqlNode, sql: string) => node.resourceType !== 'test' && dbtSemantics(node) && (sql.match(JOINS) ?? []).length >= 2;
+const describe = (sql: string) => `DESCRIBE (\n${sql}\n)`;
 
 /** The wrapping SELECT that renames `t.col` to `col` where `col` is unique among `names`; `sql` itself when none is. */
 export function dequalify(sql: string, names: readonly string[]): string {

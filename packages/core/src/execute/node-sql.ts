@@ -9,7 +9,7 @@ import { splitStatements } from '../shared/sql-statements.js';
 import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
 import { threadName } from './thread-context.js';
-import { dequalifiedSql } from './dequalify.js';
+import { dequalifiedSql, dequalifiedSqlAsync } from './dequalify.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -50,7 +50,18 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
 }
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
-export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental?: boolean; batch?: RenderBatch } = {}): string {
+export function nodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): string {
+  return dequalifiedSql(ctx, node, compiledNodeSql(ctx, node, options));
+}
+
+/** nodeSql() for callers that can wait: the one warehouse look-up it may need (dequalify.ts) does not block the run's other threads. */
+export async function nodeSqlAsync(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): Promise<string> {
+  return dequalifiedSqlAsync(ctx, node, compiledNodeSql(ctx, node, options));
+}
+
+type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch };
+
+function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions): string {
   let rendered = node.renderedCode;
   if (node.renderAtRuntime || node.needsNames || options.isIncremental || options.batch) {
     const state = runtimeState(ctx, node, {
@@ -71,7 +82,7 @@ export function nodeSql(ctx: RunContext, node: SqlNode, options: { isIncremental
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
   const sql = oneStatement(node, compileSql(ctx.index, node, rendered, { eventTimeWindow }));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
-  return dequalifiedSql(ctx, node, sql);
+  return sql;
 }
 
 /**

@@ -9,7 +9,7 @@ import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { hooksOf } from '../manifest/config.js';
-import { hookStatements, nodeSql } from './node-sql.js';
+import { hookStatements, nodeSql, nodeSqlAsync } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { relationFor } from '../load/relation-names.js';
 import { threadName } from './thread-context.js';
@@ -44,7 +44,7 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
 
 export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcome> {
   const materialize = materializationFor(node.config.materialized, node.originalFilePath);
-  const sql = nodeSql(ctx, node);
+  const sql = await nodeSqlAsync(ctx, node);
   // What target/compiled and run_results show: the SQL the build ran (an incremental run renders
   // again with is_incremental() true), written once the build is over, failed or not.
   let ran = sql;
@@ -97,7 +97,7 @@ export async function runSourceLoad(ctx: RunContext, node: SourceNode): Promise<
 
 /** Snapshots: dbt's snapshot materialization between the snapshot's hooks (`OK snapshotted …`). */
 export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<Outcome> {
-  const sql = nodeSql(ctx, node);
+  const sql = await nodeSqlAsync(ctx, node);
   const adapter = ctx.adapter.forModel(node.config);
   let result: Awaited<ReturnType<typeof materializeSnapshot>>;
   try {

@@ -1,0 +1,32 @@
+// dbt_semantics renames a joined query's `t.col` outputs to `col` (execute/dequalify.ts). The DESCRIBE that finds them
+// must not block the run: analysing a query evaluates its scalar subqueries, and a blocking (synchronous) call holds
+// every other thread of the run meanwhile. A model build describes its query through the asynchronous client.
+import { describe, expect, it } from 'vitest';
+import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project.js';
+
+const setup = openedPerTest();
+
+describe('dequalified column names', () => {
+  it('a model with two joins gets plain column names, described without a blocking query', async () => {
+    const { p, project } = setup({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'x' as name",
+      'models/b.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'y' as name",
+      'models/c.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'z' as name",
+      'models/joined.sql':
+        "{{ config(materialized='table') }}\nselect a.id, b.name, (select count() from {{ ref('c') }}) as n_c\nfrom {{ ref('a') }} a join {{ ref('b') }} b on a.id = b.id join {{ ref('c') }} c on a.id = c.id",
+    });
+    const client = (await project.adapter()).client;
+    const blocking: string[] = [];
+    const querySync = client.querySync.bind(client);
+    client.querySync = (sql: string) => {
+      if (/^DESCRIBE \(/.test(sql)) blocking.push(sql);
+      return querySync(sql);
+    };
+    const result = await project.run();
+    expect(statuses(result)).toEqual({ a: 'success', b: 'success', c: 'success', joined: 'success' });
+    const columns = await queryRows<{ name: string }>(project, `SELECT name FROM system.columns WHERE database = '${p.schema}' AND table = 'joined' ORDER BY position`);
+    expect(columns.map((c) => c.name)).toEqual(['id', 'name', 'n_c']);
+    expect(await queryRows(project, `SELECT id, name, n_c FROM ${p.schema}.joined`)).toEqual([{ id: 1, name: 'y', n_c: '1' }]);
+    expect(blocking).toEqual([]);
+  });
+});
