@@ -299,6 +299,8 @@ FROM (
     WHERE eval_set = '{{ es }}'
 )
 ARRAY JOIN items AS item, arrayEnumerate(items) AS pos
+-- two threads sort and compress the inserted lines (the rows are the same; only the write is parallel)
+SETTINGS max_insert_threads = 2
 {% endset %}
 {% do run_query(sql) %}
 {% do _gen_progress('raw___insta_order_products_' ~ es) %}

@@ -48,6 +48,23 @@ describe('scheduler', () => {
     expect(kinds).toEqual(['node_started', 'node_finished', 'node_started', 'node_finished', 'node_started', 'node_finished']);
   });
 
+  it('of the ready nodes, starts the one heading the longest chain first (critical path), then plan order', async () => {
+    // With one thread the start order is the priority order: a_leaf1/a_leaf2 come first in the plan's order, but
+    // z_root heads a chain of three (z_root -> z_mid -> z_end) and a_leaf* head nothing; z_end, like them, heads
+    // nothing (height 1) and became ready last.
+    const { p, project } = setup({
+      'models/a_leaf1.sql': table('select 1 as x'),
+      'models/a_leaf2.sql': table('select 2 as x'),
+      'models/z_root.sql': table('select 1 as x'),
+      'models/z_mid.sql': table("select x from {{ ref('z_root') }}"),
+      'models/z_end.sql': table("select x from {{ ref('z_mid') }}"),
+    });
+    const r = await project.run({ threads: 1 });
+    expect(Object.values(statuses(r)).every((s) => s === 'success')).toBe(true);
+    const order = p.events.filter((e) => e.type === 'node_started').map((e) => (e as { node: { name: string } }).node.name);
+    expect(order).toEqual(['z_root', 'z_mid', 'a_leaf1', 'a_leaf2', 'z_end']);
+  });
+
   it('a failing model skips every descendant but not independent nodes', async () => {
     const { p, project } = setup({
       'models/bad.sql': table('select throwIf(1) as x'),
@@ -73,7 +90,8 @@ describe('scheduler', () => {
       'models/a_bad.sql': table('select throwIf(1) as x'),
       'models/b.sql': table('select 1 as x'),
       'models/c.sql': table('select 2 as x'),
-      'models/d.sql': table("select x from {{ ref('c') }}"),
+      // independent, so a_bad (first in plan order) is also first in priority (a chain c -> d would start c first)
+      'models/d.sql': table('select 3 as x'),
     });
     const r = await project.run({ threads: 1, failFast: true });
     const st = statuses(r);

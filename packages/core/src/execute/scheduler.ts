@@ -1,3 +1,5 @@
+import { ReadyQueue, unitHeights } from './critical-path.js';
+
 /** One schedulable piece of work: a node, or several tests run as one batch. */
 export interface WorkUnit {
   readonly id: string;
@@ -21,7 +23,8 @@ export interface ScheduleOptions<U extends WorkUnit> {
 
 /**
  * Runs units in dependency order, up to `threads` at a time, starting each as soon as all it
- * waits on have succeeded (not generation by generation). Returns true if it was stopped early.
+ * waits on have succeeded (not generation by generation); of the ready units, the one heading the
+ * longest chain of waiting units first (critical-path.ts). Returns true if it was stopped early.
  */
 export async function schedule<U extends WorkUnit>(units: readonly U[], options: ScheduleOptions<U>): Promise<boolean> {
   const byId = new Map(units.map((u) => [u.id, u]));
@@ -32,7 +35,8 @@ export async function schedule<U extends WorkUnit>(units: readonly U[], options:
     waiting.set(u.id, after.length);
     for (const a of after) (dependents.get(a) ?? dependents.set(a, []).get(a)!).push(u.id);
   }
-  const ready: U[] = units.filter((u) => waiting.get(u.id) === 0);
+  const ready = new ReadyQueue<U>(unitHeights(units, dependents));
+  for (const u of units) if (waiting.get(u.id) === 0) ready.push(u);
   const done = new Set<string>();
   let running = 0;
   let stopped = false;
