@@ -43,7 +43,14 @@ async function runPhase(phase) {
     await project.runOperation('generate_instacart', { scale: Number(arg('scale', '1')), seed: Number(arg('seed', '42')) });
     report = {};
   } else {
+    // RSS sampled during the build: when the peak happens and what runs then (the report names the nodes)
+    let peak = { rss: 0, at: Date.now() };
+    const sampler = setInterval(() => {
+      const rss = process.memoryUsage.rss();
+      if (rss > peak.rss) peak = { rss, at: Date.now() };
+    }, 100);
     const result = await project.build();
+    clearInterval(sampler);
     report = {
       success: result.success,
       results: result.results.map((r) => ({
@@ -53,7 +60,9 @@ async function runPhase(phase) {
         seconds: r.executionTime,
         startedAt: r.timing?.[0]?.startedAt,
         message: r.message.split('\n')[0],
+        finishedAt: r.timing?.[0]?.completedAt,
       })),
+      sampledPeak: { rssMB: peak.rss / 2 ** 20, at: new Date(peak.at).toISOString() },
     };
   }
   const wall = (performance.now() - t0) / 1000;
@@ -63,6 +72,13 @@ async function runPhase(phase) {
   await project.close();
   report = { ...report, wallSeconds: wall, cpuSeconds: (cpu.user + cpu.system) / 1e6, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6, maxRssMB };
   writeFileSync(arg('out'), JSON.stringify(report));
+}
+
+/** The median build's sampled RSS peak: when (+s from the first node) and which nodes were running then. */
+function peakOf(build, t0) {
+  const at = Date.parse(build.sampledPeak.at);
+  const running = build.results.filter((r) => r.startedAt && r.finishedAt && Date.parse(r.startedAt) <= at && at <= Date.parse(r.finishedAt)).map((r) => r.name);
+  return { rssMB: Math.round(build.sampledPeak.rssMB), atSeconds: +((at - t0) / 1000).toFixed(1), running };
 }
 
 function child(phase, projectDir, profilesDir, extra = []) {
@@ -123,6 +139,7 @@ async function main() {
         userSeconds: +build.userSeconds.toFixed(1),
         systemSeconds: +build.systemSeconds.toFixed(1),
         maxRssMB: Math.round(Math.max(...builds.map((b) => b.maxRssMB))),
+        sampledPeak: peakOf(build, t0),
       },
       checksums: expected
         ? { equal: differing.length === 0, tables: Object.keys(checksums).length, expected: expectFile.replace(`${ROOT}/`, ''), differing, typeChanges: typeChanges(expected, checksums) }
