@@ -42,6 +42,8 @@ export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline
 
 /** The keys of `ls --output json` without --output-keys (dbt's ListTask.ALLOWED_KEYS). */
 const LS_JSON_KEYS = new Set(['alias', 'name', 'package_name', 'depends_on', 'tags', 'config', 'resource_type', 'source_name', 'original_file_path', 'unique_id']);
+const BY_METHOD = new Set(['unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query']);
+
 /**
  * `tsdbt ls`: the selected nodes sorted by unique id, as dbt lists them: `selector` (the default:
  * `project.folder.name`, `source:project.source.table`), `name` (`name`, `source.table`), `path`,
@@ -58,8 +60,9 @@ export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: st
     if (flags.output === 'path') return n.originalFilePath;
     if (flags.output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
     if (flags.output === 'json') return JSON.stringify(Object.fromEntries(Object.entries(project.nodeDict(id)).filter(([k]) => keys.has(k))));
-    // dbt's ls selectors: sources and unit tests by their method (`unit_test:<package>.<name>`), the rest by fqn.
-    return n.resourceType === 'source' ? `source:${n.packageName}.${n.sourceName}.${n.name}` : n.resourceType === 'unit_test' ? `unit_test:${n.packageName}.${n.name}` : n.fqn.join('.');
+    // dbt's ls selectors: sources, unit tests, exposures and the semantic layer's resources by their
+    // method (`unit_test:<package>.<name>`, `exposure:<package>.<name>`…), the rest by fqn.
+    return n.resourceType === 'source' ? `source:${n.packageName}.${n.sourceName}.${n.name}` : BY_METHOD.has(n.resourceType) ? `${n.resourceType}:${n.packageName}.${n.name}` : n.fqn.join('.');
   });
   // One write: 25,000 lines written one by one cost more than listing them.
   if (lines.length) io.out(lines.join('\n'));

@@ -34,6 +34,7 @@ import { parseCacheKey } from './parse-cache-key.js';
 import { parseCacheOf, parseWorkersOf, type ParseWorkers } from './parse-sql-node.js';
 import { recordLoad, warmLoad } from './warm-load.js';
 import { loadUnitTests } from './load-unit-tests.js';
+import { loadSemanticNodes } from './load-semantic-nodes.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -153,7 +154,7 @@ function warnUnknownOnSchemaChange(nodes: Iterable<ManifestNode>, onLog: (messag
 
 function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): ProjectFile {
   const tree = (t: Readonly<Record<string, unknown>>) => renderConfigValues(t, render) as Record<string, unknown>;
-  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), unitTestsConfig: tree(pf.unitTestsConfig), testsConfig: tree(pf.testsConfig) };
+  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), unitTestsConfig: tree(pf.unitTestsConfig), testsConfig: tree(pf.testsConfig), sourcesConfig: tree(pf.sourcesConfig) };
 }
 
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
@@ -272,6 +273,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const disabledModels = new Set(u.modelFiles.map((f) => basename(f, '.sql')).filter((f) => !loadedModels.has(f)));
     for (const node of loadUnitTests({ root: u.root, nodes, schemaFiles: u.schemaFiles, disabledModels })) add(node);
   }
+  // Exposures and the semantic layer's resources once every node they may name is known.
+  for (const node of loadSemanticNodes(unitTestInputs.map((u) => ({ root: u.root, files: u.schemaFiles })), nodes, projectFile.name, (m) => onLog(m, 'warn'))) add(node);
   const parseProjectElapsed = elapsed();
   // Keys a template reads with config.get() are used, just not by tsdbt itself: no note for them.
   for (const [key, where] of stopConfigNotes()) if (!renderer.configKeysRead().has(key)) onLog(unknownConfigNote(key, where), 'info');
@@ -300,6 +303,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     selectors: readSelectors(projectRoot),
     packages: roots.slice(1).map((r) => ({ name: r.name, path: r.relDir })),
     docs,
+    groups: new Map(unitTestInputs.flatMap((u) => u.schemaFiles.flatMap((f) => f.contents.groups.map((g) => [`group.${u.root.name}.${g.name}`, { uniqueId: `group.${u.root.name}.${g.name}`, name: g.name, packageName: u.root.name, originalFilePath: g.file, line: g.line, owner: g.owner, description: g.description, config: g.config }] as const)))),
     hooks: projectHooks(
       roots.map((r) => ({ name: r.name, hooks: { onRunStart: r.projectFile.onRunStart, onRunEnd: r.projectFile.onRunEnd }, file: join(r.relDir, r.projectFile.file) })),
       projectFile.name,

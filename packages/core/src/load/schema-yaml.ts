@@ -7,6 +7,7 @@ import { renderConfigValues } from './render-config.js';
 import { parseConstraints } from './schema-constraints.js';
 import { parseVersions, type VersionPatch } from './model-versions.js';
 import { parseUnitTests, type UnitTestDeclaration } from './unit-test-yaml.js';
+import { parseSemanticSections, type GroupDeclaration, type SemanticDeclaration } from './semantic-yaml.js';
 
 /** One data test as declared in YAML (`- unique`, `- accepted_values: {values: [...]}`). */
 export interface TestDeclaration {
@@ -58,6 +59,7 @@ export interface SourceTableDeclaration extends ResourcePatch {
   readonly external?: { location: string; format?: string; options?: Record<string, unknown> };
   readonly freshness?: FreshnessThreshold;
   readonly loadedAtField?: string;
+  readonly loadedAtQuery?: string;
 }
 
 /** A `snapshots:` entry: describes a `{% snapshot %}` block, or with `relation:` defines a snapshot (dbt 1.9). */
@@ -85,6 +87,10 @@ export interface SchemaFileContents {
   readonly sources: readonly SourceTableDeclaration[];
   /** `unit_tests:` (dbt 1.8). */
   readonly unitTests: readonly UnitTestDeclaration[];
+  /** `exposures:`, `metrics:`, `semantic_models:`, `saved_queries:` entries. */
+  readonly semantic: readonly SemanticDeclaration[];
+  /** `groups:` (dbt 1.5). */
+  readonly groups: readonly GroupDeclaration[];
 }
 
 /** Keys of a test entry that are config rather than test arguments (dbt accepts both places). */
@@ -319,6 +325,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     }),
     sources,
     unitTests: parseUnitTests(yaml, (v, k) => renderConfigValues(v, render, k)),
+    ...parseSemanticSections(yaml),
   };
 }
 

@@ -15,6 +15,20 @@ export interface Manifest {
   readonly hooks?: readonly ProjectHook[];
   /** `{% docs %}` blocks of the project and its packages (dbt's Documentation nodes), by unique id `doc.<pkg>.<name>`. */
   readonly docs?: ReadonlyMap<string, DocBlock>;
+  /** `groups:` of the project and its packages (dbt 1.5), by unique id `group.<pkg>.<name>`. */
+  readonly groups?: ReadonlyMap<string, GroupDef>;
+}
+
+/** A `groups:` entry: the owner of the models whose config `group` names it. */
+export interface GroupDef {
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly packageName: string;
+  readonly originalFilePath: string;
+  readonly line: number;
+  readonly owner: Readonly<Record<string, unknown>>;
+  readonly description: string;
+  readonly config: Readonly<Record<string, unknown>>;
 }
 
 /** One `{% docs name %}…{% enddocs %}` block of a `.md` file in a docs path. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from './manifest.js';
-import type { Constraint, FreshnessRule, ManifestNode, UnitTestRows } from './nodes.js';
+import { isSemanticNode, type Constraint, type FreshnessRule, type ManifestNode, type SemanticNode, type UnitTestRows } from './nodes.js';
 
 /** As dbt writes them, an installed package's paths are relative to the package: `(pkg, path) → path`. */
 export function packageRelativePaths(manifest: Manifest): (pkg: string, path: string) => string {
@@ -16,6 +16,7 @@ export function packageRelativePaths(manifest: Manifest): (pkg: string, path: st
  * what templates see in `graph.nodes` / `graph.sources`.
  */
 export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path): Record<string, unknown> {
+  if (isSemanticNode(node)) return semanticDict(node, inPackage);
   const base: Record<string, unknown> = {
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
@@ -84,6 +85,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     const rule = (r: FreshnessRule | undefined) => (r ? { count: r.count, period: r.period } : { count: null, period: null });
     base.freshness = node.freshness ? { warn_after: rule(node.freshness.warnAfter), error_after: rule(node.freshness.errorAfter), filter: node.freshness.filter ?? null } : null;
     base.loaded_at_field = node.loadedAtField ?? null;
+    base.loaded_at_query = node.loadedAtQuery ?? null;
   }
   return base;
 }
@@ -114,5 +116,37 @@ export function constraintDict(c: Constraint): Record<string, unknown> {
     to: c.to ?? null,
     to_columns: c.toColumns ?? [],
     ...(c.columns ? { columns: c.columns } : {}),
+  };
+}
+
+/**
+ * An exposure, metric, semantic model or saved query as dbt's manifest holds it: its YAML keys as
+ * written (type, owner, entities, measures, dimensions, type_params, query_params…), what it
+ * depends on, its config. A semantic model also gets dbt's `node_relation` (its model's table).
+ */
+function semanticDict(node: SemanticNode, inPackage: (pkg: string, path: string) => string): Record<string, unknown> {
+  const path = inPackage(node.packageName, node.originalFilePath);
+  return {
+    ...node.properties,
+    unique_id: node.uniqueId,
+    resource_type: node.resourceType,
+    name: node.name,
+    package_name: node.packageName,
+    path,
+    original_file_path: path,
+    fqn: node.fqn,
+    description: node.description,
+    label: (node.properties.label as string | undefined) ?? null,
+    tags: node.tags,
+    meta: node.config.meta,
+    config: { enabled: node.config.enabled, group: node.config.group ?? null, meta: node.config.meta, tags: node.config.tags },
+    unrendered_config: {},
+    depends_on: { macros: [], nodes: node.dependsOn },
+    refs: node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
+    sources: node.sources.map((s) => [...s]),
+    metrics: [],
+    ...(node.resourceType === 'semantic_model'
+      ? { node_relation: node.relation.schema ? { alias: node.relation.identifier, schema_name: node.relation.schema, database: '', relation_name: `\`${node.relation.schema}\`.\`${node.relation.identifier}\`` } : null }
+      : {}),
   };
 }

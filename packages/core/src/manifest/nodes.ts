@@ -1,6 +1,9 @@
 import type { NodeConfig } from './config.js';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | SemanticResourceType;
+
+/** dbt's semantic-layer resources and exposures: graph nodes that are listed and selected, never run. */
+export type SemanticResourceType = 'exposure' | 'metric' | 'semantic_model' | 'saved_query';
 
 /** A ClickHouse relation. dbt's "schema" is a ClickHouse database. */
 export interface Relation {
@@ -127,6 +130,8 @@ export interface SourceNode extends NodeBase {
   readonly freshness?: FreshnessThreshold;
   /** The column or expression `source freshness` takes max() of. */
   readonly loadedAtField?: string;
+  /** dbt 1.10: a query (Jinja, `{{ this }}` is the source) whose one value is the newest load time. */
+  readonly loadedAtQuery?: string;
 }
 
 /** `warn_after` / `error_after`: `count` periods. */
@@ -251,7 +256,27 @@ export interface UnitTestNode extends NodeBase {
   readonly version?: string;
 }
 
-export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode | UnitTestNode;
+/**
+ * An exposure, metric, semantic model or saved query (YAML only). dependsOn: an exposure's
+ * depends_on, a semantic model's model, a metric's semantic models (its measures') and metrics,
+ * a saved query's metrics. `relation` is a semantic model's model's (else unused).
+ */
+export interface SemanticNode extends NodeBase {
+  readonly resourceType: SemanticResourceType;
+  /** The YAML entry's other keys as written (type, owner, entities, measures, type_params, query_params…). */
+  readonly properties: Readonly<Record<string, unknown>>;
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly (readonly [string, string])[];
+}
+
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode | UnitTestNode | SemanticNode;
+
+export const SEMANTIC_RESOURCE_TYPES: ReadonlySet<string> = new Set<SemanticResourceType>(['exposure', 'metric', 'semantic_model', 'saved_query']);
+
+/** An exposure, metric, semantic model or saved query. */
+export function isSemanticNode(node: ManifestNode): node is SemanticNode {
+  return SEMANTIC_RESOURCE_TYPES.has(node.resourceType);
+}
 
 /** Nodes whose SQL is written by the user and compiled (ref/source/this): models, tests, snapshots. */
 export type SqlNode = ModelNode | TestNode | SnapshotNode;

@@ -80,6 +80,8 @@ export function writeManifest(
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
+  // dbt's manifest keeps exposures and the semantic layer's resources beside `nodes`.
+  const byKind: Record<string, Record<string, unknown>> = { exposure: {}, metric: {}, semantic_model: {}, saved_query: {} };
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   const inPackage = packageRelativePaths(manifest);
@@ -88,7 +90,7 @@ export function writeManifest(
     dict.checksum = nodeChecksum(node);
     const columns = typed?.get(node.uniqueId);
     if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
-    (node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : nodes)[node.uniqueId] = dict;
+    (node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes)[node.uniqueId] = dict;
     parentMap[node.uniqueId] = graph.parents(node.uniqueId).sort();
     childMap[node.uniqueId] = graph.children(node.uniqueId).sort();
   }
@@ -103,18 +105,39 @@ export function writeManifest(
     docs: Object.fromEntries(
       [...(manifest.docs?.values() ?? [])].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: inPackage(d.packageName, d.originalFilePath), unique_id: d.uniqueId, block_contents: d.blockContents }]),
     ),
-    exposures: {},
-    metrics: {},
-    groups: {},
+    exposures: byKind.exposure,
+    metrics: byKind.metric,
+    groups: groupsDict(manifest, inPackage),
     selectors: manifest.selectors,
     disabled: {},
     parent_map: parentMap,
     child_map: childMap,
-    group_map: {},
-    saved_queries: {},
-    semantic_models: {},
+    group_map: groupMap(manifest),
+    saved_queries: byKind.saved_query,
+    semantic_models: byKind.semantic_model,
     unit_tests: unitTests,
   }, secrets);
+}
+
+/** dbt's `groups`: each `groups:` entry with its owner. */
+function groupsDict(manifest: Manifest, inPackage: (pkg: string, path: string) => string): Record<string, unknown> {
+  return Object.fromEntries(
+    [...(manifest.groups?.values() ?? [])].map((g) => [
+      g.uniqueId,
+      { name: g.name, resource_type: 'group', package_name: g.packageName, path: inPackage(g.packageName, g.originalFilePath), original_file_path: inPackage(g.packageName, g.originalFilePath), unique_id: g.uniqueId, owner: g.owner, description: g.description || null, config: { meta: g.config.meta ?? {} } },
+    ]),
+  );
+}
+
+/** dbt's `group_map`: group name → the unique ids of the nodes in it (config `group`). */
+function groupMap(manifest: Manifest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const n of manifest.nodes.values()) {
+    const group = n.config.group;
+    if (typeof group === 'string' && group) (out[group] ??= []).push(n.uniqueId);
+  }
+  for (const ids of Object.values(out)) ids.sort();
+  return out;
 }
 
 /** target/run_results.json in dbt's v6 shape. */

@@ -23,7 +23,13 @@ export type MethodName =
   | 'state'
   | 'result'
   | 'source_status'
-  | 'unit_test';
+  | 'unit_test'
+  | 'exposure'
+  | 'metric'
+  | 'semantic_model'
+  | 'saved_query'
+  | 'group'
+  | 'access';
 
 /** One criterion: `[@][N+]method[.arg…]:value[+N]` or its selectors.yml dict form. */
 export interface SelectionCriterion {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type { ManifestNode } from '../manifest/nodes.js';
+import { isSemanticNode, type ManifestNode } from '../manifest/nodes.js';
 
 /** dbt hashes seeds up to 1 MiB; a larger seed's checksum is its path (a content change there is not seen, as in dbt). */
 const MAX_SEED_HASH_BYTES = 1024 * 1024;
@@ -23,6 +23,9 @@ export function nodeChecksum(node: ManifestNode): FileHash {
   if (node.resourceType === 'source') return { name: 'none', checksum: '' };
   // dbt's UnitTestDefinition.build_unit_test_checksum: what the test gives, expects and overrides.
   if (node.resourceType === 'unit_test') return { name: 'sha256', checksum: sha256(JSON.stringify({ given: node.given, expect: node.expect, overrides: node.overrides })) };
+  // dbt: an exposure's, metric's, semantic model's or saved query's checksum is its YAML entry's.
+  if (isSemanticNode(node))
+    return { name: 'sha256', checksum: sha256(JSON.stringify({ description: node.description, config: node.config, properties: node.properties })) };
   return { name: 'sha256', checksum: sha256(node.rawCode) };
 }
 

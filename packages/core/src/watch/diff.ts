@@ -28,6 +28,11 @@ function fingerprint(node: ManifestNode): string {
       return [...common, JSON.stringify(node.external ?? null)].join('\u0000');
     case 'unit_test':
       return [...common, JSON.stringify([node.given, node.expect, node.overrides])].join('\u0000');
+    case 'exposure':
+    case 'metric':
+    case 'semantic_model':
+    case 'saved_query':
+      return [...common, JSON.stringify(node.properties)].join('\u0000');
   }
 }
 

@@ -9,7 +9,11 @@ export const SITE_JS = String.raw`
   var Layout = window.TsdbtLayout;
   var S = { manifest: null, catalog: null, runs: null, dashboards: null, all: {}, results: {}, tests: {}, colTests: {}, query: '' };
   var NODE_W = 200, NODE_H = 32;
-  var TYPES = [['model', 'Models'], ['source', 'Sources'], ['seed', 'Seeds'], ['snapshot', 'Snapshots'], ['test', 'Tests']];
+  var TYPES = [['model', 'Models'], ['source', 'Sources'], ['seed', 'Seeds'], ['snapshot', 'Snapshots'], ['test', 'Tests'], ['unit_test', 'Unit tests'],
+    ['exposure', 'Exposures'], ['semantic_model', 'Semantic models'], ['metric', 'Metrics'], ['saved_query', 'Saved queries']];
+  // Listed only when the project has some (the first five always are).
+  var OPTIONAL = { snapshot: 1, unit_test: 1, exposure: 1, semantic_model: 1, metric: 1, saved_query: 1 };
+  function isTest(n) { return n.resource_type === 'test' || n.resource_type === 'unit_test'; }
   var fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
   // ---- tiny DOM helpers ------------------------------------------------------------------
@@ -55,14 +59,16 @@ export const SITE_JS = String.raw`
     var m = S.manifest;
     S.all = {};
     Object.keys(m.nodes || {}).forEach(function (id) { S.all[id] = m.nodes[id]; });
-    Object.keys(m.sources || {}).forEach(function (id) { S.all[id] = m.sources[id]; });
+    ['sources', 'unit_tests', 'exposures', 'metrics', 'semantic_models', 'saved_queries'].forEach(function (k) {
+      Object.keys(m[k] || {}).forEach(function (id) { S.all[id] = m[k][id]; });
+    });
     S.results = {};
     if (S.runs && S.runs.results) S.runs.results.forEach(function (r) { S.results[r.unique_id] = r; });
     S.tests = {};
     S.colTests = {};
     Object.keys(S.all).forEach(function (id) {
       var n = S.all[id];
-      if (n.resource_type !== 'test') return;
+      if (!isTest(n)) return;
       var targets = n.attached_node ? [n.attached_node] : (n.depends_on && n.depends_on.nodes) || [];
       targets.forEach(function (t) {
         (S.tests[t] = S.tests[t] || []).push(id);
@@ -79,7 +85,7 @@ export const SITE_JS = String.raw`
     if (!S.catalog) return null;
     return (S.catalog.nodes && S.catalog.nodes[id]) || (S.catalog.sources && S.catalog.sources[id]) || null;
   }
-  function hasSnapshots() { return Object.keys(S.all).some(function (id) { return S.all[id].resource_type === 'snapshot'; }); }
+  function hasType(t) { return Object.keys(S.all).some(function (id) { return S.all[id].resource_type === t; }); }
   function displayName(n) { return n.resource_type === 'source' ? n.source_name + '.' + n.name : n.name; }
   function statusClass(v) {
     var t = String(v === null || v === undefined ? '' : v).trim().toLowerCase();
@@ -97,6 +103,16 @@ export const SITE_JS = String.raw`
     return fmt.format(n) + ' ' + u[i];
   }
   function isNumType(t) { return /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/.test(t || ''); }
+
+  // A unit test's model, fixtures and expected rows; an exposure's or semantic resource's YAML keys.
+  function definitionOf(n) {
+    var keep = n.resource_type === 'unit_test' ? ['model', 'given', 'expect', 'overrides']
+      : Object.keys(n).filter(function (k) { return ['type', 'owner', 'maturity', 'url', 'label', 'model', 'defaults', 'entities', 'measures', 'dimensions', 'primary_entity', 'type_params', 'filter', 'query_params', 'exports'].indexOf(k) >= 0; });
+    var shown = {};
+    keep.forEach(function (k) { if (n[k] !== undefined && n[k] !== null) shown[k] = n[k]; });
+    return h('div', { 'data-test': 'definition' }, [h('h2', { text: n.resource_type === 'unit_test' ? 'Test case' : 'Definition' }),
+      h('pre', { className: 'sql' }, h('code', { text: JSON.stringify(shown, null, 2) }))]);
+  }
 
   // ---- sidebar ---------------------------------------------------------------------------
   function matches(n, q) {
@@ -207,7 +223,7 @@ export const SITE_JS = String.raw`
       root.setAttribute('width', String(Math.round(W * scale)));
       root.setAttribute('height', String(Math.round(H * scale)));
     }
-    var legend = h('div', { className: 'legend' }, TYPES.filter(function (t) { return t[0] !== 'test' && (t[0] !== 'snapshot' || hasSnapshots()); }).map(function (t) { return h('span', null, [h('span', { className: 'dot ' + t[0] }), t[1]]); }));
+    var legend = h('div', { className: 'legend' }, TYPES.filter(function (t) { return !isTest({ resource_type: t[0] }) && (!OPTIONAL[t[0]] || hasType(t[0])); }).map(function (t) { return h('span', null, [h('span', { className: 'dot ' + t[0] }), t[1]]); }));
     var bar = h('div', { className: 'toolbar' }, [
       h('button', { text: '\u2212', title: 'Zoom out', onclick: function () { zoom(1 / 1.25); } }),
       h('button', { text: '+', title: 'Zoom in', onclick: function () { zoom(1.25); } }),
@@ -228,7 +244,7 @@ export const SITE_JS = String.raw`
     return found;
   }
   function neighbourhood(id, depth) {
-    var out = {}, withTests = S.all[id].resource_type === 'test';
+    var out = {}, withTests = isTest(S.all[id]);
     out[id] = true;
     [parents, children].forEach(function (next) {
       var frontier = [id], level = 0;
@@ -236,7 +252,7 @@ export const SITE_JS = String.raw`
         var nf = [];
         frontier.forEach(function (n) {
           next(n).forEach(function (m) {
-            if (out[m] || (!withTests && S.all[m].resource_type === 'test')) return;
+            if (out[m] || (!withTests && isTest(S.all[m]))) return;
             out[m] = true;
             nf.push(m);
           });
@@ -287,7 +303,7 @@ export const SITE_JS = String.raw`
     var overview = (S.manifest.docs || {})['doc.' + S.manifest.metadata.project_name + '.__overview__'];
     if (overview) main.appendChild(h('p', { className: 'desc overview', text: overview.block_contents }));
     // A Snapshots card only in projects that have snapshots.
-    main.appendChild(h('div', { className: 'cards' }, TYPES.filter(function (t) { return t[0] !== 'snapshot' || counts.snapshot; }).map(function (t) {
+    main.appendChild(h('div', { className: 'cards' }, TYPES.filter(function (t) { return !OPTIONAL[t[0]] || counts[t[0]]; }).map(function (t) {
       return h('div', { className: 'card kpi' }, [h('div', { className: 'n', text: counts[t[0]] || 0 }), h('div', { className: 'l', text: t[1] })]);
     })));
     if (S.runs && S.runs.results) {
@@ -307,13 +323,13 @@ export const SITE_JS = String.raw`
       })));
     }
     main.appendChild(h('h2', { text: 'Lineage' }));
-    main.appendChild(graphView(Object.keys(S.all).filter(function (id) { return S.all[id].resource_type !== 'test'; }), null, { fit: true }));
+    main.appendChild(graphView(Object.keys(S.all).filter(function (id) { return !isTest(S.all[id]); }), null, { fit: true }));
   }
 
   function pageLineage(main) {
     main.appendChild(h('h1', { text: 'Project lineage' }));
     main.appendChild(h('div', { className: 'sub', text: 'Sources, seeds and models, left to right in dependency order. Click a node to open it.' }));
-    main.appendChild(graphView(Object.keys(S.all).filter(function (id) { return S.all[id].resource_type !== 'test'; }), null, { full: true, fit: true }));
+    main.appendChild(graphView(Object.keys(S.all).filter(function (id) { return !isTest(S.all[id]); }), null, { full: true, fit: true }));
   }
 
   function pageNode(main, id) {
@@ -351,7 +367,8 @@ export const SITE_JS = String.raw`
     }
     main.appendChild(h('div', null, facts));
 
-    if (n.resource_type !== 'test') {
+    if (n.resource_type === 'unit_test' || n.resource_type === 'exposure' || n.resource_type === 'metric' || n.resource_type === 'semantic_model' || n.resource_type === 'saved_query') main.appendChild(definitionOf(n));
+    else if (n.resource_type !== 'test') {
       var names = Object.keys(n.columns || {});
       if (cat) Object.keys(cat.columns).forEach(function (c) { if (names.indexOf(c) < 0) names.push(c); });
       var index = function (c) { return cat && cat.columns[c] ? cat.columns[c].index : 1e9; };
@@ -377,7 +394,7 @@ export const SITE_JS = String.raw`
       append(main, section('Test', kvTable({ test: meta ? meta.name : 'singular', column: n.column_name, attached_to: n.attached_node, arguments: meta ? meta.kwargs : null, severity: n.config && n.config.severity })));
     }
 
-    var ups = parents(id), downs = children(id).filter(function (c) { return S.all[c].resource_type !== 'test'; });
+    var ups = parents(id), downs = children(id).filter(function (c) { return !isTest(S.all[c]); });
     append(main, section('Lineage', h('div', { className: 'links' }, [
       h('div', { className: 'card upstream' }, [h('h3', { text: 'Upstream (' + ups.length + ')' }), nodeLinks(ups, 'None: a root.')]),
       h('div', { className: 'card downstream' }, [h('h3', { text: 'Downstream (' + downs.length + ')' }), nodeLinks(downs, 'Nothing depends on it.')]),

@@ -28,14 +28,14 @@ aside input:focus { outline: 2px solid var(--accent); border-color: transparent;
 .item .name { overflow: hidden; text-overflow: ellipsis; }
 .more { color: var(--muted); padding: 4px 14px; font-size: 12px; }
 .dot { width: 8px; height: 8px; border-radius: 50%; flex: none; }
-.dot.model { background: var(--model); } .dot.source { background: var(--source); } .dot.seed { background: var(--seed); } .dot.test { background: var(--test); } .dot.snapshot { background: var(--snapshot); }
+.dot.model { background: var(--model); } .dot.source { background: var(--source); } .dot.seed { background: var(--seed); } .dot.test { background: var(--test); } .dot.snapshot { background: var(--snapshot); } .dot.unit_test { background: var(--test); } .dot.exposure, .dot.metric, .dot.semantic_model, .dot.saved_query { background: #8a6fb5; }
 main { overflow: auto; padding: 22px 28px 60px; min-width: 0; }
 h1 { font-size: 22px; margin: 0 0 4px; word-break: break-all; }
 h2 { font-size: 16px; margin: 26px 0 10px; }
 h3 { font-size: 14px; margin: 0 0 8px; }
 .sub { color: var(--muted); margin-bottom: 14px; }
 .badge { display: inline-block; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .4px; padding: 2px 8px; border-radius: 10px; color: #fff; vertical-align: middle; margin-right: 6px; }
-.badge.model { background: var(--model); } .badge.source { background: var(--source); } .badge.seed { background: var(--seed); } .badge.test { background: var(--test); } .badge.snapshot { background: var(--snapshot); }
+.badge.model { background: var(--model); } .badge.source { background: var(--source); } .badge.seed { background: var(--seed); } .badge.test { background: var(--test); } .badge.snapshot { background: var(--snapshot); } .badge.unit_test { background: var(--test); } .badge.exposure, .badge.metric, .badge.semantic_model, .badge.saved_query { background: #8a6fb5; }
 .tag { display: inline-block; font-size: 12px; padding: 1px 8px; border-radius: 10px; background: #eef1f6; color: #44506a; margin: 0 4px 4px 0; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; }

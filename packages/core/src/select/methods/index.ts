@@ -14,6 +14,8 @@ import { tagMethod } from './tag.js';
 import { testNameMethod } from './test-name.js';
 import { testTypeMethod } from './test-type.js';
 import { unitTestMethod } from './unit-test.js';
+import { accessMethod, groupMethod } from './group.js';
+import { exposureMethod, metricMethod, savedQueryMethod, semanticModelMethod } from './semantic.js';
 import { versionMethod } from './version.js';
 import type { SelectorMethod } from './types.js';
 
@@ -37,6 +39,12 @@ const METHODS: Readonly<Record<MethodName, SelectorMethod>> = {
   result: resultMethod,
   source_status: sourceStatusMethod,
   unit_test: unitTestMethod,
+  exposure: exposureMethod,
+  metric: metricMethod,
+  semantic_model: semanticModelMethod,
+  saved_query: savedQueryMethod,
+  group: groupMethod,
+  access: accessMethod,
 };
 
 export const METHOD_NAMES: readonly MethodName[] = Object.keys(METHODS) as MethodName[];
