@@ -17,6 +17,7 @@ import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
 import { runtimeState } from './execute/node-sql.js';
 import type { RunContext } from './execute/run-context.js';
+import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { installPackages, type DepsOptions, type DepsResult } from './deps/install-packages.js';
 import { loadInternals, loadProject, packagesYamlRenderer, type LoadedProject, type LoadOptions, type LoadTimings } from './load/load-project.js';
@@ -28,7 +29,7 @@ import { hasThreshold } from './load/source-freshness.js';
 import { readProjectFile } from './load/project-file.js';
 import { checkFreshness } from './execute/freshness.js';
 import { writeSourcesJson, type FreshnessResult } from './report/freshness-results.js';
-import { newRenderState } from './render/render-state.js';
+import { newRenderState, renderNodeInfo } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
 import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult, type NodeResult } from './report/events.js';
@@ -156,7 +157,7 @@ const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   seed: ['seed'],
   snapshot: ['snapshot'],
   build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
-  compile: ['model', 'snapshot', 'test'],
+  compile: ['model', 'snapshot', 'test', 'unit_test'],
   'source load': ['source'],
 };
 
@@ -278,8 +279,15 @@ export class TsdbtProject {
     const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
     const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
     const items: { node: ManifestNode; sql: string }[] = [];
+    let unitCtx: RunContext | undefined;
     for (const id of ids) {
       const node = this.graph.node(id);
+      if (node.resourceType === 'unit_test') {
+        // As dbt's compile: a unit test's SQL needs its inputs' and model's columns, described by the warehouse.
+        unitCtx ??= { ...this.runContext(await this.adapter(), {}), index };
+        items.push({ node, sql: await unitTestCompiledSql(unitCtx, node) });
+        continue;
+      }
       if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
       items.push({ node, sql: compileSql(index, node, renderedWithNames(this.loaded.renderer, this.index.withDeferred(deferred), node)) });
@@ -441,14 +449,21 @@ export class TsdbtProject {
     const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
     const sources = this.select({ ...options, resourceTypes: ['source'] })
       .map((id) => this.graph.node(id))
-      .filter((n): n is SourceNode => n.resourceType === 'source' && hasThreshold(n.freshness) && n.loadedAtField !== undefined);
+      .filter((n): n is SourceNode => n.resourceType === 'source' && hasThreshold(n.freshness) && (n.loadedAtField !== undefined || n.loadedAtQuery !== undefined));
     const started = Date.now();
-    const results = sources.length ? await checkFreshness(await this.adapter(threads), sources, threads, this.onEvent, options.signal) : [];
-    if (!sources.length) this.onEvent({ type: 'warning', message: 'Nothing to do: no selected source has a freshness (warn_after / error_after) and a loaded_at_field' });
+    const results = sources.length ? await checkFreshness(await this.adapter(threads), sources, threads, this.onEvent, options.signal, (node) => this.renderLoadedAtQuery(node)) : [];
+    if (!sources.length) this.onEvent({ type: 'warning', message: 'Nothing to do: no selected source has a freshness (warn_after / error_after) and a loaded_at_field or loaded_at_query' });
     const elapsed = (Date.now() - started) / 1000;
     const out = options.output ? resolve(this.loaded.projectRoot, options.output) : join(this.targetDir, 'sources.json');
     const path = writeSourcesJson({ dir: dirname(out), name: basename(out) }, results, elapsed, this.invocationId, this.secrets);
     return { results, elapsed, path, success: results.every((r) => r.status === 'pass' || r.status === 'warn') };
+  }
+
+  /** A source's loaded_at_query rendered as dbt renders it (a runtime context: `{{ this }}` is the source), names final. */
+  private renderLoadedAtQuery(node: SourceNode): string {
+    const state = newRenderState({ mode: 'execute', relations: this.index.resolver(node), node: renderNodeInfo(node) });
+    const rendered = this.loaded.renderer.renderString(node.loadedAtQuery ?? '', node.originalFilePath, state);
+    return compileSql(this.index, node, rendered);
   }
 
   /** What `retry` would run: the previous command, its stored flags (run_results `args`) and the nodes to run again. */

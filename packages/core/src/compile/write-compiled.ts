@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ManifestNode } from '../manifest/nodes.js';
@@ -13,6 +13,25 @@ export function compiledPath(targetDir: string, node: ManifestNode): string {
     ? join(node.originalFilePath, `${node.name}.sql`)
     : node.originalFilePath;
   return join(targetDir, 'compiled', node.packageName, file);
+}
+
+/**
+ * mkdir -p that replaces a file standing where a folder must be: target/compiled of an older
+ * tsdbt wrote a unit test to `<file>.yml` itself, where its generic tests now need a folder.
+ */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    for (let d = dir; d !== dirname(d); d = dirname(d))
+      if (existsSync(d) && !statSync(d).isDirectory()) {
+        rmSync(d);
+        break;
+      }
+    mkdirSync(dir, { recursive: true });
+  }
 }
 
 const withNewline = (sql: string) => (sql.endsWith('\n') ? sql : sql + '\n');
@@ -50,7 +69,7 @@ export class CompiledWriter {
     const dir = dirname(path);
     const text = withNewline(scrubSecrets(sql, this.secrets));
     let made = this.dirs.get(dir);
-    if (!made) this.dirs.set(dir, (made = mkdir(dir, { recursive: true })));
+    if (!made) this.dirs.set(dir, (made = mkdir(dir, { recursive: true }).catch(() => makeDir(dir))));
     const write = () => writeFile(path, text);
     // A failed write of a compiled file must not fail the run; the file is informational.
     this.pending.push(
@@ -86,7 +105,7 @@ export function writeCompiledFiles(targetDir: string, items: readonly { node: Ma
     if (mayExist && unchanged(path, text)) continue;
     const dir = dirname(path);
     if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      makeDir(dir);
       made.add(dir);
     }
     writeFileSync(path, text);

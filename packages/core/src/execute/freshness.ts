@@ -18,13 +18,16 @@ export function freshnessStatus(ageSeconds: number, node: SourceNode): Freshness
  * dbt's collect_freshness on ClickHouse: max(loaded_at_field) over the rows `filter` keeps, and the
  * server's now(), both in UTC. An empty table has no max: a runtime error, as dbt's unexpected null.
  */
-export function freshnessSql(node: SourceNode): string {
+export function freshnessSql(node: SourceNode, loadedAtQuery?: string): string {
+  // dbt's collect_freshness_custom_sql: the query's one value is the newest load time.
+  if (loadedAtQuery !== undefined)
+    return `with source_query as (\n${loadedAtQuery.trim().replace(/;\s*$/, '')}\n)\nselect toString(toDateTime64((select * from source_query), 3, 'UTC')) as max_loaded_at, toString(now64(3, 'UTC')) as snapshotted_at, 1 as n`;
   const where = node.freshness?.filter ? `\nwhere ${node.freshness.filter}` : '';
   return `select toString(toDateTime64(max(${node.loadedAtField}), 3, 'UTC')) as max_loaded_at, toString(now64(3, 'UTC')) as snapshotted_at, count() as n\nfrom ${relationSql(node.relation.schema, node.relation.identifier)}${where}`;
 }
 
 /** Checks the sources' freshness, `threads` at a time, reporting each as it ends. */
-export async function checkFreshness(adapter: ClickHouseAdapter, sources: readonly SourceNode[], threads: number, onEvent: EventHandler, signal?: AbortSignal): Promise<FreshnessResult[]> {
+export async function checkFreshness(adapter: ClickHouseAdapter, sources: readonly SourceNode[], threads: number, onEvent: EventHandler, signal?: AbortSignal, renderQuery: (node: SourceNode) => string = (n) => n.loadedAtQuery ?? ''): Promise<FreshnessResult[]> {
   const results: FreshnessResult[] = [];
   let next = 0;
   let started = 0;
@@ -33,7 +36,7 @@ export async function checkFreshness(adapter: ClickHouseAdapter, sources: readon
       const node = sources[next++]!;
       const index = ++started;
       onEvent({ type: 'freshness_started', node, index, total: sources.length });
-      const result = await checkOne(adapter, node, signal);
+      const result = await checkOne(adapter, node, signal, renderQuery);
       results.push(result);
       onEvent({ type: 'freshness_finished', result, index, total: sources.length });
     }
@@ -42,14 +45,16 @@ export async function checkFreshness(adapter: ClickHouseAdapter, sources: readon
   return results;
 }
 
-async function checkOne(adapter: ClickHouseAdapter, node: SourceNode, signal?: AbortSignal): Promise<FreshnessResult> {
+async function checkOne(adapter: ClickHouseAdapter, node: SourceNode, signal: AbortSignal | undefined, renderQuery: (node: SourceNode) => string): Promise<FreshnessResult> {
   const start = new Date();
   const base = { uniqueId: node.uniqueId, node, criteria: node.freshness ?? {}, startedAt: start.toISOString() };
   const done = () => ({ completedAt: new Date().toISOString(), executionTime: (Date.now() - start.getTime()) / 1000 });
   try {
-    const [row] = await adapter.client.query<{ max_loaded_at: string | null; snapshotted_at: string; n: string | number }>(freshnessSql(node), { signal });
+    const sql = freshnessSql(node, node.loadedAtQuery !== undefined ? renderQuery(node) : undefined);
+    const [row] = await adapter.client.query<{ max_loaded_at: string | null; snapshotted_at: string; n: string | number }>(sql, { signal });
     // No rows, or only NULLs in loaded_at_field: dbt's UnexpectedNullError.
     if (!row || Number(row.n) === 0 || row.max_loaded_at === null) {
+      if (node.loadedAtQuery !== undefined) return { ...base, ...done(), status: 'runtime error', message: `The loaded_at_query of source ${node.sourceName}.${node.name} returned no value` };
       return { ...base, ...done(), status: 'runtime error', message: `Field ${node.loadedAtField} in source ${node.sourceName}.${node.name} was unexpectedly null (no rows${node.freshness?.filter ? ' match the freshness filter' : ''})` };
     }
     const maxLoadedAt = new Date(`${row.max_loaded_at!.replace(' ', 'T')}Z`);

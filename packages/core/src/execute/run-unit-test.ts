@@ -23,6 +23,30 @@ const FIXTURE_PREFIX = '__dbt__cte__';
  * exists, described, to type the fixture as the real input).
  */
 export async function runUnitTest(ctx: RunContext, test: UnitTestNode): Promise<Outcome> {
+  const prepared = await prepareUnitTest(ctx, test);
+  const { compiled, tested, settings } = prepared;
+  ctx.compiled.write(test, compiled);
+  try {
+    const result = await ctx.adapter.client.query<Record<string, unknown>>(compiled, { signal: ctx.signal, settings });
+    const side = (which: string) => result.filter((r) => r.actual_or_expected === which).map((r) => tested.map((c) => r[c] ?? null));
+    const diff = unitTestDiff(tested, side('expected'), side('actual'));
+    if (!diff) return { status: 'pass', failures: 0, message: 'PASS', warnings: [], compiledCode: compiled };
+    return { status: 'fail', failures: 1, message: diff.rendered, warnings: [], compiledCode: compiled };
+  } catch (error) {
+    throw executionError(ctx, test, prepared.model, error);
+  }
+}
+
+/**
+ * A unit test's SQL as `tsdbt compile` writes it (dbt compiles unit tests too): the tested model
+ * over the fixtures, and the expected rows, in dbt's actual-vs-expected query. The warehouse is
+ * only described (input columns, the model's output columns), never written.
+ */
+export async function unitTestCompiledSql(ctx: RunContext, test: UnitTestNode): Promise<string> {
+  return (await prepareUnitTest(ctx, test)).compiled;
+}
+
+async function prepareUnitTest(ctx: RunContext, test: UnitTestNode): Promise<{ model: ModelNode; compiled: string; tested: string[]; settings?: Readonly<Record<string, unknown>> }> {
   const model = ctx.manifest.nodes.get(test.testedNode) as ModelNode;
   const fail = (message: string, hint?: string): never => {
     throw new ProjectError('unit_test', `Unit test '${test.name}' of model '${model.name}': ${message}`, { file: test.originalFilePath, line: test.line, hint });
@@ -34,7 +58,6 @@ export async function runUnitTest(ctx: RunContext, test: UnitTestNode): Promise<
   // The model's own query settings (with dbt_semantics: join_use_nulls), so that its unit test
   // answers as its build does (an outer join's non-matches are NULL in both).
   const settings = querySettingsOf(model);
-  let compiled = modelSql;
   try {
     const actualColumns = await ctx.adapter.queryColumns(modelSql, { settings });
     const schema: FixtureSchema = { columns: actualColumns.map((c) => ({ name: c.name, type: c.type })), complete: true };
@@ -42,24 +65,22 @@ export async function runUnitTest(ctx: RunContext, test: UnitTestNode): Promise<
     // dbt: the columns compared are those of the first expected row (all of the model's when none).
     const tested = rows.length > 0 && test.expect.format !== 'sql' ? Object.keys(rows[0]!).map((k) => columnOf(schema, k, fail)) : actualColumns.map((c) => c.name);
     const expectedSql = test.expect.format === 'sql' ? renderFixtureSql(ctx, test, test.expect) : fixtureRowsSql(rows, schema, { what: 'expected output', file: test.expect.fixtureFile ?? test.originalFilePath, line: test.line }, test.expect.format === 'csv');
-    compiled = unitTestSql(modelSql, expectedSql, tested);
-    ctx.compiled.write(test, compiled);
-    const result = await ctx.adapter.client.query<Record<string, unknown>>(compiled, { signal: ctx.signal, settings });
-    const side = (which: string) => result.filter((r) => r.actual_or_expected === which).map((r) => tested.map((c) => r[c] ?? null));
-    const diff = unitTestDiff(tested, side('expected'), side('actual'));
-    if (!diff) return { status: 'pass', failures: 0, message: 'PASS', warnings: [], compiledCode: compiled };
-    return { status: 'fail', failures: 1, message: diff.rendered, warnings: [], compiledCode: compiled };
+    return { model, compiled: unitTestSql(modelSql, expectedSql, tested), tested, ...(settings ? { settings } : {}) };
   } catch (error) {
-    if (error instanceof ProjectError || ctx.signal?.aborted) throw error;
-    // dbt's wording: a warehouse error here is most often a fixture value that does not fit its column.
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ProjectError('unit_test_failed', `An error occurred during execution of unit test '${test.name}'. There may be an error in the unit test definition: check the data types.\n ${detail}`, {
-      file: test.originalFilePath,
-      line: test.line,
-      hint: `The SQL run is in target/compiled (tsdbt compile); check the fixture values against the column types of ${model.name} and its inputs.`,
-      cause: error,
-    });
+    throw executionError(ctx, test, model, error);
   }
+}
+
+/** dbt's wording: a warehouse error here is most often a fixture value that does not fit its column. */
+function executionError(ctx: RunContext, test: UnitTestNode, model: ModelNode, error: unknown): unknown {
+  if (error instanceof ProjectError || ctx.signal?.aborted) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ProjectError('unit_test_failed', `An error occurred during execution of unit test '${test.name}'. There may be an error in the unit test definition: check the data types.\n ${detail}`, {
+    file: test.originalFilePath,
+    line: test.line,
+    hint: `The SQL run is in target/compiled (tsdbt compile); check the fixture values against the column types of ${model.name} and its inputs.`,
+    cause: error,
+  });
 }
 
 /** The tested model's SQL, rendered with the test's overrides, its inputs read from their fixtures. */

@@ -34,9 +34,9 @@ const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.y
  * (keys under the package's name, and top-level `+` keys) is returned separately, because dbt
  * applies it last, over the node's own config() calls (context_config.py).
  */
-export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'unit_tests', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[] } {
+export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'unit_tests' | 'sources', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[] } {
   const treeOf = (pf: ProjectRoot['projectFile']) =>
-    kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : kind === 'snapshots' ? pf.snapshotsConfig : kind === 'unit_tests' ? pf.unitTestsConfig : pf.testsConfig;
+    kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : kind === 'snapshots' ? pf.snapshotsConfig : kind === 'unit_tests' ? pf.unitTestsConfig : kind === 'sources' ? pf.sourcesConfig : pf.testsConfig;
   const pf = root.projectFile;
   const own = folderConfig(treeOf(pf), fqn, pf.file, pf.yaml.lineOf, [kind]);
   const rootOverride = root.root ? [folderConfig(treeOf(root.root), fqn, root.root.file, root.root.yaml.lineOf, [kind])] : [];
@@ -247,13 +247,16 @@ export function loadSources(root: ProjectRoot, files: readonly SchemaFile[]): So
   return files.flatMap((f) =>
     f.contents.sources.map((s) => {
       const folders = dirname(f.rel) === '.' ? [] : fqnOf(pf.name, pf.modelPaths, f.rel).slice(1, -1);
-      const config = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: 'source' }, [s.config]);
+      const fqn = [pf.name, ...folders, s.sourceName, s.name];
+      // As dbt: the project file's `sources:` tree, then the YAML (source, then table); the root project's tree last for a package's.
+      const { own, rootOverride } = projectConfigLayers(root, 'sources', fqn);
+      const config = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: 'source' }, [own, s.config, ...rootOverride]);
       return Object.freeze({
         uniqueId: `source.${pf.name}.${s.sourceName}.${s.name}`,
         resourceType: 'source',
         name: s.name,
         packageName: pf.name,
-        fqn: [pf.name, ...folders, s.sourceName, s.name],
+        fqn,
         originalFilePath: f.file,
         line: s.line,
         description: s.description,
@@ -269,6 +272,7 @@ export function loadSources(root: ProjectRoot, files: readonly SchemaFile[]): So
         external: s.external,
         freshness: s.freshness,
         loadedAtField: s.loadedAtField,
+        ...(s.loadedAtQuery ? { loadedAtQuery: s.loadedAtQuery } : {}),
       } satisfies SourceNode);
     }),
   );

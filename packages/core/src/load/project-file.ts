@@ -26,6 +26,8 @@ export interface ProjectFile {
   /** `unit_tests:` in dbt_project.yml: +enabled, +tags, +meta by folder and model (fqn: project, folders, model, test). */
   readonly unitTestsConfig: Readonly<Record<string, unknown>>;
   readonly testsConfig: Readonly<Record<string, unknown>>;
+  /** `sources:` in dbt_project.yml: +enabled, +tags, +meta… by project, folders, source and table (a source's fqn). */
+  readonly sourcesConfig: Readonly<Record<string, unknown>>;
   /** `require-dbt-version`: version specs that must all admit DBT_VERSION (empty: any). */
   readonly requireDbtVersion: readonly string[];
   /** `dispatch:` — where adapter.dispatch looks for each macro namespace (read from the root project only). */
@@ -119,6 +121,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     snapshotsConfig: obj('snapshots'),
     unitTestsConfig: obj('unit_tests'),
     testsConfig: d.data_tests !== undefined ? obj('data_tests') : obj('tests'),
+    sourcesConfig: obj('sources'),
     requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
     dispatch: dispatchEntries(d.dispatch, name, yaml),
     packagesInstallPath: typeof d['packages-install-path'] === 'string' ? d['packages-install-path'] : 'dbt_packages',

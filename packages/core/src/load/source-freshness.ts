@@ -16,7 +16,7 @@ export function resolveSourceFreshness(
   table: Record<string, unknown>,
   paths: { readonly source: Path; readonly table: Path },
   fail: Fail,
-): { freshness?: FreshnessThreshold; loadedAtField?: string } {
+): { freshness?: FreshnessThreshold; loadedAtField?: string; loadedAtQuery?: string } {
   const layers: [unknown, Path][] = [];
   const add = (owner: Record<string, unknown>, path: Path) => {
     if ('freshness' in owner) layers.push([owner.freshness, [...path, 'freshness']]);
@@ -33,13 +33,21 @@ export function resolveSourceFreshness(
     const parsed = parseThreshold(value, path, fail);
     freshness = freshness ? mergeThreshold(freshness, parsed) : parsed;
   }
-  const field = (owner: Record<string, unknown>) => owner.loaded_at_field ?? (isMapping(owner.config) ? owner.config.loaded_at_field : undefined);
-  const loadedAt = field(table) ?? field(source);
-  if (loadedAt !== undefined && loadedAt !== null && typeof loadedAt !== 'string') fail([...paths.table, 'loaded_at_field'], "'loaded_at_field' must be a column name or SQL expression");
-  return {
-    ...(freshness ? { freshness } : {}),
-    ...(typeof loadedAt === 'string' && loadedAt.trim() !== '' ? { loadedAtField: loadedAt } : {}),
+  // dbt 1.10: loaded_at_field or loaded_at_query (a query giving the newest load time), never both
+  // on one level; the table's choice wins over the source's (its field turns the source's query off).
+  const level = (owner: Record<string, unknown>, path: Path) => {
+    const get = (key: string) => owner[key] ?? (isMapping(owner.config) ? owner.config[key] : undefined);
+    const field = get('loaded_at_field');
+    const query = get('loaded_at_query');
+    for (const [key, v] of [['loaded_at_field', field], ['loaded_at_query', query]] as const)
+      if (v !== undefined && v !== null && typeof v !== 'string') fail([...path, key], `'${key}' must be ${key === 'loaded_at_field' ? 'a column name or SQL expression' : 'a SQL query'}`);
+    const f = typeof field === 'string' && field.trim() !== '' ? field : undefined;
+    const q = typeof query === 'string' && query.trim() !== '' ? query : undefined;
+    if (f && q) fail([...path, 'loaded_at_query'], 'loaded_at_field and loaded_at_query cannot both be set', 'Keep one: loaded_at_field names a column, loaded_at_query is a query returning the newest load time.');
+    return f ? { loadedAtField: f } : q ? { loadedAtQuery: q } : undefined;
   };
+  const loadedAt = level(table, paths.table) ?? level(source, paths.source);
+  return { ...(freshness ? { freshness } : {}), ...loadedAt };
 }
 
 /** True when the freshness has a threshold to check (dbt's `has_freshness`, loaded_at_field aside). */
