@@ -140,7 +140,8 @@ function checkBuiltinTestArgs(decl: TestDeclaration): void {
     const on = decl.columnName ? ` on column '${decl.columnName}'` : '';
     if (value === undefined || value === null)
       throw new ProjectError('test_args', `${decl.testName}${on} needs '${arg.name}'`, { file: decl.file, line: decl.exactLine(), hint: `Add it under the test, e.g. ${arg.example}.` });
-    if (arg.list && !Array.isArray(value))
+    // A Jinja string (`values: "{{ var('types') }}"`) renders to the list, as dbt renders test arguments natively.
+    if (arg.list && !Array.isArray(value) && !(typeof value === 'string' && /\{\{|\{%/.test(value)))
       throw new ProjectError('test_args', `${decl.testName}${on}: '${arg.name}' must be a list`, { file: decl.file, line: decl.exactLine(), hint: `Write e.g. ${arg.example}.` });
   }
 }

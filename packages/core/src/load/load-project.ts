@@ -509,7 +509,9 @@ function threadsFromEnv(value: string | undefined): number | undefined {
 function targetForTemplates(target: TargetConfig): Record<string, unknown> {
   const shown = describeTarget(target);
   delete shown.password;
-  return { ...shown, profile_name: target.profileName, target_name: target.name, database: target.schema };
+  // dbt's target.type is the adapter: ClickHouse's SQL on the embedded engine too (packages test
+  // `target.type == 'clickhouse'` to pick their ClickHouse SQL, e.g. dbt_project_evaluator's vars).
+  return { ...shown, type: 'clickhouse', profile_name: target.profileName, target_name: target.name, database: target.schema };
 }
 
 function readSelectors(projectRoot: string): Record<string, SelectorDefinition> {

@@ -193,7 +193,8 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
       columns[name] = {
         name,
         description: str(col.description),
-        dataType: typeof col.data_type === 'string' ? col.data_type : undefined,
+        // dbt renders the properties YAML: `data_type: "{{ 'UInt8' if target.type == 'clickhouse' else 'int' }}"`.
+        dataType: typeof col.data_type === 'string' ? (/\{[{%]/.test(col.data_type) ? render(col.data_type).trim() : col.data_type) : undefined,
         ...(typeof col.codec === 'string' && col.codec.trim() ? { codec: col.codec } : {}),
         ...(typeof col.ttl === 'string' && col.ttl.trim() ? { ttl: col.ttl } : {}),
         meta: isMapping(col.meta) ? col.meta : {},

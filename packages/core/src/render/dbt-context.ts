@@ -34,6 +34,8 @@ export interface DbtContextOptions {
   readonly onLog: (message: string, level: 'info' | 'debug' | 'warn') => void;
   /** The profile's cluster (cluster mode), for adapter.get_clickhouse_cluster_name(). */
   readonly cluster?: string;
+  /** Renders a var's Jinja text with the calling render's context (the Renderer supplies it). */
+  readonly renderText?: (text: string, state: RenderState) => string;
 }
 
 /** dbt's rule: a DBT_ENV_SECRET_* variable may be read only in profiles.yml (and packages.yml), never where it could reach SQL or logs. */
@@ -155,7 +157,12 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const pkg = slot.current?.node?.packageName;
     const vars = varsOf(options, pkg);
     slot.tracker?.vars.set(varKey(pkg ?? '', name), readValue(name in vars ? vars[name] : undefined));
-    if (name in vars) return vars[name];
+    if (name in vars) {
+      // dbt's Var.get_rendered_var: a string var is rendered with the caller's context when read
+      // (`max_depth: "{{ 4 if target.type == 'clickhouse' else 9 }}"` in dbt_project.yml).
+      const value = vars[name];
+      return typeof value === 'string' && /\{[{%]/.test(value) && slot.current && options.renderText ? options.renderText(value, slot.current) : value;
+    }
     if (positional.length > 1) return positional[1];
     if ('default' in keywords) return keywords.default;
     raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, {

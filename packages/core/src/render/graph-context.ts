@@ -21,11 +21,13 @@ export function graphOf(manifest: Manifest): GraphContext {
   if (!graph) {
     const nodes: Record<string, unknown> = {};
     const sources: Record<string, unknown> = {};
+    // dbt's flat_graph: exposures and the semantic layer's resources under their own keys, not in graph.nodes.
+    const byKind: Record<string, Record<string, unknown>> = { exposure: {}, metric: {}, semantic_model: {}, saved_query: {} };
     for (const node of manifest.nodes.values()) {
       // dbt keeps unit tests out of graph.nodes (the manifest's unit_tests)
-      if (node.resourceType !== 'unit_test') (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = nodeDict(node);
+      if (node.resourceType !== 'unit_test') (node.resourceType === 'source' ? sources : byKind[node.resourceType] ?? nodes)[node.uniqueId] = nodeDict(node);
     }
-    graph = { ...emptyGraph(), nodes, sources } as GraphContext;
+    graph = { ...emptyGraph(), nodes, sources, exposures: byKind.exposure!, metrics: byKind.metric!, semantic_models: byKind.semantic_model!, saved_queries: byKind.saved_query! } as GraphContext;
     built.set(manifest, graph);
   }
   return graph;

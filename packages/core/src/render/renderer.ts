@@ -78,7 +78,7 @@ export class Renderer {
       options.onLog(message, level);
     };
     this.registry = new MacroRegistry(options.projectName, search.dispatch, new Set(search.dependencies ?? []));
-    installDbtContext(this.env, this.slot, { ...options, onLog }, this.registry);
+    installDbtContext(this.env, this.slot, { ...options, onLog, renderText: (text, state) => this.renderString(text, 'dbt_project.yml', state) }, this.registry);
     for (const file of macroFiles) this.loadMacroFile(file);
     this.installMacroGlobals();
   }

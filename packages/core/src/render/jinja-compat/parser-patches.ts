@@ -146,9 +146,29 @@ function patchTests(proto: any): void {
 }
 
 /** Installs the overrides on `proto`: the prototype of a Parser subclass (it inherits what it does not override). */
+/**
+ * Jinja's conditional expression nests in its else branch (`'a' if x else 'b' if y else 'c'`,
+ * Jinja's parse_condexpr); nunjucks parses the else branch as a plain `or` expression.
+ */
+function patchInlineIf(proto: any): void {
+  proto.parseInlineIf = function (this: any) {
+    let node = this.parseOr();
+    if (this.skipSymbol('if')) {
+      const condNode = this.parseOr();
+      const bodyNode = node;
+      node = new nodes.InlineIf(node.lineno, node.colno);
+      node.body = bodyNode;
+      node.cond = condNode;
+      node.else_ = this.skipSymbol('else') ? this.parseInlineIf() : null;
+    }
+    return node;
+  };
+}
+
 export function installParserPatches(proto: object): void {
   patchPostfix(proto);
   patchPrecedence(proto);
+  patchInlineIf(proto);
   patchSignature(proto);
   patchTests(proto);
 }
