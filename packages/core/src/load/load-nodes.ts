@@ -9,7 +9,7 @@ import { ProjectError } from '../shared/errors.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { discoverFiles, toPosix } from './discover-files.js';
 import { lineOfText } from './locate.js';
-import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
+import { finalizeConfig, folderConfig, mergeConfig, type PartialConfig } from './node-config.js';
 import { parseSqlNode, parseSqlNodes, type ParsedSql } from './parse-sql-node.js';
 import type { RenderNodeInfo } from '../render/render-state.js';
 import type { TargetConfig } from './profiles.js';
@@ -34,13 +34,18 @@ const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.y
  * (keys under the package's name, and top-level `+` keys) is returned separately, because dbt
  * applies it last, over the node's own config() calls (context_config.py).
  */
-export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'unit_tests' | 'sources', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[] } {
+export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'unit_tests' | 'sources', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[]; unrendered: { own: PartialConfig; rootOverride: PartialConfig[] } } {
   const treeOf = (pf: ProjectRoot['projectFile']) =>
     kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : kind === 'snapshots' ? pf.snapshotsConfig : kind === 'unit_tests' ? pf.unitTestsConfig : kind === 'sources' ? pf.sourcesConfig : pf.testsConfig;
   const pf = root.projectFile;
   const own = folderConfig(treeOf(pf), fqn, pf.file, pf.yaml.lineOf, [kind]);
   const rootOverride = root.root ? [folderConfig(treeOf(root.root), fqn, root.root.file, root.root.yaml.lineOf, [kind])] : [];
-  return { own, rootOverride };
+  // The same layers as written (Jinja not rendered), for dbt's unrendered_config (state:modified.configs).
+  const raw = root.unrendered;
+  const unrendered = raw
+    ? { own: folderConfig(treeOf(raw.projectFile), fqn, pf.file, pf.yaml.lineOf, [kind]), rootOverride: raw.root ? [folderConfig(treeOf(raw.root), fqn, raw.root.file, raw.root.yaml.lineOf, [kind])] : [] }
+    : { own, rootOverride };
+  return { own, rootOverride, unrendered };
 }
 
 export function readMacroFiles(root: ProjectRoot): MacroFile[] {
@@ -124,6 +129,7 @@ interface PreparedModel {
   readonly versioned: VersionPatch | undefined;
   readonly baseLayers: PartialConfig[];
   readonly rootOverride: PartialConfig[];
+  readonly unrenderedLayers: { readonly base: PartialConfig[]; readonly rootOverride: PartialConfig[] };
   readonly rawCode: string;
   readonly info: RenderNodeInfo;
 }
@@ -137,8 +143,9 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
   const versioned = isVersionPatch(patch) ? patch : undefined;
   const fqn = versioned ? [...fileFqn.slice(0, -1), versioned.name, `v${versioned.v}`] : fileFqn;
   const name = versioned ? versioned.name : fqn[fqn.length - 1]!;
-  const { own, rootOverride } = projectConfigLayers(root, 'models', fqn);
+  const { own, rootOverride, unrendered } = projectConfigLayers(root, 'models', fqn);
   const baseLayers = [own, patch?.config ?? {}];
+  const unrenderedLayers = { base: [unrendered.own, patch?.rawConfig ?? patch?.config ?? {}], rootOverride: unrendered.rootOverride };
   const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride]);
   const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
   const uniqueId = versioned ? `model.${pf.name}.${name}.v${versioned.v}` : `model.${pf.name}.${name}`;
@@ -146,7 +153,7 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
     uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
     ...(versioned ? { version: versioned.v, latestVersion: versioned.latestVersion } : {}),
   };
-  return { rel, patch, versioned, baseLayers, rootOverride, rawCode, info };
+  return { rel, patch, versioned, baseLayers, rootOverride, unrenderedLayers, rawCode, info };
 }
 
 /**
@@ -179,7 +186,7 @@ export function loadModels(root: ProjectRoot, renderer: Renderer, patches: Reado
 
 function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig, prepared: PreparedModel, parsed: ParsedSql): ModelNode {
   const pf = root.projectFile;
-  const { patch, versioned, baseLayers, rootOverride, rawCode, info } = prepared;
+  const { patch, versioned, baseLayers, rootOverride, unrenderedLayers, rawCode, info } = prepared;
   const { uniqueId, name, originalFilePath: path, fqn, baseConfig } = info;
   const config = withMvTarget(finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride]), parsed.state.refs, path);
   if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
@@ -205,6 +212,7 @@ function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig,
     relation: relationFor(base, target.schema, renderer),
     rawCode,
     renderedCode: parsed.rendered,
+    unrenderedConfig: unrenderedConfigOf([...unrenderedLayers.base, ...parsed.state.configCalls, ...unrenderedLayers.rootOverride]),
     refs: parsed.state.refs,
     sources: parsed.state.sources,
     renderAtRuntime: parsed.state.usesWarehouse,
@@ -224,8 +232,9 @@ export function loadSeeds(root: ProjectRoot, renderer: Renderer, patches: Readon
     const fqn = fqnOf(pf.name, pf.seedPaths, rel);
     const name = fqn[fqn.length - 1]!;
     const patch = patches.get(name);
-    const { own, rootOverride } = projectConfigLayers(root, 'seeds', fqn);
+    const { own, rootOverride, unrendered } = projectConfigLayers(root, 'seeds', fqn);
     const config = finalizeConfig(DEFAULT_SEED_CONFIG, [own, patch?.config ?? {}, ...rootOverride]);
+    const unrenderedConfig = unrenderedConfigOf([unrendered.own, patch?.rawConfig ?? patch?.config ?? {}, ...unrendered.rootOverride]);
     const base = { uniqueId: `seed.${pf.name}.${name}`, name, resourceType: 'seed', packageName: pf.name, originalFilePath: rootRelative(root, rel), fqn, config };
     return Object.freeze({
       ...base,
@@ -238,6 +247,7 @@ export function loadSeeds(root: ProjectRoot, renderer: Renderer, patches: Readon
       macrosUsed: [],
       relation: relationFor(base, target.schema, renderer),
       seedFile: join(root.dir, rel),
+      unrenderedConfig,
     } satisfies SeedNode);
   });
 }
@@ -323,4 +333,9 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
 export function singularTestFiles(root: ProjectRoot): string[] {
   // generic/ holds {% test %} macros and fixtures/ unit test fixtures (dbt's fixture paths): neither is a test.
   return root.projectFile.testPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']).filter((f) => !/^(generic|fixtures)\//.test(relative(p, f))));
+}
+
+/** dbt's unrendered_config: the config keys a node's layers set, as written (no defaults). */
+export function unrenderedConfigOf(layers: readonly PartialConfig[]): Readonly<Record<string, unknown>> {
+  return layers.reduce<Record<string, unknown>>((acc, layer) => mergeConfig(acc, layer), {});
 }

@@ -413,7 +413,9 @@ function loadContext(
   const renderYamlOf = new Map(unrenderedRoots.map((r) => [r.name, yamlRenderer(varsByPackage.get(r.name)!)]));
   const projectFile = withRenderedConfig(unrendered, (text) => renderYamlOf.get(unrendered.name)!(text, unrendered.file));
   const roots: ProjectRoot[] = unrenderedRoots.map((r) =>
-    r.relDir === '' ? { ...r, projectFile } : { ...r, root: projectFile, projectFile: withRenderedConfig(r.projectFile, (text) => renderYamlOf.get(r.name)!(text, r.projectFile.file)) },
+    r.relDir === ''
+      ? { ...r, projectFile, unrendered: { projectFile: unrendered } }
+      : { ...r, root: projectFile, projectFile: withRenderedConfig(r.projectFile, (text) => renderYamlOf.get(r.name)!(text, r.projectFile.file)), unrendered: { projectFile: r.projectFile, root: unrendered } },
   );
 
   const readProjectElapsed = (performance.now() - started) / 1000;

@@ -7,7 +7,7 @@ import { hasPlaceholders, replacePlaceholders } from '../render/placeholders.js'
 import type { Renderer } from '../render/renderer.js';
 import { ProjectError } from '../shared/errors.js';
 import { discoverFiles, toPosix } from './discover-files.js';
-import { projectConfigLayers, schemaPaths, type SchemaFile } from './load-nodes.js';
+import { projectConfigLayers, schemaPaths, unrenderedConfigOf, type SchemaFile } from './load-nodes.js';
 import { lineOfText } from './locate.js';
 import { finalizeConfig } from './node-config.js';
 import { parseSqlNode } from './parse-sql-node.js';
@@ -129,7 +129,7 @@ function relationCall(patch: SnapshotPatch): string {
 function snapshotNode(d: Definition, root: ProjectRoot, renderer: Renderer, patch: SnapshotPatch | undefined, target: TargetConfig): SnapshotNode {
   const pf = root.projectFile;
   const uniqueId = `snapshot.${pf.name}.${d.name}`;
-  const { own, rootOverride } = projectConfigLayers(root, 'snapshots', d.fqn);
+  const { own, rootOverride, unrendered } = projectConfigLayers(root, 'snapshots', d.fqn);
   const baseLayers = [own, patch?.config ?? {}];
   const baseConfig = finalizeConfig(DEFAULT_SNAPSHOT_CONFIG, [...baseLayers, ...rootOverride]);
   const info = { uniqueId, name: d.name, resourceType: 'snapshot', packageName: pf.name, originalFilePath: d.file, fqn: d.fqn, baseConfig };
@@ -147,7 +147,7 @@ function snapshotNode(d: Definition, root: ProjectRoot, renderer: Renderer, patc
   const base = { uniqueId, name: d.name, resourceType: 'snapshot', packageName: pf.name, originalFilePath: d.file, fqn: d.fqn, config };
   const named = relationFor(base, target.schema, renderer);
   // Hooks are rendered now, as dbt does: their refs and sources are parents of the snapshot.
-  const unrendered = mergeLiteral(parsed.unrendered, addHookRelations(renderer, { ...base, baseConfig }, config, parsed.state));
+  const unrenderedRels = mergeLiteral(parsed.unrendered, addHookRelations(renderer, { ...base, baseConfig }, config, parsed.state));
   const targetSchema = typeof config.target_schema === 'string' && config.target_schema.trim() ? config.target_schema.trim() : undefined;
   return Object.freeze({
     ...base,
@@ -165,7 +165,8 @@ function snapshotNode(d: Definition, root: ProjectRoot, renderer: Renderer, patc
     sources: parsed.state.sources,
     renderAtRuntime: parsed.state.usesWarehouse,
     needsNames: parsed.state.needsNames,
-    ...(unrendered ? { unrenderedRelations: unrendered } : {}),
+    ...(unrenderedRels ? { unrenderedRelations: unrenderedRels } : {}),
+    unrenderedConfig: unrenderedConfigOf([unrendered.own, patch?.rawConfig ?? patch?.config ?? {}, ...parsed.state.configCalls, ...unrendered.rootOverride]),
     patchPath: patch?.file,
   } satisfies SnapshotNode);
 }

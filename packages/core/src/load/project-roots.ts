@@ -20,6 +20,8 @@ export interface ProjectRoot {
   readonly projectFile: ProjectFile;
   /** Set on installed packages: the root project, whose configs for the package's nodes win (dbt). */
   readonly root?: ProjectFile;
+  /** The project files as written (config trees not rendered): dbt's `unrendered_config`. */
+  readonly unrendered?: { readonly projectFile: ProjectFile; readonly root?: ProjectFile };
 }
 
 /** A package-relative path as the rest of tsdbt sees it: relative to the root project. */

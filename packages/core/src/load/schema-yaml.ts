@@ -31,6 +31,8 @@ export interface ResourcePatch {
   readonly line: number;
   readonly description: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /** `config:` as written (Jinja not rendered): dbt's unrendered_config. */
+  readonly rawConfig?: Readonly<Record<string, unknown>>;
   readonly columns: Readonly<Record<string, ColumnInfo>>;
   readonly tests: readonly TestDeclaration[];
   /** Models: model-level `constraints:`. */
@@ -224,6 +226,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         line,
         description: str(entry.description),
         config: parseConfig(entry.config, [...path, 'config']),
+        rawConfig: isMapping(entry.config) ? entry.config : {},
         columns,
         tests: [...modelTests, ...tests],
       },

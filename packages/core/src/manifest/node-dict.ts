@@ -40,6 +40,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     ),
     depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
   };
+  if (node.unrenderedConfig) base.unrendered_config = node.unrenderedConfig;
   if (node.resourceType === 'unit_test') {
     // dbt's UnitTestDefinition: the tested model, fixtures as written (rows normalised), overrides.
     const fixture = (f: UnitTestRows) => ({ format: f.format, rows: f.format === 'sql' ? (f.sql ?? null) : (f.rows ?? []), fixture: f.fixtureFile ?? null });

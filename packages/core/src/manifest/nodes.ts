@@ -63,6 +63,8 @@ interface NodeBase {
   /** Macros this node called while rendering (unique ids), for watch invalidation. */
   readonly macrosUsed: readonly string[];
   readonly relation: Relation;
+  /** dbt's unrendered_config: the config keys set for it, Jinja as written (models, seeds, snapshots). */
+  readonly unrenderedConfig?: Readonly<Record<string, unknown>>;
 }
 
 export interface ModelNode extends NodeBase {

@@ -23,9 +23,17 @@ export function sameBody(cur: NodeDict, old: NodeDict): boolean | undefined {
 /** Config keys dbt leaves out of the config comparison (CompareBehavior.Exclude): `.relation` compares them. */
 const RELATION_KEYS = ['database', 'schema', 'alias'] as const;
 
-/** `state:modified.configs`: every config key but database/schema/alias. */
+/**
+ * `state:modified.configs`: every config key but database/schema/alias. As dbt's same_config, the
+ * configs compared are the *unrendered* ones when both manifests have them (the keys set in the
+ * project file, YAML and config(), Jinja as written): `+schema: "{{ env_var('X') }}"` or
+ * `+enabled: "{{ target.name == 'prod' }}"` is the same config in CI and in production.
+ */
 export function sameConfig(cur: NodeDict, old: NodeDict): boolean {
   const strip = (c: Dict) => Object.fromEntries(Object.entries(c).filter(([k]) => !(RELATION_KEYS as readonly string[]).includes(k)));
+  const unrendered = (n: NodeDict) => (isRecord(n['unrendered_config']) ? n['unrendered_config'] : undefined);
+  const [a, b] = [unrendered(cur), unrendered(old)];
+  if (a && b) return stableJson(strip(a)) === stableJson(strip(b));
   return stableJson(strip(configOf(cur))) === stableJson(strip(configOf(old)));
 }
 
