@@ -157,7 +157,7 @@ const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   seed: ['seed'],
   snapshot: ['snapshot'],
   build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
-  compile: ['model', 'snapshot', 'test', 'unit_test'],
+  compile: ['model', 'snapshot', 'test', 'unit_test', 'analysis'],
   'source load': ['source'],
 };
 
@@ -288,7 +288,7 @@ export class TsdbtProject {
         items.push({ node, sql: await unitTestCompiledSql(unitCtx, node) });
         continue;
       }
-      if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') continue;
+      if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
       items.push({ node, sql: compileSql(index, node, renderedWithNames(this.loaded.renderer, this.index.withDeferred(deferred), node)) });
     }

@@ -14,10 +14,11 @@ const COMMAND_TYPES: Record<'ls' | 'build' | 'test', { all: readonly string[]; d
 /**
  * The resource types a command selects, from `--resource-type` (dbt's `all` / `default` allowed)
  * minus `--exclude-resource-type`, as dbt's resource_types_from_args; undefined when neither flag
- * is given (the command's own default). An unknown name is a usage error (exit 2), as dbt's choice.
+ * is given (the command's own default; ls: its default types, analyses aside, as dbt's ListTask). An unknown name is a usage error (exit 2), as dbt's choice.
  */
 export function resourceTypesOf(command: keyof typeof COMMAND_TYPES, include: readonly string[] | undefined, exclude: readonly string[] | undefined): string[] | undefined {
-  if (!include?.length && !exclude?.length) return undefined;
+  // Neither flag: build and test keep their own defaults; ls lists its default types (no analyses).
+  if (!include?.length && !exclude?.length) return command === 'ls' ? [...COMMAND_TYPES.ls.default] : undefined;
   const known = new Set<string>([...DBT_TYPES, 'all', 'default']);
   for (const [flag, list] of [['--resource-type', include], ['--exclude-resource-type', exclude]] as const)
     for (const t of list ?? [])

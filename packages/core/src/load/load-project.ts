@@ -35,6 +35,7 @@ import { parseCacheOf, parseWorkersOf, type ParseWorkers } from './parse-sql-nod
 import { recordLoad, warmLoad } from './warm-load.js';
 import { loadUnitTests } from './load-unit-tests.js';
 import { loadSemanticNodes } from './load-semantic-nodes.js';
+import { loadAnalyses } from './load-analyses.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -230,6 +231,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const node of loadSnapshots(root, renderer, snapshotPatches, ownSchemaFiles, target)) addOwn(node);
     for (const node of loadSources(root, ownSchemaFiles)) addOwn(node);
     for (const node of loadSingularTests(root, renderer)) addOwn(node);
+    for (const node of loadAnalyses(root, renderer)) addOwn(node);
 
     const testCtx: TestBuildContext = {
       projectName: pf.name,

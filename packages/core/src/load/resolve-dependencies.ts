@@ -49,12 +49,12 @@ export function resolveDependencies(
   // Incremental re-loads resolve a handful of nodes: visit those, not the whole map.
   const todo: Iterable<ManifestNode> = only ? [...only].map((id) => nodes.get(id)).filter((n): n is ManifestNode => n !== undefined) : nodes.values();
   for (const node of todo) {
-    if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') {
+    if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis') {
       out.set(node.uniqueId, node);
       continue;
     }
     const n = node as SqlNode;
-    const kind = n.resourceType === 'test' ? 'Test' : n.resourceType === 'snapshot' ? 'Snapshot' : 'Model';
+    const kind = n.resourceType === 'test' ? 'Test' : n.resourceType === 'snapshot' ? 'Snapshot' : n.resourceType === 'analysis' ? 'Analysis' : 'Model';
     // Lines of errors: in the file's own text (a snapshot block's body is placed at its line); a YAML-defined node points at its entry.
     const text = n.resourceType === 'snapshot' ? (n.originalFilePath.endsWith('.sql') ? snapshotSource(n) : '') : n.resourceType === 'test' && n.testType === 'generic' ? '' : n.rawCode;
     const parents = new Set(n.dependsOn);

@@ -51,7 +51,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.version = node.version ?? null;
     base.versions = null;
   }
-  if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot') {
+  if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot' || node.resourceType === 'analysis') {
     base.raw_code = node.rawCode;
     base.language = 'sql';
     base.refs = node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null }));

@@ -1,6 +1,6 @@
 import type { NodeConfig } from './config.js';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | SemanticResourceType;
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | 'analysis' | SemanticResourceType;
 
 /** dbt's semantic-layer resources and exposures: graph nodes that are listed and selected, never run. */
 export type SemanticResourceType = 'exposure' | 'metric' | 'semantic_model' | 'saved_query';
@@ -259,6 +259,22 @@ export interface UnitTestNode extends NodeBase {
 }
 
 /**
+ * An analysis (a .sql file in analysis-paths): rendered and compiled like a model (its refs and
+ * sources are parents), written to target/compiled by compile, never run.
+ */
+export interface AnalysisNode extends NodeBase {
+  readonly resourceType: 'analysis';
+  readonly rawCode: string;
+  readonly renderedCode: string;
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly (readonly [string, string])[];
+  readonly renderAtRuntime: boolean;
+  readonly needsNames?: boolean;
+  readonly unrenderedRelations?: UnrenderedRelations;
+  readonly patchPath?: string;
+}
+
+/**
  * An exposure, metric, semantic model or saved query (YAML only). dependsOn: an exposure's
  * depends_on, a semantic model's model, a metric's semantic models (its measures') and metrics,
  * a saved query's metrics. `relation` is a semantic model's model's (else unused).
@@ -271,7 +287,7 @@ export interface SemanticNode extends NodeBase {
   readonly sources: readonly (readonly [string, string])[];
 }
 
-export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode | UnitTestNode | SemanticNode;
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode | UnitTestNode | AnalysisNode | SemanticNode;
 
 export const SEMANTIC_RESOURCE_TYPES: ReadonlySet<string> = new Set<SemanticResourceType>(['exposure', 'metric', 'semantic_model', 'saved_query']);
 
@@ -281,7 +297,7 @@ export function isSemanticNode(node: ManifestNode): node is SemanticNode {
 }
 
 /** Nodes whose SQL is written by the user and compiled (ref/source/this): models, tests, snapshots. */
-export type SqlNode = ModelNode | TestNode | SnapshotNode;
+export type SqlNode = ModelNode | TestNode | SnapshotNode | AnalysisNode;
 
 export interface MacroNode {
   readonly uniqueId: string;

@@ -21,6 +21,7 @@ function fingerprint(node: ManifestNode): string {
       // Column codecs and TTLs are part of the table's DDL: a change rebuilds the model.
       return [...common, node.renderedCode, node.renderAtRuntime || node.needsNames ? node.rawCode : '', JSON.stringify(Object.values(node.columns).map((c) => [c.name, c.codec, c.ttl]))].join('\u0000');
     case 'test':
+    case 'analysis':
       return [...common, node.renderedCode].join('\u0000');
     case 'seed':
       return [...common, JSON.stringify(Object.values(node.columns).map((c) => [c.name, c.dataType]))].join('\u0000');

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { DEFAULT_MODEL_CONFIG } from '../manifest/config.js';
+import type { AnalysisNode } from '../manifest/nodes.js';
+import type { Renderer } from '../render/renderer.js';
+import { readProjectText } from '../shared/text-file.js';
+import { discoverFiles } from './discover-files.js';
+import { fqnOf } from './load-nodes.js';
+import { finalizeConfig } from './node-config.js';
+import { parseSqlNode } from './parse-sql-node.js';
+import { rootRelative, type ProjectRoot } from './project-roots.js';
+
+/**
+ * The analyses of `root` (.sql files under analysis-paths, dbt's `analysis.<project>.<name>`):
+ * rendered like models, their ref()/source() calls parents (an unknown one is dbt's parse error),
+ * compiled to target/compiled by `compile`, never run. The root project's only, as dbt (a
+ * package's analyses are not parsed).
+ */
+export function loadAnalyses(root: ProjectRoot, renderer: Renderer): AnalysisNode[] {
+  const pf = root.projectFile;
+  if (root.relDir !== '') return [];
+  return pf.analysisPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql'])).map((rel) => {
+    const path = rootRelative(root, rel);
+    // dbt's fqn of an analysis: project, 'analysis', folders, name.
+    const fqn = [pf.name, 'analysis', ...fqnOf(pf.name, pf.analysisPaths, rel).slice(1)];
+    const name = fqn[fqn.length - 1]!;
+    const uniqueId = `analysis.${pf.name}.${name}`;
+    const rawCode = readProjectText(join(root.dir, rel), path);
+    const baseConfig = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: 'view' }, []);
+    const parsed = parseSqlNode(renderer, rawCode, { uniqueId, name, resourceType: 'analysis', packageName: pf.name, originalFilePath: path, fqn, baseConfig });
+    const config = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: 'view' }, [...parsed.state.configCalls]);
+    return Object.freeze({
+      uniqueId,
+      resourceType: 'analysis',
+      name,
+      packageName: pf.name,
+      fqn,
+      originalFilePath: path,
+      line: 1,
+      description: '',
+      config,
+      tags: config.tags,
+      columns: {},
+      dependsOn: [],
+      macrosUsed: [...parsed.state.macrosUsed],
+      relation: { schema: '', identifier: name },
+      rawCode,
+      renderedCode: parsed.rendered,
+      refs: parsed.state.refs,
+      sources: parsed.state.sources,
+      renderAtRuntime: parsed.state.usesWarehouse,
+      needsNames: parsed.state.needsNames,
+      ...(parsed.unrendered ? { unrenderedRelations: parsed.unrendered } : {}),
+    } satisfies AnalysisNode);
+  });
+}
