@@ -68,4 +68,17 @@ metrics:
     expectStatuses(await p.run({ select: ['count'] }), { count: 'success' });
     expect(await queryRows(p, `select nodes, exposures, metrics from ${ip.schema}.count`)).toEqual([{ nodes: 2, exposures: 1, metrics: 1 }]);
   });
+
+  it("gives graph.nodes' models dbt's time_spine (None unless set) and group, so `rejectattr('time_spine', 'none')` finds only time spines", async () => {
+    const { p: ip, project: p } = setup({
+      'models/a.sql': 'select 1 as id',
+      'models/spine.sql': "select toDate('2024-01-01') as date_day",
+      'models/s.yml': 'models:\n  - name: spine\n    time_spine:\n      standard_granularity_column: date_day\n    config: {group: g}\ngroups:\n  - name: g\n    owner: {name: x}\n',
+      'models/names.sql': `{% if execute %}{% set spines = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | rejectattr('time_spine', 'none') | map(attribute='name') | join(',') %}
+{% set grouped = graph.nodes.values() | rejectattr('group', 'none') | map(attribute='name') | join(',') %}
+select '{{ spines }}' as spines, '{{ grouped }}' as grouped{% else %}select 1{% endif %}`,
+    });
+    expectStatuses(await p.run({ select: ['names'] }), { names: 'success' });
+    expect(await queryRows(p, `select spines, grouped from ${ip.schema}.names`)).toEqual([{ spines: 'spine', grouped: 'spine' }]);
+  });
 });

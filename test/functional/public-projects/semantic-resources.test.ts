@@ -119,4 +119,35 @@ describe('semantic models, metrics, saved queries, exposures and groups', () => 
     const { project: p } = setup({ ...PROJECT, 'models/off.yml': 'metrics:\n  - name: off_metric\n    type: simple\n    config: {enabled: false}\n    type_params: {measure: order_total}\n' });
     expect(p.manifest.nodes.has('metric.proj.off_metric')).toBe(false);
   });
+
+  it("reads the semantic layer written in a model's entry (semantic_model: true, metrics: with agg, entity/dimension on columns)", () => {
+    const { project: p } = setup({
+      'models/dim_customers.sql': "select toInt32(1) as id, toDate('2024-01-01') as date_day",
+      'models/dim_customers.yml': `models:
+  - name: dim_customers
+    semantic_model: {enabled: true, name: customers_sm}
+    agg_time_dimension: date_day
+    columns:
+      - name: id
+        entity: {type: primary, name: customer}
+      - name: date_day
+        dimension: {type: time}
+        granularity: day
+    metrics:
+      - name: customer_count
+        type: simple
+        agg: count
+        expr: 1
+      - name: customers_30d
+        type: cumulative
+        window: 30 days
+        input_metric: customer_count
+`,
+    });
+    const sm = p.manifest.nodes.get('semantic_model.proj.customers_sm') as { dependsOn: readonly string[]; properties: Record<string, unknown> };
+    expect(sm.dependsOn).toEqual(['model.proj.dim_customers']);
+    expect(sm.properties.entities).toEqual([{ name: 'customer', type: 'primary', expr: 'id' }]);
+    expect(p.manifest.nodes.get('metric.proj.customer_count')!.dependsOn).toEqual(['semantic_model.proj.customers_sm']);
+    expect(p.manifest.nodes.get('metric.proj.customers_30d')!.dependsOn).toEqual(['metric.proj.customer_count']);
+  });
 });

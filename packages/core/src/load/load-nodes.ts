@@ -222,6 +222,7 @@ function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig,
     ...(versioned ? { version: versioned.v, latestVersion: versioned.latestVersion } : {}),
     ...(patch?.constraints?.length ? { constraints: patch.constraints } : {}),
     ...(patch?.deprecationDate ? { deprecationDate: patch.deprecationDate } : {}),
+    ...(patch?.timeSpine ? { timeSpine: patch.timeSpine } : {}),
   } satisfies ModelNode);
 }
 

@@ -5,7 +5,7 @@ import { ProjectError } from '../shared/errors.js';
 import { fqnOf, type SchemaFile } from './load-nodes.js';
 import { finalizeConfig, isMapping } from './node-config.js';
 import type { ProjectRoot } from './project-roots.js';
-import type { SemanticDeclaration } from './semantic-yaml.js';
+import { OWNING_SEMANTIC_MODEL, type SemanticDeclaration } from './semantic-yaml.js';
 
 type Warn = (message: string) => void;
 
@@ -93,6 +93,14 @@ export function loadSemanticNodes(inputs: readonly { root: ProjectRoot; files: r
     } else if (d.kind === 'semantic_model') {
       if (e.model !== undefined) resolveRef(String(e.model), 'model');
     } else if (d.kind === 'metric') {
+      // Newer spec (metrics under a model entry): an aggregation on the model's semantic model, or built from metrics.
+      if (typeof e[OWNING_SEMANTIC_MODEL] === 'string' && e.agg !== undefined) dependsOn.add(`semantic_model.${pf.name}.${e[OWNING_SEMANTIC_MODEL]}`);
+      if (e.input_metric !== undefined) metricDep(nameOf(e.input_metric));
+      for (const m of list(e.input_metrics)) metricDep(nameOf(m));
+      if (e.type === 'ratio') {
+        metricDep(nameOf(e.numerator));
+        metricDep(nameOf(e.denominator));
+      }
       const tp = isMapping(e.type_params) ? e.type_params : {};
       measureDep(nameOf(tp.measure));
       for (const m of list(tp.input_measures)) measureDep(nameOf(m));
@@ -109,7 +117,7 @@ export function loadSemanticNodes(inputs: readonly { root: ProjectRoot; files: r
       for (const m of list(qp.metrics)) metricDep(nameOf(m));
     }
     const model = d.kind === 'semantic_model' ? [...dependsOn].map((id) => nodes.get(id)).find((n) => n !== undefined) : undefined;
-    const { config: _config, description, tags: _tags, meta: _meta, ...properties } = e;
+    const { config: _config, description, tags: _tags, meta: _meta, [OWNING_SEMANTIC_MODEL]: _owner, ...properties } = e;
     return [
       Object.freeze({
         uniqueId: idOf(d, pf.name),

@@ -41,6 +41,8 @@ export interface ResourcePatch {
   readonly versions?: readonly VersionPatch[];
   readonly latestVersion?: string;
   readonly deprecationDate?: string;
+  /** dbt 1.9 `time_spine:` (MetricFlow's time spine: standard_granularity_column…), as written. */
+  readonly timeSpine?: Readonly<Record<string, unknown>>;
 }
 
 /** The parts of a model entry a version builds on (its own columns, tests and config go over them). */
@@ -242,7 +244,8 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     const m = entry as Record<string, unknown>;
     const constraints = parseConstraints(m.constraints, [...path, 'constraints'], fail, `model '${parts.patch.name}'`);
     const deprecationDate = m.deprecation_date === undefined || m.deprecation_date === null ? undefined : m.deprecation_date instanceof Date ? m.deprecation_date.toISOString() : String(m.deprecation_date);
-    const model: ResourcePatch = { ...parts.patch, ...(constraints ? { constraints } : {}), ...(deprecationDate ? { deprecationDate } : {}) };
+    const timeSpine = isMapping(m.time_spine) ? m.time_spine : undefined;
+    const model: ResourcePatch = { ...parts.patch, ...(constraints ? { constraints } : {}), ...(deprecationDate ? { deprecationDate } : {}), ...(timeSpine ? { timeSpine } : {}) };
     if (m.versions === undefined || m.versions === null) {
       if (m.latest_version !== undefined && m.latest_version !== null) fail([...path, 'latest_version'], `Model '${model.name}' sets latest_version but has no versions`, "List the model's versions under 'versions:' (e.g. versions: [{v: 1}, {v: 2}]).");
       return model;

@@ -16,6 +16,37 @@ export interface SemanticDeclaration {
   readonly entry: Readonly<Record<string, unknown>>;
 }
 
+/** The semantic model a metric declared under a model entry belongs to (its simple metrics' aggregations run on it). */
+export const OWNING_SEMANTIC_MODEL = '__semantic_model';
+
+/**
+ * dbt's newer spec, semantic layer in the model entry: `semantic_model: true` (or `{enabled, name}`)
+ * makes a semantic model of the model (entities and dimensions from its columns' `entity:` /
+ * `dimension:`, `agg_time_dimension`), and the entry's `metrics:` are metrics on it.
+ */
+function modelSemanticLayer(yaml: YamlFile, models: unknown[]): SemanticDeclaration[] {
+  const out: SemanticDeclaration[] = [];
+  models.forEach((m, i) => {
+    if (!isMapping(m) || typeof m.name !== 'string') return;
+    const sm = m.semantic_model;
+    const enabled = sm === true || (isMapping(sm) && sm.enabled !== false);
+    const line = yaml.lineOf(['models', i]);
+    const smName = isMapping(sm) && typeof sm.name === 'string' ? sm.name : m.name;
+    if (enabled) {
+      const columns = Array.isArray(m.columns) ? m.columns.filter(isMapping) : [];
+      const entities = columns.filter((c) => isMapping(c.entity)).map((c) => ({ name: (c.entity as Record<string, unknown>).name ?? c.name, type: (c.entity as Record<string, unknown>).type, expr: c.name }));
+      const dimensions = columns.filter((c) => isMapping(c.dimension)).map((c) => ({ name: (c.dimension as Record<string, unknown>).name ?? c.name, type: (c.dimension as Record<string, unknown>).type, expr: c.name, ...(c.granularity ? { type_params: { time_granularity: c.granularity } } : {}) }));
+      out.push({ kind: 'semantic_model', name: smName, file: yaml.file, line, entry: { model: `ref('${m.name}')`, entities, dimensions, measures: [], ...(m.agg_time_dimension ? { defaults: { agg_time_dimension: m.agg_time_dimension } } : {}) } });
+    }
+    (Array.isArray(m.metrics) ? m.metrics : []).forEach((x, k) => {
+      if (!isMapping(x) || typeof x.name !== 'string') return;
+      const { name, ...entry } = x;
+      out.push({ kind: 'metric', name, file: yaml.file, line: yaml.lineOf(['models', i, 'metrics', k]), entry: { ...entry, ...(enabled ? { [OWNING_SEMANTIC_MODEL]: smName } : {}) } });
+    });
+  });
+  return out;
+}
+
 /** A `groups:` entry (dbt 1.5): a name and an owner that models join with `group:` config. */
 export interface GroupDeclaration {
   readonly name: string;
@@ -51,6 +82,7 @@ export function parseSemanticSections(yaml: YamlFile): { semantic: SemanticDecla
       const { name, ...entry } = e;
       semantic.push({ kind, name, file: yaml.file, line: yaml.lineOf([section, i]), entry });
     });
+  semantic.push(...modelSemanticLayer(yaml, entries('models')));
   const groups = entries('groups').flatMap((e, i): GroupDeclaration[] => {
     if (!named('groups', e, i)) return [];
     return [{ name: e.name, file: yaml.file, line: yaml.lineOf(['groups', i]), owner: isMapping(e.owner) ? e.owner : {}, description: typeof e.description === 'string' ? e.description : '', config: isMapping(e.config) ? e.config : {} }];

@@ -39,6 +39,8 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
       Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict) }]),
     ),
     depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
+    // dbt's node.group: the config's group, None when in none.
+    group: typeof node.config.group === 'string' ? node.config.group : null,
   };
   if (node.unrenderedConfig) base.unrendered_config = node.unrenderedConfig;
   if (node.resourceType === 'unit_test') {
@@ -66,6 +68,8 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.version = versionValue(node.version);
     base.latest_version = versionValue(node.latestVersion);
     base.deprecation_date = node.deprecationDate ?? null;
+    // dbt's ModelNode.time_spine: None unless the model is a time spine (packages test `is none`).
+    base.time_spine = node.timeSpine ?? null;
     base.constraints = (node.constraints ?? []).map(constraintDict);
     const contract = node.config.contract as { enforced?: unknown; alias_types?: unknown } | undefined;
     const enforced = contract?.enforced === true;

@@ -93,6 +93,8 @@ export interface ModelNode extends NodeBase {
   readonly constraints?: readonly Constraint[];
   /** `deprecation_date` from YAML (ISO text), for versions being retired. */
   readonly deprecationDate?: string;
+  /** dbt 1.9 `time_spine:` from YAML (the model is MetricFlow's time spine), as written. */
+  readonly timeSpine?: Readonly<Record<string, unknown>>;
 }
 
 /**
