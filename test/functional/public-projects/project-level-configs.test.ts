@@ -55,4 +55,14 @@ sources:
     expect(sql).toMatch(/CAST\(21, 'Int32'\) as `id`/);
     expect(sql).toMatch(/42/);
   });
+
+  it('a ref to a Python model (models/x.py) says it is one and that tsdbt runs SQL models only', () => {
+    expect(() =>
+      setup({
+        'models/scored.py': "def model(dbt, session):\n    return dbt.ref('a')\n",
+        'models/a.sql': 'select 1 as id',
+        'models/b.sql': "select * from {{ ref('scored') }}",
+      }),
+    ).toThrow(expect.objectContaining({ code: 'unknown_ref', hint: expect.stringMatching(/'scored' is a Python model \(models\/scored.py\): tsdbt runs SQL models only/) }));
+  });
 });

@@ -1,5 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
+import { discoverFiles } from './discover-files.js';
 import { projectHooks, type Manifest, type SelectorDefinition } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
@@ -286,11 +287,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
 
   const macroSources = new Map(macroFiles.map((f) => [f.path, f.source]));
   const macroNodes = new Map(renderer.macros().map((m) => [m.uniqueId, m]));
+  const pythonModels = new Map(roots.flatMap((r) => r.projectFile.modelPaths.flatMap((p) => discoverFiles(r.dir, p, ['.py']).map((f) => [basename(f, '.py'), join(r.relDir, f)] as const))));
+  for (const file of pythonModels.values()) onLog(`${file}: a Python model, left out: tsdbt runs SQL models only (as dbt-clickhouse: ClickHouse has no Python runtime)`, 'warn');
   const depended = resolveDependencies(nodes, projectFile.name, undefined, undefined, (id) => {
     const m = macroNodes.get(id);
     const text = m && macroSources.get(m.originalFilePath);
     return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;
-  });
+  }, pythonModels);
   // `{{ doc('x') }}` in descriptions: the docs blocks of every project, rendered into the text (dbt's process_docs).
   const docs = new Map(roots.flatMap(readDocBlocks).map((d) => [d.uniqueId, d]));
   const renderText: DescriptionRender = (text, file, pkg, globals) => renderYamlOf.get(pkg)!(text, file, globals);

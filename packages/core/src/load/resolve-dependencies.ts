@@ -42,6 +42,8 @@ export function resolveDependencies(
   only?: ReadonlySet<string>,
   index: NameIndex = nameIndex(nodes),
   macroText?: MacroText,
+  /** Python model files by model name (dbt's .py models, which ClickHouse cannot run): a ref to one says so. */
+  pythonModels?: ReadonlyMap<string, string>,
 ): Map<string, ManifestNode> {
   const ref = (call: RefCall, from: string) => lookupRef(index, call.name, call.package, from, projectName, call.version);
   const source = (s: string, t: string, from: string) => lookupSource(index, s, t, from, projectName);
@@ -73,7 +75,9 @@ export function resolveDependencies(
         throw new ProjectError('unknown_ref', `${kind} '${n.name}' refers to '${call.package ? call.package + '.' : ''}${call.name}'${at.via ? ` (${at.via})` : ''}, which does not exist${elsewhere}`, {
           file: at.file,
           line: at.line,
-          hint: call.package && call.package !== projectName && ![...index.byName.values()].some((m) => m.has(call.package!))
+          hint: pythonModels?.has(call.name)
+            ? `'${call.name}' is a Python model (${pythonModels.get(call.name)}): tsdbt runs SQL models only, as dbt-clickhouse (ClickHouse has no Python runtime). Rewrite it as ${call.name}.sql.`
+            : call.package && call.package !== projectName && ![...index.byName.values()].some((m) => m.has(call.package!))
             ? `No package '${call.package}' is installed: add it to packages.yml and run tsdbt deps.`
             : guess ? `Did you mean ref('${guess}')?` : 'Check the model name (the file name without .sql).',
         });
