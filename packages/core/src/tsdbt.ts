@@ -15,7 +15,8 @@ import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js'
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
-import { runtimeState } from './execute/node-sql.js';
+import { nodeSql, runtimeState } from './execute/node-sql.js';
+import { withCastKeepNullable } from './execute/cast-keep-nullable.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
@@ -350,6 +351,7 @@ export class TsdbtProject {
   async show(options: { select?: string; inline?: string; limit?: number }): Promise<Record<string, unknown>[]> {
     const limit = optionalInteger('limit', options.limit, NUMERIC_RULES.limit) ?? 5;
     let sql: string;
+    let settings: Record<string, unknown> | undefined;
     if (options.inline !== undefined) sql = this.compileInline(options.inline);
     else if (options.select) {
       const ids = this.select({ select: [options.select], resourceTypes: ['model', 'seed', 'source'] });
@@ -359,10 +361,18 @@ export class TsdbtProject {
         throw new UsageError('show_select', `--select '${options.select}' picks ${ids.length} nodes; show needs exactly one`, { hint: guess ? `Did you mean '${guess}'?` : 'Name a single model.' });
       }
       const node = this.graph.node(ids[0]!);
-      sql = node.resourceType === 'model' ? compileSql(this.index, node, renderedWithNames(this.loaded.renderer, this.index, node)) : `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
+      if (node.resourceType === 'model') {
+        // As its build runs it (dbt show runs the compiled SQL): rendered at run time if it must be,
+        // `t.col` named `col`, with its query settings (dbt_semantics: outer-join non-matches NULL).
+        const adapter = await this.adapter();
+        const run = withCastKeepNullable(node, await adapter.hasSetting('cast_keep_nullable').catch(() => false));
+        sql = nodeSql(this.runContext(adapter, {}), run);
+        const own = run.config.query_settings;
+        if (own && typeof own === 'object' && !Array.isArray(own)) settings = own as Record<string, unknown>;
+      } else sql = `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
     } else throw new UsageError('show_args', 'show needs --select or --inline');
     const body = sql.replace(/;\s*$/, '');
-    return (await this.adapter()).client.query(limit >= 0 ? `SELECT * FROM (\n${body}\n) LIMIT ${limit}` : body);
+    return (await this.adapter()).client.query(limit >= 0 ? `SELECT * FROM (\n${body}\n) LIMIT ${limit}` : body, settings ? { settings } : undefined);
   }
 
   /** Runs a macro with the warehouse attached (`run-operation`): its run_query() calls execute. */

@@ -62,4 +62,16 @@ unit_tests:
     expect(existsSync(join(dir, 'test_opened_date.sql'))).toBe(true);
     expect(existsSync(join(dir, 'not_null_stg_locations_location_id.sql'))).toBe(true);
   });
+
+  it('show -s <model> runs it as its build does: outer-join non-matches NULL, `t.col` named `col` (jaffle-shop customers)', async () => {
+    const { project: p } = setup({
+      'models/customers.sql': "select toString(number) as customer_id from numbers(2)",
+      'models/orders.sql': "select '1' as customer_id, toDate('2024-01-01') as ordered_at",
+      'models/summary.sql': `with s as (select customer_id, min(ordered_at) as first_ordered_at from {{ ref('orders') }} group by 1)
+select customers.customer_id, s.first_ordered_at from {{ ref('customers') }} as customers left join s on customers.customer_id = s.customer_id left join {{ ref('orders') }} o on o.customer_id = customers.customer_id`,
+    });
+    expectStatuses(await p.run(), { customers: 'success', orders: 'success', summary: 'success' });
+    const rows = await p.show({ select: 'summary', limit: 10 });
+    expect(rows.map((r) => [r.customer_id, r.first_ordered_at]).sort()).toEqual([['0', null], ['1', '2024-01-01']]);
+  });
 });
