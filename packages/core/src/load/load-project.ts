@@ -29,6 +29,7 @@ import { readYamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
 import { checkContracts } from './contract-rules.js';
+import { checkGroupsAndAccess } from './access-check.js';
 import { expandModelVersions, isVersionPatch } from './model-versions.js';
 import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
@@ -297,8 +298,10 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   // `{{ doc('x') }}` in descriptions: the docs blocks of every project, rendered into the text (dbt's process_docs).
   const docs = new Map(roots.flatMap(readDocBlocks).map((d) => [d.uniqueId, d]));
   const renderText: DescriptionRender = (text, file, pkg, globals) => renderYamlOf.get(pkg)!(text, file, globals);
+  const groups: NonNullable<Manifest['groups']> = new Map(unitTestInputs.flatMap((u) => u.schemaFiles.flatMap((f) => f.contents.groups.map((g) => [`group.${u.root.name}.${g.name}`, { uniqueId: `group.${u.root.name}.${g.name}`, name: g.name, packageName: u.root.name, originalFilePath: g.file, line: g.line, owner: g.owner, description: g.description, config: g.config }] as const))));
   const resolved = withJoinUseNulls(renderDescriptions(depended, docs, projectFile.name, renderText));
   checkMicrobatchModels(resolved, onLog);
+  checkGroupsAndAccess(resolved, groups);
   checkContracts(resolved.values(), onLog);
   const manifest: Manifest = {
     projectName: projectFile.name,
@@ -308,7 +311,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     selectors: readSelectors(projectRoot),
     packages: roots.slice(1).map((r) => ({ name: r.name, path: r.relDir })),
     docs,
-    groups: new Map(unitTestInputs.flatMap((u) => u.schemaFiles.flatMap((f) => f.contents.groups.map((g) => [`group.${u.root.name}.${g.name}`, { uniqueId: `group.${u.root.name}.${g.name}`, name: g.name, packageName: u.root.name, originalFilePath: g.file, line: g.line, owner: g.owner, description: g.description, config: g.config }] as const)))),
+    groups,
     hooks: projectHooks(
       roots.map((r) => ({ name: r.name, hooks: { onRunStart: r.projectFile.onRunStart, onRunEnd: r.projectFile.onRunEnd }, file: join(r.relDir, r.projectFile.file) })),
       projectFile.name,

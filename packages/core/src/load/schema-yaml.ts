@@ -227,8 +227,9 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         file,
         line,
         description: str(entry.description),
-        config: parseConfig(entry.config, [...path, 'config']),
-        rawConfig: isMapping(entry.config) ? entry.config : {},
+        // dbt 1.5: `access:` is a property of the model entry as well as a config.
+        config: { ...(typeof entry.access === 'string' ? { access: entry.access } : {}), ...parseConfig(entry.config, [...path, 'config']) },
+        rawConfig: { ...(typeof entry.access === 'string' ? { access: entry.access } : {}), ...(isMapping(entry.config) ? entry.config : {}) },
         columns,
         tests: [...modelTests, ...tests],
       },
