@@ -78,7 +78,7 @@ describe('parseCriterion', () => {
   });
 
   it('names dbt methods tsdbt does not support', () => {
-    const error = thrown(() => parseCriterion('exposure:weekly'));
+    const error = thrown(() => parseCriterion('wildcard:weekly'));
     expect(error.code).toBe('selector-unknown-method');
     expect(error.message).toContain('does not support');
   });

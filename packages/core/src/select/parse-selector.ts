@@ -8,10 +8,7 @@ const RAW_SELECTOR =
   /^(?<childrensParents>@)?(?<parents>(?<parentsDepth>\d*)\+)?(?:(?<method>[\w.]+):)?(?<value>.*?)(?<children>\+(?<childrenDepth>\d*))?$/s;
 
 /** dbt methods tsdbt does not implement: named in the error so users know it is not a typo. */
-const DBT_ONLY_METHODS = new Set([
-  'exposure', 'metric', 'group', 'access',
-  'semantic_model', 'saved_query', 'wildcard',
-]);
+const DBT_ONLY_METHODS = new Set(['wildcard']);
 
 /** The parts of a criterion, from the regex or from a selectors.yml dict. */
 export interface CriterionParts {
