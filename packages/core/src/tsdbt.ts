@@ -15,7 +15,7 @@ import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js'
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
-import { nodeSql, runtimeState } from './execute/node-sql.js';
+import { nodeSqlAsync, runtimeState } from './execute/node-sql.js';
 import { withCastKeepNullable } from './execute/cast-keep-nullable.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
@@ -366,7 +366,7 @@ export class TsdbtProject {
         // `t.col` named `col`, with its query settings (dbt_semantics: outer-join non-matches NULL).
         const adapter = await this.adapter();
         const run = withCastKeepNullable(node, await adapter.hasSetting('cast_keep_nullable').catch(() => false));
-        sql = nodeSql(this.runContext(adapter, {}), run);
+        sql = await nodeSqlAsync(this.runContext(adapter, {}), run);
         const own = run.config.query_settings;
         if (own && typeof own === 'object' && !Array.isArray(own)) settings = own as Record<string, unknown>;
       } else sql = `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;

@@ -6,7 +6,7 @@ import { newRenderState, renderNodeInfo } from '../render/render-state.js';
 import type { NodeResult } from '../report/events.js';
 import { ProjectError } from '../shared/errors.js';
 import { splitStatements } from '../shared/sql-statements.js';
-import { dequalifiedSql } from './dequalify.js';
+import { dequalifiedSqlAsync } from './dequalify.js';
 import { nodeSql, runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { unitTestDiff } from './unit-test-diff.js';
@@ -54,7 +54,8 @@ async function prepareUnitTest(ctx: RunContext, test: UnitTestNode): Promise<{ m
   const fixtures = new Map<string, string>();
   for (const input of test.given) fixtures.set(input.isThis ? 'this' : input.nodeId, await inputSql(ctx, test, input));
 
-  const modelSql = mockedModelSql(ctx, test, model, fixtures, fail);
+  // The model's columns as its build names them (dbt_semantics: `t.col` from several joins is `col`).
+  const modelSql = await dequalifiedSqlAsync(ctx, model, mockedModelSql(ctx, test, model, fixtures, fail));
   // The model's own query settings (with dbt_semantics: join_use_nulls), so that its unit test
   // answers as its build does (an outer join's non-matches are NULL in both).
   const settings = querySettingsOf(model);
@@ -111,8 +112,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  // The model's columns as its build names them (dbt_semantics: `t.col` from several joins is `col`).
-  return dequalifiedSql(ctx, model, sql.replace(/;\s*$/, ''));
+  return sql.replace(/;\s*$/, '');
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */
