@@ -146,7 +146,6 @@ sources:
     p.open({ onLog: (m, level) => level === 'warn' && logs.push(m) });
     expect(logs).toEqual([
       "config 'grants' has no effect in tsdbt yet (set for models/a.sql, models/b.sql)",
-      "config 'sql_header' has no effect in tsdbt yet (set for models/b.sql)",
     ]);
   });
 

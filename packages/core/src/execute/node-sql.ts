@@ -1,3 +1,4 @@
+import { withSqlHeader } from '../compile/sql-header.js';
 import { compileSql, emptySqlError } from '../compile/compile-sql.js';
 import { renderGenericTest } from '../load/build-tests.js';
 import { isEmptySql } from '../shared/empty-sql.js';
@@ -59,11 +60,11 @@ export async function nodeSqlAsync(ctx: RunContext, node: SqlNode, options: Node
   return dequalifiedSqlAsync(ctx, node, compiledNodeSql(ctx, node, options));
 }
 
-type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch };
+type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch; rerender?: boolean };
 
 function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions): string {
   let rendered = node.renderedCode;
-  if (node.renderAtRuntime || node.needsNames || options.isIncremental || options.batch) {
+  if (node.renderAtRuntime || node.needsNames || options.isIncremental || options.batch || options.rerender) {
     const state = runtimeState(ctx, node, {
       isIncremental: options.isIncremental ?? false,
       node: renderNodeInfo(node),
@@ -80,7 +81,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   }
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
-  const sql = oneStatement(node, compileSql(ctx.index, node, rendered, { eventTimeWindow }));
+  const sql = oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow }));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
 }
@@ -94,9 +95,12 @@ function oneStatement(node: ManifestNode, sql: string): string {
   const statements = splitStatements(sql);
   if (statements.length <= 1) return stripTrailingSemicolon(sql);
   const what = node.resourceType === 'test' ? 'test' : node.resourceType === 'snapshot' ? 'snapshot' : 'model';
-  throw new ProjectError('multiple_statements', `The ${what} ${node.name} holds ${statements.length} SQL statements; a ${what} is one statement (a SELECT), and none of them was run`, {
+  const header = typeof node.config.sql_header === 'string' && node.config.sql_header.trim() !== '';
+  throw new ProjectError('multiple_statements', `The ${what} ${node.name} holds ${statements.length} SQL statements; a ${what} is one statement (a SELECT), and none of them was run (Multi-statements are not allowed${header ? ', sql_header included' : ''})`, {
     file: node.originalFilePath,
-    hint: `Keep one SELECT in ${node.originalFilePath}; run other statements as pre_hook/post_hook (config) or on-run-start/on-run-end hooks.`,
+    hint: header
+      ? `The sql_header of ${node.originalFilePath} is a statement of its own: put settings in config(query_settings={...}) instead, or make the header a WITH clause.`
+      : `Keep one SELECT in ${node.originalFilePath}; run other statements as pre_hook/post_hook (config) or on-run-start/on-run-end hooks.`,
   });
 }
 

@@ -30,6 +30,7 @@ import { renderConfigValues } from './render-config.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
 import { checkContracts } from './contract-rules.js';
 import { checkGroupsAndAccess } from './access-check.js';
+import { checkRelationClashes } from './relation-clash.js';
 import { expandModelVersions, isVersionPatch } from './model-versions.js';
 import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
@@ -112,7 +113,7 @@ export interface LoadInternals {
 export const loadInternals = new WeakMap<LoadedProject, LoadInternals>();
 
 /** dbt or dbt-clickhouse config keys tsdbt accepts (so projects load) but does not act on yet. */
-const INERT_CONFIG_KEYS = ['grants', 'sql_header', 'inserts_only', 'persist_docs'] as const;
+const INERT_CONFIG_KEYS = ['grants', 'inserts_only', 'persist_docs'] as const;
 
 /** Two nodes with one unique id (e.g. two model files with one name). */
 export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectError {
@@ -303,6 +304,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   checkMicrobatchModels(resolved, onLog);
   checkGroupsAndAccess(resolved, groups);
   checkContracts(resolved.values(), onLog);
+  checkRelationClashes(resolved.values());
   const manifest: Manifest = {
     projectName: projectFile.name,
     projectRoot,

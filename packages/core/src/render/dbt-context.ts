@@ -129,6 +129,12 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       return '';
     },
     {
+      // config.set('k', v): dbt's way for a macro to set one key (set_sql_header); the same as config(k=v).
+      set: (key: unknown, value: unknown) => {
+        // caller() gives a safe-string object: config values are plain strings.
+        state().configCalls.push({ [String(key)]: value !== null && typeof value === 'object' && typeof (value as { val?: unknown }).val === 'string' ? String(value) : value });
+        return '';
+      },
       // config.get('k', 'd') and config.get('k', default='d'), as dbt.
       get: (...args: unknown[]) => {
         const { positional, keywords } = splitArgs(args);
