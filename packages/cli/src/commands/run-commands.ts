@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ResourceType, RunResult } from '@tsdbt/core';
 import { resourceTypesOf } from './resource-types.js';
+import { formatTable } from '../printer/result-table.js';
 import { interruptSignal, openProject, runOptions, selection, type Io, type RunFlags } from './common.js';
 
 /** Exit code of a finished run: 0 when everything passed, 1 when a node failed, 2 when stopped (Ctrl-C), as dbt. */
@@ -24,6 +25,12 @@ export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snap
       : verb === 'seed' ? await project.seed(options)
       : verb === 'snapshot' ? await project.snapshot(options)
       : await project.sourceLoad(options);
+    // dbt seed --show: a sample of each loaded seed (dbt prints five rows of its agate table).
+    if (verb === 'seed' && (flags as { show?: boolean }).show)
+      for (const r of result.results.filter((x) => x.status === 'success')) {
+        io.out(`Random sample of table: ${r.node.relation.schema}.${r.node.relation.identifier}`);
+        io.out(formatTable(await project.show({ inline: `select * from ${'`'}${r.node.relation.schema}${'`'}.${'`'}${r.node.relation.identifier}${'`'}`, limit: 5 }), { width: process.stdout.columns || 120 }));
+      }
     return exitCodeOf(result);
   } finally {
     await project.close();
@@ -48,7 +55,8 @@ export function addRunFlags(cmd: Command, verb: string): Command {
     cmd.option('--no-batch-tests', 'run every test as its own query (dbt behaviour)');
   }
   // As dbt 1.8 (snapshot since 1.9): refs and sources read zero rows; the real target gets the shapes.
-  if (verb === 'run' || verb === 'build' || verb === 'snapshot') cmd.option('--empty', 'limit every ref() and source() to zero rows (build the shapes, no data)');
+  if (verb === 'run' || verb === 'build' || verb === 'snapshot' || verb === 'seed') cmd.option('--empty', 'limit every ref() and source() to zero rows, and load seeds without rows (build the shapes, no data)');
+  if (verb === 'seed') cmd.option('--show', 'print a sample of the rows of each loaded seed');
   cmd.option('--warn-error', 'treat warnings as errors');
   return cmd;
 }

@@ -50,6 +50,12 @@ export function seedText(node: SeedNode): string {
 /** Column names and types of a seed file (types inferred, or set with `column_types`). */
 export function seedColumns(node: SeedNode, text = seedText(node)): { name: string; type: string }[] {
   const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
+  // dbt: "Compilation Error … the delimiter must be a 1-character string" (agate's csv reader).
+  if ([...delimiter].length !== 1)
+    throw new ProjectError('seed_delimiter', `Compilation Error in seed ${node.name}: the delimiter config must be one character, got ${JSON.stringify(delimiter)}`, {
+      file: node.originalFilePath,
+      hint: "Set delimiter to one character, e.g. delimiter: '|' (or remove it for ',').",
+    });
   const records = parseCsvRecords(text, delimiter);
   if (records.length === 0)
     throw new ProjectError('seed_empty', `Seed ${node.name} is empty`, { file: node.originalFilePath, hint: 'Add a header line with the column names.' });
@@ -72,7 +78,7 @@ export function seedColumns(node: SeedNode, text = seedText(node)): { name: stri
 }
 
 /** Loads a seed into a staged table by streaming the file, then swaps it in. Returns the row count. */
-export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signal?: AbortSignal): Promise<number> {
+export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signal?: AbortSignal, options: { readonly empty?: boolean } = {}): Promise<number> {
   const rel = node.relation;
   const text = seedText(node);
   let columns = seedColumns(node, text);
@@ -88,7 +94,8 @@ export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signa
     const settings: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(wanted)) if (await adapter.hasSetting(name)) settings[name] = value;
     // The decoded text, not the file: a UTF-16 seed or a byte order mark reaches the table as UTF-8.
-    await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, Readable.from([Buffer.from(text, 'utf8')], { objectMode: false }), 'CSVWithNames', { signal, settings });
+    // --empty (dbt 1.10's seed --empty / build --empty): the table with the file's columns and types, no rows.
+    if (!options.empty) await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, Readable.from([Buffer.from(text, 'utf8')], { objectMode: false }), 'CSVWithNames', { signal, settings });
     await s.swap(staged);
   });
   return adapter.rowCount(rel);
