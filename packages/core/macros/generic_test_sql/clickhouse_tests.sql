@@ -2,8 +2,10 @@
     `relationships` that does not depend on join_use_nulls (a plain LEFT JOIN fills unmatched rows
     with defaults, never NULL, so dbt's SQL would never fail). NULLs are excluded explicitly:
     servers before ~19.x answer `NULL NOT IN (…)` with 1, not NULL. -#}
+{#- As dbt: the failing rows are kept whole when they are stored. -#}
 {% macro clickhouse__test_not_null(model, column_name) -%}
-select {{ column_name }} from {{ model }} where {{ column_name }} is null
+{% set column_list = '*' if should_store_failures() else column_name %}
+select {{ column_list }} from {{ model }} where {{ column_name }} is null
 {%- endmacro %}
 
 {% macro clickhouse__test_unique(model, column_name) -%}

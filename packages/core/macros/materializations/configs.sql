@@ -6,7 +6,12 @@
     {% do return(config_full_refresh) %}
 {%- endmacro %}
 
+{#- store_failures_as, when set, decides (dbt's TestConfig sets store_failures from it). -#}
 {% macro should_store_failures() -%}
+    {% set store_failures_as = config.get('store_failures_as') %}
+    {% if store_failures_as is not none %}
+        {% do return(store_failures_as != 'ephemeral') %}
+    {% endif %}
     {% set config_store_failures = config.get('store_failures') %}
     {% if config_store_failures is none %}
         {% set config_store_failures = flags.STORE_FAILURES %}

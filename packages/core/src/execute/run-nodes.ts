@@ -172,7 +172,7 @@ export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome>
   const pre = hookStatements(ctx, node, hooksOf(node.config, 'pre_hook'));
   if (pre.length) await adapter.ensureDatabase(node.relation.schema);
   for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
-  const rows = await loadSeed(adapter, node, ctx.signal);
+  const rows = await loadSeed(adapter, node, ctx.signal, { empty: ctx.index.emptyInputs });
   for (const statement of hookStatements(ctx, node, hooksOf(node.config, 'post_hook'))) await adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings: [] };
 }
@@ -185,7 +185,10 @@ function failureMessage(failures: number, status: string, node: TestNode): strin
 
 /** Runs one test with dbt's wrapper; stores failing rows when asked. */
 export async function runTest(ctx: RunContext, node: TestNode, options: { precheckUnique?: boolean } = {}): Promise<Outcome> {
-  const main = nodeSql(ctx, node);
+  // A generic test that stores its failures renders again with the run's flags: dbt's not_null
+  // selects every column then (should_store_failures()), and --store-failures is a run flag.
+  const storing = shouldStoreFailures(node, ctx.storeFailures);
+  const main = nodeSql(ctx, node, { rerender: storing && node.genericCall !== undefined });
   const sql = wrapTestSql(main, node.config);
   ctx.compiled.write(node, main);
   if (options.precheckUnique && (await provenUnique(ctx, node, ctx.manifest.nodes.get(node.attachedNode!)!))) {
@@ -197,7 +200,7 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
   const failures = Number(row.failures);
   const status = testStatus(node.config, truthy(row.should_warn), truthy(row.should_error), ctx.warnError);
   // As dbt, the audit relation is rebuilt on every run that stores failures: empty when the test passes.
-  const relationName = shouldStoreFailures(node, ctx.storeFailures) ? await storeFailures(ctx, node, main) : undefined;
+  const relationName = storing ? await storeFailures(ctx, node, limited(main, node.config.limit)) : undefined;
   return { status, failures, message: failureMessage(failures, status, node), warnings: [], compiledCode: main, relationName };
 }
 
@@ -235,7 +238,7 @@ function thresholdStatus(ctx: RunContext, test: TestNode, failures: number) {
 async function storeFailures(ctx: RunContext, node: TestNode, main: string): Promise<string> {
   const as = String(node.config.store_failures_as ?? 'table');
   if (as !== 'table' && as !== 'view')
-    throw new ProjectError('store_failures_as', `'${as}' is not a valid value for \`store_failures_as\`. Accepted values are: ['ephemeral', 'table', 'view']`, {
+    throw new ProjectError('store_failures_as', `Compilation Error in test ${node.name} (${node.originalFilePath}): '${as}' is not a valid value for \`store_failures_as\`. Accepted values are: ['ephemeral', 'table', 'view']`, {
       file: node.originalFilePath,
       hint: "Set store_failures_as to 'table', 'view' or 'ephemeral' (which stores nothing).",
     });
@@ -249,6 +252,12 @@ async function storeFailures(ctx: RunContext, node: TestNode, main: string): Pro
     { signal: ctx.signal },
   );
   return rel;
+}
+
+/** The failing rows a test stores obey its `limit` config, as the rows it counts do (dbt 1.9). */
+function limited(sql: string, limit: unknown): string {
+  const n = Number(limit);
+  return limit === undefined || limit === null || !Number.isInteger(n) || n < 0 ? sql : `SELECT * FROM (\n${sql}\n) AS dbt_limited LIMIT ${n}`;
 }
 
 function truthy(v: unknown): boolean {
