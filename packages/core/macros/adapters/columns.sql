@@ -64,9 +64,10 @@
     {{ return(adapter.dispatch('alter_column_type', 'dbt')(relation, column_name, new_column_type)) }}
 {%- endmacro %}
 
+{#- relation.render(): the name itself, also under --empty (where a ref prints as a zero-row subquery). -#}
 {% macro clickhouse__alter_column_type(relation, column_name, new_column_type) -%}
     {% call statement('alter_column_type') %}
-        alter table {{ relation }} modify column {{ adapter.quote(column_name) }} {{ new_column_type }}
+        alter table {{ relation.render() }} modify column {{ adapter.quote(column_name) }} {{ new_column_type }}
     {% endcall %}
 {%- endmacro %}
 
@@ -78,5 +79,5 @@
     {% set changes = [] %}
     {% for column in add_columns or [] %}{% do changes.append('add column ' ~ adapter.quote(column.name) ~ ' ' ~ column.data_type) %}{% endfor %}
     {% for column in remove_columns or [] %}{% do changes.append('drop column ' ~ adapter.quote(column.name)) %}{% endfor %}
-    {% if changes %}{% do run_query('alter table ' ~ relation ~ ' ' ~ changes | join(', ')) %}{% endif %}
+    {% if changes %}{% do run_query('alter table ' ~ relation.render() ~ ' ' ~ changes | join(', ')) %}{% endif %}
 {%- endmacro %}

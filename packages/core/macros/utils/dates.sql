@@ -42,9 +42,20 @@
     strings too ("'2018-01-01'", a string column), which other warehouses cast implicitly. Each side
     goes through toDateTime64, which reads a string and keeps a Date's day and a DateTime's time
     zone: the count of datepart boundaries is the same. -#}
+{#- A string literal is parsed as other warehouses read it ('09/01/2023' is September 1st, ISO
+    text as written); any other expression is converted. -#}
+{% macro clickhouse__datetime64_of(expr, scale) -%}
+    {%- set e = expr | string | trim -%}
+    {%- if e.startswith("'") and e.endswith("'") -%}
+    parseDateTime64BestEffortUS({{ e }}, {{ scale }})
+    {%- else -%}
+    toDateTime64({{ expr }}, {{ scale }})
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro clickhouse__datediff(first_date, second_date, datepart) -%}
     {%- set scale = 9 if datepart | lower in ('nanosecond', 'ns') else 6 -%}
-    dateDiff('{{ datepart | replace("'", "") }}', toDateTime64({{ first_date }}, {{ scale }}), toDateTime64({{ second_date }}, {{ scale }}))
+    dateDiff('{{ datepart | replace("'", "") }}', {{ clickhouse__datetime64_of(first_date, scale) }}, {{ clickhouse__datetime64_of(second_date, scale) }})
 {%- endmacro %}
 
 {% macro date_trunc(datepart, date) -%}

@@ -119,8 +119,17 @@
 {%- endmacro %}
 
 {#- ClickHouse arrays count from 1, and from the end with a negative index, as split_part does. -#}
+{#- splitByString needs a constant delimiter: a delimiter that is a column (dbt-tests-adapter's
+    split_part case) is first replaced by a character that text does not hold. -#}
 {% macro clickhouse__split_part(string_text, delimiter_text, part_number) -%}
-    splitByString({{ delimiter_text }}, {{ string_text }})[{{ part_number }}]
+    {%- set literal = delimiter_text | trim -%}
+    {#- NULL text has no parts: NULL, as split_part gives elsewhere (ClickHouse would split it as ''). -#}
+    if(isNull({{ string_text }}), NULL,
+    {%- if literal.startswith("'") and literal.endswith("'") %}
+    splitByString({{ delimiter_text }}, assumeNotNull({{ string_text }}))[{{ part_number }}]
+    {%- else %}
+    splitByChar('\0', replaceAll(assumeNotNull({{ string_text }}), assumeNotNull({{ delimiter_text }}), '\0'))[{{ part_number }}]
+    {%- endif %})
 {%- endmacro %}
 
 {% macro listagg(measure, delimiter_text="','", order_by_clause=none, limit_num=none) -%}

@@ -70,7 +70,11 @@ export function adapterObject({ state, cluster }: AdapterOptions): Record<string
     return found ? relationOf(found) : null;
   };
 
+  // dbt's adapter.Relation / adapter.Column: the classes api.* names (adapter.Relation.create(...)).
+  const api = apiObject();
   return {
+    Relation: api.Relation,
+    Column: api.Column,
     type: () => 'clickhouse',
     quote: (identifier: unknown) => quoteIdentifier(String(identifier)),
     quote_as_configured: (identifier: unknown) => quoteIdentifier(String(identifier)),
