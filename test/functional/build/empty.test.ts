@@ -22,13 +22,14 @@ select id, name from {{ ref('stg_people') }}
 };
 
 describe('--empty', () => {
-  it('builds every model with its shape and no rows against the real target; seeds still load (as dbt 1.8)', async () => {
+  // dbt-tests-adapter empty/BaseTestEmptySeedFlag (dbt 1.10): `build --empty` loads seeds without rows too.
+  it('builds every model and seed with its shape and no rows against the real target', async () => {
     const { project } = setup(PROJECT);
     const result = await project.build({ empty: true });
     // the duplicated seed row would fail `unique`: under --empty the test reads zero rows
     expectStatuses(result, { people: 'success', stg_people: 'success', unique_stg_people_id: 'pass', people_count: 'success', from_eph: 'success', growing: 'success' });
     const s = project.target.schema;
-    expect(await queryRows(project, `SELECT count() AS n FROM ${s}.people`)).toEqual([{ n: '3' }]);
+    expect(await queryRows(project, `SELECT count() AS n FROM ${s}.people`)).toEqual([{ n: '0' }]);
     expect(await queryRows(project, `SELECT * FROM ${s}.people_count`)).toEqual([{ n: '0', top: 0 }]);
     expect(await queryRows(project, `SELECT count() AS n FROM ${s}.stg_people`)).toEqual([{ n: '0' }]);
     expect(await queryRows(project, `SELECT name, type FROM system.columns WHERE database = '${s}' AND table = 'growing' ORDER BY position`)).toEqual([

@@ -93,6 +93,9 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
  */
 function oneStatement(node: ManifestNode, sql: string): string {
   const statements = splitStatements(sql);
+  // One statement and a `;`: the statement alone (a `;` followed by a comment would end the query
+  // before the SETTINGS clause or the wrapping a materialization appends).
+  if (statements.length === 1 && sql.includes(';')) return stripTrailingSemicolon(statements[0]!);
   if (statements.length <= 1) return stripTrailingSemicolon(sql);
   const what = node.resourceType === 'test' ? 'test' : node.resourceType === 'snapshot' ? 'snapshot' : 'model';
   const header = typeof node.config.sql_header === 'string' && node.config.sql_header.trim() !== '';
