@@ -20,7 +20,7 @@ async function checkHooks(p: DbtProject, table: string, state: string, count = 1
   const rows = await p.query<Record<string, unknown>>(`select * from {schema}.${table} where test_state = '${state}'`);
   expect(rows, `${state} rows`).toHaveLength(count);
   for (const r of rows) {
-    expect([r.target_name, r.target_schema, r.target_type, r.target_pass, r.target_threads]).toEqual(['default', p.schema, 'chdb', '', 4]);
+    expect([r.target_name, r.target_schema, r.target_type, r.target_pass, r.target_threads]).toEqual(['default', p.schema, 'clickhouse', '', 4]);
     expect(String(r.run_started_at).length).toBeGreaterThan(0);
     expect(String(r.invocation_id).length).toBeGreaterThan(0);
     expect(String(r.thread_id)).toMatch(/^(Thread-\d+|MainThread)/);
