@@ -8,6 +8,7 @@ import { scanInputs, type InputSpec } from './input-fingerprint.js';
 import type { LoadedProject, LoadOptions } from './load-project.js';
 import { engineFingerprint } from './parse-cache-key.js';
 import type { ProjectRoot } from './project-roots.js';
+import { BUILTIN_MACROS_DIR, PACKAGE_MACROS_DIR } from './builtin-package.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type SavedLoad } from './warm-start.js';
 
@@ -111,6 +112,8 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
       const trees = new Set<string>();
       for (const p of [...pf.modelPaths, ...pf.macroPaths, ...pf.testPaths, ...pf.seedPaths, ...pf.snapshotPaths, ...pf.docsPaths, ...pf.analysisPaths]) trees.add(resolve(projectRoot, p));
       for (const r of roots.slice(1)) trees.add(r.dir); // an installed package: every file of it
+      // tsdbt's own macro files are read at run time, not built in: an edited one is a change too.
+      trees.add(BUILTIN_MACROS_DIR).add(PACKAGE_MACROS_DIR);
       const installDir = resolve(projectRoot, pf.packagesInstallPath);
       spec = { files: profileCandidates(options), shallow: [projectRoot], listed: [installDir], trees: [...trees].sort() };
       scan = new Map([...early, ...scanInputs({ files: [], shallow: [], listed: [installDir], trees: spec.trees })]);
