@@ -21,7 +21,7 @@ const repeats = Number(args[1] ?? 5);
 const base = args[2] ?? tmpdir();
 const cli = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
 const probe = fileURLToPath(new URL('./first-statement-probe.mjs', import.meta.url));
-const core = new URL('../packages/core/dist/index.js', import.meta.url).href;
+const core = import.meta.resolve('@tsdbt/core'); // the package's entry (the bundle)
 
 /** ms from the process start to the first statement of `tsdbt run` (the process ends there). */
 function firstStatement(dir) {
