@@ -69,6 +69,36 @@ describe('reloadProject', () => {
     step([{ path: 'models/schema.yml', kind: 'change' }], 'full');
   });
 
+  it("gives an edited model that joins dbt_semantics' join_use_nulls, as a full load does; an ephemeral model or a doc() description loads in full", () => {
+    const p = inlineProject({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select a.id from {{ ref('a') }} as a",
+      'models/e.sql': "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('a') }}",
+      'models/f.sql': "select id from {{ ref('e') }}",
+      'models/docs.md': '{% docs b_doc %}the b model{% enddocs %}',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: f\n    description: "{{ doc(\'b_doc\') }}"\n',
+    });
+    projects.push(p);
+    const first = loadProject({ projectDir: p.dir });
+    let state = { loaded: first, graph: new Graph(first.manifest) };
+    const step = (path: string, text: string, expectMode: 'incremental' | 'full') => {
+      p.write({ [path]: text });
+      const r = reloadProject(state, [{ path, kind: 'change' }], { projectDir: p.dir });
+      expect(r.mode).toBe(expectMode);
+      const full = loadProject({ projectDir: p.dir, partialParse: false });
+      expect(shape(r.loaded, r.graph)).toEqual(shape(full, new Graph(full.manifest)));
+      state = { loaded: r.loaded, graph: r.graph };
+      return r.loaded.manifest;
+    };
+    const b = step('models/b.sql', "select a.id from {{ ref('a') }} as a left join {{ ref('a') }} as x on a.id = x.id", 'incremental');
+    expect(b.nodes.get('model.proj.b')!.config.query_settings).toEqual({ join_use_nulls: 1 });
+    // f inlines e: e's join is f's join.
+    const e = step('models/e.sql', "{{ config(materialized='ephemeral') }}\nselect a.id from {{ ref('a') }} as a left join {{ ref('a') }} as x on a.id = x.id", 'full');
+    expect(e.nodes.get('model.proj.f')!.config.query_settings).toEqual({ join_use_nulls: 1 });
+    const f = step('models/f.sql', "select id from {{ ref('e') }} -- edited", 'full');
+    expect(f.nodes.get('model.proj.f')!.description).toBe('the b model');
+  });
+
   it('throws the file error and leaves the previous state usable', () => {
     const p = inlineProject(files);
     projects.push(p);

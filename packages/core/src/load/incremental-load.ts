@@ -9,6 +9,8 @@ import { duplicateNode, loadInternals, loadProject, type LoadedProject, type Loa
 import { loadModels, loadSingularTests } from './load-nodes.js';
 import { isVersionPatch } from './model-versions.js';
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
+import { withJoinUseNulls } from './dbt-semantics.js';
+import { checkContracts } from './contract-rules.js';
 
 /** The ref/source name index of each manifest's node map, kept so the next re-load can extend it. */
 const nameIndexOf = new WeakMap<ReadonlyMap<string, ManifestNode>, NameIndex>();
@@ -137,6 +139,18 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
   else index = nameIndex(fresh.values(), index);
   for (const [id, n] of resolveDependencies(nodes, pf.name, new Set(fresh.keys()), index)) nodes.set(id, n);
   nameIndexOf.set(nodes, index); // resolution only needs each name's unique id
+  // What a full load does after resolving (load-project.ts), for the nodes parsed again: dbt_semantics'
+  // join_use_nulls, the contract rules. An ephemeral model passes its joins on to the nodes that inline
+  // it, and doc() in a description needs the docs blocks: those load in full.
+  const parsed = [...fresh.keys()].map((id) => nodes.get(id)!);
+  const ephemeral = (n: ManifestNode | undefined) => n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
+  const changedEphemeral = [...parsed, ...[...dropped].map((id) => oldNodes.get(id))].find(ephemeral);
+  if (changedEphemeral) return `ephemeral model ${changedEphemeral.name} changed`;
+  const withDoc = parsed.find((n) => [n.description, ...Object.values(n.columns).map((c) => c.description)].some((d) => typeof d === 'string' && d.includes('{{')));
+  if (withDoc) return `the description of ${withDoc.name} is rendered`;
+  const semantic = withJoinUseNulls(nodes); // the whole map: a node inlining an unchanged ephemeral model joins through it
+  for (const id of fresh.keys()) nodes.set(id, semantic.get(id)!);
+  checkContracts([...fresh.keys()].map((id) => nodes.get(id)!), internals.options.onLog ?? (() => {}));
   const manifest: Manifest = { ...prev.manifest, nodes };
   renderer.setManifest(manifest);
   const graph = ProjectGraph.withChanges(prevGraph, manifest, fresh.keys(), removed);
