@@ -228,7 +228,8 @@ export function preprocessWithPositions(source: string, file: string): Preproces
     if (!m) break;
     copy(i, m.index);
     const start = m.index;
-    for (; lineScan < start; lineScan++) if (src[lineScan] === '\n') line++;
+    for (let nl = src.indexOf('\n', lineScan); nl !== -1 && nl < start; nl = src.indexOf('\n', nl + 1)) line++;
+    lineScan = start;
     if (m[0] === '{#') {
       const e = src.indexOf('#}', start + 2);
       const end = e < 0 ? src.length : e + 2;

@@ -11,17 +11,33 @@ import nunjucks from 'nunjucks';
 type Ctor = new (...args: any[]) => any;
 const NunjucksTokenizer = Object.getPrototypeOf((nunjucks as any).lexer.lex('', {})).constructor as Ctor;
 
+const stopsIn = new Map<string, RegExp>();
+const stopsOut = new Map<string, RegExp>();
+
+/** A regex finding the first character in `chars` (or not in it), per UTF-16 unit as nunjucks' charAt. */
+function stopAt(chars: string, breakOnMatch: boolean): RegExp {
+  const stops = breakOnMatch ? stopsIn : stopsOut;
+  let re = stops.get(chars);
+  if (!re) {
+    const set = chars.replace(/[\\\]\[^-]/g, '\\$&');
+    // An empty set: nothing stops a run (breakOnMatch), anything stops it (otherwise).
+    re = set === '' ? (breakOnMatch ? /(?!)/g : /[^]/g) : new RegExp(breakOnMatch ? `[${set}]` : `[^${set}]`, 'g');
+    stops.set(chars, re);
+  }
+  return re;
+}
+
 export class JinjaTokenizer extends NunjucksTokenizer {
   /** Characters up to the first one in `chars` (breakOnMatch) or not in it; '' when none, null at the end. */
   _extractMatching(this: any, breakOnMatch: boolean, chars: string): string | null {
     const start: number = this.index;
     const len: number = this.len;
     if (start >= len) return null;
-    const str: string = this.str;
-    let i = start;
-    if (breakOnMatch) while (i < len && chars.indexOf(str[i]) === -1) i++;
-    else while (i < len && chars.indexOf(str[i]) !== -1) i++;
+    const stop = stopAt(chars, breakOnMatch);
+    stop.lastIndex = start;
+    const i = stop.test(this.str) ? stop.lastIndex - 1 : len;
     if (i === start) return '';
+    const str: string = this.str;
     const text = str.slice(start, i);
     // nunjucks' forward(): a newline passed starts line + 1 at column 0, any other character adds a column.
     const lastNewline = text.lastIndexOf('\n');
