@@ -336,6 +336,18 @@ describe('errors name the file and line', () => {
     expect(e.message).toMatch(/a \(models\/a\.sql\) -> b \(models\/b\.sql\) -> c \(models\/c\.sql\) -> a \(models\/a\.sql\)/);
   });
 
+  it('reports a cycle between models that nodes off the cycle feed and read', () => {
+    p = inlineProject({
+      'models/root.sql': 'select 1',
+      'models/d.sql': "select * from {{ ref('root') }} join {{ ref('e') }}",
+      'models/e.sql': "select * from {{ ref('d') }}",
+      'models/leaf.sql': "select * from {{ ref('e') }}",
+    });
+    const e = projectError(() => p!.open());
+    expect(e.code).toBe('cycle');
+    expect(e.message).toMatch(/d \(models\/d\.sql\) -> e \(models\/e\.sql\) -> d|e \(models\/e\.sql\) -> d \(models\/d\.sql\) -> e/);
+  });
+
   it('accepts an unknown config key (as dbt): kept, readable with config.get, one note per key with a did-you-mean', () => {
     p = inlineProject({
       'models/a.sql': "select 1\n{{ config(materialised='table', uniq_id='id') }}",

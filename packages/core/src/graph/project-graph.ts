@@ -1,5 +1,5 @@
 import { DirectedGraph } from 'graphology';
-import { hasCycle, topologicalGenerations } from 'graphology-dag';
+import { topologicalGenerations } from 'graphology-dag';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
@@ -21,14 +21,26 @@ export class ProjectGraph {
   constructor(manifest: Manifest, options: { readonly acyclic?: boolean; readonly depths?: ReadonlyMap<string, number> } = {}) {
     this.manifest = manifest;
     const graph = new DirectedGraph();
-    for (const id of manifest.nodes.keys()) graph.addNode(id);
+    // Kahn's count on the side, while the edges go in: cheaper than a separate DFS for cycles.
+    const index = new Map<string, number>();
+    for (const id of manifest.nodes.keys()) {
+      index.set(id, index.size);
+      graph.addNode(id);
+    }
+    const inDegree = new Int32Array(index.size);
+    const children: number[][] = Array.from({ length: index.size }, () => []);
     for (const node of manifest.nodes.values()) {
+      const child = node.uniqueId;
       for (const parent of node.dependsOn) {
-        if (graph.hasNode(parent) && !graph.hasEdge(parent, node.uniqueId)) graph.addEdge(parent, node.uniqueId);
+        const from = index.get(parent);
+        if (from !== undefined && graph.mergeEdge(parent, child)[1]) {
+          inDegree[index.get(child)!]!++;
+          children[from]!.push(index.get(child)!);
+        }
       }
     }
     this.graph = graph;
-    if (!options.acyclic && hasCycle(graph)) throw cycleError(graph, manifest);
+    if (!options.acyclic && !acyclic(inDegree, children)) throw cycleError(graph, manifest);
     if (options.depths) this.depthMemo = new Map(options.depths);
   }
 
@@ -163,6 +175,19 @@ export class ProjectGraph {
     }
     return seen;
   }
+}
+
+/** Whether every node can be ordered (Kahn): a node left with parents unordered is on or below a cycle. */
+function acyclic(inDegree: Int32Array, children: readonly number[][]): boolean {
+  const ready: number[] = [];
+  for (let i = 0; i < inDegree.length; i++) if (inDegree[i] === 0) ready.push(i);
+  let ordered = 0;
+  while (ready.length > 0) {
+    const n = ready.pop()!;
+    ordered++;
+    for (const c of children[n]!) if (--inDegree[c]! === 0) ready.push(c);
+  }
+  return ordered === inDegree.length;
 }
 
 /** Finds one cycle by DFS and reports it as `a (file) -> b (file) -> a`. */
