@@ -74,7 +74,7 @@ export function parseSqlNodes(renderer: Renderer, jobs: readonly ParseJob[]): Sq
       ready[i] = undefined;
       for (const call of parsed.state.configCalls)
         for (const key of Object.keys(call))
-          noteConfigKey(key, { file: job.info.originalFilePath, line: lineOfText(job.source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) });
+          noteConfigKey(key, () => ({ file: job.info.originalFilePath, line: lineOfText(job.source, new RegExp(`config\\s*\\([^)]*\\b${key}\\b`)) }));
       return parsed;
     },
     close: () => pool?.close(),
@@ -171,6 +171,7 @@ export function renderCached(renderer: Renderer, state: RenderState, id: string,
   return value;
 }
 
+/** `sql` without trailing whitespace: trimEnd strips what `\s` matches (WhiteSpace and LineTerminator), without a regex scan of every run of spaces. */
 function trimTrailingNewlines(sql: string): string {
-  return sql.replace(/\s+$/, '');
+  return sql.trimEnd();
 }
