@@ -40,6 +40,18 @@ export class JinjaFrame extends (base.Frame as new (parent?: unknown, isolateWri
   push(): JinjaFrame {
     return new JinjaFrame(this, true);
   }
+
+  // nunjucks' set() splits every name on '.' (for `loop.index`-style names): a plain name, what
+  // nearly every set is (macro arguments, loop variables, {% set %}), skips the split.
+  set(name: string, val: unknown, resolveUp?: boolean): void {
+    const self = this as any;
+    if (name.indexOf('.') !== -1) return base.Frame.prototype.set.call(this, name, val, resolveUp);
+    if (resolveUp) {
+      const owner: FrameLike | undefined = self.resolve(name, true);
+      if (owner) return owner.set(name, val);
+    }
+    self.variables[name] = val;
+  }
 }
 
 /** Python slice semantics (`[1:3]`, `[::-1]`, `[-2:]`); strings slice to strings. */
