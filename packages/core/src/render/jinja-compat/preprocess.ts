@@ -191,6 +191,20 @@ function findTagEnd(src: string, from: number, kind: string): number {
   return -1;
 }
 
+// `{{ … }}` rewrites are a pure function of the tag's text, and projects repeat the same ones
+// (`{{ config(…) }}`, `{{ var('x') }}`) in many files.
+const outputRewrites = new Map<string, string>();
+
+function outputExpression(content: string): string {
+  let text = outputRewrites.get(content);
+  if (text === undefined) {
+    text = expr(tokenize(content));
+    if (outputRewrites.size >= 20_000) outputRewrites.clear();
+    outputRewrites.set(content, text);
+  }
+  return text;
+}
+
 export function preprocessSource(source: string, file: string): string {
   return preprocessWithPositions(source, file).text;
 }
@@ -204,7 +218,7 @@ export interface Preprocessed {
 
 export function preprocessWithPositions(source: string, file: string): Preprocessed {
   // Jinja normalises newlines and drops one trailing newline (keep_trailing_newline=False).
-  let src = source.replace(/\r\n?/g, '\n');
+  let src = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
   if (src.endsWith('\n')) src = src.slice(0, -1);
   const ctxBase = { file, setStack: [] as TagCtx['setStack'], counter: { n: 0 } };
   const startRe = /\{[{%#]/g;
@@ -257,12 +271,12 @@ export function preprocessWithPositions(source: string, file: string): Preproces
     }
     const content = src.slice(p, contentEnd);
     const tagEnd = endAt + 2;
-    const ctx: TagCtx = { ...ctxBase, line, open, close };
     if (kind === '{') {
-      rewritten(start, tagEnd, open + expr(tokenize(content)) + close);
+      rewritten(start, tagEnd, open + outputExpression(content) + close);
       i = tagEnd;
       continue;
     }
+    const ctx: TagCtx = { file, setStack: ctxBase.setStack, counter: ctxBase.counter, line, open, close };
     if (/^\s*raw\s*$/.test(content)) {
       const endRaw = /\{%-?\s*endraw\s*-?%\}/g;
       endRaw.lastIndex = tagEnd;

@@ -28,6 +28,12 @@ function stopAt(chars: string, breakOnMatch: boolean): RegExp {
 }
 
 export class JinjaTokenizer extends NunjucksTokenizer {
+  /** Whether `str` comes next (null past the end, as nunjucks), without slicing a copy to compare. */
+  _matches(this: any, str: string): boolean | null {
+    if (this.index + str.length > this.len) return null;
+    return (this.str as string).startsWith(str, this.index);
+  }
+
   /** Characters up to the first one in `chars` (breakOnMatch) or not in it; '' when none, null at the end. */
   _extractMatching(this: any, breakOnMatch: boolean, chars: string): string | null {
     const start: number = this.index;
