@@ -30,13 +30,13 @@ function modelSemanticLayer(yaml: YamlFile, models: unknown[]): SemanticDeclarat
     if (!isMapping(m) || typeof m.name !== 'string') return;
     const sm = m.semantic_model;
     const enabled = sm === true || (isMapping(sm) && sm.enabled !== false);
-    const line = yaml.lineOf(['models', i]);
     const smName = isMapping(sm) && typeof sm.name === 'string' ? sm.name : m.name;
     if (enabled) {
       const columns = Array.isArray(m.columns) ? m.columns.filter(isMapping) : [];
       const entities = columns.filter((c) => isMapping(c.entity)).map((c) => ({ name: (c.entity as Record<string, unknown>).name ?? c.name, type: (c.entity as Record<string, unknown>).type, expr: c.name }));
       const dimensions = columns.filter((c) => isMapping(c.dimension)).map((c) => ({ name: (c.dimension as Record<string, unknown>).name ?? c.name, type: (c.dimension as Record<string, unknown>).type, expr: c.name, ...(c.granularity ? { type_params: { time_granularity: c.granularity } } : {}) }));
-      out.push({ kind: 'semantic_model', name: smName, file: yaml.file, line, entry: { model: `ref('${m.name}')`, entities, dimensions, measures: [], ...(m.agg_time_dimension ? { defaults: { agg_time_dimension: m.agg_time_dimension } } : {}) } });
+      // lineOf parses the file again with positions: only for entries that declare something.
+      out.push({ kind: 'semantic_model', name: smName, file: yaml.file, line: yaml.lineOf(['models', i]), entry: { model: `ref('${m.name}')`, entities, dimensions, measures: [], ...(m.agg_time_dimension ? { defaults: { agg_time_dimension: m.agg_time_dimension } } : {}) } });
     }
     (Array.isArray(m.metrics) ? m.metrics : []).forEach((x, k) => {
       if (!isMapping(x) || typeof x.name !== 'string') return;
