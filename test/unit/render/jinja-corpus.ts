@@ -9,6 +9,9 @@ import { expected } from './jinja-fixture-env.js';
  * macros (packages/core/macros, package-macros), the reference project's models and macros, and
  * every .sql file of the shared dbt packages (their macros and integration_tests), when present.
  */
+/** A lower bound for a count over the corpus: smaller without the shared packages (a clone with no ../shared beside it). */
+export const atLeast = (withSharedPackages: number, without: number): number => (SHARED_PACKAGES ? withSharedPackages : without);
+
 export function jinjaCorpus(): { readonly name: string; readonly src: string }[] {
   const sql = (dir: string): string[] => {
     try {

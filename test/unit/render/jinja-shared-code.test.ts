@@ -1,7 +1,7 @@
 import type nunjucks from 'nunjucks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { preprocessJinja, setSharedTemplateCode, sharedTemplateShapes } from '../../../packages/core/src/render/jinja-compat/index.js';
-import { jinjaCorpus } from './jinja-corpus.js';
+import { atLeast, jinjaCorpus } from './jinja-corpus.js';
 import { data, makeEnv } from './jinja-fixture-env.js';
 
 /*
@@ -44,8 +44,8 @@ describe('shared compiled code renders as per-template code', () => {
         compared++;
       }
     }
-    expect(compared).toBeGreaterThan(2000);
-    expect(sharedTemplateShapes(shared)).toBeGreaterThan(100);
+    expect(compared).toBeGreaterThan(atLeast(2000, 400));
+    expect(sharedTemplateShapes(shared)).toBeGreaterThan(atLeast(100, 20));
   });
 
   it('compiles one shape once: other strings, text, numbers of lines and columns reuse it', () => {

@@ -2,7 +2,7 @@ import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { preprocessJinja } from '../../../packages/core/src/render/jinja-compat/index.js';
 import { JinjaTokenizer } from '../../../packages/core/src/render/jinja-compat/tokenizer.js';
-import { jinjaCorpus } from './jinja-corpus.js';
+import { atLeast, jinjaCorpus } from './jinja-corpus.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -21,7 +21,7 @@ describe('JinjaTokenizer (whole runs of text at once) gives nunjucks lexer token
   const corpus = jinjaCorpus();
 
   it('on the Jinja2 fixtures, dbt macros, the reference project and the shared packages', () => {
-    expect(corpus.length).toBeGreaterThan(500);
+    expect(corpus.length).toBeGreaterThan(atLeast(500, 200));
     let compared = 0;
     for (const { name, src } of corpus) {
       let source: string;
@@ -33,7 +33,7 @@ describe('JinjaTokenizer (whole runs of text at once) gives nunjucks lexer token
       expect(tokens(new JinjaTokenizer(source, {})), name).toEqual(tokens((nunjucks as any).lexer.lex(source, {})));
       compared++;
     }
-    expect(compared).toBeGreaterThan(500);
+    expect(compared).toBeGreaterThan(atLeast(500, 200));
   });
 
   it('keeps positions across newlines, whitespace control, comments, raw blocks and unterminated input', () => {
