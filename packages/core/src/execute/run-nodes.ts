@@ -13,7 +13,7 @@ import { hookStatements, nodeSql, nodeSqlAsync } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { relationFor } from '../load/relation-names.js';
 import { threadName } from './thread-context.js';
-import { batchQuery, shouldStoreFailures } from './test-batches.js';
+import { batchQuery, exactQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
@@ -209,9 +209,16 @@ export async function runTestBatch(ctx: RunContext, tests: readonly TestNode[]):
   const attached = ctx.manifest.nodes.get(tests[0]!.attachedNode!)!;
   const batch = batchQuery(tests, attached);
   const [row] = await ctx.adapter.client.query<Record<string, string | number>>(batch.sql, { signal: ctx.signal });
+  const values = tests.map((_, i) => Number(row?.[`t${i}`] ?? 0));
+  // accepted_values members with offending rows: dbt's failures are the distinct offending values
+  const recount = [...batch.offendingRows].filter((i) => values[i]! > 0);
+  if (recount.length) {
+    const [exact] = await ctx.adapter.client.query<Record<string, string | number>>(exactQuery(recount.map((i) => tests[i]!), attached), { signal: ctx.signal });
+    recount.forEach((i, k) => (values[i] = Number(exact?.[`t${k}`] ?? 0)));
+  }
   const out = new Map<string, Outcome>();
   for (const [i, test] of tests.entries()) {
-    const value = Number(row?.[`t${i}`] ?? 0);
+    const value = values[i]!;
     ctx.compiled.write(test, nodeSql(ctx, test));
     const status = thresholdStatus(ctx, test, value);
     out.set(test.uniqueId, { status, failures: value, message: failureMessage(value, status, test), warnings: [] });

@@ -59,9 +59,17 @@ export function testedRows(attached: ManifestNode, test: TestNode): string {
   return `${relationSql(attached.relation.schema, attached.relation.identifier)}${where ? ` WHERE (${String(where)})` : ''}`;
 }
 
-/** An aggregate per test over one scan; column i answers test i. */
+/**
+ * An aggregate per test over one scan; column `t<i>` answers test i. For an accepted_values member
+ * (in `offendingRows`) it counts the offending *rows*: a plain `countIf` of the value check, which on
+ * a LowCardinality column runs on its dictionary, while dbt's answer — the number of distinct
+ * offending values — needs `uniqExactIf`, which turns every row's value back into a full column (a
+ * LowCardinality(String) column of 33.8M lines: 0.28 s CPU per column instead of 0.09). No offending
+ * row means 0, dbt's answer; when some are found, `exactQuery` counts the distinct values.
+ */
 export interface BatchQuery {
   readonly sql: string;
+  readonly offendingRows: ReadonlySet<number>;
 }
 
 function valueList(values: unknown, quote: boolean): string {
@@ -69,20 +77,26 @@ function valueList(values: unknown, quote: boolean): string {
   return list.map((v) => (quote ? `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(v))).join(', ');
 }
 
+/** accepted_values' check of one row (NULL is never an offending value: NULL NOT IN … is NULL, as in dbt's query). */
+function offending(test: TestNode): string {
+  const col = test.columnName!;
+  const meta = test.testMetadata!;
+  const values = valueList(meta.kwargs.values, meta.kwargs.quote !== false);
+  return values ? `${col} NOT IN (${values})` : `${col} IS NOT NULL`;
+}
+
 export function batchQuery(tests: readonly TestNode[], attached: ManifestNode): BatchQuery {
+  const offendingRows = new Set<number>();
   const exprs = tests.map((t, i) => {
-    const col = t.columnName!;
-    const meta = t.testMetadata!;
-    switch (meta.name) {
-      case 'not_null':
-        return `countIf(${col} IS NULL) AS t${i}`;
-      default: {
-        const quote = meta.kwargs.quote !== false;
-        const values = valueList(meta.kwargs.values, quote);
-        // dbt counts distinct offending values (NULL is never one: NULL NOT IN … is NULL).
-        return values ? `uniqExactIf(${col}, ${col} NOT IN (${values})) AS t${i}` : `uniqExact(${col}) AS t${i}`;
-      }
-    }
+    if (t.testMetadata!.name === 'not_null') return `countIf(${t.columnName!} IS NULL) AS t${i}`;
+    offendingRows.add(i);
+    return `countIf(${offending(t)}) AS t${i}`;
   });
-  return { sql: `SELECT ${exprs.join(', ')} FROM ${testedRows(attached, tests[0]!)}` };
+  return { sql: `SELECT ${exprs.join(', ')} FROM ${testedRows(attached, tests[0]!)}`, offendingRows };
+}
+
+/** dbt's failures of accepted_values members that have offending rows: the distinct offending values, column `t<i>` for tests[i]. */
+export function exactQuery(tests: readonly TestNode[], attached: ManifestNode): string {
+  const exprs = tests.map((t, i) => `uniqExactIf(${t.columnName!}, ${offending(t)}) AS t${i}`);
+  return `SELECT ${exprs.join(', ')} FROM ${testedRows(attached, tests[0]!)}`;
 }
