@@ -4,6 +4,7 @@ import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-quer
 import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
 import type { ModelNode, Relation, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { loadExternalSource } from '../adapter/source-loader.js';
+import { persistDocs } from '../adapter/persist-docs.js';
 import { newRenderState } from '../render/render-state.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
@@ -56,9 +57,10 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
     return !fullRefresh && (await adapter.relationKind(node.relation)) === 'table';
   };
   let result: Awaited<ReturnType<typeof materialize>>;
+  let docWarnings: string[] = [];
   try {
-    result = await withHooks(ctx, node, adapter, incrementalNow, () =>
-      materialize({
+    result = await withHooks(ctx, node, adapter, incrementalNow, async () => {
+      const built = await materialize({
         adapter,
         node,
         sql,
@@ -69,8 +71,11 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
         eventTime: ctx.eventTime,
         runStartedAt: ctx.runStartedAt,
         report: (message) => ctx.onEvent({ type: 'log', level: 'info', message }),
-      }),
-    );
+      });
+      // As dbt's materializations: the docs go on the relation before the post-hooks run.
+      docWarnings = await persistDocs(adapter, node, ctx.signal);
+      return built;
+    });
   } finally {
     ctx.compiled.write(node, ran);
   }
@@ -78,7 +83,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
     status: result.status ?? 'success',
     message: result.message,
     rowsAffected: result.rowsAffected,
-    warnings: result.warnings,
+    warnings: [...result.warnings, ...docWarnings],
     compiledCode: ran,
     ...(result.batchResults ? { batchResults: result.batchResults } : {}),
   };
@@ -101,7 +106,10 @@ export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<
   const adapter = ctx.adapter.forModel(node.config);
   let result: Awaited<ReturnType<typeof materializeSnapshot>>;
   try {
-    result = await withHooks(ctx, node, adapter, async () => false, () => materializeSnapshot({ adapter, node, sql, signal: ctx.signal, emptyInputs: ctx.index.emptyInputs }));
+    result = await withHooks(ctx, node, adapter, async () => false, async () => {
+      const built = await materializeSnapshot({ adapter, node, sql, signal: ctx.signal, emptyInputs: ctx.index.emptyInputs });
+      return { ...built, warnings: [...built.warnings, ...(await persistDocs(adapter, node, ctx.signal))] };
+    });
   } finally {
     ctx.compiled.write(node, sql);
   }
@@ -173,8 +181,9 @@ export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome>
   if (pre.length) await adapter.ensureDatabase(node.relation.schema);
   for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
   const rows = await loadSeed(adapter, node, ctx.signal, { empty: ctx.index.emptyInputs });
+  const warnings = await persistDocs(adapter, node, ctx.signal);
   for (const statement of hookStatements(ctx, node, hooksOf(node.config, 'post_hook'))) await adapter.client.command(statement, { signal: ctx.signal });
-  return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings: [] };
+  return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings };
 }
 
 function failureMessage(failures: number, status: string, node: TestNode): string {
