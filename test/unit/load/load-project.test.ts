@@ -139,13 +139,13 @@ sources:
 
   it('warns once per config key tsdbt accepts but does not act on', () => {
     p = inlineProject({
-      'models/a.sql': "{{ config(grants={'select': ['analyst']}) }}\nselect 1 as x",
-      'models/b.sql': "{{ config(grants={'select': ['bi']}, sql_header='set x = 1') }}\nselect 1 as x",
+      'models/a.sql': "{{ config(inserts_only=true) }}\nselect 1 as x",
+      'models/b.sql': "{{ config(inserts_only=true, grants={'select': ['bi']}, sql_header='set x = 1') }}\nselect 1 as x",
     });
     const logs: string[] = [];
     p.open({ onLog: (m, level) => level === 'warn' && logs.push(m) });
     expect(logs).toEqual([
-      "config 'grants' has no effect in tsdbt yet (set for models/a.sql, models/b.sql)",
+      "config 'inserts_only' has no effect in tsdbt yet (set for models/a.sql, models/b.sql)",
     ]);
   });
 

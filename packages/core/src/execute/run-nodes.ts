@@ -5,6 +5,8 @@ import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
 import type { ModelNode, Relation, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { loadExternalSource } from '../adapter/source-loader.js';
 import { persistDocs } from '../adapter/persist-docs.js';
+import { applyGrants, grantsConfigOf } from '../adapter/grants.js';
+import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
 import { newRenderState } from '../render/render-state.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { NodeResult, NodeTiming } from '../report/events.js';
@@ -60,6 +62,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
   let docWarnings: string[] = [];
   try {
     result = await withHooks(ctx, node, adapter, incrementalNow, async () => {
+      const existed = await existedBefore(adapter, node);
       const built = await materialize({
         adapter,
         node,
@@ -72,8 +75,7 @@ export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcom
         runStartedAt: ctx.runStartedAt,
         report: (message) => ctx.onEvent({ type: 'log', level: 'info', message }),
       });
-      // As dbt's materializations: the docs go on the relation before the post-hooks run.
-      docWarnings = await persistDocs(adapter, node, ctx.signal);
+      docWarnings = await finishBuild(adapter, node, existed, ctx.signal);
       return built;
     });
   } finally {
@@ -107,13 +109,26 @@ export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<
   let result: Awaited<ReturnType<typeof materializeSnapshot>>;
   try {
     result = await withHooks(ctx, node, adapter, async () => false, async () => {
+      const existed = await existedBefore(adapter, node);
       const built = await materializeSnapshot({ adapter, node, sql, signal: ctx.signal, emptyInputs: ctx.index.emptyInputs });
-      return { ...built, warnings: [...built.warnings, ...(await persistDocs(adapter, node, ctx.signal))] };
+      return { ...built, warnings: [...built.warnings, ...(await finishBuild(adapter, node, existed, ctx.signal))] };
     });
   } finally {
     ctx.compiled.write(node, sql);
   }
   return { status: 'success', message: result.message, rowsAffected: result.rowsAffected, warnings: result.warnings, compiledCode: sql };
+}
+
+/** Whether a node's relation exists before its build (asked only when it has grants: dbt's should_revoke). */
+async function existedBefore(adapter: ClickHouseAdapter, node: ModelNode | SeedNode | SnapshotNode): Promise<boolean> {
+  return grantsConfigOf(node) ? (await adapter.relationKind(node.relation)) !== undefined : false;
+}
+
+/** The end of dbt's materializations, before the post-hooks: apply_grants, then persist_docs. Returns warnings. */
+async function finishBuild(adapter: ClickHouseAdapter, node: ModelNode | SeedNode | SnapshotNode, existed: boolean, signal: AbortSignal | undefined): Promise<string[]> {
+  if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') return [];
+  await applyGrants(adapter, node, existed, signal);
+  return persistDocs(adapter, node, signal);
 }
 
 /**
@@ -180,8 +195,9 @@ export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome>
   const pre = hookStatements(ctx, node, hooksOf(node.config, 'pre_hook'));
   if (pre.length) await adapter.ensureDatabase(node.relation.schema);
   for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
+  const existed = await existedBefore(adapter, node);
   const rows = await loadSeed(adapter, node, ctx.signal, { empty: ctx.index.emptyInputs });
-  const warnings = await persistDocs(adapter, node, ctx.signal);
+  const warnings = await finishBuild(adapter, node, existed, ctx.signal);
   for (const statement of hookStatements(ctx, node, hooksOf(node.config, 'post_hook'))) await adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings };
 }

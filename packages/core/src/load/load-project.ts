@@ -113,7 +113,7 @@ export interface LoadInternals {
 export const loadInternals = new WeakMap<LoadedProject, LoadInternals>();
 
 /** dbt or dbt-clickhouse config keys tsdbt accepts (so projects load) but does not act on yet. */
-const INERT_CONFIG_KEYS = ['grants', 'inserts_only'] as const;
+const INERT_CONFIG_KEYS = ['inserts_only'] as const;
 
 /** Two nodes with one unique id (e.g. two model files with one name). */
 export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectError {

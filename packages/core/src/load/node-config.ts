@@ -54,6 +54,8 @@ export function mergeConfig(base: PartialConfig, layer: PartialConfig): Record<s
     if (key === 'tags') {
       const tags = [...asList(out.tags), ...asList(value)];
       out.tags = [...new Set(tags.map(String))];
+    } else if (key === 'grants' && isMapping(value)) {
+      out.grants = mergeGrants(isMapping(out.grants) ? out.grants : {}, value);
     } else if (MAPPING_KEYS.has(key) && isMapping(value) && isMapping(out[key])) {
       out[key] = { ...(out[key] as object), ...value };
     } else if ((key === 'pre_hook' || key === 'post_hook') && out[key] !== undefined) {
@@ -61,6 +63,20 @@ export function mergeConfig(base: PartialConfig, layer: PartialConfig): Record<s
     } else {
       out[key] = value;
     }
+  }
+  return out;
+}
+
+/**
+ * dbt's DictKeyAppend merge of `grants`: each privilege's grantees become a list; a later layer's
+ * `+select: [...]` extends the list so far, a plain `select: [...]` replaces it.
+ */
+function mergeGrants(base: Readonly<Record<string, unknown>>, layer: Readonly<Record<string, unknown>>): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [privilege, grantees] of Object.entries(base)) out[privilege.replace(/^\++/, '')] = asList(grantees);
+  for (const [key, grantees] of Object.entries(layer)) {
+    const privilege = key.replace(/^\++/, '');
+    out[privilege] = key.startsWith('+') && out[privilege] ? [...out[privilege]!, ...asList(grantees)] : asList(grantees);
   }
   return out;
 }
