@@ -44,10 +44,14 @@ import { ProjectError, UsageError } from './shared/errors.js';
 import { parseDatetime } from './manifest/microbatch-config.js';
 import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
 import { scrubEvent, scrubHook, scrubResult } from './report/scrub-events.js';
+import { scopedQueryComment } from './adapter/query-comment.js';
+import { queryCommenter, type QueryCommenter } from './execute/query-comments.js';
 
 export interface OpenOptions extends LoadOptions {
   /** Receives progress events (node started/finished, warnings, logs). */
   readonly onEvent?: EventHandler;
+  /** Every statement sent is a debug `log` event (`On <node id>: <sql>`, dbt's --debug SQL log). */
+  readonly logStatements?: boolean;
 }
 
 export interface RunOptions extends SelectionOptions, DeferOptions {
@@ -119,6 +123,8 @@ export interface FromLoadedOptions {
    * project leaves it open. Watch mode hands one connection from each re-load to the next.
    */
   readonly shareWarehouseWith?: TsdbtProject;
+  /** As OpenOptions.logStatements. */
+  readonly logStatements?: boolean;
 }
 
 export interface RunResult {
@@ -176,6 +182,8 @@ export class TsdbtProject {
   private adapterInstance: ClickHouseAdapter | undefined;
   private sharedWith: TsdbtProject | undefined;
   private previousStates: Map<string, PreviousState> | undefined;
+  private logStatements = false;
+  private commenter: QueryCommenter | undefined;
 
   private constructor(loaded: LoadedProject, invocationId: string, listener: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
@@ -192,6 +200,7 @@ export class TsdbtProject {
   static fromLoaded(loaded: LoadedProject, options: FromLoadedOptions = {}): TsdbtProject {
     const project = new TsdbtProject(loaded, options.invocationId ?? randomUUID(), options.onEvent ?? (() => {}), options.graph);
     project.sharedWith = options.shareWarehouseWith;
+    project.logStatements = options.logStatements === true;
     return project;
   }
 
@@ -228,7 +237,14 @@ export class TsdbtProject {
         else onEvent({ type: 'log', level, message });
       },
     });
-    return new TsdbtProject(loaded, invocationId, onEvent);
+    const project = new TsdbtProject(loaded, invocationId, onEvent);
+    project.logStatements = options.logStatements === true;
+    return project;
+  }
+
+  /** dbt's query comments of this project (dbt_project.yml `query-comment`), rendered per node on first use. */
+  private queryComments(): QueryCommenter {
+    return (this.commenter ??= queryCommenter(this.loaded.renderer, this.loaded.projectFile));
   }
 
   /** DBT_ENV_SECRET_* values of this invocation (scrubbed from every output). */
@@ -531,12 +547,17 @@ export class TsdbtProject {
     if (!this.adapterInstance) {
       // The run id names this run's temporaries and tells other runs whether it is still alive (run-owner.ts).
       const runId = newRunId(this.invocationId.replace(/-/g, ''));
+      // A query comment that cannot render (or holds '*/') fails here, before any statement.
+      const comments = this.queryComments();
+      comments.forNode(undefined);
       // Holding an embedded warehouse (now, or later when the process this one goes through ends):
       // other tsdbt commands on the same target go through this process.
       this.client = await openWarehouse(this.target, {
         poolSize: threads ?? this.target.threads,
         queryIdPrefix: `tsdbt-${runId}`,
         share: () => shareWarehouse(this.target),
+        queryComment: () => scopedQueryComment() ?? comments.forNode(undefined),
+        onStatement: this.logStatements ? (sql, connection) => this.onEvent({ type: 'log', level: 'debug', message: `On ${connection}: ${sql}` }) : undefined,
       });
       beginRun(runId);
       this.adapterInstance = new ClickHouseAdapter(this.client, runId);
@@ -585,6 +606,7 @@ export class TsdbtProject {
       signal: options.signal,
       onEvent: this.onEvent,
       compiled: new CompiledWriter(this.targetDir, this.secrets),
+      queryComment: (node) => this.queryComments().forNode(node),
       eventTime: options.eventTimeStart instanceof Date && options.eventTimeEnd instanceof Date ? { start: options.eventTimeStart, end: options.eventTimeEnd } : eventTimeOf(options),
       runStartedAt: new Date(),
     };

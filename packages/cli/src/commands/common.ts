@@ -131,6 +131,8 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
     // Only an explicit --no-partial-parse: otherwise the loader's default (DBT_PARTIAL_PARSE, else on).
     ...(flags.partialParse === false ? { partialParse: false } : {}),
     onEvent: quiet ? (e) => (e.type === 'warning' ? printer(e) : undefined) : printer,
+    // dbt's --debug logs every statement sent, with its query comment.
+    logStatements: !quiet && outputSettings(flags, io).level === 'debug',
     ...extra,
   });
 }

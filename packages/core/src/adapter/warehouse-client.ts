@@ -9,6 +9,7 @@ import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
 import { DEFAULT_SEND_RECEIVE_TIMEOUT, targetLabel, toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
+import { addQueryComment, type QueryComment } from './query-comment.js';
 import { inlineFormatInsert, selectFromFile, spoolInsertData } from './insert-file.js';
 import { hostForUrl } from './serve-endpoint.js';
 import { DEFAULT_LIVENESS_TIMEOUT, ServerLiveness } from './server-liveness.js';
@@ -74,6 +75,10 @@ export interface OpenWarehouseOptions {
   readonly queryIdPrefix?: string;
   /** Called when this process opens a chdb directory itself (also later, taking over from a holder that ended). */
   readonly share?: ShareWarehouse;
+  /** dbt's query comment of the statement being sent (adapter/query-comment.ts): put on every statement. */
+  readonly queryComment?: () => QueryComment | undefined;
+  /** Sees every statement as sent (with its comment): dbt's debug log of SQL (`On <connection>: <sql>`). */
+  readonly onStatement?: (sql: string, connection: string) => void;
 }
 
 type Chdb = Awaited<ReturnType<typeof loadChdb>>;
@@ -270,6 +275,21 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     abort_signal: o?.signal,
   });
 
+  /**
+   * The statement as sent: with the query comment (before the chDB cancel marker, if any), seen by
+   * onStatement as dbt logs it. chDB's connection sends `SET …; <statement>` (also when a holder's
+   * endpoint runs it for this process), and chDB's splitter drops the rest of the line after that
+   * `;` when it is only comments (a one-line comment vanishes from the statement) or opens a
+   * multi-line one (the statement breaks): there, a `--` line comes first.
+   */
+  const annotate = (sql: string, marked = sql): string => {
+    const comment = options.queryComment?.();
+    if (!comment?.text) return marked;
+    options.onStatement?.(addQueryComment(sql, comment), comment.connection);
+    const text = addQueryComment(marked, comment);
+    return !comment.append && (route.conn.type === 'chdb' || route.forwarded) ? `--\n${text}` : text;
+  };
+
   // chDB reads INSERT data from a private file, never inline (insert-file.ts says why).
   let spoolDir: string | undefined;
   const spoolFolder = () => (spoolDir ??= mkdtempSync(join(tmpdir(), 'tsdbt-insert-')));
@@ -283,8 +303,9 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       const file = await spoolInsertData(data, spoolFolder());
       path = file.path;
       if (isBlank(path, file.bytes)) return;
-      marked = markForCancel(`${head} ${selectFromFile(file.path, format)}`, o?.signal);
-      const text = marked.sql;
+      const statement = `${head} ${selectFromFile(file.path, format)}`;
+      marked = markForCancel(statement, o?.signal);
+      const text = annotate(statement, marked.sql);
       await withClient((c) => c.command(params(text, o)), false, o?.settings);
     } catch (error) {
       throw toWarehouseError(error, target, `${head} FORMAT ${format}`);
@@ -308,7 +329,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       let marked: ReturnType<typeof markForCancel> | undefined;
       try {
         marked = markForCancel(sql, o?.signal);
-        const text = marked.sql;
+        const text = annotate(sql, marked.sql);
         await watched(o, (w) => withClient((c) => c.command(params(text, w)), true, o?.settings));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
@@ -325,7 +346,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       let marked: ReturnType<typeof markForCancel> | undefined;
       try {
         marked = markForCancel(sql, o?.signal);
-        const text = marked.sql;
+        const text = annotate(sql, marked.sql);
         return await watched(o, (w) => withClient(async (c) => (await (await c.query({ ...params(text, w), format: 'JSONEachRow' })).json()) as T[], true, o?.settings));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
@@ -361,7 +382,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
             writeFileSync(path, inline.data, { flag: 'wx', mode: 0o600 });
             if (isBlank(path, Buffer.byteLength(inline.data))) return { columnNames: [], rows: [] };
           }
-          text = syncChdb().query(inline && path ? `${inline.head} ${selectFromFile(path, inline.format)}` : sql, 'JSONCompact');
+          text = syncChdb().query(annotate(inline && path ? `${inline.head} ${selectFromFile(path, inline.format)}` : sql), 'JSONCompact');
         } catch (error) {
           throw toWarehouseError(error, target, sql);
         } finally {
@@ -370,7 +391,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
         return parseJsonCompact(text);
       }
       const params = { ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), default_format: 'JSONCompact' };
-      return parseJsonCompact(httpQuerySync(conn, sql, (e) => toWarehouseError(e, target, sql), params));
+      return parseJsonCompact(httpQuerySync(conn, annotate(sql), (e) => toWarehouseError(e, target, sql), params));
     },
     async close() {
       await rerouting?.catch(() => {});

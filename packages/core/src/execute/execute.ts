@@ -7,6 +7,7 @@ import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { runUnitTest } from './run-unit-test.js';
 import { schedule } from './scheduler.js';
 import { inThread, threadName } from './thread-context.js';
+import { withQueryComment } from '../adapter/query-comment.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 
 export interface ExecuteOptions {
@@ -75,7 +76,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   const runOne = async (node: ManifestNode): Promise<NodeResult> => {
     const i = ++index;
     ctx.onEvent({ type: 'node_started', node, index: i, total });
-    const result = await timed(node, async () => {
+    const result = await timed(node, () => withQueryComment(ctx.queryComment?.(node), async () => {
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
       if (node.resourceType === 'unit_test') return runUnitTest(ctx, node as UnitTestNode);
@@ -84,7 +85,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);
       if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
       return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
-    });
+    }));
     return record(result, i);
   };
 
@@ -103,10 +104,10 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     const batchStart = Date.now();
     const alone = new Map<string, NodeResult>();
     try {
-      outcomes = await runTestBatch(ctx, tests);
+      outcomes = await withQueryComment(ctx.queryComment?.(tests[0]!), () => runTestBatch(ctx, tests));
     } catch {
       // One bad member (e.g. a misspelt column) must not fail its neighbours: answer each on its own.
-      for (const t of tests) alone.set(t.uniqueId, await timed(t, () => runTest(ctx, t)));
+      for (const t of tests) alone.set(t.uniqueId, await timed(t, () => withQueryComment(ctx.queryComment?.(t), () => runTest(ctx, t))));
     }
     const seconds = (Date.now() - batchStart) / 1000;
     let failed = false;

@@ -6,6 +6,8 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { TargetConfig } from '../load/profiles.js';
 import type { Renderer } from '../render/renderer.js';
 import type { EventHandler } from '../report/events.js';
+import type { QueryComment } from '../adapter/query-comment.js';
+import type { ManifestNode } from '../manifest/nodes.js';
 
 /** Everything a node runner needs; built once per run. */
 export interface RunContext {
@@ -28,6 +30,8 @@ export interface RunContext {
   readonly eventTime?: { readonly start?: Date; readonly end?: Date };
   /** When the run started (dbt's invocation time): a microbatch model's batches end there by default. */
   readonly runStartedAt?: Date;
+  /** dbt's query comment of a node's statements (execute/query-comments.ts); unset: none set per node. */
+  readonly queryComment?: (node: ManifestNode) => QueryComment | undefined;
   /** The nodes this run builds (unset outside a run). */
   readonly selected?: ReadonlySet<string>;
 }

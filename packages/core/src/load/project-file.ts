@@ -41,6 +41,8 @@ export interface ProjectFile {
   readonly cleanTargets: readonly string[];
   /** `analysis-paths` (default analyses). */
   readonly analysisPaths: readonly string[];
+  /** `query-comment` as written (absent: undefined, dbt's default comment; null: none); execute/query-comments.ts reads it. */
+  readonly queryComment?: unknown;
   readonly yaml: YamlFile;
 }
 
@@ -127,6 +129,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     packagesInstallPath: typeof d['packages-install-path'] === 'string' ? d['packages-install-path'] : 'dbt_packages',
     onRunStart: hookList('on-run-start'),
     onRunEnd: hookList('on-run-end'),
+    ...(Object.hasOwn(d, 'query-comment') ? { queryComment: d['query-comment'] } : {}),
     yaml,
   };
 }
