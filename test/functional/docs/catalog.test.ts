@@ -50,7 +50,7 @@ describe('catalog', () => {
 
     const orders = catalog.nodes[id('model', 'orders')]!;
     expect(orders.unique_id).toBe(id('model', 'orders'));
-    expect(orders.metadata).toEqual({ type: 'table', schema: fx.p.schema, name: 'orders', database: null, comment: null, owner: null });
+    expect(orders.metadata).toEqual({ type: 'table', schema: fx.p.schema, name: 'orders', database: '', comment: null, owner: null });
     expect(orders.columns).toEqual({
       order_id: { type: 'UInt32', index: 1, name: 'order_id', comment: null },
       customer_id: { type: 'UInt32', index: 2, name: 'customer_id', comment: null },

@@ -1,4 +1,4 @@
-import { writeJson } from '../report/artifacts.js';
+import { metadataEnv, writeJson } from '../report/artifacts.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { TsdbtProject } from '../tsdbt.js';
 
@@ -25,7 +25,7 @@ export interface CatalogStat {
 }
 
 export interface CatalogTable {
-  readonly metadata: { type: string; schema: string; name: string; database: null; comment: string | null; owner: null };
+  readonly metadata: { type: string; schema: string; name: string; database: string; comment: string | null; owner: null };
   readonly columns: Record<string, { type: string; index: number; name: string; comment: string | null }>;
   readonly stats: Record<string, CatalogStat>;
   readonly unique_id: string;
@@ -158,7 +158,8 @@ export function buildCatalog(nodes: readonly ManifestNode[], rows: readonly Cata
     if (bytes !== null) stats.bytes = { id: 'bytes', label: 'Approximate Size', value: bytes, include: true, description: 'Bytes on disk (system.tables.total_bytes)' };
     stats.engine = { id: 'engine', label: 'Engine', value: first.engine, include: true, description: 'ClickHouse table engine' };
     const entry: CatalogTable = {
-      metadata: { type: relationType(first.engine), schema: first.database, name: first.table, database: null, comment: first.table_comment || null, owner: null },
+      // database '': a dbt "database" has no ClickHouse counterpart (dbt-clickhouse's catalog and manifests say '').
+      metadata: { type: relationType(first.engine), schema: first.database, name: first.table, database: '', comment: first.table_comment || null, owner: null },
       columns: Object.fromEntries(
         [...cols].sort((a, b) => Number(a.position) - Number(b.position)).map((c) => [c.column_name, { type: c.column_type, index: Number(c.position), name: c.column_name, comment: c.column_comment || null }]),
       ),
@@ -173,7 +174,7 @@ export function buildCatalog(nodes: readonly ManifestNode[], rows: readonly Cata
       dbt_version: `tsdbt-${version}`,
       generated_at: new Date().toISOString(),
       invocation_id: invocationId,
-      env: {},
+      env: metadataEnv(),
     },
     nodes: out.nodes,
     sources: out.sources,

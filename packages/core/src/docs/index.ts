@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeManifest } from '../report/artifacts.js';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { TsdbtProject } from '../tsdbt.js';
 import { generateCatalog, type Catalog } from './catalog.js';
 import { generateDashboards, type DashboardsFile } from './dashboards.js';
@@ -36,13 +35,24 @@ export interface DocsGenerateResult {
  */
 export async function generateDocs(project: TsdbtProject, options: { compile?: boolean } = {}): Promise<DocsGenerateResult> {
   let compiled = 0;
-  if (options.compile === false) writeManifest(project.targetDir, project.manifest, project.graph, project.invocationId, undefined, project.secrets);
-  else compiled = (await project.compile()).length;
+  // --no-compile, as dbt: no compilation and no manifest.json written (the catalog only needs the warehouse).
+  if (options.compile !== false) compiled = (await project.compile()).length;
   const lineage = options.compile === false ? undefined : await analyzeForDocs(project);
   const catalog = await generateCatalog(project);
   const dashboards = await generateDashboards(project, catalog);
   writeFileSync(join(project.targetDir, 'index.html'), renderIndexHtml());
+  copyAssets(project.loaded.projectRoot, project.loaded.projectFile.assetPaths ?? [], project.targetDir);
   return { targetDir: project.targetDir, catalog, dashboards, compiled, lineage };
+}
+
+/** dbt's asset-paths: each folder that exists is copied to the same path under target/, replacing the last copy. */
+function copyAssets(projectRoot: string, assetPaths: readonly string[], targetDir: string): void {
+  for (const path of assetPaths) {
+    const to = resolve(targetDir, path);
+    rmSync(to, { recursive: true, force: true });
+    const from = resolve(projectRoot, path);
+    if (existsSync(from)) cpSync(from, to, { recursive: true });
+  }
 }
 
 /** The analyze stage over the whole project (a scratch warehouse): lineage.json and typed columns for the site. */

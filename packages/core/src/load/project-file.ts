@@ -41,6 +41,8 @@ export interface ProjectFile {
   readonly cleanTargets: readonly string[];
   /** `analysis-paths` (default analyses). */
   readonly analysisPaths: readonly string[];
+  /** `asset-paths`: folders `docs generate` copies into the target folder (images the docs link to). */
+  readonly assetPaths: readonly string[];
   /** `query-comment` as written (absent: undefined, dbt's default comment; null: none); execute/query-comments.ts reads it. */
   readonly queryComment?: unknown;
   readonly yaml: YamlFile;
@@ -117,6 +119,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     targetPath: typeof d['target-path'] === 'string' ? d['target-path'] : 'target',
     cleanTargets: list('clean-targets', [typeof d['target-path'] === 'string' ? d['target-path'] : 'target']),
     analysisPaths: list('analysis-paths', ['analyses']),
+    assetPaths: list('asset-paths', []),
     vars: obj('vars'),
     modelsConfig: obj('models'),
     seedsConfig: obj('seeds'),

@@ -1,5 +1,5 @@
 import type { FreshnessThreshold, SourceNode } from '../manifest/nodes.js';
-import { writeJson } from './artifacts.js';
+import { metadataEnv, writeJson } from './artifacts.js';
 
 /** dbt's FreshnessStatus. */
 export type FreshnessStatus = 'pass' | 'warn' | 'error' | 'runtime error';
@@ -31,7 +31,7 @@ export function writeSourcesJson(path: { dir: string; name: string }, results: r
       dbt_version: 'tsdbt-0.1.0',
       generated_at: new Date().toISOString(),
       invocation_id: invocationId,
-      env: {},
+      env: metadataEnv(),
     },
     results: results.map((r) =>
       r.status === 'runtime error'
