@@ -63,6 +63,11 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
     );
   }
 
+  // dbt clone: the selected relations of the --state manifest's environment, cloned into this target.
+  addRunFlags(withSelect(withGlobals(program.command('clone').description('clone the selected models, seeds and snapshots from the --state environment into the target'))), 'clone').action(
+    action((flags: GlobalFlags) => runCommand('clone', flags as never, io)),
+  );
+
   const source = program.command('source').description('work with sources');
   addRunFlags(withSelect(withGlobals(source.command('load').description('load sources that declare external files into tables'))), 'source').action(
     action((flags: GlobalFlags) => runCommand('source load', flags as never, io)),
@@ -98,9 +103,9 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
     .option('--no-clean-project-files-only', 'delete clean-targets outside the project folder too')
     .action(action((flags: GlobalFlags) => cleanCommand(flags, io)));
 
-  withGlobals(program.command('debug').description('show the resolved project and target and check the connection')).action(
-    action((flags: GlobalFlags) => debugCommand(flags, io)),
-  );
+  withGlobals(program.command('debug').description('show the resolved project and target and check the connection'))
+    .option('--connection', 'only check the connection (dbt debug --connection)')
+    .action(action((flags: GlobalFlags & { connection?: boolean }) => debugCommand(flags, io)));
 
   withGlobals(program.command('run-operation').description('run a macro against the warehouse').argument('<macro>'))
     .option('--args <yaml>', "macro arguments as YAML, e.g. '{scale: 0.1}'")

@@ -35,7 +35,7 @@ import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
 import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult, type NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
-import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
+import { readFreshness, readPreviousState, requireStateManifest, type PreviousState } from './state/previous-state.js';
 import { retryPlan, type RetryPlan } from './state/retry-plan.js';
 import { runArgs, runOptionsOfArgs, type RunArgs } from './report/run-args.js';
 import { shareWarehouse } from './serve/warehouse-share.js';
@@ -46,6 +46,7 @@ import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
 import { scrubEvent, scrubHook, scrubResult } from './report/scrub-events.js';
 import { scopedQueryComment } from './adapter/query-comment.js';
 import { queryCommenter, type QueryCommenter } from './execute/query-comments.js';
+import { cloneSources } from './execute/run-clone.js';
 
 export interface OpenOptions extends LoadOptions {
   /** Receives progress events (node started/finished, warnings, logs). */
@@ -166,6 +167,7 @@ const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
   compile: ['model', 'snapshot', 'test', 'unit_test', 'analysis'],
   'source load': ['source'],
+  clone: ['model', 'seed', 'snapshot'],
 };
 
 /**
@@ -361,6 +363,23 @@ export class TsdbtProject {
   /** Snapshots (SCD type 2 history tables), as `dbt snapshot`. */
   snapshot(options: RunOptions = {}): Promise<RunResult> {
     return this.execute('snapshot', options);
+  }
+
+  /**
+   * `dbt clone --state DIR`: the selected models, seeds and snapshots are cloned into this target
+   * from their relations in the state manifest (execute/run-clone.ts).
+   */
+  clone(options: RunOptions = {}): Promise<RunResult> {
+    const dir = options.deferState || options.state;
+    if (!dir)
+      throw new UsageError('clone_state', '--state or --defer-state are required for deferral, but neither was provided', {
+        hint: "Pass --state <folder holding the manifest.json of the environment to clone from, e.g. production's target/>.",
+      });
+    if (resolve(this.loaded.projectRoot, dir) === resolve(this.targetDir))
+      throw new UsageError('clone_state', `The state and target directories are the same: '${dir}'. Use a different target path (--target-path) or state directory (--state).`, {
+        hint: 'Copy the manifest.json to clone from into its own folder (e.g. state/) and pass that.',
+      });
+    return this.execute('clone', options);
   }
 
   /** Preview rows of a model (its compiled SQL) or of inline SQL. */
@@ -630,7 +649,8 @@ export class TsdbtProject {
     if (options.signal?.aborted) controller.abort();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const base = this.runContext(adapter, { ...options, signal: controller.signal });
-    const ctx = { ...base, index: base.index.withDeferred(deferred), selected };
+    const clone = command === 'clone' ? cloneSources(requireStateManifest(this.stateArtifacts(options.deferState || options.state).state, 'clone')) : undefined;
+    const ctx = { ...base, index: base.index.withDeferred(deferred), selected, ...(clone ? { clone } : {}) };
     this.loaded.renderer.setFlags({
       WHICH: command,
       FULL_REFRESH: options.fullRefresh ?? false,

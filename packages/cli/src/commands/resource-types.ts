@@ -4,11 +4,12 @@ import { UsageError } from '@tsdbt/core';
 const DBT_TYPES = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', 'analysis', 'exposure', 'metric', 'semantic_model', 'saved_query', 'function'] as const;
 
 /** What each command considers: `all`, and `default` (what it takes when neither flag is given). */
-const COMMAND_TYPES: Record<'ls' | 'build' | 'test', { all: readonly string[]; default: readonly string[] }> = {
+const COMMAND_TYPES: Record<'ls' | 'build' | 'test' | 'clone', { all: readonly string[]; default: readonly string[] }> = {
   // dbt's ListTask: every type; `default` leaves analyses out.
   ls: { all: DBT_TYPES, default: DBT_TYPES.filter((t) => t !== 'analysis') },
   build: { all: ['model', 'seed', 'snapshot', 'test', 'unit_test'], default: ['model', 'seed', 'snapshot', 'test', 'unit_test'] },
   test: { all: ['test', 'unit_test'], default: ['test', 'unit_test'] },
+  clone: { all: ['model', 'seed', 'snapshot'], default: ['model', 'seed', 'snapshot'] },
 };
 
 /**

@@ -11,9 +11,9 @@ export function exitCodeOf(result: RunResult): number {
 }
 
 /** run, test, build, seed, snapshot and `source load`: one shape, one implementation. */
-export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'source load', flags: RunFlags, io: Io): Promise<number> {
+export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'source load' | 'clone', flags: RunFlags, io: Io): Promise<number> {
   // Flags are checked before the project loads: `--threads abc` exits 2 at once.
-  const types = verb === 'build' || verb === 'test' ? resourceTypesOf(verb, flags.resourceType, flags.excludeResourceType) : undefined;
+  const types = verb === 'build' || verb === 'test' || verb === 'clone' ? resourceTypesOf(verb, flags.resourceType, flags.excludeResourceType) : undefined;
   const fromFlags = { ...selection(flags), ...runOptions(flags), ...(types ? { resourceTypes: types as ResourceType[] } : {}) };
   const project = openProject(flags, io, { fullRefresh: flags.fullRefresh });
   try {
@@ -24,6 +24,7 @@ export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snap
       : verb === 'build' ? await project.build(options)
       : verb === 'seed' ? await project.seed(options)
       : verb === 'snapshot' ? await project.snapshot(options)
+      : verb === 'clone' ? await project.clone(options)
       : await project.sourceLoad(options);
     // dbt seed --show: a sample of each loaded seed (dbt prints five rows of its agate table).
     if (verb === 'seed' && (flags as { show?: boolean }).show)
@@ -46,6 +47,10 @@ export function addRunFlags(cmd: Command, verb: string): Command {
   if (verb === 'run' || verb === 'build') {
     cmd.option('--event-time-start <datetime>', 'microbatch models: build the batches from this datetime (inclusive, UTC; env DBT_EVENT_TIME_START)');
     cmd.option('--event-time-end <datetime>', 'microbatch models: build the batches up to this datetime (exclusive, UTC; env DBT_EVENT_TIME_END)');
+  }
+  if (verb === 'clone') {
+    cmd.option('--resource-type <types...>', 'model, seed, snapshot (or all, default)', collectTypes);
+    cmd.option('--exclude-resource-type <types...>', 'leave these resource types out', collectTypes);
   }
   if (verb === 'test' || verb === 'build') {
     // dbt 1.8: e.g. `build --exclude-resource-type unit_test`, `test --resource-type unit_test`.

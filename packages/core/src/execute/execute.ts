@@ -8,6 +8,7 @@ import { runUnitTest } from './run-unit-test.js';
 import { schedule } from './scheduler.js';
 import { inThread, threadName } from './thread-context.js';
 import { withQueryComment } from '../adapter/query-comment.js';
+import { runClone } from './run-clone.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 
 export interface ExecuteOptions {
@@ -77,6 +78,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     const i = ++index;
     ctx.onEvent({ type: 'node_started', node, index: i, total });
     const result = await timed(node, () => withQueryComment(ctx.queryComment?.(node), async () => {
+      if (ctx.clone) return runClone(ctx, node as ModelNode | SeedNode | SnapshotNode);
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
       if (node.resourceType === 'unit_test') return runUnitTest(ctx, node as UnitTestNode);

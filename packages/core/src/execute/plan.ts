@@ -11,11 +11,11 @@ export interface PlannedUnit extends WorkUnit {
 export function runsIn(command: Command, node: ManifestNode): boolean {
   switch (node.resourceType) {
     case 'model':
-      return (command === 'run' || command === 'build') && node.config.materialized !== 'ephemeral';
+      return (command === 'run' || command === 'build' || command === 'clone') && node.config.materialized !== 'ephemeral';
     case 'seed':
-      return command === 'seed' || command === 'build';
+      return command === 'seed' || command === 'build' || command === 'clone';
     case 'snapshot':
-      return command === 'snapshot' || command === 'build';
+      return command === 'snapshot' || command === 'build' || command === 'clone';
     case 'test':
     case 'unit_test':
       return command === 'test' || command === 'build';

@@ -7,7 +7,7 @@ import type { TargetConfig } from '../load/profiles.js';
 import type { Renderer } from '../render/renderer.js';
 import type { EventHandler } from '../report/events.js';
 import type { QueryComment } from '../adapter/query-comment.js';
-import type { ManifestNode } from '../manifest/nodes.js';
+import type { ManifestNode, Relation } from '../manifest/nodes.js';
 
 /** Everything a node runner needs; built once per run. */
 export interface RunContext {
@@ -32,6 +32,8 @@ export interface RunContext {
   readonly runStartedAt?: Date;
   /** dbt's query comment of a node's statements (execute/query-comments.ts); unset: none set per node. */
   readonly queryComment?: (node: ManifestNode) => QueryComment | undefined;
+  /** `clone`: each node's relation in the --state manifest (clone's source); unset for other commands. */
+  readonly clone?: ReadonlyMap<string, Relation>;
   /** The nodes this run builds (unset outside a run). */
   readonly selected?: ReadonlySet<string>;
 }

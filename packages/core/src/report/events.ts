@@ -71,7 +71,7 @@ export interface HookResult {
   readonly sql?: string;
 }
 
-export type Command = 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'compile' | 'source load';
+export type Command = 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'compile' | 'source load' | 'clone';
 
 /** What a run reports while it goes; the CLI turns these into dbt's console lines. */
 export type RunEvent =
