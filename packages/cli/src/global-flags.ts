@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
  * command, and `hoistLeadingFlags` moves the ones written before the command behind it.
  */
 export function withGlobals(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--project-dir <dir>', 'the project folder (holds project.yml or dbt_project.yml; env DBT_PROJECT_DIR)')
     .option('--profiles-dir <dir>', 'where profiles.yml is (default: the project, then ~/.tsdbt; env DBT_PROFILES_DIR)')
     .option('-t, --target <name>', 'the profile target to use (env DBT_TARGET)')
@@ -22,8 +22,43 @@ export function withGlobals(cmd: Command): Command {
     .addOption(new Option('--use-colors', 'colours on a terminal (the default; env DBT_USE_COLORS)').hideHelp())
     .addOption(new Option('--no-use-colors', 'no colours (as --no-color)').hideHelp())
     .option('--no-version-check', "do not check packages' require-dbt-version against the dbt version tsdbt supports (env DBT_VERSION_CHECK)")
-    .option('--no-partial-parse', 'parse every file again: neither read nor write the parse cache target/partial_parse.bin (also DBT_PARTIAL_PARSE=false)');
+    .option('--no-partial-parse', 'parse every file again: neither read nor write the parse cache target/partial_parse.bin (also DBT_PARTIAL_PARSE=false)')
+    .addOption(new Option('--partial-parse', 'use the parse cache (the default)').hideHelp());
+  for (const flag of DBT_FLAGS_WITHOUT_EFFECT) cmd.addOption(new Option(flag, 'accepted as dbt does; nothing to do in tsdbt').hideHelp());
+  return cmd;
 }
+
+/**
+ * dbt's global flags that concern dbt's own machinery (its relation cache, anonymous usage stats,
+ * parsers, log files): accepted so that scripts and CI jobs written for dbt run unchanged.
+ */
+const DBT_FLAGS_WITHOUT_EFFECT = [
+  '--cache-selected-only',
+  '--no-cache-selected-only',
+  '--populate-cache',
+  '--no-populate-cache',
+  '--send-anonymous-usage-stats',
+  '--no-send-anonymous-usage-stats',
+  '--anonymous-usage-stats',
+  '--no-anonymous-usage-stats',
+  '--static-parser',
+  '--no-static-parser',
+  '--use-experimental-parser',
+  '--no-use-experimental-parser',
+  '--introspect',
+  '--no-introspect',
+  '--write-json',
+  '--no-write-json',
+  '--print',
+  '--no-print',
+  '--log-cache-events',
+  '--no-log-cache-events',
+  '--log-path <dir>',
+  '--log-level-file <level>',
+  '--log-format-file <format>',
+  '--log-file-max-bytes <n>',
+  '-r, --record-timing-info <file>',
+] as const;
 
 /** dbt's boolean environment variables (click's reading of true/false). */
 function envBool(value: string | undefined): boolean | undefined {

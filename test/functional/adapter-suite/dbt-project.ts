@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { TsdbtProject } from '@tsdbt/core';
+import { parse as parseYaml } from 'yaml';
 import { buildProgram } from '../../../packages/cli/dist/program.js';
 import { hoistLeadingFlags } from '../../../packages/cli/dist/global-flags.js';
 import { WAREHOUSE_DIR } from '../../helpers/inline-project.js';
@@ -89,10 +90,12 @@ export function dbtProject(c: DbtCase): DbtProject {
   });
   mkdirSync(join(dir, 'models'), { recursive: true });
 
+  let lastVars: Record<string, unknown> | undefined;
   const queries = async (): Promise<TsdbtProject> => {
     if (queryProject?.dir !== dir) {
       if (queryProject) await queryProject.project.close().catch(() => {});
-      queryProject = { dir, project: TsdbtProject.open({ projectDir: dir }) };
+      // The project may need the --vars of the last command to load (a `var()` without default).
+      queryProject = { dir, project: TsdbtProject.open({ projectDir: dir, vars: lastVars }) };
     }
     return queryProject.project;
   };
@@ -113,6 +116,8 @@ export function dbtProject(c: DbtCase): DbtProject {
       // The queries' project reads a manifest that the command may change: let it go first.
       if (queryProject) await queryProject.project.close().catch(() => {});
       queryProject = undefined;
+      const varsAt = args.indexOf('--vars');
+      if (varsAt >= 0) lastVars = parseYaml(args[varsAt + 1]!) as Record<string, unknown>;
       const resultsPath = join(dir, 'target', 'run_results.json');
       rmSync(resultsPath, { force: true });
       const out: string[] = [];
