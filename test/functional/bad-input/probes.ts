@@ -49,10 +49,9 @@ export const PROBES: readonly Probe[] = [
   { name: 'a binary file as a model', files: { 'models/m.sql': Buffer.from([0x73, 0x65, 0x6c, 0x00, 0x01, 0x02]) }, expect: { code: 'encoding', message: /models\/m\.sql holds a NUL byte at offset 3/, file: 'models/m.sql', line: 1 } },
 
   // --- SQL that is no query
-  { name: 'an empty model', files: { 'models/m.sql': '' }, action: 'run', expect: { code: 'empty_model', message: /Model m has no SQL/, file: 'models/m.sql' } },
+  // A model or test file with nothing at all in it is never selected (dbt's node.empty): no error to probe.
   { name: 'a model that is only a comment', files: { 'models/m.sql': '-- nothing here yet\n/* still nothing */\n' }, action: 'run', expect: { code: 'empty_model', message: /Model m has no SQL/, file: 'models/m.sql' } },
   { name: 'a model that is only a Jinja comment and config', files: { 'models/m.sql': "{# todo #}\n{{ config(materialized='table') }}\n" }, action: 'run', expect: { code: 'empty_model', message: /Model m has no SQL/, file: 'models/m.sql' } },
-  { name: 'an empty singular test', files: { ...MODEL, 'tests/t.sql': '  \n' }, action: 'test', expect: { code: 'empty_model', message: /Test t has no SQL/, file: 'tests/t.sql' } },
   { name: 'an empty ephemeral model used by another', files: { 'models/e.sql': "{{ config(materialized='ephemeral') }}", 'models/m.sql': "select * from {{ ref('e') }}" }, action: 'run', expect: { code: 'empty_model', message: /Model e has no SQL/, file: 'models/e.sql' } },
 
   // --- Jinja and dbt calls
@@ -115,10 +114,10 @@ export const PROBES: readonly Probe[] = [
   { name: 'no project file at all', withoutProjectYml: true, files: MODEL, expect: { code: 'no_project', message: /No project\.yml or dbt_project\.yml/ } },
 
   // --- profiles
-  { name: 'an unknown target', files: { ...MODEL, 'profiles.yml': 'proj:\n  target: prod\n  outputs:\n    dev:\n      type: chdb\n' }, expect: { code: 'profiles', message: /Target 'prod' not found/, line: 2 } },
+  { name: 'an unknown target', files: { ...MODEL, 'profiles.yml': 'proj:\n  target: prod\n  outputs:\n    dev:\n      type: chdb\n' }, expect: { code: 'profiles', message: /The profile 'proj' does not have a target named 'prod'/, line: 2 } },
   { name: 'an unsupported target type', files: { ...MODEL, 'profiles.yml': 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n' }, expect: { code: 'profiles', message: /type 'postgres'/, line: 5 } },
   { name: 'a port out of range in profiles.yml', files: { ...MODEL, 'profiles.yml': 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      port: 99999\n' }, expect: { code: 'profiles', message: /port must be a whole number from 0 to 65535/, line: 6 } },
-  { name: 'a profile that is missing', files: { ...MODEL, 'profiles.yml': 'other:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n' }, expect: { code: 'profiles', message: /Profile 'proj' not found/ } },
+  { name: 'a profile that is missing', files: { ...MODEL, 'profiles.yml': 'other:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n' }, expect: { code: 'profiles', message: /Could not find profile named 'proj'/ } },
 
   // --- the file system
   { name: 'a dangling symlink as a model', files: MODEL, symlinks: { 'models/gone.sql': 'nowhere.sql' }, expect: { code: 'file_unreadable', message: /models\/gone\.sql is a symbolic link to 'nowhere\.sql', which does not exist/, file: 'models/gone.sql' } },

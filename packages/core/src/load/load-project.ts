@@ -126,7 +126,8 @@ export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectE
 
 /** dbt loads a model file with no query (it fails when run): say so at load, naming the files. */
 function warnEmptyModels(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
-  const empty = [...nodes].filter((n) => (n.resourceType === 'model' || (n.resourceType === 'test' && n.testType === 'singular')) && !('renderAtRuntime' in n && n.renderAtRuntime) && isEmptySql(n.renderedCode));
+  // A file with nothing in it at all is never selected (dbt's node.empty, select-nodes.ts): no warning.
+  const empty = [...nodes].filter((n) => (n.resourceType === 'model' || (n.resourceType === 'test' && n.testType === 'singular')) && !('renderAtRuntime' in n && n.renderAtRuntime) && n.rawCode.trim() !== '' && isEmptySql(n.renderedCode));
   if (empty.length)
     onLog(`${empty.map((n) => n.originalFilePath).join(', ')} ${empty.length === 1 ? 'holds' : 'hold'} no SQL (empty, or only comments and config): ${empty.length === 1 ? 'it fails' : 'they fail'} when run; write the query or delete the file`, 'warn');
 }

@@ -1,6 +1,6 @@
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { ResourceType } from '../manifest/nodes.js';
+import type { ManifestNode, ResourceType } from '../manifest/nodes.js';
 import { UsageError } from '../shared/errors.js';
 import type { PreviousState } from '../state/previous-state.js';
 import { evaluateSpec, type EvalContext } from './evaluate-spec.js';
@@ -82,9 +82,15 @@ export function selectNodes(manifest: Manifest, graph: ProjectGraph, options: Se
   const result = new Set<string>();
   for (const id of selection.direct) {
     const node = manifest.nodes.get(id);
-    if (node && (!types || types.has(node.resourceType))) result.add(id);
+    // dbt's `_is_graph_member`: a node whose file holds nothing at all (`node.empty`) is never selected.
+    if (node && (!types || types.has(node.resourceType)) && !isEmptyNode(node)) result.add(id);
   }
   return result;
+}
+
+/** dbt's `node.empty`: a model, test, snapshot or analysis whose raw code is blank. */
+function isEmptyNode(node: ManifestNode): boolean {
+  return 'rawCode' in node && typeof node.rawCode === 'string' && node.rawCode.trim() === '';
 }
 
 /** `--select A --exclude B` = difference(union(A), union(B)), as dbt's `parse_difference`. */
