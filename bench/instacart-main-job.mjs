@@ -40,7 +40,7 @@ try {
     const [wall, user, sys, rssKB] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
     const generated = /Generated in ([\d.]+)s/.exec(r.stdout)?.[1];
     const built = /Finished running \d+ nodes in ([\d.]+)s/.exec(r.stdout)?.[1];
-    const done = /Done\. (PASS=\d+ WARN=\d+ ERROR=\d+ SKIP=\d+ TOTAL=\d+)/.exec(r.stdout)?.[1];
+    const done = /Done\. (PASS=\d+ WARN=\d+ ERROR=\d+ SKIP=\d+ (?:NO-OP=\d+ )?TOTAL=\d+)/.exec(r.stdout)?.[1];
     runs.push({ run: i, wallSeconds: wall, cpuSeconds: +(user + sys).toFixed(2), maxRssMB: Math.round(rssKB / 1024), generateSeconds: Number(generated), buildSeconds: Number(built), result: done });
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];

@@ -31,7 +31,7 @@ it('prints through the console printer and shows the verification results as ali
   const ok = out.search(/\d+ of \d+ OK created sql \w+ model mart\.g2_v2_dim_customers \.+ \[.+ in \d+\.\d\ds\]/);
   expect(start).toBeGreaterThan(0);
   expect(ok).toBeGreaterThan(start);
-  expect(out).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 TOTAL=\d+/);
+  expect(out).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=\d+/);
   // the verification results: a header, a rule with right-aligned number columns, no quotes, no index
   const table = out.slice(out.indexOf('Step 19: Customer churn segments'));
   const lines = table.split('\n').slice(1, 4);

@@ -37,7 +37,7 @@ describe('tsdbt init', () => {
 
     const build = cli(p, ['build']);
     expect(build.code, build.stdout + build.stderr).toBe(0);
-    expect(build.stdout).toMatch(/Done\. PASS=6 WARN=0 ERROR=0 SKIP=0 TOTAL=6/);
+    expect(build.stdout).toMatch(/Done\. PASS=6 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=6/);
     const ls = cli(p, ['ls', '--resource-type', 'model']);
     expect(ls.stdout.trim().split('\n')).toEqual(['my_project.example.my_first_dbt_model', 'my_project.example.my_second_dbt_model']);
   });

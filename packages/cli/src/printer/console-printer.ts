@@ -176,7 +176,8 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
   }
   out('');
   const partial = count('partial success');
-  out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail')} SKIP=${count('skipped')}${partial ? ` PARTIAL SUCCESS=${partial}` : ''} TOTAL=${results.length}`);
+  // dbt 1.9+'s StatsLine. NO-OP counts dbt's no-op status (saved queries' exports), which nothing in tsdbt has.
+  out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail')} SKIP=${count('skipped')} NO-OP=0${partial ? ` PARTIAL SUCCESS=${partial}` : ''} TOTAL=${results.length}`);
 }
 
 function jsonLevel(event: RunEvent): Exclude<LogLevel, 'none'> {
