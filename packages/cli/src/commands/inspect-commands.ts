@@ -91,8 +91,23 @@ export async function showCommand(flags: GlobalFlags & { select?: string[]; inli
 
 
 /** `tsdbt debug`: the resolved project and target (its type's keys), and the checks; exit 1 when one failed, as dbt. */
-export async function debugCommand(flags: GlobalFlags, io: Io): Promise<number> {
-  const project = openProject(flags, io, {}, true);
+export async function debugCommand(flags: GlobalFlags & { connection?: boolean }, io: Io): Promise<number> {
+  if (flags.connection) io.out('Skipping steps before connection verification');
+  let project: ReturnType<typeof openProject>;
+  try {
+    project = openProject(flags, io, {}, true);
+  } catch (error) {
+    // As dbt debug: a project or profile that does not load is a failed check (exit 1), said as dbt says it.
+    const code = (error as { code?: string }).code;
+    if (flags.logFormat === 'json' || (code !== 'profiles' && code !== 'project_file')) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    io.out(code === 'profiles' ? '  profiles.yml file [ERROR invalid]' : '  dbt_project.yml file [ERROR invalid]');
+    io.out('');
+    io.out('1 check failed:');
+    if (code === 'profiles') io.out('Profile loading failed for the following reason:');
+    io.out(message);
+    return 1;
+  }
   try {
     const info = await project.debug();
     if (flags.logFormat === 'json') {

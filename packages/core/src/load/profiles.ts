@@ -90,7 +90,8 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
   const profiles = yaml.data;
   const profile = isMapping(profiles) ? profiles[options.profileName] : undefined;
   if (!isMapping(profile))
-    throw new ProjectError('profiles', `Profile '${options.profileName}' not found in ${file}`, {
+    // dbt's wording (dbt debug's "Could not find profile named 'x'").
+    throw new ProjectError('profiles', `Could not find profile named '${options.profileName}' in ${file}`, {
       file,
       hint: `Add a '${options.profileName}:' entry with 'target:' and 'outputs:'.`,
     });
@@ -100,7 +101,8 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
   const outputs = profile.outputs;
   const out = isMapping(outputs) ? outputs[targetName] : undefined;
   if (!isMapping(out))
-    throw new ProjectError('profiles', `Target '${targetName}' not found in profile '${options.profileName}'`, {
+    // dbt's wording: "The profile 'p' does not have a target named 't'. The valid target names for this profile are: …".
+    throw new ProjectError('profiles', `The profile '${options.profileName}' does not have a target named '${targetName}'. The valid target names for this profile are:${isMapping(outputs) ? Object.keys(outputs).map((k) => `\n - ${k}`).join('') : ' none'}`, {
       file,
       // the line that names it (`target:`), unless it came from --target
       line: yaml.lineOf([options.profileName, options.target ? 'outputs' : 'target']),
