@@ -5,7 +5,8 @@ import { quoteIdentifier } from '../../render/placeholders.js';
 /*
  * dbt's constraints on a contracted table or incremental model, as ClickHouse enforces them:
  * - not_null: the column's type loses `Nullable` (a NULL fails the build's CAST: ENFORCED);
- * - check: a table `CONSTRAINT <name> CHECK (<expression>)`, checked by every INSERT (ENFORCED);
+ * - check: a table `CONSTRAINT <name> CHECK (<expression>)`, checked by every INSERT (ENFORCED); on a
+ *   column, a predicate like `> 0` is on that column (`id > 0`);
  * - primary_key: the columns become non-Nullable and, when the model configures neither `order_by`
  *   nor `primary_key`, the table's `ORDER BY` (ClickHouse's primary key); uniqueness is not
  *   enforced (NOT_ENFORCED: a warning, as dbt adapters give);
@@ -56,10 +57,20 @@ export function constraintElements(node: Pick<ModelNode, 'columns' | 'constraint
       n++;
       // ClickHouse constraints need a name: dbt-clickhouse requires one; an unnamed one is named after its column.
       const name = c.name ?? (column !== undefined ? `${column}_check${n}` : `check${n}`);
-      out.push(`CONSTRAINT ${quoteIdentifier(name)} CHECK (${c.expression})`);
+      out.push(`CONSTRAINT ${quoteIdentifier(name)} CHECK (${column !== undefined ? onColumn(column, c.expression) : c.expression})`);
     } else if (c.type === 'custom' && column === undefined && c.expression?.trim()) out.push(c.expression);
   }
   return out;
+}
+
+/**
+ * A column-level check written as a predicate on its column (`expression: '> 0'`, `in (1, 2)`,
+ * `is not null`): the column goes before it (`id > 0`). A full expression stays as written.
+ * (dbt-clickhouse ignores column-level constraints with a warning; tsdbt enforces them.)
+ */
+function onColumn(column: string, expression: string): string {
+  const e = expression.trim();
+  return /^(?:[<>=!]|(?:not\s+)?(?:in|between|like|ilike)\b|is\b)/i.test(e) ? `${quoteIdentifier(column)} ${e}` : e;
 }
 
 /** A column's custom constraints (e.g. `DEFAULT 0`, `COMMENT 'x'`), written after its type. */

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject, type DbtProject } from './dbt-project.js';
+
+/*
+ * dbt-clickhouse's constraints/test_constraints.py (its version of dbt-tests-adapter's
+ * constraints suite): contract column order, names and data types for table, view and incremental
+ * models, unsupported constraints (a column-level CHECK, a foreign key) warned about, a model-level
+ * CHECK that ClickHouse enforces, and codec/TTL column settings beside a contract.
+ */
+const CONTRACT_SCHEMA = `
+version: 2
+models:
+  - name: my_model_wrong_order
+    config:
+      contract:
+        enforced: true
+    columns:
+      - name: id
+        data_type: UInt32
+        description: hello
+        data_tests:
+          - unique
+      - name: color
+        data_type: String
+      - name: date_day
+        data_type: Date
+  - name: my_model_wrong_name
+    config:
+      contract:
+        enforced: true
+    columns:
+      - name: id
+        data_type: Int32
+        description: hello
+      - name: color
+        data_type: String
+      - name: date_day
+        data_type: Date
+`;
+const config = (materialized: string, extra = '') => `\n{{\n  config(\n    materialized = "${materialized}"${extra}\n  )\n}}\n`;
+const WRONG_ORDER = "\nselect\n  'blue' as color,\n  1::UInt32 as id,\n  toDate('2019-01-01') as date_day\n";
+const WRONG_NAME = "\nselect\n  'blue' as color,\n  1 as error,\n  '2019-01-01' as date_day\n";
+const DATA_TYPES: [string, string, string][] = [
+  ['1::Int32', 'Int32', 'Int32'],
+  ["'1'", 'String', 'String'],
+  ['true', 'Bool', 'Bool'],
+  ["'2013-11-03'::DateTime", 'DateTime', 'DateTime'],
+  ["['a','b','c']", 'Array(String)', 'Array(String)'],
+  ['[1::Int32,2::Int32,3::Int32]', 'Array(Int32)', 'Array(Int32)'],
+  ["'1'::Float64", 'Float64', 'Float64'],
+];
+const dataTypeSchema = (type: string) => `\nversion: 2\nmodels:\n  - name: my_model_data_type\n    config:\n      contract:\n        enforced: true\n    columns:\n      - name: wrong_data_type_column_name\n        data_type: ${type}\n`;
+
+const contractOf = (p: DbtProject, name: string) => p.readJson('target/manifest.json').nodes[`model.test.${name}`].config.contract;
+const logHas = (out: string, expected: string[]) => expect(expected.filter((e) => !out.includes(e) && !out.includes(e.toUpperCase())), out).toEqual([]);
+
+describe.each([
+  ['table', ''],
+  ['view', ''],
+  ['incremental', ",\n    on_schema_change='append_new_columns'"],
+])('contract columns equal (%s models)', (materialized, extra) => {
+  const project = () =>
+    dbtProject({ models: { 'my_model_wrong_order.sql': config(materialized, extra) + WRONG_ORDER, 'my_model_wrong_name.sql': config(materialized, extra) + WRONG_NAME, 'contract_schema.yml': CONTRACT_SCHEMA } });
+
+  it('wrong column order builds (the YAML order is enforced)', async () => {
+    const p = project();
+    await p.dbt(['run', '-s', 'my_model_wrong_order']);
+    expect(contractOf(p, 'my_model_wrong_order').enforced).toBe(true);
+    if (materialized === 'incremental') await p.dbt(['run', '-s', 'my_model_wrong_order']);
+    expect((await p.query<{ name: string }>("select name from system.columns where database = '{schema}' and table = 'my_model_wrong_order' order by position")).map((c) => c.name)).toEqual(['id', 'color', 'date_day']);
+  });
+
+  it('wrong column names fail with the mismatch table', async () => {
+    const p = project();
+    const r = await p.dbt(['run', '-s', 'my_model_wrong_name'], { expectPass: false });
+    expect(contractOf(p, 'my_model_wrong_name').enforced).toBe(true);
+    logHas(r.out.join('\n'), ['id', 'error', 'missing in definition', 'missing in contract']);
+  });
+
+  if (materialized !== 'incremental')
+    it('wrong data types fail naming the column and both types; right ones build', async () => {
+      const p = project();
+      for (const [sqlValue, schemaType, errorType] of DATA_TYPES) {
+        p.write({ 'models/my_model_data_type.sql': `${config(materialized)}\nselect\n  ${sqlValue} as wrong_data_type_column_name\n`, 'models/contract_schema.yml': dataTypeSchema('Int128') });
+        const r = await p.dbt(['run', '-s', 'my_model_data_type'], { expectPass: false });
+        expect(contractOf(p, 'my_model_data_type').enforced).toBe(true);
+        logHas(r.out.join('\n'), ['wrong_data_type_column_name', errorType, 'Int128', 'data type mismatch']);
+        p.write({ 'models/contract_schema.yml': dataTypeSchema(schemaType) });
+        await p.dbt(['run', '-s', 'my_model_data_type']);
+      }
+    });
+});
+
+const CONSTRAINT_SCHEMA = `
+version: 2
+models:
+  - name: bad_column_constraint_model
+    materialized: table
+    config:
+      contract:
+        enforced: true
+    columns:
+      - name: id
+        data_type: Int32
+        constraints:
+          - type: check
+            expression: '> 0'
+      - name: color
+        data_type: String
+      - name: date_day
+        data_type: Date
+  - name: bad_foreign_key_model
+    config:
+      contract:
+        enforced: true
+    constraints:
+      - type: foreign_key
+        columns: [ id ]
+        expression: 'foreign_key_model (id)'
+    columns:
+      - name: id
+        data_type: Int32
+  - name: check_constraints_model
+    config:
+      contract:
+        enforced: true
+    constraints:
+      - type: check
+        name: valid_id
+        expression: 'id > 100 and id < 200'
+    columns:
+      - name: id
+        data_type: Int32
+      - name: color
+        data_type: String
+      - name: date_day
+        data_type: Date
+`;
+
+describe('constraints (dbt-clickhouse constraints/test_constraints.py)', () => {
+  // dbt-clickhouse ignores column-level constraints ("not supported"); tsdbt enforces them, reading
+  // a column check written as a predicate (`> 0`) as one on its column (`id > 0`).
+  it('TestBadConstraints: a foreign key is "not supported" (warned); the column-level check `> 0` holds, the model builds', async () => {
+    const p = dbtProject({
+      models: {
+        'bad_column_constraint_model.sql': `${config('table')}\nSELECT 5::Int32 as id, 'black' as color, toDate('2023-01-01') as date_day\n`,
+        'bad_foreign_key_model.sql': `${config('table')}\nSELECT 1::Int32 as id\n`,
+        'constraints_schema.yml': CONSTRAINT_SCHEMA,
+      },
+    });
+    expect((await p.dbt(['run', '-s', 'bad_column_constraint_model'])).out.join('\n')).toContain('not supported');
+    expect((await p.dbt(['run', '-s', 'bad_foreign_key_model'])).out.join('\n')).toContain('not supported');
+    const [t] = await p.query<{ q: string }>("select create_table_query as q from system.tables where database = '{schema}' and name = 'bad_column_constraint_model'");
+    expect(t!.q).toMatch(/CONSTRAINT id_check1 CHECK \(?id > 0\)?/);
+  });
+
+  it('TestModelConstraints / TestModelConstraintApplied: a model-level CHECK builds when rows meet it, fails ("violated") when not', async () => {
+    const ok = dbtProject({ models: { 'check_constraints_model.sql': `${config('table', ',')}\nselect\n  'blue' as color,\n  101::Int32 as id,\n  toDate('2019-01-01') as date_day\n`, 'constraints_schema.yml': CONSTRAINT_SCHEMA } });
+    await ok.dbt(['run', '-s', 'check_constraints_model']);
+    const bad = dbtProject({ models: { 'check_constraints_model.sql': `${config('table', ',')}\nselect\n  'blue' as color,\n  1::Int32 as id,\n  toDate('2019-01-01') as date_day\n`, 'constraints_schema.yml': CONSTRAINT_SCHEMA } });
+    const r = await bad.dbt(['run', '-s', 'check_constraints_model'], { expectPass: false });
+    // tsdbt checks the rows before the table is swapped in and says which row breaks the constraint
+    // (dbt-clickhouse shows ClickHouse's "Constraint `valid_id` … is violated at row 1").
+    expect(r.out.join('\n').toLowerCase()).toMatch(/violated|breaks constraint valid_id/);
+  });
+
+  it('TestModelCustomConstraints: codec and TTL beside a contract', async () => {
+    const p = dbtProject({
+      models: {
+        'check_custom_constraints_model.sql': `${config('table', ',')}\nselect\n  101::Int32 as id,\n  UTCtimestamp() as ts,\n  'blue' as col_ttl\n`,
+        'constraints_schema.yml':
+          '\nversion: 2\nmodels:\n  - name: custom_column_constraint_model\n    materialized: table\n    config:\n      contract:\n        enforced: true\n    columns:\n      - name: id\n        data_type: Int32\n        codec: ZSTD\n      - name: ts\n        data_type: timestamp\n      - name: col_ttl\n        data_type: String\n        ttl: ts + INTERVAL 1 DAY\n',
+      },
+    });
+    await p.dbt(['run', '-s', 'check_custom_constraints_model']);
+  });
+});
