@@ -88,8 +88,9 @@ export function selectNodes(manifest: Manifest, graph: ProjectGraph, options: Se
   return result;
 }
 
-/** dbt's `node.empty`: a model, test, snapshot or analysis whose raw code is blank. */
+/** dbt's `node.empty`: a model, singular test, snapshot or analysis whose file is blank (a generic test's code is generated). */
 function isEmptyNode(node: ManifestNode): boolean {
+  if (node.resourceType === 'test' && node.testType === 'generic') return false;
   return 'rawCode' in node && typeof node.rawCode === 'string' && node.rawCode.trim() === '';
 }
 
