@@ -57,10 +57,12 @@ describe('reloadProject', () => {
     // Config change in the file.
     p.write({ 'models/b.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('a') }}" });
     step([{ path: 'models/b.sql', kind: 'change' }], 'incremental');
-    // Deleting a leaf, and the singular test.
-    rmSync(join(p.dir, 'models/d.sql'));
+    // Deleting the singular test.
     rmSync(join(p.dir, 'tests/t.sql'));
-    step([{ path: 'models/d.sql', kind: 'unlink' }, { path: 'tests/t.sql', kind: 'unlink' }], 'incremental');
+    step([{ path: 'tests/t.sql', kind: 'unlink' }], 'incremental');
+    // Deleting a leaf whose YAML entry stays: a full load (it warns, and the entry's tests go to a seed or snapshot of that name).
+    rmSync(join(p.dir, 'models/d.sql'));
+    step([{ path: 'models/d.sql', kind: 'unlink' }], 'full');
     // Renaming a leaf model (no children left) stays incremental.
     renameSync(join(p.dir, 'models/c.sql'), join(p.dir, 'models/c2.sql'));
     step([{ path: 'models/c.sql', kind: 'unlink' }, { path: 'models/c2.sql', kind: 'add' }], 'incremental');

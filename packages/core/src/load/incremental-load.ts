@@ -5,12 +5,17 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { buildGenericTest } from './build-tests.js';
 import { toPosix } from './discover-files.js';
-import { duplicateNode, loadInternals, loadProject, type LoadedProject, type LoadOptions } from './load-project.js';
+import { duplicateNode, loadInternals, loadProject, type LoadedProject, type LoadInternals, type LoadOptions } from './load-project.js';
 import { loadModels, loadSingularTests } from './load-nodes.js';
 import { isVersionPatch } from './model-versions.js';
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 import { withJoinUseNulls } from './dbt-semantics.js';
 import { checkContracts } from './contract-rules.js';
+import { checkGroupsAndAccess } from './access-check.js';
+import { checkRelationClashes } from './relation-clash.js';
+import { noteConfigKeys } from './node-config.js';
+import type { ProjectFile } from './project-file.js';
+import { isMicrobatch } from '../manifest/microbatch-config.js';
 
 /** The ref/source name index of each manifest's node map, kept so the next re-load can extend it. */
 const nameIndexOf = new WeakMap<ReadonlyMap<string, ManifestNode>, NameIndex>();
@@ -59,12 +64,22 @@ export function reloadProject(previous: { loaded: LoadedProject; graph: ProjectG
   return { ...applied, mode: 'incremental', parseMs: performance.now() - started };
 }
 
+/** One SQL file to parse again (or drop), as planned from the file events. */
+export interface PlannedChange {
+  readonly path: string;
+  readonly kind: Kind;
+  readonly change: FileChange['kind'];
+}
+
 /** The SQL changes to apply, or why the project must be loaded in full. */
-function incrementalPlan(previous: { loaded: LoadedProject }, changes: readonly FileChange[]): { path: string; kind: Kind; change: FileChange['kind'] }[] | string {
-  const { loaded } = previous;
-  if (!loadInternals.has(loaded)) return 'no previous load state';
-  const pf = loaded.projectFile;
-  const out: { path: string; kind: Kind; change: FileChange['kind'] }[] = [];
+function incrementalPlan(previous: { loaded: LoadedProject }, changes: readonly FileChange[]): PlannedChange[] | string {
+  if (!loadInternals.has(previous.loaded)) return 'no previous load state';
+  return planChanges(previous.loaded.projectFile, changes);
+}
+
+/** Which file events an incremental re-load handles (model and singular test SQL files, seed CSV edits), or the first it does not. */
+export function planChanges(pf: ProjectFile, changes: readonly FileChange[]): PlannedChange[] | string {
+  const out: PlannedChange[] = [];
   const genericDirs = pf.testPaths.map((p) => join(p, 'generic'));
   for (const c of changes) {
     const path = c.path;
@@ -78,9 +93,52 @@ function incrementalPlan(previous: { loaded: LoadedProject }, changes: readonly 
   return out;
 }
 
-function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph }, plan: { path: string; kind: Kind; change: FileChange['kind'] }[]): { loaded: LoadedProject; graph: ProjectGraph; touched: string[]; removed: string[] } | string {
+function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph }, plan: PlannedChange[]): { loaded: LoadedProject; graph: ProjectGraph; touched: string[]; removed: string[] } | string {
   const { loaded: prev, graph: prevGraph } = previous;
   const internals = loadInternals.get(prev)!;
+  const onLog = internals.options.onLog ?? (() => {});
+  const update = updateNodes({ loaded: prev, internals, children: (id) => (prevGraph.has(id) ? prevGraph.children(id) : []) }, plan);
+  if (typeof update === 'string') return update;
+  for (const [message, level] of update.logs) onLog(message, level);
+  const { manifest, fresh, removed, files } = update;
+  prev.renderer.setManifest(manifest);
+  const graph = ProjectGraph.withChanges(prevGraph, manifest, fresh, removed);
+  const loaded: LoadedProject = { ...prev, manifest, files };
+  loadInternals.set(loaded, internals);
+  return { loaded, graph, touched: [...fresh], removed: [...removed] };
+}
+
+/** The previous load an incremental update starts from: its result, internals and each node's children. */
+export interface UpdateBase {
+  readonly loaded: Pick<LoadedProject, 'projectRoot' | 'projectFile' | 'renderer' | 'target' | 'manifest' | 'files'>;
+  readonly internals: Omit<LoadInternals, 'options'>;
+  readonly children: (id: string) => readonly string[];
+}
+
+/** The manifest after an incremental update (load/warm-update.ts and watch mode's re-load share it). */
+export interface NodesUpdate {
+  readonly manifest: Manifest;
+  /** Nodes parsed again or new (in the manifest's order), and nodes gone. */
+  readonly fresh: readonly string[];
+  readonly removed: readonly string[];
+  /** Nodes deleted from the previous map before the fresh ones went in (fresh ones may reuse their ids). */
+  readonly dropped: readonly string[];
+  readonly files: readonly string[];
+  /** What the update said (the contract rules' warnings), for the caller to pass on. */
+  readonly logs: readonly (readonly [string, 'warn'])[];
+  /** Config keys tsdbt does not know that the parsed files set (a full load notes them). */
+  readonly unknownConfigKeys: readonly string[];
+}
+
+/**
+ * Parses the planned files again over `base`'s manifest (never modified): their nodes and the
+ * generic tests hanging on them are replaced, dependencies resolved, and what a full load checks
+ * after resolving is checked again (dbt_semantics' join_use_nulls and the contract rules for the
+ * parsed nodes; relation clashes and groups/access over all nodes). Returns why a full load is
+ * needed where the update cannot give a full load's result; errors propagate as from loadProject.
+ */
+export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): NodesUpdate | string {
+  const { loaded: prev, internals, children } = base;
   const { projectRoot, projectFile: pf, renderer, target } = prev;
   const oldNodes = prev.manifest.nodes;
 
@@ -91,8 +149,7 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
     const id = kind === 'model' ? `model.${pf.name}.${name}` : `test.${pf.name}.${name}`;
     return oldNodes.get(id)?.originalFilePath === path ? id : undefined;
   };
-  const testsOf = (id: string): string[] =>
-    prevGraph.has(id) ? prevGraph.children(id).filter((c) => (oldNodes.get(c) as { attachedNode?: string } | undefined)?.attachedNode === id) : [];
+  const testsOf = (id: string): string[] => children(id).filter((c) => (oldNodes.get(c) as { attachedNode?: string } | undefined)?.attachedNode === id);
 
   const dropped = new Set<string>();
   const fresh = new Map<string, ManifestNode>();
@@ -111,23 +168,35 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
     dropped.add(id);
     for (const t of testsOf(id)) dropped.add(t);
   }
-  for (const step of plan) {
-    if (step.kind === 'seed' || step.change === 'unlink' || !existsSync(join(projectRoot, step.path))) continue;
-    if (step.kind === 'model') {
-      for (const node of loadModels(internals.root, renderer, internals.patches, target, [step.path])) {
-        add(node);
-        if (!node.config.enabled) continue;
-        for (const decl of internals.patches.get(basename(node.originalFilePath, '.sql'))?.tests ?? []) add(buildGenericTest(internals.testCtx, decl, node));
-      }
-    } else for (const node of loadSingularTests(internals.root, renderer, [step.path])) add(node);
+  const stopNotes = noteConfigKeys();
+  try {
+    for (const step of plan) {
+      if (step.kind === 'seed' || step.change === 'unlink' || !existsSync(join(projectRoot, step.path))) continue;
+      if (step.kind === 'model') {
+        for (const node of loadModels(internals.root, renderer, internals.patches, target, [step.path])) {
+          add(node);
+          if (!node.config.enabled) continue;
+          for (const decl of internals.patches.get(basename(node.originalFilePath, '.sql'))?.tests ?? []) add(buildGenericTest(internals.testCtx, decl, node));
+        }
+      } else for (const node of loadSingularTests(internals.root, renderer, [step.path])) add(node);
+    }
+  } finally {
+    stopNotes();
   }
+  const unknownConfigKeys = [...stopNotes().keys()];
 
   // A node that is gone for good must not leave children behind: they now fail to resolve, which
   // the full loader reports with the right file and line.
   const removed = [...dropped].filter((id) => !fresh.has(id));
   for (const id of removed)
-    for (const child of prevGraph.children(id))
+    for (const child of children(id))
       if (!dropped.has(child)) return `${oldNodes.get(id)?.name ?? id} is gone but ${oldNodes.get(child)?.name ?? child} depends on it`;
+  // A model gone whose YAML entry stays: a full load warns, and its tests may go to a seed of that name.
+  const patched = removed.find((id) => oldNodes.get(id)?.resourceType === 'model' && internals.patches.has(basename(oldNodes.get(id)!.originalFilePath, '.sql')));
+  if (patched) return `model ${oldNodes.get(patched)!.name} is gone but its YAML entry stays`;
+  // A unit test's node is built from its model's (config, versions): those load in full.
+  const unitTested = [...dropped].find((id) => children(id).some((c) => oldNodes.get(c)?.resourceType === 'unit_test'));
+  if (unitTested) return `unit-tested model ${oldNodes.get(unitTested)!.name} changed`;
 
   // A native copy of the previous map, then the few changes (faster than rebuilding it entry by entry).
   const nodes = new Map<string, ManifestNode>(oldNodes);
@@ -148,18 +217,20 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
   if (changedEphemeral) return `ephemeral model ${changedEphemeral.name} changed`;
   const withDoc = parsed.find((n) => [n.description, ...Object.values(n.columns).map((c) => c.description)].some((d) => typeof d === 'string' && d.includes('{{')));
   if (withDoc) return `the description of ${withDoc.name} is rendered`;
+  // Microbatch checks read the inputs' event_time: a change on either side loads in full.
+  const batchy = [...parsed, ...[...dropped].map((id) => oldNodes.get(id))].find((n) => n && (isMicrobatch(n.config) || n.config.event_time !== undefined));
+  if (batchy) return `microbatch or event_time model ${batchy.name} changed`;
   const semantic = withJoinUseNulls(nodes); // the whole map: a node inlining an unchanged ephemeral model joins through it
   for (const id of fresh.keys()) nodes.set(id, semantic.get(id)!);
-  checkContracts([...fresh.keys()].map((id) => nodes.get(id)!), internals.options.onLog ?? (() => {}));
+  const logs: [string, 'warn'][] = [];
+  checkContracts([...fresh.keys()].map((id) => nodes.get(id)!), (message, level) => logs.push([message, level]));
+  checkGroupsAndAccess(nodes, prev.manifest.groups ?? new Map());
+  checkRelationClashes(nodes.values());
   const manifest: Manifest = { ...prev.manifest, nodes };
-  renderer.setManifest(manifest);
-  const graph = ProjectGraph.withChanges(prevGraph, manifest, fresh.keys(), removed);
   const gone = new Set(plan.filter((p) => p.change === 'unlink').map((p) => p.path));
   const files =
     plan.every((p) => p.change === 'change')
       ? prev.files // edits of files already read: the list is unchanged
       : [...new Set([...prev.files.filter((f) => !gone.has(f)), ...[...fresh.values()].map((n) => n.originalFilePath)])];
-  const loaded: LoadedProject = { ...prev, manifest, files };
-  loadInternals.set(loaded, internals);
-  return { loaded, graph, touched: [...fresh.keys()], removed };
+  return { manifest, fresh: [...fresh.keys()], removed, dropped: [...dropped], files, logs, unknownConfigKeys };
 }

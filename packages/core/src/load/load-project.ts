@@ -164,6 +164,27 @@ function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): 
 
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
 
+/** The load's warnings about nodes' configs and SQL (each a function of the final nodes: a warm update recomputes them). */
+export function nodeWarnings(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
+  const all = [...nodes];
+  warnInertConfig(all, onLog);
+  warnEmptyModels(all, onLog);
+  warnUnknownOnSchemaChange(all, onLog);
+}
+
+/** What generic tests of a project root are built with (load-project.ts, incremental updates). */
+export function testContextOf(root: ProjectRoot, renderer: Renderer): TestBuildContext {
+  const pf = root.projectFile;
+  return {
+    projectName: pf.name,
+    renderer,
+    testsConfig: pf.testsConfig,
+    projectFile: pf.file,
+    projectLineOf: pf.yaml.lineOf,
+    ...(root.root ? { rootOverride: { testsConfig: root.root.testsConfig, projectFile: root.root.file, projectLineOf: root.root.yaml.lineOf } } : {}),
+  };
+}
+
 export function loadProject(options: LoadOptions = {}): LoadedProject {
   const started = performance.now();
   let lap = started;
@@ -237,14 +258,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const node of loadSingularTests(root, renderer)) addOwn(node);
     for (const node of loadAnalyses(root, renderer)) addOwn(node);
 
-    const testCtx: TestBuildContext = {
-      projectName: pf.name,
-      renderer,
-      testsConfig: pf.testsConfig,
-      projectFile: pf.file,
-      projectLineOf: pf.yaml.lineOf,
-      ...(root.root ? { rootOverride: { testsConfig: root.root.testsConfig, projectFile: root.root.file, projectLineOf: root.root.yaml.lineOf } } : {}),
-    };
+    const testCtx = testContextOf(root, renderer);
     const sourceTests = new Map(ownSchemaFiles.flatMap((f) => f.contents.sources).map((s) => [`source.${pf.name}.${s.sourceName}.${s.name}`, s.tests]));
     const modelNames = new Set<string>();
     const snapshotNames = new Set<string>();
@@ -284,9 +298,9 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const parseProjectElapsed = elapsed();
   // Keys a template reads with config.get() are used, just not by tsdbt itself: no note for them.
   for (const [key, where] of stopConfigNotes()) if (!renderer.configKeysRead().has(key)) onLog(unknownConfigNote(key, where), 'info');
-  warnInertConfig(nodes.values(), onLog);
-  warnEmptyModels(nodes.values(), onLog);
-  warnUnknownOnSchemaChange(nodes.values(), onLog);
+  const nodeLogsFrom = logs.length;
+  nodeWarnings(nodes.values(), onLog);
+  const nodeLogs = [nodeLogsFrom, logs.length] as const;
 
   const macroSources = new Map(macroFiles.map((f) => [f.path, f.source]));
   const macroNodes = new Map(renderer.macros().map((m) => [m.uniqueId, m]));
@@ -336,7 +350,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(rawEnv, vars), partialParse, timings };
   loadInternals.set(loaded, { options, ...rootInternals! });
   loadReads.close();
-  recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, renders: partialParse.rendered.length + partialParse.reused });
+  recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, nodeLogs, renders: partialParse.rendered.length + partialParse.reused });
   return loaded;
 }
 
@@ -368,6 +382,16 @@ function rendererFor(options: LoadOptions, loaded: LoadedProject): Renderer {
   const { renderer } = loadContext({ ...options, env, onLog: options.onLog ?? (() => {}) }, env, () => {});
   renderer.setManifest(loaded.manifest);
   return renderer;
+}
+
+/**
+ * What an incremental update of a warm start (load/warm-update.ts) parses files with: the root
+ * project, the target and a Jinja renderer as a load sets them up. `env` is what renders read;
+ * `onLog` hears what setting up says.
+ */
+export function updateContext(options: LoadOptions, env: NodeJS.ProcessEnv, onLog: NonNullable<LoadOptions['onLog']>): { root: ProjectRoot; target: TargetConfig; projectFile: ProjectFile; renderer: Renderer } {
+  const { roots, target, projectFile, renderer } = loadContext({ ...options, env, onLog }, options.env ?? process.env, () => {});
+  return { root: roots[0]!, target, projectFile, renderer };
 }
 
 /**

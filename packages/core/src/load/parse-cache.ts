@@ -63,6 +63,8 @@ export interface PartialParseReport {
   readonly workerRendered?: number;
   /** True when the whole load was skipped: its saved result was reused (load/warm-start.ts). */
   readonly warmStart?: boolean;
+  /** A warm start brought up to date: the project files (relative paths) whose nodes were parsed again (load/warm-update.ts). */
+  readonly warmUpdate?: readonly string[];
 }
 
 const FORMAT = 'tsdbt-partial-parse/1';

@@ -1,16 +1,17 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Manifest } from '../manifest/manifest.js';
 import type { Renderer } from '../render/renderer.js';
 import { readValue } from '../render/render-reads.js';
 import { secretValues } from '../shared/secrets.js';
 import { scanInputs, type InputSpec } from './input-fingerprint.js';
-import type { LoadedProject, LoadOptions } from './load-project.js';
+import { loadInternals, type LoadedProject, type LoadOptions } from './load-project.js';
 import { engineFingerprint } from './parse-cache-key.js';
 import type { ProjectRoot } from './project-roots.js';
 import { BUILTIN_MACROS_DIR, PACKAGE_MACROS_DIR } from './builtin-package.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
+import type { ResourcePatch } from './schema-yaml.js';
 import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type SavedLoad } from './warm-start.js';
+import { generations, updateWarmLoad } from './warm-update.js';
 
 /*
  * How loadProject uses the warm start (load/warm-start.ts): before loading, the saved load of the
@@ -55,8 +56,9 @@ function withLazyYaml(pf: Omit<ProjectFile, 'yaml'>, projectRoot: string): Proje
 }
 
 /**
- * The saved load for `options` when it still holds, as a LoadedProject (its warnings said again
- * through onLog; `renderer(manifest)` builds the Jinja renderer when first used), else why not.
+ * The saved load for `options` when it still holds — or, when only a few SQL files changed, the
+ * saved load updated (load/warm-update.ts) — as a LoadedProject (its warnings said again through
+ * onLog; `renderer(manifest)` builds the Jinja renderer when first used), else why not.
  */
 export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject) => Renderer): LoadedProject | string {
   const started = performance.now();
@@ -65,10 +67,26 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
   const file = warmStartFile(options, projectRoot);
   if (!file) return 'no project file';
   if (secretValues(env, options.vars ?? {}).length) return 'secret environment variables are set';
-  const saved = readWarmStart(file, warmStartKey(options, projectRoot), env);
-  if (typeof saved === 'string') return saved;
-  for (const [message, level] of saved.logs) options.onLog?.(message, level);
+  const read = readWarmStart(file, warmStartKey(options, projectRoot), env);
+  if (typeof read === 'string') return read;
+  let saved: SavedLoad;
   let built: Renderer | undefined;
+  let updated: { parsed: readonly string[]; files: readonly string[] } | undefined;
+  if ('changed' in read) {
+    let update;
+    try {
+      update = updateWarmLoad(read, options, projectRoot);
+    } catch {
+      return 'the warm-start file is corrupt';
+    }
+    if (typeof update === 'string') return update;
+    saved = update.load;
+    built = update.renderer;
+    updated = { parsed: update.parsed, files: update.changedFiles };
+    const next = update;
+    read.append(update.delta, () => ({ inputs: { ...read.inputs, scan: read.scan, env: next.env }, load: next.load, internals: read.internals() }));
+  } else saved = read;
+  for (const [message, level] of saved.logs) options.onLog?.(message, level);
   const loaded: LoadedProject = {
     projectRoot: saved.projectRoot,
     projectFile: withLazyYaml(saved.projectFile, projectRoot),
@@ -80,7 +98,14 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
     vars: saved.vars,
     files: saved.files,
     secrets: [],
-    partialParse: { mode: 'warm', rendered: [], reused: saved.renders, workerRendered: 0, warmStart: true },
+    partialParse: {
+      mode: 'warm',
+      rendered: updated ? updated.parsed : [],
+      reused: saved.renders,
+      workerRendered: 0,
+      warmStart: true,
+      ...(updated ? { warmUpdate: updated.files } : {}),
+    },
     graphHints: { acyclic: true, depths: new Map(saved.depths) },
     // perf_info.json: the whole load was reading the warm start
     timings: { readProjectElapsed: 0, loadMacrosElapsed: 0, parseProjectElapsed: 0, processManifestElapsed: 0, loadAllElapsed: (performance.now() - started) / 1000, projects: [] },
@@ -95,7 +120,7 @@ export interface WarmRecorder {
   /** Scans the inputs of the project roots, before their files are read. */
   scan(roots: readonly ProjectRoot[]): void;
   /** Saves the finished load (or removes an old warm start when this load must not be saved). */
-  save(loaded: LoadedProject, extra: { readonly volatile: boolean; readonly envRead: Iterable<string>; readonly logs: SavedLoad['logs']; readonly renders: number }): void;
+  save(loaded: LoadedProject, extra: { readonly volatile: boolean; readonly envRead: Iterable<string>; readonly logs: SavedLoad['logs']; readonly nodeLogs: SavedLoad['nodeLogs']; readonly renders: number }): void;
 }
 
 /** Starts recording a load for its warm start; undefined when the warm start is off (--no-partial-parse). */
@@ -128,17 +153,25 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
       const names = new Set([...recording.read, ...extra.envRead]);
       const envValues = new Map([...names].sort().map((n) => [n, readValue(env[n])] as const));
       const { yaml: _yaml, ...projectFile } = loaded.projectFile;
-      writeWarmStart(file, warmStartKey(options, projectRoot), { spec, scan, env: envValues }, {
-        projectRoot: loaded.projectRoot,
-        projectFile,
-        target: loaded.target,
-        manifest: loaded.manifest,
-        vars: loaded.vars,
-        files: loaded.files,
-        renders: extra.renders,
-        logs: extra.logs,
-        depths: [...depths],
-      });
+      const patches = loadInternals.get(loaded)?.patches ?? new Map();
+      writeWarmStart(
+        file,
+        warmStartKey(options, projectRoot),
+        { spec, scan, env: envValues },
+        {
+          projectRoot: loaded.projectRoot,
+          projectFile,
+          target: loaded.target,
+          manifest: loaded.manifest,
+          vars: loaded.vars,
+          files: loaded.files,
+          renders: extra.renders,
+          logs: extra.logs,
+          nodeLogs: extra.nodeLogs,
+          depths: [...depths],
+        },
+        { patches: [...patches].map(([name, patch]) => [name, withoutFunctions(patch) as ResourcePatch] as const) },
+      );
     },
   };
 }
@@ -148,32 +181,11 @@ function profileCandidates(options: LoadOptions): string[] {
   return options.profilesDir ? [join(resolve(options.profilesDir), 'profiles.yml')] : [join(homedir(), '.tsdbt', 'profiles.yml')];
 }
 
-/**
- * Each node's generation — its longest path from a node without parents, as graph/project-graph.ts
- * counts it — or undefined when the dependencies have a cycle (Kahn's algorithm; graph/ reports the
- * cycle when the project's graph is built).
- */
-function generations(manifest: Manifest): Map<string, number> | undefined {
-  const nodes = manifest.nodes;
-  const waiting = new Map<string, number>();
-  const children = new Map<string, string[]>();
-  for (const [id, node] of nodes) {
-    const parents = new Set(node.dependsOn.filter((p) => nodes.has(p)));
-    waiting.set(id, parents.size);
-    for (const p of parents) (children.get(p) ?? children.set(p, []).get(p)!).push(id);
-  }
-  const depth = new Map<string, number>();
-  const ready: string[] = [];
-  for (const [id, n] of waiting) if (n === 0) (ready.push(id), depth.set(id, 0));
-  while (ready.length) {
-    const id = ready.pop()!;
-    const d = depth.get(id)! + 1;
-    for (const c of children.get(id) ?? []) {
-      if ((depth.get(c) ?? -1) < d) depth.set(c, d);
-      const left = waiting.get(c)! - 1;
-      waiting.set(c, left);
-      if (left === 0) ready.push(c);
-    }
-  }
-  return [...waiting.values()].every((n) => n === 0) ? depth : undefined;
+/** A copy of plain data without its function values (a test declaration's lazy exactLine: load/warm-update.ts gives it back). */
+function withoutFunctions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutFunctions);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v !== 'function') out[k] = withoutFunctions(v);
+  return out;
 }

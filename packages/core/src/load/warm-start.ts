@@ -1,12 +1,14 @@
-import { mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, writeFileSync, fstatSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, writeFileSync, fstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { Manifest } from '../manifest/manifest.js';
+import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import { changedInputs, scanInputs, type InputScan, type InputSpec } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
+import type { ResourcePatch } from './schema-yaml.js';
 
 /*
  * The warm start (target/warm_start.bin): the finished result of a load, reused whole when nothing
@@ -21,9 +23,20 @@ import type { ProjectFile } from './project-file.js';
  * run (invocation_id, run_started_at, datetime.now() through `modules`, a render that logged) or
  * that runs with DBT_ENV_SECRET_* values. A file that is corrupt, truncated, of another format or
  * another build is ignored: each section carries a checksum of its bytes.
+ * When only a few files changed, the saved load is updated in place (load/warm-update.ts) and the
+ * change is appended to the file as a delta (the changed nodes, fingerprints and depths) instead of
+ * rewriting it; a delta names the base it applies to and the offset it was written at, so a delta
+ * of another base, a torn or interleaved append is detected (the file is ignored). Past a few
+ * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/2';
+const FORMAT = 'tsdbt-warm-start/3';
+/** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
+const DELTA_MAGIC = 0x57534431; // 'WSD1'
+const DELTA_HEAD = 12;
+/** Past this many deltas, or deltas of this share of the load's bytes, the whole load is written again. */
+const MAX_DELTAS = 32;
+const MAX_DELTA_SHARE = 0.1;
 
 /** A finished load as saved (the renderer is rebuilt on demand; ProjectFile without its YAML document). */
 export interface SavedLoad {
@@ -39,6 +52,43 @@ export interface SavedLoad {
   readonly logs: readonly (readonly [string, 'info' | 'debug' | 'warn'])[];
   /** Each node's generation in the DAG (saved only when it has no cycle). */
   readonly depths: readonly (readonly [string, number])[];
+  /** Which of `logs` the node warnings are (load-project.ts nodeWarnings: recomputed by an update). */
+  readonly nodeLogs: readonly [number, number];
+}
+
+/** What an incremental update (load/warm-update.ts) needs beyond the load: read only then. */
+export interface SavedInternals {
+  /** The root project's model patches by model file name (load-project.ts LoadInternals.patches). */
+  readonly patches: readonly (readonly [string, ResourcePatch])[];
+}
+
+/** One incremental update of a saved load, appended to its file. */
+export interface WarmDelta {
+  /** Fingerprints that changed (null: no longer scanned). */
+  readonly scan: readonly (readonly [string, string | null])[];
+  /** Environment variables read since (name → readValue). */
+  readonly env: readonly (readonly [string, string | undefined])[];
+  /** Nodes set (in place when present) or deleted (null), in order. */
+  readonly nodes: readonly (readonly [string, ManifestNode | null])[];
+  /** Generations that changed (nodes deleted lose theirs). */
+  readonly depths: readonly (readonly [string, number])[];
+  readonly files?: readonly string[];
+  readonly logs: SavedLoad['logs'];
+  readonly nodeLogs: SavedLoad['nodeLogs'];
+  readonly renders: number;
+}
+
+/** A saved load whose key and environment hold but some input files changed since. */
+export interface StaleLoad {
+  readonly changed: readonly string[];
+  /** The scan just taken (before any file was read again). */
+  readonly scan: InputScan;
+  readonly inputs: LoadInputs;
+  /** The saved load (deserialized on first call), and what an update needs. */
+  load(): SavedLoad;
+  internals(): SavedInternals;
+  /** Appends `delta` to the file (or rewrites it whole when deltas have grown): the next command's warm start. */
+  append(delta: WarmDelta, updated: () => { inputs: LoadInputs; load: SavedLoad; internals: SavedInternals }): void;
 }
 
 /** What a load read, to tell whether a saved load still holds. */
@@ -52,14 +102,22 @@ export interface LoadInputs {
 interface Header {
   readonly format: string;
   readonly key: Readonly<Record<string, string>>;
-  readonly sections: readonly { readonly bytes: number; readonly crc32: string }[];
+  readonly sections: readonly Section[];
 }
 
 // CRC-32 detects a truncated or damaged file (not tampering: the target folder is the user's own) at ~5 GB/s.
 const checksum = (bytes: Uint8Array) => crc32(bytes).toString(16);
 
-/** The saved load in `file` when it was made with `key` and its inputs are unchanged; else why not. */
-export function readWarmStart(file: string, key: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): SavedLoad | string {
+interface Section {
+  readonly bytes: number;
+  readonly crc32: string;
+}
+
+/**
+ * The saved load in `file` when it was made with `key` and its inputs are unchanged; a StaleLoad
+ * when only input files changed (the caller may update it); else why not.
+ */
+export function readWarmStart(file: string, key: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): SavedLoad | StaleLoad | string {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -73,22 +131,57 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const cut = head.indexOf(10);
     if (cut < 0) return 'the warm-start file is corrupt';
     const header = JSON.parse(head.subarray(0, cut).toString('utf8')) as Header;
-    if (header.format !== FORMAT || !Array.isArray(header.sections) || header.sections.length !== 2) return 'the warm-start file has another format';
-    const changed = Object.keys({ ...key, ...header.key }).filter((k) => header.key?.[k] !== key[k]);
-    if (changed.length) return `${changed.join(', ')} changed`;
-    const [inputsAt, loadAt] = header.sections as [Header['sections'][0], Header['sections'][0]];
-    if (cut + 1 + inputsAt.bytes + loadAt.bytes !== size) return 'the warm-start file is corrupt';
-    const section = (offset: number, s: { bytes: number; crc32: string }) => {
-      const bytes = Buffer.allocUnsafe(s.bytes);
-      if (readSync(fd, bytes, 0, s.bytes, offset) !== s.bytes || checksum(bytes) !== s.crc32) throw new Error('corrupt');
-      return deserialize(bytes) as unknown;
+    if (header.format !== FORMAT || !Array.isArray(header.sections) || header.sections.length !== 3) return 'the warm-start file has another format';
+    const changedKeys = Object.keys({ ...key, ...header.key }).filter((k) => header.key?.[k] !== key[k]);
+    if (changedKeys.length) return `${changedKeys.join(', ')} changed`;
+    const [inputsAt, loadAt, internalsAt] = header.sections as [Section, Section, Section];
+    const loadOffset = cut + 1 + inputsAt.bytes;
+    const internalsOffset = loadOffset + loadAt.bytes;
+    const deltasOffset = internalsOffset + internalsAt.bytes;
+    if (deltasOffset > size) return 'the warm-start file is corrupt';
+    const bytesAt = (offset: number, length: number) => {
+      const bytes = Buffer.allocUnsafe(length);
+      if (readSync(fd, bytes, 0, length, offset) !== length) throw new Error('corrupt');
+      return bytes;
     };
-    const inputs = section(cut + 1, inputsAt) as { spec: InputSpec; scan: [string, string][]; env: [string, string | undefined][] };
-    for (const [name, value] of inputs.env) if (readValue(env[name]) !== value) return `environment variable ${name} changed`;
-    const now = scanInputs(inputs.spec);
-    const differ = changedInputs(new Map(inputs.scan), now);
-    if (differ.length) return `${differ[0]}${differ.length > 1 ? ` and ${differ.length - 1} more files` : ''} changed`;
-    return section(cut + 1 + inputsAt.bytes, loadAt) as SavedLoad;
+    const section = (offset: number, s: Section) => {
+      const bytes = bytesAt(offset, s.bytes);
+      if (checksum(bytes) !== s.crc32) throw new Error('corrupt');
+      return bytes;
+    };
+    const deltas = readDeltas(bytesAt, deltasOffset, size, loadAt.crc32);
+    const saved = deserialize(section(cut + 1, inputsAt)) as { spec: InputSpec; scan: [string, string][]; env: [string, string | undefined][] };
+    const scan = new Map(saved.scan);
+    const envValues = new Map(saved.env);
+    for (const d of deltas) {
+      for (const [path, fp] of d.scan) fp === null ? scan.delete(path) : scan.set(path, fp);
+      for (const [name, value] of d.env) envValues.set(name, value);
+    }
+    for (const [name, value] of envValues) if (readValue(env[name]) !== value) return `environment variable ${name} changed`;
+    const now = scanInputs(saved.spec);
+    const differ = changedInputs(scan, now);
+    const loadBytes = section(loadOffset, loadAt);
+    // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
+    const internalBytes = section(internalsOffset, internalsAt);
+    const load = () => deltas.reduce(applyDelta, deserialize(loadBytes) as SavedLoad);
+    if (differ.length === 0) return load();
+    const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
+    let loaded: SavedLoad | undefined;
+    let internals: SavedInternals | undefined;
+    return {
+      changed: differ,
+      scan: now,
+      inputs: { spec: saved.spec, scan, env: envValues },
+      load: () => (loaded ??= load()),
+      internals: () => (internals ??= deserialize(internalBytes) as SavedInternals),
+      append(delta, updated) {
+        if (deltas.length + 1 > MAX_DELTAS || deltaBytes > loadAt.bytes * MAX_DELTA_SHARE) {
+          const next = updated();
+          return writeWarmStart(file, key, next.inputs, next.load, next.internals);
+        }
+        appendDelta(file, size, loadAt.crc32, delta);
+      },
+    };
   } catch {
     return 'the warm-start file is corrupt';
   } finally {
@@ -96,18 +189,65 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
   }
 }
 
+/** The deltas appended after the sections, checked (magic, CRC, the base and offset each was written for). */
+function readDeltas(bytesAt: (offset: number, length: number) => Buffer, from: number, size: number, base: string): (WarmDelta & { bytes: number })[] {
+  const out: (WarmDelta & { bytes: number })[] = [];
+  let at = from;
+  while (at < size) {
+    if (at + DELTA_HEAD > size) throw new Error('corrupt');
+    const head = bytesAt(at, DELTA_HEAD);
+    const length = head.readUInt32BE(4);
+    if (head.readUInt32BE(0) !== DELTA_MAGIC || at + DELTA_HEAD + length > size) throw new Error('corrupt');
+    const payload = bytesAt(at + DELTA_HEAD, length);
+    if (crc32(payload) !== head.readUInt32BE(8)) throw new Error('corrupt');
+    const delta = deserialize(payload) as WarmDelta & { at: number; base: string };
+    if (delta.at !== at || delta.base !== base) throw new Error('corrupt');
+    out.push({ ...delta, bytes: DELTA_HEAD + length });
+    at += DELTA_HEAD + length;
+  }
+  return out;
+}
+
+/** A saved load with one delta applied (nodes set in place or deleted, as the update did). */
+function applyDelta(load: SavedLoad, delta: WarmDelta): SavedLoad {
+  const nodes = load.manifest.nodes as Map<string, ManifestNode>;
+  const depths = new Map(load.depths);
+  for (const [id, node] of delta.nodes) {
+    if (node) nodes.set(id, node);
+    else (nodes.delete(id), depths.delete(id));
+  }
+  for (const [id, d] of delta.depths) depths.set(id, d);
+  return { ...load, depths: [...depths], logs: delta.logs, nodeLogs: delta.nodeLogs, renders: delta.renders, ...(delta.files ? { files: delta.files } : {}) };
+}
+
+/** Appends one delta at the end of a file of `size` bytes (a concurrent append shows as a wrong offset: the file is then ignored). */
+function appendDelta(file: string, size: number, base: string, delta: WarmDelta): void {
+  try {
+    const payload = serialize({ ...delta, at: size, base });
+    const head = Buffer.alloc(DELTA_HEAD);
+    head.writeUInt32BE(DELTA_MAGIC, 0);
+    head.writeUInt32BE(payload.length, 4);
+    head.writeUInt32BE(crc32(payload), 8);
+    appendFileSync(file, Buffer.concat([head, payload]));
+  } catch {
+    removeWarmStart(file);
+  }
+}
+
 /**
  * Saves `load` for the next command (atomically: a rename). A warm start that cannot be written
  * (read-only folder, a value that does not serialise) is skipped and any old one removed: it is only a cache.
  */
-export function writeWarmStart(file: string, key: Readonly<Record<string, string>>, inputs: LoadInputs, load: SavedLoad): void {
+export function writeWarmStart(file: string, key: Readonly<Record<string, string>>, inputs: LoadInputs, load: SavedLoad, internals: SavedInternals): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env] });
     const loadBytes = serialize(load);
-    const header: Header = { format: FORMAT, key, sections: [inputBytes, loadBytes].map((b) => ({ bytes: b.length, crc32: checksum(b) })) };
+    const internalBytes = serialize(internals);
+    const sections = [inputBytes, loadBytes, internalBytes];
+    const header: Header = { format: FORMAT, key, sections: sections.map((b) => ({ bytes: b.length, crc32: checksum(b) })) };
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), inputBytes, loadBytes]));
+    writeFileSync(tmp, Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...sections]));
     renameSync(tmp, file);
   } catch {
     rmSync(tmp, { force: true });

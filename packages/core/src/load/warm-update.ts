@@ -1,0 +1,157 @@
+import { isAbsolute, relative } from 'node:path';
+import type { Manifest } from '../manifest/manifest.js';
+import { readValue } from '../render/render-reads.js';
+import type { Renderer } from '../render/renderer.js';
+import { toPosix } from './discover-files.js';
+import { planChanges, updateNodes, type FileChange } from './incremental-load.js';
+import { nodeWarnings, testContextOf, updateContext, type LoadOptions } from './load-project.js';
+import { recordingEnv, type SavedLoad, type StaleLoad, type WarmDelta } from './warm-start.js';
+
+/*
+ * A changed input, without a full load: when the files that changed since the warm start are model
+ * or singular test SQL files (edited or deleted), their nodes are parsed again over the saved
+ * manifest — watch mode's incremental re-load (load/incremental-load.ts updateNodes), one mechanism
+ * — and the change is appended to warm_start.bin (load/warm-start.ts) instead of saving it all
+ * again. Anything an update cannot reproduce exactly as a full load would (a YAML, macro, project
+ * or profile file; a new file, whose node a full load would put elsewhere in the manifest; a node a
+ * warning is about; a render that reads something per run; any error) loads in full instead.
+ */
+
+/** A saved load brought up to date: the load as a full one would give it, the renderer that parsed it, the delta to append. */
+export interface UpdatedLoad {
+  readonly load: SavedLoad;
+  readonly renderer: Renderer;
+  /** The nodes parsed again (or gone), and the project files that changed. */
+  readonly parsed: readonly string[];
+  readonly changedFiles: readonly string[];
+  readonly delta: WarmDelta;
+  /** The environment variables read, as the next warm start checks them. */
+  readonly env: ReadonlyMap<string, string | undefined>;
+}
+
+/** The changed inputs as file events of the project, or why they are not (a file outside it, a folder). */
+function fileChanges(stale: StaleLoad, projectRoot: string): FileChange[] | string {
+  const out: FileChange[] = [];
+  for (const path of stale.changed) {
+    const before = stale.inputs.scan.get(path);
+    const now = stale.scan.get(path);
+    const rel = toPosix(relative(projectRoot, path));
+    if (rel.startsWith('..') || isAbsolute(rel)) return `${path} changed`;
+    if (before === 'dir' || now === 'dir') return `folder ${rel} changed`;
+    const absent = (fp: string | undefined) => fp === undefined || fp === '-';
+    // A new file's node would go where a full load reads it, not at the end of the manifest: a full load.
+    if (absent(before)) return `${rel} is new`;
+    out.push({ path: rel, kind: absent(now) ? 'unlink' : 'change' });
+  }
+  return out;
+}
+
+/** The saved load with the changed files parsed again, or why it needs a full load. */
+export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRoot: string): UpdatedLoad | string {
+  const changes = fileChanges(stale, projectRoot);
+  if (typeof changes === 'string') return changes;
+  const rawEnv = options.env ?? process.env;
+  const recording = recordingEnv(rawEnv);
+  const said: string[] = [];
+  let onLog: NonNullable<LoadOptions['onLog']> = (message) => said.push(message);
+  const ctx = updateContext(options, recording.env, (message, level) => onLog(message, level));
+  const plan = planChanges(ctx.projectFile, changes);
+  if (typeof plan === 'string') return plan;
+  if (plan.some((p) => p.kind === 'seed')) return 'a seed file changed';
+  const saved = stale.load();
+  const nodes = saved.manifest.nodes;
+  const children = new Map<string, string[]>();
+  for (const node of nodes.values()) for (const p of node.dependsOn) (children.get(p) ?? children.set(p, []).get(p)!).push(node.uniqueId);
+  const { renderer } = ctx;
+  // Test declarations were saved without their lazy exact line (only error messages read it: an error loads in full).
+  const patches = new Map(stale.internals().patches.map(([name, p]) => [name, { ...p, tests: p.tests.map((t) => ({ ...t, exactLine: () => t.line })) }] as const));
+  const reads = renderer.openTracking();
+  let update;
+  try {
+    update = updateNodes(
+      {
+        loaded: { projectRoot, projectFile: ctx.projectFile, renderer, target: ctx.target, manifest: saved.manifest, files: saved.files },
+        internals: { root: ctx.root, patches, seedPatches: new Map(), testCtx: testContextOf(ctx.root, renderer) },
+        children: (id) => children.get(id) ?? [],
+      },
+      plan,
+    );
+  } catch (error) {
+    // The full load reports it, with what a full load says before it.
+    return `the update failed (${(error as Error).message})`;
+  } finally {
+    reads.close();
+  }
+  if (typeof update === 'string') return update;
+  if (said.length || update.logs.length) return 'the update has something to say';
+  if (update.unknownConfigKeys.length) return `config '${update.unknownConfigKeys[0]}' is not one tsdbt knows`;
+  if (reads.reads.volatile) return 'a render read something that differs per run';
+  const touched = [...update.dropped, ...update.fresh].map((id) => update.manifest.nodes.get(id) ?? nodes.get(id));
+  if (touched.some((n) => n?.config.contract && (n.config.contract as { enforced?: unknown }).enforced)) return 'a model with a contract changed';
+  // The saved warnings other than the node warnings are of inputs that did not change, unless one names a changed file.
+  const [from, to] = saved.nodeLogs;
+  const kept = [...saved.logs.slice(0, from), ...saved.logs.slice(to)];
+  const changedFiles = changes.map((c) => c.path);
+  if (kept.some(([message]) => changedFiles.some((f) => message.includes(f)))) return 'a saved warning names a changed file';
+  const warnings: [string, 'warn'][] = [];
+  nodeWarnings(update.manifest.nodes.values(), (message, level) => warnings.push([message, level]));
+  const depths = generations(update.manifest);
+  if (!depths) return 'the dependencies have a cycle';
+  onLog = options.onLog ?? (() => {}); // from here on the renderer's logs are the command's
+
+  const oldDepths = new Map(saved.depths);
+  const logs = [...saved.logs.slice(0, from), ...warnings, ...saved.logs.slice(to)];
+  const nodeLogs = [from, from + warnings.length] as const;
+  const envRead = new Map(stale.inputs.env);
+  const newEnv: [string, string | undefined][] = [];
+  for (const name of new Set([...recording.read, ...reads.reads.env.keys()]))
+    if (!envRead.has(name)) {
+      const value = readValue(rawEnv[name]);
+      envRead.set(name, value);
+      newEnv.push([name, value]);
+    }
+  const fresh = new Set(update.fresh);
+  const delta: WarmDelta = {
+    scan: stale.changed.map((path) => [path, stale.scan.get(path) ?? null] as const),
+    env: newEnv,
+    nodes: [...update.dropped.filter((id) => !fresh.has(id)).map((id) => [id, null] as const), ...update.fresh.map((id) => [id, update.manifest.nodes.get(id)!] as const)],
+    depths: [...depths].filter(([id, d]) => oldDepths.get(id) !== d),
+    ...(update.files !== saved.files ? { files: update.files } : {}),
+    logs,
+    nodeLogs,
+    renders: saved.renders,
+  };
+  const load: SavedLoad = { ...saved, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: [...depths] };
+  renderer.setManifest(update.manifest);
+  return { load, renderer, parsed: [...update.dropped, ...update.fresh.filter((id) => !update.dropped.includes(id))], changedFiles, delta, env: envRead };
+}
+
+/**
+ * Each node's generation — its longest path from a node without parents, as graph/project-graph.ts
+ * counts it — or undefined when the dependencies have a cycle (Kahn's algorithm; graph/ reports the
+ * cycle when the project's graph is built).
+ */
+export function generations(manifest: Manifest): Map<string, number> | undefined {
+  const nodes = manifest.nodes;
+  const waiting = new Map<string, number>();
+  const children = new Map<string, string[]>();
+  for (const [id, node] of nodes) {
+    const parents = new Set(node.dependsOn.filter((p) => nodes.has(p)));
+    waiting.set(id, parents.size);
+    for (const p of parents) (children.get(p) ?? children.set(p, []).get(p)!).push(id);
+  }
+  const depth = new Map<string, number>();
+  const ready: string[] = [];
+  for (const [id, n] of waiting) if (n === 0) (ready.push(id), depth.set(id, 0));
+  while (ready.length) {
+    const id = ready.pop()!;
+    const d = depth.get(id)! + 1;
+    for (const c of children.get(id) ?? []) {
+      if ((depth.get(c) ?? -1) < d) depth.set(c, d);
+      const left = waiting.get(c)! - 1;
+      waiting.set(c, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  return [...waiting.values()].every((n) => n === 0) ? depth : undefined;
+}
