@@ -9,6 +9,7 @@
 // of the previous command; `lsNoCache` is `ls --no-partial-parse`; `lsChangedModel` edits one model
 // file before each `ls`, `lsChangedYaml` one schema YAML file, `lsChangedVars` alternates
 // `--vars '{with_flag: …}'` (every Jinja-heavy model reads it; the static project has no var()).
+// `compileChangedModel`: one model file edited before each warm `compile` (the warm start brought up to date).
 // `lsNoCacheOneThread`: `ls --no-partial-parse` parsing on the main thread only (TSDBT_PARSE_THREADS=1);
 // `lsNoCache` uses the default (a worker thread per other core, from 150 Jinja files per thread).
 // Usage: node bench/compile.mjs [sizes=1000,10000] [repeats=3] [base folder=os.tmpdir(), e.g. /dev/shm for a RAM disk] [--jinja]
@@ -74,6 +75,13 @@ for (const n of sizes) {
     lsChangedYaml.push(timed(['ls', '--project-dir', dir]));
   }
   for (let r = 0; r < repeats; r++) lsChangedVars.push(timed(['ls', '--project-dir', dir, '--vars', `{with_flag: ${r % 2 === 0}}`]));
+  // A warm start brought up to date (load/warm-update.ts) and compiled: the one changed file written.
+  const compileChangedModel = [];
+  timed(['compile', '--project-dir', dir, '--target-path', 'target-cold-0']);
+  for (let r = 0; r < repeats; r++) {
+    writeFileSync(model, `${modelText}-- compile edit ${r}\n`);
+    compileChangedModel.push(timed(['compile', '--project-dir', dir, '--target-path', 'target-cold-0']));
+  }
   writeFileSync(model, modelText);
   writeFileSync(yamlFile, yamlText);
 
@@ -110,10 +118,11 @@ for (const n of sizes) {
     lsChangedModel,
     lsChangedYaml,
     lsChangedVars,
+    compileChangedModel,
     ...(jinja ? { floor } : {}),
     best: {
       cold: best(cold), warm: best(warm), ls: best(ls), lsNoCache: best(lsNoCache), lsNoCacheOneThread: best(lsNoCacheOneThread),
-      lsChangedModel: best(lsChangedModel), lsChangedYaml: best(lsChangedYaml), lsChangedVars: best(lsChangedVars),
+      lsChangedModel: best(lsChangedModel), lsChangedYaml: best(lsChangedYaml), lsChangedVars: best(lsChangedVars), compileChangedModel: best(compileChangedModel),
       ...(jinja ? { floor: best(floor), lsOverFloor: +(best(ls) / best(floor)).toFixed(2), lsNoCacheOverFloor: +(best(lsNoCache) / best(floor)).toFixed(2) } : {}),
     },
     createSameFilesMs: createFilesMs,
