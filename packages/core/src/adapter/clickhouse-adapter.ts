@@ -403,9 +403,10 @@ export const atLeast = (v: ServerVersion, major: number, minor = 0): boolean => 
 /** `SETTINGS a = 1, b = 'x'` for a mapping, '' when empty. */
 export function settingsClause(settings: unknown): string {
   if (!settings || typeof settings !== 'object') return '';
-  const pairs = Object.entries(settings as Record<string, unknown>).map(
-    ([k, v]) => `${k} = ${typeof v === 'string' ? sqlString(v) : typeof v === 'boolean' ? (v ? 1 : 0) : String(v)}`,
-  );
+  // A string already in quotes goes as written (dbt-clickhouse's `_build_settings_str`: the old
+  // `"'full_sorting_merge'"` workaround of its issue 240 must not be quoted twice).
+  const value = (v: unknown) => (typeof v === 'string' ? (v.startsWith("'") ? v : sqlString(v)) : typeof v === 'boolean' ? (v ? 1 : 0) : String(v));
+  const pairs = Object.entries(settings as Record<string, unknown>).map(([k, v]) => `${k} = ${value(v)}`);
   return pairs.length ? `SETTINGS ${pairs.join(', ')}` : '';
 }
 

@@ -23,6 +23,17 @@ export function replicatedEngine(engine: string, rel: Relation): string {
 }
 
 /**
+ * dbt-clickhouse's default (unless the profile allows automatic deduplication): MergeTree tables get
+ * `replicated_deduplication_window = 0`, so a replicated table (every MergeTree in cluster mode)
+ * never drops an INSERT whose block equals an earlier one — an incremental that appends the same
+ * rows twice keeps both, as on any other warehouse. A model's own value wins.
+ */
+function withDedupWindow(settings: unknown): Record<string, unknown> {
+  const own = settings && typeof settings === 'object' ? (settings as Record<string, unknown>) : {};
+  return 'replicated_deduplication_window' in own ? own : { ...own, replicated_deduplication_window: 0 };
+}
+
+/**
  * Table engine clauses from a model's config: engine, ORDER BY, PARTITION BY, PRIMARY KEY, TTL, SETTINGS.
  * With `replicatedAs` (cluster mode), a MergeTree engine becomes its replicated variant for that table.
  */
@@ -38,7 +49,7 @@ export function engineClause(config: NodeConfig, replicatedAs?: Relation): strin
   if (orderBy) parts.push(`ORDER BY ${orderBy}`);
   if (primaryKey) parts.push(`PRIMARY KEY ${primaryKey}`);
   if (typeof config.ttl === 'string' && config.ttl) parts.push(`TTL ${config.ttl}`);
-  const settings = settingsClause(config.settings);
+  const settings = settingsClause(isMergeTree ? withDedupWindow(config.settings) : config.settings);
   if (settings) parts.push(settings);
   return parts.join('\n');
 }

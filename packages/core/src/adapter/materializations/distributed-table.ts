@@ -18,7 +18,7 @@ export function localRelation(rel: Relation): Relation {
 /** The adapter's cluster, or a ProjectError saying the model needs one. */
 export function requireCluster(adapter: ClickHouseAdapter, node: ModelNode): string {
   if (adapter.cluster) return adapter.cluster;
-  throw new ProjectError('distributed', `Model ${node.name} is materialized as ${node.config.materialized}, which needs a cluster`, {
+  throw new ProjectError('distributed', `Compilation Error in model ${node.name} (${node.originalFilePath}): it is materialized as ${node.config.materialized}, which needs a cluster`, {
     file: node.originalFilePath,
     hint:
       node.config.disable_on_cluster === true
