@@ -7,9 +7,16 @@ import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { withStaging } from './staging.js';
 
-/** Infers a ClickHouse type from a column's CSV values, as dbt-clickhouse does (Nullable when a value is empty). */
+/**
+ * A value dbt reads as NULL: agate's type tester (dbt-common's agate_helper) takes `''` and `null`,
+ * in any case and with spaces around, as null in every column type, text columns included.
+ */
+export const isNullText = (v: string): boolean => /^\s*(null)?\s*$/i.test(v);
+
+/** Infers a ClickHouse type from a column's CSV values, as dbt-clickhouse does (Nullable when a value is null). */
 export function inferType(values: readonly string[]): string {
-  const present = values.filter((v) => v !== '');
+  // agate strips the spaces around a number, date or boolean before reading it.
+  const present = values.filter((v) => !isNullText(v)).map((v) => v.trim());
   const nullable = present.length < values.length;
   let type = 'String';
   // A column whose every value is empty is an integer column in dbt (agate's type tester keeps
@@ -49,6 +56,11 @@ export function seedText(node: SeedNode): string {
 
 /** Column names and types of a seed file (types inferred, or set with `column_types`). */
 export function seedColumns(node: SeedNode, text = seedText(node)): { name: string; type: string }[] {
+  return seedTable(node, text).columns;
+}
+
+/** A seed file read as dbt reads it: its columns (types inferred or from `column_types`) and its rows. */
+function seedTable(node: SeedNode, text: string): { columns: { name: string; type: string }[]; rows: string[][] } {
   const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
   // dbt: "Compilation Error … the delimiter must be a 1-character string" (agate's csv reader).
   if ([...delimiter].length !== 1)
@@ -74,28 +86,47 @@ export function seedColumns(node: SeedNode, text = seedText(node)): { name: stri
         hint: 'Quote values that contain the delimiter, and give every row one value per column.',
       });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
-  return header.map((name, i) => ({ name, type: overrides[name] ?? inferType(rows.map((r) => r[i] ?? '')) }));
+  return { columns: header.map((name, i) => ({ name, type: overrides[name] ?? inferType(rows.map((r) => r[i] ?? '')) })), rows };
+}
+
+/**
+ * The rows as the CSV ClickHouse loads, written from the values tsdbt read (one CSV reader decides
+ * what a value is): a null (isNullText) is an empty field, which ClickHouse reads as NULL (or the
+ * type's default in a column that cannot hold one); numbers, booleans and dates are written trimmed,
+ * as agate reads them; anything else (text, arrays…) in double quotes, as written (a single quote
+ * stays text on every server).
+ */
+const SCALAR = /^\s*(?:(?:Nullable|LowCardinality)\s*\(\s*)*(?:U?Int\d*|Float\d*|Decimal\d*|Bool|Boolean|Date\d*|DateTime\d*|Integer|BigInt|SmallInt|TinyInt|Double|Real|Numeric|Timestamp)\b/i;
+
+export function seedCsv(columns: readonly { name: string; type: string }[], rows: readonly (readonly string[])[]): string {
+  const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  const text = columns.map((c) => !SCALAR.test(c.type));
+  const lines = [columns.map((c) => quote(c.name)).join(',')];
+  for (const row of rows) lines.push(row.map((v, i) => (isNullText(v) ? '' : text[i] ? quote(v) : v.trim())).join(','));
+  return `${lines.join('\n')}\n`;
 }
 
 /** Loads a seed into a staged table by streaming the file, then swaps it in. Returns the row count. */
 export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signal?: AbortSignal, options: { readonly empty?: boolean } = {}): Promise<number> {
   const rel = node.relation;
-  const text = seedText(node);
-  let columns = seedColumns(node, text);
+  const table = seedTable(node, seedText(node));
+  let columns = table.columns;
   // Date32 and DateTime64 came with ClickHouse 21.9 / 20.1: older servers keep Date / DateTime.
   if (columns.some((c) => /Date32|DateTime64/.test(c.type)) && !(await adapter.hasTypeFamily('Date32')))
     columns = columns.map((c) => ({ ...c, type: c.type.replace('Date32', 'Date').replace('DateTime64(0)', 'DateTime') }));
   const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
   await withStaging(adapter, rel, signal, async (s) => {
     const staged = await s.createTable(cols, node.config);
-    const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
     // Only settings the server knows (18.x has no input_format_csv_empty_as_default).
-    const wanted: Record<string, unknown> = { format_csv_delimiter: delimiter, input_format_csv_empty_as_default: 1, input_format_skip_unknown_fields: 0 };
+    const wanted: Record<string, unknown> = { format_csv_delimiter: ',', input_format_csv_empty_as_default: 1, input_format_skip_unknown_fields: 0 };
     const settings: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(wanted)) if (await adapter.hasSetting(name)) settings[name] = value;
-    // The decoded text, not the file: a UTF-16 seed or a byte order mark reaches the table as UTF-8.
+    // The values as read (a UTF-16 seed or a byte order mark reaches the table as UTF-8, nulls as dbt's).
     // --empty (dbt 1.10's seed --empty / build --empty): the table with the file's columns and types, no rows.
-    if (!options.empty) await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, Readable.from([Buffer.from(text, 'utf8')], { objectMode: false }), 'CSVWithNames', { signal, settings });
+    if (!options.empty) {
+      const csv = seedCsv(columns, table.rows);
+      await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, Readable.from([Buffer.from(csv, 'utf8')], { objectMode: false }), 'CSVWithNames', { signal, settings });
+    }
     await s.swap(staged);
   });
   return adapter.rowCount(rel);

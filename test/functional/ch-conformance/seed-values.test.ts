@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * Seeds get dbt's answers: dbt reads a seed with agate's type tester (dbt-common
+ * clients/agate_helper.py build_type_tester), where `''` and `null` — any case, spaces around — are
+ * NULL in every column type, numbers and dates are read with the spaces around them stripped, and a
+ * number with decimals is a float column (dbt-clickhouse: Float32; tsdbt: Float64, the float8 of
+ * dbt-snowflake/redshift/bigquery, so 0.1 reads back as 0.1).
+ */
+
+const types = async (p: ReturnType<typeof dbtProject>, table: string) =>
+  Object.fromEntries((await p.query<{ name: string; type: string }>(`select name, type from system.columns where database = '{schema}' and table = '${table}' order by position`)).map((c) => [c.name, c.type]));
+
+describe("seed values read as dbt's agate reads them", () => {
+  it("'null' in any case, a quoted empty value and blanks are NULL; a column of numbers and nulls stays numeric", async () => {
+    const p = dbtProject({
+      seeds: {
+        'people.csv': 'id,name,score,joined,active\n1,Ann,1.5,2024-01-01,true\n2,null,NULL,null,Null\n3,"",  7 , 2024-01-03 ,false\n4," ",,,\n5,"a ""quoted"", \'single\' name",0.1,2024-01-05,true\n',
+      },
+    });
+    await p.dbt(['seed']);
+    expect(await types(p, 'people')).toEqual({
+      id: 'Int32',
+      name: 'Nullable(String)',
+      score: 'Nullable(Float64)',
+      joined: 'Nullable(Date)',
+      active: 'Nullable(Bool)',
+    });
+    expect(await p.query(`select id, name, score, toString(joined) as joined, active from {schema}.people order by id`)).toEqual([
+      { id: 1, name: 'Ann', score: 1.5, joined: '2024-01-01', active: true },
+      { id: 2, name: null, score: null, joined: null, active: null },
+      { id: 3, name: null, score: 7, joined: '2024-01-03', active: false },
+      { id: 4, name: null, score: null, joined: null, active: null },
+      { id: 5, name: `a "quoted", 'single' name`, score: 0.1, joined: '2024-01-05', active: true },
+    ]);
+  });
+
+  it('column_types: a text column keeps its spaces and leading zeros; nulls are NULL there too; another delimiter', async () => {
+    const p = dbtProject({
+      seeds: { 'codes.csv': 'code|label\n007| padded \nnull|x\n' },
+      projectConfig: "seeds:\n  test:\n    codes:\n      +delimiter: '|'\n      +column_types: {code: 'Nullable(String)', label: 'Nullable(String)'}\n",
+    });
+    await p.dbt(['seed']);
+    expect(await p.query(`select code, label from {schema}.codes order by code nulls last`)).toEqual([
+      { code: '007', label: ' padded ' },
+      { code: null, label: 'x' },
+    ]);
+  });
+});
