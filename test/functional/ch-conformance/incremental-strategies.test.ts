@@ -5,9 +5,9 @@ import * as f from '../adapter-suite/basic-files.js';
 /*
  * dbt-clickhouse tests/integration/adapter/incremental/test_base_incremental.py: its incremental
  * strategies as it names them (legacy, delete+insert, insert_overwrite, inserts_only) with the
- * upstream models and row counts. Two upstream models name a table without its database
- * (`from unique_source_one`): dbt-clickhouse's session has the target schema as its default
- * database, tsdbt's has not — those names are qualified here (docs/dbt-clickhouse-conformance.md).
+ * upstream models and row counts, run unmodified. Two models name a table without its database
+ * (`from unique_source_one`, `FROM compound_key_inc`): as in dbt-clickhouse, whose connections have
+ * the profile's schema as their database, the name is looked up in the target schema.
  */
 
 const KEYED = (strategy: string) => `{{ config(
@@ -54,7 +54,7 @@ SELECT now() - toIntervalHour(number) as ts, toInt32(number) as impid, concat('v
         settings={'allow_nullable_key':'1'}
     )
 }}
-select ts, impid from {{ this.schema }}.unique_source_one
+select ts, impid from unique_source_one
 {% if is_incremental() %}
 where ts >= now() - toIntervalHour(1)
 {% endif %}
@@ -104,7 +104,7 @@ models:
     )
 }}
 {% if is_incremental() %}
-   WITH (SELECT max(key1) - 20 FROM {{ this }}) as old_max
+   WITH (SELECT max(key1) - 20 FROM compound_key_inc) as old_max
    SELECT assumeNotNull(toUInt64(number + old_max + 1)) as key1, toInt64(-key1) as key2, toString(number + 30) as value FROM numbers(100)
 {% else %}
    SELECT toUInt64(number) as key1, toInt64(-number) as key2, toString(number) as value FROM numbers(100)

@@ -162,3 +162,25 @@ select 1
     expect(await p.query(`select * from {schema}.string_setting_already_quoted`)).toEqual([{ '1': 1 }]);
   });
 });
+
+describe("the profile's schema is the session's database (dbt-clickhouse's connection `database`)", () => {
+  it('a table named without its database is read from the target schema: in a model, a run_query and a hook', async () => {
+    const p = dbtProject({
+      models: {
+        'base_rows.sql': `{{ config(materialized='table') }}\nselect number as n from numbers(3)`,
+        // No ref(): the name alone, as dbt-clickhouse users write for tables of their own schema.
+        'reader.sql': `{{ config(materialized='table', post_hook="insert into reader (n) select max(n) + 10 from base_rows") }}
+-- depends_on: {{ ref('base_rows') }}
+{% set found = run_query('select count(*) from base_rows') %}
+select n, {{ found.columns[0].values()[0] if execute else 0 }} as total from base_rows`,
+      },
+    });
+    await p.dbt(['run']);
+    expect(await p.query(`select n, total from {schema}.reader order by n`)).toEqual([
+      { n: '0', total: 3 },
+      { n: '1', total: 3 },
+      { n: '2', total: 3 },
+      { n: '12', total: 0 },
+    ]);
+  });
+});

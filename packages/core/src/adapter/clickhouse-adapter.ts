@@ -153,7 +153,10 @@ export class ClickHouseAdapter {
     if (this.cluster) await this.checkCluster();
     let p = this.knownDatabases.get(schema);
     if (!p) {
-      p = this.ddl(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(schema)}${this.onCluster()}`);
+      p = this.ddl(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(schema)}${this.onCluster()}`).then(() => {
+        // The target's schema, once it exists, is where names without a database are looked up (dbt-clickhouse's session database).
+        if (schema === this.client.target?.schema) this.client.useDatabase?.(schema);
+      });
       this.knownDatabases.set(schema, p);
       p.catch(() => this.knownDatabases.delete(schema));
     }

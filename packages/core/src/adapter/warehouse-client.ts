@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
+import { quoteIdentifier, sqlString } from '../render/placeholders.js';
 import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
 import { DEFAULT_SEND_RECEIVE_TIMEOUT, targetLabel, toWarehouseError } from './warehouse-errors.js';
@@ -40,6 +41,12 @@ export interface WarehouseClient {
   insertStream(table: string, data: Readable, format: string, options?: QueryOptions): Promise<void>;
   /** Blocking query for templates (run_query inside a render). */
   querySync(sql: string): QueryTable;
+  /**
+   * Makes `database` the default database of every later statement (tsdbt calls it with the
+   * target's schema once that exists): a table named without its database is looked up there, as
+   * in dbt-clickhouse, whose connections have the profile's schema as their database.
+   */
+  useDatabase?(database: string): void;
   close(): Promise<void>;
 }
 
@@ -96,6 +103,8 @@ interface Route {
   readonly unshare?: () => Promise<void>;
   /** Over HTTP: whether the other end still answers while statements run. */
   readonly liveness?: ServerLiveness;
+  /** This process's chDB connections: the database each one's session was last switched to (`USE`). */
+  readonly usedDatabase?: (string | undefined)[];
 }
 
 /** No connection could be made: nothing was sent, the statement may go elsewhere. */
@@ -133,7 +142,7 @@ async function openRoute(target: TargetConfig, settings: ClickHouseSettings, poo
       served = await holdingEndpoint(path).catch(() => undefined);
       if (!served) throw warehouseLockedError(path, warehouseHolder(path), error);
     }
-    if (!served) return { conn: target, forwarded: false, clients, inFlight: clients.map(() => 0), chdb, unshare: await share?.() };
+    if (!served) return { conn: target, forwarded: false, clients, inFlight: clients.map(() => 0), chdb, unshare: await share?.(), usedDatabase: clients.map(() => undefined) };
   }
   const conn: TargetConfig = served ? { ...target, type: 'clickhouse', host: served.host, port: served.port, secure: false, password: served.token } : target;
   const client = createClient({
@@ -178,6 +187,13 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     })();
     return rerouting;
   };
+  /**
+   * The default database of statements (dbt-clickhouse: the profile's schema): the target's schema
+   * when it exists at connection, or once tsdbt created it (useDatabase). chDB sessions switch with
+   * `USE` before their next statement; over HTTP it is the `database` URL parameter.
+   */
+  let defaultDatabase: string | undefined;
+  let syncDatabase: string | undefined;
   let syncSession: InstanceType<Chdb['Session']> | undefined;
   /** chDB's blocking session (run_query in templates, KILL): the target's settings SET once. */
   const syncChdb = () => {
@@ -200,6 +216,11 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     r.inFlight[best]!++;
     const client = r.clients[best]!;
     try {
+      const db = defaultDatabase;
+      if (db !== undefined && r.usedDatabase && r.usedDatabase[best] !== db) {
+        await client.command({ query: `USE ${quoteIdentifier(db)}` });
+        r.usedDatabase[best] = db;
+      }
       return await fn(client);
     } finally {
       const scoped = r.conn.type === 'chdb' && settings ? Object.keys(settings).filter((k) => settings[k] !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !CHDB_NOT_SET.has(k)) : [];
@@ -268,9 +289,12 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     const liveness = route.liveness;
     return liveness ? liveness.watch(o?.signal, (signal) => work({ ...o, signal })) : work(o);
   };
+  /** Per-statement settings; over HTTP also the default database (a URL parameter ClickHouse reads as such, not as a setting). */
+  const withDatabase = (settings: Readonly<Record<string, unknown>> | undefined): ClickHouseSettings | undefined =>
+    (defaultDatabase !== undefined && route.conn.type === 'clickhouse' ? { ...settings, database: defaultDatabase } : settings) as ClickHouseSettings | undefined;
   const params = (sql: string, o?: QueryOptions) => ({
     query: sql,
-    clickhouse_settings: o?.settings as ClickHouseSettings | undefined,
+    clickhouse_settings: withDatabase(o?.settings),
     query_id: queryId(o),
     abort_signal: o?.signal,
   });
@@ -318,7 +342,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   const inlineInsert = (sql: string) => (route.conn.type === 'chdb' ? inlineFormatInsert(sql) : undefined);
   const fromText = (inline: { data: string }) => Readable.from([Buffer.from(inline.data)], { objectMode: false });
 
-  return {
+  const client: WarehouseClient = {
     target,
     get embedded() {
       return route.conn.type === 'chdb';
@@ -360,7 +384,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
         // A stream may be partly read when the connection fails: an insert is never sent twice.
         await watched(o, (w) =>
           withClient(
-            (c) => c.insert({ table, values: data, format: format as never, clickhouse_settings: w?.settings as ClickHouseSettings | undefined, query_id: queryId(w), abort_signal: w?.signal }),
+            (c) => c.insert({ table, values: data, format: format as never, clickhouse_settings: withDatabase(w?.settings), query_id: queryId(w), abort_signal: w?.signal }),
             false,
           ),
         );
@@ -382,7 +406,12 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
             writeFileSync(path, inline.data, { flag: 'wx', mode: 0o600 });
             if (isBlank(path, Buffer.byteLength(inline.data))) return { columnNames: [], rows: [] };
           }
-          text = syncChdb().query(annotate(inline && path ? `${inline.head} ${selectFromFile(path, inline.format)}` : sql), 'JSONCompact');
+          const session = syncChdb();
+          if (defaultDatabase !== undefined && syncDatabase !== defaultDatabase) {
+            session.query(`USE ${quoteIdentifier(defaultDatabase)}`, 'CSV');
+            syncDatabase = defaultDatabase;
+          }
+          text = session.query(annotate(inline && path ? `${inline.head} ${selectFromFile(path, inline.format)}` : sql), 'JSONCompact');
         } catch (error) {
           throw toWarehouseError(error, target, sql);
         } finally {
@@ -390,8 +419,15 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
         }
         return parseJsonCompact(text);
       }
-      const params = { ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), default_format: 'JSONCompact' };
+      const params = {
+        ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
+        ...(defaultDatabase !== undefined ? { database: defaultDatabase } : {}),
+        default_format: 'JSONCompact',
+      };
       return parseJsonCompact(httpQuerySync(conn, annotate(sql), (e) => toWarehouseError(e, target, sql), params));
+    },
+    useDatabase(database) {
+      defaultDatabase = database;
     },
     async close() {
       await rerouting?.catch(() => {});
@@ -401,6 +437,13 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
     },
   };
+  // The target's schema is the default database from the start when it exists already.
+  const schema = target.schema;
+  if (schema && schema !== 'default') {
+    const found = await client.query(`SELECT 1 AS found FROM system.databases WHERE name = ${sqlString(schema)}`).catch(() => []);
+    if (found.length > 0) defaultDatabase = schema;
+  }
+  return client;
 }
 
 function parseJsonCompact(text: string): QueryTable {
