@@ -103,7 +103,7 @@ export function dbtProject(c: DbtCase): DbtProject {
     const client = (await (await queries()).adapter()).client;
     const text = sql.replaceAll('{schema}', schema);
     // Statements without a result (dbt's run_sql(fetch=None)) go as commands.
-    if (/^\s*(insert|alter|create|drop|truncate|rename|delete|update)\b/i.test(text)) return void (await client.command(text)) ?? [];
+    if (/^\s*(insert|alter|create|drop|truncate|rename|delete|update|system|optimize)\b/i.test(text)) return void (await client.command(text)) ?? [];
     return client.query<T>(text);
   };
 

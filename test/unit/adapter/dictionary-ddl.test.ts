@@ -24,6 +24,16 @@ describe('dictionary DDL', () => {
     );
   });
 
+  it("dbt-clickhouse's update_field and update_lag go into the ClickHouse source", () => {
+    expect(ddl({ update_field: 'updated_at', update_lag: 120 })).toMatch(/SOURCE\(CLICKHOUSE\(QUERY '.*' UPDATE_FIELD 'updated_at' UPDATE_LAG 120\)\)/);
+  });
+
+  it('DIRECT layouts get no LIFETIME unless one is configured (ClickHouse refuses one: dbt-clickhouse TestDirectDictionary)', () => {
+    expect(ddl({ layout: 'DIRECT()' })).not.toMatch(/LIFETIME/);
+    expect(ddl({ layout: 'complex_key_direct', primary_key: 'name' })).not.toMatch(/LIFETIME/);
+    expect(ddl({ layout: 'FLAT()' })).toMatch(/LIFETIME\(MIN 0 MAX 3600\)/);
+  });
+
   it("passes the profile's user and password to the source, escaped", () => {
     expect(ddl({}, { user: 'etl', password: "p'w" })).toMatch(/SOURCE\(CLICKHOUSE\(USER 'etl' PASSWORD 'p\\'w' QUERY/);
   });

@@ -21,7 +21,8 @@ export interface DictionarySpec {
   readonly primaryKey: readonly string[];
   readonly source: string;
   readonly layout: string;
-  readonly lifetime: string;
+  /** Undefined for the DIRECT layouts, which read the source on every lookup and refuse a LIFETIME. */
+  readonly lifetime?: string;
   readonly range?: string;
 }
 
@@ -43,7 +44,8 @@ const INTEGER = /^(U?Int(8|16|32|64))$/;
  *   simple-key layouts, which need it;
  * - `layout` (default `HASHED()` for a single integer key, `COMPLEX_KEY_HASHED()` otherwise; a bare
  *   name like `flat` gets its parentheses);
- * - `lifetime` (seconds, `'MIN 0 MAX 600'` or `{min, max}`; default `MIN 0 MAX 3600`), `range`;
+ * - `lifetime` (seconds, `'MIN 0 MAX 600'` or `{min, max}`; default `MIN 0 MAX 3600`, none for the
+ *   DIRECT layouts, as dbt-clickhouse writes none unless configured), `range`;
  * - the source: the model's SQL as a `CLICKHOUSE(QUERY …)` on the same server by default (or
  *   `table`), dbt-clickhouse's `source_type: http` with `url` and `format`, or any other source as
  *   `dict_source: {type: postgresql, host: …, table: …}`.
@@ -74,7 +76,7 @@ export function dictionarySpec(config: NodeConfig, queryColumns: readonly Dictio
     primaryKey,
     source: sourceOf(config, sql, where, credentials),
     layout,
-    lifetime: lifetimeOf(config.lifetime, where),
+    lifetime: /^(complex_key_)?direct\b/i.test(layout) && (config.lifetime === undefined || config.lifetime === null || config.lifetime === '') ? undefined : lifetimeOf(config.lifetime, where),
     range: rangeOf(config.range),
   };
 }
@@ -135,7 +137,13 @@ function sourceOf(config: NodeConfig, sql: string, where: Where, credentials: Lo
   // dbt-clickhouse's `table`: read a table (`db.table` or a name in the dictionary's database) instead of the query.
   const named = typeof config.table === 'string' && config.table ? config.table.split('.') : undefined;
   const table = named ? (named.length > 1 ? { db: named[0], table: named.slice(1).join('.') } : { db: where.schema, table: named[0] }) : { query: sql };
-  return `CLICKHOUSE(${pairs({ ...auth, ...overrides, ...table }, where)})`;
+  // dbt-clickhouse's update_field / update_lag: a reload reads only the rows changed since the last one.
+  const updates = {
+    update_field: typeof config.update_field === 'string' && config.update_field ? config.update_field : undefined,
+    update_lag: config.update_lag === undefined || config.update_lag === null || config.update_lag === '' ? undefined : Number(config.update_lag),
+  };
+  if (updates.update_lag !== undefined && !Number.isInteger(updates.update_lag)) fail(where, 'update_lag must be a whole number of seconds', 'Write update_lag: 120.');
+  return `CLICKHOUSE(${pairs({ ...auth, ...overrides, ...table, ...updates }, where)})`;
 }
 
 /** `CREATE [OR REPLACE] DICTIONARY rel [ON CLUSTER c] (…) PRIMARY KEY … SOURCE(…) LAYOUT(…) LIFETIME(…) [RANGE(…)]`. */
@@ -146,7 +154,7 @@ export function createDictionarySql(rel: Relation, spec: DictionarySpec, options
     `PRIMARY KEY ${spec.primaryKey.map(quoteIdentifier).join(', ')}`,
     `SOURCE(${spec.source})`,
     `LAYOUT(${spec.layout})`,
-    `LIFETIME(${spec.lifetime})`,
+    ...(spec.lifetime ? [`LIFETIME(${spec.lifetime})`] : []),
     ...(spec.range ? [`RANGE(${spec.range})`] : []),
   ].join('\n');
 }
