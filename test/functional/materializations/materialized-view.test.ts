@@ -130,7 +130,8 @@ describe('materialized_view owning its target: schema changes', () => {
     p.write({ 'models/by_kind.sql': OWN("select kind, toString(count()) as n from {{ source('raw', 'events') }} group by kind", ", on_schema_change='fail'") });
     const failed = await reopen(p).run();
     expectStatuses(failed, { by_kind: 'error' });
-    expect(failed.results[0]!.message).toMatch(/no longer fit its table \(n is String, the target's is UInt64\) and on_schema_change is 'fail'/);
+    // dbt-clickhouse's message (errors.py schema_change_fail_error): its "source" is the table, its "target" the new SELECT.
+    expect(failed.results[0]!.message).toMatch(/out of sync\. Source columns not in target: \['top UInt64'\]; Target columns not in source: \[\]; New column types: \['n String'\]/);
   });
 });
 

@@ -6,6 +6,7 @@ import { materializeIncremental } from './incremental.js';
 import { materializeMaterializedView } from './materialized-view.js';
 import { materializeTable } from './table.js';
 import type { Materialization } from './types.js';
+import { withoutOwnViews } from './retire-views.js';
 import { materializeView } from './view.js';
 
 /** Registry of materializations by config name. `ephemeral` models are inlined, never run. */
@@ -21,6 +22,7 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
 
 export function materializationFor(name: string, file: string): Materialization {
   const m = MATERIALIZATIONS[name];
+  if (m && name !== 'materialized_view') return withoutOwnViews(m);
   if (!m)
     throw new ProjectError('materialization', `Unknown materialization '${name}'`, {
       file,

@@ -1,9 +1,9 @@
 import type { Relation } from '../../manifest/nodes.js';
 import { relationSql } from '../../render/placeholders.js';
 import { DatabaseError, ProjectError } from '../../shared/errors.js';
-import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
 import { key } from '../mv/cutoff.js';
-import { misfits, readMv, storedForm } from '../mv/mv-state.js';
+import { misfits, mvsWritingTo, NOT_IN_TARGET, readMv, storedForm } from '../mv/mv-state.js';
 import { recoverUnit } from '../mv/mv-recover.js';
 import { modifyQuery, rebuildUnit, type RebuildResult, type Unit } from '../mv/mv-unit.js';
 import { hasExplicitTarget, isRefreshable, mvRelationOf, ownUnit, targetModelOf, targetUnit } from '../mv/mv-units-of.js';
@@ -36,7 +36,9 @@ export const materializeMaterializedView: Materialization = async (ctx) => {
   await adapter.ensureDatabase(target.schema);
   if (!(await fullMvSupport(adapter, target))) return createMvBasic(ctx, target);
   return adapter.exclusive(key(target), async () => {
-    const unit = targetModel ? await targetUnit(adapter, targetModel, ctx.models!.sqlOf(targetModel), ctx.models, { node, sql: ctx.sql }) : ownUnit(node, ctx.sql, ctx.models);
+    const unit = targetModel
+      ? await targetUnit(adapter, targetModel, ctx.models!.sqlOf(targetModel), ctx.models, { node, sql: ctx.sql }, { fullRefresh: fullRefreshOf(ctx) })
+      : ownUnit(node, ctx.sql, ctx.models);
     const placeholder = await recoverUnit(adapter, unit);
     // A refreshable view in its place (the model stopped being refreshable) goes: this one fires on inserts.
     const previous = await readMv(adapter, mvRelationOf(node));
@@ -47,27 +49,41 @@ export const materializeMaterializedView: Materialization = async (ctx) => {
 
 const fullRefreshOf = (ctx: MaterializeContext) => (typeof ctx.node.config.full_refresh === 'boolean' ? ctx.node.config.full_refresh : ctx.fullRefresh);
 
-/** A view owning its target: built, kept, modified or rebuilt. */
+/** A view owning its target (or several views, one per `--name:begin` block): built, kept, modified or rebuilt. */
 async function feedOwn(ctx: MaterializeContext, unit: Unit, placeholder: boolean): Promise<MaterializeResult> {
   const { adapter, node, sql, signal } = ctx;
-  const mvRel = mvRelationOf(node);
   const targetKind = await adapter.relationKind(unit.target);
-  const mv = await readMv(adapter, mvRel);
   const catchup = node.config.catchup !== false;
-  if (targetKind !== 'table' || placeholder) return built(await rebuildUnit(adapter, unit, signal), 'built');
-  if (fullRefreshOf(ctx)) return built(await rebuildUnit(adapter, unit, signal), 'rebuilt (full refresh)');
-  if (!mv) {
-    // The target is there without its view (dropped by hand?): keep its rows when nothing is to be backfilled.
-    if (!catchup) return created(adapter, mvRel, unit, sql, signal);
-    return built(await rebuildUnit(adapter, unit, signal), 'rebuilt (its view was missing)');
+  // Views of this model that its SQL no longer has (`<model>_…` writing into its table).
+  const wanted = new Set(unit.feeds.map((f) => key(f.mv)));
+  const prefix = `${unit.target.identifier}_`;
+  const retired = targetKind === 'table' ? (await mvsWritingTo(adapter, unit.target)).map((v) => v.rel).filter((r) => r.identifier.startsWith(prefix) && !wanted.has(key(r))) : [];
+  const full: Unit = retired.length ? { ...unit, retired } : unit;
+  if (targetKind !== 'table' || placeholder) return built(await rebuildUnit(adapter, full, signal), 'built');
+  if (fullRefreshOf(ctx)) return built(await rebuildUnit(adapter, full, signal), 'rebuilt (full refresh)');
+  const views = await Promise.all(unit.feeds.map(async (feed) => ({ feed, mv: await readMv(adapter, feed.mv) })));
+  const missing = views.filter((v) => !v.mv);
+  if (missing.length || retired.length) {
+    // The target is there without (some of) its views: keep its rows when nothing is to be backfilled.
+    if (!catchup) {
+      for (const v of missing) await created(adapter, v.feed.mv, unit, v.feed.sql, signal);
+      for (const r of retired) await adapter.drop(r, 'materialized_view');
+      return { message: 'OK created (catchup: false)', warnings: [] };
+    }
+    return built(await rebuildUnit(adapter, full, signal), missing.length ? 'rebuilt (its view was missing)' : 'rebuilt (its views changed)');
   }
-  return changed(ctx, unit, mv, async (problems) => {
-    const mode = String(node.config.on_schema_change ?? 'rebuild');
-    if (mode === 'fail')
-      throw new DatabaseError('schema_change', `The columns of materialized view ${node.name} no longer fit its table (${problems.join('; ')}) and on_schema_change is 'fail'`, {
-        file: node.originalFilePath,
-        hint: "Run with --full-refresh, or set on_schema_change='append_new_columns' or 'sync_all_columns' (the table is altered in place).",
-      });
+  const own = views.map((v) => ({ rel: v.feed.mv, sql: v.feed.sql, stored: v.mv!.asSelect }));
+  const mode = String(node.config.on_schema_change ?? 'rebuild');
+  // sync_all_columns and fail also look at the table's columns the SELECT no longer has (dbt-clickhouse's "Source columns not in target").
+  const strict = mode === 'sync_all_columns' || mode === 'fail';
+  return changed(ctx, unit, own, strict, async (problems) => {
+    if (mode === 'fail') throw outOfSync(node, await adapter.columns(unit.target), await adapter.queryColumns(sql));
+    // dbt-clickhouse's `ignore`: the views get their new SELECT, the table keeps its columns (a new
+    // column is not written; one the table has and the SELECT lost gets its default).
+    if (mode === 'ignore' && problems.every((p) => p.endsWith(NOT_IN_TARGET))) {
+      for (const o of own) await modifyQuery(adapter, o.rel, o.sql, signal);
+      return { message: 'OK query modified (new columns ignored)', warnings: [] };
+    }
     if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
       const { warnings } = await applySchemaChange(adapter, node, sql, [unit.target], signal);
       const still = misfits(await adapter.queryColumns(sql), await adapter.columns(unit.target));
@@ -76,11 +92,32 @@ async function feedOwn(ctx: MaterializeContext, unit: Unit, placeholder: boolean
           file: node.originalFilePath,
           hint: "Run with --full-refresh, or use on_schema_change='sync_all_columns'.",
         });
-      await modifyQuery(adapter, mvRel, sql, signal);
+      for (const o of own) await modifyQuery(adapter, o.rel, o.sql, signal);
       return { message: 'OK query modified (table altered)', warnings };
     }
     return built(await rebuildUnit(adapter, unit, signal), 'rebuilt (columns changed)');
   });
+}
+
+/**
+ * on_schema_change 'fail': dbt-clickhouse's message (errors.py schema_change_fail_error), its
+ * "source" being the table and its "target" the new SELECT.
+ */
+function outOfSync(node: MaterializeContext['node'], table: readonly WarehouseColumn[], query: readonly WarehouseColumn[]): DatabaseError {
+  const names = (cols: readonly WarehouseColumn[]) => `[${cols.map((c) => `'${c.name} ${c.type}'`).join(', ')}]`;
+  const inTable = new Map(table.map((c) => [c.name, c.type]));
+  const inQuery = new Set(query.map((c) => c.name));
+  return new DatabaseError(
+    'schema_change',
+    `Compilation Error in model ${node.name} (${node.originalFilePath}): The source and target schemas on this materialized view model are out of sync. ` +
+      `Source columns not in target: ${names(table.filter((c) => !inQuery.has(c.name)))}; ` +
+      `Target columns not in source: ${names(query.filter((c) => !inTable.has(c.name)))}; ` +
+      `New column types: ${names(query.filter((c) => inTable.has(c.name) && inTable.get(c.name) !== c.type))}`,
+    {
+      file: node.originalFilePath,
+      hint: "Run with --full-refresh, or set on_schema_change='append_new_columns' or 'sync_all_columns' (the table is altered in place).",
+    },
+  );
 }
 
 /** A view writing into a table model of its own. */
@@ -112,7 +149,7 @@ async function feedExplicit(ctx: MaterializeContext, unit: Unit, placeholder: bo
     if (mv) await adapter.drop(mvRel, 'materialized_view');
     return created(adapter, mvRel, unit, sql, signal);
   }
-  return changed(ctx, unit, mv, async (problems) => {
+  return changed(ctx, unit, [{ rel: mvRel, sql, stored: mv.asSelect }], false, async (problems) => {
     throw new DatabaseError('mv_target_columns', `Materialized view ${node.name} does not fit its target ${key(unit.target)}: ${problems.join('; ')}`, {
       file: node.originalFilePath,
       hint: `Change the target model ${String(node.config.target)} (its columns are the table's), or cast the view's columns to its types.`,
@@ -120,13 +157,24 @@ async function feedExplicit(ctx: MaterializeContext, unit: Unit, placeholder: bo
   });
 }
 
-/** The view is there: unchanged, or given its new SELECT when the target takes it (else `misfit`). */
-async function changed(ctx: MaterializeContext, unit: Unit, mv: { asSelect: string }, misfit: (problems: string[]) => Promise<MaterializeResult>): Promise<MaterializeResult> {
-  const { adapter, node, sql, signal } = ctx;
-  if ((await storedForm(adapter, sql, adapter.tempRelation({ ...unit.target, identifier: `${unit.target.identifier}_q` }))) === mv.asSelect) return { message: 'OK unchanged', warnings: [] };
-  const problems = misfits(await adapter.queryColumns(sql), await adapter.columns(unit.target));
+/** The views are there: unchanged, or given their new SELECTs when the target takes them (else `misfit`). */
+async function changed(
+  ctx: MaterializeContext,
+  unit: Unit,
+  views: readonly { rel: Relation; sql: string; stored: string }[],
+  tableColumnsToo: boolean,
+  misfit: (problems: string[]) => Promise<MaterializeResult>,
+): Promise<MaterializeResult> {
+  const { adapter, sql, signal } = ctx;
+  const scratch = adapter.tempRelation({ ...unit.target, identifier: `${unit.target.identifier}_q` });
+  const differing = [];
+  for (const v of views) if ((await storedForm(adapter, v.sql, scratch)) !== v.stored) differing.push(v);
+  if (differing.length === 0) return { message: 'OK unchanged', warnings: [] };
+  const [queryColumns, tableColumns] = [await adapter.queryColumns(sql), await adapter.columns(unit.target)];
+  const problems = misfits(queryColumns, tableColumns);
+  if (tableColumnsToo) for (const c of tableColumns) if (!queryColumns.some((q) => q.name === c.name)) problems.push(`${c.name} is not in the SELECT`);
   if (problems.length) return misfit(problems);
-  await modifyQuery(adapter, mvRelationOf(node), sql, signal);
+  for (const v of differing) await modifyQuery(adapter, v.rel, v.sql, signal);
   return { message: 'OK query modified', warnings: [] };
 }
 

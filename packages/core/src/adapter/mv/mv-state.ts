@@ -147,13 +147,16 @@ export function convertsSafely(from: string, to: string): boolean {
   return (f === 'Date' || f === 'Date32') && /^DateTime/.test(t);
 }
 
+/** The end of a misfit that is a column the target lacks. */
+export const NOT_IN_TARGET = ' is not a column of the target';
+
 /** Why the query's columns do not fit the target's: a missing column or a type that may fail to convert. */
 export function misfits(query: readonly WarehouseColumn[], target: readonly WarehouseColumn[]): string[] {
   const types = new Map(target.map((c) => [c.name, c.type]));
   const out: string[] = [];
   for (const c of query) {
     const t = types.get(c.name);
-    if (t === undefined) out.push(`${c.name} is not a column of the target`);
+    if (t === undefined) out.push(`${c.name}${NOT_IN_TARGET}`);
     else if (t !== c.type && !convertsSafely(c.type, t)) out.push(`${c.name} is ${c.type}, the target's is ${t}`);
   }
   return out;

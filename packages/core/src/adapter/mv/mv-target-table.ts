@@ -18,10 +18,10 @@ export async function materializeMvTarget(ctx: MaterializeContext): Promise<Mate
   await adapter.ensureDatabase(node.relation.schema);
   const full = await fullMvSupport(adapter, node.relation);
   return adapter.exclusive(key(node.relation), async () => {
-    const unit = await targetUnit(adapter, node, sql, ctx.models);
+    const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+    const unit = await targetUnit(adapter, node, sql, ctx.models, undefined, { fullRefresh });
     const placeholder = full ? await recoverUnit(adapter, unit) : false;
     const kind = await adapter.relationKind(node.relation);
-    const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
     const rebuild = async (why: string): Promise<MaterializeResult> => {
       if (!full)
         throw new DatabaseError('not_supported', `${why}: rebuilding the target of materialized views is not supported by this server (it needs EXCHANGE TABLES and ALTER … MODIFY QUERY, ClickHouse 23.3+ with an Atomic database, single node)`, {

@@ -33,6 +33,11 @@ export interface Unit {
   /** Rows of the target model itself (an explicit target's own SELECT), put in a rebuilt target. */
   readonly seedSql?: string;
   readonly feeds: readonly Feed[];
+  /**
+   * Views writing into the target that the model no longer has (its `--name:begin` blocks changed):
+   * dropped at the switch, once the staged views capture every insert, so no row is lost or doubled.
+   */
+  readonly retired?: readonly Relation[];
 }
 
 /** Comment of a rebuilt target while it is being built: `tsdbt:staged:<run>`. */
@@ -196,6 +201,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     // A final view's new SELECT writes into the old table until the exchange: where a column's type
     // changed so that converting could fail, do it while no INSERT runs.
     if (columns.some((c) => oldColumns.some((o) => o.name === c.name && !convertsSafely(c.type, o.type)))) await waitForNoInserts(adapter, undefined, 10_000);
+    for (const r of unit.retired ?? []) await adapter.drop(r, 'materialized_view');
     for (const s of stagedFeeds) await pointFeedAt(adapter, s.feed.mv, target, s.feed.sql);
     // An INSERT binds its views' tables by name one view after the other: one starting in the very
     // instant of the exchange could bind the two names on either side of it. Exchange at a moment

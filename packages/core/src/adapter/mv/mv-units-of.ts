@@ -23,6 +23,8 @@ export function mvRelationOf(node: ModelNode): Relation {
   return hasExplicitTarget(node) ? node.relation : { schema: node.relation.schema, identifier: `${node.relation.identifier}${MV_SUFFIX}` };
 }
 
+const truthy = (v: unknown) => v === true || v === 1 || (typeof v === 'string' && /^(true|1|yes)$/i.test(v.trim()));
+
 function lookupOf(models: ModelLookup | undefined, node: ModelNode): ModelLookup {
   if (models) return models;
   throw new ProjectError('mv_context', `Materialized view ${node.name} needs the project's models to build`, { file: node.originalFilePath });
@@ -55,27 +57,65 @@ function feedOf(model: ModelNode, sql: string, models: ModelLookup, target: Rela
   };
 }
 
-/** The unit of a view model that owns its target: the model's relation and its `_mv` view. */
+/**
+ * dbt-clickhouse's several views in one model (clickhouse__extract_mv_views): `--<name>:begin` …
+ * `--<name>:end` blocks of the SQL (joined by `union all`, which gives the target's columns), each
+ * the view `<model>_<name>` with its block's SELECT; without markers, the one view `<model>_mv`.
+ */
+export function mvBlocksOf(node: ModelNode, sql: string): { readonly suffix: string; readonly sql: string }[] {
+  const names = [...new Set([...sql.matchAll(/--\s?([^:\s]+):begin/g)].map((m) => m[1]!))];
+  if (names.length === 0) return [{ suffix: MV_SUFFIX.slice(1), sql }];
+  return names.map((name) => {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const m = new RegExp(`--\\s?${escaped}:begin([\\s\\S]*)--\\s?${escaped}:end`).exec(sql);
+    if (!m)
+      throw new ProjectError('mv_blocks', `Materialized view ${node.name}: the block --${name}:begin has no --${name}:end`, {
+        file: node.originalFilePath,
+        hint: `End the view's SELECT with a line --${name}:end.`,
+      });
+    return { suffix: name, sql: m[1]!.trim() };
+  });
+}
+
+/** The unit of a view model that owns its target: the model's relation and its `_mv` view (or its views, one per marked block). */
 export function ownUnit(node: ModelNode, sql: string, models: ModelLookup | undefined): Unit {
   const lookup = lookupOf(models, node);
-  return { target: node.relation, owner: node, structureSql: sql, feeds: [feedOf(node, sql, lookup, node.relation)] };
+  const feeds = mvBlocksOf(node, sql).map((b) => ({
+    ...feedOf(node, b.sql, lookup, node.relation),
+    mv: { schema: node.relation.schema, identifier: `${node.relation.identifier}_${b.suffix}` },
+  }));
+  return { target: node.relation, owner: node, structureSql: sql, feeds };
 }
 
 /**
  * The unit of a table model that materialized views write into: the table and the views of the
  * project targeting it that exist already or are built in this run (`self` is always one of them).
  */
-export async function targetUnit(adapter: ClickHouseAdapter, target: ModelNode, targetSql: string, models: ModelLookup | undefined, self?: { node: ModelNode; sql: string }): Promise<Unit> {
+export async function targetUnit(
+  adapter: ClickHouseAdapter,
+  target: ModelNode,
+  targetSql: string,
+  models: ModelLookup | undefined,
+  self?: { node: ModelNode; sql: string },
+  options: { readonly fullRefresh?: boolean } = {},
+): Promise<Unit> {
   const lookup = lookupOf(models, target);
   const feeds: Feed[] = [];
+  // dbt-clickhouse's `repopulate_from_mvs_on_full_refresh` on the target: a full refresh refills it
+  // from every view's SELECT, views with `catchup: false` included.
+  const repopulate = options.fullRefresh === true && truthy(target.config.repopulate_from_mvs_on_full_refresh);
+  const feedOfTarget = (m: ModelNode, sql: string) => {
+    const feed = feedOf(m, sql, lookup, target.relation);
+    return repopulate ? { ...feed, catchup: true } : feed;
+  };
   // Refreshable views recompute their target on a schedule: they are not part of its rebuild.
   for (const m of lookup.feedsOf(target).filter((f) => !isRefreshable(f))) {
     if (self && m.uniqueId === self.node.uniqueId) {
-      feeds.push(feedOf(m, self.sql, lookup, target.relation));
+      feeds.push(feedOfTarget(m, self.sql));
       continue;
     }
     const existing = await readMv(adapter, mvRelationOf(m));
-    if (existing || lookup.isSelected(m)) feeds.push(feedOf(m, lookup.sqlOf(m), lookup, target.relation));
+    if (existing || lookup.isSelected(m)) feeds.push(feedOfTarget(m, lookup.sqlOf(m)));
   }
   return { target: target.relation, owner: target, structureSql: targetSql, seedSql: targetSql, feeds };
 }
