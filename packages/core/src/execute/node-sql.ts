@@ -11,6 +11,7 @@ import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/
 import type { RunContext } from './run-context.js';
 import { threadName } from './thread-context.js';
 import { dequalifiedSql, dequalifiedSqlAsync } from './dequalify.js';
+import { withNullWindowShifts } from './window-nulls.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -81,7 +82,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   }
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
-  const sql = oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow }));
+  const sql = withNullWindowShifts(node, oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow })));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
 }
