@@ -258,8 +258,11 @@ describe("dbt's cross-database macros (dbt-tests-adapter utils/)", () => {
         'equal_values.sql': "with data as (select * from {{ ref('data_equals') }}) select * from data where {{ equals('x', 'y') }}",
         'not_equal_values.sql': "with data as (select * from {{ ref('data_equals') }}) select * from data where not {{ equals('x', 'y') }}",
       },
-      // "null" in a CSV is the string null to agate's type tester: dbt's seed reads these columns as text.
-      projectConfig: 'seeds:\n  test:\n    data_equals:\n      +column_types: {x: Nullable(String), y: Nullable(String)}\n',
+      // "null" in a CSV is NULL to agate's type tester (every column type): the null-safe equals() of
+      // upstream's BaseUtils (base_utils.macros__equals_sql) finds the NULL/NULL row equal.
+      macros: {
+        'equals.sql': '{% macro equals(expr1, expr2) -%}\ncase when (({{ expr1 }} = {{ expr2 }}) or ({{ expr1 }} is null and {{ expr2 }} is null))\n    then 0\n    else 1\nend = 0\n{% endmacro %}\n',
+      },
     });
     await p.dbt(['seed']);
     await p.dbt(['run']);
