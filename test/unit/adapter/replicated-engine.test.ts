@@ -19,7 +19,10 @@ describe('cluster mode: replicated engines', () => {
   });
 
   it('engineClause replicates only when given the relation (single node unchanged)', () => {
-    expect(engineClause({ order_by: 'id' } as never)).toBe('ENGINE = MergeTree()\nORDER BY id');
-    expect(engineClause({ order_by: 'id' } as never, rel)).toBe(`ENGINE = ReplicatedMergeTree(${path})\nORDER BY id`);
+    // dbt-clickhouse's replicated_deduplication_window = 0 on every MergeTree (table-ddl.ts withDedupWindow).
+    expect(engineClause({ order_by: 'id' } as never)).toBe('ENGINE = MergeTree()\nORDER BY id\nSETTINGS replicated_deduplication_window = 0');
+    expect(engineClause({ order_by: 'id' } as never, rel)).toBe(`ENGINE = ReplicatedMergeTree(${path})\nORDER BY id\nSETTINGS replicated_deduplication_window = 0`);
+    expect(engineClause({ order_by: 'id', settings: { replicated_deduplication_window: 100 } } as never)).toBe('ENGINE = MergeTree()\nORDER BY id\nSETTINGS replicated_deduplication_window = 100');
+    expect(engineClause({ engine: 'Memory' } as never)).toBe('ENGINE = Memory');
   });
 });
