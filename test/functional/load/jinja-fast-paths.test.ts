@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject, TsdbtProject, type LoadedProject } from '../../../packages/core/src/index.js';
 import { ProjectGraph } from '../../../packages/core/src/graph/project-graph.js';
 import { setSharedTemplateCode } from '../../../packages/core/src/render/jinja-compat/index.js';
+import { setSharedTestRenders } from '../../../packages/core/src/load/generic-test-memo.js';
 import { writeManifest } from '../../../packages/core/src/report/artifacts.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
 import { ROOT } from '../../helpers/cli.js';
@@ -14,14 +15,16 @@ import { mirrorSharedPackage, SHARED_PACKAGES, startSharedPackagesHub } from '..
 
 /*
  * The cold load's fast paths for Jinja (issue 17) change nothing a load produces: the manifest of
- * a project loaded with templates sharing compiled code (render/jinja-compat/shared-code.ts) is
- * byte-identical to the one loaded with every template compiled on its own — on the reference
+ * a project loaded with templates sharing compiled code (render/jinja-compat/shared-code.ts) and
+ * generic tests sharing renders (load/generic-test-memo.ts) is byte-identical to the one loaded
+ * with every template compiled and every test rendered on its own — on the reference
  * project, the generated projects and the shared packages' integration_tests.
  */
 
 const dirs: string[] = [];
 afterEach(() => {
   setSharedTemplateCode(true);
+  setSharedTestRenders(true);
 });
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -43,8 +46,10 @@ function manifestText(loaded: LoadedProject): string {
 function sameManifest(projectDir: string, profilesDir?: string): string {
   const load = () => manifestText(loadProject({ projectDir, profilesDir, partialParse: false, parseThreads: 1, targetPath: tempDir('tsdbt-fp-target-'), env: {} }));
   setSharedTemplateCode(false);
+  setSharedTestRenders(false);
   const alone = load();
   setSharedTemplateCode(true);
+  setSharedTestRenders(true);
   const fast = load();
   expect(fast).toBe(alone);
   return fast;

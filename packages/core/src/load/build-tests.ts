@@ -9,6 +9,7 @@ import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.
 import type { TestDeclaration } from './schema-yaml.js';
 import { genericTestName, shortHash } from './test-names.js';
 import { renderCached } from './parse-sql-node.js';
+import { genericTestMemoOf } from './generic-test-memo.js';
 
 export interface TestBuildContext {
   readonly projectName: string;
@@ -56,7 +57,10 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   let call: GenericTestCall = { macroName, kwargs: decl.kwargs, model, where: whereOf(before) };
   // Reused from the parse cache when the call and all it read are unchanged (load/parse-cache.ts).
   const render = (c: GenericTestCall, which: string) =>
-    renderCached(renderer, state, `test.${ctx.projectName}.${name}${which}`, JSON.stringify(c), () => renderGenericTest(renderer, c, state, decl.file));
+    renderCached(renderer, state, `test.${ctx.projectName}.${name}${which}`, JSON.stringify(c), () => {
+      const memo = genericTestMemoOf.get(renderer);
+      return memo ? memo.render(c, state, (call, into) => renderGenericTest(renderer, call, into, decl.file)) : renderGenericTest(renderer, c, state, decl.file);
+    });
   let rendered = inTest(decl, name, () => render(call, ''));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
   const config = state.configCalls.length

@@ -39,6 +39,7 @@ import { recordLoad, warmLoad } from './warm-load.js';
 import { loadUnitTests } from './load-unit-tests.js';
 import { loadSemanticNodes } from './load-semantic-nodes.js';
 import { loadAnalyses } from './load-analyses.js';
+import { GenericTestMemo, genericTestMemoOf } from './generic-test-memo.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -212,6 +213,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const readProjectElapsed = ctx.readProjectElapsed;
   lap = started + readProjectElapsed * 1000; // macros and the renderer count as loading macros
   parseWorkersOf.set(renderer, workers);
+  genericTestMemoOf.set(renderer, new GenericTestMemo(renderer));
   const parseCache = partialParseOn
     ? ParseCache.open(join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE), parseCacheKey({ roots, target: targetForTemplates(target), renderer }), secretValues(rawEnv, vars))
     : undefined;
@@ -345,6 +347,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   parseCache?.save();
   parseCacheOf.delete(renderer); // watch mode's incremental re-loads render the few changed files
   parseWorkersOf.delete(renderer);
+  genericTestMemoOf.delete(renderer);
   const partialParse = { ...(parseCache?.report() ?? { mode: 'off' as const, rendered: [], reused: 0 }), workerRendered: workers.workerRendered };
   const timings: LoadTimings = { readProjectElapsed, loadMacrosElapsed, parseProjectElapsed, processManifestElapsed: elapsed(), loadAllElapsed: (performance.now() - started) / 1000, projects: projectTimings };
   const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(rawEnv, vars), partialParse, timings };

@@ -129,6 +129,12 @@ export class Renderer {
     if (this.slot.tracker) mergeReads(this.slot.tracker, { ...reads, configKeys: new Set(), macros: new Set(), volatile: false });
   }
 
+  /** Adds every read of work done once and reused since (a generic test render shared by same-shaped tests) to the tracked work running now. */
+  replayReads(reads: RenderReads): void {
+    if (this.slot.tracker) mergeReads(this.slot.tracker, reads);
+    this.noteConfigKeysRead(reads.configKeys);
+  }
+
   /** Whether the vars, env vars and flags `reads` recorded still have the recorded values. */
   readsHold(reads: Pick<RenderReads, 'vars' | 'env' | 'flags'>): boolean {
     for (const [key, value] of reads.vars) {
