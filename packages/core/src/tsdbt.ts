@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
@@ -28,6 +28,7 @@ import type { ManifestNode, SourceNode } from './manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from './manifest/node-dict.js';
 import { hasThreshold } from './load/source-freshness.js';
 import { readProjectFile } from './load/project-file.js';
+import { engineFingerprint } from './load/parse-cache-key.js';
 import { checkFreshness } from './execute/freshness.js';
 import { writeSourcesJson, type FreshnessResult } from './report/freshness-results.js';
 import { newRenderState, renderNodeInfo } from './render/render-state.js';
@@ -275,6 +276,18 @@ export class TsdbtProject {
     return this.graph.order(selected);
   }
 
+  /**
+   * What manifest.json's contents are made of, when known: an unchanged warm start (its identity)
+   * and the compiled SQL. Equal keys, equal contents: the last write is reused (report/manifest-reuse.ts).
+   */
+  private manifestContentKey(items: readonly { node: ManifestNode; sql: string }[]): string | undefined {
+    const identity = this.loaded.warmIdentity;
+    if (identity === undefined || this.secrets.length) return undefined;
+    const hash = createHash('sha1').update(`${engineFingerprint()}\0${identity}`);
+    for (const i of items) hash.update(`\0${i.node.uniqueId}\0${i.sql}`);
+    return hash.digest('base64');
+  }
+
   /** `--state DIR` read once per folder (and this target's sources.json, for `source_status:`). */
   private stateArtifacts(dir: string | undefined): StateArtifacts {
     if (dir === undefined || dir === '') return {};
@@ -309,11 +322,11 @@ export class TsdbtProject {
       }
       if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
-      items.push({ node, sql: compileSql(index, node, renderedWithNames(this.loaded.renderer, this.index.withDeferred(deferred), node)) });
+      items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
     const paths = writeCompiledFiles(this.targetDir, items, this.secrets);
-    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets);
+    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, this.manifestContentKey(items));
     return items.map((i, k) => ({ ...i, path: paths[k]! }));
   }
 

@@ -10,8 +10,10 @@ import type { RelationIndex } from './compile-sql.js';
  * time (`ref('x').identifier`, `ref('x') | upper`) rendered a placeholder then: it is rendered
  * again now that every node's name is known. Others keep their parse-time render.
  */
-export function renderedWithNames(renderer: Renderer, index: RelationIndex, node: SqlNode): string {
+export function renderedWithNames(rendererOf: Renderer | (() => Renderer), index: RelationIndex, node: SqlNode): string {
   if (!node.needsNames) return node.renderedCode;
+  // Built only when a node needs it (a warm start builds the renderer lazily).
+  const renderer = typeof rendererOf === 'function' ? rendererOf() : rendererOf;
   const state = newRenderState({ mode: 'parse', relations: index.resolver(node), node: renderNodeInfo(node) });
   if (node.resourceType === 'snapshot') return renderer.renderString(snapshotSource(node), node.originalFilePath, state).trim();
   const sql = node.resourceType === 'test' && node.genericCall

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { scrubSecrets } from '../shared/secrets.js';
 
@@ -90,6 +92,31 @@ export class CompiledWriter {
 }
 
 /**
+ * What the last writeCompiledFiles wrote (target/compiled/.tsdbt-written): each file's size, mtime
+ * and a hash of its text. A file whose stat is as recorded holds the recorded text, so an unchanged
+ * file is known without reading it (25,000 reads cost more than the compile); any other is read and
+ * compared (files written by a run, edited or removed by hand).
+ */
+const WRITTEN_INDEX = '.tsdbt-written';
+
+type WrittenIndex = Map<string, string>;
+
+const textHash = (text: string) => createHash('sha1').update(text).digest('base64');
+const statKey = (path: string) => {
+  const s = statSync(path, { throwIfNoEntry: false });
+  return s ? `${s.size}:${s.mtimeMs}` : undefined;
+};
+
+function readIndex(file: string): WrittenIndex {
+  try {
+    const index = deserialize(readFileSync(file)) as unknown;
+    return index instanceof Map ? (index as WrittenIndex) : new Map();
+  } catch {
+    return new Map();
+  }
+}
+
+/**
  * Writes many compiled files one after the other, synchronously: with several writes in flight
  * (libuv's pool) file creation measured up to 5× slower here — the threads contend in ext4's
  * inode allocator —, and never faster. Files that already hold the same text are left alone.
@@ -98,17 +125,33 @@ export function writeCompiledFiles(targetDir: string, items: readonly { node: Ma
   const paths = items.map((i) => compiledPath(targetDir, i.node));
   // A first compile has nothing to compare with: skip the reads.
   const mayExist = existsSync(join(targetDir, 'compiled'));
+  const indexFile = join(targetDir, 'compiled', WRITTEN_INDEX);
+  const index = mayExist ? readIndex(indexFile) : new Map<string, string>();
+  let changed = false;
   const made = new Set<string>();
   for (let i = 0; i < items.length; i++) {
     const path = paths[i]!;
     const text = withNewline(scrubSecrets(items[i]!.sql, secrets));
-    if (mayExist && unchanged(path, text)) continue;
-    const dir = dirname(path);
-    if (!made.has(dir)) {
-      makeDir(dir);
-      made.add(dir);
+    const hash = textHash(text);
+    const recorded = index.get(path);
+    if (mayExist && recorded !== undefined && recorded === `${statKey(path)}:${hash}`) continue;
+    if (!(mayExist && unchanged(path, text))) {
+      const dir = dirname(path);
+      if (!made.has(dir)) {
+        makeDir(dir);
+        made.add(dir);
+      }
+      writeFileSync(path, text);
     }
-    writeFileSync(path, text);
+    const now = statKey(path);
+    if (now !== undefined) index.set(path, `${now}:${hash}`);
+    changed = true;
   }
+  if (changed)
+    try {
+      writeFileSync(indexFile, serialize(index));
+    } catch {
+      // only a shortcut for the next compile
+    }
   return paths;
 }

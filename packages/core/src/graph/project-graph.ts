@@ -9,7 +9,10 @@ import { ProjectError } from '../shared/errors.js';
  * This file is the only user of graphology.
  */
 export class ProjectGraph {
-  private readonly graph: DirectedGraph;
+  /** The graphology graph: built in the constructor, or on first need for a warm start's manifest. */
+  private built: DirectedGraph | undefined;
+  /** Parents and children read off the manifest (warm start, until the graphology graph is built). */
+  private adjacency: { readonly parents: Map<string, string[]>; readonly children: Map<string, string[]> } | undefined;
   private readonly manifest: Manifest;
   /** Longest-path depth of each node (its topological generation), filled on demand. */
   private depthMemo = new Map<string, number>();
@@ -17,31 +20,37 @@ export class ProjectGraph {
   /**
    * `acyclic`: the manifest's dependencies are known to have no cycle; `depths`: each node's
    * generation, known (both from a warm start, computed when it was saved: load/warm-load.ts).
+   * Then nothing is built up front: ordering a selection needs only the depths, and parents and
+   * children are read off the manifest when first asked for (the graphology graph only for what
+   * needs it: the generations of the whole graph, an incremental copy).
    */
   constructor(manifest: Manifest, options: { readonly acyclic?: boolean; readonly depths?: ReadonlyMap<string, number> } = {}) {
     this.manifest = manifest;
-    const graph = new DirectedGraph();
-    // Kahn's count on the side, while the edges go in: cheaper than a separate DFS for cycles.
-    const index = new Map<string, number>();
-    for (const id of manifest.nodes.keys()) {
-      index.set(id, index.size);
-      graph.addNode(id);
-    }
-    const inDegree = new Int32Array(index.size);
-    const children: number[][] = Array.from({ length: index.size }, () => []);
-    for (const node of manifest.nodes.values()) {
-      const child = node.uniqueId;
-      for (const parent of node.dependsOn) {
-        const from = index.get(parent);
-        if (from !== undefined && graph.mergeEdge(parent, child)[1]) {
-          inDegree[index.get(child)!]!++;
-          children[from]!.push(index.get(child)!);
-        }
-      }
-    }
-    this.graph = graph;
-    if (!options.acyclic && !acyclic(inDegree, children)) throw cycleError(graph, manifest);
     if (options.depths) this.depthMemo = new Map(options.depths);
+    if (!options.acyclic) this.built = buildGraph(manifest, true);
+  }
+
+  private get graph(): DirectedGraph {
+    return (this.built ??= buildGraph(this.manifest, false));
+  }
+
+  /** Each node's parents and children as graphology would list them (dependency order, no duplicates). */
+  private get lists(): NonNullable<ProjectGraph['adjacency']> {
+    if (this.adjacency) return this.adjacency;
+    const nodes = this.manifest.nodes;
+    const parents = new Map<string, string[]>();
+    const children = new Map<string, string[]>();
+    for (const id of nodes.keys()) children.set(id, []);
+    for (const [id, node] of nodes) {
+      const own: string[] = [];
+      for (const p of node.dependsOn)
+        if (nodes.has(p) && !own.includes(p)) {
+          own.push(p);
+          children.get(p)!.push(id);
+        }
+      parents.set(id, own);
+    }
+    return (this.adjacency = { parents, children });
   }
 
   /**
@@ -71,7 +80,7 @@ export class ProjectGraph {
       for (const id of touched)
         for (const p of manifest.nodes.get(id)!.dependsOn) if (graph.hasNode(p) && !graph.hasEdge(p, id)) graph.addEdge(p, id);
     }
-    Object.assign(next, { graph, manifest, depthMemo: sameEdges ? previous.depthMemo : new Map() });
+    Object.assign(next, { built: graph, adjacency: undefined, manifest, depthMemo: sameEdges ? previous.depthMemo : new Map() });
     if (!sameEdges) {
       // A new cycle must pass through a node whose in-edges changed.
       for (const id of touched) {
@@ -83,7 +92,7 @@ export class ProjectGraph {
   }
 
   has(id: string): boolean {
-    return this.graph.hasNode(id);
+    return this.built ? this.built.hasNode(id) : this.manifest.nodes.has(id);
   }
 
   node(id: string): ManifestNode {
@@ -93,25 +102,31 @@ export class ProjectGraph {
   }
 
   ids(): string[] {
-    return this.graph.nodes();
+    return this.built ? this.built.nodes() : [...this.manifest.nodes.keys()];
   }
 
   parents(id: string): string[] {
-    return this.graph.inNeighbors(id);
+    if (this.built) return this.built.inNeighbors(id);
+    const list = this.lists.parents.get(id);
+    if (!list) throw new Error(`unknown node ${id}`);
+    return [...list];
   }
 
   children(id: string): string[] {
-    return this.graph.outNeighbors(id);
+    if (this.built) return this.built.outNeighbors(id);
+    const list = this.lists.children.get(id);
+    if (!list) throw new Error(`unknown node ${id}`);
+    return [...list];
   }
 
   /** Ancestors of `id` up to `depth` levels (all when undefined); `id` itself excluded. */
   ancestors(id: string, depth?: number): Set<string> {
-    return this.walk(id, depth, (n) => this.graph.inNeighbors(n));
+    return this.walk(id, depth, (n) => this.parents(n));
   }
 
   /** Descendants of `id` up to `depth` levels (all when undefined); `id` itself excluded. */
   descendants(id: string, depth?: number): Set<string> {
-    return this.walk(id, depth, (n) => this.graph.outNeighbors(n));
+    return this.walk(id, depth, (n) => this.children(n));
   }
 
   /** Node ids in dependency order, grouped into generations that may run side by side. */
@@ -120,7 +135,7 @@ export class ProjectGraph {
     // A node's generation is its longest-path depth: walk only the subset's ancestors, not the whole graph.
     const byDepth = new Map<number, string[]>();
     for (const id of subset) {
-      if (!this.graph.hasNode(id)) continue;
+      if (!this.has(id)) continue;
       const d = this.depth(id);
       const g = byDepth.get(d);
       if (g) g.push(id);
@@ -138,7 +153,7 @@ export class ProjectGraph {
     while (stack.length > 0) {
       const [n, expanded] = stack.pop()!;
       if (memo.has(n)) continue;
-      const parents = this.graph.inNeighbors(n);
+      const parents = this.parents(n);
       if (expanded) {
         let d = 0;
         for (const p of parents) d = Math.max(d, memo.get(p)! + 1);
@@ -175,6 +190,30 @@ export class ProjectGraph {
     }
     return seen;
   }
+}
+
+/** The graphology graph of a manifest; `check`: throw on a cycle (Kahn's count, kept while the edges go in). */
+function buildGraph(manifest: Manifest, check: boolean): DirectedGraph {
+  const graph = new DirectedGraph();
+  const index = new Map<string, number>();
+  for (const id of manifest.nodes.keys()) {
+    index.set(id, index.size);
+    graph.addNode(id);
+  }
+  const inDegree = new Int32Array(index.size);
+  const children: number[][] = Array.from({ length: index.size }, () => []);
+  for (const node of manifest.nodes.values()) {
+    const child = node.uniqueId;
+    for (const parent of node.dependsOn) {
+      const from = index.get(parent);
+      if (from !== undefined && graph.mergeEdge(parent, child)[1]) {
+        inDegree[index.get(child)!]!++;
+        children[from]!.push(index.get(child)!);
+      }
+    }
+  }
+  if (check && !acyclic(inDegree, children)) throw cycleError(graph, manifest);
+  return graph;
 }
 
 /** Whether every node can be ordered (Kahn): a node left with parents unordered is on or below a cycle. */

@@ -9,9 +9,9 @@ import type { ManifestNode } from '../manifest/nodes.js';
  * `join_use_nulls = 1` through its `query_settings` — the one place every materialization, the
  * contract check, validate and the test query read a node's query settings from. A node that sets
  * `join_use_nulls` in its own query_settings keeps its value. The other half of the mode (a
- * selected `t.col` named `col`) is execute/dequalify.ts.
+ * selected `t.col` named `col`) is execute/dequalify.ts. `only`: the nodes to give (all by default).
  */
-export function withJoinUseNulls(nodes: ReadonlyMap<string, ManifestNode>): Map<string, ManifestNode> {
+export function withJoinUseNulls(nodes: ReadonlyMap<string, ManifestNode>, only?: Iterable<string>): Map<string, ManifestNode> {
   const joins = new Map<string, boolean>();
   /** Whether a node's SQL, or an ephemeral model it inlines, has a join. */
   const hasJoin = (node: ManifestNode): boolean => {
@@ -31,7 +31,9 @@ export function withJoinUseNulls(nodes: ReadonlyMap<string, ManifestNode>): Map<
     return known;
   };
   const out = new Map<string, ManifestNode>();
-  for (const [id, node] of nodes) {
+  // `only`: just these nodes (an incremental update: the others already went through it).
+  for (const id of only ?? nodes.keys()) {
+    const node = nodes.get(id)!;
     const own = node.config.query_settings;
     const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
     const applies = (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') && dbtSemantics(node) && !('join_use_nulls' in settings) && hasJoin(node);

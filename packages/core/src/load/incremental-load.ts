@@ -220,8 +220,8 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
   // Microbatch checks read the inputs' event_time: a change on either side loads in full.
   const batchy = [...parsed, ...[...dropped].map((id) => oldNodes.get(id))].find((n) => n && (isMicrobatch(n.config) || n.config.event_time !== undefined));
   if (batchy) return `microbatch or event_time model ${batchy.name} changed`;
-  const semantic = withJoinUseNulls(nodes); // the whole map: a node inlining an unchanged ephemeral model joins through it
-  for (const id of fresh.keys()) nodes.set(id, semantic.get(id)!);
+  // Over the whole map (a node inlining an unchanged ephemeral model joins through it), for the parsed nodes.
+  for (const [id, n] of withJoinUseNulls(nodes, fresh.keys())) nodes.set(id, n);
   const logs: [string, 'warn'][] = [];
   checkContracts([...fresh.keys()].map((id) => nodes.get(id)!), (message, level) => logs.push([message, level]));
   checkGroupsAndAccess(nodes, prev.manifest.groups ?? new Map());

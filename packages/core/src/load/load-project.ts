@@ -88,6 +88,8 @@ export interface LoadedProject {
   readonly timings?: LoadTimings;
   /** What a warm start knows of the DAG (no cycle, each node's generation): graph/ need not work it out. */
   readonly graphHints?: { readonly acyclic: true; readonly depths: ReadonlyMap<string, number> };
+  /** A load served unchanged from its warm start: what it is (equal identities, equal manifests), for artifacts that can be reused. */
+  readonly warmIdentity?: string;
 }
 
 /** Seconds per load phase, with dbt's perf_info.json names; one entry per project (root, then packages). */

@@ -107,6 +107,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
       ...(updated ? { warmUpdate: updated.files } : {}),
     },
     graphHints: { acyclic: true, depths: new Map(saved.depths) },
+    ...(saved.identity !== undefined ? { warmIdentity: saved.identity } : {}),
     // perf_info.json: the whole load was reading the warm start
     timings: { readProjectElapsed: 0, loadMacrosElapsed: 0, parseProjectElapsed: 0, processManifestElapsed: 0, loadAllElapsed: (performance.now() - started) / 1000, projects: [] },
   };

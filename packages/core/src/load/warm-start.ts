@@ -54,6 +54,8 @@ export interface SavedLoad {
   readonly depths: readonly (readonly [string, number])[];
   /** Which of `logs` the node warnings are (load-project.ts nodeWarnings: recomputed by an update). */
   readonly nodeLogs: readonly [number, number];
+  /** What this saved load is, as read (the base's checksum and size, each delta's): equal identities, equal loads. Not saved. */
+  readonly identity?: string;
 }
 
 /** What an incremental update (load/warm-update.ts) needs beyond the load: read only then. */
@@ -164,7 +166,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
     const internalBytes = section(internalsOffset, internalsAt);
     const load = () => deltas.reduce(applyDelta, deserialize(loadBytes) as SavedLoad);
-    if (differ.length === 0) return load();
+    if (differ.length === 0) return { ...load(), identity: [`${loadAt.crc32}:${loadAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',') };
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
@@ -190,8 +192,8 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
 }
 
 /** The deltas appended after the sections, checked (magic, CRC, the base and offset each was written for). */
-function readDeltas(bytesAt: (offset: number, length: number) => Buffer, from: number, size: number, base: string): (WarmDelta & { bytes: number })[] {
-  const out: (WarmDelta & { bytes: number })[] = [];
+function readDeltas(bytesAt: (offset: number, length: number) => Buffer, from: number, size: number, base: string): (WarmDelta & { bytes: number; crc: number })[] {
+  const out: (WarmDelta & { bytes: number; crc: number })[] = [];
   let at = from;
   while (at < size) {
     if (at + DELTA_HEAD > size) throw new Error('corrupt');
@@ -202,7 +204,7 @@ function readDeltas(bytesAt: (offset: number, length: number) => Buffer, from: n
     if (crc32(payload) !== head.readUInt32BE(8)) throw new Error('corrupt');
     const delta = deserialize(payload) as WarmDelta & { at: number; base: string };
     if (delta.at !== at || delta.base !== base) throw new Error('corrupt');
-    out.push({ ...delta, bytes: DELTA_HEAD + length });
+    out.push({ ...delta, bytes: DELTA_HEAD + length, crc: head.readUInt32BE(8) });
     at += DELTA_HEAD + length;
   }
   return out;

@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import type { Manifest } from '../manifest/manifest.js';
+import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import type { Renderer } from '../render/renderer.js';
 import { toPosix } from './discover-files.js';
@@ -95,7 +96,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   if (kept.some(([message]) => changedFiles.some((f) => message.includes(f)))) return 'a saved warning names a changed file';
   const warnings: [string, 'warn'][] = [];
   nodeWarnings(update.manifest.nodes.values(), (message, level) => warnings.push([message, level]));
-  const depths = generations(update.manifest);
+  const depths = sameEdges(nodes, update.manifest.nodes, update.fresh) ? savedDepths(saved, update.removed) : generations(update.manifest);
   if (!depths) return 'the dependencies have a cycle';
   onLog = options.onLog ?? (() => {}); // from here on the renderer's logs are the command's
 
@@ -121,9 +122,27 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     nodeLogs,
     renders: saved.renders,
   };
-  const load: SavedLoad = { ...saved, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: [...depths] };
+  const { identity: _identity, ...rest } = saved; // a new load: its identity is known once read back
+  const load: SavedLoad = { ...rest, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: [...depths] };
   renderer.setManifest(update.manifest);
   return { load, renderer, parsed: [...update.dropped, ...update.fresh.filter((id) => !update.dropped.includes(id))], changedFiles, delta, env: envRead };
+}
+
+/** Whether every node in `ids` was there before with the same parents (then no generation changes). */
+function sameEdges(before: ReadonlyMap<string, ManifestNode>, after: ReadonlyMap<string, ManifestNode>, ids: readonly string[]): boolean {
+  const parents = (nodes: ReadonlyMap<string, ManifestNode>, id: string) => new Set(nodes.get(id)!.dependsOn.filter((p) => nodes.has(p)));
+  return ids.every((id) => {
+    if (!before.has(id)) return false;
+    const [a, b] = [parents(before, id), parents(after, id)];
+    return a.size === b.size && [...a].every((p) => b.has(p));
+  });
+}
+
+/** The saved generations less the nodes gone (a node gone had no children: nothing else moves). */
+function savedDepths(saved: SavedLoad, removed: readonly string[]): Map<string, number> {
+  const depths = new Map(saved.depths);
+  for (const id of removed) depths.delete(id);
+  return depths;
 }
 
 /**

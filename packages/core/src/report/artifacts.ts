@@ -11,6 +11,7 @@ import type { MacroNode } from '../manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
+import { recordManifest, rewriteManifestMetadata } from './manifest-reuse.js';
 import type { HookResult, NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
@@ -82,7 +83,13 @@ export function writeManifest(
   compiled: ReadonlyMap<string, string> = new Map(),
   secrets: readonly string[] = [],
   typed?: ReadonlyMap<string, readonly TypedColumn[]>,
+  /** What the contents (all but the metadata) are made of, when the caller knows: the last write's are reused when equal (report/manifest-reuse.ts). */
+  contentKey?: string,
 ): string {
+  const meta = { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName };
+  const metaJson = JSON.stringify(meta, scrubbingReplacer(secrets));
+  const path = join(targetDir, 'manifest.json');
+  if (contentKey !== undefined && !typed && rewriteManifestMetadata(targetDir, path, contentKey, metaJson)) return path;
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
@@ -103,8 +110,8 @@ export function writeManifest(
   const macros = Object.fromEntries(
     [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, ...macroProperties(m, inPackage) }]),
   );
-  return writeJson(targetDir, 'manifest.json', {
-    metadata: { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName },
+  writeJson(targetDir, 'manifest.json', {
+    metadata: meta,
     nodes,
     sources,
     macros,
@@ -123,6 +130,8 @@ export function writeManifest(
     semantic_models: byKind.semantic_model,
     unit_tests: unitTests,
   }, secrets);
+  recordManifest(targetDir, path, typed ? undefined : contentKey, Buffer.byteLength(`{"metadata":${metaJson}`));
+  return path;
 }
 
 /** dbt's `groups`: each `groups:` entry with its owner. */
