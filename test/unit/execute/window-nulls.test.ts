@@ -18,6 +18,8 @@ describe("lag/lead give NULL past the partition's edge under dbt_semantics", () 
       'select t.lag(x) from t',
       'select lag(x) from t',
       'select flag(x) over (order by s) from t',
+      'select 1 # lag(x) over (order by s)\n from t',
+      'select $$lag(x) over (order by s)$$ as s from t',
     ])
       expect(nullableWindowShifts(sql)).toBe(sql);
   });

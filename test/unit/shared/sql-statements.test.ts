@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../../packages/core/src/shared/sql-statements.js';
+import { blankNonCode, splitStatements } from '../../../packages/core/src/shared/sql-statements.js';
 
 describe('splitStatements', () => {
   it('splits at ; outside literals, quoted names, comments and heredocs', () => {
@@ -14,5 +14,14 @@ describe('splitStatements', () => {
     expect(splitStatements('select 1;')).toEqual(['select 1']);
     expect(splitStatements('select 1; -- done\n;  /* end */ ')).toEqual(['select 1']);
     expect(splitStatements('  -- only a comment\n')).toEqual([]);
+  });
+});
+
+describe('blankNonCode', () => {
+  it('blanks literals, quoted names, comments and heredocs, keeping every offset and newline', () => {
+    const sql = "select 'a;b', `c`, \"d\" -- x\n# y\n/* z */ $$w$$ from t";
+    const code = blankNonCode(sql);
+    expect(code).toHaveLength(sql.length);
+    expect(code.replace(/ +/g, ' ')).toBe('select , , \n \n from t');
   });
 });

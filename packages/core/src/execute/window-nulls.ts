@@ -1,6 +1,7 @@
 import type { ManifestNode } from '../manifest/nodes.js';
 import { contractEnforced } from '../adapter/contract/contract-check.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
+import { blankNonCode } from '../shared/sql-statements.js';
 
 /**
  * dbt's answers on ClickHouse, window half: `lag(x) over (…)` / `lead(x) over (…)` give NULL where
@@ -50,37 +51,4 @@ export function nullableWindowShifts(sql: string): string {
   let out = sql;
   for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
   return out;
-}
-
-/** `sql` with string literals, quoted names and comments replaced by spaces (same offsets). */
-function blankNonCode(sql: string): string {
-  const chars = sql.split(''); // UTF-16 units: the offsets of `sql`
-  const n = sql.length;
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < Math.min(to, n); k++) if (sql[k] !== '\n') chars[k] = ' ';
-  };
-  let i = 0;
-  while (i < n) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"' || c === '`') {
-      let j = i + 1;
-      while (j < n) {
-        if (sql[j] === '\\') j += 2;
-        else if (sql[j] === c && sql[j + 1] === c) j += 2;
-        else if (sql[j] === c) break;
-        else j++;
-      }
-      blank(i, j + 1);
-      i = j + 1;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const j = sql.indexOf('\n', i);
-      blank(i, j < 0 ? n : j);
-      i = j < 0 ? n : j + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const j = sql.indexOf('*/', i + 2);
-      blank(i, j < 0 ? n : j + 2);
-      i = j < 0 ? n : j + 2;
-    } else i++;
-  }
-  return chars.join('');
 }

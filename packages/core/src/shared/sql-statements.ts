@@ -5,13 +5,20 @@
  * (old ones have no formatQuery() to ask).
  */
 
-/** Offsets of the `;` that end statements in `sql`. */
-function separators(sql: string): number[] {
-  const out: number[] = [];
+/**
+ * `sql` with string literals, quoted names, comments and heredocs replaced by spaces (newlines kept,
+ * so every offset and line of `sql` still holds): what is left is code to search with a regex.
+ */
+export function blankNonCode(sql: string): string {
+  const chars = sql.split(''); // UTF-16 units: the offsets of `sql`
   const n = sql.length;
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < Math.min(to, n); k++) if (sql[k] !== '\n') chars[k] = ' ';
+  };
   let i = 0;
   while (i < n) {
     const c = sql[i]!;
+    let end = -1;
     if (c === "'" || c === '"' || c === '`') {
       // A quote inside is escaped with a backslash or doubled.
       let j = i + 1;
@@ -21,22 +28,32 @@ function separators(sql: string): number[] {
         else if (sql[j] === c) break;
         else j++;
       }
-      i = j + 1;
+      end = j + 1;
     } else if ((c === '-' && sql[i + 1] === '-') || (c === '#' && (sql[i + 1] === ' ' || sql[i + 1] === '!'))) {
       const j = sql.indexOf('\n', i);
-      i = j < 0 ? n : j + 1;
+      end = j < 0 ? n : j + 1;
     } else if (c === '/' && sql[i + 1] === '*') {
       const j = sql.indexOf('*/', i + 2);
-      i = j < 0 ? n : j + 2;
+      end = j < 0 ? n : j + 2;
     } else if (c === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
       const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))![0];
       const j = sql.indexOf(tag, i + tag.length);
-      i = j < 0 ? n : j + tag.length;
-    } else {
-      if (c === ';') out.push(i);
-      i++;
+      end = j < 0 ? n : j + tag.length;
+    }
+    if (end < 0) i++;
+    else {
+      blank(i, end);
+      i = end;
     }
   }
+  return chars.join('');
+}
+
+/** Offsets of the `;` that end statements in `sql`. */
+function separators(sql: string): number[] {
+  const code = blankNonCode(sql);
+  const out: number[] = [];
+  for (let i = code.indexOf(';'); i >= 0; i = code.indexOf(';', i + 1)) out.push(i);
   return out;
 }
 
