@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
+import { PEOPLE_SEED_CSV, SEED_SCHEMA_YML } from './common.js';
 
 /*
  * dbt-clickhouse tests/integration/adapter/materialized_view/test_materialized_view.py (+ common.py):
@@ -10,25 +11,6 @@ import { dbtProject } from '../adapter-suite/dbt-project.js';
  * test_full_refresh_catchup_disabled_no_exchange mocks dbt-clickhouse's can_exchange: not ported
  * (tsdbt's path without EXCHANGE is covered by test/server/ on 18.16).
  */
-
-const PEOPLE_SEED_CSV = `id,name,age,department
-1231,Dade,33,engineering
-6666,Ksenia,48,engineering
-8888,Kate,50,engineering
-1000,Alfie,10,sales
-2000,Bill,20,sales
-3000,Charlie,30,sales
-`;
-
-const SEED_SCHEMA_YML = `
-version: 2
-
-sources:
-  - name: raw
-    schema: "{{ target.schema }}"
-    tables:
-      - name: people
-`;
 
 const VIEW_MODEL_HACKERS = `
 {{ config(
@@ -60,7 +42,6 @@ const MV_MODEL = `
 {%- if var('schema_name', none) %}
 {{ config(schema=var('schema_name')) }}
 {%- endif %}
-
 
 {% if not var('use_updated_schema', False) %}
 select

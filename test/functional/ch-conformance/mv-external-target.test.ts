@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
+import { PEOPLE_SEED_CSV, SEED_SCHEMA_YML } from './common.js';
 
 /*
  * dbt-clickhouse tests/integration/adapter/materialized_view/test_materialized_view_external_target.py
@@ -7,25 +8,6 @@ import { dbtProject } from '../adapter-suite/dbt-project.js';
  * `{{ materialization_target_table(ref(...)) }}`, with and without catchup, and a full refresh that
  * adds a column to both. Upstream model files (common.py) unchanged.
  */
-
-const PEOPLE_SEED_CSV = `id,name,age,department
-1231,Dade,33,engineering
-6666,Ksenia,48,engineering
-8888,Kate,50,engineering
-1000,Alfie,10,sales
-2000,Bill,20,sales
-3000,Charlie,30,sales
-`;
-
-const SEED_SCHEMA_YML = `
-version: 2
-
-sources:
-  - name: raw
-    schema: "{{ target.schema }}"
-    tables:
-      - name: people
-`;
 
 const MV_MODEL_HACKERS = `
 {{ config(materialized='materialized_view') }}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
+import { SEED_SCHEMA_YML } from './common.js';
 
 /*
  * dbt-clickhouse tests/integration/adapter/projections/test_projections.py: the `projections`
@@ -14,16 +15,6 @@ const PEOPLE_SEED_CSV = `id,name,age,department
 8888,Kate,50,engineering
 1232,Eugene,40,malware
 9999,Paul,25,sales
-`;
-
-const SEED_SCHEMA_YML = `
-version: 2
-
-sources:
-  - name: raw
-    schema: "{{ target.schema }}"
-    tables:
-      - name: people
 `;
 
 const projection = (name: string, agg: string) => `

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
+import { PEOPLE_SEED_CSV, SEED_SCHEMA_YML } from './common.js';
 
 /*
  * dbt-clickhouse tests/integration/adapter/materialized_view/test_refreshable_materialized_view.py:
@@ -9,25 +10,6 @@ import { dbtProject } from '../adapter-suite/dbt-project.js';
  * refreshable or back, APPEND toggled), tsdbt replaces the view in the normal run: the cases check
  * the end state, which both reach (docs/dbt-clickhouse-conformance.md).
  */
-
-const PEOPLE_SEED_CSV = `id,name,age,department
-1231,Dade,33,engineering
-6666,Ksenia,48,engineering
-8888,Kate,50,engineering
-1000,Alfie,10,sales
-2000,Bill,20,sales
-3000,Charlie,30,sales
-`;
-
-const SEED_SCHEMA_YML = `
-version: 2
-
-sources:
-  - name: raw
-    schema: "{{ target.schema }}"
-    tables:
-      - name: people
-`;
 
 const MV_MODEL = `
 {{ config(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
+import { SEED_SCHEMA_YML } from './common.js';
 
 /*
  * dbt-clickhouse tests/integration/adapter: view/test_view.py, clickhouse/test_clickhouse_upper_case.py,
@@ -11,15 +12,6 @@ const PEOPLE_SEED_CSV = `id,name,age,department
 1231,Dade,33,engineering
 6666,Ksenia,48,engineering
 8888,Kate,50,engineering
-`;
-const SEED_SCHEMA_YML = `
-version: 2
-
-sources:
-  - name: raw
-    schema: "{{ target.schema }}"
-    tables:
-      - name: people
 `;
 
 describe('dbt-clickhouse views, upper-case names, sources in other databases', () => {
