@@ -85,6 +85,7 @@ describe('DBT_ENV_SECRET_* as dbt', () => {
     expect(debug.out).toMatch(/^ {2}schema: \*{5}$/m);
     const written = filesUnder(join(p.dir, 'target'));
     expect(Object.keys(written).map((f) => f.slice(p.dir.length + 1)).sort()).toEqual([
+      'target/compiled/.tsdbt-written', // which compiled files are known unchanged (names, sizes, hashes)
       'target/compiled/proj/models/a.sql',
       'target/compiled/proj/models/b.sql',
       'target/manifest.json',
