@@ -51,6 +51,9 @@ function fileChanges(stale: StaleLoad, projectRoot: string): FileChange[] | stri
 export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRoot: string): UpdatedLoad | string {
   const changes = fileChanges(stale, projectRoot);
   if (typeof changes === 'string') return changes;
+  // planChanges takes SQL and seed files only: say so before the update's context is built.
+  const other = changes.find((c) => !c.path.endsWith('.sql') && !c.path.endsWith('.csv'));
+  if (other) return `${other.path} (${other.kind})`;
   const rawEnv = options.env ?? process.env;
   const recording = recordingEnv(rawEnv);
   const said: string[] = [];
