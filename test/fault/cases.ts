@@ -19,6 +19,8 @@ const CHANGE = [
 const incremental = (config: string, columns = 'id, d, v', filter = 'where id >= 2') =>
   `{{ config(materialized='incremental', ${config}) }}\nselect ${columns} from {{ source('raw', 'events') }}\n{% if is_incremental() %}${filter}{% endif %}`;
 
+const DOCS_YML = 'version: 2\nmodels:\n  - name: t\n    description: the numbers\n    columns:\n      - name: x\n        description: a number\n';
+
 const table = (n: number, extra = '') => `{{ config(materialized='table', order_by='x') }}\nselect number as x, toString(number * ${n}) as s${extra} from numbers(${n})`;
 
 /* Materialized views: `events` feeds them; rows inserted after the first build reach the targets through the views. */
@@ -125,6 +127,13 @@ export function faultCases(): FaultCase[] {
     { name: 'table: rebuild', files: { 'models/t.sql': table(3) }, changedFiles: { 'models/t.sql': table(5, ", 'x' as extra") }, targets: ['t'] },
     { name: 'table: first build', files: { 'models/other.sql': table(1) }, changedFiles: { 'models/t.sql': table(4) }, targets: ['t'] },
     {
+      // persist_docs: the COMMENT statements after the swap (a failure there leaves the new rows in place)
+      name: 'table: rebuild, persist_docs',
+      files: { 'models/t.sql': table(3), 'models/docs.yml': DOCS_YML },
+      changedFiles: { 'models/t.sql': table(5, ", 'x' as extra").replace("order_by='x'", "order_by='x', persist_docs={'relation': true, 'columns': true}") },
+      targets: ['t'],
+    },
+    {
       name: 'view: replace',
       files: { 'models/v.sql': "{{ config(materialized='view') }}\nselect 1 as x" },
       changedFiles: { 'models/v.sql': "{{ config(materialized='view') }}\nselect 2 as x, 'y' as y" },
@@ -151,6 +160,7 @@ export function faultCases(): FaultCase[] {
     },
     inc('incremental: append', incremental("order_by='id'", 'id, d, v', 'where id > (select max(id) from {{ this }})')),
     inc('incremental: delete+insert', incremental("unique_key='id', order_by='id'")),
+    inc('incremental: merge', incremental("incremental_strategy='merge', unique_key='id', order_by='id'")),
     inc('incremental: delete+insert, partitioned', incremental(`unique_key='id', ${partitioned}`)),
     inc('incremental: insert_overwrite', incremental(`incremental_strategy='insert_overwrite', ${partitioned}`, 'id, d, v', "where d >= '2024-02-01'")),
     inc('incremental: --full-refresh', incremental("unique_key='id', order_by='id'"), undefined, { fullRefresh: true }),
