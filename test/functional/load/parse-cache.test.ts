@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, reloadProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
 import { ProjectGraph } from '../../../packages/core/src/graph/project-graph.js';
 import { PARTIAL_PARSE_FILE } from '../../../packages/core/src/load/load-project.js';
-import { writeManifest } from '../../../packages/core/src/report/artifacts.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
+import { manifestText } from '../../helpers/manifest-text.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
@@ -22,14 +22,6 @@ afterEach(() => {
   p = undefined;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** manifest.json as written, without its timestamp. */
-function manifestText(loaded: LoadedProject): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-pp-manifest-'));
-  dirs.push(dir);
-  writeManifest(dir, loaded.manifest, new ProjectGraph(loaded.manifest), 'fixed-invocation');
-  return readFileSync(join(dir, 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '');
-}
 
 const names = (loaded: LoadedProject) => loaded.partialParse.rendered.map((id) => id.split('.').pop()).sort();
 

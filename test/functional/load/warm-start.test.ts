@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, TsdbtProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
-import { ProjectGraph } from '../../../packages/core/src/graph/project-graph.js';
 import { WARM_START_FILE } from '../../../packages/core/src/load/warm-load.js';
-import { writeManifest } from '../../../packages/core/src/report/artifacts.js';
+import { manifestText } from '../../helpers/manifest-text.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
 
@@ -22,14 +21,6 @@ afterEach(() => {
   p = undefined;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** manifest.json as written, without its timestamp. */
-function manifestText(loaded: LoadedProject): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-ws-manifest-'));
-  dirs.push(dir);
-  writeManifest(dir, loaded.manifest, new ProjectGraph(loaded.manifest), 'fixed-invocation');
-  return readFileSync(join(dir, 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '');
-}
 
 const isWarm = (loaded: LoadedProject) => loaded.partialParse.warmStart === true;
 /** Served as saved: neither loaded nor brought up to date (load/warm-update.ts). */
