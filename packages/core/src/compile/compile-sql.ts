@@ -8,12 +8,15 @@ import type { RelationResolver } from '../render/render-state.js';
 
 /** Looks up nodes by what templates call them (dbt's package search order). Built once per manifest. */
 export class RelationIndex {
-  private readonly lookup: NodeLookup;
+  private lookupMemo: NodeLookup | undefined;
   /** `--empty` (dbt 1.8): every ref() and source() printed in SQL reads zero rows of its relation. */
   readonly emptyInputs: boolean = false;
 
-  constructor(readonly manifest: Manifest) {
-    this.lookup = nodeLookup(manifest.nodes.values());
+  constructor(readonly manifest: Manifest) {}
+
+  /** Built on first use: it reads every model's version (a warm start's `ls` compiles nothing and decodes no node for it). */
+  private get lookup(): NodeLookup {
+    return (this.lookupMemo ??= nodeLookup(this.manifest.nodes.values()));
   }
 
   /** This index, compiling every ref() and source() printed in SQL to a zero-row subquery (`--empty`). */

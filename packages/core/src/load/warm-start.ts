@@ -3,8 +3,10 @@ import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { Manifest } from '../manifest/manifest.js';
+import { decodeNodes, encodeNodes, plainNode } from '../manifest/lazy-nodes.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
+import { ProjectError } from '../shared/errors.js';
 import { changedInputs, scanInputs, type InputScan, type InputSpec } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
@@ -18,6 +20,9 @@ import type { ResourcePatch } from './schema-yaml.js';
  * project's root-level files, profiles.yml, every resource folder and every installed package.
  * Then a command skips the load entirely (no YAML, no Jinja, no dependency resolution): it reads
  * the manifest back (v8 deserialize) and builds the Jinja renderer only if it renders something.
+ * The nodes are saved apart, one blob each behind an index of the fields listing and selecting read
+ * (manifest/lazy-nodes.ts): `ls` decodes none and never reads the blobs, a command decodes the
+ * nodes it uses (the file stays open until then: a replacement by another command does not matter).
  * When anything differs, the load runs as without it (the parse cache still spares the renders of
  * unchanged files) and saves a new one. Never saved: a load that read something that differs per
  * run (invocation_id, run_started_at, datetime.now() through `modules`, a render that logged) or
@@ -30,7 +35,7 @@ import type { ResourcePatch } from './schema-yaml.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/3';
+const FORMAT = 'tsdbt-warm-start/4';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -126,6 +131,8 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
   } catch {
     return 'no warm-start file';
   }
+  // Kept open while the node blobs are not read: they are read from this file even if another command replaces it meanwhile.
+  let keepOpen = false;
   try {
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(Math.min(size, 4096));
@@ -133,12 +140,14 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const cut = head.indexOf(10);
     if (cut < 0) return 'the warm-start file is corrupt';
     const header = JSON.parse(head.subarray(0, cut).toString('utf8')) as Header;
-    if (header.format !== FORMAT || !Array.isArray(header.sections) || header.sections.length !== 3) return 'the warm-start file has another format';
+    if (header.format !== FORMAT || !Array.isArray(header.sections) || header.sections.length !== 5) return 'the warm-start file has another format';
     const changedKeys = Object.keys({ ...key, ...header.key }).filter((k) => header.key?.[k] !== key[k]);
     if (changedKeys.length) return `${changedKeys.join(', ')} changed`;
-    const [inputsAt, loadAt, internalsAt] = header.sections as [Section, Section, Section];
+    const [inputsAt, loadAt, indexAt, blobsAt, internalsAt] = header.sections as [Section, Section, Section, Section, Section];
     const loadOffset = cut + 1 + inputsAt.bytes;
-    const internalsOffset = loadOffset + loadAt.bytes;
+    const indexOffset = loadOffset + loadAt.bytes;
+    const blobsOffset = indexOffset + indexAt.bytes;
+    const internalsOffset = blobsOffset + blobsAt.bytes;
     const deltasOffset = internalsOffset + internalsAt.bytes;
     if (deltasOffset > size) return 'the warm-start file is corrupt';
     const bytesAt = (offset: number, length: number) => {
@@ -151,7 +160,9 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       if (checksum(bytes) !== s.crc32) throw new Error('corrupt');
       return bytes;
     };
-    const deltas = readDeltas(bytesAt, deltasOffset, size, loadAt.crc32);
+    // What a delta applies to: the saved load, its nodes and their index.
+    const base = `${loadAt.crc32}.${indexAt.crc32}.${blobsAt.crc32}`;
+    const deltas = readDeltas(bytesAt, deltasOffset, size, base);
     const saved = deserialize(section(cut + 1, inputsAt)) as { spec: InputSpec; scan: [string, string][]; env: [string, string | undefined][] };
     const scan = new Map(saved.scan);
     const envValues = new Map(saved.env);
@@ -163,10 +174,26 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const now = scanInputs(saved.spec);
     const differ = changedInputs(scan, now);
     const loadBytes = section(loadOffset, loadAt);
+    const indexBytes = section(indexOffset, indexAt);
     // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
     const internalBytes = section(internalsOffset, internalsAt);
-    const load = () => deltas.reduce(applyDelta, deserialize(loadBytes) as SavedLoad);
-    if (differ.length === 0) return { ...load(), identity: [`${loadAt.crc32}:${loadAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',') };
+    let failed: ProjectError | undefined;
+    const blobs = () => {
+      if (failed) throw failed;
+      try {
+        return section(blobsOffset, blobsAt);
+      } catch {
+        // Only bit rot inside the file gets here (a truncated or replaced file was told apart above): say so once, never again.
+        removeWarmStart(file);
+        throw (failed = new ProjectError('warm-start-corrupt', `The saved load ${file} is damaged (it has been removed).`, { file, hint: 'Run the command again: it loads the project in full.' }));
+      } finally {
+        closeSync(fd); // once: a success is kept by the nodes, a failure thrown again above
+      }
+    };
+    const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs);
+    keepOpen = true;
+    const load = () => deltas.reduce(applyDelta, withNodes(deserialize(loadBytes) as SavedLoad, nodes));
+    if (differ.length === 0) return { ...load(), identity: [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',') };
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
@@ -177,17 +204,18 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       load: () => (loaded ??= load()),
       internals: () => (internals ??= deserialize(internalBytes) as SavedInternals),
       append(delta, updated) {
-        if (deltas.length + 1 > MAX_DELTAS || deltaBytes > loadAt.bytes * MAX_DELTA_SHARE) {
+        if (deltas.length + 1 > MAX_DELTAS || deltaBytes > (loadAt.bytes + blobsAt.bytes) * MAX_DELTA_SHARE) {
           const next = updated();
           return writeWarmStart(file, key, next.inputs, next.load, next.internals);
         }
-        appendDelta(file, size, loadAt.crc32, delta);
+        appendDelta(file, size, base, delta);
       },
     };
   } catch {
+    keepOpen = false;
     return 'the warm-start file is corrupt';
   } finally {
-    closeSync(fd);
+    if (!keepOpen) closeSync(fd);
   }
 }
 
@@ -222,10 +250,15 @@ function applyDelta(load: SavedLoad, delta: WarmDelta): SavedLoad {
   return { ...load, depths: [...depths], logs: delta.logs, nodeLogs: delta.nodeLogs, renders: delta.renders, ...(delta.files ? { files: delta.files } : {}) };
 }
 
+/** A saved load read back without its nodes, with them. */
+function withNodes(load: SavedLoad, nodes: Map<string, ManifestNode>): SavedLoad {
+  return { ...load, manifest: { ...load.manifest, nodes } };
+}
+
 /** Appends one delta at the end of a file of `size` bytes (a concurrent append shows as a wrong offset: the file is then ignored). */
 function appendDelta(file: string, size: number, base: string, delta: WarmDelta): void {
   try {
-    const payload = serialize({ ...delta, at: size, base });
+    const payload = serialize({ ...delta, nodes: delta.nodes.map(([id, node]) => [id, node && plainNode(node)]), at: size, base });
     const head = Buffer.alloc(DELTA_HEAD);
     head.writeUInt32BE(DELTA_MAGIC, 0);
     head.writeUInt32BE(payload.length, 4);
@@ -244,9 +277,11 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env] });
-    const loadBytes = serialize(load);
+    // The nodes apart, each its own blob behind an index (manifest/lazy-nodes.ts): a warm start decodes only the nodes it uses.
+    const loadBytes = serialize({ ...load, manifest: { ...load.manifest, nodes: new Map() } });
+    const nodes = encodeNodes(load.manifest.nodes);
     const internalBytes = serialize(internals);
-    const sections = [inputBytes, loadBytes, internalBytes];
+    const sections = [inputBytes, loadBytes, nodes.index, nodes.blobs, internalBytes];
     const header: Header = { format: FORMAT, key, sections: sections.map((b) => ({ bytes: b.length, crc32: checksum(b) })) };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(tmp, Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...sections]));

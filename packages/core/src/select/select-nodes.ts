@@ -1,6 +1,7 @@
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { ManifestNode, ResourceType } from '../manifest/nodes.js';
+import { isEmptyNode } from '../manifest/lazy-nodes.js';
+import type { ResourceType } from '../manifest/nodes.js';
 import { UsageError } from '../shared/errors.js';
 import type { PreviousState } from '../state/previous-state.js';
 import { evaluateSpec, type EvalContext } from './evaluate-spec.js';
@@ -86,12 +87,6 @@ export function selectNodes(manifest: Manifest, graph: ProjectGraph, options: Se
     if (node && (!types || types.has(node.resourceType)) && !isEmptyNode(node)) result.add(id);
   }
   return result;
-}
-
-/** dbt's `node.empty`: a model, singular test, snapshot or analysis whose file is blank (a generic test's code is generated). */
-function isEmptyNode(node: ManifestNode): boolean {
-  if (node.resourceType === 'test' && node.testType === 'generic') return false;
-  return 'rawCode' in node && typeof node.rawCode === 'string' && node.rawCode.trim() === '';
 }
 
 /** `--select A --exclude B` = difference(union(A), union(B)), as dbt's `parse_difference`. */
