@@ -11,6 +11,7 @@ import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { renderedWithNames } from './compile/final-render.js';
+import { compileMemoKey, readCompileMemo, writeCompileMemo } from './compile/compile-memo.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
@@ -308,6 +309,17 @@ export class TsdbtProject {
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
   async compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean } = {}): Promise<CompiledNode[]> {
     const ids = this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
+    // An unchanged warm start compiled with the same selection: the last compile's result (compile/compile-memo.ts).
+    const { select, exclude, selector, resourceTypes, indirectSelection } = options;
+    const memoKey = compileMemoKey(engineFingerprint(), this.loaded.warmIdentity, { ...options, onWarning: undefined }, { select, exclude, selector, resourceTypes, indirectSelection });
+    const memo = memoKey === undefined ? undefined : readCompileMemo(this.targetDir, memoKey);
+    if (memo) {
+      const items = memo.ids.map((id, k) => ({ node: this.graph.node(id), sql: memo.sqls[k]! }));
+      if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
+      const { paths } = writeCompiledFiles(this.targetDir, items, this.secrets, memo.hashes);
+      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, memo.manifestKey);
+      return items.map((i, k) => ({ ...i, path: paths[k]! }));
+    }
     const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
     const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
     const items: { node: ManifestNode; sql: string }[] = [];
@@ -325,8 +337,11 @@ export class TsdbtProject {
       items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
-    const paths = writeCompiledFiles(this.targetDir, items, this.secrets);
-    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, this.manifestContentKey(items));
+    const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets);
+    const manifestKey = this.manifestContentKey(items);
+    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, manifestKey);
+    const memoable = memoKey !== undefined && manifestKey !== undefined && !items.some((i) => i.node.resourceType === 'unit_test');
+    writeCompileMemo(this.targetDir, memoable ? { key: memoKey, ids: items.map((i) => i.node.uniqueId), sqls: items.map((i) => i.sql), hashes, manifestKey } : undefined);
     return items.map((i, k) => ({ ...i, path: paths[k]! }));
   }
 

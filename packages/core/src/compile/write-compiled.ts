@@ -121,7 +121,13 @@ function readIndex(file: string): WrittenIndex {
  * (libuv's pool) file creation measured up to 5× slower here — the threads contend in ext4's
  * inode allocator —, and never faster. Files that already hold the same text are left alone.
  */
-export function writeCompiledFiles(targetDir: string, items: readonly { node: ManifestNode; sql: string }[], secrets: readonly string[] = []): string[] {
+export function writeCompiledFiles(
+  targetDir: string,
+  items: readonly { node: ManifestNode; sql: string }[],
+  secrets: readonly string[] = [],
+  /** Each text's hash when known (compile/compile-memo.ts): then unchanged files are known without hashing. */
+  known?: readonly string[],
+): { paths: string[]; hashes: string[] } {
   const paths = items.map((i) => compiledPath(targetDir, i.node));
   // A first compile has nothing to compare with: skip the reads.
   const mayExist = existsSync(join(targetDir, 'compiled'));
@@ -129,12 +135,16 @@ export function writeCompiledFiles(targetDir: string, items: readonly { node: Ma
   const index = mayExist ? readIndex(indexFile) : new Map<string, string>();
   let changed = false;
   const made = new Set<string>();
+  const hashes: string[] = [];
   for (let i = 0; i < items.length; i++) {
     const path = paths[i]!;
-    const text = withNewline(scrubSecrets(items[i]!.sql, secrets));
-    const hash = textHash(text);
+    let text: string | undefined;
+    const textOf = () => (text ??= withNewline(scrubSecrets(items[i]!.sql, secrets)));
+    const hash = known?.[i] ?? textHash(textOf());
+    hashes.push(hash);
     const recorded = index.get(path);
     if (mayExist && recorded !== undefined && recorded === `${statKey(path)}:${hash}`) continue;
+    text = textOf();
     if (!(mayExist && unchanged(path, text))) {
       const dir = dirname(path);
       if (!made.has(dir)) {
@@ -153,5 +163,5 @@ export function writeCompiledFiles(targetDir: string, items: readonly { node: Ma
     } catch {
       // only a shortcut for the next compile
     }
-  return paths;
+  return { paths, hashes };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 
 /*
  * What the files a load reads look like, cheaply, as git's index sees a work tree: each file's
@@ -68,7 +67,7 @@ export function scanInputs(spec: InputSpec): InputScan {
     }
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
-      const path = join(dir, e.name);
+      const path = `${dir}/${e.name}`; // dir is absolute and normal: join's normalisation costs more than the stat on 10,000 files
       if (!e.isDirectory()) out.set(path, fingerprint(path, now));
       else if (deep) walk(path, true);
       else if (folders) out.set(path, 'dir');
