@@ -12,7 +12,9 @@
 // `compileChangedModel`: one model file edited before each warm `compile` (the warm start brought up to date).
 // `lsNoCacheOneThread`: `ls --no-partial-parse` parsing on the main thread only (TSDBT_PARSE_THREADS=1);
 // `lsNoCache` uses the default (a worker thread per other core, from 150 Jinja files per thread).
-// Usage: node bench/compile.mjs [sizes=1000,10000] [repeats=3] [base folder=os.tmpdir(), e.g. /dev/shm for a RAM disk] [--jinja]
+// `--varied`: the Jinja-heavy project whose models differ in shape (gen-project.mjs `varied`; implies --jinja);
+// `--unique`: the varied project with every model a shape of its own (nothing shared).
+// Usage: node bench/compile.mjs [sizes=1000,10000] [repeats=3] [base folder=os.tmpdir(), e.g. /dev/shm for a RAM disk] [--jinja | --varied | --unique]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { generateProject } from './gen-project.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const jinja = process.argv.includes('--jinja');
+const unique = process.argv.includes('--unique');
+const varied = process.argv.includes('--varied') || unique;
+const jinja = process.argv.includes('--jinja') || varied;
 const sizes = (args[0] ?? '1000,10000').split(',').map(Number);
 const repeats = Number(args[1] ?? 3);
 const base = args[2] ?? tmpdir();
@@ -40,8 +44,8 @@ function timed(args, script = cli, env = {}) {
 const files = (dir) => readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 
 for (const n of sizes) {
-  const dir = join(base, `tsdbt-synth-${jinja ? 'jinja-' : ''}${n}`);
-  generateProject(n, dir, { jinja });
+  const dir = join(base, `tsdbt-synth-${unique ? 'unique-' : varied ? 'varied-' : jinja ? 'jinja-' : ''}${n}`);
+  generateProject(n, dir, { jinja, varied, unique });
   // Each cold run writes into a target folder that never existed; all are removed at the end (a
   // deletion right before a run would slow the file creations it measures: see BENCHMARKS.md).
   const cold = [];
@@ -107,7 +111,7 @@ for (const n of sizes) {
   const best = (runs) => Math.min(...runs.map((r) => r.wall));
   console.log(JSON.stringify({
     models: n,
-    kind: jinja ? 'jinja' : 'static',
+    kind: unique ? 'jinja-unique' : varied ? 'jinja-varied' : jinja ? 'jinja' : 'static',
     nodes: project.manifest.nodes.size,
     files: written.length,
     cold,

@@ -10,6 +10,17 @@ import nunjucks from 'nunjucks';
 const dir = process.argv[2];
 const files = readdirSync(join(dir, 'models'), { withFileTypes: true, recursive: true }).filter((e) => e.isFile());
 const env = new nunjucks.Environment(null, { autoescape: false });
+// The project's macros (the varied project calls some), as plain nunjucks macros every model sees.
+const macros = {};
+let macroFiles = [];
+try {
+  macroFiles = readdirSync(join(dir, 'macros')).filter((f) => f.endsWith('.sql'));
+} catch {}
+for (const f of macroFiles)
+  new nunjucks.Template(readFileSync(join(dir, 'macros', f), 'utf8'), env).getExported({}, (error, exported) => {
+    if (error) throw error;
+    Object.assign(macros, exported);
+  });
 const parents = new Map();
 let tests = 0;
 for (const f of files) {
@@ -19,7 +30,7 @@ for (const f of files) {
     continue;
   }
   const refs = [];
-  const ctx = { ref: (name) => (refs.push(name), name), var: (_name, fallback) => fallback, config: () => '' };
+  const ctx = { ...macros, ref: (name) => (refs.push(name), name), var: (_name, fallback) => fallback, config: () => '' };
   env.renderString(readFileSync(path, 'utf8'), ctx);
   parents.set(f.name.slice(0, -4), refs);
 }

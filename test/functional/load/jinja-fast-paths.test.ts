@@ -15,9 +15,10 @@ import { mirrorSharedPackage, SHARED_PACKAGES, startSharedPackagesHub } from '..
 
 /*
  * The cold load's fast paths for Jinja (issue 17) change nothing a load produces: the manifest of
- * a project loaded with templates sharing compiled code (render/jinja-compat/shared-code.ts) and
- * generic tests sharing renders (load/generic-test-memo.ts) is byte-identical to the one loaded
- * with every template compiled and every test rendered on its own — on the reference
+ * a project loaded with templates sharing compiled code (render/jinja-compat/shared-code.ts), with
+ * and without same-shaped sources skipping the parser (source-shape.ts), and generic tests sharing
+ * renders (load/generic-test-memo.ts) is byte-identical to the one loaded with every template
+ * compiled and every test rendered on its own — on the reference
  * project, the generated projects and the shared packages' integration_tests.
  */
 
@@ -48,9 +49,12 @@ function sameManifest(projectDir: string, profilesDir?: string): string {
   setSharedTemplateCode(false);
   setSharedTestRenders(false);
   const alone = load();
+  setSharedTemplateCode(true, { fromSource: false });
+  const parsed = load();
   setSharedTemplateCode(true);
   setSharedTestRenders(true);
   const fast = load();
+  expect(parsed).toBe(alone);
   expect(fast).toBe(alone);
   return fast;
 }
@@ -60,9 +64,9 @@ describe('Jinja fast paths give the manifest of the plain path', () => {
     expect(sameManifest(ROOT)).toContain('"nodes"');
   });
 
-  it.each([['static', false], ['Jinja-heavy', true]])('on a generated %s project', (_kind, jinja) => {
+  it.each([['static', false, false], ['Jinja-heavy', true, false], ['varied Jinja', true, true]])('on a generated %s project', (_kind, jinja, varied) => {
     const dir = tempDir('tsdbt-fp-gen-');
-    generateProject(300, dir, { jinja });
+    generateProject(300, dir, { jinja, varied });
     // Models of other shapes beside the generated ones: macros, loops, an error-free run-time branch.
     writeFileSync(join(dir, 'models', 'layer_0', 'extra_loop.sql'), "{% set cols = ['a', 'b'] %}select {% for c in cols %}{{ c }} as {{ c }}_{{ loop.index }}{{ ',' if not loop.last }}{% endfor %} from {{ ref('m_00001') }}");
     writeFileSync(join(dir, 'models', 'layer_0', 'extra_inc.sql'), "{{ config(materialized='incremental') }}select 1 as id from {{ ref('m_00002') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}");

@@ -1,6 +1,6 @@
 import type nunjucks from 'nunjucks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { preprocessJinja, setSharedTemplateCode, sharedTemplateShapes } from '../../../packages/core/src/render/jinja-compat/index.js';
+import { preprocessJinja, setSharedTemplateCode, sharedTemplateShapes, sourceShapeHits } from '../../../packages/core/src/render/jinja-compat/index.js';
 import { atLeast, jinjaCorpus } from './jinja-corpus.js';
 import { data, makeEnv } from './jinja-fixture-env.js';
 
@@ -20,14 +20,25 @@ function outcome(env: nunjucks.Environment, src: string): string {
   }
 }
 
-/** The same template moved down and right, and with other string literals (and so other text). */
+/**
+ * The same template moved down and right, with other string literals (and so other text), and with
+ * strings holding escapes and line breaks (their tokens' positions shift by other amounts than their values).
+ */
 function variants(src: string): string[] {
-  return [src, `\n\n   ${src}`, src.replace(/'([^'\\\n]*)'/g, "'$1_v'"), `x\n${src.replace(/"([^"\\\n]*)"/g, '"_$1"')}`];
+  return [
+    src,
+    `\n\n   ${src}`,
+    src.replace(/'([^'\\\n]*)'/g, "'$1_v'"),
+    `x\n${src.replace(/"([^"\\\n]*)"/g, '"_$1"')}`,
+    `  ${src.replace(/'([^'\\\n]*)'/g, "'\\'$1\\n\n'")}`,
+  ];
 }
 
 describe('shared compiled code renders as per-template code', () => {
   it('on the Jinja2 fixtures, dbt macros, the reference project and the shared packages, moved and with other strings', () => {
     const shared = makeEnv();
+    // Sharing code, but every template lexed and parsed (source shapes off).
+    const parsedOnly = makeEnv();
     let compared = 0;
     for (const { name, src } of jinjaCorpus()) {
       for (const variant of variants(src)) {
@@ -39,6 +50,8 @@ describe('shared compiled code renders as per-template code', () => {
         }
         setSharedTemplateCode(false);
         const alone = outcome(makeEnv(), source);
+        setSharedTemplateCode(true, { fromSource: false });
+        expect(outcome(parsedOnly, source), `${name}\n${variant}`).toBe(alone);
         setSharedTemplateCode(true);
         expect(outcome(shared, source), `${name}\n${variant}`).toBe(alone);
         compared++;
@@ -46,6 +59,8 @@ describe('shared compiled code renders as per-template code', () => {
     }
     expect(compared).toBeGreaterThan(atLeast(2000, 400));
     expect(sharedTemplateShapes(shared)).toBeGreaterThan(atLeast(100, 20));
+    // Variants after the first of a source shape come from its recipe (templates starting with a tag: moved ones have another).
+    expect(sourceShapeHits(shared)).toBeGreaterThan(compared / 4);
   });
 
   it('compiles one shape once: other strings, text, numbers of lines and columns reuse it', () => {

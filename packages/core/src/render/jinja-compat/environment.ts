@@ -4,6 +4,7 @@ import { installCompilerPatches } from './compiler-patches.js';
 import { installParserPatches } from './parser-patches.js';
 import { installRuntimePatches, JinjaFrame } from './runtime-patches.js';
 import { SharedTemplateCode } from './shared-code.js';
+import { SourceShapes } from './source-shape.js';
 import { JinjaTokenizer } from './tokenizer.js';
 
 /**
@@ -53,25 +54,71 @@ function compileAst(ast: unknown, env: any, name: string): string {
   return compiler.getCode();
 }
 
-const sharedCode = new WeakMap<object, SharedTemplateCode>();
+const sharedCode = new WeakMap<object, { code: SharedTemplateCode; sources: SourceShapes }>();
 let sharing = true;
+let fromSource = true;
 
-/** Whether templates share compiled code (default on); tests compare renders with it off. */
-export function setSharedTemplateCode(on: boolean): void {
+/**
+ * Whether templates share compiled code (default on), and whether same-shaped sources skip the
+ * lexer and parser (source-shape.ts; default on, only with sharing); tests compare renders with them off.
+ */
+export function setSharedTemplateCode(on: boolean, options: { fromSource?: boolean } = {}): void {
   sharing = on;
+  fromSource = options.fromSource ?? true;
+}
+
+/** The tokens of `source` as the parser reads them (whitespace left out); undefined when nunjucks' lexer fails. */
+function lexAll(source: string, opts: unknown): any[] | undefined {
+  try {
+    const lexer = new JinjaTokenizer(source, opts);
+    const tokens: any[] = [];
+    for (let t = lexer.nextToken(); t; t = lexer.nextToken()) if (t.type !== nj.lexer.TOKEN_WHITESPACE) tokens.push(t);
+    return tokens;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The AST of a template from its tokens (parseJinja's parser reading a token list). */
+function parseTokens(tokens: any[], env: any): unknown {
+  let next = 0;
+  const tags = new JinjaTokenizer('', env.opts).tags;
+  const parser = new JinjaParser({ tags, nextToken: () => tokens[next++] ?? null });
+  parser.extensions = env.extensionsList;
+  return parser.parseAsRoot();
+}
+
+function sharedFor(env: any): { code: SharedTemplateCode; sources: SourceShapes } | undefined {
+  if (!sharing) return undefined;
+  let shared = sharedCode.get(env);
+  if (!shared && env.asyncFilters.length === 0) {
+    const code = new SharedTemplateCode((tree, as) => compileAst(tree, env, as));
+    const sources = new SourceShapes(code, { lex: (src) => lexAll(src, env.opts), parse: (tokens) => parseTokens(tokens, env) });
+    sharedCode.set(env, (shared = { code, sources }));
+  }
+  return shared;
 }
 
 /** How many template shapes `env` compiled shared code for (tests, diagnostics). */
 export function sharedTemplateShapes(env: object): number {
-  return sharedCode.get(env)?.shapes ?? 0;
+  return sharedCode.get(env)?.code.shapes ?? 0;
 }
 
-/** The template's props (`root`, blocks): code shared with same-shaped templates where it can be (shared-code.ts). */
+/** How many templates `env` compiled from a learnt source shape, without lexing or parsing them (tests, diagnostics). */
+export function sourceShapeHits(env: object): number {
+  return sharedCode.get(env)?.sources.hits ?? 0;
+}
+
+/**
+ * The template's props (`root`, blocks): code shared with same-shaped templates where it can be
+ * (shared-code.ts), straight from the source when its source shape is known (source-shape.ts).
+ */
 function compileProps(source: string, env: any, name: string): Record<string, any> {
+  const shared = sharedFor(env);
+  const known = shared && fromSource ? shared.sources.props(source) : undefined;
+  if (known) return known;
   const ast = parseJinja(source, env.extensionsList, env.opts);
-  let shared = sharing ? sharedCode.get(env) : undefined;
-  if (!shared && sharing && env.asyncFilters.length === 0) sharedCode.set(env, (shared = new SharedTemplateCode((tree, as) => compileAst(tree, env, as))));
-  return shared?.props(ast, source) ?? new Function(compileAst(ast, env, name))(); // eslint-disable-line no-new-func
+  return shared?.code.props(ast, source) ?? new Function(compileAst(ast, env, name))(); // eslint-disable-line no-new-func
 }
 
 /** A template compiled as Jinja, rendered with Jinja's runtime and scoping. */

@@ -26,28 +26,33 @@ const SENTINEL_TEXT = /\u0000|tsdbtL|tsdbtName/;
 const UNSHARED = new Set(['Block', 'Super', 'FilterAsync', 'IfAsync', 'AsyncEach', 'AsyncAll', 'CallExtensionAsync']);
 const MAX_SHAPES = 5000;
 
-type Factory = (L: readonly string[], P: readonly unknown[]) => Record<string, unknown>;
+export type Factory = (L: readonly string[], P: readonly unknown[]) => Record<string, unknown>;
 
-interface Shape {
+export interface Shape {
   readonly key: string;
   readonly lits: string[];
   readonly litNodes: any[];
   readonly pos: unknown[];
   readonly posNodes: any[];
+  /** Literal nodes whose string value is part of the key (not hoisted: a callee's name, a `x['name']` lookup, ''). */
+  readonly bakedNodes: Set<any>;
 }
 
 /** The shape of `ast`, or undefined when it must be compiled on its own. */
-function shapeOf(ast: any): Shape | undefined {
+export function shapeOf(ast: any): Shape | undefined {
   let key = '';
   const lits: string[] = [];
   const litNodes: any[] = [];
   const pos: unknown[] = [];
   const posNodes: any[] = [];
+  const bakedNodes = new Set<any>();
   // Strings are length-prefixed, so no two different ASTs give one key. (A node met twice is
   // harmless: both of its entries hold the same values.)
-  const value = (v: unknown, hoist: boolean): boolean => {
-    if (typeof v === 'string') key += `s${v.length}:${v}`;
-    else if (v instanceof nodes.Node) return visit(v, hoist);
+  const value = (v: unknown, hoist: boolean, owner?: any): boolean => {
+    if (typeof v === 'string') {
+      key += `s${v.length}:${v}`;
+      if (owner) bakedNodes.add(owner);
+    } else if (v instanceof nodes.Node) return visit(v, hoist);
     else if (Array.isArray(v)) {
       key += '[';
       for (const item of v) if (!value(item, hoist)) return false;
@@ -69,14 +74,19 @@ function shapeOf(ast: any): Shape | undefined {
         key += '$';
         lits.push(v);
         litNodes.push(node);
-      } else if (!value(v, hoist && !((k === 'name' && node instanceof nodes.FunCall) || (k === 'val' && node instanceof nodes.LookupVal)))) {
+      } else if (!value(v, hoist && !((k === 'name' && node instanceof nodes.FunCall) || (k === 'val' && node instanceof nodes.LookupVal)), k === 'value' && node instanceof nodes.Literal ? node : undefined)) {
         return false;
       }
     }
     key += ')';
     return true;
   };
-  return visit(ast, true) ? { key, lits, litNodes, pos, posNodes } : undefined;
+  return visit(ast, true) ? { key, lits, litNodes, pos, posNodes, bakedNodes } : undefined;
+}
+
+/** Whether a template's source may share code (it holds none of the sentinels' characters). */
+export function sharable(source: string): boolean {
+  return !SENTINEL_TEXT.test(source);
 }
 
 /** Puts the sentinels in (true) or the template's own values back (false). */
@@ -101,16 +111,22 @@ export class SharedTemplateCode {
 
   /** The compiled props of the template `source` parsed as `ast`, or undefined: compile it on its own. */
   props(ast: unknown, source: string): Record<string, unknown> | undefined {
-    if (SENTINEL_TEXT.test(source)) return undefined;
+    if (!sharable(source)) return undefined;
     const shape = shapeOf(ast);
     if (!shape) return undefined;
+    const factory = this.factoryOf(ast, shape);
+    return factory ? factory(shape.lits, shape.pos) : undefined;
+  }
+
+  /** The shared code of `shape` (the shape of `ast`), compiled on first use; null: compile such templates on their own. */
+  factoryOf(ast: unknown, shape: Shape): Factory | null {
     let factory = this.factories.get(shape.key);
     if (factory === undefined) {
       factory = this.build(ast, shape);
       if (this.factories.size >= MAX_SHAPES) this.factories.delete(this.factories.keys().next().value as string);
       this.factories.set(shape.key, factory);
     }
-    return factory ? factory(shape.lits, shape.pos) : undefined;
+    return factory;
   }
 
   private build(ast: unknown, shape: Shape): Factory | null {
