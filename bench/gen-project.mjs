@@ -188,6 +188,7 @@ function variedModel(name, i, layer, parents, rand, unique) {
 if (process.argv[1]?.endsWith('gen-project.mjs')) {
   const [n, dir, ...flags] = process.argv.slice(2);
   const unique = flags.includes('--unique');
-  generateProject(Number(n), dir, { valid: flags.includes('--valid'), jinja: flags.includes('--jinja') || unique, varied: flags.includes('--varied') || unique, unique });
+  const varied = flags.includes('--varied') || unique;
+  generateProject(Number(n), dir, { valid: flags.includes('--valid'), jinja: flags.includes('--jinja') || varied, varied, unique });
   console.log(`generated ${n} models in ${dir}`);
 }

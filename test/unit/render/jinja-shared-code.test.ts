@@ -61,7 +61,7 @@ describe('shared compiled code renders as per-template code', () => {
     expect(sharedTemplateShapes(shared)).toBeGreaterThan(atLeast(100, 20));
     // Variants after the first of a source shape come from its recipe (templates starting with a tag: moved ones have another).
     expect(sourceShapeHits(shared)).toBeGreaterThan(compared / 4);
-  });
+  }, 300_000); // ~10,000 templates rendered three ways: 100-130 s at load ~20
 
   it('compiles one shape once: other strings, text, numbers of lines and columns reuse it', () => {
     const env = makeEnv();
@@ -86,5 +86,20 @@ describe('shared compiled code renders as per-template code', () => {
     setSharedTemplateCode(true);
     const sharedErrors = [errorOf(failing('')), errorOf(failing('\n\n\n     '))];
     expect(sharedErrors).toEqual(alone);
+  });
+
+  it('stops scanning sources for a while after a window of templates whose source shapes are all new', () => {
+    const env = makeEnv();
+    const render = (src: string) => env.renderString(preprocessJinja(src, 'm.sql'), { config: () => '' });
+    const unique = (i: number) => `{% set a${i} = ${i} %}{{ a${i} }}`;
+    const pair = () => [render("{{ config(materialized='a') }} x"), render("{{ config(materialized='b') }} y")];
+    // A window (256) of templates with a new key each: the next ones are not scanned (no recipe learnt, no hit) ...
+    for (let i = 0; i < 256; i++) expect(render(unique(i))).toBe(String(i));
+    expect(pair()).toEqual([' x', ' y']);
+    expect(sourceShapeHits(env)).toBe(0);
+    // ... until the pause (8 windows) is over; then a repeated key is learnt again.
+    for (let i = 256; i < 256 + 8 * 256 - 2; i++) render(unique(i));
+    expect(pair()).toEqual([' x', ' y']);
+    expect(sourceShapeHits(env)).toBe(1);
   });
 });

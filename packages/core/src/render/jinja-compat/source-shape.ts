@@ -155,12 +155,24 @@ export interface TokenParse {
 }
 
 const MAX_KEYS = 20_000;
+/**
+ * Scanning is given up for a while when a window of templates brought almost only keys never met
+ * (a project whose templates all differ: the scans and the remembered keys would be pure cost).
+ */
+const WINDOW = 256;
+const FRESH_IN_WINDOW = 0.9 * WINDOW;
+const PAUSE = 8 * WINDOW;
 
 export class SourceShapes {
   /** Source key → its entry; 'seen': met once (learnt on the second template); null: not shared. */
   private readonly keys = new Map<string, KeyEntry | 'seen' | null>();
   /** Templates compiled from a recipe (not parsed as themselves: the one a recipe was learnt from is parsed with tagged tokens). */
   hits = 0;
+  /** Templates scanned in the current window, and how many of them had a key not met before. */
+  private scanned = 0;
+  private fresh = 0;
+  /** Templates still to pass unscanned after a window of fresh keys. */
+  private paused = 0;
 
   constructor(
     private readonly shared: SharedTemplateCode,
@@ -169,10 +181,19 @@ export class SourceShapes {
 
   /** The compiled props of `src`, or undefined: parse and compile it as usual. */
   props(src: string): Record<string, unknown> | undefined {
+    if (this.paused > 0) {
+      this.paused--;
+      return undefined;
+    }
     if (!sharable(src)) return undefined;
     const scan = scanSource(src);
     if (!scan) return undefined;
     const entry = this.keys.get(scan.key);
+    if (entry === undefined) this.fresh++;
+    if (++this.scanned === WINDOW) {
+      if (this.fresh >= FRESH_IN_WINDOW) this.paused = PAUSE;
+      this.scanned = this.fresh = 0;
+    }
     if (entry === undefined || entry === null) {
       if (entry === undefined) this.remember(scan.key, 'seen');
       return undefined;
