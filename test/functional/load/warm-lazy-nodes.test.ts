@@ -44,7 +44,7 @@ describe('warm start: nodes decoded on demand', () => {
     const ids = warm.select();
     const lines = ids.sort().map((id) => [lsLine(warm.node(id)), warm.node(id).originalFilePath, warm.node(id).tags, warm.node(id).dependsOn]);
     expect(decodedNodes() - before).toBe(0);
-    expect(ids).not.toContain('model.proj.blank');
+    expect(ids).not.toContain('model.synth.blank');
     expect(lines).toEqual(cold.select().sort().map((id) => [lsLine(cold.node(id)), cold.node(id).originalFilePath, cold.node(id).tags, cold.node(id).dependsOn]));
     // Graph operators and indirect tests read dependencies off the index too.
     const some = warm.select({ select: ['+m_00040+'] });
@@ -78,6 +78,24 @@ describe('warm start: nodes decoded on demand', () => {
       expect(plainNode(w)).toEqual(c);
     }
     expect(manifestText(warm)).toBe(manifestText(cold));
+  });
+
+  it('scalar config values and relations are read without decoding; the rest of a config decodes its node', () => {
+    const dir = project(20);
+    const cold = loadProject({ projectDir: dir, partialParse: false });
+    loadProject({ projectDir: dir });
+    const warm = loadProject({ projectDir: dir });
+    const read = (n: ManifestNode) => [n.config.materialized, n.config.enabled, n.config.access, n.config.group, n.config.not_a_key, n.relation?.schema, n.relation?.identifier];
+    const before = decodedNodes();
+    const values = [...warm.manifest.nodes.values()].map(read);
+    expect(decodedNodes() - before).toBe(0);
+    expect(values).toEqual([...cold.manifest.nodes.values()].map(read));
+    const tagged = warm.manifest.nodes.get('model.synth.tagged')!;
+    expect(tagged.config.constructor).toBe(Object);
+    expect(tagged.config.tags).toEqual(['nightly']); // a list: from the node's blob
+    expect(decodedNodes() - before).toBe(1);
+    expect(tagged.config).toEqual(cold.manifest.nodes.get('model.synth.tagged')!.config);
+    expect(Object.keys(warm.manifest.nodes.get('model.synth.m_00003')!.config)).toEqual(Object.keys(cold.manifest.nodes.get('model.synth.m_00003')!.config));
   });
 
   it('a warm compile decodes what it compiles and writes the manifest of a cold parse', async () => {

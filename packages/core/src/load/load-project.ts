@@ -2,13 +2,13 @@ import { lstatSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { discoverFiles } from './discover-files.js';
 import { projectHooks, type Manifest, type SelectorDefinition } from '../manifest/manifest.js';
+import { holdsNoSql, isEmptyNode } from '../manifest/lazy-nodes.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
 import { secretEnvVarError, splitArgs } from '../render/dbt-context.js';
 import { raiseInTemplate, toRenderError } from '../render/template-error.js';
 import { Renderer, type MacroFile } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
-import { isEmptySql } from '../shared/empty-sql.js';
 import { assertWritableDir } from '../shared/writable-dir.js';
 import { ProjectError } from '../shared/errors.js';
 import { SECRET_ENV_PREFIX, secretValues } from '../shared/secrets.js';
@@ -130,7 +130,8 @@ export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectE
 /** dbt loads a model file with no query (it fails when run): say so at load, naming the files. */
 function warnEmptyModels(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
   // A file with nothing in it at all is never selected (dbt's node.empty, select-nodes.ts): no warning.
-  const empty = [...nodes].filter((n) => (n.resourceType === 'model' || (n.resourceType === 'test' && n.testType === 'singular')) && !('renderAtRuntime' in n && n.renderAtRuntime) && n.rawCode.trim() !== '' && isEmptySql(n.renderedCode));
+  // (isEmptyNode/holdsNoSql: a warm start's nodes answer without being decoded.)
+  const empty = [...nodes].filter((n) => (n.resourceType === 'model' || (n.resourceType === 'test' && n.testType === 'singular')) && !isEmptyNode(n) && holdsNoSql(n));
   if (empty.length)
     onLog(`${empty.map((n) => n.originalFilePath).join(', ')} ${empty.length === 1 ? 'holds' : 'hold'} no SQL (empty, or only comments and config): ${empty.length === 1 ? 'it fails' : 'they fail'} when run; write the query or delete the file`, 'warn');
 }

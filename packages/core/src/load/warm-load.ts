@@ -171,7 +171,7 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
           nodeLogs: extra.nodeLogs,
           depths: [...depths],
         },
-        { patches: [...patches].map(([name, patch]) => [name, withoutFunctions(patch) as ResourcePatch] as const) },
+        { patches: new Map([...patches].map(([name, patch]) => [name, withoutFunctions(patch) as ResourcePatch] as const)) },
       );
     },
   };

@@ -10,6 +10,7 @@ import { ProjectError } from '../shared/errors.js';
 import { changedInputs, scanInputs, type InputScan, type InputSpec } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
+import { decodeBlobMap, encodeBlobMap } from './saved-patches.js';
 import type { ResourcePatch } from './schema-yaml.js';
 
 /*
@@ -35,7 +36,7 @@ import type { ResourcePatch } from './schema-yaml.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/4';
+const FORMAT = 'tsdbt-warm-start/5';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -65,8 +66,12 @@ export interface SavedLoad {
 
 /** What an incremental update (load/warm-update.ts) needs beyond the load: read only then. */
 export interface SavedInternals {
-  /** The root project's model patches by model file name (load-project.ts LoadInternals.patches). */
-  readonly patches: readonly (readonly [string, ResourcePatch])[];
+  /**
+   * The root project's model patches by model file name (load-project.ts LoadInternals.patches),
+   * saved without functions; read back, each is decoded when asked for (load/saved-patches.ts) and
+   * its test declarations get their exact line back as the saved line (only error messages read it).
+   */
+  readonly patches: ReadonlyMap<string, ResourcePatch>;
 }
 
 /** One incremental update of a saved load, appended to its file. */
@@ -202,7 +207,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       scan: now,
       inputs: { spec: saved.spec, scan, env: envValues },
       load: () => (loaded ??= load()),
-      internals: () => (internals ??= deserialize(internalBytes) as SavedInternals),
+      internals: () => (internals ??= { patches: decodeBlobMap<ResourcePatch>(internalBytes, (p) => ({ ...p, tests: p.tests.map((t) => ({ ...t, exactLine: () => t.line })) })) }),
       append(delta, updated) {
         if (deltas.length + 1 > MAX_DELTAS || deltaBytes > (loadAt.bytes + blobsAt.bytes) * MAX_DELTA_SHARE) {
           const next = updated();
@@ -280,7 +285,7 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
     // The nodes apart, each its own blob behind an index (manifest/lazy-nodes.ts): a warm start decodes only the nodes it uses.
     const loadBytes = serialize({ ...load, manifest: { ...load.manifest, nodes: new Map() } });
     const nodes = encodeNodes(load.manifest.nodes);
-    const internalBytes = serialize(internals);
+    const internalBytes = encodeBlobMap(internals.patches);
     const sections = [inputBytes, loadBytes, nodes.index, nodes.blobs, internalBytes];
     const header: Header = { format: FORMAT, key, sections: sections.map((b) => ({ bytes: b.length, crc32: checksum(b) })) };
     mkdirSync(dirname(file), { recursive: true });

@@ -67,8 +67,8 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   const children = new Map<string, string[]>();
   for (const node of nodes.values()) for (const p of node.dependsOn) (children.get(p) ?? children.set(p, []).get(p)!).push(node.uniqueId);
   const { renderer } = ctx;
-  // Test declarations were saved without their lazy exact line (only error messages read it: an error loads in full).
-  const patches = new Map(stale.internals().patches.map(([name, p]) => [name, { ...p, tests: p.tests.map((t) => ({ ...t, exactLine: () => t.line })) }] as const));
+  // Decoded per entry asked for; test declarations come back with their saved line as exact line (only error messages read it: an error loads in full).
+  const patches = stale.internals().patches;
   const reads = renderer.openTracking();
   let update;
   try {

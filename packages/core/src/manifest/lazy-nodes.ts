@@ -1,4 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
+import { isEmptySql } from '../shared/empty-sql.js';
 import type { ManifestNode } from './nodes.js';
 
 /*
@@ -12,9 +13,9 @@ import type { ManifestNode } from './nodes.js';
  */
 
 /** Fields answered without decoding (the index's columns, after the unique id, blob length and emptiness). */
-const FIELDS = ['resourceType', 'name', 'packageName', 'fqn', 'tags', 'originalFilePath', 'dependsOn', 'sourceName', 'testType', 'patchPath', 'version', 'latestVersion'] as const;
+const FIELDS = ['resourceType', 'name', 'packageName', 'fqn', 'tags', 'originalFilePath', 'dependsOn', 'sourceName', 'testType', 'attachedNode', 'patchPath', 'version', 'latestVersion'] as const;
 const COLUMN: ReadonlyMap<PropertyKey, number> = new Map<PropertyKey, number>(FIELDS.map((f, i) => [f, i]));
-/** An index cell of a value JSON cannot give back as it was (undefined, or not plain JSON data): the blob answers. */
+/** An index cell the blob answers (a value that is not a string or a list of strings); `null` is an unset field. */
 const ABSENT = 0;
 
 /** The blobs of a set of lazy nodes: read when the first node is decoded (`ls` reads none). */
@@ -31,8 +32,52 @@ interface Holder {
   readonly blobs: Blobs;
   readonly offset: number;
   readonly length: number;
-  readonly empty: boolean;
+  /** Bit 1: dbt's node.empty (a blank model/test/snapshot/analysis file); bit 2: its SQL holds no statement. Known without decoding. */
+  readonly flags: number;
+  /** The config and relation index (parsed on first use), shared by the nodes of one read. */
+  readonly more: More;
   full: ManifestNode | undefined;
+  /** `node.config` before decoding: a proxy answering scalar keys from the config index. */
+  config?: object;
+}
+
+/** The second part of the index: each node's scalar config values and relation, parsed when a node's config is first read. */
+interface More {
+  parsed: { configs: unknown[]; relations: unknown[] } | undefined;
+  readonly text: string;
+}
+
+const moreOf = (h: Holder) => (h.more.parsed ??= JSON.parse(h.more.text) as NonNullable<More['parsed']>);
+
+/** A config index cell: [scalar values, keys whose values are not scalars] (0: the blob answers). */
+type ConfigCell = [Record<string, unknown>, string[]] | 0;
+
+/** `node.config` of an undecoded node: scalar keys from the index, anything else (or a key listing) decodes the node. */
+const configHandler: ProxyHandler<{ h: Holder; cell: [Record<string, unknown>, string[]] }> = {
+  get({ h, cell }, key) {
+    if (h.full) return (h.full.config as unknown as Record<PropertyKey, unknown>)[key as string];
+    if (typeof key === 'string' && Object.hasOwn(cell[0], key)) return cell[0][key];
+    // Not set at all (and no Object.prototype member such as toString): undefined, without decoding.
+    if (typeof key === 'string' && !cell[1].includes(key) && !(key in Object.prototype)) return undefined;
+    return (decode(h).config as unknown as Record<PropertyKey, unknown>)[key as string];
+  },
+  has: ({ h }, key) => key in decode(h).config,
+  ownKeys: ({ h }) => Reflect.ownKeys(decode(h).config),
+  getOwnPropertyDescriptor({ h }, key) {
+    const d = Reflect.getOwnPropertyDescriptor(decode(h).config, key);
+    return d && { ...d, configurable: true };
+  },
+  set: ({ h }, key, value) => Reflect.set(decode(h).config, key, value),
+  defineProperty: ({ h }, key, d) => Reflect.defineProperty(decode(h).config, key, d),
+  deleteProperty: ({ h }, key) => Reflect.deleteProperty(decode(h).config, key),
+};
+
+/** A node's config before decoding (a proxy over the config index), or undefined when the index has none for it. */
+function configOf(h: Holder): object | undefined {
+  if (h.config) return h.config;
+  const cell = moreOf(h).configs[h.row] as ConfigCell;
+  if (cell === 0) return undefined;
+  return (h.config = new Proxy({ h, cell }, configHandler));
 }
 
 /** The key a lazy node answers with its holder (no WeakMap lookups for 25,000 nodes). */
@@ -52,9 +97,14 @@ const handler: ProxyHandler<Holder> = {
     if (key === HOLDER) return h;
     if (h.full) return (h.full as unknown as Record<PropertyKey, unknown>)[key as string];
     if (key === 'uniqueId') return h.id;
+    if (key === 'config') return configOf(h) ?? decode(h).config;
+    if (key === 'relation') {
+      const relation = moreOf(h).relations[h.row];
+      return relation === null ? undefined : relation !== ABSENT ? relation : decode(h).relation;
+    }
     const column = COLUMN.get(key);
     const cell = column === undefined ? ABSENT : h.columns[column]![h.row];
-    return cell !== ABSENT ? cell : (decode(h) as unknown as Record<PropertyKey, unknown>)[key as string];
+    return cell === null ? undefined : cell !== ABSENT ? cell : (decode(h) as unknown as Record<PropertyKey, unknown>)[key as string];
   },
   has: (h, key) => key in decode(h),
   ownKeys: (h) => Reflect.ownKeys(decode(h)),
@@ -73,9 +123,16 @@ const holderOf = (node: ManifestNode): Holder | undefined => (node as unknown as
 /** dbt's node.empty: a model, singular test, snapshot or analysis whose file is blank (a generic test's code is generated). */
 export function isEmptyNode(node: ManifestNode): boolean {
   const h = holderOf(node);
-  if (h && !h.full) return h.empty;
+  if (h && !h.full) return (h.flags & 1) !== 0;
   if (node.resourceType === 'test' && node.testType === 'generic') return false;
   return 'rawCode' in node && typeof node.rawCode === 'string' && node.rawCode.trim() === '';
+}
+
+/** Whether a node's rendered SQL holds nothing but comments and whitespace (rendered at load: not one rendered again at run time). */
+export function holdsNoSql(node: ManifestNode): boolean {
+  const h = holderOf(node);
+  if (h && !h.full) return (h.flags & 2) !== 0;
+  return !('renderAtRuntime' in node && node.renderAtRuntime) && 'renderedCode' in node && typeof node.renderedCode === 'string' && isEmptySql(node.renderedCode);
 }
 
 /** The node itself (decoded when lazy): what may be serialized or sent to another thread. */
@@ -91,18 +148,42 @@ export function decodedNodes(): number {
 
 /** A value as an index cell: strings and arrays of strings as they are, anything else left to the blob. */
 function cell(value: unknown): unknown {
+  if (value === undefined) return null;
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   return ABSENT;
+}
+
+/** A plain config as a config index cell: scalar values kept, other keys named. */
+function configCell(config: unknown): ConfigCell {
+  if (config === null || typeof config !== 'object' || Object.getPrototypeOf(config) !== Object.prototype) return 0;
+  const scalars: Record<string, unknown> = {};
+  const more: string[] = [];
+  for (const [k, v] of Object.entries(config)) {
+    // What JSON gives back exactly: strings, booleans, null, finite numbers other than -0.
+    const scalar = typeof v === 'string' || typeof v === 'boolean' || v === null || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0));
+    if (scalar && k !== '__proto__') scalars[k] = v;
+    else more.push(k);
+  }
+  return [scalars, more];
+}
+
+/** A relation as an index cell: a plain object of strings as it is (null: none). */
+function relationCell(relation: unknown): unknown {
+  if (relation === undefined) return null;
+  if (relation === null || typeof relation !== 'object' || Object.getPrototypeOf(relation) !== Object.prototype) return ABSENT;
+  return Object.values(relation).every((v) => typeof v === 'string') ? relation : ABSENT;
 }
 
 /** Nodes in order, as two byte strings: the index (JSON columns: ids, blob lengths, emptiness, listed fields) and the blobs. */
 export function encodeNodes(nodes: ReadonlyMap<string, ManifestNode>): { index: Buffer; blobs: Buffer } {
   const ids: string[] = [];
   const lengths: number[] = [];
-  const empty: number[] = [];
+  const flags: number[] = [];
   const columns: unknown[][] = FIELDS.map(() => []);
   const parts: Uint8Array[] = [];
+  const configs: ConfigCell[] = [];
+  const relations: unknown[] = [];
   for (const [id, node] of nodes) {
     const h = holderOf(node);
     // An unchanged node read back keeps its blob (nodes are readonly: decoding does not change it).
@@ -110,10 +191,14 @@ export function encodeNodes(nodes: ReadonlyMap<string, ManifestNode>): { index: 
     parts.push(blob);
     ids.push(id);
     lengths.push(blob.length);
-    empty.push(isEmptyNode(node) ? 1 : 0);
+    flags.push((isEmptyNode(node) ? 1 : 0) | (holdsNoSql(node) ? 2 : 0));
     FIELDS.forEach((f, i) => columns[i]!.push(cell((node as unknown as Record<string, unknown>)[f])));
+    configs.push(configCell(node.config));
+    relations.push(relationCell(node.relation));
   }
-  return { index: Buffer.from(JSON.stringify({ fields: FIELDS, ids, lengths, empty, columns })), blobs: Buffer.concat(parts) };
+  // Two JSON texts on two lines: listing reads the first, the second is parsed when a config is read.
+  const index = `${JSON.stringify({ fields: FIELDS, ids, lengths, flags, columns })}\n${JSON.stringify({ configs, relations })}`;
+  return { index: Buffer.from(index), blobs: Buffer.concat(parts) };
 }
 
 /**
@@ -121,16 +206,20 @@ export function encodeNodes(nodes: ReadonlyMap<string, ManifestNode>): { index: 
  * `blobs` is called once, when the first node is decoded (or throws there: e.g. a damaged file).
  */
 export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () => Uint8Array): Map<string, ManifestNode> {
-  const { fields, ids, lengths, empty, columns } = JSON.parse(Buffer.from(index.buffer, index.byteOffset, index.byteLength).toString('utf8')) as {
-    fields: string[]; ids: string[]; lengths: number[]; empty: number[]; columns: unknown[][];
+  const bytes = Buffer.from(index.buffer, index.byteOffset, index.byteLength);
+  const cut = bytes.indexOf(10);
+  if (cut < 0) throw new Error('the node index is incomplete');
+  const { fields, ids, lengths, flags, columns } = JSON.parse(bytes.toString('utf8', 0, cut)) as {
+    fields: string[]; ids: string[]; lengths: number[]; flags: number[]; columns: unknown[][];
   };
+  const more: More = { parsed: undefined, text: bytes.toString('utf8', cut + 1) };
   if (fields.join() !== FIELDS.join()) throw new Error('the node index has other fields');
   const blobs: Blobs = { bytes: undefined, read: readBlobs };
   const nodes = new Map<string, ManifestNode>();
   let offset = 0;
   for (let row = 0; row < ids.length; row++) {
     const length = lengths[row]!;
-    const holder: Holder = { id: ids[row]!, row, columns, blobs, offset, length, empty: empty[row] === 1, full: undefined };
+    const holder: Holder = { id: ids[row]!, row, columns, blobs, offset, length, flags: flags[row]!, more, full: undefined };
     offset += length;
     nodes.set(holder.id, new Proxy(holder, handler) as unknown as ManifestNode);
   }
