@@ -30,7 +30,8 @@ const compiledFile = (dir: string, target: string, model: string) => readFileSyn
 
 /** A compile as a command runs it: open (warm start allowed), compile, the nodes decoded meanwhile. */
 async function compile(dir: string, options: Parameters<TsdbtProject['compile']>[0] = {}, targetPath = 'target') {
-  const project = TsdbtProject.open({ projectDir: dir, targetPath });
+  // The 'cold' target compiles without any cache: what the warm ones must equal.
+  const project = TsdbtProject.open({ projectDir: dir, targetPath, partialParse: targetPath !== 'cold' });
   const before = decodedNodes();
   const result = await project.compile(options);
   return { result: result.map((c) => [c.node.uniqueId, c.sql, c.path.replace(targetPath, 'T')]), decoded: decodedNodes() - before, warm: project.loaded.partialParse.warmStart === true };
@@ -40,11 +41,10 @@ describe('warm compile memo', () => {
   it('an unchanged project: the last result, no node decoded; files and manifest.json as a cold compile', async () => {
     const dir = project();
     const cold = await compile(dir, {}, 'cold');
-    await compile(dir); // cold: saves the warm start
-    const second = await compile(dir); // warm: compiles, saves the memo
-    expect(second.warm).toBe(true);
-    expect(second.decoded).toBeGreaterThan(0);
+    const first = await compile(dir); // cold: saves the warm start, and the memo under the identity it will have
+    expect(first.warm).toBe(false);
     const third = await compile(dir);
+    expect(third.warm).toBe(true);
     expect(third.decoded).toBe(0);
     expect(third.result).toEqual(cold.result);
     expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
@@ -72,7 +72,14 @@ describe('warm compile memo', () => {
     const model = join(dir, modelPath(dir, 'm_00010'));
     writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- edited`);
     const edited = await compile(dir);
+    expect(edited.decoded).toBeGreaterThan(0);
     expect(edited.result.find(([id]) => id === 'model.synth.m_00010')![1]).toMatch(/-- edited/);
-    expect(edited.result).toEqual((await compile(dir, {}, 'cold')).result);
+    const coldAfter = (await compile(dir, {}, 'cold')).result;
+    expect(edited.result).toEqual(coldAfter);
+    // The warm start updated by the edit (a delta) is known by its identity: the next compile takes the memo.
+    const next = await compile(dir);
+    expect(next.decoded).toBe(0);
+    expect(next.result).toEqual(coldAfter);
+    expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
   });
 });

@@ -356,7 +356,9 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(rawEnv, vars), partialParse, timings };
   loadInternals.set(loaded, { options, ...rootInternals! });
   loadReads.close();
-  recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, nodeLogs, renders: partialParse.rendered.length + partialParse.reused });
+  const identity = recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, nodeLogs, renders: partialParse.rendered.length + partialParse.reused });
+  // The saved load is this one: what the next command reads back is known by this identity (compile memo, manifest.json reuse).
+  if (identity !== undefined) Object.assign(loaded, { warmIdentity: identity });
   return loaded;
 }
 

@@ -72,6 +72,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
   let saved: SavedLoad;
   let built: Renderer | undefined;
   let updated: { parsed: readonly string[]; files: readonly string[] } | undefined;
+  let identity = 'changed' in read ? undefined : read.identity;
   if ('changed' in read) {
     let update;
     try {
@@ -84,7 +85,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
     built = update.renderer;
     updated = { parsed: update.parsed, files: update.changedFiles };
     const next = update;
-    read.append(update.delta, () => ({ inputs: { ...read.inputs, scan: read.scan, env: next.env }, load: next.load, internals: read.internals() }));
+    identity = read.append(update.delta, () => ({ inputs: { ...read.inputs, scan: read.scan, env: next.env }, load: next.load, internals: read.internals() }));
   } else saved = read;
   for (const [message, level] of saved.logs) options.onLog?.(message, level);
   const loaded: LoadedProject = {
@@ -107,7 +108,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
       ...(updated ? { warmUpdate: updated.files } : {}),
     },
     graphHints: { acyclic: true, depths: new Map(saved.depths) },
-    ...(saved.identity !== undefined ? { warmIdentity: saved.identity } : {}),
+    ...(identity !== undefined ? { warmIdentity: identity } : {}),
     // perf_info.json: the whole load was reading the warm start
     timings: { readProjectElapsed: 0, loadMacrosElapsed: 0, parseProjectElapsed: 0, processManifestElapsed: 0, loadAllElapsed: (performance.now() - started) / 1000, projects: [] },
   };
@@ -120,8 +121,8 @@ export interface WarmRecorder {
   readonly env: NodeJS.ProcessEnv;
   /** Scans the inputs of the project roots, before their files are read. */
   scan(roots: readonly ProjectRoot[]): void;
-  /** Saves the finished load (or removes an old warm start when this load must not be saved). */
-  save(loaded: LoadedProject, extra: { readonly volatile: boolean; readonly envRead: Iterable<string>; readonly logs: SavedLoad['logs']; readonly nodeLogs: SavedLoad['nodeLogs']; readonly renders: number }): void;
+  /** Saves the finished load (or removes an old warm start when this load must not be saved); its identity when saved. */
+  save(loaded: LoadedProject, extra: { readonly volatile: boolean; readonly envRead: Iterable<string>; readonly logs: SavedLoad['logs']; readonly nodeLogs: SavedLoad['nodeLogs']; readonly renders: number }): string | undefined;
 }
 
 /** Starts recording a load for its warm start; undefined when the warm start is off (--no-partial-parse). */
@@ -150,12 +151,12 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
     save(loaded, extra) {
       // A project with a cycle fails when its graph is built: its load is not saved (a warm start's graph skips that check).
       const depths = spec && !extra.volatile && !secretValues(env, loaded.vars).length ? generations(loaded.manifest) : undefined;
-      if (!spec || !depths) return removeWarmStart(file);
+      if (!spec || !depths) return void removeWarmStart(file);
       const names = new Set([...recording.read, ...extra.envRead]);
       const envValues = new Map([...names].sort().map((n) => [n, readValue(env[n])] as const));
       const { yaml: _yaml, ...projectFile } = loaded.projectFile;
       const patches = loadInternals.get(loaded)?.patches ?? new Map();
-      writeWarmStart(
+      return writeWarmStart(
         file,
         warmStartKey(options, projectRoot),
         { spec, scan, env: envValues },

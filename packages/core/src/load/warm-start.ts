@@ -100,7 +100,7 @@ export interface StaleLoad {
   load(): SavedLoad;
   internals(): SavedInternals;
   /** Appends `delta` to the file (or rewrites it whole when deltas have grown): the next command's warm start. */
-  append(delta: WarmDelta, updated: () => { inputs: LoadInputs; load: SavedLoad; internals: SavedInternals }): void;
+  append(delta: WarmDelta, updated: () => { inputs: LoadInputs; load: SavedLoad; internals: SavedInternals }): string | undefined;
 }
 
 /** What a load read, to tell whether a saved load still holds. */
@@ -198,7 +198,8 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs);
     keepOpen = true;
     const load = () => deltas.reduce(applyDelta, withNodes(deserialize(loadBytes) as SavedLoad, nodes));
-    if (differ.length === 0) return { ...load(), identity: [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',') };
+    const identity = [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',');
+    if (differ.length === 0) return { ...load(), identity };
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
@@ -213,7 +214,8 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
           const next = updated();
           return writeWarmStart(file, key, next.inputs, next.load, next.internals);
         }
-        appendDelta(file, size, base, delta);
+        const appended = appendDelta(file, size, base, delta);
+        return appended && `${identity},${appended}`;
       },
     };
   } catch {
@@ -261,7 +263,7 @@ function withNodes(load: SavedLoad, nodes: Map<string, ManifestNode>): SavedLoad
 }
 
 /** Appends one delta at the end of a file of `size` bytes (a concurrent append shows as a wrong offset: the file is then ignored). */
-function appendDelta(file: string, size: number, base: string, delta: WarmDelta): void {
+function appendDelta(file: string, size: number, base: string, delta: WarmDelta): string | undefined {
   try {
     const payload = serialize({ ...delta, nodes: delta.nodes.map(([id, node]) => [id, node && plainNode(node)]), at: size, base });
     const head = Buffer.alloc(DELTA_HEAD);
@@ -269,16 +271,18 @@ function appendDelta(file: string, size: number, base: string, delta: WarmDelta)
     head.writeUInt32BE(payload.length, 4);
     head.writeUInt32BE(crc32(payload), 8);
     appendFileSync(file, Buffer.concat([head, payload]));
+    return `${head.readUInt32BE(8)}:${DELTA_HEAD + payload.length}`;
   } catch {
     removeWarmStart(file);
+    return undefined;
   }
 }
 
 /**
- * Saves `load` for the next command (atomically: a rename). A warm start that cannot be written
+ * Saves `load` for the next command (atomically: a rename) and returns its identity. A warm start that cannot be written
  * (read-only folder, a value that does not serialise) is skipped and any old one removed: it is only a cache.
  */
-export function writeWarmStart(file: string, key: Readonly<Record<string, string>>, inputs: LoadInputs, load: SavedLoad, internals: SavedInternals): void {
+export function writeWarmStart(file: string, key: Readonly<Record<string, string>>, inputs: LoadInputs, load: SavedLoad, internals: SavedInternals): string | undefined {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env] });
@@ -291,9 +295,13 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(tmp, Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...sections]));
     renameSync(tmp, file);
+    // What readWarmStart will call this load (SavedLoad.identity): artifacts of this load can be reused by the next command.
+    const [, load_, index, blobs] = header.sections;
+    return `${load_!.crc32}.${index!.crc32}.${blobs!.crc32}:${load_!.bytes + blobs!.bytes}`;
   } catch {
     rmSync(tmp, { force: true });
     removeWarmStart(file);
+    return undefined;
   }
 }
 
