@@ -6,8 +6,9 @@ import { dbtProject, expectRelationsEqual } from './dbt-project.js';
 /*
  * dbt-tests-adapter ephemeral/test_ephemeral.py (BaseEphemeralMulti, BaseEphemeralNested,
  * BaseEphemeralErrorHandling). Upstream compares the DDL in target/run/ with Postgres' text; here
- * the compiled SQL (target/compiled/) is checked for what that text shows: each ephemeral model is
- * one `__dbt__cte__<name>` CTE, shared by every ref to it, in dependency order.
+ * the compiled SQL (target/compiled/) and the DDL tsdbt ran (target/run/) are checked for what
+ * that text shows: each ephemeral model is one `__dbt__cte__<name>` CTE, shared by every ref to
+ * it, in dependency order.
  */
 const SEED = `id,first_name,last_name,email,gender,ip_address\n${Array.from({ length: 100 }, (_, i) => `${i + 1},First${i},Last${i},person${i}@example.com,${i % 3 === 0 ? 'Female' : 'Male'},10.0.${i}.1`).join('\n')}\n`;
 
@@ -40,6 +41,12 @@ describe('ephemeral (dbt-tests-adapter ephemeral/test_ephemeral.py)', () => {
     expect(sql.match(/__dbt__cte__base_copyas\(/g)).toHaveLength(1);
     expect(sql.indexOf('__dbt__cte__baseas(')).toBeLessThan(sql.indexOf('__dbt__cte__base_copyas('));
     expect(sql).toContain(squash(`select * from __dbt__cte__base where gender = 'Male' union all select * from __dbt__cte__base_copy where gender = 'Female'`));
+
+    // Upstream reads the DDL dbt ran from target/run/test/models/double_dependent.sql.
+    const ran = squash(readFileSync(join(p.dir, 'target', 'run', 'test', 'models', 'double_dependent.sql'), 'utf8'));
+    expect(ran.toLowerCase().startsWith(`createorreplaceview\`${p.schema}\`.\`double_dependent\`as`), ran).toBe(true);
+    expect(ran).toContain(`with__dbt__cte__baseas(select*from${p.schema}.seed),__dbt__cte__base_copyas(select*from__dbt__cte__base)`);
+    expect(ran).toContain(squash(`select * from __dbt__cte__base where gender = 'Male' union all select * from __dbt__cte__base_copy where gender = 'Female'`));
   });
 
   it('BaseEphemeralNested: an ephemeral model reading an ephemeral model', async () => {
@@ -57,7 +64,7 @@ describe('ephemeral (dbt-tests-adapter ephemeral/test_ephemeral.py)', () => {
     expect(await p.rows('root_view')).toEqual([[1], [null]]);
   });
 
-  it('BaseEphemeralErrorHandling: an ephemeral model calling an adapter method that does not exist fails (at load in tsdbt)', async () => {
+  it('BaseEphemeralErrorHandling: a dependent of an ephemeral model that does not compile is skipped with a Compilation Error', async () => {
     const p = dbtProject({
       seeds: { 'seed.csv': SEED },
       models: {
@@ -66,10 +73,45 @@ describe('ephemeral (dbt-tests-adapter ephemeral/test_ephemeral.py)', () => {
         'base/base_copy.sql': "\n{{ config(materialized='ephemeral') }}\n\n{{ adapter.invalid_method() }}\n\nselect * from {{ ref('base') }}\n\n",
       },
     });
-    // dbt parses it (parse-time Jinja swallows unknown calls) and skips `dependent` with a
-    // Compilation Error at run time; tsdbt says so at load, before anything runs (exit 2).
+    // dbt parses it (its parse-time Undefined is callable) and fails the ephemeral model when the
+    // dependent compiles at run time: the dependent is skipped, the run fails.
     const r = await p.dbt(['run'], { expectPass: false });
-    expect(r.code).toBe(2);
-    expect(r.out.join('\n')).toContain('adapter.invalid_method');
+    expect(r.code).toBe(1);
+    expect(r.results).toHaveLength(1);
+    expect(r.results[0]!.status).toBe('skipped');
+    expect(r.results[0]!.message).toContain('Compilation Error');
+    expect(r.results[0]!.message).toContain('caused by compilation error in referenced ephemeral model model.test.base_copy');
+    expect(r.results[0]!.message).toContain("'adapter' object has no attribute 'invalid_method'");
+  });
+
+  it('a model calling an adapter method that does not exist parses and fails at run time; the others build', async () => {
+    const p = dbtProject({
+      models: {
+        'bad.sql': "{{ adapter.no_such_method('x') }}\nselect 1 as id\n",
+        'good.sql': 'select 1 as id\n',
+        'after_bad.sql': "select * from {{ ref('bad') }}\n",
+      },
+    });
+    const r = await p.dbt(['run'], { expectPass: false });
+    const status = Object.fromEntries(r.results.map((x) => [x.unique_id, x.status]));
+    expect(status).toEqual({ 'model.test.bad': 'error', 'model.test.good': 'success', 'model.test.after_bad': 'skipped' });
+    expect(r.results.find((x) => x.unique_id === 'model.test.bad')!.message).toContain("'adapter' object has no attribute 'no_such_method'");
+    // A method that exists is untouched, and a parse (ls) of the project succeeds.
+    expect((await p.dbt(['ls', '--resource-type', 'model'])).code).toBe(0);
+  });
+
+  it('an ephemeral model that reads the warehouse while rendering is rendered again at run time, where its dependent inlines it', async () => {
+    const p = dbtProject({
+      seeds: { 'colors.csv': 'color\nred\nblue\n' },
+      models: {
+        // As dbt_utils.get_column_values: run_query answers nothing at parse time.
+        'pivot.sql':
+          "{{ config(materialized='ephemeral') }}\n{% set colors = run_query('select color from ' ~ ref('colors') ~ ' order by color').columns[0].values() if execute else [] %}\nselect {% for c in colors %}'{{ c }}' as c{{ loop.index }}{% if not loop.last %}, {% endif %}{% else %}'none' as c1{% endfor %}\n",
+        'wide.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('pivot') }}\n",
+      },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['run']);
+    expect(await p.rows('wide')).toEqual([['blue', 'red']]);
   });
 });

@@ -145,11 +145,13 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
   const count = (...s: string[]) => results.filter((r) => s.includes(r.status)).length;
   out('');
   out(`Finished running ${results.length} node${results.length === 1 ? '' : 's'} in ${elapsed.toFixed(2)}s.`);
-  const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn' || r.status === 'partial success');
+  // A node skipped because an ephemeral model it inlines did not compile is an error of the run (dbt's).
+  const ephemeralSkip = (r: NodeResult) => r.status === 'skipped' && r.skipReason === 'ephemeral';
+  const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn' || r.status === 'partial success' || ephemeralSkip(r));
   if (interrupted) out(c.red('The run was stopped before it finished.'), 'error');
   if (problems.length === 0) out(c.green('Completed successfully'));
   else {
-    const errors = count('error', 'fail', 'partial success');
+    const errors = count('error', 'fail', 'partial success') + results.filter(ephemeralSkip).length;
     const level = errors ? 'error' : 'warn';
     out(errors ? c.red(`Completed with ${errors} error${errors === 1 ? '' : 's'} and ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`) : c.yellow(`Completed with ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`), level);
     for (const r of problems) {

@@ -1,3 +1,4 @@
+import { noteStatement } from './statement-log.js';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -307,6 +308,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
    * multi-line one (the statement breaks): there, a `--` line comes first.
    */
   const annotate = (sql: string, marked = sql): string => {
+    noteStatement(sql);
     const comment = options.queryComment?.();
     if (!comment?.text) return marked;
     options.onStatement?.(addQueryComment(sql, comment), comment.connection);

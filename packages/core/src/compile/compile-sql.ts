@@ -89,12 +89,18 @@ export function eventTimeFiltered(relation: string, column: string, w: EventTime
   return `(select * from ${relation} where ${column} >= toDateTime('${w.start}', 'UTC') and ${column} < toDateTime('${w.end}', 'UTC'))`;
 }
 
+export interface CompileOptions {
+  readonly eventTimeWindow?: EventTimeWindow;
+  /** The rendered SQL of an ephemeral model to inline (at run time: rendered again when it reads the warehouse). Default: its parse render. */
+  readonly ephemeralSql?: (ephemeral: ModelNode) => string;
+}
+
 /**
  * Final SQL of a node: placeholders replaced by relation names, ephemeral models it uses
  * inlined as CTEs (`__dbt__cte__<name>`), as dbt does. With `eventTimeWindow` (a microbatch batch),
  * the refs and sources the node reads that have an `event_time` are read within the window.
  */
-export function compileSql(index: RelationIndex, node: ManifestNode | undefined, rendered: string, options: { eventTimeWindow?: EventTimeWindow } = {}): string {
+export function compileSql(index: RelationIndex, node: ManifestNode | undefined, rendered: string, options: CompileOptions = {}): string {
   const ephemerals: ModelNode[] = [];
   const seen = new Set<string>();
   const substitute = (text: string, self: ManifestNode | undefined): string =>
@@ -114,7 +120,7 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
         seen.add(found.uniqueId);
         if (isEmptySql(found.renderedCode) && !found.renderAtRuntime) throw emptySqlError(found);
         // Compile the ephemeral's own SQL first, so its own ephemerals come before it.
-        const body = substitute(found.renderedCode, found);
+        const body = substitute(options.ephemeralSql ? options.ephemeralSql(found) : found.renderedCode, found);
         ephemerals.push({ ...found, renderedCode: body });
       }
       const name = attributeOf(found, attribute, ephemeral);

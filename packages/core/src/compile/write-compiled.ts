@@ -10,11 +10,11 @@ import { scrubSecrets } from '../shared/secrets.js';
  * Where dbt puts a node's compiled SQL: target/compiled/<project>/<original path>, or, for the many
  * nodes of one YAML file (generic tests, unit tests, YAML snapshots), <original path>/<name>.sql.
  */
-export function compiledPath(targetDir: string, node: ManifestNode): string {
+export function compiledPath(targetDir: string, node: ManifestNode, folder: 'compiled' | 'run' = 'compiled'): string {
   const file = /\.ya?ml$/.test(node.originalFilePath)
     ? join(node.originalFilePath, `${node.name}.sql`)
     : node.originalFilePath;
-  return join(targetDir, 'compiled', node.packageName, file);
+  return join(targetDir, folder, node.packageName, file);
 }
 
 /**
@@ -68,6 +68,15 @@ export class CompiledWriter {
   write(node: ManifestNode, sql: string): void {
     const path = compiledPath(this.targetDir, node);
     this.written.set(node.uniqueId, path);
+    this.writeFile(path, sql);
+  }
+
+  /** dbt's target/run/<project>/<path>: the statements the node's run sent (statement-log.ts runFileText). */
+  writeRun(node: ManifestNode, sql: string): void {
+    if (sql.trim() !== '') this.writeFile(compiledPath(this.targetDir, node, 'run'), sql);
+  }
+
+  private writeFile(path: string, sql: string): void {
     const dir = dirname(path);
     const text = withNewline(scrubSecrets(sql, this.secrets));
     let made = this.dirs.get(dir);

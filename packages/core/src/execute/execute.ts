@@ -1,3 +1,4 @@
+import { recordStatements, runFileText } from '../adapter/statement-log.js';
 import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from '../manifest/nodes.js';
 import type { Command, NodeResult } from '../report/events.js';
 import { planUnits, type PlannedUnit } from './plan.js';
@@ -77,7 +78,8 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   const runOne = async (node: ManifestNode): Promise<NodeResult> => {
     const i = ++index;
     ctx.onEvent({ type: 'node_started', node, index: i, total });
-    const result = await timed(node, () => withQueryComment(ctx.queryComment?.(node), async () => {
+    const statements: string[] = [];
+    const result = await timed(node, () => recordStatements(statements, () => withQueryComment(ctx.queryComment?.(node), async () => {
       if (ctx.clone) return runClone(ctx, node as ModelNode | SeedNode | SnapshotNode);
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
@@ -87,7 +89,9 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);
       if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
       return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
-    }));
+    })));
+    // dbt's target/run/: what the node ran (also when it failed).
+    ctx.compiled.writeRun(node, runFileText(node.resourceType, statements));
     return record(result, i);
   };
 

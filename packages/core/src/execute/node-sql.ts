@@ -5,7 +5,7 @@ import { isEmptySql } from '../shared/empty-sql.js';
 import { snapshotSource } from '../load/load-snapshots.js';
 import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
-import { ProjectError } from '../shared/errors.js';
+import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { splitStatements } from '../shared/sql-statements.js';
 import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
@@ -82,9 +82,39 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   }
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
-  const sql = withNullWindowShifts(node, oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow })));
+  const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
+  const sql = withNullWindowShifts(node, oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql })));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
+}
+
+/**
+ * An ephemeral model's SQL as inlined now: rendered again when it reads the warehouse or used final
+ * names while parsing (its parse render answered with parse-time values). A failure is dbt's
+ * "Compilation Error in <node>, caused by compilation error in referenced ephemeral model <e>":
+ * the node is skipped (EphemeralCompileError), the ephemeral's own error is its cause.
+ */
+function runtimeEphemeralSql(ctx: RunContext, node: SqlNode, ephemeral: ModelNode): string {
+  if (!ephemeral.renderAtRuntime && !ephemeral.needsNames) return ephemeral.renderedCode;
+  try {
+    const state = runtimeState(ctx, ephemeral, { node: renderNodeInfo(ephemeral) });
+    return ctx.renderer.renderString(ephemeral.rawCode, ephemeral.originalFilePath, state).replace(/\s+$/, '');
+  } catch (error) {
+    throw new EphemeralCompileError(node, ephemeral, error);
+  }
+}
+
+/** dbt's skip of a node whose ephemeral model failed to compile (the run fails; see events.ts skipReason). */
+export class EphemeralCompileError extends ProjectError {
+  constructor(node: ManifestNode, ephemeral: ModelNode, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super('ephemeral_compile', `Compilation Error in ${node.uniqueId}, caused by compilation error in referenced ephemeral model ${ephemeral.uniqueId}: ${why}`, {
+      file: ephemeral.originalFilePath,
+      line: cause instanceof TsdbtError ? cause.line : undefined,
+      hint: cause instanceof TsdbtError ? cause.hint : undefined,
+      cause,
+    });
+  }
 }
 
 /**

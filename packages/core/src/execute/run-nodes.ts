@@ -29,8 +29,11 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
     outcome = await work();
   } catch (error) {
     const e = error instanceof TsdbtError ? error : undefined;
+    // dbt skips a node whose ephemeral model does not compile (and fails the run).
+    const ephemeralFailed = e?.code === 'ephemeral_compile';
     outcome = {
-      status: 'error',
+      status: ephemeralFailed ? 'skipped' : 'error',
+      ...(ephemeralFailed ? { skipReason: 'ephemeral' as const } : {}),
       message: error instanceof Error ? error.message : String(error),
       warnings: [],
       file: e?.file ?? node.originalFilePath,

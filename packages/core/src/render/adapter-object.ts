@@ -4,6 +4,8 @@ import { quoteIdentifier } from './placeholders.js';
 import { Relation } from './relation.js';
 import type { RenderState, RenderWarehouse, WarehouseRelation } from './render-state.js';
 import { executeSql } from './statements.js';
+import { ProjectError } from '../shared/errors.js';
+import { raiseInTemplate } from './template-error.js';
 
 /**
  * dbt's `adapter` object (BaseAdapter's `@available` methods, as dbt-clickhouse implements them)
@@ -164,6 +166,31 @@ export function adapterObject({ state, cluster }: AdapterOptions): Record<string
     },
     get_model_settings: (model: unknown) => `\n-- end_of_sql\n${settingsText(configOf(model).settings)}`,
   };
+}
+
+/**
+ * dbt's `adapter` for a method it does not have (`adapter.invalid_method()`): dbt parses such a
+ * call (its parse-time Undefined is callable) and fails the node at run time with a Compilation
+ * Error. So here: at parse time the call gives '' and marks the render to be repeated at run time,
+ * where it raises. Names starting with `_` and symbols are left alone (JS and Python protocols).
+ */
+export function withUnknownMethods<T extends Record<string, unknown>>(adapter: T, state: () => RenderState): T {
+  return new Proxy(adapter, {
+    get(target, name, receiver) {
+      if (typeof name !== 'string' || name in target || name.startsWith('_') || name === 'then' || name === 'toJSON') return Reflect.get(target, name, receiver);
+      return (..._args: unknown[]) => {
+        const st = state();
+        if (st.mode === 'parse' || st.runtimeProbe) {
+          st.usesWarehouse = true;
+          return '';
+        }
+        raiseInTemplate(new ProjectError('compilation', `Compilation Error: 'adapter' object has no attribute '${name}'`, {
+          file: st.node?.originalFilePath,
+          hint: 'Check the method name against dbt\'s adapter methods (adapter.get_relation, adapter.get_columns_in_relation, adapter.dispatch, …).',
+        }));
+      };
+    },
+  });
 }
 
 /** `api`: Relation and Column as templates construct them (`api.Relation.create(...)`, `api.Column(...)`). */

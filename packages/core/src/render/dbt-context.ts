@@ -3,7 +3,7 @@ import { DateTime, UTC } from './modules/datetime.js';
 import { conflictingHookKeys } from '../manifest/config.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { ProjectError } from '../shared/errors.js';
-import { adapterObject, apiObject } from './adapter-object.js';
+import { adapterObject, apiObject, withUnknownMethods } from './adapter-object.js';
 import { baseContext } from './base-context.js';
 import { splitArgs } from './call-args.js';
 import { emptyGraph, graphOf } from './graph-context.js';
@@ -204,7 +204,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       file: slot.current?.node?.originalFilePath,
     });
   };
-  const adapter = { ...adapterObject({ state, cluster: options.cluster }), dispatch };
+  const adapter = withUnknownMethods({ ...adapterObject({ state, cluster: options.cluster }), dispatch }, state);
 
   const globals: Record<string, unknown> = {
     ...baseContext({ log: (message, level) => options.onLog(message, level), runStartedAt: new Date() }),

@@ -38,7 +38,8 @@ export interface NodeResult {
    * For skipped nodes, why: a node it depends on did not succeed (`upstream`), it was cancelled by
    * --fail-fast while running (`cancelled`), or it never started because the run stopped (`not_run`).
    */
-  readonly skipReason?: 'upstream' | 'cancelled' | 'not_run';
+  /** `ephemeral`: an ephemeral model it inlines failed to compile (dbt skips the node, and the run fails). */
+  readonly skipReason?: 'upstream' | 'cancelled' | 'not_run' | 'ephemeral';
   /** The run thread that ran the node (dbt's `Thread-N`). */
   readonly threadId?: string;
   /** A test that stored its failures: the relation holding them (run_results' relation_name). */
@@ -52,7 +53,7 @@ export interface NodeResult {
  * failed node do not count on their own (the failure does).
  */
 export function runSucceeded(results: readonly NodeResult[], interrupted: boolean): boolean {
-  return !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && r.status !== 'partial success' && r.skipReason !== 'not_run');
+  return !interrupted && results.every((r) => r.status !== 'error' && r.status !== 'fail' && r.status !== 'partial success' && r.skipReason !== 'not_run' && r.skipReason !== 'ephemeral');
 }
 
 /** The outcome of one `on-run-start` / `on-run-end` hook (a row of run_results.json, as dbt writes it). */

@@ -1,0 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * The statements a piece of work sent to the warehouse (the client notes each one as written,
+ * without its query comment), for dbt's target/run/: what a node ran, per node.
+ */
+const current = new AsyncLocalStorage<string[]>();
+
+/** Runs `work`, collecting the statements it sends into `into`. */
+export function recordStatements<T>(into: string[], work: () => T): T {
+  return current.run(into, work);
+}
+
+/** Called by the warehouse client for every statement it sends. */
+export function noteStatement(sql: string): void {
+  current.getStore()?.push(sql);
+}
+
+/** Reads of the warehouse's own metadata (what a materialization asks before it acts): not part of what a node ran. */
+const METADATA = /^\s*(?:describe|desc|show|exists|check|set|use|kill)\b|^\s*select\b[\s\S]*?\bfrom\s+system\.|^\s*select\s+(?:version\(\)|1\s*$)/i;
+const READ = /^\s*(?:select|with)\b/i;
+
+/**
+ * What target/run/<path> holds for a node, as dbt writes there the statement(s) its
+ * materialization ran: a model's, seed's or snapshot's DDL and DML in order; a test's query.
+ */
+export function runFileText(resourceType: string, statements: readonly string[]): string {
+  const kept = statements.filter((s) => !METADATA.test(s) && (resourceType === 'test' || resourceType === 'unit_test' || !READ.test(s)));
+  return kept.map((s) => `${s.trim().replace(/;\s*$/, '')};`).join('\n\n');
+}
