@@ -9,6 +9,7 @@ export function withGlobals(cmd: Command): Command {
   cmd
     .option('--project-dir <dir>', 'the project folder (holds project.yml or dbt_project.yml; env DBT_PROJECT_DIR)')
     .option('--profiles-dir <dir>', 'where profiles.yml is (default: the project, then ~/.tsdbt; env DBT_PROFILES_DIR)')
+    .option('--profile <name>', "the profile to use, over dbt_project.yml's profile: (init: an existing profile, no profiles.yml written)")
     .option('-t, --target <name>', 'the profile target to use (env DBT_TARGET)')
     .option('--target-path <dir>', 'where artifacts and compiled SQL go (default: target-path in project.yml, else target; env DBT_TARGET_PATH)')
     .option('--vars <yaml>', "project vars as YAML, e.g. '{my_var: 1}'")

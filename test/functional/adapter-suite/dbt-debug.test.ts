@@ -41,4 +41,39 @@ describe('dbt debug (dbt-tests-adapter dbt_debug/test_dbt_debug.py)', () => {
     expect(lines.find((l) => l.trim().startsWith('dbt_project.yml file'))).toContain('ERROR invalid');
     expect(lines.filter((l) => l.trim().startsWith('profiles.yml file') && l.includes('ERROR invalid'))).toEqual([]);
   });
+
+  it("test_connection_flag: --profiles-dir NONE is one failed check: dbt looked for a profiles.yml file in NONE", async () => {
+    const p = dbtProject({ models: MODELS });
+    const r = await p.dbt(['debug', '--connection', '--profiles-dir', 'NONE'], { expectPass: false });
+    expect(r.code).toBe(1);
+    expect(r.out.join('\n')).toContain('1 check failed');
+    expect(r.out.join('\n')).toContain('dbt looked for a profiles.yml file in NONE');
+  });
+
+  it('BaseDebugInvalidProject test_profile_not_found: --profile NONE fails the profile check in dbt\'s words; --profile test passes', async () => {
+    const p = dbtProject({ models: MODELS });
+    const r = await p.dbt(['debug', '--connection', '--profile', 'NONE'], { expectPass: false });
+    expect(r.out.join('\n')).toContain('Profile loading failed for the following reason');
+    expect(r.out.join('\n')).toContain("Could not find profile named 'NONE'");
+    // --profile picks the profile over dbt_project.yml's (here a name profiles.yml lacks).
+    p.write({ 'dbt_project.yml': 'name: test\nprofile: not_in_profiles\nconfig-version: 2\n' });
+    expect((await p.dbt(['debug', '--profile', 'test'])).out.join('\n')).toContain('All checks passed!');
+    expect((await p.dbt(['run', '--profile', 'test'], { expectPass: false })).code).toBe(1); // the model's `seled` fails, after a load with profile test
+  });
+
+  it('BaseDebugProfileVariable: profile: \'{{ "te" ~ "st" }}\' in dbt_project.yml is rendered', async () => {
+    const p = dbtProject({ models: MODELS });
+    p.write({ 'dbt_project.yml': 'name: test\nconfig-version: 2\nprofile: \'{{ "te" ~ "st" }}\'\n' });
+    const r = await p.dbt(['debug']);
+    expect(r.out.join('\n')).not.toContain('ERROR');
+  });
+
+  it('BaseDebugInvalidProject: an empty dbt_project.yml (with --profile test) is "dbt_project.yml file [ERROR invalid]", profiles.yml is not', async () => {
+    const p = dbtProject({ models: MODELS });
+    p.write({ 'dbt_project.yml': '' });
+    const r = await p.dbt(['debug', '--profile', 'test'], { expectPass: false });
+    const lines = r.out.join('\n').split('\n');
+    expect(lines.find((l) => l.trim().startsWith('dbt_project.yml file'))).toContain('ERROR invalid');
+    expect(lines.filter((l) => l.trim().startsWith('profiles.yml file') && l.includes('ERROR invalid'))).toEqual([]);
+  });
 });

@@ -8,6 +8,8 @@ import { stateOptions, type StateFlags } from './state-flags.js';
 export interface GlobalFlags {
   projectDir?: string;
   profilesDir?: string;
+  /** --profile: over dbt_project.yml's `profile:`. */
+  profile?: string;
   target?: string;
   targetPath?: string;
   vars?: string;
@@ -124,6 +126,7 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
   return TsdbtProject.open({
     projectDir: flags.projectDir,
     profilesDir: flags.profilesDir,
+    profile: flags.profile,
     target: flags.target,
     targetPath: flags.targetPath,
     vars: parseVars(flags.vars),

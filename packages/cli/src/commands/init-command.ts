@@ -101,7 +101,6 @@ export async function initCommand(name: string | undefined, flags: InitFlags, io
 export function registerInitCommand(program: Command, withGlobals: (cmd: Command) => Command, action: <A extends unknown[]>(fn: (...args: A) => Promise<number>) => (...args: A) => Promise<void>, io: Io): void {
   withGlobals(program.command('init').description('start a new project (asks on a terminal; flags otherwise), or set up the profile of the project here').argument('[project_name]', 'the new project (and its folder)'))
     .option('--skip-profile-setup', 'write no profiles.yml')
-    .option('--profile <name>', 'an existing profile for the project (no profiles.yml written)')
     .addOption(new Option('--type <type>', 'the warehouse: chdb (embedded, the default) or clickhouse (a server)').choices(['chdb', 'clickhouse']))
     .option('--host <host>', 'clickhouse: the server host (default localhost)')
     .option('--port <n>', 'clickhouse: the HTTP port (default 8123, 8443 with --secure)')

@@ -44,6 +44,8 @@ import { GenericTestMemo, genericTestMemoOf } from './generic-test-memo.js';
 export interface LoadOptions {
   readonly projectDir?: string;
   readonly profilesDir?: string;
+  /** --profile: the profile to use, over dbt_project.yml's `profile:` (dbt's global flag). */
+  readonly profile?: string;
   readonly target?: string;
   /** --target-path: where artifacts and compiled SQL go, over project.yml's `target-path`. */
   readonly targetPath?: string;
@@ -427,7 +429,8 @@ function loadContext(
   );
   const target = resolveTarget({
     projectRoot,
-    profileName: unrendered.profile,
+    // dbt renders `profile:` as any dbt_project.yml value (`profile: "{{ env_var('P') }}"`).
+    profileName: options.profile ?? (/\{[{%]/.test(unrendered.profile) ? renderProfileString(unrendered.profile, fromFile.file, env).trim() : unrendered.profile),
     profilesDir: options.profilesDir,
     target: options.target,
     // profiles.yml is where DBT_ENV_SECRET_* variables may be read (as in dbt)

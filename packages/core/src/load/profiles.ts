@@ -52,7 +52,8 @@ export function findProfilesFile(projectRoot: string, profilesDir?: string): str
     if (existsSync(file)) return file;
   }
   if (profilesDir)
-    throw new ProjectError('profiles', `No profiles.yml in --profiles-dir ${profilesDir}`, {
+    // dbt's words (dbt debug: "dbt looked for a profiles.yml file in <dir>/profiles.yml, but did not find one").
+    throw new ProjectError('profiles', `dbt looked for a profiles.yml file in ${join(profilesDir, 'profiles.yml')}, but did not find one (no profiles.yml in --profiles-dir ${profilesDir})`, {
       hint: 'Create profiles.yml there, or drop --profiles-dir to use the embedded default.',
     });
   return undefined;

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject, type DbtProject } from './dbt-project.js';
+
+/*
+ * dbt-tests-adapter simple_snapshot/: new_record_timestamp_mode.py (BaseSnapshotNewRecordTimestampMode),
+ * new_record_check_mode.py (BaseSnapshotNewRecordCheckMode), new_record_dbt_valid_to_current.py
+ * (BaseSnapshotNewRecordDbtValidToCurrent) and test_ephemeral_snapshot_hard_deletes.py (its four
+ * classes). The upstream statements are Postgres'; here they are the same statements in ClickHouse
+ * SQL (MergeTree tables, `ALTER TABLE … UPDATE` with mutations_sync for UPDATE, lightweight DELETE),
+ * and `{{ target.database }}.{{ target.schema }}.seed` is `{{ target.schema }}.seed` (a ClickHouse
+ * name has two parts, as in dbt-clickhouse's ports). dbt_scd_id is compared by its role (set,
+ * distinct per version) rather than by Postgres' md5 text.
+ */
+
+const SEED_ROWS = `(1, 'Judith', 'Kennedy', '(not provided)', 'Female', '54.60.24.128', '2015-12-24 12:19:28'),
+(2, 'Arthur', 'Kelly', '(not provided)', 'Male', '62.56.24.215', '2015-10-28 16:22:15'),
+(3, 'Rachel', 'Moreno', 'rmoreno2@msu.edu', 'Female', '31.222.249.23', '2016-04-05 02:05:30'),
+(4, 'Ralph', 'Turner', 'rturner3@hp.com', 'Male', '157.83.76.114', '2016-08-08 00:06:51'),
+(5, 'Laura', 'Gonzales', 'lgonzales4@howstuffworks.com', 'Female', '30.54.105.168', '2016-09-01 08:25:38'),
+(6, 'Katherine', 'Lopez', 'klopez5@yahoo.co.jp', 'Female', '169.138.46.89', '2016-08-30 18:52:11'),
+(7, 'Jeremy', 'Hamilton', 'jhamilton6@mozilla.org', 'Male', '231.189.13.133', '2016-07-17 02:09:46'),
+(8, 'Heather', 'Rose', 'hrose7@goodreads.com', 'Female', '87.165.201.65', '2015-12-29 22:03:56'),
+(9, 'Gregory', 'Kelly', 'gkelly8@trellian.com', 'Male', '154.209.99.7', '2016-03-24 21:18:16'),
+(10, 'Rachel', 'Lopez', 'rlopez9@themeforest.net', 'Female', '237.165.82.71', '2016-08-20 15:44:49'),
+(11, 'Donna', 'Welch', 'dwelcha@shutterfly.com', 'Female', '103.33.110.138', '2016-02-27 01:41:48'),
+(12, 'Russell', 'Lawrence', 'rlawrenceb@qq.com', 'Male', '189.115.73.4', '2016-06-11 03:07:09'),
+(13, 'Michelle', 'Montgomery', 'mmontgomeryc@scientificamerican.com', 'Female', '243.220.95.82', '2016-06-18 16:27:19'),
+(14, 'Walter', 'Castillo', 'wcastillod@pagesperso-orange.fr', 'Male', '71.159.238.196', '2016-10-06 01:55:44'),
+(15, 'Robin', 'Mills', 'rmillse@vkontakte.ru', 'Female', '172.190.5.50', '2016-10-31 11:41:21'),
+(16, 'Raymond', 'Holmes', 'rholmesf@usgs.gov', 'Male', '148.153.166.95', '2016-10-03 08:16:38'),
+(17, 'Gary', 'Bishop', 'gbishopg@plala.or.jp', 'Male', '161.108.182.13', '2016-08-29 19:35:20'),
+(18, 'Anna', 'Riley', 'arileyh@nasa.gov', 'Female', '253.31.108.22', '2015-12-11 04:34:27'),
+(19, 'Sarah', 'Knight', 'sknighti@foxnews.com', 'Female', '222.220.3.177', '2016-09-26 00:49:06'),
+(20, 'Phyllis', 'Fox', null, 'Female', '163.191.232.95', '2016-08-21 10:35:19')`;
+
+const SEED_COLUMNS = 'id Int32, first_name Nullable(String), last_name Nullable(String), email Nullable(String), gender Nullable(String), ip_address Nullable(String), updated_at Nullable(DateTime)';
+const EXPECTED_COLUMNS = `${SEED_COLUMNS}, dbt_valid_from Nullable(DateTime), dbt_valid_to Nullable(DateTime), dbt_updated_at Nullable(DateTime), dbt_is_deleted Nullable(String)`;
+const COPY = 'id, first_name, last_name, email, gender, ip_address, updated_at';
+
+async function seedNewRecordMode(p: DbtProject): Promise<void> {
+  await p.query(`create table {schema}.seed (${SEED_COLUMNS}) engine = MergeTree order by tuple()`);
+  await p.query(`create table {schema}.snapshot_expected (${EXPECTED_COLUMNS}) engine = MergeTree order by tuple()`);
+  await p.query(`insert into {schema}.seed (${COPY}) values ${SEED_ROWS}`);
+  await p.query(`insert into {schema}.snapshot_expected select ${COPY}, updated_at as dbt_valid_from, null as dbt_valid_to, updated_at as dbt_updated_at, 'False' as dbt_is_deleted from {schema}.seed`);
+}
+
+const SNAPSHOT_ACTUAL_SQL = `
+{% snapshot snapshot_actual %}
+
+    {{
+        config(
+            unique_key='id || ' ~ "'-'" ~ ' || first_name',
+        )
+    }}
+
+    select * from {{target.schema}}.seed
+
+{% endsnapshot %}
+`;
+
+const REF_SNAPSHOT_SQL = "\nselect * from {{ ref('snapshot_actual') }}\n";
+const deleteCheck = (p: DbtProject) =>
+  p.query<{ dbt_valid_from: string | null; dbt_valid_to: string | null; dbt_scd_id: string | null; dbt_is_deleted: string }>(
+    'select dbt_valid_from, dbt_valid_to, dbt_scd_id, dbt_is_deleted from {schema}.snapshot_actual where id = 1',
+  );
+const deleteSeedRow = (p: DbtProject) => p.query('delete from {schema}.seed where id = 1');
+
+/**
+ * BaseSnapshotNewRecordTimestampMode.test_snapshot_new_record_mode, with the strategy's YAML. The
+ * check strategy stamps versions with the snapshot's time (dbt's snapshot_check_strategy: `updated_at`
+ * config, else snapshot_get_time()), so there the comparison with snapshot_expected leaves out the
+ * three timestamps and checks that current rows are open.
+ */
+async function newRecordMode(snapshotsYml: string, check = false): Promise<void> {
+  const p = dbtProject({ snapshots: { 'snapshot.sql': SNAPSHOT_ACTUAL_SQL }, models: { 'snapshots.yml': snapshotsYml, 'ref_snapshot.sql': REF_SNAPSHOT_SQL } });
+  await p.query('create database if not exists {schema}');
+  await seedNewRecordMode(p);
+  expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+
+  // Update records 10 - 20: change email and updated_at.
+  await p.query(
+    "alter table {schema}.seed update updated_at = updated_at + interval 1 hour, email = case when id = 20 then 'pfoxj@creativecommons.org' else concat('new_', email) end where id >= 10 and id <= 20 settings mutations_sync = 2",
+  );
+  await p.query('alter table {schema}.snapshot_expected update dbt_valid_to = updated_at + interval 1 hour where id >= 10 and id <= 20 settings mutations_sync = 2');
+  await p.query(`insert into {schema}.snapshot_expected select ${COPY}, updated_at, null, updated_at, 'False' from {schema}.seed where id >= 10 and id <= 20`);
+  expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  const columns = `${COPY}, ${check ? 'dbt_valid_to is null as open' : 'dbt_valid_from, dbt_valid_to, dbt_updated_at'}, dbt_is_deleted`;
+  const versions = (table: string) => p.query(`select ${columns} from {schema}.${table} order by ${columns}`);
+  expect(await versions('snapshot_actual')).toEqual(await versions('snapshot_expected'));
+
+  await deleteSeedRow(p);
+  expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  let rows = await deleteCheck(p);
+  expect(rows).toHaveLength(2);
+  expect(rows.filter((c) => c.dbt_valid_to === null && c.dbt_scd_id !== null && c.dbt_is_deleted === 'True')).toHaveLength(1);
+  expect(rows.filter((c) => c.dbt_valid_to !== null && c.dbt_scd_id !== null && c.dbt_is_deleted === 'False')).toHaveLength(1);
+  expect(rows[0]!.dbt_scd_id).not.toBe(rows[1]!.dbt_scd_id);
+
+  // The same source data again: neither insert nor update.
+  await p.dbt(['snapshot']);
+  expect(await deleteCheck(p)).toHaveLength(2);
+
+  // The record comes back: the deletion row is closed and a new version opens.
+  await p.query(`insert into {schema}.seed (${COPY}) values (1, 'Judith', 'Kennedy', '(not provided)', 'Female', '54.60.24.128', '2200-01-01 12:00:00')`);
+  expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  rows = await deleteCheck(p);
+  expect(rows).toHaveLength(3);
+
+  // Deleted once more, then a run with nothing new.
+  await deleteSeedRow(p);
+  expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  expect(await deleteCheck(p)).toHaveLength(4);
+  expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  expect(await deleteCheck(p)).toHaveLength(4);
+}
+
+const SOURCES_YML = 'version: 2\n\nsources:\n  - name: test_source\n    schema: "{{ target.schema }}"\n    tables:\n      - name: src_customers\n';
+const EPHEMERAL_CUSTOMERS_SQL = "\n{{ config(materialized='ephemeral') }}\n\nselect * from {{ source('test_source', 'src_customers') }}\n";
+const snapshotsYml = (config: string) => `\nsnapshots:\n  - name: snapshot_customers\n    relation: ref('ephemeral_customers')\n    config:\n      unique_key: id\n${config}`;
+const CHECK_ALL = '      strategy: check\n      check_cols: all\n      hard_deletes: new_record\n';
+const TIMESTAMP = '      strategy: timestamp\n      updated_at: updated_at\n      hard_deletes: new_record\n';
+const CHECK_SOME = '      strategy: check\n      check_cols:\n        - first_name\n        - email\n      hard_deletes: new_record\n';
+
+async function customersProject(config: string): Promise<DbtProject> {
+  const p = dbtProject({
+    models: {
+      '_sources.yml': SOURCES_YML,
+      'ephemeral_customers.sql': EPHEMERAL_CUSTOMERS_SQL,
+      'snapshots.yml': snapshotsYml(config),
+      'ref_snapshot.sql': "\nselect * from {{ ref('snapshot_customers') }}\n",
+    },
+  });
+  await p.query('create database if not exists {schema}');
+  await p.query('create table {schema}.src_customers (id Int32, first_name Nullable(String), last_name Nullable(String), email Nullable(String), updated_at Nullable(DateTime)) engine = MergeTree order by tuple()');
+  await p.query(
+    "insert into {schema}.src_customers (id, first_name, last_name, email, updated_at) values (1, 'John', 'Doe', 'john.doe@example.com', '2023-01-01 10:00:00'), (2, 'Jane', 'Smith', 'jane.smith@example.com', '2023-01-02 11:00:00'), (3, 'Bob', 'Johnson', 'bob.johnson@example.com', '2023-01-03 12:00:00')",
+  );
+  return p;
+}
+const addDummyColumn = (p: DbtProject) => p.query("alter table {schema}.src_customers add column dummy_column Nullable(String) default 'dummy_value'");
+const snapshotCount = async (p: DbtProject) => Number((await p.query<{ n: string }>('select count(*) as n from {schema}.snapshot_customers'))[0]!.n);
+
+describe('simple_snapshot (dbt-tests-adapter simple_snapshot/)', () => {
+  it('BaseSnapshotNewRecordTimestampMode: hard_deletes new_record with the timestamp strategy', async () => {
+    await newRecordMode('\nsnapshots:\n  - name: snapshot_actual\n    config:\n      strategy: timestamp\n      updated_at: updated_at\n      hard_deletes: new_record\n');
+  });
+
+  it('BaseSnapshotNewRecordCheckMode: hard_deletes new_record with check_cols all', async () => {
+    await newRecordMode('\nsnapshots:\n  - name: snapshot_actual\n    config:\n      strategy: check\n      check_cols: all\n      hard_deletes: new_record\n', true);
+  });
+
+  it('BaseSnapshotNewRecordDbtValidToCurrent: a deleted record is recorded once with dbt_valid_to_current', async () => {
+    const p = dbtProject({
+      snapshots: { 'snapshot.sql': '\n{% snapshot snapshot_actual %}\n    select * from {{target.schema}}.seed\n{% endsnapshot %}\n' },
+      models: {
+        'snapshots.yml': "\nsnapshots:\n  - name: snapshot_actual\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: all\n      hard_deletes: new_record\n      dbt_valid_to_current: \"date('9999-12-31')\"\n",
+      },
+    });
+    await p.query('create database if not exists {schema}');
+    await p.query('create table {schema}.seed (id Int32, first_name Nullable(String)) engine = MergeTree order by tuple()');
+    await p.query("insert into {schema}.seed (id, first_name) values (1, 'Judith'), (2, 'Arthur')");
+    await p.dbt(['snapshot']);
+    await p.query('delete from {schema}.seed where id = 1');
+    await p.dbt(['snapshot']);
+    await p.dbt(['snapshot']);
+    expect(await p.query("select dbt_scd_id from {schema}.snapshot_actual where id = 1 and dbt_is_deleted = 'True'")).toHaveLength(1);
+    // The current row ends at dbt_valid_to_current, not NULL: ClickHouse's value of date('9999-12-31')
+    // (a Date saturates at 2149-06-06; DateTime64 ends in 2299: no ClickHouse time holds 9999).
+    const current = (await p.query<{ d: string }>("select toString(date('9999-12-31')) as d"))[0]!.d;
+    const open = await p.query<{ id: number; to: string }>("select id, toString(dbt_valid_to) as to from {schema}.snapshot_actual where dbt_is_deleted = 'False' order by id, dbt_valid_from");
+    expect(open.map((r) => [r.id, r.to.slice(0, 10)])).toEqual([
+      [1, expect.not.stringMatching(new RegExp(`^${current}`))],
+      [2, current],
+    ]);
+  });
+
+  it('BaseSnapshotEphemeralHardDeletes: a snapshot of an ephemeral model, then a column added to its source', async () => {
+    const p = await customersProject(CHECK_ALL);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    expect(await snapshotCount(p)).toBe(3);
+    await addDummyColumn(p);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  });
+
+  it('BaseSnapshotNewColumnTimestampStrategy: a new source column with the timestamp strategy + hard_deletes new_record', async () => {
+    const p = await customersProject(TIMESTAMP);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    await addDummyColumn(p);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  });
+
+  it('BaseSnapshotNewColumnSpecificCheckCols: a new source column outside check_cols', async () => {
+    const p = await customersProject(CHECK_SOME);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    await addDummyColumn(p);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    expect((await p.query<{ name: string }>("select name from system.columns where database = '{schema}' and table = 'snapshot_customers'")).map((c) => c.name)).toContain('dummy_column');
+  });
+
+  it('BaseSnapshotNewColumnWithDeletes: a new column and a deleted row in one run (6 rows)', async () => {
+    const p = await customersProject(CHECK_ALL);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    expect(await snapshotCount(p)).toBe(3);
+    await addDummyColumn(p);
+    await p.query('delete from {schema}.src_customers where id = 3');
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    // 3 original rows closed (check_cols all sees the new column as a change), 2 new versions for
+    // ids 1 and 2, 1 deletion record for id 3 (its new column NULL).
+    expect(await snapshotCount(p)).toBe(6);
+    const deleted = await p.query<{ dummy_column: string | null }>("select dummy_column from {schema}.snapshot_customers where id = 3 and dbt_is_deleted = 'True'");
+    expect(deleted).toEqual([{ dummy_column: null }]);
+  });
+});
