@@ -210,4 +210,121 @@ describe('simple_snapshot (dbt-tests-adapter simple_snapshot/)', () => {
     const deleted = await p.query<{ dummy_column: string | null }>("select dummy_column from {schema}.snapshot_customers where id = 3 and dbt_is_deleted = 'True'");
     expect(deleted).toEqual([{ dummy_column: null }]);
   });
+
+  describe('test_various_configs', () => {
+    it('BaseSnapshotColumnNames: snapshot_meta_column_names in the snapshot YAML', async () => {
+      const p = metaColumnsProject(META_YML);
+      await variousConfigsRun(p, 'null');
+    });
+
+    it('BaseSnapshotColumnNamesFromDbtProject: snapshot_meta_column_names from dbt_project.yml', async () => {
+      const p = metaColumnsProject(NO_NAMES_YML, META_FROM_PROJECT);
+      await variousConfigsRun(p, 'null');
+    });
+
+    it('BaseSnapshotInvalidColumnNames: meta column names changed under an existing snapshot is a Compilation Error', async () => {
+      const p = metaColumnsProject(NO_NAMES_YML, META_FROM_PROJECT);
+      await p.query('create database if not exists {schema}');
+      await createSeed(p);
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+      expect(p.readJson('target/manifest.json').nodes['snapshot.test.snapshot_actual'].config.snapshot_meta_column_names).toMatchObject({
+        dbt_valid_to: 'TEST_VALID_TO', dbt_valid_from: 'test_valid_from', dbt_scd_id: 'test_scd_id', dbt_updated_at: 'test_updated_at',
+      });
+      await invalidate(p, 'null');
+      p.write({ 'dbt_project.yml': `name: test\nprofile: test\nconfig-version: 2\nsnapshots:\n  test:\n    +snapshot_meta_column_names:\n      dbt_valid_to: TEST_VALID_TO\n      dbt_updated_at: test_updated_at\n` });
+      const r = await p.dbt(['snapshot'], { expectPass: false });
+      expect(r.results).toHaveLength(1);
+      expect(r.out.join('\n')).toContain('Compilation Error in snapshot snapshot_actual');
+      expect(r.out.join('\n')).toContain('Snapshot target is missing configured columns');
+    });
+
+    it("BaseSnapshotDbtValidToCurrent: dbt_valid_to_current date('2099-12-31') with meta column names", async () => {
+      const p = metaColumnsProject(`${META_YML}      dbt_valid_to_current: "date('2099-12-31')"\n`);
+      await p.query('create database if not exists {schema}');
+      await createSeed(p, "date('2099-12-31')");
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+      const validTo = async () => (await p.query<{ id: number; to: string }>('select id, toString(TEST_VALID_TO) as to from {schema}.snapshot_actual order by id, test_valid_from')).map((r) => [r.id, r.to]);
+      let rows = await validTo();
+      expect(rows[0]![1]).toMatch(/^2099-12-31 00:00:00/);
+      expect(rows[9]![1]).toMatch(/^2099-12-31 00:00:00/);
+      await invalidate(p, "date('2099-12-31')");
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+      rows = await validTo();
+      expect(rows[0]![1]).toMatch(/^2099-12-31 00:00:00/);
+      // id 10's first version is closed at its new updated_at; its second version is current.
+      expect(rows.filter((r) => r[0] === 10).map((r) => r[1]!.slice(0, 19))).toEqual(['2016-08-20 16:44:49', '2099-12-31 00:00:00']);
+      await expectSnapshotEqualsExpected(p);
+    });
+
+    it('BaseSnapshotMultiUniqueKey: a YAML-only snapshot of a model with a unique_key list', async () => {
+      const p = dbtProject({ models: { 'seed.sql': '\nselect * from {{target.schema}}.seed\n', 'snapshots.yml': MULTI_KEY_YML, 'ref_snapshot.sql': REF_SNAPSHOT_SQL } });
+      await p.query('create database if not exists {schema}');
+      await p.query(`create table {schema}.seed (id1 Int32, id2 Int32, ${SEED_COLUMNS.replace('id Int32, ', '')}) engine = MergeTree order by tuple()`);
+      await p.query(`create table {schema}.snapshot_expected (id1 Int32, id2 Int32, ${META_EXPECTED_COLUMNS.replace('id Int32, ', '')}) engine = MergeTree order by tuple()`);
+      await p.query(`insert into {schema}.seed (id1, id2, first_name, last_name, email, gender, ip_address, updated_at) values ${SEED_ROWS.replace(/^\((\d+), /gm, (_, id) => `(${id}, ${Number(id) * 100}, `)}`);
+      const scd = "lower(hex(MD5(concat(toString(id1), '|', toString(id2), '|', toString(updated_at)))))";
+      const copy = 'id1, id2, first_name, last_name, email, gender, ip_address, updated_at';
+      await p.query(`insert into {schema}.snapshot_expected (${copy}, test_valid_from, TEST_VALID_TO, test_updated_at, test_scd_id) select ${copy}, updated_at, null, updated_at, ${scd} from {schema}.seed`);
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+      await p.query(
+        "alter table {schema}.seed update updated_at = updated_at + interval 1 hour, email = case when id1 = 20 then 'pfoxj@creativecommons.org' else concat('new_', email) end where id1 >= 10 and id1 <= 20 settings mutations_sync = 2",
+      );
+      await p.query('alter table {schema}.snapshot_expected update TEST_VALID_TO = updated_at + interval 1 hour where id1 >= 10 and id1 <= 20 settings mutations_sync = 2');
+      await p.query(`insert into {schema}.snapshot_expected (${copy}, test_valid_from, TEST_VALID_TO, test_updated_at, test_scd_id) select ${copy}, updated_at, null, updated_at, ${scd} from {schema}.seed where id1 >= 10 and id1 <= 20`);
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+      await expectSnapshotEqualsExpected(p);
+    });
+  });
 });
+
+/*
+ * test_various_configs' fixtures (simple_snapshot/fixtures.py). Postgres folds the unquoted
+ * TEST_VALID_TO to test_valid_to; ClickHouse keeps the case, so the column is TEST_VALID_TO here.
+ */
+const META_EXPECTED_COLUMNS = `${SEED_COLUMNS}, test_valid_from Nullable(DateTime), TEST_VALID_TO Nullable(DateTime), test_scd_id Nullable(String), test_updated_at Nullable(DateTime)`;
+const META_NAMES = '      snapshot_meta_column_names:\n          dbt_valid_to: TEST_VALID_TO\n          dbt_valid_from: test_valid_from\n          dbt_scd_id: test_scd_id\n          dbt_updated_at: test_updated_at\n';
+const META_YML = `\nsnapshots:\n  - name: snapshot_actual\n    config:\n      strategy: timestamp\n      updated_at: updated_at\n${META_NAMES}`;
+const NO_NAMES_YML = '\nsnapshots:\n  - name: snapshot_actual\n    config:\n      strategy: timestamp\n      updated_at: updated_at\n';
+const META_FROM_PROJECT = 'snapshots:\n  test:\n    +snapshot_meta_column_names:\n      dbt_valid_to: TEST_VALID_TO\n      dbt_valid_from: test_valid_from\n      dbt_scd_id: test_scd_id\n      dbt_updated_at: test_updated_at\n';
+const MULTI_KEY_YML = `\nsnapshots:\n  - name: snapshot_actual\n    relation: "ref('seed')"\n    config:\n      strategy: timestamp\n      updated_at: updated_at\n      unique_key:\n        - id1\n        - id2\n${META_NAMES}`;
+/** dbt's md5(id || '-' || first_name || '|' || updated_at::text), as text of the same values. */
+const SCD = "lower(hex(MD5(concat(toString(id), '-', first_name, '|', toString(updated_at)))))";
+
+function metaColumnsProject(yml: string, projectConfig?: string): DbtProject {
+  return dbtProject({ snapshots: { 'snapshot.sql': SNAPSHOT_ACTUAL_SQL }, models: { 'snapshots.yml': yml, 'ref_snapshot.sql': REF_SNAPSHOT_SQL }, ...(projectConfig ? { projectConfig } : {}) });
+}
+
+async function createSeed(p: DbtProject, validTo = 'null'): Promise<void> {
+  await p.query(`create table {schema}.seed (${SEED_COLUMNS}) engine = MergeTree order by tuple()`);
+  await p.query(`create table {schema}.snapshot_expected (${META_EXPECTED_COLUMNS}) engine = MergeTree order by tuple()`);
+  await p.query(`insert into {schema}.seed (${COPY}) values ${SEED_ROWS}`);
+  await p.query(`insert into {schema}.snapshot_expected (${COPY}, test_valid_from, TEST_VALID_TO, test_updated_at, test_scd_id) select ${COPY}, updated_at, ${validTo}, updated_at, ${SCD} from {schema}.seed`);
+}
+
+/** invalidate_sql + update_sql (update_with_current_sql when the current rows end at `validTo`). */
+async function invalidate(p: DbtProject, validTo: string): Promise<void> {
+  await p.query(
+    "alter table {schema}.seed update updated_at = updated_at + interval 1 hour, email = case when id = 20 then 'pfoxj@creativecommons.org' else concat('new_', email) end where id >= 10 and id <= 20 settings mutations_sync = 2",
+  );
+  await p.query('alter table {schema}.snapshot_expected update TEST_VALID_TO = updated_at + interval 1 hour where id >= 10 and id <= 20 settings mutations_sync = 2');
+  await p.query(`insert into {schema}.snapshot_expected (${COPY}, test_valid_from, TEST_VALID_TO, test_updated_at, test_scd_id) select ${COPY}, updated_at, ${validTo}, updated_at, ${SCD} from {schema}.seed where id >= 10 and id <= 20`);
+}
+
+/** dbt's check_relations_equal(snapshot_actual, snapshot_expected): the expected table's columns, compared as text. */
+async function expectSnapshotEqualsExpected(p: DbtProject): Promise<void> {
+  const columns = (await p.query<{ name: string }>("select name from system.columns where database = '{schema}' and table = 'snapshot_expected' order by position")).map((c) => c.name);
+  const list = columns.map((c) => `toString(\`${c}\`)`).join(', ');
+  const rows = (table: string) => p.query(`select ${list} from {schema}.${table} order by ${list}`);
+  const actual = await rows('snapshot_actual');
+  expect(actual.length).toBeGreaterThan(0);
+  expect(actual).toEqual(await rows('snapshot_expected'));
+}
+
+async function variousConfigsRun(p: DbtProject, validTo: string): Promise<void> {
+  await p.query('create database if not exists {schema}');
+  await createSeed(p, validTo);
+  expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  await invalidate(p, validTo);
+  expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+  await expectSnapshotEqualsExpected(p);
+}

@@ -164,7 +164,7 @@ describe('snapshots in a project', () => {
     expect(compiled.map((c) => c.sql)).toEqual([`select * from \`${p.schema}\`.\`orders\``]);
   });
 
-  it('fails on a view in the way and on a table that is not a snapshot (dbt: "Snapshot target is not a snapshot table")', async () => {
+  it('fails on a view in the way and on a table that is not a snapshot (dbt: "Snapshot target is missing configured columns")', async () => {
     const { p, project } = setup({
       'models/orders.sql': ORDERS,
       'snapshots/orders.sql': "{% snapshot orders_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}",
@@ -173,7 +173,7 @@ describe('snapshots in a project', () => {
     await exec(project, `CREATE TABLE ${p.schema}.orders_snapshot (id Int32) ENGINE = MergeTree ORDER BY id`);
     const result = await project.snapshot();
     expectStatuses(result, { orders_snapshot: 'error' });
-    expect(result.results[0]!.message).toContain('Snapshot target is not a snapshot table (missing "dbt_scd_id", "dbt_valid_from", "dbt_valid_to")');
+    expect(result.results[0]!.message).toContain('Snapshot target is missing configured columns (missing "dbt_scd_id", "dbt_valid_from", "dbt_valid_to")');
     await exec(project, `DROP TABLE ${p.schema}.orders_snapshot`);
     await exec(project, `CREATE VIEW ${p.schema}.orders_snapshot AS SELECT 1 AS id`);
     const again = await project.snapshot();

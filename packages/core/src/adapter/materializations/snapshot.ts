@@ -114,7 +114,8 @@ function assertSnapshotTable(node: SnapshotNode, s: SnapshotSettings, columns: r
   const needed = [s.columns.dbt_scd_id, s.columns.dbt_valid_from, s.columns.dbt_valid_to, ...(s.hardDeletes === 'new_record' ? [s.columns.dbt_is_deleted] : [])];
   const missing = needed.filter((n) => !names.has(n.toLowerCase()));
   if (missing.length === 0) return;
-  throw new DatabaseError('snapshot_target', `Snapshot target is not a snapshot table (missing ${missing.map((m) => `"${m}"`).join(', ')}): ${node.relation.schema}.${node.relation.identifier}`, {
+  // dbt-adapters' SnapshotTargetNotSnapshotTableError (a Compilation Error), in its words.
+  throw new DatabaseError('snapshot_target', `Compilation Error in snapshot ${node.name} (${node.originalFilePath})\n  Snapshot target is missing configured columns (missing ${missing.map((m) => `"${m}"`).join(', ')}): ${node.relation.schema}.${node.relation.identifier} is not a snapshot table`, {
     file: node.originalFilePath,
     line: node.line,
     hint:
