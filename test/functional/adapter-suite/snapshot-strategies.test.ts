@@ -53,4 +53,17 @@ describe('snapshot strategies (dbt-tests-adapter basic/)', () => {
     await p.dbt(['snapshot', '--vars', 'seed_name: added']);
     expect(await count(p, 'ts_snapshot')).toBe(30);
   });
+
+  it("dbt-clickhouse TestSnapshotStagingTmpCleanup: a crashed run's `<snapshot>__dbt_tmp` in the schema does not fail the next snapshot", async () => {
+    const p = dbtProject({
+      seeds: { 'base.csv': f.SEED_BASE, 'newcolumns.csv': f.SEED_NEW_COLUMNS, 'added.csv': f.SEED_ADDED },
+      snapshots: { 'ts_snapshot.sql': f.TS_SNAPSHOT },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['snapshot']);
+    // tsdbt's staging tables are named per run (never `__dbt_tmp`), so dbt-clickhouse's orphan is in nobody's way.
+    await p.query('CREATE TABLE {schema}.ts_snapshot__dbt_tmp ENGINE = MergeTree ORDER BY tuple() AS SELECT 1 AS id');
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    expect(await count(p, 'ts_snapshot')).toBe(10);
+  });
 });
