@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readProjectText } from '../shared/text-file.js';
 import { basename, dirname, extname, join, relative } from 'node:path';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG, KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG, KNOWN_MATERIALIZATIONS, hooksOf } from '../manifest/config.js';
 import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import type { MacroFile, Renderer } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
@@ -16,7 +16,7 @@ import type { TargetConfig } from './profiles.js';
 import { rootRelative, type ProjectRoot } from './project-roots.js';
 import { relationFor } from './relation-names.js';
 import { withMvTarget } from './mv-target.js';
-import { addHookRelations, mergeLiteral } from './runtime-relations.js';
+import { addHookRelations, assertSeedHooksIndependent, mergeLiteral } from './runtime-relations.js';
 import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
 import { isVersionPatch, type VersionPatch } from './model-versions.js';
 
@@ -237,6 +237,7 @@ export function loadSeeds(root: ProjectRoot, renderer: Renderer, patches: Readon
     const config = finalizeConfig(DEFAULT_SEED_CONFIG, [own, patch?.config ?? {}, ...rootOverride]);
     const unrenderedConfig = unrenderedConfigOf([unrendered.own, patch?.rawConfig ?? patch?.config ?? {}, ...unrendered.rootOverride]);
     const base = { uniqueId: `seed.${pf.name}.${name}`, name, resourceType: 'seed', packageName: pf.name, originalFilePath: rootRelative(root, rel), fqn, config };
+    if (hooksOf(config, 'pre_hook').length > 0 || hooksOf(config, 'post_hook').length > 0) assertSeedHooksIndependent(renderer, { ...base, resourceType: 'seed', baseConfig: config }, config);
     return Object.freeze({
       ...base,
       resourceType: 'seed',

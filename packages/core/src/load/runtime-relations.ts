@@ -79,3 +79,24 @@ export function mergeLiteral(a: LiteralRelations | undefined, b: LiteralRelation
   if (!a || !b) return a ?? b;
   return { refs: [...a.refs, ...b.refs], sources: [...a.sources, ...b.sources] };
 }
+
+/**
+ * dbt renders a seed's hooks at parse time too, and a seed may depend on nothing: a hook calling
+ * ref() or source() (directly or through a macro) is dbt's parsing error (dbt-core #6806). A hook
+ * that does not render at load is left to the run, as before.
+ */
+export function assertSeedHooksIndependent(renderer: Renderer, info: RenderNodeInfo, config: NodeConfig): void {
+  const state = newRenderState({ mode: 'parse', node: info });
+  try {
+    addHookRelations(renderer, info, config, state);
+  } catch {
+    return;
+  }
+  if (state.refs.length === 0 && state.sources.length === 0) return;
+  const hooks = [...hooksOf(config, 'pre_hook').map((h) => `- pre_hook: "${h}"`), ...hooksOf(config, 'post_hook').map((h) => `- post_hook: "${h}"`)];
+  throw new ProjectError(
+    'seed_depends',
+    `Seeds cannot depend on other nodes. dbt detected a seed with a pre- or post-hook that calls 'ref', 'source', or 'metric', either directly or indirectly via other macros.\n\nError raised for '${info.uniqueId}', which has these hooks defined:\n${hooks.join('\n')}`,
+    { file: info.originalFilePath, hint: 'Move the statement to a model (a seed is loaded before anything it could read), or to an on-run-end hook.' },
+  );
+}
