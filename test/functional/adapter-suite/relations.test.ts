@@ -4,7 +4,8 @@ import { dbtProject } from './dbt-project.js';
 /*
  * dbt-tests-adapter relations/test_changing_relation_type.py (BaseChangeRelationTypeValidator, run
  * by dbt-clickhouse unchanged): one model switched view → table → view → incremental → table
- * (--full-refresh) through --vars; each run builds the relation of its materialization.
+ * (--full-refresh) through --vars; each run builds the relation of its materialization. And
+ * relations/test_dropping_schema_named.py (BaseDropSchemaNamed).
  */
 const MODEL = `
 {{ config(materialized=var('materialized')) }}
@@ -33,5 +34,13 @@ describe('relations (dbt-tests-adapter relations/)', () => {
     await runAndCheck('view');
     await runAndCheck('incremental');
     await runAndCheck('table', ['--full-refresh']);
+  });
+
+  it("BaseDropSchemaNamed: run-operation drop_schema_named drops the schema (dbt's macro)", async () => {
+    const p = dbtProject({ models: { 'model_a.sql': 'select 1 as id' } });
+    expect((await p.dbt(['run'])).results).toHaveLength(1);
+    await p.dbt(['run-operation', 'drop_schema_named', '--args', `{schema_name: ${p.schema} }`]);
+    const schemas = (await p.query<{ name: string }>('select name from system.databases')).map((r) => r.name);
+    expect(schemas).not.toContain(p.schema);
   });
 });

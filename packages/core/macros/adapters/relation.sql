@@ -66,6 +66,15 @@
     {{ return(adapter.drop_schema(relation)) }}
 {%- endmacro %}
 
+{% macro drop_schema_named(schema_name) -%}
+    {{ return(adapter.dispatch('drop_schema_named', 'dbt')(schema_name)) }}
+{%- endmacro %}
+
+{% macro default__drop_schema_named(schema_name) -%}
+    {% set schema_relation = api.Relation.create(schema=schema_name) %}
+    {{ adapter.drop_schema(schema_relation) }}
+{%- endmacro %}
+
 {% macro list_schemas(database) -%}
     {{ return(adapter.list_schemas(database)) }}
 {%- endmacro %}
