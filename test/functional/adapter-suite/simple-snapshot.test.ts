@@ -275,7 +275,89 @@ describe('simple_snapshot (dbt-tests-adapter simple_snapshot/)', () => {
       await expectSnapshotEqualsExpected(p);
     });
   });
+
+  describe('test_snapshot (BaseSimpleSnapshot, BaseSnapshotCheck)', () => {
+    it('test_updates_are_captured_by_snapshot', async () => {
+      const p = await simpleSnapshotBase(SNAPSHOT_TIMESTAMP_SQL);
+      await updateFact(p, 'updated_at = updated_at + interval 1 day', 'id between 16 and 20');
+      await p.dbt(['snapshot']);
+      await assertResults(p, range(1, 21), range(16, 21));
+    });
+
+    it('test_inserts_are_captured_by_snapshot', async () => {
+      const p = await simpleSnapshotBase(SNAPSHOT_TIMESTAMP_SQL);
+      await p.query('insert into {schema}.fact select * from {schema}.seed where id between 21 and 30');
+      await p.dbt(['snapshot']);
+      await assertResults(p, range(1, 31), []);
+    });
+
+    it('test_deletes_are_captured_by_snapshot (invalidate_hard_deletes)', async () => {
+      const p = await simpleSnapshotBase(SNAPSHOT_TIMESTAMP_SQL);
+      await p.query('delete from {schema}.fact where id between 16 and 20');
+      await p.dbt(['snapshot']);
+      await assertResults(p, range(1, 16), range(16, 21));
+    });
+
+    it('test_revives_are_captured_by_snapshot', async () => {
+      const p = await simpleSnapshotBase(SNAPSHOT_TIMESTAMP_SQL);
+      await p.query('delete from {schema}.fact where id between 16 and 20');
+      await p.dbt(['snapshot']);
+      await p.query('insert into {schema}.fact select * from {schema}.seed where id between 16 and 18');
+      await p.dbt(['snapshot']);
+      await assertResults(p, range(1, 19), range(16, 21));
+    });
+
+    it('test_new_column_captured_by_snapshot', async () => {
+      const p = await simpleSnapshotBase(SNAPSHOT_TIMESTAMP_SQL);
+      await p.query('alter table {schema}.fact add column full_name Nullable(String) default null');
+      await updateFact(p, "full_name = first_name || ' ' || last_name, updated_at = updated_at + interval 1 day", 'id between 11 and 20');
+      await p.dbt(['snapshot']);
+      await assertResults(p, range(1, 21), range(11, 21));
+    });
+
+    it('BaseSnapshotCheck.test_column_selection_is_reflected_in_snapshot: only check_cols changes make versions', async () => {
+      const p = await simpleSnapshotBase(SNAPSHOT_CHECK_SQL);
+      await updateFact(p, 'last_name = left(last_name, 3)', 'id between 1 and 10');
+      await updateFact(p, 'email = left(email, 3)', 'id between 6 and 15');
+      await p.dbt(['snapshot']);
+      await assertResults(p, range(1, 21), range(6, 16));
+    });
+  });
 });
+
+/* test_snapshot.py's base (simple_snapshot/seeds.py, snapshots.py, common.py). */
+const SIMPLE_SEED_CSV = `id,first_name,last_name,email,gender,ip_address,updated_at\n${Array.from({ length: 30 }, (_, k) => {
+  const i = k + 1;
+  return `${i},First${i},Last${i}name,person${i}@example.com,${i % 2 ? 'Female' : 'Male'},10.0.0.${i},2016-0${(i % 9) + 1}-1${i % 10}`;
+}).join('\n')}\n`;
+const SNAPSHOT_TIMESTAMP_SQL = "\n{% snapshot snapshot %}\n    {{ config(\n        target_database=database,\n        target_schema=schema,\n        unique_key='id',\n        strategy='timestamp',\n        updated_at='updated_at',\n        invalidate_hard_deletes=True,\n    ) }}\n    select * from {{ ref('fact') }}\n{% endsnapshot %}\n";
+const SNAPSHOT_CHECK_SQL = "\n{% snapshot snapshot %}\n    {{ config(\n        target_database=database,\n        target_schema=schema,\n        unique_key='id',\n        strategy='check',\n        check_cols=['email'],\n    ) }}\n    select * from {{ ref('fact') }}\n{% endsnapshot %}\n";
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+
+/** BaseSimpleSnapshotBase: seed loaded, `fact` = the seed's first 20 rows (common.clone_table), a first snapshot. */
+async function simpleSnapshotBase(snapshot: string): Promise<DbtProject> {
+  const p = dbtProject({
+    seeds: { 'seed.csv': SIMPLE_SEED_CSV },
+    models: { 'fact.sql': '\n{{ config(materialized="table") }}\nselect * from {{ ref(\'seed\') }}\nwhere id between 1 and 20\n' },
+    snapshots: { 'snapshot.sql': snapshot },
+  });
+  await p.dbt(['seed']);
+  await p.query('create table {schema}.fact engine = MergeTree order by tuple() as select * from {schema}.seed where id between 1 and 20');
+  await p.dbt(['snapshot']);
+  return p;
+}
+const updateFact = (p: DbtProject, set: string, where: string) => p.query(`alter table {schema}.fact update ${set} where ${where} settings mutations_sync = 2`);
+
+/** _assert_results: every (id, is_current) of the snapshot is one of the expected pairs. */
+async function assertResults(p: DbtProject, current: readonly number[], closed: readonly number[]): Promise<void> {
+  const records = await p.query<{ id: number; is_current: number | boolean }>('select id, dbt_valid_to is null as is_current from {schema}.snapshot');
+  const expected = new Set([...current.map((i) => `${i}:true`), ...closed.map((i) => `${i}:false`)]);
+  const seen = new Set(records.map((r) => `${r.id}:${Boolean(Number(r.is_current))}`));
+  for (const r of seen) expect(expected, r).toContain(r);
+  // And every expected pair is there (upstream's sets are equal in each case).
+  expect([...seen].sort()).toEqual([...expected].sort());
+}
+
 
 /*
  * test_various_configs' fixtures (simple_snapshot/fixtures.py). Postgres folds the unquoted
