@@ -292,4 +292,23 @@ sources:
       start,
     );
   });
+
+  it("catalog/relation_types CatalogRelationTypes: each node's catalog type, as dbt-clickhouse names them", async () => {
+    const p = dbtProject({
+      seeds: { 'my_seed.csv': 'id,value,record_valid_date\n1,100,2023-01-01 00:00:00\n2,200,2023-01-02 00:00:00\n3,300,2023-01-02 00:00:00' },
+      models: {
+        'my_table.sql': "\n{{ config(\n    materialized='table',\n) }}\nselect *\nfrom {{ ref('my_seed') }}\n",
+        'my_view.sql': "\n{{ config(\n    materialized='view',\n) }}\nselect *\nfrom {{ ref('my_seed') }}\n",
+        'my_materialized_view.sql': "\n{{ config(\n    materialized='materialized_view',\n) }}\nselect *\nfrom {{ ref('my_seed') }}\n",
+      },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['run']);
+    await p.dbt(['docs', 'generate']);
+    const nodes = p.readJson('target/catalog.json').nodes;
+    // dbt-clickhouse's catalog says 'table' or 'view' (upstream's Postgres: BASE TABLE, VIEW, MATERIALIZED
+    // VIEW); a materialized_view model's relation is its target table (the view is `<model>_mv`).
+    const types = Object.fromEntries(['seed.test.my_seed', 'model.test.my_table', 'model.test.my_view', 'model.test.my_materialized_view'].map((id) => [id, nodes[id]?.metadata.type]));
+    expect(types).toEqual({ 'seed.test.my_seed': 'table', 'model.test.my_table': 'table', 'model.test.my_view': 'view', 'model.test.my_materialized_view': 'table' });
+  });
 });
