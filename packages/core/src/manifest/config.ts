@@ -25,6 +25,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'freshness', 'loaded_at_field', 'loaded_at_query',
   // dbt's answers on ClickHouse (load/dbt-semantics.ts): outer joins fill NULLs, `t.col` named `col`
   'dbt_semantics',
+  // ClickHouse view DDL (dbt-clickhouse)
+  'sql_security', 'definer',
   // ClickHouse table DDL
   'engine', 'order_by', 'partition_by', 'primary_key', 'settings', 'query_settings', 'ttl', 'indexes', 'projections',
   // incremental

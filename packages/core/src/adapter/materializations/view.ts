@@ -5,6 +5,8 @@ import { withStaging } from '../staging.js';
 import { checkContract, contractEnforced } from '../contract/contract-check.js';
 import { castSelect } from '../contract/contract-table.js';
 import type { Materialization } from './types.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { ProjectError } from '../../shared/errors.js';
 
 /**
  * `CREATE OR REPLACE VIEW`: one statement, atomic. Where it cannot be used (a table, materialized
@@ -18,13 +20,14 @@ export const materializeView: Materialization = async ({ adapter, node, sql: que
   const sql = contractEnforced(node) ? castSelect(await checkContract(adapter, node, query, signal), query) : query;
   const querySettings = settingsClause(node.config.query_settings);
   const body = `${sql}${querySettings ? `\n${querySettings}` : ''}`;
+  const security = sqlSecurityClause(node);
   await withStaging(adapter, rel, signal, async (s) => {
     const existing = await adapter.relationKind(rel);
     const staged = s.temporary();
-    const createStaged = () => adapter.ddl(`CREATE VIEW ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} AS ${body}`, { signal });
+    const createStaged = () => adapter.ddl(`CREATE VIEW ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()}${security} AS ${body}`, { signal });
     if ((existing === undefined || existing === 'view') && adapter.capabilities.peek('create_or_replace_view') !== false) {
       try {
-        await adapter.ddl(`CREATE OR REPLACE VIEW ${relationSql(rel.schema, rel.identifier)}${adapter.onCluster()} AS ${body}`, { signal });
+        await adapter.ddl(`CREATE OR REPLACE VIEW ${relationSql(rel.schema, rel.identifier)}${adapter.onCluster()}${security} AS ${body}`, { signal });
         adapter.capabilities.learn('create_or_replace_view', true);
         return;
       } catch (error) {
@@ -38,3 +41,20 @@ export const materializeView: Materialization = async ({ adapter, node, sql: que
   });
   return { message: 'CREATE VIEW', warnings: [] };
 };
+
+/**
+ * dbt-clickhouse's `sql_security` / `definer` view configs (get_sql_security_clause): `invoker`
+ * gives `SQL SECURITY INVOKER`, `definer` needs `definer` (a user, or CURRENT_USER) and gives
+ * `DEFINER = <user> SQL SECURITY DEFINER`; anything else is its Compilation Error, in its words.
+ */
+export function sqlSecurityClause(node: Pick<ManifestNode, 'uniqueId' | 'config' | 'originalFilePath' | 'resourceType'>): string {
+  const security = node.config.sql_security;
+  if (security === undefined || security === null || security === '' || security === false) return '';
+  const fail = (message: string) => new ProjectError('compilation', `Compilation Error in ${node.resourceType} ${node.uniqueId.split('.').pop()} (${node.originalFilePath})\n  ${message}`, { file: node.originalFilePath });
+  if (security === 'invoker') return ' SQL SECURITY INVOKER';
+  if (security !== 'definer') throw fail(`Invalid config parameter \`sql_security\`. Got: \`${String(security)}\`, but only definer | invoker allowed.`);
+  if (!('definer' in node.config) || node.config.definer === undefined || node.config.definer === null)
+    throw fail(`Model '${node.uniqueId}' does not define a required config parameter 'definer'.`);
+  if (!node.config.definer) throw fail('Invalid config parameter `definer`. No value was provided.');
+  return ` DEFINER = ${String(node.config.definer)} SQL SECURITY DEFINER`;
+}
