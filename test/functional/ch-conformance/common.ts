@@ -21,3 +21,27 @@ sources:
     tables:
       - name: people
 `;
+
+/** common.py TARGET_MODEL_HACKERS: an empty target table model for views writing into it (materialization_target_table). */
+export const TARGET_MODEL_HACKERS = `
+{{ config(materialized='table') }}
+
+{%- if var('enable_repopulate_from_mvs_on_full_refresh', False) %}
+{{ config(repopulate_from_mvs_on_full_refresh=true) }}
+{%- endif %}
+
+{% if var('run_type', '') == 'extended_schema' %}
+SELECT
+    toInt32(0) AS id,
+    '' AS name,
+    '' AS hacker_alias,
+    toInt32(0) AS extra_col
+WHERE 0
+{% else %}
+SELECT
+    toInt32(0) AS id,
+    '' AS name,
+    '' AS hacker_alias
+WHERE 0  -- Creates empty table with correct schema
+{% endif %}
+`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
-import { PEOPLE_SEED_CSV, SEED_SCHEMA_YML } from './common.js';
+import { PEOPLE_SEED_CSV, SEED_SCHEMA_YML, TARGET_MODEL_HACKERS } from './common.js';
 
 /*
  * dbt-clickhouse tests/integration/adapter/materialized_view/test_materialized_view_external_target.py
@@ -30,29 +30,6 @@ select
     end as hacker_alias
 from {{ source('raw', 'people') }}
 where department = 'engineering'
-`;
-
-const TARGET_MODEL_HACKERS = `
-{{ config(materialized='table') }}
-
-{%- if var('enable_repopulate_from_mvs_on_full_refresh', False) %}
-{{ config(repopulate_from_mvs_on_full_refresh=true) }}
-{%- endif %}
-
-{% if var('run_type', '') == 'extended_schema' %}
-SELECT
-    toInt32(0) AS id,
-    '' AS name,
-    '' AS hacker_alias,
-    toInt32(0) AS extra_col
-WHERE 0
-{% else %}
-SELECT
-    toInt32(0) AS id,
-    '' AS name,
-    '' AS hacker_alias
-WHERE 0  -- Creates empty table with correct schema
-{% endif %}
 `;
 
 const MV_MODEL_UPDATE = `
