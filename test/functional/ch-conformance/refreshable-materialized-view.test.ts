@@ -171,6 +171,15 @@ describe('dbt-clickhouse test_refreshable_materialized_view', () => {
     expect(['Scheduled', 'Running']).toContain(status?.status);
   });
 
+  it("TestBasicRefreshableMV.test_validate_dependency: depends_on_validation with a view that does not exist is dbt-clickhouse's error", async () => {
+    const p = project(MV_MODEL);
+    expect((await p.dbt(['seed'])).results).toHaveLength(1);
+    const r = await p.dbt(['run', '--vars', JSON.stringify({ run_type: 'validate_depends_on' })], { expectPass: false });
+    expect(r.results[0]!.status).toBe('error');
+    expect(r.results[0]!.message).toContain('No existing MV found matching MV');
+    expect(await p.relationTypes(['hackers_mv'])).toEqual({ hackers_mv: undefined });
+  });
+
   it('TestModifyRefreshParamsMV: a new interval and randomize are applied in place (same uuid); the same again is harmless', async () => {
     const p = project(MV_REFRESH_UPDATE_MODEL);
     await p.dbt(['seed']);

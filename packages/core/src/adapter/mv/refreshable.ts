@@ -1,5 +1,5 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
-import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError, ProjectError } from '../../shared/errors.js';
 import { atLeast, type ClickHouseAdapter } from '../clickhouse-adapter.js';
 import type { MaterializeContext, MaterializeResult, ModelLookup } from '../materializations/types.js';
@@ -22,6 +22,8 @@ export interface RefreshConfig {
   readonly empty: boolean;
   /** Wait for the first refresh of a new view before the model is done (default true). */
   readonly wait: boolean;
+  /** dbt-clickhouse's `depends_on_validation`: every `depends_on` view must exist as a refreshable view first. */
+  readonly dependsOnValidation: boolean;
 }
 
 const rawRefresh = (node: ModelNode) => node.config.refresh ?? node.config.refreshable;
@@ -45,6 +47,7 @@ export function refreshConfigOf(node: ModelNode): RefreshConfig {
     dependsOn: list(c.depends_on),
     empty: c.empty === true,
     wait: c.wait !== false,
+    dependsOnValidation: c.depends_on_validation === true,
   };
 }
 
@@ -66,6 +69,24 @@ function dependsOnOf(node: ModelNode, cfg: RefreshConfig, models: ModelLookup | 
   }
   // Sorted: the same dependencies in another order are not a change of schedule.
   return [...out.values()].sort();
+}
+
+/**
+ * dbt-clickhouse's validate_refreshable_mv_existence: with `depends_on_validation`, each `depends_on`
+ * entry (a model, a `db.view`, or a view in the target schema) must be a refreshable view
+ * (system.view_refreshes) before this one is built, else its Compilation Error.
+ */
+async function validateDependsOn(adapter: ClickHouseAdapter, node: ModelNode, cfg: RefreshConfig, models: ModelLookup | undefined): Promise<void> {
+  for (const d of cfg.dependsOn) {
+    const m = models?.model(d);
+    const [schema, view] = m ? [mvRelationOf(m).schema, mvRelationOf(m).identifier] : d.includes('.') ? (d.split('.', 2) as [string, string]) : [node.relation.schema, d];
+    const rows = await adapter.systemQuery<{ n: string | number }>(`SELECT count() AS n FROM system.view_refreshes WHERE database = ${sqlString(schema)} AND view = ${sqlString(view)}`);
+    if (Number(rows[0]?.n ?? 0) === 0)
+      throw new ProjectError('refresh_depends_on', `Compilation Error in model ${node.name} (${node.originalFilePath})\n  No existing MV found matching MV: ${d}`, {
+        file: node.originalFilePath,
+        hint: `Build the refreshable view ${d} first, or drop depends_on_validation.`,
+      });
+  }
 }
 
 /** `EVERY 1 HOUR RANDOMIZE FOR 10 MINUTE DEPENDS ON a, b` (APPEND apart). */
@@ -100,6 +121,7 @@ export async function materializeRefreshable(ctx: MaterializeContext): Promise<M
   const { adapter, node, sql, signal } = ctx;
   const settings = await refreshSettings(adapter, node);
   const cfg = refreshConfigOf(node);
+  if (cfg.dependsOnValidation) await validateDependsOn(adapter, node, cfg, ctx.models);
   const explicit = hasExplicitTarget(node);
   const target = explicit ? targetModelOf(node, ctx.models).relation : node.relation;
   const mvRel = mvRelationOf(node);
