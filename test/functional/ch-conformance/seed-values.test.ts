@@ -47,4 +47,20 @@ describe("seed values read as dbt's agate reads them", () => {
       { code: null, label: 'x' },
     ]);
   });
+
+  it('dbt-clickhouse basic/test_basic.py TestCSVSeed: column_types Nullable(UInt32) / Nullable(String) and a settings config', async () => {
+    const p = dbtProject({
+      seeds: {
+        'schema.yml': '\nversion: 2\n\nseeds:\n  - name: empty\n    config:\n      column_types:\n        val2: Nullable(UInt32)\n        str1: Nullable(String)\n      settings:\n        allow_nullable_key: 1\n',
+        'boolean.csv': 'key,value\nabc,true\ndef,false\nhij,true\nklm,false\n',
+        'empty.csv': 'key,val1,val2,str1\nabc,1,1,some_str\nabc,1,0,"another string"\ndef,1,0,\nhij,1,1,Caps\nhij,1,,"second string"\nklm,1,0,"test"\nklm,1,,"test4"\n',
+      },
+    });
+    expect((await p.dbt(['seed'])).results).toHaveLength(2);
+    // Unqualified, as upstream: the profile's schema is the session's database.
+    const columns = await p.query<{ name: string; type: string }>('DESCRIBE TABLE empty');
+    expect(columns[2]!.type).toBe('Nullable(UInt32)');
+    expect(columns[3]!.type).toBe('Nullable(String)');
+    expect(await p.rows('empty', ['key', 'val2', 'str1'])).toContainEqual(['def', 0, null]);
+  });
 });
