@@ -63,4 +63,17 @@ describe("seed values read as dbt's agate reads them", () => {
     expect(columns[3]!.type).toBe('Nullable(String)');
     expect(await p.rows('empty', ['key', 'val2', 'str1'])).toContainEqual(['def', 0, null]);
   });
+
+  it("column_types `float` is a double under dbt_semantics (dbt's float8), Float32 with dbt_semantics off (ClickHouse's FLOAT)", async () => {
+    const yml = (semantics: boolean) => `version: 2\nseeds:\n  - name: floats\n    config:\n      dbt_semantics: ${semantics}\n      column_types:\n        v: float\n        w: Float32\n`;
+    for (const semantics of [true, false]) {
+      const p = dbtProject({ seeds: { 'floats.csv': 'v,w\n3.3,3.3\n', 'schema.yml': yml(semantics) } });
+      await p.dbt(['seed']);
+      const types = await p.query<{ name: string; type: string }>('DESCRIBE TABLE {schema}.floats');
+      expect(types.map((c) => c.type)).toEqual([semantics ? 'Float64' : 'Float32', 'Float32']);
+      // What a comparison with a literal sees: Float32's 3.3 is 3.299999952316284 as a double.
+      const [row] = await p.query<{ eq: number }>('select toFloat64(v) = 3.3 as eq from {schema}.floats');
+      expect(Boolean(Number(row!.eq))).toBe(semantics);
+    }
+  });
 });

@@ -25,6 +25,12 @@
     {{ return(api.Column.translate_type('float')) }}
 {%- endmacro %}
 
+{# dbt's float is a double elsewhere (Postgres float8, Snowflake, BigQuery, Redshift); ClickHouse's FLOAT
+   (dbt-clickhouse's Float32) reads 1.2345 back as 1.2345000505. Float64, as tsdbt's seeds infer decimals. #}
+{% macro clickhouse__type_float() -%}
+    {{ return('Float64') }}
+{%- endmacro %}
+
 {% macro type_numeric() -%}
     {{ return(adapter.dispatch('type_numeric', 'dbt')()) }}
 {%- endmacro %}

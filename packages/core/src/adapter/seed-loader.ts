@@ -6,6 +6,7 @@ import { ProjectError } from '../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { withStaging } from './staging.js';
+import { dbtSemantics } from '../load/dbt-semantics.js';
 
 /**
  * A value dbt reads as NULL: agate's type tester (dbt-common's agate_helper) takes `''` and `null`,
@@ -59,6 +60,15 @@ export function seedColumns(node: SeedNode, text = seedText(node)): { name: stri
   return seedTable(node, text).columns;
 }
 
+/**
+ * `float` in column_types: a double on the warehouses dbt projects are written for (Postgres'
+ * float8, Snowflake, BigQuery, Redshift) but Float32 in ClickHouse, where a value read back differs
+ * in the 8th digit (dbt_utils' get_single_value test, any float compared with a literal). Under
+ * dbt_semantics it is Float64, as tsdbt infers decimals and as dbt.type_float() casts; `Float32`
+ * written as such stays Float32.
+ */
+const SQL_FLOAT = /^\s*float\s*$/i;
+
 /** A seed file read as dbt reads it: its columns (types inferred or from `column_types`) and its rows. */
 function seedTable(node: SeedNode, text: string): { columns: { name: string; type: string }[]; rows: string[][] } {
   const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
@@ -86,7 +96,8 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
         hint: 'Quote values that contain the delimiter, and give every row one value per column.',
       });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
-  return { columns: header.map((name, i) => ({ name, type: overrides[name] ?? inferType(rows.map((r) => r[i] ?? '')) })), rows };
+  const declared = (type: string) => (dbtSemantics(node) && SQL_FLOAT.test(type) ? 'Float64' : type);
+  return { columns: header.map((name, i) => ({ name, type: overrides[name] !== undefined ? declared(overrides[name]) : inferType(rows.map((r) => r[i] ?? '')) })), rows };
 }
 
 /**
