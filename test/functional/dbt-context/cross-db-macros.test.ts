@@ -56,7 +56,7 @@ describe('cross-database macros', () => {
     ]);
   });
 
-  it('type macros name ClickHouse types as dbt-clickhouse does', async () => {
+  it('type macros name ClickHouse types as dbt-clickhouse does (type_float: a double, as dbt\'s float elsewhere)', async () => {
     const { p, project } = setup({
       'models/types.sql': `select
   toTypeName(cast('a' as {{ dbt.type_string() }})) as t_string,
@@ -72,7 +72,7 @@ describe('cross-database macros', () => {
     });
     expectStatuses(await project.run(), { types: 'success' });
     expect(await queryRows(project, `SELECT * FROM ${p.schema}.types`)).toEqual([
-      { t_string: 'String', t_timestamp: 'DateTime', t_float: 'Float32', t_numeric: 'Decimal(28, 6)', t_bigint: 'Int64', t_int: 'Int32', t_boolean: 'Bool', cast_v: 12, safe_cast_v: '13', safe_cast_default: 0 },
+      { t_string: 'String', t_timestamp: 'DateTime', t_float: 'Float64', t_numeric: 'Decimal(28, 6)', t_bigint: 'Int64', t_int: 'Int32', t_boolean: 'Bool', cast_v: 12, safe_cast_v: '13', safe_cast_default: 0 },
     ]);
   });
 

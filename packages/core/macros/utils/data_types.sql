@@ -1,5 +1,5 @@
 {#- dbt's type_* macros: api.Column.translate_type() names the type, as dbt-clickhouse's
-    ClickHouseColumn does (string → String, timestamp → DateTime, float → Float32, integer → Int32;
+    ClickHouseColumn does (string → String, timestamp → DateTime, integer → Int32; float is Float64 below;
     ClickHouse reads bigint and boolean as Int64 and Bool). -#}
 {% macro type_string() -%}
     {{ return(adapter.dispatch('type_string', 'dbt')()) }}
