@@ -44,6 +44,7 @@ import { shareWarehouse } from './serve/warehouse-share.js';
 import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
 import { parseDatetime } from './manifest/microbatch-config.js';
+import { sampleWindowOf, type SampleWindow } from './execute/sample-window.js';
 import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
 import { scrubEvent, scrubHook, scrubResult } from './report/scrub-events.js';
 import { scopedQueryComment } from './adapter/query-comment.js';
@@ -78,6 +79,8 @@ export interface RunOptions extends SelectionOptions, DeferOptions {
   /** dbt's --event-time-start / --event-time-end: the window microbatch models build (UTC; both or neither). */
   readonly eventTimeStart?: Date | string;
   readonly eventTimeEnd?: Date | string;
+  /** dbt 1.10's --sample: `"3 days"` or `{start, end}` (execute/sample-window.ts). */
+  readonly sample?: string | SampleWindow;
 }
 
 /** --event-time-start / --event-time-end checked as dbt checks them (both or neither, start before end). */
@@ -655,6 +658,7 @@ export class TsdbtProject {
       compiled: new CompiledWriter(this.targetDir, this.secrets),
       queryComment: (node) => this.queryComments().forNode(node),
       eventTime: options.eventTimeStart instanceof Date && options.eventTimeEnd instanceof Date ? { start: options.eventTimeStart, end: options.eventTimeEnd } : eventTimeOf(options),
+      ...(options.sample !== undefined && options.sample !== '' ? { sample: sampleWindowOf(options.sample) } : {}),
       runStartedAt: new Date(),
     };
   }
@@ -662,7 +666,8 @@ export class TsdbtProject {
   private async execute(command: Command, raw: RunOptions): Promise<RunResult> {
     // Flags checked before anything runs (or the warehouse is opened).
     const eventTime = eventTimeOf(raw);
-    const options: RunOptions = eventTime ? { ...raw, eventTimeStart: eventTime.start, eventTimeEnd: eventTime.end } : raw;
+    const sampled: RunOptions = raw.sample !== undefined && raw.sample !== '' ? { ...raw, sample: sampleWindowOf(raw.sample) } : raw;
+    const options: RunOptions = eventTime ? { ...sampled, eventTimeStart: eventTime.start, eventTimeEnd: eventTime.end } : sampled;
     const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
     const selected = options.uniqueIds
       ? new Set(options.uniqueIds.filter((id) => this.graph.has(id)))

@@ -40,6 +40,8 @@ export interface RunFlags extends GlobalFlags, SelectFlags {
   failFast?: boolean;
   fullRefresh?: boolean;
   eventTimeStart?: string;
+  /** --sample (dbt 1.10 sample mode). */
+  sample?: string;
   eventTimeEnd?: string;
   storeFailures?: boolean;
   warnError?: boolean;
@@ -60,6 +62,7 @@ export function runOptions(flags: RunFlags) {
     fullRefresh: flags.fullRefresh,
     // dbt's flags, or its environment variables.
     eventTimeStart: flags.eventTimeStart ?? (process.env.DBT_EVENT_TIME_START || undefined),
+    sample: flags.sample,
     eventTimeEnd: flags.eventTimeEnd ?? (process.env.DBT_EVENT_TIME_END || undefined),
     storeFailures: flags.storeFailures,
     warnError: flags.warnError,

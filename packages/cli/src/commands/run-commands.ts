@@ -47,6 +47,7 @@ export function addRunFlags(cmd: Command, verb: string): Command {
   if (verb === 'run' || verb === 'build') {
     cmd.option('--event-time-start <datetime>', 'microbatch models: build the batches from this datetime (inclusive, UTC; env DBT_EVENT_TIME_START)');
     cmd.option('--event-time-end <datetime>', 'microbatch models: build the batches up to this datetime (exclusive, UTC; env DBT_EVENT_TIME_END)');
+    cmd.option('--sample <window>', "dbt's sample mode: refs and sources with an event_time are read within '3 days' (back from now) or \"{'start': '2025-01-01', 'end': '2025-01-03'}\"");
   }
   if (verb === 'clone') {
     cmd.option('--resource-type <types...>', 'model, seed, snapshot (or all, default)', collectTypes);

@@ -93,6 +93,8 @@ export interface CompileOptions {
   readonly eventTimeWindow?: EventTimeWindow;
   /** The rendered SQL of an ephemeral model to inline (at run time: rendered again when it reads the warehouse). Default: its parse render. */
   readonly ephemeralSql?: (ephemeral: ModelNode) => string;
+  /** dbt's `--sample`: every ref() and source() with an `event_time` (in the node or the ephemerals it inlines) is read within it. */
+  readonly sampleWindow?: EventTimeWindow;
 }
 
 /**
@@ -129,6 +131,8 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
       const column = found.config.event_time;
       if (options.eventTimeWindow && self === node && attribute === '' && target.kind !== 'this' && !ephemeral && typeof column === 'string' && column)
         return eventTimeFiltered(name, column, options.eventTimeWindow);
+      if (options.sampleWindow && attribute === '' && target.kind !== 'this' && !ephemeral && typeof column === 'string' && column)
+        return eventTimeFiltered(name, column, options.sampleWindow);
       return name;
     });
   const sql = substitute(rendered, node);

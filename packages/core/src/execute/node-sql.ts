@@ -83,7 +83,9 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
-  const sql = withNullWindowShifts(node, oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql })));
+  // --sample reads the inputs of the models and snapshots built (not of tests) within its window.
+  const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
+  const sql = withNullWindowShifts(node, oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow })));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
 }

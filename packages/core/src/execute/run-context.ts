@@ -28,6 +28,8 @@ export interface RunContext {
   readonly compiled: CompiledWriter;
   /** --event-time-start / --event-time-end (UTC), for microbatch models. */
   readonly eventTime?: { readonly start?: Date; readonly end?: Date };
+  /** dbt's `--sample` window (sample-window.ts): refs and sources with an event_time are read within it. */
+  readonly sample?: { readonly start: Date; readonly end: Date };
   /** When the run started (dbt's invocation time): a microbatch model's batches end there by default. */
   readonly runStartedAt?: Date;
   /** dbt's query comment of a node's statements (execute/query-comments.ts); unset: none set per node. */
