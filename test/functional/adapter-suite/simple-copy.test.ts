@@ -59,4 +59,16 @@ describe('simple copy (dbt-tests-adapter simple_copy/test_simple_copy.py)', () =
     expect(tables).not.toContain('empty');
     expect(tables).not.toContain('disabled');
   });
+
+  it('BaseSimpleCopyUppercase (test_copy_uppercase): upper-case model names, a get_relation + ref of MATERIALIZED', async () => {
+    const upper = Object.fromEntries(
+      Object.entries(MODELS)
+        .filter(([f]) => f.endsWith('.sql'))
+        .map(([f, sql]) => [f.replace(/^(.*)\.sql$/, (_, n: string) => `${n.toUpperCase()}.sql`), f === 'get_and_ref.sql' ? "\n{%- do adapter.get_relation(database=target.database, schema=target.schema, identifier='MATERIALIZED') -%}\n\nselect * from {{ ref('MATERIALIZED') }}\n" : sql]),
+    );
+    const p = dbtProject({ models: { ...upper, 'schema.yml': MODELS['schema.yml'] }, seeds: { 'seed.csv': people(100) }, projectConfig: 'seeds:\n  quote_columns: false\n' });
+    expect((await p.dbt(['seed'])).results).toHaveLength(1);
+    expect((await p.dbt(['run'])).results).toHaveLength(7);
+    await expectRelationsEqual(p, ['seed', 'VIEW_MODEL', 'INCREMENTAL', 'MATERIALIZED', 'GET_AND_REF']);
+  });
 });
