@@ -37,6 +37,8 @@ interface Holder {
   /** The config and relation index (parsed on first use), shared by the nodes of one read. */
   readonly more: More;
   full: ManifestNode | undefined;
+  /** Written to through the proxy (nodes are readonly data, but then its blob no longer holds it). */
+  changed?: boolean;
   /** `node.config` before decoding: a proxy answering scalar keys from the config index. */
   config?: object;
 }
@@ -67,9 +69,9 @@ const configHandler: ProxyHandler<{ h: Holder; cell: [Record<string, unknown>, s
     const d = Reflect.getOwnPropertyDescriptor(decode(h).config, key);
     return d && { ...d, configurable: true };
   },
-  set: ({ h }, key, value) => Reflect.set(decode(h).config, key, value),
-  defineProperty: ({ h }, key, d) => Reflect.defineProperty(decode(h).config, key, d),
-  deleteProperty: ({ h }, key) => Reflect.deleteProperty(decode(h).config, key),
+  set: ({ h }, key, value) => ((h.changed = true), Reflect.set(decode(h).config, key, value)),
+  defineProperty: ({ h }, key, d) => ((h.changed = true), Reflect.defineProperty(decode(h).config, key, d)),
+  deleteProperty: ({ h }, key) => ((h.changed = true), Reflect.deleteProperty(decode(h).config, key)),
 };
 
 /** A node's config before decoding (a proxy over the config index), or undefined when the index has none for it. */
@@ -113,9 +115,9 @@ const handler: ProxyHandler<Holder> = {
     // The target (the holder) is extensible and has none of these: report them configurable, as proxies must.
     return d && { ...d, configurable: true };
   },
-  set: (h, key, value) => Reflect.set(decode(h), key, value),
-  defineProperty: (h, key, d) => Reflect.defineProperty(decode(h), key, d),
-  deleteProperty: (h, key) => Reflect.deleteProperty(decode(h), key),
+  set: (h, key, value) => ((h.changed = true), Reflect.set(decode(h), key, value)),
+  defineProperty: (h, key, d) => ((h.changed = true), Reflect.defineProperty(decode(h), key, d)),
+  deleteProperty: (h, key) => ((h.changed = true), Reflect.deleteProperty(decode(h), key)),
 };
 
 const holderOf = (node: ManifestNode): Holder | undefined => (node as unknown as { [HOLDER]?: Holder })[HOLDER];
@@ -187,7 +189,7 @@ export function encodeNodes(nodes: ReadonlyMap<string, ManifestNode>): { index: 
   for (const [id, node] of nodes) {
     const h = holderOf(node);
     // An unchanged node read back keeps its blob (nodes are readonly: decoding does not change it).
-    const blob = h && h.id === id ? blobOf(h) : serialize(node);
+    const blob = h && h.id === id && !h.changed ? blobOf(h) : serialize(plainNode(node));
     parts.push(blob);
     ids.push(id);
     lengths.push(blob.length);
