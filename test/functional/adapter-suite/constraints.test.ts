@@ -228,3 +228,48 @@ describe('constraints rollback (dbt-tests-adapter constraints/test_constraints.p
   });
 });
 
+describe('incremental foreign key (dbt-tests-adapter constraints/test_constraints.py BaseIncrementalForeignKeyConstraint)', () => {
+  it('a contracted incremental model with a foreign_key constraint builds, then runs incrementally', async () => {
+    const schemaYml = (schema: string) => `
+version: 2
+
+models:
+  - name: raw_numbers
+    config:
+      contract:
+        enforced: true
+      materialized: table
+    columns:
+        - name: n
+          data_type: integer
+          constraints:
+            - type: primary_key
+            - type: not_null
+  - name: stg_numbers
+    config:
+      contract:
+        enforced: true
+      materialized: incremental
+      on_schema_change: append_new_columns
+      unique_key: n
+    columns:
+      - name: n
+        data_type: integer
+        constraints:
+          - type: foreign_key
+            expression: ${schema}.raw_numbers (n)
+`;
+    const p = dbtProject({
+      macros: { 'create_table.sql': '\n{% macro create_table_macro() %}\ncreate table if not exists numbers (n int not null primary key)\n{% endmacro %}\n' },
+      // ClickHouse's `1` is a UInt8: cast to the contract's integer.
+      models: { 'raw_numbers.sql': '\nselect cast(1 as {{ dbt.type_int() }}) as n\n', 'stg_numbers.sql': "\nselect * from {{ ref('raw_numbers') }}\n" },
+    });
+    p.write({ 'models/schema.yml': schemaYml(p.schema) });
+    await p.dbt(['run', '--select', 'raw_numbers']);
+    await p.dbt(['run', '--select', 'stg_numbers']);
+    const r = await p.dbt(['run', '--select', 'stg_numbers']);
+    expect(r.results.map((x) => x.status)).toEqual(['success']);
+    expect(await p.rows('stg_numbers')).toEqual([[1]]);
+  });
+});
+
