@@ -173,3 +173,31 @@ unit_tests:
     await p.dbt(['test']);
   });
 });
+
+/*
+ * dbt-tests-adapter unit_testing/test_pseudocolumns.py (BasePseudocolumnUnitTest): a fixture may give
+ * a column the input relation does not list when the adapter's get_pseudocolumns_for_relation offers
+ * it. Upstream mocks that method; ClickHouse has real ones — a MergeTree table's virtual columns
+ * (`_part`, `_partition_id`…) — so the model reads `_part` and the fixture gives it.
+ */
+describe('unit tests with pseudocolumns (dbt-tests-adapter unit_testing/test_pseudocolumns.py)', () => {
+  const files = (columnInRow: string) => ({
+    'my_model.sql': "\nselect\n    id,\n    _part as pseudocolumn_value\nfrom {{ source('test_source', 'external_table') }}\n",
+    'sources.yml': `\nsources:\n  - name: test_source\n    schema: "{{ target.schema }}"\n    tables:\n      - name: external_table\n        columns:\n          - name: id\n\nunit_tests:\n  - name: test_pseudocolumn_support\n    model: my_model\n    given:\n      - input: source('test_source', 'external_table')\n        rows:\n          - {id: 1, ${columnInRow}: 'test_value'}\n    expect:\n      rows:\n        - {id: 1, pseudocolumn_value: 'test_value'}\n`,
+  });
+
+  it("BasePseudocolumnUnitTest: a fixture gives the input's virtual column _part", async () => {
+    const p = dbtProject({ seeds: { 'external_table.csv': 'id\n1\n2\n3\n' }, models: files('_part') });
+    expect((await p.dbt(['seed'])).results).toHaveLength(1);
+    const r = await p.dbt(['test', '--select', 'test_type:unit']);
+    expect(r.results.map((x) => x.status)).toEqual(['pass']);
+  });
+
+  it('a column that is neither listed nor virtual is still an invalid fixture column', async () => {
+    const p = dbtProject({ seeds: { 'external_table.csv': 'id\n1\n2\n3\n' }, models: files('not_a_column') });
+    await p.dbt(['seed']);
+    const r = await p.dbt(['test', '--select', 'test_type:unit'], { expectPass: false });
+    expect(r.out.join('\n')).toContain("Invalid column name: 'not_a_column' in unit test fixture for 'external_table'");
+  });
+});
+

@@ -21,6 +21,12 @@ export interface FixtureColumn {
 export interface FixtureSchema {
   readonly columns: readonly FixtureColumn[];
   readonly complete: boolean;
+  /**
+   * dbt's get_pseudocolumns_for_relation: columns a query can read that the relation does not list
+   * (ClickHouse's virtual columns: `_part`, `_partition_id`, `_file`…). A fixture row may give them;
+   * only those given become fixture columns.
+   */
+  readonly pseudo?: readonly FixtureColumn[];
 }
 
 /** What a fixture's rows are, for error messages (dbt: "for 'orders'", "for expected output"). */
@@ -122,6 +128,12 @@ function fixtureColumns(rows: readonly Readonly<Record<string, unknown>>[], sche
   for (const row of rows)
     for (const key of Object.keys(row)) {
       if (known.has(key.toLowerCase())) continue;
+      const pseudo = schema.pseudo?.find((c) => c.name.toLowerCase() === key.toLowerCase());
+      if (pseudo) {
+        known.set(key.toLowerCase(), pseudo);
+        names.push(pseudo.name);
+        continue;
+      }
       if (schema.complete)
         throw new ProjectError('unit_test_fixture', `Invalid column name: '${key.toLowerCase()}' in unit test fixture for ${ctx.what}.\nAccepted columns for ${ctx.what} are: [${schema.columns.map((c) => `'${c.name.toLowerCase()}'`).join(', ')}]`, {
           file: ctx.file,

@@ -1,7 +1,7 @@
 import { fixtureRowsSql, unitTestSql, type FixtureSchema } from '../compile/unit-test-sql.js';
 import type { ManifestNode, ModelNode, UnitTestInput, UnitTestNode, UnitTestRows } from '../manifest/nodes.js';
 import { isEmptySql } from '../shared/empty-sql.js';
-import { replacePlaceholders, refText } from '../render/placeholders.js';
+import { quoteIdentifier, replacePlaceholders, refText } from '../render/placeholders.js';
 import { newRenderState, renderNodeInfo } from '../render/render-state.js';
 import type { NodeResult } from '../report/events.js';
 import { ProjectError } from '../shared/errors.js';
@@ -119,7 +119,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
 async function inputSql(ctx: RunContext, test: UnitTestNode, input: UnitTestInput): Promise<string> {
   if (input.format === 'sql') return renderFixtureSql(ctx, test, input);
   const node = ctx.manifest.nodes.get(input.nodeId)!;
-  const schema = await inputSchema(ctx, node);
+  const schema = await withPseudocolumns(ctx, node, await inputSchema(ctx, node), input.rows ?? []);
   return fixtureRowsSql(input.rows ?? [], schema, { what: input.isThis ? "'this'" : `'${node.name}'`, file: input.fixtureFile ?? test.originalFilePath, line: test.line }, input.format === 'csv');
 }
 
@@ -128,6 +128,24 @@ function renderFixtureSql(ctx: RunContext, test: UnitTestNode, rows: UnitTestRow
   const file = rows.fixtureFile ?? test.originalFilePath;
   const sql = text.includes('{{') || text.includes('{%') ? ctx.renderer.renderString(text, file, newRenderState({ mode: 'parse' })) : text;
   return sql.trim().replace(/;\s*$/, '');
+}
+
+/**
+ * dbt's pseudocolumns (get_pseudocolumns_for_relation) on ClickHouse: the relation's virtual columns
+ * (`_part`, `_partition_id`, `_file`…), asked only when a fixture row names a column the relation
+ * does not list. A server without `describe_include_virtual_columns` has none to offer.
+ */
+async function withPseudocolumns(ctx: RunContext, node: ManifestNode, schema: FixtureSchema, rows: readonly Readonly<Record<string, unknown>>[]): Promise<FixtureSchema> {
+  const listed = new Set(schema.columns.map((c) => c.name.toLowerCase()));
+  if (!schema.complete || !rows.some((r) => Object.keys(r).some((k) => !listed.has(k.toLowerCase())))) return schema;
+  try {
+    const rel = `${quoteIdentifier(node.relation.schema)}.${quoteIdentifier(node.relation.identifier)}`;
+    const described = await ctx.adapter.client.query<{ name: string; type: string; is_virtual: number | string }>(`DESCRIBE TABLE ${rel} SETTINGS describe_include_virtual_columns = 1`);
+    const pseudo = described.filter((c) => Number(c.is_virtual) === 1).map((c) => ({ name: c.name, type: c.type }));
+    return pseudo.length > 0 ? { ...schema, pseudo } : schema;
+  } catch {
+    return schema;
+  }
 }
 
 /**
