@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,6 +111,25 @@ describe('warm start: nodes decoded on demand', () => {
     await cold.compile();
     const text = (target: string) => readFileSync(join(dir, target, 'manifest.json'), 'utf8').replace(/"(generated_at|invocation_id)":"[^"]*"/g, '');
     expect(text('target')).toBe(text('cold'));
+  });
+
+  it('a warm start whose nodes were never decoded does not keep its file open once they are gone', async () => {
+    const dir = project(20);
+    loadProject({ projectDir: dir });
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const file = join(dir, 'target', WARM_START_FILE);
+    const openOnIt = () => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`) === file; } catch { return false; } }).length;
+    (() => {
+      const warm = loadProject({ projectDir: dir });
+      expect(warm.manifest.nodes.size).toBeGreaterThan(20);
+      expect(openOnIt()).toBe(1); // kept open for the blobs
+    })();
+    for (let i = 0; i < 50 && openOnIt() > 0; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(openOnIt()).toBe(0);
   });
 
   it('damaged node bytes: the command that needs them fails clearly, the file is removed, the next load is cold', async () => {

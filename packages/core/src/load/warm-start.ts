@@ -183,6 +183,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
     const internalBytes = section(internalsOffset, internalsAt);
     let failed: ProjectError | undefined;
+    const handle = { fd, open: true };
     const blobs = () => {
       if (failed) throw failed;
       try {
@@ -192,10 +193,13 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
         removeWarmStart(file);
         throw (failed = new ProjectError('warm-start-corrupt', `The saved load ${file} is damaged (it has been removed).`, { file, hint: 'Run the command again: it loads the project in full.' }));
       } finally {
-        closeSync(fd); // once: a success is kept by the nodes, a failure thrown again above
+        // Once: a success is kept by the nodes, a failure thrown again above.
+        handle.open = false;
+        closeSync(fd);
       }
     };
-    const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs);
+    // Nodes never decoded (ls, a load replaced by an update's full load): the file is closed when they are collected.
+    const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs, closer(handle));
     keepOpen = true;
     const load = () => deltas.reduce(applyDelta, withNodes(deserialize(loadBytes) as SavedLoad, nodes));
     const identity = [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',');
@@ -224,6 +228,18 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
   } finally {
     if (!keepOpen) closeSync(fd);
   }
+}
+
+/**
+ * Closes a file left open for lazy node blobs (once). Made here, not inline: a closure shares its
+ * scope with its siblings, and one that can reach the nodes would keep them from ever being collected.
+ */
+function closer(handle: { readonly fd: number; open: boolean }): () => void {
+  return () => {
+    if (!handle.open) return;
+    handle.open = false;
+    closeSync(handle.fd);
+  };
 }
 
 /** The deltas appended after the sections, checked (magic, CRC, the base and offset each was written for). */

@@ -82,6 +82,15 @@ function configOf(h: Holder): object | undefined {
   return (h.config = new Proxy({ h, cell }, configHandler));
 }
 
+/** Calls each read's release function once none of its nodes is reachable (a long-running process keeps no file open for nothing). */
+const released = new FinalizationRegistry<() => void>((release) => {
+  try {
+    release();
+  } catch {
+    // already closed: nothing to release
+  }
+});
+
 /** The key a lazy node answers with its holder (no WeakMap lookups for 25,000 nodes). */
 const HOLDER = Symbol('lazy node');
 let decodedCount = 0;
@@ -205,9 +214,10 @@ export function encodeNodes(nodes: ReadonlyMap<string, ManifestNode>): { index: 
 
 /**
  * The nodes of encodeNodes' bytes, each decoded on first use of a field the index does not hold;
- * `blobs` is called once, when the first node is decoded (or throws there: e.g. a damaged file).
+ * `readBlobs` is called once, when the first node is decoded (or throws there: e.g. a damaged file);
+ * `release` once no node of this read is reachable any more.
  */
-export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () => Uint8Array): Map<string, ManifestNode> {
+export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () => Uint8Array, release?: () => void): Map<string, ManifestNode> {
   const bytes = Buffer.from(index.buffer, index.byteOffset, index.byteLength);
   const cut = bytes.indexOf(10);
   if (cut < 0) throw new Error('the node index is incomplete');
@@ -217,6 +227,8 @@ export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () 
   const more: More = { parsed: undefined, text: bytes.toString('utf8', cut + 1) };
   if (fields.join() !== FIELDS.join()) throw new Error('the node index has other fields');
   const blobs: Blobs = { bytes: undefined, read: readBlobs };
+  // `release` (e.g. closing the file the blobs would be read from) when no node of this read is left.
+  if (release) released.register(blobs, release);
   const nodes = new Map<string, ManifestNode>();
   let offset = 0;
   for (let row = 0; row < ids.length; row++) {
