@@ -57,7 +57,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   let call: GenericTestCall = { macroName, kwargs: decl.kwargs, model, where: whereOf(before) };
   // Reused from the parse cache when the call and all it read are unchanged (load/parse-cache.ts).
   const render = (c: GenericTestCall, which: string) =>
-    renderCached(renderer, state, `test.${ctx.projectName}.${name}${which}`, JSON.stringify(c), () => {
+    renderCached(renderer, state, `test.${ctx.projectName}.${name}${which}`, () => JSON.stringify(c), () => {
       const memo = genericTestMemoOf.get(renderer);
       return memo ? memo.render(c, state, (call, into) => renderGenericTest(renderer, call, into, decl.file)) : renderGenericTest(renderer, c, state, decl.file);
     });

@@ -47,8 +47,14 @@ export function unknownConfigNote(key: string, where: SourceLocation): string {
  * and `meta` (and other mapping keys) merge key by key.
  */
 export function mergeConfig(base: PartialConfig, layer: PartialConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [rawKey, value] of Object.entries(layer)) {
+  return mergeInto({ ...base }, layer);
+}
+
+/** mergeConfig into `out` itself (a config being built: no copy per layer). */
+function mergeInto(out: Record<string, unknown>, layer: PartialConfig): Record<string, unknown> {
+  for (const rawKey in layer) {
+    if (!Object.hasOwn(layer, rawKey)) continue;
+    const value = layer[rawKey];
     const key = canonicalKey(rawKey);
     if (value === undefined) continue;
     if (key === 'tags') {
@@ -82,8 +88,8 @@ function mergeGrants(base: Readonly<Record<string, unknown>>, layer: Readonly<Re
 }
 
 export function finalizeConfig(defaults: NodeConfig, layers: readonly PartialConfig[]): NodeConfig {
-  let merged: Record<string, unknown> = { ...defaults };
-  for (const layer of layers) merged = mergeConfig(merged, layer);
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const layer of layers) mergeInto(merged, layer);
   merged.tags = asList(merged.tags).map(String);
   merged.meta = isMapping(merged.meta) ? merged.meta : {};
   merged.enabled = merged.enabled !== false;
@@ -104,7 +110,7 @@ export function folderConfig(
   lineOf: (path: (string | number)[]) => number,
   treePath: (string | number)[],
 ): Record<string, unknown> {
-  let config: Record<string, unknown> = {};
+  const config: Record<string, unknown> = {};
   let level: unknown = tree;
   const path = [...treePath];
   for (let i = 0; i <= folders.length; i++) {
@@ -120,7 +126,7 @@ export function folderConfig(
       noteConfigKey(name, () => ({ file, line: lineOf([...path, key]) }));
       layer[name] = value;
     }
-    config = mergeConfig(config, layer);
+    mergeInto(config, layer);
     const next = folders[i];
     if (next === undefined) break;
     path.push(next);

@@ -135,14 +135,15 @@ function fromWorker(renderer: Renderer, cache: ParseCache | undefined, job: Pars
 }
 
 /**
- * A render into `state` (a generic test's macro call) reused from the parse cache when `inputs` (what
+ * A render into `state` (a generic test's macro call) reused from the parse cache when `inputsOf()` (what
  * the render is given, as text) and everything it read are unchanged; `id` names it among the load's
  * renders. What the render added to `state` (refs, sources, config calls, macros) is kept and added
  * again on reuse.
  */
-export function renderCached(renderer: Renderer, state: RenderState, id: string, inputs: string, render: () => string): string {
+export function renderCached(renderer: Renderer, state: RenderState, id: string, inputsOf: () => string, render: () => string): string {
   const cache = parseCacheOf.get(renderer);
   if (!cache || !state.node) return render();
+  const inputs = inputsOf();
   const info: RenderNodeInfo = { ...state.node, uniqueId: id };
   const hit = cache.lookup(renderer, inputs, info);
   if (hit) {

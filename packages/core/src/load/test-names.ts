@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** dbt's generic test naming: `<test>_<resource>_<args…>`, or a truncated name + md5 when ≥ 64 chars. */
 export function genericTestName(testName: string, resourceName: string, kwargs: Readonly<Record<string, unknown>>): string {
@@ -13,7 +13,7 @@ export function genericTestName(testName: string, resourceName: string, kwargs: 
   const identifier = `${testName}_${resourceName}`;
   const full = unique ? `${identifier}_${unique}` : identifier;
   if (full.length < 64) return full;
-  return `${identifier.slice(0, 30)}_${createHash('md5').update(full).digest('hex')}`;
+  return `${identifier.slice(0, 30)}_${hash('md5', full, 'hex')}`;
 }
 
 /** Python's str() of a YAML value, as dbt would see it. */
@@ -24,6 +24,7 @@ function pyStr(v: unknown): string {
   return String(v);
 }
 
+/** The first 10 hex digits of `text`'s md5 (one-shot hash(): a load names ~N tests, createHash's objects cost more than the digest). */
 export function shortHash(text: string): string {
-  return createHash('md5').update(text).digest('hex').slice(0, 10);
+  return hash('md5', text, 'hex').slice(0, 10);
 }

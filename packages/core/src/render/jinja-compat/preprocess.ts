@@ -206,7 +206,7 @@ function outputExpression(content: string): string {
 }
 
 export function preprocessSource(source: string, file: string): string {
-  return preprocessWithPositions(source, file).text;
+  return preprocess(source, file, undefined);
 }
 
 /** The preprocessed text, and where a position of it was in the source (lines never move; columns may). */
@@ -217,20 +217,34 @@ export interface Preprocessed {
 }
 
 export function preprocessWithPositions(source: string, file: string): Preprocessed {
+  const pieces: [number, number, number, boolean][] = [];
+  const text = preprocess(source, file, pieces);
+  const src = normalized(source);
+  return { text, sourcePosition: (l, c) => positionIn(src, pieces, offsetOf(text, l, c)) };
+}
+
+function normalized(source: string): string {
   // Jinja normalises newlines and drops one trailing newline (keep_trailing_newline=False).
   let src = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
   if (src.endsWith('\n')) src = src.slice(0, -1);
+  return src;
+}
+
+/**
+ * The preprocessed text of `source`; `pieces` (when given) gets [output offset, source offset,
+ * source length, copied verbatim] of each piece of the output, for positions (a load's renders need none).
+ */
+function preprocess(source: string, file: string, pieces: [number, number, number, boolean][] | undefined): string {
+  const src = normalized(source);
   const ctxBase = { file, setStack: [] as TagCtx['setStack'], counter: { n: 0 } };
   const startRe = /\{[{%#]/g;
   let out = '';
-  // [output offset, source offset, source length, copied verbatim] of each piece of the output
-  const pieces: [number, number, number, boolean][] = [];
   const copy = (from: number, to: number) => {
-    pieces.push([out.length, from, to - from, true]);
+    pieces?.push([out.length, from, to - from, true]);
     out += src.slice(from, to);
   };
   const rewritten = (from: number, to: number, text: string) => {
-    pieces.push([out.length, from, to - from, false]);
+    pieces?.push([out.length, from, to - from, false]);
     out += text;
   };
   let i = 0;
@@ -290,7 +304,7 @@ export function preprocessWithPositions(source: string, file: string): Preproces
     i = tagEnd;
   }
   copy(i, src.length);
-  return { text: out, sourcePosition: (l, c) => positionIn(src, pieces, offsetOf(out, l, c)) };
+  return out;
 }
 
 function offsetOf(text: string, line: number, column: number): number {

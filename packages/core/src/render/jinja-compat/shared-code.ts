@@ -86,7 +86,8 @@ export function shapeOf(ast: any): Shape | undefined {
 
 /** Whether a template's source may share code (it holds none of the sentinels' characters). */
 export function sharable(source: string): boolean {
-  return !SENTINEL_TEXT.test(source);
+  // includes() first: a search for one string is much cheaper than the regular expression's.
+  return !source.includes('\u0000') && !(source.includes('tsdbt') && SENTINEL_TEXT.test(source));
 }
 
 /** Puts the sentinels in (true) or the template's own values back (false). */
@@ -98,9 +99,42 @@ function mark(shape: Shape, on: boolean): void {
   });
 }
 
+/**
+ * Keys met per window of templates: a window of 256 with ≥ 90% keys never met before pauses the
+ * caller's cache for the next 2,048 templates (then it tries again). In a project whose templates
+ * all differ, as most real projects' do, a cache would only cost: the key's computation, and
+ * memory for entries nothing reuses.
+ */
+export class NewKeyWindow {
+  private seen = 0;
+  private fresh = 0;
+  private pause = 0;
+
+  /** Whether this template is to pass the cache by (counts one template of a pause). */
+  paused(): boolean {
+    if (this.pause === 0) return false;
+    this.pause--;
+    return true;
+  }
+
+  /** Notes a template's key, new (never met) or not. */
+  met(isNew: boolean): void {
+    if (isNew) this.fresh++;
+    if (++this.seen < WINDOW) return;
+    if (this.fresh >= NEW_IN_WINDOW) this.pause = PAUSE;
+    this.seen = this.fresh = 0;
+  }
+}
+
+const WINDOW = 256;
+const NEW_IN_WINDOW = 0.9 * WINDOW;
+const PAUSE = 8 * WINDOW;
+
 /** Template props (`root`…) from shared code, per environment; `compile(ast, name)` is nunjucks' codegen. */
 export class SharedTemplateCode {
   private readonly factories = new Map<string, Factory | null>();
+  /** Sharing is given up for a while when nearly every shape is new: each compiled on its own, nothing kept. */
+  private readonly window = new NewKeyWindow();
 
   constructor(private readonly compile: (ast: unknown, name: string) => string) {}
 
@@ -111,9 +145,10 @@ export class SharedTemplateCode {
 
   /** The compiled props of the template `source` parsed as `ast`, or undefined: compile it on its own. */
   props(ast: unknown, source: string): Record<string, unknown> | undefined {
-    if (!sharable(source)) return undefined;
+    if (this.window.paused() || !sharable(source)) return undefined;
     const shape = shapeOf(ast);
     if (!shape) return undefined;
+    this.window.met(!this.factories.has(shape.key));
     const factory = this.factoryOf(ast, shape);
     return factory ? factory(shape.lits, shape.pos) : undefined;
   }

@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { sharable, shapeOf, type Factory, type SharedTemplateCode } from './shared-code.js';
+import { NewKeyWindow, sharable, shapeOf, type Factory, type SharedTemplateCode } from './shared-code.js';
 
 /**
  * Same-shaped templates compiled without lexing or parsing them (issue 17). shared-code.ts shares
@@ -55,6 +55,8 @@ export function scanSource(src: string): Scan | undefined {
   const texts: number[] = [];
   let key = '';
   let i = 0;
+  // The next `#}` at or after i (one search per source, not one per text: most sources have none).
+  let stray = src.indexOf('#}');
   while (i < n) {
     let tag = -1;
     for (let from = i; ; ) {
@@ -69,7 +71,7 @@ export function scanSource(src: string): Scan | undefined {
     }
     const textEnd = tag < 0 ? n : tag;
     if (textEnd > i) {
-      const stray = src.indexOf('#}', i);
+      if (stray >= 0 && stray < i) stray = src.indexOf('#}', i);
       if (stray >= 0 && stray < textEnd - 1) return undefined; // nunjucks: "unexpected end of comment"
       NON_WHITESPACE.lastIndex = i;
       const m = NON_WHITESPACE.exec(src);
@@ -155,24 +157,14 @@ export interface TokenParse {
 }
 
 const MAX_KEYS = 20_000;
-/**
- * Scanning is given up for a while when a window of templates brought almost only keys never met
- * (a project whose templates all differ: the scans and the remembered keys would be pure cost).
- */
-const WINDOW = 256;
-const FRESH_IN_WINDOW = 0.9 * WINDOW;
-const PAUSE = 8 * WINDOW;
 
 export class SourceShapes {
   /** Source key → its entry; 'seen': met once (learnt on the second template); null: not shared. */
   private readonly keys = new Map<string, KeyEntry | 'seen' | null>();
   /** Templates compiled from a recipe (not parsed as themselves: the one a recipe was learnt from is parsed with tagged tokens). */
   hits = 0;
-  /** Templates scanned in the current window, and how many of them had a key not met before. */
-  private scanned = 0;
-  private fresh = 0;
-  /** Templates still to pass unscanned after a window of fresh keys. */
-  private paused = 0;
+  /** Scanning is given up for a while when nearly every key is new (a project whose templates all differ). */
+  private readonly window = new NewKeyWindow();
 
   constructor(
     private readonly shared: SharedTemplateCode,
@@ -181,19 +173,11 @@ export class SourceShapes {
 
   /** The compiled props of `src`, or undefined: parse and compile it as usual. */
   props(src: string): Record<string, unknown> | undefined {
-    if (this.paused > 0) {
-      this.paused--;
-      return undefined;
-    }
-    if (!sharable(src)) return undefined;
+    if (this.window.paused() || !sharable(src)) return undefined;
     const scan = scanSource(src);
     if (!scan) return undefined;
     const entry = this.keys.get(scan.key);
-    if (entry === undefined) this.fresh++;
-    if (++this.scanned === WINDOW) {
-      if (this.fresh >= FRESH_IN_WINDOW) this.paused = PAUSE;
-      this.scanned = this.fresh = 0;
-    }
+    this.window.met(entry === undefined);
     if (entry === undefined || entry === null) {
       if (entry === undefined) this.remember(scan.key, 'seen');
       return undefined;
