@@ -102,4 +102,15 @@ describe('shared compiled code renders as per-template code', () => {
     expect(pair()).toEqual([' x', ' y']);
     expect(sourceShapeHits(env)).toBe(1);
   });
+
+  it('compiles templates on their own for a while after a window of templates whose shapes are all new', () => {
+    setSharedTemplateCode(true, { fromSource: false });
+    const env = makeEnv();
+    const render = (i: number) => env.renderString(preprocessJinja(`{% set a${i} = ${i} %}{{ a${i} * 2 }}`, 'm.sql'), {});
+    for (let i = 0; i < 256; i++) expect(render(i)).toBe(String(2 * i));
+    expect(sharedTemplateShapes(env)).toBe(256);
+    // The next 2,048 are compiled (and rendered) as without sharing: no shape kept.
+    for (let i = 256; i < 300; i++) expect(render(i)).toBe(String(2 * i));
+    expect(sharedTemplateShapes(env)).toBe(256);
+  });
 });
