@@ -106,4 +106,28 @@ describe('dbt-clickhouse test_materialized_view_external_target', () => {
     ]);
     expect((await p.query<{ name: string; type: string }>(`DESCRIBE TABLE {schema}.hackers_target`)).some((c) => c.name === 'extra_col' && c.type === 'Int32')).toBe(true);
   });
+
+  it('TestExternalTargetMVTargetChange: the view moves to another target table model (dbt-clickhouse asks for --full-refresh)', async () => {
+    const p = dbtProject({ seeds: { 'people.csv': PEOPLE_SEED_CSV, 'schema.yml': SEED_SCHEMA_YML }, models: { 'hackers_target_a.sql': TARGET_MODEL_HACKERS, 'hackers_target_b.sql': TARGET_MODEL_HACKERS, 'hackers_mv.sql': MV_MODEL_HACKERS } });
+    const n = async (t: string) => Number((await p.query<{ n: string }>(`select count(*) as n from {schema}.${t}`))[0]!.n);
+    const mvTarget = async () =>
+      (await p.query<{ t: string }>("select replaceRegexpOne(create_table_query, '.*TO\\\\s+`?([^`\\\\s(]+)`?\\\\.`?([^`\\\\s(]+)`?.*', '\\\\1.\\\\2') as t from system.tables where database = '{schema}' and name = 'hackers_mv' and engine = 'MaterializedView'")).map((r) => r.t);
+    const vars = (t: string) => JSON.stringify({ target_table: t });
+    await p.dbt(['seed', '--vars', vars('hackers_target_a')]);
+    expect((await p.dbt(['run', '--vars', vars('hackers_target_a')])).results).toHaveLength(3);
+    expect([await n('hackers_target_a'), await n('hackers_target_b')]).toEqual([3, 0]);
+    expect(await mvTarget()).toEqual([`${p.schema}.hackers_target_a`]);
+    // dbt-clickhouse fails this run ('Current target is "…hackers_target_a", but model references
+    // "…hackers_target_b"') and wants --full-refresh; tsdbt follows the config in a normal run: the view
+    // moves and the new target is backfilled (catchup). hackers_target_a, which no view writes into any
+    // more, is then a plain table model: rebuilt from its own SELECT (`WHERE 0`), so empty — upstream's
+    // target_a keeps 3 rows only because its failed run left the view on it.
+    const moved = await p.dbt(['run', '--vars', vars('hackers_target_b')]);
+    expect(moved.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+    expect(await mvTarget()).toEqual([`${p.schema}.hackers_target_b`]);
+    expect([await n('hackers_target_a'), await n('hackers_target_b')]).toEqual([0, 3]);
+    await p.query("insert into {schema}.people (id, name, age, department) values (1232,'Dade',16,'engineering')");
+    expect([await n('hackers_target_a'), await n('hackers_target_b')]).toEqual([0, 4]);
+  });
 });
+
