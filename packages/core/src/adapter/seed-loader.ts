@@ -7,6 +7,7 @@ import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { withStaging } from './staging.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
+import { clickhouseTypeSpelling } from './type-spelling.js';
 
 /**
  * A value dbt reads as NULL: agate's type tester (dbt-common's agate_helper) takes `''` and `null`,
@@ -97,7 +98,11 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
       });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
   const declared = (type: string) => (dbtSemantics(node) && SQL_FLOAT.test(type) ? 'Float64' : type);
-  return { columns: header.map((name, i) => ({ name, type: overrides[name] !== undefined ? declared(overrides[name]) : inferType(rows.map((r) => r[i] ?? '')) })), rows };
+  const typeOf = (name: string, i: number) => {
+    const set = overrides[name];
+    return typeof set === 'string' ? declared(clickhouseTypeSpelling(set)) : inferType(rows.map((r) => r[i] ?? ''));
+  };
+  return { columns: header.map((name, i) => ({ name, type: typeOf(name, i) })), rows };
 }
 
 /**

@@ -12,6 +12,7 @@ import type { RunContext } from './run-context.js';
 import { threadName } from './thread-context.js';
 import { dequalifiedSql, dequalifiedSqlAsync } from './dequalify.js';
 import { withNullWindowShifts } from './window-nulls.js';
+import { withJoinColumnNames } from './join-column-names.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -85,7 +86,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
   // --sample reads the inputs of the models and snapshots built (not of tests) within its window.
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
-  const sql = withNullWindowShifts(node, oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow })));
+  const sql = withJoinColumnNames(node, withNullWindowShifts(node, oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }))));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
 }

@@ -279,8 +279,10 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       const decls = node.resourceType === 'source' ? sourceTests.get(node.uniqueId) : patchesOf.get(key)?.tests;
       for (const decl of decls ?? []) add(buildGenericTest(testCtx, decl, node));
     }
+    // dbt patches a disabled model too (its disabled lookup): only an entry with no model file warns.
+    const modelFileNames = new Set(files.map((f) => basename(f, '.sql')));
     for (const [name, p] of patches) {
-      if (modelNames.has(name) || isVersionPatch(p)) continue;
+      if (modelNames.has(name) || modelFileNames.has(name) || isVersionPatch(p)) continue;
       onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
       // As dbt: the entry's tests still test what ref('<name>') names — a seed or a snapshot of that name.
       const other = own.find((n) => (n.resourceType === 'seed' || n.resourceType === 'snapshot') && n.name === name);
