@@ -693,6 +693,7 @@ export class TsdbtProject {
       THREADS: threads,
       EMPTY: options.empty ?? false,
     });
+    this.loaded.renderer.setInvocationArgs(this.runArgs(command, options, threads));
     const started = Date.now();
     if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
     const withHooks = HOOK_COMMANDS.has(command);

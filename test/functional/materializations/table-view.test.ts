@@ -232,10 +232,11 @@ describe('ClickHouse config keys', () => {
 
 describe('qualified column warning', () => {
   it('warns naming the file and the column when a join keeps a table prefix', async () => {
+    // Two `id`s cannot both be `id`: they keep their prefixes (one `l.id` alone gets dbt's name, execute/join-column-names.ts).
     const { p, project } = setup({
       'models/l.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'a' as name",
       'models/r.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'b' as name",
-      'models/joined.sql': "{{ config(materialized='table') }}\nselect l.id, r.name from {{ ref('l') }} l join {{ ref('r') }} r on l.id = r.id",
+      'models/joined.sql': "{{ config(materialized='table') }}\nselect l.id, r.id, r.name from {{ ref('l') }} l join {{ ref('r') }} r on l.id = r.id",
     });
     const r = await project.run();
     expect(statuses(r)).toEqual({ l: 'success', r: 'success', joined: 'success' });
@@ -256,7 +257,7 @@ describe('qualified column warning', () => {
     const { project } = setup({
       'models/l.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'a' as name",
       'models/r.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'b' as name",
-      'models/joined.sql': "{{ config(materialized='table') }}\nselect l.id, r.name from {{ ref('l') }} l join {{ ref('r') }} r on l.id = r.id",
+      'models/joined.sql': "{{ config(materialized='table') }}\nselect l.id, r.id, r.name from {{ ref('l') }} l join {{ ref('r') }} r on l.id = r.id",
       'models/child.sql': "select * from {{ ref('joined') }}",
     });
     const r = await project.run({ warnError: true });

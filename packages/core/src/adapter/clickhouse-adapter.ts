@@ -200,9 +200,13 @@ export class ClickHouseAdapter {
     return rows.map((r) => ({ name: r.name, type: r.type }));
   }
 
-  /** Columns a query would produce, without running it. */
-  async queryColumns(sql: string, options?: QueryOptions): Promise<WarehouseColumn[]> {
-    return this.client.query<WarehouseColumn>(`DESCRIBE (\n${sql}\n)`, options);
+  /**
+   * Columns a query would produce, without running it — with the node's `query_settings` when given
+   * (the types depend on them: cast_keep_nullable makes `cast(null as String)` Nullable(String)).
+   */
+  async queryColumns(sql: string, options?: QueryOptions, querySettings?: unknown): Promise<WarehouseColumn[]> {
+    const settings = settingsClause(querySettings);
+    return this.client.query<WarehouseColumn>(`DESCRIBE (\n${sql}${settings ? `\n${settings}` : ''}\n)`, options);
   }
 
   async rowCount(rel: Relation, options?: QueryOptions): Promise<number> {

@@ -78,6 +78,10 @@ export function baseContext(options: { readonly log: (message: string, level: 'i
       if (!s) throw new TypeError(`'${typeof value}' object is not iterable`);
       return s;
     },
+    // dbt's `validation.any(list, basestring)` — dbt-clickhouse's own macros write it
+    // `validation.any[list, basestring]` — names the types config.get(…, validator=…) accepts;
+    // config.get takes the validator and returns the value.
+    validation: { any: Object.assign((...types: unknown[]) => pyTuple(types), { __getitem__: (key: unknown) => pyTuple(Array.isArray(key) ? key : [key]) }) },
     zip,
     zip_strict: (...args: unknown[]) => {
       const out = zip(...args);

@@ -1,3 +1,4 @@
+import { metadataEnv } from '../shared/metadata-env.js';
 import type nunjucks from 'nunjucks';
 import { DateTime, UTC } from './modules/datetime.js';
 import { conflictingHookKeys } from '../manifest/config.js';
@@ -53,6 +54,8 @@ export interface StateSlot {
   manifest?: Manifest;
   /** dbt's `flags` (the command's options), updated per command (Renderer.setFlags). */
   flags?: Record<string, unknown>;
+  /** dbt's `invocation_args_dict`: the command's args as run_results.json `args` holds them (Renderer.setInvocationArgs). */
+  invocationArgs?: Record<string, unknown>;
   /** Config keys templates read with config.get()/require(): project keys tsdbt itself ignores are still used. */
   readonly configKeysRead: Set<string>;
   /** Set while Renderer.track() runs: what renders read from outside their template (parse cache keys). */
@@ -258,6 +261,17 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   defineGetter('flags', () => {
     if (slot.tracker) slot.tracker.flags = readValue(slot.flags);
     return slot.flags;
+  });
+  // dbt's invocation_args_dict (a dict: dbt_artifacts copies it, elementary reads its keys); it
+  // differs per command, so a render reading it is never reused from the parse cache.
+  defineGetter('invocation_args_dict', () => {
+    if (slot.tracker) slot.tracker.volatile = true;
+    return slot.invocationArgs ?? { which: String(slot.flags?.WHICH ?? 'parse').toLowerCase(), invocation_command: slot.flags?.INVOCATION_COMMAND };
+  });
+  // dbt's dbt_metadata_envs: the DBT_ENV_CUSTOM_ENV_* variables, prefix removed (as artifacts' metadata.env).
+  defineGetter('dbt_metadata_envs', () => {
+    if (slot.tracker) slot.tracker.volatile = true;
+    return metadataEnv(options.env);
   });
   defineGetter('thread_id', () => {
     // A render that reads it answers per run thread: render it again at run time.

@@ -164,6 +164,12 @@ export class Renderer {
     this.slot.flags = { ...this.slot.flags, ...flags };
   }
 
+  /** Sets dbt's `invocation_args_dict` for the command about to run (run_results.json `args`). */
+  setInvocationArgs(args: Readonly<Record<string, unknown>>): void {
+    // As JSON holds them (run_results.json): an unset option is absent, never an undefined value.
+    this.slot.invocationArgs = JSON.parse(JSON.stringify(args)) as Record<string, unknown>;
+  }
+
   /** The loaded project, for the `graph` templates read at run time. */
   setManifest(manifest: Manifest): void {
     this.slot.manifest = manifest;

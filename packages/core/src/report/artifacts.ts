@@ -16,11 +16,8 @@ import type { HookResult, NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
 
-/** dbt's get_metadata_vars: `DBT_ENV_CUSTOM_ENV_<key>` variables as `{<key>: value}`, every artifact's `metadata.env`. */
-export function metadataEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const prefix = 'DBT_ENV_CUSTOM_ENV_';
-  return Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith(prefix) && v !== undefined).map(([k, v]) => [k.slice(prefix.length), v!]));
-}
+export { metadataEnv } from '../shared/metadata-env.js';
+import { metadataEnv } from '../shared/metadata-env.js';
 
 function metadata(schema: string, invocationId: string) {
   return {

@@ -35,7 +35,7 @@ export const materializeDictionary: Materialization = async ({ adapter, node, sq
   await requireDictionaries(adapter, node);
   const rel = node.relation;
   await withStaging(adapter, rel, signal, async (s) => {
-    const columns = await adapter.queryColumns(sql);
+    const columns = await adapter.queryColumns(sql, undefined, node.config.query_settings);
     const spec = dictionarySpec(node.config, columns, sql, { name: node.name, file: node.originalFilePath, schema: rel.schema }, credentialsOf(adapter));
     // Dropped at the end whatever happens: after an exchange it holds the previous dictionary.
     const staged = s.temporary(undefined, rel, 'dictionary');

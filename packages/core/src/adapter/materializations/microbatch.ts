@@ -89,7 +89,7 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
       const options = tableOptionsOf(node);
       await adapter.assertTableOptionsSupported(options);
       const first = sqlOf(batches[0]!);
-      const staged = await s.createTable(columnsDdl(await adapter.queryColumns(first), options), node.config);
+      const staged = await s.createTable(columnsDdl(await adapter.queryColumns(first, undefined, node.config.query_settings), options), node.config);
       await runAll((_b, sql) => insertInto(adapter, staged, sql, node.config.query_settings, signal), 1);
       if (successful.length) await s.swap(staged);
     });
@@ -107,7 +107,7 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
 /** `INSERT INTO rel (its columns the query has) SELECT … FROM (sql)`; the rows it added. */
 async function insertInto(adapter: ClickHouseAdapter, rel: Relation, sql: string, querySettings: unknown, signal?: AbortSignal): Promise<number> {
   const have = new Set((await adapter.columns(rel)).map((c) => c.name));
-  const names = (await adapter.queryColumns(sql)).filter((c) => have.has(c.name)).map((c) => quoteIdentifier(c.name)).join(', ');
+  const names = (await adapter.queryColumns(sql, undefined, querySettings)).filter((c) => have.has(c.name)).map((c) => quoteIdentifier(c.name)).join(', ');
   const before = await adapter.rowCount(rel);
   const settings = settingsClause(querySettings);
   await adapter.client.command(`INSERT INTO ${q(rel)} (${names}) SELECT ${names} FROM (\n${sql}\n)${settings ? `\n${settings}` : ''}`, { signal });

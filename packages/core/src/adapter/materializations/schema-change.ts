@@ -41,7 +41,7 @@ export async function planSchemaChange(
   options: { readonly nullFill?: boolean } = {},
 ): Promise<SchemaPlan> {
   const targetColumns = await adapter.columns(target);
-  const newColumns = await adapter.queryColumns(sql);
+  const newColumns = await adapter.queryColumns(sql, undefined, node.config.query_settings);
   const before = new Map(targetColumns.map((c) => [c.name, c.type]));
   const now = new Map(newColumns.map((c) => [c.name, c.type]));
   const added = newColumns.filter((c) => !before.has(c.name));

@@ -22,8 +22,8 @@ function patchPostfix(proto: any): void {
         node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
       } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
         const lookup = this.parseAggregate();
-        if (lookup.children.length > 1) this.fail('invalid index');
-        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children[0]);
+        // Jinja: `x[a, b]` subscripts with the tuple (a, b) (dbt-clickhouse's `validation.any[list, basestring]`).
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children.length > 1 ? lookup : lookup.children[0]);
       } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
         this.nextToken();
         const val = this.nextToken();

@@ -93,6 +93,8 @@ function makeLookups(orig: AnyFn) {
     if (rest.length === 2) return pySlice(obj, key, rest[0], rest[1]);
     if (obj === undefined || obj === null) return undefined;
     if (isStr(obj)) obj = String(obj);
+    // A Python object's `__getitem__` (re's match objects, dbt's validation.any).
+    if (typeof (obj as { __getitem__?: unknown }).__getitem__ === 'function') return (obj as { __getitem__: AnyFn }).__getitem__(key);
     if ((Array.isArray(obj) || typeof obj === 'string') && typeof key === 'number') {
       const seq = obj as ArrayLike<unknown>;
       return seq[key < 0 ? seq.length + key : key];
