@@ -96,6 +96,18 @@ export class AgateTable {
     return new AgateTable({ columnNames: names, columnTypes: idx.map((i) => this.column_types[i]!), rows: this.rows.map((r) => idx.map((i) => r[i])) });
   }
 
+  /** agate's Table.rename: new column names from a dict {old: new} (others kept) or a list, in order; the rows unchanged. */
+  rename(...args: unknown[]): AgateTable {
+    const { column_names: given } = bindArgs(args, ['column_names', 'row_names', 'slug_columns', 'slug_rows']);
+    let names = this.column_names;
+    if (Array.isArray(given)) names = this.column_names.map((n, i) => (given[i] === undefined ? n : String(given[i])));
+    else if (given !== null && given !== undefined && typeof given === 'object') {
+      const map = given as Record<string, unknown>;
+      names = this.column_names.map((n) => (Object.hasOwn(map, n) ? String(map[n]) : n));
+    }
+    return new AgateTable({ columnNames: names, columnTypes: this.column_types, rows: this.rows.map((r) => [...r]) });
+  }
+
   limit(n: unknown): AgateTable {
     return new AgateTable({ columnNames: this.column_names, columnTypes: this.column_types, rows: this.rows.slice(0, Number(n)) });
   }

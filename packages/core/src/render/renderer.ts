@@ -308,6 +308,15 @@ export class Renderer {
   private installMacroGlobals(): void {
     const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
     const namespaces = new Map(this.registry.packageNames().map((p) => [p, new PackageNamespace(this.registry.packageMacros(p)!)]));
+    // dbt's global project defines these as macros (`dbt.run_query(…)`, `dbt.load_relation(…)`, as
+    // elementary writes); tsdbt has them as context functions: `dbt.<name>` gives the same function.
+    const dbtNamespace = namespaces.get(BUILTIN_PACKAGE);
+    if (dbtNamespace)
+      for (const name of MACROS_AS_FUNCTIONS) {
+        // The context's own function, not what the bare name resolves to (a package may define a `run_query` macro calling `dbt.run_query`).
+        const own = Object.getOwnPropertyDescriptor(globals, name);
+        if (own && !Object.hasOwn(dbtNamespace, name)) Object.defineProperty(dbtNamespace, name, { enumerable: true, get: () => (own.get ? own.get() : own.value) });
+      }
     for (const name of this.registry.globalNames()) {
       const builtIn = Object.getOwnPropertyDescriptor(globals, name);
       Object.defineProperty(globals, name, {
@@ -391,6 +400,9 @@ export class Renderer {
     };
   }
 }
+
+/** Macros of dbt's global project that tsdbt implements as context functions (see installMacroGlobals). */
+const MACROS_AS_FUNCTIONS = ['run_query', 'statement', 'noop_statement', 'is_incremental', 'load_relation'];
 
 /** A macro a unit test overrides: calling it gives the value from the YAML (dbt's UnitTestMacroGenerator). */
 function overriddenMacro(value: unknown): (...args: unknown[]) => unknown {
