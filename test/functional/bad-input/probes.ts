@@ -73,7 +73,8 @@ export const PROBES: readonly Probe[] = [
   { name: 'source() with one argument', files: { 'models/m.sql': "select * from {{ source('raw') }}" }, expect: { code: 'source_args', message: /source\(\) needs a source name and a table name/, file: 'models/m.sql', line: 1 } },
   { name: 'a ref to a model that does not exist', files: { ...MODEL, 'models/m.sql': "-- top\nselect * from {{ ref('okk') }}" }, expect: { code: 'unknown_ref', message: /refers to 'okk', which does not exist/, file: 'models/m.sql', line: 2 } },
   { name: 'an undeclared source', files: { 'models/m.sql': "select * from {{ source('raw', 'x') }}" }, expect: { code: 'unknown_source', message: /source\('raw', 'x'\), which is not declared/, file: 'models/m.sql', line: 1 } },
-  { name: 'a missing var', files: { 'models/m.sql': "select {{ var('nope') }} as x" }, expect: { code: 'missing_var', message: /Required var 'nope' not found/, file: 'models/m.sql', line: 1 } },
+  // dbt parses it (ParseVar: None) and fails the model when it runs.
+  { name: 'a missing var', files: { 'models/m.sql': "select {{ var('nope') }} as x" }, action: 'run', expect: { code: 'missing_var', message: /Required var 'nope' not found/, file: 'models/m.sql', line: 1 } },
   { name: 'a missing env var', files: { 'models/m.sql': "select '{{ env_var('TSDBT_PROBE_NOT_SET') }}' as x" }, expect: { code: 'missing_env_var', message: /TSDBT_PROBE_NOT_SET/, file: 'models/m.sql', line: 1 } },
   { name: 'an unknown materialization', files: { 'models/m.sql': "{{ config(materialized='tabel') }}\nselect 1 as x" }, expect: { code: 'materialization', message: /materialized='tabel'/, file: 'models/m.sql', line: 1 } },
   { name: 'a ref into a package that is not installed', files: { ...MODEL, 'models/m.sql': "select * from {{ ref('nopkg', 'ok') }}" }, expect: { code: 'unknown_ref', message: /nopkg/, file: 'models/m.sql', line: 1 } },

@@ -51,6 +51,18 @@ select subscription_id, source_relation, invoices, billed from grouped order by 
     ]);
   });
 
+  it("a var nobody set is None while parsing (dbt's ParseVar): a model disabled by another var loads, an enabled one fails alone when it runs", async () => {
+    const { project: p } = setup({
+      'models/predict.sql': "{{ config(enabled=var('benchmarks_already_created', false) | as_bool) }}\nselect * from {{ var('predictions_inpatient') }}",
+      'models/needs_var.sql': "select '{{ var('region') }}' as region",
+      'models/ok.sql': 'select 1 as id',
+    });
+    expect(p.manifest.nodes.has('model.proj.predict')).toBe(false);
+    const result = await p.run();
+    expect(Object.fromEntries(result.results.map((r) => [r.node.name, r.status]))).toEqual({ needs_var: 'error', ok: 'success' });
+    expect(result.results.find((r) => r.node.name === 'needs_var')!.message).toMatch(/Required var 'region' not found/);
+  });
+
   it("does not warn about the YAML entry of a model its config disables (dbt patches disabled nodes silently)", () => {
     const ip = inlineProject({
       'models/stg_credit_note.sql': "{{ config(enabled=var('using_credit_notes', false)) }}\nselect 1 as id",

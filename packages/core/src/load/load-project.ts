@@ -449,9 +449,9 @@ function loadContext(
     const templateGlobals = {
       target: targetForTemplates(target),
       var: (...args: unknown[]) => {
-        const { name, fallback } = nameAndDefault(args);
+        const { name, given, fallback } = nameAndDefault(args);
         if (name in pkgVars) return pkgVars[name];
-        if (fallback !== undefined) return fallback;
+        if (given) return fallback;
         raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
       },
     };
@@ -512,9 +512,9 @@ function packageVars(roots: readonly ProjectRoot[], cliVars: Readonly<Record<str
 export function packagesYamlRenderer(env: NodeJS.ProcessEnv, cliVars: Readonly<Record<string, unknown>>): (text: string, file: string) => string {
   const globals = {
     var: (...args: unknown[]) => {
-      const { name, fallback } = nameAndDefault(args);
+      const { name, given, fallback } = nameAndDefault(args);
       if (name in cliVars) return cliVars[name];
-      if (fallback !== undefined) return fallback;
+      if (given) return fallback;
       raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in --vars`, { hint: `Pass --vars '{${name}: value}' to tsdbt deps, or give var() a default.` }));
     },
   };
@@ -522,9 +522,10 @@ export function packagesYamlRenderer(env: NodeJS.ProcessEnv, cliVars: Readonly<R
 }
 
 /** `f('name', 'd')` or `f('name', default='d')`: the name and the default, if any. */
-function nameAndDefault(args: readonly unknown[]): { name: string; fallback: unknown } {
+/** A var()/env_var() call's name and default; `var('x', None)` has a default (None), as in dbt. */
+function nameAndDefault(args: readonly unknown[]): { name: string; given: boolean; fallback: unknown } {
   const { positional, keywords } = splitArgs(args);
-  return { name: String(positional[0]), fallback: positional.length > 1 ? positional[1] : keywords.default };
+  return { name: String(positional[0]), given: positional.length > 1 || 'default' in keywords, fallback: positional.length > 1 ? positional[1] : keywords.default };
 }
 
 /** Renders Jinja in a YAML value (profiles, source properties): env_var(), plus `target` and var() where given. */
@@ -532,11 +533,11 @@ export function renderProfileString(text: string, file: string, env: NodeJS.Proc
   const jinja = createJinjaEnvironment();
   for (const [name, value] of Object.entries(globals)) jinja.addGlobal(name, value);
   jinja.addGlobal('env_var', (...args: unknown[]) => {
-    const { name, fallback } = nameAndDefault(args);
+    const { name, given, fallback } = nameAndDefault(args);
     if (!allowSecrets && name.startsWith(SECRET_ENV_PREFIX)) raiseInTemplate(secretEnvVarError(name, file));
     const value = env[name];
     if (value !== undefined) return value;
-    if (fallback !== undefined) return fallback;
+    if (given) return fallback;
     raiseInTemplate(new ProjectError('missing_env_var', `Environment variable '${name}' is not set (used in ${file})`, {
       file,
       hint: `Export ${name}, or write env_var('${name}', 'default').`,

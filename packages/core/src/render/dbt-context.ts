@@ -174,6 +174,13 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     }
     if (positional.length > 1) return positional[1];
     if ('default' in keywords) return keywords.default;
+    // dbt's ParseVar: while a node is parsed, a missing var is None (a model disabled by another var
+    // may name vars nobody sets: tuva, fivetran). The node is rendered again when it runs or
+    // compiles, and that render fails with the error below — that node only.
+    if (slot.current?.mode === 'parse' && slot.current.node) {
+      slot.current.usesWarehouse = true;
+      return null;
+    }
     raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, {
       ...where(slot),
       hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}', or give var() a default.`,

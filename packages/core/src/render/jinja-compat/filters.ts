@@ -195,6 +195,8 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     const items = toList(seq).map((x) => (attr === undefined || attr === null ? x : getPath(x, attr)));
     return items.map(pyStr).join(pyStr(args[0] ?? kw.d ?? ''));
   }),
+  // Jinja's replace: str(s).replace(old, new[, count]) — None is 'None', a number its text (nunjucks left a non-string as it was).
+  replace: withKw((s, args, kw) => strMethod('replace')(s, pyStr(args[0] ?? kw.old), pyStr(args[1] ?? kw.new), args[2] ?? kw.count)),
   trim: (s: unknown, chars?: unknown) => strMethod('strip')(s, chars),
   upper: strMethod('upper'),
   lower: strMethod('lower'),

@@ -165,6 +165,15 @@ export function installRuntimePatches(runtime: any): void {
   const { itemLookup, attrLookup } = makeLookups(baseLookup);
   runtime.memberLookup = itemLookup;
   runtime.jcAttr = attrLookup;
+  // Jinja: a name bound in an enclosing frame — a macro argument the caller did not pass, or passed
+  // as an undefined value (`flags=N` with no N) — is Undefined there; nunjucks fell through to the
+  // context and found the global of that name (dbt's `flags` object in dbt_expectations' regex tests).
+  runtime.contextOrFrameLookup = function contextOrFrameLookup(context: any, frame: any, name: string) {
+    const val = frame.lookup(name);
+    if (val !== undefined) return val;
+    for (let f = frame; f; f = f.parent) if (f.variables && Object.prototype.hasOwnProperty.call(f.variables, name)) return undefined;
+    return context.lookup(name);
+  };
 
   runtime.suppressValue = function suppressValue(val: unknown, autoescape: boolean) {
     if (val instanceof runtime.SafeString) return val;
