@@ -131,4 +131,18 @@ describe("tsdbt's ClickHouse versions of package macros (packages/core/package-m
     expect((await project.compile({ select: ['typed'], write: false }))[0]!.sql).toContain('as DateTime)');
     expect(await queryRows(project, `SELECT toInt32(plain) AS plain, toInt32(insensitive) AS insensitive, toInt32(sensitive_again) AS sensitive_again FROM ${p.schema}.m`)).toEqual([{ plain: 0, insensitive: 1, sensitive_again: 0 }]);
   });
+  it("fivetran_utils.string_agg of `distinct x` aggregates on ClickHouse (tsdbt's clickhouse__string_agg: groupConcat)", async () => {
+    const { p, project } = setup({
+      'dbt_packages/fivetran_utils/dbt_project.yml': "name: fivetran_utils\nversion: '0.4.10'\n",
+      'dbt_packages/fivetran_utils/macros/string_agg.sql':
+        "{% macro string_agg(field_to_agg, delimiter) -%}{{ adapter.dispatch('string_agg', 'fivetran_utils') (field_to_agg, delimiter) }}{%- endmacro %}\n" +
+        '{% macro default__string_agg(field_to_agg, delimiter) %}string_agg({{ field_to_agg }}, {{ delimiter }}){% endmacro %}\n',
+      'models/disputes.sql': "select 1 as id, 'fraud' as reason union all select 1, 'fraud' union all select 1, 'duplicate' union all select 1, null",
+      'models/agg.sql': "select id, {{ fivetran_utils.string_agg('distinct reason', \"','\") }} as reasons, {{ fivetran_utils.string_agg('reason', \"','\") }} as all_reasons from {{ ref('disputes') }} group by id",
+    });
+    expectStatuses(await project.run(), { disputes: 'success', agg: 'success' });
+    const [row] = await queryRows<{ reasons: string; all_reasons: string }>(project, `select reasons, all_reasons from ${p.schema}.agg`);
+    expect(row!.reasons.split(',').sort()).toEqual(['duplicate', 'fraud']);
+    expect(row!.all_reasons.split(',').sort()).toEqual(['duplicate', 'fraud', 'fraud']);
+  });
 });
