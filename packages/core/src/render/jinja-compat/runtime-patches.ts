@@ -168,11 +168,12 @@ export function installRuntimePatches(runtime: any): void {
   // Jinja: a name bound in an enclosing frame — a macro argument the caller did not pass, or passed
   // as an undefined value (`flags=N` with no N) — is Undefined there; nunjucks fell through to the
   // context and found the global of that name (dbt's `flags` object in dbt_expectations' regex tests).
-  runtime.contextOrFrameLookup = function contextOrFrameLookup(context: any, frame: any, name: string) {
+  const contextLookup = runtime.contextOrFrameLookup as AnyFn; // installJinjaCompat's (True/False/None)
+  runtime.contextOrFrameLookup = function contextOrFrameLookup(this: unknown, context: any, frame: any, name: string) {
     const val = frame.lookup(name);
     if (val !== undefined) return val;
     for (let f = frame; f; f = f.parent) if (f.variables && Object.prototype.hasOwnProperty.call(f.variables, name)) return undefined;
-    return context.lookup(name);
+    return contextLookup.call(this, context, frame, name);
   };
 
   runtime.suppressValue = function suppressValue(val: unknown, autoescape: boolean) {
