@@ -2,6 +2,7 @@ import type { NodeConfig } from '../manifest/config.js';
 import type { Relation } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../render/placeholders.js';
 import { ConnectionError, DatabaseError, TsdbtError } from '../shared/errors.js';
+import { blankNonCode } from '../shared/sql-statements.js';
 import { Capabilities, isSyntaxError } from './capabilities.js';
 import { writtenByOthers } from './serve-endpoint.js';
 import { Staging } from './staging.js';
@@ -205,8 +206,7 @@ export class ClickHouseAdapter {
    * (the types depend on them: cast_keep_nullable makes `cast(null as String)` Nullable(String)).
    */
   async queryColumns(sql: string, options?: QueryOptions, querySettings?: unknown): Promise<WarehouseColumn[]> {
-    const settings = settingsClause(querySettings);
-    return this.client.query<WarehouseColumn>(`DESCRIBE (\n${sql}${settings ? `\n${settings}` : ''}\n)`, options);
+    return this.client.query<WarehouseColumn>(`DESCRIBE (\n${withSettings(sql, querySettings)}\n)`, options);
   }
 
   async rowCount(rel: Relation, options?: QueryOptions): Promise<number> {
@@ -408,6 +408,22 @@ export function parseServerVersion(text: string): ServerVersion {
 export const atLeast = (v: ServerVersion, major: number, minor = 0): boolean => v.major > major || (v.major === major && v.minor >= minor);
 
 /** `SETTINGS a = 1, b = 'x'` for a mapping, '' when empty. */
+/**
+ * `sql` with `settings` in its SETTINGS clause: appended to the clause the query already ends with
+ * (a materialization's own `SETTINGS join_use_nulls = 0`; a setting it names keeps its value), or
+ * as a clause of its own.
+ */
+export function withSettings(sql: string, settings: unknown): string {
+  const clause = settingsClause(settings);
+  if (!clause) return sql;
+  const own = /\bSETTINGS\s+((?:[A-Za-z_]\w*\s*=\s*[^,()]+?\s*,\s*)*[A-Za-z_]\w*\s*=\s*[^,()]+?)\s*$/i.exec(blankNonCode(sql));
+  if (!own) return `${sql}\n${clause}`;
+  const named = new Set([...own[1]!.matchAll(/([A-Za-z_]\w*)\s*=/g)].map((m) => m[1]!.toLowerCase()));
+  const extra = Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([k]) => !named.has(k.toLowerCase())));
+  const more = settingsClause(extra).replace(/^SETTINGS /, '');
+  return more ? `${sql.replace(/\s+$/, '')}, ${more}` : sql;
+}
+
 export function settingsClause(settings: unknown): string {
   if (!settings || typeof settings !== 'object') return '';
   // A string already in quotes goes as written (dbt-clickhouse's `_build_settings_str`: the old

@@ -108,7 +108,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
     const newRows = contractEnforced(node)
       ? `SELECT * FROM ${await stagedContractRows(s, node, query)}`
       : query;
-    const sql = configured === 'merge' ? mergeRowsSql(node, newRows, (await adapter.queryColumns(newRows)).map((c) => c.name)) : newRows;
+    const sql = configured === 'merge' ? mergeRowsSql(node, newRows, (await adapter.queryColumns(newRows, undefined, node.config.query_settings)).map((c) => c.name)) : newRows;
     const plan = await planSchemaChange(adapter, node, sql);
     const warnings = [...plan.warnings];
     let written: number | undefined;
