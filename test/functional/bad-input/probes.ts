@@ -87,7 +87,6 @@ export const PROBES: readonly Probe[] = [
   // --- schema YAML
   { name: 'invalid YAML syntax', files: yml('models:\n  - name: ok\n   description: bad indent\n'), expect: { code: 'yaml_syntax', message: /Invalid YAML/, file: 'models/schema.yml', line: 4 } },
   { name: 'a tab-indented YAML file', files: yml('models:\n\t- name: ok\n'), expect: { code: 'yaml_syntax', message: /Invalid YAML/, file: 'models/schema.yml', line: 3 } },
-  { name: 'a duplicated YAML key', files: yml('models:\n  - name: ok\n    description: a\n    description: b\n'), expect: { code: 'yaml_syntax', message: /duplicated mapping key/, file: 'models/schema.yml', line: 5 } },
   { name: 'a schema YAML whose top level is a list', files: { ...MODEL, 'models/schema.yml': '- name: ok\n  columns: []\n' }, expect: { code: 'schema_yaml', message: /models\/schema\.yml must be a mapping \(version: 2, models:, sources: …\), not a list/, file: 'models/schema.yml', line: 1 } },
   { name: 'a schema YAML that is a bare string', files: { ...MODEL, 'models/schema.yml': 'just some text\n' }, expect: { code: 'schema_yaml', message: /must be a mapping .*, not a string/, file: 'models/schema.yml', line: 1 } },
   { name: 'models: as a mapping instead of a list', files: yml('models:\n  ok:\n    description: x\n'), expect: { code: 'schema_yaml', message: /'models' must be a list/, file: 'models/schema.yml', line: 3 } },

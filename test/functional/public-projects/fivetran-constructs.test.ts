@@ -63,6 +63,24 @@ select subscription_id, source_relation, invoices, billed from grouped order by 
     expect(result.results.find((r) => r.node.name === 'needs_var')!.message).toMatch(/Required var 'region' not found/);
   });
 
+  it('reads a YAML mapping that names a key twice as dbt (PyYAML) does: the last value wins, with a warning naming the file and line', () => {
+    const ip = inlineProject({
+      'project.yml': "name: proj\nprofile: proj\nseeds:\n  proj:\n    team_data:\n      +column_types: {id: Int32}\n    team_data:\n      +column_types: {id: Int64}\n",
+      'seeds/team_data.csv': 'id\n1\n',
+      'models/m.sql': 'select 1 as id',
+      'models/m.yml': 'models:\n  - name: m\n    description: first\n    description: second\n',
+    });
+    try {
+      const seen: string[] = [];
+      const loaded = loadProject({ projectDir: ip.dir, partialParse: false, onLog: (m, level) => level === 'warn' && seen.push(m) });
+      expect(loaded.manifest.nodes.get('seed.proj.team_data')!.config.column_types).toEqual({ id: 'Int64' });
+      expect((loaded.manifest.nodes.get('model.proj.m') as { description: string }).description).toBe('second');
+      expect(seen.filter((m) => m.includes('written twice'))).toEqual([expect.stringMatching(/^project\.yml:7: /), expect.stringMatching(/^models\/m\.yml:4: /)]);
+    } finally {
+      ip.cleanup();
+    }
+  });
+
   it("does not warn about the YAML entry of a model its config disables (dbt patches disabled nodes silently)", () => {
     const ip = inlineProject({
       'models/stg_credit_note.sql': "{{ config(enabled=var('using_credit_notes', false)) }}\nselect 1 as id",

@@ -65,6 +65,8 @@ export interface SchemaFile {
   /** Relative to its package (fqn). */
   readonly rel: string;
   readonly contents: SchemaFileContents;
+  /** The YAML file's warnings (a key written twice). */
+  readonly warnings?: readonly string[];
 }
 
 /** The folders of a project whose YAML files are schema files (dbt reads them from every resource path; macro paths hold `macros:` properties). */
@@ -88,7 +90,8 @@ export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: 
     .filter((f) => /^version\s*:/m.test(candidateText(join(root.dir, f))));
   return [...new Set([...atRoot, ...inPaths])].map((rel) => {
     const file = rootRelative(root, rel);
-    return { file, rel, contents: parseSchemaFile(readYamlFile(join(root.dir, rel), file), (text) => render(text, file)) };
+    const yaml = readYamlFile(join(root.dir, rel), file);
+    return { file, rel, contents: parseSchemaFile(yaml, (text) => render(text, file)), warnings: yaml.warnings };
   });
 }
 

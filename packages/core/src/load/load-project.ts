@@ -243,6 +243,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const projectStarted = performance.now();
     const pf = root.projectFile;
     const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!);
+    for (const warning of [...pf.yaml.warnings, ...ownSchemaFiles.flatMap((f) => f.warnings ?? [])]) onLog(warning, 'warn');
     schemaFiles.push(...ownSchemaFiles);
     macroPatches.push(...ownSchemaFiles.flatMap((f) => f.contents.macros.map((m) => ({ ...m, packageName: pf.name }))));
     const own: ManifestNode[] = [];

@@ -11,6 +11,8 @@ export interface YamlFile {
   lineOf(path: readonly (string | number)[]): number;
   /** 1-based line of the first `name: <value>` entry at or after line `after` (0 when absent). */
   nameLine(value: string, after?: number): number;
+  /** What the file says twice (dbt reads it, the last value winning, with a deprecation warning). */
+  readonly warnings: readonly string[];
 }
 
 /*
@@ -41,9 +43,18 @@ const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
  */
 export function parseYaml(text: string, file: string): YamlFile {
   let data: unknown;
+  const warnings: string[] = [];
   try {
-    // Not `json: true`: a key written twice is an error (dbt's DuplicateYamlKeyError), not "the last one wins".
-    data = jsYaml.load(text, { filename: file, schema: SCHEMA }) ?? {};
+    try {
+      data = jsYaml.load(text, { filename: file, schema: SCHEMA }) ?? {};
+    } catch (error) {
+      // A key written twice: dbt (PyYAML) keeps the last value and warns (DuplicateYAMLKeysDeprecation);
+      // tsdbt reads it the same way and says where.
+      const e = error as { reason?: string; mark?: { line: number } };
+      if (!/duplicated mapping key/.test(e.reason ?? '')) throw error;
+      data = jsYaml.load(text, { filename: file, schema: SCHEMA, json: true }) ?? {};
+      warnings.push(`${file}:${(e.mark?.line ?? 0) + 1}: a key is written twice in this mapping; the last value is used (as dbt does, which warns that it will become an error)`);
+    }
   } catch (error) {
     const e = error as { reason?: string; message: string; mark?: { line: number; column: number } };
     throw new ProjectError('yaml_syntax', `Invalid YAML: ${e.reason ?? e.message.split('\n')[0]}`, {
@@ -58,6 +69,7 @@ export function parseYaml(text: string, file: string): YamlFile {
   return {
     file,
     data,
+    warnings,
     lineOf(path) {
       if (!doc) {
         const lines = new LineCounter();

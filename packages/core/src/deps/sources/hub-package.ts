@@ -104,7 +104,7 @@ export class HubPackage implements PinnedPackage {
 
   async metadata(ctx: DepsContext): Promise<PackageMetadata> {
     const info = await this.info(ctx);
-    const packages: PackageSpec[] = parsePackageList({ file: `${this.key}@${this.pinned}`, data: { packages: info.packages ?? [] }, lineOf: () => 0, nameLine: () => 0 });
+    const packages: PackageSpec[] = parsePackageList({ file: `${this.key}@${this.pinned}`, data: { packages: info.packages ?? [] }, lineOf: () => 0, nameLine: () => 0, warnings: [] });
     return { name: info.name, packages };
   }
 
