@@ -81,6 +81,27 @@ select subscription_id, source_relation, invoices, billed from grouped order by 
     }
   });
 
+  it("renders a source's folded `identifier: >` Jinja as Jinja does: None is None, and the folded value's trailing newline is dropped", () => {
+    const ip = inlineProject({
+      'project.yml': 'name: proj\nprofile: proj\nvars:\n  zendesk_group_identifier: group_data\n',
+      'models/src.yml': `sources:
+  - name: zendesk
+    schema: "{{ var('zendesk_schema', None) or 'zendesk' }}"
+    tables:
+      - name: group
+        identifier: >
+          {% if target.type == 'snowflake' %}{{ var('zendesk_group_identifier', '"GROUP"') }}{% else %}{{ var('zendesk_group_identifier', 'group') }}{% endif %}
+`,
+      'models/m.sql': "select * from {{ source('zendesk', 'group') }}",
+    });
+    try {
+      const loaded = loadProject({ projectDir: ip.dir, partialParse: false });
+      expect(loaded.manifest.nodes.get('source.proj.zendesk.group')!.relation).toMatchObject({ schema: 'zendesk', identifier: 'group_data' });
+    } finally {
+      ip.cleanup();
+    }
+  });
+
   it("does not warn about the YAML entry of a model its config disables (dbt patches disabled nodes silently)", () => {
     const ip = inlineProject({
       'models/stg_credit_note.sql': "{{ config(enabled=var('using_credit_notes', false)) }}\nselect 1 as id",

@@ -4,7 +4,7 @@ import { discoverFiles } from './discover-files.js';
 import { projectHooks, type Manifest, type SelectorDefinition } from '../manifest/manifest.js';
 import { holdsNoSql, isEmptyNode } from '../manifest/lazy-nodes.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import { createJinjaEnvironment } from '../render/jinja-compat/index.js';
+import { createJinjaEnvironment, preprocessJinja } from '../render/jinja-compat/index.js';
 import { secretEnvVarError, splitArgs } from '../render/dbt-context.js';
 import { raiseInTemplate, toRenderError } from '../render/template-error.js';
 import { Renderer, type MacroFile } from '../render/renderer.js';
@@ -545,7 +545,8 @@ export function renderProfileString(text: string, file: string, env: NodeJS.Proc
     }));
   });
   try {
-    return jinja.renderString(text, {});
+    // As every template: Jinja's source rewrites first (None/True/False, `{% set %}` forms…, one trailing newline dropped — a folded `identifier: >` value ends in one).
+    return jinja.renderString(preprocessJinja(text, file), {});
   } catch (error) {
     // Name the YAML file and the value being rendered (no line: values are rendered after parsing).
     const e = toRenderError(error, file);
