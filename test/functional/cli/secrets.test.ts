@@ -89,6 +89,8 @@ describe('DBT_ENV_SECRET_* as dbt', () => {
       'target/compiled/proj/models/a.sql',
       'target/compiled/proj/models/b.sql',
       'target/manifest.json',
+      'target/run/proj/models/a.sql', // the statements each model ran (dbt's target/run), scrubbed too
+      'target/run/proj/models/b.sql',
       'target/run_results.json',
     ]);
     for (const [file, content] of Object.entries(written)) expect(leaks(content), file).toEqual([]);
