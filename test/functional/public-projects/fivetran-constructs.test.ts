@@ -102,6 +102,17 @@ select subscription_id, source_relation, invoices, billed from grouped order by 
     }
   });
 
+  it("names a seed's columns as agate (dbt's CSV reader) does: a repeated name gets _2, an empty one its column letter", async () => {
+    const { p: ip, project: p } = setup({ 'seeds/account_data.csv': 'id,eliminate,eliminate,\n1,true,false,x\n' });
+    expectStatuses(await p.seed(), { account_data: 'success' });
+    expect(await queryRows(p, `select name from system.columns where database = '${ip.schema}' and table = 'account_data' order by position`)).toEqual([
+      { name: 'id' },
+      { name: 'eliminate' },
+      { name: 'eliminate_2' },
+      { name: 'd' },
+    ]);
+  });
+
   it("does not warn about the YAML entry of a model its config disables (dbt patches disabled nodes silently)", () => {
     const ip = inlineProject({
       'models/stg_credit_note.sql': "{{ config(enabled=var('using_credit_notes', false)) }}\nselect 1 as id",

@@ -70,6 +70,22 @@ export function seedColumns(node: SeedNode, text = seedText(node)): { name: stri
  */
 const SQL_FLOAT = /^\s*float\s*$/i;
 
+/**
+ * The header as agate (dbt's CSV reader) names the columns: an empty name is the column's letter
+ * (`a`, `b`, … `z`, `aa`, `bb`…), a name seen before gets `_2`, `_3`… (fivetran's NetSuite seeds
+ * name a column twice).
+ */
+export function agateColumnNames(fields: readonly string[]): string[] {
+  const names: string[] = [];
+  fields.forEach((field, i) => {
+    const name = field === '' ? String.fromCharCode(97 + (i % 26)).repeat(Math.floor(i / 26) + 1) : field;
+    let final = name;
+    for (let n = 2; names.includes(final); n++) final = `${name}_${n}`;
+    names.push(final);
+  });
+  return names;
+}
+
 /** A seed file read as dbt reads it: its columns (types inferred or from `column_types`) and its rows. */
 function seedTable(node: SeedNode, text: string): { columns: { name: string; type: string }[]; rows: string[][] } {
   const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
@@ -82,12 +98,7 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
   const records = parseCsvRecords(text, delimiter);
   if (records.length === 0)
     throw new ProjectError('seed_empty', `Seed ${node.name} is empty`, { file: node.originalFilePath, hint: 'Add a header line with the column names.' });
-  const header = records[0]!.fields;
-  header.forEach((name, i) => {
-    const where = { file: node.originalFilePath, line: records[0]!.line };
-    if (name.trim() === '') throw new ProjectError('seed_header', `Seed ${node.name}: column ${i + 1} has no name in the header`, { ...where, hint: 'Give every column a name in the first line.' });
-    if (header.indexOf(name) !== i) throw new ProjectError('seed_header', `Seed ${node.name}: the header names column '${name}' twice`, { ...where, hint: 'Column names must be unique: rename one of them.' });
-  });
+  const header = agateColumnNames(records[0]!.fields);
   const rows = records.slice(1).map((r) => r.fields);
   for (const r of records.slice(1))
     if (r.fields.length !== header.length)
