@@ -111,7 +111,9 @@ group by user_id
       'sources.yml': SOURCES_YML,
       'models/stg_orders.sql': "select * from {{ source('raw', 'orders') }}\n",
       'models/stg_users.sql': "select * from {{ source('raw', 'users') }}\n",
-      'models/joined.sql': `with base as (
+      // dbt_semantics names base.user_id user_id (execute/join-column-names.ts): without it, ClickHouse's trap.
+      'models/joined.sql': `{{ config(dbt_semantics=false) }}
+with base as (
     select user_id, amount from {{ ref('stg_orders') }}
 ),
 enriched as (
@@ -127,8 +129,8 @@ from enriched
 `,
     });
     const [issue] = (await project.validate()).issues;
-    // line 2 and line 5 also say user_id; the SELECT in error is the last one
-    expect(issue).toMatchObject({ file: 'models/joined.sql', line: 11, column: 5, code: 'UNKNOWN_IDENTIFIER' });
+    // line 3 and line 6 also say user_id; the SELECT in error is the last one
+    expect(issue).toMatchObject({ file: 'models/joined.sql', line: 12, column: 5, code: 'UNKNOWN_IDENTIFIER' });
     expect(issue!.hint).toMatch(/^'user_id' is a column of the model's inputs, but not of the SELECT that reads it/);
   });
 
