@@ -684,6 +684,7 @@ export class TsdbtProject {
     const base = this.runContext(adapter, { ...options, signal: controller.signal });
     const clone = command === 'clone' ? cloneSources(requireStateManifest(this.stateArtifacts(options.deferState || options.state).state, 'clone')) : undefined;
     const ctx = { ...base, index: base.index.withDeferred(deferred), selected, ...(clone ? { clone } : {}) };
+    this.loaded.renderer.setSelectedResources(selected);
     this.loaded.renderer.setFlags({
       WHICH: command,
       FULL_REFRESH: options.fullRefresh ?? false,

@@ -453,7 +453,7 @@ function loadContext(
         const { name, given, fallback } = nameAndDefault(args);
         if (name in pkgVars) return pkgVars[name];
         if (given) return fallback;
-        raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
+        raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(pkgVars, null, 2)}`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
       },
     };
     return (text: string, file: string, extra: Readonly<Record<string, unknown>> = {}) =>

@@ -84,7 +84,8 @@ export function parseSqlNodes(renderer: Renderer, jobs: readonly ParseJob[]): Sq
 /** The static parser's result, or the cached render; undefined when the file needs a Jinja render. */
 function quickParse(renderer: Renderer, cache: ParseCache | undefined, job: ParseJob): ParsedSql | undefined {
   const state = newRenderState({ mode: 'parse', node: job.info });
-  const literal = tryStaticRender(job.source, state);
+  // A project macro named ref/source/config replaces dbt's: only a render calls it.
+  const literal = renderer.overridesRelationCalls(job.info.packageName) ? undefined : tryStaticRender(job.source, state);
   if (literal !== undefined) return { rendered: trimTrailingNewlines(literal), state };
   return cache?.lookup(renderer, job.source, job.info);
 }

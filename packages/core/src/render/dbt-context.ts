@@ -56,6 +56,8 @@ export interface StateSlot {
   flags?: Record<string, unknown>;
   /** dbt's `invocation_args_dict`: the command's args as run_results.json `args` holds them (Renderer.setInvocationArgs). */
   invocationArgs?: Record<string, unknown>;
+  /** dbt's `selected_resources`: the unique ids the running command selected (empty while parsing). */
+  selectedResources?: readonly string[];
   /** Config keys templates read with config.get()/require(): project keys tsdbt itself ignores are still used. */
   readonly configKeysRead: Set<string>;
   /** Set while Renderer.track() runs: what renders read from outside their template (parse cache keys). */
@@ -181,7 +183,9 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       slot.current.usesWarehouse = true;
       return null;
     }
-    raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in the project vars or --vars`, {
+    // dbt's wording (MissingVarError), which users and dbt's own tests match on.
+    const supplied = slot.current?.node ? `${slot.current.node.name}` : '<Configuration>';
+    raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to ${supplied} = ${JSON.stringify(vars, null, 2)}`, {
       ...where(slot),
       hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}', or give var() a default.`,
     }));
@@ -222,6 +226,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     ref,
     source,
     config,
+    // dbt's `builtins`: the context's own ref/source/config, for a project macro overriding them.
+    builtins: { ref, source, config },
     var: varFn,
     env_var: envVar,
     project_name: options.projectName,
@@ -293,6 +299,12 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       return emptyGraph();
     }
     return slot.manifest ? graphOf(slot.manifest) : emptyGraph();
+  });
+  defineGetter('selected_resources', () => {
+    const st = slot.current;
+    // Empty while parsing, as dbt's: a template reading it renders again at run time.
+    if (st?.mode === 'parse') st.usesWarehouse = true;
+    return st?.mode === 'parse' ? [] : [...(slot.selectedResources ?? [])];
   });
   defineGetter('execute', () => {
     const st = slot.current;

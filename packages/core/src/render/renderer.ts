@@ -50,6 +50,9 @@ interface TemplateWithExports {
 
 type MacroFn = (...args: unknown[]) => unknown;
 
+/** Context functions a project may override with a macro of the same name (`builtins.ref` stays dbt's). */
+const OVERRIDABLE_CALLS = ['ref', 'source', 'config'] as const;
+
 /** A compiled template (Renderer.compile), rendered as often as needed with Renderer.render. */
 export type Template = nunjucks.Template;
 
@@ -170,6 +173,11 @@ export class Renderer {
     this.slot.invocationArgs = JSON.parse(JSON.stringify(args)) as Record<string, unknown>;
   }
 
+  /** The unique ids the command about to run selected (dbt's `selected_resources`). */
+  setSelectedResources(ids: Iterable<string>): void {
+    this.slot.selectedResources = [...ids];
+  }
+
   /** The loaded project, for the `graph` templates read at run time. */
   setManifest(manifest: Manifest): void {
     this.slot.manifest = manifest;
@@ -199,6 +207,16 @@ export class Renderer {
     if (own && own.node.packageName !== BUILTIN_PACKAGE) return false;
     const dispatched = this.registry.dispatch(name, BUILTIN_PACKAGE, root);
     return !dispatched.found || dispatched.found.node.packageName === BUILTIN_PACKAGE;
+  }
+
+  /**
+   * Whether the root project or `pkg` defines a macro named ref, source or config: then a node of
+   * `pkg` must be rendered (never statically parsed), as dbt's ModelParser._has_banned_macro.
+   */
+  overridesRelationCalls(pkg: string): boolean {
+    const own = this.registry.packageMacros(pkg);
+    const root = this.registry.packageMacros(this.registry.rootPackage);
+    return OVERRIDABLE_CALLS.some((name) => own?.has(name) || root?.has(name));
   }
 
   /** Compiles one template; syntax errors surface here with file and line. */
