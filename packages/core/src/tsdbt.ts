@@ -447,9 +447,15 @@ export class TsdbtProject {
     const state = runtimeState(this.runContext(adapter, {}), undefined, {
       node: { uniqueId: `operation.${this.manifest.projectName}.${macro}`, name: macro, resourceType: 'operation', packageName: this.manifest.projectName, originalFilePath: '<run-operation>', fqn: [], baseConfig: {} },
     });
+    // dbt's find_macro_by_name: a bare name is the root project's, else an installed package's, else dbt's.
+    const registry = this.loaded.renderer.registry;
+    const owner = macro.includes('.') || this.loaded.renderer.hasMacro(macro) ? undefined : registry.packageNames().find((p) => p !== 'dbt' && registry.packageMacros(p)?.has(macro));
+    if (owner) macro = `${owner}.${macro}`;
     if (!this.loaded.renderer.hasMacro(macro)) {
       const guess = didYouMean(macro, new Set([...this.manifest.macros.values()].filter((m) => m.kind === 'macro').map((m) => (m.packageName === this.manifest.projectName || m.packageName === 'dbt' ? m.name : `${m.packageName}.${m.name}`))));
-      throw new ProjectError('unknown_macro', `No macro named '${macro}'`, { hint: guess ? `Did you mean '${guess}'?` : 'Define it in a .sql file under the macro paths.' });
+      const dot = macro.indexOf('.');
+      // dbt's UndefinedMacroError wording.
+      throw new ProjectError('unknown_macro', `dbt could not find a macro with the name '${dot > 0 ? macro.slice(dot + 1) : macro}' in ${dot > 0 ? macro.slice(0, dot) : 'any package'}`, { hint: guess ? `Did you mean '${guess}'?` : 'Define it in a .sql file under the macro paths.' });
     }
     return this.loaded.renderer.callMacro(macro, state, [], args).trim();
   }

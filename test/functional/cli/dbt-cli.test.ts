@@ -126,7 +126,7 @@ describe('errors and hints', () => {
     expect(show.stderr).toMatch(/Did you mean 'orders'\?/);
     const op = cli(p, ['run-operation', 'grant_al']);
     expect(op.code).toBe(2);
-    expect(op.stderr).toMatch(/No macro named 'grant_al'/);
+    expect(op.stderr).toMatch(/could not find a macro with the name 'grant_al' in any package/);
     expect(op.stderr).toMatch(/Did you mean 'grant_all'\?/);
   });
 

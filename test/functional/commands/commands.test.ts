@@ -173,7 +173,7 @@ describe('run-operation', () => {
   });
 
   it('an unknown macro is a project error', async () => {
-    await expect(project.runOperation('nope')).rejects.toThrow("No macro named 'nope'");
+    await expect(project.runOperation('nope')).rejects.toThrow("dbt could not find a macro with the name 'nope' in any package");
   });
 });
 

@@ -37,7 +37,14 @@ function mappedSequence<T>(items: readonly T[], keys: readonly string[]): T[] & 
 }
 
 export class AgateColumn {
-  constructor(readonly name: string, readonly data_type: string, private readonly data: readonly unknown[]) {}
+  [index: number]: unknown;
+  constructor(readonly name: string, readonly data_type: string, private readonly data: readonly unknown[]) {
+    // agate's Column is a sequence of its values: `table.columns['name'][0]`.
+    data.forEach((v, i) => Object.defineProperty(this, i, { value: v, enumerable: false }));
+  }
+  get length(): number {
+    return this.data.length;
+  }
   values(): unknown[] {
     return [...this.data];
   }

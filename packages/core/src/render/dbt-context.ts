@@ -260,7 +260,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     Object.defineProperty((env as unknown as { globals: object }).globals, name, { get, enumerable: true, configurable: true });
   defineGetter('this', () => (slot.current?.node ? lateRelation({ kind: 'this' }, slot.current) : undefined));
   // dbt's `schema`: the model's own schema (a ClickHouse database), like this.schema.
-  defineGetter('schema', () => (slot.current?.node ? lateRelation({ kind: 'this' }, slot.current).schema : undefined));
+  // Outside a relation (run-operation, project hooks) it is the target's schema (dbt's credentials.schema).
+  defineGetter('schema', () => (slot.current?.node && slot.current.node.resourceType !== 'operation' ? lateRelation({ kind: 'this' }, slot.current).schema : options.target.schema));
   // Values that differ from run to run: a render reading them is never reused from the parse cache.
   const volatile = (name: string, value: unknown) =>
     defineGetter(name, () => {
