@@ -201,8 +201,9 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         dataType: typeof col.data_type === 'string' ? (/\{[{%]/.test(col.data_type) ? render(col.data_type).trim() : col.data_type) : undefined,
         ...(typeof col.codec === 'string' && col.codec.trim() ? { codec: col.codec } : {}),
         ...(typeof col.ttl === 'string' && col.ttl.trim() ? { ttl: col.ttl } : {}),
-        meta: isMapping(col.meta) ? col.meta : {},
-        tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
+        // dbt 1.10: a column's `config:` holds tags and meta too (merged with the top-level keys).
+        meta: { ...(isMapping(col.meta) ? col.meta : {}), ...(isMapping(col.config) && isMapping(col.config.meta) ? col.config.meta : {}) },
+        tags: [...new Set([...tagList(col.tags), ...(isMapping(col.config) ? tagList(col.config.tags) : [])])],
         ...(constraints?.length ? { constraints } : {}),
       };
       const line = yaml.nameLine(name, resourceLine) || resourceLine;
