@@ -29,9 +29,10 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
       .addOption(new Option('--indirect-selection <mode>', 'how tests follow selected models').choices(['eager', 'cautious', 'buildable', 'empty']))
       // dbt still accepts its older spelling of --select (`dbt run -m a`, `--models a`).
       .option('-m, --models <selectors...>', 'the same as --select (dbt\'s older flag)', collect)
+      .addOption(new Option('--model <selectors...>', 'the same as --models').argParser(collect).hideHelp())
       .hook('preAction', (_cmd, action) => {
-        const { models, select } = action.opts<{ models?: string[]; select?: string[] }>();
-        if (models) action.setOptionValue('select', [...(select ?? []), ...models]);
+        const { models, model, select } = action.opts<{ models?: string[]; model?: string[]; select?: string[] }>();
+        if (models || model) action.setOptionValue('select', [...(select ?? []), ...(models ?? []), ...(model ?? [])]);
       });
   }
 
@@ -81,8 +82,9 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
     .action(action((flags: GlobalFlags) => compileCommand(flags, io)));
 
   withSelect(withGlobals(program.command('ls').alias('list').description('list the selected nodes')))
-    .option('--resource-type <types...>', 'model, seed, snapshot, source, test, unit_test (or all, default)', collect)
-    .option('--exclude-resource-type <types...>', 'leave these resource types out', collect)
+    // dbt reads both from the environment too (DBT_RESOURCE_TYPES="test model").
+    .addOption(new Option('--resource-type <types...>', 'model, seed, snapshot, source, test, unit_test (or all, default)').argParser(collect).env('DBT_RESOURCE_TYPES'))
+    .addOption(new Option('--exclude-resource-type <types...>', 'leave these resource types out').argParser(collect).env('DBT_EXCLUDE_RESOURCE_TYPES'))
     .addOption(new Option('--output <format>', 'selector (as dbt), name, path or json').choices(['selector', 'name', 'path', 'json']).default('selector'))
     .option('--output-keys <keys...>', 'the keys of --output json (default: dbt\'s list)', collect)
     .action(action((flags: GlobalFlags) => lsCommand(flags, io)));

@@ -1,5 +1,5 @@
 import type { ManifestNode } from '@tsdbt/core';
-import { NUMERIC_RULES } from '@tsdbt/core';
+import { NUMERIC_RULES, UsageError } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
 import { formatTable } from '../printer/result-table.js';
 import { shows } from '../printer/console-printer.js';
@@ -49,9 +49,12 @@ const BY_METHOD = new Set(['unit_test', 'exposure', 'metric', 'semantic_model', 
  * `project.folder.name`, `source:project.source.table`), `name` (`name`, `source.table`), `path`,
  * or `json` (dbt's keys, or --output-keys). Always exit 0; an empty selection warns.
  */
-export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string; outputKeys?: string[]; excludeResourceType?: string[] }, io: Io): Promise<number> {
+export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string; outputKeys?: string[]; excludeResourceType?: string[]; models?: string[]; model?: string[] }, io: Io): Promise<number> {
+  const byModels = Boolean(flags.models?.length || flags.model?.length);
+  if (byModels && flags.resourceType?.length) throw new UsageError('ls_models', '"models" and "resource_type" are mutually exclusive arguments', { hint: 'Use --select with --resource-type, or --models alone.' });
   const project = openProject(flags, io, {}, true);
-  const types = resourceTypesOf('ls', flags.resourceType, flags.excludeResourceType);
+  // dbt's ListTask: `--models` (the older flag) implies --resource-type model.
+  const types = byModels ? ['model'] : resourceTypesOf('ls', flags.resourceType, flags.excludeResourceType);
   const ids = project.select({ ...selection(flags), resourceTypes: types as ManifestNode['resourceType'][] | undefined }).sort();
   if (ids.length === 0) warn(flags, io, 'No nodes selected!');
   const keys = flags.outputKeys?.length ? new Set(flags.outputKeys) : LS_JSON_KEYS;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ResourceType, RunResult } from '@tsdbt/core';
 import { resourceTypesOf } from './resource-types.js';
 import { formatTable } from '../printer/result-table.js';
@@ -55,8 +55,8 @@ export function addRunFlags(cmd: Command, verb: string): Command {
   }
   if (verb === 'test' || verb === 'build') {
     // dbt 1.8: e.g. `build --exclude-resource-type unit_test`, `test --resource-type unit_test`.
-    cmd.option('--resource-type <types...>', verb === 'build' ? 'model, seed, snapshot, test, unit_test (or all, default)' : 'test, unit_test (or all, default)', collectTypes);
-    cmd.option('--exclude-resource-type <types...>', 'leave these resource types out', collectTypes);
+    cmd.addOption(new Option('--resource-type <types...>', verb === 'build' ? 'model, seed, snapshot, test, unit_test (or all, default)' : 'test, unit_test (or all, default)').argParser(collectTypes).env('DBT_RESOURCE_TYPES'));
+    cmd.addOption(new Option('--exclude-resource-type <types...>', 'leave these resource types out').argParser(collectTypes).env('DBT_EXCLUDE_RESOURCE_TYPES'));
     cmd.option('--store-failures', 'keep failing rows in <schema>_dbt_test__audit');
     cmd.option('--no-batch-tests', 'run every test as its own query (dbt behaviour)');
   }

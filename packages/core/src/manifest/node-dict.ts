@@ -78,7 +78,8 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
   }
   if (node.resourceType === 'test') {
     base.test_metadata = node.testMetadata ? { name: node.testMetadata.name, namespace: node.testMetadata.namespace ?? null, kwargs: node.testMetadata.kwargs } : undefined;
-    base.column_name = node.columnName ?? null;
+    // dbt's SingularTestNode has no column_name (a generic test's is None when it tests no column).
+    if (node.testMetadata) base.column_name = node.columnName ?? null;
     base.attached_node = node.attachedNode ?? null;
   }
   if (node.resourceType === 'source') {
