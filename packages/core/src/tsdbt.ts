@@ -192,6 +192,9 @@ export class TsdbtProject {
   private logStatements = false;
   private commenter: QueryCommenter | undefined;
 
+  /** The --vars given to open() (run_results.json args). */
+  private cliVars?: Readonly<Record<string, unknown>>;
+
   private constructor(loaded: LoadedProject, invocationId: string, listener: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
     this.invocationId = invocationId;
@@ -246,6 +249,7 @@ export class TsdbtProject {
     });
     const project = new TsdbtProject(loaded, invocationId, onEvent);
     project.logStatements = options.logStatements === true;
+    project.cliVars = options.vars;
     return project;
   }
 
@@ -627,7 +631,8 @@ export class TsdbtProject {
     return runArgs(command, options, {
       threads,
       target: this.target.name,
-      vars: load?.vars ?? {},
+      // A warm start keeps no load options: the --vars this project was opened with.
+      vars: load?.vars ?? this.cliVars ?? {},
       projectDir: this.loaded.projectRoot,
       profilesDir: load?.profilesDir,
       targetPath: load?.targetPath,

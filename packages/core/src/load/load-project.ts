@@ -335,7 +335,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     projectRoot,
     nodes: resolved,
     macros: describeMacros(renderer.macros(), macroPatches, docs, projectFile.name, renderText, onLog),
-    selectors: readSelectors(projectRoot),
+    selectors: readSelectors(projectRoot, (text) => renderYamlOf.get(projectFile.name)!(text, 'selectors.yml')),
     packages: roots.slice(1).map((r) => ({ name: r.name, path: r.relDir })),
     docs,
     groups,
@@ -437,7 +437,7 @@ function loadContext(
     profilesDir: options.profilesDir,
     target: options.target,
     // profiles.yml is where DBT_ENV_SECRET_* variables may be read (as in dbt)
-    renderString: (text, file) => renderProfileString(text, file, env, {}, true),
+    renderString: (text, file) => renderProfileString(text, file, env, { var: cliVarFunction(options.vars ?? {}, 'the command') }, true),
   });
   // The root project and each installed package (dbt_packages/*), each with its own vars.
   const unrenderedRoots = projectRoots(projectRoot, unrendered, { versionCheck: options.versionCheck });
@@ -511,15 +511,18 @@ function packageVars(roots: readonly ProjectRoot[], cliVars: Readonly<Record<str
  * the project's vars are not known before packages are installed).
  */
 export function packagesYamlRenderer(env: NodeJS.ProcessEnv, cliVars: Readonly<Record<string, unknown>>): (text: string, file: string) => string {
-  const globals = {
-    var: (...args: unknown[]) => {
-      const { name, given, fallback } = nameAndDefault(args);
-      if (name in cliVars) return cliVars[name];
-      if (given) return fallback;
-      raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in --vars`, { hint: `Pass --vars '{${name}: value}' to tsdbt deps, or give var() a default.` }));
-    },
-  };
+  const globals = { var: cliVarFunction(cliVars, 'tsdbt deps') };
   return (text, file) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, globals, true) : text);
+}
+
+/** var() where only --vars are known (packages.yml, profiles.yml: dbt's PackageRenderer / ProfileRenderer). */
+function cliVarFunction(cliVars: Readonly<Record<string, unknown>>, command: string): (...args: unknown[]) => unknown {
+  return (...args: unknown[]) => {
+    const { name, given, fallback } = nameAndDefault(args);
+    if (name in cliVars) return cliVars[name];
+    if (given) return fallback;
+    raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(cliVars, null, 2)}`, { hint: `Pass --vars '{${name}: value}' to ${command}, or give var() a default.` }));
+  };
 }
 
 /** `f('name', 'd')` or `f('name', default='d')`: the name and the default, if any. */
@@ -567,7 +570,15 @@ function targetForTemplates(target: TargetConfig): Record<string, unknown> {
   return { ...shown, type: 'clickhouse', profile_name: target.profileName, target_name: target.name, database: target.schema };
 }
 
-function readSelectors(projectRoot: string): Record<string, SelectorDefinition> {
+/** dbt's SelectorRenderer: Jinja in any string of selectors.yml (`default: "{{ target.name == 'dev' }}"`). */
+function renderedSelector(value: unknown, render: (text: string) => string): unknown {
+  if (typeof value === 'string') return /\{[{%]/.test(value) ? render(value) : value;
+  if (Array.isArray(value)) return value.map((v) => renderedSelector(v, render));
+  if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderedSelector(v, render)]));
+  return value;
+}
+
+function readSelectors(projectRoot: string, render: (text: string) => string): Record<string, SelectorDefinition> {
   const file = 'selectors.yml';
   const path = join(projectRoot, file);
   try {
@@ -579,10 +590,11 @@ function readSelectors(projectRoot: string): Record<string, SelectorDefinition> 
   const list = isMapping(yaml.data) ? yaml.data.selectors : undefined;
   if (!Array.isArray(list)) return {};
   const out: Record<string, SelectorDefinition> = {};
-  list.forEach((s, i) => {
+  list.forEach((entry, i) => {
+    const s = renderedSelector(entry, render);
     if (!isMapping(s) || typeof s.name !== 'string')
       throw new ProjectError('selectors_yml', 'Each selector needs a name and a definition', { file, line: yaml.lineOf(['selectors', i]) });
-    out[s.name] = { name: s.name, description: typeof s.description === 'string' ? s.description : undefined, default: s.default === true, definition: s.definition, file };
+    out[s.name] = { name: s.name, description: typeof s.description === 'string' ? s.description : undefined, default: s.default === true || (typeof s.default === 'string' && /^\s*true\s*$/i.test(s.default)), definition: s.definition, file };
   });
   return out;
 }
