@@ -13,6 +13,7 @@ import { refTarget } from './placeholders.js';
 import { SECRET_ENV_PREFIX } from '../shared/secrets.js';
 import { raiseInTemplate } from './template-error.js';
 import { dispatchMacro } from './dispatch.js';
+import { withAdapterOverrides } from './adapter-overrides.js';
 import type { MacroRegistry } from './macro-registry.js';
 import type { RenderState } from './render-state.js';
 import { statementGlobals } from './statements.js';
@@ -218,7 +219,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       file: slot.current?.node?.originalFilePath,
     });
   };
-  const adapter = withUnknownMethods({ ...adapterObject({ state, cluster: options.cluster }), dispatch }, state);
+  const searchPackage = () => slot.current?.node?.packageName ?? registry.rootPackage;
+  const adapter = withUnknownMethods({ ...withAdapterOverrides(adapterObject({ state, cluster: options.cluster }), registry, searchPackage), dispatch }, state);
 
   const globals: Record<string, unknown> = {
     ...baseContext({ log: (message, level) => options.onLog(message, level), runStartedAt: new Date() }),
@@ -250,6 +252,13 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       },
     },
     adapter,
+    // dbt removed adapter_macro (1.0); its built-in stub raises this error.
+    adapter_macro: (name: unknown) => {
+      raiseInTemplate(new ProjectError('adapter_macro', `The "adapter_macro" macro has been deprecated. Instead, use the \`adapter.dispatch\` method to find a macro and call the result. For more information, see: https://docs.getdbt.com/reference/dbt-jinja-functions/dispatch) adapter_macro was called for: ${String(name)}`, {
+        ...where(slot),
+        hint: "Replace adapter_macro('name', ...) with adapter.dispatch('name')(...).",
+      }));
+    },
     api: apiObject(),
     load_relation: (adapter as Record<string, unknown>).load_relation,
   };
