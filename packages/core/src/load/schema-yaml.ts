@@ -228,9 +228,9 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         file,
         line,
         description: str(entry.description),
-        // dbt 1.5: `access:` is a property of the model entry as well as a config.
-        config: { ...(typeof entry.access === 'string' ? { access: entry.access } : {}), ...parseConfig(entry.config, [...path, 'config']) },
-        rawConfig: { ...(typeof entry.access === 'string' ? { access: entry.access } : {}), ...(isMapping(entry.config) ? entry.config : {}) },
+        // dbt 1.5: `access:` and `group:` are properties of the model entry as well as configs.
+        config: { ...entryConfigProperties(entry), ...parseConfig(entry.config, [...path, 'config']) },
+        rawConfig: { ...entryConfigProperties(entry), ...(isMapping(entry.config) ? entry.config : {}) },
         columns,
         tests: [...modelTests, ...tests],
       },
@@ -341,6 +341,13 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
 /** A version's `columns:` entry that selects the model's columns (`- include: all` / `exclude: [...]`) rather than declaring one. */
 function isIncludeExclude(c: unknown): boolean {
   return isMapping(c) && c.name === undefined && ('include' in c || 'exclude' in c);
+}
+
+/** The entry's `access:` / `group:` properties, which dbt also reads as configs. */
+function entryConfigProperties(entry: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['access', 'group'] as const) if (typeof entry[key] === 'string') out[key] = entry[key] as string;
+  return out;
 }
 
 function tagList(v: unknown): string[] {

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * dbt-core tests/functional/graph_selection/test_graph_selection.py (TestGraphSelection), its
+ * selection cases checked with `ls` (a `run` case lists models, a `test` case tests: the nodes those
+ * commands would run). The seeds of the upstream fixture are left out (no case selects them).
+ */
+const SCHEMA = `
+version: 2
+
+groups:
+  - name: emails_group
+    owner:
+      name: Jeremy
+      email: data@jer.co
+  - name: users_group
+    owner:
+      name: Jeremy
+      email: data@jer.co
+  - name: users_rollup_group
+    owner:
+      name: Jeremy
+      email: data@jer.co
+
+models:
+  - name: emails
+    group: emails_group
+    columns:
+    - name: email
+      data_tests:
+      - not_null:
+          severity: warn
+  - name: users
+    group: users_group
+    columns:
+    - name: id
+      data_tests:
+      - unique
+  - name: users_rollup
+    group: users_rollup_group
+    columns:
+    - name: gender
+      data_tests:
+      - unique
+  - name: versioned
+    latest_version: 2
+    versions:
+      - v: 0
+      - v: 1
+      - v: 2
+      - v: 3
+      - v: 4.5
+      - v: "5.0"
+      - v: 21
+      - v: "test"
+
+sources:
+  - name: raw
+    schema: '{{ target.schema }}'
+    tables:
+      - name: seed
+
+exposures:
+  - name: user_exposure
+    type: dashboard
+    depends_on:
+      - ref('users')
+      - ref('users_rollup')
+      - ref('versioned', v=3)
+    owner:
+      email: nope@example.com
+  - name: seed_ml_exposure
+    type: ml
+    depends_on:
+      - source('raw', 'seed')
+    owner:
+      email: nope@example.com
+`;
+const BASE_USERS = "\n\n{{\n    config(\n        materialized = 'ephemeral',\n        tags = ['base']\n    )\n}}\n\nselect * from {{ source('raw', 'seed') }}\n";
+const MODELS = {
+  'schema.yml': SCHEMA,
+  'patch_path_selection_schema.yml': '\nversion: 2\n\nmodels:\n  - name: subdir\n    description: submarine sandwich directory\n\n',
+  'base_users.sql': BASE_USERS,
+  'users.sql': "\n\n{{\n    config(\n        materialized = 'table',\n        tags=['bi', 'users']\n    )\n}}\n\nselect * from {{ ref('base_users') }}\n",
+  'versioned_v3.sql': BASE_USERS,
+  'users_rollup.sql': "\n\n{{\n    config(\n        materialized = 'view',\n        tags = 'bi'\n    )\n}}\n\nwith users as (\n\n    select * from {{ ref('users') }}\n\n)\n\nselect\n    gender,\n    count(*) as ct\nfrom users\ngroup by 1\n",
+  'users_rollup_dependency.sql': "\n{{\n  config(materialized='table')\n}}\n\nselect * from {{ ref('users_rollup') }}\n",
+  'emails.sql': "\n\n{{\n    config(materialized='ephemeral', tags=['base'])\n}}\n\nselect distinct email from {{ ref('base_users') }}\n",
+  'emails_alt.sql': "\nselect distinct email from {{ ref('users') }}\n",
+  'alternative.users.sql': "\n{# Same as ´users´ model, but with dots in the model name #}\n{{\n    config(\n        materialized = 'table',\n        tags=['dots']\n    )\n}}\n\nselect * from {{ ref('base_users') }}\n",
+  'never_selected.sql': "\n{{\n  config(schema='_and_then')\n}}\n\nselect * from {{ this.schema }}.seed\n",
+  'test/subdir.sql': '\nselect 1 as id\n',
+  'test/versioned_v2.sql': '\nselect 1 as id\n',
+  'test/subdir/nested_users.sql': '\nselect 1 as id\n',
+  'test/subdir/versioned_v1.sql': '\nselect 1 as id\n',
+};
+const SELECTORS = '\nselectors:\n- name: bi_selector\n  description: This is a BI selector\n  definition:\n    method: tag\n    value: bi\n';
+
+/** [upstream test, command, args, node names dbt runs] */
+const CASES: [string, 'run' | 'test', string[], string[]][] = [
+  ['test_specific_model', 'run', ['--select', 'users'], ['users']],
+  ['test_tags', 'run', ['--selector', 'bi_selector'], ['users', 'users_rollup']],
+  ['test_tags_and_children', 'run', ['--select', 'tag:base+'], ['emails_alt', 'users_rollup', 'users', 'alternative.users', 'users_rollup_dependency']],
+  ['test_tags_and_children_limited', 'run', ['--select', 'tag:base+2'], ['emails_alt', 'users_rollup', 'users', 'alternative.users']],
+  ['test_specific_model_and_children', 'run', ['--select', 'users+'], ['users', 'users_rollup', 'emails_alt', 'users_rollup_dependency']],
+  ['test_specific_model_and_children_limited', 'run', ['--select', 'users+1'], ['users', 'users_rollup', 'emails_alt']],
+  ['test_specific_model_and_parents', 'run', ['--select', '+users_rollup'], ['users_rollup', 'users']],
+  ['test_specific_model_and_parents_limited', 'run', ['--select', '1+users_rollup'], ['users', 'users_rollup']],
+  ['test_specific_model_with_exclusion', 'run', ['--select', '+users_rollup', '--exclude', 'models/users_rollup.sql'], ['users']],
+  ['test_locally_qualified_name', 'run', ['--select', 'test.subdir'], ['nested_users', 'subdir', 'versioned']],
+  ['test_locally_qualified_name (path glob)', 'run', ['--select', 'models/test/subdir*'], ['nested_users', 'subdir', 'versioned']],
+  ['test_locally_qualified_name (patch path)', 'run', ['--select', 'models/patch_path_selection_schema.yml'], ['subdir']],
+  ['test_locally_qualified_name_model_with_dots', 'run', ['--select', 'alternative.users'], ['alternative.users']],
+  ['test_locally_qualified_name_model_with_dots (path)', 'run', ['--select', 'models/alternative.*'], ['alternative.users']],
+  ['test_childrens_parents', 'run', ['--select', '@base_users'], ['alternative.users', 'users_rollup', 'users', 'emails_alt', 'users_rollup_dependency']],
+  ['test_childrens_parents (test_name)', 'test', ['--select', 'test_name:not_null'], ['not_null_emails_email']],
+  ['test_more_childrens_parents', 'run', ['--select', '@users'], ['users_rollup', 'users', 'emails_alt', 'users_rollup_dependency']],
+  ['test_more_childrens_parents (test_name)', 'test', ['--select', 'test_name:unique'], ['unique_users_id', 'unique_users_rollup_gender']],
+  ['test_concat', 'run', ['--select', '@emails_alt', 'users_rollup'], ['users_rollup', 'users', 'emails_alt']],
+  ['test_concat_multiple', 'run', ['--select', '@emails_alt', '--select', 'users_rollup'], ['users_rollup', 'users', 'emails_alt']],
+  ['test_concat_exclude', 'run', ['--select', '@emails_alt', 'users_rollup', '--exclude', 'emails_alt'], ['users_rollup', 'users']],
+  ['test_concat_exclude_multiple', 'run', ['--select', '@emails_alt', 'users_rollup', '--exclude', 'users', '--exclude', 'emails_alt'], ['users_rollup']],
+  ['test_concat_exclude_concat', 'run', ['--select', '@emails_alt', 'users_rollup', '--exclude', 'emails_alt', 'users_rollup'], ['users']],
+  ['test_concat_exclude_concat (test)', 'test', ['--select', '@emails_alt', 'users_rollup', '--exclude', 'emails_alt', 'users_rollup'], ['unique_users_id']],
+  ['test_exposure_parents (run)', 'run', ['-m', '+exposure:user_exposure'], ['users_rollup', 'users']],
+];
+
+describe('graph selection (graph_selection/test_graph_selection.py)', () => {
+  it('each case selects the nodes dbt runs', async () => {
+    const p = dbtProject({ models: MODELS, files: { 'selectors.yml': SELECTORS } });
+    const failures: string[] = [];
+    for (const [name, command, args, expected] of CASES) {
+      const r = await p.dbt(['ls', '--resource-type', command === 'run' ? 'model' : 'test', '--output', 'json', '--output-keys', 'name', 'config', ...args.map((a) => (a === '-m' ? '--select' : a))]);
+      // Ephemeral models are not run (dbt's run results leave them out).
+      const nodes = r.out.flatMap((l) => l.split('\n')).filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as { name: string; config: { materialized?: string } });
+      const got = nodes.filter((n) => n.config.materialized !== 'ephemeral').map((n) => n.name).sort();
+      if (JSON.stringify(got) !== JSON.stringify([...expected].sort())) failures.push(`${name}: ${JSON.stringify(got)}, dbt ${JSON.stringify([...expected].sort())}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('test_group / test_exposure_parents: group: and exposure: selectors in ls', async () => {
+    const p = dbtProject({ models: MODELS, files: { 'selectors.yml': SELECTORS } });
+    const ls = async (args: string[]) => (await p.dbt(['ls', ...args])).out.flatMap((l) => l.split('\n')).map((l) => l.trim()).filter((l) => l && !/^\d\d:\d\d:\d\d/.test(l)).sort();
+    expect(await ls(['--select', 'group:users_group'])).toEqual(['test.unique_users_id', 'test.users']);
+    expect(await ls(['--select', '+exposure:seed_ml_exposure'])).toEqual(['exposure:test.seed_ml_exposure', 'source:test.raw.seed']);
+    expect(await ls(['--select', '1+exposure:user_exposure'])).toEqual(['exposure:test.user_exposure', 'test.unique_users_id', 'test.unique_users_rollup_gender', 'test.users', 'test.users_rollup', 'test.versioned.v3']);
+  });
+});
