@@ -95,7 +95,68 @@ const MODELS = {
   'test/subdir/nested_users.sql': '\nselect 1 as id\n',
   'test/subdir/versioned_v1.sql': '\nselect 1 as id\n',
 };
-const SELECTORS = '\nselectors:\n- name: bi_selector\n  description: This is a BI selector\n  definition:\n    method: tag\n    value: bi\n';
+const SELECTORS = `
+selectors:
+- name: bi_selector
+  description: This is a BI selector
+  definition:
+    method: tag
+    value: bi
+- name: same_intersection
+  definition:
+    intersection:
+      - fqn: users
+      - fqn: users
+- name: tags_intersection
+  definition:
+    intersection:
+      - tag: bi
+      - tag: users
+- name: triple_descending
+  definition:
+    intersection:
+      - fqn: "*"
+      - tag: bi
+      - tag: users
+- name: triple_ascending
+  definition:
+    intersection:
+      - tag: users
+      - tag: bi
+      - fqn: "*"
+- name: intersection_with_exclusion
+  definition:
+    intersection:
+      - method: fqn
+        value: users_rollup_dependency
+        parents: true
+      - method: fqn
+        value: users
+        children: true
+      - exclude:
+        - users_rollup_dependency
+- name: intersection_exclude_intersection
+  definition:
+    intersection:
+      - tag:bi
+      - "@users"
+      - exclude:
+          - intersection:
+            - tag:bi
+            - method: fqn
+              value: users_rollup
+- name: intersection_exclude_intersection_lack
+  definition:
+    intersection:
+      - tag:bi
+      - "@users"
+      - exclude:
+          - intersection:
+            - method: fqn
+              value: emails
+            - method: fqn
+              value: emails_alt
+`;
 
 /** [upstream test, command, args, node names dbt runs] */
 const CASES: [string, 'run' | 'test', string[], string[]][] = [
@@ -123,6 +184,27 @@ const CASES: [string, 'run' | 'test', string[], string[]][] = [
   ['test_concat_exclude_multiple', 'run', ['--select', '@emails_alt', 'users_rollup', '--exclude', 'users', '--exclude', 'emails_alt'], ['users_rollup']],
   ['test_concat_exclude_concat', 'run', ['--select', '@emails_alt', 'users_rollup', '--exclude', 'emails_alt', 'users_rollup'], ['users']],
   ['test_concat_exclude_concat (test)', 'test', ['--select', '@emails_alt', 'users_rollup', '--exclude', 'emails_alt', 'users_rollup'], ['unique_users_id']],
+  // graph_selection/test_intersection_syntax.py (TestIntersectionSyncs), same fixture.
+  ['test_same_model_intersection', 'run', ['--models', 'users,users'], ['users']],
+  ['test_same_model_intersection_selectors', 'run', ['--selector', 'same_intersection'], ['users']],
+  ['test_tags_intersection', 'run', ['--models', 'tag:bi,tag:users'], ['users']],
+  ['test_tags_intersection_selectors', 'run', ['--selector', 'tags_intersection'], ['users']],
+  ['test_intersection_triple_descending', 'run', ['--models', '*,tag:bi,tag:users'], ['users']],
+  ['test_intersection_triple_descending_schema_selectors', 'run', ['--selector', 'triple_descending'], ['users']],
+  ['test_intersection_triple_ascending', 'run', ['--models', 'tag:users,tag:bi,*'], ['users']],
+  ['test_intersection_triple_ascending_schema_selectors', 'run', ['--selector', 'triple_ascending'], ['users']],
+  ['test_intersection_with_exclusion', 'run', ['--models', '+users_rollup_dependency,users+', '--exclude', 'users_rollup_dependency'], ['users', 'users_rollup']],
+  ['test_intersection_with_exclusion_selectors', 'run', ['--selector', 'intersection_with_exclusion'], ['users', 'users_rollup']],
+  ['test_intersection_exclude_intersection', 'run', ['--models', 'tag:bi,@users', '--exclude', 'tag:bi,users_rollup+'], ['users']],
+  ['test_intersection_exclude_intersection_selectors', 'run', ['--selector', 'intersection_exclude_intersection'], ['users']],
+  ['test_intersection_exclude_intersection_lack', 'run', ['--models', 'tag:bi,@users', '--exclude', '@emails,@emails_alt'], ['users', 'users_rollup']],
+  ['test_intersection_exclude_intersection_lack_selector', 'run', ['--selector', 'intersection_exclude_intersection_lack'], ['users', 'users_rollup']],
+  ['test_intersection_exclude_triple_intersection', 'run', ['--models', 'tag:bi,@users', '--exclude', '*,tag:bi,users_rollup'], ['users']],
+  ['test_intersection_concat', 'run', ['--models', 'tag:bi,@users', 'emails_alt'], ['users', 'users_rollup', 'emails_alt']],
+  ['test_intersection_concat_intersection', 'run', ['--models', 'tag:bi,@users', '@emails_alt,emails_alt'], ['users', 'users_rollup', 'emails_alt']],
+  ['test_intersection_concat_exclude', 'run', ['--models', 'tag:bi,@users', 'emails_alt', '--exclude', 'users_rollup'], ['users', 'emails_alt']],
+  ['test_intersection_concat_exclude_concat', 'run', ['--models', 'tag:bi,@users', 'emails_alt,@users', '--exclude', 'users_rollup_dependency', 'users_rollup'], ['users', 'emails_alt']],
+  ['test_intersection_concat_exclude_intersection_concat', 'run', ['--models', 'tag:bi,@users', 'emails_alt,@users', '--exclude', '@users,users_rollup_dependency', '@users,users_rollup'], ['users', 'emails_alt']],
   ['test_exposure_parents (run)', 'run', ['-m', '+exposure:user_exposure'], ['users_rollup', 'users']],
 ];
 
@@ -131,7 +213,7 @@ describe('graph selection (graph_selection/test_graph_selection.py)', () => {
     const p = dbtProject({ models: MODELS, files: { 'selectors.yml': SELECTORS } });
     const failures: string[] = [];
     for (const [name, command, args, expected] of CASES) {
-      const r = await p.dbt(['ls', '--resource-type', command === 'run' ? 'model' : 'test', '--output', 'json', '--output-keys', 'name', 'config', ...args.map((a) => (a === '-m' ? '--select' : a))]);
+      const r = await p.dbt(['ls', '--resource-type', command === 'run' ? 'model' : 'test', '--output', 'json', '--output-keys', 'name', 'config', ...args.map((a) => (a === '-m' || a === '--models' ? '--select' : a))]);
       // Ephemeral models are not run (dbt's run results leave them out).
       const nodes = r.out.flatMap((l) => l.split('\n')).filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as { name: string; config: { materialized?: string } });
       const got = nodes.filter((n) => n.config.materialized !== 'ephemeral').map((n) => n.name).sort();
