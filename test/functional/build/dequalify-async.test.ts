@@ -49,8 +49,8 @@ describe('dequalified column names', () => {
     }) as typeof client.query;
     const result = await project.run();
     expect(statuses(result)).toEqual({ a: 'success', b: 'success', plain: 'success', qualified: 'success' });
-    // only the model selecting an unaliased `a.id` is described (and its column renamed)
-    expect(described).toHaveLength(1);
+    // the unaliased `a.id` of `qualified` is named `id` before the query is sent (execute/join-column-names.ts), so no model is described
+    expect(described).toHaveLength(0);
     const columns = async (table: string) =>
       (await queryRows<{ name: string }>(project, `SELECT name FROM system.columns WHERE database = '${p.schema}' AND table = '${table}' ORDER BY position`)).map((c) => c.name);
     expect(await columns('plain')).toEqual(['id', 'name', 'two', 'three', 'low', 'n']);
