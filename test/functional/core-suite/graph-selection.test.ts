@@ -208,18 +208,22 @@ const CASES: [string, 'run' | 'test', string[], string[]][] = [
   ['test_exposure_parents (run)', 'run', ['-m', '+exposure:user_exposure'], ['users_rollup', 'users']],
 ];
 
+async function failuresOf(p: ReturnType<typeof dbtProject>, cases: typeof CASES): Promise<string[]> {
+  const failures: string[] = [];
+  for (const [name, command, args, expected] of cases) {
+    const r = await p.dbt(['ls', '--resource-type', command === 'run' ? 'model' : 'test', '--output', 'json', '--output-keys', 'name', 'config', ...args.map((a) => (a === '-m' || a === '--models' ? '--select' : a))]);
+    // Ephemeral models are not run (dbt's run results leave them out).
+    const nodes = r.out.flatMap((l) => l.split('\n')).filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as { name: string; config: { materialized?: string } });
+    const got = nodes.filter((n) => n.config.materialized !== 'ephemeral').map((n) => n.name).sort();
+    if (JSON.stringify(got) !== JSON.stringify([...expected].sort())) failures.push(`${name}: ${JSON.stringify(got)}, dbt ${JSON.stringify([...expected].sort())}`);
+  }
+  return failures;
+}
+
 describe('graph selection (graph_selection/test_graph_selection.py)', () => {
   it('each case selects the nodes dbt runs', async () => {
     const p = dbtProject({ models: MODELS, files: { 'selectors.yml': SELECTORS } });
-    const failures: string[] = [];
-    for (const [name, command, args, expected] of CASES) {
-      const r = await p.dbt(['ls', '--resource-type', command === 'run' ? 'model' : 'test', '--output', 'json', '--output-keys', 'name', 'config', ...args.map((a) => (a === '-m' || a === '--models' ? '--select' : a))]);
-      // Ephemeral models are not run (dbt's run results leave them out).
-      const nodes = r.out.flatMap((l) => l.split('\n')).filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as { name: string; config: { materialized?: string } });
-      const got = nodes.filter((n) => n.config.materialized !== 'ephemeral').map((n) => n.name).sort();
-      if (JSON.stringify(got) !== JSON.stringify([...expected].sort())) failures.push(`${name}: ${JSON.stringify(got)}, dbt ${JSON.stringify([...expected].sort())}`);
-    }
-    expect(failures).toEqual([]);
+    expect(await failuresOf(p, CASES)).toEqual([]);
   });
 
   it('test_group / test_exposure_parents: group: and exposure: selectors in ls', async () => {
@@ -228,5 +232,80 @@ describe('graph selection (graph_selection/test_graph_selection.py)', () => {
     expect(await ls(['--select', 'group:users_group'])).toEqual(['test.unique_users_id', 'test.users']);
     expect(await ls(['--select', '+exposure:seed_ml_exposure'])).toEqual(['exposure:test.seed_ml_exposure', 'source:test.raw.seed']);
     expect(await ls(['--select', '1+exposure:user_exposure'])).toEqual(['exposure:test.user_exposure', 'test.unique_users_id', 'test.unique_users_rollup_gender', 'test.users', 'test.users_rollup', 'test.versioned.v3']);
+  });
+});
+
+/* graph_selection/test_tag_selection.py (TestTagSelection): tags from dbt_project.yml (a string or a list) and selectors.yml in string and dict forms. */
+const TAG_SELECTORS = `
+selectors:
+  - name: tag_specified_as_string_str
+    definition: tag:specified_as_string
+  - name: tag_specified_as_string_dict
+    definition:
+      method: tag
+      value: specified_as_string
+  - name: tag_specified_in_project_children_str
+    definition: +tag:specified_in_project+
+  - name: tag_specified_in_project_children_dict
+    definition:
+      method: tag
+      value: specified_in_project
+      parents: true
+      children: true
+  - name: tagged-bi
+    definition:
+      method: tag
+      value: bi
+  - name: user_tagged_childrens_parents
+    definition:
+      method: tag
+      value: users
+      childrens_parents: true
+  - name: base_ephemerals
+    definition:
+      union:
+        - tag: base
+        - method: config.materialized
+          value: ephemeral
+  - name: warn-severity
+    definition:
+        config.severity: warn
+  - name: roundabout-everything
+    definition:
+        union:
+            - "@tag:users"
+            - intersection:
+                - tag: base
+                - config.materialized: ephemeral
+`;
+const TAG_CASES: typeof CASES = [
+  ['test_select_tag', 'run', ['--models', 'tag:specified_as_string'], ['users']],
+  ['test_select_tag_selector_str', 'run', ['--selector', 'tag_specified_as_string_str'], ['users']],
+  ['test_select_tag_selector_dict', 'run', ['--selector', 'tag_specified_as_string_dict'], ['users']],
+  ['test_select_tag_and_children', 'run', ['--models', '+tag:specified_in_project+'], ['users', 'users_rollup', 'users_rollup_dependency']],
+  ['test_select_tag_and_children_selector_str', 'run', ['--selector', 'tag_specified_in_project_children_str'], ['users', 'users_rollup', 'users_rollup_dependency']],
+  ['test_select_tag_and_children_selector_dict', 'run', ['--selector', 'tag_specified_in_project_children_dict'], ['users', 'users_rollup', 'users_rollup_dependency']],
+  ['test_select_tag_in_model_with_project_config', 'run', ['--models', 'tag:bi'], ['users', 'users_rollup']],
+  ['test_select_tag_in_model_with_project_config_selector', 'run', ['--selector', 'tagged-bi'], ['users', 'users_rollup']],
+  ['…_parents_children (run)', 'run', ['--models', '@tag:users'], ['users', 'users_rollup', 'emails_alt', 'users_rollup_dependency']],
+  ['…_parents_children (test)', 'test', ['--models', '@tag:users'], ['unique_users_rollup_gender', 'unique_users_id']],
+  ['…_parents_children (email test)', 'test', ['--models', 'tag:base,config.materialized:ephemeral'], ['not_null_emails_email']],
+  ['…_parents_children (severity)', 'test', ['--models', 'config.severity:warn'], ['not_null_emails_email']],
+  ['…_parents_children (all 3)', 'test', ['--models', '@tag:users tag:base,config.materialized:ephemeral'], ['not_null_emails_email', 'unique_users_id', 'unique_users_rollup_gender']],
+  ['…_selectors (run)', 'run', ['--selector', 'user_tagged_childrens_parents'], ['users', 'users_rollup', 'emails_alt', 'users_rollup_dependency']],
+  ['…_selectors (test)', 'test', ['--selector', 'user_tagged_childrens_parents'], ['unique_users_id', 'unique_users_rollup_gender']],
+  ['…_selectors (base_ephemerals)', 'test', ['--selector', 'base_ephemerals'], ['not_null_emails_email']],
+  ['…_selectors (warn-severity)', 'test', ['--selector', 'warn-severity'], ['not_null_emails_email']],
+  ['…_selectors (roundabout-everything)', 'test', ['--selector', 'roundabout-everything'], ['unique_users_rollup_gender', 'unique_users_id', 'not_null_emails_email']],
+];
+
+describe('tag selection (graph_selection/test_tag_selection.py)', () => {
+  it('TestTagSelection: each case selects the nodes dbt runs', async () => {
+    const p = dbtProject({
+      models: MODELS,
+      files: { 'selectors.yml': TAG_SELECTORS },
+      projectConfig: 'models:\n  test:\n    users:\n      tags: specified_as_string\n    users_rollup:\n      tags: [specified_in_project]\n',
+    });
+    expect(await failuresOf(p, TAG_CASES)).toEqual([]);
   });
 });
