@@ -9,7 +9,7 @@ import { ProjectError } from '../shared/errors.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { discoverFiles, toPosix } from './discover-files.js';
 import { lineOfText } from './locate.js';
-import { finalizeConfig, folderConfig, mergeConfig, type PartialConfig } from './node-config.js';
+import { finalizeConfig, folderConfig, mergeLayers, type PartialConfig } from './node-config.js';
 import { parseSqlNode, parseSqlNodes, type ParsedSql } from './parse-sql-node.js';
 import type { RenderNodeInfo } from '../render/render-state.js';
 import type { TargetConfig } from './profiles.js';
@@ -342,5 +342,5 @@ export function singularTestFiles(root: ProjectRoot): string[] {
 
 /** dbt's unrendered_config: the config keys a node's layers set, as written (no defaults). */
 export function unrenderedConfigOf(layers: readonly PartialConfig[]): Readonly<Record<string, unknown>> {
-  return layers.reduce<Record<string, unknown>>((acc, layer) => mergeConfig(acc, layer), {});
+  return mergeLayers(layers);
 }

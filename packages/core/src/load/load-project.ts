@@ -36,6 +36,7 @@ import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
 import { parseCacheOf, parseWorkersOf, type ParseWorkers } from './parse-sql-node.js';
 import { recordLoad, warmLoad } from './warm-load.js';
+import { generations } from './warm-update.js';
 import { loadUnitTests } from './load-unit-tests.js';
 import { loadSemanticNodes } from './load-semantic-nodes.js';
 import { loadAnalyses } from './load-analyses.js';
@@ -358,7 +359,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   genericTestMemoOf.delete(renderer);
   const partialParse = { ...(parseCache?.report() ?? { mode: 'off' as const, rendered: [], reused: 0 }), workerRendered: workers.workerRendered };
   const timings: LoadTimings = { readProjectElapsed, loadMacrosElapsed, parseProjectElapsed, processManifestElapsed: elapsed(), loadAllElapsed: (performance.now() - started) / 1000, projects: projectTimings };
-  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(rawEnv, vars), partialParse, timings };
+  // The DAG's generations and no-cycle check from the manifest's own lists (a pass of Kahn's): the
+  // graphology graph is then built only for what needs it (graph/project-graph.ts), not for every
+  // command (ls of 25,000 nodes: ~7% of its CPU). A cycle gives no hints: the graph is built up front and reports it.
+  const depths = generations(manifest);
+  const graphHints = depths ? { acyclic: true as const, depths } : undefined;
+  const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(rawEnv, vars), partialParse, timings, ...(graphHints ? { graphHints } : {}) };
   loadInternals.set(loaded, { options, ...rootInternals! });
   loadReads.close();
   const identity = recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, nodeLogs, renders: partialParse.rendered.length + partialParse.reused });

@@ -50,6 +50,13 @@ export function mergeConfig(base: PartialConfig, layer: PartialConfig): Record<s
   return mergeInto({ ...base }, layer);
 }
 
+/** `layers` merged in order by mergeConfig's rule, starting from nothing. */
+export function mergeLayers(layers: readonly PartialConfig[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) mergeInto(out, layer);
+  return out;
+}
+
 /** mergeConfig into `out` itself (a config being built: no copy per layer). */
 function mergeInto(out: Record<string, unknown>, layer: PartialConfig): Record<string, unknown> {
   for (const rawKey in layer) {

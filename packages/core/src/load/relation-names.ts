@@ -22,7 +22,8 @@ export interface NamingNode {
 export function relationFor(node: NamingNode, targetSchema: string, renderer: Renderer): Relation {
   const custom = typeof node.config.schema === 'string' ? node.config.schema.trim() : undefined;
   const alias = typeof node.config.alias === 'string' ? node.config.alias.trim() : undefined;
-  const nodeArg = {
+  // The node as the macros see it: only built when a project macro names relations (most nodes take the built-in default).
+  const nodeArg = () => ({
     unique_id: node.uniqueId,
     name: node.name,
     resource_type: node.resourceType,
@@ -31,13 +32,13 @@ export function relationFor(node: NamingNode, targetSchema: string, renderer: Re
     fqn: [...node.fqn],
     config: { ...node.config },
     version: node.version ?? null,
-  };
+  });
   const state = () => newRenderState({ mode: 'parse' });
   const schemaMacro = namingMacro(renderer, 'generate_schema_name', node.packageName);
   const aliasMacro = namingMacro(renderer, 'generate_alias_name', node.packageName);
-  const schema = schemaMacro ? renderer.callMacro(schemaMacro, state(), [custom ?? null, nodeArg]).trim() : custom ? `${targetSchema}_${custom}` : targetSchema;
+  const schema = schemaMacro ? renderer.callMacro(schemaMacro, state(), [custom ?? null, nodeArg()]).trim() : custom ? `${targetSchema}_${custom}` : targetSchema;
   // dbt's default__generate_alias_name: a version's relation is `<name>_v<v>` (dots as underscores).
-  const identifier = aliasMacro ? renderer.callMacro(aliasMacro, state(), [alias ?? null, nodeArg]).trim() : (alias ?? (node.version !== undefined ? `${node.name}_v${node.version.replace(/\./g, '_')}` : node.name));
+  const identifier = aliasMacro ? renderer.callMacro(aliasMacro, state(), [alias ?? null, nodeArg()]).trim() : (alias ?? (node.version !== undefined ? `${node.name}_v${node.version.replace(/\./g, '_')}` : node.name));
   return { schema, identifier };
 }
 
