@@ -31,7 +31,6 @@ const QUALIFIED_ITEM = new RegExp(`^(\\s*(?:(?:distinct|all)\\s+)?)(${IDENT}(?:\
 /** `*`, `t.*`, `db.t.*`, with EXCEPT/REPLACE/APPLY after it. */
 const STAR_ITEM = new RegExp(`^\\s*(?:(?:distinct|all)\\s+)?(?:${IDENT}\\s*\\.\\s*)*\\*(?:\\s|$)`, 'i');
 const LAST_IDENT = new RegExp(`(${IDENT})\\s*$`);
-const COMMENTS = /--[^\n]*|\/\*[\s\S]*?\*\//g;
 const CLAUSE_END = new Set(['where', 'prewhere', 'group', 'having', 'order', 'limit', 'qualify', 'window', 'settings', 'union', 'intersect', 'except', 'format', 'into']);
 /** In a projection (`* except (…)`, `* replace (…)` belong to it), only these end the SELECT. */
 const ITEMS_END = new Set(['union', 'intersect', 'settings', 'format', 'into', 'where', 'group', 'having', 'order', 'limit']);
@@ -49,9 +48,10 @@ export function aliasJoinedColumns(sql: string): string {
   const code = blankNonCode(sql);
   const inserts: { at: number; text: string }[] = [];
   const frames: SelectFrame[] = [];
+  let uncommented: string | undefined; // comments blanked, names and literals kept: what the items are read from
   const close = (frame: SelectFrame, at: number) => {
     if (frame.phase === 'items') frame.items.push({ start: frame.itemStart, end: at });
-    if (frame.joins) inserts.push(...aliasesFor(sql, frame.items));
+    if (frame.joins) inserts.push(...aliasesFor(uncommented ??= blankNonCode(sql, { keepQuoted: true }), frame.items));
   };
   let depth = 0;
   for (const m of code.matchAll(/[A-Za-z_][A-Za-z0-9_$]*|[(),.]/g)) {
@@ -87,8 +87,8 @@ export function aliasJoinedColumns(sql: string): string {
 }
 
 /** The `AS col` insertions for one SELECT's projection items (none when it has a `*`). */
-function aliasesFor(sql: string, items: readonly { start: number; end: number }[]): { at: number; text: string }[] {
-  const texts = items.map((i) => sql.slice(i.start, i.end).replace(COMMENTS, (c) => ' '.repeat(c.length)));
+function aliasesFor(uncommented: string, items: readonly { start: number; end: number }[]): { at: number; text: string }[] {
+  const texts = items.map((i) => uncommented.slice(i.start, i.end));
   if (texts.some((t) => STAR_ITEM.test(t) || /\bcolumns\s*\(/i.test(t))) return [];
   const candidates: { at: number; name: string }[] = [];
   const names: string[] = [];

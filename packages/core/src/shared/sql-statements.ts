@@ -8,8 +8,9 @@
 /**
  * `sql` with string literals, quoted names, comments and heredocs replaced by spaces (newlines kept,
  * so every offset and line of `sql` still holds): what is left is code to search with a regex.
+ * `{ keepQuoted: true }` blanks comments only (literals and quoted names stay as written).
  */
-export function blankNonCode(sql: string): string {
+export function blankNonCode(sql: string, options?: { readonly keepQuoted?: boolean }): string {
   const chars = sql.split(''); // UTF-16 units: the offsets of `sql`
   const n = sql.length;
   const blank = (from: number, to: number) => {
@@ -29,6 +30,10 @@ export function blankNonCode(sql: string): string {
         else j++;
       }
       end = j + 1;
+      if (options?.keepQuoted) {
+        i = end;
+        continue;
+      }
     } else if ((c === '-' && sql[i + 1] === '-') || (c === '#' && (sql[i + 1] === ' ' || sql[i + 1] === '!'))) {
       const j = sql.indexOf('\n', i);
       end = j < 0 ? n : j + 1;
