@@ -32,17 +32,25 @@ function rows<T>(sql: string): T[] {
   return JSON.parse(r.out) as T[];
 }
 
-/** Starts `tsdbt run` and SIGKILLs it `ms` after its model started. */
-async function killMidRun(ms: number): Promise<void> {
-  const child = spawn(process.execPath, [CLI, 'run', '--project-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `tsdbt run --debug` and SIGKILLs it `ms` after the model's slow CREATE … AS SELECT was
+ * sent (`--debug` logs each statement as it goes out). Timing from the START line instead let a
+ * loaded machine kill the run before the CREATE began, leaving no staging relation to test.
+ */
+async function killMidStatement(marker: string, ms: number): Promise<void> {
+  const child = spawn(process.execPath, [CLI, 'run', '--debug', '--project-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  await new Promise<void>((resolve) => {
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      if (out.includes('START sql') && !child.killed) setTimeout(() => child.kill('SIGKILL'), ms);
-    });
-    child.on('exit', () => resolve());
-  });
+  let armed = false;
+  const watch = (d: Buffer): void => {
+    out += String(d);
+    if (!armed && out.includes(marker)) {
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), ms);
+    }
+  };
+  child.stdout.on('data', watch);
+  child.stderr.on('data', watch);
+  await new Promise<void>((resolve) => child.on('exit', () => resolve()));
   expect(child.signalCode, out).toBe('SIGKILL');
 }
 
@@ -54,9 +62,9 @@ describe('kill -9 in the middle of a statement (embedded engine)', () => {
       'models/t.sql': "{{ config(materialized='table') }}\nselect number as n from numbers(3)",
     });
     expect(cli('run').code).toBe(0);
-    // ~4 s of CREATE … AS SELECT, killed after 1.5 s.
+    // ≥ 4 s of CREATE … AS SELECT (longer on a loaded machine), killed 1 s after it was sent.
     write({ 'models/t.sql': "{{ config(materialized='table') }}\nselect number as n, sleepEachRow(0.002) as z from numbers(2000) settings max_block_size = 10" });
-    await killMidRun(1500);
+    await killMidStatement('CREATE TABLE', 1000);
     const left = rows<{ name: string }>("select name from system.tables where database = 's' order by name").map((r) => r.name);
     expect(left.filter((n) => n !== 't').length, `the kill left no staging relation: ${left.join(', ')}`).toBeGreaterThan(0);
     expect(rows("select count() as c from s.t")).toEqual([{ c: '3' }]); // the old rows
