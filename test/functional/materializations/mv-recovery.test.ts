@@ -15,19 +15,27 @@ async function names(project: TsdbtProject, schema: string): Promise<string[]> {
   return (await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${schema}' ORDER BY name`)).map((r) => r.name);
 }
 
-/** Runs the CLI on `p` and SIGKILLs it `afterMs` after the output shows the model started. */
-function runAndKill(p: InlineProject, model: string, afterMs: number, extra: string[] = []): Promise<{ signal: NodeJS.Signals | null; out: string }> {
-  const child = spawn(process.execPath, [CLI, 'run', '--project-dir', p.dir, '--select', model, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The `--debug` log line that opens each statement sent: `HH:MM:SS  On <node>: …`. */
+const STATEMENT_LOG = /\d\d:\d\d:\d\d {2}On [^\n]*\n/;
+
+/**
+ * Runs the CLI with `--debug` on `p` and SIGKILLs it `afterMs` after it sent a statement matching
+ * `statement` (checked per logged statement). Timing from the START line instead let a loaded
+ * machine kill the run before its slow statement began.
+ */
+function runAndKill(p: InlineProject, model: string, statement: RegExp, afterMs: number): Promise<{ signal: NodeJS.Signals | null; out: string }> {
+  const child = spawn(process.execPath, [CLI, 'run', '--debug', '--project-dir', p.dir, '--select', model], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let armed = false;
-  child.stdout.on('data', (d) => {
+  const watch = (d: Buffer): void => {
     out += String(d);
-    if (!armed && out.includes(`.${model}`) && /START/.test(out)) {
+    if (!armed && out.split(STATEMENT_LOG).some((text) => statement.test(text))) {
       armed = true;
       setTimeout(() => child.kill('SIGKILL'), afterMs);
     }
-  });
-  child.stderr.on('data', (d) => (out += String(d)));
+  };
+  child.stdout.on('data', watch);
+  child.stderr.on('data', watch);
   return new Promise((resolve) => child.on('exit', (_code, signal) => resolve({ signal, out })));
 }
 
@@ -43,9 +51,9 @@ describe('materialized views after a crash', () => {
     expectStatuses(await project.run(), { copy: 'success' });
     await project.close(); // the CLI needs the embedded warehouse to itself
 
-    // v2's backfill reads 40 rows at 50 ms each: killed a second into it.
+    // v2's backfill reads 40 rows at 50 ms each (longer on a loaded machine): killed a second into it.
     p.write({ 'models/copy.sql': COPY("select id, kind, id * 2 + toUInt64(sleepEachRow(0.05)) as twice from {{ source('raw', 'events') }} settings max_block_size = 1") });
-    const killed = await runAndKill(p, 'copy', 1200);
+    const killed = await runAndKill(p, 'copy', /^INSERT INTO[\s\S]*sleepEachRow/m, 1000);
     expect(killed.signal).toBe('SIGKILL');
     expect(killed.out).not.toMatch(/OK rebuilt/);
 
@@ -122,7 +130,7 @@ describe('materialized views after a crash', () => {
     expectStatuses(await project.run(), { d: 'success' });
     await project.close();
     p.write({ 'models/d.sql': "{{ config(materialized='dictionary') }}\nselect number as id, if(sleepEachRow(0.1) = 0, 'new', '') as v from numbers(25) settings max_block_size = 1" });
-    const killed = await runAndKill(p, 'd', 1000);
+    const killed = await runAndKill(p, 'd', /^SYSTEM RELOAD DICTIONARY/m, 1000);
     expect(killed.signal).toBe('SIGKILL');
     project = setup.reopen(p);
     expect(await queryRows(project, `SELECT dictGet('${p.schema}.d', 'v', toUInt64(1)) AS v`)).toEqual([{ v: 'old' }]);
