@@ -156,7 +156,7 @@ describe('warm update: a changed SQL file', () => {
 describe('warm update: what loads in full instead', () => {
   // [what, change, whether the load after it is saved]
   const cases: [string, (q: InlineProject) => void, boolean?][] = [
-    ['an edited schema YAML file', (q) => q.write({ 'models/schema.yml': PROJECT['models/schema.yml']!.replace('unique]', 'unique]\n    description: edited') })],
+    ['a schema YAML file with a new entry (warm-yaml-update.test.ts: edited entries)', (q) => q.write({ 'models/schema.yml': `${PROJECT['models/schema.yml']!}  - name: e\n    description: new\n` })],
     ['a new model file (a full load places its node)', (q) => q.write({ 'models/f.sql': 'select 6 as v' })],
     ['an edited macro', (q) => q.write({ 'macros/three.sql': '{% macro three() %}select 33 as v{% endmacro %}' })],
     ['an edited project.yml', (q) => q.write({ 'project.yml': 'name: proj\nprofile: proj\nmodels:\n  proj:\n    +tags: [t]\n' })],
@@ -233,7 +233,7 @@ describe('warm update: a damaged or foreign delta is never trusted', () => {
   it("another save's delta (another base) is not applied", () => {
     const d = withDelta();
     // The project's first save again, with this delta on it, after a full load rewrote the base.
-    p!.write({ 'models/schema.yml': PROJECT['models/schema.yml']!.replace('unique]', 'unique]\n    description: x') });
+    p!.write({ 'macros/three.sql': '{% macro three() %}select 33 as v{% endmacro %}' });
     expect(fullLoad(load(p!.dir))).toBe(true);
     const rewritten = readFileSync(file());
     writeFileSync(file(), Buffer.concat([rewritten, d.after.subarray(d.base.length)]));

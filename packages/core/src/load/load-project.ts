@@ -37,6 +37,7 @@ import { parseCacheKey } from './parse-cache-key.js';
 import { parseCacheOf, parseWorkersOf, type ParseWorkers } from './parse-sql-node.js';
 import { recordLoad, warmLoad } from './warm-load.js';
 import { generations } from './warm-update.js';
+import { schemaEntriesOf } from './warm-yaml-update.js';
 import { loadUnitTests } from './load-unit-tests.js';
 import { loadSemanticNodes } from './load-semantic-nodes.js';
 import { loadAnalyses } from './load-analyses.js';
@@ -113,6 +114,8 @@ export interface LoadInternals {
   readonly patches: ReadonlyMap<string, ResourcePatch>;
   readonly seedPatches: ReadonlyMap<string, ResourcePatch>;
   readonly testCtx: TestBuildContext;
+  /** The root's schema files (project-relative) whose only entries are plain models: their names in file order; null for any other file (load/warm-yaml-update.ts). */
+  readonly schemaEntries?: ReadonlyMap<string, readonly string[] | null>;
 }
 
 /** Internals of each LoadedProject made by loadProject, for incremental re-loads. */
@@ -293,7 +296,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const [name, p] of snapshotPatches)
       if (!snapshotNames.has(name) && p.config.enabled !== false)
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');
-    if (root.relDir === '') rootInternals = { root, patches, seedPatches, testCtx };
+    if (root.relDir === '') rootInternals = { root, patches, seedPatches, testCtx, schemaEntries: schemaEntriesOf(ownSchemaFiles) };
     const parsers: Record<string, number> = {};
     for (const n of own) parsers[n.resourceType] = (parsers[n.resourceType] ?? 0) + 1;
     projectTimings.push({ name: root.name, elapsed: (performance.now() - projectStarted) / 1000, parsers });
@@ -408,9 +411,14 @@ function rendererFor(options: LoadOptions, loaded: LoadedProject): Renderer {
  * project, the target and a Jinja renderer as a load sets them up. `env` is what renders read;
  * `onLog` hears what setting up says.
  */
-export function updateContext(options: LoadOptions, env: NodeJS.ProcessEnv, onLog: NonNullable<LoadOptions['onLog']>): { root: ProjectRoot; target: TargetConfig; projectFile: ProjectFile; renderer: Renderer } {
-  const { roots, target, projectFile, renderer } = loadContext({ ...options, env, onLog }, options.env ?? process.env, () => {});
-  return { root: roots[0]!, target, projectFile, renderer };
+export function updateContext(
+  options: LoadOptions,
+  env: NodeJS.ProcessEnv,
+  onLog: NonNullable<LoadOptions['onLog']>,
+): { root: ProjectRoot; target: TargetConfig; projectFile: ProjectFile; renderer: Renderer; renderYaml: (text: string, file: string) => string } {
+  const { roots, target, projectFile, renderer, renderYamlOf } = loadContext({ ...options, env, onLog }, options.env ?? process.env, () => {});
+  const renderYaml = renderYamlOf.get(projectFile.name)!;
+  return { root: roots[0]!, target, projectFile, renderer, renderYaml: (text, file) => renderYaml(text, file) };
 }
 
 /**

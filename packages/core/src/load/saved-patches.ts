@@ -9,6 +9,8 @@ import { deserialize, serialize } from 'node:v8';
 /** A map of saved entries decoding each value on first get (iterating decodes them all). */
 export class BlobMap<V> extends Map<string, V> {
   private readonly at = new Map<string, readonly [number, number]>();
+  /** Entries set since read (an update's new patches): their saved bytes no longer hold. */
+  private readonly replaced = new Set<string>();
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -25,8 +27,9 @@ export class BlobMap<V> extends Map<string, V> {
     if (offset !== bytes.length) throw new Error('the saved patches do not match their index');
   }
 
-  /** The saved bytes of an entry. */
+  /** The saved bytes of an entry (undefined when it was set since). */
   blob(name: string): Uint8Array | undefined {
+    if (this.replaced.has(name)) return undefined;
     const at = this.at.get(name);
     return at && this.bytes.subarray(at[0], at[0] + at[1]);
   }
@@ -40,6 +43,13 @@ export class BlobMap<V> extends Map<string, V> {
 
   override has(name: string): boolean {
     return this.at.has(name);
+  }
+
+  /** Replaces an entry that was saved (an update changes entries, never adds them). */
+  override set(name: string, value: V): this {
+    if (!this.at.has(name)) throw new Error(`no saved entry '${name}'`);
+    this.replaced.add(name);
+    return super.set(name, value);
   }
 
   override get size(): number {
@@ -67,6 +77,19 @@ export class BlobMap<V> extends Map<string, V> {
   }
 }
 
+/** A patch as saved: plain data without its function values (a test declaration's lazy exactLine: load/warm-start.ts gives it back). */
+export function savedPatch<V>(value: V): V {
+  return withoutFunctions(value) as V;
+}
+
+function withoutFunctions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutFunctions);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v !== 'function') out[k] = withoutFunctions(v);
+  return out;
+}
+
 /** Entries as one byte string: a JSON line of names and blob lengths, then the blobs (a BlobMap's own blobs reused). */
 export function encodeBlobMap<V>(map: ReadonlyMap<string, V>): Buffer {
   const names: string[] = [];
@@ -74,7 +97,7 @@ export function encodeBlobMap<V>(map: ReadonlyMap<string, V>): Buffer {
   const saved = map instanceof BlobMap ? (map as BlobMap<V>) : undefined;
   for (const [name, value] of saved ? [...saved.keys()].map((k) => [k, undefined] as const) : map) {
     names.push(name);
-    parts.push(saved?.blob(name) ?? serialize(value));
+    parts.push(saved?.blob(name) ?? serialize(savedPatch(saved ? saved.get(name) : value)));
   }
   return Buffer.concat([Buffer.from(`${JSON.stringify({ names, lengths: parts.map((p) => p.length) })}\n`), ...parts]);
 }

@@ -9,7 +9,7 @@ import { engineFingerprint } from './parse-cache-key.js';
 import type { ProjectRoot } from './project-roots.js';
 import { BUILTIN_MACROS_DIR, PACKAGE_MACROS_DIR } from './builtin-package.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
-import type { ResourcePatch } from './schema-yaml.js';
+import { savedPatch } from './saved-patches.js';
 import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type SavedLoad } from './warm-start.js';
 import { generations, updateWarmLoad } from './warm-update.js';
 
@@ -173,7 +173,7 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
           nodeLogs: extra.nodeLogs,
           depths: [...depths],
         },
-        { patches: new Map([...patches].map(([name, patch]) => [name, withoutFunctions(patch) as ResourcePatch] as const)) },
+        { patches: new Map([...patches].map(([name, patch]) => [name, savedPatch(patch)] as const)), schemaEntries: loadInternals.get(loaded)?.schemaEntries ?? new Map() },
       );
     },
   };
@@ -182,13 +182,4 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
 /** Every profiles.yml the load may read (present or not: one appearing is a change). */
 function profileCandidates(options: LoadOptions): string[] {
   return options.profilesDir ? [join(resolve(options.profilesDir), 'profiles.yml')] : [join(homedir(), '.tsdbt', 'profiles.yml')];
-}
-
-/** A copy of plain data without its function values (a test declaration's lazy exactLine: load/warm-update.ts gives it back). */
-function withoutFunctions(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutFunctions);
-  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (typeof v !== 'function') out[k] = withoutFunctions(v);
-  return out;
 }

@@ -10,7 +10,7 @@ import { ProjectError } from '../shared/errors.js';
 import { changedInputs, scanInputs, type InputScan, type InputSpec } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
-import { decodeBlobMap, encodeBlobMap } from './saved-patches.js';
+import { decodeBlobMap, encodeBlobMap, savedPatch } from './saved-patches.js';
 import type { ResourcePatch } from './schema-yaml.js';
 
 /*
@@ -36,7 +36,7 @@ import type { ResourcePatch } from './schema-yaml.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/5';
+const FORMAT = 'tsdbt-warm-start/6';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -72,6 +72,8 @@ export interface SavedInternals {
    * its test declarations get their exact line back as the saved line (only error messages read it).
    */
   readonly patches: ReadonlyMap<string, ResourcePatch>;
+  /** The root's schema files and their plain model entries (load-project.ts LoadInternals.schemaEntries). */
+  readonly schemaEntries: ReadonlyMap<string, readonly string[] | null>;
 }
 
 /** One incremental update of a saved load, appended to its file. */
@@ -85,6 +87,8 @@ export interface WarmDelta {
   /** Generations that changed (nodes deleted lose theirs). */
   readonly depths: readonly (readonly [string, number])[];
   readonly files?: readonly string[];
+  /** Model patches replaced by an edited schema file (load/warm-yaml-update.ts), saved without functions. */
+  readonly patches?: readonly (readonly [string, ResourcePatch])[];
   readonly logs: SavedLoad['logs'];
   readonly nodeLogs: SavedLoad['nodeLogs'];
   readonly renders: number;
@@ -212,7 +216,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       scan: now,
       inputs: { spec: saved.spec, scan, env: envValues },
       load: () => (loaded ??= load()),
-      internals: () => (internals ??= { patches: decodeBlobMap<ResourcePatch>(internalBytes, (p) => ({ ...p, tests: p.tests.map((t) => ({ ...t, exactLine: () => t.line })) })) }),
+      internals: () => (internals ??= decodeInternals(internalBytes, deltas)),
       append(delta, updated) {
         if (deltas.length + 1 > MAX_DELTAS || deltaBytes > (loadAt.bytes + blobsAt.bytes) * MAX_DELTA_SHARE) {
           const next = updated();
@@ -261,6 +265,26 @@ function readDeltas(bytesAt: (offset: number, length: number) => Buffer, from: n
   return out;
 }
 
+/** A saved patch read back: its test declarations get their exact line back as the saved line (only error messages read it). */
+const revivePatch = (p: ResourcePatch): ResourcePatch => ({ ...p, tests: p.tests.map((t) => ({ ...t, exactLine: () => t.line })) });
+
+/** The internals section: the schema entries (length-prefixed v8), then the patches (load/saved-patches.ts). */
+function encodeInternals(internals: SavedInternals): Buffer {
+  const entries = serialize([...internals.schemaEntries]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(entries.length, 0);
+  return Buffer.concat([length, entries, encodeBlobMap(internals.patches)]);
+}
+
+/** The internals as saved, with the patches the deltas replaced. */
+function decodeInternals(bytes: Buffer, deltas: readonly WarmDelta[]): SavedInternals {
+  const length = bytes.readUInt32BE(0);
+  const schemaEntries = new Map(deserialize(bytes.subarray(4, 4 + length)) as [string, readonly string[] | null][]);
+  const patches = decodeBlobMap<ResourcePatch>(bytes.subarray(4 + length), revivePatch);
+  for (const d of deltas) for (const [name, patch] of d.patches ?? []) patches.set(name, revivePatch(patch));
+  return { patches, schemaEntries };
+}
+
 /** A saved load with one delta applied (nodes set in place or deleted, as the update did). */
 function applyDelta(load: SavedLoad, delta: WarmDelta): SavedLoad {
   const nodes = load.manifest.nodes as Map<string, ManifestNode>;
@@ -281,7 +305,7 @@ function withNodes(load: SavedLoad, nodes: Map<string, ManifestNode>): SavedLoad
 /** Appends one delta at the end of a file of `size` bytes (a concurrent append shows as a wrong offset: the file is then ignored). */
 function appendDelta(file: string, size: number, base: string, delta: WarmDelta): string | undefined {
   try {
-    const payload = serialize({ ...delta, nodes: delta.nodes.map(([id, node]) => [id, node && plainNode(node)]), at: size, base });
+    const payload = serialize({ ...delta, nodes: delta.nodes.map(([id, node]) => [id, node && plainNode(node)]), ...(delta.patches ? { patches: delta.patches.map(([name, p]) => [name, savedPatch(p)]) } : {}), at: size, base });
     const head = Buffer.alloc(DELTA_HEAD);
     head.writeUInt32BE(DELTA_MAGIC, 0);
     head.writeUInt32BE(payload.length, 4);
@@ -305,7 +329,7 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
     // The nodes apart, each its own blob behind an index (manifest/lazy-nodes.ts): a warm start decodes only the nodes it uses.
     const loadBytes = serialize({ ...load, manifest: { ...load.manifest, nodes: new Map() } });
     const nodes = encodeNodes(load.manifest.nodes);
-    const internalBytes = encodeBlobMap(internals.patches);
+    const internalBytes = encodeInternals(internals);
     const sections = [inputBytes, loadBytes, nodes.index, nodes.blobs, internalBytes];
     const header: Header = { format: FORMAT, key, sections: sections.map((b) => ({ bytes: b.length, crc32: checksum(b) })) };
     mkdirSync(dirname(file), { recursive: true });

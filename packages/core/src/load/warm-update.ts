@@ -4,7 +4,9 @@ import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import type { Renderer } from '../render/renderer.js';
 import { toPosix } from './discover-files.js';
-import { planChanges, updateNodes, type FileChange } from './incremental-load.js';
+import { planChanges, updateNodes, type FileChange, type NodesUpdate } from './incremental-load.js';
+import type { ResourcePatch } from './schema-yaml.js';
+import { yamlEntryChanges, type YamlEntryChanges } from './warm-yaml-update.js';
 import { nodeWarnings, testContextOf, updateContext, type LoadOptions } from './load-project.js';
 import { recordingEnv, type SavedLoad, type StaleLoad, type WarmDelta } from './warm-start.js';
 
@@ -13,9 +15,11 @@ import { recordingEnv, type SavedLoad, type StaleLoad, type WarmDelta } from './
  * or singular test SQL files (edited or deleted), their nodes are parsed again over the saved
  * manifest — watch mode's incremental re-load (load/incremental-load.ts updateNodes), one mechanism
  * — and the change is appended to warm_start.bin (load/warm-start.ts) instead of saving it all
- * again. Anything an update cannot reproduce exactly as a full load would (a YAML, macro, project
- * or profile file; a new file, whose node a full load would put elsewhere in the manifest; a node a
- * warning is about; a render that reads something per run; any error) loads in full instead.
+ * again. An edited schema YAML file of plain model entries parses again the models whose entry
+ * changed (load/warm-yaml-update.ts). Anything an update cannot reproduce exactly as a full load
+ * would (any other YAML edit, a macro, project or profile file; a new file or node, which a full load
+ * would put elsewhere in the manifest; a node a warning is about; a render that reads something per
+ * run; any error) loads in full instead.
  */
 
 /** A saved load brought up to date: the load as a full one would give it, the renderer that parsed it, the delta to append. */
@@ -28,6 +32,11 @@ export interface UpdatedLoad {
   readonly delta: WarmDelta;
   /** The environment variables read, as the next warm start checks them. */
   readonly env: ReadonlyMap<string, string | undefined>;
+}
+
+/** Whether a project-relative POSIX path is inside the folder `dir` (as written in the project file). */
+function isUnder(path: string, dir: string): boolean {
+  return path.startsWith(toPosix(dir).replace(/^\.\//, '').replace(/\/?$/, '/'));
 }
 
 /** The changed inputs as file events of the project, or why they are not (a file outside it, a folder). */
@@ -51,24 +60,41 @@ function fileChanges(stale: StaleLoad, projectRoot: string): FileChange[] | stri
 export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRoot: string): UpdatedLoad | string {
   const changes = fileChanges(stale, projectRoot);
   if (typeof changes === 'string') return changes;
-  // planChanges takes SQL and seed files only: say so before the update's context is built.
-  const other = changes.find((c) => !c.path.endsWith('.sql') && !c.path.endsWith('.csv'));
+  // Edited schema YAML files are compared entry by entry (load/warm-yaml-update.ts); planChanges takes SQL and seed files only.
+  const yamlChanges = changes.filter((c) => /\.ya?ml$/.test(c.path));
+  const other = changes.find((c) => !c.path.endsWith('.sql') && !c.path.endsWith('.csv') && !yamlChanges.includes(c));
   if (other) return `${other.path} (${other.kind})`;
+  const gone = yamlChanges.find((c) => c.kind !== 'change');
+  if (gone) return `${gone.path} (${gone.kind})`;
   const rawEnv = options.env ?? process.env;
   const recording = recordingEnv(rawEnv);
   const said: string[] = [];
   let onLog: NonNullable<LoadOptions['onLog']> = (message) => said.push(message);
   const ctx = updateContext(options, recording.env, (message, level) => onLog(message, level));
-  const plan = planChanges(ctx.projectFile, changes);
+  const plan = planChanges(ctx.projectFile, changes.filter((c) => !yamlChanges.includes(c)));
   if (typeof plan === 'string') return plan;
   if (plan.some((p) => p.kind === 'seed')) return 'a seed file changed';
   const saved = stale.load();
   const nodes = saved.manifest.nodes;
+  // Decoded per entry asked for; test declarations come back with their saved line as exact line (only error messages read it: an error loads in full).
+  const internals = stale.internals();
+  const patches = internals.patches;
+  let newPatches: YamlEntryChanges['patches'] = [];
+  if (yamlChanges.length) {
+    const outside = yamlChanges.find((c) => !ctx.projectFile.modelPaths.some((d) => isUnder(c.path, d)));
+    if (outside) return `${outside.path} changed`;
+    const entries = yamlEntryChanges(
+      { projectRoot, projectName: ctx.projectFile.name, renderYaml: ctx.renderYaml, schemaEntries: internals.schemaEntries, patches, nodes },
+      yamlChanges.map((c) => c.path),
+    );
+    if (typeof entries === 'string') return entries;
+    for (const [name, patch] of entries.patches) (patches as Map<string, ResourcePatch>).set(name, patch);
+    for (const path of entries.models) if (!plan.some((p) => p.path === path)) plan.push({ path, kind: 'model', change: 'change' });
+    newPatches = entries.patches;
+  }
   const children = new Map<string, string[]>();
   for (const node of nodes.values()) for (const p of node.dependsOn) (children.get(p) ?? children.set(p, []).get(p)!).push(node.uniqueId);
   const { renderer } = ctx;
-  // Decoded per entry asked for; test declarations come back with their saved line as exact line (only error messages read it: an error loads in full).
-  const patches = stale.internals().patches;
   const reads = renderer.openTracking();
   let update;
   try {
@@ -87,6 +113,8 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     reads.close();
   }
   if (typeof update === 'string') return update;
+  const misplaced = placementChange(nodes, update);
+  if (misplaced) return misplaced;
   if (said.length || update.logs.length) return 'the update has something to say';
   if (update.unknownConfigKeys.length) return `config '${update.unknownConfigKeys[0]}' is not one tsdbt knows`;
   if (reads.reads.volatile) return 'a render read something that differs per run';
@@ -121,6 +149,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     nodes: [...update.dropped.filter((id) => !fresh.has(id)).map((id) => [id, null] as const), ...update.fresh.map((id) => [id, update.manifest.nodes.get(id)!] as const)],
     depths: [...depths].filter(([id, d]) => oldDepths.get(id) !== d),
     ...(update.files !== saved.files ? { files: update.files } : {}),
+    ...(newPatches.length ? { patches: newPatches } : {}),
     logs,
     nodeLogs,
     renders: saved.renders,
@@ -129,6 +158,31 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   const load: SavedLoad = { ...rest, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: [...depths] };
   renderer.setManifest(update.manifest);
   return { load, renderer, parsed: [...update.dropped, ...update.fresh.filter((id) => !update.dropped.includes(id))], changedFiles, delta, env: envRead };
+}
+
+/**
+ * Why the updated map's order may differ from a full load's, if it may: a node parsed again keeps
+ * its place, so a node that is new (a full load puts it where its file or entry is read), a test now
+ * declared on another model, or a model's tests in another order (a full load adds each model's tests
+ * together, in the order declared) need a full load.
+ */
+function placementChange(before: ReadonlyMap<string, ManifestNode>, update: NodesUpdate): string | undefined {
+  const after = update.manifest.nodes;
+  const position = new Map<string, number>();
+  let i = 0;
+  for (const id of after.keys()) position.set(id, i++);
+  const lastTest = new Map<string, number>();
+  for (const id of update.fresh) {
+    const old = before.get(id);
+    if (!old) return `${id} is new`;
+    const attached = (after.get(id) as { attachedNode?: string }).attachedNode;
+    if (attached === undefined) continue;
+    if ((old as { attachedNode?: string }).attachedNode !== attached) return `test ${id} moved to another node`;
+    const at = position.get(id)!;
+    if ((lastTest.get(attached) ?? -1) > at) return `the tests of ${attached} changed order`;
+    lastTest.set(attached, at);
+  }
+  return undefined;
 }
 
 /** Whether every node in `ids` was there before with the same parents (then no generation changes). */

@@ -1,0 +1,208 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
+import { manifestText } from '../../helpers/manifest-text.js';
+import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+import { generateProject } from '../../../bench/gen-project.mjs';
+
+/*
+ * An edited schema YAML file updates the warm start entry by entry (load/warm-yaml-update.ts): when
+ * the file holds plain model entries, with the same names before and after, only the models whose
+ * entry changed are parsed again, with their tests. The manifest (and the order of its nodes) and
+ * the warnings are a cold parse's; anything else a YAML edit can do loads in full.
+ */
+
+let p: InlineProject | undefined;
+const dirs: string[] = [];
+afterEach(() => {
+  p?.cleanup();
+  p = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Loads (warm start allowed) and checks manifest, node order and warnings against a cold parse. */
+function load(dir: string, options: LoadOptions = {}): LoadedProject {
+  const said: string[] = [];
+  const coldSaid: string[] = [];
+  const loaded = loadProject({ projectDir: dir, ...options, onLog: (m) => said.push(m) });
+  const cold = loadProject({ projectDir: dir, ...options, partialParse: false, onLog: (m) => coldSaid.push(m) });
+  expect(manifestText(loaded)).toBe(manifestText(cold));
+  expect([...loaded.manifest.nodes.keys()]).toEqual([...cold.manifest.nodes.keys()]);
+  expect(said).toEqual(coldSaid);
+  return loaded;
+}
+
+const updated = (l: LoadedProject) => l.partialParse.warmUpdate;
+const asSaved = (l: LoadedProject) => l.partialParse.warmStart === true && l.partialParse.warmUpdate === undefined;
+const fullLoad = (l: LoadedProject) => l.partialParse.warmStart !== true;
+const renderedModels = (l: LoadedProject) => l.partialParse.rendered.filter((id) => id.startsWith('model.'));
+
+const SCHEMA = `version: 2
+models:
+  - name: a
+    description: the a model
+    columns:
+      - name: v
+        tests: [not_null]
+  - name: b
+    description: the b model
+    columns:
+      - name: v
+        tests:
+          - not_null
+          - unique
+          - accepted_values:
+              values: [1, 2]
+  - name: c
+    description: the c model
+`;
+
+const PROJECT: Record<string, string> = {
+  'models/a.sql': "select {{ var('x', 1) }} as v",
+  'models/b.sql': "select v from {{ ref('a') }}",
+  'models/c.sql': "select v from {{ ref('b') }}",
+  'models/schema.yml': SCHEMA,
+  'models/other.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n',
+};
+
+describe('warm update: an edited schema YAML file, entry by entry', () => {
+  it("an entry's description: only that model and its tests are parsed again; the manifest is a cold parse", () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    p.write({ 'models/schema.yml': SCHEMA.replace('the b model', 'the B model, edited') });
+    const after = load(p.dir);
+    expect(updated(after)).toEqual(['models/schema.yml']);
+    expect(renderedModels(after)).toEqual(['model.proj.b']);
+    expect(after.partialParse.rendered.filter((id) => id.startsWith('test.'))).toHaveLength(3);
+    expect(after.manifest.nodes.get('model.proj.b')!.description).toBe('the B model, edited');
+    const next = load(p.dir);
+    expect(asSaved(next)).toBe(true);
+    expect(next.manifest.nodes.get('model.proj.b')!.description).toBe('the B model, edited');
+  });
+
+  it("an entry's config, columns and a test removed", () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    const edited = SCHEMA.replace('    description: the a model\n', '    description: the a model\n    config:\n      tags: [nightly]\n      materialized: table\n')
+      .replace('          - unique\n', '')
+      .replace('  - name: c\n    description: the c model\n', '  - name: c\n    description: the c model\n    columns:\n      - name: v\n        description: "{{ \'plain\' }} text is not a doc"\n');
+    p.write({ 'models/schema.yml': edited });
+    const after = load(p.dir);
+    // c's column description has Jinja: rendered descriptions load in full; without it, an update.
+    expect(fullLoad(after)).toBe(true);
+    const plain = edited.replace(`"{{ 'plain' }} text is not a doc"`, 'plain text');
+    p.write({ 'models/schema.yml': plain });
+    const again = load(p.dir);
+    expect(updated(again)).toEqual(['models/schema.yml']);
+    expect(renderedModels(again)).toEqual(['model.proj.c']);
+    p.write({ 'models/schema.yml': plain.replace('tags: [nightly]', 'tags: [nightly, hourly]') });
+    const third = load(p.dir);
+    expect(updated(third)).toEqual(['models/schema.yml']);
+    expect(renderedModels(third)).toEqual(['model.proj.a']);
+    expect(third.manifest.nodes.get('model.proj.a')!.config.tags).toEqual(['nightly', 'hourly']);
+    expect(third.manifest.nodes.get('model.proj.a')!.config.materialized).toBe('table');
+    expect(third.manifest.nodes.has('test.proj.unique_b_v')).toBe(false);
+  });
+
+  it('a test removed from an entry: the update drops it', () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    p.write({ 'models/schema.yml': SCHEMA.replace('          - unique\n', '') });
+    const after = load(p.dir);
+    expect(updated(after)).toEqual(['models/schema.yml']);
+    expect(after.manifest.nodes.has('test.proj.unique_b_v')).toBe(false);
+    expect(asSaved(load(p.dir))).toBe(true);
+  });
+
+  it('an entry edited, then its model file: the later update reads the entry the first one saved', () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    p.write({ 'models/schema.yml': SCHEMA.replace('the b model', 'first edit') });
+    expect(updated(load(p.dir))).toEqual(['models/schema.yml']);
+    p.write({ 'models/b.sql': "select v + 1 as v from {{ ref('a') }}" });
+    const after = load(p.dir);
+    expect(updated(after)).toEqual(['models/b.sql']);
+    expect(after.manifest.nodes.get('model.proj.b')!.description).toBe('first edit');
+  });
+
+  it('many entry edits in a row: past the deltas kept, the whole load (and its entries) is written again', () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    for (let i = 0; i < 34; i++) {
+      p.write({ 'models/schema.yml': SCHEMA.replace('the b model', `edit ${i}`) });
+      expect(updated(loadProject({ projectDir: p.dir }))).toEqual(['models/schema.yml']);
+    }
+    p.write({ 'models/b.sql': "select v + 2 as v from {{ ref('a') }}" });
+    const after = load(p.dir);
+    expect(updated(after)).toEqual(['models/b.sql']);
+    expect(after.manifest.nodes.get('model.proj.b')!.description).toBe('edit 33');
+  });
+
+  it('a model and its entry edited together', () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    p.write({ 'models/schema.yml': SCHEMA.replace('the c model', 'the C model'), 'models/c.sql': "select v * 2 as v from {{ ref('b') }}" });
+    const after = load(p.dir);
+    expect([...updated(after)!].sort()).toEqual(['models/c.sql', 'models/schema.yml']);
+    expect(renderedModels(after)).toEqual(['model.proj.c']);
+  });
+
+  it('on a generated Jinja project: the benchmark\'s edit (one description) gives the manifest of a cold parse', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-wyu-gen-'));
+    dirs.push(dir);
+    generateProject(200, dir, { jinja: true });
+    load(dir);
+    const file = join(dir, 'models', 'layer_5', 'schema.yml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('description: "Synthetic', 'description: "Edit 0 of synthetic'));
+    const after = load(dir);
+    expect(updated(after)).toEqual(['models/layer_5/schema.yml']);
+    expect(renderedModels(after)).toHaveLength(1);
+    // a column's tests edited on another entry (a test gone: the others keep their places)
+    writeFileSync(file, text.replace('tests: [not_null, unique]', 'tests: [not_null]'));
+    const again = load(dir);
+    expect(updated(again)).toEqual(['models/layer_5/schema.yml']);
+  });
+});
+
+describe('warm update: YAML edits that load in full', () => {
+  const cases: [string, Record<string, string>][] = [
+    ['a new model entry', { 'models/schema.yml': `${SCHEMA}  - name: d\n    description: no file\n` }],
+    ['an entry gone', { 'models/schema.yml': SCHEMA.replace('  - name: c\n    description: the c model\n', '') }],
+    ['entries in another order', { 'models/schema.yml': SCHEMA.replace('  - name: c\n    description: the c model\n', '').replace('models:\n', 'models:\n  - name: c\n    description: the c model\n') }],
+    ['a new test (a full load places it)', { 'models/schema.yml': SCHEMA.replace('tests: [not_null]', 'tests: [not_null, unique]') }],
+    ["a test's arguments (its name changes)", { 'models/schema.yml': SCHEMA.replace('values: [1, 2]', 'values: [1, 2, 3]') }],
+    ["a model's tests in another order", { 'models/schema.yml': SCHEMA.replace('          - not_null\n          - unique\n', '          - unique\n          - not_null\n') }],
+    ['a file with sources', { 'models/other.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n        description: edited\n' }],
+    ['a source section added to a models file', { 'models/schema.yml': `${SCHEMA}sources:\n  - name: raw2\n    tables:\n      - name: t\n` }],
+    ['an entry that disables its model', { 'models/schema.yml': SCHEMA.replace('    description: the c model\n', '    description: the c model\n    config:\n      enabled: false\n') }],
+    ['an unknown config key', { 'models/schema.yml': SCHEMA.replace('    description: the c model\n', '    description: the c model\n    config:\n      my_key: 1\n') }],
+    ['a key written twice (a warning)', { 'models/schema.yml': SCHEMA.replace('    description: the c model\n', '    description: the c model\n    description: twice\n') }],
+    ['a new YAML file', { 'models/more.yml': 'version: 2\nmodels:\n  - name: c\n    description: x\n' }],
+  ];
+  for (const [what, files] of cases)
+    it(what, () => {
+      p = inlineProject(PROJECT);
+      load(p.dir);
+      p.write(files);
+      let after: LoadedProject | undefined;
+      try {
+        after = load(p.dir);
+      } catch (error) {
+        // the same error as a cold load
+        expect(() => loadProject({ projectDir: p!.dir, partialParse: false })).toThrow((error as Error).message);
+        return;
+      }
+      expect(fullLoad(after)).toBe(true);
+      expect(asSaved(load(p.dir))).toBe(true);
+    });
+
+  it('a deleted schema YAML file', () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    p.remove('models/schema.yml');
+    expect(fullLoad(load(p.dir))).toBe(true);
+  });
+});
