@@ -1,6 +1,7 @@
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { SqlNode } from '../manifest/nodes.js';
 import { quoteIdentifier } from '../render/placeholders.js';
+import { joinedStarCteStep, mayHaveJoinedStarCte } from './cte-column-names.js';
 import type { RunContext } from './run-context.js';
 
 /** `t.col`: how ClickHouse names a selected qualified column whose name exists in several joined tables. */
@@ -17,6 +18,20 @@ const QUALIFIED = /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/;
  * table materialization's warning says to alias it).
  */
 export function dequalifiedSql(ctx: RunContext, node: SqlNode, sql: string): string {
+  if (cteNeedsDescribe(node, sql)) {
+    const renames = cteRenames(sql);
+    let step = renames.next();
+    while (!step.done) {
+      let names: string[] = [];
+      try {
+        names = ctx.adapter.client.querySync(describe(step.value)).rows.map((r) => String(r[0]));
+      } catch {
+        // that CTE stays as written: the build reports what is wrong
+      }
+      step = renames.next(names);
+    }
+    sql = step.value;
+  }
   if (!needsDescribe(node, sql)) return sql;
   let names: string[];
   try {
@@ -38,6 +53,20 @@ export function dequalifiedSql(ctx: RunContext, node: SqlNode, sql: string): str
  * for the reference project's market basket at scale 1.)
  */
 export async function dequalifiedSqlAsync(ctx: RunContext, node: SqlNode, sql: string): Promise<string> {
+  if (cteNeedsDescribe(node, sql)) {
+    const renames = cteRenames(sql);
+    let step = renames.next();
+    while (!step.done) {
+      let names: string[] = [];
+      try {
+        names = (await ctx.adapter.client.query<{ name: string }>(describe(step.value), { signal: ctx.signal })).map((r) => String(r.name));
+      } catch (error) {
+        if (ctx.signal?.aborted) throw error; // otherwise that CTE stays as written: the build reports what is wrong
+      }
+      step = renames.next(names);
+    }
+    sql = step.value;
+  }
   if (!needsDescribe(node, sql)) return sql;
   let names: string[];
   try {
@@ -56,7 +85,28 @@ export async function dequalifiedSqlAsync(ctx: RunContext, node: SqlNode, sql: s
   return dequalify(sql, names);
 }
 
-const needsDescribe = (node: SqlNode, sql: string) => node.resourceType !== 'test' && dbtSemantics(node) && (sql.match(JOINS) ?? []).length >= 2;
+/** Two or more joins, or one and a `t.*` (the right side's star is qualified too). */
+const needsDescribe = (node: SqlNode, sql: string) => {
+  if (node.resourceType === 'test' || !dbtSemantics(node)) return false;
+  const joins = (sql.match(JOINS) ?? []).length;
+  return joins >= 2 || (joins === 1 && /\.\s*\*/.test(sql));
+};
+const cteNeedsDescribe = (node: SqlNode, sql: string) => node.resourceType !== 'test' && dbtSemantics(node) && mayHaveJoinedStarCte(sql);
+
+/**
+ * The DESCRIBEs that give each CTE joining a `t.*` dbt's column names (cte-column-names.ts), innermost first: yields
+ * a query, takes its column names ([] when it failed: that CTE stays as written), returns the renamed SQL.
+ */
+function* cteRenames(sql: string): Generator<string, string, string[]> {
+  for (let skip = 0; ; ) {
+    const step = joinedStarCteStep(sql, skip);
+    if (!step) return sql;
+    const names: string[] = yield step.describeSql;
+    const renamed = dequalify(step.body, names);
+    if (renamed === step.body) skip++;
+    else sql = step.rewrite(renamed);
+  }
+}
 const describe = (sql: string) => `DESCRIBE (\n${sql}\n)`;
 /**
  * The query parsed, not analysed: no scalar subquery or materialized CTE runs (a DESCRIBE runs them). Selected from,
