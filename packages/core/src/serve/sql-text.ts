@@ -1,4 +1,4 @@
-import { blankOut } from '../shared/insert-head.js';
+import { blankNonCode } from '../shared/sql-statements.js';
 
 /**
  * Just enough lexing of a ClickHouse statement for the HTTP layer: its kind, its output FORMAT,
@@ -6,11 +6,11 @@ import { blankOut } from '../shared/insert-head.js';
  * comments are blanked out before looking for keywords, so `'… FORMAT CSV'` inside a literal does not count.
  */
 
-export { blankOut, findInsertHead, type InsertHead } from '../shared/insert-head.js';
+export { findInsertHead, type InsertHead } from '../shared/insert-head.js';
 
 /** The statement's leading keyword, upper-cased (`SELECT`, `INSERT`, `SET`…); `(` counts as SELECT. */
 export function statementKind(sql: string): string {
-  const m = /^[\s(]*([A-Za-z]+)/.exec(blankOut(sql));
+  const m = /^[\s(]*([A-Za-z]+)/.exec(blankNonCode(sql));
   if (!m) return '';
   return m[1]!.toUpperCase();
 }
@@ -22,7 +22,7 @@ export function isStreamableKind(kind: string): boolean {
 
 /** The output format named by a trailing `FORMAT x` clause (SELECT-like statements), if any. */
 export function outputFormatClause(sql: string): string | undefined {
-  const blank = blankOut(sql);
+  const blank = blankNonCode(sql);
   let last: RegExpExecArray | undefined;
   const re = /\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)/gi;
   for (let m = re.exec(blank); m; m = re.exec(blank)) last = m;

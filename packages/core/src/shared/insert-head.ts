@@ -2,44 +2,9 @@
  * Where an INSERT's inline data begins (`INSERT INTO … FORMAT x` or `… VALUES`), for `tsdbt serve`
  * and for the warehouse client (chDB must never receive data inline: adapter/insert-file.ts).
  * Strings, quoted identifiers and comments are blanked out before looking for keywords, so
- * `'… FORMAT CSV'` inside a literal does not count.
+ * `'… FORMAT CSV'` inside a literal does not count (shared/sql-statements.ts' lexer).
  */
-
-/** The text with literals, quoted names and comments replaced by spaces (same length). */
-export function blankOut(sql: string): string {
-  let out = '';
-  let i = 0;
-  const n = sql.length;
-  while (i < n) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"' || c === '`') {
-      let j = i + 1;
-      while (j < n && sql[j] !== c) j += sql[j] === '\\' ? 2 : 1;
-      j = Math.min(j + 1, n);
-      out += c + ' '.repeat(Math.max(0, j - i - 2)) + (j - i >= 2 ? c : '');
-      i = j;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const j = sql.indexOf('\n', i);
-      const end = j < 0 ? n : j;
-      out += ' '.repeat(end - i);
-      i = end;
-    } else if (c === '#' && (sql[i + 1] === '!' || sql[i + 1] === ' ')) {
-      const j = sql.indexOf('\n', i);
-      const end = j < 0 ? n : j;
-      out += ' '.repeat(end - i);
-      i = end;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const j = sql.indexOf('*/', i + 2);
-      const end = j < 0 ? n : j + 2;
-      out += sql.slice(i, end).replace(/[^\n]/g, ' ');
-      i = end;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
+import { blankNonCode } from './sql-statements.js';
 
 /** `INSERT INTO … FORMAT x` or `INSERT INTO … VALUES` at the start of a text, and where its inline data begins. */
 export interface InsertHead {
@@ -64,7 +29,7 @@ const VALUES_HEAD = new RegExp(HEAD_BEFORE + String.raw`\bVALUES\b`, 'i');
  * text (the start of a body) a head that may still continue is not reported yet.
  */
 export function findInsertHead(text: string, complete: boolean): InsertHead | undefined {
-  const blank = blankOut(text);
+  const blank = blankNonCode(text);
   const fm = FORMAT_HEAD.exec(blank);
   const vm = fm ? undefined : VALUES_HEAD.exec(blank);
   const m = fm ?? vm;

@@ -11,10 +11,13 @@
  * `{ keepQuoted: true }` blanks comments only (literals and quoted names stay as written).
  */
 export function blankNonCode(sql: string, options?: { readonly keepQuoted?: boolean }): string {
-  const chars = sql.split(''); // UTF-16 units: the offsets of `sql`
+  // Built from slices (not an array of characters): INSERT texts with inline data can be large.
+  const parts: string[] = [];
+  let kept = 0; // sql[kept..] is not copied yet
   const n = sql.length;
   const blank = (from: number, to: number) => {
-    for (let k = from; k < Math.min(to, n); k++) if (sql[k] !== '\n') chars[k] = ' ';
+    parts.push(sql.slice(kept, from), sql.slice(from, Math.min(to, n)).replace(/[^\n]/g, ' '));
+    kept = Math.min(to, n);
   };
   let i = 0;
   while (i < n) {
@@ -51,7 +54,8 @@ export function blankNonCode(sql: string, options?: { readonly keepQuoted?: bool
       i = end;
     }
   }
-  return chars.join('');
+  parts.push(sql.slice(kept));
+  return parts.join('');
 }
 
 /** Offsets of the `;` that end statements in `sql`. */
