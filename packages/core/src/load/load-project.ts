@@ -370,7 +370,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const loaded: LoadedProject = { projectRoot, projectFile, target, manifest, renderer, vars, files: [...new Set(files)], secrets: secretValues(rawEnv, vars), partialParse, timings, ...(graphHints ? { graphHints } : {}) };
   loadInternals.set(loaded, { options, ...rootInternals! });
   loadReads.close();
-  const identity = recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, nodeLogs, renders: partialParse.rendered.length + partialParse.reused });
+  // Which vars each node's render read, and which were read elsewhere (a warm start's vars update: load/warm-vars-update.ts).
+  const varReads = {
+    byRender: new Map([...(parseCache?.varReads() ?? [])].map(([id, names]) => [id, [...names]] as const)),
+    global: new Set([...ctx.configVarReads, ...(loadReads.reads.direct ?? [])]),
+  };
+  const identity = recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, nodeLogs, renders: partialParse.rendered.length + partialParse.reused, varReads });
   // The saved load is this one: what the next command reads back is known by this identity (compile memo, manifest.json reuse).
   if (identity !== undefined) Object.assign(loaded, { warmIdentity: identity });
   return loaded;
@@ -389,6 +394,8 @@ interface LoadContext {
   readonly renderer: Renderer;
   readonly workers: ParseWorkers;
   readonly readProjectElapsed: number;
+  /** Names of the vars read by YAML values and profiles.yml (so far: they are rendered as the load goes on). */
+  readonly configVarReads: Set<string>;
 }
 
 /** dbt's --no-partial-parse / DBT_PARTIAL_PARSE: whether the parse cache and the warm start are used. */
@@ -415,10 +422,18 @@ export function updateContext(
   options: LoadOptions,
   env: NodeJS.ProcessEnv,
   onLog: NonNullable<LoadOptions['onLog']>,
-): { root: ProjectRoot; target: TargetConfig; projectFile: ProjectFile; renderer: Renderer; renderYaml: (text: string, file: string) => string } {
-  const { roots, target, projectFile, renderer, renderYamlOf } = loadContext({ ...options, env, onLog }, options.env ?? process.env, () => {});
+): {
+  root: ProjectRoot;
+  target: TargetConfig;
+  projectFile: ProjectFile;
+  renderer: Renderer;
+  renderYaml: (text: string, file: string) => string;
+  vars: Readonly<Record<string, unknown>>;
+  configVarReads: ReadonlySet<string>;
+} {
+  const { roots, target, projectFile, renderer, renderYamlOf, vars, configVarReads } = loadContext({ ...options, env, onLog }, options.env ?? process.env, () => {});
   const renderYaml = renderYamlOf.get(projectFile.name)!;
-  return { root: roots[0]!, target, projectFile, renderer, renderYaml: (text, file) => renderYaml(text, file) };
+  return { root: roots[0]!, target, projectFile, renderer, renderYaml: (text, file) => renderYaml(text, file), vars, configVarReads };
 }
 
 /**
@@ -435,6 +450,8 @@ function loadContext(
   const projectRoot = resolve(options.projectDir ?? '.');
   const env = options.env;
   const onLog = options.onLog;
+  // Vars read outside node renders (YAML values, profiles.yml): a warm start's vars update reloads in full when one changes.
+  const configVarReads = new Set<string>();
   const fromFile = readProjectFile(projectRoot);
   const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
   // target/ must be a folder (or not exist yet): said now, not as EEXIST halfway through a run.
@@ -451,7 +468,7 @@ function loadContext(
     profilesDir: options.profilesDir,
     target: options.target,
     // profiles.yml is where DBT_ENV_SECRET_* variables may be read (as in dbt)
-    renderString: (text, file) => renderProfileString(text, file, env, { var: cliVarFunction(options.vars ?? {}, 'the command') }, true),
+    renderString: (text, file) => renderProfileString(text, file, env, { var: cliVarFunction(options.vars ?? {}, 'the command', configVarReads) }, true),
   });
   // The root project and each installed package (dbt_packages/*), each with its own vars.
   const unrenderedRoots = projectRoots(projectRoot, unrendered, { versionCheck: options.versionCheck });
@@ -465,6 +482,7 @@ function loadContext(
       target: targetForTemplates(target),
       var: (...args: unknown[]) => {
         const { name, given, fallback } = nameAndDefault(args);
+        configVarReads.add(name);
         if (name in pkgVars) return pkgVars[name];
         if (given) return fallback;
         raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(pkgVars, null, 2)}`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
@@ -496,7 +514,7 @@ function loadContext(
   const renderer = new Renderer({ ...contextOptions, onLog }, macroFiles, search);
   // Worker threads build the same Renderer (load/parse-pool.ts).
   const workers = { init: { options: { ...contextOptions, env: { ...rawEnv } }, macroFiles, search }, threads: options.parseThreads ?? threadsFromEnv(env.TSDBT_PARSE_THREADS), workerRendered: 0 };
-  return { env, unrendered, target, vars, renderYamlOf, projectFile, roots, macroFiles, renderer, workers, readProjectElapsed };
+  return { env, unrendered, target, vars, renderYamlOf, projectFile, roots, macroFiles, renderer, workers, readProjectElapsed, configVarReads };
 }
 
 /**
@@ -530,9 +548,10 @@ export function packagesYamlRenderer(env: NodeJS.ProcessEnv, cliVars: Readonly<R
 }
 
 /** var() where only --vars are known (packages.yml, profiles.yml: dbt's PackageRenderer / ProfileRenderer). */
-function cliVarFunction(cliVars: Readonly<Record<string, unknown>>, command: string): (...args: unknown[]) => unknown {
+function cliVarFunction(cliVars: Readonly<Record<string, unknown>>, command: string, reads?: Set<string>): (...args: unknown[]) => unknown {
   return (...args: unknown[]) => {
     const { name, given, fallback } = nameAndDefault(args);
+    reads?.add(name);
     if (name in cliVars) return cliVars[name];
     if (given) return fallback;
     raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(cliVars, null, 2)}`, { hint: `Pass --vars '{${name}: value}' to ${command}, or give var() a default.` }));

@@ -89,6 +89,8 @@ export class ParseCache {
   private readonly rendered: string[] = [];
   private reused = 0;
   private stored = 0;
+  /** The names of the vars each render of this load read (by the render's id: a node's unique id, a generic test's `test.<pkg>.<name>`). */
+  private readonly varNames = new Map<string, Set<string>>();
 
   private constructor(
     private readonly file: string,
@@ -120,6 +122,7 @@ export class ParseCache {
       return undefined;
     }
     this.reused++;
+    this.noteVarNames(info.uniqueId, e.vars);
     this.next.set(id, e);
     renderer.noteConfigKeysRead(e.configKeys);
     renderer.noteReads({ vars: new Map(e.vars), env: new Map(e.env) }); // the load read them too (its warm start)
@@ -139,6 +142,7 @@ export class ParseCache {
   /** Keeps a fresh parse for the next load (unless it read something that differs per run). */
   store(renderer: Renderer, source: string, info: RenderNodeInfo, parsed: CachedParse, reads: RenderReads): void {
     renderer.noteReads(reads); // a worker's render: the load read them too (its warm start)
+    this.noteVarNames(info.uniqueId, reads.vars);
     if (reads.volatile) return;
     const { state } = parsed;
     const macros: [string, string][] = [];
@@ -204,6 +208,16 @@ export class ParseCache {
     } catch {
       rmSync(tmp, { force: true });
     }
+  }
+
+  /** Which vars (by name) each render of this load read, reused or not (load/warm-vars-update.ts). */
+  varReads(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.varNames;
+  }
+
+  private noteVarNames(id: string, vars: Iterable<readonly [string, unknown]>): void {
+    let names = this.varNames.get(id);
+    for (const [key] of vars) (names ??= this.varNames.set(id, new Set()).get(id)!).add(key.slice(key.indexOf('\0') + 1));
   }
 
   report(): PartialParseReport {

@@ -10,8 +10,9 @@ import type { ProjectRoot } from './project-roots.js';
 import { BUILTIN_MACROS_DIR, PACKAGE_MACROS_DIR } from './builtin-package.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { savedPatch } from './saved-patches.js';
-import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type SavedLoad } from './warm-start.js';
+import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type SavedLoad, type VarReads } from './warm-start.js';
 import { generations, updateWarmLoad } from './warm-update.js';
+import { cliVarHashes } from './warm-vars-update.js';
 
 /*
  * How loadProject uses the warm start (load/warm-start.ts): before loading, the saved load of the
@@ -33,7 +34,6 @@ function warmStartKey(options: LoadOptions, projectRoot: string): Record<string,
     target: options.target ?? '',
     profile: options.profile ?? '',
     targetPath: options.targetPath ?? '',
-    vars: digest(options.vars ?? {}),
     flags: digest([options.fullRefresh === true, options.versionCheck !== false]),
   };
 }
@@ -68,7 +68,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
   const file = warmStartFile(options, projectRoot);
   if (!file) return 'no project file';
   if (secretValues(env, options.vars ?? {}).length) return 'secret environment variables are set';
-  const read = readWarmStart(file, warmStartKey(options, projectRoot), env);
+  const read = readWarmStart(file, warmStartKey(options, projectRoot), env, cliVarHashes(options));
   if (typeof read === 'string') return read;
   let saved: SavedLoad;
   let built: Renderer | undefined;
@@ -86,7 +86,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
     built = update.renderer;
     updated = { parsed: update.parsed, files: update.changedFiles };
     const next = update;
-    identity = read.append(update.delta, () => ({ inputs: { ...read.inputs, scan: read.scan, env: next.env }, load: next.load, internals: read.internals() }));
+    identity = read.append(update.delta, () => ({ inputs: { ...read.inputs, scan: read.scan, env: next.env, cliVars: cliVarHashes(options) }, load: next.load, internals: update.internals }));
   } else saved = read;
   for (const [message, level] of saved.logs) options.onLog?.(message, level);
   const loaded: LoadedProject = {
@@ -123,7 +123,10 @@ export interface WarmRecorder {
   /** Scans the inputs of the project roots, before their files are read. */
   scan(roots: readonly ProjectRoot[]): void;
   /** Saves the finished load (or removes an old warm start when this load must not be saved); its identity when saved. */
-  save(loaded: LoadedProject, extra: { readonly volatile: boolean; readonly envRead: Iterable<string>; readonly logs: SavedLoad['logs']; readonly nodeLogs: SavedLoad['nodeLogs']; readonly renders: number }): string | undefined;
+  save(
+    loaded: LoadedProject,
+    extra: { readonly volatile: boolean; readonly envRead: Iterable<string>; readonly logs: SavedLoad['logs']; readonly nodeLogs: SavedLoad['nodeLogs']; readonly renders: number; readonly varReads: VarReads },
+  ): string | undefined;
 }
 
 /** Starts recording a load for its warm start; undefined when the warm start is off (--no-partial-parse). */
@@ -160,7 +163,7 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
       return writeWarmStart(
         file,
         warmStartKey(options, projectRoot),
-        { spec, scan, env: envValues },
+        { spec, scan, env: envValues, cliVars: cliVarHashes(options) },
         {
           projectRoot: loaded.projectRoot,
           projectFile,
@@ -173,7 +176,7 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
           nodeLogs: extra.nodeLogs,
           depths: [...depths],
         },
-        { patches: new Map([...patches].map(([name, patch]) => [name, savedPatch(patch)] as const)), schemaEntries: loadInternals.get(loaded)?.schemaEntries ?? new Map() },
+        { patches: new Map([...patches].map(([name, patch]) => [name, savedPatch(patch)] as const)), schemaEntries: loadInternals.get(loaded)?.schemaEntries ?? new Map(), varReads: extra.varReads },
       );
     },
   };

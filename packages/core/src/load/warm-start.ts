@@ -12,6 +12,7 @@ import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
 import { decodeBlobMap, encodeBlobMap, savedPatch } from './saved-patches.js';
 import type { ResourcePatch } from './schema-yaml.js';
+import { withVarReads } from './warm-vars-update.js';
 
 /*
  * The warm start (target/warm_start.bin): the finished result of a load, reused whole when nothing
@@ -36,7 +37,7 @@ import type { ResourcePatch } from './schema-yaml.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/6';
+const FORMAT = 'tsdbt-warm-start/7';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -74,6 +75,15 @@ export interface SavedInternals {
   readonly patches: ReadonlyMap<string, ResourcePatch>;
   /** The root's schema files and their plain model entries (load-project.ts LoadInternals.schemaEntries). */
   readonly schemaEntries: ReadonlyMap<string, readonly string[] | null>;
+  /** Which vars the load's renders read (load/warm-vars-update.ts). */
+  readonly varReads: VarReads;
+}
+
+/** The names of the vars a load read: by each render (a node's id, a generic test's `test.<pkg>.<name>`), and outside node renders. */
+export interface VarReads {
+  readonly byRender: ReadonlyMap<string, readonly string[]>;
+  /** Read by YAML values, profiles.yml or a render outside any node's: a change of one loads in full. */
+  readonly global: ReadonlySet<string>;
 }
 
 /** One incremental update of a saved load, appended to its file. */
@@ -87,6 +97,10 @@ export interface WarmDelta {
   /** Generations that changed (nodes deleted lose theirs). */
   readonly depths: readonly (readonly [string, number])[];
   readonly files?: readonly string[];
+  /** --vars (name → readValue) when they changed, the root's vars then, and the var reads of the renders run again (null: none now). */
+  readonly cliVars?: readonly (readonly [string, string | undefined])[];
+  readonly vars?: SavedLoad['vars'];
+  readonly varReads?: { readonly byRender: readonly (readonly [string, readonly string[] | null])[]; readonly global: readonly string[] };
   /** Model patches replaced by an edited schema file (load/warm-yaml-update.ts), saved without functions. */
   readonly patches?: readonly (readonly [string, ResourcePatch])[];
   readonly logs: SavedLoad['logs'];
@@ -97,6 +111,8 @@ export interface WarmDelta {
 /** A saved load whose key and environment hold but some input files changed since. */
 export interface StaleLoad {
   readonly changed: readonly string[];
+  /** Names of the --vars that differ from the saved load's (set, unset or another value). */
+  readonly changedVars: readonly string[];
   /** The scan just taken (before any file was read again). */
   readonly scan: InputScan;
   readonly inputs: LoadInputs;
@@ -113,6 +129,8 @@ export interface LoadInputs {
   readonly scan: InputScan;
   /** Environment variables read (name → readValue of the value, undefined: unset). */
   readonly env: ReadonlyMap<string, string | undefined>;
+  /** --vars (name → readValue of the value). */
+  readonly cliVars: ReadonlyMap<string, string | undefined>;
 }
 
 interface Header {
@@ -133,7 +151,7 @@ interface Section {
  * The saved load in `file` when it was made with `key` and its inputs are unchanged; a StaleLoad
  * when only input files changed (the caller may update it); else why not.
  */
-export function readWarmStart(file: string, key: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): SavedLoad | StaleLoad | string {
+export function readWarmStart(file: string, key: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv, cliVars: ReadonlyMap<string, string | undefined>): SavedLoad | StaleLoad | string {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -172,13 +190,16 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     // What a delta applies to: the saved load, its nodes and their index.
     const base = `${loadAt.crc32}.${indexAt.crc32}.${blobsAt.crc32}`;
     const deltas = readDeltas(bytesAt, deltasOffset, size, base);
-    const saved = deserialize(section(cut + 1, inputsAt)) as { spec: InputSpec; scan: [string, string][]; env: [string, string | undefined][] };
+    const saved = deserialize(section(cut + 1, inputsAt)) as { spec: InputSpec; scan: [string, string][]; env: [string, string | undefined][]; cliVars: [string, string | undefined][] };
     const scan = new Map(saved.scan);
     const envValues = new Map(saved.env);
+    let savedVars = new Map(saved.cliVars);
     for (const d of deltas) {
       for (const [path, fp] of d.scan) fp === null ? scan.delete(path) : scan.set(path, fp);
       for (const [name, value] of d.env) envValues.set(name, value);
+      if (d.cliVars) savedVars = new Map(d.cliVars);
     }
+    const changedVars = [...new Set([...savedVars.keys(), ...cliVars.keys()])].filter((n) => savedVars.get(n) !== cliVars.get(n) || savedVars.has(n) !== cliVars.has(n));
     for (const [name, value] of envValues) if (readValue(env[name]) !== value) return `environment variable ${name} changed`;
     const now = scanInputs(saved.spec);
     const differ = changedInputs(scan, now);
@@ -207,14 +228,15 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     keepOpen = true;
     const load = () => deltas.reduce(applyDelta, withNodes(deserialize(loadBytes) as SavedLoad, nodes));
     const identity = [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',');
-    if (differ.length === 0) return { ...load(), identity };
+    if (differ.length === 0 && changedVars.length === 0) return { ...load(), identity };
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
     return {
       changed: differ,
+      changedVars,
       scan: now,
-      inputs: { spec: saved.spec, scan, env: envValues },
+      inputs: { spec: saved.spec, scan, env: envValues, cliVars: savedVars },
       load: () => (loaded ??= load()),
       internals: () => (internals ??= decodeInternals(internalBytes, deltas)),
       append(delta, updated) {
@@ -270,7 +292,8 @@ const revivePatch = (p: ResourcePatch): ResourcePatch => ({ ...p, tests: p.tests
 
 /** The internals section: the schema entries (length-prefixed v8), then the patches (load/saved-patches.ts). */
 function encodeInternals(internals: SavedInternals): Buffer {
-  const entries = serialize([...internals.schemaEntries]);
+  const { byRender, global } = internals.varReads;
+  const entries = serialize({ schemaEntries: [...internals.schemaEntries], varReads: { byRender: [...byRender], global: [...global] } });
   const length = Buffer.alloc(4);
   length.writeUInt32BE(entries.length, 0);
   return Buffer.concat([length, entries, encodeBlobMap(internals.patches)]);
@@ -279,10 +302,14 @@ function encodeInternals(internals: SavedInternals): Buffer {
 /** The internals as saved, with the patches the deltas replaced. */
 function decodeInternals(bytes: Buffer, deltas: readonly WarmDelta[]): SavedInternals {
   const length = bytes.readUInt32BE(0);
-  const schemaEntries = new Map(deserialize(bytes.subarray(4, 4 + length)) as [string, readonly string[] | null][]);
+  const head = deserialize(bytes.subarray(4, 4 + length)) as { schemaEntries: [string, readonly string[] | null][]; varReads: { byRender: [string, readonly string[]][]; global: string[] } };
   const patches = decodeBlobMap<ResourcePatch>(bytes.subarray(4 + length), revivePatch);
-  for (const d of deltas) for (const [name, patch] of d.patches ?? []) patches.set(name, revivePatch(patch));
-  return { patches, schemaEntries };
+  let varReads: VarReads = { byRender: new Map(head.varReads.byRender), global: new Set(head.varReads.global) };
+  for (const d of deltas) {
+    for (const [name, patch] of d.patches ?? []) patches.set(name, revivePatch(patch));
+    if (d.varReads) varReads = withVarReads(varReads, d.varReads);
+  }
+  return { patches, schemaEntries: new Map(head.schemaEntries), varReads };
 }
 
 /** A saved load with one delta applied (nodes set in place or deleted, as the update did). */
@@ -294,7 +321,7 @@ function applyDelta(load: SavedLoad, delta: WarmDelta): SavedLoad {
     else (nodes.delete(id), depths.delete(id));
   }
   for (const [id, d] of delta.depths) depths.set(id, d);
-  return { ...load, depths: [...depths], logs: delta.logs, nodeLogs: delta.nodeLogs, renders: delta.renders, ...(delta.files ? { files: delta.files } : {}) };
+  return { ...load, depths: [...depths], logs: delta.logs, nodeLogs: delta.nodeLogs, renders: delta.renders, ...(delta.files ? { files: delta.files } : {}), ...(delta.vars ? { vars: delta.vars } : {}) };
 }
 
 /** A saved load read back without its nodes, with them. */
@@ -325,7 +352,7 @@ function appendDelta(file: string, size: number, base: string, delta: WarmDelta)
 export function writeWarmStart(file: string, key: Readonly<Record<string, string>>, inputs: LoadInputs, load: SavedLoad, internals: SavedInternals): string | undefined {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env] });
+    const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env], cliVars: [...inputs.cliVars] });
     // The nodes apart, each its own blob behind an index (manifest/lazy-nodes.ts): a warm start decodes only the nodes it uses.
     const loadBytes = serialize({ ...load, manifest: { ...load.manifest, nodes: new Map() } });
     const nodes = encodeNodes(load.manifest.nodes);

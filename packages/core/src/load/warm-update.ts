@@ -8,7 +8,8 @@ import { planChanges, updateNodes, type FileChange, type NodesUpdate } from './i
 import type { ResourcePatch } from './schema-yaml.js';
 import { yamlEntryChanges, type YamlEntryChanges } from './warm-yaml-update.js';
 import { nodeWarnings, testContextOf, updateContext, type LoadOptions } from './load-project.js';
-import { recordingEnv, type SavedLoad, type StaleLoad, type WarmDelta } from './warm-start.js';
+import { recordingEnv, type SavedInternals, type SavedLoad, type StaleLoad, type WarmDelta } from './warm-start.js';
+import { cliVarHashes, updatedVarReads, varsPlan, withVarReads } from './warm-vars-update.js';
 
 /*
  * A changed input, without a full load: when the files that changed since the warm start are model
@@ -16,7 +17,8 @@ import { recordingEnv, type SavedLoad, type StaleLoad, type WarmDelta } from './
  * manifest — watch mode's incremental re-load (load/incremental-load.ts updateNodes), one mechanism
  * — and the change is appended to warm_start.bin (load/warm-start.ts) instead of saving it all
  * again. An edited schema YAML file of plain model entries parses again the models whose entry
- * changed (load/warm-yaml-update.ts). Anything an update cannot reproduce exactly as a full load
+ * changed (load/warm-yaml-update.ts); changed --vars parse again the nodes
+ * whose render read one (load/warm-vars-update.ts). Anything an update cannot reproduce exactly as a full load
  * would (any other YAML edit, a macro, project or profile file; a new file or node, which a full load
  * would put elsewhere in the manifest; a node a warning is about; a render that reads something per
  * run; any error) loads in full instead.
@@ -30,6 +32,8 @@ export interface UpdatedLoad {
   readonly parsed: readonly string[];
   readonly changedFiles: readonly string[];
   readonly delta: WarmDelta;
+  /** The saved internals with the update's (patches, var reads): what a rewrite of the whole file saves. */
+  readonly internals: SavedInternals;
   /** The environment variables read, as the next warm start checks them. */
   readonly env: ReadonlyMap<string, string | undefined>;
 }
@@ -79,6 +83,11 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   // Decoded per entry asked for; test declarations come back with their saved line as exact line (only error messages read it: an error loads in full).
   const internals = stale.internals();
   const patches = internals.patches;
+  if (stale.changedVars.length) {
+    const forVars = varsPlan(stale.changedVars, internals.varReads, nodes, ctx.projectFile.name);
+    if (typeof forVars === 'string') return forVars;
+    for (const step of forVars) if (!plan.some((p) => p.path === step.path)) plan.push(step);
+  }
   let newPatches: YamlEntryChanges['patches'] = [];
   if (yamlChanges.length) {
     const outside = yamlChanges.find((c) => !ctx.projectFile.modelPaths.some((d) => isUnder(c.path, d)));
@@ -143,6 +152,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
       newEnv.push([name, value]);
     }
   const fresh = new Set(update.fresh);
+  const varReads = updatedVarReads(update.fresh, update.removed, nodes, update.manifest.nodes, [...reads.reads.vars.keys()].map((k) => k.slice(k.indexOf('\0') + 1)), ctx.configVarReads);
   const delta: WarmDelta = {
     scan: stale.changed.map((path) => [path, stale.scan.get(path) ?? null] as const),
     env: newEnv,
@@ -150,14 +160,16 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     depths: [...depths].filter(([id, d]) => oldDepths.get(id) !== d),
     ...(update.files !== saved.files ? { files: update.files } : {}),
     ...(newPatches.length ? { patches: newPatches } : {}),
+    ...(stale.changedVars.length ? { cliVars: [...cliVarHashes(options)], vars: ctx.vars } : {}),
+    varReads,
     logs,
     nodeLogs,
     renders: saved.renders,
   };
   const { identity: _identity, ...rest } = saved; // a new load: its identity is known once read back
-  const load: SavedLoad = { ...rest, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: [...depths] };
+  const load: SavedLoad = { ...rest, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: [...depths], vars: ctx.vars };
   renderer.setManifest(update.manifest);
-  return { load, renderer, parsed: [...update.dropped, ...update.fresh.filter((id) => !update.dropped.includes(id))], changedFiles, delta, env: envRead };
+  return { load, renderer, internals: { ...internals, varReads: withVarReads(internals.varReads, varReads) }, parsed: [...update.dropped, ...update.fresh.filter((id) => !update.dropped.includes(id))], changedFiles, delta, env: envRead };
 }
 
 /**

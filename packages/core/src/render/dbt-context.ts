@@ -169,6 +169,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const pkg = slot.current?.node?.packageName;
     const vars = varsOf(options, pkg);
     slot.tracker?.vars.set(varKey(pkg ?? '', name), readValue(name in vars ? vars[name] : undefined));
+    slot.tracker?.direct?.add(name);
     if (name in vars) {
       // dbt's Var.get_rendered_var: a string var is rendered with the caller's context when read
       // (`max_depth: "{{ 4 if target.type == 'clickhouse' else 9 }}"` in dbt_project.yml).

@@ -24,6 +24,12 @@ export interface RenderReads {
    * run_started_at, `modules` such as datetime.now()) or logged: its result is never reused.
    */
   volatile: boolean;
+  /**
+   * Only on a whole load's tracking (Renderer.openTracking): names of the vars read by renders that
+   * no tracked work enclosed (not a node's parse render): a warm start's vars update cannot tell
+   * which node they went into (load/warm-vars-update.ts).
+   */
+  readonly direct?: Set<string>;
 }
 
 export function newRenderReads(): RenderReads {

@@ -117,7 +117,7 @@ export class Renderer {
    */
   openTracking(): { readonly reads: RenderReads; close(): void } {
     const previous = this.slot.tracker;
-    const reads = newRenderReads();
+    const reads: RenderReads = { ...newRenderReads(), direct: new Set() };
     this.slot.tracker = reads;
     return {
       reads,
