@@ -246,7 +246,8 @@ describe('parse cache: warm manifests equal cold ones', () => {
     expect(warm.partialParse.rendered).toEqual([]);
     // 300 models (Jinja-heavy) and 450 generic tests.
     expect(warm.partialParse.reused).toBe(jinja ? 750 : 450);
+    // The models that read the var (a warm start's vars update: load/warm-vars-update.ts; their tests are built again with them).
     const vars = warmLoad(dir, { vars: { with_flag: true } });
-    expect(vars.partialParse.rendered).toHaveLength(jinja ? 300 : 0);
+    expect(vars.partialParse.rendered.filter((id) => id.startsWith('model.'))).toHaveLength(jinja ? 300 : 0);
   });
 });
