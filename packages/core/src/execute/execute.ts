@@ -5,6 +5,7 @@ import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
 import { withCastKeepNullable } from './cast-keep-nullable.js';
+import { runWithCommonTypes, withoutVariantCommonType } from './common-types.js';
 import { runUnitTest } from './run-unit-test.js';
 import { schedule } from './scheduler.js';
 import { inThread, threadName } from './thread-context.js';
@@ -75,6 +76,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   };
   // Whether the server has cast_keep_nullable (dbt's CAST of NULL: cast-keep-nullable.ts), asked once.
   let castKeepNullable: Promise<boolean> | undefined;
+  let noVariant: Promise<boolean> | undefined;
   const runOne = async (node: ManifestNode): Promise<NodeResult> => {
     const i = ++index;
     ctx.onEvent({ type: 'node_started', node, index: i, total });
@@ -85,10 +87,14 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
       if (node.resourceType === 'unit_test') return runUnitTest(ctx, node as UnitTestNode);
       castKeepNullable ??= ctx.adapter.hasSetting('cast_keep_nullable').catch(() => false);
-      const run = withCastKeepNullable(node, await castKeepNullable);
-      if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);
-      if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
-      return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
+      noVariant ??= ctx.adapter.hasSetting('use_variant_as_common_type').catch(() => false);
+      const loose = withCastKeepNullable(node, await castKeepNullable);
+      // dbt's common types (common-types.ts): no Variant, and sites without a supertype cast to dbt's.
+      return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(loose, await noVariant), loose, (run) => {
+        if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);
+        if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
+        return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
+      });
     })));
     // dbt's target/run/: what the node ran (also when it failed).
     ctx.compiled.writeRun(node, runFileText(node.resourceType, statements));

@@ -13,6 +13,7 @@ import { threadName } from './thread-context.js';
 import { dequalifiedSql, dequalifiedSqlAsync } from './dequalify.js';
 import { withNullWindowShifts } from './window-nulls.js';
 import { withJoinColumnNames } from './join-column-names.js';
+import { commonTypedSql } from './common-types.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -88,7 +89,8 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
   const sql = withJoinColumnNames(node, withNullWindowShifts(node, oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }))));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
-  return sql;
+  // A node run again with its common-type sites cast (common-types.ts) runs that SQL.
+  return commonTypedSql(sql);
 }
 
 /**

@@ -1,0 +1,229 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { dbtSemantics } from '../load/dbt-semantics.js';
+import type { ManifestNode } from '../manifest/nodes.js';
+import type { WarehouseClient } from '../adapter/warehouse-client.js';
+import { applyEdits, commonTypeSites, MARKER_BASE, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
+
+/*
+ * dbt's common types on ClickHouse. Where every other warehouse dbt runs on gives a supertype —
+ * `coalesce(sum(int_col), 0.0)` or `case when … then int_col else float_col end` a double,
+ * `coalesce(valid_to, '2099-01-01')` a date — ClickHouse 24+ makes a Variant(Float64, Int64) or
+ * Variant(Date, String) (use_variant_as_common_type, on by default) that then fails in max(),
+ * ORDER BY, a window or a comparison, or is stored as a Variant column; older ClickHouse and a
+ * CASE with an operand refuse it ("There is no supertype", code 386). Under `dbt_semantics`
+ * (default on) a model, snapshot or test runs with use_variant_as_common_type = 0, so such a site
+ * fails before anything is written; the runner then asks ClickHouse for the types of the values of
+ * each site (one EXPLAIN QUERY TREE of a probe, common-type-sites.ts), casts the sites whose values
+ * have no ClickHouse supertype to dbt's (ints and floats: Float64; Decimal and float: Float64;
+ * UInt64 and signed ints: Int64; dates and strings: the date type), and runs the node again with
+ * that SQL. A node the rewrite cannot help runs again with ClickHouse's Variant, as before.
+ */
+
+const SETTING = 'use_variant_as_common_type';
+
+/** The node with use_variant_as_common_type = 0 in its query_settings (dbt_semantics; a node's own value wins). */
+export function withoutVariantCommonType<N extends ManifestNode>(node: N, serverHasIt: boolean): N {
+  if (!serverHasIt || !(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return node;
+  const own = node.config.query_settings;
+  const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
+  if (SETTING in settings) return node;
+  return { ...node, config: { ...node.config, query_settings: { ...settings, [SETTING]: 0 } } };
+}
+
+/** Whether a failure is ClickHouse refusing (or choking on) a common type. */
+export function isCommonTypeError(message: string | undefined): boolean {
+  if (!message) return false;
+  return /\bCode: 386\b|NO_COMMON_TYPE|There is no supertype/.test(message) ||
+    (/\bCode: (43|44)\b/.test(message) && /Variant|of arguments of function (greatest|least)\b/.test(message));
+}
+
+interface Scope {
+  /** The SQL texts nodeSql produced in this run of the node. */
+  readonly produced: Set<string>;
+  /** Rewritten SQL by original SQL. */
+  readonly rewrites: ReadonlyMap<string, string>;
+}
+
+const scope = new AsyncLocalStorage<Scope>();
+
+/** Runs one attempt of a node: nodeSql notes what it produced and applies `rewrites`. */
+export function inCommonTypeScope<T>(produced: Set<string>, rewrites: ReadonlyMap<string, string>, work: () => T): T {
+  return scope.run({ produced, rewrites }, work);
+}
+
+/** nodeSql's last step: the SQL as this attempt of the node runs it. */
+export function commonTypedSql(sql: string): string {
+  const s = scope.getStore();
+  if (!s) return sql;
+  s.produced.add(sql);
+  return s.rewrites.get(sql) ?? sql;
+}
+
+/**
+ * `sql` with each common-type site whose values have no ClickHouse supertype cast to dbt's
+ * supertype, or undefined when no site needs it (or the probe could not be analysed).
+ */
+export async function commonTypeRewrite(client: WarehouseClient, sql: string, settings: Readonly<Record<string, unknown>>): Promise<string | undefined> {
+  const sites = commonTypeSites(sql);
+  if (sites.length === 0) return undefined;
+  let dump: string;
+  try {
+    const rows = await client.query<{ explain: string }>(`EXPLAIN QUERY TREE ${probeSql(sql, sites)}`, { settings: { ...settings, [SETTING]: 1 } });
+    dump = rows.map((r) => r.explain).join('\n');
+  } catch {
+    return undefined;
+  }
+  const typesOf = siteTypes(dump, sites.length);
+  const edits: Edit[] = [];
+  sites.forEach((site, k) => {
+    const types = typesOf.get(k);
+    const casts = types && valueCasts(site, types);
+    // Each value cast (not the site: a CASE with an operand fails before its result could be).
+    casts?.forEach((cast, v) => {
+      const part = site.parts[site.values[v]!]!;
+      if (cast) edits.push({ at: part.start, length: 0, text: ' CAST(' }, { at: part.end, length: 0, text: `, '${cast}') ` });
+    });
+  });
+  return edits.length > 0 ? applyEdits(sql, edits) : undefined;
+}
+
+/** Each site's part types (every occurrence of its probe tuple in the dump; a CTE read twice appears twice). */
+function siteTypes(dump: string, count: number): Map<number, string[][]> {
+  const out = new Map<number, string[][]>();
+  for (const m of dump.matchAll(/(?:result_type|constant_value_type): (Tuple\(.*)$/gm)) {
+    const elements = typeArguments(m[1]!);
+    const marker = /^FixedString\((\d+)\)$/.exec(elements?.at(-1) ?? '');
+    if (!elements || !marker) continue;
+    const k = Number(marker[1]) - MARKER_BASE;
+    if (k < 0 || k >= count) continue;
+    out.set(k, [...(out.get(k) ?? []), elements.slice(0, -1)]);
+  }
+  return out;
+}
+
+/** The arguments of a type like `Tuple(A, B(C, D))` → ['A', 'B(C, D)'] (quotes and nesting respected). */
+export function typeArguments(type: string): string[] | undefined {
+  const open = type.indexOf('(');
+  if (open < 0) return undefined;
+  const out: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < type.length; i++) {
+    const c = type[i]!;
+    if (c === "'") {
+      for (i++; i < type.length && type[i] !== "'"; i++) if (type[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') {
+      if (--depth === 0) {
+        out.push(type.slice(start, i).trim());
+        return out;
+      }
+    } else if (c === ',' && depth === 1) {
+      out.push(type.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The type to cast each value of a site to (undefined for a NULL), or undefined when ClickHouse's
+ * own common type is dbt's (or there is none to give). `occurrences`: the part types of each place
+ * the site appears in the analysed query.
+ */
+export function valueCasts(site: CommonTypeSite, occurrences: readonly (readonly string[])[]): (string | undefined)[] | undefined {
+  const typeOf = (v: number) => occurrences.map((parts) => parts[site.values[v]!]).filter((t): t is string => t !== undefined);
+  const values = site.values.map((_, v) => typeOf(v));
+  if (values.some((t) => t.length === 0)) return undefined;
+  const supertype = dbtSupertype(values.flat().map(unwrap).filter((t) => t !== 'Nothing'));
+  if (!supertype) return undefined;
+  return values.map((types) => {
+    if (types.every((t) => unwrap(t) === 'Nothing')) return undefined;
+    return types.some((t) => /^(?:LowCardinality\()?Nullable\(/.test(t)) ? `Nullable(${supertype})` : supertype;
+  });
+}
+
+/** A type without Nullable/LowCardinality around it. */
+function unwrap(type: string): string {
+  let t = type.trim();
+  for (;;) {
+    const m = /^(?:Nullable|LowCardinality)\((.*)\)$/.exec(t);
+    if (!m) return t;
+    t = m[1]!.trim();
+  }
+}
+
+const INT = /^U?Int(8|16|32|64|128|256)$/;
+const FLOAT = /^(?:Float32|Float64|BFloat16)$/;
+const DECIMAL = /^Decimal(?:32|64|128|256)?\(/;
+const DATE = /^(?:Date|Date32|DateTime(?:\(.*\))?|DateTime64\(.*\))$/;
+const STRING = /^(?:String|FixedString\(\d+\))$/;
+
+/**
+ * dbt's supertype of value types ClickHouse has none for, or undefined (ClickHouse's own common
+ * type stands, or neither has one).
+ */
+export function dbtSupertype(types: readonly string[]): string | undefined {
+  if (types.length < 2) return undefined;
+  const ints = types.filter((t) => INT.test(t));
+  const floats = types.filter((t) => FLOAT.test(t));
+  const decimals = types.filter((t) => DECIMAL.test(t));
+  if (ints.length + floats.length + decimals.length === types.length) {
+    // A double on every other warehouse (Postgres: int + float8 → float8, numeric + float8 → float8).
+    if (floats.length > 0 && ints.length + decimals.length > 0) return 'Float64';
+    // No unsigned 64-bit integer elsewhere: count() next to a signed value is a bigint.
+    if (floats.length === 0 && decimals.length === 0 && ints.some((t) => t === 'UInt64') && ints.some((t) => /^Int/.test(t))) return 'Int64';
+    return undefined;
+  }
+  const dates = types.filter((t) => DATE.test(t));
+  const strings = types.filter((t) => STRING.test(t));
+  if (dates.length > 0 && strings.length > 0 && dates.length + strings.length === types.length) {
+    // A string next to a date is read as that date (a literal's type is the other side's, as in SQL).
+    return widestDate(dates);
+  }
+  return undefined;
+}
+
+function widestDate(dates: readonly string[]): string {
+  const rank = (t: string) => (t.startsWith('DateTime64') ? 3 : t.startsWith('DateTime') ? 2 : t === 'Date32' ? 1 : 0);
+  let best = dates[0]!;
+  for (const d of dates) {
+    if (rank(d) > rank(best)) best = d;
+    else if (rank(d) === 3 && rank(best) === 3 && precision(d) > precision(best)) best = d;
+  }
+  return best;
+}
+
+const precision = (t: string) => Number(/^DateTime64\((\d+)/.exec(t)?.[1] ?? 0);
+
+/**
+ * Runs a model, snapshot or test as dbt's common types ask (see the top of this file): `strict`
+ * (use_variant_as_common_type = 0) first; on a common-type failure again with the sites cast, and
+ * if that does not help either, as `loose` (the node's own settings: ClickHouse's Variant).
+ */
+export async function runWithCommonTypes<N extends ManifestNode, T>(client: WarehouseClient, strict: N, loose: N, run: (node: N) => Promise<T>): Promise<T> {
+  if (strict === loose) return run(loose);
+  const produced = new Set<string>();
+  try {
+    return await inCommonTypeScope(produced, new Map(), () => run(strict));
+  } catch (error) {
+    if (!isCommonTypeError(messageOf(error))) throw error;
+    const own = strict.config.query_settings;
+    const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
+    const rewrites = new Map<string, string>();
+    for (const sql of produced) {
+      const fixed = await commonTypeRewrite(client, sql, settings);
+      if (fixed) rewrites.set(sql, fixed);
+    }
+    if (rewrites.size > 0) {
+      try {
+        return await inCommonTypeScope(new Set(), rewrites, () => run(strict));
+      } catch (again) {
+        if (!isCommonTypeError(messageOf(again))) throw again;
+      }
+    }
+    return inCommonTypeScope(new Set(), rewrites, () => run(loose));
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * dbt's common types (execute/common-types.ts). On Postgres, Snowflake, BigQuery… a CASE/coalesce
+ * of an integer and a float is a double, and a string literal next to a date is that date.
+ * ClickHouse 26 makes a Variant (use_variant_as_common_type) that max(), ORDER BY and window keys
+ * refuse, or no type at all (code 386). Under dbt_semantics (default on) tsdbt casts such a site to
+ * dbt's supertype; `dbt_semantics: false` keeps ClickHouse's answer.
+ */
+describe("dbt's common types for CASE / if / coalesce (dbt_semantics)", () => {
+  it('an Int64 and a Float64 in a CASE, if() and coalesce() give a Float64 that max() and ORDER BY take', async () => {
+    const p = dbtProject({
+      models: {
+        'amounts.sql': `select toInt64(number) as qty, toFloat64(number) / 4 as price, if(number = 2, NULL, toInt64(number)) as maybe from numbers(4)`,
+        'mixed.sql': `{{ config(materialized='table') }}
+select
+  case when qty > 1 then qty else price end as picked,
+  if(qty = 0, price, qty) as chosen,
+  coalesce(maybe, 0.5) as filled
+from {{ ref('amounts') }}
+order by picked`,
+        'mixed_max.sql': `select max(case when qty > 1 then qty else price end) as top_pick,
+  max(coalesce(sum_qty, 0.0)) as top_sum
+from {{ ref('amounts') }}, (select sum(toInt64(number)) as sum_qty from numbers(3)) as s`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+    expect(await p.query(`select toTypeName(picked) p, toTypeName(chosen) c, toTypeName(filled) f from {schema}.mixed limit 1`)).toEqual([{ p: 'Float64', c: 'Float64', f: 'Float64' }]);
+    expect(await p.query(`select picked, chosen, filled from {schema}.mixed order by picked`)).toEqual([
+      { picked: 0, chosen: 0, filled: 0 },
+      { picked: 0.25, chosen: 1, filled: 1 },
+      { picked: 2, chosen: 2, filled: 0.5 },
+      { picked: 3, chosen: 3, filled: 3 },
+    ]);
+    expect(await p.query(`select top_pick, top_sum from {schema}.mixed_max`)).toEqual([{ top_pick: 3, top_sum: 3 }]);
+  });
+
+  it("coalesce(a Nullable(Date), '2099-01-01') is a Date: ORDER BY and window keys take it (dbt_utils' mutually_exclusive_ranges shape)", async () => {
+    const p = dbtProject({
+      models: {
+        'ranges.sql': `select toDate('2020-01-01') + number * 10 as valid_from, if(number = 2, NULL, toDate('2020-01-01') + number * 10 + 9) as valid_to from numbers(3)`,
+        'ordered.sql': `{{ config(materialized='table') }}
+select valid_from, coalesce(valid_to, '2099-01-01') as upper,
+       lead(valid_from) over (order by coalesce(valid_to, '2099-01-01')) as next_from
+from {{ ref('ranges') }}
+order by coalesce(valid_to, '2099-01-01')`,
+      },
+      tests: {
+        'no_overlap.sql': `with w as (
+  select valid_from, coalesce(valid_to, '2099-01-01') as upper,
+         lead(valid_from) over (order by valid_from, coalesce(valid_to, '2099-01-01')) as next_from
+  from {{ ref('ranges') }})
+select * from w where next_from is not null and next_from <= upper`,
+      },
+    });
+    await p.dbt(['run']);
+    expect(await p.query(`select toTypeName(upper) t from {schema}.ordered limit 1`)).toEqual([{ t: 'Date' }]);
+    expect(await p.query(`select toString(upper) u from {schema}.ordered order by valid_from`)).toEqual([{ u: '2020-01-10' }, { u: '2020-01-20' }, { u: '2099-01-01' }]);
+    const test = await p.dbt(['test']);
+    expect(test.results.map((r) => r.status)).toEqual(['pass']);
+  });
+
+  it('a view keeps a plain type too (a downstream sum() reads it); ints alone and CASE with an operand keep their types', async () => {
+    const p = dbtProject({
+      models: {
+        'v.sql': `{{ config(materialized='view') }}
+select case number when 0 then toInt64(1) else 2.5 end as x, coalesce(toNullable(toInt64(number)), 7) as n from numbers(3)`,
+        'total.sql': `{{ config(materialized='table') }} select sum(x) as s, sum(n) as sn from {{ ref('v') }}`,
+      },
+    });
+    await p.dbt(['run']);
+    expect(await p.query(`select toTypeName(x) tx, toTypeName(n) tn from {schema}.v limit 1`)).toEqual([{ tx: 'Float64', tn: 'Int64' }]);
+    expect(await p.query(`select s, sn from {schema}.total`)).toEqual([{ s: 6, sn: '3' }]);
+  });
+
+  it("dbt_semantics: false keeps ClickHouse's Variant (max() of it fails)", async () => {
+    const p = dbtProject({
+      models: { 'raw.sql': `{{ config(dbt_semantics=false) }} select max(if(number = 0, toInt64(number), toFloat64(number) / 2)) as m from numbers(3)` },
+    });
+    const run = await p.dbt(['run'], { expectPass: false });
+    expect(run.results[0]!.message).toMatch(/Variant/);
+  });
+});
