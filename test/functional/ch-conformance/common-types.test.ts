@@ -75,6 +75,17 @@ select case number when 0 then toInt64(1) else 2.5 end as x, coalesce(toNullable
     expect(await p.query(`select s, sn from {schema}.total`)).toEqual([{ s: 6, sn: '3' }]);
   });
 
+  it('tsdbt validate checks the SQL a run runs: a cast site validates clean, the same model with dbt_semantics: false does not', async () => {
+    const model = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
+select max(case when number > 1 then toInt64(number) else toFloat64(number) / 2 end) as m from numbers(3)`;
+    const p = dbtProject({ models: { 'ok.sql': model('') } });
+    const clean = await p.dbt(['validate']);
+    expect(clean.code).toBe(0);
+    p.write({ 'models/ok.sql': model(', dbt_semantics=false') });
+    const refused = await p.dbt(['validate'], { expectPass: false });
+    expect(refused.out.join('\n')).toMatch(/NO_COMMON_TYPE|Variant/);
+  });
+
   it("dbt_semantics: false keeps ClickHouse's Variant (max() of it fails)", async () => {
     const p = dbtProject({
       models: { 'raw.sql': `{{ config(dbt_semantics=false) }} select max(if(number = 0, toInt64(number), toFloat64(number) / 2)) as m from numbers(3)` },

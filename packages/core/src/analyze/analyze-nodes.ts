@@ -1,5 +1,7 @@
 import type { ScratchWarehouse, StatementResult } from '../adapter/scratch-warehouse.js';
 import { nodeSql } from '../execute/node-sql.js';
+import { commonTypeRewrite, isCommonTypeError } from '../execute/common-types.js';
+import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { RunContext } from '../execute/run-context.js';
 import { snapshotTableSelect } from '../adapter/materializations/snapshot-sql.js';
 import type { ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
@@ -221,12 +223,26 @@ async function analyzeModel(ctx: AnalyzeContext, node: ModelNode): Promise<NodeA
   } catch (error) {
     return finished(node, [thrownIssue(node, error)]);
   }
-  let checks = modelChecks(node, sql, { lineage: ctx.lineage });
-  let results = await ctx.scratch.batch(checks.map((c) => c.sql));
-  const first = results[0];
-  if (first && !first.ok && needsRealView((first.error as { clickhouseCode?: number }).clickhouseCode)) {
-    checks = modelChecks(node, sql, { lineage: ctx.lineage, asView: true });
-    results = await ctx.scratch.batch(checks.map((c) => c.sql));
+  const check = async (sql: string) => {
+    let checks = modelChecks(node, sql, { lineage: ctx.lineage });
+    let results = await ctx.scratch.batch(checks.map((c) => c.sql));
+    const first = results[0];
+    if (first && !first.ok && needsRealView((first.error as { clickhouseCode?: number }).clickhouseCode)) {
+      checks = modelChecks(node, sql, { lineage: ctx.lineage, asView: true });
+      results = await ctx.scratch.batch(checks.map((c) => c.sql));
+    }
+    return { checks, results };
+  };
+  let { checks, results } = await check(sql);
+  // A run casts a common-type site to dbt's supertype (execute/common-types.ts): validate checks that SQL.
+  const refused = results.find((r) => !r.ok);
+  if (refused && !refused.ok && dbtSemantics(node) && isCommonTypeError(refused.error.message)) {
+    const fixed = await commonTypeRewrite(sql, async (statement) => {
+      const [r] = await ctx.scratch.batch([statement]);
+      if (!r?.ok) throw new Error('probe failed');
+      return explainText(r.text);
+    });
+    if (fixed) ({ checks, results } = await check((sql = fixed)));
   }
   const failedAt = results.findIndex((r) => !r.ok);
   if (failedAt >= 0) {

@@ -59,17 +59,24 @@ export function commonTypedSql(sql: string): string {
   return s.rewrites.get(sql) ?? sql;
 }
 
+/** Runs an EXPLAIN QUERY TREE statement and gives its dump (one text, a line per row). */
+export type QueryTreeOf = (statement: string) => Promise<string>;
+
+/** A QueryTreeOf on the run's warehouse, with a node's query settings. */
+export function queryTreeOn(client: WarehouseClient, settings: Readonly<Record<string, unknown>>): QueryTreeOf {
+  return async (statement) => (await client.query<{ explain: string }>(statement, { settings: { ...settings, [SETTING]: 1 } })).map((r) => r.explain).join('\n');
+}
+
 /**
  * `sql` with each common-type site whose values have no ClickHouse supertype cast to dbt's
  * supertype, or undefined when no site needs it (or the probe could not be analysed).
  */
-export async function commonTypeRewrite(client: WarehouseClient, sql: string, settings: Readonly<Record<string, unknown>>): Promise<string | undefined> {
+export async function commonTypeRewrite(sql: string, explain: QueryTreeOf): Promise<string | undefined> {
   const sites = commonTypeSites(sql);
   if (sites.length === 0) return undefined;
   let dump: string;
   try {
-    const rows = await client.query<{ explain: string }>(`EXPLAIN QUERY TREE ${probeSql(sql, sites)}`, { settings: { ...settings, [SETTING]: 1 } });
-    dump = rows.map((r) => r.explain).join('\n');
+    dump = await explain(`EXPLAIN QUERY TREE ${probeSql(sql, sites)}`);
   } catch {
     return undefined;
   }
@@ -212,7 +219,7 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(client: Ware
     const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
     const rewrites = new Map<string, string>();
     for (const sql of produced) {
-      const fixed = await commonTypeRewrite(client, sql, settings);
+      const fixed = await commonTypeRewrite(sql, queryTreeOn(client, settings));
       if (fixed) rewrites.set(sql, fixed);
     }
     if (rewrites.size > 0) {

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { applyEdits, commonTypeSites, probeSql } from '../../../packages/core/src/execute/common-type-sites.js';
+import { dbtSupertype, isCommonTypeError, typeArguments, valueCasts } from '../../../packages/core/src/execute/common-types.js';
+
+describe('common-type sites (execute/common-type-sites.ts)', () => {
+  it('finds calls and CASE expressions with their value parts, nested ones too, never in literals or comments', () => {
+    const sql = `select coalesce(a, if(b > 1, 2, 3.5)) x, case when c then 1 when d then 'x' else e end, -- coalesce(z, 1)
+      case k when 1 then 'a' end, 'if(1, 2, 3)', t.if(1), greatest(a, b) from t`;
+    const sites = commonTypeSites(sql);
+    const view = sites.map((s) => ({ kind: s.kind, values: s.values.map((v) => sql.slice(s.parts[v]!.start, s.parts[v]!.end).trim()), noElse: s.noElse }));
+    expect(view).toEqual([
+      { kind: 'coalesce', values: ['a', 'if(b > 1, 2, 3.5)'], noElse: false },
+      { kind: 'if', values: ['2', '3.5'], noElse: false },
+      { kind: 'case', values: ['1', "'x'", 'e'], noElse: false },
+      { kind: 'case', values: ["'a'"], noElse: true },
+      { kind: 'greatest', values: ['a', 'b'], noElse: false },
+    ]);
+  });
+
+  it('builds a probe of tuples ending with a per-site marker, each site typed as its first value', () => {
+    const sql = 'select coalesce(a, 0.5), case when c then 1 else 2 end from t';
+    expect(probeSql(sql, commonTypeSites(sql))).toBe(
+      "select tupleElement(tuple(a, 0.5, toFixedString('', 7919)), 1), tupleElement(tuple(  c , 1 , 2 , toFixedString('', 7920)), 2) from t",
+    );
+  });
+
+  it('multiIf values are every second argument and the last', () => {
+    const sql = 'select multiIf(c1, a, c2, b, z)';
+    const [site] = commonTypeSites(sql);
+    expect(site!.values).toEqual([1, 3, 4]);
+  });
+
+  it('applies edits from the end so offsets hold', () => {
+    expect(applyEdits('abcdef', [{ at: 1, length: 0, text: 'X' }, { at: 4, length: 1, text: 'YY' }])).toBe('aXbcdYYf');
+  });
+});
+
+describe("dbt's supertypes (execute/common-types.ts)", () => {
+  it('int and float → Float64; decimal and float → Float64; UInt64 with signed → Int64; a date and a string → the date type', () => {
+    expect(dbtSupertype(['Int64', 'Float64'])).toBe('Float64');
+    expect(dbtSupertype(['Decimal(18, 2)', 'Float32'])).toBe('Float64');
+    expect(dbtSupertype(['UInt64', 'Int8'])).toBe('Int64');
+    expect(dbtSupertype(['Date', 'String'])).toBe('Date');
+    expect(dbtSupertype(['String', 'Date', 'DateTime64(3, \'UTC\')', 'DateTime'])).toBe("DateTime64(3, 'UTC')");
+  });
+
+  it("leaves ClickHouse's own common types and impossible mixes alone", () => {
+    expect(dbtSupertype(['Int64', 'UInt8'])).toBeUndefined();
+    expect(dbtSupertype(['Float64', 'Float32'])).toBeUndefined();
+    expect(dbtSupertype(['String', 'UInt8'])).toBeUndefined();
+    expect(dbtSupertype(['Date'])).toBeUndefined();
+  });
+
+  it('casts each value, Nullable where that value is, NULL literals left as they are', () => {
+    const sql = 'select case when c then a when d then NULL else b end';
+    const [site] = commonTypeSites(sql);
+    // parts: c, a, d, NULL, b (values 1, 3, 4)
+    expect(valueCasts(site!, [['UInt8', 'Nullable(Int64)', 'UInt8', 'Nullable(Nothing)', 'Float64']])).toEqual(['Nullable(Float64)', undefined, 'Float64']);
+    expect(valueCasts(site!, [['UInt8', 'Int64', 'UInt8', 'Nullable(Nothing)', 'Int32']])).toBeUndefined();
+  });
+
+  it('reads tuple element types with nesting and quotes', () => {
+    expect(typeArguments("Tuple(Nullable(Int64), DateTime('Europe/Paris'), Enum8('a,b' = 1), FixedString(7919))")).toEqual([
+      'Nullable(Int64)',
+      "DateTime('Europe/Paris')",
+      "Enum8('a,b' = 1)",
+      'FixedString(7919)',
+    ]);
+  });
+
+  it('knows a common-type failure', () => {
+    expect(isCommonTypeError('Code: 386. NO_COMMON_TYPE: There is no supertype for types Float64, Int64')).toBe(true);
+    expect(isCommonTypeError('Code: 43. ILLEGAL_TYPE_OF_ARGUMENT: Illegal type Variant(Float64, Int64) of argument of aggregate function max')).toBe(true);
+    expect(isCommonTypeError('Code: 44. Data types Variant/Dynamic are not allowed in ORDER BY keys')).toBe(true);
+    expect(isCommonTypeError('Code: 47. Unknown expression identifier')).toBe(false);
+  });
+});
