@@ -7,14 +7,18 @@ const ACCESS = ['private', 'protected', 'public'];
 /**
  * dbt's groups and access (1.5+), checked once refs are resolved: a model's access is one of
  * private/protected/public; a model's group is a declared group; a private model is in a group and
- * is ref'd only by nodes of that group (tests may read it, as in dbt).
+ * is ref'd only by nodes of that group (tests may read it, as in dbt). `only`: the nodes to check (an
+ * incremental update whose previous map passed: the nodes parsed again and their children), in map order.
  */
-export function checkGroupsAndAccess(nodes: ReadonlyMap<string, ManifestNode>, groups: NonNullable<Manifest['groups']>): void {
+export function checkGroupsAndAccess(nodes: ReadonlyMap<string, ManifestNode>, groups: NonNullable<Manifest['groups']>, only?: ReadonlySet<string>): void {
   const groupNames = new Set([...groups.values()].map((g) => g.name));
   const fail = (node: ManifestNode, message: string, hint: string): never => {
     throw new ProjectError('access', message, { file: node.originalFilePath, line: node.line, hint });
   };
-  for (const node of nodes.values()) {
+  const checked = function* () {
+    for (const [id, node] of nodes) if (!only || only.has(id)) yield node;
+  };
+  for (const node of checked()) {
     if (node.resourceType !== 'model') continue;
     const access = node.config.access;
     if (access !== undefined && !ACCESS.includes(String(access)))
@@ -25,7 +29,7 @@ export function checkGroupsAndAccess(nodes: ReadonlyMap<string, ManifestNode>, g
     if (access === 'private' && (group === undefined || group === null))
       fail(node, `Model '${node.name}' is private but in no group: private access means "only its group may ref it"`, 'Give it a group (config group: …) or make it protected.');
   }
-  for (const node of nodes.values()) {
+  for (const node of checked()) {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test' || node.resourceType === 'source') continue;
     for (const parentId of node.dependsOn) {
       const parent = nodes.get(parentId);

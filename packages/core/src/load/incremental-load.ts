@@ -224,7 +224,10 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
   for (const [id, n] of withJoinUseNulls(nodes, fresh.keys())) nodes.set(id, n);
   const logs: [string, 'warn'][] = [];
   checkContracts([...fresh.keys()].map((id) => nodes.get(id)!), (message, level) => logs.push([message, level]));
-  checkGroupsAndAccess(nodes, prev.manifest.groups ?? new Map());
+  // The previous map passed: only the nodes parsed again and what refs them can fail now.
+  const accessChecked = new Set(fresh.keys());
+  for (const id of fresh.keys()) for (const child of children(id)) accessChecked.add(child);
+  checkGroupsAndAccess(nodes, prev.manifest.groups ?? new Map(), accessChecked);
   checkRelationClashes(nodes.values());
   const manifest: Manifest = { ...prev.manifest, nodes };
   const gone = new Set(plan.filter((p) => p.change === 'unlink').map((p) => p.path));

@@ -315,13 +315,20 @@ function decodeInternals(bytes: Buffer, deltas: readonly WarmDelta[]): SavedInte
 /** A saved load with one delta applied (nodes set in place or deleted, as the update did). */
 function applyDelta(load: SavedLoad, delta: WarmDelta): SavedLoad {
   const nodes = load.manifest.nodes as Map<string, ManifestNode>;
-  const depths = new Map(load.depths);
+  // The generations copied only when the delta changes them (most edits leave every node's generation as it was).
+  const gone = delta.nodes.filter(([, node]) => node === null).map(([id]) => id);
+  let depths = load.depths;
+  if (gone.length || delta.depths.length) {
+    const changed = new Map(load.depths);
+    for (const id of gone) changed.delete(id);
+    for (const [id, d] of delta.depths) changed.set(id, d);
+    depths = [...changed];
+  }
   for (const [id, node] of delta.nodes) {
     if (node) nodes.set(id, node);
-    else (nodes.delete(id), depths.delete(id));
+    else nodes.delete(id);
   }
-  for (const [id, d] of delta.depths) depths.set(id, d);
-  return { ...load, depths: [...depths], logs: delta.logs, nodeLogs: delta.nodeLogs, renders: delta.renders, ...(delta.files ? { files: delta.files } : {}), ...(delta.vars ? { vars: delta.vars } : {}) };
+  return { ...load, depths, logs: delta.logs, nodeLogs: delta.nodeLogs, renders: delta.renders, ...(delta.files ? { files: delta.files } : {}), ...(delta.vars ? { vars: delta.vars } : {}) };
 }
 
 /** A saved load read back without its nodes, with them. */

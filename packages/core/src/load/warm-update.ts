@@ -135,12 +135,20 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   const changedFiles = changes.map((c) => c.path);
   if (kept.some(([message]) => changedFiles.some((f) => message.includes(f)))) return 'a saved warning names a changed file';
   const warnings: [string, 'warn'][] = [];
-  nodeWarnings(update.manifest.nodes.values(), (message, level) => warnings.push([message, level]));
-  const depths = sameEdges(nodes, update.manifest.nodes, update.fresh) ? savedDepths(saved, update.removed) : generations(update.manifest);
-  if (!depths) return 'the dependencies have a cycle';
+  // Each node warning lists the nodes it is about: with none saved, only the nodes parsed again can raise one.
+  const warnedNodes = from === to ? update.fresh.map((id) => update.manifest.nodes.get(id)!) : update.manifest.nodes.values();
+  nodeWarnings(warnedNodes, (message, level) => warnings.push([message, level]));
+  if (from === to && warnings.length) {
+    warnings.length = 0;
+    nodeWarnings(update.manifest.nodes.values(), (message, level) => warnings.push([message, level]));
+  }
+  // Same parents for every node parsed again and none gone: the saved generations hold as they are.
+  const unchangedDepths = update.removed.length === 0 && sameEdges(nodes, update.manifest.nodes, update.fresh);
+  const depths = unchangedDepths ? undefined : sameEdges(nodes, update.manifest.nodes, update.fresh) ? savedDepths(saved, update.removed) : generations(update.manifest);
+  if (!unchangedDepths && !depths) return 'the dependencies have a cycle';
   onLog = options.onLog ?? (() => {}); // from here on the renderer's logs are the command's
 
-  const oldDepths = new Map(saved.depths);
+  const oldDepths = depths && new Map(saved.depths);
   const logs = [...saved.logs.slice(0, from), ...warnings, ...saved.logs.slice(to)];
   const nodeLogs = [from, from + warnings.length] as const;
   const envRead = new Map(stale.inputs.env);
@@ -157,7 +165,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     scan: stale.changed.map((path) => [path, stale.scan.get(path) ?? null] as const),
     env: newEnv,
     nodes: [...update.dropped.filter((id) => !fresh.has(id)).map((id) => [id, null] as const), ...update.fresh.map((id) => [id, update.manifest.nodes.get(id)!] as const)],
-    depths: [...depths].filter(([id, d]) => oldDepths.get(id) !== d),
+    depths: depths ? [...depths].filter(([id, d]) => oldDepths!.get(id) !== d) : [],
     ...(update.files !== saved.files ? { files: update.files } : {}),
     ...(newPatches.length ? { patches: newPatches } : {}),
     ...(stale.changedVars.length ? { cliVars: [...cliVarHashes(options)], vars: ctx.vars } : {}),
@@ -167,7 +175,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     renders: saved.renders,
   };
   const { identity: _identity, ...rest } = saved; // a new load: its identity is known once read back
-  const load: SavedLoad = { ...rest, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: [...depths], vars: ctx.vars };
+  const load: SavedLoad = { ...rest, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: depths ? [...depths] : saved.depths, vars: ctx.vars };
   renderer.setManifest(update.manifest);
   return { load, renderer, internals: { ...internals, varReads: withVarReads(internals.varReads, varReads) }, parsed: [...update.dropped, ...update.fresh.filter((id) => !update.dropped.includes(id))], changedFiles, delta, env: envRead };
 }
