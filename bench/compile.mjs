@@ -8,7 +8,8 @@
 // existed (no cache: every file parsed, the cache written); `warm` compiles and `ls` find the cache
 // of the previous command; `lsNoCache` is `ls --no-partial-parse`; `lsChangedModel` edits one model
 // file before each `ls`, `lsChangedYaml` one schema YAML file, `lsChangedVars` alternates
-// `--vars '{with_flag: …}'` (every Jinja-heavy model reads it; the static project has no var()).
+// `--vars '{with_flag: …}'` (every Jinja-heavy model reads it; the static project has no var()),
+// `lsChangedUnreadVar` sets `--vars '{unread_var: …}'`, a var no node reads (a warm update parses nothing again).
 // `compileChangedModel`: one model file edited before each warm `compile` (the warm start brought up to date).
 // `lsNoCacheOneThread`: `ls --no-partial-parse` parsing on the main thread only (TSDBT_PARSE_THREADS=1);
 // `lsNoCache` uses the default (a worker thread per other core, from 150 Jinja files per thread).
@@ -79,6 +80,9 @@ for (const n of sizes) {
     lsChangedYaml.push(timed(['ls', '--project-dir', dir]));
   }
   for (let r = 0; r < repeats; r++) lsChangedVars.push(timed(['ls', '--project-dir', dir, '--vars', `{with_flag: ${r % 2 === 0}}`]));
+  const lsChangedUnreadVar = [];
+  timed(['ls', '--project-dir', dir]); // back to no --vars (a full load after the last with_flag)
+  for (let r = 0; r < repeats; r++) lsChangedUnreadVar.push(timed(['ls', '--project-dir', dir, '--vars', `{unread_var: ${r}}`]));
   // A warm start brought up to date (load/warm-update.ts) and compiled: the one changed file written.
   const compileChangedModel = [];
   timed(['compile', '--project-dir', dir, '--target-path', 'target-cold-0']);
@@ -122,11 +126,12 @@ for (const n of sizes) {
     lsChangedModel,
     lsChangedYaml,
     lsChangedVars,
+    lsChangedUnreadVar,
     compileChangedModel,
     ...(jinja ? { floor } : {}),
     best: {
       cold: best(cold), warm: best(warm), ls: best(ls), lsNoCache: best(lsNoCache), lsNoCacheOneThread: best(lsNoCacheOneThread),
-      lsChangedModel: best(lsChangedModel), lsChangedYaml: best(lsChangedYaml), lsChangedVars: best(lsChangedVars), compileChangedModel: best(compileChangedModel),
+      lsChangedModel: best(lsChangedModel), lsChangedYaml: best(lsChangedYaml), lsChangedVars: best(lsChangedVars), lsChangedUnreadVar: best(lsChangedUnreadVar), compileChangedModel: best(compileChangedModel),
       ...(jinja ? { floor: best(floor), lsOverFloor: +(best(ls) / best(floor)).toFixed(2), lsNoCacheOverFloor: +(best(lsNoCache) / best(floor)).toFixed(2) } : {}),
     },
     createSameFilesMs: createFilesMs,

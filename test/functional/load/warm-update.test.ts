@@ -241,3 +241,41 @@ describe('warm update: a damaged or foreign delta is never trusted', () => {
     expect(fullLoad(again)).toBe(true);
   });
 });
+
+describe('warm update: groups and access checked as a full load checks them', () => {
+  const GROUPS: Record<string, string> = {
+    'models/groups.yml': 'version: 2\ngroups:\n  - name: g1\n    owner: {name: a}\n  - name: g2\n    owner: {name: b}\n',
+    'models/p.sql': "{{ config(group='g1', access='protected') }} select 1 as v",
+    'models/q.sql': "{{ config(group='g1') }} select v from {{ ref('p') }}",
+    'models/r.sql': "select v from {{ ref('p') }}",
+    'models/s.sql': 'select 2 as v',
+  };
+  const PRIVATE = { 'models/p.sql': "{{ config(group='g1', access='private') }} select 1 as v", 'models/r.sql': 'select 1 as v' };
+  // [what, the project before (over GROUPS), the edit]
+  const cases: [string, Record<string, string>, Record<string, string>][] = [
+    ['an edited model that now refs a private model of another group', PRIVATE, { 'models/s.sql': "select v from {{ ref('p') }}" }],
+    ['a model made private: an unchanged model of no group refs it', {}, { 'models/p.sql': PRIVATE['models/p.sql'] }],
+    ['a model that refs a private one moved to another group', PRIVATE, { 'models/q.sql': "{{ config(group='g2') }} select v from {{ ref('p') }}" }],
+  ];
+  for (const [what, before, files] of cases)
+    it(`${what}: the error of a full load`, () => {
+      p = inlineProject({ ...GROUPS, ...before });
+      load(p.dir);
+      p.write(files);
+      let message: string | undefined;
+      try {
+        loadProject({ projectDir: p.dir, partialParse: false });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/private to the 'g1' group/);
+      expect(() => loadProject({ projectDir: p!.dir })).toThrow(message);
+    });
+
+  it('an edit that keeps the rules: an update', () => {
+    p = inlineProject(GROUPS);
+    load(p.dir);
+    p.write({ 'models/s.sql': "select v from {{ ref('q') }}" });
+    expect(updated(load(p.dir))).toEqual(['models/s.sql']);
+  });
+});
