@@ -41,10 +41,43 @@ function workerFile(): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-/** How many threads (main included) parse `jobs` files, given the option (undefined: every core, at most 4). */
-export function parseThreadsFor(jobs: number, option: number | undefined): number {
-  const wanted = option ?? Math.min(availableParallelism(), 4);
-  return Math.max(1, Math.min(wanted, Math.floor(jobs / MIN_JOBS_PER_THREAD)));
+/**
+ * How many threads (main included) parse the files `sources`, given the option (a number: that many
+ * when there are enough files; undefined: every core, at most 4, when the templates mostly differ).
+ */
+export function parseThreadsFor(sources: readonly string[], option: number | undefined): number {
+  const most = Math.max(1, Math.floor(sources.length / MIN_JOBS_PER_THREAD));
+  if (option !== undefined) return Math.max(1, Math.min(option, most));
+  return most > 1 && mostlyDistinct(sources) ? Math.min(availableParallelism(), 4, most) : 1;
+}
+
+/** Templates per tag shape below which a worker is started by default. */
+const SHARED_SHAPE_RUN = 4;
+const SAMPLE = 256;
+const TAG = /\{[{%][\s\S]*?[%}]\}/g;
+const QUOTED = /'[^']*'|"[^"]*"/g;
+
+/**
+ * Whether few of `sources` share a template shape (on average fewer than SHARED_SHAPE_RUN per
+ * shape). A worker compiles again every shape it meets, and renders of a shape the main thread has
+ * compiled cost little more than handing a worker's answer over (render/jinja-compat/shared-code.ts,
+ * source-shape.ts): a worker pays only when most templates are each compiled on their own. Estimated
+ * from an evenly spaced sample keyed by its tags without string contents (close to the source-shape
+ * key; only a policy, never a result): with r repeats among s sampled keys, about s²/2r shapes.
+ */
+export function mostlyDistinct(sources: readonly string[]): boolean {
+  const n = sources.length;
+  const s = Math.min(n, SAMPLE);
+  const seen = new Set<string>();
+  let repeats = 0;
+  for (let j = 0; j < s; j++) {
+    let key = '';
+    for (const tag of sources[Math.floor((j * n) / s)]!.match(TAG) ?? []) key += `${tag.replace(QUOTED, "''")}\u0000`;
+    if (seen.has(key)) repeats++;
+    else seen.add(key);
+  }
+  const shapes = s === n ? seen.size : repeats === 0 ? Infinity : (s * s) / (2 * repeats);
+  return shapes * SHARED_SHAPE_RUN > n;
 }
 
 /** Jobs shared with worker threads; `result(i)` is the worker's answer for a job the main thread did not claim. */

@@ -58,7 +58,7 @@ export function parseSqlNodes(renderer: Renderer, jobs: readonly ParseJob[]): Sq
   const misses: number[] = [];
   ready.forEach((r, i) => r === undefined && misses.push(i));
   const workers = parseWorkersOf.get(renderer);
-  const threads = workers ? parseThreadsFor(misses.length, workers.threads) : 1;
+  const threads = workers ? parseThreadsFor(misses.map((i) => jobs[i]!.source), workers.threads) : 1;
   const pool = threads > 1 ? new ParsePool(misses.map((i) => jobs[i]!), workers!.init, threads) : undefined;
   const slot = new Map(misses.map((i, j) => [i, j]));
   return {
