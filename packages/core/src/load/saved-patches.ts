@@ -92,6 +92,11 @@ function withoutFunctions(value: unknown): unknown {
 
 /** Entries as one byte string: a JSON line of names and blob lengths, then the blobs (a BlobMap's own blobs reused). */
 export function encodeBlobMap<V>(map: ReadonlyMap<string, V>): Buffer {
+  return Buffer.concat(encodeBlobMapParts(map));
+}
+
+/** encodeBlobMap's bytes as a list of parts (their concatenation): written one after the other, never copied into one buffer. */
+export function encodeBlobMapParts<V>(map: ReadonlyMap<string, V>): Uint8Array[] {
   const names: string[] = [];
   const parts: Uint8Array[] = [];
   const saved = map instanceof BlobMap ? (map as BlobMap<V>) : undefined;
@@ -99,7 +104,7 @@ export function encodeBlobMap<V>(map: ReadonlyMap<string, V>): Buffer {
     names.push(name);
     parts.push(saved?.blob(name) ?? serialize(savedPatch(saved ? saved.get(name) : value)));
   }
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ names, lengths: parts.map((p) => p.length) })}\n`), ...parts]);
+  return [Buffer.from(`${JSON.stringify({ names, lengths: parts.map((p) => p.length) })}\n`), ...parts];
 }
 
 /** The entries of encodeBlobMap's bytes, each decoded (then `revive`d) when first asked for. */

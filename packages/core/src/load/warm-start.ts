@@ -1,16 +1,16 @@
-import { appendFileSync, mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, writeFileSync, fstatSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, writevSync, fstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { Manifest } from '../manifest/manifest.js';
-import { decodeNodes, encodeNodes, plainNode } from '../manifest/lazy-nodes.js';
+import { decodeNodes, encodeNodeParts, plainNode } from '../manifest/lazy-nodes.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import { ProjectError } from '../shared/errors.js';
 import { changedInputs, scanInputs, type InputScan, type InputSpec } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
-import { decodeBlobMap, encodeBlobMap, savedPatch } from './saved-patches.js';
+import { decodeBlobMap, encodeBlobMapParts, savedPatch } from './saved-patches.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { withVarReads } from './warm-vars-update.js';
 
@@ -291,12 +291,12 @@ function readDeltas(bytesAt: (offset: number, length: number) => Buffer, from: n
 const revivePatch = (p: ResourcePatch): ResourcePatch => ({ ...p, tests: p.tests.map((t) => ({ ...t, exactLine: () => t.line })) });
 
 /** The internals section: the schema entries (length-prefixed v8), then the patches (load/saved-patches.ts). */
-function encodeInternals(internals: SavedInternals): Buffer {
+function encodeInternalParts(internals: SavedInternals): Uint8Array[] {
   const { byRender, global } = internals.varReads;
   const entries = serialize({ schemaEntries: [...internals.schemaEntries], varReads: { byRender: [...byRender], global: [...global] } });
   const length = Buffer.alloc(4);
   length.writeUInt32BE(entries.length, 0);
-  return Buffer.concat([length, entries, encodeBlobMap(internals.patches)]);
+  return [length, entries, ...encodeBlobMapParts(internals.patches)];
 }
 
 /** The internals as saved, with the patches the deltas replaced. */
@@ -362,12 +362,12 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
     const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env], cliVars: [...inputs.cliVars] });
     // The nodes apart, each its own blob behind an index (manifest/lazy-nodes.ts): a warm start decodes only the nodes it uses.
     const loadBytes = serialize({ ...load, manifest: { ...load.manifest, nodes: new Map() } });
-    const nodes = encodeNodes(load.manifest.nodes);
-    const internalBytes = encodeInternals(internals);
-    const sections = [inputBytes, loadBytes, nodes.index, nodes.blobs, internalBytes];
-    const header: Header = { format: FORMAT, key, sections: sections.map((b) => ({ bytes: b.length, crc32: checksum(b) })) };
+    const nodes = encodeNodeParts(load.manifest.nodes);
+    // Sections as lists of parts, written in turn: concatenated first, the 10k project's ~60 MB of blobs were held twice more (a cold compile's peak).
+    const sections = [[inputBytes], [loadBytes], [nodes.index], nodes.blobs, encodeInternalParts(internals)];
+    const header: Header = { format: FORMAT, key, sections: sections.map(sectionOf) };
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), ...sections]));
+    writeParts(tmp, [Buffer.from(JSON.stringify(header) + '\n'), ...sections.flat()]);
     renameSync(tmp, file);
     // What readWarmStart will call this load (SavedLoad.identity): artifacts of this load can be reused by the next command.
     const [, load_, index, blobs] = header.sections;
@@ -376,6 +376,36 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
     rmSync(tmp, { force: true });
     removeWarmStart(file);
     return undefined;
+  }
+}
+
+/** A section's size and checksum, of its parts in turn (crc32 carried from one part to the next). */
+function sectionOf(parts: readonly Uint8Array[]): Section {
+  let bytes = 0;
+  let crc = 0;
+  for (const part of parts) (bytes += part.length), (crc = crc32(part, crc));
+  return { bytes, crc32: crc.toString(16) };
+}
+
+/** Writes `parts` one after the other into a new `file` (up to 1,024 per system call). */
+function writeParts(file: string, parts: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (let i = 0; i < parts.length; i += 1024) {
+      const batch = parts.slice(i, i + 1024);
+      let skip = writevSync(fd, batch);
+      // writev may write less than asked: the rest part by part.
+      for (const part of batch) {
+        if (skip >= part.length) {
+          skip -= part.length;
+          continue;
+        }
+        for (let at = skip; at < part.length; ) at += writevSync(fd, [part.subarray(at)]);
+        skip = 0;
+      }
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -188,6 +188,15 @@ function relationCell(relation: unknown): unknown {
 
 /** Nodes in order, as two byte strings: the index (JSON columns: ids, blob lengths, emptiness, listed fields) and the blobs. */
 export function encodeNodes(nodes: ReadonlyMap<string, ManifestNode>): { index: Buffer; blobs: Buffer } {
+  const { index, blobs } = encodeNodeParts(nodes);
+  return { index, blobs: Buffer.concat(blobs) };
+}
+
+/**
+ * encodeNodes with the blobs left as a list (their concatenation is encodeNodes' `blobs`): a
+ * writer writes them one after the other instead of copying 25,000 blobs into one buffer first.
+ */
+export function encodeNodeParts(nodes: ReadonlyMap<string, ManifestNode>): { index: Buffer; blobs: Uint8Array[] } {
   const ids: string[] = [];
   const lengths: number[] = [];
   const flags: number[] = [];
@@ -209,7 +218,7 @@ export function encodeNodes(nodes: ReadonlyMap<string, ManifestNode>): { index: 
   }
   // Two JSON texts on two lines: listing reads the first, the second is parsed when a config is read.
   const index = `${JSON.stringify({ fields: FIELDS, ids, lengths, flags, columns })}\n${JSON.stringify({ configs, relations })}`;
-  return { index: Buffer.from(index), blobs: Buffer.concat(parts) };
+  return { index: Buffer.from(index), blobs: parts };
 }
 
 /**
