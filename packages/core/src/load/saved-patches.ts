@@ -90,12 +90,7 @@ function withoutFunctions(value: unknown): unknown {
   return out;
 }
 
-/** Entries as one byte string: a JSON line of names and blob lengths, then the blobs (a BlobMap's own blobs reused). */
-export function encodeBlobMap<V>(map: ReadonlyMap<string, V>): Buffer {
-  return Buffer.concat(encodeBlobMapParts(map));
-}
-
-/** encodeBlobMap's bytes as a list of parts (their concatenation): written one after the other, never copied into one buffer. */
+/** A map's entries as byte parts: a JSON line of names and blob lengths, then the blobs (a BlobMap's own blobs reused); written one after the other, never copied into one buffer. */
 export function encodeBlobMapParts<V>(map: ReadonlyMap<string, V>): Uint8Array[] {
   const names: string[] = [];
   const parts: Uint8Array[] = [];
@@ -107,7 +102,7 @@ export function encodeBlobMapParts<V>(map: ReadonlyMap<string, V>): Uint8Array[]
   return [Buffer.from(`${JSON.stringify({ names, lengths: parts.map((p) => p.length) })}\n`), ...parts];
 }
 
-/** The entries of encodeBlobMap's bytes, each decoded (then `revive`d) when first asked for. */
+/** The entries of encodeBlobMapParts' bytes, each decoded (then `revive`d) when first asked for. */
 export function decodeBlobMap<V>(bytes: Uint8Array, revive: (value: V) => V = (v) => v): BlobMap<V> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const cut = buffer.indexOf(10);
