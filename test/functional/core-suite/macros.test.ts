@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dbtProject } from '../adapter-suite/dbt-project.js';
+import { dbtProject, statusByName } from '../adapter-suite/dbt-project.js';
 
 /*
  * dbt-core tests/functional/macros/test_macros.py: macro naming, dispatch without a destination,
@@ -27,6 +27,28 @@ describe('macros (macros/test_macros.py)', () => {
   it('TestInvalidMacros: models calling macros that do not exist fail', async () => {
     const p = dbtProject({ models: { 'local_macro.sql': '\n{{\n    do_something2("arg1", "arg2")\n}}\n', 'ref_macro.sql': '\nselect * from {{ with_ref() }}\n' } });
     await p.dbt(['run'], { expectPass: false });
+  });
+
+  // dbt parses with a callable Undefined (clients/jinja.py create_undefined): an unknown macro or an
+  // uninstalled package's macro fails the node calling it when it runs, not the whole parse.
+  it('an unknown macro fails only the node calling it; a disabled model calling one is never an error', async () => {
+    const p = dbtProject({
+      models: {
+        'bad.sql': 'select {{ not_a_macro("x") }} as a',
+        'no_package.sql': "select {{ dbt_utils.generate_surrogate_key(['a']) }} as k from {{ ref('good') }}",
+        'good.sql': 'select 1 as a',
+        'child.sql': "select a from {{ ref('bad') }}",
+        'disabled.sql': "{{ config(enabled=false) }}\nselect {{ fivetran_utils.missing() }} as a",
+      },
+    });
+    const ls = await p.dbt(['ls', '--resource-type', 'model']);
+    expect(ls.out.join('\n').split('\n').filter((l) => l.startsWith('test.')).sort()).toEqual(['test.bad', 'test.child', 'test.good', 'test.no_package']);
+    const r = await p.dbt(['run'], { expectPass: false });
+    expect(statusByName(r.results)).toEqual({ bad: 'error', no_package: 'error', good: 'success', child: 'skipped' });
+    const messages = Object.fromEntries(r.results.map((x) => [x.unique_id, x.message]));
+    expect(messages['model.test.bad']).toContain("Macro 'not_a_macro' not found");
+    expect(messages['model.test.no_package']).toContain("package 'dbt_utils', which is not installed");
+    expect(await p.query('SELECT a FROM {schema}.good')).toEqual([{ a: 1 }]);
   });
 
   it('TestAdapterMacroNoDestination: dispatch to a macro with no implementation', async () => {

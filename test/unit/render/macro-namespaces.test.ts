@@ -11,14 +11,15 @@ function renderer(files: MacroFile[], dispatch: DispatchEntry[] = [], dependenci
 }
 
 /** Renders `source` as a model of package `pkg` (its file under that package's folder). */
-function render(r: Renderer, source: string, pkg = 'root'): string {
+function render(r: Renderer, source: string, pkg = 'root', mode: 'parse' | 'execute' = 'parse'): string {
   const node = { uniqueId: `model.${pkg}.m`, name: 'm', resourceType: 'model', packageName: pkg, originalFilePath: 'models/m.sql', fqn: [pkg, 'm'], baseConfig: {} };
-  return r.renderString(source, 'models/m.sql', newRenderState({ mode: 'parse', node })).trim();
+  return r.renderString(source, 'models/m.sql', newRenderState({ mode, node })).trim();
 }
 
+/** The error a node's render raises when it runs (at parse an unknown macro is deferred, as dbt). */
 function renderError(r: Renderer, source: string, pkg = 'root'): TsdbtError {
   try {
-    render(r, source, pkg);
+    render(r, source, pkg, 'execute');
   } catch (e) {
     if (e instanceof TsdbtError) return e;
     throw e;
@@ -156,5 +157,17 @@ describe('errors in macros', () => {
     e = renderError(r, "{{ dbt_utils.star(ref('x')) }}");
     expect([e.code, e.message]).toEqual(['unknown_package', "'dbt_utils.star' calls a macro of package 'dbt_utils', which is not installed"]);
     expect(e.hint).toContain('run tsdbt deps');
+  });
+
+  it("defers an unknown macro while a node parses (dbt's callable parse-time Undefined): '' and rendered again at run time", () => {
+    const r = renderer([file('pkg', 'p.sql', m('generate_surrogate_key', 'k'))]);
+    const node = { uniqueId: 'model.root.m', name: 'm', resourceType: 'model', packageName: 'root', originalFilePath: 'models/m.sql', fqn: ['root', 'm'], baseConfig: {} };
+    for (const source of ['{{ no_such() }}', '{{ pkg.generate_surogate_key() }}', "{{ dbt_utils.star(ref('x')).upper() }}", '{% if no_such() %}yes{% endif %}']) {
+      const state = newRenderState({ mode: 'parse', node });
+      expect(r.renderString(`[${source}]`, 'models/m.sql', state), source).toBe('[]');
+      expect(state.usesWarehouse, source).toBe(true);
+    }
+    // Not while a YAML value or a project hook renders (no node): the error is immediate.
+    expect(() => r.renderString('{{ no_such() }}', 'dbt_project.yml', newRenderState({ mode: 'parse' }))).toThrow(/Macro 'no_such' not found/);
   });
 });

@@ -5,7 +5,7 @@ import type { MacroNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { installDbtContext, varsOf, type DbtContextOptions, type StateSlot } from './dbt-context.js';
 import { mergeReads, newRenderReads, readValue, type RenderReads } from './render-reads.js';
-import { createJinjaEnvironment, JinjaTemplate, parseJinja, preprocessJinja } from './jinja-compat/index.js';
+import { createJinjaEnvironment, JinjaTemplate, parseJinja, preprocessJinja, setUndefinedCallHandler } from './jinja-compat/index.js';
 import { pyStr } from './jinja-compat/python-values.js';
 import { readMacroBlocks } from './macro-blocks.js';
 import { BUILTIN_PACKAGE, MacroRegistry, type DispatchEntry, type MacroEntry } from './macro-registry.js';
@@ -84,6 +84,15 @@ export class Renderer {
     installDbtContext(this.env, this.slot, { ...options, onLog, renderText: (text, state) => this.renderString(text, 'dbt_project.yml', state) }, this.registry);
     for (const file of macroFiles) this.loadMacroFile(file);
     this.installMacroGlobals();
+    // dbt's parse-time Undefined is callable: a node calling a macro nobody defines (a package not
+    // installed, a typo) still parses; it is rendered again when it runs or compiles, and that
+    // render fails with the unknown-macro error — that node only, as dbt's Compilation Error.
+    setUndefinedCallHandler(this.env, () => {
+      const st = this.slot.current;
+      if (st?.mode !== 'parse' || !st.node) return undefined;
+      st.usesWarehouse = true;
+      return '';
+    });
   }
 
   /** Config keys templates have read with config.get() / config.require() so far. */

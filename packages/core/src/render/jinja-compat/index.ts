@@ -13,6 +13,7 @@ import { installTests } from './tests.js';
  * `preprocessJinja` before they are compiled, as JinjaTemplates (`parseJinja` for the AST alone).
  */
 export { JinjaTemplate, parseJinja, setSharedTemplateCode, sharedTemplateShapes, sourceShapeHits } from './environment.js';
+export { setUndefinedCallHandler } from './runtime-patches.js';
 
 /** The one place that creates nunjucks environments: autoescape off and Jinja2 compatibility. */
 export function createJinjaEnvironment(): nunjucks.Environment {

@@ -20,6 +20,16 @@ interface FrameLike {
   set(name: string, val: unknown, resolveUp?: boolean): void;
 }
 
+const UNDEFINED_CALL = Symbol('onUndefinedCall');
+
+/**
+ * Sets what a call of an undefined name (`missing_macro()`, `pkg.missing()`) gives in templates of
+ * `env`: the handler's value, or nunjucks' "Unable to call" error when it returns undefined.
+ */
+export function setUndefinedCallHandler(env: object, handler: (name: string) => unknown): void {
+  (env as Record<symbol, unknown>)[UNDEFINED_CALL] = handler;
+}
+
 /** Thrown by the `return()` global; the macro wrapper turns it into the macro call's value. */
 export class ReturnSignal extends Error {
   constructor(public readonly value: unknown) {
@@ -196,6 +206,18 @@ export function installRuntimePatches(runtime: any): void {
   };
 
   patchMakeMacro(runtime);
+
+  // dbt parses with a callable Undefined: a call of an undefined name gives Undefined instead of
+  // failing. An environment that sets `onUndefinedCall` (setUndefinedCallHandler) answers such
+  // calls itself; a handler returning undefined lets nunjucks raise its error as before.
+  const callWrap = base.callWrap as AnyFn;
+  runtime.callWrap = function jcCallWrap(obj: unknown, name: string, context: any, args: unknown[]) {
+    if (!obj) {
+      const answer = context?.env?.[UNDEFINED_CALL]?.(name);
+      if (answer !== undefined) return answer;
+    }
+    return callWrap(obj, name, context, args);
+  };
 
   // Compiled templates track 0-based node positions; nunjucks reported them as 1-based lines.
   const origHandleError = base.handleError as AnyFn;
