@@ -49,7 +49,11 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
     .showHelpAfterError('(tsdbt --help lists the commands; tsdbt <command> --help its flags)')
     .exitOverride()
     // dbt's environment variables fill the flags the command line left unset.
-    .hook('preAction', (_program, actionCommand) => applyEnvironment(actionCommand));
+    .hook('preAction', (_program, actionCommand) => {
+      applyEnvironment(actionCommand);
+      // dbt's flags.WHICH while the project parses: the command's name (`ls` is dbt's `list`).
+      actionCommand.setOptionValue('which', actionCommand.name() === 'ls' ? 'list' : actionCommand.name());
+    });
 
   for (const verb of ['run', 'test', 'build', 'seed', 'snapshot'] as const) {
     const desc = {

@@ -677,7 +677,10 @@ export class TsdbtProject {
   private async execute(command: Command, raw: RunOptions): Promise<RunResult> {
     // Flags checked before anything runs (or the warehouse is opened).
     const eventTime = eventTimeOf(raw);
-    const sampled: RunOptions = raw.sample !== undefined && raw.sample !== '' ? { ...raw, sample: sampleWindowOf(raw.sample) } : raw;
+    // dbt_project.yml `flags:` (dbt's ProjectFlags): defaults of --fail-fast and --warn-error, behaviour flags.
+    const projectFlags = this.loaded.projectFile.flags ?? {};
+    const flagged: RunOptions = { ...raw, failFast: raw.failFast ?? projectFlags.fail_fast === true, warnError: raw.warnError ?? projectFlags.warn_error === true };
+    const sampled: RunOptions = flagged.sample !== undefined && flagged.sample !== '' ? { ...flagged, sample: sampleWindowOf(flagged.sample) } : flagged;
     const options: RunOptions = eventTime ? { ...sampled, eventTimeStart: eventTime.start, eventTimeEnd: eventTime.end } : sampled;
     const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
     const selected = options.uniqueIds
@@ -709,7 +712,6 @@ export class TsdbtProject {
     const started = Date.now();
     if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
     const withHooks = HOOK_COMMANDS.has(command);
-    // As dbt (skip_nodes_if_on_run_start_fails is off by default): the nodes run even if a start hook fails.
     // As dbt's before_run (create_schemas): the selected relations' schemas exist before the
     // on-run-start hooks and before any node renders (a model may create relations in its own
     // schema with run_query while it renders). A schema that cannot be created here is left to the
@@ -718,7 +720,10 @@ export class TsdbtProject {
       for (const schema of new Set([...selected].map((id) => this.graph.node(id)).filter(isRelational).map((n) => n.relation.schema)))
         await adapter.ensureDatabase(schema).catch(() => {});
     const startHooks = withHooks ? await runProjectHooks(ctx, 'on-run-start') : [];
+    // dbt 1.9's behaviour flag skip_nodes_if_on_run_start_fails (off by default: the nodes run even if a start hook fails).
+    const skipAll = projectFlags.skip_nodes_if_on_run_start_fails === true && startHooks.some((h) => h.status === 'error');
     let { results, interrupted } = await execute(ctx, {
+      ...(skipAll ? { skipAll: 'skipped because an on-run-start hook failed (skip_nodes_if_on_run_start_fails)' } : {}),
       command,
       selected,
       threads,

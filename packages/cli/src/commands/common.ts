@@ -23,6 +23,8 @@ export interface GlobalFlags {
   versionCheck?: boolean;
   /** --no-partial-parse: commander sets partialParse false. */
   partialParse?: boolean;
+  /** The command's name, set by the program (dbt's flags.WHICH). */
+  which?: string;
 }
 
 export interface SelectFlags extends StateFlags {
@@ -134,6 +136,7 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
     targetPath: flags.targetPath,
     vars: parseVars(flags.vars),
     versionCheck: flags.versionCheck !== false,
+    ...(flags.which ? { which: flags.which } : {}),
     // Only an explicit --no-partial-parse: otherwise the loader's default (DBT_PARTIAL_PARSE, else on).
     ...(flags.partialParse === false ? { partialParse: false } : {}),
     onEvent: quiet ? (e) => (e.type === 'warning' ? printer(e) : undefined) : printer,

@@ -41,7 +41,8 @@ export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snap
 export function addRunFlags(cmd: Command, verb: string): Command {
   cmd
     .option('--threads <n>', 'how many nodes run at once')
-    .option('-x, --fail-fast', 'stop at the first failure');
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .option('--no-fail-fast', "run on after a failure (over dbt_project.yml's flags: {fail_fast: true})");
   // As dbt: snapshots are never rebuilt from scratch (that would lose their history).
   if (verb !== 'test' && verb !== 'snapshot') cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
   if (verb === 'run' || verb === 'build') {

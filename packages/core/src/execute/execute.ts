@@ -22,6 +22,8 @@ export interface ExecuteOptions {
   readonly batchTests: boolean;
   /** Aborts the statements in flight (ctx.signal's controller): --fail-fast cancels them, as dbt does. */
   readonly cancelRunning?: () => void;
+  /** Run nothing: every selected node is skipped with this message (an on-run-start hook failed under skip_nodes_if_on_run_start_fails). */
+  readonly skipAll?: string;
 }
 
 
@@ -74,6 +76,13 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     for (const w of result.warnings) ctx.onEvent({ type: 'warning', message: w, file: result.node.originalFilePath });
     return result;
   };
+  if (options.skipAll !== undefined) {
+    // dbt's execute_with_hooks: each selected node is reported skipped, in run order.
+    for (const u of units)
+      for (const node of u.nodes) record({ uniqueId: node.uniqueId, node, status: 'skipped', skipReason: 'on_run_start', message: options.skipAll, executionTime: 0, timing: [], warnings: [] }, ++index);
+    ctx.onEvent({ type: 'run_finished', results, elapsed: (Date.now() - started) / 1000, interrupted: false });
+    return { results, interrupted: false };
+  }
   // Whether the server has cast_keep_nullable (dbt's CAST of NULL: cast-keep-nullable.ts), asked once.
   let castKeepNullable: Promise<boolean> | undefined;
   let noVariant: Promise<boolean> | undefined;

@@ -54,6 +54,11 @@ export interface LoadOptions {
   /** --vars, already parsed. */
   readonly vars?: Readonly<Record<string, unknown>>;
   readonly fullRefresh?: boolean;
+  /**
+   * The command that loads the project (`run`, `list`, `compile`…): dbt's `flags.WHICH` while it
+   * parses (default 'parse'). A load whose renders read it is not saved as a warm start.
+   */
+  readonly which?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly invocationId?: string;
   readonly onLog?: (message: string, level: 'info' | 'debug' | 'warn') => void;
@@ -506,7 +511,7 @@ function loadContext(
     vars,
     varsByPackage,
     target: targetForTemplates(target),
-    flags: { FULL_REFRESH: options.fullRefresh === true },
+    flags: { FULL_REFRESH: options.fullRefresh === true, ...(options.which ? { WHICH: options.which } : {}) },
     invocationId: options.invocationId ?? '',
     env,
   };

@@ -43,6 +43,11 @@ export interface ProjectFile {
   readonly analysisPaths: readonly string[];
   /** `asset-paths`: folders `docs generate` copies into the target folder (images the docs link to). */
   readonly assetPaths: readonly string[];
+  /**
+   * `flags:` (dbt 1.8+): defaults of command flags (`fail_fast`, `warn_error`…) and behaviour flags
+   * (`skip_nodes_if_on_run_start_fails`…), as written; read from the root project only.
+   */
+  readonly flags: Readonly<Record<string, unknown>>;
   /** `query-comment` as written (absent: undefined, dbt's default comment; null: none); execute/query-comments.ts reads it. */
   readonly queryComment?: unknown;
   readonly yaml: YamlFile;
@@ -132,6 +137,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     packagesInstallPath: typeof d['packages-install-path'] === 'string' ? d['packages-install-path'] : 'dbt_packages',
     onRunStart: hookList('on-run-start'),
     onRunEnd: hookList('on-run-end'),
+    flags: obj('flags'),
     ...(Object.hasOwn(d, 'query-comment') ? { queryComment: d['query-comment'] } : {}),
     yaml,
   };

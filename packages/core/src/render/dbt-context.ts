@@ -283,8 +283,17 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   volatile('modules', globals.modules);
   slot.flags = { ...DEFAULT_FLAGS, ...options.flags };
   defineGetter('flags', () => {
-    if (slot.tracker) slot.tracker.flags = readValue(slot.flags);
-    return slot.flags;
+    const tracker = slot.tracker;
+    if (!tracker) return slot.flags;
+    tracker.flags = readValue(slot.flags);
+    // flags.WHICH is the command loading the project: a render reading it is not another
+    // command's (never reused from the parse cache, the load not saved as a warm start).
+    return new Proxy(slot.flags ?? {}, {
+      get(target, key, receiver) {
+        if (key === 'WHICH') tracker.volatile = true;
+        return Reflect.get(target, key, receiver);
+      },
+    });
   });
   // dbt's invocation_args_dict (a dict: dbt_artifacts copies it, elementary reads its keys); it
   // differs per command, so a render reading it is never reused from the parse cache.

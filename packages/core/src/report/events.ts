@@ -39,7 +39,8 @@ export interface NodeResult {
    * --fail-fast while running (`cancelled`), or it never started because the run stopped (`not_run`).
    */
   /** `ephemeral`: an ephemeral model it inlines failed to compile (dbt skips the node, and the run fails). */
-  readonly skipReason?: 'upstream' | 'cancelled' | 'not_run' | 'ephemeral';
+  /** `on_run_start`: an on-run-start hook failed and dbt_project.yml's `flags: {skip_nodes_if_on_run_start_fails: true}` skips every node. */
+  readonly skipReason?: 'upstream' | 'cancelled' | 'not_run' | 'ephemeral' | 'on_run_start';
   /** The run thread that ran the node (dbt's `Thread-N`). */
   readonly threadId?: string;
   /** A test that stored its failures: the relation holding them (run_results' relation_name). */
