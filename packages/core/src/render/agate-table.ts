@@ -1,4 +1,5 @@
 import { bindArgs } from './call-args.js';
+import { jinjaJson } from './jinja-compat/filters.js';
 import { pyTuple } from './jinja-compat/python-values.js';
 import type { QueryTable } from './render-state.js';
 
@@ -12,7 +13,14 @@ import type { QueryTable } from './render-state.js';
 const NUMERIC = /^(Nullable\()?(LowCardinality\()?(U?Int\d+|Float\d+|Decimal.*|Bool)\)?\)?$/;
 
 function convert(value: unknown, type: string | undefined): unknown {
-  if (value === null || value === undefined || !type) return value ?? null;
+  if (value === null || value === undefined) return null;
+  // dbt-adapters' table_from_data_flat: a list or dict value is json.dumps'd (`[1, 2, 3, 4]`).
+  if (Array.isArray(value) || (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)) {
+    const inner = type ? /^Array\((.*)\)$/.exec(type)?.[1] : undefined;
+    const items = Array.isArray(value) && inner ? value.map((v) => convert(v, inner)) : value;
+    return jinjaJson(items, null, 0, { sortKeys: false, htmlSafe: false });
+  }
+  if (!type) return value;
   if (typeof value === 'string' && NUMERIC.test(type) && value !== '' && !/Bool/.test(type)) {
     const n = Number(value);
     return Number.isFinite(n) ? n : value;
@@ -89,6 +97,12 @@ export class AgateTable {
 
   [Symbol.iterator](): Iterator<unknown[]> {
     return this.rows[Symbol.iterator]();
+  }
+
+  /** `table[i]`: the i-th row (agate's Table is a sequence of its rows: dbt's statements test reads `table[0]['col']`). */
+  __getitem__(key: unknown): unknown {
+    if (typeof key !== 'number') return undefined;
+    return this.rows[key < 0 ? this.rows.length + key : key];
   }
 
   /** The rows as lists (dbt's `load_result(...).data`). */
