@@ -407,7 +407,7 @@ describe('errors name the file and line', () => {
     expect([e.code, e.file, e.line, e.column]).toEqual(['ref_args', 'models/schema.yml', 7, undefined]);
     expect(e.message).toContain("(in test 'relationships_a_x__x__ref_b_')");
     p.write({
-      'macros/broken.sql': '\n{% test broken(model, column_name) %}\nselect * from {{ model }} where {{ nosuchfn(column_name) }}\n{% endtest %}\n',
+      'macros/broken.sql': '\n{% test broken(model, column_name) %}\nselect * from {{ model }} where {{ exceptions.raise_compiler_error("broken " ~ column_name) }}\n{% endtest %}\n',
       'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        tests: [broken]\n',
     });
     e = projectError(() => p!.open());

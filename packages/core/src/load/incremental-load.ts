@@ -151,10 +151,18 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
   };
   const testsOf = (id: string): string[] => children(id).filter((c) => (oldNodes.get(c) as { attachedNode?: string } | undefined)?.attachedNode === id);
 
+  // Disabled nodes (manifest.disabled, refs to them) are a full load's: a changed file that was or becomes one loads in full.
+  const disabledFiles = new Set([...(prev.manifest.disabled?.values() ?? [])].flat().map((n) => n.originalFilePath));
+  const wasDisabled = plan.find((step) => disabledFiles.has(step.path));
+  if (wasDisabled) return `disabled node file ${wasDisabled.path} changed`;
+  let becameDisabled: string | undefined;
   const dropped = new Set<string>();
   const fresh = new Map<string, ManifestNode>();
   const add = (node: ManifestNode) => {
-    if (!node.config.enabled) return;
+    if (!node.config.enabled) {
+      becameDisabled ??= node.originalFilePath;
+      return;
+    }
     const clash = fresh.get(node.uniqueId) ?? (dropped.has(node.uniqueId) ? undefined : oldNodes.get(node.uniqueId));
     if (clash) throw duplicateNode(clash, node);
     fresh.set(node.uniqueId, node);
@@ -184,6 +192,7 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
     stopNotes();
   }
   const unknownConfigKeys = [...stopNotes().keys()];
+  if (becameDisabled) return `${becameDisabled} is disabled now`;
 
   // A node that is gone for good must not leave children behind: they now fail to resolve, which
   // the full loader reports with the right file and line.

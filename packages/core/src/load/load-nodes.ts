@@ -9,7 +9,7 @@ import { ProjectError } from '../shared/errors.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { discoverFiles, toPosix } from './discover-files.js';
 import { lineOfText } from './locate.js';
-import { finalizeConfig, folderConfig, mergeLayers, type PartialConfig } from './node-config.js';
+import { assertOwnMaterialization, finalizeConfig, folderConfig, mergeLayers, type PartialConfig } from './node-config.js';
 import { parseSqlNode, parseSqlNodes, type ParsedSql } from './parse-sql-node.js';
 import type { RenderNodeInfo } from '../render/render-state.js';
 import type { TargetConfig } from './profiles.js';
@@ -149,7 +149,7 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
   const { own, rootOverride, unrendered } = projectConfigLayers(root, 'models', fqn);
   const baseLayers = [own, patch?.config ?? {}];
   const unrenderedLayers = { base: [unrendered.own, patch?.rawConfig ?? patch?.config ?? {}], rootOverride: unrendered.rootOverride };
-  const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride]);
+  const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride], patch?.file ?? path);
   const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
   const uniqueId = versioned ? `model.${pf.name}.${name}.v${versioned.v}` : `model.${pf.name}.${name}`;
   const info: RenderNodeInfo = {
@@ -191,7 +191,7 @@ function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig,
   const pf = root.projectFile;
   const { patch, versioned, baseLayers, rootOverride, unrenderedLayers, rawCode, info } = prepared;
   const { uniqueId, name, originalFilePath: path, fqn, baseConfig } = info;
-  const config = withMvTarget(finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride]), parsed.state.refs, path);
+  const config = withMvTarget(finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride], path), parsed.state.refs, path);
   if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
     const guess = didYouMean(String(config.materialized), KNOWN_MATERIALIZATIONS);
     throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {
@@ -237,7 +237,7 @@ export function loadSeeds(root: ProjectRoot, renderer: Renderer, patches: Readon
     const name = fqn[fqn.length - 1]!;
     const patch = patches.get(name);
     const { own, rootOverride, unrendered } = projectConfigLayers(root, 'seeds', fqn);
-    const config = finalizeConfig(DEFAULT_SEED_CONFIG, [own, patch?.config ?? {}, ...rootOverride]);
+    const config = assertOwnMaterialization(finalizeConfig(DEFAULT_SEED_CONFIG, [own, patch?.config ?? {}, ...rootOverride], rootRelative(root, rel)), 'seed', rootRelative(root, rel));
     const unrenderedConfig = unrenderedConfigOf([unrendered.own, patch?.rawConfig ?? patch?.config ?? {}, ...unrendered.rootOverride]);
     const base = { uniqueId: `seed.${pf.name}.${name}`, name, resourceType: 'seed', packageName: pf.name, originalFilePath: rootRelative(root, rel), fqn, config };
     if (hooksOf(config, 'pre_hook').length > 0 || hooksOf(config, 'post_hook').length > 0) assertSeedHooksIndependent(renderer, { ...base, resourceType: 'seed', baseConfig: config }, config);
@@ -307,7 +307,7 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
     const parsed = parseSqlNode(renderer, rawCode, {
       uniqueId, name, resourceType: 'test', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
     });
-    const config = finalizeConfig(DEFAULT_TEST_CONFIG, [own, ...parsed.state.configCalls, ...rootOverride]);
+    const config = assertOwnMaterialization(finalizeConfig(DEFAULT_TEST_CONFIG, [own, ...parsed.state.configCalls, ...rootOverride], path), 'test', path);
     return Object.freeze({
       uniqueId,
       resourceType: 'test',

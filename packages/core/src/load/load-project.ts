@@ -236,8 +236,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const loadReads = renderer.openTracking();
 
   const nodes = new Map<string, ManifestNode>();
+  const disabled = new Map<string, ManifestNode[]>();
   const add = (node: ManifestNode) => {
-    if (!node.config.enabled) return;
+    if (!node.config.enabled) {
+      disabled.set(node.uniqueId, [...(disabled.get(node.uniqueId) ?? []), node]);
+      return;
+    }
     const clash = nodes.get(node.uniqueId);
     if (clash) throw duplicateNode(clash, node);
     nodes.set(node.uniqueId, node);
@@ -329,7 +333,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const m = macroNodes.get(id);
     const text = m && macroSources.get(m.originalFilePath);
     return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;
-  }, pythonModels);
+  }, pythonModels, { names: new Set([...disabled.values()].flat().map((n) => n.name)), warn: (message) => onLog(message, 'warn') });
   // `{{ doc('x') }}` in descriptions: the docs blocks of every project, rendered into the text (dbt's process_docs).
   const docs = new Map(roots.flatMap(readDocBlocks).map((d) => [d.uniqueId, d]));
   const renderText: DescriptionRender = (text, file, pkg, globals) => renderYamlOf.get(pkg)!(text, file, globals);
@@ -343,6 +347,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     projectName: projectFile.name,
     projectRoot,
     nodes: resolved,
+    disabled,
     macros: describeMacros(renderer.macros(), macroPatches, docs, projectFile.name, renderText, onLog),
     selectors: readSelectors(projectRoot, (text) => renderYamlOf.get(projectFile.name)!(text, 'selectors.yml')),
     packages: roots.slice(1).map((r) => ({ name: r.name, path: r.relDir })),

@@ -1,3 +1,4 @@
+import { ProjectError } from '../shared/errors.js';
 import { KNOWN_CONFIG_KEYS, type NodeConfig } from '../manifest/config.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import type { SourceLocation } from '../shared/errors.js';
@@ -94,12 +95,36 @@ function mergeGrants(base: Readonly<Record<string, unknown>>, layer: Readonly<Re
   return out;
 }
 
-export function finalizeConfig(defaults: NodeConfig, layers: readonly PartialConfig[]): NodeConfig {
+/** `enabled` as dbt validates it (a boolean; 'true'/'false' text accepted): `enabled: True and False` is an error, not truthy. */
+function enabledValue(value: unknown, file?: string): boolean {
+  if (value === undefined || value === null || value === true) return true;
+  if (value === false) return false;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  throw new ProjectError('config_type', `Invalid config: '${String(value)}' is not of type 'boolean' (enabled)`, {
+    file,
+    hint: "Write enabled: true or enabled: false (a Jinja expression must render to True or False, e.g. \"{{ target.name == 'prod' }}\").",
+  });
+}
+
+/**
+ * dbt's SchemaConfigError for a seed or a test given another materialization (`seeds: +materialized:
+ * table`): they are always materialized as what they are.
+ */
+export function assertOwnMaterialization(config: NodeConfig, kind: 'seed' | 'test', file: string): NodeConfig {
+  if (config.materialized === kind) return config;
+  throw new ProjectError('config_type', `Invalid ${kind}s config given in ${file}: materialized '${config.materialized}' (a ${kind} is always materialized as a ${kind})`, {
+    file,
+    hint: `Remove materialized from the ${kind}'s configs (dbt_project.yml's ${kind === 'seed' ? 'seeds:' : 'data_tests:'} or its YAML entry).`,
+  });
+}
+
+/** `file`: the node's file, named by a config error. */
+export function finalizeConfig(defaults: NodeConfig, layers: readonly PartialConfig[], file?: string): NodeConfig {
   const merged: Record<string, unknown> = { ...defaults };
   for (const layer of layers) mergeInto(merged, layer);
   merged.tags = asList(merged.tags).map(String);
   merged.meta = isMapping(merged.meta) ? merged.meta : {};
-  merged.enabled = merged.enabled !== false;
+  merged.enabled = enabledValue(merged.enabled, file);
   merged.materialized = String(merged.materialized);
   return Object.freeze(merged) as NodeConfig;
 }

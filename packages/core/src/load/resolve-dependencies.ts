@@ -44,6 +44,11 @@ export function resolveDependencies(
   macroText?: MacroText,
   /** Python model files by model name (dbt's .py models, which ClickHouse cannot run): a ref to one says so. */
   pythonModels?: ReadonlyMap<string, string>,
+  /**
+   * Names of disabled nodes: a ref to one fails as dbt's "which is disabled" — a test's is left out
+   * with a warning instead (dbt's invalid_target_fail_unless_test).
+   */
+  disabled?: { readonly names: ReadonlySet<string>; readonly warn: (message: string) => void },
 ): Map<string, ManifestNode> {
   const ref = (call: RefCall, from: string) => lookupRef(index, call.name, call.package, from, projectName, call.version);
   const source = (s: string, t: string, from: string) => lookupSource(index, s, t, from, projectName);
@@ -60,6 +65,7 @@ export function resolveDependencies(
     // Lines of errors: in the file's own text (a snapshot block's body is placed at its line); a YAML-defined node points at its entry.
     const text = n.resourceType === 'snapshot' ? (n.originalFilePath.endsWith('.sql') ? snapshotSource(n) : '') : n.resourceType === 'test' && n.testType === 'generic' ? '' : n.rawCode;
     const parents = new Set(n.dependsOn);
+    let leftOut = false;
     for (const call of n.refs) {
       const target = ref(call, n.packageName);
       if (!target) {
@@ -69,8 +75,18 @@ export function resolveDependencies(
             line: text ? lineOfText(text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(call.name)}['"]`)) : n.line,
             hint: `Write one of its versions (${versionsOf(index, call.name).join(', ') || 'none: the model is not versioned'}), or leave out v= for the latest.`,
           });
-        const guess = didYouMean(call.name, refNames(index));
         const at = callSite(n, text, new RegExp(`ref\\s*\\([^)]*['"]${escapeRegExp(call.name)}['"]`), macroText);
+        // dbt's TargetNotFoundError(disabled=True); a test is disabled with a warning instead.
+        if (disabled?.names.has(call.name) && call.version === undefined) {
+          const message = `${kind} '${n.uniqueId}' (${n.originalFilePath}) depends on a node named '${call.name}' ${call.package ? `in package or project '${call.package}' ` : ''}which is disabled`;
+          if (n.resourceType === 'test') {
+            disabled.warn(message);
+            leftOut = true;
+            break;
+          }
+          throw new ProjectError('disabled_ref', message, { file: at.file, line: at.line, hint: `Enable '${call.name}' (its config enabled: true), or disable '${n.name}' too.` });
+        }
+        const guess = didYouMean(call.name, refNames(index));
         const elsewhere = call.package && index.byName.get(call.name) ? ` (there is a '${call.name}' in ${[...index.byName.get(call.name)!.keys()].join(', ')})` : '';
         throw new ProjectError('unknown_ref', `${kind} '${n.name}' refers to '${call.package ? call.package + '.' : ''}${call.name}'${at.via ? ` (${at.via})` : ''}, which does not exist${elsewhere}`, {
           file: at.file,
@@ -89,6 +105,7 @@ export function resolveDependencies(
         });
       parents.add(target.uniqueId);
     }
+    if (leftOut) continue;
     for (const [s, t] of n.sources) {
       const target = source(s, t, n.packageName);
       if (!target) {

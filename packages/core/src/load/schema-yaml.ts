@@ -158,9 +158,12 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     const kwargs: Record<string, unknown> = isMapping(body.arguments) ? { ...body.arguments } : {};
     for (const [k, v] of Object.entries(body)) {
       if (k === 'config' || k === 'arguments' || k === 'name' || k === 'description') continue;
-      // Config keys written right under the test (`where:`, `severity:`) render as under `config:`.
-      if (TEST_CONFIG_KEYS.has(k)) config[k] = renderConfigValues(v, render, k);
-      else kwargs[k] = v;
+      // Config keys written right under the test (`where:`, `severity:`) render as under `config:`;
+      // one that renders to None is not set (dbt's TestBuilder: `if value is not None`).
+      if (TEST_CONFIG_KEYS.has(k)) {
+        const value = renderConfigValues(v, render, k);
+        if (value !== null && value !== undefined) config[k] = value;
+      } else kwargs[k] = v;
     }
     if (columnName !== undefined) kwargs.column_name = columnName;
     return {

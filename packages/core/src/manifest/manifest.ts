@@ -7,6 +7,8 @@ export interface Manifest {
   /** All enabled nodes by unique id (models, seeds, sources, tests). */
   readonly nodes: ReadonlyMap<string, ManifestNode>;
   readonly macros: ReadonlyMap<string, MacroNode>;
+  /** Disabled nodes by unique id (dbt's manifest.disabled: a list, as files in several folders may share an id). */
+  readonly disabled?: ReadonlyMap<string, readonly ManifestNode[]>;
   /** Named selectors from selectors.yml, as raw YAML definitions. */
   readonly selectors: Readonly<Record<string, SelectorDefinition>>;
   /** Installed packages loaded with the project (dbt_packages/*): name and folder relative to the project. */

@@ -119,7 +119,7 @@ export function writeManifest(
     metrics: byKind.metric,
     groups: groupsDict(manifest, inPackage),
     selectors: manifest.selectors,
-    disabled: {},
+    disabled: Object.fromEntries([...(manifest.disabled ?? [])].map(([id, list]) => [id, list.map((n) => nodeDict(n, undefined, inPackage))])),
     parent_map: parentMap,
     child_map: childMap,
     group_map: groupMap(manifest),
