@@ -189,6 +189,18 @@ describe('warm update: what loads in full instead', () => {
       expect(asSaved(load(p.dir))).toBe(saved);
     });
 
+  it('a model given the alias of another (two nodes build one relation): the error of a full load', () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    p.write({ 'models/e.sql': "{{ config(alias='a') }} select 5 as v" });
+    expect(() => loadProject({ projectDir: p!.dir, partialParse: false })).toThrow(/two resources with the database representation/);
+    expect(() => loadProject({ projectDir: p!.dir })).toThrow(/two resources with the database representation/);
+    // a free alias: an update (its relation changed, so the update checks every node's)
+    p.write({ 'models/e.sql': "{{ config(alias='e_free') }} select 5 as v" });
+    expect(updated(load(p.dir))).toEqual(['models/e.sql']);
+    expect(load(p.dir).manifest.nodes.get('model.proj.e')!.relation.identifier).toBe('e_free');
+  });
+
   it('a model that references a missing model: the error of a full load', () => {
     p = inlineProject(PROJECT);
     load(p.dir);

@@ -12,7 +12,7 @@ import { nameIndex, resolveDependencies, type NameIndex } from './resolve-depend
 import { withJoinUseNulls } from './dbt-semantics.js';
 import { checkContracts } from './contract-rules.js';
 import { checkGroupsAndAccess } from './access-check.js';
-import { checkRelationClashes } from './relation-clash.js';
+import { builtRelation, checkRelationClashes } from './relation-clash.js';
 import { noteConfigKeys } from './node-config.js';
 import type { ProjectFile } from './project-file.js';
 import { isMicrobatch } from '../manifest/microbatch-config.js';
@@ -237,7 +237,9 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
   const accessChecked = new Set(fresh.keys());
   for (const id of fresh.keys()) for (const child of children(id)) accessChecked.add(child);
   checkGroupsAndAccess(nodes, prev.manifest.groups ?? new Map(), accessChecked);
-  checkRelationClashes(nodes.values());
+  // The previous map had no clash: when every node parsed again was there and builds what it built, none can arise.
+  const sameRelations = [...fresh.keys()].every((id) => oldNodes.has(id) && builtRelation(oldNodes.get(id)!) === builtRelation(nodes.get(id)!));
+  if (!sameRelations) checkRelationClashes(nodes.values());
   const manifest: Manifest = { ...prev.manifest, nodes };
   const gone = new Set(plan.filter((p) => p.change === 'unlink').map((p) => p.path));
   const files =

@@ -9,9 +9,8 @@ import { ProjectError } from '../shared/errors.js';
 export function checkRelationClashes(nodes: Iterable<ManifestNode>): void {
   const seen = new Map<string, ManifestNode>();
   for (const node of nodes) {
-    const builds = node.resourceType === 'seed' || node.resourceType === 'snapshot' || (node.resourceType === 'model' && node.config.materialized !== 'ephemeral');
-    if (!builds) continue;
-    const key = `${node.relation.schema}.${node.relation.identifier}`;
+    const key = builtRelation(node);
+    if (key === undefined) continue;
     const clash = seen.get(key);
     if (!clash) {
       seen.set(key, node);
@@ -23,4 +22,10 @@ export function checkRelationClashes(nodes: Iterable<ManifestNode>): void {
       { file: node.originalFilePath, hint: 'Give one of them another alias or schema (config alias=… / schema=…).' },
     );
   }
+}
+
+/** The relation a node builds (`schema.identifier`), or undefined when it builds none. */
+export function builtRelation(node: ManifestNode): string | undefined {
+  const builds = node.resourceType === 'seed' || node.resourceType === 'snapshot' || (node.resourceType === 'model' && node.config.materialized !== 'ephemeral');
+  return builds ? `${node.relation.schema}.${node.relation.identifier}` : undefined;
 }
