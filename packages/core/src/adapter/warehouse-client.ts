@@ -48,6 +48,8 @@ export interface WarehouseClient {
    * in dbt-clickhouse, whose connections have the profile's schema as their database.
    */
   useDatabase?(database: string): void;
+  /** Calls `listener` with every statement sent from now on, as written (before its query comment); caches of the warehouse's state use it. */
+  observe?(listener: (sql: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -307,8 +309,10 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
    * `;` when it is only comments (a one-line comment vanishes from the statement) or opens a
    * multi-line one (the statement breaks): there, a `--` line comes first.
    */
+  const observers: ((sql: string) => void)[] = [];
   const annotate = (sql: string, marked = sql): string => {
     noteStatement(sql);
+    for (const observer of observers) observer(sql);
     const comment = options.queryComment?.();
     if (!comment?.text) return marked;
     options.onStatement?.(addQueryComment(sql, comment), comment.connection);
@@ -430,6 +434,9 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     },
     useDatabase(database) {
       defaultDatabase = database;
+    },
+    observe(listener) {
+      observers.push(listener);
     },
     async close() {
       await rerouting?.catch(() => {});
