@@ -6,6 +6,7 @@ import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
 import { debugReport, type DebugReport } from './adapter/debug-checks.js';
 import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
 import { materializedViews } from './adapter/mv/mv-listing.js';
+import { sweepEachDatabaseAgain } from './adapter/staging.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
 import { analyzeProject, scrubAnalysis } from './analyze/analyze-project.js';
 import { parseColumnSpec } from './analyze/column-spec.js';
@@ -691,8 +692,9 @@ export class TsdbtProject {
     const adapter = await this.adapter(threads);
     // An unreachable or refusing target fails once, before any node starts (not once per node).
     await adapter.checkConnection();
-    // Listings of the warehouse kept by an earlier run of this connection (watch mode) are taken again.
+    // What an earlier run of this connection (watch mode) listed or swept is listed and swept again.
     materializedViews(adapter).forget();
+    sweepEachDatabaseAgain(adapter);
     const deferred = await deferral(options, this.manifest, selected, (dir) => this.stateArtifacts(dir).state, async () => adapter);
     // The run's own signal: the caller's (Ctrl-C) or --fail-fast's cancellation.
     const controller = new AbortController();

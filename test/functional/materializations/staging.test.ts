@@ -55,6 +55,27 @@ describe('owned temporaries', () => {
     }
   });
 
+  it("a run sweeps each database once, before its first model, not once per model (a dead run's leftovers still go first)", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 5; i++) files[`models/t${i}.sql`] = `{{ config(materialized='table') }}\nselect ${i} as x`;
+    const { p, project } = setup(files);
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    const dead = runIdOf(Number(spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim()), 'd2');
+    await adapter.client.command(`CREATE TABLE ${p.schema}.\`t3__tsdbt_tmp_${dead}\` (x UInt8) ENGINE = MergeTree ORDER BY tuple()`);
+    const query = adapter.client.query.bind(adapter.client);
+    let sweeps = 0;
+    adapter.client.query = ((sql: string, o?: unknown) => {
+      if (/FROM system\.tables WHERE database = .* AND \(position\(name, '__tsdbt_tmp_'\)/.test(sql)) sweeps++;
+      return query(sql, o as never);
+    }) as typeof adapter.client.query;
+    expectStatuses(await project.run(), { t0: 'success', t1: 'success', t2: 'success', t3: 'success', t4: 'success' });
+    expect(sweeps).toBe(1);
+    expect(await names(project, p.schema)).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    await project.run();
+    expect(sweeps).toBe(2); // the next run sweeps again
+  });
+
   it('a rebuild frees the previous version at once (DROP … SYNC): nothing waits in system.dropped_tables', async () => {
     const { p, project } = setup({ 'models/t.sql': "{{ config(materialized='table') }}\nselect number as x from numbers(1000)" });
     for (let i = 0; i < 3; i++) expectStatuses(await project.run(), { t: 'success' });

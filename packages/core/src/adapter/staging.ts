@@ -246,7 +246,27 @@ export async function ifPartitionMovesWork<T>(staging: Staging, work: () => Prom
  */
 export async function prepareTarget(adapter: ClickHouseAdapter, rel: Relation): Promise<void> {
   await adapter.ensureDatabase(rel.schema);
-  await sweepLeftovers(adapter, rel.schema);
+  let bySchema = sweeps.get(adapter);
+  if (!bySchema) sweeps.set(adapter, (bySchema = new Map()));
+  let sweep = bySchema.get(rel.schema);
+  if (!sweep) {
+    const mine = sweepLeftovers(adapter, rel.schema);
+    bySchema.set(rel.schema, (sweep = mine));
+    // A sweep that failed is tried again by the next model in that database.
+    mine.catch(() => bySchema.get(rel.schema) === mine && bySchema.delete(rel.schema));
+  }
+  await sweep;
+}
+
+/**
+ * Each database is swept once per run, before the first model that builds in it (models building
+ * beside it wait for that sweep), instead of one listing per model: leftovers of runs that die
+ * while this one runs are swept by the next run. sweepEachDatabaseAgain() starts a run.
+ */
+const sweeps = new WeakMap<ClickHouseAdapter, Map<string, Promise<unknown>>>();
+
+export function sweepEachDatabaseAgain(adapter: ClickHouseAdapter): void {
+  sweeps.delete(adapter);
 }
 
 /** prepareTarget(), then `work` with a Staging whose temporaries are dropped however `work` ends. */
