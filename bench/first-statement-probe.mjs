@@ -2,6 +2,8 @@
 // started (performance.now() counts from there) the first statement went to the warehouse — the
 // first query/command/exec/insert of @clickhouse/client (chDB and servers alike) or of a chDB
 // session — then, with TSDBT_PROBE_EXIT=1, ends the process (the rest of the run is not measured).
+// Until session 5 it loaded @clickhouse/client itself, before the CLI (so its loading was counted
+// even by builds that load it later or not at all).
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../packages/core/package.json', import.meta.url));
@@ -21,14 +23,20 @@ const wrap = (proto, names) => {
     };
   }
 };
-const client = require('@clickhouse/client');
-wrap(Object.getPrototypeOf(client.ClickHouseClient.prototype), ['query', 'command', 'exec', 'insert']);
-wrap(client.ClickHouseClient.prototype, ['query']);
-// chDB is loaded only when the run opens it: patch its session class then, not now.
+// Patched when loaded (the client is loaded when the run opens the warehouse; preloading it here
+// would count its loading in every figure): the installed package, or tsdbt's bundled copy of it
+// (dist/warehouse-client-lib.cjs), and chDB's session class.
 const Module = require('node:module');
 const load = Module._load;
+const patchClient = (client) => {
+  if (!client?.ClickHouseClient || client.ClickHouseClient.prototype.__probed) return;
+  wrap(Object.getPrototypeOf(client.ClickHouseClient.prototype), ['query', 'command', 'exec', 'insert']);
+  wrap(client.ClickHouseClient.prototype, ['query']);
+  client.ClickHouseClient.prototype.__probed = true;
+};
 Module._load = function (request, ...rest) {
   const m = load.call(this, request, ...rest);
+  if (request === '@clickhouse/client' || /@clickhouse[\\/]client[\\/]dist[\\/]index\.js$|warehouse-client-lib\.cjs$/.test(request)) patchClient(m);
   if (request === 'chdb' || /chdb[\\/]index\.js$/.test(request)) {
     if (m?.Session && !m.Session.prototype.__probed) {
       wrap(m.Session.prototype, ['query', 'queryBind', 'queryAsync', 'insert']);

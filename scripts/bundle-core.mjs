@@ -52,3 +52,30 @@ await build({
   banner: { js: "import { createRequire as __tsdbtCreateRequire } from 'node:module';\nconst require = __tsdbtCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The warehouse libraries, loaded when a connection opens (adapter/warehouse-client.ts): each one
+// file instead of ~40 (@clickhouse/client) and ~30 (chdb/connection and the @clickhouse/client-common
+// it requires) for Node's module loader — part of every run's time to its first statement. Two
+// files: a server target must not load chDB's native library. chDB's root module (its native
+// library, its session registry) stays the installed package, shared with serve/engine.ts.
+const chdbRoot = {
+  name: 'chdb-root-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/\.\.\/index\.js$/ }, (args) => (/[\\/]chdb[\\/]dist[\\/]connection[\\/]/.test(args.importer) ? { path: 'chdb', external: true } : undefined));
+    b.onResolve({ filter: /^chdb$/ }, () => ({ path: 'chdb', external: true }));
+  },
+};
+for (const [file, contents] of [
+  ['warehouse-client-lib.cjs', "module.exports = require('@clickhouse/client');\n"],
+  ['warehouse-chdb-lib.cjs', "module.exports = require('chdb/connection');\n"],
+])
+  await build({
+    stdin: { contents, resolveDir: core, loader: 'js', sourcefile: file },
+    outfile: `${dist}${file}`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [chdbRoot],
+    logLevel: 'warning',
+  });

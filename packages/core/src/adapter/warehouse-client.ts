@@ -1,9 +1,11 @@
 import { noteStatement } from './statement-log.js';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import type { TargetConfig } from '../load/profiles.js';
 import { quoteIdentifier, sqlString } from '../render/placeholders.js';
@@ -64,12 +66,21 @@ export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
 /** Failures reach the user as tsdbt errors; the client's own logging would print each one again, with its stack, to stderr. */
 const clientLog = (client: typeof import('@clickhouse/client')) => ({ level: client.ClickHouseLogLevel.OFF });
 
+/**
+ * A warehouse library as one bundled file beside the build (scripts/bundle-core.mjs: one module for
+ * Node's loader instead of dozens), else the installed package (running from the sources).
+ */
+function bundledOr<T>(file: string, load: () => Promise<T>): Promise<T> {
+  const bundle = new URL(`../${file}`, import.meta.url);
+  return existsSync(bundle) ? Promise.resolve(createRequire(import.meta.url)(fileURLToPath(bundle)) as T) : load();
+}
+
 /** The client library is loaded when a connection is opened (commands that need none start faster). */
-const loadClient = () => import('@clickhouse/client');
+const loadClient = () => bundledOr('warehouse-client-lib.cjs', () => import('@clickhouse/client'));
 
 /** chDB is a large native library: load it only when a chdb target is opened. */
 async function loadChdb() {
-  const [{ Session }, { createChdbConnection }] = await Promise.all([import('chdb'), import('chdb/connection')]);
+  const [{ Session }, { createChdbConnection }] = await Promise.all([import('chdb'), bundledOr('warehouse-chdb-lib.cjs', () => import('chdb/connection'))]);
   return { Session, createChdbConnection };
 }
 
@@ -145,7 +156,14 @@ async function openRoute(target: TargetConfig, settings: ClickHouseSettings, poo
       served = await holdingEndpoint(path).catch(() => undefined);
       if (!served) throw warehouseLockedError(path, warehouseHolder(path), error);
     }
-    if (!served) return { conn: target, forwarded: false, clients, inFlight: clients.map(() => 0), chdb, unshare: await share?.(), usedDatabase: clients.map(() => undefined) };
+    if (!served) {
+      // The endpoint starts beside this process's first statements, not before them (a process that
+      // finds the directory locked waits for the holder's endpoint: warehouse-lock.ts holdingEndpoint).
+      const sharing = share?.();
+      sharing?.catch(() => {});
+      const unshare = sharing && (async () => (await sharing)());
+      return { conn: target, forwarded: false, clients, inFlight: clients.map(() => 0), chdb, unshare, usedDatabase: clients.map(() => undefined) };
+    }
   }
   const conn: TargetConfig = served ? { ...target, type: 'clickhouse', host: served.host, port: served.port, secure: false, password: served.token } : target;
   const client = createClient({

@@ -1,4 +1,9 @@
-import daff from 'daff';
+import { createRequire } from 'node:module';
+import type daffModule from 'daff';
+
+/** daff (~270 KB) is loaded when a unit test fails, not at every command's start. */
+let loaded: typeof daffModule | undefined;
+const daffLib = () => (loaded ??= createRequire(import.meta.url)('daff') as typeof daffModule);
 
 /** Rows of one side of a unit test, in the order of `columns`. */
 export type UnitTestTable = readonly (readonly unknown[])[];
@@ -16,6 +21,7 @@ export interface UnitTestDiff {
  * the `+++` (actual only), `---` (expected only) and `→` (changed) table reads as dbt's.
  */
 export function unitTestDiff(columns: readonly string[], expected: UnitTestTable, actual: UnitTestTable, colors = false): UnitTestDiff | undefined {
+  const daff = daffLib();
   const header = columns.map((c) => c.toLowerCase());
   const e = new daff.TableView([header, ...sortRows(expected)]);
   const a = new daff.TableView([header, ...sortRows(actual)]);
