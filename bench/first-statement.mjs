@@ -7,21 +7,25 @@
 // opening chDB (loading its native library, opening the data directory) — everything before the
 // first statement. Baselines measured in the same run: `node -e 0` and `node -e "import('@tsdbt/core')"`.
 // Usage: node bench/first-statement.mjs [models=1000] [repeats=5] [base folder=os.tmpdir(), e.g. /dev/shm] [--jinja]
+//                                       [--cli <another checkout>/packages/cli/dist/cli.js]  (side by side, same probe)
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateProject } from './gen-project.mjs';
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const cliAt = process.argv.indexOf('--cli');
+const otherCli = cliAt > 0 ? process.argv[cliAt + 1] : undefined;
+const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--cli');
 const jinja = process.argv.includes('--jinja');
 const n = Number(args[0] ?? 1000);
 const repeats = Number(args[1] ?? 5);
 const base = args[2] ?? tmpdir();
-const cli = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
+const cli = otherCli ?? fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
 const probe = fileURLToPath(new URL('./first-statement-probe.mjs', import.meta.url));
-const core = import.meta.resolve('@tsdbt/core'); // the package's entry (the bundle)
+// the package's entry (the bundle) of the CLI measured
+const core = otherCli ? pathToFileURL(join(dirname(otherCli), '../../core/dist/tsdbt-core.js')).href : import.meta.resolve('@tsdbt/core');
 
 /** ms from the process start to the first statement of `tsdbt run` (the process ends there). */
 function firstStatement(dir) {
@@ -39,7 +43,7 @@ function wall(argv) {
   return +((performance.now() - t) / 1000).toFixed(3);
 }
 
-const dir = join(base, `tsdbt-first-statement-${jinja ? 'jinja-' : ''}${n}`);
+const dir = join(base, `tsdbt-first-statement-${jinja ? 'jinja-' : ''}${n}-${process.pid}`);
 generateProject(n, dir, { jinja });
 const coldFirst = firstStatement(dir); // writes the parse cache and the warm start
 const warmFirst = [];
@@ -56,6 +60,7 @@ const best = (xs) => Math.min(...xs);
 console.log(JSON.stringify({
   models: n,
   kind: jinja ? 'jinja' : 'static',
+  cli,
   coldFirstStatementMs: coldFirst,
   warmFirstStatementMs: warmFirst,
   lsWarm,
