@@ -171,7 +171,7 @@ const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   test: ['test', 'unit_test'],
   seed: ['seed'],
   snapshot: ['snapshot'],
-  build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
+  build: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query'],
   compile: ['model', 'snapshot', 'test', 'unit_test', 'analysis'],
   'source load': ['source'],
   clone: ['model', 'seed', 'snapshot'],

@@ -34,6 +34,8 @@ export function displayPath(path: string): string {
 const time = () => new Date().toTimeString().slice(0, 8);
 
 function describe(node: ManifestNode): string {
+  if (node.resourceType === 'exposure') return `exposure ${node.name}`;
+  if (node.resourceType === 'saved_query') return `saved query ${node.name}`;
   const rel = `${node.relation.schema}.${node.relation.identifier}`;
   if (node.resourceType === 'model') return `sql ${node.config.materialized} model ${rel}`;
   if (node.resourceType === 'seed') return `seed file ${rel}`;
@@ -132,6 +134,9 @@ function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType
       return fancy(`${c.red(`FAIL ${r.failures ?? ''}`.trim())} ${d}`, `${c.red(`FAIL ${r.failures ?? ''}`.trim())} in ${secs}`, index, total);
     case 'skipped':
       return fancy(`${c.yellow('SKIP')} relation ${d}`, c.yellow('SKIP'), index, total);
+    case 'no-op':
+      // dbt's LogNodeNoOpResult.
+      return fancy(`${c.yellow('NO-OP')} ${d}`, `${c.yellow('NO-OP')} in ${secs}`, index, total);
     case 'partial success':
       // dbt's microbatch result: some batches failed (see the summary).
       return fancy(`${c.yellow('PARTIAL SUCCESS')} creating ${d}`, `${c.yellow(r.message)} in ${secs}`, index, total);
@@ -178,8 +183,8 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
   }
   out('');
   const partial = count('partial success');
-  // dbt 1.9+'s StatsLine. NO-OP counts dbt's no-op status (saved queries' exports), which nothing in tsdbt has.
-  out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail')} SKIP=${count('skipped')} NO-OP=0${partial ? ` PARTIAL SUCCESS=${partial}` : ''} TOTAL=${results.length}`);
+  // dbt 1.9+'s StatsLine. NO-OP counts dbt's no-op status (build's exposures and saved queries).
+  out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail')} SKIP=${count('skipped')} NO-OP=${count('no-op')}${partial ? ` PARTIAL SUCCESS=${partial}` : ''} TOTAL=${results.length}`);
 }
 
 function jsonLevel(event: RunEvent): Exclude<LogLevel, 'none'> {

@@ -88,6 +88,9 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   let noVariant: Promise<boolean> | undefined;
   const runOne = async (node: ManifestNode): Promise<NodeResult> => {
     const i = ++index;
+    // dbt's ExposureRunner / SavedQueryRunner: no START line, a NO-OP result.
+    if (node.resourceType === 'exposure' || node.resourceType === 'saved_query')
+      return record({ uniqueId: node.uniqueId, node, status: 'no-op', message: 'NO-OP', executionTime: 0, timing: [], warnings: [], threadId: threadName() }, i);
     ctx.onEvent({ type: 'node_started', node, index: i, total });
     const statements: string[] = [];
     const result = await timed(node, () => recordStatements(statements, () => withQueryComment(ctx.queryComment?.(node), async () => {

@@ -21,6 +21,10 @@ export function runsIn(command: Command, node: ManifestNode): boolean {
       return command === 'test' || command === 'build';
     case 'source':
       return command === 'source load' && node.external !== undefined;
+    // dbt 1.10's build: no-op runners (their result says the nodes upstream were built).
+    case 'exposure':
+    case 'saved_query':
+      return command === 'build';
     default:
       return false;
   }

@@ -192,7 +192,7 @@ export function writeRunResults(
         failures: r.failures ?? null,
         compiled: r.compiledCode !== undefined,
         compiled_code: r.compiledCode ?? null,
-        relation_name: r.relationName ?? (r.node.resourceType === 'test' || r.node.resourceType === 'unit_test' ? null : `\`${r.node.relation.schema}\`.\`${r.node.relation.identifier}\``),
+        relation_name: r.relationName ?? (r.node.resourceType === 'test' || r.node.resourceType === 'unit_test' || r.node.resourceType === 'exposure' || r.node.resourceType === 'saved_query' ? null : `\`${r.node.relation.schema}\`.\`${r.node.relation.identifier}\``),
         batch_results: r.batchResults ? { successful: r.batchResults.successful, failed: r.batchResults.failed } : null,
       })),
       ...hooks.after.map(hookRow),

@@ -1,8 +1,8 @@
 import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
 import type { FreshnessResult } from './freshness-results.js';
 
-/** dbt's statuses; `partial success` is a microbatch model some of whose batches failed. */
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success';
+/** dbt's statuses; `partial success` is a microbatch model some of whose batches failed; `no-op` an exposure or saved query `build` passes through. */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success' | 'no-op';
 
 export interface NodeTiming {
   readonly name: 'compile' | 'execute';
