@@ -64,8 +64,11 @@ describe('build runs exposures as no-op (exposures/test_exposures.py)', () => {
     expect(exposures(excluded).map((x) => x.unique_id)).toEqual(['exposure.test.notebook_exposure']);
     const selected = await p.dbt(['build', '--select', 'simple_exposure']);
     expect(exposures(selected).map((x) => x.unique_id)).toEqual(['exposure.test.simple_exposure']);
-    // run and test leave exposures out, as dbt's.
+    // run and test leave exposures out, as dbt's; build's resource types include them.
     expect(exposures(await p.dbt(['run']))).toEqual([]);
+    expect(exposures(await p.dbt(['build', '--exclude-resource-type', 'exposure']))).toEqual([]);
+    const only = await p.dbt(['build', '--resource-type', 'exposure']);
+    expect(only.results.map((x) => x.unique_id).sort()).toEqual(['exposure.test.notebook_exposure', 'exposure.test.simple_exposure']);
   });
 
   it('an exposure whose model failed is skipped', async () => {

@@ -309,3 +309,67 @@ describe('tag selection (graph_selection/test_tag_selection.py)', () => {
     expect(await failuresOf(p, TAG_CASES)).toEqual([]);
   });
 });
+
+/*
+ * graph_selection/test_version_selection.py (TestVersionSelection: version:none/latest/old/
+ * prerelease, as a CLI selector and in selectors.yml, with graph operators; TestVersionZero).
+ */
+const USERS = MODELS['users.sql'];
+const VERSION_SELECTORS = `
+            selectors:
+              - name: version_specified_as_string_str
+                definition: version:latest
+              - name: version_specified_as_string_dict
+                definition:
+                  method: version
+                  value: latest
+              - name: version_childrens_parents
+                definition:
+                  method: version
+                  value: latest
+                  childrens_parents: true
+`;
+const lsLines = (out: string[]) => out.join('\n').split('\n').filter((l) => /^(test\.|source:)/.test(l)).sort();
+
+describe('version selection (graph_selection/test_version_selection.py)', () => {
+  it('TestVersionSelection: each case lists what dbt lists', async () => {
+    const p = dbtProject({
+      models: {
+        'schema.yml': SCHEMA,
+        ...Object.fromEntries(['v1', 'v2', 'v3', 'v4.5', 'v5.0', 'v21', 'vtest'].map((v) => [`versioned_${v}.sql`, USERS])),
+        'base_users.sql': BASE_USERS,
+        'users.sql': USERS,
+        'users_rollup.sql': MODELS['users_rollup.sql'],
+      },
+      seeds: {
+        'properties.yml': '\nversion: 2\nseeds:\n  - name: summary_expected\n    config:\n      column_types:\n        ct: BIGINT\n        gender: text\n',
+        'seed.csv': 'id,first_name,email,gender\n1,Jack,jack@example.com,Male\n',
+        'summary_expected.csv': 'gender,ct\nMale,1\n',
+      },
+      files: { 'selectors.yml': VERSION_SELECTORS },
+    });
+    const cases: [string[], string[]][] = [
+      [['--select', 'version:none'], ['test.base_users', 'test.unique_users_id', 'test.unique_users_rollup_gender', 'test.users', 'test.users_rollup']],
+      [['--select', 'version:latest'], ['test.versioned.v2']],
+      [['--select', 'version:old'], ['test.versioned.v1']],
+      [['--select', 'version:prerelease'], ['test.versioned.v21', 'test.versioned.v3', 'test.versioned.v4.5', 'test.versioned.v5.0', 'test.versioned.vtest']],
+      [['--selector', 'version_specified_as_string_str'], ['test.versioned.v2']],
+      [['--selector', 'version_specified_as_string_dict'], ['test.versioned.v2']],
+      [['--models', '+version:latest+'], ['test.base_users', 'test.versioned.v2']],
+      [['--select', '+version:latest+'], ['source:test.raw.seed', 'test.base_users', 'test.versioned.v2']],
+      [['--selector', 'version_childrens_parents'], ['source:test.raw.seed', 'test.base_users', 'test.versioned.v2']],
+      [['--models', 'version:latest version:old'], ['test.versioned.v1', 'test.versioned.v2']],
+    ];
+    const failures: string[] = [];
+    for (const [args, expected] of cases) {
+      const got = lsLines((await p.dbt(['ls', ...args])).out);
+      if (JSON.stringify(got) !== JSON.stringify(expected)) failures.push(`${args.join(' ')}: ${JSON.stringify(got)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('TestVersionZero: a model with version 0 runs, and what refs it', async () => {
+    const p = dbtProject({ models: { 'my_model.sql': 'select 1 as id', 'another.sql': "select * from {{ ref('my_model') }}", 'schema.yml': '\nmodels:\n  - name: my_model\n    versions:\n      - v: 0\n' } });
+    expect((await p.dbt(['run'])).results).toHaveLength(2);
+  });
+});

@@ -7,7 +7,8 @@ const DBT_TYPES = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', '
 const COMMAND_TYPES: Record<'ls' | 'build' | 'test' | 'clone', { all: readonly string[]; default: readonly string[] }> = {
   // dbt's ListTask: every type; `default` leaves analyses out.
   ls: { all: DBT_TYPES, default: DBT_TYPES.filter((t) => t !== 'analysis') },
-  build: { all: ['model', 'seed', 'snapshot', 'test', 'unit_test'], default: ['model', 'seed', 'snapshot', 'test', 'unit_test'] },
+  // dbt 1.10's BuildTask: exposures and saved queries run as no-op nodes.
+  build: { all: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query'], default: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query'] },
   test: { all: ['test', 'unit_test'], default: ['test', 'unit_test'] },
   clone: { all: ['model', 'seed', 'snapshot'], default: ['model', 'seed', 'snapshot'] },
 };
