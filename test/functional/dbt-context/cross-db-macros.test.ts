@@ -86,12 +86,17 @@ describe('cross-database macros', () => {
   {{ dbt.listagg('toString(x)', "'|'", 'order by x', 2) }} as listagg_two,
   {{ dbt.array_concat(dbt.array_append(dbt.array_construct(['1', '2']), '3'), dbt.array_construct(['4'])) }} as arr
 from (select arrayJoin([2, 1, 3]) as x)`,
+      // bool_or is an aggregate call an OVER clause can follow (audit_helper's compare_and_classify macros).
+      'models/windowed.sql': "select x, {{ dbt.bool_or('x > 2') }} over (partition by x % 2) as group_big from (select arrayJoin([1, 2, 3]) as x)",
       'models/sets.sql': `select count() as n_except, (select count() from (select arrayJoin([1, 1, 2]) as x {{ dbt.intersect() }} select arrayJoin([1, 1]))) as n_intersect
 from (select arrayJoin([1, 1, 2, 3]) as x {{ dbt.except() }} select 2)`,
     });
-    expectStatuses(await project.run(), { aggs: 'success', sets: 'success' });
+    expectStatuses(await project.run(), { aggs: 'success', windowed: 'success', sets: 'success' });
     expect(await queryRows(project, `SELECT * FROM ${p.schema}.aggs`)).toEqual([
-      { any_ok: 1, some_big: 1, none_big: 0, listagg_desc: '3,2,1', listagg_two: '1|2', arr: [1, 2, 3, 4] },
+      { any_ok: 1, some_big: true, none_big: false, listagg_desc: '3,2,1', listagg_two: '1|2', arr: [1, 2, 3, 4] },
+    ]);
+    expect(await queryRows(project, `SELECT x, group_big FROM ${p.schema}.windowed ORDER BY x`)).toEqual([
+      { x: 1, group_big: true }, { x: 2, group_big: false }, { x: 3, group_big: true },
     ]);
     // EXCEPT / INTERSECT drop duplicates, as the SQL standard's (and dbt's other warehouses').
     expect(await queryRows(project, `SELECT * FROM ${p.schema}.sets`)).toEqual([{ n_except: '2', n_intersect: '1' }]);
