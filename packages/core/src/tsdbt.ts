@@ -19,7 +19,7 @@ import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
 import { nodeSqlAsync, runtimeState } from './execute/node-sql.js';
-import { withCastKeepNullable } from './execute/cast-keep-nullable.js';
+import { withRunSettings } from './execute/run-settings.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
@@ -437,7 +437,7 @@ export class TsdbtProject {
         // As its build runs it (dbt show runs the compiled SQL): rendered at run time if it must be,
         // `t.col` named `col`, with its query settings (dbt_semantics: outer-join non-matches NULL).
         const adapter = await this.adapter();
-        const run = withCastKeepNullable(node, await adapter.hasSetting('cast_keep_nullable').catch(() => false));
+        const run = await withRunSettings(adapter, node);
         sql = await nodeSqlAsync(this.runContext(adapter, {}), run);
         const own = run.config.query_settings;
         if (own && typeof own === 'object' && !Array.isArray(own)) settings = own as Record<string, unknown>;

@@ -59,4 +59,27 @@ select issue_id, source_relation, label_a, label_b from joined`,
       { name: 'source_relation' }, { name: 'issue_id' }, { name: 'labels' }, { name: 'title' },
     ]);
   });
+
+  it("reads a column, not the SELECT's alias of the same name, in another item and in WHERE (SQL's precedence); ORDER BY still reads the alias", async () => {
+    const { p: ip, project: p } = setup({
+      'models/daily.sql': "select toDate('2024-01-01') + number as day, 'r' as repository, 2 as number_issues_opened, 10.0 as sum_days_issue_open, if(number = 1, NULL, number) as x from numbers(3)",
+      // As github's weekly metrics: `sum(n) as n` beside `sum(d) / sum(n)` (ClickHouse: an aggregate inside an aggregate).
+      'models/weekly.sql': `select
+  repository as repository,
+  sum(number_issues_opened) as number_issues_opened,
+  sum(sum_days_issue_open) / sum(number_issues_opened) as avg_days_issue_open
+from {{ ref('daily') }}
+group by 1`,
+      // The WHERE reads the column x (NULL for one row), not the alias (never NULL); ORDER BY reads the alias.
+      'models/filled.sql': "select coalesce(x, 7) as x, day from {{ ref('daily') }} where x is not null order by x desc",
+      // As audit_helper's compare_all_columns summary, with a WHERE on the column: the alias in ORDER BY of a grouped SELECT.
+      'models/summary.sql': "select upper(repository) as repository, count(*) as n from {{ ref('daily') }} where repository != '' group by 1 order by repository",
+    });
+    expectStatuses(await p.run(), { daily: 'success', weekly: 'success', filled: 'success', summary: 'success' });
+    expect(await queryRows(p, `select repository, toInt64(number_issues_opened) as n, avg_days_issue_open as a from ${ip.schema}.weekly`)).toEqual([
+      { repository: 'r', n: '6', a: 5 },
+    ]);
+    expect(await queryRows(p, `select toInt32(x) as x from ${ip.schema}.filled order by x desc`)).toEqual([{ x: 2 }, { x: 0 }]);
+    expect(await queryRows(p, `select repository, toInt32(n) as n from ${ip.schema}.summary`)).toEqual([{ repository: 'R', n: 3 }]);
+  });
 });

@@ -4,8 +4,8 @@ import type { Command, NodeResult } from '../report/events.js';
 import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
-import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { runWithCommonTypes, withoutVariantCommonType } from './common-types.js';
+import { withRunSettings } from './run-settings.js';
 import { runUnitTest } from './run-unit-test.js';
 import { schedule } from './scheduler.js';
 import { inThread, threadName } from './thread-context.js';
@@ -83,8 +83,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     ctx.onEvent({ type: 'run_finished', results, elapsed: (Date.now() - started) / 1000, interrupted: false });
     return { results, interrupted: false };
   }
-  // Whether the server has cast_keep_nullable (dbt's CAST of NULL: cast-keep-nullable.ts), asked once.
-  let castKeepNullable: Promise<boolean> | undefined;
+  // Whether the server has use_variant_as_common_type (common-types.ts), asked once.
   let noVariant: Promise<boolean> | undefined;
   const runOne = async (node: ManifestNode): Promise<NodeResult> => {
     const i = ++index;
@@ -98,9 +97,9 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
       if (node.resourceType === 'unit_test') return runUnitTest(ctx, node as UnitTestNode);
-      castKeepNullable ??= ctx.adapter.hasSetting('cast_keep_nullable').catch(() => false);
       noVariant ??= ctx.adapter.hasSetting('use_variant_as_common_type').catch(() => false);
-      const loose = withCastKeepNullable(node, await castKeepNullable);
+      // dbt_semantics' settings (cast-keep-nullable.ts, column-precedence.ts; the adapter asks the server once).
+      const loose = await withRunSettings(ctx.adapter, node);
       // dbt's common types (common-types.ts): no Variant, and sites without a supertype cast to dbt's.
       return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(loose, await noVariant), loose, (run) => {
         if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);

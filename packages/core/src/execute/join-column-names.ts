@@ -3,6 +3,7 @@ import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { quoteIdentifier } from '../render/placeholders.js';
 import { blankNonCode } from '../shared/sql-statements.js';
+import { selectFrames, type Span } from './select-frames.js';
 
 /*
  * dbt's column names for joins, inside a query. On every warehouse dbt runs on, `select
@@ -31,63 +32,20 @@ const QUALIFIED_ITEM = new RegExp(`^(\\s*(?:(?:distinct|all)\\s+)?)(${IDENT}(?:\
 /** `*`, `t.*`, `db.t.*`, with EXCEPT/REPLACE/APPLY after it. */
 const STAR_ITEM = new RegExp(`^\\s*(?:(?:distinct|all)\\s+)?(?:${IDENT}\\s*\\.\\s*)*\\*(?:\\s|$)`, 'i');
 const LAST_IDENT = new RegExp(`(${IDENT})\\s*$`);
-const CLAUSE_END = new Set(['where', 'prewhere', 'group', 'having', 'order', 'limit', 'qualify', 'window', 'settings', 'union', 'intersect', 'except', 'format', 'into']);
-/** In a projection (`* except (…)`, `* replace (…)` belong to it), only these end the SELECT. */
-const ITEMS_END = new Set(['union', 'intersect', 'settings', 'format', 'into', 'where', 'group', 'having', 'order', 'limit']);
-
-interface SelectFrame {
-  readonly depth: number;
-  phase: 'items' | 'from';
-  itemStart: number;
-  readonly items: { start: number; end: number }[];
-  joins: boolean;
-}
 
 /** `sql` with `AS col` after each bare `t.col` item of a SELECT that joins (see above). */
 export function aliasJoinedColumns(sql: string): string {
-  const code = blankNonCode(sql);
-  const inserts: { at: number; text: string }[] = [];
-  const frames: SelectFrame[] = [];
-  let uncommented: string | undefined; // comments blanked, names and literals kept: what the items are read from
-  const close = (frame: SelectFrame, at: number) => {
-    if (frame.phase === 'items') frame.items.push({ start: frame.itemStart, end: at });
-    if (frame.joins) inserts.push(...aliasesFor(uncommented ??= blankNonCode(sql, { keepQuoted: true }), frame.items));
-  };
-  let depth = 0;
-  for (const m of code.matchAll(/[A-Za-z_][A-Za-z0-9_$]*|[(),.]/g)) {
-    const token = m[0];
-    const at = m.index!;
-    const top = frames.at(-1);
-    if (token === '(') depth++;
-    else if (token === ')') {
-      depth--;
-      while (frames.length > 0 && frames.at(-1)!.depth > depth) close(frames.pop()!, at);
-    } else if (token === ',') {
-      if (top?.depth !== depth) continue;
-      if (top.phase === 'items') {
-        top.items.push({ start: top.itemStart, end: at });
-        top.itemStart = at + 1;
-      } else top.joins = true; // `from a, b`
-    } else if (token !== '.' && code[at - 1] !== '.') {
-      const word = token.toLowerCase();
-      if (word === 'select') frames.push({ depth, phase: 'items', itemStart: at + token.length, items: [], joins: false });
-      else if (top?.depth === depth) {
-        if (word === 'from' && top.phase === 'items') {
-          top.items.push({ start: top.itemStart, end: at });
-          top.phase = 'from';
-        } else if (word === 'join' && top.phase === 'from') top.joins = true;
-        else if ((top.phase === 'from' ? CLAUSE_END : ITEMS_END).has(word)) close(frames.pop()!, at);
-      }
-    }
-  }
-  while (frames.length > 0) close(frames.pop()!, sql.length);
+  const joined = selectFrames(blankNonCode(sql)).filter((f) => f.joins);
+  if (joined.length === 0) return sql;
+  const uncommented = blankNonCode(sql, { keepQuoted: true }); // comments blanked, names and literals kept: what the items are read from
+  const inserts = joined.flatMap((f) => aliasesFor(uncommented, f.items));
   let out = sql;
   for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
   return out;
 }
 
 /** The `AS col` insertions for one SELECT's projection items (none when it has a `*`). */
-function aliasesFor(uncommented: string, items: readonly { start: number; end: number }[]): { at: number; text: string }[] {
+function aliasesFor(uncommented: string, items: readonly Span[]): { at: number; text: string }[] {
   const texts = items.map((i) => uncommented.slice(i.start, i.end));
   if (texts.some((t) => STAR_ITEM.test(t) || /\bcolumns\s*\(/i.test(t))) return [];
   const candidates: { at: number; name: string }[] = [];

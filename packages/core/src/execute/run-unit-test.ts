@@ -1,14 +1,16 @@
 import { fixtureRowsSql, unitTestSql, type FixtureSchema } from '../compile/unit-test-sql.js';
 import type { ManifestNode, ModelNode, UnitTestInput, UnitTestNode, UnitTestRows } from '../manifest/nodes.js';
 import { isEmptySql } from '../shared/empty-sql.js';
-import { quoteIdentifier, replacePlaceholders, refText } from '../render/placeholders.js';
+import { quoteIdentifier, replacePlaceholders, refText, type PlaceholderTarget } from '../render/placeholders.js';
 import { newRenderState, renderNodeInfo } from '../render/render-state.js';
 import type { NodeResult } from '../report/events.js';
 import { ProjectError } from '../shared/errors.js';
 import { splitStatements } from '../shared/sql-statements.js';
+import { withAliasOrderTerms } from './column-precedence.js';
 import { dequalifiedSqlAsync } from './dequalify.js';
 import { nodeSql, runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
+import { withRunSettings } from './run-settings.js';
 import { unitTestDiff } from './unit-test-diff.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
@@ -47,7 +49,8 @@ export async function unitTestCompiledSql(ctx: RunContext, test: UnitTestNode): 
 }
 
 async function prepareUnitTest(ctx: RunContext, test: UnitTestNode): Promise<{ model: ModelNode; compiled: string; tested: string[]; settings?: Readonly<Record<string, unknown>> }> {
-  const model = ctx.manifest.nodes.get(test.testedNode) as ModelNode;
+  // The model as its build runs it: dbt_semantics' settings (NULL kept by a CAST, SQL's name precedence).
+  const model = await withRunSettings(ctx.adapter, ctx.manifest.nodes.get(test.testedNode) as ModelNode);
   const fail = (message: string, hint?: string): never => {
     throw new ProjectError('unit_test', `Unit test '${test.name}' of model '${model.name}': ${message}`, { file: test.originalFilePath, line: test.line, hint });
   };
@@ -86,10 +89,22 @@ function executionError(ctx: RunContext, test: UnitTestNode, model: ModelNode, e
 
 /** The tested model's SQL, rendered with the test's overrides, its inputs read from their fixtures. */
 function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, fixtures: ReadonlyMap<string, string>, fail: (message: string, hint?: string) => never): string {
+  const inputOf = (target: PlaceholderTarget) => {
+    const found = target.kind === 'this' ? model : ctx.index.resolve(target, model);
+    const key = target.kind === 'this' ? 'this' : found?.uniqueId;
+    const name = target.kind === 'this' ? `${FIXTURE_PREFIX}this` : `${FIXTURE_PREFIX}${found?.resourceType === 'source' ? `${(found as { sourceName: string }).sourceName}__` : ''}${found?.name ?? (target.kind === 'ref' ? target.name : target.table)}`;
+    return { name, fixture: key === undefined ? undefined : fixtures.get(key) };
+  };
+  const resolver = ctx.index.resolver(model);
   const state = runtimeState(ctx, model, {
     isIncremental: test.overrides.macros.is_incremental === true,
     node: renderNodeInfo(model),
     overrides: test.overrides,
+    // A given input prints as its placeholder even inside a string the model builds (dbt: the fixture's CTE name).
+    relations: (target) => {
+      const input = inputOf(target);
+      return input.fixture !== undefined ? { schema: '', identifier: input.name, inline: true } : resolver(target);
+    },
   });
   // dbt replaces context values that are not macros (`invocation_id: 123`) by the value itself;
   // macros are answered by the renderer for every template of the render (render-state overrides).
@@ -97,10 +112,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   const values = Object.fromEntries(Object.entries(test.overrides.macros).filter(([name]) => name !== 'is_incremental' && !name.includes('.') && !ctx.renderer.hasMacro(name, model.packageName)));
   const rendered = ctx.renderer.renderString(model.rawCode, model.originalFilePath, state, values);
   const sql = replacePlaceholders(rendered, (target, attribute) => {
-    const found = target.kind === 'this' ? model : ctx.index.resolve(target, model);
-    const key = target.kind === 'this' ? 'this' : found?.uniqueId;
-    const fixture = key === undefined ? undefined : fixtures.get(key);
-    const name = target.kind === 'this' ? `${FIXTURE_PREFIX}this` : `${FIXTURE_PREFIX}${found?.resourceType === 'source' ? `${(found as { sourceName: string }).sourceName}__` : ''}${found?.name ?? (target.kind === 'ref' ? target.name : target.table)}`;
+    const { name, fixture } = inputOf(target);
     if (attribute === 'schema' || attribute === 'database') return '';
     if (attribute === 'identifier' || attribute === 'name') return name;
     if (fixture !== undefined) return `(\n${fixture}\n)`;
@@ -112,7 +124,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return sql.replace(/;\s*$/, '');
+  return withAliasOrderTerms(model, sql.replace(/;\s*$/, ''));
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */

@@ -31,6 +31,11 @@ export interface ResolvedRelation {
   readonly identifier: string;
   /** An ephemeral model: referenced as the CTE `__dbt__cte__<name>`. */
   readonly ephemeral?: boolean;
+  /**
+   * A unit test's given input: the relation prints as its whole placeholder wherever it goes (into a string
+   * too: `'select * from ' ~ ref('a')`), which the unit test replaces with the fixture's rows.
+   */
+  readonly inline?: boolean;
 }
 
 export interface LateBinding {
@@ -249,6 +254,7 @@ export class Relation {
   render(): string {
     // An ephemeral model renders as its CTE name (dbt: include nothing else, identifier unquoted).
     if (this.init.late && this.ephemeral() && this.init.path.identifier === undefined) return `${EPHEMERAL_PREFIX}${this.resolved()!.identifier}`;
+    if (this.init.late && this.resolved()?.inline && this.init.path.identifier === undefined) return placeholder(this.init.late.target, '');
     const parts: string[] = [];
     for (const k of PARTS) {
       if (!this.init.include[k]) continue;

@@ -1,0 +1,143 @@
+import type { ManifestNode } from '../manifest/nodes.js';
+import { contractEnforced } from '../adapter/contract/contract-check.js';
+import { dbtSemantics } from '../load/dbt-semantics.js';
+import { blankNonCode } from '../shared/sql-statements.js';
+import { selectFrames, type SelectFrame, type Span } from './select-frames.js';
+
+/*
+ * dbt's answers on ClickHouse, name-resolution half. In SQL (every warehouse dbt runs on), a name in
+ * a SELECT's expressions, WHERE and GROUP BY is an input column; only ORDER BY reads the SELECT's
+ * own aliases first. ClickHouse resolves a name to an alias of the same SELECT first, so
+ * `sum(n_opened) as n_opened, sum(days) / sum(n_opened) as avg_days` nests one aggregate in
+ * another (ILLEGAL_AGGREGATION; fivetran's dbt_github weekly/monthly metrics) and
+ * `coalesce(x, 0) as x, x is null as x_missing` silently reads the alias. With `dbt_semantics` on
+ * (the default), a model, snapshot or test whose SQL has an alias that shadows a column it reads
+ * (`f(… x …) as x`) and names it in another item or the WHERE of that SELECT runs with
+ * `prefer_column_name_to_alias = 1` (SQL's precedence), and, since that setting applies to ORDER BY
+ * too, each ORDER BY term naming an alias of its SELECT is written as the item's position
+ * (or its expression when the SELECT has a `*`) — ORDER BY keeps reading the alias, as in SQL.
+ * A node that sets the setting itself keeps its value; a model with an enforced contract is left as written.
+ */
+
+export function withColumnPrecedence<N extends ManifestNode>(node: N, serverHasIt: boolean): N {
+  if (!serverHasIt || !(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return node;
+  const own = node.config.query_settings;
+  const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
+  if ('prefer_column_name_to_alias' in settings || (node.resourceType === 'model' && contractEnforced(node))) return node;
+  const sql = 'renderedCode' in node && typeof node.renderedCode === 'string' ? node.renderedCode : '';
+  if (!aliasShadowsReadColumn(sql)) return node;
+  return { ...node, config: { ...node.config, query_settings: { ...settings, prefer_column_name_to_alias: 1 } } };
+}
+
+/** `sql` as it runs with the setting: ORDER BY terms naming an alias of their SELECT made its position (see above). */
+export function withAliasOrderTerms(node: ManifestNode, sql: string): string {
+  const settings = node.config.query_settings as Record<string, unknown> | undefined;
+  const on = settings?.prefer_column_name_to_alias;
+  if (!(on === 1 || on === true || on === '1') || !dbtSemantics(node) || !/\border\b/i.test(sql)) return sql;
+  return orderTermsByPosition(sql);
+}
+
+const WORD = /[A-Za-z_][A-Za-z0-9_$]*/g;
+
+interface Item {
+  readonly span: Span;
+  /** The expression before `AS alias` (the whole item when it has none). */
+  readonly expr: Span;
+  readonly alias?: string;
+}
+
+function itemsOf(code: string, frame: SelectFrame): Item[] {
+  return frame.items.map((span) => {
+    // The last AS outside parentheses: `cast(x as Int32) as y`.
+    let depth = 0;
+    let asAt = -1;
+    for (const m of code.slice(span.start, span.end).matchAll(/[()]|\bas\b/gi)) {
+      if (m[0] === '(') depth++;
+      else if (m[0] === ')') depth--;
+      else if (depth === 0) asAt = span.start + m.index!;
+    }
+    if (asAt < 0) return { span, expr: span };
+    const alias = /^as\s+([A-Za-z_][A-Za-z0-9_$]*)\s*$/i.exec(code.slice(asAt, span.end))?.[1];
+    return { span, expr: { start: span.start, end: asAt }, ...(alias ? { alias } : {}) };
+  });
+}
+
+/** Names read in a span: words not after a dot (`t.x` is qualified) and not called (`count(`). */
+function namesRead(code: string, span: Span): string[] {
+  const text = code.slice(span.start, span.end);
+  const out: string[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const before = text.slice(0, m.index!).trimEnd();
+    const after = text.slice(m.index! + m[0].length).trimStart();
+    if (!before.endsWith('.') && !after.startsWith('(') && !after.startsWith('.')) out.push(m[0]);
+  }
+  return out;
+}
+
+/** `x as x`, `t.x as x`: the alias is the column itself. */
+const isColumn = (code: string, item: Item) => new RegExp(`^(?:[A-Za-z_][\\w$]*\\s*\\.\\s*)*${item.alias}$`).test(code.slice(item.expr.start, item.expr.end).trim());
+
+/** Whether an expression reads the column `name` (bare or qualified; `name(` is a call). */
+const readsName = (expr: string, name: string) => new RegExp(`(?<![\\w$])${name}(?![\\w$])(?!\\s*\\()`).test(expr);
+// GROUP BY, HAVING and QUALIFY are no trigger: warehouses differ there (BigQuery reads the alias, as ClickHouse).
+const READ_CLAUSES = new Set(['where', 'prewhere']);
+
+/** Any SELECT with an item `f(… x …) as x` whose `x` is also read by another item or in WHERE. */
+export function aliasShadowsReadColumn(sql: string): boolean {
+  if (!/\bas\b/i.test(sql)) return false;
+  const code = blankNonCode(sql);
+  return selectFrames(code).some((frame) => {
+    const items = itemsOf(code, frame);
+    const shadowing = items.filter((i) => i.alias !== undefined && !isColumn(code, i) && readsName(code.slice(i.expr.start, i.expr.end), i.alias));
+    if (shadowing.length === 0) return false;
+    const clauseNames = new Set(frame.clauses.filter((c) => READ_CLAUSES.has(c.word)).flatMap((c) => namesRead(code, c)));
+    return shadowing.some((s) => clauseNames.has(s.alias!) || items.some((other) => other !== s && namesRead(code, other.expr).includes(s.alias!)));
+  });
+}
+
+/** Each ORDER BY term that is just an alias of its SELECT (of an item that is not that column itself), as the item's position. */
+export function orderTermsByPosition(sql: string): string {
+  const code = blankNonCode(sql);
+  const edits: { at: number; end: number; text: string }[] = [];
+  for (const frame of selectFrames(code)) {
+    const order = frame.clauses.find((c) => c.word === 'order');
+    if (!order) continue;
+    const items = itemsOf(code, frame);
+    const star = items.some((i) => /(^|[^\w$])\*\s*(except|replace|apply|$)|\bcolumns\s*\(/i.test(code.slice(i.expr.start, i.expr.end).trim()));
+    const byAt = /^order\s+by\b/i.exec(code.slice(order.start, order.end));
+    if (!byAt) continue;
+    for (const term of splitTopLevel(code, order.start + byAt[0].length, order.end)) {
+      const m = /^(\s*)([A-Za-z_][A-Za-z0-9_$]*)(\s+(?:asc|desc|nulls|collate|with)\b.*|\s*)$/is.exec(code.slice(term.start, term.end));
+      if (!m) continue;
+      const name = m[2]!;
+      const k = items.findIndex((i) => i.alias === name);
+      if (k < 0) continue;
+      const item = items[k]!;
+      const expr = sql.slice(item.expr.start, item.expr.end).trim();
+      if (isColumn(code, item)) continue; // `t.x as x`: the column itself
+      const at = term.start + m[1]!.length;
+      edits.push({ at, end: at + name.length, text: star ? `(${expr})` : String(k + 1) });
+    }
+  }
+  let out = sql;
+  for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** The comma-separated parts of `code[start, end)` outside parentheses. */
+function splitTopLevel(code: string, start: number, end: number): Span[] {
+  const out: Span[] = [];
+  let depth = 0;
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push({ start: from, end: i });
+      from = i + 1;
+    }
+  }
+  out.push({ start: from, end });
+  return out;
+}

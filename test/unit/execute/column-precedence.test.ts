@@ -1,0 +1,46 @@
+// execute/column-precedence.ts: which queries have an alias shadowing a column read elsewhere in its SELECT (they
+// run with prefer_column_name_to_alias = 1, SQL's precedence), and their ORDER BY terms that must keep reading aliases.
+import { describe, expect, it } from 'vitest';
+import { aliasShadowsReadColumn, orderTermsByPosition } from '../../../packages/core/src/execute/column-precedence.js';
+
+describe('aliasShadowsReadColumn', () => {
+  it('finds an alias over its own column that another item or the WHERE reads', () => {
+    expect(aliasShadowsReadColumn('select sum(n) as n, sum(d) / sum(n) as avg_d from t group by 1')).toBe(true);
+    expect(aliasShadowsReadColumn('select coalesce(x, 0) as x from t where x is null')).toBe(true);
+    expect(aliasShadowsReadColumn('with a as (select sum(t.n) as n, max(n) as m from t) select * from a')).toBe(true);
+  });
+
+  it('leaves aliases no other part reads, plain renames, calls, literals, GROUP BY/HAVING/ORDER BY and other SELECTs alone', () => {
+    for (const sql of [
+      'select sum(n) as n, count(*) as c from t',
+      'select t.n as n, n + 1 as m from t',
+      'select count(*) as count, count + 1 as c2 from t',
+      "select upper(c) as c, 'c' as label from t",
+      'select upper(c) as c, count(*) from t group by c order by c',
+      'select sum(n) as n from t having n > 0',
+      'select sum(n) as n from t union all select n from u where n > 0',
+      'select lower(x) as y, y from t',
+    ])
+      expect(aliasShadowsReadColumn(sql), sql).toBe(false);
+  });
+});
+
+describe('orderTermsByPosition', () => {
+  it("writes ORDER BY terms naming an alias of their SELECT as the item's position, or its expression beside a *", () => {
+    expect(orderTermsByPosition('select upper(column_name) as column_name, sum(x) as x from main group by 1 order by column_name, x desc')).toBe(
+      'select upper(column_name) as column_name, sum(x) as x from main group by 1 order by 1, 2 desc',
+    );
+    expect(orderTermsByPosition('with f as (select *, upper(c) as c2 from t order by c2 nulls first) select * from f order by c2')).toBe(
+      'with f as (select *, upper(c) as c2 from t order by (upper(c)) nulls first) select * from f order by c2',
+    );
+  });
+
+  it('leaves columns, expressions, a plain `t.x as x` and window ORDER BYs alone', () => {
+    for (const sql of [
+      'select a.x as x, y from a order by x, y',
+      'select x from t order by lower(x)',
+      'select row_number() over (order by n) as n from t order by 1',
+    ])
+      expect(orderTermsByPosition(sql)).toBe(sql);
+  });
+});
