@@ -6,6 +6,7 @@ import type { RenderState, RenderWarehouse, WarehouseRelation } from './render-s
 import { executeSql } from './statements.js';
 import { ProjectError } from '../shared/errors.js';
 import { raiseInTemplate } from './template-error.js';
+import { undefinedCallable } from './jinja-compat/python-values.js';
 
 /**
  * dbt's `adapter` object (BaseAdapter's `@available` methods, as dbt-clickhouse implements them)
@@ -172,13 +173,14 @@ export function adapterObject({ state, cluster }: AdapterOptions): Record<string
  * dbt's `adapter` for a method it does not have (`adapter.invalid_method()`): dbt parses such a
  * call (its parse-time Undefined is callable) and fails the node at run time with a Compilation
  * Error. So here: at parse time the call gives '' and marks the render to be repeated at run time,
- * where it raises. Names starting with `_` and symbols are left alone (JS and Python protocols).
+ * where it raises. Not called, the attribute is Jinja's Undefined (`{% if adapter.x %}` is false,
+ * `adapter.x is defined` too, `{{ adapter.x }}` prints ''). Names starting with `_` and symbols are left alone (JS and Python protocols).
  */
 export function withUnknownMethods<T extends Record<string, unknown>>(adapter: T, state: () => RenderState): T {
   return new Proxy(adapter, {
     get(target, name, receiver) {
       if (typeof name !== 'string' || name in target || name.startsWith('_') || name === 'then' || name === 'toJSON') return Reflect.get(target, name, receiver);
-      return (..._args: unknown[]) => {
+      return undefinedCallable((..._args: unknown[]) => {
         const st = state();
         if (st.mode === 'parse' || st.runtimeProbe) {
           st.usesWarehouse = true;
@@ -188,7 +190,7 @@ export function withUnknownMethods<T extends Record<string, unknown>>(adapter: T
           file: st.node?.originalFilePath,
           hint: 'Check the method name against dbt\'s adapter methods (adapter.get_relation, adapter.get_columns_in_relation, adapter.dispatch, …).',
         }));
-      };
+      });
     },
   });
 }

@@ -49,6 +49,20 @@ export const NOT_IMPLEMENTED = Symbol.for('tsdbt.jinja.NotImplemented');
 /** An object's `[PRINT]()` is what `{{ x }}` outputs when it differs from str(x) (dbt's Relation). */
 export const PRINT = Symbol.for('tsdbt.jinja.print');
 
+const UNDEFINED_CALLABLE = Symbol.for('tsdbt.jinja.undefinedCallable');
+
+/**
+ * Jinja's Undefined for an attribute an object lacks, kept callable (dbt's `adapter.<unknown>`: Undefined, which
+ * parsing may call): false in `{% if %}`, not `defined`, printed as ''. A call runs `fn`.
+ */
+export function undefinedCallable<F extends (...args: never[]) => unknown>(fn: F): F {
+  return Object.assign(fn, { [UNDEFINED_CALLABLE]: true, toString: () => '' });
+}
+
+export function isUndefinedCallable(v: unknown): boolean {
+  return typeof v === 'function' && (v as unknown as Record<symbol, unknown>)[UNDEFINED_CALLABLE] === true;
+}
+
 function special(v: unknown, name: string): ((other?: unknown) => unknown) | undefined {
   if (v === null || typeof v !== 'object') return undefined;
   const fn = (v as Record<string, unknown>)[name];
@@ -187,7 +201,7 @@ export function pyBool(v: unknown): boolean {
   if (v instanceof Map || v instanceof Set) return v.size > 0;
   const bool = special(v, '__bool__');
   if (bool) return Boolean(bool());
-  return true;
+  return !isUndefinedCallable(v);
 }
 
 /** A SafeString as its string, a float marker as its number: what Python compares. */

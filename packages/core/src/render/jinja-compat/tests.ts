@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { isDict, isFloat, isNumeric, isStr, pyCompareOp, pyIn, pyModNum } from './python-values.js';
+import { isDict, isFloat, isNumeric, isStr, isUndefinedCallable, pyCompareOp, pyIn, pyModNum } from './python-values.js';
 
 /** Jinja2 tests (`x is none`, `x is in [..]`, `x is sameas y`), with Python semantics. */
 
@@ -13,8 +13,8 @@ export const JINJA_TESTS: Record<string, Test> = {
   none: (v) => v === null,
   // `x is none` reaches nunjucks as the literal `none`, i.e. a test named "null".
   null: (v) => v === null,
-  defined: (v) => v !== undefined,
-  undefined: (v) => v === undefined,
+  defined: (v) => v !== undefined && !isUndefinedCallable(v),
+  undefined: (v) => v === undefined || isUndefinedCallable(v),
   boolean: (v) => typeof v === 'boolean',
   true: (v) => v === true,
   false: (v) => v === false,
