@@ -21,4 +21,17 @@ describe('dbt-dimensional-modelling constructs', () => {
       { n: '33332664695310', d: '2013-07-29 00:00:00.000000' }, { n: '55552127249722', d: '2013-12-05 00:00:00.000000' },
     ]);
   });
+
+  it('a seed column declared in column_types holds NULL for an empty value, as dbt loads it, not the type default', async () => {
+    const { p: ip, project: p } = setup({
+      'seeds/salesorderheader.csv': 'salesorderid,creditcardid,comment\n1,16281,\n2,,rush\n',
+      'seeds/salesorderheader.yml': 'seeds:\n  - name: salesorderheader\n    config:\n      column_types:\n        salesorderid: integer\n        creditcardid: integer\n        comment: varchar\n',
+      'models/with_card.sql': "select distinct creditcardid from {{ ref('salesorderheader') }} where creditcardid is not null",
+    });
+    expectStatuses(await p.build(), { salesorderheader: 'success', with_card: 'success' });
+    expect(await queryRows(p, `select name, type from system.columns where database = '${ip.schema}' and table = 'salesorderheader' order by position`)).toEqual([
+      { name: 'salesorderid', type: 'Int32' }, { name: 'creditcardid', type: 'Nullable(Int32)' }, { name: 'comment', type: 'Nullable(String)' },
+    ]);
+    expect(await queryRows(p, `select creditcardid from ${ip.schema}.with_card`)).toEqual([{ creditcardid: 16281 }]);
+  });
 });

@@ -108,13 +108,22 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
         hint: 'Quote values that contain the delimiter, and give every row one value per column.',
       });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
-  const declared = (type: string) => (dbtSemantics(node) && SQL_FLOAT.test(type) ? 'Float64' : type);
+  // dbt_semantics: a declared `float` is a double, and a declared column with an empty (or `null`) value holds NULL
+  // there, as agate reads it on every warehouse, not the type's default (0, '', 1970-01-01) ClickHouse would store.
+  const declared = (type: string, i: number) => {
+    if (!dbtSemantics(node)) return type;
+    const t = SQL_FLOAT.test(type) ? 'Float64' : type;
+    return CANNOT_BE_NULLABLE.test(t) || !rows.some((r) => isNullText(r[i] ?? '')) ? t : `Nullable(${t})`;
+  };
   const typeOf = (name: string, i: number) => {
     const set = overrides[name];
-    return typeof set === 'string' ? declared(clickhouseTypeSpelling(set)) : inferType(rows.map((r) => r[i] ?? ''));
+    return typeof set === 'string' ? declared(clickhouseTypeSpelling(set), i) : inferType(rows.map((r) => r[i] ?? ''));
   };
   return { columns: header.map((name, i) => ({ name, type: typeOf(name, i) })), rows };
 }
+
+/** Types ClickHouse does not wrap in Nullable (or that are already): declared so, they keep their defaults. */
+const CANNOT_BE_NULLABLE = /^\s*(?:Nullable|Array|Map|Tuple|Nested|LowCardinality|JSON|Object|Variant|Dynamic|AggregateFunction|SimpleAggregateFunction|Point|Ring|Polygon|MultiPolygon|LineString|MultiLineString|Geometry)\b/i;
 
 /**
  * The rows as the CSV ClickHouse loads, written from the values tsdbt read (one CSV reader decides
