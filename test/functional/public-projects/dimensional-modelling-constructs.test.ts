@@ -34,4 +34,22 @@ describe('dbt-dimensional-modelling constructs', () => {
     ]);
     expect(await queryRows(p, `select creditcardid from ${ip.schema}.with_card`)).toEqual([{ creditcardid: 16281 }]);
   });
+
+  it('computes percentile_cont(p) within group (order by x) as SQL does (linear interpolation; NULLs skipped; an empty group is NULL)', async () => {
+    // As DataRecce/jaffle-shop-expand's distribution marts (written for DuckDB).
+    const { p: ip, project: p } = setup({
+      'models/dist.sql': `select
+  k,
+  round(percentile_cont(0.5) within group (order by v), 2) as median_v,
+  percentile_cont(0.25) within group (order by v) as p25,
+  percentile_cont(0.25) within group (order by v desc) as p25_desc
+from (select 1 as k, arrayJoin([1, 2, 3, 4]) as v union all select 2, cast(null as Nullable(Int32)))
+group by k`,
+    });
+    expectStatuses(await p.run(), { dist: 'success' });
+    expect(await queryRows(p, `select k, median_v, p25, p25_desc from ${ip.schema}.dist order by k`)).toEqual([
+      { k: 1, median_v: 2.5, p25: 1.75, p25_desc: 3.25 },
+      { k: 2, median_v: null, p25: null, p25_desc: null },
+    ]);
+  });
 });

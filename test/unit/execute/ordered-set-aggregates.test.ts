@@ -1,0 +1,25 @@
+// execute/ordered-set-aggregates.ts: SQL's `percentile_cont(p) within group (order by x)` as ClickHouse's
+// quantileExactInclusive (the same linear interpolation, R-7).
+import { describe, expect, it } from 'vitest';
+import { withOrderedSetAggregates } from '../../../packages/core/src/execute/ordered-set-aggregates.js';
+
+describe('withOrderedSetAggregates', () => {
+  it('rewrites percentile_cont … within group (order by …), desc as the 1 - p percentile, an OVER kept', () => {
+    expect(withOrderedSetAggregates('select round(percentile_cont(0.5) within group (order by coalesce(a, 0)), 2) as m from t')).toBe(
+      'select round(quantileExactInclusive(0.5)(toNullable(coalesce(a, 0))), 2) as m from t',
+    );
+    expect(withOrderedSetAggregates('select PERCENTILE_CONT(0.25) WITHIN GROUP (ORDER BY x DESC) over (partition by k) from t')).toBe(
+      'select quantileExactInclusive(1 - (0.25))(toNullable(x)) over (partition by k) from t',
+    );
+  });
+
+  it('leaves percentile_disc, several sort keys, text in strings and other SQL alone', () => {
+    for (const sql of [
+      'select percentile_disc(0.5) within group (order by x) from t',
+      'select percentile_cont(0.5) within group (order by x, y) from t',
+      "select 'percentile_cont(0.5) within group (order by x)' as s",
+      'select quantile(0.5)(x) from t',
+    ])
+      expect(withOrderedSetAggregates(sql)).toBe(sql);
+  });
+});
