@@ -18,7 +18,7 @@ import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js'
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
-import { nodeSqlAsync, runtimeState } from './execute/node-sql.js';
+import { nodeSqlAsync, runtimeRendered, runtimeState } from './execute/node-sql.js';
 import { withRunSettings } from './execute/run-settings.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
@@ -332,24 +332,35 @@ export class TsdbtProject {
     const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
     const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
     const items: { node: ManifestNode; sql: string }[] = [];
-    let unitCtx: RunContext | undefined;
+    // Nodes compiled with the warehouse: unit tests, and nodes that read it while they render.
+    let runCtx: RunContext | undefined;
+    let fromWarehouse = false;
     for (const id of ids) {
       const node = this.graph.node(id);
       if (node.resourceType === 'unit_test') {
         // As dbt's compile: a unit test's SQL needs its inputs' and model's columns, described by the warehouse.
-        unitCtx ??= { ...this.runContext(await this.adapter(), {}), index };
-        items.push({ node, sql: await unitTestCompiledSql(unitCtx, node) });
+        runCtx ??= { ...this.runContext(await this.adapter(), {}), index };
+        items.push({ node, sql: await unitTestCompiledSql(runCtx, node) });
+        fromWarehouse = true;
         continue;
       }
       if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
+      if (node.renderAtRuntime) {
+        // dbt's compile renders with `execute` true: run_query answers from the warehouse, and an
+        // unknown macro or a missing var deferred at parse raises now (not the parse-time text).
+        runCtx ??= { ...this.runContext(await this.adapter(), {}), index };
+        items.push({ node, sql: compileSql(index, node, runtimeRendered(runCtx, node)) });
+        fromWarehouse = true;
+        continue;
+      }
       items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
     const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets);
     const manifestKey = this.manifestContentKey(items);
     writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, manifestKey);
-    const memoable = memoKey !== undefined && manifestKey !== undefined && !items.some((i) => i.node.resourceType === 'unit_test');
+    const memoable = memoKey !== undefined && manifestKey !== undefined && !fromWarehouse;
     writeCompileMemo(this.targetDir, memoable ? { key: memoKey, ids: items.map((i) => i.node.uniqueId), sqls: items.map((i) => i.sql), hashes, manifestKey } : undefined);
     return items.map((i, k) => ({ ...i, path: paths[k]! }));
   }

@@ -67,23 +67,29 @@ export async function nodeSqlAsync(ctx: RunContext, node: SqlNode, options: Node
 
 type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch; rerender?: boolean };
 
+/**
+ * A node's Jinja rendered again with the run's context (`execute` true, run_query answered by the
+ * warehouse, final names known): what dbt's run and compile render.
+ */
+export function runtimeRendered(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): string {
+  const state = runtimeState(ctx, node, {
+    isIncremental: options.isIncremental ?? false,
+    node: renderNodeInfo(node),
+    ...(options.batch ? { batch: options.batch } : {}),
+  });
+  // A generic test calls its macro again; a model, snapshot or singular test renders its source again.
+  const source = node.resourceType === 'snapshot' ? snapshotSource(node) : node.rawCode;
+  let rendered = (node.resourceType === 'test' && node.genericCall
+    ? renderGenericTest(ctx.renderer, node.genericCall, state, node.originalFilePath)
+    : ctx.renderer.renderString(source, node.originalFilePath, state)
+  ).replace(/\s+$/, '');
+  if (node.resourceType === 'snapshot') rendered = rendered.replace(/^\s+/, '');
+  assertParentsKnown(ctx, node, state);
+  return rendered;
+}
+
 function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions): string {
-  let rendered = node.renderedCode;
-  if (node.renderAtRuntime || node.needsNames || options.isIncremental || options.batch || options.rerender) {
-    const state = runtimeState(ctx, node, {
-      isIncremental: options.isIncremental ?? false,
-      node: renderNodeInfo(node),
-      ...(options.batch ? { batch: options.batch } : {}),
-    });
-    // A generic test calls its macro again; a model, snapshot or singular test renders its source again.
-    const source = node.resourceType === 'snapshot' ? snapshotSource(node) : node.rawCode;
-    rendered = (node.resourceType === 'test' && node.genericCall
-      ? renderGenericTest(ctx.renderer, node.genericCall, state, node.originalFilePath)
-      : ctx.renderer.renderString(source, node.originalFilePath, state)
-    ).replace(/\s+$/, '');
-    if (node.resourceType === 'snapshot') rendered = rendered.replace(/^\s+/, '');
-    assertParentsKnown(ctx, node, state);
-  }
+  const rendered = node.renderAtRuntime || node.needsNames || options.isIncremental || options.batch || options.rerender ? runtimeRendered(ctx, node, options) : node.renderedCode;
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
   const eventTimeWindow = options.batch ? { start: utcText(options.batch.start), end: utcText(options.batch.end) } : undefined;
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
