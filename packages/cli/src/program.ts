@@ -79,7 +79,7 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
   );
   registerFreshnessCommand(source, (cmd) => withSelect(withGlobals(cmd)), action, io);
 
-  withSelect(withGlobals(program.command('compile').description('render models and tests to target/compiled (no database needed)')))
+  withSelect(withGlobals(program.command('compile').description('render models and tests to target/compiled (the database only for nodes that query it while rendering)')))
     .option('--inline <sql>', 'render this Jinja SQL and print it')
     .option('--empty', 'compile every ref() and source() to a zero-row subquery (as run --empty)')
     .addOption(new Option('--output <format>', 'how the SQL of the selected node is printed').choices(['text', 'json']).default('text'))
