@@ -42,14 +42,15 @@ describe('dbt-dimensional-modelling constructs', () => {
   k,
   round(percentile_cont(0.5) within group (order by v), 2) as median_v,
   percentile_cont(0.25) within group (order by v) as p25,
-  percentile_cont(0.25) within group (order by v desc) as p25_desc
+  percentile_cont(0.25) within group (order by v desc) as p25_desc,
+  percentile_cont(0.5) within group (order by toDecimal64(v, 2)) as median_decimal
 from (select 1 as k, arrayJoin([1, 2, 3, 4]) as v union all select 2, cast(null as Nullable(Int32)))
 group by k`,
     });
     expectStatuses(await p.run(), { dist: 'success' });
-    expect(await queryRows(p, `select k, median_v, p25, p25_desc from ${ip.schema}.dist order by k`)).toEqual([
-      { k: 1, median_v: 2.5, p25: 1.75, p25_desc: 3.25 },
-      { k: 2, median_v: null, p25: null, p25_desc: null },
+    expect(await queryRows(p, `select k, median_v, p25, p25_desc, median_decimal from ${ip.schema}.dist order by k`)).toEqual([
+      { k: 1, median_v: 2.5, p25: 1.75, p25_desc: 3.25, median_decimal: 2.5 },
+      { k: 2, median_v: null, p25: null, p25_desc: null, median_decimal: null },
     ]);
   });
 });

@@ -6,10 +6,10 @@ import { withOrderedSetAggregates } from '../../../packages/core/src/execute/ord
 describe('withOrderedSetAggregates', () => {
   it('rewrites percentile_cont … within group (order by …), desc as the 1 - p percentile, an OVER kept', () => {
     expect(withOrderedSetAggregates('select round(percentile_cont(0.5) within group (order by coalesce(a, 0)), 2) as m from t')).toBe(
-      'select round(quantileExactInclusive(0.5)(toNullable(coalesce(a, 0))), 2) as m from t',
+      'select round(quantileExactInclusive(0.5)(toNullable(toFloat64(coalesce(a, 0)))), 2) as m from t',
     );
     expect(withOrderedSetAggregates('select PERCENTILE_CONT(0.25) WITHIN GROUP (ORDER BY x DESC) over (partition by k) from t')).toBe(
-      'select quantileExactInclusive(1 - (0.25))(toNullable(x)) over (partition by k) from t',
+      'select quantileExactInclusive(1 - (0.25))(toNullable(toFloat64(x))) over (partition by k) from t',
     );
   });
 

@@ -5,7 +5,8 @@ import { blankNonCode } from '../shared/sql-statements.js';
  * Snowflake, Redshift, DuckDB, Databricks — the usual way dbt projects write a median or quartile) is
  * a syntax error on ClickHouse. Its answer is ClickHouse's `quantileExactInclusive(p)(x)`: both
  * interpolate linearly between the two nearest values (Hyndman & Fan's R-7) and skip NULLs; the value
- * is read as Nullable so that a group without values gives NULL, as in SQL, not nan. `order by x desc`
+ * is read as a Nullable double (SQL's percentile_cont casts to double precision; ClickHouse refuses a Decimal
+ * there) so that a group without values gives NULL, as in SQL, not nan. `order by x desc`
  * is the (1 - p) percentile. An OVER clause after it stays (ClickHouse aggregates are window functions
  * too). Rewritten in the SQL a node runs (target/run); ClickHouse refuses the original, so no query
  * that runs today changes.
@@ -30,7 +31,7 @@ export function withOrderedSetAggregates(sql: string): string {
     const exprStart = groupOpen + 1 + order[0].indexOf(order[1]!);
     const x = sql.slice(exprStart, exprStart + order[1]!.length).trim();
     const fraction = order[2]?.toLowerCase() === 'desc' ? `1 - (${p})` : p;
-    edits.push({ start: m.index!, end: groupClose + 1, text: `quantileExactInclusive(${fraction})(toNullable(${x}))` });
+    edits.push({ start: m.index!, end: groupClose + 1, text: `quantileExactInclusive(${fraction})(toNullable(toFloat64(${x})))` });
   }
   let out = sql;
   for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
