@@ -257,7 +257,14 @@ export class TsdbtProject {
 
   /** dbt's query comments of this project (dbt_project.yml `query-comment`), rendered per node on first use. */
   private queryComments(): QueryCommenter {
-    return (this.commenter ??= queryCommenter(this.loaded.renderer, this.loaded.projectFile));
+    const target = this.loaded.target;
+    const macroKeys = () => this.manifest.macros.keys();
+    return (this.commenter ??= queryCommenter(() => this.loaded.renderer, this.loaded.projectFile, {
+      profileName: target.profileName,
+      targetName: target.name,
+      // A macro named tojson or return (any package) could change how dbt's default comment renders.
+      macroOverrides: () => [...macroKeys()].some((id) => id.endsWith('.tojson') || id.endsWith('.return')),
+    }));
   }
 
   /** DBT_ENV_SECRET_* values of this invocation (scrubbed from every output). */

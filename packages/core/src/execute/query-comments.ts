@@ -4,6 +4,8 @@ import { nodeDict } from '../manifest/node-dict.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { Renderer } from '../render/renderer.js';
 import { newRenderState } from '../render/render-state.js';
+import { DBT_VERSION } from '../render/base-context.js';
+import { jinjaJson } from '../render/jinja-compat/filters.js';
 import { ProjectError } from '../shared/errors.js';
 
 /** dbt's DEFAULT_QUERY_COMMENT (dbt-adapters base/query_headers.py). */
@@ -32,20 +34,36 @@ export interface QueryCommenter {
 }
 
 /**
+ * What dbt's default comment reads (`target.profile_name`, `target.target_name`), and whether a macro
+ * of the project could change how it renders (one named `tojson` or `return`): when none can, the
+ * default comment is built here as its Jinja would render it, not rendered once per node.
+ */
+export interface DefaultCommentFacts {
+  readonly profileName: string | undefined;
+  readonly targetName: string;
+  readonly macroOverrides: () => boolean;
+}
+
+/**
  * dbt's `query-comment` of dbt_project.yml (dbt's MacroQueryStringSetter): absent, the default JSON
  * comment; null or '', none; a string, that Jinja; a mapping, `comment` (default: dbt's) with
  * `append` (after the statement) and `job-label` (BigQuery's: accepted, nothing on ClickHouse).
  * The comment is rendered as a macro with `connection_name` and `node` (none outside nodes), once
- * per node; a comment holding `*\/` is an error, as in dbt.
+ * per node; a comment holding `*\/` is an error, as in dbt. The renderer is asked for only when a
+ * comment must be rendered (dbt's default is built from `facts` when given).
  */
-export function queryCommenter(renderer: Renderer, projectFile: ProjectFile): QueryCommenter {
+export function queryCommenter(renderer: () => Renderer, projectFile: ProjectFile, facts?: DefaultCommentFacts): QueryCommenter {
   const setting = commentSetting(projectFile);
   const cache = new Map<string, QueryComment | undefined>();
+  let built: boolean | undefined;
   const render = (node: ManifestNode | undefined): QueryComment | undefined => {
     if (!setting) return undefined;
     const connection = node?.uniqueId ?? 'master';
+    built ??= setting.template === DEFAULT_QUERY_COMMENT && facts !== undefined && !facts.macroOverrides();
     const source = `{% macro __tsdbt_query_comment(connection_name, node) -%}${setting.template}{%- endmacro %}{{ __tsdbt_query_comment(connection_name, node) }}`;
-    const text = renderer.renderString(source, projectFile.file, newRenderState({ mode: 'execute' }), { connection_name: connection, node: node ? nodeDict(node) : null }).trim();
+    const text = built
+      ? defaultComment(facts!, node)
+      : renderer().renderString(source, projectFile.file, newRenderState({ mode: 'execute' }), { connection_name: connection, node: node ? nodeDict(node) : null }).trim();
     if (text.includes('*/'))
       throw new ProjectError('query_comment', `query comment contains illegal value '*/': ${text}`, {
         file: projectFile.file,
@@ -60,6 +78,14 @@ export function queryCommenter(renderer: Renderer, projectFile: ProjectFile): Qu
       return cache.get(key);
     },
   };
+}
+
+/** DEFAULT_QUERY_COMMENT's text: its dict in its order, through tojson (Python's json.dumps). */
+function defaultComment(facts: DefaultCommentFacts, node: ManifestNode | undefined): string {
+  const dict: Record<string, unknown> = { app: 'dbt', dbt_version: DBT_VERSION, profile_name: facts.profileName ?? null, target_name: facts.targetName };
+  if (node) dict.node_id = node.uniqueId;
+  else dict.connection_name = 'master';
+  return jinjaJson(dict, null, 0, { sortKeys: false, htmlSafe: false });
 }
 
 function commentSetting(pf: ProjectFile): { template: string; append: boolean } | undefined {
