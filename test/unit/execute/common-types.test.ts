@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, commonTypeSites, probeSql } from '../../../packages/core/src/execute/common-type-sites.js';
-import { dbtSupertype, isCommonTypeError, typeArguments, valueCasts } from '../../../packages/core/src/execute/common-types.js';
+import { applyEdits, commonTypeSites, probeSql, typeArguments } from '../../../packages/core/src/execute/common-type-sites.js';
+import { dbtSupertype, isCommonTypeError, valueCasts } from '../../../packages/core/src/execute/common-types.js';
 
 describe('common-type sites (execute/common-type-sites.ts)', () => {
   it('finds calls and CASE expressions with their value parts, nested ones too, never in literals or comments', () => {

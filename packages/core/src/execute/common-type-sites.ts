@@ -162,3 +162,58 @@ export function applyEdits(sql: string, edits: readonly Edit[]): string {
   for (const e of [...edits].sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.at + e.length);
   return out;
 }
+
+/** A ClickHouse type without the Nullable/LowCardinality around it. */
+export function bareType(type: string): string {
+  let t = type.trim();
+  for (;;) {
+    const m = /^(?:Nullable|LowCardinality)\((.*)\)$/.exec(t);
+    if (!m) return t;
+    t = m[1]!.trim();
+  }
+}
+
+/** Whether a ClickHouse type holds NULL (Nullable, possibly inside LowCardinality; a NULL literal's Nullable(Nothing)). */
+export const isNullableType = (type: string) => /^(?:LowCardinality\()?Nullable\(/.test(type.trim());
+
+/**
+ * The element types of each probe tuple marked `FixedString(base + k)` in an EXPLAIN QUERY TREE
+ * dump, by k (every occurrence: a CTE read twice appears twice), without the marker.
+ */
+export function markedTupleTypes(dump: string, base: number, count: number): Map<number, string[][]> {
+  const out = new Map<number, string[][]>();
+  for (const m of dump.matchAll(/(?:result_type|constant_value_type): (Tuple\(.*)$/gm)) {
+    const elements = typeArguments(m[1]!);
+    const marker = /^FixedString\((\d+)\)$/.exec(elements?.at(-1) ?? '');
+    if (!elements || !marker) continue;
+    const k = Number(marker[1]) - base;
+    if (k < 0 || k >= count) continue;
+    out.set(k, [...(out.get(k) ?? []), elements.slice(0, -1)]);
+  }
+  return out;
+}
+
+/** The arguments of a type like `Tuple(A, B(C, D))` → ['A', 'B(C, D)'] (quotes and nesting respected). */
+export function typeArguments(type: string): string[] | undefined {
+  const open = type.indexOf('(');
+  if (open < 0) return undefined;
+  const out: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < type.length; i++) {
+    const c = type[i]!;
+    if (c === "'") {
+      for (i++; i < type.length && type[i] !== "'"; i++) if (type[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') {
+      if (--depth === 0) {
+        out.push(type.slice(start, i).trim());
+        return out;
+      }
+    } else if (c === ',' && depth === 1) {
+      out.push(type.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return undefined;
+}

@@ -2,7 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { WarehouseClient } from '../adapter/warehouse-client.js';
-import { applyEdits, commonTypeSites, MARKER_BASE, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
+import { withSettings } from '../adapter/clickhouse-adapter.js';
+import { roundedCastSql } from './cast-rounding.js';
+import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 
 /*
  * dbt's common types on ClickHouse. Where every other warehouse dbt runs on gives a supertype —
@@ -42,21 +44,22 @@ interface Scope {
   readonly produced: Set<string>;
   /** Rewritten SQL by original SQL. */
   readonly rewrites: ReadonlyMap<string, string>;
+  /** SQL with its numeric CASTs rounding as dbt's (cast-rounding.ts), by SQL (shared by a node's attempts). */
+  readonly rounded: Map<string, string>;
+  readonly round: (sql: string) => string;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
 
-/** Runs one attempt of a node: nodeSql notes what it produced and applies `rewrites`. */
-export function inCommonTypeScope<T>(produced: Set<string>, rewrites: ReadonlyMap<string, string>, work: () => T): T {
-  return scope.run({ produced, rewrites }, work);
-}
-
-/** nodeSql's last step: the SQL as this attempt of the node runs it. */
+/** nodeSql's last step: the SQL as this attempt of the node runs it (dbt's common types and rounding CASTs). */
 export function commonTypedSql(sql: string): string {
   const s = scope.getStore();
   if (!s) return sql;
   s.produced.add(sql);
-  return s.rewrites.get(sql) ?? sql;
+  const out = s.rewrites.get(sql) ?? sql;
+  let rounded = s.rounded.get(out);
+  if (rounded === undefined) s.rounded.set(out, (rounded = s.round(out)));
+  return rounded;
 }
 
 /** Runs an EXPLAIN QUERY TREE statement and gives its dump (one text, a line per row). */
@@ -80,7 +83,7 @@ export async function commonTypeRewrite(sql: string, explain: QueryTreeOf): Prom
   } catch {
     return undefined;
   }
-  const typesOf = siteTypes(dump, sites.length);
+  const typesOf = markedTupleTypes(dump, MARKER_BASE, sites.length);
   const edits: Edit[] = [];
   sites.forEach((site, k) => {
     const types = typesOf.get(k);
@@ -94,45 +97,6 @@ export async function commonTypeRewrite(sql: string, explain: QueryTreeOf): Prom
   return edits.length > 0 ? applyEdits(sql, edits) : undefined;
 }
 
-/** Each site's part types (every occurrence of its probe tuple in the dump; a CTE read twice appears twice). */
-function siteTypes(dump: string, count: number): Map<number, string[][]> {
-  const out = new Map<number, string[][]>();
-  for (const m of dump.matchAll(/(?:result_type|constant_value_type): (Tuple\(.*)$/gm)) {
-    const elements = typeArguments(m[1]!);
-    const marker = /^FixedString\((\d+)\)$/.exec(elements?.at(-1) ?? '');
-    if (!elements || !marker) continue;
-    const k = Number(marker[1]) - MARKER_BASE;
-    if (k < 0 || k >= count) continue;
-    out.set(k, [...(out.get(k) ?? []), elements.slice(0, -1)]);
-  }
-  return out;
-}
-
-/** The arguments of a type like `Tuple(A, B(C, D))` → ['A', 'B(C, D)'] (quotes and nesting respected). */
-export function typeArguments(type: string): string[] | undefined {
-  const open = type.indexOf('(');
-  if (open < 0) return undefined;
-  const out: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let i = open; i < type.length; i++) {
-    const c = type[i]!;
-    if (c === "'") {
-      for (i++; i < type.length && type[i] !== "'"; i++) if (type[i] === '\\') i++;
-    } else if (c === '(') depth++;
-    else if (c === ')') {
-      if (--depth === 0) {
-        out.push(type.slice(start, i).trim());
-        return out;
-      }
-    } else if (c === ',' && depth === 1) {
-      out.push(type.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  return undefined;
-}
-
 /**
  * The type to cast each value of a site to (undefined for a NULL), or undefined when ClickHouse's
  * own common type is dbt's (or there is none to give). `occurrences`: the part types of each place
@@ -142,22 +106,12 @@ export function valueCasts(site: CommonTypeSite, occurrences: readonly (readonly
   const typeOf = (v: number) => occurrences.map((parts) => parts[site.values[v]!]).filter((t): t is string => t !== undefined);
   const values = site.values.map((_, v) => typeOf(v));
   if (values.some((t) => t.length === 0)) return undefined;
-  const supertype = dbtSupertype(values.flat().map(unwrap).filter((t) => t !== 'Nothing'));
+  const supertype = dbtSupertype(values.flat().map(bareType).filter((t) => t !== 'Nothing'));
   if (!supertype) return undefined;
   return values.map((types) => {
-    if (types.every((t) => unwrap(t) === 'Nothing')) return undefined;
-    return types.some((t) => /^(?:LowCardinality\()?Nullable\(/.test(t)) ? `Nullable(${supertype})` : supertype;
+    if (types.every((t) => bareType(t) === 'Nothing')) return undefined;
+    return types.some(isNullableType) ? `Nullable(${supertype})` : supertype;
   });
-}
-
-/** A type without Nullable/LowCardinality around it. */
-function unwrap(type: string): string {
-  let t = type.trim();
-  for (;;) {
-    const m = /^(?:Nullable|LowCardinality)\((.*)\)$/.exec(t);
-    if (!m) return t;
-    t = m[1]!.trim();
-  }
 }
 
 const INT = /^U?Int(8|16|32|64|128|256)$/;
@@ -210,13 +164,16 @@ const precision = (t: string) => Number(/^DateTime64\((\d+)/.exec(t)?.[1] ?? 0);
  */
 export async function runWithCommonTypes<N extends ManifestNode, T>(client: WarehouseClient, strict: N, loose: N, run: (node: N) => Promise<T>): Promise<T> {
   if (strict === loose) return run(loose);
+  const own = strict.config.query_settings;
+  const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
+  const rounded = new Map<string, string>();
+  const round = (sql: string) => roundedCastSql(sql, (statement) => client.querySync(withSettings(statement, settings)).rows.map((r) => String(r[0])).join('\n'));
+  const attempt = (node: N, produced: Set<string>, rewrites: ReadonlyMap<string, string>) => scope.run({ produced, rewrites, rounded, round }, () => run(node));
   const produced = new Set<string>();
   try {
-    return await inCommonTypeScope(produced, new Map(), () => run(strict));
+    return await attempt(strict, produced, new Map());
   } catch (error) {
     if (!isCommonTypeError(messageOf(error))) throw error;
-    const own = strict.config.query_settings;
-    const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
     const rewrites = new Map<string, string>();
     for (const sql of produced) {
       const fixed = await commonTypeRewrite(sql, queryTreeOn(client, settings));
@@ -224,12 +181,12 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(client: Ware
     }
     if (rewrites.size > 0) {
       try {
-        return await inCommonTypeScope(new Set(), rewrites, () => run(strict));
+        return await attempt(strict, new Set(), rewrites);
       } catch (again) {
         if (!isCommonTypeError(messageOf(again))) throw again;
       }
     }
-    return inCommonTypeScope(new Set(), rewrites, () => run(loose));
+    return attempt(loose, new Set(), rewrites);
   }
 }
 

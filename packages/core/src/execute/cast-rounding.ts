@@ -1,0 +1,124 @@
+import { blankNonCode } from '../shared/sql-statements.js';
+import { applyEdits, bareType, isNullableType, markedTupleTypes, type Edit } from './common-type-sites.js';
+
+/*
+ * dbt's CAST to a numeric type rounds. `cast(0.29 as numeric(10, 2))` is 0.29 on Postgres,
+ * Snowflake, BigQuery, Redshift; ClickHouse converts a float's binary value and truncates (0.28),
+ * and truncates decimals and decimal strings too (`cast('1.999' as Decimal(10, 2))` = 1.99,
+ * `cast(1.999 as Int32)` = 1) — a known ClickHouse complaint. Under `dbt_semantics` a run casts as
+ * the other warehouses do: to a Decimal of scale s, a float goes through its shortest decimal text
+ * (what Postgres' float8 → numeric reads) and is rounded half away from zero at s, as a decimal or
+ * a decimal string is; to an integer type, a float or decimal is rounded first (a float half to
+ * even, Postgres' rint; a decimal half away from zero, as numeric → int). Integers, dates, booleans
+ * and other argument types cast as before. Only `CAST(x AS T)` and `CAST(x, 'T')` are rewritten
+ * (ClickHouse's own toDecimal64()/toInt32() are asked for by name, with ClickHouse's meaning).
+ */
+
+/** A CAST whose target is a Decimal with a scale or an integer type. */
+export interface CastSite {
+  /** The cast argument's range. */
+  readonly arg: { readonly start: number; readonly end: number };
+  readonly target: { readonly kind: 'decimal'; readonly scale: number } | { readonly kind: 'int' };
+}
+
+/** A FixedString size no query uses, + the site's index: the probe's tuples end with it (as common-type-sites.ts). */
+export const CAST_MARKER_BASE = 6007;
+
+/** The CASTs of `sql` to a type where ClickHouse truncates and dbt's warehouses round. */
+export function roundingCastSites(sql: string): CastSite[] {
+  if (!/\bcast\s*\(/i.test(sql)) return [];
+  const code = blankNonCode(sql);
+  const tokens = [...code.matchAll(/[A-Za-z_][A-Za-z0-9_$]*|[(),]/g)].map((m) => ({ text: m[0], lower: m[0].toLowerCase(), at: m.index! }));
+  const sites: CastSite[] = [];
+  tokens.forEach((t, i) => {
+    if (t.lower !== 'cast' || tokens[i + 1]?.text !== '(' || code[t.at - 1] === '.') return;
+    let depth = 0;
+    let asAt = -1;
+    let commaAt = -1;
+    for (let k = i + 1; k < tokens.length; k++) {
+      const u = tokens[k]!;
+      if (u.text === '(') depth++;
+      else if (u.text === ')') {
+        if (--depth > 0) continue;
+        const open = tokens[i + 1]!.at + 1;
+        const typeText = asAt >= 0 ? sql.slice(asAt + 2, u.at) : commaAt >= 0 ? literalText(sql.slice(commaAt + 1, u.at)) : undefined;
+        const target = typeText === undefined ? undefined : roundingTarget(typeText.trim());
+        if (target) sites.push({ arg: { start: open, end: asAt >= 0 ? asAt : commaAt }, target });
+        return;
+      } else if (depth === 1 && u.lower === 'as' && asAt < 0 && commaAt < 0) asAt = u.at;
+      else if (depth === 1 && u.text === ',' && asAt < 0) commaAt = u.at;
+    }
+  });
+  return sites;
+}
+
+/** The text of a string literal (`'Decimal(10, 2)'`), or undefined when it is not one. */
+function literalText(text: string): string | undefined {
+  const m = /^\s*'((?:[^'\\]|\\.)*)'\s*$/.exec(text);
+  return m ? m[1]! : undefined;
+}
+
+/** The kind of a cast target that rounds on dbt's warehouses (Nullable/LowCardinality around it allowed). */
+export function roundingTarget(type: string): CastSite['target'] | undefined {
+  const inner = /^(?:Nullable|LowCardinality)\s*\((.*)\)$/i.exec(type);
+  if (inner) return roundingTarget(inner[1]!.trim());
+  const dec = /^(?:decimal|numeric|dec)\s*\(\s*\d+\s*(?:,\s*(\d+)\s*)?\)$/i.exec(type);
+  if (dec) return { kind: 'decimal', scale: Number(dec[1] ?? 0) };
+  const sized = /^Decimal(?:32|64|128|256)\s*\(\s*(\d+)\s*\)$/.exec(type);
+  if (sized) return { kind: 'decimal', scale: Number(sized[1]) };
+  if (/^U?Int(?:8|16|32|64|128|256)$/.test(type) || /^(?:int|integer|bigint|smallint|tinyint)$/i.test(type)) return { kind: 'int' };
+  return undefined;
+}
+
+/** The probe: each site's argument inside a tuple with its marker (the cast's own type unchanged). */
+export function castProbeSql(sql: string, sites: readonly CastSite[]): string {
+  return applyEdits(
+    sql,
+    sites.flatMap((s, k) => [
+      { at: s.arg.start, length: 0, text: 'tupleElement(tuple(' },
+      { at: s.arg.end, length: 0, text: `, toFixedString('', ${CAST_MARKER_BASE + k})), 1) ` },
+    ]),
+  );
+}
+
+/** The edits that make each site round, given its argument's ClickHouse type (undefined: unknown). */
+export function roundingEdits(sites: readonly CastSite[], argTypes: ReadonlyMap<number, string>): Edit[] {
+  const edits: Edit[] = [];
+  sites.forEach((site, k) => {
+    const type = argTypes.get(k);
+    if (!type) return;
+    const nullable = isNullableType(type);
+    const bare = bareType(type);
+    const wrap = (before: string, after: string) => edits.push({ at: site.arg.start, length: 0, text: before }, { at: site.arg.end, length: 0, text: after });
+    const float = /^(?:Float32|Float64|BFloat16)$/.test(bare);
+    const decimalScale = /^Decimal\(\d+,\s*(\d+)\)$/.exec(bare)?.[1];
+    const string = /^(?:String|FixedString\(\d+\))$/.test(bare);
+    if (site.target.kind === 'int') {
+      if (float || (decimalScale !== undefined && Number(decimalScale) > 0)) wrap('round(', ') ');
+      return;
+    }
+    const s = site.target.scale;
+    // Truncated at s + 1 digits, then rounded at s: the digit after s decides, as it does in full.
+    const exact = nullable ? `Nullable(Decimal(76, ${s + 1}))` : `Decimal(76, ${s + 1})`;
+    if (float) wrap('round(CAST(toString(', `), '${exact}'), ${s}) `);
+    else if (string) wrap('round(CAST(', `, '${exact}'), ${s}) `);
+    else if (decimalScale !== undefined && Number(decimalScale) > s) wrap('round(', `, ${s}) `);
+  });
+  return edits;
+}
+
+/** `sql` with its rounding casts rewritten (see above), using one EXPLAIN QUERY TREE of a probe for the argument types; `sql` when none needs it or the probe fails. */
+export function roundedCastSql(sql: string, explainSync: (statement: string) => string): string {
+  const sites = roundingCastSites(sql);
+  if (sites.length === 0) return sql;
+  let dump: string;
+  try {
+    dump = explainSync(`EXPLAIN QUERY TREE ${castProbeSql(sql, sites)}`);
+  } catch {
+    return sql;
+  }
+  const argTypes = new Map<number, string>();
+  for (const [k, occurrences] of markedTupleTypes(dump, CAST_MARKER_BASE, sites.length)) if (occurrences[0]?.[0]) argTypes.set(k, occurrences[0][0]);
+  const edits = roundingEdits(sites, argTypes);
+  return edits.length > 0 ? applyEdits(sql, edits) : sql;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * dbt's CAST to a numeric type rounds (execute/cast-rounding.ts): Postgres, Snowflake, BigQuery and
+ * Redshift give cast(0.29 as numeric(10, 2)) = 0.29 and cast(1.999 as integer) = 2 where ClickHouse
+ * truncates (0.28, 1). Under dbt_semantics (default on) tsdbt rounds; `dbt_semantics: false` keeps
+ * ClickHouse's answer.
+ */
+const MODEL = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
+select
+  cast(0.29 as numeric(10, 2)) as f_029,
+  cast(1.005 as Decimal(10, 2)) as f_1005,
+  cast(-2.675 as decimal(10, 2)) as f_neg,
+  cast('1.999' as Decimal(10, 2)) as s_1999,
+  cast(toDecimal64('2.345', 3) as Decimal(10, 2)) as d_2345,
+  cast(1.999 as integer) as i_1999,
+  cast(toDecimal64('-2.5', 1) as Int32) as i_neg,
+  cast(7 as Decimal(10, 2)) as i_7,
+  CAST(x, 'Nullable(Decimal(10, 2))') as n_057,
+  CAST(y AS ${semantics === '' ? 'Decimal(10, 2)' : 'Nullable(Decimal(10, 2))'}) as n_null
+from (select toNullable(0.57) as x, CAST(NULL, 'Nullable(Float64)') as y)
+`;
+
+describe('CAST to a numeric type rounds (dbt_semantics)', () => {
+  it("floats, decimal strings and decimals round at the target's scale; to an integer a float or decimal rounds", async () => {
+    const p = dbtProject({ models: { 'casts.sql': MODEL(''), 'casts_ch.sql': MODEL(', dbt_semantics=false') } });
+    await p.dbt(['run']);
+    const rows = await p.query(`select toString(f_029) a, toString(f_1005) b, toString(f_neg) c, toString(s_1999) d, toString(d_2345) e, i_1999, i_neg, toString(i_7) f, toString(n_057) g, n_null, toTypeName(f_029) t from {schema}.casts`);
+    expect(rows).toEqual([{ a: '0.29', b: '1.01', c: '-2.68', d: '2', e: '2.35', i_1999: 2, i_neg: -3, f: '7', g: '0.57', n_null: null, t: 'Decimal(10, 2)' }]);
+    // ClickHouse's own answer: truncated.
+    const ch = await p.query(`select toString(f_029) a, toString(s_1999) d, i_1999 from {schema}.casts_ch`);
+    expect(ch).toEqual([{ a: '0.28', d: '1.99', i_1999: 1 }]);
+  });
+
+  it('a data test comparing a rounded cast passes, as on the other warehouses', async () => {
+    const p = dbtProject({
+      models: { 'prices.sql': `select toFloat64(number) / 100 + 0.29 as price from numbers(3)` },
+      // 0.29 * 100 is 28.999999999999996 in binary: truncated it is 28
+      tests: { 'cents.sql': `select * from {{ ref('prices') }} where cast(price * 100 as integer) not in (29, 30, 31)` },
+    });
+    await p.dbt(['run']);
+    const test = await p.dbt(['test']);
+    expect(test.results.map((r) => r.status)).toEqual(['pass']);
+  });
+});
