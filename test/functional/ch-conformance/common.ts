@@ -45,3 +45,51 @@ SELECT
 WHERE 0  -- Creates empty table with correct schema
 {% endif %}
 `;
+
+/** common.py MV_MODEL: the engineering rows of `people`, written into `var('target_table')` when set. */
+export const MV_MODEL = `
+{{ config(materialized='materialized_view') }}
+
+{%- if var('alias', '') %}
+{{ config(alias=var('alias')) }}
+{%- endif %}
+
+{%- if not var('catchup', True) %}
+{{ config(catchup=False) }}
+{%- endif %}
+
+{%- if var('target_table', none) %}
+{{ materialization_target_table(ref(var('target_table'))) }}
+{%- endif %}
+
+select
+    p.id,
+    p.name,
+    'engineering' as department
+from {{ source('raw', 'people') }} p
+where p.department = 'engineering'
+`;
+
+/** common.py TARGET_MODEL: an empty table model views write into; `run_type: extended_schema` adds a column. */
+export const TARGET_MODEL = `
+{{ config(materialized='table') }}
+
+{%- if var('enable_repopulate_from_mvs_on_full_refresh', False) %}
+{{ config(repopulate_from_mvs_on_full_refresh=true) }}
+{%- endif %}
+
+{% if var('run_type', '') == 'extended_schema' %}
+SELECT
+    toInt32(0) AS id,
+    '' AS name,
+    '' AS department,
+    toInt32(0) AS extra_col
+WHERE 0
+{% else %}
+SELECT
+    toInt32(0) AS id,
+    '' AS name,
+    '' AS department
+WHERE 0  -- Creates empty table with correct schema
+{% endif %}
+`;

@@ -17,7 +17,7 @@ export function noteStatement(sql: string): void {
 }
 
 /** Reads of the warehouse's own metadata (what a materialization asks before it acts): not part of what a node ran. */
-const METADATA = /^\s*(?:describe|desc|show|exists|check|set|use|kill)\b|^\s*select\b[\s\S]*?\bfrom\s+system\.|^\s*select\s+(?:version\(\)|1\s*$)/i;
+const METADATA = /^\s*(?:describe|desc|show|exists|check|set|use|kill|explain)\b|^\s*select\b[\s\S]*?\bfrom\s+system\.|^\s*select\s+(?:version\(\)|1\s*$)/i;
 const READ = /^\s*(?:select|with)\b/i;
 
 /**
