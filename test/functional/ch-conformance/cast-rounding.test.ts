@@ -33,6 +33,18 @@ describe('CAST to a numeric type rounds (dbt_semantics)', () => {
     expect(ch).toEqual([{ a: '0.28', d: '1.99', i_1999: 1 }]);
   });
 
+  it('a GROUP BY of the same cast groups by the rounded value (x / 2 for 0..3: 0, 0, 1, 2 as Postgres rounds a float, half to even)', async () => {
+    const p = dbtProject({
+      models: { 'grouped.sql': `select cast(x as integer) as k, count() as n from (select toFloat64(number) / 2 as x from numbers(4)) group by cast(x as integer)` },
+    });
+    await p.dbt(['run']);
+    expect(await p.query(`select k, n from {schema}.grouped order by k`)).toEqual([
+      { k: 0, n: '2' },
+      { k: 1, n: '1' },
+      { k: 2, n: '1' },
+    ]);
+  });
+
   it('a data test comparing a rounded cast passes, as on the other warehouses', async () => {
     const p = dbtProject({
       models: { 'prices.sql': `select toFloat64(number) / 100 + 0.29 as price from numbers(3)` },

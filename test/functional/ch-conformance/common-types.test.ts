@@ -86,6 +86,18 @@ select max(case when number > 1 then toInt64(number) else toFloat64(number) / 2 
     expect(refused.out.join('\n')).toMatch(/NO_COMMON_TYPE|Variant/);
   });
 
+  it('a GROUP BY of the same CASE groups by its Float64 value', async () => {
+    const expr = 'case when number > 1 then toInt64(number) else toFloat64(number) / 2 end';
+    const p = dbtProject({ models: { 'grouped.sql': `select ${expr} as k, count() as n from numbers(4) group by ${expr}` } });
+    await p.dbt(['run']);
+    expect(await p.query(`select toTypeName(k) t, k, n from {schema}.grouped order by k`)).toEqual([
+      { t: 'Float64', k: 0, n: '1' },
+      { t: 'Float64', k: 0.5, n: '1' },
+      { t: 'Float64', k: 2, n: '1' },
+      { t: 'Float64', k: 3, n: '1' },
+    ]);
+  });
+
   it("dbt_semantics: false keeps ClickHouse's Variant (max() of it fails)", async () => {
     const p = dbtProject({
       models: { 'raw.sql': `{{ config(dbt_semantics=false) }} select max(if(number = 0, toInt64(number), toFloat64(number) / 2)) as m from numbers(3)` },

@@ -1,5 +1,5 @@
 import { blankNonCode } from '../shared/sql-statements.js';
-import { applyEdits, bareType, isNullableType, markedTupleTypes, type Edit } from './common-type-sites.js';
+import { applyEdits, bareType, isNullableType, markedTupleTypes, markerIndexes, type Edit } from './common-type-sites.js';
 
 /*
  * dbt's CAST to a numeric type rounds. `cast(0.29 as numeric(10, 2))` is 0.29 on Postgres,
@@ -72,11 +72,12 @@ export function roundingTarget(type: string): CastSite['target'] | undefined {
 
 /** The probe: each site's argument inside a tuple with its marker (the cast's own type unchanged). */
 export function castProbeSql(sql: string, sites: readonly CastSite[]): string {
+  const markers = markerIndexes(sites.map((s) => sql.slice(s.arg.start, s.arg.end)));
   return applyEdits(
     sql,
     sites.flatMap((s, k) => [
       { at: s.arg.start, length: 0, text: 'tupleElement(tuple(' },
-      { at: s.arg.end, length: 0, text: `, toFixedString('', ${CAST_MARKER_BASE + k})), 1) ` },
+      { at: s.arg.end, length: 0, text: `, toFixedString('', ${CAST_MARKER_BASE + markers[k]!})), 1) ` },
     ]),
   );
 }
@@ -117,8 +118,13 @@ export function roundedCastSql(sql: string, explainSync: (statement: string) => 
   } catch {
     return sql;
   }
+  const byMarker = markedTupleTypes(dump, CAST_MARKER_BASE, sites.length);
+  const markers = markerIndexes(sites.map((s) => sql.slice(s.arg.start, s.arg.end)));
   const argTypes = new Map<number, string>();
-  for (const [k, occurrences] of markedTupleTypes(dump, CAST_MARKER_BASE, sites.length)) if (occurrences[0]?.[0]) argTypes.set(k, occurrences[0][0]);
+  sites.forEach((_, k) => {
+    const type = byMarker.get(markers[k]!)?.[0]?.[0];
+    if (type) argTypes.set(k, type);
+  });
   const edits = roundingEdits(sites, argTypes);
   return edits.length > 0 ? applyEdits(sql, edits) : sql;
 }

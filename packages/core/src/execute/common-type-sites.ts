@@ -84,8 +84,22 @@ const MARKER = '\u0000site\u0000';
 
 /** `sql` with every site in its probe form: `tupleElement(tuple(<parts>, <marker>), <first value>)`. */
 export function probeSql(sql: string, sites: readonly CommonTypeSite[]): string {
-  const edits = sites.flatMap((s, k) => s.probe.map((e) => ({ ...e, text: e.text.replace(MARKER, `toFixedString('', ${MARKER_BASE + k})`) })));
+  const markers = markerIndexes(sites.map((s) => sql.slice(s.start, s.end)));
+  const edits = sites.flatMap((s, k) => s.probe.map((e) => ({ ...e, text: e.text.replace(MARKER, `toFixedString('', ${MARKER_BASE + markers[k]!})`) })));
   return applyEdits(sql, edits);
+}
+
+/**
+ * Each text's marker: the index of the first text equal to it (spacing aside). Equal expressions
+ * get equal probes, so a probed `GROUP BY <expr>` still matches its SELECT item.
+ */
+export function markerIndexes(texts: readonly string[]): number[] {
+  const first = new Map<string, number>();
+  return texts.map((t, k) => {
+    const key = t.replace(/\s+/g, ' ').trim();
+    if (!first.has(key)) first.set(key, k);
+    return first.get(key)!;
+  });
 }
 
 type Token = { readonly text: string; readonly lower: string; readonly at: number };

@@ -4,7 +4,7 @@ import type { ManifestNode } from '../manifest/nodes.js';
 import type { WarehouseClient } from '../adapter/warehouse-client.js';
 import { withSettings } from '../adapter/clickhouse-adapter.js';
 import { roundedCastSql } from './cast-rounding.js';
-import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
+import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 
 /*
  * dbt's common types on ClickHouse. Where every other warehouse dbt runs on gives a supertype —
@@ -84,9 +84,10 @@ export async function commonTypeRewrite(sql: string, explain: QueryTreeOf): Prom
     return undefined;
   }
   const typesOf = markedTupleTypes(dump, MARKER_BASE, sites.length);
+  const markers = markerIndexes(sites.map((s) => sql.slice(s.start, s.end)));
   const edits: Edit[] = [];
   sites.forEach((site, k) => {
-    const types = typesOf.get(k);
+    const types = typesOf.get(markers[k]!);
     const casts = types && valueCasts(site, types);
     // Each value cast (not the site: a CASE with an operand fails before its result could be).
     casts?.forEach((cast, v) => {
