@@ -106,3 +106,33 @@ select max(case when number > 1 then toInt64(number) else toFloat64(number) / 2 
     expect(run.results[0]!.message).toMatch(/Variant/);
   });
 });
+
+describe("dbt's common types for UNION (dbt_semantics)", () => {
+  it('a UNION ALL of an Int64 column and a Float64 literal is Float64, as the final query and as a CTE body; names from the first branch', async () => {
+    const p = dbtProject({
+      models: {
+        'amounts.sql': `select toInt64(number) as id, toInt64(number * 10) as amount from numbers(2)`,
+        'unioned.sql': `{{ config(materialized='table') }}
+select id, amount from {{ ref('amounts') }}
+union all
+select 9 as other_id, 0.5 as x`,
+        'via_cte.sql': `{{ config(materialized='table') }}
+with base as (select id, amount from {{ ref('amounts') }}),
+u as (
+  select id, amount from base
+  union all
+  select -1, toFloat64(2.25)
+)
+select max(amount) as top, sum(amount) as total, count() as n from u`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+    expect(await p.query(`select id, amount, toTypeName(amount) t from {schema}.unioned order by amount`)).toEqual([
+      { id: '0', amount: 0, t: 'Float64' },
+      { id: '9', amount: 0.5, t: 'Float64' },
+      { id: '1', amount: 10, t: 'Float64' },
+    ]);
+    expect(await p.query(`select top, total, n from {schema}.via_cte`)).toEqual([{ top: 10, total: 12.25, n: '3' }]);
+  });
+});

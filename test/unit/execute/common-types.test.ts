@@ -75,3 +75,21 @@ describe("dbt's supertypes (execute/common-types.ts)", () => {
     expect(isCommonTypeError('Code: 47. Unknown expression identifier')).toBe(false);
   });
 });
+
+describe('UNION groups (execute/union-branches.ts)', () => {
+  it('finds the final UNION and a top-level CTE body, not a UNION in a subquery or a parenthesised branch', async () => {
+    const { unionGroups, unionCastEdits } = await import('../../../packages/core/src/execute/union-branches.js');
+    const final = 'with a as (select 1 x) select x from a union all select 2.5';
+    expect(unionGroups(final).map((g) => [g.prefix, g.branches.map((b) => final.slice(b.start, b.end).trim())])).toEqual([
+      ['with a as (select 1 x) ', ['select x from a', 'select 2.5']],
+    ]);
+    const cte = 'with u as (select 1 union all select 2) select * from u';
+    expect(unionGroups(cte).map((g) => g.prefix)).toEqual(['with u as ( SELECT 1) ']);
+    expect(unionGroups('select * from (select 1 union all select 2)')).toEqual([]);
+    expect(unionGroups('select 1 union all (select 2)')).toEqual([]);
+    // casts only the branches whose column differs from the supertype, named as the first branch
+    const [group] = unionGroups('select a, b from t union all select c, d from u');
+    const edits = unionCastEdits(group!, new Map([[0, [['Int64', 'String']]], [1, [['Float64', 'String']]]]), ['a', 'b'], (types) => dbtSupertype(types));
+    expect(edits.map((e) => e.text)).toEqual(["SELECT CAST(__tsdbt_r.1, 'Float64') AS `a`, __tsdbt_r.2 AS `b` FROM (SELECT tuple(*) AS __tsdbt_r FROM (", '\n)) ']);
+  });
+});

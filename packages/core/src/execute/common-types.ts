@@ -4,6 +4,7 @@ import type { ManifestNode } from '../manifest/nodes.js';
 import type { WarehouseClient } from '../adapter/warehouse-client.js';
 import { withSettings } from '../adapter/clickhouse-adapter.js';
 import { roundedCastSql } from './cast-rounding.js';
+import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 
 /*
@@ -71,10 +72,33 @@ export function queryTreeOn(client: WarehouseClient, settings: Readonly<Record<s
 }
 
 /**
- * `sql` with each common-type site whose values have no ClickHouse supertype cast to dbt's
- * supertype, or undefined when no site needs it (or the probe could not be analysed).
+ * `sql` with each UNION branch and common-type site whose values have no ClickHouse supertype cast
+ * to dbt's supertype, or undefined when none needs it (or the probes could not be analysed).
  */
 export async function commonTypeRewrite(sql: string, explain: QueryTreeOf): Promise<string | undefined> {
+  const unioned = (await unionRewrite(sql, explain)) ?? sql;
+  const out = (await siteRewrite(unioned, explain)) ?? unioned;
+  return out !== sql ? out : undefined;
+}
+
+/** `sql` with the branches of its UNIONs cast to dbt's supertypes where ClickHouse has none (union-branches.ts). */
+async function unionRewrite(sql: string, explain: QueryTreeOf): Promise<string | undefined> {
+  const edits: Edit[] = [];
+  for (const group of unionGroups(sql)) {
+    try {
+      const types = markedTupleTypes(await explain(`EXPLAIN QUERY TREE ${unionTypesProbe(sql, group)}`), UNION_MARKER_BASE, group.branches.length);
+      const first = types.get(0)?.[0];
+      const names = first && projectionNames(await explain(`EXPLAIN QUERY TREE ${unionNamesProbe(sql, group)}`), first);
+      if (names) edits.push(...unionCastEdits(group, types, names, dbtSupertype));
+    } catch {
+      // this UNION stays as written
+    }
+  }
+  return edits.length > 0 ? applyEdits(sql, edits) : undefined;
+}
+
+/** `sql` with the values of its CASE/if/coalesce… sites cast where ClickHouse has no supertype. */
+async function siteRewrite(sql: string, explain: QueryTreeOf): Promise<string | undefined> {
   const sites = commonTypeSites(sql);
   if (sites.length === 0) return undefined;
   let dump: string;

@@ -1,0 +1,128 @@
+import { quoteIdentifier } from '../render/placeholders.js';
+import { blankNonCode } from '../shared/sql-statements.js';
+import { bareType, isNullableType, type Edit } from './common-type-sites.js';
+
+/*
+ * dbt's common types for UNION: `select id, amount … union all select id, 0.0 …` with an Int64
+ * amount has no ClickHouse supertype ("There is no supertype for types Float64, Int64"), where
+ * every other warehouse gives a double. For a UNION that is the model's final query or a CTE of its
+ * top-level WITH, the branches' column types come from one EXPLAIN QUERY TREE of a probe (the
+ * branches side by side, each as `tuple(b.*, <marker>)`) and the first branch's column names from a
+ * second; a branch whose columns need dbt's supertype (common-types.ts dbtSupertype) is read
+ * through a SELECT that casts them by position, named as the first branch names them.
+ */
+
+/** A UNION of two or more SELECTs at one level, and the text a probe of it starts with (its WITH clause). */
+export interface UnionGroup {
+  readonly branches: readonly { readonly start: number; readonly end: number }[];
+  /** What precedes the probe's SELECT: the top-level WITH clause (closing a CTE the union is the body of). */
+  readonly prefix: string;
+}
+
+export const UNION_MARKER_BASE = 5003;
+
+/** The UNION groups of `sql` a probe can reach (the final query, or the body of a top-level CTE). */
+export function unionGroups(sql: string): UnionGroup[] {
+  if (!/\bunion\b/i.test(sql)) return [];
+  const code = blankNonCode(sql);
+  const tokens = [...code.matchAll(/[A-Za-z_][A-Za-z0-9_$]*|[(),]/g)].map((m) => ({ text: m[0], lower: m[0].toLowerCase(), at: m.index! }));
+  type Open = { tokenIndex: number; at: number; branches: { start: number; end: number }[]; afterUnion: boolean; broken: boolean };
+  const stack: Open[] = [{ tokenIndex: -1, at: -1, branches: [], afterUnion: false, broken: false }];
+  const groups: UnionGroup[] = [];
+  const close = (frame: Open, end: number) => {
+    const last = frame.branches.at(-1);
+    if (last && last.end < 0) last.end = end;
+    if (frame.broken || frame.branches.length < 2) return;
+    const prefix = probePrefix(sql, code, tokens, frame.tokenIndex, frame.branches[0]!.start);
+    if (prefix !== undefined) groups.push({ branches: frame.branches.map((b) => ({ ...b })), prefix });
+  };
+  tokens.forEach((t, i) => {
+    const top = stack.at(-1)!;
+    if (t.text === '(') {
+      if (top.afterUnion) top.broken = true; // a parenthesised branch: not handled
+      stack.push({ tokenIndex: i, at: t.at, branches: [], afterUnion: false, broken: false });
+    } else if (t.text === ')') {
+      if (stack.length > 1) close(stack.pop()!, t.at);
+    } else if (t.lower === 'select' && code[t.at - 1] !== '.') {
+      if (top.branches.length === 0 || top.afterUnion) top.branches.push({ start: t.at, end: -1 });
+      top.afterUnion = false;
+    } else if (t.lower === 'union' && top.branches.length > 0) {
+      top.branches.at(-1)!.end = t.at;
+      top.afterUnion = true;
+    }
+  });
+  close(stack[0]!, sql.length);
+  return groups;
+}
+
+/**
+ * The text before a probe's SELECT: for the final query, what precedes its first branch (a WITH
+ * clause or nothing); for the body of a CTE of the top-level WITH, the WITH clause up to that body
+ * with the body replaced by `SELECT 1`. Undefined elsewhere.
+ */
+function probePrefix(sql: string, code: string, tokens: readonly { lower: string; at: number }[], openIndex: number, start: number): string | undefined {
+  const before = code.slice(0, start).trim();
+  if (openIndex < 0) return before === '' || /^with\b/i.test(before) ? sql.slice(0, start) : undefined;
+  // `<name> AS (` at depth 0 of a statement that starts with WITH.
+  if (!/^with\b/i.test(code.trimStart()) || tokens[openIndex - 1]?.lower !== 'as') return undefined;
+  let depth = 0;
+  for (let k = 0; k < openIndex; k++) {
+    const c = code[tokens[k]!.at];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+  }
+  if (depth !== 0 || code.slice(tokens[openIndex]!.at + 1, start).trim() !== '') return undefined;
+  return `${sql.slice(0, start)} SELECT 1) `;
+}
+
+/** The probe of a group's column types: its branches side by side, each as a marked tuple of its columns. */
+export function unionTypesProbe(sql: string, group: UnionGroup): string {
+  const items = group.branches.map((_, k) => `tuple(__tsdbt_u${k}.*, toFixedString('', ${UNION_MARKER_BASE + k}))`);
+  const from = group.branches.map((b, k) => `(${sql.slice(b.start, b.end)}\n) AS __tsdbt_u${k}`);
+  return `${group.prefix}SELECT ${items.join(', ')} FROM ${from.join(' CROSS JOIN ')}`;
+}
+
+/** The probe of the first branch's column names (EXPLAIN's PROJECTION COLUMNS). */
+export function unionNamesProbe(sql: string, group: UnionGroup): string {
+  const first = group.branches[0]!;
+  return `${group.prefix}SELECT * FROM (${sql.slice(first.start, first.end)}\n)`;
+}
+
+/** Column names of a query from its EXPLAIN QUERY TREE dump, given their types in order. */
+export function projectionNames(dump: string, types: readonly string[]): string[] | undefined {
+  const lines = dump.split('\n');
+  const header = lines.findIndex((l) => /^ {2}PROJECTION COLUMNS$/.test(l));
+  if (header < 0) return undefined;
+  const names = types.map((type, i) => {
+    const line = lines[header + 1 + i];
+    return line?.startsWith('    ') && line.endsWith(` ${type}`) ? line.slice(4, line.length - type.length - 1) : undefined;
+  });
+  return names.every((n): n is string => n !== undefined) ? names : undefined;
+}
+
+/**
+ * The edits that read each branch needing it through a casting SELECT, given every branch's column
+ * types and the first branch's names; `supertype` is dbt's for a column's types (undefined: keep).
+ */
+export function unionCastEdits(group: UnionGroup, types: ReadonlyMap<number, string[][]>, names: readonly string[], supertype: (types: string[]) => string | undefined): Edit[] {
+  const columns = group.branches.map((_, k) => types.get(k)?.[0]);
+  if (columns.some((c) => c === undefined || c.length !== names.length)) return [];
+  const targets = names.map((_, i) => supertype(columns.map((c) => bareType(c![i]!)).filter((t) => t !== 'Nothing')));
+  if (targets.every((t) => t === undefined)) return [];
+  const edits: Edit[] = [];
+  group.branches.forEach((b, k) => {
+    const own = columns[k]!;
+    const needs = targets.some((t, i) => t !== undefined && bareType(own[i]!) !== t);
+    if (!needs) return;
+    const items = names.map((name, i) => {
+      const t = targets[i];
+      const read = `__tsdbt_r.${i + 1}`;
+      const value = t === undefined ? read : `CAST(${read}, '${isNullableType(own[i]!) ? `Nullable(${t})` : t}')`;
+      return `${value} AS ${quoteIdentifier(name)}`;
+    });
+    edits.push({ at: b.start, length: 0, text: `SELECT ${items.join(', ')} FROM (SELECT tuple(*) AS __tsdbt_r FROM (` }, { at: b.end, length: 0, text: '\n)) ' });
+  });
+  return edits;
+}
+
+
