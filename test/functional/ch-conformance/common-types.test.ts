@@ -123,7 +123,7 @@ u as (
   union all
   select -1, toFloat64(2.25)
 )
-select max(amount) as top, sum(amount) as total, count() as n from u`,
+select max(amount) as top_amount, sum(amount) as total, count() as n from u`,
       },
     });
     const run = await p.dbt(['run']);
@@ -133,6 +133,6 @@ select max(amount) as top, sum(amount) as total, count() as n from u`,
       { id: '9', amount: 0.5, t: 'Float64' },
       { id: '1', amount: 10, t: 'Float64' },
     ]);
-    expect(await p.query(`select top, total, n from {schema}.via_cte`)).toEqual([{ top: 10, total: 12.25, n: '3' }]);
+    expect(await p.query(`select top_amount, total, n from {schema}.via_cte`)).toEqual([{ top_amount: 10, total: 12.25, n: '3' }]);
   });
 });
