@@ -468,6 +468,8 @@ export class TsdbtProject {
   /** Runs a macro with the warehouse attached (`run-operation`): its run_query() calls execute. */
   async runOperation(macro: string, args: Record<string, unknown> = {}): Promise<string> {
     const adapter = await this.adapter();
+    this.loaded.renderer.setFlags({ WHICH: 'run-operation' });
+    this.loaded.renderer.setInvocationArgs({ which: 'run-operation', macro, args, vars: this.cliVars ?? {} });
     const state = runtimeState(this.runContext(adapter, {}), undefined, {
       node: { uniqueId: `operation.${this.manifest.projectName}.${macro}`, name: macro, resourceType: 'operation', packageName: this.manifest.projectName, originalFilePath: '<run-operation>', fqn: [], baseConfig: {} },
     });

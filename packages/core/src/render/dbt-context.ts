@@ -75,6 +75,7 @@ const DEFAULT_FLAGS: Readonly<Record<string, unknown>> = {
   WHICH: 'parse', FULL_REFRESH: false, STORE_FAILURES: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false,
   EMPTY: false, INTROSPECT: true, USE_COLORS: true, QUIET: false, PRINTER_WIDTH: 80, WRITE_JSON: true,
   PARTIAL_PARSE: false, STATIC_PARSER: true, SEND_ANONYMOUS_USAGE_STATS: false, LOG_FORMAT: 'default',
+  PRINT: true, CACHE_SELECTED_ONLY: false, INDIRECT_SELECTION: 'eager',
   INVOCATION_COMMAND: 'tsdbt',
 };
 
@@ -299,7 +300,9 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   // differs per command, so a render reading it is never reused from the parse cache.
   defineGetter('invocation_args_dict', () => {
     if (slot.tracker) slot.tracker.volatile = true;
-    return slot.invocationArgs ?? { which: String(slot.flags?.WHICH ?? 'parse').toLowerCase(), invocation_command: slot.flags?.INVOCATION_COMMAND };
+    // dbt's: every flag with a value (lower-case keys), then what the command was given.
+    const flags = Object.fromEntries(Object.entries(slot.flags ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k.toLowerCase(), v]));
+    return { ...flags, which: String(slot.flags?.WHICH ?? 'parse').toLowerCase(), ...slot.invocationArgs };
   });
   // dbt's dbt_metadata_envs: the DBT_ENV_CUSTOM_ENV_* variables, prefix removed (as artifacts' metadata.env).
   defineGetter('dbt_metadata_envs', () => {
