@@ -53,4 +53,22 @@ group by k`,
       { k: 2, median_v: null, p25: null, p25_desc: null, median_decimal: null },
     ]);
   });
+
+  it('runs string_agg/array_agg with an ORDER BY in their arguments and listagg … within group as those warehouses do', async () => {
+    const { p: ip, project: p } = setup({
+      'models/events.sql': `select
+  k,
+  string_agg(e, ', ' order by e) as sorted,
+  listagg(e, '|') within group (order by n desc) as by_n_desc,
+  listagg(distinct e, ',') within group (order by e) as uniq,
+  array_agg(n order by n desc) as ns,
+  string_agg(nothing, ',' order by e) as all_null
+from (select 1 as k, arrayJoin([('b', 1), ('a', 2), ('c', 3), ('a', 4), (NULL, 5)]) as pair, pair.1 as e, toInt32(pair.2) as n, cast(null as Nullable(String)) as nothing)
+group by k`,
+    });
+    expectStatuses(await p.run(), { events: 'success' });
+    expect(await queryRows(p, `select sorted, by_n_desc, uniq, ns, all_null from ${ip.schema}.events`)).toEqual([
+      { sorted: 'a, a, b, c', by_n_desc: 'a|c|a|b', uniq: 'a,b,c', ns: [5, 4, 3, 2, 1], all_null: null },
+    ]);
+  });
 });

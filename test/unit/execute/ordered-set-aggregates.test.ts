@@ -23,3 +23,19 @@ describe('withOrderedSetAggregates', () => {
       expect(withOrderedSetAggregates(sql)).toBe(sql);
   });
 });
+
+describe('ordered string and array aggregates', () => {
+  it("rewrites string_agg/array_agg with an ORDER BY in their arguments, listagg (WITHIN GROUP or not), and leaves ClickHouse's own forms alone", () => {
+    expect(withOrderedSetAggregates("select string_agg(name, ', ' order by name desc) from t")).toBe(
+      "select if(countIf((name) IS NOT NULL) = 0, NULL, arrayStringConcat(arrayMap(t -> t.1, arrayReverseSort(t -> t.2, groupArrayIf(tuple(name, name), (name) IS NOT NULL))), ', ')) from t",
+    );
+    expect(withOrderedSetAggregates('select array_agg(id order by ts) from t')).toBe('select arrayMap(t -> t.1, arraySort(t -> t.2, groupArray(tuple(id, ts)))) from t');
+    expect(withOrderedSetAggregates("select listagg(distinct c, '|') within group (order by c) from t")).toBe(
+      "select if(countIf((c) IS NOT NULL) = 0, NULL, arrayStringConcat(arraySort(groupUniqArrayIf(c, (c) IS NOT NULL)), '|')) from t",
+    );
+    expect(withOrderedSetAggregates("select string_agg(distinct x, ',') from t")).toBe(
+      "select if(countIf((x) IS NOT NULL) = 0, NULL, arrayStringConcat(groupUniqArrayIf(x, (x) IS NOT NULL), ',')) from t",
+    );
+    for (const sql of ["select string_agg(x, ',') from t", 'select array_agg(x) from t', "select string_agg(x, ',' order by a, b) from t"]) expect(withOrderedSetAggregates(sql)).toBe(sql);
+  });
+});

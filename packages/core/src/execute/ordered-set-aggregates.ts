@@ -12,6 +12,10 @@ import { blankNonCode } from '../shared/sql-statements.js';
  * that runs today changes.
  */
 export function withOrderedSetAggregates(sql: string): string {
+  return withOrderedAggregates(withPercentiles(sql));
+}
+
+function withPercentiles(sql: string): string {
   if (!/\bwithin\s+group\b/i.test(sql)) return sql;
   const code = blankNonCode(sql);
   const edits: { start: number; end: number; text: string }[] = [];
@@ -56,4 +60,103 @@ function hasTopLevelComma(code: string): boolean {
     else if (c === ',' && depth === 0) return true;
   }
   return false;
+}
+
+/*
+ * The ordered forms of the string and array aggregates: `string_agg(x, sep order by k)` and
+ * `array_agg(x order by k)` (Postgres, DuckDB, BigQuery), `listagg(x, sep) within group (order by k)`
+ * (Snowflake, Redshift; DuckDB's `listagg(x, sep order by k)`), and `listagg` itself, which ClickHouse
+ * lacks. Each becomes the values sorted by their key: NULL values skipped by string_agg/listagg as in SQL
+ * (a group of only NULLs gives NULL), kept by array_agg. One sort key (asc or desc); DISTINCT when the
+ * key is the value itself (SQL's rule for DISTINCT with ORDER BY); `string_agg(distinct x, sep)`, which
+ * ClickHouse refuses, too. Anything else is left as written.
+ */
+function withOrderedAggregates(sql: string): string {
+  if (!/\b(?:string_agg|array_agg|listagg)\s*\(/i.test(sql)) return sql;
+  const code = blankNonCode(sql);
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const m of code.matchAll(/\b(string_agg|array_agg|listagg)\s*\(/gi)) {
+    if (edits.some((e) => m.index! < e.end)) continue;
+    const fn = m[1]!.toLowerCase();
+    const open = m.index! + m[0].length - 1;
+    const close = closing(code, open);
+    if (close < 0) continue;
+    let end = close + 1;
+    let args = { start: open + 1, end: close };
+    let key: { start: number; end: number; desc: boolean } | undefined;
+    const inner = topLevelOrderBy(code, args.start, args.end);
+    if (inner) {
+      key = inner.key;
+      args = { start: args.start, end: inner.at };
+    } else if (fn === 'listagg') {
+      const within = /^\s*within\s+group\s*\(/i.exec(code.slice(close + 1));
+      if (within) {
+        const groupOpen = close + within[0].length;
+        const groupClose = closing(code, groupOpen);
+        const order = groupClose < 0 ? undefined : topLevelOrderBy(code, groupOpen + 1, groupClose);
+        if (!order || code.slice(groupOpen + 1, order.at).trim() !== '') continue;
+        key = order.key;
+        end = groupClose + 1;
+      }
+    }
+    // ClickHouse has string_agg and array_agg themselves, but refuses string_agg(DISTINCT x, sep).
+    if (!key && fn !== 'listagg' && !(fn === 'string_agg' && /^\s*distinct\s/i.test(code.slice(args.start, args.end)))) continue;
+    const parts = splitTopLevel(code, args.start, args.end).map((p) => sql.slice(p.start, p.end).trim());
+    if (parts.length === 0 || parts.length > 2 || (fn === 'array_agg' && parts.length !== 1)) continue;
+    const distinct = /^distinct\s+/i.exec(parts[0]!);
+    const x = distinct ? parts[0]!.slice(distinct[0].length).trim() : parts[0]!;
+    const k = key ? sql.slice(key.start, key.end).trim() : undefined;
+    if (distinct && k !== undefined && k !== x) continue;
+    const sep = parts[1] ?? "''";
+    const sorted = (values: string) => (key?.desc ? `arrayReverseSort(${values})` : `arraySort(${values})`);
+    let values: string;
+    if (distinct) values = k === undefined ? `groupUniqArrayIf(${x}, (${x}) IS NOT NULL)` : sorted(`groupUniqArrayIf(${x}, (${x}) IS NOT NULL)`);
+    else if (k === undefined) values = `groupArrayIf(${x}, (${x}) IS NOT NULL)`;
+    else {
+      const pairs = fn === 'array_agg' ? `groupArray(tuple(${x}, ${k}))` : `groupArrayIf(tuple(${x}, ${k}), (${x}) IS NOT NULL)`;
+      values = `arrayMap(t -> t.1, ${key!.desc ? 'arrayReverseSort' : 'arraySort'}(t -> t.2, ${pairs}))`;
+    }
+    const text = fn === 'array_agg' ? values : `if(countIf((${x}) IS NOT NULL) = 0, NULL, arrayStringConcat(${values}, ${sep}))`;
+    edits.push({ start: m.index!, end, text });
+  }
+  let out = sql;
+  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** `order by <one key> [asc|desc]` at the top level of code[start, end): where it starts and its key. */
+function topLevelOrderBy(code: string, start: number, end: number): { at: number; key: { start: number; end: number; desc: boolean } } | undefined {
+  let depth = 0;
+  for (let i = start; i < end; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /[oO]/.test(c!) && /^order\s+by\b/i.test(code.slice(i, end)) && !/[\w$]/.test(code[i - 1] ?? ' ')) {
+      const by = /^order\s+by\s+/i.exec(code.slice(i, end))!;
+      const rest = code.slice(i + by[0].length, end);
+      const m = /^([\s\S]*?)(?:\s+(asc|desc))?(?:\s+nulls\s+(?:first|last))?\s*$/i.exec(rest)!;
+      if (hasTopLevelComma(m[1]!)) return undefined;
+      const keyStart = i + by[0].length;
+      return { at: i, key: { start: keyStart, end: keyStart + m[1]!.length, desc: m[2]?.toLowerCase() === 'desc' } };
+    }
+  }
+  return undefined;
+}
+
+/** The comma-separated parts of code[start, end) outside parentheses. */
+function splitTopLevel(code: string, start: number, end: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let depth = 0;
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push({ start: from, end: i });
+      from = i + 1;
+    }
+  }
+  if (code.slice(from, end).trim() !== '' || out.length > 0) out.push({ start: from, end });
+  return out;
 }
