@@ -154,13 +154,37 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
         const key = String(splitArgs(args).positional[0]);
         slot.configKeysRead.add(key);
         slot.tracker?.configKeys.add(key);
-        const v = effectiveConfig()[key];
-        if (v === undefined)
-          raiseInTemplate(new ProjectError('config_required', `Config '${key}' is required here`, where(slot)));
-        return v;
+        return required(effectiveConfig()[key], key);
+      },
+      // dbt 1.10: a key of the config's meta.
+      meta_get: (...args: unknown[]) => {
+        const { positional, keywords } = splitArgs(args);
+        const fallback = positional.length > 1 ? positional[1] : keywords.default;
+        return metaOf()[String(positional[0])] ?? fallback ?? null;
+      },
+      meta_require: (...args: unknown[]) => {
+        const key = String(splitArgs(args).positional[0]);
+        return required(metaOf()[key], key, ' in meta');
       },
     },
   );
+  const metaOf = (): Record<string, unknown> => {
+    const meta = effectiveConfig().meta;
+    return meta && typeof meta === 'object' ? (meta as Record<string, unknown>) : {};
+  };
+  // dbt's ParseConfigObject.require gives '' while a node parses (the node is rendered again when it
+  // runs); at run time a missing key is dbt's MissingConfigError for that node.
+  const required = (value: unknown, key: string, where_ = ''): unknown => {
+    if (value !== undefined) return value;
+    const st = slot.current;
+    if (st?.mode === 'parse' && st.node) {
+      st.usesWarehouse = true;
+      return '';
+    }
+    const node = st?.node;
+    const kind = node ? node.resourceType.charAt(0).toUpperCase() + node.resourceType.slice(1) : 'Node';
+    return raiseInTemplate(new ProjectError('config_required', `${kind} '${node?.uniqueId ?? '?'}' does not define a required config parameter '${key}'${where_}.`, { ...where(slot), hint: `Set ${key} in the node's config (config(${key}=…), its YAML entry or dbt_project.yml).` }));
+  };
 
   const varFn = (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args);
