@@ -6,6 +6,7 @@ import { loadProject, type LoadedProject, type LoadOptions } from '../../../pack
 import { manifestText } from '../../helpers/manifest-text.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
+import { canonicalText } from '../../../packages/core/src/load/warm-yaml-update.js';
 
 /*
  * An edited schema YAML file updates the warm start entry by entry (load/warm-yaml-update.ts): when
@@ -140,6 +141,41 @@ describe('warm update: an edited schema YAML file, entry by entry', () => {
     expect(after.manifest.nodes.get('model.proj.b')!.description).toBe('edit 33');
   });
 
+  it('a file that also holds sources, seeds and exposures: its model entries are compared, the rest must be the same', () => {
+    const MIXED = `version: 2
+sources:
+  - name: raw_m
+    tables:
+      - name: events
+        columns:
+          - name: id
+            tests: [not_null]
+models:
+  - name: c
+    description: the c model
+    columns:
+      - name: v
+        tests: [not_null]
+seeds:
+  - name: s
+    description: a seed
+exposures:
+  - name: dash
+    type: dashboard
+    owner: {name: x}
+    depends_on: ["ref('c')"]
+`;
+    p = inlineProject({ ...PROJECT, 'models/schema.yml': SCHEMA.replace('  - name: c\n    description: the c model\n', ''), 'models/mixed.yml': MIXED, 'seeds/s.csv': 'id\n1\n' });
+    load(p.dir);
+    p.write({ 'models/mixed.yml': MIXED.replace('the c model', 'the C model') });
+    const after = load(p.dir);
+    expect(updated(after)).toEqual(['models/mixed.yml']);
+    expect(renderedModels(after)).toEqual(['model.proj.c']);
+    // the rest of the file edited: a full load
+    p.write({ 'models/mixed.yml': MIXED.replace('description: a seed', 'description: the seed') });
+    expect(fullLoad(load(p.dir))).toBe(true);
+  });
+
   it('a model and its entry edited together', () => {
     p = inlineProject(PROJECT);
     load(p.dir);
@@ -204,5 +240,24 @@ describe('warm update: YAML edits that load in full', () => {
     load(p.dir);
     p.remove('models/schema.yml');
     expect(fullLoad(load(p.dir))).toBe(true);
+  });
+});
+
+describe('canonicalText: how entries are compared', () => {
+  it('tells apart values JSON would confuse, and leaves functions out as saved patches do', () => {
+    const pairs: [unknown, unknown][] = [
+      [{ a: Number.NaN }, { a: null }],
+      [{ a: Number.POSITIVE_INFINITY }, { a: null }],
+      [{ a: -0 }, { a: 0 }],
+      [{ a: new Date(0) }, { a: new Date(0).toISOString() }],
+      [{ a: undefined }, {}],
+      [[undefined], [null]],
+      [{ a: 1, b: 2 }, { b: 2, a: 1 }],
+    ];
+    for (const [x, y] of pairs) expect(canonicalText(x)).not.toBe(canonicalText(y));
+    expect(canonicalText({ tests: [{ line: 3, exactLine: () => 3 }] })).toBe(canonicalText({ tests: [{ line: 3 }] }));
+    // equal arrays however they were made (v8's serializer writes a mapped array's elements kind apart)
+    expect(canonicalText([1, 2].map((n) => n))).toBe(canonicalText([1, 2]));
+    expect(canonicalText(new Map())).toBeUndefined();
   });
 });

@@ -37,7 +37,7 @@ import { parseCacheKey } from './parse-cache-key.js';
 import { parseCacheOf, parseWorkersOf, type ParseWorkers } from './parse-sql-node.js';
 import { recordLoad, warmLoad } from './warm-load.js';
 import { generations } from './warm-update.js';
-import { schemaEntriesOf } from './warm-yaml-update.js';
+import { schemaEntriesOf, type SchemaFileEntries } from './warm-yaml-update.js';
 import { loadUnitTests } from './load-unit-tests.js';
 import { loadSemanticNodes } from './load-semantic-nodes.js';
 import { loadAnalyses } from './load-analyses.js';
@@ -119,8 +119,8 @@ export interface LoadInternals {
   readonly patches: ReadonlyMap<string, ResourcePatch>;
   readonly seedPatches: ReadonlyMap<string, ResourcePatch>;
   readonly testCtx: TestBuildContext;
-  /** The root's schema files (project-relative) whose only entries are plain models: their names in file order; null for any other file (load/warm-yaml-update.ts). */
-  readonly schemaEntries?: ReadonlyMap<string, readonly string[] | null>;
+  /** The root's schema files (project-relative): their model names in file order and a hash of the rest; null when not comparable (load/warm-yaml-update.ts). */
+  readonly schemaEntries?: ReadonlyMap<string, SchemaFileEntries | null>;
 }
 
 /** Internals of each LoadedProject made by loadProject, for incremental re-loads. */

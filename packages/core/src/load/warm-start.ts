@@ -13,6 +13,7 @@ import type { ProjectFile } from './project-file.js';
 import { decodeBlobMap, encodeBlobMapParts, savedPatch } from './saved-patches.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { withVarReads } from './warm-vars-update.js';
+import type { SchemaFileEntries } from './warm-yaml-update.js';
 
 /*
  * The warm start (target/warm_start.bin): the finished result of a load, reused whole when nothing
@@ -37,7 +38,7 @@ import { withVarReads } from './warm-vars-update.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/7';
+const FORMAT = 'tsdbt-warm-start/8';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -73,8 +74,8 @@ export interface SavedInternals {
    * its test declarations get their exact line back as the saved line (only error messages read it).
    */
   readonly patches: ReadonlyMap<string, ResourcePatch>;
-  /** The root's schema files and their plain model entries (load-project.ts LoadInternals.schemaEntries). */
-  readonly schemaEntries: ReadonlyMap<string, readonly string[] | null>;
+  /** The root's schema files, their model entries and a hash of the rest (load-project.ts LoadInternals.schemaEntries). */
+  readonly schemaEntries: ReadonlyMap<string, SchemaFileEntries | null>;
   /** Which vars the load's renders read (load/warm-vars-update.ts). */
   readonly varReads: VarReads;
 }
@@ -302,7 +303,7 @@ function encodeInternalParts(internals: SavedInternals): Uint8Array[] {
 /** The internals as saved, with the patches the deltas replaced. */
 function decodeInternals(bytes: Buffer, deltas: readonly WarmDelta[]): SavedInternals {
   const length = bytes.readUInt32BE(0);
-  const head = deserialize(bytes.subarray(4, 4 + length)) as { schemaEntries: [string, readonly string[] | null][]; varReads: { byRender: [string, readonly string[]][]; global: string[] } };
+  const head = deserialize(bytes.subarray(4, 4 + length)) as { schemaEntries: [string, SchemaFileEntries | null][]; varReads: { byRender: [string, readonly string[]][]; global: string[] } };
   const patches = decodeBlobMap<ResourcePatch>(bytes.subarray(4 + length), revivePatch);
   let varReads: VarReads = { byRender: new Map(head.varReads.byRender), global: new Set(head.varReads.global) };
   for (const d of deltas) {

@@ -16,7 +16,7 @@ import { cliVarHashes, updatedVarReads, varsPlan, withVarReads } from './warm-va
  * or singular test SQL files (edited or deleted), their nodes are parsed again over the saved
  * manifest — watch mode's incremental re-load (load/incremental-load.ts updateNodes), one mechanism
  * — and the change is appended to warm_start.bin (load/warm-start.ts) instead of saving it all
- * again. An edited schema YAML file of plain model entries parses again the models whose entry
+ * again. A schema YAML file edited in its model entries only parses again the models whose entry
  * changed (load/warm-yaml-update.ts); changed --vars parse again the nodes
  * whose render read one (load/warm-vars-update.ts). Anything an update cannot reproduce exactly as a full load
  * would (any other YAML edit, a macro, project or profile file; a new file or node, which a full load

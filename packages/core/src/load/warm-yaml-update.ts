@@ -1,32 +1,60 @@
+import { createHash } from 'node:crypto';
 import { basename, extname, join } from 'node:path';
-import { serialize } from 'node:v8';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import type { SchemaFile } from './load-nodes.js';
 import { noteConfigKeys } from './node-config.js';
-import { BlobMap, savedPatch } from './saved-patches.js';
 import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
 
 /*
- * An edited schema YAML file over a warm start (load/warm-update.ts), entry by entry: when the file
- * held plain model entries only (no sources, seeds, snapshots, macros, unit tests, semantic
- * resources, groups, model versions or warnings) before and after the edit, with the same names in
- * the same order, each entry is compared with its saved patch (load/saved-patches.ts: the same v8
- * bytes, the same entry) and only the models whose entry changed are parsed again, with their tests.
- * Everything else a YAML edit can do loads in full.
+ * An edited schema YAML file over a warm start (load/warm-update.ts), entry by entry: when the file's
+ * model entries have the same names in the same order before and after the edit (no model versions,
+ * no warnings) and everything else it holds (sources, seeds, snapshots, macros, unit tests, semantic
+ * resources, groups, with their lines) is the same, each model entry is compared with its saved
+ * patch (load/saved-patches.ts) and only the models whose entry changed are parsed again, with their
+ * tests. Everything else a YAML edit can do loads in full. Entries are compared as canonical text
+ * (canonicalText), not as v8 bytes: V8 may write equal arrays differently (the elements kind an
+ * optimised Array.prototype.map gives), which made equal entries look changed.
  */
 
-/** The model names of a schema file that holds plain model entries only, in file order; else null. */
-function plainModelEntries(contents: SchemaFileContents, warnings: readonly string[] | undefined): string[] | null {
+/** A schema file as an entry-wise update compares it: its model names in file order, and a hash of everything else in it. */
+export interface SchemaFileEntries {
+  readonly models: readonly string[];
+  readonly others: string;
+}
+
+/** The model names of a schema file and a hash of its other sections; null when it cannot be updated entry by entry. */
+function modelEntries(contents: SchemaFileContents, warnings: readonly string[] | undefined): SchemaFileEntries | null {
   const { models, ...others } = contents;
-  if (warnings?.length || Object.values(others).some((list) => list.length > 0)) return null;
-  if (models.some((m) => m.versions !== undefined)) return null;
-  return models.map((m) => m.name);
+  if (warnings?.length || models.some((m) => m.versions !== undefined)) return null;
+  const text = canonicalText(others);
+  return text === undefined ? null : { models: models.map((m) => m.name), others: createHash('sha1').update(text).digest('base64') };
+}
+
+/**
+ * Plain YAML data as text that differs whenever the data does (functions left out, as saved patches
+ * leave them): undefined, NaN, ±Infinity, -0 and dates spelled apart from any string or number;
+ * undefined for anything else (a Map, a class instance: not compared).
+ */
+export function canonicalText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+      const raw = key === '' ? value : this[key];
+      if (raw instanceof Date) return `\0date:${raw.getTime()}`;
+      if (typeof raw === 'number') return Number.isFinite(raw) && !Object.is(raw, -0) ? raw : `\0number:${Object.is(raw, -0) ? '-0' : String(raw)}`;
+      if (raw === undefined) return '\0undefined';
+      if (typeof raw === 'function') return undefined;
+      if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && Object.getPrototypeOf(raw) !== Object.prototype && Object.getPrototypeOf(raw) !== null) throw new Error('not plain data');
+      return v;
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 /** What load-project.ts saves of the root's schema files for a later entry-wise update (LoadInternals.schemaEntries). */
-export function schemaEntriesOf(files: readonly SchemaFile[]): Map<string, readonly string[] | null> {
-  return new Map(files.map((f) => [f.file, plainModelEntries(f.contents, f.warnings)] as const));
+export function schemaEntriesOf(files: readonly SchemaFile[]): Map<string, SchemaFileEntries | null> {
+  return new Map(files.map((f) => [f.file, modelEntries(f.contents, f.warnings)] as const));
 }
 
 /** The models to parse again for edited schema files, with their new entries. */
@@ -42,7 +70,7 @@ export interface YamlUpdateBase {
   readonly projectRoot: string;
   readonly projectName: string;
   readonly renderYaml: (text: string, file: string) => string;
-  readonly schemaEntries: ReadonlyMap<string, readonly string[] | null> | undefined;
+  readonly schemaEntries: ReadonlyMap<string, SchemaFileEntries | null> | undefined;
   readonly patches: ReadonlyMap<string, ResourcePatch>;
   readonly nodes: ReadonlyMap<string, ManifestNode>;
 }
@@ -54,7 +82,7 @@ export function yamlEntryChanges(base: YamlUpdateBase, files: readonly string[])
   for (const file of files) {
     const before = base.schemaEntries?.get(file);
     if (before === undefined) return `${file} is not a schema file of the saved load`;
-    if (before === null) return `${file} holds more than model entries`;
+    if (before === null) return `${file} cannot be compared entry by entry`;
     const yaml = readYamlFile(join(base.projectRoot, file), file);
     const stopNotes = noteConfigKeys();
     let contents: SchemaFileContents;
@@ -64,13 +92,14 @@ export function yamlEntryChanges(base: YamlUpdateBase, files: readonly string[])
       stopNotes();
     }
     if (stopNotes().size) return `${file} sets a config key tsdbt does not know`;
-    const after = plainModelEntries(contents, yaml.warnings);
-    if (after === null) return `${file} now holds more than model entries`;
-    if (after.length !== before.length || after.some((name, i) => name !== before[i])) return `the entries of ${file} changed`;
+    const after = modelEntries(contents, yaml.warnings);
+    if (after === null) return `${file} cannot be compared entry by entry`;
+    if (after.others !== before.others) return `${file}: more than its model entries changed`;
+    if (after.models.length !== before.models.length || after.models.some((name, i) => name !== before.models[i])) return `the model entries of ${file} changed`;
     for (const patch of contents.models) {
-      const bytes = serialize(savedPatch(patch));
-      const saved = savedBytes(base.patches, patch.name);
-      if (saved && Buffer.compare(saved, bytes) === 0) continue;
+      const text = canonicalText(patch);
+      const saved = base.patches.get(patch.name);
+      if (text !== undefined && saved !== undefined && canonicalText(saved) === text) continue;
       const node = base.nodes.get(`model.${base.projectName}.${patch.name}`);
       // A disabled model (its entry may enable it: a new node) or an entry of no model file: a full load.
       if (!node || basename(node.originalFilePath, extname(node.originalFilePath)) !== patch.name) return `model ${patch.name}'s entry changed and it has no node`;
@@ -79,12 +108,4 @@ export function yamlEntryChanges(base: YamlUpdateBase, files: readonly string[])
     }
   }
   return { models, patches };
-}
-
-/** A saved patch's bytes as saved (a BlobMap's blob), or as it would be saved. */
-function savedBytes(patches: ReadonlyMap<string, ResourcePatch>, name: string): Uint8Array | undefined {
-  const blob = patches instanceof BlobMap ? (patches as BlobMap<ResourcePatch>).blob(name) : undefined;
-  if (blob) return blob;
-  const patch = patches.get(name);
-  return patch && serialize(savedPatch(patch));
 }
