@@ -136,3 +136,31 @@ select max(amount) as top_amount, sum(amount) as total, count() as n from u`,
     expect(await p.query(`select top_amount, total, n from {schema}.via_cte`)).toEqual([{ top_amount: 10, total: 12.25, n: '3' }]);
   });
 });
+
+describe("a model's unit test runs its SQL as its build does (common types, rounding CASTs)", () => {
+  it('a unit test of a model with coalesce(Int64, 0.5) and a numeric CAST passes with dbt\'s values', async () => {
+    const p = dbtProject({
+      models: {
+        'src.sql': `select toInt64(number) as id, if(number = 1, NULL, toInt64(number * 10)) as qty, toFloat64(number) + 0.29 as price from numbers(2)`,
+        'priced.sql': `select id, coalesce(qty, 0.5) as qty_or_half, cast(price as numeric(10, 2)) as price_2 from {{ ref('src') }}`,
+        'unit.yml': `
+unit_tests:
+  - name: test_priced
+    model: priced
+    given:
+      - input: ref('src')
+        rows:
+          - {id: 1, qty: null, price: 0.29}
+          - {id: 2, qty: 7, price: 1.005}
+    expect:
+      rows:
+        - {id: 1, qty_or_half: 0.5, price_2: 0.29}
+        - {id: 2, qty_or_half: 7, price_2: 1.01}
+`,
+      },
+    });
+    await p.dbt(['run']);
+    const test = await p.dbt(['test', '--select', 'test_type:unit']);
+    expect(test.results.map((r) => [r.status, r.message])).toEqual([['pass', 'PASS']]);
+  });
+});

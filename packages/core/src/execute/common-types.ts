@@ -24,9 +24,9 @@ import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, mar
 
 const SETTING = 'use_variant_as_common_type';
 
-/** The node with use_variant_as_common_type = 0 in its query_settings (dbt_semantics; a node's own value wins). */
+/** The node with use_variant_as_common_type = 0 in its query_settings (dbt_semantics; a node's own value wins; a unit test passes it to its model's query). */
 export function withoutVariantCommonType<N extends ManifestNode>(node: N, serverHasIt: boolean): N {
-  if (!serverHasIt || !(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return node;
+  if (!serverHasIt || !(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test' || node.resourceType === 'unit_test') || !dbtSemantics(node)) return node;
   const own = node.config.query_settings;
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
   if (SETTING in settings) return node;
@@ -51,6 +51,15 @@ interface Scope {
 }
 
 const scope = new AsyncLocalStorage<Scope>();
+
+/** `sql` with its numeric CASTs rounding as dbt's (cast-rounding.ts) when a node's run is in progress; else `sql`. */
+export function roundedSql(sql: string): string {
+  const s = scope.getStore();
+  if (!s) return sql;
+  let rounded = s.rounded.get(sql);
+  if (rounded === undefined) s.rounded.set(sql, (rounded = s.round(sql)));
+  return rounded;
+}
 
 /** nodeSql's last step: the SQL as this attempt of the node runs it (dbt's common types and rounding CASTs). */
 export function commonTypedSql(sql: string): string {

@@ -5,6 +5,7 @@ import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
 import { runWithCommonTypes, withoutVariantCommonType } from './common-types.js';
+import { dbtSemantics } from '../load/dbt-semantics.js';
 import { withRunSettings } from './run-settings.js';
 import { runUnitTest } from './run-unit-test.js';
 import { schedule } from './scheduler.js';
@@ -96,8 +97,13 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (ctx.clone) return runClone(ctx, node as ModelNode | SeedNode | SnapshotNode);
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
-      if (node.resourceType === 'unit_test') return runUnitTest(ctx, node as UnitTestNode);
       noVariant ??= ctx.adapter.hasSetting('use_variant_as_common_type').catch(() => false);
+      if (node.resourceType === 'unit_test') {
+        // The tested model's SQL with the common types and rounding CASTs its run has.
+        const tested = ctx.manifest.nodes.get((node as UnitTestNode).testedNode);
+        const strict = tested && dbtSemantics(tested) ? withoutVariantCommonType(node, await noVariant) : node;
+        return runWithCommonTypes(ctx.adapter.client, strict, node, (run) => runUnitTest(ctx, run as UnitTestNode));
+      }
       // dbt_semantics' settings (cast-keep-nullable.ts, column-precedence.ts; the adapter asks the server once).
       const loose = await withRunSettings(ctx.adapter, node);
       // dbt's common types (common-types.ts): no Variant, and sites without a supertype cast to dbt's.

@@ -12,6 +12,7 @@ import { dequalifiedSqlAsync } from './dequalify.js';
 import { nodeSql, runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { withRunSettings } from './run-settings.js';
+import { commonTypedSql, roundedSql } from './common-types.js';
 import { unitTestDiff } from './unit-test-diff.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
@@ -59,10 +60,13 @@ async function prepareUnitTest(ctx: RunContext, test: UnitTestNode): Promise<{ m
   for (const input of test.given) fixtures.set(input.isThis ? 'this' : input.nodeId, await inputSql(ctx, test, input));
 
   // The model's columns as its build names them (dbt_semantics: `t.col` from several joins is `col`).
-  const modelSql = await dequalifiedSqlAsync(ctx, model, mockedModelSql(ctx, test, model, fixtures, fail));
+  // dbt's common types and rounding CASTs, as the model's run has them (common-types.ts: a run of the
+  // unit test in runWithCommonTypes' scope; the strict attempt carries use_variant_as_common_type = 0).
+  const modelSql = await dequalifiedSqlAsync(ctx, model, commonTypedSql(mockedModelSql(ctx, test, model, fixtures, fail)));
   // The model's own query settings (with dbt_semantics: join_use_nulls), so that its unit test
   // answers as its build does (an outer join's non-matches are NULL in both).
-  const settings = querySettingsOf(model);
+  const variant = test.config.query_settings as Record<string, unknown> | undefined;
+  const settings = variant && 'use_variant_as_common_type' in variant ? { ...querySettingsOf(model), use_variant_as_common_type: variant.use_variant_as_common_type } : querySettingsOf(model);
   try {
     const actualColumns = await ctx.adapter.queryColumns(modelSql, { settings });
     const schema: FixtureSchema = { columns: actualColumns.map((c) => ({ name: c.name, type: c.type })), complete: true };
@@ -70,7 +74,8 @@ async function prepareUnitTest(ctx: RunContext, test: UnitTestNode): Promise<{ m
     // dbt: the columns compared are those of the first expected row (all of the model's when none).
     const tested = rows.length > 0 && test.expect.format !== 'sql' ? Object.keys(rows[0]!).map((k) => columnOf(schema, k, fail)) : actualColumns.map((c) => c.name);
     const expectedSql = test.expect.format === 'sql' ? renderFixtureSql(ctx, test, test.expect) : fixtureRowsSql(rows, schema, { what: 'expected output', file: test.expect.fixtureFile ?? test.originalFilePath, line: test.line }, test.expect.format === 'csv');
-    return { model, compiled: unitTestSql(modelSql, expectedSql, tested), tested, ...(settings ? { settings } : {}) };
+    // The expected rows' literals cast to the model's column types round as the model's own CASTs do.
+    return { model, compiled: unitTestSql(modelSql, roundedSql(expectedSql), tested), tested, ...(settings ? { settings } : {}) };
   } catch (error) {
     throw executionError(ctx, test, model, error);
   }
