@@ -11,6 +11,7 @@ import type { MacroNode } from '../manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
+import { JsonRecord, writeJsonObject } from './json-pieces.js';
 import { recordManifest, rewriteManifestMetadata } from './manifest-reuse.js';
 import type { HookResult, NodeResult } from './events.js';
 
@@ -32,10 +33,15 @@ function metadata(schema: string, invocationId: string) {
 
 /** Writes an artifact: compact, as dbt writes them (a large project's manifest is tens of MB), secrets scrubbed. */
 export function writeJson(targetDir: string, name: string, value: unknown, secrets: readonly string[] = [], indent?: number): string {
+  return writeArtifact(targetDir, name, (path) => writeFileSync(path, JSON.stringify(value, scrubbingReplacer(secrets), indent)));
+}
+
+/** Writes the artifact `name` of the target folder with `write(path)`; a folder or file that cannot be written is a ProjectError. */
+function writeArtifact(targetDir: string, name: string, write: (path: string) => void): string {
   makeWritableDir(targetDir, { what: 'the target folder' });
   const path = join(targetDir, name);
   try {
-    writeFileSync(path, JSON.stringify(value, scrubbingReplacer(secrets), indent));
+    write(path);
   } catch (error) {
     throw new ProjectError('folder', `${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
       hint: 'Make the target folder writable, or write elsewhere with --target-path.',
@@ -87,46 +93,50 @@ export function writeManifest(
   const metaJson = JSON.stringify(meta, scrubbingReplacer(secrets));
   const path = join(targetDir, 'manifest.json');
   if (contentKey !== undefined && !typed && rewriteManifestMetadata(targetDir, path, contentKey, metaJson)) return path;
-  const nodes: Record<string, unknown> = {};
-  const sources: Record<string, unknown> = {};
-  const unitTests: Record<string, unknown> = {};
+  // Each node's dict is stringified as it is made (report/json-pieces.ts): the 25,000 dicts and the 50 MB text never exist at once.
+  const replacer = scrubbingReplacer(secrets);
+  const nodes = new JsonRecord(replacer);
+  const sources = new JsonRecord(replacer);
+  const unitTests = new JsonRecord(replacer);
   // dbt's manifest keeps exposures and the semantic layer's resources beside `nodes`.
-  const byKind: Record<string, Record<string, unknown>> = { exposure: {}, metric: {}, semantic_model: {}, saved_query: {} };
-  const parentMap: Record<string, string[]> = {};
-  const childMap: Record<string, string[]> = {};
+  const byKind: Record<string, JsonRecord> = { exposure: new JsonRecord(replacer), metric: new JsonRecord(replacer), semantic_model: new JsonRecord(replacer), saved_query: new JsonRecord(replacer) };
+  const parentMap = new JsonRecord(replacer);
+  const childMap = new JsonRecord(replacer);
   const inPackage = packageRelativePaths(manifest);
   for (const node of manifest.nodes.values()) {
     const dict = nodeDict(node, compiled.get(node.uniqueId), inPackage);
     dict.checksum = nodeChecksum(node);
     const columns = typed?.get(node.uniqueId);
     if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
-    (node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes)[node.uniqueId] = dict;
-    parentMap[node.uniqueId] = graph.parents(node.uniqueId).sort();
-    childMap[node.uniqueId] = graph.children(node.uniqueId).sort();
+    (node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes).set(node.uniqueId, dict);
+    parentMap.set(node.uniqueId, graph.parents(node.uniqueId).sort());
+    childMap.set(node.uniqueId, graph.children(node.uniqueId).sort());
   }
   const macros = Object.fromEntries(
     [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, ...macroProperties(m, inPackage) }]),
   );
-  writeJson(targetDir, 'manifest.json', {
-    metadata: meta,
-    nodes,
-    sources,
-    macros,
-    docs: Object.fromEntries(
-      [...(manifest.docs?.values() ?? [])].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: inPackage(d.packageName, d.originalFilePath), unique_id: d.uniqueId, block_contents: d.blockContents }]),
-    ),
-    exposures: byKind.exposure,
-    metrics: byKind.metric,
-    groups: groupsDict(manifest, inPackage),
-    selectors: manifest.selectors,
-    disabled: Object.fromEntries([...(manifest.disabled ?? [])].map(([id, list]) => [id, list.map((n) => nodeDict(n, undefined, inPackage))])),
-    parent_map: parentMap,
-    child_map: childMap,
-    group_map: groupMap(manifest),
-    saved_queries: byKind.saved_query,
-    semantic_models: byKind.semantic_model,
-    unit_tests: unitTests,
-  }, secrets);
+  writeArtifact(targetDir, 'manifest.json', (file) =>
+    writeJsonObject(file, [
+      ['metadata', meta],
+      ['nodes', nodes],
+      ['sources', sources],
+      ['macros', macros],
+      ['docs', Object.fromEntries(
+        [...(manifest.docs?.values() ?? [])].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: inPackage(d.packageName, d.originalFilePath), unique_id: d.uniqueId, block_contents: d.blockContents }]),
+      )],
+      ['exposures', byKind.exposure],
+      ['metrics', byKind.metric],
+      ['groups', groupsDict(manifest, inPackage)],
+      ['selectors', manifest.selectors],
+      ['disabled', Object.fromEntries([...(manifest.disabled ?? [])].map(([id, list]) => [id, list.map((n) => nodeDict(n, undefined, inPackage))]))],
+      ['parent_map', parentMap],
+      ['child_map', childMap],
+      ['group_map', groupMap(manifest)],
+      ['saved_queries', byKind.saved_query],
+      ['semantic_models', byKind.semantic_model],
+      ['unit_tests', unitTests],
+    ], replacer),
+  );
   recordManifest(targetDir, path, typed ? undefined : contentKey, Buffer.byteLength(`{"metadata":${metaJson}`));
   return path;
 }

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JsonRecord, writeJsonObject } from '../../../packages/core/src/report/json-pieces.js';
+import { scrubbingReplacer } from '../../../packages/core/src/shared/secrets.js';
+
+/* manifest.json written piece by piece (report/json-pieces.ts): the bytes JSON.stringify gives for the whole object. */
+
+const dir = mkdtempSync(join(tmpdir(), 'tsdbt-json-pieces-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The object as members, its record-valued members given as JsonRecords. */
+function written(object: Record<string, unknown>, records: readonly string[], replacer?: (key: string, value: unknown) => unknown): string {
+  const members = Object.entries(object).map(([key, value]): [string, unknown] => {
+    if (!records.includes(key)) return [key, value];
+    const record = new JsonRecord(replacer);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) record.set(k, v);
+    return [key, record];
+  });
+  const file = join(dir, 'out.json');
+  writeJsonObject(file, members, replacer);
+  return readFileSync(file, 'utf8');
+}
+
+describe('writeJsonObject', () => {
+  it("writes JSON.stringify's text: records entry by entry, undefined members and values left out, empty records, non-ASCII text", () => {
+    const object = {
+      metadata: { generated_at: 'now', env: {} },
+      nodes: { 'model.a': { name: 'a', sql: 'select \'é\' as "x"\n', tags: ['t'], gone: undefined }, 'model.b': { name: 'b', n: 1.5, z: null } },
+      skipped: undefined,
+      empty: {},
+      sources: {},
+      missing: { 'x.y': undefined, 'x.z': [undefined, 1] },
+      tail: ['ok', '\u2028'],
+    };
+    expect(written(object, ['nodes', 'empty', 'missing'])).toBe(JSON.stringify(object));
+    expect(written({ only: {} }, ['only'])).toBe('{"only":{}}');
+    expect(written({ nothing: undefined }, [])).toBe('{}');
+  });
+
+  it('scrubs secrets as JSON.stringify with the replacer does (values, never keys)', () => {
+    const replacer = scrubbingReplacer(['s3cret']);
+    const object = { metadata: { password: 's3cret' }, nodes: { 'model.s3cret': { sql: "select 's3cret'", list: ['a s3cret b'] } }, top: 's3cret' };
+    const text = written(object, ['nodes'], replacer);
+    expect(text).toBe(JSON.stringify(object, replacer));
+    expect(text).toContain('model.s3cret'); // keys as JSON.stringify leaves them
+  });
+
+  it('writes records larger than its chunk in full', () => {
+    const nodes = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`model.m_${i}`, { sql: `select ${'x'.repeat(1000)} as c${i}`, i }]));
+    const object = { metadata: {}, nodes, after: [1, 2, 3] };
+    expect(written(object, ['nodes'])).toBe(JSON.stringify(object));
+  });
+});
