@@ -107,6 +107,23 @@ select max(case when number > 1 then toInt64(number) else toFloat64(number) / 2 
   });
 });
 
+describe("dbt's common types never do a node's work twice", () => {
+  it('a model with a pre-hook runs once: its hook wrote one row (it keeps the Variant rather than attempt again)', async () => {
+    const p = dbtProject({
+      models: {
+        'audit_log.sql': `{{ config(materialized='table', engine='MergeTree()', order_by='x') }}\nselect toUInt8(0) as x where 0`,
+        'hooked.sql': `{{ config(materialized='table', pre_hook="insert into {{ ref('audit_log') }} values (1)") }}
+-- depends_on: {{ ref('audit_log') }}
+select toUInt8(number) as n, case when number > 1 then toInt64(number) else 0.5 end as v from numbers(3)`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success', 'success']);
+    expect(await p.query(`select toUInt8(count()) as c from {schema}.audit_log`)).toEqual([{ c: 1 }]);
+    expect(await p.query(`select n from {schema}.hooked order by n`)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+  });
+});
+
 describe("dbt's common types for UNION (dbt_semantics)", () => {
   it('a UNION ALL of an Int64 column and a Float64 literal is Float64, as the final query and as a CTE body; names from the first branch', async () => {
     const p = dbtProject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEdits, commonTypeSites, probeSql, typeArguments } from '../../../packages/core/src/execute/common-type-sites.js';
-import { dbtSupertype, isCommonTypeError, valueCasts } from '../../../packages/core/src/execute/common-types.js';
+import { dbtSupertype, isCommonTypeError, retryable, valueCasts } from '../../../packages/core/src/execute/common-types.js';
 
 describe('common-type sites (execute/common-type-sites.ts)', () => {
   it('finds calls and CASE expressions with their value parts, nested ones too, never in literals or comments', () => {
@@ -91,5 +91,21 @@ describe('UNION groups (execute/union-branches.ts)', () => {
     const [group] = unionGroups('select a, b from t union all select c, d from u');
     const edits = unionCastEdits(group!, new Map([[0, [['Int64', 'String']]], [1, [['Float64', 'String']]]]), ['a', 'b'], (types) => dbtSupertype(types));
     expect(edits.map((e) => e.text)).toEqual(["SELECT CAST(__tsdbt_r.1, 'Float64') AS `a`, __tsdbt_r.2 AS `b` FROM (SELECT tuple(*) AS __tsdbt_r FROM (", '\n)) ']);
+  });
+});
+
+describe('a failed common-type attempt is made again only when it changed nothing (execute/common-types.ts retryable)', () => {
+  const sql = 'select case when n > 1 then n else 0.5 end as v from t';
+  it('reads, DROP … IF EXISTS and the statement running the refused query are safe to send again', () => {
+    expect(retryable([
+      "SELECT name FROM system.tables WHERE database = 's'",
+      'DESCRIBE (select 1)',
+      `CREATE TABLE s.m__tsdbt_tmp_1 ENGINE = MergeTree ORDER BY tuple() AS\n${sql}\nSETTINGS use_variant_as_common_type = 0`,
+      'DROP TABLE IF EXISTS s.m__tsdbt_tmp_1 SYNC',
+    ], new Set([sql]))).toBe(true);
+  });
+  it("anything else that wrote (a pre-hook's INSERT, a custom materialization's DELETE) is not", () => {
+    expect(retryable(['insert into s.audit values (1)', `CREATE TABLE s.m AS ${sql}`], new Set([sql]))).toBe(false);
+    expect(retryable(['ALTER TABLE s.m DELETE WHERE 1', `INSERT INTO s.m ${sql}`], new Set([sql]))).toBe(false);
   });
 });

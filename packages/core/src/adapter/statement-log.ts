@@ -20,6 +20,11 @@ export function noteStatement(sql: string): void {
 const METADATA = /^\s*(?:describe|desc|show|exists|check|set|use|kill|explain)\b|^\s*select\b[\s\S]*?\bfrom\s+system\.|^\s*select\s+(?:version\(\)|1\s*$)/i;
 const READ = /^\s*(?:select|with)\b/i;
 
+/** Whether a statement only reads (data or the warehouse's metadata): sending it again changes nothing. */
+export function isReadStatement(sql: string): boolean {
+  return METADATA.test(sql) || READ.test(sql);
+}
+
 /**
  * What target/run/<path> holds for a node, as dbt writes there the statement(s) its
  * materialization ran: a model's, seed's or snapshot's DDL and DML in order; a test's query.

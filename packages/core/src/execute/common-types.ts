@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { dbtSemantics } from '../load/dbt-semantics.js';
+import { hooksOf } from '../manifest/config.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { WarehouseClient } from '../adapter/warehouse-client.js';
 import { withSettings } from '../adapter/clickhouse-adapter.js';
+import { isReadStatement } from '../adapter/statement-log.js';
 import { roundedCastSql } from './cast-rounding.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
@@ -195,33 +197,52 @@ const precision = (t: string) => Number(/^DateTime64\((\d+)/.exec(t)?.[1] ?? 0);
  * Runs a model, snapshot or test as dbt's common types ask (see the top of this file): `strict`
  * (use_variant_as_common_type = 0) first; on a common-type failure again with the sites cast, and
  * if that does not help either, as `loose` (the node's own settings: ClickHouse's Variant).
+ * `sent` is the node's statement log (adapter/statement-log.ts): an attempt is made again only
+ * when the failed one changed nothing a second attempt would do twice (`retryable`).
  */
-export async function runWithCommonTypes<N extends ManifestNode, T>(client: WarehouseClient, strict: N, loose: N, run: (node: N) => Promise<T>): Promise<T> {
+export async function runWithCommonTypes<N extends ManifestNode, T>(client: WarehouseClient, strict: N, loose: N, sent: readonly string[], run: (node: N) => Promise<T>): Promise<T> {
   if (strict === loose) return run(loose);
   const own = strict.config.query_settings;
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
   const rounded = new Map<string, string>();
   const round = (sql: string) => roundedCastSql(sql, (statement) => client.querySync(withSettings(statement, settings)).rows.map((r) => String(r[0])).join('\n'));
   const attempt = (node: N, produced: Set<string>, rewrites: ReadonlyMap<string, string>) => scope.run({ produced, rewrites, rounded, round }, () => run(node));
+  // A second attempt would run the pre-hooks again: such a node runs once, with ClickHouse's Variant.
+  if (hooksOf(strict.config, 'pre_hook').length > 0) return attempt(loose, new Set(), new Map());
   const produced = new Set<string>();
+  const from = sent.length;
   try {
     return await attempt(strict, produced, new Map());
   } catch (error) {
-    if (!isCommonTypeError(messageOf(error))) throw error;
+    if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), produced)) throw error;
     const rewrites = new Map<string, string>();
     for (const sql of produced) {
       const fixed = await commonTypeRewrite(sql, queryTreeOn(client, settings));
       if (fixed) rewrites.set(sql, fixed);
     }
     if (rewrites.size > 0) {
+      const again = sent.length;
+      const retried = new Set<string>();
       try {
-        return await attempt(strict, new Set(), rewrites);
-      } catch (again) {
-        if (!isCommonTypeError(messageOf(again))) throw again;
+        return await attempt(strict, retried, rewrites);
+      } catch (error2) {
+        if (!isCommonTypeError(messageOf(error2)) || !retryable(sent.slice(again), new Set([...produced, ...retried, ...rewrites.values()]))) throw error2;
       }
     }
     return attempt(loose, new Set(), rewrites);
   }
+}
+
+/**
+ * Whether a failed attempt can be made again without doing anything twice: every statement it sent
+ * only read, dropped a relation IF EXISTS, or ran the node's own query (the one ClickHouse refused
+ * while analysing it, so it wrote nothing). A pre-hook's INSERT, a custom materialization's DML or
+ * an incremental step that already wrote would be repeated: such a node fails with the error instead.
+ */
+export function retryable(statements: readonly string[], produced: ReadonlySet<string>): boolean {
+  // The node's query as sent: its start (a SETTINGS clause may have been merged at its end).
+  const heads = [...produced].map((sql) => sql.trim().slice(0, 200)).filter((h) => h.length > 0);
+  return statements.every((s) => isReadStatement(s) || /^\s*drop\s+(?:table|view|dictionary)\s+if\s+exists\b/i.test(s) || heads.some((h) => s.includes(h)));
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -102,12 +102,13 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
         // The tested model's SQL with the common types and rounding CASTs its run has.
         const tested = ctx.manifest.nodes.get((node as UnitTestNode).testedNode);
         const strict = tested && dbtSemantics(tested) ? withoutVariantCommonType(node, await noVariant) : node;
-        return runWithCommonTypes(ctx.adapter.client, strict, node, (run) => runUnitTest(ctx, run as UnitTestNode));
+        // A unit test writes only its own fixtures (made anew by each attempt): no statement log to check.
+        return runWithCommonTypes(ctx.adapter.client, strict, node, [], (run) => runUnitTest(ctx, run as UnitTestNode));
       }
       // dbt_semantics' settings (cast-keep-nullable.ts, column-precedence.ts; the adapter asks the server once).
       const loose = await withRunSettings(ctx.adapter, node);
       // dbt's common types (common-types.ts): no Variant, and sites without a supertype cast to dbt's.
-      return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(loose, await noVariant), loose, (run) => {
+      return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(loose, await noVariant), loose, statements, (run) => {
         if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);
         if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
         return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
