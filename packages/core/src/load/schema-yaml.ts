@@ -161,6 +161,9 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
       // Config keys written right under the test (`where:`, `severity:`) render as under `config:`;
       // one that renders to None is not set (dbt's TestBuilder: `if value is not None`).
       if (TEST_CONFIG_KEYS.has(k)) {
+        // dbt's SameKeyNestedError.
+        if (v && isMapping(body.config) && body.config[k] !== undefined)
+          fail([...path, fullName, k], `Test cannot have the same key at the top-level and in config ('${k}')`, `Keep '${k}' in one place: under the test's config: (dbt 1.10's form) or beside its arguments.`);
         const value = renderConfigValues(v, render, k);
         if (value !== null && value !== undefined) config[k] = value;
       } else kwargs[k] = v;
