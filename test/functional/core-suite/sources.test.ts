@@ -154,3 +154,30 @@ describe('sources (sources/test_simple_source.py)', () => {
     }
   });
 });
+
+/* sources/test_source_configs.py: `enabled` from dbt_project.yml's sources:, the source's config, a table's config. */
+const sourcesOf = (p: DbtProject) => Object.keys(p.readJson('target/manifest.json').sources).sort();
+describe('source configs (sources/test_source_configs.py)', () => {
+  it('TestSourceEnabledConfigProjectLevel: enabled in dbt_project.yml, then disabled', async () => {
+    const basic = 'version: 2\n\nsources:\n  - name: test_source\n    tables:\n      - name: test_table\n  - name: other_source\n    tables:\n      - name: test_table\n';
+    const p = dbtProject({ models: { 'schema.yml': basic }, projectConfig: 'sources:\n  test:\n    test_source:\n      enabled: true\n' });
+    await p.dbt(['parse']);
+    expect(sourcesOf(p)).toContain('source.test.test_source.test_table');
+    p.write({ 'dbt_project.yml': `name: test\nprofile: test\nconfig-version: 2\nsources:\n  test:\n    test_source:\n      enabled: false\n` });
+    await p.dbt(['parse']);
+    expect(sourcesOf(p)).toEqual(['source.test.other_source.test_table']);
+    expect(Object.keys(p.readJson('target/manifest.json').disabled)).toContain('source.test.test_source.test_table');
+  });
+
+  it('TestConfigYamlSourceLevel: a source disabled in its config disables its tables', async () => {
+    const p = dbtProject({ models: { 'schema.yml': 'version: 2\n\nsources:\n  - name: test_source\n    config:\n      enabled: False\n    tables:\n      - name: test_table\n      - name: disabled_test_table\n' } });
+    await p.dbt(['parse']);
+    expect(sourcesOf(p)).toEqual([]);
+  });
+
+  it('TestConfigYamlSourceTable: a table disabled in its config', async () => {
+    const p = dbtProject({ models: { 'schema.yml': 'version: 2\n\nsources:\n  - name: test_source\n    tables:\n      - name: test_table\n      - name: disabled_test_table\n        config:\n            enabled: False\n' } });
+    await p.dbt(['parse']);
+    expect(sourcesOf(p)).toEqual(['source.test.test_source.test_table']);
+  });
+});
