@@ -71,4 +71,15 @@ group by k`,
       { sorted: 'a, a, b, c', by_n_desc: 'a|c|a|b', uniq: 'a,b,c', ns: [5, 4, 3, 2, 1], all_null: null },
     ]);
   });
+
+  it("casts to float as a double (Postgres, Redshift, Snowflake), so 0.1 from a model equals 0.1 from a seed", async () => {
+    const { p: ip, project: p } = setup({
+      'seeds/expected_rates.csv': 'id,rate\n1,0.1\n',
+      'models/rates.sql': "select 1 as id, cast('0.1' as float) as rate, (1::float / 3) as third",
+      'models/rates.yml': "models:\n  - name: rates\n    data_tests:\n      - dbt_utils_like_equality\n",
+      'tests/generic/dbt_utils_like_equality.sql': "{% test dbt_utils_like_equality(model) %}select id, rate from {{ model }} except select id, rate from {{ ref('expected_rates') }}{% endtest %}",
+    });
+    expectStatuses(await p.build(), { expected_rates: 'success', rates: 'success', dbt_utils_like_equality_rates: 'pass' });
+    expect(await queryRows(p, `select toTypeName(rate) as t, rate from ${ip.schema}.rates`)).toEqual([{ t: 'Float64', rate: 0.1 }]);
+  });
 });

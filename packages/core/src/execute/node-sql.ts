@@ -16,6 +16,7 @@ import { withJoinColumnNames } from './join-column-names.js';
 import { commonTypedSql } from './common-types.js';
 import { withAliasOrderTerms } from './column-precedence.js';
 import { withOrderedSetAggregates } from './ordered-set-aggregates.js';
+import { withDoubleFloatCasts } from './float-casts.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -95,7 +96,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
   // --sample reads the inputs of the models and snapshots built (not of tests) within its window.
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
-  const sql = withAliasOrderTerms(node, withJoinColumnNames(node, withNullWindowShifts(node, withOrderedSetAggregates(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }))))));
+  const sql = withAliasOrderTerms(node, withJoinColumnNames(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOrderedSetAggregates(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow })))))));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   // A node run again with its common-type sites cast (common-types.ts) runs that SQL.
   return commonTypedSql(sql);

@@ -8,6 +8,7 @@ import { ProjectError } from '../shared/errors.js';
 import { splitStatements } from '../shared/sql-statements.js';
 import { withAliasOrderTerms } from './column-precedence.js';
 import { withOrderedSetAggregates } from './ordered-set-aggregates.js';
+import { withDoubleFloatCasts } from './float-casts.js';
 import { dequalifiedSqlAsync } from './dequalify.js';
 import { nodeSql, runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
@@ -130,7 +131,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return withAliasOrderTerms(model, withOrderedSetAggregates(sql.replace(/;\s*$/, '')));
+  return withAliasOrderTerms(model, withDoubleFloatCasts(model, withOrderedSetAggregates(sql.replace(/;\s*$/, ''))));
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */

@@ -1,0 +1,20 @@
+// execute/float-casts.ts: `float` in a CAST is a double (Postgres, Redshift, Snowflake, dbt.type_float()), not ClickHouse's Float32.
+import { describe, expect, it } from 'vitest';
+import { withDoubleFloatCasts } from '../../../packages/core/src/execute/float-casts.js';
+import type { ManifestNode } from '../../../packages/core/src/manifest/nodes.js';
+
+const model = (config: Record<string, unknown> = {}) => ({ resourceType: 'model', config }) as unknown as ManifestNode;
+
+describe('withDoubleFloatCasts', () => {
+  it('writes `::float` and `cast(… as float)` as Float64 under dbt_semantics', () => {
+    expect(withDoubleFloatCasts(model(), 'select count(*)::float / 3 as r, CAST(amount AS FLOAT) as a, try_cast(x as float) from t')).toBe(
+      'select count(*)::Float64 / 3 as r, CAST(amount AS Float64) as a, try_cast(x as Float64) from t',
+    );
+  });
+
+  it('leaves other spellings, names, strings and dbt_semantics: false alone', () => {
+    for (const sql of ["select x::Float32, cast(y as real), 'as float)' as s, float_col, x::float4 from t", 'select floatval as float from t'])
+      expect(withDoubleFloatCasts(model(), sql)).toBe(sql);
+    expect(withDoubleFloatCasts(model({ dbt_semantics: false }), 'select x::float')).toBe('select x::float');
+  });
+});
