@@ -159,6 +159,15 @@ export interface CompiledNode {
   readonly path: string;
 }
 
+/** dbt's `warn_error_options: {error: all}` (or its older `include: all`): every warning an error, as --warn-error. */
+function allWarningsAreErrors(options: unknown): boolean {
+  if (!options || typeof options !== 'object') return false;
+  const o = options as Record<string, unknown>;
+  const all = (v: unknown) => v === 'all' || v === '*' || (Array.isArray(v) && v.some((x) => x === 'all' || x === '*'));
+  const excluded = [o.warn, o.exclude, o.silence].some((v) => Array.isArray(v) && v.length > 0);
+  return (all(o.error) || all(o.include)) && !excluded;
+}
+
 /** Commands that run the project's on-run-start / on-run-end hooks (dbt's RunTask and its subclasses). */
 const HOOK_COMMANDS: ReadonlySet<Command> = new Set(['run', 'build', 'seed', 'snapshot', 'test']);
 
@@ -701,7 +710,7 @@ export class TsdbtProject {
     const eventTime = eventTimeOf(raw);
     // dbt_project.yml `flags:` (dbt's ProjectFlags): defaults of --fail-fast and --warn-error, behaviour flags.
     const projectFlags = this.loaded.projectFile.flags ?? {};
-    const flagged: RunOptions = { ...raw, failFast: raw.failFast ?? projectFlags.fail_fast === true, warnError: raw.warnError ?? projectFlags.warn_error === true };
+    const flagged: RunOptions = { ...raw, failFast: raw.failFast ?? projectFlags.fail_fast === true, warnError: raw.warnError ?? (projectFlags.warn_error === true || allWarningsAreErrors(projectFlags.warn_error_options)) };
     const sampled: RunOptions = flagged.sample !== undefined && flagged.sample !== '' ? { ...flagged, sample: sampleWindowOf(flagged.sample) } : flagged;
     const options: RunOptions = eventTime ? { ...sampled, eventTimeStart: eventTime.start, eventTimeEnd: eventTime.end } : sampled;
     const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;

@@ -92,3 +92,19 @@ describe('project flags (adapter/hooks/test_on_run_hooks.py) and flags.WHICH', (
     expect(Object.fromEntries(rows(again))['model.test.other']).toBe('success');
   });
 });
+
+describe('flags: warn_error_options (configs/test_warn_error_options.py, the all-errors form)', () => {
+  it('warn_error_options: {error: all} fails a warning test as --warn-error does; with exclusions it does not', async () => {
+    const files = { models: { 'm.sql': 'select cast(null as Nullable(Int32)) as id', 'schema.yml': 'models:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              config:\n                severity: warn\n' } };
+    const plain = dbtProject(files);
+    const warned = await plain.dbt(['build']);
+    expect(warned.results.map((x) => x.status).sort()).toEqual(['success', 'warn']);
+    const viaCli = await plain.dbt(['build', '--warn-error'], { expectPass: false });
+    const p = dbtProject({ ...files, projectConfig: 'flags:\n  warn_error_options:\n    error: all\n' });
+    const r = await p.dbt(['build'], { expectPass: false });
+    expect(r.results.map((x) => x.status).sort()).toEqual(viaCli.results.map((x) => x.status).sort());
+    expect(r.results.map((x) => x.status)).not.toContain('warn');
+    const some = dbtProject({ ...files, projectConfig: 'flags:\n  warn_error_options:\n    error: all\n    warn: [NoNodesForSelectionCriteria]\n' });
+    expect((await some.dbt(['build'])).results.map((x) => x.status).sort()).toEqual(['success', 'warn']);
+  });
+});
