@@ -43,14 +43,17 @@ describe('dbt-dimensional-modelling constructs', () => {
   round(percentile_cont(0.5) within group (order by v), 2) as median_v,
   percentile_cont(0.25) within group (order by v) as p25,
   percentile_cont(0.25) within group (order by v desc) as p25_desc,
-  percentile_cont(0.5) within group (order by toDecimal64(v, 2)) as median_decimal
+  percentile_cont(0.5) within group (order by toDecimal64(v, 2)) as median_decimal,
+  percentile_disc(0.5) within group (order by v) as disc_median,
+  percentile_disc(0.75) within group (order by v desc) as disc_75_desc
 from (select 1 as k, arrayJoin([1, 2, 3, 4]) as v union all select 2, cast(null as Nullable(Int32)))
 group by k`,
     });
     expectStatuses(await p.run(), { dist: 'success' });
-    expect(await queryRows(p, `select k, median_v, p25, p25_desc, median_decimal from ${ip.schema}.dist order by k`)).toEqual([
-      { k: 1, median_v: 2.5, p25: 1.75, p25_desc: 3.25, median_decimal: 2.5 },
-      { k: 2, median_v: null, p25: null, p25_desc: null, median_decimal: null },
+    // percentile_disc as Postgres: the ceil(p * n)-th value (1-based) in the order.
+    expect(await queryRows(p, `select k, median_v, p25, p25_desc, median_decimal, disc_median, disc_75_desc from ${ip.schema}.dist order by k`)).toEqual([
+      { k: 1, median_v: 2.5, p25: 1.75, p25_desc: 3.25, median_decimal: 2.5, disc_median: 2, disc_75_desc: 2 },
+      { k: 2, median_v: null, p25: null, p25_desc: null, median_decimal: null, disc_median: null, disc_75_desc: null },
     ]);
   });
 

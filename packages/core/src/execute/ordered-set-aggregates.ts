@@ -7,7 +7,8 @@ import { blankNonCode } from '../shared/sql-statements.js';
  * interpolate linearly between the two nearest values (Hyndman & Fan's R-7) and skip NULLs; the value
  * is read as a Nullable double (SQL's percentile_cont casts to double precision; ClickHouse refuses a Decimal
  * there) so that a group without values gives NULL, as in SQL, not nan. `order by x desc`
- * is the (1 - p) percentile. An OVER clause after it stays (ClickHouse aggregates are window functions
+ * is the (1 - p) percentile. `percentile_disc(p)` is the first sorted value whose position reaches p of the
+ * count, as Postgres computes it. An OVER clause after percentile_cont stays (ClickHouse aggregates are window functions
  * too). Rewritten in the SQL a node runs (target/run); ClickHouse refuses the original, so no query
  * that runs today changes.
  */
@@ -19,8 +20,9 @@ function withPercentiles(sql: string): string {
   if (!/\bwithin\s+group\b/i.test(sql)) return sql;
   const code = blankNonCode(sql);
   const edits: { start: number; end: number; text: string }[] = [];
-  for (const m of code.matchAll(/\bpercentile_cont\s*\(/gi)) {
+  for (const m of code.matchAll(/\b(percentile_cont|percentile_disc)\s*\(/gi)) {
     if (edits.some((e) => m.index! < e.end)) continue; // inside one rewritten already
+    const disc = m[1]!.toLowerCase() === 'percentile_disc';
     const argsOpen = m.index! + m[0].length - 1;
     const argsClose = closing(code, argsOpen);
     if (argsClose < 0) continue;
@@ -34,7 +36,17 @@ function withPercentiles(sql: string): string {
     const p = sql.slice(argsOpen + 1, argsClose).trim();
     const exprStart = groupOpen + 1 + order[0].indexOf(order[1]!);
     const x = sql.slice(exprStart, exprStart + order[1]!.length).trim();
-    const fraction = order[2]?.toLowerCase() === 'desc' ? `1 - (${p})` : p;
+    const desc = order[2]?.toLowerCase() === 'desc';
+    if (disc) {
+      // SQL's percentile_disc: the first value (in the order) whose position reaches p of the non-NULL count, as
+      // Postgres computes it (ceil(p * n), at least the first). Not an aggregate call, so not before an OVER.
+      if (/^\s*over\b/i.test(code.slice(groupClose + 1))) continue;
+      const n = `countIf((${x}) IS NOT NULL)`;
+      const sorted = `${desc ? 'arrayReverseSort' : 'arraySort'}(groupArrayIf(${x}, (${x}) IS NOT NULL))`;
+      edits.push({ start: m.index!, end: groupClose + 1, text: `if(${n} = 0, NULL, arrayElement(${sorted}, toUInt64(greatest(1, ceil((${p}) * ${n})))))` });
+      continue;
+    }
+    const fraction = desc ? `1 - (${p})` : p;
     edits.push({ start: m.index!, end: groupClose + 1, text: `quantileExactInclusive(${fraction})(toNullable(toFloat64(${x})))` });
   }
   let out = sql;
