@@ -33,6 +33,18 @@ describe('CAST to a numeric type rounds (dbt_semantics)', () => {
     expect(ch).toEqual([{ a: '0.28', d: '1.99', i_1999: 1 }]);
   });
 
+  it("Postgres' x::numeric(p, s) rounds too, in a view (jaffle-shop-expand's (subtotal / 100)::numeric(16, 2))", async () => {
+    const p = dbtProject({
+      models: {
+        'cents.sql': `{{ config(materialized='view') }}
+select (subtotal / 100)::numeric(16, 2) as amount, (subtotal / 100)::int as whole, case when subtotal > 0 then subtotal / 100 else 0 end::numeric(16, 1) as tenth
+from (select toFloat64(29) as subtotal)`,
+      },
+    });
+    await p.dbt(['run']);
+    expect(await p.query(`select toString(amount) a, whole, toString(tenth) t from {schema}.cents`)).toEqual([{ a: '0.29', whole: 0, t: '0.3' }]);
+  });
+
   it('a GROUP BY of the same cast groups by the rounded value (x / 2 for 0..3: 0, 0, 1, 2 as Postgres rounds a float, half to even)', async () => {
     const p = dbtProject({
       models: { 'grouped.sql': `select cast(x as integer) as k, count() as n from (select toFloat64(number) / 2 as x from numbers(4)) group by cast(x as integer)` },

@@ -27,6 +27,23 @@ describe('rounding CASTs (execute/cast-rounding.ts)', () => {
     );
   });
 
+  it("finds x::T operands: names, numbers, literals, parenthesised expressions, calls, CASE … END", () => {
+    const sql = "select (subtotal / 100)::numeric(16, 2), t.amount::int, 1.5::integer, '2.345'::numeric(10,2), sum(x)::bigint, case when a then 1.5 else 2 end::int, n::String, y::float from t";
+    const sites = roundingCastSites(sql);
+    expect(sites.map((s) => [sql.slice(s.arg.start, s.arg.end), s.target])).toEqual([
+      ['(subtotal / 100)', { kind: 'decimal', scale: 2 }],
+      ['t.amount', { kind: 'int' }],
+      ['1.5', { kind: 'int' }],
+      ["'2.345'", { kind: 'decimal', scale: 2 }],
+      ['sum(x)', { kind: 'int' }],
+      ['case when a then 1.5 else 2 end', { kind: 'int' }],
+    ]);
+    // The rewrite wraps the operand in a call: `::` then applies to the rounded value.
+    expect(applyEdits(sql, roundingEdits(sites.slice(0, 1), new Map([[0, 'Float64']])))).toContain(
+      "round(CAST(toString((subtotal / 100)), 'Decimal(76, 3)'), 2) ::numeric(16, 2)",
+    );
+  });
+
   it('rounds floats through their decimal text, decimals and decimal strings at the scale, floats and decimals before an integer', () => {
     const sql = 'select cast(f as Decimal(10, 2)), cast(s as Decimal(10, 2)), cast(d as Decimal(10, 2)), cast(f as Int32), cast(d as Int32), cast(i as Decimal(10, 2)), cast(n as Decimal(10, 1))';
     const sites = roundingCastSites(sql);

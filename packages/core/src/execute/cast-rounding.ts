@@ -10,8 +10,8 @@ import { applyEdits, bareType, isNullableType, markedTupleTypes, markerIndexes, 
  * (what Postgres' float8 → numeric reads) and is rounded half away from zero at s, as a decimal or
  * a decimal string is; to an integer type, a float or decimal is rounded first (a float half to
  * even, Postgres' rint; a decimal half away from zero, as numeric → int). Integers, dates, booleans
- * and other argument types cast as before. Only `CAST(x AS T)` and `CAST(x, 'T')` are rewritten
- * (ClickHouse's own toDecimal64()/toInt32() are asked for by name, with ClickHouse's meaning).
+ * and other argument types cast as before. Only `CAST(x AS T)`, `CAST(x, 'T')` and Postgres' `x::T`
+ * are rewritten (ClickHouse's own toDecimal64()/toInt32() are asked for by name, with ClickHouse's meaning).
  */
 
 /** A CAST whose target is a Decimal with a scale or an integer type. */
@@ -26,8 +26,16 @@ export const CAST_MARKER_BASE = 6007;
 
 /** The CASTs of `sql` to a type where ClickHouse truncates and dbt's warehouses round. */
 export function roundingCastSites(sql: string): CastSite[] {
-  if (!/\bcast\s*\(/i.test(sql)) return [];
+  const calls = /\bcast\s*\(/i.test(sql);
+  if (!calls && !sql.includes('::')) return [];
   const code = blankNonCode(sql);
+  const sites = calls ? castCallSites(sql, code) : [];
+  if (sql.includes('::')) sites.push(...doubleColonSites(sql, code));
+  return sites.sort((a, b) => a.arg.start - b.arg.start);
+}
+
+/** `CAST(x AS T)` and `CAST(x, 'T')`. */
+function castCallSites(sql: string, code: string): CastSite[] {
   const tokens = [...code.matchAll(/[A-Za-z_][A-Za-z0-9_$]*|[(),]/g)].map((m) => ({ text: m[0], lower: m[0].toLowerCase(), at: m.index! }));
   const sites: CastSite[] = [];
   tokens.forEach((t, i) => {
@@ -50,6 +58,70 @@ export function roundingCastSites(sql: string): CastSite[] {
     }
   });
   return sites;
+}
+
+/**
+ * `x::T` (Postgres' cast, which ClickHouse reads too): `::` binds tightest, so its argument is the
+ * operand right before it — a name (`t.amount`), a number, a string literal, a parenthesised
+ * expression or a function call (`(subtotal / 100)::numeric(16, 2)`, `sum(x)::int`).
+ */
+function doubleColonSites(sql: string, code: string): CastSite[] {
+  const sites: CastSite[] = [];
+  for (const m of code.matchAll(/::/g)) {
+    const at = m.index!;
+    const head = /^\s*[A-Za-z_][A-Za-z0-9_]*(\s*\()?/.exec(code.slice(at + 2));
+    if (!head) continue;
+    let typeEnd = at + 2 + head[0].length;
+    if (head[1]) {
+      let depth = 1;
+      for (; typeEnd < code.length && depth > 0; typeEnd++) depth += code[typeEnd] === '(' ? 1 : code[typeEnd] === ')' ? -1 : 0;
+      if (depth > 0) continue;
+    }
+    const target = roundingTarget(sql.slice(at + 2, typeEnd).trim());
+    const start = target && operandStart(sql, code, at);
+    if (target && start !== undefined) sites.push({ arg: { start, end: at }, target });
+  }
+  return sites;
+}
+
+/** Where the operand ending right before `end` begins (see doubleColonSites), or undefined. */
+function operandStart(sql: string, code: string, end: number): number | undefined {
+  let k = end - 1;
+  while (k >= 0 && /\s/.test(sql[k]!)) k--;
+  if (k < 0) return undefined;
+  const name = /[A-Za-z0-9_$.]/;
+  if (code[k] === ')') {
+    let depth = 0;
+    for (; k >= 0; k--) {
+      if (code[k] === ')') depth++;
+      else if (code[k] === '(' && --depth === 0) break;
+    }
+    if (k < 0) return undefined;
+    let j = k - 1;
+    while (j >= 0 && name.test(code[j]!)) j--; // a function's name
+    return j + 1;
+  }
+  const quote = sql[k]!;
+  if ((quote === "'" || quote === '"' || quote === '`') && code[k] !== quote) {
+    // A literal or quoted name (blanked in `code`): back to its opening quote (a doubled one is inside).
+    let j = k - 1;
+    while (j >= 0 && !(sql[j] === quote && sql[j - 1] !== quote && sql[j - 1] !== '\\')) j -= sql[j] === quote && sql[j - 1] === quote ? 2 : 1;
+    if (j < 0) return undefined;
+    while (j > 0 && (code[j - 1] === '.' || name.test(code[j - 1]!))) j--; // t."col"
+    return j;
+  }
+  if (!name.test(code[k]!)) return undefined;
+  let j = k;
+  while (j >= 0 && name.test(code[j]!)) j--;
+  if (code.slice(j + 1, k + 1).toLowerCase() !== 'end') return j + 1;
+  // `case … end::T`: back to the CASE this END closes.
+  const words = [...code.slice(0, j + 1).matchAll(/\b(case|end)\b/gi)];
+  let depth = 1;
+  for (let w = words.length - 1; w >= 0; w--) {
+    depth += words[w]![1]!.toLowerCase() === 'end' ? 1 : -1;
+    if (depth === 0) return words[w]!.index!;
+  }
+  return undefined;
 }
 
 /** The text of a string literal (`'Decimal(10, 2)'`), or undefined when it is not one. */
