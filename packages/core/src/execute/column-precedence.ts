@@ -2,7 +2,7 @@ import type { ManifestNode } from '../manifest/nodes.js';
 import { contractEnforced } from '../adapter/contract/contract-check.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import { blankNonCode } from '../shared/sql-statements.js';
-import { selectFrames, type SelectFrame, type Span } from './select-frames.js';
+import { selectFrames, splitTopLevel, type SelectFrame, type Span } from './select-frames.js';
 
 /*
  * dbt's answers on ClickHouse, name-resolution half. In SQL (every warehouse dbt runs on), a name in
@@ -124,20 +124,3 @@ export function orderTermsByPosition(sql: string): string {
   return out;
 }
 
-/** The comma-separated parts of `code[start, end)` outside parentheses. */
-function splitTopLevel(code: string, start: number, end: number): Span[] {
-  const out: Span[] = [];
-  let depth = 0;
-  let from = start;
-  for (let i = start; i < end; i++) {
-    const c = code[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push({ start: from, end: i });
-      from = i + 1;
-    }
-  }
-  out.push({ start: from, end });
-  return out;
-}

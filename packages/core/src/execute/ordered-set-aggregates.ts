@@ -1,4 +1,5 @@
 import { blankNonCode } from '../shared/sql-statements.js';
+import { splitTopLevel } from './select-frames.js';
 
 /*
  * SQL's ordered-set aggregate `percentile_cont(p) within group (order by x)` (SQL:2008; Postgres,
@@ -155,20 +156,3 @@ function topLevelOrderBy(code: string, start: number, end: number): { at: number
   return undefined;
 }
 
-/** The comma-separated parts of code[start, end) outside parentheses. */
-function splitTopLevel(code: string, start: number, end: number): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  let depth = 0;
-  let from = start;
-  for (let i = start; i < end; i++) {
-    const c = code[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push({ start: from, end: i });
-      from = i + 1;
-    }
-  }
-  if (code.slice(from, end).trim() !== '' || out.length > 0) out.push({ start: from, end });
-  return out;
-}

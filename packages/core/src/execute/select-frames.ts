@@ -86,3 +86,21 @@ export function selectFrames(code: string): SelectFrame[] {
   while (frames.length > 0) close(frames.pop()!, code.length);
   return done;
 }
+
+/** The comma-separated parts of `code[start, end)` outside parentheses (none for an empty range). */
+export function splitTopLevel(code: string, start: number, end: number): Span[] {
+  const out: Span[] = [];
+  let depth = 0;
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push({ start: from, end: i });
+      from = i + 1;
+    }
+  }
+  if (code.slice(from, end).trim() !== '' || out.length > 0) out.push({ start: from, end });
+  return out;
+}
