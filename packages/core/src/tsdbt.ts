@@ -19,7 +19,7 @@ import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
 import { nodeSqlAsync, runtimeRendered, runtimeState } from './execute/node-sql.js';
-import { withRunSettings } from './execute/run-settings.js';
+import { withRunSettings } from './execute/dbt-semantics/run-settings.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';

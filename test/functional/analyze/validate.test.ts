@@ -111,7 +111,7 @@ group by user_id
       'sources.yml': SOURCES_YML,
       'models/stg_orders.sql': "select * from {{ source('raw', 'orders') }}\n",
       'models/stg_users.sql': "select * from {{ source('raw', 'users') }}\n",
-      // dbt_semantics names base.user_id user_id (execute/join-column-names.ts): without it, ClickHouse's trap.
+      // dbt_semantics names base.user_id user_id (execute/dbt-semantics/join-column-names.ts): without it, ClickHouse's trap.
       'models/joined.sql': `{{ config(dbt_semantics=false) }}
 with base as (
     select user_id, amount from {{ ref('stg_orders') }}

@@ -6,7 +6,7 @@ const setup = openedPerTest();
 /*
  * dbt's answers on ClickHouse (config dbt_semantics, default on): `cast(NULL AS T)` is NULL, as on
  * every warehouse dbt runs on — ClickHouse alone fails with "Cannot convert NULL to a non-nullable
- * type" unless cast_keep_nullable = 1 (execute/cast-keep-nullable.ts).
+ * type" unless cast_keep_nullable = 1 (execute/dbt-semantics/cast-keep-nullable.ts).
  */
 describe('cast(null as T) gives NULL (dbt_semantics)', () => {
   it('a table and a view casting NULL build; the NULL is NULL; the view keeps the setting', async () => {

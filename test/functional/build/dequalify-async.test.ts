@@ -1,4 +1,4 @@
-// dbt_semantics renames a joined query's `t.col` outputs to `col` (execute/dequalify.ts). The DESCRIBE that finds them
+// dbt_semantics renames a joined query's `t.col` outputs to `col` (execute/dbt-semantics/dequalify.ts). The DESCRIBE that finds them
 // must not block the run: analysing a query evaluates its scalar subqueries, and a blocking (synchronous) call holds
 // every other thread of the run meanwhile. A model build describes its query through the asynchronous client.
 import { describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ describe('dequalified column names', () => {
     }) as typeof client.query;
     const result = await project.run();
     expect(statuses(result)).toEqual({ a: 'success', b: 'success', plain: 'success', qualified: 'success' });
-    // the unaliased `a.id` of `qualified` is named `id` before the query is sent (execute/join-column-names.ts), so no model is described
+    // the unaliased `a.id` of `qualified` is named `id` before the query is sent (execute/dbt-semantics/join-column-names.ts), so no model is described
     expect(described).toHaveLength(0);
     const columns = async (table: string) =>
       (await queryRows<{ name: string }>(project, `SELECT name FROM system.columns WHERE database = '${p.schema}' AND table = '${table}' ORDER BY position`)).map((c) => c.name);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 
 /*
- * dbt's CAST to a numeric type rounds (execute/cast-rounding.ts): Postgres, Snowflake, BigQuery and
+ * dbt's CAST to a numeric type rounds (execute/dbt-semantics/cast-rounding.ts): Postgres, Snowflake, BigQuery and
  * Redshift give cast(0.29 as numeric(10, 2)) = 0.29 and cast(1.999 as integer) = 2 where ClickHouse
  * truncates (0.28, 1). Under dbt_semantics (default on) tsdbt rounds; `dbt_semantics: false` keeps
  * ClickHouse's answer.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 
 /*
- * dbt's common types (execute/common-types.ts). On Postgres, Snowflake, BigQuery… a CASE/coalesce
+ * dbt's common types (execute/dbt-semantics/common-types.ts). On Postgres, Snowflake, BigQuery… a CASE/coalesce
  * of an integer and a float is a double, and a string literal next to a date is that date.
  * ClickHouse 26 makes a Variant (use_variant_as_common_type) that max(), ORDER BY and window keys
  * refuse, or no type at all (code 386). Under dbt_semantics (default on) tsdbt casts such a site to

@@ -232,7 +232,7 @@ describe('ClickHouse config keys', () => {
 
 describe('qualified column warning', () => {
   it('warns naming the file and the column when a join keeps a table prefix', async () => {
-    // Two `id`s cannot both be `id`: they keep their prefixes (one `l.id` alone gets dbt's name, execute/join-column-names.ts).
+    // Two `id`s cannot both be `id`: they keep their prefixes (one `l.id` alone gets dbt's name, execute/dbt-semantics/join-column-names.ts).
     const { p, project } = setup({
       'models/l.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'a' as name",
       'models/r.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'b' as name",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { castProbeSql, roundingCastSites, roundingEdits, roundingTarget } from '../../../packages/core/src/execute/cast-rounding.js';
-import { applyEdits } from '../../../packages/core/src/execute/common-type-sites.js';
+import { castProbeSql, roundingCastSites, roundingEdits, roundingTarget } from '../../../packages/core/src/execute/dbt-semantics/cast-rounding.js';
+import { applyEdits } from '../../../packages/core/src/execute/dbt-semantics/common-type-sites.js';
 
-describe('rounding CASTs (execute/cast-rounding.ts)', () => {
+describe('rounding CASTs (execute/dbt-semantics/cast-rounding.ts)', () => {
   it('knows the targets that round elsewhere: Decimal with a scale, numeric(p, s), integer types', () => {
     expect(roundingTarget('numeric(10, 2)')).toEqual({ kind: 'decimal', scale: 2 });
     expect(roundingTarget('Decimal(18,4)')).toEqual({ kind: 'decimal', scale: 4 });

@@ -1,7 +1,7 @@
-// execute/column-precedence.ts: which queries have an alias shadowing a column read elsewhere in its SELECT (they
+// execute/dbt-semantics/column-precedence.ts: which queries have an alias shadowing a column read elsewhere in its SELECT (they
 // run with prefer_column_name_to_alias = 1, SQL's precedence), and their ORDER BY terms that must keep reading aliases.
 import { describe, expect, it } from 'vitest';
-import { aliasShadowsReadColumn, orderTermsByPosition } from '../../../packages/core/src/execute/column-precedence.js';
+import { aliasShadowsReadColumn, orderTermsByPosition } from '../../../packages/core/src/execute/dbt-semantics/column-precedence.js';
 
 describe('aliasShadowsReadColumn', () => {
   it('finds an alias over its own column that another item or the WHERE reads', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, commonTypeSites, probeSql, typeArguments } from '../../../packages/core/src/execute/common-type-sites.js';
-import { dbtSupertype, isCommonTypeError, retryable, valueCasts } from '../../../packages/core/src/execute/common-types.js';
+import { applyEdits, commonTypeSites, probeSql, typeArguments } from '../../../packages/core/src/execute/dbt-semantics/common-type-sites.js';
+import { dbtSupertype, isCommonTypeError, retryable, valueCasts } from '../../../packages/core/src/execute/dbt-semantics/common-types.js';
 
-describe('common-type sites (execute/common-type-sites.ts)', () => {
+describe('common-type sites (execute/dbt-semantics/common-type-sites.ts)', () => {
   it('finds calls and CASE expressions with their value parts, nested ones too, never in literals or comments', () => {
     const sql = `select coalesce(a, if(b > 1, 2, 3.5)) x, case when c then 1 when d then 'x' else e end, -- coalesce(z, 1)
       case k when 1 then 'a' end, 'if(1, 2, 3)', t.if(1), greatest(a, b) from t`;
@@ -35,7 +35,7 @@ describe('common-type sites (execute/common-type-sites.ts)', () => {
   });
 });
 
-describe("dbt's supertypes (execute/common-types.ts)", () => {
+describe("dbt's supertypes (execute/dbt-semantics/common-types.ts)", () => {
   it('int and float → Float64; decimal and float → Float64; UInt64 with signed → Int64; a date and a string → the date type', () => {
     expect(dbtSupertype(['Int64', 'Float64'])).toBe('Float64');
     expect(dbtSupertype(['Decimal(18, 2)', 'Float32'])).toBe('Float64');
@@ -76,9 +76,9 @@ describe("dbt's supertypes (execute/common-types.ts)", () => {
   });
 });
 
-describe('UNION groups (execute/union-branches.ts)', () => {
+describe('UNION groups (execute/dbt-semantics/union-branches.ts)', () => {
   it('finds the final UNION and a top-level CTE body, not a UNION in a subquery or a parenthesised branch', async () => {
-    const { unionGroups, unionCastEdits } = await import('../../../packages/core/src/execute/union-branches.js');
+    const { unionGroups, unionCastEdits } = await import('../../../packages/core/src/execute/dbt-semantics/union-branches.js');
     const final = 'with a as (select 1 x) select x from a union all select 2.5';
     expect(unionGroups(final).map((g) => [g.prefix, g.branches.map((b) => final.slice(b.start, b.end).trim())])).toEqual([
       ['with a as (select 1 x) ', ['select x from a', 'select 2.5']],
@@ -94,7 +94,7 @@ describe('UNION groups (execute/union-branches.ts)', () => {
   });
 });
 
-describe('a failed common-type attempt is made again only when it changed nothing (execute/common-types.ts retryable)', () => {
+describe('a failed common-type attempt is made again only when it changed nothing (execute/dbt-semantics/common-types.ts retryable)', () => {
   const sql = 'select case when n > 1 then n else 0.5 end as v from t';
   it('reads, DROP … IF EXISTS and the statement running the refused query are safe to send again', () => {
     expect(retryable([

@@ -1,7 +1,7 @@
-// execute/cte-column-names.ts: which CTEs join and read a `t.*` (their columns need a DESCRIBE), and the query
+// execute/dbt-semantics/cte-column-names.ts: which CTEs join and read a `t.*` (their columns need a DESCRIBE), and the query
 // that describes one with the CTEs in its scope.
 import { describe, expect, it } from 'vitest';
-import { joinedStarCteStep } from '../../../packages/core/src/execute/cte-column-names.js';
+import { joinedStarCteStep } from '../../../packages/core/src/execute/dbt-semantics/cte-column-names.js';
 
 const flat = (s: string | undefined) => s?.replace(/\s+/g, ' ').trim();
 

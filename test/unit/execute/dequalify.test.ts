@@ -1,7 +1,7 @@
-// execute/dequalify.ts: which `EXPLAIN AST` outputs prove that no output column of a joined query can be named
+// execute/dbt-semantics/dequalify.ts: which `EXPLAIN AST` outputs prove that no output column of a joined query can be named
 // `t.col` (ClickHouse's name for an unaliased qualified column of a join), so the DESCRIBE can be skipped.
 import { describe, expect, it } from 'vitest';
-import { plainOutputNames } from '../../../packages/core/src/execute/dequalify.js';
+import { plainOutputNames } from '../../../packages/core/src/execute/dbt-semantics/dequalify.js';
 
 const ast = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 

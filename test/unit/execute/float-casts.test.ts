@@ -1,6 +1,6 @@
-// execute/float-casts.ts: `float` in a CAST is a double (Postgres, Redshift, Snowflake, dbt.type_float()), not ClickHouse's Float32.
+// execute/dbt-semantics/float-casts.ts: `float` in a CAST is a double (Postgres, Redshift, Snowflake, dbt.type_float()), not ClickHouse's Float32.
 import { describe, expect, it } from 'vitest';
-import { withDoubleFloatCasts } from '../../../packages/core/src/execute/float-casts.js';
+import { withDoubleFloatCasts } from '../../../packages/core/src/execute/dbt-semantics/float-casts.js';
 import type { ManifestNode } from '../../../packages/core/src/manifest/nodes.js';
 
 const model = (config: Record<string, unknown> = {}) => ({ resourceType: 'model', config }) as unknown as ManifestNode;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aliasJoinedColumns } from '../../../packages/core/src/execute/join-column-names.js';
+import { aliasJoinedColumns } from '../../../packages/core/src/execute/dbt-semantics/join-column-names.js';
 
 describe("a joined SELECT's qualified columns get dbt's names (`t.col` → col) under dbt_semantics", () => {
   it('aliases bare qualified items of every SELECT that joins, CTEs and subqueries included', () => {

@@ -1,7 +1,7 @@
-// execute/ordered-set-aggregates.ts: SQL's `percentile_cont(p) within group (order by x)` as ClickHouse's
+// execute/dbt-semantics/ordered-set-aggregates.ts: SQL's `percentile_cont(p) within group (order by x)` as ClickHouse's
 // quantileExactInclusive (the same linear interpolation, R-7).
 import { describe, expect, it } from 'vitest';
-import { withOrderedSetAggregates } from '../../../packages/core/src/execute/ordered-set-aggregates.js';
+import { withOrderedSetAggregates } from '../../../packages/core/src/execute/dbt-semantics/ordered-set-aggregates.js';
 
 describe('withOrderedSetAggregates', () => {
   it('rewrites percentile_cont … within group (order by …), desc as the 1 - p percentile, an OVER kept', () => {

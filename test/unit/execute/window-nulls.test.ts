@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nullableWindowShifts } from '../../../packages/core/src/execute/window-nulls.js';
+import { nullableWindowShifts } from '../../../packages/core/src/execute/dbt-semantics/window-nulls.js';
 
 describe("lag/lead give NULL past the partition's edge under dbt_semantics", () => {
   it('wraps the first argument of a lag/lead window call', () => {

@@ -1,6 +1,6 @@
 import type { ScratchWarehouse, StatementResult } from '../adapter/scratch-warehouse.js';
 import { nodeSql } from '../execute/node-sql.js';
-import { commonTypeRewrite, isCommonTypeError } from '../execute/common-types.js';
+import { commonTypeRewrite, isCommonTypeError } from '../execute/dbt-semantics/common-types.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { RunContext } from '../execute/run-context.js';
 import { snapshotTableSelect } from '../adapter/materializations/snapshot-sql.js';
@@ -234,7 +234,7 @@ async function analyzeModel(ctx: AnalyzeContext, node: ModelNode): Promise<NodeA
     return { checks, results };
   };
   let { checks, results } = await check(sql);
-  // A run casts a common-type site to dbt's supertype (execute/common-types.ts): validate checks that SQL.
+  // A run casts a common-type site to dbt's supertype (execute/dbt-semantics/common-types.ts): validate checks that SQL.
   const refused = results.find((r) => !r.ok);
   if (refused && !refused.ok && dbtSemantics(node) && isCommonTypeError(refused.error.message)) {
     const fixed = await commonTypeRewrite(sql, async (statement) => {

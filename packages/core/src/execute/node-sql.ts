@@ -10,13 +10,13 @@ import { splitStatements } from '../shared/sql-statements.js';
 import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
 import { threadName } from './thread-context.js';
-import { dequalifiedSql, dequalifiedSqlAsync } from './dequalify.js';
-import { withNullWindowShifts } from './window-nulls.js';
-import { withJoinColumnNames } from './join-column-names.js';
-import { commonTypedSql } from './common-types.js';
-import { withAliasOrderTerms } from './column-precedence.js';
-import { withOrderedSetAggregates } from './ordered-set-aggregates.js';
-import { withDoubleFloatCasts } from './float-casts.js';
+import { dequalifiedSql, dequalifiedSqlAsync } from './dbt-semantics/dequalify.js';
+import { withNullWindowShifts } from './dbt-semantics/window-nulls.js';
+import { withJoinColumnNames } from './dbt-semantics/join-column-names.js';
+import { commonTypedSql } from './dbt-semantics/common-types.js';
+import { withAliasOrderTerms } from './dbt-semantics/column-precedence.js';
+import { withOrderedSetAggregates } from './dbt-semantics/ordered-set-aggregates.js';
+import { withDoubleFloatCasts } from './dbt-semantics/float-casts.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).

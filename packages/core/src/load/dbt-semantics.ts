@@ -9,7 +9,7 @@ import type { ManifestNode } from '../manifest/nodes.js';
  * `join_use_nulls = 1` through its `query_settings` — the one place every materialization, the
  * contract check, validate and the test query read a node's query settings from. A node that sets
  * `join_use_nulls` in its own query_settings keeps its value. The other half of the mode (a
- * selected `t.col` named `col`) is execute/dequalify.ts. `only`: the nodes to give (all by default).
+ * selected `t.col` named `col`) is execute/dbt-semantics/dequalify.ts. `only`: the nodes to give (all by default).
  */
 export function withJoinUseNulls(nodes: ReadonlyMap<string, ManifestNode>, only?: Iterable<string>): Map<string, ManifestNode> {
   const joins = new Map<string, boolean>();

@@ -1,5 +1,5 @@
-import type { ManifestNode } from '../manifest/nodes.js';
-import { contractEnforced } from '../adapter/contract/contract-check.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { contractEnforced } from '../../adapter/contract/contract-check.js';
 
 /**
  * dbt's answers on ClickHouse, CAST half (the join half is load/dbt-semantics.ts): `cast(NULL AS

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { dbtSemantics } from '../load/dbt-semantics.js';
-import { hooksOf } from '../manifest/config.js';
-import type { ManifestNode } from '../manifest/nodes.js';
-import type { WarehouseClient } from '../adapter/warehouse-client.js';
-import { withSettings } from '../adapter/clickhouse-adapter.js';
-import { isReadStatement } from '../adapter/statement-log.js';
+import { dbtSemantics } from '../../load/dbt-semantics.js';
+import { hooksOf } from '../../manifest/config.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import type { WarehouseClient } from '../../adapter/warehouse-client.js';
+import { withSettings } from '../../adapter/clickhouse-adapter.js';
+import { isReadStatement } from '../../adapter/statement-log.js';
 import { roundedCastSql } from './cast-rounding.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';

@@ -1,7 +1,7 @@
-import type { ManifestNode } from '../manifest/nodes.js';
-import { contractEnforced } from '../adapter/contract/contract-check.js';
-import { dbtSemantics } from '../load/dbt-semantics.js';
-import { blankNonCode } from '../shared/sql-statements.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { contractEnforced } from '../../adapter/contract/contract-check.js';
+import { dbtSemantics } from '../../load/dbt-semantics.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 
 /**
  * dbt's answers on ClickHouse, window half: `lag(x) over (…)` / `lead(x) over (…)` give NULL where

@@ -1,4 +1,4 @@
-import { blankNonCode } from '../shared/sql-statements.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 import { applyEdits, bareType, isNullableType, markedTupleTypes, markerIndexes, type Edit } from './common-type-sites.js';
 
 /*

@@ -1,8 +1,8 @@
-import { dbtSemantics } from '../load/dbt-semantics.js';
-import type { SqlNode } from '../manifest/nodes.js';
-import { quoteIdentifier } from '../render/placeholders.js';
+import { dbtSemantics } from '../../load/dbt-semantics.js';
+import type { SqlNode } from '../../manifest/nodes.js';
+import { quoteIdentifier } from '../../render/placeholders.js';
 import { joinedStarCteStep, mayHaveJoinedStarCte } from './cte-column-names.js';
-import type { RunContext } from './run-context.js';
+import type { RunContext } from '../run-context.js';
 
 /** `t.col`: how ClickHouse names a selected qualified column whose name exists in several joined tables. */
 const QUALIFIED = /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/;

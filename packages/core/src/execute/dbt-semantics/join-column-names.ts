@@ -1,8 +1,8 @@
-import { contractEnforced } from '../adapter/contract/contract-check.js';
-import { dbtSemantics } from '../load/dbt-semantics.js';
-import type { ManifestNode } from '../manifest/nodes.js';
-import { quoteIdentifier } from '../render/placeholders.js';
-import { blankNonCode } from '../shared/sql-statements.js';
+import { contractEnforced } from '../../adapter/contract/contract-check.js';
+import { dbtSemantics } from '../../load/dbt-semantics.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { quoteIdentifier } from '../../render/placeholders.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 import { selectFrames, type Span } from './select-frames.js';
 
 /*
@@ -12,7 +12,7 @@ import { selectFrames, type Span } from './select-frames.js';
  * #34697, #66133; any number of joins, no setting changes it). A CTE or subquery written that way
  * then fails where the next SELECT reads `invoice_id` ("Unknown expression identifier", or an
  * "ambiguous identifier" in a later join) — fivetran's dbt_stripe does it in several models.
- * execute/dequalify.ts renames the final output only; this gives each SELECT that joins the
+ * execute/dbt-semantics/dequalify.ts renames the final output only; this gives each SELECT that joins the
  * names dbt expects: a projection item that is nothing but a qualified column (`t.col`,
  * `db.t.col`, quoted or not) gets `AS col`, unless another item of that SELECT already yields
  * `col` (then the prefix stays: two `t.id`s cannot both be `id`) or the SELECT has a `*`.

@@ -1,4 +1,4 @@
-import type { ManifestNode } from '../manifest/nodes.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
 import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { withColumnPrecedence } from './column-precedence.js';
 

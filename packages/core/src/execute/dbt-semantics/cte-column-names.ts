@@ -1,4 +1,4 @@
-import { blankNonCode } from '../shared/sql-statements.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 
 /*
  * dbt's column names for a CTE whose SELECT joins and reads a qualified star. On every warehouse
@@ -7,7 +7,7 @@ import { blankNonCode } from '../shared/sql-statements.js';
  * joined table also has `issue.source_relation` (with two or more joins, or for the right side of
  * one; ClickHouse #59317: "the condition for name qualification is a names collision", no setting
  * turns it off), so the next SELECT reading `source_relation` fails with "Unknown expression
- * identifier" — fivetran's dbt_github does it (github__issues). execute/join-column-names.ts can
+ * identifier" — fivetran's dbt_github does it (github__issues). execute/dbt-semantics/join-column-names.ts can
  * alias a bare `t.col` from the text; a star's columns are known only to the warehouse, so such a
  * CTE is described (the CTEs before it in scope as its WITH) and its body wrapped in the SELECT
  * that renames `t.col` to `col` (dequalify.ts; a name two columns share keeps its prefix).

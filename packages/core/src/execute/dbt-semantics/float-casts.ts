@@ -1,7 +1,7 @@
-import { contractEnforced } from '../adapter/contract/contract-check.js';
-import { dbtSemantics } from '../load/dbt-semantics.js';
-import type { ManifestNode } from '../manifest/nodes.js';
-import { blankNonCode } from '../shared/sql-statements.js';
+import { contractEnforced } from '../../adapter/contract/contract-check.js';
+import { dbtSemantics } from '../../load/dbt-semantics.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 
 /*
  * dbt's answers on ClickHouse, float half: `float` is a double on Postgres, Redshift and Snowflake

@@ -1,5 +1,5 @@
-import { quoteIdentifier } from '../render/placeholders.js';
-import { blankNonCode } from '../shared/sql-statements.js';
+import { quoteIdentifier } from '../../render/placeholders.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 import { bareType, isNullableType, type Edit } from './common-type-sites.js';
 
 /*

@@ -1,4 +1,4 @@
-import { blankNonCode } from '../shared/sql-statements.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 import { splitTopLevel } from './select-frames.js';
 
 /*

@@ -1,10 +1,10 @@
-import { blankNonCode } from '../shared/sql-statements.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 
 /*
  * Where a query asks ClickHouse for the common type of several values: the calls and CASE
  * expressions whose result is one of their arguments (`coalesce`, `ifNull`, `if`, `multiIf`,
  * `greatest`, `least`, `CASE … END`). Pure text work over the shared lexer (comments and
- * literals blanked): execute/common-types.ts asks ClickHouse for the values' types through a
+ * literals blanked): execute/dbt-semantics/common-types.ts asks ClickHouse for the values' types through a
  * probe built from these sites and casts the sites whose types have no ClickHouse supertype.
  */
 
