@@ -7,13 +7,9 @@
 -- Same set of orders: an order's fact lines are its lines with a known product whenever the order, its customer and
 -- its time row exist, which the final joins require anyway.
 -- query_settings: the fact is sorted by order_id, so the GROUP BY runs in order (no 3.4M-group hash table); keep the
--- written join order; join by sorting and merging rather than hash tables of the 3.4M orders and time rows: at scale 1
--- this model runs beside the market basket (the build's memory peak), and the merge join holds ~0.45 GB less for
--- ~2 s more CPU (BENCHMARKS.md, issue 17, fifth session). settings: written once per build, no background merges
--- (they would rewrite every row).
+-- written join order. settings: written once per build, no background merges (they would rewrite every row).
 {{ config(materialized='table', schema='mart', order_by='order_id',
-          query_settings={'optimize_aggregation_in_order': 1, 'query_plan_optimize_join_order_limit': 0, 'query_plan_join_swap_table': 'false',
-                          'join_algorithm': 'full_sorting_merge'},
+          query_settings={'optimize_aggregation_in_order': 1, 'query_plan_optimize_join_order_limit': 0, 'query_plan_join_swap_table': 'false'},
           settings={'max_bytes_to_merge_at_max_space_in_pool': 1, 'max_bytes_to_merge_at_min_space_in_pool': 1}) }}
 
 WITH
