@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
-import { manifestText } from '../../helpers/manifest-text.js';
+import type { LoadedProject, LoadOptions } from '../../../packages/core/src/index.js';
+import { loadComparedWithCold } from '../../helpers/manifest-text.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
 
@@ -22,15 +22,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** Loads (warm start allowed) and checks manifest, node order, vars and warnings against a cold parse. */
 function load(dir: string, options: LoadOptions = {}): LoadedProject {
-  const said: string[] = [];
-  const coldSaid: string[] = [];
-  const loaded = loadProject({ projectDir: dir, ...options, onLog: (m) => said.push(m) });
-  const cold = loadProject({ projectDir: dir, ...options, partialParse: false, onLog: (m) => coldSaid.push(m) });
-  expect(manifestText(loaded)).toBe(manifestText(cold));
-  expect([...loaded.manifest.nodes.keys()]).toEqual([...cold.manifest.nodes.keys()]);
+  const { loaded, cold } = loadComparedWithCold(dir, options);
   expect(loaded.vars).toEqual(cold.vars);
-  expect(said).toEqual(coldSaid);
   return loaded;
 }
 

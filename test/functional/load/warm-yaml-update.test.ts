@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
-import { manifestText } from '../../helpers/manifest-text.js';
+import { loadComparedWithCold } from '../../helpers/manifest-text.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
 import { canonicalText } from '../../../packages/core/src/load/warm-yaml-update.js';
@@ -24,16 +24,7 @@ afterEach(() => {
 });
 
 /** Loads (warm start allowed) and checks manifest, node order and warnings against a cold parse. */
-function load(dir: string, options: LoadOptions = {}): LoadedProject {
-  const said: string[] = [];
-  const coldSaid: string[] = [];
-  const loaded = loadProject({ projectDir: dir, ...options, onLog: (m) => said.push(m) });
-  const cold = loadProject({ projectDir: dir, ...options, partialParse: false, onLog: (m) => coldSaid.push(m) });
-  expect(manifestText(loaded)).toBe(manifestText(cold));
-  expect([...loaded.manifest.nodes.keys()]).toEqual([...cold.manifest.nodes.keys()]);
-  expect(said).toEqual(coldSaid);
-  return loaded;
-}
+const load = (dir: string, options: LoadOptions = {}): LoadedProject => loadComparedWithCold(dir, options).loaded;
 
 const updated = (l: LoadedProject) => l.partialParse.warmUpdate;
 const asSaved = (l: LoadedProject) => l.partialParse.warmStart === true && l.partialParse.warmUpdate === undefined;
