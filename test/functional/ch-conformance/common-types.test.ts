@@ -152,6 +152,41 @@ select max(amount) as top_amount, sum(amount) as total, count() as n from u`,
     ]);
     expect(await p.query(`select top_amount, total, n from {schema}.via_cte`)).toEqual([{ top_amount: 10, total: 12.25, n: '3' }]);
   });
+  it('a UNION inside a subquery (FROM, IN, and inside a CTE body) is common-typed too', async () => {
+    const p = dbtProject({
+      models: {
+        'amounts.sql': `select toInt64(number) as id, toInt64(number * 10) as amount from numbers(2)`,
+        'from_sub.sql': `{{ config(materialized='table') }}
+select s.id, s.amount, s.amount * 2 as doubled
+from (
+  select id, amount from {{ ref('amounts') }}
+  union all
+  select 9, 0.5
+) as s
+order by s.amount`,
+        'cte_sub.sql': `{{ config(materialized='table') }}
+with base as (select id, amount from {{ ref('amounts') }}),
+totals as (
+  select max(amount) as top_amount, sum(amount) as total
+  from (select amount from base union all select toFloat64(2.25)) as u
+)
+select top_amount, total from totals`,
+        'in_sub.sql': `{{ config(materialized='table') }}
+select id from {{ ref('amounts') }}
+where amount in (select amount from {{ ref('amounts') }} union all select 0.5)
+order by id`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(Object.fromEntries(run.results.map((r) => [r.unique_id.split('.').pop(), r.status]))).toEqual({ amounts: 'success', cte_sub: 'success', from_sub: 'success', in_sub: 'success' });
+    expect(await p.query(`select id, amount, doubled, toTypeName(amount) t from {schema}.from_sub order by amount`)).toEqual([
+      { id: '0', amount: 0, doubled: 0, t: 'Float64' },
+      { id: '9', amount: 0.5, doubled: 1, t: 'Float64' },
+      { id: '1', amount: 10, doubled: 20, t: 'Float64' },
+    ]);
+    expect(await p.query(`select top_amount, total, toTypeName(total) t from {schema}.cte_sub`)).toEqual([{ top_amount: 10, total: 12.25, t: 'Float64' }]);
+    expect(await p.query(`select id from {schema}.in_sub order by id`)).toEqual([{ id: '0' }, { id: '1' }]);
+  });
 });
 
 describe("a model's unit test runs its SQL as its build does (common types, rounding CASTs)", () => {

@@ -77,7 +77,7 @@ describe("dbt's supertypes (execute/dbt-semantics/common-types.ts)", () => {
 });
 
 describe('UNION groups (execute/dbt-semantics/union-branches.ts)', () => {
-  it('finds the final UNION and a top-level CTE body, not a UNION in a subquery or a parenthesised branch', async () => {
+  it('finds the final UNION, a top-level CTE body and subqueries of either, not a parenthesised branch', async () => {
     const { unionGroups, unionCastEdits } = await import('../../../packages/core/src/execute/dbt-semantics/union-branches.js');
     const final = 'with a as (select 1 x) select x from a union all select 2.5';
     expect(unionGroups(final).map((g) => [g.prefix, g.branches.map((b) => final.slice(b.start, b.end).trim())])).toEqual([
@@ -85,7 +85,22 @@ describe('UNION groups (execute/dbt-semantics/union-branches.ts)', () => {
     ]);
     const cte = 'with u as (select 1 union all select 2) select * from u';
     expect(unionGroups(cte).map((g) => g.prefix)).toEqual(['with u as ( SELECT 1) ']);
-    expect(unionGroups('select * from (select 1 union all select 2)')).toEqual([]);
+    // a subquery of the final query: probed after the top-level WITH (nothing here)
+    const sub = 'select * from (select 1 union all select 2) as s';
+    expect(unionGroups(sub).map((g) => [g.prefix, g.branches.map((b) => sub.slice(b.start, b.end).trim())])).toEqual([['', ['select 1', 'select 2']]]);
+    const inFinal = 'with a as (select 1 x) select x from a where x in (select 1 union all select 2.5)';
+    expect(unionGroups(inFinal).map((g) => g.prefix)).toEqual(['with a as (select 1 x) ']);
+    // a subquery inside a CTE body: the WITH clause up to that CTE, its body replaced
+    const inCte = 'with a as (select 1 x), b as (select * from (select x from a union all select 0.5) s) select * from b';
+    expect(unionGroups(inCte).map((g) => g.prefix)).toEqual(['with a as (select 1 x), b as ( SELECT 1) ']);
+    // nested groups: the inner first, then the outer
+    const nested = 'select a from (select 1 a union all select 2) union all select 3';
+    expect(unionGroups(nested).map((g) => g.branches.map((b) => nested.slice(b.start, b.end).trim()))).toEqual([
+      ['select 1 a', 'select 2'],
+      ['select a from (select 1 a union all select 2)', 'select 3'],
+    ]);
+    // a scalar WITH expression or a subquery that does not start with its SELECT: not probed
+    expect(unionGroups('with (select 1 union all select 2) as x select x')).toEqual([]);
     expect(unionGroups('select 1 union all (select 2)')).toEqual([]);
     // casts only the branches whose column differs from the supertype, named as the first branch
     const [group] = unionGroups('select a, b from t union all select c, d from u');

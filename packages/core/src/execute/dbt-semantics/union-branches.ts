@@ -5,8 +5,9 @@ import { bareType, isNullableType, type Edit } from './common-type-sites.js';
 /*
  * dbt's common types for UNION: `select id, amount … union all select id, 0.0 …` with an Int64
  * amount has no ClickHouse supertype ("There is no supertype for types Float64, Int64"), where
- * every other warehouse gives a double. For a UNION that is the model's final query or a CTE of its
- * top-level WITH, the branches' column types come from one EXPLAIN QUERY TREE of a probe (the
+ * every other warehouse gives a double. For a UNION that is the model's final query, a CTE of its
+ * top-level WITH or a parenthesised subquery anywhere in either (`from (select … union all select …)`,
+ * `in (…)`), the branches' column types come from one EXPLAIN QUERY TREE of a probe (the
  * branches side by side, each as `tuple(b.*, <marker>)`) and the first branch's column names from a
  * second; a branch whose columns need dbt's supertype (common-types.ts dbtSupertype) is read
  * through a SELECT that casts them by position, named as the first branch names them.
@@ -21,7 +22,11 @@ export interface UnionGroup {
 
 export const UNION_MARKER_BASE = 5003;
 
-/** The UNION groups of `sql` a probe can reach (the final query, or the body of a top-level CTE). */
+/**
+ * The UNION groups of `sql` a probe can reach: the final query, the body of a top-level CTE, and a
+ * subquery of either whose branches read only what the top-level WITH defines (one that reads an
+ * outer query's columns or a WITH of its own makes a probe that fails: it stays as written).
+ */
 export function unionGroups(sql: string): UnionGroup[] {
   if (!/\bunion\b/i.test(sql)) return [];
   const code = blankNonCode(sql);
@@ -29,11 +34,14 @@ export function unionGroups(sql: string): UnionGroup[] {
   type Open = { tokenIndex: number; at: number; branches: { start: number; end: number }[]; afterUnion: boolean; broken: boolean };
   const stack: Open[] = [{ tokenIndex: -1, at: -1, branches: [], afterUnion: false, broken: false }];
   const groups: UnionGroup[] = [];
+  // The first SELECT at depth 0: where the final query starts (after a top-level WITH clause).
+  let finalStart = -1;
   const close = (frame: Open, end: number) => {
     const last = frame.branches.at(-1);
     if (last && last.end < 0) last.end = end;
     if (frame.broken || frame.branches.length < 2) return;
-    const prefix = probePrefix(sql, code, tokens, frame.tokenIndex, frame.branches[0]!.start);
+    const outermost = stack.length > 1 ? stack[1]!.tokenIndex : frame.tokenIndex;
+    const prefix = probePrefix(sql, code, tokens, frame, outermost, finalStart);
     if (prefix !== undefined) groups.push({ branches: frame.branches.map((b) => ({ ...b })), prefix });
   };
   tokens.forEach((t, i) => {
@@ -44,6 +52,7 @@ export function unionGroups(sql: string): UnionGroup[] {
     } else if (t.text === ')') {
       if (stack.length > 1) close(stack.pop()!, t.at);
     } else if (t.lower === 'select' && code[t.at - 1] !== '.') {
+      if (stack.length === 1 && finalStart < 0) finalStart = t.at;
       if (top.branches.length === 0 || top.afterUnion) top.branches.push({ start: t.at, end: -1 });
       top.afterUnion = false;
     } else if (t.lower === 'union' && top.branches.length > 0) {
@@ -57,22 +66,24 @@ export function unionGroups(sql: string): UnionGroup[] {
 
 /**
  * The text before a probe's SELECT: for the final query, what precedes its first branch (a WITH
- * clause or nothing); for the body of a CTE of the top-level WITH, the WITH clause up to that body
- * with the body replaced by `SELECT 1`. Undefined elsewhere.
+ * clause or nothing); for a group inside the body of a CTE of the top-level WITH (the body itself or
+ * a subquery in it), the WITH clause up to that body with the body replaced by `SELECT 1`; for a
+ * subquery of the final query, the top-level WITH clause. Undefined elsewhere (a group that does not
+ * start its parentheses, a scalar WITH expression).
  */
-function probePrefix(sql: string, code: string, tokens: readonly { lower: string; at: number }[], openIndex: number, start: number): string | undefined {
-  const before = code.slice(0, start).trim();
-  if (openIndex < 0) return before === '' || /^with\b/i.test(before) ? sql.slice(0, start) : undefined;
-  // `<name> AS (` at depth 0 of a statement that starts with WITH.
-  if (!/^with\b/i.test(code.trimStart()) || tokens[openIndex - 1]?.lower !== 'as') return undefined;
-  let depth = 0;
-  for (let k = 0; k < openIndex; k++) {
-    const c = code[tokens[k]!.at];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
+function probePrefix(sql: string, code: string, tokens: readonly { lower: string; at: number }[], frame: { tokenIndex: number; branches: readonly { start: number }[] }, outermost: number, finalStart: number): string | undefined {
+  const start = frame.branches[0]!.start;
+  if (frame.tokenIndex < 0) {
+    const before = code.slice(0, start).trim();
+    return before === '' || /^with\b/i.test(before) ? sql.slice(0, start) : undefined;
   }
-  if (depth !== 0 || code.slice(tokens[openIndex]!.at + 1, start).trim() !== '') return undefined;
-  return `${sql.slice(0, start)} SELECT 1) `;
+  // `( select … union … )`: nothing between the parenthesis and the first branch.
+  if (code.slice(tokens[frame.tokenIndex]!.at + 1, start).trim() !== '') return undefined;
+  const outerAt = tokens[outermost]!.at;
+  if (finalStart >= 0 && outerAt > finalStart) return sql.slice(0, finalStart);
+  // `<name> AS (` at depth 0 of a statement that starts with WITH.
+  if (!/^with\b/i.test(code.trimStart()) || tokens[outermost - 1]?.lower !== 'as') return undefined;
+  return `${sql.slice(0, outerAt + 1)} SELECT 1) `;
 }
 
 /** The probe of a group's column types: its branches side by side, each as a marked tuple of its columns. */
