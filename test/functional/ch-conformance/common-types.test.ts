@@ -108,7 +108,7 @@ select max(case when number > 1 then toInt64(number) else toFloat64(number) / 2 
 });
 
 describe("dbt's common types never do a node's work twice", () => {
-  it('a model with a pre-hook runs once: its hook wrote one row (it keeps the Variant rather than attempt again)', async () => {
+  it("a model with a pre-hook runs once: its hook wrote one row, and its SQL was checked before it ran (dbt's Float64, not a Variant)", async () => {
     const p = dbtProject({
       models: {
         'audit_log.sql': `{{ config(materialized='table', engine='MergeTree()', order_by='x') }}\nselect toUInt8(0) as x where 0`,
@@ -120,7 +120,36 @@ select toUInt8(number) as n, case when number > 1 then toInt64(number) else 0.5 
     const run = await p.dbt(['run']);
     expect(run.results.map((r) => r.status)).toEqual(['success', 'success']);
     expect(await p.query(`select toUInt8(count()) as c from {schema}.audit_log`)).toEqual([{ c: 1 }]);
-    expect(await p.query(`select n from {schema}.hooked order by n`)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+    expect(await p.query(`select n, v, toTypeName(v) t from {schema}.hooked order by n`)).toEqual([
+      { n: 0, v: 0.5, t: 'Float64' },
+      { n: 1, v: 0.5, t: 'Float64' },
+      { n: 2, v: 2, t: 'Float64' },
+    ]);
+  });
+
+  it('an incremental model with a pre-hook: the first and the incremental run each send the hook once, both with the cast', async () => {
+    const p = dbtProject({
+      models: {
+        'audit_log.sql': `{{ config(materialized='table', engine='MergeTree()', order_by='x') }}\nselect toUInt8(0) as x where 0`,
+        'hooked_inc.sql': `{{ config(materialized='incremental', unique_key='n', pre_hook="insert into {{ ref('audit_log') }} values (1)") }}
+-- depends_on: {{ ref('audit_log') }}
+select toUInt8(number) as n, case when number > 1 then toInt64(number) else 0.5 end as v,
+  max(case when number > 1 then toInt64(number) else 0.5 end) over () as top
+from numbers({{ 3 if is_incremental() else 2 }})
+{% if is_incremental() %}where number >= (select max(n) from {{ this }}){% endif %}`,
+      },
+    });
+    await p.dbt(['run']);
+    expect(await p.query(`select toUInt8(count()) as c from {schema}.audit_log`)).toEqual([{ c: 1 }]);
+    const second = await p.dbt(['run', '--select', 'hooked_inc']);
+    expect(second.results.map((r) => r.status)).toEqual(['success']);
+    expect(await p.query(`select toUInt8(count()) as c from {schema}.audit_log`)).toEqual([{ c: 2 }]);
+    // max() over a Variant fails: each run's SQL (the incremental one differs) was cast before it ran
+    expect(await p.query(`select n, v, top, toTypeName(v) t from {schema}.hooked_inc order by n`)).toEqual([
+      { n: 0, v: 0.5, top: 0.5, t: 'Float64' },
+      { n: 1, v: 0.5, top: 2, t: 'Float64' },
+      { n: 2, v: 2, top: 2, t: 'Float64' },
+    ]);
   });
 });
 

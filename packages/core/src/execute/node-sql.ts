@@ -13,7 +13,7 @@ import { threadName } from './thread-context.js';
 import { dequalifiedSql, dequalifiedSqlAsync } from './dbt-semantics/dequalify.js';
 import { withNullWindowShifts } from './dbt-semantics/window-nulls.js';
 import { withJoinColumnNames } from './dbt-semantics/join-column-names.js';
-import { commonTypedSql } from './dbt-semantics/common-types.js';
+import { commonTypedSql, commonTypedSqlAsync } from './dbt-semantics/common-types.js';
 import { withAliasOrderTerms } from './dbt-semantics/column-precedence.js';
 import { withOrderedSetAggregates } from './dbt-semantics/ordered-set-aggregates.js';
 import { withDoubleFloatCasts } from './dbt-semantics/float-casts.js';
@@ -58,12 +58,12 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
 export function nodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): string {
-  return dequalifiedSql(ctx, node, compiledNodeSql(ctx, node, options));
+  return dequalifiedSql(ctx, node, commonTypedSql(compiledNodeSql(ctx, node, options)));
 }
 
 /** nodeSql() for callers that can wait: the one warehouse look-up it may need (dequalify.ts) does not block the run's other threads. */
 export async function nodeSqlAsync(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): Promise<string> {
-  return dequalifiedSqlAsync(ctx, node, compiledNodeSql(ctx, node, options));
+  return dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(compiledNodeSql(ctx, node, options)));
 }
 
 type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch; rerender?: boolean };
@@ -89,6 +89,7 @@ export function runtimeRendered(ctx: RunContext, node: SqlNode, options: NodeSql
   return rendered;
 }
 
+/** A node's SQL with the rewrites that need no warehouse; its callers add commonTypedSql() (a node run again with its common-type sites cast runs that SQL). */
 function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions): string {
   const rendered = node.renderAtRuntime || node.needsNames || options.isIncremental || options.batch || options.rerender ? runtimeRendered(ctx, node, options) : node.renderedCode;
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
@@ -98,8 +99,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
   const sql = withAliasOrderTerms(node, withJoinColumnNames(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOrderedSetAggregates(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow })))))));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
-  // A node run again with its common-type sites cast (common-types.ts) runs that SQL.
-  return commonTypedSql(sql);
+  return sql;
 }
 
 /**

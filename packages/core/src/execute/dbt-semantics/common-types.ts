@@ -46,7 +46,9 @@ interface Scope {
   /** The SQL texts nodeSql produced in this run of the node. */
   readonly produced: Set<string>;
   /** Rewritten SQL by original SQL. */
-  readonly rewrites: ReadonlyMap<string, string>;
+  readonly rewrites: Map<string, string>;
+  /** A node that runs once (pre-hooks): each SQL it produces is checked, and rewritten, before it runs. */
+  readonly preflight?: Preflight;
   /** SQL with its numeric CASTs rounding as dbt's (cast-rounding.ts), by SQL (shared by a node's attempts). */
   readonly rounded: Map<string, string>;
   readonly round: (sql: string) => string;
@@ -67,11 +69,62 @@ export function roundedSql(sql: string): string {
 export function commonTypedSql(sql: string): string {
   const s = scope.getStore();
   if (!s) return sql;
+  if (s.preflight && !s.preflight.checked.has(sql)) {
+    s.preflight.checked.add(sql);
+    const fixed = s.preflight.sync(sql);
+    if (fixed) s.rewrites.set(sql, fixed);
+  }
   s.produced.add(sql);
   const out = s.rewrites.get(sql) ?? sql;
   let rounded = s.rounded.get(out);
   if (rounded === undefined) s.rounded.set(out, (rounded = s.round(out)));
   return rounded;
+}
+
+/** commonTypedSql() for callers that can wait: a run-once node's check (see Preflight) does not block the run's other threads. */
+export async function commonTypedSqlAsync(sql: string): Promise<string> {
+  const s = scope.getStore();
+  if (s?.preflight && !s.preflight.checked.has(sql)) {
+    s.preflight.checked.add(sql);
+    const fixed = await s.preflight.async(sql);
+    if (fixed) s.rewrites.set(sql, fixed);
+  }
+  return commonTypedSql(sql);
+}
+
+/**
+ * The check of a node that must run once (its pre-hooks would run twice): before a SQL it produces
+ * runs, one EXPLAIN QUERY TREE with use_variant_as_common_type = 0 tells whether it has a site
+ * without a ClickHouse supertype; if so, the rewrite (commonTypeRewrite) is made then, and the node
+ * runs it — with ClickHouse's Variant allowed elsewhere, so nothing fails that ran before.
+ */
+interface Preflight {
+  readonly checked: Set<string>;
+  readonly async: (sql: string) => Promise<string | undefined>;
+  readonly sync: (sql: string) => string | undefined;
+}
+
+function preflightOn(client: WarehouseClient, settings: Readonly<Record<string, unknown>>): Preflight {
+  const explainSync = (statement: string) => client.querySync(withSettings(statement, { ...settings, [SETTING]: 1 })).rows.map((r) => String(r[0])).join('\n');
+  return {
+    checked: new Set(),
+    async: async (sql) => {
+      try {
+        await client.query(`EXPLAIN QUERY TREE ${sql}`, { settings });
+        return undefined;
+      } catch (error) {
+        return isCommonTypeError(messageOf(error)) ? commonTypeRewrite(sql, queryTreeOn(client, settings)) : undefined;
+      }
+    },
+    sync: (sql) => {
+      try {
+        client.querySync(withSettings(`EXPLAIN QUERY TREE ${sql}`, settings));
+        return undefined;
+      } catch (error) {
+        return isCommonTypeError(messageOf(error)) ? commonTypeRewriteSync(sql, explainSync) : undefined;
+      }
+    },
+  };
 }
 
 /** Runs an EXPLAIN QUERY TREE statement and gives its dump (one text, a line per row). */
@@ -87,19 +140,55 @@ export function queryTreeOn(client: WarehouseClient, settings: Readonly<Record<s
  * to dbt's supertype, or undefined when none needs it (or the probes could not be analysed).
  */
 export async function commonTypeRewrite(sql: string, explain: QueryTreeOf): Promise<string | undefined> {
-  const unioned = (await unionRewrite(sql, explain)) ?? sql;
-  const out = (await siteRewrite(unioned, explain)) ?? unioned;
+  const steps = rewriteSteps(sql);
+  let step = steps.next();
+  while (!step.done) {
+    let dump: string;
+    try {
+      dump = await explain(step.value);
+    } catch (error) {
+      step = steps.throw(error);
+      continue;
+    }
+    step = steps.next(dump);
+  }
+  return step.value;
+}
+
+/** commonTypeRewrite() with a blocking EXPLAIN (for a SQL produced where the run cannot wait: an incremental model's recompile). */
+export function commonTypeRewriteSync(sql: string, explain: (statement: string) => string): string | undefined {
+  const steps = rewriteSteps(sql);
+  let step = steps.next();
+  while (!step.done) {
+    let dump: string;
+    try {
+      dump = explain(step.value);
+    } catch (error) {
+      step = steps.throw(error);
+      continue;
+    }
+    step = steps.next(dump);
+  }
+  return step.value;
+}
+
+/** The rewrite as steps: yields each EXPLAIN QUERY TREE statement and takes its dump (a failed one is thrown in). */
+type RewriteSteps<T> = Generator<string, T, string>;
+
+function* rewriteSteps(sql: string): RewriteSteps<string | undefined> {
+  const unioned = (yield* unionRewrite(sql)) ?? sql;
+  const out = (yield* siteRewrite(unioned)) ?? unioned;
   return out !== sql ? out : undefined;
 }
 
 /** `sql` with the branches of its UNIONs cast to dbt's supertypes where ClickHouse has none (union-branches.ts). */
-async function unionRewrite(sql: string, explain: QueryTreeOf): Promise<string | undefined> {
+function* unionRewrite(sql: string): RewriteSteps<string | undefined> {
   const edits: Edit[] = [];
   for (const group of unionGroups(sql)) {
     try {
-      const types = markedTupleTypes(await explain(`EXPLAIN QUERY TREE ${unionTypesProbe(sql, group)}`), UNION_MARKER_BASE, group.branches.length);
+      const types = markedTupleTypes(yield `EXPLAIN QUERY TREE ${unionTypesProbe(sql, group)}`, UNION_MARKER_BASE, group.branches.length);
       const first = types.get(0)?.[0];
-      const names = first && projectionNames(await explain(`EXPLAIN QUERY TREE ${unionNamesProbe(sql, group)}`), first);
+      const names = first && projectionNames(yield `EXPLAIN QUERY TREE ${unionNamesProbe(sql, group)}`, first);
       if (names) edits.push(...unionCastEdits(group, types, names, dbtSupertype));
     } catch {
       // this UNION stays as written
@@ -109,12 +198,12 @@ async function unionRewrite(sql: string, explain: QueryTreeOf): Promise<string |
 }
 
 /** `sql` with the values of its CASE/if/coalesce… sites cast where ClickHouse has no supertype. */
-async function siteRewrite(sql: string, explain: QueryTreeOf): Promise<string | undefined> {
+function* siteRewrite(sql: string): RewriteSteps<string | undefined> {
   const sites = commonTypeSites(sql);
   if (sites.length === 0) return undefined;
   let dump: string;
   try {
-    dump = await explain(`EXPLAIN QUERY TREE ${probeSql(sql, sites)}`);
+    dump = yield `EXPLAIN QUERY TREE ${probeSql(sql, sites)}`;
   } catch {
     return undefined;
   }
@@ -206,9 +295,10 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(client: Ware
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
   const rounded = new Map<string, string>();
   const round = (sql: string) => roundedCastSql(sql, (statement) => client.querySync(withSettings(statement, settings)).rows.map((r) => String(r[0])).join('\n'));
-  const attempt = (node: N, produced: Set<string>, rewrites: ReadonlyMap<string, string>) => scope.run({ produced, rewrites, rounded, round }, () => run(node));
-  // A second attempt would run the pre-hooks again: such a node runs once, with ClickHouse's Variant.
-  if (hooksOf(strict.config, 'pre_hook').length > 0) return attempt(loose, new Set(), new Map());
+  const attempt = (node: N, produced: Set<string>, rewrites: Map<string, string>, preflight?: Preflight) => scope.run({ produced, rewrites, rounded, round, preflight }, () => run(node));
+  // A second attempt would run the pre-hooks again: such a node runs once, its SQL checked (and
+  // rewritten) before it runs, with ClickHouse's Variant where the rewrite does not reach.
+  if (hooksOf(strict.config, 'pre_hook').length > 0) return attempt(loose, new Set(), new Map(), preflightOn(client, settings));
   const produced = new Set<string>();
   const from = sent.length;
   try {
