@@ -18,8 +18,8 @@ import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js'
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
-import { nodeSqlAsync, runtimeRendered, runtimeState } from './execute/node-sql.js';
-import { withRunSettings } from './execute/dbt-semantics/run-settings.js';
+import { runtimeRendered, runtimeState } from './execute/node-sql.js';
+import { modelPreviewRows, previewSql } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
@@ -450,7 +450,6 @@ export class TsdbtProject {
   async show(options: { select?: string; inline?: string; limit?: number }): Promise<Record<string, unknown>[]> {
     const limit = optionalInteger('limit', options.limit, NUMERIC_RULES.limit) ?? 5;
     let sql: string;
-    let settings: Record<string, unknown> | undefined;
     if (options.inline !== undefined) sql = this.compileInline(options.inline);
     else if (options.select) {
       const ids = this.select({ select: [options.select], resourceTypes: ['model', 'seed', 'source'] });
@@ -461,17 +460,13 @@ export class TsdbtProject {
       }
       const node = this.graph.node(ids[0]!);
       if (node.resourceType === 'model') {
-        // As its build runs it (dbt show runs the compiled SQL): rendered at run time if it must be,
-        // `t.col` named `col`, with its query settings (dbt_semantics: outer-join non-matches NULL).
+        // As its build runs it (execute/show-rows.ts).
         const adapter = await this.adapter();
-        const run = await withRunSettings(adapter, node);
-        sql = await nodeSqlAsync(this.runContext(adapter, {}), run);
-        const own = run.config.query_settings;
-        if (own && typeof own === 'object' && !Array.isArray(own)) settings = own as Record<string, unknown>;
-      } else sql = `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
+        return modelPreviewRows(this.runContext(adapter, {}), adapter, node, limit);
+      }
+      sql = `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
     } else throw new UsageError('show_args', 'show needs --select or --inline');
-    const body = sql.replace(/;\s*$/, '');
-    return (await this.adapter()).client.query(limit >= 0 ? `SELECT * FROM (\n${body}\n) LIMIT ${limit}` : body, settings ? { settings } : undefined);
+    return (await this.adapter()).client.query(previewSql(sql, limit));
   }
 
   /** Runs a macro with the warehouse attached (`run-operation`): its run_query() calls execute. */

@@ -1,0 +1,29 @@
+import type { ModelNode } from '../manifest/nodes.js';
+import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
+import { nodeSqlAsync } from './node-sql.js';
+import type { RunContext } from './run-context.js';
+import { withRunSettings } from './dbt-semantics/run-settings.js';
+import { runWithCommonTypes, withoutVariantCommonType } from './dbt-semantics/common-types.js';
+
+/** `SELECT * FROM (<sql>) LIMIT n` (a negative limit: every row), as dbt show previews. */
+export function previewSql(sql: string, limit: number): string {
+  const body = sql.replace(/;\s*$/, '');
+  return limit >= 0 ? `SELECT * FROM (\n${body}\n) LIMIT ${limit}` : body;
+}
+
+/**
+ * `show --select <model>`: the model's rows as its build makes them (dbt show runs what the model
+ * builds): rendered at run time if it must be, `t.col` named `col`, its query settings and
+ * dbt_semantics' ones, and the run's rewrites — common types (a refused one retried with its sites
+ * cast; a preview only reads, so a second attempt repeats nothing) and rounding CASTs.
+ */
+export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapter, node: ModelNode, limit: number): Promise<Record<string, unknown>[]> {
+  const loose = await withRunSettings(adapter, node);
+  const strict = withoutVariantCommonType(loose, await adapter.hasSetting('use_variant_as_common_type').catch(() => false));
+  return runWithCommonTypes(adapter.client, strict, loose, [], async (run) => {
+    const sql = await nodeSqlAsync(ctx, run);
+    const own = run.config.query_settings;
+    const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : undefined;
+    return adapter.client.query<Record<string, unknown>>(previewSql(sql, limit), settings ? { settings } : undefined);
+  });
+}
