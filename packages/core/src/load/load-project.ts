@@ -23,7 +23,7 @@ import { projectRoots, type ProjectRoot } from './project-roots.js';
 import { readDocBlocks } from './docs-blocks.js';
 import { withJoinUseNulls } from './dbt-semantics.js';
 import { describeMacros, renderDescriptions, type DescriptionRender } from './render-descriptions.js';
-import { resolveDependencies } from './resolve-dependencies.js';
+import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 import type { MacroPatch, ResourcePatch } from './schema-yaml.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { renderConfigValues } from './render-config.js';
@@ -310,14 +310,19 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const n of own) parsers[n.resourceType] = (parsers[n.resourceType] ?? 0) + 1;
     projectTimings.push({ name: root.name, elapsed: (performance.now() - projectStarted) / 1000, parsers });
   }
+  // What ref()/source() name, built once for the unit tests, the semantic nodes and resolveDependencies
+  // (and only when needed): they add no node it holds (models, seeds, snapshots, sources).
+  let names: NameIndex | undefined;
+  const lookup = () => (names ??= nameIndex(nodes));
   // Unit tests once every package's nodes are known (an input may be a package's model).
   for (const u of unitTestInputs) {
+    if (!u.schemaFiles.some((f) => f.contents.unitTests.length > 0)) continue;
     const loadedModels = new Set([...nodes.values()].filter((n) => n.resourceType === 'model').map((n) => basename(n.originalFilePath, '.sql')));
     const disabledModels = new Set(u.modelFiles.map((f) => basename(f, '.sql')).filter((f) => !loadedModels.has(f)));
-    for (const node of loadUnitTests({ root: u.root, nodes, schemaFiles: u.schemaFiles, disabledModels })) add(node);
+    for (const node of loadUnitTests({ root: u.root, nodes, schemaFiles: u.schemaFiles, disabledModels, lookup })) add(node);
   }
   // Exposures and the semantic layer's resources once every node they may name is known.
-  for (const node of loadSemanticNodes(unitTestInputs.map((u) => ({ root: u.root, files: u.schemaFiles })), nodes, projectFile.name, (m) => onLog(m, 'warn'))) add(node);
+  for (const node of loadSemanticNodes(unitTestInputs.map((u) => ({ root: u.root, files: u.schemaFiles })), nodes, projectFile.name, (m) => onLog(m, 'warn'), lookup)) add(node);
   const parseProjectElapsed = elapsed();
   // Keys a template reads with config.get() are used, just not by tsdbt itself: no note for them.
   for (const [key, where] of stopConfigNotes()) if (!renderer.configKeysRead().has(key)) onLog(unknownConfigNote(key, where), 'info');
@@ -329,7 +334,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const macroNodes = new Map(renderer.macros().map((m) => [m.uniqueId, m]));
   const pythonModels = new Map(roots.flatMap((r) => r.projectFile.modelPaths.flatMap((p) => discoverFiles(r.dir, p, ['.py']).map((f) => [basename(f, '.py'), join(r.relDir, f)] as const))));
   for (const file of pythonModels.values()) onLog(`${file}: a Python model, left out: tsdbt runs SQL models only (as dbt-clickhouse: ClickHouse has no Python runtime)`, 'warn');
-  const depended = resolveDependencies(nodes, projectFile.name, undefined, undefined, (id) => {
+  const depended = resolveDependencies(nodes, projectFile.name, undefined, lookup(), (id) => {
     const m = macroNodes.get(id);
     const text = m && macroSources.get(m.originalFilePath);
     return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;

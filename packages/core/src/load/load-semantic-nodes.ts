@@ -1,6 +1,6 @@
 import { DEFAULT_MODEL_CONFIG } from '../manifest/config.js';
 import type { ManifestNode, RefCall, SemanticNode } from '../manifest/nodes.js';
-import { lookupRef, lookupSource, nodeLookup } from '../manifest/node-lookup.js';
+import { lookupRef, lookupSource, nodeLookup, type NodeLookup } from '../manifest/node-lookup.js';
 import { ProjectError } from '../shared/errors.js';
 import { fqnOf, type SchemaFile } from './load-nodes.js';
 import { finalizeConfig, isMapping } from './node-config.js';
@@ -33,9 +33,10 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
  * and selected (`ls`, `+exposure:x`) but never run. A ref to no node is dbt's parse error; a
  * measure or metric nobody defines is a warning (MetricFlow's validation is not tsdbt's).
  */
-export function loadSemanticNodes(inputs: readonly { root: ProjectRoot; files: readonly SchemaFile[] }[], nodes: ReadonlyMap<string, ManifestNode>, rootName: string, warn: Warn): SemanticNode[] {
-  const lookup = nodeLookup(nodes.values());
+export function loadSemanticNodes(inputs: readonly { root: ProjectRoot; files: readonly SchemaFile[] }[], nodes: ReadonlyMap<string, ManifestNode>, rootName: string, warn: Warn, lookupOf?: () => NodeLookup): SemanticNode[] {
   const decls = inputs.flatMap(({ root, files }) => files.flatMap((f) => f.contents.semantic.map((d) => ({ d, f, pf: root.projectFile }))));
+  if (decls.length === 0) return [];
+  const lookup = lookupOf?.() ?? nodeLookup(nodes.values());
   const idOf = (d: SemanticDeclaration, pkg: string) => `${d.kind}.${pkg}.${d.name}`;
   // Measures (→ their semantic model) and metrics (→ id) by name, across the project and its packages.
   const measures = new Map<string, string>();

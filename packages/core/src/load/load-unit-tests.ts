@@ -1,6 +1,6 @@
 import { basename, extname, join } from 'node:path';
 import type { ManifestNode, ModelNode, UnitTestInput, UnitTestNode, UnitTestRows } from '../manifest/nodes.js';
-import { lookupRef, lookupSource, nodeLookup } from '../manifest/node-lookup.js';
+import { lookupRef, lookupSource, nodeLookup, type NodeLookup } from '../manifest/node-lookup.js';
 import { parseCsvRecords } from '../shared/csv-records.js';
 import { ProjectError } from '../shared/errors.js';
 import { readProjectText } from '../shared/text-file.js';
@@ -59,13 +59,16 @@ interface UnitTestLoadContext {
   readonly schemaFiles: readonly SchemaFile[];
   /** Names of the root's model files that did not load (disabled): their unit tests are disabled too, as in dbt. */
   readonly disabledModels: ReadonlySet<string>;
+  /** The load's lookup of `nodes` (one per load, shared with the stages after this one), else built here. */
+  readonly lookup?: () => NodeLookup;
 }
 
 /** The unit test nodes of one project root (dbt's UnitTestParser + process_models_for_unit_test). */
 export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
   const { root } = ctx;
   const pkg = root.projectFile.name;
-  const lookup = nodeLookup(ctx.nodes.values());
+  if (!ctx.schemaFiles.some((s) => s.contents.unitTests.length > 0)) return [];
+  const lookup = ctx.lookup?.() ?? nodeLookup(ctx.nodes.values());
   let fixtures: Map<string, string[]> | undefined;
   const out: UnitTestNode[] = [];
   for (const schema of ctx.schemaFiles)

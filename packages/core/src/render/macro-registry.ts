@@ -43,8 +43,12 @@ export class MacroRegistry {
     this.packages.set(rootPackage, new Map());
   }
 
+  /** Macros added so far: what callers memoize from the registry is good while this is unchanged. */
+  generation = 0;
+
   /** Registers a macro; a second macro of one name in one package is an error the caller reports. */
   add(entry: MacroEntry): MacroEntry | undefined {
+    this.generation++;
     const pkg = entry.node.packageName;
     const space = pkg === BUILTIN_PACKAGE ? this.internal : (this.packages.get(pkg) ?? this.packages.set(pkg, new Map()).get(pkg)!);
     const clash = space.get(entry.node.name);

@@ -211,6 +211,16 @@ export class Renderer {
    * caller may compute the built-in result directly (no project or package overrides it).
    */
   isBuiltin(name: string): boolean {
+    // Asked for every model (relation names) and generic test of a load: memoized while no macro is added.
+    if (this.builtinMemo.generation !== this.registry.generation) this.builtinMemo = { generation: this.registry.generation, names: new Map() };
+    let builtin = this.builtinMemo.names.get(name);
+    if (builtin === undefined) this.builtinMemo.names.set(name, (builtin = this.computeIsBuiltin(name)));
+    return builtin;
+  }
+
+  private builtinMemo: { generation: number; names: Map<string, boolean> } = { generation: -1, names: new Map() };
+
+  private computeIsBuiltin(name: string): boolean {
     const root = this.registry.rootPackage;
     const own = this.registry.resolveMacro(name, root);
     if (own && own.node.packageName !== BUILTIN_PACKAGE) return false;

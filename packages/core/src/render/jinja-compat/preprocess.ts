@@ -141,7 +141,13 @@ function materializationName(ctx: TagCtx, rest: Tok[]): string {
   return `materialization_${s[0].v}_${adapter}`;
 }
 
+// A statement tag without a special keyword (`{% if … %}`, `{% endif %}`, `{% macro … %}`…) is rewritten
+// as a pure function of its text, and projects repeat the same ones in many files (as `{{ … }}` tags).
+const plainStatements = new Map<string, string>();
+
 function rewriteStatement(ctx: TagCtx, content: string): string {
+  const plain = plainStatements.get(content);
+  if (plain !== undefined) return `${ctx.open}${plain}${ctx.close}`;
   const toks = tokenize(content);
   const first = nextSig(toks, 0);
   if (first < 0) return `${ctx.open}${content}${ctx.close}`;
@@ -166,7 +172,12 @@ function rewriteStatement(ctx: TagCtx, content: string): string {
     }
     case 'endtest': case 'endmaterialization': case 'enddocs': return tags(ctx, ['endmacro']);
     case 'snapshot': case 'endsnapshot': return erase(ctx, content);
-    default: return `${ctx.open}${untokenize(toks.slice(0, first + 1))}${expr(rest)}${ctx.close}`;
+    default: {
+      const text = `${untokenize(toks.slice(0, first + 1))}${expr(rest)}`;
+      if (plainStatements.size >= 20_000) plainStatements.clear();
+      plainStatements.set(content, text);
+      return `${ctx.open}${text}${ctx.close}`;
+    }
   }
 }
 
