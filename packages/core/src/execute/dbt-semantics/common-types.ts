@@ -6,6 +6,7 @@ import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { isReadStatement } from '../../adapter/statement-log.js';
 import { roundedCastSql } from './cast-rounding.js';
+import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 
@@ -287,7 +288,8 @@ const precision = (t: string) => Number(/^DateTime64\((\d+)/.exec(t)?.[1] ?? 0);
  * (use_variant_as_common_type = 0) first; on a common-type failure again with the sites cast, and
  * if that does not help either, as `loose` (the node's own settings: ClickHouse's Variant).
  * `sent` is the node's statement log (adapter/statement-log.ts): an attempt is made again only
- * when the failed one changed nothing a second attempt would do twice (`retryable`).
+ * when the failed one changed nothing a second attempt would do twice (`retryable`). A strict attempt
+ * refused by ClickHouse's join-order optimizer runs again with it off (join-order-fallback.ts).
  */
 export async function runWithCommonTypes<N extends ManifestNode, T>(client: WarehouseClient, strict: N, loose: N, sent: readonly string[], run: (node: N) => Promise<T>): Promise<T> {
   if (strict === loose) return run(loose);
@@ -304,6 +306,11 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(client: Ware
   try {
     return await attempt(strict, produced, new Map());
   } catch (error) {
+    // ClickHouse's join-order optimizer choking on a valid query (join-order-fallback.ts): again without it.
+    if (isJoinOrderError(messageOf(error)) && retryable(sent.slice(from), produced)) {
+      const [strictAgain, looseAgain] = [withoutJoinReorder(strict), withoutJoinReorder(loose)];
+      if (strictAgain && looseAgain) return runWithCommonTypes(client, strictAgain, looseAgain, sent, run);
+    }
     if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), produced)) throw error;
     const rewrites = new Map<string, string>();
     for (const sql of produced) {
