@@ -83,7 +83,7 @@ export const PROBES: readonly Probe[] = [
   { name: 'raise_compiler_error', files: { 'models/m.sql': "select 1\n{{ exceptions.raise_compiler_error('stop here') }}" }, expect: { code: 'compiler_error', message: /stop here/, file: 'models/m.sql', line: 2, noHint: true } },
   { name: 'a model that refers to itself', files: { 'models/m.sql': "select * from {{ ref('m') }}" }, expect: { code: 'cycle', message: /refers to itself/, file: 'models/m.sql' } },
   { name: 'a cycle of two models', files: { 'models/a.sql': "select * from {{ ref('b') }}", 'models/b.sql': "select * from {{ ref('a') }}" }, expect: { code: 'cycle', message: /a \(models\/a\.sql\)|b \(models\/b\.sql\)/ } },
-  { name: 'two models with one name', files: { 'models/x/m.sql': 'select 1 as x', 'models/y/m.sql': 'select 2 as x' }, expect: { code: 'duplicate_node', message: /Two models are named 'm'/, file: 'models/y/m.sql' } },
+  { name: 'two models with one name', files: { 'models/x/m.sql': 'select 1 as x', 'models/y/m.sql': 'select 2 as x' }, expect: { code: 'duplicate_node', message: /dbt found two models with the name "m"/, file: 'models/y/m.sql' } },
 
   // --- schema YAML
   { name: 'invalid YAML syntax', files: yml('models:\n  - name: ok\n   description: bad indent\n'), expect: { code: 'yaml_syntax', message: /Invalid YAML/, file: 'models/schema.yml', line: 4 } },

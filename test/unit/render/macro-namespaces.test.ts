@@ -73,7 +73,7 @@ describe("dbt's macro namespaces (core/dbt/context/macros.py)", () => {
 
   it('reports two macros of one name in one package', () => {
     expect(() => renderer([file('root', 'macros/a.sql', m('x', '1')), file('root', 'macros/b.sql', "\n\n" + m('x', '2'))])).toThrow(
-      "Two macros are named 'x' in package 'root': macros/a.sql:1 and macros/b.sql:3",
+      'dbt found two macros named "x" in the project "root": macros/a.sql:1 and macros/b.sql:3',
     );
   });
 

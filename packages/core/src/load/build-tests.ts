@@ -7,7 +7,7 @@ import { newRenderState, type RenderState } from '../render/render-state.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
 import type { TestDeclaration } from './schema-yaml.js';
-import { genericTestName, shortHash } from './test-names.js';
+import { genericTestHash, genericTestNames } from './test-names.js';
 import { renderCached } from './parse-sql-node.js';
 import { genericTestMemoOf } from './generic-test-memo.js';
 
@@ -40,7 +40,8 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const version = attached.resourceType === 'model' ? attached.version : undefined;
   const resourceLabel = isSource ? `${(attached as { sourceName: string }).sourceName}_${attached.name}` : version !== undefined ? `${attached.name}_v${version}` : attached.name;
   const testLabel = `${decl.namespace ? `${decl.namespace}_` : ''}${isSource ? 'source_' : ''}${decl.testName}`;
-  const name = decl.customName ?? genericTestName(testLabel, resourceLabel, decl.kwargs);
+  const names = decl.customName === undefined ? genericTestNames(testLabel, resourceLabel, decl.kwargs) : { short: decl.customName, full: decl.customName };
+  const name = names.short;
   const state = newRenderState({
     mode: 'parse',
     node: { uniqueId: '', name, resourceType: 'test', packageName: ctx.projectName, originalFilePath: decl.file, fqn: [], baseConfig: {} },
@@ -71,7 +72,9 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     rendered = render(call, '#where');
   }
   const refs: RefCall[] = [...state.refs];
-  const uniqueId = `test.${ctx.projectName}.${name}.${shortHash(`${decl.file}:${name}:${JSON.stringify(decl.kwargs)}`)}`;
+  const testMetadata = { name: decl.testName, namespace: decl.namespace, kwargs: { ...decl.kwargs, model: `{{ get_where_subquery(${attached.resourceType === 'source' ? `source('${(attached as { sourceName: string }).sourceName}', '${attached.name}')` : `ref('${attached.name}'${version !== undefined ? `, version='${version}'` : ''})`}) }}` } };
+  // dbt's id: its hash of the fqn name and test_metadata (the same test twice is dbt's duplicate).
+  const uniqueId = `test.${ctx.projectName}.${name}.${genericTestHash(names.full, testMetadata)}`;
   return Object.freeze({
     uniqueId,
     resourceType: 'test',
@@ -88,7 +91,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     macrosUsed: [...state.macrosUsed],
     relation: { schema: '', identifier: name },
     testType: 'generic',
-    testMetadata: { name: decl.testName, namespace: decl.namespace, kwargs: { ...decl.kwargs, model: `{{ get_where_subquery(${attached.resourceType === 'source' ? 'source' : 'ref'}('${attached.name}'${version !== undefined ? `, version='${version}'` : ''})) }}` } },
+    testMetadata,
     columnName: decl.columnName,
     attachedNode: attached.uniqueId,
     rawCode: `{{ ${macroName}(**_dbt_generic_test_kwargs) }}`,

@@ -131,7 +131,9 @@ const INERT_CONFIG_KEYS = ['inserts_only'] as const;
 
 /** Two nodes with one unique id (e.g. two model files with one name). */
 export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectError {
-  return new ProjectError('duplicate_node', `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${node.originalFilePath}`, {
+  // dbt's DuplicateResourceNameError words (its NodeType.pluralize), then both files.
+  const kinds = node.resourceType === 'analysis' ? 'analyses' : node.resourceType === 'test' ? 'data_tests' : node.resourceType === 'saved_query' ? 'saved_queries' : `${node.resourceType}s`;
+  return new ProjectError('duplicate_node', `dbt found two ${kinds} with the name "${node.name}": ${clash.originalFilePath} and ${node.originalFilePath}`, {
     file: node.originalFilePath,
     line: node.line,
     hint: 'Rename one of them (model names must be unique in a project).',

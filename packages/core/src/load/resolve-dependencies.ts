@@ -99,7 +99,8 @@ export function resolveDependencies(
         });
       }
       if (target.uniqueId === n.uniqueId)
-        throw new ProjectError('cycle', `${kind} '${n.name}' refers to itself: ${n.name} (${n.originalFilePath}) -> ${n.name}`, {
+        // dbt's words ("Found a cycle: model.x.m"), then which model and file.
+        throw new ProjectError('cycle', `Found a cycle: ${n.uniqueId} — ${kind.toLowerCase()} '${n.name}' refers to itself: ${n.name} (${n.originalFilePath}) -> ${n.name}`, {
           file: n.originalFilePath,
           hint: "Use {{ this }} to refer to the model's own table.",
         });

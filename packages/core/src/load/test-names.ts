@@ -2,6 +2,11 @@ import { hash } from 'node:crypto';
 
 /** dbt's generic test naming: `<test>_<resource>_<args…>`, or a truncated name + md5 when ≥ 64 chars. */
 export function genericTestName(testName: string, resourceName: string, kwargs: Readonly<Record<string, unknown>>): string {
+  return genericTestNames(testName, resourceName, kwargs).short;
+}
+
+/** Both of dbt's names of a generic test: `full` (its fqn name, hashed into the unique id) and `short` (≤ 63 chars). */
+export function genericTestNames(testName: string, resourceName: string, kwargs: Readonly<Record<string, unknown>>): { readonly short: string; readonly full: string } {
   const flat: string[] = [];
   for (const key of Object.keys(kwargs).sort()) {
     if (key === 'model') continue;
@@ -12,8 +17,54 @@ export function genericTestName(testName: string, resourceName: string, kwargs: 
   const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${testName}_${resourceName}`;
   const full = unique ? `${identifier}_${unique}` : identifier;
-  if (full.length < 64) return full;
-  return `${identifier.slice(0, 30)}_${hash('md5', full, 'hex')}`;
+  if (full.length < 64) return { short: full, full };
+  return { short: `${identifier.slice(0, 30)}_${hash('md5', full, 'hex')}`, full };
+}
+
+/**
+ * The hash ending a generic test's unique id, as dbt's create_test_node computes it: the last 10 hex
+ * digits of md5(<fqn name> + repr(<test_metadata with sorted keys and every leaf as str()>)), so
+ * `test.<project>.<name>.<hash>` ids match dbt's (tests and state comparisons name them).
+ */
+export function genericTestHash(fqnName: string, metadata: { readonly name: string; readonly namespace?: string; readonly kwargs: Readonly<Record<string, unknown>> }): string {
+  const md = { kwargs: metadata.kwargs, name: metadata.name, namespace: metadata.namespace ?? null };
+  return hash('md5', fqnName + pyRepr(hashable(md)), 'hex').slice(-10);
+}
+
+type Hashable = string | readonly Hashable[] | { readonly [k: string]: Hashable };
+
+/** dbt's get_hashable_md: mappings with sorted keys, lists item by item, anything else as its str(). */
+function hashable(v: unknown): Hashable {
+  if (Array.isArray(v)) return v.map(hashable);
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, hashable(o[k])]));
+  }
+  return pyStr(v);
+}
+
+/** Python's repr() of str / list / dict values. */
+function pyRepr(v: Hashable): string {
+  if (typeof v === 'string') return pyStrRepr(v);
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x as Hashable)}`).join(', ')}}`;
+}
+
+function pyStrRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    // Python's non-printables: C0/C1 controls, DEL, no-break space, soft hyphen.
+    else if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + quote;
 }
 
 /** Python's str() of a YAML value, as dbt would see it. */

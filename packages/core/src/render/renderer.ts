@@ -390,7 +390,7 @@ export class Renderer {
       const clash = this.registry.add(entry);
       if (clash && file.supplement) continue;
       if (clash)
-        throw new ProjectError('duplicate_macro', `Two macros are named '${block.name}' in package '${file.packageName}': ${clash.node.originalFilePath}:${clash.node.line} and ${file.path}:${block.line}`, {
+        throw new ProjectError('duplicate_macro', `dbt found two macros named "${block.name}" in the project "${file.packageName}": ${clash.node.originalFilePath}:${clash.node.line} and ${file.path}:${block.line}`, {
           file: file.path,
           line: block.line,
           hint: 'Rename or delete one of them (macro names are unique within a package).',
