@@ -37,6 +37,7 @@ import { writeSourcesJson, type FreshnessResult } from './report/freshness-resul
 import { newRenderState, renderNodeInfo } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
+import type { ManifestSource } from './report/manifest-reuse.js';
 import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult, type NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, requireStateManifest, type PreviousState } from './state/previous-state.js';
@@ -314,6 +315,12 @@ export class TsdbtProject {
     return hash.digest('base64');
   }
 
+  /** Where the manifest's nodes come from, when a warm start: manifest.json then reuses the last write's pieces of unchanged nodes. */
+  private manifestSource(): ManifestSource | undefined {
+    const { warmIdentity: identity, warmChanges: changedSince } = this.loaded;
+    return identity !== undefined && changedSince && !this.secrets.length ? { identity, changedSince } : undefined;
+  }
+
   /** `--state DIR` read once per folder (and this target's sources.json, for `source_status:`). */
   private stateArtifacts(dir: string | undefined): StateArtifacts {
     if (dir === undefined || dir === '') return {};
@@ -342,7 +349,7 @@ export class TsdbtProject {
       const items = memo.ids.map((id, k) => ({ node: this.graph.node(id), sql: memo.sqls[k]! }));
       if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
       const { paths } = writeCompiledFiles(this.targetDir, items, this.secrets, memo.hashes);
-      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, memo.manifestKey);
+      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, memo.manifestKey, this.manifestSource());
       return items.map((i, k) => ({ ...i, path: paths[k]! }));
     }
     const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
@@ -375,7 +382,7 @@ export class TsdbtProject {
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
     const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets);
     const manifestKey = this.manifestContentKey(items);
-    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, manifestKey);
+    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, manifestKey, this.manifestSource());
     const memoable = memoKey !== undefined && manifestKey !== undefined && !fromWarehouse;
     writeCompileMemo(this.targetDir, memoable ? { key: memoKey, ids: items.map((i) => i.node.uniqueId), sqls: items.map((i) => i.sql), hashes, manifestKey } : undefined);
     return items.map((i, k) => ({ ...i, path: paths[k]! }));
@@ -386,7 +393,7 @@ export class TsdbtProject {
    * long each load phase took (no warehouse, no compiled SQL).
    */
   parse(): { manifestPath: string; perfInfoPath: string; timings?: LoadTimings } {
-    const manifestPath = writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    const manifestPath = writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource());
     const timings = this.loaded.timings;
     const none: LoadTimings = { readProjectElapsed: 0, loadMacrosElapsed: 0, parseProjectElapsed: 0, processManifestElapsed: 0, loadAllElapsed: 0, projects: [] };
     const perfInfoPath = writePerfInfo(this.targetDir, this.manifest, timings ?? none, this.loaded.files.length, this.loaded.partialParse);
@@ -673,7 +680,7 @@ export class TsdbtProject {
     const message = 'Nothing to do. Try checking your model configs and model specification args';
     if (options.warnError) throw new UsageError('nothing_to_do', message, { hint: 'The selection picked no node (--warn-error makes this warning an error).' });
     this.onEvent({ type: 'warning', message });
-    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource());
     writeRunResults(this.targetDir, [], 0, this.invocationId, this.runArgs(command, options, threads), this.secrets);
     return { command, results: [], elapsed: 0, interrupted: false, success: true, hooks: [] };
   }
@@ -739,7 +746,7 @@ export class TsdbtProject {
     });
     this.loaded.renderer.setInvocationArgs(this.runArgs(command, options, threads));
     const started = Date.now();
-    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource());
     const withHooks = HOOK_COMMANDS.has(command);
     // As dbt's before_run (create_schemas): the selected relations' schemas exist before the
     // on-run-start hooks and before any node renders (a model may create relations in its own
@@ -765,7 +772,7 @@ export class TsdbtProject {
     const endHooks = withHooks && !interrupted ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext(results, startHooks)) : [];
     const hooks = [...startHooks, ...endHooks].map((h) => scrubHook(h, this.secrets));
     const elapsed = (Date.now() - started) / 1000;
-    if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets);
+    if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource());
     writeRunResults(this.targetDir, results, elapsed, this.invocationId, this.runArgs(command, options, threads), this.secrets, { before: startHooks, after: endHooks });
     results = results.map((r) => scrubResult(r, this.secrets));
     const success = runSucceeded(results, interrupted) && hooks.every((h) => h.status !== 'error');

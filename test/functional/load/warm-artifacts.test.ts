@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TsdbtProject } from '../../../packages/core/src/index.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
@@ -33,6 +34,18 @@ const PROJECT: Record<string, string> = {
 const manifestFile = () => join(p!.dir, 'target', 'manifest.json');
 /** manifest.json without what differs per command. */
 const contents = () => readFileSync(manifestFile(), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '');
+/** Makes the record beside manifest.json (report/manifest-reuse.ts) take the file as it is now as its last write (same size expected). */
+const recordedAsWritten = () => {
+  const recordFile = join(p!.dir, 'target', '.manifest-pieces');
+  const recorded = deserialize(readFileSync(recordFile)) as { size: number };
+  expect(statSync(manifestFile()).size).toBe(recorded.size);
+  writeFileSync(recordFile, serialize({ ...recorded, mtimeMs: statSync(manifestFile()).mtimeMs }));
+};
+/** manifest.json of a compile with no warm start at all (another target folder). */
+const coldContents = async () => {
+  await TsdbtProject.open({ projectDir: p!.dir, partialParse: false, targetPath: 'cold' }).compile();
+  return readFileSync(join(p!.dir, 'cold', 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '');
+};
 const compileWarm = async () => {
   const project = TsdbtProject.open({ projectDir: p!.dir });
   expect(project.loaded.partialParse.warmStart).toBe(true);
@@ -48,8 +61,7 @@ describe('warm compile: manifest.json', () => {
     const full = contents();
     // Reused, not rewritten: a byte changed behind its back (and recorded as the last write) stays.
     writeFileSync(manifestFile(), readFileSync(manifestFile(), 'utf8').replace('"parent_map"', '"parent_maP"'));
-    const keyFile = join(p.dir, 'target', '.manifest-key.json');
-    writeFileSync(keyFile, JSON.stringify({ ...JSON.parse(readFileSync(keyFile, 'utf8')), mtimeMs: statSync(manifestFile()).mtimeMs }));
+    recordedAsWritten();
     await compileWarm();
     expect(contents()).toBe(full.replace('"parent_map"', '"parent_maP"'));
     writeFileSync(manifestFile(), readFileSync(manifestFile(), 'utf8').replace('"parent_maP"', '"parent_map"'));
@@ -84,6 +96,47 @@ describe('warm compile: manifest.json', () => {
     const warm = contents();
     await TsdbtProject.open({ projectDir: p.dir, partialParse: false }).compile();
     expect(warm).toBe(contents());
+  });
+});
+
+describe('warm compile: manifest.json pieces of unchanged nodes', () => {
+  it("copies the last write's pieces of nodes no update set, and makes the changed ones again", async () => {
+    p = inlineProject(PROJECT);
+    await p.open().compile();
+    await compileWarm(); // written in full, pieces recorded
+    // A byte of a's dict changed behind the record's back (same size): copied as it is, so it shows.
+    writeFileSync(manifestFile(), readFileSync(manifestFile(), 'utf8').replace('"raw_code":"select 1 as v"', '"raw_code":"select 2 as v"'));
+    recordedAsWritten();
+    p.write({ 'models/b.sql': "select v + 1 as v from {{ ref('a') }}" });
+    await TsdbtProject.open({ projectDir: p.dir }).compile(); // a warm update: only b set
+    const text = contents();
+    expect(text).toContain('"raw_code":"select 2 as v"');
+    expect(text).toContain('select v + 1 as v');
+    expect(text.replace('"raw_code":"select 2 as v"', '"raw_code":"select 1 as v"')).toBe(await coldContents());
+  });
+
+  it('each kind of change gives the manifest of a cold compile: SQL, dependencies, YAML, a deleted model', async () => {
+    p = inlineProject(PROJECT);
+    await p.open().compile();
+    await compileWarm();
+    const steps: Record<string, string>[] = [
+      { 'models/b.sql': "select v * 3 as v from {{ ref('a') }}" }, // SQL; c's compiled SQL unchanged
+      { 'models/c.sql': "select v from {{ ref('a') }}" }, // c no longer a child of b: b's child_map entry changes
+      { 'models/c.sql': "select v from {{ ref('b') }} union all select v from {{ ref('a') }}" }, // and back
+      { 'models/schema.yml': 'version: 2\nmodels:\n  - name: b\n    description: "édité"\n    columns:\n      - name: v\n        tests: [not_null]\n' },
+      { 'models/schema.yml': 'version: 2\nmodels:\n  - name: b\n    config:\n      alias: b_renamed\n    columns:\n      - name: v\n        tests: [not_null]\n' }, // c's compiled SQL changes
+      { 'models/a.sql': 'select 7 as v' },
+    ];
+    for (const files of steps) {
+      p.write(files);
+      await TsdbtProject.open({ projectDir: p.dir }).compile();
+      expect(contents()).toBe(await coldContents());
+      await compileWarm();
+      expect(contents()).toBe(await coldContents());
+    }
+    rmSync(join(p.dir, 'models', 'n.sql'));
+    await TsdbtProject.open({ projectDir: p.dir }).compile();
+    expect(contents()).toBe(await coldContents());
   });
 });
 

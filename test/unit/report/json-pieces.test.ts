@@ -52,4 +52,31 @@ describe('writeJsonObject', () => {
     const object = { metadata: {}, nodes, after: [1, 2, 3] };
     expect(written(object, ['nodes'])).toBe(JSON.stringify(object));
   });
+
+  it('tells where each piece landed, and writes pieces given as bytes as they are', () => {
+    const object = { metadata: { x: 'é' }, nodes: { 'model.a': { sql: "select 'ü'" }, 'model.b': { n: 1 }, 'model.c': { big: 'y'.repeat(1 << 20) } }, parent_map: { 'model.a': [], 'model.b': ['model.a'] } };
+    const file = join(dir, 'tracked.json');
+    const nodes = new JsonRecord(undefined, true);
+    const parents = new JsonRecord(undefined, true);
+    for (const [k, v] of Object.entries(object.nodes)) nodes.set(k, v);
+    for (const [k, v] of Object.entries(object.parent_map)) parents.set(k, v);
+    writeJsonObject(file, [['metadata', object.metadata], ['nodes', nodes], ['parent_map', parents]], undefined);
+    const bytes = readFileSync(file);
+    expect(bytes.toString('utf8')).toBe(JSON.stringify(object));
+    const piece = (r: JsonRecord, i: number) => bytes.subarray(r.at![i * 2]!, r.at![i * 2 + 1]!);
+    expect(piece(nodes, 0).toString('utf8')).toBe(`"model.a":${JSON.stringify(object.nodes['model.a'])}`);
+    expect(piece(parents, 1).toString('utf8')).toBe('"model.b":["model.a"]');
+    // The same object again from the first write's bytes, mixed with new text.
+    const again = new JsonRecord(undefined, true);
+    again.add(piece(nodes, 0));
+    again.set('model.b', object.nodes['model.b']);
+    again.add(piece(nodes, 2));
+    const parentsAgain = new JsonRecord(undefined);
+    parentsAgain.add(piece(parents, 0));
+    parentsAgain.add(piece(parents, 1));
+    const second = join(dir, 'again.json');
+    writeJsonObject(second, [['metadata', object.metadata], ['nodes', again], ['parent_map', parentsAgain]], undefined);
+    expect(readFileSync(second).equals(bytes)).toBe(true);
+    expect(again.at).toEqual(nodes.at);
+  });
 });

@@ -103,7 +103,9 @@ function applyIncremental(previous: { loaded: LoadedProject; graph: ProjectGraph
   const { manifest, fresh, removed, files } = update;
   prev.renderer.setManifest(manifest);
   const graph = ProjectGraph.withChanges(prevGraph, manifest, fresh, removed);
-  const loaded: LoadedProject = { ...prev, manifest, files };
+  // No longer the warm start's load: nothing may be reused as made from it (compile memo, manifest.json pieces).
+  const { warmIdentity: _identity, warmChanges: _changes, ...rest } = prev;
+  const loaded: LoadedProject = { ...rest, manifest, files };
   loadInternals.set(loaded, internals);
   return { loaded, graph, touched: [...fresh], removed: [...removed] };
 }

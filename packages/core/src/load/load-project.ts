@@ -1,5 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
+import { changedSince } from './warm-changes.js';
 import { discoverFiles } from './discover-files.js';
 import { projectHooks, type Manifest, type SelectorDefinition } from '../manifest/manifest.js';
 import { holdsNoSql, isEmptyNode } from '../manifest/lazy-nodes.js';
@@ -99,6 +100,8 @@ export interface LoadedProject {
   readonly graphHints?: { readonly acyclic: true; readonly depths: ReadonlyMap<string, number> };
   /** A load served unchanged from its warm start: what it is (equal identities, equal manifests), for artifacts that can be reused. */
   readonly warmIdentity?: string;
+  /** With warmIdentity: the nodes set since the warm start was `since` (load/warm-changes.ts; undefined: unknown, reuse nothing). */
+  readonly warmChanges?: (since: string) => ReadonlySet<string> | undefined;
 }
 
 /** Seconds per load phase, with dbt's perf_info.json names; one entry per project (root, then packages). */
@@ -394,7 +397,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   };
   const identity = recorder?.save(loaded, { volatile: loadReads.reads.volatile, envRead: loadReads.reads.env.keys(), logs, nodeLogs, renders: partialParse.rendered.length + partialParse.reused, varReads });
   // The saved load is this one: what the next command reads back is known by this identity (compile memo, manifest.json reuse).
-  if (identity !== undefined) Object.assign(loaded, { warmIdentity: identity });
+  if (identity !== undefined) Object.assign(loaded, { warmIdentity: identity, warmChanges: (since: string) => changedSince(identity, [], since) });
   return loaded;
 }
 

@@ -10,7 +10,8 @@ import type { ProjectRoot } from './project-roots.js';
 import { BUILTIN_MACROS_DIR, PACKAGE_MACROS_DIR } from './builtin-package.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { savedPatch } from './saved-patches.js';
-import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type SavedLoad, type VarReads } from './warm-start.js';
+import { changedSince, deltaNodeIds } from './warm-changes.js';
+import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type DeltaNodes, type SavedLoad, type VarReads } from './warm-start.js';
 import { generations, updateWarmLoad } from './warm-update.js';
 import { cliVarHashes } from './warm-vars-update.js';
 
@@ -74,7 +75,10 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
   let built: Renderer | undefined;
   let updated: { parsed: readonly string[]; files: readonly string[] } | undefined;
   let identity = 'changed' in read ? undefined : read.identity;
+  let deltaNodes = 'changed' in read ? read.deltaNodes : (read.deltaNodes ?? []);
   if ('changed' in read) {
+    // Which ids the load had before this update: a delta that adds one changes more than its nodes.
+    const before = new Set(read.load().manifest.nodes.keys());
     let update;
     try {
       update = updateWarmLoad(read, options, projectRoot);
@@ -87,6 +91,8 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
     updated = { parsed: update.parsed, files: update.changedFiles };
     const next = update;
     identity = read.append(update.delta, () => ({ inputs: { ...read.inputs, scan: read.scan, env: next.env, cliVars: cliVarHashes(options) }, load: next.load, internals: update.internals }));
+    // Appended to the saved deltas, or written whole (a new base: no deltas).
+    deltaNodes = identity?.startsWith(`${read.identity},`) ? [...read.deltaNodes, deltaNodeIds(update.delta.nodes, before)] : [];
   } else saved = read;
   for (const [message, level] of saved.logs) options.onLog?.(message, level);
   const loaded: LoadedProject = {
@@ -109,11 +115,16 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
       ...(updated ? { warmUpdate: updated.files } : {}),
     },
     graphHints: { acyclic: true, depths: new Map(saved.depths) },
-    ...(identity !== undefined ? { warmIdentity: identity } : {}),
+    ...(identity !== undefined ? { warmIdentity: identity, warmChanges: changedSinceOf(identity, deltaNodes) } : {}),
     // perf_info.json: the whole load was reading the warm start
     timings: { readProjectElapsed: 0, loadMacrosElapsed: 0, parseProjectElapsed: 0, processManifestElapsed: 0, loadAllElapsed: (performance.now() - started) / 1000, projects: [] },
   };
   return loaded;
+}
+
+/** LoadedProject.warmChanges of a warm start (made apart: the closure must not keep the load's scope alive). */
+function changedSinceOf(identity: string, deltaNodes: DeltaNodes): (since: string) => ReadonlySet<string> | undefined {
+  return (since) => changedSince(identity, deltaNodes, since);
 }
 
 /** What a running load records for its warm start. */

@@ -64,7 +64,12 @@ export interface SavedLoad {
   readonly nodeLogs: readonly [number, number];
   /** What this saved load is, as read (the base's checksum and size, each delta's): equal identities, equal loads. Not saved. */
   readonly identity?: string;
+  /** The nodes each delta of `identity` set, in order (null: it deleted or added a node). Not saved. */
+  readonly deltaNodes?: DeltaNodes;
 }
+
+/** The nodes each delta of a warm start set, in order (null: it deleted or added a node): load/warm-changes.ts. */
+export type DeltaNodes = readonly (readonly string[] | null)[];
 
 /** What an incremental update (load/warm-update.ts) needs beyond the load: read only then. */
 export interface SavedInternals {
@@ -120,6 +125,9 @@ export interface StaleLoad {
   /** The saved load (deserialized on first call), and what an update needs. */
   load(): SavedLoad;
   internals(): SavedInternals;
+  /** The identity and nodes set by each delta of the saved load, before this update. */
+  readonly identity: string;
+  readonly deltaNodes: DeltaNodes;
   /** Appends `delta` to the file (or rewrites it whole when deltas have grown): the next command's warm start. */
   append(delta: WarmDelta, updated: () => { inputs: LoadInputs; load: SavedLoad; internals: SavedInternals }): string | undefined;
 }
@@ -229,13 +237,16 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     keepOpen = true;
     const load = () => deltas.reduce(applyDelta, withNodes(deserialize(loadBytes) as SavedLoad, nodes));
     const identity = [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',');
-    if (differ.length === 0 && changedVars.length === 0) return { ...load(), identity };
+    const deltaNodes = nodesSet(nodes, deltas);
+    if (differ.length === 0 && changedVars.length === 0) return { ...load(), identity, deltaNodes };
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
     return {
       changed: differ,
       changedVars,
+      identity,
+      deltaNodes,
       scan: now,
       inputs: { spec: saved.spec, scan, env: envValues, cliVars: savedVars },
       load: () => (loaded ??= load()),
@@ -255,6 +266,19 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
   } finally {
     if (!keepOpen) closeSync(fd);
   }
+}
+
+/** The nodes each delta set (null for a delta that deleted a node or added one the load before it had not). */
+function nodesSet(base: ReadonlyMap<string, ManifestNode>, deltas: readonly WarmDelta[]): DeltaNodes {
+  const added = new Set<string>();
+  return deltas.map((d) => {
+    let same = true;
+    for (const [id, node] of d.nodes) {
+      if (node === null) same = false;
+      else if (!base.has(id) && !added.has(id)) (same = false), added.add(id);
+    }
+    return same ? d.nodes.map(([id]) => id) : null;
+  });
 }
 
 /**
@@ -362,7 +386,8 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
   try {
     const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env], cliVars: [...inputs.cliVars] });
     // The nodes apart, each its own blob behind an index (manifest/lazy-nodes.ts): a warm start decodes only the nodes it uses.
-    const loadBytes = serialize({ ...load, manifest: { ...load.manifest, nodes: new Map() } });
+    const { identity: _identity, deltaNodes: _deltaNodes, ...plain } = load;
+    const loadBytes = serialize({ ...plain, manifest: { ...load.manifest, nodes: new Map() } });
     const nodes = encodeNodeParts(load.manifest.nodes);
     // Sections as lists of parts, written in turn: concatenated first, the 10k project's ~60 MB of blobs were held twice more (a cold compile's peak).
     const sections = [[inputBytes], [loadBytes], [nodes.index], nodes.blobs, encodeInternalParts(internals)];

@@ -12,7 +12,7 @@ import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
 import { JsonRecord, writeJsonObject } from './json-pieces.js';
-import { recordManifest, rewriteManifestMetadata } from './manifest-reuse.js';
+import { earlierPieces, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sqlKey, type EarlierPieces, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
 import type { HookResult, NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
@@ -88,29 +88,54 @@ export function writeManifest(
   typed?: ReadonlyMap<string, readonly TypedColumn[]>,
   /** What the contents (all but the metadata) are made of, when the caller knows: the last write's are reused when equal (report/manifest-reuse.ts). */
   contentKey?: string,
+  /** The warm start the nodes come from: the last write's pieces of unchanged nodes are reused (report/manifest-reuse.ts). */
+  source?: ManifestSource,
 ): string {
   const meta = { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName };
   const metaJson = JSON.stringify(meta, scrubbingReplacer(secrets));
   const path = join(targetDir, 'manifest.json');
   if (contentKey !== undefined && !typed && rewriteManifestMetadata(targetDir, path, contentKey, metaJson)) return path;
+  // Pieces are recorded (and reused) only for a warm start's nodes written as they are.
+  const tracked = source !== undefined && !typed && secrets.length === 0 ? source : undefined;
+  const ids = tracked ? [...manifest.nodes.keys()] : [];
+  const nodesKey = tracked ? idsKey(ids) : '';
+  const earlier = tracked ? earlierPieces(targetDir, path, tracked, nodesKey) : undefined;
   // Each node's dict is stringified as it is made (report/json-pieces.ts): the 25,000 dicts and the 50 MB text never exist at once.
   const replacer = scrubbingReplacer(secrets);
-  const nodes = new JsonRecord(replacer);
-  const sources = new JsonRecord(replacer);
-  const unitTests = new JsonRecord(replacer);
+  const record = () => new JsonRecord(replacer, tracked !== undefined);
+  const nodes = record();
+  const sources = record();
+  const unitTests = record();
   // dbt's manifest keeps exposures and the semantic layer's resources beside `nodes`.
-  const byKind: Record<string, JsonRecord> = { exposure: new JsonRecord(replacer), metric: new JsonRecord(replacer), semantic_model: new JsonRecord(replacer), saved_query: new JsonRecord(replacer) };
-  const parentMap = new JsonRecord(replacer);
-  const childMap = new JsonRecord(replacer);
+  const byKind: Record<string, JsonRecord> = { exposure: record(), metric: record(), semantic_model: record(), saved_query: record() };
+  const parentMap = record();
+  const childMap = record();
   const inPackage = packageRelativePaths(manifest);
+  // Whose children list may differ from the last write: the old and new parents of a changed node.
+  const newChildren = earlier ? childrenChanged(ids, earlier, graph) : undefined;
+  const sqlKeys: string[] = [];
+  const dictAt: [JsonRecord, number][] = [];
+  let i = 0;
   for (const node of manifest.nodes.values()) {
-    const dict = nodeDict(node, compiled.get(node.uniqueId), inPackage);
-    dict.checksum = nodeChecksum(node);
-    const columns = typed?.get(node.uniqueId);
-    if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
-    (node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes).set(node.uniqueId, dict);
-    parentMap.set(node.uniqueId, graph.parents(node.uniqueId).sort());
-    childMap.set(node.uniqueId, graph.children(node.uniqueId).sort());
+    const id = node.uniqueId;
+    const sql = compiled.get(id);
+    const key = tracked ? sqlKey(sql) : '';
+    const same = earlier !== undefined && !earlier.changed.has(id);
+    const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
+    if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.piece(i, 0))]);
+    else {
+      const dict = nodeDict(node, sql, inPackage);
+      dict.checksum = nodeChecksum(node);
+      const columns = typed?.get(id);
+      if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
+      dictAt.push([into, into.set(id, dict)]);
+    }
+    if (same) parentMap.add(earlier.piece(i, 1));
+    else parentMap.set(id, graph.parents(id).sort());
+    if (same && !newChildren!.has(id)) childMap.add(earlier.piece(i, 2));
+    else childMap.set(id, graph.children(id).sort());
+    sqlKeys.push(key);
+    i++;
   }
   const macros = Object.fromEntries(
     [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, ...macroProperties(m, inPackage) }]),
@@ -137,8 +162,39 @@ export function writeManifest(
       ['unit_tests', unitTests],
     ], replacer),
   );
-  recordManifest(targetDir, path, typed ? undefined : contentKey, Buffer.byteLength(`{"metadata":${metaJson}`));
+  const metadataEnd = Buffer.byteLength(`{"metadata":${metaJson}`);
+  let pieces: RecordedPieces | undefined;
+  if (tracked) {
+    // Where each node's pieces landed, counted from the metadata's end.
+    const offsets = new Uint32Array(ids.length * PIECES * 2);
+    const put = (n: number, k: number, at: readonly number[], index: number) => {
+      offsets[(n * PIECES + k) * 2] = at[index * 2]! - metadataEnd;
+      offsets[(n * PIECES + k) * 2 + 1] = at[index * 2 + 1]! - metadataEnd;
+    };
+    for (let n = 0; n < ids.length; n++) {
+      const [into, index] = dictAt[n]!;
+      put(n, 0, into.at!, index);
+      put(n, 1, parentMap.at!, n);
+      put(n, 2, childMap.at!, n);
+    }
+    pieces = { identity: tracked.identity, ids: nodesKey, offsets, sqlKeys };
+  }
+  recordManifest(targetDir, path, typed ? undefined : contentKey, metadataEnd, pieces);
   return path;
+}
+
+/** The nodes whose child_map entry may differ from the last write's: the parents, old and new, of each changed node. */
+function childrenChanged(ids: readonly string[], earlier: EarlierPieces, graph: ProjectGraph): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (!earlier.changed.has(id)) continue;
+    const before = Object.values(JSON.parse(`{${Buffer.from(earlier.piece(i, 1)).toString('utf8')}}`) as Record<string, string[]>)[0] ?? [];
+    const after = graph.parents(id);
+    for (const p of before) if (!after.includes(p)) out.add(p);
+    for (const p of after) if (!before.includes(p)) out.add(p);
+  }
+  return out;
 }
 
 /** dbt's `groups`: each `groups:` entry with its owner. */

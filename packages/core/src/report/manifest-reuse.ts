@@ -1,51 +1,129 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 
 /*
- * manifest.json again, cheaply: a warm `compile` of an unchanged project writes the same 50 MB of
- * JSON but for its metadata (invocation_id, generated_at). When the caller knows the contents are
- * those of the last write — a content key (the warm start's identity and a hash of the compiled
- * SQL) equal to the one recorded beside the file, and the file untouched since (size and mtime) —
- * the new file is the new metadata followed by the old file's bytes after its metadata. The result
- * is byte for byte what a full write gives; anything unsure writes in full.
+ * manifest.json again, cheaply. A warm `compile` writes ~50 MB of JSON of which little changed:
+ * - when the caller knows the contents are those of the last write — a content key (the warm
+ *   start's identity and a hash of the compiled SQL) equal to the one recorded beside the file —,
+ *   the new file is the new metadata followed by the old file's bytes after its metadata;
+ * - else, when the nodes come from a warm start that only had deltas appended since the last write
+ *   (load/warm-changes.ts), each unchanged node's pieces (its dict, parent_map and child_map
+ *   entries) are copied from the old file's bytes, and only the nodes set since, those whose
+ *   compiled SQL differs and the children lists of their old and new parents are made again.
+ * Either way only when the old file is untouched since (size and mtime as recorded); the result is
+ * byte for byte what a full write gives, and anything unsure writes in full.
  */
 
-/** Beside manifest.json: the content key of its last write, where its metadata ends, its size and mtime. */
-const KEY_FILE = '.manifest-key.json';
+/** Beside manifest.json: what its last write was made of, where its metadata ends, its size and mtime, where each node's pieces are. */
+const RECORD_FILE = '.manifest-pieces';
 const HEAD = '{"metadata":';
+/** Pieces per node in the record's offsets: its dict, parent_map and child_map entries. */
+export const PIECES = 3;
 
 interface Recorded {
-  readonly key: string;
+  readonly key: string | undefined;
   readonly metadataEnd: number;
   readonly size: number;
   readonly mtimeMs: number;
+  readonly pieces: RecordedPieces | undefined;
+}
+
+/** Where the nodes' pieces of a write are, and what they were made of. */
+export interface RecordedPieces {
+  /** The warm start the nodes came from (LoadedProject.warmIdentity). */
+  readonly identity: string;
+  /** The node ids in order (idsKey). */
+  readonly ids: string;
+  /** Per node, per piece: start and end byte offsets (after the metadata: a new metadata moves nothing). */
+  readonly offsets: Uint32Array;
+  /** Per node: a hash of the compiled SQL written in its dict ('' when none; sqlKey). */
+  readonly sqlKeys: readonly string[];
+}
+
+/** Where a manifest's nodes come from, when a warm start: what lets a write reuse the last one's pieces. */
+export interface ManifestSource {
+  readonly identity: string;
+  /** The nodes set since the warm start was `since` (undefined: unknown). */
+  readonly changedSince: (since: string) => ReadonlySet<string> | undefined;
+}
+
+/** The last write's pieces a new write of the same warm start can copy. */
+export interface EarlierPieces {
+  /** Nodes set since (their pieces are made again). */
+  readonly changed: ReadonlySet<string>;
+  readonly sqlKeys: readonly string[];
+  /** The bytes of node `i`'s piece `k` (0 dict, 1 parents, 2 children). */
+  piece(i: number, k: number): Uint8Array;
+}
+
+/** A key of the node ids in order: pieces are reused only for the same nodes in the same order. */
+export const idsKey = (ids: readonly string[]) => createHash('sha1').update(ids.join('\0')).digest('base64');
+
+/** A key of a compiled SQL text ('' for none). */
+export const sqlKey = (sql: string | undefined) => (sql === undefined ? '' : createHash('sha1').update(sql).digest('base64'));
+
+function readRecord(targetDir: string, path: string): Recorded | undefined {
+  try {
+    const recorded = deserialize(readFileSync(join(targetDir, RECORD_FILE))) as Recorded;
+    const s = statSync(path);
+    return s.size === recorded.size && s.mtimeMs === recorded.mtimeMs ? recorded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The old file's bytes when they are as recorded (size, the metadata's end). */
+function recordedBytes(path: string, recorded: Recorded): Buffer | undefined {
+  const old = readFileSync(path);
+  if (old.length !== recorded.size || old.toString('latin1', 0, HEAD.length) !== HEAD || old[recorded.metadataEnd] !== 0x2c /* , */) return undefined;
+  return old;
 }
 
 /** Writes `path` from its previous contents with `metadataJson` in front, when `key` says they hold; false otherwise. */
 export function rewriteManifestMetadata(targetDir: string, path: string, key: string, metadataJson: string): boolean {
-  let recorded: Recorded;
-  try {
-    recorded = JSON.parse(readFileSync(join(targetDir, KEY_FILE), 'utf8')) as Recorded;
-    const s = statSync(path);
-    if (recorded.key !== key || s.size !== recorded.size || s.mtimeMs !== recorded.mtimeMs) return false;
-  } catch {
-    return false;
-  }
-  const old = readFileSync(path);
-  if (old.length !== recorded.size || old.toString('latin1', 0, HEAD.length) !== HEAD || old[recorded.metadataEnd] !== 0x2c /* , */) return false;
-  const text = Buffer.concat([Buffer.from(HEAD + metadataJson), old.subarray(recorded.metadataEnd)]);
-  writeFileSync(path, text);
-  recordManifest(targetDir, path, key, HEAD.length + Buffer.byteLength(metadataJson));
+  const recorded = readRecord(targetDir, path);
+  if (recorded?.key !== key) return false;
+  const old = recordedBytes(path, recorded);
+  if (!old) return false;
+  writeFileSync(path, Buffer.concat([Buffer.from(HEAD + metadataJson), old.subarray(recorded.metadataEnd)]));
+  // The pieces' offsets count from the metadata's end: they hold as they are.
+  recordManifest(targetDir, path, key, HEAD.length + Buffer.byteLength(metadataJson), recorded.pieces);
   return true;
 }
 
-/** Notes the content key of the manifest.json just written (metadata ending at byte `metadataEnd`), or forgets it. */
-export function recordManifest(targetDir: string, path: string, key: string | undefined, metadataEnd: number): void {
-  const file = join(targetDir, KEY_FILE);
+/** The last write's pieces when it was made from an earlier state of the same warm start, with the same nodes in the same order. */
+export function earlierPieces(targetDir: string, path: string, source: ManifestSource, ids: string): EarlierPieces | undefined {
+  const recorded = readRecord(targetDir, path);
+  const pieces = recorded?.pieces;
+  if (!pieces || pieces.ids !== ids) return undefined;
+  const changed = source.changedSince(pieces.identity);
+  if (!changed) return undefined;
+  let old: Buffer | undefined;
   try {
-    if (key === undefined) return rmSync(file, { force: true });
+    old = recordedBytes(path, recorded);
+  } catch {
+    return undefined;
+  }
+  if (!old) return undefined;
+  const bytes = old;
+  const base = recorded.metadataEnd;
+  const offsets = pieces.offsets;
+  return {
+    changed,
+    sqlKeys: pieces.sqlKeys,
+    piece: (i, k) => bytes.subarray(base + offsets[(i * PIECES + k) * 2]!, base + offsets[(i * PIECES + k) * 2 + 1]!),
+  };
+}
+
+/** Notes what the manifest.json just written (metadata ending at byte `metadataEnd`) was made of, or forgets it. */
+export function recordManifest(targetDir: string, path: string, key: string | undefined, metadataEnd: number, pieces?: RecordedPieces): void {
+  const file = join(targetDir, RECORD_FILE);
+  try {
+    if (key === undefined && !pieces) return rmSync(file, { force: true });
     const s = statSync(path);
-    writeFileSync(file, JSON.stringify({ key, metadataEnd, size: s.size, mtimeMs: s.mtimeMs } satisfies Recorded));
+    writeFileSync(file, serialize({ key, metadataEnd, size: s.size, mtimeMs: s.mtimeMs, pieces } satisfies Recorded));
   } catch {
     // only a shortcut for the next write
   }
