@@ -13,7 +13,7 @@ import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { renderedWithNames } from './compile/final-render.js';
-import { compileMemoKey, readCompileMemo, writeCompileMemo } from './compile/compile-memo.js';
+import { compileMemoKey, readCompileMemo, reusableNodes, writeCompileMemo } from './compile/compile-memo.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
@@ -37,7 +37,7 @@ import { writeSourcesJson, type FreshnessResult } from './report/freshness-resul
 import { newRenderState, renderNodeInfo } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
-import type { ManifestSource } from './report/manifest-reuse.js';
+import { sqlKey, type ManifestSource } from './report/manifest-reuse.js';
 import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult, type NodeResult } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, requireStateManifest, type PreviousState } from './state/previous-state.js';
@@ -341,34 +341,52 @@ export class TsdbtProject {
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
   async compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean } = {}): Promise<CompiledNode[]> {
     const ids = this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
-    // An unchanged warm start compiled with the same selection: the last compile's result (compile/compile-memo.ts).
+    // The last compile's result (compile/compile-memo.ts): all of it for the same warm start and selection, else what still holds.
     const { select, exclude, selector, resourceTypes, indirectSelection } = options;
-    const memoKey = compileMemoKey(engineFingerprint(), this.loaded.warmIdentity, { ...options, onWarning: undefined }, { select, exclude, selector, resourceTypes, indirectSelection });
-    const memo = memoKey === undefined ? undefined : readCompileMemo(this.targetDir, memoKey);
-    if (memo) {
+    const identity = this.loaded.warmIdentity;
+    const memoKeys = identity === undefined ? undefined : compileMemoKey(engineFingerprint(), { ...options, onWarning: undefined }, { select, exclude, selector, resourceTypes, indirectSelection });
+    const memo = memoKeys === undefined ? undefined : readCompileMemo(this.targetDir, memoKeys.key);
+    if (memo && memo.identity === identity && memo.selection === memoKeys!.selection) {
       const items = memo.ids.map((id, k) => ({ node: this.graph.node(id), sql: memo.sqls[k]! }));
       if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
       const { paths } = writeCompiledFiles(this.targetDir, items, this.secrets, memo.hashes);
-      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, memo.manifestKey, this.manifestSource());
+      const sqlKeys = new Map(memo.ids.map((id, k) => [id, memo.sqlKeys[k]!]));
+      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, memo.manifestKey, this.manifestSource(), sqlKeys);
       return items.map((i, k) => ({ ...i, path: paths[k]! }));
     }
+    const changed = memo && this.loaded.warmChanges?.(memo.identity);
+    const isEphemeral = (id: string) => {
+      const n = this.graph.node(id);
+      return n.resourceType === 'model' && n.config.materialized === 'ephemeral';
+    };
+    const reusable = memo && changed ? reusableNodes(memo, changed, (id) => this.graph.children(id), isEphemeral, options.select !== undefined && options.select.length > 0) : undefined;
     const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
     const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
     const items: { node: ManifestNode; sql: string }[] = [];
+    // Per item: the memo's index when its SQL was taken from there.
+    const fromMemo: (number | undefined)[] = [];
     // Nodes compiled with the warehouse: unit tests, and nodes that read it while they render.
     let runCtx: RunContext | undefined;
     let fromWarehouse = false;
     for (const id of ids) {
       const node = this.graph.node(id);
+      const at = reusable?.get(id);
+      if (at !== undefined) {
+        items.push({ node, sql: memo!.sqls[at]! });
+        fromMemo.push(at);
+        continue;
+      }
       if (node.resourceType === 'unit_test') {
         // As dbt's compile: a unit test's SQL needs its inputs' and model's columns, described by the warehouse.
         runCtx ??= { ...this.runContext(await this.adapter(), {}), index };
         items.push({ node, sql: await unitTestCompiledSql(runCtx, node) });
+        fromMemo.push(undefined);
         fromWarehouse = true;
         continue;
       }
       if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
+      fromMemo.push(undefined);
       if (node.renderAtRuntime) {
         // dbt's compile renders with `execute` true: run_query answers from the warehouse, and an
         // unknown macro or a missing var deferred at parse raises now (not the parse-time text).
@@ -380,11 +398,30 @@ export class TsdbtProject {
       items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node)) });
     }
     if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
-    const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets);
+    const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets, fromMemo.map((at) => (at === undefined ? undefined : memo!.hashes[at])));
     const manifestKey = this.manifestContentKey(items);
-    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, manifestKey, this.manifestSource());
-    const memoable = memoKey !== undefined && manifestKey !== undefined && !fromWarehouse;
-    writeCompileMemo(this.targetDir, memoable ? { key: memoKey, ids: items.map((i) => i.node.uniqueId), sqls: items.map((i) => i.sql), hashes, manifestKey } : undefined);
+    const sqlKeys = items.map((i, k) => (fromMemo[k] === undefined ? sqlKey(i.sql) : memo!.sqlKeys[fromMemo[k]!]!));
+    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, manifestKey, this.manifestSource(), new Map(items.map((i, k) => [i.node.uniqueId, sqlKeys[k]!])));
+    const memoable = memoKeys !== undefined && identity !== undefined && manifestKey !== undefined && !fromWarehouse;
+    const memoNamed = new Set(memo?.named);
+    const memoEphemeral = new Set(memo?.ephemeral);
+    writeCompileMemo(
+      this.targetDir,
+      memoable
+        ? {
+            ...memoKeys,
+            identity,
+            ids: items.map((i) => i.node.uniqueId),
+            sqls: items.map((i) => i.sql),
+            hashes,
+            sqlKeys,
+            // Read off the nodes compiled now; the memo's own lists for the others (not decoded).
+            named: items.filter((i, k) => (fromMemo[k] === undefined ? 'needsNames' in i.node && i.node.needsNames === true : memoNamed.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
+            ephemeral: items.filter((i, k) => (fromMemo[k] === undefined ? isEphemeral(i.node.uniqueId) : memoEphemeral.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
+            manifestKey,
+          }
+        : undefined,
+    );
     return items.map((i, k) => ({ ...i, path: paths[k]! }));
   }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,5 +81,48 @@ describe('warm compile memo', () => {
     expect(next.decoded).toBe(0);
     expect(next.result).toEqual(coldAfter);
     expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
+  });
+
+  it('after an edit, compiles again only the nodes that compile from it (children, through ephemeral models), as a cold compile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-memo-eph-'));
+    dirs.push(dir);
+    const files: Record<string, string> = {
+      'project.yml': 'name: proj\nprofile: p\n',
+      'models/a.sql': 'select 1 as v',
+      'models/e.sql': "{{ config(materialized='ephemeral') }} select v from {{ ref('a') }}",
+      'models/f.sql': "select v from {{ ref('e') }}",
+      'models/g.sql': "select v from {{ ref('f') }}",
+      'models/n.sql': "select 1 as v from {{ ref('a').identifier }}",
+    };
+    for (let i = 0; i < 30; i++) files[`models/other_${i}.sql`] = `select ${i} as v from {{ ref('g') }}`;
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    writeFileSync(join(dir, 'profiles.yml'), 'p:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      schema: s\n');
+    const opts = { profilesDir: dir };
+    const run = async (options: Parameters<TsdbtProject['compile']>[0] = {}, targetPath = 'target') => {
+      const project = TsdbtProject.open({ projectDir: dir, targetPath, partialParse: targetPath !== 'cold', ...opts });
+      const before = decodedNodes();
+      const result = await project.compile(options);
+      return { result: result.map((c) => [c.node.uniqueId, c.sql]), decoded: decodedNodes() - before, warm: project.loaded.partialParse.warmStart === true };
+    };
+    for (let i = 0; i < 2; i++) await run();
+    writeFileSync(join(dir, 'models', 'a.sql'), "{{ config(alias='a_two') }} select 1 as v");
+    const edited = await run();
+    expect(edited.warm).toBe(true);
+    const cold = await run({}, 'cold');
+    expect(edited.result).toEqual(cold.result);
+    // f inlines e, which reads a: its SQL has the new name; g and the 30 others were not compiled again.
+    expect(edited.result.find(([id]) => id === 'model.proj.f')![1]).toContain('a_two');
+    expect(edited.decoded).toBeLessThan(8);
+    expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
+    // An ephemeral model compiled when selected by name, then a compile without a selection leaves it out.
+    const selected = await run({ select: ['e'] });
+    expect(selected.result.map(([id]) => id)).toEqual(['model.proj.e']);
+    writeFileSync(join(dir, 'models', 'g.sql'), "select v + 1 as v from {{ ref('f') }}");
+    const all = await run();
+    expect(all.result).toEqual((await run({}, 'cold')).result);
+    expect(all.result.map(([id]) => id)).not.toContain('model.proj.e');
   });
 });

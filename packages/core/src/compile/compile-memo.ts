@@ -5,36 +5,51 @@ import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 
 /*
- * A warm `compile` of an unchanged project again, without compiling: the compiled SQL is a function
- * of the loaded project (a warm start's identity: same files, options, environment) and of the
- * compile's selection. target/.tsdbt-compile-memo keeps the last compile's result under that key:
- * which nodes, their SQL, the hash of each compiled file's text and manifest.json's content key. A
- * compile with the same key takes them from it — no node decoded, no SQL rendered — and still writes
- * target/compiled (only files not as recorded) and manifest.json (new metadata) as a compile would.
- * Anything else (no warm identity, --defer/--state/--empty, a unit test's SQL from the warehouse,
- * secrets) compiles as before and forgets the memo.
+ * A warm `compile` again, compiling only what changed. The compiled SQL is a function of the loaded
+ * project (a warm start's identity: same files, options, environment) and of the compile's
+ * selection. target/.tsdbt-compile-memo keeps the last compile's result: which nodes, their SQL,
+ * the hash of each compiled file's text, the key of each SQL in manifest.json and manifest.json's
+ * content key.
+ * - The same warm start and selection: the result as it was — no node decoded, no SQL rendered.
+ * - A later state of the same warm start (deltas appended: load/warm-changes.ts): each node keeps
+ *   its SQL unless something it compiles from was set since — itself, a parent (its relation name),
+ *   or, through an ephemeral parent, what that one compiles from (staleNodes) —, and nodes rendered
+ *   again with final names at compile time are always compiled again.
+ * Files and manifest.json are still written as a compile writes them. Anything else (no warm
+ * identity, --defer/--state/--empty, a node compiled with the warehouse, secrets) compiles as before
+ * and forgets the memo.
  */
 
 const MEMO_FILE = '.tsdbt-compile-memo';
 
 /** One compile's result, as saved. */
 export interface CompileMemo {
+  /** The build and the compile's options other than its selection (compileMemoKey). */
   readonly key: string;
+  /** The warm start compiled (LoadedProject.warmIdentity). */
+  readonly identity: string;
+  /** The selection (compileMemoKey). */
+  readonly selection: string;
   readonly ids: readonly string[];
   readonly sqls: readonly string[];
   /** Hash of each compiled file's text (compile/write-compiled.ts). */
   readonly hashes: readonly string[];
+  /** Key of each SQL as manifest.json's record has it (report/manifest-reuse.ts sqlKey). */
+  readonly sqlKeys: readonly string[];
+  /** Of `ids`: the nodes rendered again with final names (final-render.ts), and the ephemeral models. */
+  readonly named: readonly string[];
+  readonly ephemeral: readonly string[];
   /** manifest.json's content key (report/manifest-reuse.ts). */
   readonly manifestKey: string;
 }
 
-/** The memo key of a compile of the warm start `identity` with these selection options (undefined: not memoised). */
-export function compileMemoKey(engine: string, identity: string | undefined, options: Readonly<Record<string, unknown>>, selection: Readonly<Record<string, unknown>>): string | undefined {
-  if (identity === undefined) return undefined;
+/** The memo keys of a compile with these options and selection (undefined: not memoised). */
+export function compileMemoKey(engine: string, options: Readonly<Record<string, unknown>>, selection: Readonly<Record<string, unknown>>): { key: string; selection: string } | undefined {
   // Only a plain selection: --defer, --state, --empty… read more than the loaded project.
   const known = new Set(['write', ...Object.keys(selection)]);
   if (Object.entries(options).some(([k, v]) => !known.has(k) && v !== undefined && v !== false)) return undefined;
-  return createHash('sha1').update(JSON.stringify([engine, identity, Object.entries(selection).filter(([, v]) => v !== undefined)])).digest('base64');
+  const hash = (value: unknown) => createHash('sha1').update(JSON.stringify(value)).digest('base64');
+  return { key: hash([engine]), selection: hash(Object.entries(selection).filter(([, v]) => v !== undefined)) };
 }
 
 /** The memo in `targetDir` when it was saved under `key`. */
@@ -43,10 +58,47 @@ export function readCompileMemo(targetDir: string, key: string): CompileMemo | u
     const bytes = readFileSync(join(targetDir, MEMO_FILE));
     if (bytes.readUInt32BE(0) !== crc32(bytes.subarray(4))) return undefined;
     const memo = deserialize(bytes.subarray(4)) as CompileMemo;
-    return memo.key === key && memo.ids.length === memo.sqls.length && memo.ids.length === memo.hashes.length ? memo : undefined;
+    const n = memo.ids.length;
+    return memo.key === key && memo.sqls.length === n && memo.hashes.length === n && memo.sqlKeys?.length === n ? memo : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The nodes whose compiled SQL may differ from the last compile's when `changed` were set since:
+ * those, their children (a parent's relation name is in their SQL) and, below an ephemeral model
+ * among them, its children in turn (its SQL is inlined there).
+ */
+export function staleNodes(changed: Iterable<string>, children: (id: string) => readonly string[], isEphemeral: (id: string) => boolean): Set<string> {
+  const stale = new Set<string>();
+  const mark = (id: string) => {
+    if (stale.has(id)) return;
+    stale.add(id);
+    if (isEphemeral(id)) for (const child of children(id)) mark(child);
+  };
+  for (const id of changed) {
+    mark(id);
+    for (const child of children(id)) mark(child);
+  }
+  return stale;
+}
+
+/**
+ * Of the memo's nodes, those whose SQL holds now (by id: its index in the memo), when the warm
+ * start changed only in `changed` since; `select`: ephemeral models are compiled (dbt compiles them
+ * only when selected by name).
+ */
+export function reusableNodes(memo: CompileMemo, changed: ReadonlySet<string>, children: (id: string) => readonly string[], isEphemeral: (id: string) => boolean, select: boolean): Map<string, number> {
+  const ephemeral = new Set(memo.ephemeral);
+  const stale = staleNodes(changed, children, (id) => ephemeral.has(id) || isEphemeral(id));
+  for (const id of memo.named) stale.add(id);
+  if (!select) for (const id of ephemeral) stale.add(id);
+  const out = new Map<string, number>();
+  memo.ids.forEach((id, i) => {
+    if (!stale.has(id)) out.set(id, i);
+  });
+  return out;
 }
 
 /** Saves a compile's result (or, without a key, removes the last one). */

@@ -135,7 +135,7 @@ export function writeCompiledFiles(
   items: readonly { node: ManifestNode; sql: string }[],
   secrets: readonly string[] = [],
   /** Each text's hash when known (compile/compile-memo.ts): then unchanged files are known without hashing. */
-  known?: readonly string[],
+  known?: readonly (string | undefined)[],
 ): { paths: string[]; hashes: string[] } {
   const paths = items.map((i) => compiledPath(targetDir, i.node));
   // A first compile has nothing to compare with: skip the reads.

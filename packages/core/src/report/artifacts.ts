@@ -90,6 +90,8 @@ export function writeManifest(
   contentKey?: string,
   /** The warm start the nodes come from: the last write's pieces of unchanged nodes are reused (report/manifest-reuse.ts). */
   source?: ManifestSource,
+  /** The key (report/manifest-reuse.ts sqlKey) of each compiled SQL, when the caller knows it. */
+  compiledKeys?: ReadonlyMap<string, string>,
 ): string {
   const meta = { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName };
   const metaJson = JSON.stringify(meta, scrubbingReplacer(secrets));
@@ -119,7 +121,7 @@ export function writeManifest(
   for (const node of manifest.nodes.values()) {
     const id = node.uniqueId;
     const sql = compiled.get(id);
-    const key = tracked ? sqlKey(sql) : '';
+    const key = tracked ? (compiledKeys?.get(id) ?? sqlKey(sql)) : '';
     const same = earlier !== undefined && !earlier.changed.has(id);
     const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
     if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.piece(i, 0))]);
