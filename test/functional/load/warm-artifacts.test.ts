@@ -126,6 +126,10 @@ describe('warm compile: manifest.json pieces of unchanged nodes', () => {
       { 'models/schema.yml': 'version: 2\nmodels:\n  - name: b\n    description: "édité"\n    columns:\n      - name: v\n        tests: [not_null]\n' },
       { 'models/schema.yml': 'version: 2\nmodels:\n  - name: b\n    config:\n      alias: b_renamed\n    columns:\n      - name: v\n        tests: [not_null]\n' }, // c's compiled SQL changes
       { 'models/a.sql': 'select 7 as v' },
+      { 'models/groups.yml': 'version: 2\ngroups:\n  - name: g\n    owner: {name: o}\n' },
+      { 'models/a.sql': "{{ config(group='g') }} select 7 as v" }, // a joins a group: group_map changes
+      { 'models/b.sql': "{{ config(group='g') }} select v from {{ ref('a') }}" },
+      { 'models/a.sql': 'select 8 as v' }, // and leaves it
     ];
     for (const files of steps) {
       p.write(files);

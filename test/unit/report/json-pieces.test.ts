@@ -53,8 +53,8 @@ describe('writeJsonObject', () => {
     expect(written(object, ['nodes'])).toBe(JSON.stringify(object));
   });
 
-  it('tells where each piece landed, and writes pieces given as bytes as they are', () => {
-    const object = { metadata: { x: 'é' }, nodes: { 'model.a': { sql: "select 'ü'" }, 'model.b': { n: 1 }, 'model.c': { big: 'y'.repeat(1 << 20) } }, parent_map: { 'model.a': [], 'model.b': ['model.a'] } };
+  it('tells where each entry landed, and writes entries given as bytes as they are (runs of them at once)', () => {
+    const object = { metadata: { x: 'é' }, nodes: { 'model.a': { sql: "select 'ü'" }, 'model.b': { n: 1 }, 'model.c': { big: 'y'.repeat(1 << 20) }, 'model.d': { tags: ['ß'] } }, parent_map: { 'model.a': [], 'model.b': ['model.a'] } };
     const file = join(dir, 'tracked.json');
     const nodes = new JsonRecord(undefined, true);
     const parents = new JsonRecord(undefined, true);
@@ -63,20 +63,23 @@ describe('writeJsonObject', () => {
     writeJsonObject(file, [['metadata', object.metadata], ['nodes', nodes], ['parent_map', parents]], undefined);
     const bytes = readFileSync(file);
     expect(bytes.toString('utf8')).toBe(JSON.stringify(object));
-    const piece = (r: JsonRecord, i: number) => bytes.subarray(r.at![i * 2]!, r.at![i * 2 + 1]!);
+    const piece = (r: JsonRecord, i: number) => bytes.subarray(...r.position(i));
     expect(piece(nodes, 0).toString('utf8')).toBe(`"model.a":${JSON.stringify(object.nodes['model.a'])}`);
+    expect(piece(nodes, 3).toString('utf8')).toBe(`"model.d":${JSON.stringify(object.nodes['model.d'])}`);
     expect(piece(parents, 1).toString('utf8')).toBe('"model.b":["model.a"]');
-    // The same object again from the first write's bytes, mixed with new text.
+    // The same object again from the first write's bytes (a, then c and d as one run), mixed with new text.
     const again = new JsonRecord(undefined, true);
-    again.add(piece(nodes, 0));
+    again.add(bytes, ...nodes.position(0));
     again.set('model.b', object.nodes['model.b']);
-    again.add(piece(nodes, 2));
+    again.add(bytes, ...nodes.position(2));
+    again.add(bytes, ...nodes.position(3));
+    expect(again.pieces.length).toBe(3);
     const parentsAgain = new JsonRecord(undefined);
-    parentsAgain.add(piece(parents, 0));
-    parentsAgain.add(piece(parents, 1));
+    parentsAgain.add(bytes, ...parents.position(0));
+    parentsAgain.add(bytes, ...parents.position(1));
     const second = join(dir, 'again.json');
     writeJsonObject(second, [['metadata', object.metadata], ['nodes', again], ['parent_map', parentsAgain]], undefined);
     expect(readFileSync(second).equals(bytes)).toBe(true);
-    expect(again.at).toEqual(nodes.at);
+    for (let i = 0; i < 4; i++) expect(again.position(i)).toEqual(nodes.position(i));
   });
 });

@@ -11,7 +11,7 @@ import type { MacroNode } from '../manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
-import { JsonRecord, writeJsonObject } from './json-pieces.js';
+import { JsonBytes, JsonRecord, writeJsonObject } from './json-pieces.js';
 import { earlierPieces, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sqlKey, type EarlierPieces, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
 import type { HookResult, NodeResult } from './events.js';
 
@@ -124,7 +124,7 @@ export function writeManifest(
     const key = tracked ? (compiledKeys?.get(id) ?? sqlKey(sql)) : '';
     const same = earlier !== undefined && !earlier.changed.has(id);
     const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
-    if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.piece(i, 0))]);
+    if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
     else {
       const dict = nodeDict(node, sql, inPackage);
       dict.checksum = nodeChecksum(node);
@@ -132,9 +132,9 @@ export function writeManifest(
       if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
       dictAt.push([into, into.set(id, dict)]);
     }
-    if (same) parentMap.add(earlier.piece(i, 1));
+    if (same) parentMap.add(earlier.bytes, ...earlier.span(i, 1));
     else parentMap.set(id, graph.parents(id).sort());
-    if (same && !newChildren!.has(id)) childMap.add(earlier.piece(i, 2));
+    if (same && !newChildren!.has(id)) childMap.add(earlier.bytes, ...earlier.span(i, 2));
     else childMap.set(id, graph.children(id).sort());
     sqlKeys.push(key);
     i++;
@@ -142,8 +142,9 @@ export function writeManifest(
   const macros = Object.fromEntries(
     [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, ...macroProperties(m, inPackage) }]),
   );
-  writeArtifact(targetDir, 'manifest.json', (file) =>
-    writeJsonObject(file, [
+  let at = new Map<string, [number, number]>();
+  writeArtifact(targetDir, 'manifest.json', (file) => {
+    at = writeJsonObject(file, [
       ['metadata', meta],
       ['nodes', nodes],
       ['sources', sources],
@@ -158,28 +159,29 @@ export function writeManifest(
       ['disabled', Object.fromEntries([...(manifest.disabled ?? [])].map(([id, list]) => [id, list.map((n) => nodeDict(n, undefined, inPackage))]))],
       ['parent_map', parentMap],
       ['child_map', childMap],
-      ['group_map', groupMap(manifest)],
+      ['group_map', (earlier && sameGroupMap(manifest, earlier)) || groupMap(manifest)],
       ['saved_queries', byKind.saved_query],
       ['semantic_models', byKind.semantic_model],
       ['unit_tests', unitTests],
-    ], replacer),
-  );
+    ], replacer);
+  });
   const metadataEnd = Buffer.byteLength(`{"metadata":${metaJson}`);
   let pieces: RecordedPieces | undefined;
   if (tracked) {
     // Where each node's pieces landed, counted from the metadata's end.
     const offsets = new Uint32Array(ids.length * PIECES * 2);
-    const put = (n: number, k: number, at: readonly number[], index: number) => {
-      offsets[(n * PIECES + k) * 2] = at[index * 2]! - metadataEnd;
-      offsets[(n * PIECES + k) * 2 + 1] = at[index * 2 + 1]! - metadataEnd;
+    const put = (n: number, k: number, [start, end]: [number, number]) => {
+      offsets[(n * PIECES + k) * 2] = start - metadataEnd;
+      offsets[(n * PIECES + k) * 2 + 1] = end - metadataEnd;
     };
     for (let n = 0; n < ids.length; n++) {
       const [into, index] = dictAt[n]!;
-      put(n, 0, into.at!, index);
-      put(n, 1, parentMap.at!, n);
-      put(n, 2, childMap.at!, n);
+      put(n, 0, into.position(index));
+      put(n, 1, parentMap.position(n));
+      put(n, 2, childMap.position(n));
     }
-    pieces = { identity: tracked.identity, ids: nodesKey, offsets, sqlKeys };
+    const groups = at.get('group_map')!;
+    pieces = { identity: tracked.identity, ids: nodesKey, offsets, sqlKeys, groupMap: [groups[0] - metadataEnd, groups[1] - metadataEnd] };
   }
   recordManifest(targetDir, path, typed ? undefined : contentKey, metadataEnd, pieces);
   return path;
@@ -207,6 +209,17 @@ function groupsDict(manifest: Manifest, inPackage: (pkg: string, path: string) =
       { name: g.name, resource_type: 'group', package_name: g.packageName, path: inPackage(g.packageName, g.originalFilePath), original_file_path: inPackage(g.packageName, g.originalFilePath), unique_id: g.uniqueId, owner: g.owner, description: g.description || null, config: { meta: g.config.meta ?? {} } },
     ]),
   );
+}
+
+/** The last write's group_map when no node set since is or was in a group (every other node's group is as it was). */
+function sameGroupMap(manifest: Manifest, earlier: EarlierPieces): JsonBytes | undefined {
+  const before = JSON.parse(Buffer.from(earlier.groupMap).toString('utf8')) as Record<string, string[]>;
+  const grouped = new Set(Object.values(before).flat());
+  for (const id of earlier.changed) {
+    const group = manifest.nodes.get(id)?.config.group;
+    if (grouped.has(id) || (typeof group === 'string' && group)) return undefined;
+  }
+  return new JsonBytes(earlier.groupMap);
 }
 
 /** dbt's `group_map`: group name → the unique ids of the nodes in it (config `group`). */

@@ -40,6 +40,8 @@ export interface RecordedPieces {
   readonly offsets: Uint32Array;
   /** Per node: a hash of the compiled SQL written in its dict ('' when none; sqlKey). */
   readonly sqlKeys: readonly string[];
+  /** Where group_map's value is (offsets as `offsets`'). */
+  readonly groupMap: readonly [number, number];
 }
 
 /** Where a manifest's nodes come from, when a warm start: what lets a write reuse the last one's pieces. */
@@ -54,8 +56,13 @@ export interface EarlierPieces {
   /** Nodes set since (their pieces are made again). */
   readonly changed: ReadonlySet<string>;
   readonly sqlKeys: readonly string[];
-  /** The bytes of node `i`'s piece `k` (0 dict, 1 parents, 2 children). */
+  /** The last write's bytes, and where node `i`'s piece `k` (0 dict, 1 parents, 2 children) is in them. */
+  readonly bytes: Uint8Array;
+  span(i: number, k: number): [number, number];
+  /** The bytes of that piece. */
   piece(i: number, k: number): Uint8Array;
+  /** group_map's value as written. */
+  readonly groupMap: Uint8Array;
 }
 
 /** A key of the node ids in order: pieces are reused only for the same nodes in the same order. */
@@ -110,11 +117,9 @@ export function earlierPieces(targetDir: string, path: string, source: ManifestS
   const bytes = old;
   const base = recorded.metadataEnd;
   const offsets = pieces.offsets;
-  return {
-    changed,
-    sqlKeys: pieces.sqlKeys,
-    piece: (i, k) => bytes.subarray(base + offsets[(i * PIECES + k) * 2]!, base + offsets[(i * PIECES + k) * 2 + 1]!),
-  };
+  const span = (i: number, k: number): [number, number] => [base + offsets[(i * PIECES + k) * 2]!, base + offsets[(i * PIECES + k) * 2 + 1]!];
+  const groupMap = bytes.subarray(base + pieces.groupMap[0], base + pieces.groupMap[1]);
+  return { changed, sqlKeys: pieces.sqlKeys, bytes, span, piece: (i, k) => bytes.subarray(...span(i, k)), groupMap };
 }
 
 /** Notes what the manifest.json just written (metadata ending at byte `metadataEnd`) was made of, or forgets it. */
