@@ -6,11 +6,12 @@ import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/node
 import type { MacroFile, Renderer } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
-import { readYamlFile } from '../shared/yaml-file.js';
+import { parseYaml, readYamlFile } from '../shared/yaml-file.js';
+import type { YamlPrefetch } from './yaml-prefetch.js';
 import { discoverFiles, toPosix } from './discover-files.js';
 import { lineOfText } from './locate.js';
 import { assertOwnMaterialization, finalizeConfig, folderConfig, mergeLayers, type PartialConfig } from './node-config.js';
-import { parseSqlNode, parseSqlNodes, type ParsedSql } from './parse-sql-node.js';
+import { parseSqlNode, parseSqlNodes, precompile, type ParsedSql } from './parse-sql-node.js';
 import type { RenderNodeInfo } from '../render/render-state.js';
 import type { TargetConfig } from './profiles.js';
 import { rootRelative, type ProjectRoot } from './project-roots.js';
@@ -83,14 +84,21 @@ function candidateText(path: string): string {
   }
 }
 
-export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: string) => string): SchemaFile[] {
+/** The schema YAML files of `root` (relative to it), in the order they are read. */
+export function schemaFilesOf(root: ProjectRoot): string[] {
   const inPaths = schemaPaths(root.projectFile).flatMap((p) => discoverFiles(root.dir, p, ['.yml', '.yaml']));
   const atRoot = readdirSync(root.dir)
     .filter((f) => (f.endsWith('.yml') || f.endsWith('.yaml')) && !IGNORED_ROOT_YAML.has(f))
     .filter((f) => /^version\s*:/m.test(candidateText(join(root.dir, f))));
-  return [...new Set([...atRoot, ...inPaths])].map((rel) => {
+  return [...new Set([...atRoot, ...inPaths])];
+}
+
+/** `rels` (schemaFilesOf) read and parsed; `prefetch`: those a worker thread parsed already (yaml-prefetch.ts). */
+export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: string) => string, rels = schemaFilesOf(root), prefetch?: YamlPrefetch): SchemaFile[] {
+  return rels.map((rel) => {
     const file = rootRelative(root, rel);
-    const yaml = readYamlFile(join(root.dir, rel), file);
+    const parsed = prefetch?.take(join(root.dir, rel));
+    const yaml = parsed ? parseYaml(parsed.text, file, parsed) : readYamlFile(join(root.dir, rel), file);
     return { file, rel, contents: parseSchemaFile(yaml, (text) => render(text, file)), warnings: yaml.warnings };
   });
 }
@@ -125,6 +133,26 @@ export function modelFiles(root: ProjectRoot): string[] {
   return root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']));
 }
 
+/**
+ * Reads model files of `root` ahead into `files.texts` (by rel) and compiles their templates
+ * (precompile) until `enough()`; false when it stopped early. A file that cannot be read stops it:
+ * its turn in loadModels reports the error.
+ */
+export function readModelFilesAhead(root: ProjectRoot, renderer: Renderer, files: { readonly models: readonly string[]; readonly texts: Map<string, string> }, enough: () => boolean): boolean {
+  for (const rel of files.models) {
+    if (enough()) return false;
+    let text: string;
+    try {
+      text = readProjectText(join(root.dir, rel), rootRelative(root, rel));
+    } catch {
+      return false;
+    }
+    files.texts.set(rel, text);
+    precompile(renderer, rootRelative(root, rel), text);
+  }
+  return true;
+}
+
 /** What a model file's parse needs, read before any file is parsed (parseSqlNodes shares the renders). */
 interface PreparedModel {
   readonly rel: string;
@@ -137,7 +165,7 @@ interface PreparedModel {
   readonly info: RenderNodeInfo;
 }
 
-function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string): PreparedModel {
+function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string, texts?: ReadonlyMap<string, string>): PreparedModel {
   const pf = root.projectFile;
   const path = rootRelative(root, rel);
   const fileFqn = fqnOf(pf.name, pf.modelPaths, rel);
@@ -150,7 +178,7 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
   const baseLayers = [own, patch?.config ?? {}];
   const unrenderedLayers = { base: [unrendered.own, patch?.rawConfig ?? patch?.config ?? {}], rootOverride: unrendered.rootOverride };
   const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride], patch?.file ?? path);
-  const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
+  const rawCode = texts?.get(rel) ?? readProjectText(join(root.dir, rel), rootRelative(root, rel));
   const uniqueId = versioned ? `model.${pf.name}.${name}.v${versioned.v}` : `model.${pf.name}.${name}`;
   const info: RenderNodeInfo = {
     uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
@@ -162,14 +190,15 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
 /**
  * The model nodes of `files` (paths relative to `root`; default: every .sql file under its model
  * paths). `patches` are keyed by the file they describe (expandModelVersions: a version's file).
- * Files are read first (stopping at the first that fails), then parsed together (worker threads,
- * parse cache); each node is built in file order, so the first error in file order is thrown.
+ * Files are read first (stopping at the first that fails; `texts`: files read ahead, by `rel`), then
+ * parsed together (worker threads, parse cache); each node is built in file order, so the first error
+ * in file order is thrown.
  */
-export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = modelFiles(root)): ModelNode[] {
+export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = modelFiles(root), texts?: ReadonlyMap<string, string>): ModelNode[] {
   const prepared: (PreparedModel | { readonly error: unknown })[] = [];
   for (const rel of files) {
     try {
-      prepared.push(prepareModel(root, patches, rel));
+      prepared.push(prepareModel(root, patches, rel, texts));
     } catch (error) {
       prepared.push({ error });
       break;

@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { changedSince } from './warm-changes.js';
 import { discoverFiles } from './discover-files.js';
@@ -17,10 +17,11 @@ import { buildGenericTest, type TestBuildContext } from './build-tests.js';
 import { builtinMacroFiles, packageMacroFiles } from './builtin-package.js';
 import { isMapping, noteConfigKeys, unknownConfigNote } from './node-config.js';
 import { loadSnapshots } from './load-snapshots.js';
-import { collectPatches, loadModels, modelFiles, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readSchemaFiles, type SchemaFile } from './load-nodes.js';
+import { collectPatches, loadModels, modelFiles, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readModelFilesAhead, readSchemaFiles, schemaFilesOf, type SchemaFile } from './load-nodes.js';
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
-import { projectRoots, type ProjectRoot } from './project-roots.js';
+import { projectRoots, rootRelative, type ProjectRoot } from './project-roots.js';
+import { YamlPrefetch } from './yaml-prefetch.js';
 import { readDocBlocks } from './docs-blocks.js';
 import { withJoinUseNulls } from './dbt-semantics.js';
 import { describeMacros, renderDescriptions, type DescriptionRender } from './render-descriptions.js';
@@ -35,7 +36,7 @@ import { checkRelationClashes } from './relation-clash.js';
 import { expandModelVersions, isVersionPatch } from './model-versions.js';
 import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
-import { parseCacheOf, parseWorkersOf, type ParseWorkers } from './parse-sql-node.js';
+import { parseCacheOf, parseWorkersOf, precompiledOf, type ParseWorkers } from './parse-sql-node.js';
 import { recordLoad, warmLoad } from './warm-load.js';
 import { generations } from './warm-update.js';
 import { schemaEntriesOf, type SchemaFileEntries } from './warm-yaml-update.js';
@@ -233,8 +234,9 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   lap = started + readProjectElapsed * 1000; // macros and the renderer count as loading macros
   parseWorkersOf.set(renderer, workers);
   genericTestMemoOf.set(renderer, new GenericTestMemo(renderer));
+  const partialParseFile = join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE);
   const parseCache = partialParseOn
-    ? ParseCache.open(join(resolve(projectRoot, unrendered.targetPath), PARTIAL_PARSE_FILE), parseCacheKey({ roots, target: targetForTemplates(target), renderer }), secretValues(rawEnv, vars))
+    ? ParseCache.open(partialParseFile, parseCacheKey({ roots, target: targetForTemplates(target), renderer }), secretValues(rawEnv, vars))
     : undefined;
   if (parseCache) parseCacheOf.set(renderer, parseCache);
   // What the renders of this load read (each render's own tracking is merged into it), for the warm start.
@@ -251,6 +253,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     if (clash) throw duplicateNode(clash, node);
     nodes.set(node.uniqueId, node);
   };
+  // Each root's schema YAML and model files, found once. Big schema YAML is parsed on another thread
+  // meanwhile (yaml-prefetch.ts), and while it is the main thread reads model files and compiles their
+  // templates ahead (unless a parse cache may hold their renders): what it would do next anyway.
+  const rootFiles = new Map(roots.map((root) => [root, { schema: schemaFilesOf(root), models: modelFiles(root), texts: new Map<string, string>() }]));
+  const prefetch = YamlPrefetch.start(roots.flatMap((root) => rootFiles.get(root)!.schema.map((rel) => ({ path: join(root.dir, rel), display: rootRelative(root, rel) }))), workers.threads);
+  if (prefetch && !(parseCache && existsSync(partialParseFile)))
+    for (const root of roots) if (!readModelFilesAhead(root, renderer, rootFiles.get(root)!, () => prefetch.finished())) break;
   const schemaFiles: SchemaFile[] = [];
   const macroPatches: (MacroPatch & { packageName: string })[] = [];
   let rootInternals: Omit<LoadInternals, 'options'> | undefined;
@@ -260,7 +269,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   for (const root of roots) {
     const projectStarted = performance.now();
     const pf = root.projectFile;
-    const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!);
+    const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!, rootFiles.get(root)!.schema, prefetch);
     for (const warning of [...pf.yaml.warnings, ...ownSchemaFiles.flatMap((f) => f.warnings ?? [])]) onLog(warning, 'warn');
     schemaFiles.push(...ownSchemaFiles);
     macroPatches.push(...ownSchemaFiles.flatMap((f) => f.contents.macros.map((m) => ({ ...m, packageName: pf.name }))));
@@ -269,13 +278,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       add(node);
       if (node.config.enabled) own.push(node);
     };
-    const files = modelFiles(root);
+    const files = rootFiles.get(root)!.models;
     unitTestInputs.push({ root, schemaFiles: ownSchemaFiles, modelFiles: files });
     // Patches by the model file they describe: a versioned model's entry, one per version's file.
     const patches = expandModelVersions(collectPatches(ownSchemaFiles, 'models'), new Set(files.map((f) => basename(f, '.sql'))), (v, file) =>
       onLog(`${v.file}:${v.line}: version ${v.v} of model '${v.name}' has no model file (expected ${file}.sql, or set defined_in)`, 'warn'),
     );
-    for (const node of loadModels(root, renderer, patches, target, files)) addOwn(node);
+    for (const node of loadModels(root, renderer, patches, target, files, rootFiles.get(root)!.texts)) addOwn(node);
     const seedPatches = collectPatches(ownSchemaFiles, 'seeds');
     for (const node of loadSeeds(root, renderer, seedPatches, target)) addOwn(node);
     const snapshotPatches = collectPatches(ownSchemaFiles, 'snapshots');
@@ -319,6 +328,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   // (and only when needed): they add no node it holds (models, seeds, snapshots, sources).
   let names: NameIndex | undefined;
   const lookup = () => (names ??= nameIndex(nodes));
+  prefetch?.close();
   // Unit tests once every package's nodes are known (an input may be a package's model).
   for (const u of unitTestInputs) {
     if (!u.schemaFiles.some((f) => f.contents.unitTests.length > 0)) continue;
@@ -378,6 +388,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   renderer.setManifest(manifest);
   parseCache?.save();
   parseCacheOf.delete(renderer); // watch mode's incremental re-loads render the few changed files
+  precompiledOf.delete(renderer);
   parseWorkersOf.delete(renderer);
   genericTestMemoOf.delete(renderer);
   const partialParse = { ...(parseCache?.report() ?? { mode: 'off' as const, rendered: [], reused: 0 }), workerRendered: workers.workerRendered };

@@ -17,6 +17,27 @@ export interface ParsedSql {
   readonly unrendered?: LiteralRelations;
 }
 
+/** Templates compiled ahead of their render, by file (loadProject: while schema YAML parses on another thread). */
+export const precompiledOf = new WeakMap<Renderer, Map<string, { readonly source: string; readonly template: Template }>>();
+
+/** Whether the static parser would leave `source` to Jinja (only a hint: what to compile ahead). */
+const NEEDS_JINJA = /\{%|\{\{-?\s*(?!(?:ref|source|config)\s*\()/;
+
+/**
+ * Compiles the model file `file` ahead of its parse render when it needs Jinja; a syntax error is
+ * left for the render to report, in its turn.
+ */
+export function precompile(renderer: Renderer, file: string, source: string): void {
+  if (!NEEDS_JINJA.test(source)) return;
+  let templates = precompiledOf.get(renderer);
+  if (!templates) precompiledOf.set(renderer, (templates = new Map()));
+  try {
+    templates.set(file, { source, template: renderer.compile(source, file) });
+  } catch {
+    // compiled again (and reported) when the file renders
+  }
+}
+
 /** The parse cache a load uses with each renderer (set by loadProject for the load). */
 export const parseCacheOf = new WeakMap<Renderer, ParseCache>();
 
@@ -100,13 +121,22 @@ function renderAndStore(renderer: Renderer, cache: ParseCache | undefined, job: 
 export function renderParse(renderer: Renderer, source: string, info: RenderNodeInfo): { parsed: ParsedSql; reads: RenderReads } {
   const state = newRenderState({ mode: 'parse', node: info });
   const { value: parsed, reads } = renderer.track((): ParsedSql => {
-    const template: Template = renderer.compile(source, info.originalFilePath);
+    const template: Template = compiledAhead(renderer, source, info.originalFilePath) ?? renderer.compile(source, info.originalFilePath);
     const rendered = renderer.render(template, info.originalFilePath, state);
     // Refs only a run reaches (inside `{% if is_incremental() %}` or `{% if execute %}`) become parents too.
     const unrendered = state.usesWarehouse ? addRuntimeRelations(renderer, source, info, state, template) : undefined;
     return { rendered: trimTrailingNewlines(rendered), state, ...(unrendered ? { unrendered } : {}) };
   });
   return { parsed, reads };
+}
+
+/** The template precompile() made of this very source, once. */
+function compiledAhead(renderer: Renderer, source: string, file: string): Template | undefined {
+  const templates = precompiledOf.get(renderer);
+  const ahead = templates?.get(file);
+  if (!ahead) return undefined;
+  templates!.delete(file);
+  return ahead.source === source ? ahead.template : undefined;
 }
 
 /** A worker's render as the main thread's would be (config keys read noted, kept in the cache). */

@@ -1,0 +1,49 @@
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { readProjectText } from '../shared/text-file.js';
+import { loadYamlData } from '../shared/yaml-schema.js';
+import { CLAIM_WORKER, type YamlAnswer } from './yaml-prefetch.js';
+
+/*
+ * The schema YAML thread of a load (load/yaml-prefetch.ts): reads and parses the files it claims,
+ * from the last, until it meets the main thread. A file it cannot hand back as plain data (unreadable,
+ * not UTF-8, a syntax error, a key written twice, an unusual value) is answered `{ ok: false }`: the
+ * main thread reads and parses it itself, so errors and warnings are the main thread's.
+ */
+
+interface YamlWorkerData {
+  readonly files: readonly { readonly path: string; readonly display: string }[];
+  readonly claims: Int32Array;
+  readonly progress: Int32Array;
+  readonly port: MessagePort;
+}
+
+const { files, claims, progress, port } = workerData as YamlWorkerData;
+
+for (let i = files.length - 1; i >= 0; i--) {
+  if (Atomics.compareExchange(claims, i, 0, CLAIM_WORKER) !== 0) break; // the main thread has it, and every file before it
+  const { path, display } = files[i]!;
+  let answer: YamlAnswer;
+  try {
+    const text = readProjectText(path, display);
+    const data = loadYamlData(text, display);
+    answer = plainYaml(data) ? { ok: true, text, data } : { ok: false };
+  } catch {
+    answer = { ok: false };
+  }
+  port.postMessage([i, answer]);
+  Atomics.add(progress, 0, 1);
+  Atomics.notify(progress, 0);
+}
+Atomics.store(progress, 1, 1);
+Atomics.notify(progress, 1);
+port.close();
+
+/** Data a structured clone gives back equal: plain objects and arrays of scalars, dates and bytes (no `__proto__` key). */
+function plainYaml(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return typeof v !== 'function' && typeof v !== 'symbol' && typeof v !== 'bigint';
+  if (Object.getPrototypeOf(v) === Date.prototype || Object.getPrototypeOf(v) === Uint8Array.prototype) return true;
+  if (Array.isArray(v)) return v.every(plainYaml);
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const key in v) if (key === '__proto__' || !plainYaml((v as Record<string, unknown>)[key])) return false;
+  return !Object.hasOwn(v, '__proto__');
+}
