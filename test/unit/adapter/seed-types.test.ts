@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inferType } from '../../../packages/core/src/adapter/seed-loader.js';
+import { agateNumber } from '../../../packages/core/src/adapter/agate-number.js';
 
 describe('seed column types', () => {
   it('integers take the smallest type that holds every value exactly', () => {
@@ -25,5 +26,19 @@ describe('seed column types', () => {
     expect(inferType(['a', '1'])).toBe('String');
     // dbt (agate) infers Integer for a column of empty values: integer on Postgres, Int32 on dbt-clickhouse.
     expect(inferType(['', ''])).toBe('Nullable(Int32)');
+  });
+
+  it("numbers as agate reads them: group separators, currency symbols and % stripped (kzzzr/mybi-dbt-core's \"6,427\" ids)", () => {
+    expect(inferType(['6,427', '38,148'])).toBe('Int32');
+    expect(inferType(['$1,200.50', '-€3', '12%'])).toBe('Float64');
+    expect(inferType(['1,234', 'a,b'])).toBe('String');
+    expect(agateNumber('6,427')).toBe('6427');
+    expect(agateNumber(' $1,200.50 ')).toBe('1200.50');
+    expect(agateNumber('-12%')).toBe('-12');
+    expect(agateNumber('-$5')).toBe('-5');
+    expect(agateNumber('--5')).toBe('5'); // agate's sign, then Decimal's own
+    expect(agateNumber('1_000')).toBe('1000'); // Python's Decimal takes PEP 515 underscores
+    expect(agateNumber('1.5e3')).toBe('1.5e3');
+    for (const text of ['', '-', '$', '%', '1-2', '2021-09-19', '1 2', 'NaN', 'Infinity', '1__0', '_1', 'abc']) expect(agateNumber(text), text).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { withStaging } from './staging.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import { clickhouseTypeSpelling } from './type-spelling.js';
+import { agateNumber } from './agate-number.js';
 
 /**
  * A value dbt reads as NULL: agate's type tester (dbt-common's agate_helper) takes `''` and `null`,
@@ -24,8 +25,11 @@ export function inferType(values: readonly string[]): string {
   // A column whose every value is empty is an integer column in dbt (agate's type tester keeps
   // every type for nulls and dbt lists Integer first): Nullable(Int32) here, as dbt-clickhouse's Int32.
   if (present.length === 0) type = values.length > 0 ? 'Int32' : 'String';
-  else if (present.every((v) => /^-?\d{1,20}$/.test(v)) && integerType(present)) type = integerType(present)!;
-  else if (present.every((v) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v))) type = 'Float64';
+  else if (present.every((v) => agateNumber(v) !== undefined)) {
+    // agate reads `6,427`, `$1,200.50`, `12%` as numbers (agate-number.ts); loadSeed writes them as such.
+    const numbers = present.map((v) => agateNumber(v)!);
+    type = (numbers.every((n) => /^-?\d{1,20}$/.test(n)) && integerType(numbers)) || 'Float64';
+  }
   else if (present.every((v) => /^(true|false)$/i.test(v))) type = 'Bool';
   // Date and DateTime start in 1970 (Date ends in 2149, DateTime in 2106): birth dates and far
   // futures take the wider Date32 / DateTime64 instead of being clamped.
@@ -119,8 +123,15 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
     const set = overrides[name];
     return typeof set === 'string' ? declared(clickhouseTypeSpelling(set), i) : inferType(rows.map((r) => r[i] ?? ''));
   };
-  return { columns: header.map((name, i) => ({ name, type: typeOf(name, i) })), rows };
+  const columns = header.map((name, i) => ({ name, type: typeOf(name, i) }));
+  // An inferred number column holds agate's numbers (`6,427` is 6427). A column in column_types is
+  // read as text by dbt (agate's text_columns) and keeps its values as written.
+  const numeric = columns.map((c) => typeof overrides[c.name] !== 'string' && INFERRED_NUMBER.test(c.type));
+  if (!numeric.some(Boolean)) return { columns, rows };
+  return { columns, rows: rows.map((r) => r.map((v, i) => (numeric[i] && !isNullText(v) ? (agateNumber(v) ?? v) : v))) };
 }
+
+const INFERRED_NUMBER = /^(?:Nullable\()?(?:Int32|Int64|UInt64|Float64)\)?$/;
 
 /** Types ClickHouse does not wrap in Nullable (or that are already): declared so, they keep their defaults. */
 const CANNOT_BE_NULLABLE = /^\s*(?:Nullable|Array|Map|Tuple|Nested|LowCardinality|JSON|Object|Variant|Dynamic|AggregateFunction|SimpleAggregateFunction|Point|Ring|Polygon|MultiPolygon|LineString|MultiLineString|Geometry)\b/i;
