@@ -124,3 +124,34 @@ describe('a failed common-type attempt is made again only when it changed nothin
     expect(retryable(['ALTER TABLE s.m DELETE WHERE 1', `INSERT INTO s.m ${sql}`], new Set([sql]))).toBe(false);
   });
 });
+
+describe("a node's rounding CASTs are typed without blocking the run (commonTypedSqlAsync)", () => {
+  it('nodeSqlAsync\'s path asks the EXPLAIN with an awaited query; the blocking querySync is not called', async () => {
+    const { runWithCommonTypes, commonTypedSqlAsync, commonTypedSql } = await import('../../../packages/core/src/execute/dbt-semantics/common-types.js');
+    const asked: string[] = [];
+    const client = {
+      target: { type: 'chdb' },
+      embedded: true,
+      query: async (sql: string) => {
+        asked.push(sql);
+        return [{ explain: "      result_type: Tuple(Float64, FixedString(6007))" }];
+      },
+      querySync: () => {
+        throw new Error('querySync blocks every thread of the run');
+      },
+    } as unknown as Parameters<typeof runWithCommonTypes>[0];
+    const node = { resourceType: 'model', config: { query_settings: { use_variant_as_common_type: 0 } } } as never;
+    const loose = { resourceType: 'model', config: {} } as never;
+    const sql = 'select cast(x as numeric(10, 2)) as p from t';
+    const out = await runWithCommonTypes(client, node, loose, [], async () => {
+      const first = await commonTypedSqlAsync(sql);
+      // the sync step after it (nodeSql of the same SQL) reads the cached result
+      return [first, commonTypedSql(sql)];
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatch(/^EXPLAIN QUERY TREE /);
+    expect(out[0]).not.toBe(sql);
+    expect(out[0]).toMatch(/numeric\(10, 2\)/);
+    expect(out[1]).toBe(out[0]);
+  });
+});

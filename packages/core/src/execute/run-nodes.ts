@@ -216,7 +216,7 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
   // A generic test that stores its failures renders again with the run's flags: dbt's not_null
   // selects every column then (should_store_failures()), and --store-failures is a run flag.
   const storing = shouldStoreFailures(node, ctx.storeFailures);
-  const main = nodeSql(ctx, node, { rerender: storing && node.genericCall !== undefined });
+  const main = await nodeSqlAsync(ctx, node, { rerender: storing && node.genericCall !== undefined });
   const sql = wrapTestSql(main, node.config);
   ctx.compiled.write(node, main);
   if (options.precheckUnique && (await provenUnique(ctx, node, ctx.manifest.nodes.get(node.attachedNode!)!))) {

@@ -190,6 +190,24 @@ export function roundedCastSql(sql: string, explainSync: (statement: string) => 
   } catch {
     return sql;
   }
+  return withRoundingEdits(sql, sites, dump);
+}
+
+/** roundedCastSql() for callers that can wait: the EXPLAIN does not block the run's other threads. */
+export async function roundedCastSqlAsync(sql: string, explain: (statement: string) => Promise<string>): Promise<string> {
+  const sites = roundingCastSites(sql);
+  if (sites.length === 0) return sql;
+  let dump: string;
+  try {
+    dump = await explain(`EXPLAIN QUERY TREE ${castProbeSql(sql, sites)}`);
+  } catch {
+    return sql;
+  }
+  return withRoundingEdits(sql, sites, dump);
+}
+
+/** `sql` with its sites rounding, given the probe's EXPLAIN QUERY TREE dump (the argument types). */
+function withRoundingEdits(sql: string, sites: readonly CastSite[], dump: string): string {
   const byMarker = markedTupleTypes(dump, CAST_MARKER_BASE, sites.length);
   const markers = markerIndexes(sites.map((s) => sql.slice(s.arg.start, s.arg.end)));
   const argTypes = new Map<number, string>();

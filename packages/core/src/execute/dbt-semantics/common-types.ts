@@ -5,7 +5,7 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { isReadStatement } from '../../adapter/statement-log.js';
-import { roundedCastSql } from './cast-rounding.js';
+import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
@@ -53,6 +53,8 @@ interface Scope {
   /** SQL with its numeric CASTs rounding as dbt's (cast-rounding.ts), by SQL (shared by a node's attempts). */
   readonly rounded: Map<string, string>;
   readonly round: (sql: string) => string;
+  /** round() with a non-blocking EXPLAIN (nodeSqlAsync's path). */
+  readonly roundAsync: (sql: string) => Promise<string>;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
@@ -82,13 +84,17 @@ export function commonTypedSql(sql: string): string {
   return rounded;
 }
 
-/** commonTypedSql() for callers that can wait: a run-once node's check (see Preflight) does not block the run's other threads. */
+/** commonTypedSql() for callers that can wait: a run-once node's check (see Preflight) and the rounding CASTs' EXPLAIN do not block the run's other threads. */
 export async function commonTypedSqlAsync(sql: string): Promise<string> {
   const s = scope.getStore();
   if (s?.preflight && !s.preflight.checked.has(sql)) {
     s.preflight.checked.add(sql);
     const fixed = await s.preflight.async(sql);
     if (fixed) s.rewrites.set(sql, fixed);
+  }
+  if (s) {
+    const out = s.rewrites.get(sql) ?? sql;
+    if (!s.rounded.has(out)) s.rounded.set(out, await s.roundAsync(out));
   }
   return commonTypedSql(sql);
 }
@@ -297,7 +303,8 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(client: Ware
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
   const rounded = new Map<string, string>();
   const round = (sql: string) => roundedCastSql(sql, (statement) => client.querySync(withSettings(statement, settings)).rows.map((r) => String(r[0])).join('\n'));
-  const attempt = (node: N, produced: Set<string>, rewrites: Map<string, string>, preflight?: Preflight) => scope.run({ produced, rewrites, rounded, round, preflight }, () => run(node));
+  const roundAsync = (sql: string) => roundedCastSqlAsync(sql, async (statement) => (await client.query<{ explain: string }>(statement, { settings })).map((r) => r.explain).join('\n'));
+  const attempt = (node: N, produced: Set<string>, rewrites: Map<string, string>, preflight?: Preflight) => scope.run({ produced, rewrites, rounded, round, roundAsync, preflight }, () => run(node));
   // A second attempt would run the pre-hooks again: such a node runs once, its SQL checked (and
   // rewritten) before it runs, with ClickHouse's Variant where the rewrite does not reach.
   if (hooksOf(strict.config, 'pre_hook').length > 0) return attempt(loose, new Set(), new Map(), preflightOn(client, settings));
