@@ -1,42 +1,9 @@
 #!/usr/bin/env node
-import { CommanderError } from 'commander';
-import { isProjectLevelError, scrubSecrets, secretValues } from '@tsdbt/core';
-import { varsOfArgv, type Io } from './commands/common.js';
-import { stdoutClosed } from './commands/stdout.js';
-import { formatError } from './printer/format-error.js';
-import { hoistLeadingFlags } from './global-flags.js';
-import { buildProgram } from './program.js';
+// The command line's entry. A command that sends statements to the warehouse starts the thread that
+// opens the embedded one (chDB) first, so that its ~0.1 s of native start-up runs beside the loading
+// of tsdbt's modules and of the project (adapter/chdb-ahead.ts); then the program itself loads.
+import { startChdbAhead } from '@tsdbt/core/chdb-ahead';
+import { opensWarehouse } from './warehouse-commands.js';
 
-// Every line the CLI prints, text or JSON, has DBT_ENV_SECRET_* values (env and --vars) scrubbed, as dbt's logs.
-const secrets = secretValues(process.env, varsOfArgv(process.argv));
-const io: Io = {
-  // Nothing more once the reader closed the pipe (stdout.ts: a run stops, a listing exits 0).
-  out: (line) => void (stdoutClosed() || process.stdout.write(scrubSecrets(line, secrets) + '\n')),
-  err: (line) => process.stderr.write(scrubSecrets(line, secrets) + '\n'),
-  isTty: Boolean(process.stdout.isTTY),
-};
-
-const { program, exitCode } = await buildProgram(io);
-
-async function main(): Promise<void> {
-  const argv = hoistLeadingFlags(process.argv, program);
-  const debug = argv.includes('--debug') || argv.includes('-d');
-  const projectIdx = argv.indexOf('--project-dir');
-  const projectDir = projectIdx > 0 ? argv[projectIdx + 1]! : process.env.DBT_PROJECT_DIR || process.cwd();
-  try {
-    await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version exit 0; bad flags exit 2 (commander already printed why).
-      process.exitCode = error.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    const noColor = argv.includes('--no-color') || argv.includes('--no-use-colors') || Boolean(process.env.NO_COLOR);
-    io.err(formatError(error, { color: Boolean(process.stderr.isTTY) && !noColor, debug, projectDir }));
-    process.exitCode = isProjectLevelError(error) ? 2 : 1;
-    return;
-  }
-  process.exitCode = exitCode();
-}
-
-await main();
+if (opensWarehouse(process.argv)) startChdbAhead();
+await import('./main.js');

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
 import { debugReport, type DebugReport } from './adapter/debug-checks.js';
-import { openWarehouse, type WarehouseClient } from './adapter/warehouse-client.js';
+import { openWarehouse, openWarehouseAhead, type WarehouseClient } from './adapter/warehouse-client.js';
 import { materializedViews } from './adapter/mv/mv-listing.js';
 import { sweepEachDatabaseAgain } from './adapter/staging.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
@@ -259,6 +259,8 @@ export class TsdbtProject {
         else onEvent({ type: 'log', level, message });
       },
     });
+    // The CLI's command will open the warehouse: chDB starts opening on another thread now (adapter/chdb-ahead.ts).
+    openWarehouseAhead(loaded.target);
     const project = new TsdbtProject(loaded, invocationId, onEvent);
     project.logStatements = options.logStatements === true;
     project.cliVars = options.vars;

@@ -18,6 +18,7 @@ import { inlineFormatInsert, selectFromFile, spoolInsertData } from './insert-fi
 import { hostForUrl } from './serve-endpoint.js';
 import { DEFAULT_LIVENESS_TIMEOUT, ServerLiveness } from './server-liveness.js';
 import { holdingEndpoint, warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
+import { chdbAheadStarted, chdbOpenedAhead, openChdbAhead } from './chdb-ahead.js';
 
 export interface QueryOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
@@ -143,18 +144,26 @@ async function openRoute(target: TargetConfig, settings: ClickHouseSettings, poo
   const { createClient } = clientLib;
   const CLIENT_LOG = clientLog(clientLib);
   if (target.type === 'chdb' && !served) {
-    const chdb = await loadChdb();
-    // A data directory that cannot be written fails here, saying which, not inside chDB.
-    makeWritableDir(path, { what: `the chdb path of target '${target.name}'`, file: target.source === 'default' ? undefined : target.source });
+    // Opened on the CLI's thread meanwhile (chdb-ahead.ts): these connections join its server.
+    const joined = await chdbOpenedAhead(path);
+    let chdb: Chdb;
     // One chDB connection runs one statement at a time; connections on the same path run side by side.
     const clients: ClickHouseClient[] = [];
     try {
-      for (let i = 0; i < poolSize; i++) clients.push(createClient({ connection: chdb.createChdbConnection({ path }) as never, clickhouse_settings: settings, log: CLIENT_LOG }));
-    } catch (error) {
-      await Promise.all(clients.map((c) => c.close().catch(() => {})));
-      // Another process took the directory between our look and our open: go through it if it shares.
-      served = await holdingEndpoint(path).catch(() => undefined);
-      if (!served) throw warehouseLockedError(path, warehouseHolder(path), error);
+      chdb = await loadChdb();
+      // A data directory that cannot be written fails here, saying which, not inside chDB.
+      makeWritableDir(path, { what: `the chdb path of target '${target.name}'`, file: target.source === 'default' ? undefined : target.source });
+      try {
+        for (let i = 0; i < poolSize; i++) clients.push(createClient({ connection: chdb.createChdbConnection({ path }) as never, clickhouse_settings: settings, log: CLIENT_LOG }));
+      } catch (error) {
+        await Promise.all(clients.map((c) => c.close().catch(() => {})));
+        // Another process took the directory between our look and our open: go through it if it shares.
+        served = await holdingEndpoint(path).catch(() => undefined);
+        if (!served) throw warehouseLockedError(path, warehouseHolder(path), error);
+      }
+    } finally {
+      // This process's connections hold the server now: the thread's own connection is not needed.
+      joined?.();
     }
     if (!served) {
       // The endpoint starts beside this process's first statements, not before them (a process that
@@ -179,6 +188,16 @@ async function openRoute(target: TargetConfig, settings: ClickHouseSettings, poo
   const pingUrl = `${conn.secure ? 'https' : 'http'}://${hostForUrl(conn.host)}:${conn.port}/ping`;
   const liveness = new ServerLiveness(pingUrl, (target.livenessTimeout ?? DEFAULT_LIVENESS_TIMEOUT) * 1000, targetLabel(conn));
   return { conn, forwarded: served !== undefined, clients: [client], inFlight: [0], liveness };
+}
+
+/**
+ * Starts opening a chdb target's data directory on the thread the CLI started for it (chdb-ahead.ts),
+ * while the project loads: only a directory that exists (a command that ends up sending nothing must
+ * not create it) and that no other process holds (that one's endpoint is used instead).
+ */
+export function openWarehouseAhead(target: TargetConfig): void {
+  if (!chdbAheadStarted() || target.type !== 'chdb' || !target.path || !existsSync(target.path) || warehouseHolder(target.path)) return;
+  openChdbAhead(target.path);
 }
 
 async function closeRoute(route: Route): Promise<void> {

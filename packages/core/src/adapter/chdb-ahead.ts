@@ -1,0 +1,137 @@
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
+
+/*
+ * The embedded warehouse opened ahead, on another thread, while the main thread loads the project.
+ *
+ * Opening chDB is ~0.1 s of synchronous native work (loading the 566 MB libchdb.so, then starting the
+ * in-process server on the data directory): on the main thread it came after the whole load, before
+ * a command's first statement. chDB's server is one per process and shared by every connection to
+ * the same directory, so a worker thread that opens a connection first leaves the main thread's own
+ * connections (warehouse-client.ts) only a registry lookup; the worker then closes its connection.
+ *
+ * The worker never ends while the process runs: chDB's addon crashes the process when a worker
+ * that loaded it is torn down (tried), while process exit with the worker alive is fine (tried:
+ * normal end, process.exit, an uncaught error, during the open). Its thread is unref'd, and the addon
+ * is loaded with RTLD_NODELETE so nothing unloads the library under the main thread.
+ *
+ * Only the CLI starts it (startChdbAhead, before tsdbt's modules load, for commands that open the
+ * warehouse); the path is sent once the target is known (openChdbAhead). This module imports nothing
+ * of tsdbt: the CLI loads it on its own (`@tsdbt/core/chdb-ahead`) and the bundle holds a second
+ * copy, so the state lives on globalThis.
+ */
+
+interface Ahead {
+  readonly worker: Worker;
+  /** The data directory sent to the worker, and its answer: opened (true) or not. */
+  path?: string;
+  opened?: Promise<boolean>;
+  /** The main thread's connections exist (or the path was not wanted): the worker's is closed. */
+  released?: boolean;
+}
+
+const STATE = Symbol.for('tsdbt.chdbAhead');
+const state = globalThis as { [STATE]?: Ahead };
+
+/** RTLD_NODELETE | RTLD_LAZY (glibc). */
+const DLOPEN_FLAGS = 0x1000 | 0x1;
+
+/** The worker: loads chDB's addon when asked to open, opens a connection, closes it when told. */
+const WORKER_JS = `
+const { parentPort, workerData } = require('node:worker_threads');
+let native;
+let conn;
+parentPort.on('message', (msg) => {
+  if (msg.open !== undefined) {
+    try {
+      if (!native) {
+        const m = { exports: {} };
+        process.dlopen(m, workerData.addon, workerData.flags);
+        native = m.exports;
+      }
+      conn = native.CreateConnection(msg.open);
+      parentPort.postMessage({ opened: Boolean(conn) });
+    } catch {
+      parentPort.postMessage({ opened: false });
+    }
+  } else if (msg.close) {
+    try {
+      if (conn) native.CloseConnection(conn);
+    } catch {}
+    conn = undefined;
+    parentPort.postMessage({ closed: true });
+  }
+});
+`;
+
+/** chDB's native addon for this platform (the file chdb's loader requires), or undefined where tsdbt does not open ahead. */
+function addonPath(): string | undefined {
+  if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return undefined;
+  try {
+    const chdb = createRequire(import.meta.url).resolve('chdb');
+    return join(dirname(createRequire(chdb).resolve(`@chdb/lib-linux-${process.arch}-gnu`)), 'chdb_node.node');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the thread that will open the embedded warehouse (the CLI calls it first thing, for commands that use the warehouse). */
+export function startChdbAhead(): void {
+  if (state[STATE] || process.env.TSDBT_NO_CHDB_AHEAD) return;
+  const addon = addonPath();
+  if (!addon) return;
+  // No flags of this process (--import, --cpu-prof…) and no copy of its environment: the thread only opens chDB.
+  const worker = new Worker(WORKER_JS, { eval: true, workerData: { addon, flags: DLOPEN_FLAGS }, execArgv: [], env: SHARE_ENV, stdout: false, stderr: false });
+  worker.unref();
+  // A worker that cannot start changes nothing: the main thread opens chDB as it would have.
+  worker.on('error', () => {});
+  state[STATE] = { worker };
+}
+
+/** Whether startChdbAhead started the worker (and it has opened nothing yet). */
+export function chdbAheadStarted(): boolean {
+  return state[STATE]?.path === undefined && state[STATE] !== undefined;
+}
+
+/** The worker's next answer. */
+function answer<T>(worker: Worker): Promise<T> {
+  return new Promise((done) => worker.once('message', done));
+}
+
+/** Opens the data directory `path` on the worker, if one was started and has opened nothing yet. */
+export function openChdbAhead(path: string): void {
+  const ahead = state[STATE];
+  if (!ahead || ahead.path !== undefined) return;
+  ahead.path = resolve(path);
+  ahead.opened = answer<{ opened: boolean }>(ahead.worker).then((a) => a.opened);
+  ahead.worker.postMessage({ open: ahead.path });
+}
+
+/**
+ * Before the main thread opens `path`: waits for the worker's open of the same directory (the main
+ * thread's connections then join its server) and returns the function to call once they exist; for
+ * another directory, the worker's connection is closed first (one data directory per process).
+ */
+export async function chdbOpenedAhead(path: string): Promise<(() => void) | undefined> {
+  const ahead = state[STATE];
+  if (!ahead?.opened || ahead.released) return undefined;
+  const opened = await ahead.opened;
+  if (ahead.released) return undefined;
+  const close = () => {
+    if (ahead.released) return Promise.resolve();
+    ahead.released = true;
+    const closed = answer(ahead.worker);
+    ahead.worker.postMessage({ close: true });
+    return closed;
+  };
+  if (!opened) {
+    ahead.released = true;
+    return undefined;
+  }
+  if (ahead.path !== resolve(path)) {
+    await close();
+    return undefined;
+  }
+  return () => void close();
+}

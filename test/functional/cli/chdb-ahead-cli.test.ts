@@ -1,0 +1,57 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli.js';
+import { freshTempPath, inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+
+/*
+ * `tsdbt run`/`build`/`show` open the embedded warehouse on a worker thread while the project loads
+ * (adapter/chdb-ahead.ts): the commands give the same results with it, and one that ends up sending
+ * nothing still creates no warehouse. Each command is a child process (chDB: one per directory).
+ */
+
+const projects: InlineProject[] = [];
+afterAll(() => {
+  for (const p of projects) p.cleanup();
+});
+
+function project(files: Record<string, string>): { p: InlineProject; warehouse: string } {
+  const p = inlineProject(files);
+  const warehouse = join(p.dir, '.warehouse');
+  p.write({ 'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${warehouse}\n      schema: ahead\n      threads: 2\n` });
+  projects.push(p);
+  return { p, warehouse };
+}
+
+const cli = (p: InlineProject, ...args: string[]) => runCli([...args, '--project-dir', p.dir], { cwd: p.dir, env: { NO_COLOR: '1', TSDBT_NO_CHDB_AHEAD: '' } });
+
+describe('the embedded warehouse opened ahead by the CLI', () => {
+  it('builds, rebuilds and shows the same rows when the warehouse exists before the command', () => {
+    const { p } = project({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect number as id from numbers(3)",
+      'models/b.sql': "select sum(id) as total from {{ ref('a') }}",
+    });
+    // The first run creates the warehouse (nothing opened ahead); the next ones open it ahead.
+    for (let i = 0; i < 2; i++) {
+      const r = cli(p, 'build');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/PASS=2 /);
+    }
+    p.write({ 'models/a.sql': "{{ config(materialized='table') }}\nselect number as id from numbers(5)" });
+    expect(cli(p, 'run').code).toBe(0);
+    const shown = cli(p, 'show', '--inline', "select total from {{ ref('b') }}", '--output', 'json');
+    expect(shown.stderr).toBe('');
+    expect(JSON.parse(shown.stdout)).toEqual([{ total: '10' }]);
+  });
+
+  it('creates no warehouse for a run that selects nothing', () => {
+    const { p, warehouse } = project({ 'models/a.sql': 'select 1 as id' });
+    expect(cli(p, 'parse').code).toBe(0);
+    const r = cli(p, 'run', '--select', 'tag:none');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Nothing to do/);
+    expect(existsSync(warehouse)).toBe(false);
+    expect(readdirSync(p.dir)).not.toContain('.warehouse');
+  });
+});
