@@ -55,6 +55,29 @@ describe("tsdbt's ClickHouse versions of package macros (packages/core/package-m
     expect(own.manifest.macros.get('macro.dbt_utils.clickhouse__width_bucket')?.originalFilePath).toBe('dbt_packages/dbt_utils/macros/own.sql');
   });
 
+  it("dbt_utils before 0.9 (its own cross-database macros, Postgres defaults) runs them as dbt's: dbt-labs/mrr-playbook's date_spine", async () => {
+    const dispatching = (name: string, args: string, body: string) =>
+      `{% macro ${name}(${args}) %}{{ return(adapter.dispatch('${name}', 'dbt_utils')(${args})) }}{% endmacro %}\n{% macro default__${name}(${args}) %}${body}{% endmacro %}\n`;
+    const { p, project } = setup({
+      'dbt_packages/dbt_utils/dbt_project.yml': "name: dbt_utils\nversion: '0.8.0'\n",
+      'dbt_packages/dbt_utils/macros/cross_db_utils.sql':
+        dispatching('datediff', 'first_date, second_date, datepart', 'datediff({{ datepart }}, {{ first_date }}, {{ second_date }})') +
+        dispatching('split_part', 'string_text, delimiter_text, part_number', 'split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }})') +
+        dispatching('dateadd', 'datepart, interval, from_date_or_timestamp', "dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})") +
+        dispatching('type_string', '', 'varchar'),
+      'models/m.sql': `select
+  {{ dbt_utils.datediff("'2018-01-01'", "'2018-04-15'", 'month') }} as months,
+  {{ dbt_utils.split_part("'a-b-c'", "'-'", 2) }} as part,
+  {{ dbt_utils.dateadd('day', 3, "toDate('2020-01-30')") }} as later,
+  cast(7 as {{ dbt_utils.type_string() }}) as s`,
+    });
+    expectStatuses(await project.build(), { m: 'success' });
+    // datediff of strings fails on ClickHouse as the package's default writes it (dateDiff takes no strings).
+    expect(await queryRows(project, `select toInt32(months) as months, part, toString(toDate(later)) as later, s from ${p.schema}.m`)).toEqual([
+      { months: 3, part: 'b', later: '2020-02-02', s: '7' },
+    ]);
+  });
+
   it('is not loaded for a package that is not installed', () => {
     const { project } = setup({ 'models/m.sql': 'select 1 as x' });
     expect([...project.manifest.macros.keys()].filter((k) => k.startsWith('macro.dbt_utils.'))).toEqual([]);
