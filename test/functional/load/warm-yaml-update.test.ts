@@ -60,18 +60,46 @@ const PROJECT: Record<string, string> = {
 };
 
 describe('warm update: an edited schema YAML file, entry by entry', () => {
-  it("an entry's description: only that model and its tests are parsed again; the manifest is a cold parse", () => {
+  it("an entry's description: the saved model with the new description, nothing parsed again; the manifest is a cold parse", () => {
     p = inlineProject(PROJECT);
     load(p.dir);
     p.write({ 'models/schema.yml': SCHEMA.replace('the b model', 'the B model, edited') });
     const after = load(p.dir);
     expect(updated(after)).toEqual(['models/schema.yml']);
-    expect(renderedModels(after)).toEqual(['model.proj.b']);
-    expect(after.partialParse.rendered.filter((id) => id.startsWith('test.'))).toHaveLength(3);
+    expect(after.partialParse.rendered).toEqual([]);
     expect(after.manifest.nodes.get('model.proj.b')!.description).toBe('the B model, edited');
     const next = load(p.dir);
     expect(asSaved(next)).toBe(true);
     expect(next.manifest.nodes.get('model.proj.b')!.description).toBe('the B model, edited');
+  });
+
+  it("descriptions only (model's and columns'): not parsed again; anything more, or Jinja in a description, parses the model", () => {
+    const DOCS = 'version: 2\nmodels:\n  - name: a\n    description: the a model\n    columns:\n      - name: v\n        description: the v column\n        tests: [not_null]\n  - name: b\n    description: the b model\n  - name: c\n    description: the c model\n';
+    p = inlineProject({ ...PROJECT, 'models/schema.yml': DOCS });
+    load(p.dir);
+    const s2 = DOCS.replace('the v column', '"the \u00e9 column: v"').replace('the b model', 'the B model');
+    p.write({ 'models/schema.yml': s2 });
+    const edited = load(p.dir);
+    expect(updated(edited)).toEqual(['models/schema.yml']);
+    expect(edited.partialParse.rendered).toEqual([]);
+    expect(Object.values(edited.manifest.nodes.get('model.proj.a')!.columns)[0]!.description).toBe('the \u00e9 column: v');
+    expect(edited.manifest.nodes.get('model.proj.b')!.description).toBe('the B model');
+    // a description and a tag together: parsed
+    const s3 = s2.replace('    description: the c model\n', '    description: the c model!\n    config:\n      tags: [t]\n');
+    p.write({ 'models/schema.yml': s3 });
+    expect(renderedModels(load(p.dir))).toEqual(['model.proj.c']);
+    // a description with Jinja is rendered: a full load (as before)
+    const s4 = s3.replace('the B model', `"{{ 'the' }} B model"`);
+    p.write({ 'models/schema.yml': s4 });
+    expect(fullLoad(load(p.dir))).toBe(true);
+    // the saved node's description was rendered from the entry's Jinja, so it does not show the entry: b is parsed
+    p.write({ 'models/schema.yml': s4.replace(`"{{ 'the' }} B model"`, 'the b model again') });
+    expect(renderedModels(load(p.dir))).toEqual(['model.proj.b']);
+    p.write({ 'models/schema.yml': s4.replace(`"{{ 'the' }} B model"`, 'the b model, once more') });
+    expect(load(p.dir).partialParse.rendered).toEqual([]);
+    // a description over two lines moves the test below it (its line is part of the entry): parsed
+    p.write({ 'models/schema.yml': s4.replace(`"{{ 'the' }} B model"`, 'the b model, once more').replace('    description: the a model\n', '    description: >\n      the a model,\n      folded\n') });
+    expect(renderedModels(load(p.dir))).toContain('model.proj.a');
   });
 
   it("an entry's config, columns and a test removed", () => {
@@ -161,7 +189,7 @@ exposures:
     p.write({ 'models/mixed.yml': MIXED.replace('the c model', 'the C model') });
     const after = load(p.dir);
     expect(updated(after)).toEqual(['models/mixed.yml']);
-    expect(renderedModels(after)).toEqual(['model.proj.c']);
+    expect(renderedModels(after)).toEqual([]); // its description only
     // the rest of the file edited: a full load
     p.write({ 'models/mixed.yml': MIXED.replace('description: a seed', 'description: the seed') });
     expect(fullLoad(load(p.dir))).toBe(true);
@@ -186,7 +214,7 @@ exposures:
     writeFileSync(file, text.replace('description: "Synthetic', 'description: "Edit 0 of synthetic'));
     const after = load(dir);
     expect(updated(after)).toEqual(['models/layer_5/schema.yml']);
-    expect(renderedModels(after)).toHaveLength(1);
+    expect(renderedModels(after)).toHaveLength(0); // a description only: the saved node with the new one
     // a column's tests edited on another entry (a test gone: the others keep their places)
     writeFileSync(file, text.replace('tests: [not_null, unique]', 'tests: [not_null]'));
     const again = load(dir);

@@ -89,6 +89,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     for (const step of forVars) if (!plan.some((p) => p.path === step.path)) plan.push(step);
   }
   let newPatches: YamlEntryChanges['patches'] = [];
+  let described: YamlEntryChanges['described'] = [];
   if (yamlChanges.length) {
     const outside = yamlChanges.find((c) => !ctx.projectFile.modelPaths.some((d) => isUnder(c.path, d)));
     if (outside) return `${outside.path} changed`;
@@ -100,12 +101,13 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     for (const [name, patch] of entries.patches) (patches as Map<string, ResourcePatch>).set(name, patch);
     for (const path of entries.models) if (!plan.some((p) => p.path === path)) plan.push({ path, kind: 'model', change: 'change' });
     newPatches = entries.patches;
+    described = entries.described;
   }
   const children = new Map<string, string[]>();
   for (const node of nodes.values()) for (const p of node.dependsOn) (children.get(p) ?? children.set(p, []).get(p)!).push(node.uniqueId);
   const { renderer } = ctx;
   const reads = renderer.openTracking();
-  let update;
+  let update: NodesUpdate | string;
   try {
     update = updateNodes(
       {
@@ -122,6 +124,15 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     reads.close();
   }
   if (typeof update === 'string') return update;
+  const parsedAgain = update.fresh;
+  // Models whose entries changed in their descriptions only: the saved node with the new ones, in place (nothing parsed;
+  // one whose file changed too was parsed with its new entry).
+  const { dropped } = update;
+  const redescribed = described.filter(([id]) => !parsedAgain.includes(id) && !dropped.includes(id));
+  if (redescribed.length) {
+    for (const [id, node] of redescribed) (update.manifest.nodes as Map<string, ManifestNode>).set(id, node);
+    update = { ...update, fresh: [...update.fresh, ...redescribed.map(([id]) => id)] };
+  }
   const misplaced = placementChange(nodes, update);
   if (misplaced) return misplaced;
   if (said.length || update.logs.length) return 'the update has something to say';
@@ -160,7 +171,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
       newEnv.push([name, value]);
     }
   const fresh = new Set(update.fresh);
-  const varReads = updatedVarReads(update.fresh, update.removed, nodes, update.manifest.nodes, [...reads.reads.vars.keys()].map((k) => k.slice(k.indexOf('\0') + 1)), ctx.configVarReads);
+  const varReads = updatedVarReads(parsedAgain, update.removed, nodes, update.manifest.nodes, [...reads.reads.vars.keys()].map((k) => k.slice(k.indexOf('\0') + 1)), ctx.configVarReads);
   const delta: WarmDelta = {
     scan: stale.changed.map((path) => [path, stale.scan.get(path) ?? null] as const),
     env: newEnv,
@@ -177,7 +188,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   const { identity: _identity, ...rest } = saved; // a new load: its identity is known once read back
   const load: SavedLoad = { ...rest, manifest: update.manifest, files: update.files, logs, nodeLogs, depths: depths ? [...depths] : saved.depths, vars: ctx.vars };
   renderer.setManifest(update.manifest);
-  return { load, renderer, internals: { ...internals, varReads: withVarReads(internals.varReads, varReads) }, parsed: [...update.dropped, ...update.fresh.filter((id) => !update.dropped.includes(id))], changedFiles, delta, env: envRead };
+  return { load, renderer, internals: { ...internals, varReads: withVarReads(internals.varReads, varReads) }, parsed: [...update.dropped, ...parsedAgain.filter((id) => !update.dropped.includes(id))], changedFiles, delta, env: envRead };
 }
 
 /**

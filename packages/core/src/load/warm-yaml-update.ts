@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, extname, join } from 'node:path';
+import { plainNode } from '../manifest/lazy-nodes.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import type { SchemaFile } from './load-nodes.js';
@@ -61,6 +62,8 @@ export function schemaEntriesOf(files: readonly SchemaFile[]): Map<string, Schem
 export interface YamlEntryChanges {
   /** Project-relative model files whose entry changed. */
   readonly models: readonly string[];
+  /** Models whose entry changed in its descriptions only: the saved node with the new ones (describedOnly), not parsed again. */
+  readonly described: readonly (readonly [string, ManifestNode])[];
   /** The new entries, by model file name (they replace the saved patches). */
   readonly patches: readonly (readonly [string, ResourcePatch])[];
 }
@@ -78,6 +81,7 @@ export interface YamlUpdateBase {
 /** The model entries `files` (edited schema files, project-relative) changed, or why the project must load in full. */
 export function yamlEntryChanges(base: YamlUpdateBase, files: readonly string[]): YamlEntryChanges | string {
   const models: string[] = [];
+  const described: [string, ManifestNode][] = [];
   const patches: [string, ResourcePatch][] = [];
   for (const file of files) {
     const before = base.schemaEntries?.get(file);
@@ -103,9 +107,33 @@ export function yamlEntryChanges(base: YamlUpdateBase, files: readonly string[])
       const node = base.nodes.get(`model.${base.projectName}.${patch.name}`);
       // A disabled model (its entry may enable it: a new node) or an entry of no model file: a full load.
       if (!node || basename(node.originalFilePath, extname(node.originalFilePath)) !== patch.name) return `model ${patch.name}'s entry changed and it has no node`;
-      models.push(node.originalFilePath);
+      const redescribed = saved && describedOnly(node, saved, patch);
+      if (redescribed) described.push([node.uniqueId, redescribed]);
+      else models.push(node.originalFilePath);
       patches.push([patch.name, patch]);
     }
   }
-  return { models, patches };
+  return { models, described, patches };
+}
+
+const HAS_JINJA = /\{[{%#]/;
+/** A patch without its descriptions (the model's and its columns'), as canonical text. */
+const withoutDescriptions = (p: ResourcePatch) => canonicalText({ ...p, description: '', columns: Object.fromEntries(Object.entries(p.columns).map(([k, c]) => [k, { ...c, description: '' }])) });
+
+/**
+ * When a model's entry changed only in its descriptions (model and columns: the most common YAML
+ * edit), the model as a full load would build it: the saved node with the new descriptions and
+ * columns — a node takes both from its entry as they are when they hold no Jinja, which the saved
+ * node shows by holding the saved entry's. Its SQL, config, dependencies and tests are the same:
+ * nothing is parsed or rendered again. Undefined when anything else may differ.
+ */
+function describedOnly(node: ManifestNode, saved: ResourcePatch, patch: ResourcePatch): ManifestNode | undefined {
+  if (node.resourceType !== 'model') return undefined;
+  const texts = [patch.description, ...Object.values(patch.columns).map((c) => c.description), saved.description, ...Object.values(saved.columns).map((c) => c.description)];
+  if (texts.some((t) => typeof t !== 'string' || HAS_JINJA.test(t))) return undefined;
+  const rest = withoutDescriptions(saved);
+  if (rest === undefined || rest !== withoutDescriptions(patch)) return undefined;
+  const plain = plainNode(node);
+  if (plain.description !== (saved.description ?? '') || canonicalText(plain.columns) !== canonicalText(saved.columns)) return undefined;
+  return Object.freeze({ ...plain, description: patch.description ?? '', columns: patch.columns });
 }
