@@ -78,6 +78,24 @@ describe("tsdbt's ClickHouse versions of package macros (packages/core/package-m
     ]);
   });
 
+  it("fivetran's shopify packages convert time zones on ClickHouse as their Postgres version does (its default is Snowflake's convert_timezone)", async () => {
+    const { p, project } = setup({
+      'dbt_packages/shopify_source/dbt_project.yml': "name: shopify_source\nversion: '0.20.0'\n",
+      'dbt_packages/shopify_source/macros/fivetran_convert_timezone.sql':
+        "{%- macro fivetran_convert_timezone(column, target_tz=None, source_tz=None) -%}{{ return(adapter.dispatch('fivetran_convert_timezone', 'shopify_source')(column, target_tz or 'UTC', source_tz or 'UTC')) }}{%- endmacro -%}\n" +
+        "{% macro default__fivetran_convert_timezone(column, target_tz, source_tz) -%}convert_timezone('{{ source_tz }}', '{{ target_tz }}', cast({{ column }} as {{ dbt.type_timestamp() }})){%- endmacro %}\n",
+      'models/m.sql': `select
+  {{ shopify_source.fivetran_convert_timezone(column="'2021-03-14 09:30:15.25'", target_tz='America/New_York', source_tz='UTC') }} as to_ny,
+  {{ shopify_source.fivetran_convert_timezone(column="'2021-03-14 09:30:15'", target_tz='UTC', source_tz='America/New_York') }} as from_ny,
+  {{ shopify_source.fivetran_convert_timezone(column="'2021-01-01 00:00:00'") }} as utc`,
+    });
+    expectStatuses(await project.build(), { m: 'success' });
+    // Postgres: timestamp '2021-03-14 09:30:15' at time zone 'UTC' at time zone 'America/New_York' = 05:30:15 (EDT began 07:00 UTC).
+    expect(await queryRows(project, `select toString(to_ny) as to_ny, toString(from_ny) as from_ny, toString(utc) as utc from ${p.schema}.m`)).toEqual([
+      { to_ny: '2021-03-14 05:30:15.250000', from_ny: '2021-03-14 13:30:15.000000', utc: '2021-01-01 00:00:00.000000' },
+    ]);
+  });
+
   it('is not loaded for a package that is not installed', () => {
     const { project } = setup({ 'models/m.sql': 'select 1 as x' });
     expect([...project.manifest.macros.keys()].filter((k) => k.startsWith('macro.dbt_utils.'))).toEqual([]);
