@@ -515,8 +515,36 @@ export class TsdbtProject {
     return (await this.adapter()).client.query(previewSql(sql, limit));
   }
 
-  /** Runs a macro with the warehouse attached (`run-operation`): its run_query() calls execute. */
-  async runOperation(macro: string, args: Record<string, unknown> = {}): Promise<string> {
+  /**
+   * Runs a macro with the warehouse attached (`run-operation`): its run_query() calls execute. As
+   * dbt's RunOperationTask, run_results.json gets one result (`macro.<package>.<name>`, success or
+   * error) and `args` {which: 'run-operation', macro, args} (`argsText`: the --args as given), so
+   * `retry` runs a failed operation again.
+   */
+  async runOperation(macro: string, args: Record<string, unknown> = {}, options: { readonly argsText?: string } = {}): Promise<string> {
+    const started = new Date();
+    const uniqueIdOf = (name: string) => {
+      const dot = name.indexOf('.');
+      return dot > 0 ? `macro.${name}` : `macro.${[...this.manifest.macros.values()].find((m) => m.name === name && m.packageName !== 'dbt')?.packageName ?? this.manifest.projectName}.${name}`;
+    };
+    const record = (status: 'success' | 'error', message: string) => {
+      const completed = new Date();
+      const executionTime = (completed.getTime() - started.getTime()) / 1000;
+      const row: HookResult = { uniqueId: uniqueIdOf(macro), name: macro, which: 'on-run-start', status, message, executionTime, timing: [{ name: 'compile', startedAt: started.toISOString(), completedAt: started.toISOString() }, { name: 'execute', startedAt: started.toISOString(), completedAt: completed.toISOString() }] };
+      const runArgs = { which: 'run-operation', macro, args: options.argsText ?? JSON.stringify(args), vars: this.cliVars ?? {}, target: this.target.name, threads: this.target.threads, project_dir: this.loaded.projectRoot };
+      writeRunResults(this.targetDir, [], executionTime, this.invocationId, runArgs, this.secrets, { before: [row], after: [] });
+    };
+    try {
+      const out = await this.operationOutput(macro, args);
+      record('success', '');
+      return out;
+    } catch (error) {
+      record('error', error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private async operationOutput(macro: string, args: Record<string, unknown>): Promise<string> {
     const adapter = await this.adapter();
     this.loaded.renderer.setFlags({ WHICH: 'run-operation' });
     this.loaded.renderer.setInvocationArgs({ which: 'run-operation', macro, args, vars: this.cliVars ?? {} });
@@ -639,11 +667,15 @@ export class TsdbtProject {
   retry(options: RetryOptions = {}): Promise<RunResult> {
     const plan = this.retryPlan(options);
     const previous = runOptionsOfArgs(plan.args);
+    // dbt builds the retried subset of the graph: a node the project no longer has is an error.
+    const gone = plan.uniqueIds.find((id) => !this.graph.has(id));
+    if (gone) throw new UsageError('retry_missing_node', `Couldn't find ${gone.split('.')[0]} '${gone}'`, { hint: `It failed in the previous run and is no longer in the project: run the command again instead of retrying it.` });
     return this.execute(plan.which as Command, {
       ...previous,
       indirectSelection: previous.indirectSelection as SelectionOptions['indirectSelection'],
       threads: options.threads ?? previous.threads,
-      warnError: options.warnError || previous.warnError,
+      // dbt's IGNORE_PARENT_FLAGS: --warn-error is this retry's own, never the previous run's.
+      warnError: options.warnError ?? false,
       signal: options.signal,
       uniqueIds: plan.uniqueIds,
     });

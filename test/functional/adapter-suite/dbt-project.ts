@@ -119,7 +119,10 @@ export function dbtProject(c: DbtCase): DbtProject {
       const varsAt = args.indexOf('--vars');
       if (varsAt >= 0) lastVars = parseYaml(args[varsAt + 1]!) as Record<string, unknown>;
       const resultsPath = join(dir, 'target', 'run_results.json');
-      rmSync(resultsPath, { force: true });
+      // The last command's results stay for `retry` to read (as dbt leaves them); this command's are
+      // those of another invocation.
+      const invocationOf = () => (existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')).metadata?.invocation_id : undefined);
+      const before = invocationOf();
       const out: string[] = [];
       const io = { out: (l: string) => void out.push(l), err: (l: string) => void out.push(l), isTty: false };
       const { program, exitCode } = await buildProgram(io);
@@ -134,7 +137,7 @@ export function dbtProject(c: DbtCase): DbtProject {
       // `expectPass: null`: either (the caller checks the results itself).
       const expectPass = options.expectPass === undefined ? true : options.expectPass;
       if (expectPass !== null) expect(code === 0, `dbt ${args.join(' ')} exited ${code}:\n${out.join('\n')}`).toBe(expectPass);
-      const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')).results : [];
+      const results = existsSync(resultsPath) && invocationOf() !== before ? JSON.parse(readFileSync(resultsPath, 'utf8')).results : [];
       return { code, out, results };
     },
     query,

@@ -155,7 +155,7 @@ select number from numbers(4)`,
     expect(parents(project, 'm')).toEqual(['source.proj.raw.log']);
     const p = inlineProject({ 'models/m.sql': "{{ config(post_hook=\"select * from {{ ref('nope') }}\") }}\nselect 1 as x" });
     try {
-      expect(() => p.open()).toThrow(/Model 'm' refers to 'nope', which does not exist/);
+      expect(() => p.open()).toThrow(/Model 'model\.\w+\.m' \(models\/m\.sql\) depends on a node named 'nope' which was not found/);
     } finally {
       p.cleanup();
     }

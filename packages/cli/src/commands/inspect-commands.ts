@@ -142,7 +142,7 @@ export async function debugCommand(flags: GlobalFlags & { connection?: boolean }
 export async function runOperationCommand(macro: string, flags: GlobalFlags & { args?: string }, io: Io, parseArgs: (t?: string) => Record<string, unknown>): Promise<number> {
   const project = openProject(flags, io);
   try {
-    const out = await project.runOperation(macro, parseArgs(flags.args));
+    const out = await project.runOperation(macro, parseArgs(flags.args), { argsText: flags.args });
     if (out) io.out(out);
     return 0;
   } finally {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NUMERIC_RULES, TsdbtProject } from '@tsdbt/core';
-import { interruptSignal, numericFlag, openProject, type GlobalFlags, type Io } from './common.js';
+import { interruptSignal, numericFlag, openProject, parseVars, type GlobalFlags, type Io } from './common.js';
 import { exitCodeOf } from './run-commands.js';
 
 interface RetryFlags extends GlobalFlags {
@@ -19,8 +19,17 @@ export async function retryCommand(flags: RetryFlags, io: Io): Promise<number> {
   const { args } = TsdbtProject.previousRun({ projectDir: flags.projectDir, targetPath: flags.targetPath, state: flags.state, warnError: flags.warnError });
   const target = flags.target ?? (typeof args['target'] === 'string' ? args['target'] : undefined);
   const stored = args['vars'] && typeof args['vars'] === 'object' && !Array.isArray(args['vars']) ? (args['vars'] as Record<string, unknown>) : undefined;
-  const project = openProject({ ...flags, target }, io, flags.vars === undefined && stored ? { vars: stored } : {});
+  // The project renders as the previous command did: its flags.WHICH and --full-refresh (flags.FULL_REFRESH).
+  const which = typeof args['which'] === 'string' ? args['which'] : undefined;
+  const project = openProject({ ...flags, target, ...(which ? { which } : {}) }, io, { fullRefresh: args['full_refresh'] === true, ...(flags.vars === undefined && stored ? { vars: stored } : {}) });
   try {
+    // dbt's RetryTask runs a run-operation again as it was given (its macro and --args).
+    if (which === 'run-operation') {
+      const text = typeof args['args'] === 'string' ? args['args'] : undefined;
+      const out = await project.runOperation(String(args['macro'] ?? ''), parseVars(text) ?? {}, { argsText: text });
+      if (out) io.out(out);
+      return 0;
+    }
     const result = await project.retry({ state: flags.state, threads, warnError: flags.warnError, signal: interruptSignal() });
     return exitCodeOf(result);
   } finally {

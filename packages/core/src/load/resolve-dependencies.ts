@@ -88,7 +88,8 @@ export function resolveDependencies(
         }
         const guess = didYouMean(call.name, refNames(index));
         const elsewhere = call.package && index.byName.get(call.name) ? ` (there is a '${call.name}' in ${[...index.byName.get(call.name)!.keys()].join(', ')})` : '';
-        throw new ProjectError('unknown_ref', `${kind} '${n.name}' refers to '${call.package ? call.package + '.' : ''}${call.name}'${at.via ? ` (${at.via})` : ''}, which does not exist${elsewhere}`, {
+        // dbt's TargetNotFoundError words (tests match them), then where the call is.
+        throw new ProjectError('unknown_ref', `${kind} '${n.uniqueId}' (${n.originalFilePath}) depends on a node named '${call.name}' ${call.package ? `in package or project '${call.package}' ` : ''}which was not found${at.via ? ` (${at.via})` : ''}${elsewhere}`, {
           file: at.file,
           line: at.line,
           hint: pythonModels?.has(call.name)
@@ -112,7 +113,7 @@ export function resolveDependencies(
       if (!target) {
         const guess = didYouMean(`${s}.${t}`, index.sources.keys());
         const at = callSite(n, text, new RegExp(`source\\s*\\([^)]*['"]${escapeRegExp(t)}['"]`), macroText);
-        throw new ProjectError('unknown_source', `${kind} '${n.name}' uses source('${s}', '${t}')${at.via ? ` (${at.via})` : ''}, which is not declared`, {
+        throw new ProjectError('unknown_source', `${kind} '${n.uniqueId}' (${n.originalFilePath}) depends on a source named '${s}.${t}' which was not found${at.via ? ` (source('${s}', '${t}') ${at.via})` : ''}`, {
           file: at.file,
           line: at.line,
           hint: guess ? `Did you mean source('${guess.split('.')[0]}', '${guess.split('.')[1]}')?` : 'Declare it under sources: in a YAML file.',

@@ -6,7 +6,7 @@ import { UsageError } from '../shared/errors.js';
 const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error', 'partial success']);
 
 /** Commands whose run_results `retry` can replay. */
-const RETRYABLE_COMMANDS = new Set(['run', 'test', 'build', 'seed', 'snapshot', 'source load']);
+const RETRYABLE_COMMANDS = new Set(['run', 'test', 'build', 'seed', 'snapshot', 'source load', 'run-operation']);
 
 export interface RetryPlan {
   /** The previous invocation's command (run_results `args.which`). */
@@ -43,6 +43,8 @@ export function retryPlan(dir: string, shown: string, warnError = false): RetryP
   }
   const statuses = warnError ? new Set([...RETRYABLE, 'warn']) : RETRYABLE;
   const results = Array.isArray(json['results']) ? (json['results'] as Record<string, unknown>[]) : [];
-  const uniqueIds = results.filter((r) => statuses.has(String(r?.['status']))).map((r) => String(r['unique_id']));
+  // Project hooks (operation.*) are not nodes to select: they run again with the command (dbt's RetryTask).
+  // A run-operation's one result (macro.*) is retried by running the operation again.
+  const uniqueIds = which === 'run-operation' ? [] : results.filter((r) => statuses.has(String(r?.['status'])) && !String(r['unique_id']).startsWith('operation.')).map((r) => String(r['unique_id']));
   return { which, args, uniqueIds };
 }
