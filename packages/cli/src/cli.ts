@@ -3,7 +3,7 @@
 // opens the embedded one (chDB) first, so that its ~0.1 s of native start-up runs beside the loading
 // of tsdbt's modules and of the project (adapter/chdb-ahead.ts); then the program itself loads.
 import { startChdbAhead } from '@tsdbt/core/chdb-ahead';
-import { opensWarehouse } from './warehouse-commands.js';
+import { likelyEmbedded, opensWarehouse } from './warehouse-commands.js';
 
-if (opensWarehouse(process.argv)) startChdbAhead();
+if (opensWarehouse(process.argv)) startChdbAhead({ load: likelyEmbedded(process.argv) });
 await import('./main.js');

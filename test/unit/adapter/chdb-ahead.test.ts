@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { opensWarehouse } from '../../../packages/cli/src/warehouse-commands.js';
+import { likelyEmbedded, opensWarehouse } from '../../../packages/cli/src/warehouse-commands.js';
 import { ROOT } from '../../helpers/cli.js';
 import { freshTempPath } from '../../helpers/inline-project.js';
 
@@ -41,7 +41,7 @@ describe('chDB opened ahead on a worker thread', () => {
     const out = child(
       `
 const before = chdbAheadStarted();
-startChdbAhead();
+startChdbAhead({ load: true });
 const started = chdbAheadStarted();
 openChdbAhead(path);
 const release = await chdbOpenedAhead(path);
@@ -104,5 +104,25 @@ console.log(JSON.stringify({ joined: joined === undefined, free: othersCanOpen(p
     expect(opensWarehouse(argv('compile'))).toBe(false);
     expect(opensWarehouse(argv('parse'))).toBe(false);
     expect(opensWarehouse(argv())).toBe(false);
+  });
+
+  it('loads chDB’s library at once only when the target is likely the embedded one (no profiles.yml, or one that names chdb)', () => {
+    const dir = freshTempPath('tsdbt-ahead-guess');
+    const home = freshTempPath('tsdbt-ahead-home');
+    mkdirSync(dir, { recursive: true });
+    const env = { HOME: home };
+    const argv = (...args: string[]) => ['node', 'cli.js', 'run', ...args];
+    expect(likelyEmbedded(argv('--project-dir', dir), env)).toBe(true);
+    writeFileSync(join(dir, 'profiles.yml'), 'p:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      host: localhost\n');
+    expect(likelyEmbedded(argv('--project-dir', dir), env)).toBe(false);
+    expect(likelyEmbedded(argv(`--project-dir=${dir}`), env)).toBe(false);
+    writeFileSync(join(dir, 'profiles.yml'), 'p:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n');
+    expect(likelyEmbedded(argv('--project-dir', dir), env)).toBe(true);
+    // --profiles-dir (or DBT_PROFILES_DIR) is the only place looked at when given
+    const profiles = freshTempPath('tsdbt-ahead-profiles');
+    mkdirSync(profiles, { recursive: true });
+    writeFileSync(join(profiles, 'profiles.yml'), 'p:\n  outputs:\n    dev:\n      type: clickhouse\n');
+    expect(likelyEmbedded(argv('--project-dir', dir, '--profiles-dir', profiles), env)).toBe(false);
+    expect(likelyEmbedded(argv('--project-dir', dir), { ...env, DBT_PROFILES_DIR: profiles })).toBe(false);
   });
 });

@@ -42,14 +42,21 @@ const WORKER_JS = `
 const { parentPort, workerData } = require('node:worker_threads');
 let native;
 let conn;
+const load = () => {
+  if (native) return;
+  const m = { exports: {} };
+  process.dlopen(m, workerData.addon, workerData.flags);
+  native = m.exports;
+};
+if (workerData.load) {
+  try {
+    load();
+  } catch {}
+}
 parentPort.on('message', (msg) => {
   if (msg.open !== undefined) {
     try {
-      if (!native) {
-        const m = { exports: {} };
-        process.dlopen(m, workerData.addon, workerData.flags);
-        native = m.exports;
-      }
+      load();
       conn = native.CreateConnection(msg.open);
       parentPort.postMessage({ opened: Boolean(conn) });
     } catch {
@@ -76,13 +83,18 @@ function addonPath(): string | undefined {
   }
 }
 
-/** Starts the thread that will open the embedded warehouse (the CLI calls it first thing, for commands that use the warehouse). */
-export function startChdbAhead(): void {
+/**
+ * Starts the thread that will open the embedded warehouse (the CLI calls it first thing, for commands
+ * that use the warehouse). With `load`, chDB's library is loaded right away, beside the loading of
+ * tsdbt's modules (the CLI's guess that the target is chdb: a server target must not pay for it);
+ * otherwise once a directory is to be opened.
+ */
+export function startChdbAhead(options: { readonly load?: boolean } = {}): void {
   if (state[STATE] || process.env.TSDBT_NO_CHDB_AHEAD) return;
   const addon = addonPath();
   if (!addon) return;
   // No flags of this process (--import, --cpu-prof…) and no copy of its environment: the thread only opens chDB.
-  const worker = new Worker(WORKER_JS, { eval: true, workerData: { addon, flags: DLOPEN_FLAGS }, execArgv: [], env: SHARE_ENV, stdout: false, stderr: false });
+  const worker = new Worker(WORKER_JS, { eval: true, workerData: { addon, flags: DLOPEN_FLAGS, load: options.load === true }, execArgv: [], env: SHARE_ENV, stdout: false, stderr: false });
   worker.unref();
   // A worker that cannot start changes nothing: the main thread opens chDB as it would have.
   worker.on('error', () => {});
