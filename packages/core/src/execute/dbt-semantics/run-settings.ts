@@ -1,6 +1,7 @@
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { withColumnPrecedence } from './column-precedence.js';
+import { SET_OPERATION_SETTINGS, withSetOperationModes } from './set-operation-modes.js';
 
 /** What run-settings.ts asks of the adapter: whether the server knows a setting (cached by the adapter). */
 export interface SettingProbe {
@@ -9,13 +10,15 @@ export interface SettingProbe {
 
 /**
  * A model, snapshot or test with the query settings its run adds under dbt_semantics
- * (cast-keep-nullable.ts, column-precedence.ts), each only where the server knows it. The one
+ * (cast-keep-nullable.ts, column-precedence.ts, set-operation-modes.ts), each only where the server knows it. The one
  * place run/build, `show` and a model's unit tests get them, so all three answer alike.
  */
 export async function withRunSettings<N extends ManifestNode>(adapter: SettingProbe, node: N): Promise<N> {
-  const [castKeepNullable, preferColumnNames] = await Promise.all([
+  const [castKeepNullable, preferColumnNames, ...setModes] = await Promise.all([
     adapter.hasSetting('cast_keep_nullable').catch(() => false),
     adapter.hasSetting('prefer_column_name_to_alias').catch(() => false),
+    ...SET_OPERATION_SETTINGS.map((name) => adapter.hasSetting(name).catch(() => false)),
   ]);
-  return withColumnPrecedence(withCastKeepNullable(node, castKeepNullable), preferColumnNames);
+  const known = new Set(SET_OPERATION_SETTINGS.filter((_, k) => setModes[k]));
+  return withSetOperationModes(withColumnPrecedence(withCastKeepNullable(node, castKeepNullable), preferColumnNames), known);
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * SQL's plain UNION / EXCEPT / INTERSECT drop duplicates on every warehouse dbt runs on. ClickHouse
+ * refuses a plain UNION (union_default_mode is empty) and keeps duplicates in a plain EXCEPT or
+ * INTERSECT (their modes are ALL). Under dbt_semantics the node runs with the mode DISTINCT
+ * (execute/dbt-semantics/set-operation-modes.ts).
+ */
+describe('plain UNION / EXCEPT / INTERSECT are DISTINCT, as in SQL (dbt_semantics)', () => {
+  it('a UNION runs and drops duplicates; EXCEPT and INTERSECT return each row once; a view reads the same downstream', async () => {
+    const p = dbtProject({
+      models: {
+        'unioned.sql': `{{ config(materialized='view') }}
+select 1 as id union select 1 union select 2`,
+        'excepted.sql': `{{ config(materialized='table') }}
+select arrayJoin([1, 1, 2, 3]) as id
+except
+select 2`,
+        'intersected.sql': `{{ config(materialized='table') }}
+select arrayJoin([1, 1, 2, 3]) as id intersect select arrayJoin([1, 1, 3])`,
+        'kept_all.sql': `{{ config(materialized='table') }}
+select arrayJoin([1, 1, 2]) as id union all select 1 except all select 2`,
+        'clickhouse_own.sql': `{{ config(materialized='table', dbt_semantics=false) }}
+select arrayJoin([1, 1, 2, 3]) as id except select 2`,
+        'schema.yml': `models:
+  - name: unioned
+    columns:
+      - name: id
+        data_tests: [unique]
+`,
+      },
+    });
+    const build = await p.dbt(['build']);
+    expect(build.results.map((r) => r.status).sort()).toEqual(['pass', 'success', 'success', 'success', 'success', 'success']);
+    expect(await p.query(`select id from {schema}.unioned order by id`)).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(await p.query(`select id from {schema}.excepted order by id`)).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(await p.query(`select id from {schema}.intersected order by id`)).toEqual([{ id: 1 }, { id: 3 }]);
+    // written ALL stays ALL; dbt_semantics: false keeps ClickHouse's answer
+    expect(await p.query(`select id from {schema}.kept_all order by id`)).toEqual([{ id: 1 }, { id: 1 }, { id: 1 }]);
+    expect(await p.query(`select id from {schema}.clickhouse_own order by id`)).toEqual([{ id: 1 }, { id: 1 }, { id: 3 }]);
+  });
+});
