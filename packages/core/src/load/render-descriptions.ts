@@ -9,6 +9,15 @@ export type DescriptionRender = (text: string, file: string, packageName: string
 
 const HAS_JINJA = /\{[{%]/;
 
+const withJinja = (text: string | undefined): boolean => !!text && HAS_JINJA.test(text);
+
+/** Whether a node's description, a column's or a source's own description holds Jinja (asked of every node: no arrays made). */
+function describedWithJinja(node: ManifestNode): boolean {
+  if (withJinja(node.description) || (node.resourceType === 'source' && withJinja(node.sourceDescription))) return true;
+  for (const column of Object.values(node.columns)) if (withJinja(column.description)) return true;
+  return false;
+}
+
 /**
  * Descriptions as dbt's manifest processes them (process_docs with the DocsRuntimeContext): each
  * node's, source's and column's description is rendered, so `{{ doc('name') }}` becomes that
@@ -17,8 +26,7 @@ const HAS_JINJA = /\{[{%]/;
 export function renderDescriptions(nodes: ReadonlyMap<string, ManifestNode>, docs: ReadonlyMap<string, DocBlock>, rootProject: string, render: DescriptionRender): Map<string, ManifestNode> {
   const out = new Map<string, ManifestNode>();
   for (const [id, node] of nodes) {
-    const texts = [node.description, ...Object.values(node.columns).map((c) => c.description), node.resourceType === 'source' ? node.sourceDescription : ''];
-    if (!texts.some((t) => t && HAS_JINJA.test(t))) {
+    if (!describedWithJinja(node)) {
       out.set(id, node);
       continue;
     }

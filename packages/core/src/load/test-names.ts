@@ -28,29 +28,32 @@ export function genericTestNames(testName: string, resourceName: string, kwargs:
  */
 export function genericTestHash(fqnName: string, metadata: { readonly name: string; readonly namespace?: string; readonly kwargs: Readonly<Record<string, unknown>> }): string {
   const md = { kwargs: metadata.kwargs, name: metadata.name, namespace: metadata.namespace ?? null };
-  return hash('md5', fqnName + pyRepr(hashable(md)), 'hex').slice(-10);
+  return hash('md5', fqnName + hashableRepr(md), 'hex').slice(-10);
 }
 
-type Hashable = string | readonly Hashable[] | { readonly [k: string]: Hashable };
-
-/** dbt's get_hashable_md: mappings with sorted keys, lists item by item, anything else as its str(). */
-function hashable(v: unknown): Hashable {
-  if (Array.isArray(v)) return v.map(hashable);
+/**
+ * pyRepr(hashable(v)) without building the hashable copy (a load hashes every generic test): a
+ * mapping's keys in the order that copy's would come out — JavaScript lists integer-like keys
+ * first, in numeric order, then the others as sorted.
+ */
+function hashableRepr(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(hashableRepr).join(', ')}]`;
   if (v && typeof v === 'object' && !(v instanceof Date)) {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, hashable(o[k])]));
+    let keys = Object.keys(o).sort();
+    if (keys.some(isArrayIndex)) keys = [...keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
+    return `{${keys.map((k) => `${pyStrRepr(k)}: ${hashableRepr(o[k])}`).join(', ')}}`;
   }
-  return pyStr(v);
+  return pyStrRepr(pyStr(v));
 }
 
-/** Python's repr() of str / list / dict values. */
-function pyRepr(v: Hashable): string {
-  if (typeof v === 'string') return pyStrRepr(v);
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x as Hashable)}`).join(', ')}}`;
-}
+const isArrayIndex = (k: string): boolean => /^(?:0|[1-9]\d*)$/.test(k) && Number(k) < 4294967295;
+
+/** What pyStrRepr must escape or quote otherwise (most test arguments have none of it). */
+const NEEDS_ESCAPE = /['\\\x00-\x1f\x7f-\xa0\xad]/;
 
 function pyStrRepr(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `'${s}'`;
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of s) {
