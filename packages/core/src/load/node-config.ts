@@ -118,8 +118,25 @@ export function assertOwnMaterialization(config: NodeConfig, kind: 'seed' | 'tes
   });
 }
 
+/** Configs of nodes no layer configures, per defaults: one frozen object they share (most generic tests of a project). */
+const defaultsOnly = new WeakMap<NodeConfig, NodeConfig>();
+
 /** `file`: the node's file, named by a config error. */
 export function finalizeConfig(defaults: NodeConfig, layers: readonly PartialConfig[], file?: string): NodeConfig {
+  if (layers.every(isEmptyLayer)) {
+    let config = defaultsOnly.get(defaults);
+    if (!config) defaultsOnly.set(defaults, (config = finalized(defaults, [], file)));
+    return config;
+  }
+  return finalized(defaults, layers, file);
+}
+
+function isEmptyLayer(layer: PartialConfig): boolean {
+  for (const key in layer) if (Object.hasOwn(layer, key)) return false;
+  return true;
+}
+
+function finalized(defaults: NodeConfig, layers: readonly PartialConfig[], file?: string): NodeConfig {
   const merged: Record<string, unknown> = { ...defaults };
   for (const layer of layers) mergeInto(merged, layer);
   merged.tags = asList(merged.tags).map(String);
