@@ -13,6 +13,7 @@ import { threadName } from './thread-context.js';
 import { dequalifiedSql, dequalifiedSqlAsync } from './dbt-semantics/dequalify.js';
 import { withNullWindowShifts } from './dbt-semantics/window-nulls.js';
 import { withJoinColumnNames } from './dbt-semantics/join-column-names.js';
+import { withSelfJoinAliases } from './dbt-semantics/self-join-aliases.js';
 import { commonTypedSql, commonTypedSqlAsync } from './dbt-semantics/common-types.js';
 import { withAliasOrderTerms } from './dbt-semantics/column-precedence.js';
 import { withOrderedSetAggregates } from './dbt-semantics/ordered-set-aggregates.js';
@@ -98,7 +99,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
   // --sample reads the inputs of the models and snapshots built (not of tests) within its window.
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
-  const sql = withAliasOrderTerms(node, withJoinColumnNames(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOuterJoinKeys(node, withOrderedSetAggregates(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }))))))));
+  const sql = withAliasOrderTerms(node, withJoinColumnNames(node, withSelfJoinAliases(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOuterJoinKeys(node, withOrderedSetAggregates(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow })))))))));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
 }

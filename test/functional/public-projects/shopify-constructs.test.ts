@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+/*
+ * Constructs of fivetran/dbt_shopify (integration_tests, run unmodified: docs/public-projects.md)
+ * that failed on ClickHouse, reproduced minimally.
+ */
+const setup = openedPerTest();
+
+describe('dbt_shopify constructs', () => {
+  it('joins a CTE to itself under an alias and selects the bare one with t.* (ClickHouse called it ambiguous)', async () => {
+    // As shopify__transactions: `from transactions left join transactions as parent_transactions`.
+    const { p: ip, project: p } = setup({
+      'seeds/transaction.csv': 'transaction_id,parent_id,kind,source_relation\n1,,sale,s\n2,1,refund,s\n',
+      'seeds/tender_transaction.csv': 'transaction_id,payment_method,source_relation\n1,card,s\n',
+      'models/transactions_joined.sql': `with transactions as (
+  select *, concat('tx-', toString(transaction_id)) as unique_id from {{ ref('transaction') }}
+), tender_transactions as (
+  select * from {{ ref('tender_transaction') }}
+), joined as (
+  select
+    transactions.*,
+    tender_transactions.payment_method,
+    parent_transactions.kind as parent_kind
+  from transactions
+  left join tender_transactions
+    on transactions.transaction_id = tender_transactions.transaction_id
+    and transactions.source_relation = tender_transactions.source_relation
+  left join transactions as parent_transactions
+    on transactions.parent_id = parent_transactions.transaction_id
+    and transactions.source_relation = parent_transactions.source_relation
+)
+select * from joined`,
+    });
+    expectStatuses(await p.build(), { transaction: 'success', tender_transaction: 'success', transactions_joined: 'success' });
+    expect(await queryRows(p, `select transaction_id, kind, unique_id, payment_method, parent_kind from ${ip.schema}.transactions_joined order by transaction_id`)).toEqual([
+      { transaction_id: 1, kind: 'sale', unique_id: 'tx-1', payment_method: 'card', parent_kind: null },
+      { transaction_id: 2, kind: 'refund', unique_id: 'tx-2', payment_method: null, parent_kind: 'sale' },
+    ]);
+  });
+});
