@@ -361,7 +361,18 @@ export class TsdbtProject {
       const n = this.graph.node(id);
       return n.resourceType === 'model' && n.config.materialized === 'ephemeral';
     };
-    const reusable = memo && changed ? reusableNodes(memo, changed, (id) => this.graph.children(id), isEphemeral, options.select !== undefined && options.select.length > 0) : undefined;
+    const childrenOf = (of: readonly string[]) => {
+      const wanted = new Set(of);
+      const out = new Map<string, string[]>();
+      for (const n of this.manifest.nodes.values())
+        for (const p of n.dependsOn) {
+          if (!wanted.has(p)) continue;
+          const list = out.get(p) ?? out.set(p, []).get(p)!;
+          if (!list.includes(n.uniqueId)) list.push(n.uniqueId);
+        }
+      return out;
+    };
+    const reusable = memo && changed ? reusableNodes(memo, changed, childrenOf, isEphemeral, options.select !== undefined && options.select.length > 0) : undefined;
     const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
     const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
     const items: { node: ManifestNode; sql: string }[] = [];

@@ -65,21 +65,28 @@ export function readCompileMemo(targetDir: string, key: string): CompileMemo | u
   }
 }
 
+/** The children of each of `ids` (one pass over the nodes: no graph built for a few changed nodes). */
+export type ChildrenOf = (ids: readonly string[]) => ReadonlyMap<string, readonly string[]>;
+
 /**
  * The nodes whose compiled SQL may differ from the last compile's when `changed` were set since:
  * those, their children (a parent's relation name is in their SQL) and, below an ephemeral model
  * among them, its children in turn (its SQL is inlined there).
  */
-export function staleNodes(changed: Iterable<string>, children: (id: string) => readonly string[], isEphemeral: (id: string) => boolean): Set<string> {
-  const stale = new Set<string>();
-  const mark = (id: string) => {
-    if (stale.has(id)) return;
-    stale.add(id);
-    if (isEphemeral(id)) for (const child of children(id)) mark(child);
-  };
-  for (const id of changed) {
-    mark(id);
-    for (const child of children(id)) mark(child);
+export function staleNodes(changed: Iterable<string>, childrenOf: ChildrenOf, isEphemeral: (id: string) => boolean): Set<string> {
+  const stale = new Set<string>(changed);
+  // Nodes whose children are stale: the changed ones, then each stale ephemeral model found below them.
+  let frontier = [...stale];
+  while (frontier.length) {
+    const children = childrenOf(frontier);
+    const next: string[] = [];
+    for (const id of frontier)
+      for (const child of children.get(id) ?? []) {
+        if (stale.has(child)) continue;
+        stale.add(child);
+        if (isEphemeral(child)) next.push(child);
+      }
+    frontier = next;
   }
   return stale;
 }
@@ -89,9 +96,9 @@ export function staleNodes(changed: Iterable<string>, children: (id: string) => 
  * start changed only in `changed` since; `select`: ephemeral models are compiled (dbt compiles them
  * only when selected by name).
  */
-export function reusableNodes(memo: CompileMemo, changed: ReadonlySet<string>, children: (id: string) => readonly string[], isEphemeral: (id: string) => boolean, select: boolean): Map<string, number> {
+export function reusableNodes(memo: CompileMemo, changed: ReadonlySet<string>, childrenOf: ChildrenOf, isEphemeral: (id: string) => boolean, select: boolean): Map<string, number> {
   const ephemeral = new Set(memo.ephemeral);
-  const stale = staleNodes(changed, children, (id) => ephemeral.has(id) || isEphemeral(id));
+  const stale = staleNodes(changed, childrenOf, (id) => ephemeral.has(id) || isEphemeral(id));
   for (const id of memo.named) stale.add(id);
   if (!select) for (const id of ephemeral) stale.add(id);
   const out = new Map<string, number>();

@@ -14,7 +14,19 @@ export function compiledPath(targetDir: string, node: ManifestNode, folder: 'com
   const file = /\.ya?ml$/.test(node.originalFilePath)
     ? join(node.originalFilePath, `${node.name}.sql`)
     : node.originalFilePath;
-  return join(targetDir, folder, node.packageName, file);
+  // join() normalises every part: for 25,000 nodes that is most of a warm compile's path work. Parts
+  // already normal (no `.`/`..` segment, no empty one, no backslash) give the same text joined as they are.
+  const head = folderOf(targetDir, folder);
+  const tail = `${node.packageName}/${file}`;
+  return ABNORMAL.test(tail) ? join(head, tail) : `${head}/${tail}`;
+}
+
+const ABNORMAL = /(^|\/)\.{0,2}(\/|$)|\\/;
+let lastFolder: { targetDir: string; folder: string; path: string } | undefined;
+/** join(targetDir, folder), the last one remembered. */
+function folderOf(targetDir: string, folder: string): string {
+  if (lastFolder?.targetDir !== targetDir || lastFolder.folder !== folder) lastFolder = { targetDir, folder, path: join(targetDir, folder) };
+  return lastFolder.path;
 }
 
 /**

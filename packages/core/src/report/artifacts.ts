@@ -114,7 +114,8 @@ export function writeManifest(
   const childMap = record();
   const inPackage = packageRelativePaths(manifest);
   // Whose children list may differ from the last write: the old and new parents of a changed node.
-  const newChildren = earlier ? childrenChanged(ids, earlier, graph) : undefined;
+  // The parents of changed nodes, and the children lists that differ from the last write's (read off it: no graph built).
+  const edges = earlier ? edgeChanges(manifest, ids, earlier) : undefined;
   const sqlKeys: string[] = [];
   const dictAt: [JsonRecord, number][] = [];
   let i = 0;
@@ -133,9 +134,10 @@ export function writeManifest(
       dictAt.push([into, into.set(id, dict)]);
     }
     if (same) parentMap.add(earlier.bytes, ...earlier.span(i, 1));
-    else parentMap.set(id, graph.parents(id).sort());
-    if (same && !newChildren!.has(id)) childMap.add(earlier.bytes, ...earlier.span(i, 2));
-    else childMap.set(id, graph.children(id).sort());
+    else parentMap.set(id, (edges?.parents.get(id) ?? graph.parents(id)).sort());
+    const children = edges?.children.get(id);
+    if (same && !children) childMap.add(earlier.bytes, ...earlier.span(i, 2));
+    else childMap.set(id, (children ?? graph.children(id)).sort());
     sqlKeys.push(key);
     i++;
   }
@@ -187,18 +189,42 @@ export function writeManifest(
   return path;
 }
 
-/** The nodes whose child_map entry may differ from the last write's: the parents, old and new, of each changed node. */
-function childrenChanged(ids: readonly string[], earlier: EarlierPieces, graph: ProjectGraph): Set<string> {
-  const out = new Set<string>();
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (!earlier.changed.has(id)) continue;
-    const before = Object.values(JSON.parse(`{${Buffer.from(earlier.piece(i, 1)).toString('utf8')}}`) as Record<string, string[]>)[0] ?? [];
-    const after = graph.parents(id);
-    for (const p of before) if (!after.includes(p)) out.add(p);
-    for (const p of after) if (!before.includes(p)) out.add(p);
-  }
+/** A node's parents as the graph lists them: its dependencies in the manifest, once each. */
+function parentsOf(manifest: Manifest, id: string): string[] {
+  const out: string[] = [];
+  for (const p of manifest.nodes.get(id)!.dependsOn) if (manifest.nodes.has(p) && !out.includes(p)) out.push(p);
   return out;
+}
+
+/**
+ * The parent lists of the changed nodes, and the child lists that differ from the last write's:
+ * each changed node's and those of its old and new parents (only changed nodes' dependencies
+ * changed, so each such list is the written one less and plus the edges they dropped and gained).
+ */
+function edgeChanges(manifest: Manifest, ids: readonly string[], earlier: EarlierPieces): { parents: Map<string, string[]>; children: Map<string, string[]> } {
+  const written = (i: number, k: number) => Object.values(JSON.parse(`{${Buffer.from(earlier.piece(i, k)).toString('utf8')}}`) as Record<string, string[]>)[0] ?? [];
+  const parents = new Map<string, string[]>();
+  const gained = new Map<string, string[]>();
+  const lost = new Map<string, string[]>();
+  const at = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (!earlier.changed.has(id)) return;
+    const before = written(i, 1);
+    const after = parentsOf(manifest, id);
+    parents.set(id, after);
+    for (const p of before) if (!after.includes(p)) (lost.get(p) ?? lost.set(p, []).get(p)!).push(id);
+    for (const p of after) if (!before.includes(p)) (gained.get(p) ?? gained.set(p, []).get(p)!).push(id);
+  });
+  const redo = new Set([...earlier.changed, ...lost.keys(), ...gained.keys()]);
+  ids.forEach((id, i) => redo.has(id) && at.set(id, i));
+  const children = new Map<string, string[]>();
+  for (const [id, i] of at) {
+    const gone = lost.get(id) ?? [];
+    const list = written(i, 2).filter((c) => !gone.includes(c));
+    for (const c of gained.get(id) ?? []) if (!list.includes(c)) list.push(c);
+    children.set(id, list);
+  }
+  return { parents, children };
 }
 
 /** dbt's `groups`: each `groups:` entry with its owner. */
