@@ -113,7 +113,6 @@ export function writeManifest(
   const parentMap = record();
   const childMap = record();
   const inPackage = packageRelativePaths(manifest);
-  // Whose children list may differ from the last write: the old and new parents of a changed node.
   // The parents of changed nodes, and the children lists that differ from the last write's (read off it: no graph built).
   const edges = earlier ? edgeChanges(manifest, ids, earlier) : undefined;
   const sqlKeys: string[] = [];
