@@ -144,6 +144,30 @@ describe('warm compile: manifest.json pieces of unchanged nodes', () => {
   });
 });
 
+describe('manifest.json pieces across commands', () => {
+  it('parse (no compiled SQL) after compile, and compile after parse, each write what a cold command writes', async () => {
+    p = inlineProject(PROJECT);
+    await p.open().compile();
+    await compileWarm();
+    const coldParse = async () => {
+      TsdbtProject.open({ projectDir: p!.dir, partialParse: false, targetPath: 'cold' }).parse();
+      return readFileSync(join(p!.dir, 'cold', 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '');
+    };
+    for (const edit of ["select v * 5 as v from {{ ref('a') }}", "select v * 6 as v from {{ ref('a') }}"]) {
+      p.write({ 'models/b.sql': edit });
+      TsdbtProject.open({ projectDir: p.dir }).parse(); // a warm update; every dict without compiled SQL
+      const parsed = contents();
+      const nodes = Object.values((JSON.parse(readFileSync(manifestFile(), 'utf8')) as { nodes: Record<string, object> }).nodes);
+      expect(nodes.filter((n) => 'compiled_code' in n)).toEqual([]);
+      expect(parsed).toBe(await coldParse());
+      TsdbtProject.open({ projectDir: p.dir }).parse(); // the pieces of the parse just written
+      expect(contents()).toBe(parsed);
+      await compileWarm();
+      expect(contents()).toBe(await coldContents());
+    }
+  });
+});
+
 describe('warm compile: compiled files', () => {
   const file = (name: string) => join(p!.dir, 'target', 'compiled', 'proj', 'models', `${name}.sql`);
 
