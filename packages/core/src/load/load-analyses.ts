@@ -9,6 +9,9 @@ import { finalizeConfig } from './node-config.js';
 import { parseSqlNode } from './parse-sql-node.js';
 import { rootRelative, type ProjectRoot } from './project-roots.js';
 
+/** An analysis's config defaults (one object: finalizeConfig shares the config of analyses that set none). */
+const ANALYSIS_DEFAULTS = Object.freeze({ ...DEFAULT_MODEL_CONFIG, materialized: 'view' });
+
 /**
  * The analyses of `root` (.sql files under analysis-paths, dbt's `analysis.<project>.<name>`):
  * rendered like models, their ref()/source() calls parents (an unknown one is dbt's parse error),
@@ -25,9 +28,9 @@ export function loadAnalyses(root: ProjectRoot, renderer: Renderer): AnalysisNod
     const name = fqn[fqn.length - 1]!;
     const uniqueId = `analysis.${pf.name}.${name}`;
     const rawCode = readProjectText(join(root.dir, rel), path);
-    const baseConfig = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: 'view' }, []);
+    const baseConfig = finalizeConfig(ANALYSIS_DEFAULTS, []);
     const parsed = parseSqlNode(renderer, rawCode, { uniqueId, name, resourceType: 'analysis', packageName: pf.name, originalFilePath: path, fqn, baseConfig });
-    const config = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: 'view' }, [...parsed.state.configCalls]);
+    const config = finalizeConfig(ANALYSIS_DEFAULTS, [...parsed.state.configCalls]);
     return Object.freeze({
       uniqueId,
       resourceType: 'analysis',

@@ -279,9 +279,15 @@ export function loadSeeds(root: ProjectRoot, renderer: Renderer, patches: Readon
     const unrenderedConfig = unrenderedConfigOf([unrendered.own, patch?.rawConfig ?? patch?.config ?? {}, ...unrendered.rootOverride]);
     const base = { uniqueId: `seed.${pf.name}.${name}`, name, resourceType: 'seed', packageName: pf.name, originalFilePath: rootRelative(root, rel), fqn, config };
     if (hooksOf(config, 'pre_hook').length > 0 || hooksOf(config, 'post_hook').length > 0) assertSeedHooksIndependent(renderer, { ...base, resourceType: 'seed', baseConfig: config }, config);
+    // Every key written out, no `...base` (V8's slow literal: see buildModel).
     return Object.freeze({
-      ...base,
+      uniqueId: base.uniqueId,
+      name,
       resourceType: 'seed',
+      packageName: pf.name,
+      originalFilePath: base.originalFilePath,
+      fqn,
+      config,
       line: 1,
       description: patch?.description ?? '',
       tags: config.tags,

@@ -149,9 +149,15 @@ function snapshotNode(d: Definition, root: ProjectRoot, renderer: Renderer, patc
   // Hooks are rendered now, as dbt does: their refs and sources are parents of the snapshot.
   const unrenderedRels = mergeLiteral(parsed.unrendered, addHookRelations(renderer, { ...base, baseConfig }, config, parsed.state));
   const targetSchema = typeof config.target_schema === 'string' && config.target_schema.trim() ? config.target_schema.trim() : undefined;
+  // Every key written out, no `...base` (V8's slow literal: see load-nodes.ts buildModel).
   return Object.freeze({
-    ...base,
+    uniqueId,
+    name: d.name,
     resourceType: 'snapshot',
+    packageName: pf.name,
+    originalFilePath: d.file,
+    fqn: d.fqn,
+    config,
     line: d.line,
     description: patch?.description ?? '',
     tags: config.tags,
