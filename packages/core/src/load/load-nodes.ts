@@ -121,11 +121,23 @@ export function collectPatches<K extends 'models' | 'seeds' | 'snapshots'>(files
 
 /** fqn of a file under one of `roots`: project, folders, file name without extension. */
 export function fqnOf(projectName: string, roots: readonly string[], path: string): string[] {
-  const root = roots.find((r) => path.startsWith(toPosix(r).replace(/\/?$/, '/'))) ?? '';
-  const rel = root ? path.slice(toPosix(root).replace(/\/?$/, '/').length) : path;
+  let rel = path;
+  for (const r of roots) {
+    const prefix = folderPrefix(r);
+    if (path.startsWith(prefix)) {
+      rel = path.slice(prefix.length);
+      break;
+    }
+  }
   const parts = rel.split('/');
   parts[parts.length - 1] = basename(parts[parts.length - 1]!, extname(parts[parts.length - 1]!));
   return [projectName, ...parts];
+}
+
+/** A resource path as the prefix of the files under it (POSIX, one trailing slash). */
+function folderPrefix(root: string): string {
+  const posix = toPosix(root);
+  return posix.endsWith('/') ? posix : `${posix}/`;
 }
 
 /** Every model file of `root` (relative to it). */

@@ -37,17 +37,26 @@ export function genericTestHash(fqnName: string, metadata: { readonly name: stri
  * first, in numeric order, then the others as sorted.
  */
 function hashableRepr(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(hashableRepr).join(', ')}]`;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ', ') + hashableRepr(v[i]);
+    return `${out}]`;
+  }
   if (v && typeof v === 'object' && !(v instanceof Date)) {
     const o = v as Record<string, unknown>;
     let keys = Object.keys(o).sort();
     if (keys.some(isArrayIndex)) keys = [...keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
-    return `{${keys.map((k) => `${pyStrRepr(k)}: ${hashableRepr(o[k])}`).join(', ')}}`;
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) out += `${i === 0 ? '' : ', '}${pyStrRepr(keys[i]!)}: ${hashableRepr(o[keys[i]!])}`;
+    return `${out}}`;
   }
   return pyStrRepr(pyStr(v));
 }
 
-const isArrayIndex = (k: string): boolean => /^(?:0|[1-9]\d*)$/.test(k) && Number(k) < 4294967295;
+const isArrayIndex = (k: string): boolean => {
+  const c = k.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^(?:0|[1-9]\d*)$/.test(k) && Number(k) < 4294967295;
+};
 
 /** What pyStrRepr must escape or quote otherwise (most test arguments have none of it). */
 const NEEDS_ESCAPE = /['\\\x00-\x1f\x7f-\xa0\xad]/;
