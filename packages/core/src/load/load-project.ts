@@ -257,7 +257,9 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   // meanwhile (yaml-prefetch.ts), and while it is the main thread reads model files and compiles their
   // templates ahead (unless a parse cache may hold their renders): what it would do next anyway.
   const rootFiles = new Map(roots.map((root) => [root, { schema: schemaFilesOf(root), models: modelFiles(root), texts: new Map<string, string>() }]));
-  const prefetch = YamlPrefetch.start(roots.flatMap((root) => rootFiles.get(root)!.schema.map((rel) => ({ path: join(root.dir, rel), display: rootRelative(root, rel) }))), workers.threads);
+  // TSDBT_YAML_THREAD=0: never (to measure against).
+  const yamlThread = (options.env ?? process.env).TSDBT_YAML_THREAD !== '0';
+  const prefetch = yamlThread ? YamlPrefetch.start(roots.flatMap((root) => rootFiles.get(root)!.schema.map((rel) => ({ path: join(root.dir, rel), display: rootRelative(root, rel) }))), workers.threads) : undefined;
   if (prefetch && !(parseCache && existsSync(partialParseFile)))
     for (const root of roots) if (!readModelFilesAhead(root, renderer, rootFiles.get(root)!, () => prefetch.finished())) break;
   const schemaFiles: SchemaFile[] = [];
