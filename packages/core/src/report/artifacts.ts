@@ -101,7 +101,9 @@ export function writeManifest(
   const tracked = source !== undefined && !typed && secrets.length === 0 ? source : undefined;
   const ids = tracked ? [...manifest.nodes.keys()] : [];
   const nodesKey = tracked ? idsKey(ids) : '';
-  const earlier = tracked ? earlierPieces(targetDir, path, tracked, nodesKey) : undefined;
+  // Each node's compiled SQL key (report/manifest-reuse.ts), '' without compiled SQL.
+  const sqlKeys = ids.map((id) => compiledKeys?.get(id) ?? sqlKey(compiled.get(id)));
+  const earlier = tracked ? earlierPieces(targetDir, path, tracked, nodesKey, sqlKeys) : undefined;
   // Each node's dict is stringified as it is made (report/json-pieces.ts): the 25,000 dicts and the 50 MB text never exist at once.
   const replacer = scrubbingReplacer(secrets);
   const record = () => new JsonRecord(replacer, tracked !== undefined);
@@ -115,13 +117,12 @@ export function writeManifest(
   const inPackage = packageRelativePaths(manifest);
   // The parents of changed nodes, and the children lists that differ from the last write's (read off it: no graph built).
   const edges = earlier ? edgeChanges(manifest, ids, earlier) : undefined;
-  const sqlKeys: string[] = [];
   const dictAt: [JsonRecord, number][] = [];
   let i = 0;
   for (const node of manifest.nodes.values()) {
     const id = node.uniqueId;
     const sql = compiled.get(id);
-    const key = tracked ? (compiledKeys?.get(id) ?? sqlKey(sql)) : '';
+    const key = tracked ? sqlKeys[i]! : '';
     const same = earlier !== undefined && !earlier.changed.has(id);
     const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
     if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
@@ -137,7 +138,6 @@ export function writeManifest(
     const children = edges?.children.get(id);
     if (same && !children) childMap.add(earlier.bytes, ...earlier.span(i, 2));
     else childMap.set(id, (children ?? graph.children(id)).sort());
-    sqlKeys.push(key);
     i++;
   }
   const macros = Object.fromEntries(

@@ -100,13 +100,15 @@ export function rewriteManifestMetadata(targetDir: string, path: string, key: st
   return true;
 }
 
-/** The last write's pieces when it was made from an earlier state of the same warm start, with the same nodes in the same order. */
-export function earlierPieces(targetDir: string, path: string, source: ManifestSource, ids: string): EarlierPieces | undefined {
+/** The last write's pieces when it was made from an earlier state of the same warm start, with the same nodes in the same order (and some node's compiled SQL key, `sqlKeys` in node order, the same). */
+export function earlierPieces(targetDir: string, path: string, source: ManifestSource, ids: string, sqlKeys: readonly string[]): EarlierPieces | undefined {
   const recorded = readRecord(targetDir, path);
   const pieces = recorded?.pieces;
   if (!pieces || pieces.ids !== ids) return undefined;
   const changed = source.changedSince(pieces.identity);
   if (!changed) return undefined;
+  // No dict to copy (e.g. a run's manifest, without compiled SQL, after a compile's): the old file is not even read.
+  if (!pieces.sqlKeys.some((key, i) => key === sqlKeys[i])) return undefined;
   let old: Buffer | undefined;
   try {
     old = recordedBytes(path, recorded);
