@@ -93,8 +93,10 @@ export function startChdbAhead(options: { readonly load?: boolean } = {}): void 
   if (state[STATE] || process.env.TSDBT_NO_CHDB_AHEAD) return;
   const addon = addonPath();
   if (!addon) return;
-  // No flags of this process (--import, --cpu-prof…) and no copy of its environment: the thread only opens chDB.
-  const worker = new Worker(WORKER_JS, { eval: true, workerData: { addon, flags: DLOPEN_FLAGS, load: options.load === true }, execArgv: [], env: SHARE_ENV, stdout: false, stderr: false });
+  // No flags of this process (--import, --cpu-prof…), no copy of its environment, and no piping of the thread's
+  // stdout/stderr into this process's streams (stream set-up on the main thread; the thread prints nothing — chDB's
+  // native messages go to the file descriptors directly): the thread only opens chDB.
+  const worker = new Worker(WORKER_JS, { eval: true, workerData: { addon, flags: DLOPEN_FLAGS, load: options.load === true }, execArgv: [], env: SHARE_ENV, stdout: true, stderr: true });
   worker.unref();
   // A worker that cannot start changes nothing: the main thread opens chDB as it would have.
   worker.on('error', () => {});
