@@ -96,6 +96,32 @@ describe("tsdbt's ClickHouse versions of package macros (packages/core/package-m
     ]);
   });
 
+  it("fivetran_utils' json_parse and max_bool answer on ClickHouse as their Postgres versions (defaults: Redshift's json_extract_path_text, bool_or)", async () => {
+    const { p, project } = setup({
+      'dbt_packages/fivetran_utils/dbt_project.yml': "name: fivetran_utils\nversion: '0.4.10'\n",
+      'dbt_packages/fivetran_utils/macros/json_parse.sql':
+        "{% macro json_parse(string, string_path) -%}{{ adapter.dispatch('json_parse', 'fivetran_utils')(string, string_path) }}{%- endmacro %}\n" +
+        "{% macro default__json_parse(string, string_path) %}json_extract_path_text({{ string }}, {%- for s in string_path -%}'{{ s }}'{%- if not loop.last -%},{%- endif -%}{%- endfor -%}){% endmacro %}\n",
+      'dbt_packages/fivetran_utils/macros/max_bool.sql':
+        "{% macro max_bool(boolean_field) -%}{{ adapter.dispatch('max_bool', 'fivetran_utils')(boolean_field) }}{%- endmacro %}\n{% macro default__max_bool(boolean_field) %}bool_or({{ boolean_field }}){% endmacro %}\n",
+      'seeds/receipts.csv': 'id,receipt,flag\n1,"{""charges"": {""data"": [{""rate"": 1.25, ""cur"": ""usd"", ""none"": null}]}, ""0"": ""key zero""}",true\n2,{},false\n',
+      'models/parsed.sql': `select
+  id,
+  {{ fivetran_utils.json_parse('receipt', ['charges', 'data', 0, 'rate']) }} as rate,
+  {{ fivetran_utils.json_parse('receipt', ['charges', 'data', '0', 'cur']) }} as cur,
+  {{ fivetran_utils.json_parse('receipt', ['charges', 'data', 0, 'none']) }} as none_value,
+  {{ fivetran_utils.json_parse('receipt', ['0']) }} as zero_key,
+  {{ fivetran_utils.max_bool('flag') }} over () as any_flag
+from {{ ref('receipts') }}`,
+    });
+    expectStatuses(await project.build(), { receipts: 'success', parsed: 'success' });
+    // Postgres: receipt::json #>> '{charges,data,0,rate}' = '1.25'; a missing path or a JSON null is NULL; '0' on an object is a key.
+    expect(await queryRows(project, `select id, rate, cur, none_value, zero_key, toUInt8(any_flag) as any_flag from ${p.schema}.parsed order by id`)).toEqual([
+      { id: 1, rate: '1.25', cur: 'usd', none_value: null, zero_key: 'key zero', any_flag: 1 },
+      { id: 2, rate: null, cur: null, none_value: null, zero_key: null, any_flag: 1 },
+    ]);
+  });
+
   it('is not loaded for a package that is not installed', () => {
     const { project } = setup({ 'models/m.sql': 'select 1 as x' });
     expect([...project.manifest.macros.keys()].filter((k) => k.startsWith('macro.dbt_utils.'))).toEqual([]);

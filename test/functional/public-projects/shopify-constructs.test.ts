@@ -38,4 +38,22 @@ select * from joined`,
       { transaction_id: 2, kind: 'refund', unique_id: 'tx-2', payment_method: null, parent_kind: 'sale' },
     ]);
   });
+
+  it("builds a model whose partition_by is BigQuery's {field, data_type} dict, partitioned by that field's day (was PARTITION BY [object Object])", async () => {
+    // As shopify__customer_cohorts: partition_by={"field": "date_month", "data_type": "date"} if target.type not in ('spark', 'databricks').
+    const { p: ip, project: p } = setup({
+      'models/cohorts.sql': `{{ config(materialized='incremental', unique_key='id', incremental_strategy='delete+insert', partition_by={"field": "date_month", "data_type": "date"}) }}
+select toInt32(number) as id, toDate('2024-01-01') + toIntervalMonth(number) as date_month from numbers(3)`,
+      'models/hourly.sql': `{{ config(materialized='table', partition_by={'field': 'ts', 'data_type': 'timestamp', 'granularity': 'month'}) }}
+select toDateTime('2024-01-01 10:00:00') as ts`,
+    });
+    expectStatuses(await p.build(), { cohorts: 'success', hourly: 'success' });
+    expectStatuses(await p.build(), { cohorts: 'success', hourly: 'success' });
+    expect(await queryRows(p, `select id, toString(date_month) as m from ${ip.schema}.cohorts order by id`)).toEqual([
+      { id: 0, m: '2024-01-01' }, { id: 1, m: '2024-02-01' }, { id: 2, m: '2024-03-01' },
+    ]);
+    expect(await queryRows(p, `select table, partition_key from system.tables where database = '${ip.schema}' and table in ('cohorts', 'hourly') order by table`)).toEqual([
+      { table: 'cohorts', partition_key: 'toYYYYMMDD(date_month)' }, { table: 'hourly', partition_key: 'toYYYYMM(ts)' },
+    ]);
+  });
 });

@@ -2,9 +2,35 @@ import type { NodeConfig } from '../manifest/config.js';
 import type { Relation } from '../manifest/nodes.js';
 import { relationSql } from '../render/placeholders.js';
 import { settingsClause } from './clickhouse-adapter.js';
+import { ProjectError } from '../shared/errors.js';
 
 const listOrString = (v: unknown): string | undefined =>
   v === undefined || v === null || v === '' ? undefined : Array.isArray(v) ? (v.length ? `(${v.join(', ')})` : undefined) : String(v);
+
+/**
+ * PARTITION BY from `partition_by`: ClickHouse SQL (a string or a list of expressions), or the
+ * BigQuery form packages write for every warehouse (fivetran's dbt_shopify, dbt_artifacts):
+ * `{field, data_type, granularity}` partitions by the field's day (BigQuery's default), hour, month
+ * or year; `{field, data_type: int64, range: {interval}}` by buckets of `interval`. Partitions only
+ * place rows in parts: the table's rows are the same whatever the key.
+ */
+export function partitionByExpression(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return listOrString(v);
+  const spec = v as Record<string, unknown>;
+  const field = typeof spec.field === 'string' ? spec.field : undefined;
+  if (!field)
+    throw new ProjectError('partition_by', `partition_by ${JSON.stringify(v)} names no field`, {
+      hint: "Write partition_by as ClickHouse SQL (partition_by='toYYYYMM(event_date)') or as BigQuery's {'field': 'event_date', 'data_type': 'date'}.",
+    });
+  const range = spec.range && typeof spec.range === 'object' ? (spec.range as Record<string, unknown>) : undefined;
+  if (range) return `intDiv(${field}, ${Math.max(1, Number(range.interval) || 1)})`;
+  const granularity = String(spec.granularity ?? 'day').toLowerCase();
+  if (String(spec.data_type ?? 'date').toLowerCase() === 'int64') return field;
+  if (granularity === 'hour') return `toStartOfHour(${field})`;
+  if (granularity === 'month') return `toYYYYMM(${field})`;
+  if (granularity === 'year') return `toYear(${field})`;
+  return `toYYYYMMDD(${field})`;
+}
 
 /**
  * Cluster mode: `MergeTree(...)` and its variants (`ReplacingMergeTree(ver)`…) become
@@ -43,7 +69,7 @@ export function engineClause(config: NodeConfig, replicatedAs?: Relation): strin
   const parts = [`ENGINE = ${engine}`];
   const isMergeTree = /MergeTree/i.test(engine);
   const orderBy = listOrString(config.order_by) ?? (isMergeTree ? 'tuple()' : undefined);
-  const partitionBy = listOrString(config.partition_by);
+  const partitionBy = partitionByExpression(config.partition_by);
   const primaryKey = listOrString(config.primary_key);
   if (partitionBy) parts.push(`PARTITION BY ${partitionBy}`);
   if (orderBy) parts.push(`ORDER BY ${orderBy}`);
