@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 
@@ -57,6 +59,40 @@ sources:
       'test.test.source_not_null_seed_sources_raw_customers_id.e39ee7bf0d',
       'test.test.unique_outer_id.2195e332d3',
     ]);
+  });
+
+  it('a test without arguments is `<test>_<model>_`; a name of 64+ characters keeps its full name with the short one as alias', async () => {
+    const p = dbtProject({
+      models: {
+        'my_model.sql': 'select 1 as id',
+        'orders.sql': "select 'placed' as status",
+        'schema.yml': `
+version: 2
+models:
+  - name: my_model
+    data_tests:
+      - check_nothing
+  - name: orders
+    columns:
+      - name: status
+        data_tests:
+          - accepted_values:
+              values: ['placed', 'shipped', 'completed', 'return_pending', 'returned']
+`,
+      },
+      macros: { 'dummy_test.sql': '{% test check_nothing(model) %}\nselect 0 where false\n{% endtest %}' },
+    });
+    await p.dbt(['build']);
+    const nodes = p.readJson('target/manifest.json').nodes;
+    // dbt-core tests/functional/artifacts/data/state/v10/manifest.json has this id.
+    expect(nodes['test.test.check_nothing_my_model_.d5a5e66110']?.name).toBe('check_nothing_my_model_');
+    // Computed with dbt's synthesize_generic_test_names and create_test_node.
+    const full = 'accepted_values_orders_status__placed__shipped__completed__return_pending__returned';
+    const long = nodes[`test.test.${full}.be6b5b5ec3`];
+    expect(long?.name).toBe(full);
+    expect(long?.fqn).toEqual(['test', full]);
+    expect(long?.alias).toBe('accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758');
+    expect(existsSync(join(p.dir, 'target/compiled/test/models/schema.yml/accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758.sql'))).toBe(true);
   });
 
   it('the same test twice on one column is dbt\'s duplicate', async () => {

@@ -93,7 +93,11 @@ describe('configs in schema files (configs/test_configs_in_schema_files.py)', ()
     const tests = Object.values(manifest.nodes as Record<string, { resource_type: string; attached_node?: string; test_metadata?: { name: string }; config: { meta: unknown } }>).filter((n) => n.resource_type === 'test' && n.attached_node === 'model.test.model');
     expect(Object.fromEntries(tests.map((t) => [t.test_metadata!.name, t.config.meta]))).toEqual({ not_null: { owner: 'Simple Simon' }, unique: { owner: 'John Doe' } });
 
-    // (Not yet: dbt's ParsingError for meta both beside config and under it — docs/core-suite-conformance.md.)
+    // meta both beside config and under it: dbt's ParsingError.
+    p.write({ 'models/untagged.yml': "\nversion: 2\n\nmodels:\n  - name: untagged\n    description: \"This is a model description\"\n    meta:\n      owner: 'Somebody Else'\n    config:\n        meta:\n            owner: 'Julie Smith'\n" });
+    const metaTwice = await p.dbt(['run'], { expectPass: false });
+    expect(metaTwice.code).toBe(2);
+    expect(metaTwice.out.join('\n')).toContain("found meta dictionary in 'config' dictionary and as top-level key");
     // A test config key both at the top of the test and under its config: an error.
     p.write({ 'models/untagged.yml': '\nversion: 2\n\nmodels:\n  - name: untagged\n    description: "This is a model description"\n    data_tests:\n      - not_null:\n          error_if: ">2"\n          config:\n            error_if: ">2"\n' });
     const twice = await p.dbt(['run'], { expectPass: false });

@@ -11,8 +11,9 @@ import { scrubSecrets } from '../shared/secrets.js';
  * nodes of one YAML file (generic tests, unit tests, YAML snapshots), <original path>/<name>.sql.
  */
 export function compiledPath(targetDir: string, node: ManifestNode, folder: 'compiled' | 'run' = 'compiled'): string {
+  // A generic test's file is its short name (dbt's compiled_name: a 64+ character name hashed).
   const file = /\.ya?ml$/.test(node.originalFilePath)
-    ? join(node.originalFilePath, `${node.name}.sql`)
+    ? join(node.originalFilePath, `${node.resourceType === 'test' && node.relation.identifier ? node.relation.identifier : node.name}.sql`)
     : node.originalFilePath;
   // join() normalises every part: for 25,000 nodes that is most of a warm compile's path work. Parts
   // already normal (no `.`/`..` segment, no empty one, no backslash) give the same text joined as they are.

@@ -41,7 +41,10 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const resourceLabel = isSource ? `${(attached as { sourceName: string }).sourceName}_${attached.name}` : version !== undefined ? `${attached.name}_v${version}` : attached.name;
   const testLabel = `${decl.namespace ? `${decl.namespace}_` : ''}${isSource ? 'source_' : ''}${decl.testName}`;
   const names = decl.customName === undefined ? genericTestNames(testLabel, resourceLabel, decl.kwargs) : { short: decl.customName, full: decl.customName };
-  const name = names.short;
+  // dbt: the full name is the node's name, fqn and unique id; a name of 64+ characters gets the
+  // short one (`<first 30>_<md5>`) as its alias (its relation, compiled file and stored failures).
+  const name = names.full;
+  const ownConfig: Readonly<Record<string, unknown>> = names.short !== names.full && decl.config.alias === undefined ? { ...decl.config, alias: names.short } : decl.config;
   const state = newRenderState({
     mode: 'parse',
     node: { uniqueId: '', name, resourceType: 'test', packageName: ctx.projectName, originalFilePath: decl.file, fqn: [], baseConfig: {} },
@@ -54,7 +57,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const o = ctx.rootOverride;
   const rootLayers = o ? [folderConfig(o.testsConfig, fqn, o.projectFile, o.projectLineOf, ['data_tests'])] : [];
   const whereOf = (c: Readonly<Record<string, unknown>>) => (typeof c.where === 'string' && c.where.trim() ? c.where : undefined);
-  const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, decl.config as PartialConfig, ...rootLayers]);
+  const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ownConfig as PartialConfig, ...rootLayers]);
   let call: GenericTestCall = { macroName, kwargs: decl.kwargs, model, where: whereOf(before) };
   // Reused from the parse cache when the call and all it read are unchanged (load/parse-cache.ts).
   const render = (c: GenericTestCall, which: string) =>
@@ -65,7 +68,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   let rendered = inTest(decl, name, () => render(call, ''));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
   const config = state.configCalls.length
-    ? finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), decl.config as PartialConfig, ...rootLayers])
+    ? finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), ownConfig as PartialConfig, ...rootLayers])
     : before;
   if (whereOf(config) !== call.where) {
     call = { ...call, where: whereOf(config) };
@@ -89,7 +92,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     columns: {},
     dependsOn: [attached.uniqueId], // refs are resolved and appended by the loader
     macrosUsed: [...state.macrosUsed],
-    relation: { schema: '', identifier: name },
+    relation: { schema: '', identifier: names.short },
     testType: 'generic',
     testMetadata,
     columnName: decl.columnName,

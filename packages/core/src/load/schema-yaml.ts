@@ -225,6 +225,10 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
 
   const parseResourceParts = (entry: unknown, path: Path, after = 0): ModelEntryParts => {
     if (!isMapping(entry) || typeof entry.name !== 'string') return fail(path, `Each entry needs a 'name'`);
+    // dbt's normalize_attribute: these properties may be written beside `config:` or in it, not both.
+    for (const key of ['meta', 'docs', 'group', 'contract', 'access'])
+      if (key in entry && isMapping(entry.config) && key in entry.config)
+        fail([...path, key], `'${entry.name}': found ${key} dictionary in 'config' dictionary and as top-level key`, `Remove the top-level '${key}' and define it under 'config:' only.`);
     const line = yaml.nameLine(entry.name, after) || 1;
     const { columns, tests, testsByColumn } = parseColumns(entry.columns, [...path, 'columns'], line);
     const modelTests = parseTests(entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], line);
@@ -272,7 +276,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
   const list = (key: string): unknown[] => {
     const v = data[key];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return fail([key], `'${key}' must be a list`);
+    if (!Array.isArray(v)) return fail([key], `'${key}' is not a list`); // dbt's words
     return v;
   };
 

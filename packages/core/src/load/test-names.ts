@@ -16,7 +16,8 @@ export function genericTestNames(testName: string, resourceName: string, kwargs:
   }
   const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${testName}_${resourceName}`;
-  const full = unique ? `${identifier}_${unique}` : identifier;
+  // Always `<identifier>_<args>`: a test without arguments is `<test>_<model>_` (dbt's name).
+  const full = `${identifier}_${unique}`;
   if (full.length < 64) return { short: full, full };
   return { short: `${identifier.slice(0, 30)}_${hash('md5', full, 'hex')}`, full };
 }
