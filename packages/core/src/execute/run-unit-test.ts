@@ -10,6 +10,7 @@ import { withAliasOrderTerms } from './dbt-semantics/column-precedence.js';
 import { withOrderedSetAggregates } from './dbt-semantics/ordered-set-aggregates.js';
 import { withDoubleFloatCasts } from './dbt-semantics/float-casts.js';
 import { withOuterJoinKeys } from './dbt-semantics/outer-join-keys.js';
+import { withNullEmptyAggregates } from './dbt-semantics/empty-aggregates.js';
 import { dequalifiedSqlAsync } from './dbt-semantics/dequalify.js';
 import { nodeSql, runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
@@ -132,7 +133,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return withAliasOrderTerms(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withOrderedSetAggregates(sql.replace(/;\s*$/, '')))));
+  return withAliasOrderTerms(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withNullEmptyAggregates(model, withOrderedSetAggregates(sql.replace(/;\s*$/, ''))))));
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */

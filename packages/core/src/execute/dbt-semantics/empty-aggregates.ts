@@ -1,0 +1,97 @@
+import { contractEnforced } from '../../adapter/contract/contract-check.js';
+import { dbtSemantics } from '../../load/dbt-semantics.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
+import { applyEdits, type Edit } from './common-type-sites.js';
+import { selectFrames, type SelectFrame } from './select-frames.js';
+
+/*
+ * An aggregate over no rows is NULL in SQL (count() is 0): `select max(updated_at) from t where …`
+ * with nothing matching is NULL on every warehouse dbt runs on. ClickHouse gives the type's default
+ * — max() 0 or 1970-01-01, sum() 0, avg() nan — so an incremental filter `> (select max(ts) from
+ * {{ this }})` reads everything, and a test over an empty table judges a 0. Under dbt_semantics the
+ * aggregates of a SELECT without GROUP BY (one row, whatever its input) use ClickHouse's -OrNull
+ * combinator: NULL over no rows, the same value otherwise (the column is Nullable, as elsewhere).
+ * Only where the column name cannot change: an item with an alias, or a scalar subquery (an
+ * unaliased `max(x)` is a column named `max(x)`). A SELECT with GROUP BY has no empty group: left
+ * alone, as are window calls (`max(x) over …`) and models with an enforced contract (their declared
+ * types).
+ */
+
+export function withNullEmptyAggregates(node: ManifestNode, sql: string): string {
+  if (!AGGREGATE_HINT.test(sql)) return sql;
+  if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
+  if (node.resourceType === 'model' && contractEnforced(node)) return sql;
+  return nullEmptyAggregates(sql);
+}
+
+const NAMES = 'sum|avg|min|max|stddev|stddev_samp|stddev_pop|stddevsamp|stddevpop|variance|var_samp|var_pop|varsamp|varpop|median';
+const AGGREGATE_HINT = new RegExp(`\\b(?:${NAMES})\\s*\\(`, 'i');
+const AGGREGATE = new RegExp(`\\b(${NAMES})\\s*\\(`, 'gi');
+const NAME = '(?:`(?:[^`\\\\]|\\\\.)+`|"(?:[^"\\\\]|\\\\.)+"|[A-Za-z_][A-Za-z0-9_$]*)';
+const ALIASED = new RegExp(`(?:\\bas\\s+${NAME}|\\)\\s*${NAME})\\s*$`, 'i');
+/** What may precede a scalar subquery's parenthesis: an operator, a comma, a parenthesis, or a word that takes a value. */
+const SCALAR_BEFORE = /(?:[=<>!+\-*/%,(|]|\b(?:select|where|and|or|not|then|else|when|case|having|on|return|between)\b)$/i;
+
+/** `sql` with the aggregates of its SELECTs without GROUP BY made NULL over no rows (see above). */
+export function nullEmptyAggregates(sql: string): string {
+  const code = blankNonCode(sql);
+  const kept = blankNonCode(sql, { keepQuoted: true });
+  const frames = selectFrames(code);
+  const edits: Edit[] = [];
+  for (const frame of frames) {
+    if (frame.clauses.some((c) => c.word === 'group')) continue;
+    const scalar = isScalarSubquery(code, frame.start);
+    // Nested SELECTs inside this one's items: their aggregates are their own.
+    const inner = frames.filter((f) => f !== frame && f.start > frame.start && f.start < (frame.items.at(-1)?.end ?? frame.start));
+    for (const item of frame.items) {
+      if (!scalar && !ALIASED.test(kept.slice(item.start, item.end))) continue;
+      for (const at of aggregateCalls(code, item.start, item.end, inner)) edits.push({ at, length: 0, text: 'OrNull' });
+    }
+  }
+  return edits.length > 0 ? applyEdits(sql, edits) : sql;
+}
+
+/** Offsets right after the name of each aggregate call in `code[start, end)` that is not a window call nor inside `inner`. */
+function aggregateCalls(code: string, start: number, end: number, inner: readonly SelectFrame[]): number[] {
+  const out: number[] = [];
+  AGGREGATE.lastIndex = 0;
+  const text = code.slice(start, end);
+  for (const m of text.matchAll(AGGREGATE)) {
+    const at = start + m.index!;
+    if (code[at - 1] === '.' || inner.some((f) => at > f.start && at < frameEnd(f))) continue;
+    const open = at + m[0].length - 1;
+    const close = matchingParen(code, open);
+    if (close < 0) continue;
+    // `max(x) over (…)`, `sum(x) filter (where …) over (…)`: a window function, one value per row.
+    let after = code.slice(close + 1, end);
+    const filter = /^\s*filter\s*\(/i.exec(after);
+    if (filter) {
+      const fclose = matchingParen(code, close + filter[0].length);
+      after = fclose < 0 ? '' : code.slice(fclose + 1, end);
+    }
+    if (/^\s*over\b/i.test(after)) continue;
+    out.push(at + m[1]!.length);
+  }
+  return out;
+}
+
+function isScalarSubquery(code: string, selectAt: number): boolean {
+  const before = code.slice(0, selectAt).trimEnd();
+  if (!before.endsWith('(')) return false;
+  return SCALAR_BEFORE.test(before.slice(0, -1).trimEnd());
+}
+
+function frameEnd(f: SelectFrame): number {
+  const last = f.clauses.at(-1) ?? f.items.at(-1);
+  return last ? last.end : f.start;
+}
+
+function matchingParen(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}

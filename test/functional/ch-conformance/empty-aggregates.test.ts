@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * SQL's aggregates over no rows are NULL (count() is 0); ClickHouse gives 0, 1970-01-01 or nan.
+ * Under dbt_semantics a SELECT without GROUP BY uses -OrNull (execute/dbt-semantics/empty-aggregates.ts).
+ */
+describe('aggregates over no rows are NULL, as in SQL (dbt_semantics)', () => {
+  it('max / avg / sum of nothing are NULL in a model and in a test; count is 0; a scalar subquery too', async () => {
+    const p = dbtProject({
+      models: {
+        'src.sql': `select toInt64(number) as x, toDate('2024-01-01') + number as ts from numbers(3)`,
+        'summary.sql': `{{ config(materialized='table') }}
+select max(ts) as latest, avg(x) as mean, sum(x) as total, count(*) as n
+from {{ ref('src') }} where x > 100`,
+        'newer.sql': `{{ config(materialized='table') }}
+select x from {{ ref('src') }}
+where ts > (select max(ts) from {{ ref('src') }} where x > 100)`,
+        'grouped.sql': `{{ config(materialized='table') }}
+select x % 2 as k, max(x) as top from {{ ref('src') }} group by k`,
+      },
+      tests: {
+        'no_max_when_empty.sql': `select * from (select max(x) as m from {{ ref('src') }} where x > 100) where m is not null`,
+      },
+    });
+    const build = await p.dbt(['build']);
+    expect(build.results.map((r) => r.status).sort()).toEqual(['pass', 'success', 'success', 'success', 'success']);
+    expect(await p.query(`select latest, mean, total, n from {schema}.summary`)).toEqual([{ latest: null, mean: null, total: null, n: '0' }]);
+    // NULL compares to nothing: no row is newer than the max of nothing (ClickHouse's 1970-01-01 let every row through)
+    expect(await p.query(`select count() as c from {schema}.newer`)).toEqual([{ c: '0' }]);
+    expect(await p.query(`select k, top, toTypeName(top) t from {schema}.grouped order by k`)).toEqual([
+      { k: 0, top: '2', t: 'Int64' },
+      { k: 1, top: '1', t: 'Int64' },
+    ]);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { nullEmptyAggregates } from '../../../packages/core/src/execute/dbt-semantics/empty-aggregates.js';
+
+describe('aggregates over no rows are NULL (execute/dbt-semantics/empty-aggregates.ts)', () => {
+  it('uses -OrNull for aliased aggregates of a SELECT without GROUP BY and in scalar subqueries', () => {
+    expect(nullEmptyAggregates('select max(ts) as latest, round(avg(x), 2) avg_x, count(*) as n from t where 0')).toBe(
+      'select maxOrNull(ts) as latest, round(avgOrNull(x), 2) avg_x, count(*) as n from t where 0',
+    );
+    expect(nullEmptyAggregates('select * from s where ts > (select max(ts) from t)')).toBe('select * from s where ts > (select maxOrNull(ts) from t)');
+    expect(nullEmptyAggregates('select SUM(distinct x) filter (where x > 1) as s from t')).toBe('select SUMOrNull(distinct x) filter (where x > 1) as s from t');
+  });
+
+  it('leaves GROUP BY selects, window calls, unaliased top-level items, FROM subqueries and names in literals alone', () => {
+    for (const sql of [
+      'select k, max(x) as m from t group by k',
+      'select max(x) over (partition by k) as m from t',
+      'select sum(x) filter (where x > 0) over () as m from t',
+      'select max(x) from t',
+      'select * from (select max(x) from t)',
+      "select 'max(x)' as m, t.max(x) as q from t",
+    ])
+      expect(nullEmptyAggregates(sql)).toBe(sql);
+    // the outer aggregate is its own; the grouped inner one is left
+    expect(nullEmptyAggregates('select max(n) as top from (select k, count(*) as n, max(x) as mx from t group by k)')).toBe(
+      'select maxOrNull(n) as top from (select k, count(*) as n, max(x) as mx from t group by k)',
+    );
+  });
+});
