@@ -3,7 +3,10 @@
 // opens the embedded one (chDB) first, so that its ~0.1 s of native start-up runs beside the loading
 // of tsdbt's modules and of the project (adapter/chdb-ahead.ts); then the program itself loads.
 import { startChdbAhead } from '@tsdbt/core/chdb-ahead';
-import { likelyEmbedded, opensWarehouse } from './warehouse-commands.js';
+import { embeddedGuess, opensWarehouse } from './warehouse-commands.js';
 
-if (opensWarehouse(process.argv)) startChdbAhead({ load: likelyEmbedded(process.argv) });
+if (opensWarehouse(process.argv)) {
+  const guess = embeddedGuess(process.argv);
+  startChdbAhead({ load: guess.embedded, path: guess.path });
+}
 await import('./main.js');

@@ -27,13 +27,35 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
+/** Whether another live process holds a chDB data directory (ClickHouse writes its pid into `status` and keeps the file locked). */
+function heldByAnother(dir: string): boolean {
+  let pid: number;
+  try {
+    const m = /^PID:\s*(\d+)/m.exec(readFileSync(join(dir, 'status'), 'utf8'));
+    if (!m) return false;
+    pid = Number(m[1]);
+  } catch {
+    return false;
+  }
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * A guess, before anything is loaded, that the command's target is the embedded warehouse (chDB),
  * whose native library is then loaded on a thread right away: no profiles.yml where the load looks
- * for one (the embedded default), or one that mentions chdb. Only decides when chDB's library loads
- * (a wrong guess costs that thread's time); load/profiles.ts resolves the target.
+ * for one (the embedded default), or one that mentions chdb. With no profiles.yml the target is
+ * tsdbt's default, whose data directory is known too (`<project>/.tsdbt/chdb`, load/profiles.ts
+ * defaultTarget): `path`, when it exists and no other process holds it, is opened at once. Only
+ * decides when chDB loads and opens (a wrong guess costs that thread's time, and a directory opened
+ * for nothing is closed before another is opened); load/profiles.ts resolves the target.
  */
-export function likelyEmbedded(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+export function embeddedGuess(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { readonly embedded: boolean; readonly path?: string } {
   const profilesDir = flagValue(argv, '--profiles-dir') ?? env.DBT_PROFILES_DIR;
   const projectDir = resolve(flagValue(argv, '--project-dir') ?? env.DBT_PROJECT_DIR ?? '.');
   const dirs = profilesDir ? [resolve(profilesDir)] : [projectDir, join(env.HOME || homedir(), '.tsdbt')];
@@ -41,10 +63,11 @@ export function likelyEmbedded(argv: readonly string[], env: NodeJS.ProcessEnv =
     const file = join(dir, 'profiles.yml');
     if (!existsSync(file)) continue;
     try {
-      return /chdb/.test(readFileSync(file, 'utf8'));
+      return { embedded: /chdb/.test(readFileSync(file, 'utf8')) };
     } catch {
-      return false;
+      return { embedded: false };
     }
   }
-  return true;
+  const path = join(projectDir, '.tsdbt', 'chdb');
+  return existsSync(path) && !heldByAnother(path) ? { embedded: true, path } : { embedded: true };
 }

@@ -54,4 +54,22 @@ describe('the embedded warehouse opened ahead by the CLI', () => {
     expect(existsSync(warehouse)).toBe(false);
     expect(readdirSync(p.dir)).not.toContain('.warehouse');
   });
+
+  it('runs a project with no profiles.yml (tsdbt’s default warehouse, opened before the project loads) as before', () => {
+    const p = inlineProject({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect number as id from numbers(4)",
+      'models/b.sql': "select count() as n from {{ ref('a') }}",
+    });
+    projects.push(p);
+    p.remove('profiles.yml');
+    for (let i = 0; i < 2; i++) {
+      const r = cli(p, 'run');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/PASS=2 /);
+    }
+    expect(existsSync(join(p.dir, '.tsdbt', 'chdb'))).toBe(true);
+    const shown = cli(p, 'show', '--inline', "select n from {{ ref('b') }}", '--output', 'json');
+    expect(JSON.parse(shown.stdout)).toEqual([{ n: '4' }]);
+  });
 });

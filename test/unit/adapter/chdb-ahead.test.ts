@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { likelyEmbedded, opensWarehouse } from '../../../packages/cli/src/warehouse-commands.js';
+import { embeddedGuess, opensWarehouse } from '../../../packages/cli/src/warehouse-commands.js';
 import { ROOT } from '../../helpers/cli.js';
 import { freshTempPath } from '../../helpers/inline-project.js';
 
@@ -106,23 +106,34 @@ console.log(JSON.stringify({ joined: joined === undefined, free: othersCanOpen(p
     expect(opensWarehouse(argv())).toBe(false);
   });
 
-  it('loads chDB’s library at once only when the target is likely the embedded one (no profiles.yml, or one that names chdb)', () => {
+  it('loads chDB’s library at once only when the target is likely the embedded one, and opens tsdbt’s default directory at once when there is no profiles.yml', () => {
     const dir = freshTempPath('tsdbt-ahead-guess');
     const home = freshTempPath('tsdbt-ahead-home');
     mkdirSync(dir, { recursive: true });
     const env = { HOME: home };
     const argv = (...args: string[]) => ['node', 'cli.js', 'run', ...args];
-    expect(likelyEmbedded(argv('--project-dir', dir), env)).toBe(true);
+    // no profiles.yml: the embedded default; its directory only once it exists
+    expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: true });
+    const warehouse = join(dir, '.tsdbt', 'chdb');
+    mkdirSync(warehouse, { recursive: true });
+    expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: true, path: warehouse });
+    expect(embeddedGuess(argv(`--project-dir=${dir}`), env)).toEqual({ embedded: true, path: warehouse });
+    expect(embeddedGuess(argv(), { ...env, DBT_PROJECT_DIR: dir })).toEqual({ embedded: true, path: warehouse });
+    // held by another live process (its pid in the status file): not opened here (that process's endpoint is used)
+    writeFileSync(join(warehouse, 'status'), `PID: ${process.ppid}\nStarted at: now\n`);
+    expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: true });
+    writeFileSync(join(warehouse, 'status'), `PID: ${process.pid}\n`);
+    expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: true, path: warehouse });
+    // a profiles.yml: chdb named or not; its path is the load's to resolve
     writeFileSync(join(dir, 'profiles.yml'), 'p:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      host: localhost\n');
-    expect(likelyEmbedded(argv('--project-dir', dir), env)).toBe(false);
-    expect(likelyEmbedded(argv(`--project-dir=${dir}`), env)).toBe(false);
+    expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: false });
     writeFileSync(join(dir, 'profiles.yml'), 'p:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n');
-    expect(likelyEmbedded(argv('--project-dir', dir), env)).toBe(true);
+    expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: true });
     // --profiles-dir (or DBT_PROFILES_DIR) is the only place looked at when given
     const profiles = freshTempPath('tsdbt-ahead-profiles');
     mkdirSync(profiles, { recursive: true });
     writeFileSync(join(profiles, 'profiles.yml'), 'p:\n  outputs:\n    dev:\n      type: clickhouse\n');
-    expect(likelyEmbedded(argv('--project-dir', dir, '--profiles-dir', profiles), env)).toBe(false);
-    expect(likelyEmbedded(argv('--project-dir', dir), { ...env, DBT_PROFILES_DIR: profiles })).toBe(false);
+    expect(embeddedGuess(argv('--project-dir', dir, '--profiles-dir', profiles), env)).toEqual({ embedded: false });
+    expect(embeddedGuess(argv('--project-dir', dir), { ...env, DBT_PROFILES_DIR: profiles })).toEqual({ embedded: false });
   });
 });

@@ -87,9 +87,9 @@ function addonPath(): string | undefined {
  * Starts the thread that will open the embedded warehouse (the CLI calls it first thing, for commands
  * that use the warehouse). With `load`, chDB's library is loaded right away, beside the loading of
  * tsdbt's modules (the CLI's guess that the target is chdb: a server target must not pay for it);
- * otherwise once a directory is to be opened.
+ * otherwise once a directory is to be opened. With `path`, that directory opens at once.
  */
-export function startChdbAhead(options: { readonly load?: boolean } = {}): void {
+export function startChdbAhead(options: { readonly load?: boolean; readonly path?: string } = {}): void {
   if (state[STATE] || process.env.TSDBT_NO_CHDB_AHEAD) return;
   const addon = addonPath();
   if (!addon) return;
@@ -101,6 +101,8 @@ export function startChdbAhead(options: { readonly load?: boolean } = {}): void 
   // A worker that cannot start changes nothing: the main thread opens chDB as it would have.
   worker.on('error', () => {});
   state[STATE] = { worker };
+  // The data directory, when the CLI could tell it before the project loads (tsdbt's default target).
+  if (options.path !== undefined) openChdbAhead(options.path);
 }
 
 /** Whether startChdbAhead started the worker (and it has opened nothing yet). */
