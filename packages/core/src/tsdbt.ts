@@ -13,7 +13,7 @@ import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { renderedWithNames } from './compile/final-render.js';
-import { compileMemoKey, readCompileMemo, reusableNodes, writeCompileMemo } from './compile/compile-memo.js';
+import { childrenAmong, compileMemoKey, readCompileMemo, reusableNodes, writeCompileMemo } from './compile/compile-memo.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
@@ -361,18 +361,7 @@ export class TsdbtProject {
       const n = this.graph.node(id);
       return n.resourceType === 'model' && n.config.materialized === 'ephemeral';
     };
-    const childrenOf = (of: readonly string[]) => {
-      const wanted = new Set(of);
-      const out = new Map<string, string[]>();
-      for (const n of this.manifest.nodes.values())
-        for (const p of n.dependsOn) {
-          if (!wanted.has(p)) continue;
-          const list = out.get(p) ?? out.set(p, []).get(p)!;
-          if (!list.includes(n.uniqueId)) list.push(n.uniqueId);
-        }
-      return out;
-    };
-    const reusable = memo && changed ? reusableNodes(memo, changed, childrenOf, isEphemeral, options.select !== undefined && options.select.length > 0) : undefined;
+    const reusable = memo && changed ? reusableNodes(memo, changed, childrenAmong(this.manifest.nodes), isEphemeral, options.select !== undefined && options.select.length > 0) : undefined;
     const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
     const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
     const items: { node: ManifestNode; sql: string }[] = [];

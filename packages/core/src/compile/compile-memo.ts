@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
+import type { ManifestNode } from '../manifest/nodes.js';
 
 /*
  * A warm `compile` again, compiling only what changed. The compiled SQL is a function of the loaded
@@ -67,6 +68,21 @@ export function readCompileMemo(targetDir: string, key: string): CompileMemo | u
 
 /** The children of each of `ids` (one pass over the nodes: no graph built for a few changed nodes). */
 export type ChildrenOf = (ids: readonly string[]) => ReadonlyMap<string, readonly string[]>;
+
+/** ChildrenOf over `nodes`: the nodes whose dependencies name each one. */
+export function childrenAmong(nodes: ReadonlyMap<string, ManifestNode>): ChildrenOf {
+  return (ids) => {
+    const wanted = new Set(ids);
+    const out = new Map<string, string[]>();
+    for (const n of nodes.values())
+      for (const p of n.dependsOn) {
+        if (!wanted.has(p)) continue;
+        const list = out.get(p) ?? out.set(p, []).get(p)!;
+        if (!list.includes(n.uniqueId)) list.push(n.uniqueId);
+      }
+    return out;
+  };
+}
 
 /**
  * The nodes whose compiled SQL may differ from the last compile's when `changed` were set since:

@@ -11,8 +11,8 @@ import type { MacroNode } from '../manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
-import { JsonBytes, JsonRecord, writeJsonObject } from './json-pieces.js';
-import { earlierPieces, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sqlKey, type EarlierPieces, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
+import { JsonRecord, writeJsonObject } from './json-pieces.js';
+import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
 import type { HookResult, NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
@@ -188,44 +188,6 @@ export function writeManifest(
   return path;
 }
 
-/** A node's parents as the graph lists them: its dependencies in the manifest, once each. */
-function parentsOf(manifest: Manifest, id: string): string[] {
-  const out: string[] = [];
-  for (const p of manifest.nodes.get(id)!.dependsOn) if (manifest.nodes.has(p) && !out.includes(p)) out.push(p);
-  return out;
-}
-
-/**
- * The parent lists of the changed nodes, and the child lists that differ from the last write's:
- * each changed node's and those of its old and new parents (only changed nodes' dependencies
- * changed, so each such list is the written one less and plus the edges they dropped and gained).
- */
-function edgeChanges(manifest: Manifest, ids: readonly string[], earlier: EarlierPieces): { parents: Map<string, string[]>; children: Map<string, string[]> } {
-  const written = (i: number, k: number) => Object.values(JSON.parse(`{${Buffer.from(earlier.piece(i, k)).toString('utf8')}}`) as Record<string, string[]>)[0] ?? [];
-  const parents = new Map<string, string[]>();
-  const gained = new Map<string, string[]>();
-  const lost = new Map<string, string[]>();
-  const at = new Map<string, number>();
-  ids.forEach((id, i) => {
-    if (!earlier.changed.has(id)) return;
-    const before = written(i, 1);
-    const after = parentsOf(manifest, id);
-    parents.set(id, after);
-    for (const p of before) if (!after.includes(p)) (lost.get(p) ?? lost.set(p, []).get(p)!).push(id);
-    for (const p of after) if (!before.includes(p)) (gained.get(p) ?? gained.set(p, []).get(p)!).push(id);
-  });
-  const redo = new Set([...earlier.changed, ...lost.keys(), ...gained.keys()]);
-  ids.forEach((id, i) => redo.has(id) && at.set(id, i));
-  const children = new Map<string, string[]>();
-  for (const [id, i] of at) {
-    const gone = lost.get(id) ?? [];
-    const list = written(i, 2).filter((c) => !gone.includes(c));
-    for (const c of gained.get(id) ?? []) if (!list.includes(c)) list.push(c);
-    children.set(id, list);
-  }
-  return { parents, children };
-}
-
 /** dbt's `groups`: each `groups:` entry with its owner. */
 function groupsDict(manifest: Manifest, inPackage: (pkg: string, path: string) => string): Record<string, unknown> {
   return Object.fromEntries(
@@ -234,17 +196,6 @@ function groupsDict(manifest: Manifest, inPackage: (pkg: string, path: string) =
       { name: g.name, resource_type: 'group', package_name: g.packageName, path: inPackage(g.packageName, g.originalFilePath), original_file_path: inPackage(g.packageName, g.originalFilePath), unique_id: g.uniqueId, owner: g.owner, description: g.description || null, config: { meta: g.config.meta ?? {} } },
     ]),
   );
-}
-
-/** The last write's group_map when no node set since is or was in a group (every other node's group is as it was). */
-function sameGroupMap(manifest: Manifest, earlier: EarlierPieces): JsonBytes | undefined {
-  const before = JSON.parse(Buffer.from(earlier.groupMap).toString('utf8')) as Record<string, string[]>;
-  const grouped = new Set(Object.values(before).flat());
-  for (const id of earlier.changed) {
-    const group = manifest.nodes.get(id)?.config.group;
-    if (grouped.has(id) || (typeof group === 'string' && group)) return undefined;
-  }
-  return new JsonBytes(earlier.groupMap);
 }
 
 /** dbt's `group_map`: group name → the unique ids of the nodes in it (config `group`). */

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import type { Manifest } from '../manifest/manifest.js';
+import { JsonBytes } from './json-pieces.js';
 
 /*
  * manifest.json again, cheaply. A warm `compile` writes ~50 MB of JSON of which little changed:
@@ -134,4 +136,53 @@ export function recordManifest(targetDir: string, path: string, key: string | un
   } catch {
     // only a shortcut for the next write
   }
+}
+
+/** A node's parents as the graph lists them: its dependencies in the manifest, once each. */
+function parentsOf(manifest: Manifest, id: string): string[] {
+  const out: string[] = [];
+  for (const p of manifest.nodes.get(id)!.dependsOn) if (manifest.nodes.has(p) && !out.includes(p)) out.push(p);
+  return out;
+}
+
+/**
+ * The parent lists of the changed nodes, and the child lists that differ from the last write's:
+ * each changed node's and those of its old and new parents (only changed nodes' dependencies
+ * changed, so each such list is the written one less and plus the edges they dropped and gained).
+ */
+export function edgeChanges(manifest: Manifest, ids: readonly string[], earlier: EarlierPieces): { parents: Map<string, string[]>; children: Map<string, string[]> } {
+  const written = (i: number, k: number) => Object.values(JSON.parse(`{${Buffer.from(earlier.piece(i, k)).toString('utf8')}}`) as Record<string, string[]>)[0] ?? [];
+  const parents = new Map<string, string[]>();
+  const gained = new Map<string, string[]>();
+  const lost = new Map<string, string[]>();
+  const at = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (!earlier.changed.has(id)) return;
+    const before = written(i, 1);
+    const after = parentsOf(manifest, id);
+    parents.set(id, after);
+    for (const p of before) if (!after.includes(p)) (lost.get(p) ?? lost.set(p, []).get(p)!).push(id);
+    for (const p of after) if (!before.includes(p)) (gained.get(p) ?? gained.set(p, []).get(p)!).push(id);
+  });
+  const redo = new Set([...earlier.changed, ...lost.keys(), ...gained.keys()]);
+  ids.forEach((id, i) => redo.has(id) && at.set(id, i));
+  const children = new Map<string, string[]>();
+  for (const [id, i] of at) {
+    const gone = lost.get(id) ?? [];
+    const list = written(i, 2).filter((c) => !gone.includes(c));
+    for (const c of gained.get(id) ?? []) if (!list.includes(c)) list.push(c);
+    children.set(id, list);
+  }
+  return { parents, children };
+}
+
+/** The last write's group_map when no node set since is or was in a group (every other node's group is as it was). */
+export function sameGroupMap(manifest: Manifest, earlier: EarlierPieces): JsonBytes | undefined {
+  const before = JSON.parse(Buffer.from(earlier.groupMap).toString('utf8')) as Record<string, string[]>;
+  const grouped = new Set(Object.values(before).flat());
+  for (const id of earlier.changed) {
+    const group = manifest.nodes.get(id)?.config.group;
+    if (grouped.has(id) || (typeof group === 'string' && group)) return undefined;
+  }
+  return new JsonBytes(earlier.groupMap);
 }
