@@ -8,6 +8,10 @@ describe('aggregates over no rows are NULL (execute/dbt-semantics/empty-aggregat
     );
     expect(nullEmptyAggregates('select * from s where ts > (select max(ts) from t)')).toBe('select * from s where ts > (select maxOrNull(ts) from t)');
     expect(nullEmptyAggregates('select SUM(distinct x) filter (where x > 1) as s from t')).toBe('select SUMOrNull(distinct x) filter (where x > 1) as s from t');
+    // grouped: only a FILTER can leave an aggregate without rows
+    expect(nullEmptyAggregates('select k, avg(x) filter (where x > 1) as a, max(x) as m, count(*) filter (where x > 1) as c from t group by k')).toBe(
+      'select k, avgOrNull(x) filter (where x > 1) as a, max(x) as m, count(*) filter (where x > 1) as c from t group by k',
+    );
   });
 
   it('leaves GROUP BY selects, window calls, unaliased top-level items, FROM subqueries and names in literals alone', () => {

@@ -13,8 +13,9 @@ import { selectFrames, type SelectFrame } from './select-frames.js';
  * aggregates of a SELECT without GROUP BY (one row, whatever its input) use ClickHouse's -OrNull
  * combinator: NULL over no rows, the same value otherwise (the column is Nullable, as elsewhere).
  * Only where the column name cannot change: an item with an alias, or a scalar subquery (an
- * unaliased `max(x)` is a column named `max(x)`). A SELECT with GROUP BY has no empty group: left
- * alone, as are window calls (`max(x) over …`) and models with an enforced contract (their declared
+ * unaliased `max(x)` is a column named `max(x)`). A SELECT with GROUP BY has no empty group: only its
+ * aggregates with a FILTER clause (`avg(x) filter (where …)`: nan, sum 0 for a group none passes) get
+ * it. Left alone: window calls (`max(x) over …`) and models with an enforced contract (their declared
  * types).
  */
 
@@ -40,20 +41,21 @@ export function nullEmptyAggregates(sql: string): string {
   const frames = selectFrames(code);
   const edits: Edit[] = [];
   for (const frame of frames) {
-    if (frame.clauses.some((c) => c.word === 'group')) continue;
+    // A group has rows, but an aggregate's FILTER may pass none of them.
+    const grouped = frame.clauses.some((c) => c.word === 'group');
     const scalar = isScalarSubquery(code, frame.start);
     // Nested SELECTs inside this one's items: their aggregates are their own.
     const inner = frames.filter((f) => f !== frame && f.start > frame.start && f.start < (frame.items.at(-1)?.end ?? frame.start));
     for (const item of frame.items) {
       if (!scalar && !ALIASED.test(kept.slice(item.start, item.end))) continue;
-      for (const at of aggregateCalls(code, item.start, item.end, inner)) edits.push({ at, length: 0, text: 'OrNull' });
+      for (const at of aggregateCalls(code, item.start, item.end, inner, grouped)) edits.push({ at, length: 0, text: 'OrNull' });
     }
   }
   return edits.length > 0 ? applyEdits(sql, edits) : sql;
 }
 
-/** Offsets right after the name of each aggregate call in `code[start, end)` that is not a window call nor inside `inner`. */
-function aggregateCalls(code: string, start: number, end: number, inner: readonly SelectFrame[]): number[] {
+/** Offsets right after the name of each aggregate call in `code[start, end)` that is not a window call nor inside `inner` (`filtered`: only those with a FILTER clause). */
+function aggregateCalls(code: string, start: number, end: number, inner: readonly SelectFrame[], filtered: boolean): number[] {
   const out: number[] = [];
   AGGREGATE.lastIndex = 0;
   const text = code.slice(start, end);
@@ -70,7 +72,7 @@ function aggregateCalls(code: string, start: number, end: number, inner: readonl
       const fclose = matchingParen(code, close + filter[0].length);
       after = fclose < 0 ? '' : code.slice(fclose + 1, end);
     }
-    if (/^\s*over\b/i.test(after)) continue;
+    if (/^\s*over\b/i.test(after) || (filtered && !filter)) continue;
     out.push(at + m[1]!.length);
   }
   return out;
