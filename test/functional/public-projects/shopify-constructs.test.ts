@@ -56,4 +56,21 @@ select toDateTime('2024-01-01 10:00:00') as ts`,
       { table: 'cohorts', partition_key: 'toYYYYMMDD(date_month)' }, { table: 'hourly', partition_key: 'toYYYYMM(ts)' },
     ]);
   });
+
+  it('builds a table with a `null as col` column, typed as text as Postgres types an untyped NULL (ClickHouse refuses Nullable(Nothing) columns)', async () => {
+    // As shopify__line_item_enhanced's `null as billing_type` beside typed columns.
+    const { p: ip, project: p } = setup({
+      'models/enhanced.sql': "{{ config(materialized='table') }} select toInt32(1) as id, null as billing_type, 'x' as kind",
+      'models/incremental_nulls.sql': "{{ config(materialized='incremental', unique_key='id') }} select toInt32(number) as id, null as note from numbers(2)",
+      'models/reads.sql': "select id, coalesce(billing_type, 'none') as billing from {{ ref('enhanced') }}",
+    });
+    expectStatuses(await p.build(), { enhanced: 'success', incremental_nulls: 'success', reads: 'success' });
+    expectStatuses(await p.build(), { enhanced: 'success', incremental_nulls: 'success', reads: 'success' });
+    expect(await queryRows(p, `select name, type from system.columns where database = '${ip.schema}' and table = 'enhanced' order by position`)).toEqual([
+      { name: 'id', type: 'Int32' }, { name: 'billing_type', type: 'Nullable(String)' }, { name: 'kind', type: 'String' },
+    ]);
+    expect(await queryRows(p, `select id, billing_type, kind from ${ip.schema}.enhanced`)).toEqual([{ id: 1, billing_type: null, kind: 'x' }]);
+    expect(await queryRows(p, `select id, note from ${ip.schema}.incremental_nulls order by id`)).toEqual([{ id: 0, note: null }, { id: 1, note: null }]);
+    expect(await queryRows(p, `select billing from ${ip.schema}.reads`)).toEqual([{ billing: 'none' }]);
+  });
 });

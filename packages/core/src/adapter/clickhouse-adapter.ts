@@ -7,6 +7,8 @@ import { Capabilities, isSyntaxError } from './capabilities.js';
 import { writtenByOthers } from './serve-endpoint.js';
 import { Staging } from './staging.js';
 import { createTableAs, engineClause } from './table-ddl.js';
+import { isNothingColumnError, isNothingType, withTextNulls } from './null-columns.js';
+import { dbtSemanticsOn } from '../load/dbt-semantics.js';
 import { columnsDdl, hasTableOptions, NO_TABLE_OPTIONS, unsupportedTableOptions, type TableOptions } from './table-options.js';
 import { DEFAULT_TEMPORARIES_MAX_AGE, sweepLeftovers, temporaryName } from './temporaries.js';
 import type { QueryOptions, WarehouseClient } from './warehouse-client.js';
@@ -123,11 +125,24 @@ export class ClickHouseAdapter {
    */
   async createTableAs(rel: Relation, config: NodeConfig, sql: string, signal?: AbortSignal, options: TableOptions = NO_TABLE_OPTIONS): Promise<void> {
     if (!this.cluster && !hasTableOptions(options)) {
-      await this.client.command(createTableAs(rel, config, sql), { signal });
+      try {
+        await this.client.command(createTableAs(rel, config, sql), { signal });
+      } catch (error) {
+        // A column of only NULLs: refused before anything was created (null-columns.ts); again with it as text.
+        if (!dbtSemanticsOn(config) || !isNothingColumnError(error)) throw error;
+        const nulls = (await this.queryColumns(sql, { signal }, config.query_settings)).filter((c) => isNothingType(c.type)).map((c) => c.name);
+        if (nulls.length === 0) throw error;
+        await this.client.command(createTableAs(rel, config, withTextNulls(sql, nulls)), { signal });
+      }
       return;
     }
     await this.assertTableOptionsSupported(options);
-    const columns = await this.queryColumns(sql);
+    let columns = await this.queryColumns(sql);
+    const nulls = dbtSemanticsOn(config) ? columns.filter((c) => isNothingType(c.type)).map((c) => c.name) : [];
+    if (nulls.length > 0) {
+      sql = withTextNulls(sql, nulls);
+      columns = columns.map((c) => (isNothingType(c.type) ? { ...c, type: 'Nullable(String)' } : c));
+    }
     await this.createTable(rel, config, columnsDdl(columns, options), signal);
     const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
     const querySettings = settingsClause(config.query_settings);

@@ -44,7 +44,12 @@ export function withJoinUseNulls(nodes: ReadonlyMap<string, ManifestNode>, only?
 
 /** The `dbt_semantics` config of a node (default on). */
 export function dbtSemantics(node: ManifestNode): boolean {
-  const v = node.config.dbt_semantics;
+  return dbtSemanticsOn(node.config);
+}
+
+/** The `dbt_semantics` value of a config (default on). */
+export function dbtSemanticsOn(config: Readonly<Record<string, unknown>>): boolean {
+  const v = config.dbt_semantics;
   return !(v === false || v === 0 || (typeof v === 'string' && /^(false|0|no|off)$/i.test(v.trim())));
 }
 
