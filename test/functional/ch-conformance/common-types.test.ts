@@ -181,7 +181,7 @@ select max(amount) as top_amount, sum(amount) as total, count() as n from u`,
     ]);
     expect(await p.query(`select top_amount, total, n from {schema}.via_cte`)).toEqual([{ top_amount: 10, total: 12.25, n: '3' }]);
   });
-  it('a UNION inside a subquery (FROM, IN, and inside a CTE body) is common-typed too', async () => {
+  it('a UNION inside a subquery (FROM, IN, and inside a CTE body) or with parenthesised branches is common-typed too', async () => {
     const p = dbtProject({
       models: {
         'amounts.sql': `select toInt64(number) as id, toInt64(number * 10) as amount from numbers(2)`,
@@ -200,6 +200,10 @@ totals as (
   from (select amount from base union all select toFloat64(2.25)) as u
 )
 select top_amount, total from totals`,
+        'paren.sql': `{{ config(materialized='table') }}
+(select id, amount from {{ ref('amounts') }})
+union all
+(select 7, 0.75)`,
         'in_sub.sql': `{{ config(materialized='table') }}
 select id from {{ ref('amounts') }}
 where amount in (select amount from {{ ref('amounts') }} union all select 0.5)
@@ -207,7 +211,12 @@ order by id`,
       },
     });
     const run = await p.dbt(['run']);
-    expect(Object.fromEntries(run.results.map((r) => [r.unique_id.split('.').pop(), r.status]))).toEqual({ amounts: 'success', cte_sub: 'success', from_sub: 'success', in_sub: 'success' });
+    expect(Object.fromEntries(run.results.map((r) => [r.unique_id.split('.').pop(), r.status]))).toEqual({ amounts: 'success', cte_sub: 'success', from_sub: 'success', in_sub: 'success', paren: 'success' });
+    expect(await p.query(`select id, amount, toTypeName(amount) t from {schema}.paren order by amount`)).toEqual([
+      { id: '0', amount: 0, t: 'Float64' },
+      { id: '7', amount: 0.75, t: 'Float64' },
+      { id: '1', amount: 10, t: 'Float64' },
+    ]);
     expect(await p.query(`select id, amount, doubled, toTypeName(amount) t from {schema}.from_sub order by amount`)).toEqual([
       { id: '0', amount: 0, doubled: 0, t: 'Float64' },
       { id: '9', amount: 0.5, doubled: 1, t: 'Float64' },

@@ -77,7 +77,7 @@ describe("dbt's supertypes (execute/dbt-semantics/common-types.ts)", () => {
 });
 
 describe('UNION groups (execute/dbt-semantics/union-branches.ts)', () => {
-  it('finds the final UNION, a top-level CTE body and subqueries of either, not a parenthesised branch', async () => {
+  it('finds the final UNION, a top-level CTE body and subqueries of either, parenthesised branches too', async () => {
     const { unionGroups, unionCastEdits } = await import('../../../packages/core/src/execute/dbt-semantics/union-branches.js');
     const final = 'with a as (select 1 x) select x from a union all select 2.5';
     expect(unionGroups(final).map((g) => [g.prefix, g.branches.map((b) => final.slice(b.start, b.end).trim())])).toEqual([
@@ -101,7 +101,13 @@ describe('UNION groups (execute/dbt-semantics/union-branches.ts)', () => {
     ]);
     // a scalar WITH expression or a subquery that does not start with its SELECT: not probed
     expect(unionGroups('with (select 1 union all select 2) as x select x')).toEqual([]);
-    expect(unionGroups('select 1 union all (select 2)')).toEqual([]);
+    // parenthesised branches, last or first
+    const paren = 'select 1 union all (select 2.5)';
+    expect(unionGroups(paren).map((g) => g.branches.map((b) => paren.slice(b.start, b.end).trim()))).toEqual([['select 1', '(select 2.5)']]);
+    const first = '(select 1 x) union all select 2.5';
+    expect(unionGroups(first).map((g) => [g.prefix, g.branches.map((b) => first.slice(b.start, b.end).trim())])).toEqual([['', ['(select 1 x)', 'select 2.5']]]);
+    // a CTE's parenthesis is not a branch
+    expect(unionGroups('with a as (select 1 x) select x from a').length).toBe(0);
     // casts only the branches whose column differs from the supertype, named as the first branch
     const [group] = unionGroups('select a, b from t union all select c, d from u');
     const edits = unionCastEdits(group!, new Map([[0, [['Int64', 'String']]], [1, [['Float64', 'String']]]]), ['a', 'b'], (types) => dbtSupertype(types));

@@ -9,7 +9,7 @@ import { bareType, isNullableType, type Edit } from './common-type-sites.js';
  * top-level WITH or a parenthesised subquery anywhere in either (`from (select … union all select …)`,
  * `in (…)`), the branches' column types come from one EXPLAIN QUERY TREE of a probe (the
  * branches side by side, each as `tuple(b.*, <marker>)`) and the first branch's column names from a
- * second; a branch whose columns need dbt's supertype (common-types.ts dbtSupertype) is read
+ * second (a branch may be parenthesised); a branch whose columns need dbt's supertype (common-types.ts dbtSupertype) is read
  * through a SELECT that casts them by position, named as the first branch names them.
  */
 
@@ -47,7 +47,11 @@ export function unionGroups(sql: string): UnionGroup[] {
   tokens.forEach((t, i) => {
     const top = stack.at(-1)!;
     if (t.text === '(') {
-      if (top.afterUnion) top.broken = true; // a parenthesised branch: not handled
+      // A parenthesised branch: `… union all (select …)`, or `(select …) union …` opening its level.
+      if (top.afterUnion || (top.branches.length === 0 && i === top.tokenIndex + 1 && tokens[i + 1]?.lower === 'select')) {
+        top.branches.push({ start: t.at, end: -1 });
+        top.afterUnion = false;
+      }
       stack.push({ tokenIndex: i, at: t.at, branches: [], afterUnion: false, broken: false });
     } else if (t.text === ')') {
       if (stack.length > 1) close(stack.pop()!, t.at);
