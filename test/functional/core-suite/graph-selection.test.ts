@@ -373,3 +373,42 @@ describe('version selection (graph_selection/test_version_selection.py)', () => 
     expect((await p.dbt(['run'])).results).toHaveLength(2);
   });
 });
+
+/* graph_selection/test_group_selection.py (TestGroupSelection): group: on the CLI (with --models, graph operators, two groups) and in selectors.yml. */
+const GROUP_SELECTORS = `
+            selectors:
+              - name: group_specified_as_string_str
+                definition: group:users_group
+              - name: group_specified_as_string_dict
+                definition:
+                  method: group
+                  value: users_group
+              - name: users_grouped_childrens_parents
+                definition:
+                  method: group
+                  value: users_group
+                  childrens_parents: true
+`;
+
+describe('group selection (graph_selection/test_group_selection.py)', () => {
+  it('TestGroupSelection: every case lists what dbt lists', async () => {
+    const p = dbtProject({ models: MODELS, files: { 'selectors.yml': GROUP_SELECTORS } });
+    const ls = async (args: string[]) => (await p.dbt(['ls', ...args])).out.flatMap((l) => l.split('\n')).map((l) => l.trim()).filter((l) => l && !/^\d\d:\d\d:\d\d/.test(l)).sort();
+    const aroundUsers = ['exposure:test.user_exposure', 'source:test.raw.seed', 'test.base_users', 'test.emails_alt', 'test.unique_users_id', 'test.unique_users_rollup_gender', 'test.users', 'test.users_rollup', 'test.users_rollup_dependency'];
+    const cases: [string, string[], string[]][] = [
+      ['test_select_models_by_group', ['--model', 'group:users_group'], ['test.users']],
+      ['test_select_group_selector_str', ['--selector', 'group_specified_as_string_str'], ['test.unique_users_id', 'test.users']],
+      ['test_select_group_selector_dict', ['--selector', 'group_specified_as_string_dict'], ['test.unique_users_id', 'test.users']],
+      ['test_select_models_by_group_and_children', ['--models', '+group:users_group+'], ['test.base_users', 'test.emails_alt', 'test.users', 'test.users_rollup', 'test.users_rollup_dependency']],
+      ['test_select_group_and_children', ['--select', '+group:users_group+'], aroundUsers],
+      ['test_select_group_and_children_selector_str', ['--selector', 'users_grouped_childrens_parents'], [...aroundUsers, 'test.versioned.v3']],
+      ['test_select_models_two_groups', ['--models', '@group:emails_group group:users_group'], ['test.base_users', 'test.emails', 'test.users']],
+    ];
+    const wrong: string[] = [];
+    for (const [name, args, expected] of cases) {
+      const got = await ls(args);
+      if (JSON.stringify(got) !== JSON.stringify(expected)) wrong.push(`${name}: ${got.join(', ')}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});

@@ -180,7 +180,7 @@ function warnUnknownOnSchemaChange(nodes: Iterable<ManifestNode>, onLog: (messag
 
 function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): ProjectFile {
   const tree = (t: Readonly<Record<string, unknown>>) => renderConfigValues(t, render) as Record<string, unknown>;
-  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), unitTestsConfig: tree(pf.unitTestsConfig), testsConfig: tree(pf.testsConfig), sourcesConfig: tree(pf.sourcesConfig) };
+  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), unitTestsConfig: tree(pf.unitTestsConfig), testsConfig: tree(pf.testsConfig), sourcesConfig: tree(pf.sourcesConfig), semanticConfigs: { exposure: tree(pf.semanticConfigs.exposure), metric: tree(pf.semanticConfigs.metric), semantic_model: tree(pf.semanticConfigs.semantic_model), saved_query: tree(pf.semanticConfigs.saved_query) } };
 }
 
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];

@@ -3,7 +3,7 @@ import type { ManifestNode, RefCall, SemanticNode } from '../manifest/nodes.js';
 import { lookupRef, lookupSource, nodeLookup, type NodeLookup } from '../manifest/node-lookup.js';
 import { ProjectError } from '../shared/errors.js';
 import { fqnOf, type SchemaFile } from './load-nodes.js';
-import { finalizeConfig, isMapping } from './node-config.js';
+import { finalizeConfig, folderConfig, isMapping } from './node-config.js';
 import type { ProjectRoot } from './project-roots.js';
 import { OWNING_SEMANTIC_MODEL, type SemanticDeclaration } from './semantic-yaml.js';
 
@@ -48,10 +48,25 @@ export function loadSemanticNodes(inputs: readonly { root: ProjectRoot; files: r
 
   return decls.flatMap(({ d, f, pf }): SemanticNode[] => {
     const configEntry = isMapping(d.entry.config) ? d.entry.config : {};
-    const config = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: d.kind }, [
+    const fqn = [...fqnOf(pf.name, pf.modelPaths, f.rel).slice(0, -1), d.name];
+    // dbt_project.yml's `exposures:` / `metrics:` / … tree first; the entry's own configs win.
+    const key = d.kind === 'exposure' ? 'exposures' : d.kind === 'metric' ? 'metrics' : d.kind === 'semantic_model' ? 'semantic-models' : 'saved-queries';
+    const projectLayer = pf.semanticConfigs ? folderConfig(pf.semanticConfigs[d.kind], fqn, pf.file, (p) => pf.yaml.lineOf(p), [key]) : {};
+    const layered = finalizeConfig({ ...DEFAULT_MODEL_CONFIG, materialized: d.kind }, [
+      projectLayer,
       { ...(Array.isArray(d.entry.tags) ? { tags: d.entry.tags.map(String) } : {}), ...(isMapping(d.entry.meta) ? { meta: d.entry.meta } : {}) },
       configEntry,
     ]);
+    // dbt's exposure parser: tags sorted and unique, with the project's top-level `exposures: tags:`
+    // (even unprefixed); meta = the project's `exposures: meta:`, then the entry's, then its config's.
+    const top = d.kind === 'exposure' && pf.semanticConfigs ? pf.semanticConfigs.exposure : {};
+    const config = d.kind === 'exposure'
+      ? {
+          ...layered,
+          tags: [...new Set([...(Array.isArray(top.tags) ? top.tags.map(String) : []), ...layered.tags])].sort(),
+          meta: { ...(isMapping(top.meta) ? top.meta : {}), ...(isMapping(d.entry.meta) ? d.entry.meta : {}), ...layered.meta },
+        }
+      : layered;
     if (!config.enabled) return [];
     const where = `${d.kind.replace('_', ' ')} '${d.name}' (${d.file}:${d.line})`;
     const dependsOn = new Set<string>();
@@ -125,7 +140,7 @@ export function loadSemanticNodes(inputs: readonly { root: ProjectRoot; files: r
         resourceType: d.kind,
         name: d.name,
         packageName: pf.name,
-        fqn: [...fqnOf(pf.name, pf.modelPaths, f.rel).slice(0, -1), d.name],
+        fqn,
         originalFilePath: d.file,
         line: d.line,
         description: typeof description === 'string' ? description : '',

@@ -28,6 +28,8 @@ export interface ProjectFile {
   readonly testsConfig: Readonly<Record<string, unknown>>;
   /** `sources:` in dbt_project.yml: +enabled, +tags, +meta… by project, folders, source and table (a source's fqn). */
   readonly sourcesConfig: Readonly<Record<string, unknown>>;
+  /** `exposures:`, `metrics:`, `semantic-models:`, `saved-queries:` in dbt_project.yml (+enabled, +tags, +meta by fqn), by resource type. */
+  readonly semanticConfigs: Readonly<Record<'exposure' | 'metric' | 'semantic_model' | 'saved_query', Readonly<Record<string, unknown>>>>;
   /** `require-dbt-version`: version specs that must all admit DBT_VERSION (empty: any). */
   readonly requireDbtVersion: readonly string[];
   /** `dispatch:` — where adapter.dispatch looks for each macro namespace (read from the root project only). */
@@ -132,6 +134,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     unitTestsConfig: obj('unit_tests'),
     testsConfig: d.data_tests !== undefined ? obj('data_tests') : obj('tests'),
     sourcesConfig: obj('sources'),
+    semanticConfigs: { exposure: obj('exposures'), metric: obj('metrics'), semantic_model: obj('semantic-models'), saved_query: obj('saved-queries') },
     requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
     dispatch: dispatchEntries(d.dispatch, name, yaml),
     packagesInstallPath: typeof d['packages-install-path'] === 'string' ? d['packages-install-path'] : 'dbt_packages',
