@@ -40,4 +40,10 @@ select arrayJoin([1, 1, 2, 3]) as id except select 2`,
     expect(await p.query(`select id from {schema}.kept_all order by id`)).toEqual([{ id: 1 }, { id: 1 }, { id: 1 }]);
     expect(await p.query(`select id from {schema}.clickhouse_own order by id`)).toEqual([{ id: 1 }, { id: 1 }, { id: 3 }]);
   });
+
+  it('tsdbt validate checks a model as a run runs it: a plain UNION validates clean', async () => {
+    const p = dbtProject({ models: { 'u.sql': `select 1 as id union select 2` } });
+    const clean = await p.dbt(['validate']);
+    expect(clean.code).toBe(0);
+  });
 });

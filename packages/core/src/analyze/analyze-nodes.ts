@@ -1,5 +1,6 @@
 import type { ScratchWarehouse, StatementResult } from '../adapter/scratch-warehouse.js';
 import { nodeSql } from '../execute/node-sql.js';
+import { withSetOperationSettings } from '../execute/dbt-semantics/run-settings.js';
 import { commonTypeRewrite, isCommonTypeError } from '../execute/dbt-semantics/common-types.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { RunContext } from '../execute/run-context.js';
@@ -128,7 +129,8 @@ async function analyzeOne(ctx: AnalyzeContext, tests: TestChecker, id: string): 
     case 'seed':
       return analyzeSeed(ctx, node);
     case 'model':
-      return analyzeModel(ctx, node);
+      // As a run runs it: a plain UNION / EXCEPT / INTERSECT is DISTINCT (execute/dbt-semantics/set-operation-modes.ts).
+      return analyzeModel(ctx, await withSetOperationSettings(ctx.run.adapter, node));
     case 'test':
       return analyzeTest(ctx, tests, node);
     case 'snapshot':

@@ -14,11 +14,15 @@ export interface SettingProbe {
  * place run/build, `show` and a model's unit tests get them, so all three answer alike.
  */
 export async function withRunSettings<N extends ManifestNode>(adapter: SettingProbe, node: N): Promise<N> {
-  const [castKeepNullable, preferColumnNames, ...setModes] = await Promise.all([
+  const [castKeepNullable, preferColumnNames] = await Promise.all([
     adapter.hasSetting('cast_keep_nullable').catch(() => false),
     adapter.hasSetting('prefer_column_name_to_alias').catch(() => false),
-    ...SET_OPERATION_SETTINGS.map((name) => adapter.hasSetting(name).catch(() => false)),
   ]);
-  const known = new Set(SET_OPERATION_SETTINGS.filter((_, k) => setModes[k]));
-  return withSetOperationModes(withColumnPrecedence(withCastKeepNullable(node, castKeepNullable), preferColumnNames), known);
+  return withSetOperationSettings(adapter, withColumnPrecedence(withCastKeepNullable(node, castKeepNullable), preferColumnNames));
+}
+
+/** The node with set-operation-modes.ts' settings the server knows (also what `validate` checks a model with: a plain UNION is valid). */
+export async function withSetOperationSettings<N extends ManifestNode>(adapter: SettingProbe, node: N): Promise<N> {
+  const known = await Promise.all(SET_OPERATION_SETTINGS.map((name) => adapter.hasSetting(name).catch(() => false)));
+  return withSetOperationModes(node, new Set(SET_OPERATION_SETTINGS.filter((_, k) => known[k])));
 }
