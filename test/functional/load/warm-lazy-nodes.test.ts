@@ -138,8 +138,8 @@ describe('warm start: nodes decoded on demand', () => {
     const file = join(dir, 'target', WARM_START_FILE);
     const bytes = readFileSync(file);
     const header = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()) as { sections: { bytes: number }[] };
-    const [inputs, load, index] = header.sections.map((s) => s.bytes) as [number, number, number];
-    const blobAt = bytes.indexOf(10) + 1 + inputs + load + index + 10;
+    const [inputs, load] = header.sections.map((s) => s.bytes) as [number, number]; // the blobs follow the load
+    const blobAt = bytes.indexOf(10) + 1 + inputs + load + 10;
     bytes[blobAt] = bytes[blobAt]! ^ 0xff;
     writeFileSync(file, bytes);
     const warm = TsdbtProject.open({ projectDir: dir });

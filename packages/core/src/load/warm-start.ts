@@ -1,9 +1,9 @@
-import { appendFileSync, mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, writevSync, fstatSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, fstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { Manifest } from '../manifest/manifest.js';
-import { decodeNodes, encodeNodeParts, plainNode } from '../manifest/lazy-nodes.js';
+import { decodeNodes, encodeNodeStream, plainNode } from '../manifest/lazy-nodes.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import { ProjectError } from '../shared/errors.js';
@@ -11,6 +11,7 @@ import { changedInputs, scanInputs, type InputScan, type InputSpec } from './inp
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
 import { decodeBlobMap, encodeBlobMapParts, savedPatch } from './saved-patches.js';
+import { SectionWriter, type Section } from './section-writer.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { withVarReads } from './warm-vars-update.js';
 import type { SchemaFileEntries } from './warm-yaml-update.js';
@@ -38,7 +39,7 @@ import type { SchemaFileEntries } from './warm-yaml-update.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/8';
+const FORMAT = 'tsdbt-warm-start/9';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -151,11 +152,6 @@ interface Header {
 // CRC-32 detects a truncated or damaged file (not tampering: the target folder is the user's own) at ~5 GB/s.
 const checksum = (bytes: Uint8Array) => crc32(bytes).toString(16);
 
-interface Section {
-  readonly bytes: number;
-  readonly crc32: string;
-}
-
 /**
  * The saved load in `file` when it was made with `key` and its inputs are unchanged; a StaleLoad
  * when only input files changed (the caller may update it); else why not.
@@ -179,11 +175,11 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     if (header.format !== FORMAT || !Array.isArray(header.sections) || header.sections.length !== 5) return 'the warm-start file has another format';
     const changedKeys = Object.keys({ ...key, ...header.key }).filter((k) => header.key?.[k] !== key[k]);
     if (changedKeys.length) return `${changedKeys.join(', ')} changed`;
-    const [inputsAt, loadAt, indexAt, blobsAt, internalsAt] = header.sections as [Section, Section, Section, Section, Section];
+    const [inputsAt, loadAt, blobsAt, indexAt, internalsAt] = header.sections as [Section, Section, Section, Section, Section];
     const loadOffset = cut + 1 + inputsAt.bytes;
-    const indexOffset = loadOffset + loadAt.bytes;
-    const blobsOffset = indexOffset + indexAt.bytes;
-    const internalsOffset = blobsOffset + blobsAt.bytes;
+    const blobsOffset = loadOffset + loadAt.bytes;
+    const indexOffset = blobsOffset + blobsAt.bytes;
+    const internalsOffset = indexOffset + indexAt.bytes;
     const deltasOffset = internalsOffset + internalsAt.bytes;
     if (deltasOffset > size) return 'the warm-start file is corrupt';
     const bytesAt = (offset: number, length: number) => {
@@ -383,56 +379,40 @@ function appendDelta(file: string, size: number, base: string, delta: WarmDelta)
  */
 export function writeWarmStart(file: string, key: Readonly<Record<string, string>>, inputs: LoadInputs, load: SavedLoad, internals: SavedInternals): string | undefined {
   const tmp = `${file}.${process.pid}.tmp`;
+  let out: SectionWriter | undefined;
   try {
     const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env], cliVars: [...inputs.cliVars] });
     // The nodes apart, each its own blob behind an index (manifest/lazy-nodes.ts): a warm start decodes only the nodes it uses.
     const { identity: _identity, deltaNodes: _deltaNodes, ...plain } = load;
     const loadBytes = serialize({ ...plain, manifest: { ...load.manifest, nodes: new Map() } });
-    const nodes = encodeNodeParts(load.manifest.nodes);
-    // Sections as lists of parts, written in turn: concatenated first, the 10k project's ~60 MB of blobs were held twice more (a cold compile's peak).
-    const sections = [[inputBytes], [loadBytes], [nodes.index], nodes.blobs, encodeInternalParts(internals)];
-    const header: Header = { format: FORMAT, key, sections: sections.map(sectionOf) };
     mkdirSync(dirname(file), { recursive: true });
-    writeParts(tmp, [Buffer.from(JSON.stringify(header) + '\n'), ...sections.flat()]);
+    // Sections written as they are made, the blobs before their index: the 10k project's ~60 MB of
+    // node blobs are written one batch at a time, never held together (a cold command's peak).
+    out = new SectionWriter(tmp, headerRoom(key));
+    const inputsAt = out.section([inputBytes]);
+    const loadAt = out.section([loadBytes]);
+    const index = encodeNodeStream(load.manifest.nodes, (blob) => out!.add(blob));
+    const blobsAt = out.end();
+    const indexAt = out.section([index]);
+    const internalsAt = out.section(encodeInternalParts(internals));
+    const header: Header = { format: FORMAT, key, sections: [inputsAt, loadAt, blobsAt, indexAt, internalsAt] };
+    out.finish(JSON.stringify(header));
+    out = undefined;
     renameSync(tmp, file);
     // What readWarmStart will call this load (SavedLoad.identity): artifacts of this load can be reused by the next command.
-    const [, load_, index, blobs] = header.sections;
-    return `${load_!.crc32}.${index!.crc32}.${blobs!.crc32}:${load_!.bytes + blobs!.bytes}`;
+    return `${loadAt.crc32}.${indexAt.crc32}.${blobsAt.crc32}:${loadAt.bytes + blobsAt.bytes}`;
   } catch {
+    out?.abandon();
     rmSync(tmp, { force: true });
     removeWarmStart(file);
     return undefined;
   }
 }
 
-/** A section's size and checksum, of its parts in turn (crc32 carried from one part to the next). */
-function sectionOf(parts: readonly Uint8Array[]): Section {
-  let bytes = 0;
-  let crc = 0;
-  for (const part of parts) (bytes += part.length), (crc = crc32(part, crc));
-  return { bytes, crc32: crc.toString(16) };
-}
-
-/** Writes `parts` one after the other into a new `file` (up to 1,024 per system call). */
-function writeParts(file: string, parts: readonly Uint8Array[]): void {
-  const fd = openSync(file, 'w');
-  try {
-    for (let i = 0; i < parts.length; i += 1024) {
-      const batch = parts.slice(i, i + 1024);
-      let skip = writevSync(fd, batch);
-      // writev may write less than asked: the rest part by part.
-      for (const part of batch) {
-        if (skip >= part.length) {
-          skip -= part.length;
-          continue;
-        }
-        for (let at = skip; at < part.length; ) at += writevSync(fd, [part.subarray(at)]);
-        skip = 0;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
+/** Room for the header line: its JSON with the largest section sizes and checksums (the real one is padded to it). */
+function headerRoom(key: Readonly<Record<string, string>>): number {
+  const widest: Section = { bytes: Number.MAX_SAFE_INTEGER, crc32: 'ffffffff' };
+  return Buffer.byteLength(JSON.stringify({ format: FORMAT, key, sections: Array(5).fill(widest) } satisfies Header));
 }
 
 /** Removes a warm start that no longer holds (a load that must not be saved leaves none behind). */
