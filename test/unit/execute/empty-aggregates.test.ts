@@ -30,3 +30,18 @@ describe('aggregates over no rows are NULL (execute/dbt-semantics/empty-aggregat
     );
   });
 });
+
+describe('empty-aggregates only where the server has -OrNull (the 18.x line has not)', () => {
+  it('rewrites after probeOrNullCombinator said yes for that adapter; not for an unknown or older one', async () => {
+    const { probeOrNullCombinator, withNullEmptyAggregates } = await import('../../../packages/core/src/execute/dbt-semantics/empty-aggregates.js');
+    const node = { resourceType: 'model', config: {} } as never;
+    const sql = 'select max(x) as m from t';
+    const modern = { hasSetting: async () => true };
+    const old = { hasSetting: async () => false };
+    expect(withNullEmptyAggregates(node, sql, modern)).toBe(sql); // not asked yet
+    await probeOrNullCombinator(modern);
+    await probeOrNullCombinator(old);
+    expect(withNullEmptyAggregates(node, sql, modern)).toBe('select maxOrNull(x) as m from t');
+    expect(withNullEmptyAggregates(node, sql, old)).toBe(sql);
+  });
+});

@@ -100,7 +100,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
   // --sample reads the inputs of the models and snapshots built (not of tests) within its window.
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
-  const sql = withAliasOrderTerms(node, withJoinColumnNames(node, withSelfJoinAliases(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOuterJoinKeys(node, withNullEmptyAggregates(node, withOrderedSetAggregates(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }))))))))));
+  const sql = withAliasOrderTerms(node, withJoinColumnNames(node, withSelfJoinAliases(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOuterJoinKeys(node, withNullEmptyAggregates(node, withOrderedSetAggregates(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }))), ctx.adapter)))))));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
 }

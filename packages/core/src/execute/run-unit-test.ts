@@ -133,7 +133,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return withAliasOrderTerms(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withNullEmptyAggregates(model, withOrderedSetAggregates(sql.replace(/;\s*$/, ''))))));
+  return withAliasOrderTerms(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withNullEmptyAggregates(model, withOrderedSetAggregates(sql.replace(/;\s*$/, '')), ctx.adapter))));
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */

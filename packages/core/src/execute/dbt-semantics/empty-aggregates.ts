@@ -19,8 +19,17 @@ import { selectFrames, type SelectFrame } from './select-frames.js';
  * types).
  */
 
-export function withNullEmptyAggregates(node: ManifestNode, sql: string): string {
-  if (!AGGREGATE_HINT.test(sql)) return sql;
+/** Servers known to have the -OrNull combinator (ClickHouse 19.x+; the 18.16 line lacks it), by the adapter that asked. */
+const orNullServers = new WeakMap<object, boolean>();
+
+/** Asks once per adapter whether its server has -OrNull (a setting of the same era answers: the 18.x line has neither). */
+export async function probeOrNullCombinator(adapter: { hasSetting(name: string): Promise<boolean> }): Promise<void> {
+  if (!orNullServers.has(adapter)) orNullServers.set(adapter, await adapter.hasSetting('aggregate_functions_null_for_empty').catch(() => false));
+}
+
+/** `sql` as dbt_semantics runs it on `adapter`'s server (unchanged until probeOrNullCombinator said it has -OrNull). */
+export function withNullEmptyAggregates(node: ManifestNode, sql: string, adapter: object): string {
+  if (!AGGREGATE_HINT.test(sql) || orNullServers.get(adapter) !== true) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   if (node.resourceType === 'model' && contractEnforced(node)) return sql;
   return nullEmptyAggregates(sql);

@@ -2,6 +2,7 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { withColumnPrecedence } from './column-precedence.js';
 import { SET_OPERATION_SETTINGS, withSetOperationModes } from './set-operation-modes.js';
+import { probeOrNullCombinator } from './empty-aggregates.js';
 
 /** What run-settings.ts asks of the adapter: whether the server knows a setting (cached by the adapter). */
 export interface SettingProbe {
@@ -23,6 +24,7 @@ export async function withRunSettings<N extends ManifestNode>(adapter: SettingPr
 
 /** The node with set-operation-modes.ts' settings the server knows (also what `validate` checks a model with: a plain UNION is valid). */
 export async function withSetOperationSettings<N extends ManifestNode>(adapter: SettingProbe, node: N): Promise<N> {
-  const known = await Promise.all(SET_OPERATION_SETTINGS.map((name) => adapter.hasSetting(name).catch(() => false)));
+  // and whether the server has -OrNull, which the SQL rewrite of empty-aggregates.ts needs (asked once per adapter)
+  const [known] = await Promise.all([Promise.all(SET_OPERATION_SETTINGS.map((name) => adapter.hasSetting(name).catch(() => false))), probeOrNullCombinator(adapter)]);
   return withSetOperationModes(node, new Set(SET_OPERATION_SETTINGS.filter((_, k) => known[k])));
 }
