@@ -25,11 +25,24 @@ interface Conformance {
    * and depend on nothing, so in one build they may run before the seeds exist — in dbt as here.
    */
   readonly ciSequence?: { readonly operations: readonly string[] };
+  /**
+   * Tests whose outcome depends on the package's own random data, on every warehouse: a failure of
+   * one is not counted against the floor (it is still printed).
+   */
+  readonly randomOutcome?: readonly RegExp[];
 }
 
 const PACKAGES: readonly Conformance[] = [
   { name: 'dbt_utils', goal: 0.95, floor: 162 },
-  { name: 'dbt_expectations', goal: 0.9, floor: 169 },
+  {
+    name: 'dbt_expectations',
+    goal: 0.9,
+    floor: 169,
+    // timeseries_data_grouped's row_value is 100 * abs(rand()); this test expects at least one of its
+    // 4 group sums more than 1 sigma from their mean (fail_calc flipped), which random sums miss now and
+    // then (all four within 1 sigma) — in dbt on Postgres as here.
+    randomOutcome: [/^dbt_expectations_expect_column_values_to_be_within_n_stdevs_timeseries_data_grouped_row_value__group_id__1$/],
+  },
   { name: 'dbt_date', goal: 0.9, floor: 73 },
   { name: 'codegen', goal: 0.9, floor: 33, ciSequence: { operations: ['create_source_table'] } },
   { name: 'audit_helper', goal: 0.9, floor: 37 },
@@ -91,7 +104,8 @@ describe.skipIf(!available)('the shared packages’ integration_tests: tsdbt dep
         } else results = (await project.build()).results;
         const t = tally(pkg.ciSequence ? `${pkg.name} (its CI: seed, run, test)` : pkg.name, results);
         lines.push(t.line, ...t.failures);
-        expect(t.passed, `${t.line}\n${t.failures.join('\n')}`).toBeGreaterThanOrEqual(pkg.floor);
+        const random = results.filter((r) => r.node.resourceType === 'test' && !PASSING.has(r.status) && pkg.randomOutcome?.some((re) => re.test(r.node.name))).length;
+        expect(t.passed + random, `${t.line}\n${t.failures.join('\n')}`).toBeGreaterThanOrEqual(pkg.floor);
       } finally {
         await project.close();
       }
