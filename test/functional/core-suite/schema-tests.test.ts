@@ -61,3 +61,98 @@ describe('schema tests (schema_tests/test_schema_v2_tests.py)', () => {
     expect(r.out.join('\n')).toMatch(/some_seed/i);
   });
 });
+
+describe('hooks in tests (schema_tests/test_schema_v2_tests.py)', () => {
+  const models = { 'schema.yml': '\nversion: 2\nmodels:\n    - name: ephemeral\n      columns:\n          - name: id\n            data_tests:\n                - unique\n\n', 'ephemeral.sql': "\n\n{{ config(materialized='ephemeral') }}\n\nselect 1 as id\n\n" };
+  const passes = (r: { results: { status: string; failures: number | null }[] }) => {
+    expect(r.results).toHaveLength(3);
+    for (const x of r.results) {
+      expect(['pass', 'success']).toContain(x.status);
+      expect(x.failures).toBe(0);
+    }
+  };
+
+  it('TestHooksInTests: on-run-start/end run for `test` (rows of run_results)', async () => {
+    const hook = `"{{ log('hooks called in tests -- good!') if execute }}"`;
+    const p = dbtProject({ models, projectConfig: `on-run-start: [${hook}]\non-run-end: [${hook}]\n` });
+    const r = await p.dbt(['test', '--model', 'ephemeral']);
+    passes(r);
+    expect(r.results.map((x) => x.unique_id.split('.')[0])).toEqual(['operation', 'test', 'operation']);
+  });
+
+  it("TestHooksForWhich: flags.WHICH is 'test' in the hooks", async () => {
+    const hook = `"{{exceptions.raise_compiler_error('hooks called in tests -- error') if (execute and flags.WHICH != 'test') }}"`;
+    passes(await dbtProject({ models, projectConfig: `on-run-start: [${hook}]\non-run-end: [${hook}]\n` }).dbt(['test', '--model', 'ephemeral']));
+  });
+});
+
+/* TestDefaultBoolType, TestOtherBoolType: a project's own get_test_sql giving 0/1 flags (TestNonBoolType not ported: tsdbt wraps tests itself and does not call a project's get_test_sql). */
+describe('get_test_sql overrides (schema_tests/test_schema_v2_tests.py)', () => {
+  const yml = `
+version: 2
+
+models:
+    - name: my_model_pass
+      columns:
+        - name: id
+          data_tests:
+            - not_null:
+                error_if: '>1'
+                warn_if: '>1'
+
+    - name: my_model_warning
+      columns:
+        - name: id
+          data_tests:
+            - not_null:
+                error_if: '>1'
+
+    - name: my_model_failure
+      columns:
+        - name: id
+          data_tests:
+            - not_null:
+                error_if: '>1'
+`;
+  const models = {
+    'schema.yml': yml,
+    'my_model_warning.sql': "\nselect * from {{ ref('my_model_pass') }}\n",
+    'my_model_pass.sql': '\nselect 1 as id\nUNION ALL\nselect null as id\n',
+    'my_model_failure.sql': "\nselect * from {{ ref('my_model_pass') }}\nUNION ALL\nselect null as id\n",
+  };
+  const getTestSql = (yes: string, no: string) => `
+{% macro get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) -%}
+    select
+      {{ fail_calc }} as failures,
+      case when {{ fail_calc }} {{ warn_if }} then ${yes} else ${no} end as should_warn,
+      case when {{ fail_calc }} {{ error_if }} then ${yes} else ${no} end as should_error
+    from (
+      {{ main_sql }}
+      {{ "limit " ~ limit if limit != none }}
+    ) dbt_internal_test
+{%- endmacro %}
+`;
+  const checkStatuses = (r: { results: { unique_id: string; status: string; failures: number | null }[] }) => {
+    expect(r.results).toHaveLength(3);
+    for (const x of r.results) {
+      const expected = x.unique_id.includes('failure') ? 'fail' : x.unique_id.includes('warning') ? 'warn' : 'pass';
+      expect(x.status, x.unique_id).toBe(expected);
+      if (expected === 'pass') expect(x.failures).toBe(0);
+      else expect(x.failures).toBeGreaterThan(0);
+    }
+    // warnings are also counted as failures
+    expect(r.results.reduce((n, x) => n + (x.failures ?? 0), 0)).toBe(3);
+  };
+
+  it("TestDefaultBoolType: dbt's get_test_sql", async () => {
+    const p = dbtProject({ models });
+    expect((await p.dbt(['run'])).results).toHaveLength(3);
+    checkStatuses(await p.dbt(['test'], { expectPass: false }));
+  });
+
+  it('TestOtherBoolType: a get_test_sql giving 0/1', async () => {
+    const p = dbtProject({ models, files: { 'macros-v2/override_get_test_macros/get_test_sql.sql': getTestSql('1', '0') }, projectConfig: 'macro-paths: ["macros-v2/override_get_test_macros"]\n' });
+    expect((await p.dbt(['run'])).results).toHaveLength(3);
+    checkStatuses(await p.dbt(['test'], { expectPass: false }));
+  });
+});

@@ -229,7 +229,8 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
   const status = testStatus(node.config, truthy(row.should_warn), truthy(row.should_error), ctx.warnError);
   // As dbt, the audit relation is rebuilt on every run that stores failures: empty when the test passes.
   const relationName = storing ? await storeFailures(ctx, node, limited(main, node.config.limit)) : undefined;
-  return { status, failures, message: failureMessage(failures, status, node), warnings: [], compiledCode: main, relationName };
+  // dbt's TestRunner: a passing test reports 0 failures whatever fail_calc counted (warn_if/error_if not met).
+  return { status, failures: status === 'pass' ? 0 : failures, message: failureMessage(failures, status, node), warnings: [], compiledCode: main, relationName };
 }
 
 /** Runs column tests of one relation in a single scan; results and statuses as if run one by one. */
@@ -249,7 +250,7 @@ export async function runTestBatch(ctx: RunContext, tests: readonly TestNode[]):
     const value = values[i]!;
     ctx.compiled.write(test, nodeSql(ctx, test));
     const status = thresholdStatus(ctx, test, value);
-    out.set(test.uniqueId, { status, failures: value, message: failureMessage(value, status, test), warnings: [] });
+    out.set(test.uniqueId, { status, failures: status === 'pass' ? 0 : value, message: failureMessage(value, status, test), warnings: [] });
   }
   return out;
 }
