@@ -3,7 +3,7 @@ import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { applyEdits, type Edit } from './common-type-sites.js';
-import { selectFrames, type SelectFrame } from './select-frames.js';
+import { closingParen, selectFrames, type SelectFrame } from './select-frames.js';
 
 /*
  * An aggregate over no rows is NULL in SQL (count() is 0): `select max(updated_at) from t where …`
@@ -72,13 +72,13 @@ function aggregateCalls(code: string, start: number, end: number, inner: readonl
     const at = start + m.index!;
     if (code[at - 1] === '.' || inner.some((f) => at > f.start && at < frameEnd(f))) continue;
     const open = at + m[0].length - 1;
-    const close = matchingParen(code, open);
+    const close = closingParen(code, open);
     if (close < 0) continue;
     // `max(x) over (…)`, `sum(x) filter (where …) over (…)`: a window function, one value per row.
     let after = code.slice(close + 1, end);
     const filter = /^\s*filter\s*\(/i.exec(after);
     if (filter) {
-      const fclose = matchingParen(code, close + filter[0].length);
+      const fclose = closingParen(code, close + filter[0].length);
       after = fclose < 0 ? '' : code.slice(fclose + 1, end);
     }
     if (/^\s*over\b/i.test(after) || (filtered && !filter)) continue;
@@ -96,13 +96,4 @@ function isScalarSubquery(code: string, selectAt: number): boolean {
 function frameEnd(f: SelectFrame): number {
   const last = f.clauses.at(-1) ?? f.items.at(-1);
   return last ? last.end : f.start;
-}
-
-function matchingParen(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    if (code[i] === '(') depth++;
-    else if (code[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
 }

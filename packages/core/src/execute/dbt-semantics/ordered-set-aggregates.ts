@@ -1,5 +1,5 @@
 import { blankNonCode } from '../../shared/sql-statements.js';
-import { splitTopLevel } from './select-frames.js';
+import { closingParen, splitTopLevel } from './select-frames.js';
 
 /*
  * SQL's ordered-set aggregate `percentile_cont(p) within group (order by x)` (SQL:2008; Postgres,
@@ -25,12 +25,12 @@ function withPercentiles(sql: string): string {
     if (edits.some((e) => m.index! < e.end)) continue; // inside one rewritten already
     const disc = m[1]!.toLowerCase() === 'percentile_disc';
     const argsOpen = m.index! + m[0].length - 1;
-    const argsClose = closing(code, argsOpen);
+    const argsClose = closingParen(code, argsOpen);
     if (argsClose < 0) continue;
     const within = /^\s*within\s+group\s*\(/i.exec(code.slice(argsClose + 1));
     if (!within) continue;
     const groupOpen = argsClose + within[0].length;
-    const groupClose = closing(code, groupOpen);
+    const groupClose = closingParen(code, groupOpen);
     if (groupClose < 0) continue;
     const order = /^\s*order\s+by\s+([\s\S]*?)(?:\s+(asc|desc))?(?:\s+nulls\s+(?:first|last))?\s*$/i.exec(code.slice(groupOpen + 1, groupClose));
     if (!order || hasTopLevelComma(order[1]!)) continue;
@@ -55,15 +55,6 @@ function withPercentiles(sql: string): string {
   return out;
 }
 
-/** The offset of the parenthesis closing the one at `open`, or -1. */
-function closing(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    if (code[i] === '(') depth++;
-    else if (code[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
-}
 
 function hasTopLevelComma(code: string): boolean {
   let depth = 0;
@@ -92,7 +83,7 @@ function withOrderedAggregates(sql: string): string {
     if (edits.some((e) => m.index! < e.end)) continue;
     const fn = m[1]!.toLowerCase();
     const open = m.index! + m[0].length - 1;
-    const close = closing(code, open);
+    const close = closingParen(code, open);
     if (close < 0) continue;
     let end = close + 1;
     let args = { start: open + 1, end: close };
@@ -105,7 +96,7 @@ function withOrderedAggregates(sql: string): string {
       const within = /^\s*within\s+group\s*\(/i.exec(code.slice(close + 1));
       if (within) {
         const groupOpen = close + within[0].length;
-        const groupClose = closing(code, groupOpen);
+        const groupClose = closingParen(code, groupOpen);
         const order = groupClose < 0 ? undefined : topLevelOrderBy(code, groupOpen + 1, groupClose);
         if (!order || code.slice(groupOpen + 1, order.at).trim() !== '') continue;
         key = order.key;

@@ -104,3 +104,13 @@ export function splitTopLevel(code: string, start: number, end: number): Span[] 
   if (code.slice(from, end).trim() !== '' || out.length > 0) out.push({ start: from, end });
   return out;
 }
+
+/** The offset of the parenthesis closing the one at `open` in blanked code, or -1. */
+export function closingParen(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
