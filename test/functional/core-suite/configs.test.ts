@@ -182,8 +182,7 @@ describe('disabled models (configs/test_disabled_model.py)', () => {
       expect(Object.keys(disabled)).toContain('model.test.my_model_3');
     });
 
-  // Not yet: a YAML `enabled: true` does not re-enable disabled nodes (docs/core-suite-conformance.md › Known differences).
-  it.skip("TestMultipleDisabledNodesForUniqueIDFailure: enabling in YAML a name three disabled nodes share fails", async () => {
+  it("TestMultipleDisabledNodesForUniqueIDFailure: enabling in YAML a name three disabled nodes share fails", async () => {
     const p = dbtProject({ models: { 'schema.yml': schemaYml('True', null), 'my_model.sql': MY_MODEL, ...folders(3, DISABLED(MY_MODEL_2), DISABLED(MY_MODEL_3)) } });
     const r = await p.dbt(['parse'], { expectPass: false });
     expect(r.out.join(' ').split(/\s+/).join(' ')).toContain("Found 3 matching disabled nodes for model 'my_model_2'");

@@ -318,6 +318,18 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       const other = own.find((n) => (n.resourceType === 'seed' || n.resourceType === 'snapshot') && n.name === name);
       if (other) for (const decl of p.tests) add(buildGenericTest(testCtx, decl, other));
     }
+    // dbt's disabled lookup: a YAML `enabled: true` naming a model disabled in several files cannot
+    // say which of them to enable.
+    for (const [name, p] of patches) {
+      if (p.config.enabled !== true || modelNames.has(name)) continue;
+      const matching = [...disabled.values()].flat().filter((n) => n.resourceType === 'model' && n.name === name && n.packageName === pf.name);
+      if (matching.length > 1)
+        throw new ProjectError('disabled_patch', `Found ${matching.length} matching disabled nodes for model '${name}': ${matching.map((n) => n.originalFilePath).join(', ')}`, {
+          file: p.file,
+          line: p.line,
+          hint: `Enable one of them in its own file (config(enabled=true)), or rename the others.`,
+        });
+    }
     for (const [name, p] of snapshotPatches)
       if (!snapshotNames.has(name) && p.config.enabled !== false)
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');
