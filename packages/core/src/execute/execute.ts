@@ -4,6 +4,8 @@ import type { Command, NodeResult } from '../report/events.js';
 import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
+import { KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
+import { customMaterialization, runCustomMaterialization } from './run-custom-materialization.js';
 import { runWithCommonTypes, withoutVariantCommonType } from './dbt-semantics/common-types.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import { withRunSettings } from './dbt-semantics/run-settings.js';
@@ -107,6 +109,13 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       }
       // dbt_semantics' settings (cast-keep-nullable.ts, column-precedence.ts; the adapter asks the server once).
       const loose = await withRunSettings(ctx.adapter, node);
+      // A project's {% materialization %}: its statements run as written, once (no common-types retry).
+      const custom = node.resourceType === 'model' ? customMaterialization(ctx, node as ModelNode) : undefined;
+      if (custom) {
+        if (KNOWN_MATERIALIZATIONS.has(String(node.config.materialized)))
+          ctx.onEvent({ type: 'log', level: 'info', message: `${node.name}: using the project's materialization '${String(node.config.materialized)}' (${custom.node.originalFilePath}) instead of tsdbt's, as dbt does; its statements run as written (not atomic)` });
+        return runCustomMaterialization(ctx, loose as ModelNode, custom);
+      }
       // dbt's common types (common-types.ts): no Variant, and sites without a supertype cast to dbt's.
       return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(loose, await noVariant), loose, statements, (run) => {
         if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);

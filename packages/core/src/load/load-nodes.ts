@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readProjectText } from '../shared/text-file.js';
 import { basename, dirname, extname, join, relative } from 'node:path';
+import { customMaterializationNames, findMaterializationMacro } from '../render/materialization-macros.js';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG, KNOWN_MATERIALIZATIONS, hooksOf } from '../manifest/config.js';
 import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import type { MacroFile, Renderer } from '../render/renderer.js';
@@ -233,12 +234,14 @@ function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig,
   const { patch, versioned, baseLayers, rootOverride, unrenderedLayers, rawCode, info } = prepared;
   const { uniqueId, name, originalFilePath: path, fqn, baseConfig } = info;
   const config = withMvTarget(finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...parsed.state.configCalls, ...rootOverride], path), parsed.state.refs, path);
-  if (!KNOWN_MATERIALIZATIONS.has(config.materialized)) {
-    const guess = didYouMean(String(config.materialized), KNOWN_MATERIALIZATIONS);
+  // A name tsdbt does not build is a `{% materialization %}` of the project or a package, or an error.
+  if (!KNOWN_MATERIALIZATIONS.has(config.materialized) && !findMaterializationMacro(renderer.registry, String(config.materialized))) {
+    const names = new Set([...KNOWN_MATERIALIZATIONS, ...customMaterializationNames(renderer.registry)]);
+    const guess = didYouMean(String(config.materialized), names);
     throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {
       file: path,
       line: lineOfText(rawCode, /materialized/),
-      hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...KNOWN_MATERIALIZATIONS].join(', ')}.`,
+      hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...names].join(', ')}, or define it in a {% materialization ${config.materialized}, default %} block.`,
     });
   }
   const base = { uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, config, ...(versioned ? { version: versioned.v } : {}) };

@@ -359,6 +359,12 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     if (st?.mode === 'parse') st.usesWarehouse = true;
     return st?.mode === 'execute' || st?.runtimeProbe === true;
   });
+  // dbt's ModelContext while a materialization macro runs: the compiled SQL and the node's hooks.
+  const materialization = () => slot.current?.materialization;
+  defineGetter('sql', () => materialization()?.sql);
+  defineGetter('compiled_code', () => materialization()?.sql);
+  defineGetter('pre_hooks', () => materialization()?.preHooks.map((h) => ({ ...h })));
+  defineGetter('post_hooks', () => materialization()?.postHooks.map((h) => ({ ...h })));
   defineGetter('model', () => {
     const node = slot.current?.node;
     return node

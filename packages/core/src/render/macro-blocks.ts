@@ -1,4 +1,4 @@
-/** One top-level `{% macro name(args) %}…{% endmacro %}` (or `{% test %}`) block of a macro file. */
+/** One top-level `{% macro name(args) %}…{% endmacro %}` (or `{% test %}`, `{% materialization %}`) block of a macro file. */
 export interface MacroBlock {
   /** The macro's name (`test_<name>` for a `{% test %}` block, as dbt names it). */
   readonly name: string;
@@ -10,7 +10,7 @@ export interface MacroBlock {
   readonly source: string;
 }
 
-const TAG = /\{%[-+]?\s*(macro|test|endmacro|endtest)\b\s*([A-Za-z_]\w*)?\s*(\()?/g;
+const TAG = /\{%[-+]?\s*(macro|test|materialization|endmacro|endtest|endmaterialization)\b\s*([A-Za-z_]\w*)?\s*(\()?/g;
 const COMMENT = /\{#[\s\S]*?#\}/g;
 const RAW = /\{%[-+]?\s*raw\s*[-+]?%\}[\s\S]*?\{%[-+]?\s*endraw\s*[-+]?%\}/g;
 
@@ -33,6 +33,15 @@ export function readMacroBlocks(source: string): MacroBlock[] {
   let open: { name: string; kind: 'macro' | 'test'; start: number; args: string[] } | undefined;
   for (const m of text.matchAll(TAG)) {
     const tag = m[1]!;
+    if (tag === 'materialization') {
+      // dbt's `{% materialization name, default %}` / `, adapter='x' %}`: the macro materialization_<name>_<adapter>.
+      if (!m[2]) continue;
+      const close = text.indexOf('%}', m.index);
+      const adapter = /\badapter\s*=\s*['"](\w+)['"]/.exec(text.slice(m.index, close < 0 ? undefined : close))?.[1] ?? 'default';
+      if (depth === 0) open = { name: `materialization_${m[2]}_${adapter}`, kind: 'macro', start: m.index, args: [] };
+      depth++;
+      continue;
+    }
     if (tag === 'macro' || tag === 'test') {
       if (!m[2] || !m[3]) continue;
       if (depth === 0) open = { name: tag === 'test' ? `test_${m[2]}` : m[2], kind: tag, start: m.index, args: argNames(text, m.index + m[0].length) };

@@ -95,6 +95,23 @@ export interface RenderState {
   readonly batch?: { readonly id: string; readonly start: Date; readonly end: Date };
   /** dbt's `thread_id` of the run thread rendering (`Thread-N`; `MainThread` elsewhere). */
   readonly threadId?: string;
+  /** Set while a project's `{% materialization %}` macro runs for the node: dbt's ModelContext extras. */
+  readonly materialization?: MaterializationRun;
+}
+
+/** What dbt's context gives a materialization macro beyond a model's: `sql` / `compiled_code`, `pre_hooks` / `post_hooks`. */
+export interface MaterializationRun {
+  /** The node's compiled SQL. */
+  readonly sql: string;
+  readonly preHooks: readonly HookRun[];
+  readonly postHooks: readonly HookRun[];
+}
+
+/** One hook as `run_hooks()` runs it (dbt's Hook: `sql` rendered now, `transaction`, `index`). */
+export interface HookRun {
+  readonly sql: string;
+  readonly transaction: boolean;
+  readonly index: number;
 }
 
 export interface RenderOverrides {

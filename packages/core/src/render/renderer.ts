@@ -305,6 +305,12 @@ export class Renderer {
 
   /** Calls a macro (`name` or `package.name`) with positional and keyword args, as `{{ name(...) }}` would for `state`'s node (default: the root project). */
   callMacro(name: string, state: RenderState, args: readonly unknown[], kwargs: Record<string, unknown> = {}): string {
+    const out = this.callMacroValue(name, state, args, kwargs);
+    return out === undefined || out === null ? '' : pyStr(out);
+  }
+
+  /** callMacro() giving the macro's value as is (what its `return()` returned, else its text): a materialization's `{'relations': [...]}`. */
+  callMacroValue(name: string, state: RenderState, args: readonly unknown[], kwargs: Record<string, unknown> = {}): unknown {
     const entry = this.lookup(name, state.node?.packageName);
     if (!entry)
       throw new ProjectError('unknown_macro', `Macro '${name}' not found`, {
@@ -315,8 +321,7 @@ export class Renderer {
     this.slot.current = state;
     try {
       const fn = entry.fn();
-      const out = Object.keys(kwargs).length > 0 ? fn(...args, { ...kwargs, __keywords: true }) : fn(...args);
-      return out === undefined || out === null ? '' : pyStr(out);
+      return Object.keys(kwargs).length > 0 ? fn(...args, { ...kwargs, __keywords: true }) : fn(...args);
     } catch (error) {
       const e = explainUnknownCall(toRenderError(error, macro.originalFilePath), this.registry);
       // A macro called from here (not from a template) gets no line from nunjucks: point at its header.

@@ -1,0 +1,87 @@
+import type { ModelNode } from '../manifest/nodes.js';
+import { hooksOf } from '../manifest/config.js';
+import type { MacroEntry } from '../render/macro-registry.js';
+import { findMaterializationMacro, projectMaterializationMacro } from '../render/materialization-macros.js';
+import { renderNodeInfo, type HookRun } from '../render/render-state.js';
+import { AdapterResponse } from '../render/statements.js';
+import { Relation } from '../render/relation.js';
+import { isDict } from '../render/jinja-compat/python-values.js';
+import { KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
+import type { NodeResult } from '../report/events.js';
+import { ProjectError } from '../shared/errors.js';
+import { hookStatements, nodeSqlAsync, runtimeState } from './node-sql.js';
+import type { RunContext } from './run-context.js';
+
+type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
+
+/**
+ * The `{% materialization %}` macro a model runs instead of tsdbt's own, if any: one of the project
+ * or a package for a name tsdbt does not build, or the root project's override of a built-in name
+ * (dbt prefers the root project's; a package's override of a built-in is not used, as dbt's
+ * require_explicit_package_overrides_for_builtin_materializations).
+ */
+export function customMaterialization(ctx: RunContext, node: ModelNode): MacroEntry | undefined {
+  const name = String(node.config.materialized);
+  if (name === 'ephemeral') return undefined;
+  const registry = ctx.renderer.registry;
+  return KNOWN_MATERIALIZATIONS.has(name) ? projectMaterializationMacro(registry, name) : findMaterializationMacro(registry, name);
+}
+
+/**
+ * Runs a model through a project's materialization macro, as dbt's ModelRunner.execute: the macro
+ * is called in the node's run context (`sql`/`compiled_code`, `pre_hooks`/`post_hooks` for
+ * run_hooks(), `this`, `config`, statement()…), must return `{'relations': [Relation, …]}`, and
+ * the node's result is its 'main' statement's. Its statements run as written: not atomic, and never
+ * run again by tsdbt (they may have side effects).
+ */
+export async function runCustomMaterialization(ctx: RunContext, node: ModelNode, macro: MacroEntry): Promise<Outcome> {
+  const sql = await nodeSqlAsync(ctx, node);
+  ctx.compiled.write(node, sql);
+  // dbt creates the run's schemas before any node runs.
+  await ctx.adapter.forModel(node.config).ensureDatabase(node.relation.schema);
+  const state = runtimeState(ctx, node, {
+    node: renderNodeInfo(node),
+    materialization: { sql, preHooks: hooksFor(ctx, node, 'pre_hook'), postHooks: hooksFor(ctx, node, 'post_hook') },
+  });
+  const result = ctx.renderer.callMacroValue(`${macro.node.packageName}.${macro.node.name}`, state, []);
+  relationsOf(result, node);
+  const main = state.sqlResults.get('main') as { response?: unknown } | null | undefined;
+  if (!main) throw materializationError(node, 'main is not being called during running model', macro);
+  const response = main.response;
+  const rowsAffected = response instanceof AdapterResponse && typeof response.rows_affected === 'number' ? response.rows_affected : undefined;
+  return { status: 'success', message: String(response ?? 'OK'), rowsAffected, warnings: [], compiledCode: sql };
+}
+
+/** dbt's Hook objects of the node (`sql` rendered for this run, `transaction` default true). */
+function hooksFor(ctx: RunContext, node: ModelNode, which: 'pre_hook' | 'post_hook'): HookRun[] {
+  const raw = node.config[which];
+  const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+  const texts = hooksOf(node.config, which);
+  return texts.flatMap((text, index) => {
+    const [sql] = hookStatements(ctx, node, [text]);
+    const entry = list[index] as unknown;
+    const transaction = !(typeof entry === 'object' && entry !== null && (entry as { transaction?: unknown }).transaction === false);
+    return sql === undefined ? [] : [{ sql, transaction, index }];
+  });
+}
+
+/** dbt's ModelRunner._materialization_relations: the macro must return a dict whose `relations` is a list of Relations. */
+function relationsOf(result: unknown, node: ModelNode): unknown[] {
+  const name = String(node.config.materialized);
+  if (result === undefined || result === null || typeof result === 'string' || (typeof result === 'object' && !isDict(result) && !Array.isArray(result) && 'val' in result))
+    throw materializationError(node, `The materialization ("${name}") did not explicitly return a list of relations to add to the cache.`);
+  if (!isDict(result)) throw materializationError(node, `Invalid return value from materialization, expected a dict with key "relations", got: ${String(result)}`);
+  if (!('relations' in result)) throw materializationError(node, `Invalid return value from materialization, "relations" not found, got keys: [${Object.keys(result).map((k) => `'${k}'`).join(', ')}]`);
+  const relations = result.relations;
+  if (!Array.isArray(relations)) throw materializationError(node, `Invalid return value from materialization, "relations" not a list, got: ${String(relations)}`);
+  for (const r of relations)
+    if (!(r instanceof Relation)) throw materializationError(node, `Invalid return value from materialization, "relations" contains non-Relation: ${String(r)}`);
+  return relations;
+}
+
+function materializationError(node: ModelNode, message: string, macro?: MacroEntry): ProjectError {
+  return new ProjectError('materialization_result', `Compilation Error in model ${node.name} (${node.originalFilePath})\n  ${message}`, {
+    file: node.originalFilePath,
+    hint: `Make the materialization '${String(node.config.materialized)}'${macro ? ` (${macro.node.originalFilePath})` : ''} run a statement('main') and end with {{ return({'relations': [target_relation]}) }}.`,
+  });
+}

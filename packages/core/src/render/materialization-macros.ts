@@ -1,0 +1,41 @@
+import { ADAPTER_PREFIXES, BUILTIN_PACKAGE, type MacroEntry, type MacroRegistry } from './macro-registry.js';
+
+/**
+ * dbt's custom materializations: a `{% materialization name, adapter='clickhouse' %}` (or `, default`)
+ * block is the macro `materialization_<name>_<adapter>` (jinja-compat/preprocess.ts). Which one a
+ * model's `materialized` runs is dbt's Manifest.find_materialization_macro_by_name: the
+ * adapter-specific macro before the `default` one, and for each the root project's before an
+ * installed package's.
+ */
+export function findMaterializationMacro(registry: MacroRegistry, name: string): MacroEntry | undefined {
+  const packages = [registry.rootPackage, ...registry.packageNames().filter((p) => p !== registry.rootPackage && p !== BUILTIN_PACKAGE)];
+  for (const adapter of ADAPTER_PREFIXES)
+    for (const pkg of packages) {
+      const found = registry.packageMacros(pkg)?.get(`materialization_${name}_${adapter}`);
+      if (found) return found;
+    }
+  return undefined;
+}
+
+/** The root project's own materialization of `name`, if it defines one (dbt prefers it over a built-in of that name). */
+export function projectMaterializationMacro(registry: MacroRegistry, name: string): MacroEntry | undefined {
+  const own = registry.packageMacros(registry.rootPackage);
+  for (const adapter of ADAPTER_PREFIXES) {
+    const found = own?.get(`materialization_${name}_${adapter}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Names of the materializations the project and its packages define (for an unknown name's hint). */
+export function customMaterializationNames(registry: MacroRegistry): string[] {
+  const names = new Set<string>();
+  for (const pkg of registry.packageNames()) {
+    if (pkg === BUILTIN_PACKAGE) continue;
+    for (const macro of registry.packageMacros(pkg)?.keys() ?? []) {
+      const m = /^materialization_(.+)_(clickhouse|default)$/.exec(macro);
+      if (m) names.add(m[1]!);
+    }
+  }
+  return [...names].sort();
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { TsdbtProject } from '@tsdbt/core';
+import { dbtProject, statusByName } from '../adapter-suite/dbt-project.js';
+
+/*
+ * dbt's custom materializations (dbt-core tests/functional/materializations/test_custom_materialization.py,
+ * core/dbt/task/run.py ModelRunner.execute): a `{% materialization name, default %}` block of the project
+ * or an installed package builds the models that ask for `materialized='name'`, in the node's run
+ * context, returning `{'relations': [...]}`; the node's result is its 'main' statement's.
+ */
+
+/** A table-like materialization, as users write them: hooks, drop the old relation, statement('main'). */
+const tableLike = (name: string, adapter = 'default', body = 'sql') => `
+{% materialization ${name}, ${adapter === 'default' ? 'default' : `adapter='${adapter}'`} %}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set existing = load_relation(this) -%}
+  {{ run_hooks(pre_hooks, inside_transaction=False) }}
+  {{ run_hooks(pre_hooks, inside_transaction=True) }}
+  {% if existing is not none %}{% do adapter.drop_relation(existing) %}{% endif %}
+  {% call statement('main') -%}
+    {{ create_table_as(False, target_relation, ${body}) }}
+  {%- endcall %}
+  {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {{ adapter.commit() }}
+  {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+`;
+
+const HOOK_LOG = `on-run-start:
+  - "create database if not exists {{ target.schema }}"
+  - "create table if not exists {{ target.schema }}.hook_log (what String, at DateTime64(6) default now64(6)) engine = MergeTree order by at"
+`;
+
+describe('custom materializations', () => {
+  it('builds a model with a project materialization (statement main + create_table_as); pre/post hooks run once each; a ref() child reads it', async () => {
+    const p = dbtProject({
+      projectConfig: HOOK_LOG,
+      macros: { 'my_table.sql': tableLike('my_table') },
+      models: {
+        'm.sql': `{{ config(materialized='my_table', order_by='id', pre_hook="insert into {{ target.schema }}.hook_log (what) values ('pre')", post_hook="insert into {{ target.schema }}.hook_log (what) select 'post:' || toString(count()) from {{ this }}") }}
+select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
+        'child.sql': "{{ config(materialized='table') }}\nselect id * 10 as id10 from {{ ref('m') }}",
+      },
+    });
+    const r = await p.dbt(['run']);
+    expect(statusByName(r.results.filter((x) => x.unique_id.startsWith('model.')))).toEqual({ m: 'success', child: 'success' });
+    const m = r.results.find((x) => x.unique_id === 'model.test.m')!;
+    expect(m.message).toBe('OK');
+    expect(await p.query('SELECT id, label FROM {schema}.m ORDER BY id')).toEqual([
+      { id: '1', label: 'row 0' },
+      { id: '2', label: 'row 1' },
+      { id: '3', label: 'row 2' },
+    ]);
+    expect(await p.query('SELECT engine, sorting_key FROM system.tables WHERE database = {schema:String} AND name = \'m\''.replace('{schema:String}', `'${p.schema}'`))).toEqual([
+      { engine: 'MergeTree', sorting_key: 'id' },
+    ]);
+    // The pre-hook ran before the table was built, the post-hook after (it counted 3 rows), once each.
+    expect((await p.query<{ what: string }>('SELECT what FROM {schema}.hook_log ORDER BY at')).map((x) => x.what)).toEqual(['pre', 'post:3']);
+    expect(await p.query('SELECT id10 FROM {schema}.child ORDER BY id10')).toEqual([{ id10: '10' }, { id10: '20' }, { id10: '30' }]);
+    // A second run replaces the relation (the macro drops the existing one), hooks once more each.
+    await p.dbt(['run', '--select', 'm']);
+    expect(await p.query('SELECT count() AS n FROM {schema}.m')).toEqual([{ n: '3' }]);
+    expect((await p.query<{ what: string }>('SELECT what FROM {schema}.hook_log ORDER BY at')).map((x) => x.what)).toEqual(['pre', 'post:3', 'pre', 'post:3']);
+    // target/compiled holds the model's SQL.
+    expect(r.out.join('\n')).not.toContain('Traceback');
+  });
+
+  it("uses an installed package's materialization", async () => {
+    const p = dbtProject({
+      files: {
+        'packages.yml': 'packages:\n  - local: pkg\n',
+        'pkg/dbt_project.yml': 'name: pkg\nconfig-version: 2\nversion: "1.0"\n',
+        'pkg/macros/pkg_table.sql': tableLike('pkg_table', 'default', "'select * from (' ~ sql ~ ') where id > 1'"),
+      },
+      models: { 'from_pkg.sql': "{{ config(materialized='pkg_table') }}\nselect number as id from numbers(4)" },
+    });
+    await p.dbt(['deps']);
+    const r = await p.dbt(['build']);
+    expect(statusByName(r.results)).toEqual({ from_pkg: 'success' });
+    expect(await p.query('SELECT id FROM {schema}.from_pkg ORDER BY id')).toEqual([{ id: '2' }, { id: '3' }]);
+  });
+
+  it("a materialization returning nothing is dbt's error for that node only; its dependents are skipped", async () => {
+    const p = dbtProject({
+      macros: {
+        'no_return.sql': "{% materialization no_return, default %}\n  {% call statement('main') -%}\n    {{ create_table_as(False, this, sql) }}\n  {%- endcall %}\n{% endmaterialization %}\n",
+        'no_main.sql': "{% materialization no_main, default %}\n  {{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+        'bad_sql.sql': "{% materialization bad_sql, default %}\n  {% call statement('main') -%}\n    select * from a_table_that_is_not_there\n  {%- endcall %}\n  {{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+      },
+      models: {
+        'nothing.sql': "{{ config(materialized='no_return') }}\nselect 1 as id",
+        'after_nothing.sql': "select * from {{ ref('nothing') }}",
+        'nomain.sql': "{{ config(materialized='no_main') }}\nselect 1 as id",
+        'broken.sql': "{{ config(materialized='bad_sql') }}\nselect 1 as id",
+        'fine.sql': "{{ config(materialized='table') }}\nselect 7 as id",
+      },
+    });
+    const r = await p.dbt(['run'], { expectPass: false });
+    expect(statusByName(r.results)).toEqual({ nothing: 'error', after_nothing: 'skipped', nomain: 'error', broken: 'error', fine: 'success' });
+    const message = (name: string) => r.results.find((x) => x.unique_id === `model.test.${name}`)!.message;
+    expect(message('nothing')).toContain('Compilation Error in model nothing (models/nothing.sql)');
+    expect(message('nothing')).toContain('The materialization ("no_return") did not explicitly return a list of relations to add to the cache.');
+    expect(message('nomain')).toContain('main is not being called during running model');
+    expect(message('broken')).toMatch(/a_table_that_is_not_there/);
+    // The statement before the missing return ran (dbt runs the user's statements as written).
+    expect(await p.query('SELECT id FROM {schema}.nothing')).toEqual([{ id: 1 }]);
+    expect(await p.query('SELECT id FROM {schema}.fine')).toEqual([{ id: 7 }]);
+  });
+
+  it('prefers the clickhouse-specific materialization over the default one, and a package\'s clickhouse one over the project\'s default', async () => {
+    const p = dbtProject({
+      files: {
+        'packages.yml': 'packages:\n  - local: pkg\n',
+        'pkg/dbt_project.yml': 'name: pkg\nconfig-version: 2\nversion: "1.0"\n',
+        'pkg/macros/pick2.sql': tableLike('pick2', 'clickhouse', "\"select 'package clickhouse' as which\""),
+      },
+      macros: {
+        'pick.sql': tableLike('pick', 'default', "\"select 'default' as which\"") + tableLike('pick', 'clickhouse', "\"select 'clickhouse' as which\""),
+        'pick2.sql': tableLike('pick2', 'default', "\"select 'project default' as which\""),
+      },
+      models: { 'chosen.sql': "{{ config(materialized='pick') }}\nselect 1 as x", 'chosen2.sql': "{{ config(materialized='pick2') }}\nselect 1 as x" },
+    });
+    await p.dbt(['deps']);
+    await p.dbt(['run']);
+    expect(await p.query('SELECT which FROM {schema}.chosen')).toEqual([{ which: 'clickhouse' }]);
+    // dbt's MaterializationCandidate: specificity (adapter over default) before locality (root over package).
+    expect(await p.query('SELECT which FROM {schema}.chosen2')).toEqual([{ which: 'package clickhouse' }]);
+  });
+
+  it('an unknown materialized value is still a load error naming the custom ones', async () => {
+    const p = dbtProject({ macros: { 'my_table.sql': tableLike('my_table') }, models: { 'm.sql': "{{ config(materialized='my_tabel') }}\nselect 1 as id" } });
+    const r = await p.dbt(['run'], { expectPass: false });
+    expect(r.out.join('\n')).toContain("Model 'm' asks for materialized='my_tabel', which tsdbt does not know");
+    const error = await (async () => {
+      try {
+        const project = TsdbtProject.open({ projectDir: p.dir });
+        project.select();
+        await project.close();
+      } catch (e) {
+        return e as { file?: string; hint?: string };
+      }
+    })();
+    expect(error?.file).toBe('models/m.sql');
+    expect(error?.hint).toContain("Did you mean 'my_table'? Use one of: view, table,");
+    expect(error?.hint).toContain('materialized_view, my_table, or define it');
+  });
+
+  it("a root project's override of a built-in name is used (as dbt); a package's is not", async () => {
+    const p = dbtProject({
+      files: {
+        'packages.yml': 'packages:\n  - local: pkg\n',
+        'pkg/dbt_project.yml': 'name: pkg\nconfig-version: 2\nversion: "1.0"\n',
+        'pkg/macros/view.sql': tableLike('table', 'default', "\"select 'package table' as which\""),
+      },
+      macros: { 'view.sql': tableLike('view', 'default', "\"select 'project view' as which\"") },
+      models: { 'v.sql': "{{ config(materialized='view') }}\nselect 'tsdbt view' as which", 't.sql': "{{ config(materialized='table') }}\nselect 'tsdbt table' as which" },
+    });
+    await p.dbt(['deps']);
+    const r = await p.dbt(['run']);
+    expect(r.out.join('\n')).toContain("using the project's materialization 'view' (macros/view.sql) instead of tsdbt's");
+    expect(await p.relationTypes(['v', 't'])).toEqual({ v: 'table', t: 'table' });
+    expect(await p.query('SELECT which FROM {schema}.v')).toEqual([{ which: 'project view' }]);
+    expect(await p.query('SELECT which FROM {schema}.t')).toEqual([{ which: 'tsdbt table' }]);
+  });
+});
