@@ -108,6 +108,23 @@ select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
     expect(await p.query('SELECT id FROM {schema}.fine')).toEqual([{ id: 7 }]);
   });
 
+  it('runs a failing custom materialization once, its statements as written: the error is that node\'s, others keep running', async () => {
+    const p = dbtProject({
+      projectConfig: HOOK_LOG,
+      macros: {
+        'once.sql': "{% materialization once, default %}\n  {% call statement('log') %}insert into {{ target.schema }}.hook_log (what) values ('attempt'){% endcall %}\n  {% call statement('main') -%}\n    {{ create_table_as(False, this, sql) }}\n  {%- endcall %}\n  {{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+      },
+      models: { 'failing.sql': "{{ config(materialized='once') }}\nselect throwIf(number = 2, 'boom') as x from numbers(3)", 'plain.sql': "{{ config(materialized='table') }}\nselect 1 as x" },
+    });
+    const r = await p.dbt(['run'], { expectPass: false });
+    const models = r.results.filter((x) => x.unique_id.startsWith('model.'));
+    expect(statusByName(models)).toEqual({ failing: 'error', plain: 'success' });
+    expect(models.find((x) => x.unique_id === 'model.test.failing')!.message).toContain('boom');
+    // The statement before the failing one ran once (no second attempt) and stays (not atomic, as in dbt).
+    expect(await p.query("SELECT count() AS n FROM {schema}.hook_log WHERE what = 'attempt'")).toEqual([{ n: '1' }]);
+    expect(await p.relationTypes(['failing'])).toEqual({ failing: undefined });
+  });
+
   it('prefers the clickhouse-specific materialization over the default one, and a package\'s clickhouse one over the project\'s default', async () => {
     const p = dbtProject({
       files: {
@@ -146,21 +163,35 @@ select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
     expect(error?.hint).toContain('materialized_view, my_table, or define it');
   });
 
-  it("a root project's override of a built-in name is used (as dbt); a package's is not", async () => {
+  // dbt-clickhouse's built-ins are `adapter='clickhouse'` and dbt ranks specificity before locality
+  // (manifest.py MaterializationCandidate): a root `default` block does not replace them, a root
+  // `adapter='clickhouse'` one does; a package's never does (dbt-core test_custom_materialization.py
+  // TestOverrideDefaultDependency*, require_explicit_package_overrides_for_builtin_materializations).
+  it("a root project's adapter='clickhouse' override of a built-in name is used and logged; a default one or a package's is not", async () => {
     const p = dbtProject({
       files: {
         'packages.yml': 'packages:\n  - local: pkg\n',
         'pkg/dbt_project.yml': 'name: pkg\nconfig-version: 2\nversion: "1.0"\n',
-        'pkg/macros/view.sql': tableLike('table', 'default', "\"select 'package table' as which\""),
+        'pkg/macros/incremental.sql': tableLike('incremental', 'clickhouse', "\"select 'package incremental' as which\""),
       },
-      macros: { 'view.sql': tableLike('view', 'default', "\"select 'project view' as which\"") },
-      models: { 'v.sql': "{{ config(materialized='view') }}\nselect 'tsdbt view' as which", 't.sql': "{{ config(materialized='table') }}\nselect 'tsdbt table' as which" },
+      macros: {
+        'view.sql': tableLike('view', 'clickhouse', "\"select 'project view' as which\""),
+        'table.sql': tableLike('table', 'default', "\"select 'project default table' as which\""),
+      },
+      models: {
+        'v.sql': "{{ config(materialized='view') }}\nselect 'tsdbt view' as which",
+        't.sql': "{{ config(materialized='table') }}\nselect 'tsdbt table' as which",
+        'i.sql': "{{ config(materialized='incremental') }}\nselect 'tsdbt incremental' as which",
+      },
     });
     await p.dbt(['deps']);
     const r = await p.dbt(['run']);
-    expect(r.out.join('\n')).toContain("using the project's materialization 'view' (macros/view.sql) instead of tsdbt's");
-    expect(await p.relationTypes(['v', 't'])).toEqual({ v: 'table', t: 'table' });
+    const text = r.out.join('\n');
+    expect(text).toContain("v: using the project's materialization 'view' (macros/view.sql) instead of tsdbt's");
+    expect(text).not.toContain("materialization 'table'");
+    expect(await p.relationTypes(['v', 't', 'i'])).toEqual({ v: 'table', t: 'table', i: 'table' });
     expect(await p.query('SELECT which FROM {schema}.v')).toEqual([{ which: 'project view' }]);
     expect(await p.query('SELECT which FROM {schema}.t')).toEqual([{ which: 'tsdbt table' }]);
+    expect(await p.query('SELECT which FROM {schema}.i')).toEqual([{ which: 'tsdbt incremental' }]);
   });
 });

@@ -1,7 +1,7 @@
 import type { ModelNode } from '../manifest/nodes.js';
 import { hooksOf } from '../manifest/config.js';
 import type { MacroEntry } from '../render/macro-registry.js';
-import { findMaterializationMacro, projectMaterializationMacro } from '../render/materialization-macros.js';
+import { findMaterializationMacro, projectMaterializationOverride } from '../render/materialization-macros.js';
 import { renderNodeInfo, type HookRun } from '../render/render-state.js';
 import { AdapterResponse } from '../render/statements.js';
 import { Relation } from '../render/relation.js';
@@ -16,15 +16,14 @@ type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'
 
 /**
  * The `{% materialization %}` macro a model runs instead of tsdbt's own, if any: one of the project
- * or a package for a name tsdbt does not build, or the root project's override of a built-in name
- * (dbt prefers the root project's; a package's override of a built-in is not used, as dbt's
- * require_explicit_package_overrides_for_builtin_materializations).
+ * or a package for a name tsdbt does not build, or the root project's `adapter='clickhouse'`
+ * override of a built-in name (dbt's precedence: see render/materialization-macros.ts).
  */
 export function customMaterialization(ctx: RunContext, node: ModelNode): MacroEntry | undefined {
   const name = String(node.config.materialized);
   if (name === 'ephemeral') return undefined;
   const registry = ctx.renderer.registry;
-  return KNOWN_MATERIALIZATIONS.has(name) ? projectMaterializationMacro(registry, name) : findMaterializationMacro(registry, name);
+  return KNOWN_MATERIALIZATIONS.has(name) ? projectMaterializationOverride(registry, name) : findMaterializationMacro(registry, name);
 }
 
 /**

@@ -17,14 +17,14 @@ export function findMaterializationMacro(registry: MacroRegistry, name: string):
   return undefined;
 }
 
-/** The root project's own materialization of `name`, if it defines one (dbt prefers it over a built-in of that name). */
-export function projectMaterializationMacro(registry: MacroRegistry, name: string): MacroEntry | undefined {
-  const own = registry.packageMacros(registry.rootPackage);
-  for (const adapter of ADAPTER_PREFIXES) {
-    const found = own?.get(`materialization_${name}_${adapter}`);
-    if (found) return found;
-  }
-  return undefined;
+/**
+ * The root project's override of a materialization tsdbt builds itself (`view`, `table`…), if any.
+ * dbt-clickhouse defines each of those as `adapter='clickhouse'`, and dbt ranks specificity before
+ * locality: only a root `{% materialization view, adapter='clickhouse' %}` replaces it, a root
+ * `default` one does not; a package's is never used (require_explicit_package_overrides_for_builtin_materializations).
+ */
+export function projectMaterializationOverride(registry: MacroRegistry, name: string): MacroEntry | undefined {
+  return registry.packageMacros(registry.rootPackage)?.get(`materialization_${name}_clickhouse`);
 }
 
 /** Names of the materializations the project and its packages define (for an unknown name's hint). */
