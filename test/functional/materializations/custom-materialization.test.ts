@@ -38,7 +38,7 @@ describe('custom materializations', () => {
       projectConfig: HOOK_LOG,
       macros: { 'my_table.sql': tableLike('my_table') },
       models: {
-        'm.sql': `{{ config(materialized='my_table', order_by='id', pre_hook="insert into {{ target.schema }}.hook_log (what) values ('pre')", post_hook="insert into {{ target.schema }}.hook_log (what) select 'post:' || toString(count()) from {{ this }}") }}
+        'm.sql': `{{ config(materialized='my_table', order_by='id', pre_hook="insert into {{ target.schema }}.hook_log (what) values ('pre')", post_hook="{% if execute %}{% set n = run_query('select count() from ' ~ this).rows[0][0] %}{% endif %}insert into {{ target.schema }}.hook_log (what) values ('post:{{ n }}')") }}
 select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
         'child.sql': "{{ config(materialized='table') }}\nselect id * 10 as id10 from {{ ref('m') }}",
       },
@@ -55,7 +55,7 @@ select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
     expect(await p.query('SELECT engine, sorting_key FROM system.tables WHERE database = {schema:String} AND name = \'m\''.replace('{schema:String}', `'${p.schema}'`))).toEqual([
       { engine: 'MergeTree', sorting_key: 'id' },
     ]);
-    // The pre-hook ran before the table was built, the post-hook after (it counted 3 rows), once each.
+    // The pre-hook ran before the table was built, the post-hook after: rendered then (its run_query counted 3 rows), once each.
     expect((await p.query<{ what: string }>('SELECT what FROM {schema}.hook_log ORDER BY at')).map((x) => x.what)).toEqual(['pre', 'post:3']);
     expect(await p.query('SELECT id10 FROM {schema}.child ORDER BY id10')).toEqual([{ id10: '10' }, { id10: '20' }, { id10: '30' }]);
     // A second run replaces the relation (the macro drops the existing one), hooks once more each.

@@ -51,16 +51,23 @@ export async function runCustomMaterialization(ctx: RunContext, node: ModelNode,
   return { status: 'success', message: String(response ?? 'OK'), rowsAffected, warnings: [], compiledCode: sql };
 }
 
-/** dbt's Hook objects of the node (`sql` rendered for this run, `transaction` default true). */
+/**
+ * dbt's Hook objects of the node (`transaction` default true). `sql` is rendered when read, as dbt's
+ * run_hooks() renders `hook.get('sql')` then: a post-hook sees the relation the macro built.
+ */
 function hooksFor(ctx: RunContext, node: ModelNode, which: 'pre_hook' | 'post_hook'): HookRun[] {
   const raw = node.config[which];
   const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-  const texts = hooksOf(node.config, which);
-  return texts.flatMap((text, index) => {
-    const [sql] = hookStatements(ctx, node, [text]);
+  return hooksOf(node.config, which).map((text, index) => {
     const entry = list[index] as unknown;
     const transaction = !(typeof entry === 'object' && entry !== null && (entry as { transaction?: unknown }).transaction === false);
-    return sql === undefined ? [] : [{ sql, transaction, index }];
+    return Object.freeze({
+      get sql() {
+        return hookStatements(ctx, node, [text])[0] ?? '';
+      },
+      transaction,
+      index,
+    });
   });
 }
 

@@ -363,8 +363,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const materialization = () => slot.current?.materialization;
   defineGetter('sql', () => materialization()?.sql);
   defineGetter('compiled_code', () => materialization()?.sql);
-  defineGetter('pre_hooks', () => materialization()?.preHooks.map((h) => ({ ...h })));
-  defineGetter('post_hooks', () => materialization()?.postHooks.map((h) => ({ ...h })));
+  defineGetter('pre_hooks', () => materialization() && [...materialization()!.preHooks]);
+  defineGetter('post_hooks', () => materialization() && [...materialization()!.postHooks]);
   defineGetter('model', () => {
     const node = slot.current?.node;
     return node

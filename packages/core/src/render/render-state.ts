@@ -107,7 +107,7 @@ export interface MaterializationRun {
   readonly postHooks: readonly HookRun[];
 }
 
-/** One hook as `run_hooks()` runs it (dbt's Hook: `sql` rendered now, `transaction`, `index`). */
+/** One hook as `run_hooks()` runs it (dbt's Hook: `sql` rendered when read, `transaction`, `index`). */
 export interface HookRun {
   readonly sql: string;
   readonly transaction: boolean;
