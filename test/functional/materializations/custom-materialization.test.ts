@@ -86,6 +86,7 @@ select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
       macros: {
         'no_return.sql': "{% materialization no_return, default %}\n  {% call statement('main') -%}\n    {{ create_table_as(False, this, sql) }}\n  {%- endcall %}\n{% endmaterialization %}\n",
         'no_main.sql': "{% materialization no_main, default %}\n  {{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+        'delegates.sql': "{% materialization delegates, default %}\n  {{ return(materialization_table_default()) }}\n{% endmaterialization %}\n",
         'bad_sql.sql': "{% materialization bad_sql, default %}\n  {% call statement('main') -%}\n    select * from a_table_that_is_not_there\n  {%- endcall %}\n  {{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
       },
       models: {
@@ -93,16 +94,19 @@ select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
         'after_nothing.sql': "select * from {{ ref('nothing') }}",
         'nomain.sql': "{{ config(materialized='no_main') }}\nselect 1 as id",
         'broken.sql': "{{ config(materialized='bad_sql') }}\nselect 1 as id",
+        'delegating.sql': "{{ config(materialized='delegates') }}\nselect 1 as id",
         'fine.sql': "{{ config(materialized='table') }}\nselect 7 as id",
       },
     });
     const r = await p.dbt(['run'], { expectPass: false });
-    expect(statusByName(r.results)).toEqual({ nothing: 'error', after_nothing: 'skipped', nomain: 'error', broken: 'error', fine: 'success' });
+    expect(statusByName(r.results)).toEqual({ nothing: 'error', after_nothing: 'skipped', nomain: 'error', broken: 'error', delegating: 'error', fine: 'success' });
     const message = (name: string) => r.results.find((x) => x.unique_id === `model.test.${name}`)!.message;
     expect(message('nothing')).toContain('Compilation Error in model nothing (models/nothing.sql)');
     expect(message('nothing')).toContain('The materialization ("no_return") did not explicitly return a list of relations to add to the cache.');
     expect(message('nomain')).toContain('main is not being called during running model');
     expect(message('broken')).toMatch(/a_table_that_is_not_there/);
+    // tsdbt's built-in materializations are not macros a custom one could call.
+    expect(message('delegating')).toContain('materialization_table_default');
     // The statement before the missing return ran (dbt runs the user's statements as written).
     expect(await p.query('SELECT id FROM {schema}.nothing')).toEqual([{ id: 1 }]);
     expect(await p.query('SELECT id FROM {schema}.fine')).toEqual([{ id: 7 }]);
