@@ -53,6 +53,9 @@ export function diffManifests(
   for (const macros of [previous.macros, next.macros])
     for (const m of macros.values()) if (changedFiles.has(m.originalFilePath)) changedMacros.add(m.uniqueId);
 
+  // A changed {% materialization %} block changes how the models that ask for it are built (it is not among their macrosUsed).
+  const changedMaterializations = new Set([...changedMacros].map((id) => /\.materialization_(.+)_(?:clickhouse|default)$/.exec(id)?.[1]).filter((n): n is string => n !== undefined));
+
   const changed: string[] = [];
   const added: string[] = [];
   const ids = candidates ? new Set(candidates) : undefined;
@@ -65,7 +68,8 @@ export function diffManifests(
       added.push(id);
       continue;
     }
-    const usesChangedMacro = changedMacros.size > 0 && node.macrosUsed.some((m) => changedMacros.has(m));
+    const usesChangedMacro =
+      changedMacros.size > 0 && (node.macrosUsed.some((m) => changedMacros.has(m)) || (node.resourceType === 'model' && changedMaterializations.has(String(node.config.materialized))));
     const seedFileChanged = node.resourceType === 'seed' && changedFiles.has(node.originalFilePath);
     if (usesChangedMacro || seedFileChanged || (before !== node && fingerprint(before) !== fingerprint(node))) changed.push(id);
   }
