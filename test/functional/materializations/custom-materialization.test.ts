@@ -22,7 +22,7 @@ const tableLike = (name: string, adapter = 'default', body = 'sql') => `
   {%- endcall %}
   {{ run_hooks(post_hooks, inside_transaction=True) }}
   {{ adapter.commit() }}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {{ dbt.run_hooks(post_hooks, inside_transaction=False) }}
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
 `;
@@ -33,12 +33,12 @@ const HOOK_LOG = `on-run-start:
 `;
 
 describe('custom materializations', () => {
-  it('builds a model with a project materialization (statement main + create_table_as); pre/post hooks run once each; a ref() child reads it', async () => {
+  it('builds a model with a project materialization (statement main + create_table_as); pre/post hooks (and an after_commit one) run once each; a ref() child reads it', async () => {
     const p = dbtProject({
       projectConfig: HOOK_LOG,
       macros: { 'my_table.sql': tableLike('my_table') },
       models: {
-        'm.sql': `{{ config(materialized='my_table', order_by='id', pre_hook="insert into {{ target.schema }}.hook_log (what) values ('pre')", post_hook="{% if execute %}{% set n = run_query('select count() from ' ~ this).rows[0][0] %}{% endif %}insert into {{ target.schema }}.hook_log (what) values ('post:{{ n }}')") }}
+        'm.sql': `{{ config(materialized='my_table', order_by='id', pre_hook="insert into {{ target.schema }}.hook_log (what) values ('pre')", post_hook=["{% if execute %}{% set n = run_query('select count() from ' ~ this).rows[0][0] %}{% endif %}insert into {{ target.schema }}.hook_log (what) values ('post:{{ n }}')", after_commit("insert into {{ target.schema }}.hook_log (what) values ('after commit')")]) }}
 select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
         'child.sql': "{{ config(materialized='table') }}\nselect id * 10 as id10 from {{ ref('m') }}",
       },
@@ -56,14 +56,26 @@ select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
       { engine: 'MergeTree', sorting_key: 'id' },
     ]);
     // The pre-hook ran before the table was built, the post-hook after: rendered then (its run_query counted 3 rows), once each.
-    expect((await p.query<{ what: string }>('SELECT what FROM {schema}.hook_log ORDER BY at')).map((x) => x.what)).toEqual(['pre', 'post:3']);
+    expect((await p.query<{ what: string }>('SELECT what FROM {schema}.hook_log ORDER BY at')).map((x) => x.what)).toEqual(['pre', 'post:3', 'after commit']);
     expect(await p.query('SELECT id10 FROM {schema}.child ORDER BY id10')).toEqual([{ id10: '10' }, { id10: '20' }, { id10: '30' }]);
     // A second run replaces the relation (the macro drops the existing one), hooks once more each.
     await p.dbt(['run', '--select', 'm']);
     expect(await p.query('SELECT count() AS n FROM {schema}.m')).toEqual([{ n: '3' }]);
-    expect((await p.query<{ what: string }>('SELECT what FROM {schema}.hook_log ORDER BY at')).map((x) => x.what)).toEqual(['pre', 'post:3', 'pre', 'post:3']);
+    expect((await p.query<{ what: string }>('SELECT what FROM {schema}.hook_log ORDER BY at')).map((x) => x.what)).toEqual(['pre', 'post:3', 'after commit', 'pre', 'post:3', 'after commit']);
     // target/compiled holds the model's SQL.
     expect(r.out.join('\n')).not.toContain('Traceback');
+  });
+
+  // dbt's hooks.sql: before_begin / in_transaction / after_commit give a hook as JSON {sql, transaction}
+  // (get_hook_dict reads it back): tsdbt's own materializations run its SQL, on warm loads too.
+  it('runs before_begin / after_commit hooks of a built-in materialization', async () => {
+    const p = dbtProject({
+      projectConfig: HOOK_LOG,
+      models: { 't.sql': `{{ config(materialized='table', pre_hook=before_begin("insert into {{ target.schema }}.hook_log (what) values ('begin')"), post_hook=[after_commit("insert into {{ target.schema }}.hook_log (what) select 'commit:' || toString(count()) from {{ this }}")]) }}\nselect 1 as x` },
+    });
+    await p.dbt(['run']);
+    await p.dbt(['run']);
+    expect((await p.query<{ what: string }>('SELECT what FROM {schema}.hook_log ORDER BY at')).map((x) => x.what)).toEqual(['begin', 'commit:1', 'begin', 'commit:1']);
   });
 
   it("uses an installed package's materialization", async () => {

@@ -1,12 +1,11 @@
 import type { ModelNode } from '../manifest/nodes.js';
-import { hooksOf } from '../manifest/config.js';
+import { KNOWN_MATERIALIZATIONS, hookEntriesOf } from '../manifest/config.js';
 import type { MacroEntry } from '../render/macro-registry.js';
 import { findMaterializationMacro, projectMaterializationOverride } from '../render/materialization-macros.js';
 import { renderNodeInfo, type HookRun } from '../render/render-state.js';
 import { AdapterResponse } from '../render/statements.js';
 import { Relation } from '../render/relation.js';
 import { isDict } from '../render/jinja-compat/python-values.js';
-import { KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
 import type { NodeResult } from '../report/events.js';
 import { ProjectError } from '../shared/errors.js';
 import { hookStatements, nodeSqlAsync, runtimeState } from './node-sql.js';
@@ -56,19 +55,15 @@ export async function runCustomMaterialization(ctx: RunContext, node: ModelNode,
  * run_hooks() renders `hook.get('sql')` then: a post-hook sees the relation the macro built.
  */
 function hooksFor(ctx: RunContext, node: ModelNode, which: 'pre_hook' | 'post_hook'): HookRun[] {
-  const raw = node.config[which];
-  const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-  return hooksOf(node.config, which).map((text, index) => {
-    const entry = list[index] as unknown;
-    const transaction = !(typeof entry === 'object' && entry !== null && (entry as { transaction?: unknown }).transaction === false);
-    return Object.freeze({
+  return hookEntriesOf(node.config, which).map(({ sql: text, transaction }, index) =>
+    Object.freeze({
       get sql() {
         return hookStatements(ctx, node, [text])[0] ?? '';
       },
       transaction,
       index,
-    });
-  });
+    }),
+  );
 }
 
 /** dbt's ModelRunner._materialization_relations: the macro must return a dict whose `relations` is a list of Relations. */

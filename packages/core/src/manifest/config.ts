@@ -100,8 +100,31 @@ export const DEFAULT_TEST_CONFIG: NodeConfig = Object.freeze({
 
 /** A node's pre_hook or post_hook as written (a string, a list, or dbt's `{sql: …}` form), as SQL texts. */
 export function hooksOf(config: NodeConfig, which: 'pre_hook' | 'post_hook'): string[] {
+  return hookEntriesOf(config, which).map((h) => h.sql);
+}
+
+/**
+ * A node's hooks as dbt's Hook objects: dbt's get_hook_dict reads a dict, or a string that is a JSON
+ * object (`after_commit("…")` / `before_begin("…")` render to one), else the string is the SQL.
+ * `transaction` defaults to true.
+ */
+export function hookEntriesOf(config: NodeConfig, which: 'pre_hook' | 'post_hook'): { sql: string; transaction: boolean }[] {
   const raw = config[which];
-  return (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map((h) =>
-    typeof h === 'object' && h !== null && 'sql' in h ? String((h as { sql: unknown }).sql) : String(h),
-  );
+  return (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map((h) => {
+    // (a macro's output, e.g. after_commit()'s, is a safe-string object: read as its text)
+    const dict = typeof h === 'object' && h !== null && 'sql' in h ? (h as Record<string, unknown>) : jsonObject(String(h));
+    if (!dict || !('sql' in dict)) return { sql: String(h), transaction: true };
+    return { sql: String(dict.sql), transaction: dict.transaction !== false };
+  });
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  const t = text.trim();
+  if (!t.startsWith('{') || !t.endsWith('}')) return undefined;
+  try {
+    const v: unknown = JSON.parse(t);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -121,11 +121,13 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const st = state();
     return Object.assign({}, st.node?.baseConfig ?? {}, ...st.configCalls);
   };
+  const plainString = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { val?: unknown }).val === 'string' && Object.keys(v).length <= 2 ? String(v) : v);
   const config = Object.assign(
     (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
       const dict = positional[0] && typeof positional[0] === 'object' ? (positional[0] as Keywords) : {};
-      const call = { ...dict, ...keywords };
+      // A macro's output (`post_hook=after_commit('…')`, `[my_grant()]`) is a safe-string object: as dbt, a plain string.
+      const call = Object.fromEntries(Object.entries({ ...dict, ...keywords }).map(([k, v]) => [k, Array.isArray(v) ? v.map(plainString) : plainString(v)]));
       const conflict = conflictingHookKeys(call);
       if (conflict)
         raiseInTemplate(new ProjectError('config_conflict', `Invalid config, has conflicting keys '${conflict[0]}' and '${conflict[1]}'`, {

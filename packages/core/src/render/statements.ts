@@ -89,20 +89,5 @@ export function statementGlobals(state: () => RenderState): Record<string, unkno
     },
     // dbt writes the 'main' statement's SQL to target/run; tsdbt writes compiled SQL itself.
     write: () => '',
-    // dbt's run_hooks(hooks, inside_transaction=True): the hooks of that `transaction` flag, in order
-    // (a materialization calls it for pre_hooks and post_hooks). ClickHouse has no transaction to commit.
-    run_hooks: (...args: unknown[]) => {
-      const a = bindArgs(args, ['hooks', 'inside_transaction']);
-      const inside = a.inside_transaction === undefined ? true : a.inside_transaction === true;
-      const st = state();
-      const hooks = Array.isArray(a.hooks) ? (a.hooks as { sql?: unknown; transaction?: unknown }[]) : [];
-      if (!executes(st)) return '';
-      for (const hook of hooks) {
-        if ((hook?.transaction !== false) !== inside) continue;
-        const sql = String(hook?.sql ?? '').trim();
-        if (sql) executeSql(st, sql, false);
-      }
-      return '';
-    },
   };
 }
