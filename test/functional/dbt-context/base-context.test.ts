@@ -37,3 +37,17 @@ describe('base context', () => {
     expect(() => project.compileInline("{{ exceptions.raise_compiler_error('nope: ' ~ 1) }}")).toThrow(/nope: 1/);
   });
 });
+
+describe('config() values', () => {
+  it("a macro's output is a plain string (also in a list); a dict with a 'val' key stays a dict", () => {
+    const { project } = setup({
+      'macros/h.sql': "{% macro audit_sql() %}select 1{% endmacro %}",
+      'models/m.sql': "{{ config(post_hook=audit_sql(), pre_hook=[audit_sql()], meta={'val': 'x', 'n': 1}) }} select 1 as id",
+    });
+    const config = project.manifest.nodes.get('model.proj.m')!.config as Record<string, unknown>;
+    expect(config.meta).toEqual({ val: 'x', n: 1 });
+    expect(config.post_hook).toBe('select 1');
+    expect(config.pre_hook).toEqual(['select 1']);
+    expect(typeof (config.pre_hook as unknown[])[0]).toBe('string');
+  });
+});

@@ -7,6 +7,7 @@ import { ProjectError } from '../shared/errors.js';
 import { adapterObject, apiObject, withUnknownMethods } from './adapter-object.js';
 import { baseContext } from './base-context.js';
 import { splitArgs } from './call-args.js';
+import { isSafeString } from './jinja-compat/python-values.js';
 import { emptyGraph, graphOf } from './graph-context.js';
 import { lateRelation } from './relation.js';
 import { refTarget } from './placeholders.js';
@@ -121,7 +122,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const st = state();
     return Object.assign({}, st.node?.baseConfig ?? {}, ...st.configCalls);
   };
-  const plainString = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { val?: unknown }).val === 'string' && Object.keys(v).length <= 2 ? String(v) : v);
+  // Only nunjucks' SafeString (a macro's output): a dict that happens to have a `val` key stays a dict.
+  const plainString = (v: unknown) => (isSafeString(v) ? String(v) : v);
   const config = Object.assign(
     (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
