@@ -125,6 +125,18 @@ function assertSnapshotTable(node: SnapshotNode, s: SnapshotSettings, columns: r
   });
 }
 
+/**
+ * A check_cols entry as the query names it: ClickHouse identifiers are case-sensitive, while dbt's
+ * warehouses fold unquoted names, so `check_cols=['NAME']` means the query's `name`
+ * (dbt-core snapshots/test_changing_check_cols_snapshot.py, mismatched casing). An exact name or an
+ * expression stays as written.
+ */
+function sourceColumnNamed(shape: SnapshotShape, col: string): string {
+  if (shape.sourceColumns.some((c) => c.name === col)) return col;
+  const folded = shape.sourceColumns.filter((c) => c.name.toLowerCase() === col.toLowerCase());
+  return folded.length === 1 ? folded[0]!.name : col;
+}
+
 /** The check strategy's columns (dbt's snapshot_check_all_get_existing_columns): checked pairs, and whether one is new. */
 async function targetShape(adapter: ClickHouseAdapter, shape: SnapshotShape, columns: readonly WarehouseColumn[]): Promise<TargetShape> {
   const s = shape.settings;
@@ -132,7 +144,7 @@ async function targetShape(adapter: ClickHouseAdapter, shape: SnapshotShape, col
   const queryColumns =
     s.checkCols === 'all'
       ? shape.sourceColumns.map((c) => c.name)
-      : (await adapter.queryColumns(`SELECT ${s.checkCols!.join(', ')} FROM (\n${shape.source}\n) AS subq`)).map((c) => c.name);
+      : (await adapter.queryColumns(`SELECT ${s.checkCols!.map((c) => sourceColumnNamed(shape, c)).join(', ')} FROM (\n${shape.source}\n) AS subq`)).map((c) => c.name);
   const existing = new Set(columns.map((c) => c.name));
   return { columns, checked: queryColumns.filter((n) => existing.has(n)), columnAdded: queryColumns.some((n) => !existing.has(n)) };
 }

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject, type DbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * dbt-core tests/functional/snapshots/ (branch 1.10.latest), ported as written where ClickHouse
+ * allows: test_check_cols_snapshot.py, test_renamed_source_snapshot.py,
+ * test_changing_check_cols_snapshot.py, test_snapshot_column_names.py, test_hard_delete_snapshot.py.
+ * ClickHouse: Postgres's seed_*.sql files become a CREATE TABLE + INSERT of the same shape,
+ * `::timestamp` casts become toDateTime64, `{{target.database}}.{{target.schema}}.seed` is
+ * `{{ target.schema }}.seed` (no three-part names; dbt-clickhouse's target.database is ''), `update … set` becomes ALTER TABLE … UPDATE.
+ */
+
+const CHECK_COLS_CYCLE = `
+{% snapshot check_cols_cycle %}
+    {{ config(target_database=database, target_schema=schema, unique_key='id', strategy='check', check_cols=['color']) }}
+    {% if var('version') == 1 %}
+        select 1 as id, 'red' as color union all
+        select 2 as id, 'green' as color
+    {% elif var('version') == 2 %}
+        select 1 as id, 'blue' as color union all
+        select 2 as id, 'green' as color
+    {% elif var('version') == 3 %}
+        select 1 as id, 'red' as color union all
+        select 2 as id, 'pink' as color
+    {% else %}
+        {% do exceptions.raise_compiler_error("Got bad version: " ~ var('version')) %}
+    {% endif %}
+{% endsnapshot %}
+`;
+const CHECK_COLS_TEST = `
+with query as (
+    select case when (select count(*) from {{ ref('check_cols_cycle') }} where id = 1 and color = 'red' and dbt_valid_to is null) = 1 then 0 else 1 end as failures
+    union all
+    select case when (select count(*) from {{ ref('check_cols_cycle') }} where id = 1 and color = 'red' and dbt_valid_to is not null) = 1 then 0 else 1 end as failures
+    union all
+    select case when (select count(*) from {{ ref('check_cols_cycle') }} where id = 2 and color = 'pink' and dbt_valid_to is null) = 1 then 0 else 1 end as failures
+    union all
+    select case when (select count(*) from {{ ref('check_cols_cycle') }} where id = 2 and color = 'green' and dbt_valid_to is not null) = 1 then 0 else 1 end as failures
+    union all
+    select case when (select count(*) from {{ ref('check_cols_cycle') }}) = 5 then 0 else 1 end as failures
+)
+select * from query where failures = 1
+`;
+
+const CHECK_ALL = `
+{% snapshot my_snapshot %}
+    {{ config(check_cols='all', unique_key='id', strategy='check', target_database=database, target_schema=schema) }}
+    select * from {{ ref(var('seed_name', 'seed')) }}
+{% endsnapshot %}
+`;
+
+const NEW_COLUMN = `
+{% snapshot snapshot_check_cols_new_column %}
+    {{
+        config(
+            target_database=database,
+            target_schema=schema,
+            strategy='check',
+            unique_key='id',
+            check_cols=var("check_cols", ['name']),
+            updated_at="toDateTime64('" ~ var("updated_at") ~ "', 6)",
+        )
+    }}
+    {% if var('version') == 1 %}
+        select 1 as id, 'foo' as name
+    {% else %}
+        select 1 as id, 'foo' as name, 'bar' as other
+    {% endif %}
+{% endsnapshot %}
+`;
+
+const SEED_CN = (schema: string) => [
+  `CREATE TABLE ${schema}.seed (id Int32, first_name String, last_name String, email String, gender String, ip_address String, updated_at DateTime64(6)) ENGINE = MergeTree ORDER BY id`,
+  `INSERT INTO ${schema}.seed SELECT toInt32(number), concat('first', toString(number)), concat('last', toString(number)), concat('e', toString(number), '@x.org'), if(number % 2 = 0, 'Female', 'Male'), '1.2.3.4', toDateTime64('2015-12-24 12:19:28', 6) + toIntervalHour(number) FROM numbers(1, 20)`,
+];
+
+const COLUMN_NAMES_SNAPSHOT = `
+{% snapshot snapshot_actual %}
+    {{ config(unique_key='id || ' ~ "'-'" ~ ' || first_name') }}
+    select * from {{ target.schema }}.seed
+{% endsnapshot %}
+`;
+
+const HARD_DELETE_SNAPSHOT = `
+{% snapshot snapshot_actual %}
+    {{ config(target_database=var('target_database', database), target_schema=var('target_schema', schema),
+              unique_key='id || ' ~ "'-'" ~ ' || first_name', strategy='timestamp', updated_at='updated_at',
+              invalidate_hard_deletes=var('invalidate_hard_deletes', 'false')) }}
+    select * from {{ target.schema }}.seed
+{% endsnapshot %}
+`;
+
+async function seedCn(p: DbtProject): Promise<void> {
+  await p.query(`CREATE DATABASE IF NOT EXISTS ${p.schema}`);
+  for (const sql of SEED_CN(p.schema)) await p.query(sql);
+}
+
+describe('snapshots (dbt-core tests/functional/snapshots)', () => {
+  it('test_check_cols_snapshot: red → blue → red keeps 5 versions; the singular test passes', async () => {
+    const p = dbtProject({ snapshots: { 'my_snapshot.sql': CHECK_COLS_CYCLE }, tests: { 'my_test.sql': CHECK_COLS_TEST } });
+    for (const version of [1, 2, 3]) expect((await p.dbt(['snapshot', '--vars', `version: ${version}`])).results).toHaveLength(1);
+    const test = await p.dbt(['test', '--select', 'test_type:singular', '--vars', 'version: 3']);
+    expect(test.results.map((r) => r.status)).toEqual(['pass']);
+    expect(await p.query(`SELECT id, color, dbt_valid_to IS NULL AS current FROM {schema}.check_cols_cycle ORDER BY id, dbt_valid_from`)).toEqual([
+      { id: 1, color: 'red', current: 0 },
+      { id: 1, color: 'blue', current: 0 },
+      { id: 1, color: 'red', current: 1 },
+      { id: 2, color: 'green', current: 0 },
+      { id: 2, color: 'pink', current: 1 },
+    ]);
+  });
+
+  it("test_renamed_source_snapshot: check_cols='all' over a source that gains a column", async () => {
+    const p = dbtProject({
+      snapshots: { 'snapshot.sql': CHECK_ALL },
+      seeds: { 'seed_newcol.csv': 'id,first_name,last_name\n1,Judith,Kennedy\n2,Arthur,Kelly\n3,Rachel,Moreno\n', 'seed.csv': 'id,first_name\n1,Judith\n2,Arthur\n3,Rachel\n' },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['snapshot']);
+    const first = await p.query<Record<string, unknown>>('SELECT * FROM {schema}.my_snapshot');
+    expect(first).toHaveLength(3);
+    for (const row of first) expect(Object.keys(row)).toHaveLength(6);
+
+    await p.dbt(['snapshot', '--vars', '{seed_name: seed_newcol}']);
+    const withName = await p.query<Record<string, unknown>>('SELECT * FROM {schema}.my_snapshot WHERE last_name IS NOT NULL');
+    expect(withName).toHaveLength(3);
+    for (const row of withName) {
+      expect(Object.keys(row)).toHaveLength(7);
+      expect(Object.values(row).at(-1)).not.toBeNull();
+    }
+    const without = await p.query<Record<string, unknown>>('SELECT * FROM {schema}.my_snapshot WHERE last_name IS NULL');
+    expect(without).toHaveLength(3);
+    for (const row of without) expect(Object.keys(row)).toHaveLength(7);
+  });
+
+  for (const casing of [['name', 'other'], ['NAME', 'OTHER']]) {
+    it(`test_changing_check_cols_snapshot: check_cols gains a new column (${casing.join(', ')})`, async () => {
+      const p = dbtProject({ snapshots: { 'snapshot_check_cols_new_column.sql': NEW_COLUMN } });
+      const snap = (vars: Record<string, unknown>) => p.dbt(['snapshot', '--vars', JSON.stringify(vars)]);
+      const expected = [
+        [1, 'foo', 'bar', '2016-07-02 00:00:00.000000', '2016-07-02 00:00:00.000000', null],
+        [1, 'foo', null, '2016-07-01 00:00:00.000000', '2016-07-01 00:00:00.000000', '2016-07-02 00:00:00.000000'],
+      ];
+      const actual = () => p.rows('snapshot_check_cols_new_column', ['id', 'name', 'other', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to']);
+      expect((await snap({ version: 1, check_cols: [casing[0]], updated_at: '2016-07-01' })).results).toHaveLength(1);
+      expect((await snap({ version: 2, check_cols: casing, updated_at: '2016-07-02' })).results).toHaveLength(1);
+      expect(await actual()).toEqual(expected);
+      // Nothing changed: no change is detected.
+      expect((await snap({ version: 2, check_cols: casing, updated_at: '2016-07-02' })).results).toHaveLength(1);
+      expect(await actual()).toEqual(expected);
+    });
+  }
+
+  for (const where of ['yaml', 'dbt_project'] as const) {
+    it(`test_snapshot_column_names: snapshot_meta_column_names from ${where === 'yaml' ? 'the YAML entry' : 'dbt_project.yml'}`, async () => {
+      const names = 'snapshot_meta_column_names:\n          dbt_valid_to: test_valid_to\n          dbt_valid_from: test_valid_from\n          dbt_scd_id: test_scd_id\n          dbt_updated_at: test_updated_at\n';
+      const p = dbtProject({
+        snapshots: { 'snapshot.sql': COLUMN_NAMES_SNAPSHOT },
+        models: {
+          'snapshots.yml': `snapshots:\n  - name: snapshot_actual\n    config:\n      strategy: timestamp\n      updated_at: updated_at\n${where === 'yaml' ? `      ${names}` : ''}`,
+          'ref_snapshot.sql': "select * from {{ ref('snapshot_actual') }}\n",
+        },
+        projectConfig:
+          where === 'yaml'
+            ? ''
+            : 'snapshots:\n  test:\n    +snapshot_meta_column_names:\n      dbt_valid_to: test_valid_to\n      dbt_valid_from: test_valid_from\n      dbt_scd_id: test_scd_id\n      dbt_updated_at: test_updated_at\n',
+      });
+      await seedCn(p);
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+      await p.query(`ALTER TABLE {schema}.seed UPDATE updated_at = updated_at + toIntervalHour(1), email = if(id = 20, 'pfoxj@creativecommons.org', concat('new_', email)) WHERE id >= 10 AND id <= 20 SETTINGS mutations_sync = 1`);
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+      const cols = (await p.query<{ name: string }>(`SELECT name FROM system.columns WHERE database = '{schema}' AND table = 'snapshot_actual' ORDER BY position`)).map((r) => r.name);
+      expect(cols.slice(-4).sort()).toEqual(['test_scd_id', 'test_updated_at', 'test_valid_from', 'test_valid_to']);
+      // snapshot_expected of the upstream test: 20 first versions, ids 10-20 closed at their new
+      // updated_at, 11 new current versions.
+      expect(await p.query(`SELECT toInt32(count()) AS n, toInt32(countIf(test_valid_to IS NULL)) AS current FROM {schema}.snapshot_actual`)).toEqual([{ n: 31, current: 20 }]);
+      const closed = await p.query<{ id: number; ok: number }>(
+        `SELECT s.id AS id, toUInt8(s.test_valid_to = n.updated_at AND s.test_updated_at = s.updated_at) AS ok FROM {schema}.snapshot_actual s INNER JOIN {schema}.seed n ON n.id = s.id WHERE s.test_valid_to IS NOT NULL ORDER BY id`,
+      );
+      expect(closed).toEqual(Array.from({ length: 11 }, (_, i) => ({ id: 10 + i, ok: 1 })));
+      const current = await p.query<{ email: string }>(`SELECT email FROM {schema}.snapshot_actual WHERE id = 20 AND test_valid_to IS NULL`);
+      expect(current).toEqual([{ email: 'pfoxj@creativecommons.org' }]);
+    });
+  }
+
+  it('test_hard_delete_snapshot: legacy invalidate_hard_deletes closes deleted rows; revived rows get a current version', async () => {
+    const p = dbtProject({ snapshots: { 'snapshot.sql': HARD_DELETE_SNAPSHOT } });
+    await seedCn(p);
+    const snap = () => p.dbt(['snapshot', '--vars', '{invalidate_hard_deletes: true}']);
+    await snap();
+    expect(await p.query('SELECT toInt32(count()) AS n FROM {schema}.snapshot_actual WHERE dbt_valid_to IS NULL')).toEqual([{ n: 20 }]);
+    const before = Date.now();
+    await p.query('ALTER TABLE {schema}.seed DELETE WHERE id >= 10 SETTINGS mutations_sync = 1');
+    await snap();
+    const snapshotted = await p.query<{ id: number; to: string | null }>('SELECT id, toString(dbt_valid_to) AS to FROM {schema}.snapshot_actual ORDER BY id');
+    expect(snapshotted).toHaveLength(20);
+    for (const row of snapshotted.slice(9)) {
+      expect(row.to).not.toBeNull();
+      expect(Math.abs(Date.parse(`${row.to!.replace(' ', 'T')}Z`) - before)).toBeLessThan(60_000);
+    }
+    // revive records 10 and 11
+    await p.query(`INSERT INTO {schema}.seed VALUES (10, 'Rachel', 'Lopez', 'rlopez9@themeforest.net', 'Female', '237.165.82.71', now64(6)), (11, 'Donna', 'Welch', 'dwelcha@shutterfly.com', 'Female', '103.33.110.138', now64(6))`);
+    await snap();
+    expect(await p.query('SELECT toInt32(count()) AS n FROM {schema}.snapshot_actual WHERE dbt_valid_to IS NOT NULL')).toEqual([{ n: 11 }]);
+    expect(await p.query('SELECT id FROM {schema}.snapshot_actual WHERE dbt_valid_to IS NULL AND id IN (10, 11) ORDER BY id')).toEqual([{ id: 10 }, { id: 11 }]);
+    expect(await p.query('SELECT toInt32(count()) AS n FROM {schema}.snapshot_actual')).toEqual([{ n: 22 }]);
+  });
+});
