@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dbtProject, type DbtProject } from '../adapter-suite/dbt-project.js';
 
@@ -87,6 +88,88 @@ const HARD_DELETE_SNAPSHOT = `
               unique_key='id || ' ~ "'-'" ~ ' || first_name', strategy='timestamp', updated_at='updated_at',
               invalidate_hard_deletes=var('invalidate_hard_deletes', 'false')) }}
     select * from {{ target.schema }}.seed
+{% endsnapshot %}
+`;
+
+const CHECK_COLS_UPDATED_AT = `
+{% snapshot snapshot_check_cols_updated_at_actual %}
+    {{ config(target_database=database, target_schema=schema, unique_key='id', strategy='check', check_cols='all',
+              updated_at="toDateTime64('" ~ var("updated_at") ~ "', 6)") }}
+    {% if var('version') == 1 %}
+        select 'a' as id, 10 as counter, toDateTime64('2016-01-01 00:00:00', 6) as timestamp_col union all
+        select 'b' as id, 20 as counter, toDateTime64('2016-01-01 00:00:00', 6) as timestamp_col
+    {% elif var('version') == 2 %}
+        select 'a' as id, 30 as counter, toDateTime64('2016-01-02 00:00:00', 6) as timestamp_col union all
+        select 'b' as id, 20 as counter, toDateTime64('2016-01-01 00:00:00', 6) as timestamp_col union all
+        select 'c' as id, 40 as counter, toDateTime64('2016-01-02 00:00:00', 6) as timestamp_col
+    {% else %}
+        select 'a' as id, 30 as counter, toDateTime64('2016-01-02 00:00:00', 6) as timestamp_col union all
+        select 'c' as id, 40 as counter, toDateTime64('2016-01-02 00:00:00', 6) as timestamp_col
+    {% endif %}
+{% endsnapshot %}
+`;
+
+const CHANGING_STRATEGY = `
+{% snapshot my_snapshot %}
+    {{ config(target_schema=schema, unique_key='id') }}
+    {% if var('strategy') == 'timestamp' %}
+        {{ config(strategy='timestamp', updated_at='updated_at') }}
+    {% else %}
+        {{ config(strategy='check', check_cols=['color']) }}
+    {% endif %}
+    {% if var('step') == 1 %}
+        select 1 as id, 'blue' as color
+        union all
+        select 2 as id, 'red' as color
+    {% elif var('step') == 2 %}
+        -- change id=1 color from blue to green
+        select 1 as id, 'green' as color, toDate('2020-01-01') as updated_at
+        union all
+        select 2 as id, 'red' as color, toDate('2020-01-01') as updated_at
+    {% elif var('step') == 3 %}
+        select 1 as id, 'pink' as color, toDate(now() + interval 1 day) as updated_at
+        union all
+        select 2 as id, 'pink' as color, toDate(now() + interval 1 day) as updated_at
+    {% endif %}
+{% endsnapshot %}
+`;
+const CHANGING_STRATEGY_TEST = `
+with expected as (
+    select 1 as id, 'pink' as color union all
+    select 2 as id, 'pink' as color
+),
+actual as (
+    select id, color from {{ ref('my_snapshot') }} where color = 'pink' and dbt_valid_to is null
+)
+select * from expected
+except
+select * from actual
+union all
+select * from actual
+except
+select * from expected
+`;
+
+const COMMENT_AT_END = `
+{% snapshot snapshot_actual %}
+    {{ config(target_database=var('target_database', database), target_schema=schema, unique_key='id', strategy='check', check_cols=['email']) }}
+    select * from {{ schema }}.seed
+    -- Test comment to prevent recurrence of https://github.com/dbt-labs/dbt-core/issues/6781
+{% endsnapshot %}
+`;
+
+const LONG_TEXT = `
+{% snapshot snapshot_actual %}
+    {{ config(target_database=var('target_database', database), target_schema=schema, unique_key='id', strategy='timestamp', updated_at='updated_at') }}
+    select * from {{ schema }}.super_long
+{% endsnapshot %}
+`;
+
+const MISSING_STRATEGY = `
+{% snapshot snapshot_actual %}
+    {# missing the mandatory strategy parameter #}
+    {{ config(unique_key='id || ' ~ "'-'" ~ ' || first_name', updated_at='updated_at') }}
+    select * from {{ schema }}.seed
 {% endsnapshot %}
 `;
 
@@ -204,5 +287,54 @@ describe('snapshots (dbt-core tests/functional/snapshots)', () => {
     expect(await p.query('SELECT toInt32(count()) AS n FROM {schema}.snapshot_actual WHERE dbt_valid_to IS NOT NULL')).toEqual([{ n: 11 }]);
     expect(await p.query('SELECT id FROM {schema}.snapshot_actual WHERE dbt_valid_to IS NULL AND id IN (10, 11) ORDER BY id')).toEqual([{ id: 10 }, { id: 11 }]);
     expect(await p.query('SELECT toInt32(count()) AS n FROM {schema}.snapshot_actual')).toEqual([{ n: 22 }]);
+  });
+  it('test_check_cols_updated_at_snapshot: dbt_updated_at and the versions follow the updated_at expression', async () => {
+    const p = dbtProject({ snapshots: { 'snapshot_check_cols_updated_at_actual.sql': CHECK_COLS_UPDATED_AT } });
+    for (const [version, day] of [[1, '2016-07-01'], [2, '2016-07-02'], [3, '2016-07-03']] as const)
+      expect((await p.dbt(['snapshot', '--vars', `{version: ${version}, updated_at: ${day}}`])).results).toHaveLength(1);
+    const t = (d: string) => `${d} 00:00:00.000000`;
+    // dbt's expected scd ids are md5('a|2016-07-01 00:00:00') (Postgres's timestamp text); a
+    // DateTime64(6) reads '2016-07-01 00:00:00.000000' on ClickHouse, so the ids differ (documented).
+    const scd = (id: string, d: string) => createHash('md5').update(`${id}|${t(d)}`).digest('hex');
+    expect(await p.query(`SELECT id, counter, toString(timestamp_col) AS ts, toString(dbt_updated_at) AS u, toString(dbt_valid_from) AS f, toString(dbt_valid_to) AS t, dbt_scd_id AS scd FROM {schema}.snapshot_check_cols_updated_at_actual ORDER BY id, dbt_valid_from`)).toEqual([
+      { id: 'a', counter: 10, ts: t('2016-01-01'), u: t('2016-07-01'), f: t('2016-07-01'), t: t('2016-07-02'), scd: scd('a', '2016-07-01') },
+      { id: 'a', counter: 30, ts: t('2016-01-02'), u: t('2016-07-02'), f: t('2016-07-02'), t: null, scd: scd('a', '2016-07-02') },
+      { id: 'b', counter: 20, ts: t('2016-01-01'), u: t('2016-07-01'), f: t('2016-07-01'), t: null, scd: scd('b', '2016-07-01') },
+      { id: 'c', counter: 40, ts: t('2016-01-02'), u: t('2016-07-02'), f: t('2016-07-02'), t: null, scd: scd('c', '2016-07-02') },
+    ]);
+  });
+
+  it('test_changing_strategy_snapshot: check, then timestamp on a new column; both rows end pink', async () => {
+    const p = dbtProject({ snapshots: { 'snapshot.sql': CHANGING_STRATEGY }, tests: { 'test_snapshot.sql': CHANGING_STRATEGY_TEST } });
+    expect((await p.dbt(['snapshot', '--vars', '{strategy: check, step: 1}'])).results).toHaveLength(1);
+    expect((await p.dbt(['snapshot', '--vars', '{strategy: check, step: 2}'])).results).toHaveLength(1);
+    expect((await p.dbt(['snapshot', '--vars', '{strategy: timestamp, step: 3}'])).results).toHaveLength(1);
+    const test = await p.dbt(['test', '--vars', '{strategy: timestamp, step: 3}']);
+    expect(test.results.map((r) => r.status)).toEqual(['pass']);
+    expect(await p.query(`SELECT id, color FROM {schema}.my_snapshot WHERE dbt_valid_to IS NULL ORDER BY id`)).toEqual([{ id: 1, color: 'pink' }, { id: 2, color: 'pink' }]);
+  });
+
+  it('test_comment_ending_snapshot: a query ending in a -- comment snapshots twice', async () => {
+    const p = dbtProject({ snapshots: { 'snapshot.sql': COMMENT_AT_END } });
+    await seedCn(p);
+    await p.dbt(['snapshot']);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    expect(await p.query('SELECT toInt32(count()) AS n FROM {schema}.snapshot_actual')).toEqual([{ n: 20 }]);
+  });
+
+  it('test_long_text_snapshot: a 500-character text survives', async () => {
+    const p = dbtProject({ snapshots: { 'snapshot.sql': LONG_TEXT } });
+    await p.query('CREATE DATABASE IF NOT EXISTS {schema}');
+    await p.query('CREATE TABLE {schema}.super_long (id Int32, longstring String, updated_at DateTime64(6)) ENGINE = MergeTree ORDER BY id');
+    await p.query("INSERT INTO {schema}.super_long VALUES (1, 'short', now64(6)), (2, repeat('a', 500), now64(6))");
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    const got = await p.query<{ longstring: string }>('SELECT longstring FROM {schema}.snapshot_actual');
+    expect(new Set(got.map((r) => r.longstring))).toEqual(new Set(['a'.repeat(500), 'short']));
+  });
+
+  it("test_missing_strategy_snapshot: compile fails with dbt's \"Snapshots must be configured with a 'strategy' and 'unique_key'\"", async () => {
+    const p = dbtProject({ snapshots: { 'snapshot.sql': MISSING_STRATEGY } });
+    const r = await p.dbt(['compile'], { expectPass: false });
+    expect(r.out.join('\n')).toContain("Snapshots must be configured with a 'strategy' and 'unique_key'");
   });
 });
