@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dbtProject, type DbtProject } from '../adapter-suite/dbt-project.js';
+import { dbtProject, expectRelationsEqual, type DbtProject } from '../adapter-suite/dbt-project.js';
 
 /*
  * dbt-core tests/functional/snapshots/ (branch 1.10.latest), ported as written where ClickHouse
@@ -173,6 +173,95 @@ const MISSING_STRATEGY = `
 {% endsnapshot %}
 `;
 
+const SNAPSHOT_YML = `
+snapshots:
+  - name: snapshot_actual
+    relation: "ref('seed')"
+    config:
+      unique_key: "id || '-' || first_name"
+      strategy: timestamp
+      updated_at: updated_at
+      meta:
+        owner: 'a_owner'
+    columns:
+      - name: id
+        data_tests:
+          - not_null
+`;
+const SOURCE_SNAPSHOT_YML = `
+snapshots:
+  - name: snapshot_source
+    relation: "source('information_schema', 'tables')"
+    config:
+      unique_key: "table_schema || '-' || table_name"
+      strategy: check
+      check_cols: all
+`;
+const INFORMATION_SCHEMA_SOURCE = `
+sources:
+  - name: information_schema
+    schema: information_schema
+    tables:
+      - name: tables
+`;
+/** dbt-core's macros__test_no_overlaps_sql: a snapshot's versions of one key never overlap. */
+const NO_OVERLAPS = `
+{% macro get_snapshot_unique_id() -%}
+    {{ return(adapter.dispatch('get_snapshot_unique_id')()) }}
+{%- endmacro %}
+{% macro default__get_snapshot_unique_id() -%}
+  {% do return("id || '-' || first_name") %}
+{%- endmacro %}
+{% test mutually_exclusive_ranges(model) %}
+with base as (
+    select {{ get_snapshot_unique_id() }} as dbt_unique_id, * from {{ model }}
+),
+window_functions as (
+    select
+        dbt_valid_from as lower_bound,
+        coalesce(dbt_valid_to, '2099-1-1T00:00:01') as upper_bound,
+        lead(dbt_valid_from) over (partition by dbt_unique_id order by dbt_valid_from) as next_lower_bound,
+        row_number() over (partition by dbt_unique_id order by dbt_valid_from desc) = 1 as is_last_record
+    from base
+),
+calc as (
+    select *,
+        coalesce(lower_bound < upper_bound, is_last_record) as lower_bound_less_than_upper_bound,
+        coalesce(upper_bound = next_lower_bound, is_last_record, false) as upper_bound_equal_to_next_lower_bound
+    from window_functions
+),
+validation_errors as (
+    select * from calc
+    where not(lower_bound_less_than_upper_bound and upper_bound_equal_to_next_lower_bound)
+)
+select * from validation_errors
+{% endtest %}
+`;
+const MODELS_SCHEMA_YML = `
+snapshots:
+  - name: snapshot_actual
+    data_tests:
+      - mutually_exclusive_ranges
+    config:
+      meta:
+        owner: 'a_owner'
+`;
+
+/** seed_pg.sql's snapshot_expected, then invalidate_postgres.sql + update.sql, in ClickHouse SQL. */
+const EXPECTED_COLUMNS = 'id, first_name, last_name, email, gender, ip_address, updated_at, dbt_valid_from, dbt_valid_to, dbt_updated_at, dbt_scd_id';
+const expectedRows = (schema: string, where = '') =>
+  `SELECT ${EXPECTED_COLUMNS.replace('dbt_valid_from, dbt_valid_to, dbt_updated_at, dbt_scd_id', "updated_at, CAST(NULL AS Nullable(DateTime64(6))), updated_at, lower(hex(MD5(concat(toString(id), '-', first_name, '|', toString(updated_at)))))")} FROM ${schema}.seed ${where}`;
+async function basicSetupSql(p: DbtProject): Promise<void> {
+  await seedCn(p);
+  await p.query(`CREATE TABLE {schema}.snapshot_expected (id Int32, first_name String, last_name String, email String, gender String, ip_address String, updated_at DateTime64(6), dbt_valid_from DateTime64(6), dbt_valid_to Nullable(DateTime64(6)), dbt_updated_at DateTime64(6), dbt_scd_id String) ENGINE = MergeTree ORDER BY id`);
+  await p.query(`INSERT INTO {schema}.snapshot_expected ${expectedRows(p.schema)}`);
+}
+async function invalidateAndUpdate(p: DbtProject): Promise<void> {
+  await p.query(`ALTER TABLE {schema}.seed UPDATE updated_at = updated_at + toIntervalHour(1), email = if(id = 20, 'pfoxj@creativecommons.org', concat('new_', email)) WHERE id >= 10 AND id <= 20 SETTINGS mutations_sync = 1`);
+  await p.query(`ALTER TABLE {schema}.snapshot_expected UPDATE dbt_valid_to = updated_at + toIntervalHour(1) WHERE id >= 10 AND id <= 20 SETTINGS mutations_sync = 1`);
+  await p.query(`INSERT INTO {schema}.snapshot_expected ${expectedRows(p.schema, 'WHERE id >= 10 AND id <= 20')}`);
+}
+
 async function seedCn(p: DbtProject): Promise<void> {
   await p.query(`CREATE DATABASE IF NOT EXISTS ${p.schema}`);
   for (const sql of SEED_CN(p.schema)) await p.query(sql);
@@ -336,5 +425,46 @@ describe('snapshots (dbt-core tests/functional/snapshots)', () => {
     const p = dbtProject({ snapshots: { 'snapshot.sql': MISSING_STRATEGY } });
     const r = await p.dbt(['compile'], { expectPass: false });
     expect(r.out.join('\n')).toContain("Snapshots must be configured with a 'strategy' and 'unique_key'");
+  });
+  for (const kind of ['block', 'yaml'] as const) {
+    it(`test_basic_snapshot ${kind === 'block' ? 'TestBasicSnapshot' : 'TestBasicSnapshotYaml'}: history equals dbt's expected table; data tests pass`, async () => {
+      const p = dbtProject({
+        snapshots:
+          kind === 'yaml'
+            ? { 'snapshot.yml': SNAPSHOT_YML, 'source_snapshot.yml': SOURCE_SNAPSHOT_YML }
+            : { 'snapshot.sql': `{% snapshot snapshot_actual %}\n    {{ config(target_database=var('target_database', database), target_schema=var('target_schema', schema), unique_key='id || ' ~ "'-'" ~ ' || first_name', strategy='timestamp', updated_at='updated_at') }}\n    {% if var('invalidate_hard_deletes', 'false') | as_bool %}\n        {{ config(invalidate_hard_deletes=True) }}\n    {% endif %}\n    select * from {{ schema }}.seed\n{% endsnapshot %}\n` },
+        models: kind === 'yaml' ? { 'sources.yml': INFORMATION_SCHEMA_SOURCE, 'ref_snapshot.sql': "select * from {{ ref('snapshot_actual') }}\n" } : { 'schema.yml': MODELS_SCHEMA_YML, 'ref_snapshot.sql': "select * from {{ ref('snapshot_actual') }}\n" },
+        macros: { 'test_no_overlaps.sql': NO_OVERLAPS },
+        seeds: { 'seed_newcol.csv': 'id,first_name,last_name\n1,Judith,Kennedy\n2,Arthur,Kelly\n3,Rachel,Moreno\n', 'seed.csv': 'id,first_name\n1,Judith\n2,Arthur\n3,Rachel\n' },
+      });
+      const n = kind === 'yaml' ? 2 : 1;
+      await basicSetupSql(p);
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(n);
+      await p.dbt(['test']);
+      await expectRelationsEqual(p, ['snapshot_actual', 'snapshot_expected'], EXPECTED_COLUMNS.split(', '));
+      await invalidateAndUpdate(p);
+      expect((await p.dbt(['snapshot'])).results).toHaveLength(n);
+      const tests = await p.dbt(['test']);
+      expect(tests.results.map((r) => r.status)).toEqual(['pass']);
+      await expectRelationsEqual(p, ['snapshot_actual', 'snapshot_expected'], EXPECTED_COLUMNS.split(', '));
+    });
+  }
+
+  it('test_snapshot_config: config in the block, then the same config from a YAML entry', async () => {
+    const p = dbtProject({
+      models: { 'orders.sql': "select 1 as id, 101 as user_id, 'pending' as status\n" },
+      snapshots: { 'snapshot_orders.sql': "{% snapshot orders_snapshot %}\n{{ config(target_schema=schema, strategy='check', unique_key='id', check_cols=['status']) }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}\n" },
+    });
+    await p.dbt(['run']);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    p.write({
+      'snapshots/snapshot_orders.sql': "{% snapshot orders_snapshot %}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}\n",
+      // dbt's test writes target_schema: test (a schema of its own database); a per-test name here.
+      'snapshots/snapshot.yml': `snapshots:\n  - name: orders_snapshot\n    config:\n      target_schema: ${p.schema}_test\n      strategy: check\n      unique_key: id\n      check_cols: ['status']\n`,
+    });
+    await p.dbt(['parse']);
+    expect((await p.dbt(['snapshot'])).results).toHaveLength(1);
+    expect(await p.query(`SELECT id, status FROM {schema}_test.orders_snapshot`)).toEqual([{ id: 1, status: 'pending' }]);
+    await p.query('DROP DATABASE IF EXISTS {schema}_test');
   });
 });
