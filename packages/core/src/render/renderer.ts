@@ -367,6 +367,8 @@ export class Renderer {
         get: () => {
           const overrides = this.slot.current?.overrides?.macros;
           if (overrides && Object.hasOwn(overrides, name)) return overriddenMacro(overrides[name]);
+          // dbt propagates an override of `dbt.x` to the global `x` (a global override wins).
+          if (overrides && Object.hasOwn(overrides, `${BUILTIN_PACKAGE}.${name}`) && dbtNamespace && name in dbtNamespace) return overriddenMacro(overrides[`${BUILTIN_PACKAGE}.${name}`]);
           const found = this.registry.resolve(name, this.searchPackage());
           if (!found) return builtIn?.get ? builtIn.get() : builtIn?.value;
           if (!('namespace' in found)) return found.fn();
@@ -454,8 +456,15 @@ function overriddenMacro(value: unknown): (...args: unknown[]) => unknown {
 /** A package namespace whose `package.name` macros named in a unit test's overrides give their values. */
 function withOverrides(namespace: object, pkg: string, overrides: Readonly<Record<string, unknown>>): object {
   const prefix = `${pkg}.`;
-  if (!Object.keys(overrides).some((k) => k.startsWith(prefix))) return namespace;
+  // dbt (providers.py generate_runtime_unit_test_context): an override of a global `x` is also
+  // `dbt.x` when the dbt namespace has x, and wins over an override of `dbt.x`.
+  const key = (prop: string): string | undefined =>
+    pkg === BUILTIN_PACKAGE && Object.hasOwn(overrides, prop) && prop in namespace ? prop : Object.hasOwn(overrides, prefix + prop) ? prefix + prop : undefined;
+  if (!Object.keys(overrides).some((k) => k.startsWith(prefix) || (pkg === BUILTIN_PACKAGE && k in namespace))) return namespace;
   return new Proxy(namespace, {
-    get: (target, prop, receiver) => (typeof prop === 'string' && Object.hasOwn(overrides, prefix + prop) ? overriddenMacro(overrides[prefix + prop]) : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver) => {
+      const k = typeof prop === 'string' ? key(prop) : undefined;
+      return k !== undefined ? overriddenMacro(overrides[k]) : Reflect.get(target, prop, receiver);
+    },
   });
 }
