@@ -50,6 +50,104 @@ unit_tests:
           package_defined_macro: "package_macro_override"
 `;
 
+const INCREMENTAL = `
+{{ config(materialized='incremental') }}
+select * from {{ ref('events') }}
+{% if is_incremental() %}
+where event_time > (select max(event_time) from {{ this }})
+{% endif %}
+`;
+const EVENTS = `
+select DATE '2020-01-01' as event_time, 1 as event
+union all
+select DATE '2020-01-02' as event_time, 2 as event
+union all
+select DATE '2020-01-03' as event_time, 3 as event
+`;
+const INCREMENTAL_BASIC = `
+unit_tests:
+  - name: incremental_false
+    model: my_incremental_model
+    overrides:
+      macros:
+        is_incremental: false
+    given:
+      - input: ref('events')
+        rows:
+          - {event_time: "2020-01-01", event: 1}
+    expect:
+      rows:
+        - {event_time: "2020-01-01", event: 1}
+  - name: incremental_true
+    model: my_incremental_model
+    overrides:
+      macros:
+        is_incremental: true
+    given:
+      - input: ref('events')
+        rows:
+          - {event_time: "2020-01-01", event: 1}
+          - {event_time: "2020-01-02", event: 2}
+          - {event_time: "2020-01-03", event: 3}
+      - input: this
+        rows:
+          - {event_time: "2020-01-01", event: 1}
+    expect:
+      rows:
+        - {event_time: "2020-01-02", event: 2}
+        - {event_time: "2020-01-03", event: 3}
+`;
+const incrementalCase = (name: string, override: string, thisInput: boolean) => `
+unit_tests:
+  - name: ${name}
+    model: my_incremental_model
+${override ? `    overrides:\n      macros:\n        is_incremental: ${override}\n` : ''}    given:
+      - input: ref('events')
+        rows:
+          - {event_time: "2020-01-01", event: 1}
+${thisInput ? '      - input: this\n        rows:\n          - {event_time: "2020-01-01", event: 1}\n' : ''}    expect:
+      rows:
+        - {event_time: "2020-01-01", event: 1}
+`;
+const RAW_CUSTOMERS = 'id,first_name,last_name,email\n1,Michael,Perez,mperez0@chronoengine.com\n2,Shawn,Mccoy,smccoy1@reddit.com\n3,Kathleen,Payne,kpayne2@cargocollective.com\n';
+const SOURCES_YML = `
+sources:
+  - name: seed_sources
+    schema: "{{ target.schema }}"
+    tables:
+      - name: raw_customers
+        columns:
+          - name: id
+            data_tests:
+              - not_null:
+                  severity: "{{ 'error' if target.name == 'prod' else 'warn' }}"
+              - unique
+          - name: first_name
+          - name: last_name
+          - name: email
+unit_tests:
+  - name: test_customers
+    model: customers
+    given:
+      - input: source('seed_sources', 'raw_customers')
+        rows:
+          - {id: 1, first_name: Emily}
+    expect:
+      rows:
+        - {id: 1, first_name: Emily}
+`;
+const FAILING_UNIT_TEST = `
+  - name: fail_test_customers
+    model: customers
+    given:
+      - input: source('seed_sources', 'raw_customers')
+        rows:
+          - {id: 1, first_name: Emily}
+    expect:
+      rows:
+        - {id: 1, first_name: Joan}
+`;
+
 describe('unit_testing (dbt-core tests/functional/unit_testing)', () => {
   it('test_ut_diffing TestUnitTestingDiffIsOrderAgnostic: six unit tests pass whatever the row order, NULLs included', async () => {
     const p = dbtProject({
@@ -82,5 +180,65 @@ describe('unit_testing (dbt-core tests/functional/unit_testing)', () => {
     });
     const results = (await p.dbt(['test', '--select', 'm'])).results;
     expect(results.map((r) => r.status)).toEqual(['pass']);
+  });
+  it('test_unit_testing TestUnitTestIncrementalModelBasic: is_incremental overrides, `this` as an input', async () => {
+    const p = dbtProject({ models: { 'my_incremental_model.sql': INCREMENTAL, 'events.sql': EVENTS, 'schema.yml': INCREMENTAL_BASIC } });
+    expect((await p.dbt(['run'])).results).toHaveLength(2);
+    const results = (await p.dbt(['test', '--select', 'my_incremental_model'])).results;
+    expect(results.map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
+
+  for (const [cls, yml, message] of [
+    ['TestUnitTestIncrementalModelNoOverride', incrementalCase('incremental_false', '', false), "Boolean override for 'is_incremental' must be provided for unit test 'incremental_false' in model 'my_incremental_model'"],
+    ['TestUnitTestIncrementalModelWrongOverride', incrementalCase('incremental_false', 'foobar', false), "Boolean override for 'is_incremental' must be provided for unit test 'incremental_false' in model 'my_incremental_model'"],
+    ['TestUnitTestIncrementalModelNoThisInput', incrementalCase('incremental_true', 'true', false), "Unit test 'incremental_true' for incremental model 'my_incremental_model' must have a 'this' input"],
+  ] as const) {
+    it(`test_unit_testing ${cls}: parse fails with dbt's message`, async () => {
+      const p = dbtProject({ models: { 'my_incremental_model.sql': INCREMENTAL, 'events.sql': EVENTS, 'schema.yml': yml } });
+      const r = await p.dbt(['parse'], { expectPass: false });
+      expect(r.out.join('\n')).toContain(message);
+    });
+  }
+
+  it('test_unit_testing TestUnitTestImplicitSeed: a seed input without rows reads the seed file', async () => {
+    const p = dbtProject({
+      seeds: { 'my_favorite_seed.csv': 'id,a\n1,5\n2,4\n3,3\n4,2\n5,1\n' },
+      models: {
+        'my_new_model.sql': "select\nmy_favorite_seed.id,\na + b as c\nfrom {{ ref('my_favorite_seed') }} as my_favorite_seed\ninner join {{ ref('my_favorite_model') }} as my_favorite_model\non my_favorite_seed.id = my_favorite_model.id\n",
+        'my_favorite_model.sql': 'select\n2 as id,\n3 as b\n',
+        'schema.yml': "unit_tests:\n  - name: t\n    model: my_new_model\n    given:\n      - input: ref('my_favorite_seed')\n      - input: ref('my_favorite_model')\n        rows:\n          - {id: 1, b: 2}\n    expect:\n      rows:\n        - {id: 1, c: 7}\n",
+      },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['run']);
+    expect((await p.dbt(['test', '--select', 'my_new_model'])).results.map((r) => r.status)).toEqual(['pass']);
+  });
+
+  it('test_ut_sources TestUnitTestSourceInput: a source input; build runs 5 nodes, a failing unit test skips its model', async () => {
+    const p = dbtProject({ seeds: { 'raw_customers.csv': RAW_CUSTOMERS }, models: { 'customers.sql': "select * from {{ source('seed_sources', 'raw_customers') }}\n", 'sources.yml': SOURCES_YML } });
+    await p.dbt(['seed']);
+    await p.dbt(['run']);
+    expect((await p.dbt(['test', '--select', 'test_type:unit'])).results).toHaveLength(1);
+    const build = (await p.dbt(['build'])).results;
+    expect(build).toHaveLength(5);
+    expect(build.map((r) => r.unique_id)).toContain('unit_test.test.customers.test_customers');
+    p.write({ 'models/sources.yml': SOURCES_YML + FAILING_UNIT_TEST });
+    const failed = (await p.dbt(['build'], { expectPass: false })).results;
+    expect(failed).toHaveLength(6);
+    const status = Object.fromEntries(failed.map((r) => [r.unique_id, r.status]));
+    expect(status['model.test.customers']).toBe('skipped');
+    expect(status['unit_test.test.customers.fail_test_customers']).toBe('fail');
+  });
+  it("test_unit_testing TestUnitTestNonexistentSeed: dbt's \"Unable to find seed 'test.my_second_favorite_seed' for unit tests\"", async () => {
+    const p = dbtProject({
+      seeds: { 'my_favorite_seed.csv': 'id,a\n1,5\n' },
+      models: {
+        'my_new_model.sql': "select\nmy_favorite_seed.id,\na + b as c\nfrom {{ ref('my_favorite_seed') }} as my_favorite_seed\ninner join {{ ref('my_favorite_model') }} as my_favorite_model\non my_favorite_seed.id = my_favorite_model.id\n",
+        'my_favorite_model.sql': 'select\n2 as id,\n3 as b\n',
+        'schema.yml': "unit_tests:\n  - name: t\n    model: my_new_model\n    given:\n      - input: ref('my_second_favorite_seed')\n      - input: ref('my_favorite_model')\n        rows:\n          - {id: 1, b: 2}\n    expect:\n      rows:\n        - {id: 1, c: 7}\n",
+      },
+    });
+    const r = await p.dbt(['test', '--select', 'my_new_model'], { expectPass: false });
+    expect(r.out.join('\n')).toContain("Unable to find seed 'test.my_second_favorite_seed' for unit tests");
   });
 });
