@@ -148,6 +148,28 @@ const FAILING_UNIT_TEST = `
         - {id: 1, first_name: Joan}
 `;
 
+/* test_sql_format.py's project; dim_wizards' Postgres regex `email ~ '…'` is ClickHouse's match(email, '…'). */
+const WIZARDS = {
+  seeds: { 'wizards.csv': "id,w_name,email,email_tld,phone,world\n1,Albus Dumbledore,a.dumbledore@gmail.com,gmail.com,813-456-9087,1\n2,Gandalf,gandy811@yahoo.com,yahoo.com,551-329-8367,2\n3,Winifred Sanderson,winnie@hocuspocus.com,hocuspocus.com,,6\n4,Marnie Piper,cromwellwitch@gmail.com,gmail.com,,5\n5,Grace Goheen,grace.goheen@dbtlabs.com,dbtlabs.com,,3\n6,Glinda,glinda_good@hotmail.com,hotmail.com,912-458-3289,4\n", 'top_level_email_domains.csv': "tld\ngmail.com\nyahoo.com\nhocuspocus.com\ndbtlabs.com\nhotmail.com\n", 'worlds.csv': "id,name\n1,The Wizarding World\n2,Middle-earth\n3,dbt Labs\n4,Oz\n5,Halloweentown\n6,Salem\n" },
+  models: { 'stg_wizards.sql': "\nselect\n    id as wizard_id,\n    w_name as wizard_name,\n    email,\n    email_tld as email_top_level_domain,\n    phone as phone_number,\n    world as world_id\nfrom {{ ref('wizards') }}\n", 'stg_worlds.sql': "\nselect\n    id as world_id,\n    name as world_name\nfrom {{ ref('worlds') }}\n", 'dim_wizards.sql': "\nwith wizards as (\n\n    select * from {{ ref('stg_wizards') }}\n\n),\n\nworlds as (\n\n    select * from {{ ref('stg_worlds') }}\n\n),\n\naccepted_email_domains as (\n\n    select * from {{ ref('top_level_email_domains') }}\n\n),\n\ncheck_valid_emails as (\n\n    select\n        wizards.wizard_id,\n        wizards.wizard_name,\n        wizards.email,\n        wizards.phone_number,\n        wizards.world_id,\n\n        coalesce (\n            match(wizards.email, '^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\\\.[A-Za-z]{2,}$')\n        = true\n        and accepted_email_domains.tld is not null,\n        false) as is_valid_email_address\n\n    from wizards\n    left join accepted_email_domains\n        on wizards.email_top_level_domain = lower(accepted_email_domains.tld)\n\n)\n\nselect\n    check_valid_emails.wizard_id,\n    check_valid_emails.wizard_name,\n    check_valid_emails.email,\n    check_valid_emails.is_valid_email_address,\n    check_valid_emails.phone_number,\n    worlds.world_name\nfrom check_valid_emails\nleft join worlds\n    on check_valid_emails.world_id = worlds.world_id\n" },
+};
+const SQL_FORMAT_YML = "\nunit_tests:\n  - name: test_valid_email_address\n    model: dim_wizards\n    given:\n      - input: ref('stg_wizards')\n        format: sql\n        rows: |\n          select 1 as wizard_id, 'joe' as wizard_name, 'cool@example.com' as email, 'example.com' as email_top_level_domain, '123' as phone_number, 1 as world_id  union all\n          select 2 as wizard_id, 'don' as wizard_name, 'cool@unknown.com' as email, 'unknown.com' as email_top_level_domain, '456' as phone_number, 2 as world_id  union all\n          select 3 as wizard_id, 'mary' as wizard_name, 'badgmail.com' as email, 'gmail.com' as email_top_level_domain, '789' as phone_number, 3 as world_id union all\n          select 4 as wizard_id, 'jane' as wizard_name, 'missingdot@gmailcom' as email, 'gmail.com' as email_top_level_domain, '102' as phone_number, 4 as world_id\n      - input: ref('top_level_email_domains')\n        format: sql\n        rows: |\n          select 'example.com' as tld union all\n          select 'gmail.com' as tld\n      - input: ref('stg_worlds')\n        rows: []\n    expect:\n      format: sql\n      rows: |\n        select 1 as wizard_id, 'joe' as wizard_name, 'cool@example.com' as email, true as is_valid_email_address, '123' as phone_number, null as world_name union all\n        select 2 as wizard_id, 'don' as wizard_name, 'cool@unknown.com' as email, false as is_valid_email_address, '456' as phone_number, null as world_name  union all\n        select 3 as wizard_id, 'mary' as wizard_name, 'badgmail.com' as email, false as is_valid_email_address, '789' as phone_number, null as world_name union all\n        select 4 as wizard_id, 'jane' as wizard_name, 'missingdot@gmailcom' as email, false as is_valid_email_address, '102' as phone_number, null as world_name\n";
+const ORIG_FORMAT_YML = "\nunit_tests:\n  - name: test_valid_email_address\n    model: dim_wizards\n    given:\n      - input: ref('stg_wizards')\n        rows:\n          - {email: cool@example.com,     email_top_level_domain: example.com}\n          - {email: cool@unknown.com,     email_top_level_domain: unknown.com}\n          - {email: badgmail.com,         email_top_level_domain: gmail.com}\n          - {email: missingdot@gmailcom,  email_top_level_domain: gmail.com}\n      - input: ref('top_level_email_domains')\n        rows:\n          - {tld: example.com}\n          - {tld: gmail.com}\n      - input: ref('stg_worlds')\n        rows: []\n    expect:\n      rows:\n        - {email: cool@example.com,    is_valid_email_address: true}\n        - {email: cool@unknown.com,    is_valid_email_address: false}\n        - {email: badgmail.com,        is_valid_email_address: false}\n        - {email: missingdot@gmailcom, is_valid_email_address: false}\n";
+
+/* test_csv_fixtures.py fixtures (unit_testing/fixtures.py). */
+const CSV = {
+  my_model_a_sql: "\nSELECT\n1 as a,\n1 as id,\n2 as not_testing,\n'a' as string_a,\nDATE '2020-01-02' as date_a\n",
+  my_model_check_null_sql: "\nSELECT\nCASE\n  WHEN a IS null THEN True\n  ELSE False\nEND a_is_null\nFROM {{ ref('my_model_a') }}\n",
+  test_my_model_csv_null_yml: "\nunit_tests:\n  - name: test_my_model_check_null\n    model: my_model_check_null\n    given:\n      - input: ref('my_model_a')\n        format: csv\n        rows: |\n          id,a\n          1,\n          2,3\n    expect:\n      format: csv\n      rows: |\n        a_is_null\n        True\n        False\n",
+  test_my_model_file_csv_null_yml: "\nunit_tests:\n  - name: test_my_model_check_null\n    model: my_model_check_null\n    given:\n      - input: ref('my_model_a')\n        format: csv\n        fixture: test_my_model_a_with_null_fixture\n    expect:\n      format: csv\n      rows: |\n        a_is_null\n        True\n        False\n",
+  test_my_model_a_with_null_fixture_csv: "id,a\n1,\n2,3\n",
+  my_model_sql: "\nSELECT\na+b as c,\nconcat(string_a, string_b) as string_c,\nnot_testing, date_a\nFROM {{ ref('my_model_a')}} my_model_a\nJOIN {{ ref('my_model_b' )}} my_model_b\nON my_model_a.id = my_model_b.id\n",
+  my_model_b_sql: "\nSELECT\n2 as b,\n1 as id,\n2 as c,\n'b' as string_b\n",
+  test_my_model_missing_csv_yml: "\nunit_tests:\n  - name: test_missing_csv_file\n    model: my_model\n    given:\n      - input: ref('my_model_a')\n        format: csv\n        rows: |\n          id,a\n          1,1\n      - input: ref('my_model_b')\n        format: csv\n        rows: |\n          id,b\n          1,2\n          2,2\n    expect:\n      format: csv\n      fixture: fake_fixture\n",
+  test_my_model_duplicate_csv_yml: "\nunit_tests:\n  - name: test_missing_csv_file\n    model: my_model\n    given:\n      - input: ref('my_model_a')\n        format: csv\n        rows: |\n          id,a\n          1,1\n      - input: ref('my_model_b')\n        format: csv\n        rows: |\n          id,b\n          1,2\n          2,2\n    expect:\n      format: csv\n      fixture: test_my_model_basic_fixture\n",
+  test_my_model_basic_fixture_csv: "c\n2\n",
+};
+
 describe('unit_testing (dbt-core tests/functional/unit_testing)', () => {
   it('test_ut_diffing TestUnitTestingDiffIsOrderAgnostic: six unit tests pass whatever the row order, NULLs included', async () => {
     const p = dbtProject({
@@ -240,5 +262,38 @@ describe('unit_testing (dbt-core tests/functional/unit_testing)', () => {
     });
     const r = await p.dbt(['test', '--select', 'my_new_model'], { expectPass: false });
     expect(r.out.join('\n')).toContain("Unable to find seed 'test.my_second_favorite_seed' for unit tests");
+  });
+  for (const [name, yml] of [['format: sql', SQL_FORMAT_YML], ['dict rows', ORIG_FORMAT_YML]] as const) {
+    it(`test_sql_format TestSQLFormat (${name}): build runs 7 nodes, the unit test passes`, async () => {
+      const p = dbtProject({ seeds: WIZARDS.seeds, models: { ...WIZARDS.models, 'schema.yml': yml } });
+      const results = (await p.dbt(['build'])).results;
+      expect(results).toHaveLength(7);
+      expect(results.find((r) => r.unique_id.startsWith('unit_test.'))?.status).toBe('pass');
+    });
+  }
+  for (const [cls, files] of [
+    ['TestUnitTestsInlineCSVEmptyValueIsNull', { 'models/test_my_model_csv_null.yml': CSV.test_my_model_csv_null_yml }],
+    ['TestUnitTestsFileCSVEmptyValueIsNull', { 'models/test_my_model_file_csv_null.yml': CSV.test_my_model_file_csv_null_yml, 'tests/fixtures/test_my_model_a_with_null_fixture.csv': CSV.test_my_model_a_with_null_fixture_csv }],
+  ] as const) {
+    it(`test_csv_fixtures ${cls}: an empty csv value is NULL`, async () => {
+      const p = dbtProject({ models: { 'my_model_a.sql': CSV.my_model_a_sql, 'my_model_check_null.sql': CSV.my_model_check_null_sql }, files });
+      expect((await p.dbt(['run'])).results).toHaveLength(2);
+      expect((await p.dbt(['test', '--select', 'my_model_check_null'])).results.map((r) => r.status)).toEqual(['pass']);
+    });
+  }
+
+  it('test_csv_fixtures TestUnitTestsMissingCSVFile / TestUnitTestsDuplicateCSVFile: run fails at parse', async () => {
+    const models = { 'my_model.sql': CSV.my_model_sql, 'my_model_a.sql': CSV.my_model_a_sql, 'my_model_b.sql': CSV.my_model_b_sql };
+    const missing = dbtProject({ models: { ...models, 'test_my_model.yml': CSV.test_my_model_missing_csv_yml } });
+    const m = await missing.dbt(['run'], { expectPass: false });
+    expect(m.code).toBe(2);
+    expect(m.out.join('\n')).toContain("fake_fixture");
+    const duplicate = dbtProject({
+      models: { ...models, 'test_my_model.yml': CSV.test_my_model_duplicate_csv_yml },
+      tests: { 'fixtures/one-folder/test_my_model_basic_fixture.csv': CSV.test_my_model_basic_fixture_csv, 'fixtures/another-folder/test_my_model_basic_fixture.csv': CSV.test_my_model_basic_fixture_csv },
+    });
+    const d = await duplicate.dbt(['run'], { expectPass: false });
+    expect(d.code).toBe(2);
+    expect(d.out.join("\n")).toContain("dbt found two fixtures with the name \"test_my_model_basic_fixture\"");
   });
 });

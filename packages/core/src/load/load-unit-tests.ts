@@ -41,6 +41,23 @@ function fixtureFiles(root: ProjectRoot): Map<string, string[]> {
   return out;
 }
 
+/**
+ * The fixture files by name; two files of one name (in two folders, or a .csv and a .sql) are
+ * dbt's DuplicateResourceNameError: fixtures are resources `fixture.<package>.<name>`.
+ */
+function uniqueFixtureFiles(root: ProjectRoot): Map<string, string[]> {
+  const files = fixtureFiles(root);
+  for (const [name, paths] of files)
+    if (paths.length > 1) {
+      const listed = paths.map((f) => `- fixture.${root.projectFile.name}.${name} (${rootRelative(root, f)})`).join('\n');
+      throw new ProjectError('unit_test_fixture', `dbt found two fixtures with the name "${name}".\n\nSince these resources have the same name, dbt will be unable to find the correct resource when looking for fixture "${name}".\n\nTo fix this, change the name of one of these resources:\n${listed}`, {
+        file: rootRelative(root, paths[1]!),
+        hint: 'Rename one of the fixture files: unit tests find a fixture by its file name alone.',
+      });
+    }
+  return files;
+}
+
 /** CSV text as rows of text values keyed by the header; empty cells are NULL (dbt: "should default to null, not ''"). */
 function csvRows(text: string, file: string, line: number, emptyIsNull = true): Record<string, unknown>[] {
   const records = parseCsvRecords(text.replace(/^\uFEFF/, ''));
@@ -164,7 +181,7 @@ export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
         let fixtureFile: string | undefined;
         let line = f.line;
         if (f.fixture !== undefined) {
-          fixtures ??= fixtureFiles(root);
+          fixtures ??= uniqueFixtureFiles(root);
           const ext = f.format === 'csv' ? '.csv' : '.sql';
           const file = (fixtures.get(f.fixture) ?? []).find((p) => p.endsWith(ext));
           if (!file)
