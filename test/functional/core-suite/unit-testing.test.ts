@@ -170,6 +170,13 @@ const CSV = {
   test_my_model_basic_fixture_csv: "c\n2\n",
 };
 
+/* test_ut_snapshot_dependency.py; Postgres's split_part(email, '@', 2) is splitByChar('@', email)[2]. */
+const SNAPSHOT_DEPENDENCY = {
+  seeds: { 'raw_customers.csv': "id,first_name,last_name,email,gender,ip_address,updated_at\n1,'Judith','Kennedy','(not provided)','Female','54.60.24.128','2015-12-24 12:19:28'\n2,'Arthur','Kelly','(not provided)','Male','62.56.24.215','2015-10-28 16:22:15'\n3,'Rachel','Moreno','rmoreno2@msu.edu','Female','31.222.249.23','2016-04-05 02:05:30'\n4,'Ralph','Turner','rturner3@hp.com','Male','157.83.76.114','2016-08-08 00:06:51'\n5,'Laura','Gonzales','lgonzales4@howstuffworks.com','Female','30.54.105.168','2016-09-01 08:25:38'\n6,'Katherine','Lopez','klopez5@yahoo.co.jp','Female','169.138.46.89','2016-08-30 18:52:11'\n7,'Jeremy','Hamilton','jhamilton6@mozilla.org','Male','231.189.13.133','2016-07-17 02:09:46'\n", 'top_level_domains.csv': "id,domain\n3,'msu.edu'\n4,'hp.com'\n5,'howstuffworks.com'\n6,'yahoo.co.jp'\n7,'mozilla.org'\n" },
+  models: { 'customers.sql': "\nwith snapshot_users as (\nselect * from {{ ref('snapshot_users') }}\n),\n\ntop_level_domains as (\nselect * from {{ source('seed_sources', 'top_level_domains') }}\n),\nmatched_values as (\n    select\n        snapshot_users.*,\n        case when exists (\n            select 1 from top_level_domains\n            where top_level_domains.domain = snapshot_users.domain\n        ) then true else false end as is_valid_email_address\n    from\n        snapshot_users\n)\n\nselect * from matched_values\n", 'unit_tests.yml': "\nsources:\n  - name: seed_sources\n    schema: \"{{ target.schema }}\"\n    tables:\n      - name: top_level_domains\n        columns:\n          - name: id\n          - name: domain\n\nunit_tests:\n  - name: test_is_valid_email_address\n    model: customers\n    given:\n      - input: ref('snapshot_users')\n        rows:\n         - {id: 1, email: cool@example.com,     domain: example.com}\n         - {id: 2, email: cool@unknown.com,     domain: unknown.com}\n         - {id: 3, email: badgmail.com,         domain: gmailcom}\n         - {id: 4, email: missingdot@gmailcom,  domain: gmailcom}\n      - input: source('seed_sources', 'top_level_domains')\n        rows:\n         - {domain: example.com}\n         - {domain: gmail.com}\n    expect:\n      rows:\n        - {id: 1, is_valid_email_address: true}\n        - {id: 2, is_valid_email_address: false}\n        - {id: 3, is_valid_email_address: false}\n        - {id: 4, is_valid_email_address: false}\n\n  - name: fail_is_valid_email_address\n    model: customers\n    given:\n      - input: ref('snapshot_users')\n        rows:\n        - {id: 1, email: cool@example.com,     domain: example.com}\n      - input: source('seed_sources', 'top_level_domains')\n        rows:\n        - {domain: example.com}\n        - {domain: gmail.com}\n    expect:\n      rows:\n        - {id: 1, is_valid_email_address: false}\n" },
+  snapshots: { 'snapshot_users.sql': "\n{% snapshot snapshot_users %}\n\n    {{\n        config(\n            target_database=var('target_database', database),\n            target_schema=schema,\n            unique_key='id || ' ~ \"'-'\" ~ ' || first_name',\n            strategy='check',\n            check_cols=['email'],\n        )\n    }}\n    select *, splitByChar('@', email)[2] as domain from {{ schema }}.raw_customers\n\n{% endsnapshot %}\n" },
+};
+
 describe('unit_testing (dbt-core tests/functional/unit_testing)', () => {
   it('test_ut_diffing TestUnitTestingDiffIsOrderAgnostic: six unit tests pass whatever the row order, NULLs included', async () => {
     const p = dbtProject({
@@ -295,5 +302,41 @@ describe('unit_testing (dbt-core tests/functional/unit_testing)', () => {
     const d = await duplicate.dbt(['run'], { expectPass: false });
     expect(d.code).toBe(2);
     expect(d.out.join("\n")).toContain("dbt found two fixtures with the name \"test_my_model_basic_fixture\"");
+  });
+  it('test_ut_ephemeral TestUnitTestEphemeralInput: a nested ephemeral model as a sql-format input', async () => {
+    const yml = "unit_tests:\n  - name: test_customers\n    model: customers\n    given:\n      - input: ref('nested_ephemeral_model')\n        format: sql\n        rows: |\n          select 1 as id, 'Emily' as first_name\n    expect:\n      rows:\n        - {id: 1, first_name: Emily}\n";
+    const failing = "  - name: fail_test_customers\n    model: customers\n    given:\n      - input: ref('nested_ephemeral_model')\n        format: sql\n        rows: |\n          select 1 as id, 'Emily' as first_name\n    expect:\n      rows:\n        - {id: 1, first_name: Joan}\n";
+    const p = dbtProject({
+      models: {
+        'customers.sql': "select * from {{ ref('nested_ephemeral_model') }}\n",
+        'ephemeral_model.sql': '{{ config(materialized="ephemeral") }}\nselect 1 as id, \'Emily\' as first_name\n',
+        'nested_ephemeral_model.sql': '{{ config(materialized="ephemeral") }}\nselect * from {{ ref(\'ephemeral_model\') }}\n',
+        'tests.yml': yml,
+      },
+    });
+    await p.dbt(['run']);
+    expect((await p.dbt(['test', '--select', 'test_type:unit'])).results).toHaveLength(1);
+    const build = (await p.dbt(['build'])).results;
+    expect(build.map((r) => r.unique_id).sort()).toEqual(['model.test.customers', 'unit_test.test.customers.test_customers']);
+    p.write({ 'models/tests.yml': yml + failing });
+    const failed = (await p.dbt(['build'], { expectPass: false })).results;
+    expect(failed).toHaveLength(3);
+    const status = Object.fromEntries(failed.map((r) => [r.unique_id, r.status]));
+    expect(status['model.test.customers']).toBe('skipped');
+    expect(status['unit_test.test.customers.fail_test_customers']).toBe('fail');
+  });
+  it('test_ut_snapshot_dependency TestUnitTestSnapshotDependency: a snapshot as an input; build skips the model after a failing unit test', async () => {
+    const p = dbtProject(SNAPSHOT_DEPENDENCY);
+    await p.dbt(['seed']);
+    await p.dbt(['snapshot']);
+    await p.dbt(['run']);
+    expect((await p.dbt(['test', '--select', 'test_name:test_is_valid_email_address'])).results.map((r) => r.status)).toEqual(['pass']);
+    expect((await p.dbt(['test', '--select', 'test_name:fail_is_valid_email_address'], { expectPass: false })).results.map((r) => r.status)).toEqual(['fail']);
+    const build = (await p.dbt(['build'], { expectPass: false })).results;
+    expect(build).toHaveLength(6);
+    const status = Object.fromEntries(build.map((r) => [r.unique_id, r.status]));
+    expect(status['unit_test.test.customers.fail_is_valid_email_address']).toBe('fail');
+    expect(['pass', 'skipped']).toContain(status['unit_test.test.customers.test_is_valid_email_address']);
+    expect(status['model.test.customers']).toBe('skipped');
   });
 });
