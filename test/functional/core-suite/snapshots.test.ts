@@ -467,4 +467,43 @@ describe('snapshots (dbt-core tests/functional/snapshots)', () => {
     expect(await p.query(`SELECT id, status FROM {schema}_test.orders_snapshot`)).toEqual([{ id: 1, status: 'pending' }]);
     await p.query('DROP DATABASE IF EXISTS {schema}_test');
   });
+  it('test_snapshot_empty TestSnapshotEmpty: snapshot --empty leaves the snapshot empty, twice', async () => {
+    const p = dbtProject({
+      models: {
+        'my_model.sql': 'select 1 as id, {{ dbt.current_timestamp() }} as updated_at\n',
+        'snapshots.yml': "snapshots:\n  - name: my_snapshot\n    relation: \"ref('my_model')\"\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: all\n      dbt_valid_to_current: \"date('9999-12-31')\"\n",
+      },
+    });
+    const query = 'select id, updated_at, dbt_valid_from, dbt_valid_to from {schema}.my_snapshot order by updated_at asc';
+    await p.dbt(['run']);
+    await p.dbt(['snapshot', '--empty']);
+    expect(await p.query(query)).toEqual([]);
+    await p.dbt(['run']);
+    await p.dbt(['snapshot', '--empty']);
+    expect(await p.query(query)).toEqual([]);
+  });
+
+  it('test_cross_schema_snapshot: a snapshot in another schema (target_schema var), a model refs it', async () => {
+    const p = dbtProject({ snapshots: { 'snapshot.sql': HARD_DELETE_SNAPSHOT }, models: { 'schema.yml': MODELS_SCHEMA_YML, 'ref_snapshot.sql': "select * from {{ ref('snapshot_actual') }}\n" }, macros: { 'test_no_overlaps.sql': NO_OVERLAPS } });
+    await seedCn(p);
+    const target = `${p.schema}_snapshotted`;
+    try {
+      expect((await p.dbt(['snapshot', '--vars', JSON.stringify({ target_schema: target })])).results).toHaveLength(1);
+      expect((await p.dbt(['run', '--vars', JSON.stringify({ target_schema: target })])).results).toHaveLength(1);
+      expect(await p.query(`SELECT toInt32(count()) AS n FROM {schema}.ref_snapshot`)).toEqual([{ n: 20 }]);
+      expect(await p.query(`SELECT toInt32(count()) AS n FROM ${target}.snapshot_actual`)).toEqual([{ n: 20 }]);
+    } finally {
+      await p.query(`DROP DATABASE IF EXISTS ${target}`);
+    }
+  });
+  it("test_invalid_namespace_snapshot: strategy='dbt.custom' (no such macro in dbt) fails the snapshot", async () => {
+    const p = dbtProject({ snapshots: { 'snapshots.sql': HARD_DELETE_SNAPSHOT.replace("strategy='timestamp'", "strategy='dbt.custom'") } });
+    await seedCn(p);
+    const r = await p.dbt(['snapshot'], { expectPass: false });
+    expect(r.results.map((x) => x.status)).toEqual(['error']);
+    expect(r.out.join('\n')).toContain("Snapshot strategy 'dbt.custom' is not supported");
+    // The project loads: models still run (dbt resolves a snapshot's strategy when it runs).
+    p.write({ 'models/m.sql': 'select 1 as id\n' });
+    expect((await p.dbt(['run'])).results.map((x) => x.status)).toEqual(['success']);
+  });
 });
