@@ -67,4 +67,25 @@ from (select toFloat64(29) as subtotal)`,
     const test = await p.dbt(['test']);
     expect(test.results.map((r) => r.status)).toEqual(['pass']);
   });
+
+  it("numeric / decimal without precision keeps the value (Postgres' exact numeric), where ClickHouse's is Decimal(10, 0)", async () => {
+    const model = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
+select
+  cast(1.5 as numeric) as half,
+  round(avg(x)::numeric, 2) as avg2,
+  cast(sum(x) as decimal) / nullif(sum(sum(x)) over (), 0) as share,
+  cast(0.29 as numeric) as f_029,
+  cast('12.345' as numeric) as s_12345,
+  cast(toDecimal64('2.5', 1) as numeric) / cast(2 as numeric(10, 2)) as d_div
+from (select toFloat64(number) / 3 as x from numbers(4))`;
+    const ch = `{{ config(materialized='table', dbt_semantics=false) }}
+select cast(1.5 as numeric) as half, round(avg(x)::numeric, 2) as avg2, cast(0.29 as numeric) as f_029 from (select toFloat64(number) / 3 as x from numbers(4))`;
+    const p = dbtProject({ models: { 'ratios.sql': model(''), 'ratios_ch.sql': ch } });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success', 'success']);
+    const [row] = await p.query(`select toString(half) h, toString(avg2) a, toString(share) s, toString(f_029) f, toString(s_12345) t, toString(d_div) d from {schema}.ratios`);
+    expect(row).toEqual({ h: '1.5', a: '0.5', s: '1', f: '0.29', t: '12.345', d: '1.25' });
+    // ClickHouse's own answer: Decimal(10, 0) drops the decimals.
+    expect(await p.query(`select toString(half) h, toString(avg2) a, toString(f_029) f from {schema}.ratios_ch`)).toEqual([{ h: '1', a: '0', f: '0' }]);
+  });
 });

@@ -18,3 +18,18 @@ describe('withDoubleFloatCasts', () => {
     expect(withDoubleFloatCasts(model({ dbt_semantics: false }), 'select x::float')).toBe('select x::float');
   });
 });
+
+describe('unbounded numeric casts (execute/dbt-semantics/float-casts.ts)', () => {
+  it('writes `::numeric`, `::decimal` and `cast(… as numeric)` without precision as a Decimal that keeps decimals', () => {
+    expect(withDoubleFloatCasts(model(), 'select round(avg(x)::numeric, 2) as a, cast(s AS DECIMAL) / n as r, y::decimal from t')).toBe(
+      'select round(avg(x)::Decimal(38, 10), 2) as a, cast(s AS Decimal(38, 10)) / n as r, y::Decimal(38, 10) from t',
+    );
+  });
+
+  it('leaves numeric(p, s), names, strings, contracts and dbt_semantics: false alone', () => {
+    for (const sql of ["select x::numeric(16, 2), cast(y as numeric(10)), 'as numeric)' as s, numeric_col, decimal from t", 'select CAST(z, \'numeric\') from t'])
+      expect(withDoubleFloatCasts(model(), sql)).toBe(sql);
+    expect(withDoubleFloatCasts(model({ dbt_semantics: false }), 'select x::numeric')).toBe('select x::numeric');
+    expect(withDoubleFloatCasts(model({ contract: { enforced: true } }), 'select x::numeric')).toBe('select x::numeric');
+  });
+});

@@ -4,21 +4,40 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 
 /*
- * dbt's answers on ClickHouse, float half: `float` is a double on Postgres, Redshift and Snowflake
- * (and dbt's own `type_float()`), but ClickHouse's FLOAT is Float32, so `count(*)::float` or
- * `cast(amount as float)` keeps about 7 digits (0.1 is stored as 0.10000000149) and no longer equals
- * the same value from a seed or another model. Under `dbt_semantics` (default on), a model's,
- * snapshot's or test's `x::float` and `cast(x as float)` run as Float64. Left out: a model with an
- * enforced contract (its declared types decide) and any other spelling (`Float32`, `real`, `float4`).
+ * dbt's answers on ClickHouse, the type names of a cast that mean something else there:
+ * - `float` is a double on Postgres, Redshift and Snowflake (and dbt's own `type_float()`), but
+ *   ClickHouse's FLOAT is Float32, so `count(*)::float` or `cast(amount as float)` keeps about 7
+ *   digits (0.1 is stored as 0.10000000149) and no longer equals the same value from a seed or
+ *   another model: it runs as Float64.
+ * - `numeric` / `decimal` without precision is exact at any scale on Postgres (`cast(1.5 as numeric)`
+ *   is 1.5, `cast(sum(x) as numeric) / n` a fraction, and `round(avg(x)::numeric, 2)` — Postgres has no
+ *   round(double, int) — two decimals), but ClickHouse's is Decimal(10, 0): it drops every decimal
+ *   (1.5 → 1, `round(…, 2)` a whole number) and refuses a division by a Decimal with a scale. It runs
+ *   as UNBOUNDED_NUMERIC, whose scale keeps the decimals of dbt's data (cents, rates, ratios; BigQuery's
+ *   NUMERIC keeps 9) and whose 28 integer digits hold any sum; cast-rounding.ts then rounds a float's
+ *   decimal text at that scale, as Postgres' float8 → numeric reads it (0.29 stays 0.29).
+ * Under `dbt_semantics` (default on), a model's, snapshot's or test's `x::T` and `cast(x as T)` are
+ * rewritten. Left out: a model with an enforced contract (its declared types decide) and any other
+ * spelling (`Float32`, `real`, `float4`, `numeric(p, s)`, ClickHouse's `CAST(x, 'T')`).
  */
+export const UNBOUNDED_NUMERIC = 'Decimal(38, 10)';
+
+const CASTS = /::\s*(float|numeric|decimal)\b(?!\s*\()|\bas\s+(float|numeric|decimal)\s*\)/gi;
+
 export function withDoubleFloatCasts(node: ManifestNode, sql: string): string {
-  if (!/\bfloat\b/i.test(sql)) return sql;
+  if (!/\b(?:float|numeric|decimal)\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   if (node.resourceType === 'model' && contractEnforced(node)) return sql;
   const code = blankNonCode(sql);
-  const at: number[] = [];
-  for (const m of code.matchAll(/::\s*(float)\b(?!\s*\()|\bas\s+(float)\s*\)/gi)) at.push(m.index! + m[0].toLowerCase().lastIndexOf('float'));
+  const at: { index: number; name: string }[] = [];
+  for (const m of code.matchAll(CASTS)) {
+    const name = (m[1] ?? m[2])!;
+    at.push({ index: m.index! + m[0].toLowerCase().lastIndexOf(name.toLowerCase()), name });
+  }
   let out = sql;
-  for (const i of at.sort((a, b) => b - a)) out = out.slice(0, i) + 'Float64' + out.slice(i + 'float'.length);
+  for (const { index, name } of at.sort((a, b) => b.index - a.index)) {
+    const type = name.toLowerCase() === 'float' ? 'Float64' : UNBOUNDED_NUMERIC;
+    out = out.slice(0, index) + type + out.slice(index + name.length);
+  }
   return out;
 }
