@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Manifest } from '../manifest/manifest.js';
@@ -9,7 +9,9 @@ import { JsonBytes } from './json-pieces.js';
  * manifest.json again, cheaply. A warm `compile` writes ~50 MB of JSON of which little changed:
  * - when the caller knows the contents are those of the last write — a content key (the warm
  *   start's identity and a hash of the compiled SQL) equal to the one recorded beside the file —,
- *   the new file is the new metadata followed by the old file's bytes after its metadata;
+ *   the new file is the new metadata followed by the old file's bytes after its metadata — written
+ *   over the old metadata in place when it has the same length (the usual case: the same fields, a
+ *   new timestamp and invocation id), so the other ~50 MB are neither read nor written;
  * - else, when the nodes come from a warm start that only had deltas appended since the last write
  *   (load/warm-changes.ts), each unchanged node's pieces (its dict, parent_map and child_map
  *   entries) are copied from the old file's bytes, and only the nodes set since, those whose
@@ -90,16 +92,48 @@ function recordedBytes(path: string, recorded: Recorded): Buffer | undefined {
   return old;
 }
 
-/** Writes `path` from its previous contents with `metadataJson` in front, when `key` says they hold; false otherwise. */
-export function rewriteManifestMetadata(targetDir: string, path: string, key: string, metadataJson: string): boolean {
+/**
+ * Writes `path` from its previous contents with `metadataJson` in front, when `key` says they hold:
+ * 'in place' when only the metadata's bytes were written over, 'rewritten' when the whole file was
+ * written again (the metadata's length changed); false when the contents do not hold.
+ */
+export function rewriteManifestMetadata(targetDir: string, path: string, key: string, metadataJson: string): 'in place' | 'rewritten' | false {
   const recorded = readRecord(targetDir, path);
   if (recorded?.key !== key) return false;
+  const head = Buffer.from(HEAD + metadataJson);
+  // The pieces' offsets count from the metadata's end: they hold as they are.
+  if (head.length === recorded.metadataEnd && writeHeadInPlace(path, recorded, head)) {
+    recordManifest(targetDir, path, key, head.length, recorded.pieces);
+    return 'in place';
+  }
   const old = recordedBytes(path, recorded);
   if (!old) return false;
-  writeFileSync(path, Buffer.concat([Buffer.from(HEAD + metadataJson), old.subarray(recorded.metadataEnd)]));
-  // The pieces' offsets count from the metadata's end: they hold as they are.
-  recordManifest(targetDir, path, key, HEAD.length + Buffer.byteLength(metadataJson), recorded.pieces);
-  return true;
+  writeFileSync(path, Buffer.concat([head, old.subarray(recorded.metadataEnd)]));
+  recordManifest(targetDir, path, key, head.length, recorded.pieces);
+  return 'rewritten';
+}
+
+/**
+ * Writes `head` over the first bytes of `path` when the file is as recorded (size, mtime, the head's
+ * opening and the comma after the old metadata) and the old metadata is exactly as long. No less
+ * safe than the full write it replaces, which truncated the same file before writing it again.
+ */
+function writeHeadInPlace(path: string, recorded: Recorded, head: Buffer): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r+');
+    const s = fstatSync(fd);
+    if (s.size !== recorded.size || s.mtimeMs !== recorded.mtimeMs || s.size <= head.length) return false;
+    const start = Buffer.alloc(HEAD.length);
+    const after = Buffer.alloc(1);
+    if (readSync(fd, start, 0, start.length, 0) !== start.length || start.toString('latin1') !== HEAD) return false;
+    if (readSync(fd, after, 0, 1, recorded.metadataEnd) !== 1 || after[0] !== 0x2c /* , */) return false;
+    return writeSync(fd, head, 0, head.length, 0) === head.length;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The last write's pieces when it was made from an earlier state of the same warm start, with the same nodes in the same order (and some node's compiled SQL key, `sqlKeys` in node order, the same). */
