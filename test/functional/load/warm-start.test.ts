@@ -169,13 +169,20 @@ describe('warm start: what is never saved or trusted', () => {
     expect(isWarm(loadProject({ projectDir: p.dir, partialParse: false }))).toBe(false);
   });
 
+  /** The file with one byte of its `n`th section (inputs, load, node blobs, node index, update internals) flipped. */
+  const damagedSection = (b: Buffer, n: number) => {
+    const cut = b.indexOf(10);
+    const { sections } = JSON.parse(b.subarray(0, cut).toString('utf8')) as { sections: { bytes: number }[] };
+    const at = cut + 1 + sections.slice(0, n).reduce((sum, s) => sum + s.bytes, 0) + Math.floor(sections[n]!.bytes / 2);
+    const c = Buffer.from(b);
+    c[at] = c[at]! ^ 0xff;
+    return c;
+  };
   const damage: [string, (bytes: Buffer) => Buffer][] = [
     ['truncated', (b) => b.subarray(0, b.length - 100)],
-    ['with a damaged byte', (b) => {
-      const c = Buffer.from(b);
-      c[c.length - 200] = c[c.length - 200]! ^ 0xff;
-      return c;
-    }],
+    ['with a damaged byte in its inputs', (b) => damagedSection(b, 0)],
+    ['with a damaged byte in its load', (b) => damagedSection(b, 1)],
+    ['with a damaged byte in its node index', (b) => damagedSection(b, 3)],
     ['of another format', (b) => Buffer.from(b.toString('latin1').replace('tsdbt-warm-start/', 'tsdbt-warm-start/0'), 'latin1')],
     ['of another tsdbt build', (b) => Buffer.from(b.toString('latin1').replace(/"tsdbt":"[^"]*"/, '"tsdbt":"0.0.0@0"'), 'latin1')],
     ['not one at all', () => Buffer.from('garbage')],
@@ -188,6 +195,26 @@ describe('warm start: what is never saved or trusted', () => {
       expect(isWarm(load(p.dir))).toBe(false);
       expect(isWarm(load(p.dir))).toBe(true);
     });
+
+  it('a damaged byte in what only an update reads: a start with nothing changed does not read it, an update ignores the file', () => {
+    p = inlineProject(PROJECT);
+    loadProject({ projectDir: p.dir });
+    writeFileSync(file(), damagedSection(readFileSync(file()), 4));
+    expect(asSaved(load(p.dir))).toBe(true);
+    p.write({ 'models/b.sql': "select v + 1 as v from {{ ref('a') }}" });
+    expect(isWarm(load(p.dir))).toBe(false);
+    expect(asSaved(load(p.dir))).toBe(true);
+  });
+
+  it('a damaged node blob: the command that decodes it says so and removes the file', () => {
+    p = inlineProject(PROJECT);
+    loadProject({ projectDir: p.dir });
+    writeFileSync(file(), damagedSection(readFileSync(file()), 2));
+    const loaded = loadProject({ projectDir: p.dir });
+    expect(asSaved(loaded)).toBe(true);
+    expect(() => JSON.stringify(loaded.manifest.nodes.get('model.proj.b'))).toThrow(/is damaged/);
+    expect(() => statSync(file())).toThrow();
+  });
 });
 
 describe('warm start: the graph', () => {

@@ -46,10 +46,11 @@ interface Holder {
 /** The second part of the index: each node's scalar config values and relation, parsed when a node's config is first read. */
 interface More {
   parsed: { configs: unknown[]; relations: unknown[] } | undefined;
-  readonly text: string;
+  /** Its JSON text's bytes (decoded only then: `ls` never reads a config). */
+  readonly bytes: Buffer;
 }
 
-const moreOf = (h: Holder) => (h.more.parsed ??= JSON.parse(h.more.text) as NonNullable<More['parsed']>);
+const moreOf = (h: Holder) => (h.more.parsed ??= JSON.parse(h.more.bytes.toString('utf8')) as NonNullable<More['parsed']>);
 
 /** A config index cell: [scalar values, keys whose values are not scalars] (0: the blob answers). */
 type ConfigCell = [Record<string, unknown>, string[]] | 0;
@@ -233,7 +234,7 @@ export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () 
   const { fields, ids, lengths, flags, columns } = JSON.parse(bytes.toString('utf8', 0, cut)) as {
     fields: string[]; ids: string[]; lengths: number[]; flags: number[]; columns: unknown[][];
   };
-  const more: More = { parsed: undefined, text: bytes.toString('utf8', cut + 1) };
+  const more: More = { parsed: undefined, bytes: bytes.subarray(cut + 1) };
   if (fields.join() !== FIELDS.join()) throw new Error('the node index has other fields');
   const blobs: Blobs = { bytes: undefined, read: readBlobs };
   // `release` (e.g. closing the file the blobs would be read from) when no node of this read is left.
