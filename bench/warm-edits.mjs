@@ -2,7 +2,9 @@
 // round, on their own copy of the same generated project (bench/gen-project.mjs), so a busy machine
 // slows each alike. Rows: warm `ls` and `compile` (nothing changed), `ls` after one model file or one
 // schema YAML description edited, `compile` after one model file edited (issue 17's "one changed
-// file" goals). Prints the median wall and CPU seconds (user + system, from GNU time) and the peak RSS.
+// file" goals), `ls` with a changed `--vars` of a var no node reads and of one ten models read (ten
+// models of the generated project get a `{{ var('rare_var', '') }}` line). Prints the median wall
+// and CPU seconds (user + system, from GNU time) and the peak RSS.
 // Usage: node bench/warm-edits.mjs [models=10000] [rounds=5] [base=/dev/shm] [--jinja] <checkout>...
 // (no checkout: this one)
 import { spawnSync } from 'node:child_process';
@@ -17,8 +19,8 @@ const [models = '10000', rounds = '5', base = '/dev/shm', ...given] = args;
 const checkouts = given.length ? given.map((c) => resolve(c)) : [fileURLToPath(new URL('..', import.meta.url))];
 const n = Number(models);
 
-function timed(checkout, dir, command) {
-  const p = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, join(checkout, 'packages/cli/dist/cli.js'), command, '--project-dir', dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+function timed(checkout, dir, command, ...extra) {
+  const p = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, join(checkout, 'packages/cli/dist/cli.js'), command, '--project-dir', dir, ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (p.status !== 0) throw new Error(p.stderr);
   const [wall, user, sys, rss] = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(p.stderr).slice(1).map(Number);
   return { wall, cpu: user + sys, peakMB: Math.round(rss / 1024) };
@@ -27,6 +29,11 @@ function timed(checkout, dir, command) {
 const projects = checkouts.map((checkout, k) => {
   const dir = join(base, `tsdbt-warm-edits-${k}-${n}${jinja ? '-jinja' : ''}`);
   generateProject(n, dir, { jinja });
+  // Ten models that read a var no other node reads (the `--vars` rows).
+  for (let i = 1; i <= 10; i++) {
+    const file = join(dir, 'models', 'layer_9', `m_${String(n - i).padStart(5, '0')}.sql`);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}-- {{ var('rare_var', '') }}\n`);
+  }
   const model = join(dir, 'models', 'layer_5', `m_${String(Math.floor(n * 0.55)).padStart(5, '0')}.sql`);
   const yaml = join(dir, 'models', 'layer_5', 'schema.yml');
   timed(checkout, dir, 'compile'); // the warm start and the compile memo
@@ -45,6 +52,9 @@ for (let r = 0; r < Number(rounds); r++)
     push(p, 'warm compile', timed(p.checkout, p.dir, 'compile'));
     writeFileSync(p.model, `${p.modelText}-- compile edit ${r}\n`);
     push(p, 'one model edited, compile', timed(p.checkout, p.dir, 'compile'));
+    push(p, '--vars no node reads, ls', timed(p.checkout, p.dir, 'ls', '--vars', `{unread_var: ${r}}`));
+    push(p, '--vars 10 models read, ls', timed(p.checkout, p.dir, 'ls', '--vars', `{rare_var: ${r}}`));
+    timed(p.checkout, p.dir, 'ls'); // back to no --vars
   }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
