@@ -33,5 +33,7 @@ where value_field is not null and value_field not in (
 select from_field from (
     select {{ column_name }} as from_field from {{ model }} where {{ column_name }} is not null
 ) child
-where from_field not in (select {{ field }} from {{ to }} where {{ field }} is not null)
+{# Both sides hold no NULL, so ClickHouse's notIn() is SQL's NOT IN (and not rewritten for NULLs:
+   execute/dbt-semantics/not-in-nulls.ts, which would read the parent a second time). #}
+where notIn(from_field, (select {{ field }} from {{ to }} where {{ field }} is not null))
 {%- endmacro %}

@@ -9,6 +9,7 @@ import { splitStatements } from '../shared/sql-statements.js';
 import { withAliasOrderTerms } from './dbt-semantics/column-precedence.js';
 import { withOrderedSetAggregates } from './dbt-semantics/ordered-set-aggregates.js';
 import { withDoubleFloatCasts } from './dbt-semantics/float-casts.js';
+import { withNullAwareNotIn } from './dbt-semantics/not-in-nulls.js';
 import { withOuterJoinKeys } from './dbt-semantics/outer-join-keys.js';
 import { withNullEmptyAggregates } from './dbt-semantics/empty-aggregates.js';
 import { dequalifiedSqlAsync } from './dbt-semantics/dequalify.js';
@@ -133,7 +134,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return withAliasOrderTerms(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withNullEmptyAggregates(model, withOrderedSetAggregates(sql.replace(/;\s*$/, '')), ctx.adapter))));
+  return withAliasOrderTerms(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withNullAwareNotIn(model, withNullEmptyAggregates(model, withOrderedSetAggregates(sql.replace(/;\s*$/, '')), ctx.adapter), ctx.adapter))));
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */

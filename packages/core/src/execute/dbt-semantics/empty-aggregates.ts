@@ -27,9 +27,12 @@ export async function probeOrNullCombinator(adapter: { hasSetting(name: string):
   if (!orNullServers.has(adapter)) orNullServers.set(adapter, await adapter.hasSetting('aggregate_functions_null_for_empty').catch(() => false));
 }
 
+/** Whether probeOrNullCombinator found -OrNull on `adapter`'s server (the rewrites that need a modern server's NULL handling ask too). */
+export const hasOrNullCombinator = (adapter: object): boolean => orNullServers.get(adapter) === true;
+
 /** `sql` as dbt_semantics runs it on `adapter`'s server (unchanged until probeOrNullCombinator said it has -OrNull). */
 export function withNullEmptyAggregates(node: ManifestNode, sql: string, adapter: object): string {
-  if (!AGGREGATE_HINT.test(sql) || orNullServers.get(adapter) !== true) return sql;
+  if (!AGGREGATE_HINT.test(sql) || !hasOrNullCombinator(adapter)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   if (node.resourceType === 'model' && contractEnforced(node)) return sql;
   return nullEmptyAggregates(sql);

@@ -1,0 +1,210 @@
+import { dbtSemantics } from '../../load/dbt-semantics.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
+import { hasOrNullCombinator } from './empty-aggregates.js';
+
+/*
+ * `x NOT IN (subquery)` with a NULL among the subquery's values is never true in SQL: `2 NOT IN (1,
+ * NULL)` is unknown (2 might be the NULL), so Postgres, Snowflake, BigQuery and Redshift return no
+ * row for `where id not in (select customer_id from orders)` when one order has no customer — the
+ * answer dbt's projects and tests are written against. ClickHouse skips the NULL and answers true
+ * (and gives NULL, not true, for a NULL `x` against an empty subquery). Under `dbt_semantics` each
+ * `x NOT IN (SELECT …)` runs as
+ *   if(S = 2, 1, (x NOT IN (SELECT …)) AND S)
+ * where S is one scalar subquery over the same SELECT: 2 when it has no rows (then anything, NULL
+ * included, is not in it), NULL when one of its values is NULL, else 1 — ClickHouse evaluates the
+ * repeated scalar subquery once. A literal list holding a NULL (`x NOT IN (1, NULL)`) gets `AND NULL`.
+ * Left alone: a tuple on the left (`(a, b) NOT IN …`, row comparisons), `GLOBAL NOT IN`, `NOT IN
+ * table`, ClickHouse's `notIn(x, (…))` asked for by name, a node that sets `transform_null_in`
+ * itself, and `NOT x IN (…)`. The subquery is read twice (the IN's set and S).
+ */
+export function withNullAwareNotIn(node: ManifestNode, sql: string, adapter: object): string {
+  // The 18.16 line's AND is not three-valued (0 AND NULL is NULL there): only on servers of the -OrNull era.
+  if (!/\bnot\s+in\b/i.test(sql) || !hasOrNullCombinator(adapter)) return sql;
+  if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
+  const own = node.config.query_settings;
+  if (own && typeof own === 'object' && 'transform_null_in' in own) return sql;
+  return nullAwareNotIn(sql);
+}
+
+interface Site {
+  /** Where the left operand starts, where `NOT` is, the list's `(` and its `)`. */
+  readonly left: number;
+  readonly not: number;
+  readonly open: number;
+  readonly close: number;
+  readonly kind: 'query' | 'nulls';
+}
+
+const SITE = /\bnot\s+in\s*\(/gi;
+
+/** `sql` with its NOT IN sites three-valued (see above); nested ones too. */
+export function nullAwareNotIn(sql: string): string {
+  const code = blankNonCode(sql);
+  if (!/\bnot\s+in\s*\(/i.test(code)) return sql;
+  const kept = blankNonCode(sql, { keepQuoted: true });
+  const quotes = quotedSpans(kept);
+  const sites: Site[] = [];
+  for (const m of code.matchAll(SITE)) {
+    const not = m.index!;
+    if (/\bglobal\s*$/i.test(code.slice(Math.max(0, not - 16), not))) continue;
+    const open = not + m[0].length - 1;
+    const close = closingParen(code, open);
+    if (close < 0) continue;
+    const left = operandStart(code, kept, quotes, not);
+    if (left === undefined || isTuple(code.slice(left, not))) continue;
+    const list = code.slice(open + 1, close);
+    const kind = /^\s*(?:\(\s*)*(?:select|with)\b/i.test(list) ? 'query' : hasNullItem(list) ? 'nulls' : undefined;
+    if (kind) sites.push({ left, not, open, close, kind });
+  }
+  // The outermost sites; those inside one (in its operand or its subquery) are rewritten with it.
+  const top = sites.filter((s) => !sites.some((o) => o !== s && o.left <= s.left && s.close <= o.close));
+  let out = sql;
+  for (const s of top.sort((a, b) => b.left - a.left)) {
+    const operand = nullAwareNotIn(sql.slice(s.left, s.not));
+    const list = nullAwareNotIn(sql.slice(s.open + 1, s.close));
+    const test = `(${operand}${sql.slice(s.not, s.open + 1)}${list}))`;
+    const text =
+      s.kind === 'nulls'
+        ? `(${test} AND NULL)`
+        : (() => {
+            const S = `(SELECT if(count() = 0, 2, if(countIf(isNull(tupleElement(tuple(*), 1))) > 0, NULL, 1)) FROM (${list}))`;
+            return `if(${S} = 2, 1, ${test} AND ${S})`;
+          })();
+    out = out.slice(0, s.left) + text + out.slice(s.close + 1);
+  }
+  return out;
+}
+
+/** Index of the `)` closing the `(` at `open` in blanked code, or -1. */
+function closingParen(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Each quoted literal or name of `kept` (comments blanked, quotes kept): its end (exclusive) → its start. */
+function quotedSpans(kept: string): Map<number, number> {
+  const spans = new Map<number, number>();
+  for (let i = 0; i < kept.length; i++) {
+    const c = kept[i];
+    if (c !== "'" && c !== '"' && c !== '`') continue;
+    let j = i + 1;
+    while (j < kept.length) {
+      if (kept[j] === '\\') j += 2;
+      else if (kept[j] === c && kept[j + 1] === c) j += 2;
+      else if (kept[j] === c) break;
+      else j++;
+    }
+    spans.set(j + 1, i);
+    i = j;
+  }
+  return spans;
+}
+
+/** Words that end an operand when met going back from `NOT IN` (the operand is then invalid). */
+const KEYWORDS = new Set(['and', 'or', 'not', 'where', 'when', 'then', 'else', 'on', 'having', 'select', 'case', 'by', 'in', 'is', 'like', 'ilike', 'between', 'distinct', 'as', 'from', 'qualify', 'if', 'exists', 'all', 'any']);
+
+/**
+ * Where the operand of the `NOT IN` at `end` begins: operands joined by operators that bind tighter
+ * than IN (`a + b`, `x || y`, `x::int`), each a name (`t.col`, `"t"."c"`), number, literal, call,
+ * parenthesised expression, subscript or CASE … END; undefined when it is none of those.
+ */
+function operandStart(code: string, kept: string, quotes: ReadonlyMap<number, number>, end: number): number | undefined {
+  let k = end;
+  for (;;) {
+    while (k > 0 && /\s/.test(kept[k - 1]!)) k--;
+    const start = atomStart(code, quotes, k);
+    if (start === undefined) return undefined;
+    let j = start;
+    while (j > 0 && /\s/.test(kept[j - 1]!)) j--;
+    const two = code.slice(j - 2, j);
+    const op = two === '||' || two === '::' ? 2 : j > 0 && '+-*/%'.includes(code[j - 1]!) ? 1 : 0;
+    if (op === 0) return start;
+    // A unary sign: the operand starts at it when no operand precedes it.
+    let p = j - op;
+    while (p > 0 && /\s/.test(kept[p - 1]!)) p--;
+    const before = op === 1 ? atomStart(code, quotes, p) : 0;
+    if (before === undefined) return j - op;
+    k = j - op;
+  }
+}
+
+/** Where the atom ending right before `k` begins (see operandStart), or undefined. */
+function atomStart(code: string, quotes: ReadonlyMap<number, number>, k: number): number | undefined {
+  let i = k;
+  let any = false;
+  for (;;) {
+    const c = code[i - 1];
+    const quoted = quotes.get(i);
+    if (quoted !== undefined) i = quoted;
+    else if (c === ')' || c === ']') {
+      const open = c === ')' ? '(' : '[';
+      let depth = 0;
+      let p = i - 1;
+      for (; p >= 0; p--) {
+        if (code[p] === c) depth++;
+        else if (code[p] === open && --depth === 0) break;
+      }
+      if (p < 0) return undefined;
+      i = p;
+      // A call's or subscript's name goes with it.
+      while (i > 0 && /[A-Za-z0-9_$]/.test(code[i - 1]!)) i--;
+    } else if (c !== undefined && /[A-Za-z0-9_$]/.test(c)) {
+      let p = i;
+      while (p > 0 && /[A-Za-z0-9_$]/.test(code[p - 1]!)) p--;
+      const word = code.slice(p, i).toLowerCase();
+      if (word === 'end') return caseStart(code, p);
+      if (KEYWORDS.has(word)) return undefined;
+      i = p;
+    } else return any ? i : undefined;
+    any = true;
+    // `t.col`, `t."col"`, `1.5`: the part before a dot goes with it.
+    if (code[i - 1] !== '.') return i;
+    i--;
+  }
+}
+
+/** The CASE that the END at `end` closes. */
+function caseStart(code: string, end: number): number | undefined {
+  const words = [...code.slice(0, end).matchAll(/\b(case|end)\b/gi)];
+  let depth = 1;
+  for (let w = words.length - 1; w >= 0; w--) {
+    depth += words[w]![1]!.toLowerCase() === 'end' ? 1 : -1;
+    if (depth === 0) return words[w]!.index!;
+  }
+  return undefined;
+}
+
+/** Whether an operand is a row `(a, b)`. */
+function isTuple(operand: string): boolean {
+  const t = operand.trim();
+  if (!t.startsWith('(') || closingParen(t, 0) !== t.length - 1) return /^tuple\s*\(/i.test(t);
+  let depth = 0;
+  for (const c of t.slice(1, -1)) {
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) return true;
+  }
+  return false;
+}
+
+/** Whether a literal list has a NULL item: `1, NULL`. */
+function hasNullItem(list: string): boolean {
+  let depth = 0;
+  let from = 0;
+  const items: string[] = [];
+  for (let i = 0; i <= list.length; i++) {
+    const c = list[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if ((c === ',' && depth === 0) || c === undefined) {
+      items.push(list.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  return items.some((item) => /^null$/i.test(item));
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * SQL's NOT IN is three-valued: `x NOT IN (subquery)` is never true when the subquery holds a NULL,
+ * and anything (NULL too) is NOT IN an empty subquery. ClickHouse skips the NULL (and gives NULL for
+ * a NULL x against nothing). Under dbt_semantics tsdbt gives Postgres' answer
+ * (execute/dbt-semantics/not-in-nulls.ts); `dbt_semantics: false` keeps ClickHouse's.
+ */
+const CUSTOMERS = `select toInt64(number + 1) as id from numbers(3) union all select CAST(NULL, 'Nullable(Int64)')`;
+const ORDERS = `select CAST(if(number = 0, NULL, number), 'Nullable(Int64)') as customer_id from numbers(2)`;
+
+describe('NOT IN with NULLs, as in SQL (dbt_semantics)', () => {
+  it('a NULL in the subquery leaves no row; without one the others pass; an empty subquery passes every row', async () => {
+    const anti = (where: string, semantics = '') => `{{ config(materialized='table'${semantics}) }}
+select id from {{ ref('customers') }} where id not in (select customer_id from {{ ref('orders') }}${where})`;
+    const p = dbtProject({
+      models: {
+        'customers.sql': CUSTOMERS,
+        'orders.sql': ORDERS,
+        'with_null.sql': anti(''),
+        'without_null.sql': anti(' where customer_id is not null'),
+        'empty.sql': anti(' where customer_id > 100'),
+        'ch_with_null.sql': anti('', ', dbt_semantics=false'),
+        'flags.sql': `select id, id not in (select customer_id from {{ ref('orders') }}) as f, id not in (2, NULL) as g from {{ ref('customers') }}`,
+      },
+      tests: {
+        // a singular test written as an anti-join passes when the subquery has a NULL: no row can be "not in" it
+        'every_order_customer_known.sql': `select id from {{ ref('customers') }} where id is not null and id not in (select customer_id from {{ ref('orders') }})`,
+      },
+    });
+    const build = await p.dbt(['build']);
+    expect(build.results.filter((r) => r.status !== 'success' && r.status !== 'pass')).toEqual([]);
+    expect(await p.query(`select id from {schema}.with_null order by id`)).toEqual([]);
+    expect(await p.query(`select id from {schema}.without_null order by id`)).toEqual([{ id: '2' }, { id: '3' }]);
+    // anything is NOT IN nothing, NULL included
+    expect(await p.query(`select id from {schema}.empty order by id`)).toEqual([{ id: '1' }, { id: '2' }, { id: '3' }, { id: null }]);
+    expect(await p.query(`select id, f, g from {schema}.flags order by id`)).toEqual([
+      { id: '1', f: 0, g: null },
+      { id: '2', f: null, g: 0 },
+      { id: '3', f: null, g: null },
+      { id: null, f: null, g: null },
+    ]);
+    // ClickHouse's own answer: the NULL is skipped
+    expect(await p.query(`select id from {schema}.ch_with_null order by id`)).toEqual([{ id: '2' }, { id: '3' }]);
+  });
+});
