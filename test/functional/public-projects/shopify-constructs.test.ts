@@ -73,4 +73,55 @@ select toDateTime('2024-01-01 10:00:00') as ts`,
     expect(await queryRows(p, `select id, note from ${ip.schema}.incremental_nulls order by id`)).toEqual([{ id: 0, note: null }, { id: 1, note: null }]);
     expect(await queryRows(p, `select billing from ${ip.schema}.reads`)).toEqual([{ billing: 'none' }]);
   });
+
+  it("gives an ephemeral model's SQL the settings it needs in each model inlining it: SQL's column-over-alias precedence, a CAST of NULL, a plain UNION", async () => {
+    // As int_shopify__daily_orders (ephemeral): `sum(order_adjusted_total) as order_adjusted_total, avg(order_adjusted_total)`
+    // (ILLEGAL_AGGREGATION in shopify__daily_shop), and an ephemeral `cast(null as string)` (shopify__discounts).
+    const { p: ip, project: p } = setup({
+      'models/orders.sql': "select toInt32(number) as order_id, toDate('2024-01-01') as day, toFloat64(number + 1) as total from numbers(3)",
+      'models/daily_orders.sql': `{{ config(materialized='ephemeral') }}
+select day, sum(total) as total, avg(total) as avg_total, cast(null as {{ dbt.type_string() }}) as code
+from {{ ref('orders') }} group by day
+union
+select day, sum(total) as total, avg(total) as avg_total, cast(null as {{ dbt.type_string() }}) as code
+from {{ ref('orders') }} group by day`,
+      'models/daily_shop.sql': "select day, total, avg_total, coalesce(code, 'none') as code from {{ ref('daily_orders') }}",
+    });
+    expectStatuses(await p.build(), { orders: 'success', daily_shop: 'success' });
+    expect(await queryRows(p, `select toString(day) as day, total, avg_total, code from ${ip.schema}.daily_shop`)).toEqual([
+      { day: '2024-01-01', total: 6, avg_total: 2, code: 'none' },
+    ]);
+  });
+
+  it("names a joined CTE's t.* columns as the table's when a CTE inside it casts NULL (its DESCRIBE runs with the model's settings)", async () => {
+    // As shopify_gql__orders: `joined as (select orders.*, … from orders left join … left join …)` where an inlined
+    // ephemeral casts NULL; the DESCRIBE failed without cast_keep_nullable and the table kept `orders.source_relation`.
+    const { p: ip, project: p } = setup({
+      'models/adjustments.sql': `{{ config(materialized='ephemeral') }}
+select toInt32(1) as order_id, 's' as source_relation, cast(null as Nullable(Float64)) as amount, cast(amount as Float64) as amount_cast`,
+      'models/orders.sql': `with orders as (
+  select toInt32(number) as order_id, 's' as source_relation, 'o' as name from numbers(2)
+), adjustments as (
+  select * from {{ ref('adjustments') }}
+), lines as (
+  select toInt32(1) as order_id, 's' as source_relation, 3 as line_count
+), joined as (
+  select orders.*, adjustments.amount_cast, lines.line_count
+  from orders
+  left join adjustments on orders.order_id = adjustments.order_id and orders.source_relation = adjustments.source_relation
+  left join lines on orders.order_id = lines.order_id and orders.source_relation = lines.source_relation
+)
+select * from joined`,
+      'models/daily.sql': 'select source_relation, count(*) as n from {{ ref(\'orders\') }} group by source_relation',
+    });
+    expectStatuses(await p.build(), { orders: 'success', daily: 'success' });
+    expect(await queryRows(p, `select name from system.columns where database = '${ip.schema}' and table = 'orders' order by position`)).toEqual([
+      { name: 'order_id' }, { name: 'source_relation' }, { name: 'name' }, { name: 'amount_cast' }, { name: 'line_count' },
+    ]);
+    expect(await queryRows(p, `select order_id, amount_cast, line_count from ${ip.schema}.orders order by order_id`)).toEqual([
+      { order_id: 0, amount_cast: null, line_count: null },
+      { order_id: 1, amount_cast: null, line_count: 3 },
+    ]);
+    expect(await queryRows(p, `select source_relation, n from ${ip.schema}.daily`)).toEqual([{ source_relation: 's', n: '2' }]);
+  });
 });

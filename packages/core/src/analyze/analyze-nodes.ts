@@ -130,7 +130,7 @@ async function analyzeOne(ctx: AnalyzeContext, tests: TestChecker, id: string): 
       return analyzeSeed(ctx, node);
     case 'model':
       // As a run runs it: a plain UNION / EXCEPT / INTERSECT is DISTINCT (execute/dbt-semantics/set-operation-modes.ts).
-      return analyzeModel(ctx, await withSetOperationSettings(ctx.run.adapter, node));
+      return analyzeModel(ctx, await withSetOperationSettings(ctx.run.adapter, node, ctx.run.manifest.nodes));
     case 'test':
       return analyzeTest(ctx, tests, node);
     case 'snapshot':

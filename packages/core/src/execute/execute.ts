@@ -108,7 +108,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
         return runWithCommonTypes(ctx.adapter.client, strict, node, [], (run) => runUnitTest(ctx, run as UnitTestNode));
       }
       // dbt_semantics' settings (cast-keep-nullable.ts, column-precedence.ts; the adapter asks the server once).
-      const loose = await withRunSettings(ctx.adapter, node);
+      const loose = await withRunSettings(ctx.adapter, node, ctx.manifest.nodes);
       // A project's {% materialization %}: its statements run as written, once (no common-types retry).
       const custom = node.resourceType === 'model' ? customMaterialization(ctx, node as ModelNode) : undefined;
       if (custom) {

@@ -56,7 +56,7 @@ export async function unitTestCompiledSql(ctx: RunContext, test: UnitTestNode): 
 
 async function prepareUnitTest(ctx: RunContext, test: UnitTestNode): Promise<{ model: ModelNode; compiled: string; tested: string[]; settings?: Readonly<Record<string, unknown>> }> {
   // The model as its build runs it: dbt_semantics' settings (NULL kept by a CAST, SQL's name precedence).
-  const model = await withRunSettings(ctx.adapter, ctx.manifest.nodes.get(test.testedNode) as ModelNode);
+  const model = await withRunSettings(ctx.adapter, ctx.manifest.nodes.get(test.testedNode) as ModelNode, ctx.manifest.nodes);
   const fail = (message: string, hint?: string): never => {
     throw new ProjectError('unit_test', `Unit test '${test.name}' of model '${model.name}': ${message}`, { file: test.originalFilePath, line: test.line, hint });
   };

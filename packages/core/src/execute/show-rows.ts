@@ -18,7 +18,7 @@ export function previewSql(sql: string, limit: number): string {
  * cast; a preview only reads, so a second attempt repeats nothing) and rounding CASTs.
  */
 export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapter, node: ModelNode, limit: number): Promise<Record<string, unknown>[]> {
-  const loose = await withRunSettings(adapter, node);
+  const loose = await withRunSettings(adapter, node, ctx.manifest.nodes);
   const strict = withoutVariantCommonType(loose, await adapter.hasSetting('use_variant_as_common_type').catch(() => false));
   return runWithCommonTypes(adapter.client, strict, loose, [], async (run) => {
     const sql = await nodeSqlAsync(ctx, run);

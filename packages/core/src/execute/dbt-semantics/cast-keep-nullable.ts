@@ -1,5 +1,6 @@
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { contractEnforced } from '../../adapter/contract/contract-check.js';
+import { runCodeOf, type RunCode } from './inlined-code.js';
 
 /**
  * dbt's answers on ClickHouse, CAST half (the join half is load/dbt-semantics.ts): `cast(NULL AS
@@ -12,26 +13,16 @@ import { contractEnforced } from '../../adapter/contract/contract-check.js';
  * rely on the CAST failing on NULL) and a node that sets the setting itself. Decided when the run
  * starts, because a server older than the setting (the 18.x line) rejects unknown settings.
  */
-export function withCastKeepNullable<N extends ManifestNode>(node: N, serverHasIt: boolean): N {
+export function withCastKeepNullable<N extends ManifestNode>(node: N, serverHasIt: boolean, code: RunCode = runCodeOf(node)): N {
   if (!serverHasIt || !(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemanticsOn(node)) return node;
   const own = node.config.query_settings;
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
   if ('cast_keep_nullable' in settings || (node.resourceType === 'model' && contractEnforced(node))) return node;
   // A test reads what it tests, views included, whose stored SQL may CAST NULL (dbt_utils'
   // union_relations): a view's CAST is evaluated with the reading query's settings, so every test
-  // gets the setting. A model or snapshot only when its own SQL casts (or is known at run time only).
-  if (node.resourceType !== 'test' && !CAST.test(sqlOf(node)) && !renderedAgain(node)) return node;
+  // gets the setting. A model or snapshot only when its SQL or an ephemeral's it inlines casts (or is known at run time only).
+  if (node.resourceType !== 'test' && !code.parts.some((sql) => CAST.test(sql)) && !code.renderedAgain) return node;
   return { ...node, config: { ...node.config, query_settings: { ...settings, cast_keep_nullable: 1 } } };
-}
-
-/** The node's SQL as rendered at load. */
-function sqlOf(node: ManifestNode): string {
-  return 'renderedCode' in node && typeof node.renderedCode === 'string' ? node.renderedCode : '';
-}
-
-/** A node rendered again at run time (its SQL depends on the warehouse): its load render says nothing, so it qualifies. */
-function renderedAgain(node: ManifestNode): boolean {
-  return 'renderAtRuntime' in node && node.renderAtRuntime === true;
 }
 
 /** The `dbt_semantics` config (default on). */

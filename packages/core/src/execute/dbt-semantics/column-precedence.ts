@@ -3,6 +3,7 @@ import { contractEnforced } from '../../adapter/contract/contract-check.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { selectFrames, splitTopLevel, type SelectFrame, type Span } from './select-frames.js';
+import { runCodeOf, type RunCode } from './inlined-code.js';
 
 /*
  * dbt's answers on ClickHouse, name-resolution half. In SQL (every warehouse dbt runs on), a name in
@@ -17,15 +18,16 @@ import { selectFrames, splitTopLevel, type SelectFrame, type Span } from './sele
  * too, each ORDER BY term naming an alias of its SELECT is written as the item's position
  * (or its expression when the SELECT has a `*`) — ORDER BY keeps reading the alias, as in SQL.
  * A node that sets the setting itself keeps its value; a model with an enforced contract is left as written.
+ * An ephemeral model's SELECT counts for each node inlining it (inlined-code.ts).
  */
 
-export function withColumnPrecedence<N extends ManifestNode>(node: N, serverHasIt: boolean): N {
+export function withColumnPrecedence<N extends ManifestNode>(node: N, serverHasIt: boolean, code: RunCode = runCodeOf(node)): N {
   if (!serverHasIt || !(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return node;
   const own = node.config.query_settings;
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
   if ('prefer_column_name_to_alias' in settings || (node.resourceType === 'model' && contractEnforced(node))) return node;
-  const sql = 'renderedCode' in node && typeof node.renderedCode === 'string' ? node.renderedCode : '';
-  if (!aliasShadowsReadColumn(sql)) return node;
+  // Its own SQL or an ephemeral model's it inlines (the ephemeral's SELECT runs in its query).
+  if (!code.parts.some(aliasShadowsReadColumn)) return node;
   return { ...node, config: { ...node.config, query_settings: { ...settings, prefer_column_name_to_alias: 1 } } };
 }
 

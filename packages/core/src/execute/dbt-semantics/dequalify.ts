@@ -1,6 +1,7 @@
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { SqlNode } from '../../manifest/nodes.js';
 import { quoteIdentifier } from '../../render/placeholders.js';
+import { settingsClause } from '../../adapter/clickhouse-adapter.js';
 import { joinedStarCteStep, mayHaveJoinedStarCte } from './cte-column-names.js';
 import type { RunContext } from '../run-context.js';
 
@@ -24,7 +25,7 @@ export function dequalifiedSql(ctx: RunContext, node: SqlNode, sql: string): str
     while (!step.done) {
       let names: string[] = [];
       try {
-        names = ctx.adapter.client.querySync(describe(step.value)).rows.map((r) => String(r[0]));
+        names = ctx.adapter.client.querySync(describe(step.value, node)).rows.map((r) => String(r[0]));
       } catch {
         // that CTE stays as written: the build reports what is wrong
       }
@@ -40,7 +41,7 @@ export function dequalifiedSql(ctx: RunContext, node: SqlNode, sql: string): str
     // not parsed: DESCRIBE decides (and the build reports what is wrong with the query)
   }
   try {
-    names = ctx.adapter.client.querySync(describe(sql)).rows.map((r) => String(r[0]));
+    names = ctx.adapter.client.querySync(describe(sql, node)).rows.map((r) => String(r[0]));
   } catch {
     return sql; // the build itself reports what is wrong with the query
   }
@@ -59,7 +60,7 @@ export async function dequalifiedSqlAsync(ctx: RunContext, node: SqlNode, sql: s
     while (!step.done) {
       let names: string[] = [];
       try {
-        names = (await ctx.adapter.client.query<{ name: string }>(describe(step.value), { signal: ctx.signal })).map((r) => String(r.name));
+        names = (await ctx.adapter.client.query<{ name: string }>(describe(step.value, node), { signal: ctx.signal })).map((r) => String(r.name));
       } catch (error) {
         if (ctx.signal?.aborted) throw error; // otherwise that CTE stays as written: the build reports what is wrong
       }
@@ -77,7 +78,7 @@ export async function dequalifiedSqlAsync(ctx: RunContext, node: SqlNode, sql: s
     // not parsed: DESCRIBE decides
   }
   try {
-    names = (await ctx.adapter.client.query<{ name: string }>(describe(sql), { signal: ctx.signal })).map((r) => String(r.name));
+    names = (await ctx.adapter.client.query<{ name: string }>(describe(sql, node), { signal: ctx.signal })).map((r) => String(r.name));
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
     return sql; // the build itself reports what is wrong with the query
@@ -107,7 +108,14 @@ function* cteRenames(sql: string): Generator<string, string, string[]> {
     else sql = step.rewrite(renamed);
   }
 }
-const describe = (sql: string) => `DESCRIBE (\n${sql}\n)`;
+/**
+ * With the node's query settings (dbt_semantics' included): the query is analysed as it will run — without
+ * `cast_keep_nullable` a CAST of NULL in a CTE fails the DESCRIBE, and the CTE kept its `t.col` names (dbt_shopify).
+ */
+const describe = (sql: string, node: SqlNode) => {
+  const settings = settingsClause(node.config.query_settings);
+  return `DESCRIBE (\n${sql}\n)${settings ? `\n${settings}` : ''}`;
+};
 /**
  * The query parsed, not analysed: no scalar subquery or materialized CTE runs (a DESCRIBE runs them). Selected from,
  * so that a FORMAT the client adds applies to the lines and is not parsed as part of the query.

@@ -3,6 +3,7 @@ import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { withColumnPrecedence } from './column-precedence.js';
 import { SET_OPERATION_SETTINGS, withSetOperationModes } from './set-operation-modes.js';
 import { probeOrNullCombinator } from './empty-aggregates.js';
+import { runCodeOf } from './inlined-code.js';
 
 /** What run-settings.ts asks of the adapter: whether the server knows a setting (cached by the adapter). */
 export interface SettingProbe {
@@ -14,17 +15,19 @@ export interface SettingProbe {
  * (cast-keep-nullable.ts, column-precedence.ts, set-operation-modes.ts), each only where the server knows it. The one
  * place run/build, `show` and a model's unit tests get them, so all three answer alike.
  */
-export async function withRunSettings<N extends ManifestNode>(adapter: SettingProbe, node: N): Promise<N> {
+export async function withRunSettings<N extends ManifestNode>(adapter: SettingProbe, node: N, nodes?: ReadonlyMap<string, ManifestNode>): Promise<N> {
   const [castKeepNullable, preferColumnNames] = await Promise.all([
     adapter.hasSetting('cast_keep_nullable').catch(() => false),
     adapter.hasSetting('prefer_column_name_to_alias').catch(() => false),
   ]);
-  return withSetOperationSettings(adapter, withColumnPrecedence(withCastKeepNullable(node, castKeepNullable), preferColumnNames));
+  // `nodes`: the manifest's, so that the ephemeral models the node inlines count as its SQL (inlined-code.ts).
+  const code = runCodeOf(node, nodes);
+  return withSetOperationSettings(adapter, withColumnPrecedence(withCastKeepNullable(node, castKeepNullable, code), preferColumnNames, code), nodes);
 }
 
 /** The node with set-operation-modes.ts' settings the server knows (also what `validate` checks a model with: a plain UNION is valid). */
-export async function withSetOperationSettings<N extends ManifestNode>(adapter: SettingProbe, node: N): Promise<N> {
+export async function withSetOperationSettings<N extends ManifestNode>(adapter: SettingProbe, node: N, nodes?: ReadonlyMap<string, ManifestNode>): Promise<N> {
   // and whether the server has -OrNull, which the SQL rewrite of empty-aggregates.ts needs (asked once per adapter)
   const [known] = await Promise.all([Promise.all(SET_OPERATION_SETTINGS.map((name) => adapter.hasSetting(name).catch(() => false))), probeOrNullCombinator(adapter)]);
-  return withSetOperationModes(node, new Set(SET_OPERATION_SETTINGS.filter((_, k) => known[k])));
+  return withSetOperationModes(node, new Set(SET_OPERATION_SETTINGS.filter((_, k) => known[k])), runCodeOf(node, nodes));
 }

@@ -1,5 +1,6 @@
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
+import { runCodeOf, type RunCode } from './inlined-code.js';
 
 /*
  * SQL's set operations on ClickHouse. A plain `UNION` is UNION DISTINCT on every warehouse dbt runs
@@ -22,12 +23,12 @@ const WORD: Record<(typeof SET_OPERATION_SETTINGS)[number], RegExp> = {
 };
 
 /** The node with `<op>_default_mode = 'DISTINCT'` for each set operation its SQL names (see above); `known`: the settings the server has. */
-export function withSetOperationModes<N extends ManifestNode>(node: N, known: ReadonlySet<string>): N {
+export function withSetOperationModes<N extends ManifestNode>(node: N, known: ReadonlySet<string>, code: RunCode = runCodeOf(node)): N {
   if (known.size === 0 || !(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return node;
   const own = node.config.query_settings;
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
-  // A node rendered again at run time: its load render does not say what it runs.
-  const sql = 'renderAtRuntime' in node && node.renderAtRuntime === true ? 'union except intersect' : 'renderedCode' in node && typeof node.renderedCode === 'string' ? node.renderedCode : '';
+  // A node rendered again at run time: its load render does not say what it runs. Ephemerals it inlines count (inlined-code.ts).
+  const sql = code.renderedAgain ? 'union except intersect' : code.parts.join('\n');
   const added: Record<string, string> = {};
   for (const name of SET_OPERATION_SETTINGS) if (known.has(name) && !(name in settings) && WORD[name].test(sql)) added[name] = 'DISTINCT';
   if (Object.keys(added).length === 0) return node;
