@@ -13,7 +13,7 @@ import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { renderedWithNames } from './compile/final-render.js';
-import { childrenAmong, compileMemoKey, readCompileMemo, reusableNodes, writeCompileMemo } from './compile/compile-memo.js';
+import { childrenAmong, compileMemoKey, memoCompiled, readCompileMemo, reusableNodes, withPath, writeCompileMemo } from './compile/compile-memo.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
@@ -309,11 +309,12 @@ export class TsdbtProject {
    * What manifest.json's contents are made of, when known: an unchanged warm start (its identity)
    * and the compiled SQL. Equal keys, equal contents: the last write is reused (report/manifest-reuse.ts).
    */
-  private manifestContentKey(items: readonly { node: ManifestNode; sql: string }[]): string | undefined {
+  private manifestContentKey(items: readonly { node: ManifestNode }[], sqlKeys: readonly string[]): string | undefined {
     const identity = this.loaded.warmIdentity;
     if (identity === undefined || this.secrets.length) return undefined;
     const hash = createHash('sha1').update(`${engineFingerprint()}\0${identity}`);
-    for (const i of items) hash.update(`\0${i.node.uniqueId}\0${i.sql}`);
+    // Each SQL by its key (report/manifest-reuse.ts sqlKey): a memo's SQL texts need not be decoded.
+    items.forEach((i, k) => hash.update(`\0${i.node.uniqueId}\0${sqlKeys[k]}`));
     return hash.digest('base64');
   }
 
@@ -349,12 +350,14 @@ export class TsdbtProject {
     const memoKeys = identity === undefined ? undefined : compileMemoKey(engineFingerprint(), { ...options, onWarning: undefined }, { select, exclude, selector, resourceTypes, indirectSelection });
     const memo = memoKeys === undefined ? undefined : readCompileMemo(this.targetDir, memoKeys.key);
     if (memo && memo.identity === identity && memo.selection === memoKeys!.selection) {
-      const items = memo.ids.map((id, k) => ({ node: this.graph.node(id), sql: memo.sqls[k]! }));
-      if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
+      // Each SQL decoded only when read: the files and manifest.json are known unchanged by their keys.
+      const items = memo.ids.map((id, k) => memoCompiled({ node: this.graph.node(id) }, memo, k));
+      if (options.write === false) return memo.ids.map((id, k) => memoCompiled({ node: this.graph.node(id), path: '' }, memo, k));
       const { paths } = writeCompiledFiles(this.targetDir, items, this.secrets, memo.hashes);
       const sqlKeys = new Map(memo.ids.map((id, k) => [id, memo.sqlKeys[k]!]));
-      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, memo.manifestKey, this.manifestSource(), sqlKeys);
-      return items.map((i, k) => ({ ...i, path: paths[k]! }));
+      const at = new Map(memo.ids.map((id, k) => [id, k]));
+      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, { get: (id) => (at.has(id) ? items[at.get(id)!]!.sql : undefined) }, this.secrets, undefined, memo.manifestKey, this.manifestSource(), sqlKeys);
+      return items.map((i, k) => withPath(i, paths[k]!));
     }
     const changed = memo && this.loaded.warmChanges?.(memo.identity);
     const isEphemeral = (id: string) => {
@@ -374,7 +377,7 @@ export class TsdbtProject {
       const node = this.graph.node(id);
       const at = reusable?.get(id);
       if (at !== undefined) {
-        items.push({ node, sql: memo!.sqls[at]! });
+        items.push(memoCompiled({ node }, memo!, at));
         fromMemo.push(at);
         continue;
       }
@@ -399,11 +402,14 @@ export class TsdbtProject {
       }
       items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node)) });
     }
-    if (options.write === false) return items.map((i) => ({ ...i, path: '' }));
+    if (options.write === false) return items.map((i) => withPath(i, ''));
     const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets, fromMemo.map((at) => (at === undefined ? undefined : memo!.hashes[at])));
-    const manifestKey = this.manifestContentKey(items);
     const sqlKeys = items.map((i, k) => (fromMemo[k] === undefined ? sqlKey(i.sql) : memo!.sqlKeys[fromMemo[k]!]!));
-    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, new Map(items.map((i) => [i.node.uniqueId, i.sql])), this.secrets, undefined, manifestKey, this.manifestSource(), new Map(items.map((i, k) => [i.node.uniqueId, sqlKeys[k]!])));
+    const manifestKey = this.manifestContentKey(items, sqlKeys);
+    // The SQL of a node taken from the memo is decoded only if its manifest dict is made again.
+    const itemAt = new Map(items.map((i, k) => [i.node.uniqueId, k]));
+    const compiled = { get: (id: string) => (itemAt.has(id) ? items[itemAt.get(id)!]!.sql : undefined) };
+    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, compiled, this.secrets, undefined, manifestKey, this.manifestSource(), new Map(items.map((i, k) => [i.node.uniqueId, sqlKeys[k]!])));
     const memoable = memoKeys !== undefined && identity !== undefined && manifestKey !== undefined && !fromWarehouse;
     const memoNamed = new Set(memo?.named);
     const memoEphemeral = new Set(memo?.ephemeral);
@@ -414,7 +420,7 @@ export class TsdbtProject {
             ...memoKeys,
             identity,
             ids: items.map((i) => i.node.uniqueId),
-            sqls: items.map((i) => i.sql),
+            sqls: items.map((i, k) => (fromMemo[k] === undefined ? i.sql : memo!.sqlBytes(fromMemo[k]!))),
             hashes,
             sqlKeys,
             // Read off the nodes compiled now; the memo's own lists for the others (not decoded).
@@ -424,7 +430,7 @@ export class TsdbtProject {
           }
         : undefined,
     );
-    return items.map((i, k) => ({ ...i, path: paths[k]! }));
+    return items.map((i, k) => withPath(i, paths[k]!));
   }
 
   /**

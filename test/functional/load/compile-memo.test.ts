@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TsdbtProject } from '../../../packages/core/src/index.js';
 import { decodedNodes } from '../../../packages/core/src/manifest/lazy-nodes.js';
+import { decodedMemoSqls } from '../../../packages/core/src/compile/compile-memo.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
 
 /*
@@ -33,8 +34,11 @@ async function compile(dir: string, options: Parameters<TsdbtProject['compile']>
   // The 'cold' target compiles without any cache: what the warm ones must equal.
   const project = TsdbtProject.open({ projectDir: dir, targetPath, partialParse: targetPath !== 'cold' });
   const before = decodedNodes();
+  const sqlsBefore = decodedMemoSqls();
   const result = await project.compile(options);
-  return { result: result.map((c) => [c.node.uniqueId, c.sql, c.path.replace(targetPath, 'T')]), decoded: decodedNodes() - before, warm: project.loaded.partialParse.warmStart === true };
+  // SQL texts of the memo decoded by the compile itself (reading the result's SQL below decodes the rest).
+  const sqlsDecoded = decodedMemoSqls() - sqlsBefore;
+  return { result: result.map((c) => [c.node.uniqueId, c.sql, c.path.replace(targetPath, 'T')]), decoded: decodedNodes() - before, sqlsDecoded, warm: project.loaded.partialParse.warmStart === true };
 }
 
 describe('warm compile memo', () => {
@@ -46,6 +50,7 @@ describe('warm compile memo', () => {
     const third = await compile(dir);
     expect(third.warm).toBe(true);
     expect(third.decoded).toBe(0);
+    expect(third.sqlsDecoded).toBe(0); // files and manifest.json known unchanged: no SQL text read
     expect(third.result).toEqual(cold.result);
     expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
     expect(compiledFile(dir, 'target', 'm_00010')).toBe(compiledFile(dir, 'cold', 'm_00010'));
@@ -73,12 +78,14 @@ describe('warm compile memo', () => {
     writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- edited`);
     const edited = await compile(dir);
     expect(edited.decoded).toBeGreaterThan(0);
+    expect(edited.sqlsDecoded).toBe(0); // the edited model and its children compiled again, the others' SQL copied as bytes
     expect(edited.result.find(([id]) => id === 'model.synth.m_00010')![1]).toMatch(/-- edited/);
     const coldAfter = (await compile(dir, {}, 'cold')).result;
     expect(edited.result).toEqual(coldAfter);
     // The warm start updated by the edit (a delta) is known by its identity: the next compile takes the memo.
     const next = await compile(dir);
     expect(next.decoded).toBe(0);
+    expect(next.sqlsDecoded).toBe(0);
     expect(next.result).toEqual(coldAfter);
     expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
   });

@@ -23,8 +23,8 @@ import type { ManifestNode } from '../manifest/nodes.js';
 
 const MEMO_FILE = '.tsdbt-compile-memo';
 
-/** One compile's result, as saved. */
-export interface CompileMemo {
+/** One compile's result, as saved (each SQL given as its text, or as the bytes a read memo gave: sqlBytes). */
+export interface CompileMemoData {
   /** The build and the compile's options other than its selection (compileMemoKey). */
   readonly key: string;
   /** The warm start compiled (LoadedProject.warmIdentity). */
@@ -32,7 +32,6 @@ export interface CompileMemo {
   /** The selection (compileMemoKey). */
   readonly selection: string;
   readonly ids: readonly string[];
-  readonly sqls: readonly string[];
   /** Hash of each compiled file's text (compile/write-compiled.ts). */
   readonly hashes: readonly string[];
   /** Key of each SQL as manifest.json's record has it (report/manifest-reuse.ts sqlKey). */
@@ -44,6 +43,28 @@ export interface CompileMemo {
   readonly manifestKey: string;
 }
 
+/**
+ * A memo as read back: the SQL texts stay bytes until asked for — an unchanged warm compile needs
+ * none of the 25,000 (files and manifest.json are known unchanged by their keys), an edited
+ * model's compile only the changed nodes', and the next memo copies the others' bytes.
+ */
+export interface CompileMemo extends CompileMemoData {
+  sql(k: number): string;
+  sqlBytes(k: number): Uint8Array;
+}
+
+let sqlsDecoded = 0;
+/** How many memo SQL texts were decoded in this process so far (tests check a warm compile decodes none). */
+export function decodedMemoSqls(): number {
+  return sqlsDecoded;
+}
+
+/** A compiled node whose SQL is the memo's `k`th, decoded when first read (an own enumerable property: spreads and JSON see it). */
+export function memoCompiled<T extends object>(fields: T, memo: CompileMemo, k: number): T & { readonly sql: string } {
+  let sql: string | undefined;
+  return Object.defineProperty(fields, 'sql', { enumerable: true, configurable: true, get: () => (sql ??= memo.sql(k)) }) as T & { readonly sql: string };
+}
+
 /** The memo keys of a compile with these options and selection (undefined: not memoised). */
 export function compileMemoKey(engine: string, options: Readonly<Record<string, unknown>>, selection: Readonly<Record<string, unknown>>): { key: string; selection: string } | undefined {
   // Only a plain selection: --defer, --state, --empty… read more than the loaded project.
@@ -53,14 +74,39 @@ export function compileMemoKey(engine: string, options: Readonly<Record<string, 
   return { key: hash([engine]), selection: hash(Object.entries(selection).filter(([, v]) => v !== undefined)) };
 }
 
+/** `item` and its `path` (a lazy `sql` stays lazy). */
+export function withPath<T extends object>(item: T, path: string): T & { readonly path: string } {
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(item), path: { value: path, enumerable: true, writable: true, configurable: true } }) as T & { readonly path: string };
+}
+
+/*
+ * The file: CRC-32 of the rest, the head's length, the head (v8: the memo without its SQL, and
+ * where each SQL's bytes end), then the SQL texts' UTF-8 bytes one after the other.
+ */
+const FORMAT = 2;
+
 /** The memo in `targetDir` when it was saved under `key`. */
 export function readCompileMemo(targetDir: string, key: string): CompileMemo | undefined {
   try {
     const bytes = readFileSync(join(targetDir, MEMO_FILE));
     if (bytes.readUInt32BE(0) !== crc32(bytes.subarray(4))) return undefined;
-    const memo = deserialize(bytes.subarray(4)) as CompileMemo;
-    const n = memo.ids.length;
-    return memo.key === key && memo.sqls.length === n && memo.hashes.length === n && memo.sqlKeys?.length === n ? memo : undefined;
+    const headEnd = 8 + bytes.readUInt32BE(4);
+    const head = deserialize(bytes.subarray(8, headEnd)) as CompileMemoData & { format: number; sqlEnds: Uint32Array };
+    const n = head.ids.length;
+    const { sqlEnds } = head;
+    const region = bytes.subarray(headEnd);
+    if (head.format !== FORMAT || head.key !== key || !(sqlEnds instanceof Uint32Array) || sqlEnds.length !== n || (n > 0 ? sqlEnds[n - 1] : 0) !== region.length) return undefined;
+    if (head.hashes.length !== n || head.sqlKeys?.length !== n) return undefined;
+    const sqlBytes = (k: number) => region.subarray(k === 0 ? 0 : sqlEnds[k - 1], sqlEnds[k]);
+    const { format: _format, sqlEnds: _ends, ...memo } = head;
+    return {
+      ...memo,
+      sqlBytes,
+      sql: (k) => {
+        sqlsDecoded++;
+        return Buffer.from(sqlBytes(k).buffer, sqlBytes(k).byteOffset, sqlBytes(k).byteLength).toString('utf8');
+      },
+    };
   } catch {
     return undefined;
   }
@@ -124,15 +170,22 @@ export function reusableNodes(memo: CompileMemo, changed: ReadonlySet<string>, c
   return out;
 }
 
-/** Saves a compile's result (or, without a key, removes the last one). */
-export function writeCompileMemo(targetDir: string, memo: CompileMemo | undefined): void {
+/** Saves a compile's result (or, without a key, removes the last one); each SQL as text, or as bytes read from the last memo. */
+export function writeCompileMemo(targetDir: string, memo: (CompileMemoData & { readonly sqls: readonly (string | Uint8Array)[] }) | undefined): void {
   const file = join(targetDir, MEMO_FILE);
   try {
     if (!memo) return rmSync(file, { force: true });
-    const payload = serialize(memo);
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(crc32(payload), 0);
-    writeFileSync(file, Buffer.concat([head, payload]));
+    const { sqls, ...data } = memo;
+    const parts = sqls.map((s) => (typeof s === 'string' ? Buffer.from(s) : s));
+    const sqlEnds = new Uint32Array(parts.length);
+    let end = 0;
+    parts.forEach((part, k) => (sqlEnds[k] = end += part.length));
+    const head = serialize({ ...data, format: FORMAT, sqlEnds });
+    const lengths = Buffer.alloc(8);
+    lengths.writeUInt32BE(head.length, 4);
+    const bytes = Buffer.concat([lengths, head, ...parts]);
+    bytes.writeUInt32BE(crc32(bytes.subarray(4)), 0);
+    writeFileSync(file, bytes);
   } catch {
     // only a shortcut for the next compile
   }

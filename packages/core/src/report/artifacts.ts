@@ -83,7 +83,8 @@ export function writeManifest(
   manifest: Manifest,
   graph: ProjectGraph,
   invocationId: string,
-  compiled: ReadonlyMap<string, string> = new Map(),
+  /** Each node's compiled SQL (asked for only when its dict is made again). */
+  compiled: { get(id: string): string | undefined } = new Map(),
   secrets: readonly string[] = [],
   typed?: ReadonlyMap<string, readonly TypedColumn[]>,
   /** What the contents (all but the metadata) are made of, when the caller knows: the last write's are reused when equal (report/manifest-reuse.ts). */
@@ -121,13 +122,12 @@ export function writeManifest(
   let i = 0;
   for (const node of manifest.nodes.values()) {
     const id = node.uniqueId;
-    const sql = compiled.get(id);
     const key = tracked ? sqlKeys[i]! : '';
     const same = earlier !== undefined && !earlier.changed.has(id);
     const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
     if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
     else {
-      const dict = nodeDict(node, sql, inPackage);
+      const dict = nodeDict(node, compiled.get(id), inPackage);
       dict.checksum = nodeChecksum(node);
       const columns = typed?.get(id);
       if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
