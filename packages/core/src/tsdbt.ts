@@ -24,13 +24,12 @@ import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { installPackages, type DepsOptions, type DepsResult } from './deps/install-packages.js';
-import { loadInternals, loadProject, packagesYamlRenderer, type LoadedProject, type LoadOptions, type LoadTimings } from './load/load-project.js';
+import { loadInternals, loadProject, packagesYamlRenderer, readProjectFileRendered, type LoadedProject, type LoadOptions, type LoadTimings } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode, SourceNode } from './manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from './manifest/node-dict.js';
 import { hasThreshold } from './load/source-freshness.js';
-import { readProjectFile } from './load/project-file.js';
 import { engineFingerprint } from './load/parse-cache-key.js';
 import { checkFreshness } from './execute/freshness.js';
 import { writeSourcesJson, type FreshnessResult } from './report/freshness-results.js';
@@ -242,7 +241,7 @@ export class TsdbtProject {
    */
   static previousRun(options: { readonly projectDir?: string; readonly targetPath?: string; readonly state?: string; readonly warnError?: boolean } = {}): RetryPlan {
     const root = resolve(options.projectDir ?? '.');
-    const targetPath = options.targetPath ?? readProjectFile(root).targetPath;
+    const targetPath = options.targetPath ?? readProjectFileRendered(root, process.env, {}).targetPath;
     return retryPlan(resolve(root, options.state ?? targetPath), options.state ?? targetPath, options.warnError);
   }
 

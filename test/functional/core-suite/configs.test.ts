@@ -65,14 +65,22 @@ describe('configs (configs/test_configs.py, test_disabled_configs.py)', () => {
     expect((await p.relationTypes(['model'])).model).toBe('table');
   });
 
-  // Not yet: tsdbt reads target-path as written (docs/core-suite-conformance.md › Known differences).
-  it.skip('TestTargetConfigs: a Jinja-rendered target-path (modules.datetime) holds the artifacts', async () => {
+  it('TestTargetConfigs: a Jinja-rendered target-path (modules.datetime) holds the artifacts', async () => {
     const p = dbtProject({ ...BASE, projectConfig: "target-path: \"target_{{ modules.datetime.datetime.now(modules.pytz.timezone('Etc/UTC')).strftime('%Y%m%dT%H%M%S') }}\"\nseeds:\n  quote_columns: false\n" });
     await p.dbt(['seed']);
     const dirs = readdirSync(p.dir).filter((d) => d.startsWith('target_'));
     expect(dirs).toHaveLength(1);
     expect(dirs[0]).toMatch(/^target_\d{8}T\d{6}$/);
     expect(existsSync(join(p.dir, dirs[0]!, 'manifest.json'))).toBe(true);
+  });
+
+  it('a target-path rendered from --vars (dbt renders dbt_project.yml with the command\'s vars): each run writes where its vars say', async () => {
+    const p = dbtProject({ ...BASE, projectConfig: "target-path: \"out_{{ var('suffix', 'default') }}\"\n" });
+    await p.dbt(['parse', '--vars', '{suffix: a}'], { expectPass: null });
+    await p.dbt(['parse'], { expectPass: null });
+    await p.dbt(['parse', '--vars', '{suffix: a}'], { expectPass: null }); // a second run of the same vars (its warm start in out_a)
+    expect(readdirSync(p.dir).filter((d) => d.startsWith('out_')).sort()).toEqual(['out_a', 'out_default']);
+    for (const d of ['out_a', 'out_default']) expect(existsSync(join(p.dir, d, 'manifest.json'))).toBe(true);
   });
 
   for (const [name, c] of [

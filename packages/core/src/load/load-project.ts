@@ -19,7 +19,8 @@ import { isMapping, noteConfigKeys, unknownConfigNote } from './node-config.js';
 import { loadSnapshots } from './load-snapshots.js';
 import { collectPatches, loadModels, modelFiles, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readModelFilesAhead, readSchemaFiles, schemaFilesOf, type SchemaFile } from './load-nodes.js';
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
-import { readProjectFile, type ProjectFile } from './project-file.js';
+import { readProjectFile, withRenderedPaths, type ProjectFile } from './project-file.js';
+import { pythonModules } from '../render/modules/index.js';
 import { projectRoots, rootRelative, type ProjectRoot } from './project-roots.js';
 import { YamlPrefetch } from './yaml-prefetch.js';
 import { readDocBlocks } from './docs-blocks.js';
@@ -497,7 +498,7 @@ function loadContext(
   const onLog = options.onLog;
   // Vars read outside node renders (YAML values, profiles.yml): a warm start's vars update reloads in full when one changes.
   const configVarReads = new Set<string>();
-  const fromFile = readProjectFile(projectRoot);
+  const fromFile = readProjectFileRendered(projectRoot, env, options.vars ?? {}, configVarReads);
   const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
   // target/ must be a folder (or not exist yet): said now, not as EEXIST halfway through a run.
   // Writability is checked when an artifact is written (`docs serve` or `ls` may only read it).
@@ -590,6 +591,12 @@ function packageVars(roots: readonly ProjectRoot[], cliVars: Readonly<Record<str
 export function packagesYamlRenderer(env: NodeJS.ProcessEnv, cliVars: Readonly<Record<string, unknown>>): (text: string, file: string) => string {
   const globals = { var: cliVarFunction(cliVars, 'tsdbt deps') };
   return (text, file) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, globals, true) : text);
+}
+
+/** The project file with its folder keys rendered as dbt renders them (env_var(), --vars, `modules`: project-file.ts withRenderedPaths). */
+export function readProjectFileRendered(projectRoot: string, env: NodeJS.ProcessEnv, cliVars: Readonly<Record<string, unknown>>, reads?: Set<string>): ProjectFile {
+  const pf = readProjectFile(projectRoot);
+  return withRenderedPaths(pf, (text) => renderProfileString(text, pf.file, env, { modules: pythonModules, var: cliVarFunction(cliVars, 'the command', reads) }));
 }
 
 /** var() where only --vars are known (packages.yml, profiles.yml: dbt's PackageRenderer / ProfileRenderer). */

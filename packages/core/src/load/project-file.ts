@@ -146,6 +146,27 @@ export function readProjectFile(projectRoot: string): ProjectFile {
   };
 }
 
+/** The keys naming folders, as dbt renders them (`target-path: "target_{{ env_var('RUN') }}"`). */
+const PATH_KEYS = ['targetPath', 'packagesInstallPath', 'modelPaths', 'macroPaths', 'testPaths', 'seedPaths', 'snapshotPaths', 'docsPaths', 'analysisPaths', 'assetPaths', 'cleanTargets'] as const;
+
+const hasJinja = (text: string) => text.includes('{{') || text.includes('{%');
+
+/**
+ * `pf` with the Jinja in its folder keys rendered by `render` (dbt's DbtProjectYamlRenderer renders
+ * every dbt_project.yml value but vars, hooks and query-comment when it reads the project: env_var(),
+ * --vars, `modules`); `pf` itself when none has Jinja (the other values are rendered where they are read).
+ */
+export function withRenderedPaths(pf: ProjectFile, render: (text: string) => string): ProjectFile {
+  const templated = (v: string | readonly string[]) => (typeof v === 'string' ? hasJinja(v) : v.some(hasJinja));
+  if (!PATH_KEYS.some((k) => templated(pf[k]))) return pf;
+  const out: Record<string, unknown> = { ...pf };
+  for (const k of PATH_KEYS) {
+    const v = pf[k];
+    out[k] = typeof v === 'string' ? (hasJinja(v) ? render(v).trim() : v) : v.map((x) => (hasJinja(x) ? render(x).trim() : x));
+  }
+  return out as unknown as ProjectFile;
+}
+
 /** dbt's _parse_versions: a list of specs, or one string of comma-separated specs. */
 function versionList(value: unknown, file: string, yaml: YamlFile): string[] {
   if (value === undefined || value === null) return [];

@@ -4,7 +4,7 @@ import type { Renderer } from '../render/renderer.js';
 import { readValue } from '../render/render-reads.js';
 import { secretValues } from '../shared/secrets.js';
 import { scanInputs, type InputSpec } from './input-fingerprint.js';
-import { loadInternals, type LoadedProject, type LoadOptions } from './load-project.js';
+import { loadInternals, readProjectFileRendered, type LoadedProject, type LoadOptions } from './load-project.js';
 import { engineFingerprint } from './parse-cache-key.js';
 import type { ProjectRoot } from './project-roots.js';
 import { BUILTIN_MACROS_DIR, PACKAGE_MACROS_DIR } from './builtin-package.js';
@@ -42,7 +42,7 @@ function warmStartKey(options: LoadOptions, projectRoot: string): Record<string,
 /** Where the warm start of a project lives (undefined when its project file cannot be read: the load says why). */
 function warmStartFile(options: LoadOptions, projectRoot: string): string | undefined {
   try {
-    return join(resolve(projectRoot, options.targetPath ?? readProjectFile(projectRoot).targetPath), WARM_START_FILE);
+    return join(resolve(projectRoot, options.targetPath ?? readProjectFileRendered(projectRoot, process.env, options.vars ?? {}).targetPath), WARM_START_FILE);
   } catch {
     return undefined;
   }
