@@ -29,7 +29,7 @@ function cli(...args: string[]): { code: number | null; out: string } {
 function rows<T>(sql: string): T[] {
   const r = cli('show', '--inline', sql, '--output', 'json', '--limit', '-1');
   expect(r.code, r.out).toBe(0);
-  return JSON.parse(r.out) as T[];
+  return JSON.parse(r.out).show as T[];
 }
 
 /**

@@ -91,13 +91,15 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
     .addOption(new Option('--exclude-resource-type <types...>', 'leave these resource types out').argParser(collect).env('DBT_EXCLUDE_RESOURCE_TYPES'))
     .addOption(new Option('--output <format>', 'selector (as dbt), name, path or json').choices(['selector', 'name', 'path', 'json']).default('selector'))
     .option('--output-keys <keys...>', 'the keys of --output json (default: dbt\'s list)', collect)
+    .option('--warn-error', 'a warning of the selection (a criterion matching nothing, a seed over 1MB compared with --state) is an error (env DBT_WARN_ERROR)')
     .action(action((flags: GlobalFlags) => lsCommand(flags, io)));
 
   withGlobals(program.command('show').description('preview the rows of a model or of inline SQL'))
-    .option('-s, --select <model...>', 'the model to preview')
+    .option('-s, --select <model...>', 'the models to preview (each one named in the selection)')
     .option('--inline <sql>', 'SQL to run (Jinja allowed)')
+    .option('--inline-direct <sql>', 'SQL to run as written (no Jinja, no project macros)')
     .option('--limit <n>', 'rows to show (-1 for all)', '5')
-    .addOption(new Option('--output <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--output <format>', 'table (dbt: text) or json').choices(['table', 'text', 'json']).default('table'))
     .action(action((flags: GlobalFlags) => showCommand(flags, io)));
 
   withGlobals(program.command('parse').description('load the project and write target/manifest.json and target/perf_info.json (load timings); no warehouse')).action(

@@ -19,7 +19,7 @@ import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
 import { runtimeRendered, runtimeState } from './execute/node-sql.js';
-import { modelPreviewRows, previewSql } from './execute/show-rows.js';
+import { modelPreviewRows, namedInSelection, previewDatabaseError, previewName, previewSql, type Preview } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
@@ -455,7 +455,7 @@ export class TsdbtProject {
     const fake = { ...[...this.manifest.nodes.values()][0]!, uniqueId: 'sql_operation.inline', name: 'inline' } as ManifestNode;
     for (const ref of state.refs)
       if (!this.index.resolve(refTarget(ref), undefined))
-        throw new ProjectError('unknown_ref', `${refText(ref)} in --inline does not name a model or seed`, { file: '<inline>' });
+        throw new ProjectError('unknown_ref', `Error parsing inline query: ${refText(ref)} in --inline does not name a model or seed`, { file: '<inline>' });
     return compileSql(this.index, fake, rendered).trim();
   }
 
@@ -497,27 +497,45 @@ export class TsdbtProject {
     return this.execute('clone', options);
   }
 
-  /** Preview rows of a model (its compiled SQL) or of inline SQL. */
-  async show(options: { select?: string; inline?: string; limit?: number }): Promise<Record<string, unknown>[]> {
+  /** Preview rows of one model or seed (its compiled SQL) or of inline SQL. */
+  async show(options: { select?: string; inline?: string; inlineDirect?: string; limit?: number }): Promise<Record<string, unknown>[]> {
+    const previews = await this.previews(options, 1);
+    return previews[0]!.rows;
+  }
+
+  /**
+   * dbt show: the first `limit` rows (-1: all) of each selected model, seed or source named in
+   * `select` (dbt previews the selected nodes whose name the --select text holds), or of inline SQL
+   * (`inline` rendered as a model, `inlineDirect` sent as written). `atMost`: fail when more match.
+   */
+  async previews(options: { select?: string; inline?: string; inlineDirect?: string; limit?: number }, atMost = Infinity): Promise<Preview[]> {
     const limit = optionalInteger('limit', options.limit, NUMERIC_RULES.limit) ?? 5;
-    let sql: string;
-    if (options.inline !== undefined) sql = this.compileInline(options.inline);
-    else if (options.select) {
-      const ids = this.select({ select: [options.select], resourceTypes: ['model', 'seed', 'source'] });
-      if (ids.length !== 1) {
-        const names = [...this.manifest.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => n.name);
-        const guess = ids.length === 0 ? didYouMean(options.select, names) : undefined;
-        throw new UsageError('show_select', `--select '${options.select}' picks ${ids.length} nodes; show needs exactly one`, { hint: guess ? `Did you mean '${guess}'?` : 'Name a single model.' });
-      }
-      const node = this.graph.node(ids[0]!);
-      if (node.resourceType === 'model') {
-        // As its build runs it (execute/show-rows.ts).
-        const adapter = await this.adapter();
-        return modelPreviewRows(this.runContext(adapter, {}), adapter, node, limit);
-      }
-      sql = `SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``;
-    } else throw new UsageError('show_args', 'show needs --select or --inline');
-    return (await this.adapter()).client.query(previewSql(sql, limit));
+    const inline = async (sql: string) => {
+      const client = (await this.adapter()).client;
+      const rows = await client.query<Record<string, unknown>>(sql).catch((e: unknown) => Promise.reject(previewDatabaseError(e, 'sql_operation inline_query (from remote system.sql)')));
+      return [{ rows: limit >= 0 ? rows.slice(0, limit) : rows }];
+    };
+    if (options.inlineDirect !== undefined) return inline(options.inlineDirect);
+    if (options.inline !== undefined) return inline(previewSql(this.compileInline(options.inline), limit));
+    if (!options.select) throw new UsageError('show_args', 'Either --select or --inline must be passed to show', { hint: 'Name a model (--select my_model) or give SQL (--inline "select …").' });
+    const picked = namedInSelection(this.select({ select: [options.select], resourceTypes: ['model', 'seed', 'source'] }).map((id) => this.graph.node(id)), options.select);
+    if (picked.length === 0 || picked.length > atMost) {
+      const names = [...this.manifest.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => n.name);
+      const guess = picked.length === 0 ? didYouMean(options.select, names) : undefined;
+      throw new UsageError('show_select', `--select '${options.select}' picks ${picked.length} nodes; show needs ${atMost === 1 ? 'exactly one' : 'at least one'}`, { hint: guess ? `Did you mean '${guess}'?` : 'Name a model, seed or source.' });
+    }
+    const adapter = await this.adapter();
+    const out: Preview[] = [];
+    for (const node of picked) {
+      const what = `${node.resourceType} ${node.name} (${node.originalFilePath})`;
+      // A model as its build runs it (execute/show-rows.ts); a seed or source: its table.
+      const rows = await (node.resourceType === 'model'
+        ? modelPreviewRows(this.runContext(adapter, {}), adapter, node, limit)
+        : adapter.client.query<Record<string, unknown>>(previewSql(`SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``, limit))
+      ).catch((e: unknown) => Promise.reject(previewDatabaseError(e, what)));
+      out.push({ node: previewName(node), rows });
+    }
+    return out;
   }
 
   /**

@@ -15,7 +15,7 @@ const FILES = {
   seeds: { 'sample_seed.csv': 'sample_num,sample_bool\n1,true\n2,false\n3,true\n4,false\n5,true\n6,false\n7,true\n' },
 };
 const SECOND = "{{ config(materialized = 'ephemeral') }}\nselect\n    col_deci + 100 as col_hundo\nfrom {{ ref('ephemeral_model') }}\n";
-const rowsOf = (out: string[]) => JSON.parse(out.find((l) => l.trim().startsWith('['))!) as unknown[];
+const rowsOf = (out: string[]) => JSON.parse(out.find((l) => l.trim().startsWith('{'))!).show as unknown[];
 
 describe('dbt show (dbt-tests-adapter dbt_show/test_dbt_show.py)', () => {
   it.each([

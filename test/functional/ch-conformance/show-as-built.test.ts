@@ -8,7 +8,7 @@ import { dbtProject } from '../adapter-suite/dbt-project.js';
  * (execute/show-rows.ts). Before, show gave ClickHouse's truncation (0.28 for 0.29) and failed on
  * a max() over a Variant that the build ran.
  */
-const rowsOf = (out: string[]) => JSON.parse(out.find((l) => l.trim().startsWith('['))!) as Record<string, unknown>[];
+const rowsOf = (out: string[]) => JSON.parse(out.find((l) => l.trim().startsWith('{'))!).show as Record<string, unknown>[];
 
 describe('show --select previews what the build makes (dbt_semantics)', () => {
   it('rounding CASTs, a common-typed CASE and a UNION in a subquery: the preview equals the built table', async () => {

@@ -42,7 +42,7 @@ describe('the embedded warehouse opened ahead by the CLI', () => {
     expect(cli(p, 'run').code).toBe(0);
     const shown = cli(p, 'show', '--inline', "select total from {{ ref('b') }}", '--output', 'json');
     expect(shown.stderr).toBe('');
-    expect(JSON.parse(shown.stdout)).toEqual([{ total: '10' }]);
+    expect(JSON.parse(shown.stdout).show).toEqual([{ total: '10' }]);
   });
 
   it('creates no warehouse for a run that selects nothing', () => {
@@ -70,6 +70,6 @@ describe('the embedded warehouse opened ahead by the CLI', () => {
     }
     expect(existsSync(join(p.dir, '.tsdbt', 'chdb'))).toBe(true);
     const shown = cli(p, 'show', '--inline', "select n from {{ ref('b') }}", '--output', 'json');
-    expect(JSON.parse(shown.stdout)).toEqual([{ n: '4' }]);
+    expect(JSON.parse(shown.stdout).show).toEqual([{ n: '4' }]);
   });
 });

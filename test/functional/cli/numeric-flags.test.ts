@@ -62,7 +62,7 @@ describe('numeric flags', () => {
     expect(run.stdout).toMatch(/Concurrency: 1 threads/);
     expect(run.code).toBe(0);
     const show = cli(p, 'show', '--select', 'a', '--limit', '-1', '--output', 'json');
-    expect(JSON.parse(show.stdout)).toEqual([{ id: 1 }]);
+    expect(JSON.parse(show.stdout).show).toEqual([{ id: 1 }]);
     expect(show.code).toBe(0);
   });
 

@@ -100,6 +100,6 @@ describe('DBT_ENV_SECRET_* as dbt', () => {
     // the warehouse got the real values (only what tsdbt shows is scrubbed): without the var among
     // this command's secrets, show prints the stored value; the env secret (the schema) stays masked
     const show = spawnSync(process.execPath, [CLI, 'show', '--inline', `select v, '${SCHEMA}' as s from ${SCHEMA}.a`, '--output', 'json', '--project-dir', p.dir], { encoding: 'utf8', env: { ...process.env, ...ENV } });
-    expect(show.stdout.trim()).toBe(JSON.stringify([{ v: VAR, s: '*****' }]));
+    expect(show.stdout.trim()).toBe(JSON.stringify({ show: [{ v: VAR, s: '*****' }] }, null, 2));
   });
 });

@@ -33,7 +33,7 @@ function project(): InlineProject {
 function relations(p: InlineProject): string[] {
   const r = spawnSync(process.execPath, [CLI, 'show', '--project-dir', p.dir, '--inline', "select name from system.tables where database = 's' order by name", '--output', 'json', '--limit', '-1'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as { name: string }[]).map((t) => t.name);
+  return (JSON.parse(r.stdout).show as { name: string }[]).map((t) => t.name);
 }
 
 describe('a run stopped by SIGTERM or a closed stdout', () => {

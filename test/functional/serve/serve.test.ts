@@ -342,7 +342,7 @@ describe('tsdbt serve: other tsdbt processes use the endpoint', () => {
     const r = await run(process.execPath, [CLI, 'show', '--inline', 'select 41 + 1 as answer', '--output', 'json', '--project-dir', p.dir, '--no-color'], { cwd: p.dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toEqual([{ answer: 42 }]);
+    expect(JSON.parse(r.stdout.trim()).show).toEqual([{ answer: 42 }]);
     // build: seeds stream in over HTTP (insertStream), models and tests run as commands.
     const b = await run(process.execPath, [CLI, 'build', '--project-dir', p.dir, '--no-color'], { cwd: p.dir });
     expect(b.stderr).toBe('');
@@ -373,7 +373,7 @@ describe('tsdbt serve: other tsdbt processes use the endpoint', () => {
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/served by process \d+/);
     const show = await run(process.execPath, [CLI, 'show', '--inline', 'select 7 as seven', '--output', 'json', '--project-dir', other.dir]);
-    expect(JSON.parse(show.stdout.trim())).toEqual([{ seven: 7 }]);
+    expect(JSON.parse(show.stdout.trim()).show).toEqual([{ seven: 7 }]);
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

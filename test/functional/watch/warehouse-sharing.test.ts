@@ -58,12 +58,12 @@ describe('the embedded warehouse is never locked away', () => {
     const r = await show(p, "select count() as n from {{ ref('a') }}");
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([{ n: '1' }]);
+    expect(JSON.parse(r.stdout).show).toEqual([{ n: '1' }]);
     // A whole build goes through the watcher too.
     p.write({ 'models/b.sql': "select id * 10 as x from {{ ref('a') }}" });
     const build = await runProcess(process.execPath, [CLI, 'build', '--select', 'b', '--project-dir', p.dir]);
     expect(build.code, build.stdout + build.stderr).toBe(0);
-    expect(JSON.parse((await show(p, "select x from {{ ref('b') }}")).stdout)).toEqual([{ x: 10 }]);
+    expect(JSON.parse((await show(p, "select x from {{ ref('b') }}")).stdout).show).toEqual([{ x: 10 }]);
     // The endpoint is for tsdbt processes of this user only: a token in a 0600 file.
     const info = readServeInfo(path)!;
     expect(info.pid).toBe(watch.child.pid);
@@ -88,7 +88,7 @@ describe('the embedded warehouse is never locked away', () => {
     await until(() => (readServeInfo(path)?.pid === build.child.pid ? true : undefined), 'the build to share its warehouse');
     const r = await show(p, 'select 6 * 7 as answer');
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual([{ answer: 42 }]);
+    expect(JSON.parse(r.stdout).show).toEqual([{ answer: 42 }]);
     expect(build.child.exitCode).toBeNull(); // the answer came while the build held the warehouse
     // Ctrl-C: the build stops its statement and exits as an interrupted run does.
     build.child.kill('SIGINT');
@@ -111,7 +111,7 @@ describe('the embedded warehouse is never locked away', () => {
     await until(() => (readServeInfo(path)?.pid === second.child.pid ? true : undefined), 'the second watch to hold the warehouse');
     const answer = await until(async () => {
       const r = await show(p, "select id from {{ ref('a') }}");
-      return r.code === 0 && JSON.parse(r.stdout)[0]?.id === 2 ? r : undefined;
+      return r.code === 0 && JSON.parse(r.stdout).show[0]?.id === 2 ? r : undefined;
     }, 'the rebuilt model');
     expect(answer.stderr).toBe('');
     expect(second.output()).not.toMatch(/holder_ended|ERROR=[1-9]/);
@@ -132,14 +132,14 @@ describe('the embedded warehouse is never locked away', () => {
     // machine can take seconds in between), so the kill really cuts a statement in flight.
     await until(async () => {
       const r = await show(p, "select count() as c from system.processes where query like '%sleepEachRow(0.5)%' and query not like '%system.processes%'");
-      return r.code === 0 && Number(JSON.parse(r.stdout)[0]?.c) > 0 ? true : undefined;
+      return r.code === 0 && Number(JSON.parse(r.stdout).show[0]?.c) > 0 ? true : undefined;
     }, 'the slow statement to run in the holder');
     holder.child.kill('SIGKILL');
     expect(await build.exited).toBe(1);
     expect(build.output()).toMatch(/held the embedded warehouse .* ended during a statement/);
     // The build went on without it: the next model ran on the warehouse it then opened itself.
     expect(build.output()).toMatch(/ERROR creating .*slow[\s\S]*OK created .*zz_after/);
-    expect(JSON.parse((await show(p, "select n from {{ ref('zz_after') }}")).stdout)).toEqual([{ n: 1 }]);
+    expect(JSON.parse((await show(p, "select n from {{ ref('zz_after') }}")).stdout).show).toEqual([{ n: 1 }]);
   });
 
   it('names the holding process and what to do when it cannot go through it', async () => {

@@ -49,13 +49,20 @@ const BY_METHOD = new Set(['unit_test', 'exposure', 'metric', 'semantic_model', 
  * `project.folder.name`, `source:project.source.table`), `name` (`name`, `source.table`), `path`,
  * or `json` (dbt's keys, or --output-keys). Always exit 0; an empty selection warns.
  */
-export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string; outputKeys?: string[]; excludeResourceType?: string[]; models?: string[]; model?: string[] }, io: Io): Promise<number> {
+export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string; outputKeys?: string[]; excludeResourceType?: string[]; models?: string[]; model?: string[]; warnError?: boolean }, io: Io): Promise<number> {
   const byModels = Boolean(flags.models?.length || flags.model?.length);
   if (byModels && flags.resourceType?.length) throw new UsageError('ls_models', '"models" and "resource_type" are mutually exclusive arguments', { hint: 'Use --select with --resource-type, or --models alone.' });
-  const project = openProject(flags, io, {}, true);
+  // dbt's --warn-error (a global flag there): the selection's warnings fail the command.
+  const warnings: string[] = [];
+  const printWarning = printerFor(flags, { ...io, out: io.err });
+  const project = openProject(flags, io, flags.warnError ? { onEvent: (e) => (e.type === 'warning' ? void warnings.push(e.message) : undefined) } : {}, true);
   // dbt's ListTask: `--models` (the older flag) implies --resource-type model.
   const types = byModels ? ['model'] : resourceTypesOf('ls', flags.resourceType, flags.excludeResourceType);
   const ids = project.select({ ...selection(flags), resourceTypes: types as ManifestNode['resourceType'][] | undefined }).sort();
+  if (warnings.length) {
+    for (const message of warnings.slice(1)) printWarning({ type: 'warning', message });
+    throw new UsageError('warn_error', warnings[0]!, { hint: '--warn-error (or DBT_WARN_ERROR) makes warnings errors.' });
+  }
   if (ids.length === 0) warn(flags, io, 'No nodes selected!');
   const keys = flags.outputKeys?.length ? new Set(flags.outputKeys) : LS_JSON_KEYS;
   const lines = ids.map((id) => {
@@ -77,21 +84,28 @@ function warn(flags: GlobalFlags, io: Io, message: string): void {
   printerFor(flags, { ...io, out: io.err })({ type: 'warning', message });
 }
 
-/** `tsdbt show`: a preview of a model's rows or of inline SQL. */
-export async function showCommand(flags: GlobalFlags & { select?: string[]; inline?: string; limit?: string; output?: string }, io: Io): Promise<number> {
+/**
+ * `tsdbt show`: a preview of each selected model's rows or of inline SQL, printed as dbt's ShowNode:
+ * "Previewing node 'x':" (inline: "Previewing inline node:") then the table (--quiet: the table
+ * alone); `--output json` is dbt's {"node": "x", "show": [rows]} ({"show": …} inline).
+ */
+export async function showCommand(flags: GlobalFlags & { select?: string[]; inline?: string; inlineDirect?: string; limit?: string; output?: string }, io: Io): Promise<number> {
   const limit = numericFlag('--limit', flags.limit, NUMERIC_RULES.limit) ?? 5;
   const project = openProject(flags, io, {}, true);
   try {
-    const rows = await project.show({ select: flags.select?.join(' '), inline: flags.inline, limit });
-    if (flags.output === 'json') io.out(JSON.stringify(rows));
+    const previews = await project.previews({ select: flags.select?.join(' '), inline: flags.inline, inlineDirect: flags.inlineDirect, limit });
     // --printer-width, else the terminal's width (120 when not a terminal)
-    else io.out(formatTable(rows, { width: flags.printerWidth ? outputSettings(flags, io).width : process.stdout.columns || 120 }));
+    const width = flags.printerWidth ? outputSettings(flags, io).width : process.stdout.columns || 120;
+    for (const { node, rows } of previews) {
+      if (flags.output === 'json') io.out(JSON.stringify(node === undefined ? { show: rows } : { node, show: rows }, null, 2));
+      else if (flags.quiet) io.out(formatTable(rows, { width }));
+      else io.out(`${node === undefined ? 'Previewing inline node:' : `Previewing node '${node}':`}\n${formatTable(rows, { width })}`);
+    }
     return 0;
   } finally {
     await project.close();
   }
 }
-
 
 /** `tsdbt debug`: the resolved project and target (its type's keys), and the checks; exit 1 when one failed, as dbt. */
 export async function debugCommand(flags: GlobalFlags & { connection?: boolean }, io: Io): Promise<number> {

@@ -1,3 +1,4 @@
+import { DatabaseError, TsdbtError } from '../shared/errors.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
 import { nodeSqlAsync } from './node-sql.js';
@@ -26,4 +27,33 @@ export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapt
     const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : undefined;
     return adapter.client.query<Record<string, unknown>>(previewSql(sql, limit), settings ? { settings } : undefined);
   });
+}
+
+/** One previewed node of `show` (`node` absent: inline SQL), as dbt's ShowNode event carries it. */
+export interface Preview {
+  readonly node?: string;
+  readonly rows: Record<string, unknown>[];
+}
+
+/** dbt show's name of a node: its name, `name.vN` for a model version (dbt's ShowTask). */
+export function previewName(node: { readonly name: string; readonly version?: string }): string {
+  return node.version === undefined ? node.name : `${node.name}.v${node.version}`;
+}
+
+/**
+ * dbt show keeps, of the nodes its selection picks, those whose name is written in the `--select`
+ * text (ShowTask.task_end_messages: `result.node.name in selection_arg[0]`): `--select a+`
+ * previews `a`, not its children.
+ */
+export function namedInSelection<T extends { readonly name: string }>(nodes: readonly T[], select: string): T[] {
+  return nodes.filter((n) => select.includes(n.name));
+}
+
+/** A statement the warehouse refused while previewing, worded as dbt's "Database Error in <what>". */
+export function previewDatabaseError(error: unknown, what: string): unknown {
+  if (error instanceof TsdbtError && !(error instanceof DatabaseError)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith('Database Error')) return error;
+  const code = error instanceof DatabaseError ? error.code : 'database';
+  return new DatabaseError(code, `Database Error in ${what}\n  ${message}`, { cause: error, hint: error instanceof DatabaseError ? error.hint : undefined });
 }
