@@ -99,7 +99,36 @@ export function sameContents(cur: NodeDict, old: NodeDict, contract = compareCon
     return sameRelation(cur, old) && sameFqn && sameConfig(cur, old) &&
       ['quoting', 'freshness', 'loaded_at_field', 'external'].every((k) => stableJson(cur[k] ?? null) === stableJson(old[k] ?? null));
   }
-  return sameBody(cur, old) !== false && sameConfig(cur, old) && samePersistedDescriptions(cur, old) !== false && sameFqn && sameRelation(cur, old) && (contract?.same ?? true);
+  const semantic = SEMANTIC_KEYS[String(cur['resource_type'])];
+  if (semantic) return semantic.every((k) => stableJson(cur[k] ?? null) === stableJson(old[k] ?? null)) && stableJson(dependsOnNodes(cur)) === stableJson(dependsOnNodes(old));
+  return sameBody(cur, old) !== false && sameConfig(cur, old) && samePersistedDescriptions(cur, old) !== false && sameFqn && sameRelation(cur, old) && (contract?.same ?? true) && sameRefRepresentation(cur, old);
+}
+
+/**
+ * What dbt's same_contents compares of an exposure, metric, semantic model or saved query (their
+ * YAML keys; tags and meta are no change, but a saved query's tags are). An exposure also compares
+ * what it depends on (dependsOnNodes).
+ */
+const SEMANTIC_KEYS: Readonly<Record<string, readonly string[]>> = {
+  exposure: ['fqn', 'type', 'owner', 'maturity', 'url', 'description', 'label', 'config'],
+  metric: ['filter', 'metadata', 'type', 'type_params', 'description', 'label', 'config'],
+  semantic_model: ['model', 'description', 'defaults', 'entities', 'dimensions', 'measures', 'config', 'primary_entity', 'group'],
+  saved_query: ['query_params', 'description', 'label', 'config', 'group', 'exports', 'tags'],
+};
+const dependsOnNodes = (n: NodeDict) => (n['resource_type'] === 'exposure' && isRecord(n['depends_on']) ? n['depends_on']['nodes'] ?? [] : []);
+
+/** A new exposure, metric, semantic model or saved query is not "modified" (their same_contents answers True for no old node, as a source's). */
+export function newIsUnchanged(resourceType: string): boolean {
+  return resourceType === 'source' || resourceType in SEMANTIC_KEYS;
+}
+
+/**
+ * dbt's ModelNode.same_ref_representation: a model's latest_version (unpinned refs move), access and
+ * deprecation_date (refs may fail to parse) are changes.
+ */
+function sameRefRepresentation(cur: NodeDict, old: NodeDict): boolean {
+  if (cur['resource_type'] !== 'model') return true;
+  return ['latest_version', 'access', 'deprecation_date'].every((k) => stableJson(cur[k] ?? null) === stableJson(old[k] ?? (k === 'access' ? 'protected' : null)));
 }
 
 /** Macros added, removed or whose text changed between the two manifests (dbt's `_macros_modified`). */

@@ -80,7 +80,7 @@ function readArtifact(absDir: string, name: string, display: string): Record<str
 
 function stateManifest(json: Record<string, unknown>, display: string): StateManifest {
   const nodes = new Map<string, NodeDict>();
-  for (const key of ['nodes', 'sources', 'snapshots', 'seeds', 'unit_tests'] as const) {
+  for (const key of ['nodes', 'sources', 'snapshots', 'seeds', 'unit_tests', 'exposures', 'metrics', 'semantic_models', 'saved_queries'] as const) {
     const part = json[key];
     if (part && typeof part === 'object') for (const [id, node] of Object.entries(part as Record<string, NodeDict>)) nodes.set(id, node);
   }
@@ -104,7 +104,8 @@ export function requireStateManifest(state: PreviousState | undefined, selector:
   if (state?.manifest) return state.manifest;
   throw new UsageError(
     'state_missing',
-    state ? `'${selector}' compares with ${join(state.dir, 'manifest.json')}, which does not exist` : `'${selector}' needs a comparison manifest: pass --state DIR`,
+    // dbt's words first ("Got a state selector method, but no comparison manifest"), then which
+    state ? `Got a state selector method, but no comparison manifest: '${selector}' compares with ${join(state.dir, 'manifest.json')}, which does not exist` : `Got a state selector method, but no comparison manifest: '${selector}' needs a comparison manifest: pass --state DIR`,
     { hint: 'Run with --state <folder of a previous run\'s manifest.json> (or set DBT_STATE), e.g. the production target/ folder.' },
   );
 }

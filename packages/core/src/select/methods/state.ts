@@ -1,17 +1,18 @@
 import { UsageError } from '../../shared/errors.js';
-import { compareContract, modifiedMacros, sameBody, sameConfig, sameContents, samePersistedDescriptions, sameRelation } from '../../state/compare-nodes.js';
+import { compareContract, modifiedMacros, newIsUnchanged, sameBody, sameConfig, sameContents, samePersistedDescriptions, sameRelation } from '../../state/compare-nodes.js';
 import { currentDict, currentMacros } from '../../state/current-dicts.js';
 import { requireStateManifest, type NodeDict } from '../../state/previous-state.js';
 import type { MethodContext, SelectorMethod } from './types.js';
 
-const CHECKS = ['new', 'modified', 'modified.body', 'modified.configs', 'modified.relation', 'modified.persisted_descriptions', 'modified.macros', 'modified.contract'] as const;
+const CHECKS = ['new', 'old', 'modified', 'unmodified', 'modified.body', 'modified.configs', 'modified.relation', 'modified.persisted_descriptions', 'modified.macros', 'modified.contract'] as const;
 type Check = (typeof CHECKS)[number];
 
 /**
  * `state:new` and `state:modified[.body|.configs|.relation|.persisted_descriptions|.macros|.contract]`
  * against the `--state` manifest (dbt's StateSelectorMethod): a node absent there is new (and
  * modified, for every sub-selector but `.macros`); plain `modified` is any difference of
- * `same_contents` or a macro the node calls (transitively) changed.
+ * `same_contents` or a macro the node calls (transitively) changed. dbt 1.9's `state:old` (present
+ * there) and `state:unmodified` (not `state:modified`: a new node is modified) are their converses.
  */
 export const stateMethod: SelectorMethod = {
   name: 'state',
@@ -32,8 +33,12 @@ export const stateMethod: SelectorMethod = {
     };
     for (const node of ctx.manifest.nodes.values()) {
       const old = previous.nodes.get(node.uniqueId);
-      if (check === 'new') {
-        if (!old) yield node.uniqueId;
+      if (check === 'new' || check === 'old') {
+        if (!old === (check === 'new')) yield node.uniqueId;
+        continue;
+      }
+      if (check === 'unmodified') {
+        if (!modifiedNode(ctx, node.resourceType, old, currentDict(node), macroChanged)) yield node.uniqueId;
         continue;
       }
       const cur = currentDict(node);
@@ -41,9 +46,11 @@ export const stateMethod: SelectorMethod = {
         if (macroChanged(cur)) yield node.uniqueId;
         continue;
       }
+      if (check === 'modified') {
+        if (modifiedNode(ctx, node.resourceType, old, cur, macroChanged)) yield node.uniqueId;
+        continue;
+      }
       if (!old) {
-        // A new source is not "modified" (dbt's SourceDefinition.same_contents answers True for no old node).
-        if (check === 'modified' && node.resourceType === 'source') continue;
         if (node.resourceType === 'source' && (check === 'modified.body' || check === 'modified.persisted_descriptions')) continue;
         if (check === 'modified.contract' && node.resourceType === 'source') continue;
         yield node.uniqueId;
@@ -54,9 +61,32 @@ export const stateMethod: SelectorMethod = {
   },
 };
 
-function isModified(ctx: MethodContext, check: Exclude<Check, 'new' | 'modified.macros'>, cur: NodeDict, old: NodeDict, macroChanged: (n: NodeDict) => boolean): boolean {
+/** Plain `state:modified`: new (but a new source, exposure…: newIsUnchanged), different contents, a changed macro. */
+function modifiedNode(ctx: MethodContext, resourceType: string, old: NodeDict | undefined, cur: NodeDict, macroChanged: (n: NodeDict) => boolean): boolean {
+  if (!old) return !newIsUnchanged(resourceType);
+  bigSeedWarning(ctx, cur, old);
+  return isModified(ctx, 'modified', cur, old, macroChanged);
+}
+
+/**
+ * dbt's same_seeds: a seed over 1MB has its path as checksum, and comparing it warns which case it
+ * is (SeedIncreased, SeedExceedsLimitSamePath, SeedExceedsLimitAndPathChanged,
+ * SeedExceedsLimitChecksumChanged) — under --warn-error an error.
+ */
+function bigSeedWarning(ctx: MethodContext, cur: NodeDict, old: NodeDict): void {
+  const checksum = (n: NodeDict) => (n['checksum'] ?? {}) as { name?: string; checksum?: string };
+  if (cur['resource_type'] !== 'seed' || checksum(cur).name !== 'path') return;
+  const seed = `Found a seed (${String(cur['package_name'])}.${String(cur['name'])}) >1MB in size`;
+  const was = checksum(old);
+  if (was.name !== 'path') ctx.onWarning?.(`${seed}. The previous file was <=1MB, so it has changed`);
+  else if (was.checksum === checksum(cur).checksum) ctx.onWarning?.(`${seed} at the same path, dbt cannot tell if it has changed: assuming they are the same`);
+  else ctx.onWarning?.(`${seed}. The previous file was in a different location, assuming it has changed`);
+}
+
+function isModified(ctx: MethodContext, check: Exclude<Check, 'new' | 'old' | 'unmodified' | 'modified.macros'>, cur: NodeDict, old: NodeDict, macroChanged: (n: NodeDict) => boolean): boolean {
   switch (check) {
     case 'modified.body':
+      bigSeedWarning(ctx, cur, old);
       return sameBody(cur, old) === false;
     case 'modified.configs':
       return !sameConfig(cur, old);
