@@ -66,6 +66,24 @@ select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
     expect(r.out.join('\n')).not.toContain('Traceback');
   });
 
+  it("create_table_as / get_create_view_as_sql end with the model's query_settings, as dbt-clickhouse's (adapter.get_model_query_settings)", async () => {
+    const viewLike = `
+{% materialization my_view, default %}
+  {%- set target_relation = this.incorporate(type='view') -%}
+  {%- set existing = load_relation(this) -%}
+  {% if existing is not none %}{% do adapter.drop_relation(existing) %}{% endif %}
+  {% call statement('main') -%}{{ get_create_view_as_sql(target_relation, sql) }}{%- endcall %}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}`;
+    // dbt_semantics off: only the model's own query_settings decide that a non-match is NULL.
+    const body = (m: string) => `{{ config(materialized='${m}', dbt_semantics=false, query_settings={'join_use_nulls': 1}) }}
+select a.id as id, b.v as v from (select 1 as id union all select 2) as a left join (select 1 as id, 10 as v) as b on a.id = b.id`;
+    const p = dbtProject({ macros: { 'my_table.sql': tableLike('my_table'), 'my_view.sql': viewLike }, models: { 't.sql': body('my_table'), 'v.sql': body('my_view') } });
+    const r = await p.dbt(['run']);
+    expect(statusByName(r.results)).toEqual({ t: 'success', v: 'success' });
+    for (const rel of ['t', 'v']) expect(await p.query(`SELECT id, v FROM {schema}.${rel} ORDER BY id`)).toEqual([{ id: 1, v: 10 }, { id: 2, v: null }]);
+  });
+
   // dbt's hooks.sql: before_begin / in_transaction / after_commit give a hook as JSON {sql, transaction}
   // (get_hook_dict reads it back): tsdbt's own materializations run its SQL, on warm loads too.
   it('runs before_begin / after_commit hooks of a built-in materialization', async () => {

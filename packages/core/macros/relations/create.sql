@@ -31,6 +31,7 @@
     {{ sql_header if sql_header is not none }}
     create view {{ relation }} {{ on_cluster_clause(relation) }}
     as {{ sql }}
+    {{- adapter.get_model_query_settings(model) }}
 {%- endmacro %}
 
 {% macro get_create_table_as_sql(temporary, relation, sql) -%}
@@ -54,7 +55,9 @@
 {%- endmacro %}
 
 {#- ClickHouse needs an engine and a sorting key: the model's engine/order_by/partition_by configs
-    (dbt-clickhouse's defaults: MergeTree(), tuple()). A temporary table is a Memory table. -#}
+    (dbt-clickhouse's defaults: MergeTree(), tuple()). A temporary table is a Memory table. As
+    dbt-clickhouse's create_table_or_empty, the model's query_settings end the statement (a custom
+    materialization calling create_table_as builds with them: dbt_semantics' join_use_nulls too). -#}
 {% macro clickhouse__create_table_as(temporary, relation, sql, language='sql') -%}
     {%- set sql_header = config.get('sql_header', none) -%}
     {%- set order_by = config.get('order_by', none) -%}
@@ -68,6 +71,7 @@
     {%- if order_by is not none %} order by {{ order_by if order_by is string else '(' ~ order_by | join(', ') ~ ')' }}{% else %} order by tuple(){% endif %}
     {%- if partition_by is not none %} partition by {{ partition_by if partition_by is string else '(' ~ partition_by | join(', ') ~ ')' }}{% endif %}
     as {{ sql }}
+    {{- adapter.get_model_query_settings(model) }}
     {%- endif %}
 {%- endmacro %}
 
