@@ -78,10 +78,12 @@ select number + 1 as id, 'row ' || toString(number) as label from numbers(3)`,
     // dbt_semantics off: only the model's own query_settings decide that a non-match is NULL.
     const body = (m: string) => `{{ config(materialized='${m}', dbt_semantics=false, query_settings={'join_use_nulls': 1}) }}
 select a.id as id, b.v as v from (select 1 as id union all select 2) as a left join (select 1 as id, 10 as v) as b on a.id = b.id`;
-    const p = dbtProject({ macros: { 'my_table.sql': tableLike('my_table'), 'my_view.sql': viewLike }, models: { 't.sql': body('my_table'), 'v.sql': body('my_view') } });
+    // Under dbt_semantics (default on) a model that joins has join_use_nulls = 1 among its query_settings.
+    const semantics = body('my_table').replace(", dbt_semantics=false, query_settings={'join_use_nulls': 1}", '');
+    const p = dbtProject({ macros: { 'my_table.sql': tableLike('my_table'), 'my_view.sql': viewLike }, models: { 't.sql': body('my_table'), 'v.sql': body('my_view'), 's.sql': semantics } });
     const r = await p.dbt(['run']);
-    expect(statusByName(r.results)).toEqual({ t: 'success', v: 'success' });
-    for (const rel of ['t', 'v']) expect(await p.query(`SELECT id, v FROM {schema}.${rel} ORDER BY id`)).toEqual([{ id: 1, v: 10 }, { id: 2, v: null }]);
+    expect(statusByName(r.results)).toEqual({ t: 'success', v: 'success', s: 'success' });
+    for (const rel of ['t', 'v', 's']) expect(await p.query(`SELECT id, v FROM {schema}.${rel} ORDER BY id`)).toEqual([{ id: 1, v: 10 }, { id: 2, v: null }]);
   });
 
   // dbt's hooks.sql: before_begin / in_transaction / after_commit give a hook as JSON {sql, transaction}
