@@ -130,7 +130,7 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(action(async (spec: string, flags: GlobalFlags) => (await import('./commands/lineage-command.js')).lineageCommand(spec, flags, io)));
 
-  registerDocsCommands(program, withGlobals, action, io);
+  registerDocsCommands(program, withGlobals, withSelect, action, io);
   registerDepsCommand(program, withGlobals, action, io);
   registerRetryCommand(program, withGlobals, action, io);
   registerInitCommand(program, withGlobals, action, io);

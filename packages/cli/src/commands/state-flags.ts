@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 
 /** Commands whose refs may resolve to the state's relations (`--defer`), as in dbt. */
-const DEFER_COMMANDS = new Set(['run', 'test', 'build', 'seed', 'snapshot', 'compile', 'clone']);
+const DEFER_COMMANDS = new Set(['run', 'test', 'build', 'seed', 'snapshot', 'compile', 'clone', 'generate']);
 
 /**
  * `--state DIR` (env DBT_STATE) on every command that selects, and dbt's deferral flags on those

@@ -182,9 +182,10 @@ export function buildCatalog(nodes: readonly ManifestNode[], rows: readonly Cata
   };
 }
 
-/** Queries the warehouse once and writes target/catalog.json; returns the catalog. */
-export async function generateCatalog(project: TsdbtProject): Promise<Catalog> {
-  const nodes = catalogNodes(project.manifest.nodes.values());
+/** Queries the warehouse once and writes target/catalog.json (only the `only` nodes when given); returns the catalog. */
+export async function generateCatalog(project: TsdbtProject, only?: ReadonlySet<string>): Promise<Catalog> {
+  // `only`: the nodes a --select/--exclude/--selector picked (dbt 1.7's docs generate --select).
+  const nodes = catalogNodes(project.manifest.nodes.values()).filter((n) => !only || only.has(n.uniqueId));
   let rows: CatalogRow[] = [];
   if (nodes.length) {
     const client = (await project.adapter()).client;

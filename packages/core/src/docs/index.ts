@@ -1,6 +1,8 @@
 import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TsdbtProject } from '../tsdbt.js';
+import type { SelectionOptions } from '../select/select-nodes.js';
+import type { DeferOptions } from '../execute/deferral.js';
 import { generateCatalog, type Catalog } from './catalog.js';
 import { generateDashboards, type DashboardsFile } from './dashboards.js';
 import { renderIndexHtml } from './site/index-html.js';
@@ -33,12 +35,15 @@ export interface DocsGenerateResult {
  * query (target/catalog.json), snapshots the dashboard models (target/dashboards.json) and writes the
  * site (target/index.html). run_results.json is left as the last run wrote it.
  */
-export async function generateDocs(project: TsdbtProject, options: { compile?: boolean } = {}): Promise<DocsGenerateResult> {
+export async function generateDocs(project: TsdbtProject, options: { compile?: boolean; selection?: SelectionOptions & DeferOptions } = {}): Promise<DocsGenerateResult> {
   let compiled = 0;
+  const selection = options.selection ?? {};
   // --no-compile, as dbt: no compilation and no manifest.json written (the catalog only needs the warehouse).
-  if (options.compile !== false) compiled = (await project.compile()).length;
+  if (options.compile !== false) compiled = (await project.compile(selection)).length;
   const lineage = options.compile === false ? undefined : await analyzeForDocs(project);
-  const catalog = await generateCatalog(project);
+  // As dbt 1.7+: with a selection, the catalog holds only the selected nodes' relations.
+  const picks = Boolean(selection.select?.length || selection.exclude?.length || selection.selector);
+  const catalog = await generateCatalog(project, picks ? new Set(project.select({ ...selection, resourceTypes: undefined })) : undefined);
   const dashboards = await generateDashboards(project, catalog);
   writeFileSync(join(project.targetDir, 'index.html'), renderIndexHtml());
   copyAssets(project.loaded.projectRoot, project.loaded.projectFile.assetPaths ?? [], project.targetDir);
