@@ -273,4 +273,33 @@ export function installCompilerPatches(proto: any): void {
   patchOperators(proto);
   patchSet(proto);
   patchLoopsAndMacros(proto);
+  patchEagerRoot(proto);
+}
+
+/**
+ * The template's `root` function as a parenthesised function expression, which V8 compiles with the
+ * code around it (its "possibly invoked function expression" heuristic). A plain `function root` is
+ * only pre-parsed by `new Function` and parsed again in full at the first render — every template's
+ * root is rendered right after it is compiled, so that was two passes of V8's parser over each
+ * template's code (~10% of a cold load's CPU on a project of 10,000 distinct templates). Same code otherwise.
+ */
+function patchEagerRoot(proto: any): void {
+  const begin = proto._emitFuncBegin;
+  const end = proto._emitFuncEnd;
+  proto._emitFuncBegin = function (node: any, name: string) {
+    const at = this.codebuf.length;
+    begin.call(this, node, name);
+    if (name !== 'root') return;
+    const line = this.codebuf[at] as string;
+    this.jcEagerRoot = line.startsWith('function root(');
+    if (this.jcEagerRoot) this.codebuf[at] = `var root = (${line}`;
+  };
+  // compileRoot ends root with _emitFuncEnd(true); blocks end theirs with _emitFuncEnd().
+  proto._emitFuncEnd = function (noReturn?: boolean) {
+    end.call(this, noReturn);
+    if (noReturn && this.jcEagerRoot) {
+      this.jcEagerRoot = false;
+      this._emitLine(');');
+    }
+  };
 }

@@ -54,6 +54,11 @@ function compileAst(ast: unknown, env: any, name: string): string {
   return compiler.getCode();
 }
 
+/** The JS code our compiler makes of a Jinja template (tests, diagnostics). */
+export function jinjaTemplateCode(source: string, env: any, name = 'template'): string {
+  return compileAst(parseJinja(source, env.extensionsList, env.opts), env, name);
+}
+
 const sharedCode = new WeakMap<object, { code: SharedTemplateCode; sources: SourceShapes }>();
 let sharing = true;
 let fromSource = true;

@@ -12,7 +12,7 @@ import { installTests } from './tests.js';
  * (environment.ts): nunjucks itself is left as it is. Templates must go through
  * `preprocessJinja` before they are compiled, as JinjaTemplates (`parseJinja` for the AST alone).
  */
-export { JinjaTemplate, parseJinja, setSharedTemplateCode, sharedTemplateShapes, sourceShapeHits } from './environment.js';
+export { JinjaTemplate, jinjaTemplateCode, parseJinja, setSharedTemplateCode, sharedTemplateShapes, sourceShapeHits } from './environment.js';
 export { setUndefinedCallHandler } from './runtime-patches.js';
 
 /** The one place that creates nunjucks environments: autoescape off and Jinja2 compatibility. */
