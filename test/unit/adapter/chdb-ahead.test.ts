@@ -136,4 +136,19 @@ console.log(JSON.stringify({ joined: joined === undefined, free: othersCanOpen(p
     expect(embeddedGuess(argv('--project-dir', dir, '--profiles-dir', profiles), env)).toEqual({ embedded: false });
     expect(embeddedGuess(argv('--project-dir', dir), { ...env, DBT_PROFILES_DIR: profiles })).toEqual({ embedded: false });
   });
+
+  it('never crashes a process that ends while the worker is still loading chDB’s library (it waits for the load)', () => {
+    // `tsdbt run --threads abc` ends before the worker's process.dlopen of chDB does: chDB's addon then failed its Init on
+    // the dying thread, a fatal error (exit 134). Here the process ends as soon as the library is mapped, inside the load.
+    const script = `
+import { readFileSync } from 'node:fs';
+const { startChdbAhead } = await import(${JSON.stringify(AHEAD)});
+startChdbAhead({ load: true });
+const poll = () => (readFileSync('/proc/self/maps', 'utf8').includes('chdb_node.node') ? process.exit(3) : setTimeout(poll, 1));
+poll();`;
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect({ status: r.status, fatal: /FATAL/.test(r.stderr) }).toEqual({ status: 3, fatal: false });
+    }
+  });
 });

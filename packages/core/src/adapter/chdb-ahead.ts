@@ -13,8 +13,12 @@ import { SHARE_ENV, Worker } from 'node:worker_threads';
  *
  * The worker never ends while the process runs: chDB's addon crashes the process when a worker
  * that loaded it is torn down (tried), while process exit with the worker alive is fine (tried:
- * normal end, process.exit, an uncaught error, during the open). Its thread is unref'd, and the addon
- * is loaded with RTLD_NODELETE so nothing unloads the library under the main thread.
+ * normal end, process.exit, an uncaught error, during the open) — but not while the worker is
+ * inside process.dlopen: the addon's Init then fails on the dying thread, a fatal error (exit 134;
+ * `tsdbt run --threads abc` ended that way about every other time). So the worker marks its load in
+ * shared memory, and the main thread, exiting, waits for a load in progress and stops any from
+ * starting (exitAfterLoad). Its thread is unref'd, and the addon is loaded with RTLD_NODELETE so
+ * nothing unloads the library under the main thread.
  *
  * Only the CLI starts it (startChdbAhead, before tsdbt's modules load, for commands that open the
  * warehouse); the path is sent once the target is known (openChdbAhead). This module imports nothing
@@ -42,11 +46,19 @@ const WORKER_JS = `
 const { parentPort, workerData } = require('node:worker_threads');
 let native;
 let conn;
+// workerData.loading[0]: 0 idle, 1 loading the addon, 2 the process is exiting (load nothing more).
+const loading = workerData.loading;
 const load = () => {
   if (native) return;
-  const m = { exports: {} };
-  process.dlopen(m, workerData.addon, workerData.flags);
-  native = m.exports;
+  if (Atomics.compareExchange(loading, 0, 0, 1) !== 0) throw new Error('exiting');
+  try {
+    const m = { exports: {} };
+    process.dlopen(m, workerData.addon, workerData.flags);
+    native = m.exports;
+  } finally {
+    Atomics.store(loading, 0, 0);
+    Atomics.notify(loading, 0);
+  }
 };
 if (workerData.load) {
   try {
@@ -96,13 +108,20 @@ export function startChdbAhead(options: { readonly load?: boolean; readonly path
   // No flags of this process (--import, --cpu-prof…), no copy of its environment, and no piping of the thread's
   // stdout/stderr into this process's streams (stream set-up on the main thread; the thread prints nothing — chDB's
   // native messages go to the file descriptors directly): the thread only opens chDB.
-  const worker = new Worker(WORKER_JS, { eval: true, workerData: { addon, flags: DLOPEN_FLAGS, load: options.load === true }, execArgv: [], env: SHARE_ENV, stdout: true, stderr: true });
+  const loading = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(WORKER_JS, { eval: true, workerData: { addon, flags: DLOPEN_FLAGS, load: options.load === true, loading }, execArgv: [], env: SHARE_ENV, stdout: true, stderr: true });
   worker.unref();
+  process.once('exit', () => exitAfterLoad(loading));
   // A worker that cannot start changes nothing: the main thread opens chDB as it would have.
   worker.on('error', () => {});
   state[STATE] = { worker };
   // The data directory, when the CLI could tell it before the project loads (tsdbt's default target).
   if (options.path !== undefined) openChdbAhead(options.path);
+}
+
+/** At process exit: waits for the worker's load of the addon if one is under way (at most 10 s), and keeps it from starting one. */
+function exitAfterLoad(loading: Int32Array): void {
+  for (let waited = 0; Atomics.compareExchange(loading, 0, 0, 2) === 1 && waited < 100; waited++) Atomics.wait(loading, 0, 1, 100);
 }
 
 /** Whether startChdbAhead started the worker (and it has opened nothing yet). */
