@@ -1,12 +1,33 @@
 #!/usr/bin/env node
 // The command line's entry. A command that sends statements to the warehouse starts the thread that
 // opens the embedded one (chDB) first, so that its ~0.1 s of native start-up runs beside the loading
-// of tsdbt's modules and of the project (adapter/chdb-ahead.ts); then the program itself loads.
+// of tsdbt's modules and of the project (adapter/chdb-ahead.ts); then the program itself loads: the
+// CLI and @tsdbt/core as one CommonJS bundle through V8's code cache (code-cache.ts, built by
+// scripts/bundle-cli.mjs), or the modules themselves when there is no bundle (TSDBT_CLI_BUNDLE=0).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { startChdbAhead } from '@tsdbt/core/chdb-ahead';
+import { codeCacheDir, loadWithCodeCache } from './code-cache.js';
 import { embeddedGuess, opensWarehouse } from './warehouse-commands.js';
 
 if (opensWarehouse(process.argv)) {
   const guess = embeddedGuess(process.argv);
   startChdbAhead({ load: guess.embedded, path: guess.path });
 }
-await import('./main.js');
+
+type Main = typeof import('./main.js');
+const bundle = fileURLToPath(new URL('./cli-bundle.cjs', import.meta.url));
+let main: Main;
+if (process.env.TSDBT_CLI_BUNDLE !== '0' && existsSync(bundle)) {
+  // The bundle's core modules locate their files (macros/, worker scripts) from core's dist/, and its packages (nunjucks, chdb…) resolve from there.
+  const coreEntry = import.meta.resolve('@tsdbt/core');
+  const loaded = loadWithCodeCache(bundle, {
+    requireFrom: fileURLToPath(coreEntry),
+    globals: { __tsdbtCoreDist: new URL('.', coreEntry).href, __tsdbtCliDist: new URL('.', import.meta.url).href },
+    cacheDir: codeCacheDir(),
+  });
+  main = loaded.exports as unknown as Main;
+} else {
+  main = await import('./main.js');
+}
+await main.runCli();

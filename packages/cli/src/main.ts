@@ -15,9 +15,9 @@ const io: Io = {
   isTty: Boolean(process.stdout.isTTY),
 };
 
-const { program, exitCode } = await buildProgram(io);
-
-async function main(): Promise<void> {
+/** Runs the command of process.argv; its exit code in process.exitCode. */
+export async function runCli(): Promise<void> {
+  const { program, exitCode } = await buildProgram(io);
   const argv = hoistLeadingFlags(process.argv, program);
   const debug = argv.includes('--debug') || argv.includes('-d');
   const projectIdx = argv.indexOf('--project-dir');
@@ -37,5 +37,3 @@ async function main(): Promise<void> {
   }
   process.exitCode = exitCode();
 }
-
-await main();

@@ -4,7 +4,6 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { x as extractTar } from 'tar';
 import { ProjectError } from '../shared/errors.js';
 
 /** Downloads `url` (http(s), file:// or a local path relative to `base`) to `dest`, retrying network errors as dbt does (5 attempts). */
@@ -42,6 +41,8 @@ export async function download(url: string, dest: string, base: string): Promise
 export async function untarSingleFolder(tarFile: string, dir: string, what: string): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // tar is loaded by `deps` only, not at every command's start.
+  const { x: extractTar } = await import('tar');
   try {
     await extractTar({ file: tarFile, cwd: dir, strict: true });
   } catch (error) {

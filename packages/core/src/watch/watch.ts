@@ -1,4 +1,4 @@
-import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { ProjectGraph } from '../graph/project-graph.js';
@@ -112,6 +112,9 @@ class ProjectWatcher implements Watcher {
       }
     }
     this.watchedDirs = this.dirsToWatch(this.project?.loaded.projectFile);
+    // Loaded here, not at every command's start (issue 17's start-up).
+    const { watch: chokidarWatch } = await import('chokidar');
+    if (this.closing) return;
     this.fsWatcher = chokidarWatch(this.projectRoot, {
       ignoreInitial: true,
       ignored: (path, stats) => this.ignored(path, stats),

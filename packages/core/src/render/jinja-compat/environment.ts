@@ -1,5 +1,7 @@
-import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
+// nunjucks' AST transformer (async filters → callbacks) is not part of its public exports: imported by
+// its path, the same module nunjucks' compiler uses (one copy also where tsdbt is bundled with nunjucks).
+import transformer from 'nunjucks/src/transformer.js';
 import { installCompilerPatches } from './compiler-patches.js';
 import { installParserPatches } from './parser-patches.js';
 import { installRuntimePatches, JinjaFrame } from './runtime-patches.js';
@@ -16,8 +18,6 @@ import { JinjaTokenizer } from './tokenizer.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const nj = nunjucks as any;
-// nunjucks' AST transformer (async filters → callbacks) is not part of its public exports.
-const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js') as { transform(ast: unknown, asyncFilters: unknown, name: string): unknown };
 
 type Ctor = new (...args: any[]) => any;
 class JinjaParser extends (nj.parser.Parser as Ctor) {}
