@@ -138,8 +138,12 @@ describe('warm start: nodes decoded on demand', () => {
     const file = join(dir, 'target', WARM_START_FILE);
     const bytes = readFileSync(file);
     const header = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()) as { sections: { bytes: number }[] };
-    const [inputs, load] = header.sections.map((s) => s.bytes) as [number, number]; // the blobs follow the load
-    const blobAt = bytes.indexOf(10) + 1 + inputs + load + 10;
+    const [inputs, load, blobs] = header.sections.map((s) => s.bytes) as [number, number, number]; // the blobs follow the load, their index them
+    const blobsAt = bytes.indexOf(10) + 1 + inputs + load;
+    const index = bytes.subarray(blobsAt + blobs);
+    const { ids, lengths } = JSON.parse(index.subarray(0, index.indexOf(10)).toString()) as { ids: string[]; lengths: number[] };
+    // A byte of a model compile reads (each blob is checked when read: a node no command decodes is never read)
+    const blobAt = blobsAt + lengths.slice(0, ids.indexOf('model.synth.m_00010')).reduce((sum, l) => sum + l, 0) + 10;
     bytes[blobAt] = bytes[blobAt]! ^ 0xff;
     writeFileSync(file, bytes);
     const warm = TsdbtProject.open({ projectDir: dir });

@@ -206,14 +206,39 @@ describe('warm start: what is never saved or trusted', () => {
     expect(asSaved(load(p.dir))).toBe(true);
   });
 
-  it('a damaged node blob: the command that decodes it says so and removes the file', () => {
+  /** The file with one byte of node `id`'s blob flipped (found through the node index's ids and blob lengths). */
+  const damagedBlob = (b: Buffer, id: string) => {
+    const cut = b.indexOf(10);
+    const { sections } = JSON.parse(b.subarray(0, cut).toString('utf8')) as { sections: { bytes: number }[] };
+    const start = (n: number) => cut + 1 + sections.slice(0, n).reduce((sum, s) => sum + s.bytes, 0);
+    const index = b.subarray(start(3), start(4));
+    const { ids, lengths } = JSON.parse(index.subarray(0, index.indexOf(10)).toString('utf8')) as { ids: string[]; lengths: number[] };
+    const row = ids.indexOf(id);
+    const at = start(2) + lengths.slice(0, row).reduce((sum, l) => sum + l, 0) + Math.floor(lengths[row]! / 2);
+    const c = Buffer.from(b);
+    c[at] = c[at]! ^ 0xff;
+    return c;
+  };
+
+  it('a damaged node blob: the command that decodes that node says so and removes the file; the others read their own blob', () => {
+    p = inlineProject(PROJECT);
+    loadProject({ projectDir: p.dir });
+    writeFileSync(file(), damagedBlob(readFileSync(file()), 'model.proj.a'));
+    const loaded = loadProject({ projectDir: p.dir });
+    expect(asSaved(loaded)).toBe(true);
+    expect(JSON.parse(JSON.stringify(loaded.manifest.nodes.get('model.proj.b')))).toMatchObject({ name: 'b', rawCode: "select v from {{ ref('a') }}" });
+    expect(() => JSON.stringify(loaded.manifest.nodes.get('model.proj.a'))).toThrow(/is damaged/);
+    expect(() => statSync(file())).toThrow();
+  });
+
+  it('a damaged byte anywhere in the node blobs is found by a command that decodes every node', () => {
     p = inlineProject(PROJECT);
     loadProject({ projectDir: p.dir });
     writeFileSync(file(), damagedSection(readFileSync(file()), 2));
     const loaded = loadProject({ projectDir: p.dir });
-    expect(asSaved(loaded)).toBe(true);
-    expect(() => JSON.stringify(loaded.manifest.nodes.get('model.proj.b'))).toThrow(/is damaged/);
-    expect(() => statSync(file())).toThrow();
+    expect(() => {
+      for (const node of loaded.manifest.nodes.values()) JSON.stringify(node);
+    }).toThrow(/is damaged/);
   });
 });
 

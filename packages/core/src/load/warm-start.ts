@@ -39,7 +39,7 @@ import type { SchemaFileEntries } from './warm-yaml-update.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/9';
+const FORMAT = 'tsdbt-warm-start/10';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -212,22 +212,37 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const indexBytes = section(indexOffset, indexAt);
     let failed: ProjectError | undefined;
     const handle = { fd, open: true };
+    // Only bit rot inside the file gets here (a truncated or replaced file was told apart above): say so once, never again.
+    const damaged = () => {
+      removeWarmStart(file);
+      return (failed = new ProjectError('warm-start-corrupt', `The saved load ${file} is damaged (it has been removed).`, { file, hint: 'Run the command again: it loads the project in full.' }));
+    };
     const blobs = () => {
       if (failed) throw failed;
       try {
         return section(blobsOffset, blobsAt);
       } catch {
-        // Only bit rot inside the file gets here (a truncated or replaced file was told apart above): say so once, never again.
-        removeWarmStart(file);
-        throw (failed = new ProjectError('warm-start-corrupt', `The saved load ${file} is damaged (it has been removed).`, { file, hint: 'Run the command again: it loads the project in full.' }));
+        throw damaged();
       } finally {
         // Once: a success is kept by the nodes, a failure thrown again above.
         handle.open = false;
         closeSync(fd);
       }
     };
+    // The first few nodes decoded read their own blob (a YAML edit decodes one node: not the ~40 MB of all of them).
+    const blob = (offset: number, length: number, crc: number) => {
+      if (failed) throw failed;
+      let bytes: Buffer;
+      try {
+        bytes = bytesAt(blobsOffset + offset, length);
+      } catch {
+        throw damaged();
+      }
+      if (crc32(bytes) !== crc) throw damaged();
+      return bytes;
+    };
     // Nodes never decoded (ls, a load replaced by an update's full load): the file is closed when they are collected.
-    const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs, closer(handle));
+    const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs, closer(handle), blob);
     keepOpen = true;
     const load = () => deltas.reduce(applyDelta, withNodes(deserialize(loadBytes) as SavedLoad, nodes));
     const identity = [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',');

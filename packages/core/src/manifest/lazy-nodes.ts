@@ -1,4 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
+import { crc32 } from 'node:zlib';
 import { isEmptySql } from '../shared/empty-sql.js';
 import type { ManifestNode } from './nodes.js';
 
@@ -18,11 +19,26 @@ const COLUMN: ReadonlyMap<PropertyKey, number> = new Map<PropertyKey, number>(FI
 /** An index cell the blob answers (a value that is not a string or a list of strings); `null` is an unset field. */
 const ABSENT = 0;
 
-/** The blobs of a set of lazy nodes: read when the first node is decoded (`ls` reads none). */
+/**
+ * The blobs of a set of lazy nodes: `ls` reads none; the first few nodes decoded read their own blob
+ * (`readOne`, checked against its CRC-32 from the index), past that all of them are read at once.
+ */
 interface Blobs {
   bytes: Uint8Array | undefined;
   readonly read: () => Uint8Array;
+  readonly readOne: BlobReader | undefined;
+  /** Each blob's CRC-32 (the index's third line, parsed when a blob is first read alone). */
+  crcs: number[] | undefined;
+  readonly crcBytes: Buffer;
+  /** Blobs read alone so far. */
+  ones: number;
 }
+
+/** Reads one blob (at `offset` in the blobs, `length` bytes) and checks it has CRC-32 `crc`. */
+export type BlobReader = (offset: number, length: number, crc: number) => Uint8Array;
+
+/** Past this many nodes decoded one by one, the blobs are read whole (one read beats thousands of small ones). */
+const READ_ALONE = 64;
 
 /** One node as read back: where its index row and blob are, the node once decoded. */
 interface Holder {
@@ -96,7 +112,15 @@ const released = new FinalizationRegistry<() => void>((release) => {
 const HOLDER = Symbol('lazy node');
 let decodedCount = 0;
 
-const blobOf = (h: Holder): Uint8Array => (h.blobs.bytes ??= h.blobs.read()).subarray(h.offset, h.offset + h.length);
+function blobOf(h: Holder): Uint8Array {
+  const blobs = h.blobs;
+  if (!blobs.bytes && blobs.readOne && blobs.ones < READ_ALONE) {
+    blobs.ones++;
+    blobs.crcs ??= JSON.parse(blobs.crcBytes.toString('latin1')) as number[];
+    return blobs.readOne(h.offset, h.length, blobs.crcs[h.row]!);
+  }
+  return (blobs.bytes ??= blobs.read()).subarray(h.offset, h.offset + h.length);
+}
 
 const decode = (h: Holder): ManifestNode => {
   if (h.full) return h.full;
@@ -205,6 +229,7 @@ export function encodeNodeStream(nodes: ReadonlyMap<string, ManifestNode>, onBlo
   const columns: unknown[][] = FIELDS.map(() => []);
   const configs: ConfigCell[] = [];
   const relations: unknown[] = [];
+  const crcs: number[] = [];
   for (const [id, node] of nodes) {
     const h = holderOf(node);
     // An unchanged node read back keeps its blob (nodes are readonly: decoding does not change it).
@@ -212,31 +237,35 @@ export function encodeNodeStream(nodes: ReadonlyMap<string, ManifestNode>, onBlo
     onBlob(blob);
     ids.push(id);
     lengths.push(blob.length);
+    crcs.push(crc32(blob));
     flags.push((isEmptyNode(node) ? 1 : 0) | (holdsNoSql(node) ? 2 : 0));
     FIELDS.forEach((f, i) => columns[i]!.push(cell((node as unknown as Record<string, unknown>)[f])));
     configs.push(configCell(node.config));
     relations.push(relationCell(node.relation));
   }
-  // Two JSON texts on two lines: listing reads the first, the second is parsed when a config is read.
-  const index = `${JSON.stringify({ fields: FIELDS, ids, lengths, flags, columns })}\n${JSON.stringify({ configs, relations })}`;
+  // Three JSON texts on three lines: listing reads the first, the second is parsed when a config is
+  // read, the third (each blob's CRC-32) when a blob is read alone.
+  const index = `${JSON.stringify({ fields: FIELDS, ids, lengths, flags, columns })}\n${JSON.stringify({ configs, relations })}\n${JSON.stringify(crcs)}`;
   return Buffer.from(index);
 }
 
 /**
  * The nodes of encodeNodes' bytes, each decoded on first use of a field the index does not hold;
- * `readBlobs` is called once, when the first node is decoded (or throws there: e.g. a damaged file);
- * `release` once no node of this read is reachable any more.
+ * `readBlobs` is called once, when the blobs are read whole (or throws there: e.g. a damaged file),
+ * `readOne`, when given, for each of the first nodes decoded; `release` once no node of this read is
+ * reachable any more.
  */
-export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () => Uint8Array, release?: () => void): Map<string, ManifestNode> {
+export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () => Uint8Array, release?: () => void, readOne?: BlobReader): Map<string, ManifestNode> {
   const bytes = Buffer.from(index.buffer, index.byteOffset, index.byteLength);
   const cut = bytes.indexOf(10);
-  if (cut < 0) throw new Error('the node index is incomplete');
+  const cut2 = cut < 0 ? -1 : bytes.indexOf(10, cut + 1);
+  if (cut2 < 0) throw new Error('the node index is incomplete');
   const { fields, ids, lengths, flags, columns } = JSON.parse(bytes.toString('utf8', 0, cut)) as {
     fields: string[]; ids: string[]; lengths: number[]; flags: number[]; columns: unknown[][];
   };
-  const more: More = { parsed: undefined, bytes: bytes.subarray(cut + 1) };
+  const more: More = { parsed: undefined, bytes: bytes.subarray(cut + 1, cut2) };
   if (fields.join() !== FIELDS.join()) throw new Error('the node index has other fields');
-  const blobs: Blobs = { bytes: undefined, read: readBlobs };
+  const blobs: Blobs = { bytes: undefined, read: readBlobs, readOne, crcs: undefined, crcBytes: bytes.subarray(cut2 + 1), ones: 0 };
   // `release` (e.g. closing the file the blobs would be read from) when no node of this read is left.
   if (release) released.register(blobs, release);
   const nodes = new Map<string, ManifestNode>();
