@@ -60,4 +60,36 @@ describe('dbt-clickhouse materialized views created outside dbt', () => {
     await p.dbt(['run', '--full-refresh', '--vars', JSON.stringify({ enable_repopulate_from_mvs_on_full_refresh: true })]);
     expect(await p.query(`SELECT count(*) as n FROM {schema}.employees_target`)).toEqual([{ n: '0' }]);
   });
+  // Upstream's second run leaves target_table out of its vars (the project's view then has a target
+  // of its own; dbt-clickhouse still finds the view ClickHouse has writing into the table). tsdbt
+  // follows the views the project defines, so the port keeps the view's target in that run.
+  it("TestMVWithExplicitTargetForcesOnSchemaChangeFailInTable: dbt's view makes the table's new column 'out of sync'; an outside view does not matter", async () => {
+    const p = dbtProject({
+      seeds: { 'people.csv': PEOPLE_SEED_CSV, 'schema.yml': SEED_SCHEMA_YML },
+      models: { 'employees_target.sql': TARGET_MODEL, 'employees_mv_engineering.sql': MV_MODEL },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['run', '--vars', JSON.stringify({ target_table: 'employees_target' })]);
+    await createOutsideMv(p);
+    const r = await p.dbt(['run', '--vars', JSON.stringify({ target_table: 'employees_target', run_type: 'extended_schema' })], { expectPass: false });
+    const target = r.results.find((x) => x.unique_id.endsWith('.employees_target'))!;
+    expect(target.status).toBe('error');
+    expect(target.message).toContain('The source and target schemas on this table model are out of sync');
+    expect(await byDepartment(p)).toEqual([{ department: 'engineering', cnt: '3' }]);
+  });
+
+  it('TestAliasedMVRecognizedAsDbtManaged: a view model with an alias is dbt\'s too: the same failure', async () => {
+    const p = dbtProject({
+      seeds: { 'people.csv': PEOPLE_SEED_CSV, 'schema.yml': SEED_SCHEMA_YML },
+      models: { 'employees_target.sql': TARGET_MODEL, 'employees_mv_engineering.sql': MV_MODEL },
+    });
+    await p.dbt(['seed']);
+    const vars = { target_table: 'employees_target', alias: 'engineering_mv_custom' };
+    await p.dbt(['run', '--vars', JSON.stringify(vars)]);
+    expect((await p.relationTypes(['engineering_mv_custom'])).engineering_mv_custom).toBe('materialized_view');
+    const r = await p.dbt(['run', '--vars', JSON.stringify({ ...vars, run_type: 'extended_schema' })], { expectPass: false });
+    const target = r.results.find((x) => x.unique_id.endsWith('.employees_target'))!;
+    expect(target.status).toBe('error');
+    expect(target.message).toContain('The source and target schemas on this table model are out of sync');
+  });
 });

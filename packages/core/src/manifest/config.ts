@@ -37,7 +37,7 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   // cluster
   'disable_on_cluster', 'sharding_key',
   // materialized views (dbt-clickhouse's catchup and refreshable; target for an explicit target model)
-  'target', 'catchup', 'refreshable', 'refresh', 'repopulate_from_mvs_on_full_refresh',
+  'target', 'catchup', 'refreshable', 'refresh', 'repopulate_from_mvs_on_full_refresh', 'mv_on_schema_change',
   // dictionary (dbt-clickhouse's names, and dict_source for any other source)
   'layout', 'lifetime', 'range', 'dict_source', 'fields', 'source_type', 'url', 'format', 'table', 'connection_overrides', 'update_field', 'update_lag',
   // snapshots
