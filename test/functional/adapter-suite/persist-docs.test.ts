@@ -3,7 +3,8 @@ import { dbtProject, type DbtProject } from './dbt-project.js';
 
 /*
  * dbt-tests-adapter persist_docs/test_persist_docs.py (BasePersistDocs, BasePersistDocsColumnMissing,
- * BasePersistDocsCommentOnQuotedColumn) as dbt-clickhouse runs them, and dbt-clickhouse's
+ * BasePersistDocsAllColumnsMissing, BasePersistDocsQuotedColumnCaseSensitive,
+ * BasePersistDocsQuotedDescriptionNotAppliedOnMismatch, BasePersistDocsCommentOnQuotedColumn) as dbt-clickhouse runs them, and dbt-clickhouse's
  * clickhouse/test_clickhouse_comments.py: descriptions become the relation's and the columns'
  * COMMENTs (tables and views), read back through `docs generate`'s catalog.json.
  */
@@ -11,6 +12,7 @@ const DESCRIPTION = `"with double quotes"
       and with 'single  quotes' as welll as other;
       '''abc123'''
       reserved -- characters
+      80% of statistics are made up on the spot
       --
       /* comment */
       Some $lbl$ labeled $lbl$ and $$ unlabeled $$ dollar-quoting`;
@@ -57,6 +59,7 @@ name Column description "with double quotes"
 and with 'single  quotes' as welll as other;
 '''abc123'''
 reserved -- characters
+80% of statistics are made up on the spot
 --
 /* comment */
 Some $lbl$ labeled $lbl$ and $$ unlabeled $$ dollar-quoting
@@ -78,6 +81,7 @@ function assertCommonComments(...comments: (string | null)[]): void {
     expect(comment).toContain('Some $lbl$ labeled $lbl$ and $$ unlabeled $$ dollar-quoting');
     expect(comment).toContain('/* comment */');
     expect(comment).toContain('--\n');
+    expect(comment).toContain('80% of statistics are made up on the spot');
   }
 }
 
@@ -132,11 +136,74 @@ describe('persist_docs (dbt-tests-adapter persist_docs/test_persist_docs.py)', (
           'version: 2\nmodels:\n  - name: missing_column\n    columns:\n      - name: id\n        description: "test id column description"\n      - name: column_that_does_not_exist\n        description: "comment that cannot be created"\n',
       },
     });
-    await p.dbt(['run']);
+    const run = await p.dbt(['run']);
+    // test_missing_column_warning
+    expect(run.out.join('\n')).toContain('The following columns are specified in the schema but are not present in the database: column_that_does_not_exist');
     const nodes = await catalogNodes(p);
     expect(nodes['model.test.missing_column']!.columns.id!.comment).toMatch(/^test id column description/);
     // relation: not set, so the table has no comment.
     expect(nodes['model.test.missing_column']!.metadata.comment).toBeNull();
+  });
+
+  const columnsOnly = 'models:\n  test:\n    +persist_docs:\n      columns: true\n';
+  it('BasePersistDocsAllColumnsMissing: every documented column missing: the run succeeds and names them all', async () => {
+    const p = dbtProject({
+      projectConfig: columnsOnly,
+      models: {
+        'all_columns_missing.sql': "{{ config(materialized='table') }}\nselect 1 as id\n",
+        'schema.yml':
+          'version: 2\nmodels:\n  - name: all_columns_missing\n    columns:\n      - name: bogus_col_one\n        description: "first bogus column"\n      - name: bogus_col_two\n        description: "second bogus column"\n',
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results).toHaveLength(1);
+    expect(run.results[0]!.status).toBe('success');
+    const log = run.out.join('\n');
+    expect(log).toContain('bogus_col_one');
+    expect(log).toContain('bogus_col_two');
+    expect(log).toContain(`In relation \`${p.schema}\`.\`all_columns_missing\`: The following columns are specified in the schema but are not present in the database: bogus_col_one, bogus_col_two`);
+  });
+
+  it('BasePersistDocsQuotedColumnCaseSensitive: a quoted YAML column matches its exact name only', async () => {
+    const p = dbtProject({
+      projectConfig: columnsOnly,
+      models: {
+        'quoted_case_sensitive.sql': "{{ config(materialized='table') }}\nselect 1 as mycol\n",
+        'schema.yml':
+          'version: 2\nmodels:\n  - name: quoted_case_sensitive\n    columns:\n      - name: MyCol\n        description: "case-sensitive name; must not silently match mycol"\n        quote: true\n',
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.out.join('\n')).toContain('The following columns are specified in the schema but are not present in the database: MyCol');
+  });
+
+  it('BasePersistDocsQuotedDescriptionNotAppliedOnMismatch: a quoted name of another case gets no comment', async () => {
+    const p = dbtProject({
+      projectConfig: columnsOnly,
+      models: {
+        'quoted_physical_case_mismatch.sql': '{{ config(materialized=\'table\') }}\nselect 1 as {{ adapter.quote("MyCol") }}\n',
+        'schema.yml':
+          'version: 2\nmodels:\n  - name: quoted_physical_case_mismatch\n    columns:\n      - name: mycol\n        description: "DOCUMENTED_DESCRIPTION_SENTINEL must not be applied to a different-case physical column"\n        quote: true\n',
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.out.join('\n')).toContain('The following columns are specified in the schema but are not present in the database: mycol');
+    const nodes = await catalogNodes(p);
+    for (const column of Object.values(nodes['model.test.quoted_physical_case_mismatch']!.columns)) expect(column.comment ?? '').not.toContain('DOCUMENTED_DESCRIPTION_SENTINEL');
+  });
+
+  it("an unquoted YAML column documents the relation's column of another case (dbt's case-insensitive match), with no warning", async () => {
+    const p = dbtProject({
+      projectConfig: columnsOnly,
+      models: {
+        'mixed_case.sql': '{{ config(materialized=\'table\') }}\nselect 1 as {{ adapter.quote("MyCol") }}\n',
+        'schema.yml': 'version: 2\nmodels:\n  - name: mixed_case\n    columns:\n      - name: mycol\n        description: "documented in lower case"\n',
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.out.join('\n')).not.toContain('not present in the database');
+    const nodes = await catalogNodes(p);
+    expect(nodes['model.test.mixed_case']!.columns.MyCol!.comment).toBe('documented in lower case');
   });
 
   it('BasePersistDocsCommentOnQuotedColumn: a column that must be quoted gets its comment', async () => {

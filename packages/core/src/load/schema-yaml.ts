@@ -206,6 +206,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         // dbt renders the properties YAML: `data_type: "{{ 'UInt8' if target.type == 'clickhouse' else 'int' }}"`.
         dataType: typeof col.data_type === 'string' ? (/\{[{%]/.test(col.data_type) ? render(col.data_type).trim() : col.data_type) : undefined,
         ...(typeof col.codec === 'string' && col.codec.trim() ? { codec: col.codec } : {}),
+        ...(typeof col.quote === 'boolean' ? { quote: col.quote } : {}),
         ...(typeof col.ttl === 'string' && col.ttl.trim() ? { ttl: col.ttl } : {}),
         // dbt 1.10: a column's `config:` holds tags and meta too (merged with the top-level keys).
         meta: { ...(isMapping(col.meta) ? col.meta : {}), ...(isMapping(col.config) && isMapping(col.config.meta) ? col.config.meta : {}) },

@@ -36,7 +36,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     identifier: node.relation.identifier,
     relation_name: node.resourceType === 'test' || node.resourceType === 'unit_test' ? null : `\`${node.relation.schema}\`.\`${node.relation.identifier}\``,
     columns: Object.fromEntries(
-      Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict) }]),
+      Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict), ...(c.quote !== undefined ? { quote: c.quote } : {}) }]),
     ),
     depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
     // dbt's node.group: the config's group, None when in none.

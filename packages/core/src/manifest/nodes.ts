@@ -17,6 +17,8 @@ export interface ColumnInfo {
   readonly dataType?: string;
   /** ClickHouse column codec from YAML (`codec: ZSTD(3)`), written into the table's DDL. */
   readonly codec?: string;
+  /** dbt's `quote: true`: the name is an exact (case-sensitive) identifier. */
+  readonly quote?: boolean;
   /** ClickHouse column TTL from YAML (`ttl: ts + INTERVAL 30 DAY`). */
   readonly ttl?: string;
   readonly meta: Readonly<Record<string, unknown>>;
