@@ -103,14 +103,21 @@ describe('materialized_view owning its target (dbt-clickhouse: the model is the 
 });
 
 describe('materialized_view owning its target: schema changes', () => {
-  it("catchup: false is honoured by a rebuild for new columns too: the rebuilt table starts empty", async () => {
+  it("catchup: false: new columns without on_schema_change fail 'out of sync' and keep the rows (a rebuild would start empty); --full-refresh starts empty", async () => {
     const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND, ', catchup=false') });
     await insert('events', events(1, 4));
     expectStatuses(await project.run(), { by_kind: 'success' });
     await insert('events', events(5, 2));
     p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, max(id) as top from {{ source('raw', 'events') }} group by kind", ', catchup=false') });
     const r = await reopen(p).run();
-    expect(r.results[0]!.message).toBe('OK rebuilt (columns changed): 0 rows (0 backfilled)');
+    expectStatuses(r, { by_kind: 'error' });
+    expect(r.results[0]!.message).toMatch(/out of sync \(with catchup: false a rebuild would start the table empty/);
+    expect(await rows('SELECT kind, sum(n) AS n FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '1' },
+      { kind: 'b', n: '1' },
+    ]);
+    const full = await reopen(p).run({ fullRefresh: true });
+    expect(full.results[0]!.message).toBe('OK rebuilt (full refresh): 0 rows (0 backfilled)');
     await insert('events', events(7, 1));
     expect(await rows('SELECT kind, n, top FROM $.by_kind')).toEqual([{ kind: 'a', n: '1', top: '7' }]);
   });

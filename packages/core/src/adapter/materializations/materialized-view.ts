@@ -95,6 +95,9 @@ async function feedOwn(ctx: MaterializeContext, unit: Unit, placeholder: boolean
       for (const o of own) await modifyQuery(adapter, o.rel, o.sql, signal);
       return { message: 'OK query modified (table altered)', warnings };
     }
+    // A rebuild recomputes the table from the sources: with catchup: false it would start empty and
+    // lose every row the view wrote (dbt-clickhouse keeps them: its default is 'ignore').
+    if (!catchup) throw outOfSync(node, await adapter.columns(unit.target), await adapter.queryColumns(sql), 'catchup');
     return built(await rebuildUnit(adapter, unit, signal), 'rebuilt (columns changed)');
   });
 }
@@ -103,19 +106,24 @@ async function feedOwn(ctx: MaterializeContext, unit: Unit, placeholder: boolean
  * on_schema_change 'fail': dbt-clickhouse's message (errors.py schema_change_fail_error), its
  * "source" being the table and its "target" the new SELECT.
  */
-function outOfSync(node: MaterializeContext['node'], table: readonly WarehouseColumn[], query: readonly WarehouseColumn[]): DatabaseError {
+function outOfSync(node: MaterializeContext['node'], table: readonly WarehouseColumn[], query: readonly WarehouseColumn[], why: 'fail' | 'catchup' = 'fail'): DatabaseError {
   const names = (cols: readonly WarehouseColumn[]) => `[${cols.map((c) => `'${c.name} ${c.type}'`).join(', ')}]`;
   const inTable = new Map(table.map((c) => [c.name, c.type]));
   const inQuery = new Set(query.map((c) => c.name));
   return new DatabaseError(
     'schema_change',
-    `Compilation Error in model ${node.name} (${node.originalFilePath}): The source and target schemas on this materialized view model are out of sync. ` +
+    `Compilation Error in model ${node.name} (${node.originalFilePath}): The source and target schemas on this materialized view model are out of sync` +
+      (why === 'catchup' ? " (with catchup: false a rebuild would start the table empty, losing the rows the view wrote; on_schema_change is not set)" : '') +
+      '. ' +
       `Source columns not in target: ${names(table.filter((c) => !inQuery.has(c.name)))}; ` +
       `Target columns not in source: ${names(query.filter((c) => !inTable.has(c.name)))}; ` +
       `New column types: ${names(query.filter((c) => inTable.has(c.name) && inTable.get(c.name) !== c.type))}`,
     {
       file: node.originalFilePath,
-      hint: "Run with --full-refresh, or set on_schema_change='append_new_columns' or 'sync_all_columns' (the table is altered in place).",
+      hint:
+        why === 'catchup'
+          ? "Set on_schema_change='append_new_columns' or 'sync_all_columns' (the table is altered in place, its rows kept) or 'ignore', or run with --full-refresh to start it empty."
+          : "Run with --full-refresh, or set on_schema_change='append_new_columns' or 'sync_all_columns' (the table is altered in place).",
     },
   );
 }
