@@ -273,3 +273,58 @@ models:
   });
 });
 
+
+describe('quoted column (dbt-tests-adapter constraints/test_constraints.py BaseConstraintQuotedColumn)', () => {
+  // Upstream compares Postgres' DDL text; the port builds the same model and checks what the DDL
+  // does: the reserved-word column `from` (quote: true) is in the contract, not NULL, and the
+  // model-level check `("from" = 'blue')` is on the table and holds.
+  const SCHEMA = `
+version: 2
+models:
+  - name: my_model
+    config:
+      contract:
+        enforced: true
+      materialized: table
+    constraints:
+      - type: check
+        # this one is the on the user
+        expression: ("from" = 'blue')
+        columns: [ '"from"' ]
+    columns:
+      - name: id
+        data_type: integer
+        description: hello
+        constraints:
+          - type: not_null
+        data_tests:
+          - unique
+      - name: from  # reserved word
+        quote: true
+        data_type: text
+        constraints:
+          - type: not_null
+      - name: date_day
+        data_type: text
+`;
+  // ClickHouse's `1` is a UInt8: cast to the contract's integer (as the foreign-key port above).
+  const MODEL = "\nselect\n  'blue' as {{ adapter.quote('from') }},\n  cast(1 as {{ dbt.type_int() }}) as id,\n  '2019-01-01' as date_day\n";
+  it('builds with the contract order and types, the check on the table', async () => {
+    const p = dbtProject({ models: { 'my_model.sql': MODEL, 'constraints_schema.yml': SCHEMA } });
+    const r = await p.dbt(['build']);
+    expect(r.results.map((x) => x.status).sort()).toEqual(['pass', 'success']);
+    const columns = await p.query<{ name: string; type: string }>("select name, type from system.columns where database = '{schema}' and table = 'my_model' order by position");
+    expect(columns).toEqual([
+      { name: 'id', type: 'Int32' },
+      { name: 'from', type: 'String' },
+      { name: 'date_day', type: 'String' },
+    ]);
+    expect(await p.rows('my_model', ['id', 'from', 'date_day'])).toEqual([[1, 'blue', '2019-01-01']]);
+    const [ddl] = await p.query<{ q: string }>("select create_table_query as q from system.tables where database = '{schema}' and name = 'my_model'");
+    expect(ddl!.q).toMatch(/CONSTRAINT \S+ CHECK .*from.* = 'blue'/);
+    p.write({ 'models/my_model.sql': MODEL.replace("'blue'", "'red'") });
+    const failed = await p.dbt(['run'], { expectPass: false });
+    expect(failed.results[0]!.status).toBe('error');
+    expect(await p.rows('my_model', ['id', 'from', 'date_day'])).toEqual([[1, 'blue', '2019-01-01']]);
+  });
+});

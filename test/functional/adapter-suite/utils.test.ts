@@ -290,6 +290,30 @@ describe("dbt's cross-database macros (dbt-tests-adapter utils/)", () => {
     expect((await types('actual'))[0]!.type).toMatch(/^Array\((U?Int\d+)\)$/);
   });
 
+  it("dbt-clickhouse TestCustomListagg: listagg with an upper-case ORDER BY … DESC and a limit", async () => {
+    const p = dbtProject({
+      seeds: { 'data_listagg.csv': 'group_col,string_text,order_col\n1,a,1\n1,b,2\n1,c,3\n2,a,2\n2,1,1\n2,p,3\n3,g,1\n3,g,2\n3,g,3\n' },
+      models: {
+        'test_listagg.sql': `
+select
+  group_col,
+  {{ listagg('string_text', "'_|_'", "ORDER BY order_col DESC", 2) }} as actual,
+  'top_ordered_limited' as version
+from {{ ref('data_listagg') }} group by group_col
+`,
+      },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['run']);
+    // Upstream reads the rows in ClickHouse's group order (3, 2, 1); sorted here.
+    const rows = await p.query<{ group_col: string; actual: string; version: string }>('select * from {schema}.test_listagg order by group_col desc');
+    expect(rows.map((r) => [Number(r.group_col), r.actual, r.version])).toEqual([
+      [3, 'g_|_g', 'top_ordered_limited'],
+      [2, 'p_|_a', 'top_ordered_limited'],
+      [1, 'c_|_b', 'top_ordered_limited'],
+    ]);
+  });
+
   it('BaseCurrentTimestampNaive: current_timestamp() is a naive timestamp close to UTC now', async () => {
     const p = dbtProject({ models: { 'current_ts.sql': 'select {{ dbt.current_timestamp() }} as current_ts_column' } });
     await p.dbt(['build']);
