@@ -197,3 +197,83 @@ describe('state:modified (defer_state/test_modified_state.py)', () => {
     expect(await ls(p, ['-s', 'state:modified', '--state', './state'])).toHaveLength(1);
   });
 });
+
+/** defer_state/fixtures.py's contract schema files: table_model (optionally versioned, disabled, unenforced). */
+function contractYml(options: { versioned?: boolean; enforced?: boolean | null; disabled?: boolean; secondColumn?: string } = {}): string {
+  const config = options.enforced === null ? '    config: {}\n' : `    config:\n      contract:\n        enforced: ${options.enforced === false ? 'False' : 'True'}\n${options.disabled ? '      enabled: False\n' : ''}`;
+  return `\nversion: 2\nmodels:\n  - name: table_model\n${config}${options.versioned ? '    versions:\n      - v: 1\n' : ''}    columns:\n      - name: id\n        data_type: integer\n        data_tests:\n          - unique:\n              severity: error\n          - not_null\n      - name: ${options.secondColumn ?? 'name'}\n        data_type: text\n`;
+}
+
+describe('state:modified of contracts (defer_state/test_modified_state.py)', () => {
+  const UNVERSIONED = 'While comparing to previous project state, dbt detected a breaking change to an unversioned model';
+  const ENFORCED = 'While comparing to previous project state, dbt detected a breaking change to an enforced contract.';
+  const lsOut = async (p: DbtProject, args: string[], expectPass = true) => (await p.dbt(['ls', ...args, '--state', './state'], { expectPass })).out.join('\n');
+
+  for (const versioned of [false, true])
+    it(`TestChangedContract${versioned ? 'Versioned' : 'Unversioned'}: enforcing is a change; a removed column and removed enforcement are breaking`, async () => {
+      const p = baseModifiedState();
+      await runAndSaveState(p);
+      const model = versioned ? 'test.table_model.v1' : 'test.table_model';
+      p.write({ 'models/schema.yml': contractYml({ versioned }) });
+      expect(await ls(p, ['--resource-type', 'model', '--select', 'state:modified', '--state', './state'])).toEqual([model]);
+      expect(await ls(p, ['--resource-type', 'model', '--exclude', 'state:unmodified', '--state', './state'])).toEqual([model]);
+      expect(await ls(p, ['--resource-type', 'model', '--select', 'state:modified.contract', '--state', './state'])).toEqual([model]);
+      const unrendered = p.readJson('state/manifest.json') && (await p.dbt(['parse']), p.readJson('target/manifest.json').nodes[`model.${model}`].unrendered_config);
+      expect(unrendered).toEqual({ contract: { enforced: true }, materialized: 'table' });
+      copyState(p);
+      // a column renamed: breaking
+      p.write({ 'models/schema.yml': contractYml({ versioned, secondColumn: 'user_name' }) });
+      if (versioned) expect(await lsOut(p, ['--select', 'state:modified.contract'], false)).toContain(ENFORCED);
+      else {
+        const out = await lsOut(p, ['--select', 'state:modified.contract']);
+        expect(out).toContain(UNVERSIONED);
+        expect(out).toContain('Columns were removed: \n    - name');
+      }
+      // the contract removed, then unenforced: breaking (an error under --warn-error when unversioned)
+      p.write({ 'models/schema.yml': contractYml({ versioned, enforced: null }) });
+      if (versioned) expect(await lsOut(p, ['--select', 'state:modified.contract'], false)).toContain(ENFORCED);
+      else expect(await lsOut(p, ['--select', 'state:modified.contract'])).toContain('Contract enforcement was removed');
+      p.write({ 'models/schema.yml': contractYml({ versioned, enforced: false }) });
+      if (versioned) expect(await lsOut(p, ['--select', 'state:modified.contract'], false)).toContain(ENFORCED);
+      else expect(await lsOut(p, ['--warn-error', '--select', 'state:modified.contract'], false)).toContain('Contract enforcement was removed');
+    });
+
+  for (const versioned of [false, true])
+    for (const how of ['deleted', 'disabled'] as const)
+      it(`Test${how === 'deleted' ? 'Delete' : 'Disable'}${versioned ? 'Versioned' : 'Unversioned'}ContractedModel: a ${how} contracted model is a breaking change`, async () => {
+        const p = baseModifiedState();
+        p.write({ 'models/schema.yml': contractYml({ versioned }) });
+        await runAndSaveState(p);
+        const id = versioned ? 'model.test.table_model.v1' : 'model.test.table_model';
+        if (how === 'deleted') p.remove('models/table_model.sql');
+        else p.write({ 'models/schema.yml': contractYml({ versioned, disabled: true }) });
+        const change = how === 'deleted' ? `Contracted model '${id}' was deleted or renamed.` : `Contracted model '${id}' was disabled.`;
+        for (const selector of how === 'deleted' ? ['state:modified.contract', 'state:modified'] : ['state:modified.contract']) {
+          const out = await lsOut(p, ['--select', selector], !versioned);
+          expect(out).toContain(change);
+          expect(out).toContain(versioned ? ENFORCED : UNVERSIONED);
+        }
+      });
+
+  for (const versioned of [false, true])
+    it(`TestDisable${versioned ? 'Versioned' : 'Unversioned'}UncontractedModel: disabling a model without an enforced contract is no breaking change`, async () => {
+      const p = baseModifiedState();
+      p.write({ 'models/schema.yml': contractYml({ versioned, enforced: false }) });
+      await runAndSaveState(p);
+      p.write({ 'models/schema.yml': contractYml({ versioned, enforced: false, disabled: true }) });
+      expect((await lsOut(p, ['--select', 'state:modified.contract'])).toLowerCase()).not.toContain('breaking change');
+    });
+
+  // ClickHouse types `select 1` as UInt8: the models cast to the contract's int (Int32) so that the first run's contract holds.
+  it('TestModifiedBodyAndContract: a breaking type change with a body change fails state:modified too; an added column does not', async () => {
+    const yml = (cols: string) => `\nmodels:\n  - name: my_model\n    latest_version: 1\n    config:\n      contract:\n        enforced: true\n    columns:\n${cols}    versions:\n      - v: 1\n`;
+    const p = dbtProject({ models: { 'my_model.sql': '\nselect cast(1 as int) as id\n', 'my_model.yml': yml('      - name: id\n        data_type: int\n') } });
+    expect((await p.dbt(['run'])).results).toHaveLength(1);
+    copyState(p);
+    p.write({ 'models/my_model.yml': yml('      - name: id\n        data_type: text\n'), 'models/my_model.sql': '\n-- a comment\nselect cast(1 as int) as id\n' });
+    for (const args of [['-s', 'state:modified'], ['--exclude', 'state:unmodified']]) expect(await lsOut(p, args, false)).toContain(ENFORCED);
+    p.write({ 'models/my_model.yml': yml('      - name: id\n        data_type: int\n      - name: color\n        data_type: text\n'), 'models/my_model.sql': "\n-- a comment\nselect cast(1 as int) as id, 'blue' as color\n" });
+    expect(await ls(p, ['-s', 'state:modified', '--state', './state'])).toEqual(['test.my_model.v1']);
+    expect(await ls(p, ['-s', 'state:modified.contract', '--state', './state'])).toEqual(['test.my_model.v1']);
+  });
+});

@@ -80,7 +80,7 @@ describe('state: selectors (slim CI)', () => {
     const project = p.open();
     const picked = project.select({ select: ['state:modified.contract'], state: 'state' }).map((id) => project.node(id).name);
     expect(picked).toEqual(['g']);
-    expect(p.events.some((e) => e.type === 'warning' && /Breaking change to the contract of model 'g'.*column id changed type from Int32 to Int64/.test(e.message))).toBe(true);
+    expect(p.events.some((e) => e.type === 'warning' && /Breaking change to contracted, unversioned model g \(models\/g.sql\)\nWhile comparing to previous project state, dbt detected a breaking change to an unversioned model\.\n  - Columns with data_type changes: \n    - id \(Int32 -> Int64\)/.test(e.message))).toBe(true);
   });
 
   it('a seed whose CSV changed is modified', async () => {

@@ -54,11 +54,22 @@ describe('node comparisons (dbt same_* rules)', () => {
     expect(compareContract(contracted({ id: 'Int32' }), contracted({ id: 'Int32' }))).toEqual({ same: true, breaking: [] });
     expect(compareContract(contracted({ id: 'Int32' }), contracted({ id: 'Int32' }, false))).toEqual({ same: false, breaking: [] });
     expect(compareContract(contracted({ id: 'Int32', x: 'String' }), contracted({ id: 'Int32' }))).toEqual({ same: false, breaking: [] });
+    // dbt's words (ModelNode.same_contract)
     expect(compareContract(contracted({ id: 'Int64' }), contracted({ id: 'Int32', x: 'String' })).breaking).toEqual([
-      'column id changed type from Int32 to Int64',
-      'column x was removed',
+      'Columns were removed: \n    - x',
+      'Columns with data_type changes: \n    - id (Int32 -> Int64)',
     ]);
-    expect(compareContract(contracted({ id: 'Int32' }, false), contracted({ id: 'Int32' })).breaking).toEqual(['contract enforcement was removed']);
+    expect(compareContract(contracted({ id: 'Int32' }, false), contracted({ id: 'Int32' })).breaking).toEqual([
+      'Contract enforcement was removed: Previously, this model had an enforced contract. It is no longer configured to enforce its contract, and this is a breaking change.',
+    ]);
+    // a materialization change is breaking only with constraints declared (they were enforced by the table)
+    const view = (m: Record<string, unknown>) => ({ ...m, config: { ...(m.config as object), materialized: 'view' } });
+    const table = (m: Record<string, unknown>) => ({ ...m, config: { ...(m.config as object), materialized: 'table' } });
+    expect(compareContract(view(contracted({ id: 'Int64' })), table(contracted({ id: 'Int32' }))).breaking).toEqual(['Columns with data_type changes: \n    - id (Int32 -> Int64)']);
+    expect(compareContract(view(contracted({ id: 'Int64' })), { ...table(contracted({ id: 'Int32' })), constraints: [{ type: 'check', expression: 'id > 0' }] }).breaking).toEqual([
+      'Columns with data_type changes: \n    - id (Int32 -> Int64)',
+      'Materialization changed with enforced constraints: \n    - table -> view',
+    ]);
   });
 
   it('modified macros: changed text, added and removed', () => {

@@ -75,19 +75,28 @@ export function compareContract(cur: NodeDict, old: NodeDict): ContractCompariso
   // Enforcing a contract is a change, not a breaking one.
   if (!wasEnforced) return { same: false, breaking: [] };
   if (isEnforced && contract(cur)['checksum'] === contract(old)['checksum']) return { same: true, breaking: [] };
+  // dbt's ModelNode.same_contract, its words: what downstream consumers of the contract would notice.
   const breaking: string[] = [];
-  if (!isEnforced) breaking.push('contract enforcement was removed');
+  if (!isEnforced) breaking.push('Contract enforcement was removed: Previously, this model had an enforced contract. It is no longer configured to enforce its contract, and this is a breaking change.');
   const columns = (n: NodeDict): Record<string, Dict> => (isRecord(n['columns']) ? (n['columns'] as Record<string, Dict>) : {});
   const now = columns(cur);
-  for (const [name, column] of Object.entries(columns(old)).sort(([a], [b]) => a.localeCompare(b))) {
+  const removed: string[] = [];
+  const retyped: string[] = [];
+  let columnConstraints = false;
+  for (const [name, column] of Object.entries(columns(old)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const current = now[name];
-    if (!current) breaking.push(`column ${name} was removed`);
-    else if ((current['data_type'] ?? null) !== (column['data_type'] ?? null))
-      breaking.push(`column ${name} changed type from ${String(column['data_type'])} to ${String(current['data_type'])}`);
+    if (!current) removed.push(String(column['name'] ?? name));
+    else if ((current['data_type'] ?? null) !== (column['data_type'] ?? null)) retyped.push(`${String(column['name'] ?? name)} (${String(column['data_type'] ?? null)} -> ${String(current['data_type'] ?? null)})`);
+    if (Array.isArray(column['constraints']) && column['constraints'].length > 0) columnConstraints = true;
   }
-  const materialized = (n: NodeDict) => configOf(n)['materialized'];
-  if (materialized(old) !== materialized(cur) && ['table', 'incremental', 'view'].includes(String(materialized(old))))
-    breaking.push(`materialization changed from ${String(materialized(old))} to ${String(materialized(cur))}`);
+  if (removed.length) breaking.push(`Columns were removed: \n    - ${removed.join('\n    - ')}`);
+  if (retyped.length) breaking.push(`Columns with data_type changes: \n    - ${retyped.join('\n    - ')}`);
+  // A materialization that enforced constraints (table, incremental) changed to one that does not, with constraints declared.
+  const materialized = (n: NodeDict) => String(configOf(n)['materialized']);
+  const enforces = (m: string) => m === 'table' || m === 'incremental';
+  const modelConstraints = Array.isArray(old['constraints']) && old['constraints'].length > 0;
+  if (enforces(materialized(old)) && !enforces(materialized(cur)) && (modelConstraints || columnConstraints))
+    breaking.push(`Materialization changed with enforced constraints: \n    - ${materialized(old)} -> ${materialized(cur)}`);
   return { same: false, breaking };
 }
 

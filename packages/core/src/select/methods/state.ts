@@ -1,7 +1,7 @@
 import { UsageError } from '../../shared/errors.js';
 import { compareContract, modifiedMacros, newIsUnchanged, sameBody, sameConfig, sameContents, samePersistedDescriptions, sameRelation } from '../../state/compare-nodes.js';
 import { currentDict, currentMacros } from '../../state/current-dicts.js';
-import { requireStateManifest, type NodeDict } from '../../state/previous-state.js';
+import { requireStateManifest, type NodeDict, type StateManifest } from '../../state/previous-state.js';
 import type { MethodContext, SelectorMethod } from './types.js';
 
 const CHECKS = ['new', 'old', 'modified', 'unmodified', 'modified.body', 'modified.configs', 'modified.relation', 'modified.persisted_descriptions', 'modified.macros', 'modified.contract'] as const;
@@ -51,15 +51,26 @@ export const stateMethod: SelectorMethod = {
         continue;
       }
       if (!old) {
-        if (node.resourceType === 'source' && (check === 'modified.body' || check === 'modified.persisted_descriptions')) continue;
-        if (check === 'modified.contract' && node.resourceType === 'source') continue;
-        yield node.uniqueId;
+        // dbt: a new node is modified by a sub-selector only when its type has that comparison
+        // (same_body, same_contract, same_persisted_description: ParsedNode types;
+        // same_database_representation: those and sources; same_config: all but unit tests).
+        if (newIsModifiedBy(check, node.resourceType)) yield node.uniqueId;
         continue;
       }
       if (isModified(ctx, check, cur, old, macroChanged)) yield node.uniqueId;
     }
+    if (check === 'modified' || check === 'unmodified' || check === 'modified.contract') removedContracts(ctx, previous);
   },
 };
+
+function newIsModifiedBy(check: Check, resourceType: string): boolean {
+  const parsed = PARSED_NODES.has(resourceType);
+  if (check === 'modified.configs') return resourceType !== 'unit_test';
+  if (check === 'modified.relation') return parsed || resourceType === 'source';
+  return parsed;
+}
+/** dbt's ParsedNode types (they have same_body, same_contract, same_persisted_description). */
+const PARSED_NODES = new Set(['model', 'test', 'seed', 'snapshot', 'analysis']);
 
 /** Plain `state:modified`: new (but a new source, exposure…: newIsUnchanged), different contents, a changed macro. */
 function modifiedNode(ctx: MethodContext, resourceType: string, old: NodeDict | undefined, cur: NodeDict, macroChanged: (n: NodeDict) => boolean): boolean {
@@ -110,18 +121,43 @@ function contractChanged(ctx: MethodContext, cur: NodeDict, old: NodeDict): bool
 
 /**
  * As dbt: a breaking change of an enforced contract is an error for a versioned model (add a new
- * version instead) and a warning for an unversioned one.
+ * version instead: ContractBreakingChangeError) and a warning for an unversioned one
+ * (UnversionedBreakingChange), in dbt's words.
  */
 function contractOutcome(ctx: MethodContext, cur: NodeDict, old: NodeDict) {
   const outcome = compareContract(cur, old);
   if (!outcome || outcome.breaking.length === 0) return outcome;
-  const name = String(cur['name']);
-  const what = `Breaking change to the contract of model '${name}' (${String(cur['original_file_path'])}): ${outcome.breaking.join('; ')}.`;
-  if (cur['version'] !== null && cur['version'] !== undefined) {
-    throw new UsageError('contract_breaking_change', what, {
-      hint: `Consumers of model '${name}' would break: create a new version of it instead of changing v${String(cur['version'])} (dbt's ContractBreakingChangeError).`,
-    });
-  }
-  ctx.onWarning?.(`${what} Consider making it a versioned model (dbt's UnversionedBreakingChange).`);
+  breakingChange(ctx, cur, outcome.breaking);
   return outcome;
+}
+
+function breakingChange(ctx: MethodContext, node: NodeDict, reasons: readonly string[]): void {
+  if (node['version'] !== null && node['version'] !== undefined) {
+    throw new UsageError(
+      'contract_breaking_change',
+      `While comparing to previous project state, dbt detected a breaking change to an enforced contract.\n  - ${reasons.join('\n  - ')}\nConsider making an additive (non-breaking) change instead, if possible.\nOtherwise, create a new model version: https://docs.getdbt.com/docs/collaborate/govern/model-versions`,
+      { file: String(node['original_file_path']), hint: `Consumers of model '${String(node['name'])}' would break: create a new version of it (dbt's ContractBreakingChangeError).` },
+    );
+  }
+  ctx.onWarning?.(
+    `Breaking change to contracted, unversioned model ${String(node['name'])} (${String(node['original_file_path'])})\nWhile comparing to previous project state, dbt detected a breaking change to an unversioned model.\n  - ${reasons.join('\n  - ')}\n`,
+  );
+}
+
+/**
+ * dbt's same_contract_removed, for `state:modified`, `state:unmodified` and `.contract`: a model of
+ * the state with an enforced contract that is now deleted, renamed or disabled is a breaking change
+ * (unless past its deprecation_date; a disabled one whose own contract is no longer enforced is
+ * not). Nothing is selected for it: it is not in the project.
+ */
+function removedContracts(ctx: MethodContext, previous: StateManifest): void {
+  for (const [id, old] of previous.nodes) {
+    if (old['resource_type'] !== 'model' || ctx.manifest.nodes.has(id)) continue;
+    const disabled = ctx.manifest.disabled?.get(id)?.[0];
+    const contract = disabled ? (disabled.config.contract as { enforced?: unknown } | undefined) : (old['contract'] as { enforced?: unknown } | undefined);
+    if (contract?.enforced !== true) continue;
+    const deprecation = old['deprecation_date'];
+    if (typeof deprecation === 'string' && Date.parse(deprecation) < Date.now()) continue;
+    breakingChange(ctx, old, [disabled ? `Contracted model '${id}' was disabled.` : `Contracted model '${id}' was deleted or renamed.`]);
+  }
 }
