@@ -86,7 +86,7 @@ describe('hooks in tests (schema_tests/test_schema_v2_tests.py)', () => {
   });
 });
 
-/* TestDefaultBoolType, TestOtherBoolType: a project's own get_test_sql giving 0/1 flags (TestNonBoolType not ported: tsdbt wraps tests itself and does not call a project's get_test_sql). */
+/* TestDefaultBoolType, TestOtherBoolType, TestNonBoolType: a project's own get_test_sql makes each test's query (execute/test-sql-override.ts). */
 describe('get_test_sql overrides (schema_tests/test_schema_v2_tests.py)', () => {
   const yml = `
 version: 2
@@ -154,5 +154,34 @@ models:
     const p = dbtProject({ models, files: { 'macros-v2/override_get_test_macros/get_test_sql.sql': getTestSql('1', '0') }, projectConfig: 'macro-paths: ["macros-v2/override_get_test_macros"]\n' });
     expect((await p.dbt(['run'])).results).toHaveLength(3);
     checkStatuses(await p.dbt(['test'], { expectPass: false }));
+  });
+
+  it("TestNonBoolType: a get_test_sql giving 'x'/'y' is dbt's error for the test (it is called: its flags are read)", async () => {
+    const p = dbtProject({
+      models: {
+        'schema.yml': 'version: 2\n\nmodels:\n    - name: my_model\n      columns:\n        - name: id\n          data_tests:\n            - not_null\n',
+        'my_model.sql': '\nselect 1 as id\nUNION ALL\nselect null as id\n',
+      },
+      files: { 'macros-v2/override_get_test_macros_fail/get_test_sql.sql': getTestSql("'x'", "'y'") },
+      projectConfig: 'macro-paths: ["macros-v2/override_get_test_macros_fail"]\n',
+    });
+    expect((await p.dbt(['run'])).results).toHaveLength(1);
+    const r = await p.dbt(['test'], { expectPass: false });
+    expect(r.results).toHaveLength(1);
+    expect(r.results[0]!.status).toBe('error');
+    expect(r.results[0]!.message).toMatch(/'get_test_sql' returns 'x'/);
+  });
+
+  it('a default__get_test_sql override makes the query too (its own failures column counts what it says)', async () => {
+    const own = `{% macro default__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) -%}
+    select count(*) + 7 as failures, true as should_warn, false as should_error from ({{ main_sql }}) t
+{%- endmacro %}`;
+    const p = dbtProject({
+      models: { 'schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\n', 'm.sql': 'select 1 as id' },
+      macros: { 'own_test_sql.sql': own },
+    });
+    await p.dbt(['run']);
+    const r = await p.dbt(['test'], { expectPass: null });
+    expect(r.results.map((x) => [x.status, x.failures])).toEqual([['warn', 7], ['warn', 7]]);
   });
 });

@@ -18,6 +18,7 @@ import { relationFor } from '../load/relation-names.js';
 import { threadName } from './thread-context.js';
 import { batchQuery, exactQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
+import { overridesGetTestSql, projectTestSql, testFlag } from './test-sql-override.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
 
@@ -217,7 +218,8 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
   // selects every column then (should_store_failures()), and --store-failures is a run flag.
   const storing = shouldStoreFailures(node, ctx.storeFailures);
   const main = await nodeSqlAsync(ctx, node, { rerender: storing && node.genericCall !== undefined });
-  const sql = wrapTestSql(main, node.config);
+  const own = overridesGetTestSql(ctx);
+  const sql = own ? projectTestSql(ctx, node, main) : wrapTestSql(main, node.config);
   ctx.compiled.write(node, main);
   if (options.precheckUnique && (await provenUnique(ctx, node, ctx.manifest.nodes.get(node.attachedNode!)!))) {
     const status = thresholdStatus(ctx, node, 0);
@@ -226,7 +228,8 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
   const rows = await ctx.adapter.client.query<{ failures: string | number; should_warn: unknown; should_error: unknown }>(sql, { signal: ctx.signal });
   const row = rows[0] ?? { failures: 0, should_warn: 0, should_error: 0 };
   const failures = Number(row.failures);
-  const status = testStatus(node.config, truthy(row.should_warn), truthy(row.should_error), ctx.warnError);
+  const flag = (v: unknown) => (own ? testFlag(v, node) : truthy(v));
+  const status = testStatus(node.config, flag(row.should_warn), flag(row.should_error), ctx.warnError);
   // As dbt, the audit relation is rebuilt on every run that stores failures: empty when the test passes.
   const relationName = storing ? await storeFailures(ctx, node, limited(main, node.config.limit)) : undefined;
   // dbt's TestRunner: a passing test reports 0 failures whatever fail_calc counted (warn_if/error_if not met).
