@@ -504,7 +504,7 @@ function loadContext(
   // Writability is checked when an artifact is written (`docs serve` or `ls` may only read it).
   assertWritableDir(
     resolve(projectRoot, unrendered.targetPath),
-    options.targetPath ? { what: '--target-path' } : { what: `target-path in ${fromFile.file}`, file: fromFile.file, line: fromFile.yaml.lineOf(['target-path']) },
+    options.targetPath ? { what: '--target-path' } : { what: `target-path in ${fromFile.file}`, file: fromFile.file, line: () => fromFile.yaml.lineOf(['target-path']) },
     { writable: false },
   );
   const target = resolveTarget({

@@ -8,7 +8,8 @@ export interface FolderOrigin {
   readonly what: string;
   /** The file that set it (a project error), or none (a flag: a usage error). */
   readonly file?: string;
-  readonly line?: number;
+  /** Its line there (a function: looked up only for an error — finding a line parses the file's YAML document). */
+  readonly line?: number | (() => number | undefined);
 }
 
 /**
@@ -54,5 +55,6 @@ export function makeWritableDir(dir: string, origin: FolderOrigin): void {
 function problem(dir: string, origin: FolderOrigin, why: string): ProjectError | UsageError {
   const message = `${origin.what} ${dir} ${why}`;
   const hint = `Point ${origin.what} at a folder tsdbt can write (it is created if missing).`;
-  return origin.file ? new ProjectError('folder', message, { file: origin.file, line: origin.line, hint }) : new UsageError('folder', message, { hint });
+  const line = typeof origin.line === 'function' ? origin.line() : origin.line;
+  return origin.file ? new ProjectError('folder', message, { file: origin.file, line, hint }) : new UsageError('folder', message, { hint });
 }
