@@ -55,4 +55,37 @@ describe('jaffle-shop-expand constructs', () => {
     // A node with pre-hooks runs once (common-types.ts): the hook wrote one row, whatever ClickHouse answered.
     expect(await queryRows(p, `select toInt32(count(*)) as n from ${ip.schema}.audit`)).toEqual([{ n: 1 }]);
   });
+
+  it("runs an inner join whose ON compares with a correlated subquery (ClickHouse: NOT_IMPLEMENTED in a join expression), as its WHERE", async () => {
+    // As adv_first_purchase_product: each customer's first order, `and o.ordered_at = (select min(o2.ordered_at) … where o2.customer_id = c.customer_id)`.
+    const { p: ip, project: p } = setup({
+      'seeds/customers.csv': 'customer_id,customer_name\n1,ann\n2,bob\n3,cy\n',
+      'seeds/orders.csv': 'order_id,customer_id,ordered_at\n10,1,2024-01-03\n11,1,2024-01-01\n12,2,2024-01-05\n13,2,2024-01-02\n',
+      'seeds/order_items.csv': 'order_id,product_id\n10,p1\n11,p2\n11,p3\n12,p1\n13,p4\n',
+      'models/first_purchase.sql': `with orders as (select * from {{ ref('orders') }}),
+customers as (select * from {{ ref('customers') }}),
+first_purchase as (
+    select c.customer_id, c.customer_name, o.order_id as first_order_id, oi.product_id
+    from customers as c
+    -- only the first order, via a correlated subquery
+    inner join orders as o
+        on c.customer_id = o.customer_id
+        and o.ordered_at = (
+            select min(o2.ordered_at)
+            from orders as o2
+            where o2.customer_id = c.customer_id
+        )
+    inner join {{ ref('order_items') }} as oi
+        on o.order_id = oi.order_id
+)
+select * from first_purchase
+order by customer_id, product_id`,
+    });
+    expectStatuses(await p.build(), { customers: 'success', orders: 'success', order_items: 'success', first_purchase: 'success' });
+    expect(await queryRows(p, `select customer_id, customer_name, first_order_id, product_id from ${ip.schema}.first_purchase order by customer_id, product_id`)).toEqual([
+      { customer_id: 1, customer_name: 'ann', first_order_id: 11, product_id: 'p2' },
+      { customer_id: 1, customer_name: 'ann', first_order_id: 11, product_id: 'p3' },
+      { customer_id: 2, customer_name: 'bob', first_order_id: 13, product_id: 'p4' },
+    ]);
+  });
 });
