@@ -1,0 +1,60 @@
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { dbtSemantics } from '../../load/dbt-semantics.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
+import { closingParen, splitTopLevel } from './select-frames.js';
+
+/*
+ * Functions the warehouses dbt projects are written for share (Postgres, Snowflake, Redshift, DuckDB)
+ * and ClickHouse lacks by that name — "Function with name `md5` does not exist" fails the model. Under
+ * dbt_semantics each call is written as the ClickHouse function with the same answer:
+ * - md5(x): the lower-case hex text everywhere else; ClickHouse's MD5 is 16 bytes → lower(hex(MD5(x)))
+ *   (`MD5` written so, ClickHouse's own, is left alone);
+ * - split_part(s, delimiter, n): the n-th field, '' past the end, from the end when negative
+ *   → splitByString(delimiter, s)[n];
+ * - strpos(s, sub) → position(s, sub); count_if(c) → countIf(c);
+ * - bool_or(b) / bool_and(b): NULL over no rows or only NULLs → maxOrNull / minOrNull of toBool(b) (as dbt.bool_or).
+ * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
+ */
+export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
+  if (!CALL.test(sql)) return sql;
+  if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
+  return warehouseFunctionNames(sql);
+}
+
+const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and)\s*\(/i;
+
+export function warehouseFunctionNames(sql: string): string {
+  // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
+  for (let out = sql; ; ) {
+    const code = blankNonCode(out);
+    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and)\s*\(/gi)].reverse();
+    const edit = calls.map((m) => rewrite(out, code, m)).find((e) => e !== undefined);
+    if (!edit) return out;
+    out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
+  }
+}
+
+function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; end: number; text: string } | undefined {
+  const name = m[1]!;
+  const at = m.index!;
+  const open = at + m[0].length - 1;
+  const close = closingParen(code, open);
+  if (close < 0 || name === 'MD5') return undefined;
+  const args = splitTopLevel(code, open + 1, close);
+  const text = (k: number) => sql.slice(args[k]!.start, args[k]!.end).trim();
+  switch (name.toLowerCase()) {
+    case 'md5':
+      return args.length === 1 ? { at, end: close + 1, text: `lower(hex(MD5(${text(0)})))` } : undefined;
+    case 'split_part':
+      return args.length === 3 ? { at, end: close + 1, text: `splitByString(${text(1)}, ${text(0)})[${text(2)}]` } : undefined;
+    case 'strpos':
+      return { at, end: open, text: 'position' };
+    case 'count_if':
+      return { at, end: open, text: 'countIf' };
+    case 'bool_or':
+      return args.length === 1 ? { at, end: close + 1, text: `maxOrNull(toBool(${text(0)}))` } : undefined;
+    case 'bool_and':
+      return args.length === 1 ? { at, end: close + 1, text: `minOrNull(toBool(${text(0)}))` } : undefined;
+  }
+  return undefined;
+}

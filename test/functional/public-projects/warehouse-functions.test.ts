@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+/*
+ * Functions Postgres, Snowflake, Redshift and DuckDB projects call that ClickHouse lacks by name
+ * (execute/dbt-semantics/function-names.ts): built unmodified, with those warehouses' answers.
+ */
+const setup = openedPerTest();
+
+describe("functions of dbt's warehouses ClickHouse lacks by name", () => {
+  it('builds md5, split_part, strpos, count_if, bool_or and bool_and with their answers elsewhere', async () => {
+    const { p: ip, project: p } = setup({
+      'seeds/users.csv': 'id,email,active\n1,ann@a.com,true\n2,bob@b.org,false\n3,cy@b.org,\n',
+      'models/user_keys.sql': `select
+    id,
+    md5(cast(id as varchar)) as user_key,
+    split_part(email, '@', 2) as domain,
+    split_part(email, '@', 3) as past_the_end,
+    strpos(email, '@') as at_sign
+from {{ ref('users') }}`,
+      'models/domains.sql': `select
+    split_part(email, '@', 2) as domain,
+    count_if(active) as n_active,
+    bool_or(active) as any_active,
+    bool_and(active) as all_active
+from {{ ref('users') }}
+group by 1`,
+    });
+    expectStatuses(await p.build(), { users: 'success', user_keys: 'success', domains: 'success' });
+    expect(await queryRows(p, `select id, user_key, domain, past_the_end, toInt32(at_sign) as at_sign from ${ip.schema}.user_keys order by id`)).toEqual([
+      { id: 1, user_key: 'c4ca4238a0b923820dcc509a6f75849b', domain: 'a.com', past_the_end: '', at_sign: 4 },
+      { id: 2, user_key: 'c81e728d9d4c2f636f067f89cc14862c', domain: 'b.org', past_the_end: '', at_sign: 4 },
+      { id: 3, user_key: 'eccbc87e4b5ce2fe28308fd9f2a7baf3', domain: 'b.org', past_the_end: '', at_sign: 3 },
+    ]);
+    expect(await queryRows(p, `select domain, toInt32(n_active) as n_active, any_active, all_active from ${ip.schema}.domains order by domain`)).toEqual([
+      { domain: 'a.com', n_active: 1, any_active: true, all_active: true },
+      { domain: 'b.org', n_active: 0, any_active: false, all_active: false },
+    ]);
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { warehouseFunctionNames } from '../../../packages/core/src/execute/dbt-semantics/function-names.js';
+
+describe("functions dbt's warehouses share and ClickHouse lacks by name (execute/dbt-semantics/function-names.ts)", () => {
+  it('writes md5, split_part, strpos, count_if, bool_or and bool_and as the ClickHouse functions with the same answers', () => {
+    expect(warehouseFunctionNames("select md5(concat(a, '-', b)) as id, SPLIT_PART(email, '@', 2) as domain, strpos(s, 'x') as p from t")).toBe(
+      "select lower(hex(MD5(concat(a, '-', b)))) as id, splitByString('@', email)[2] as domain, position(s, 'x') as p from t",
+    );
+    expect(warehouseFunctionNames('select count_if(x > 1), bool_or(flag), bool_and(flag) over (partition by k) from t group by k')).toBe(
+      'select countIf(x > 1), maxOrNull(toBool(flag)), minOrNull(toBool(flag)) over (partition by k) from t group by k',
+    );
+    // nested: the inner call written first
+    expect(warehouseFunctionNames("select md5(split_part(md5(x), 'a', 1)) from t")).toBe("select lower(hex(MD5(splitByString('a', lower(hex(MD5(x))))[1]))) from t");
+  });
+
+  it("leaves ClickHouse's MD5, qualified names, columns, strings and comments alone", () => {
+    for (const sql of ["select MD5(x), t.md5(x), md5, 'md5(x)' from t -- split_part(a, b, 1)", 'select split_part(a, b) from t']) expect(warehouseFunctionNames(sql)).toBe(sql);
+  });
+});
