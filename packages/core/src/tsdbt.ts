@@ -326,7 +326,9 @@ export class TsdbtProject {
   /** `--state DIR` read once per folder (and this target's sources.json, for `source_status:`). */
   private stateArtifacts(dir: string | undefined): StateArtifacts {
     if (dir === undefined || dir === '') return {};
-    const state = (this.previousStates ??= new Map()).get(dir) ?? readPreviousState(dir, this.loaded.projectRoot);
+    // dbt's behaviour flag state_modified_compare_more_unrendered_values (dbt_project.yml flags:).
+    const compare = { unrenderedConfigCalls: this.loaded.projectFile.flags?.state_modified_compare_more_unrendered_values === true };
+    const state = (this.previousStates ??= new Map()).get(dir) ?? { ...readPreviousState(dir, this.loaded.projectRoot), compare };
     this.previousStates.set(dir, state);
     return { state, currentFreshness: readFreshness(this.targetDir) };
   }

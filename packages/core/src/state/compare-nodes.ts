@@ -1,5 +1,11 @@
 import type { NodeDict } from './previous-state.js';
 import { normalizeCode } from './normalize-sql.js';
+import { staticConfigCall } from './config-call-text.js';
+
+export interface CompareOptions {
+  /** dbt's flag state_modified_compare_more_unrendered_values: config() arguments compared as written. */
+  readonly unrenderedConfigCalls?: boolean;
+}
 
 /**
  * dbt's node comparisons (contracts/graph/nodes.py `same_*`) over two manifest.json node dicts:
@@ -29,10 +35,13 @@ const RELATION_KEYS = ['database', 'schema', 'alias'] as const;
  * project file, YAML and config(), Jinja as written): `+schema: "{{ env_var('X') }}"` or
  * `+enabled: "{{ target.name == 'prod' }}"` is the same config in CI and in production.
  */
-export function sameConfig(cur: NodeDict, old: NodeDict): boolean {
+export function sameConfig(cur: NodeDict, old: NodeDict, options: CompareOptions = {}): boolean {
   const strip = (c: Dict) => Object.fromEntries(Object.entries(c).filter(([k]) => !(RELATION_KEYS as readonly string[]).includes(k)));
-  const unrendered = (n: NodeDict) => (isRecord(n['unrendered_config']) ? n['unrendered_config'] : undefined);
-  const [a, b] = [unrendered(cur), unrendered(old)];
+  // With dbt's state_modified_compare_more_unrendered_values: the SQL config() call's arguments as written.
+  const calls = (n: NodeDict) => (options.unrenderedConfigCalls && typeof n['raw_code'] === 'string' ? staticConfigCall(n['raw_code']) : undefined);
+  const [callA, callB] = [calls(cur), calls(old)];
+  const unrendered = (n: NodeDict, call: Dict | undefined) => (isRecord(n['unrendered_config']) ? (callA && callB ? { ...n['unrendered_config'], ...call } : n['unrendered_config']) : undefined);
+  const [a, b] = [unrendered(cur, callA), unrendered(old, callB)];
   if (a && b) return stableJson(strip(a)) === stableJson(strip(b));
   return stableJson(strip(configOf(cur))) === stableJson(strip(configOf(old)));
 }
@@ -101,16 +110,16 @@ export function compareContract(cur: NodeDict, old: NodeDict): ContractCompariso
 }
 
 /** dbt's `same_contents`: what plain `state:modified` compares (macros aside). */
-export function sameContents(cur: NodeDict, old: NodeDict, contract = compareContract(cur, old)): boolean {
+export function sameContents(cur: NodeDict, old: NodeDict, contract = compareContract(cur, old), options: CompareOptions = {}): boolean {
   const sameFqn = stableJson(cur['fqn']) === stableJson(old['fqn']);
   if (isSource(cur)) {
     // A source's description, tags and meta are not changes (dbt's SourceDefinition.same_contents).
-    return sameRelation(cur, old) && sameFqn && sameConfig(cur, old) &&
+    return sameRelation(cur, old) && sameFqn && sameConfig(cur, old, options) &&
       ['quoting', 'freshness', 'loaded_at_field', 'external'].every((k) => stableJson(cur[k] ?? null) === stableJson(old[k] ?? null));
   }
   const semantic = SEMANTIC_KEYS[String(cur['resource_type'])];
   if (semantic) return semantic.every((k) => stableJson(cur[k] ?? null) === stableJson(old[k] ?? null)) && stableJson(dependsOnNodes(cur)) === stableJson(dependsOnNodes(old));
-  return sameBody(cur, old) !== false && sameConfig(cur, old) && samePersistedDescriptions(cur, old) !== false && sameFqn && sameRelation(cur, old) && (contract?.same ?? true) && sameRefRepresentation(cur, old);
+  return sameBody(cur, old) !== false && sameConfig(cur, old, options) && samePersistedDescriptions(cur, old) !== false && sameFqn && sameRelation(cur, old) && (contract?.same ?? true) && sameRefRepresentation(cur, old);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
+import type { CompareOptions } from './compare-nodes.js';
 
 /** A node of a manifest.json (dbt's v12 keys), as read back. */
 export type NodeDict = Readonly<Record<string, unknown>>;
@@ -27,6 +28,8 @@ export interface StateFreshness {
 /** dbt's PreviousState: what `--state DIR` holds (each artifact only when the file exists). */
 export interface PreviousState {
   readonly dir: string;
+  /** How the current project compares its nodes with these (its dbt_project.yml `flags:`). */
+  readonly compare?: CompareOptions;
   readonly manifest?: StateManifest;
   readonly results?: readonly StateResult[];
   readonly sources?: readonly StateFreshness[];

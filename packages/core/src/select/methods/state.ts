@@ -100,7 +100,7 @@ function isModified(ctx: MethodContext, check: Exclude<Check, 'new' | 'old' | 'u
       bigSeedWarning(ctx, cur, old);
       return sameBody(cur, old) === false;
     case 'modified.configs':
-      return !sameConfig(cur, old);
+      return !sameConfig(cur, old, ctx.state?.compare);
     case 'modified.relation':
       return !sameRelation(cur, old);
     case 'modified.persisted_descriptions':
@@ -109,7 +109,7 @@ function isModified(ctx: MethodContext, check: Exclude<Check, 'new' | 'old' | 'u
       return contractChanged(ctx, cur, old);
     case 'modified': {
       const contract = cur['resource_type'] === 'model' ? contractOutcome(ctx, cur, old) : undefined;
-      return !sameContents(cur, old, contract) || macroChanged(cur);
+      return !sameContents(cur, old, contract, ctx.state?.compare) || macroChanged(cur);
     }
   }
 }
