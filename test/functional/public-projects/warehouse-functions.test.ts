@@ -8,7 +8,7 @@ import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-p
 const setup = openedPerTest();
 
 describe("functions of dbt's warehouses ClickHouse lacks by name", () => {
-  it('builds md5, split_part, strpos, count_if, bool_or and bool_and with their answers elsewhere', async () => {
+  it('builds md5, split_part, strpos, count_if, bool_or, bool_and, nvl and iff with their answers elsewhere', async () => {
     const { p: ip, project: p } = setup({
       'seeds/users.csv': 'id,email,active\n1,ann@a.com,true\n2,bob@b.org,false\n3,cy@b.org,\n',
       'models/user_keys.sql': `select
@@ -16,7 +16,9 @@ describe("functions of dbt's warehouses ClickHouse lacks by name", () => {
     md5(cast(id as varchar)) as user_key,
     split_part(email, '@', 2) as domain,
     split_part(email, '@', 3) as past_the_end,
-    strpos(email, '@') as at_sign
+    strpos(email, '@') as at_sign,
+    nvl(active, false) as known_active,
+    iff(active, 'yes', 'no') as active_text
 from {{ ref('users') }}`,
       'models/domains.sql': `select
     split_part(email, '@', 2) as domain,
@@ -27,10 +29,10 @@ from {{ ref('users') }}
 group by 1`,
     });
     expectStatuses(await p.build(), { users: 'success', user_keys: 'success', domains: 'success' });
-    expect(await queryRows(p, `select id, user_key, domain, past_the_end, toInt32(at_sign) as at_sign from ${ip.schema}.user_keys order by id`)).toEqual([
-      { id: 1, user_key: 'c4ca4238a0b923820dcc509a6f75849b', domain: 'a.com', past_the_end: '', at_sign: 4 },
-      { id: 2, user_key: 'c81e728d9d4c2f636f067f89cc14862c', domain: 'b.org', past_the_end: '', at_sign: 4 },
-      { id: 3, user_key: 'eccbc87e4b5ce2fe28308fd9f2a7baf3', domain: 'b.org', past_the_end: '', at_sign: 3 },
+    expect(await queryRows(p, `select id, user_key, domain, past_the_end, toInt32(at_sign) as at_sign, known_active, active_text from ${ip.schema}.user_keys order by id`)).toEqual([
+      { id: 1, user_key: 'c4ca4238a0b923820dcc509a6f75849b', domain: 'a.com', past_the_end: '', at_sign: 4, known_active: true, active_text: 'yes' },
+      { id: 2, user_key: 'c81e728d9d4c2f636f067f89cc14862c', domain: 'b.org', past_the_end: '', at_sign: 4, known_active: false, active_text: 'no' },
+      { id: 3, user_key: 'eccbc87e4b5ce2fe28308fd9f2a7baf3', domain: 'b.org', past_the_end: '', at_sign: 3, known_active: false, active_text: 'no' },
     ]);
     expect(await queryRows(p, `select domain, toInt32(n_active) as n_active, any_active, all_active from ${ip.schema}.domains order by domain`)).toEqual([
       { domain: 'a.com', n_active: 1, any_active: true, all_active: true },

@@ -9,6 +9,9 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     expect(warehouseFunctionNames('select count_if(x > 1), bool_or(flag), bool_and(flag) over (partition by k) from t group by k')).toBe(
       'select countIf(x > 1), maxOrNull(toBool(flag)), minOrNull(toBool(flag)) over (partition by k) from t group by k',
     );
+    expect(warehouseFunctionNames("select NVL(a, 0), iff(b > 1, 'x', 'y'), boolor_agg(f), booland_agg(f) from t")).toBe(
+      "select coalesce(a, 0), if(b > 1, 'x', 'y'), maxOrNull(toBool(f)), minOrNull(toBool(f)) from t",
+    );
     // nested: the inner call written first
     expect(warehouseFunctionNames("select md5(split_part(md5(x), 'a', 1)) from t")).toBe("select lower(hex(MD5(splitByString('a', lower(hex(MD5(x))))[1]))) from t");
   });

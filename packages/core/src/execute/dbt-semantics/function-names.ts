@@ -4,15 +4,18 @@ import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
 
 /*
- * Functions the warehouses dbt projects are written for share (Postgres, Snowflake, Redshift, DuckDB)
- * and ClickHouse lacks by that name — "Function with name `md5` does not exist" fails the model. Under
+ * Functions of the warehouses dbt projects are written for (Postgres, Snowflake, Redshift, DuckDB) that
+ * ClickHouse lacks by that name — "Function with name `md5` does not exist" fails the model. Under
  * dbt_semantics each call is written as the ClickHouse function with the same answer:
  * - md5(x): the lower-case hex text everywhere else; ClickHouse's MD5 is 16 bytes → lower(hex(MD5(x)))
  *   (`MD5` written so, ClickHouse's own, is left alone);
  * - split_part(s, delimiter, n): the n-th field, '' past the end, from the end when negative
  *   → splitByString(delimiter, s)[n];
  * - strpos(s, sub) → position(s, sub); count_if(c) → countIf(c);
- * - bool_or(b) / bool_and(b): NULL over no rows or only NULLs → maxOrNull / minOrNull of toBool(b) (as dbt.bool_or).
+ * - bool_or(b) / bool_and(b) (Snowflake's boolor_agg / booland_agg): NULL over no rows or only NULLs → maxOrNull /
+ *   minOrNull of toBool(b) (as dbt.bool_or);
+ * - Snowflake's and Redshift's nvl(a, b) → coalesce(a, b); Snowflake's iff(c, a, b) → if(c, a, b) (a NULL condition
+ *   gives b in both).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
 export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
@@ -21,13 +24,13 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(sql);
 }
 
-const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and)\s*\(/i;
+const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff)\s*\(/i;
 
 export function warehouseFunctionNames(sql: string): string {
   // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
   for (let out = sql; ; ) {
     const code = blankNonCode(out);
-    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and)\s*\(/gi)].reverse();
+    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff)\s*\(/gi)].reverse();
     const edit = calls.map((m) => rewrite(out, code, m)).find((e) => e !== undefined);
     if (!edit) return out;
     out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
@@ -51,9 +54,15 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       return { at, end: open, text: 'position' };
     case 'count_if':
       return { at, end: open, text: 'countIf' };
+    case 'nvl':
+      return args.length === 2 ? { at, end: open, text: 'coalesce' } : undefined;
+    case 'iff':
+      return args.length === 3 ? { at, end: open, text: 'if' } : undefined;
     case 'bool_or':
+    case 'boolor_agg':
       return args.length === 1 ? { at, end: close + 1, text: `maxOrNull(toBool(${text(0)}))` } : undefined;
     case 'bool_and':
+    case 'booland_agg':
       return args.length === 1 ? { at, end: close + 1, text: `minOrNull(toBool(${text(0)}))` } : undefined;
   }
   return undefined;
