@@ -18,6 +18,15 @@ const withDep = (files: Record<string, string>) => ({
 });
 
 describe('duplicates (duplicates/)', () => {
+  it('TestModelTestOverlap: test-paths equal to model-paths is fine: compile (three times, warm), the file a model only', async () => {
+    const p = dbtProject({ models: { 'table_model.sql': enabled }, projectConfig: 'test-paths: ["models"]\n' });
+    for (let i = 0; i < 3; i++) await p.dbt(['compile']);
+    const ls = await p.dbt(['ls', '--output', 'selector'], { expectPass: null });
+    expect(ls.out.join('\n')).toContain('test.table_model');
+    expect(ls.out.join('\n')).not.toMatch(/^test\.test\.table_model/m);
+    expect((await p.dbt(['build'])).results.map((r) => r.unique_id)).toEqual(['model.test.table_model']);
+  });
+
   it('TestDuplicateAnalysis: two analyses named model', async () => {
     const p = dbtProject({ models: { 'my_model.sql': '\nselect 1 as id\n' }, analyses: { 'anlysis-1/model.sql': "\nselect * from {{ ref('my_model') }}\n", 'anlysis-2/model.sql': "\nselect * from {{ ref('my_model') }}\n" } });
     expect(flat((await p.dbt(['compile'], { expectPass: false })).out.join('\n'))).toContain('dbt found two analyses with the name');

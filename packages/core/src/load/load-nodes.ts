@@ -396,7 +396,11 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
 
 export function singularTestFiles(root: ProjectRoot): string[] {
   // generic/ holds {% test %} macros and fixtures/ unit test fixtures (dbt's fixture paths): neither is a test.
-  return root.projectFile.testPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']).filter((f) => !/^(generic|fixtures)\//.test(relative(p, f))));
+  // A file under a model path too (test-paths: ["models"]) is a model only (dbt's test_duplicate_model
+  // TestModelTestOverlap: the overlap is fine); an incremental re-load reads it so (incremental-load.ts).
+  const models = root.projectFile.modelPaths;
+  const isModel = (f: string) => models.some((m) => !relative(m, f).startsWith('..'));
+  return root.projectFile.testPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']).filter((f) => !/^(generic|fixtures)\//.test(relative(p, f)) && !isModel(f)));
 }
 
 /** dbt's unrendered_config: the config keys a node's layers set, as written (no defaults). */
