@@ -41,6 +41,7 @@ order by 1`);
       'select * from a join b on b.at = (select max(at) from b b2 where b2.k = a.k)',
       'select * from a join b on a.k = b.k and b.at = (select max(at) from b b2 where b2.k = a.k) prewhere a.x > 0',
       'select * from a join b on a.k = b.k and a.x in (1, 2)',
+      'select * from a join b on a.k = b.k and b.at = (select max(at) from b b2 where b2.k = a.k), c where c.k = a.k',
       'select * from a join (select k from b) as s on a.k = s.k',
     ])
       expect(joinOnSubqueriesToWhere(sql)).toBe(sql);

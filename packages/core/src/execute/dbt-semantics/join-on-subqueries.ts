@@ -89,7 +89,7 @@ function movedConditions(code: string, kept: string, from: ClauseSpan): { on: Sp
     for (let i = onAt + 1; i < stop; i++) {
       const t = tokens[i]!;
       if (t.depth !== 0) continue;
-      if (t.lower === 'or') return;
+      if (t.lower === 'or' || t.lower === ',') return; // an OR, or `on … , c` (a comma join after it): left as written
       if (t.lower === 'between') between++;
       else if (t.lower === 'and' && between > 0) between--;
       else if (t.lower === 'and') seps.push({ start: t.at, end: t.end });
