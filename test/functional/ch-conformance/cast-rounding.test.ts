@@ -88,4 +88,20 @@ select cast(1.5 as numeric) as half, round(avg(x)::numeric, 2) as avg2, cast(0.2
     // ClickHouse's own answer: Decimal(10, 0) drops the decimals.
     expect(await p.query(`select toString(half) h, toString(avg2) a, toString(f_029) f from {schema}.ratios_ch`)).toEqual([{ h: '1', a: '0', f: '0' }]);
   });
+
+  it('a product of numeric casts keeps its value (a Decimal product is scale s1 + s2, and ClickHouse wraps an overflow silently)', async () => {
+    // Postgres: 185185170.0000 and 555555510.0000; in Decimal(38, 10) both wrapped to negative numbers.
+    const p = dbtProject({
+      models: {
+        'revenue.sql': `{{ config(materialized='table') }}
+select price::numeric * qty::numeric * rate::numeric as line, sum(price::numeric * qty::numeric * rate::numeric) over () as total
+from (select 123456.78 as price, 1000 as qty, 1.5 as rate union all select 246913.56, 1000, 1.5)`,
+      },
+    });
+    expect((await p.dbt(['run'])).results.map((r) => r.status)).toEqual(['success']);
+    expect(await p.query(`select toString(line) l, toString(total) t from {schema}.revenue order by line`)).toEqual([
+      { l: '185185170', t: '555555510' },
+      { l: '370370340', t: '555555510' },
+    ]);
+  });
 });

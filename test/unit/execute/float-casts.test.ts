@@ -22,7 +22,7 @@ describe('withDoubleFloatCasts', () => {
 describe('unbounded numeric casts (execute/dbt-semantics/float-casts.ts)', () => {
   it('writes `::numeric`, `::decimal` and `cast(… as numeric)` without precision as a Decimal that keeps decimals', () => {
     expect(withDoubleFloatCasts(model(), 'select round(avg(x)::numeric, 2) as a, cast(s AS DECIMAL) / n as r, y::decimal from t')).toBe(
-      'select round(avg(x)::Decimal(38, 10), 2) as a, cast(s AS Decimal(38, 10)) / n as r, y::Decimal(38, 10) from t',
+      'select round(avg(x)::Decimal(76, 10), 2) as a, cast(s AS Decimal(76, 10)) / n as r, y::Decimal(76, 10) from t',
     );
   });
 

@@ -14,13 +14,16 @@ import { blankNonCode } from '../../shared/sql-statements.js';
  *   round(double, int) — two decimals), but ClickHouse's is Decimal(10, 0): it drops every decimal
  *   (1.5 → 1, `round(…, 2)` a whole number) and refuses a division by a Decimal with a scale. It runs
  *   as UNBOUNDED_NUMERIC, whose scale keeps the decimals of dbt's data (cents, rates, ratios; BigQuery's
- *   NUMERIC keeps 9) and whose 28 integer digits hold any sum; cast-rounding.ts then rounds a float's
- *   decimal text at that scale, as Postgres' float8 → numeric reads it (0.29 stays 0.29).
+ *   NUMERIC keeps 9) and whose 66 integer digits hold any sum; cast-rounding.ts then rounds a float's
+ *   decimal text at that scale, as Postgres' float8 → numeric reads it (0.29 stays 0.29). 76 digits, not
+ *   38: a product's scale is the sum of its factors' (`a::numeric * b::numeric * c::numeric` is scale 30),
+ *   and ClickHouse wraps an overflowing Decimal product or sum silently — in Decimal(38, 10) three such
+ *   factors left 8 integer digits (123456.78 * 1000 * 1.5 = -155097197).
  * Under `dbt_semantics` (default on), a model's, snapshot's or test's `x::T` and `cast(x as T)` are
  * rewritten. Left out: a model with an enforced contract (its declared types decide) and any other
  * spelling (`Float32`, `real`, `float4`, `numeric(p, s)`, ClickHouse's `CAST(x, 'T')`).
  */
-export const UNBOUNDED_NUMERIC = 'Decimal(38, 10)';
+export const UNBOUNDED_NUMERIC = 'Decimal(76, 10)';
 
 const CASTS = /::\s*(float|numeric|decimal)\b(?!\s*\()|\bas\s+(float|numeric|decimal)\s*\)/gi;
 
