@@ -55,7 +55,7 @@ describe('state: selectors (slim CI)', () => {
 
   it('state:modified.configs, .relation and .persisted_descriptions', async () => {
     const p = await withState({
-      'models/c.sql': "{{ config(tags=['x']) }}\nselect id from {{ ref('b') }}",
+      'models/c.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('b') }}",
       'models/e.sql': "{{ config(schema='other') }}\nselect 1 as x",
       'models/schema.yml': BASE['models/schema.yml']!.replace('description: first', 'description: second'),
     });

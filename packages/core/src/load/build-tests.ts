@@ -5,7 +5,7 @@ import { lateRelation } from '../render/relation.js';
 import type { Renderer } from '../render/renderer.js';
 import { newRenderState, type RenderState } from '../render/render-state.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
-import { finalizeConfig, folderConfig, type PartialConfig } from './node-config.js';
+import { finalizeConfig, folderConfig, mergeLayers, type PartialConfig } from './node-config.js';
 import type { TestDeclaration } from './schema-yaml.js';
 import { genericTestHash, genericTestNames } from './test-names.js';
 import { renderCached } from './parse-sql-node.js';
@@ -88,6 +88,8 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     line: decl.line,
     description: '',
     config,
+    // dbt's unrendered_config: the keys the project's tests: tree, the test's config() and YAML set
+    unrenderedConfig: mergeLayers([folderLayer, ...(state.configCalls as PartialConfig[]), ownConfig as PartialConfig, ...rootLayers]),
     tags: config.tags,
     columns: {},
     dependsOn: [attached.uniqueId], // refs are resolved and appended by the loader

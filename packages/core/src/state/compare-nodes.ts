@@ -28,6 +28,8 @@ export function sameBody(cur: NodeDict, old: NodeDict): boolean | undefined {
 
 /** Config keys dbt leaves out of the config comparison (CompareBehavior.Exclude): `.relation` compares them. */
 const RELATION_KEYS = ['database', 'schema', 'alias'] as const;
+/** dbt's NodeConfig fields with CompareBehavior.Exclude: the relation's, and tags and group (a tag or group change is no config change). */
+const NOT_COMPARED = new Set<string>([...RELATION_KEYS, 'tags', 'group']);
 
 /**
  * `state:modified.configs`: every config key but database/schema/alias. As dbt's same_config, the
@@ -36,7 +38,7 @@ const RELATION_KEYS = ['database', 'schema', 'alias'] as const;
  * `+enabled: "{{ target.name == 'prod' }}"` is the same config in CI and in production.
  */
 export function sameConfig(cur: NodeDict, old: NodeDict, options: CompareOptions = {}): boolean {
-  const strip = (c: Dict) => Object.fromEntries(Object.entries(c).filter(([k]) => !(RELATION_KEYS as readonly string[]).includes(k)));
+  const strip = (c: Dict) => Object.fromEntries(Object.entries(c).filter(([k]) => !NOT_COMPARED.has(k)));
   // With dbt's state_modified_compare_more_unrendered_values: the SQL config() call's arguments as written.
   const calls = (n: NodeDict) => (options.unrenderedConfigCalls && typeof n['raw_code'] === 'string' ? staticConfigCall(n['raw_code']) : undefined);
   const [callA, callB] = [calls(cur), calls(old)];
