@@ -20,6 +20,7 @@ select id from {{ ref('customers') }} where id not in (select customer_id from {
         'orders.sql': ORDERS,
         'with_null.sql': anti(''),
         'without_null.sql': anti(' where customer_id is not null'),
+        'prefix_not.sql': `select id from {{ ref('customers') }} where not id in (select customer_id from {{ ref('orders') }})`,
         'empty.sql': anti(' where customer_id > 100'),
         'ch_with_null.sql': anti('', ', dbt_semantics=false'),
         'flags.sql': `select id, id not in (select customer_id from {{ ref('orders') }}) as f, id not in (2, NULL) as g from {{ ref('customers') }}`,
@@ -32,6 +33,7 @@ select id from {{ ref('customers') }} where id not in (select customer_id from {
     const build = await p.dbt(['build']);
     expect(build.results.filter((r) => r.status !== 'success' && r.status !== 'pass')).toEqual([]);
     expect(await p.query(`select id from {schema}.with_null order by id`)).toEqual([]);
+    expect(await p.query(`select id from {schema}.prefix_not order by id`)).toEqual([]); // NOT x IN (…): the same test
     expect(await p.query(`select id from {schema}.without_null order by id`)).toEqual([{ id: '2' }, { id: '3' }]);
     // anything is NOT IN nothing, NULL included
     expect(await p.query(`select id from {schema}.empty order by id`)).toEqual([{ id: '1' }, { id: '2' }, { id: '3' }, { id: null }]);

@@ -35,6 +35,13 @@ describe('nullAwareNotIn', () => {
       expect(nullAwareNotIn(sql)).toBe(sql);
   });
 
+  it('rewrites `NOT x IN (SELECT …)` as the same test; leaves a plain IN and other NOTs alone', () => {
+    const q = 'select k from t';
+    expect(nullAwareNotIn(`select 1 from u where a and not u.id in (${q}) and b`)).toBe(`select 1 from u where a and if(${S(q)} = 2, 1, (u.id NOT in (${q})) AND ${S(q)}) and b`);
+    for (const sql of [`select 1 from u where u.id in (${q})`, `select 1 from u where not exists (select 1 from t where t.k in (${q}))`, 'select 1 from u where not x in (1, 2)', `select 1 from u join (${q}) as j on 1`])
+      expect(nullAwareNotIn(sql)).toBe(sql);
+  });
+
   it('applies under dbt_semantics to models on a modern server, not when the node sets transform_null_in', async () => {
     const { probeOrNullCombinator } = await import('../../../packages/core/src/execute/dbt-semantics/empty-aggregates.js');
     const modern = { hasSetting: async () => true };

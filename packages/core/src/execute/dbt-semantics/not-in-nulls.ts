@@ -15,12 +15,12 @@ import { hasOrNullCombinator } from './empty-aggregates.js';
  * included, is not in it), NULL when one of its values is NULL, else 1 — ClickHouse evaluates the
  * repeated scalar subquery once. A literal list holding a NULL (`x NOT IN (1, NULL)`) gets `AND NULL`.
  * Left alone: a tuple on the left (`(a, b) NOT IN …`, row comparisons), `GLOBAL NOT IN`, `NOT IN
- * table`, ClickHouse's `notIn(x, (…))` asked for by name, a node that sets `transform_null_in`
- * itself, and `NOT x IN (…)`. The subquery is read twice (the IN's set and S).
+ * table`, ClickHouse's `notIn(x, (…))` asked for by name and a node that sets `transform_null_in`
+ * itself. `NOT x IN (…)` is the same test and is rewritten the same way. The subquery is read twice (the IN's set and S).
  */
 export function withNullAwareNotIn(node: ManifestNode, sql: string, adapter: object): string {
   // The 18.16 line's AND is not three-valued (0 AND NULL is NULL there): only on servers of the -OrNull era.
-  if (!/\bnot\s+in\b/i.test(sql) || !hasOrNullCombinator(adapter)) return sql;
+  if (!/\bnot\s/i.test(sql) || !/\bin\s*\(/i.test(sql) || !hasOrNullCombinator(adapter)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   const own = node.config.query_settings;
   if (own && typeof own === 'object' && 'transform_null_in' in own) return sql;
@@ -28,42 +28,51 @@ export function withNullAwareNotIn(node: ManifestNode, sql: string, adapter: obj
 }
 
 interface Site {
-  /** Where the left operand starts, where `NOT` is, the list's `(` and its `)`. */
+  /** Where the rewritten text starts (the operand, or a `NOT` before it), where the operand starts, where `NOT IN` (or `IN`) is, the list's `(` and its `)`. */
+  readonly start: number;
   readonly left: number;
   readonly not: number;
+  /** `NOT x IN (…)`: the same test, written with a prefix NOT. */
+  readonly prefix: boolean;
   readonly open: number;
   readonly close: number;
   readonly kind: 'query' | 'nulls';
 }
 
-const SITE = /\bnot\s+in\s*\(/gi;
+/** `NOT IN (`, or (group 1) an `IN (` that may follow `NOT x`. */
+const SITE = /\bnot\s+in\s*\(|(?<!\bnot\s+)\b(in)\s*\(/gi;
 
 /** `sql` with its NOT IN sites three-valued (see above); nested ones too. */
 export function nullAwareNotIn(sql: string): string {
   const code = blankNonCode(sql);
-  if (!/\bnot\s+in\s*\(/i.test(code)) return sql;
+  if (!/\bnot\s/i.test(code) || !/\bin\s*\(/i.test(code)) return sql;
   const kept = blankNonCode(sql, { keepQuoted: true });
   const quotes = quotedSpans(kept);
   const sites: Site[] = [];
   for (const m of code.matchAll(SITE)) {
     const not = m.index!;
-    if (/\bglobal\s*$/i.test(code.slice(Math.max(0, not - 16), not))) continue;
+    const before = code.slice(Math.max(0, not - 16), not);
+    if (/\bglobal\s*$/i.test(before)) continue;
     const open = not + m[0].length - 1;
     const close = closingParen(code, open);
     if (close < 0) continue;
     const left = operandStart(code, kept, quotes, not);
+    // `NOT x IN (…)` (the word before the operand a prefix NOT): the same test as `x NOT IN (…)`.
+    const prefixNot = m[1] === undefined || left === undefined ? undefined : /(?:^|[^A-Za-z0-9_$.])(not)\s+$/i.exec(code.slice(Math.max(0, left - 16), left));
+    if (m[1] !== undefined && !prefixNot) continue;
     if (left === undefined || isTuple(code.slice(left, not))) continue;
     const list = code.slice(open + 1, close);
     const kind = /^\s*(?:\(\s*)*(?:select|with)\b/i.test(list) ? 'query' : hasNullItem(list) ? 'nulls' : undefined;
-    if (kind) sites.push({ left, not, open, close, kind });
+    const start = prefixNot ? left - prefixNot[0].length + prefixNot[0].toLowerCase().lastIndexOf('not') : left;
+    if (kind) sites.push({ start, left, not, open, close, kind, prefix: prefixNot !== undefined });
   }
   // The outermost sites; those inside one (in its operand or its subquery) are rewritten with it.
-  const top = sites.filter((s) => !sites.some((o) => o !== s && o.left <= s.left && s.close <= o.close));
+  const top = sites.filter((s) => !sites.some((o) => o !== s && o.start <= s.start && s.close <= o.close));
   let out = sql;
-  for (const s of top.sort((a, b) => b.left - a.left)) {
+  for (const s of top.sort((a, b) => b.start - a.start)) {
     const operand = nullAwareNotIn(sql.slice(s.left, s.not));
     const list = nullAwareNotIn(sql.slice(s.open + 1, s.close));
-    const test = `(${operand}${sql.slice(s.not, s.open + 1)}${list}))`;
+    const test = `(${operand}${s.prefix ? 'NOT ' : ''}${sql.slice(s.not, s.open + 1)}${list}))`;
     const text =
       s.kind === 'nulls'
         ? `(${test} AND NULL)`
@@ -71,7 +80,7 @@ export function nullAwareNotIn(sql: string): string {
             const S = `(SELECT if(count() = 0, 2, if(countIf(isNull(tupleElement(tuple(*), 1))) > 0, NULL, 1)) FROM (${list}))`;
             return `if(${S} = 2, 1, ${test} AND ${S})`;
           })();
-    out = out.slice(0, s.left) + text + out.slice(s.close + 1);
+    out = out.slice(0, s.start) + text + out.slice(s.close + 1);
   }
   return out;
 }
