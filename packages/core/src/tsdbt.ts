@@ -163,6 +163,13 @@ export interface CompiledNode {
 function allWarningsAreErrors(options: unknown): boolean {
   if (!options || typeof options !== 'object') return false;
   const o = options as Record<string, unknown>;
+  // dbt's WarnErrorOptions: `error` is the newer name of `include`, `warn` of `exclude` — one of each pair.
+  for (const [older, newer] of [['include', 'error'], ['exclude', 'warn']] as const)
+    if (o[older] !== undefined && o[newer] !== undefined)
+      throw new ProjectError('warn_error_options', `Only \`${older}\` or \`${newer}\` can be specified in \`warn_error_options\`, not both`, {
+        file: 'dbt_project.yml',
+        hint: `Keep '${newer}:' (dbt 1.8's name) and drop '${older}:'.`,
+      });
   const all = (v: unknown) => v === 'all' || v === '*' || (Array.isArray(v) && v.some((x) => x === 'all' || x === '*'));
   const excluded = [o.warn, o.exclude, o.silence].some((v) => Array.isArray(v) && v.length > 0);
   return (all(o.error) || all(o.include)) && !excluded;

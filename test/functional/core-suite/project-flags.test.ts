@@ -107,4 +107,13 @@ describe('flags: warn_error_options (configs/test_warn_error_options.py, the all
     const some = dbtProject({ ...files, projectConfig: 'flags:\n  warn_error_options:\n    error: all\n    warn: [NoNodesForSelectionCriteria]\n' });
     expect((await some.dbt(['build'])).results.map((x) => x.status).sort()).toEqual(['success', 'warn']);
   });
+
+  it('test_cant_set_both_include_and_error / test_cant_set_both_exclude_and_warn: dbt refuses both names of one list', async () => {
+    const models = { 'm.sql': 'select 1 as id' };
+    const both = dbtProject({ models, projectConfig: 'flags:\n  warn_error_options:\n    include: all\n    error: all\n' });
+    const r = await both.dbt(['run'], { expectPass: false });
+    expect(r.out.join('\n')).toContain('Only `include` or `error` can be specified');
+    const warn = dbtProject({ models, projectConfig: "flags:\n  warn_error_options:\n    include: all\n    exclude: ['DeprecatedModel']\n    warn: ['DeprecatedModel']\n" });
+    expect((await warn.dbt(['run'], { expectPass: false })).out.join('\n')).toContain('Only `exclude` or `warn` can be specified');
+  });
 });
