@@ -68,11 +68,11 @@ describe('materialized_view owning its target (dbt-clickhouse: the model is the 
     ]);
   });
 
-  it('new columns rebuild the target from the source (history recomputed), with no temporary left', async () => {
+  it("on_schema_change='rebuild' (tsdbt's opt-in): new columns rebuild the target from the source (history recomputed), with no temporary left", async () => {
     const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND) });
     await insert('events', events(1, 6));
     expectStatuses(await project.run(), { by_kind: 'success' });
-    p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, sum(id) as ids from {{ source('raw', 'events') }} group by kind") });
+    p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, sum(id) as ids from {{ source('raw', 'events') }} group by kind", ", on_schema_change='rebuild'") });
     const r = await reopen(p).run();
     expectStatuses(r, { by_kind: 'success' });
     expect(r.results[0]!.message).toBe('OK rebuilt (columns changed): 2 rows (2 backfilled)');
@@ -103,15 +103,68 @@ describe('materialized_view owning its target (dbt-clickhouse: the model is the 
 });
 
 describe('materialized_view owning its target: schema changes', () => {
-  it("catchup: false: new columns without on_schema_change fail 'out of sync' and keep the rows (a rebuild would start empty); --full-refresh starts empty", async () => {
+  // A `Null` ingest table keeps nothing: the rows are only in what its views wrote. A normal run must
+  // never recompute the table from it (dbt-clickhouse's default on_schema_change is 'ignore').
+  async function nullIngest(model: string) {
+    const { p, project, insert, rows } = await withSources({ 'models/sources.yml': SOURCES + '      - name: ingest\n', 'models/by_kind.sql': OWN(model) });
+    await (await project.adapter()).client.command(`CREATE TABLE ${p.schema}.ingest (id UInt64, kind String) ENGINE = Null`);
+    const first = await project.run();
+    expectStatuses(first, { by_kind: 'success' });
+    await insert('ingest', "(1, 'a'), (2, 'b'), (3, 'a')");
+    expect(await rows('SELECT kind, sum(n) AS n FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '1' },
+    ]);
+    return { p, insert, rows };
+  }
+  const FROM_INGEST = "select kind, count() as n from {{ source('raw', 'ingest') }} group by kind";
+
+  it("without on_schema_change, new columns from a Null-engine source: the query is modified, the table's rows kept (as dbt-clickhouse's 'ignore'); a type change fails 'out of sync', rows kept", async () => {
+    const { p, insert, rows } = await nullIngest(FROM_INGEST);
+    p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, max(id) as top from {{ source('raw', 'ingest') }} group by kind") });
+    const r = await reopen(p).run();
+    expectStatuses(r, { by_kind: 'success' });
+    expect(r.results[0]!.message).toBe('OK query modified (new columns ignored)');
+    expect(r.results[0]!.warnings?.join('\n') ?? '').toMatch(/top is not a column of the target.*append_new_columns/);
+    await insert('ingest', "(4, 'b')");
+    expect(await rows('SELECT kind, sum(n) AS n FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '2' },
+    ]);
+    p.write({ 'models/by_kind.sql': OWN("select kind, toString(count()) as n from {{ source('raw', 'ingest') }} group by kind") });
+    const failed = await reopen(p).run();
+    expectStatuses(failed, { by_kind: 'error' });
+    expect(failed.results[0]!.message).toMatch(/out of sync\. .*New column types: \['n String'\]/);
+    expect(await rows('SELECT kind, sum(n) AS n FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '2' },
+    ]);
+  });
+
+  it('a missing view over a Null-engine source is created without a backfill: the rows kept', async () => {
+    const { p, insert, rows } = await nullIngest(FROM_INGEST);
+    const project = reopen(p);
+    await (await project.adapter()).client.command(`DROP VIEW ${p.schema}.by_kind_mv`);
+    const r = await project.run();
+    expectStatuses(r, { by_kind: 'success' });
+    expect(r.results[0]!.message).toBe('OK views created (no backfill)');
+    expect(r.results[0]!.warnings?.join('\n') ?? '').toMatch(/by_kind_mv created without a backfill/);
+    await insert('ingest', "(4, 'b')");
+    expect(await rows('SELECT kind, sum(n) AS n FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '2' },
+    ]);
+  });
+
+  it("catchup: false with on_schema_change='rebuild': new columns fail 'out of sync' and keep the rows (a rebuild would start empty); --full-refresh starts empty", async () => {
     const { p, project, insert, rows } = await withSources({ 'models/by_kind.sql': OWN(BY_KIND, ', catchup=false') });
     await insert('events', events(1, 4));
     expectStatuses(await project.run(), { by_kind: 'success' });
     await insert('events', events(5, 2));
-    p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, max(id) as top from {{ source('raw', 'events') }} group by kind", ', catchup=false') });
+    p.write({ 'models/by_kind.sql': OWN("select kind, count() as n, max(id) as top from {{ source('raw', 'events') }} group by kind", ", catchup=false, on_schema_change='rebuild'") });
     const r = await reopen(p).run();
     expectStatuses(r, { by_kind: 'error' });
-    expect(r.results[0]!.message).toMatch(/out of sync \(with catchup: false a rebuild would start the table empty/);
+    expect(r.results[0]!.message).toMatch(/out of sync \(with catchup: false on_schema_change='rebuild' would start the table empty/);
     expect(await rows('SELECT kind, sum(n) AS n FROM $.by_kind GROUP BY kind ORDER BY kind')).toEqual([
       { kind: 'a', n: '1' },
       { kind: 'b', n: '1' },

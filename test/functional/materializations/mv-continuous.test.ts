@@ -4,7 +4,8 @@ import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-p
 const setup = openedPerTest();
 
 const SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n';
-const MODEL = (select: string) => `{{ config(materialized='materialized_view', engine='MergeTree()', order_by='id') }}\n${select}`;
+// on_schema_change='rebuild': new columns rebuild the target (a normal run otherwise never does), the path under test.
+const MODEL = (select: string) => `{{ config(materialized='materialized_view', engine='MergeTree()', order_by='id', on_schema_change='rebuild') }}\n${select}`;
 
 /**
  * The issue's acceptance test: rows are inserted into the source without pause (small batches, a few

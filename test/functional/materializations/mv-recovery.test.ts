@@ -7,7 +7,8 @@ import { expectStatuses, inlineProject, openedPerTest, queryRows, type InlinePro
 const setup = openedPerTest();
 
 const SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n';
-const COPY = (select: string) => `{{ config(materialized='materialized_view', order_by='id') }}\n${select}`;
+// on_schema_change='rebuild': new columns rebuild the target (a normal run otherwise never does), the path under test.
+const COPY = (select: string) => `{{ config(materialized='materialized_view', order_by='id', on_schema_change='rebuild') }}\n${select}`;
 const V1 = "select id, kind from {{ source('raw', 'events') }}";
 const V2 = "select id, kind, id * 2 as twice from {{ source('raw', 'events') }}";
 

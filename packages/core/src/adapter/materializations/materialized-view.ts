@@ -23,8 +23,11 @@ const built = (r: RebuildResult, how: string): MaterializeResult => ({
  * the model's own relation (the view is `<model>_mv`, as dbt-clickhouse) or another table model named
  * by `target` (several views may feed one target). A new view starts from a backfill of its source
  * (`catchup`, default true); a changed SELECT is applied with `ALTER TABLE … MODIFY QUERY` when the
- * target's columns take it, else the target and its views are rebuilt (mv-unit.ts) — never a moment
- * without a view, never a row counted twice. `refresh` makes it a refreshable view (refreshable.ts).
+ * target's columns take it. A normal run never rebuilds a target that exists (as dbt-clickhouse): its
+ * rows are what the views captured, which a backfill cannot bring back when the source keeps no
+ * history (a `Null` ingest table, a TTL). Rebuilds (mv-unit.ts: never a moment without a view, never a
+ * row counted twice) happen on --full-refresh or with tsdbt's `on_schema_change='rebuild'`.
+ * `refresh` makes it a refreshable view (refreshable.ts).
  */
 export const materializeMaterializedView: Materialization = async (ctx) => {
   const { adapter, node } = ctx;
@@ -63,26 +66,27 @@ async function feedOwn(ctx: MaterializeContext, unit: Unit, placeholder: boolean
   if (fullRefreshOf(ctx)) return built(await rebuildUnit(adapter, full, signal), 'rebuilt (full refresh)');
   const views = await Promise.all(unit.feeds.map(async (feed) => ({ feed, mv: await readMv(adapter, feed.mv) })));
   const missing = views.filter((v) => !v.mv);
-  if (missing.length || retired.length) {
-    // The target is there without (some of) its views: keep its rows when nothing is to be backfilled.
-    if (!catchup) {
-      for (const v of missing) await created(adapter, v.feed.mv, unit, v.feed.sql, signal);
-      for (const r of retired) await adapter.drop(r, 'materialized_view');
-      return { message: 'OK created (catchup: false)', warnings: [] };
-    }
-    return built(await rebuildUnit(adapter, full, signal), missing.length ? 'rebuilt (its view was missing)' : 'rebuilt (its views changed)');
-  }
-  const own = views.map((v) => ({ rel: v.feed.mv, sql: v.feed.sql, stored: v.mv!.asSelect }));
-  const mode = String(node.config.on_schema_change ?? 'rebuild');
+  // Not set: dbt-clickhouse's default 'ignore' (new columns are left out), failing where ignoring would not be safe.
+  const mode = String(node.config.on_schema_change ?? 'unset');
+  const pending = missing.length > 0 || retired.length > 0;
+  // The target is there without (some of) its views. A rebuild would recompute it from the sources
+  // and lose the rows a source no longer has; as dbt-clickhouse, the views are created without a
+  // backfill instead (a backfill into the table could count twice rows a dropped view had written).
+  if (pending && catchup && mode === 'rebuild') return built(await rebuildUnit(adapter, full, signal), missing.length ? 'rebuilt (its view was missing)' : 'rebuilt (its views changed)');
+  const own = views.filter((v) => v.mv).map((v) => ({ rel: v.feed.mv, sql: v.feed.sql, stored: v.mv!.asSelect }));
   // sync_all_columns and fail also look at the table's columns the SELECT no longer has (dbt-clickhouse's "Source columns not in target").
   const strict = mode === 'sync_all_columns' || mode === 'fail';
-  return changed(ctx, unit, own, strict, async (problems) => {
+  const result = await changed(ctx, unit, own, strict, pending, async (problems) => {
     if (mode === 'fail') throw outOfSync(node, await adapter.columns(unit.target), await adapter.queryColumns(sql));
-    // dbt-clickhouse's `ignore`: the views get their new SELECT, the table keeps its columns (a new
-    // column is not written; one the table has and the SELECT lost gets its default).
-    if (mode === 'ignore' && problems.every((p) => p.endsWith(NOT_IN_TARGET))) {
+    // dbt-clickhouse's `ignore` (also its default): the views get their new SELECT, the table keeps its
+    // columns (a new column is not written; one the table has and the SELECT lost gets its default).
+    if ((mode === 'ignore' || mode === 'unset') && problems.every((p) => p.endsWith(NOT_IN_TARGET))) {
       for (const o of own) await modifyQuery(adapter, o.rel, o.sql, signal);
-      return { message: 'OK query modified (new columns ignored)', warnings: [] };
+      const warnings =
+        mode === 'unset'
+          ? [`${node.originalFilePath}: ${problems.join('; ')}: the table keeps its columns (on_schema_change not set acts as dbt-clickhouse's 'ignore'). Set on_schema_change='append_new_columns' to add them, or run with --full-refresh.`]
+          : [];
+      return { message: 'OK query modified (new columns ignored)', warnings };
     }
     if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
       const { warnings } = await applySchemaChange(adapter, node, sql, [unit.target], signal);
@@ -95,11 +99,23 @@ async function feedOwn(ctx: MaterializeContext, unit: Unit, placeholder: boolean
       for (const o of own) await modifyQuery(adapter, o.rel, o.sql, signal);
       return { message: 'OK query modified (table altered)', warnings };
     }
-    // A rebuild recomputes the table from the sources: with catchup: false it would start empty and
-    // lose every row the view wrote (dbt-clickhouse keeps them: its default is 'ignore').
+    // A type the table cannot take: never a rebuild unless asked for ('rebuild'), it recomputes the
+    // table from the sources and loses what they no longer hold.
+    if (mode !== 'rebuild') throw outOfSync(node, await adapter.columns(unit.target), await adapter.queryColumns(sql));
+    // With catchup: false a rebuild would start the table empty and lose every row the view wrote.
     if (!catchup) throw outOfSync(node, await adapter.columns(unit.target), await adapter.queryColumns(sql), 'catchup');
     return built(await rebuildUnit(adapter, unit, signal), 'rebuilt (columns changed)');
   });
+  if (!pending || result.message.startsWith('OK rebuilt')) return result;
+  // The table takes the views' columns (or was altered to): the missing views come, the retired go.
+  for (const v of missing) await created(adapter, v.feed.mv, unit, v.feed.sql, signal);
+  for (const r of retired) await adapter.drop(r, 'materialized_view');
+  const note =
+    catchup && missing.length
+      ? [`${node.originalFilePath}: ${missing.map((v) => key(v.feed.mv)).join(', ')} created without a backfill: the table keeps its rows, the view captures inserts from now on. Run with --full-refresh to recompute the table from the sources.`]
+      : [];
+  const what = missing.length ? (catchup ? 'views created (no backfill)' : 'views created (catchup: false)') : 'old views dropped';
+  return { ...result, message: result.message === 'OK unchanged' ? `OK ${what}` : `${result.message}, ${what}`, warnings: [...result.warnings, ...note] };
 }
 
 /**
@@ -113,7 +129,7 @@ function outOfSync(node: MaterializeContext['node'], table: readonly WarehouseCo
   return new DatabaseError(
     'schema_change',
     `Compilation Error in model ${node.name} (${node.originalFilePath}): The source and target schemas on this materialized view model are out of sync` +
-      (why === 'catchup' ? " (with catchup: false a rebuild would start the table empty, losing the rows the view wrote; on_schema_change is not set)" : '') +
+      (why === 'catchup' ? " (with catchup: false on_schema_change='rebuild' would start the table empty, losing the rows the view wrote)" : '') +
       '. ' +
       `Source columns not in target: ${names(table.filter((c) => !inQuery.has(c.name)))}; ` +
       `Target columns not in source: ${names(query.filter((c) => !inTable.has(c.name)))}; ` +
@@ -157,7 +173,7 @@ async function feedExplicit(ctx: MaterializeContext, unit: Unit, placeholder: bo
     if (mv) await adapter.drop(mvRel, 'materialized_view');
     return created(adapter, mvRel, unit, sql, signal);
   }
-  return changed(ctx, unit, [{ rel: mvRel, sql, stored: mv.asSelect }], false, async (problems) => {
+  return changed(ctx, unit, [{ rel: mvRel, sql, stored: mv.asSelect }], false, false, async (problems) => {
     throw new DatabaseError('mv_target_columns', `Materialized view ${node.name} does not fit its target ${key(unit.target)}: ${problems.join('; ')}`, {
       file: node.originalFilePath,
       hint: `Change the target model ${String(node.config.target)} (its columns are the table's), or cast the view's columns to its types.`,
@@ -171,17 +187,20 @@ async function changed(
   unit: Unit,
   views: readonly { rel: Relation; sql: string; stored: string }[],
   tableColumnsToo: boolean,
+  pending: boolean,
   misfit: (problems: string[]) => Promise<MaterializeResult>,
 ): Promise<MaterializeResult> {
   const { adapter, sql, signal } = ctx;
   const scratch = adapter.tempRelation({ ...unit.target, identifier: `${unit.target.identifier}_q` });
   const differing = [];
   for (const v of views) if ((await storedForm(adapter, v.sql, scratch)) !== v.stored) differing.push(v);
-  if (differing.length === 0) return { message: 'OK unchanged', warnings: [] };
+  // `pending`: views to create or drop besides, whose columns the table must take all the same.
+  if (differing.length === 0 && !pending) return { message: 'OK unchanged', warnings: [] };
   const [queryColumns, tableColumns] = [await adapter.queryColumns(sql), await adapter.columns(unit.target)];
   const problems = misfits(queryColumns, tableColumns);
   if (tableColumnsToo) for (const c of tableColumns) if (!queryColumns.some((q) => q.name === c.name)) problems.push(`${c.name} is not in the SELECT`);
   if (problems.length) return misfit(problems);
+  if (differing.length === 0) return { message: 'OK unchanged', warnings: [] };
   for (const v of differing) await modifyQuery(adapter, v.rel, v.sql, signal);
   return { message: 'OK query modified', warnings: [] };
 }
