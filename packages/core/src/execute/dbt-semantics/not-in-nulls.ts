@@ -132,7 +132,7 @@ function operandStart(code: string, kept: string, quotes: ReadonlyMap<number, nu
     while (j > 0 && /\s/.test(kept[j - 1]!)) j--;
     const two = code.slice(j - 2, j);
     const op = two === '||' || two === '::' ? 2 : j > 0 && '+-*/%'.includes(code[j - 1]!) ? 1 : 0;
-    if (op === 0) return start;
+    if (op === 0) return startsAtBoundary(code, j) ? start : undefined;
     // A unary sign: the operand starts at it when no operand precedes it.
     let p = j - op;
     while (p > 0 && /\s/.test(kept[p - 1]!)) p--;
@@ -140,6 +140,19 @@ function operandStart(code: string, kept: string, quotes: ReadonlyMap<number, nu
     if (before === undefined) return j - op;
     k = j - op;
   }
+}
+
+/**
+ * Whether an operand may begin right after `j` (blanked code, spaces skipped): at the start, after
+ * `(`, `,`, a comparison, or a keyword. Anything else (`interval 1 day`, `interval '1 day'`, a
+ * name right before the atom) is SQL this reading does not understand: the site is left alone.
+ */
+function startsAtBoundary(code: string, j: number): boolean {
+  if (j === 0 || '(,=<>!'.includes(code[j - 1]!)) return true;
+  if (!/[A-Za-z0-9_$]/.test(code[j - 1]!)) return false;
+  let p = j;
+  while (p > 0 && /[A-Za-z0-9_$]/.test(code[p - 1]!)) p--;
+  return KEYWORDS.has(code.slice(p, j).toLowerCase());
 }
 
 /** Where the atom ending right before `k` begins (see operandStart), or undefined. */
