@@ -4,6 +4,7 @@ import { readPackagesFile } from '../deps/package-spec.js';
 import { DBT_VERSION } from '../shared/dbt-version.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { versionsCompatible } from '../shared/semver.js';
+import { checkProjectSchema } from './project-schema.js';
 import { PROJECT_FILE_NAMES, readProjectFile, type ProjectFile } from './project-file.js';
 
 /**
@@ -69,6 +70,7 @@ export function projectRoots(projectDir: string, rootFile: ProjectFile, options:
     roots.push({ name: projectFile.name, dir, relDir, projectFile, root: rootFile });
   }
   if (options.versionCheck !== false) for (const r of roots) checkDbtVersion(r.projectFile);
+  for (const r of roots) checkProjectSchema(r.projectFile);
   return roots;
 }
 
