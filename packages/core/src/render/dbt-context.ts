@@ -1,6 +1,6 @@
 import { metadataEnv } from '../shared/metadata-env.js';
 import type nunjucks from 'nunjucks';
-import { DateTime, UTC } from './modules/datetime.js';
+import { DateTime, PyDate, UTC } from './modules/datetime.js';
 import { conflictingHookKeys } from '../manifest/config.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { ProjectError } from '../shared/errors.js';
@@ -123,7 +123,9 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     return Object.assign({}, st.node?.baseConfig ?? {}, ...st.configCalls);
   };
   // Only nunjucks' SafeString (a macro's output): a dict that happens to have a `val` key stays a dict.
-  const plainString = (v: unknown) => (isSafeString(v) ? String(v) : v);
+  // A modules.datetime date/datetime (`begin=modules.datetime.datetime(2020, 1, 1)`) is its ISO text,
+  // as dbt's manifest writes it (and as a saved config keeps it).
+  const plainString = (v: unknown) => (isSafeString(v) ? String(v) : v instanceof PyDate ? v.isoformat() : v);
   const config = Object.assign(
     (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
