@@ -43,8 +43,11 @@ export interface WarehouseClient {
   query<T = Record<string, unknown>>(sql: string, options?: QueryOptions): Promise<T[]>;
   /** Streams raw data (CSV, TSV, JSONEachRow…) into `table`. */
   insertStream(table: string, data: Readable, format: string, options?: QueryOptions): Promise<void>;
-  /** Blocking query for templates (run_query inside a render). */
-  querySync(sql: string): QueryTable;
+  /**
+   * Blocking query for templates (run_query inside a render). `extra`: settings for this statement
+   * only (dbt_semantics' for the node rendering it), beside the target's.
+   */
+  querySync(sql: string, extra?: Readonly<Record<string, string | number>>): QueryTable;
   /**
    * Makes `database` the default database of every later statement (tsdbt calls it with the
    * target's schema once that exists): a table named without its database is looked up there, as
@@ -55,6 +58,9 @@ export interface WarehouseClient {
   observe?(listener: (sql: string) => void): void;
   close(): Promise<void>;
 }
+
+/** A setting's value as SET writes it. */
+const settingLiteral = (v: unknown): string => (typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(v));
 
 /** Settings chDB's connection does not SET (HTTP-only, or a chDB query option): nothing to put back. */
 const CHDB_NOT_SET = new Set(['wait_end_of_query', 'send_progress_in_http_headers', 'http_response_buffer_size', 'http_headers_progress_interval_ms', 'http_send_progress_interval_ms', 'enable_http_compression', 'http_zlib_compression_level', 'http_response_compression_method', 'http_native_compression_disable_checksumming_on_decompress', 'default_format']);
@@ -239,7 +245,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   const syncChdb = () => {
     if (!syncSession) {
       syncSession = new route.chdb!.Session(target.path!);
-      for (const [k, v] of Object.entries(settings)) syncSession.query(`SET ${k} = ${typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(v)}`, 'CSV');
+      for (const [k, v] of Object.entries(settings)) syncSession.query(`SET ${k} = ${settingLiteral(v)}`, 'CSV');
     }
     return syncSession;
   };
@@ -437,8 +443,9 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     },
     // The statement is sent as written (an INSERT … VALUES, an UPDATE, a leading comment): the
     // settings travel beside it, as the session's SETs (chDB) or URL parameters (HTTP).
-    querySync(sql) {
+    querySync(sql, extra) {
       const conn = route.conn;
+      const own = Object.keys(extra ?? {}).filter((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !CHDB_NOT_SET.has(k));
       if (conn.type === 'chdb') {
         const inline = inlineInsert(sql);
         let text: string;
@@ -454,7 +461,13 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
             session.query(`USE ${quoteIdentifier(defaultDatabase)}`, 'CSV');
             syncDatabase = defaultDatabase;
           }
-          text = session.query(annotate(inline && path ? `${inline.head} ${selectFromFile(path, inline.format)}` : sql), 'JSONCompact');
+          // This statement's own settings are SET on the blocking session and put back right after (the target's value, or the default).
+          if (own.length) session.query(`SET ${own.map((k) => `${k} = ${settingLiteral(extra![k]!)}`).join(', ')}`, 'CSV');
+          try {
+            text = session.query(annotate(inline && path ? `${inline.head} ${selectFromFile(path, inline.format)}` : sql), 'JSONCompact');
+          } finally {
+            if (own.length) session.query(`SET ${own.map((k) => `${k} = ${k in settings ? settingLiteral((settings as Record<string, unknown>)[k]) : 'DEFAULT'}`).join(', ')}`, 'CSV');
+          }
         } catch (error) {
           throw toWarehouseError(error, target, sql);
         } finally {
@@ -464,6 +477,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       }
       const params = {
         ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
+        ...Object.fromEntries(own.map((k) => [k, String(extra![k])])),
         ...(defaultDatabase !== undefined ? { database: defaultDatabase } : {}),
         default_format: 'JSONCompact',
       };

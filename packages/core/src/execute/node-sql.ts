@@ -24,13 +24,16 @@ import { withWarehouseFunctionNames } from './dbt-semantics/function-names.js';
 import { withJoinOnSubqueriesInWhere } from './dbt-semantics/join-on-subqueries.js';
 import { withNullEmptyAggregates } from './dbt-semantics/empty-aggregates.js';
 import { withNullAwareNotIn } from './dbt-semantics/not-in-nulls.js';
+import { templateQuerySettings } from './dbt-semantics/run-settings.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
  * SQL and names handed in may hold ref()/source()/this placeholders: they are resolved first.
  */
-export function renderWarehouse(ctx: RunContext, self?: ManifestNode): RenderWarehouse {
+export function renderWarehouse(ctx: RunContext, self?: ManifestNode, runner: ManifestNode | undefined = self): RenderWarehouse {
   const client = ctx.adapter.client;
+  // run_query answers as the node's own query does: dbt_semantics' settings of the node that runs (run-settings.ts).
+  const querySettings = runner ? templateQuerySettings(runner) : undefined;
   const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const resolve = (text: string) => (hasPlaceholders(text) ? compileSql(ctx.index, self, text) : text);
   const typeOf = (engine: string): WarehouseRelation['type'] =>
@@ -42,7 +45,7 @@ export function renderWarehouse(ctx: RunContext, self?: ManifestNode): RenderWar
   const relation = (schema: string, identifier: string) => relations(`database = ${q(resolve(schema))} AND name = ${q(resolve(identifier))}`)[0];
   const relationExists = (schema: string, identifier: string) => relation(schema, identifier) !== undefined;
   return {
-    runQuery: (sql) => client.querySync(resolve(sql)),
+    runQuery: (sql) => client.querySync(resolve(sql), querySettings),
     relationExists,
     relation,
     relationsIn: (schema) => relations(`database = ${q(resolve(schema))}`),
@@ -58,9 +61,9 @@ export function renderWarehouse(ctx: RunContext, self?: ManifestNode): RenderWar
   };
 }
 
-/** The state of a render at run time for `node`: the warehouse attached, relation names final. */
-export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, init: Partial<RenderState> = {}): RenderState {
-  return newRenderState({ mode: 'execute', warehouse: renderWarehouse(ctx, node), relations: ctx.index.resolver(node), threadId: threadName(), ...init });
+/** The state of a render at run time for `node`: the warehouse attached, relation names final; `runner`: the node whose run it is (an ephemeral model renders for its reader). */
+export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, init: Partial<RenderState> = {}, runner: ManifestNode | undefined = node): RenderState {
+  return newRenderState({ mode: 'execute', warehouse: renderWarehouse(ctx, node, runner), relations: ctx.index.resolver(node), threadId: threadName(), ...init });
 }
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
@@ -118,7 +121,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
 function runtimeEphemeralSql(ctx: RunContext, node: SqlNode, ephemeral: ModelNode): string {
   if (!ephemeral.renderAtRuntime && !ephemeral.needsNames) return ephemeral.renderedCode;
   try {
-    const state = runtimeState(ctx, ephemeral, { node: renderNodeInfo(ephemeral) });
+    const state = runtimeState(ctx, ephemeral, { node: renderNodeInfo(ephemeral) }, node);
     return ctx.renderer.renderString(ephemeral.rawCode, ephemeral.originalFilePath, state).replace(/\s+$/, '');
   } catch (error) {
     throw new EphemeralCompileError(node, ephemeral, error);

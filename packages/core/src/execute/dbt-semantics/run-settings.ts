@@ -31,3 +31,19 @@ export async function withSetOperationSettings<N extends ManifestNode>(adapter: 
   const [known] = await Promise.all([Promise.all(SET_OPERATION_SETTINGS.map((name) => adapter.hasSetting(name).catch(() => false))), probeOrNullCombinator(adapter)]);
   return withSetOperationModes(node, new Set(SET_OPERATION_SETTINGS.filter((_, k) => known[k])), runCodeOf(node, nodes));
 }
+
+/** dbt_semantics' settings a statement of a template may take from the node rendering it (each decided for that node, known to the server). */
+const TEMPLATE_QUERY_SETTINGS = ['cast_keep_nullable', 'join_use_nulls', ...SET_OPERATION_SETTINGS];
+
+/**
+ * The settings a template's `run_query` / `statement` runs with while `node` runs: the dbt_semantics
+ * ones its run has (withRunSettings, load/dbt-semantics.ts), so that what a model reads at run time
+ * answers as its own query would — `min(cast(d as date))` over a NULL is NULL, as on dbt's warehouses,
+ * not ClickHouse's "Cannot convert NULL value to non-Nullable type" (fivetran/dbt_quickbooks' date spine).
+ */
+export function templateQuerySettings(node: ManifestNode): Record<string, string | number> | undefined {
+  const own = node.config.query_settings;
+  if (!own || typeof own !== 'object' || Array.isArray(own)) return undefined;
+  const picked = Object.entries(own as Record<string, unknown>).filter(([k, v]) => TEMPLATE_QUERY_SETTINGS.includes(k) && (typeof v === 'string' || typeof v === 'number'));
+  return picked.length ? (Object.fromEntries(picked) as Record<string, string | number>) : undefined;
+}
