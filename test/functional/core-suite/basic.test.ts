@@ -153,5 +153,8 @@ describe('dbt_project.yml versions (basic/test_project.py)', () => {
     expect((await p.dbt(['parse'], { expectPass: false })).out.join('\n')).toMatch(/This version of .* is not supported/);
     p.write({ 'dbt_project.yml': "name: test\nprofile: test\narchive:\n  source_schema: a\n  target_schema: b\n  tables:\n    - source_table: seed\n      target_table: archive_actual\n      updated_at: updated_at\n      unique_key: \"id || '-' || first_name\"\n" });
     expect((await p.dbt(['parse'], { expectPass: false })).out.join('\n')).toContain('Additional properties are not allowed');
+    // dbt 1.11's keys (UDFs, OSI) are the contract's too
+    p.write({ 'dbt_project.yml': "name: test\nprofile: test\nfunction-paths: ['functions']\nosi-paths: ['osi']\nfunctions:\n  +enabled: true\n" });
+    await p.dbt(['parse']);
   });
 });

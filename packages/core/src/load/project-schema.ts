@@ -9,9 +9,9 @@ import type { ProjectFile } from './project-file.js';
  */
 const PROJECT_KEYS = new Set([
   'name', 'config-version', 'version', 'project-root', 'source-paths', 'model-paths', 'macro-paths', 'data-paths', 'seed-paths',
-  'test-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'snapshot-paths', 'clean-targets', 'profile', 'log-path',
+  'test-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'function-paths', 'osi-paths', 'target-path', 'snapshot-paths', 'clean-targets', 'profile', 'log-path',
   'packages-install-path', 'quoting', 'on-run-start', 'on-run-end', 'require-dbt-version', 'dispatch', 'models', 'seeds', 'snapshots',
-  'analyses', 'sources', 'tests', 'data_tests', 'unit_tests', 'metrics', 'semantic-models', 'saved-queries', 'exposures', 'vars',
+  'analyses', 'sources', 'tests', 'data_tests', 'unit_tests', 'metrics', 'semantic-models', 'saved-queries', 'exposures', 'functions', 'vars',
   'packages', 'query-comment', 'restrict-access', 'dbt-cloud', 'flags',
 ]);
 
