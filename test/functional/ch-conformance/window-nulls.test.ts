@@ -42,3 +42,89 @@ describe('lag/lead give NULL past the partition edge (dbt_semantics)', () => {
     expect(test.results.map((r) => r.status)).toEqual(['pass']);
   });
 });
+
+/*
+ * first_value/last_value take the frame's first/last row's value, NULL included, on dbt's warehouses
+ * (ClickHouse skips NULLs by default); `lag/lead(x) IGNORE NULLS` and `nth_value(x, n) IGNORE NULLS` skip
+ * them (ClickHouse parses the modifier there and does not apply it). Expected values: Postgres /
+ * Snowflake semantics, worked by hand over x = [NULL, 1, NULL, NULL, 4, NULL] ordered by i.
+ */
+const VALUES = `select number as i, if(number in (1, 4), toNullable(toInt32(number)), NULL) as x from numbers(6)`;
+
+describe('window values and NULLs (first_value/last_value respect them; IGNORE NULLS on lag/lead/nth_value skips them)', () => {
+  it('gives Postgres/Snowflake answers for first_value, last_value, lag/lead/nth_value IGNORE NULLS', async () => {
+    const p = dbtProject({
+      models: {
+        'vals.sql': VALUES,
+        'windows.sql': `{{ config(materialized='table') }}
+select i,
+       first_value(x) over (order by i rows between unbounded preceding and unbounded following) as first_x,
+       last_value(x) over (order by i rows between unbounded preceding and unbounded following) as last_x,
+       first_value(x) over (order by i rows between current row and unbounded following) as first_from_here,
+       last_value(x) ignore nulls over (order by i rows between unbounded preceding and current row) as filled,
+       lag(x) ignore nulls over (order by i) as prev_known,
+       lag(x, 2) ignore nulls over (order by i) as prev_known_2,
+       lead(x) IGNORE NULLS over (order by i) as next_known,
+       lead(x, 1, -1) ignore nulls over (order by i rows between current row and 3 following) as next_known_or,
+       lag(x ignore nulls) over w as prev_known_inside,
+       nth_value(x, 2) ignore nulls over (order by i rows between unbounded preceding and unbounded following) as second_known,
+       lag(x) respect nulls over (order by i) as prev_x
+from {{ ref('vals') }}
+window w as (order by i)`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success', 'success']);
+    const rows = await p.query(
+      `select i, first_x, last_x, first_from_here, filled, prev_known, prev_known_2, next_known, next_known_or, prev_known_inside, second_known, prev_x from {schema}.windows order by i`,
+    );
+    const col = (name: string) => rows.map((r) => (r[name] === null ? null : Number(r[name])));
+    expect(col('first_x')).toEqual([null, null, null, null, null, null]);
+    expect(col('last_x')).toEqual([null, null, null, null, null, null]);
+    expect(col('first_from_here')).toEqual([null, 1, null, null, 4, null]);
+    expect(col('filled')).toEqual([null, 1, 1, 1, 4, 4]);
+    expect(col('prev_known')).toEqual([null, null, 1, 1, 1, 4]);
+    expect(col('prev_known_2')).toEqual([null, null, null, null, null, 1]);
+    expect(col('next_known')).toEqual([1, 4, 4, 4, null, null]);
+    expect(col('next_known_or')).toEqual([1, 4, 4, 4, -1, -1]);
+    expect(col('prev_known_inside')).toEqual([null, null, 1, 1, 1, 4]);
+    expect(col('second_known')).toEqual([4, 4, 4, 4, 4, 4]);
+    expect(col('prev_x')).toEqual([null, null, 1, null, null, 4]);
+  });
+
+  it('fails with a clear error for an IGNORE NULLS form it cannot write (a named window it cannot find)', async () => {
+    const p = dbtProject({ models: { 'bad.sql': `select lag(x) ignore nulls over missing_w as p from (${VALUES})` } });
+    const run = await p.dbt(['run'], { expectPass: false });
+    expect(run.results.map((r) => r.status)).toEqual(['error']);
+    expect(run.results[0]!.message).toMatch(/IGNORE NULLS OVER missing_w .*ClickHouse would not apply it/);
+  });
+
+  it("a unit test's model gets them too: lag's first row is NULL and lag IGNORE NULLS skips NULLs", async () => {
+    const p = dbtProject({
+      models: {
+        'vals.sql': VALUES,
+        'shifted.sql': `select i, lag(x) over (order by i) as prev_x, lag(x) ignore nulls over (order by i) as prev_known, first_value(x) over (order by i) as first_x from {{ ref('vals') }}`,
+      },
+      files: {
+        'models/unit.yml': `unit_tests:
+  - name: shifts
+    model: shifted
+    given:
+      - input: ref('vals')
+        rows:
+          - {i: 0, x: null}
+          - {i: 1, x: 1}
+          - {i: 2, x: null}
+    expect:
+      rows:
+        - {i: 0, prev_x: null, prev_known: null, first_x: null}
+        - {i: 1, prev_x: null, prev_known: null, first_x: null}
+        - {i: 2, prev_x: 1, prev_known: 1, first_x: null}
+`,
+      },
+    });
+    await p.dbt(['run', '--select', 'vals']);
+    const test = await p.dbt(['test', '--select', 'shifted']);
+    expect(test.results.map((r) => r.status)).toEqual(['pass']);
+  });
+});

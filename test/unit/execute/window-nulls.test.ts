@@ -24,3 +24,19 @@ describe("lag/lead give NULL past the partition's edge under dbt_semantics", () 
       expect(nullableWindowShifts(sql)).toBe(sql);
   });
 });
+
+describe('first_value/last_value respect NULLs under dbt_semantics', () => {
+  it('adds RESPECT NULLS to window calls without a null treatment only', async () => {
+    const { windowValuesRespectingNulls } = await import('../../../packages/core/src/execute/dbt-semantics/window-nulls.js');
+    expect(windowValuesRespectingNulls('select first_value(x) over (order by i), LAST_VALUE(f(x, y))\n over w from t')).toBe(
+      'select first_value(x) RESPECT NULLS over (order by i), LAST_VALUE(f(x, y)) RESPECT NULLS\n over w from t',
+    );
+    for (const sql of [
+      'select first_value(x) ignore nulls over (order by i) from t',
+      'select last_value(x) RESPECT NULLS over (order by i) from t',
+      'select first_value(x) from t',
+      "select 'first_value(x) over ()' from t",
+    ])
+      expect(windowValuesRespectingNulls(sql)).toBe(sql);
+  });
+});

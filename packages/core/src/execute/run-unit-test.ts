@@ -9,6 +9,8 @@ import { splitStatements } from '../shared/sql-statements.js';
 import { withAliasOrderTerms } from './dbt-semantics/column-precedence.js';
 import { withOrderedSetAggregates } from './dbt-semantics/ordered-set-aggregates.js';
 import { withNullTreatmentAfterCall } from './dbt-semantics/null-treatment.js';
+import { withShiftIgnoreNulls } from './dbt-semantics/shift-ignore-nulls.js';
+import { withNullWindowShifts } from './dbt-semantics/window-nulls.js';
 import { withWarehouseFunctionNames } from './dbt-semantics/function-names.js';
 import { withJoinOnSubqueriesInWhere } from './dbt-semantics/join-on-subqueries.js';
 import { withDoubleFloatCasts } from './dbt-semantics/float-casts.js';
@@ -137,7 +139,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return withAliasOrderTerms(model, withWarehouseFunctionNames(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withJoinOnSubqueriesInWhere(model, withNullAwareNotIn(model, withNullEmptyAggregates(model, withOrderedSetAggregates(withNullTreatmentAfterCall(sql.replace(/;\s*$/, ''))), ctx.adapter), ctx.adapter))))));
+  return withAliasOrderTerms(model, withWarehouseFunctionNames(model, withNullWindowShifts(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withJoinOnSubqueriesInWhere(model, withNullAwareNotIn(model, withNullEmptyAggregates(model, withOrderedSetAggregates(withShiftIgnoreNulls(model, withNullTreatmentAfterCall(sql.replace(/;\s*$/, '')))), ctx.adapter), ctx.adapter)))))));
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */

@@ -2,6 +2,7 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { contractEnforced } from '../../adapter/contract/contract-check.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
+import { closingParen } from './select-frames.js';
 
 /**
  * dbt's answers on ClickHouse, window half: `lag(x) over (…)` / `lead(x) over (…)` give NULL where
@@ -14,10 +15,31 @@ import { blankNonCode } from '../../shared/sql-statements.js';
  * models with an enforced contract (their declared types would change), and text in strings or comments.
  */
 export function withNullWindowShifts(node: ManifestNode, sql: string): string {
-  if (!/\b(lag|lead)\s*\(/i.test(sql)) return sql;
+  if (!/\b(lag|lead|first_value|last_value)\s*\(/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
-  if (node.resourceType === 'model' && contractEnforced(node)) return sql;
-  return nullableWindowShifts(sql);
+  const respecting = windowValuesRespectingNulls(sql);
+  if (node.resourceType === 'model' && contractEnforced(node)) return respecting;
+  return nullableWindowShifts(respecting);
+}
+
+/**
+ * `first_value(x) over (…)` / `last_value(x) over (…)` are the frame's first / last row's value on every
+ * warehouse dbt runs on — NULL when that row's x is NULL — but ClickHouse's skip NULLs (first_value over
+ * [NULL, 1, 2] is 1, Postgres' NULL). A window call without a null treatment gets SQL's default,
+ * `first_value(x) RESPECT NULLS over (…)` (ClickHouse's first_value_respect_nulls: same type, same column
+ * name). Written IGNORE NULLS / RESPECT NULLS, an aggregate call without OVER, strings and comments: left alone.
+ */
+export function windowValuesRespectingNulls(sql: string): string {
+  if (!/\b(first_value|last_value)\s*\(/i.test(sql)) return sql;
+  const code = blankNonCode(sql);
+  const inserts: number[] = [];
+  for (const m of code.matchAll(/(?<![\w$.`"])(first_value|last_value)\s*\(/gi)) {
+    const close = closingParen(code, m.index! + m[0].length - 1);
+    if (close >= 0 && /^\s*over\b/i.test(code.slice(close + 1, close + 64))) inserts.push(close + 1);
+  }
+  let out = sql;
+  for (const at of inserts.reverse()) out = `${out.slice(0, at)} RESPECT NULLS${out.slice(at)}`;
+  return out;
 }
 
 /** `lag(x[, n]) over` / `lead(x[, n]) over` → `lag(toNullable(x)[, n]) over` outside strings and comments. */
