@@ -19,6 +19,8 @@ import { threadName } from './thread-context.js';
 import { batchQuery, exactQuery, shouldStoreFailures } from './test-batches.js';
 import { provenUnique } from './unique-precheck.js';
 import { overridesGetTestSql, projectTestSql, testFlag } from './test-sql-override.js';
+import { withRunTimeColumnPrecedence } from './dbt-semantics/column-precedence.js';
+import { runCodeOf } from './dbt-semantics/inlined-code.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
 
@@ -49,9 +51,10 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
   return { ...outcome, uniqueId: node.uniqueId, node, executionTime: (completed.getTime() - started.getTime()) / 1000, timing, threadId: threadName() };
 }
 
-export async function runModel(ctx: RunContext, node: ModelNode): Promise<Outcome> {
-  const materialize = materializationFor(node.config.materialized, node.originalFilePath);
-  const sql = await nodeSqlAsync(ctx, node);
+export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outcome> {
+  const materialize = materializationFor(loaded.config.materialized, loaded.originalFilePath);
+  // dbt_semantics' column precedence decided again on SQL rendered only now (column-precedence.ts).
+  const { node, sql } = await withRunTimeColumnPrecedence(ctx.adapter, loaded, await nodeSqlAsync(ctx, loaded), runCodeOf(loaded, ctx.manifest.nodes).renderedAgain);
   // What target/compiled and run_results show: the SQL the build ran (an incremental run renders
   // again with is_incremental() true), written once the build is over, failed or not.
   let ran = sql;

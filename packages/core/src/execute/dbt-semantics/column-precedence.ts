@@ -31,6 +31,18 @@ export function withColumnPrecedence<N extends ManifestNode>(node: N, serverHasI
   return { ...node, config: { ...node.config, query_settings: { ...settings, prefer_column_name_to_alias: 1 } } };
 }
 
+/**
+ * The node as it runs `sql`, its SQL rendered at run time: a model whose Jinja reads the warehouse
+ * (a loop over `adapter.get_columns_in_relation(…)` writing `sum(x) as x, count(case when x > 0 …)`:
+ * fivetran's dbt_iterable) renders no such SELECT at load, so the setting is decided again on what
+ * runs. Returns the node and its SQL with the ORDER BY terms made positions when the setting is added now.
+ */
+export async function withRunTimeColumnPrecedence<N extends ManifestNode>(adapter: { hasSetting(name: string): Promise<boolean> }, node: N, sql: string, renderedAgain: boolean): Promise<{ node: N; sql: string }> {
+  if (!renderedAgain || !aliasShadowsReadColumn(sql)) return { node, sql };
+  const decided = withColumnPrecedence(node, await adapter.hasSetting('prefer_column_name_to_alias').catch(() => false), { parts: [sql], renderedAgain });
+  return decided === node ? { node, sql } : { node: decided, sql: withAliasOrderTerms(decided, sql) };
+}
+
 /** `sql` as it runs with the setting: ORDER BY terms naming an alias of their SELECT made its position (see above). */
 export function withAliasOrderTerms(node: ManifestNode, sql: string): string {
   const settings = node.config.query_settings as Record<string, unknown> | undefined;
