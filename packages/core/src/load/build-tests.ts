@@ -86,7 +86,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     fqn,
     originalFilePath: decl.file,
     line: decl.line,
-    description: '',
+    description: decl.description ?? '',
     config,
     // dbt's unrendered_config: the keys the project's tests: tree, the test's config() and YAML set
     unrenderedConfig: mergeLayers([folderLayer, ...(state.configCalls as PartialConfig[]), ownConfig as PartialConfig, ...rootLayers]),

@@ -169,6 +169,13 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
     if (clash) throw duplicateNode(clash, node);
     fresh.set(node.uniqueId, node);
   };
+  // A warm update does not read the `data_tests:` YAML patches: a singular test that has one (or a new one) loads in full.
+  if (!internals.testPatches)
+    for (const step of plan) {
+      if (step.kind !== 'singular') continue;
+      const id = fileNode(step.path, step.kind);
+      if (id === undefined || (oldNodes.get(id) as { patchPath?: string } | undefined)?.patchPath) return `singular test ${step.path} (data_tests: patches)`;
+    }
   for (const step of plan) {
     if (step.kind === 'seed') continue; // the manifest does not change; the watcher rebuilds the seed
     // A model version's node is not named after its file: a full load renames it.
@@ -188,7 +195,7 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
           if (!node.config.enabled) continue;
           for (const decl of internals.patches.get(basename(node.originalFilePath, '.sql'))?.tests ?? []) add(buildGenericTest(internals.testCtx, decl, node));
         }
-      } else for (const node of loadSingularTests(internals.root, renderer, [step.path])) add(node);
+      } else for (const node of loadSingularTests(internals.root, renderer, internals.testPatches ?? new Map(), [step.path])) add(node);
     }
   } finally {
     stopNotes();

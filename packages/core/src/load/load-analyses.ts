@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG } from '../manifest/config.js';
 import type { AnalysisNode } from '../manifest/nodes.js';
 import type { Renderer } from '../render/renderer.js';
+import type { ResourcePatch } from './schema-yaml.js';
 import { readProjectText } from '../shared/text-file.js';
 import { discoverFiles } from './discover-files.js';
 import { fqnOf } from './load-nodes.js';
@@ -18,7 +19,8 @@ const ANALYSIS_DEFAULTS = Object.freeze({ ...DEFAULT_MODEL_CONFIG, materialized:
  * compiled to target/compiled by `compile`, never run. The root project's only, as dbt (a
  * package's analyses are not parsed).
  */
-export function loadAnalyses(root: ProjectRoot, renderer: Renderer): AnalysisNode[] {
+/** `patches`: the `analyses:` YAML entries of the root's schema files (description, columns, config), by name. */
+export function loadAnalyses(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>): AnalysisNode[] {
   const pf = root.projectFile;
   if (root.relDir !== '') return [];
   return pf.analysisPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql'])).map((rel) => {
@@ -28,9 +30,11 @@ export function loadAnalyses(root: ProjectRoot, renderer: Renderer): AnalysisNod
     const name = fqn[fqn.length - 1]!;
     const uniqueId = `analysis.${pf.name}.${name}`;
     const rawCode = readProjectText(join(root.dir, rel), path);
-    const baseConfig = finalizeConfig(ANALYSIS_DEFAULTS, []);
+    const patch = patches.get(name);
+    const yamlLayer = patch ? [patch.config] : [];
+    const baseConfig = finalizeConfig(ANALYSIS_DEFAULTS, yamlLayer);
     const parsed = parseSqlNode(renderer, rawCode, { uniqueId, name, resourceType: 'analysis', packageName: pf.name, originalFilePath: path, fqn, baseConfig });
-    const config = finalizeConfig(ANALYSIS_DEFAULTS, [...parsed.state.configCalls]);
+    const config = finalizeConfig(ANALYSIS_DEFAULTS, [...yamlLayer, ...parsed.state.configCalls]);
     return Object.freeze({
       uniqueId,
       resourceType: 'analysis',
@@ -39,10 +43,10 @@ export function loadAnalyses(root: ProjectRoot, renderer: Renderer): AnalysisNod
       fqn,
       originalFilePath: path,
       line: 1,
-      description: '',
+      description: patch?.description ?? '',
       config,
       tags: config.tags,
-      columns: {},
+      columns: patch?.columns ?? {},
       dependsOn: [],
       macrosUsed: [...parsed.state.macrosUsed],
       relation: { schema: '', identifier: name },
@@ -53,6 +57,7 @@ export function loadAnalyses(root: ProjectRoot, renderer: Renderer): AnalysisNod
       renderAtRuntime: parsed.state.usesWarehouse,
       needsNames: parsed.state.needsNames,
       ...(parsed.unrendered ? { unrenderedRelations: parsed.unrendered } : {}),
+      ...(patch ? { patchPath: patch.file } : {}),
     } satisfies AnalysisNode);
   });
 }

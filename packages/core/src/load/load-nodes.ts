@@ -73,7 +73,7 @@ export interface SchemaFile {
 
 /** The folders of a project whose YAML files are schema files (dbt reads them from every resource path; macro paths hold `macros:` properties). */
 export function schemaPaths(pf: ProjectRoot['projectFile']): string[] {
-  return [...new Set([...pf.modelPaths, ...pf.seedPaths, ...pf.snapshotPaths, ...pf.macroPaths])];
+  return [...new Set([...pf.modelPaths, ...pf.seedPaths, ...pf.snapshotPaths, ...pf.macroPaths, ...pf.analysisPaths, ...pf.testPaths])];
 }
 
 /** A root YAML file's text for the `version:` check (not yet known to be a schema file: never an error). */
@@ -104,13 +104,13 @@ export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: 
   });
 }
 
-export function collectPatches<K extends 'models' | 'seeds' | 'snapshots'>(files: readonly SchemaFile[], kind: K): Map<string, SchemaFileContents[K][number]> {
+export function collectPatches<K extends 'models' | 'seeds' | 'snapshots' | 'singularTests' | 'analyses'>(files: readonly SchemaFile[], kind: K): Map<string, SchemaFileContents[K][number]> {
   const out = new Map<string, SchemaFileContents[K][number]>();
   for (const f of files)
     for (const patch of f.contents[kind]) {
       const previous = out.get(patch.name);
       if (previous)
-        throw new ProjectError('duplicate_patch', `${kind === 'models' ? 'Model' : kind === 'seeds' ? 'Seed' : 'Snapshot'} '${patch.name}' is described twice: ${previous.file}:${previous.line} and ${patch.file}:${patch.line}`, {
+        throw new ProjectError('duplicate_patch', `${{ models: 'Model', seeds: 'Seed', snapshots: 'Snapshot', singularTests: 'Singular test', analyses: 'Analysis' }[kind]} '${patch.name}' is described twice: ${previous.file}:${previous.line} and ${patch.file}:${patch.line}`, {
           file: patch.file,
           line: patch.line,
           hint: 'Keep one YAML entry per resource.',
@@ -353,7 +353,8 @@ export function loadSources(root: ProjectRoot, files: readonly SchemaFile[]): So
 }
 
 /** The singular test nodes of `files` (relative to `root`; default: every .sql file under the test paths, generic/ aside). */
-export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files = singularTestFiles(root)): TestNode[] {
+/** `patches`: the `data_tests:` YAML entries of the root's schema files, by test name. */
+export function loadSingularTests(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, files = singularTestFiles(root)): TestNode[] {
   const pf = root.projectFile;
   return files.map((rel) => {
     const path = rootRelative(root, rel);
@@ -362,11 +363,13 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
     const rawCode = readProjectText(join(root.dir, rel), rootRelative(root, rel));
     const uniqueId = `test.${pf.name}.${name}`;
     const { own, rootOverride } = projectConfigLayers(root, 'data_tests', fqn);
-    const baseConfig = finalizeConfig(DEFAULT_TEST_CONFIG, [own, ...rootOverride]);
+    const patch = patches.get(name);
+    const yamlLayer = patch?.config ?? {};
+    const baseConfig = finalizeConfig(DEFAULT_TEST_CONFIG, [own, yamlLayer, ...rootOverride]);
     const parsed = parseSqlNode(renderer, rawCode, {
       uniqueId, name, resourceType: 'test', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
     });
-    const config = assertOwnMaterialization(finalizeConfig(DEFAULT_TEST_CONFIG, [own, ...parsed.state.configCalls, ...rootOverride], path), 'test', path);
+    const config = assertOwnMaterialization(finalizeConfig(DEFAULT_TEST_CONFIG, [own, yamlLayer, ...parsed.state.configCalls, ...rootOverride], path), 'test', path);
     return Object.freeze({
       uniqueId,
       resourceType: 'test',
@@ -375,7 +378,7 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
       fqn,
       originalFilePath: path,
       line: 1,
-      description: '',
+      description: patch?.description ?? '',
       config,
       tags: config.tags,
       columns: {},
@@ -383,6 +386,7 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, files =
       macrosUsed: [...parsed.state.macrosUsed],
       relation: { schema: '', identifier: name },
       testType: 'singular',
+      ...(patch ? { patchPath: patch.file } : {}),
       rawCode,
       renderedCode: parsed.rendered,
       refs: parsed.state.refs,

@@ -123,6 +123,8 @@ export interface LoadInternals {
   readonly root: ProjectRoot;
   readonly patches: ReadonlyMap<string, ResourcePatch>;
   readonly seedPatches: ReadonlyMap<string, ResourcePatch>;
+  /** `data_tests:` entries by singular test name (absent: a warm update, which loads in full for a patched test). */
+  readonly testPatches?: ReadonlyMap<string, ResourcePatch>;
   readonly testCtx: TestBuildContext;
   /** The root's schema files (project-relative): their model names in file order and a hash of the rest; null when not comparable (load/warm-yaml-update.ts). */
   readonly schemaEntries?: ReadonlyMap<string, SchemaFileEntries | null>;
@@ -273,7 +275,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const projectStarted = performance.now();
     const pf = root.projectFile;
     const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!, rootFiles.get(root)!.schema, prefetch);
-    for (const warning of [...pf.yaml.warnings, ...ownSchemaFiles.flatMap((f) => f.warnings ?? [])]) onLog(warning, 'warn');
+    for (const warning of [...pf.yaml.warnings, ...ownSchemaFiles.flatMap((f) => [...(f.warnings ?? []), ...f.contents.notes])]) onLog(warning, 'warn');
     schemaFiles.push(...ownSchemaFiles);
     macroPatches.push(...ownSchemaFiles.flatMap((f) => f.contents.macros.map((m) => ({ ...m, packageName: pf.name }))));
     const own: ManifestNode[] = [];
@@ -293,8 +295,14 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const snapshotPatches = collectPatches(ownSchemaFiles, 'snapshots');
     for (const node of loadSnapshots(root, renderer, snapshotPatches, ownSchemaFiles, target)) addOwn(node);
     for (const node of loadSources(root, ownSchemaFiles)) addOwn(node);
-    for (const node of loadSingularTests(root, renderer)) addOwn(node);
-    for (const node of loadAnalyses(root, renderer)) addOwn(node);
+    const testPatches = collectPatches(ownSchemaFiles, 'singularTests');
+    const singularTests = loadSingularTests(root, renderer, testPatches);
+    for (const node of singularTests) addOwn(node);
+    // dbt's NoNodeForYamlKey: an entry naming no singular test of this project.
+    const testNames = new Set(singularTests.map((t) => t.name));
+    for (const [name, p] of testPatches)
+      if (!testNames.has(name)) onLog(`Did not find matching node for patch with name '${name}' in the 'data_tests' section of file '${p.file}'`, 'warn');
+    for (const node of loadAnalyses(root, renderer, collectPatches(ownSchemaFiles, 'analyses'))) addOwn(node);
 
     const testCtx = testContextOf(root, renderer);
     const sourceTests = new Map(ownSchemaFiles.flatMap((f) => f.contents.sources).map((s) => [`source.${pf.name}.${s.sourceName}.${s.name}`, s.tests]));
@@ -334,7 +342,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const [name, p] of snapshotPatches)
       if (!snapshotNames.has(name) && p.config.enabled !== false)
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');
-    if (root.relDir === '') rootInternals = { root, patches, seedPatches, testCtx, schemaEntries: schemaEntriesOf(ownSchemaFiles) };
+    if (root.relDir === '') rootInternals = { root, patches, seedPatches, testPatches, testCtx, schemaEntries: schemaEntriesOf(ownSchemaFiles) };
     const parsers: Record<string, number> = {};
     for (const n of own) parsers[n.resourceType] = (parsers[n.resourceType] ?? 0) + 1;
     projectTimings.push({ name: root.name, elapsed: (performance.now() - projectStarted) / 1000, parsers });

@@ -17,6 +17,8 @@ export interface TestDeclaration {
   readonly config: Readonly<Record<string, unknown>>;
   readonly customName?: string;
   readonly columnName?: string;
+  /** dbt 1.10: a `description:` beside the test's arguments (rendered with the node's others). */
+  readonly description?: string;
   readonly file: string;
   /** The line of the model or column that declares the test (cheap to find). */
   readonly line: number;
@@ -95,6 +97,12 @@ export interface SchemaFileContents {
   readonly semantic: readonly SemanticDeclaration[];
   /** `groups:` (dbt 1.5). */
   readonly groups: readonly GroupDeclaration[];
+  /** `data_tests:` (dbt 1.9): description and config of singular tests, by name. */
+  readonly singularTests: readonly ResourcePatch[];
+  /** `analyses:`: description, columns and config of analyses, by name. */
+  readonly analyses: readonly ResourcePatch[];
+  /** What dbt warns about while reading the file (a `data_tests:` section it cannot parse). */
+  readonly notes: readonly string[];
 }
 
 /** Keys of a test entry that are config rather than test arguments (dbt accepts both places). */
@@ -176,6 +184,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
       config,
       customName: typeof body.name === 'string' ? body.name : undefined,
       columnName,
+      ...(typeof body.description === 'string' ? { description: body.description } : {}),
       file,
       line,
       exactLine: () => yaml.lineOf(path),
@@ -332,8 +341,21 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     };
   });
 
+  // dbt's SingularTestPatchParser: a section it cannot parse is a warning (the tests stand unpatched).
+  const notes: string[] = [];
+  let singularTests: ResourcePatch[] = [];
+  const dataTests = data.data_tests;
+  if (dataTests !== undefined && dataTests !== null) {
+    const bad = !Array.isArray(dataTests) ? `'data_tests' is not a list` : dataTests.some((t) => !isMapping(t) || typeof t.name !== 'string') ? 'Entry did not contain a name' : undefined;
+    if (bad) notes.push(`Unable to parse 'data_tests' section of file '${file}'\n${bad}`);
+    else singularTests = (dataTests as unknown[]).map((t, i) => parseResource(t, ['data_tests', i]));
+  }
+
   return {
     macros,
+    singularTests,
+    analyses: list('analyses').map((m, i) => parseResource(m, ['analyses', i])),
+    notes,
     models: list('models').map((m, i) => parseModel(m, ['models', i])),
     seeds: list('seeds').map((m, i) => parseResource(m, ['seeds', i])),
     snapshots: list('snapshots').map((m, i) => {

@@ -166,6 +166,8 @@ export interface TestNode extends NodeBase {
   readonly resourceType: 'test';
   readonly testType: 'generic' | 'singular';
   readonly testMetadata?: TestMetadata;
+  /** A singular test's `data_tests:` YAML entry (dbt 1.9), if any. */
+  readonly patchPath?: string;
   readonly columnName?: string;
   /** The model, seed or source the test is declared on (generic tests). */
   readonly attachedNode?: string;
