@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,14 +10,14 @@ import { manifestText } from '../../helpers/manifest-text.js';
 
 /*
  * Schema YAML parsed on a worker thread while the main thread reads and compiles model files ahead
- * (load/yaml-prefetch.ts, loadProject): the same manifest, warnings and first error as a load on
- * one thread.
+ * (load/yaml-prefetch.ts, loadProject), then model files read by that worker: the same manifest,
+ * warnings and first error as a load on one thread.
  */
 
 const dirs: string[] = [];
 beforeEach(() => {
   // Every file is the worker's (it answers all of them before the main thread reads any), however small.
-  Object.assign(yamlPrefetchHooks, { minBytes: 0, waitForWorker: true, taken: 0 });
+  Object.assign(yamlPrefetchHooks, { minBytes: 0, waitForWorker: true, taken: 0, modelsTaken: 0 });
 });
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -91,5 +91,41 @@ describe('schema YAML parsed on a worker thread', () => {
     const jinja = error();
     expect(jinja.file).toBe('models/layer_0/aaa_broken.sql');
     expect([jinja.code, jinja.line, jinja.message]).toEqual([error(1).code, error(1).line, error(1).message]);
+  });
+
+  it('reads model files on the worker: the same nodes, raw code with a byte order mark and non-ASCII text included', () => {
+    const dir = project({
+      'models/layer_0/m_00001.sql': "\uFEFFselect 'héllo ✓' as greeting, {{ var('factor', 1) }} as f\n",
+      'models/layer_1/empty_model.sql': '',
+    });
+    const threaded = load(dir);
+    expect(yamlPrefetchHooks.modelsTaken).toBe(301); // every model file (the worker read them all before the main thread began)
+    const single = load(dir, { parseThreads: 1 });
+    expect(manifestText(threaded)).toBe(manifestText(single));
+    const node = threaded.manifest.nodes.get('model.synth.m_00001')!;
+    expect(node.rawCode).toBe("select 'héllo ✓' as greeting, {{ var('factor', 1) }} as f\n");
+    expect(threaded.manifest.nodes.get('model.synth.m_00200')!.rawCode).toBe(single.manifest.nodes.get('model.synth.m_00200')!.rawCode);
+  });
+
+  it('leaves a model file the worker cannot read or decode to the main thread: the same error', () => {
+    const dir = project();
+    const error = (threads?: number) => {
+      try {
+        load(dir, { parseThreads: threads });
+      } catch (e) {
+        return e as Error & { file?: string; line?: number; code?: string };
+      }
+      throw new Error('the load did not fail');
+    };
+    writeFileSync(join(dir, 'models/layer_5/latin1.sql'), Buffer.from('select 1 as caf\xe9', 'latin1'));
+    const threaded = error();
+    expect(yamlPrefetchHooks.modelsTaken).toBeGreaterThan(0);
+    expect(threaded.file).toBe('models/layer_5/latin1.sql');
+    expect([threaded.code, threaded.line, threaded.message]).toEqual([error(1).code, error(1).line, error(1).message]);
+    rmSync(join(dir, 'models/layer_5/latin1.sql'));
+    symlinkSync(join(dir, 'nowhere.sql'), join(dir, 'models/layer_7/dangling.sql'));
+    const dangling = error();
+    expect(dangling.file).toBe('models/layer_7/dangling.sql');
+    expect([dangling.code, dangling.message]).toEqual([error(1).code, error(1).message]);
   });
 });

@@ -146,17 +146,21 @@ export function modelFiles(root: ProjectRoot): string[] {
   return root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']));
 }
 
+/** Model files' texts read elsewhere (a worker thread: yaml-prefetch.ts), by absolute path; undefined: read it here. */
+export type ReadModelText = (path: string) => string | undefined;
+
 /**
  * Reads model files of `root` ahead into `files.texts` (by rel) and compiles their templates
  * (precompile) until `enough()`; false when it stopped early. A file that cannot be read stops it:
  * its turn in loadModels reports the error.
  */
-export function readModelFilesAhead(root: ProjectRoot, renderer: Renderer, files: { readonly models: readonly string[]; readonly texts: Map<string, string> }, enough: () => boolean): boolean {
+export function readModelFilesAhead(root: ProjectRoot, renderer: Renderer, files: { readonly models: readonly string[]; readonly texts: Map<string, string> }, enough: () => boolean, readElsewhere?: ReadModelText): boolean {
   for (const rel of files.models) {
     if (enough()) return false;
     let text: string;
     try {
-      text = readProjectText(join(root.dir, rel), rootRelative(root, rel));
+      const path = join(root.dir, rel);
+      text = readElsewhere?.(path) ?? readProjectText(path, rootRelative(root, rel));
     } catch {
       return false;
     }
@@ -178,7 +182,7 @@ interface PreparedModel {
   readonly info: RenderNodeInfo;
 }
 
-function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string, texts?: ReadonlyMap<string, string>): PreparedModel {
+function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string, texts?: ModelTexts): PreparedModel {
   const pf = root.projectFile;
   const path = rootRelative(root, rel);
   const fileFqn = fqnOf(pf.name, pf.modelPaths, rel);
@@ -191,7 +195,7 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
   const baseLayers = [own, patch?.config ?? {}];
   const unrenderedLayers = { base: [unrendered.own, patch?.rawConfig ?? patch?.config ?? {}], rootOverride: unrendered.rootOverride };
   const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride], patch?.file ?? path);
-  const rawCode = texts?.get(rel) ?? readProjectText(join(root.dir, rel), rootRelative(root, rel));
+  const rawCode = texts?.get(rel) ?? readProjectText(join(root.dir, rel), path);
   const uniqueId = versioned ? `model.${pf.name}.${name}.v${versioned.v}` : `model.${pf.name}.${name}`;
   const info: RenderNodeInfo = {
     uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
@@ -200,14 +204,19 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
   return { rel, patch, versioned, baseLayers, rootOverride, unrenderedLayers, rawCode, info };
 }
 
+/** Model files' texts already read (ahead, or by a worker thread), by path relative to their root. */
+export interface ModelTexts {
+  get(rel: string): string | undefined;
+}
+
 /**
  * The model nodes of `files` (paths relative to `root`; default: every .sql file under its model
  * paths). `patches` are keyed by the file they describe (expandModelVersions: a version's file).
- * Files are read first (stopping at the first that fails; `texts`: files read ahead, by `rel`), then
+ * Files are read first (stopping at the first that fails; `texts`: files read already), then
  * parsed together (worker threads, parse cache); each node is built in file order, so the first error
  * in file order is thrown.
  */
-export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = modelFiles(root), texts?: ReadonlyMap<string, string>): ModelNode[] {
+export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = modelFiles(root), texts?: ModelTexts): ModelNode[] {
   const prepared: (PreparedModel | { readonly error: unknown })[] = [];
   for (const rel of files) {
     try {

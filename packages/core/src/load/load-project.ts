@@ -262,9 +262,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const rootFiles = new Map(roots.map((root) => [root, { schema: schemaFilesOf(root), models: modelFiles(root), texts: new Map<string, string>() }]));
   // TSDBT_YAML_THREAD=0: never (to measure against).
   const yamlThread = (options.env ?? process.env).TSDBT_YAML_THREAD !== '0';
-  const prefetch = yamlThread ? YamlPrefetch.start(roots.flatMap((root) => rootFiles.get(root)!.schema.map((rel) => ({ path: join(root.dir, rel), display: rootRelative(root, rel) }))), workers.threads) : undefined;
+  // The worker then reads model files from the last while this thread reads them from the first.
+  const filesOf = (kind: 'schema' | 'models') => roots.flatMap((root) => rootFiles.get(root)![kind].map((rel) => ({ path: join(root.dir, rel), display: rootRelative(root, rel) })));
+  const prefetch = yamlThread ? YamlPrefetch.start(filesOf('schema'), workers.threads, filesOf('models')) : undefined;
+  const readElsewhere = prefetch && ((path: string) => prefetch.modelText(path));
   if (prefetch && !(parseCache && existsSync(partialParseFile)))
-    for (const root of roots) if (!readModelFilesAhead(root, renderer, rootFiles.get(root)!, () => prefetch.finished())) break;
+    for (const root of roots) if (!readModelFilesAhead(root, renderer, rootFiles.get(root)!, () => prefetch.finished(), readElsewhere)) break;
   const schemaFiles: SchemaFile[] = [];
   const macroPatches: (MacroPatch & { packageName: string })[] = [];
   let rootInternals: Omit<LoadInternals, 'options'> | undefined;
@@ -289,7 +292,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const patches = expandModelVersions(collectPatches(ownSchemaFiles, 'models'), new Set(files.map((f) => basename(f, '.sql'))), (v, file) =>
       onLog(`${v.file}:${v.line}: version ${v.v} of model '${v.name}' has no model file (expected ${file}.sql, or set defined_in)`, 'warn'),
     );
-    for (const node of loadModels(root, renderer, patches, target, files, rootFiles.get(root)!.texts)) addOwn(node);
+    const texts = rootFiles.get(root)!.texts;
+    for (const node of loadModels(root, renderer, patches, target, files, { get: (rel) => texts.get(rel) ?? readElsewhere?.(join(root.dir, rel)) })) addOwn(node);
     const seedPatches = collectPatches(ownSchemaFiles, 'seeds');
     for (const node of loadSeeds(root, renderer, seedPatches, target)) addOwn(node);
     const snapshotPatches = collectPatches(ownSchemaFiles, 'snapshots');

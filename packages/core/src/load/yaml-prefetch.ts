@@ -11,6 +11,11 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
  * or could not hand back — so the data, warnings and errors are those of parsing on the main thread.
  * The load stays synchronous (claims by compare-and-swap, Atomics.wait, receiveMessageOnPort, as
  * parse-pool.ts); a worker that never answers is given up after WORKER_SILENCE_MS.
+ *
+ * Then the same worker reads model files, the same way (claimed from the last, in batches; the main
+ * thread claims from the first as it reads them): with the YAML parsed, the second core idled while
+ * the main thread read the rest of 10,000 model files itself (~13% of its time). A file the worker
+ * cannot read or decode is answered null and read again here, so errors are the main thread's.
  */
 
 /** Below this many bytes of schema YAML, starting a thread costs more than it saves. */
@@ -21,6 +26,18 @@ export const CLAIM_WORKER = 2;
 
 /** A file's answer: its text and loadYamlData's result, or not (the main thread does it). */
 export type YamlAnswer = { readonly ok: true; readonly text: string; readonly data: unknown } | { readonly ok: false };
+
+/** What the worker posts: a YAML file's answer, or a batch of model files' texts (null: read it on the main thread). */
+export type PrefetchMessage = readonly ['yaml', number, YamlAnswer] | readonly ['models', readonly number[], readonly (string | null)[]];
+
+/** A file the worker reads: its absolute path, and how errors name it. */
+export interface PrefetchFile {
+  readonly path: string;
+  readonly display: string;
+}
+
+/** Progress words shared with the worker (Int32Array indexes). */
+export const PROGRESS = { yamlPosted: 0, yamlDone: 1, modelsPosted: 2, modelsDone: 3 } as const;
 
 function workerFile(): string | undefined {
   // Built code only (dist/load/yaml-worker.js): run from TypeScript sources the main thread parses alone.
@@ -33,33 +50,35 @@ function workerFile(): string | undefined {
  * until the worker has answered every file (so a test knows which thread parsed what); `taken` counts
  * the worker's answers used.
  */
-export const yamlPrefetchHooks = { minBytes: MIN_PREFETCH_BYTES, waitForWorker: false, taken: 0 };
+export const yamlPrefetchHooks = { minBytes: MIN_PREFETCH_BYTES, waitForWorker: false, taken: 0, modelsTaken: 0 };
 
 export class YamlPrefetch {
   private readonly index: Map<string, number>;
-  private readonly claims: Int32Array;
-  /** [0]: answers posted; [1]: 1 once the worker has stopped claiming. */
-  private readonly progress: Int32Array;
+  private readonly modelIndex: Map<string, number>;
   private readonly answers = new Map<number, YamlAnswer>();
+  private readonly texts = new Map<number, string | null>();
   private abandoned = false;
 
   private constructor(
-    files: readonly { readonly path: string; readonly display: string }[],
+    files: readonly PrefetchFile[],
+    models: readonly PrefetchFile[],
     private readonly worker: Worker,
     private readonly port: MessagePort,
-    claims: Int32Array,
-    progress: Int32Array,
+    private readonly claims: Int32Array,
+    private readonly modelClaims: Int32Array,
+    /** PROGRESS's words: answers and batches posted, and whether the worker has stopped claiming. */
+    private readonly progress: Int32Array,
   ) {
     this.index = new Map(files.map((f, i) => [f.path, i]));
-    this.claims = claims;
-    this.progress = progress;
+    this.modelIndex = new Map(models.map((f, i) => [f.path, i]));
   }
 
   /**
-   * Starts parsing `files` (absolute path, and how errors name it) on a worker thread, or undefined when
-   * it would not pay: one thread allowed (`threads` 1), one core, little YAML, or no built worker.
+   * Starts parsing `files` (absolute path, and how errors name it) on a worker thread, then reading
+   * `models` (in the order the main thread reads them), or undefined when it would not pay: one thread
+   * allowed (`threads` 1), one core, little YAML, or no built worker.
    */
-  static start(files: readonly { readonly path: string; readonly display: string }[], threads: number | undefined): YamlPrefetch | undefined {
+  static start(files: readonly PrefetchFile[], threads: number | undefined, models: readonly PrefetchFile[] = []): YamlPrefetch | undefined {
     if (files.length === 0 || threads === 1 || (threads === undefined && availableParallelism() < 2)) return undefined;
     let bytes = 0;
     for (const f of files) {
@@ -72,24 +91,41 @@ export class YamlPrefetch {
     const file = bytes >= yamlPrefetchHooks.minBytes ? workerFile() : undefined;
     if (!file) return undefined;
     const claims = new Int32Array(new SharedArrayBuffer(4 * files.length));
-    const progress = new Int32Array(new SharedArrayBuffer(8));
+    const modelClaims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, models.length)));
+    const progress = new Int32Array(new SharedArrayBuffer(16));
     const { port1, port2 } = new MessageChannel();
     let worker: Worker;
     try {
-      worker = new Worker(file, { workerData: { files, claims, progress, port: port2 }, transferList: [port2] });
+      worker = new Worker(file, { workerData: { files, models, claims, modelClaims, progress, port: port2 }, transferList: [port2] });
     } catch {
       return undefined;
     }
     worker.unref();
     worker.on('error', () => undefined); // seen as silence: the main thread parses what is left
     if (yamlPrefetchHooks.waitForWorker)
-      for (const until = Date.now() + 120_000; Atomics.load(progress, 1) === 0 && Date.now() < until; ) Atomics.wait(progress, 1, 0, 200);
-    return new YamlPrefetch(files, worker, port1, claims, progress);
+      for (const word of [PROGRESS.yamlDone, PROGRESS.modelsDone])
+        for (const until = Date.now() + 120_000; Atomics.load(progress, word) === 0 && Date.now() < until; ) Atomics.wait(progress, word, 0, 200);
+    return new YamlPrefetch(files, models, worker, port1, claims, modelClaims, progress);
   }
 
-  /** Whether the worker has stopped (every file it claimed is answered): nothing left to wait for. */
+  /** Whether the worker is done with the YAML (every file it claimed is answered): nothing left to wait for. */
   finished(): boolean {
-    return this.abandoned || Atomics.load(this.progress, 1) === 1;
+    return this.abandoned || Atomics.load(this.progress, PROGRESS.yamlDone) === 1;
+  }
+
+  /**
+   * The text of the model file at `path` when the worker read it (waiting while it reads its batch);
+   * undefined: the main thread reads it (now claimed here, so the worker stops before it).
+   */
+  modelText(path: string): string | undefined {
+    const i = this.modelIndex.get(path);
+    if (i === undefined || this.abandoned) return undefined;
+    if (Atomics.compareExchange(this.modelClaims, i, 0, CLAIM_MAIN) !== CLAIM_WORKER) return undefined;
+    const text = this.wait(PROGRESS.modelsPosted, () => this.texts.get(i));
+    this.texts.delete(i);
+    if (typeof text !== 'string') return undefined;
+    yamlPrefetchHooks.modelsTaken++;
+    return text;
   }
 
   /** The worker's answer for the file at `path`, waiting while it parses it; undefined: read and parse it here. */
@@ -98,24 +134,26 @@ export class YamlPrefetch {
     if (i === undefined || this.abandoned) return undefined;
     // Ours when the worker has not claimed it: the worker stops at the first file the main thread holds.
     if (Atomics.compareExchange(this.claims, i, 0, CLAIM_MAIN) !== CLAIM_WORKER) return undefined;
-    let lastProgress = Atomics.load(this.progress, 0);
+    const answer = this.wait(PROGRESS.yamlPosted, () => this.answers.get(i));
+    this.answers.delete(i);
+    if (!answer?.ok) return undefined;
+    yamlPrefetchHooks.taken++;
+    return answer;
+  }
+
+  /** `found()` once the worker has posted it (watching the progress word `word`); undefined when the worker went silent. */
+  private wait<T>(word: number, found: () => T | undefined): T | undefined {
+    let lastProgress = Atomics.load(this.progress, word);
     let quietSince = Date.now();
     for (;;) {
       this.drain();
-      const answer = this.answers.get(i);
-      if (answer) {
-        this.answers.delete(i);
-        if (!answer.ok) return undefined;
-        yamlPrefetchHooks.taken++;
-        return answer;
-      }
-      Atomics.wait(this.progress, 0, lastProgress, 200);
-      const now = Atomics.load(this.progress, 0);
+      const value = found();
+      if (value !== undefined) return value;
+      if (this.abandoned) return undefined;
+      Atomics.wait(this.progress, word, lastProgress, 200);
+      const now = Atomics.load(this.progress, word);
       if (now !== lastProgress) (lastProgress = now), (quietSince = Date.now());
-      else if (Date.now() - quietSince > WORKER_SILENCE_MS) {
-        this.abandoned = true;
-        return undefined;
-      }
+      else if (Date.now() - quietSince > WORKER_SILENCE_MS) this.abandoned = true;
     }
   }
 
@@ -127,8 +165,9 @@ export class YamlPrefetch {
 
   private drain(): void {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
-      const [i, answer] = m.message as [number, YamlAnswer];
-      this.answers.set(i, answer);
+      const message = m.message as PrefetchMessage;
+      if (message[0] === 'yaml') this.answers.set(message[1], message[2]);
+      else for (let k = 0; k < message[1].length; k++) this.texts.set(message[1][k]!, message[2][k]!);
     }
   }
 }

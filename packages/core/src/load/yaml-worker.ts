@@ -1,23 +1,39 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { readProjectText } from '../shared/text-file.js';
 import { loadYamlData } from '../shared/yaml-schema.js';
-import { CLAIM_WORKER, type YamlAnswer } from './yaml-prefetch.js';
+import { CLAIM_WORKER, PROGRESS, type PrefetchFile, type PrefetchMessage, type YamlAnswer } from './yaml-prefetch.js';
 
 /*
  * The schema YAML thread of a load (load/yaml-prefetch.ts): reads and parses the files it claims,
  * from the last, until it meets the main thread. A file it cannot hand back as plain data (unreadable,
  * not UTF-8, a syntax error, a key written twice, an unusual value) is answered `{ ok: false }`: the
- * main thread reads and parses it itself, so errors and warnings are the main thread's.
+ * main thread reads and parses it itself, so errors and warnings are the main thread's. Then it reads
+ * model files the same way, MODEL_BATCH to a message (one message per file cost about what reading
+ * it does); a file it cannot read or decode is answered null.
  */
 
 interface YamlWorkerData {
-  readonly files: readonly { readonly path: string; readonly display: string }[];
+  readonly files: readonly PrefetchFile[];
+  readonly models: readonly PrefetchFile[];
   readonly claims: Int32Array;
+  readonly modelClaims: Int32Array;
   readonly progress: Int32Array;
   readonly port: MessagePort;
 }
 
-const { files, claims, progress, port } = workerData as YamlWorkerData;
+const MODEL_BATCH = 32;
+const { files, models, claims, modelClaims, progress, port } = workerData as YamlWorkerData;
+
+function post(message: PrefetchMessage, word: number): void {
+  port.postMessage(message);
+  Atomics.add(progress, word, 1);
+  Atomics.notify(progress, word);
+}
+
+function done(word: number): void {
+  Atomics.store(progress, word, 1);
+  Atomics.notify(progress, word);
+}
 
 for (let i = files.length - 1; i >= 0; i--) {
   if (Atomics.compareExchange(claims, i, 0, CLAIM_WORKER) !== 0) break; // the main thread has it, and every file before it
@@ -30,12 +46,30 @@ for (let i = files.length - 1; i >= 0; i--) {
   } catch {
     answer = { ok: false };
   }
-  port.postMessage([i, answer]);
-  Atomics.add(progress, 0, 1);
-  Atomics.notify(progress, 0);
+  post(['yaml', i, answer], PROGRESS.yamlPosted);
 }
-Atomics.store(progress, 1, 1);
-Atomics.notify(progress, 1);
+done(PROGRESS.yamlDone);
+
+for (let i = models.length - 1, met = false; i >= 0 && !met; ) {
+  const batch: number[] = [];
+  for (; i >= 0 && batch.length < MODEL_BATCH; i--) {
+    if (Atomics.compareExchange(modelClaims, i, 0, CLAIM_WORKER) !== 0) {
+      met = true; // the main thread reads this one and every one before it
+      break;
+    }
+    batch.push(i);
+  }
+  if (batch.length === 0) break;
+  const texts = batch.map((k) => {
+    try {
+      return readProjectText(models[k]!.path, models[k]!.display);
+    } catch {
+      return null;
+    }
+  });
+  post(['models', batch, texts], PROGRESS.modelsPosted);
+}
+done(PROGRESS.modelsDone);
 port.close();
 
 /** Data a structured clone gives back equal: plain objects and arrays of scalars, dates and bytes (no `__proto__` key). */
