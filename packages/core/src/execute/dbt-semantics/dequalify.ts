@@ -92,7 +92,12 @@ const needsDescribe = (node: SqlNode, sql: string) => {
   const joins = (sql.match(JOINS) ?? []).length;
   return joins >= 2 || (joins === 1 && /\.\s*\*/.test(sql));
 };
-const cteNeedsDescribe = (node: SqlNode, sql: string) => node.resourceType !== 'test' && dbtSemantics(node) && mayHaveJoinedStarCte(sql);
+/**
+ * A test too: its own output names do not matter, but a CTE's do to the SELECT reading it — an ephemeral model
+ * inlined into a test's query (`__dbt__cte__x`), or a singular test's own CTE (fivetran's dbt_greenhouse tests its
+ * ephemeral `int_greenhouse__candidate_contacts`, whose CTE selects `candidate.*` over four left joins).
+ */
+const cteNeedsDescribe = (node: SqlNode, sql: string) => dbtSemantics(node) && mayHaveJoinedStarCte(sql);
 
 /**
  * The DESCRIBEs that give each CTE joining a `t.*` dbt's column names (cte-column-names.ts), innermost first: yields
