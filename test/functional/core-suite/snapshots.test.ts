@@ -248,6 +248,26 @@ snapshots:
 `;
 
 /** seed_pg.sql's snapshot_expected, then invalidate_postgres.sql + update.sql, in ClickHouse SQL. */
+const CUSTOM_STRATEGY = `
+{# A "custom" strategy that's really just the timestamp one #}
+{% macro snapshot_custom_strategy(node, snapshotted_rel, current_rel, config, target_exists) %}
+    {% set primary_key = config['unique_key'] %}
+    {% set updated_at = config['updated_at'] %}
+
+    {% set row_changed_expr -%}
+        ({{ snapshotted_rel }}.{{ updated_at }} < {{ current_rel }}.{{ updated_at }})
+    {%- endset %}
+
+    {% set scd_id_expr = snapshot_hash_arguments([primary_key, updated_at]) %}
+
+    {% do return({
+        "unique_key": primary_key,
+        "updated_at": updated_at,
+        "row_changed": row_changed_expr,
+        "scd_id": scd_id_expr
+    }) %}
+{% endmacro %}
+`;
 const EXPECTED_COLUMNS = 'id, first_name, last_name, email, gender, ip_address, updated_at, dbt_valid_from, dbt_valid_to, dbt_updated_at, dbt_scd_id';
 const expectedRows = (schema: string, where = '') =>
   `SELECT ${EXPECTED_COLUMNS.replace('dbt_valid_from, dbt_valid_to, dbt_updated_at, dbt_scd_id', "updated_at, CAST(NULL AS Nullable(DateTime64(6))), updated_at, lower(hex(MD5(concat(toString(id), '-', first_name, '|', toString(updated_at)))))")} FROM ${schema}.seed ${where}`;
@@ -450,6 +470,46 @@ describe('snapshots (dbt-core tests/functional/snapshots)', () => {
     });
   }
 
+  // test_basic_snapshot.py TestBasicCustomSnapshot, TestBasicCustomNamespace (strategy='test.custom'), TestRefCustomNamespace:
+  // a project's snapshot_custom_strategy macro (dbt's fixture: "really just the timestamp one").
+  for (const strategy of ['custom', 'test.custom'] as const) {
+    it(`test_basic_snapshot ${strategy === 'custom' ? 'TestBasicCustomSnapshot' : 'TestBasicCustomNamespace'}: a custom strategy macro's history equals dbt's expected table`, async () => {
+      const p = dbtProject({
+        snapshots: {
+          'snapshot.sql': `{% snapshot snapshot_actual %}\n    {{ config(target_database=var('target_database', database), target_schema=var('target_schema', schema), unique_key='id || ' ~ "'-'" ~ ' || first_name', strategy='${strategy}', updated_at='updated_at') }}\n    select * from {{ target.schema }}.seed\n{% endsnapshot %}\n`,
+        },
+        models: { 'schema.yml': MODELS_SCHEMA_YML, 'ref_snapshot.sql': "select * from {{ ref('snapshot_actual') }}\n" },
+        macros: { 'test_no_overlaps.sql': NO_OVERLAPS, 'custom.sql': CUSTOM_STRATEGY },
+      });
+      await basicSetupSql(p);
+      expect((await p.dbt(['snapshot'])).results.map((r) => r.status)).toEqual(['success']);
+      await p.dbt(['test']);
+      await expectRelationsEqual(p, ['snapshot_actual', 'snapshot_expected'], EXPECTED_COLUMNS.split(', '));
+      await invalidateAndUpdate(p);
+      expect((await p.dbt(['snapshot'])).results.map((r) => r.status)).toEqual(['success']);
+      expect((await p.dbt(['test'])).results.map((r) => r.status)).toEqual(['pass']);
+      await expectRelationsEqual(p, ['snapshot_actual', 'snapshot_expected'], EXPECTED_COLUMNS.split(', '));
+      if (strategy === 'test.custom') expect((await p.dbt(['run'])).results).toHaveLength(1); // TestRefCustomNamespace
+    });
+  }
+
+  it('a custom strategy that returns dbt\'s own check strategy (snapshot_check_strategy) closes changed rows', async () => {
+    const p = dbtProject({
+      snapshots: { 'snap.sql': "{% snapshot snap %}\n{{ config(target_schema=schema, unique_key='id', strategy='mine', check_cols=['color']) }}\nselect * from {{ ref('src') }}\n{% endsnapshot %}\n" },
+      models: { 'src.sql': "select 1 as id, '{{ var(\"c\", \"red\") }}' as color union all select 2, 'green'\n" },
+      macros: { 'mine.sql': '{% macro snapshot_mine_strategy(node, snapshotted_rel, current_rel, config, target_exists) %}{{ return(snapshot_check_strategy(node, snapshotted_rel, current_rel, config, target_exists)) }}{% endmacro %}\n' },
+    });
+    await p.dbt(['run']);
+    await p.dbt(['snapshot']);
+    await p.dbt(['run', '--vars', '{c: blue}']);
+    await p.dbt(['snapshot']);
+    expect(await p.query('select id, color, dbt_valid_to is null as current from {schema}.snap order by id, current')).toEqual([
+      { id: 1, color: 'red', current: 0 },
+      { id: 1, color: 'blue', current: 1 },
+      { id: 2, color: 'green', current: 1 },
+    ]);
+  });
+
   it('test_snapshot_config: config in the block, then the same config from a YAML entry', async () => {
     const p = dbtProject({
       models: { 'orders.sql': "select 1 as id, 101 as user_id, 'pending' as status\n" },
@@ -501,7 +561,7 @@ describe('snapshots (dbt-core tests/functional/snapshots)', () => {
     await seedCn(p);
     const r = await p.dbt(['snapshot'], { expectPass: false });
     expect(r.results.map((x) => x.status)).toEqual(['error']);
-    expect(r.out.join('\n')).toContain("Snapshot strategy 'dbt.custom' is not supported");
+    expect(r.out.join('\n')).toContain("The specified strategy macro 'custom' was not found in package 'dbt'");
     // The project loads: models still run (dbt resolves a snapshot's strategy when it runs).
     p.write({ 'models/m.sql': 'select 1 as id\n' });
     expect((await p.dbt(['run'])).results.map((x) => x.status)).toEqual(['success']);

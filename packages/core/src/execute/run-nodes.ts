@@ -1,4 +1,5 @@
 import { materializationFor, type ModelLookup } from '../adapter/materializations/index.js';
+import { customSnapshotStrategy } from './snapshot-strategy.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
 import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
@@ -117,7 +118,9 @@ export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<
   try {
     result = await withHooks(ctx, node, adapter, async () => false, async () => {
       const existed = await existedBefore(adapter, node);
-      const built = await materializeSnapshot({ adapter, node, sql, signal: ctx.signal, emptyInputs: ctx.index.emptyInputs });
+      const name = node.config.strategy;
+      const strategy = typeof name === 'string' && name !== 'timestamp' && name !== 'check' ? customSnapshotStrategy(ctx, node, name, sql) : undefined;
+      const built = await materializeSnapshot({ adapter, node, sql, signal: ctx.signal, emptyInputs: ctx.index.emptyInputs, strategy });
       return { ...built, warnings: [...built.warnings, ...(await finishBuild(adapter, node, existed, ctx.signal))] };
     });
   } finally {

@@ -14,7 +14,15 @@ export interface SnapshotColumnNames {
 
 /** A snapshot's config, checked and resolved as dbt's SnapshotConfig and strategy macros do. */
 export interface SnapshotSettings {
-  readonly strategy: 'timestamp' | 'check';
+  /** 'custom': a project's or package's `snapshot_<name>_strategy` macro (`customStrategy` names it, maybe `package.name`). */
+  readonly strategy: 'timestamp' | 'check' | 'custom';
+  readonly customStrategy?: string;
+  /**
+   * What that macro returned (dbt's strategy dict), read when the snapshot runs: row_changed over
+   * `snapshotted_data.<col>` / `source_data.<col>`, scd_id over the query's columns. updatedAt and
+   * uniqueKey then hold the strategy's updated_at and unique_key.
+   */
+  readonly custom?: { readonly rowChanged: string; readonly scdId: string };
   /** One expression, or several columns (each becomes `dbt_unique_key_<i>`). */
   readonly uniqueKey: string | readonly string[];
   /** Timestamp strategy: the column compared; check strategy: optional, else the snapshot time. */
@@ -57,10 +65,13 @@ export function resolveSnapshotConfig(config: NodeConfig): SnapshotSettings | Sn
     return new SnapshotConfigProblem(`A snapshot must have a materialized value of 'snapshot' (found '${String(config.materialized)}')`, 'materialized', "Remove 'materialized' from the snapshot's config.");
   if (!strategy || (typeof key !== 'string' && !isStringList(key)) || (typeof key === 'string' && key.trim() === ''))
     return new SnapshotConfigProblem("Snapshots must be configured with a 'strategy' and 'unique_key'", strategy ? 'unique_key' : 'strategy', "Add e.g. config(strategy='timestamp', unique_key='id', updated_at='updated_at').");
-  if (strategy !== 'timestamp' && strategy !== 'check')
-    return new SnapshotConfigProblem(`Snapshot strategy '${String(strategy)}' is not supported`, 'strategy', "Use strategy='timestamp' (with updated_at) or strategy='check' (with check_cols); custom strategy macros are not supported by tsdbt.");
+  if (typeof strategy !== 'string' || strategy.trim() === '')
+    return new SnapshotConfigProblem(`Snapshot strategy ${JSON.stringify(strategy)} is not a name`, 'strategy', "Use strategy='timestamp' (with updated_at), strategy='check' (with check_cols) or the name of a snapshot_<name>_strategy macro.");
   let cols: 'all' | readonly string[] | undefined;
-  if (strategy === 'check') {
+  if (strategy !== 'timestamp' && strategy !== 'check') {
+    // dbt's strategy_dispatch finds the macro when the snapshot runs; its config rules are the macro's own.
+    if (checkCols === 'all' || isStringList(checkCols)) cols = checkCols as 'all' | string[];
+  } else if (strategy === 'check') {
     if (checkCols === undefined || checkCols === null || (Array.isArray(checkCols) && checkCols.length === 0))
       return new SnapshotConfigProblem('A snapshot configured with the check strategy must specify a check_cols configuration', 'check_cols', "Add check_cols='all' or check_cols=['col_a', 'col_b'].");
     if (typeof checkCols === 'string' && checkCols !== 'all')
@@ -87,8 +98,10 @@ export function resolveSnapshotConfig(config: NodeConfig): SnapshotSettings | Sn
     if (v !== null && v !== undefined && v !== '') columns[k] = String(v);
   }
   const current = config.dbt_valid_to_current;
+  const custom = strategy !== 'timestamp' && strategy !== 'check';
   return {
-    strategy,
+    strategy: custom ? 'custom' : strategy,
+    ...(custom ? { customStrategy: strategy } : {}),
     uniqueKey: typeof key === 'string' ? key : (key as string[]),
     updatedAt: typeof updatedAt === 'string' && updatedAt.trim() !== '' ? updatedAt : undefined,
     checkCols: cols,

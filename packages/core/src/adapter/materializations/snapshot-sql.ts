@@ -57,6 +57,8 @@ export const C = {
   inTarget: '__tsdbt_in_target',
   updatedAt: '__tsdbt_updated_at',
   oldScd: '__tsdbt_old_scd',
+  /** A custom strategy's scd_id of the query's row. */
+  scd: '__tsdbt_scd',
   oldFrom: '__tsdbt_old_from',
   oldTo: '__tsdbt_old_to',
   oldDeleted: '__tsdbt_old_deleted',
@@ -110,7 +112,7 @@ export function firstBuildSelect(shape: SnapshotShape, updatedAtType?: string): 
   const u = updatedAtExpr(shape);
   const validTo = updatedAtType ? `CAST(${currentValidTo(s)} AS ${nullableOf(updatedAtType)})` : `if(0, ${u}, ${currentValidTo(s)})`;
   const cols = [
-    `${hashArguments([...keyList(s), u], shape.hash)} AS ${q(s.columns.dbt_scd_id)}`,
+    `${s.custom ? s.custom.scdId : hashArguments([...keyList(s), u], shape.hash)} AS ${q(s.columns.dbt_scd_id)}`,
     `${u} AS ${q(s.columns.dbt_updated_at)}`,
     `${u} AS ${q(s.columns.dbt_valid_from)}`,
     `${validTo} AS ${q(s.columns.dbt_valid_to)}`,
@@ -133,6 +135,7 @@ export function snapshotTableSelect(node: SnapshotNode, sql: string): string {
 /** dbt's check strategy row_changed, over the checked column pairs (TRUE when a checked column is new). */
 function rowChanged(shape: SnapshotShape, target: TargetShape): string {
   const { settings: s } = shape;
+  if (s.custom) return `(${s.custom.rowChanged})`;
   if (s.strategy === 'timestamp') return `(${q(C.oldFrom)} < ${q(C.updatedAt)})`;
   if (target.columnAdded) return '1';
   const parts = target.checked.map((_, i) => {
@@ -174,7 +177,12 @@ export function changesSelect(shape: SnapshotShape, target: TargetShape, relatio
     ...checked.map((c, i): [string, string] => [q(c), C.oldCheck(i)]),
     ...(newRecord ? kept.map((c): [string, string] => [q(c.name), C.old(c.name)]) : []),
   ];
-  const list = (side: [string, string][]) => side.map(([e, n]) => `${e} AS ${q(n)}`).join(',\n    ');
+  // A custom strategy's row_changed reads the query's and the current version's columns by their own
+  // names, as dbt's staging query joins `source_data` to `snapshotted_data`: both sides carry them too,
+  // under those aliases; scd_id is computed over the query's columns.
+  const raw = (columns: readonly WarehouseColumn[]): [string, string][] => (s.custom ? columns.map((c): [string, string] => [q(c.name), c.name]) : []);
+  if (s.custom) sourceSide.push([s.custom.scdId, C.scd]);
+  const list = (side: [string, string][], extra: [string, string][] = []) => [...side, ...extra].map(([e, n]) => `${e} AS ${q(n)}`).join(',\n    ');
   const inSource = `(ifNull(${q(C.inSource)}, 0) = 1)`;
   const inTarget = `(ifNull(${q(C.inTarget)}, 0) = 1)`;
   const wasDeleted = newRecord ? `(ifNull(${q(C.oldDeleted)}, '') = 'True')` : '0';
@@ -191,10 +199,10 @@ export function changesSelect(shape: SnapshotShape, target: TargetShape, relatio
     `SELECT ${names.map((n) => q(n)).join(', ')},`,
     `  ${flags.join(',\n  ')}`,
     'FROM (',
-    `  SELECT\n    ${list(sourceSide)}\n  FROM (\n${shape.source}\n  ) AS __tsdbt_query`,
-    `) AS __tsdbt_s ALL ${deletes ? 'FULL OUTER' : 'LEFT'} JOIN (`,
-    `  SELECT\n    ${list(targetSide)}\n  FROM ${relation}\n  WHERE ${currentFilter(s)}`,
-    `) AS __tsdbt_t USING (${keys.map((_, i) => q(C.key(i))).join(', ')})`,
+    `  SELECT\n    ${list(sourceSide, raw(shape.sourceColumns))}\n  FROM (\n${shape.source}\n  ) AS __tsdbt_query`,
+    `) AS ${s.custom ? 'source_data' : '__tsdbt_s'} ALL ${deletes ? 'FULL OUTER' : 'LEFT'} JOIN (`,
+    `  SELECT\n    ${list(targetSide, raw(target.columns))}\n  FROM ${relation}\n  WHERE ${currentFilter(s)}`,
+    `) AS ${s.custom ? 'snapshotted_data' : '__tsdbt_t'} USING (${keys.map((_, i) => q(C.key(i))).join(', ')})`,
     ...(shape.sortingJoin ? ["SETTINGS join_algorithm = 'full_sorting_merge'"] : []),
   ].join('\n');
 }
@@ -220,7 +228,7 @@ export function insertionFill(shape: SnapshotShape, targetColumns: readonly Ware
   const types = new Map(targetColumns.map((c) => [c.name, c.type]));
   const out: [string, string][] = shape.sourceColumns.filter((c) => types.has(c.name)).map((c) => [c.name, q(C.src(c.name))]);
   // dbt_scd_id hashes the key's and updated_at's values as the query gave them (computed here, for k rows, not in the join over N).
-  const scd = hashArguments([...keyList(s).map((_, i) => q(C.key(i))), q(C.updatedAt)], shape.hash);
+  const scd = s.custom ? q(C.scd) : hashArguments([...keyList(s).map((_, i) => q(C.key(i))), q(C.updatedAt)], shape.hash);
   out.push([s.columns.dbt_scd_id, scd], [s.columns.dbt_updated_at, q(C.updatedAt)], [s.columns.dbt_valid_from, q(C.updatedAt)]);
   out.push([s.columns.dbt_valid_to, currentValidTo(s)]);
   if (s.hardDeletes === 'new_record') out.push([s.columns.dbt_is_deleted, "'False'"]);

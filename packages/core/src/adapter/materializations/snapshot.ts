@@ -19,7 +19,12 @@ export interface SnapshotContext {
   readonly method?: 'hardlink' | 'rewrite';
   /** `--empty`: the query reads zero rows. */
   readonly emptyInputs?: boolean;
+  /** A custom strategy: what its `snapshot_<name>_strategy` macro returns, given whether the table exists (execute/snapshot-strategy.ts). */
+  readonly strategy?: (targetExists: boolean) => CustomStrategy;
 }
+
+/** The parts of a snapshot's settings a custom strategy macro decides. */
+export type CustomStrategy = Pick<SnapshotSettings, 'custom' | 'uniqueKey' | 'updatedAt' | 'hardDeletes'>;
 
 /**
  * dbt's snapshot materialization: the first run creates the table (every row a current version);
@@ -29,8 +34,8 @@ export interface SnapshotContext {
  */
 export async function materializeSnapshot(ctx: SnapshotContext): Promise<MaterializeResult> {
   const { adapter, node, sql, signal } = ctx;
-  const settings = resolveSnapshotConfig(node.config);
-  if (settings instanceof SnapshotConfigProblem) throw new ProjectError('snapshot_config', `Snapshot '${node.name}': ${settings.message}`, { file: node.originalFilePath, line: node.line, hint: settings.hint });
+  const configured = resolveSnapshotConfig(node.config);
+  if (configured instanceof SnapshotConfigProblem) throw new ProjectError('snapshot_config', `Snapshot '${node.name}': ${configured.message}`, { file: node.originalFilePath, line: node.line, hint: configured.hint });
   const live = node.relation;
   return withStaging(adapter, live, signal, async (staging) => {
     const existing = await adapter.relationKind(live);
@@ -40,6 +45,9 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
         line: node.line,
         hint: 'Drop it (or set another alias/target_schema): a snapshot keeps its history in a table.',
       });
+    // dbt's snapshot materialization calls the strategy macro once the target's existence is known.
+    if (configured.strategy === 'custom' && !ctx.strategy) throw new ProjectError('snapshot_config', `Snapshot '${node.name}': strategy '${configured.customStrategy}' needs its macro, which this run cannot call`, { file: node.originalFilePath, line: node.line });
+    const settings: SnapshotSettings = configured.strategy === 'custom' ? { ...configured, ...ctx.strategy!(existing !== undefined) } : configured;
     const sourceColumns = await adapter.queryColumns(sql);
     const keyTypes = (await adapter.queryColumns(`SELECT ${keyList(settings).map((k, i) => `(${k}) AS k${i}`).join(', ')} FROM (\n${sql}\n) AS s`)).map((c) => c.type);
     const shapeFor = (hash: SnapshotShape['hash'], now: string): SnapshotShape => ({ settings, source: sql, sourceColumns, keyTypes, now, hash });
