@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodedNodes, decodeNodes, encodeNodes, holdsNoSql, isEmptyNode, plainNode } from '../../../packages/core/src/manifest/lazy-nodes.js';
+import { decodedNodes, decodeNodes, encodeNodes, holdsNoSql, indexColumnsParsed, isEmptyNode, plainNode } from '../../../packages/core/src/manifest/lazy-nodes.js';
 import type { ManifestNode } from '../../../packages/core/src/manifest/nodes.js';
 
 /** Plain nodes → encodeNodes → decodeNodes: lazy nodes as a warm start reads them back. */
@@ -47,5 +47,18 @@ describe('lazy nodes', () => {
     const again = decodeNodes(encodeNodes(nodes).index, encodeNodes(nodes).blobs.length, () => encodeNodes(nodes).blobs);
     expect(again.get('model.p.a')!.name).toBe('changed');
     expect(plainNode(again.get('model.p.b')!)).toEqual(model('b'));
+  });
+
+  it('parses an index column only when its field is first read (listing reads few of them)', () => {
+    const nodes = roundTrip([model('a'), model('b', { tags: ['t'] }), model('c')]);
+    const before = indexColumnsParsed();
+    expect([...nodes.values()].map((n) => n.fqn.join('.'))).toEqual(['p.a', 'p.b', 'p.c']);
+    expect(indexColumnsParsed() - before).toBe(1);
+    expect([...nodes.values()].map((n) => [n.resourceType, n.uniqueId])).toEqual([['model', 'model.p.a'], ['model', 'model.p.b'], ['model', 'model.p.c']]);
+    expect(indexColumnsParsed() - before).toBe(2);
+    expect([...nodes.values()].map((n) => [n.tags, n.originalFilePath, n.dependsOn])).toEqual([[[], 'models/a.sql', []], [['t'], 'models/b.sql', []], [[], 'models/c.sql', []]]);
+    expect(indexColumnsParsed() - before).toBe(5);
+    expect(nodes.get('model.p.b')!.tags).toEqual(['t']);
+    expect(indexColumnsParsed() - before).toBe(5);
   });
 });

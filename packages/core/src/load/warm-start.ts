@@ -39,7 +39,7 @@ import type { SchemaFileEntries } from './warm-yaml-update.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/10';
+const FORMAT = 'tsdbt-warm-start/11';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;

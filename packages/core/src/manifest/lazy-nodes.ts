@@ -40,11 +40,32 @@ export type BlobReader = (offset: number, length: number, crc: number) => Uint8A
 /** Past this many nodes decoded one by one, the blobs are read whole (one read beats thousands of small ones). */
 const READ_ALONE = 64;
 
+/**
+ * The index's listed fields, one JSON line per field, each parsed when a node's value of that field
+ * is first read: `ls` reads the resource type and fqn of every node and none of the paths, names,
+ * dependencies… (most of the index's bytes).
+ */
+interface Columns {
+  readonly bytes: Buffer;
+  /** Where each column's JSON text starts and ends in `bytes` (two offsets per field). */
+  readonly bounds: readonly number[];
+  readonly parsed: (readonly unknown[] | undefined)[];
+}
+
+let parsedColumns = 0;
+
+function columnOf(c: Columns, i: number): readonly unknown[] {
+  const known = c.parsed[i];
+  if (known) return known;
+  parsedColumns++;
+  return (c.parsed[i] = JSON.parse(c.bytes.toString('utf8', c.bounds[2 * i], c.bounds[2 * i + 1])) as unknown[]);
+}
+
 /** One node as read back: where its index row and blob are, the node once decoded. */
 interface Holder {
   readonly id: string;
   readonly row: number;
-  readonly columns: readonly (readonly unknown[])[];
+  readonly columns: Columns;
   readonly blobs: Blobs;
   readonly offset: number;
   readonly length: number;
@@ -139,7 +160,7 @@ const handler: ProxyHandler<Holder> = {
       return relation === null ? undefined : relation !== ABSENT ? relation : decode(h).relation;
     }
     const column = COLUMN.get(key);
-    const cell = column === undefined ? ABSENT : h.columns[column]![h.row];
+    const cell = column === undefined ? ABSENT : columnOf(h.columns, column)[h.row];
     return cell === null ? undefined : cell !== ABSENT ? cell : (decode(h) as unknown as Record<PropertyKey, unknown>)[key as string];
   },
   has: (h, key) => key in decode(h),
@@ -180,6 +201,11 @@ export function plainNode(node: ManifestNode): ManifestNode {
 /** How many lazy nodes were decoded in this process so far (tests check a command decodes only what it needs). */
 export function decodedNodes(): number {
   return decodedCount;
+}
+
+/** How many index columns (one per listed field and read of a warm start) were parsed in this process so far. */
+export function indexColumnsParsed(): number {
+  return parsedColumns;
 }
 
 /** A value as an index cell: strings and arrays of strings as they are, anything else left to the blob. */
@@ -243,10 +269,11 @@ export function encodeNodeStream(nodes: ReadonlyMap<string, ManifestNode>, onBlo
     configs.push(configCell(node.config));
     relations.push(relationCell(node.relation));
   }
-  // Three JSON texts on three lines: listing reads the first, the second is parsed when a config is
-  // read, the third (each blob's CRC-32) when a blob is read alone.
-  const index = `${JSON.stringify({ fields: FIELDS, ids, lengths, flags, columns })}\n${JSON.stringify({ configs, relations })}\n${JSON.stringify(crcs)}`;
-  return Buffer.from(index);
+  // JSON texts one per line: every read parses the first (ids, blob lengths, flags), each listed field's
+  // column when that field is first read; then the configs and relations, parsed when a config is
+  // read, and each blob's CRC-32, when a blob is read alone.
+  const lines = [JSON.stringify({ fields: FIELDS, ids, lengths, flags }), ...columns.map((c) => JSON.stringify(c)), JSON.stringify({ configs, relations }), JSON.stringify(crcs)];
+  return Buffer.from(lines.join('\n'));
 }
 
 /**
@@ -257,14 +284,17 @@ export function encodeNodeStream(nodes: ReadonlyMap<string, ManifestNode>, onBlo
  */
 export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () => Uint8Array, release?: () => void, readOne?: BlobReader): Map<string, ManifestNode> {
   const bytes = Buffer.from(index.buffer, index.byteOffset, index.byteLength);
-  const cut = bytes.indexOf(10);
-  const cut2 = cut < 0 ? -1 : bytes.indexOf(10, cut + 1);
-  if (cut2 < 0) throw new Error('the node index is incomplete');
-  const { fields, ids, lengths, flags, columns } = JSON.parse(bytes.toString('utf8', 0, cut)) as {
-    fields: string[]; ids: string[]; lengths: number[]; flags: number[]; columns: unknown[][];
-  };
-  const more: More = { parsed: undefined, bytes: bytes.subarray(cut + 1, cut2) };
+  // The line ends: the head, a column per field, configs and relations, then the CRCs.
+  const ends: number[] = [];
+  for (let at = bytes.indexOf(10); at >= 0 && ends.length < FIELDS.length + 2; at = bytes.indexOf(10, at + 1)) ends.push(at);
+  if (ends.length < FIELDS.length + 2) throw new Error('the node index is incomplete');
+  const { fields, ids, lengths, flags } = JSON.parse(bytes.toString('utf8', 0, ends[0])) as { fields: string[]; ids: string[]; lengths: number[]; flags: number[] };
   if (fields.join() !== FIELDS.join()) throw new Error('the node index has other fields');
+  const bounds = FIELDS.flatMap((_, i) => [ends[i]! + 1, ends[i + 1]!]);
+  const columns: Columns = { bytes, bounds, parsed: FIELDS.map(() => undefined) };
+  const cut = ends[FIELDS.length]!;
+  const cut2 = ends[FIELDS.length + 1]!;
+  const more: More = { parsed: undefined, bytes: bytes.subarray(cut + 1, cut2) };
   const blobs: Blobs = { bytes: undefined, read: readBlobs, readOne, crcs: undefined, crcBytes: bytes.subarray(cut2 + 1), ones: 0 };
   // `release` (e.g. closing the file the blobs would be read from) when no node of this read is left.
   if (release) released.register(blobs, release);
