@@ -304,11 +304,15 @@ export class TsdbtProject {
 
   /** Unique ids of the nodes a selection picks, in dependency order. */
   select(options: SelectionOptions = {}): string[] {
-    const selected = selectNodes(this.manifest, this.graph, {
+    return this.graph.order(this.selectIds(options));
+  }
+
+  /** Unique ids of the nodes a selection picks, in no particular order (`ls` sorts them by id: ordering by dependency is work it throws away). */
+  selectIds(options: SelectionOptions = {}): Set<string> {
+    return selectNodes(this.manifest, this.graph, {
       ...options,
       onWarning: (message) => this.onEvent({ type: 'warning', message }),
     }, this.stateArtifacts(options.state));
-    return this.graph.order(selected);
   }
 
   /**

@@ -58,7 +58,7 @@ export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: st
   const project = openProject(flags, io, flags.warnError ? { onEvent: (e) => (e.type === 'warning' ? void warnings.push(e.message) : undefined) } : {}, true);
   // dbt's ListTask: `--models` (the older flag) implies --resource-type model.
   const types = byModels ? ['model'] : resourceTypesOf('ls', flags.resourceType, flags.excludeResourceType);
-  const ids = project.select({ ...selection(flags), resourceTypes: types as ManifestNode['resourceType'][] | undefined }).sort();
+  const ids = [...project.selectIds({ ...selection(flags), resourceTypes: types as ManifestNode['resourceType'][] | undefined })].sort();
   if (warnings.length) {
     for (const message of warnings.slice(1)) printWarning({ type: 'warning', message });
     throw new UsageError('warn_error', warnings[0]!, { hint: '--warn-error (or DBT_WARN_ERROR) makes warnings errors.' });

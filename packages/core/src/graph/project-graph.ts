@@ -14,8 +14,10 @@ export class ProjectGraph {
   /** Parents and children read off the manifest (warm start, until the graphology graph is built). */
   private adjacency: { readonly parents: Map<string, string[]>; readonly children: Map<string, string[]> } | undefined;
   private readonly manifest: Manifest;
-  /** Longest-path depth of each node (its topological generation), filled on demand. */
-  private depthMemo = new Map<string, number>();
+  /** Longest-path depth of each node (its topological generation), filled on demand (from the known depths when first needed). */
+  private memo: Map<string, number> | undefined;
+  /** Depths known up front (a warm start's): made a map only when a depth is first asked for (`ls` never asks). */
+  private knownDepths: Iterable<readonly [string, number]> | undefined;
 
   /**
    * `acyclic`: the manifest's dependencies are known to have no cycle; `depths`: each node's
@@ -24,10 +26,17 @@ export class ProjectGraph {
    * children are read off the manifest when first asked for (the graphology graph only for what
    * needs it: the generations of the whole graph, an incremental copy).
    */
-  constructor(manifest: Manifest, options: { readonly acyclic?: boolean; readonly depths?: ReadonlyMap<string, number> } = {}) {
+  constructor(manifest: Manifest, options: { readonly acyclic?: boolean; readonly depths?: Iterable<readonly [string, number]> } = {}) {
     this.manifest = manifest;
-    if (options.depths) this.depthMemo = new Map(options.depths);
+    this.knownDepths = options.depths;
     if (!options.acyclic) this.built = buildGraph(manifest, true);
+  }
+
+  private get depthMemo(): Map<string, number> {
+    if (this.memo) return this.memo;
+    const memo = new Map<string, number>(this.knownDepths);
+    this.knownDepths = undefined;
+    return (this.memo = memo);
   }
 
   private get graph(): DirectedGraph {
@@ -80,7 +89,7 @@ export class ProjectGraph {
       for (const id of touched)
         for (const p of manifest.nodes.get(id)!.dependsOn) if (graph.hasNode(p) && !graph.hasEdge(p, id)) graph.addEdge(p, id);
     }
-    Object.assign(next, { built: graph, adjacency: undefined, manifest, depthMemo: sameEdges ? previous.depthMemo : new Map() });
+    Object.assign(next, { built: graph, adjacency: undefined, manifest, memo: sameEdges ? previous.depthMemo : new Map(), knownDepths: undefined });
     if (!sameEdges) {
       // A new cycle must pass through a node whose in-edges changed.
       for (const id of touched) {

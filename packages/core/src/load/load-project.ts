@@ -99,7 +99,7 @@ export interface LoadedProject {
   /** How long each phase of the load took (`tsdbt parse` writes them to target/perf_info.json). */
   readonly timings?: LoadTimings;
   /** What a warm start knows of the DAG (no cycle, each node's generation): graph/ need not work it out. */
-  readonly graphHints?: { readonly acyclic: true; readonly depths: ReadonlyMap<string, number> };
+  readonly graphHints?: { readonly acyclic: true; readonly depths: Iterable<readonly [string, number]> };
   /** A load served unchanged from its warm start: what it is (equal identities, equal manifests), for artifacts that can be reused. */
   readonly warmIdentity?: string;
   /** With warmIdentity: the nodes set since the warm start was `since` (load/warm-changes.ts; undefined: unknown, reuse nothing). */

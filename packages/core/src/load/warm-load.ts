@@ -114,7 +114,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
       warmStart: true,
       ...(updated ? { warmUpdate: updated.files } : {}),
     },
-    graphHints: { acyclic: true, depths: new Map(saved.depths) },
+    graphHints: { acyclic: true, depths: saved.depths },
     ...(identity !== undefined ? { warmIdentity: identity, warmChanges: changedSinceOf(identity, deltaNodes) } : {}),
     // perf_info.json: the whole load was reading the warm start
     timings: { readProjectElapsed: 0, loadMacrosElapsed: 0, parseProjectElapsed: 0, processManifestElapsed: 0, loadAllElapsed: (performance.now() - started) / 1000, projects: [] },
