@@ -13,7 +13,7 @@ import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { renderedWithNames } from './compile/final-render.js';
-import { childrenAmong, compileMemoKey, memoCompiled, readCompileMemo, reusableNodes, withPath, writeCompileMemo } from './compile/compile-memo.js';
+import { childrenAmong, compileMemoKey, memoCompiled, memoPaths, pathsOfMemo, readCompileMemo, reusableNodes, withPaths, writeCompileMemo } from './compile/compile-memo.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
@@ -355,7 +355,8 @@ export class TsdbtProject {
 
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
   async compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean } = {}): Promise<CompiledNode[]> {
-    const ids = this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
+    // Selected first (its warnings are said again), ordered only when compiled again.
+    const picked = this.selectIds({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
     // The last compile's result (compile/compile-memo.ts): all of it for the same warm start and selection, else what still holds.
     const { select, exclude, selector, resourceTypes, indirectSelection } = options;
     const identity = this.loaded.warmIdentity;
@@ -363,21 +364,22 @@ export class TsdbtProject {
     const memo = memoKeys === undefined ? undefined : readCompileMemo(this.targetDir, memoKeys.key);
     if (memo && memo.identity === identity && memo.selection === memoKeys!.selection) {
       // Each SQL decoded only when read: the files and manifest.json are known unchanged by their keys.
-      const items = memo.ids.map((id, k) => memoCompiled({ node: this.graph.node(id) }, memo, k));
-      if (options.write === false) return memo.ids.map((id, k) => memoCompiled({ node: this.graph.node(id), path: '' }, memo, k));
-      const { paths } = writeCompiledFiles(this.targetDir, items, this.secrets, memo.hashes);
+      const items = memo.ids.map((id, k) => memoCompiled({ node: this.graph.node(id), path: '' }, memo, k));
+      if (options.write === false) return items;
+      const { paths } = writeCompiledFiles(this.targetDir, items, this.secrets, memo.hashes, pathsOfMemo(this.targetDir, memo));
       const sqlKeys = new Map(memo.ids.map((id, k) => [id, memo.sqlKeys[k]!]));
       const at = new Map(memo.ids.map((id, k) => [id, k]));
       writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, { get: (id) => (at.has(id) ? items[at.get(id)!]!.sql : undefined) }, this.secrets, undefined, memo.manifestKey, this.manifestSource(), sqlKeys);
-      return items.map((i, k) => withPath(i, paths[k]!));
+      return withPaths(items, (k) => paths[k]!);
     }
+    const ids = this.graph.order(picked);
     const changed = memo && this.loaded.warmChanges?.(memo.identity);
     const isEphemeral = (id: string) => {
       const n = this.graph.node(id);
       return n.resourceType === 'model' && n.config.materialized === 'ephemeral';
     };
     const reusable = memo && changed ? reusableNodes(memo, changed, childrenAmong(this.manifest.nodes), isEphemeral, options.select !== undefined && options.select.length > 0) : undefined;
-    const deferred = await deferral(options, this.manifest, new Set(ids), (dir) => this.stateArtifacts(dir).state, () => this.adapter());
+    const deferred = await deferral(options, this.manifest, picked, (dir) => this.stateArtifacts(dir).state, () => this.adapter());
     const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
     const items: { node: ManifestNode; sql: string }[] = [];
     // Per item: the memo's index when its SQL was taken from there.
@@ -414,7 +416,7 @@ export class TsdbtProject {
       }
       items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node)) });
     }
-    if (options.write === false) return items.map((i) => withPath(i, ''));
+    if (options.write === false) return withPaths(items, () => '');
     const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets, fromMemo.map((at) => (at === undefined ? undefined : memo!.hashes[at])));
     const sqlKeys = items.map((i, k) => (fromMemo[k] === undefined ? sqlKey(i.sql) : memo!.sqlKeys[fromMemo[k]!]!));
     const manifestKey = this.manifestContentKey(items, sqlKeys);
@@ -439,10 +441,11 @@ export class TsdbtProject {
             named: items.filter((i, k) => (fromMemo[k] === undefined ? 'needsNames' in i.node && i.node.needsNames === true : memoNamed.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
             ephemeral: items.filter((i, k) => (fromMemo[k] === undefined ? isEphemeral(i.node.uniqueId) : memoEphemeral.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
             manifestKey,
+            paths: memoPaths(this.targetDir, paths),
           }
         : undefined,
     );
-    return items.map((i, k) => withPath(i, paths[k]!));
+    return withPaths(items, (k) => paths[k]!);
   }
 
   /**

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TsdbtProject } from '../../../packages/core/src/index.js';
-import { decodedNodes } from '../../../packages/core/src/manifest/lazy-nodes.js';
+import { decodedNodes, indexColumnsParsed } from '../../../packages/core/src/manifest/lazy-nodes.js';
+import { deserialize } from 'node:v8';
 import { decodedMemoSqls } from '../../../packages/core/src/compile/compile-memo.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
 
@@ -35,10 +36,12 @@ async function compile(dir: string, options: Parameters<TsdbtProject['compile']>
   const project = TsdbtProject.open({ projectDir: dir, targetPath, partialParse: targetPath !== 'cold' });
   const before = decodedNodes();
   const sqlsBefore = decodedMemoSqls();
+  const columnsBefore = indexColumnsParsed();
   const result = await project.compile(options);
   // SQL texts of the memo decoded by the compile itself (reading the result's SQL below decodes the rest).
   const sqlsDecoded = decodedMemoSqls() - sqlsBefore;
-  return { result: result.map((c) => [c.node.uniqueId, c.sql, c.path.replace(targetPath, 'T')]), decoded: decodedNodes() - before, sqlsDecoded, warm: project.loaded.partialParse.warmStart === true };
+  const columns = indexColumnsParsed() - columnsBefore;
+  return { result: result.map((c) => [c.node.uniqueId, c.sql, c.path.replace(targetPath, 'T')]), decoded: decodedNodes() - before, sqlsDecoded, columns, warm: project.loaded.partialParse.warmStart === true };
 }
 
 describe('warm compile memo', () => {
@@ -51,6 +54,8 @@ describe('warm compile memo', () => {
     expect(third.warm).toBe(true);
     expect(third.decoded).toBe(0);
     expect(third.sqlsDecoded).toBe(0); // files and manifest.json known unchanged: no SQL text read
+    // Of the nodes' listed fields only the resource type (the selection's): the files' paths are the memo's, not made from each node again.
+    expect(third.columns).toBe(1);
     expect(third.result).toEqual(cold.result);
     expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
     expect(compiledFile(dir, 'target', 'm_00010')).toBe(compiledFile(dir, 'cold', 'm_00010'));
@@ -67,6 +72,22 @@ describe('warm compile memo', () => {
     expect(compiledFile(dir, 'target', 'm_00010')).toBe(compiledFile(dir, 'cold', 'm_00010'));
     expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
     expect(again.result.length).toBeGreaterThan(40);
+  });
+
+  it("a compile of a selection keeps what the last compile wrote of the other files (the next full compile reads none of them)", async () => {
+    const dir = project();
+    await compile(dir);
+    const written = () => deserialize(readFileSync(join(dir, 'target', 'compiled', '.tsdbt-written'))) as { paths: string; hashes: string; stats: Float64Array };
+    const all = written();
+    const files = all.paths.split('\n');
+    expect(files.length).toBeGreaterThan(40);
+    expect(all.stats.length).toBe(2 * files.length);
+    writeFileSync(join(dir, 'target', 'compiled', 'synth', modelPath(dir, 'm_00010')), 'edited by hand');
+    await compile(dir, { select: ['m_00010'] });
+    const after = written();
+    expect(after.paths.split('\n').sort()).toEqual([...files].sort());
+    expect(after.hashes.split('\n').length).toBe(files.length);
+    expect(compiledFile(dir, 'target', 'm_00010')).not.toBe('edited by hand');
   });
 
   it('another selection or an edited model compiles again, as a cold compile would', async () => {
