@@ -12,6 +12,9 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     expect(warehouseFunctionNames("select NVL(a, 0), iff(b > 1, 'x', 'y'), boolor_agg(f), booland_agg(f) from t")).toBe(
       "select coalesce(a, 0), if(b > 1, 'x', 'y'), maxOrNull(toBool(f)), minOrNull(toBool(f)) from t",
     );
+    expect(warehouseFunctionNames("select len(name), LEN(trim(x)), sha2(email), SHA2(email, 512), sha2(x, 0), sha2(x, n) from t")).toBe(
+      'select lengthUTF8(name), lengthUTF8(trim(x)), lower(hex(SHA256(email))), lower(hex(SHA512(email))), lower(hex(SHA256(x))), sha2(x, n) from t',
+    );
     // nested: the inner call written first
     expect(warehouseFunctionNames("select md5(split_part(md5(x), 'a', 1)) from t")).toBe("select lower(hex(MD5(splitByString('a', lower(hex(MD5(x))))[1]))) from t");
   });

@@ -15,7 +15,10 @@ import { closingParen, splitTopLevel } from './select-frames.js';
  * - bool_or(b) / bool_and(b) (Snowflake's boolor_agg / booland_agg): NULL over no rows or only NULLs → maxOrNull /
  *   minOrNull of toBool(b) (as dbt.bool_or);
  * - Snowflake's and Redshift's nvl(a, b) → coalesce(a, b); Snowflake's iff(c, a, b) → if(c, a, b) (a NULL condition
- *   gives b in both).
+ *   gives b in both);
+ * - Snowflake's, Redshift's and DuckDB's len(s): characters → lengthUTF8(s) (ClickHouse's length counts bytes);
+ * - Snowflake's and Databricks' sha2(x[, bits]): the lower-case hex SHA-2 digest, 256 bits by default (0 too)
+ *   → lower(hex(SHA256(x))) (SHA224/SHA384/SHA512 for those literal sizes).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
 export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
@@ -24,13 +27,13 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(sql);
 }
 
-const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff)\s*\(/i;
+const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2)\s*\(/i;
 
 export function warehouseFunctionNames(sql: string): string {
   // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
   for (let out = sql; ; ) {
     const code = blankNonCode(out);
-    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff)\s*\(/gi)].reverse();
+    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2)\s*\(/gi)].reverse();
     const edit = calls.map((m) => rewrite(out, code, m)).find((e) => e !== undefined);
     if (!edit) return out;
     out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
@@ -58,6 +61,13 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       return args.length === 2 ? { at, end: open, text: 'coalesce' } : undefined;
     case 'iff':
       return args.length === 3 ? { at, end: open, text: 'if' } : undefined;
+    case 'len':
+      return args.length === 1 ? { at, end: open, text: 'lengthUTF8' } : undefined;
+    case 'sha2': {
+      const bits = args.length === 1 ? '256' : args.length === 2 ? text(1) : '';
+      const fn = ({ '0': 'SHA256', '224': 'SHA224', '256': 'SHA256', '384': 'SHA384', '512': 'SHA512' } as Record<string, string>)[bits];
+      return fn ? { at, end: close + 1, text: `lower(hex(${fn}(${text(0)})))` } : undefined;
+    }
     case 'bool_or':
     case 'boolor_agg':
       return args.length === 1 ? { at, end: close + 1, text: `maxOrNull(toBool(${text(0)}))` } : undefined;
