@@ -10,6 +10,12 @@ describe('aliasShadowsReadColumn', () => {
     expect(aliasShadowsReadColumn('with a as (select sum(t.n) as n, max(n) as m from t) select * from a')).toBe(true);
   });
 
+  it('finds any alias its WHERE names (SQL filters on the input column; dbt-tests-adapter store_failures problematic_model)', () => {
+    expect(aliasShadowsReadColumn('select null as id, first_name from people where id in (3,4)')).toBe(true);
+    expect(aliasShadowsReadColumn("select 'x' as status from t where status = 'y'")).toBe(true);
+    expect(aliasShadowsReadColumn('select id, null as first_name from people where id in (3,4)')).toBe(false);
+  });
+
   it('leaves aliases no other part reads, plain renames, calls, literals, GROUP BY/HAVING/ORDER BY and other SELECTs alone', () => {
     for (const sql of [
       'select sum(n) as n, count(*) as c from t',

@@ -12,7 +12,7 @@ import { runCodeOf, type RunCode } from './inlined-code.js';
  * `sum(n_opened) as n_opened, sum(days) / sum(n_opened) as avg_days` nests one aggregate in
  * another (ILLEGAL_AGGREGATION; fivetran's dbt_github weekly/monthly metrics) and
  * `coalesce(x, 0) as x, x is null as x_missing` silently reads the alias. With `dbt_semantics` on
- * (the default), a model, snapshot or test whose SQL has an alias that shadows a column it reads
+ * (the default), a model, snapshot or test whose SQL has an alias its WHERE names, or one that shadows a column it reads
  * (`f(… x …) as x`) and names it in another item or the WHERE of that SELECT runs with
  * `prefer_column_name_to_alias = 1` (SQL's precedence), and, since that setting applies to ORDER BY
  * too, each ORDER BY term naming an alias of its SELECT is written as the item's position
@@ -96,16 +96,23 @@ const readsName = (expr: string, name: string) => new RegExp(`(?<![\\w$])${name}
 // GROUP BY, HAVING and QUALIFY are no trigger: warehouses differ there (BigQuery reads the alias, as ClickHouse).
 const READ_CLAUSES = new Set(['where', 'prewhere']);
 
-/** Any SELECT with an item `f(… x …) as x` whose `x` is also read by another item or in WHERE. */
+/**
+ * Any SELECT with an item `f(… x …) as x` whose `x` is also read by another item or in WHERE, or with
+ * any other `expr as x` whose `x` its WHERE reads (`select null as id … where id in (3, 4)`: SQL
+ * filters on the input's id, ClickHouse on the alias). Where the input has no such column,
+ * ClickHouse still reads the alias under the setting: nothing changes for `a + 1 as b … where b > 1`.
+ */
 export function aliasShadowsReadColumn(sql: string): boolean {
   if (!/\bas\b/i.test(sql)) return false;
   const code = blankNonCode(sql);
   return selectFrames(code).some((frame) => {
     const items = itemsOf(code, frame);
-    const shadowing = items.filter((i) => i.alias !== undefined && !isColumn(code, i) && readsName(code.slice(i.expr.start, i.expr.end), i.alias));
-    if (shadowing.length === 0) return false;
+    const aliased = items.filter((i) => i.alias !== undefined && !isColumn(code, i));
+    if (aliased.length === 0) return false;
     const clauseNames = new Set(frame.clauses.filter((c) => READ_CLAUSES.has(c.word)).flatMap((c) => namesRead(code, c)));
-    return shadowing.some((s) => clauseNames.has(s.alias!) || items.some((other) => other !== s && namesRead(code, other.expr).includes(s.alias!)));
+    if (aliased.some((a) => clauseNames.has(a.alias!))) return true;
+    const shadowing = aliased.filter((i) => readsName(code.slice(i.expr.start, i.expr.end), i.alias!));
+    return shadowing.some((s) => items.some((other) => other !== s && namesRead(code, other.expr).includes(s.alias!)));
   });
 }
 
