@@ -7,8 +7,15 @@
     {% if inputs | length > 0 %}array[ {{ inputs | join(' , ') }} ]{% else %}array[]::{{ data_type }}[]{% endif %}
 {%- endmacro %}
 
+{#- Integers given as numbers make an Array(Int32), as Postgres' array[1, 2] is int4[] (dbt's `integer`):
+    ClickHouse would type [1, 2] Array(UInt8), unlike the empty array (Int32) it is appended to or
+    compared with (dbt-tests-adapter BaseArrayUtils compares the column types). -#}
 {% macro clickhouse__array_construct(inputs, data_type) -%}
-    {% if inputs | length > 0 %}[ {{ inputs | join(' , ') }} ]{% else %}emptyArray{{ data_type }}(){% endif %}
+    {%- set ns = namespace(int32 = inputs | length > 0) -%}
+    {%- for x in inputs -%}
+        {%- if not (x is number and x == (x | int) and x >= -2147483648 and x <= 2147483647) -%}{%- set ns.int32 = false -%}{%- endif -%}
+    {%- endfor -%}
+    {% if ns.int32 %}CAST([ {{ inputs | join(' , ') }} ] AS Array(Int32)){% elif inputs | length > 0 %}[ {{ inputs | join(' , ') }} ]{% else %}emptyArray{{ data_type }}(){% endif %}
 {%- endmacro %}
 
 {% macro array_append(array, new_element) -%}
