@@ -11,8 +11,10 @@ import { codeCacheDir, loadWithCodeCache } from './code-cache.js';
 import { embeddedGuess, opensWarehouse } from './warehouse-commands.js';
 
 if (opensWarehouse(process.argv)) {
+  // Not for a server target, nor for a warehouse another process holds (its endpoint is used): the thread would only cost
+  // its start (a V8 isolate: ~20 ms of this thread's CPU, more of the process's).
   const guess = embeddedGuess(process.argv);
-  startChdbAhead({ load: guess.embedded, path: guess.path });
+  if (guess.embedded) startChdbAhead({ load: true, path: guess.path });
 }
 
 type Main = typeof import('./main.js');

@@ -47,11 +47,12 @@ function heldByAnother(dir: string): boolean {
 }
 
 /**
- * A guess, before anything is loaded, that the command's target is the embedded warehouse (chDB),
- * whose native library is then loaded on a thread right away: no profiles.yml where the load looks
- * for one (the embedded default), or one that mentions chdb. With no profiles.yml the target is
+ * A guess, before anything is loaded, that the command's target is the embedded warehouse (chDB) and
+ * that this process will open it, so that its native library is loaded on a thread right away: no
+ * profiles.yml where the load looks for one (the embedded default, unless another process holds it),
+ * or one that mentions chdb. With no profiles.yml the target is
  * tsdbt's default, whose data directory is known too (`<project>/.tsdbt/chdb`, load/profiles.ts
- * defaultTarget): `path`, when it exists and no other process holds it, is opened at once. Only
+ * defaultTarget): `path`, when it exists and no other process holds it, is opened at once (held: nothing is loaded). Only
  * decides when chDB loads and opens (a wrong guess costs that thread's time, and a directory opened
  * for nothing is closed before another is opened); load/profiles.ts resolves the target.
  */
@@ -69,5 +70,9 @@ export function embeddedGuess(argv: readonly string[], env: NodeJS.ProcessEnv = 
     }
   }
   const path = join(projectDir, '.tsdbt', 'chdb');
-  return existsSync(path) && !heldByAnother(path) ? { embedded: true, path } : { embedded: true };
+  if (!existsSync(path)) return { embedded: true };
+  // Held by another live process (`tsdbt serve`, `watch`): statements go to that process's endpoint, so chDB's library
+  // (~0.2 s of CPU to map and relocate, on a thread beside the load) is not loaded; if the holder ends before the open,
+  // the open loads it then (warehouse-client.ts).
+  return heldByAnother(path) ? { embedded: false } : { embedded: true, path };
 }

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli.js';
+import { CLI, runCli } from '../../helpers/cli.js';
 import { freshTempPath, inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 
 /*
@@ -71,5 +72,53 @@ describe('the embedded warehouse opened ahead by the CLI', () => {
     expect(existsSync(join(p.dir, '.tsdbt', 'chdb'))).toBe(true);
     const shown = cli(p, 'show', '--inline', "select n from {{ ref('b') }}", '--output', 'json');
     expect(JSON.parse(shown.stdout).show).toEqual([{ n: '4' }]);
+  });
+});
+
+describe('no chDB thread where this process will not open the warehouse', () => {
+  /** A preload that reports, at exit, whether the process started the chDB thread and whether chDB's library was mapped. */
+  const report = (p: InlineProject) => {
+    p.write({ 'report.mjs': "process.on('exit', () => process.stderr.write(`AHEAD=${Boolean(globalThis[Symbol.for('tsdbt.chdbAhead')])} MAPPED=${require('node:fs').readFileSync('/proc/self/maps', 'utf8').includes('chdb_node.node')}\\n`));\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n" });
+    return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(p.dir, 'report.mjs')}`.trim() };
+  };
+
+  it.runIf(process.platform === 'linux')('loads nothing of chDB while `tsdbt serve` holds the default warehouse (its endpoint answers)', async () => {
+    const p = inlineProject({ 'models/a.sql': "{{ config(materialized='table') }}\nselect number as id from numbers(4)" });
+    projects.push(p);
+    p.remove('profiles.yml');
+    expect(cli(p, 'run').code).toBe(0);
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--project-dir', p.dir], { cwd: p.dir, env: { ...process.env, NO_COLOR: '1' } });
+    try {
+      await new Promise<void>((done, fail) => {
+        let out = '';
+        server.stdout.on('data', (c) => ((out += c), /Serving the embedded warehouse/.test(out) && done()));
+        server.on('exit', (code) => fail(new Error(`serve exited ${code}: ${out}`)));
+      });
+      const env = { NO_COLOR: '1', TSDBT_NO_CHDB_AHEAD: '', ...report(p) };
+      const run = runCli(['run', '--project-dir', p.dir], { cwd: p.dir, env });
+      expect(run.stdout).toMatch(/PASS=1 /);
+      expect(run.stderr).toContain('AHEAD=false MAPPED=false');
+      const shown = runCli(['show', '--inline', "select count() as n from {{ ref('a') }}", '--output', 'json', '--project-dir', p.dir], { cwd: p.dir, env });
+      expect(JSON.parse(shown.stdout).show).toEqual([{ n: '4' }]);
+      expect(shown.stderr).toContain('AHEAD=false MAPPED=false');
+    } finally {
+      const exited = new Promise((done) => server.on('exit', done));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    // Not held any more: the next command opens it ahead again.
+    const again = runCli(['run', '--project-dir', p.dir], { cwd: p.dir, env: { NO_COLOR: '1', TSDBT_NO_CHDB_AHEAD: '', ...report(p) } });
+    expect(again.stdout).toMatch(/PASS=1 /);
+    expect(again.stderr).toContain('AHEAD=true MAPPED=true');
+  }, 300_000);
+
+  it.runIf(process.platform === 'linux')('starts no chDB thread for a server target', () => {
+    const p = inlineProject({ 'models/a.sql': 'select 1 as id' });
+    projects.push(p);
+    p.write({ 'profiles.yml': 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      host: 127.0.0.1\n      port: 1\n' });
+    const r = runCli(['run', '--select', 'tag:none', '--project-dir', p.dir], { cwd: p.dir, env: { NO_COLOR: '1', TSDBT_NO_CHDB_AHEAD: '', ...report(p) } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Nothing to do/);
+    expect(r.stderr).toContain('AHEAD=false MAPPED=false');
   });
 });

@@ -119,9 +119,10 @@ console.log(JSON.stringify({ joined: joined === undefined, free: othersCanOpen(p
     expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: true, path: warehouse });
     expect(embeddedGuess(argv(`--project-dir=${dir}`), env)).toEqual({ embedded: true, path: warehouse });
     expect(embeddedGuess(argv(), { ...env, DBT_PROJECT_DIR: dir })).toEqual({ embedded: true, path: warehouse });
-    // held by another live process (its pid in the status file): not opened here (that process's endpoint is used)
+    // held by another live process (its pid in the status file): neither opened nor chDB's library loaded here (that
+    // process's endpoint is used)
     writeFileSync(join(warehouse, 'status'), `PID: ${process.ppid}\nStarted at: now\n`);
-    expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: true });
+    expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: false });
     writeFileSync(join(warehouse, 'status'), `PID: ${process.pid}\n`);
     expect(embeddedGuess(argv('--project-dir', dir), env)).toEqual({ embedded: true, path: warehouse });
     // a profiles.yml: chdb named or not; its path is the load's to resolve
