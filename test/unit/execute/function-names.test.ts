@@ -15,6 +15,9 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     expect(warehouseFunctionNames("select len(name), LEN(trim(x)), sha2(email), SHA2(email, 512), sha2(x, 0), sha2(x, n) from t")).toBe(
       'select lengthUTF8(name), lengthUTF8(trim(x)), lower(hex(SHA256(email))), lower(hex(SHA512(email))), lower(hex(SHA256(x))), sha2(x, n) from t',
     );
+    expect(warehouseFunctionNames("select dateadd('day', 1, d), DATEADD('MM', -1, d), timestampadd('hours', 2, ts), dateadd(day, 1, d), date_add(d, interval 1 day), dateadd('fortnight', 1, d) from t")).toBe(
+      "select dateadd(day, 1, d), DATEADD(month, -1, d), timestampadd(hour, 2, ts), dateadd(day, 1, d), date_add(d, interval 1 day), dateadd('fortnight', 1, d) from t",
+    );
     // nested: the inner call written first
     expect(warehouseFunctionNames("select md5(split_part(md5(x), 'a', 1)) from t")).toBe("select lower(hex(MD5(splitByString('a', lower(hex(MD5(x))))[1]))) from t");
   });

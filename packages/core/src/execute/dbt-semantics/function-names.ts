@@ -18,7 +18,10 @@ import { closingParen, splitTopLevel } from './select-frames.js';
  *   gives b in both);
  * - Snowflake's, Redshift's and DuckDB's len(s): characters → lengthUTF8(s) (ClickHouse's length counts bytes);
  * - Snowflake's and Databricks' sha2(x[, bits]): the lower-case hex SHA-2 digest, 256 bits by default (0 too)
- *   → lower(hex(SHA256(x))) (SHA224/SHA384/SHA512 for those literal sizes).
+ *   → lower(hex(SHA256(x))) (SHA224/SHA384/SHA512 for those literal sizes);
+ * - Snowflake's and Redshift's dateadd('day', n, d) (the part quoted, or abbreviated: 'dd', 'mm', 'yyyy'…): ClickHouse
+ *   takes dateadd(day, n, d) only, and reads a quoted part as a plus() of three arguments (an error) → the part
+ *   unquoted, spelled out (also date_add, timestampadd, timestamp_add).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
 export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
@@ -27,13 +30,13 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(sql);
 }
 
-const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2)\s*\(/i;
+const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add)\s*\(/i;
 
 export function warehouseFunctionNames(sql: string): string {
   // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
   for (let out = sql; ; ) {
     const code = blankNonCode(out);
-    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2)\s*\(/gi)].reverse();
+    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add)\s*\(/gi)].reverse();
     const edit = calls.map((m) => rewrite(out, code, m)).find((e) => e !== undefined);
     if (!edit) return out;
     out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
@@ -68,6 +71,14 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       const fn = ({ '0': 'SHA256', '224': 'SHA224', '256': 'SHA256', '384': 'SHA384', '512': 'SHA512' } as Record<string, string>)[bits];
       return fn ? { at, end: close + 1, text: `lower(hex(${fn}(${text(0)})))` } : undefined;
     }
+    case 'dateadd':
+    case 'date_add':
+    case 'timestampadd':
+    case 'timestamp_add': {
+      const part = args.length === 3 ? /^\s*'(\w+)'\s*$/.exec(sql.slice(args[0]!.start, args[0]!.end)) : null;
+      const unit = part ? DATE_PARTS[part[1]!.toLowerCase()] : undefined;
+      return unit ? { at: args[0]!.start, end: args[0]!.end, text: unit } : undefined;
+    }
     case 'bool_or':
     case 'boolor_agg':
       return args.length === 1 ? { at, end: close + 1, text: `maxOrNull(toBool(${text(0)}))` } : undefined;
@@ -77,3 +88,17 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
   }
   return undefined;
 }
+
+/** Snowflake's and Redshift's date part names and abbreviations, as ClickHouse's dateadd spells them. */
+const DATE_PARTS: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    year: ['year', 'years', 'y', 'yy', 'yyyy', 'yr', 'yrs'],
+    quarter: ['quarter', 'quarters', 'q', 'qtr', 'qtrs'],
+    month: ['month', 'months', 'mm', 'mon', 'mons'],
+    week: ['week', 'weeks', 'w', 'wk', 'woy'],
+    day: ['day', 'days', 'd', 'dd'],
+    hour: ['hour', 'hours', 'h', 'hh', 'hr', 'hrs'],
+    minute: ['minute', 'minutes', 'mi', 'min', 'mins'],
+    second: ['second', 'seconds', 's', 'sec', 'secs'],
+  }).flatMap(([unit, names]) => names.map((n) => [n, unit])),
+);
