@@ -33,6 +33,22 @@ export function partitionByExpression(v: unknown): string | undefined {
 }
 
 /**
+ * The settings a model's inserts need for its partition key: BigQuery's `{field, data_type}` is a
+ * partition per day here as there, and one insert of a date spine or a backfill writes hundreds of
+ * them (fivetran's dbt_mixpanel: a daily spine from 2010) — BigQuery takes it, ClickHouse refuses
+ * more than max_partitions_per_insert_block (100) and writes nothing (TOO_MANY_PARTS). The limit is
+ * lifted for such a model's statements (the partitions are ours, not the project's choice); a model
+ * that sets the setting keeps its value. A partition_by written as ClickHouse SQL is left to ClickHouse.
+ */
+export function partitionInsertSettings(config: Readonly<NodeConfig>): Record<string, number> | undefined {
+  const v = config.partition_by;
+  if (!v || typeof v !== 'object' || Array.isArray(v) || typeof (v as Record<string, unknown>).field !== 'string') return undefined;
+  const own = config.query_settings;
+  if (own && typeof own === 'object' && 'max_partitions_per_insert_block' in own) return undefined;
+  return { max_partitions_per_insert_block: 0 };
+}
+
+/**
  * Cluster mode: `MergeTree(...)` and its variants (`ReplacingMergeTree(ver)`…) become
  * `Replicated…MergeTree('/clickhouse/tables/{shard}/<db>/<table>', '{replica}', ...)`; an engine that
  * is already replicated, or not a MergeTree, stays as written. The database and table are written

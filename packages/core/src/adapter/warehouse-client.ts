@@ -13,6 +13,7 @@ import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
 import { DEFAULT_SEND_RECEIVE_TIMEOUT, targetLabel, toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
+import { withScopedSettings } from './statement-settings.js';
 import { addQueryComment, type QueryComment } from './query-comment.js';
 import { inlineFormatInsert, selectFromFile, spoolInsertData } from './insert-file.js';
 import { hostForUrl } from './serve-endpoint.js';
@@ -396,7 +397,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     get embedded() {
       return route.conn.type === 'chdb';
     },
-    async command(sql, o) {
+    async command(sql, own) {
+      const o = withScopedSettings(own);
       const inline = inlineInsert(sql);
       if (inline) return insertFromFile(inline.head, fromText(inline), inline.format, o);
       let marked: ReturnType<typeof markForCancel> | undefined;
@@ -410,7 +412,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
         marked?.done();
       }
     },
-    async query<T>(sql: string, o?: QueryOptions) {
+    async query<T>(sql: string, own?: QueryOptions) {
+      const o = withScopedSettings(own);
       const inline = inlineInsert(sql);
       if (inline) {
         await insertFromFile(inline.head, fromText(inline), inline.format, o);
@@ -427,7 +430,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
         marked?.done();
       }
     },
-    async insertStream(table, data, format, o) {
+    async insertStream(table, data, format, own) {
+      const o = withScopedSettings(own);
       if (route.conn.type === 'chdb') return insertFromFile(`INSERT INTO ${table}`, data, format, o);
       try {
         // A stream may be partly read when the connection fails: an insert is never sent twice.

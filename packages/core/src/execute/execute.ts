@@ -12,6 +12,8 @@ import { withRunSettings } from './dbt-semantics/run-settings.js';
 import { runUnitTest } from './run-unit-test.js';
 import { schedule } from './scheduler.js';
 import { inThread, threadName } from './thread-context.js';
+import { withStatementSettings } from '../adapter/statement-settings.js';
+import { partitionInsertSettings } from '../adapter/table-ddl.js';
 import { withQueryComment } from '../adapter/query-comment.js';
 import { runClone } from './run-clone.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
@@ -119,8 +121,10 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
         return runCustomMaterialization(ctx, loose as ModelNode, custom);
       }
       // dbt's common types (common-types.ts): no Variant, and sites without a supertype cast to dbt's.
+      // A model partitioned by BigQuery's dict: every statement of its build may write hundreds of day partitions (table-ddl.ts).
+      const partitionSettings = node.resourceType === 'model' ? await serverKnown(ctx.adapter, partitionInsertSettings(node.config)) : undefined;
       return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(loose, await noVariant), loose, statements, (run) => {
-        if (run.resourceType === 'model') return runModel(ctx, run as ModelNode);
+        if (run.resourceType === 'model') return withStatementSettings(partitionSettings, () => runModel(ctx, run as ModelNode));
         if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
         return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
       });
@@ -195,4 +199,11 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   await ctx.compiled.flush();
   ctx.onEvent({ type: 'run_finished', results, elapsed: (Date.now() - started) / 1000, interrupted });
   return { results, interrupted };
+}
+
+/** `settings` without those the server does not know (an old server refuses them). */
+async function serverKnown(adapter: { hasSetting(name: string): Promise<boolean> }, settings: Record<string, unknown> | undefined): Promise<Record<string, unknown> | undefined> {
+  if (!settings) return undefined;
+  const known = await Promise.all(Object.keys(settings).map(async (k) => [k, await adapter.hasSetting(k).catch(() => false)] as const));
+  return Object.fromEntries(Object.entries(settings).filter(([k]) => known.find(([n]) => n === k)?.[1]));
 }

@@ -1,0 +1,21 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Settings every statement of a piece of work carries (a node's while it runs), beside each
+ * statement's own, which win: what a model needs of all its statements — the materialization's
+ * CREATE … AS SELECT, its staging INSERTs, the copies an incremental strategy makes — without each
+ * of them knowing (table-ddl.ts partitionInsertSettings).
+ */
+const current = new AsyncLocalStorage<Readonly<Record<string, unknown>>>();
+
+/** Runs `work` with its statements carrying `settings` (none: as is). */
+export function withStatementSettings<T>(settings: Readonly<Record<string, unknown>> | undefined, work: () => T): T {
+  return settings && Object.keys(settings).length ? current.run({ ...current.getStore(), ...settings }, work) : work();
+}
+
+/** A statement's options with the settings of the work in progress added (the statement's own win). */
+export function withScopedSettings<O extends { readonly settings?: Readonly<Record<string, unknown>> }>(options: O | undefined): O | undefined {
+  const scoped = current.getStore();
+  if (!scoped) return options;
+  return { ...(options ?? ({} as O)), settings: { ...scoped, ...options?.settings } };
+}
