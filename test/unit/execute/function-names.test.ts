@@ -18,6 +18,9 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     expect(warehouseFunctionNames("select dateadd('day', 1, d), DATEADD('MM', -1, d), timestampadd('hours', 2, ts), dateadd(day, 1, d), date_add(d, interval 1 day), dateadd('fortnight', 1, d) from t")).toBe(
       "select dateadd(day, 1, d), DATEADD(month, -1, d), timestampadd(hour, 2, ts), dateadd(day, 1, d), date_add(d, interval 1 day), dateadd('fortnight', 1, d) from t",
     );
+    expect(warehouseFunctionNames("select to_char(d, 'YYYY-MM'), to_varchar(ts, 'Mon YYYY'), to_char(d, 'FMMonth'), to_char(n, '999D99'), to_char(n), to_char(d, 'WW') from t")).toBe(
+      "select formatDateTime(d, '%Y-%m'), concat(formatDateTime(ts, '%b'), formatDateTime(ts, ' %Y')), formatDateTime(d, '%M'), to_char(n, '999D99'), to_char(n), to_char(d, 'WW') from t",
+    );
     // nested: the inner call written first
     expect(warehouseFunctionNames("select md5(split_part(md5(x), 'a', 1)) from t")).toBe("select lower(hex(MD5(splitByString('a', lower(hex(MD5(x))))[1]))) from t");
   });

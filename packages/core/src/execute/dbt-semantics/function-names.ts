@@ -2,6 +2,7 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
+import { toCharExpression } from './date-format.js';
 
 /*
  * Functions of the warehouses dbt projects are written for (Postgres, Snowflake, Redshift, DuckDB) that
@@ -21,7 +22,9 @@ import { closingParen, splitTopLevel } from './select-frames.js';
  *   → lower(hex(SHA256(x))) (SHA224/SHA384/SHA512 for those literal sizes);
  * - Snowflake's and Redshift's dateadd('day', n, d) (the part quoted, or abbreviated: 'dd', 'mm', 'yyyy'…): ClickHouse
  *   takes dateadd(day, n, d) only, and reads a quoted part as a plus() of three arguments (an error) → the part
- *   unquoted, spelled out (also date_add, timestampadd, timestamp_add).
+ *   unquoted, spelled out (also date_add, timestampadd, timestamp_add);
+ * - to_char(d, 'YYYY-MM') / Snowflake's to_varchar: a date template as formatDateTime (date-format.ts; other
+ *   templates left as written).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
 export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
@@ -30,13 +33,13 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(sql);
 }
 
-const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add)\s*\(/i;
+const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar)\s*\(/i;
 
 export function warehouseFunctionNames(sql: string): string {
   // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
   for (let out = sql; ; ) {
     const code = blankNonCode(out);
-    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add)\s*\(/gi)].reverse();
+    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar)\s*\(/gi)].reverse();
     const edit = calls.map((m) => rewrite(out, code, m)).find((e) => e !== undefined);
     if (!edit) return out;
     out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
@@ -78,6 +81,12 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       const part = args.length === 3 ? /^\s*'(\w+)'\s*$/.exec(sql.slice(args[0]!.start, args[0]!.end)) : null;
       const unit = part ? DATE_PARTS[part[1]!.toLowerCase()] : undefined;
       return unit ? { at: args[0]!.start, end: args[0]!.end, text: unit } : undefined;
+    }
+    case 'to_char':
+    case 'to_varchar': {
+      const template = args.length === 2 ? /^\s*'((?:[^'\\]|'')*)'\s*$/.exec(sql.slice(args[1]!.start, args[1]!.end)) : null;
+      const e = template ? toCharExpression(text(0), template[1]!.replace(/''/g, "'")) : undefined;
+      return e ? { at, end: close + 1, text: e } : undefined;
     }
     case 'bool_or':
     case 'boolor_agg':
