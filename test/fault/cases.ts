@@ -74,6 +74,17 @@ export function nativeCases(): FaultCase[] {
       on: ['embedded'],
     },
     {
+      // The old view's source keeps nothing (a Null ingest table): its rows exist only in the target, which must keep them.
+      name: 'materialized view into a table model: a view added with catchup beside a view over a Null source',
+      files: { 'models/sources.yml': MV_SOURCES + '      - name: ingest\n', 'models/activity.sql': ACTIVITY, 'models/ingest_mv.sql': feeds('ingest') },
+      changedFiles: { 'models/clicks_mv.sql': feeds('clicks') },
+      setup: [EVENTS, CLICKS, 'CREATE TABLE $.ingest (id UInt32, d Date, v String) ENGINE = Null', "INSERT INTO $.clicks VALUES (7, '2024-01-07', 'x'), (8, '2024-01-08', 'y')"],
+      change: ["INSERT INTO $.ingest VALUES (1, '2024-01-05', 'a'), (2, '2024-01-20', 'b')"],
+      probe: ["INSERT INTO $.ingest VALUES (3, '2024-02-03', 'c')", "INSERT INTO $.clicks VALUES (9, '2024-01-09', 'z')"],
+      targets: ['activity'],
+      on: ['embedded'],
+    },
+    {
       name: 'refreshable view: rebuild for new columns',
       files: { 'models/sources.yml': MV_SOURCES, 'models/counts.sql': mv("select v, count() as n from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },
       changedFiles: { 'models/counts.sql': mv("select v, count() as n, min(id) as first from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },

@@ -241,11 +241,44 @@ describe('materialized_view writing into a table model (target: ref(...)), sever
     expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
     p.write({ 'models/clicks_mv.sql': FROM('clicks') });
     const r = await reopen(p).run();
-    expect(r.results.find((x) => x.node.name === 'clicks_mv')!.message).toBe('OK added, target rebuilt: 3 rows (3 backfilled)');
+    expect(r.results.find((x) => x.node.name === 'clicks_mv')!.message).toBe('OK added: 3 rows (1 backfilled)');
     expect(await rows('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind')).toEqual([
       { kind: 'a', n: '1' },
       { kind: 'b', n: '1' },
       { kind: 'c', n: '1' },
+    ]);
+  });
+
+  it('a view added with catchup inserts its own history once: rows another view captured from a Null source stay (dbt-clickhouse)', async () => {
+    // The common ClickHouse ingest pattern: a Null table keeps nothing, its view's rows exist only in the target.
+    const withIngest = SOURCES + '      - name: ingest\n';
+    const { p, project, insert, rows } = await withSources({ 'models/sources.yml': withIngest, 'models/activity.sql': TARGET, 'models/ingest_mv.sql': FROM('ingest') });
+    await (await project.adapter()).client.command(`CREATE TABLE ${p.schema}.ingest (id UInt64, kind String) ENGINE = Null`);
+    await insert('clicks', "(1, 'c'), (2, 'c')");
+    expectStatuses(await project.run(), { activity: 'success', ingest_mv: 'success' });
+    await insert('ingest', "(1, 'x'), (2, 'x'), (3, 'y')");
+    const total = () => rows('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind');
+    expect(await total()).toEqual([
+      { kind: 'x', n: '2' },
+      { kind: 'y', n: '1' },
+    ]);
+    p.write({ 'models/clicks_mv.sql': FROM('clicks') });
+    const r = await reopen(p).run();
+    expectStatuses(r, { activity: 'success', ingest_mv: 'success', clicks_mv: 'success' });
+    expect(r.results.find((x) => x.node.name === 'clicks_mv')!.message).toBe('OK added: 3 rows (1 backfilled)');
+    expect(await total()).toEqual([
+      { kind: 'c', n: '2' },
+      { kind: 'x', n: '2' },
+      { kind: 'y', n: '1' },
+    ]);
+    // Both views capture from now on; a normal run changes nothing.
+    await insert('ingest', "(4, 'y')");
+    await insert('clicks', "(3, 'c')");
+    expect((await reopen(p).run()).results.find((x) => x.node.name === 'clicks_mv')!.message).toBe('OK unchanged');
+    expect(await total()).toEqual([
+      { kind: 'c', n: '3' },
+      { kind: 'x', n: '2' },
+      { kind: 'y', n: '2' },
     ]);
   });
 

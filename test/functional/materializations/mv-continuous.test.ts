@@ -73,4 +73,53 @@ describe('materialized_view redeployed while rows are inserted', () => {
     expect(target).toEqual({ n: String(inserted), ids: String(inserted), lo: '1', hi: String(inserted), wrong: '0' });
     expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((t) => t.name)).toEqual(['copy', 'copy_mv', 'events']);
   });
+
+  it('a view added with catchup to a table others feed (from a Null source) while both sources take inserts: one row per inserted row', async () => {
+    const sources = SOURCES + '      - name: ingest\n';
+    const TARGET = "{{ config(materialized='table', order_by='id') }}\nselect toUInt64(0) as id, '' as src where 0";
+    const feed = (table: string) => `{{ config(materialized='materialized_view', target=ref('activity')) }}\nselect id, '${table}' as src from {{ source('raw', '${table}') }}`;
+    const { p, project } = setup({ 'models/sources.yml': sources, 'models/activity.sql': TARGET, 'models/ingest_mv.sql': feed('ingest') });
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    await adapter.client.command(`CREATE TABLE ${p.schema}.ingest (id UInt64) ENGINE = Null`);
+    await adapter.client.command(`CREATE TABLE ${p.schema}.events (id UInt64) ENGINE = MergeTree ORDER BY id`);
+    expectStatuses(await project.run(), { activity: 'success', ingest_mv: 'success' });
+    const next = { ingest: 1, events: 1 };
+    let stop = false;
+    const errors: string[] = [];
+    const insertInto = async (table: 'ingest' | 'events') => {
+      while (!stop) {
+        const ids = Array.from({ length: 1 + Math.floor(Math.random() * 5) }, () => next[table]++);
+        try {
+          await adapter.client.command(`INSERT INTO ${p.schema}.${table} VALUES ${ids.map((id) => `(${id})`).join(', ')}`);
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
+        // Pauses now and then: the cut needs one moment without an INSERT (see above).
+        await new Promise((r) => setTimeout(r, Math.random() < 0.125 ? 60 : Math.floor(Math.random() * 12)));
+      }
+    };
+    const inserting = Promise.all([insertInto('ingest'), insertInto('events')]);
+    await new Promise((r) => setTimeout(r, 300));
+    p.write({ 'models/events_mv.sql': feed('events') });
+    const r = await setup.reopen(p).run();
+    expectStatuses(r, { activity: 'success', ingest_mv: 'success', events_mv: 'success' });
+    await new Promise((res) => setTimeout(res, 300));
+    stop = true;
+    await inserting;
+
+    expect(errors.map((e) => e.slice(0, 300))).toEqual([]);
+    expect(r.results.find((x) => x.node.name === 'events_mv')!.message).toMatch(/^OK added: \d+ rows \(\d+ backfilled\)$/);
+    const counts = await queryRows<{ src: string; n: string; ids: string; lo: string; hi: string }>(
+      project,
+      `SELECT src, count() AS n, uniqExact(id) AS ids, min(id) AS lo, max(id) AS hi FROM ${p.schema}.activity GROUP BY src ORDER BY src`,
+    );
+    const all = (n: number) => ({ n: String(n), ids: String(n), lo: '1', hi: String(n) });
+    expect(next.ingest).toBeGreaterThan(20);
+    expect(next.events).toBeGreaterThan(20);
+    expect(counts).toEqual([
+      { src: 'events', ...all(next.events - 1) },
+      { src: 'ingest', ...all(next.ingest - 1) },
+    ]);
+  });
 });

@@ -6,7 +6,7 @@ import { key } from '../mv/cutoff.js';
 import { misfits, mvsWritingTo, NOT_IN_TARGET, readMv, storedForm } from '../mv/mv-state.js';
 import { recoverUnit } from '../mv/mv-recover.js';
 import { modifyQuery, rebuildUnit, type RebuildResult, type Unit } from '../mv/mv-unit.js';
-import { hasExplicitTarget, isRefreshable, mvRelationOf, ownUnit, targetModelOf, targetUnit } from '../mv/mv-units-of.js';
+import { addingUnit, hasExplicitTarget, isRefreshable, mvRelationOf, ownUnit, targetModelOf, targetUnit } from '../mv/mv-units-of.js';
 import { createMvBasic, fullMvSupport } from '../mv/mv-basic.js';
 import { materializeRefreshable } from '../mv/refreshable.js';
 import { applySchemaChange } from './schema-change.js';
@@ -60,7 +60,7 @@ async function feedOwn(ctx: MaterializeContext, unit: Unit, placeholder: boolean
   // Views of this model that its SQL no longer has (`<model>_…` writing into its table).
   const wanted = new Set(unit.feeds.map((f) => key(f.mv)));
   const prefix = `${unit.target.identifier}_`;
-  const retired = targetKind === 'table' ? (await mvsWritingTo(adapter, unit.target)).map((v) => v.rel).filter((r) => r.identifier.startsWith(prefix) && !wanted.has(key(r))) : [];
+  const retired = targetKind === 'table' ? (await mvsWritingTo(adapter, unit.target)).map((v) => v.rel).filter((r) => r.schema === unit.target.schema && r.identifier.startsWith(prefix) && !wanted.has(key(r))) : [];
   const full: Unit = retired.length ? { ...unit, retired } : unit;
   if (targetKind !== 'table' || placeholder) return built(await rebuildUnit(adapter, full, signal), 'built');
   if (fullRefreshOf(ctx)) return built(await rebuildUnit(adapter, full, signal), 'rebuilt (full refresh)');
@@ -167,9 +167,9 @@ async function feedExplicit(ctx: MaterializeContext, unit: Unit, placeholder: bo
   };
   if (!mv || !mv.target || key(mv.target) !== key(unit.target)) {
     await columnsFit();
-    // A new view (or one moved to this target): with catchup the target is rebuilt with every view
-    // writing into it, so the new one's history comes in exactly once.
-    if (catchup) return built(await rebuildUnit(adapter, unit, signal), 'added, target rebuilt');
+    // A new view (or one moved to this target): with catchup its history comes in exactly once, the
+    // target keeping its rows (dbt-clickhouse inserts the view's SELECT once; see addingUnit).
+    if (catchup) return built(await rebuildUnit(adapter, await addingUnit(adapter, unit, node), signal), 'added');
     if (mv) await adapter.drop(mvRel, 'materialized_view');
     return created(adapter, mvRel, unit, sql, signal);
   }

@@ -65,14 +65,17 @@ export async function readMv(adapter: ClickHouseAdapter, rel: Relation): Promise
   return mvObject(rel, row.q, row.s);
 }
 
-/** Materialized views in `target`'s database whose TO table is `target`. */
+/**
+ * Materialized views whose TO table is `target`, in any database (a view model may have a schema of
+ * its own): every view that writes into it.
+ */
 export async function mvsWritingTo(adapter: ClickHouseAdapter, target: Relation): Promise<MvObject[]> {
   const withSelect = await hasAsSelect(adapter);
-  const rows = await adapter.client.query<{ name: string; q: string; s?: string }>(
-    `SELECT name, create_table_query AS q${withSelect ? ', as_select AS s' : ''} FROM system.tables WHERE engine = 'MaterializedView' AND database = ${sqlString(target.schema)}`,
+  const rows = await adapter.client.query<{ db: string; name: string; q: string; s?: string }>(
+    `SELECT database AS db, name, create_table_query AS q${withSelect ? ', as_select AS s' : ''} FROM system.tables WHERE engine = 'MaterializedView'`,
   );
   return rows
-    .map((r) => mvObject({ schema: target.schema, identifier: r.name }, r.q, r.s))
+    .map((r) => mvObject({ schema: r.db, identifier: r.name }, r.q, r.s))
     .filter((m) => m.target?.schema === target.schema && m.target.identifier === target.identifier);
 }
 
@@ -100,6 +103,12 @@ export async function storedForm(adapter: ClickHouseAdapter, sql: string, scratc
 export async function tableComment(adapter: ClickHouseAdapter, rel: Relation): Promise<string | undefined> {
   const rows = await adapter.client.query<{ c: string }>(`SELECT comment AS c FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`).catch(() => []);
   return rows[0]?.c;
+}
+
+/** The engine of a table (`MergeTree`, `Null`, …), or '' when there is none. */
+export async function tableEngine(adapter: ClickHouseAdapter, rel: Relation): Promise<string> {
+  const [row] = await adapter.systemQuery<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`);
+  return row?.engine ?? '';
 }
 
 /** The table a materialized view fires on (the first table of its SELECT), as ClickHouse attached it. */

@@ -7,7 +7,7 @@ import { Staging } from '../staging.js';
 import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
-import { convertsSafely, readMv, triggersOf } from './mv-state.js';
+import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
 
 /** One materialized view writing into a unit's target. */
 export interface Feed {
@@ -21,6 +21,8 @@ export interface Feed {
   readonly catchup: boolean;
   /** The relations the SELECT reads (the table it fires on is one of them). */
   readonly reads: readonly Relation[];
+  /** A view the unit leaves as it is (its stored SELECT; one the run does not change): staged to capture, not pointed at the target again. */
+  readonly asIs?: boolean;
 }
 
 /** A target table and the views that write into it: rebuilt together (see rebuildUnit). */
@@ -38,6 +40,12 @@ export interface Unit {
    * dropped at the switch, once the staged views capture every insert, so no row is lost or doubled.
    */
   readonly retired?: readonly Relation[];
+  /**
+   * The target keeps its rows (a view added to a table others feed, dbt-clickhouse's catchup of one
+   * view): they are copied into the new table at the cut (hard-linked parts), and only the feeds with
+   * catchup are backfilled. Without it the target is recomputed from the backfills and `seedSql`.
+   */
+  readonly keepRows?: boolean;
 }
 
 /** Comment of a rebuilt target while it is being built: `tsdbt:staged:<run>`. */
@@ -122,8 +130,12 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   };
   let switching = false;
   try {
-    const columns = await adapter.queryColumns(unit.structureSql);
-    await createTargetTable(adapter, unit, staged, columns, `${STAGED}${adapter.runId}`, signal);
+    const keepRows = unit.keepRows === true;
+    const columns = keepRows ? await adapter.columns(target) : await adapter.queryColumns(unit.structureSql);
+    // Kept rows move as parts: the new table is the target's exact copy (engine, keys, options).
+    if (keepRows) await adapter.ddl(`CREATE TABLE ${q(staged)} AS ${q(target)} COMMENT ${sqlString(`${STAGED}${adapter.runId}`)}`, { signal });
+    else await createTargetTable(adapter, unit, staged, columns, `${STAGED}${adapter.runId}`, signal);
+    const targetIsMergeTree = keepRows && /MergeTree$/.test(await tableEngine(adapter, target));
     // 1. Staged views, closed: a row in the gate table opens them all at once.
     await adapter.ddl(`CREATE TABLE ${q(gate)} (open UInt8) ENGINE = Memory`, { signal });
     const gated = (sql: string) => `SELECT * FROM (\n${sql}\n) WHERE (SELECT count() FROM ${q(gate)}) > 0`;
@@ -138,19 +150,21 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
       .map((t, i) => ({ table: t.table, snap: staging.temporary(`${PURPOSE.snapshot}${i}`) }));
     for (const { table, snap } of snapshots) await adapter.ddl(`CREATE TABLE ${q(snap)} AS ${q(table)}`, { signal });
     const open = () => adapter.client.command(`/* tsdbt_quiet_probe */ INSERT INTO ${q(gate)} SELECT 1`);
-    // 2. The moment: gates opened, sources snapshotted.
+    // 2. The moment: gates opened, sources snapshotted (and kept rows copied: the target's blocks are
+    // cut too, so a row an old view writes is in the copy or comes through its staged twin, once).
     let cuts = new Map<string, BlockCut>();
-    if (sources.length === 0) await open();
+    const copy = (from: Relation, to: Relation, parts: string[]) =>
+      parts.length ? adapter.ddl(`ALTER TABLE ${q(to)} ${parts.map((p) => `ATTACH PARTITION ID ${sqlString(p)} FROM ${q(from)}`).join(', ')}`) : Promise.resolve();
+    if (sources.length === 0 && !keepRows) await open();
     else
       cuts = await activateAtQuietMoment({
         adapter,
-        tables: sources.map((t) => t.table),
+        tables: [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])],
         activate: open,
         capture: async (cut) => {
-          for (const { table, snap } of snapshots) {
-            const parts = [...(cut.get(key(table))?.keys() ?? [])];
-            if (parts.length) await adapter.ddl(`ALTER TABLE ${q(snap)} ${parts.map((p) => `ATTACH PARTITION ID ${sqlString(p)} FROM ${q(table)}`).join(', ')}`);
-          }
+          for (const { table, snap } of snapshots) await copy(table, snap, [...(cut.get(key(table))?.keys() ?? [])]);
+          if (targetIsMergeTree) await copy(target, staged, [...(cut.get(key(target))?.keys() ?? [])]);
+          else if (keepRows) await adapter.client.command(`INSERT INTO ${q(staged)} SELECT * FROM ${q(target)}`);
         },
         deactivate: async () => {
           // Close the gate, let the INSERTs that passed it finish writing, then empty what they wrote.
@@ -166,6 +180,8 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     let backfilled = 0;
     const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
     for (const s of catchupFeeds) {
+      // Into a kept table, the view's own columns (dbt-clickhouse's insert of its SQL): the others get their defaults.
+      const into = keepRows ? (await adapter.queryColumns(s.feed.sql)).map((c) => quoteIdentifier(c.name)).join(', ') : names;
       const trigger = triggerOf(s);
       if (!trigger || trigger.engine === 'Null' || STREAMING_ENGINE.test(trigger.engine)) continue; // nothing to read back
       if (!/MergeTree$/.test(trigger.engine))
@@ -182,10 +198,10 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
         from = `(\n${s.feed.sql}\n)\nSETTINGS additional_table_filters = ${filters}${own ? `, ${own}` : ''}`;
       }
       const before = await adapter.rowCount(staged);
-      await adapter.client.command(`INSERT INTO ${q(staged)} (${names}) SELECT ${names} FROM ${from}`, { signal });
+      await adapter.client.command(`INSERT INTO ${q(staged)} (${into}) SELECT ${into} FROM ${from}`, { signal });
       backfilled += (await adapter.rowCount(staged)) - before;
     }
-    if (unit.seedSql) await adapter.client.command(`INSERT INTO ${q(staged)} (${names}) SELECT ${names} FROM (\n${unit.seedSql}\n)`, { signal });
+    if (unit.seedSql && !keepRows) await adapter.client.command(`INSERT INTO ${q(staged)} (${names}) SELECT ${names} FROM (\n${unit.seedSql}\n)`, { signal });
     // 4. Switch. From here on a killed run is finished by the next one (mv-recover.ts).
     switching = true;
     await adapter.ddl(`ALTER TABLE ${q(staged)} MODIFY COMMENT ${sqlString(`${SWITCHING}${adapter.runId}`)}`);
@@ -202,11 +218,11 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     // changed so that converting could fail, do it while no INSERT runs.
     if (columns.some((c) => oldColumns.some((o) => o.name === c.name && !convertsSafely(c.type, o.type)))) await waitForNoInserts(adapter, undefined, 10_000);
     for (const r of unit.retired ?? []) await adapter.drop(r, 'materialized_view');
-    for (const s of stagedFeeds) await pointFeedAt(adapter, s.feed.mv, target, s.feed.sql);
+    for (const s of stagedFeeds) if (!s.feed.asIs) await pointFeedAt(adapter, s.feed.mv, target, s.feed.sql);
     // An INSERT binds its views' tables by name one view after the other: one starting in the very
     // instant of the exchange could bind the two names on either side of it. Exchange at a moment
     // without INSERTs (waited for, up to 10 s), and say so when one came anyway.
-    const sourceTables = sources.map((t) => t.table);
+    const sourceTables = [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])];
     await waitForNoInserts(adapter, undefined, 10_000);
     const blocksBefore = await committedBlocks(adapter, sourceTables);
     await adapter.ddl(`EXCHANGE TABLES ${q(staged)} AND ${q(target)}`);

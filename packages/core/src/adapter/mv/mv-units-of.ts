@@ -3,8 +3,9 @@ import { ProjectError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import type { ModelLookup } from '../materializations/types.js';
 import { key } from './cutoff.js';
-import { readMv } from './mv-state.js';
-import type { Feed, Unit } from './mv-unit.js';
+import { mvsWritingTo, readMv } from './mv-state.js';
+import { TEMP_MARKER } from '../temporaries.js';
+import { ungated, type Feed, type Unit } from './mv-unit.js';
 
 /** Suffix of the view object of a materialized view model that owns its target (dbt-clickhouse's naming). */
 export const MV_SUFFIX = '_mv';
@@ -118,4 +119,19 @@ export async function targetUnit(
     if (existing || lookup.isSelected(m)) feeds.push(feedOfTarget(m, lookup.sqlOf(m)));
   }
   return { target: target.relation, owner: target, structureSql: targetSql, seedSql: targetSql, feeds };
+}
+
+/**
+ * The unit that adds `self`'s view (with catchup) to a target others already feed, as dbt-clickhouse
+ * does (the view, then its SELECT inserted once): the target keeps its rows — those a view wrote from
+ * a `Null` source or a source that no longer has them are in no backfill — and only the new view's
+ * history comes in. Every view writing into the target now stays as it is; its staged twin carries
+ * what it writes until the switch. Refreshable views replace or append on their own schedule: not staged.
+ */
+export async function addingUnit(adapter: ClickHouseAdapter, unit: Unit, self: ModelNode): Promise<Unit> {
+  const added = unit.feeds.find((f) => f.model.uniqueId === self.uniqueId);
+  if (!added) throw new ProjectError('mv_context', `Materialized view ${self.name} is not among the views of ${key(unit.target)}`, { file: self.originalFilePath });
+  const writing = (await mvsWritingTo(adapter, unit.target)).filter((v) => v.refresh === undefined && !v.rel.identifier.includes(TEMP_MARKER) && key(v.rel) !== key(added.mv));
+  const kept: Feed[] = writing.map((v) => ({ model: unit.owner, mv: v.rel, sql: ungated(v.asSelect) ?? v.asSelect, catchup: false, reads: [], asIs: true }));
+  return { target: unit.target, owner: unit.owner, structureSql: unit.structureSql, feeds: [...kept, { ...added, catchup: true }], keepRows: true };
 }
