@@ -90,6 +90,26 @@ describe('warm compile memo', () => {
     expect(compiledFile(dir, 'target', 'm_00010')).not.toBe('edited by hand');
   });
 
+  it("reads the memo's SQL only when one is needed, checked then: a damaged byte there fails that read clearly and removes the memo", async () => {
+    const dir = project();
+    await compile(dir, {}, 'cold');
+    for (let i = 0; i < 2; i++) await compile(dir);
+    const memoFile = join(dir, 'target', '.tsdbt-compile-memo');
+    const bytes = readFileSync(memoFile);
+    bytes[bytes.length - 5] ^= 0x20; // inside the last SQL text
+    writeFileSync(memoFile, bytes);
+    const opened = TsdbtProject.open({ projectDir: dir, targetPath: 'target', partialParse: true });
+    expect(opened.loaded.partialParse.warmStart).toBe(true);
+    const before = decodedNodes();
+    const result = await opened.compile();
+    expect(decodedNodes() - before).toBe(0); // the memo's result, its SQL not read: files and manifest.json known unchanged
+    expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
+    expect(() => result[0]!.sql).toThrow(/compile memo .* is damaged \(it has been removed\)/);
+    expect(existsSync(memoFile)).toBe(false);
+    const again = await compile(dir);
+    expect(again.result).toEqual((await compile(dir, {}, 'cold')).result);
+  });
+
   it('another selection or an edited model compiles again, as a cold compile would', async () => {
     const dir = project();
     for (let i = 0; i < 2; i++) await compile(dir);
