@@ -86,6 +86,26 @@ describe('basic (dbt-tests-adapter basic/)', () => {
     expect([Object.keys(catalog.nodes).length, Object.keys(catalog.sources).length]).toEqual([3, 1]);
   });
 
+  it("BaseIncrementalNotSchemaChange with upstream's Postgres SQL (1 || '-' || current_timestamp, sync_all_columns)", async () => {
+    const p = dbtProject({
+      models: {
+        'incremental_not_schema_change.sql': `
+{{ config(materialized="incremental", unique_key="user_id_current_time",on_schema_change="sync_all_columns") }}
+select
+    1 || '-' || current_timestamp as user_id_current_time,
+    {% if is_incremental() %}
+        'thisis18characters' as platform
+    {% else %}
+        'okthisis20characters' as platform
+    {% endif %}
+`,
+      },
+    });
+    await p.dbt(['run', '--select', 'incremental_not_schema_change']);
+    const r = await p.dbt(['run', '--select', 'incremental_not_schema_change']);
+    expect(r.results.map((x) => x.status)).toEqual(['success']);
+  });
+
   it('BaseIncrementalNotSchemaChange: a wider value of the unique key column on the second run (dbt-clickhouse SQL)', async () => {
     const p = dbtProject({
       models: {
