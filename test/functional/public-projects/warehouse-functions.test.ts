@@ -8,7 +8,7 @@ import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-p
 const setup = openedPerTest();
 
 describe("functions of dbt's warehouses ClickHouse lacks by name", () => {
-  it('builds md5, split_part, strpos, count_if, bool_or, bool_and, nvl, iff, len, sha2, dateadd with a quoted part and to_char with a date template with their answers elsewhere', async () => {
+  it('builds md5, split_part, strpos, count_if, bool_or, bool_and, nvl, iff, len, sha2, dateadd with a quoted part, to_char with a date template and try_cast with their answers elsewhere', async () => {
     const { p: ip, project: p } = setup({
       'seeds/users.csv': 'id,email,active,name\n1,ann@a.com,true,Zoë\n2,bob@b.org,false,Bob\n3,cy@b.org,,Élodie\n',
       'models/user_keys.sql': `select
@@ -25,6 +25,12 @@ describe("functions of dbt's warehouses ClickHouse lacks by name", () => {
     toString(dateadd('month', id, toDate('2024-01-31'))) as month_later,
     toString(dateadd('dd', -id, toDate('2024-03-01'))) as days_before
 from {{ ref('users') }}`,
+      'models/parsed.sql': `select s,
+    try_cast(s as integer) as as_int,
+    try_cast(s as float) as as_float,
+    try_cast(s as numeric(5, 1)) as as_decimal,
+    try_cast(s as varchar) as as_text
+from (select arrayJoin([' 12 ', '1.25', 'abc', '123456', '-7']) as s)`,
       'models/date_texts.sql': `select
     to_char(ts, 'YYYY-MM-DD HH24:MI:SS') as iso,
     to_char(ts, 'Mon YYYY') as month_year,
@@ -42,11 +48,19 @@ from (select toDateTime('2024-01-05 13:04:09') as ts)`,
 from {{ ref('users') }}
 group by 1`,
     });
-    expectStatuses(await p.build(), { users: 'success', user_keys: 'success', domains: 'success', date_texts: 'success' });
+    expectStatuses(await p.build(), { users: 'success', user_keys: 'success', domains: 'success', parsed: 'success', date_texts: 'success' });
     expect(await queryRows(p, `select id, user_key, domain, past_the_end, toInt32(at_sign) as at_sign, known_active, active_text, toInt32(name_length) as name_length, email_sha256, email_sha224, month_later, days_before from ${ip.schema}.user_keys order by id`)).toEqual([
       { id: 1, user_key: 'c4ca4238a0b923820dcc509a6f75849b', domain: 'a.com', past_the_end: '', at_sign: 4, known_active: true, active_text: 'yes', name_length: 3, email_sha256: '23010d54e7e0990afd235d34eb4d3ed27cfa1a66acc9950b867965e680db7991', email_sha224: 'b442d187de3162261c912d4dc64c3063ec0c8c9fc74ab83197e57b31', month_later: '2024-02-29', days_before: '2024-02-29' },
       { id: 2, user_key: 'c81e728d9d4c2f636f067f89cc14862c', domain: 'b.org', past_the_end: '', at_sign: 4, known_active: false, active_text: 'no', name_length: 3, email_sha256: '9da2e0663c7070ec05354f02680c234bd94fe0adda071e3442a8e237fc94420a', email_sha224: 'f80fc2f78d54f7c0a6b26140e12ba2b7d91d4c2a88730e28adcf0f0c', month_later: '2024-03-31', days_before: '2024-02-28' },
       { id: 3, user_key: 'eccbc87e4b5ce2fe28308fd9f2a7baf3', domain: 'b.org', past_the_end: '', at_sign: 3, known_active: false, active_text: 'no', name_length: 6, email_sha256: '32a909f0237c62f5cba3440ebb4db52d4155bb20217ad7127080655f5bb0a7a9', email_sha224: 'd91af846e42c87fc368c5ca4a9ef33dec60b075d219f61390b7205ca', month_later: '2024-04-30', days_before: '2024-02-27' },
+    ]);
+    // Snowflake's try_cast: NULL where the text is no such number, rounded at the scale, NULL past numeric(5, 1)'s 4 integer digits.
+    expect(await queryRows(p, `select s, as_int, as_float, toString(as_decimal) as as_decimal, as_text from ${ip.schema}.parsed order by s`)).toEqual([
+      { s: ' 12 ', as_int: 12, as_float: 12, as_decimal: '12', as_text: ' 12 ' },
+      { s: '-7', as_int: -7, as_float: -7, as_decimal: '-7', as_text: '-7' },
+      { s: '1.25', as_int: null, as_float: 1.25, as_decimal: '1.3', as_text: '1.25' },
+      { s: '123456', as_int: 123456, as_float: 123456, as_decimal: null, as_text: '123456' },
+      { s: 'abc', as_int: null, as_float: null, as_decimal: null, as_text: 'abc' },
     ]);
     // Postgres' answers for timestamp '2024-01-05 13:04:09' (a Friday).
     expect(await queryRows(p, `select * from ${ip.schema}.date_texts`)).toEqual([

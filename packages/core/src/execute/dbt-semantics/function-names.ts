@@ -3,6 +3,7 @@ import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
 import { toCharExpression } from './date-format.js';
+import { tryCastExpression } from './try-cast.js';
 
 /*
  * Functions of the warehouses dbt projects are written for (Postgres, Snowflake, Redshift, DuckDB) that
@@ -24,7 +25,8 @@ import { toCharExpression } from './date-format.js';
  *   takes dateadd(day, n, d) only, and reads a quoted part as a plus() of three arguments (an error) → the part
  *   unquoted, spelled out (also date_add, timestampadd, timestamp_add);
  * - to_char(d, 'YYYY-MM') / Snowflake's to_varchar: a date template as formatDateTime (date-format.ts; other
- *   templates left as written).
+ *   templates left as written);
+ * - try_cast(x AS T) for numbers and text: NULL where x does not read as T (try-cast.ts).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
 export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
@@ -33,13 +35,13 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(sql);
 }
 
-const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar)\s*\(/i;
+const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast)\s*\(/i;
 
 export function warehouseFunctionNames(sql: string): string {
   // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
   for (let out = sql; ; ) {
     const code = blankNonCode(out);
-    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar)\s*\(/gi)].reverse();
+    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast)\s*\(/gi)].reverse();
     const edit = calls.map((m) => rewrite(out, code, m)).find((e) => e !== undefined);
     if (!edit) return out;
     out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
@@ -88,6 +90,13 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       const e = template ? toCharExpression(text(0), template[1]!.replace(/''/g, "'")) : undefined;
       return e ? { at, end: close + 1, text: e } : undefined;
     }
+    case 'try_cast': {
+      if (args.length !== 1) return undefined;
+      const as = [...code.slice(args[0]!.start, args[0]!.end).matchAll(/\bas\b/gi)].map((m) => args[0]!.start + m.index!);
+      const cut = as.filter((i) => depthAt(code, open + 1, i) === 0).pop();
+      const e = cut === undefined ? undefined : tryCastExpression(sql.slice(args[0]!.start, cut).trim(), sql.slice(cut + 2, args[0]!.end));
+      return e ? { at, end: close + 1, text: e } : undefined;
+    }
     case 'bool_or':
     case 'boolor_agg':
       return args.length === 1 ? { at, end: close + 1, text: `maxOrNull(toBool(${text(0)}))` } : undefined;
@@ -111,3 +120,11 @@ const DATE_PARTS: Record<string, string> = Object.fromEntries(
     second: ['second', 'seconds', 's', 'sec', 'secs'],
   }).flatMap(([unit, names]) => names.map((n) => [n, unit])),
 );
+
+/** The parenthesis depth at `at` counted from `from` (blanked code). */
+function depthAt(code: string, from: number, at: number): number {
+  let depth = 0;
+  for (let i = from; i < at; i++) if (code[i] === '(') depth++;
+  else if (code[i] === ')') depth--;
+  return depth;
+}

@@ -1,0 +1,32 @@
+import { clickhouseTypeSpelling } from '../../adapter/type-spelling.js';
+import { UNBOUNDED_NUMERIC } from './float-casts.js';
+
+/*
+ * try_cast(x AS T) (Snowflake, Databricks, DuckDB, SQL Server): the cast, or NULL where the text does not
+ * read as a T — ClickHouse has no try_cast (UNKNOWN_FUNCTION). Written with accurateCastOrNull, which is NULL
+ * for text that is not a number and for a value out of the type's range, over the text trimmed (those
+ * warehouses read ' 12 ' as 12):
+ * - integers (int, bigint, int4, Int32…) and floats (float and double are Float64, as dbt_semantics' casts);
+ * - decimals numeric/decimal/number(p, s): read exactly, rounded half away from zero at s (Snowflake,
+ *   where ClickHouse's cast truncates), NULL past p digits (ClickHouse's Decimal(p, s) would keep them);
+ *   without precision, dbt_semantics' Decimal(76, 10);
+ * - text types: the value as text.
+ * Date and time types are left as written (an error): ClickHouse reads '2024-02-30' as 2024-03-01, where
+ * try_cast gives NULL.
+ */
+export function tryCastExpression(value: string, type: string): string | undefined {
+  const t = type.trim().replace(/\s+/g, ' ');
+  const text = `trimBoth(toString(${value}))`;
+  if (/^(varchar|text|string|char|character varying|nvarchar|bpchar)\b/i.test(t)) return `toString(${value})`;
+  if (/^(float|double|double precision|real|float4|float8|float32|float64)$/i.test(t)) return `accurateCastOrNull(${text}, '${/^(real|float4|float32)$/i.test(t) ? 'Float32' : 'Float64'}')`;
+  if (/^(int|u?int(8|16|32|64|128|256)|integer|bigint|smallint|tinyint|int2|int4|hugeint)$/i.test(t)) return `accurateCastOrNull(${text}, '${clickhouseTypeSpelling(t)}')`;
+  const decimal = /^(numeric|decimal|number)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/i.exec(t);
+  if (!decimal) return undefined;
+  if (decimal[2] === undefined) return `accurateCastOrNull(${text}, '${UNBOUNDED_NUMERIC}')`;
+  const p = Number(decimal[2]);
+  const s = Number(decimal[3] ?? 0);
+  if (p < 1 || p > 76 || s > p || s > 38) return undefined;
+  const exact = `round(accurateCastOrNull(${text}, 'Decimal(76, 38)'), ${s})`;
+  // Integer digits past p - s are an overflow: NULL, as the other warehouses' try_cast.
+  return `accurateCastOrNull(if(abs(${exact}) < toDecimal256('1${'0'.repeat(p - s)}', 0), ${exact}, NULL), 'Decimal(${p}, ${s})')`;
+}
