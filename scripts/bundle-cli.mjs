@@ -12,6 +12,8 @@
 // - import() of those packages becomes require(): a vm.Script has no module loader of its own.
 // - The output is ASCII (latin1 is then its exact decoding, and V8 keeps it one byte per character):
 //   esbuild escapes non-ASCII in code; what is left sits in comments and is escaped there.
+// - The output is written inside the function cli.ts runs it in (code-cache.ts wrapperHead), so it is no plain
+//   CommonJS file any more: only loadWithCodeCache runs it.
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,4 +63,8 @@ await build({
   logLevel: 'warning',
 });
 const text = await readFile(outfile, 'utf8');
-await writeFile(outfile, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+// Written in the function cli.ts runs it in (the globals it passes): V8 then compiles the file's text as read, not a
+// copy of it joined to the wrapper (packages/cli/src/code-cache.ts).
+const { WRAPPER_TAIL, wrapperHead } = await import(`${cliDist}code-cache.js`);
+const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+await writeFile(outfile, `${wrapperHead(['__tsdbtCoreDist', '__tsdbtCliDist'])}${ascii}${WRAPPER_TAIL}`);

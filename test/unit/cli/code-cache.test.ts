@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheDir } from '../../../packages/cli/src/code-cache.js';
+import { codeCacheDir, WRAPPER_TAIL, wrapperHead } from '../../../packages/cli/src/code-cache.js';
 import { CLI, ROOT } from '../../helpers/cli.js';
 import { freshTempPath } from '../../helpers/inline-project.js';
 
@@ -86,6 +86,21 @@ describe('loadWithCodeCache', () => {
     writeBundle(bundle, 'a');
     expect(load(bundle, dir)).toEqual({ answer: '1a', cache: 'off' });
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('runs a file written inside its wrapper (as the CLI’s bundle is) as read, and refuses one wrapped for other names', () => {
+    const base = freshTempPath('code-cache');
+    mkdirSync(base, { recursive: true });
+    const plain = join(base, 'plain.cjs');
+    writeBundle(plain, 'a');
+    const bundle = join(base, 'b.cjs');
+    writeFileSync(bundle, `${wrapperHead(['extra'])}${readFileSync(plain, 'utf8')}${WRAPPER_TAIL}`);
+    const dir = join(base, 'cache');
+    expect(load(bundle, dir, { extra: '!' })).toEqual({ answer: '1a!', cache: 'missing' });
+    expect(load(bundle, dir, { extra: '!' })).toEqual({ answer: '1a!', cache: 'used' });
+    expect(() => load(bundle, dir, { other: 1 })).toThrow(/b\.cjs is wrapped for other names than \(function \(exports, require, module, __filename, __dirname, other\) \{ \(rebuild it/);
+    // the CLI's own bundle is written so
+    expect(readFileSync(join(ROOT, 'packages/cli/dist/cli-bundle.cjs'), 'latin1').startsWith(wrapperHead(['__tsdbtCoreDist', '__tsdbtCliDist']))).toBe(true);
   });
 
   it('is turned off by TSDBT_COMPILE_CACHE=0 or NODE_DISABLE_COMPILE_CACHE, and put elsewhere by TSDBT_COMPILE_CACHE=<dir>', () => {
