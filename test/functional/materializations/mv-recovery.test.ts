@@ -124,6 +124,25 @@ describe('materialized views after a crash', () => {
     expect(await queryRows(project, `SELECT count() AS n FROM ${p.schema}.copy`)).toEqual([{ n: '1' }]);
   });
 
+  it("a killed run's staged view in another database (a view model with a schema of its own) goes before the table it writes into", async () => {
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/copy.sql': COPY(V1), 'models/other.sql': "{{ config(materialized='table') }}\nselect 1 as x" });
+    const adapter = await project.adapter();
+    const sql = (s: string) => adapter.client.command(s.replaceAll('$', p.schema));
+    await adapter.ensureDatabase(p.schema);
+    await adapter.ensureDatabase(`${p.schema}_feeds`);
+    await sql('CREATE TABLE $.events (id UInt64, kind String) ENGINE = MergeTree ORDER BY id');
+    expectStatuses(await project.run(), { copy: 'success', other: 'success' });
+    const run = 'cafebabe_y';
+    await sql(`CREATE TABLE $.copy__tsdbt_tmp_${run}__new (id UInt64, kind String) ENGINE = MergeTree ORDER BY id COMMENT 'tsdbt:staged:${run}'`);
+    await sql(`CREATE MATERIALIZED VIEW $_feeds.feed_mv__tsdbt_tmp_${run}__staged TO $.copy__tsdbt_tmp_${run}__new AS SELECT id, kind FROM $.events`);
+    expectStatuses(await setup.reopen(p).run({ select: ['other'] }), { other: 'success' });
+    expect(await names(project, p.schema)).toEqual(['copy', 'copy_mv', 'events', 'other']);
+    expect(await names(project, `${p.schema}_feeds`)).toEqual([]);
+    await sql("INSERT INTO $.events VALUES (1, 'a')");
+    expect(await queryRows(project, `SELECT count() AS n FROM ${p.schema}.copy`)).toEqual([{ n: '1' }]);
+    await sql(`DROP DATABASE $_feeds`);
+  });
+
   it('a dictionary rebuild killed (kill -9) while loading leaves the previous dictionary answering; the next run succeeds', async () => {
     const p = inlineProject({ 'models/d.sql': "{{ config(materialized='dictionary') }}\nselect number as id, 'old' as v from numbers(3)" });
     let project = p.open();

@@ -3,6 +3,7 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { temporaryLiveness } from './run-owner.js';
 import { sqlString } from '../render/placeholders.js';
 import { drainInserts } from './inserts.js';
+import { toClauseOf } from './mv/mv-state.js';
 
 /** The comment of a materialized view's rebuilt target while it is switched in (mv/mv-unit.ts SWITCHING). */
 export const MV_SWITCHING_COMMENT = 'tsdbt:switching:';
@@ -90,6 +91,23 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
   }
   // Materialized views first: a view writing into a dropped table fails the INSERTs into its source.
   // And what they wrote into or read goes only once the INSERTs that may still run them are over.
+  // That includes a dead run's staged view in another database (a view model with a schema of its
+  // own) writing into a table here; a table some other view still writes into stays.
+  const kept = new Set<string>();
+  const tables = new Set(dead.filter((d) => d.engine !== 'MaterializedView').map((d) => d.rel.identifier));
+  if (tables.size) {
+    const deadRuns = new Set(dead.map((d) => d.parsed.runId));
+    const writers = await adapter.systemQuery<{ db: string; name: string; q: string }>(
+      `SELECT DISTINCT database AS db, name, create_table_query AS q FROM ${from} WHERE engine = 'MaterializedView' AND database != ${sqlString(schema)}`,
+    );
+    for (const w of writers) {
+      const to = toClauseOf(w.q);
+      if (!to || to.schema !== schema || !tables.has(to.identifier)) continue;
+      const parsed = parseLeftoverName(w.name);
+      if (parsed?.kind === 'temporary' && deadRuns.has(parsed.runId)) dead.push({ rel: { schema: w.db, identifier: w.name }, parsed, engine: 'MaterializedView' });
+      else kept.add(to.identifier);
+    }
+  }
   const views = dead.filter((d) => d.engine === 'MaterializedView');
   for (const d of views) {
     try {
@@ -106,7 +124,7 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
       return removed; // INSERTs still running: their tables go on a later sweep
     }
   }
-  for (const { rel, parsed, engine } of dead.filter((d) => d.engine !== 'MaterializedView')) {
+  for (const { rel, parsed, engine } of dead.filter((d) => d.engine !== 'MaterializedView' && !kept.has(d.rel.identifier))) {
     try {
       if (parsed.kind === 'backup' && (await adapter.relationKind({ schema, identifier: parsed.base! })) === undefined)
         await adapter.rename([[rel, { schema, identifier: parsed.base! }]]);
