@@ -7,6 +7,7 @@ import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { isReadStatement } from '../../adapter/statement-log.js';
 import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
+import { caseFoldedIdentifier, withIdentifierCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 
@@ -297,7 +298,14 @@ const precision = (t: string) => Number(/^DateTime64\((\d+)/.exec(t)?.[1] ?? 0);
  * when the failed one changed nothing a second attempt would do twice (`retryable`). A strict attempt
  * refused by ClickHouse's join-order optimizer runs again with it off (join-order-fallback.ts).
  */
-export async function runWithCommonTypes<N extends ManifestNode, T>(client: WarehouseClient, strict: N, loose: N, sent: readonly string[], run: (node: N) => Promise<T>): Promise<T> {
+export async function runWithCommonTypes<N extends ManifestNode, T>(
+  client: WarehouseClient,
+  strict: N,
+  loose: N,
+  sent: readonly string[],
+  run: (node: N) => Promise<T>,
+  folded: ReadonlyMap<string, string> = new Map(),
+): Promise<T> {
   if (strict === loose) return run(loose);
   const own = strict.config.query_settings;
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
@@ -311,20 +319,32 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(client: Ware
   const produced = new Set<string>();
   const from = sent.length;
   try {
-    return await attempt(strict, produced, new Map());
+    return await attempt(strict, produced, new Map(folded));
   } catch (error) {
-    // ClickHouse's join-order optimizer choking on a valid query (join-order-fallback.ts): again without it.
-    if (isJoinOrderError(messageOf(error)) && retryable(sent.slice(from), produced)) {
-      const [strictAgain, looseAgain] = [withoutJoinReorder(strict), withoutJoinReorder(loose)];
-      if (strictAgain && looseAgain) return runWithCommonTypes(client, strictAgain, looseAgain, sent, run);
+    // A name spelled in another case than the column's (identifier-case.ts): again with the column's spelling.
+    const fold = dbtSemantics(strict) && folded.size < 64 ? caseFoldedIdentifier(messageOf(error)) : undefined;
+    if (fold && retryable(sent.slice(from), new Set([...produced, ...folded.values()]))) {
+      const next = new Map(folded);
+      for (const sql of produced) {
+        const now = next.get(sql) ?? sql;
+        const fixed = withIdentifierCase(now, fold);
+        if (fixed !== now) next.set(sql, fixed);
+      }
+      if ([...next].some(([k, v]) => folded.get(k) !== v)) return runWithCommonTypes(client, strict, loose, sent, run, next);
     }
-    if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), produced)) throw error;
-    const rewrites = new Map<string, string>();
+    // ClickHouse's join-order optimizer choking on a valid query (join-order-fallback.ts): again without it.
+    const ran = new Set([...produced, ...folded.values()]);
+    if (isJoinOrderError(messageOf(error)) && retryable(sent.slice(from), ran)) {
+      const [strictAgain, looseAgain] = [withoutJoinReorder(strict), withoutJoinReorder(loose)];
+      if (strictAgain && looseAgain) return runWithCommonTypes(client, strictAgain, looseAgain, sent, run, folded);
+    }
+    if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), ran)) throw error;
+    const rewrites = new Map<string, string>(folded);
     for (const sql of produced) {
-      const fixed = await commonTypeRewrite(sql, queryTreeOn(client, settings));
+      const fixed = await commonTypeRewrite(rewrites.get(sql) ?? sql, queryTreeOn(client, settings));
       if (fixed) rewrites.set(sql, fixed);
     }
-    if (rewrites.size > 0) {
+    if (rewrites.size > folded.size || [...rewrites].some(([k, v]) => folded.get(k) !== v)) {
       const again = sent.length;
       const retried = new Set<string>();
       try {
