@@ -92,6 +92,26 @@ window w as (order by i)`,
     expect(col('prev_x')).toEqual([null, null, 1, null, null, 4]);
   });
 
+  it('nth_value past the frame and first_value/last_value of an empty frame are NULL (ClickHouse: the type default)', async () => {
+    const p = dbtProject({
+      models: {
+        'frames.sql': `{{ config(materialized='table') }}
+select i,
+       nth_value(v, 2) over (order by i) as second_v,
+       first_value(v) over (order by i rows between 1 following and 1 following) as next_v,
+       last_value(v) over (order by i rows between unbounded preceding and 1 preceding) as prev_v
+from (select number as i, toUInt32(number * 10) as v from numbers(3))`,
+      },
+    });
+    await p.dbt(['run']);
+    const rows = await p.query(`select i, second_v, next_v, prev_v from {schema}.frames order by i`);
+    expect(rows.map((r) => [r.second_v, r.next_v, r.prev_v])).toEqual([
+      [null, 10, null],
+      [10, 20, 0],
+      [10, null, 10],
+    ]);
+  });
+
   it('fails with a clear error for an IGNORE NULLS form it cannot write (a named window it cannot find)', async () => {
     const p = dbtProject({ models: { 'bad.sql': `select lag(x) ignore nulls over missing_w as p from (${VALUES})` } });
     const run = await p.dbt(['run'], { expectPass: false });

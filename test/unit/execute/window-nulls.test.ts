@@ -10,6 +10,21 @@ describe("lag/lead give NULL past the partition's edge under dbt_semantics", () 
     );
   });
 
+  it('wraps nth_value, and first_value/last_value over a frame wholly before or after the current row', () => {
+    expect(nullableWindowShifts('select nth_value(x, 2) over (order by s), first_value(y) RESPECT NULLS over (order by s rows between 1 following and 1 following) from t')).toBe(
+      'select nth_value(toNullable(x), 2) over (order by s), first_value(toNullable(y)) RESPECT NULLS over (order by s rows between 1 following and 1 following) from t',
+    );
+    expect(nullableWindowShifts('select last_value(y) over (order by s rows between unbounded preceding and 1 preceding) from t')).toBe(
+      'select last_value(toNullable(y)) over (order by s rows between unbounded preceding and 1 preceding) from t',
+    );
+    for (const sql of [
+      'select first_value(y) over (order by s), last_value(y) over (order by s rows between unbounded preceding and unbounded following) from t',
+      'select first_value(y) over (order by s rows between 1 preceding and 1 following), last_value(y) over w from t',
+      'select last_value(toNullable(y)) IGNORE NULLS OVER (order by s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) from t',
+    ])
+      expect(nullableWindowShifts(sql)).toBe(sql);
+  });
+
   it('leaves calls with a default, the InFrame functions, other names, strings and comments alone', () => {
     for (const sql of [
       'select lag(x, 1, 0) over (order by s) from t',

@@ -42,11 +42,18 @@ export function windowValuesRespectingNulls(sql: string): string {
   return out;
 }
 
-/** `lag(x[, n]) over` / `lead(x[, n]) over` → `lag(toNullable(x)[, n]) over` outside strings and comments. */
+/**
+ * `lag(x[, n]) over` / `lead(x[, n]) over` → `lag(toNullable(x)[, n]) over` outside strings and comments.
+ * Likewise where the frame may hold no row, or fewer than n, which is NULL in SQL and the type's default on
+ * ClickHouse: `nth_value(x, n) over` (the first row of a growing frame has no 2nd value), and
+ * `first_value(x)` / `last_value(x)` over a frame wholly before or after the current row
+ * (`rows between 1 following and 1 following` on the last row).
+ */
 export function nullableWindowShifts(sql: string): string {
   const code = blankNonCode(sql);
   const inserts: { at: number; text: string }[] = [];
-  for (const m of code.matchAll(/(?<![\w$.`"])(lag|lead)\s*\(/gi)) {
+  for (const m of code.matchAll(/(?<![\w$.`"])(lag|lead|nth_value|first_value|last_value)\s*\(/gi)) {
+    const name = m[1]!.toLowerCase();
     const open = m.index! + m[0].length - 1;
     let depth = 0;
     const commas: number[] = [];
@@ -62,10 +69,12 @@ export function nullableWindowShifts(sql: string): string {
         }
       } else if (c === ',' && depth === 1) commas.push(i);
     }
-    if (close < 0 || commas.length > 1 || !/^\s*over\b/i.test(code.slice(close + 1, close + 64))) continue;
+    const over = /^\s*(?:(?:respect|ignore)\s+nulls\s*)?over\b\s*/i.exec(code.slice(close + 1, close + 64));
+    if (close < 0 || !over) continue;
+    if (name === 'nth_value' ? commas.length !== 1 : name === 'lag' || name === 'lead' ? commas.length > 1 : commas.length > 0 || !mayBeEmptyFrame(code, close + 1 + over[0].length)) continue;
     const argEnd = commas[0] ?? close;
     const arg = sql.slice(open + 1, argEnd);
-    if (!arg.trim()) continue;
+    if (!arg.trim() || /^\s*toNullable\s*\(/i.test(arg)) continue;
     const start = open + 1 + (arg.length - arg.trimStart().length);
     const end = argEnd - (arg.length - arg.trimEnd().length);
     inserts.push({ at: start, text: 'toNullable(' }, { at: end, text: ')' });
@@ -73,4 +82,15 @@ export function nullableWindowShifts(sql: string): string {
   let out = sql;
   for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
   return out;
+}
+
+/** Whether the window spec opening at `at` (`(…)`) has a frame wholly before or wholly after the current row. */
+function mayBeEmptyFrame(code: string, at: number): boolean {
+  if (code[at] !== '(') return false;
+  const spec = code.slice(at + 1, closingParen(code, at));
+  const frame = /\b(?:rows|range|groups)\s+between\s+([\s\S]+?)\s+and\s+([\s\S]+?)\s*$/i.exec(spec);
+  if (!frame) return false;
+  const side = (bound: string) => (/\bpreceding\b/i.test(bound) ? 'before' : /\bfollowing\b/i.test(bound) ? 'after' : 'current');
+  const [a, b] = [side(frame[1]!), side(frame[2]!)];
+  return a === b && a !== 'current';
 }
