@@ -77,8 +77,9 @@ describe('materialized_view redeployed while rows are inserted', () => {
   it('a view added with catchup to a table others feed (from a Null source) while both sources take inserts: one row per inserted row', async () => {
     const sources = SOURCES + '      - name: ingest\n';
     const TARGET = "{{ config(materialized='table', order_by='id') }}\nselect toUInt64(0) as id, '' as src where 0";
-    const feed = (table: string) => `{{ config(materialized='materialized_view', target=ref('activity')) }}\nselect id, '${table}' as src from {{ source('raw', '${table}') }}`;
-    const { p, project } = setup({ 'models/sources.yml': sources, 'models/activity.sql': TARGET, 'models/ingest_mv.sql': feed('ingest') });
+    const feed = (table: string, extra = '') => `{{ config(materialized='materialized_view', target=ref('activity')${extra}) }}\nselect id, '${table}' as src from {{ source('raw', '${table}') }}`;
+    // The view already there lives in a database of its own (its model's schema): it writes into the target all the same.
+    const { p, project } = setup({ 'models/sources.yml': sources, 'models/activity.sql': TARGET, 'models/ingest_mv.sql': feed('ingest', ", schema='feeds'") });
     const adapter = await project.adapter();
     await adapter.ensureDatabase(p.schema);
     await adapter.client.command(`CREATE TABLE ${p.schema}.ingest (id UInt64) ENGINE = Null`);
@@ -95,8 +96,8 @@ describe('materialized_view redeployed while rows are inserted', () => {
         } catch (e) {
           errors.push((e as Error).message);
         }
-        // Pauses now and then: the cut needs one moment without an INSERT (see above).
-        await new Promise((r) => setTimeout(r, Math.random() < 0.125 ? 60 : Math.floor(Math.random() * 12)));
+        // Pauses now and then: the cut needs one moment without an INSERT into either source (see above).
+        await new Promise((r) => setTimeout(r, Math.random() < 0.25 ? 80 : 5 + Math.floor(Math.random() * 15)));
       }
     };
     const inserting = Promise.all([insertInto('ingest'), insertInto('events')]);
@@ -109,7 +110,7 @@ describe('materialized_view redeployed while rows are inserted', () => {
     await inserting;
 
     expect(errors.map((e) => e.slice(0, 300))).toEqual([]);
-    expect(r.results.find((x) => x.node.name === 'events_mv')!.message).toMatch(/^OK added: \d+ rows \(\d+ backfilled\)$/);
+    expect(r.results.find((x) => x.node.name === 'events_mv')!.message).toMatch(/^OK added: [\d,]+ rows \([\d,]+ backfilled\)$/);
     const counts = await queryRows<{ src: string; n: string; ids: string; lo: string; hi: string }>(
       project,
       `SELECT src, count() AS n, uniqExact(id) AS ids, min(id) AS lo, max(id) AS hi FROM ${p.schema}.activity GROUP BY src ORDER BY src`,
@@ -121,5 +122,7 @@ describe('materialized_view redeployed while rows are inserted', () => {
       { src: 'events', ...all(next.events - 1) },
       { src: 'ingest', ...all(next.ingest - 1) },
     ]);
+    expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${p.schema}_feeds'`)).toEqual([{ name: 'ingest_mv' }]);
+    await adapter.client.command(`DROP DATABASE ${p.schema}_feeds`);
   });
 });
