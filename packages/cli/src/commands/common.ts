@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { integerOption, NUMERIC_RULES, TsdbtProject, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
+import { integerOption, NUMERIC_RULES, ProjectError, TsdbtProject, UNUSED_CONFIG_PATHS, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
 import { createPrinter, type LogLevel } from '../printer/console-printer.js';
 import { onStdoutClosed } from './stdout.js';
 import { stateOptions, type StateFlags } from './state-flags.js';
@@ -128,6 +128,17 @@ export function printerFor(flags: GlobalFlags, io: Io): (e: RunEvent) => void {
 export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptions> = {}, quiet = false): TsdbtProject {
   // Quiet commands (show, ls, compile…) keep stdout for their output: warnings go to stderr.
   const printer = printerFor(flags, quiet ? { ...io, out: io.err } : io);
+  // dbt's --warn-error: config paths of dbt_project.yml that apply to nothing fail the command.
+  if ((flags as { warnError?: boolean }).warnError) {
+    let unused: string | undefined;
+    const forward = extra.onEvent ?? (quiet ? (e: RunEvent) => (e.type === 'warning' ? printer(e) : undefined) : printer);
+    const project = openProject({ ...flags, warnError: false } as GlobalFlags, io, { ...extra, onEvent: (e) => (e.type === 'warning' && e.message.startsWith(UNUSED_CONFIG_PATHS) ? void (unused ??= e.message) : forward(e)) }, quiet);
+    if (unused) {
+      void project.close();
+      throw new ProjectError('unused_config_paths', unused, { file: 'dbt_project.yml', hint: 'Fix or remove those paths (--warn-error makes this warning an error).' });
+    }
+    return project;
+  }
   return TsdbtProject.open({
     projectDir: flags.projectDir,
     profilesDir: flags.profilesDir,

@@ -44,6 +44,7 @@ import { schemaEntriesOf, type SchemaFileEntries } from './warm-yaml-update.js';
 import { loadUnitTests } from './load-unit-tests.js';
 import { loadSemanticNodes } from './load-semantic-nodes.js';
 import { loadAnalyses } from './load-analyses.js';
+import { unusedConfigPathsWarning } from './unused-config-paths.js';
 import { GenericTestMemo, genericTestMemoOf } from './generic-test-memo.js';
 
 export interface LoadOptions {
@@ -371,6 +372,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const nodeLogsFrom = logs.length;
   nodeWarnings(nodes.values(), onLog);
   const nodeLogs = [nodeLogsFrom, logs.length] as const;
+  const unusedPaths = unusedConfigPathsWarning(projectFile, nodes.values(), [...disabled.values()].flat());
+  if (unusedPaths) onLog(unusedPaths, 'warn');
 
   const macroSources = new Map(macroFiles.map((f) => [f.path, f.source]));
   const macroNodes = new Map(renderer.macros().map((m) => [m.uniqueId, m]));
