@@ -1,3 +1,4 @@
+import { withSourceOverrides, type SourceOverride } from './source-overrides.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readProjectText } from '../shared/text-file.js';
 import { basename, dirname, extname, join, relative } from 'node:path';
@@ -95,11 +96,12 @@ export function schemaFilesOf(root: ProjectRoot): string[] {
 }
 
 /** `rels` (schemaFilesOf) read and parsed; `prefetch`: those a worker thread parsed already (yaml-prefetch.ts). */
-export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: string) => string, rels = schemaFilesOf(root), prefetch?: YamlPrefetch): SchemaFile[] {
+/** `overrides`: the root project's `overrides: <this package>` source entries, by source name. */
+export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: string) => string, rels = schemaFilesOf(root), prefetch?: YamlPrefetch, overrides?: ReadonlyMap<string, SourceOverride>): SchemaFile[] {
   return rels.map((rel) => {
     const file = rootRelative(root, rel);
     const parsed = prefetch?.take(join(root.dir, rel));
-    const yaml = parsed ? parseYaml(parsed.text, file, parsed) : readYamlFile(join(root.dir, rel), file);
+    const yaml = withSourceOverrides(parsed ? parseYaml(parsed.text, file, parsed) : readYamlFile(join(root.dir, rel), file), overrides);
     return { file, rel, contents: parseSchemaFile(yaml, (text) => render(text, file)), warnings: yaml.warnings };
   });
 }

@@ -45,6 +45,7 @@ import { loadUnitTests } from './load-unit-tests.js';
 import { loadSemanticNodes } from './load-semantic-nodes.js';
 import { loadAnalyses } from './load-analyses.js';
 import { unusedConfigPathsWarning } from './unused-config-paths.js';
+import { collectSourceOverrides, type SourceOverride } from './source-overrides.js';
 import { GenericTestMemo, genericTestMemoOf } from './generic-test-memo.js';
 
 export interface LoadOptions {
@@ -275,10 +276,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const unitTestInputs: { root: ProjectRoot; schemaFiles: SchemaFile[]; modelFiles: string[] }[] = [];
   const loadMacrosElapsed = elapsed();
   const projectTimings: { name: string; elapsed: number; parsers: Record<string, number> }[] = [];
+  let sourceOverrides: Map<string, Map<string, SourceOverride>> | undefined;
   for (const root of roots) {
     const projectStarted = performance.now();
     const pf = root.projectFile;
-    const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!, rootFiles.get(root)!.schema, prefetch);
+    const ownSchemaFiles = readSchemaFiles(root, renderYamlOf.get(root.name)!, rootFiles.get(root)!.schema, prefetch, sourceOverrides?.get(root.name));
+    // The root project is read first: its `overrides:` source entries patch the packages' sources.
+    if (root.relDir === '') sourceOverrides = collectSourceOverrides(ownSchemaFiles.map((f) => ({ file: f.file, overrides: f.contents.sourceOverrides })));
     for (const warning of [...pf.yaml.warnings, ...ownSchemaFiles.flatMap((f) => [...(f.warnings ?? []), ...f.contents.notes])]) onLog(warning, 'warn');
     schemaFiles.push(...ownSchemaFiles);
     macroPatches.push(...ownSchemaFiles.flatMap((f) => f.contents.macros.map((m) => ({ ...m, packageName: pf.name }))));
@@ -383,7 +387,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const m = macroNodes.get(id);
     const text = m && macroSources.get(m.originalFilePath);
     return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;
-  }, pythonModels, { names: new Set([...disabled.values()].flat().map((n) => n.name)), warn: (message) => onLog(message, 'warn') });
+  }, pythonModels, { names: new Set([...disabled.values()].flat().map((n) => n.name)), sources: new Set([...disabled.values()].flat().flatMap((n) => (n.resourceType === 'source' ? [`${n.sourceName}.${n.name}`] : []))), warn: (message) => onLog(message, 'warn') });
   // `{{ doc('x') }}` in descriptions: the docs blocks of every project, rendered into the text (dbt's process_docs).
   const docs = new Map(roots.flatMap(readDocBlocks).map((d) => [d.uniqueId, d]));
   const renderText: DescriptionRender = (text, file, pkg, globals) => renderYamlOf.get(pkg)!(text, file, globals);

@@ -48,7 +48,7 @@ export function resolveDependencies(
    * Names of disabled nodes: a ref to one fails as dbt's "which is disabled" — a test's is left out
    * with a warning instead (dbt's invalid_target_fail_unless_test).
    */
-  disabled?: { readonly names: ReadonlySet<string>; readonly warn: (message: string) => void },
+  disabled?: { readonly names: ReadonlySet<string>; readonly sources?: ReadonlySet<string>; readonly warn: (message: string) => void },
 ): Map<string, ManifestNode> {
   const ref = (call: RefCall, from: string) => lookupRef(index, call.name, call.package, from, projectName, call.version);
   const source = (s: string, t: string, from: string) => lookupSource(index, s, t, from, projectName);
@@ -110,6 +110,17 @@ export function resolveDependencies(
     if (leftOut) continue;
     for (const [s, t] of n.sources) {
       const target = source(s, t, n.packageName);
+      if (!target && disabled?.sources?.has(`${s}.${t}`)) {
+        // dbt's TargetNotFoundError(disabled=True) for a source; a test's is left out with a warning.
+        const message = `${kind} '${n.uniqueId}' (${n.originalFilePath}) depends on a source named '${s}.${t}' which is disabled`;
+        if (n.resourceType === 'test') {
+          disabled.warn(message);
+          leftOut = true;
+          break;
+        }
+        const at = callSite(n, text, new RegExp(`source\\s*\\([^)]*['"]${escapeRegExp(t)}['"]`), macroText);
+        throw new ProjectError('disabled_ref', message, { file: at.file, line: at.line, hint: `Enable source '${s}.${t}' (its config enabled: true), or disable '${n.name}' too.` });
+      }
       if (!target) {
         const guess = didYouMean(`${s}.${t}`, index.sources.keys());
         const at = callSite(n, text, new RegExp(`source\\s*\\([^)]*['"]${escapeRegExp(t)}['"]`), macroText);
@@ -121,6 +132,7 @@ export function resolveDependencies(
       }
       parents.add(target.uniqueId);
     }
+    if (leftOut) continue;
     // Calls read from run-time branches load could not render: parents when they name a node (not itself).
     for (const call of n.unrenderedRelations?.refs ?? []) {
       const target = ref(call, n.packageName);

@@ -1,3 +1,4 @@
+import type { SourceOverride } from './source-overrides.js';
 import type { ColumnInfo, Constraint, FreshnessThreshold } from '../manifest/nodes.js';
 import { resolveSourceFreshness } from './source-freshness.js';
 import { ProjectError } from '../shared/errors.js';
@@ -103,6 +104,8 @@ export interface SchemaFileContents {
   readonly analyses: readonly ResourcePatch[];
   /** What dbt warns about while reading the file (a `data_tests:` section it cannot parse). */
   readonly notes: readonly string[];
+  /** `sources:` entries with `overrides: <package>` (they patch that package's source). */
+  readonly sourceOverrides: readonly SourceOverride[];
 }
 
 /** Keys of a test entry that are config rather than test arguments (dbt accepts both places). */
@@ -291,8 +294,11 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
   };
 
   const sources: SourceTableDeclaration[] = [];
+  const sourceOverrides: SourceOverride[] = [];
   list('sources').forEach((src, si) => {
     if (!isMapping(src) || typeof src.name !== 'string') fail(['sources', si], `Each source needs a 'name'`);
+    // `overrides: <package>` patches that package's source (source-overrides.ts), declaring none here.
+    if (typeof (src as Record<string, unknown>).overrides === 'string') return void sourceOverrides.push({ entry: src as Record<string, unknown>, file });
     const s = src as Record<string, unknown>;
     const tables = s.tables;
     if (!Array.isArray(tables)) fail(['sources', si, 'tables'], `Source '${String(s.name)}' needs a list of 'tables'`);
@@ -356,6 +362,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     singularTests,
     analyses: list('analyses').map((m, i) => parseResource(m, ['analyses', i])),
     notes,
+    sourceOverrides,
     models: list('models').map((m, i) => parseModel(m, ['models', i])),
     seeds: list('seeds').map((m, i) => parseResource(m, ['seeds', i])),
     snapshots: list('snapshots').map((m, i) => {

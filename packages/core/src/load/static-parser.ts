@@ -160,7 +160,7 @@ export function tryStaticRender(text: string, target: RenderState): string | und
       const dict = args.positional[0];
       const call = { ...((dict as Record<string, unknown>) ?? {}), ...args.keywords };
       // A call dbt rejects is left to the real render, which reports it.
-      if (args.positional.length > 1 || (dict !== undefined && (typeof dict !== 'object' || dict === null || Array.isArray(dict))) || conflictingHookKeys(call)) unhandled = true;
+      if (args.positional.length > 1 || (dict !== undefined && (typeof dict !== 'object' || dict === null || Array.isArray(dict))) || conflictingHookKeys(call) || typeof call.enabled === 'string') unhandled = true;
       else state.configCalls.push(call);
     }
     // Whitespace control markers trim on their side, as in Jinja.

@@ -138,6 +138,12 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
           ...where(slot),
           hint: `Keep one of '${conflict[0]}' and '${conflict[1]}' (a list holds several hooks).`,
         }));
+      // dbt validates a node's config against its schema: `enabled='false'` (text) is no boolean.
+      if (call.enabled !== undefined && call.enabled !== null && typeof call.enabled !== 'boolean')
+        raiseInTemplate(new ProjectError('config_type', `Invalid config: at path ['enabled']: ${typeof call.enabled === 'string' ? `'${call.enabled}'` : JSON.stringify(call.enabled)} is not of type 'boolean'`, {
+          ...where(slot),
+          hint: `Write enabled=${String(call.enabled).toLowerCase() === 'false' ? 'false' : 'true'} (a boolean, not text).`,
+        }));
       state().configCalls.push(call);
       return '';
     },

@@ -36,10 +36,12 @@ export function macroArgInfo(node: any): MacroArgInfo {
 export function checkMacroArgs(info: MacroArgInfo, declared: readonly string[], positional: number, keywords: Readonly<Record<string, unknown>>): void {
   // Keyword arguments fill the parameters the positional ones left open; the rest are left over.
   const open = new Set(positional < declared.length ? declared.slice(positional) : []);
+  // dbt's Jinja parser names every macro dbt_macro__<name> (MacroFuzzParser): its messages say so.
+  const name = `dbt_macro__${info.name}`;
   const left = Object.keys(keywords).filter((k) => k !== '__keywords' && !open.has(k) && !(k === 'caller' && info.caller));
   if (left.length && !info.kwargs) {
-    if (left.includes('caller')) throw new MacroArgumentError(`macro '${info.name}' was invoked with two values for the special caller argument. This is most likely a bug.`);
-    throw new MacroArgumentError(`macro '${info.name}' takes no keyword argument '${left[0]}'`);
+    if (left.includes('caller')) throw new MacroArgumentError(`macro '${name}' was invoked with two values for the special caller argument. This is most likely a bug.`);
+    throw new MacroArgumentError(`macro '${name}' takes no keyword argument '${left[0]}'`);
   }
-  if (positional > declared.length && !info.varargs) throw new MacroArgumentError(`macro '${info.name}' takes not more than ${declared.length} argument(s)`);
+  if (positional > declared.length && !info.varargs) throw new MacroArgumentError(`macro '${name}' takes not more than ${declared.length} argument(s)`);
 }
