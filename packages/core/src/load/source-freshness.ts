@@ -46,7 +46,12 @@ export function resolveSourceFreshness(
     if (f && q) fail([...path, 'loaded_at_query'], 'loaded_at_field and loaded_at_query cannot both be set', 'Keep one: loaded_at_field names a column, loaded_at_query is a query returning the newest load time.');
     return f ? { loadedAtField: f } : q ? { loadedAtQuery: q } : undefined;
   };
-  const loadedAt = level(table, paths.table) ?? level(source, paths.source);
+  // dbt's validation and loaded_at_field_present: "" is an error; `loaded_at_field: null` on the table
+  // clears the source's field and query (the table falls back to metadata-based freshness).
+  for (const [owner, path] of [[source, paths.source], [table, paths.table]] as const)
+    if (owner.loaded_at_field === '') fail([...path, 'loaded_at_field'], 'loaded_at_field cannot be an empty string.', "Name a column (or SQL expression), or write loaded_at_field: null for none.");
+  const cleared = 'loaded_at_field' in table && table.loaded_at_field === null;
+  const loadedAt = level(table, paths.table) ?? (cleared ? undefined : level(source, paths.source));
   return { ...(freshness ? { freshness } : {}), ...loadedAt };
 }
 
