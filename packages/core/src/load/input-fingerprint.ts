@@ -53,36 +53,138 @@ function fingerprint(path: string, now: number): string {
   return s.mtimeMs >= now - RACY_MS ? `${fp}#${contentHash(path)}` : fp;
 }
 
-/** Fingerprints of every file in `spec` (hidden names in trees are skipped, as the loader skips them). */
-export function scanInputs(spec: InputSpec): InputScan {
-  const now = Date.now();
-  const out: InputScan = new Map();
-  for (const f of spec.files) out.set(f, fingerprint(f, now));
-  const walk = (dir: string, deep: boolean, folders = false) => {
+/**
+ * Calls `file` for each path of `spec` whose fingerprint is its stat's and `folder` for each listed
+ * sub-folder, in scan order (single files, shallow folders, listed folders, trees; each folder as
+ * readdir gives it); stops when one returns false.
+ */
+function walkInputs(spec: InputSpec, file: (path: string) => boolean, folder: (path: string) => boolean): void {
+  for (const f of spec.files) if (!file(f)) return;
+  const walk = (dir: string, deep: boolean, folders = false): boolean => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      return;
+      return true;
     }
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const path = `${dir}/${e.name}`; // dir is absolute and normal: join's normalisation costs more than the stat on 10,000 files
-      if (!e.isDirectory()) out.set(path, fingerprint(path, now));
-      else if (deep) walk(path, true);
-      else if (folders) out.set(path, 'dir');
+      if (!e.isDirectory()) {
+        if (!file(path)) return false;
+      } else if (deep) {
+        if (!walk(path, true)) return false;
+      } else if (folders && !folder(path)) return false;
     }
+    return true;
   };
-  for (const d of spec.shallow) walk(d, false);
-  for (const d of spec.listed) {
-    out.set(d, fingerprint(d, now));
-    walk(d, false, true);
-  }
-  for (const t of spec.trees) {
-    out.set(t, fingerprint(t, now)); // a tree that is absent, or a file, differs from a folder
-    walk(t, true);
-  }
+  for (const d of spec.shallow) if (!walk(d, false)) return;
+  for (const d of spec.listed) if (!file(d) || !walk(d, false, true)) return;
+  // A tree that is absent, or a file, differs from a folder: its own fingerprint first.
+  for (const t of spec.trees) if (!file(t) || !walk(t, true)) return;
+}
+
+/** Fingerprints of every file in `spec` (hidden names in trees are skipped, as the loader skips them). */
+export function scanInputs(spec: InputSpec): InputScan {
+  const now = Date.now();
+  const out: InputScan = new Map();
+  walkInputs(
+    spec,
+    (path) => (out.set(path, fingerprint(path, now)), true),
+    (path) => (out.set(path, 'dir'), true),
+  );
   return out;
+}
+
+/**
+ * A scan as saved: the paths (one text, NUL between: no path holds one), each plain fingerprint's mtime, size and inode as numbers,
+ * and the other fingerprints (absent, a folder, an error, a racy file's) by position. Read back,
+ * sameScan compares a fresh stat with three numbers — no fingerprint text made, no map of 10,000
+ * paths built — and only when something differs is the scan made a map again (decodeScan).
+ */
+export interface ScanColumns {
+  readonly paths: string;
+  readonly stats: Float64Array;
+  readonly other: readonly (readonly [number, string])[];
+}
+
+const PLAIN = /^(\d+(?:\.\d+)?):(\d+):(\d+)$/;
+
+/** `scan` as saved (in its order). */
+export function encodeScan(scan: ReadonlyMap<string, string>): ScanColumns {
+  const stats = new Float64Array(3 * scan.size);
+  const other: [number, string][] = [];
+  let k = 0;
+  for (const fp of scan.values()) {
+    const m = PLAIN.exec(fp);
+    // Plain only when the numbers give the same text back (then comparing numbers is comparing texts).
+    if (m && `${Number(m[1])}:${Number(m[2])}:${Number(m[3])}` === fp) stats.set([Number(m[1]), Number(m[2]), Number(m[3])], 3 * k);
+    else other.push([k, fp]);
+    k++;
+  }
+  return { paths: [...scan.keys()].join('\0'), stats, other };
+}
+
+/** A saved scan as a map again. */
+export function decodeScan(columns: ScanColumns): InputScan {
+  const paths = columns.paths === '' ? [] : columns.paths.split('\0');
+  const other = new Map(columns.other);
+  const { stats } = columns;
+  return new Map(paths.map((path, k) => [path, other.get(k) ?? `${stats[3 * k]}:${stats[3 * k + 1]}:${stats[3 * k + 2]}`]));
+}
+
+/**
+ * Whether a fresh scan of `spec` would find exactly the saved scan with `overrides` (path → a later
+ * fingerprint, null: gone) applied, so that changedInputs would find nothing. True only when sure:
+ * any path out of the saved order, any number or text that differs, says false (the caller then
+ * scans and compares in full).
+ */
+export function sameScan(spec: InputSpec, columns: ScanColumns, overrides: ReadonlyMap<string, string | null>): boolean {
+  const now = Date.now();
+  const paths = columns.paths === '' ? [] : columns.paths.split('\0');
+  const { stats } = columns;
+  if (stats.length !== 3 * paths.length) return false;
+  const other = new Map(columns.other);
+  let kept = 0;
+  for (const fp of overrides.values()) if (fp !== null) kept++;
+  let k = 0;
+  let visited = 0;
+  let same = true;
+  const skipGone = () => {
+    while (k < paths.length && overrides.get(paths[k]!) === null) k++;
+  };
+  const check = (path: string, isFolder: boolean): boolean => {
+    skipGone();
+    const inOrder = k < paths.length && paths[k] === path;
+    let saved: string | null | undefined = overrides.get(path);
+    if (saved !== undefined) visited++;
+    else if (inOrder) saved = other.get(k);
+    else return (same = false);
+    if (inOrder) k++;
+    if (saved === null) return (same = false);
+    if (saved !== undefined) return (same = sameFingerprint(saved, isFolder ? 'dir' : fingerprint(path, now), path));
+    if (isFolder) return (same = false);
+    // A plain saved fingerprint: the same file, not modified since, still not racy.
+    const at = 3 * (k - 1);
+    let st;
+    try {
+      st = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      return (same = false);
+    }
+    return (same = st !== undefined && !st.isDirectory() && st.mtimeMs === stats[at] && st.size === stats[at + 1] && st.ino === stats[at + 2] && st.mtimeMs < now - RACY_MS);
+  };
+  walkInputs(spec, (path) => check(path, false), (path) => check(path, true));
+  if (!same) return false;
+  skipGone();
+  return k === paths.length && visited === kept;
+}
+
+/** Whether fingerprint `now` of `path` is saved fingerprint `before` (a racy one: the same stats and the same text). */
+function sameFingerprint(before: string, now: string, path: string): boolean {
+  if (before === now) return true;
+  const cut = before.indexOf('#');
+  return cut > 0 && before.slice(0, cut) === now && before.slice(cut + 1) === contentHash(path);
 }
 
 /**
@@ -93,10 +195,8 @@ export function changedInputs(before: ReadonlyMap<string, string>, now: InputSca
   const changed: string[] = [];
   for (const [path, fp] of now) {
     const old = before.get(path);
-    if (old === fp) continue;
-    const cut = old?.indexOf('#') ?? -1;
     // Stored while racy, now plain: the same stats and the same text is the same file.
-    if (old !== undefined && cut > 0 && old.slice(0, cut) === fp && old.slice(cut + 1) === contentHash(path)) continue;
+    if (old !== undefined && sameFingerprint(old, fp, path)) continue;
     changed.push(path);
   }
   for (const path of before.keys()) if (!now.has(path)) changed.push(path);

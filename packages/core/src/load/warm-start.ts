@@ -7,7 +7,7 @@ import { decodeNodes, encodeNodeStream, plainNode } from '../manifest/lazy-nodes
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import { ProjectError } from '../shared/errors.js';
-import { changedInputs, scanInputs, type InputScan, type InputSpec } from './input-fingerprint.js';
+import { changedInputs, decodeScan, encodeScan, sameScan, scanInputs, type InputScan, type InputSpec, type ScanColumns } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
 import { decodeBlobMap, encodeBlobMapParts, savedPatch } from './saved-patches.js';
@@ -39,7 +39,7 @@ import type { SchemaFileEntries } from './warm-yaml-update.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/11';
+const FORMAT = 'tsdbt-warm-start/12';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -195,19 +195,28 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     // What a delta applies to: the saved load, its nodes and their index.
     const base = `${loadAt.crc32}.${indexAt.crc32}.${blobsAt.crc32}`;
     const deltas = readDeltas(bytesAt, deltasOffset, size, base);
-    const saved = deserialize(section(cut + 1, inputsAt)) as { spec: InputSpec; scan: [string, string][]; env: [string, string | undefined][]; cliVars: [string, string | undefined][] };
-    const scan = new Map(saved.scan);
+    const saved = deserialize(section(cut + 1, inputsAt)) as { spec: InputSpec; scan: ScanColumns; env: [string, string | undefined][]; cliVars: [string, string | undefined][] };
+    // The deltas' fingerprints over the saved scan's (null: no longer scanned).
+    const overrides = new Map<string, string | null>();
     const envValues = new Map(saved.env);
     let savedVars = new Map(saved.cliVars);
     for (const d of deltas) {
-      for (const [path, fp] of d.scan) fp === null ? scan.delete(path) : scan.set(path, fp);
+      for (const [path, fp] of d.scan) overrides.set(path, fp);
       for (const [name, value] of d.env) envValues.set(name, value);
       if (d.cliVars) savedVars = new Map(d.cliVars);
     }
     const changedVars = [...new Set([...savedVars.keys(), ...cliVars.keys()])].filter((n) => savedVars.get(n) !== cliVars.get(n) || savedVars.has(n) !== cliVars.has(n));
     for (const [name, value] of envValues) if (readValue(env[name]) !== value) return `environment variable ${name} changed`;
-    const now = scanInputs(saved.spec);
-    const differ = changedInputs(scan, now);
+    // The saved scan as a map, only when something differs (an unchanged one is compared as it is saved: sameScan).
+    const savedScan = (): InputScan => {
+      const scan = decodeScan(saved.scan);
+      for (const [path, fp] of overrides) fp === null ? scan.delete(path) : scan.set(path, fp);
+      return scan;
+    };
+    const unchanged = sameScan(saved.spec, saved.scan, overrides);
+    const scan = unchanged ? undefined : savedScan();
+    const now = unchanged ? undefined : scanInputs(saved.spec);
+    const differ = scan && now ? changedInputs(scan, now) : [];
     const loadBytes = section(loadOffset, loadAt);
     const indexBytes = section(indexOffset, indexAt);
     let failed: ProjectError | undefined;
@@ -251,6 +260,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     if (differ.length === 0 && changedVars.length === 0) return { ...load(), identity, deltaNodes };
     // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
     const internalBytes = section(internalsOffset, internalsAt);
+    const before = scan ?? savedScan();
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
@@ -259,8 +269,9 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       changedVars,
       identity,
       deltaNodes,
-      scan: now,
-      inputs: { spec: saved.spec, scan, env: envValues, cliVars: savedVars },
+      // Unchanged files (only --vars differ): the saved scan is what a scan finds now.
+      scan: now ?? before,
+      inputs: { spec: saved.spec, scan: before, env: envValues, cliVars: savedVars },
       load: () => (loaded ??= load()),
       internals: () => (internals ??= decodeInternals(internalBytes, deltas)),
       append(delta, updated) {
@@ -397,7 +408,7 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
   const tmp = `${file}.${process.pid}.tmp`;
   let out: SectionWriter | undefined;
   try {
-    const inputBytes = serialize({ spec: inputs.spec, scan: [...inputs.scan], env: [...inputs.env], cliVars: [...inputs.cliVars] });
+    const inputBytes = serialize({ spec: inputs.spec, scan: encodeScan(inputs.scan), env: [...inputs.env], cliVars: [...inputs.cliVars] });
     // The nodes apart, each its own blob behind an index (manifest/lazy-nodes.ts): a warm start decodes only the nodes it uses.
     const { identity: _identity, deltaNodes: _deltaNodes, ...plain } = load;
     const loadBytes = serialize({ ...plain, manifest: { ...load.manifest, nodes: new Map() } });
