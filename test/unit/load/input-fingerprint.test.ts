@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changedInputs, decodeScan, encodeScan, sameScan, scanInputs, type InputSpec } from '../../../packages/core/src/load/input-fingerprint.js';
+import { changedInputs, decodeScan, encodeScan, scanDiff, scanInputs, type InputSpec } from '../../../packages/core/src/load/input-fingerprint.js';
 
 /*
  * A saved scan compared as it is saved (sameScan: numbers, no fingerprint texts) must say "the same"
@@ -31,7 +31,12 @@ function compare(spec: InputSpec, saved: Map<string, string>, overrides = new Ma
   const columns = encodeScan(saved);
   const before = decodeScan(columns);
   for (const [p, fp] of overrides) fp === null ? before.delete(p) : before.set(p, fp);
-  return { fast: sameScan(spec, columns, overrides), full: changedInputs(before, scanInputs(spec)) };
+  const now = scanInputs(spec);
+  const full = changedInputs(before, now);
+  const diff = scanDiff(spec, columns, overrides);
+  // What the walk found different is what the full comparison finds, with the same fresh fingerprints.
+  if (diff) expect([[...diff.keys()].sort(), [...diff].every(([p, fp]) => now.get(p) === fp || fp.split('#')[0] === now.get(p)?.split('#')[0])]).toEqual([[...full].sort(), true]);
+  return { fast: diff !== undefined && diff.size === 0, full };
 }
 
 describe('a saved scan compared as saved', () => {
@@ -76,6 +81,15 @@ describe('a saved scan compared as saved', () => {
       expect([name, fast]).toEqual([name, false]);
       expect([name, full.length > 0]).toEqual([name, true]);
     }
+  });
+
+  it('an edited file in place: only its fresh fingerprint, as the full scan gives it (no full scan needed)', () => {
+    const { dir, spec } = tree();
+    const saved = scanInputs(spec);
+    writeFileSync(join(dir, 'models', 'a', 'y.sql'), '-- edited\n');
+    const diff = scanDiff(spec, encodeScan(saved), new Map());
+    expect(diff && [...diff.keys()]).toEqual([join(dir, 'models', 'a', 'y.sql')]);
+    expect(diff!.get(join(dir, 'models', 'a', 'y.sql'))!.split('#')[0]).toBe(scanInputs(spec).get(join(dir, 'models', 'a', 'y.sql'))!.split('#')[0]);
   });
 
   it("applies the deltas' fingerprints: a file an update saw edited, removed or added is the same as the update left it", () => {

@@ -134,50 +134,58 @@ export function decodeScan(columns: ScanColumns): InputScan {
 }
 
 /**
- * Whether a fresh scan of `spec` would find exactly the saved scan with `overrides` (path → a later
- * fingerprint, null: gone) applied, so that changedInputs would find nothing. True only when sure:
- * any path out of the saved order, any number or text that differs, says false (the caller then
- * scans and compares in full).
+ * What a fresh scan of `spec` finds different from the saved scan with `overrides` (path → a later
+ * fingerprint, null: gone) applied: the fresh fingerprint of each path that changed (empty: nothing,
+ * as changedInputs would say), taken as the walk meets it. Undefined when the files are not the saved
+ * ones in the saved order (a file added or removed, a folder listed in another order): the caller
+ * then scans and compares in full.
  */
-export function sameScan(spec: InputSpec, columns: ScanColumns, overrides: ReadonlyMap<string, string | null>): boolean {
+export function scanDiff(spec: InputSpec, columns: ScanColumns, overrides: ReadonlyMap<string, string | null>): Map<string, string> | undefined {
   const now = Date.now();
   const paths = columns.paths === '' ? [] : columns.paths.split('\0');
   const { stats } = columns;
-  if (stats.length !== 3 * paths.length) return false;
+  if (stats.length !== 3 * paths.length) return undefined;
   const other = new Map(columns.other);
   let kept = 0;
   for (const fp of overrides.values()) if (fp !== null) kept++;
+  const diff = new Map<string, string>();
   let k = 0;
   let visited = 0;
-  let same = true;
+  let known = true;
   const skipGone = () => {
     while (k < paths.length && overrides.get(paths[k]!) === null) k++;
   };
   const check = (path: string, isFolder: boolean): boolean => {
     skipGone();
     const inOrder = k < paths.length && paths[k] === path;
-    let saved: string | null | undefined = overrides.get(path);
-    if (saved !== undefined) visited++;
-    else if (inOrder) saved = other.get(k);
-    else return (same = false);
+    const override = overrides.get(path);
+    if (override === undefined && !inOrder) return (known = false);
     if (inOrder) k++;
-    if (saved === null) return (same = false);
-    if (saved !== undefined) return (same = sameFingerprint(saved, isFolder ? 'dir' : fingerprint(path, now), path));
-    if (isFolder) return (same = false);
-    // A plain saved fingerprint: the same file, not modified since, still not racy.
-    const at = 3 * (k - 1);
-    let st;
-    try {
-      st = statSync(path, { throwIfNoEntry: false });
-    } catch {
-      return (same = false);
+    if (override !== undefined && override !== null) visited++;
+    const saved = override !== undefined ? override : other.get(k - 1);
+    if (saved === null) {
+      diff.set(path, isFolder ? 'dir' : fingerprint(path, now));
+      return true;
     }
-    return (same = st !== undefined && !st.isDirectory() && st.mtimeMs === stats[at] && st.size === stats[at + 1] && st.ino === stats[at + 2] && st.mtimeMs < now - RACY_MS);
+    if (saved === undefined && !isFolder) {
+      // A plain saved fingerprint: the same file, not modified since, still not racy.
+      const at = 3 * (k - 1);
+      let st;
+      try {
+        st = statSync(path, { throwIfNoEntry: false });
+      } catch {
+        st = undefined;
+      }
+      if (st && !st.isDirectory() && st.mtimeMs === stats[at] && st.size === stats[at + 1] && st.ino === stats[at + 2] && st.mtimeMs < now - RACY_MS) return true;
+    }
+    const fresh = isFolder ? 'dir' : fingerprint(path, now);
+    if (saved === undefined || !sameFingerprint(saved, fresh, path)) diff.set(path, fresh);
+    return true;
   };
   walkInputs(spec, (path) => check(path, false), (path) => check(path, true));
-  if (!same) return false;
+  if (!known) return undefined;
   skipGone();
-  return k === paths.length && visited === kept;
+  return k === paths.length && visited === kept ? diff : undefined;
 }
 
 /** Whether fingerprint `now` of `path` is saved fingerprint `before` (a racy one: the same stats and the same text). */

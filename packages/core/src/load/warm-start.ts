@@ -7,7 +7,7 @@ import { decodeNodes, encodeNodeStream, plainNode } from '../manifest/lazy-nodes
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import { ProjectError } from '../shared/errors.js';
-import { changedInputs, decodeScan, encodeScan, sameScan, scanInputs, type InputScan, type InputSpec, type ScanColumns } from './input-fingerprint.js';
+import { changedInputs, decodeScan, encodeScan, scanDiff, scanInputs, type InputScan, type InputSpec, type ScanColumns } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
 import { decodeBlobMap, encodeBlobMapParts, savedPatch } from './saved-patches.js';
@@ -213,10 +213,11 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       for (const [path, fp] of overrides) fp === null ? scan.delete(path) : scan.set(path, fp);
       return scan;
     };
-    const unchanged = sameScan(saved.spec, saved.scan, overrides);
-    const scan = unchanged ? undefined : savedScan();
-    const now = unchanged ? undefined : scanInputs(saved.spec);
-    const differ = scan && now ? changedInputs(scan, now) : [];
+    // The same files in the same order: only what differs is fingerprinted (a file added, removed or listed in another order: the full scan).
+    const diff = scanDiff(saved.spec, saved.scan, overrides);
+    const scan = diff ? undefined : savedScan();
+    let now = diff ? undefined : scanInputs(saved.spec);
+    const differ = diff ? [...diff.keys()] : changedInputs(scan!, now!);
     const loadBytes = section(loadOffset, loadAt);
     const indexBytes = section(indexOffset, indexAt);
     let failed: ProjectError | undefined;
@@ -261,6 +262,11 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
     const internalBytes = section(internalsOffset, internalsAt);
     const before = scan ?? savedScan();
+    // The scan now: the saved one with what the walk found different (each fingerprint taken before any file was read again).
+    if (!now) {
+      now = new Map(before);
+      for (const [path, fp] of diff!) now.set(path, fp);
+    }
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
@@ -269,8 +275,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       changedVars,
       identity,
       deltaNodes,
-      // Unchanged files (only --vars differ): the saved scan is what a scan finds now.
-      scan: now ?? before,
+      scan: now,
       inputs: { spec: saved.spec, scan: before, env: envValues, cliVars: savedVars },
       load: () => (loaded ??= load()),
       internals: () => (internals ??= decodeInternals(internalBytes, deltas)),
