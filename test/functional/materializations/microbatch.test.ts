@@ -124,6 +124,29 @@ describe('incremental_strategy: microbatch', () => {
     expect(logs.filter((m) => m.startsWith('batch 2024-01-03 of mb'))).toEqual([expect.stringMatching(/failed, trying it again/), 'batch 2024-01-03 of mb: ERROR']);
   });
 
+  it("a batch whose INSERT wrote its rows but failed (its answer lost) is not tried again: no row twice in a first build", async () => {
+    const { project, rows } = await withEvents({ 'models/mb.sql': MODEL(", partition_by='toYYYYMMDD(ts)'") });
+    const client = (await project.adapter()).client as unknown as { command: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const command = client.command.bind(client);
+    let lost = 0;
+    client.command = async (sql, ...rest) => {
+      const result = await command(sql, ...rest);
+      if (lost === 0 && /^INSERT INTO/.test(sql) && sql.includes(">= toDateTime('2024-01-03 00:00:00'")) {
+        lost++;
+        throw new Error('socket hang up (the statement ran; its answer was lost)');
+      }
+      return result;
+    };
+    const r = await project.run(FIVE_DAYS);
+    expect(lost).toBe(1);
+    expectStatuses(r, { mb: 'partial success' });
+    expect(runResult(project, 'mb').batch_results).toEqual({
+      successful: [1, 2, 4, 5].map((d) => [`2024-01-0${d}T00:00:00+00:00`, `2024-01-0${d + 1}T00:00:00+00:00`]),
+      failed: [['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00']],
+    });
+    expect(await rows('SELECT count() AS n, uniqExact(id) AS ids FROM $.mb')).toEqual([{ n: '15', ids: '15' }]);
+  });
+
   it('when the first batch fails the others are skipped and the previous table stays', async () => {
     const { project, rows, p } = await withEvents({ 'models/mb.sql': MODEL(", partition_by='toYYYYMMDD(ts)'") });
     expectStatuses(await project.run(FIVE_DAYS), { mb: 'success' });

@@ -10,6 +10,9 @@ import type { BatchResults, MaterializeContext, MaterializeResult } from './type
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
 
+/** Marks a batch's error when its attempt wrote rows before failing: it is not tried again. */
+const WROTE = Symbol('microbatch attempt wrote rows');
+
 /** The SQL condition "the event time is in [start, end)", with the bounds as UTC DateTime values. */
 const windowPredicate = (column: string, b: Batch) =>
   `${column} >= toDateTime('${sqlTimestamp(b.start)}', 'UTC') AND ${column} < toDateTime('${sqlTimestamp(b.end)}', 'UTC')`;
@@ -61,7 +64,9 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
       ctx.report?.(`${label(b)}: OK`);
     } catch (error) {
       signal?.throwIfAborted();
-      if (retry) {
+      // Tried again only when the failed attempt wrote nothing (a statement can fail, or its answer be
+      // lost, after rows reached the table): the rows again would be there twice.
+      if (retry && !(error as { [WROTE]?: boolean })[WROTE]) {
         // A batch is independent of the others: it alone is tried once more.
         ctx.report?.(`${label(b)}: failed, trying it again (${(error as Error).message.split('\n')[0]})`);
         return runBatch(b, apply, false);
@@ -90,7 +95,16 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
       await adapter.assertTableOptionsSupported(options);
       const first = sqlOf(batches[0]!);
       const staged = await s.createTable(columnsDdl(await adapter.queryColumns(first, undefined, node.config.query_settings), options), node.config);
-      await runAll((_b, sql) => insertInto(adapter, staged, sql, node.config.query_settings, signal), 1);
+      // One batch at a time into the one staged table: a failed attempt that changed its row count wrote part of the batch.
+      await runAll(async (_b, sql) => {
+        const before = await adapter.rowCount(staged);
+        try {
+          return await insertInto(adapter, staged, sql, node.config.query_settings, signal);
+        } catch (error) {
+          if ((await adapter.rowCount(staged).catch(() => -1)) !== before && error instanceof Error) Object.assign(error, { [WROTE]: true });
+          throw error;
+        }
+      }, 1);
       if (successful.length) await s.swap(staged);
     });
   } else {
