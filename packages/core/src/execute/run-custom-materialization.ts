@@ -1,3 +1,5 @@
+import { applyGrants, grantsConfigOf } from '../adapter/grants.js';
+import { persistDocs } from '../adapter/persist-docs.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { KNOWN_MATERIALIZATIONS, hookEntriesOf } from '../manifest/config.js';
 import type { MacroEntry } from '../render/macro-registry.js';
@@ -37,17 +39,23 @@ export async function runCustomMaterialization(ctx: RunContext, node: ModelNode,
   ctx.compiled.write(node, sql);
   // dbt creates the run's schemas before any node runs.
   await ctx.adapter.forModel(node.config).ensureDatabase(node.relation.schema);
+  const adapter = ctx.adapter.forModel(node.config);
+  const existed = grantsConfigOf(node) ? (await adapter.relationKind(node.relation)) !== undefined : false;
+  const afterBuild = new Set<string>();
   const state = runtimeState(ctx, node, {
     node: renderNodeInfo(node),
-    materialization: { sql, preHooks: hooksFor(ctx, node, 'pre_hook'), postHooks: hooksFor(ctx, node, 'post_hook') },
+    materialization: { sql, preHooks: hooksFor(ctx, node, 'pre_hook'), postHooks: hooksFor(ctx, node, 'post_hook'), afterBuild },
   });
   const result = ctx.renderer.callMacroValue(`${macro.node.packageName}.${macro.node.name}`, state, []);
   relationsOf(result, node);
   const main = state.sqlResults.get('main') as { response?: unknown } | null | undefined;
   if (!main) throw materializationError(node, 'main is not being called during running model', macro);
+  // dbt's apply_grants / persist_docs the macro called (built-in macros: materializations/after_build.sql), on the model's relation.
+  if (afterBuild.has('grants')) await applyGrants(adapter, node, existed, ctx.signal);
+  const warnings = afterBuild.has('persist_docs') ? await persistDocs(adapter, node, ctx.signal) : [];
   const response = main.response;
   const rowsAffected = response instanceof AdapterResponse && typeof response.rows_affected === 'number' ? response.rows_affected : undefined;
-  return { status: 'success', message: String(response ?? 'OK'), rowsAffected, warnings: [], compiledCode: sql };
+  return { status: 'success', message: String(response ?? 'OK'), rowsAffected, warnings, compiledCode: sql };
 }
 
 /**

@@ -298,6 +298,11 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       }));
     },
     api: apiObject(),
+    // dbt's persist_docs / apply_grants called by a project's materialization: tsdbt's own do them once it returns.
+    __tsdbt_after_build: (kind: unknown) => {
+      slot.current?.materialization?.afterBuild?.add(String(kind));
+      return '';
+    },
     load_relation: (adapter as Record<string, unknown>).load_relation,
   };
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);

@@ -105,6 +105,8 @@ export interface MaterializationRun {
   readonly sql: string;
   readonly preHooks: readonly HookRun[];
   readonly postHooks: readonly HookRun[];
+  /** What the macro asked for through dbt's persist_docs / apply_grants ('persist_docs', 'grants'): done once it returns. */
+  readonly afterBuild?: Set<string>;
 }
 
 /** One hook as `run_hooks()` runs it (dbt's Hook: `sql` rendered when read, `transaction`, `index`). */
