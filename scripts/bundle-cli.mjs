@@ -65,6 +65,6 @@ await build({
 const text = await readFile(outfile, 'utf8');
 // Written in the function cli.ts runs it in (the globals it passes): V8 then compiles the file's text as read, not a
 // copy of it joined to the wrapper (packages/cli/src/code-cache.ts).
-const { WRAPPER_TAIL, wrapperHead } = await import(`${cliDist}code-cache.js`);
+const { WRAPPER_TAIL, wrapperHead } = await import(new URL('../packages/cli/dist/code-cache.js', import.meta.url).href);
 const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 await writeFile(outfile, `${wrapperHead(['__tsdbtCoreDist', '__tsdbtCliDist'])}${ascii}${WRAPPER_TAIL}`);
