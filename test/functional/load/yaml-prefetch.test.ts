@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // The built code: the YAML thread runs dist/load/yaml-worker.js (from the TypeScript sources a load parses on the main thread only).
 import { loadProject, type LoadOptions } from '../../../packages/core/dist/index.js';
 import { yamlPrefetchHooks } from '../../../packages/core/dist/load/yaml-prefetch.js';
+import { parsePoolHooks } from '../../../packages/core/dist/load/parse-pool.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
 import { manifestText } from '../../helpers/manifest-text.js';
 
@@ -17,7 +18,7 @@ import { manifestText } from '../../helpers/manifest-text.js';
 const dirs: string[] = [];
 beforeEach(() => {
   // Every file is the worker's (it answers all of them before the main thread reads any), however small.
-  Object.assign(yamlPrefetchHooks, { minBytes: 0, waitForWorker: true, taken: 0, modelsTaken: 0 });
+  Object.assign(yamlPrefetchHooks, { minBytes: 0, waitForWorker: true, taken: 0, modelsTaken: 0, readAheadAll: false });
 });
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -127,5 +128,23 @@ describe('schema YAML parsed on a worker thread', () => {
     const dangling = error();
     expect(dangling.file).toBe('models/layer_7/dangling.sql');
     expect([dangling.code, dangling.message]).toEqual([error(1).code, error(1).message]);
+  });
+
+  it('renders model files on the YAML thread when a parse pool would start a worker: none is started, the same manifest', () => {
+    // Templates each of their own shape (a parse pool's case), all read ahead, and the pool waiting for its worker.
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-yp-'));
+    dirs.push(dir);
+    generateProject(400, dir, { jinja: true, varied: true, unique: true });
+    Object.assign(yamlPrefetchHooks, { waitForWorker: false, readAheadAll: true });
+    Object.assign(parsePoolHooks, { waitForWorkers: true, started: 0, borrowed: 0 });
+    try {
+      const threaded = load(dir, { parseThreads: 2 });
+      expect([parsePoolHooks.started, parsePoolHooks.borrowed]).toEqual([0, 1]);
+      expect(threaded.partialParse.workerRendered).toBeGreaterThan(0);
+      const single = load(dir, { parseThreads: 1 });
+      expect(manifestText(threaded)).toBe(manifestText(single));
+    } finally {
+      Object.assign(parsePoolHooks, { waitForWorkers: false });
+    }
   });
 });

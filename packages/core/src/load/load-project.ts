@@ -23,6 +23,7 @@ import { readProjectFile, withRenderedPaths, type ProjectFile } from './project-
 import { pythonModules } from '../render/modules/index.js';
 import { projectRoots, rootRelative, type ProjectRoot } from './project-roots.js';
 import { YamlPrefetch } from './yaml-prefetch.js';
+import { MIN_JOBS_PER_THREAD, mostlyDistinct } from './parse-pool.js';
 import { readDocBlocks } from './docs-blocks.js';
 import { withJoinUseNulls } from './dbt-semantics.js';
 import { describeMacros, renderDescriptions, type DescriptionRender } from './render-descriptions.js';
@@ -266,10 +267,17 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const yamlThread = (options.env ?? process.env).TSDBT_YAML_THREAD !== '0';
   // The worker then reads model files from the last while this thread reads them from the first.
   const filesOf = (kind: 'schema' | 'models') => roots.flatMap((root) => rootFiles.get(root)![kind].map((rel) => ({ path: join(root.dir, rel), display: rootRelative(root, rel) })));
-  const prefetch = yamlThread ? YamlPrefetch.start(filesOf('schema'), workers.threads, filesOf('models')) : undefined;
+  // Then, when the Jinja files read ahead say a parse pool will render on worker threads (parse-pool.ts
+  // parseThreadsFor: enough of them, mostly each its own shape), it builds its Renderer and is one of them.
+  const prefetch = yamlThread ? YamlPrefetch.start(filesOf('schema'), workers.threads, filesOf('models'), workers.init) : undefined;
   const readElsewhere = prefetch && ((path: string) => prefetch.modelText(path));
-  if (prefetch && !(parseCache && existsSync(partialParseFile)))
+  if (prefetch && !(parseCache && existsSync(partialParseFile))) {
     for (const root of roots) if (!readModelFilesAhead(root, renderer, rootFiles.get(root)!, () => prefetch.finished(), readElsewhere)) break;
+    const jinja = [...(precompiledOf.get(renderer)?.values() ?? [])].map((t) => t.source);
+    prefetch.bootRenderer(jinja.length >= MIN_JOBS_PER_THREAD && (workers.threads === undefined ? mostlyDistinct(jinja) : workers.threads > 1));
+    workers.lender = prefetch;
+  }
+  prefetch?.bootRenderer(false);
   const schemaFiles: SchemaFile[] = [];
   const macroPatches: (MacroPatch & { packageName: string })[] = [];
   let rootInternals: Omit<LoadInternals, 'options'> | undefined;
@@ -361,6 +369,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   let names: NameIndex | undefined;
   const lookup = () => (names ??= nameIndex(nodes));
   prefetch?.close();
+  workers.lender = undefined;
   // Unit tests once every package's nodes are known (an input may be a package's model).
   for (const u of unitTestInputs) {
     if (!u.schemaFiles.some((f) => f.contents.unitTests.length > 0)) continue;

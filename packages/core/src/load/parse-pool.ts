@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RenderNodeInfo } from '../render/render-state.js';
-import type { WorkerInit, WorkerResult } from './parse-worker.js';
+import type { WorkerInit, WorkerResult } from './parse-jobs.js';
 
 /*
  * Parsing on the other cores (issue 17): a worker thread renders Jinja files while the main thread
@@ -28,12 +28,19 @@ const WORKER_SILENCE_MS = 30_000;
 
 /**
  * For tests: the pool waits until its workers are ready before the main thread claims a job, so a
- * test can count on workers taking part (otherwise a slow worker start leaves them nothing to do).
+ * test can count on workers taking part (otherwise a slow worker start leaves them nothing to do);
+ * `started` / `borrowed` count the workers pools started and borrowed.
  */
-export const parsePoolHooks = { waitForWorkers: false };
+export const parsePoolHooks = { waitForWorkers: false, started: 0, borrowed: 0 };
 
 const CLAIM_MAIN = 1;
 const CLAIM_WORKER = 2;
+
+/** A thread of the load already running that can render a pool's jobs (the schema YAML thread once done: yaml-prefetch.ts). */
+export interface ParseLender {
+  /** Hands it a session (parse-jobs.ts JobSession, `port` its end of the results channel); false when it cannot take one. */
+  lend(session: { readonly port: MessagePort; readonly claims: Int32Array; readonly progress: Int32Array; readonly jobs: readonly ParseJob[] }): boolean;
+}
 
 function workerFile(): string | undefined {
   // Built code only (dist/load/parse-worker.js): run from TypeScript sources there is no worker.
@@ -86,15 +93,25 @@ export class ParsePool {
   /** [0]: results posted so far (workers add and notify); [1]: workers ready. */
   private readonly progress: Int32Array;
   private readonly results = new Map<number, WorkerResult>();
-  private readonly workers: { worker: Worker; port: MessagePort }[] = [];
+  /** Each worker's results port; `worker` undefined for a borrowed one (its lender stops it). */
+  private readonly workers: { worker?: Worker; port: MessagePort }[] = [];
   private abandoned = false;
 
-  constructor(jobs: readonly ParseJob[], init: WorkerInit, threads: number) {
+  /** `threads`: the main thread and the workers started for the pool; `lender`: one more, already running (it takes the place of one started). */
+  constructor(jobs: readonly ParseJob[], init: WorkerInit, threads: number, lender?: ParseLender) {
     this.claims = new Int32Array(new SharedArrayBuffer(4 * jobs.length));
     this.progress = new Int32Array(new SharedArrayBuffer(8));
-    const file = threads > 1 ? workerFile() : undefined;
-    if (!file) return;
-    for (let w = 1; w < threads; w++) {
+    let borrowed = 0;
+    if (lender) {
+      const { port1, port2 } = new MessageChannel();
+      if (lender.lend({ port: port2, claims: this.claims, progress: this.progress, jobs })) {
+        this.workers.push({ port: port1 });
+        borrowed = 1;
+        parsePoolHooks.borrowed++;
+      } else port1.close();
+    }
+    const file = threads > 1 + borrowed ? workerFile() : undefined;
+    for (let w = 1 + borrowed; file && w < threads; w++) {
       const { port1, port2 } = new MessageChannel();
       let worker: Worker;
       try {
@@ -106,6 +123,7 @@ export class ParsePool {
       // An error of the worker itself (not of a job: those are answers) is seen as silence.
       worker.on('error', () => undefined);
       this.workers.push({ worker, port: port1 });
+      parsePoolHooks.started++;
     }
     if (parsePoolHooks.waitForWorkers)
       for (let ready = Atomics.load(this.progress, 1), until = Date.now() + 120_000; ready < this.workers.length && Date.now() < until; ready = Atomics.load(this.progress, 1))
@@ -137,7 +155,7 @@ export class ParsePool {
   close(): void {
     for (const { worker, port } of this.workers) {
       port.close();
-      void worker.terminate();
+      if (worker) void worker.terminate();
     }
   }
 

@@ -7,8 +7,8 @@ import type { Renderer, Template } from '../render/renderer.js';
 import { addRuntimeRelations } from './runtime-relations.js';
 import { newRenderState, type RenderNodeInfo, type RenderState } from '../render/render-state.js';
 import type { ParseCache } from './parse-cache.js';
-import { ParsePool, parseThreadsFor, type ParseJob } from './parse-pool.js';
-import type { WorkerInit, WorkerResult } from './parse-worker.js';
+import { ParsePool, parseThreadsFor, type ParseJob, type ParseLender } from './parse-pool.js';
+import type { WorkerInit, WorkerResult } from './parse-jobs.js';
 
 export interface ParsedSql {
   readonly rendered: string;
@@ -49,6 +49,8 @@ export interface ParseWorkers {
   readonly threads?: number;
   /** Renders done on worker threads so far. */
   workerRendered: number;
+  /** A thread of the load that can render too (the schema YAML thread, its Renderer built: loadProject sets it while there is one). */
+  lender?: ParseLender;
 }
 
 /** Parses of several files, handed out in order. */
@@ -80,7 +82,8 @@ export function parseSqlNodes(renderer: Renderer, jobs: readonly ParseJob[]): Sq
   ready.forEach((r, i) => r === undefined && misses.push(i));
   const workers = parseWorkersOf.get(renderer);
   const threads = workers ? parseThreadsFor(misses.map((i) => jobs[i]!.source), workers.threads) : 1;
-  const pool = threads > 1 ? new ParsePool(misses.map((i) => jobs[i]!), workers!.init, threads) : undefined;
+  // A thread of the load already running with its Renderer built takes the place of one the pool would start.
+  const pool = threads > 1 ? new ParsePool(misses.map((i) => jobs[i]!), workers!.init, threads, workers!.lender) : undefined;
   const slot = new Map(misses.map((i, j) => [i, j]));
   return {
     get(i) {

@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { WorkerInit } from './parse-jobs.js';
+import type { ParseLender } from './parse-pool.js';
 
 /*
  * Schema YAML read and parsed on another core while the main thread does something else (issue 17:
@@ -36,8 +38,15 @@ export interface PrefetchFile {
   readonly display: string;
 }
 
-/** Progress words shared with the worker (Int32Array indexes). */
-export const PROGRESS = { yamlPosted: 0, yamlDone: 1, modelsPosted: 2, modelsDone: 3 } as const;
+/**
+ * Words shared with the worker (Int32Array indexes). Worker → main: answers and batches posted, YAML and
+ * models done, its Renderer built (1) or not (2), or the worker gone (3). Main → worker: build the Renderer (1) or not (2),
+ * sessions posted, stop.
+ */
+export const PROGRESS = { yamlPosted: 0, yamlDone: 1, modelsPosted: 2, modelsDone: 3, boot: 4, mail: 5, stop: 6, rendererReady: 7 } as const;
+
+/** What the main thread posts to the worker: jobs of a parse pool to render with it (parse-jobs.ts JobSession). */
+export type PrefetchMail = { readonly session: Parameters<ParseLender['lend']>[0] };
 
 function workerFile(): string | undefined {
   // Built code only (dist/load/yaml-worker.js): run from TypeScript sources the main thread parses alone.
@@ -47,12 +56,13 @@ function workerFile(): string | undefined {
 
 /**
  * For tests: `minBytes` 0 prefetches however small the files are; `waitForWorker` makes start() wait
- * until the worker has answered every file (so a test knows which thread parsed what); `taken` counts
- * the worker's answers used.
+ * until the worker has answered every file (so a test knows which thread parsed what); `taken` and
+ * `modelsTaken` count the worker's answers used; `readAheadAll` keeps finished() false, so the load
+ * reads every model file ahead (and decides on the worker's Renderer from all of them).
  */
-export const yamlPrefetchHooks = { minBytes: MIN_PREFETCH_BYTES, waitForWorker: false, taken: 0, modelsTaken: 0 };
+export const yamlPrefetchHooks = { minBytes: MIN_PREFETCH_BYTES, waitForWorker: false, taken: 0, modelsTaken: 0, readAheadAll: false };
 
-export class YamlPrefetch {
+export class YamlPrefetch implements ParseLender {
   private readonly index: Map<string, number>;
   private readonly modelIndex: Map<string, number>;
   private readonly answers = new Map<number, YamlAnswer>();
@@ -78,7 +88,7 @@ export class YamlPrefetch {
    * `models` (in the order the main thread reads them), or undefined when it would not pay: one thread
    * allowed (`threads` 1), one core, little YAML, or no built worker.
    */
-  static start(files: readonly PrefetchFile[], threads: number | undefined, models: readonly PrefetchFile[] = []): YamlPrefetch | undefined {
+  static start(files: readonly PrefetchFile[], threads: number | undefined, models: readonly PrefetchFile[] = [], init?: WorkerInit): YamlPrefetch | undefined {
     if (files.length === 0 || threads === 1 || (threads === undefined && availableParallelism() < 2)) return undefined;
     let bytes = 0;
     for (const f of files) {
@@ -92,11 +102,11 @@ export class YamlPrefetch {
     if (!file) return undefined;
     const claims = new Int32Array(new SharedArrayBuffer(4 * files.length));
     const modelClaims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, models.length)));
-    const progress = new Int32Array(new SharedArrayBuffer(16));
+    const progress = new Int32Array(new SharedArrayBuffer(4 * 8));
     const { port1, port2 } = new MessageChannel();
     let worker: Worker;
     try {
-      worker = new Worker(file, { workerData: { files, models, claims, modelClaims, progress, port: port2 }, transferList: [port2] });
+      worker = new Worker(file, { workerData: { files, models, claims, modelClaims, progress, port: port2, init }, transferList: [port2] });
     } catch {
       return undefined;
     }
@@ -108,9 +118,26 @@ export class YamlPrefetch {
     return new YamlPrefetch(files, models, worker, port1, claims, modelClaims, progress);
   }
 
+  /**
+   * Whether the worker, once its files are read, builds the main thread's Renderer to render model files
+   * too (`start` given `init`): the main thread says so when the model files it read ahead need Jinja.
+   */
+  bootRenderer(yes: boolean): void {
+    if (Atomics.compareExchange(this.progress, PROGRESS.boot, 0, yes ? 1 : 2) === 0) Atomics.notify(this.progress, PROGRESS.boot);
+  }
+
+  /** ParseLender: the worker renders the session's jobs after its files (false: it builds no Renderer, or failed to). */
+  lend(session: PrefetchMail['session']): boolean {
+    if (this.abandoned || Atomics.load(this.progress, PROGRESS.boot) !== 1 || Atomics.load(this.progress, PROGRESS.rendererReady) >= 2) return false;
+    this.port.postMessage({ session } satisfies PrefetchMail, [session.port]);
+    Atomics.add(this.progress, PROGRESS.mail, 1);
+    Atomics.notify(this.progress, PROGRESS.mail);
+    return true;
+  }
+
   /** Whether the worker is done with the YAML (every file it claimed is answered): nothing left to wait for. */
   finished(): boolean {
-    return this.abandoned || Atomics.load(this.progress, PROGRESS.yamlDone) === 1;
+    return this.abandoned || (Atomics.load(this.progress, PROGRESS.yamlDone) === 1 && !yamlPrefetchHooks.readAheadAll);
   }
 
   /**
@@ -159,6 +186,9 @@ export class YamlPrefetch {
 
   /** Stops the worker (it may still be parsing files nobody will read). */
   close(): void {
+    Atomics.store(this.progress, PROGRESS.stop, 1);
+    Atomics.notify(this.progress, PROGRESS.boot);
+    Atomics.notify(this.progress, PROGRESS.mail);
     this.port.close();
     void this.worker.terminate();
   }

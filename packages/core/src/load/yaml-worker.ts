@@ -1,7 +1,8 @@
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { WorkerInit } from './parse-jobs.js';
 import { readProjectText } from '../shared/text-file.js';
 import { loadYamlData } from '../shared/yaml-schema.js';
-import { CLAIM_WORKER, PROGRESS, type PrefetchFile, type PrefetchMessage, type YamlAnswer } from './yaml-prefetch.js';
+import { CLAIM_WORKER, PROGRESS, type PrefetchFile, type PrefetchMail, type PrefetchMessage, type YamlAnswer } from './yaml-prefetch.js';
 
 /*
  * The schema YAML thread of a load (load/yaml-prefetch.ts): reads and parses the files it claims,
@@ -9,7 +10,9 @@ import { CLAIM_WORKER, PROGRESS, type PrefetchFile, type PrefetchMessage, type Y
  * not UTF-8, a syntax error, a key written twice, an unusual value) is answered `{ ok: false }`: the
  * main thread reads and parses it itself, so errors and warnings are the main thread's. Then it reads
  * model files the same way, MODEL_BATCH to a message (one message per file cost about what reading
- * it does); a file it cannot read or decode is answered null.
+ * it does); a file it cannot read or decode is answered null. Then, given `init` and when the main
+ * thread asks (its model files need Jinja), it builds the main thread's Renderer and renders the jobs of
+ * the parse pools that borrow it (parse-jobs.ts), one pool after another, until told to stop.
  */
 
 interface YamlWorkerData {
@@ -19,10 +22,12 @@ interface YamlWorkerData {
   readonly modelClaims: Int32Array;
   readonly progress: Int32Array;
   readonly port: MessagePort;
+  readonly init?: WorkerInit;
 }
 
 const MODEL_BATCH = 32;
-const { files, models, claims, modelClaims, progress, port } = workerData as YamlWorkerData;
+const IDLE_MS = 30_000;
+const { files, models, claims, modelClaims, progress, port, init } = workerData as YamlWorkerData;
 
 function post(message: PrefetchMessage, word: number): void {
   port.postMessage(message);
@@ -70,7 +75,40 @@ for (let i = models.length - 1, met = false; i >= 0 && !met; ) {
   post(['models', batch, texts], PROGRESS.modelsPosted);
 }
 done(PROGRESS.modelsDone);
+if (init && waitWhile(PROGRESS.boot, 0) === 1) await serveSessions(init);
+Atomics.store(progress, PROGRESS.rendererReady, 3); // gone: lend no more
 port.close();
+
+/**
+ * The value of `progress[word]` once it is not `value`, or 0 when told to stop or left waiting IDLE_MS
+ * (a load that failed never says stop). Waits in short slices: a stop never goes unseen.
+ */
+function waitWhile(word: number, value: number): number {
+  for (const until = Date.now() + IDLE_MS; Date.now() < until; ) {
+    if (Atomics.load(progress, PROGRESS.stop) === 1) return 0;
+    const now = Atomics.load(progress, word);
+    if (now !== value) return now;
+    Atomics.wait(progress, word, value, 200);
+  }
+  return 0;
+}
+
+async function serveSessions(init: WorkerInit): Promise<void> {
+  const { serveJobs, workerRenderer } = await import('./parse-jobs.js');
+  const renderer = workerRenderer(init);
+  Atomics.store(progress, PROGRESS.rendererReady, renderer ? 1 : 2);
+  for (let read = 0; ; ) {
+    const m = receiveMessageOnPort(port);
+    if (m) {
+      read++;
+      const { session } = m.message as PrefetchMail;
+      if (renderer) serveJobs(renderer, session);
+      else session.port.close();
+      continue;
+    }
+    if (waitWhile(PROGRESS.mail, read) === 0) return;
+  }
+}
 
 /** Data a structured clone gives back equal: plain objects and arrays of scalars, dates and bytes (no `__proto__` key). */
 function plainYaml(v: unknown): boolean {
