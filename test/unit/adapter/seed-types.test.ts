@@ -18,6 +18,9 @@ describe('seed column types', () => {
     expect(inferType(['2200-01-01'])).toBe('Date32');
     expect(inferType(['2024-01-02 10:00:00'])).toBe('DateTime');
     expect(inferType(['1969-12-31 23:59:59', '2024-01-02T10:00:00'])).toBe('DateTime64(0)');
+    // fractions of a second: DateTime64 with the longest fraction's digits (agate reads them as DateTimes too)
+    expect(inferType(['2025-02-13T05:35:51.648', '2025-02-13 05:35:51', ''])).toBe('Nullable(DateTime64(3))');
+    expect(inferType(['2025-02-13T05:35:51.6', 'x'])).toBe('String');
   });
 
   it('other values', () => {

@@ -36,6 +36,10 @@ export function inferType(values: readonly string[]): string {
   else if (present.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) type = present.every((v) => v >= '1970-01-01' && v <= '2149-06-06') ? 'Date' : 'Date32';
   else if (present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/.test(v)))
     type = present.every((v) => v >= '1970-01-01' && v < '2106-02-07') ? 'DateTime' : 'DateTime64(0)';
+  // With fractions of a second (`2025-02-13T05:35:51.648`, fivetran's exports) agate reads a DateTime too, a
+  // timestamp on Postgres: DateTime64 with as many digits as the longest fraction (ClickHouse's DateTime has none).
+  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?$/.test(v)))
+    type = `DateTime64(${Math.max(...present.map((v) => v.split('.')[1]?.length ?? 0))})`;
   return nullable ? `Nullable(${type})` : type;
 }
 
