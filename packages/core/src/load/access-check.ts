@@ -10,7 +10,7 @@ const ACCESS = ['private', 'protected', 'public'];
  * is ref'd only by nodes of that group (tests may read it, as in dbt). `only`: the nodes to check (an
  * incremental update whose previous map passed: the nodes parsed again and their children), in map order.
  */
-export function checkGroupsAndAccess(nodes: ReadonlyMap<string, ManifestNode>, groups: NonNullable<Manifest['groups']>, only?: ReadonlySet<string>): void {
+export function checkGroupsAndAccess(nodes: ReadonlyMap<string, ManifestNode>, groups: NonNullable<Manifest['groups']>, only?: ReadonlySet<string>, restricted: ReadonlySet<string> = new Set()): void {
   const groupNames = new Set([...groups.values()].map((g) => g.name));
   const fail = (node: ManifestNode, message: string, hint: string): never => {
     throw new ProjectError('access', message, { file: node.originalFilePath, line: node.line, hint });
@@ -33,7 +33,16 @@ export function checkGroupsAndAccess(nodes: ReadonlyMap<string, ManifestNode>, g
     if (node.resourceType === 'test' || node.resourceType === 'unit_test' || node.resourceType === 'source') continue;
     for (const parentId of node.dependsOn) {
       const parent = nodes.get(parentId);
-      if (parent?.resourceType !== 'model' || parent.config.access !== 'private') continue;
+      if (parent?.resourceType !== 'model') continue;
+      // dbt's is_invalid_protected_ref: a protected model of a package with restrict-access: true is
+      // ref'd only from that package.
+      if ((parent.config.access ?? 'protected') === 'protected' && node.packageName !== parent.packageName && restricted.has(parent.packageName))
+        fail(
+          node,
+          `Node ${node.uniqueId} attempted to reference node ${parent.uniqueId}, which is not allowed because the referenced node is protected to the '${parent.packageName}' project.`,
+          `Package '${parent.packageName}' sets restrict-access: true: only its public models may be ref'd from other projects.`,
+        );
+      if (parent.config.access !== 'private') continue;
       if (node.config.group === parent.config.group) continue;
       fail(
         node,

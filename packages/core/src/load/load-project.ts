@@ -403,7 +403,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const groups: NonNullable<Manifest['groups']> = new Map(unitTestInputs.flatMap((u) => u.schemaFiles.flatMap((f) => f.contents.groups.map((g) => [`group.${u.root.name}.${g.name}`, { uniqueId: `group.${u.root.name}.${g.name}`, name: g.name, packageName: u.root.name, originalFilePath: g.file, line: g.line, owner: g.owner, description: g.description, config: g.config }] as const))));
   const resolved = withJoinUseNulls(renderDescriptions(depended, docs, projectFile.name, renderText));
   checkMicrobatchModels(resolved, onLog);
-  checkGroupsAndAccess(resolved, groups);
+  checkGroupsAndAccess(resolved, groups, undefined, new Set(roots.filter((r) => r.projectFile.restrictAccess).map((r) => r.name)));
   checkContracts(resolved.values(), onLog);
   checkRelationClashes(resolved.values());
   const manifest: Manifest = {

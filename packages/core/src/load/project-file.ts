@@ -50,6 +50,8 @@ export interface ProjectFile {
    * (`skip_nodes_if_on_run_start_fails`…), as written; read from the root project only.
    */
   readonly flags: Readonly<Record<string, unknown>>;
+  /** `restrict-access` (dbt 1.6): this project's protected models may be ref'd only from inside it. */
+  readonly restrictAccess?: boolean;
   /** `query-comment` as written (absent: undefined, dbt's default comment; null: none); execute/query-comments.ts reads it. */
   readonly queryComment?: unknown;
   readonly yaml: YamlFile;
@@ -141,6 +143,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     onRunStart: hookList('on-run-start'),
     onRunEnd: hookList('on-run-end'),
     flags: obj('flags'),
+    ...(d['restrict-access'] === true ? { restrictAccess: true } : {}),
     ...(Object.hasOwn(d, 'query-comment') ? { queryComment: d['query-comment'] } : {}),
     yaml,
   };
