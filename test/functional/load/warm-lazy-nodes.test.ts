@@ -155,4 +155,27 @@ describe('warm start: nodes decoded on demand', () => {
     expect(again.partialParse.warmStart).toBeUndefined();
     expect(manifestText(again)).toBe(manifestText(loadProject({ projectDir: dir, partialParse: false })));
   });
+
+  it("the index's tail (configs, relations, blob CRCs) is read only by a command that needs it: listing works with a damaged one, a config read then fails clearly", () => {
+    const dir = project(20);
+    loadProject({ projectDir: dir });
+    const file = join(dir, 'target', WARM_START_FILE);
+    const bytes = readFileSync(file);
+    const cut = bytes.indexOf(10);
+    const header = JSON.parse(bytes.subarray(0, cut).toString()) as { sections: { bytes: number }[] };
+    const sizes = header.sections.map((s) => s.bytes);
+    // inputs, load, blobs, index, tail, internals: a byte in the middle of the tail
+    const tailAt = cut + 1 + sizes.slice(0, 4).reduce((a, b) => a + b, 0);
+    bytes[tailAt + Math.floor(sizes[4]! / 2)] ^= 0x01;
+    writeFileSync(file, bytes);
+    const cold = TsdbtProject.open({ projectDir: dir, partialParse: false });
+    const before = decodedNodes();
+    const warm = TsdbtProject.open({ projectDir: dir });
+    expect(warm.loaded.partialParse.warmStart).toBe(true);
+    const lines = (p: TsdbtProject) => p.select().sort().map((id) => lsLine(p.node(id)));
+    expect(lines(warm)).toEqual(lines(cold));
+    expect(decodedNodes() - before).toBe(0);
+    expect(() => warm.node('model.synth.m_00010').config.materialized).toThrow(/is damaged \(it has been removed\)/);
+    expect(() => statSync(file)).toThrow();
+  });
 });

@@ -199,7 +199,7 @@ describe('warm start: what is never saved or trusted', () => {
   it('a damaged byte in what only an update reads: a start with nothing changed does not read it, an update ignores the file', () => {
     p = inlineProject(PROJECT);
     loadProject({ projectDir: p.dir });
-    writeFileSync(file(), damagedSection(readFileSync(file()), 4));
+    writeFileSync(file(), damagedSection(readFileSync(file()), 5));
     expect(asSaved(load(p.dir))).toBe(true);
     p.write({ 'models/b.sql': "select v + 1 as v from {{ ref('a') }}" });
     expect(isWarm(load(p.dir))).toBe(false);

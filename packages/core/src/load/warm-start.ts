@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { Manifest } from '../manifest/manifest.js';
-import { decodeNodes, encodeNodeStream, plainNode } from '../manifest/lazy-nodes.js';
+import { decodeNodes, encodeNodeStream, plainNode, splitIndex } from '../manifest/lazy-nodes.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import { ProjectError } from '../shared/errors.js';
@@ -39,7 +39,7 @@ import type { SchemaFileEntries } from './warm-yaml-update.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/12';
+const FORMAT = 'tsdbt-warm-start/13';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 const DELTA_MAGIC = 0x57534431; // 'WSD1'
 const DELTA_HEAD = 12;
@@ -172,14 +172,15 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const cut = head.indexOf(10);
     if (cut < 0) return 'the warm-start file is corrupt';
     const header = JSON.parse(head.subarray(0, cut).toString('utf8')) as Header;
-    if (header.format !== FORMAT || !Array.isArray(header.sections) || header.sections.length !== 5) return 'the warm-start file has another format';
+    if (header.format !== FORMAT || !Array.isArray(header.sections) || header.sections.length !== 6) return 'the warm-start file has another format';
     const changedKeys = Object.keys({ ...key, ...header.key }).filter((k) => header.key?.[k] !== key[k]);
     if (changedKeys.length) return `${changedKeys.join(', ')} changed`;
-    const [inputsAt, loadAt, blobsAt, indexAt, internalsAt] = header.sections as [Section, Section, Section, Section, Section];
+    const [inputsAt, loadAt, blobsAt, indexAt, tailAt, internalsAt] = header.sections as [Section, Section, Section, Section, Section, Section];
     const loadOffset = cut + 1 + inputsAt.bytes;
     const blobsOffset = loadOffset + loadAt.bytes;
     const indexOffset = blobsOffset + blobsAt.bytes;
-    const internalsOffset = indexOffset + indexAt.bytes;
+    const tailOffset = indexOffset + indexAt.bytes;
+    const internalsOffset = tailOffset + tailAt.bytes;
     const deltasOffset = internalsOffset + internalsAt.bytes;
     if (deltasOffset > size) return 'the warm-start file is corrupt';
     const bytesAt = (offset: number, length: number) => {
@@ -193,7 +194,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       return bytes;
     };
     // What a delta applies to: the saved load, its nodes and their index.
-    const base = `${loadAt.crc32}.${indexAt.crc32}.${blobsAt.crc32}`;
+    const base = `${loadAt.crc32}.${indexAt.crc32}.${tailAt.crc32}.${blobsAt.crc32}`;
     const deltas = readDeltas(bytesAt, deltasOffset, size, base);
     const saved = deserialize(section(cut + 1, inputsAt)) as { spec: InputSpec; scan: ScanColumns; env: [string, string | undefined][]; cliVars: [string, string | undefined][] };
     // The deltas' fingerprints over the saved scan's (null: no longer scanned).
@@ -227,9 +228,21 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       removeWarmStart(file);
       return (failed = new ProjectError('warm-start-corrupt', `The saved load ${file} is damaged (it has been removed).`, { file, hint: 'Run the command again: it loads the project in full.' }));
     };
+    // The index's tail (configs, relations, blob CRCs): read when first needed (`ls` never), and before the file is closed.
+    let tailBytes: Buffer | undefined;
+    const tail = () => {
+      if (tailBytes) return tailBytes;
+      if (failed) throw failed;
+      try {
+        return (tailBytes = section(tailOffset, tailAt));
+      } catch {
+        throw damaged();
+      }
+    };
     const blobs = () => {
       if (failed) throw failed;
       try {
+        tail();
         return section(blobsOffset, blobsAt);
       } catch {
         throw damaged();
@@ -252,7 +265,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       return bytes;
     };
     // Nodes never decoded (ls, a load replaced by an update's full load): the file is closed when they are collected.
-    const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs, closer(handle), blob);
+    const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs, closer(handle), blob, tail);
     keepOpen = true;
     const load = () => deltas.reduce(applyDelta, withNodes(deserialize(loadBytes) as SavedLoad, nodes));
     const identity = [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',');
@@ -425,14 +438,16 @@ export function writeWarmStart(file: string, key: Readonly<Record<string, string
     const loadAt = out.section([loadBytes]);
     const index = encodeNodeStream(load.manifest.nodes, (blob) => out!.add(blob));
     const blobsAt = out.end();
-    const indexAt = out.section([index]);
+    const [listed, rest] = splitIndex(index);
+    const indexAt = out.section([listed]);
+    const tailAt = out.section([rest]);
     const internalsAt = out.section(encodeInternalParts(internals));
-    const header: Header = { format: FORMAT, key, sections: [inputsAt, loadAt, blobsAt, indexAt, internalsAt] };
+    const header: Header = { format: FORMAT, key, sections: [inputsAt, loadAt, blobsAt, indexAt, tailAt, internalsAt] };
     out.finish(JSON.stringify(header));
     out = undefined;
     renameSync(tmp, file);
     // What readWarmStart will call this load (SavedLoad.identity): artifacts of this load can be reused by the next command.
-    return `${loadAt.crc32}.${indexAt.crc32}.${blobsAt.crc32}:${loadAt.bytes + blobsAt.bytes}`;
+    return `${loadAt.crc32}.${indexAt.crc32}.${tailAt.crc32}.${blobsAt.crc32}:${loadAt.bytes + blobsAt.bytes}`;
   } catch {
     out?.abandon();
     rmSync(tmp, { force: true });
