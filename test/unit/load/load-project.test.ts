@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProjectError, type TestNode, type TsdbtProject } from '../../../packages/core/src/index.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
+import { renderGenericTest } from '../../../packages/core/src/load/build-tests.js';
 
 let p: InlineProject | undefined;
 afterEach(() => p?.cleanup());
@@ -380,12 +381,14 @@ describe('errors name the file and line', () => {
     expect(e.hint).toMatch(/^Did you mean 'table'\? Use one of: view, table, incremental, ephemeral/);
   });
 
-  it('rejects an unknown generic test at the line of its entry; a package namespace gets its own hint', () => {
+  it('loads an unknown generic test (as dbt) and fails it when it renders, at the line of its entry; a package namespace gets its own hint', () => {
     p = inlineProject({
       'models/a.sql': 'select 1 as x',
       'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        tests:\n          - not_null\n          - dbt_utils.accepted_range: {min_value: 0}\n',
     });
-    const e = projectError(() => p!.open());
+    const test = [...p.open().manifest.nodes.values()].find((n) => n.name.startsWith('dbt_utils_accepted_range'))! as TestNode;
+    const e = projectError(() => renderGenericTest(undefined as never, test.genericCall!, undefined as never, test.originalFilePath));
+    expect(e.file).toBe('models/schema.yml');
     expect(e.code).toBe('unknown_test');
     expect(e.message).toBe("Unknown generic test 'dbt_utils.accepted_range'");
     expect(e.line).toBe(8);

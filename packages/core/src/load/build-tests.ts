@@ -32,7 +32,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const { renderer } = ctx;
   // dbt: `{{ test_<name>(...) }}` resolved for the test's package, or `{{ <namespace>.test_<name>(...) }}`.
   const macroName = `${decl.namespace ? `${decl.namespace}.` : ''}test_${decl.testName}`;
-  if (!renderer.hasMacro(macroName, ctx.projectName)) throw unknownTest(ctx, decl);
+  const unknown = renderer.hasMacro(macroName, ctx.projectName) ? undefined : unknownTest(ctx, decl);
   if (renderer.isBuiltin(macroName)) checkBuiltinTestArgs(decl);
   // dbt: `[<namespace>_][source_]<test>_<resource>_<args>`, a source's resource being `<source>_<table>`.
   const isSource = attached.resourceType === 'source';
@@ -58,19 +58,25 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
   const rootLayers = o ? [folderConfig(o.testsConfig, fqn, o.projectFile, o.projectLineOf, ['data_tests'])] : [];
   const whereOf = (c: Readonly<Record<string, unknown>>) => (typeof c.where === 'string' && c.where.trim() ? c.where : undefined);
   const before = finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ownConfig as PartialConfig, ...rootLayers]);
-  let call: GenericTestCall = { macroName, kwargs: decl.kwargs, model, where: whereOf(before) };
+  let call: GenericTestCall = {
+    macroName,
+    kwargs: decl.kwargs,
+    model,
+    where: whereOf(before),
+    ...(unknown ? { missing: { message: unknown.message, hint: unknown.hint ?? '', line: unknown.line ?? decl.line } } : {}),
+  };
   // Reused from the parse cache when the call and all it read are unchanged (load/parse-cache.ts).
   const render = (c: GenericTestCall, which: string) =>
     renderCached(renderer, state, `test.${ctx.projectName}.${name}${which}`, () => JSON.stringify(c), () => {
       const memo = genericTestMemoOf.get(renderer);
       return memo ? memo.render(c, state, (call, into) => renderGenericTest(renderer, call, into, decl.file)) : renderGenericTest(renderer, c, state, decl.file);
     });
-  let rendered = inTest(decl, name, () => render(call, ''));
+  let rendered = unknown ? '' : inTest(decl, name, () => render(call, ''));
   // config() inside the {% test %} block sets defaults: the YAML's own config still wins (dbt's order).
   const config = state.configCalls.length
     ? finalizeConfig(DEFAULT_TEST_CONFIG, [folderLayer, ...(state.configCalls as PartialConfig[]), ownConfig as PartialConfig, ...rootLayers])
     : before;
-  if (whereOf(config) !== call.where) {
+  if (!unknown && whereOf(config) !== call.where) {
     call = { ...call, where: whereOf(config) };
     rendered = render(call, '#where');
   }
@@ -103,8 +109,8 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     renderedCode: rendered.trim(),
     refs,
     sources: [...state.sources],
-    renderAtRuntime: state.usesWarehouse,
-    needsNames: state.needsNames,
+    renderAtRuntime: state.usesWarehouse || unknown !== undefined,
+    needsNames: state.needsNames || unknown !== undefined,
     genericCall: call,
   } satisfies TestNode);
 }
@@ -115,6 +121,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
  * `where`, dbt's subquery of it (get_where_subquery).
  */
 export function renderGenericTest(renderer: Renderer, call: GenericTestCall, state: RenderState, file: string): string {
+  if (call.missing) throw new ProjectError('unknown_test', call.missing.message, { file, line: call.missing.line, hint: call.missing.hint });
   const kwargs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(call.kwargs)) kwargs[k] = renderArgument(renderer, v, file, state);
   const model = call.where ? `(select * from ${placeholder(call.model, '')} where ${call.where}) dbt_subquery` : lateRelation(call.model, state);

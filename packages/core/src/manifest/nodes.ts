@@ -194,6 +194,12 @@ export interface GenericTestCall {
   readonly model: { readonly kind: 'ref'; readonly package: string; readonly name: string; readonly version?: string } | { readonly kind: 'source'; readonly source: string; readonly table: string };
   /** The test's `where` config: `model` is then a subquery of the relation. */
   readonly where?: string;
+  /**
+   * The test's macro does not exist (a typo, a package not installed): as in dbt, the project
+   * loads and the test fails when it compiles or runs, with this error (dbt renders generic tests
+   * with macros captured at parse, so `dbt run` of the models is not stopped by a broken test).
+   */
+  readonly missing?: { readonly message: string; readonly hint: string; readonly line: number };
 }
 
 /**
