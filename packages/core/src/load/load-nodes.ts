@@ -148,8 +148,8 @@ export function modelFiles(root: ProjectRoot): string[] {
   return root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']));
 }
 
-/** Model files' texts read elsewhere (a worker thread: yaml-prefetch.ts), by absolute path; undefined: read it here. */
-export type ReadModelText = (path: string) => string | undefined;
+/** Model files' texts read elsewhere (a worker thread: yaml-prefetch.ts), by index in the root's list; undefined: read it here. */
+export type ReadModelText = (index: number) => string | undefined;
 
 /**
  * Reads model files of `root` ahead into `files.texts` (by rel) and compiles their templates
@@ -157,12 +157,12 @@ export type ReadModelText = (path: string) => string | undefined;
  * its turn in loadModels reports the error.
  */
 export function readModelFilesAhead(root: ProjectRoot, renderer: Renderer, files: { readonly models: readonly string[]; readonly texts: Map<string, string> }, enough: () => boolean, readElsewhere?: ReadModelText): boolean {
-  for (const rel of files.models) {
+  for (let k = 0; k < files.models.length; k++) {
+    const rel = files.models[k]!;
     if (enough()) return false;
     let text: string;
     try {
-      const path = join(root.dir, rel);
-      text = readElsewhere?.(path) ?? readProjectText(path, rootRelative(root, rel));
+      text = readElsewhere?.(k) ?? readProjectText(join(root.dir, rel), rootRelative(root, rel));
     } catch {
       return false;
     }
@@ -184,7 +184,7 @@ interface PreparedModel {
   readonly info: RenderNodeInfo;
 }
 
-function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string, texts?: ModelTexts): PreparedModel {
+function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string, index: number, texts?: ModelTexts): PreparedModel {
   const pf = root.projectFile;
   const path = rootRelative(root, rel);
   const fileFqn = fqnOf(pf.name, pf.modelPaths, rel);
@@ -197,7 +197,7 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
   const baseLayers = [own, patch?.config ?? {}];
   const unrenderedLayers = { base: [unrendered.own, patch?.rawConfig ?? patch?.config ?? {}], rootOverride: unrendered.rootOverride };
   const baseConfig = finalizeConfig(DEFAULT_MODEL_CONFIG, [...baseLayers, ...rootOverride], patch?.file ?? path);
-  const rawCode = texts?.get(rel) ?? readProjectText(join(root.dir, rel), path);
+  const rawCode = texts?.get(rel, index) ?? readProjectText(join(root.dir, rel), path);
   const uniqueId = versioned ? `model.${pf.name}.${name}.v${versioned.v}` : `model.${pf.name}.${name}`;
   const info: RenderNodeInfo = {
     uniqueId, name, resourceType: 'model', packageName: pf.name, originalFilePath: path, fqn, baseConfig,
@@ -206,9 +206,9 @@ function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePa
   return { rel, patch, versioned, baseLayers, rootOverride, unrenderedLayers, rawCode, info };
 }
 
-/** Model files' texts already read (ahead, or by a worker thread), by path relative to their root. */
+/** Model files' texts already read (ahead, or by a worker thread), by path relative to their root (and index in `files`). */
 export interface ModelTexts {
-  get(rel: string): string | undefined;
+  get(rel: string, index: number): string | undefined;
 }
 
 /**
@@ -220,9 +220,9 @@ export interface ModelTexts {
  */
 export function loadModels(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, target: TargetConfig, files = modelFiles(root), texts?: ModelTexts): ModelNode[] {
   const prepared: (PreparedModel | { readonly error: unknown })[] = [];
-  for (const rel of files) {
+  for (let k = 0; k < files.length; k++) {
     try {
-      prepared.push(prepareModel(root, patches, rel, texts));
+      prepared.push(prepareModel(root, patches, files[k]!, k, texts));
     } catch (error) {
       prepared.push({ error });
       break;

@@ -266,13 +266,17 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   // TSDBT_YAML_THREAD=0: never (to measure against).
   const yamlThread = (options.env ?? process.env).TSDBT_YAML_THREAD !== '0';
   // The worker then reads model files from the last while this thread reads them from the first.
-  const filesOf = (kind: 'schema' | 'models') => roots.flatMap((root) => rootFiles.get(root)![kind].map((rel) => ({ path: join(root.dir, rel), display: rootRelative(root, rel) })));
+  const schemaToPrefetch = roots.flatMap((root) => rootFiles.get(root)!.schema.map((rel) => ({ path: join(root.dir, rel), display: rootRelative(root, rel) })));
+  const modelFolders = roots.map((root) => ({ dir: root.dir, rels: rootFiles.get(root)!.models }));
+  // A root's model files are numbered from the count of the roots before it (the worker's order).
+  const firstModel = new Map<ProjectRoot, number>();
+  roots.reduce((n, root) => (firstModel.set(root, n), n + rootFiles.get(root)!.models.length), 0);
   // Then, when the Jinja files read ahead say a parse pool will render on worker threads (parse-pool.ts
   // parseThreadsFor: enough of them, mostly each its own shape), it builds its Renderer and is one of them.
-  const prefetch = yamlThread ? YamlPrefetch.start(filesOf('schema'), workers.threads, filesOf('models'), workers.init) : undefined;
-  const readElsewhere = prefetch && ((path: string) => prefetch.modelText(path));
+  const prefetch = yamlThread ? YamlPrefetch.start(schemaToPrefetch, workers.threads, modelFolders, workers.init) : undefined;
+  const readElsewhere = prefetch && ((root: ProjectRoot) => (k: number) => prefetch.modelText(firstModel.get(root)! + k));
   if (prefetch && !(parseCache && existsSync(partialParseFile))) {
-    for (const root of roots) if (!readModelFilesAhead(root, renderer, rootFiles.get(root)!, () => prefetch.finished(), readElsewhere)) break;
+    for (const root of roots) if (!readModelFilesAhead(root, renderer, rootFiles.get(root)!, () => prefetch.finished(), readElsewhere?.(root))) break;
     const jinja = [...(precompiledOf.get(renderer)?.values() ?? [])].map((t) => t.source);
     prefetch.bootRenderer(jinja.length >= MIN_JOBS_PER_THREAD && (workers.threads === undefined ? mostlyDistinct(jinja) : workers.threads > 1));
     workers.lender = prefetch;
@@ -306,7 +310,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       onLog(`${v.file}:${v.line}: version ${v.v} of model '${v.name}' has no model file (expected ${file}.sql, or set defined_in)`, 'warn'),
     );
     const texts = rootFiles.get(root)!.texts;
-    for (const node of loadModels(root, renderer, patches, target, files, { get: (rel) => texts.get(rel) ?? readElsewhere?.(join(root.dir, rel)) })) addOwn(node);
+    const elsewhere = readElsewhere?.(root);
+    for (const node of loadModels(root, renderer, patches, target, files, { get: (rel, k) => texts.get(rel) ?? elsewhere?.(k) })) addOwn(node);
     const seedPatches = collectPatches(ownSchemaFiles, 'seeds');
     for (const node of loadSeeds(root, renderer, seedPatches, target)) addOwn(node);
     const snapshotPatches = collectPatches(ownSchemaFiles, 'snapshots');

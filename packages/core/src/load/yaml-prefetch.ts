@@ -38,6 +38,9 @@ export interface PrefetchFile {
   readonly display: string;
 }
 
+/** Model files by folder (a project root and paths relative to it): the worker joins them, the main thread names them by index in this order. */
+export type PrefetchModels = readonly { readonly dir: string; readonly rels: readonly string[] }[];
+
 /**
  * Words shared with the worker (Int32Array indexes). Worker → main: answers and batches posted, YAML and
  * models done, its Renderer built (1) or not (2), or the worker gone (3). Main → worker: build the Renderer (1) or not (2),
@@ -64,14 +67,12 @@ export const yamlPrefetchHooks = { minBytes: MIN_PREFETCH_BYTES, waitForWorker: 
 
 export class YamlPrefetch implements ParseLender {
   private readonly index: Map<string, number>;
-  private readonly modelIndex: Map<string, number>;
   private readonly answers = new Map<number, YamlAnswer>();
   private readonly texts = new Map<number, string | null>();
   private abandoned = false;
 
   private constructor(
     files: readonly PrefetchFile[],
-    models: readonly PrefetchFile[],
     private readonly worker: Worker,
     private readonly port: MessagePort,
     private readonly claims: Int32Array,
@@ -80,7 +81,6 @@ export class YamlPrefetch implements ParseLender {
     private readonly progress: Int32Array,
   ) {
     this.index = new Map(files.map((f, i) => [f.path, i]));
-    this.modelIndex = new Map(models.map((f, i) => [f.path, i]));
   }
 
   /**
@@ -88,7 +88,7 @@ export class YamlPrefetch implements ParseLender {
    * `models` (in the order the main thread reads them), or undefined when it would not pay: one thread
    * allowed (`threads` 1), one core, little YAML, or no built worker.
    */
-  static start(files: readonly PrefetchFile[], threads: number | undefined, models: readonly PrefetchFile[] = [], init?: WorkerInit): YamlPrefetch | undefined {
+  static start(files: readonly PrefetchFile[], threads: number | undefined, models: PrefetchModels = [], init?: WorkerInit): YamlPrefetch | undefined {
     if (files.length === 0 || threads === 1 || (threads === undefined && availableParallelism() < 2)) return undefined;
     let bytes = 0;
     for (const f of files) {
@@ -101,7 +101,7 @@ export class YamlPrefetch implements ParseLender {
     const file = bytes >= yamlPrefetchHooks.minBytes ? workerFile() : undefined;
     if (!file) return undefined;
     const claims = new Int32Array(new SharedArrayBuffer(4 * files.length));
-    const modelClaims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, models.length)));
+    const modelClaims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, models.reduce((n, m) => n + m.rels.length, 0))));
     const progress = new Int32Array(new SharedArrayBuffer(4 * 8));
     const { port1, port2 } = new MessageChannel();
     let worker: Worker;
@@ -115,7 +115,7 @@ export class YamlPrefetch implements ParseLender {
     if (yamlPrefetchHooks.waitForWorker)
       for (const word of [PROGRESS.yamlDone, PROGRESS.modelsDone])
         for (const until = Date.now() + 120_000; Atomics.load(progress, word) === 0 && Date.now() < until; ) Atomics.wait(progress, word, 0, 200);
-    return new YamlPrefetch(files, models, worker, port1, claims, modelClaims, progress);
+    return new YamlPrefetch(files, worker, port1, claims, modelClaims, progress);
   }
 
   /**
@@ -141,12 +141,11 @@ export class YamlPrefetch implements ParseLender {
   }
 
   /**
-   * The text of the model file at `path` when the worker read it (waiting while it reads its batch);
-   * undefined: the main thread reads it (now claimed here, so the worker stops before it).
+   * The text of model file `i` (start's `models` in order) when the worker read it (waiting while it
+   * reads its batch); undefined: the main thread reads it (now claimed here, so the worker stops before it).
    */
-  modelText(path: string): string | undefined {
-    const i = this.modelIndex.get(path);
-    if (i === undefined || this.abandoned) return undefined;
+  modelText(i: number): string | undefined {
+    if (this.abandoned || i >= this.modelClaims.length) return undefined;
     if (Atomics.compareExchange(this.modelClaims, i, 0, CLAIM_MAIN) !== CLAIM_WORKER) return undefined;
     const text = this.wait(PROGRESS.modelsPosted, () => this.texts.get(i));
     this.texts.delete(i);

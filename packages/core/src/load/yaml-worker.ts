@@ -2,7 +2,8 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import type { WorkerInit } from './parse-jobs.js';
 import { readProjectText } from '../shared/text-file.js';
 import { loadYamlData } from '../shared/yaml-schema.js';
-import { CLAIM_WORKER, PROGRESS, type PrefetchFile, type PrefetchMail, type PrefetchMessage, type YamlAnswer } from './yaml-prefetch.js';
+import { join } from 'node:path';
+import { CLAIM_WORKER, PROGRESS, type PrefetchFile, type PrefetchMail, type PrefetchMessage, type PrefetchModels, type YamlAnswer } from './yaml-prefetch.js';
 
 /*
  * The schema YAML thread of a load (load/yaml-prefetch.ts): reads and parses the files it claims,
@@ -17,7 +18,7 @@ import { CLAIM_WORKER, PROGRESS, type PrefetchFile, type PrefetchMail, type Pref
 
 interface YamlWorkerData {
   readonly files: readonly PrefetchFile[];
-  readonly models: readonly PrefetchFile[];
+  readonly models: PrefetchModels;
   readonly claims: Int32Array;
   readonly modelClaims: Int32Array;
   readonly progress: Int32Array;
@@ -27,7 +28,8 @@ interface YamlWorkerData {
 
 const MODEL_BATCH = 32;
 const IDLE_MS = 30_000;
-const { files, models, claims, modelClaims, progress, port, init } = workerData as YamlWorkerData;
+const { files, models: folders, claims, modelClaims, progress, port, init } = workerData as YamlWorkerData;
+const models = folders.flatMap((f) => f.rels.map((rel) => join(f.dir, rel)));
 
 function post(message: PrefetchMessage, word: number): void {
   port.postMessage(message);
@@ -67,7 +69,7 @@ for (let i = models.length - 1, met = false; i >= 0 && !met; ) {
   if (batch.length === 0) break;
   const texts = batch.map((k) => {
     try {
-      return readProjectText(models[k]!.path, models[k]!.display);
+      return readProjectText(models[k]!, models[k]!); // how it is named matters not: an error is answered null
     } catch {
       return null;
     }
