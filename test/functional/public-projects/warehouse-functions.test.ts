@@ -31,6 +31,9 @@ from {{ ref('users') }}`,
     try_cast(s as numeric(5, 1)) as as_decimal,
     try_cast(s as varchar) as as_text
 from (select arrayJoin([' 12 ', '1.25', 'abc', '123456', '-7']) as s)`,
+      // try_cast of a number (DuckDB, Databricks): the number cast, not its text read as an integer (NULL for 12.7).
+      'models/numbers_cast.sql': `select f, try_cast(f as integer) as f_int, try_cast(d as bigint) as d_int, try_cast(f as smallint) as f_small
+from (select arrayJoin([12.7, -2.4, 3.0, 1e10]) as f, toDecimal64(f, 2) as d)`,
       'models/date_texts.sql': `select
     to_char(ts, 'YYYY-MM-DD HH24:MI:SS') as iso,
     to_char(ts, 'Mon YYYY') as month_year,
@@ -48,7 +51,13 @@ from (select toDateTime('2024-01-05 13:04:09') as ts)`,
 from {{ ref('users') }}
 group by 1`,
     });
-    expectStatuses(await p.build(), { users: 'success', user_keys: 'success', domains: 'success', parsed: 'success', date_texts: 'success' });
+    expectStatuses(await p.build(), { users: 'success', user_keys: 'success', domains: 'success', parsed: 'success', date_texts: 'success', numbers_cast: 'success' });
+    expect(await queryRows(p, `select f, f_int, toString(d_int) as d_int, f_small from ${ip.schema}.numbers_cast order by f`)).toEqual([
+      { f: -2.4, f_int: -2, d_int: '-2', f_small: -2 },
+      { f: 3, f_int: 3, d_int: '3', f_small: 3 },
+      { f: 12.7, f_int: 13, d_int: '13', f_small: 13 },
+      { f: 1e10, f_int: null, d_int: '10000000000', f_small: null },
+    ]);
     expect(await queryRows(p, `select id, user_key, domain, past_the_end, toInt32(at_sign) as at_sign, known_active, active_text, toInt32(name_length) as name_length, email_sha256, email_sha224, month_later, days_before from ${ip.schema}.user_keys order by id`)).toEqual([
       { id: 1, user_key: 'c4ca4238a0b923820dcc509a6f75849b', domain: 'a.com', past_the_end: '', at_sign: 4, known_active: true, active_text: 'yes', name_length: 3, email_sha256: '23010d54e7e0990afd235d34eb4d3ed27cfa1a66acc9950b867965e680db7991', email_sha224: 'b442d187de3162261c912d4dc64c3063ec0c8c9fc74ab83197e57b31', month_later: '2024-02-29', days_before: '2024-02-29' },
       { id: 2, user_key: 'c81e728d9d4c2f636f067f89cc14862c', domain: 'b.org', past_the_end: '', at_sign: 4, known_active: false, active_text: 'no', name_length: 3, email_sha256: '9da2e0663c7070ec05354f02680c234bd94fe0adda071e3442a8e237fc94420a', email_sha224: 'f80fc2f78d54f7c0a6b26140e12ba2b7d91d4c2a88730e28adcf0f0c', month_later: '2024-03-31', days_before: '2024-02-28' },

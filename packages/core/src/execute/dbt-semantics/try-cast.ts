@@ -6,7 +6,8 @@ import { UNBOUNDED_NUMERIC } from './float-casts.js';
  * read as a T — ClickHouse has no try_cast (UNKNOWN_FUNCTION). Written with accurateCastOrNull, which is NULL
  * for text that is not a number and for a value out of the type's range, over the text trimmed (those
  * warehouses read ' 12 ' as 12):
- * - integers (int, bigint, int4, Int32…) and floats (float and double are Float64, as dbt_semantics' casts);
+ * - integers (int, bigint, int4, Int32…): text read as an integer, a number (float, decimal) rounded half away
+ *   from zero (was NULL for 12.7 where DuckDB gives 13, Databricks 12); floats (float and double are Float64, as dbt_semantics' casts);
  * - decimals numeric/decimal/number(p, s): read exactly, rounded half away from zero at s (Snowflake,
  *   where ClickHouse's cast truncates), NULL past p digits (ClickHouse's Decimal(p, s) would keep them);
  *   without precision, dbt_semantics' Decimal(76, 10);
@@ -19,7 +20,15 @@ export function tryCastExpression(value: string, type: string): string | undefin
   const text = `trimBoth(toString(${value}))`;
   if (/^(varchar|text|string|char|character varying|nvarchar|bpchar)\b/i.test(t)) return `toString(${value})`;
   if (/^(float|double|double precision|real|float4|float8|float32|float64)$/i.test(t)) return `accurateCastOrNull(${text}, '${/^(real|float4|float32)$/i.test(t) ? 'Float32' : 'Float64'}')`;
-  if (/^(int|u?int(8|16|32|64|128|256)|integer|bigint|smallint|tinyint|int2|int4|hugeint)$/i.test(t)) return `accurateCastOrNull(${text}, '${clickhouseTypeSpelling(t)}')`;
+  if (/^(int|u?int(8|16|32|64|128|256)|integer|bigint|smallint|tinyint|int2|int4|hugeint)$/i.test(t)) {
+    const asText = `accurateCastOrNull(${text}, '${clickhouseTypeSpelling(t)}')`;
+    if (/^(u?int(128|256)|hugeint)$/i.test(t)) return asText;
+    // A number (float, decimal) is rounded, as those warehouses' casts: its text read as an integer
+    // was NULL for 12.7. Text keeps the integer reading; the branch is on the argument's type.
+    // (Through Int256: accurateCastOrNull of a Decimal out of the type's range throws DECIMAL_OVERFLOW.)
+    const rounded = `accurateCastOrNull(toInt256(round(accurateCastOrNull(${text}, 'Decimal(76, 38)'), 0)), '${clickhouseTypeSpelling(t)}')`;
+    return `if(match(toTypeName(${value}), 'String'), ${asText}, ${rounded})`;
+  }
   const decimal = /^(numeric|decimal|number)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/i.exec(t);
   if (!decimal) return undefined;
   if (decimal[2] === undefined) return `accurateCastOrNull(${text}, '${UNBOUNDED_NUMERIC}')`;
