@@ -143,6 +143,24 @@ describe('materialized views after a crash', () => {
     await sql(`DROP DATABASE $_feeds`);
   });
 
+  it("a run killed while switching keeps its staged view in another database when that database is swept: the recovery's exchange gets every row", async () => {
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/copy.sql': COPY(V1), 'models/other.sql': "{{ config(materialized='table', schema='feeds') }}\nselect 1 as x" });
+    const adapter = await project.adapter();
+    const sql = (s: string) => adapter.client.command(s.replaceAll('$', p.schema));
+    await adapter.ensureDatabase(p.schema);
+    await sql('CREATE TABLE $.events (id UInt64, kind String) ENGINE = MergeTree ORDER BY id');
+    expectStatuses(await project.run(), { copy: 'success', other: 'success' });
+    const run = 'cafebabe_z';
+    await sql(`CREATE TABLE $.copy__tsdbt_tmp_${run}__new (id UInt64, kind String) ENGINE = MergeTree ORDER BY id COMMENT 'tsdbt:switching:${run}'`);
+    await sql(`CREATE MATERIALIZED VIEW $_feeds.feed_mv__tsdbt_tmp_${run}__staged TO $.copy__tsdbt_tmp_${run}__new AS SELECT id, kind FROM $.events`);
+    // A run of a model in the view's database sweeps it: the twin still carries inserts into the staged target.
+    expectStatuses(await setup.reopen(p).run({ select: ['other'] }), { other: 'success' });
+    expect(await names(project, `${p.schema}_feeds`)).toEqual(['feed_mv__tsdbt_tmp_cafebabe_z__staged', 'other']);
+    await sql("INSERT INTO $.events VALUES (1, 'a')");
+    expect(await queryRows(project, `SELECT count() AS n FROM ${p.schema}.copy__tsdbt_tmp_${run}__new`)).toEqual([{ n: '1' }]);
+    await sql(`DROP DATABASE $_feeds`);
+  });
+
   it('a dictionary rebuild killed (kill -9) while loading leaves the previous dictionary answering; the next run succeeds', async () => {
     const p = inlineProject({ 'models/d.sql': "{{ config(materialized='dictionary') }}\nselect number as id, 'old' as v from numbers(3)" });
     let project = p.open();

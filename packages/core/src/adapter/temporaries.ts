@@ -74,7 +74,12 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
   if (rows.length === 0) return [];
   // A materialized view's rebuild killed while switching its target in is finished, not undone, by
   // the view's own next run (mv/mv-recover.ts): its run's leftovers are left alone here.
+  // In every database: a view model with a schema of its own has its staged twin here, writing into the
+  // switching target elsewhere — dropped, the inserts until the recovery's exchange would be lost.
   const switching = new Set(rows.filter((r) => r.comment?.startsWith(MV_SWITCHING_COMMENT)).map((r) => parseLeftoverName(r.name)?.runId));
+  if (rows.some((r) => r.engine === 'MaterializedView') && (await adapter.hasTableComments()))
+    for (const r of await adapter.systemQuery<{ name: string }>(`SELECT DISTINCT name FROM ${from} WHERE startsWith(comment, ${sqlString(MV_SWITCHING_COMMENT)}) AND database != ${sqlString(schema)}`))
+      switching.add(parseLeftoverName(r.name)?.runId);
   let running: RunningStatement[] | undefined;
   const statements = async () => (running ??= await adapter.runningStatements());
   const removed: string[] = [];
