@@ -20,6 +20,8 @@ describe('seed column types', () => {
     expect(inferType(['1969-12-31 23:59:59', '2024-01-02T10:00:00'])).toBe('DateTime64(0)');
     // fractions of a second: DateTime64 with the longest fraction's digits (agate reads them as DateTimes too)
     expect(inferType(['2025-02-13T05:35:51.648', '2025-02-13 05:35:51', ''])).toBe('Nullable(DateTime64(3))');
+    // a big seed's column (a spread of 200k values overflowed the stack: 'Maximum call stack size exceeded')
+    expect(inferType(Array.from({ length: 200_000 }, (_, i) => `2025-02-13 05:35:51.${String(i % 1000).padStart(i === 7 ? 6 : 3, '0')}`))).toBe('DateTime64(6)');
     expect(inferType(['2025-02-13T05:35:51.6', 'x'])).toBe('String');
   });
 

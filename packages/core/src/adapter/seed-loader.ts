@@ -39,7 +39,7 @@ export function inferType(values: readonly string[]): string {
   // With fractions of a second (`2025-02-13T05:35:51.648`, fivetran's exports) agate reads a DateTime too, a
   // timestamp on Postgres: DateTime64 with as many digits as the longest fraction (ClickHouse's DateTime has none).
   else if (present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?$/.test(v)))
-    type = `DateTime64(${Math.max(...present.map((v) => v.split('.')[1]?.length ?? 0))})`;
+    type = `DateTime64(${present.reduce((most, v) => Math.max(most, v.split('.')[1]?.length ?? 0), 0)})`; // no spread: a big seed's column overflows the stack
   return nullable ? `Nullable(${type})` : type;
 }
 
