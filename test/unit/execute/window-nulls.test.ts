@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nullableWindowShifts } from '../../../packages/core/src/execute/dbt-semantics/window-nulls.js';
+import { nullableWindowShifts, withNullWindowShifts } from '../../../packages/core/src/execute/dbt-semantics/window-nulls.js';
+import type { ManifestNode } from '../../../packages/core/src/manifest/nodes.js';
 
 describe("lag/lead give NULL past the partition's edge under dbt_semantics", () => {
   it('wraps the first argument of a lag/lead window call', () => {
@@ -23,6 +24,11 @@ describe("lag/lead give NULL past the partition's edge under dbt_semantics", () 
       'select last_value(toNullable(y)) IGNORE NULLS OVER (order by s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) from t',
     ])
       expect(nullableWindowShifts(sql)).toBe(sql);
+  });
+
+  it('a model whose only window call is nth_value gets it too (its row 1 was 0, not NULL)', () => {
+    const model = { resourceType: 'model', config: {} } as unknown as ManifestNode;
+    expect(withNullWindowShifts(model, 'select nth_value(x, 2) over (order by s) from t')).toBe('select nth_value(toNullable(x), 2) over (order by s) from t');
   });
 
   it('leaves calls with a default, the InFrame functions, other names, strings and comments alone', () => {

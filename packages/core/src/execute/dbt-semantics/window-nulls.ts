@@ -15,7 +15,7 @@ import { closingParen } from './select-frames.js';
  * models with an enforced contract (their declared types would change), and text in strings or comments.
  */
 export function withNullWindowShifts(node: ManifestNode, sql: string): string {
-  if (!/\b(lag|lead|first_value|last_value)\s*\(/i.test(sql)) return sql;
+  if (!/\b(lag|lead|nth_value|first_value|last_value)\s*\(/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   const respecting = windowValuesRespectingNulls(sql);
   if (node.resourceType === 'model' && contractEnforced(node)) return respecting;
