@@ -122,7 +122,6 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
         hint: 'Quote values that contain the delimiter, and give every row one value per column.',
       });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
-  const named = unquotedNames(node, header);
   // dbt_semantics: a declared `float` is a double, and a declared column with an empty (or `null`) value holds NULL
   // there, as agate reads it on every warehouse, not the type's default (0, '', 1970-01-01) ClickHouse would store.
   const declared = (type: string, i: number) => {
@@ -134,27 +133,12 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
     const set = overrides[name];
     return typeof set === 'string' ? declared(clickhouseTypeSpelling(set), i) : inferType(rows.map((r) => r[i] ?? ''));
   };
-  const columns = header.map((name, i) => ({ name: named[i]!, type: typeOf(name, i) }));
+  const columns = header.map((name, i) => ({ name, type: typeOf(name, i) }));
   // An inferred number column holds agate's numbers (`6,427` is 6427). A column in column_types is
   // read as text by dbt (agate's text_columns) and keeps its values as written.
-  const numeric = header.map((name, i) => typeof overrides[name] !== 'string' && INFERRED_NUMBER.test(columns[i]!.type));
+  const numeric = columns.map((c) => typeof overrides[c.name] !== 'string' && INFERRED_NUMBER.test(c.type));
   if (!numeric.some(Boolean)) return { columns, rows };
   return { columns, rows: rows.map((r) => r.map((v, i) => (numeric[i] && !isNullText(v) ? (agateNumber(v) ?? v) : v))) };
-}
-
-/**
- * The seed's column names as its table has them. `quote_columns: false` creates the columns unquoted, and every
- * warehouse dbt projects are written for folds an unquoted name (Postgres/Redshift/DuckDB to lower case; Snowflake to
- * upper case, read back case-insensitively): a header `ID,_FIVETRAN_SYNCED` is read as `id`, `_fivetran_synced`
- * (fivetran's dbt_klaviyo seeds). ClickHouse keeps names as written, so under dbt_semantics they are folded to
- * lower case, as on Postgres — unless that makes two columns one. Quoted (dbt's default), names stay as written.
- */
-function unquotedNames(node: SeedNode, header: readonly string[]): readonly string[] {
-  const q = node.config.quote_columns;
-  const unquoted = q === false || q === 0 || (typeof q === 'string' && /^\s*(false|0|no|off)\s*$/i.test(q));
-  if (!unquoted || !dbtSemantics(node)) return header;
-  const lower = header.map((h) => h.toLowerCase());
-  return new Set(lower).size === lower.length ? lower : header;
 }
 
 const INFERRED_NUMBER = /^(?:Nullable\()?(?:Int32|Int64|UInt64|Float64)\)?$/;
