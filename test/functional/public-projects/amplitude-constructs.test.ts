@@ -31,17 +31,3 @@ from {{ ref('event_data') }}`,
     ]);
   });
 });
-
-describe('fivetran/dbt_pendo constructs', () => {
-  it("a seed column declared `timestamp` keeps fractions of a second, as Postgres' timestamp does (ClickHouse's TIMESTAMP is whole seconds: a surrogate key over it had duplicates)", async () => {
-    const { p: ip, project: p } = setup({
-      'seeds/guide_event.csv': 'visitor_id,timestamp\nv1,2021-05-26 14:08:01.617\nv1,2021-05-26 14:08:01.602\n',
-      'seeds/seeds.yml': 'seeds:\n  - name: guide_event\n    config:\n      column_types: {timestamp: timestamp}\n',
-      'models/stg_guide_event.sql': `select {{ dbt_utils_free_key() }} as guide_event_key, * from {{ ref('guide_event') }}`,
-      'macros/key.sql': `{% macro dbt_utils_free_key() %}lower(hex(MD5(concat(coalesce(cast(visitor_id as String), '_'), '-', coalesce(cast(timestamp as String), '_'))))){% endmacro %}`,
-      'models/schema.yml': 'models:\n  - name: stg_guide_event\n    columns:\n      - name: guide_event_key\n        data_tests: [unique]\n',
-    });
-    expectStatuses(await p.build(), { guide_event: 'success', stg_guide_event: 'success', unique_stg_guide_event_guide_event_key: 'pass' });
-    expect(await queryRows(p, `select toString(timestamp) as t from ${ip.schema}.guide_event order by t`)).toEqual([{ t: '2021-05-26 14:08:01.602000' }, { t: '2021-05-26 14:08:01.617000' }]);
-  });
-});

@@ -77,12 +77,6 @@ export function seedColumns(node: SeedNode, text = seedText(node)): { name: stri
  * written as such stays Float32.
  */
 const SQL_FLOAT = /^\s*float\s*$/i;
-/**
- * `timestamp` in column_types: Postgres', Snowflake's, DuckDB's and BigQuery's keep fractions of a second (microseconds
- * or finer); ClickHouse's TIMESTAMP is a DateTime, whole seconds — `…:01.617` and `…:01.602` became one value, and a
- * surrogate key over it a duplicate (fivetran's dbt_pendo guide events). Under dbt_semantics it is a DateTime64(6).
- */
-const SQL_TIMESTAMP = /^\s*timestamp\s*$/i;
 
 /**
  * The header as agate (dbt's CSV reader) names the columns: an empty name is the column's letter
@@ -126,7 +120,7 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
   // there, as agate reads it on every warehouse, not the type's default (0, '', 1970-01-01) ClickHouse would store.
   const declared = (type: string, i: number) => {
     if (!dbtSemantics(node)) return type;
-    const t = SQL_FLOAT.test(type) ? 'Float64' : SQL_TIMESTAMP.test(type) ? 'DateTime64(6)' : type;
+    const t = SQL_FLOAT.test(type) ? 'Float64' : type;
     return CANNOT_BE_NULLABLE.test(t) || !rows.some((r) => isNullText(r[i] ?? '')) ? t : `Nullable(${t})`;
   };
   const typeOf = (name: string, i: number) => {
