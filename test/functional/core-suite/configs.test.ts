@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WAREHOUSE_DIR } from '../../helpers/inline-project.js';
 import { dbtProject, expectRelationsEqual } from '../adapter-suite/dbt-project.js';
+import { BASE_CONFIG_PROJECT as BASE } from './config-fixtures.js';
 
 /*
  * dbt-core tests/functional/configs/: test_configs.py (config layering: project tags appended, the
@@ -11,47 +12,6 @@ import { dbtProject, expectRelationsEqual } from '../adapter-suite/dbt-project.j
  * as_number), test_disabled_model.py (enabled: false/true from YAML, dbt_project.yml and config(),
  * which wins; a ref to a disabled model; several disabled nodes with one unique id).
  */
-const SCHEMA_YML = `
-version: 2
-sources:
-  - name: raw
-    database: "{{ target.database }}"
-    schema: "{{ target.schema }}"
-    tables:
-      - name: 'seed'
-        identifier: "{{ var('seed_name', 'invalid') }}"
-        columns:
-          - name: id
-            data_tests:
-              - unique:
-                  enabled: "{{ var('enabled_direct', None) | as_native }}"
-              - accepted_values:
-                  enabled: "{{ var('enabled_direct', None) | as_native }}"
-                  severity: "{{ var('severity_direct', None) | as_native }}"
-                  values: [1,2]
-
-models:
-  - name: model
-    columns:
-      - name: id
-        data_tests:
-          - unique
-          - accepted_values:
-              values: [1,2,3,4]
-
-`;
-const BASE = {
-  models: {
-    'schema.yml': SCHEMA_YML,
-    'untagged.sql': "\n{{\n    config(materialized='table')\n}}\n\nselect id, value from {{ source('raw', 'seed') }}\n\n",
-    'tagged/model.sql': "\n{{\n    config(\n        materialized='view',\n        tags=['tag_two'],\n    )\n}}\n\n{{\n    config(\n        materialized='table',\n        tags=['tag_three'],\n    )\n}}\n\nselect 4 as id, 2 as value\n\n",
-  },
-  seeds: { 'seed.csv': 'id,value\n4,2\n' },
-  tests: {
-    'failing.sql': '\n\nselect 1 as fun\n\n',
-    'sleeper_agent.sql': "\n{{ config(\n    enabled = var('enabled_direct', False),\n    severity = var('severity_direct', 'WARN')\n) }}\n\nselect 1 as fun\n\n",
-  },
-};
 const SNAPSHOT = "{% snapshot mysnapshot %}\n\n    {{\n        config(\n          target_schema='snapshots',\n          strategy='timestamp',\n          unique_key='id',\n          updated_at='updated_at'\n        )\n    }}\n\n    select * from dummy\n\n{% endsnapshot %}";
 
 describe('configs (configs/test_configs.py, test_disabled_configs.py)', () => {
