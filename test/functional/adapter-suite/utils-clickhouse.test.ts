@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from './dbt-project.js';
+import { ASSERT_EQUAL_MACROS } from './utils-fixtures.js';
 
 /*
  * dbt-clickhouse's own variants of dbt-tests-adapter utils/ (tests/integration/adapter/utils/):
@@ -7,18 +8,7 @@ import { dbtProject } from './dbt-project.js';
  * default), test_last_day.py (seed columns typed Nullable(Date)), test_split_part.py (a literal
  * delimiter). The upstream classes are in utils.test.ts.
  */
-const MACROS = {
-  'equals.sql': `{% macro equals(expr1, expr2) -%}
-case when (({{ expr1 }} = {{ expr2 }}) or ({{ expr1 }} is null and {{ expr2 }} is null))
-    then 0
-    else 1
-end = 0
-{% endmacro %}`,
-  'test_assert_equal.sql': `{% test assert_equal(model, actual, expected) %}
-select * from {{ model }}
-where not {{ equals(actual, expected) }}
-{% endtest %}`,
-};
+const MACROS = ASSERT_EQUAL_MACROS;
 const assertEqualYml = (model: string) => `version: 2\nmodels:\n  - name: ${model}\n    data_tests:\n      - assert_equal:\n          actual: actual\n          expected: expected\n`;
 
 const SAFE_CAST = `

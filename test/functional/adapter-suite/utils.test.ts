@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject, expectRelationsEqual, type DbtProject } from './dbt-project.js';
+import { ASSERT_EQUAL_MACROS } from './utils-fixtures.js';
 
 /*
  * dbt-tests-adapter utils/ (dbt's cross-database macros; dbt-clickhouse runs most of them unchanged
@@ -11,16 +12,7 @@ import { dbtProject, expectRelationsEqual, type DbtProject } from './dbt-project
  * (dbt-clickhouse's fixture) is used; the expected values are upstream's.
  */
 const BASE_MACROS = {
-  'equals.sql': `{% macro equals(expr1, expr2) -%}
-case when (({{ expr1 }} = {{ expr2 }}) or ({{ expr1 }} is null and {{ expr2 }} is null))
-    then 0
-    else 1
-end = 0
-{% endmacro %}`,
-  'test_assert_equal.sql': `{% test assert_equal(model, actual, expected) %}
-select * from {{ model }}
-where not {{ equals(actual, expected) }}
-{% endtest %}`,
+  ...ASSERT_EQUAL_MACROS,
   'replace_empty.sql': `{% macro replace_empty(expr) -%}
 case
     when {{ expr }} = 'EMPTY' then ''
