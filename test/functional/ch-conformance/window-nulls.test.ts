@@ -112,6 +112,31 @@ from (select number as i, toUInt32(number * 10) as v from numbers(3))`,
     ]);
   });
 
+  it("arrays and maps, which ClickHouse cannot make NULL, keep its empty value past the edge while the model's other shifts are NULL", async () => {
+    // toNullable(tags) failed the whole model: "Nested type Array(String) cannot be inside Nullable type".
+    const p = dbtProject({
+      models: {
+        'arrays.sql': `{{ config(materialized='table') }}
+select i,
+       lag(tags) over (order by i) as prev_tags,
+       lead(tags) over (order by i) as next_tags,
+       nth_value(tags, 2) over (order by i) as second_tags,
+       last_value(attrs) over (order by i rows between unbounded preceding and 1 preceding) as prev_attrs,
+       lag(tags) ignore nulls over (order by i) as prev_known_tags,
+       lag(i) over (order by i) as prev_i
+from (select number as i, [concat('t', toString(number))] as tags, map('k', toUInt32(number)) as attrs from numbers(3))`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success']);
+    const rows = await p.query(`select i, prev_tags, next_tags, second_tags, toJSONString(prev_attrs) as prev_attrs, prev_known_tags, prev_i from {schema}.arrays order by i`);
+    expect(rows.map((r) => [r.prev_tags, r.next_tags, r.second_tags, r.prev_attrs, r.prev_known_tags, r.prev_i])).toEqual([
+      [[], ['t1'], [], '{}', [], null],
+      [['t0'], ['t2'], ['t1'], '{"k":0}', ['t0'], '0'],
+      [['t1'], [], ['t1'], '{"k":1}', ['t1'], '1'],
+    ]);
+  });
+
   it('fails with a clear error for an IGNORE NULLS form it cannot write (a named window it cannot find)', async () => {
     const p = dbtProject({ models: { 'bad.sql': `select lag(x) ignore nulls over missing_w as p from (${VALUES})` } });
     const run = await p.dbt(['run'], { expectPass: false });

@@ -6,16 +6,16 @@ const w = (sql: string) => withShiftIgnoreNulls(undefined, sql);
 describe('lag/lead/nth_value IGNORE NULLS written as ClickHouse applies it (execute/dbt-semantics/shift-ignore-nulls.ts)', () => {
   it('lag/lead with offset 1 become last_value/first_value IGNORE NULLS over the rows before/after', () => {
     expect(w('select lag(x) ignore nulls over (partition by g order by i) as p from t')).toBe(
-      'select last_value(toNullable(x)) IGNORE NULLS OVER (partition by g order by i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) as p from t',
+      'select last_value(arrayElementOrNull([x], 1)) IGNORE NULLS OVER (partition by g order by i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) as p from t',
     );
     expect(w('select LEAD(a + f(b, c), 1 IGNORE NULLS) OVER () from t')).toBe(
-      'select first_value(toNullable(a + f(b, c))) IGNORE NULLS OVER (ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) from t',
+      'select first_value(arrayElementOrNull([a + f(b, c)], 1)) IGNORE NULLS OVER (ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) from t',
     );
   });
 
   it('drops a frame written in a lag/lead window, coalesces a default, takes larger offsets from groupArray', () => {
     expect(w('select lead(x, 1, 0) ignore nulls over (order by i rows between current row and 3 following) from t')).toBe(
-      'select coalesce(first_value(toNullable(x)) IGNORE NULLS OVER (order by i ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) from t',
+      'select coalesce(first_value(arrayElementOrNull([x], 1)) IGNORE NULLS OVER (order by i ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) from t',
     );
     expect(w('select lag(x, 3) ignore nulls over (order by i) from t')).toBe(
       'select arrayElementOrNull(groupArray(x) OVER (order by i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), -3) from t',
@@ -28,10 +28,10 @@ describe('lag/lead/nth_value IGNORE NULLS written as ClickHouse applies it (exec
 
   it('reads a window named in a WINDOW clause; nested calls; RESPECT NULLS dropped', () => {
     expect(w('select lag(x) ignore nulls over w2 from t window w1 as (order by j), w2 as (partition by g order by i)')).toBe(
-      'select last_value(toNullable(x)) IGNORE NULLS OVER (partition by g order by i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) from t window w1 as (order by j), w2 as (partition by g order by i)',
+      'select last_value(arrayElementOrNull([x], 1)) IGNORE NULLS OVER (partition by g order by i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) from t window w1 as (order by j), w2 as (partition by g order by i)',
     );
     expect(w('select lag(coalesce(y, lead(x) ignore nulls over (order by i))) ignore nulls over (order by i) from t')).toBe(
-      'select last_value(toNullable(coalesce(y, first_value(toNullable(x)) IGNORE NULLS OVER (order by i ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)))) IGNORE NULLS OVER (order by i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) from t',
+      'select last_value(arrayElementOrNull([coalesce(y, first_value(arrayElementOrNull([x], 1)) IGNORE NULLS OVER (order by i ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING))], 1)) IGNORE NULLS OVER (order by i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) from t',
     );
     expect(w('select lag(x respect nulls) over w, lead(x) respect nulls over w, nth_value(x, 2) RESPECT NULLS over w from t')).toBe(
       'select lag(x) over w, lead(x) over w, nth_value(x, 2) over w from t',

@@ -4,19 +4,19 @@ import type { ManifestNode } from '../../../packages/core/src/manifest/nodes.js'
 
 describe("lag/lead give NULL past the partition's edge under dbt_semantics", () => {
   it('wraps the first argument of a lag/lead window call', () => {
-    expect(nullableWindowShifts('select lag(value_field) over (order by s) as l from t')).toBe('select lag(toNullable(value_field)) over (order by s) as l from t');
-    expect(nullableWindowShifts('select LEAD( a + f(b, c) , 2 )\n  OVER w from t')).toBe('select LEAD( toNullable(a + f(b, c)) , 2 )\n  OVER w from t');
+    expect(nullableWindowShifts('select lag(value_field) over (order by s) as l from t')).toBe('select lag(arrayElementOrNull([value_field], 1)) over (order by s) as l from t');
+    expect(nullableWindowShifts('select LEAD( a + f(b, c) , 2 )\n  OVER w from t')).toBe('select LEAD( arrayElementOrNull([a + f(b, c)], 1) , 2 )\n  OVER w from t');
     expect(nullableWindowShifts('select lag(x) over (partition by g order by s), lead(y) over (order by s) from t')).toBe(
-      'select lag(toNullable(x)) over (partition by g order by s), lead(toNullable(y)) over (order by s) from t',
+      'select lag(arrayElementOrNull([x], 1)) over (partition by g order by s), lead(arrayElementOrNull([y], 1)) over (order by s) from t',
     );
   });
 
   it('wraps nth_value, and first_value/last_value over a frame wholly before or after the current row', () => {
     expect(nullableWindowShifts('select nth_value(x, 2) over (order by s), first_value(y) RESPECT NULLS over (order by s rows between 1 following and 1 following) from t')).toBe(
-      'select nth_value(toNullable(x), 2) over (order by s), first_value(toNullable(y)) RESPECT NULLS over (order by s rows between 1 following and 1 following) from t',
+      'select nth_value(arrayElementOrNull([x], 1), 2) over (order by s), first_value(arrayElementOrNull([y], 1)) RESPECT NULLS over (order by s rows between 1 following and 1 following) from t',
     );
     expect(nullableWindowShifts('select last_value(y) over (order by s rows between unbounded preceding and 1 preceding) from t')).toBe(
-      'select last_value(toNullable(y)) over (order by s rows between unbounded preceding and 1 preceding) from t',
+      'select last_value(arrayElementOrNull([y], 1)) over (order by s rows between unbounded preceding and 1 preceding) from t',
     );
     for (const sql of [
       'select first_value(y) over (order by s), last_value(y) over (order by s rows between unbounded preceding and unbounded following) from t',
@@ -28,7 +28,15 @@ describe("lag/lead give NULL past the partition's edge under dbt_semantics", () 
 
   it('a model whose only window call is nth_value gets it too (its row 1 was 0, not NULL)', () => {
     const model = { resourceType: 'model', config: {} } as unknown as ManifestNode;
-    expect(withNullWindowShifts(model, 'select nth_value(x, 2) over (order by s) from t')).toBe('select nth_value(toNullable(x), 2) over (order by s) from t');
+    expect(withNullWindowShifts(model, 'select nth_value(x, 2) over (order by s) from t')).toBe('select nth_value(arrayElementOrNull([x], 1), 2) over (order by s) from t');
+  });
+
+  it('keeps a comment ending the argument outside the wrapping, and string arguments in it', () => {
+    expect(nullableWindowShifts("select lag(x -- the value\n) over (order by s), lead('a') over (order by s) from t")).toBe(
+      "select lag(arrayElementOrNull([x], 1) -- the value\n) over (order by s), lead(arrayElementOrNull(['a'], 1)) over (order by s) from t",
+    );
+    const done = 'select lag(arrayElementOrNull([x], 1)) over (order by s), lead(toNullable(y)) over (order by s) from t';
+    expect(nullableWindowShifts(done)).toBe(done);
   });
 
   it('leaves calls with a default, the InFrame functions, other names, strings and comments alone', () => {

@@ -3,6 +3,7 @@ import { contractEnforced } from '../../adapter/contract/contract-check.js';
 import { ProjectError } from '../../shared/errors.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
+import { nullableIfPossible } from './window-nulls.js';
 
 /*
  * `lag(x) IGNORE NULLS over (…)`, `lead(…) IGNORE NULLS`, `nth_value(x, n) IGNORE NULLS` (Snowflake, Redshift,
@@ -15,7 +16,7 @@ import { closingParen, splitTopLevel } from './select-frames.js';
  * - lead(x) IGNORE NULLS over (s) → first_value(x) IGNORE NULLS over (s ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
  * - lag/lead(x, n) with n > 1      → the n-th last / n-th value of groupArray(x) over that frame
  * - nth_value(x, n) IGNORE NULLS over (s) → the n-th value of groupArray(x) over (s) (its own frame)
- * A default (third argument) is coalesced in. x is made Nullable (SQL's NULL where no value is found, as
+ * A default (third argument) is coalesced in. x is made Nullable where its type can be (SQL's NULL where no value is found, as
  * window-nulls.ts does for lag) unless the model enforces a contract. A frame written in a lag/lead's window
  * is dropped (Postgres ignores it; Snowflake refuses it). RESPECT NULLS — the default — is dropped (ClickHouse refuses it
  * on these: NOT_IMPLEMENTED after the call, SYNTAX_ERROR inside). What cannot be written so (a window named in a WINDOW clause that is not
@@ -64,7 +65,7 @@ function rewrite(node: ManifestNode | undefined, sql: string, code: string, m: R
   const window = windowSpec(code, sql, afterEnd);
   if (!window) return fail(node, `${name}(…) IGNORE NULLS without an OVER clause`, 'Write it as a window function call: … IGNORE NULLS OVER (PARTITION BY … ORDER BY …).');
   if ('named' in window) return fail(node, `${name}(…) IGNORE NULLS OVER ${window.named} (a window defined by name)`, 'Write the window inline: OVER (PARTITION BY … ORDER BY …).');
-  const x = nullable ? `toNullable(${argText(0)})` : argText(0);
+  const x = nullable ? nullableIfPossible(argText(0)) : argText(0);
   const element = nullable ? 'arrayElementOrNull' : 'arrayElement';
   let text: string;
   if (name === 'nth_value') {

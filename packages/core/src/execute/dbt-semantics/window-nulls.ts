@@ -10,9 +10,10 @@ import { closingParen } from './select-frames.js';
  * 1970-01-01) on ClickHouse, so `lag(x) is null` never finds the first row of a partition
  * (dbt_expectations' expect_column_values_to_be_increasing compares every row with its lag) and
  * `x - lag(x)` is x there instead of NULL. Under `dbt_semantics` (default on) the first argument of
- * a lag/lead window call without an explicit default is made Nullable (`lag(toNullable(x)) over …`),
+ * a lag/lead window call without an explicit default is made Nullable (`lag(arrayElementOrNull([x], 1)) over …`),
  * which gives NULL. Left alone: a call with a default (third argument), lagInFrame/leadInFrame,
  * models with an enforced contract (their declared types would change), and text in strings or comments.
+ * An Array or Map cannot be NULL on ClickHouse: there the type's default ([] / {}) stays (nullableIfPossible).
  */
 export function withNullWindowShifts(node: ManifestNode, sql: string): string {
   if (!/\b(lag|lead|nth_value|first_value|last_value)\s*\(/i.test(sql)) return sql;
@@ -43,7 +44,21 @@ export function windowValuesRespectingNulls(sql: string): string {
 }
 
 /**
- * `lag(x[, n]) over` / `lead(x[, n]) over` → `lag(toNullable(x)[, n]) over` outside strings and comments.
+ * x as a Nullable value where its type can be one, else as it is: `arrayElementOrNull([x], 1)` is Nullable(T)
+ * for a number, string, date… (as toNullable(x)) and T itself for an Array or Map, which ClickHouse cannot make
+ * Nullable — toNullable(x) failed the whole query ("Nested type Array(…) cannot be inside Nullable type"), so a
+ * model with `lag(tags) over (…)` did not build. Decided by ClickHouse from x's type, so no type look-up here.
+ */
+export function nullableIfPossible(x: string): string {
+  return `${NULLABLE_OPEN}${x}${NULLABLE_CLOSE}`;
+}
+const [NULLABLE_OPEN, NULLABLE_CLOSE] = ['arrayElementOrNull([', '], 1)'];
+
+/** Whether an argument is already made Nullable (by hand or by a rewrite before). */
+export const isMadeNullable = (arg: string): boolean => /^\s*(?:toNullable|arrayElementOrNull)\s*\(/i.test(arg);
+
+/**
+ * `lag(x[, n]) over` / `lead(x[, n]) over` → `lag(nullableIfPossible(x)[, n]) over` outside strings and comments.
  * Likewise where the frame may hold no row, or fewer than n, which is NULL in SQL and the type's default on
  * ClickHouse: `nth_value(x, n) over` (the first row of a growing frame has no 2nd value), and
  * `first_value(x)` / `last_value(x)` over a frame wholly before or after the current row
@@ -73,11 +88,12 @@ export function nullableWindowShifts(sql: string): string {
     if (close < 0 || !over) continue;
     if (name === 'nth_value' ? commas.length !== 1 : name === 'lag' || name === 'lead' ? commas.length > 1 : commas.length > 0 || !mayBeEmptyFrame(code, close + 1 + over[0].length)) continue;
     const argEnd = commas[0] ?? close;
-    const arg = sql.slice(open + 1, argEnd);
-    if (!arg.trim() || /^\s*toNullable\s*\(/i.test(arg)) continue;
+    // Trimmed without its comments: one ending the argument stays outside the wrapping (a `-- …` would comment it out).
+    const arg = blankNonCode(sql.slice(open + 1, argEnd), { keepQuoted: true });
+    if (!arg.trim() || isMadeNullable(arg)) continue;
     const start = open + 1 + (arg.length - arg.trimStart().length);
     const end = argEnd - (arg.length - arg.trimEnd().length);
-    inserts.push({ at: start, text: 'toNullable(' }, { at: end, text: ')' });
+    inserts.push({ at: start, text: NULLABLE_OPEN }, { at: end, text: NULLABLE_CLOSE });
   }
   let out = sql;
   for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
