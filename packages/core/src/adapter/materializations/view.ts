@@ -7,6 +7,7 @@ import { castSelect } from '../contract/contract-table.js';
 import type { Materialization } from './types.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { ProjectError } from '../../shared/errors.js';
+import { viewQueryWithCtesApart } from '../view-cte-names.js';
 
 /**
  * `CREATE OR REPLACE VIEW`: one statement, atomic. Where it cannot be used (a table, materialized
@@ -21,13 +22,16 @@ export const materializeView: Materialization = async ({ adapter, node, sql: que
   const querySettings = settingsClause(node.config.query_settings);
   const body = `${sql}${querySettings ? `\n${querySettings}` : ''}`;
   const security = sqlSecurityClause(node);
+  // The stored query names its CTEs apart from relations (view-cte-names.ts); as written if ClickHouse refuses that.
+  const bodies = [...new Set([viewQueryWithCtesApart(body), body])];
+  const create = (head: string) => firstAccepted(bodies, signal, (b) => adapter.ddl(`${head}${adapter.onCluster()}${security} AS ${b}`, { signal }));
   await withStaging(adapter, rel, signal, async (s) => {
     const existing = await adapter.relationKind(rel);
     const staged = s.temporary();
-    const createStaged = () => adapter.ddl(`CREATE VIEW ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()}${security} AS ${body}`, { signal });
+    const createStaged = () => create(`CREATE VIEW ${relationSql(staged.schema, staged.identifier)}`);
     if ((existing === undefined || existing === 'view') && adapter.capabilities.peek('create_or_replace_view') !== false) {
       try {
-        await adapter.ddl(`CREATE OR REPLACE VIEW ${relationSql(rel.schema, rel.identifier)}${adapter.onCluster()}${security} AS ${body}`, { signal });
+        await create(`CREATE OR REPLACE VIEW ${relationSql(rel.schema, rel.identifier)}`);
         adapter.capabilities.learn('create_or_replace_view', true);
         return;
       } catch (error) {
@@ -41,6 +45,18 @@ export const materializeView: Materialization = async ({ adapter, node, sql: que
   });
   return { message: 'CREATE VIEW', warnings: [] };
 };
+
+/** Runs `work` with each body in turn until one is accepted; the last one's error otherwise (a cancelled run stops). */
+export async function firstAccepted(bodies: readonly string[], signal: AbortSignal | undefined, work: (body: string) => Promise<unknown>): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await work(bodies[i]!);
+      return;
+    } catch (error) {
+      if (i === bodies.length - 1 || signal?.aborted) throw error;
+    }
+  }
+}
 
 /**
  * dbt-clickhouse's `sql_security` / `definer` view configs (get_sql_security_clause): `invoker`
