@@ -74,6 +74,23 @@ describe('warm compile memo', () => {
     expect(again.result.length).toBeGreaterThan(40);
   });
 
+  it('an edited model and a compiled file edited by hand in one compile: both files as a cold compile writes them', async () => {
+    const dir = project();
+    for (let i = 0; i < 2; i++) await compile(dir);
+    const model = join(dir, modelPath(dir, 'm_00012'));
+    writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- edited`);
+    // The same files in the same order, one text changed: the others are compared in place, a hand edit still found.
+    writeFileSync(join(dir, 'target', 'compiled', 'synth', modelPath(dir, 'm_00010')), 'edited by hand');
+    await compile(dir);
+    await compile(dir, {}, 'cold');
+    expect(compiledFile(dir, 'target', 'm_00012')).toMatch(/-- edited/);
+    for (const m of ['m_00010', 'm_00012', 'm_00020']) expect(compiledFile(dir, 'target', m)).toBe(compiledFile(dir, 'cold', m));
+    // And recorded as written: a hand edit after it is found again.
+    writeFileSync(join(dir, 'target', 'compiled', 'synth', modelPath(dir, 'm_00012')), 'edited by hand');
+    await compile(dir);
+    expect(compiledFile(dir, 'target', 'm_00012')).toBe(compiledFile(dir, 'cold', 'm_00012'));
+  });
+
   it("a compile of a selection keeps what the last compile wrote of the other files (the next full compile reads none of them)", async () => {
     const dir = project();
     await compile(dir);

@@ -172,11 +172,14 @@ export function writeCompiledFiles(
   const indexFile = join(targetDir, 'compiled', WRITTEN_INDEX);
   const index = mayExist ? readIndex(indexFile) : undefined;
   const hashes = items.map((item, i) => known?.[i] ?? textHash(withNewline(scrubSecrets(item.sql, secrets))));
-  // The same files with the same texts in the same order (a warm compile): record k is item k.
+  // The same files in the same order (a warm compile, or one after an edit): record k is item k; with the same texts, all are.
   const joinedPaths = paths.join('\n');
   const joinedHashes = hashes.join('\n');
-  const aligned = index !== undefined && index.stats.length === 2 * paths.length && index.paths === joinedPaths && index.hashes === joinedHashes;
-  const records = index && !aligned ? recordsOf(index) : undefined;
+  const samePaths = index !== undefined && index.stats.length === 2 * paths.length && index.paths === joinedPaths;
+  const aligned = samePaths && index.hashes === joinedHashes;
+  // Same files, some texts changed: each compared in place (a map of 25,000 paths cost more than the rest of the check).
+  const savedHashes = samePaths && !aligned ? index.hashes.split('\n') : undefined;
+  const records = index && !samePaths ? recordsOf(index) : undefined;
   const stats = new Float64Array(2 * paths.length);
   let changed = !aligned;
   const made = new Set<string>();
@@ -184,8 +187,9 @@ export function writeCompiledFiles(
     const path = paths[i]!;
     const s = mayExist ? statSync(path, { throwIfNoEntry: false }) : undefined;
     // The recorded stat of this file with this text.
-    const k = aligned ? i : records?.at.get(path);
-    if (s && k !== undefined && (aligned || records!.hashes[k] === hashes[i]) && index!.stats[2 * k] === s.size && index!.stats[2 * k + 1] === s.mtimeMs) {
+    const k = samePaths ? i : records?.at.get(path);
+    const sameText = aligned || (savedHashes ? savedHashes[i] === hashes[i] : k !== undefined && records!.hashes[k] === hashes[i]);
+    if (s && k !== undefined && sameText && index!.stats[2 * k] === s.size && index!.stats[2 * k + 1] === s.mtimeMs) {
       stats[2 * i] = s.size;
       stats[2 * i + 1] = s.mtimeMs;
       continue;
