@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,6 +105,22 @@ describe('warm compile memo', () => {
     expect(after.paths.split('\n').sort()).toEqual([...files].sort());
     expect(after.hashes.split('\n').length).toBe(files.length);
     expect(compiledFile(dir, 'target', 'm_00010')).not.toBe('edited by hand');
+  });
+
+  it("a project folder copied elsewhere: its compiles there keep no record of the old folder's files", async () => {
+    const dir = project();
+    await compile(dir);
+    const copy = mkdtempSync(join(tmpdir(), 'tsdbt-memo-copy-'));
+    dirs.push(copy);
+    cpSync(dir, copy, { recursive: true });
+    const first = await compile(copy);
+    const second = await compile(copy);
+    expect(second.result).toEqual(first.result);
+    const written = deserialize(readFileSync(join(copy, 'target', 'compiled', '.tsdbt-written'))) as { paths: string; stats: Float64Array };
+    const files = written.paths.split('\n');
+    expect(files.filter((f) => !f.startsWith(join(copy, 'target', 'compiled')))).toEqual([]);
+    expect(files.length).toBe(first.result.length);
+    expect(written.stats.length).toBe(2 * files.length);
   });
 
   it("reads the memo's SQL only when one is needed, checked then: a damaged byte there fails that read clearly and removes the memo", async () => {

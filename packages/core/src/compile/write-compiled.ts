@@ -212,10 +212,14 @@ export function writeCompiledFiles(
   if (changed)
     try {
       let saved = { paths: joinedPaths, hashes: joinedHashes, stats };
-      // Files of other nodes the index knows (a compile of a selection): kept for the next compile of them.
+      // Files of other nodes the index knows (a compile of a selection): kept for the next compile of them —
+      // only this target's (a project folder copied or moved brings the old folder's records along: kept, they
+      // made every later compile compare path by path, and the index grew with each move).
       if (records && records.at.size) {
         const current = new Set(paths);
-        const others = [...records.at].filter(([p]) => !current.has(p));
+        const root = folderOf(targetDir, 'compiled');
+        const inTarget = (p: string) => p.startsWith(root) && (p[root.length] === '/' || p[root.length] === '\\');
+        const others = [...records.at].filter(([p]) => !current.has(p) && inTarget(p));
         if (others.length) {
           const more = new Float64Array(2 * others.length);
           others.forEach(([, k], j) => more.set(index!.stats.subarray(2 * k, 2 * k + 2), 2 * j));
