@@ -58,5 +58,19 @@ export function toWarehouseError(error: unknown, target: TargetConfig, _sql: str
     });
   if (/Cannot lock file .*status/i.test(message)) return warehouseLockedError(target.path ?? '', warehouseHolder(target.path ?? ''), error);
   const prefix = Number.isFinite(code) && code > 0 ? `Code: ${code}. ${e.type ? e.type + ': ' : ''}` : '';
-  return new DatabaseError('database_error', `${prefix}${message.trim()}`, { cause: error });
+  return new DatabaseError('database_error', `${prefix}${message.trim()}${cycleAdvice(message)}`, { cause: error });
+}
+
+/**
+ * What to do about ClickHouse's INFINITE_LOOP "cyclic dependencies": a view stored by dbt-clickhouse
+ * or an older tsdbt with a CTE named like a relation that reads it (`with mrr as (…)` in a view the
+ * model mrr reads) is a false cycle from the next server start, and every RENAME/EXCHANGE on the
+ * server is refused. Views built again are stored without it (view-cte-names.ts) and without a swap.
+ */
+function cycleAdvice(message: string): string {
+  const cycle = /cyclic dependencies: (.*)/.exec(message);
+  if (!cycle) return '';
+  const names = [...new Set([...cycle[1]!.matchAll(/(?:[\w`"]+)\.`?([\w]+)`?/g)].map((m) => m[1]!))];
+  if (names.length === 0) return '';
+  return `\n  If a view of this cycle reads a CTE named like another relation of it (\`with <name> as (…)\`), the cycle is false: ClickHouse counts the CTE as that relation when it loads the view (views of dbt-clickhouse or an older tsdbt), then refuses every RENAME and EXCHANGE on the server. Views tsdbt builds now store no such name: build them again, which needs no rename — \`tsdbt run --select ${names.join(' ')}\` — then run again.`;
 }
