@@ -282,6 +282,67 @@ describe('materialized_view writing into a table model (target: ref(...)), sever
     ]);
   });
 
+  it('--full-refresh of one view beside a view over a Null source is refused, the rows kept (a recompute lost the sibling\'s rows; dbt-clickhouse doubles the view\'s)', async () => {
+    const withIngest = SOURCES + '      - name: ingest\n';
+    const { p, project, insert, rows } = await withSources({ 'models/sources.yml': withIngest, 'models/activity.sql': TARGET, 'models/ingest_mv.sql': FROM('ingest'), 'models/events_mv.sql': FROM('events') });
+    await (await project.adapter()).client.command(`CREATE TABLE ${p.schema}.ingest (id UInt64, kind String) ENGINE = Null`);
+    await insert('events', events(1, 3));
+    expectStatuses(await project.run(), { activity: 'success', ingest_mv: 'success', events_mv: 'success' });
+    await insert('ingest', "(1, 'x'), (2, 'x'), (3, 'y')");
+    const total = () => rows('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind');
+    const before = [
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '1' },
+      { kind: 'x', n: '2' },
+      { kind: 'y', n: '1' },
+    ];
+    expect(await total()).toEqual(before);
+    const r = await reopen(p).run({ select: ['events_mv'], fullRefresh: true });
+    expectStatuses(r, { events_mv: 'error' });
+    expect(r.results[0]!.message).toMatch(/Materialized view events_mv: --full-refresh would recompute its target \S+\.activity .*ingest_mv \(it fires on \S+\.ingest, a Null table/);
+    expect(await total()).toEqual(before);
+    // Both views still capture.
+    await insert('ingest', "(4, 'y')");
+    await insert('events', events(4, 1));
+    expect(await total()).toEqual([{ kind: 'a', n: '2' }, { kind: 'b', n: '2' }, { kind: 'x', n: '2' }, { kind: 'y', n: '2' }]);
+    // A full refresh of the target itself (and of every view with it) is what the user asked for: one rebuild, each view reports it.
+    const all = await reopen(p).run({ fullRefresh: true });
+    expectStatuses(all, { activity: 'success', ingest_mv: 'success', events_mv: 'success' });
+    expect(all.results.find((x) => x.node.name === 'events_mv')!.message).toBe('OK rebuilt with its target activity (full refresh)');
+    expect(await total()).toEqual([{ kind: 'a', n: '2' }, { kind: 'b', n: '2' }]);
+  });
+
+  it('--full-refresh of one view beside a catchup: false view is refused; beside views whose sources keep every row it recomputes the target exactly', async () => {
+    const { p, project, insert, rows } = await withSources({
+      'models/activity.sql': TARGET,
+      'models/events_mv.sql': FROM('events'),
+      'models/clicks_mv.sql': FROM('clicks').replace("target=ref('activity')", "target=ref('activity'), catchup=False"),
+    });
+    await insert('events', events(1, 3));
+    await insert('clicks', "(1, 'c')");
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success', clicks_mv: 'success' });
+    await insert('clicks', "(2, 'c'), (3, 'd')");
+    const total = () => rows('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind');
+    const before = [
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '1' },
+      { kind: 'c', n: '1' },
+      { kind: 'd', n: '1' },
+    ];
+    expect(await total()).toEqual(before);
+    const r = await reopen(p).run({ select: ['events_mv'], fullRefresh: true });
+    expectStatuses(r, { events_mv: 'error' });
+    expect(r.results[0]!.message).toMatch(/clicks_mv \(catchup: false/);
+    expect(await total()).toEqual(before);
+    // Without the catchup: false view, a full refresh of events_mv recomputes the target from both sources: no row twice.
+    p.write({ 'models/clicks_mv.sql': FROM('clicks') });
+    expect((await reopen(p).run({ select: ['clicks_mv'] })).results[0]!.message).toBe('OK unchanged');
+    const ok = await reopen(p).run({ select: ['events_mv'], fullRefresh: true });
+    expectStatuses(ok, { events_mv: 'success' });
+    expect(ok.results[0]!.message).toBe('OK rebuilt its target (full refresh): 4 rows (4 backfilled)');
+    expect(await total()).toEqual([{ kind: 'a', n: '2' }, { kind: 'b', n: '1' }, { kind: 'c', n: '2' }, { kind: 'd', n: '1' }]);
+  });
+
   it('a view whose columns do not fit the target is an error naming the columns; a table target is required', async () => {
     const { p, project } = await withSources({ 'models/activity.sql': TARGET, 'models/events_mv.sql': FROM('events') });
     expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });

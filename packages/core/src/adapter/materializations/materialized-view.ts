@@ -9,6 +9,7 @@ import { modifyQuery, rebuildUnit, type RebuildResult, type Unit } from '../mv/m
 import { addingUnit, hasExplicitTarget, isRefreshable, mvRelationOf, ownUnit, targetModelOf, targetUnit } from '../mv/mv-units-of.js';
 import { createMvBasic, fullMvSupport } from '../mv/mv-basic.js';
 import { materializeRefreshable } from '../mv/refreshable.js';
+import { siblingsLosingRows, unsafeViewRefresh } from '../mv/view-full-refresh.js';
 import { applySchemaChange } from './schema-change.js';
 import type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
 
@@ -156,7 +157,16 @@ async function feedExplicit(ctx: MaterializeContext, unit: Unit, placeholder: bo
     });
   const mv = await readMv(adapter, mvRel);
   const catchup = node.config.catchup !== false;
-  if (fullRefreshOf(ctx)) return built(await rebuildUnit(adapter, unit, signal), 'rebuilt its target (full refresh)');
+  // The target was recomputed from every view earlier in this run (it is selected, with a full
+  // refresh): this view's rows were rebuilt then; another rebuild would only repeat it.
+  const target = targetModelOf(node, ctx.models);
+  const targetRebuilt = fullRefreshOf(ctx) && ctx.models!.isSelected(target) && (typeof target.config.full_refresh === 'boolean' ? target.config.full_refresh : ctx.fullRefresh);
+  if (fullRefreshOf(ctx) && !targetRebuilt) {
+    // Only when no other view's rows would be lost by recomputing the target (view-full-refresh.ts).
+    const lost = await siblingsLosingRows(adapter, unit, node);
+    if (lost.length) throw unsafeViewRefresh(node, unit, target.name, lost);
+    return built(await rebuildUnit(adapter, unit, signal), 'rebuilt its target (full refresh)');
+  }
   const columnsFit = async () => {
     const problems = misfits(await adapter.queryColumns(sql), await adapter.columns(unit.target));
     if (problems.length)
@@ -173,12 +183,13 @@ async function feedExplicit(ctx: MaterializeContext, unit: Unit, placeholder: bo
     if (mv) await adapter.drop(mvRel, 'materialized_view');
     return created(adapter, mvRel, unit, sql, signal);
   }
-  return changed(ctx, unit, [{ rel: mvRel, sql, stored: mv.asSelect }], false, false, async (problems) => {
+  const result = await changed(ctx, unit, [{ rel: mvRel, sql, stored: mv.asSelect }], false, false, async (problems) => {
     throw new DatabaseError('mv_target_columns', `Materialized view ${node.name} does not fit its target ${key(unit.target)}: ${problems.join('; ')}`, {
       file: node.originalFilePath,
       hint: `Change the target model ${String(node.config.target)} (its columns are the table's), or cast the view's columns to its types.`,
     });
   });
+  return targetRebuilt && result.message === 'OK unchanged' ? { ...result, message: `OK rebuilt with its target ${target.name} (full refresh)` } : result;
 }
 
 /** The views are there: unchanged, or given their new SELECTs when the target takes them (else `misfit`). */
