@@ -124,7 +124,7 @@ describe('incremental_strategy: microbatch', () => {
     expect(logs.filter((m) => m.startsWith('batch 2024-01-03 of mb'))).toEqual([expect.stringMatching(/failed, trying it again/), 'batch 2024-01-03 of mb: ERROR']);
   });
 
-  it("a batch whose INSERT wrote its rows but failed (its answer lost) is not tried again: no row twice in a first build", async () => {
+  it('a batch whose INSERT wrote its rows but failed (its answer lost) has them removed and is tried again: every row once in a first build', async () => {
     const { project, rows } = await withEvents({ 'models/mb.sql': MODEL(", partition_by='toYYYYMMDD(ts)'") });
     const client = (await project.adapter()).client as unknown as { command: (sql: string, ...rest: unknown[]) => Promise<unknown> };
     const command = client.command.bind(client);
@@ -139,11 +139,42 @@ describe('incremental_strategy: microbatch', () => {
     };
     const r = await project.run(FIVE_DAYS);
     expect(lost).toBe(1);
+    expectStatuses(r, { mb: 'success' });
+    expect(runResult(project, 'mb').batch_results).toEqual({ successful: [1, 2, 3, 4, 5].map((d) => [`2024-01-0${d}T00:00:00+00:00`, `2024-01-0${d + 1}T00:00:00+00:00`]), failed: [] });
+    expect(await rows('SELECT count() AS n, uniqExact(id) AS ids FROM $.mb')).toEqual([{ n: '15', ids: '15' }]);
+  });
+
+  // One-row blocks written as they come: the batch's INSERT writes row 6 (and 7), then fails on row 8.
+  const ROW_BY_ROW = ", partition_by='toYYYYMMDD(ts)', query_settings={'max_block_size': 1, 'min_insert_block_size_rows': 1, 'min_insert_block_size_bytes': 1, 'max_threads': 1}";
+
+  it('a first build\'s batch that wrote PART of its rows before failing keeps none of them: reported failed with its window empty, or tried again exactly', async () => {
+    // The batch's ids (its window of events) streamed from numbers() one row per block: written as they come.
+    const failing = MODEL(
+      ROW_BY_ROW,
+      "select n.number as id, toDateTime('2024-01-01 00:00:00') + n.number * 8 * 3600 as ts, 'a' as v, throwIf(n.number = 8 and (select count() from {{ source('raw', 'kinds') }} where v = 'flaky') = 0) as boom\nfrom numbers(15) n where n.number in (select id from {{ source('raw', 'events') }})",
+    );
+    const { p, project, sql, rows } = await withEvents({ 'models/mb.sql': failing });
+    // Always failing on row 8: the batch fails twice, none of its rows stay (rows 6 and 7 were in the table).
+    const r = await project.run(FIVE_DAYS);
     expectStatuses(r, { mb: 'partial success' });
-    expect(runResult(project, 'mb').batch_results).toEqual({
-      successful: [1, 2, 4, 5].map((d) => [`2024-01-0${d}T00:00:00+00:00`, `2024-01-0${d + 1}T00:00:00+00:00`]),
-      failed: [['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00']],
-    });
+    expect(runResult(project, 'mb').batch_results).toMatchObject({ failed: [['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00']] });
+    expect(await rows("SELECT count() AS n, countIf(toDate(ts) = '2024-01-03') AS day3 FROM $.mb")).toEqual([{ n: '12', day3: '0' }]);
+    // Failing on the first attempt only (the client marks it failed, as a flaky error would): the retry writes the batch once.
+    const next = setup.reopen(p);
+    const client = (await next.adapter()).client as unknown as { command: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const command = client.command.bind(client);
+    let failures = 0;
+    client.command = async (text, ...rest) => {
+      try {
+        return await command(text, ...rest);
+      } catch (error) {
+        if (/^INSERT INTO/.test(text) && failures++ === 0) await sql("INSERT INTO $.kinds VALUES ('flaky', '')");
+        throw error;
+      }
+    };
+    const again = await next.run({ ...FIVE_DAYS, fullRefresh: true });
+    expect(failures).toBe(1);
+    expectStatuses(again, { mb: 'success' });
     expect(await rows('SELECT count() AS n, uniqExact(id) AS ids FROM $.mb')).toEqual([{ n: '15', ids: '15' }]);
   });
 

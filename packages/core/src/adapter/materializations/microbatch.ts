@@ -2,15 +2,17 @@ import { microbatchConfigOf, type MicrobatchConfig } from '../../manifest/microb
 import type { Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { DatabaseError } from '../../shared/errors.js';
 import { prepareTarget, Staging, withStaging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { batchId, batchWindow, formatBatchStart, isoUtc, splitBatches, sqlTimestamp, type Batch } from './microbatch-batches.js';
 import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
+import { markAttempt, undoAttempt } from './microbatch-undo.js';
 import type { BatchResults, MaterializeContext, MaterializeResult } from './types.js';
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
 
-/** Marks a batch's error when its attempt wrote rows before failing: it is not tried again. */
+/** Marks a batch's error when its attempt wrote rows that could not be removed: it is not tried again. */
 const WROTE = Symbol('microbatch attempt wrote rows');
 
 /** The SQL condition "the event time is in [start, end)", with the bounds as UTC DateTime values. */
@@ -95,16 +97,24 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
       await adapter.assertTableOptionsSupported(options);
       const first = sqlOf(batches[0]!);
       const staged = await s.createTable(columnsDdl(await adapter.queryColumns(first, undefined, node.config.query_settings), options), node.config);
-      // One batch at a time into the one staged table: a failed attempt that changed its row count wrote part of the batch.
-      await runAll(async (_b, sql) => {
-        const before = await adapter.rowCount(staged);
+      // One batch at a time into the one staged table. A failed attempt may have written part of its
+      // rows (a later block failing, its answer lost): they are dropped (microbatch-undo.ts), so the
+      // batch is tried again or reported failed with none of its rows; if they cannot be, nothing is swapped in.
+      let stuck: { batch: Batch; error: unknown } | undefined;
+      await runAll(async (b, sql) => {
+        if (stuck) throw Object.assign(new Error('skipped: an earlier batch left rows that could not be removed'), { [WROTE]: true });
+        const mark = await markAttempt(adapter, staged);
         try {
-          return await insertInto(adapter, staged, sql, node.config.query_settings, signal);
+          return await insertInto(adapter, staged, sql, node.config.query_settings, signal, mark.queryId);
         } catch (error) {
-          if ((await adapter.rowCount(staged).catch(() => -1)) !== before && error instanceof Error) Object.assign(error, { [WROTE]: true });
+          if (!(await undoAttempt(adapter, staged, mark))) {
+            stuck ??= { batch: b, error };
+            if (error instanceof Error) Object.assign(error, { [WROTE]: true });
+          }
           throw error;
         }
       }, 1);
+      if (stuck) throw partlyWritten(node.name, node.originalFilePath, stuck.batch, stuck.error);
       if (successful.length) await s.swap(staged);
     });
   } else {
@@ -119,12 +129,12 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
 }
 
 /** `INSERT INTO rel (its columns the query has) SELECT … FROM (sql)`; the rows it added. */
-async function insertInto(adapter: ClickHouseAdapter, rel: Relation, sql: string, querySettings: unknown, signal?: AbortSignal): Promise<number> {
+async function insertInto(adapter: ClickHouseAdapter, rel: Relation, sql: string, querySettings: unknown, signal?: AbortSignal, queryId?: string): Promise<number> {
   const have = new Set((await adapter.columns(rel)).map((c) => c.name));
   const names = (await adapter.queryColumns(sql, undefined, querySettings)).filter((c) => have.has(c.name)).map((c) => quoteIdentifier(c.name)).join(', ');
   const before = await adapter.rowCount(rel);
   const settings = settingsClause(querySettings);
-  await adapter.client.command(`INSERT INTO ${q(rel)} (${names}) SELECT ${names} FROM (\n${sql}\n)${settings ? `\n${settings}` : ''}`, { signal });
+  await adapter.client.command(`INSERT INTO ${q(rel)} (${names}) SELECT ${names} FROM (\n${sql}\n)${settings ? `\n${settings}` : ''}`, { signal, queryId });
   return (await adapter.rowCount(rel)) - before;
 }
 
@@ -174,6 +184,15 @@ async function replaceBatch(ctx: MaterializeContext, cfg: MicrobatchConfig, b: B
 async function movesPartitions(adapter: ClickHouseAdapter, rel: Relation): Promise<boolean> {
   const [row] = await adapter.systemQuery<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`);
   return /MergeTree$/.test(row?.engine ?? '');
+}
+
+/** A first build's batch left part of its rows in the new table: the build stops there, the previous table kept. */
+function partlyWritten(name: string, file: string, b: Batch, error: unknown): DatabaseError {
+  return new DatabaseError(
+    'microbatch_partial_batch',
+    `Microbatch model ${name}: batch ${isoUtc(b.start)} failed after writing part of its rows (${String((error as Error)?.message ?? error).split('\n')[0]}), which could not be removed; the new table was not swapped in`,
+    { file, hint: 'Nothing changed in the model\'s table. Run it again.' },
+  );
 }
 
 /** dbt's merge_batch_results: success, `partial success` or error, with the batches of each kind. */
