@@ -64,3 +64,74 @@ describe("custom materializations calling dbt's built-in helpers", () => {
     expect(await p.query("select name from system.tables where database = '{schema}' order by name")).toEqual([{ name: 'm' }]);
   });
 });
+
+/*
+ * A project's materialization that wraps one of dbt's (elementary's `{% set relations = dbt.materialization_table_default() %}`,
+ * a query band or an audit row written first): the call builds the model with tsdbt's own materialization of that
+ * name, and what the macro ran before it runs once, what it runs after sees the built model.
+ */
+const AUDIT = `on-run-start:
+  - "create database if not exists {{ target.schema }}"
+  - "create table if not exists {{ target.schema }}.audit (seq UInt64, what String, n UInt64) engine = MergeTree order by seq"
+`;
+const AUDIT_ROW = (what: string, n: string) =>
+  `{% do run_query("insert into " ~ target.schema ~ ".audit select (select count() from " ~ target.schema ~ ".audit), " ~ ${what} ~ ", " ~ ${n}) %}`;
+
+describe("custom materializations calling dbt's built-in materializations", () => {
+  it('materialization_table_default() builds the model; statements before it run once, those after it see the built table', async () => {
+    const p = dbtProject({
+      projectConfig: AUDIT,
+      macros: {
+        'audited.sql': `{% materialization audited_table, default %}
+  ${AUDIT_ROW(`"'before'"`, "'0'")}
+  {% set existing = load_relation(this) %}
+  {% set relations = materialization_table_default() %}
+  {% set counted = run_query('select count() from ' ~ this) %}
+  ${AUDIT_ROW(`"'after " ~ ('new' if existing is none else 'existing') ~ "'"`, 'counted.columns[0].values()[0] | string')}
+  {{ return(relations) }}
+{% endmaterialization %}
+`,
+      },
+      models: { 'audited.sql': "{{ config(materialized='audited_table') }}\nselect number as id from numbers(3)", 'child.sql': "select count() as n from {{ ref('audited') }}" },
+    });
+    for (let i = 0; i < 2; i++) {
+      const r = await p.dbt(['run']);
+      expect(r.results.filter((x) => x.unique_id.startsWith('model.')).map((x) => x.status)).toEqual(['success', 'success']);
+    }
+    expect(await p.query('select what, n from {schema}.audit order by seq')).toEqual([
+      { what: 'before', n: '0' },
+      { what: 'after new', n: '3' },
+      { what: 'before', n: '0' },
+      { what: 'after existing', n: '3' },
+    ]);
+    expect(await p.relationTypes(['audited'])).toEqual({ audited: 'table' });
+    expect(await p.query('select n from {schema}.child')).toEqual([{ n: '3' }]);
+  });
+
+  it("a root incremental override for ClickHouse wrapping dbt.materialization_incremental_clickhouse() keeps tsdbt's incremental runs", async () => {
+    const p = dbtProject({
+      projectConfig: AUDIT,
+      macros: {
+        'incremental.sql': `{% materialization incremental, adapter='clickhouse' %}
+  ${AUDIT_ROW(`"'incremental " ~ this.identifier ~ "'"`, "'0'")}
+  {{ return(dbt.materialization_incremental_clickhouse()) }}
+{% endmaterialization %}
+`,
+      },
+      models: {
+        'events.sql': `{{ config(materialized='incremental', unique_key='id') }}
+select number as id, 'v{{ var("v", 1) }}' as version from numbers({{ var('n', 2) }})
+{% if is_incremental() %} where id >= (select max(id) from {{ this }}){% endif %}`,
+      },
+    });
+    await p.dbt(['run']);
+    await p.dbt(['run', '--vars', '{n: 4, v: 2}']);
+    expect(await p.query('select id, version from {schema}.events order by id')).toEqual([
+      { id: '0', version: 'v1' },
+      { id: '1', version: 'v2' },
+      { id: '2', version: 'v2' },
+      { id: '3', version: 'v2' },
+    ]);
+    expect(await p.query('select what from {schema}.audit order by seq')).toEqual([{ what: 'incremental events' }, { what: 'incremental events' }]);
+  });
+});

@@ -113,21 +113,26 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       }
       // dbt_semantics' settings (cast-keep-nullable.ts, column-precedence.ts; the adapter asks the server once).
       const loose = await withRunSettings(ctx.adapter, node, ctx.manifest.nodes);
+      // dbt's common types (common-types.ts): no Variant, and sites without a supertype cast to dbt's.
+      const variantless = await noVariant;
+      const runBuilt = async (built: ManifestNode) => {
+        // A model partitioned by BigQuery's dict: every statement of its build may write hundreds of day partitions (table-ddl.ts).
+        const partitionSettings = built.resourceType === 'model' ? await serverKnown(ctx.adapter, partitionInsertSettings(built.config)) : undefined;
+        return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(built, variantless), built, statements, (run) => {
+          if (run.resourceType === 'model') return withStatementSettings(partitionSettings, () => runModel(ctx, run as ModelNode));
+          if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
+          return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
+        });
+      };
       // A project's {% materialization %}: its statements run as written, once (no common-types retry).
       const custom = node.resourceType === 'model' ? customMaterialization(ctx, node as ModelNode) : undefined;
       if (custom) {
         if (KNOWN_MATERIALIZATIONS.has(String(node.config.materialized)))
           ctx.onEvent({ type: 'log', level: 'info', message: `${node.name}: using the project's materialization '${String(node.config.materialized)}' (${custom.node.originalFilePath}) instead of tsdbt's, as dbt does; its statements run as written (not atomic)` });
-        return runCustomMaterialization(ctx, loose as ModelNode, custom);
+        // A call of dbt's materialization_table_default() & co. in it builds the model as tsdbt's own would.
+        return runCustomMaterialization(ctx, loose as ModelNode, custom, runBuilt);
       }
-      // dbt's common types (common-types.ts): no Variant, and sites without a supertype cast to dbt's.
-      // A model partitioned by BigQuery's dict: every statement of its build may write hundreds of day partitions (table-ddl.ts).
-      const partitionSettings = node.resourceType === 'model' ? await serverKnown(ctx.adapter, partitionInsertSettings(node.config)) : undefined;
-      return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(loose, await noVariant), loose, statements, (run) => {
-        if (run.resourceType === 'model') return withStatementSettings(partitionSettings, () => runModel(ctx, run as ModelNode));
-        if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
-        return runTest(ctx, run as TestNode, { precheckUnique: precheckUnique.has(node.uniqueId) });
-      });
+      return runBuilt(loose);
     })));
     // dbt's target/run/: what the node ran (also when it failed).
     ctx.compiled.writeRun(node, runFileText(node.resourceType, statements));

@@ -10,7 +10,9 @@ import { Relation } from '../render/relation.js';
 import { isDict } from '../render/jinja-compat/python-values.js';
 import type { NodeResult } from '../report/events.js';
 import { ProjectError } from '../shared/errors.js';
-import { hookStatements, nodeSqlAsync, runtimeState } from './node-sql.js';
+import { raiseInTemplate } from '../render/template-error.js';
+import { hookStatements, nodeSqlAsync, renderWarehouse, runtimeState } from './node-sql.js';
+import { replayingWarehouse, type WarehouseCall } from './replay-warehouse.js';
 import type { RunContext } from './run-context.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
@@ -32,31 +34,69 @@ export function customMaterialization(ctx: RunContext, node: ModelNode): MacroEn
  * is called in the node's run context (`sql`/`compiled_code`, `pre_hooks`/`post_hooks` for
  * run_hooks(), `this`, `config`, statement()…), must return `{'relations': [Relation, …]}`, and
  * the node's result is its 'main' statement's. Its statements run as written: not atomic, and never
- * run again by tsdbt (they may have side effects).
+ * run again by tsdbt (they may have side effects). A call of dbt's materialization_table_default() & co.
+ * builds the model with tsdbt's own (`runBuiltin`); the node's result is then that build's.
  */
-export async function runCustomMaterialization(ctx: RunContext, node: ModelNode, macro: MacroEntry): Promise<Outcome> {
+export async function runCustomMaterialization(ctx: RunContext, node: ModelNode, macro: MacroEntry, runBuiltin: BuiltinRun): Promise<Outcome> {
   const sql = await nodeSqlAsync(ctx, node);
   ctx.compiled.write(node, sql);
   // dbt creates the run's schemas before any node runs.
   await ctx.adapter.forModel(node.config).ensureDatabase(node.relation.schema);
   const adapter = ctx.adapter.forModel(node.config);
   const existed = grantsConfigOf(node) ? (await adapter.relationKind(node.relation)) !== undefined : false;
-  const afterBuild = new Set<string>();
-  const state = runtimeState(ctx, node, {
-    node: renderNodeInfo(node),
-    materialization: { sql, preHooks: hooksFor(ctx, node, 'pre_hook'), postHooks: hooksFor(ctx, node, 'post_hook'), afterBuild },
-  });
-  const result = ctx.renderer.callMacroValue(`${macro.node.packageName}.${macro.node.name}`, state, []);
+  // A call of one of tsdbt's built-in materializations (materializations/builtin.sql) cannot run inside the
+  // (synchronous) render: the first pass stops there, the model is built by tsdbt's own, and the macro renders
+  // again from the start with the warehouse's first answers replayed (replay-warehouse.ts), the call now answered.
+  const calls: WarehouseCall[] = [];
+  let builtin: { name: string; outcome?: Outcome } | undefined;
+  const mismatch = (expected: string, got: string): never => {
+    raiseInTemplate(materializationError(node, `rendered differently after the built-in materialization '${builtin?.name}' ran (expected the call ${expected}, got ${got})`, macro));
+  };
+  const render = (replayed: number) => {
+    const afterBuild = new Set<string>();
+    const build = (name: string) => {
+      if (builtin?.outcome && builtin.name === name) return;
+      if (builtin) raiseInTemplate(materializationError(node, `calls a second built-in materialization ('${name}' after '${builtin.name}')`, macro));
+      builtin = { name };
+      throw new BuiltinCall();
+    };
+    const state = runtimeState(ctx, node, {
+      node: renderNodeInfo(node),
+      warehouse: replayingWarehouse(renderWarehouse(ctx, node), calls, replayed, mismatch),
+      materialization: { sql, preHooks: hooksFor(ctx, node, 'pre_hook'), postHooks: hooksFor(ctx, node, 'post_hook'), afterBuild, builtin: build },
+    });
+    const result = ctx.renderer.callMacroValue(`${macro.node.packageName}.${macro.node.name}`, state, []);
+    return { result, state, afterBuild };
+  };
+  let pass: ReturnType<typeof render>;
+  try {
+    pass = render(0);
+  } catch (error) {
+    if (!builtin || builtin.outcome) throw error;
+    const name = builtin.name;
+    const outcome = await runBuiltin({ ...node, config: { ...node.config, materialized: name } });
+    if (outcome.status !== 'success') return outcome;
+    builtin.outcome = outcome;
+    pass = render(calls.length);
+  }
+  const { result, state, afterBuild } = pass;
   relationsOf(result, node);
   const main = state.sqlResults.get('main') as { response?: unknown } | null | undefined;
-  if (!main) throw materializationError(node, 'main is not being called during running model', macro);
+  if (!main && !builtin?.outcome) throw materializationError(node, 'main is not being called during running model', macro);
   // dbt's apply_grants / persist_docs the macro called (built-in macros: materializations/after_build.sql), on the model's relation.
   if (afterBuild.has('grants')) await applyGrants(adapter, node, existed, ctx.signal);
-  const warnings = afterBuild.has('persist_docs') ? await persistDocs(adapter, node, ctx.signal) : [];
+  const warnings = [...(builtin?.outcome?.warnings ?? []), ...(afterBuild.has('persist_docs') ? await persistDocs(adapter, node, ctx.signal) : [])];
+  if (!main) return { ...builtin!.outcome!, warnings };
   const response = main.response;
   const rowsAffected = response instanceof AdapterResponse && typeof response.rows_affected === 'number' ? response.rows_affected : undefined;
   return { status: 'success', message: String(response ?? 'OK'), rowsAffected, warnings, compiledCode: sql };
 }
+
+/** Builds a model with tsdbt's own materialization (the node's `materialized` is its name), as a run does. */
+export type BuiltinRun = (node: ModelNode) => Promise<Outcome>;
+
+/** Stops the first render of a materialization at its call of a built-in one (see runCustomMaterialization). */
+class BuiltinCall extends Error {}
 
 /**
  * dbt's Hook objects of the node (`transaction` default true). `sql` is rendered when read, as dbt's

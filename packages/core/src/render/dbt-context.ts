@@ -303,6 +303,17 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       slot.current?.materialization?.afterBuild?.add(String(kind));
       return '';
     },
+    // dbt's materialization_table_default() & co. called by a project's materialization (materializations/builtin.sql).
+    __tsdbt_builtin_materialization: (name: unknown) => {
+      const build = slot.current?.materialization?.builtin;
+      if (!build)
+        raiseInTemplate(new ProjectError('compilation', `Compilation Error: the built-in materialization '${String(name)}' can only be called from a materialization`, {
+          ...where(slot),
+          hint: "Call materialization_<name>_default() inside a {% materialization %} block, or set the model's materialized config instead.",
+        }));
+      build(String(name));
+      return '';
+    },
     load_relation: (adapter as Record<string, unknown>).load_relation,
   };
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);

@@ -107,6 +107,8 @@ export interface MaterializationRun {
   readonly postHooks: readonly HookRun[];
   /** What the macro asked for through dbt's persist_docs / apply_grants ('persist_docs', 'grants'): done once it returns. */
   readonly afterBuild?: Set<string>;
+  /** Builds the model with tsdbt's own materialization of that name (a call of dbt's `materialization_table_default()`…). */
+  readonly builtin?: (name: string) => void;
 }
 
 /** One hook as `run_hooks()` runs it (dbt's Hook: `sql` rendered when read, `transaction`, `index`). */
