@@ -197,11 +197,34 @@ select * from joined`,
     actual: 'generated_number',
   },
   date_spine: {
-    // The upstream model's bigquery/redshift branch: ClickHouse does not compare a date with a string in a JOIN key.
-    sql: `with generated_dates as (select cast(date_day as date) as date_day from ({{ date_spine("day", "'2023-09-01'", "'2023-09-10'") }})),
-expected_dates as (${Array.from({ length: 9 }, (_, i) => `select cast('2023-09-0${i + 1}' as date) as expected`).join(' union all ')}),
-joined as (select generated_dates.date_day, expected_dates.expected from generated_dates left join expected_dates on generated_dates.date_day = expected_dates.expected)
-select * from joined`,
+    // The upstream model as written: on ClickHouse (target.type 'clickhouse') its last branch, which joins the spine's
+    // DateTime with dates written as text (dbt_semantics casts the join keys and the comparison to one type).
+    sql: `with generated_dates as (
+    {% if target.type == 'postgres' %}
+        {{ date_spine("day", "'2023-09-01'::date", "'2023-09-10'::date") }}
+    {% elif target.type == 'bigquery' or target.type == 'redshift' %}
+        select cast(date_day as date) as date_day
+        from ({{ date_spine("day", "'2023-09-01'", "'2023-09-10'") }})
+    {% else %}
+        {{ date_spine("day", "'2023-09-01'", "'2023-09-10'") }}
+    {% endif %}
+), expected_dates as (
+    {% if target.type == 'postgres' %}
+${Array.from({ length: 9 }, (_, i) => `        select '2023-09-0${i + 1}'::date as expected`).join('\n        union all\n')}
+    {% elif target.type == 'bigquery' or target.type == 'redshift' %}
+${Array.from({ length: 9 }, (_, i) => `        select cast('2023-09-0${i + 1}' as date) as expected`).join('\n        union all\n')}
+    {% else %}
+${Array.from({ length: 9 }, (_, i) => `        select '2023-09-0${i + 1}' as expected`).join('\n        union all\n')}
+    {% endif %}
+), joined as (
+    select
+        generated_dates.date_day,
+        expected_dates.expected
+    from generated_dates
+    left join expected_dates on generated_dates.date_day = expected_dates.expected
+)
+
+SELECT * from joined`,
     actual: 'date_day',
   },
   date: {

@@ -10,6 +10,7 @@ import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { caseFoldedIdentifier, withIdentifierCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
+import { comparisonCastEdits, comparisonProbe, comparisonSites, joinsOnEquality } from './comparison-types.js';
 
 /*
  * dbt's common types on ClickHouse. Where every other warehouse dbt runs on gives a supertype —
@@ -41,7 +42,7 @@ export function withoutVariantCommonType<N extends ManifestNode>(node: N, server
 export function isCommonTypeError(message: string | undefined): boolean {
   if (!message) return false;
   return /\bCode: 386\b|NO_COMMON_TYPE|There is no supertype/.test(message) ||
-    (/\bCode: (43|44)\b/.test(message) && /Variant|of arguments of function (greatest|least)\b/.test(message));
+    (/\bCode: (43|44)\b/.test(message) && /Variant|of arguments of function (greatest|least)\b|No operation (?:equals|notEquals|less|greater|lessOrEquals|greaterOrEquals) between/.test(message));
 }
 
 interface Scope {
@@ -101,10 +102,12 @@ export async function commonTypedSqlAsync(sql: string): Promise<string> {
 }
 
 /**
- * The check of a node that must run once (its pre-hooks would run twice): before a SQL it produces
- * runs, one EXPLAIN QUERY TREE with use_variant_as_common_type = 0 tells whether it has a site
- * without a ClickHouse supertype; if so, the rewrite (commonTypeRewrite) is made then, and the node
- * runs it — with ClickHouse's Variant allowed elsewhere, so nothing fails that ran before.
+ * The check of a SQL before it runs. A node that must run once (its pre-hooks would run twice):
+ * one EXPLAIN QUERY TREE with use_variant_as_common_type = 0 tells whether it has a site without a
+ * ClickHouse supertype; if so, the rewrite (commonTypeRewrite) is made then, and the node runs it —
+ * with ClickHouse's Variant allowed elsewhere, so nothing fails that ran before. A SQL with JOIN … ON
+ * equalities is planned instead (EXPLAIN PLAN): ClickHouse types a join's keys only then. A view is
+ * checked only for those (`joinsOnly`): its CREATE analyses the rest, but plans no join.
  */
 interface Preflight {
   readonly checked: Set<string>;
@@ -112,21 +115,30 @@ interface Preflight {
   readonly sync: (sql: string) => string | undefined;
 }
 
-function preflightOn(client: WarehouseClient, settings: Readonly<Record<string, unknown>>): Preflight {
+function preflightOn(client: WarehouseClient, settings: Readonly<Record<string, unknown>>, joinsOnly = false): Preflight {
   const explainSync = (statement: string) => client.querySync(withSettings(statement, { ...settings, [SETTING]: 1 })).rows.map((r) => String(r[0])).join('\n');
+  // The statement checking `sql`, or undefined when there is nothing to check.
+  const check = (sql: string) => {
+    const joins = joinsOnEquality(sql);
+    return joins ? `EXPLAIN PLAN ${sql}` : joinsOnly ? undefined : `EXPLAIN QUERY TREE ${sql}`;
+  };
   return {
     checked: new Set(),
     async: async (sql) => {
+      const statement = check(sql);
+      if (!statement) return undefined;
       try {
-        await client.query(`EXPLAIN QUERY TREE ${sql}`, { settings });
+        await client.query(statement, { settings });
         return undefined;
       } catch (error) {
         return isCommonTypeError(messageOf(error)) ? commonTypeRewrite(sql, queryTreeOn(client, settings)) : undefined;
       }
     },
     sync: (sql) => {
+      const statement = check(sql);
+      if (!statement) return undefined;
       try {
-        client.querySync(withSettings(`EXPLAIN QUERY TREE ${sql}`, settings));
+        client.querySync(withSettings(statement, settings));
         return undefined;
       } catch (error) {
         return isCommonTypeError(messageOf(error)) ? commonTypeRewriteSync(sql, explainSync) : undefined;
@@ -185,8 +197,23 @@ type RewriteSteps<T> = Generator<string, T, string>;
 
 function* rewriteSteps(sql: string): RewriteSteps<string | undefined> {
   const unioned = (yield* unionRewrite(sql)) ?? sql;
-  const out = (yield* siteRewrite(unioned)) ?? unioned;
+  const sited = (yield* siteRewrite(unioned)) ?? unioned;
+  const out = (yield* comparisonRewrite(sited)) ?? sited;
   return out !== sql ? out : undefined;
+}
+
+/** `sql` with the operands of its comparisons (a date and a string) and JOIN keys cast to dbt's supertype where ClickHouse has none (comparison-types.ts). */
+function* comparisonRewrite(sql: string): RewriteSteps<string | undefined> {
+  const sites = comparisonSites(sql);
+  if (sites.length === 0) return undefined;
+  let dump: string;
+  try {
+    dump = yield `EXPLAIN QUERY TREE ${comparisonProbe(sql, sites)}`;
+  } catch {
+    return undefined;
+  }
+  const edits = comparisonCastEdits(sites, dump, dbtSupertype);
+  return edits.length > 0 ? applyEdits(sql, edits) : undefined;
 }
 
 /** `sql` with the branches of its UNIONs cast to dbt's supertypes where ClickHouse has none (union-branches.ts). */
@@ -318,8 +345,10 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
   if (hooksOf(strict.config, 'pre_hook').length > 0) return attempt(loose, new Set(), new Map(), preflightOn(client, settings));
   const produced = new Set<string>();
   const from = sent.length;
+  // A view plans its joins only when read: its SQL's join keys are checked before it is created.
+  const viewCheck = strict.resourceType === 'model' && strict.config.materialized === 'view' ? preflightOn(client, settings, true) : undefined;
   try {
-    return await attempt(strict, produced, new Map(folded));
+    return await attempt(strict, produced, new Map(folded), viewCheck);
   } catch (error) {
     // A name spelled in another case than the column's (identifier-case.ts): again with the column's spelling.
     const fold = dbtSemantics(strict) && folded.size < 64 ? caseFoldedIdentifier(messageOf(error)) : undefined;
