@@ -1,6 +1,6 @@
 import { metadataEnv } from '../shared/metadata-env.js';
 import type nunjucks from 'nunjucks';
-import { DateTime, PyDate, UTC } from './modules/datetime.js';
+import { PyDate } from './modules/datetime.js';
 import { conflictingHookKeys } from '../manifest/config.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { ProjectError } from '../shared/errors.js';
@@ -10,6 +10,7 @@ import { splitArgs } from './call-args.js';
 import { isSafeString } from './jinja-compat/python-values.js';
 import { emptyGraph, graphOf } from './graph-context.js';
 import { lateRelation } from './relation.js';
+import { modelContext } from './model-context.js';
 import { refTarget } from './placeholders.js';
 import { SECRET_ENV_PREFIX } from '../shared/secrets.js';
 import { raiseInTemplate } from './template-error.js';
@@ -393,17 +394,5 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   defineGetter('compiled_code', () => materialization()?.sql);
   defineGetter('pre_hooks', () => materialization() && [...materialization()!.preHooks]);
   defineGetter('post_hooks', () => materialization() && [...materialization()!.postHooks]);
-  defineGetter('model', () => {
-    const node = slot.current?.node;
-    return node
-      ? {
-          unique_id: node.uniqueId, name: node.name, resource_type: node.resourceType, package_name: node.packageName, original_file_path: node.originalFilePath, fqn: [...node.fqn], config: effectiveConfig(),
-          version: node.version ?? null, latest_version: node.latestVersion ?? null,
-          // dbt's BatchContext of a microbatch model's batch (None outside one).
-          batch: slot.current?.batch
-            ? { id: slot.current.batch.id, event_time_start: DateTime.fromJsDate(slot.current.batch.start, UTC), event_time_end: DateTime.fromJsDate(slot.current.batch.end, UTC) }
-            : null,
-        }
-      : undefined;
-  });
+  defineGetter('model', () => (slot.current ? modelContext(slot.current, slot.manifest, effectiveConfig()) : undefined));
 }
