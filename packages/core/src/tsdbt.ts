@@ -814,6 +814,7 @@ export class TsdbtProject {
       eventTime: options.eventTimeStart instanceof Date && options.eventTimeEnd instanceof Date ? { start: options.eventTimeStart, end: options.eventTimeEnd } : eventTimeOf(options),
       ...(options.sample !== undefined && options.sample !== '' ? { sample: sampleWindowOf(options.sample) } : {}),
       runStartedAt: new Date(),
+      projectFlags: this.loaded.projectFile.flags ?? {},
     };
   }
 

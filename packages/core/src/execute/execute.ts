@@ -5,7 +5,7 @@ import { planUnits, type PlannedUnit } from './plan.js';
 import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
 import { KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
-import { customMaterialization, runCustomMaterialization } from './run-custom-materialization.js';
+import { customMaterialization, packageOverrideWarning, runCustomMaterialization } from './run-custom-materialization.js';
 import { runWithCommonTypes, withoutVariantCommonType } from './dbt-semantics/common-types.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import { withRunSettings } from './dbt-semantics/run-settings.js';
@@ -92,6 +92,8 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   }
   // Whether the server has use_variant_as_common_type (common-types.ts), asked once.
   let noVariant: Promise<boolean> | undefined;
+  // dbt warns once per invocation of each deprecation.
+  const overrideWarned = new Set<string>();
   const runOne = async (node: ManifestNode): Promise<NodeResult> => {
     const i = ++index;
     // dbt's ExposureRunner / SavedQueryRunner: no START line, a NO-OP result.
@@ -127,6 +129,11 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       // A project's {% materialization %}: its statements run as written, once (no common-types retry).
       const custom = node.resourceType === 'model' ? customMaterialization(ctx, node as ModelNode) : undefined;
       if (custom) {
+        const deprecated = packageOverrideWarning(node as ModelNode, custom, ctx.manifest.projectName);
+        if (deprecated && !overrideWarned.has(deprecated)) {
+          overrideWarned.add(deprecated);
+          ctx.onEvent({ type: 'warning', message: deprecated, file: custom.node.originalFilePath });
+        }
         if (KNOWN_MATERIALIZATIONS.has(String(node.config.materialized)))
           ctx.onEvent({ type: 'log', level: 'info', message: `${node.name}: using the project's materialization '${String(node.config.materialized)}' (${custom.node.originalFilePath}) instead of tsdbt's, as dbt does; its statements run as written (not atomic)` });
         // A call of dbt's materialization_table_default() & co. in it builds the model as tsdbt's own would.

@@ -36,6 +36,8 @@ export interface RunContext {
   readonly queryComment?: (node: ManifestNode) => QueryComment | undefined;
   /** `clone`: each node's relation in the --state manifest (clone's source); unset for other commands. */
   readonly clone?: ReadonlyMap<string, Relation>;
+  /** dbt_project.yml `flags:` of the root project (behaviour flags read while nodes run). */
+  readonly projectFlags?: Readonly<Record<string, unknown>>;
   /** The nodes this run builds (unset outside a run). */
   readonly selected?: ReadonlySet<string>;
 }

@@ -3,7 +3,7 @@ import { persistDocs } from '../adapter/persist-docs.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { KNOWN_MATERIALIZATIONS, hookEntriesOf } from '../manifest/config.js';
 import type { MacroEntry } from '../render/macro-registry.js';
-import { findMaterializationMacro, projectMaterializationOverride } from '../render/materialization-macros.js';
+import { findMaterializationMacro, packageMaterializationOverride, projectMaterializationOverride } from '../render/materialization-macros.js';
 import { renderNodeInfo, type HookRun } from '../render/render-state.js';
 import { AdapterResponse } from '../render/statements.js';
 import { Relation } from '../render/relation.js';
@@ -26,7 +26,15 @@ export function customMaterialization(ctx: RunContext, node: ModelNode): MacroEn
   const name = String(node.config.materialized);
   if (name === 'ephemeral') return undefined;
   const registry = ctx.renderer.registry;
-  return KNOWN_MATERIALIZATIONS.has(name) ? projectMaterializationOverride(registry, name) : findMaterializationMacro(registry, name);
+  if (!KNOWN_MATERIALIZATIONS.has(name)) return findMaterializationMacro(registry, name);
+  const legacy = ctx.projectFlags?.require_explicit_package_overrides_for_builtin_materializations === false;
+  return projectMaterializationOverride(registry, name) ?? (legacy ? packageMaterializationOverride(registry, name) : undefined);
+}
+
+/** dbt's PackageMaterializationOverrideDeprecation text, for an installed package's override of a built-in materialization. */
+export function packageOverrideWarning(node: ModelNode, macro: MacroEntry, rootPackage: string): string | undefined {
+  if (macro.node.packageName === rootPackage || !KNOWN_MATERIALIZATIONS.has(String(node.config.materialized))) return undefined;
+  return `Installed package '${macro.node.packageName}' is overriding the built-in materialization '${String(node.config.materialized)}'. Overrides of built-in materializations from installed packages will be deprecated in future versions of dbt. For more information: https://docs.getdbt.com/reference/global-configs/legacy-behaviors`;
 }
 
 /**

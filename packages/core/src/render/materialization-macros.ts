@@ -27,6 +27,21 @@ export function projectMaterializationOverride(registry: MacroRegistry, name: st
   return registry.packageMacros(registry.rootPackage)?.get(`materialization_${name}_clickhouse`);
 }
 
+/**
+ * An installed package's `adapter='clickhouse'` override of a materialization tsdbt builds itself:
+ * used only under dbt's legacy behaviour flag `require_explicit_package_overrides_for_builtin_materializations: false`
+ * (dbt's find_materialization_macro_by_name then keeps the Imported candidate, with its
+ * PackageMaterializationOverrideDeprecation; a package's `default` one still loses to the adapter's).
+ */
+export function packageMaterializationOverride(registry: MacroRegistry, name: string): MacroEntry | undefined {
+  for (const pkg of registry.packageNames()) {
+    if (pkg === registry.rootPackage || pkg === BUILTIN_PACKAGE) continue;
+    const found = registry.packageMacros(pkg)?.get(`materialization_${name}_clickhouse`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Names of the materializations the project and its packages define (for an unknown name's hint). */
 export function customMaterializationNames(registry: MacroRegistry): string[] {
   const names = new Set<string>();
