@@ -61,6 +61,23 @@ describe('dbt debug (dbt-tests-adapter dbt_debug/test_dbt_debug.py)', () => {
     expect((await p.dbt(['run', '--profile', 'test'], { expectPass: false })).code).toBe(1); // the model's `seled` fails, after a load with profile test
   });
 
+  it('BaseDebugInvalidProject test_not_found_project: --project-dir of a folder that does not exist is a usage error (exit 2)', async () => {
+    const p = dbtProject({ models: MODELS });
+    const r = await p.dbt(['debug', '--project-dir', `${p.dir}/nopass`, '--profiles-dir', p.dir], { expectPass: false });
+    expect(r.code).toBe(2);
+    expect(r.out.join('\n')).toContain('nopass');
+  });
+
+  it('BaseDebugInvalidProject test_invalid_project_outside_current_dir: --project-dir custom with an invalid dbt_project.yml is "dbt_project.yml file [ERROR invalid]"', async () => {
+    const p = dbtProject({ models: MODELS });
+    p.write({ 'custom/dbt_project.yml': '{invalid-key: not a valid key in this project}\n' });
+    const r = await p.dbt(['debug', '--project-dir', `${p.dir}/custom`, '--profiles-dir', p.dir], { expectPass: false });
+    expect(r.code).toBe(1);
+    const lines = r.out.join('\n').split('\n');
+    expect(lines.find((l) => l.trim().startsWith('dbt_project.yml file'))).toContain('ERROR invalid');
+    expect(lines.filter((l) => l.trim().startsWith('profiles.yml file') && l.includes('ERROR invalid'))).toEqual([]);
+  });
+
   it('BaseDebugProfileVariable: profile: \'{{ "te" ~ "st" }}\' in dbt_project.yml is rendered', async () => {
     const p = dbtProject({ models: MODELS });
     p.write({ 'dbt_project.yml': 'name: test\nconfig-version: 2\nprofile: \'{{ "te" ~ "st" }}\'\n' });

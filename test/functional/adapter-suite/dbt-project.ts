@@ -128,7 +128,9 @@ export function dbtProject(c: DbtCase): DbtProject {
       const { program, exitCode } = await buildProgram(io);
       let code: number;
       try {
-        await program.parseAsync(hoistLeadingFlags(['node', 'tsdbt', ...args, '--project-dir', dir], program));
+        // The project's folder unless the command names another (dbt's `--project-dir custom`).
+        const projectDir = args.includes('--project-dir') ? [] : ['--project-dir', dir];
+        await program.parseAsync(hoistLeadingFlags(['node', 'tsdbt', ...args, ...projectDir], program));
         code = exitCode();
       } catch (error) {
         out.push(String((error as Error)?.message ?? error));
