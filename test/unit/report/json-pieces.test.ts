@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JsonRecord, writeJsonObject } from '../../../packages/core/src/report/json-pieces.js';
+import { JsonObjectFile, JsonRecord, writeJsonObject } from '../../../packages/core/src/report/json-pieces.js';
 import { scrubbingReplacer } from '../../../packages/core/src/shared/secrets.js';
 
 /* manifest.json written piece by piece (report/json-pieces.ts): the bytes JSON.stringify gives for the whole object. */
@@ -81,5 +81,36 @@ describe('writeJsonObject', () => {
     writeJsonObject(second, [['metadata', object.metadata], ['nodes', again], ['parent_map', parentsAgain]], undefined);
     expect(readFileSync(second).equals(bytes)).toBe(true);
     for (let i = 0; i < 4; i++) expect(again.position(i)).toEqual(nodes.position(i));
+  });
+
+  it('streams a record: its entries are written as they are added and their text dropped, with the bytes and positions of a whole write', () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => [`model.m_${i}`, { sql: `select '${'é'.repeat(i % 7)}${'x'.repeat(1000)}' as c${i}`, i }] as const);
+    const object = { metadata: { x: 1 }, nodes: Object.fromEntries(entries), parent_map: { 'model.m_0': [] } };
+    const whole = new JsonRecord(undefined, true);
+    for (const [k, v] of entries) whole.set(k, v);
+    const first = join(dir, 'whole.json');
+    writeJsonObject(first, [['metadata', object.metadata], ['nodes', whole], ['parent_map', object.parent_map]], undefined);
+    const bytes = readFileSync(first);
+    expect(bytes.toString('utf8')).toBe(JSON.stringify(object));
+
+    // Streamed: new text and runs of the first write's bytes (m_1..m_3 one run, extended while streaming).
+    const file = join(dir, 'streamed.json');
+    const out = new JsonObjectFile(file, undefined, true);
+    const nodes = new JsonRecord(undefined, true);
+    nodes.set(...entries[0]!);
+    out.member('metadata', object.metadata);
+    out.stream('nodes', nodes);
+    for (let i = 1; i < 4; i++) nodes.add(bytes, ...whole.position(i));
+    expect(nodes.pieces.length).toBe(2);
+    for (let i = 4; i < entries.length; i++) nodes.set(...entries[i]!);
+    // Written as they came: the file holds all but the last chunk's worth, and the record no text.
+    expect(statSync(file).size).toBeGreaterThan(bytes.length - (2 << 20));
+    expect(nodes.pieces.every((p) => p === null)).toBe(true);
+    out.endStream(nodes);
+    out.member('parent_map', object.parent_map);
+    const at = out.close();
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    for (const i of [0, 1, 3, 4, 2999]) expect(nodes.position(i)).toEqual(whole.position(i));
+    expect(at.get('nodes')![0]).toBe(bytes.indexOf('{"model.m_0"'));
   });
 });

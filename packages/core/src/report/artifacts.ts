@@ -1,6 +1,6 @@
 import type { LoadTimings } from '../load/load-project.js';
 import type { PartialParseReport } from '../load/parse-cache.js';
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ProjectError } from '../shared/errors.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import type { MacroNode } from '../manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
-import { JsonRecord, writeJsonObject } from './json-pieces.js';
+import { JsonObjectFile, JsonRecord } from './json-pieces.js';
 import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
 import type { HookResult, NodeResult } from './events.js';
 
@@ -119,53 +119,81 @@ export function writeManifest(
   // The parents of changed nodes, and the children lists that differ from the last write's (read off it: no graph built).
   const edges = earlier ? edgeChanges(manifest, ids, earlier) : undefined;
   const dictAt: [JsonRecord, number][] = [];
-  let i = 0;
-  for (const node of manifest.nodes.values()) {
-    const id = node.uniqueId;
-    const key = tracked ? sqlKeys[i]! : '';
-    const same = earlier !== undefined && !earlier.changed.has(id);
-    const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
-    if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
-    else {
-      const dict = nodeDict(node, compiled.get(id), inPackage);
-      dict.checksum = nodeChecksum(node);
-      const columns = typed?.get(id);
-      if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
-      dictAt.push([into, into.set(id, dict)]);
+  // Each node's entries; its dict's text goes to the file at once (streamed `nodes`: ~47 MB of the 10k project's 50 MB).
+  const addNodes = () => {
+    let i = 0;
+    for (const node of manifest.nodes.values()) {
+      const id = node.uniqueId;
+      const key = tracked ? sqlKeys[i]! : '';
+      const same = earlier !== undefined && !earlier.changed.has(id);
+      const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
+      if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
+      else {
+        const dict = nodeDict(node, compiled.get(id), inPackage);
+        dict.checksum = nodeChecksum(node);
+        const columns = typed?.get(id);
+        if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
+        dictAt.push([into, into.set(id, dict)]);
+      }
+      if (same) parentMap.add(earlier.bytes, ...earlier.span(i, 1));
+      else parentMap.set(id, (edges?.parents.get(id) ?? graph.parents(id)).sort());
+      const children = edges?.children.get(id);
+      if (same && !children) childMap.add(earlier.bytes, ...earlier.span(i, 2));
+      else childMap.set(id, (children ?? graph.children(id)).sort());
+      i++;
     }
-    if (same) parentMap.add(earlier.bytes, ...earlier.span(i, 1));
-    else parentMap.set(id, (edges?.parents.get(id) ?? graph.parents(id)).sort());
-    const children = edges?.children.get(id);
-    if (same && !children) childMap.add(earlier.bytes, ...earlier.span(i, 2));
-    else childMap.set(id, (children ?? graph.children(id)).sort());
-    i++;
-  }
+  };
   const macros = Object.fromEntries(
     [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, ...macroProperties(m, inPackage) }]),
   );
+  const members = (): [string, unknown][] => [
+    ['sources', sources],
+    ['macros', macros],
+    ['docs', Object.fromEntries(
+      [...(manifest.docs?.values() ?? [])].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: inPackage(d.packageName, d.originalFilePath), unique_id: d.uniqueId, block_contents: d.blockContents }]),
+    )],
+    ['exposures', byKind.exposure],
+    ['metrics', byKind.metric],
+    ['groups', groupsDict(manifest, inPackage)],
+    ['selectors', manifest.selectors],
+    ['disabled', Object.fromEntries([...(manifest.disabled ?? [])].map(([id, list]) => [id, list.map((n) => nodeDict(n, undefined, inPackage))]))],
+    ['parent_map', parentMap],
+    ['child_map', childMap],
+    ['group_map', (earlier && sameGroupMap(manifest, earlier)) || groupMap(manifest)],
+    ['saved_queries', byKind.saved_query],
+    ['semantic_models', byKind.semantic_model],
+    ['unit_tests', unitTests],
+  ];
   let at = new Map<string, [number, number]>();
-  writeArtifact(targetDir, 'manifest.json', (file) => {
-    at = writeJsonObject(file, [
-      ['metadata', meta],
-      ['nodes', nodes],
-      ['sources', sources],
-      ['macros', macros],
-      ['docs', Object.fromEntries(
-        [...(manifest.docs?.values() ?? [])].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: inPackage(d.packageName, d.originalFilePath), unique_id: d.uniqueId, block_contents: d.blockContents }]),
-      )],
-      ['exposures', byKind.exposure],
-      ['metrics', byKind.metric],
-      ['groups', groupsDict(manifest, inPackage)],
-      ['selectors', manifest.selectors],
-      ['disabled', Object.fromEntries([...(manifest.disabled ?? [])].map(([id, list]) => [id, list.map((n) => nodeDict(n, undefined, inPackage))]))],
-      ['parent_map', parentMap],
-      ['child_map', childMap],
-      ['group_map', (earlier && sameGroupMap(manifest, earlier)) || groupMap(manifest)],
-      ['saved_queries', byKind.saved_query],
-      ['semantic_models', byKind.semantic_model],
-      ['unit_tests', unitTests],
-    ], replacer);
-  });
+  // Written beside and renamed over manifest.json: a failure half-way (here or in making a node's dict) leaves the last one whole.
+  const tmp = `${path}.${process.pid}.tmp`;
+  let failed: { error: unknown } | undefined;
+  const write = () => {
+    const out = new JsonObjectFile(tmp, replacer, tracked !== undefined);
+    try {
+      out.member('metadata', meta);
+      out.stream('nodes', nodes);
+      try {
+        addNodes();
+      } catch (error) {
+        failed = { error }; // the node's own error, not the folder's
+        throw error;
+      }
+      out.endStream(nodes);
+      for (const [key, value] of members()) out.member(key, value);
+      at = out.close();
+      renameSync(tmp, path);
+    } catch (error) {
+      out.abandon();
+      rmSync(tmp, { force: true });
+      throw error;
+    }
+  };
+  try {
+    writeArtifact(targetDir, 'manifest.json', write);
+  } catch (error) {
+    throw failed ? failed.error : error;
+  }
   const metadataEnd = Buffer.byteLength(`{"metadata":${metaJson}`);
   let pieces: RecordedPieces | undefined;
   if (tracked) {

@@ -20,12 +20,19 @@ interface ByteRun {
 
 /** The JSON text of a record, entry by entry. */
 export class JsonRecord {
-  /** The record's text in order: entries' `"key":value` as text, or runs of an earlier write's bytes (report/manifest-reuse.ts). */
-  readonly pieces: (string | ByteRun)[] = [];
+  /**
+   * The record's text in order: entries' `"key":value` as text, or runs of an earlier write's bytes
+   * (report/manifest-reuse.ts); null: a piece already written to the file it streams to.
+   */
+  readonly pieces: (string | ByteRun | null)[] = [];
   /** Per entry: its piece, its byte offset in it, its byte length (-1: the whole text piece). */
   private readonly entries: number[] = [];
-  /** Filled by writeJsonObject when positions are asked for: each piece's start and end in the file. */
+  /** Filled by the write when positions are asked for: each piece's start and end in the file. */
   readonly placed: number[] | undefined;
+  /** The file this record is written to as its entries come (JsonObjectFile.stream), while it is. */
+  sink: JsonObjectFile | undefined;
+  /** Pieces written so far (each then null). */
+  written = 0;
 
   constructor(private readonly replacer: Replacer, positions = false) {
     this.placed = positions ? [] : undefined;
@@ -36,6 +43,7 @@ export class JsonRecord {
     const text = JSON.stringify(value, this.replacer);
     if (text === undefined) return -1;
     this.entries.push(this.pieces.push(`${JSON.stringify(key)}:${text}`) - 1, 0, -1);
+    this.sink?.drain(this, false);
     return this.entries.length / 3 - 1;
   }
 
@@ -45,10 +53,13 @@ export class JsonRecord {
    */
   add(source: Uint8Array, start = 0, end = source.length): number {
     const last = this.pieces[this.pieces.length - 1];
-    if (typeof last === 'object' && last.source === source && last.end + 1 === start && source[last.end] === 0x2c /* , */) {
+    if (last && typeof last === 'object' && last.source === source && last.end + 1 === start && source[last.end] === 0x2c /* , */) {
       this.entries.push(this.pieces.length - 1, start - last.start, end - start);
       last.end = end;
-    } else this.entries.push(this.pieces.push({ source, start, end }) - 1, 0, end - start);
+    } else {
+      this.entries.push(this.pieces.push({ source, start, end }) - 1, 0, end - start);
+      this.sink?.drain(this, false);
+    }
     return this.entries.length / 3 - 1;
   }
 
@@ -75,86 +86,165 @@ const COMMA = Buffer.from(',');
  * member's value was written ([start, end) byte offsets).
  */
 export function writeJsonObject(path: string, members: readonly (readonly [string, unknown])[], replacer: Replacer): Map<string, [number, number]> {
-  const at = new Map<string, [number, number]>();
-  const fd = openSync(path, 'w');
+  const out = new JsonObjectFile(path, replacer, members.some(([, v]) => v instanceof JsonRecord && v.placed));
   try {
-    // Text is gathered in `chunk`; bytes (the pieces of an earlier write) and sealed chunks in `parts`, written with writev.
-    let chunk = '';
-    const parts: Uint8Array[] = [];
-    // Bytes written, bytes in `parts`, and `chunk`'s bytes when a record tracks positions (-1: not counted).
-    const track = members.some(([, v]) => v instanceof JsonRecord && v.placed);
-    let flushed = 0;
-    let pending = 0;
-    let counted = track ? 0 : -1;
-    const seal = () => {
-      if (chunk === '') return;
-      const bytes = Buffer.from(chunk);
-      parts.push(bytes);
-      pending += bytes.length;
-      chunk = '';
-      counted = track ? 0 : -1;
-    };
-    const flush = () => {
-      seal();
-      writeAll(fd, parts);
-      flushed += pending;
-      parts.length = 0;
-      pending = 0;
-    };
-    const put = (text: string) => {
-      chunk += text;
-      if (counted >= 0) counted += Buffer.byteLength(text);
-      if (chunk.length >= CHUNK) flush();
-    };
-    const putBytes = (bytes: Uint8Array) => {
-      seal();
-      parts.push(bytes);
-      pending += bytes.length;
-      if (pending >= CHUNK) flush();
-    };
-    const position = () => flushed + pending + counted;
-    let first = true;
-    for (const [key, value] of members) {
-      const head = `${first ? '{' : ','}${JSON.stringify(key)}:`;
-      let start = 0;
-      if (value instanceof JsonRecord) {
-        put(`${head}{`);
-        start = position() - 1;
-        const placed = value.placed;
-        value.pieces.forEach((piece, i) => {
-          if (typeof piece === 'string') {
-            if (i > 0) put(',');
-            const from = placed ? position() : 0;
-            put(piece);
-            placed?.push(from, position());
-          } else {
-            if (i > 0) putBytes(COMMA);
-            const from = placed ? position() : 0;
-            putBytes(piece.source.subarray(piece.start, piece.end));
-            placed?.push(from, position());
-          }
-        });
-        put('}');
-      } else if (value instanceof JsonBytes) {
-        put(head);
-        start = position();
-        putBytes(value.bytes);
-      } else {
-        const text = JSON.stringify(value, replacer);
-        if (text === undefined) continue;
-        put(head);
-        start = position();
-        put(text);
-      }
-      if (track) at.set(key, [start, position()]);
-      first = false;
-    }
-    put(first ? '{}' : '}');
-    flush();
-  } finally {
-    closeSync(fd);
+    for (const [key, value] of members) out.member(key, value);
+    return out.close();
+  } catch (error) {
+    out.abandon();
+    throw error;
   }
-  return at;
+}
+
+/**
+ * A JSON object written member by member to a file, as JSON.stringify would write it. A record
+ * member may also be streamed (stream … endStream): its entries are written as they are added, so
+ * the largest one (manifest.json's `nodes`, ~47 MB of text for 25,000 nodes) is never held whole.
+ */
+export class JsonObjectFile {
+  private readonly fd: number;
+  /** Text gathered before it is written; bytes (the pieces of an earlier write) and sealed chunks in `parts`, written with writev. */
+  private chunk = '';
+  private readonly parts: Uint8Array[] = [];
+  /** Bytes written, bytes in `parts`, and `chunk`'s bytes when positions are tracked (-1: not counted). */
+  private flushed = 0;
+  private pending = 0;
+  private counted: number;
+  private first = true;
+  private closed = false;
+  private readonly at = new Map<string, [number, number]>();
+  /** The streamed member: its key and where its value starts. */
+  private open: { key: string; start: number } | undefined;
+
+  /** `track`: say where each member's value was written (close()), and each entry of records that ask for positions. */
+  constructor(
+    path: string,
+    private readonly replacer: Replacer,
+    private readonly track: boolean,
+  ) {
+    this.counted = track ? 0 : -1;
+    this.fd = openSync(path, 'w');
+  }
+
+  /** Writes the member `key` (a JsonRecord's pieces or JsonBytes as they are, any other value stringified; an undefined value is left out). */
+  member(key: string, value: unknown): void {
+    if (value instanceof JsonRecord) {
+      this.stream(key, value);
+      this.endStream(value);
+      return;
+    }
+    let start: number;
+    if (value instanceof JsonBytes) {
+      this.put(this.head(key));
+      start = this.position();
+      this.putBytes(value.bytes);
+    } else {
+      const text = JSON.stringify(value, this.replacer);
+      if (text === undefined) return;
+      this.put(this.head(key));
+      start = this.position();
+      this.put(text);
+    }
+    if (this.track) this.at.set(key, [start, this.position()]);
+  }
+
+  /** Starts the member `key` with `record`'s entries so far; the entries added to it until endStream are written as they come. */
+  stream(key: string, record: JsonRecord): void {
+    if (this.open) throw new Error(`'${this.open.key}' is still being written`);
+    this.put(`${this.head(key)}{`);
+    this.open = { key, start: this.position() - 1 };
+    record.sink = this;
+    this.drain(record, false);
+  }
+
+  /** Ends the streamed member of `record`. */
+  endStream(record: JsonRecord): void {
+    this.drain(record, true);
+    record.sink = undefined;
+    this.put('}');
+    if (this.track) this.at.set(this.open!.key, [this.open!.start, this.position()]);
+    this.open = undefined;
+  }
+
+  /** Writes `record`'s pieces not yet written (but a last run of bytes the next entry may extend, unless `all`), dropping their text. */
+  drain(record: JsonRecord, all: boolean): void {
+    const pieces = record.pieces;
+    const placed = record.placed;
+    for (let i = record.written; i < pieces.length; i++) {
+      const piece = pieces[i] as string | ByteRun;
+      if (typeof piece === 'string') {
+        if (i > 0) this.put(',');
+        const from = placed ? this.position() : 0;
+        this.put(piece);
+        placed?.push(from, this.position());
+      } else {
+        if (!all && i === pieces.length - 1) break;
+        if (i > 0) this.putBytes(COMMA);
+        const from = placed ? this.position() : 0;
+        this.putBytes(piece.source.subarray(piece.start, piece.end));
+        placed?.push(from, this.position());
+      }
+      pieces[i] = null;
+      record.written = i + 1;
+    }
+  }
+
+  /** Ends the object and closes the file; where each member's value was written (when tracked). */
+  close(): Map<string, [number, number]> {
+    if (this.open) throw new Error(`'${this.open.key}' is still being written`);
+    this.put(this.first ? '{}' : '}');
+    this.flush();
+    this.closed = true;
+    closeSync(this.fd);
+    return this.at;
+  }
+
+  /** Closes the file unfinished, if still open (the caller removes it). */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
+  private head(key: string): string {
+    const head = `${this.first ? '{' : ','}${JSON.stringify(key)}:`;
+    this.first = false;
+    return head;
+  }
+
+  private position(): number {
+    return this.flushed + this.pending + this.counted;
+  }
+
+  private put(text: string): void {
+    this.chunk += text;
+    if (this.counted >= 0) this.counted += Buffer.byteLength(text);
+    if (this.chunk.length >= CHUNK) this.flush();
+  }
+
+  private putBytes(bytes: Uint8Array): void {
+    this.seal();
+    this.parts.push(bytes);
+    this.pending += bytes.length;
+    if (this.pending >= CHUNK) this.flush();
+  }
+
+  private seal(): void {
+    if (this.chunk === '') return;
+    const bytes = Buffer.from(this.chunk);
+    this.parts.push(bytes);
+    this.pending += bytes.length;
+    this.chunk = '';
+    this.counted = this.track ? 0 : -1;
+  }
+
+  private flush(): void {
+    this.seal();
+    writeAll(this.fd, this.parts);
+    this.flushed += this.pending;
+    this.parts.length = 0;
+    this.pending = 0;
+  }
 }
 
 /** Writes `parts` in turn at the file's position (writev, up to 1,024 parts per call; a short write goes on where it stopped). */
