@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClickHouseError } from '../../../packages/core/src/analyze/clickhouse-error.js';
+import { hintFor, parseClickHouseError } from '../../../packages/core/src/analyze/clickhouse-error.js';
 import { findIdentifier, findText } from '../../../packages/core/src/analyze/sql-text.js';
 
 describe('ClickHouse errors', () => {
@@ -21,6 +21,17 @@ describe('ClickHouse errors', () => {
     const f = parseClickHouseError('Code: 386. DB::Exception: There is no supertype for types String, UInt8 because …: while executing function equals on arguments __table1.eval_set String String(size = 0), 1_UInt8 UInt8. (NO_COMMON_TYPE)');
     expect(f.names[0]).toBe('eval_set');
     expect(f.texts).toContain('=');
+  });
+});
+
+describe('hints for functions warehouses disagree on', () => {
+  it("names ClickHouse's call for each answer (regexp_like anchored or not, dayname short or long), nothing for other unknown functions", () => {
+    const like = hintFor(parseClickHouseError('Code: 46. DB::Exception: Function with name `REGEXP_LIKE` does not exist. In scope SELECT REGEXP_LIKE(s, \'^a\') FROM t. (UNKNOWN_FUNCTION)', 46));
+    expect(like).toContain("match(s, '^(?:pattern)$')");
+    expect(like).toContain("match(s, 'pattern')");
+    const day = hintFor(parseClickHouseError("Code: 46. DB::Exception: Function with name `dayname` does not exist. In scope SELECT dayname(d) FROM t. Maybe you meant: ['dateName','basename']. (UNKNOWN_FUNCTION)", 46));
+    expect(day).toContain("dateName('weekday', d)");
+    expect(hintFor(parseClickHouseError('Code: 46. DB::Exception: Function with name `frobnicate` does not exist. In scope SELECT frobnicate(1). (UNKNOWN_FUNCTION)', 46))).toBeUndefined();
   });
 });
 

@@ -172,7 +172,23 @@ export function hintFor(parsed: ParsedError): string | undefined {
     case 'UNKNOWN_TABLE':
     case 'UNKNOWN_DATABASE':
       return "Reference models with {{ ref('name') }} and raw tables with {{ source('source', 'table') }}: tsdbt then knows them.";
+    case 'UNKNOWN_FUNCTION':
+      return UNREWRITTEN_FUNCTIONS[parsed.names[0]?.toLowerCase() ?? ''];
     default:
       return undefined;
   }
 }
+
+/*
+ * Other warehouses' functions ClickHouse lacks whose answers differ between those warehouses, so dbt_semantics does not
+ * pick one (function-names.ts writes those they agree on): the error says which ClickHouse call gives which answer.
+ */
+const REGEXP_LIKE =
+  "Warehouses disagree on regexp_like: Snowflake's matches the WHOLE string (write match(s, '^(?:pattern)$')), Postgres/Databricks/MySQL/Oracle's and BigQuery's regexp_contains find it ANYWHERE (write match(s, 'pattern'), ClickHouse's regexp_matches); tsdbt does not guess which one the model was written for.";
+const UNREWRITTEN_FUNCTIONS: Readonly<Record<string, string>> = {
+  regexp_like: REGEXP_LIKE,
+  rlike: REGEXP_LIKE,
+  regexp_contains: REGEXP_LIKE,
+  dayname:
+    "Warehouses disagree on dayname: Snowflake's is 'Fri', MySQL/DuckDB/Databricks' 'Friday' — write dateName('weekday', d) for 'Friday', substring(dateName('weekday', d), 1, 3) for 'Fri', or dbt_date.day_name(d, short=true) (any warehouse).",
+};
