@@ -66,6 +66,39 @@ select i.id from {{ ref('ids') }} i, {{ ref('ranked') }} r where i.day = r.day_t
     expect(await p.query('select toInt32(id) as id, name from {schema}.later order by id, name')).toEqual([{ id: 1, name: 'b' }]);
   });
 
+  it('JOIN … USING a key of two types (an Int64 and a UInt64 row_number(), a Date and a date as text) joins, in a table and a view', async () => {
+    const p = dbtProject({
+      models: {
+        ...INPUTS,
+        'using_ids.sql': `{{ config(materialized='table') }}
+select k, i.amount, r.name
+from (select id as k, amount from {{ ref('ids') }}) i
+left join (select n as k, name from {{ ref('ranked') }}) as r using (k)
+order by k`,
+        'using_days.sql': `select day, r.name from {{ ref('ids') }} left join (select day_text as day, name from {{ ref('ranked') }}) r using (day)`,
+        'ranked_first.sql': `{{ config(materialized='table') }}
+select k, r.name from (select n as k, name from {{ ref('ranked') }}) r join (select id as k from {{ ref('ids') }}) as i using (k) order by k`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success', 'success', 'success', 'success', 'success']);
+    expect(await p.query('select toTypeName(k) as t, toInt32(k) as id, amount, name from {schema}.using_ids order by id')).toEqual([
+      { t: 'Int64', id: 1, amount: 1, name: 'a' },
+      { t: 'Int64', id: 2, amount: 2, name: 'b' },
+      { t: 'Int64', id: 3, amount: 3, name: 'c' },
+    ]);
+    expect(await p.query('select toString(day) as day, name from {schema}.using_days order by day')).toEqual([
+      { day: '2024-01-01', name: 'a' },
+      { day: '2024-01-02', name: 'b' },
+      { day: '2024-01-03', name: 'c' },
+    ]);
+    expect(await p.query('select toInt32(k) as k, name from {schema}.ranked_first order by k')).toEqual([
+      { k: 1, name: 'a' },
+      { k: 2, name: 'b' },
+      { k: 3, name: 'c' },
+    ]);
+  });
+
   it("dbt_semantics: false keeps ClickHouse's refusal", async () => {
     const p = dbtProject({
       models: {

@@ -28,6 +28,8 @@ describe("comparisons' operands and join keys (execute/dbt-semantics/comparison-
     ]);
     // nothing after SETTINGS; `<=>`, BETWEEN, IN and a CASE operand are not comparisons taken
     expect(operands('select * from t where a <=> b and c between 1 and 2 and d in (1) and e = case when f then 1 end settings join_use_nulls = 1')).toEqual([]);
+    // a column named settings or format is no clause
+    expect(operands("select settings, format from t where t.d = t.text settings join_use_nulls = 1 format JSON")).toEqual([['t.d', 't.text', false]]);
     expect(joinsOnEquality('select * from a join b on a.id = b.id')).toBe(true);
     expect(joinsOnEquality('select * from a join b on a.id > b.id where a.x = 1')).toBe(false);
     expect(joinsOnEquality('select * from a join b using (id) where a.x = 1')).toBe(false);

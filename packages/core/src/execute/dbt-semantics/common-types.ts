@@ -10,6 +10,7 @@ import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { caseFoldedIdentifier, withIdentifierCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
+import { usingRefusal, withUsingKeyCast } from './using-key-types.js';
 import { comparisonCastEdits, comparisonProbe, comparisonSites, joinsOnEquality } from './comparison-types.js';
 
 /*
@@ -369,9 +370,13 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
     }
     if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), ran)) throw error;
     const rewrites = new Map<string, string>(folded);
+    // A JOIN … USING key without a common type (using-key-types.ts): ClickHouse names it and its types.
+    const using = usingRefusal(messageOf(error));
     for (const sql of produced) {
-      const fixed = await commonTypeRewrite(rewrites.get(sql) ?? sql, queryTreeOn(client, settings));
-      if (fixed) rewrites.set(sql, fixed);
+      const current = rewrites.get(sql) ?? sql;
+      const cast = using ? withUsingKeyCast(current, using, dbtSupertype) ?? current : current;
+      const fixed = (await commonTypeRewrite(cast, queryTreeOn(client, settings))) ?? cast;
+      if (fixed !== current) rewrites.set(sql, fixed);
     }
     if (rewrites.size > folded.size || [...rewrites].some(([k, v]) => folded.get(k) !== v)) {
       const again = sent.length;

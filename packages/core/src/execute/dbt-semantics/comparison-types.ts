@@ -69,7 +69,9 @@ export function comparisonSites(sql: string): ComparisonSite[] {
   const out: ComparisonSite[] = [];
   // Nothing after a top-level SETTINGS or FORMAT is SQL to compare in.
   const call = (k: number) => CALLABLE.has(tokens[k]!.lower) && tokens[k + 1]?.lower === '(';
-  const stop = tokens.findIndex((t, k) => t.depth === 0 && (t.lower === 'settings' || t.lower === ';' || (t.lower === 'format' && !call(k))));
+  // (`SETTINGS name = value`: a column named settings is no such clause.)
+  const clauseAt = (k: number) => /^[A-Za-z_]/.test(tokens[k + 1]?.text ?? '') && tokens[k + 2]?.lower === '=';
+  const stop = tokens.findIndex((t, k) => t.depth === 0 && ((t.lower === 'settings' && clauseAt(k)) || t.lower === ';' || (t.lower === 'format' && !call(k) && /^[A-Za-z_]/.test(tokens[k + 1]?.text ?? '') && tokens[k + 2] === undefined)));
   const n = stop < 0 ? tokens.length : stop;
   const isBoundary = (k: number, depth: number) => {
     const t = tokens[k]!;
