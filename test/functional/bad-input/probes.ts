@@ -126,7 +126,7 @@ export const PROBES: readonly Probe[] = [
   { name: 'a symlink loop as a model', files: MODEL, symlinks: { 'models/loop.sql': 'loop.sql' }, expect: { code: 'file_unreadable', message: /models\/loop\.sql is a symbolic link that loops/, file: 'models/loop.sql' } },
 
   // --- seeds
-  { name: 'a seed with a ragged row', files: { 'seeds/s.csv': 'id,name\n1,a\n2\n' }, action: 'seed', expect: { code: 'seed_row', message: /line 3 has 1 values, the header has 2/, file: 'seeds/s.csv', line: 3 } },
+  { name: 'a seed with a ragged row', files: { 'seeds/s.csv': 'id,name\n1,a\n2,b,c\n' }, action: 'seed', expect: { code: 'seed_row', message: /line 3 has 3 values, the header has 2/, file: 'seeds/s.csv', line: 3 } },
   { name: 'an empty seed', files: { 'seeds/s.csv': '' }, action: 'seed', expect: { code: 'seed_empty', message: /Seed s is empty/, file: 'seeds/s.csv' } },
   { name: 'a UTF-16 seed without BOM is not guessed', files: { 'seeds/s.csv': Buffer.from('id\n1\n', 'utf16le') }, action: 'seed', expect: { code: 'encoding', message: /seeds\/s\.csv holds a NUL byte/, file: 'seeds/s.csv' } },
 ];

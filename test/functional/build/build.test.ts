@@ -127,13 +127,13 @@ models:
 
   it('a failing seed skips its tests and everything built on it', async () => {
     const { project: proj } = setup({
-      'seeds/bad.csv': 'a,b\n1,2\n3\n',
+      'seeds/bad.csv': 'a,b\n1,2\n3,4,5\n',
       'models/m.sql': "select * from {{ ref('bad') }}",
       'models/schema.yml': 'version: 2\nseeds:\n  - name: bad\n    columns:\n      - name: a\n        tests: [not_null]\n',
     });
     const r = await proj.build();
     expect(statuses(r)).toEqual({ bad: 'error', not_null_bad_a: 'skipped', m: 'skipped' });
-    expect(r.results.find((x) => x.node.name === 'bad')!.message).toBe('Seed bad: line 3 has 1 values, the header has 2');
+    expect(r.results.find((x) => x.node.name === 'bad')!.message).toBe('Seed bad: line 3 has 3 values, the header has 2');
   });
 
   it('test, run and seed commands run only their own resource types', async () => {

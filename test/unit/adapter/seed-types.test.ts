@@ -17,6 +17,10 @@ describe('seed column types', () => {
     expect(inferType(['1956-03-04', '2024-01-02'])).toBe('Date32');
     expect(inferType(['2200-01-01'])).toBe('Date32');
     expect(inferType(['2024-01-02 10:00:00'])).toBe('DateTime');
+    // agate's strptime takes one digit for a part (attribution-playbook's sessions.csv: `2020-02-04 0:40:51`)
+    expect(inferType(['2020-02-03 12:41:25', '2020-02-04 0:40:51', '2020-2-4 9:5:7'])).toBe('DateTime');
+    expect(inferType(['2020-2-4', '2020-12-31'])).toBe('Date');
+    expect(inferType(['1969-1-1 0:00:00'])).toBe('DateTime64(0)');
     expect(inferType(['1969-12-31 23:59:59', '2024-01-02T10:00:00'])).toBe('DateTime64(0)');
     // fractions of a second: DateTime64 with the longest fraction's digits (agate reads them as DateTimes too)
     expect(inferType(['2025-02-13T05:35:51.648', '2025-02-13 05:35:51', ''])).toBe('Nullable(DateTime64(3))');

@@ -32,16 +32,28 @@ export function inferType(values: readonly string[]): string {
   }
   else if (present.every((v) => /^(true|false)$/i.test(v))) type = 'Bool';
   // Date and DateTime start in 1970 (Date ends in 2149, DateTime in 2106): birth dates and far
-  // futures take the wider Date32 / DateTime64 instead of being clamped.
-  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) type = present.every((v) => v >= '1970-01-01' && v <= '2149-06-06') ? 'Date' : 'Date32';
-  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/.test(v)))
-    type = present.every((v) => v >= '1970-01-01' && v < '2106-02-07') ? 'DateTime' : 'DateTime64(0)';
+  // futures take the wider Date32 / DateTime64 instead of being clamped. agate reads them with
+  // strptime's %Y-%m-%d %H:%M:%S, where one digit is enough (`2020-02-04 0:40:51`): compared padded.
+  else if (present.every((v) => DATE.test(v))) type = present.every((v) => inRange(v, '1970-01-01', '2149-06-07')) ? 'Date' : 'Date32';
+  else if (present.every((v) => DATE_TIME.test(v))) type = present.every((v) => inRange(v, '1970-01-01', '2106-02-07')) ? 'DateTime' : 'DateTime64(0)';
   // With fractions of a second (`2025-02-13T05:35:51.648`, fivetran's exports) agate reads a DateTime too, a
   // timestamp on Postgres: DateTime64 with as many digits as the longest fraction (ClickHouse's DateTime has none).
-  else if (present.every((v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?$/.test(v)))
+  else if (present.every((v) => DATE_TIME_FRACTION.test(v)))
     type = `DateTime64(${present.reduce((most, v) => Math.max(most, v.split('.')[1]?.length ?? 0), 0)})`; // no spread: a big seed's column overflows the stack
   return nullable ? `Nullable(${type})` : type;
 }
+
+const DATE = /^\d{4}-\d{1,2}-\d{1,2}$/;
+const DATE_TIME = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{1,2}:\d{1,2}$/;
+const DATE_TIME_FRACTION = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?$/;
+
+/** A date or timestamp with each part of one digit padded to two (`2020-2-4 0:40:51` → `2020-02-04 00:40:51`). */
+export const paddedDateTime = (v: string): string => v.trim().replace(/(^|[-: T])(\d)(?=$|[-: T.])/g, '$10$2');
+
+const inRange = (v: string, from: string, before: string) => {
+  const padded = paddedDateTime(v);
+  return padded >= from && padded < before;
+};
 
 /** The smallest of Int32, Int64, UInt64 that holds every value exactly; undefined when none does. */
 function integerType(values: readonly string[]): string | undefined {
@@ -107,13 +119,14 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
   if (records.length === 0)
     throw new ProjectError('seed_empty', `Seed ${node.name} is empty`, { file: node.originalFilePath, hint: 'Add a header line with the column names.' });
   const header = agateColumnNames(records[0]!.fields);
-  const rows = records.slice(1).map((r) => r.fields);
+  // agate (dbt's CSV reader) fills a short row's missing values with NULL and refuses a long one.
+  const rows = records.slice(1).map((r) => (r.fields.length < header.length ? [...r.fields, ...Array<string>(header.length - r.fields.length).fill('')] : r.fields));
   for (const r of records.slice(1))
-    if (r.fields.length !== header.length)
+    if (r.fields.length > header.length)
       throw new ProjectError('seed_row', `Seed ${node.name}: line ${r.line} has ${r.fields.length} values, the header has ${header.length}`, {
         file: node.originalFilePath,
         line: r.line,
-        hint: 'Quote values that contain the delimiter, and give every row one value per column.',
+        hint: 'Quote values that contain the delimiter, and give no row more values than the header has columns.',
       });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
   // dbt_semantics: a declared `float` is a double, and a declared column with an empty (or `null`) value holds NULL
@@ -131,11 +144,14 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
   // An inferred number column holds agate's numbers (`6,427` is 6427). A column in column_types is
   // read as text by dbt (agate's text_columns) and keeps its values as written.
   const numeric = columns.map((c) => typeof overrides[c.name] !== 'string' && INFERRED_NUMBER.test(c.type));
-  if (!numeric.some(Boolean)) return { columns, rows };
-  return { columns, rows: rows.map((r) => r.map((v, i) => (numeric[i] && !isNullText(v) ? (agateNumber(v) ?? v) : v))) };
+  const dated = columns.map((c) => typeof overrides[c.name] !== 'string' && INFERRED_DATE.test(c.type));
+  if (!numeric.some(Boolean) && !dated.some(Boolean)) return { columns, rows };
+  const read = (v: string, i: number) => (isNullText(v) ? v : numeric[i] ? (agateNumber(v) ?? v) : dated[i] ? paddedDateTime(v) : v);
+  return { columns, rows: rows.map((r) => r.map(read)) };
 }
 
 const INFERRED_NUMBER = /^(?:Nullable\()?(?:Int32|Int64|UInt64|Float64)\)?$/;
+const INFERRED_DATE = /^(?:Nullable\()?(?:Date|Date32|DateTime|DateTime64\(\d\))\)?$/;
 
 /** Types ClickHouse does not wrap in Nullable (or that are already): declared so, they keep their defaults. */
 const CANNOT_BE_NULLABLE = /^\s*(?:Nullable|Array|Map|Tuple|Nested|LowCardinality|JSON|Object|Variant|Dynamic|AggregateFunction|SimpleAggregateFunction|Point|Ring|Polygon|MultiPolygon|LineString|MultiLineString|Geometry)\b/i;
