@@ -221,9 +221,8 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
   for (const id of dropped) if (!fresh.has(id)) nodes.delete(id);
   for (const [id, n] of fresh) nodes.set(id, n);
   // The name index of the previous manifest, less what is gone, plus what is new.
-  let index = nameIndexOf.get(oldNodes) ?? nameIndex(oldNodes);
-  if (dropped.size > 0) index = nameIndex(nodes);
-  else index = nameIndex(fresh.values(), index);
+  // One pass over the nodes at most (a warm start's first update has no previous index: the old map's was made, then thrown away).
+  const index = dropped.size > 0 ? nameIndex(nodes) : nameIndex(fresh.values(), nameIndexOf.get(oldNodes) ?? nameIndex(oldNodes));
   for (const [id, n] of resolveDependencies(nodes, pf.name, new Set(fresh.keys()), index)) nodes.set(id, n);
   nameIndexOf.set(nodes, index); // resolution only needs each name's unique id
   // What a full load does after resolving (load-project.ts), for the nodes parsed again: dbt_semantics'
