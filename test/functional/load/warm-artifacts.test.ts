@@ -115,6 +115,22 @@ describe('warm compile: manifest.json pieces of unchanged nodes', () => {
     expect(text.replace('"raw_code":"select 2 as v"', '"raw_code":"select 1 as v"')).toBe(await coldContents());
   });
 
+  it("a separator of the last write that is no longer a comma (same size, recorded): written in full, as a cold compile's", async () => {
+    p = inlineProject(PROJECT);
+    await p.open().compile();
+    await compileWarm(); // written in full, pieces recorded
+    // The comma between two parent_map entries of unchanged nodes, copied as one run from the old file.
+    const text = readFileSync(manifestFile(), 'utf8');
+    const at = text.indexOf(',"model.proj.n":', text.indexOf('"parent_map":'));
+    expect(at).toBeGreaterThan(0);
+    writeFileSync(manifestFile(), `${text.slice(0, at)} ${text.slice(at + 1)}`);
+    recordedAsWritten();
+    p.write({ 'models/b.sql': "select v + 2 as v from {{ ref('a') }}" });
+    await TsdbtProject.open({ projectDir: p.dir }).compile();
+    expect(contents()).toContain('select v + 2 as v');
+    expect(contents()).toBe(await coldContents());
+  });
+
   it('each kind of change gives the manifest of a cold compile: SQL, dependencies, YAML, a deleted model', async () => {
     p = inlineProject(PROJECT);
     await p.open().compile();

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JsonObjectFile, JsonRecord, writeJsonObject } from '../../../packages/core/src/report/json-pieces.js';
+import { EarlierBytesChanged, FileBytes, JsonObjectFile, JsonRecord, writeJsonObject } from '../../../packages/core/src/report/json-pieces.js';
 import { scrubbingReplacer } from '../../../packages/core/src/shared/secrets.js';
 
 /* manifest.json written piece by piece (report/json-pieces.ts): the bytes JSON.stringify gives for the whole object. */
@@ -112,5 +112,41 @@ describe('writeJsonObject', () => {
     expect(readFileSync(file).equals(bytes)).toBe(true);
     for (const i of [0, 1, 3, 4, 2999]) expect(nodes.position(i)).toEqual(whole.position(i));
     expect(at.get('nodes')![0]).toBe(bytes.indexOf('{"model.m_0"'));
+  });
+
+  it("copies entries from an earlier write's open file as they are written (short runs and runs longer than a chunk), its separators checked", () => {
+    const object = { metadata: { x: 1 }, nodes: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`model.m_${i}`, { sql: `select '${i % 7 !== 6 ? 'x'.repeat(200) : 'é'.repeat(100_000)}'` }])) };
+    const file = join(dir, 'earlier.json');
+    const nodes = new JsonRecord(undefined, true);
+    for (const [k, v] of Object.entries(object.nodes)) nodes.set(k, v);
+    writeJsonObject(file, [['metadata', object.metadata], ['nodes', nodes]], undefined);
+    const bytes = readFileSync(file);
+    // Nodes 3, 5 and 38 made again, the others copied from the file: short runs (0-2, 4, 39) and a long one (6-37).
+    const rewrite = (source: FileBytes) => {
+      const again = new JsonRecord(undefined, true);
+      Object.entries(object.nodes).forEach(([k, v], i) => (i === 3 || i === 5 || i === 38 ? again.set(k, v) : again.add(source, ...nodes.position(i))));
+      const out = join(dir, 'from-file.json');
+      writeJsonObject(out, [['metadata', object.metadata], ['nodes', again]], undefined);
+      for (let i = 0; i < 40; i++) expect(again.position(i)).toEqual(nodes.position(i));
+      return readFileSync(out);
+    };
+    const fd = openSync(file, 'r');
+    try {
+      expect(rewrite(new FileBytes(fd, bytes.length)).equals(bytes)).toBe(true);
+    } finally {
+      closeSync(fd);
+    }
+    // A separator that is no longer a comma (the file is not what its record says): the write stops, to be made in full.
+    for (const entry of [1, 20]) {
+      const damaged = Buffer.from(bytes);
+      damaged[nodes.position(entry)[1]] = 0x20;
+      writeFileSync(file, damaged);
+      const fd2 = openSync(file, 'r');
+      try {
+        expect(() => rewrite(new FileBytes(fd2, damaged.length))).toThrow(EarlierBytesChanged);
+      } finally {
+        closeSync(fd2);
+      }
+    }
   });
 });

@@ -11,7 +11,7 @@ import type { MacroNode } from '../manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
-import { JsonObjectFile, JsonRecord } from './json-pieces.js';
+import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
 import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
 import type { HookResult, NodeResult } from './events.js';
 
@@ -117,7 +117,20 @@ export function writeManifest(
   const childMap = record();
   const inPackage = packageRelativePaths(manifest);
   // The parents of changed nodes, and the children lists that differ from the last write's (read off it: no graph built).
-  const edges = earlier ? edgeChanges(manifest, ids, earlier) : undefined;
+  // The last write's file is read as the new one is written (closed once it is, or on any failure; report/manifest-reuse.ts).
+  const full = () => {
+    earlier?.close();
+    // The last write's file was not as recorded after all (a run's separators, its length): written in full.
+    return writeManifest(targetDir, manifest, graph, invocationId, compiled, secrets, typed, undefined, undefined, compiledKeys);
+  };
+  let edges: ReturnType<typeof edgeChanges> | undefined;
+  try {
+    edges = earlier ? edgeChanges(manifest, ids, earlier) : undefined;
+  } catch (error) {
+    if (earlier && stale(error)) return full();
+    earlier?.close();
+    throw error;
+  }
   const dictAt: [JsonRecord, number][] = [];
   // Each node's entries; its dict's text goes to the file at once (streamed `nodes`: ~47 MB of the 10k project's 50 MB).
   const addNodes = () => {
@@ -182,6 +195,7 @@ export function writeManifest(
       out.endStream(nodes);
       for (const [key, value] of members()) out.member(key, value);
       at = out.close();
+      earlier?.close();
       renameSync(tmp, path);
     } catch (error) {
       out.abandon();
@@ -192,7 +206,11 @@ export function writeManifest(
   try {
     writeArtifact(targetDir, 'manifest.json', write);
   } catch (error) {
-    throw failed ? failed.error : error;
+    const cause = failed ? failed.error : error;
+    if (earlier && stale(cause)) return full();
+    throw cause;
+  } finally {
+    earlier?.close();
   }
   const metadataEnd = Buffer.byteLength(`{"metadata":${metaJson}`);
   let pieces: RecordedPieces | undefined;
@@ -215,6 +233,9 @@ export function writeManifest(
   recordManifest(targetDir, path, typed ? undefined : contentKey, metadataEnd, pieces);
   return path;
 }
+
+/** An error from reading the last write's file (as thrown, or as writeArtifact wraps it). */
+const stale = (error: unknown) => error instanceof EarlierBytesChanged || (error instanceof Error && error.cause instanceof EarlierBytesChanged);
 
 /** dbt's `groups`: each `groups:` entry with its owner. */
 function groupsDict(manifest: Manifest, inPackage: (pkg: string, path: string) => string): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writevSync } from 'node:fs';
+import { closeSync, openSync, readSync, writevSync } from 'node:fs';
 
 /*
  * A large JSON artifact (manifest.json: ~50 MB for 25,000 nodes) written piece by piece. Built as
@@ -11,11 +11,38 @@ import { closeSync, openSync, writevSync } from 'node:fs';
 
 type Replacer = ((key: string, value: unknown) => unknown) | undefined;
 
+/**
+ * An earlier write's file, open, read as its bytes are written again — never whole: 50 MB read into one
+ * buffer cost more in page faults (kernel time) than copying them. Never the file being written.
+ */
+export class FileBytes {
+  constructor(
+    readonly fd: number,
+    readonly size: number,
+  ) {}
+
+  /** Bytes [start, end) (a few small pieces: the rest goes from the file to the new one in chunks). */
+  read(start: number, end: number): Buffer {
+    const bytes = Buffer.allocUnsafe(end - start);
+    if (readSync(this.fd, bytes, 0, bytes.length, start) !== bytes.length) throw new EarlierBytesChanged();
+    return bytes;
+  }
+}
+
+/** An earlier file's bytes are not as recorded (a run's separators are not commas, or it is shorter): write in full instead. */
+export class EarlierBytesChanged extends Error {
+  constructor() {
+    super('the earlier file changed');
+  }
+}
+
 /** A run of an earlier write's bytes: one entry or several that followed each other there (comma-separated). */
 interface ByteRun {
-  readonly source: Uint8Array;
+  readonly source: Uint8Array | FileBytes;
   readonly start: number;
   end: number;
+  /** A file's run: where the commas between its entries must be (checked as it is copied). */
+  commas?: number[];
 }
 
 /** The JSON text of a record, entry by entry. */
@@ -51,9 +78,11 @@ export class JsonRecord {
    * Adds an entry as an earlier write holds it: `source[start, end)`, the UTF-8 bytes of `"key":value`;
    * its entry's index. Entries that followed each other in `source` are written as one run.
    */
-  add(source: Uint8Array, start = 0, end = source.length): number {
+  add(source: Uint8Array | FileBytes, start = 0, end = source instanceof FileBytes ? source.size : source.length): number {
     const last = this.pieces[this.pieces.length - 1];
-    if (last && typeof last === 'object' && last.source === source && last.end + 1 === start && source[last.end] === 0x2c /* , */) {
+    const follows = last && typeof last === 'object' && last.source === source && last.end + 1 === start;
+    if (follows && (source instanceof FileBytes || source[last.end] === 0x2c) /* , */) {
+      if (source instanceof FileBytes) (last.commas ??= []).push(last.end);
       this.entries.push(this.pieces.length - 1, start - last.start, end - start);
       last.end = end;
     } else {
@@ -79,6 +108,8 @@ export class JsonBytes {
 
 const CHUNK = 1 << 20;
 const COMMA = Buffer.from(',');
+/** An earlier file's runs shorter than this are read into a slab and written with the text around them; longer ones in chunks. */
+const SMALL_RUN = 64 << 10;
 
 /**
  * Writes the object of `members` (in order; a JsonRecord's pieces or JsonBytes as that member's
@@ -115,6 +146,10 @@ export class JsonObjectFile {
   private readonly at = new Map<string, [number, number]>();
   /** The streamed member: its key and where its value starts. */
   private open: { key: string; start: number } | undefined;
+  /** Where short runs of an earlier file are read (putFileRun), and the buffer long ones are copied through. */
+  private slab: Buffer | undefined;
+  private slabUsed = 0;
+  private copier: Buffer | undefined;
 
   /** `track`: say where each member's value was written (close()), and each entry of records that ask for positions. */
   constructor(
@@ -181,7 +216,8 @@ export class JsonObjectFile {
         if (!all && i === pieces.length - 1) break;
         if (i > 0) this.putBytes(COMMA);
         const from = placed ? this.position() : 0;
-        this.putBytes(piece.source.subarray(piece.start, piece.end));
+        if (piece.source instanceof FileBytes) this.putFileRun(piece as ByteRun & { source: FileBytes });
+        else this.putBytes(piece.source.subarray(piece.start, piece.end));
         placed?.push(from, this.position());
       }
       pieces[i] = null;
@@ -227,6 +263,32 @@ export class JsonObjectFile {
     this.parts.push(bytes);
     this.pending += bytes.length;
     if (this.pending >= CHUNK) this.flush();
+  }
+
+  /** A file's run: a short one read into a slab (kept until written with what is around it), a long one copied in chunks through one buffer. */
+  private putFileRun(run: ByteRun & { source: FileBytes }): void {
+    const commas = run.commas ?? [];
+    let c = 0;
+    const read = (into: Uint8Array, from: number) => {
+      if (readSync(run.source.fd, into, 0, into.length, from) !== into.length) throw new EarlierBytesChanged();
+      for (; c < commas.length && commas[c]! < from + into.length; c++) if (into[commas[c]! - from] !== 0x2c) throw new EarlierBytesChanged();
+    };
+    const length = run.end - run.start;
+    if (length < SMALL_RUN) {
+      if (!this.slab || this.slabUsed + length > this.slab.length) (this.slab = Buffer.allocUnsafe(CHUNK)), (this.slabUsed = 0);
+      const bytes = this.slab.subarray(this.slabUsed, (this.slabUsed += length));
+      read(bytes, run.start);
+      return this.putBytes(bytes);
+    }
+    this.flush();
+    this.copier ??= Buffer.allocUnsafe(CHUNK);
+    for (let at = run.start; at < run.end; ) {
+      const bytes = this.copier.subarray(0, Math.min(CHUNK, run.end - at));
+      read(bytes, at);
+      writeAll(this.fd, [bytes]);
+      this.flushed += bytes.length;
+      at += bytes.length;
+    }
   }
 
   private seal(): void {

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync, statSyn
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Manifest } from '../manifest/manifest.js';
-import { JsonBytes } from './json-pieces.js';
+import { FileBytes, JsonBytes } from './json-pieces.js';
 
 /*
  * manifest.json again, cheaply. A warm `compile` writes ~50 MB of JSON of which little changed:
@@ -60,8 +60,10 @@ export interface EarlierPieces {
   /** Nodes set since (their pieces are made again). */
   readonly changed: ReadonlySet<string>;
   readonly sqlKeys: readonly string[];
-  /** The last write's bytes, and where node `i`'s piece `k` (0 dict, 1 parents, 2 children) is in them. */
-  readonly bytes: Uint8Array;
+  /** The last write's file (open until `close`: read as the new one is written), and where node `i`'s piece `k` (0 dict, 1 parents, 2 children) is in it. */
+  readonly bytes: FileBytes;
+  /** Closes the file (once; later calls do nothing). */
+  close(): void;
   span(i: number, k: number): [number, number];
   /** The bytes of that piece. */
   piece(i: number, k: number): Uint8Array;
@@ -83,6 +85,22 @@ function readRecord(targetDir: string, path: string): Recorded | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The old file, open, when it is as recorded (size, its head, the comma after the metadata); undefined (closed) else. */
+function recordedFile(path: string, recorded: Recorded): FileBytes | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(HEAD.length);
+    const after = Buffer.alloc(1);
+    if (size === recorded.size && size > recorded.metadataEnd && readSync(fd, head, 0, head.length, 0) === head.length && head.toString('latin1') === HEAD && readSync(fd, after, 0, 1, recorded.metadataEnd) === 1 && after[0] === 0x2c /* , */)
+      return new FileBytes(fd, size);
+  } catch {
+    // as not recorded
+  }
+  closeSync(fd);
+  return undefined;
 }
 
 /** The old file's bytes when they are as recorded (size, the metadata's end). */
@@ -145,9 +163,9 @@ export function earlierPieces(targetDir: string, path: string, source: ManifestS
   if (!changed) return undefined;
   // No dict to copy (e.g. a run's manifest, without compiled SQL, after a compile's): the old file is not even read.
   if (!pieces.sqlKeys.some((key, i) => key === sqlKeys[i])) return undefined;
-  let old: Buffer | undefined;
+  let old: FileBytes | undefined;
   try {
-    old = recordedBytes(path, recorded);
+    old = recordedFile(path, recorded);
   } catch {
     return undefined;
   }
@@ -156,8 +174,19 @@ export function earlierPieces(targetDir: string, path: string, source: ManifestS
   const base = recorded.metadataEnd;
   const offsets = pieces.offsets;
   const span = (i: number, k: number): [number, number] => [base + offsets[(i * PIECES + k) * 2]!, base + offsets[(i * PIECES + k) * 2 + 1]!];
-  const groupMap = bytes.subarray(base + pieces.groupMap[0], base + pieces.groupMap[1]);
-  return { changed, sqlKeys: pieces.sqlKeys, bytes, span, piece: (i, k) => bytes.subarray(...span(i, k)), groupMap };
+  let groupMap: Buffer;
+  try {
+    groupMap = bytes.read(base + pieces.groupMap[0], base + pieces.groupMap[1]);
+  } catch {
+    closeSync(bytes.fd);
+    return undefined;
+  }
+  let open = true;
+  const close = () => {
+    if (open) closeSync(bytes.fd);
+    open = false;
+  };
+  return { changed, sqlKeys: pieces.sqlKeys, bytes, span, piece: (i, k) => bytes.read(...span(i, k)), groupMap, close };
 }
 
 /** Notes what the manifest.json just written (metadata ending at byte `metadataEnd`) was made of, or forgets it. */
