@@ -17,4 +17,12 @@ describe('genericTestHash', () => {
     ];
     for (const [name, metadata, hash] of cases) expect(genericTestHash(name, metadata)).toBe(hash);
   });
+
+  it('hashes arguments the same in whatever order they were written', () => {
+    const model = "{{ get_where_subquery(ref('orders')) }}";
+    expect(genericTestHash('unique_orders_id', { name: 'unique', kwargs: { model, column_name: 'id' } })).toBe('1360ecc70e');
+    const values = ['a', 'b'];
+    const ids = [{ values, column_name: 'k', model, quote: false }, { column_name: 'k', model, quote: false, values }, { quote: false, model, values, column_name: 'k' }].map((kwargs) => genericTestHash('accepted_values_o_k', { name: 'accepted_values', kwargs }));
+    expect(new Set(ids).size).toBe(1);
+  });
 });

@@ -28,8 +28,9 @@ export function genericTestNames(testName: string, resourceName: string, kwargs:
  * `test.<project>.<name>.<hash>` ids match dbt's (tests and state comparisons name them).
  */
 export function genericTestHash(fqnName: string, metadata: { readonly name: string; readonly namespace?: string; readonly kwargs: Readonly<Record<string, unknown>> }): string {
-  const md = { kwargs: metadata.kwargs, name: metadata.name, namespace: metadata.namespace ?? null };
-  return hash('md5', fqnName + hashableRepr(md), 'hex').slice(-10);
+  // The mapping's keys sorted are kwargs, name, namespace: its repr written out (a load hashes every generic test).
+  const repr = `{'kwargs': ${hashableRepr(metadata.kwargs)}, 'name': ${hashableRepr(metadata.name)}, 'namespace': ${hashableRepr(metadata.namespace ?? null)}}`;
+  return hash('md5', fqnName + repr, 'hex').slice(-10);
 }
 
 /**
@@ -45,13 +46,22 @@ function hashableRepr(v: unknown): string {
   }
   if (v && typeof v === 'object' && !(v instanceof Date)) {
     const o = v as Record<string, unknown>;
-    let keys = Object.keys(o).sort();
-    if (keys.some(isArrayIndex)) keys = [...keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
+    const keys = reprKeys(o);
     let out = '{';
     for (let i = 0; i < keys.length; i++) out += `${i === 0 ? '' : ', '}${pyStrRepr(keys[i]!)}: ${hashableRepr(o[keys[i]!])}`;
     return `${out}}`;
   }
   return pyStrRepr(pyStr(v));
+}
+
+/** The keys of `o` in the hashable copy's order; most test arguments' (column_name, model, values…) already are, and are not sorted again. */
+function reprKeys(o: Record<string, unknown>): string[] {
+  const keys = Object.keys(o);
+  let sorted = true;
+  for (let i = 0; i < keys.length && sorted; i++) sorted = !isArrayIndex(keys[i]!) && (i === 0 || keys[i - 1]! < keys[i]!);
+  if (sorted) return keys;
+  keys.sort();
+  return keys.some(isArrayIndex) ? [...keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))] : keys;
 }
 
 const isArrayIndex = (k: string): boolean => {
