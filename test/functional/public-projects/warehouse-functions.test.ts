@@ -80,4 +80,27 @@ group by 1`,
       { domain: 'b.org', n_active: 0, any_active: false, all_active: false },
     ]);
   });
+  it('stddev / variance of one value are NULL (not NaN), median is the exact middle, also over a window', async () => {
+    const { p: ip, project: p } = setup({
+      'models/stats.sql': `select g,
+    stddev(x) as sd,
+    coalesce(variance(x), 0) as var_or_0,
+    median(x) as med,
+    approx_count_distinct(x) as distinct_x
+from (select arrayJoin([(1, 10), (2, 1), (2, 2), (2, 3), (2, 10)]) as r, r.1 as g, r.2 as x)
+group by g`,
+      'models/stats_window.sql': `select g, x, stddev(x) over (partition by g) as sd, median(x) over (partition by g) as med
+from (select arrayJoin([(1, 10), (2, 1), (2, 4)]) as r, r.1 as g, r.2 as x)`,
+    });
+    expectStatuses(await p.build(), { stats: 'success', stats_window: 'success' });
+    expect(await queryRows(p, `select g, sd, var_or_0, med, distinct_x from ${ip.schema}.stats order by g`)).toEqual([
+      { g: 1, sd: null, var_or_0: 0, med: 10, distinct_x: '1' },
+      { g: 2, sd: Math.sqrt(50 / 3), var_or_0: 50 / 3, med: 2.5, distinct_x: '4' },
+    ]);
+    expect(await queryRows(p, `select g, x, sd, med from ${ip.schema}.stats_window order by g, x`)).toEqual([
+      { g: 1, x: 10, sd: null, med: 10 },
+      { g: 2, x: 1, sd: Math.sqrt(4.5), med: 2.5 },
+      { g: 2, x: 4, sd: Math.sqrt(4.5), med: 2.5 },
+    ]);
+  });
 });

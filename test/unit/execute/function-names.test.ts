@@ -29,6 +29,18 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     expect(warehouseFunctionNames("select md5(split_part(md5(x), 'a', 1)) from t")).toBe("select lower(hex(MD5(splitByString('a', lower(hex(MD5(x))))[1]))) from t");
   });
 
+  it('sample statistics are NULL for one value, median is exact, approx_count_distinct and every have ClickHouse names', () => {
+    expect(warehouseFunctionNames('select g, stddev(x) as s, VARIANCE(x) as v, var_samp(x) over (partition by g) as w, stddev_samp(x) over w2 from t group by g')).toBe(
+      'select g, if(count(x) > 1, stddevSamp(x), NULL) as s, if(count(x) > 1, varSamp(x), NULL) as v, if(count(x) OVER (partition by g) > 1, varSamp(x) OVER (partition by g), NULL) as w, if(count(x) OVER w2 > 1, stddevSamp(x) OVER w2, NULL) from t group by g',
+    );
+    // empty-aggregates.ts' OrNull comes first: the count makes a statistic over no rows NULL too.
+    expect(warehouseFunctionNames('select stddevOrNull(x), medianOrNull(y), MEDIAN(z) over (partition by g), approx_count_distinct(u), every(b) from t')).toBe(
+      'select if(count(x) > 1, stddevSamp(x), NULL), quantileExactInclusive(0.5)(toNullable(toFloat64(y))), quantileExactInclusive(0.5)(toNullable(toFloat64(z))) over (partition by g), uniq(u), minOrNull(toBool(b)) from t',
+    );
+    for (const sql of ['select stddevSamp(x), varSamp(x), t.median(x), stddev(x) filter (where x > 0), stddev(distinct x) from t'])
+      expect(warehouseFunctionNames(sql)).toBe(sql);
+  });
+
   it("leaves ClickHouse's MD5, qualified names, columns, strings and comments alone", () => {
     for (const sql of ["select MD5(x), t.md5(x), md5, 'md5(x)' from t -- split_part(a, b, 1)", 'select split_part(a, b) from t']) expect(warehouseFunctionNames(sql)).toBe(sql);
   });

@@ -26,7 +26,14 @@ import { tryCastExpression } from './try-cast.js';
  *   unquoted, spelled out (also date_add, timestampadd, timestamp_add);
  * - to_char(d, 'YYYY-MM') / Snowflake's to_varchar: a date template as formatDateTime (date-format.ts; other
  *   templates left as written);
- * - try_cast(x AS T) for numbers and text: NULL where x does not read as T (try-cast.ts).
+ * - try_cast(x AS T) for numbers and text: NULL where x does not read as T (try-cast.ts);
+ * - stddev / stddev_samp / variance / var_samp(x) (also `… over (…)`): a sample statistic of one value is NULL everywhere
+ *   else, NaN on ClickHouse (which `coalesce(stddev(x), 0)` and `is null` do not see), and ClickHouse has no variance
+ *   → if(count(x) > 1, stddevSamp(x) / varSamp(x), NULL); ClickHouse's own stddevSamp/varSamp are left alone;
+ * - median(x): exact (the mean of the two middle values for an even count) on Snowflake, DuckDB, Redshift, Databricks;
+ *   ClickHouse's median is its sampled, approximate quantile (not the same answer past 8,192 rows, nor twice)
+ *   → quantileExactInclusive(0.5)(toNullable(toFloat64(x))), as percentile_cont(0.5) (ordered-set-aggregates.ts);
+ * - approx_count_distinct(x) → uniq(x) (an estimate on every warehouse); Postgres' every(b) → as bool_and.
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
 export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
@@ -35,13 +42,15 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(sql);
 }
 
-const CALL = /\b(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast)\s*\(/i;
+const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every';
+// `OrNull`: empty-aggregates.ts' combinator, added before these run (medianOrNull, stddevOrNull…).
+const CALL = new RegExp(`\\b(${NAMES})(?:OrNull)?\\s*\\(`, 'i');
 
 export function warehouseFunctionNames(sql: string): string {
   // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
   for (let out = sql; ; ) {
     const code = blankNonCode(out);
-    const calls = [...code.matchAll(/(?<![\w$.`"])(md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast)\s*\(/gi)].reverse();
+    const calls = [...code.matchAll(new RegExp(`(?<![\\w$.\`"])(${NAMES})(OrNull)?\\s*\\(`, 'gi'))].reverse();
     const edit = calls.map((m) => rewrite(out, code, m)).find((e) => e !== undefined);
     if (!edit) return out;
     out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
@@ -102,7 +111,30 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       return args.length === 1 ? { at, end: close + 1, text: `maxOrNull(toBool(${text(0)}))` } : undefined;
     case 'bool_and':
     case 'booland_agg':
+    case 'every':
       return args.length === 1 ? { at, end: close + 1, text: `minOrNull(toBool(${text(0)}))` } : undefined;
+    case 'approx_count_distinct':
+      return args.length === 1 ? { at, end: open, text: 'uniq' } : undefined;
+    case 'median':
+      return args.length === 1 && !/^distinct\b/i.test(text(0)) ? { at, end: close + 1, text: `quantileExactInclusive(0.5)(toNullable(toFloat64(${text(0)})))` } : undefined;
+    case 'stddev':
+    case 'stddev_samp':
+    case 'variance':
+    case 'var_samp': {
+      if (args.length !== 1 || /^distinct\b/i.test(text(0))) return undefined;
+      const fn = /^(stddev|stddev_samp)$/i.test(name) ? 'stddevSamp' : 'varSamp';
+      // A window call counts over the same window; a FILTER clause is left as written.
+      const over = /^\s*over\s*(\(|[A-Za-z_][\w$]*)/i.exec(code.slice(close + 1));
+      if (/^\s*filter\s*\(/i.test(code.slice(close + 1))) return undefined;
+      let end = close + 1;
+      let window = '';
+      if (over) {
+        end = over[1] === '(' ? closingParen(code, close + over[0].length) + 1 : close + 1 + over[0].length;
+        if (end <= 0) return undefined;
+        window = ` OVER ${sql.slice(close + 1 + over[0].length - over[1]!.length, end).trim()}`;
+      }
+      return { at, end, text: `if(count(${text(0)})${window} > 1, ${fn}(${text(0)})${window}, NULL)` };
+    }
   }
   return undefined;
 }
