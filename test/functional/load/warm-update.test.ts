@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, TsdbtProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
 import { WARM_START_FILE } from '../../../packages/core/src/load/warm-load.js';
+import { scanMapsMade } from '../../../packages/core/src/load/input-fingerprint.js';
 import { manifestText } from '../../helpers/manifest-text.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
@@ -91,6 +92,14 @@ describe('warm update: a changed SQL file', () => {
       expect(asSaved(load(p.dir))).toBe(true);
     }
     expect(size()).toBeGreaterThan(before); // deltas appended, not the whole load written again
+    // An update that appends a delta reads the changed files' fingerprints only: neither scan made a map of every input.
+    p.write({ 'models/e.sql': 'select 9 as v' });
+    const maps = scanMapsMade();
+    const warm = loadProject({ projectDir: p.dir });
+    expect(updated(warm)).toEqual(['models/e.sql']);
+    expect(scanMapsMade() - maps).toBe(0);
+    p.write({ 'models/e.sql': 'select 3 as v' });
+    expect(updated(load(p.dir))).toEqual(['models/e.sql']);
     expect(loadProject({ projectDir: p.dir }).manifest.nodes.get('model.proj.e')!.rawCode).toBe('select 3 as v');
   });
 

@@ -125,8 +125,15 @@ export function encodeScan(scan: ReadonlyMap<string, string>): ScanColumns {
   return { paths: [...scan.keys()].join('\0'), stats, other };
 }
 
+let scanMaps = 0;
+/** How many saved scans were made maps again in this process (tests check an update after an edit makes none). */
+export function scanMapsMade(): number {
+  return scanMaps;
+}
+
 /** A saved scan as a map again. */
 export function decodeScan(columns: ScanColumns): InputScan {
+  scanMaps++;
   const paths = columns.paths === '' ? [] : columns.paths.split('\0');
   const other = new Map(columns.other);
   const { stats } = columns;

@@ -120,8 +120,10 @@ export interface StaleLoad {
   readonly changed: readonly string[];
   /** Names of the --vars that differ from the saved load's (set, unset or another value). */
   readonly changedVars: readonly string[];
-  /** The scan just taken (before any file was read again). */
+  /** The scan just taken (before any file was read again): a map of every input, made when first read. */
   readonly scan: InputScan;
+  /** One changed path's fingerprint now and in the saved load (undefined: absent), without making either scan a map. */
+  fingerprints(path: string): readonly [string | undefined, string | undefined];
   readonly inputs: LoadInputs;
   /** The saved load (deserialized on first call), and what an update needs. */
   load(): SavedLoad;
@@ -274,12 +276,27 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     if (differ.length === 0 && changedVars.length === 0) return { ...load(), identity, deltaNodes };
     // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
     const internalBytes = section(internalsOffset, internalsAt);
-    const before = scan ?? savedScan();
-    // The scan now: the saved one with what the walk found different (each fingerprint taken before any file was read again).
-    if (!now) {
-      now = new Map(before);
-      for (const [path, fp] of diff!) now.set(path, fp);
-    }
+    // The saved scan and the scan now as maps only when asked for (an update that appends a delta reads the changed paths'
+    // fingerprints only): the scan now is the saved one with what the walk found different, each fingerprint taken then.
+    let before = scan;
+    // One path's saved fingerprint, as savedScan() would give it (the deltas' over the saved scan's).
+    let savedPaths: string[] | undefined;
+    const savedFingerprint = (path: string): string | undefined => {
+      if (overrides.has(path)) return overrides.get(path) ?? undefined;
+      savedPaths ??= saved.scan.paths === '' ? [] : saved.scan.paths.split('\0');
+      const k = savedPaths.indexOf(path);
+      if (k < 0) return undefined;
+      const { stats, other } = saved.scan;
+      return other.find(([at]) => at === k)?.[1] ?? `${stats[3 * k]}:${stats[3 * k + 1]}:${stats[3 * k + 2]}`;
+    };
+    const beforeScan = () => (before ??= savedScan());
+    const nowScan = () => {
+      if (!now) {
+        now = new Map(beforeScan());
+        for (const [path, fp] of diff!) now.set(path, fp);
+      }
+      return now;
+    };
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
@@ -288,8 +305,18 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       changedVars,
       identity,
       deltaNodes,
-      scan: now,
-      inputs: { spec: saved.spec, scan: before, env: envValues, cliVars: savedVars },
+      get scan() {
+        return nowScan();
+      },
+      fingerprints: (path) => (diff ? [diff.get(path) ?? savedFingerprint(path), savedFingerprint(path)] : [nowScan().get(path), beforeScan().get(path)]),
+      inputs: {
+        spec: saved.spec,
+        get scan() {
+          return beforeScan();
+        },
+        env: envValues,
+        cliVars: savedVars,
+      },
       load: () => (loaded ??= load()),
       internals: () => (internals ??= decodeInternals(internalBytes, deltas)),
       append(delta, updated) {

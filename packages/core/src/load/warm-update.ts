@@ -47,8 +47,7 @@ function isUnder(path: string, dir: string): boolean {
 function fileChanges(stale: StaleLoad, projectRoot: string): FileChange[] | string {
   const out: FileChange[] = [];
   for (const path of stale.changed) {
-    const before = stale.inputs.scan.get(path);
-    const now = stale.scan.get(path);
+    const [now, before] = stale.fingerprints(path);
     const rel = toPosix(relative(projectRoot, path));
     if (rel.startsWith('..') || isAbsolute(rel)) return `${path} changed`;
     if (before === 'dir' || now === 'dir') return `folder ${rel} changed`;
@@ -173,7 +172,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   const fresh = new Set(update.fresh);
   const varReads = updatedVarReads(parsedAgain, update.removed, nodes, update.manifest.nodes, [...reads.reads.vars.keys()].map((k) => k.slice(k.indexOf('\0') + 1)), ctx.configVarReads);
   const delta: WarmDelta = {
-    scan: stale.changed.map((path) => [path, stale.scan.get(path) ?? null] as const),
+    scan: stale.changed.map((path) => [path, stale.fingerprints(path)[0] ?? null] as const),
     env: newEnv,
     nodes: [...update.dropped.filter((id) => !fresh.has(id)).map((id) => [id, null] as const), ...update.fresh.map((id) => [id, update.manifest.nodes.get(id)!] as const)],
     depths: depths ? [...depths].filter(([id, d]) => oldDepths!.get(id) !== d) : [],
