@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
+import { setChdbAllocatorEnv } from './chdb-allocator.js';
 
 /*
  * The embedded warehouse opened ahead, on another thread, while the main thread loads the project.
@@ -105,6 +106,8 @@ export function startChdbAhead(options: { readonly load?: boolean; readonly path
   if (state[STATE] || process.env.TSDBT_NO_CHDB_AHEAD) return;
   const addon = addonPath();
   if (!addon) return;
+  // Read by libchdb.so when it loads, on the worker (which shares this environment).
+  setChdbAllocatorEnv();
   // No flags of this process (--import, --cpu-prof…), no copy of its environment, and no piping of the thread's
   // stdout/stderr into this process's streams (stream set-up on the main thread; the thread prints nothing — chDB's
   // native messages go to the file descriptors directly): the thread only opens chDB.

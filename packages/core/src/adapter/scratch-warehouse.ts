@@ -11,6 +11,7 @@ import { ConnectionError, DatabaseError } from '../shared/errors.js';
 import { openSyncChannel, type SyncChannel } from './scratch-sync.js';
 import { SCRATCH_SYNC_CLIENT_JS, SCRATCH_WORKER_JS } from './scratch-worker.js';
 import { BASE_SETTINGS, type WarehouseClient } from './warehouse-client.js';
+import { setChdbAllocatorEnv } from './chdb-allocator.js';
 
 /** One statement's outcome in a batch: its text output, or ClickHouse's error. */
 export type StatementResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: DatabaseError };
@@ -91,8 +92,12 @@ export async function openScratchWarehouse(options: { settings?: Readonly<Record
   const chdbPath = createRequire(import.meta.url).resolve('chdb');
   // Answers in the shapes the target's client gives (64-bit integers as strings).
   const sessions = options.sessions ?? Math.min(4, availableParallelism());
+  // Its chDB's allocator set up as this process's would be (chdb-allocator.ts).
+  const env = { ...process.env };
+  setChdbAllocatorEnv(env);
   const child = spawn(process.execPath, ['-e', SCRATCH_WORKER_JS, chdbPath, dir, socketPath, JSON.stringify(literals(BASE_SETTINGS)), String(sessions)], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env,
   });
   try {
     await waitReady(child);

@@ -20,6 +20,7 @@ import { hostForUrl } from './serve-endpoint.js';
 import { DEFAULT_LIVENESS_TIMEOUT, ServerLiveness } from './server-liveness.js';
 import { holdingEndpoint, warehouseHolder, warehouseLockedError } from './warehouse-lock.js';
 import { chdbAheadStarted, chdbOpenedAhead, openChdbAhead } from './chdb-ahead.js';
+import { setChdbAllocatorEnv } from './chdb-allocator.js';
 
 export interface QueryOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
@@ -88,6 +89,7 @@ const loadClient = () => bundledOr('warehouse-client-lib.cjs', () => import('@cl
 
 /** chDB is a large native library: load it only when a chdb target is opened. */
 async function loadChdb() {
+  setChdbAllocatorEnv();
   const [{ Session }, { createChdbConnection }] = await Promise.all([import('chdb'), bundledOr('warehouse-chdb-lib.cjs', () => import('chdb/connection'))]);
   return { Session, createChdbConnection };
 }

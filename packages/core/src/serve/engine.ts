@@ -3,11 +3,13 @@ import type { Session as ChdbSession } from 'chdb';
 import { quoteIdentifier } from '../render/placeholders.js';
 import type { ReadonlyLevel } from './access.js';
 import { ErrorCode, HttpQueryError, settingLiteral } from './protocol.js';
+import { setChdbAllocatorEnv } from '../adapter/chdb-allocator.js';
 
 type ChdbModule = typeof import('chdb');
 
 /** chDB is a large native library: loaded only when a server starts. */
 async function loadChdb(): Promise<ChdbModule> {
+  setChdbAllocatorEnv();
   const mod = (await import('chdb')) as ChdbModule & { default?: ChdbModule };
   return mod.Session ? mod : mod.default!;
 }

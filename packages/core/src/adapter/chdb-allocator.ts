@@ -1,0 +1,26 @@
+/*
+ * chDB's memory allocator, set up for a tsdbt process before the engine loads.
+ *
+ * libchdb.so allocates through its own jemalloc (prefixed: it reads JE_MALLOC_CONF, once, when the
+ * library loads). Its built-in configuration suits a long-running server: freed pages go back to the
+ * kernel within ~5 s (dirty_decay_ms 5000, then muzzy_decay_ms 0) and every page is a 4 KB one. A
+ * build is a burst of queries that each allocate and free hundreds of MB: the pages one model freed
+ * were handed back and faulted in again, zeroed, by the next — the scale-0.1 main job took ~470,000
+ * page faults, a fifth of its CPU samples in the kernel (perf: page faults and madvise). With huge
+ * pages for the allocator's extents (thp:always: one fault per 2 MB where the kernel allows them,
+ * 'madvise' mode included) and freed pages kept 20 s for reuse, the same job takes ~80,000 and
+ * ~30–45 % less system time (BENCHMARKS.md › start-8). Memory is still returned, 20 s later, and
+ * ClickHouse's memory worker still purges under memory pressure.
+ *
+ * A JE_MALLOC_CONF already set (even empty) is the user's and wins. Only options chDB's own
+ * configuration does not name are changed, and only the allocator of chDB's library reads them.
+ * Imports nothing of tsdbt: chdb-ahead.ts (loaded on its own by the CLI) calls it too.
+ */
+
+/** What tsdbt sets JE_MALLOC_CONF to when it is unset. */
+export const CHDB_MALLOC_CONF = 'thp:always,dirty_decay_ms:20000';
+
+/** Sets chDB's allocator options in `env` (this process's environment: read by libchdb.so when it loads) unless already set. */
+export function setChdbAllocatorEnv(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.JE_MALLOC_CONF === undefined) env.JE_MALLOC_CONF = CHDB_MALLOC_CONF;
+}
