@@ -87,3 +87,14 @@ export function isSyntaxError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return /Code: 62\b|Syntax error/i.test(message);
 }
+
+/**
+ * A server refusing to exchange two objects' files (ClickHouse's EXCHANGE TABLES and CREATE OR
+ * REPLACE over an existing object use renameat2(RENAME_EXCHANGE), which NFS, EFS, CephFS… lack:
+ * UNSUPPORTED_METHOD "renameat2 is not supported"): a definite "cannot" that changed nothing; one
+ * RENAME does the same swap there.
+ */
+export function isNoAtomicExchange(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /renameat2|RENAME_EXCHANGE|\bUNSUPPORTED_METHOD\b|\bATOMIC_RENAME_FAIL\b/.test(message);
+}

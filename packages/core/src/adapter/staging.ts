@@ -5,6 +5,7 @@ import type { ClickHouseAdapter, RelationKind } from './clickhouse-adapter.js';
 import type { TableOptions } from './table-options.js';
 import { holdTemporary, releaseTemporary } from './run-owner.js';
 import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
+import { isNoAtomicExchange } from './capabilities.js';
 
 /**
  * Stage → check → swap, the one mechanism every materialization builds with: new data goes into
@@ -116,7 +117,15 @@ export class Staging {
     const a = this.adapter;
     if (pairs.length === 1 && kinds[0] === 'table' && stagedKind === 'table' && (await a.canExchange(pairs[0]![1].schema))) {
       const [staged, target] = pairs[0]!;
-      await a.ddl(`EXCHANGE TABLES ${relationSql(staged.schema, staged.identifier)} AND ${relationSql(target.schema, target.identifier)}${a.onCluster()}`);
+      try {
+        await a.ddl(`EXCHANGE TABLES ${relationSql(staged.schema, staged.identifier)} AND ${relationSql(target.schema, target.identifier)}${a.onCluster()}`);
+      } catch (error) {
+        if (!isNoAtomicExchange(error)) throw error;
+        // The database's files cannot be exchanged (a filesystem without renameat2): nothing was
+        // swapped; it is swapped by one RENAME, as every later swap there.
+        a.capabilities.learn(`exchange:${target.schema}`, false);
+        return this.swapOnce(pairs, kinds, stagedKind);
+      }
       await this.dropNow(staged); // now holds the previous data
       return;
     }

@@ -1,5 +1,5 @@
 import { relationSql } from '../../render/placeholders.js';
-import { isSyntaxError } from '../capabilities.js';
+import { isNoAtomicExchange, isSyntaxError } from '../capabilities.js';
 import { settingsClause } from '../clickhouse-adapter.js';
 import { withStaging } from '../staging.js';
 import { checkContract, contractEnforced } from '../contract/contract-check.js';
@@ -36,7 +36,8 @@ export const materializeView: Materialization = async ({ adapter, node, sql: que
         return;
       } catch (error) {
         // A server without OR REPLACE reports a syntax error, and so does a broken model: the staged create tells them apart.
-        if (!isSyntaxError(error) && !/OR REPLACE/i.test(String((error as Error).message))) throw error;
+        // A filesystem without renameat2 (NFS, EFS…) cannot replace an object in place: staged create + RENAME there.
+        if (!isSyntaxError(error) && !/OR REPLACE/i.test(String((error as Error).message)) && !isNoAtomicExchange(error)) throw error;
       }
       await createStaged();
       adapter.capabilities.learn('create_or_replace_view', false);

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { inlineProject, queryRows, type InlineProject } from '../../helpers/inline-project.js';
+import type { TsdbtProject } from '../../../packages/core/src/index.js';
+
+/*
+ * dbt-clickhouse view/test_view_no_renameat2.py (TestClickHouseViewNoRenameat2): on a filesystem without
+ * renameat2(RENAME_EXCHANGE) (NFS, EFS, CephFS…) ClickHouse refuses every exchange of two objects' files —
+ * CREATE OR REPLACE over an existing view and EXCHANGE TABLES — with UNSUPPORTED_METHOD. Upstream emulates it
+ * with a seccomp profile in a docker container; here the warehouse client refuses those statements with
+ * ClickHouse's error, as such a server does. A second run replaces the view and the table (staged + one
+ * RENAME, which needs no exchange) instead of failing on every run after the first.
+ */
+const REFUSAL = 'Code: 1. DB::Exception: Cannot exchange /var/lib/clickhouse/store/a and /var/lib/clickhouse/store/b because renameat2 is not supported. (UNSUPPORTED_METHOD)';
+
+const opened: { p: InlineProject; project: TsdbtProject }[] = [];
+afterEach(async () => {
+  for (const { p, project } of opened.splice(0)) {
+    await project.close();
+    p.cleanup();
+  }
+});
+
+/** A project whose warehouse client refuses what a server without renameat2 refuses; `sent` logs the statements. */
+async function withoutRenameat2(p: InlineProject, sent: string[], vars?: Record<string, unknown>) {
+  const project = p.open(vars ? { vars } : {});
+  opened.push({ p, project });
+  const client = (await project.adapter(1)).client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const command = client.command!.bind(client);
+  client.command = async (...args: unknown[]) => {
+    const sql = String(args[0]);
+    sent.push(sql);
+    if (/^\s*(?:\/\*.*?\*\/\s*)?(?:EXCHANGE TABLES|CREATE OR REPLACE VIEW)\b/is.test(sql)) throw new Error(REFUSAL);
+    return command(...args);
+  };
+  return project;
+}
+
+describe('a server without renameat2 (dbt-clickhouse TestClickHouseViewNoRenameat2)', () => {
+  it('a view and a table are replaced on every run: staged and swapped in by one RENAME', async () => {
+    const p = inlineProject({
+      'models/simple_view.sql': "{{ config(materialized='view') }}\nselect {{ var('col_value', 1) }} as id\n",
+      'models/simple_table.sql': "{{ config(materialized='table') }}\nselect {{ var('col_value', 1) }} as id\n",
+    });
+    const first = await (await withoutRenameat2(p, [])).run({ threads: 1 });
+    expect(first.results.map((r) => r.status)).toEqual(['success', 'success']);
+
+    const sent: string[] = [];
+    const project = await withoutRenameat2(p, sent, { col_value: 2 });
+    const second = await project.run({ threads: 1 });
+    expect(second.results.map((r) => [r.node.name, r.status, r.error?.message])).toEqual([
+      ['simple_table', 'success', undefined],
+      ['simple_view', 'success', undefined],
+    ].sort());
+    expect(await queryRows(project, `select id from ${p.schema}.simple_view`)).toEqual([{ id: 2 }]);
+    expect(await queryRows(project, `select id from ${p.schema}.simple_table`)).toEqual([{ id: 2 }]);
+    expect(sent.filter((s) => /\bRENAME TABLE\b/.test(s))).toHaveLength(2);
+    // nothing staged is left behind
+    expect(await queryRows(project, `select name from system.tables where database = '${p.schema}' order by name`)).toEqual([{ name: 'simple_table' }, { name: 'simple_view' }]);
+  });
+});
