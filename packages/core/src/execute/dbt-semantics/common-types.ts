@@ -7,7 +7,7 @@ import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { isReadStatement } from '../../adapter/statement-log.js';
 import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
-import { caseFoldedIdentifier, withIdentifierCase } from './identifier-case.js';
+import { caseFoldedCte, caseFoldedIdentifier, withIdentifierCase, withTableCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 import { usingRefusal, withUsingKeyCast } from './using-key-types.js';
@@ -352,15 +352,19 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
     return await attempt(strict, produced, new Map(folded), viewCheck);
   } catch (error) {
     // A name spelled in another case than the column's (identifier-case.ts): again with the column's spelling.
-    const fold = dbtSemantics(strict) && folded.size < 64 ? caseFoldedIdentifier(messageOf(error)) : undefined;
+    // A CTE named in another case than it is read (`with RENAMED as (…) … from renamed`): the same.
+    const foldable = dbtSemantics(strict) && folded.size < 64;
+    const columnFold = foldable ? caseFoldedIdentifier(messageOf(error)) : undefined;
+    const fold = columnFold ?? (foldable ? caseFoldedCte(messageOf(error), [...produced].map((sql) => folded.get(sql) ?? sql)) : undefined);
     if (fold && retryable(sent.slice(from), new Set([...produced, ...folded.values()]))) {
       const next = new Map(folded);
       for (const sql of produced) {
         const now = next.get(sql) ?? sql;
-        const fixed = withIdentifierCase(now, fold);
+        const fixed = columnFold ? withIdentifierCase(now, fold) : withTableCase(now, fold);
         if (fixed !== now) next.set(sql, fixed);
       }
-      if ([...next].some(([k, v]) => folded.get(k) !== v)) return runWithCommonTypes(client, strict, loose, sent, run, next);
+      // A fold that changes something, and never back to the SQL as written (no fold undoing another).
+      if ([...next].some(([k, v]) => folded.get(k) !== v) && [...next].every(([k, v]) => v !== k)) return runWithCommonTypes(client, strict, loose, sent, run, next);
     }
     // ClickHouse's join-order optimizer choking on a valid query (join-order-fallback.ts): again without it.
     const ran = new Set([...produced, ...folded.values()]);
