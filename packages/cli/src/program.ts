@@ -82,6 +82,7 @@ export async function buildProgram(io: Io): Promise<CliProgram> {
   withSelect(withGlobals(program.command('compile').description('render models and tests to target/compiled (the database only for nodes that query it while rendering)')))
     .option('--inline <sql>', 'render this Jinja SQL and print it')
     .option('--empty', 'compile every ref() and source() to a zero-row subquery (as run --empty)')
+    .option('--no-inject-ephemeral-ctes', 'leave ephemeral models as __dbt__cte__<name> names, without their CTEs (as dbt)')
     .addOption(new Option('--output <format>', 'how the SQL of the selected node is printed').choices(['text', 'json']).default('text'))
     .action(action((flags: GlobalFlags) => compileCommand(flags, io)));
 

@@ -354,7 +354,7 @@ export class TsdbtProject {
   }
 
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
-  async compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean } = {}): Promise<CompiledNode[]> {
+  async compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean; injectEphemeralCtes?: boolean } = {}): Promise<CompiledNode[]> {
     // Selected first (its warnings are said again), ordered only when compiled again.
     const picked = this.selectIds({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
     // The last compile's result (compile/compile-memo.ts): all of it for the same warm start and selection, else what still holds.
@@ -410,11 +410,11 @@ export class TsdbtProject {
         // dbt's compile renders with `execute` true: run_query answers from the warehouse, and an
         // unknown macro or a missing var deferred at parse raises now (not the parse-time text).
         runCtx ??= { ...this.runContext(await this.adapter(), {}), index };
-        items.push({ node, sql: compileSql(index, node, runtimeRendered(runCtx, node)) });
+        items.push({ node, sql: compileSql(index, node, runtimeRendered(runCtx, node), { injectEphemeralCtes: options.injectEphemeralCtes }) });
         fromWarehouse = true;
         continue;
       }
-      items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node)) });
+      items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node), { injectEphemeralCtes: options.injectEphemeralCtes }) });
     }
     if (options.write === false) return withPaths(items, () => '');
     const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets, fromMemo.map((at) => (at === undefined ? undefined : memo!.hashes[at])));

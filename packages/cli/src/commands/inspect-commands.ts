@@ -21,7 +21,7 @@ function namedInSelection(select: readonly string[] | undefined): Set<string> {
  * `tsdbt compile`: writes target/compiled and target/manifest.json; with --select, prints the SQL of
  * the nodes it names (dbt's "Compiled node 'x' is:"); `--inline` prints one rendering.
  */
-export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; empty?: boolean; output?: string }, io: Io): Promise<number> {
+export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; empty?: boolean; output?: string; injectEphemeralCtes?: boolean }, io: Io): Promise<number> {
   const out = outputSettings(flags, io);
   const json = flags.output === 'json';
   const project = openProject(flags, io, {}, true);
@@ -30,7 +30,7 @@ export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline
     io.out(json ? JSON.stringify({ compiled: sql }, null, 2) : flags.quiet ? sql : `Compiled inline node is:\n${sql}`);
     return 0;
   }
-  const compiled = await project.compile({ ...selection(flags), empty: flags.empty });
+  const compiled = await project.compile({ ...selection(flags), empty: flags.empty, ...(flags.injectEphemeralCtes === false ? { injectEphemeralCtes: false } : {}) });
   const named = namedInSelection(flags.select);
   const shown = compiled.filter((c) => named.has(c.node.name));
   for (const c of shown) io.out(json ? JSON.stringify({ node: c.node.name, compiled: c.sql }, null, 2) : flags.quiet ? c.sql : `Compiled node '${c.node.name}' is:\n${c.sql}`);

@@ -44,7 +44,7 @@ export function addRunFlags(cmd: Command, verb: string): Command {
     .option('-x, --fail-fast', 'stop at the first failure')
     .option('--no-fail-fast', "run on after a failure (over dbt_project.yml's flags: {fail_fast: true})");
   // As dbt: snapshots are never rebuilt from scratch (that would lose their history).
-  if (verb !== 'test' && verb !== 'snapshot') cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
+  if (verb !== 'test' && verb !== 'snapshot') cmd.option('-f, --full-refresh', 'rebuild incremental models and seeds from scratch');
   if (verb === 'run' || verb === 'build') {
     cmd.option('--event-time-start <datetime>', 'microbatch models: build the batches from this datetime (inclusive, UTC; env DBT_EVENT_TIME_START)');
     cmd.option('--event-time-end <datetime>', 'microbatch models: build the batches up to this datetime (exclusive, UTC; env DBT_EVENT_TIME_END)');

@@ -95,6 +95,8 @@ export interface CompileOptions {
   readonly ephemeralSql?: (ephemeral: ModelNode) => string;
   /** dbt's `--sample`: every ref() and source() with an `event_time` (in the node or the ephemerals it inlines) is read within it. */
   readonly sampleWindow?: EventTimeWindow;
+  /** dbt's `compile --no-inject-ephemeral-ctes`: ephemeral models stay `__dbt__cte__<name>` names, their CTEs not added. */
+  readonly injectEphemeralCtes?: boolean;
 }
 
 /**
@@ -136,7 +138,7 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
       return name;
     });
   const sql = substitute(rendered, node);
-  if (ephemerals.length === 0) return sql;
+  if (ephemerals.length === 0 || options.injectEphemeralCtes === false) return sql;
   const ctes = ephemerals.map((e) => `${quoteIdentifier(EPHEMERAL_PREFIX + e.name)} as (\n${e.renderedCode}\n)`).join(',\n');
   return injectCtes(sql, ctes);
 }

@@ -3,7 +3,7 @@ import { persistDocs } from '../adapter/persist-docs.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { KNOWN_MATERIALIZATIONS, hookEntriesOf } from '../manifest/config.js';
 import type { MacroEntry } from '../render/macro-registry.js';
-import { findMaterializationMacro, packageMaterializationOverride, projectMaterializationOverride } from '../render/materialization-macros.js';
+import { findMaterializationMacro, packageMaterializationOverride, projectMaterializationOverride, supportedLanguages } from '../render/materialization-macros.js';
 import { renderNodeInfo, type HookRun } from '../render/render-state.js';
 import { AdapterResponse } from '../render/statements.js';
 import { Relation } from '../render/relation.js';
@@ -46,6 +46,13 @@ export function packageOverrideWarning(node: ModelNode, macro: MacroEntry, rootP
  * builds the model with tsdbt's own (`runBuiltin`); the node's result is then that build's.
  */
 export async function runCustomMaterialization(ctx: RunContext, node: ModelNode, macro: MacroEntry, runBuiltin: BuiltinRun): Promise<Outcome> {
+  // dbt's ModelRunner: the materialization must support the model's language (tsdbt's models are SQL).
+  const languages = supportedLanguages(macro);
+  if (!languages.includes('sql'))
+    throw new ProjectError('materialization_language', `Materialization "${macro.node.name}" only supports languages [${languages.map((l) => `'${l}'`).join(', ')}]; got "sql"`, {
+      file: node.originalFilePath,
+      hint: `Add 'sql' to supported_languages of the materialization '${String(node.config.materialized)}' (${macro.node.originalFilePath}), or use another materialization for this model.`,
+    });
   const sql = await nodeSqlAsync(ctx, node);
   ctx.compiled.write(node, sql);
   // dbt creates the run's schemas before any node runs.

@@ -42,6 +42,16 @@ export function packageMaterializationOverride(registry: MacroRegistry, name: st
   return undefined;
 }
 
+/**
+ * dbt's MaterializationExtension `supported_languages=[…]` of a `{% materialization %}` block
+ * (['sql'] when not given), read from the macro's text.
+ */
+export function supportedLanguages(macro: MacroEntry): string[] {
+  const header = /\{%-?\s*materialization\b([^%]*)-?%\}/.exec(macro.node.macroSql ?? '')?.[1] ?? '';
+  const list = /\bsupported_languages\s*=\s*\[([^\]]*)\]/.exec(header)?.[1];
+  return list === undefined ? ['sql'] : [...list.matchAll(/['"]([^'"]*)['"]/g)].map((m) => m[1]!);
+}
+
 /** Names of the materializations the project and its packages define (for an unknown name's hint). */
 export function customMaterializationNames(registry: MacroRegistry): string[] {
   const names = new Set<string>();
