@@ -106,6 +106,27 @@ export function nativeCases(): FaultCase[] {
       targets: ['d'],
       on: ['embedded'],
     },
+    {
+      // Batches one by one into a staged table (a failed attempt's parts dropped before it is tried again), swapped in at the end.
+      name: 'microbatch: first build',
+      files: { 'models/sources.yml': MB_SOURCES },
+      changedFiles: { 'models/mb.sql': microbatch(", partition_by='toYYYYMM(ts)'") },
+      setup: [MB_EVENTS, MB_ROWS],
+      targets: ['mb'],
+      ks: 'writes',
+      on: ['embedded'],
+    },
+    {
+      name: 'microbatch: --full-refresh',
+      files: { 'models/sources.yml': MB_SOURCES, 'models/mb.sql': microbatch() },
+      changedFiles: { 'models/mb.sql': microbatch().replace('select id, ts, v from', 'select id, ts, upper(v) as v from') },
+      setup: [MB_EVENTS, MB_ROWS],
+      change: MB_CHANGE,
+      targets: ['mb'],
+      options: { fullRefresh: true },
+      ks: 'writes',
+      on: ['embedded'],
+    },
     ...[
       ['microbatch: incremental, partitioned by month', ", partition_by='toYYYYMM(ts)'"],
       ['microbatch: incremental, unpartitioned', ''],
@@ -204,6 +225,14 @@ export function faultCases(): FaultCase[] {
       changedFiles: { 'seeds/people.csv': 'id,name,age\n1,ann,30\n3,cid,40\n' },
       command: 'seed',
       targets: ['people'],
+    },
+    {
+      name: 'seed: --full-refresh',
+      files: { 'seeds/people.csv': 'id,name\n1,ann\n2,bob\n' },
+      changedFiles: { 'seeds/people.csv': 'id,name,age\n1,ann,30.5\n3,cid,40\n' },
+      command: 'seed',
+      targets: ['people'],
+      options: { fullRefresh: true },
     },
     {
       name: 'source load: reload',

@@ -18,6 +18,6 @@ describe('fault injection, ClickHouse-native materializations (embedded)', () =>
   for (const [i, c] of nativeCases().entries())
     if (!c.on || c.on.includes('embedded'))
       it(`${c.name}: old or new rows whatever statement fails or is the last`, async () => {
-        counts.push(await h!.harness.run(c, `fault_native_${process.pid}_${i}`));
+        counts.push(await h!.harness.run(c, `fault_native_${process.pid}_${i}`, { ks: c.ks }));
       }, 900_000);
 });

@@ -11,7 +11,9 @@ import { TsdbtProject, type LoadedProject, type RunResult } from '../../packages
  * for every k in 1..N, on a fresh copy of the old state:
  * - `fail`: the k-th statement fails (it never reaches the warehouse; the process goes on);
  * - `die`: the process dies right after the k-th statement is acknowledged (nothing after it reaches
- *   the warehouse: no clean-up, no second half), then a new process (a new run) takes over.
+ *   the warehouse: no clean-up, no second half), then a new process (a new run) takes over;
+ * - `lost` (asked for): the k-th statement runs to its end but the caller gets an error (a dropped
+ *   connection): a retry of what already wrote would count it twice.
  * After each (and a case's `probe`: source rows inserted after the command, which must reach the
  * targets through the views in place): every target holds exactly the old rows or exactly the new
  * ones (and the new ones when the run said success), or — a materialized view's build cut short while
@@ -23,6 +25,12 @@ import { TsdbtProject, type LoadedProject, type RunResult } from '../../packages
  */
 
 export type Command = 'run' | 'seed' | 'build' | 'source load';
+
+/** Options of the faulted command. */
+export interface RunOptions {
+  readonly fullRefresh?: boolean;
+  readonly select?: readonly string[];
+}
 
 export interface FaultCase {
   readonly name: string;
@@ -45,8 +53,10 @@ export interface FaultCase {
   readonly targets: readonly string[];
   /** Where the case runs (default: everywhere). */
   readonly on?: readonly Warehouse['kind'][];
-  /** Command options of the faulted run (e.g. fullRefresh). */
-  readonly options?: { readonly fullRefresh?: boolean };
+  /** Command options of the faulted run (e.g. fullRefresh; select: the nodes it builds, the first build builds all). */
+  readonly options?: RunOptions;
+  /** Which statements a suite faults for this case (default every one; `writes` for long cases: see FaultHarness.run). */
+  readonly ks?: 'all' | 'writes';
 }
 
 /** Where the harness runs: the embedded engine, a server, a cluster. */
@@ -84,18 +94,21 @@ type Snapshot = Record<string, string>;
 /**
  * How a run is cut short at statement k: `fail` (the statement fails, the process goes on), `die`
  * (nothing after it reaches the warehouse, in this process), `kill` (a real tsdbt process SIGKILLed
- * right after it; servers only: the test process holds the embedded warehouse).
+ * right after it; servers only: the test process holds the embedded warehouse), `lost` (the statement
+ * runs to its end but its answer is lost: the caller sees an error, as when a connection drops; any
+ * retry of a statement that wrote would count rows twice).
  */
-export type Mode = 'fail' | 'die' | 'kill';
+export type Mode = 'fail' | 'die' | 'kill' | 'lost';
 
 /** Fault injection into a project's warehouse client: counts statements, fails or "dies" at the k-th. */
-function inject(client: object, mode: 'count' | 'fail' | 'die', k: number): { count: () => number; writes: number[] } {
+function inject(client: object, mode: 'count' | 'fail' | 'die' | 'lost', k: number): { count: () => number; writes: number[] } {
   const c = client as Record<string, (...args: unknown[]) => unknown>;
   let n = 0;
   let dead = false;
   const writes: number[] = [];
   const reads = (sql: unknown) => typeof sql === 'string' && /^\s*(\(\s*)*(select|describe|desc|show|exists|with)\b/i.test(sql.replace(/^\s*\/\*[\s\S]*?\*\//, ''));
   const died = () => new Error(`fault injection: the process died after statement ${k}`);
+  const lost = () => new Error(`fault injection: statement ${k} ran, its answer was lost (socket hang up)`);
   for (const method of ['command', 'query', 'insertStream'] as const) {
     const original = c[method]!.bind(client);
     c[method] = async (...args: unknown[]) => {
@@ -104,7 +117,9 @@ function inject(client: object, mode: 'count' | 'fail' | 'die', k: number): { co
       if (method === 'insertStream' || !reads(args[0])) writes.push(i);
       if (mode === 'fail' && i === k) throw new Error(`fault injection: statement ${k} failed`);
       try {
-        return await original(...args);
+        const answer = await original(...args);
+        if (mode === 'lost' && i === k) throw lost();
+        return answer;
       } finally {
         // Answered (done or refused): the process dies now.
         if (mode === 'die' && i === k) dead = true;
@@ -118,7 +133,9 @@ function inject(client: object, mode: 'count' | 'fail' | 'die', k: number): { co
     if (!reads(args[0])) writes.push(i);
     if (mode === 'fail' && i === k) throw new Error(`fault injection: statement ${k} failed`);
     try {
-      return querySync(...args);
+      const answer = querySync(...args);
+      if (mode === 'lost' && i === k) throw lost();
+      return answer;
     } finally {
       if (mode === 'die' && i === k) dead = true;
     }
@@ -235,12 +252,12 @@ export class FaultHarness {
   }
 
   /** One command in a new project (a new run id) over a loaded project; the project is closed after. */
-  private async runCommand(loaded: LoadedProject, command: Command, options: { fullRefresh?: boolean }, mode: 'count' | 'fail' | 'die', k: number) {
+  private async runCommand(loaded: LoadedProject, command: Command, options: RunOptions, mode: 'count' | 'fail' | 'die' | 'lost', k: number) {
     const project = TsdbtProject.fromLoaded(loaded);
     try {
       const adapter = await project.adapter(1);
       const counter = inject(adapter.client, mode, k);
-      const opts = { threads: 1, ...options };
+      const opts = { threads: 1, ...options, select: options.select ? [...options.select] : undefined };
       const result =
         command === 'run' ? await project.run(opts)
         : command === 'seed' ? await project.seed(opts)
@@ -253,8 +270,8 @@ export class FaultHarness {
   }
 
   /** `kill` mode: the command in a real tsdbt process (kill-child.mjs), SIGKILLed right after its k-th statement is acknowledged. */
-  private async killedAt(loaded: LoadedProject, command: Command, options: { fullRefresh?: boolean }, k: number) {
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'kill-child.mjs'), loaded.projectRoot, command, String(k), options.fullRefresh ? '1' : '0'], {
+  private async killedAt(loaded: LoadedProject, command: Command, options: RunOptions, k: number) {
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'kill-child.mjs'), loaded.projectRoot, command, String(k), options.fullRefresh ? '1' : '0', (options.select ?? []).join(',')], {
       env: { ...process.env, TSDBT_FAULT_SCHEMA: loaded.target.schema },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -326,7 +343,7 @@ export function formatCounts(where: string, counts: readonly CaseCounts[]): stri
   );
   const which = counts.every((c) => c.faulted === 'all') ? 'every statement' : 'every statement (or every statement that writes, where marked)';
   return [
-    `Fault-injection harness (${where}): ${counts.length} cases, ${total.runs} faulted runs at ${which} (fail: the statement fails; die: nothing after it reaches the warehouse; kill: a real tsdbt process SIGKILLed right after it): ${total.old} left the old rows, ${total.new} the new rows${total.switching ? `, ${total.switching} a view's marked target that the next run finished` : ''}, 0 lost or doubled; every clean rerun converged with no leftover relation`,
+    `Fault-injection harness (${where}): ${counts.length} cases, ${total.runs} faulted runs at ${which} (fail: the statement fails; die: nothing after it reaches the warehouse; kill: a real tsdbt process SIGKILLed right after it; lost: it ran, its answer was lost): ${total.old} left the old rows, ${total.new} the new rows${total.switching ? `, ${total.switching} a view's marked target that the next run finished` : ''}, 0 lost or doubled; every clean rerun converged with no leftover relation`,
     ...lines,
   ].join('\n');
 }

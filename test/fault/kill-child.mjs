@@ -2,7 +2,7 @@
 // SIGKILLs itself right after its k-th statement is acknowledged (no clean-up, no second half).
 import { TsdbtProject } from '../../packages/core/dist/index.js';
 
-const [projectDir, command, kText, fullRefresh] = process.argv.slice(2);
+const [projectDir, command, kText, fullRefresh, select] = process.argv.slice(2);
 const k = Number(kText);
 const project = TsdbtProject.open({ projectDir });
 const client = (await project.adapter(1)).client;
@@ -29,7 +29,7 @@ client.querySync = (...args) => {
     after(i);
   }
 };
-const options = { threads: 1, fullRefresh: fullRefresh === '1' };
+const options = { threads: 1, fullRefresh: fullRefresh === '1', select: select ? select.split(',') : undefined };
 const result =
   command === 'run' ? await project.run(options)
   : command === 'seed' ? await project.seed(options)
