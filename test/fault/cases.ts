@@ -85,6 +85,19 @@ export function nativeCases(): FaultCase[] {
       on: ['embedded'],
     },
     {
+      // Only the one view is selected: the target is recomputed from both views' sources (each keeps every row), its history in the new SQL.
+      name: 'materialized view into a table model: --full-refresh of one view',
+      files: { 'models/sources.yml': MV_SOURCES, 'models/activity.sql': ACTIVITY, 'models/events_mv.sql': feeds('events'), 'models/clicks_mv.sql': feeds('clicks') },
+      changedFiles: { 'models/events_mv.sql': feeds('events').replace('select id, v,', 'select id, upper(v) as v,') },
+      setup: [EVENTS, CLICKS, OLD_ROWS, "INSERT INTO $.clicks VALUES (7, '2024-01-07', 'x'), (8, '2024-01-08', 'y')"],
+      change: [LATE_ROW],
+      probe: [...PROBE, "INSERT INTO $.clicks VALUES (9, '2024-01-09', 'z')"],
+      targets: ['activity'],
+      options: { fullRefresh: true, select: ['events_mv'] },
+      ks: 'writes',
+      on: ['embedded'],
+    },
+    {
       name: 'refreshable view: rebuild for new columns',
       files: { 'models/sources.yml': MV_SOURCES, 'models/counts.sql': mv("select v, count() as n from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },
       changedFiles: { 'models/counts.sql': mv("select v, count() as n, min(id) as first from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },
