@@ -226,6 +226,21 @@ order by id`,
     expect(await p.query(`select top_amount, total, toTypeName(total) t from {schema}.cte_sub`)).toEqual([{ top_amount: 10, total: 12.25, t: 'Nullable(Float64)' }]);
     expect(await p.query(`select id from {schema}.in_sub order by id`)).toEqual([{ id: '0' }, { id: '1' }]);
   });
+
+  it("a VIEW reading its CTE as a table is common-typed too (its CREATE sends the CTE renamed: dbt_utils' test_url_path)", async () => {
+    const p = dbtProject({
+      models: {
+        'url_path.sql': `with data as (select 'a/b?c' as url union all select 'abc' as url)
+select url, coalesce(nullif(position(url, '/'), 0), position(url, '?') - 1) as split_at from data`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success']);
+    expect(await p.query(`select url, split_at, toTypeName(split_at) t from {schema}.url_path order by url`)).toEqual([
+      { url: 'a/b?c', split_at: '2', t: 'Int64' },
+      { url: 'abc', split_at: '-1', t: 'Int64' },
+    ]);
+  });
 });
 
 describe("a model's unit test runs its SQL as its build does (common types, rounding CASTs)", () => {

@@ -12,6 +12,7 @@ import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTyp
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 import { usingRefusal, withUsingKeyCast } from './using-key-types.js';
 import { comparisonCastEdits, comparisonProbe, comparisonSites, joinsOnEquality } from './comparison-types.js';
+import { viewQueryWithCtesApart } from '../../adapter/view-cte-names.js';
 
 /*
  * dbt's common types on ClickHouse. Where every other warehouse dbt runs on gives a supertype —
@@ -402,8 +403,9 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
  * an incremental step that already wrote would be repeated: such a node fails with the error instead.
  */
 export function retryable(statements: readonly string[], produced: ReadonlySet<string>): boolean {
-  // The node's query as sent: its start (a SETTINGS clause may have been merged at its end).
-  const heads = [...produced].map((sql) => sql.trim().slice(0, 200)).filter((h) => h.length > 0);
+  // The node's query as sent: its start (a SETTINGS clause may have been merged at its end); a
+  // view's CREATE sends it with its CTEs renamed first (view-cte-names.ts).
+  const heads = [...produced].flatMap((sql) => [...new Set([sql, viewQueryWithCtesApart(sql)])]).map((sql) => sql.trim().slice(0, 200)).filter((h) => h.length > 0);
   return statements.every((s) => isReadStatement(s) || /^\s*drop\s+(?:table|view|dictionary)\s+if\s+exists\b/i.test(s) || heads.some((h) => s.includes(h)));
 }
 
