@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 
 /*
@@ -26,6 +26,9 @@ describe('microbatch/test_microbatch_config_validation.py', () => {
       await dbtProject({ models, projectConfig: FLAGS }).dbt(['parse'], { expectPass: false });
     });
 
-  // TestValidBeginMicrobatch is not ported: an unquoted YAML date (`begin: 2020-01-01`) reaches the
-  // check as an object and fails (known gap, docs/core-suite-conformance.md).
+  it('TestValidBeginMicrobatch: parse passes (an unquoted YAML date)', async () => {
+    const p = dbtProject({ models: { 'input_model.sql': INPUT, 'microbatch.sql': NO_CONFIG, 'schema.yml': yml('2020-01-01') }, projectConfig: FLAGS });
+    await p.dbt(['parse']);
+    expect(p.readJson('target/manifest.json').nodes['model.test.microbatch'].config.begin).toBe('2020-01-01');
+  });
 });

@@ -14,7 +14,18 @@ export function renderConfigValues(value: unknown, render: (text: string) => str
     const out = render(value).trim();
     return out === 'True' ? true : out === 'False' ? false : out === 'None' ? null : out;
   }
+  // An unquoted YAML date or timestamp (`begin: 2020-01-01`): its ISO text, as dbt's manifest writes
+  // PyYAML's date/datetime (was an empty mapping: a Date has no own keys).
+  if (value instanceof Date) return yamlDateText(value);
   if (Array.isArray(value)) return value.map((v) => renderConfigValues(v, render));
   if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderConfigValues(v, render, k)]));
   return value;
+}
+
+/** A YAML timestamp's ISO text: `2020-01-01` for a date, else `2020-01-01T11:00:00` (UTC, as YAML reads one without a zone). */
+function yamlDateText(d: Date): string {
+  if (Number.isNaN(d.getTime())) return String(d);
+  const iso = d.toISOString();
+  if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
+  return iso.replace(/\.000Z$/, '').replace(/Z$/, '');
 }
