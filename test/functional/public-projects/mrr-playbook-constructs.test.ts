@@ -30,4 +30,14 @@ describe('dbt-labs/mrr-playbook constructs', () => {
     const shown = cli(p.dir, ['show', '--inline', 'select count() as n, sum(mrr) as total from mrr', '--output', 'json']);
     expect(JSON.parse(shown.stdout).show).toEqual([{ n: '3', total: '30' }]);
   });
+
+  it('a view reading a CTE still runs again with a name spelled in the column\'s case (the stored CTE names differ from the query as written)', () => {
+    // As fivetran/dbt_klaviyo's staging views: `_fivetran_deleted as _fivetran_deleted` over a `_FIVETRAN_DELETED` seed column.
+    const p = project({
+      'seeds/metric.csv': 'ID,_FIVETRAN_DELETED\na,false\n',
+      'models/stg_metric.sql': "with base as (select * from {{ ref('metric') }}),\nfields as (select _fivetran_deleted as _fivetran_deleted, id as id from base)\nselect * from fields",
+    });
+    const run = cli(p.dir, ['build']);
+    expect(run.stdout + run.stderr).toContain('PASS=2 WARN=0 ERROR=0');
+  });
 });
