@@ -108,6 +108,31 @@ describe("custom materializations calling dbt's built-in materializations", () =
     expect(await p.query('select n from {schema}.child')).toEqual([{ n: '3' }]);
   });
 
+  it('an audit row stamped with the clock while rendering (modules.datetime.datetime.now()) is written once before the build and once after', async () => {
+    const STAMPED = (what: string) =>
+      `{% do run_query("insert into " ~ target.schema ~ ".stamps values ('" ~ modules.datetime.datetime.now().isoformat() ~ "', '${what}')") %}`;
+    const p = dbtProject({
+      projectConfig: `on-run-start:
+  - "create database if not exists {{ target.schema }}"
+  - "create table if not exists {{ target.schema }}.stamps (at String, what String) engine = MergeTree order by at"
+`,
+      macros: {
+        'stamped.sql': `{% materialization stamped_table, default %}
+  ${STAMPED('before')}
+  {% set relations = materialization_table_default() %}
+  ${STAMPED('after')}
+  {{ return(relations) }}
+{% endmaterialization %}
+`,
+      },
+      // The build takes a while (the clock moves between the macro's two renders).
+      models: { 'stamped.sql': "{{ config(materialized='stamped_table') }}\nselect number as id, sleepEachRow(0.01) as z from numbers(3)" },
+    });
+    expect((await p.dbt(['run'])).results.filter((r) => r.unique_id.startsWith('model.')).map((r) => r.status)).toEqual(['success']);
+    expect(await p.query('select what from {schema}.stamps order by at')).toEqual([{ what: 'before' }, { what: 'after' }]);
+    expect(await p.query('select count() as n from {schema}.stamped')).toEqual([{ n: '3' }]);
+  });
+
   it("a root incremental override for ClickHouse wrapping dbt.materialization_incremental_clickhouse() keeps tsdbt's incremental runs", async () => {
     const p = dbtProject({
       projectConfig: AUDIT,

@@ -42,9 +42,22 @@ describe('a render run twice as once (a materialization wrapping a built-in one)
     const fail = (expected: string, got: string): never => {
       throw new Error(`expected ${expected}, got ${got}`);
     };
-    replayingWarehouse(countingWarehouse(), calls, 0, fail).runQuery('select 1');
+    replayingWarehouse(countingWarehouse(), calls, 0, fail).runQuery('select a');
     const second = replayingWarehouse(countingWarehouse(), calls, calls.length, fail);
-    expect(() => second.runQuery('select 2')).toThrow('expected runQuery(["select 1"]), got runQuery(["select 2"])');
+    expect(() => second.runQuery('select b')).toThrow('expected runQuery(["select a"]), got runQuery(["select b"])');
+    expect(() => replayingWarehouse(countingWarehouse(), calls, calls.length, fail).relationExists('s', 't')).toThrow('expected runQuery(["select a"]), got relationExists(["s","t"])');
+  });
+
+  it('a call differing only in its numbers (a clock read while rendering) is the same call, answered as recorded', () => {
+    const base = countingWarehouse();
+    const calls: WarehouseCall[] = [];
+    const fail = (expected: string, got: string): never => {
+      throw new Error(`expected ${expected}, got ${got}`);
+    };
+    replayingWarehouse(base, calls, 0, fail).runQuery("insert into audit values ('2026-12-06T07:28:30.627000', 'before')");
+    const second = replayingWarehouse(base, calls, calls.length, fail);
+    expect(second.runQuery("insert into audit values ('2026-12-06T07:28:33.116000', 'before')")).toEqual({ columns: ['n'], rows: [[1]] });
+    expect(base.ran).toEqual(["insert into audit values ('2026-12-06T07:28:30.627000', 'before')"]);
   });
 
   it('replays an error as an error', () => {
