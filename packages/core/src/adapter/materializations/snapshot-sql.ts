@@ -132,11 +132,21 @@ export function snapshotTableSelect(node: SnapshotNode, sql: string): string {
   return firstBuildSelect(shape);
 }
 
+/**
+ * updated_at as the snapshot table stores it: a table whose dbt_valid_from is DateTime (built by
+ * dbt-clickhouse, or before `::timestamp` became DateTime64(6)) keeps whole seconds, so a query's
+ * 10:00:00.5 was stored as 10:00:00 and compared later than it on every run — a new version each
+ * run. Compared at the stored precision, a row changes when its stored value would.
+ */
+function atStoredPrecision(updatedAt: string, storedType: string | undefined): string {
+  return storedType && /^(Nullable\()?(DateTime|DateTime64|Date|Date32)\b/.test(storedType) ? `CAST(${updatedAt} AS ${nullableOf(storedType)})` : updatedAt;
+}
+
 /** dbt's check strategy row_changed, over the checked column pairs (TRUE when a checked column is new). */
 function rowChanged(shape: SnapshotShape, target: TargetShape): string {
   const { settings: s } = shape;
   if (s.custom) return `(${s.custom.rowChanged})`;
-  if (s.strategy === 'timestamp') return `(${q(C.oldFrom)} < ${q(C.updatedAt)})`;
+  if (s.strategy === 'timestamp') return `(${q(C.oldFrom)} < ${atStoredPrecision(q(C.updatedAt), target.columns.find((c) => c.name === s.columns.dbt_valid_from)?.type)})`;
   if (target.columnAdded) return '1';
   const parts = target.checked.map((_, i) => {
     const [a, b] = [q(C.oldCheck(i)), q(C.srcCheck(i))];
