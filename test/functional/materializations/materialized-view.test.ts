@@ -312,6 +312,30 @@ describe('materialized_view writing into a table model (target: ref(...)), sever
     expect(await total()).toEqual([{ kind: 'a', n: '2' }, { kind: 'b', n: '2' }]);
   });
 
+  it('--full-refresh of one view beside a view over a ReplacingMergeTree source is refused: the source keeps only the last version of what the view counted', async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/activity.sql': TARGET, 'models/events_mv.sql': FROM('events'), 'models/clicks_mv.sql': FROM('clicks') });
+    const adapter = await project.adapter();
+    await adapter.client.command(`DROP TABLE ${p.schema}.clicks`);
+    await adapter.client.command(`CREATE TABLE ${p.schema}.clicks (id UInt64, kind String) ENGINE = ReplacingMergeTree ORDER BY id`);
+    await insert('events', events(1, 3));
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success', clicks_mv: 'success' });
+    // Two versions of click 1: the view counted both as they came in; the source keeps the last once merged.
+    await insert('clicks', "(1, 'c')");
+    await insert('clicks', "(1, 'c')");
+    await adapter.client.command(`OPTIMIZE TABLE ${p.schema}.clicks FINAL`);
+    const total = () => rows('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind');
+    const before = [
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '1' },
+      { kind: 'c', n: '2' },
+    ];
+    expect(await total()).toEqual(before);
+    const r = await reopen(p).run({ select: ['events_mv'], fullRefresh: true });
+    expectStatuses(r, { events_mv: 'error' });
+    expect(r.results[0]!.message).toMatch(/clicks_mv \(it fires on \S+\.clicks, a ReplacingMergeTree table/);
+    expect(await total()).toEqual(before);
+  });
+
   it('--full-refresh of one view beside a catchup: false view is refused; beside views whose sources keep every row it recomputes the target exactly', async () => {
     const { p, project, insert, rows } = await withSources({
       'models/activity.sql': TARGET,

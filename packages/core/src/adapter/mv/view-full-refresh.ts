@@ -13,7 +13,8 @@ import type { Unit } from './mv-unit.js';
  * exact rebuild is the whole target recomputed from every view's backfill (mv-unit.ts). That is
  * exact only when every other view's rows can be read back from its source. When one cannot — a
  * `catchup: false` view (its rows since it was created are in no backfill), a view firing on a
- * `Null` / streaming / TTL'd source, a view outside the project — the refresh is refused with what to
+ * `Null` / streaming / TTL'd source or one whose merges replace, collapse or sum rows (Replacing-,
+ * Collapsing-, SummingMergeTree…: the view saw every version), a view outside the project — the refresh is refused with what to
  * do instead: recomputing lost that view's rows, and dbt-clickhouse's way (this view's SELECT
  * inserted again into the table as it is) doubles this one's.
  */
@@ -33,7 +34,8 @@ export async function siblingsLosingRows(adapter: ClickHouseAdapter, unit: Unit,
     // Not there (yet): it wrote nothing.
     if (!trigger) continue;
     if (!f.catchup) lost.push(`${f.model.name} (catchup: false — the rows it wrote since it was created are in no backfill)`);
-    else if (!/MergeTree$/.test(trigger.engine)) lost.push(`${f.model.name} (it fires on ${key(trigger.table)}, a ${trigger.engine} table that keeps no rows to read back)`);
+    // Only a plain MergeTree keeps every row the view saw: Replacing/Collapsing/Summing/Aggregating… merge them away.
+    else if (!/^(Replicated|Shared)?MergeTree$/.test(trigger.engine)) lost.push(`${f.model.name} (it fires on ${key(trigger.table)}, a ${trigger.engine} table that keeps no rows to read back as they were inserted)`);
     else if (ttl.has(key(trigger.table))) lost.push(`${f.model.name} (it fires on ${key(trigger.table)}, whose TTL drops old rows)`);
   }
   return lost;
