@@ -33,24 +33,3 @@ describe('unbounded numeric casts (execute/dbt-semantics/float-casts.ts)', () =>
     expect(withDoubleFloatCasts(model({ contract: { enforced: true } }), 'select x::numeric')).toBe('select x::numeric');
   });
 });
-
-describe('timestamp casts keep fractions of a second and dates before 1970 (execute/dbt-semantics/float-casts.ts)', () => {
-  it('writes `::timestamp`, `cast(… as timestamp)`, `timestamp without time zone`, `timestamp_ntz` and `timestamp \'…\'` as DateTime64(6)', () => {
-    expect(
-      withDoubleFloatCasts(model(), "select x::timestamp as a, CAST(y AS TIMESTAMP) as b, z::timestamp without time zone as c, cast(w as timestamp_ntz) as d, timestamp '2024-01-01 10:00:00.5' as e, TIMESTAMP 'it''s' as f from t"),
-    ).toBe(
-      "select x::DateTime64(6) as a, CAST(y AS DateTime64(6)) as b, z::DateTime64(6) as c, cast(w as DateTime64(6)) as d, CAST('2024-01-01 10:00:00.5' AS DateTime64(6)) as e, CAST('it''s' AS DateTime64(6)) as f from t",
-    );
-  });
-
-  it('leaves timestamp(p), DateTime, a column named timestamp, strings, contracts and dbt_semantics: false alone', () => {
-    for (const sql of [
-      "select x::timestamp(3), cast(y as timestamp(6)), cast(z as DateTime), timestamp, t.timestamp = '2024-01-01' from t",
-      "select 'as timestamp)' as s, `timestamp` from t -- x::timestamp",
-      "select x::timestamptz, current_timestamp from t",
-    ])
-      expect(withDoubleFloatCasts(model(), sql)).toBe(sql);
-    expect(withDoubleFloatCasts(model({ dbt_semantics: false }), 'select x::timestamp')).toBe('select x::timestamp');
-    expect(withDoubleFloatCasts(model({ contract: { enforced: true } }), "select x::timestamp, timestamp '2024-01-01'")).toBe("select x::timestamp, timestamp '2024-01-01'");
-  });
-});
