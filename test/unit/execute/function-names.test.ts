@@ -35,7 +35,7 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     );
     // empty-aggregates.ts' OrNull comes first: the count makes a statistic over no rows NULL too.
     expect(warehouseFunctionNames('select stddevOrNull(x), medianOrNull(y), MEDIAN(z) over (partition by g), approx_count_distinct(u), every(b) from t')).toBe(
-      'select if(count(x) > 1, stddevSamp(x), NULL), quantileExactInclusive(0.5)(toNullable(toFloat64(y))), quantileExactInclusive(0.5)(toNullable(toFloat64(z))) over (partition by g), uniq(u), minOrNull(toBool(b)) from t',
+      "select if(count(x) > 1, stddevSamp(x), NULL), CAST(quantileExactInclusive(0.5)(toNullable(toFloat64(y))), if(toTypeName(assumeNotNull(y)) LIKE '%Date%', concat('Nullable(', toTypeName(assumeNotNull(y)), ')'), 'Nullable(Float64)')), quantileExactInclusive(0.5)(toNullable(toFloat64(z))) over (partition by g), uniq(u), minOrNull(toBool(b)) from t",
     );
     for (const sql of ['select stddevSamp(x), varSamp(x), t.median(x), stddev(x) filter (where x > 0), stddev(distinct x) from t'])
       expect(warehouseFunctionNames(sql)).toBe(sql);

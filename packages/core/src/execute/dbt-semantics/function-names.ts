@@ -115,8 +115,15 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       return args.length === 1 ? { at, end: close + 1, text: `minOrNull(toBool(${text(0)}))` } : undefined;
     case 'approx_count_distinct':
       return args.length === 1 ? { at, end: open, text: 'uniq' } : undefined;
-    case 'median':
-      return args.length === 1 && !/^distinct\b/i.test(text(0)) ? { at, end: close + 1, text: `quantileExactInclusive(0.5)(toNullable(toFloat64(${text(0)})))` } : undefined;
+    case 'median': {
+      if (args.length !== 1 || /^distinct\b/i.test(text(0))) return undefined;
+      const exact = `quantileExactInclusive(0.5)(toNullable(toFloat64(${text(0)})))`;
+      // The mean of the middle values is a Float64: a median of dates/timestamps is cast back to the argument's
+      // type, as ClickHouse's own median kept it (toTypeName is a constant; a window call keeps the bare form).
+      if (/^\s*over\b/i.test(code.slice(close + 1))) return { at, end: close + 1, text: exact };
+      const type = `toTypeName(assumeNotNull(${text(0)}))`;
+      return { at, end: close + 1, text: `CAST(${exact}, if(${type} LIKE '%Date%', concat('Nullable(', ${type}, ')'), 'Nullable(Float64)'))` };
+    }
     case 'stddev':
     case 'stddev_samp':
     case 'variance':
