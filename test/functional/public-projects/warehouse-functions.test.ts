@@ -108,4 +108,25 @@ from (select arrayJoin([(1, 10), (2, 1), (2, 4)]) as r, r.1 as g, r.2 as x)`,
       { g: 2, x: 4, sd: Math.sqrt(4.5), med: 2.5 },
     ]);
   });
+
+  it("Postgres' ~, ~*, !~ and SIMILAR TO (syntax errors on ClickHouse) build with Postgres' answers", async () => {
+    const { p: ip, project: p } = setup({
+      'models/mail_checks.sql': `select s,
+    s ~ '^[a-z]+@' as lower_user,
+    s ~* '^[a-z]+@' as any_user,
+    s !~ '\\.org$' as not_org,
+    s similar to '%@%.(com|org)' as similar_mail,
+    s not similar to '_%@%' as no_at
+from (select arrayJoin([toNullable('ann@a.com'), 'Bob@B.org', 'cy.b.org', 'a@bxcom', NULL]) as s)
+where s is null or s ~* '[a-z]'`,
+    });
+    expectStatuses(await p.build(), { mail_checks: 'success' });
+    expect(await queryRows(p, `select * from ${ip.schema}.mail_checks order by s`)).toEqual([
+      { s: 'Bob@B.org', lower_user: 0, any_user: 1, not_org: 0, similar_mail: 1, no_at: 0 },
+      { s: 'a@bxcom', lower_user: 1, any_user: 1, not_org: 1, similar_mail: 0, no_at: 0 },
+      { s: 'ann@a.com', lower_user: 1, any_user: 1, not_org: 1, similar_mail: 1, no_at: 0 },
+      { s: 'cy.b.org', lower_user: 0, any_user: 0, not_org: 0, similar_mail: 0, no_at: 1 },
+      { s: null, lower_user: null, any_user: null, not_org: null, similar_mail: null, no_at: null },
+    ]);
+  });
 });

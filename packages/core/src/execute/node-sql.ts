@@ -22,6 +22,7 @@ import { withOuterJoinKeys } from './dbt-semantics/outer-join-keys.js';
 import { withNullTreatmentAfterCall } from './dbt-semantics/null-treatment.js';
 import { withShiftIgnoreNulls } from './dbt-semantics/shift-ignore-nulls.js';
 import { withWarehouseFunctionNames } from './dbt-semantics/function-names.js';
+import { withRegexOperators } from './dbt-semantics/regex-operators.js';
 import { withJoinOnSubqueriesInWhere } from './dbt-semantics/join-on-subqueries.js';
 import { withNullEmptyAggregates } from './dbt-semantics/empty-aggregates.js';
 import { withNullAwareNotIn } from './dbt-semantics/not-in-nulls.js';
@@ -108,7 +109,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
   // --sample reads the inputs of the models and snapshots built (not of tests) within its window.
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
-  const sql = withAliasOrderTerms(node, withWarehouseFunctionNames(node, withJoinColumnNames(node, withSelfJoinAliases(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOuterJoinKeys(node, withJoinOnSubqueriesInWhere(node, withNullAwareNotIn(node, withNullEmptyAggregates(node, withOrderedSetAggregates(withShiftIgnoreNulls(node, withNullTreatmentAfterCall(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }))))), ctx.adapter), ctx.adapter)))))))));
+  const sql = withAliasOrderTerms(node, withWarehouseFunctionNames(node, withJoinColumnNames(node, withSelfJoinAliases(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOuterJoinKeys(node, withJoinOnSubqueriesInWhere(node, withNullAwareNotIn(node, withNullEmptyAggregates(node, withOrderedSetAggregates(withRegexOperators(withShiftIgnoreNulls(node, withNullTreatmentAfterCall(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow })))))), ctx.adapter), ctx.adapter)))))))));
   if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
   return sql;
 }

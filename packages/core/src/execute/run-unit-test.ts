@@ -12,6 +12,7 @@ import { withNullTreatmentAfterCall } from './dbt-semantics/null-treatment.js';
 import { withShiftIgnoreNulls } from './dbt-semantics/shift-ignore-nulls.js';
 import { withNullWindowShifts } from './dbt-semantics/window-nulls.js';
 import { withWarehouseFunctionNames } from './dbt-semantics/function-names.js';
+import { withRegexOperators } from './dbt-semantics/regex-operators.js';
 import { withJoinOnSubqueriesInWhere } from './dbt-semantics/join-on-subqueries.js';
 import { withDoubleFloatCasts } from './dbt-semantics/float-casts.js';
 import { withNullAwareNotIn } from './dbt-semantics/not-in-nulls.js';
@@ -139,7 +140,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return withAliasOrderTerms(model, withWarehouseFunctionNames(model, withNullWindowShifts(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withJoinOnSubqueriesInWhere(model, withNullAwareNotIn(model, withNullEmptyAggregates(model, withOrderedSetAggregates(withShiftIgnoreNulls(model, withNullTreatmentAfterCall(sql.replace(/;\s*$/, '')))), ctx.adapter), ctx.adapter)))))));
+  return withAliasOrderTerms(model, withWarehouseFunctionNames(model, withNullWindowShifts(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withJoinOnSubqueriesInWhere(model, withNullAwareNotIn(model, withNullEmptyAggregates(model, withOrderedSetAggregates(withRegexOperators(withShiftIgnoreNulls(model, withNullTreatmentAfterCall(sql.replace(/;\s*$/, ''))))), ctx.adapter), ctx.adapter)))))));
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */
