@@ -129,4 +129,25 @@ where s is null or s ~* '[a-z]'`,
       { s: null, lower_user: null, any_user: null, not_org: null, similar_mail: null, no_at: null },
     ]);
   });
+
+  it('to_date / to_timestamp (a template, an epoch, a text) and log(b, x) build with the answers of Postgres and Snowflake', async () => {
+    const { p: ip, project: p } = setup({
+      'models/parsed_dates.sql': `select s,
+    to_date(s, 'MM/DD/YYYY') as d,
+    to_timestamp(s || ' 3:04:05 PM', 'MM/DD/YYYY HH12:MI:SS AM') as ts,
+    to_date(to_timestamp(epoch)) as epoch_day,
+    to_timestamp(epoch) as epoch_ts,
+    to_timestamp(epoch * 1000, 3) as epoch_ms_ts,
+    log(2, epoch) > 30 as big,
+    log(10, 1000) as three
+from (select arrayJoin([('1/5/2024', 1700000000.5), ('12/31/1960', 0)]) as r, r.1 as s, r.2 as epoch)`,
+    });
+    expectStatuses(await p.build(), { parsed_dates: 'success' });
+    expect(await queryRows(p, `select s, toString(d) as d, toString(ts) as ts, toString(epoch_day) as epoch_day, toString(epoch_ts) as epoch_ts, toString(epoch_ms_ts) as epoch_ms_ts, big, three from ${ip.schema}.parsed_dates order by d`)).toEqual([
+      { s: '12/31/1960', d: '1960-12-31', ts: '1960-12-31 15:04:05.000000', epoch_day: '1970-01-01', epoch_ts: '1970-01-01 00:00:00.000000', epoch_ms_ts: '1970-01-01 00:00:00.000000', big: 0, three: 3 },
+      { s: '1/5/2024', d: '2024-01-05', ts: '2024-01-05 15:04:05.000000', epoch_day: '2023-11-14', epoch_ts: '2023-11-14 22:13:20.500000', epoch_ms_ts: '2023-11-14 22:13:20.500000', big: 1, three: 3 },
+    ]);
+    // A date is a Date32 (1960 kept), a timestamp Postgres' microseconds.
+    expect(await queryRows(p, `select toTypeName(d) as dt, toTypeName(ts) like 'DateTime64(6%' as tt from ${ip.schema}.parsed_dates limit 1`)).toEqual([{ dt: 'Date32', tt: 1 }]);
+  });
 });

@@ -44,4 +44,16 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
   it("leaves ClickHouse's MD5, qualified names, columns, strings and comments alone", () => {
     for (const sql of ["select MD5(x), t.md5(x), md5, 'md5(x)' from t -- split_part(a, b, 1)", 'select split_part(a, b) from t']) expect(warehouseFunctionNames(sql)).toBe(sql);
   });
+
+  it("writes to_date / to_timestamp with a template in ClickHouse's Joda syntax, epochs and texts as DateTime64(6), log(b, x) by its base", () => {
+    expect(warehouseFunctionNames("select to_date(s, 'YYYY-MM-DD'), TO_DATE(s, 'dd-Mon-yyyy'), to_date(ts), to_date('2024-01-05'), to_timestamp(s, 'MM/DD/YYYY HH12:MI:SS AM'), to_timestamp(s, 'YYYY-MM-DD\"T\"HH24:MI'), to_timestamp(s, 'yyyy-MM-dd HH:mm:ss') from t")).toBe(
+      "select toDate32(parseDateTime64InJodaSyntax(s, 'yyyy-M-d')), toDate32(parseDateTime64InJodaSyntax(s, 'd-MMM-yyyy')), toDate32(toDateTime64(ts, 6)), toDate32(toDateTime64('2024-01-05', 6)), toDateTime64(parseDateTime64InJodaSyntax(s, 'M/d/yyyy h:m:s a'), 6), toDateTime64(parseDateTime64InJodaSyntax(s, 'yyyy-M-d\\'T\\'H:m'), 6), toDateTime64(parseDateTime64InJodaSyntax(s, 'yyyy-MM-dd HH:mm:ss'), 6) from t",
+    );
+    expect(warehouseFunctionNames('select to_timestamp(epoch), to_timestamp(ms, 3), to_timestamp(x, 0), log(2, x), LOG(10, x), log(b, x + 1), log(x) from t')).toBe(
+      'select toDateTime64(epoch, 6), toDateTime64((ms) / 1e3, 6), toDateTime64(x, 6), log2(x), log10(x), (log(x + 1) / log(b)), log(x) from t',
+    );
+    // Fractions of seconds, time zones and day names are left as written (ClickHouse reads '.5' for 'SSS' as 5 ms).
+    for (const sql of ["select to_timestamp(s, 'YYYY-MM-DD HH24:MI:SS.MS'), to_date(s, 'Dy YYYY-MM-DD'), to_timestamp(s, 'YYYY-MM-DD TZH'), to_timestamp(s, fmt) from t"])
+      expect(warehouseFunctionNames(sql)).toBe(sql);
+  });
 });

@@ -4,6 +4,7 @@ import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
 import { toCharExpression } from './date-format.js';
 import { tryCastExpression } from './try-cast.js';
+import { toDateExpression, toTimestampExpression } from './date-parse.js';
 
 /*
  * Functions of the warehouses dbt projects are written for (Postgres, Snowflake, Redshift, DuckDB) that
@@ -34,6 +35,10 @@ import { tryCastExpression } from './try-cast.js';
  *   ClickHouse's median is its sampled, approximate quantile (not the same answer past 8,192 rows, nor twice)
  *   → quantileExactInclusive(0.5)(toNullable(toFloat64(x))), as percentile_cont(0.5) (ordered-set-aggregates.ts);
  * - approx_count_distinct(x) → uniq(x) (an estimate on every warehouse); Postgres' every(b) → as bool_and.
+ * - to_date(s, 'YYYY-MM-DD') / to_timestamp(s, template), to_timestamp(epoch), to_date(x) (date-parse.ts);
+ * - log(b, x) (two arguments: base b) → log2/log10/log(x) / log(b). One-argument log(x) is left as ClickHouse's
+ *   natural logarithm: it is base 10 on Postgres, Redshift and DuckDB but ln on BigQuery, Databricks, SQL Server and
+ *   ClickHouse itself, so a dbt-clickhouse project's log(x) keeps its answer (write log10 / ln to say which).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
 export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
@@ -42,7 +47,7 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(sql);
 }
 
-const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every';
+const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log';
 // `OrNull`: empty-aggregates.ts' combinator, added before these run (medianOrNull, stddevOrNull…).
 const CALL = new RegExp(`\\b(${NAMES})(?:OrNull)?\\s*\\(`, 'i');
 
@@ -63,7 +68,9 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
   const open = at + m[0].length - 1;
   const close = closingParen(code, open);
   if (close < 0 || name === 'MD5') return undefined;
+  // One string literal is blanked code only: still one argument.
   const args = splitTopLevel(code, open + 1, close);
+  if (args.length === 0 && sql.slice(open + 1, close).trim() !== '') args.push({ start: open + 1, end: close });
   const text = (k: number) => sql.slice(args[k]!.start, args[k]!.end).trim();
   switch (name.toLowerCase()) {
     case 'md5':
@@ -105,6 +112,18 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       const cut = as.filter((i) => depthAt(code, open + 1, i) === 0).pop();
       const e = cut === undefined ? undefined : tryCastExpression(sql.slice(args[0]!.start, cut).trim(), sql.slice(cut + 2, args[0]!.end));
       return e ? { at, end: close + 1, text: e } : undefined;
+    }
+    case 'to_date':
+    case 'to_timestamp': {
+      const all = args.map((_, k) => text(k));
+      const e = name.toLowerCase() === 'to_date' ? toDateExpression(all) : toTimestampExpression(all);
+      return e ? { at, end: close + 1, text: e } : undefined;
+    }
+    case 'log': {
+      // log(b, x) is the base-b logarithm (Postgres, Snowflake, DuckDB, Databricks); ClickHouse's log takes one argument.
+      if (args.length !== 2) return undefined;
+      const fn = ({ '2': 'log2', '10': 'log10' } as Record<string, string>)[text(0)];
+      return { at, end: close + 1, text: fn ? `${fn}(${text(1)})` : `(log(${text(1)}) / log(${text(0)}))` };
     }
     case 'bool_or':
     case 'boolor_agg':
