@@ -142,6 +142,8 @@ FROM (
         ) AS d
     )
 )
+-- stored in blocks of 4096 users, so the next statement (orders) reads them on every thread (one block = one thread)
+SETTINGS max_block_size = 4096, min_insert_block_size_rows = 4096
 {% endset %}
 {% do run_query(sql) %}
 
@@ -236,6 +238,8 @@ FROM (
     FROM raw._gen_o2
     GROUP BY user_id
 )
+-- stored in blocks of 4096 users, so the pools and the order list are computed on every thread (one block = one thread)
+SETTINGS max_block_size = 4096, min_insert_block_size_rows = 4096
 {% endset %}
 {% do run_query(sql) %}
 
