@@ -29,7 +29,7 @@ import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode, SourceNode } from './manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from './manifest/node-dict.js';
-import { hasThreshold } from './load/source-freshness.js';
+import { FRESHNESS_HOOKS_DEPRECATION, hasThreshold } from './load/source-freshness.js';
 import { engineFingerprint } from './load/parse-cache-key.js';
 import { checkFreshness } from './execute/freshness.js';
 import { writeSourcesJson, type FreshnessResult } from './report/freshness-results.js';
@@ -674,14 +674,23 @@ export class TsdbtProject {
     const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
     const sources = this.select({ ...options, resourceTypes: ['source'] })
       .map((id) => this.graph.node(id))
-      .filter((n): n is SourceNode => n.resourceType === 'source' && hasThreshold(n.freshness) && (n.loadedAtField !== undefined || n.loadedAtQuery !== undefined));
+      // dbt's has_freshness: a threshold (one without loaded_at_field is a runtime error on ClickHouse).
+      .filter((n): n is SourceNode => n.resourceType === 'source' && hasThreshold(n.freshness));
     const started = Date.now();
-    const results = sources.length ? await checkFreshness(await this.adapter(threads), sources, threads, this.onEvent, options.signal, (node) => this.renderLoadedAtQuery(node)) : [];
-    if (!sources.length) this.onEvent({ type: 'warning', message: 'Nothing to do: no selected source has a freshness (warn_after / error_after) and a loaded_at_field or loaded_at_query' });
+    if (!sources.length) this.onEvent({ type: 'warning', message: 'Nothing to do: no selected source has a freshness (warn_after / error_after)' });
+    // dbt 1.10 runs the project hooks around the checks unless flags.source_freshness_run_project_hooks is false.
+    const hooksOn = this.loaded.projectFile.flags?.source_freshness_run_project_hooks !== false;
+    if (!hooksOn && this.manifest.hooks?.length) this.onEvent({ type: 'warning', message: FRESHNESS_HOOKS_DEPRECATION });
+    const adapter = sources.length || (hooksOn && this.manifest.hooks?.length) ? await this.adapter(threads) : undefined;
+    const ctx = adapter && hooksOn ? this.runContext(adapter, { signal: options.signal }) : undefined;
+    const startHooks = ctx ? await runProjectHooks(ctx, 'on-run-start') : [];
+    const results = adapter && sources.length ? await checkFreshness(adapter, sources, threads, this.onEvent, options.signal, (node) => this.renderLoadedAtQuery(node)) : [];
+    const endHooks = ctx ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext([], startHooks)) : [];
     const elapsed = (Date.now() - started) / 1000;
     const out = options.output ? resolve(this.loaded.projectRoot, options.output) : join(this.targetDir, 'sources.json');
     const path = writeSourcesJson({ dir: dirname(out), name: basename(out) }, results, elapsed, this.invocationId, this.secrets);
-    return { results, elapsed, path, success: results.every((r) => r.status === 'pass' || r.status === 'warn') };
+    const hooksPassed = [...startHooks, ...endHooks].every((h) => h.status !== 'error');
+    return { results, elapsed, path, success: hooksPassed && results.every((r) => r.status === 'pass' || r.status === 'warn') };
   }
 
   /** A source's loaded_at_query rendered as dbt renders it (a runtime context: `{{ this }}` is the source), names final. */

@@ -8,7 +8,7 @@ const PERIOD_SECONDS: Readonly<Record<FreshnessRule['period'], number>> = { minu
 
 /** dbt's freshness rule: error when older than error_after, else warn when older than warn_after, else pass. */
 export function freshnessStatus(ageSeconds: number, node: SourceNode): FreshnessStatus {
-  const exceeds = (r: FreshnessRule | undefined) => r !== undefined && ageSeconds > r.count * PERIOD_SECONDS[r.period];
+  const exceeds = (r: FreshnessRule | null | undefined) => !!r && ageSeconds > r.count * PERIOD_SECONDS[r.period];
   if (exceeds(node.freshness?.errorAfter)) return 'error';
   if (exceeds(node.freshness?.warnAfter)) return 'warn';
   return 'pass';
@@ -50,6 +50,10 @@ async function checkOne(adapter: ClickHouseAdapter, node: SourceNode, signal: Ab
   const base = { uniqueId: node.uniqueId, node, criteria: node.freshness ?? {}, startedAt: start.toISOString() };
   const done = () => ({ completedAt: new Date().toISOString(), executionTime: (Date.now() - start.getTime()) / 1000 });
   try {
+    // dbt 1.10 checks a source with a threshold but no loaded_at_field by the warehouse's metadata
+    // where the adapter can; ClickHouse (as dbt-clickhouse) cannot: dbt's runtime error.
+    if (node.loadedAtField === undefined && node.loadedAtQuery === undefined)
+      return { ...base, ...done(), status: 'runtime error', message: `Could not compute freshness for source ${node.name}: no 'loaded_at_field' provided and clickhouse adapter does not support metadata-based freshness checks.` };
     const sql = freshnessSql(node, node.loadedAtQuery !== undefined ? renderQuery(node) : undefined);
     const [row] = await adapter.client.query<{ max_loaded_at: string | null; snapshotted_at: string; n: string | number }>(sql, { signal });
     // No rows, or only NULLs in loaded_at_field: dbt's UnexpectedNullError.

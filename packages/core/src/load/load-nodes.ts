@@ -1,10 +1,11 @@
 import { withSourceOverrides, type SourceOverride } from './source-overrides.js';
+import { projectFreshness } from './source-freshness.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readProjectText } from '../shared/text-file.js';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { customMaterializationNames, findMaterializationMacro } from '../render/materialization-macros.js';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_SEED_CONFIG, DEFAULT_TEST_CONFIG, KNOWN_MATERIALIZATIONS, hooksOf } from '../manifest/config.js';
-import type { ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import type { FreshnessThreshold, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import type { MacroFile, Renderer } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
@@ -355,12 +356,26 @@ export function loadSources(root: ProjectRoot, files: readonly SchemaFile[]): So
         sourceDescription: s.sourceDescription,
         loader: s.loader,
         external: s.external,
-        freshness: s.freshness,
+        ...sourceFreshness(s.freshness, [own, ...rootOverride], pf.file),
         loadedAtField: s.loadedAtField,
         ...(s.loadedAtQuery ? { loadedAtQuery: s.loadedAtQuery } : {}),
       } satisfies SourceNode);
     }),
   );
+}
+
+/**
+ * dbt 1.10's precedence: the YAML's merged freshness (or its `freshness: null`), else dbt_project.yml's
+ * `sources: +freshness` (the root project's over a package's), used whole.
+ */
+function sourceFreshness(fromYaml: FreshnessThreshold | null | undefined, projectLayers: readonly PartialConfig[], file: string): { freshness?: FreshnessThreshold } {
+  let freshness = fromYaml;
+  if (freshness === undefined)
+    for (const layer of projectLayers)
+      if ('freshness' in layer) freshness = projectFreshness(layer.freshness, (path, message, hint) => {
+        throw new ProjectError('project_config', `${message} (at ${path.join('.')})`, { file, hint });
+      }) ?? freshness;
+  return freshness ? { freshness } : {};
 }
 
 /** The singular test nodes of `files` (relative to `root`; default: every .sql file under the test paths, generic/ aside). */

@@ -1,4 +1,5 @@
 import { existsSync, lstatSync } from 'node:fs';
+import { warnMetadataFreshness } from './source-freshness.js';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { changedSince } from './warm-changes.js';
 import { discoverFiles } from './discover-files.js';
@@ -197,6 +198,7 @@ export function nodeWarnings(nodes: Iterable<ManifestNode>, onLog: (message: str
   warnInertConfig(all, onLog);
   warnEmptyModels(all, onLog);
   warnUnknownOnSchemaChange(all, onLog);
+  warnMetadataFreshness(all, onLog);
 }
 
 /** What generic tests of a project root are built with (load-project.ts, incremental updates). */

@@ -1,7 +1,7 @@
 import { isMapping } from './node-config.js';
 
-/** Hooks are rendered when they run (with the model's context), never at load time. */
-const RAW_CONFIG_KEYS = new Set(['pre_hook', 'post_hook', 'pre-hook', 'post-hook', '+pre_hook', '+post_hook', '+pre-hook', '+post-hook']);
+/** Hooks (and a source's loaded_at_query) are rendered when they run, with that context, never at load time (dbt's SchemaYamlRenderer). */
+const RAW_CONFIG_KEYS = new Set(['loaded_at_query', 'pre_hook', 'post_hook', 'pre-hook', 'post-hook', '+pre_hook', '+post_hook', '+pre-hook', '+post-hook']);
 
 /**
  * A Jinja config value rendered as dbt's native YAML rendering does: `{{ target.name == 'prod' }}`

@@ -64,7 +64,8 @@ export interface SourceTableDeclaration extends ResourcePatch {
   readonly identifier: string;
   readonly loader: string;
   readonly external?: { location: string; format?: string; options?: Record<string, unknown> };
-  readonly freshness?: FreshnessThreshold;
+  /** null: turned off (`freshness: null`); absent: no level sets one (dbt_project.yml's applies). */
+  readonly freshness?: FreshnessThreshold | null;
   readonly loadedAtField?: string;
   readonly loadedAtQuery?: string;
 }
@@ -318,7 +319,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         external: external && typeof external.location === 'string'
           ? { location: external.location, format: typeof external.format === 'string' ? external.format : undefined, options: isMapping(external.options) ? external.options : undefined }
           : undefined,
-        ...resolveSourceFreshness(s, table, { source: ['sources', si], table: path }, fail),
+        ...resolveSourceFreshness(s, table, { source: ['sources', si], table: path }, fail, render),
         config: {
           ...(isMapping(s.config) ? (renderConfigValues(s.config, render) as Record<string, unknown>) : {}),
           ...patch.config,

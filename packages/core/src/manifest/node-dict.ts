@@ -88,7 +88,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.loader = node.loader;
     base.external = node.external ?? null;
     // dbt's FreshnessThreshold shape; state:modified compares it with loaded_at_field.
-    const rule = (r: FreshnessRule | undefined) => (r ? { count: r.count, period: r.period } : { count: null, period: null });
+    const rule = (r: FreshnessRule | null | undefined) => (r === null ? null : r ? { count: r.count, period: r.period } : { count: null, period: null });
     base.freshness = node.freshness ? { warn_after: rule(node.freshness.warnAfter), error_after: rule(node.freshness.errorAfter), filter: node.freshness.filter ?? null } : null;
     base.loaded_at_field = node.loadedAtField ?? null;
     base.loaded_at_query = node.loadedAtQuery ?? null;

@@ -148,8 +148,9 @@ export interface FreshnessRule {
 
 /** A source's freshness criteria (dbt's FreshnessThreshold). */
 export interface FreshnessThreshold {
-  readonly warnAfter?: FreshnessRule;
-  readonly errorAfter?: FreshnessRule;
+  /** null: turned off with `warn_after: null` (dbt's None); absent: not set (dbt's empty Time). */
+  readonly warnAfter?: FreshnessRule | null;
+  readonly errorAfter?: FreshnessRule | null;
   /** A SQL condition limiting the rows the freshness query reads. */
   readonly filter?: string;
 }

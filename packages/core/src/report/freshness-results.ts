@@ -21,7 +21,15 @@ export interface FreshnessResult {
   readonly completedAt: string;
 }
 
-const rule = (r: FreshnessThreshold['warnAfter']) => (r ? { count: r.count, period: r.period } : { count: null, period: null });
+const rule = (r: FreshnessThreshold['warnAfter']) => (r === null ? null : r ? { count: r.count, period: r.period } : { count: null, period: null });
+
+/** A UTC time as dbt writes a zone-aware datetime (Python's isoformat): `2016-09-19T14:45:51+00:00`, a fraction only when there is one. */
+function pythonIso(iso: string | undefined): string | undefined {
+  if (iso === undefined) return undefined;
+  const [whole, fraction = ''] = iso.replace(/Z$/, '').split('.');
+  const micros = fraction.padEnd(6, '0').slice(0, 6);
+  return `${whole}${/^0+$/.test(micros) ? '' : `.${micros}`}+00:00`;
+}
 
 /** target/sources.json (or `--output`) in dbt's sources v3 shape. */
 export function writeSourcesJson(path: { dir: string; name: string }, results: readonly FreshnessResult[], elapsed: number, invocationId: string, secrets: readonly string[] = []): string {
@@ -38,13 +46,17 @@ export function writeSourcesJson(path: { dir: string; name: string }, results: r
         ? { unique_id: r.uniqueId, error: r.message ?? '', status: r.status }
         : {
             unique_id: r.uniqueId,
-            max_loaded_at: r.maxLoadedAt,
-            snapshotted_at: r.snapshottedAt,
+            max_loaded_at: pythonIso(r.maxLoadedAt),
+            snapshotted_at: pythonIso(r.snapshottedAt),
             max_loaded_at_time_ago_in_s: r.ageSeconds,
             status: r.status,
             criteria: { warn_after: rule(r.criteria.warnAfter), error_after: rule(r.criteria.errorAfter), filter: r.criteria.filter ?? null },
             adapter_response: {},
-            timing: [{ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt }],
+            // dbt's two steps; compiling a source does nothing, so it takes no time.
+            timing: [
+              { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
+              { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
+            ],
             thread_id: 'Thread-1',
             execution_time: r.executionTime,
           },

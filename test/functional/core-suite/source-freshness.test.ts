@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbtProject, type DbtCase, type DbtProject } from '../adapter-suite/dbt-project.js';
+import * as F from './sources-fixtures.js';
+
+/*
+ * dbt-core tests/functional/sources/test_source_freshness.py (branch 1.10.latest): `source freshness`
+ * over the seeded `source` table (newest updated_at 2016-09-19 14:45:51), rows inserted 12 / 2 / 30 hours
+ * ago, sources.json's fields, --select/--exclude, freshness merged from source, table, their config: and
+ * dbt_project.yml, filters, loaded_at_query, explicit nulls, project hooks (source_freshness_run_project_hooks)
+ * and a source without loaded_at_field (ClickHouse has no metadata-based freshness, as dbt-clickhouse).
+ * sources.json is read where upstream reads the results of run_dbt.
+ */
+const MODELS = {
+  'schema.yml': F.MODELS_SCHEMA_YML,
+  'view_model.sql': F.MODELS_VIEW_MODEL_SQL,
+  'ephemeral_model.sql': F.MODELS_EPHEMERAL_MODEL_SQL,
+  'descendant_model.sql': F.MODELS_DESCENDANT_MODEL_SQL,
+  'multi_source_model.sql': F.MODELS_MULTI_SOURCE_MODEL_SQL,
+  'nonsource_descendant.sql': F.MODELS_NONSOURCE_DESCENDANT_SQL,
+};
+const SEEDS = {
+  'source.csv': F.SEEDS_SOURCE_CSV,
+  'other_table.csv': F.SEEDS_OTHER_TABLE_CSV,
+  'expected_multi_source.csv': F.SEEDS_EXPECTED_MULTI_SOURCE_CSV,
+  'other_source_table.csv': F.SEEDS_OTHER_SOURCE_TABLE_CSV,
+};
+const PROJECT = 'seed-paths: ["seeds"]\nquoting:\n  database: true\n  schema: true\n  identifier: true\nseeds:\n  quote_columns: true\n';
+
+const saved: Record<string, string | undefined> = {};
+beforeAll(() => {
+  for (const k of ['DBT_TEST_SCHEMA_NAME_VARIABLE', 'DBT_ENV_CUSTOM_ENV_key']) saved[k] = process.env[k];
+  process.env.DBT_TEST_SCHEMA_NAME_VARIABLE = 'test_run_schema';
+  process.env.DBT_ENV_CUSTOM_ENV_key = 'value';
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+const withVars = (p: DbtProject, args: string[]) => [...args, '--vars', JSON.stringify({ test_run_schema: p.schema, test_loaded_at: '`updated_at`' })];
+
+interface Fresh {
+  readonly p: DbtProject;
+  /** dbt's _set_updated_at_to: one row loaded `hours` from now (negative: ago). */
+  insertAt(hours: number): Promise<void>;
+  /** The max_loaded_at sources.json should show (the seed's newest row at first). */
+  lastInserted(): string;
+  /** `source freshness` with the vars; sources.json (or the `-o` file) read back. */
+  freshness(args?: string[], expectPass?: boolean | null, output?: string): Promise<{ out: string[]; data: any; results: any[] }>;
+}
+
+/** SuccessfulSourceFreshnessTest: the seeds loaded, ids of inserted rows from 101. */
+async function successful(c: Partial<DbtCase> = {}): Promise<Fresh> {
+  const p = dbtProject({ models: MODELS, seeds: SEEDS, macros: { 'macro.sql': F.MACROS_MACRO_SQL }, ...c, projectConfig: `${PROJECT}${c.projectConfig ?? ''}` });
+  await p.dbt(withVars(p, ['seed']));
+  let id = 101;
+  let last = '2016-09-19T14:45:51+00:00';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return {
+    p,
+    async insertAt(hours) {
+      const t = new Date(Date.now() + hours * 3600_000);
+      const text = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+      const cols = ['favorite_color', 'id', 'first_name', 'email', 'ip_address', 'updated_at'].map((c) => `\`${c}\``).join(',');
+      await p.query(`INSERT INTO \`${p.schema}\`.\`source\` (${cols}) VALUES ('blue',${id++},'Jake','abc@example.com','192.168.1.1','${text}')`);
+      last = `${text.replace(' ', 'T')}+00:00`;
+    },
+    lastInserted: () => last,
+    async freshness(args = [], expectPass = true, output) {
+      const r = await p.dbt(withVars(p, ['source', 'freshness', ...args]), { expectPass });
+      const data = p.readJson(output ?? 'target/sources.json');
+      return { out: r.out, data, results: data.results };
+    },
+  };
+}
+
+const byName = (results: any[]) => Object.fromEntries(results.map((r) => [r.unique_id.split('.').at(-1), r.status]));
+
+/** _assert_freshness_results: the file's keys and metadata, one result of `status` for test_table. */
+function assertFreshnessResults(f: Fresh, data: any, status: string, startedAt: Date) {
+  expect(new Set(Object.keys(data))).toEqual(new Set(['metadata', 'results', 'elapsed_time']));
+  expect(typeof data.elapsed_time).toBe('number');
+  expect(data.metadata.generated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
+  expect(new Date(data.metadata.generated_at).getTime()).toBeGreaterThanOrEqual(startedAt.getTime() - 1000);
+  expect(data.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/sources/v3.json');
+  expect(data.metadata.env).toEqual({ key: 'value' });
+  expect(data.results).toHaveLength(1);
+  const [r] = data.results;
+  expect(r).toEqual({
+    unique_id: 'source.test.test_source.test_table',
+    max_loaded_at: f.lastInserted(),
+    snapshotted_at: expect.any(String),
+    max_loaded_at_time_ago_in_s: expect.any(Number),
+    status,
+    criteria: { filter: null, warn_after: { count: 10, period: 'hour' }, error_after: { count: 18, period: 'hour' } },
+    adapter_response: expect.any(Object),
+    thread_id: expect.stringContaining('Thread-'),
+    execution_time: expect.any(Number),
+    timing: [
+      { name: 'compile', started_at: expect.any(String), completed_at: expect.any(String) },
+      { name: 'execute', started_at: expect.any(String), completed_at: expect.any(String) },
+    ],
+  });
+}
+
+describe('source freshness (sources/test_source_freshness.py)', () => {
+  for (const command of ['freshness', 'snapshot-freshness']) {
+    it(`TestSource${command === 'freshness' ? '' : 'Snapshot'}Freshness: error, then warn (12 h old), then pass (2 h old), written to -o`, async () => {
+      const f = await successful();
+      const started = new Date();
+      const run = async (out: string, status: string, pass: boolean) => {
+        const r = await f.p.dbt(withVars(f.p, ['source', command, '-o', out]), { expectPass: pass });
+        const data = f.p.readJson(out);
+        expect(data.results.map((x: any) => x.status)).toEqual([status]);
+        assertFreshnessResults(f, data, status, started);
+        return r;
+      };
+      await run('target/error_source.json', 'error', false);
+      await f.insertAt(-12);
+      await run('target/warn_source.json', 'warn', true);
+      await f.insertAt(-2);
+      await run('target/pass_source.json', 'pass', true);
+    });
+  }
+
+  it('TestSourceFreshnessSelection: --select source:test_source.test_table, a custom target-path', async () => {
+    const f = await successful({ projectConfig: 'target-path: logs_dir\n' });
+    await f.insertAt(-2);
+    await f.p.dbt(withVars(f.p, ['source', 'freshness', '--select', 'source:test_source.test_table']));
+    const data = f.p.readJson('logs_dir/sources.json');
+    assertFreshnessResults(f, data, 'pass', new Date(0));
+  });
+
+  it('TestSourceFreshnessExclude: --exclude the only source: no results', async () => {
+    const f = await successful();
+    await f.insertAt(-2);
+    const { results } = await f.freshness(['--exclude', 'source:test_source.test_table', '-o', 'target/exclude_source.json'], true, 'target/exclude_source.json');
+    expect(results).toHaveLength(0);
+  });
+
+  it('TestSourceFreshnessGraph: --select +descendant_model checks its source', async () => {
+    const f = await successful();
+    await f.insertAt(-2);
+    const { data } = await f.freshness(['--select', '+descendant_model', '-o', 'target/ancestor_source.json'], true, 'target/ancestor_source.json');
+    assertFreshnessResults(f, data, 'pass', new Date(0));
+  });
+
+  it('TestSourceFreshnessErrors: a source in a missing schema is a runtime error', async () => {
+    const f = await successful({ models: { 'schema.yml': F.ERROR_MODELS_SCHEMA_YML, 'model.sql': "select * from {{ source('test_source', 'test_table') }}\n" } });
+    const { results } = await f.freshness([], false);
+    expect(results.map((r) => r.status)).toEqual(['runtime error']);
+  });
+
+  it('TestSourceFreshnessFilter: the table\'s filter (id > 101) wins over the source\'s', async () => {
+    const f = await successful({ models: { 'schema.yml': F.FILTERED_MODELS_SCHEMA_YML } });
+    await f.freshness([], false);
+    await f.insertAt(-2); // id 101: filtered out
+    await f.freshness([], false);
+    await f.insertAt(-2); // id 102: fresh and kept
+    const { results } = await f.freshness([], true);
+    expect(results.map((r) => r.status)).toEqual(['pass']);
+  });
+
+  it('TestOverrideSourceFreshness: source, source config:, table, table config: and dbt_project.yml merged as dbt', async () => {
+    const f = await successful({ models: { 'schema.yml': F.OVERRIDE_FRESHNESS_MODELS_SCHEMA_YML }, projectConfig: 'sources:\n  +freshness:\n    error_after: {count: 24, period: hour}\n' });
+    await f.insertAt(-30);
+    const { results } = await f.freshness(['-o', 'target/pass_source.json'], false, 'target/pass_source.json');
+    expect(results).toHaveLength(4); // source_e: freshness null
+    const get = (name: string) => results.find((r) => r.unique_id === `source.test.test_source.${name}`);
+    const hour = (count: number) => ({ count, period: 'hour' });
+    expect(get('source_a')).toMatchObject({ status: 'error', criteria: { warn_after: hour(6), error_after: hour(24), filter: null } });
+    expect(get('source_b')).toMatchObject({ status: 'error', criteria: { warn_after: hour(6), error_after: hour(24), filter: null } });
+    expect(get('source_c')).toMatchObject({ status: 'warn', criteria: { warn_after: hour(6), error_after: null, filter: null } });
+    expect(get('source_d')).toMatchObject({ status: 'warn', criteria: { warn_after: hour(6), error_after: hour(72), filter: null } });
+  });
+
+  it('TestMetadataFreshnessFails: no loaded_at_field warns at parse and is a runtime error when checked', async () => {
+    const p = dbtProject({ models: { 'schema.yml': F.FRESHNESS_VIA_METADATA_SCHEMA_YML } });
+    const parse = await p.dbt(['parse']);
+    expect(parse.out.join('\n')).toContain("The configured adapter does not support metadata-based freshness. A loaded_at_field must be specified for source 'test_source.test_table'.");
+    await p.dbt(['source', 'freshness'], { expectPass: false });
+    const { results } = p.readJson('target/sources.json');
+    expect(results).toHaveLength(1);
+    expect(results[0].status).toBe('runtime error');
+    expect(results[0].error).toContain('Could not compute freshness for source test_table');
+  });
+
+  const HOOKS = "on-run-start: [\"{{ log('on-run-start hooks called') }}\"]\non-run-end: [\"{{ log('on-run-end hooks called') }}\"]\n";
+  it('TestHooksInSourceFreshnessDefault / TestHooksInSourceFreshness: project hooks run by default and with the flag', async () => {
+    for (const flags of ['', 'flags:\n  source_freshness_run_project_hooks: true\n']) {
+      const f = await successful({ projectConfig: HOOKS + flags });
+      const { out } = await f.freshness([], false);
+      // _assert_project_hooks_called: the hooks' names are in the log.
+      expect(out.join('\n')).toContain('test.on-run-start.0');
+      expect(out.join('\n')).toContain('test.on-run-end.0');
+    }
+  });
+
+  it('TestHooksInSourceFreshnessDisabled / ProjectHooksNotRun: source_freshness_run_project_hooks: false skips them, with dbt\'s deprecation', async () => {
+    const f = await successful({ projectConfig: `${HOOKS}flags:\n  source_freshness_run_project_hooks: false\n` });
+    const { out } = await f.freshness([], false);
+    const text = out.join('\n');
+    for (const absent of ['on-run-start hooks called', 'on-run-end hooks called', 'test.on-run-start.0', 'test.on-run-end.0']) expect(text).not.toContain(absent);
+    // dbt's SourceFreshnessProjectHooksNotRun deprecation.
+    expect(text).toContain('source-freshness-project-hooks');
+    expect(text).toContain('the `source freshness` command will start running `on-run-start` and `on-run-end` hooks by default');
+  });
+
+  it('TestHooksInSourceFreshnessError: a failing on-run-start hook is reported', async () => {
+    const p = dbtProject({
+      models: { 'schema.yml': F.ERROR_MODELS_SCHEMA_YML, 'model.sql': "select * from {{ source('test_source', 'test_table') }}\n" },
+      projectConfig: 'on-run-start: ["select fake_column from table_does_not_exist"]\nflags:\n  source_freshness_run_project_hooks: true\n',
+    });
+    const r = await p.dbt(['source', 'freshness'], { expectPass: false });
+    const text = r.out.join('\n');
+    // dbt's RunResultError of the hook: its name and the warehouse's error.
+    expect(text).toMatch(/test\.on-run-start\.0[^\n]*failed|on-run-start[\s\S]*table_does_not_exist/);
+    expect(text).toContain('table_does_not_exist');
+  });
+
+  for (const [name, yml] of [
+    ['TestSourceFreshnessCustomSQL', F.FRESHNESS_VIA_CUSTOM_SQL_SCHEMA_YML],
+    ['TestSourceFreshnessCustomSQLConfig', F.FRESHNESS_VIA_CUSTOM_SQL_CONFIG_SCHEMA_YML],
+  ] as const) {
+    it(`${name}: loaded_at_field, loaded_at_query over {{ this }}, and a current_timestamp query`, async () => {
+      const f = await successful({ models: { 'schema.yml': yml } });
+      const { results } = await f.freshness([], true);
+      expect(byName(results)).toEqual({ source_a: 'warn', source_b: 'warn', source_c: 'pass' });
+    });
+  }
+
+  it('TestSourceFreshnessCustomSQLSourceConfig: a source-level loaded_at_query', async () => {
+    const f = await successful({ models: { 'schema.yml': F.FRESHNESS_VIA_CUSTOM_SQL_SOURCE_CONFIG_SCHEMA_YML } });
+    const { results } = await f.freshness([], true);
+    expect(byName(results)).toEqual({ source_c: 'pass' });
+  });
+
+  for (const [name, yml] of [
+    ['TestSourceFreshnessExplicitNullInTable', F.FRESHNESS_WITH_EXPLICIT_NULL_IN_TABLE_SCHEMA_YML],
+    ['TestSourceFreshnessExplicitNullInSource', F.FRESHNESS_WITH_EXPLICIT_NULL_IN_SOURCE_SCHEMA_YML],
+  ] as const) {
+    it(`${name}: config: {freshness: null} turns freshness off`, async () => {
+      const f = await successful({ models: { 'schema.yml': yml } });
+      const { results } = await f.freshness([], true);
+      expect(byName(results)).toEqual({});
+    });
+  }
+});
