@@ -84,10 +84,12 @@ group by 1`,
     const { p: ip, project: p } = setup({
       'models/stats.sql': `select g,
     stddev(x) as sd,
+    stddev(distinct x) as sd_distinct,
+    variance(x) filter (where x > 1) as var_over_1,
     coalesce(variance(x), 0) as var_or_0,
     median(x) as med,
     approx_count_distinct(x) as distinct_x
-from (select arrayJoin([(1, 10), (2, 1), (2, 2), (2, 3), (2, 10)]) as r, r.1 as g, r.2 as x)
+from (select arrayJoin([(1, 10), (1, 10), (2, 1), (2, 2), (2, 3), (2, 10)]) as r, r.1 as g, r.2 as x)
 group by g`,
       'models/date_median.sql': `select median(d) as med, toTypeName(median(d)) as t, median(n) as med_n from (select arrayJoin([toDate('2024-01-01'), toDate('2024-01-03')]) as d, toNullable(toDateTime('2024-01-01 00:00:00') + toDayOfMonth(d)) as n)`,
       'models/stats_window.sql': `select g, x, stddev(x) over (partition by g) as sd, median(x) over (partition by g) as med
@@ -98,9 +100,10 @@ from (select arrayJoin([(1, 10), (2, 1), (2, 4)]) as r, r.1 as g, r.2 as x)`,
     expect(await queryRows(p, `select toString(med) as med, t, toString(med_n) as med_n from ${ip.schema}.date_median`)).toEqual([
       { med: '2024-01-02', t: 'Nullable(Date)', med_n: '2024-01-01 00:00:02' },
     ]);
-    expect(await queryRows(p, `select g, sd, var_or_0, med, distinct_x from ${ip.schema}.stats order by g`)).toEqual([
-      { g: 1, sd: null, var_or_0: 0, med: 10, distinct_x: '1' },
-      { g: 2, sd: Math.sqrt(50 / 3), var_or_0: 50 / 3, med: 2.5, distinct_x: '4' },
+    // g 1 holds 10 twice: its stddev is 0, of its one distinct value NULL (Postgres), as is the variance of one value over 1.
+    expect(await queryRows(p, `select g, sd, sd_distinct, var_over_1, var_or_0, med, distinct_x from ${ip.schema}.stats order by g`)).toEqual([
+      { g: 1, sd: 0, sd_distinct: null, var_over_1: 0, var_or_0: 0, med: 10, distinct_x: '1' },
+      { g: 2, sd: Math.sqrt(50 / 3), sd_distinct: Math.sqrt(50 / 3), var_over_1: 19, var_or_0: 50 / 3, med: 2.5, distinct_x: '4' },
     ]);
     expect(await queryRows(p, `select g, x, sd, med from ${ip.schema}.stats_window order by g, x`)).toEqual([
       { g: 1, x: 10, sd: null, med: 10 },

@@ -37,8 +37,11 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     expect(warehouseFunctionNames('select stddevOrNull(x), medianOrNull(y), MEDIAN(z) over (partition by g), approx_count_distinct(u), every(b) from t')).toBe(
       "select if(count(x) > 1, stddevSamp(x), NULL), CAST(quantileExactInclusive(0.5)(toNullable(toFloat64(y))), if(toTypeName(assumeNotNull(y)) LIKE '%Date%', concat('Nullable(', toTypeName(assumeNotNull(y)), ')'), 'Nullable(Float64)')), quantileExactInclusive(0.5)(toNullable(toFloat64(z))) over (partition by g), uniq(u), minOrNull(toBool(b)) from t",
     );
-    for (const sql of ['select stddevSamp(x), varSamp(x), t.median(x), stddev(x) filter (where x > 0), stddev(distinct x) from t'])
-      expect(warehouseFunctionNames(sql)).toBe(sql);
+    for (const sql of ['select stddevSamp(x), varSamp(x), t.median(x) from t']) expect(warehouseFunctionNames(sql)).toBe(sql);
+    // DISTINCT, FILTER and OVER go to the count too.
+    expect(warehouseFunctionNames('select stddev(x) filter (where x > 0), stddev(distinct x), variance(DISTINCT x) FILTER (WHERE k = 1) over (partition by g) from t')).toBe(
+      'select if(count(x) FILTER (where x > 0) > 1, stddevSamp(x) FILTER (where x > 0), NULL), if(count(distinct x) > 1, stddevSamp(distinct x), NULL), if(count(DISTINCT x) FILTER (WHERE k = 1) OVER (partition by g) > 1, varSamp(DISTINCT x) FILTER (WHERE k = 1) OVER (partition by g), NULL) from t',
+    );
   });
 
   it("leaves ClickHouse's MD5, qualified names, columns, strings and comments alone", () => {

@@ -28,7 +28,7 @@ import { toDateExpression, toTimestampExpression } from './date-parse.js';
  * - to_char(d, 'YYYY-MM') / Snowflake's to_varchar: a date template as formatDateTime (date-format.ts; other
  *   templates left as written);
  * - try_cast(x AS T) for numbers and text: NULL where x does not read as T (try-cast.ts);
- * - stddev / stddev_samp / variance / var_samp(x) (also `… over (…)`): a sample statistic of one value is NULL everywhere
+ * - stddev / stddev_samp / variance / var_samp(x) (also `distinct x`, `… filter (where …)`, `… over (…)`): a sample statistic of one value is NULL everywhere
  *   else, NaN on ClickHouse (which `coalesce(stddev(x), 0)` and `is null` do not see), and ClickHouse has no variance
  *   → if(count(x) > 1, stddevSamp(x) / varSamp(x), NULL); ClickHouse's own stddevSamp/varSamp are left alone;
  * - median(x): exact (the mean of the two middle values for an even count) on Snowflake, DuckDB, Redshift, Databricks;
@@ -147,19 +147,26 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
     case 'stddev_samp':
     case 'variance':
     case 'var_samp': {
-      if (args.length !== 1 || /^distinct\b/i.test(text(0))) return undefined;
+      if (args.length !== 1) return undefined;
       const fn = /^(stddev|stddev_samp)$/i.test(name) ? 'stddevSamp' : 'varSamp';
-      // A window call counts over the same window; a FILTER clause is left as written.
-      const over = /^\s*over\s*(\(|[A-Za-z_][\w$]*)/i.exec(code.slice(close + 1));
-      if (/^\s*filter\s*\(/i.test(code.slice(close + 1))) return undefined;
+      // The count takes the call's DISTINCT, FILTER (WHERE …) and window: a statistic of one (distinct, passing) value is NULL.
       let end = close + 1;
-      let window = '';
-      if (over) {
-        end = over[1] === '(' ? closingParen(code, close + over[0].length) + 1 : close + 1 + over[0].length;
-        if (end <= 0) return undefined;
-        window = ` OVER ${sql.slice(close + 1 + over[0].length - over[1]!.length, end).trim()}`;
+      let clauses = '';
+      const filter = /^\s*filter\s*\(/i.exec(code.slice(end));
+      if (filter) {
+        const filterEnd = closingParen(code, end + filter[0].length - 1) + 1;
+        if (filterEnd <= 0) return undefined;
+        clauses = ` FILTER ${sql.slice(end + filter[0].length - 1, filterEnd).trim()}`;
+        end = filterEnd;
       }
-      return { at, end, text: `if(count(${text(0)})${window} > 1, ${fn}(${text(0)})${window}, NULL)` };
+      const over = /^\s*over\s*(\(|[A-Za-z_][\w$]*)/i.exec(code.slice(end));
+      if (over) {
+        const overEnd = over[1] === '(' ? closingParen(code, end + over[0].length - 1) + 1 : end + over[0].length;
+        if (overEnd <= 0) return undefined;
+        clauses += ` OVER ${sql.slice(end + over[0].length - over[1]!.length, overEnd).trim()}`;
+        end = overEnd;
+      }
+      return { at, end, text: `if(count(${text(0)})${clauses} > 1, ${fn}(${text(0)})${clauses}, NULL)` };
     }
   }
   return undefined;
