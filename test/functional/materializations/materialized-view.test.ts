@@ -358,13 +358,51 @@ describe('materialized_view writing into a table model (target: ref(...)), sever
     expectStatuses(r, { events_mv: 'error' });
     expect(r.results[0]!.message).toMatch(/clicks_mv \(catchup: false/);
     expect(await total()).toEqual(before);
-    // Without the catchup: false view, a full refresh of events_mv recomputes the target from both sources: no row twice.
+    // With catchup now on, recomputing would add clicks' history (c: 1 -> 2), a change to a view not selected: refused too.
     p.write({ 'models/clicks_mv.sql': FROM('clicks') });
     expect((await reopen(p).run({ select: ['clicks_mv'] })).results[0]!.message).toBe('OK unchanged');
+    const adding = await reopen(p).run({ select: ['events_mv'], fullRefresh: true });
+    expectStatuses(adding, { events_mv: 'error' });
+    expect(adding.results[0]!.message).toMatch(/the table is not what they give: .*1 row it does not hold would come in \(history a view never brought in/);
+    expect(await total()).toEqual(before);
+    // The target recomputed (as asked), a full refresh of events_mv recomputes it from both sources exactly: no row twice.
+    expect((await reopen(p).run({ select: ['activity'], fullRefresh: true })).results[0]!.message).toBe('OK rebuilt (full refresh): 4 rows from 2 materialized views');
     const ok = await reopen(p).run({ select: ['events_mv'], fullRefresh: true });
     expectStatuses(ok, { events_mv: 'success' });
     expect(ok.results[0]!.message).toBe('OK rebuilt its target (full refresh): 4 rows (4 backfilled)');
     expect(await total()).toEqual([{ kind: 'a', n: '2' }, { kind: 'b', n: '1' }, { kind: 'c', n: '2' }, { kind: 'd', n: '1' }]);
+  });
+
+  it('--full-refresh of one view is refused when the table holds rows no view gives back (a manual backfill), the rows kept; exact again once they are gone', async () => {
+    const { p, project, insert, rows } = await withSources({ 'models/activity.sql': TARGET, 'models/events_mv.sql': FROM('events'), 'models/clicks_mv.sql': FROM('clicks') });
+    await insert('events', events(1, 3));
+    await insert('clicks', "(1, 'c')");
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success', clicks_mv: 'success' });
+    await insert('events', events(4, 1));
+    // History loaded into the table by hand: no view's source has it.
+    await insert('activity', "('old', 7)");
+    const total = () => rows('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind');
+    const before = [
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '2' },
+      { kind: 'c', n: '1' },
+      { kind: 'old', n: '7' },
+    ];
+    expect(await total()).toEqual(before);
+    p.write({ 'models/events_mv.sql': FROM('events').replace('select kind,', 'select upper(kind) as kind,') });
+    const r = await reopen(p).run({ select: ['events_mv'], fullRefresh: true });
+    expectStatuses(r, { events_mv: 'error' });
+    expect(r.results[0]!.message).toMatch(/events_mv: --full-refresh would recompute its target \S+\.activity from every view's source, but the table is not what they give: 1 row of it that no view's source gives back would be lost or changed \(inserted into the table directly/);
+    expect(await total()).toEqual(before);
+    expect(await objects(project, p.schema)).toEqual(['activity:SummingMergeTree', 'clicks:MergeTree', 'clicks_mv:MaterializedView', 'events:MergeTree', 'events_mv:MaterializedView']);
+    // The views still capture.
+    await insert('clicks', "(2, 'c')");
+    expect(await total()).toEqual([{ kind: 'a', n: '2' }, { kind: 'b', n: '2' }, { kind: 'c', n: '2' }, { kind: 'old', n: '7' }]);
+    // The hand-made rows gone, the table is exactly what its views give: only events_mv's rows change.
+    await (await project.adapter()).client.command(`ALTER TABLE ${p.schema}.activity DELETE WHERE kind = 'old' SETTINGS mutations_sync = 2`);
+    const ok = await reopen(p).run({ select: ['events_mv'], fullRefresh: true });
+    expectStatuses(ok, { events_mv: 'success' });
+    expect(await total()).toEqual([{ kind: 'A', n: '2' }, { kind: 'B', n: '2' }, { kind: 'c', n: '2' }]);
   });
 
   it('a view whose columns do not fit the target is an error naming the columns; a table target is required', async () => {

@@ -10,6 +10,7 @@ import { addingUnit, hasExplicitTarget, isRefreshable, mvRelationOf, ownUnit, ta
 import { createMvBasic, fullMvSupport } from '../mv/mv-basic.js';
 import { materializeRefreshable } from '../mv/refreshable.js';
 import { siblingsLosingRows, unsafeViewRefresh } from '../mv/view-full-refresh.js';
+import { inexactViewRefresh, refreshDifference } from '../mv/view-refresh-check.js';
 import { applySchemaChange } from './schema-change.js';
 import type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
 
@@ -165,6 +166,9 @@ async function feedExplicit(ctx: MaterializeContext, unit: Unit, placeholder: bo
     // Only when no other view's rows would be lost by recomputing the target (view-full-refresh.ts).
     const lost = await siblingsLosingRows(adapter, unit, node);
     if (lost.length) throw unsafeViewRefresh(node, unit, target.name, lost);
+    // …and when the table holds exactly what its model and views give (no manual backfill, nothing a recompute would add).
+    const difference = await refreshDifference(adapter, unit, signal);
+    if (difference.notReproduced || difference.added) throw inexactViewRefresh(node, unit, target.name, difference);
     return built(await rebuildUnit(adapter, unit, signal), 'rebuilt its target (full refresh)');
   }
   const columnsFit = async () => {
