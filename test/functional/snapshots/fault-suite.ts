@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openedPerTest } from '../../helpers/inline-project.js';
-import { injectFaults } from './faults.js';
+import { injectFaults, type FaultMode } from './faults.js';
 import { atTime, changeSource, history, leftovers, projectFiles, runSteps, STEPS, type Variant } from './scenario.js';
 import { useApplyPath } from './snapshot-fixture.js';
 
@@ -13,8 +13,8 @@ import { useApplyPath } from './snapshot-fixture.js';
  * tests do the same with a real server and real killed processes.
  * (Called by fault-tolerance-*.test.ts, one file per apply path, so they run side by side.)
  */
-export function faultSuite(path: 'hardlink' | 'rewrite', variants: readonly Variant[]): void {
-  describe(`snapshot runs that fail or die at any statement (${path})`, () => {
+export function faultSuite(path: 'hardlink' | 'rewrite', variants: readonly Variant[], modes: readonly FaultMode[] = ['fail', 'die']): void {
+  describe(`snapshot runs that ${modes.join(' or ')} at any statement (${path})`, () => {
   const setup = openedPerTest();
 
   it.each(variants.map((v) => [v.name, v] as const))('%s', async (_name, variant) => {
@@ -43,7 +43,7 @@ export function faultSuite(path: 'hardlink' | 'rewrite', variants: readonly Vari
     expect(after).not.toEqual(before);
     expect(statements).toBeGreaterThan(10);
 
-    for (const mode of ['fail', 'die'] as const)
+    for (const mode of modes)
       for (let k = 1; k <= statements; k++) {
         await restore();
         faults.arm(k, mode);
