@@ -56,7 +56,7 @@ export async function runProjectHooks(ctx: RunContext, which: ProjectHook['which
 
 /** dbt's RunResult as `results` in on-run-end shows it: attributes of the result and its node. */
 function resultObject(r: NodeResult): Record<string, unknown> {
-  return {
+  const result: Record<string, unknown> = {
     node: nodeDict(r.node),
     unique_id: r.uniqueId,
     status: r.status,
@@ -67,6 +67,11 @@ function resultObject(r: NodeResult): Record<string, unknown> {
     thread_id: r.threadId ?? 'Thread-1',
     timing: r.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
   };
+  // dbt's RunResult.to_dict() (artifacts/test_run_results.py logs it): its fields, unique_id being a
+  // property there. Not enumerable, so the result's keys stay its attributes.
+  const { unique_id: _, ...fields } = result;
+  Object.defineProperty(result, 'to_dict', { value: () => ({ ...fields, batch_results: null }), enumerable: false });
+  return result;
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { bindArgs, splitArgs } from './call-args.js';
 import { jinjaJson } from './jinja-compat/filters.js';
-import { pyTuple } from './jinja-compat/python-values.js';
+import { pyStr, pyTuple } from './jinja-compat/python-values.js';
 import { toList } from './jinja-compat/python-methods.js';
 import { pythonModules } from './modules/index.js';
 import { DateTime, UTC } from './modules/datetime.js';
@@ -105,11 +105,12 @@ export function baseContext(options: { readonly log: (message: string, level: 'i
     },
     log: (...args: unknown[]) => {
       const a = bindArgs(args, ['msg', 'info']);
-      options.log(String(a.msg ?? ''), a.info ? 'info' : 'debug');
+      // Python's str(): a list or dict logs as ['a'] / {'k': 1}, not [object Object].
+      options.log(pyStr(a.msg ?? ''), a.info ? 'info' : 'debug');
       return '';
     },
     print: (msg: unknown) => {
-      options.log(String(msg), 'info');
+      options.log(pyStr(msg), 'info');
       return '';
     },
   };
