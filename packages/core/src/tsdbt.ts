@@ -187,8 +187,8 @@ const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
   test: ['test', 'unit_test'],
   seed: ['seed'],
   snapshot: ['snapshot'],
-  build: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query'],
-  compile: ['model', 'snapshot', 'test', 'unit_test', 'analysis'],
+  build: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query', 'function'],
+  compile: ['model', 'snapshot', 'test', 'unit_test', 'analysis', 'function'],
   'source load': ['source'],
   clone: ['model', 'seed', 'snapshot'],
 };
@@ -403,7 +403,7 @@ export class TsdbtProject {
         fromWarehouse = true;
         continue;
       }
-      if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis') continue;
+      if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis' && node.resourceType !== 'function') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
       fromMemo.push(undefined);
       if (node.renderAtRuntime) {
@@ -470,7 +470,7 @@ export class TsdbtProject {
     const rendered = this.loaded.renderer.renderString(sql, '<inline>', state);
     const fake = { ...[...this.manifest.nodes.values()][0]!, uniqueId: 'sql_operation.inline', name: 'inline' } as ManifestNode;
     for (const ref of state.refs)
-      if (!this.index.resolve(refTarget(ref), undefined))
+      if (!ref.function && !this.index.resolve(refTarget(ref), undefined))
         throw new ProjectError('unknown_ref', `Error parsing inline query: ${refText(ref)} in --inline does not name a model or seed`, { file: '<inline>' });
     return compileSql(this.index, fake, rendered).trim();
   }

@@ -24,6 +24,8 @@ export interface DbtCase {
   readonly snapshots?: Record<string, string>;
   readonly macros?: Record<string, string>;
   readonly analyses?: Record<string, string>;
+  /** dbt 1.11's functions/ folder (UDFs). */
+  readonly functions?: Record<string, string>;
   /** Extra top-level keys of dbt_project.yml, as YAML text (e.g. `models:\n  +materialized: table`). */
   readonly projectConfig?: string;
   /** Files at other paths of the project. */
@@ -86,6 +88,7 @@ export function dbtProject(c: DbtCase): DbtProject {
     ...under('snapshots', c.snapshots),
     ...under('macros', c.macros),
     ...under('analyses', c.analyses),
+    ...under('functions', c.functions),
     ...c.files,
   });
   mkdirSync(join(dir, 'models'), { recursive: true });

@@ -8,7 +8,7 @@ const COMMAND_TYPES: Record<'ls' | 'build' | 'test' | 'clone', { all: readonly s
   // dbt's ListTask: every type; `default` leaves analyses out.
   ls: { all: DBT_TYPES, default: DBT_TYPES.filter((t) => t !== 'analysis') },
   // dbt 1.10's BuildTask: exposures and saved queries run as no-op nodes.
-  build: { all: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query'], default: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query'] },
+  build: { all: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query', 'function'], default: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query', 'function'] },
   test: { all: ['test', 'unit_test'], default: ['test', 'unit_test'] },
   clone: { all: ['model', 'seed', 'snapshot'], default: ['model', 'seed', 'snapshot'] },
 };

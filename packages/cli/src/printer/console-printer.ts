@@ -36,6 +36,8 @@ const time = () => new Date().toTimeString().slice(0, 8);
 function describe(node: ManifestNode): string {
   if (node.resourceType === 'exposure') return `exposure ${node.name}`;
   if (node.resourceType === 'saved_query') return `saved query ${node.name}`;
+  // dbt's FunctionRunner.describe_node.
+  if (node.resourceType === 'function') return `function ${node.relation.identifier}`;
   const rel = `${node.relation.schema}.${node.relation.identifier}`;
   if (node.resourceType === 'model') return `sql ${node.config.materialized} model ${rel}`;
   if (node.resourceType === 'seed') return `seed file ${rel}`;

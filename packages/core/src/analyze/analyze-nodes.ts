@@ -137,6 +137,7 @@ async function analyzeOne(ctx: AnalyzeContext, tests: TestChecker, id: string): 
       return analyzeSnapshot(ctx, node);
     case 'unit_test':
     case 'analysis':
+    case 'function':
     // A unit test reads fixtures, not relations; exposures and the semantic layer's resources are not built.
     case 'exposure':
     case 'metric':

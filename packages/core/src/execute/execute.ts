@@ -15,6 +15,7 @@ import { inThread, threadName } from './thread-context.js';
 import { withStatementSettings } from '../adapter/statement-settings.js';
 import { partitionInsertSettings } from '../adapter/table-ddl.js';
 import { withQueryComment } from '../adapter/query-comment.js';
+import { runFunction } from './run-function.js';
 import { runClone } from './run-clone.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 import { overridesGetTestSql } from './test-sql-override.js';
@@ -105,6 +106,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (ctx.clone) return runClone(ctx, node as ModelNode | SeedNode | SnapshotNode);
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
+      if (node.resourceType === 'function') return runFunction(ctx, node);
       noVariant ??= ctx.adapter.hasSetting('use_variant_as_common_type').catch(() => false);
       if (node.resourceType === 'unit_test') {
         // The tested model's SQL with the common types and rounding CASTs its run has.

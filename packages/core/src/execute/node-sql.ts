@@ -192,7 +192,7 @@ export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode |
  * built by the run, so reading it first cannot go wrong (codegen reads its sources at run time).
  */
 function assertParentsKnown(ctx: RunContext, node: ManifestNode, state: RenderState): void {
-  const calls = state.refs.map((r) => ({ target: refTarget(r), text: refText(r) }));
+  const calls = state.refs.filter((r) => !r.function).map((r) => ({ target: refTarget(r), text: refText(r) }));
   for (const { target, text } of calls) {
     const found = ctx.index.resolve(target, node);
     if (!found) continue; // compileSql names it

@@ -21,6 +21,9 @@ export function runsIn(command: Command, node: ManifestNode): boolean {
       return command === 'test' || command === 'build';
     case 'source':
       return command === 'source load' && node.external !== undefined;
+    // dbt 1.11: functions are built by build (its FunctionRunner), not by run.
+    case 'function':
+      return command === 'build';
     // dbt 1.10's build: no-op runners (their result says the nodes upstream were built).
     case 'exposure':
     case 'saved_query':

@@ -38,9 +38,9 @@ const IGNORED_ROOT_YAML = new Set(['project.yml', 'dbt_project.yml', 'profiles.y
  * (keys under the package's name, and top-level `+` keys) is returned separately, because dbt
  * applies it last, over the node's own config() calls (context_config.py).
  */
-export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'unit_tests' | 'sources', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[]; unrendered: { own: PartialConfig; rootOverride: PartialConfig[] } } {
+export function projectConfigLayers(root: ProjectRoot, kind: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'unit_tests' | 'sources' | 'functions', fqn: readonly string[]): { own: PartialConfig; rootOverride: PartialConfig[]; unrendered: { own: PartialConfig; rootOverride: PartialConfig[] } } {
   const treeOf = (pf: ProjectRoot['projectFile']) =>
-    kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : kind === 'snapshots' ? pf.snapshotsConfig : kind === 'unit_tests' ? pf.unitTestsConfig : kind === 'sources' ? pf.sourcesConfig : pf.testsConfig;
+    kind === 'models' ? pf.modelsConfig : kind === 'seeds' ? pf.seedsConfig : kind === 'snapshots' ? pf.snapshotsConfig : kind === 'unit_tests' ? pf.unitTestsConfig : kind === 'sources' ? pf.sourcesConfig : kind === 'functions' ? pf.functionsConfig : pf.testsConfig;
   const pf = root.projectFile;
   const own = folderConfig(treeOf(pf), fqn, pf.file, pf.yaml.lineOf, [kind]);
   const rootOverride = root.root ? [folderConfig(treeOf(root.root), fqn, root.root.file, root.root.yaml.lineOf, [kind])] : [];
@@ -75,7 +75,7 @@ export interface SchemaFile {
 
 /** The folders of a project whose YAML files are schema files (dbt reads them from every resource path; macro paths hold `macros:` properties). */
 export function schemaPaths(pf: ProjectRoot['projectFile']): string[] {
-  return [...new Set([...pf.modelPaths, ...pf.seedPaths, ...pf.snapshotPaths, ...pf.macroPaths, ...pf.analysisPaths, ...pf.testPaths])];
+  return [...new Set([...pf.modelPaths, ...pf.seedPaths, ...pf.snapshotPaths, ...pf.macroPaths, ...pf.analysisPaths, ...pf.testPaths, ...pf.functionPaths])];
 }
 
 /** A root YAML file's text for the `version:` check (not yet known to be a schema file: never an error). */
@@ -107,13 +107,13 @@ export function readSchemaFiles(root: ProjectRoot, render: (text: string, file: 
   });
 }
 
-export function collectPatches<K extends 'models' | 'seeds' | 'snapshots' | 'singularTests' | 'analyses'>(files: readonly SchemaFile[], kind: K): Map<string, SchemaFileContents[K][number]> {
+export function collectPatches<K extends 'models' | 'seeds' | 'snapshots' | 'singularTests' | 'analyses' | 'functions'>(files: readonly SchemaFile[], kind: K): Map<string, SchemaFileContents[K][number]> {
   const out = new Map<string, SchemaFileContents[K][number]>();
   for (const f of files)
     for (const patch of f.contents[kind]) {
       const previous = out.get(patch.name);
       if (previous)
-        throw new ProjectError('duplicate_patch', `${{ models: 'Model', seeds: 'Seed', snapshots: 'Snapshot', singularTests: 'Singular test', analyses: 'Analysis' }[kind]} '${patch.name}' is described twice: ${previous.file}:${previous.line} and ${patch.file}:${patch.line}`, {
+        throw new ProjectError('duplicate_patch', `${{ models: 'Model', seeds: 'Seed', snapshots: 'Snapshot', singularTests: 'Singular test', analyses: 'Analysis', functions: 'Function' }[kind]} '${patch.name}' is described twice: ${previous.file}:${previous.line} and ${patch.file}:${patch.line}`, {
           file: patch.file,
           line: patch.line,
           hint: 'Keep one YAML entry per resource.',

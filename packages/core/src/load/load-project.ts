@@ -46,6 +46,7 @@ import { schemaEntriesOf, type SchemaFileEntries } from './warm-yaml-update.js';
 import { loadUnitTests } from './load-unit-tests.js';
 import { loadSemanticNodes } from './load-semantic-nodes.js';
 import { loadAnalyses } from './load-analyses.js';
+import { loadFunctions } from './load-functions.js';
 import { unusedConfigPathsWarning } from './unused-config-paths.js';
 import { collectSourceOverrides, type SourceOverride } from './source-overrides.js';
 import { GenericTestMemo, genericTestMemoOf } from './generic-test-memo.js';
@@ -143,7 +144,7 @@ const INERT_CONFIG_KEYS = ['inserts_only'] as const;
 /** Two nodes with one unique id (e.g. two model files with one name). */
 export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectError {
   // dbt's DuplicateResourceNameError words (its NodeType.pluralize), then both files.
-  const kinds = node.resourceType === 'analysis' ? 'analyses' : node.resourceType === 'test' ? 'data_tests' : node.resourceType === 'saved_query' ? 'saved_queries' : `${node.resourceType}s`;
+  const kinds = node.resourceType === 'analysis' ? 'analyses' : node.resourceType === 'function' ? 'functions' : node.resourceType === 'test' ? 'data_tests' : node.resourceType === 'saved_query' ? 'saved_queries' : `${node.resourceType}s`;
   return new ProjectError('duplicate_node', `dbt found two ${kinds} with the name "${node.name}": ${clash.originalFilePath} and ${node.originalFilePath}`, {
     file: node.originalFilePath,
     line: node.line,
@@ -187,7 +188,7 @@ function warnUnknownOnSchemaChange(nodes: Iterable<ManifestNode>, onLog: (messag
 
 function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): ProjectFile {
   const tree = (t: Readonly<Record<string, unknown>>) => renderConfigValues(t, render) as Record<string, unknown>;
-  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), unitTestsConfig: tree(pf.unitTestsConfig), testsConfig: tree(pf.testsConfig), sourcesConfig: tree(pf.sourcesConfig), semanticConfigs: { exposure: tree(pf.semanticConfigs.exposure), metric: tree(pf.semanticConfigs.metric), semantic_model: tree(pf.semanticConfigs.semantic_model), saved_query: tree(pf.semanticConfigs.saved_query) } };
+  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), unitTestsConfig: tree(pf.unitTestsConfig), testsConfig: tree(pf.testsConfig), sourcesConfig: tree(pf.sourcesConfig), functionsConfig: tree(pf.functionsConfig), semanticConfigs: { exposure: tree(pf.semanticConfigs.exposure), metric: tree(pf.semanticConfigs.metric), semantic_model: tree(pf.semanticConfigs.semantic_model), saved_query: tree(pf.semanticConfigs.saved_query) } };
 }
 
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
@@ -327,6 +328,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const [name, p] of testPatches)
       if (!testNames.has(name)) onLog(`Did not find matching node for patch with name '${name}' in the 'data_tests' section of file '${p.file}'`, 'warn');
     for (const node of loadAnalyses(root, renderer, collectPatches(ownSchemaFiles, 'analyses'))) addOwn(node);
+    for (const node of loadFunctions(root, renderer, collectPatches(ownSchemaFiles, 'functions'), target)) addOwn(node);
 
     const testCtx = testContextOf(root, renderer);
     const sourceTests = new Map(ownSchemaFiles.flatMap((f) => f.contents.sources).map((s) => [`source.${pf.name}.${s.sourceName}.${s.name}`, s.tests]));

@@ -26,6 +26,6 @@ export function withMvTarget(config: NodeConfig, refs: RefCall[], file: string):
       file,
       hint: "Write config(target=ref('events_agg')) in the model, or target: events_agg in YAML.",
     });
-  if (!refs.some((r) => r.name === name)) refs.push({ name });
+  if (!refs.some((r) => r.name === name && !r.function)) refs.push({ name });
   return Object.freeze({ ...config, target: name });
 }

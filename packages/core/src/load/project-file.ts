@@ -43,6 +43,10 @@ export interface ProjectFile {
   readonly cleanTargets: readonly string[];
   /** `analysis-paths` (default analyses). */
   readonly analysisPaths: readonly string[];
+  /** `function-paths` (dbt 1.11, default functions): user-defined functions' files. */
+  readonly functionPaths: readonly string[];
+  /** `functions:` in dbt_project.yml: +schema, +volatility, +type… by project and folders. */
+  readonly functionsConfig: Readonly<Record<string, unknown>>;
   /** `asset-paths`: folders `docs generate` copies into the target folder (images the docs link to). */
   readonly assetPaths: readonly string[];
   /**
@@ -122,12 +126,14 @@ export function readProjectFile(projectRoot: string): ProjectFile {
       ...paths('seed-paths', 'data-paths', ['seeds']),
       ...list('snapshot-paths', ['snapshots']),
       ...list('analysis-paths', ['analyses']),
+      ...list('function-paths', ['functions']),
       ...list('macro-paths', ['macros']),
       ...list('test-paths', ['tests']),
     ]),
     targetPath: typeof d['target-path'] === 'string' ? d['target-path'] : 'target',
     cleanTargets: list('clean-targets', [typeof d['target-path'] === 'string' ? d['target-path'] : 'target']),
     analysisPaths: list('analysis-paths', ['analyses']),
+    functionPaths: list('function-paths', ['functions']),
     assetPaths: list('asset-paths', []),
     vars: obj('vars'),
     modelsConfig: obj('models'),
@@ -136,6 +142,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     unitTestsConfig: obj('unit_tests'),
     testsConfig: d.data_tests !== undefined ? obj('data_tests') : obj('tests'),
     sourcesConfig: obj('sources'),
+    functionsConfig: obj('functions'),
     semanticConfigs: { exposure: obj('exposures'), metric: obj('metrics'), semantic_model: obj('semantic-models'), saved_query: obj('saved-queries') },
     requireDbtVersion: versionList(d['require-dbt-version'], name, yaml),
     dispatch: dispatchEntries(d.dispatch, name, yaml),
@@ -150,7 +157,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
 }
 
 /** The keys naming folders, as dbt renders them (`target-path: "target_{{ env_var('RUN') }}"`). */
-const PATH_KEYS = ['targetPath', 'packagesInstallPath', 'modelPaths', 'macroPaths', 'testPaths', 'seedPaths', 'snapshotPaths', 'docsPaths', 'analysisPaths', 'assetPaths', 'cleanTargets'] as const;
+const PATH_KEYS = ['targetPath', 'packagesInstallPath', 'modelPaths', 'macroPaths', 'testPaths', 'seedPaths', 'snapshotPaths', 'docsPaths', 'analysisPaths', 'functionPaths', 'assetPaths', 'cleanTargets'] as const;
 
 const hasJinja = (text: string) => text.includes('{{') || text.includes('{%');
 

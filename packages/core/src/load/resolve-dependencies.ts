@@ -53,20 +53,43 @@ export function resolveDependencies(
   const ref = (call: RefCall, from: string) => lookupRef(index, call.name, call.package, from, projectName, call.version);
   const source = (s: string, t: string, from: string) => lookupSource(index, s, t, from, projectName);
   const out = new Map<string, ManifestNode>();
+  let functions: Map<string, ManifestNode[]> | undefined;
+  // function('f') / function('pkg', 'f'): the function of that name, the caller's package's first (dbt's resolve_function).
+  const fn = (call: RefCall, from: string) => {
+    functions ??= [...nodes.values()].reduce((m, x) => (x.resourceType === 'function' ? m.set(x.name, [...(m.get(x.name) ?? []), x]) : m), new Map<string, ManifestNode[]>());
+    const found = functions.get(call.name) ?? [];
+    if (call.package) return found.find((x) => x.packageName === call.package);
+    return found.find((x) => x.packageName === from) ?? found.find((x) => x.packageName === projectName) ?? found[0];
+  };
   // Incremental re-loads resolve a handful of nodes: visit those, not the whole map.
   const todo: Iterable<ManifestNode> = only ? [...only].map((id) => nodes.get(id)).filter((n): n is ManifestNode => n !== undefined) : nodes.values();
   for (const node of todo) {
-    if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis') {
+    if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis' && node.resourceType !== 'function') {
       out.set(node.uniqueId, node);
       continue;
     }
     const n = node as SqlNode;
-    const kind = n.resourceType === 'test' ? 'Test' : n.resourceType === 'snapshot' ? 'Snapshot' : n.resourceType === 'analysis' ? 'Analysis' : 'Model';
+    const kind = n.resourceType === 'test' ? 'Test' : n.resourceType === 'snapshot' ? 'Snapshot' : n.resourceType === 'analysis' ? 'Analysis' : n.resourceType === 'function' ? 'Function' : 'Model';
     // Lines of errors: in the file's own text (a snapshot block's body is placed at its line); a YAML-defined node points at its entry.
     const text = n.resourceType === 'snapshot' ? (n.originalFilePath.endsWith('.sql') ? snapshotSource(n) : '') : n.resourceType === 'test' && n.testType === 'generic' ? '' : n.rawCode;
     const parents = new Set(n.dependsOn);
     let leftOut = false;
     for (const call of n.refs) {
+      if (call.function) {
+        const target = fn(call, n.packageName);
+        if (!target) {
+          const at = callSite(n, text, new RegExp(`function\\s*\\([^)]*['"]${escapeRegExp(call.name)}['"]`), macroText);
+          const guess = didYouMean(call.name, functions!.keys());
+          // dbt's TargetNotFoundError words for a function.
+          throw new ProjectError('unknown_function', `${kind} '${n.uniqueId}' (${n.originalFilePath}) depends on a function named '${call.name}' ${call.package ? `in package or project '${call.package}' ` : ''}which was not found${at.via ? ` (${at.via})` : ''}`, {
+            file: at.file,
+            line: at.line,
+            hint: guess ? `Did you mean function('${guess}')?` : 'Add the function: a .sql file under function-paths (default functions/) with a functions: YAML entry.',
+          });
+        }
+        if (target.uniqueId !== n.uniqueId) parents.add(target.uniqueId);
+        continue;
+      }
       const target = ref(call, n.packageName);
       if (!target) {
         if (call.version !== undefined && lookupRef(index, call.name, call.package, n.packageName, projectName))
@@ -135,7 +158,7 @@ export function resolveDependencies(
     if (leftOut) continue;
     // Calls read from run-time branches load could not render: parents when they name a node (not itself).
     for (const call of n.unrenderedRelations?.refs ?? []) {
-      const target = ref(call, n.packageName);
+      const target = call.function ? fn(call, n.packageName) : ref(call, n.packageName);
       if (target && target.uniqueId !== n.uniqueId) parents.add(target.uniqueId);
     }
     for (const [s, t] of n.unrenderedRelations?.sources ?? []) {

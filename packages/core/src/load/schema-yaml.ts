@@ -9,6 +9,7 @@ import { parseConstraints } from './schema-constraints.js';
 import { parseVersions, type VersionPatch } from './model-versions.js';
 import { parseUnitTests, type UnitTestDeclaration } from './unit-test-yaml.js';
 import { parseSemanticSections, type GroupDeclaration, type SemanticDeclaration } from './semantic-yaml.js';
+import { parseFunctionEntry, type FunctionPatch } from './function-yaml.js';
 
 /** One data test as declared in YAML (`- unique`, `- accepted_values: {values: [...]}`). */
 export interface TestDeclaration {
@@ -103,6 +104,8 @@ export interface SchemaFileContents {
   readonly singularTests: readonly ResourcePatch[];
   /** `analyses:`: description, columns and config of analyses, by name. */
   readonly analyses: readonly ResourcePatch[];
+  /** `functions:` (dbt 1.11): arguments, return type, description and config of functions, by name. */
+  readonly functions: readonly FunctionPatch[];
   /** What dbt warns about while reading the file (a `data_tests:` section it cannot parse). */
   readonly notes: readonly string[];
   /** `sources:` entries with `overrides: <package>` (they patch that package's source). */
@@ -362,6 +365,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     macros,
     singularTests,
     analyses: list('analyses').map((m, i) => parseResource(m, ['analyses', i])),
+    functions: list('functions').map((m, i) => parseFunctionEntry(parseResource(m, ['functions', i]), m, ['functions', i], fail)),
     notes,
     sourceOverrides,
     models: list('models').map((m, i) => parseModel(m, ['models', i])),

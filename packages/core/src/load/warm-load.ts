@@ -155,7 +155,7 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
       const root = roots[0]!;
       const pf = root.projectFile;
       const trees = new Set<string>();
-      for (const p of [...pf.modelPaths, ...pf.macroPaths, ...pf.testPaths, ...pf.seedPaths, ...pf.snapshotPaths, ...pf.docsPaths, ...pf.analysisPaths]) trees.add(resolve(projectRoot, p));
+      for (const p of [...pf.modelPaths, ...pf.macroPaths, ...pf.testPaths, ...pf.seedPaths, ...pf.snapshotPaths, ...pf.docsPaths, ...pf.analysisPaths, ...pf.functionPaths]) trees.add(resolve(projectRoot, p));
       for (const r of roots.slice(1)) trees.add(r.dir); // an installed package: every file of it
       // tsdbt's own macro files are read at run time, not built in: an edited one is a change too.
       trees.add(BUILTIN_MACROS_DIR).add(PACKAGE_MACROS_DIR);

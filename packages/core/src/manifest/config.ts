@@ -40,6 +40,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'target', 'catchup', 'refreshable', 'refresh', 'repopulate_from_mvs_on_full_refresh', 'mv_on_schema_change',
   // dictionary (dbt-clickhouse's names, and dict_source for any other source)
   'layout', 'lifetime', 'range', 'dict_source', 'fields', 'source_type', 'url', 'format', 'table', 'connection_overrides', 'update_field', 'update_lag',
+  // functions (dbt 1.11 UDFs)
+  'type', 'volatility', 'runtime_version', 'entry_point', 'packages',
   // snapshots
   'strategy', 'updated_at', 'check_cols', 'target_schema', 'target_database', 'hard_deletes', 'invalidate_hard_deletes',
   'dbt_valid_to_current', 'snapshot_meta_column_names',
@@ -69,6 +71,15 @@ export function uniqueKeyOf(config: Readonly<Record<string, unknown>>): string[]
 export const DEFAULT_MODEL_CONFIG: NodeConfig = Object.freeze({
   enabled: true,
   materialized: 'view',
+  tags: [],
+  meta: {},
+});
+
+/** dbt's FunctionConfig defaults: a scalar function (volatility unset: the warehouse's default). */
+export const DEFAULT_FUNCTION_CONFIG: NodeConfig = Object.freeze({
+  enabled: true,
+  materialized: 'function',
+  type: 'scalar',
   tags: [],
   meta: {},
 });

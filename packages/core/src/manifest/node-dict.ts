@@ -53,15 +53,23 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.version = node.version ?? null;
     base.versions = null;
   }
-  if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot' || node.resourceType === 'analysis') {
+  if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot' || node.resourceType === 'analysis' || node.resourceType === 'function') {
     base.raw_code = node.rawCode;
-    base.language = 'sql';
-    base.refs = node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null }));
+    base.language = node.resourceType === 'function' ? node.language : 'sql';
+    base.refs = node.refs.filter((r) => !r.function).map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null }));
+    // dbt 1.11's node.functions: each function() call as [name] or [package, name].
+    base.functions = node.refs.filter((r) => r.function).map((r) => (r.package ? [r.package, r.name] : [r.name]));
     base.sources = node.sources.map((s) => [...s]);
     if (compiled !== undefined) {
       base.compiled = true;
       base.compiled_code = compiled;
     }
+  }
+  if (node.resourceType === 'function') {
+    // dbt's FunctionNode: its arguments and return type; the function has no database.
+    base.arguments = node.arguments.map((a) => ({ name: a.name, data_type: a.dataType, description: a.description, default_value: a.defaultValue ?? null }));
+    base.returns = node.returns ? { data_type: node.returns.dataType, description: node.returns.description } : null;
+    base.relation_name = `\`${node.relation.identifier}\``;
   }
   if (node.resourceType === 'model') {
     // dbt 1.5+: versions, contracts and model-level constraints.

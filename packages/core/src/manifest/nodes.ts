@@ -1,6 +1,6 @@
 import type { NodeConfig } from './config.js';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | 'analysis' | SemanticResourceType;
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | 'analysis' | 'function' | SemanticResourceType;
 
 /** dbt's semantic-layer resources and exposures: graph nodes that are listed and selected, never run. */
 export type SemanticResourceType = 'exposure' | 'metric' | 'semantic_model' | 'saved_query';
@@ -218,6 +218,8 @@ export interface RefCall {
   readonly name: string;
   /** `ref('m', v=2)` / `ref('m', version=2)`: a pinned model version. */
   readonly version?: string;
+  /** A `function('f')` call (dbt 1.11 UDFs): names a function node, not a model (dbt's node.functions). */
+  readonly function?: true;
 }
 
 /** How a unit test fixture is written (dbt's UnitTestFormat). */
@@ -287,6 +289,37 @@ export interface AnalysisNode extends NodeBase {
   readonly patchPath?: string;
 }
 
+/** One argument of a function (dbt's FunctionArgument). */
+export interface FunctionArgument {
+  readonly name: string;
+  readonly dataType: string;
+  readonly description: string;
+  /** `default_value:` as written (dbt's default arguments; ClickHouse's SQL functions have none). */
+  readonly defaultValue?: unknown;
+}
+
+/**
+ * A user-defined function (dbt 1.11 `functions`): a .sql (or .py) file in function-paths, its
+ * arguments and return type from a YAML `functions:` entry. `build` creates it in the warehouse
+ * (a ClickHouse SQL UDF: execute/run-function.ts); `{{ function('name') }}` calls it and makes it a parent.
+ */
+export interface FunctionNode extends NodeBase {
+  readonly resourceType: 'function';
+  /** `sql` or `python` (the file's extension). */
+  readonly language: 'sql' | 'python';
+  readonly rawCode: string;
+  readonly renderedCode: string;
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly (readonly [string, string])[];
+  readonly renderAtRuntime: boolean;
+  readonly needsNames?: boolean;
+  readonly unrenderedRelations?: UnrenderedRelations;
+  readonly patchPath?: string;
+  readonly arguments: readonly FunctionArgument[];
+  /** `returns:` (dbt's FunctionReturns); undefined when the YAML gives none. */
+  readonly returns?: { readonly dataType: string; readonly description: string };
+}
+
 /**
  * An exposure, metric, semantic model or saved query (YAML only). dependsOn: an exposure's
  * depends_on, a semantic model's model, a metric's semantic models (its measures') and metrics,
@@ -300,7 +333,7 @@ export interface SemanticNode extends NodeBase {
   readonly sources: readonly (readonly [string, string])[];
 }
 
-export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode | UnitTestNode | AnalysisNode | SemanticNode;
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode | UnitTestNode | AnalysisNode | FunctionNode | SemanticNode;
 
 export const SEMANTIC_RESOURCE_TYPES: ReadonlySet<string> = new Set<SemanticResourceType>(['exposure', 'metric', 'semantic_model', 'saved_query']);
 
@@ -310,7 +343,7 @@ export function isSemanticNode(node: ManifestNode): node is SemanticNode {
 }
 
 /** Nodes whose SQL is written by the user and compiled (ref/source/this): models, tests, snapshots. */
-export type SqlNode = ModelNode | TestNode | SnapshotNode | AnalysisNode;
+export type SqlNode = ModelNode | TestNode | SnapshotNode | AnalysisNode | FunctionNode;
 
 export interface MacroNode {
   readonly uniqueId: string;

@@ -9,7 +9,7 @@ import { baseContext } from './base-context.js';
 import { splitArgs } from './call-args.js';
 import { isSafeString } from './jinja-compat/python-values.js';
 import { emptyGraph, graphOf } from './graph-context.js';
-import { lateRelation } from './relation.js';
+import { Relation, lateRelation } from './relation.js';
 import { modelContext } from './model-context.js';
 import { refTarget } from './placeholders.js';
 import { SECRET_ENV_PREFIX } from '../shared/secrets.js';
@@ -117,6 +117,17 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const st = state();
     st.sources.push([s, t]);
     return lateRelation({ kind: 'source', source: s, table: t }, st);
+  };
+
+  // dbt 1.11's function('name') / function('package', 'name'): a parent of the node (RefCall.function),
+  // rendered as the bare name — a ClickHouse SQL function belongs to no database (execute/run-function.ts).
+  const fn = (...args: unknown[]) => {
+    const { positional } = splitArgs(args);
+    const [a, b] = positional.map((x) => (x === undefined || x === null ? undefined : String(x)));
+    if (!a) raiseInTemplate(new ProjectError('function_args', 'function() needs a function name', { ...where(slot), hint: "Write {{ function('function_name') }}." }));
+    const st = state();
+    st.refs.push(b === undefined ? { name: a, function: true } : { package: a, name: b, function: true });
+    return new Relation({ path: { database: '', schema: '', identifier: b ?? a }, type: 'function', include: { database: false, schema: false, identifier: true } });
   };
 
   const effectiveConfig = (): Record<string, unknown> => {
@@ -267,6 +278,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     ref,
     source,
     config,
+    function: fn,
     // dbt's `builtins`: the context's own ref/source/config, for a project macro overriding them.
     builtins: { ref, source, config },
     var: varFn,

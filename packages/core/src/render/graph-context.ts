@@ -22,12 +22,12 @@ export function graphOf(manifest: Manifest): GraphContext {
     const nodes: Record<string, unknown> = {};
     const sources: Record<string, unknown> = {};
     // dbt's flat_graph: exposures and the semantic layer's resources under their own keys, not in graph.nodes.
-    const byKind: Record<string, Record<string, unknown>> = { exposure: {}, metric: {}, semantic_model: {}, saved_query: {} };
+    const byKind: Record<string, Record<string, unknown>> = { exposure: {}, metric: {}, semantic_model: {}, saved_query: {}, function: {} };
     for (const node of manifest.nodes.values()) {
       // dbt keeps unit tests out of graph.nodes (the manifest's unit_tests)
       if (node.resourceType !== 'unit_test') (node.resourceType === 'source' ? sources : byKind[node.resourceType] ?? nodes)[node.uniqueId] = nodeDict(node);
     }
-    graph = { ...emptyGraph(), nodes, sources, exposures: byKind.exposure!, metrics: byKind.metric!, semantic_models: byKind.semantic_model!, saved_queries: byKind.saved_query! } as GraphContext;
+    graph = { ...emptyGraph(), nodes, sources, exposures: byKind.exposure!, metrics: byKind.metric!, semantic_models: byKind.semantic_model!, saved_queries: byKind.saved_query!, functions: byKind.function! } as GraphContext;
     built.set(manifest, graph);
   }
   return graph;

@@ -112,7 +112,7 @@ export function writeManifest(
   const sources = record();
   const unitTests = record();
   // dbt's manifest keeps exposures and the semantic layer's resources beside `nodes`.
-  const byKind: Record<string, JsonRecord> = { exposure: record(), metric: record(), semantic_model: record(), saved_query: record() };
+  const byKind: Record<string, JsonRecord> = { exposure: record(), metric: record(), semantic_model: record(), saved_query: record(), function: record() };
   const parentMap = record();
   const childMap = record();
   const inPackage = packageRelativePaths(manifest);
@@ -176,6 +176,8 @@ export function writeManifest(
     ['saved_queries', byKind.saved_query],
     ['semantic_models', byKind.semantic_model],
     ['unit_tests', unitTests],
+    // dbt 1.11: user-defined functions.
+    ['functions', byKind.function],
   ];
   let at = new Map<string, [number, number]>();
   // Written beside and renamed over manifest.json: a failure half-way (here or in making a node's dict) leaves the last one whole.

@@ -83,7 +83,7 @@ function readArtifact(absDir: string, name: string, display: string): Record<str
 
 function stateManifest(json: Record<string, unknown>, display: string): StateManifest {
   const nodes = new Map<string, NodeDict>();
-  for (const key of ['nodes', 'sources', 'snapshots', 'seeds', 'unit_tests', 'exposures', 'metrics', 'semantic_models', 'saved_queries'] as const) {
+  for (const key of ['nodes', 'sources', 'snapshots', 'seeds', 'unit_tests', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'functions'] as const) {
     const part = json[key];
     if (part && typeof part === 'object') for (const [id, node] of Object.entries(part as Record<string, NodeDict>)) nodes.set(id, node);
   }

@@ -23,6 +23,8 @@ function fingerprint(node: ManifestNode): string {
     case 'test':
     case 'analysis':
       return [...common, node.renderedCode].join('\u0000');
+    case 'function':
+      return [...common, node.renderedCode, JSON.stringify([node.arguments, node.returns ?? null])].join('\u0000');
     case 'seed':
       return [...common, JSON.stringify(Object.values(node.columns).map((c) => [c.name, c.dataType]))].join('\u0000');
     case 'source':

@@ -59,7 +59,7 @@ function dependsOnOf(node: ModelNode, cfg: RefreshConfig, models: ModelLookup | 
   const out = new Map<string, string>();
   const add = (r: Relation) => out.set(key(r), relationSql(r.schema, r.identifier));
   for (const ref of node.refs) {
-    const m = models?.model(ref.name);
+    const m = ref.function ? undefined : models?.model(ref.name);
     if (m && m.config.materialized === 'materialized_view' && isRefreshable(m) && m.name !== String(node.config.target ?? '')) add(mvRelationOf(m));
   }
   for (const d of cfg.dependsOn) {

@@ -2,12 +2,12 @@ import type { ResourceType } from '../../manifest/nodes.js';
 import { UsageError } from '../../shared/errors.js';
 import type { SelectorMethod } from './types.js';
 
-const TSDBT_TYPES: readonly ResourceType[] = ['model', 'seed', 'source', 'test', 'snapshot', 'unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query'];
+const TSDBT_TYPES: readonly ResourceType[] = ['model', 'seed', 'source', 'test', 'snapshot', 'unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query', 'function'];
 
 /** dbt resource types tsdbt has no nodes of: accepted (a ported selectors.yml keeps working), match nothing. */
 const DBT_ONLY_TYPES = new Set([
   'analysis', 'operation',
-  'function', 'sql_operation', 'group', 'macro', 'doc',
+  'sql_operation', 'group', 'macro', 'doc',
 ]);
 
 /** `resource_type:model`. */

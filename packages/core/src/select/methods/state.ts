@@ -70,7 +70,7 @@ function newIsModifiedBy(check: Check, resourceType: string): boolean {
   return parsed;
 }
 /** dbt's ParsedNode types (they have same_body, same_contract, same_persisted_description). */
-const PARSED_NODES = new Set(['model', 'test', 'seed', 'snapshot', 'analysis']);
+const PARSED_NODES = new Set(['model', 'test', 'seed', 'snapshot', 'analysis', 'function']);
 
 /** Plain `state:modified`: new (but a new source, exposure…: newIsUnchanged), different contents, a changed macro. */
 function modifiedNode(ctx: MethodContext, resourceType: string, old: NodeDict | undefined, cur: NodeDict, macroChanged: (n: NodeDict) => boolean): boolean {

@@ -1,0 +1,127 @@
+import { compileSql } from '../compile/compile-sql.js';
+import { clickhouseTypeSpelling } from '../adapter/type-spelling.js';
+import { dbtSemantics } from '../load/dbt-semantics.js';
+import type { FunctionNode } from '../manifest/nodes.js';
+import { quoteIdentifier } from '../render/placeholders.js';
+import type { NodeResult } from '../report/events.js';
+import { ProjectError } from '../shared/errors.js';
+import { blankNonCode } from '../shared/sql-statements.js';
+import { UNBOUNDED_NUMERIC } from './dbt-semantics/float-casts.js';
+import { runtimeRendered } from './node-sql.js';
+import type { RunContext } from './run-context.js';
+
+/*
+ * dbt 1.11's functions on ClickHouse. dbt's function materialization dispatches to
+ * `<type>_function_<language>` (scalar_function_sql, aggregate_function_sql…) and creates the function
+ * in the node's schema with typed arguments. ClickHouse's user-defined SQL functions are lambdas that
+ * belong to the server, not to a database — `CREATE OR REPLACE FUNCTION name AS (a, b) -> expr` —
+ * expanded into each query that calls them, so:
+ * - function('f') renders as the bare name (dbt-context.ts) and the function is created under its
+ *   name (alias) alone; two targets on one server share it.
+ * - the body is an expression: dbt's `SELECT price * 2` becomes `price * 2` (a trailing alias dropped);
+ *   a SELECT with a FROM (one reading ref()/source()) becomes a scalar subquery.
+ * - `returns.data_type` casts the result (dbt's RETURNS); arguments take any type (ClickHouse has no
+ *   typed lambda parameters) and have no defaults.
+ * - an aggregate function is the same lambda: its body's aggregate (`POWER(SUM(value), 2)`) is expanded
+ *   where it is called, so it aggregates there.
+ * - volatility has no ClickHouse clause: a set one is warned about and ignored (dbt's default for an
+ *   adapter without it). Python functions and table functions have no ClickHouse form: dbt's dispatch
+ *   error for their macro.
+ */
+
+type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
+
+/** Builds a function node: one CREATE OR REPLACE FUNCTION (atomic on ClickHouse: the old body serves until it is replaced). */
+export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<Outcome> {
+  const warnings: string[] = [];
+  const volatility = node.config.volatility;
+  if (volatility !== undefined && volatility !== null)
+    warnings.push(`Found \`${String(volatility)}\` volatility specified on function \`${node.name}\`. This volatility is not supported by clickhouse, and will be ignored`);
+  const rendered = node.renderAtRuntime || node.needsNames ? runtimeRendered(ctx, node) : node.renderedCode;
+  const body = compileSql(ctx.index, node, rendered);
+  const sql = createFunctionSql(node, body, ctx.adapter.onCluster());
+  try {
+    await ctx.adapter.ddl(sql, { signal: ctx.signal });
+  } finally {
+    ctx.compiled.write(node, body);
+  }
+  return { status: 'success', message: 'CREATE FUNCTION', warnings, compiledCode: body };
+}
+
+/** The statement that creates `node` with `body` (its compiled code); dbt's dispatch error for what ClickHouse cannot hold. */
+export function createFunctionSql(node: FunctionNode, body: string, onCluster = ''): string {
+  const type = String(node.config.type ?? 'scalar');
+  const macro = `${type}_function_${node.language}`;
+  if (node.language === 'python') {
+    if (node.config.runtime_version === undefined || node.config.runtime_version === null) throw functionError(node, 'A `runtime_version` is required for python functions', 'Set runtime_version in the function\'s config.');
+    if (node.config.entry_point === undefined || node.config.entry_point === null) throw functionError(node, 'An `entry_point` is required for python functions', 'Set entry_point in the function\'s config.');
+  }
+  if (node.language !== 'sql' || (type !== 'scalar' && type !== 'aggregate'))
+    throw functionError(node, `In dispatch: No macro named '${macro}' found within namespace: 'dbt'\n    Searched for: 'clickhouse__${macro}', 'default__${macro}'`, node.language !== 'sql'
+      ? 'ClickHouse runs SQL functions only (as dbt-clickhouse): write the function as a .sql file whose body is an expression.'
+      : "ClickHouse has scalar SQL functions only (an aggregate body works too): set type to 'scalar' or 'aggregate'.");
+  const expression = functionExpression(node, body);
+  const returns = node.returns?.dataType ? `CAST((${expression}) AS ${returnType(node, node.returns.dataType)})` : expression;
+  const params = node.arguments.map((a) => quoteIdentifier(a.name)).join(', ');
+  return `CREATE OR REPLACE FUNCTION ${quoteIdentifier(node.relation.identifier)}${onCluster} AS (${params}) -> ${returns}`;
+}
+
+/** dbt's SQL type names as ClickHouse casts them (under dbt_semantics a float is a double and a bare numeric exact, as float-casts.ts). */
+function returnType(node: FunctionNode, dataType: string): string {
+  const t = dataType.trim();
+  if (dbtSemantics(node)) {
+    if (/^float$/i.test(t)) return 'Float64';
+    if (/^(numeric|decimal)$/i.test(t)) return UNBOUNDED_NUMERIC;
+  }
+  return clickhouseTypeSpelling(t);
+}
+
+/**
+ * The function's body as a lambda's expression: `SELECT <expr> [AS alias]` without FROM is the
+ * expression, a SELECT with one a scalar subquery, anything else (`POWER(SUM(value), 2)`) as written.
+ */
+export function functionExpression(node: FunctionNode, body: string): string {
+  const sql = body.replace(/[\s;]+$/, '').replace(/^\s+/, '');
+  const code = blankNonCode(sql);
+  if (!sql.trim()) throw functionError(node, `Function '${node.name}' has no body`, 'Write its expression, e.g. SELECT value * 2.');
+  const select = /^select\b/i.exec(code);
+  if (!select) return sql;
+  const clauses = topLevelWords(code);
+  if (clauses.some((w) => /^(from|where|group|having|union|order|limit|with)$/i.test(w.word))) return `(${sql})`;
+  const commas = topLevelCommas(code);
+  if (commas.length)
+    throw functionError(node, `Function '${node.name}' selects ${commas.length + 1} values: a function returns one`, 'Select one expression (SELECT a + b).');
+  let expression = sql.slice(select[0].length);
+  // A trailing `AS alias` (or `alias` after the expression) names the column, not the value.
+  const alias = /\s+as\s+(?:`[^`]*`|"[^"]*"|[A-Za-z_][A-Za-z0-9_]*)\s*$/i.exec(code.slice(select[0].length));
+  if (alias) expression = expression.slice(0, alias.index);
+  return expression.trim();
+}
+
+/** Words at paren depth 0 of blanked SQL. */
+function topLevelWords(code: string): { word: string; at: number }[] {
+  const out: { word: string; at: number }[] = [];
+  let depth = 0;
+  for (const m of code.matchAll(/[()]|[A-Za-z_][A-Za-z0-9_]*/g)) {
+    if (m[0] === '(') depth++;
+    else if (m[0] === ')') depth--;
+    else if (depth === 0) out.push({ word: m[0], at: m.index! });
+  }
+  return out;
+}
+
+function topLevelCommas(code: string): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) out.push(i);
+  }
+  return out;
+}
+
+function functionError(node: FunctionNode, message: string, hint: string): ProjectError {
+  return new ProjectError('function', message, { file: node.originalFilePath, hint });
+}

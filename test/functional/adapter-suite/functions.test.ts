@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from './dbt-project.js';
+
+/*
+ * dbt-tests-adapter functions/ (dbt 1.11 user-defined functions: test_udfs.py, test_udafs.py; files.py's
+ * fixtures) with dbt-core's tests/functional/functions/test_udfs.py cases that a project relies on
+ * (calling a function from a model, ref()/source() in a function, resource-type selection, argument
+ * order). On ClickHouse a function is a server-wide SQL lambda (execute/run-function.ts): the CREATE is
+ * `CREATE OR REPLACE FUNCTION <name> AS (args) -> expr`, with no volatility keyword (a volatility set
+ * is warned about and ignored, as dbt's default macro does for an adapter without one) and no DEFAULT.
+ */
+const MY_UDF_SQL = 'SELECT price * 2';
+const MY_UDF_YML = `
+functions:
+  - name: price_for_xlarge
+    description: Calculate the price for the xlarge version of a standard item
+    arguments:
+      - name: price
+        data_type: float
+        description: The price of the standard item
+    returns:
+      data_type: float
+      description: The resulting xlarge price
+`;
+const MY_UDF_WITH_DEFAULT_ARG_YML = MY_UDF_YML.replace('        description: The price of the standard item\n', '        description: The price of the standard item\n        default_value: 100\n');
+const MY_UDF_PYTHON = 'def price_for_xlarge(price: float) -> float:\n  return price * 2\n';
+const MY_UDF_PYTHON_YML = MY_UDF_YML.replace('    arguments:', '    config:\n      entry_point: price_for_xlarge\n      runtime_version: "3.11"\n    arguments:');
+const BASIC_MODEL_SQL = 'SELECT 1 as id, 1 as value\nUNION ALL\nSELECT 2 as id, 2 as value\nUNION ALL\nSELECT 3 as id, 3 as value\n';
+const SUM_SQUARED_UDAF_SQL = 'POWER(SUM(value), 2)\n';
+const SUM_SQUARED_UDAF_SQL_YML = `
+functions:
+  - name: sum_squared
+    description: Sums all the values, then squares the result
+    config:
+      type: aggregate
+    arguments:
+      - name: value
+        data_type: numeric
+        description: The value to to agg (and in the end square the result)
+    returns:
+      data_type: numeric
+      description: The sum of the input values, then squared
+`;
+const UDF = { 'price_for_xlarge.sql': MY_UDF_SQL, 'price_for_xlarge.yml': MY_UDF_YML };
+
+const showValue = (out: string[]) => Object.values((JSON.parse(out.find((l) => l.trim().startsWith('{'))!).show as Record<string, unknown>[])[0]!)[0];
+/** The statement the build sent for a function (target/run, dbt's SQLQuery event). */
+const createOf = (dir: string, name: string) => readFileSync(join(dir, 'target', 'run', 'test', 'functions', `${name}.sql`), 'utf8');
+
+describe('functions (dbt-tests-adapter functions/test_udfs.py)', () => {
+  it('UDFsBasic: build creates price_for_xlarge, no volatility keyword; show --inline calls it (200)', async () => {
+    const p = dbtProject({ functions: UDF });
+    const r = await p.dbt(['build', '--debug']);
+    expect(r.results).toHaveLength(1);
+    expect(r.results[0]).toMatchObject({ unique_id: 'function.test.price_for_xlarge', status: 'success' });
+    const sql = createOf(p.dir, 'price_for_xlarge');
+    expect(sql).toContain('CREATE OR REPLACE FUNCTION');
+    for (const word of ['VOLATILE', 'STABLE', 'IMMUTABLE']) expect(sql).not.toContain(word);
+    const show = await p.dbt(['show', '--inline', "SELECT {{ function('price_for_xlarge') }}(100)", '--output', 'json']);
+    expect(Number(showValue(show.out))).toBe(200);
+  });
+
+  it.each(['deterministic', 'stable', 'non-deterministic'])('volatility %s: dbt warns that the adapter does not support it and builds the function', async (volatility) => {
+    const p = dbtProject({ functions: UDF, projectConfig: `functions:\n  +volatility: ${volatility}\n` });
+    const r = await p.dbt(['build']);
+    expect(r.results[0]!.status).toBe('success');
+    expect(r.out.join('\n')).toContain(`Found \`${volatility}\` volatility specified on function \`price_for_xlarge\`. This volatility is not supported by clickhouse, and will be ignored`);
+    for (const word of ['VOLATILE', 'STABLE', 'IMMUTABLE']) expect(createOf(p.dir, 'price_for_xlarge')).not.toContain(word);
+  });
+
+  it("ErrorForUnsupportedType: type table fails with dbt's dispatch error", async () => {
+    const p = dbtProject({ functions: UDF, projectConfig: 'functions:\n  +type: table\n' });
+    const r = await p.dbt(['build'], { expectPass: false });
+    expect(r.results).toHaveLength(1);
+    expect(r.results[0]!.status).toBe('error');
+    expect(r.results[0]!.message).toContain("No macro named 'table_function_sql' found within namespace");
+  });
+
+  it("PythonUDFNotSupported: a .py function fails with dbt's dispatch error", async () => {
+    const p = dbtProject({ functions: { 'price_for_xlarge.py': MY_UDF_PYTHON, 'price_for_xlarge.yml': MY_UDF_PYTHON_YML } });
+    const r = await p.dbt(['build'], { expectPass: false });
+    expect(r.results[0]!.status).toBe('error');
+    expect(r.results[0]!.message).toContain("No macro named 'scalar_function_python' found within namespace");
+  });
+
+  it.each([
+    ['functions:\n  +entry_point: price_for_xlarge\n', 'A `runtime_version` is required for python functions'],
+    ['functions:\n  +runtime_version: "3.11"\n', 'An `entry_point` is required for python functions'],
+  ])('PythonUDFRuntimeVersionRequired / EntryPointRequired (%j)', async (projectConfig, message) => {
+    const p = dbtProject({ functions: { 'price_for_xlarge.py': MY_UDF_PYTHON, 'price_for_xlarge.yml': MY_UDF_YML }, projectConfig });
+    const r = await p.dbt(['build'], { expectPass: false });
+    expect(r.results[0]!.status).toBe('error');
+    expect(r.results[0]!.message).toContain(message);
+  });
+
+  it('SqlUDFDefaultArgSupport: no DEFAULT in the CREATE (ClickHouse functions have none)', async () => {
+    const p = dbtProject({ functions: { 'price_for_xlarge.sql': MY_UDF_SQL, 'price_for_xlarge.yml': MY_UDF_WITH_DEFAULT_ARG_YML } });
+    await p.dbt(['build']);
+    expect(createOf(p.dir, 'price_for_xlarge')).not.toContain('DEFAULT 100');
+  });
+});
+
+describe('aggregate functions (dbt-tests-adapter functions/test_udafs.py)', () => {
+  it('BasicSQLUDAF: sum_squared(value) over basic_model is 36', async () => {
+    const p = dbtProject({ models: { 'basic_model.sql': BASIC_MODEL_SQL }, functions: { 'sum_squared.sql': SUM_SQUARED_UDAF_SQL, 'sum_squared.yml': SUM_SQUARED_UDAF_SQL_YML } });
+    await p.dbt(['build']);
+    const show = await p.dbt(['show', '--inline', "SELECT {{ function('sum_squared') }}(value) FROM {{ ref('basic_model') }}", '--output', 'json']);
+    expect(Number(showValue(show.out))).toBe(36);
+  });
+});
+
+describe("functions in a project (dbt-core tests/functional/functions/test_udfs.py)", () => {
+  const DOUBLE_IT = {
+    'double_it.sql': 'SELECT value * 2\n',
+    'double_it.yml': 'functions:\n  - name: double_it\n    description: Doubles whatever number is passed in\n    arguments:\n      - name: value\n        data_type: float\n        description: A number to be doubled\n    returns:\n      data_type: float\n',
+  };
+
+  it('TestBasicSQLUDF: parse puts the function in the manifest with its arguments, returns and config', async () => {
+    const p = dbtProject({ functions: { ...DOUBLE_IT, 'double_it.sql': "{{ config(volatility='deterministic') }}\nSELECT value * 2\n" } });
+    await p.dbt(['parse']);
+    const fn = p.readJson('target/manifest.json').functions['function.test.double_it'];
+    expect(fn).toMatchObject({ resource_type: 'function', language: 'sql', description: 'Doubles whatever number is passed in', returns: { data_type: 'float' } });
+    expect(fn.config).toMatchObject({ type: 'scalar', volatility: 'deterministic' });
+    expect(fn.arguments).toEqual([{ name: 'value', data_type: 'float', description: 'A number to be doubled', default_value: null }]);
+  });
+
+  it('TestCanCallUDFInModel: a model calling function() depends on it, is built after it and reads 2.0', async () => {
+    const p = dbtProject({ functions: DOUBLE_IT, models: { 'double_it_model.sql': "select {{ function('double_it') }}(1) as double_it" } });
+    const r = await p.dbt(['build']);
+    expect(r.results.map((x) => x.unique_id)).toEqual(['function.test.double_it', 'model.test.double_it_model']);
+    const model = p.readJson('target/manifest.json').nodes['model.test.double_it_model'];
+    expect(model.depends_on.nodes).toEqual(['function.test.double_it']);
+    expect(model.functions).toEqual([['double_it']]);
+    expect(await p.query('select double_it, toTypeName(double_it) as t from {schema}.double_it_model')).toEqual([{ double_it: 2, t: 'Float64' }]);
+  });
+
+  it('TestCanUseRefInUDF / TestCanUseSourceInUDF: a function reading a model and a seed through ref() and source()', async () => {
+    const yml = (name: string) => `functions:\n  - name: ${name}\n    description: Sums the numbers\n    returns:\n      data_type: integer\n`;
+    const p = dbtProject({
+      functions: {
+        'sum_numbers_function.sql': "SELECT sum(number) as sum_numbers FROM {{ ref('numbers_model') }}\n",
+        'sum_numbers_function.yml': yml('sum_numbers_function'),
+        'sum_seed_function.sql': "SELECT sum(number) as sum_numbers FROM {{ source('test_source', 'numbers_seed') }}\n",
+        'sum_seed_function.yml': yml('sum_seed_function'),
+      },
+      models: {
+        'numbers_model.sql': 'SELECT 1 as number\nUNION ALL\nSELECT 2 as number\nUNION ALL\nSELECT 3 as number\n',
+        'numbers_source.yml': 'sources:\n  - name: test_source\n    schema: "{{ target.schema }}"\n    tables:\n      - name: numbers_seed\n',
+      },
+      seeds: { 'numbers_seed.csv': 'number\n1\n2\n3\n' },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['build']);
+    for (const fn of ['sum_numbers_function', 'sum_seed_function']) {
+      const show = await p.dbt(['show', '--inline', `select {{ function('${fn}') }}() as summed_numbers`, '--output', 'json']);
+      expect(Number(showValue(show.out))).toBe(6);
+    }
+    expect(p.readJson('target/manifest.json').functions['function.test.sum_numbers_function'].depends_on.nodes).toEqual(['model.test.numbers_model']);
+  });
+
+  it('TestDefaultArgumentsMustComeLast: a defaulted argument before one without is a parsing error', async () => {
+    const p = dbtProject({
+      functions: {
+        'sum_2_values.sql': 'SELECT val1 + val2 as sum_2_values\n',
+        'sum_2_values.yml': 'functions:\n  - name: sum_2_values\n    arguments:\n      - name: val1\n        data_type: integer\n        default_value: 0\n      - name: val2\n        data_type: integer\n    returns:\n      data_type: integer\n',
+      },
+    });
+    const r = await p.dbt(['parse'], { expectPass: false });
+    expect(r.out.join('\n')).toContain("Non-defaulted argument 'val2' of function 'sum_2_values' comes after a defaulted argument. Non-defaulted arguments cannot come after defaulted arguments.");
+  });
+
+  it('TestFunctionsIncludeAndExcludeByResourceType', async () => {
+    const p = dbtProject({ functions: DOUBLE_IT });
+    expect((await p.dbt(['build', '--resource-type', 'function'])).results.map((x) => x.unique_id)).toEqual(['function.test.double_it']);
+    expect((await p.dbt(['build', '--exclude-resource-type', 'function'])).results).toEqual([]);
+  });
+
+  it('a function() naming no function fails the load, naming the model', async () => {
+    const p = dbtProject({ functions: DOUBLE_IT, models: { 'm.sql': "select {{ function('double_ti') }}(1) as x" } });
+    const r = await p.dbt(['parse'], { expectPass: false });
+    expect(r.out.join('\n')).toContain("depends on a function named 'double_ti' which was not found");
+  });
+});
