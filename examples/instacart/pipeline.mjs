@@ -2,11 +2,18 @@
 // generate synthetic Instacart data in-engine, build every model and test, then run the
 // guide's verification queries and print their results. Everything is printed through the
 // CLI's console printer (the lines `tsdbt build` prints) and its result tables.
-import { TsdbtProject } from '@tsdbt/core';
-import { createPrinter, formatTable } from '@tsdbt/cli/printer';
-import { VERIFICATION_QUERIES } from './verification-queries.mjs';
+//
+// The embedded warehouse (chDB) starts loading on another thread first, as the CLI does (adapter/chdb-ahead.ts): its
+// library load and, when the warehouse exists, its open run beside the loading of tsdbt's modules and of the project
+// instead of after them (TsdbtProject.open sends the target's path to that thread). So tsdbt is imported after it.
+import { startChdbAhead } from '@tsdbt/core/chdb-ahead';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+
+startChdbAhead({ load: true });
+const { TsdbtProject } = await import('@tsdbt/core');
+const { createPrinter, formatTable } = await import('@tsdbt/cli/printer');
+const { VERIFICATION_QUERIES } = await import('./verification-queries.mjs');
 
 // The repository root's project, unless dbt's DBT_PROJECT_DIR / DBT_PROFILES_DIR say otherwise (as for the CLI).
 const root = process.env.DBT_PROJECT_DIR || join(dirname(fileURLToPath(import.meta.url)), '..', '..');

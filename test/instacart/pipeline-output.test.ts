@@ -41,3 +41,28 @@ it('prints through the console printer and shows the verification results as ali
   expect(out).not.toMatch(/\(index\)|\| '/); // console.table's index column and quoted strings
   for (const line of out.split('\n').filter((l) => l.startsWith('|'))) expect(line.length).toBeLessThanOrEqual(120);
 }, 600_000);
+
+it('opens the built warehouse on chDB\'s own thread while tsdbt loads (as the CLI does)', () => {
+  // A preload that reports the directory the pipeline sends to chdb-ahead.ts' thread, then ends the run there (nothing
+  // was sent to the warehouse yet): the warehouse the test above built is opened ahead, not after the load.
+  const preload = join(base, 'ahead-probe.mjs');
+  writeFileSync(
+    preload,
+    `import { Worker } from 'node:worker_threads';
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  const sent = post.call(this, message, ...rest);
+  if (message && typeof message.open === 'string') { process.stderr.write('AHEAD_OPEN ' + message.open + '\\n'); process.exit(0); }
+  return sent;
+};
+`,
+  );
+  const r = spawnSync(process.execPath, ['--import', preload, join(ROOT, 'examples/instacart/pipeline.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', DBT_PROJECT_DIR: join(base, 'project'), DBT_PROFILES_DIR: base, INSTACART_SCALE: '0.002' },
+    timeout: 120_000,
+  });
+  expect(r.status, r.stdout + r.stderr).toBe(0);
+  expect(r.stderr).toContain(`AHEAD_OPEN ${join(base, 'warehouse')}\n`);
+}, 180_000);
