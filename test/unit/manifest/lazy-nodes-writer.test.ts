@@ -8,9 +8,10 @@ vi.mock('node:v8', async (importOriginal) => {
 });
 
 const { decodeNodes, encodeNodeStream } = await import('../../../packages/core/src/manifest/lazy-nodes.js');
+const { decodeBlobMap, encodeBlobMapParts } = await import('../../../packages/core/src/load/saved-patches.js');
 type Nodes = Parameters<typeof encodeNodeStream>[0];
 
-describe('warm start node blobs', () => {
+describe('warm start node blobs and saved patches', () => {
   it('are written without a v8.serialize call per node, and read back as the nodes', () => {
     const tags = ['nightly'];
     const nodes = new Map(
@@ -27,5 +28,15 @@ describe('warm start node blobs', () => {
     for (const [id, node] of nodes) expect({ ...back.get(id)! }).toEqual(node);
     const m7 = back.get('model.p.m7')! as unknown as { tags: string[]; config: { tags: string[] } };
     expect(m7.config.tags).toBe(m7.tags); // shared within a node as V8 shares it
+  });
+
+  it('saved schema patches are written without a v8.serialize call per file, and read back', () => {
+    calls.serialize = 0;
+    const columns = [{ name: 'id', tests: ['unique'] }];
+    const patches = new Map(Array.from({ length: 300 }, (_, i) => [`models/m${i}.yml`, { models: [{ name: `m${i}`, columns, description: `ünïcode ${i}`, render: () => 'dropped' }] }] as const));
+    const parts = encodeBlobMapParts(patches);
+    expect(calls.serialize).toBe(0);
+    const back = decodeBlobMap<{ models: { name: string; columns: unknown[]; description: string }[] }>(Buffer.concat(parts));
+    expect(back.get('models/m42.yml')).toEqual({ models: [{ name: 'm42', columns, description: 'ünïcode 42' }] });
   });
 });

@@ -1,4 +1,5 @@
-import { deserialize, serialize } from 'node:v8';
+import { deserialize } from 'node:v8';
+import { serializeValue } from '../shared/v8-wire.js';
 
 /*
  * The warm start's model patches (YAML entries by model file name: load/warm-start.ts SavedInternals)
@@ -97,7 +98,8 @@ export function encodeBlobMapParts<V>(map: ReadonlyMap<string, V>): Uint8Array[]
   const saved = map instanceof BlobMap ? (map as BlobMap<V>) : undefined;
   for (const [name, value] of saved ? [...saved.keys()].map((k) => [k, undefined] as const) : map) {
     names.push(name);
-    parts.push(saved?.blob(name) ?? serialize(savedPatch(saved ? saved.get(name) : value)));
+    // In JavaScript (shared/v8-wire.ts): a v8.serialize per schema file left a native serializer each for the GC.
+    parts.push(saved?.blob(name) ?? serializeValue(savedPatch(saved ? saved.get(name) : value)));
   }
   return [Buffer.from(`${JSON.stringify({ names, lengths: parts.map((p) => p.length) })}\n`), ...parts];
 }
