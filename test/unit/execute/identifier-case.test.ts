@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { caseFoldedCte, caseFoldedIdentifier, withIdentifierCase, withTableCase } from '../../../packages/core/src/execute/dbt-semantics/identifier-case.js';
+import {
+  caseFoldedCte,
+  caseFoldedIdentifier,
+  columnInOtherCase,
+  scopeColumnsQuery,
+  selfSuggestedIdentifier,
+  withIdentifierCase,
+  withTableCase,
+} from '../../../packages/core/src/execute/dbt-semantics/identifier-case.js';
 
 describe('identifier-case (dbt_semantics: unquoted names case-insensitive)', () => {
   it("reads ClickHouse's refusals: the one suggested column spelled like the name but for case", () => {
-    expect(caseFoldedIdentifier("Code: 47. UNKNOWN_IDENTIFIER: Unknown expression identifier `TYPE` in scope  final. Maybe you meant: ['type'].")).toEqual({ from: 'TYPE', to: 'type' });
-    expect(caseFoldedIdentifier("Identifier 't.ID' cannot be resolved from table with name t. In scope SELECT … Maybe you meant: ['t.id'].")).toEqual({ from: 'ID', to: 'id' });
+    expect(caseFoldedIdentifier("Code: 47. UNKNOWN_IDENTIFIER: Unknown expression identifier `TYPE` in scope  final. Maybe you meant: ['type'].")).toEqual({ from: 'TYPE', to: 'type', scope: 'final' });
+    expect(caseFoldedIdentifier("Identifier 't.ID' cannot be resolved from table with name t. In scope SELECT … Maybe you meant: ['t.id'].")).toEqual({ from: 'ID', to: 'id', qualifier: 't' });
     // two columns that differ only in case: ambiguous; a suggestion that is another name: none
     expect(caseFoldedIdentifier("Unknown expression identifier `TYPE` in scope x. Maybe you meant: ['type','Type'].")).toBeUndefined();
     expect(caseFoldedIdentifier("Unknown expression identifier `typo` in scope x. Maybe you meant: ['type'].")).toBeUndefined();
@@ -40,5 +48,45 @@ describe('identifier-case: a CTE fold within the refusal’s scope', () => {
     expect(withTableCase(sql, fold!)).toBe(sql.replace('SELECT * FROM renamed', 'SELECT * FROM RENAMED'));
     // Without a scope it names, the whole SQL has a CTE spelled `renamed`: no fold.
     expect(caseFoldedCte("Unknown table expression identifier 'renamed' in scope SELECT * FROM renamed.", [sql])).toBeUndefined();
+  });
+});
+
+describe('identifier-case: a fold within the scope ClickHouse names', () => {
+  const sql = [
+    'with base as (select * from t),',
+    'fields as (select metric_id as metric_id, _fivetran_deleted as _fivetran_deleted, extract(day from d) as d from base where metric_id > 0),',
+    'rename as (select cast(metric_id as String) as metric_id from fields where not coalesce(_fivetran_deleted, false))',
+    'select * from rename',
+  ].join('\n');
+
+  it('respells references inside the scope CTE only, never an alias there, so the CTE outputs the names as written', () => {
+    const fold = caseFoldedIdentifier("Code: 47. UNKNOWN_IDENTIFIER: Unknown expression identifier `metric_id` in scope  fields. Maybe you meant: ['METRIC_ID'].");
+    expect(fold).toEqual({ from: 'metric_id', to: 'METRIC_ID', scope: 'fields' });
+    expect(withIdentifierCase(sql, fold!)).toBe(sql.replace('(select metric_id as metric_id', '(select METRIC_ID as metric_id').replace('where metric_id > 0', 'where METRIC_ID > 0'));
+    // A view's stored CTE name, as ClickHouse names the scope reading it (view-cte-names.ts).
+    expect(caseFoldedIdentifier("Unknown expression identifier `metric_id` in scope  fields__tsdbt_cte AS fields. Maybe you meant: ['METRIC_ID'].")).toEqual({ from: 'metric_id', to: 'METRIC_ID', scope: 'fields' });
+    // A scope the SQL does not define as a CTE (ClickHouse wrote the query): every spelling, as before.
+    expect(withIdentifierCase('select metric_id as metric_id from t', { from: 'metric_id', to: 'METRIC_ID', scope: 'nowhere' })).toBe('select METRIC_ID as METRIC_ID from t');
+  });
+
+  it('respells a qualified refusal only after its qualifier', () => {
+    const join = 'select e.person_id, p.person_id from e join p on e.person_id = p.person_id';
+    const fold = caseFoldedIdentifier("Identifier 'e.person_id' cannot be resolved from subquery. In scope  j. Maybe you meant: ['e.PERSON_ID'].");
+    expect(fold).toEqual({ from: 'person_id', to: 'PERSON_ID', scope: 'j', qualifier: 'e' });
+    expect(withIdentifierCase(join, fold!)).toBe('select e.PERSON_ID, p.person_id from e join p on e.PERSON_ID = p.person_id');
+  });
+
+  it('reads a refusal suggesting the name itself (an alias of it) and asks for the scope CTE\'s columns', () => {
+    const message = "Code: 47. UNKNOWN_IDENTIFIER: Unknown expression or function identifier `metric_id` in scope  fields. Maybe you meant: ['metric_id'].";
+    expect(caseFoldedIdentifier(message)).toBeUndefined();
+    expect(selfSuggestedIdentifier(message)).toBe('metric_id');
+    expect(selfSuggestedIdentifier("Unknown expression identifier `metric_id` in scope x. Maybe you meant: ['metric_ids'].")).toBeUndefined();
+    // The FROM clause of `fields` (its WHERE left out; a FROM inside a call is not it), after the CTEs before it.
+    expect(scopeColumnsQuery(message, sql)).toBe('with base as (select * from t)\nselect * from  base ');
+    expect(scopeColumnsQuery("Unknown expression identifier `x` in scope  base. Maybe you meant: ['x'].", sql)).toBe('\nselect * from  t');
+    expect(scopeColumnsQuery("Unknown expression identifier `x` in scope SELECT x FROM t. Maybe you meant: ['x'].", sql)).toBeUndefined();
+    expect(columnInOtherCase('metric_id', ['ID', 'METRIC_ID'])).toEqual({ from: 'metric_id', to: 'METRIC_ID' });
+    expect(columnInOtherCase('metric_id', ['metric_id', 'METRIC_ID'])).toBeUndefined();
+    expect(columnInOtherCase('metric_id', ['Metric_Id', 'METRIC_ID'])).toBeUndefined();
   });
 });

@@ -37,6 +37,11 @@ interface Token {
   readonly name?: string;
 }
 
+/** A CTE's name as the query wrote it, from the name its view stores (`fields__tsdbt_cte` in ClickHouse's messages). */
+export function cteNameAsWritten(name: string): string {
+  return name.endsWith(SUFFIX) ? name.slice(0, -SUFFIX.length) : name;
+}
+
 /** The view query with every CTE it reads as a table renamed (see above); `sql` itself when it reads none. */
 export function viewQueryWithCtesApart(sql: string): string {
   if (!/\bwith\b/i.test(sql)) return sql;

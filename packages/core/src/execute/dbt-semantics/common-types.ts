@@ -7,7 +7,7 @@ import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { isReadStatement } from '../../adapter/statement-log.js';
 import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
-import { caseFoldedCte, caseFoldedIdentifier, withIdentifierCase, withTableCase } from './identifier-case.js';
+import { caseFoldedCte, caseFoldedIdentifier, scopeCaseFold, withIdentifierCase, withTableCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 import { usingRefusal, withUsingKeyCast } from './using-key-types.js';
@@ -334,6 +334,7 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
   sent: readonly string[],
   run: (node: N) => Promise<T>,
   folded: ReadonlyMap<string, string> = new Map(),
+  seen: Set<string> = new Set(),
 ): Promise<T> {
   if (strict === loose) return run(loose);
   const own = strict.config.query_settings;
@@ -355,23 +356,29 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
     // A name spelled in another case than the column's (identifier-case.ts): again with the column's spelling.
     // A CTE named in another case than it is read (`with RENAMED as (…) … from renamed`): the same.
     const foldable = dbtSemantics(strict) && folded.size < 64;
-    const columnFold = foldable ? caseFoldedIdentifier(messageOf(error)) : undefined;
+    // `x as x` over a column `X`: ClickHouse may suggest the alias itself; the scope's columns are asked for.
+    const columnFold = foldable ? (caseFoldedIdentifier(messageOf(error)) ?? (await scopeCaseFold(client, settings, messageOf(error), [...produced].map((sql) => folded.get(sql) ?? sql)))) : undefined;
     const fold = columnFold ?? (foldable ? caseFoldedCte(messageOf(error), [...produced].map((sql) => folded.get(sql) ?? sql)) : undefined);
     if (fold && retryable(sent.slice(from), new Set([...produced, ...folded.values()]))) {
       const next = new Map(folded);
       for (const sql of produced) {
         const now = next.get(sql) ?? sql;
-        const fixed = columnFold ? withIdentifierCase(now, fold) : withTableCase(now, fold);
+        const fixed = columnFold ? withIdentifierCase(now, columnFold) : withTableCase(now, fold);
         if (fixed !== now) next.set(sql, fixed);
       }
       // A fold that changes something, and never back to the SQL as written (no fold undoing another).
-      if ([...next].some(([k, v]) => folded.get(k) !== v) && [...next].every(([k, v]) => v !== k)) return runWithCommonTypes(client, strict, loose, sent, run, next);
+      // Nor back to SQL already tried (two folds undoing each other would run for ever).
+      const state = [...next].map(([k, v]) => `${k}\0${v}`).join('\0');
+      if ([...next].some(([k, v]) => folded.get(k) !== v) && [...next].every(([k, v]) => v !== k) && !seen.has(state) && seen.size < 256) {
+        seen.add(state);
+        return runWithCommonTypes(client, strict, loose, sent, run, next, seen);
+      }
     }
     // ClickHouse's join-order optimizer choking on a valid query (join-order-fallback.ts): again without it.
     const ran = new Set([...produced, ...folded.values()]);
     if (isJoinOrderError(messageOf(error)) && retryable(sent.slice(from), ran)) {
       const [strictAgain, looseAgain] = [withoutJoinReorder(strict), withoutJoinReorder(loose)];
-      if (strictAgain && looseAgain) return runWithCommonTypes(client, strictAgain, looseAgain, sent, run, folded);
+      if (strictAgain && looseAgain) return runWithCommonTypes(client, strictAgain, looseAgain, sent, run, folded, seen);
     }
     if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), ran)) throw error;
     const rewrites = new Map<string, string>(folded);

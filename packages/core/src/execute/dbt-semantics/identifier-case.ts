@@ -1,3 +1,5 @@
+import type { WarehouseClient } from '../../adapter/warehouse-client.js';
+import { cteNameAsWritten } from '../../adapter/view-cte-names.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 
 /*
@@ -14,14 +16,23 @@ import { blankNonCode } from '../../shared/sql-statements.js';
 export interface CaseFold {
   readonly from: string;
   readonly to: string;
+  /**
+   * The CTE ClickHouse names as the refusal's scope: the name is respelled only inside it, and not
+   * where it is an alias (`METRIC_ID as metric_id`), so what the CTE outputs keeps the names as
+   * written, as on Postgres, and the CTEs reading it need no fold of their own.
+   */
+  readonly scope?: string;
+  /** The table or alias a qualified refusal (`t.ID`) names: only `t.ID` is respelled. */
+  readonly qualifier?: string;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+// `Unknown expression identifier `TYPE``, or for a qualified one `Identifier 't.ID' cannot be resolved from table …`, and what ClickHouse suggests.
+const UNKNOWN = /(?:Unknown (?:expression (?:or function )?)?identifier `([^`]+)`|Identifier '([^']+)' cannot be resolved)[\s\S]*?Maybe you meant: \[([^\]]*)\]/;
 
 /** The unknown name of a refusal and the one suggested column spelled like it but for case. */
 export function caseFoldedIdentifier(message: string | undefined): CaseFold | undefined {
-  // `Unknown expression identifier `TYPE``, or for a qualified one `Identifier 't.ID' cannot be resolved from table …`.
-  const m = message && /(?:Unknown (?:expression (?:or function )?)?identifier `([^`]+)`|Identifier '([^']+)' cannot be resolved)[\s\S]*?Maybe you meant: \[([^\]]*)\]/.exec(message);
+  const m = message && UNKNOWN.exec(message);
   if (!m) return undefined;
   // The last part of a qualified name (`t.TYPE` … ['t.type']) is what differs.
   const from = (m[1] ?? m[2])!.split('.').pop()!;
@@ -29,17 +40,134 @@ export function caseFoldedIdentifier(message: string | undefined): CaseFold | un
     [...m[3]!.matchAll(/'([^']*)'/g)].map((s) => s[1]!.split('.').pop()!).filter((s) => s !== from && s.toLowerCase() === from.toLowerCase()),
   );
   const to = [...same][0];
-  return same.size === 1 && NAME.test(from) && NAME.test(to!) ? { from, to: to! } : undefined;
+  if (same.size !== 1 || !NAME.test(from) || !NAME.test(to!)) return undefined;
+  return { from, to: to!, ...where(message!, (m[1] ?? m[2])!) };
 }
 
-/** `sql` with each unquoted `from` that is not a function call written as `to` (strings, quoted names and comments untouched). */
+/**
+ * The CTE a refusal names as its scope (`in scope  fields.`; a view's stored `fields__tsdbt_cte AS
+ * fields` is `fields`), if it names one. (A CREATE VIEW's refusal shows the scope's query instead:
+ * no scope, the fold is made everywhere.)
+ */
+function scopeCte(message: string): string | undefined {
+  const scope = /\bin scope\s+([A-Za-z_][A-Za-z0-9_$]*)(?:\s+AS\s+[A-Za-z_][A-Za-z0-9_$]*)?\s*\./i.exec(message)?.[1];
+  return scope && cteNameAsWritten(scope);
+}
+
+/** The scope CTE (`in scope  fields.`) and the qualifier (`t.ID`) of a refusal of `name`, as far as the message tells. */
+function where(message: string, name: string): { scope?: string; qualifier?: string } {
+  const scope = scopeCte(message);
+  const parts = name.split('.');
+  const qualifier = parts.length > 1 ? parts[parts.length - 2] : undefined;
+  return { ...(scope ? { scope } : {}), ...(qualifier && NAME.test(qualifier) ? { qualifier } : {}) };
+}
+
+/*
+ * `metric_id as metric_id` over a column `METRIC_ID` (fivetran's staging models, written by
+ * `fill_staging_columns`): the alias names itself, and ClickHouse offers one name it knows that is
+ * nearest, which may be that alias (or one of a CTE reading this one) rather than the column
+ * ("Maybe you meant: ['metric_id']"), so no case fold can be read from the refusal. The columns the
+ * scope reads are asked for instead: when ClickHouse names a CTE as the scope, a DESCRIBE of
+ * `select * from` that CTE's FROM clause (with the CTEs before it) lists them.
+ */
+
+/** The unknown name of a refusal that ClickHouse suggests as itself (an alias of that name), if it is a plain name. */
+export function selfSuggestedIdentifier(message: string | undefined): string | undefined {
+  const m = message && UNKNOWN.exec(message);
+  if (!m) return undefined;
+  const from = (m[1] ?? m[2])!;
+  const suggested = [...m[3]!.matchAll(/'([^']*)'/g)].map((s) => s[1]!);
+  return NAME.test(from) && suggested.includes(from) ? from : undefined;
+}
+
+const CLAUSE_END = /\b(?:where|prewhere|group\s+by|having|order\s+by|limit|qualify|window|union|intersect|except|settings|format)\b/iy;
+
+/**
+ * A SELECT of every column the CTE that a refusal names as its scope reads (`select * from` its
+ * FROM clause, after the CTEs written before it), or undefined when the scope is no top-level CTE
+ * of `sql` with a FROM clause.
+ */
+export function scopeColumnsQuery(message: string | undefined, sql: string): string | undefined {
+  const scope = message && scopeCte(message);
+  if (!scope) return undefined;
+  const code = blankNonCode(sql);
+  const body = cteBody(sql, code, scope);
+  if (!body) return undefined;
+  let depth = 0;
+  let from = -1;
+  let end = body.end;
+  for (let i = body.start; i < body.end; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /[A-Za-z]/.test(c!) && !/[A-Za-z0-9_$]/.test(code[i - 1] ?? ' ')) {
+      if (from < 0 && /^from\b/i.test(code.slice(i, i + 5))) from = i + 4;
+      else if (from >= 0) {
+        CLAUSE_END.lastIndex = i;
+        if (CLAUSE_END.test(code)) {
+          end = i;
+          break;
+        }
+      }
+    }
+  }
+  if (from < 0) return undefined;
+  // The CTEs before this one: `with a as (…), ` up to the header of `scope`.
+  const before = code.slice(0, body.header).replace(/,\s*$/, '');
+  const prefix = /^\s*with\s*$/i.test(before) ? '' : sql.slice(0, before.length);
+  if (prefix && !/^\s*with\b/i.test(before)) return undefined;
+  return `${prefix}\nselect * from ${sql.slice(from, end)}`;
+}
+
+/** The one name of `columns` spelled as `name` but for case, if exactly one. */
+export function columnInOtherCase(name: string, columns: readonly string[]): CaseFold | undefined {
+  const same = new Set(columns.filter((c) => c !== name && c.toLowerCase() === name.toLowerCase()));
+  const to = [...same][0];
+  return same.size === 1 && !columns.includes(name) && NAME.test(to!) ? { from: name, to: to! } : undefined;
+}
+
+/** The fold of `columnInOtherCase` within the scope the refusal names. */
+export function scopedFold(fold: CaseFold, message: string): CaseFold {
+  return { ...fold, ...where(message, fold.from) };
+}
+
+/**
+ * The case fold of a refused name ClickHouse suggested as itself (selfSuggestedIdentifier): the one column of the scope CTE's FROM spelled like it but for case,
+ * from a DESCRIBE (only reads), or undefined.
+ */
+export async function scopeCaseFold(client: WarehouseClient, settings: Readonly<Record<string, unknown>>, message: string, sqls: readonly string[]): Promise<CaseFold | undefined> {
+  const name = selfSuggestedIdentifier(message);
+  if (!name) return undefined;
+  for (const sql of sqls) {
+    const probe = scopeColumnsQuery(message, sql);
+    if (!probe) continue;
+    try {
+      const columns = (await client.query<{ name: string }>(`DESCRIBE TABLE (${probe})`, { settings })).map((r) => r.name);
+      const fold = columnInOtherCase(name, columns);
+      if (fold) return scopedFold(fold, message);
+    } catch {
+      // Not a query ClickHouse can describe on its own (a CTE inside a subquery): no fold.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `sql` with each unquoted `from` that is not a function call written as `to` (strings, quoted names
+ * and comments untouched): within the fold's scope CTE but for aliases when it has one the SQL
+ * defines, else everywhere; only after its qualifier when it has one.
+ */
 export function withIdentifierCase(sql: string, fold: CaseFold): string {
   const code = blankNonCode(sql);
+  const body = fold.scope === undefined ? undefined : cteBody(sql, code, fold.scope);
   const word = new RegExp(`(?<![A-Za-z0-9_$])${fold.from.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`, 'g');
+  const qualified = fold.qualifier === undefined ? undefined : new RegExp(`(?<![A-Za-z0-9_$.])\`?${fold.qualifier.replace(/\$/g, '\\$')}\`?\\.$`);
   let out = '';
   let at = 0;
   for (const m of code.matchAll(word)) {
     if (/^\s*\(/.test(code.slice(m.index! + m[0].length))) continue;
+    if (body && (m.index! < body.start || m.index! >= body.end || /\bas\s+$/i.test(code.slice(Math.max(0, m.index! - 40), m.index!)))) continue;
+    if (qualified && !qualified.test(code.slice(Math.max(0, m.index! - 200), m.index!))) continue;
     out += sql.slice(at, m.index!) + fold.to;
     at = m.index! + m[0].length;
   }
@@ -85,7 +213,7 @@ export function caseFoldedCte(message: string | undefined, sqls: Iterable<string
 }
 
 /** Where the body of the CTE `name` (quoted or not) is in `sql` (inside its parentheses), if it has one; `code` is `sql` with strings and comments blanked. */
-function cteBody(sql: string, code: string, name: string): { start: number; end: number } | undefined {
+function cteBody(sql: string, code: string, name: string): { header: number; start: number; end: number } | undefined {
   const header = new RegExp(`(?<![A-Za-z0-9_$])\`?${name.replace(/\$/g, '\\$')}\`?\\s+as\\s*\\(`, 'gi');
   for (const m of sql.matchAll(header)) {
     const start = m.index + m[0].length;
@@ -93,7 +221,7 @@ function cteBody(sql: string, code: string, name: string): { start: number; end:
     let depth = 1;
     for (let i = start; i < code.length; i++) {
       if (code[i] === '(') depth++;
-      else if (code[i] === ')' && --depth === 0) return { start, end: i };
+      else if (code[i] === ')' && --depth === 0) return { header: m.index, start, end: i };
     }
   }
   return undefined;
