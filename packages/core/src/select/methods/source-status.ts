@@ -13,12 +13,14 @@ export const sourceStatusMethod: SelectorMethod = {
       throw new UsageError('selector-invalid-value', `Invalid source_status selector "source_status:${value}".`, { hint: 'Use source_status:fresher (with --state).' });
     }
     if (!state?.sources) {
-      throw new UsageError('state_missing', state ? `'source_status:fresher' reads ${state.dir}/sources.json, which does not exist` : "'source_status:fresher' needs a previous run's sources.json: pass --state DIR", {
+      // dbt's words first ("No previous state comparison freshness results in sources.json").
+      const detail = state ? `'source_status:fresher' reads ${state.dir}/sources.json, which does not exist` : "'source_status:fresher' needs a previous run's sources.json: pass --state DIR";
+      throw new UsageError('state_missing', `No previous state comparison freshness results in sources.json: ${detail}`, {
         hint: 'Keep the sources.json of the previous `tsdbt source freshness` run (e.g. from production) and pass its folder as --state.',
       });
     }
     if (!currentFreshness) {
-      throw new UsageError('state_missing', "'source_status:fresher' needs the current freshness results (target/sources.json)", {
+      throw new UsageError('state_missing', "No current state comparison freshness results in sources.json: 'source_status:fresher' needs the current freshness results (target/sources.json)", {
         hint: 'Run `tsdbt source freshness` first; then build with --select source_status:fresher+ --state <previous run>.',
       });
     }
