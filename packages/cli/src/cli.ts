@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // The command line's entry. A command that sends statements to the warehouse starts the thread that
 // opens the embedded one (chDB) first, so that its ~0.1 s of native start-up runs beside the loading
-// of tsdbt's modules and of the project (adapter/chdb-ahead.ts); then the program itself loads: the
+// of tsdbt's modules and of the project (adapter/chdb-ahead.ts); a command that loads a project stats
+// its warm start's inputs on another thread meanwhile (load/stat-ahead.ts); then the program itself loads: the
 // CLI and @tsdbt/core as one CommonJS bundle through V8's code cache (code-cache.ts, built by
 // scripts/bundle-cli.mjs), or the modules themselves when there is no bundle (TSDBT_CLI_BUNDLE=0).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startChdbAhead } from '@tsdbt/core/chdb-ahead';
+import { startStatAhead } from '@tsdbt/core/stat-ahead';
 import { codeCacheDir, loadWithCodeCache } from './code-cache.js';
+import { warmStartGuess } from './warm-guess.js';
 import { embeddedGuess, opensWarehouse } from './warehouse-commands.js';
 
 if (opensWarehouse(process.argv)) {
@@ -16,6 +19,10 @@ if (opensWarehouse(process.argv)) {
   const guess = embeddedGuess(process.argv);
   if (guess.embedded) startChdbAhead({ load: true, path: guess.path });
 }
+
+// The warm start's stat scans (and `compile`'s of its compiled files) on another thread while the program loads.
+const warm = warmStartGuess(process.argv);
+if (warm) startStatAhead(warm);
 
 type Main = typeof import('./main.js');
 const bundle = fileURLToPath(new URL('./cli-bundle.cjs', import.meta.url));

@@ -10,6 +10,11 @@ import { join, resolve } from 'node:path';
 const WAREHOUSE_COMMANDS = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'show', 'run-operation', 'retry', 'clone', 'watch']);
 const OTHER_COMMANDS = new Set(['compile', 'ls', 'list', 'parse', 'clean', 'debug', 'validate', 'lineage', 'docs', 'deps', 'init', 'serve', 'source', 'freshness', 'help']);
 
+/** The command named on the raw command line (the first argument that names one). */
+export function commandOf(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((arg) => WAREHOUSE_COMMANDS.has(arg) || OTHER_COMMANDS.has(arg));
+}
+
 export function opensWarehouse(argv: readonly string[]): boolean {
   for (const arg of argv.slice(2)) {
     if (WAREHOUSE_COMMANDS.has(arg)) return true;
@@ -19,7 +24,7 @@ export function opensWarehouse(argv: readonly string[]): boolean {
 }
 
 /** The value of `--name x` / `--name=x` on the command line. */
-function flagValue(argv: readonly string[], name: string): string | undefined {
+export function flagValue(argv: readonly string[], name: string): string | undefined {
   for (let i = 2; i < argv.length; i++) {
     if (argv[i] === name) return argv[i + 1];
     if (argv[i]!.startsWith(`${name}=`)) return argv[i]!.slice(name.length + 1);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { aheadCompiledMarks, countUsed, SAME } from '../load/stat-ahead.js';
+import { fileIdentity } from '../load/warm-start-file.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { scrubSecrets } from '../shared/secrets.js';
 
@@ -135,13 +137,25 @@ interface WrittenIndex {
 
 const textHash = (text: string) => createHash('sha1').update(text).digest('base64');
 
-function readIndex(file: string): WrittenIndex | undefined {
+/** The index and which file it was read from (load/warm-start-file.ts fileIdentity: the stat-ahead worker's answer must be of the same). */
+function readIndex(file: string): { index: WrittenIndex; identity: string } | undefined {
+  let fd: number;
   try {
-    const index = deserialize(readFileSync(file)) as Partial<WrittenIndex & { format: number }> | null;
-    if (index?.format !== WRITTEN_FORMAT || typeof index.paths !== 'string' || typeof index.hashes !== 'string' || !(index.stats instanceof Float64Array)) return undefined;
-    return index as WrittenIndex;
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    const bytes = Buffer.allocUnsafe(st.size);
+    if (readSync(fd, bytes, 0, st.size, 0) !== st.size) return undefined;
+    const index = deserialize(bytes) as Partial<WrittenIndex & { format: number }> | null;
+    if (index?.format !== WRITTEN_FORMAT || typeof index.paths !== 'string' || typeof index.hashes !== 'string' || !(index.stats instanceof Float64Array)) return undefined;
+    return { index: index as WrittenIndex, identity: fileIdentity(st) };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -170,7 +184,11 @@ export function writeCompiledFiles(
   // A first compile has nothing to compare with: skip the reads.
   const mayExist = existsSync(join(targetDir, 'compiled'));
   const indexFile = join(targetDir, 'compiled', WRITTEN_INDEX);
-  const index = mayExist ? readIndex(indexFile) : undefined;
+  const read = mayExist ? readIndex(indexFile) : undefined;
+  const index = read?.index;
+  // The recorded files another thread found with their recorded stats meanwhile (load/stat-ahead.ts), by record.
+  const ahead = read && aheadCompiledMarks(indexFile, read.identity);
+  let skipped = 0;
   const hashes = items.map((item, i) => known?.[i] ?? textHash(withNewline(scrubSecrets(item.sql, secrets))));
   // The same files in the same order (a warm compile, or one after an edit): record k is item k; with the same texts, all are.
   const joinedPaths = paths.join('\n');
@@ -185,10 +203,20 @@ export function writeCompiledFiles(
   const made = new Set<string>();
   for (let i = 0; i < items.length; i++) {
     const path = paths[i]!;
-    const s = mayExist ? statSync(path, { throwIfNoEntry: false }) : undefined;
     // The recorded stat of this file with this text.
     const k = samePaths ? i : records?.at.get(path);
     const sameText = aligned || (savedHashes ? savedHashes[i] === hashes[i] : k !== undefined && records!.hashes[k] === hashes[i]);
+    if (ahead && k !== undefined) {
+      if (samePaths) Atomics.store(ahead.mainAt, 0, k);
+      // Stat'ed on the other thread as recorded: the same file with the same text.
+      if (sameText && ahead.marks[k] === SAME) {
+        stats[2 * i] = index!.stats[2 * k]!;
+        stats[2 * i + 1] = index!.stats[2 * k + 1]!;
+        skipped++;
+        continue;
+      }
+    }
+    const s = mayExist ? statSync(path, { throwIfNoEntry: false }) : undefined;
     if (s && k !== undefined && sameText && index!.stats[2 * k] === s.size && index!.stats[2 * k + 1] === s.mtimeMs) {
       stats[2 * i] = s.size;
       stats[2 * i + 1] = s.mtimeMs;
@@ -209,6 +237,7 @@ export function writeCompiledFiles(
     stats[2 * i] = now ? now.size : NaN;
     stats[2 * i + 1] = now ? now.mtimeMs : NaN;
   }
+  countUsed('compiled', skipped);
   if (changed)
     try {
       let saved = { paths: joinedPaths, hashes: joinedHashes, stats };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { SAME } from './stat-ahead.js';
 
 /*
  * What the files a load reads look like, cheaply, as git's index sees a work tree: each file's
@@ -29,7 +30,7 @@ export interface InputSpec {
 export type InputScan = Map<string, string>;
 
 /** Files modified this close to the scan (ms) may change again unseen by mtime (coarse clocks tick at 1–10 ms). */
-const RACY_MS = 50;
+export const RACY_MS = 50;
 
 const contentHash = (path: string) => {
   try {
@@ -147,7 +148,13 @@ export function decodeScan(columns: ScanColumns): InputScan {
  * ones in the saved order (a file added or removed, a folder listed in another order): the caller
  * then scans and compares in full.
  */
-export function scanDiff(spec: InputSpec, columns: ScanColumns, overrides: ReadonlyMap<string, string | null>): Map<string, string> | undefined {
+export function scanDiff(
+  spec: InputSpec,
+  columns: ScanColumns,
+  overrides: ReadonlyMap<string, string | null>,
+  /** Saved files another thread found with their saved stats, by position (load/stat-ahead.ts): not stat'ed again. */
+  ahead?: { readonly marks: Uint8Array; readonly mainAt: Int32Array; skipped: number },
+): Map<string, string> | undefined {
   const now = Date.now();
   const paths = columns.paths === '' ? [] : columns.paths.split('\0');
   const { stats } = columns;
@@ -176,6 +183,10 @@ export function scanDiff(spec: InputSpec, columns: ScanColumns, overrides: Reado
     }
     if (saved === undefined && !isFolder) {
       // A plain saved fingerprint: the same file, not modified since, still not racy.
+      if (ahead) {
+        Atomics.store(ahead.mainAt, 0, k - 1);
+        if (ahead.marks[k - 1] === SAME) return (ahead.skipped++, true);
+      }
       const at = 3 * (k - 1);
       let st;
       try {

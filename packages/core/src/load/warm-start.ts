@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, fstatSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, closeSync, renameSync, rmSync, fstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
@@ -7,11 +7,13 @@ import { decodeNodes, encodeNodeStream, plainNode, splitIndex } from '../manifes
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import { ProjectError } from '../shared/errors.js';
-import { changedInputs, decodeScan, encodeScan, scanDiff, scanInputs, type InputScan, type InputSpec, type ScanColumns } from './input-fingerprint.js';
+import { changedInputs, decodeScan, encodeScan, scanDiff, scanInputs, type InputScan, type InputSpec } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
 import { decodeBlobMap, encodeBlobMapParts, savedPatch } from './saved-patches.js';
 import { SectionWriter, type Section } from './section-writer.js';
+import { aheadInputMarks, countUsed } from './stat-ahead.js';
+import { bytesAt as readBytes, DELTA_HEAD, DELTA_MAGIC, fileIdentity, FORMAT, readDeltas, readLayout, readSavedInputs, scanOverrides, sectionAt, type Header } from './warm-start-file.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { withVarReads } from './warm-vars-update.js';
 import type { SchemaFileEntries } from './warm-yaml-update.js';
@@ -39,10 +41,6 @@ import type { SchemaFileEntries } from './warm-yaml-update.js';
  * deltas, the whole load is written again.
  */
 
-const FORMAT = 'tsdbt-warm-start/13';
-/** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
-const DELTA_MAGIC = 0x57534431; // 'WSD1'
-const DELTA_HEAD = 12;
 /** Past this many deltas, or deltas of this share of the load's bytes, the whole load is written again. */
 const MAX_DELTAS = 32;
 const MAX_DELTA_SHARE = 0.1;
@@ -145,15 +143,6 @@ export interface LoadInputs {
   readonly cliVars: ReadonlyMap<string, string | undefined>;
 }
 
-interface Header {
-  readonly format: string;
-  readonly key: Readonly<Record<string, string>>;
-  readonly sections: readonly Section[];
-}
-
-// CRC-32 detects a truncated or damaged file (not tampering: the target folder is the user's own) at ~5 GB/s.
-const checksum = (bytes: Uint8Array) => crc32(bytes).toString(16);
-
 /**
  * The saved load in `file` when it was made with `key` and its inputs are unchanged; a StaleLoad
  * when only input files changed (the caller may update it); else why not.
@@ -168,43 +157,24 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
   // Kept open while the node blobs are not read: they are read from this file even if another command replaces it meanwhile.
   let keepOpen = false;
   try {
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(Math.min(size, 4096));
-    readSync(fd, head, 0, head.length, 0);
-    const cut = head.indexOf(10);
-    if (cut < 0) return 'the warm-start file is corrupt';
-    const header = JSON.parse(head.subarray(0, cut).toString('utf8')) as Header;
-    if (header.format !== FORMAT || !Array.isArray(header.sections) || header.sections.length !== 6) return 'the warm-start file has another format';
+    const st = fstatSync(fd);
+    const size = st.size;
+    const layout = readLayout(fd, size);
+    if (typeof layout === 'string') return layout;
+    const { header, offsets } = layout;
     const changedKeys = Object.keys({ ...key, ...header.key }).filter((k) => header.key?.[k] !== key[k]);
     if (changedKeys.length) return `${changedKeys.join(', ')} changed`;
-    const [inputsAt, loadAt, blobsAt, indexAt, tailAt, internalsAt] = header.sections as [Section, Section, Section, Section, Section, Section];
-    const loadOffset = cut + 1 + inputsAt.bytes;
-    const blobsOffset = loadOffset + loadAt.bytes;
-    const indexOffset = blobsOffset + blobsAt.bytes;
-    const tailOffset = indexOffset + indexAt.bytes;
-    const internalsOffset = tailOffset + tailAt.bytes;
-    const deltasOffset = internalsOffset + internalsAt.bytes;
-    if (deltasOffset > size) return 'the warm-start file is corrupt';
-    const bytesAt = (offset: number, length: number) => {
-      const bytes = Buffer.allocUnsafe(length);
-      if (readSync(fd, bytes, 0, length, offset) !== length) throw new Error('corrupt');
-      return bytes;
-    };
-    const section = (offset: number, s: Section) => {
-      const bytes = bytesAt(offset, s.bytes);
-      if (checksum(bytes) !== s.crc32) throw new Error('corrupt');
-      return bytes;
-    };
-    // What a delta applies to: the saved load, its nodes and their index.
-    const base = `${loadAt.crc32}.${indexAt.crc32}.${tailAt.crc32}.${blobsAt.crc32}`;
-    const deltas = readDeltas(bytesAt, deltasOffset, size, base);
-    const saved = deserialize(section(cut + 1, inputsAt)) as { spec: InputSpec; scan: ScanColumns; env: [string, string | undefined][]; cliVars: [string, string | undefined][] };
+    const [, loadAt, blobsAt, indexAt, tailAt, internalsAt] = layout.sections;
+    const bytesAt = (offset: number, length: number) => readBytes(fd, offset, length);
+    const section = (offset: number, s: Section) => sectionAt(fd, offset, s);
+    const { base } = layout;
+    const deltas = readDeltas(fd, layout, size);
+    const saved = readSavedInputs(fd, layout);
     // The deltas' fingerprints over the saved scan's (null: no longer scanned).
-    const overrides = new Map<string, string | null>();
+    const overrides = scanOverrides(deltas);
     const envValues = new Map(saved.env);
     let savedVars = new Map(saved.cliVars);
     for (const d of deltas) {
-      for (const [path, fp] of d.scan) overrides.set(path, fp);
       for (const [name, value] of d.env) envValues.set(name, value);
       if (d.cliVars) savedVars = new Map(d.cliVars);
     }
@@ -217,12 +187,16 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       return scan;
     };
     // The same files in the same order: only what differs is fingerprinted (a file added, removed or listed in another order: the full scan).
-    const diff = scanDiff(saved.spec, saved.scan, overrides);
+    // Files another thread has found unchanged meanwhile (load/stat-ahead.ts), when it read this same file.
+    const marks = aheadInputMarks(file, fileIdentity(st));
+    const ahead = marks && { ...marks, skipped: 0 };
+    const diff = scanDiff(saved.spec, saved.scan, overrides, ahead);
+    if (ahead) countUsed('inputs', ahead.skipped);
     const scan = diff ? undefined : savedScan();
     let now = diff ? undefined : scanInputs(saved.spec);
     const differ = diff ? [...diff.keys()] : changedInputs(scan!, now!);
-    const loadBytes = section(loadOffset, loadAt);
-    const indexBytes = section(indexOffset, indexAt);
+    const loadBytes = section(offsets.load, loadAt);
+    const indexBytes = section(offsets.index, indexAt);
     let failed: ProjectError | undefined;
     const handle = { fd, open: true };
     // Only bit rot inside the file gets here (a truncated or replaced file was told apart above): say so once, never again.
@@ -236,7 +210,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       if (tailBytes) return tailBytes;
       if (failed) throw failed;
       try {
-        return (tailBytes = section(tailOffset, tailAt));
+        return (tailBytes = section(offsets.tail, tailAt));
       } catch {
         throw damaged();
       }
@@ -245,7 +219,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       if (failed) throw failed;
       try {
         tail();
-        return section(blobsOffset, blobsAt);
+        return section(offsets.blobs, blobsAt);
       } catch {
         throw damaged();
       } finally {
@@ -259,7 +233,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       if (failed) throw failed;
       let bytes: Buffer;
       try {
-        bytes = bytesAt(blobsOffset + offset, length);
+        bytes = bytesAt(offsets.blobs + offset, length);
       } catch {
         throw damaged();
       }
@@ -275,7 +249,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     // Nothing changed: what an update needs (~4 MB for 10,000 models) is not even read.
     if (differ.length === 0 && changedVars.length === 0) return { ...load(), identity, deltaNodes };
     // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
-    const internalBytes = section(internalsOffset, internalsAt);
+    const internalBytes = section(offsets.internals, internalsAt);
     // The saved scan and the scan now as maps only when asked for (an update that appends a delta reads the changed paths'
     // fingerprints only): the scan now is the saved one with what the walk found different, each fingerprint taken then.
     let before = scan;
@@ -359,25 +333,6 @@ function closer(handle: { readonly fd: number; open: boolean }): () => void {
     handle.open = false;
     closeSync(handle.fd);
   };
-}
-
-/** The deltas appended after the sections, checked (magic, CRC, the base and offset each was written for). */
-function readDeltas(bytesAt: (offset: number, length: number) => Buffer, from: number, size: number, base: string): (WarmDelta & { bytes: number; crc: number })[] {
-  const out: (WarmDelta & { bytes: number; crc: number })[] = [];
-  let at = from;
-  while (at < size) {
-    if (at + DELTA_HEAD > size) throw new Error('corrupt');
-    const head = bytesAt(at, DELTA_HEAD);
-    const length = head.readUInt32BE(4);
-    if (head.readUInt32BE(0) !== DELTA_MAGIC || at + DELTA_HEAD + length > size) throw new Error('corrupt');
-    const payload = bytesAt(at + DELTA_HEAD, length);
-    if (crc32(payload) !== head.readUInt32BE(8)) throw new Error('corrupt');
-    const delta = deserialize(payload) as WarmDelta & { at: number; base: string };
-    if (delta.at !== at || delta.base !== base) throw new Error('corrupt');
-    out.push({ ...delta, bytes: DELTA_HEAD + length, crc: head.readUInt32BE(8) });
-    at += DELTA_HEAD + length;
-  }
-  return out;
 }
 
 /** A saved patch read back: its test declarations get their exact line back as the saved line (only error messages read it). */

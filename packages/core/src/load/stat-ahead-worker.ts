@@ -1,0 +1,84 @@
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { deserialize } from 'node:v8';
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { RACY_MS } from './input-fingerprint.js';
+import { fileIdentity, readLayout, readSavedInputs } from './warm-start-file.js';
+import { SAME } from './stat-ahead.js';
+
+/*
+ * The thread of load/stat-ahead.ts: shares a mark per saved input of the warm start, then per
+ * record of the compiled-file index, and stats each list from its last entry towards the main
+ * thread's position, marking the files whose stat is the recorded one. Any failure leaves marks
+ * unset (the main thread stats those itself), never a wrong one.
+ */
+
+const { warmStart, compiledIndex, port, done } = workerData as { warmStart: string; compiledIndex?: string; port: MessagePort; done: Int32Array };
+
+/** Reads an open file whole. */
+function whole(fd: number, size: number): Buffer | undefined {
+  const bytes = Buffer.allocUnsafe(size);
+  return readSync(fd, bytes, 0, size, 0) === size ? bytes : undefined;
+}
+
+/** Shares `count` marks for `file`, then marks from the last record down to where the main thread is. */
+function share(slot: 'inputs' | 'compiled', file: string, st: Stats, count: number, same: (k: number) => boolean): void {
+  const marks = new Uint8Array(new SharedArrayBuffer(Math.max(count, 1)));
+  const mainAt = new Int32Array(new SharedArrayBuffer(4));
+  port.postMessage({ [slot]: { file, identity: fileIdentity(st), marks, mainAt } });
+  for (let k = count - 1; k >= 0 && Atomics.load(mainAt, 0) <= k; k--) if (same(k)) marks[k] = SAME;
+}
+
+/** The file at `path` is a plain one with these numbers. */
+function statIs(path: string, check: (s: Stats) => boolean): boolean {
+  try {
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s !== undefined && s.isFile() && check(s);
+  } catch {
+    return false;
+  }
+}
+
+function inputs(): void {
+  const fd = openSync(warmStart, 'r');
+  try {
+    const st = fstatSync(fd);
+    const layout = readLayout(fd, st.size);
+    if (typeof layout === 'string') return;
+    const { scan } = readSavedInputs(fd, layout);
+    const paths = scan.paths === '' ? [] : scan.paths.split('\0');
+    if (scan.stats.length !== 3 * paths.length) return;
+    const other = new Set(scan.other.map(([k]) => k));
+    const now = Date.now();
+    const { stats } = scan;
+    share('inputs', warmStart, st, paths.length, (k) => !other.has(k) && statIs(paths[k]!, (s) => s.mtimeMs === stats[3 * k] && s.size === stats[3 * k + 1] && s.ino === stats[3 * k + 2] && s.mtimeMs < now - RACY_MS));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function compiled(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    const st = fstatSync(fd);
+    const bytes = whole(fd, st.size);
+    // compile/write-compiled.ts's index: the recorded paths (one text, newlines between) and each one's [size, mtimeMs].
+    const index = bytes && (deserialize(bytes) as { paths?: unknown; stats?: unknown });
+    if (!index || typeof index.paths !== 'string' || !(index.stats instanceof Float64Array)) return;
+    const paths = index.paths === '' ? [] : index.paths.split('\n');
+    const { stats } = index;
+    if (stats.length !== 2 * paths.length) return;
+    share('compiled', file, st, paths.length, (k) => statIs(paths[k]!, (s) => s.size === stats[2 * k] && s.mtimeMs === stats[2 * k + 1]));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+for (const [slot, step] of [inputs, () => compiledIndex !== undefined && compiled(compiledIndex)].entries()) {
+  try {
+    step();
+  } catch {
+    // a missing or damaged file: no marks, the main thread stats as without this thread
+  }
+  Atomics.store(done, slot, 1);
+  Atomics.notify(done, slot);
+}
