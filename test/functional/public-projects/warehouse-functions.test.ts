@@ -153,4 +153,22 @@ from (select arrayJoin([('1/5/2024', 1700000000.5), ('12/31/1960', 0)]) as r, r.
     // A date is a Date32 (1960 kept), a timestamp Postgres' microseconds.
     expect(await queryRows(p, `select toTypeName(d) as dt, toTypeName(ts) like 'DateTime64(6%' as tt from ${ip.schema}.parsed_dates limit 1`)).toEqual([{ dt: 'Date32', tt: 1 }]);
   });
+
+  it("round() of a float tie is away from zero, on the number's decimal text (Postgres' numeric, Snowflake, BigQuery)", async () => {
+    const { p: ip, project: p } = setup({
+      'models/rounded.sql': `select x, round(x) as r0, round(x, 2) as r2, round(d, 1) as d1
+from (select arrayJoin([2.5, -2.5, 0.125, 0.285, 1.005, 3.14159]) as x, toDecimal64(2.45, 2) as d)`,
+      'models/rounded_avg.sql': `select round(avg(n)) as avg_0, round(100.0 * sum(n) / 4, 0) as pct, round(7) as seven from (select arrayJoin([2, 3]) as n)`,
+    });
+    expectStatuses(await p.build(), { rounded: 'success', rounded_avg: 'success' });
+    expect(await queryRows(p, `select x, r0, r2, toString(d1) as d1 from ${ip.schema}.rounded order by x`)).toEqual([
+      { x: -2.5, r0: -3, r2: -2.5, d1: '2.5' },
+      { x: 0.125, r0: 0, r2: 0.13, d1: '2.5' },
+      { x: 0.285, r0: 0, r2: 0.29, d1: '2.5' },
+      { x: 1.005, r0: 1, r2: 1.01, d1: '2.5' },
+      { x: 2.5, r0: 3, r2: 2.5, d1: '2.5' },
+      { x: 3.14159, r0: 3, r2: 3.14, d1: '2.5' },
+    ]);
+    expect(await queryRows(p, `select avg_0, pct, seven, toTypeName(avg_0) as t from ${ip.schema}.rounded_avg`)).toEqual([{ avg_0: 3, pct: 125, seven: 7, t: 'Nullable(Float64)' }]);
+  });
 });

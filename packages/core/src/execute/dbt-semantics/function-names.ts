@@ -5,6 +5,7 @@ import { closingParen, splitTopLevel } from './select-frames.js';
 import { toCharExpression } from './date-format.js';
 import { tryCastExpression } from './try-cast.js';
 import { toDateExpression, toTimestampExpression } from './date-parse.js';
+import { withRoundHalfAway } from './round-half-away.js';
 
 /*
  * Functions of the warehouses dbt projects are written for (Postgres, Snowflake, Redshift, DuckDB) that
@@ -39,12 +40,14 @@ import { toDateExpression, toTimestampExpression } from './date-parse.js';
  * - log(b, x) (two arguments: base b) → log2/log10/log(x) / log(b). One-argument log(x) is left as ClickHouse's
  *   natural logarithm: it is base 10 on Postgres, Redshift and DuckDB but ln on BigQuery, Databricks, SQL Server and
  *   ClickHouse itself, so a dbt-clickhouse project's log(x) keeps its answer (write log10 / ln to say which).
+ * - round(x[, n]) of a float: a tie away from zero, as dbt's warehouses round (round-half-away.ts).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
 export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
-  if (!CALL.test(sql)) return sql;
+  if (!CALL.test(sql) && !/\bround\s*\(/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
-  return warehouseFunctionNames(sql);
+  // round() first: the calls written here (try_cast's) round Decimals, as ClickHouse does.
+  return warehouseFunctionNames(withRoundHalfAway(sql));
 }
 
 const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log';

@@ -1,0 +1,53 @@
+import { blankNonCode } from '../../shared/sql-statements.js';
+import { closingParen, splitTopLevel } from './select-frames.js';
+
+/*
+ * round(x[, n]) of a tie is away from zero on dbt's warehouses: round(avg(qty)) of 2 and 3 is 3 on Postgres (avg of
+ * integers is numeric), Snowflake, BigQuery, Redshift, DuckDB — and on ClickHouse for a Decimal. ClickHouse rounds a
+ * float half to even (2), and its avg, division and 2.5 are floats. Under dbt_semantics a float is rounded as the
+ * warehouses round its decimal text: a tie of that text (0.285 → 0.29, where ClickHouse's binary value 0.28499999999999998
+ * gives 0.28; 2.5 → 3) away from zero, as cast-rounding.ts does for a CAST; every other value, and every other type
+ * (a Decimal rounds away from zero already, integers too), is ClickHouse's round. The result keeps round()'s type.
+ */
+export function withRoundHalfAway(sql: string): string {
+  if (!ROUND.test(sql)) return sql;
+  const starts = [...blankNonCode(sql).matchAll(new RegExp(ROUND.source, 'gi'))].map((m) => m.index!).reverse();
+  let out = sql;
+  // The last call first: an edit changes the text after a call's start only, so earlier starts still hold.
+  for (const at of starts) {
+    const code = blankNonCode(out);
+    const open = code.indexOf('(', at);
+    const close = closingParen(code, open);
+    if (close < 0) continue;
+    const args = splitTopLevel(code, open + 1, close);
+    if (args.length === 0 && out.slice(open + 1, close).trim() !== '') args.push({ start: open + 1, end: close });
+    if (args.length < 1 || args.length > 2) continue;
+    const x = out.slice(args[0]!.start, args[0]!.end).trim();
+    const n = args.length === 2 ? out.slice(args[1]!.start, args[1]!.end).trim() : '0';
+    out = out.slice(0, at) + roundExpression(x, n) + out.slice(close + 1);
+  }
+  return out;
+}
+
+/**
+ * round(x, n) with a float's tie away from zero. A float whose scaled value y = |x|·10^n lies within 1e-15·y of a
+ * tie (k + ½: its decimal text's tie, 0.285 · 100 = 28.499999999999996) is rounded away, (k + 1) / 10^n; every other
+ * value, and every other type, is ClickHouse's round. Cheap arithmetic: the rule runs on every row. x is written once
+ * as a lambda's argument when it calls a function (toTypeName of an aggregate is no constant in its SELECT; a
+ * bare name's is), so a nested round is not repeated either.
+ */
+function roundExpression(x: string, n: string): string {
+  const plain = !x.includes('(');
+  const v = plain ? `(${x})` : 'tsdbt_round_x';
+  // 10^n as a factor that is exact: y = |x| · 10^n for n >= 0, |x| / 10^-n for a negative literal n.
+  const negative = /^-\s*\d+$/.test(n);
+  const scale = negative ? `pow(10, ${n.replace(/^-\s*/, '')})` : `pow(10, ${n})`;
+  const y = negative ? `abs(toFloat64(${v})) / ${scale}` : `abs(toFloat64(${v})) * ${scale}`;
+  const away = `sign(toFloat64(${v})) * (floor(${y}) + 1) ${negative ? '*' : '/'} ${scale}`;
+  const own = `round(${v}, ${n})`;
+  const tie = `toTypeName(${v}) LIKE '%Float%' AND ${y} < 1e15 AND abs(${y} - floor(${y}) - 0.5) <= 1e-15 * greatest(1, ${y})`;
+  const body = `if(${tie}, CAST(${away}, toTypeName(${own})), ${own})`;
+  return plain ? body : `arrayMap(tsdbt_round_x -> ${body}, [${x}])[1]`;
+}
+
+const ROUND = /(?<![\w$.`"])round\s*\(/i;
