@@ -34,7 +34,8 @@ import { withRoundHalfAway } from './round-half-away.js';
  *   → if(count(x) > 1, stddevSamp(x) / varSamp(x), NULL); ClickHouse's own stddevSamp/varSamp are left alone;
  * - median(x): exact (the mean of the two middle values for an even count) on Snowflake, DuckDB, Redshift, Databricks;
  *   ClickHouse's median is its sampled, approximate quantile (not the same answer past 8,192 rows, nor twice)
- *   → quantileExactInclusive(0.5)(toNullable(toFloat64(x))), as percentile_cont(0.5) (ordered-set-aggregates.ts);
+ *   → quantileExactInclusive(0.5)(toNullable(toFloat64(x))), as percentile_cont(0.5) (ordered-set-aggregates.ts), a date's
+ *   median a date, a Decimal(p, s)'s a Decimal(p + 3, s + 3) as on Snowflake;
  * - approx_count_distinct(x) → uniq(x) (an estimate on every warehouse); Postgres' every(b) → as bool_and.
  * - to_date(s, 'YYYY-MM-DD') / to_timestamp(s, template), to_timestamp(epoch), to_date(x) (date-parse.ts);
  * - log(b, x) (two arguments: base b) → log2/log10/log(x) / log(b). One-argument log(x) is left as ClickHouse's
@@ -140,11 +141,17 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
     case 'median': {
       if (args.length !== 1 || /^distinct\b/i.test(text(0))) return undefined;
       const exact = `quantileExactInclusive(0.5)(toNullable(toFloat64(${text(0)})))`;
-      // The mean of the middle values is a Float64: a median of dates/timestamps is cast back to the argument's
-      // type, as ClickHouse's own median kept it (toTypeName is a constant; a window call keeps the bare form).
+      // The mean of the middle values is a Float64: a median of dates/timestamps is cast back to the argument's type, as
+      // ClickHouse's own median kept it, and a median of Decimal(p, s) is a Decimal(p + 3, s + 3), as Snowflake's (the
+      // mean's decimal text read as it: a CAST of the Float64 would truncate 1.015 to 1.01499). toTypeName is a
+      // constant here; a window call keeps the bare form.
       if (/^\s*over\b/i.test(code.slice(close + 1))) return { at, end: close + 1, text: exact };
       const type = `toTypeName(assumeNotNull(${text(0)}))`;
-      return { at, end: close + 1, text: `CAST(${exact}, if(${type} LIKE '%Date%', concat('Nullable(', ${type}, ')'), 'Nullable(Float64)'))` };
+      const decimal = `${type} LIKE 'Decimal(%'`;
+      const plain = `if(${type} LIKE '%Date%', concat('Nullable(', ${type}, ')'), 'Nullable(Float64)')`;
+      const digits = (re: string) => `toString(least(76, toUInt32OrZero(extract(${type}, '${re}')) + 3))`;
+      const decimalType = `concat('Nullable(Decimal(', ${digits('^Decimal\\\\((\\\\d+)')}, ', ', ${digits(', (\\\\d+)\\\\)$')}, '))')`;
+      return { at, end: close + 1, text: `CAST(if(${decimal}, toString(${exact}), toString(CAST(${exact}, ${plain}))), if(${decimal}, ${decimalType}, ${plain}))` };
     }
     case 'stddev':
     case 'stddev_samp':
