@@ -177,6 +177,15 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect((await p.dbt(['build', '--exclude-resource-type', 'function'])).results).toEqual([]);
   });
 
+  it('validate creates the function in its scratch warehouse: a model calling it is checked, a bad body is reported', async () => {
+    const p = dbtProject({ functions: DOUBLE_IT, models: { 'double_it_model.sql': "select {{ function('double_it') }}(1) as double_it" } });
+    const ok = await p.dbt(['validate']);
+    expect(ok.out.join('\n')).toContain('no errors');
+    p.write({ 'functions/double_it.sql': 'SELECT value * 2, value * 3\n' });
+    const bad = await p.dbt(['validate'], { expectPass: false });
+    expect(bad.out.join('\n')).toContain("Function 'double_it' selects 2 values: a function returns one");
+  });
+
   it('a function() naming no function fails the load, naming the model', async () => {
     const p = dbtProject({ functions: DOUBLE_IT, models: { 'm.sql': "select {{ function('double_ti') }}(1) as x" } });
     const r = await p.dbt(['parse'], { expectPass: false });

@@ -5,7 +5,8 @@ import { commonTypeRewrite, isCommonTypeError } from '../execute/dbt-semantics/c
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { RunContext } from '../execute/run-context.js';
 import { snapshotTableSelect } from '../adapter/materializations/snapshot-sql.js';
-import type { ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import type { FunctionNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import { createFunctionSql, functionBody } from '../execute/run-function.js';
 import { quoteIdentifier } from '../render/placeholders.js';
 import { DatabaseError, TsdbtError } from '../shared/errors.js';
 import type { AnalyzedColumn, NodeAnalysis, ProjectAnalysis, ValidationIssue } from './analysis.js';
@@ -115,8 +116,8 @@ export async function analyzeNodes(ctx: AnalyzeContext, ids: readonly string[], 
   const issues: ValidationIssue[] = [];
   for (const r of results.values()) {
     const node = graph.node(r.uniqueId);
-    // Sources and seeds are reported whenever something selected reads them: their problems block it.
-    if (reported.has(r.uniqueId) || node.resourceType === 'source' || node.resourceType === 'seed') issues.push(...r.issues);
+    // Sources, seeds and functions are reported whenever something selected reads them: their problems block it.
+    if (reported.has(r.uniqueId) || node.resourceType === 'source' || node.resourceType === 'seed' || node.resourceType === 'function') issues.push(...r.issues);
   }
   return { nodes: results, selected, issues, elapsed: (Date.now() - started) / 1000 };
 }
@@ -135,9 +136,10 @@ async function analyzeOne(ctx: AnalyzeContext, tests: TestChecker, id: string): 
       return analyzeTest(ctx, tests, node);
     case 'snapshot':
       return analyzeSnapshot(ctx, node);
+    case 'function':
+      return analyzeFunction(ctx, node);
     case 'unit_test':
     case 'analysis':
-    case 'function':
     // A unit test reads fixtures, not relations; exposures and the semantic layer's resources are not built.
     case 'exposure':
     case 'metric':
@@ -163,6 +165,18 @@ async function analyzeSnapshot(ctx: AnalyzeContext, node: SnapshotNode): Promise
   if (failed && !failed.ok) return finished(node, ctx.locate({ node: asTable, error: failed.error, statement: checks[failedAt]!, sql }), { sql });
   const described = results[checks.findIndex((c) => c.purpose === 'describe')];
   return finished(node, [], { sql, columns: described?.ok ? describeColumns(described.text).map((c) => ({ ...c, upstream: [] })) : [] });
+}
+
+/** A function: created in the scratch warehouse as a build creates it, so the models calling it can be checked. */
+async function analyzeFunction(ctx: AnalyzeContext, node: FunctionNode): Promise<NodeAnalysis> {
+  let sql: string;
+  try {
+    sql = createFunctionSql(node, functionBody(ctx.run, node));
+  } catch (error) {
+    return finished(node, [thrownIssue(node, error)]);
+  }
+  const [created] = await ctx.scratch.batch([sql]);
+  return finished(node, created && !created.ok ? [thrownIssue(node, created.error)] : [], { sql });
 }
 
 const finished = (node: { uniqueId: string }, issues: readonly ValidationIssue[], rest: Partial<NodeAnalysis> = {}): NodeAnalysis => ({

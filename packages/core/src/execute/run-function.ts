@@ -37,8 +37,7 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
   const volatility = node.config.volatility;
   if (volatility !== undefined && volatility !== null)
     warnings.push(`Found \`${String(volatility)}\` volatility specified on function \`${node.name}\`. This volatility is not supported by clickhouse, and will be ignored`);
-  const rendered = node.renderAtRuntime || node.needsNames ? runtimeRendered(ctx, node) : node.renderedCode;
-  const body = compileSql(ctx.index, node, rendered);
+  const body = functionBody(ctx, node);
   const sql = createFunctionSql(node, body, ctx.adapter.onCluster());
   try {
     await ctx.adapter.ddl(sql, { signal: ctx.signal });
@@ -46,6 +45,11 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
     ctx.compiled.write(node, body);
   }
   return { status: 'success', message: 'CREATE FUNCTION', warnings, compiledCode: body };
+}
+
+/** A function's compiled code: its body with relation names (rendered again when it read the warehouse or final names). */
+export function functionBody(ctx: RunContext, node: FunctionNode): string {
+  return compileSql(ctx.index, node, node.renderAtRuntime || node.needsNames ? runtimeRendered(ctx, node) : node.renderedCode);
 }
 
 /** The statement that creates `node` with `body` (its compiled code); dbt's dispatch error for what ClickHouse cannot hold. */
