@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, TsdbtProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
 import { WARM_START_FILE } from '../../../packages/core/src/load/warm-load.js';
 import { scanMapsMade } from '../../../packages/core/src/load/input-fingerprint.js';
+import { tailCellsParsed } from '../../../packages/core/src/manifest/lazy-nodes.js';
 import { manifestText } from '../../helpers/manifest-text.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
@@ -145,6 +146,23 @@ describe('warm update: a changed SQL file', () => {
     expect(updated(after)).toEqual(['models/layer_5/m_00110.sql']);
     expect(after.partialParse.rendered.filter((id) => id.startsWith('model.'))).toEqual(['model.synth.m_00110']);
     expect(after.manifest.nodes.get('model.synth.m_00110')!.config.tags).toContain('edited');
+  });
+
+  it("an edited model's update reads the saved configs and relations of a few nodes, not every node's", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-wu-cells-'));
+    dirs.push(dir);
+    generateProject(200, dir, { jinja: true });
+    load(dir);
+    const file = join(dir, 'models', 'layer_5', 'm_00110.sql');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("'jinja'", "'jinja', 'edited'"));
+    const before = tailCellsParsed();
+    const warm = loadProject({ projectDir: dir });
+    const parsed = tailCellsParsed() - before;
+    expect(updated(warm)).toEqual(['models/layer_5/m_00110.sql']);
+    // 200 models and their tests: ~500 nodes, two cells each.
+    expect(parsed).toBeGreaterThan(0);
+    expect(parsed).toBeLessThan(20);
+    expect(manifestText(warm)).toBe(manifestText(loadProject({ projectDir: dir, partialParse: false })));
   });
 
   it('on the Instacart reference project: an edited model gives the manifest of a cold parse', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodedNodes, decodeNodes, encodeNodes, holdsNoSql, indexColumnsParsed, isEmptyNode, plainNode } from '../../../packages/core/src/manifest/lazy-nodes.js';
+import { decodedNodes, decodeNodes, encodeNodes, holdsNoSql, indexColumnsParsed, isEmptyNode, plainNode, tailCellsParsed } from '../../../packages/core/src/manifest/lazy-nodes.js';
 import type { ManifestNode } from '../../../packages/core/src/manifest/nodes.js';
 
 /** Plain nodes → encodeNodes → decodeNodes: lazy nodes as a warm start reads them back. */
@@ -26,6 +26,16 @@ describe('lazy nodes', () => {
     expect(Object.is(a.config.limit, -0)).toBe(true); // -0 is not kept by JSON: from the blob
     expect(decodedNodes() - before).toBe(1);
     expect(a.config.constructor).toBe(Object);
+  });
+
+  it("reads one node's config and relation from their own cells of the tail, not every node's", () => {
+    const plain = Array.from({ length: 200 }, (_, i) => model(`m${i}`, { config: { materialized: i % 2 ? 'view' : 'table', alias: `é${i}ü`, meta: {} }, relation: { schema: 'ß', identifier: `m${i}` } }));
+    const nodes = [...roundTrip(plain).values()];
+    const before = tailCellsParsed();
+    expect([nodes[137]!.config.materialized, nodes[137]!.config.alias, nodes[137]!.relation]).toEqual(['view', 'é137ü', { schema: 'ß', identifier: 'm137' }]);
+    expect(nodes[137]!.relation).toEqual({ schema: 'ß', identifier: 'm137' });
+    expect(tailCellsParsed() - before).toBe(2);
+    expect(nodes.map((n) => [n.config.materialized, n.config.alias, n.relation])).toEqual(plain.map((n) => [n.config.materialized, n.config.alias, n.relation]));
   });
 
   it('a field the index cannot hold (not a string or list of strings) comes from the blob', () => {

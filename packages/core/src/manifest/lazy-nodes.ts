@@ -82,32 +82,68 @@ interface Holder {
 }
 
 /**
- * The index's last two lines — each node's scalar config values and relation, each blob's CRC-32 —
- * as bytes, given or read when first needed (a warm start keeps them in a section of their own:
- * `ls` reads neither, ~40 % of the index's bytes).
+ * The index's tail — each blob's CRC-32, and each node's scalar config values and relation — as bytes,
+ * given or read when first needed (a warm start keeps it in a section of its own: `ls` reads none of
+ * it, ~40 % of the index's bytes). Its lines: the CRCs, the end offset of each cell, then the cells
+ * (JSON texts, the N configs then the N relations, nothing between): a command that reads a few
+ * nodes' configs parses those cells only, not 25,000 of each (an edited model's update read one
+ * parent's config and parsed the whole 4 MB).
  */
 interface Tail {
   bytes: Buffer | undefined;
   readonly read: (() => Uint8Array) | undefined;
+  /** Where the cells start in `bytes`, and each one's end offset from there (parsed when a cell is first read). */
+  cells?: { readonly at: number; readonly ends: readonly number[] };
 }
 
-function tailLines(t: Tail): [Buffer, Buffer] {
+function tailBytes(t: Tail): Buffer {
   if (!t.bytes) {
     const read = t.read!();
     t.bytes = Buffer.from(read.buffer, read.byteOffset, read.byteLength);
   }
-  const cut = t.bytes.indexOf(10);
+  return t.bytes;
+}
+
+/** The tail's first line: each blob's CRC-32. */
+function crcsOf(t: Tail): number[] {
+  const bytes = tailBytes(t);
+  const cut = bytes.indexOf(10);
   if (cut < 0) throw new Error('the node index is incomplete');
-  return [t.bytes.subarray(0, cut), t.bytes.subarray(cut + 1)];
+  return JSON.parse(bytes.toString('latin1', 0, cut)) as number[];
 }
 
-/** The configs and relations line, parsed when a node's config is first read. */
+/** Cell `k` of the tail (a config: k < N; a relation: N + row). */
+function cellOf(t: Tail, k: number): unknown {
+  const bytes = tailBytes(t);
+  if (!t.cells) {
+    const first = bytes.indexOf(10);
+    const second = first < 0 ? -1 : bytes.indexOf(10, first + 1);
+    if (second < 0) throw new Error('the node index is incomplete');
+    t.cells = { at: second + 1, ends: JSON.parse(bytes.toString('latin1', first + 1, second)) as number[] };
+  }
+  const { at, ends } = t.cells;
+  if (k >= ends.length) throw new Error('the node index is incomplete');
+  return JSON.parse(bytes.toString('utf8', at + (k === 0 ? 0 : ends[k - 1]!), at + ends[k]!));
+}
+
+/** The config and relation cells of one read's nodes: each parsed when first read, relations kept. */
 interface More {
-  parsed: { configs: unknown[]; relations: unknown[] } | undefined;
   readonly tail: Tail;
+  /** How many nodes (the relations' cells follow the configs'). */
+  readonly count: number;
+  readonly relations: unknown[];
 }
 
-const moreOf = (h: Holder) => (h.more.parsed ??= JSON.parse(tailLines(h.more.tail)[0].toString('utf8')) as NonNullable<More['parsed']>);
+let parsedCells = 0;
+/** A node's relation cell (ABSENT: the blob holds it). */
+function relationCell(h: Holder): unknown {
+  const { more } = h;
+  if (!(h.row in more.relations)) {
+    parsedCells++;
+    more.relations[h.row] = cellOf(more.tail, more.count + h.row);
+  }
+  return more.relations[h.row];
+}
 
 /** A config index cell: [scalar values, keys whose values are not scalars] (0: the blob answers). */
 type ConfigCell = [Record<string, unknown>, string[]] | 0;
@@ -135,7 +171,8 @@ const configHandler: ProxyHandler<{ h: Holder; cell: [Record<string, unknown>, s
 /** A node's config before decoding (a proxy over the config index), or undefined when the index has none for it. */
 function configOf(h: Holder): object | undefined {
   if (h.config) return h.config;
-  const cell = moreOf(h).configs[h.row] as ConfigCell;
+  parsedCells++;
+  const cell = cellOf(h.more.tail, h.row) as ConfigCell;
   if (cell === 0) return undefined;
   return (h.config = new Proxy({ h, cell }, configHandler));
 }
@@ -157,7 +194,7 @@ function blobOf(h: Holder): Uint8Array {
   const blobs = h.blobs;
   if (!blobs.bytes && blobs.readOne && blobs.ones < READ_ALONE) {
     blobs.ones++;
-    blobs.crcs ??= JSON.parse(tailLines(blobs.tail)[1].toString('latin1')) as number[];
+    blobs.crcs ??= crcsOf(blobs.tail);
     return blobs.readOne(h.offset, h.length, blobs.crcs[h.row]!);
   }
   return (blobs.bytes ??= blobs.read()).subarray(h.offset, h.offset + h.length);
@@ -176,7 +213,7 @@ const handler: ProxyHandler<Holder> = {
     if (key === 'uniqueId') return h.id;
     if (key === 'config') return configOf(h) ?? decode(h).config;
     if (key === 'relation') {
-      const relation = moreOf(h).relations[h.row];
+      const relation = relationCell(h);
       return relation === null ? undefined : relation !== ABSENT ? relation : decode(h).relation;
     }
     const column = COLUMN.get(key);
@@ -223,6 +260,11 @@ export function decodedNodes(): number {
   return decodedCount;
 }
 
+/** How many config and relation cells of the index's tail were parsed in this process so far (tests). */
+export function tailCellsParsed(): number {
+  return parsedCells;
+}
+
 /** How many index columns (one per listed field and read of a warm start) were parsed in this process so far. */
 export function indexColumnsParsed(): number {
   return parsedColumns;
@@ -251,7 +293,7 @@ function configCell(config: unknown): ConfigCell {
 }
 
 /** A relation as an index cell: a plain object of strings as it is (null: none). */
-function relationCell(relation: unknown): unknown {
+function relationIndexCell(relation: unknown): unknown {
   if (relation === undefined) return null;
   if (relation === null || typeof relation !== 'object' || Object.getPrototypeOf(relation) !== Object.prototype) return ABSENT;
   return Object.values(relation).every((v) => typeof v === 'string') ? relation : ABSENT;
@@ -288,16 +330,19 @@ export function encodeNodeStream(nodes: ReadonlyMap<string, ManifestNode>, onBlo
     flags.push((isEmptyNode(node) ? 1 : 0) | (holdsNoSql(node) ? 2 : 0));
     FIELDS.forEach((f, i) => columns[i]!.push(cell((node as unknown as Record<string, unknown>)[f])));
     configs.push(configCell(node.config));
-    relations.push(relationCell(node.relation));
+    relations.push(relationIndexCell(node.relation));
   }
   // JSON texts one per line: every read parses the first (ids, blob lengths, flags), each listed field's
-  // column when that field is first read; then the configs and relations, parsed when a config is
-  // read, and each blob's CRC-32, when a blob is read alone.
-  const lines = [JSON.stringify({ fields: FIELDS, ids, lengths, flags }), ...columns.map((c) => JSON.stringify(c)), JSON.stringify({ configs, relations }), JSON.stringify(crcs)];
+  // column when that field is first read; then the tail (Tail): each blob's CRC-32, read when a blob
+  // is read alone, and the config and relation cells, each parsed when its node's is read.
+  const cells = [...configs, ...relations].map((c) => JSON.stringify(c));
+  let end = 0;
+  const ends = cells.map((c) => (end += Buffer.byteLength(c)));
+  const lines = [JSON.stringify({ fields: FIELDS, ids, lengths, flags }), ...columns.map((c) => JSON.stringify(c)), JSON.stringify(crcs), JSON.stringify(ends), cells.join('')];
   return Buffer.from(lines.join('\n'));
 }
 
-/** encodeNodes' index as what listing reads (ids, flags, the listed fields) and its tail (configs, relations, blob CRCs: decodeNodes' `readTail`). */
+/** encodeNodes' index as what listing reads (ids, flags, the listed fields) and its tail (blob CRCs, configs, relations: decodeNodes' `readTail`). */
 export function splitIndex(index: Buffer): [Buffer, Buffer] {
   let at = -1;
   for (let n = 0; n <= FIELDS.length; n++) {
@@ -315,9 +360,9 @@ export function splitIndex(index: Buffer): [Buffer, Buffer] {
  */
 export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () => Uint8Array, release?: () => void, readOne?: BlobReader, readTail?: () => Uint8Array): Map<string, ManifestNode> {
   const bytes = Buffer.from(index.buffer, index.byteOffset, index.byteLength);
-  // The line ends: the head, a column per field, then (unless `readTail` gives them: splitIndex) configs and relations, and the CRCs.
+  // The line ends: the head, a column per field, then (unless `readTail` gives it: splitIndex) the tail.
   const ends: number[] = [];
-  const lines = readTail ? FIELDS.length : FIELDS.length + 2;
+  const lines = readTail ? FIELDS.length : FIELDS.length + 1;
   for (let at = bytes.indexOf(10); at >= 0 && ends.length < lines; at = bytes.indexOf(10, at + 1)) ends.push(at);
   if (ends.length < lines) throw new Error('the node index is incomplete');
   if (readTail) ends.push(bytes.length);
@@ -326,7 +371,7 @@ export function decodeNodes(index: Uint8Array, blobBytes: number, readBlobs: () 
   const bounds = FIELDS.flatMap((_, i) => [ends[i]! + 1, ends[i + 1]!]);
   const columns: Columns = { bytes, bounds, parsed: FIELDS.map(() => undefined) };
   const tail: Tail = readTail ? { bytes: undefined, read: readTail } : { bytes: bytes.subarray(ends[FIELDS.length]! + 1), read: undefined };
-  const more: More = { parsed: undefined, tail };
+  const more: More = { tail, count: ids.length, relations: [] };
   const blobs: Blobs = { bytes: undefined, read: readBlobs, readOne, crcs: undefined, tail, ones: 0 };
   // `release` (e.g. closing the file the blobs would be read from) when no node of this read is left.
   if (release) released.register(blobs, release);
