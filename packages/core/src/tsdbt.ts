@@ -31,7 +31,8 @@ import type { ManifestNode, SourceNode } from './manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from './manifest/node-dict.js';
 import { FRESHNESS_HOOKS_DEPRECATION, hasThreshold } from './load/source-freshness.js';
 import { engineFingerprint } from './load/parse-cache-key.js';
-import { checkFreshness } from './execute/freshness.js';
+import { checkFreshness, type CollectFreshness } from './execute/freshness.js';
+import { COLLECT_FRESHNESS_RETURN_SIGNATURE, collectWithMacro, overridesCollectFreshness } from './execute/collect-freshness.js';
 import { writeSourcesJson, type FreshnessResult } from './report/freshness-results.js';
 import { newRenderState, renderNodeInfo } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
@@ -682,15 +683,29 @@ export class TsdbtProject {
     const hooksOn = this.loaded.projectFile.flags?.source_freshness_run_project_hooks !== false;
     if (!hooksOn && this.manifest.hooks?.length) this.onEvent({ type: 'warning', message: FRESHNESS_HOOKS_DEPRECATION });
     const adapter = sources.length || (hooksOn && this.manifest.hooks?.length) ? await this.adapter(threads) : undefined;
-    const ctx = adapter && hooksOn ? this.runContext(adapter, { signal: options.signal }) : undefined;
-    const startHooks = ctx ? await runProjectHooks(ctx, 'on-run-start') : [];
-    const results = adapter && sources.length ? await checkFreshness(adapter, sources, threads, this.onEvent, options.signal, (node) => this.renderLoadedAtQuery(node)) : [];
-    const endHooks = ctx ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext([], startHooks)) : [];
+    const ctx = adapter ? this.runContext(adapter, { signal: options.signal }) : undefined;
+    const startHooks = ctx && hooksOn ? await runProjectHooks(ctx, 'on-run-start') : [];
+    const collect = ctx && overridesCollectFreshness(ctx) ? this.collectByMacro(ctx) : undefined;
+    const results = adapter && sources.length ? await checkFreshness(adapter, sources, threads, this.onEvent, options.signal, (node) => this.renderLoadedAtQuery(node), collect) : [];
+    const endHooks = ctx && hooksOn ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext([], startHooks)) : [];
     const elapsed = (Date.now() - started) / 1000;
     const out = options.output ? resolve(this.loaded.projectRoot, options.output) : join(this.targetDir, 'sources.json');
     const path = writeSourcesJson({ dir: dirname(out), name: basename(out) }, results, elapsed, this.invocationId, this.secrets);
     const hooksPassed = [...startHooks, ...endHooks].every((h) => h.status !== 'error');
     return { results, elapsed, path, success: hooksPassed && results.every((r) => r.status === 'pass' || r.status === 'warn') };
+  }
+
+  /** A project's collect_freshness macro as the way to collect; dbt's CollectFreshnessReturnSignature warning once for the old return. */
+  private collectByMacro(ctx: RunContext): CollectFreshness {
+    let warned = false;
+    return (node, query) => {
+      const collected = collectWithMacro(ctx, node, query);
+      if (collected.oldSignature && !warned) {
+        warned = true;
+        this.onEvent({ type: 'warning', message: COLLECT_FRESHNESS_RETURN_SIGNATURE });
+      }
+      return collected;
+    };
   }
 
   /** A source's loaded_at_query rendered as dbt renders it (a runtime context: `{{ this }}` is the source), names final. */

@@ -93,6 +93,30 @@ describe('source freshness (sources/test_source_freshness.py)', () => {
     expect(results[0].error).toContain('Could not compute freshness for source test_table');
   });
 
+  it('TestSourceFreshnessMacroOverride: a project collect_freshness returning the table (the old signature) is called, with dbt\'s deprecation', async () => {
+    const f = await successful({ macros: { 'collect_freshness.sql': F.COLLECT_FRESHNESS_MACRO_OVERRIDE_PREVIOUS_RETURN_SIGNATURE } });
+    const { out, results } = await f.freshness([], false);
+    expect(out.join('\n')).toContain("The 'collect_freshness' macro signature has changed to return the full query result");
+    expect(results.map((r) => r.status)).toEqual(['error']);
+    expect(results[0].max_loaded_at).toBe('2016-09-19T14:45:51+00:00');
+  });
+
+  it("a project's collect_freshness (load_result, dbt 1.5+'s signature) gives the times, as dbt's adapter reads them", async () => {
+    // Reads a fixed newest load time an hour ago, whatever the table holds: the macro, not tsdbt's query, decides.
+    const macro = `{% macro collect_freshness(source, loaded_at_field, filter) %}
+  {% call statement('collect_freshness', fetch_result=True, auto_begin=False) -%}
+    select toString(now('UTC') - interval 1 hour) as max_loaded_at, toString(now('UTC')) as snapshotted_at from {{ source }} limit 1
+  {%- endcall %}
+  {{ return(load_result('collect_freshness')) }}
+{% endmacro %}`;
+    const f = await successful({ macros: { 'collect_freshness.sql': macro } });
+    const { out, results } = await f.freshness([], true);
+    expect(results.map((r) => r.status)).toEqual(['pass']);
+    expect(results[0].max_loaded_at_time_ago_in_s).toBeGreaterThan(3590);
+    expect(results[0].max_loaded_at_time_ago_in_s).toBeLessThan(3610);
+    expect(out.join('\n')).not.toContain('macro signature has changed');
+  });
+
   const HOOKS = "on-run-start: [\"{{ log('on-run-start hooks called') }}\"]\non-run-end: [\"{{ log('on-run-end hooks called') }}\"]\n";
   it('TestHooksInSourceFreshnessDefault / TestHooksInSourceFreshness: project hooks run by default and with the flag', async () => {
     for (const flags of ['', 'flags:\n  source_freshness_run_project_hooks: true\n']) {

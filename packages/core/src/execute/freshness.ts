@@ -3,6 +3,7 @@ import type { FreshnessRule, SourceNode } from '../manifest/nodes.js';
 import { relationSql } from '../render/placeholders.js';
 import type { EventHandler } from '../report/events.js';
 import type { FreshnessResult, FreshnessStatus } from '../report/freshness-results.js';
+import type { Collected } from './collect-freshness.js';
 
 const PERIOD_SECONDS: Readonly<Record<FreshnessRule['period'], number>> = { minute: 60, hour: 3600, day: 86400 };
 
@@ -16,7 +17,7 @@ export function freshnessStatus(ageSeconds: number, node: SourceNode): Freshness
 
 /**
  * dbt's collect_freshness on ClickHouse: max(loaded_at_field) over the rows `filter` keeps, and the
- * server's now(), both in UTC. An empty table has no max: a runtime error, as dbt's unexpected null.
+ * server's now(), both in UTC (`n`: the rows counted — max() of none is 1970-01-01 on ClickHouse).
  */
 export function freshnessSql(node: SourceNode, loadedAtQuery?: string): string {
   // dbt's collect_freshness_custom_sql: the query's one value is the newest load time.
@@ -26,8 +27,14 @@ export function freshnessSql(node: SourceNode, loadedAtQuery?: string): string {
   return `select toString(toDateTime64(max(${node.loadedAtField}), 3, 'UTC')) as max_loaded_at, toString(now64(3, 'UTC')) as snapshotted_at, count() as n\nfrom ${relationSql(node.relation.schema, node.relation.identifier)}${where}`;
 }
 
+/** The newest load time of no rows (dbt's "infinitely long ago": 0001-01-01 UTC). */
+const LONG_AGO = new Date('0001-01-01T00:00:00Z');
+
+/** Another way to collect a source's times (a project's collect_freshness macro: collect-freshness.ts). */
+export type CollectFreshness = (node: SourceNode, loadedAtQuery: string | undefined) => Collected;
+
 /** Checks the sources' freshness, `threads` at a time, reporting each as it ends. */
-export async function checkFreshness(adapter: ClickHouseAdapter, sources: readonly SourceNode[], threads: number, onEvent: EventHandler, signal?: AbortSignal, renderQuery: (node: SourceNode) => string = (n) => n.loadedAtQuery ?? ''): Promise<FreshnessResult[]> {
+export async function checkFreshness(adapter: ClickHouseAdapter, sources: readonly SourceNode[], threads: number, onEvent: EventHandler, signal?: AbortSignal, renderQuery: (node: SourceNode) => string = (n) => n.loadedAtQuery ?? '', collect?: CollectFreshness): Promise<FreshnessResult[]> {
   const results: FreshnessResult[] = [];
   let next = 0;
   let started = 0;
@@ -36,7 +43,7 @@ export async function checkFreshness(adapter: ClickHouseAdapter, sources: readon
       const node = sources[next++]!;
       const index = ++started;
       onEvent({ type: 'freshness_started', node, index, total: sources.length });
-      const result = await checkOne(adapter, node, signal, renderQuery);
+      const result = await checkOne(adapter, node, signal, renderQuery, collect);
       results.push(result);
       onEvent({ type: 'freshness_finished', result, index, total: sources.length });
     }
@@ -45,7 +52,7 @@ export async function checkFreshness(adapter: ClickHouseAdapter, sources: readon
   return results;
 }
 
-async function checkOne(adapter: ClickHouseAdapter, node: SourceNode, signal: AbortSignal | undefined, renderQuery: (node: SourceNode) => string): Promise<FreshnessResult> {
+async function checkOne(adapter: ClickHouseAdapter, node: SourceNode, signal: AbortSignal | undefined, renderQuery: (node: SourceNode) => string, collect: CollectFreshness | undefined): Promise<FreshnessResult> {
   const start = new Date();
   const base = { uniqueId: node.uniqueId, node, criteria: node.freshness ?? {}, startedAt: start.toISOString() };
   const done = () => ({ completedAt: new Date().toISOString(), executionTime: (Date.now() - start.getTime()) / 1000 });
@@ -54,18 +61,22 @@ async function checkOne(adapter: ClickHouseAdapter, node: SourceNode, signal: Ab
     // where the adapter can; ClickHouse (as dbt-clickhouse) cannot: dbt's runtime error.
     if (node.loadedAtField === undefined && node.loadedAtQuery === undefined)
       return { ...base, ...done(), status: 'runtime error', message: `Could not compute freshness for source ${node.name}: no 'loaded_at_field' provided and clickhouse adapter does not support metadata-based freshness checks.` };
-    const sql = freshnessSql(node, node.loadedAtQuery !== undefined ? renderQuery(node) : undefined);
-    const [row] = await adapter.client.query<{ max_loaded_at: string | null; snapshotted_at: string; n: string | number }>(sql, { signal });
-    // No rows, or only NULLs in loaded_at_field: dbt's UnexpectedNullError.
-    if (!row || Number(row.n) === 0 || row.max_loaded_at === null) {
-      if (node.loadedAtQuery !== undefined) return { ...base, ...done(), status: 'runtime error', message: `The loaded_at_query of source ${node.sourceName}.${node.name} returned no value` };
-      return { ...base, ...done(), status: 'runtime error', message: `Field ${node.loadedAtField} in source ${node.sourceName}.${node.name} was unexpectedly null (no rows${node.freshness?.filter ? ' match the freshness filter' : ''})` };
-    }
-    const maxLoadedAt = new Date(`${row.max_loaded_at!.replace(' ', 'T')}Z`);
-    const snapshottedAt = new Date(`${row.snapshotted_at.replace(' ', 'T')}Z`);
-    const ageSeconds = (snapshottedAt.getTime() - maxLoadedAt.getTime()) / 1000;
-    return { ...base, ...done(), status: freshnessStatus(ageSeconds, node), maxLoadedAt: maxLoadedAt.toISOString(), snapshottedAt: snapshottedAt.toISOString(), ageSeconds };
+    const query = node.loadedAtQuery !== undefined ? renderQuery(node) : undefined;
+    const collected = collect ? collect(node, query) : await ownQuery(adapter, node, query, signal);
+    // dbt-adapters' _create_freshness_response: no rows (or only NULLs) is "infinitely long ago", judged
+    // by the thresholds like any other age (stale past error_after), not a runtime error.
+    const maxLoadedAt = collected.maxLoadedAt ?? LONG_AGO;
+    const ageSeconds = (collected.snapshottedAt.getTime() - maxLoadedAt.getTime()) / 1000;
+    return { ...base, ...done(), status: freshnessStatus(ageSeconds, node), maxLoadedAt: maxLoadedAt.toISOString(), snapshottedAt: collected.snapshottedAt.toISOString(), ageSeconds };
   } catch (error) {
     return { ...base, ...done(), status: 'runtime error', message: (error as Error).message };
   }
+}
+
+/** tsdbt's own collect_freshness query (the macros' ClickHouse forms, in one statement). */
+async function ownQuery(adapter: ClickHouseAdapter, node: SourceNode, loadedAtQuery: string | undefined, signal: AbortSignal | undefined): Promise<Omit<Collected, 'oldSignature'>> {
+  const [row] = await adapter.client.query<{ max_loaded_at: string | null; snapshotted_at: string; n: string | number }>(freshnessSql(node, loadedAtQuery), { signal });
+  const at = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+  const none = !row || Number(row.n) === 0 || row.max_loaded_at === null;
+  return { maxLoadedAt: none ? null : at(row.max_loaded_at!), snapshottedAt: row ? at(row.snapshotted_at) : new Date() };
 }
