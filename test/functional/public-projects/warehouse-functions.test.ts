@@ -174,4 +174,29 @@ from (select arrayJoin([2.5, -2.5, 0.125, 0.285, 1.005, 3.14159]) as x, toDecima
     ]);
     expect(await queryRows(p, `select avg_0, pct, seven, toTypeName(avg_0) as t from ${ip.schema}.rounded_avg`)).toEqual([{ avg_0: 3, pct: 125, seven: 7, t: 'Nullable(Float64)' }]);
   });
+
+  it("Snowflake's zeroifnull, nullifzero, div0, nvl2, contains, startswith, date_from_parts, charindex, array_size, square and Postgres' regexp_replace(…, 'g') build with their answers", async () => {
+    const { p: ip, project: p } = setup({
+      'models/snowflake_helpers.sql': String.raw`select
+    zeroifnull(n) as zero_for_null,
+    nullifzero(z) as null_for_zero,
+    div0(1, z) as div_by_zero,
+    div0(7, 2) as seven_halves,
+    nvl2(n, 'set', 'unset') as nvl2_text,
+    contains(s, 'b') as has_b,
+    startswith(s, 'ab') as starts_ab,
+    toString(date_from_parts(2024, 13, 0)) as eve_of_2025,
+    toString(make_date(1960, 2, 29)) as leap_1960,
+    charindex('b', s, 3) as second_b,
+    array_size([1, 2, 3]) as three,
+    square(z + 3) as nine,
+    regexp_replace(s, '(\d)', '<\1>', 'g') as digits_marked,
+    regexp_replace(s, 'B', '-', 'i') as first_b_dashed
+from (select cast(NULL as Nullable(Int32)) as n, 0 as z, 'ab1cb2' as s)`,
+    });
+    expectStatuses(await p.build(), { snowflake_helpers: 'success' });
+    expect(await queryRows(p, `select * from ${ip.schema}.snowflake_helpers`)).toEqual([
+      { zero_for_null: 0, null_for_zero: null, div_by_zero: 0, seven_halves: 3.5, nvl2_text: 'unset', has_b: 1, starts_ab: 1, eve_of_2025: '2024-12-31', leap_1960: '1960-02-29', second_b: '5', three: '3', nine: 9, digits_marked: 'ab<1>cb<2>', first_b_dashed: 'a-1cb2' },
+    ]);
+  });
 });

@@ -59,4 +59,17 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     for (const sql of ["select to_timestamp(s, 'YYYY-MM-DD HH24:MI:SS.MS'), to_date(s, 'Dy YYYY-MM-DD'), to_timestamp(s, 'YYYY-MM-DD TZH'), to_timestamp(s, fmt) from t"])
       expect(warehouseFunctionNames(sql)).toBe(sql);
   });
+
+  it("writes Snowflake's zeroifnull, nullifzero, div0, nvl2, contains, startswith, date_from_parts, charindex, array_size, square and Postgres' regexp_replace flags", () => {
+    expect(warehouseFunctionNames("select zeroifnull(a), NULLIFZERO(b), div0(a, b), div0null(a, b), nvl2(a, 'x', 'y'), contains(s, 'b'), startswith(s, 'a'), startsWith(s, 'a'), ENDSWITH(s, 'z') from t")).toBe(
+      "select coalesce(a, 0), nullIf(b, 0), if((b) = 0, 0, (a) / (b)), if(coalesce((b) = 0, true), 0, (a) / (b)), if((a) IS NOT NULL, 'x', 'y'), (position(s, 'b') > 0), startsWith(s, 'a'), startsWith(s, 'a'), endsWith(s, 'z') from t",
+    );
+    expect(warehouseFunctionNames('select date_from_parts(y, m, d), make_date(2024, 1, 5), charindex(sub, s), charindex(sub, s, 3), array_size([1, 2]), square(x) from t')).toBe(
+      'select addDays(addMonths(makeDate32(y, 1, 1), (m) - 1), (d) - 1), addDays(addMonths(makeDate32(2024, 1, 1), (1) - 1), (5) - 1), position(s, sub), position(s, sub, 3), length([1, 2]), pow(x, 2) from t',
+    );
+    // Postgres' literals keep their backslashes ('\d' is backslash-d there); without 'g' only the first match is replaced.
+    expect(warehouseFunctionNames(String.raw`select regexp_replace(s, '(\d)', '<\1>', 'g'), regexp_replace(s, 'x', '-', 'i'), regexp_replace(s, p, r, 'gi'), regexp_replace(s, 'x', '-', 1), regexp_replace(s, 'x', '-'), regexp_replace(s, 'x', '-', 'n') from t`)).toBe(
+      String.raw`select replaceRegexpAll(s, '(\\d)', '<\\1>'), replaceRegexpOne(s, '(?i)x', '-'), replaceRegexpAll(s, concat('(?i)', p), r), replaceRegexpAll(s, 'x', '-'), regexp_replace(s, 'x', '-'), regexp_replace(s, 'x', '-', 'n') from t`,
+    );
+  });
 });

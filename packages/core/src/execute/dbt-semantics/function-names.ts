@@ -2,6 +2,7 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
+import { sqlString } from '../../render/placeholders.js';
 import { toCharExpression } from './date-format.js';
 import { tryCastExpression } from './try-cast.js';
 import { toDateExpression, toTimestampExpression } from './date-parse.js';
@@ -41,6 +42,8 @@ import { withRoundHalfAway } from './round-half-away.js';
  * - log(b, x) (two arguments: base b) → log2/log10/log(x) / log(b). One-argument log(x) is left as ClickHouse's
  *   natural logarithm: it is base 10 on Postgres, Redshift and DuckDB but ln on BigQuery, Databricks, SQL Server and
  *   ClickHouse itself, so a dbt-clickhouse project's log(x) keeps its answer (write log10 / ln to say which).
+ * - Snowflake's zeroifnull, nullifzero, div0, div0null, nvl2, contains, startswith/endswith, date_from_parts (and
+ *   Postgres' make_date), charindex, array_size, square; regexp_replace(s, p, r, 'g'|'i'|'gi') with Postgres' flags;
  * - round(x[, n]) of a float: a tie away from zero, as dbt's warehouses round (round-half-away.ts).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
@@ -51,7 +54,7 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(withRoundHalfAway(sql));
 }
 
-const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log';
+const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace';
 // `OrNull`: empty-aggregates.ts' combinator, added before these run (medianOrNull, stddevOrNull…).
 const CALL = new RegExp(`\\b(${NAMES})(?:OrNull)?\\s*\\(`, 'i');
 
@@ -122,6 +125,47 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       const all = args.map((_, k) => text(k));
       const e = name.toLowerCase() === 'to_date' ? toDateExpression(all) : toTimestampExpression(all);
       return e ? { at, end: close + 1, text: e } : undefined;
+    }
+    // Snowflake's (and Oracle's, SQL Server's, Postgres') small helpers, the same answers (NULL in, NULL out).
+    case 'zeroifnull':
+      return args.length === 1 ? { at, end: close + 1, text: `coalesce(${text(0)}, 0)` } : undefined;
+    case 'nullifzero':
+      return args.length === 1 ? { at, end: close + 1, text: `nullIf(${text(0)}, 0)` } : undefined;
+    case 'div0':
+    case 'div0null': {
+      if (args.length !== 2) return undefined;
+      const zero = name.toLowerCase() === 'div0' ? `(${text(1)}) = 0` : `coalesce((${text(1)}) = 0, true)`;
+      return { at, end: close + 1, text: `if(${zero}, 0, (${text(0)}) / (${text(1)}))` };
+    }
+    case 'nvl2':
+      return args.length === 3 ? { at, end: close + 1, text: `if((${text(0)}) IS NOT NULL, ${text(1)}, ${text(2)})` } : undefined;
+    case 'contains':
+      return args.length === 2 ? { at, end: close + 1, text: `(position(${text(0)}, ${text(1)}) > 0)` } : undefined;
+    case 'startswith':
+      return args.length === 2 && name !== 'startsWith' ? { at, end: open, text: 'startsWith' } : undefined;
+    case 'endswith':
+      return args.length === 2 && name !== 'endsWith' ? { at, end: open, text: 'endsWith' } : undefined;
+    case 'date_from_parts':
+    case 'make_date':
+      // Snowflake's month 13 is next January and day 0 the month's eve: whole months and days added to January 1st.
+      return args.length === 3 ? { at, end: close + 1, text: `addDays(addMonths(makeDate32(${text(0)}, 1, 1), (${text(1)}) - 1), (${text(2)}) - 1)` } : undefined;
+    case 'charindex':
+      return args.length === 2 || args.length === 3 ? { at, end: close + 1, text: `position(${[text(1), text(0), ...(args.length === 3 ? [text(2)] : [])].join(', ')})` } : undefined;
+    case 'array_size':
+      return { at, end: open, text: 'length' }; // (splitTopLevel counts an array literal's commas)
+    case 'square':
+      return args.length === 1 ? { at, end: close + 1, text: `pow(${text(0)}, 2)` } : undefined;
+    case 'regexp_replace': {
+      // Postgres' and DuckDB's flags: 'g' replaces every match (else the first), 'i' ignores case; the literals are
+      // Postgres strings (a backslash is itself: '\d', '\1'). Snowflake's position 1 is the whole text.
+      if (args.length !== 4) return undefined;
+      if (text(3) === '1') return { at, end: close + 1, text: `replaceRegexpAll(${text(0)}, ${text(1)}, ${text(2)})` };
+      const flags = /^'([gi]*)'$/.exec(text(3))?.[1];
+      const postgres = (k: number) => (/^'(?:[^']|'')*'$/.test(text(k)) ? text(k).slice(1, -1).replace(/''/g, "'") : undefined);
+      const literal = (k: number, prefix = '') => { const t = postgres(k); return t === undefined ? (prefix ? `concat('${prefix}', ${text(k)})` : text(k)) : sqlString(prefix + t); };
+      if (flags === undefined) return undefined;
+      const pattern = literal(1, flags.includes('i') ? '(?i)' : '');
+      return { at, end: close + 1, text: `${flags.includes('g') ? 'replaceRegexpAll' : 'replaceRegexpOne'}(${text(0)}, ${pattern}, ${literal(2)})` };
     }
     case 'log': {
       // log(b, x) is the base-b logarithm (Postgres, Snowflake, DuckDB, Databricks); ClickHouse's log takes one argument.
