@@ -158,6 +158,44 @@ export function folderConfig(
   file: string,
   lineOf: (path: (string | number)[]) => number,
   treePath: (string | number)[],
+): PartialConfig {
+  // The levels the walk goes through (mappings from the top along `folders`) decide the result: nodes
+  // of one folder share it (25,000 nodes of a project walk a few dozen folders). Shared, so frozen:
+  // callers merge it into configs of their own. Made again when another load notes config keys.
+  let walks = folderWalks.get(tree);
+  if (!walks) folderWalks.set(tree, (walks = new Map()));
+  const key = `${file}\0${treePath.join('\0')}`;
+  let walk: FolderWalk | undefined = walks.get(key);
+  if (!walk) walks.set(key, (walk = {}));
+  let level: unknown = tree;
+  for (let i = 0; i < folders.length && isMapping(level); i++) {
+    const folder = folders[i]!;
+    level = level[folder];
+    if (!isMapping(level)) break;
+    let next: FolderWalk | undefined = (walk.next ??= new Map()).get(folder);
+    if (!next) walk.next.set(folder, (next = {}));
+    walk = next;
+  }
+  if (walk.config && walk.noted === noted) return walk.config;
+  walk.noted = noted;
+  return (walk.config = Object.freeze(walkedFolderConfig(tree, folders, file, lineOf, treePath)));
+}
+
+/** folderConfig's results by config tree, then by file and tree path, then along the folders walked (only through mappings). */
+interface FolderWalk {
+  config?: PartialConfig;
+  /** The noteConfigKeys map in effect when `config` was made (its keys noted there). */
+  noted?: Map<string, SourceLocation>;
+  next?: Map<string, FolderWalk>;
+}
+const folderWalks = new WeakMap<object, Map<string, FolderWalk>>();
+
+function walkedFolderConfig(
+  tree: Readonly<Record<string, unknown>>,
+  folders: readonly string[],
+  file: string,
+  lineOf: (path: (string | number)[]) => number,
+  treePath: (string | number)[],
 ): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   let level: unknown = tree;
