@@ -186,6 +186,17 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect(bad.out.join('\n')).toContain("Function 'double_it' selects 2 values: a function returns one");
   });
 
+  it('a project written for dbt < 1.11 keeping macros in functions/ (macro-paths: [macros, functions]) has no function nodes', async () => {
+    const p = dbtProject({
+      projectConfig: 'macro-paths: ["macros", "functions"]\n',
+      functions: { 'helpers.sql': '{% macro times_two(x) %}({{ x }} * 2){% endmacro %}\n' },
+      models: { 'm.sql': 'select {{ times_two(21) }} as answer\n' },
+    });
+    const r = await p.dbt(['build']);
+    expect(r.results.map((x) => [x.unique_id, x.status])).toEqual([['model.test.m', 'success']]);
+    expect(p.readJson('target/manifest.json').functions).toEqual({});
+  });
+
   it('a function() naming no function fails the load, naming the model', async () => {
     const p = dbtProject({ functions: DOUBLE_IT, models: { 'm.sql': "select {{ function('double_ti') }}(1) as x" } });
     const r = await p.dbt(['parse'], { expectPass: false });

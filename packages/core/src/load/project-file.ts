@@ -133,7 +133,10 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     targetPath: typeof d['target-path'] === 'string' ? d['target-path'] : 'target',
     cleanTargets: list('clean-targets', [typeof d['target-path'] === 'string' ? d['target-path'] : 'target']),
     analysisPaths: list('analysis-paths', ['analyses']),
-    functionPaths: list('function-paths', ['functions']),
+    functionPaths: defaultFunctionPaths(d['function-paths'] !== undefined, list('function-paths', ['functions']), [
+      ...paths('model-paths', 'source-paths', ['models']), ...list('macro-paths', ['macros']), ...list('test-paths', ['tests']),
+      ...paths('seed-paths', 'data-paths', ['seeds']), ...list('snapshot-paths', ['snapshots']), ...list('analysis-paths', ['analyses']),
+    ]),
     assetPaths: list('asset-paths', []),
     vars: obj('vars'),
     modelsConfig: obj('models'),
@@ -154,6 +157,17 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     ...(Object.hasOwn(d, 'query-comment') ? { queryComment: d['query-comment'] } : {}),
     yaml,
   };
+}
+
+/**
+ * dbt 1.11's function-paths. Unset, it is `functions` — unless a project written for an earlier dbt
+ * keeps other resources there (`macro-paths: [macros, functions]`): its files are then not functions.
+ */
+function defaultFunctionPaths(explicit: boolean, paths: string[], otherPaths: readonly string[]): string[] {
+  if (explicit) return paths;
+  const folder = (p: string) => p.replace(/^\.\//, '').replace(/\/+$/, '');
+  const taken = new Set(otherPaths.map(folder));
+  return paths.filter((p) => !taken.has(folder(p)));
 }
 
 /** The keys naming folders, as dbt renders them (`target-path: "target_{{ env_var('RUN') }}"`). */
