@@ -6,7 +6,7 @@ import { snapshotSource } from '../load/load-snapshots.js';
 import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
-import { splitStatements } from '../shared/sql-statements.js';
+import { splitStatements, withoutCommits } from '../shared/sql-statements.js';
 import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/placeholders.js';
 import type { RunContext } from './run-context.js';
 import { threadName } from './thread-context.js';
@@ -179,7 +179,7 @@ export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode |
       });
       const sql = ctx.renderer.renderString(text, node.originalFilePath, state);
       assertParentsKnown(ctx, node, state);
-      return stripTrailingSemicolon(compileSql(ctx.index, node, sql).trim());
+      return stripTrailingSemicolon(withoutCommits(compileSql(ctx.index, node, sql)).trim());
     })
     .filter((sql) => sql !== '');
 }

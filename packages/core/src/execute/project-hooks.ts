@@ -1,3 +1,4 @@
+import { withoutCommits } from '../shared/sql-statements.js';
 import { compileSql } from '../compile/compile-sql.js';
 import type { ProjectHook } from '../manifest/manifest.js';
 import { nodeDict } from '../manifest/node-dict.js';
@@ -34,7 +35,7 @@ export async function runProjectHooks(ctx: RunContext, which: ProjectHook['which
             baseConfig: {},
           },
         });
-        sql = compileSql(ctx.index, undefined, ctx.renderer.renderString(hook.sql, hook.file, state, extra)).trim().replace(/;\s*$/, '');
+        sql = withoutCommits(compileSql(ctx.index, undefined, ctx.renderer.renderString(hook.sql, hook.file, state, extra))).trim().replace(/;\s*$/, '');
         if (sql) await ctx.adapter.client.command(sql, { signal: ctx.signal });
         result = { uniqueId: hook.uniqueId, name, which, status: 'success', message: `${name} passed`, sql };
       } catch (error) {

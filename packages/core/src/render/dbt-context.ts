@@ -1,3 +1,4 @@
+import { contextDict } from './context-dict.js';
 import { metadataEnv } from '../shared/metadata-env.js';
 import type nunjucks from 'nunjucks';
 import { PyDate } from './modules/datetime.js';
@@ -330,6 +331,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     load_relation: (adapter as Record<string, unknown>).load_relation,
   };
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
+  env.addGlobal('context', contextDict((env as unknown as { globals: Record<string, unknown> }).globals));
 
   // Values that change with every render are read through getters on the globals object.
   const defineGetter = (name: string, get: () => unknown) =>

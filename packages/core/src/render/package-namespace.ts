@@ -9,4 +9,13 @@ export class PackageNamespace {
   constructor(macros: ReadonlyMap<string, MacroEntry>) {
     for (const [name, entry] of macros) Object.defineProperty(this, name, { enumerable: true, get: () => entry.fn() });
   }
+
+  /**
+   * dbt's namespace is a dict, and packages test for a project's own macro with it
+   * (`context.get(project_name, {}).get('get_audit_schema')`, dbt-event-logging). A macro named
+   * `get` is an own property and shadows this.
+   */
+  get(name: unknown, fallback: unknown = null): unknown {
+    return typeof name === 'string' && Object.hasOwn(this, name) ? (this as unknown as Record<string, unknown>)[name] : fallback;
+  }
 }

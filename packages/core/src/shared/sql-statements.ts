@@ -82,3 +82,15 @@ export function splitStatements(sql: string): string[] {
   }
   return parts;
 }
+
+/**
+ * `sql` without its bare `commit;` statements. Hooks written for Postgres/Redshift end with
+ * `commit;` (dbt-event-logging's audit inserts); there every statement outside a transaction is
+ * already committed and a COMMIT without one is a warning. ClickHouse commits each statement too,
+ * and refuses the COMMIT (INVALID_TRANSACTION: There is no current transaction).
+ */
+export function withoutCommits(sql: string): string {
+  const statements = splitStatements(sql);
+  const kept = statements.filter((s) => !/^commit(?:\s+(?:work|transaction))?$/i.test(s.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim()));
+  return kept.length === statements.length ? sql : kept.join(';\n');
+}
