@@ -17,7 +17,13 @@ const io: Io = {
 
 /** Runs the command of process.argv; its exit code in process.exitCode. */
 export async function runCli(): Promise<void> {
-  const { program, exitCode } = await buildProgram(io);
+  // The command on the command line (its first argument, when no flag comes first) is the only one built with all its flags.
+  const first = process.argv[2];
+  const only = first !== undefined && !first.startsWith('-') ? first : undefined;
+  let built = await buildProgram(io, { only });
+  // Not one of tsdbt's commands (`help`, a typo): the whole program, for commander's help and did-you-mean.
+  if (only !== undefined && !built.program.commands.some((c) => c.name() === only || c.aliases().includes(only))) built = await buildProgram(io);
+  const { program, exitCode } = built;
   const argv = hoistLeadingFlags(process.argv, program);
   const debug = argv.includes('--debug') || argv.includes('-d');
   const projectIdx = argv.indexOf('--project-dir');

@@ -7,9 +7,9 @@ import { registerInitCommand } from './commands/init-command.js';
 import { cleanCommand, parseCommand } from './commands/project-commands.js';
 import { registerDocsCommands } from './commands/docs-command.js';
 import { compileCommand, debugCommand, lsCommand, runOperationCommand, showCommand } from './commands/inspect-commands.js';
-import { addRunFlags, runCommand } from './commands/run-commands.js';
+import { addRunFlags as runFlags, runCommand } from './commands/run-commands.js';
 import { addStateFlags } from './commands/state-flags.js';
-import { applyEnvironment, withGlobals } from './global-flags.js';
+import { applyEnvironment, withGlobals as globalFlags } from './global-flags.js';
 
 /** The command tree; `exitCode()` is the finished command's exit code. */
 export interface CliProgram {
@@ -17,11 +17,26 @@ export interface CliProgram {
   exitCode(): number;
 }
 
-/** Every command and flag of `tsdbt`, printing through `io`. Nothing runs until the program parses argv. */
-export async function buildProgram(io: Io): Promise<CliProgram> {
+/**
+ * Every command and flag of `tsdbt`, printing through `io`. Nothing runs until the program parses argv.
+ * `only`: the command about to run (main.ts: the first argument): only it gets the flags every
+ * command shares (globals, selection, run flags) — the others are named, for `tsdbt --help` and
+ * did-you-mean. ~40 global flags on each of ~25 commands were a tenth of a warm `ls`'s main thread.
+ */
+export async function buildProgram(io: Io, options: { readonly only?: string } = {}): Promise<CliProgram> {
   const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/\s+/).filter(Boolean)];
+  /** Whether `cmd` (or the top-level command it is under) is the one to run, or every command is built. */
+  const wanted = (cmd: Command): boolean => {
+    if (options.only === undefined) return true;
+    let top = cmd;
+    while (top.parent?.parent) top = top.parent;
+    return top.name() === options.only || top.aliases().includes(options.only);
+  };
+  const withGlobals = (cmd: Command): Command => (wanted(cmd) ? globalFlags(cmd) : cmd);
+  const addRunFlags = (cmd: Command, verb: string): Command => (wanted(cmd) ? runFlags(cmd, verb) : cmd);
 
   function withSelect(cmd: Command): Command {
+    if (!wanted(cmd)) return cmd;
     return addStateFlags(cmd)
       .option('-s, --select <selectors...>', 'nodes to include (dbt selector syntax)', collect)
       .option('--exclude <selectors...>', 'nodes to leave out', collect)

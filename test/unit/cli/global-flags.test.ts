@@ -51,3 +51,20 @@ describe('applyEnvironment', () => {
     expect((await parsed(['ls'], { DBT_FAIL_FAST: '1' })).failFast).toBeUndefined();
   });
 });
+
+describe('buildProgram for one command', () => {
+  const longs = (cmd: { options: readonly { long?: string }[] } | undefined) => (cmd?.options ?? []).map((o) => o.long);
+
+  it('gives the command about to run (or its alias, or the command a subcommand is under) all its flags, the others their names only', async () => {
+    const full = (await buildProgram(io)).program;
+    const find = (p: typeof full, ...path: string[]) => path.reduce<typeof full | undefined>((c, n) => c?.commands.find((s) => s.name() === n), p);
+    for (const [only, path] of [['ls', ['ls']], ['list', ['ls']], ['run', ['run']], ['source', ['source', 'freshness']], ['docs', ['docs', 'generate']], ['watch', ['watch']]] as const) {
+      const { program } = await buildProgram(io, { only });
+      expect(longs(find(program, ...path)), only).toEqual(longs(find(full, ...path)));
+      expect(program.commands.map((c) => c.name())).toEqual(full.commands.map((c) => c.name()));
+    }
+    const { program } = await buildProgram(io, { only: 'ls' });
+    expect(longs(find(program, 'run'))).not.toContain('--project-dir');
+    expect(longs(find(program, 'ls'))).toContain('--project-dir');
+  });
+});
