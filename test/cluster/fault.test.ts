@@ -7,7 +7,7 @@ import { CLUSTER, clusterProfile, SKIP_CLUSTER_TESTS, startCluster, type TestClu
  * The fault-injection harness (test/fault/) on the 2-shard 18.16 cluster: the distributed
  * materializations. A cluster's DDL takes ~0.1 s a statement (ZooKeeper's queue), so here each
  * statement that writes is failed, and the process killed right after it (the states a kill after
- * a read leaves are among those), with three iterations side by side. (18.16 has no partition
+ * a read leaves are among those), then its answer lost, with four iterations side by side. (18.16 has no partition
  * commands ON CLUSTER: a distributed_incremental run there rebuilds and swaps the table whatever
  * its strategy or schema change, so one incremental case covers the mechanism.)
  */
@@ -62,5 +62,11 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('fault injection (cluster)', () => {
   for (const [i, c] of CASES.entries())
     it(`${c.name}: old or new rows whatever statement fails or is the last`, async () => {
       counts.push(await harness.run(c, `fault_${i}`, { ks: 'writes', slots: 4 }));
+    }, 900_000);
+
+  // Lost answers: an ON CLUSTER statement that ran on every host while its answer was lost (a retry of what wrote would double rows).
+  for (const [i, c] of CASES.entries())
+    it(`${c.name}: old or new rows whatever statement's answer is lost`, async () => {
+      counts.push(await harness.run(c, `fault_lost_${i}`, { ks: 'writes', slots: 4, modes: ['lost'] }));
     }, 900_000);
 });
