@@ -199,4 +199,20 @@ from (select cast(NULL as Nullable(Int32)) as n, 0 as z, 'ab1cb2' as s)`,
       { zero_for_null: 0, null_for_zero: null, div_by_zero: 0, seven_halves: 3.5, nvl2_text: 'unset', has_b: 1, starts_ab: 1, eve_of_2025: '2024-12-31', leap_1960: '1960-02-29', second_b: '5', three: '3', nine: 9, digits_marked: 'ab<1>cb<2>', first_b_dashed: 'a-1cb2' },
     ]);
   });
+
+  it("casts to Postgres', Snowflake's and BigQuery's type names ClickHouse lacks (::timestamptz, ::int8, as string, ::number(38, 2)) build", async () => {
+    const { p: ip, project: p } = setup({
+      'models/cast_names.sql': `select
+    '2024-01-05 10:00:00.5'::timestamptz as ts,
+    '9000000000'::int8 as big,
+    cast('1.5' as float8) as f,
+    cast(12 as string) as s,
+    '2.345'::number(38, 2) as n
+from (select 1)`,
+    });
+    expectStatuses(await p.build(), { cast_names: 'success' });
+    expect(await queryRows(p, `select toString(ts) as ts, toString(big) as big, f, s, toString(n) as n from ${ip.schema}.cast_names`)).toEqual([
+      { ts: '2024-01-05 10:00:00.500000', big: '9000000000', f: 1.5, s: '12', n: '2.35' },
+    ]);
+  });
 });

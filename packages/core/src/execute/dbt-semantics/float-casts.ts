@@ -2,6 +2,7 @@ import { contractEnforced } from '../../adapter/contract/contract-check.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
+import { withWarehouseTypeNames } from './cast-type-names.js';
 
 /*
  * dbt's answers on ClickHouse, the type names of a cast that mean something else there:
@@ -28,8 +29,11 @@ export const UNBOUNDED_NUMERIC = 'Decimal(76, 10)';
 const CASTS = /::\s*(float|numeric|decimal)\b(?!\s*\()|\bas\s+(float|numeric|decimal)\s*\)/gi;
 
 export function withDoubleFloatCasts(node: ManifestNode, sql: string): string {
-  if (!/\b(?:float|numeric|decimal)\b/i.test(sql)) return sql;
+  if (!/\b(?:float|numeric|decimal)\b|::|\bcast\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
+  // Other warehouses' type names ClickHouse lacks (`::int8`, `::timestamptz`): what would fail gets ClickHouse's name.
+  sql = withWarehouseTypeNames(sql);
+  if (!/\b(?:float|numeric|decimal)\b/i.test(sql)) return sql;
   if (node.resourceType === 'model' && contractEnforced(node)) return sql;
   const code = blankNonCode(sql);
   const at: { index: number; name: string }[] = [];
