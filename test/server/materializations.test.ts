@@ -29,6 +29,20 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: materializations and test
     expect(await queryRows(project, `SELECT engine FROM system.databases WHERE name = '${p.schema}'`)).toEqual([{ engine: expect.any(String) }]);
   });
 
+  it('a function (dbt 1.11) on a server without SQL functions fails saying so, the rest of the build runs', async () => {
+    const { project } = setup({
+      'functions/double_it.sql': 'SELECT value * 2',
+      'functions/double_it.yml': 'functions:\n  - name: double_it\n    arguments:\n      - name: value\n        data_type: float\n',
+      'models/t.sql': 'select 1 as x',
+    });
+    const result = await project.build();
+    const fn = result.results.find((r) => r.uniqueId === 'function.p.double_it' || r.uniqueId.endsWith('.double_it'))!;
+    expect(fn.status).toBe('error');
+    expect(fn.message).toContain(`ClickHouse ${suite.server.version}`);
+    expect(fn.message).toContain('has no user-defined SQL functions (CREATE FUNCTION came in 21.10)');
+    expect(result.results.find((r) => r.uniqueId.endsWith('.t'))!.status).toBe('success');
+  });
+
   it('builds a table model and rebuilds it with new contents (rename fallback, no leftovers)', async () => {
     const { p, project } = setup({ 'models/t.sql': "{{ config(materialized='table') }}\nselect number as n from numbers(3)" });
     const first = await project.run();

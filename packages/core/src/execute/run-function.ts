@@ -4,7 +4,7 @@ import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { FunctionNode } from '../manifest/nodes.js';
 import { quoteIdentifier } from '../render/placeholders.js';
 import type { NodeResult } from '../report/events.js';
-import { ProjectError } from '../shared/errors.js';
+import { DatabaseError, ProjectError } from '../shared/errors.js';
 import { blankNonCode } from '../shared/sql-statements.js';
 import { UNBOUNDED_NUMERIC } from './dbt-semantics/float-casts.js';
 import { runtimeRendered } from './node-sql.js';
@@ -39,6 +39,13 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
     warnings.push(`Found \`${String(volatility)}\` volatility specified on function \`${node.name}\`. This volatility is not supported by clickhouse, and will be ignored`);
   const body = functionBody(ctx, node);
   const sql = createFunctionSql(node, body, ctx.adapter.onCluster());
+  // SQL functions came in ClickHouse 21.10: an older server refuses CREATE FUNCTION with a bare syntax error.
+  const v = await ctx.adapter.serverVersion();
+  if (v.major < 21 || (v.major === 21 && v.minor < 10))
+    throw new DatabaseError('not_supported', `Function '${node.name}' cannot be created: ClickHouse ${v.text} has no user-defined SQL functions (CREATE FUNCTION came in 21.10)`, {
+      file: node.originalFilePath,
+      hint: 'Upgrade the server, or leave the function (and what calls it) out: --exclude-resource-type function.',
+    });
   try {
     await ctx.adapter.ddl(sql, { signal: ctx.signal });
   } finally {
