@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
@@ -64,7 +64,12 @@ describe('stats taken ahead by the CLI', () => {
     const compiledB = join(p.dir, 'target', 'compiled', 'proj', 'models', 'b.sql');
     const text = readFileSync(compiledB, 'utf8');
     writeFileSync(compiledB, 'select 42 -- edited by hand\n');
+    const index = join(p.dir, 'target', 'compiled', '.tsdbt-written');
+    const before = statSync(index).ino;
     expect(cli(p, ['compile']).used!.compiled).toBe(1);
+    // The record of compiled files is replaced by rename (the other thread may be reading the old one), never rewritten in place.
+    expect(statSync(index).ino).not.toBe(before);
+    expect(readdirSync(join(p.dir, 'target', 'compiled')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(readFileSync(compiledB, 'utf8')).toBe(text);
     p.write({ 'models/a.sql': "{{ config(tags=['one']) }}\nselect 2 as id" });
     expect(cli(p, ['compile']).used!.compiled).toBe(1); // b's file; a's text changed

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -258,7 +258,14 @@ export function writeCompiledFiles(
           saved = { paths: [...paths, ...others.map(([p]) => p)].join('\n'), hashes: [...hashes, ...others.map(([, k]) => records.hashes[k]!)].join('\n'), stats: all };
         }
       }
-      writeFileSync(indexFile, serialize({ format: WRITTEN_FORMAT, ...saved }));
+      // Replaced by rename, never rewritten in place: a reader (load/stat-ahead.ts's thread) that opened the old one keeps reading it whole.
+      const tmp = `${indexFile}.${process.pid}.tmp`;
+      try {
+        writeFileSync(tmp, serialize({ format: WRITTEN_FORMAT, ...saved }));
+        renameSync(tmp, indexFile);
+      } finally {
+        rmSync(tmp, { force: true });
+      }
     } catch {
       // only a shortcut for the next compile
     }
