@@ -293,7 +293,11 @@ const writer = new Writer();
 /** Nesting past this depth (a cycle through fresh objects is impossible, but a deep value) is left to V8. */
 let depthGuard = 0;
 
-/** `value` in v8.serialize's format, or undefined when it holds a value this writer leaves to V8. */
+/**
+ * `value` in v8.serialize's format, or undefined when it holds a value this writer leaves to V8. The
+ * bytes are a view of a 1 MB slab shared with the values written before and after: a caller keeping
+ * one small value for long should copy it (the writers here hand them to a file and drop them).
+ */
 export function encode(value: unknown): Buffer | undefined {
   if (depthGuard++ > 0) {
     depthGuard--;
