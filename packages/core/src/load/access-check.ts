@@ -15,10 +15,13 @@ export function checkGroupsAndAccess(nodes: ReadonlyMap<string, ManifestNode>, g
   const fail = (node: ManifestNode, message: string, hint: string): never => {
     throw new ProjectError('access', message, { file: node.originalFilePath, line: node.line, hint });
   };
-  const checked = function* () {
-    for (const [id, node] of nodes) if (!only || only.has(id)) yield node;
-  };
-  for (const node of checked()) {
+  // The nodes to check, in the map's order (one array: a generator over the entries made two iterator
+  // results and an entry per node of a 25,000-node load, twice).
+  const checked: ManifestNode[] = [];
+  nodes.forEach((node, id) => {
+    if (!only || only.has(id)) checked.push(node);
+  });
+  for (const node of checked) {
     if (node.resourceType !== 'model') continue;
     const access = node.config.access;
     if (access !== undefined && !ACCESS.includes(String(access)))
@@ -29,7 +32,7 @@ export function checkGroupsAndAccess(nodes: ReadonlyMap<string, ManifestNode>, g
     if (access === 'private' && (group === undefined || group === null))
       fail(node, `Model '${node.name}' is private but in no group: private access means "only its group may ref it"`, 'Give it a group (config group: …) or make it protected.');
   }
-  for (const node of checked()) {
+  for (const node of checked) {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test' || node.resourceType === 'source') continue;
     for (const parentId of node.dependsOn) {
       const parent = nodes.get(parentId);
