@@ -191,12 +191,14 @@ from (select arrayJoin([2.5, -2.5, 0.125, 0.285, 1.005, 3.14159]) as x, toDecima
     array_size([1, 2, 3]) as three,
     square(z + 3) as nine,
     regexp_replace(s, '(\d)', '<\1>', 'g') as digits_marked,
-    regexp_replace(s, 'B', '-', 'i') as first_b_dashed
+    regexp_replace(s, 'B', '-', 'i') as first_b_dashed,
+    toString(to_number('12.5')) as rounded_number,
+    toString(to_decimal('2.345', 10, 2)) as rounded_decimal
 from (select cast(NULL as Nullable(Int32)) as n, 0 as z, 'ab1cb2' as s)`,
     });
     expectStatuses(await p.build(), { snowflake_helpers: 'success' });
     expect(await queryRows(p, `select * from ${ip.schema}.snowflake_helpers`)).toEqual([
-      { zero_for_null: 0, null_for_zero: null, div_by_zero: 0, seven_halves: 3.5, nvl2_text: 'unset', has_b: 1, starts_ab: 1, eve_of_2025: '2024-12-31', leap_1960: '1960-02-29', second_b: '5', three: '3', nine: 9, digits_marked: 'ab<1>cb<2>', first_b_dashed: 'a-1cb2' },
+      { zero_for_null: 0, null_for_zero: null, div_by_zero: 0, seven_halves: 3.5, nvl2_text: 'unset', has_b: 1, starts_ab: 1, eve_of_2025: '2024-12-31', leap_1960: '1960-02-29', second_b: '5', three: '3', nine: 9, digits_marked: 'ab<1>cb<2>', first_b_dashed: 'a-1cb2', rounded_number: '13', rounded_decimal: '2.35' },
     ]);
   });
 

@@ -64,6 +64,9 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     expect(warehouseFunctionNames("select zeroifnull(a), NULLIFZERO(b), div0(a, b), div0null(a, b), nvl2(a, 'x', 'y'), contains(s, 'b'), startswith(s, 'a'), startsWith(s, 'a'), ENDSWITH(s, 'z') from t")).toBe(
       "select coalesce(a, 0), nullIf(b, 0), if((b) = 0, 0, (a) / (b)), if(coalesce((b) = 0, true), 0, (a) / (b)), if((a) IS NOT NULL, 'x', 'y'), (position(s, 'b') > 0), startsWith(s, 'a'), startsWith(s, 'a'), endsWith(s, 'z') from t",
     );
+    expect(warehouseFunctionNames("select to_number(s), TO_DECIMAL(s, 10, 2), to_numeric(s, 5), to_number(s, '999.99') from t")).toBe(
+      "select CAST(s AS Decimal(38, 0)), CAST(s AS Decimal(10, 2)), CAST(s AS Decimal(5, 0)), to_number(s, '999.99') from t",
+    );
     expect(warehouseFunctionNames('select date_from_parts(y, m, d), make_date(2024, 1, 5), charindex(sub, s), charindex(sub, s, 3), array_size([1, 2]), square(x) from t')).toBe(
       'select addDays(addMonths(makeDate32(y, 1, 1), (m) - 1), (d) - 1), addDays(addMonths(makeDate32(2024, 1, 1), (1) - 1), (5) - 1), position(s, sub), position(s, sub, 3), length([1, 2]), pow(x, 2) from t',
     );

@@ -43,7 +43,8 @@ import { withRoundHalfAway } from './round-half-away.js';
  *   natural logarithm: it is base 10 on Postgres, Redshift and DuckDB but ln on BigQuery, Databricks, SQL Server and
  *   ClickHouse itself, so a dbt-clickhouse project's log(x) keeps its answer (write log10 / ln to say which).
  * - Snowflake's zeroifnull, nullifzero, div0, div0null, nvl2, contains, startswith/endswith, date_from_parts (and
- *   Postgres' make_date), charindex, array_size, square; regexp_replace(s, p, r, 'g'|'i'|'gi') with Postgres' flags;
+ *   Postgres' make_date), charindex, array_size, square, to_number/to_decimal(x[, p[, s]]) (a CAST, rounded by
+ *   cast-rounding.ts); regexp_replace(s, p, r, 'g'|'i'|'gi') with Postgres' flags;
  * - round(x[, n]) of a float: a tie away from zero, as dbt's warehouses round (round-half-away.ts).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
  */
@@ -54,7 +55,7 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string): str
   return warehouseFunctionNames(withRoundHalfAway(sql));
 }
 
-const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace';
+const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace|to_number|to_decimal|to_numeric';
 // `OrNull`: empty-aggregates.ts' combinator, added before these run (medianOrNull, stddevOrNull…).
 const CALL = new RegExp(`\\b(${NAMES})(?:OrNull)?\\s*\\(`, 'i');
 
@@ -155,6 +156,14 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       return { at, end: open, text: 'length' }; // (splitTopLevel counts an array literal's commas)
     case 'square':
       return args.length === 1 ? { at, end: close + 1, text: `pow(${text(0)}, 2)` } : undefined;
+    case 'to_number':
+    case 'to_decimal':
+    case 'to_numeric': {
+      // Snowflake's: NUMBER(38, 0) unless given a precision and scale (integer literals); a format is left as written.
+      const digits = args.slice(1).map((_, k) => text(k + 1));
+      if (args.length < 1 || args.length > 3 || digits.some((d) => !/^\d+$/.test(d))) return undefined;
+      return { at, end: close + 1, text: `CAST(${text(0)} AS Decimal(${digits[0] ?? '38'}, ${digits[1] ?? '0'}))` };
+    }
     case 'regexp_replace': {
       // Postgres' and DuckDB's flags: 'g' replaces every match (else the first), 'i' ignores case; the literals are
       // Postgres strings (a backslash is itself: '\d', '\1'). Snowflake's position 1 is the whole text.
