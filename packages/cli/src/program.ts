@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { addResourceTypeOptions } from './commands/resource-types.js';
 import { parseVars, type GlobalFlags, type Io } from './commands/common.js';
 import { registerDepsCommand } from './commands/deps-command.js';
 import { registerFreshnessCommand } from './commands/freshness-command.js';
@@ -101,10 +102,7 @@ export async function buildProgram(io: Io, options: { readonly only?: string } =
     .addOption(new Option('--output <format>', 'how the SQL of the selected node is printed').choices(['text', 'json']).default('text'))
     .action(action((flags: GlobalFlags) => compileCommand(flags, io)));
 
-  withSelect(withGlobals(program.command('ls').alias('list').description('list the selected nodes')))
-    // dbt reads both from the environment too (DBT_RESOURCE_TYPES="test model").
-    .addOption(new Option('--resource-type <types...>', 'model, seed, snapshot, source, test, unit_test (or all, default)').argParser(collect).env('DBT_RESOURCE_TYPES'))
-    .addOption(new Option('--exclude-resource-type <types...>', 'leave these resource types out').argParser(collect).env('DBT_EXCLUDE_RESOURCE_TYPES'))
+  addResourceTypeOptions(withSelect(withGlobals(program.command('ls').alias('list').description('list the selected nodes'))), 'model, seed, snapshot, source, test, unit_test (or all, default)')
     .addOption(new Option('--output <format>', 'selector (as dbt), name, path or json').choices(['selector', 'name', 'path', 'json']).default('selector'))
     .option('--output-keys <keys...>', 'the keys of --output json (default: dbt\'s list)', collect)
     .option('--warn-error', 'a warning of the selection (a criterion matching nothing, a seed over 1MB compared with --state) is an error (env DBT_WARN_ERROR)')

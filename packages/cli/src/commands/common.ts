@@ -33,6 +33,9 @@ export interface SelectFlags extends StateFlags {
   selector?: string;
   resourceType?: string[];
   excludeResourceType?: string[];
+  /** dbt's other spellings (`--resource-types`, `--exclude-resource-types`): resource-types.ts merges them. */
+  resourceTypes?: string[];
+  excludeResourceTypes?: string[];
   indirectSelection?: string;
 }
 

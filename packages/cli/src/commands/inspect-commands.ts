@@ -3,7 +3,7 @@ import { NUMERIC_RULES, UsageError } from '@tsdbt/core';
 import { formatError } from '../printer/format-error.js';
 import { formatTable } from '../printer/result-table.js';
 import { shows } from '../printer/console-printer.js';
-import { resourceTypesOf } from './resource-types.js';
+import { resourceTypesOfFlags, type ResourceTypeFlags } from './resource-types.js';
 import { numericFlag, openProject, outputSettings, printerFor, selection, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
 /** Node names a --select names directly (`orders`, `orders+`, `+fqn:orders`): compile prints their SQL, as dbt. */
@@ -49,7 +49,7 @@ const BY_METHOD = new Set(['unit_test', 'exposure', 'metric', 'semantic_model', 
  * `project.folder.name`, `source:project.source.table`), `name` (`name`, `source.table`), `path`,
  * or `json` (dbt's keys, or --output-keys). Always exit 0; an empty selection warns.
  */
-export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: string; outputKeys?: string[]; excludeResourceType?: string[]; models?: string[]; model?: string[]; warnError?: boolean }, io: Io): Promise<number> {
+export async function lsCommand(flags: GlobalFlags & SelectFlags & ResourceTypeFlags & { output?: string; outputKeys?: string[]; excludeResourceType?: string[]; models?: string[]; model?: string[]; warnError?: boolean }, io: Io): Promise<number> {
   const byModels = Boolean(flags.models?.length || flags.model?.length);
   if (byModels && flags.resourceType?.length) throw new UsageError('ls_models', '"models" and "resource_type" are mutually exclusive arguments', { hint: 'Use --select with --resource-type, or --models alone.' });
   // dbt's --warn-error (a global flag there): the selection's warnings fail the command.
@@ -57,8 +57,8 @@ export async function lsCommand(flags: GlobalFlags & SelectFlags & { output?: st
   const printWarning = printerFor(flags, { ...io, out: io.err });
   const project = openProject(flags, io, flags.warnError ? { onEvent: (e) => (e.type === 'warning' ? void warnings.push(e.message) : undefined) } : {}, true);
   // dbt's ListTask: `--models` (the older flag) implies --resource-type model.
-  const types = byModels ? ['model'] : resourceTypesOf('ls', flags.resourceType, flags.excludeResourceType);
-  const ids = [...project.selectIds({ ...selection(flags), resourceTypes: types as ManifestNode['resourceType'][] | undefined })].sort();
+  const types = byModels ? ['model'] : resourceTypesOfFlags('ls', flags);
+  const ids = types?.length === 0 ? [] : [...project.selectIds({ ...selection(flags), resourceTypes: types as ManifestNode['resourceType'][] | undefined })].sort();
   if (warnings.length) {
     for (const message of warnings.slice(1)) printWarning({ type: 'warning', message });
     throw new UsageError('warn_error', warnings[0]!, { hint: '--warn-error (or DBT_WARN_ERROR) makes warnings errors.' });

@@ -1,4 +1,5 @@
 import { UsageError } from '@tsdbt/core';
+import { Option, type Command } from 'commander';
 
 /** dbt's resource type names (`--resource-type` choices), `all` and `default` aside. */
 const DBT_TYPES = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', 'analysis', 'exposure', 'metric', 'semantic_model', 'saved_query', 'function'] as const;
@@ -33,4 +34,28 @@ export function resourceTypesOf(command: keyof typeof COMMAND_TYPES, include: re
   for (const t of exclude ?? []) chosen.delete(t);
   // Only what the command can run (`build --resource-type source` selects nothing to run).
   return [...chosen].filter((t) => types.all.includes(t));
+}
+
+/** `--resource-type(s)` / `--exclude-resource-type(s)` as given (dbt accepts both spellings of each). */
+export interface ResourceTypeFlags {
+  resourceType?: string[];
+  resourceTypes?: string[];
+  excludeResourceType?: string[];
+  excludeResourceTypes?: string[];
+}
+
+/** Both spellings of the two flags, each list split on spaces and commas; dbt reads them from the environment too (DBT_RESOURCE_TYPES="test model"). */
+export function addResourceTypeOptions(cmd: Command, help: string): Command {
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(/[\s,]+/).filter(Boolean)];
+  return cmd
+    .addOption(new Option('--resource-type <types...>', help).argParser(collect).env('DBT_RESOURCE_TYPES'))
+    .addOption(new Option('--resource-types <types...>', 'the same as --resource-type').argParser(collect).hideHelp())
+    .addOption(new Option('--exclude-resource-type <types...>', 'leave these resource types out').argParser(collect).env('DBT_EXCLUDE_RESOURCE_TYPES'))
+    .addOption(new Option('--exclude-resource-types <types...>', 'the same as --exclude-resource-type').argParser(collect).hideHelp());
+}
+
+/** resourceTypesOf() over the flags, both spellings merged. */
+export function resourceTypesOfFlags(command: keyof typeof COMMAND_TYPES, flags: ResourceTypeFlags): string[] | undefined {
+  const merged = (a?: string[], b?: string[]) => (a || b ? [...(a ?? []), ...(b ?? [])] : undefined);
+  return resourceTypesOf(command, merged(flags.resourceType, flags.resourceTypes), merged(flags.excludeResourceType, flags.excludeResourceTypes));
 }

@@ -1,6 +1,6 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ResourceType, RunResult } from '@tsdbt/core';
-import { resourceTypesOf } from './resource-types.js';
+import { addResourceTypeOptions, resourceTypesOfFlags } from './resource-types.js';
 import { formatTable } from '../printer/result-table.js';
 import { interruptSignal, openProject, runOptions, selection, type Io, type RunFlags } from './common.js';
 
@@ -13,8 +13,9 @@ export function exitCodeOf(result: RunResult): number {
 /** run, test, build, seed, snapshot and `source load`: one shape, one implementation. */
 export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'source load' | 'clone', flags: RunFlags, io: Io): Promise<number> {
   // Flags are checked before the project loads: `--threads abc` exits 2 at once.
-  const types = verb === 'build' || verb === 'test' || verb === 'clone' ? resourceTypesOf(verb, flags.resourceType, flags.excludeResourceType) : undefined;
-  const fromFlags = { ...selection(flags), ...runOptions(flags), ...(types ? { resourceTypes: types as ResourceType[] } : {}) };
+  const types = verb === 'build' || verb === 'test' || verb === 'clone' ? resourceTypesOfFlags(verb, flags) : undefined;
+  // No type left (`test --resource-type model`): dbt's command selects nothing.
+  const fromFlags = { ...selection(flags), ...runOptions(flags), ...(types ? (types.length ? { resourceTypes: types as ResourceType[] } : { uniqueIds: [] }) : {}) };
   const project = openProject(flags, io, { fullRefresh: flags.fullRefresh });
   try {
     const options = { ...fromFlags, signal: interruptSignal() };
@@ -51,13 +52,11 @@ export function addRunFlags(cmd: Command, verb: string): Command {
     cmd.option('--sample <window>', "dbt's sample mode: refs and sources with an event_time are read within '3 days' (back from now) or \"{'start': '2025-01-01', 'end': '2025-01-03'}\"");
   }
   if (verb === 'clone') {
-    cmd.option('--resource-type <types...>', 'model, seed, snapshot (or all, default)', collectTypes);
-    cmd.option('--exclude-resource-type <types...>', 'leave these resource types out', collectTypes);
+    addResourceTypeOptions(cmd, 'model, seed, snapshot (or all, default)');
   }
   if (verb === 'test' || verb === 'build') {
     // dbt 1.8: e.g. `build --exclude-resource-type unit_test`, `test --resource-type unit_test`.
-    cmd.addOption(new Option('--resource-type <types...>', verb === 'build' ? 'model, seed, snapshot, test, unit_test (or all, default)' : 'test, unit_test (or all, default)').argParser(collectTypes).env('DBT_RESOURCE_TYPES'));
-    cmd.addOption(new Option('--exclude-resource-type <types...>', 'leave these resource types out').argParser(collectTypes).env('DBT_EXCLUDE_RESOURCE_TYPES'));
+    addResourceTypeOptions(cmd, verb === 'build' ? 'model, seed, snapshot, test, unit_test (or all, default)' : 'test, unit_test (or all, default)');
     cmd.option('--store-failures', 'keep failing rows in <schema>_dbt_test__audit');
     cmd.option('--no-batch-tests', 'run every test as its own query (dbt behaviour)');
   }
@@ -68,7 +67,3 @@ export function addRunFlags(cmd: Command, verb: string): Command {
   return cmd;
 }
 
-/** Repeated `--resource-type a --resource-type b` accumulate, as dbt's multiple option. */
-function collectTypes(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(/[\s,]+/).filter(Boolean)];
-}

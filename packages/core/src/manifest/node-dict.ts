@@ -52,6 +52,11 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.overrides = { macros: node.overrides.macros, vars: node.overrides.vars, env_vars: node.overrides.envVars };
     base.version = node.version ?? null;
     base.versions = null;
+    // UnitTestDefinition has no alias or top-level tags, and its config is UnitTestConfig (tags, meta,
+    // enabled): what dbt's manifest and `ls --output json` show (unit_testing/test_ut_list.py).
+    delete base.alias;
+    delete base.tags;
+    base.config = { tags: node.config.tags ?? [], meta: node.config.meta ?? {}, enabled: node.config.enabled !== false };
   }
   if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot' || node.resourceType === 'analysis' || node.resourceType === 'function') {
     base.raw_code = node.rawCode;
