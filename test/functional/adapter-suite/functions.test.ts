@@ -197,6 +197,21 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect(p.readJson('target/manifest.json').functions).toEqual({});
   });
 
+  it('a project whose require-dbt-version stops before 1.11 keeps its functions/ folder out (dbt 1.10 never read it)', async () => {
+    const p = dbtProject({
+      projectConfig: 'require-dbt-version: [">=1.5.0", "<1.11.0"]\n',
+      functions: { 'setup_grants.sql': '-- a DBA script kept beside the project\ngrant select on m to analyst;\n' },
+      models: { 'm.sql': 'select 1 as x\n' },
+    });
+    const r = await p.dbt(['build']);
+    expect(r.results.map((x) => [x.unique_id, x.status])).toEqual([['model.test.m', 'success']]);
+    expect(p.readJson('target/manifest.json').functions).toEqual({});
+    // A range admitting 1.11 reads it as dbt 1.11 does.
+    const q = dbtProject({ projectConfig: 'require-dbt-version: ">=1.5.0"\n', functions: DOUBLE_IT });
+    await q.dbt(['parse']);
+    expect(Object.keys(q.readJson('target/manifest.json').functions)).toEqual(['function.test.double_it']);
+  });
+
   it('a function() naming no function fails the load, naming the model', async () => {
     const p = dbtProject({ functions: DOUBLE_IT, models: { 'm.sql': "select {{ function('double_ti') }}(1) as x" } });
     const r = await p.dbt(['parse'], { expectPass: false });

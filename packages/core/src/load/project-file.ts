@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectError } from '../shared/errors.js';
 import type { DispatchEntry } from '../render/macro-registry.js';
-import { parseVersion } from '../shared/semver.js';
+import { parseVersion, versionsCompatible } from '../shared/semver.js';
 import { readYamlFile, type YamlFile } from '../shared/yaml-file.js';
 
 /** What project.yml (or a dbt_project.yml) says, with dbt's defaults filled in. */
@@ -133,7 +133,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     targetPath: typeof d['target-path'] === 'string' ? d['target-path'] : 'target',
     cleanTargets: list('clean-targets', [typeof d['target-path'] === 'string' ? d['target-path'] : 'target']),
     analysisPaths: list('analysis-paths', ['analyses']),
-    functionPaths: defaultFunctionPaths(d['function-paths'] !== undefined, list('function-paths', ['functions']), [
+    functionPaths: defaultFunctionPaths(d['function-paths'] !== undefined, list('function-paths', ['functions']), versionList(d['require-dbt-version'], name, yaml), [
       ...paths('model-paths', 'source-paths', ['models']), ...list('macro-paths', ['macros']), ...list('test-paths', ['tests']),
       ...paths('seed-paths', 'data-paths', ['seeds']), ...list('snapshot-paths', ['snapshots']), ...list('analysis-paths', ['analyses']),
     ]),
@@ -161,10 +161,13 @@ export function readProjectFile(projectRoot: string): ProjectFile {
 
 /**
  * dbt 1.11's function-paths. Unset, it is `functions` — unless a project written for an earlier dbt
- * keeps other resources there (`macro-paths: [macros, functions]`): its files are then not functions.
+ * keeps other resources there (`macro-paths: [macros, functions]`): its files are then not functions;
+ * or says it is for an earlier dbt (require-dbt-version admitting no 1.11 or later, e.g. "<1.11.0"):
+ * dbt 1.10 never read the folder (DBA scripts, notes…), and dbt 1.11 refuses such a project anyway.
  */
-function defaultFunctionPaths(explicit: boolean, paths: string[], otherPaths: readonly string[]): string[] {
+function defaultFunctionPaths(explicit: boolean, paths: string[], requireDbtVersion: readonly string[], otherPaths: readonly string[]): string[] {
   if (explicit) return paths;
+  if (requireDbtVersion.length && !versionsCompatible(['>=1.11.0', ...requireDbtVersion])) return [];
   const folder = (p: string) => p.replace(/^\.\//, '').replace(/\/+$/, '');
   const taken = new Set(otherPaths.map(folder));
   return paths.filter((p) => !taken.has(folder(p)));
