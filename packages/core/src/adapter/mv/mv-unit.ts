@@ -8,6 +8,7 @@ import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
+import { COUNTS_ROWS, directInsertsError, directRows, moveRows } from './direct-inserts.js';
 
 /** One materialized view writing into a unit's target. */
 export interface Feed {
@@ -55,7 +56,7 @@ export const SWITCHING = 'tsdbt:switching:';
 /** Comment of the empty table standing in for a new target until its build is switched in. */
 export const PLACEHOLDER = 'tsdbt:placeholder';
 /** Purposes of the unit's temporaries (`<name>__tsdbt_tmp_<run>__<purpose>`). */
-export const PURPOSE = { target: 'new', view: 'staged', gate: 'gate', snapshot: 'snap' } as const;
+export const PURPOSE = { target: 'new', view: 'staged', gate: 'gate', snapshot: 'snap', count: 'count', backfill: 'backfill' } as const;
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
 export const createMvSql = (mv: Relation, to: Relation, sql: string) => `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(to)}\nAS ${sql}`;
@@ -123,9 +124,15 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   const staged = staging.temporary(PURPOSE.target);
   const gate = staging.temporary(PURPOSE.gate);
   const stagedFeeds = unit.feeds.map((f) => ({ feed: f, mv: staging.temporary(PURPOSE.view, f.mv, 'materialized_view') }));
+  // A kept table whose engine keeps row counts: rows written into it directly during the build are counted (direct-inserts.ts).
+  const keptEngine = unit.keepRows === true ? await tableEngine(adapter, target) : '';
+  const countDirect = COUNTS_ROWS.test(keptEngine);
+  const counters = countDirect
+    ? stagedFeeds.filter((s) => !s.feed.asIs).map((s, i) => ({ feed: s.feed, table: staging.temporary(`${PURPOSE.count}${i}`), mv: staging.temporary(PURPOSE.count, s.feed.mv, 'materialized_view') }))
+    : [];
   // Views first; then, once the INSERTs that started before are over, what they read and write.
   const dropStagedViews = async () => {
-    for (const s of stagedFeeds) await adapter.drop(s.mv, 'materialized_view');
+    for (const s of [...stagedFeeds, ...counters]) await adapter.drop(s.mv, 'materialized_view');
     await drainInserts(adapter);
   };
   let switching = false;
@@ -140,6 +147,11 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     await adapter.ddl(`CREATE TABLE ${q(gate)} (open UInt8) ENGINE = Memory`, { signal });
     const gated = (sql: string) => `SELECT * FROM (\n${sql}\n) WHERE (SELECT count() FROM ${q(gate)}) > 0`;
     for (const s of stagedFeeds) await adapter.ddl(createMvSql(s.mv, staged, gated(s.feed.sql)), { signal });
+    // Beside each new view's twin, a twin counting what it writes (behind the same gate).
+    for (const c of counters) {
+      await adapter.ddl(`CREATE TABLE ${q(c.table)} AS ${q(target)} ENGINE = Memory`, { signal });
+      await adapter.ddl(createMvSql(c.mv, c.table, gated(c.feed.sql)), { signal });
+    }
     const catchupFeeds = stagedFeeds.filter((s) => s.feed.catchup);
     const triggers = await triggersOf(adapter, stagedFeeds.map((s) => s.mv));
     const triggerOf = (s: { mv: Relation }) => triggers.get(key(s.mv));
@@ -172,6 +184,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
           await drainInserts(adapter, signal);
           await adapter.client.command(`TRUNCATE TABLE ${q(staged)}`);
           for (const { snap } of snapshots) await adapter.client.command(`TRUNCATE TABLE ${q(snap)}`);
+          for (const c of counters) await adapter.client.command(`TRUNCATE TABLE ${q(c.table)}`);
         },
         signal,
       });
@@ -179,6 +192,9 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     // otherwise, over the source below the cut).
     let backfilled = 0;
     const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
+    // Counting direct rows: the history goes to a table of its own first, counted exactly, then moved in.
+    const backfill = countDirect ? staging.temporary(PURPOSE.backfill) : staged;
+    if (countDirect) await adapter.ddl(`CREATE TABLE ${q(backfill)} AS ${q(staged)}`, { signal });
     for (const s of catchupFeeds) {
       // Into a kept table, the view's own columns (dbt-clickhouse's insert of its SQL): the others get their defaults.
       const into = keepRows ? (await adapter.queryColumns(s.feed.sql)).map((c) => quoteIdentifier(c.name)).join(', ') : names;
@@ -197,9 +213,16 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
         const filters = `{${sqlString(key(trigger.table))}: ${sqlString(cutFilter(cuts.get(key(trigger.table)) ?? new Map()))}}`;
         from = `(\n${s.feed.sql}\n)\nSETTINGS additional_table_filters = ${filters}${own ? `, ${own}` : ''}`;
       }
-      const before = await adapter.rowCount(staged);
-      await adapter.client.command(`INSERT INTO ${q(staged)} (${into}) SELECT ${into} FROM ${from}`, { signal });
-      backfilled += (await adapter.rowCount(staged)) - before;
+      const before = await adapter.rowCount(backfill);
+      await adapter.client.command(`INSERT INTO ${q(backfill)} (${into}) SELECT ${into} FROM ${from}`, { signal });
+      backfilled += (await adapter.rowCount(backfill)) - before;
+    }
+    if (countDirect) {
+      await moveRows(adapter, backfill, staged, targetIsMergeTree, signal);
+      const direct = await directRows(adapter, { target, staged, counters: counters.map((c) => c.table), backfilled, tables: [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])], signal });
+      if (direct > 0) throw directInsertsError(target, counters.map((c) => c.feed.model.name), direct);
+      // Counted: the counting twins go before the switch (a switch finished by the next run knows nothing of them).
+      for (const c of counters) await adapter.drop(c.mv, 'materialized_view');
     }
     if (unit.seedSql && !keepRows) await adapter.client.command(`INSERT INTO ${q(staged)} (${names}) SELECT ${names} FROM (\n${unit.seedSql}\n)`, { signal });
     // 4. Switch. From here on a killed run is finished by the next one (mv-recover.ts).

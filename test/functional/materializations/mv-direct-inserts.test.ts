@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { TsdbtProject } from '../../../packages/core/src/index.js';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+const setup = openedPerTest();
+
+const SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n      - name: clicks\n';
+const TARGET = "{{ config(materialized='table', order_by='kind') }}\nselect '' as kind, toUInt64(0) as n where 0";
+const FEED = (table: string, label = 'kind') => `{{ config(materialized='materialized_view', target=ref('activity')) }}\nselect ${label} as kind, toUInt64(1) as n from {{ source('raw', '${table}') }}`;
+
+/** Runs `statement` (once) right before the first backfill INSERT the project sends (into a temporary, named columns): a write racing the view's add. */
+async function duringBackfill(project: TsdbtProject, statement: string) {
+  const client = (await project.adapter()).client as unknown as { command: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+  const original = client.command.bind(client);
+  let done = false;
+  client.command = async (sql: string, ...rest: unknown[]) => {
+    if (!done && /^INSERT INTO \S+__tsdbt_tmp_\S+ \(.*\) SELECT /.test(sql)) {
+      done = true;
+      for (const s of statement.split(';')) await original(s);
+    }
+    return original(sql, ...rest);
+  };
+  return () => done;
+}
+
+describe('materialized_view added with catchup to a table that keeps its rows: rows inserted into the table directly meanwhile', () => {
+  it('a direct INSERT during the add refuses the switch (the row kept, nothing changed); INSERTs into the sources meanwhile arrive once', async () => {
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/activity.sql': TARGET, 'models/events_mv.sql': FEED('events') });
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    for (const t of ['events', 'clicks']) await adapter.client.command(`CREATE TABLE ${p.schema}.${t} (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+    const sql = (s: string) => s.replaceAll('$', p.schema);
+    await adapter.client.command(sql("INSERT INTO $.events VALUES (1, 'a'), (2, 'b')"));
+    await adapter.client.command(sql("INSERT INTO $.clicks VALUES (1, 'c')"));
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+    const rows = () => queryRows<{ kind: string; n: string }>(project, sql('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind'));
+    const objects = async () => (await queryRows<{ name: string }>(project, sql("SELECT name FROM system.tables WHERE database = '$' ORDER BY name"))).map((r) => r.name);
+
+    // Inserts into both sources while clicks_mv is added: the old view's row comes once, the new view's once, the history once.
+    p.write({ 'models/clicks_mv.sql': FEED('clicks') });
+    const adding = setup.reopen(p);
+    const raced = await duringBackfill(adding, sql("INSERT INTO $.events VALUES (3, 'a'); INSERT INTO $.clicks VALUES (2, 'd')"));
+    const ok = await adding.run({ select: ['clicks_mv'] });
+    expect(raced()).toBe(true);
+    expectStatuses(ok, { clicks_mv: 'success' });
+    expect(await rows()).toEqual([{ kind: 'a', n: '2' }, { kind: 'b', n: '1' }, { kind: 'c', n: '1' }, { kind: 'd', n: '1' }]);
+
+    // A row written into the table directly while a view is added: the switch would drop it. Refused, nothing changed.
+    p.write({ 'models/more_mv.sql': FEED('events', "concat('more-', kind)") });
+    const blocked = setup.reopen(p);
+    expect(await duringBackfill(blocked, sql("INSERT INTO $.activity VALUES ('direct', 5)"))).toBeTypeOf('function');
+    const refused = await blocked.run({ select: ['more_mv'] });
+    expectStatuses(refused, { more_mv: 'error' });
+    expect(refused.results[0]!.message).toMatch(/1 row was inserted into \S+\.activity directly \(not through a materialized view\) while more_mv was being added with its history: switching to the rebuilt table would drop it\. Nothing was changed/);
+    expect(await rows()).toEqual([{ kind: 'a', n: '2' }, { kind: 'b', n: '1' }, { kind: 'c', n: '1' }, { kind: 'd', n: '1' }, { kind: 'direct', n: '5' }]);
+    expect(await objects()).toEqual(['activity', 'clicks', 'clicks_mv', 'events', 'events_mv']);
+    // The views in place still capture; the next run adds the view, the direct row kept.
+    await adapter.client.command(sql("INSERT INTO $.events VALUES (4, 'b')"));
+    expectStatuses(await setup.reopen(p).run({ select: ['more_mv'] }), { more_mv: 'success' });
+    expect(await rows()).toEqual([
+      { kind: 'a', n: '2' },
+      { kind: 'b', n: '2' },
+      { kind: 'c', n: '1' },
+      { kind: 'd', n: '1' },
+      { kind: 'direct', n: '5' },
+      { kind: 'more-a', n: '2' },
+      { kind: 'more-b', n: '2' },
+    ]);
+    expect(await objects()).toEqual(['activity', 'clicks', 'clicks_mv', 'events', 'events_mv', 'more_mv']);
+  });
+});
