@@ -19,5 +19,5 @@ describe('fault injection, ClickHouse-native materializations (embedded)', () =>
     if (!c.on || c.on.includes('embedded'))
       it(`${c.name}: old or new rows whatever statement fails or is the last`, async () => {
         counts.push(await h!.harness.run(c, `fault_native_${process.pid}_${i}`, { ks: c.ks }));
-      }, 900_000);
+      }, 1_800_000);
 });
