@@ -93,12 +93,15 @@ from (select arrayJoin([(1, 10), (1, 10), (2, 1), (2, 2), (2, 3), (2, 10)]) as r
 group by g`,
       'models/date_median.sql': `select median(d) as med, toTypeName(median(d)) as t, median(n) as med_n from (select arrayJoin([toDate('2024-01-01'), toDate('2024-01-03')]) as d, toNullable(toDateTime('2024-01-01 00:00:00') + toDayOfMonth(d)) as n)`,
       'models/decimal_median.sql': `select median(amount) as med from (select arrayJoin([1.01, 1.02]) :: numeric(18, 2) as amount)`,
+      // Past a Float64's 15–17 digits the middle values are still exact (Snowflake's median of a NUMBER is exact).
+      'models/big_decimal_median.sql': `select median(amount) as med from (select arrayJoin(['12345678901234567.89', '12345678901234567.91', '1000000000000000000000.50', '5']) :: numeric(38, 2) as amount)`,
       'models/stats_window.sql': `select g, x, stddev(x) over (partition by g) as sd, median(x) over (partition by g) as med
 from (select arrayJoin([(1, 10), (2, 1), (2, 4)]) as r, r.1 as g, r.2 as x)`,
     });
-    expectStatuses(await p.build(), { stats: 'success', stats_window: 'success', date_median: 'success', decimal_median: 'success' });
+    expectStatuses(await p.build(), { stats: 'success', stats_window: 'success', date_median: 'success', decimal_median: 'success', big_decimal_median: 'success' });
     // A median of numeric(18, 2) is a decimal with 3 more digits of scale, as Snowflake's: 1.015 exactly (not a Float64, nor 1.01499).
     expect(await queryRows(p, `select toString(med) as m, toTypeName(med) as t from ${ip.schema}.decimal_median`)).toEqual([{ m: '1.015', t: 'Nullable(Decimal(21, 5))' }]);
+    expect(await queryRows(p, `select toString(med) as m, toTypeName(med) as t from ${ip.schema}.big_decimal_median`)).toEqual([{ m: '12345678901234567.9', t: 'Nullable(Decimal(41, 5))' }]);
     // A median of dates is a date (the middle one), as ClickHouse's own median kept it — not a Float64 of days.
     expect(await queryRows(p, `select toString(med) as med, t, toString(med_n) as med_n from ${ip.schema}.date_median`)).toEqual([
       { med: '2024-01-02', t: 'Nullable(Date)', med_n: '2024-01-01 00:00:02' },
