@@ -206,11 +206,13 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       const decimalType = `concat('Nullable(Decimal(', ${digits('^Decimal\\\\((\\\\d+)')}, ', ', ${digits(', (\\\\d+)\\\\)$')}, '))')`;
       // A Decimal's middle values themselves (not via a Float64: past 15–17 digits it rounds, 12345678901234567.89 and .91
       // gave 12345678901234568), their mean at scale s + 3 (a half needs one more digit). Only a Decimal feeds these two
-      // (other types give them NULLs, so they hold nothing).
+      // (other types give them NULLs, so they hold nothing)
       const scale = `toUInt8(least(76, toUInt32OrZero(extract(${type}, ', (\\\\d+)\\\\)$')) + 3))`;
       const middle = (fn: string) => `toDecimal256OrNull(toString(${fn}(0.5)(if(${decimal}, toNullable(${text(0)}), NULL))), ${scale})`;
       const decimalMean = `toString((${middle('quantileExactLow')} + ${middle('quantileExactHigh')}) / 2)`;
-      return { at, end: close + 1, text: `CAST(if(${decimal}, ${decimalMean}, toString(CAST(${exact}, ${plain}))), if(${decimal}, ${decimalType}, ${plain}))` };
+      // …and the Float64 one takes no Decimal (one exact state per median call, not three).
+      const floatExact = `quantileExactInclusive(0.5)(if(${decimal}, NULL, toNullable(toFloat64(${text(0)}))))`;
+      return { at, end: close + 1, text: `CAST(if(${decimal}, ${decimalMean}, toString(CAST(${floatExact}, ${plain}))), if(${decimal}, ${decimalType}, ${plain}))` };
     }
     case 'stddev':
     case 'stddev_samp':
