@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,17 @@ describe('a saved scan compared as saved', () => {
     expect([...scan.values()]).toContain('-');
     expect([...scan.values()]).toContain('dir');
     expect(decodeScan(encodeScan(scan))).toEqual(scan);
+  });
+
+  it('sees an edit that keeps the size and puts the mtime back (cp -p, rsync -t, touch -r): its ctime moved', async () => {
+    const { dir, spec } = tree();
+    const saved = scanInputs(spec);
+    await new Promise((r) => setTimeout(r, 20)); // past the ctime the tree's own writes left
+    const was = statSync(join(dir, 'models', 'x.sql'));
+    writeFileSync(join(dir, 'models', 'x.sql'), '-- models/X.sql\n'); // same size
+    utimesSync(join(dir, 'models', 'x.sql'), was.atime, was.mtime); // the mtime the scan saw
+    expect(statSync(join(dir, 'models', 'x.sql')).mtimeMs).toBe(was.mtimeMs);
+    expect(compare(spec, saved)).toEqual({ fast: false, full: [join(dir, 'models', 'x.sql')] });
   });
 
   it('is the same when nothing changed, and when a racy saved file still has its text', () => {

@@ -4,7 +4,8 @@ import { SAME } from './stat-ahead.js';
 
 /*
  * What the files a load reads look like, cheaply, as git's index sees a work tree: each file's
- * mtime, size and inode (a stat, no read). The warm start (load/warm-start.ts) compares a fresh scan
+ * mtime, size, inode and ctime (a stat, no read; ctime as git's index keeps it: an edit that restores the
+ * mtime — cp -p, rsync -t, touch -r — and keeps the size still moves it). The warm start (load/warm-start.ts) compares a fresh scan
  * with the one taken before the load it saved: equal scans mean the same inputs.
  * Why stats and not content hashes: on 10,000 files a stat scan costs ~15 ms on /dev/shm and ~25 ms
  * on this disk, reading and hashing them 3–5× that (BENCHMARKS.md, issue 17), and a warm `ls` has
@@ -26,7 +27,7 @@ export interface InputSpec {
   readonly trees: readonly string[];
 }
 
-/** Absolute path → fingerprint (`mtimeMs:size:ino`, plus `#<hash>` for racy files; `-` absent, `!<code>` unreadable). */
+/** Absolute path → fingerprint (`mtimeMs:size:ino:ctimeMs`, plus `#<hash>` for racy files; `-` absent, `!<code>` unreadable). */
 export type InputScan = Map<string, string>;
 
 /** Files modified this close to the scan (ms) may change again unseen by mtime (coarse clocks tick at 1–10 ms). */
@@ -50,7 +51,7 @@ function fingerprint(path: string, now: number): string {
   }
   if (!s) return '-';
   if (s.isDirectory()) return 'dir';
-  const fp = `${s.mtimeMs}:${s.size}:${s.ino}`;
+  const fp = `${s.mtimeMs}:${s.size}:${s.ino}:${s.ctimeMs}`;
   return s.mtimeMs >= now - RACY_MS ? `${fp}#${contentHash(path)}` : fp;
 }
 
@@ -100,7 +101,7 @@ export function scanInputs(spec: InputSpec): InputScan {
 /**
  * A scan as saved: the paths (one text, NUL between: no path holds one), each plain fingerprint's mtime, size and inode as numbers,
  * and the other fingerprints (absent, a folder, an error, a racy file's) by position. Read back,
- * sameScan compares a fresh stat with three numbers — no fingerprint text made, no map of 10,000
+ * sameScan compares a fresh stat with four numbers — no fingerprint text made, no map of 10,000
  * paths built — and only when something differs is the scan made a map again (decodeScan).
  */
 export interface ScanColumns {
@@ -109,17 +110,24 @@ export interface ScanColumns {
   readonly other: readonly (readonly [number, string])[];
 }
 
-const PLAIN = /^(\d+(?:\.\d+)?):(\d+):(\d+)$/;
+const PLAIN = /^(\d+(?:\.\d+)?):(\d+):(\d+):(\d+(?:\.\d+)?)$/;
+/** Numbers saved per plain fingerprint: mtime, size, inode, ctime. */
+export const STAT_FIELDS = 4;
+
+/** Whether `st` is the plain saved fingerprint at `at` in `stats`, and not racy. */
+export function sameSavedStat(st: { mtimeMs: number; size: number; ino: number; ctimeMs: number }, stats: Float64Array, at: number, now: number): boolean {
+  return st.mtimeMs === stats[at] && st.size === stats[at + 1] && st.ino === stats[at + 2] && st.ctimeMs === stats[at + 3] && st.mtimeMs < now - RACY_MS;
+}
 
 /** `scan` as saved (in its order). */
 export function encodeScan(scan: ReadonlyMap<string, string>): ScanColumns {
-  const stats = new Float64Array(3 * scan.size);
+  const stats = new Float64Array(STAT_FIELDS * scan.size);
   const other: [number, string][] = [];
   let k = 0;
   for (const fp of scan.values()) {
     const m = PLAIN.exec(fp);
     // Plain only when the numbers give the same text back (then comparing numbers is comparing texts).
-    if (m && `${Number(m[1])}:${Number(m[2])}:${Number(m[3])}` === fp) stats.set([Number(m[1]), Number(m[2]), Number(m[3])], 3 * k);
+    if (m && `${Number(m[1])}:${Number(m[2])}:${Number(m[3])}:${Number(m[4])}` === fp) stats.set([Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])], STAT_FIELDS * k);
     else other.push([k, fp]);
     k++;
   }
@@ -138,7 +146,7 @@ export function decodeScan(columns: ScanColumns): InputScan {
   const paths = columns.paths === '' ? [] : columns.paths.split('\0');
   const other = new Map(columns.other);
   const { stats } = columns;
-  return new Map(paths.map((path, k) => [path, other.get(k) ?? `${stats[3 * k]}:${stats[3 * k + 1]}:${stats[3 * k + 2]}`]));
+  return new Map(paths.map((path, k) => [path, other.get(k) ?? `${stats[STAT_FIELDS * k]}:${stats[STAT_FIELDS * k + 1]}:${stats[STAT_FIELDS * k + 2]}:${stats[STAT_FIELDS * k + 3]}`]));
 }
 
 /**
@@ -158,7 +166,7 @@ export function scanDiff(
   const now = Date.now();
   const paths = columns.paths === '' ? [] : columns.paths.split('\0');
   const { stats } = columns;
-  if (stats.length !== 3 * paths.length) return undefined;
+  if (stats.length !== STAT_FIELDS * paths.length) return undefined;
   const other = new Map(columns.other);
   let kept = 0;
   for (const fp of overrides.values()) if (fp !== null) kept++;
@@ -187,14 +195,14 @@ export function scanDiff(
         Atomics.store(ahead.mainAt, 0, k - 1);
         if (ahead.marks[k - 1] === SAME) return (ahead.skipped++, true);
       }
-      const at = 3 * (k - 1);
+      const at = STAT_FIELDS * (k - 1);
       let st;
       try {
         st = statSync(path, { throwIfNoEntry: false });
       } catch {
         st = undefined;
       }
-      if (st && !st.isDirectory() && st.mtimeMs === stats[at] && st.size === stats[at + 1] && st.ino === stats[at + 2] && st.mtimeMs < now - RACY_MS) return true;
+      if (st && !st.isDirectory() && sameSavedStat(st, stats, at, now)) return true;
     }
     const fresh = isFolder ? 'dir' : fingerprint(path, now);
     if (saved === undefined || !sameFingerprint(saved, fresh, path)) diff.set(path, fresh);

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { RACY_MS } from './input-fingerprint.js';
+import { sameSavedStat, STAT_FIELDS } from './input-fingerprint.js';
 import { fileIdentity, readLayout, readSavedInputs } from './warm-start-file.js';
 import { SAME } from './stat-ahead.js';
 
@@ -46,11 +46,11 @@ function inputs(): void {
     if (typeof layout === 'string') return;
     const { scan } = readSavedInputs(fd, layout);
     const paths = scan.paths === '' ? [] : scan.paths.split('\0');
-    if (scan.stats.length !== 3 * paths.length) return;
+    if (scan.stats.length !== STAT_FIELDS * paths.length) return;
     const other = new Set(scan.other.map(([k]) => k));
     const now = Date.now();
     const { stats } = scan;
-    share('inputs', warmStart, st, paths.length, (k) => !other.has(k) && statIs(paths[k]!, (s) => s.mtimeMs === stats[3 * k] && s.size === stats[3 * k + 1] && s.ino === stats[3 * k + 2] && s.mtimeMs < now - RACY_MS));
+    share('inputs', warmStart, st, paths.length, (k) => !other.has(k) && statIs(paths[k]!, (s) => sameSavedStat(s, stats, STAT_FIELDS * k, now)));
   } finally {
     closeSync(fd);
   }

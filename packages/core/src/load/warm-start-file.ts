@@ -12,7 +12,7 @@ import type { WarmDelta } from './warm-start.js';
  * the same file without loading the rest of tsdbt.
  */
 
-export const FORMAT = 'tsdbt-warm-start/14';
+export const FORMAT = 'tsdbt-warm-start/15';
 /** Each appended delta starts with these 4 bytes, then its length and CRC-32 (uint32 BE each). */
 export const DELTA_MAGIC = 0x57534431; // 'WSD1'
 export const DELTA_HEAD = 12;

@@ -7,7 +7,7 @@ import { decodeNodes, encodeNodeStream, plainNode, splitIndex } from '../manifes
 import type { ManifestNode } from '../manifest/nodes.js';
 import { readValue } from '../render/render-reads.js';
 import { ProjectError } from '../shared/errors.js';
-import { changedInputs, decodeScan, encodeScan, scanDiff, scanInputs, type InputScan, type InputSpec } from './input-fingerprint.js';
+import { changedInputs, decodeScan, encodeScan, scanDiff, scanInputs, STAT_FIELDS, type InputScan, type InputSpec } from './input-fingerprint.js';
 import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
 import { decodeBlobMap, encodeBlobMapParts, savedPatch } from './saved-patches.js';
@@ -261,7 +261,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       const k = savedPaths.indexOf(path);
       if (k < 0) return undefined;
       const { stats, other } = saved.scan;
-      return other.find(([at]) => at === k)?.[1] ?? `${stats[3 * k]}:${stats[3 * k + 1]}:${stats[3 * k + 2]}`;
+      return other.find(([at]) => at === k)?.[1] ?? `${stats[STAT_FIELDS * k]}:${stats[STAT_FIELDS * k + 1]}:${stats[STAT_FIELDS * k + 2]}:${stats[STAT_FIELDS * k + 3]}`;
     };
     const beforeScan = () => (before ??= savedScan());
     const nowScan = () => {
