@@ -84,13 +84,18 @@ export function splitStatements(sql: string): string[] {
 }
 
 /**
- * `sql` without its bare `commit;` statements. Hooks written for Postgres/Redshift end with
- * `commit;` (dbt-event-logging's audit inserts); there every statement outside a transaction is
- * already committed and a COMMIT without one is a warning. ClickHouse commits each statement too,
- * and refuses the COMMIT (INVALID_TRANSACTION: There is no current transaction).
+ * `sql` without its bare `commit;` (and Postgres' `begin;`) statements. Hooks written for
+ * Postgres/Redshift wrap statements in `begin; … commit;` or end with `commit;` (dbt-event-logging's
+ * audit inserts); there every statement outside a transaction is already committed and a COMMIT
+ * without one is a warning. ClickHouse commits each statement too, refuses the COMMIT
+ * (INVALID_TRANSACTION: There is no current transaction) and cannot parse a bare BEGIN. A hook that
+ * opens a ClickHouse transaction (`BEGIN TRANSACTION` / `START TRANSACTION`) is left as written:
+ * its COMMIT is what makes its writes stay.
  */
 export function withoutCommits(sql: string): string {
   const statements = splitStatements(sql);
-  const kept = statements.filter((s) => !/^commit(?:\s+(?:work|transaction))?$/i.test(s.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim()));
+  const bare = statements.map((s) => s.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim());
+  if (bare.some((s) => /^(?:begin|start)\s+transaction$/i.test(s))) return sql;
+  const kept = statements.filter((_, i) => !/^(?:commit(?:\s+(?:work|transaction))?|begin(?:\s+work)?)$/i.test(bare[i]!));
   return kept.length === statements.length ? sql : kept.join(';\n');
 }
