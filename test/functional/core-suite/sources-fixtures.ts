@@ -24,3 +24,20 @@ export const FRESHNESS_VIA_CUSTOM_SQL_SOURCE_CONFIG_SCHEMA_YML = "version: 2\nso
 export const FRESHNESS_WITH_EXPLICIT_NULL_IN_TABLE_SCHEMA_YML = "version: 2\nsources:\n  - name: test_source\n    schema: \"{{ var(env_var('DBT_TEST_SCHEMA_NAME_VARIABLE')) }}\"\n    freshness:\n        warn_after:\n          count: 24\n          period: hour\n    quoting:\n      identifier: True\n    tables:\n      - name: source_a\n        loaded_at_field: \"{{ var('test_loaded_at') | as_text }}\"\n        config:\n          freshness: null\n";
 export const FRESHNESS_WITH_EXPLICIT_NULL_IN_SOURCE_SCHEMA_YML = "version: 2\nsources:\n  - name: test_source\n    schema: \"{{ var(env_var('DBT_TEST_SCHEMA_NAME_VARIABLE')) }}\"\n    config:\n      freshness: null\n    quoting:\n      identifier: True\n    tables:\n      - name: source_a\n        loaded_at_field: \"{{ var('test_loaded_at') | as_text }}\"\n";
 export const COLLECT_FRESHNESS_MACRO_OVERRIDE_PREVIOUS_RETURN_SIGNATURE = "\n{% macro collect_freshness(source, loaded_at_field, filter) %}\n  {% call statement('collect_freshness', fetch_result=True, auto_begin=False) -%}\n    select\n      max({{ loaded_at_field }}) as max_loaded_at,\n      {{ current_timestamp() }} as snapshotted_at\n    from {{ source }}\n    {% if filter %}\n    where {{ filter }}\n    {% endif %}\n  {% endcall %}\n  {{ return(load_result('collect_freshness').table) }}\n{% endmacro %}\n";
+
+// The project of SuccessfulSourceFreshnessTest and the sources tests (sources.test.ts, source-freshness-harness.ts).
+export const MODELS = {
+  'schema.yml': MODELS_SCHEMA_YML,
+  'view_model.sql': MODELS_VIEW_MODEL_SQL,
+  'ephemeral_model.sql': MODELS_EPHEMERAL_MODEL_SQL,
+  'descendant_model.sql': MODELS_DESCENDANT_MODEL_SQL,
+  'multi_source_model.sql': MODELS_MULTI_SOURCE_MODEL_SQL,
+  'nonsource_descendant.sql': MODELS_NONSOURCE_DESCENDANT_SQL,
+};
+export const SEEDS = {
+  'source.csv': SEEDS_SOURCE_CSV,
+  'other_table.csv': SEEDS_OTHER_TABLE_CSV,
+  'expected_multi_source.csv': SEEDS_EXPECTED_MULTI_SOURCE_CSV,
+  'other_source_table.csv': SEEDS_OTHER_SOURCE_TABLE_CSV,
+};
+export const PROJECT = 'seed-paths: ["seeds"]\nquoting:\n  database: true\n  schema: true\n  identifier: true\nseeds:\n  quote_columns: true\n';

@@ -9,21 +9,7 @@ import * as F from './sources-fixtures.js';
  * whose arguments are rendered. ClickHouse: a "schema" is a database (created with CREATE DATABASE),
  * `engine = Memory` tables, `optimize table … final` for `vacuum`.
  */
-const MODELS = {
-  'schema.yml': F.MODELS_SCHEMA_YML,
-  'view_model.sql': F.MODELS_VIEW_MODEL_SQL,
-  'ephemeral_model.sql': F.MODELS_EPHEMERAL_MODEL_SQL,
-  'descendant_model.sql': F.MODELS_DESCENDANT_MODEL_SQL,
-  'multi_source_model.sql': F.MODELS_MULTI_SOURCE_MODEL_SQL,
-  'nonsource_descendant.sql': F.MODELS_NONSOURCE_DESCENDANT_SQL,
-};
-const SEEDS = {
-  'source.csv': F.SEEDS_SOURCE_CSV,
-  'other_table.csv': F.SEEDS_OTHER_TABLE_CSV,
-  'expected_multi_source.csv': F.SEEDS_EXPECTED_MULTI_SOURCE_CSV,
-  'other_source_table.csv': F.SEEDS_OTHER_SOURCE_TABLE_CSV,
-};
-const PROJECT = 'seed-paths: ["seeds"]\nquoting:\n  database: true\n  schema: true\n  identifier: true\nseeds:\n  quote_columns: true\n';
+const { MODELS, SEEDS, PROJECT } = F;
 
 let previousEnv: string | undefined;
 beforeAll(() => {

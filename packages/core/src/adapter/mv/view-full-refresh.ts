@@ -52,14 +52,22 @@ async function ttlTables(adapter: ClickHouseAdapter, tables: readonly { schema: 
 
 /** The refusal: the view, the target, the siblings whose rows would go, and what to do instead. */
 export function unsafeViewRefresh(node: ModelNode, unit: Unit, targetName: string, lost: readonly string[]): DatabaseError {
+  return viewRefreshRefusal(node, unit, targetName, `and rows other views wrote would be lost: ${lost.join('; ')}`, 'anyway (losing those rows)');
+}
+
+/**
+ * A one-view `--full-refresh` refused, nothing changed: `why` the recompute of the shared target would
+ * not be exact, and the ways out (this view's rows alone, the whole table `wholeTable`, keep it out).
+ */
+export function viewRefreshRefusal(node: ModelNode, unit: Unit, targetName: string, why: string, wholeTable: string): DatabaseError {
   return new DatabaseError(
     'mv_full_refresh',
-    `Materialized view ${node.name}: --full-refresh would recompute its target ${key(unit.target)} from every view's source, and rows other views wrote would be lost: ${lost.join('; ')}. Nothing was changed`,
+    `Materialized view ${node.name}: --full-refresh would recompute its target ${key(unit.target)} from every view's source, ${why}. Nothing was changed`,
     {
       file: node.originalFilePath,
       hint:
         `To recompute only ${node.name}'s rows: delete them from ${key(unit.target)} (ALTER TABLE … DELETE WHERE …), drop the view (DROP VIEW ${key(node.relation)}) and run it without --full-refresh — a view added with catchup brings its history in once, the table keeping its other rows. ` +
-        `To recompute the whole table anyway (losing those rows): tsdbt run --full-refresh --select ${targetName}. Set full_refresh: false on ${node.name} to keep it out of full-refresh runs.`,
+        `To recompute the whole table ${wholeTable}: tsdbt run --full-refresh --select ${targetName}. Set full_refresh: false on ${node.name} to keep it out of full-refresh runs.`,
     },
   );
 }

@@ -1,11 +1,12 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
-import { DatabaseError } from '../../shared/errors.js';
+import type { DatabaseError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { Staging } from '../staging.js';
 import { TEMP_MARKER } from '../temporaries.js';
 import { activateAtQuietMoment, cutFilter, key, type BlockCut } from './cutoff.js';
 import { mvsWritingTo, triggersOf } from './mv-state.js';
+import { viewRefreshRefusal } from './view-full-refresh.js';
 import { ungated, type Unit } from './mv-unit.js';
 
 /*
@@ -97,14 +98,5 @@ export function inexactViewRefresh(node: ModelNode, unit: Unit, targetName: stri
     ...(d.notReproduced ? [`${rows(d.notReproduced)} of it that no view's source gives back would be lost or changed (inserted into the table directly — a manual backfill —, written by a view over a source that keeps no rows or by a query a view no longer has)`] : []),
     ...(d.added ? [`${rows(d.added)} it does not hold would come in (history a view never brought in, e.g. while it had catchup: false)`] : []),
   ];
-  return new DatabaseError(
-    'mv_full_refresh',
-    `Materialized view ${node.name}: --full-refresh would recompute its target ${key(unit.target)} from every view's source, but the table is not what they give: ${what.join('; ')}. Nothing was changed`,
-    {
-      file: node.originalFilePath,
-      hint:
-        `To recompute only ${node.name}'s rows: delete them from ${key(unit.target)} (ALTER TABLE … DELETE WHERE …), drop the view (DROP VIEW ${key(node.relation)}) and run it without --full-refresh — a view added with catchup brings its history in once, the table keeping its other rows. ` +
-        `To recompute the whole table from its views anyway: tsdbt run --full-refresh --select ${targetName}. Set full_refresh: false on ${node.name} to keep it out of full-refresh runs.`,
-    },
-  );
+  return viewRefreshRefusal(node, unit, targetName, `but the table is not what they give: ${what.join('; ')}`, 'from its views anyway');
 }
