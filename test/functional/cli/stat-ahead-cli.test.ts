@@ -94,7 +94,7 @@ describe('stats taken ahead by the CLI', () => {
 
   it('gives the same answers when the main thread does not wait for the other one (as commands run)', () => {
     const p = project(FILES);
-    const run = (args: string[]) => cli(p, args, { TSDBT_STAT_AHEAD: '' }).stdout;
+    const run = (args: string[]) => cli(p, args, { TSDBT_STAT_AHEAD: '1' }).stdout;
     run(['compile']);
     for (let i = 0; i < 3; i++) {
       p.write({ 'models/b.sql': `{{ config(tags=['t${i}']) }}\nselect id + ${i} as id from {{ ref('a') }}` });
@@ -109,5 +109,13 @@ describe('stats taken ahead by the CLI', () => {
     cli(p, ['ls']);
     expect(cli(p, ['ls'], { TSDBT_STAT_AHEAD: '0' }).used).toBeNull();
     expect(cli(p, ['clean']).used).toBeNull();
+  });
+
+  it('by default starts only for compile (for ls its start cost more than the stats it took over)', () => {
+    const p = project(FILES);
+    cli(p, ['compile']);
+    expect(cli(p, ['ls'], { TSDBT_STAT_AHEAD: '' }).used).toBeNull();
+    expect(cli(p, ['ls'], { TSDBT_STAT_AHEAD: '1' }).used).not.toBeNull();
+    expect(cli(p, ['compile'], { TSDBT_STAT_AHEAD: '' }).used).not.toBeNull();
   });
 });

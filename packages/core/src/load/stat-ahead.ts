@@ -47,11 +47,17 @@ const state = globalThis as { [STATE]?: Ahead };
 
 /**
  * Starts the worker: `warmStart` is the warm start the command is guessed to read; `compiledIndex`, for
- * `compile`, the record of the compiled files. Nothing happens when TSDBT_STAT_AHEAD=0 or one was started.
+ * `compile`, the record of the compiled files. By default only for `compile`: measured side by side
+ * (BENCHMARKS › "Issue 17 at the end of the tenth session"), a warm `ls` of the 10k project was slower with
+ * the worker (0.80 vs 0.72 s wall, +0.16 s CPU: its start and its read of the warm start cost more than the
+ * input stats it takes over), a warm `compile`, with 25,000 compiled files to stat as well, a little faster.
+ * TSDBT_STAT_AHEAD=1 starts it for every command that loads a project, =wait also makes the main thread wait
+ * for it (tests), =0 never. Nothing happens when one was started.
  */
 export function startStatAhead(options: { readonly warmStart: string; readonly compiledIndex?: string }): void {
   const setting = process.env.TSDBT_STAT_AHEAD;
   if (state[STATE] || setting === '0') return;
+  if (setting !== '1' && setting !== 'wait' && options.compiledIndex === undefined) return;
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8));
   try {
