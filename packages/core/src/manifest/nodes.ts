@@ -69,24 +69,28 @@ interface NodeBase {
   readonly unrenderedConfig?: Readonly<Record<string, unknown>>;
 }
 
-export interface ModelNode extends NodeBase {
-  readonly resourceType: 'model';
+/** What a node whose SQL is rendered from a file carries (models, snapshots, analyses, functions). */
+export interface RenderedSql {
   readonly rawCode: string;
   /** SQL rendered at parse time, with relation placeholders (see compile/). */
   readonly renderedCode: string;
   readonly refs: readonly RefCall[];
   readonly sources: readonly (readonly [string, string])[];
-  /** The model's SQL depends on the warehouse (is_incremental, run_query): render again before running. */
+  /** The SQL depends on the warehouse (is_incremental, run_query): render again before running. */
   readonly renderAtRuntime: boolean;
   /**
-   * The model's SQL used a relation's final name as text (`ref('x').identifier`, `ref('x') | upper`),
+   * The SQL used a relation's final name as text (`ref('x').identifier`, `ref('x') | upper`),
    * which parse time does not know: render again once every name is (compile/, execute/).
    */
   readonly needsNames?: boolean;
   /** Literal ref()/source() calls of run-time branches load could not render: parents when they name a node. */
   readonly unrenderedRelations?: UnrenderedRelations;
-  /** Model files' `patch` file (schema YAML declaring it), if any. */
+  /** The schema YAML file declaring it (dbt's patch_path), if any. */
   readonly patchPath?: string;
+}
+
+export interface ModelNode extends NodeBase, RenderedSql {
+  readonly resourceType: 'model';
   /** A versioned model's version (dbt 1.5 `versions:`), as written (`2`, `1.5`, `beta`). */
   readonly version?: string;
   /** The model's latest version (`latest_version`, else the greatest `v`): what an unpinned ref() reads. */
@@ -103,20 +107,10 @@ export interface ModelNode extends NodeBase {
  * A snapshot (SCD type 2 history of a query): a `{% snapshot %}` block in a snapshot path, or a YAML
  * `snapshots:` entry with `relation:` (dbt 1.9), whose SQL is then `select * from <relation>`.
  */
-export interface SnapshotNode extends NodeBase {
+export interface SnapshotNode extends NodeBase, RenderedSql {
   readonly resourceType: 'snapshot';
   /** The block's body (or the generated `select * from {{ ref(..) }}`). */
   readonly rawCode: string;
-  readonly renderedCode: string;
-  readonly refs: readonly RefCall[];
-  readonly sources: readonly (readonly [string, string])[];
-  readonly renderAtRuntime: boolean;
-  /** As ModelNode.needsNames: a relation's final name was used as text; render again once names are known. */
-  readonly needsNames?: boolean;
-  /** Literal ref()/source() calls of run-time branches load could not render: parents when they name a node. */
-  readonly unrenderedRelations?: UnrenderedRelations;
-  /** The schema YAML entry describing it, if any. */
-  readonly patchPath?: string;
 }
 
 export interface SeedNode extends NodeBase {
@@ -277,16 +271,8 @@ export interface UnitTestNode extends NodeBase {
  * An analysis (a .sql file in analysis-paths): rendered and compiled like a model (its refs and
  * sources are parents), written to target/compiled by compile, never run.
  */
-export interface AnalysisNode extends NodeBase {
+export interface AnalysisNode extends NodeBase, RenderedSql {
   readonly resourceType: 'analysis';
-  readonly rawCode: string;
-  readonly renderedCode: string;
-  readonly refs: readonly RefCall[];
-  readonly sources: readonly (readonly [string, string])[];
-  readonly renderAtRuntime: boolean;
-  readonly needsNames?: boolean;
-  readonly unrenderedRelations?: UnrenderedRelations;
-  readonly patchPath?: string;
 }
 
 /** One argument of a function (dbt's FunctionArgument). */
@@ -303,18 +289,10 @@ export interface FunctionArgument {
  * arguments and return type from a YAML `functions:` entry. `build` creates it in the warehouse
  * (a ClickHouse SQL UDF: execute/run-function.ts); `{{ function('name') }}` calls it and makes it a parent.
  */
-export interface FunctionNode extends NodeBase {
+export interface FunctionNode extends NodeBase, RenderedSql {
   readonly resourceType: 'function';
   /** `sql` or `python` (the file's extension). */
   readonly language: 'sql' | 'python';
-  readonly rawCode: string;
-  readonly renderedCode: string;
-  readonly refs: readonly RefCall[];
-  readonly sources: readonly (readonly [string, string])[];
-  readonly renderAtRuntime: boolean;
-  readonly needsNames?: boolean;
-  readonly unrenderedRelations?: UnrenderedRelations;
-  readonly patchPath?: string;
   readonly arguments: readonly FunctionArgument[];
   /** `returns:` (dbt's FunctionReturns); undefined when the YAML gives none. */
   readonly returns?: { readonly dataType: string; readonly description: string };
