@@ -418,7 +418,15 @@ export class TsdbtProject {
       items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node), { injectEphemeralCtes: options.injectEphemeralCtes }) });
     }
     if (options.write === false) return withPaths(items, () => '');
-    const { paths, hashes } = writeCompiledFiles(this.targetDir, items, this.secrets, fromMemo.map((at) => (at === undefined ? undefined : memo!.hashes[at])));
+    // A node taken from the memo keeps its file (its path reads fields of nodes not decoded otherwise: a generic test's relation).
+    const memoFiles = memo && pathsOfMemo(this.targetDir, memo);
+    const { paths, hashes } = writeCompiledFiles(
+      this.targetDir,
+      items,
+      this.secrets,
+      fromMemo.map((at) => (at === undefined ? undefined : memo!.hashes[at])),
+      memoFiles && fromMemo.map((at) => (at === undefined ? undefined : memoFiles[at])),
+    );
     const sqlKeys = items.map((i, k) => (fromMemo[k] === undefined ? sqlKey(i.sql) : memo!.sqlKeys[fromMemo[k]!]!));
     const manifestKey = this.manifestContentKey(items, sqlKeys);
     // The SQL of a node taken from the memo is decoded only if its manifest dict is made again.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TsdbtProject } from '../../../packages/core/src/index.js';
-import { decodedNodes, indexColumnsParsed } from '../../../packages/core/src/manifest/lazy-nodes.js';
+import { decodedNodes, indexColumnsParsed, tailCellsParsed } from '../../../packages/core/src/manifest/lazy-nodes.js';
 import { deserialize } from 'node:v8';
 import { decodedMemoSqls } from '../../../packages/core/src/compile/compile-memo.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
@@ -37,11 +37,13 @@ async function compile(dir: string, options: Parameters<TsdbtProject['compile']>
   const before = decodedNodes();
   const sqlsBefore = decodedMemoSqls();
   const columnsBefore = indexColumnsParsed();
+  const cellsBefore = tailCellsParsed();
   const result = await project.compile(options);
+  const cells = tailCellsParsed() - cellsBefore;
   // SQL texts of the memo decoded by the compile itself (reading the result's SQL below decodes the rest).
   const sqlsDecoded = decodedMemoSqls() - sqlsBefore;
   const columns = indexColumnsParsed() - columnsBefore;
-  return { result: result.map((c) => [c.node.uniqueId, c.sql, c.path.replace(targetPath, 'T')]), decoded: decodedNodes() - before, sqlsDecoded, columns, warm: project.loaded.partialParse.warmStart === true };
+  return { result: result.map((c) => [c.node.uniqueId, c.sql, c.path.replace(targetPath, 'T')]), decoded: decodedNodes() - before, sqlsDecoded, columns, cells, warm: project.loaded.partialParse.warmStart === true };
 }
 
 describe('warm compile memo', () => {
@@ -141,6 +143,18 @@ describe('warm compile memo', () => {
     expect(existsSync(memoFile)).toBe(false);
     const again = await compile(dir);
     expect(again.result).toEqual((await compile(dir, {}, 'cold')).result);
+  });
+
+  it("an edited model's compile: the other nodes keep their files as the memo has them, as a cold compile", async () => {
+    const dir = project();
+    for (let i = 0; i < 2; i++) await compile(dir);
+    const model = join(dir, modelPath(dir, 'm_00012'));
+    writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- edited`);
+    const edited = await compile(dir);
+    // No generic test's relation read to make its file's path again (one cell each: ~80 here).
+    expect(edited.cells).toBeLessThan(20);
+    expect(edited.result).toEqual((await compile(dir, {}, 'cold')).result);
+    expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
   });
 
   it('another selection or an edited model compiles again, as a cold compile would', async () => {

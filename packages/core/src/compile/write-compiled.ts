@@ -178,9 +178,9 @@ export function writeCompiledFiles(
   /** Each text's hash when known (compile/compile-memo.ts): then unchanged files are known without hashing. */
   known?: readonly (string | undefined)[],
   /** Each item's file when known (the compile memo's: compiledPath reads fields of nodes a warm compile does not decode otherwise). */
-  knownPaths?: readonly string[],
+  knownPaths?: readonly (string | undefined)[],
 ): { paths: string[]; hashes: string[] } {
-  const paths = knownPaths ? [...knownPaths] : items.map((i) => compiledPath(targetDir, i.node));
+  const paths = items.map((item, i) => knownPaths?.[i] ?? compiledPath(targetDir, item.node));
   // A first compile has nothing to compare with: skip the reads.
   const mayExist = existsSync(join(targetDir, 'compiled'));
   const indexFile = join(targetDir, 'compiled', WRITTEN_INDEX);
