@@ -89,7 +89,12 @@ export function updatedVarReads(
 
 /** Saved var reads with an update's applied (as warm-start.ts reads a delta back). */
 export function withVarReads(reads: VarReads, update: NonNullable<WarmDelta['varReads']>): VarReads {
-  const byRender = new Map(reads.byRender);
-  for (const [id, names] of update.byRender) names ? byRender.set(id, names) : byRender.delete(id);
-  return { byRender, global: new Set([...reads.global, ...update.global]) };
+  return applyVarReads({ byRender: new Map(reads.byRender), global: new Set(reads.global) }, update);
+}
+
+/** withVarReads on reads of the caller's own, changed in place. */
+export function applyVarReads(reads: { byRender: Map<string, readonly string[]>; global: Set<string> }, update: NonNullable<WarmDelta['varReads']>): VarReads {
+  for (const [id, names] of update.byRender) names ? reads.byRender.set(id, names) : reads.byRender.delete(id);
+  for (const name of update.global) reads.global.add(name);
+  return reads;
 }
