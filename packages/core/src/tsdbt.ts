@@ -5,6 +5,7 @@ import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
 import { debugReport, type DebugReport } from './adapter/debug-checks.js';
 import { openWarehouse, openWarehouseAhead, type WarehouseClient } from './adapter/warehouse-client.js';
+import { userFunctions } from './execute/dbt-semantics/user-functions.js';
 import { materializedViews } from './adapter/mv/mv-listing.js';
 import { sweepEachDatabaseAgain } from './adapter/staging.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
@@ -868,6 +869,7 @@ export class TsdbtProject {
     await adapter.checkConnection();
     // What an earlier run of this connection (watch mode) listed or swept is listed and swept again.
     materializedViews(adapter).forget();
+    userFunctions(adapter).forget();
     sweepEachDatabaseAgain(adapter);
     const deferred = await deferral(options, this.manifest, selected, (dir) => this.stateArtifacts(dir).state, async () => adapter);
     // The run's own signal: the caller's (Ctrl-C) or --fail-fast's cancellation.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { warehouseFunctionNames } from '../../../packages/core/src/execute/dbt-semantics/function-names.js';
+import { callsUserFunctionName, warehouseFunctionNames } from '../../../packages/core/src/execute/dbt-semantics/function-names.js';
 
 describe("functions dbt's warehouses share and ClickHouse lacks by name (execute/dbt-semantics/function-names.ts)", () => {
   it('writes md5, split_part, strpos, count_if, bool_or and bool_and as the ClickHouse functions with the same answers', () => {
@@ -74,5 +74,14 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     expect(warehouseFunctionNames(String.raw`select regexp_replace(s, '(\d)', '<\1>', 'g'), regexp_replace(s, 'x', '-', 'i'), regexp_replace(s, p, r, 'gi'), regexp_replace(s, 'x', '-', 1), regexp_replace(s, 'x', '-'), regexp_replace(s, 'x', '-', 'n') from t`)).toBe(
       String.raw`select replaceRegexpAll(s, '(\\d)', '<\\1>'), replaceRegexpOne(s, '(?i)x', '-'), replaceRegexpAll(s, concat('(?i)', p), r), replaceRegexpAll(s, 'x', '-'), regexp_replace(s, 'x', '-'), regexp_replace(s, 'x', '-', 'n') from t`,
     );
+  });
+
+  it("leaves a call of the warehouse's own function of that very name as written (a project's UDF); another case, and ClickHouse's own names, are still rewritten", () => {
+    const own = new Set(['contains', 'nvl', 'median', 'md5']);
+    expect(warehouseFunctionNames("select contains(tags, 'b'), CONTAINS(s, 'b'), nvl(a, 0), NVL(a, 0), md5(x), square(x), median(x) from t", own)).toBe(
+      "select contains(tags, 'b'), (position(s, 'b') > 0), nvl(a, 0), coalesce(a, 0), md5(x), pow(x, 2), " + warehouseFunctionNames('median(x)') + ' from t',
+    );
+    // Whether a listing of the server's functions is needed: a call of a name a user function may have (not log, median, stddev…).
+    expect([callsUserFunctionName('select nvl(a, 1)'), callsUserFunctionName('select SPLIT_PART(a, 1)'), callsUserFunctionName('select log(10, x), median(x), stddev(x), round(x)'), callsUserFunctionName('select nvl2x(a), mynvl(a), t.nvl(a)'), callsUserFunctionName("select 'nvl(a)' -- every (a, b)\n")]).toEqual([true, true, false, false, false]);
   });
 });

@@ -11,21 +11,10 @@ import { hasPlaceholders, quoteIdentifier, refTarget, refText } from '../render/
 import type { RunContext } from './run-context.js';
 import { threadName } from './thread-context.js';
 import { dequalifiedSql, dequalifiedSqlAsync } from './dbt-semantics/dequalify.js';
-import { withNullWindowShifts } from './dbt-semantics/window-nulls.js';
-import { withJoinColumnNames } from './dbt-semantics/join-column-names.js';
-import { withSelfJoinAliases } from './dbt-semantics/self-join-aliases.js';
 import { commonTypedSql, commonTypedSqlAsync } from './dbt-semantics/common-types.js';
-import { withAliasOrderTerms } from './dbt-semantics/column-precedence.js';
-import { withOrderedSetAggregates } from './dbt-semantics/ordered-set-aggregates.js';
-import { withDoubleFloatCasts } from './dbt-semantics/float-casts.js';
-import { withOuterJoinKeys } from './dbt-semantics/outer-join-keys.js';
-import { withNullTreatmentAfterCall } from './dbt-semantics/null-treatment.js';
-import { withShiftIgnoreNulls } from './dbt-semantics/shift-ignore-nulls.js';
-import { withWarehouseFunctionNames } from './dbt-semantics/function-names.js';
-import { withRegexOperators } from './dbt-semantics/regex-operators.js';
-import { withJoinOnSubqueriesInWhere } from './dbt-semantics/join-on-subqueries.js';
-import { withNullEmptyAggregates } from './dbt-semantics/empty-aggregates.js';
-import { withNullAwareNotIn } from './dbt-semantics/not-in-nulls.js';
+import { withDbtSemanticsRewrites } from './dbt-semantics/chain.js';
+import { callsUserFunctionName } from './dbt-semantics/function-names.js';
+import { projectFunctionNames, userFunctions } from './dbt-semantics/user-functions.js';
 import { templateQuerySettings } from './dbt-semantics/run-settings.js';
 
 /**
@@ -70,12 +59,25 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
 export function nodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): string {
-  return dequalifiedSql(ctx, node, commonTypedSql(compiledNodeSql(ctx, node, options)));
+  return dequalifiedSql(ctx, node, commonTypedSql(rewrittenSql(ctx, node, compiledNodeSql(ctx, node, options), userFunctions(ctx.adapter).known())));
 }
 
-/** nodeSql() for callers that can wait: the one warehouse look-up it may need (dequalify.ts) does not block the run's other threads. */
+/** nodeSql() for callers that can wait: the warehouse look-ups it may need (dequalify.ts, user-functions.ts) do not block the run's other threads. */
 export async function nodeSqlAsync(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): Promise<string> {
-  return dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(compiledNodeSql(ctx, node, options)));
+  return dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(await rewrittenSqlAsync(ctx, node, compiledNodeSql(ctx, node, options))));
+}
+
+/** rewrittenSql() with the warehouse's own functions listed first when the SQL calls a name one may have (once per run). */
+export async function rewrittenSqlAsync(ctx: RunContext, node: ManifestNode, sql: string): Promise<string> {
+  return rewrittenSql(ctx, node, sql, callsUserFunctionName(sql) ? await userFunctions(ctx.adapter).list() : userFunctions(ctx.adapter).known());
+}
+
+/** The SQL after dbt_semantics' rewrites that need no warehouse statement (chain.ts); the warehouse's own functions (`own`) and the project's are called as written. */
+export function rewrittenSql(ctx: RunContext, node: ManifestNode, sql: string, own: ReadonlySet<string> = userFunctions(ctx.adapter).known()): string {
+  const project = projectFunctionNames(ctx.manifest);
+  const out = withDbtSemanticsRewrites(node, sql, { adapter: ctx.adapter, userFunctions: project.size === 0 ? own : new Set([...own, ...project]) });
+  if (node.resourceType !== 'snapshot' && isEmptySql(out)) throw emptySqlError(node);
+  return out;
 }
 
 type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch; rerender?: boolean };
@@ -101,7 +103,7 @@ export function runtimeRendered(ctx: RunContext, node: SqlNode, options: NodeSql
   return rendered;
 }
 
-/** A node's SQL with the rewrites that need no warehouse; its callers add commonTypedSql() (a node run again with its common-type sites cast runs that SQL). */
+/** A node's SQL as compiled (one statement), before dbt_semantics' rewrites (rewrittenSql; its callers add commonTypedSql(): a node run again with its common-type sites cast runs that SQL). */
 function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions): string {
   const rendered = node.renderAtRuntime || node.needsNames || options.isIncremental || options.batch || options.rerender ? runtimeRendered(ctx, node, options) : node.renderedCode;
   // A microbatch batch reads its inputs that have an event_time within the batch's window.
@@ -109,9 +111,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
   // --sample reads the inputs of the models and snapshots built (not of tests) within its window.
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
-  const sql = withAliasOrderTerms(node, withWarehouseFunctionNames(node, withJoinColumnNames(node, withSelfJoinAliases(node, withNullWindowShifts(node, withDoubleFloatCasts(node, withOuterJoinKeys(node, withJoinOnSubqueriesInWhere(node, withNullAwareNotIn(node, withNullEmptyAggregates(node, withOrderedSetAggregates(withRegexOperators(withShiftIgnoreNulls(node, withNullTreatmentAfterCall(oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow })))))), ctx.adapter), ctx.adapter)))))))));
-  if (node.resourceType !== 'snapshot' && isEmptySql(sql)) throw emptySqlError(node);
-  return sql;
+  return oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }));
 }
 
 /**

@@ -6,20 +6,8 @@ import { newRenderState, renderNodeInfo } from '../render/render-state.js';
 import type { NodeResult } from '../report/events.js';
 import { ProjectError } from '../shared/errors.js';
 import { splitStatements } from '../shared/sql-statements.js';
-import { withAliasOrderTerms } from './dbt-semantics/column-precedence.js';
-import { withOrderedSetAggregates } from './dbt-semantics/ordered-set-aggregates.js';
-import { withNullTreatmentAfterCall } from './dbt-semantics/null-treatment.js';
-import { withShiftIgnoreNulls } from './dbt-semantics/shift-ignore-nulls.js';
-import { withNullWindowShifts } from './dbt-semantics/window-nulls.js';
-import { withWarehouseFunctionNames } from './dbt-semantics/function-names.js';
-import { withRegexOperators } from './dbt-semantics/regex-operators.js';
-import { withJoinOnSubqueriesInWhere } from './dbt-semantics/join-on-subqueries.js';
-import { withDoubleFloatCasts } from './dbt-semantics/float-casts.js';
-import { withNullAwareNotIn } from './dbt-semantics/not-in-nulls.js';
-import { withOuterJoinKeys } from './dbt-semantics/outer-join-keys.js';
-import { withNullEmptyAggregates } from './dbt-semantics/empty-aggregates.js';
 import { dequalifiedSqlAsync } from './dbt-semantics/dequalify.js';
-import { nodeSql, runtimeState } from './node-sql.js';
+import { nodeSql, rewrittenSqlAsync, runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { withRunSettings } from './dbt-semantics/run-settings.js';
 import { commonTypedSql, roundedSql } from './dbt-semantics/common-types.js';
@@ -72,7 +60,7 @@ async function prepareUnitTest(ctx: RunContext, test: UnitTestNode): Promise<{ m
   // The model's columns as its build names them (dbt_semantics: `t.col` from several joins is `col`).
   // dbt's common types and rounding CASTs, as the model's run has them (common-types.ts: a run of the
   // unit test in runWithCommonTypes' scope; the strict attempt carries use_variant_as_common_type = 0).
-  const modelSql = await dequalifiedSqlAsync(ctx, model, commonTypedSql(mockedModelSql(ctx, test, model, fixtures, fail)));
+  const modelSql = await dequalifiedSqlAsync(ctx, model, commonTypedSql(await rewrittenSqlAsync(ctx, model, mockedModelSql(ctx, test, model, fixtures, fail))));
   // The model's own query settings (with dbt_semantics: join_use_nulls), so that its unit test
   // answers as its build does (an outer join's non-matches are NULL in both).
   const variant = test.config.query_settings as Record<string, unknown> | undefined;
@@ -140,7 +128,7 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
   });
   const statements = splitStatements(sql);
   if (statements.length > 1 || isEmptySql(sql)) fail(`the model ${model.name} is not one SELECT`);
-  return withAliasOrderTerms(model, withWarehouseFunctionNames(model, withNullWindowShifts(model, withDoubleFloatCasts(model, withOuterJoinKeys(model, withJoinOnSubqueriesInWhere(model, withNullAwareNotIn(model, withNullEmptyAggregates(model, withOrderedSetAggregates(withRegexOperators(withShiftIgnoreNulls(model, withNullTreatmentAfterCall(sql.replace(/;\s*$/, ''))))), ctx.adapter), ctx.adapter)))))));
+  return sql.replace(/;\s*$/, '');
 }
 
 /** A fixture as SQL: `sql` as written (Jinja rendered), rows typed like the input they stand for. */

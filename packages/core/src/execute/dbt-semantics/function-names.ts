@@ -46,24 +46,36 @@ import { withRoundHalfAway } from './round-half-away.js';
  *   Postgres' make_date), charindex, array_size, square, to_number/to_decimal(x[, p[, s]]) (a CAST, rounded by
  *   cast-rounding.ts); regexp_replace(s, p, r, 'g'|'i'|'gi') with Postgres' flags;
  * - round(x[, n]) of a float: a tie away from zero, as dbt's warehouses round (round-half-away.ts).
- * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls.
+ * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls; nor is a
+ * call of a function the warehouse has under that very name (`userFunctions`: a project's own UDF, user-functions.ts).
  */
-export function withWarehouseFunctionNames(node: ManifestNode, sql: string): string {
+export function withWarehouseFunctionNames(node: ManifestNode, sql: string, userFunctions: ReadonlySet<string> = NONE): string {
   if (!CALL.test(sql) && !/\bround\s*\(/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   // round() first: the calls written here (try_cast's) round Decimals, as ClickHouse does.
-  return warehouseFunctionNames(withRoundHalfAway(sql));
+  return warehouseFunctionNames(withRoundHalfAway(sql), userFunctions);
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace|to_number|to_decimal|to_numeric';
 // `OrNull`: empty-aggregates.ts' combinator, added before these run (medianOrNull, stddevOrNull…).
 const CALL = new RegExp(`\\b(${NAMES})(?:OrNull)?\\s*\\(`, 'i');
+/** The names ClickHouse has itself (in any case: log, median, STDDEV…), which no user function can take. */
+const BUILT_IN = /^(?:log|median|stddev|stddev_samp|var_samp|regexp_replace)$/i;
+/** A call of a rewritten name a warehouse's own function may have (whether user-functions.ts must list them). */
+const USER_NAMED_CALL = new RegExp(`(?<![\\w$.\`"])(?!(?:log|median|stddev|stddev_samp|var_samp|regexp_replace)\\s*\\()(${NAMES})\\s*\\(`, 'i');
 
-export function warehouseFunctionNames(sql: string): string {
+/** Whether `sql` calls a name a rewrite here would take and a user function could have (not in a comment or string). */
+export function callsUserFunctionName(sql: string): boolean {
+  return USER_NAMED_CALL.test(sql) && USER_NAMED_CALL.test(blankNonCode(sql));
+}
+
+export function warehouseFunctionNames(sql: string, userFunctions: ReadonlySet<string> = NONE): string {
   // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
   for (let out = sql; ; ) {
     const code = blankNonCode(out);
-    const calls = [...code.matchAll(new RegExp(`(?<![\\w$.\`"])(${NAMES})(OrNull)?\\s*\\(`, 'gi'))].reverse();
+    const calls = [...code.matchAll(new RegExp(`(?<![\\w$.\`"])(${NAMES})(OrNull)?\\s*\\(`, 'gi'))].reverse().filter((m) => !(m[2] === undefined && userFunctions.has(m[1]!) && !BUILT_IN.test(m[1]!)));
     const edit = calls.map((m) => rewrite(out, code, m)).find((e) => e !== undefined);
     if (!edit) return out;
     out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
