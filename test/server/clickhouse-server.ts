@@ -106,12 +106,20 @@ export function configXml(dir: string, httpPort: number, tcpPort: number, extra 
 `;
 }
 
-function usersXml(): string {
+/** Options of a test server: `queryLog` keeps system.query_log (every statement logged, flushed each second). */
+export interface ServerOptions {
+  readonly queryLog?: boolean;
+}
+
+const QUERY_LOG_XML = `
+  <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></query_log>`;
+
+function usersXml(options: ServerOptions = {}): string {
   const user = (name: string, password: string) =>
     `<${name}><password>${password}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></${name}>`;
   return `<?xml version="1.0"?>
 <yandex>
-  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+  <profiles><default><max_memory_usage>2000000000</max_memory_usage>${options.queryLog ? '<log_queries>1</log_queries>' : ''}</default></profiles>
   <users>
     ${user('default', PASSWORD)}
     ${user(OTHER_USER, OTHER_PASSWORD)}
@@ -136,7 +144,7 @@ export function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /** Starts clickhouse-server and resolves once `GET /ping` answers `Ok.`. */
-export async function startClickHouseServer(): Promise<ClickHouseServer> {
+export async function startClickHouseServer(options: ServerOptions = {}): Promise<ClickHouseServer> {
   const bin = findServerBinary();
   if (!bin)
     throw new Error(
@@ -148,8 +156,8 @@ export async function startClickHouseServer(): Promise<ClickHouseServer> {
   const port = await freePort();
   let tcpPort = await freePort();
   while (tcpPort === port) tcpPort = await freePort();
-  writeFileSync(join(dir, 'config.xml'), configXml(dir, port, tcpPort));
-  writeFileSync(join(dir, 'users.xml'), usersXml());
+  writeFileSync(join(dir, 'config.xml'), configXml(dir, port, tcpPort, options.queryLog ? QUERY_LOG_XML : ''));
+  writeFileSync(join(dir, 'users.xml'), usersXml(options));
 
   let child: ChildProcess | undefined;
   let output = '';

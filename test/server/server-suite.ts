@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { openedPerTest, type PerTestProjects } from '../helpers/inline-project.js';
-import { serverProfile, startClickHouseServer, type ClickHouseServer } from './clickhouse-server.js';
+import { serverProfile, startClickHouseServer, type ClickHouseServer, type ServerOptions } from './clickhouse-server.js';
 
 export interface ServerSuite {
   /** The server of the calling describe block (started in its beforeAll). */
@@ -10,10 +10,10 @@ export interface ServerSuite {
 }
 
 /** One 18.16 server for the calling describe block, stopped after it, and projects that target it. */
-export function serverSuite(): ServerSuite {
+export function serverSuite(options: ServerOptions = {}): ServerSuite {
   let server: ClickHouseServer | undefined;
   beforeAll(async () => {
-    server = await startClickHouseServer();
+    server = await startClickHouseServer(options);
   });
   afterAll(async () => {
     await server?.stop();

@@ -11,9 +11,27 @@ export function recordStatements<T>(into: string[], work: () => T): T {
   return current.run(into, work);
 }
 
-/** Called by the warehouse client for every statement it sends. */
-export function noteStatement(sql: string): void {
-  current.getStore()?.push(sql);
+/** Per statement list: the query_id of the last statement that wrote, and of the last one sent. */
+const ids = new WeakMap<string[], { write?: string; last?: string }>();
+
+/** Called by the warehouse client for every statement it sends, with the query_id it sends it under. */
+export function noteStatement(sql: string, queryId?: string): void {
+  const into = current.getStore();
+  if (!into) return;
+  into.push(sql);
+  if (!queryId) return;
+  const seen = ids.get(into) ?? {};
+  ids.set(into, { write: isReadStatement(sql) ? seen.write : queryId, last: queryId });
+}
+
+/**
+ * The query_id dbt-clickhouse reports as a node's adapter_response.query_id (its `main`
+ * statement's, found in system.query_log): the last statement the node sent that wrote — a
+ * test's, which only reads, its last statement's.
+ */
+export function mainQueryId(statements: string[]): string | undefined {
+  const seen = ids.get(statements);
+  return seen?.write ?? seen?.last;
 }
 
 /** Reads of the warehouse's own metadata (what a materialization asks before it acts): not part of what a node ran. */

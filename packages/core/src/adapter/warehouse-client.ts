@@ -332,7 +332,9 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     }
     return { sql: `/* tsdbt:${marker} */ ${sql}`, done: () => running.delete(marker) };
   };
-  const queryId = (o?: QueryOptions) => o?.queryId ?? (route.conn.type === 'clickhouse' && options.queryIdPrefix ? `${options.queryIdPrefix}-${randomUUID()}` : undefined);
+  // Every statement gets its id here (chDB's connection echoes it): the statement log notes it for run_results' adapter_response.query_id.
+  const queryId = (o?: QueryOptions) => o?.queryId ?? (route.conn.type === 'clickhouse' && options.queryIdPrefix ? `${options.queryIdPrefix}-${randomUUID()}` : randomUUID());
+  const withQueryId = (o: QueryOptions | undefined): QueryOptions => ({ ...o, queryId: queryId(o) });
   // Statements on a server fail clearly when it stops answering (frozen), instead of waiting forever.
   const watched = <T>(o: QueryOptions | undefined, work: (o: QueryOptions | undefined) => Promise<T>): Promise<T> => {
     const liveness = route.liveness;
@@ -356,8 +358,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
    * multi-line one (the statement breaks): there, a `--` line comes first.
    */
   const observers: ((sql: string) => void)[] = [];
-  const annotate = (sql: string, marked = sql): string => {
-    noteStatement(sql);
+  const annotate = (sql: string, marked = sql, id?: string): string => {
+    noteStatement(sql, id);
     for (const observer of observers) observer(sql);
     const comment = options.queryComment?.();
     if (!comment?.text) return marked;
@@ -372,7 +374,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   /** Nothing to insert: chDB's own client treats an empty body so too (chDB would say "No data to insert"). */
   const isBlank = (path: string, bytes: number) => bytes < 4096 && readFileSync(path, 'utf8').trim() === '';
   /** `head` (`INSERT INTO t [(columns)] [SETTINGS …]`) with `data` in `format`, read from a spooled file. */
-  const insertFromFile = async (head: string, data: Readable, format: string, o?: QueryOptions) => {
+  const insertFromFile = async (head: string, data: Readable, format: string, unnamed?: QueryOptions) => {
+    const o = withQueryId(unnamed);
     let marked: ReturnType<typeof markForCancel> | undefined;
     let path: string | undefined;
     try {
@@ -381,7 +384,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       if (isBlank(path, file.bytes)) return;
       const statement = `${head} ${selectFromFile(file.path, format)}`;
       marked = markForCancel(statement, o?.signal);
-      const text = annotate(statement, marked.sql);
+      const text = annotate(statement, marked.sql, o.queryId);
       await withClient((c) => c.command(params(text, o)), false, o?.settings);
     } catch (error) {
       throw toWarehouseError(error, target, `${head} FORMAT ${format}`);
@@ -400,13 +403,13 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       return route.conn.type === 'chdb';
     },
     async command(sql, own) {
-      const o = withScopedSettings(own);
+      const o = withQueryId(withScopedSettings(own));
       const inline = inlineInsert(sql);
       if (inline) return insertFromFile(inline.head, fromText(inline), inline.format, o);
       let marked: ReturnType<typeof markForCancel> | undefined;
       try {
         marked = markForCancel(sql, o?.signal);
-        const text = annotate(sql, marked.sql);
+        const text = annotate(sql, marked.sql, o.queryId);
         await watched(o, (w) => withClient((c) => c.command(params(text, w)), true, o?.settings));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
@@ -415,7 +418,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       }
     },
     async query<T>(sql: string, own?: QueryOptions) {
-      const o = withScopedSettings(own);
+      const o = withQueryId(withScopedSettings(own));
       const inline = inlineInsert(sql);
       if (inline) {
         await insertFromFile(inline.head, fromText(inline), inline.format, o);
@@ -424,7 +427,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       let marked: ReturnType<typeof markForCancel> | undefined;
       try {
         marked = markForCancel(sql, o?.signal);
-        const text = annotate(sql, marked.sql);
+        const text = annotate(sql, marked.sql, o.queryId);
         return await watched(o, (w) => withClient(async (c) => (await (await c.query({ ...params(text, w), format: 'JSONEachRow' })).json()) as T[], true, o?.settings));
       } catch (error) {
         throw toWarehouseError(error, target, sql);

@@ -1,4 +1,4 @@
-import { recordStatements, runFileText } from '../adapter/statement-log.js';
+import { mainQueryId, recordStatements, runFileText } from '../adapter/statement-log.js';
 import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from '../manifest/nodes.js';
 import type { Command, NodeResult } from '../report/events.js';
 import { planUnits, type PlannedUnit } from './plan.js';
@@ -145,7 +145,9 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     })));
     // dbt's target/run/: what the node ran (also when it failed).
     ctx.compiled.writeRun(node, runFileText(node.resourceType, statements));
-    return record(result, i);
+    // A test's adapter_response stays empty, as in dbt.
+    const queryId = result.status === 'success' && node.resourceType !== 'test' && node.resourceType !== 'unit_test' ? mainQueryId(statements) : undefined;
+    return record(queryId ? { ...result, queryId } : result, i);
   };
 
   // Skip messages name the node that did not succeed, not the batch unit holding it.

@@ -3,7 +3,7 @@ import { compileSql } from '../compile/compile-sql.js';
 import type { ProjectHook } from '../manifest/manifest.js';
 import { nodeDict } from '../manifest/node-dict.js';
 import { pyTuple } from '../render/jinja-compat/python-values.js';
-import type { HookResult, NodeResult } from '../report/events.js';
+import { adapterResponse, type HookResult, type NodeResult } from '../report/events.js';
 import { runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 
@@ -64,7 +64,7 @@ function resultObject(r: NodeResult): Record<string, unknown> {
     message: r.message,
     execution_time: r.executionTime,
     failures: r.failures ?? null,
-    adapter_response: r.rowsAffected === undefined ? {} : { rows_affected: r.rowsAffected, _message: r.message },
+    adapter_response: adapterResponse(r),
     thread_id: r.threadId ?? 'Thread-1',
     timing: r.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
   };

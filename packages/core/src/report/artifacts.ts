@@ -13,7 +13,7 @@ import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
 import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
 import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
-import type { HookResult, NodeResult } from './events.js';
+import { adapterResponse, type HookResult, type NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
 
@@ -295,7 +295,7 @@ export function writeRunResults(
         timing: r.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
         thread_id: r.threadId ?? 'Thread-1',
         execution_time: r.executionTime,
-        adapter_response: r.rowsAffected === undefined ? {} : { _message: r.message, rows_affected: r.rowsAffected },
+        adapter_response: adapterResponse(r),
         message: r.message,
         failures: r.failures ?? null,
         compiled: r.compiledCode !== undefined,

@@ -18,6 +18,8 @@ export interface NodeResult {
   /** dbt's status slot: `OK 1,234 rows`, `CREATE VIEW`, `Got 3 results, configured to fail if != 0`, an error… */
   readonly message: string;
   readonly rowsAffected?: number;
+  /** The query_id of the node's main statement (dbt-clickhouse's adapter_response.query_id). */
+  readonly queryId?: string;
   /** Tests: the number of failing rows (per fail_calc). */
   readonly failures?: number;
   readonly executionTime: number;
@@ -113,4 +115,10 @@ export function guardListener(listener: EventHandler): EventHandler {
     }
   };
   return Object.assign(guarded, { [GUARDED]: true });
+}
+
+/** dbt's adapter_response of a node (run_results.json, on-run-end's results): its main statement's message, rows and (dbt-clickhouse) query_id. */
+export function adapterResponse(r: NodeResult): Record<string, unknown> {
+  if (r.rowsAffected === undefined && !r.queryId) return {};
+  return { _message: r.message, ...(r.rowsAffected === undefined ? {} : { rows_affected: r.rowsAffected }), ...(r.queryId ? { query_id: r.queryId } : {}) };
 }
