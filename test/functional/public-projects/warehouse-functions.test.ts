@@ -165,8 +165,16 @@ from (select arrayJoin([('1/5/2024', 1700000000.5), ('12/31/1960', 0)]) as r, r.
       'models/rounded.sql': `select x, round(x) as r0, round(x, 2) as r2, round(d, 1) as d1
 from (select arrayJoin([2.5, -2.5, 0.125, 0.285, 1.005, 3.14159]) as x, toDecimal64(2.45, 2) as d)`,
       'models/rounded_avg.sql': `select round(avg(n)) as avg_0, round(100.0 * sum(n) / 4, 0) as pct, round(7) as seven from (select arrayJoin([2, 3]) as n)`,
+      // Integers rounded to tens or hundreds past their type's range: ClickHouse wrapped (120, 4, 0, -2147483640).
+      'models/rounded_ints.sql': `select toString(round(i8, -1)) as i8_tens, toString(round(u8, -1)) as u8_tens, toString(round(i8, -2)) as i8_hundreds,
+    toString(round(i32, -1)) as i32_tens, toString(round(i64, -1)) as i64_tens, toString(round(max(i8), -1)) as max_tens, toString(round(n, -1)) as null_tens
+from (select toInt8(-125) as i8, toUInt8(255) as u8, toInt32(2147483647) as i32, toInt64(9223372036854775807) as i64, cast(null as Nullable(Int16)) as n)
+group by i8, u8, i32, i64, n`,
     });
-    expectStatuses(await p.build(), { rounded: 'success', rounded_avg: 'success' });
+    expectStatuses(await p.build(), { rounded: 'success', rounded_avg: 'success', rounded_ints: 'success' });
+    expect(await queryRows(p, `select * from ${ip.schema}.rounded_ints`)).toEqual([
+      { i8_tens: '-130', u8_tens: '260', i8_hundreds: '-100', i32_tens: '2147483650', i64_tens: '9223372036854775810', max_tens: '-130', null_tens: null },
+    ]);
     expect(await queryRows(p, `select x, r0, r2, toString(d1) as d1 from ${ip.schema}.rounded order by x`)).toEqual([
       { x: -2.5, r0: -3, r2: -2.5, d1: '2.5' },
       { x: 0.125, r0: 0, r2: 0.13, d1: '2.5' },

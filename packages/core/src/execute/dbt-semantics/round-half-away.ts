@@ -7,7 +7,10 @@ import { closingParen, splitTopLevel } from './select-frames.js';
  * float half to even (2), and its avg, division and 2.5 are floats. Under dbt_semantics a float is rounded as the
  * warehouses round its decimal text: a tie of that text (0.285 → 0.29, where ClickHouse's binary value 0.28499999999999998
  * gives 0.28; 2.5 → 3) away from zero, as cast-rounding.ts does for a CAST; every other value, and every other type
- * (a Decimal rounds away from zero already, integers too), is ClickHouse's round. The result keeps round()'s type.
+ * (a Decimal rounds away from zero already, integers too), is ClickHouse's round. The result keeps round()'s type, but
+ * for an integer rounded to tens or more (n < 0), which is rounded in a wider integer type (Int8–Int32 and UInt8–UInt32 in
+ * Int64, 64 bits in Int128, 128 in Int256), as ClickHouse wraps past its type's range: round(-125::Int8, -1) = 120, 130 on
+ * dbt's warehouses (their integers round as numerics).
  */
 export function withRoundHalfAway(sql: string): string {
   if (!ROUND.test(sql)) return sql;
@@ -44,10 +47,18 @@ function roundExpression(x: string, n: string): string {
   const scale = negative ? `pow(10, ${n.replace(/^-\s*/, '')})` : `pow(10, ${n})`;
   const y = negative ? `abs(toFloat64(${v})) / ${scale}` : `abs(toFloat64(${v})) * ${scale}`;
   const away = `sign(toFloat64(${v})) * (floor(${y}) + 1) ${negative ? '*' : '/'} ${scale}`;
-  const own = `round(${v}, ${n})`;
+  // An integer rounded to tens, hundreds… (n < 0) can pass its type's range, where ClickHouse wraps (round(-125::Int8, -1)
+  // = 120; Postgres' numeric, Snowflake's NUMBER: -130): rounded in the next wider integer type.
+  const own = /^\d+$/.test(n) ? `round(${v}, ${n})` : `round(CAST(${v}, ${widerInteger(`toTypeName(${v})`)}), ${n})`;
   const tie = `toTypeName(${v}) LIKE '%Float%' AND ${y} < 1e15 AND abs(${y} - floor(${y}) - 0.5) <= 1e-15 * greatest(1, ${y})`;
   const body = `if(${tie}, CAST(${away}, toTypeName(${own})), ${own})`;
   return plain ? body : `arrayMap(tsdbt_round_x -> ${body}, [${x}])[1]`;
 }
 
 const ROUND = /(?<![\w$.`"])round\s*\(/i;
+
+/** The type name `type` (a constant expression) with its integer type one step wider; any other type as it is. */
+function widerInteger(type: string): string {
+  const step = (from: string, to: string) => `match(${type}, '\\\\bU?Int(${from})\\\\b'), replaceRegexpOne(${type}, '\\\\bU?Int(${from})\\\\b', '${to}')`;
+  return `multiIf(${step('8|16|32', 'Int64')}, ${step('64', 'Int128')}, ${step('128', 'Int256')}, ${type})`;
+}
