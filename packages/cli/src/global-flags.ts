@@ -24,7 +24,8 @@ export function withGlobals(cmd: Command): Command {
     .addOption(new Option('--no-use-colors', 'no colours (as --no-color)').hideHelp())
     .option('--no-version-check', "do not check packages' require-dbt-version against the dbt version tsdbt supports (env DBT_VERSION_CHECK)")
     .option('--no-partial-parse', 'parse every file again: neither read nor write the parse cache target/partial_parse.bin (also DBT_PARTIAL_PARSE=false)')
-    .addOption(new Option('--partial-parse', 'use the parse cache (the default)').hideHelp());
+    .addOption(new Option('--partial-parse', 'use the parse cache (the default)').hideHelp())
+    .option('--warn-error-options <yaml>', "which of dbt's warnings fail the command, by dbt event name: '{\"error\": [\"DeprecatedModel\"]}' (or all), with warn / silence lists (env DBT_WARN_ERROR_OPTIONS)");
   for (const flag of DBT_FLAGS_WITHOUT_EFFECT) cmd.addOption(new Option(flag, 'accepted as dbt does; nothing to do in tsdbt').hideHelp());
   return cmd;
 }
@@ -84,6 +85,7 @@ const ENV_VALUES: Readonly<Record<string, string>> = {
   deferState: 'DBT_DEFER_STATE',
   eventTimeStart: 'DBT_EVENT_TIME_START',
   eventTimeEnd: 'DBT_EVENT_TIME_END',
+  warnErrorOptions: 'DBT_WARN_ERROR_OPTIONS',
 };
 
 const ENV_BOOLEANS: Readonly<Record<string, string>> = {

@@ -54,12 +54,17 @@ import { scrubEvent, scrubHook, scrubResult } from './report/scrub-events.js';
 import { scopedQueryComment } from './adapter/query-comment.js';
 import { queryCommenter, type QueryCommenter } from './execute/query-comments.js';
 import { cloneSources } from './execute/run-clone.js';
+import { allWarningsAreErrors, warningAsError, warningDecision, warnErrorDecision, warnErrorPolicyOf, type WarnErrorPolicy } from './report/warn-error.js';
 
 export interface OpenOptions extends LoadOptions {
   /** Receives progress events (node started/finished, warnings, logs). */
   readonly onEvent?: EventHandler;
   /** Every statement sent is a debug `log` event (`On <node id>: <sql>`, dbt's --debug SQL log). */
   readonly logStatements?: boolean;
+  /** dbt's --warn-error: dbt's warnings (DeprecatedModel, UnusedResourceConfigPath, NoNodesForSelectionCriteria…) fail the command. */
+  readonly warnError?: boolean;
+  /** dbt's --warn-error-options (a mapping of error / warn / silence to dbt event names); over dbt_project.yml's `flags:`. */
+  readonly warnErrorOptions?: unknown;
 }
 
 export interface RunOptions extends SelectionOptions, DeferOptions {
@@ -161,22 +166,6 @@ export interface CompiledNode {
   readonly path: string;
 }
 
-/** dbt's `warn_error_options: {error: all}` (or its older `include: all`): every warning an error, as --warn-error. */
-function allWarningsAreErrors(options: unknown): boolean {
-  if (!options || typeof options !== 'object') return false;
-  const o = options as Record<string, unknown>;
-  // dbt's WarnErrorOptions: `error` is the newer name of `include`, `warn` of `exclude` — one of each pair.
-  for (const [older, newer] of [['include', 'error'], ['exclude', 'warn']] as const)
-    if (o[older] !== undefined && o[newer] !== undefined)
-      throw new ProjectError('warn_error_options', `Only \`${older}\` or \`${newer}\` can be specified in \`warn_error_options\`, not both`, {
-        file: 'dbt_project.yml',
-        hint: `Keep '${newer}:' (dbt 1.8's name) and drop '${older}:'.`,
-      });
-  const all = (v: unknown) => v === 'all' || v === '*' || (Array.isArray(v) && v.some((x) => x === 'all' || x === '*'));
-  const excluded = [o.warn, o.exclude, o.silence].some((v) => Array.isArray(v) && v.length > 0);
-  return (all(o.error) || all(o.include)) && !excluded;
-}
-
 /** Commands that run the project's on-run-start / on-run-end hooks (dbt's RunTask and its subclasses). */
 const HOOK_COMMANDS: ReadonlySet<Command> = new Set(['run', 'build', 'seed', 'snapshot', 'test']);
 
@@ -211,6 +200,8 @@ export class TsdbtProject {
   private previousStates: Map<string, PreviousState> | undefined;
   private logStatements = false;
   private commenter: QueryCommenter | undefined;
+  /** How dbt's warnings are treated (report/warn-error.ts): set by open(), else the project's `flags:`. */
+  private warnPolicy: WarnErrorPolicy | undefined;
 
   /** The --vars given to open() (run_results.json args). */
   private cliVars?: Readonly<Record<string, unknown>>;
@@ -258,18 +249,37 @@ export class TsdbtProject {
   static open(options: OpenOptions = {}): TsdbtProject {
     const invocationId = options.invocationId ?? randomUUID();
     const onEvent = guardListener(options.onEvent ?? (() => {}));
+    // The load's lines are held until the project's `flags:` are known: --warn-error-options may
+    // silence a warning or make it the load's error (dbt fails the parse on it).
+    let held: [string, 'info' | 'debug' | 'warn'][] | undefined = [];
+    let policy: WarnErrorPolicy = { warnError: false };
+    const report = (message: string, level: 'info' | 'debug' | 'warn') => {
+      if (level !== 'warn') return onEvent({ type: 'log', level, message });
+      const decision = warningDecision(message, policy);
+      if (decision === 'error') throw warningAsError(message);
+      if (decision === 'warn') onEvent({ type: 'warning', message });
+    };
     const loaded = loadProject({
       ...options,
       invocationId,
       onLog: (message, level) => {
         options.onLog?.(message, level);
-        if (level === 'warn') onEvent({ type: 'warning', message });
-        else onEvent({ type: 'log', level, message });
+        if (held) held.push([message, level]);
+        else report(message, level);
       },
     });
     // The CLI's command will open the warehouse: chDB starts opening on another thread now (adapter/chdb-ahead.ts).
     openWarehouseAhead(loaded.target);
+    const lines = held;
+    held = undefined;
     const project = new TsdbtProject(loaded, invocationId, onEvent);
+    try {
+      project.warnPolicy = policy = warnErrorPolicyOf(options, loaded.projectFile.flags ?? {});
+      for (const [message, level] of lines) report(message, level);
+    } catch (error) {
+      void project.close();
+      throw error;
+    }
     project.logStatements = options.logStatements === true;
     project.cliVars = options.vars;
     return project;
@@ -304,6 +314,17 @@ export class TsdbtProject {
     return resolve(this.loaded.projectRoot, this.loaded.projectFile.targetPath);
   }
 
+  /** One of dbt's warnings: an error, silenced or a warning event, as --warn-error(-options) say (report/warn-error.ts). */
+  private warn(message: string): void {
+    const decision = warningDecision(message, this.policy());
+    if (decision === 'error') throw warningAsError(message);
+    if (decision === 'warn') this.onEvent({ type: 'warning', message });
+  }
+
+  private policy(): WarnErrorPolicy {
+    return (this.warnPolicy ??= warnErrorPolicyOf({}, this.loaded.projectFile.flags ?? {}));
+  }
+
   /** Unique ids of the nodes a selection picks, in dependency order. */
   select(options: SelectionOptions = {}): string[] {
     return this.graph.order(this.selectIds(options));
@@ -313,7 +334,7 @@ export class TsdbtProject {
   selectIds(options: SelectionOptions = {}): Set<string> {
     return selectNodes(this.manifest, this.graph, {
       ...options,
-      onWarning: (message) => this.onEvent({ type: 'warning', message }),
+      onWarning: (message) => this.warn(message),
     }, this.stateArtifacts(options.state));
   }
 
@@ -822,7 +843,7 @@ export class TsdbtProject {
   private nothingToDo(command: Command, options: RunOptions, threads: number): RunResult {
     const message = 'Nothing to do. Try checking your model configs and model specification args';
     if (options.warnError) throw new UsageError('nothing_to_do', message, { hint: 'The selection picked no node (--warn-error makes this warning an error).' });
-    this.onEvent({ type: 'warning', message });
+    this.warn(message);
     if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource());
     writeRunResults(this.targetDir, [], 0, this.invocationId, this.runArgs(command, options, threads), this.secrets);
     return { command, results: [], elapsed: 0, interrupted: false, success: true, hooks: [] };
@@ -840,6 +861,8 @@ export class TsdbtProject {
       fullRefresh: options.fullRefresh ?? false,
       storeFailures: options.storeFailures ?? false,
       warnError: options.warnError ?? false,
+      // dbt's LogTestResult: a test that warns fails under --warn-error or when warn_error_options names it.
+      testsWarnError: (options.warnError ?? false) || warnErrorDecision('LogTestResult', this.policy().options, false) === 'error',
       signal: options.signal,
       onEvent: this.onEvent,
       compiled: new CompiledWriter(this.targetDir, this.secrets),
@@ -856,7 +879,7 @@ export class TsdbtProject {
     const eventTime = eventTimeOf(raw);
     // dbt_project.yml `flags:` (dbt's ProjectFlags): defaults of --fail-fast and --warn-error, behaviour flags.
     const projectFlags = this.loaded.projectFile.flags ?? {};
-    const flagged: RunOptions = { ...raw, failFast: raw.failFast ?? projectFlags.fail_fast === true, warnError: raw.warnError ?? (projectFlags.warn_error === true || allWarningsAreErrors(projectFlags.warn_error_options)) };
+    const flagged: RunOptions = { ...raw, failFast: raw.failFast ?? projectFlags.fail_fast === true, warnError: raw.warnError ?? allWarningsAreErrors(this.policy()) };
     const sampled: RunOptions = flagged.sample !== undefined && flagged.sample !== '' ? { ...flagged, sample: sampleWindowOf(flagged.sample) } : flagged;
     const options: RunOptions = eventTime ? { ...sampled, eventTimeStart: eventTime.start, eventTimeEnd: eventTime.end } : sampled;
     const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;

@@ -94,7 +94,7 @@ describe('project flags (adapter/hooks/test_on_run_hooks.py) and flags.WHICH', (
 });
 
 describe('flags: warn_error_options (configs/test_warn_error_options.py, the all-errors form)', () => {
-  it('warn_error_options: {error: all} fails a warning test as --warn-error does; with exclusions it does not', async () => {
+  it('warn_error_options: {error: all} fails a warning test as --warn-error does, unless its event (LogTestResult) is kept a warning', async () => {
     const files = { models: { 'm.sql': 'select cast(null as Nullable(Int32)) as id', 'schema.yml': 'models:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              config:\n                severity: warn\n' } };
     const plain = dbtProject(files);
     const warned = await plain.dbt(['build']);
@@ -104,8 +104,11 @@ describe('flags: warn_error_options (configs/test_warn_error_options.py, the all
     const r = await p.dbt(['build'], { expectPass: false });
     expect(r.results.map((x) => x.status).sort()).toEqual(viaCli.results.map((x) => x.status).sort());
     expect(r.results.map((x) => x.status)).not.toContain('warn');
-    const some = dbtProject({ ...files, projectConfig: 'flags:\n  warn_error_options:\n    error: all\n    warn: [NoNodesForSelectionCriteria]\n' });
-    expect((await some.dbt(['build'])).results.map((x) => x.status).sort()).toEqual(['success', 'warn']);
+    // Another event kept a warning: the test's is still an error (dbt's WarnErrorOptionsV2).
+    const other = dbtProject({ ...files, projectConfig: 'flags:\n  warn_error_options:\n    error: all\n    warn: [NoNodesForSelectionCriteria]\n' });
+    expect((await other.dbt(['build'], { expectPass: false })).results.map((x) => x.status).sort()).toEqual(['fail', 'success']);
+    const kept = dbtProject({ ...files, projectConfig: 'flags:\n  warn_error_options:\n    error: all\n    warn: [LogTestResult]\n' });
+    expect((await kept.dbt(['build'])).results.map((x) => x.status).sort()).toEqual(['success', 'warn']);
   });
 
   it('test_cant_set_both_include_and_error / test_cant_set_both_exclude_and_warn: dbt refuses both names of one list', async () => {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { integerOption, NUMERIC_RULES, ProjectError, TsdbtProject, UNUSED_CONFIG_PATHS, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
+import { integerOption, NUMERIC_RULES, TsdbtProject, UsageError, type IntegerRule, type OpenOptions, type RunEvent } from '@tsdbt/core';
 import { createPrinter, type LogLevel } from '../printer/console-printer.js';
 import { onStdoutClosed } from './stdout.js';
 import { stateOptions, type StateFlags } from './state-flags.js';
@@ -23,6 +23,8 @@ export interface GlobalFlags {
   versionCheck?: boolean;
   /** --no-partial-parse: commander sets partialParse false. */
   partialParse?: boolean;
+  /** --warn-error-options (YAML text; env DBT_WARN_ERROR_OPTIONS). */
+  warnErrorOptions?: string;
   /** The command's name, set by the program (dbt's flags.WHICH). */
   which?: string;
 }
@@ -97,6 +99,15 @@ export function parseVars(text: string | undefined): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** --warn-error-options: YAML (dbt's `{'error': ['DeprecatedModel']}` is YAML too). */
+export function parseWarnErrorOptions(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new UsageError('warn_error_options', `--warn-error-options is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { hint: "Write e.g. --warn-error-options '{\"error\": [\"NoNodesForSelectionCriteria\"]}'." });
+  }
+}
+
 /** The --vars of a command line (`--vars x` or `--vars=x`), for scrubbing secret-named vars; {} when absent or invalid. */
 export function varsOfArgv(argv: readonly string[]): Record<string, unknown> {
   const i = argv.findIndex((a) => a === '--vars' || a.startsWith('--vars='));
@@ -131,17 +142,6 @@ export function printerFor(flags: GlobalFlags, io: Io): (e: RunEvent) => void {
 export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptions> = {}, quiet = false): TsdbtProject {
   // Quiet commands (show, ls, compile…) keep stdout for their output: warnings go to stderr.
   const printer = printerFor(flags, quiet ? { ...io, out: io.err } : io);
-  // dbt's --warn-error: config paths of dbt_project.yml that apply to nothing fail the command.
-  if ((flags as { warnError?: boolean }).warnError) {
-    let unused: string | undefined;
-    const forward = extra.onEvent ?? (quiet ? (e: RunEvent) => (e.type === 'warning' ? printer(e) : undefined) : printer);
-    const project = openProject({ ...flags, warnError: false } as GlobalFlags, io, { ...extra, onEvent: (e) => (e.type === 'warning' && e.message.startsWith(UNUSED_CONFIG_PATHS) ? void (unused ??= e.message) : forward(e)) }, quiet);
-    if (unused) {
-      void project.close();
-      throw new ProjectError('unused_config_paths', unused, { file: 'dbt_project.yml', hint: 'Fix or remove those paths (--warn-error makes this warning an error).' });
-    }
-    return project;
-  }
   return TsdbtProject.open({
     projectDir: flags.projectDir,
     profilesDir: flags.profilesDir,
@@ -153,6 +153,9 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
     ...(flags.which ? { which: flags.which } : {}),
     // Only an explicit --no-partial-parse: otherwise the loader's default (DBT_PARTIAL_PARSE, else on).
     ...(flags.partialParse === false ? { partialParse: false } : {}),
+    // dbt's --warn-error / --warn-error-options: which of dbt's warnings fail the command (core's report/warn-error.ts).
+    ...((flags as { warnError?: boolean }).warnError ? { warnError: true } : {}),
+    ...(flags.warnErrorOptions !== undefined ? { warnErrorOptions: parseWarnErrorOptions(flags.warnErrorOptions) } : {}),
     onEvent: quiet ? (e) => (e.type === 'warning' ? printer(e) : undefined) : printer,
     // dbt's --debug logs every statement sent, with its query comment.
     logStatements: !quiet && outputSettings(flags, io).level === 'debug',

@@ -22,6 +22,8 @@ export interface RunContext {
   readonly fullRefresh: boolean;
   readonly storeFailures: boolean;
   readonly warnError: boolean;
+  /** A test that warns fails (--warn-error, or warn_error_options naming dbt's LogTestResult). */
+  readonly testsWarnError?: boolean;
   readonly signal?: AbortSignal;
   readonly onEvent: EventHandler;
   /** Where runners put the compiled SQL of the nodes they run (flushed at the end of the run). */

@@ -235,7 +235,7 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
   const row = rows[0] ?? { failures: 0, should_warn: 0, should_error: 0 };
   const failures = Number(row.failures);
   const flag = (v: unknown) => (own ? testFlag(v, node) : truthy(v));
-  const status = testStatus(node.config, flag(row.should_warn), flag(row.should_error), ctx.warnError);
+  const status = testStatus(node.config, flag(row.should_warn), flag(row.should_error), ctx.testsWarnError ?? ctx.warnError);
   // As dbt, the audit relation is rebuilt on every run that stores failures: empty when the test passes.
   const relationName = storing ? await storeFailures(ctx, node, limited(main, node.config.limit)) : undefined;
   // dbt's TestRunner: a passing test reports 0 failures whatever fail_calc counted (warn_if/error_if not met).
@@ -270,7 +270,7 @@ function thresholdStatus(ctx: RunContext, test: TestNode, failures: number) {
     test.config,
     evaluateThreshold(failures, String(test.config.warn_if ?? '!= 0'))!,
     evaluateThreshold(failures, String(test.config.error_if ?? '!= 0'))!,
-    ctx.warnError,
+    ctx.testsWarnError ?? ctx.warnError,
   );
 }
 

@@ -41,6 +41,7 @@ import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
 import { parseCacheOf, parseWorkersOf, precompiledOf, type ParseWorkers } from './parse-sql-node.js';
 import { recordLoad, warmLoad } from './warm-load.js';
+import { warnModelDeprecations } from './model-deprecations.js';
 import { generations } from './warm-update.js';
 import { schemaEntriesOf, type SchemaFileEntries } from './warm-yaml-update.js';
 import { loadUnitTests } from './load-unit-tests.js';
@@ -193,13 +194,17 @@ function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): 
 
 const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
 
-/** The load's warnings about nodes' configs and SQL (each a function of the final nodes: a warm update recomputes them). */
-export function nodeWarnings(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
+/**
+ * The load's warnings about nodes' configs and SQL (each a function of the final nodes: a warm update
+ * recomputes them). `project`: every node, for the warnings about a node's parents.
+ */
+export function nodeWarnings(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void, project?: ReadonlyMap<string, ManifestNode>): void {
   const all = [...nodes];
   warnInertConfig(all, onLog);
   warnEmptyModels(all, onLog);
   warnUnknownOnSchemaChange(all, onLog);
   warnMetadataFreshness(all, onLog);
+  warnModelDeprecations(all, project, onLog);
 }
 
 /** What generic tests of a project root are built with (load-project.ts, incremental updates). */
@@ -391,9 +396,6 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const parseProjectElapsed = elapsed();
   // Keys a template reads with config.get() are used, just not by tsdbt itself: no note for them.
   for (const [key, where] of stopConfigNotes()) if (!renderer.configKeysRead().has(key)) onLog(unknownConfigNote(key, where), 'info');
-  const nodeLogsFrom = logs.length;
-  nodeWarnings(nodes.values(), onLog);
-  const nodeLogs = [nodeLogsFrom, logs.length] as const;
   const unusedPaths = unusedConfigPathsWarning(projectFile, nodes.values(), [...disabled.values()].flat());
   if (unusedPaths) onLog(unusedPaths, 'warn');
 
@@ -411,6 +413,10 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const renderText: DescriptionRender = (text, file, pkg, globals) => renderYamlOf.get(pkg)!(text, file, globals);
   const groups: NonNullable<Manifest['groups']> = new Map(unitTestInputs.flatMap((u) => u.schemaFiles.flatMap((f) => f.contents.groups.map((g) => [`group.${u.root.name}.${g.name}`, { uniqueId: `group.${u.root.name}.${g.name}`, name: g.name, packageName: u.root.name, originalFilePath: g.file, line: g.line, owner: g.owner, description: g.description, config: g.config }] as const))));
   const resolved = withJoinUseNulls(renderDescriptions(depended, docs, projectFile.name, renderText));
+  // Of the final nodes (parents resolved), as a warm update computes them again.
+  const nodeLogsFrom = logs.length;
+  nodeWarnings(resolved.values(), onLog, resolved);
+  const nodeLogs = [nodeLogsFrom, logs.length] as const;
   checkMicrobatchModels(resolved, onLog);
   checkGroupsAndAccess(resolved, groups, undefined, new Set(roots.filter((r) => r.projectFile.restrictAccess).map((r) => r.name)));
   checkContracts(resolved.values(), onLog);

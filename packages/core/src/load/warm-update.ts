@@ -147,10 +147,10 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   const warnings: [string, 'warn'][] = [];
   // Each node warning lists the nodes it is about: with none saved, only the nodes parsed again can raise one.
   const warnedNodes = from === to ? update.fresh.map((id) => update.manifest.nodes.get(id)!) : update.manifest.nodes.values();
-  nodeWarnings(warnedNodes, (message, level) => warnings.push([message, level]));
+  nodeWarnings(warnedNodes, (message, level) => warnings.push([message, level]), update.manifest.nodes);
   if (from === to && warnings.length) {
     warnings.length = 0;
-    nodeWarnings(update.manifest.nodes.values(), (message, level) => warnings.push([message, level]));
+    nodeWarnings(update.manifest.nodes.values(), (message, level) => warnings.push([message, level]), update.manifest.nodes);
   }
   // Same parents for every node parsed again and none gone: the saved generations hold as they are.
   const unchangedDepths = update.removed.length === 0 && sameEdges(nodes, update.manifest.nodes, update.fresh);
