@@ -8,6 +8,7 @@ import type { Materialization } from './types.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { ProjectError } from '../../shared/errors.js';
 import { viewQueryWithCtesApart } from '../view-cte-names.js';
+import { blankNonCode } from '../../shared/sql-statements.js';
 
 /**
  * `CREATE OR REPLACE VIEW`: one statement, atomic. Where it cannot be used (a table, materialized
@@ -23,7 +24,8 @@ export const materializeView: Materialization = async ({ adapter, node, sql: que
   const body = `${sql}${querySettings ? `\n${querySettings}` : ''}`;
   const security = sqlSecurityClause(node);
   // The stored query names its CTEs apart from relations (view-cte-names.ts); as written if ClickHouse refuses that.
-  const bodies = [...new Set([viewQueryWithCtesApart(body), body])];
+  const wrapped = querySettings && hasTopLevelSetOperation(sql) ? `SELECT * FROM (\n${sql}\n)\n${querySettings}` : undefined;
+  const bodies = [...new Set([...(wrapped ? [viewQueryWithCtesApart(wrapped), wrapped] : []), viewQueryWithCtesApart(body), body])];
   const create = (head: string) => firstAccepted(bodies, signal, (b) => adapter.ddl(`${head}${adapter.onCluster()}${security} AS ${b}`, { signal }));
   await withStaging(adapter, rel, signal, async (s) => {
     const existing = await adapter.relationKind(rel);
@@ -46,6 +48,24 @@ export const materializeView: Materialization = async ({ adapter, node, sql: que
   });
   return { message: 'CREATE VIEW', warnings: [] };
 };
+
+/**
+ * Whether the query's outermost level is a set operation (`select … union all select …`, EXCEPT,
+ * INTERSECT; a top-level WITH's CTEs are inside parentheses). A view stores a trailing SETTINGS
+ * clause with the LAST SELECT of such a query, so reading the view applies the node's settings to
+ * that branch only: dbt_semantics' join_use_nulls gave '' instead of NULL for an outer join's
+ * non-match in any other branch (a view's data differed from the same model as a table). Such a
+ * view is stored as `SELECT * FROM (<query>) SETTINGS …`, whose settings its subquery inherits.
+ */
+export function hasTopLevelSetOperation(sql: string): boolean {
+  let depth = 0;
+  for (const m of blankNonCode(sql).matchAll(/[()]|\b(?:union|except|intersect)\b/gi)) {
+    if (m[0] === '(') depth++;
+    else if (m[0] === ')') depth--;
+    else if (depth === 0) return true;
+  }
+  return false;
+}
 
 /** Runs `work` with each body in turn until one is accepted; the last one's error otherwise (a cancelled run stops). */
 export async function firstAccepted(bodies: readonly string[], signal: AbortSignal | undefined, work: (body: string) => Promise<unknown>): Promise<void> {
