@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+/*
+ * Constructs of fivetran/dbt_facebook_ads and fivetran/dbt_hubspot (integration_tests, run unmodified:
+ * docs/public-projects.md) whose package default macro cannot run on ClickHouse (dbt-clickhouse fails
+ * them the same way): each installed package here holds only the dispatching wrapper and that default,
+ * as the real package writes them; tsdbt's packages/core/package-macros/<package> supplies the
+ * clickhouse__ version, which must answer as the package's Postgres version.
+ */
+const setup = openedPerTest();
+
+const FACEBOOK_ADS: Record<string, string> = {
+  'dbt_packages/facebook_ads/dbt_project.yml': "name: facebook_ads\nversion: '1.4.2'\n",
+  'dbt_packages/facebook_ads/macros/get_url_tag_query.sql': `
+{%- macro get_url_tags_query(output_cte_name, url_tags_datatype) %}
+    {{ return(adapter.dispatch('get_url_tags_query', 'facebook_ads') (output_cte_name, url_tags_datatype)) }}
+{%- endmacro %}
+{%- macro default__get_url_tags_query(output_cte_name, url_tags_datatype) %}
+    {{ output_cte_name }} as (
+        select source_relation, _fivetran_id, creative_id,
+            cast(null as {{ dbt.type_string() }}) as key, cast(null as {{ dbt.type_string() }}) as value, cast(null as {{ dbt.type_string() }}) as type
+        from unnested
+    )
+{%- endmacro %}`,
+};
+
+const HUBSPOT: Record<string, string> = {
+  'dbt_packages/hubspot/dbt_project.yml': "name: hubspot\nversion: '1.2.0'\n",
+  'dbt_packages/hubspot/macros/merge_contacts.sql': `
+{% macro merge_contacts() -%}
+{{ adapter.dispatch('merge_contacts', 'hubspot') () }}
+{% endmacro %}
+{% macro default__merge_contacts() %}
+    select contacts.contact_id, merges as vid_to_merge
+    from contacts
+    cross join unnest(cast(split(merged_object_ids, ";") as array<string>)) as merges
+{% endmacro %}`,
+};
+
+describe('fivetran package macros whose default is another warehouse’s SQL', () => {
+  it("dbt_facebook_ads' get_url_tags_query: one row per url tag, each field as Postgres' ->> gives it (its default reads a CTE it never defines)", async () => {
+    const { p, project } = setup({
+      ...FACEBOOK_ADS,
+      'seeds/creatives.csv': [
+        'source_relation,_fivetran_id,creative_id,url_tags',
+        // a JSON array kept as text, as the package's seed and Fivetran's ClickHouse destination store it
+        'x,a1,1,"[{""key"":""utm_campaign"",""value"":""fivetran"",""type"":""AD""},{""key"":""utm_medium"",""value"":""video"",""type"":""AD""}]"',
+        // a number, a JSON null and a missing field; an empty array and NULL give no row
+        'x,a2,2,"[{""key"":""n"",""value"":5,""type"":null}]"',
+        'x,a3,3,[]',
+        'x,a4,4,',
+        '',
+      ].join('\n'),
+      'models/url_tags.sql': `with required_fields as (
+    select source_relation, _fivetran_id, creative_id, url_tags from {{ ref('creatives') }} where url_tags is not null
+),
+{{ facebook_ads.get_url_tags_query(output_cte_name='fields', url_tags_datatype='text') }}
+select * from fields`,
+    });
+    expectStatuses(await project.build(), { creatives: 'success', url_tags: 'success' });
+    expect(await queryRows(project, `select _fivetran_id, creative_id, key, value, type from ${p.schema}.url_tags order by _fivetran_id, key`)).toEqual([
+      { _fivetran_id: 'a1', creative_id: 1, key: 'utm_campaign', value: 'fivetran', type: 'AD' },
+      { _fivetran_id: 'a1', creative_id: 1, key: 'utm_medium', value: 'video', type: 'AD' },
+      { _fivetran_id: 'a2', creative_id: 2, key: 'n', value: '5', type: null },
+    ]);
+  });
+
+  it("dbt_hubspot's merge_contacts: one row per id in merged_object_ids, none for NULL or '' (its default is BigQuery's unnest(split(…)))", async () => {
+    const { p, project } = setup({
+      ...HUBSPOT,
+      'seeds/contacts_seed.csv': 'contact_id,merged_object_ids\n1,11;12\n2,\n3,13\n',
+      'models/merges.sql': `with contacts as (select * from {{ ref('contacts_seed') }}),
+contact_merge_audit as (
+    {{ hubspot.merge_contacts() }}
+)
+select contacts.contact_id, contact_merge_audit.vid_to_merge
+from contacts left join contact_merge_audit on cast(contacts.contact_id as {{ dbt.type_string() }}) = cast(contact_merge_audit.vid_to_merge as {{ dbt.type_string() }})
+union all
+select contact_id, vid_to_merge from contact_merge_audit`,
+    });
+    expectStatuses(await project.build(), { contacts_seed: 'success', merges: 'success' });
+    const rows = await queryRows<{ contact_id: number; vid_to_merge: string | null }>(project, `select toInt32(contact_id) as contact_id, vid_to_merge from ${p.schema}.merges order by contact_id, vid_to_merge`);
+    // No contact's id is merged into another here: the left join keeps all three with NULL; the merges are 1→11, 1→12, 3→13.
+    expect(rows).toEqual([
+      { contact_id: 1, vid_to_merge: '11' },
+      { contact_id: 1, vid_to_merge: '12' },
+      { contact_id: 1, vid_to_merge: null },
+      { contact_id: 2, vid_to_merge: null },
+      { contact_id: 3, vid_to_merge: '13' },
+      { contact_id: 3, vid_to_merge: null },
+    ]);
+  });
+});
