@@ -194,12 +194,24 @@ export function commonTypeRewriteSync(sql: string, explain: (statement: string) 
   return step.value;
 }
 
+/** Passes of the site rewrite over its own casts (each one EXPLAIN; see rewriteSteps). */
+const SITE_PASSES = 4;
+
 /** The rewrite as steps: yields each EXPLAIN QUERY TREE statement and takes its dump (a failed one is thrown in). */
 type RewriteSteps<T> = Generator<string, T, string>;
 
 function* rewriteSteps(sql: string): RewriteSteps<string | undefined> {
   const unioned = (yield* unionRewrite(sql)) ?? sql;
-  const sited = (yield* siteRewrite(unioned)) ?? unioned;
+  // A probe types each site as its first value, so a site reading a probed one saw that value's type:
+  // `greatest(0, x - 3) as m … greatest(m, int_col)` saw UInt8 and Int64 (nothing to cast), and once
+  // the first site was cast to Float64 the second failed. Sites are probed again over the casts made
+  // until a pass casts nothing more (fivetran/dbt_zendesk's business-minute models).
+  let sited = unioned;
+  for (let pass = 0; pass < SITE_PASSES; pass++) {
+    const next = yield* siteRewrite(sited);
+    if (next === undefined || next === sited) break;
+    sited = next;
+  }
   const out = (yield* comparisonRewrite(sited)) ?? sited;
   return out !== sql ? out : undefined;
 }
