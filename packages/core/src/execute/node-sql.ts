@@ -59,28 +59,28 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
 export function nodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): string {
-  return dequalifiedSql(ctx, node, commonTypedSql(rewrittenSql(ctx, node, compiledNodeSql(ctx, node, options), userFunctions(ctx.adapter).known())));
+  return dequalifiedSql(ctx, node, commonTypedSql(rewrittenSql(ctx, node, compiledNodeSql(ctx, node, options), userFunctions(ctx.adapter).known(), options.clickhouseRound)));
 }
 
 /** nodeSql() for callers that can wait: the warehouse look-ups it may need (dequalify.ts, user-functions.ts) do not block the run's other threads. */
 export async function nodeSqlAsync(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): Promise<string> {
-  return dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(await rewrittenSqlAsync(ctx, node, compiledNodeSql(ctx, node, options))));
+  return dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(await rewrittenSqlAsync(ctx, node, compiledNodeSql(ctx, node, options), options.clickhouseRound)));
 }
 
 /** rewrittenSql() with the warehouse's own functions listed first when the SQL calls a name one may have (once per run). */
-export async function rewrittenSqlAsync(ctx: RunContext, node: ManifestNode, sql: string): Promise<string> {
-  return rewrittenSql(ctx, node, sql, callsUserFunctionName(sql) ? await userFunctions(ctx.adapter).list() : userFunctions(ctx.adapter).known());
+export async function rewrittenSqlAsync(ctx: RunContext, node: ManifestNode, sql: string, clickhouseRound?: boolean): Promise<string> {
+  return rewrittenSql(ctx, node, sql, callsUserFunctionName(sql) ? await userFunctions(ctx.adapter).list() : userFunctions(ctx.adapter).known(), clickhouseRound);
 }
 
 /** The SQL after dbt_semantics' rewrites that need no warehouse statement (chain.ts); the warehouse's own functions (`own`) and the project's are called as written. */
-export function rewrittenSql(ctx: RunContext, node: ManifestNode, sql: string, own: ReadonlySet<string> = userFunctions(ctx.adapter).known()): string {
+export function rewrittenSql(ctx: RunContext, node: ManifestNode, sql: string, own: ReadonlySet<string> = userFunctions(ctx.adapter).known(), clickhouseRound?: boolean): string {
   const project = projectFunctionNames(ctx.manifest);
-  const out = withDbtSemanticsRewrites(node, sql, { adapter: ctx.adapter, userFunctions: project.size === 0 ? own : new Set([...own, ...project]) });
+  const out = withDbtSemanticsRewrites(node, sql, { adapter: ctx.adapter, userFunctions: project.size === 0 ? own : new Set([...own, ...project]), clickhouseRound });
   if (node.resourceType !== 'snapshot' && isEmptySql(out)) throw emptySqlError(node);
   return out;
 }
 
-type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch; rerender?: boolean };
+type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch; rerender?: boolean; clickhouseRound?: boolean };
 
 /**
  * A node's Jinja rendered again with the run's context (`execute` true, run_query answered by the

@@ -75,7 +75,7 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
         adapter,
         node,
         sql,
-        recompile: ({ isIncremental, batch }) => (ran = isIncremental || batch || node.renderAtRuntime || node.needsNames ? nodeSql(ctx, node, { isIncremental, batch }) : sql),
+        recompile: ({ isIncremental, batch, clickhouseRound }) => (ran = isIncremental || batch || node.renderAtRuntime || node.needsNames || clickhouseRound ? nodeSql(ctx, node, { isIncremental, batch, clickhouseRound }) : sql),
         fullRefresh: ctx.fullRefresh,
         signal: ctx.signal,
         models: modelLookup(ctx),

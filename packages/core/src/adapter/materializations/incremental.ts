@@ -13,6 +13,7 @@ import { constraintElements, contractTableConfig } from '../contract/constraints
 import { stageContracted } from '../contract/contract-table.js';
 import { materializeMicrobatch } from './microbatch.js';
 import { mergeRowsSql, mergeStrategyOf } from './merge-strategy.js';
+import { keyRounding } from './stored-rounding.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
@@ -102,7 +103,9 @@ export const materializeIncremental: Materialization = async (ctx) => {
       const rows = await adapter.rowCount(rel);
       return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
     }
-    const query = ctx.recompile({ isIncremental: true });
+    // A unique_key computed by round(): rounded as the stored keys were (stored-rounding.ts).
+    const rounded = (configured === 'delete_insert' || configured === 'merge') && keyOf(node) ? await keyRounding(ctx, keyOf(node), ctx.recompile({ isIncremental: true })) : undefined;
+    const query = rounded?.sql ?? ctx.recompile({ isIncremental: true });
     // An enforced contract: the new rows are checked, cast to the declared types and run through the
     // declared constraints in a staged table first; the strategy then reads them from there.
     const newRows = contractEnforced(node)
@@ -110,7 +113,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
       : query;
     const sql = configured === 'merge' ? mergeRowsSql(node, newRows, (await adapter.queryColumns(newRows, undefined, node.config.query_settings)).map((c) => c.name)) : newRows;
     const plan = await planSchemaChange(adapter, node, sql);
-    const warnings = [...plan.warnings];
+    const warnings = [...plan.warnings, ...(rounded?.warning ? [rounded.warning] : [])];
     let written: number | undefined;
     if (!plan.rebuild && (await movesPartitions(adapter, rel))) {
       warnings.push(...(await addMissingTableOptions(adapter, node, rel, signal)));

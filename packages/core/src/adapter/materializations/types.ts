@@ -10,7 +10,12 @@ export interface MaterializeContext {
    * Renders and compiles the model again against the warehouse, e.g. with is_incremental() true, or
    * for one microbatch batch (`model.batch`; inputs with an event_time read within its window).
    */
-  readonly recompile: (options: { isIncremental: boolean; batch?: { readonly id: string; readonly start: Date; readonly end: Date } }) => string;
+  readonly recompile: (options: {
+    isIncremental: boolean;
+    batch?: { readonly id: string; readonly start: Date; readonly end: Date };
+    /** round() as ClickHouse rounds (a float tie to even), not dbt's away from zero: a table whose keys were stored so (stored-rounding.ts). */
+    clickhouseRound?: boolean;
+  }) => string;
   readonly fullRefresh: boolean;
   readonly signal?: AbortSignal;
   /** --event-time-start / --event-time-end (UTC), for microbatch models. */

@@ -20,6 +20,8 @@ export interface RewriteContext {
   readonly adapter: object;
   /** Functions the warehouse has under names a rewrite would take for another warehouse's (user-functions.ts): left as called. */
   readonly userFunctions: ReadonlySet<string>;
+  /** round() as ClickHouse rounds (a tie to even): an incremental table whose keys were stored so (stored-rounding.ts). */
+  readonly clickhouseRound?: boolean;
 }
 
 type Rewrite = (node: ManifestNode, sql: string, rc: RewriteContext) => string;
@@ -43,7 +45,7 @@ const CHAIN: readonly Rewrite[] = [
   (node, sql) => withNullWindowShifts(node, sql),
   (node, sql) => withSelfJoinAliases(node, sql),
   (node, sql) => withJoinColumnNames(node, sql),
-  (node, sql, rc) => withWarehouseFunctionNames(node, sql, rc.userFunctions),
+  (node, sql, rc) => withWarehouseFunctionNames(node, sql, rc.userFunctions, { clickhouseRound: rc.clickhouseRound }),
   (node, sql) => withAliasOrderTerms(node, sql),
 ];
 

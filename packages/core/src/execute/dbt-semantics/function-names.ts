@@ -49,11 +49,12 @@ import { withRoundHalfAway } from './round-half-away.js';
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls; nor is a
  * call of a function the warehouse has under that very name (`userFunctions`: a project's own UDF, user-functions.ts).
  */
-export function withWarehouseFunctionNames(node: ManifestNode, sql: string, userFunctions: ReadonlySet<string> = NONE): string {
+export function withWarehouseFunctionNames(node: ManifestNode, sql: string, userFunctions: ReadonlySet<string> = NONE, options: { clickhouseRound?: boolean } = {}): string {
   if (!CALL.test(sql) && !/\bround\s*\(/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
-  // round() first: the calls written here (try_cast's) round Decimals, as ClickHouse does.
-  return warehouseFunctionNames(withRoundHalfAway(sql), userFunctions);
+  // round() first: the calls written here (try_cast's) round Decimals, as ClickHouse does. `clickhouseRound`: round() left
+  // as ClickHouse's (an incremental table whose keys were stored so: stored-rounding.ts).
+  return warehouseFunctionNames(options.clickhouseRound ? sql : withRoundHalfAway(sql), userFunctions);
 }
 
 const NONE: ReadonlySet<string> = new Set();

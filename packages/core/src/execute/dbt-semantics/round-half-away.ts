@@ -50,7 +50,7 @@ function roundExpression(x: string, n: string): string {
   // An integer rounded to tens, hundreds… (n < 0) can pass its type's range, where ClickHouse wraps (round(-125::Int8, -1)
   // = 120; Postgres' numeric, Snowflake's NUMBER: -130): rounded in the next wider integer type.
   const own = /^\d+$/.test(n) ? `round(${v}, ${n})` : `round(CAST(${v}, ${widerInteger(`toTypeName(${v})`)}), ${n})`;
-  const tie = `toTypeName(${v}) LIKE '%Float%' AND ${y} < 1e15 AND abs(${y} - floor(${y}) - 0.5) <= 1e-15 * greatest(1, ${y})`;
+  const tie = `toTypeName(${v}${TIE_MARK}${y} < 1e15 AND abs(${y} - floor(${y}) - 0.5) <= 1e-15 * greatest(1, ${y})`;
   const body = `if(${tie}, CAST(${away}, toTypeName(${own})), ${own})`;
   return plain ? body : `arrayMap(tsdbt_round_x -> ${body}, [${x}])[1]`;
 }
@@ -62,3 +62,7 @@ function widerInteger(type: string): string {
   const step = (from: string, to: string) => `match(${type}, '\\\\bU?Int(${from})\\\\b'), replaceRegexpOne(${type}, '\\\\bU?Int(${from})\\\\b', '${to}')`;
   return `multiIf(${step('8|16|32', 'Int64')}, ${step('64', 'Int128')}, ${step('128', 'Int256')}, ${type})`;
 }
+
+/** Whether SQL has a round() this module wrote (a float tie away from zero): its tie test, as roundExpression writes it. */
+export const roundsTiesAway = (sql: string): boolean => sql.includes(TIE_MARK);
+const TIE_MARK = ") LIKE '%Float%' AND ";
