@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { hooksOf } from '../../manifest/config.js';
-import type { ManifestNode } from '../../manifest/nodes.js';
+import type { ManifestNode, SqlNode } from '../../manifest/nodes.js';
 import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { isReadStatement } from '../../adapter/statement-log.js';
@@ -13,6 +13,7 @@ import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, mar
 import { usingRefusal, withUsingKeyCast } from './using-key-types.js';
 import { comparisonCastEdits, comparisonProbe, comparisonSites, joinsOnEquality } from './comparison-types.js';
 import { viewQueryWithCtesApart } from '../../adapter/view-cte-names.js';
+import { cteDequalifiedSqlAsync } from './dequalify.js';
 
 /*
  * dbt's common types on ClickHouse. Where every other warehouse dbt runs on gives a supertype —
@@ -155,6 +156,16 @@ export type QueryTreeOf = (statement: string) => Promise<string>;
 /** A QueryTreeOf on the run's warehouse, with a node's query settings. */
 export function queryTreeOn(client: WarehouseClient, settings: Readonly<Record<string, unknown>>): QueryTreeOf {
   return async (statement) => (await client.query<{ explain: string }>(statement, { settings: { ...settings, [SETTING]: 1 } })).map((r) => r.explain).join('\n');
+}
+
+/**
+ * queryTreeOn() of the SQL as the node runs it: nodeSql names the columns of CTEs joining a `t.*` (dequalify.ts)
+ * after the common-type step, so each probe gets those names first.
+ */
+function runQueryTreeOn(client: WarehouseClient, node: ManifestNode, settings: Readonly<Record<string, unknown>>): QueryTreeOf {
+  const explain = queryTreeOn(client, settings);
+  const head = 'EXPLAIN QUERY TREE ';
+  return async (statement) => explain(statement.startsWith(head) ? head + (await cteDequalifiedSqlAsync(client, node as SqlNode, statement.slice(head.length))) : statement);
 }
 
 /**
@@ -399,7 +410,7 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
     for (const sql of produced) {
       const current = rewrites.get(sql) ?? sql;
       const cast = using ? withUsingKeyCast(current, using, dbtSupertype) ?? current : current;
-      const fixed = (await commonTypeRewrite(cast, queryTreeOn(client, settings))) ?? cast;
+      const fixed = (await commonTypeRewrite(cast, runQueryTreeOn(client, strict, settings))) ?? cast;
       if (fixed !== current) rewrites.set(sql, fixed);
     }
     if (rewrites.size > folded.size || [...rewrites].some(([k, v]) => folded.get(k) !== v)) {

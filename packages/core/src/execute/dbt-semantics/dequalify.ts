@@ -4,6 +4,7 @@ import { quoteIdentifier } from '../../render/placeholders.js';
 import { settingsClause } from '../../adapter/clickhouse-adapter.js';
 import { joinedStarCteStep, mayHaveJoinedStarCte } from './cte-column-names.js';
 import type { RunContext } from '../run-context.js';
+import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 
 /** `t.col`: how ClickHouse names a selected qualified column whose name exists in several joined tables. */
 const QUALIFIED = /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/;
@@ -54,20 +55,7 @@ export function dequalifiedSql(ctx: RunContext, node: SqlNode, sql: string): str
  * for the reference project's market basket at scale 1.)
  */
 export async function dequalifiedSqlAsync(ctx: RunContext, node: SqlNode, sql: string): Promise<string> {
-  if (cteNeedsDescribe(node, sql)) {
-    const renames = cteRenames(sql);
-    let step = renames.next();
-    while (!step.done) {
-      let names: string[] = [];
-      try {
-        names = (await ctx.adapter.client.query<{ name: string }>(describe(step.value, node), { signal: ctx.signal })).map((r) => String(r.name));
-      } catch (error) {
-        if (ctx.signal?.aborted) throw error; // otherwise that CTE stays as written: the build reports what is wrong
-      }
-      step = renames.next(names);
-    }
-    sql = step.value;
-  }
+  sql = await cteDequalifiedSqlAsync(ctx.adapter.client, node, sql, ctx.signal);
   if (!needsDescribe(node, sql)) return sql;
   let names: string[];
   try {
@@ -84,6 +72,27 @@ export async function dequalifiedSqlAsync(ctx: RunContext, node: SqlNode, sql: s
     return sql; // the build itself reports what is wrong with the query
   }
   return dequalify(sql, names);
+}
+
+/**
+ * `sql` with only its CTEs that join a `t.*` given dbt's column names (cteRenames). Also for dbt's common types
+ * (common-types.ts), whose probes analyse the SQL before this step: a later `cte.col` of a column ClickHouse names
+ * `t.col` until renamed failed every probe there, so nothing was cast (fivetran/dbt_zendesk's reply-time models).
+ */
+export async function cteDequalifiedSqlAsync(client: WarehouseClient, node: SqlNode, sql: string, signal?: AbortSignal): Promise<string> {
+  if (!cteNeedsDescribe(node, sql)) return sql;
+  const renames = cteRenames(sql);
+  let step = renames.next();
+  while (!step.done) {
+    let names: string[] = [];
+    try {
+      names = (await client.query<{ name: string }>(describe(step.value, node), { signal })).map((r) => String(r.name));
+    } catch (error) {
+      if (signal?.aborted) throw error; // otherwise that CTE stays as written: the build reports what is wrong
+    }
+    step = renames.next(names);
+  }
+  return step.value;
 }
 
 /** Two or more joins, or one and a `t.*` (the right side's star is qualified too). */
