@@ -465,7 +465,8 @@ export class TsdbtProject {
             ...memoKeys,
             identity,
             ids: items.map((i) => i.node.uniqueId),
-            sqls: items.map((i, k) => (fromMemo[k] === undefined ? i.sql : memo!.sqlBytes(fromMemo[k]!))),
+            // The memo's bytes read only when it is written whole (an edit's record holds the nodes compiled again).
+            sqls: items.map((i, k) => (fromMemo[k] === undefined ? i.sql : () => memo!.sqlBytes(fromMemo[k]!))),
             hashes,
             sqlKeys,
             // Read off the nodes compiled now; the memo's own lists for the others (not decoded).
@@ -475,6 +476,7 @@ export class TsdbtProject {
             paths: memoPaths(this.targetDir, paths),
           }
         : undefined,
+      memo,
     );
     return withPaths(items, (k) => paths[k]!);
   }

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TsdbtProject } from '../../../packages/core/src/index.js';
 import { decodedNodes, indexColumnsParsed, tailCellsParsed } from '../../../packages/core/src/manifest/lazy-nodes.js';
-import { deserialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { decodedMemoSqls } from '../../../packages/core/src/compile/compile-memo.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
+import { runCli } from '../../helpers/cli.js';
 
 /*
  * A warm compile of an unchanged project takes the last compile's result (compile/compile-memo.ts):
@@ -18,10 +19,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function project(): string {
+function project(models = 40): string {
   const dir = mkdtempSync(join(tmpdir(), 'tsdbt-memo-'));
   dirs.push(dir);
-  generateProject(40, dir, { jinja: true });
+  generateProject(models, dir, { jinja: true });
   return dir;
 }
 
@@ -219,5 +220,95 @@ describe('warm compile memo', () => {
     const all = await run();
     expect(all.result).toEqual((await run({}, 'cold')).result);
     expect(all.result.map(([id]) => id)).not.toContain('model.proj.e');
+  });
+
+  it("an edited model's compile appends what changed to the memo (its base kept byte for byte); the next compiles read it, as a cold compile", async () => {
+    const dir = project();
+    for (let i = 0; i < 2; i++) await compile(dir);
+    const memoFile = join(dir, 'target', '.tsdbt-compile-memo');
+    const base = readFileSync(memoFile);
+    const model = join(dir, modelPath(dir, 'm_00012'));
+    const text = readFileSync(model, 'utf8');
+    for (const edit of ['one', 'two']) {
+      writeFileSync(model, `${text}\n-- edited ${edit}`);
+      const edited = await compile(dir);
+      expect(edited.sqlsDecoded).toBe(0);
+      const now = readFileSync(memoFile);
+      expect(now.subarray(0, base.length).equals(base)).toBe(true); // appended to, not written again
+      expect(now.length - base.length).toBeLessThan(base.length / 4);
+      expect(edited.result).toEqual((await compile(dir, {}, 'cold')).result);
+      // The memo with its records: the next compile takes it whole, its SQL as the cold compile's.
+      const next = await compile(dir);
+      expect(next.decoded).toBe(0);
+      expect(next.sqlsDecoded).toBe(0);
+      expect(next.result).toEqual(edited.result);
+      expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
+      expect(compiledFile(dir, 'target', 'm_00012')).toMatch(new RegExp(`-- edited ${edit}`));
+    }
+    expect(readFileSync(memoFile).length).toBeGreaterThan(base.length);
+  });
+
+  it('a record appended twice (two commands at once), torn or damaged: the memo is not used, the compile runs in full and writes it whole', async () => {
+    for (const spoil of ['twice', 'torn', 'damaged'] as const) {
+      const dir = project();
+      for (let i = 0; i < 2; i++) await compile(dir);
+      const memoFile = join(dir, 'target', '.tsdbt-compile-memo');
+      const baseLength = readFileSync(memoFile).length;
+      const model = join(dir, modelPath(dir, 'm_00012'));
+      writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- edited`);
+      await compile(dir);
+      const bytes = readFileSync(memoFile);
+      const record = bytes.subarray(baseLength);
+      expect(record.length).toBeGreaterThan(16);
+      const spoilt = spoil === 'twice' ? Buffer.concat([bytes, record]) : spoil === 'torn' ? bytes.subarray(0, bytes.length - 3) : Buffer.from(bytes);
+      if (spoil === 'damaged') spoilt[spoilt.length - 2] ^= 0x20; // inside the record's SQL
+      writeFileSync(memoFile, spoilt);
+      const again = await compile(dir);
+      expect(again.decoded).toBeGreaterThan(0); // compiled, not taken from the memo
+      expect(again.result).toEqual((await compile(dir, {}, 'cold')).result);
+      expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
+      const after = readFileSync(memoFile);
+      expect(after.equals(spoilt)).toBe(false);
+      const next = await compile(dir);
+      expect(next.decoded).toBe(0);
+      expect(next.result).toEqual(again.result);
+    }
+  });
+
+  it('past its records limit the memo is written whole again, and still gives what a cold compile gives', async () => {
+    const dir = project();
+    for (let i = 0; i < 2; i++) await compile(dir);
+    const memoFile = join(dir, 'target', '.tsdbt-compile-memo');
+    const model = join(dir, modelPath(dir, 'm_00012'));
+    const text = readFileSync(model, 'utf8');
+    const sizes: number[] = [];
+    // Edits with a long comment: records grow past a quarter of the base within a few compiles.
+    for (let i = 0; i < 12; i++) {
+      writeFileSync(model, `${text}\n-- ${String(i).repeat(2000)}`);
+      await compile(dir);
+      sizes.push(readFileSync(memoFile).length);
+    }
+    expect(sizes.some((size, i) => i > 0 && size < sizes[i - 1]!)).toBe(true); // written whole at least once
+    expect((await compile(dir)).result).toEqual((await compile(dir, {}, 'cold')).result);
+  });
+
+  it("a cold compile's memo and compiled-file record keep their paths one byte a character (read back by every warm compile)", () => {
+    // The CLI (its bundle through the code cache, the load's threads) on a project large enough for them: some generic
+    // tests' names came out two-byte there, and so the paths joined with them (twice the bytes, 3 MB for 10,000 models).
+    const dir = project(600);
+    const cache = mkdtempSync(join(tmpdir(), 'tsdbt-memo-cc-'));
+    dirs.push(cache);
+    for (let i = 0; i < 2; i++) {
+      rmSync(join(dir, 'target'), { recursive: true, force: true });
+      expect(runCli(['compile', '--project-dir', dir], { cwd: dir, env: { TSDBT_COMPILE_CACHE: cache } }).code).toBe(0);
+    }
+    const memo = readFileSync(join(dir, 'target', '.tsdbt-compile-memo'));
+    const head = deserialize(memo.subarray(12, 12 + memo.readUInt32BE(4))) as { ids: string[]; paths: string };
+    const written = deserialize(readFileSync(join(dir, 'target', 'compiled', '.tsdbt-written'))) as { paths: string };
+    // v8.serialize writes a two-byte string two bytes a character: these are ASCII.
+    const bytes = (text: string) => serialize(text).length - text.length;
+    expect(bytes(head.paths)).toBeLessThan(16);
+    expect(bytes(head.ids.join('\n'))).toBeLessThan(16);
+    expect(bytes(written.paths)).toBeLessThan(16);
   });
 });

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { ProjectError } from '../shared/errors.js';
-import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
-import { crc32 } from 'node:zlib';
 import type { ManifestNode } from '../manifest/nodes.js';
+
+export { decodedMemoSqls, readCompileMemo, writeCompileMemo, type MemoToWrite } from './compile-memo-file.js';
 
 /*
  * A warm `compile` again, compiling only what changed. The compiled SQL is a function of the loaded
@@ -21,8 +18,6 @@ import type { ManifestNode } from '../manifest/nodes.js';
  * identity, --defer/--state/--empty, a node compiled with the warehouse, secrets) compiles as before
  * and forgets the memo.
  */
-
-const MEMO_FILE = '.tsdbt-compile-memo';
 
 /** One compile's result, as saved (each SQL given as its text, or as the bytes a read memo gave: sqlBytes). */
 export interface CompileMemoData {
@@ -54,12 +49,6 @@ export interface CompileMemoData {
 export interface CompileMemo extends CompileMemoData {
   sql(k: number): string;
   sqlBytes(k: number): Uint8Array;
-}
-
-let sqlsDecoded = 0;
-/** How many memo SQL texts were decoded in this process so far (tests check a warm compile decodes none). */
-export function decodedMemoSqls(): number {
-  return sqlsDecoded;
 }
 
 /** A compiled node whose SQL is the memo's `k`th, decoded when first read (an own enumerable property: spreads and JSON see it). */
@@ -98,95 +87,6 @@ export function pathsOfMemo(targetDir: string, memo: CompileMemo): string[] | un
 export function withPaths<T extends object>(items: T[], pathOf: (k: number) => string): (T & { readonly path: string })[] {
   items.forEach((item, k) => ((item as { path?: string }).path = pathOf(k)));
   return items as (T & { readonly path: string })[];
-}
-
-/*
- * The file: the head's CRC-32 and length, the SQL region's CRC-32 (uint32 BE each), the head (v8:
- * the memo without its SQL, and where each SQL's bytes end), then the SQL texts' UTF-8 bytes one
- * after the other. The region is read and checked only when a SQL is first asked for (the file
- * stays open until then, or until the memo is collected): a warm compile of an unchanged project
- * needs none of it, ~10 MB for 10,000 models. The file is replaced whole (rename), never rewritten
- * in place, so an open memo keeps reading the bytes it was written with.
- */
-const FORMAT = 4;
-const HEAD = 12;
-
-/** Closes a memo's file once its SQL region is read or the memo collected (made apart: the closure must not keep the memo alive). */
-function closer(handle: { readonly fd: number; open: boolean }): () => void {
-  return () => {
-    if (!handle.open) return;
-    handle.open = false;
-    closeSync(handle.fd);
-  };
-}
-
-const openMemos = new FinalizationRegistry<() => void>((close) => {
-  try {
-    close();
-  } catch {
-    // already closed
-  }
-});
-
-/** The memo in `targetDir` when it was saved under `key`. */
-export function readCompileMemo(targetDir: string, key: string): CompileMemo | undefined {
-  const file = join(targetDir, MEMO_FILE);
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  let keepOpen = false;
-  try {
-    const size = fstatSync(fd).size;
-    const start = Buffer.alloc(HEAD);
-    if (size < HEAD || readSync(fd, start, 0, HEAD, 0) !== HEAD) return undefined;
-    const headEnd = HEAD + start.readUInt32BE(4);
-    if (headEnd > size) return undefined;
-    const headBytes = Buffer.allocUnsafe(headEnd - HEAD);
-    if (readSync(fd, headBytes, 0, headBytes.length, HEAD) !== headBytes.length || crc32(headBytes) !== start.readUInt32BE(0)) return undefined;
-    const head = deserialize(headBytes) as CompileMemoData & { format: number; sqlEnds: Uint32Array };
-    const n = head.ids.length;
-    const { sqlEnds } = head;
-    const regionLength = size - headEnd;
-    if (head.format !== FORMAT || head.key !== key || !(sqlEnds instanceof Uint32Array) || sqlEnds.length !== n || (n > 0 ? sqlEnds[n - 1] : 0) !== regionLength) return undefined;
-    if (head.hashes.length !== n || head.sqlKeys?.length !== n) return undefined;
-    const close = closer({ fd, open: true });
-    let region: Buffer | undefined;
-    const regionOf = (): Buffer => {
-      if (region) return region;
-      try {
-        const bytes = Buffer.allocUnsafe(regionLength);
-        if (readSync(fd, bytes, 0, regionLength, headEnd) !== regionLength || crc32(bytes) !== start.readUInt32BE(8)) throw new Error('damaged');
-        return (region = bytes);
-      } catch {
-        // Only bit rot gets here (the file is replaced whole, and this one kept open): not trusted, and gone for the next command.
-        rmSync(file, { force: true });
-        throw new ProjectError('compile-memo-corrupt', `The compile memo ${file} is damaged (it has been removed).`, { file, hint: 'Run the command again: it compiles in full.' });
-      } finally {
-        close();
-      }
-    };
-    const sqlBytes = (k: number) => regionOf().subarray(k === 0 ? 0 : sqlEnds[k - 1], sqlEnds[k]);
-    const { format: _format, sqlEnds: _ends, ...data } = head;
-    const memo: CompileMemo = {
-      ...data,
-      sqlBytes,
-      sql: (k) => {
-        sqlsDecoded++;
-        const bytes = sqlBytes(k);
-        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-      },
-    };
-    openMemos.register(memo, close);
-    keepOpen = true;
-    return memo;
-  } catch {
-    return undefined;
-  } finally {
-    if (!keepOpen) closeSync(fd);
-  }
 }
 
 /** The children of each of `ids` (one pass over the nodes: no graph built for a few changed nodes). */
@@ -245,38 +145,4 @@ export function reusableNodes(memo: CompileMemo, changed: ReadonlySet<string>, c
     if (!stale.has(id)) out.set(id, i);
   });
   return out;
-}
-
-/** Saves a compile's result (or, without a key, removes the last one); each SQL as text, or as bytes read from the last memo. */
-export function writeCompileMemo(targetDir: string, memo: (CompileMemoData & { readonly sqls: readonly (string | Uint8Array)[] }) | undefined): void {
-  const file = join(targetDir, MEMO_FILE);
-  try {
-    if (!memo) return rmSync(file, { force: true });
-    const { sqls, ...data } = memo;
-    const parts = sqls.map((s) => (typeof s === 'string' ? Buffer.from(s) : s));
-    const sqlEnds = new Uint32Array(parts.length);
-    let end = 0;
-    parts.forEach((part, k) => (sqlEnds[k] = end += part.length));
-    const head = serialize({ ...data, format: FORMAT, sqlEnds });
-    const start = Buffer.alloc(HEAD);
-    start.writeUInt32BE(crc32(head), 0);
-    start.writeUInt32BE(head.length, 4);
-    start.writeUInt32BE(parts.reduce((crc, part) => crc32(part, crc), 0), 8);
-    // Replaced whole: a command reading the old memo keeps its file.
-    const temp = `${file}.${process.pid}.tmp`;
-    try {
-      writeFileSync(temp, Buffer.concat([start, head, ...parts]));
-      renameSync(temp, file);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw error;
-    }
-  } catch {
-    // only a shortcut for the next compile: without one it compiles in full
-    try {
-      rmSync(file, { force: true });
-    } catch {
-      // nothing more to do
-    }
-  }
 }
