@@ -160,6 +160,29 @@ from (select arrayJoin([('1/5/2024', 1700000000.5), ('12/31/1960', 0)]) as r, r.
     expect(await queryRows(p, `select toTypeName(d) as dt, toTypeName(ts) like 'DateTime64(6%' as tt from ${ip.schema}.parsed_dates limit 1`)).toEqual([{ dt: 'Date32', tt: 1 }]);
   });
 
+  it("date parts as Snowflake and Redshift spell them (date_trunc(month, d), 'mm', date_part(year, d), dayofweek, dayofyear) give their answers", async () => {
+    const { p: ip, project: p } = setup({
+      // 2024-01-07 is a Sunday: Snowflake's, Redshift's and Postgres' day of the week 0, its ISO one 7.
+      'models/parts.sql': `select
+    toString(date_trunc(month, d)) as month_start,
+    toString(DATE_TRUNC('mm', ts)) as month_start_ts,
+    toString(date_trunc('yyyy', d)) as year_start,
+    date_part(year, d) as y,
+    date_part('dayofweek', d) as dow,
+    extract(dayofweekiso from d) as isodow,
+    EXTRACT(DAYOFYEAR FROM ts) as doy,
+    date_part(weekday, ts) as weekday,
+    extract(y from d) as y2,
+    extract(hour from ts) as h
+from (select toDate('2024-01-07') as d, toDateTime('2024-01-07 10:11:12') as ts)`,
+    });
+    expectStatuses(await p.build(), { parts: 'success' });
+    expect(await queryRows(p, `select month_start, month_start_ts, year_start, toInt32(y) as y, toInt32(dow) as dow, toInt32(isodow) as isodow, toInt32(doy) as doy, toInt32(weekday) as weekday, toInt32(y2) as y2, toInt32(h) as h from ${ip.schema}.parts`)).toEqual([
+      // (ClickHouse's date_trunc of a timestamp to a month is a Date, where Postgres and Snowflake keep a timestamp)
+      { month_start: '2024-01-01', month_start_ts: '2024-01-01', year_start: '2024-01-01', y: 2024, dow: 0, isodow: 7, doy: 7, weekday: 0, y2: 2024, h: 10 },
+    ]);
+  });
+
   it("round() of a float tie is away from zero, on the number's decimal text (Postgres' numeric, Snowflake, BigQuery)", async () => {
     const { p: ip, project: p } = setup({
       'models/rounded.sql': `select x, round(x) as r0, round(x, 2) as r2, round(d, 1) as d1

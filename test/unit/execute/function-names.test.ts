@@ -84,4 +84,10 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     // Whether a listing of the server's functions is needed: a call of a name a user function may have (not log, median, stddev…).
     expect([callsUserFunctionName('select nvl(a, 1)'), callsUserFunctionName('select SPLIT_PART(a, 1)'), callsUserFunctionName('select log(10, x), median(x), stddev(x), round(x)'), callsUserFunctionName('select nvl2x(a), mynvl(a), t.nvl(a)'), callsUserFunctionName("select 'nvl(a)' -- every (a, b)\n")]).toEqual([true, true, false, false, false]);
   });
+
+  it("spells Snowflake's and Redshift's date parts as ClickHouse takes them, and leaves the ones it takes as written", () => {
+    expect(warehouseFunctionNames("select date_trunc(month, d), DATE_TRUNC('mm', d), date_trunc('week', d), date_part(year, d), date_part('dayofweek', d), DATEPART('y', d), date_part('year', d), extract(dayofweek from d), EXTRACT(DAYOFYEAR FROM ts), extract(year from d), extract(s, '[0-9]+'), date_part(dow_iso, d) from t")).toBe(
+      "select date_trunc('month', d), DATE_TRUNC('month', d), date_trunc('week', d), date_part('year', d), date_part('dow', d), date_part('year', d), date_part('year', d), extract(dow from d), EXTRACT(doy FROM ts), extract(year from d), extract(s, '[0-9]+'), date_part('isodow', d) from t",
+    );
+  });
 });

@@ -7,6 +7,7 @@ import { toCharExpression } from './date-format.js';
 import { tryCastExpression } from './try-cast.js';
 import { toDateExpression, toTimestampExpression } from './date-parse.js';
 import { withRoundHalfAway } from './round-half-away.js';
+import { DATE_PARTS, extractPart, truncUnit } from './date-parts.js';
 
 /*
  * Functions of the warehouses dbt projects are written for (Postgres, Snowflake, Redshift, DuckDB) that
@@ -59,13 +60,13 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string, user
 
 const NONE: ReadonlySet<string> = new Set();
 
-const NAMES = 'md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace|to_number|to_decimal|to_numeric';
+const NAMES = 'date_trunc|date_part|datepart|extract|md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace|to_number|to_decimal|to_numeric';
 // `OrNull`: empty-aggregates.ts' combinator, added before these run (medianOrNull, stddevOrNull…).
 const CALL = new RegExp(`\\b(${NAMES})(?:OrNull)?\\s*\\(`, 'i');
 /** The names ClickHouse has itself (in any case: log, median, STDDEV…), which no user function can take. */
-const BUILT_IN = /^(?:log|median|stddev|stddev_samp|var_samp|regexp_replace)$/i;
+const BUILT_IN = /^(?:log|median|stddev|stddev_samp|var_samp|regexp_replace|date_trunc|date_part|datepart|extract)$/i;
 /** A call of a rewritten name a warehouse's own function may have (whether user-functions.ts must list them). */
-const USER_NAMED_CALL = new RegExp(`(?<![\\w$.\`"])(?!(?:log|median|stddev|stddev_samp|var_samp|regexp_replace)\\s*\\()(${NAMES})\\s*\\(`, 'i');
+const USER_NAMED_CALL = new RegExp(`(?<![\\w$.\`"])(?!(?:log|median|stddev|stddev_samp|var_samp|regexp_replace|date_trunc|date_part|datepart|extract)\\s*\\()(${NAMES})\\s*\\(`, 'i');
 
 /** Whether `sql` calls a name a rewrite here would take and a user function could have (not in a comment or string). */
 export function callsUserFunctionName(sql: string): boolean {
@@ -120,6 +121,24 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       const part = args.length === 3 ? /^\s*'(\w+)'\s*$/.exec(sql.slice(args[0]!.start, args[0]!.end)) : null;
       const unit = part ? DATE_PARTS[part[1]!.toLowerCase()] : undefined;
       return unit ? { at: args[0]!.start, end: args[0]!.end, text: unit } : undefined;
+    }
+    case 'date_trunc': {
+      // Snowflake's date_trunc(month, d) / date_trunc('mm', d): the unit as ClickHouse's date_trunc takes it.
+      const unit = args.length === 2 ? truncUnit(sql.slice(args[0]!.start, args[0]!.end)) : undefined;
+      return unit ? { at: args[0]!.start, end: args[0]!.end, text: unit } : undefined;
+    }
+    case 'date_part':
+    case 'datepart': {
+      // date_part(year, d) / date_part('dayofweek', d): a part ClickHouse's parser reads.
+      const m = args.length === 2 ? /^\s*(?:'(\w+)'|([A-Za-z_]\w*))\s*$/.exec(sql.slice(args[0]!.start, args[0]!.end)) : null;
+      const part = m ? (m[2] !== undefined ? (extractPart(m[2]) ?? m[2].toLowerCase()) : extractPart(m[1]!)) : undefined;
+      return part ? { at, end: args[0]!.end, text: `date_part('${part}'` } : undefined;
+    }
+    case 'extract': {
+      // EXTRACT(dayofweek FROM d): a part ClickHouse's parser reads (ClickHouse's own extract(s, pattern) has two arguments).
+      const m = args.length === 1 ? /^(\s*)([A-Za-z_]\w*)(\s+from\b)/i.exec(code.slice(args[0]!.start, args[0]!.end)) : null;
+      const part = m ? extractPart(m[2]!) : undefined;
+      return part && m ? { at: args[0]!.start + m[1]!.length, end: args[0]!.start + m[1]!.length + m[2]!.length, text: part } : undefined;
     }
     case 'to_char':
     case 'to_varchar': {
@@ -255,20 +274,6 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
   }
   return undefined;
 }
-
-/** Snowflake's and Redshift's date part names and abbreviations, as ClickHouse's dateadd spells them. */
-const DATE_PARTS: Record<string, string> = Object.fromEntries(
-  Object.entries({
-    year: ['year', 'years', 'y', 'yy', 'yyyy', 'yr', 'yrs'],
-    quarter: ['quarter', 'quarters', 'q', 'qtr', 'qtrs'],
-    month: ['month', 'months', 'mm', 'mon', 'mons'],
-    week: ['week', 'weeks', 'w', 'wk', 'woy'],
-    day: ['day', 'days', 'd', 'dd'],
-    hour: ['hour', 'hours', 'h', 'hh', 'hr', 'hrs'],
-    minute: ['minute', 'minutes', 'mi', 'min', 'mins'],
-    second: ['second', 'seconds', 's', 'sec', 'secs'],
-  }).flatMap(([unit, names]) => names.map((n) => [n, unit])),
-);
 
 /** The parenthesis depth at `at` counted from `from` (blanked code). */
 function depthAt(code: string, from: number, at: number): number {
