@@ -15,6 +15,10 @@ export function packageRelativePaths(manifest: Manifest): (pkg: string, path: st
  * One node in dbt's manifest v12 shape (the fields tools read): what target/manifest.json holds and
  * what templates see in `graph.nodes` / `graph.sources`.
  */
+
+/** The resources dbt writes a patch_path for (its ParsedNode's). */
+const PATCHED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test', 'function']);
+
 export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path): Record<string, unknown> {
   if (isSemanticNode(node)) return semanticDict(node, inPackage);
   const base: Record<string, unknown> = {
@@ -43,6 +47,11 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     group: typeof node.config.group === 'string' ? node.config.group : null,
   };
   if (node.unrenderedConfig) base.unrendered_config = node.unrenderedConfig;
+  // dbt's ParsedNode.patch_path: the schema YAML file that describes it (`test://models/schema.yml`), else None.
+  if (PATCHED.has(node.resourceType)) {
+    const patchPath = (node as { patchPath?: string }).patchPath;
+    base.patch_path = patchPath ? `${node.packageName}://${inPackage(node.packageName, patchPath)}` : null;
+  }
   if (node.resourceType === 'unit_test') {
     // dbt's UnitTestDefinition: the tested model, fixtures as written (rows normalised), overrides.
     const fixture = (f: UnitTestRows) => ({ format: f.format, rows: f.format === 'sql' ? (f.sql ?? null) : (f.rows ?? []), fixture: f.fixtureFile ?? null });

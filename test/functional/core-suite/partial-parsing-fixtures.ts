@@ -1,0 +1,23 @@
+/** dbt-core tests/functional/partial_parsing/fixtures.py (the files TestModels writes), as written there. */
+export const model_one_sql = "\nselect 1 as fun\n\n";
+export const model_two_sql = "\nselect 1 as notfun\n\n";
+export const models_schema1_yml = "\n\nmodels:\n    - name: model_one\n      description: \"The first model\"\n\n";
+export const models_schema2_yml = "\n\nmodels:\n    - name: model_one\n      description: \"The first model\"\n    - name: model_three\n      description: \"The third model\"\n      columns:\n        - name: id\n          data_tests:\n            - unique\n\n";
+export const model_three_sql = "\n{{ config(materialized='table') }}\n\nwith source_data as (\n\n    select 1 as id\n    union all\n    select null as id\n\n)\n\nselect *\nfrom source_data\n\n";
+export const model_three_modified_sql = "\n{{ config(materialized='table') }}\n\nwith source_data as (\n\n    {#- This is model three #}\n\n    select 1 as id\n    union all\n    select null as id\n\n)\n\nselect *\nfrom source_data\n\n";
+export const models_schema2b_yml = "\n\nmodels:\n    - name: model_one\n      description: \"The first model\"\n    - name: model_three\n      description: \"The third model\"\n      columns:\n        - name: id\n          data_tests:\n            - not_null\n\n";
+export const model_four1_sql = "\nselect * from {{ ref('model_three') }}\n\n";
+export const model_four2_sql = "\nselect fun from {{ ref('model_one') }}\n\n";
+export const models_schema4_yml = "\n\nmodels:\n    - name: model_one\n      description: \"The first model\"\n    - name: model_three\n      description: \"The third model\"\n      config:\n        enabled: false\n      columns:\n        - name: id\n          data_tests:\n            - unique\n\n";
+export const models_schema4b_yml = "\n\nmodels:\n    - name: model_one\n      description: \"The first model\"\n    - name: model_three\n      description: \"The third model\"\n      config:\n        enabled: true\n      columns:\n        - name: id\n          data_tests:\n            - unique\n\n";
+export const my_macro_sql = "\n{% macro do_something(foo2, bar2) %}\n\n    select\n        '{{ foo2 }}' as foo2,\n        '{{ bar2 }}' as bar2\n\n{% endmacro %}\n\n";
+export const my_macro2_sql = "\n{% macro do_something(foo2, bar2) %}\n\n    select\n        'foo' as foo2,\n        'var' as bar2\n\n{% endmacro %}\n\n";
+export const models_schema3_yml = "\n\nmodels:\n    - name: model_one\n      description: \"The first model\"\n    - name: model_three\n      description: \"The third model\"\n      data_tests:\n          - unique\nmacros:\n    - name: do_something\n      description: \"This is a test macro\"\n\n";
+export const macros_yml = "\nmacros:\n    - name: do_something\n      description: \"This is a test macro\"\n\n";
+export const macros_schema1_yml = "\nmacros:\n  - name: foo\n    description: Lorem.\n  - name: bar\n    description: Lorem.\n";
+export const macros_sql = "\n{% macro foo() %}\n    foo\n{% endmacro %}\n\n{% macro bar() %}\n    bar\n{% endmacro %}\n";
+export const macros_schema2_yml = "\nmacros:\n  - name: foo\n    description: Lorem.\n  - name: bar\n    description: Lorem ipsum.\n";
+export const empty_schema_yml = "\n\n";
+export const empty_schema_with_version_yml = "\n\n";
+export const model_three_disabled_sql = "\n{{ config(materialized='table', enabled=False) }}\n\nwith source_data as (\n\n    select 1 as id\n    union all\n    select null as id\n\n)\n\nselect *\nfrom source_data\n\n";
+export const model_three_disabled2_sql = "\n- Disabled model\n{{ config(materialized='table', enabled=False) }}\n\nwith source_data as (\n\n    select 1 as id\n    union all\n    select null as id\n\n)\n\nselect *\nfrom source_data\n\n";
