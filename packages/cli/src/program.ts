@@ -157,6 +157,10 @@ export async function buildProgram(io: Io, options: { readonly only?: string } =
 
   const { registerServeCommand } = await import('./commands/serve-command.js');
   registerServeCommand(program, withGlobals, action, io);
+  // The resident process (resident/): its code loads only for `tsdbt daemon` itself.
+  withGlobals(program.command('daemon').description("keep the project loaded and its embedded warehouse open: the project's tsdbt commands then run in this process (until Ctrl-C)"))
+    .option('--stop', 'stop the resident process of the project')
+    .action(action(async (flags: GlobalFlags & { stop?: boolean }) => (await import('./commands/daemon-command.js')).daemonCommand(flags, io)));
 
   return { program, exitCode: () => exitCode };
 }

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
  * before the program is built (cli.ts): the first argument that names a command is the command.
  */
 const WAREHOUSE_COMMANDS = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'show', 'run-operation', 'retry', 'clone', 'watch']);
-const OTHER_COMMANDS = new Set(['compile', 'ls', 'list', 'parse', 'clean', 'debug', 'validate', 'lineage', 'docs', 'deps', 'init', 'serve', 'source', 'freshness', 'help']);
+const OTHER_COMMANDS = new Set(['compile', 'ls', 'list', 'parse', 'clean', 'debug', 'validate', 'lineage', 'docs', 'deps', 'init', 'serve', 'daemon', 'source', 'freshness', 'help']);
 
 /** The command named on the raw command line (the first argument that names one). */
 export function commandOf(argv: readonly string[]): string | undefined {

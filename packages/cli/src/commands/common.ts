@@ -82,6 +82,8 @@ export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   readonly isTty: boolean;
+  /** The width of the terminal stdout writes to (undefined when none: 120 for tables). */
+  readonly columns?: number;
 }
 
 /** The YAML parser, loaded when --vars or --args is given (most commands never need it: start-up time). */
@@ -142,7 +144,7 @@ export function printerFor(flags: GlobalFlags, io: Io): (e: RunEvent) => void {
 export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptions> = {}, quiet = false): TsdbtProject {
   // Quiet commands (show, ls, compile…) keep stdout for their output: warnings go to stderr.
   const printer = printerFor(flags, quiet ? { ...io, out: io.err } : io);
-  return TsdbtProject.open({
+  const project = TsdbtProject.open({
     projectDir: flags.projectDir,
     profilesDir: flags.profilesDir,
     profile: flags.profile,
@@ -161,6 +163,15 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
     logStatements: !quiet && outputSettings(flags, io).level === 'debug',
     ...extra,
   });
+  projectOpened?.(project);
+  return project;
+}
+
+/** A resident process's check of each project its command opens (resident/daemon.ts: its warehouse is the one it holds). */
+let projectOpened: ((project: TsdbtProject) => void) | undefined;
+
+export function setProjectOpened(check: ((project: TsdbtProject) => void) | undefined): void {
+  projectOpened = check;
 }
 
 export function selection(flags: SelectFlags) {
@@ -173,12 +184,20 @@ export function selection(flags: SelectFlags) {
   };
 }
 
+/** A resident process's own source of interrupts for the command it runs (resident/daemon.ts), instead of this process's signals. */
+let commandInterrupts: (() => AbortSignal) | undefined;
+
+export function setCommandInterrupts(source: (() => AbortSignal) | undefined): void {
+  commandInterrupts = source;
+}
+
 /**
  * Ctrl-C, SIGTERM and a closed stdout (`tsdbt build | head -3`) stop a run cleanly, alike: the
  * signal cancels running statements, temporaries are dropped, artifacts written, exit 2. A second
  * Ctrl-C or SIGTERM exits at once (130 / 143).
  */
 export function interruptSignal(): AbortSignal {
+  if (commandInterrupts) return commandInterrupts();
   const controller = new AbortController();
   let count = 0;
   const stop = (exitCode: number) => () => {

@@ -95,7 +95,7 @@ export async function showCommand(flags: GlobalFlags & { select?: string[]; inli
   try {
     const previews = await project.previews({ select: flags.select?.join(' '), inline: flags.inline, inlineDirect: flags.inlineDirect, limit });
     // --printer-width, else the terminal's width (120 when not a terminal)
-    const width = flags.printerWidth ? outputSettings(flags, io).width : process.stdout.columns || 120;
+    const width = flags.printerWidth ? outputSettings(flags, io).width : io.columns || 120;
     for (const { node, rows } of previews) {
       if (flags.output === 'json') io.out(JSON.stringify(node === undefined ? { show: rows } : { node, show: rows }, null, 2));
       else if (flags.quiet) io.out(formatTable(rows, { width }));

@@ -31,7 +31,7 @@ export async function runCommand(verb: 'run' | 'test' | 'build' | 'seed' | 'snap
     if (verb === 'seed' && (flags as { show?: boolean }).show)
       for (const r of result.results.filter((x) => x.status === 'success')) {
         io.out(`Random sample of table: ${r.node.relation.schema}.${r.node.relation.identifier}`);
-        io.out(formatTable(await project.show({ inline: `select * from ${'`'}${r.node.relation.schema}${'`'}.${'`'}${r.node.relation.identifier}${'`'}`, limit: 5 }), { width: process.stdout.columns || 120 }));
+        io.out(formatTable(await project.show({ inline: `select * from ${'`'}${r.node.relation.schema}${'`'}.${'`'}${r.node.relation.identifier}${'`'}`, limit: 5 }), { width: io.columns || 120 }));
       }
     return exitCodeOf(result);
   } finally {

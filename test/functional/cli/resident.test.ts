@@ -1,0 +1,184 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli, type CliRun } from '../../helpers/cli.js';
+import { freshTempPath, inlineProject } from '../../helpers/inline-project.js';
+
+/*
+ * `tsdbt daemon`: the project's commands run in the resident process, with the output and exit code
+ * of the same command run in its own process (TSDBT_RESIDENT=0), byte for byte but for times.
+ * The resident's files live in a folder of this test file (TSDBT_RESIDENT_DIR).
+ */
+const residentDir = mkdtempSync(join(tmpdir(), 'tsdbt-resident-test-'));
+const warehouse = freshTempPath('tsdbt-resident-warehouse');
+const other = freshTempPath('tsdbt-resident-other');
+const env = { TSDBT_RESIDENT_DIR: residentDir, NO_COLOR: '1' };
+
+const p = inlineProject({
+  'models/a.sql': "{{ config(materialized='table') }}\nselect number as n from numbers(5)",
+  'models/b.sql': "select n * 2 as m from {{ ref('a') }}",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: b\n    columns:\n      - name: m\n        tests: [not_null, unique]\n',
+  'models/slow.sql': "{{ config(materialized='table', tags=['slow']) }}\nselect number, sleepEachRow(0.1) as s from numbers(60) settings max_block_size = 1",
+});
+p.write({
+  'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${warehouse}\n      schema: ${p.schema}\n      threads: 2\n    other:\n      type: chdb\n      path: ${other}\n      schema: ${p.schema}\n      threads: 2\n`,
+});
+
+let daemon: ChildProcess;
+let log = '';
+
+/** The daemon's log since `from`, once it holds `expected` or after 5 s (its pipe is read between the test's synchronous runs). */
+async function logSince(from: number, expected?: string | RegExp): Promise<string> {
+  const holds = () => (expected === undefined ? false : typeof expected === 'string' ? log.slice(from).includes(expected) : expected.test(log.slice(from)));
+  for (let i = 0; i < 100 && !holds(); i++) await new Promise((r) => setTimeout(r, 50));
+  return log.slice(from);
+}
+
+function cli(args: readonly string[], extra: NodeJS.ProcessEnv = {}): CliRun {
+  return runCli(args, { cwd: p.dir, env: { ...env, ...extra } });
+}
+
+/** Times and durations aside, as two runs of the same command differ. */
+const steady = (text: string) => text.replace(/^\d\d:\d\d:\d\d {2}/gm, 'T  ').replace(/\d+(\.\d+)?s\b/g, 'Ns');
+
+beforeAll(async () => {
+  daemon = spawn(process.execPath, [CLI, 'daemon', '--project-dir', p.dir], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  daemon.stdout!.on('data', (d) => (log += String(d)));
+  daemon.stderr!.on('data', (d) => (log += String(d)));
+  await new Promise<void>((done, fail) => {
+    const timer = setInterval(() => {
+      if (log.includes('Resident process')) {
+        clearInterval(timer);
+        done();
+      } else if (daemon.exitCode !== null) {
+        clearInterval(timer);
+        fail(new Error(`daemon ended: ${log}`));
+      }
+    }, 50);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (daemon.exitCode === null && daemon.signalCode === null) {
+    daemon.kill('SIGTERM');
+    await new Promise((done) => daemon.once('exit', done));
+  }
+  p.cleanup();
+  rmSync(residentDir, { recursive: true, force: true });
+});
+
+describe('tsdbt daemon', () => {
+  it('runs commands with the same output and exit code as in their own process, failing ones included', async () => {
+    // Builds first (the relations exist for the rest), then the same command lines both ways.
+    expect(cli(['build', '--exclude', 'tag:slow']).code).toBe(0);
+    p.write({ 'models/broken.sql': 'select no_such_column from {{ ref(\'a\') }}' });
+    const lines: string[][] = [
+      ['ls'],
+      ['ls', '--output', 'json', '--resource-type', 'model'],
+      ['compile', '--select', 'b'],
+      ['run', '--select', 'a', 'b'],
+      ['run', '--select', 'broken'],
+      ['test', '--select', 'b'],
+      ['show', '--select', 'b', '--limit', '3'],
+      ['run', '--threads', 'abc'],
+      ['ls', '--no-such-flag'],
+      ['run', '--help'],
+      ['run', '--select', 'nothing_matches'],
+    ];
+    for (const args of lines) {
+      const from = log.length;
+      const resident = cli(args);
+      const here = cli(args, { TSDBT_RESIDENT: '0' });
+      expect({ args, code: resident.code, stdout: steady(resident.stdout), stderr: steady(resident.stderr) }).toEqual({ args, code: here.code, stdout: steady(here.stdout), stderr: steady(here.stderr) });
+      // It ran in the resident process (its log names each command it ran).
+      const ran = new RegExp(`  ${args[0]}: exit ${resident.code} `);
+      expect(await logSince(from, ran)).toMatch(ran);
+    }
+    expect(cli(['run', '--select', 'broken']).code).toBe(1);
+    expect(cli(['run', '--threads', 'abc']).code).toBe(2);
+    p.remove('models/broken.sql');
+    // A project that does not load: exit 2 with the same message.
+    p.write({ 'models/bad.yml': 'models: [\n' });
+    const bad = cli(['ls']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(cli(['ls'], { TSDBT_RESIDENT: '0' }).stderr);
+    p.remove('models/bad.yml');
+  }, 300_000);
+
+  it('sees an edited file on the next command', async () => {
+    expect(cli(['compile', '--select', 'b', '--quiet']).stdout).toContain('n * 2');
+    p.write({ 'models/b.sql': "select n * 3 as m from {{ ref('a') }}" });
+    const from = log.length;
+    expect(cli(['compile', '--select', 'b', '--quiet']).stdout).toContain('n * 3');
+    expect(await logSince(from, 'compile: exit 0')).toContain('compile: exit 0');
+  }, 120_000);
+
+  it('stops a run on Ctrl-C as in-process (exit 2, nothing left half-built) and takes the next command', async () => {
+    const from = log.length;
+    const child = spawn(process.execPath, [CLI, 'run', '--select', 'slow', '--threads', '1'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      if (out.includes('START sql table model') && !child.killed) setTimeout(() => child.kill('SIGINT'), 500);
+    });
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(code).toBe(2);
+    expect(out).toContain('The run was stopped before it finished.');
+    const left = cli(['show', '--inline', `select count() as n from system.tables where database = '${p.schema}' and (name like '%tsdbt_tmp%' or name = 'slow')`, '--output', 'json']);
+    expect(left.code).toBe(0);
+    expect(JSON.parse(left.stdout).show).toEqual([{ n: '0' }]);
+    expect(await logSince(from, / {2}run: exit 2 /)).toMatch(/ {2}run: exit 2 /);
+  }, 120_000);
+
+  it('runs one writing command at a time: a second one waits for the first', async () => {
+    const first = spawn(process.execPath, [CLI, 'run', '--select', 'slow', '--threads', '1'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let firstOut = '';
+    first.stdout!.on('data', (d) => (firstOut += String(d)));
+    await new Promise<void>((done) => {
+      const timer = setInterval(() => firstOut.includes('START sql table model') && (clearInterval(timer), done()), 50);
+    });
+    const second = spawn(process.execPath, [CLI, 'run', '--select', 'a'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let secondOut = '';
+    second.stdout!.on('data', (d) => (secondOut += String(d)));
+    const [c1, c2] = await Promise.all([first, second].map((c) => new Promise<number | null>((done) => c.on('exit', (x) => done(x)))));
+    expect([c1, c2]).toEqual([0, 0]);
+    // The second started its model after the first finished.
+    const firstEnd = /(\d\d:\d\d:\d\d) {2}Done\./.exec(firstOut)![1]!;
+    const secondStart = /(\d\d:\d\d:\d\d) {2}1 of 1 START/.exec(secondOut)![1]!;
+    expect(secondStart >= firstEnd).toBe(true);
+    const after = await logSince(log.lastIndexOf('  run: exit 2'), /run: exit 0[^]*run: exit 0/);
+    expect(after).toMatch(/run: exit 0[^]*run: exit 0/);
+  }, 180_000);
+
+  it('leaves a command on another warehouse or of another build to its own process', async () => {
+    let from = log.length;
+    // --target other: another chdb directory than the one held.
+    const elsewhere = cli(['run', '--select', 'a', '--target', 'other']);
+    expect(elsewhere.code).toBe(0);
+    expect(await logSince(from, "run: ran in the client's process")).toContain("run: ran in the client's process");
+    // Another build: the info file names another version.
+    from = log.length;
+    const dir = join(residentDir, `tsdbt-resident-${process.getuid!()}`);
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
+    const info = readFileSync(file, 'utf8');
+    writeFileSync(file, info.replace(/"version": "[^"]*"/, '"version": "v0 other build"'), { mode: 0o600 });
+    try {
+      expect(cli(['ls']).code).toBe(0);
+      expect(await logSince(from)).toBe('');
+    } finally {
+      writeFileSync(file, info, { mode: 0o600 });
+    }
+    expect(cli(['ls']).code).toBe(0);
+    expect(await logSince(from, 'ls: exit 0')).toContain('ls: exit 0');
+  }, 180_000);
+
+  it('a resident process killed without a word: commands run in their own process again', async () => {
+    daemon.kill('SIGKILL');
+    await new Promise((done) => daemon.once('exit', done));
+    const run = cli(['run', '--select', 'a']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Done. PASS=1');
+  }, 120_000);
+});
