@@ -183,6 +183,38 @@ from (select toDate('2024-01-07') as d, toDateTime('2024-01-07 10:11:12') as ts)
     ]);
   });
 
+  it("Snowflake's decode, try_to_number, try_to_double, add_months, to_timestamp_ntz, getdate, sysdate, uuid_string and Postgres' btrim, string_to_array, div, gen_random_uuid build with their answers", async () => {
+    const { p: ip, project: p } = setup({
+      'models/more.sql': `select
+    k,
+    decode(k, 1, 'one', 2, 'two', NULL, 'none', 'many') as k_name,
+    decode(k, 1, 'one') as one_or_null,
+    toString(try_to_number(s)) as n,
+    toString(try_to_decimal(s, 10, 2)) as n2,
+    try_to_double(s) as f,
+    toString(add_months(d, 1)) as next_month,
+    toString(to_timestamp_ntz('2024-01-07 10:11:12')) as ts,
+    dateDiff('minute', getdate(), sysdate()) < 1 as clocks,
+    btrim('  a  ') as trimmed,
+    btrim('xxaxx', 'x') as trimmed_x,
+    string_to_array('a,b,c', ',') as parts,
+    div(-7, 2) as quotient,
+    length(toString(gen_random_uuid())) + length(uuid_string()) as uuid_lengths
+from (select arrayJoin([1, 2, 3, NULL]) as k, arrayJoin(['12.345']) as s, arrayJoin([toDate('2024-02-29')]) as d
+      union all select 4, 'abc', toDate('2024-01-15'))`,
+    });
+    expectStatuses(await p.build(), { more: 'success' });
+    const rows = await queryRows<Record<string, unknown>>(p, `select k, k_name, one_or_null, n, n2, f, next_month, ts, toBool(clocks) as clocks, trimmed, trimmed_x, parts, toInt32(quotient) as quotient, toInt32(uuid_lengths) as uuid_lengths from ${ip.schema}.more order by k nulls last`);
+    const same = { ts: '2024-01-07 10:11:12.000000', clocks: true, trimmed: 'a', trimmed_x: 'a', parts: ['a', 'b', 'c'], quotient: -3, uuid_lengths: 72 };
+    expect(rows).toEqual([
+      { k: 1, k_name: 'one', one_or_null: 'one', n: '12', n2: '12.35', f: 12.345, next_month: '2024-03-31', ...same },
+      { k: 2, k_name: 'two', one_or_null: null, n: '12', n2: '12.35', f: 12.345, next_month: '2024-03-31', ...same },
+      { k: 3, k_name: 'many', one_or_null: null, n: '12', n2: '12.35', f: 12.345, next_month: '2024-03-31', ...same },
+      { k: 4, k_name: 'many', one_or_null: null, n: null, n2: null, f: null, next_month: '2024-02-15', ...same },
+      { k: null, k_name: 'none', one_or_null: null, n: '12', n2: '12.35', f: 12.345, next_month: '2024-03-31', ...same },
+    ]);
+  });
+
   it("round() of a float tie is away from zero, on the number's decimal text (Postgres' numeric, Snowflake, BigQuery)", async () => {
     const { p: ip, project: p } = setup({
       'models/rounded.sql': `select x, round(x) as r0, round(x, 2) as r2, round(d, 1) as d1

@@ -90,4 +90,10 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
       "select date_trunc('month', d), DATE_TRUNC('month', d), date_trunc('week', d), date_part('year', d), date_part('dow', d), date_part('year', d), date_part('year', d), extract(dow from d), EXTRACT(doy FROM ts), extract(year from d), extract(s, '[0-9]+'), date_part('isodow', d) from t",
     );
   });
+
+  it("writes Snowflake's decode with a NULL-matching search, and leaves Postgres' two-argument decode alone", () => {
+    expect(warehouseFunctionNames("select decode(k, 1, 'one', NULL, 'none', 'many'), decode(k, 1, 'one'), decode(b, 'base64') from t")).toBe(
+      "select multiIf(((k) = (1) OR ((k) IS NULL AND (1) IS NULL)), 'one', ((k) = (NULL) OR ((k) IS NULL AND (NULL) IS NULL)), 'none', 'many'), multiIf(((k) = (1) OR ((k) IS NULL AND (1) IS NULL)), 'one', NULL), decode(b, 'base64') from t",
+    );
+  });
 });

@@ -46,6 +46,9 @@ import { DATE_PARTS, extractPart, truncUnit } from './date-parts.js';
  * - Snowflake's zeroifnull, nullifzero, div0, div0null, nvl2, contains, startswith/endswith, date_from_parts (and
  *   Postgres' make_date), charindex, array_size, square, to_number/to_decimal(x[, p[, s]]) (a CAST, rounded by
  *   cast-rounding.ts); regexp_replace(s, p, r, 'g'|'i'|'gi') with Postgres' flags;
+ * - Snowflake's to_timestamp_ntz/_ltz/_tz (as to_timestamp), getdate(), sysdate(), decode(x, search, result, …), try_to_number/
+ *   try_to_decimal/try_to_numeric/try_to_double, add_months (month ends kept); Postgres' btrim, string_to_array, div,
+ *   gen_random_uuid; Snowflake's uuid_string();
  * - round(x[, n]) of a float: a tie away from zero, as dbt's warehouses round (round-half-away.ts).
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls; nor is a
  * call of a function the warehouse has under that very name (`userFunctions`: a project's own UDF, user-functions.ts).
@@ -60,7 +63,7 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string, user
 
 const NONE: ReadonlySet<string> = new Set();
 
-const NAMES = 'date_trunc|date_part|datepart|extract|md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace|to_number|to_decimal|to_numeric';
+const NAMES = 'date_trunc|date_part|datepart|extract|md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|to_timestamp_ntz|to_timestamp_ltz|to_timestamp_tz|getdate|sysdate|decode|try_to_number|try_to_decimal|try_to_numeric|try_to_double|add_months|btrim|string_to_array|div|gen_random_uuid|uuid_string|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace|to_number|to_decimal|to_numeric';
 // `OrNull`: empty-aggregates.ts' combinator, added before these run (medianOrNull, stddevOrNull…).
 const CALL = new RegExp(`\\b(${NAMES})(?:OrNull)?\\s*\\(`, 'i');
 /** The names ClickHouse has itself (in any case: log, median, STDDEV…), which no user function can take. */
@@ -154,11 +157,59 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       return e ? { at, end: close + 1, text: e } : undefined;
     }
     case 'to_date':
-    case 'to_timestamp': {
+    case 'to_timestamp':
+    case 'to_timestamp_ntz':
+    case 'to_timestamp_ltz':
+    case 'to_timestamp_tz': {
       const all = args.map((_, k) => text(k));
       const e = name.toLowerCase() === 'to_date' ? toDateExpression(all) : toTimestampExpression(all);
       return e ? { at, end: close + 1, text: e } : undefined;
     }
+    // Snowflake's and Redshift's clock: the current timestamp (sysdate's in UTC).
+    case 'getdate':
+      return args.length === 0 ? { at, end: close + 1, text: 'now()' } : undefined;
+    case 'sysdate':
+      return args.length === 0 ? { at, end: close + 1, text: "now('UTC')" } : undefined;
+    case 'decode': {
+      // Snowflake's, Redshift's and Oracle's decode(x, search, result, …[, default]): a NULL search matches a NULL x.
+      // (Postgres' decode(text, format) has two arguments: left alone.)
+      if (args.length < 3) return undefined;
+      const x = text(0);
+      const pairs: string[] = [];
+      for (let k = 1; k + 1 < args.length; k += 2) pairs.push(`((${x}) = (${text(k)}) OR ((${x}) IS NULL AND (${text(k)}) IS NULL)), ${text(k + 1)}`);
+      return { at, end: close + 1, text: `multiIf(${pairs.join(', ')}, ${args.length % 2 === 0 ? text(args.length - 1) : 'NULL'})` };
+    }
+    case 'try_to_number':
+    case 'try_to_decimal':
+    case 'try_to_numeric': {
+      // Snowflake's: NULL where the text is no NUMBER(p, s) (38, 0 by default), rounded at the scale (try-cast.ts).
+      const digits = args.slice(1).map((_, k) => text(k + 1));
+      if (args.length < 1 || args.length > 3 || digits.some((d) => !/^\d+$/.test(d))) return undefined;
+      const e = tryCastExpression(text(0), `numeric(${digits[0] ?? '38'}, ${digits[1] ?? '0'})`);
+      return e ? { at, end: close + 1, text: e } : undefined;
+    }
+    case 'try_to_double': {
+      const e = args.length === 1 ? tryCastExpression(text(0), 'double') : undefined;
+      return e ? { at, end: close + 1, text: e } : undefined;
+    }
+    case 'add_months': {
+      // Snowflake's, Redshift's and Oracle's: from a month's last day, the last day of the month reached (2024-02-29 + 1 = 03-31).
+      if (args.length !== 2) return undefined;
+      const moved = `addMonths(${text(0)}, ${text(1)})`;
+      return { at, end: close + 1, text: `if(toDate(${text(0)}) = toLastDayOfMonth(${text(0)}), addDays(${moved}, dateDiff('day', toDate(${moved}), toLastDayOfMonth(${moved}))), ${moved})` };
+    }
+    // Postgres' btrim(s[, characters]), string_to_array(s, delimiter), div(a, b) (the quotient toward zero), gen_random_uuid();
+    // Snowflake's uuid_string().
+    case 'btrim':
+      return args.length === 1 || args.length === 2 ? { at, end: open, text: 'trimBoth' } : undefined;
+    case 'string_to_array':
+      return args.length === 2 ? { at, end: close + 1, text: `splitByString(${text(1)}, ${text(0)})` } : undefined;
+    case 'div':
+      return args.length === 2 ? { at, end: open, text: 'intDiv' } : undefined;
+    case 'gen_random_uuid':
+      return args.length === 0 ? { at, end: close + 1, text: 'generateUUIDv4()' } : undefined;
+    case 'uuid_string':
+      return args.length === 0 ? { at, end: close + 1, text: 'toString(generateUUIDv4())' } : undefined;
     // Snowflake's (and Oracle's, SQL Server's, Postgres') small helpers, the same answers (NULL in, NULL out).
     case 'zeroifnull':
       return args.length === 1 ? { at, end: close + 1, text: `coalesce(${text(0)}, 0)` } : undefined;
