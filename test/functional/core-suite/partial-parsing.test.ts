@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 import * as f from './partial-parsing-fixtures.js';
@@ -173,4 +175,115 @@ describe('partial parsing (partial_parsing/test_partial_parsing.py)', () => {
     expect(m.nodes['model.test.model_three']).toBeDefined();
     expect(m.disabled['model.test.model_three']).toBeUndefined();
   });
+
+  it('TestSources: test_pp_sources', async () => {
+    const p = dbtProject({ models: { 'model_one.sql': f.model_one_sql } });
+    const run = async (args: string[], expectPass: boolean | null = true) => (await p.dbt(['--partial-parse', ...args], { expectPass })).results;
+    const manifest = () => p.readJson('target/manifest.json');
+    const rm = (path: string) => p.remove(path);
+    const write = (path: string, text: string) => p.write({ [path]: text });
+
+    write('seeds/raw_customers.csv', f.raw_customers_csv);
+    write('macros/tests.sql', f.sources_tests1_sql);
+    expect(await run(['run'])).toHaveLength(1);
+
+    // Partial parse running 'seed'
+    await run(['seed']);
+    expect(manifest().nodes['seed.test.raw_customers']).toBeDefined();
+
+    // Add another seed file
+    write('seeds/more_customers.csv', f.raw_customers_csv);
+    await run(['run']);
+    expect(manifest().nodes['seed.test.more_customers']).toBeDefined();
+
+    // Remove seed file and add a schema files with a source referring to raw_customers
+    rm('seeds/more_customers.csv');
+    write('models/sources.yml', f.schema_sources1_yml);
+    await run(['run']);
+    expect(Object.keys(manifest().sources)).toHaveLength(1);
+    expect(manifest().nodes['seed.test.more_customers']).toBeUndefined();
+
+    // add a model referring to raw_customers source
+    write('models/customers.sql', f.customers_sql);
+    expect(await run(['run'])).toHaveLength(2);
+
+    // remove sources schema file: the model's source is gone
+    rm('models/sources.yml');
+    await run(['run'], false);
+
+    // put back sources and add an exposures file
+    write('models/sources.yml', f.schema_sources2_yml);
+    await run(['run']);
+
+    // remove seed referenced in exposures file
+    rm('seeds/raw_customers.csv');
+    await run(['run'], false);
+
+    // put back seed and remove depends_on from exposure
+    write('seeds/raw_customers.csv', f.raw_customers_csv);
+    write('models/sources.yml', f.schema_sources3_yml);
+    await run(['run']);
+
+    // Add seed config with test to schema.yml, remove exposure
+    write('models/sources.yml', f.schema_sources4_yml);
+    await run(['run']);
+    expect(manifest().nodes['seed.test.raw_customers'].description).toBe('Raw customer data');
+
+    // Change seed name to wrong name: dbt's NoNodeForYamlKey, an error under --warn-error
+    write('models/sources.yml', f.schema_sources5_yml);
+    await run(['--warn-error', 'run'], false);
+
+    // Put back seed name to right name
+    write('models/sources.yml', f.schema_sources4_yml);
+    await run(['run']);
+
+    // Add docs file customers.md, change it, delete it
+    write('models/customers.md', f.customers1_md);
+    await run(['run']);
+    write('models/customers.md', f.customers2_md);
+    await run(['run']);
+    rm('models/customers.md');
+    await run(['run']);
+
+    // Add a data test
+    write('macros/test-macro.sql', f.test_macro_sql);
+    write('tests/my_test.sql', f.my_test_sql);
+    await run(['test'], null);
+    let m = manifest();
+    expect(Object.keys(m.nodes)).toHaveLength(9);
+    expect(m.nodes['test.test.my_test']).toBeDefined();
+    expect(m.nodes['test.test.my_test'].compiled_code ?? '').not.toContain('some_name');
+
+    // Change macro that data test depends on: the test's SQL is the new macro's
+    write('macros/test-macro.sql', f.test_macro2_sql);
+    await run(['test'], null);
+    expect(readCompiled(p.dir, 'tests/my_test.sql')).toContain("first_name = 'some_name'");
+
+    // Add an analysis
+    write('analyses/my_analysis.sql', f.my_analysis_sql);
+    await run(['run']);
+
+    // Remove data test
+    rm('tests/my_test.sql');
+    await run(['test'], null);
+    expect(Object.keys(manifest().nodes)).toHaveLength(9);
+
+    // Remove analysis
+    rm('analyses/my_analysis.sql');
+    await run(['run']);
+    expect(Object.keys(manifest().nodes)).toHaveLength(8);
+
+    // Change source test: its SQL is the new macro's
+    write('macros/tests.sql', f.sources_tests2_sql);
+    await run(['run']);
+    const blue = Object.keys(manifest().nodes).find((id) => id.startsWith('test.test.source_every_value_is_blue'))!;
+    expect(blue).toBeDefined();
+    await run(['test', '-s', 'test_name:every_value_is_blue'], null);
+    expect(readCompiled(p.dir, 'models/sources.yml', manifest().nodes[blue].name)).toContain('!= 99');
+  });
 });
+
+/** A test's compiled SQL under target/compiled/test/<path> (a generic test's: <yaml path>/<name>.sql). */
+function readCompiled(dir: string, path: string, name?: string): string {
+  return readFileSync(join(dir, 'target', 'compiled', 'test', name ? join(path, `${name}.sql`) : path), 'utf8');
+}

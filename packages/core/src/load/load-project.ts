@@ -370,6 +370,9 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
           hint: `Enable one of them in its own file (config(enabled=true)), or rename the others.`,
         });
     }
+    // dbt's NoNodeForYamlKey for a `seeds:` entry naming no seed (a typo leaves its description and tests out).
+    const seedNames = new Set([...own, ...[...disabled.values()].flat()].filter((n) => n.resourceType === 'seed' && n.packageName === pf.name).map((n) => n.name));
+    for (const [name, p] of seedPatches) if (!seedNames.has(name)) onLog(`${p.file}:${p.line}: the YAML entry for seed '${name}' matches no seed file`, 'warn');
     for (const [name, p] of snapshotPatches)
       if (!snapshotNames.has(name) && p.config.enabled !== false)
         onLog(`${p.file}:${p.line}: the YAML entry for snapshot '${name}' matches no {% snapshot %} block (add relation: ref(...) to define a snapshot in YAML)`, 'warn');

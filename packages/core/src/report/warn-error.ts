@@ -90,7 +90,7 @@ const EVENTS_BY_TEXT: readonly (readonly [RegExp, string])[] = [
   [/^Nothing to do\. Try checking your model configs and model specification args/, 'NothingToDo'],
   [/^The selection criterion '.*' does not match any enabled nodes/, 'NoNodesForSelectionCriteria'],
   [/^Did not find matching node for patch with name '/, 'NoNodeForYamlKey'],
-  [/: the YAML entry for (model|snapshot) '[^']*' matches no /, 'NoNodeForYamlKey'],
+  [/: the YAML entry for (model|snapshot|seed) '[^']*' matches no /, 'NoNodeForYamlKey'],
   [/: found properties for macro '[^']*', which package '[^']*' does not define$/, 'MacroNotFoundForPatch'],
 ];
 
