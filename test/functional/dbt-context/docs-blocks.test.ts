@@ -126,6 +126,16 @@ describe('{% docs %} blocks and doc()', () => {
     }
   });
 
+  it("a stray {% enddocs %} (no block open) is skipped as dbt's block lexer skips it; the file's blocks still load", () => {
+    const p = inlineProject({ 'models/a.md': '{% docs kept %}Kept.{% enddocs %}\n{% unverified %}\nA typo for a docs tag.\n{% enddocs %}\n{% docs after %}After.{% enddocs %}\n' });
+    try {
+      const docs = [...p.open().manifest.docs.values()].filter((d) => d.packageName !== 'dbt').map((d) => [d.name, d.blockContents]);
+      expect(docs.sort()).toEqual([['after', 'After.'], ['kept', 'Kept.']]);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   it('macros: in schema YAML documents a macro (description with doc(), arguments); a patch for an unknown macro is a warning', async () => {
     const logs: string[] = [];
     const p = inlineProject({

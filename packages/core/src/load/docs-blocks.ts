@@ -56,7 +56,9 @@ export function docBlocksIn(text: string, file: string): ParsedBlock[] {
         throw new ProjectError('docs_block', `Invalid docs block name '${arg}': a name is letters, digits and underscores`, { file, line, hint: 'Write e.g. {% docs order_status %}.' });
       open = { name: arg, line, start: m.index + tag.length };
     } else {
-      if (!open) throw new ProjectError('docs_block', '{% enddocs %} without a {% docs %} block', { file, line, hint: 'Remove it, or open the block with {% docs name %}.' });
+      // dbt's block lexer skips an end tag with no block open (fivetran/dbt_servicenow's docs.md has a
+      // `{% unverified %}` typo for `{% docs unverified %}` before its {% enddocs %}): so does tsdbt.
+      if (!open) continue;
       out.push({ name: open.name, line: open.line, originalFilePath: file, blockContents: renderContents(text.slice(open.start, m.index), file, open.line) });
       open = undefined;
     }
