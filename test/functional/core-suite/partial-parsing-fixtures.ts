@@ -1,4 +1,4 @@
-/** dbt-core tests/functional/partial_parsing/fixtures.py (the files TestModels and TestSources write), as written there. */
+/** dbt-core tests/functional/partial_parsing/fixtures.py (the files TestModels, TestSources, TestSnapshots and TestTests write), as written there. */
 export const model_one_sql = "\nselect 1 as fun\n\n";
 export const model_two_sql = "\nselect 1 as notfun\n\n";
 export const models_schema1_yml = "\n\nmodels:\n    - name: model_one\n      description: \"The first model\"\n\n";
@@ -38,3 +38,12 @@ export const test_macro2_sql = "\n{% macro macro_something() %}\n\n    {% do ret
 export const my_test_sql = "\nselect\n   * from {{ ref('customers') }} where first_name = '{{ macro_something() }}'\n\n";
 export const my_analysis_sql = "\nselect * from customers\n\n";
 export const sources_tests2_sql = "\n\n{% test every_value_is_blue(model, column_name) %}\n\n    select *\n    from {{ model }}\n    where {{ column_name }} != 99\n\n{% endtest %}\n\n\n";
+
+// TestSnapshots, TestTests
+export const orders_sql = "\nselect 1 as id, 101 as user_id, 'pending' as status\n\n";
+export const snapshot_sql = "\n{% snapshot orders_snapshot %}\n\n{{\n    config(\n      target_schema=schema,\n      strategy='check',\n      unique_key='id',\n      check_cols=['status'],\n    )\n}}\n\nselect * from {{ ref('orders') }}\n\n{% endsnapshot %}\n\n{% snapshot orders2_snapshot %}\n\n{{\n    config(\n      target_schema=schema,\n      strategy='check',\n      unique_key='id',\n      check_cols=['order_date'],\n    )\n}}\n\nselect * from {{ ref('orders') }}\n\n{% endsnapshot %}\n\n";
+export const snapshot2_sql = "\n- add a comment\n{% snapshot orders_snapshot %}\n\n{{\n    config(\n      target_schema=schema,\n      strategy='check',\n      unique_key='id',\n      check_cols=['status'],\n    )\n}}\n\nselect * from {{ ref('orders') }}\n\n{% endsnapshot %}\n\n{% snapshot orders2_snapshot %}\n\n{{\n    config(\n      target_schema=schema,\n      strategy='check',\n      unique_key='id',\n      check_cols=['order_date'],\n    )\n}}\n\nselect * from {{ ref('orders') }}\n\n{% endsnapshot %}\n\n";
+export const generic_schema_yml = "\n\nmodels:\n  - name: orders\n    description: \"Some order data\"\n    columns:\n      - name: id\n        data_tests:\n          - unique\n\n";
+export const generic_test_sql = "\n{% test is_odd(model, column_name) %}\n\nwith validation as (\n\n    select\n        {{ column_name }} as odd_field\n\n    from {{ model }}\n\n),\n\nvalidation_errors as (\n\n    select\n        odd_field\n\n    from validation\n    -- if this is true, then odd_field is actually even!\n    where (odd_field % 2) = 0\n\n)\n\nselect *\nfrom validation_errors\n\n{% endtest %}\n";
+export const generic_test_schema_yml = "\n\nmodels:\n  - name: orders\n    description: \"Some order data\"\n    columns:\n      - name: id\n        data_tests:\n          - unique\n          - is_odd\n\n";
+export const generic_test_edited_sql = "\n{% test is_odd(model, column_name) %}\n\nwith validation as (\n\n    select\n        {{ column_name }} as odd_field2\n\n    from {{ model }}\n\n),\n\nvalidation_errors as (\n\n    select\n        odd_field2\n\n    from validation\n    -- if this is true, then odd_field is actually even!\n    where (odd_field2 % 2) = 0\n\n)\n\nselect *\nfrom validation_errors\n\n{% endtest %}\n";

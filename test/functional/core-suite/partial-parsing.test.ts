@@ -281,6 +281,51 @@ describe('partial parsing (partial_parsing/test_partial_parsing.py)', () => {
     await run(['test', '-s', 'test_name:every_value_is_blue'], null);
     expect(readCompiled(p.dir, 'models/sources.yml', manifest().nodes[blue].name)).toContain('!= 99');
   });
+
+  it('TestSnapshots: test_pp_snapshots', async () => {
+    const p = dbtProject({ models: { 'orders.sql': f.orders_sql } });
+    const run = async (args: string[]) => (await p.dbt(['--partial-parse', ...args])).results;
+    expect(await run(['run'])).toHaveLength(1);
+
+    // add snapshot
+    p.write({ 'snapshots/snapshot.sql': f.snapshot_sql });
+    expect(await run(['run'])).toHaveLength(1);
+    const nodes = () => p.readJson('target/manifest.json').nodes;
+    expect(nodes()['snapshot.test.orders_snapshot']).toBeDefined();
+    expect(nodes()['snapshot.test.orders2_snapshot']).toBeDefined();
+
+    // run snapshot
+    expect(await run(['snapshot'])).toHaveLength(2);
+
+    // modify snapshot
+    p.write({ 'snapshots/snapshot.sql': f.snapshot2_sql });
+    expect(await run(['run'])).toHaveLength(1);
+
+    // delete snapshot
+    p.remove('snapshots/snapshot.sql');
+    expect(await run(['run'])).toHaveLength(1);
+    expect(nodes()['snapshot.test.orders_snapshot']).toBeUndefined();
+  });
+
+  it('TestTests: test_pp_generic_tests', async () => {
+    const p = dbtProject({ models: { 'orders.sql': f.orders_sql, 'schema.yml': f.generic_schema_yml }, tests: { 'generic/readme.md': '' } });
+    const run = async (args: string[]) => (await p.dbt(['--partial-parse', ...args])).results;
+    const ids = () => Object.keys(p.readJson('target/manifest.json').nodes);
+    expect(await run(['run'])).toHaveLength(1);
+    expect(ids()).toEqual(['model.test.orders', 'test.test.unique_orders_id.1360ecc70e']);
+
+    // add generic test in test-path
+    p.write({ 'tests/generic/generic_test.sql': f.generic_test_sql, 'models/schema.yml': f.generic_test_schema_yml });
+    expect(await run(['run'])).toHaveLength(1);
+    expect(ids()).toEqual(['model.test.orders', 'test.test.unique_orders_id.1360ecc70e', 'test.test.is_odd_orders_id.82834fdc5b']);
+
+    // edit generic test in test-path: the test's SQL is the edited macro's
+    p.write({ 'tests/generic/generic_test.sql': f.generic_test_edited_sql });
+    expect(await run(['run'])).toHaveLength(1);
+    expect(ids()).toEqual(['model.test.orders', 'test.test.unique_orders_id.1360ecc70e', 'test.test.is_odd_orders_id.82834fdc5b']);
+    expect((await p.dbt(['--partial-parse', 'test', '-s', 'test_name:is_odd'])).results.map((r) => r.status)).toEqual(['pass']);
+    expect(readCompiled(p.dir, 'models/schema.yml', 'is_odd_orders_id')).toContain('odd_field2');
+  });
 });
 
 /** A test's compiled SQL under target/compiled/test/<path> (a generic test's: <yaml path>/<name>.sql). */
