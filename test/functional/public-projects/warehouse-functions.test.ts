@@ -215,6 +215,22 @@ from (select arrayJoin([1, 2, 3, NULL]) as k, arrayJoin(['12.345']) as s, arrayJ
     ]);
   });
 
+  it('extract(day|hour|minute|second from ts1 - ts2) is the interval\'s part, as on Postgres (ClickHouse refused the seconds); a date minus days keeps its day', async () => {
+    const { p: ip, project: p } = setup({
+      'models/spans.sql': `select
+    extract(day from b - a) as days, extract(hour from (b - a)) as hours, date_part('minute', b - a) as minutes, extract(second from b - a) as seconds,
+    extract(day from a - b) as neg_days, date_part('hour', a - b) as neg_hours,
+    extract(day from b64 - a64) as days64, extract(second from b64 - a64) as seconds64,
+    extract(day from d - n) as day_of_month, extract(epoch from b - a) as epoch
+from (select toDateTime('2024-01-10 05:07:09') as b, toDateTime('2024-01-07 00:00:00') as a,
+      toDateTime64('2024-01-10 05:07:09.5', 3) as b64, toDateTime64('2024-01-07 00:00:00', 3) as a64, toDate('2024-01-10') as d, 3 as n)`,
+    });
+    expectStatuses(await p.build(), { spans: 'success' });
+    expect(await queryRows(p, `select toInt32(days) as days, toInt32(hours) as hours, toInt32(minutes) as minutes, toInt32(seconds) as seconds, toInt32(neg_days) as neg_days, toInt32(neg_hours) as neg_hours, toInt32(days64) as days64, toInt32(seconds64) as seconds64, toInt32(day_of_month) as day_of_month, toInt32(epoch) as epoch from ${ip.schema}.spans`)).toEqual([
+      { days: 3, hours: 5, minutes: 7, seconds: 9, neg_days: -3, neg_hours: -5, days64: 3, seconds64: 9, day_of_month: 7, epoch: 277629 },
+    ]);
+  });
+
   it("round() of a float tie is away from zero, on the number's decimal text (Postgres' numeric, Snowflake, BigQuery)", async () => {
     const { p: ip, project: p } = setup({
       'models/rounded.sql': `select x, round(x) as r0, round(x, 2) as r2, round(d, 1) as d1

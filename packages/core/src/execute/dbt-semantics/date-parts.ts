@@ -24,7 +24,7 @@ export const DATE_PARTS: Readonly<Record<string, string>> = Object.fromEntries(
  * Snowflake's, Redshift's, DuckDB's and Postgres' `dow` (Sunday 0 … Saturday 6; BigQuery's and Databricks'
  * DAYOFWEEK count Sunday 1 … 7), its ISO form Monday 1 … Sunday 7, the week ISO's (as `week` on ClickHouse).
  */
-const EXTRACT_PARTS: Readonly<Record<string, string>> = {
+export const EXTRACT_PARTS: Readonly<Record<string, string>> = {
   ...DATE_PARTS,
   ...Object.fromEntries(
     Object.entries({
@@ -55,3 +55,60 @@ export function extractPart(written: string): string | undefined {
 
 /** Names ClickHouse's EXTRACT parser reads itself, with the same answer (26.7). */
 const TAKEN = new Set(['year', 'yyyy', 'yy', 'quarter', 'q', 'month', 'mm', 'week', 'wk', 'day', 'dd', 'd', 'dow', 'isodow', 'doy', 'hour', 'hh', 'minute', 'mi', 'second', 'ss', 'epoch']);
+
+/**
+ * EXTRACT(day|hour|minute|second FROM a - b) of two timestamps: the difference is an interval on Postgres, Redshift and
+ * DuckDB ('3 days 05:00:00': day 3, hour 5), seconds on ClickHouse, which then refuses the part (Illegal type Int32 of
+ * argument of function toDayOfMonth). Written as the interval's part when the difference is a number, the part of the
+ * date as before when it is one (d - n, ts - interval …); both branches are valid for either type, so the constant
+ * toTypeName picks. `x` is the difference as written (its text), `code` the same span blanked; undefined when `x` is no
+ * subtraction of two values (a number or an interval subtracted: a date).
+ */
+export function intervalPartExpression(part: string, x: string, code: string): string | undefined {
+  const native = ({ day: 'toDayOfMonth', hour: 'toHour', minute: 'toMinute', second: 'toSecond' } as Record<string, string>)[part];
+  if (!native) return undefined;
+  let text = x.trim();
+  let blank = code.trim();
+  while (blank.startsWith('(') && closingAt(blank, 0) === blank.length - 1) {
+    text = text.slice(1, -1).trim();
+    blank = blank.slice(1, -1).trim();
+  }
+  const minus = topLevelMinus(blank);
+  if (minus === undefined || /\binterval\b|\btoInterval/i.test(text)) return undefined;
+  const subtrahend = text.slice(minus + 1).trim();
+  if (/^[\d.]+$/.test(subtrahend) || text.slice(0, minus).trim() === '') return undefined;
+  const seconds = `toFloat64(${text})`;
+  const interval = {
+    day: `toInt64(trunc(${seconds} / 86400))`,
+    hour: `toInt64(trunc(${seconds} / 3600)) % 24`,
+    minute: `toInt64(trunc(${seconds} / 60)) % 60`,
+    second: `toInt64(trunc(${seconds})) % 60`,
+  }[part]!;
+  return `multiIf(toTypeName(${text}) LIKE '%Int%' OR toTypeName(${text}) LIKE 'Decimal%', ${interval}, ${native}(toDateTime64(${text}, 6)))`;
+}
+
+/** The index of the one binary minus at depth 0 of blanked `code`, when it is the only operator there. */
+function topLevelMinus(code: string): number | undefined {
+  let depth = 0;
+  let found: number | undefined;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth > 0) continue;
+    else if (c === '-') {
+      if (code[i + 1] === '-' || found !== undefined || !/[\w)\]'"`\s]/.test(code.slice(0, i).trimEnd().slice(-1) || '(')) return undefined;
+      found = i;
+    } else if (/[+*/%|<>=!,]/.test(c) || (/[A-Za-z]/.test(c) && /^(and|or|not|is|between|like|in)\b/i.test(code.slice(i)) && !/[\w$]/.test(code[i - 1] ?? ' '))) return undefined;
+  }
+  return found;
+}
+
+function closingAt(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
