@@ -326,6 +326,42 @@ describe('partial parsing (partial_parsing/test_partial_parsing.py)', () => {
     expect((await p.dbt(['--partial-parse', 'test', '-s', 'test_name:is_odd'])).results.map((r) => r.status)).toEqual(['pass']);
     expect(readCompiled(p.dir, 'models/schema.yml', 'is_odd_orders_id')).toContain('odd_field2');
   });
+
+  /*
+   * partial_parsing/test_pp_vars.py TestProjectEnvVars and TestProfileEnvVars: an env var read by
+   * dbt_project.yml or profiles.yml changed between two commands is seen by the second (dbt's
+   * project_env_vars_hash / profile_env_vars_hash). The profile's is the schema here (chDB has no host).
+   */
+  it('TestProjectEnvVars: a project config env_var changed between commands', async () => {
+    process.env.ENV_VAR_NAME = 'Jane Smith';
+    try {
+      const p = dbtProject({ models: { 'model_one.sql': f.model_one_sql }, projectConfig: "models:\n  +meta:\n    meta_name: \"{{ env_var('ENV_VAR_NAME') }}\"\n" });
+      expect((await p.dbt(['run'])).results).toHaveLength(1);
+      expect(p.readJson('target/manifest.json').nodes['model.test.model_one'].config.meta.meta_name).toBe('Jane Smith');
+      process.env.ENV_VAR_NAME = 'Jane Doe';
+      expect((await p.dbt(['run'])).results).toHaveLength(1);
+      expect(p.readJson('target/manifest.json').nodes['model.test.model_one'].config.meta.meta_name).toBe('Jane Doe');
+    } finally {
+      delete process.env.ENV_VAR_NAME;
+    }
+  });
+
+  it('TestProfileEnvVars: a profile env_var changed between commands', async () => {
+    const p = dbtProject({ models: { 'model_one.sql': f.model_one_sql } });
+    const profile = readFileSync(join(p.dir, 'profiles.yml'), 'utf8');
+    p.write({ 'profiles.yml': profile.replace(/schema: (\S+)/, `schema: "{{ env_var('ENV_VAR_SCHEMA') }}"`) });
+    process.env.ENV_VAR_SCHEMA = `${p.schema}_a`;
+    try {
+      await p.dbt(['run']);
+      process.env.ENV_VAR_SCHEMA = `${p.schema}_b`;
+      await p.dbt(['run']);
+      expect(p.readJson('target/manifest.json').nodes['model.test.model_one'].schema).toBe(`${p.schema}_b`);
+      const built = await p.query<{ database: string }>(`SELECT database FROM system.tables WHERE name = 'model_one' AND database IN ('${p.schema}_a', '${p.schema}_b') ORDER BY database`);
+      expect(built.map((r) => r.database)).toEqual([`${p.schema}_a`, `${p.schema}_b`]);
+    } finally {
+      delete process.env.ENV_VAR_SCHEMA;
+    }
+  });
 });
 
 /** A test's compiled SQL under target/compiled/test/<path> (a generic test's: <yaml path>/<name>.sql). */
