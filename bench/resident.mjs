@@ -71,6 +71,8 @@ if (parts.includes('ls') || parts.includes('compile')) {
         here.push(a);
         resident.push(b);
       }
+      // The daemon's log is read between the synchronous runs.
+      for (let i = 0; i < 40 && !d.log.includes(`${cmd}: exit 0`); i++) await new Promise((r) => setTimeout(r, 50));
       if (!d.log.includes(`${cmd}: exit 0`)) throw new Error(`${cmd} did not run in the resident process:\n${d.log}`);
       report(`warm ${cmd}, ${n} Jinja models (${base})`, {
         inProcess: { wall: median(here.map((x) => x.wall)), cpu: median(here.map((x) => x.cpu)) },

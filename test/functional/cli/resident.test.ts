@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,11 +174,34 @@ describe('tsdbt daemon', () => {
     expect(await logSince(from, 'ls: exit 0')).toContain('ls: exit 0');
   }, 180_000);
 
+  it('refuses a second resident process for the same project', () => {
+    const second = cli(['daemon']);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`A resident process (pid ${daemon.pid}) already runs for`);
+  }, 120_000);
+
   it('a resident process killed without a word: commands run in their own process again', async () => {
     daemon.kill('SIGKILL');
     await new Promise((done) => daemon.once('exit', done));
     const run = cli(['run', '--select', 'a']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Done. PASS=1');
+  }, 120_000);
+
+  it('`daemon --stop` ends the resident process: its files are gone and commands run in their own process', async () => {
+    const again = spawn(process.execPath, [CLI, 'daemon'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    again.stdout!.on('data', (d) => (out += String(d)));
+    await new Promise<void>((done) => {
+      const timer = setInterval(() => out.includes('Resident process') && (clearInterval(timer), done()), 50);
+    });
+    const dir = join(residentDir, `tsdbt-resident-${process.getuid!()}`);
+    expect(readdirSync(dir).sort().map((f) => f.replace(/^[0-9a-f]+/, 'x'))).toEqual(['x.json', 'x.sock']);
+    const exited = new Promise<number | null>((done) => again.once('exit', (c) => done(c)));
+    const stop = cli(['daemon', '--stop']);
+    expect(stop.stdout).toBe(`Stopped the resident process ${again.pid} of ${realpathSync(p.dir)}.\n`);
+    expect(await exited).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(cli(['ls']).code).toBe(0);
   }, 120_000);
 });
