@@ -1,4 +1,4 @@
-/** dbt-core tests/functional/partial_parsing/fixtures.py (the files TestModels, TestSources, TestSnapshots and TestTests write), as written there. */
+/** dbt-core tests/functional/partial_parsing/fixtures.py (the files its tests write), as written there. */
 export const model_one_sql = "\nselect 1 as fun\n\n";
 export const model_two_sql = "\nselect 1 as notfun\n\n";
 export const models_schema1_yml = "\n\nmodels:\n    - name: model_one\n      description: \"The first model\"\n\n";
@@ -47,3 +47,14 @@ export const generic_schema_yml = "\n\nmodels:\n  - name: orders\n    descriptio
 export const generic_test_sql = "\n{% test is_odd(model, column_name) %}\n\nwith validation as (\n\n    select\n        {{ column_name }} as odd_field\n\n    from {{ model }}\n\n),\n\nvalidation_errors as (\n\n    select\n        odd_field\n\n    from validation\n    -- if this is true, then odd_field is actually even!\n    where (odd_field % 2) = 0\n\n)\n\nselect *\nfrom validation_errors\n\n{% endtest %}\n";
 export const generic_test_schema_yml = "\n\nmodels:\n  - name: orders\n    description: \"Some order data\"\n    columns:\n      - name: id\n        data_tests:\n          - unique\n          - is_odd\n\n";
 export const generic_test_edited_sql = "\n{% test is_odd(model, column_name) %}\n\nwith validation as (\n\n    select\n        {{ column_name }} as odd_field2\n\n    from {{ model }}\n\n),\n\nvalidation_errors as (\n\n    select\n        odd_field2\n\n    from validation\n    -- if this is true, then odd_field is actually even!\n    where (odd_field2 % 2) = 0\n\n)\n\nselect *\nfrom validation_errors\n\n{% endtest %}\n";
+
+// TestNestedMacros, TestSkipMacros
+export const model_a_sql = "\nselect 1 as fun\n\n";
+export const model_b_sql = "\nselect 1 as notfun\n\n";
+export const macros_schema_yml = "\n\n\nmodels:\n    - name: model_a\n      data_tests:\n        - type_one\n        - type_two\n\n";
+export const custom_schema_tests1_sql = "\n{% test type_one(model) %}\n\n    select * from (\n\n        select * from {{ model }}\n        union all\n        select * from {{ ref('model_b') }}\n\n    ) as Foo\n\n{% endtest %}\n\n{% test type_two(model) %}\n\n    {{ config(severity = \"WARN\") }}\n\n    select * from {{ model }}\n\n{% endtest %}\n\n";
+export const custom_schema_tests2_sql = "\n{% test type_one(model) %}\n\n    select * from (\n\n        select * from {{ model }}\n        union all\n        select * from {{ ref('model_b') }}\n\n    ) as Foo\n\n{% endtest %}\n\n{% test type_two(model) %}\n\n    {{ config(severity = \"ERROR\") }}\n\n    select * from {{ model }}\n\n{% endtest %}\n\n";
+export const ref_override_sql = "\n- Macro to override ref\n{% macro ref(modelname) %}\n{% do return(builtins.ref(modelname)) %}\n{% endmacro %}\n\n";
+export const ref_override2_sql = "\n- Macro to override ref xxxx\n{% macro ref(modelname) %}\n{% do return(builtins.ref(modelname)) %}\n{% endmacro %}\n\n";
+export const gsm_override_sql = "\n- custom macro\n{% macro generate_schema_name(schema_name, node) %}\n\n    {{ schema_name }}_{{ target.schema }}\n\n{% endmacro %}\n\n";
+export const gsm_override2_sql = "\n- custom macro xxxx\n{% macro generate_schema_name(schema_name, node) %}\n\n    {{ schema_name }}_{{ target.schema }}\n\n{% endmacro %}\n\n";

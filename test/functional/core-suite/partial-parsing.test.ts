@@ -327,6 +327,58 @@ describe('partial parsing (partial_parsing/test_partial_parsing.py)', () => {
     expect(readCompiled(p.dir, 'models/schema.yml', 'is_odd_orders_id')).toContain('odd_field2');
   });
 
+
+  it('TestNestedMacros: a generic test macro\'s config(severity) edited between commands', async () => {
+    const p = dbtProject({ models: { 'model_a.sql': f.model_a_sql, 'model_b.sql': f.model_b_sql, 'schema.yml': f.macros_schema_yml }, macros: { 'custom_schema_tests.sql': f.custom_schema_tests1_sql } });
+    expect((await p.dbt(['run'])).results).toHaveLength(2);
+    const byName = (results: { unique_id: string }[]) => [...results].sort((a, b) => a.unique_id.localeCompare(b.unique_id)) as any[];
+    let results = byName((await p.dbt(['test'], { expectPass: false })).results);
+    expect(results).toHaveLength(2);
+    expect(results[0].unique_id).toMatch(/^test\.test\.type_one_model_a_\./);
+    expect(results[0].status).toBe('fail');
+    expect(results[0].compiled_code).toMatch(/union all/);
+    expect(results[1].status).toBe('warn');
+    expect(p.readJson('target/manifest.json').nodes[results[1].unique_id].config.severity).toBe('WARN');
+
+    p.write({ 'macros/custom_schema_tests.sql': f.custom_schema_tests2_sql });
+    results = byName((await p.dbt(['--partial-parse', 'test'], { expectPass: false })).results);
+    expect(p.readJson('target/manifest.json').nodes['test.test.type_two_model_a_.842bc6c2a7'].config.severity).toBe('ERROR');
+    expect(results).toHaveLength(2);
+    expect(results[1].unique_id).toBe('test.test.type_two_model_a_.842bc6c2a7');
+    expect(results[1].status).toBe('fail');
+  });
+
+  it('TestSkipMacros: ref and generate_schema_name overrides added, edited and removed (dbt parses in full: the answers are a full parse\'s)', async () => {
+    const p = dbtProject({ models: { 'model_one.sql': f.model_one_sql, 'eschema.yml': f.empty_schema_yml } });
+    const schemaOf = () => p.readJson('target/manifest.json').nodes['model.test.model_one'].schema;
+    await p.dbt(['run']);
+    expect(schemaOf()).toBe(p.schema);
+    for (const text of [f.ref_override_sql, f.ref_override2_sql]) {
+      p.write({ 'macros/ref_override.sql': text });
+      expect((await p.dbt(['--partial-parse', 'run'])).results.map((r) => r.status)).toEqual(['success']);
+    }
+    p.remove('macros/ref_override.sql');
+    expect((await p.dbt(['--partial-parse', 'run'])).results.map((r) => r.status)).toEqual(['success']);
+    // A custom generate_schema_name: `{{ schema_name }}` of no custom schema renders None, as Jinja's.
+    for (const text of [f.gsm_override_sql, f.gsm_override2_sql]) {
+      p.write({ 'macros/gsm_override.sql': text });
+      expect((await p.dbt(['--partial-parse', 'run'])).results.map((r) => r.status)).toEqual(['success']);
+      expect(schemaOf()).toBe(`None_${p.schema}`);
+    }
+  });
+
+  it('TestMacroDescriptionUpdate: a macro patch in macro-paths edited between parses', async () => {
+    const p = dbtProject({ models: { 'my_model.sql': f.model_one_sql }, macros: { 'macros.sql': f.macros_sql, 'schema.yml': f.macros_schema1_yml } });
+    const macros = () => p.readJson('target/manifest.json').macros;
+    await p.dbt(['parse']);
+    expect([macros()['macro.test.foo'].description, macros()['macro.test.bar'].description]).toEqual(['Lorem.', 'Lorem.']);
+    expect(macros()['macro.test.bar'].patch_path).toBe('test://macros/schema.yml');
+    p.write({ 'macros/schema.yml': f.macros_schema2_yml });
+    await p.dbt(['--partial-parse', 'parse']);
+    expect([macros()['macro.test.foo'].description, macros()['macro.test.bar'].description]).toEqual(['Lorem.', 'Lorem ipsum.']);
+    expect(macros()['macro.test.foo'].patch_path).toBe('test://macros/schema.yml');
+    await p.dbt(['--partial-parse', 'compile']);
+  });
   /*
    * partial_parsing/test_pp_vars.py TestProjectEnvVars and TestProfileEnvVars: an env var read by
    * dbt_project.yml or profiles.yml changed between two commands is seen by the second (dbt's
