@@ -93,3 +93,48 @@ SELECT
 WHERE 0  -- Creates empty table with correct schema
 {% endif %}
 `;
+
+/** test_materialized_view.py's `hackers` model: a materialized_view of the engineering rows (catchup, schema and on_schema_change from vars). */
+export const HACKERS_MV_MODEL = `
+{{ config(
+       materialized='materialized_view' if not var('use_view', False) else 'view',
+       engine='MergeTree()',
+       order_by='(id)',
+       on_schema_change=var('on_schema_change', 'ignore')
+) }}
+{%- if not var('catchup', True)%}
+{{ config(catchup=False) }}
+{%- endif %}
+{%- if var('schema_name', none) %}
+{{ config(schema=var('schema_name')) }}
+{%- endif %}
+
+{% if not var('use_updated_schema', False) %}
+select
+    id,
+    name,
+    case
+        when name like 'Dade' then 'crash_override'
+        when name like 'Kate' then 'acid burn'
+        else 'N/A'
+    end as hacker_alias
+from {{ source('raw', 'people') }}
+where department = 'engineering'
+
+{% else %}
+select
+    id,
+    name,
+    case
+        -- Dade wasn't always known as 'crash override'!
+        when name like 'Dade' and age = 11 then 'zero cool'
+        when name like 'Dade' and age != 11 then 'crash override'
+        when name like 'Kate' then 'acid burn'
+        else 'N/A'
+    end as hacker_alias,
+    id as id2
+from {{ source('raw', 'people') }}
+where department = 'engineering'
+
+{% endif %}
+`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
-import { PEOPLE_SEED_CSV, SEED_SCHEMA_YML } from './common.js';
+import { HACKERS_MV_MODEL as MV_MODEL, PEOPLE_SEED_CSV, SEED_SCHEMA_YML } from './common.js';
 
 /*
  * dbt-clickhouse tests/integration/adapter/materialized_view/test_materialized_view.py (+ common.py):
@@ -8,8 +8,8 @@ import { PEOPLE_SEED_CSV, SEED_SCHEMA_YML } from './common.js';
  * schema changes (ignore / sync_all_columns / fail), --full-refresh, a switch to a view. Upstream
  * model files unchanged; upstream's `DESCRIBE TABLE people` names the seed without its database
  * (see docs/dbt-clickhouse-conformance.md), here with it. TestCatchup's
- * test_full_refresh_catchup_disabled_no_exchange mocks dbt-clickhouse's can_exchange: not ported
- * (tsdbt's path without EXCHANGE is covered by test/server/ on 18.16).
+ * test_full_refresh_catchup_disabled_no_exchange (dbt-clickhouse mocks its can_exchange) is in
+ * no-renameat2.test.ts, on a warehouse client that refuses EXCHANGE TABLES.
  */
 
 const VIEW_MODEL_HACKERS = `
@@ -29,49 +29,6 @@ from {{ source('raw', 'people') }}
 where department = 'engineering'
 `;
 
-const MV_MODEL = `
-{{ config(
-       materialized='materialized_view' if not var('use_view', False) else 'view',
-       engine='MergeTree()',
-       order_by='(id)',
-       on_schema_change=var('on_schema_change', 'ignore')
-) }}
-{%- if not var('catchup', True)%}
-{{ config(catchup=False) }}
-{%- endif %}
-{%- if var('schema_name', none) %}
-{{ config(schema=var('schema_name')) }}
-{%- endif %}
-
-{% if not var('use_updated_schema', False) %}
-select
-    id,
-    name,
-    case
-        when name like 'Dade' then 'crash_override'
-        when name like 'Kate' then 'acid burn'
-        else 'N/A'
-    end as hacker_alias
-from {{ source('raw', 'people') }}
-where department = 'engineering'
-
-{% else %}
-select
-    id,
-    name,
-    case
-        -- Dade wasn't always known as 'crash override'!
-        when name like 'Dade' and age = 11 then 'zero cool'
-        when name like 'Dade' and age != 11 then 'crash override'
-        when name like 'Kate' then 'acid burn'
-        else 'N/A'
-    end as hacker_alias,
-    id as id2
-from {{ source('raw', 'people') }}
-where department = 'engineering'
-
-{% endif %}
-`;
 
 type P = ReturnType<typeof dbtProject>;
 const count = async (p: P, table: string) => Number((await p.query<{ n: string }>(`select count(*) as n from ${table}`))[0]!.n);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inlineProject, queryRows, type InlineProject } from '../../helpers/inline-project.js';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
+import { HACKERS_MV_MODEL, PEOPLE_SEED_CSV, SEED_SCHEMA_YML } from './common.js';
 
 /*
  * dbt-clickhouse view/test_view_no_renameat2.py (TestClickHouseViewNoRenameat2): on a filesystem without
@@ -56,5 +57,40 @@ describe('a server without renameat2 (dbt-clickhouse TestClickHouseViewNoRenamea
     expect(sent.filter((s) => /\bRENAME TABLE\b/.test(s))).toHaveLength(2);
     // nothing staged is left behind
     expect(await queryRows(project, `select name from system.tables where database = '${p.schema}' order by name`)).toEqual([{ name: 'simple_table' }, { name: 'simple_view' }]);
+  });
+});
+
+/*
+ * dbt-clickhouse materialized_view/test_materialized_view.py TestCatchup.test_full_refresh_catchup_disabled_no_exchange:
+ * upstream mocks can_exchange = False and dbt-clickhouse drops and recreates the view and its table (no
+ * backfill with catchup=False). Here the warehouse refuses EXCHANGE TABLES as a server without renameat2
+ * does. KNOWN GAP (docs/dbt-clickhouse-conformance.md): tsdbt's materialized-view rebuild swaps the new
+ * table in with EXCHANGE TABLES only, so the --full-refresh fails with the server's error — and keeps
+ * everything as it was: the table and its row, the old columns, the view writing into it.
+ */
+describe('materialized view --full-refresh without EXCHANGE (dbt-clickhouse TestCatchup)', () => {
+  it('test_full_refresh_catchup_disabled_no_exchange: fails with the server\'s error, nothing lost, the view keeps writing', async () => {
+    const p = inlineProject({ 'seeds/people.csv': PEOPLE_SEED_CSV, 'seeds/schema.yml': SEED_SCHEMA_YML, 'models/hackers.sql': HACKERS_MV_MODEL });
+    const schema = `${p.schema}_catchup_no_exchange`;
+    const count = async (project: TsdbtProject) => Number((await queryRows<{ n: string }>(project, `select count(*) as n from ${schema}.hackers`))[0]!.n);
+    const insert = async (project: TsdbtProject, values: string) => (await project.adapter()).client.command(`insert into ${p.schema}.people ("id", "name", "age", "department") values ${values}`);
+
+    const first = p.open({ vars: { schema_name: 'catchup_no_exchange', catchup: false } });
+    opened.push({ p: { ...p, cleanup: () => {} }, project: first });
+    expect((await first.seed()).results.map((r) => r.status)).toEqual(['success']);
+    expect((await first.run()).results.map((r) => r.status)).toEqual(['success']);
+    expect(await count(first)).toBe(0);
+    await insert(first, "(1232,'Dade',16,'engineering')");
+    expect(await count(first)).toBe(1);
+    await first.close();
+
+    const project = await withoutRenameat2(p, [], { schema_name: 'catchup_no_exchange', catchup: false, use_updated_schema: true });
+    const refreshed = await project.run({ fullRefresh: true });
+    expect(refreshed.results.map((r) => r.status)).toEqual(['error']);
+    expect(refreshed.results[0]!.message).toContain('renameat2 is not supported');
+    expect(await count(project)).toBe(1);
+    expect((await queryRows<{ name: string }>(project, `DESCRIBE TABLE ${schema}.hackers`)).map((c) => c.name)).toEqual(['id', 'name', 'hacker_alias']);
+    await insert(project, "(5555,'Trinity',29,'engineering')");
+    expect(await count(project)).toBe(2);
   });
 });
