@@ -1,6 +1,8 @@
 import { AgateTable } from './agate-table.js';
 import { bindArgs } from './call-args.js';
-import type { RenderState } from './render-state.js';
+import type { QueryTable, RenderState } from './render-state.js';
+import { dbtSemanticsOn } from '../load/dbt-semantics.js';
+import { caseFoldedIdentifier, withIdentifierCase } from '../execute/dbt-semantics/identifier-case.js';
 
 /**
  * dbt's statement machinery (global_project macros/etc/statement.sql and the providers behind it):
@@ -26,9 +28,33 @@ export function executes(st: RenderState): boolean {
 export function executeSql(st: RenderState, sql: string, fetch: boolean): [AdapterResponse, AgateTable] {
   st.usesWarehouse = true;
   if (st.runtimeProbe || !st.warehouse) return [new AdapterResponse('OK', 'OK', null), AgateTable.empty()];
-  const table = st.warehouse.runQuery(sql);
+  const table = queryFoldingCase(st, sql);
   return [new AdapterResponse('OK', 'OK', table.rows.length), fetch ? new AgateTable(table) : AgateTable.empty()];
 }
+
+/**
+ * A read that ClickHouse refuses for a name it knows only in another case (`created_at` over a seed column
+ * `CREATED_AT`: fivetran/dbt_recharge's `dbt_utils.get_single_value("select min(created_at) …")`) is sent
+ * again with the column's spelling, as a node's query is under dbt_semantics (identifier-case.ts): unquoted
+ * names are case-insensitive on every warehouse dbt runs on. Only a SELECT/WITH (it wrote nothing), only
+ * with dbt_semantics on for the node rendering it, at most 8 names.
+ */
+function queryFoldingCase(st: RenderState, sql: string): QueryTable {
+  const warehouse = st.warehouse!;
+  const folding = READ.test(sql) && dbtSemanticsOn(st.node?.baseConfig ?? {});
+  for (let attempt = 0, current = sql; ; attempt++) {
+    try {
+      return warehouse.runQuery(current);
+    } catch (error) {
+      const fold = folding && attempt < 8 ? caseFoldedIdentifier(error instanceof Error ? error.message : String(error)) : undefined;
+      const next = fold && withIdentifierCase(current, fold);
+      if (!next || next === current) throw error;
+      current = next;
+    }
+  }
+}
+
+const READ = /^\s*(?:select|with)\b/i;
 
 function storeResult(st: RenderState, name: string, response: unknown, table: unknown): void {
   const t = table instanceof AgateTable ? table : AgateTable.empty();
