@@ -217,4 +217,18 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     const r = await p.dbt(['parse'], { expectPass: false });
     expect(r.out.join('\n')).toContain("depends on a function named 'double_ti' which was not found");
   });
+
+  it("tsdbt: a function's pre-hooks and post-hooks run around its CREATE, as dbt's function materialization runs them", async () => {
+    const p = dbtProject({
+      functions: UDF,
+      projectConfig: `functions:
+  +pre-hook: "create table if not exists {{ target.schema }}.fn_log (what String, n UInt64) engine = MergeTree order by what"
+  +post-hook: "insert into {{ target.schema }}.fn_log select '{{ this.identifier }}', count() from system.functions where name = '{{ this.identifier }}'"
+`,
+    });
+    const r = await p.dbt(['build']);
+    expect(r.results[0]!.status).toBe('success');
+    // The post-hook saw the function created.
+    expect(await p.query('select what, toInt32(n) as n from {schema}.fn_log')).toEqual([{ what: 'price_for_xlarge', n: 1 }]);
+  });
 });

@@ -3,7 +3,7 @@ import { compileSql, emptySqlError } from '../compile/compile-sql.js';
 import { renderGenericTest } from '../load/build-tests.js';
 import { isEmptySql } from '../shared/empty-sql.js';
 import { snapshotSource } from '../load/load-snapshots.js';
-import type { ManifestNode, ModelNode, SeedNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
+import type { FunctionNode, ManifestNode, ModelNode, SeedNode, SnapshotNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo, type RenderState, type RenderWarehouse, type WarehouseRelation } from '../render/render-state.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { splitStatements, withoutCommits } from '../shared/sql-statements.js';
@@ -170,7 +170,7 @@ export type RenderBatch = NonNullable<RenderState['batch']>;
 const utcText = (t: Date) => t.toISOString().slice(0, 19).replace('T', ' ');
 
 /** A model's or snapshot's hooks (hooksOf()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
-export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode | SeedNode, hooks: readonly string[], isIncremental = false): string[] {
+export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode | SeedNode | FunctionNode, hooks: readonly string[], isIncremental = false): string[] {
   return hooks
     .map((text) => {
       const state = runtimeState(ctx, node, {

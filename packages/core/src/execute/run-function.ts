@@ -7,7 +7,8 @@ import type { NodeResult } from '../report/events.js';
 import { DatabaseError, ProjectError } from '../shared/errors.js';
 import { blankNonCode } from '../shared/sql-statements.js';
 import { UNBOUNDED_NUMERIC } from './dbt-semantics/float-casts.js';
-import { runtimeRendered } from './node-sql.js';
+import { hookStatements, runtimeRendered } from './node-sql.js';
+import { hooksOf } from '../manifest/config.js';
 import type { RunContext } from './run-context.js';
 
 /*
@@ -24,6 +25,7 @@ import type { RunContext } from './run-context.js';
  *   typed lambda parameters) and have no defaults.
  * - an aggregate function is the same lambda: its body's aggregate (`POWER(SUM(value), 2)`) is expanded
  *   where it is called, so it aggregates there.
+ * - its pre-hooks and post-hooks run around the CREATE, as dbt's function materialization runs them;
  * - volatility has no ClickHouse clause: a set one is warned about and ignored (dbt's default for an
  *   adapter without it). Python functions and table functions have no ClickHouse form: dbt's dispatch
  *   error for their macro.
@@ -46,11 +48,16 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
       file: node.originalFilePath,
       hint: 'Upgrade the server, or leave the function (and what calls it) out: --exclude-resource-type function.',
     });
+  // dbt's function materialization runs the node's pre-hooks and post-hooks around its build.
+  const pre = hookStatements(ctx, node, hooksOf(node.config, 'pre_hook'));
+  if (pre.length) await ctx.adapter.ensureDatabase(node.relation.schema);
+  for (const statement of pre) await ctx.adapter.client.command(statement, { signal: ctx.signal });
   try {
     await ctx.adapter.ddl(sql, { signal: ctx.signal });
   } finally {
     ctx.compiled.write(node, body);
   }
+  for (const statement of hookStatements(ctx, node, hooksOf(node.config, 'post_hook'))) await ctx.adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: 'CREATE FUNCTION', warnings, compiledCode: body };
 }
 
