@@ -91,4 +91,29 @@ select contact_id, vid_to_merge from contact_merge_audit`,
       { contact_id: 3, vid_to_merge: null },
     ]);
   });
+
+  it("dbt_jira's split_sprint_ids: one row per sprint id in the text, none for NULL or '' (its default is BigQuery's unnest(split(…)))", async () => {
+    const { p, project } = setup({
+      'dbt_packages/jira/dbt_project.yml': "name: jira\nversion: '1.10.0'\n",
+      'dbt_packages/jira/macros/split_sprint_ids.sql': `
+{% macro split_sprint_ids(using_teams, include_story_points=false, include_story_point_estimate=false) %}
+{{ adapter.dispatch('split_sprint_ids', 'jira') (using_teams, include_story_points, include_story_point_estimate) }}
+{% endmacro %}
+{% macro default__split_sprint_ids(using_teams, include_story_points=false, include_story_point_estimate=false) %}
+    select daily_issue_field_history.issue_id, sprints as sprint_id
+    from daily_issue_field_history
+    cross join unnest(cast(split(sprint, ", ") as array<string>)) as sprints
+{% endmacro %}`,
+      'seeds/history.csv': 'issue_id,source_relation,date_day,date_week,status,sprint\n1,,2024-01-01,2024-01-01,open,"7, 8"\n2,,2024-01-01,2024-01-01,open,\n3,,2024-01-01,2024-01-01,done,9\n',
+      'models/sprints.sql': `with daily_issue_field_history as (select * from {{ ref('history') }}),
+split as ({{ jira.split_sprint_ids(using_teams=false) }})
+select issue_id, sprint_id from split`,
+    });
+    expectStatuses(await project.build(), { history: 'success', sprints: 'success' });
+    expect(await queryRows(project, `select toInt32(issue_id) as issue_id, sprint_id from ${p.schema}.sprints order by issue_id, sprint_id`)).toEqual([
+      { issue_id: 1, sprint_id: '7' },
+      { issue_id: 1, sprint_id: '8' },
+      { issue_id: 3, sprint_id: '9' },
+    ]);
+  });
 });
