@@ -379,6 +379,28 @@ describe('partial parsing (partial_parsing/test_partial_parsing.py)', () => {
     expect(macros()['macro.test.foo'].patch_path).toBe('test://macros/schema.yml');
     await p.dbt(['--partial-parse', 'compile']);
   });
+
+  it('test_pp_disabled_config.py TestDisabled: a metric and an exposure disabled, enabled and removed in YAML', async () => {
+    const p = dbtProject({ models: { 'model_one.sql': f.disabled_model_one_sql, 'metricflow_time_spine.sql': f.disabled_metricflow_time_spine_sql, 'schema.yml': f.disabled_schema1_yml } });
+    const exposure = 'exposure.test.proxy_for_dashboard';
+    const metric = 'metric.test.number_of_people';
+    const state = () => {
+      const m = p.readJson('target/manifest.json');
+      return { exposure: exposure in m.exposures, metric: metric in m.metrics, disabledExposure: exposure in m.disabled, disabledMetric: metric in m.disabled };
+    };
+    await p.dbt(['seed']);
+    await p.dbt(['parse']);
+    expect(state()).toEqual({ exposure: true, metric: true, disabledExposure: false, disabledMetric: false });
+    const step = async (yml: string) => {
+      p.write({ 'models/schema.yml': yml });
+      expect((await p.dbt(['--partial-parse', 'run'])).results).toHaveLength(2);
+      return state();
+    };
+    expect(await step(f.disabled_schema2_yml)).toEqual({ exposure: false, metric: false, disabledExposure: true, disabledMetric: true });
+    expect(await step(f.disabled_schema1_yml)).toEqual({ exposure: true, metric: true, disabledExposure: false, disabledMetric: false });
+    expect(await step(f.disabled_schema3_yml)).toEqual({ exposure: false, metric: true, disabledExposure: false, disabledMetric: false });
+    expect(await step(f.disabled_schema4_yml)).toEqual({ exposure: false, metric: false, disabledExposure: true, disabledMetric: false });
+  });
   /*
    * partial_parsing/test_pp_vars.py TestProjectEnvVars and TestProfileEnvVars: an env var read by
    * dbt_project.yml or profiles.yml changed between two commands is seen by the second (dbt's

@@ -67,7 +67,8 @@ export function loadSemanticNodes(inputs: readonly { root: ProjectRoot; files: r
           meta: { ...(isMapping(top.meta) ? top.meta : {}), ...(isMapping(d.entry.meta) ? d.entry.meta : {}), ...layered.meta },
         }
       : layered;
-    if (!config.enabled) return [];
+    // A disabled one goes to manifest.disabled (as dbt's), what it names not looked up.
+    if (!config.enabled) return [nodeOf(d, pf, fqn, config, { dependsOn: [], refs: [], sources: [], relation: { schema: '', identifier: d.name } })];
     const where = `${d.kind.replace('_', ' ')} '${d.name}' (${d.file}:${d.line})`;
     const dependsOn = new Set<string>();
     const refs: RefCall[] = [];
@@ -133,27 +134,26 @@ export function loadSemanticNodes(inputs: readonly { root: ProjectRoot; files: r
       for (const m of list(qp.metrics)) metricDep(nameOf(m));
     }
     const model = d.kind === 'semantic_model' ? [...dependsOn].map((id) => nodes.get(id)).find((n) => n !== undefined) : undefined;
-    const { config: _config, description, tags: _tags, meta: _meta, [OWNING_SEMANTIC_MODEL]: _owner, ...properties } = e;
-    return [
-      Object.freeze({
-        uniqueId: idOf(d, pf.name),
-        resourceType: d.kind,
-        name: d.name,
-        packageName: pf.name,
-        fqn,
-        originalFilePath: d.file,
-        line: d.line,
-        description: typeof description === 'string' ? description : '',
-        config,
-        tags: config.tags,
-        columns: {},
-        dependsOn: [...dependsOn],
-        macrosUsed: [],
-        relation: model?.relation ?? { schema: '', identifier: d.name },
-        properties,
-        refs,
-        sources,
-      } satisfies SemanticNode),
-    ];
+    return [nodeOf(d, pf, fqn, config, { dependsOn: [...dependsOn], refs, sources, relation: model?.relation ?? { schema: '', identifier: d.name } })];
   });
+
+  function nodeOf(d: SemanticDeclaration, pf: { name: string }, fqn: string[], config: SemanticNode['config'], links: Pick<SemanticNode, 'dependsOn' | 'refs' | 'sources' | 'relation'>): SemanticNode {
+    const { config: _config, description, tags: _tags, meta: _meta, [OWNING_SEMANTIC_MODEL]: _owner, ...properties } = d.entry;
+    return Object.freeze({
+      uniqueId: idOf(d, pf.name),
+      resourceType: d.kind,
+      name: d.name,
+      packageName: pf.name,
+      fqn,
+      originalFilePath: d.file,
+      line: d.line,
+      description: typeof description === 'string' ? description : '',
+      config,
+      tags: config.tags,
+      columns: {},
+      macrosUsed: [],
+      properties,
+      ...links,
+    } satisfies SemanticNode);
+  }
 }
