@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +186,14 @@ describe('tsdbt daemon', () => {
     const run = cli(['run', '--select', 'a']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Done. PASS=1');
+  }, 120_000);
+
+  it('a command from a deleted working folder with --project-dir runs as before (the look for a resident process never fails it)', () => {
+    const gone = mkdtempSync(join(tmpdir(), 'tsdbt-resident-gone-'));
+    const r = spawnSync('sh', ['-c', `cd '${gone}' && rmdir '${gone}' && exec '${process.execPath}' '${CLI}' ls --project-dir '${p.dir}'`], { encoding: 'utf8', env: { ...process.env, ...env } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('proj.a');
   }, 120_000);
 
   it('`daemon --stop` ends the resident process: its files are gone and commands run in their own process', async () => {

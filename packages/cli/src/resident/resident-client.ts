@@ -13,6 +13,15 @@ import { commandOf } from '../warehouse-commands.js';
 /** The exit code of the command run by the resident process, or undefined to run it here. */
 export async function runInResident(argv: readonly string[], bundle: string, env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
   if (env.TSDBT_RESIDENT === '0') return undefined;
+  try {
+    return await throughResident(argv, bundle, env);
+  } catch {
+    // Anything unexpected before the command was handed over (a working folder deleted meanwhile…): it runs here, as without a resident process.
+    return undefined;
+  }
+}
+
+async function throughResident(argv: readonly string[], bundle: string, env: NodeJS.ProcessEnv): Promise<number | undefined> {
   const command = commandOf(argv);
   if (command === undefined || !RESIDENT_COMMANDS.has(command)) return undefined;
   const info = readResidentInfo(projectDirOf(argv, env), env);
