@@ -401,6 +401,33 @@ describe('partial parsing (partial_parsing/test_partial_parsing.py)', () => {
     expect(await step(f.disabled_schema3_yml)).toEqual({ exposure: false, metric: true, disabledExposure: false, disabledMetric: false });
     expect(await step(f.disabled_schema4_yml)).toEqual({ exposure: false, metric: false, disabledExposure: true, disabledMetric: false });
   });
+
+  it('test_pp_groups.py TestGroups: groups added, edited, removed; a model left in a removed group; private access', async () => {
+    const p = dbtProject({ models: { 'orders.sql': f.orders_sql, 'orders_downstream.sql': f.orders_downstream_sql, 'schema.yml': f.groups_schema_yml_one_group } });
+    const state = () => {
+      const m = p.readJson('target/manifest.json');
+      return [Object.keys(m.nodes).sort(), Object.keys(m.groups).sort()];
+    };
+    const nodes = ['model.test.orders', 'model.test.orders_downstream'];
+    expect((await p.dbt(['run'])).results).toHaveLength(2);
+    expect(state()).toEqual([nodes, ['group.test.test_group']]);
+    const step = async (yml: string, pass = true) => {
+      p.write({ 'models/schema.yml': yml });
+      const r = await p.dbt(['--partial-parse', 'run'], { expectPass: pass });
+      if (pass) expect(r.results).toHaveLength(2);
+    };
+    await step(f.groups_schema_yml_two_groups);
+    expect(state()).toEqual([nodes, ['group.test.test_group', 'group.test.test_group2']]);
+    await step(f.groups_schema_yml_two_groups_edited);
+    expect(state()).toEqual([nodes, ['group.test.test_group', 'group.test.test_group2_edited']]);
+    await step(f.groups_schema_yml_one_group);
+    expect(state()).toEqual([nodes, ['group.test.test_group']]);
+    await step(f.groups_schema_yml_two_groups);
+    // remove second group with model still configured to second group
+    await step(f.groups_schema_yml_one_group_model_in_group2, false);
+    await step(f.groups_schema_yml_two_groups_private_orders_valid_access);
+    await step(f.groups_schema_yml_two_groups_private_orders_invalid_access, false);
+  });
   /*
    * partial_parsing/test_pp_vars.py TestProjectEnvVars and TestProfileEnvVars: an env var read by
    * dbt_project.yml or profiles.yml changed between two commands is seen by the second (dbt's
