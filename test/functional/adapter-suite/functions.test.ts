@@ -231,4 +231,14 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     // The post-hook saw the function created.
     expect(await p.query('select what, toInt32(n) as n from {schema}.fn_log')).toEqual([{ what: 'price_for_xlarge', n: 1 }]);
   });
+
+  it("tsdbt: a call leaving out a defaulted argument gets its default_value (ClickHouse's functions take exactly their parameters)", async () => {
+    const p = dbtProject({
+      functions: { 'price_for_xlarge.sql': MY_UDF_SQL, 'price_for_xlarge.yml': MY_UDF_WITH_DEFAULT_ARG_YML },
+      models: { 'prices.sql': "select {{ function('price_for_xlarge') }}() as by_default, {{ function('price_for_xlarge') }}(5) as given" },
+    });
+    const r = await p.dbt(['build']);
+    expect(r.results.map((x) => x.status)).toEqual(['success', 'success']);
+    expect(await p.query('select toInt32(by_default) as by_default, toInt32(given) as given from {schema}.prices')).toEqual([{ by_default: 200, given: 10 }]);
+  });
 });

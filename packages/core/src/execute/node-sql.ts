@@ -15,6 +15,7 @@ import { commonTypedSql, commonTypedSqlAsync } from './dbt-semantics/common-type
 import { withDbtSemanticsRewrites } from './dbt-semantics/chain.js';
 import { callsUserFunctionName } from './dbt-semantics/function-names.js';
 import { projectFunctionNames, userFunctions } from './dbt-semantics/user-functions.js';
+import { withFunctionDefaults } from './function-defaults.js';
 import { templateQuerySettings } from './dbt-semantics/run-settings.js';
 
 /**
@@ -75,7 +76,7 @@ export async function rewrittenSqlAsync(ctx: RunContext, node: ManifestNode, sql
 /** The SQL after dbt_semantics' rewrites that need no warehouse statement (chain.ts); the warehouse's own functions (`own`) and the project's are called as written. */
 export function rewrittenSql(ctx: RunContext, node: ManifestNode, sql: string, own: ReadonlySet<string> = userFunctions(ctx.adapter).known(), clickhouseRound?: boolean): string {
   const project = projectFunctionNames(ctx.manifest);
-  const out = withDbtSemanticsRewrites(node, sql, { adapter: ctx.adapter, userFunctions: project.size === 0 ? own : new Set([...own, ...project]), clickhouseRound });
+  const out = withDbtSemanticsRewrites(node, project.size === 0 ? sql : withFunctionDefaults(ctx.manifest, sql), { adapter: ctx.adapter, userFunctions: project.size === 0 ? own : new Set([...own, ...project]), clickhouseRound });
   if (node.resourceType !== 'snapshot' && isEmptySql(out)) throw emptySqlError(node);
   return out;
 }
