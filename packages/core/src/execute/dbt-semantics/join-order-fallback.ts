@@ -12,9 +12,13 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 
 const SETTING = 'query_plan_optimize_join_order_limit';
 
-/** Whether a failure is the join-order optimizer's LOGICAL_ERROR on overlapping column names. */
+/**
+ * Whether a failure is one of the join-order optimizer's LOGICAL_ERRORs: overlapping column names, or "Cannot fold
+ * actions for projection" over a join key of joined CTEs (fivetran/dbt_netsuite v1.6.1's income statement and
+ * transaction details on 26.7: the same query runs with the optimizer off).
+ */
 export function isJoinOrderError(message: string | undefined): boolean {
-  return !!message && /Left and right columns have same names/.test(message);
+  return !!message && /Left and right columns have same names|Cannot fold actions for projection\. Node equals\(/.test(message);
 }
 
 /** The node with the join-order optimizer off, or undefined when its query_settings already decide it (nothing to try). */
