@@ -68,4 +68,54 @@ describe('materialized_view added with catchup to a table that keeps its rows: r
     ]);
     expect(await objects()).toEqual(['activity', 'clicks', 'clicks_mv', 'events', 'events_mv', 'more_mv']);
   });
+
+  it('counted as each INSERT arrives, not from row counts: rows a mutation or TTL removes meanwhile do not hide a direct row, nor does a view whose SQL answers differently each time refuse falsely', async () => {
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/activity.sql': TARGET, 'models/events_mv.sql': FEED('events') });
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    for (const t of ['events', 'clicks']) await adapter.client.command(`CREATE TABLE ${p.schema}.${t} (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+    const sql = (s: string) => s.replaceAll('$', p.schema);
+    await adapter.client.command(sql("INSERT INTO $.events VALUES (1, 'a'), (2, 'b')"));
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+    const rows = () => queryRows<{ kind: string; n: string }>(project, sql('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind'));
+
+    // A direct row, and a row of the table deleted (a mutation; TTL DELETE alike) during the add: the table's row
+    // count is what it was at the cut, yet the direct row would be dropped by the switch. Refused, the row kept.
+    p.write({ 'models/clicks_mv.sql': FEED('clicks') });
+    const blocked = setup.reopen(p);
+    await duringBackfill(blocked, sql("INSERT INTO $.activity VALUES ('direct', 5); ALTER TABLE $.activity DELETE WHERE kind = 'b' SETTINGS mutations_sync = 2"));
+    const refused = await blocked.run({ select: ['clicks_mv'] });
+    expectStatuses(refused, { clicks_mv: 'error' });
+    expect(refused.results[0]!.message).toMatch(/1 row was inserted into \S+\.activity directly \(not through a materialized view\) while clicks_mv was being added/);
+    expect(await rows()).toEqual([{ kind: 'a', n: '1' }, { kind: 'direct', n: '5' }]);
+
+    // A view in place whose SQL answers differently on each INSERT (its staged twin writes other rows than it): no direct row, no refusal.
+    await adapter.client.command(sql("ALTER TABLE $.events_mv MODIFY QUERY SELECT kind, toUInt64(rand() % 2) AS n FROM $.events WHERE rand() % 2 = 0"));
+    const adding = setup.reopen(p);
+    await duringBackfill(adding, sql("INSERT INTO $.events SELECT number + 10, 'r' FROM numbers(200)"));
+    expectStatuses(await adding.run({ select: ['clicks_mv'] }), { clicks_mv: 'success' });
+  });
+
+  it('a merging engine (ReplacingMergeTree) too: a direct row during the add refuses the switch', async () => {
+    const target = "{{ config(materialized='table', engine='ReplacingMergeTree()', order_by='kind') }}\nselect '' as kind, toUInt64(0) as n where 0";
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/activity.sql': target, 'models/events_mv.sql': FEED('events') });
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    for (const t of ['events', 'clicks']) await adapter.client.command(`CREATE TABLE ${p.schema}.${t} (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+    const sql = (s: string) => s.replaceAll('$', p.schema);
+    await adapter.client.command(sql("INSERT INTO $.events VALUES (1, 'a'), (2, 'b')"));
+    await adapter.client.command(sql("INSERT INTO $.clicks VALUES (1, 'c')"));
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+    p.write({ 'models/clicks_mv.sql': FEED('clicks') });
+    const blocked = setup.reopen(p);
+    await duringBackfill(blocked, sql("INSERT INTO $.activity VALUES ('direct', 5)"));
+    const refused = await blocked.run({ select: ['clicks_mv'] });
+    expectStatuses(refused, { clicks_mv: 'error' });
+    expect(refused.results[0]!.message).toMatch(/1 row was inserted into \S+\.activity directly/);
+    const rows = () => queryRows<{ kind: string; n: string }>(project, sql('SELECT kind, n FROM $.activity FINAL ORDER BY kind'));
+    expect(await rows()).toEqual([{ kind: 'a', n: '1' }, { kind: 'b', n: '1' }, { kind: 'direct', n: '5' }]);
+    expectStatuses(await setup.reopen(p).run({ select: ['clicks_mv'] }), { clicks_mv: 'success' });
+    expect(await rows()).toEqual([{ kind: 'a', n: '1' }, { kind: 'b', n: '1' }, { kind: 'c', n: '1' }, { kind: 'direct', n: '5' }]);
+  });
 });
+

@@ -8,34 +8,61 @@ import { activateAtQuietMoment, key } from './cutoff.js';
  * A view added to a table that keeps its rows (mv-unit.ts keepRows) builds the new table beside the
  * old one: the old table's rows at the cut are copied in, the views' staged twins carry what the
  * views write after it, and EXCHANGE swaps the tables. A row INSERTed into the table directly (not
- * through a view) after the cut reaches only the old table, which the switch drops. ClickHouse
- * does not say who wrote a row, but it counts them: at a moment without INSERTs before the switch,
+ * through a view) after the cut reaches only the old table, which the switch drops. Any such row
+ * refuses the switch: nothing changed, the rows in place.
+ *
+ * ClickHouse does not say who wrote a row, but a materialized view on a table sees each INSERT's
+ * blocks as they arrive, with the id of the query that started it (initialQueryID(): an INSERT into
+ * a source keeps its id through the views it fires, down to the target). From the cut, behind the
+ * staged views' gate, a recorder on the target writes (id, rows) per block and one on each table the
+ * views fire on writes the ids it sees: a direct INSERT is one whose id reached the target but no
+ * source. That is counted as the rows arrive, so what changes the table's row count afterwards — TTL
+ * DELETE, a mutation, a merge of a collapsing engine — and view SQL that answers differently each time
+ * (rand(), now()) change nothing, and it holds for every engine.
+ *
+ * A server without initialQueryID() (before 21.x) counts rows instead, where the engine keeps row
+ * counts (COUNTS_ROWS; exact only without TTL DELETE, mutations and non-deterministic view SQL): at a
+ * moment without INSERTs before the switch,
  *
  *   old = atCut + kept + direct        new = atCut + backfill + kept + added
  *
  * (`kept`: what the views in place wrote since the cut, once in each; `added`: what the new views'
  * twins wrote, counted by a gated counting twin beside each; `backfill`: the new views' history,
  * written to a table of its own and counted before it is moved in). So direct = old − new +
- * backfill + added, exact where the engine keeps row counts (not one that merges rows away). Any
- * direct row refuses the switch: nothing changed, the rows in place.
+ * backfill + added.
  */
 
-/** Engines whose row count only INSERTs change (merges keep every row). */
+/** Engines whose row count only INSERTs change (merges keep every row): the fallback count's. */
 export const COUNTS_ROWS = /^((Replicated|Shared)?MergeTree|Memory|Log|TinyLog|StripeLog)$/;
+/** Engines a kept target's direct INSERTs are recorded for (any table that stores rows; a Distributed, Null or streaming one does not). */
+export const RECORDS_ROWS = /MergeTree$|^(Memory|Log|TinyLog|StripeLog)$/;
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
 
-/** Rows inserted into `target` by anything but its views since the cut, measured at a moment without INSERTs. */
-export async function directRows(
-  adapter: ClickHouseAdapter,
-  m: { target: Relation; staged: Relation; counters: readonly Relation[]; backfilled: number; tables: readonly Relation[]; signal?: AbortSignal },
-): Promise<number> {
+/** The recorders' tables: (id, rows) per block reaching the target; the ids reaching a source. */
+export const recorderTableSql = (rel: Relation) => `CREATE TABLE ${q(rel)} (q String, n UInt64) ENGINE = Memory`;
+/** A recorder: (initial query id, rows) of each block INSERTed into `on` once `gated` lets it. */
+export const recorderSql = (mv: Relation, into: Relation, on: Relation, gated: (sql: string) => string) =>
+  `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS ${gated(`SELECT initialQueryID() AS q, count() AS n FROM ${q(on)}`)}`;
+
+/** What counts the direct rows: recorders (ids per INSERT), or the fallback's row counts. */
+export type DirectCount =
+  | { readonly recorded: true; readonly target: Relation; readonly sources: Relation }
+  | { readonly recorded: false; readonly target: Relation; readonly staged: Relation; readonly counters: readonly Relation[]; readonly backfilled: number };
+
+/** Rows inserted into the target by anything but its views since the cut, measured at a moment without INSERTs. */
+export async function directRows(adapter: ClickHouseAdapter, m: DirectCount & { tables: readonly Relation[]; signal?: AbortSignal }): Promise<number> {
   let direct = 0;
   await activateAtQuietMoment({
     adapter,
     tables: m.tables,
     activate: async () => {},
     capture: async () => {
+      if (m.recorded) {
+        const [row] = await adapter.client.query<{ n: string | number }>(`SELECT sum(n) AS n FROM ${q(m.target)} WHERE q NOT IN (SELECT q FROM ${q(m.sources)})`);
+        direct = Number(row?.n ?? 0);
+        return;
+      }
       const [old, now] = [await adapter.rowCount(m.target), await adapter.rowCount(m.staged)];
       let added = 0;
       for (const c of m.counters) added += await adapter.rowCount(c);

@@ -8,7 +8,7 @@ import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
-import { COUNTS_ROWS, directInsertsError, directRows, moveRows } from './direct-inserts.js';
+import { COUNTS_ROWS, directInsertsError, directRows, moveRows, recorderSql, recorderTableSql, RECORDS_ROWS } from './direct-inserts.js';
 
 /** One materialized view writing into a unit's target. */
 export interface Feed {
@@ -56,7 +56,7 @@ export const SWITCHING = 'tsdbt:switching:';
 /** Comment of the empty table standing in for a new target until its build is switched in. */
 export const PLACEHOLDER = 'tsdbt:placeholder';
 /** Purposes of the unit's temporaries (`<name>__tsdbt_tmp_<run>__<purpose>`). */
-export const PURPOSE = { target: 'new', view: 'staged', gate: 'gate', snapshot: 'snap', count: 'count', backfill: 'backfill' } as const;
+export const PURPOSE = { target: 'new', view: 'staged', gate: 'gate', snapshot: 'snap', count: 'count', backfill: 'backfill', record: 'rec' } as const;
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
 export const createMvSql = (mv: Relation, to: Relation, sql: string) => `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(to)}\nAS ${sql}`;
@@ -124,15 +124,21 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   const staged = staging.temporary(PURPOSE.target);
   const gate = staging.temporary(PURPOSE.gate);
   const stagedFeeds = unit.feeds.map((f) => ({ feed: f, mv: staging.temporary(PURPOSE.view, f.mv, 'materialized_view') }));
-  // A kept table whose engine keeps row counts: rows written into it directly during the build are counted (direct-inserts.ts).
+  // A kept table: rows written into it directly during the build are counted (direct-inserts.ts) — as each INSERT
+  // arrives where the server names an INSERT's query in its views, else by row counts where the engine keeps them.
   const keptEngine = unit.keepRows === true ? await tableEngine(adapter, target) : '';
-  const countDirect = COUNTS_ROWS.test(keptEngine);
-  const counters = countDirect
+  const recorded = RECORDS_ROWS.test(keptEngine) && (await adapter.hasFunction('initialQueryID'));
+  const countDirect = recorded || COUNTS_ROWS.test(keptEngine);
+  const recorders = recorded
+    ? { target: staging.temporary(`${PURPOSE.record}t`), sources: staging.temporary(`${PURPOSE.record}s`), views: [] as Relation[] }
+    : undefined;
+  const counters = countDirect && !recorded
     ? stagedFeeds.filter((s) => !s.feed.asIs).map((s, i) => ({ feed: s.feed, table: staging.temporary(`${PURPOSE.count}${i}`), mv: staging.temporary(PURPOSE.count, s.feed.mv, 'materialized_view') }))
     : [];
   // Views first; then, once the INSERTs that started before are over, what they read and write.
   const dropStagedViews = async () => {
     for (const s of [...stagedFeeds, ...counters]) await adapter.drop(s.mv, 'materialized_view');
+    for (const mv of recorders?.views ?? []) await adapter.drop(mv, 'materialized_view');
     await drainInserts(adapter);
   };
   let switching = false;
@@ -155,6 +161,17 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     const catchupFeeds = stagedFeeds.filter((s) => s.feed.catchup);
     const triggers = await triggersOf(adapter, stagedFeeds.map((s) => s.mv));
     const triggerOf = (s: { mv: Relation }) => triggers.get(key(s.mv));
+    if (recorders) {
+      // Behind the same gate: one recorder on the target, one on each table a view fires on (direct-inserts.ts).
+      await adapter.ddl(recorderTableSql(recorders.target), { signal });
+      await adapter.ddl(recorderTableSql(recorders.sources), { signal });
+      const fired = [...new Map(stagedFeeds.map(triggerOf).filter((t) => t !== undefined).map((t) => [key(t!.table), t!.table])).values()];
+      for (const [i, on] of [target, ...fired].entries()) {
+        const mv = staging.temporary(`${PURPOSE.record}${i}`, target, 'materialized_view');
+        recorders.views.push(mv);
+        await adapter.ddl(recorderSql(mv, i === 0 ? recorders.target : recorders.sources, on, gated), { signal });
+      }
+    }
     const sources = [...new Map(catchupFeeds.map(triggerOf).filter((t) => t !== undefined && /MergeTree$/.test(t.engine)).map((t) => [key(t!.table), t!])).values()];
     // Snapshot tables of the (non-replicated) MergeTree tables the catchup views fire on.
     const snapshots = sources
@@ -185,6 +202,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
           await adapter.client.command(`TRUNCATE TABLE ${q(staged)}`);
           for (const { snap } of snapshots) await adapter.client.command(`TRUNCATE TABLE ${q(snap)}`);
           for (const c of counters) await adapter.client.command(`TRUNCATE TABLE ${q(c.table)}`);
+          if (recorders) for (const r of [recorders.target, recorders.sources]) await adapter.client.command(`TRUNCATE TABLE ${q(r)}`);
         },
         signal,
       });
@@ -219,10 +237,13 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     }
     if (countDirect) {
       await moveRows(adapter, backfill, staged, targetIsMergeTree, signal);
-      const direct = await directRows(adapter, { target, staged, counters: counters.map((c) => c.table), backfilled, tables: [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])], signal });
-      if (direct > 0) throw directInsertsError(target, counters.map((c) => c.feed.model.name), direct);
-      // Counted: the counting twins go before the switch (a switch finished by the next run knows nothing of them).
+      const tables = [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])];
+      const count = recorders ? { recorded: true as const, target: recorders.target, sources: recorders.sources } : { recorded: false as const, target, staged, counters: counters.map((c) => c.table), backfilled };
+      const direct = await directRows(adapter, { ...count, tables, signal });
+      if (direct > 0) throw directInsertsError(target, stagedFeeds.filter((s) => !s.feed.asIs).map((s) => s.feed.model.name), direct);
+      // Counted: the counting views go before the switch (a switch finished by the next run knows nothing of them).
       for (const c of counters) await adapter.drop(c.mv, 'materialized_view');
+      for (const mv of recorders?.views ?? []) await adapter.drop(mv, 'materialized_view');
     }
     if (unit.seedSql && !keepRows) await adapter.client.command(`INSERT INTO ${q(staged)} (${names}) SELECT ${names} FROM (\n${unit.seedSql}\n)`, { signal });
     // 4. Switch. From here on a killed run is finished by the next one (mv-recover.ts).
