@@ -270,7 +270,10 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     await waitForNoInserts(adapter, undefined, 10_000);
     const blocksBefore = await committedBlocks(adapter, sourceTables);
     await adapter.ddl(`EXCHANGE TABLES ${q(staged)} AND ${q(target)}`);
-    if ((await runningInserts(adapter)) > 0 || !sameCut(blocksBefore, await committedBlocks(adapter, sourceTables)))
+    // The old table is now under the staged name: its blocks are the ones to compare with the target's before.
+    const blocksAfter = await committedBlocks(adapter, sourceTables.map((t) => (key(t) === key(target) ? staged : t)));
+    const moved = new Map([...blocksAfter].map(([k, cut]) => [k === key(staged) ? key(target) : k, cut]));
+    if ((await runningInserts(adapter)) > 0 || !sameCut(blocksBefore, moved))
       warnings.push(`${unit.owner.originalFilePath}: an INSERT into a source ran while ${key(target)} was switched to its rebuilt table; if its rows are missing or doubled there, run with --full-refresh`);
     // 5. The staged views now write into the old table (under the staged name): they go first.
     await dropStagedViews();
