@@ -221,13 +221,14 @@ from (select arrayJoin([1, 2, 3, NULL]) as k, arrayJoin(['12.345']) as s, arrayJ
     extract(day from b - a) as days, extract(hour from (b - a)) as hours, date_part('minute', b - a) as minutes, extract(second from b - a) as seconds,
     extract(day from a - b) as neg_days, date_part('hour', a - b) as neg_hours,
     extract(day from b64 - a64) as days64, extract(second from b64 - a64) as seconds64,
-    extract(day from d - n) as day_of_month, extract(epoch from b - a) as epoch
+    extract(day from d - n) as day_of_month, extract(epoch from b - a) as epoch,
+    extract(day from d - da) as date_days, date_part('hour', d - da) as date_hours
 from (select toDateTime('2024-01-10 05:07:09') as b, toDateTime('2024-01-07 00:00:00') as a,
-      toDateTime64('2024-01-10 05:07:09.5', 3) as b64, toDateTime64('2024-01-07 00:00:00', 3) as a64, toDate('2024-01-10') as d, 3 as n)`,
+      toDateTime64('2024-01-10 05:07:09.5', 3) as b64, toDateTime64('2024-01-07 00:00:00', 3) as a64, toDate('2024-01-10') as d, 3 as n, toDate('2024-01-07') as da)`,
     });
     expectStatuses(await p.build(), { spans: 'success' });
-    expect(await queryRows(p, `select toInt32(days) as days, toInt32(hours) as hours, toInt32(minutes) as minutes, toInt32(seconds) as seconds, toInt32(neg_days) as neg_days, toInt32(neg_hours) as neg_hours, toInt32(days64) as days64, toInt32(seconds64) as seconds64, toInt32(day_of_month) as day_of_month, toInt32(epoch) as epoch from ${ip.schema}.spans`)).toEqual([
-      { days: 3, hours: 5, minutes: 7, seconds: 9, neg_days: -3, neg_hours: -5, days64: 3, seconds64: 9, day_of_month: 7, epoch: 277629 },
+    expect(await queryRows(p, `select toInt32(days) as days, toInt32(hours) as hours, toInt32(minutes) as minutes, toInt32(seconds) as seconds, toInt32(neg_days) as neg_days, toInt32(neg_hours) as neg_hours, toInt32(days64) as days64, toInt32(seconds64) as seconds64, toInt32(day_of_month) as day_of_month, toInt32(epoch) as epoch, toInt32(date_days) as date_days, toInt32(date_hours) as date_hours from ${ip.schema}.spans`)).toEqual([
+      { days: 3, hours: 5, minutes: 7, seconds: 9, neg_days: -3, neg_hours: -5, days64: 3, seconds64: 9, day_of_month: 7, epoch: 277629, date_days: 3, date_hours: 0 },
     ]);
   });
 

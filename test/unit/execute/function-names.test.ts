@@ -99,8 +99,8 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
 
   it('writes extract(day|hour|minute|second from a - b) as the interval part when the difference is a number, and leaves a date minus days or an interval alone', () => {
     const out = warehouseFunctionNames("select extract(day from now() - created_at), date_part('hour', (b - a)), extract(day from d - 7), extract(day from ts - interval 1 day), extract(day from a - b - c), extract(epoch from b - a) from t");
-    expect(out).toContain("multiIf(toTypeName(now() - created_at) LIKE '%Int%' OR toTypeName(now() - created_at) LIKE 'Decimal%', toInt64(trunc(toFloat64(now() - created_at) / 86400)), toDayOfMonth(toDateTime64(now() - created_at, 6)))");
-    expect(out).toContain("toInt64(trunc(toFloat64(b - a) / 3600)) % 24, toHour(toDateTime64(b - a, 6)))");
+    expect(out).toContain("multiIf(toTypeName(now() - created_at) LIKE '%Int%' OR toTypeName(now() - created_at) LIKE 'Decimal%', toInt64(trunc(toFloat64(now() - created_at) * if((toTypeName(now()) LIKE '%Date%' AND toTypeName(now()) NOT LIKE '%DateTime%') AND (toTypeName(created_at) LIKE '%Date%' AND toTypeName(created_at) NOT LIKE '%DateTime%'), 86400, 1) / 86400)), toDayOfMonth(toDateTime64(now() - created_at, 6)))");
+    expect(out).toContain("toInt64(trunc(toFloat64(b - a) * if((toTypeName(b) LIKE '%Date%' AND toTypeName(b) NOT LIKE '%DateTime%') AND (toTypeName(a) LIKE '%Date%' AND toTypeName(a) NOT LIKE '%DateTime%'), 86400, 1) / 3600)) % 24, toHour(toDateTime64(b - a, 6)))");
     expect(out).toContain('extract(day from d - 7), extract(day from ts - interval 1 day), extract(day from a - b - c), extract(epoch from b - a) from t');
   });
 });

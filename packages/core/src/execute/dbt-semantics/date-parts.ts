@@ -77,7 +77,9 @@ export function intervalPartExpression(part: string, x: string, code: string): s
   if (minus === undefined || /\binterval\b|\btoInterval/i.test(text)) return undefined;
   const subtrahend = text.slice(minus + 1).trim();
   if (/^[\d.]+$/.test(subtrahend) || text.slice(0, minus).trim() === '') return undefined;
-  const seconds = `toFloat64(${text})`;
+  // Two dates' difference is days (Int32, as Postgres' date - date), two timestamps' seconds: both types numbers.
+  const isDate = (v: string) => `(toTypeName(${v}) LIKE '%Date%' AND toTypeName(${v}) NOT LIKE '%DateTime%')`;
+  const seconds = `toFloat64(${text}) * if(${isDate(text.slice(0, minus).trim())} AND ${isDate(subtrahend)}, 86400, 1)`;
   const interval = {
     day: `toInt64(trunc(${seconds} / 86400))`,
     hour: `toInt64(trunc(${seconds} / 3600)) % 24`,
