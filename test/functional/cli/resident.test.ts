@@ -21,6 +21,13 @@ const p = inlineProject({
   'models/b.sql': "select n * 2 as m from {{ ref('a') }}",
   'models/schema.yml': 'version: 2\nmodels:\n  - name: b\n    columns:\n      - name: m\n        tests: [not_null, unique]\n',
   'models/slow.sql': "{{ config(materialized='table', tags=['slow']) }}\nselect number, sleepEachRow(0.1) as s from numbers(60) settings max_block_size = 1",
+  // A macro that writes after a slow read: its statements run synchronously, in one render.
+  'macros/slow_insert.sql': `{% macro slow_insert() %}
+{% do run_query("create table if not exists " ~ target.schema ~ ".op_log (n UInt8) engine = MergeTree order by n") %}
+{{ log('started', info=True) }}
+{% do run_query("select sum(s) from (select sleepEachRow(0.5) as s from numbers(6) settings max_block_size = 1)") %}
+{% do run_query("insert into " ~ target.schema ~ ".op_log values (1)") %}
+{% endmacro %}`,
 });
 p.write({
   'profiles.yml': `proj:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${warehouse}\n      schema: ${p.schema}\n      threads: 2\n    other:\n      type: chdb\n      path: ${other}\n      schema: ${p.schema}\n      threads: 2\n`,
@@ -173,6 +180,23 @@ describe('tsdbt daemon', () => {
     expect(cli(['ls']).code).toBe(0);
     expect(await logSince(from, 'ls: exit 0')).toContain('ls: exit 0');
   }, 180_000);
+
+  it('leaves run-operation to its own process: Ctrl-C stops it there, its macro does not go on writing', async () => {
+    // A macro's run_query statements run synchronously: a resident process could not hear the Ctrl-C until the macro
+    // ended, and its insert landed after the client had exited 130 (run again, the rows doubled).
+    const child = spawn(process.execPath, [CLI, 'run-operation', 'slow_insert'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      if (out.includes('started') && !child.killed) setTimeout(() => child.kill('SIGINT'), 300);
+    });
+    const exited = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+    expect(exited.code === 130 || exited.signal === 'SIGINT').toBe(true);
+    // Past the time the macro would have taken: no row written.
+    await new Promise((r) => setTimeout(r, 4000));
+    const rows = cli(['show', '--inline', `select count() as n from ${p.schema}.op_log`, '--output', 'json']);
+    expect(JSON.parse(rows.stdout).show).toEqual([{ n: '0' }]);
+  }, 120_000);
 
   it('refuses a second resident process for the same project', () => {
     const second = cli(['daemon']);
