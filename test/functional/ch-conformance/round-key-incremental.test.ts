@@ -42,3 +42,32 @@ describe('an incremental model whose unique_key is round() of a float tie, over 
     expect(await rows(p)).toEqual([{ k: 2, v: 'a' }, { k: 3, v: 'x' }, { k: 7, v: 'a' }]);
   });
 });
+
+// review-11: unique_key `id` is not rounded, but the model FILTERS on round(): the rows each rounding selects differ,
+// which is no sign of how the stored keys were rounded — dbt's rounding stands, nothing refused.
+const SRC = (rows: string) => `select * from values('id UInt32, a Float64, b Float64', ${rows})`;
+const FILTERED = (rows: string) => `{{ config(materialized='incremental', unique_key='id') }}\nselect id, a, b from (${SRC(rows)}) where round(a) = 2 and round(b) = 3\n`;
+const filteredRows = (p: ReturnType<typeof dbtProject>) => p.query<{ id: number; a: number; b: number }>('select toInt32(id) as id, a, b from {schema}.m order by id');
+
+describe('a key-based incremental model filtering on round() (its key not rounded)', () => {
+  it('keeps dbt rounding: a row whose round(a) is 3 under dbt is not selected, no warning', async () => {
+    const p = dbtProject({ models: { 'm.sql': FILTERED('(7, 2.2, 3.0)') } });
+    await p.dbt(['run']);
+    expect(await filteredRows(p)).toEqual([{ id: 7, a: 2.2, b: 3 }]);
+    // id 7 now a = 2.5: dbt (Postgres/Snowflake) round(2.5) = 3, so it is not selected and the stored row stays.
+    p.write({ 'models/m.sql': FILTERED('(7, 2.5, 3.0)') });
+    const second = await p.dbt(['run']);
+    expect(second.out.join('\n')).not.toMatch(/stored unique keys/);
+    expect(await filteredRows(p)).toEqual([{ id: 7, a: 2.2, b: 3 }]);
+  });
+
+  it('is not refused when updated rows fall on either side of a tie', async () => {
+    const p = dbtProject({ models: { 'm.sql': FILTERED('(7, 2.2, 3.0), (8, 2.0, 3.0)') } });
+    await p.dbt(['run']);
+    p.write({ 'models/m.sql': FILTERED('(7, 2.5, 3.0), (8, 2.0, 2.5)') });
+    const second = await p.dbt(['run']);
+    expect(second.results[0]!.status).toBe('success');
+    // dbt: id 7 not selected (round(2.5) = 3 ≠ 2), id 8 selected (round(2.5) = 3): replaced.
+    expect(await filteredRows(p)).toEqual([{ id: 7, a: 2.2, b: 3 }, { id: 8, a: 2, b: 2.5 }]);
+  });
+});

@@ -13,13 +13,14 @@ import type { MaterializeContext } from './types.js';
  * whose SQL has such a round(), the stored keys decide: keys only ClickHouse's rounding gives found in the table →
  * this run rounds as ClickHouse does (a warning names the model and the move: --full-refresh); keys of both
  * roundings found → refused, nothing changed (either rounding would keep rows beside rows of the other); else dbt's.
- * Costs two reads of the new rows' keys, only for such models.
+ * Only when the key follows the rounding (keyFollowsRounding: a round() in a filter is not a rounded key).
+ * Costs two reads of the new rows' keys, only for such models, and a third when ClickHouse-rounded keys are found.
  */
 export async function keyRounding(ctx: MaterializeContext, key: string, ours: string): Promise<{ sql: string; warning?: string }> {
   if (!roundsTiesAway(ours)) return { sql: ours };
   const theirs = ctx.recompile({ isIncremental: true, clickhouseRound: true });
   const stored = await storedKeys(ctx.adapter, ctx.node, key, ours, theirs, ctx.signal);
-  if (stored.theirs === 0) return { sql: ctx.recompile({ isIncremental: true }) };
+  if (stored.theirs === 0 || !(await keyFollowsRounding(ctx, key, ours, theirs))) return { sql: ctx.recompile({ isIncremental: true }) };
   const { node } = ctx;
   if (stored.ours > 0)
     throw new DatabaseError(
@@ -31,6 +32,30 @@ export async function keyRounding(ctx: MaterializeContext, key: string, ours: st
     sql: theirs,
     warning: `${node.originalFilePath}: model ${node.name}: its stored unique keys were computed with ClickHouse's round() (a tie to even: built by dbt-clickhouse, an older tsdbt or with dbt_semantics off), so this run rounds as ClickHouse does and its rows replace theirs (dbt's rounding would have given ${stored.theirs.toLocaleString('en-US')} of them new keys, kept beside the old). Run it once with --full-refresh to store dbt's rounding.`,
   };
+}
+
+/**
+ * Whether the rows the two roundings give differently differ in their key only — the key is computed by the
+ * round(). A round() elsewhere (a filter `where round(a) = 2`, a non-key column) also makes the two key sets differ
+ * (a row one rounding selects and the other not), but no row of the one is a row of the other under another key:
+ * then the stored keys say nothing of how they were rounded, and dbt's rounding stands. Unpaired rows, or a key
+ * ClickHouse cannot strip (an expression), count as not following.
+ */
+async function keyFollowsRounding(ctx: MaterializeContext, key: string, ours: string, theirs: string): Promise<boolean> {
+  const settings = settingsClause(ctx.node.config.query_settings);
+  const only = (a: string, b: string) => `SELECT * FROM (\n${a}\n) EXCEPT ALL SELECT * FROM (\n${b}\n)`;
+  const unkeyed = (a: string, b: string) => `SELECT * EXCEPT (${key}) FROM (${only(a, b)})`;
+  const unpaired = (a: string, b: string) => `(SELECT count() FROM (${unkeyed(a, b)} EXCEPT ALL ${unkeyed(b, a)}))`;
+  try {
+    const [row] = await ctx.adapter.client.query<{ changed: string | number; unpaired: string | number }>(
+      `SELECT (SELECT count() FROM (${only(ours, theirs)})) AS changed, ${unpaired(ours, theirs)} + ${unpaired(theirs, ours)} AS unpaired${settings ? `\n${settings}` : ''}`,
+      { signal: ctx.signal },
+    );
+    return Number(row?.changed ?? 0) > 0 && Number(row?.unpaired ?? 1) === 0;
+  } catch (e) {
+    if (ctx.signal?.aborted) throw e;
+    return false;
+  }
 }
 
 /** Rows of the table whose key only one rounding of the new rows gives. */
