@@ -47,3 +47,25 @@ select arrayJoin([1, 1, 2, 3]) as id except select 2`,
     expect(clean.code).toBe(0);
   });
 });
+
+/*
+ * A trailing ORDER BY / LIMIT after a top-level UNION limits the whole union on Postgres, Snowflake, BigQuery,
+ * Redshift and DuckDB; ClickHouse binds it to the last branch (execute/dbt-semantics/union-limit.ts).
+ */
+describe('LIMIT after a UNION limits the whole union (dbt_semantics)', () => {
+  it('a table and a view of `… union all … order by … limit n` hold n rows; dbt_semantics: false keeps ClickHouse\'s', async () => {
+    const body = `select 3 as n, 'c' as s union all select 1, 'a' union all select 2 as m, 'b' order by n limit 2`;
+    const p = dbtProject({
+      models: {
+        'top_table.sql': `{{ config(materialized='table') }}\n${body}`,
+        'top_view.sql': `{{ config(materialized='view') }}\n${body}`,
+        // ClickHouse's: the last branch alone ordered and limited (its own `n` unknown there: by position).
+        'clickhouse_own.sql': `{{ config(materialized='table', dbt_semantics=false) }}\n${body.replace('order by n', 'order by 1')}`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+    for (const m of ['top_table', 'top_view']) expect(await p.query(`select n, s from {schema}.${m} order by n`)).toEqual([{ n: 1, s: 'a' }, { n: 2, s: 'b' }]);
+    expect(await p.query(`select count() as c from {schema}.clickhouse_own`)).toEqual([{ c: '3' }]);
+  });
+});

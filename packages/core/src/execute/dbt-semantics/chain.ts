@@ -12,6 +12,7 @@ import { withOuterJoinKeys } from './outer-join-keys.js';
 import { withRegexOperators } from './regex-operators.js';
 import { withSelfJoinAliases } from './self-join-aliases.js';
 import { withShiftIgnoreNulls } from './shift-ignore-nulls.js';
+import { withWholeUnionLimit } from './union-limit.js';
 import { withNullWindowShifts } from './window-nulls.js';
 
 /** What a rewrite may need beside the node and its SQL. */
@@ -33,6 +34,7 @@ type Rewrite = (node: ManifestNode, sql: string, rc: RewriteContext) => string;
  * dbt_semantics. A new rewrite goes here.
  */
 const CHAIN: readonly Rewrite[] = [
+  (node, sql) => withWholeUnionLimit(node, sql),
   (_, sql) => withNullTreatmentAfterCall(sql),
   (node, sql) => withShiftIgnoreNulls(node, sql),
   (_, sql) => withRegexOperators(sql),
