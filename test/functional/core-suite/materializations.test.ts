@@ -233,7 +233,8 @@ describe('materializations/test_ephemeral_compilation.py', () => {
 /*
  * materializations/test_supported_languages.py, its SQL-model classes: a materialization's
  * `supported_languages` (default ['sql']) must hold the model's language. Its Python-model classes
- * are not ported: Python models are left out on ClickHouse (as dbt-clickhouse, no Python runtime).
+ * are not ported (ClickHouse has no Python runtime: a Python model's run fails as dbt-clickhouse's,
+ * test/functional/load/python-models.test.ts).
  */
 describe('materializations/test_supported_languages.py', () => {
   const customMat = (langs?: string[]) =>

@@ -56,13 +56,13 @@ sources:
     expect(sql).toMatch(/42/);
   });
 
-  it('a ref to a Python model (models/x.py) says it is one and that tsdbt runs SQL models only', () => {
-    expect(() =>
-      setup({
-        'models/scored.py': "def model(dbt, session):\n    return dbt.ref('a')\n",
-        'models/a.sql': 'select 1 as id',
-        'models/b.sql': "select * from {{ ref('scored') }}",
-      }),
-    ).toThrow(expect.objectContaining({ code: 'unknown_ref', hint: expect.stringMatching(/'scored' is a Python model \(models\/scored.py\): tsdbt runs SQL models only/) }));
+  it('a ref to a Python model (models/x.py) loads: the Python model is a node (language python), its parent of the ref', () => {
+    const { project: p } = setup({
+      'models/scored.py': "def model(dbt, session):\n    return dbt.ref('a')\n",
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('scored') }}",
+    });
+    expect(p.manifest.nodes.get('model.proj.scored')).toMatchObject({ language: 'python', dependsOn: ['model.proj.a'] });
+    expect(p.manifest.nodes.get('model.proj.b')!.dependsOn).toEqual(['model.proj.scored']);
   });
 });

@@ -39,7 +39,7 @@ function describe(node: ManifestNode): string {
   // dbt's FunctionRunner.describe_node.
   if (node.resourceType === 'function') return `function ${node.relation.identifier}`;
   const rel = `${node.relation.schema}.${node.relation.identifier}`;
-  if (node.resourceType === 'model') return `sql ${node.config.materialized} model ${rel}`;
+  if (node.resourceType === 'model') return `${node.language ?? 'sql'} ${node.config.materialized} model ${rel}`;
   if (node.resourceType === 'seed') return `seed file ${rel}`;
   if (node.resourceType === 'source') return `source ${rel}`;
   if (node.resourceType === 'snapshot') return `snapshot ${rel}`;

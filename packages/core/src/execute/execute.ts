@@ -6,6 +6,7 @@ import type { RunContext } from './run-context.js';
 import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, timed } from './run-nodes.js';
 import { KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
 import { customMaterialization, packageOverrideWarning, runCustomMaterialization } from './run-custom-materialization.js';
+import { pythonModelError } from './python-model.js';
 import { runWithCommonTypes, withoutVariantCommonType } from './dbt-semantics/common-types.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import { withRunSettings } from './dbt-semantics/run-settings.js';
@@ -107,6 +108,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
       if (node.resourceType === 'function') return runFunction(ctx, node);
+      if (node.resourceType === 'model' && node.language === 'python') throw pythonModelError(ctx, node);
       noVariant ??= ctx.adapter.hasSetting('use_variant_as_common_type').catch(() => false);
       if (node.resourceType === 'unit_test') {
         // The tested model's SQL with the common types and rounding CASTs its run has.

@@ -144,7 +144,12 @@ function folderPrefix(root: string): string {
   return posix.endsWith('/') ? posix : `${posix}/`;
 }
 
-/** Every model file of `root` (relative to it). */
+/** Every Python model file of `root` (relative to it): dbt's models/*.py. */
+export function pythonModelFiles(root: ProjectRoot): string[] {
+  return root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.py']));
+}
+
+/** Every (SQL) model file of `root` (relative to it). */
 export function modelFiles(root: ProjectRoot): string[] {
   return root.projectFile.modelPaths.flatMap((p) => discoverFiles(root.dir, p, ['.sql']));
 }
@@ -174,7 +179,7 @@ export function readModelFilesAhead(root: ProjectRoot, renderer: Renderer, files
 }
 
 /** What a model file's parse needs, read before any file is parsed (parseSqlNodes shares the renders). */
-interface PreparedModel {
+export interface PreparedModel {
   readonly rel: string;
   readonly patch: ResourcePatch | undefined;
   readonly versioned: VersionPatch | undefined;
@@ -185,7 +190,7 @@ interface PreparedModel {
   readonly info: RenderNodeInfo;
 }
 
-function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string, index: number, texts?: ModelTexts): PreparedModel {
+export function prepareModel(root: ProjectRoot, patches: ReadonlyMap<string, ResourcePatch>, rel: string, index: number, texts?: ModelTexts): PreparedModel {
   const pf = root.projectFile;
   const path = rootRelative(root, rel);
   const fileFqn = fqnOf(pf.name, pf.modelPaths, rel);
@@ -241,7 +246,8 @@ export function loadModels(root: ProjectRoot, renderer: Renderer, patches: Reado
   }
 }
 
-function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig, prepared: PreparedModel, parsed: ParsedSql): ModelNode {
+/** `python`: a Python model's node (load/python-model.ts), its calls read from the source, not rendered. */
+export function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig, prepared: PreparedModel, parsed: ParsedSql, python = false): ModelNode {
   const pf = root.projectFile;
   const { patch, versioned, baseLayers, rootOverride, unrenderedLayers, rawCode, info } = prepared;
   const { uniqueId, name, originalFilePath: path, fqn, baseConfig } = info;
@@ -291,6 +297,7 @@ function buildModel(root: ProjectRoot, renderer: Renderer, target: TargetConfig,
     ...(patch?.constraints?.length ? { constraints: patch.constraints } : {}),
     ...(patch?.deprecationDate ? { deprecationDate: patch.deprecationDate } : {}),
     ...(patch?.timeSpine ? { timeSpine: patch.timeSpine } : {}),
+    ...(python ? { language: 'python' as const } : {}),
   } satisfies ModelNode);
 }
 

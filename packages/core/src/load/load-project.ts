@@ -1,8 +1,7 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { warnMetadataFreshness } from './source-freshness.js';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { changedSince } from './warm-changes.js';
-import { discoverFiles } from './discover-files.js';
 import { projectHooks, type Manifest, type SelectorDefinition } from '../manifest/manifest.js';
 import { holdsNoSql, isEmptyNode } from '../manifest/lazy-nodes.js';
 import type { ManifestNode } from '../manifest/nodes.js';
@@ -18,7 +17,8 @@ import { buildGenericTest, type TestBuildContext } from './build-tests.js';
 import { builtinMacroFiles, packageMacroFiles } from './builtin-package.js';
 import { isMapping, noteConfigKeys, unknownConfigNote } from './node-config.js';
 import { loadSnapshots } from './load-snapshots.js';
-import { collectPatches, loadModels, modelFiles, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readModelFilesAhead, readSchemaFiles, schemaFilesOf, type SchemaFile } from './load-nodes.js';
+import { loadPythonModels } from './python-model.js';
+import { collectPatches, loadModels, modelFiles, pythonModelFiles, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readModelFilesAhead, readSchemaFiles, schemaFilesOf, type SchemaFile } from './load-nodes.js';
 import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
 import { readProjectFile, withRenderedPaths, type ProjectFile } from './project-file.js';
 import { pythonModules } from '../render/modules/index.js';
@@ -312,14 +312,17 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       if (node.config.enabled) own.push(node);
     };
     const files = rootFiles.get(root)!.models;
+    const pyFiles = pythonModelFiles(root);
+    const fileStems = new Set([...files, ...pyFiles].map((f) => basename(f, extname(f))));
     unitTestInputs.push({ root, schemaFiles: ownSchemaFiles, modelFiles: files });
     // Patches by the model file they describe: a versioned model's entry, one per version's file.
-    const patches = expandModelVersions(collectPatches(ownSchemaFiles, 'models'), new Set(files.map((f) => basename(f, '.sql'))), (v, file) =>
+    const patches = expandModelVersions(collectPatches(ownSchemaFiles, 'models'), fileStems, (v, file) =>
       onLog(`${v.file}:${v.line}: version ${v.v} of model '${v.name}' has no model file (expected ${file}.sql, or set defined_in)`, 'warn'),
     );
     const texts = rootFiles.get(root)!.texts;
     const elsewhere = readElsewhere?.(root);
     for (const node of loadModels(root, renderer, patches, target, files, { get: (rel, k) => texts.get(rel) ?? elsewhere?.(k) })) addOwn(node);
+    for (const node of loadPythonModels(root, renderer, patches, target, pyFiles)) addOwn(node);
     const seedPatches = collectPatches(ownSchemaFiles, 'seeds');
     for (const node of loadSeeds(root, renderer, seedPatches, target)) addOwn(node);
     const snapshotPatches = collectPatches(ownSchemaFiles, 'snapshots');
@@ -342,7 +345,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const node of own) {
       if (node.resourceType === 'test') continue;
       // A model's patch is keyed by its file's name (a version's file differs from the model's name).
-      const key = node.resourceType === 'model' ? basename(node.originalFilePath, '.sql') : node.name;
+      const key = node.resourceType === 'model' ? basename(node.originalFilePath, extname(node.originalFilePath)) : node.name;
       if (node.resourceType === 'model') modelNames.add(key);
       if (node.resourceType === 'snapshot') snapshotNames.add(node.name);
       const patchesOf = node.resourceType === 'model' ? patches : node.resourceType === 'snapshot' ? snapshotPatches : seedPatches;
@@ -350,7 +353,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       for (const decl of decls ?? []) add(buildGenericTest(testCtx, decl, node));
     }
     // dbt patches a disabled model too (its disabled lookup): only an entry with no model file warns.
-    const modelFileNames = new Set(files.map((f) => basename(f, '.sql')));
+    const modelFileNames = fileStems;
     for (const [name, p] of patches) {
       if (modelNames.has(name) || modelFileNames.has(name) || isVersionPatch(p)) continue;
       onLog(`${p.file}:${p.line}: the YAML entry for model '${name}' matches no model file`, 'warn');
@@ -404,13 +407,11 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
 
   const macroSources = new Map(macroFiles.map((f) => [f.path, f.source]));
   const macroNodes = new Map(renderer.macros().map((m) => [m.uniqueId, m]));
-  const pythonModels = new Map(roots.flatMap((r) => r.projectFile.modelPaths.flatMap((p) => discoverFiles(r.dir, p, ['.py']).map((f) => [basename(f, '.py'), join(r.relDir, f)] as const))));
-  for (const file of pythonModels.values()) onLog(`${file}: a Python model, left out: tsdbt runs SQL models only (as dbt-clickhouse: ClickHouse has no Python runtime)`, 'warn');
   const depended = resolveDependencies(nodes, projectFile.name, undefined, lookup(), (id) => {
     const m = macroNodes.get(id);
     const text = m && macroSources.get(m.originalFilePath);
     return m && text !== undefined ? { name: m.name, file: m.originalFilePath, text } : undefined;
-  }, pythonModels, { names: new Set([...disabled.values()].flat().map((n) => n.name)), sources: new Set([...disabled.values()].flat().flatMap((n) => (n.resourceType === 'source' ? [`${n.sourceName}.${n.name}`] : []))), warn: (message) => onLog(message, 'warn') });
+  }, { names: new Set([...disabled.values()].flat().map((n) => n.name)), sources: new Set([...disabled.values()].flat().flatMap((n) => (n.resourceType === 'source' ? [`${n.sourceName}.${n.name}`] : []))), warn: (message) => onLog(message, 'warn') });
   // `{{ doc('x') }}` in descriptions: the docs blocks of every project, rendered into the text (dbt's process_docs).
   const docs = new Map(roots.flatMap(readDocBlocks).map((d) => [d.uniqueId, d]));
   const renderText: DescriptionRender = (text, file, pkg, globals) => renderYamlOf.get(pkg)!(text, file, globals);

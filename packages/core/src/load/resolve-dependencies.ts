@@ -42,8 +42,6 @@ export function resolveDependencies(
   only?: ReadonlySet<string>,
   index: NameIndex = nameIndex(nodes),
   macroText?: MacroText,
-  /** Python model files by model name (dbt's .py models, which ClickHouse cannot run): a ref to one says so. */
-  pythonModels?: ReadonlyMap<string, string>,
   /**
    * Names of disabled nodes: a ref to one fails as dbt's "which is disabled" — a test's is left out
    * with a warning instead (dbt's invalid_target_fail_unless_test).
@@ -115,9 +113,7 @@ export function resolveDependencies(
         throw new ProjectError('unknown_ref', `${kind} '${n.uniqueId}' (${n.originalFilePath}) depends on a node named '${call.name}' ${call.package ? `in package or project '${call.package}' ` : ''}which was not found${at.via ? ` (${at.via})` : ''}${elsewhere}`, {
           file: at.file,
           line: at.line,
-          hint: pythonModels?.has(call.name)
-            ? `'${call.name}' is a Python model (${pythonModels.get(call.name)}): tsdbt runs SQL models only, as dbt-clickhouse (ClickHouse has no Python runtime). Rewrite it as ${call.name}.sql.`
-            : call.package && call.package !== projectName && ![...index.byName.values()].some((m) => m.has(call.package!))
+          hint: call.package && call.package !== projectName && ![...index.byName.values()].some((m) => m.has(call.package!))
             ? `No package '${call.package}' is installed: add it to packages.yml and run tsdbt deps.`
             : guess ? `Did you mean ref('${guess}')?` : 'Check the model name (the file name without .sql).',
         });

@@ -69,7 +69,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
   }
   if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot' || node.resourceType === 'analysis' || node.resourceType === 'function') {
     base.raw_code = node.rawCode;
-    base.language = node.resourceType === 'function' ? node.language : 'sql';
+    base.language = node.resourceType === 'function' || node.resourceType === 'model' ? (node.language ?? 'sql') : 'sql';
     base.refs = node.refs.filter((r) => !r.function).map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null }));
     // dbt 1.11's node.functions: each function() call as [name] or [package, name].
     base.functions = node.refs.filter((r) => r.function).map((r) => (r.package ? [r.package, r.name] : [r.name]));

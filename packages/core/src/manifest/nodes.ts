@@ -101,6 +101,8 @@ export interface ModelNode extends NodeBase, RenderedSql {
   readonly deprecationDate?: string;
   /** dbt 1.9 `time_spine:` from YAML (the model is MetricFlow's time spine), as written. */
   readonly timeSpine?: Readonly<Record<string, unknown>>;
+  /** `python` for a models/*.py file (dbt's Python model: a node whose run fails on ClickHouse); absent for SQL. */
+  readonly language?: 'python';
 }
 
 /**
