@@ -105,6 +105,16 @@ describe('Python models (dbt-clickhouse: nodes whose run fails)', () => {
     expect(status['model.test.independent']).toBe('success');
   });
 
+  it('validate reports the error their run gives (not their code read as SQL); what depends on them is not validated', async () => {
+    const p = project();
+    // (its source has no table: validate would stop at it first)
+    p.write({ 'models/scored.py': SCORED.replace("    events = dbt.source('raw', 'events')\n", '') });
+    const text = (await p.dbt(['validate', '--select', 'scored+', 'independent'], { expectPass: false })).out.join('\n');
+    expect(text).toContain(`models/scored.py: error in model scored: Materialization "materialization_table_clickhouse" only supports languages ['sql']; got "python"`);
+    expect(text).toMatch(/Not validated \(an upstream node has errors\): .*after_scored/);
+    expect(text).not.toMatch(/error in model independent/);
+  });
+
   it('run --select later: the materialization named is its own (incremental)', async () => {
     const p = project();
     const r = await p.dbt(['run', '--select', 'later'], { expectPass: false });

@@ -7,6 +7,7 @@ import type { RunContext } from '../execute/run-context.js';
 import { snapshotTableSelect } from '../adapter/materializations/snapshot-sql.js';
 import type { FunctionNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { createFunctionSql, functionBody } from '../execute/run-function.js';
+import { pythonModelError } from '../execute/python-model.js';
 import { quoteIdentifier } from '../render/placeholders.js';
 import { DatabaseError, TsdbtError } from '../shared/errors.js';
 import type { AnalyzedColumn, NodeAnalysis, ProjectAnalysis, ValidationIssue } from './analysis.js';
@@ -130,6 +131,8 @@ async function analyzeOne(ctx: AnalyzeContext, tests: TestChecker, id: string): 
     case 'seed':
       return analyzeSeed(ctx, node);
     case 'model':
+      // A Python model: the error its run gives (ClickHouse has no Python runtime), not its code read as SQL.
+      if (node.language === 'python') return finished(node, [thrownIssue(node, pythonModelError(ctx.run, node))]);
       // As a run runs it: a plain UNION / EXCEPT / INTERSECT is DISTINCT (execute/dbt-semantics/set-operation-modes.ts).
       return analyzeModel(ctx, await withSetOperationSettings(ctx.run.adapter, node, ctx.run.manifest.nodes));
     case 'test':
