@@ -198,6 +198,12 @@ describe('tsdbt daemon', () => {
     expect(JSON.parse(rows.stdout).show).toEqual([{ n: '0' }]);
   }, 120_000);
 
+  it('leaves retry to its own process too (it may re-run a run-operation)', async () => {
+    const from = log.length;
+    cli(['retry']);
+    expect(await logSince(from)).not.toContain('retry:');
+  }, 120_000);
+
   it('refuses a second resident process for the same project', () => {
     const second = cli(['daemon']);
     expect(second.code).toBe(2);

@@ -12,17 +12,17 @@ import { flagValue } from '../warehouse-commands.js';
 
 /**
  * The commands a resident process runs; every other one (watch, serve, daemon, deps, init, clean, docs…) runs in its own process.
- * Not run-operation: its macro's run_query statements run synchronously in one render, so a resident process hears no
- * Ctrl-C until the macro ends — its writes landed after the client had exited 130 (run again: twice). In its own
- * process Ctrl-C ends it at once, as before.
+ * Not run-operation, nor retry (which may re-run one): its macro's run_query statements run synchronously in one
+ * render, so a resident process hears no Ctrl-C until the macro ends — its writes landed after the client had exited
+ * 130 (run again: twice). In its own process Ctrl-C ends it at once, as before.
  */
-export const RESIDENT_COMMANDS = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'show', 'retry', 'clone', 'compile', 'ls', 'list', 'parse', 'source', 'freshness', 'debug', 'lineage']);
+export const RESIDENT_COMMANDS = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'show', 'clone', 'compile', 'ls', 'list', 'parse', 'source', 'freshness', 'debug', 'lineage']);
 
 /**
  * The commands that may write the warehouse: one at a time in a resident process (a second waits its
  * turn). Others arriving while it is busy run in their own process, as without a resident process.
  */
-export const WRITING_COMMANDS = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'show', 'retry', 'clone', 'source', 'freshness']);
+export const WRITING_COMMANDS = new Set(['run', 'build', 'test', 'seed', 'snapshot', 'show', 'clone', 'source', 'freshness']);
 
 /** What a resident process advertises in its file. */
 export interface ResidentInfo {
