@@ -122,6 +122,13 @@ describe('Python models (dbt-clickhouse: nodes whose run fails)', () => {
     expect(r.results[0]!.message).toContain(`Materialization "materialization_incremental_clickhouse" only supports languages ['sql']; got "python"`);
   });
 
+  it('show --select of a Python model gives the error its run gives, not its code sent as SQL', async () => {
+    const p = project();
+    const text = (await p.dbt(['show', '--select', 'later'], { expectPass: false })).out.join('\n');
+    expect(text).not.toMatch(/database_error|Syntax error/i);
+    expect(text).toContain(`Materialization "materialization_incremental_clickhouse" only supports languages ['sql']; got "python"`);
+  });
+
   it("a non-literal argument of dbt.ref() is dbt's parse error naming the file", async () => {
     const p = dbtProject({ models: { 'bad.py': 'def model(dbt, session):\n    name = "orders"\n    return dbt.ref(name)\n', 'orders.sql': 'select 1 as id' } });
     const r = await p.dbt(['ls'], { expectPass: false });

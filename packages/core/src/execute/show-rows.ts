@@ -1,4 +1,5 @@
 import { DatabaseError, TsdbtError } from '../shared/errors.js';
+import { pythonModelError } from './python-model.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
 import { nodeSqlAsync } from './node-sql.js';
@@ -19,6 +20,8 @@ export function previewSql(sql: string, limit: number): string {
  * cast; a preview only reads, so a second attempt repeats nothing) and rounding CASTs.
  */
 export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapter, node: ModelNode, limit: number): Promise<Record<string, unknown>[]> {
+  // A Python model has no SQL to preview: the error its run gives, not its code sent as SQL.
+  if (node.language === 'python') throw pythonModelError(ctx, node);
   const loose = await withRunSettings(adapter, node, ctx.manifest.nodes);
   const strict = withoutVariantCommonType(loose, await adapter.hasSetting('use_variant_as_common_type').catch(() => false));
   return runWithCommonTypes(adapter.client, strict, loose, [], async (run) => {
