@@ -54,7 +54,7 @@ import { scrubEvent, scrubHook, scrubResult } from './report/scrub-events.js';
 import { scopedQueryComment } from './adapter/query-comment.js';
 import { queryCommenter, type QueryCommenter } from './execute/query-comments.js';
 import { cloneSources } from './execute/run-clone.js';
-import { allWarningsAreErrors, warningAsError, warningDecision, warnErrorDecision, warnErrorPolicyOf, type WarnErrorPolicy } from './report/warn-error.js';
+import { allWarningsAreErrors, dbtEventOf, warningAsError, warnErrorDecision, warnErrorPolicyOf, type WarnErrorPolicy } from './report/warn-error.js';
 
 export interface OpenOptions extends LoadOptions {
   /** Receives progress events (node started/finished, warnings, logs). */
@@ -251,21 +251,22 @@ export class TsdbtProject {
     const onEvent = guardListener(options.onEvent ?? (() => {}));
     // The load's lines are held until the project's `flags:` are known: --warn-error-options may
     // silence a warning or make it the load's error (dbt fails the parse on it).
-    let held: [string, 'info' | 'debug' | 'warn'][] | undefined = [];
+    let held: [string, 'info' | 'debug' | 'warn', string | undefined][] | undefined = [];
     let policy: WarnErrorPolicy = { warnError: false };
-    const report = (message: string, level: 'info' | 'debug' | 'warn') => {
+    const report = (message: string, level: 'info' | 'debug' | 'warn', event: string | undefined) => {
       if (level !== 'warn') return onEvent({ type: 'log', level, message });
-      const decision = warningDecision(message, policy);
+      const name = event ?? dbtEventOf(message);
+      const decision = name ? warnErrorDecision(name, policy.options, policy.warnError) : 'warn';
       if (decision === 'error') throw warningAsError(message);
-      if (decision === 'warn') onEvent({ type: 'warning', message });
+      if (decision === 'warn') onEvent({ type: 'warning', message, ...(name ? { name } : {}) });
     };
     const loaded = loadProject({
       ...options,
       invocationId,
-      onLog: (message, level) => {
-        options.onLog?.(message, level);
-        if (held) held.push([message, level]);
-        else report(message, level);
+      onLog: (message, level, event) => {
+        options.onLog?.(message, level, event);
+        if (held) held.push([message, level, event]);
+        else report(message, level, event);
       },
     });
     // The CLI's command will open the warehouse: chDB starts opening on another thread now (adapter/chdb-ahead.ts).
@@ -275,7 +276,7 @@ export class TsdbtProject {
     const project = new TsdbtProject(loaded, invocationId, onEvent);
     try {
       project.warnPolicy = policy = warnErrorPolicyOf(options, loaded.projectFile.flags ?? {});
-      for (const [message, level] of lines) report(message, level);
+      for (const [message, level, event] of lines) report(message, level, event);
     } catch (error) {
       void project.close();
       throw error;
@@ -316,9 +317,10 @@ export class TsdbtProject {
 
   /** One of dbt's warnings: an error, silenced or a warning event, as --warn-error(-options) say (report/warn-error.ts). */
   private warn(message: string): void {
-    const decision = warningDecision(message, this.policy());
+    const name = dbtEventOf(message);
+    const decision = name ? warnErrorDecision(name, this.policy().options, this.policy().warnError) : 'warn';
     if (decision === 'error') throw warningAsError(message);
-    if (decision === 'warn') this.onEvent({ type: 'warning', message });
+    if (decision === 'warn') this.onEvent({ type: 'warning', message, ...(name ? { name } : {}) });
   }
 
   private policy(): WarnErrorPolicy {

@@ -70,7 +70,8 @@ export interface LoadOptions {
   readonly which?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly invocationId?: string;
-  readonly onLog?: (message: string, level: 'info' | 'debug' | 'warn') => void;
+  /** `event`: the dbt event a warning is when its text cannot tell (render/dbt-context.ts). */
+  readonly onLog?: (message: string, level: 'info' | 'debug' | 'warn', event?: string) => void;
   /** false: do not check require-dbt-version (dbt's --no-version-check). */
   readonly versionCheck?: boolean;
   /**
@@ -237,9 +238,9 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const rawEnv = options.env ?? process.env;
   const recorder = partialParseOn ? recordLoad(options, projectRoot, rawEnv) : undefined;
   const logs: [string, 'info' | 'debug' | 'warn'][] = [];
-  const onLog = (message: string, level: 'info' | 'debug' | 'warn') => {
+  const onLog = (message: string, level: 'info' | 'debug' | 'warn', event?: string) => {
     logs.push([message, level]);
-    options.onLog?.(message, level);
+    options.onLog?.(message, level, event);
   };
   const stopConfigNotes = noteConfigKeys();
   const ctx = loadContext({ ...options, env: recorder?.env ?? rawEnv, onLog }, rawEnv, (roots) => recorder?.scan(roots));

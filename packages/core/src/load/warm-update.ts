@@ -73,7 +73,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
   const recording = recordingEnv(rawEnv);
   const said: string[] = [];
   let onLog: NonNullable<LoadOptions['onLog']> = (message) => said.push(message);
-  const ctx = updateContext(options, recording.env, (message, level) => onLog(message, level));
+  const ctx = updateContext(options, recording.env, (message, level, event) => onLog(message, level, event));
   const plan = planChanges(ctx.projectFile, changes.filter((c) => !yamlChanges.includes(c)));
   if (typeof plan === 'string') return plan;
   if (plan.some((p) => p.kind === 'seed')) return 'a seed file changed';

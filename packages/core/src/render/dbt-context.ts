@@ -36,7 +36,8 @@ export interface DbtContextOptions {
   readonly flags: Readonly<Record<string, unknown>>;
   readonly invocationId: string;
   readonly env: NodeJS.ProcessEnv;
-  readonly onLog: (message: string, level: 'info' | 'debug' | 'warn') => void;
+  /** `event`: the dbt event a warning is when its text cannot tell (exceptions.warn() is dbt's JinjaLogWarning). */
+  readonly onLog: (message: string, level: 'info' | 'debug' | 'warn', event?: string) => void;
   /** The profile's cluster (cluster mode), for adapter.get_clickhouse_cluster_name(). */
   readonly cluster?: string;
   /** Renders a var's Jinja text with the calling render's context (the Renderer supplies it). */
@@ -298,8 +299,15 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       raise_not_implemented: (msg: unknown) => {
         raiseInTemplate(new ProjectError('not_implemented', String(msg), where(slot)));
       },
+      // dbt's warn_or_error(JinjaLogWarning): an error under --warn-error / warn_error_options naming it.
       warn: (msg: unknown) => {
-        options.onLog(String(msg), 'warn');
+        try {
+          options.onLog(String(msg), 'warn', 'JinjaLogWarning');
+        } catch (error) {
+          // Made an error by the policy (a run-time render): that node's error, located as dbt's EventCompilationError.
+          if (!(error instanceof ProjectError)) throw error;
+          raiseInTemplate(new ProjectError(error.code, error.message, { ...where(slot), hint: error.hint }));
+        }
         return '';
       },
     },

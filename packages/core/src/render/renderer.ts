@@ -75,10 +75,10 @@ export class Renderer {
     this.options = options;
     // A run-time probe render (load/runtime-relations.ts) is silent: its logs would print twice.
     // A render that logs is never reused from the parse cache, so its messages print on every load.
-    const onLog: DbtContextOptions['onLog'] = (message, level) => {
+    const onLog: DbtContextOptions['onLog'] = (message, level, event) => {
       if (this.slot.current?.runtimeProbe) return;
       if (this.slot.tracker) this.slot.tracker.volatile = true;
-      options.onLog(message, level);
+      options.onLog(message, level, event);
     };
     this.registry = new MacroRegistry(options.projectName, search.dispatch, new Set(search.dependencies ?? []));
     installDbtContext(this.env, this.slot, { ...options, onLog, renderText: (text, state) => this.renderString(text, 'dbt_project.yml', state) }, this.registry);

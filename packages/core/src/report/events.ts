@@ -82,7 +82,8 @@ export type RunEvent =
   | { readonly type: 'run_started'; readonly command: Command; readonly total: number; readonly threads: number; readonly targetName: string; readonly counts: Readonly<Record<string, number>> }
   | { readonly type: 'node_started'; readonly node: ManifestNode; readonly index: number; readonly total: number }
   | { readonly type: 'node_finished'; readonly result: NodeResult; readonly index: number; readonly total: number }
-  | { readonly type: 'warning'; readonly message: string; readonly file?: string }
+  /** `name`: the dbt event the warning is (JinjaLogWarning, DeprecatedModel…; report/warn-error.ts), when it is one. */
+  | { readonly type: 'warning'; readonly message: string; readonly file?: string; readonly name?: string }
   | { readonly type: 'log'; readonly level: 'info' | 'debug'; readonly message: string }
   | { readonly type: 'freshness_started'; readonly node: SourceNode; readonly index: number; readonly total: number }
   | { readonly type: 'freshness_finished'; readonly result: FreshnessResult; readonly index: number; readonly total: number }

@@ -120,12 +120,6 @@ export function warnErrorPolicyOf(given: { readonly warnError?: boolean; readonl
   return { warnError: projectFlags.warn_error === true, ...(options ? { options } : {}) };
 }
 
-/** What becomes of a tsdbt warning under a policy: only dbt's warn-or-error events are errors or silenced. */
-export function warningDecision(message: string, policy: WarnErrorPolicy): 'error' | 'silence' | 'warn' {
-  const event = dbtEventOf(message);
-  return event === undefined ? 'warn' : warnErrorDecision(event, policy.options, policy.warnError);
-}
-
 /** Every warning an error: `error: all` (or `*`) with no event kept as a warning or silenced — tsdbt's own warnings too. */
 export function allWarningsAreErrors(policy: WarnErrorPolicy): boolean {
   const o = policy.options;
