@@ -178,8 +178,45 @@ from (select toDate('2024-01-07') as d, toDateTime('2024-01-07 10:11:12') as ts)
     });
     expectStatuses(await p.build(), { parts: 'success' });
     expect(await queryRows(p, `select month_start, month_start_ts, year_start, toInt32(y) as y, toInt32(dow) as dow, toInt32(isodow) as isodow, toInt32(doy) as doy, toInt32(weekday) as weekday, toInt32(y2) as y2, toInt32(h) as h from ${ip.schema}.parts`)).toEqual([
-      // (ClickHouse's date_trunc of a timestamp to a month is a Date, where Postgres and Snowflake keep a timestamp)
-      { month_start: '2024-01-01', month_start_ts: '2024-01-01', year_start: '2024-01-01', y: 2024, dow: 0, isodow: 7, doy: 7, weekday: 0, y2: 2024, h: 10 },
+      // (a timestamp truncated to a month stays a timestamp, as on Postgres and Snowflake)
+      { month_start: '2024-01-01', month_start_ts: '2024-01-01 00:00:00', year_start: '2024-01-01', y: 2024, dow: 0, isodow: 7, doy: 7, weekday: 0, y2: 2024, h: 10 },
+    ]);
+  });
+
+  it('date_trunc of a timestamp to a week, month, quarter or year stays a timestamp (ClickHouse makes a Date), its time zone and scale kept; a date stays a date', async () => {
+    const { p: ip, project: p } = setup({
+      // dbt.date_trunc renders date_trunc('month', …) as on Postgres; 2024-02-15 is a Thursday (its ISO week starts Monday 12th).
+      'models/events.sql': `select toDateTime('2024-02-15 13:04:09', 'America/New_York') as at, toDateTime64('2024-05-15 13:04:09.250', 6) as at64, toDate('2024-02-15') as day, cast(NULL as Nullable(DateTime)) as never
+union all select toDateTime('2024-02-03 00:00:01', 'America/New_York'), toDateTime64('2024-05-01 00:00:00', 6), toDate('2024-02-01'), toDateTime('2024-02-03 00:00:01')`,
+      'models/truncated.sql': `select
+    {{ dbt.date_trunc('month', 'at') }} as month_start,
+    date_trunc('week', at) as week_start,
+    date_trunc(quarter, at64) as quarter_start,
+    DATE_TRUNC('yyyy', at64) as year_start,
+    date_trunc('month', day) as day_month,
+    date_trunc('month', never) as never_month,
+    date_trunc('day', at) as day_start,
+    cast(date_trunc('month', at) as varchar) as month_text
+from {{ ref('events') }}`,
+      'models/monthly.sql': `select date_trunc('month', at) as month, count(*) as n from {{ ref('events') }} group by date_trunc('month', at)`,
+    });
+    expectStatuses(await p.build(), { events: 'success', truncated: 'success', monthly: 'success' });
+    expect(await queryRows(p, `select name, type from system.columns where database = '${ip.schema}' and table = 'truncated' order by position`)).toEqual([
+      { name: 'month_start', type: "DateTime('America/New_York')" },
+      { name: 'week_start', type: "DateTime('America/New_York')" },
+      { name: 'quarter_start', type: 'DateTime64(6)' },
+      { name: 'year_start', type: 'DateTime64(6)' },
+      { name: 'day_month', type: 'Date' },
+      { name: 'never_month', type: 'Nullable(DateTime)' },
+      { name: 'day_start', type: "DateTime('America/New_York')" },
+      { name: 'month_text', type: 'String' },
+    ]);
+    expect(await queryRows(p, `select toString(month_start) as m, toString(week_start) as w, toString(quarter_start) as q, toString(year_start) as y, toString(day_month) as dm, toString(never_month) as nm, month_text from ${ip.schema}.truncated order by m, nm`)).toEqual([
+      { m: '2024-02-01 00:00:00', w: '2024-01-29 00:00:00', q: '2024-04-01 00:00:00.000000', y: '2024-01-01 00:00:00.000000', dm: '2024-02-01', nm: '2024-02-01 00:00:00', month_text: '2024-02-01 00:00:00' },
+      { m: '2024-02-01 00:00:00', w: '2024-02-12 00:00:00', q: '2024-04-01 00:00:00.000000', y: '2024-01-01 00:00:00.000000', dm: '2024-02-01', nm: null, month_text: '2024-02-01 00:00:00' },
+    ]);
+    expect(await queryRows(p, `select toString(month) as m, toInt32(n) as n, toTypeName(monthly.month) as t from ${ip.schema}.monthly`)).toEqual([
+      { m: '2024-02-01 00:00:00', n: 2, t: "DateTime('America/New_York')" },
     ]);
   });
 

@@ -38,13 +38,25 @@ export const EXTRACT_PARTS: Readonly<Record<string, string>> = {
   ),
 };
 
-/** The ClickHouse unit for a dateadd/date_trunc part written `'mm'` or `month` (undefined: none, or already one ClickHouse takes as written). */
-export function truncUnit(written: string): string | undefined {
+/**
+ * date_trunc(unit, x) as dbt's warehouses answer it (undefined: left as written). The unit as ClickHouse's date_trunc
+ * takes it (Snowflake's `month` unquoted, `'mm'`); and a timestamp truncated to a week, month, quarter or year stays a
+ * timestamp, as on Postgres, Snowflake, Redshift and DuckDB, where ClickHouse's is a Date (Date32 for a DateTime64):
+ * `cast(date_trunc('month', ts) as varchar)` is '2024-01-01 00:00:00' there, and the column a timestamp. Cast back to
+ * x's own type (constant toTypeName: a Date stays a Date, a time zone and a DateTime64's scale are kept).
+ */
+export function dateTruncExpression(written: string, x: string): string | undefined {
   const m = /^\s*(?:'(\w+)'|([A-Za-z_]\w*))\s*$/.exec(written);
   const name = m?.[1] ?? m?.[2];
   const unit = name === undefined ? undefined : DATE_PARTS[name.toLowerCase()];
-  return unit === undefined || m?.[1] === unit ? undefined : `'${unit}'`;
+  if (unit === undefined) return undefined;
+  // ClickHouse's own name, dateTrunc, which this rewrite does not read again.
+  if (DATE_UNITS.has(unit)) return `CAST(dateTrunc('${unit}', ${x}), toTypeName(${x}))`;
+  return m?.[1] === unit ? undefined : `date_trunc('${unit}', ${x})`;
 }
+
+/** Units ClickHouse's date_trunc makes a Date of. */
+const DATE_UNITS = new Set(['week', 'month', 'quarter', 'year']);
 
 /** The part ClickHouse's EXTRACT/date_part parser takes for `written` (a name, or a quoted one for date_part); undefined when it takes it already. */
 export function extractPart(written: string): string | undefined {

@@ -7,7 +7,7 @@ import { toCharExpression } from './date-format.js';
 import { tryCastExpression } from './try-cast.js';
 import { toDateExpression, toTimestampExpression } from './date-parse.js';
 import { withRoundHalfAway } from './round-half-away.js';
-import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, truncUnit } from './date-parts.js';
+import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, dateTruncExpression } from './date-parts.js';
 
 /*
  * Functions of the warehouses dbt projects are written for (Postgres, Snowflake, Redshift, DuckDB) that
@@ -126,9 +126,9 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       return unit ? { at: args[0]!.start, end: args[0]!.end, text: unit } : undefined;
     }
     case 'date_trunc': {
-      // Snowflake's date_trunc(month, d) / date_trunc('mm', d): the unit as ClickHouse's date_trunc takes it.
-      const unit = args.length === 2 ? truncUnit(sql.slice(args[0]!.start, args[0]!.end)) : undefined;
-      return unit ? { at: args[0]!.start, end: args[0]!.end, text: unit } : undefined;
+      // Snowflake's date_trunc(month, d) / date_trunc('mm', d); a timestamp to a month stays a timestamp (date-parts.ts).
+      const e = args.length === 2 ? dateTruncExpression(sql.slice(args[0]!.start, args[0]!.end), text(1)) : undefined;
+      return e ? { at, end: close + 1, text: e } : undefined;
     }
     case 'date_part':
     case 'datepart': {
