@@ -231,10 +231,10 @@ describe('materializations/test_ephemeral_compilation.py', () => {
 });
 
 /*
- * materializations/test_supported_languages.py, its SQL-model classes: a materialization's
- * `supported_languages` (default ['sql']) must hold the model's language. Its Python-model classes
- * are not ported (ClickHouse has no Python runtime: a Python model's run fails as dbt-clickhouse's,
- * test/functional/load/python-models.test.ts).
+ * materializations/test_supported_languages.py: a materialization's `supported_languages` (default
+ * ['sql']) must hold the model's language. A Python model runs through a materialization that
+ * supports Python (this one runs SQL only: `select 1 as column1`); dbt-clickhouse's own
+ * materializations are SQL only (test/functional/load/python-models.test.ts).
  */
 describe('materializations/test_supported_languages.py', () => {
   const customMat = (langs?: string[]) =>
@@ -249,5 +249,17 @@ describe('materializations/test_supported_languages.py', () => {
       const p = dbtProject({ macros: { 'custom_mat.sql': customMat(langs ? [...langs] : undefined) }, models: { 'sql_model.sql': "\n{{ config(materialized='custom_mat') }}\nselect 1 as fun\n" } });
       const r = await p.dbt(['run'], { expectPass: pass });
       if (!pass) expect(r.results[0]?.message).toContain(`Materialization "materialization_custom_mat_default" only supports languages ['python']; got "sql"`);
+    });
+  for (const [label, langs, pass] of [
+    ['TestSupportedLanguages_SupportsDefault_UsingPython', undefined, false],
+    ['TestSupportedLanguages_SuppotsSql_UsingPython', ['sql'], false],
+    ['TestSupportedLanguages_SuppotsPython_UsingPython', ['python'], true],
+    ['TestSupportedLanguages_SuppotsSqlAndPython_UsingPython', ['sql', 'python'], true],
+  ] as const)
+    it(label, async () => {
+      const p = dbtProject({ macros: { 'custom_mat.sql': customMat(langs ? [...langs] : undefined) }, models: { 'py_model.py': "\ndef model(dbt, session):\n    dbt.config(materialized='custom_mat')\n    return\n" } });
+      const r = await p.dbt(['run'], { expectPass: pass });
+      expect(r.results.map((x) => [x.unique_id, x.status])).toEqual([['model.test.py_model', pass ? 'success' : 'error']]);
+      if (!pass) expect(r.results[0]?.message).toContain(`Materialization "materialization_custom_mat_default" only supports languages ['sql']; got "python"`);
     });
 });

@@ -105,6 +105,45 @@ describe('Python models (dbt-clickhouse: nodes whose run fails)', () => {
     expect(status['model.test.independent']).toBe('success');
   });
 
+  it("compile writes dbt's compiled code: the model's code, then py_script_postfix with its refs, sources, config.get keys and this", async () => {
+    const p = project();
+    await p.dbt(['compile']);
+    const code = readFileSync(join(p.dir, 'target/compiled/test/models/scored.py'), 'utf8');
+    expect(code.startsWith(`${SCORED}\n\n# This part is user provided model code\n`)).toBe(true);
+    const schema = p.schema;
+    expect(code).toContain(`    refs = {"orders": "\`${schema}\`.\`orders\`"}\n`);
+    expect(code).toContain(`    sources = {"raw.events": "\`raw_data\`.\`events\`"}\n`);
+    expect(code).toContain("config_dict = {'threshold': 10}\nmeta_dict = {}\n");
+    expect(code).toContain(`    schema = "${schema}"\n    identifier = "scored_orders"\n`);
+    expect(code).toContain('        self.is_incremental = False\n');
+    // dbt's parser keeps the keys dbt.config.get() reads, with their defaults.
+    await p.dbt(['parse']);
+    const config = p.readJson('target/manifest.json').nodes['model.test.scored'].config;
+    expect([config.config_keys_used, config.config_keys_defaults]).toEqual([['threshold'], [10]]);
+  });
+
+  it("a project materialization supporting Python gets the compiled code; a statement(language='python') in it fails with dbt-clickhouse's missing Python submission", async () => {
+    const mat = `{% materialization pyrun, supported_languages=['python'] %}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- do log('COMPILED ' ~ (compiled_code | length) ~ ' ' ~ ('def ref(*args' in compiled_code) ~ ' ' ~ ("config_dict = {'k': 'fallback'}" in compiled_code), info=true) -%}
+  {%- if config.get('submit') -%}
+    {% call statement('main', language='python') -%}{{ compiled_code }}{%- endcall %}
+  {%- else -%}
+    {% call statement('main') -%} select 1 as x {%- endcall %}
+  {%- endif -%}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+`;
+    const code = (submit: boolean) => `def model(dbt, session):\n    dbt.config(materialized='pyrun', submit=${submit ? 'True' : 'False'})\n    k = dbt.config.get('k', 'fallback')\n    return dbt.ref('orders')\n`;
+    const p = dbtProject({ macros: { 'pyrun.sql': mat }, models: { 'orders.sql': 'select 1 as id', 'ok.py': code(false), 'submitted.py': code(true) } });
+    const r = await p.dbt(['run'], { expectPass: false });
+    expect(Object.fromEntries(r.results.map((x) => [x.unique_id, x.status]))).toEqual({ 'model.test.orders': 'success', 'model.test.ok': 'success', 'model.test.submitted': 'error' });
+    expect(r.out.join('\n')).toMatch(/COMPILED \d+ True True/);
+    const message = r.results.find((x) => x.unique_id === 'model.test.submitted')!.message;
+    expect(message).toContain("Python models cannot run on ClickHouse: statement(language='python')");
+    expect(message).not.toMatch(/Syntax error/i);
+  });
+
   it('validate reports the error their run gives (not their code read as SQL); what depends on them is not validated', async () => {
     const p = project();
     // (its source has no table: validate would stop at it first)

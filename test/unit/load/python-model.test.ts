@@ -12,12 +12,17 @@ describe('parsePythonModel', () => {
     other = session.table(dbt.source('raw', '''events'''))
     s = "dbt.ref('in_a_string')"  # dbt.ref('in_a_comment')
     k = dbt.config.get('threshold', 0x10)
+    o = dbt.config.meta_get('owner')
     sub.dbt.ref('not_dbt')`),
       'models/m.py',
     );
     expect(parsed.refs).toEqual([{ name: 'stg_orders' }, { package: 'pkg', name: 'users', version: '2' }]);
     expect(parsed.sources).toEqual([['raw', 'events']]);
-    expect(parsed.configCalls).toEqual([{ materialized: 'incremental', unique_key: ['id', 'day'], meta: { owner: 'ml', n: -150, on: true, x: null }, tags: ['a'] }]);
+    // dbt's parser calls config(config_keys_used=…, …) last with the keys dbt.config.get() / meta_get() read.
+    expect(parsed.configCalls).toEqual([
+      { materialized: 'incremental', unique_key: ['id', 'day'], meta: { owner: 'ml', n: -150, on: true, x: null }, tags: ['a'] },
+      { config_keys_used: ['threshold'], config_keys_defaults: [16], meta_keys_used: ['owner'], meta_keys_defaults: [null] },
+    ]);
   });
 
   it('a non-literal argument is dbt’s literal_eval error, naming file and line', () => {

@@ -4,6 +4,7 @@ import type { SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo } from '../render/render-state.js';
 import type { Renderer } from '../render/renderer.js';
 import type { RelationIndex } from './compile-sql.js';
+import { pythonCompiledCode } from './python-postfix.js';
 
 /**
  * A node's rendered SQL with every relation name final. A model that used a name as text at parse
@@ -11,6 +12,8 @@ import type { RelationIndex } from './compile-sql.js';
  * again now that every node's name is known. Others keep their parse-time render.
  */
 export function renderedWithNames(rendererOf: Renderer | (() => Renderer), index: RelationIndex, node: SqlNode): string {
+  // A Python model is not rendered: its code and dbt's py_script_postfix (python-postfix.ts).
+  if (node.resourceType === 'model' && node.language === 'python') return pythonCompiledCode(index, node);
   if (!node.needsNames) return node.renderedCode;
   // Built only when a node needs it (a warm start builds the renderer lazily).
   const renderer = typeof rendererOf === 'function' ? rendererOf() : rendererOf;

@@ -7,6 +7,7 @@ import { runModel, runSeed, runSnapshot, runSourceLoad, runTest, runTestBatch, t
 import { KNOWN_MATERIALIZATIONS } from '../manifest/config.js';
 import { customMaterialization, packageOverrideWarning, runCustomMaterialization } from './run-custom-materialization.js';
 import { pythonModelError } from './python-model.js';
+import { supportedLanguages } from '../render/materialization-macros.js';
 import { runWithCommonTypes, withoutVariantCommonType } from './dbt-semantics/common-types.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import { withRunSettings } from './dbt-semantics/run-settings.js';
@@ -108,7 +109,15 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
       if (node.resourceType === 'source') return runSourceLoad(ctx, node as SourceNode);
       if (node.resourceType === 'function') return runFunction(ctx, node);
-      if (node.resourceType === 'model' && node.language === 'python') throw pythonModelError(ctx, node);
+      if (node.resourceType === 'model' && node.language === 'python') {
+        // dbt's ModelRunner: a Python model runs only through a materialization that supports Python (a
+        // project's, whose macro gets its compiled code); dbt-clickhouse's built-in ones are SQL only.
+        const custom = customMaterialization(ctx, node);
+        if (!custom || !supportedLanguages(custom).includes('python')) throw pythonModelError(ctx, node);
+        return runCustomMaterialization(ctx, node, custom, async (built) => {
+          throw pythonModelError(ctx, built);
+        });
+      }
       noVariant ??= ctx.adapter.hasSetting('use_variant_as_common_type').catch(() => false);
       if (node.resourceType === 'unit_test') {
         // The tested model's SQL with the common types and rounding CASTs its run has.

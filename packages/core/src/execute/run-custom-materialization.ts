@@ -1,4 +1,5 @@
 import { applyGrants, grantsConfigOf } from '../adapter/grants.js';
+import { pythonCompiledCode } from '../compile/python-postfix.js';
 import { persistDocs } from '../adapter/persist-docs.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { KNOWN_MATERIALIZATIONS, hookEntriesOf } from '../manifest/config.js';
@@ -46,14 +47,17 @@ export function packageOverrideWarning(node: ModelNode, macro: MacroEntry, rootP
  * builds the model with tsdbt's own (`runBuiltin`); the node's result is then that build's.
  */
 export async function runCustomMaterialization(ctx: RunContext, node: ModelNode, macro: MacroEntry, runBuiltin: BuiltinRun): Promise<Outcome> {
-  // dbt's ModelRunner: the materialization must support the model's language (tsdbt's models are SQL).
+  // dbt's ModelRunner: the materialization must support the model's language.
   const languages = supportedLanguages(macro);
-  if (!languages.includes('sql'))
-    throw new ProjectError('materialization_language', `Materialization "${macro.node.name}" only supports languages [${languages.map((l) => `'${l}'`).join(', ')}]; got "sql"`, {
+  const language = node.language ?? 'sql';
+  if (!languages.includes(language))
+    throw new ProjectError('materialization_language', `Materialization "${macro.node.name}" only supports languages [${languages.map((l) => `'${l}'`).join(', ')}]; got "${language}"`, {
       file: node.originalFilePath,
-      hint: `Add 'sql' to supported_languages of the materialization '${String(node.config.materialized)}' (${macro.node.originalFilePath}), or use another materialization for this model.`,
+      hint: `Add '${language}' to supported_languages of the materialization '${String(node.config.materialized)}' (${macro.node.originalFilePath}), or use another materialization for this model.`,
     });
-  const sql = await nodeSqlAsync(ctx, node);
+  // A Python model's compiled code is its code and dbt's py_script_postfix (is_incremental() is false
+  // under a custom materialization); a statement(language='python') of the macro fails (statements.ts).
+  const sql = language === 'python' ? pythonCompiledCode(ctx.index, node) : await nodeSqlAsync(ctx, node);
   ctx.compiled.write(node, sql);
   // dbt creates the run's schemas before any node runs.
   await ctx.adapter.forModel(node.config).ensureDatabase(node.relation.schema);

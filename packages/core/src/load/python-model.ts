@@ -11,7 +11,8 @@ import type { ResourcePatch } from './schema-yaml.js';
  * A Python model's dependencies and config, read as dbt-core's ModelParser.parse_python_model does
  * (parser/models.py): no Jinja, no run of the code — the calls dbt.ref(…), dbt.source(…),
  * dbt.config(…) and dbt.config.get(…) are found in the source and their arguments read as Python
- * literals (ast.literal_eval: a name, a call or an f-string is dbt's PythonLiteralEvalError).
+ * literals (ast.literal_eval: a name, a call or an f-string is dbt's PythonLiteralEvalError); the
+ * keys dbt.config.get() / meta_get() read are kept as dbt's config_keys_used / meta_keys_used.
  * Checked too, as dbt's PythonValidationVisitor: one `def model(dbt, session)` per file.
  */
 
@@ -233,18 +234,23 @@ export function parsePythonModel(source: string, file: string): ParsedPython {
   const out: ParsedPython = { refs: [], sources: [], configCalls: [] };
   if (tokens.length === 0) return out;
   validateModelDef(tokens, file);
+  const [configKeys, configDefaults, metaKeys, metaDefaults]: unknown[][] = [[], [], [], []];
   for (let k = 0; k < tokens.length; k++) {
     // `dbt.ref(`, `dbt.source(`, `dbt.config(`, `dbt.config.get(` — a `dbt` that is not itself an attribute.
     if (tokens[k]!.text !== 'dbt' || tokens[k]!.kind !== 'name' || tokens[k - 1]?.text === '.' || tokens[k + 1]?.text !== '.') continue;
     const member = tokens[k + 2]?.text;
-    const isGet = member === 'config' && tokens[k + 3]?.text === '.' && tokens[k + 4]?.text === 'get';
-    const open = isGet ? k + 5 : k + 3;
-    if (tokens[open]?.text !== '(' || !(isGet || member === 'ref' || member === 'source' || member === 'config')) continue;
+    const getter = member === 'config' && tokens[k + 3]?.text === '.' && (tokens[k + 4]?.text === 'get' || tokens[k + 4]?.text === 'meta_get') ? tokens[k + 4]!.text : undefined;
+    const open = getter ? k + 5 : k + 3;
+    if (tokens[open]?.text !== '(' || !(getter || member === 'ref' || member === 'source' || member === 'config')) continue;
     const line = tokens[k]!.line;
     const { args, kwargs } = callArgs(tokens, open, file);
-    if (isGet) {
-      if (args.length === 0) throw parseError(file, line, 'dbt.config.get() requires at least one argument', "Name the config key: dbt.config.get('key').");
-      if (args.length > 2) throw parseError(file, line, `dbt.config.get() takes at most 2 arguments (${args.length} given)`, "dbt.config.get('key', default).");
+    if (getter) {
+      if (args.length === 0) throw parseError(file, line, `dbt.config.${getter}() requires at least one argument`, `Name the config key: dbt.config.${getter}('key').`);
+      if (args.length > 2) throw parseError(file, line, `dbt.config.${getter}() takes at most 2 arguments (${args.length} given)`, `dbt.config.${getter}('key', default).`);
+      // dbt keeps the keys read (config_keys_used / meta_keys_used): its py_script_postfix answers them (compile/python-postfix.ts).
+      const [used, defaults] = getter === 'get' ? [configKeys, configDefaults] : [metaKeys, metaDefaults];
+      used.push(args[0]);
+      defaults.push(args.length === 2 ? args[1] : null);
     } else if (member === 'ref') out.refs.push(refCall(args, kwargs, file, line));
     else if (member === 'source') {
       if (args.length !== 2 || typeof args[0] !== 'string' || typeof args[1] !== 'string' || Object.keys(kwargs).length)
@@ -257,6 +263,8 @@ export function parsePythonModel(source: string, file: string): ParsedPython {
       out.configCalls.push({ ...((dict as Record<string, unknown>) ?? {}), ...kwargs });
     }
   }
+  if (configKeys.length || metaKeys.length)
+    out.configCalls.push({ config_keys_used: configKeys, config_keys_defaults: configDefaults, meta_keys_used: metaKeys, meta_keys_defaults: metaDefaults });
   return out;
 }
 

@@ -21,6 +21,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'enabled', 'materialized', 'schema', 'database', 'alias', 'tags', 'meta', 'docs', 'persist_docs',
   'pre_hook', 'post_hook', 'pre-hook', 'post-hook', 'full_refresh', 'group', 'access', 'contract', 'grants',
   'quoting', 'sql_header', 'description',
+  // Python models: the keys dbt.config.get() / meta_get() read (dbt's parser sets them)
+  'config_keys_used', 'config_keys_defaults', 'meta_keys_used', 'meta_keys_defaults',
   // sources (dbt 1.9+ accepts freshness in config too)
   'freshness', 'loaded_at_field', 'loaded_at_query',
   // dbt's answers on ClickHouse (load/dbt-semantics.ts): outer joins fill NULLs, `t.col` named `col`

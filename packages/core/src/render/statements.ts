@@ -3,6 +3,8 @@ import { bindArgs } from './call-args.js';
 import type { QueryTable, RenderState } from './render-state.js';
 import { dbtSemanticsOn } from '../load/dbt-semantics.js';
 import { caseFoldedIdentifier, withIdentifierCase } from '../execute/dbt-semantics/identifier-case.js';
+import { ProjectError } from '../shared/errors.js';
+import { raiseInTemplate } from './template-error.js';
 
 /**
  * dbt's statement machinery (global_project macros/etc/statement.sql and the providers behind it):
@@ -71,6 +73,14 @@ export function statementGlobals(state: () => RenderState): Record<string, unkno
     }
     const caller = a.caller as (() => unknown) | undefined;
     const sql = caller ? String(caller()) : '';
+    const language = a.language ?? 'sql';
+    // dbt's statement macro: Python goes to adapter.submit_python_job, which dbt-clickhouse does not have.
+    if (language === 'python')
+      raiseInTemplate(new ProjectError('python_submission', `Python models cannot run on ClickHouse: statement(language='python') submits the model's code as a Python job, and the ClickHouse adapter has no Python runtime (default_python_submission_method is not specified)`, {
+        file: st.node?.originalFilePath,
+        hint: 'Build this model in SQL, or run its Python outside tsdbt and load the result as a source or seed.',
+      }));
+    if (language !== 'sql') raiseInTemplate(new ProjectError('compiler_error', "statement macro didn't get supported language", { file: st.node?.originalFilePath }));
     const [response, table] = executeSql(st, sql, a.fetch_result === true);
     if (a.name !== undefined && a.name !== null) storeResult(st, String(a.name), response, table);
     return '';
