@@ -269,6 +269,29 @@ from (select toDateTime('2024-01-10 05:07:09') as b, toDateTime('2024-01-07 00:0
     ]);
   });
 
+  it("extract(epoch from …) / date_part('epoch', …) keep a timestamp's fraction, a difference's sign and times before 1970, as on Postgres (ClickHouse's UInt32 wrapped a negative span)", async () => {
+    const { p: ip, project: p } = setup({
+      'models/epochs.sql': `select
+    extract(epoch from started - ended) as back_span,
+    extract(epoch from (ended - started)) / 3600 as hours,
+    extract(epoch from ended64 - started64) as span64,
+    extract(epoch from ended64) as at64,
+    date_part('epoch', old) as before_1970,
+    date_part(epoch_second, old) as before_1970_seconds,
+    extract(epoch from day) as day_epoch,
+    extract(epoch from ended) as whole,
+    extract(epoch from never) as never
+from (select toDateTime('2024-01-05 13:04:09', 'UTC') as ended, toDateTime('2024-01-03 10:00:00', 'UTC') as started,
+      toDateTime64('2024-01-05 13:04:09.25', 3, 'UTC') as ended64, toDateTime64('2024-01-03 10:00:00.5', 3, 'UTC') as started64,
+      toDateTime64('1960-01-01 00:00:00.25', 6, 'UTC') as old, toDate('2024-01-05') as day, cast(NULL as Nullable(DateTime('UTC'))) as never)`,
+    });
+    expectStatuses(await p.build(), { epochs: 'success' });
+    // Postgres: extract(epoch from timestamptz '2024-01-05 13:04:09.25+00') = 1704459849.25, from '1960-01-01 00:00:00.25+00' = -315619199.75.
+    expect(await queryRows(p, `select * from ${ip.schema}.epochs`)).toEqual([
+      { back_span: -183849, hours: 51.06916666666667, span64: 183848.75, at64: 1704459849.25, before_1970: -315619199.75, before_1970_seconds: '-315619200', day_epoch: 1704412800, whole: 1704459849, never: null },
+    ]);
+  });
+
   it("round() of a float tie is away from zero, on the number's decimal text (Postgres' numeric, Snowflake, BigQuery)", async () => {
     const { p: ip, project: p } = setup({
       'models/rounded.sql': `select x, round(x) as r0, round(x, 2) as r2, round(d, 1) as d1

@@ -101,6 +101,14 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
     const out = warehouseFunctionNames("select extract(day from now() - created_at), date_part('hour', (b - a)), extract(day from d - 7), extract(day from ts - interval 1 day), extract(day from a - b - c), extract(epoch from b - a) from t");
     expect(out).toContain("multiIf(toTypeName(now() - created_at) LIKE '%Int%' OR toTypeName(now() - created_at) LIKE 'Decimal%', toInt64(trunc(toFloat64(now() - created_at) * if((toTypeName(now()) LIKE '%Date%' AND toTypeName(now()) NOT LIKE '%DateTime%') AND (toTypeName(created_at) LIKE '%Date%' AND toTypeName(created_at) NOT LIKE '%DateTime%'), 86400, 1) / 86400)), toDayOfMonth(toDateTime64(now() - created_at, 6)))");
     expect(out).toContain("toInt64(trunc(toFloat64(b - a) * if((toTypeName(b) LIKE '%Date%' AND toTypeName(b) NOT LIKE '%DateTime%') AND (toTypeName(a) LIKE '%Date%' AND toTypeName(a) NOT LIKE '%DateTime%'), 86400, 1) / 3600)) % 24, toHour(toDateTime64(b - a, 6)))");
-    expect(out).toContain('extract(day from d - 7), extract(day from ts - interval 1 day), extract(day from a - b - c), extract(epoch from b - a) from t');
+    expect(out).toContain("extract(day from d - 7), extract(day from ts - interval 1 day), extract(day from a - b - c), multiIf(match(toTypeName(b - a), '^(Nullable[(])?(U?Int|Decimal|Float)'), toFloat64(b - a) * if(");
+  });
+
+  it("writes extract(epoch …) / date_part('epoch', …) as the signed seconds with their fraction, Snowflake's epoch_second whole", () => {
+    expect(warehouseFunctionNames("select extract(epoch from ts), date_part('epoch', ts), DATE_PART(epoch_second, ts), extract(year from ts) from t")).toBe(
+      "select multiIf(match(toTypeName(ts), '^(Nullable[(])?(U?Int|Decimal|Float)'), toFloat64(ts), toUnixTimestamp64Micro(toDateTime64(ts, 6, 'UTC')) / 1000000), " +
+        "multiIf(match(toTypeName(ts), '^(Nullable[(])?(U?Int|Decimal|Float)'), toFloat64(ts), toUnixTimestamp64Micro(toDateTime64(ts, 6, 'UTC')) / 1000000), " +
+        "toInt64(floor(multiIf(match(toTypeName(ts), '^(Nullable[(])?(U?Int|Decimal|Float)'), toFloat64(ts), toUnixTimestamp64Micro(toDateTime64(ts, 6, 'UTC')) / 1000000))), extract(year from ts) from t",
+    );
   });
 });

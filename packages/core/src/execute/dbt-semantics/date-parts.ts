@@ -79,6 +79,24 @@ const TAKEN = new Set(['year', 'yyyy', 'yy', 'quarter', 'q', 'month', 'mm', 'wee
 export function intervalPartExpression(part: string, x: string, code: string): string | undefined {
   const native = ({ day: 'toDayOfMonth', hour: 'toHour', minute: 'toMinute', second: 'toSecond' } as Record<string, string>)[part];
   if (!native) return undefined;
+  const difference = differenceSeconds(x, code);
+  if (difference === undefined) return undefined;
+  const { text, seconds } = difference;
+  const interval = {
+    day: `toInt64(trunc(${seconds} / 86400))`,
+    hour: `toInt64(trunc(${seconds} / 3600)) % 24`,
+    minute: `toInt64(trunc(${seconds} / 60)) % 60`,
+    second: `toInt64(trunc(${seconds})) % 60`,
+  }[part]!;
+  return `multiIf(toTypeName(${text}) LIKE '%Int%' OR toTypeName(${text}) LIKE 'Decimal%', ${interval}, ${native}(toDateTime64(${text}, 6)))`;
+}
+
+/**
+ * The difference `x` (text; `code` the same span blanked) of two values as seconds when it is a number (two dates'
+ * difference is days, as Postgres' date - date: × 86400; two timestamps' seconds), `text` the difference without its
+ * parentheses; undefined when `x` is no subtraction of two values (a number or an interval subtracted: a date).
+ */
+function differenceSeconds(x: string, code: string): { text: string; seconds: string } | undefined {
   let text = x.trim();
   let blank = code.trim();
   while (blank.startsWith('(') && closingAt(blank, 0) === blank.length - 1) {
@@ -89,16 +107,27 @@ export function intervalPartExpression(part: string, x: string, code: string): s
   if (minus === undefined || /\binterval\b|\btoInterval/i.test(text)) return undefined;
   const subtrahend = text.slice(minus + 1).trim();
   if (/^[\d.]+$/.test(subtrahend) || text.slice(0, minus).trim() === '') return undefined;
-  // Two dates' difference is days (Int32, as Postgres' date - date), two timestamps' seconds: both types numbers.
   const isDate = (v: string) => `(toTypeName(${v}) LIKE '%Date%' AND toTypeName(${v}) NOT LIKE '%DateTime%')`;
-  const seconds = `toFloat64(${text}) * if(${isDate(text.slice(0, minus).trim())} AND ${isDate(subtrahend)}, 86400, 1)`;
-  const interval = {
-    day: `toInt64(trunc(${seconds} / 86400))`,
-    hour: `toInt64(trunc(${seconds} / 3600)) % 24`,
-    minute: `toInt64(trunc(${seconds} / 60)) % 60`,
-    second: `toInt64(trunc(${seconds})) % 60`,
-  }[part]!;
-  return `multiIf(toTypeName(${text}) LIKE '%Int%' OR toTypeName(${text}) LIKE 'Decimal%', ${interval}, ${native}(toDateTime64(${text}, 6)))`;
+  return { text, seconds: `toFloat64(${text}) * if(${isDate(text.slice(0, minus).trim())} AND ${isDate(subtrahend)}, 86400, 1)` };
+}
+
+/**
+ * EXTRACT(epoch FROM x) / date_part('epoch', x): the seconds since 1970-01-01 00:00:00 UTC with their fraction (a
+ * double, as on Postgres, Redshift and DuckDB), negative before 1970, and a difference of two timestamps' seconds
+ * (`extract(epoch from ended_at - started_at)`, the common Postgres idiom) with its sign. ClickHouse reads it as
+ * toUnixTimestamp: a UInt32, so a negative difference wrapped silently (-183849 s as 4294783447), a DateTime64's fraction
+ * was dropped and a timestamp before 1970 refused. A date is its midnight in UTC (Postgres' 'nominal' seconds). Snowflake's
+ * epoch_second is the whole seconds (an Int64). Both branches are valid for any date, timestamp or number type: the
+ * constant toTypeName picks.
+ */
+export function epochExpression(written: string, x: string, code: string): string | undefined {
+  const name = written.toLowerCase();
+  if (EXTRACT_PARTS[name] !== 'epoch' && name !== 'epoch') return undefined;
+  const difference = differenceSeconds(x, code);
+  const text = difference?.text ?? x.trim();
+  const number = `match(toTypeName(${text}), '^(Nullable[(])?(U?Int|Decimal|Float)')`;
+  const seconds = `multiIf(${number}, ${difference?.seconds ?? `toFloat64(${text})`}, toUnixTimestamp64Micro(toDateTime64(${text}, 6, 'UTC')) / 1000000)`;
+  return name === 'epoch' ? seconds : `toInt64(floor(${seconds}))`;
 }
 
 /** The index of the one binary minus at depth 0 of blanked `code`, when it is the only operator there. */

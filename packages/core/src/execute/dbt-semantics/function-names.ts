@@ -7,7 +7,7 @@ import { toCharExpression } from './date-format.js';
 import { tryCastExpression } from './try-cast.js';
 import { toDateExpression, toTimestampExpression } from './date-parse.js';
 import { withRoundHalfAway } from './round-half-away.js';
-import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, dateTruncExpression } from './date-parts.js';
+import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, dateTruncExpression, epochExpression } from './date-parts.js';
 
 /*
  * Functions of the warehouses dbt projects are written for (Postgres, Snowflake, Redshift, DuckDB) that
@@ -135,6 +135,8 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       // date_part(year, d) / date_part('dayofweek', d): a part ClickHouse's parser reads; date_part('day', ts1 - ts2) an interval's.
       const m = args.length === 2 ? /^\s*(?:'(\w+)'|([A-Za-z_]\w*))\s*$/.exec(sql.slice(args[0]!.start, args[0]!.end)) : null;
       const written = m?.[1] ?? m?.[2];
+      const epoch = written ? epochExpression(written, sql.slice(args[1]!.start, args[1]!.end), code.slice(args[1]!.start, args[1]!.end)) : undefined;
+      if (epoch) return { at, end: close + 1, text: epoch };
       const interval = written ? intervalPartExpression(EXTRACT_PARTS[written.toLowerCase()] ?? '', sql.slice(args[1]!.start, args[1]!.end), code.slice(args[1]!.start, args[1]!.end)) : undefined;
       if (interval) return { at, end: close + 1, text: interval };
       const part = m ? (m[2] !== undefined ? (extractPart(m[2]) ?? m[2].toLowerCase()) : extractPart(m[1]!)) : undefined;
@@ -146,6 +148,8 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       const m = args.length === 1 ? /^(\s*)([A-Za-z_]\w*)(\s+from\b)/i.exec(code.slice(args[0]!.start, args[0]!.end)) : null;
       if (!m) return undefined;
       const from = args[0]!.start + m[0].length;
+      const epoch = epochExpression(m[2]!, sql.slice(from, args[0]!.end), code.slice(from, args[0]!.end));
+      if (epoch) return { at, end: close + 1, text: epoch };
       const interval = intervalPartExpression(EXTRACT_PARTS[m[2]!.toLowerCase()] ?? '', sql.slice(from, args[0]!.end), code.slice(from, args[0]!.end));
       if (interval) return { at, end: close + 1, text: interval };
       const part = extractPart(m[2]!);
