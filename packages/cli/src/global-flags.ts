@@ -25,6 +25,8 @@ export function withGlobals(cmd: Command): Command {
     .option('--no-version-check', "do not check packages' require-dbt-version against the dbt version tsdbt supports (env DBT_VERSION_CHECK)")
     .option('--no-partial-parse', 'parse every file again: neither read nor write the parse cache target/partial_parse.bin (also DBT_PARTIAL_PARSE=false)')
     .addOption(new Option('--partial-parse', 'use the parse cache (the default)').hideHelp())
+    // dbt's --warn-error is a global flag (`dbt --warn-error parse` in many CI jobs): every command takes it.
+    .option('--warn-error', "dbt's warnings are errors: the command fails on the first (tests that warn fail; env DBT_WARN_ERROR)")
     .option('--warn-error-options <yaml>', "which of dbt's warnings fail the command, by dbt event name: '{\"error\": [\"DeprecatedModel\"]}' (or all), with warn / silence lists (env DBT_WARN_ERROR_OPTIONS)");
   for (const flag of DBT_FLAGS_WITHOUT_EFFECT) cmd.addOption(new Option(flag, 'accepted as dbt does; nothing to do in tsdbt').hideHelp());
   return cmd;

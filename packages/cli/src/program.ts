@@ -105,7 +105,6 @@ export async function buildProgram(io: Io, options: { readonly only?: string } =
   addResourceTypeOptions(withSelect(withGlobals(program.command('ls').alias('list').description('list the selected nodes'))), 'model, seed, snapshot, source, test, unit_test (or all, default)')
     .addOption(new Option('--output <format>', 'selector (as dbt), name, path or json').choices(['selector', 'name', 'path', 'json']).default('selector'))
     .option('--output-keys <keys...>', 'the keys of --output json (default: dbt\'s list)', collect)
-    .option('--warn-error', 'a warning of the selection (a criterion matching nothing, a seed over 1MB compared with --state) is an error (env DBT_WARN_ERROR)')
     .action(action((flags: GlobalFlags) => lsCommand(flags, io)));
 
   withGlobals(program.command('show').description('preview the rows of a model or of inline SQL'))

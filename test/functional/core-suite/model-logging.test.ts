@@ -54,6 +54,22 @@ describe('exceptions.warn() is JinjaLogWarning (invalid_model_tests/test_model_l
     expect(kept.results.map((x) => x.status)).toEqual(['success']);
   });
 
+  it('--warn-error is a global flag: every command takes it, before or after the command (dbt --warn-error parse)', async () => {
+    const p = dbtProject({
+      models: { 'warnings.sql': WARNINGS_SQL, 'schema.yml': SCHEMA_YML },
+      macros: { 'say.sql': "{% macro say() %}{% do log('said', info=true) %}{% endmacro %}\n" },
+    });
+    for (const args of [['parse'], ['compile'], ['ls'], ['run-operation', 'say'], ['show', '--select', 'warnings'], ['docs', 'generate']]) {
+      const before = await p.dbt(args);
+      expect(before.out.filter((l) => l.includes(MESSAGE)), args.join(' ')).toHaveLength(2);
+      const after = await p.dbt([...args, '--warn-error'], { expectPass: false });
+      expect(after.out.join('\n'), args.join(' ')).toContain(MESSAGE);
+      expect(after.out.join('\n'), args.join(' ')).not.toContain('unknown option');
+      const leading = await p.dbt(['--warn-error', ...args], { expectPass: false });
+      expect(leading.out.join('\n'), args.join(' ')).toContain(MESSAGE);
+    }
+  });
+
   it('a warning raised while the node runs fails that node only, named as its error', async () => {
     const p = dbtProject({
       models: {

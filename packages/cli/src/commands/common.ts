@@ -23,6 +23,8 @@ export interface GlobalFlags {
   versionCheck?: boolean;
   /** --no-partial-parse: commander sets partialParse false. */
   partialParse?: boolean;
+  /** --warn-error (env DBT_WARN_ERROR): a global flag, as dbt's. */
+  warnError?: boolean;
   /** --warn-error-options (YAML text; env DBT_WARN_ERROR_OPTIONS). */
   warnErrorOptions?: string;
   /** The command's name, set by the program (dbt's flags.WHICH). */
@@ -156,7 +158,7 @@ export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptio
     // Only an explicit --no-partial-parse: otherwise the loader's default (DBT_PARTIAL_PARSE, else on).
     ...(flags.partialParse === false ? { partialParse: false } : {}),
     // dbt's --warn-error / --warn-error-options: which of dbt's warnings fail the command (core's report/warn-error.ts).
-    ...((flags as { warnError?: boolean }).warnError ? { warnError: true } : {}),
+    ...(flags.warnError ? { warnError: true } : {}),
     ...(flags.warnErrorOptions !== undefined ? { warnErrorOptions: parseWarnErrorOptions(flags.warnErrorOptions) } : {}),
     onEvent: quiet ? (e) => (e.type === 'warning' ? printer(e) : undefined) : printer,
     // dbt's --debug logs every statement sent, with its query comment.

@@ -46,6 +46,5 @@ export function registerRetryCommand(
   withGlobals(program.command('retry').description('run again what errored, failed or was skipped in the last run, with the same command and flags'))
     .option('--state <dir>', 'read run_results.json from this folder instead of the target path')
     .option('--threads <n>', "how many nodes run at once (default: the previous run's)")
-    .option('--warn-error', 'treat warnings as errors (and retry nodes that warned)')
     .action(action((flags: RetryFlags) => retryCommand(flags, io)));
 }

@@ -63,7 +63,6 @@ export function addRunFlags(cmd: Command, verb: string): Command {
   // As dbt 1.8 (snapshot since 1.9): refs and sources read zero rows; the real target gets the shapes.
   if (verb === 'run' || verb === 'build' || verb === 'snapshot' || verb === 'seed') cmd.option('--empty', 'limit every ref() and source() to zero rows, and load seeds without rows (build the shapes, no data)');
   if (verb === 'seed') cmd.option('--show', 'print a sample of the rows of each loaded seed');
-  cmd.option('--warn-error', 'treat warnings as errors');
   return cmd;
 }
 
