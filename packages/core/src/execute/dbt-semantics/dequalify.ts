@@ -3,6 +3,7 @@ import type { SqlNode } from '../../manifest/nodes.js';
 import { quoteIdentifier } from '../../render/placeholders.js';
 import { settingsClause } from '../../adapter/clickhouse-adapter.js';
 import { joinedStarCteStep, mayHaveJoinedStarCte } from './cte-column-names.js';
+import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import type { RunContext } from '../run-context.js';
 import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 
@@ -26,7 +27,7 @@ export function dequalifiedSql(ctx: RunContext, node: SqlNode, sql: string): str
     while (!step.done) {
       let names: string[] = [];
       try {
-        names = ctx.adapter.client.querySync(describe(step.value, node)).rows.map((r) => String(r[0]));
+        names = describedNamesSync(ctx.adapter.client, step.value, node);
       } catch {
         // that CTE stays as written: the build reports what is wrong
       }
@@ -42,7 +43,7 @@ export function dequalifiedSql(ctx: RunContext, node: SqlNode, sql: string): str
     // not parsed: DESCRIBE decides (and the build reports what is wrong with the query)
   }
   try {
-    names = ctx.adapter.client.querySync(describe(sql, node)).rows.map((r) => String(r[0]));
+    names = describedNamesSync(ctx.adapter.client, sql, node);
   } catch {
     return sql; // the build itself reports what is wrong with the query
   }
@@ -66,7 +67,7 @@ export async function dequalifiedSqlAsync(ctx: RunContext, node: SqlNode, sql: s
     // not parsed: DESCRIBE decides
   }
   try {
-    names = (await ctx.adapter.client.query<{ name: string }>(describe(sql, node), { signal: ctx.signal })).map((r) => String(r.name));
+    names = await describedNames(ctx.adapter.client, sql, node, ctx.signal);
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
     return sql; // the build itself reports what is wrong with the query
@@ -86,7 +87,7 @@ export async function cteDequalifiedSqlAsync(client: WarehouseClient, node: SqlN
   while (!step.done) {
     let names: string[] = [];
     try {
-      names = (await client.query<{ name: string }>(describe(step.value, node), { signal })).map((r) => String(r.name));
+      names = await describedNames(client, step.value, node, signal);
     } catch (error) {
       if (signal?.aborted) throw error; // otherwise that CTE stays as written: the build reports what is wrong
     }
@@ -122,6 +123,35 @@ function* cteRenames(sql: string): Generator<string, string, string[]> {
     else sql = step.rewrite(renamed);
   }
 }
+/**
+ * The output column names of `sql` as the node's query (DESCRIBE). When ClickHouse's join-order optimizer refuses
+ * the valid query with a LOGICAL_ERROR (join-order-fallback.ts), described again with it off: the optimizer only
+ * reorders joins, so the names are the query's. Without this, a CTE joining a `t.*` over views kept its `t.col`
+ * names and the model failed "Unknown expression identifier" (fivetran/dbt_netsuite's balance sheet on 26.7) before
+ * its run could fall back to the optimizer off.
+ */
+async function describedNames(client: WarehouseClient, sql: string, node: SqlNode, signal?: AbortSignal): Promise<string[]> {
+  const names = async (n: SqlNode) => (await client.query<{ name: string }>(describe(sql, n), { signal })).map((r) => String(r.name));
+  try {
+    return await names(node);
+  } catch (error) {
+    const again = !signal?.aborted && isJoinOrderError(error instanceof Error ? error.message : String(error)) ? withoutJoinReorder(node) : undefined;
+    if (!again) throw error;
+    return names(again);
+  }
+}
+
+function describedNamesSync(client: WarehouseClient, sql: string, node: SqlNode): string[] {
+  const names = (n: SqlNode) => client.querySync(describe(sql, n)).rows.map((r) => String(r[0]));
+  try {
+    return names(node);
+  } catch (error) {
+    const again = isJoinOrderError(error instanceof Error ? error.message : String(error)) ? withoutJoinReorder(node) : undefined;
+    if (!again) throw error;
+    return names(again);
+  }
+}
+
 /**
  * With the node's query settings (dbt_semantics' included): the query is analysed as it will run — without
  * `cast_keep_nullable` a CAST of NULL in a CTE fails the DESCRIBE, and the CTE kept its `t.col` names (dbt_shopify).
