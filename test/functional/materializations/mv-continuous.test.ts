@@ -1,14 +1,63 @@
 import { describe, expect, it } from 'vitest';
+import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
 
 const setup = openedPerTest();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Paces the inserters by the statements a run sends, not by the clock. A view's cut needs one moment
+ * without an INSERT (cutoff.ts) that lasts a handful of the run's statements; with pauses measured in
+ * milliseconds, a loaded machine (statements of 0.2–0.5 s, load 30–70) gave no such moment for minutes
+ * and the run hit the test's timeout, or refused by design after 100 tries. Here every few inserts all
+ * inserters hold still until the running project has sent PAUSE more statements (its polls included):
+ * each hold is a quiet moment long enough for a cut attempt, however slow the machine; in between,
+ * inserts race every step of the run as before.
+ */
+function pacedByRun() {
+  const PAUSE = 60;
+  let sent = 0;
+  let until = 0;
+  let running = false;
+  return {
+    /** Counts the statements `project` sends while its run lasts. */
+    async watch(project: TsdbtProject) {
+      const client = (await project.adapter()).client as unknown as Record<string, (...args: unknown[]) => unknown>;
+      for (const method of ['command', 'query', 'insertStream'] as const) {
+        const original = client[method]!.bind(client);
+        client[method] = async (...args: unknown[]) => {
+          try {
+            return await original(...args);
+          } finally {
+            sent++;
+          }
+        };
+      }
+    },
+    /** Runs `run` with the pacing on. */
+    async during<T>(run: () => Promise<T>): Promise<T> {
+      running = true;
+      try {
+        return await run();
+      } finally {
+        running = false;
+      }
+    },
+    /** Before each insert: waits out a hold; now and then starts one (for every inserter). */
+    async beforeInsert() {
+      while (running && sent < until) await sleep(2);
+      if (running && Math.random() < 0.25) until = sent + PAUSE;
+    },
+  };
+}
 
 const SOURCES = 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n';
 // on_schema_change='rebuild': new columns rebuild the target (a normal run otherwise never does), the path under test.
 const MODEL = (select: string) => `{{ config(materialized='materialized_view', engine='MergeTree()', order_by='id', on_schema_change='rebuild') }}\n${select}`;
 
 /**
- * The issue's acceptance test: rows are inserted into the source without pause (small batches, a few
+ * The issue's acceptance test: rows are inserted into the source all along (small batches, a few
  * milliseconds apart) while the view is redeployed three times — a SELECT change applied with
  * MODIFY QUERY, a new column (the target rebuilt and backfilled), a --full-refresh — and the target
  * holds exactly one row per inserted row.
@@ -23,35 +72,37 @@ describe('materialized_view redeployed while rows are inserted', () => {
     let next = 1;
     let stop = false;
     const errors: string[] = [];
+    const pace = pacedByRun();
     const inserting = (async () => {
       while (!stop) {
+        // A few milliseconds between inserts; now and then a hold of the run's statements (pacedByRun).
+        await pace.beforeInsert();
         const rows = Array.from({ length: 1 + Math.floor(Math.random() * 5) }, () => next++);
         try {
           await adapter.client.command(`INSERT INTO ${p.schema}.events VALUES ${rows.map((id) => `(${id}, 'k${id % 3}')`).join(', ')}`);
         } catch (e) {
           errors.push((e as Error).message);
         }
-        // A few milliseconds between inserts, and now and then a pause of ~60 ms as a real stream has:
-        // the cut needs one moment without an INSERT, and on a loaded 2-core machine the few-ms gaps
-        // alone can be shorter than the cut's own statements (the run then refuses, by design, with
-        // "No moment without an INSERT … came in 100 tries").
-        const pause = Math.random() < 0.125 ? 60 : Math.floor(Math.random() * 12);
-        await new Promise((r) => setTimeout(r, pause));
+        await sleep(Math.floor(Math.random() * 12));
       }
     })();
     const runs: string[] = [];
     const deploy = async (select: string | undefined, fullRefresh = false) => {
       if (select) p.write({ 'models/copy.sql': MODEL(select) });
-      const r = await setup.reopen(p).run({ fullRefresh });
+      const project = setup.reopen(p);
+      await pace.watch(project);
+      const r = await pace.during(() => project.run({ fullRefresh }));
       expectStatuses(r, { copy: 'success' });
       runs.push(r.results[0]!.message);
-      await new Promise((res) => setTimeout(res, 150));
+      // Inserts go on between deploys: at least a few.
+      for (const until = next + 10; next < until; ) await sleep(5);
     };
-    await new Promise((r) => setTimeout(r, 100));
+    for (const until = next + 10; next < until; ) await sleep(5);
     await deploy(undefined); // first build: backfill of what is there, then the view
     await deploy("select id, upper(kind) as kind from {{ source('raw', 'events') }}");
     await deploy("select id, upper(kind) as kind, id * 2 as twice from {{ source('raw', 'events') }}");
     await deploy(undefined, true);
+    while (next <= 101) await sleep(5);
     stop = true;
     await inserting;
 
@@ -88,24 +139,32 @@ describe('materialized_view redeployed while rows are inserted', () => {
     const next = { ingest: 1, events: 1 };
     let stop = false;
     const errors: string[] = [];
+    const pace = pacedByRun();
     const insertInto = async (table: 'ingest' | 'events') => {
       while (!stop) {
+        // Holds of the run's statements now and then, for both inserters at once (pacedByRun).
+        await pace.beforeInsert();
         const ids = Array.from({ length: 1 + Math.floor(Math.random() * 5) }, () => next[table]++);
         try {
           await adapter.client.command(`INSERT INTO ${p.schema}.${table} VALUES ${ids.map((id) => `(${id})`).join(', ')}`);
         } catch (e) {
           errors.push((e as Error).message);
         }
-        // Pauses now and then: the cut needs one moment without an INSERT into either source (see above).
-        await new Promise((r) => setTimeout(r, Math.random() < 0.25 ? 80 : 5 + Math.floor(Math.random() * 15)));
+        await sleep(5 + Math.floor(Math.random() * 15));
       }
     };
     const inserting = Promise.all([insertInto('ingest'), insertInto('events')]);
-    await new Promise((r) => setTimeout(r, 300));
+    const some = async () => {
+      for (const until = next.ingest + next.events + 10; next.ingest + next.events < until; ) await sleep(5);
+    };
+    await some();
     p.write({ 'models/events_mv.sql': feed('events') });
-    const r = await setup.reopen(p).run();
+    const adding = setup.reopen(p);
+    await pace.watch(adding);
+    const r = await pace.during(() => adding.run());
     expectStatuses(r, { activity: 'success', ingest_mv: 'success', events_mv: 'success' });
-    await new Promise((res) => setTimeout(res, 300));
+    await some();
+    while (next.ingest <= 21 || next.events <= 21) await sleep(5);
     stop = true;
     await inserting;
 
