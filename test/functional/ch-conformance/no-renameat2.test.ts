@@ -64,12 +64,12 @@ describe('a server without renameat2 (dbt-clickhouse TestClickHouseViewNoRenamea
  * dbt-clickhouse materialized_view/test_materialized_view.py TestCatchup.test_full_refresh_catchup_disabled_no_exchange:
  * upstream mocks can_exchange = False and dbt-clickhouse drops and recreates the view and its table (no
  * backfill with catchup=False). Here the warehouse refuses EXCHANGE TABLES as a server without renameat2
- * does. KNOWN GAP (docs/dbt-clickhouse-conformance.md): tsdbt's materialized-view rebuild swaps the new
- * table in with EXCHANGE TABLES only, so the --full-refresh fails with the server's error — and keeps
- * everything as it was: the table and its row, the old columns, the view writing into it.
+ * does: the rebuild (mv-unit.ts) swaps its new table in with one three-step RENAME instead (staging.ts
+ * exchangeTables) — the view is never dropped, so an INSERT meanwhile is never lost to a missing view.
+ * Until session 13 the --full-refresh failed with the server's error (safely, nothing changed).
  */
 describe('materialized view --full-refresh without EXCHANGE (dbt-clickhouse TestCatchup)', () => {
-  it('test_full_refresh_catchup_disabled_no_exchange: fails with the server\'s error, nothing lost, the view keeps writing', async () => {
+  it('test_full_refresh_catchup_disabled_no_exchange: rebuilt with the new columns and not backfilled; the view keeps writing', async () => {
     const p = inlineProject({ 'seeds/people.csv': PEOPLE_SEED_CSV, 'seeds/schema.yml': SEED_SCHEMA_YML, 'models/hackers.sql': HACKERS_MV_MODEL });
     const schema = `${p.schema}_catchup_no_exchange`;
     const count = async (project: TsdbtProject) => Number((await queryRows<{ n: string }>(project, `select count(*) as n from ${schema}.hackers`))[0]!.n);
@@ -84,13 +84,47 @@ describe('materialized view --full-refresh without EXCHANGE (dbt-clickhouse Test
     expect(await count(first)).toBe(1);
     await first.close();
 
-    const project = await withoutRenameat2(p, [], { schema_name: 'catchup_no_exchange', catchup: false, use_updated_schema: true });
+    const sent: string[] = [];
+    const project = await withoutRenameat2(p, sent, { schema_name: 'catchup_no_exchange', catchup: false, use_updated_schema: true });
     const refreshed = await project.run({ fullRefresh: true });
-    expect(refreshed.results.map((r) => r.status)).toEqual(['error']);
-    expect(refreshed.results[0]!.message).toContain('renameat2 is not supported');
-    expect(await count(project)).toBe(1);
-    expect((await queryRows<{ name: string }>(project, `DESCRIBE TABLE ${schema}.hackers`)).map((c) => c.name)).toEqual(['id', 'name', 'hacker_alias']);
+    expect(refreshed.results.map((r) => [r.status, r.error?.message])).toEqual([['success', undefined]]);
+    // The exchange was refused, and the swap renamed instead.
+    expect(sent.some((s) => /EXCHANGE TABLES/.test(s))).toBe(true);
+    expect(sent.filter((s) => /^\s*(?:\/\*.*?\*\/\s*)?RENAME TABLE .*`hackers` TO .*, .* TO .*`hackers`, /s.test(s))).toHaveLength(1);
+    // Step 6: not backfilled (catchup: false), the new columns.
+    expect(await count(project)).toBe(0);
+    expect((await queryRows<{ name: string }>(project, `DESCRIBE TABLE ${schema}.hackers`)).map((c) => c.name)).toEqual(['id', 'name', 'hacker_alias', 'id2']);
+    // Step 7: the view writes into the rebuilt table.
     await insert(project, "(5555,'Trinity',29,'engineering')");
-    expect(await count(project)).toBe(2);
+    expect(await count(project)).toBe(1);
+    expect(await queryRows(project, `select id, id2 from ${schema}.hackers`)).toEqual([{ id: 5555, id2: 5555 }]);
+    // Nothing of the rebuild is left: the table and its view only.
+    expect(await queryRows(project, `select name from system.tables where database = '${schema}' order by name`)).toEqual([{ name: 'hackers' }, { name: 'hackers_mv' }]);
+  });
+
+  it('with catchup: the rebuilt table holds every row exactly once (backfill below the cut, then the view), swapped in by the rename', async () => {
+    const p = inlineProject({ 'seeds/people.csv': PEOPLE_SEED_CSV, 'seeds/schema.yml': SEED_SCHEMA_YML, 'models/hackers.sql': HACKERS_MV_MODEL });
+    const schema = `${p.schema}_catchup_rename`;
+    const insert = async (project: TsdbtProject, values: string) => (await project.adapter()).client.command(`insert into ${p.schema}.people ("id", "name", "age", "department") values ${values}`);
+    const first = p.open({ vars: { schema_name: 'catchup_rename' } });
+    opened.push({ p: { ...p, cleanup: () => {} }, project: first });
+    await first.seed();
+    expect((await first.run()).results.map((r) => r.status)).toEqual(['success']);
+    await insert(first, "(1232,'Dade',16,'engineering')");
+    await first.close();
+
+    const sent: string[] = [];
+    const project = await withoutRenameat2(p, sent, { schema_name: 'catchup_rename', use_updated_schema: true });
+    expect((await project.run({ fullRefresh: true })).results.map((r) => [r.status, r.error?.message])).toEqual([['success', undefined]]);
+    expect(sent.some((s) => /RENAME TABLE .*`hackers` TO /s.test(s))).toBe(true);
+    await insert(project, "(5555,'Trinity',29,'engineering')");
+    expect(await queryRows(project, `select id, hacker_alias from ${schema}.hackers order by id`)).toEqual([
+      { id: 1231, hacker_alias: 'crash override' },
+      { id: 1232, hacker_alias: 'crash override' },
+      { id: 5555, hacker_alias: 'N/A' },
+      { id: 6666, hacker_alias: 'N/A' },
+      { id: 8888, hacker_alias: 'acid burn' },
+    ]);
+    expect(await queryRows(project, `select name from system.tables where database = '${schema}' order by name`)).toEqual([{ name: 'hackers' }, { name: 'hackers_mv' }]);
   });
 });

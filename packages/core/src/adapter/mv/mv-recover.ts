@@ -2,7 +2,7 @@ import type { Relation } from '../../manifest/nodes.js';
 import { relationSql, sqlString } from '../../render/placeholders.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { drainInserts } from '../inserts.js';
-import { prepareTarget } from '../staging.js';
+import { exchangeTables, prepareTarget } from '../staging.js';
 import { parseLeftoverName, runIsDead, temporaryName, TEMP_MARKER } from '../temporaries.js';
 import { key } from './cutoff.js';
 import { mvsWritingTo, tableComment } from './mv-state.js';
@@ -44,7 +44,7 @@ export async function recoverUnit(adapter: ClickHouseAdapter, unit: Unit): Promi
           const sql = ungated(view.asSelect) ?? unit.feeds.find((f) => final && key(f.mv) === key(final))?.sql;
           if (final && sql) await pointFeedAt(adapter, final, target, sql);
         }
-        await adapter.ddl(`EXCHANGE TABLES ${q(staged)} AND ${q(target)}`);
+        await exchangeTables(adapter, staged, target);
       }
       // The staged views now write into the old table under the staged name: they go first.
       for (const view of views) await adapter.drop(view.rel, 'materialized_view');

@@ -3,7 +3,7 @@ import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholde
 import { DatabaseError } from '../../shared/errors.js';
 import { settingsClause, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
 import { drainInserts, runningInserts, waitForNoInserts } from '../inserts.js';
-import { Staging } from '../staging.js';
+import { exchangeTables, Staging } from '../staging.js';
 import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
@@ -112,7 +112,7 @@ export interface RebuildResult {
  * 3. Backfill: each view's SELECT over the snapshots, into the new target. Readers see nothing yet;
  *    a failure or a kill drops the staged objects.
  * 4. Switch: every final view is given its new SELECT (MODIFY QUERY, or created), then EXCHANGE TABLES
- *    swaps the targets. An INSERT binds its views' tables by name when it starts, so the new target
+ *    swaps the targets (a three-step RENAME where the filesystem refuses exchanges: exchangeTables). An INSERT binds its views' tables by name when it starts, so the new target
  *    gets each insert once: through a staged view before the exchange, the final one after.
  * 5. Staged views go, then (once the INSERTs that may still run them are over) the gate, the snapshots
  *    and the old table. A run killed during the switch is finished by the next (mv-recover.ts).
@@ -269,7 +269,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     const sourceTables = [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])];
     await waitForNoInserts(adapter, undefined, 10_000);
     const blocksBefore = await committedBlocks(adapter, sourceTables);
-    await adapter.ddl(`EXCHANGE TABLES ${q(staged)} AND ${q(target)}`);
+    await exchangeTables(adapter, staged, target);
     // The old table is now under the staged name: its blocks are the ones to compare with the target's before.
     const blocksAfter = await committedBlocks(adapter, sourceTables.map((t) => (key(t) === key(target) ? staged : t)));
     const moved = new Map([...blocksAfter].map(([k, cut]) => [k === key(staged) ? key(target) : k, cut]));
