@@ -94,6 +94,18 @@ describe('a saved scan compared as saved', () => {
     }
   });
 
+  it('a project with an installed package (a listed sub-folder that is a tree too): compared as saved, no full scan', () => {
+    const { dir, spec } = tree();
+    writeFileSync(join(dir, 'dbt_packages', 'p', 'm.sql'), '{% macro m() %}1{% endmacro %}');
+    utimesSync(join(dir, 'dbt_packages', 'p', 'm.sql'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const withPackage = { ...spec, trees: [...spec.trees, join(dir, 'dbt_packages', 'p')].sort() };
+    const saved = scanInputs(withPackage);
+    expect(scanDiff(withPackage, encodeScan(saved), new Map())).toEqual(new Map());
+    writeFileSync(join(dir, 'dbt_packages', 'p', 'm.sql'), '{% macro m() %}2{% endmacro %}');
+    expect(compare(withPackage, saved)).toEqual({ fast: false, full: [join(dir, 'dbt_packages', 'p', 'm.sql')] });
+    expect([...scanDiff(withPackage, encodeScan(saved), new Map())!.keys()]).toEqual([join(dir, 'dbt_packages', 'p', 'm.sql')]);
+  });
+
   it('an edited file in place: only its fresh fingerprint, as the full scan gives it (no full scan needed)', () => {
     const { dir, spec } = tree();
     const saved = scanInputs(spec);

@@ -208,7 +208,14 @@ export function scanDiff(
     if (saved === undefined || !sameFingerprint(saved, fresh, path)) diff.set(path, fresh);
     return true;
   };
-  walkInputs(spec, (path) => check(path, false), (path) => check(path, true));
+  // An installed package is a listed sub-folder and a tree too: the scan (a map) holds it once, where the listed
+  // folder met it; its second visit as a tree's root is that same entry (else a project with a package never took this path).
+  const folders = new Set<string>();
+  walkInputs(
+    spec,
+    (path) => folders.has(path) || check(path, false),
+    (path) => (folders.add(path), check(path, true)),
+  );
   if (!known) return undefined;
   skipGone();
   return k === paths.length && visited === kept ? diff : undefined;
