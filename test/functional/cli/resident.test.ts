@@ -122,6 +122,32 @@ describe('tsdbt daemon', () => {
     expect(await logSince(from, 'compile: exit 0')).toContain('compile: exit 0');
   }, 120_000);
 
+  it('keeps an unchanged project\'s load in memory for the next command; an edit, a new file or another env value is seen', async () => {
+    const run = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+      const from = log.length;
+      const r = cli(args, extra);
+      const line = (await logSince(from, /: exit \d+ \(.*\)/)).trim().split('\n').at(-1)!;
+      return { ...r, kept: line.includes('the load kept in memory'), line };
+    };
+    p.write({ 'models/k.sql': "select {{ env_var('TSDBT_RESIDENT_TEST_K', '1') }} as k" });
+    await run(['ls']); // loads after the new file (and saves the warm start)
+    await run(['ls']); // reads it from the file, keeps it
+    const kept = await run(['compile', '--select', 'k', '--quiet']);
+    expect(kept.line).toMatch(/compile: exit 0 .*the load kept in memory/);
+    expect(kept.stdout).toContain('select 1 as k');
+    p.write({ 'models/k.sql': "select {{ env_var('TSDBT_RESIDENT_TEST_K', '1') }} + 1 as k" });
+    const edited = await run(['compile', '--select', 'k', '--quiet']);
+    expect([edited.kept, edited.stdout.includes('select 1 + 1 as k')]).toEqual([false, true]);
+    const env = await run(['compile', '--select', 'k', '--quiet'], { TSDBT_RESIDENT_TEST_K: '7' });
+    expect([env.kept, env.stdout.includes('select 7 + 1 as k')]).toEqual([false, true]);
+    p.write({ 'models/k2.sql': "select k from {{ ref('k') }}" });
+    const added = await run(['ls', '--select', 'k+']);
+    expect([added.kept, added.stdout.trim().split('\n').sort()]).toEqual([false, ['proj.k', 'proj.k2']]);
+    p.remove('models/k2.sql');
+    expect((await run(['ls', '--select', 'k+'])).stdout.trim()).toBe('proj.k');
+    p.remove('models/k.sql');
+  }, 180_000);
+
   it('stops a run on Ctrl-C as in-process (exit 2, nothing left half-built) and takes the next command', async () => {
     const from = log.length;
     const child = spawn(process.execPath, [CLI, 'run', '--select', 'slow', '--threads', '1'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

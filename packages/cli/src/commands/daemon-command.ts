@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, UsageError } from '@tsdbt/core';
+import { keepWarmStarts, startServer, UsageError } from '@tsdbt/core';
 import { startResident } from '../resident/daemon.js';
 import { alive, cliVersion, readResidentInfo } from '../resident/resident-paths.js';
 import { openProject, untilInterrupted, type GlobalFlags, type Io } from './common.js';
@@ -41,6 +41,8 @@ export async function daemonCommand(flags: DaemonFlags, io: Io): Promise<number>
   if (running && alive(running.pid)) throw new UsageError('daemon_running', `A resident process (pid ${running.pid}) already runs for ${projectDir}`, { hint: 'Stop it first: tsdbt daemon --stop.' });
   const version = cliVersion(BUNDLE);
   if (version === undefined) throw new UsageError('daemon_bundle', 'tsdbt daemon needs the built command line (packages/cli/dist/cli-bundle.cjs)', { hint: 'Build it: npm run build.' });
+  // Each command's load of an unchanged project is the last one's, kept in memory (its inputs stat'ed again: load/warm-memory.ts) — this first load's too.
+  keepWarmStarts(true);
   // The target's embedded warehouse is held open (and shared with other tsdbt processes, as `serve` does).
   const project = openProject(flags, io, {}, true);
   const target = project.target;

@@ -16,7 +16,8 @@ import { messageReader, type ClientMessage, type CommandRequest, type ResidentMe
  * through the very code of an in-process command (main.ts runCommandLine) with the client's
  * arguments, working folder and environment: the output and exit code are the same, byte for byte.
  * Each command loads the project as an in-process command does (the warm start re-checks every
- * input, so an edited file is seen). Commands that may write the warehouse wait their turn; the
+ * input, so an edited file is seen), except that an unchanged project's load is the last command's,
+ * kept in memory (load/warm-memory.ts: inputs stat'ed, nothing read or decoded again). Commands that may write the warehouse wait their turn; the
  * others, arriving while one runs, are declined and run in the client's own process (as they would
  * beside a `tsdbt serve`). A command whose target is not the warehouse held here is declined too,
  * before it wrote anything.
@@ -108,6 +109,8 @@ export async function startResident(options: {
     let confirmed = false;
     let declined: string | undefined;
     let interruptsTaken = false;
+    /** Whether the command's project was the load kept in memory from an earlier command (load/warm-memory.ts): said in the log. */
+    let keptLoad: boolean | undefined;
     const pending: ResidentMessage[] = [];
     const emit = (message: ResidentMessage) => {
       if (detached) return;
@@ -167,6 +170,7 @@ export async function startResident(options: {
       return controller.signal;
     });
     setProjectOpened((project: TsdbtProject) => {
+      keptLoad ??= project.loaded.partialParse.warmKept === true;
       if (confirmed) return;
       const target = project.target;
       if (target.type === 'chdb' && (options.heldPath === undefined || resolve(target.path ?? '') !== options.heldPath)) {
@@ -199,7 +203,7 @@ export async function startResident(options: {
       setCommandInterrupts(undefined);
       setProjectOpened(undefined);
     }
-    note(command, declined !== undefined ? `ran in the client's process (${declined})` : `exit ${code} (${((performance.now() - started) / 1000).toFixed(2)}s)${detached ? ', the client left before the end' : ''}`);
+    note(command, declined !== undefined ? `ran in the client's process (${declined})` : `exit ${code} (${((performance.now() - started) / 1000).toFixed(2)}s${keptLoad ? ', the load kept in memory' : ''})${detached ? ', the client left before the end' : ''}`);
     if (detached) return;
     if (declined !== undefined) {
       send(socket, { decline: declined });

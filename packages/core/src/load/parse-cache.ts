@@ -63,6 +63,8 @@ export interface PartialParseReport {
   readonly workerRendered?: number;
   /** True when the whole load was skipped: its saved result was reused (load/warm-start.ts). */
   readonly warmStart?: boolean;
+  /** True when that saved result was the one this process kept in memory from an earlier command (load/warm-memory.ts: a resident process). */
+  readonly warmKept?: boolean;
   /** A warm start brought up to date: the project files (relative paths) whose nodes were parsed again (load/warm-update.ts). */
   readonly warmUpdate?: readonly string[];
 }

@@ -13,6 +13,7 @@ import { savedPatch } from './saved-patches.js';
 import { changedSince, deltaNodeIds } from './warm-changes.js';
 import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type DeltaNodes, type SavedLoad, type VarReads } from './warm-start.js';
 import { generations, updateWarmLoad } from './warm-update.js';
+import { isKeptLoad } from './warm-memory.js';
 import { cliVarHashes } from './warm-vars-update.js';
 
 /*
@@ -112,7 +113,7 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
       reused: saved.renders,
       workerRendered: 0,
       warmStart: true,
-      ...(updated ? { warmUpdate: updated.files } : {}),
+      ...(updated ? { warmUpdate: updated.files } : isKeptLoad(saved) ? { warmKept: true } : {}),
     },
     graphHints: { acyclic: true, depths: saved.depths },
     ...(identity !== undefined ? { warmIdentity: identity, warmChanges: changedSinceOf(identity, deltaNodes) } : {}),

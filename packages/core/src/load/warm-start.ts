@@ -16,6 +16,7 @@ import { aheadInputMarks, countUsed } from './stat-ahead.js';
 import { bytesAt as readBytes, DELTA_HEAD, DELTA_MAGIC, fileIdentity, FORMAT, readDeltas, readLayout, readSavedInputs, scanOverrides, sectionAt, type Header } from './warm-start-file.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { applyVarReads } from './warm-vars-update.js';
+import { countKeptHit, forgetWarmStart, keepWarmStart, keptWarmStart, type KeptWarmStart } from './warm-memory.js';
 import type { SchemaFileEntries } from './warm-yaml-update.js';
 
 /*
@@ -152,12 +153,22 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
   try {
     fd = openSync(file, 'r');
   } catch {
+    forgetWarmStart(file);
     return 'no warm-start file';
   }
   // Kept open while the node blobs are not read: they are read from this file even if another command replaces it meanwhile.
   let keepOpen = false;
   try {
     const st = fstatSync(fd);
+    // A resident process's last read of this very file (load/warm-memory.ts), when nothing it was made from changed since.
+    const remembered = keptWarmStart(file, fileIdentity(st), key);
+    if (remembered) {
+      if (unchangedSince(remembered, env, cliVars)) {
+        countKeptHit();
+        return remembered.load;
+      }
+      forgetWarmStart(file);
+    }
     const size = st.size;
     const layout = readLayout(fd, size);
     if (typeof layout === 'string') return layout;
@@ -247,7 +258,11 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const identity = [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',');
     const deltaNodes = nodesSet(nodes, deltas);
     // Nothing changed: what an update needs (~4 MB for 10,000 models) is not even read.
-    if (differ.length === 0 && changedVars.length === 0) return { ...load(), identity, deltaNodes };
+    if (differ.length === 0 && changedVars.length === 0) {
+      const unchanged: SavedLoad = { ...load(), identity, deltaNodes };
+      keepWarmStart(file, { fileIdentity: fileIdentity(st), key, spec: saved.spec, scan: saved.scan, overrides, env: envValues, cliVars: savedVars, load: unchanged });
+      return unchanged;
+    }
     // Read now (the file may be replaced by another command meanwhile), decoded when an update asks for it.
     const internalBytes = section(offsets.internals, internalsAt);
     // The saved scan and the scan now as maps only when asked for (an update that appends a delta reads the changed paths'
@@ -308,6 +323,15 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
   } finally {
     if (!keepOpen) closeSync(fd);
   }
+}
+
+/** Whether a kept warm start still holds: the same environment values and --vars, every input file as saved (readWarmStart's checks). */
+function unchangedSince(kept: KeptWarmStart, env: NodeJS.ProcessEnv, cliVars: ReadonlyMap<string, string | undefined>): boolean {
+  for (const [name, value] of kept.env) if (readValue(env[name]) !== value) return false;
+  if (cliVars.size !== kept.cliVars.size) return false;
+  for (const [name, value] of cliVars) if (!kept.cliVars.has(name) || kept.cliVars.get(name) !== value) return false;
+  const diff = scanDiff(kept.spec, kept.scan, kept.overrides);
+  return diff !== undefined && diff.size === 0;
 }
 
 /** The nodes each delta set (null for a delta that deleted a node or added one the load before it had not). */
