@@ -87,6 +87,9 @@ export function parseUnitTests(yaml: YamlFile, render: (value: unknown, key: str
     for (const key of Object.keys(config)) noteConfigKey(key, () => ({ file, line: yaml.lineOf([...path, 'config', key]) }));
     const versions = entry.versions;
     const versionList = (v: unknown) => (v === undefined || v === null ? undefined : (Array.isArray(v) ? v : [v]).map(String));
+    // dbt's UnparsedUnitTest.validate: a parse error, whatever the model.
+    if (isMapping(versions) && versionList(versions.include)?.length && versionList(versions.exclude)?.length)
+      return fail([...path, 'versions'], 'Unit tests can not both include and exclude versions.', `Keep one of versions: include or versions: exclude in unit test '${name}'.`);
     return {
       name,
       model: entry.model.trim(),
