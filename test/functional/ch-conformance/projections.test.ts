@@ -80,3 +80,56 @@ describe('dbt-clickhouse test_projections', () => {
     expect(names.map((r) => r.name)).toEqual(['projection_avg_age', 'projection_sum_age']);
   });
 });
+
+/*
+ * dbt-clickhouse's open PR 1b26c3b (over c5c810b) of test_projections.py: TestIndexProjections and
+ * TestIndexProjectionValidation — a projection given an `index` (a column or a list) instead of a
+ * `query` is a projection index (the rows' positions ordered by those columns); both or neither is
+ * dbt-clickhouse's error, and the model's table is left as it was.
+ */
+describe('dbt-clickhouse test_projections (index projections)', () => {
+  const indexModel = (projections: string) => `
+{{ config(
+       materialized='table',
+       order_by='id',
+       projections=${projections}
+) }}
+select id, name, age, department from {{ source('raw', 'people') }}
+`;
+  const project = () =>
+    dbtProject({
+      seeds: { 'people.csv': PEOPLE_SEED_CSV, 'schema.yml': SEED_SCHEMA_YML },
+      models: {
+        'people_with_index_projection.sql': indexModel("[{'name': 'proj_by_age', 'index': 'age'}]"),
+        'people_with_multi_index_projection.sql': indexModel("[{'name': 'proj_by_dept_age', 'index': ['department', 'age']}]"),
+        'both_query_and_index.sql': indexModel("[{'name': 'bad_proj', 'query': 'SELECT department ORDER BY department', 'index': 'age'}]"),
+        'no_query_or_index.sql': indexModel("[{'name': 'bad_proj'}]"),
+      },
+    });
+
+  it('TestIndexProjections: a single-column and a multi-column index projection', async () => {
+    const p = project();
+    await p.dbt(['seed']);
+    for (const [model, proj] of [['people_with_index_projection', 'proj_by_age'], ['people_with_multi_index_projection', 'proj_by_dept_age']]) {
+      await p.dbt(['run', '--select', model!]);
+      expect(await p.query(`SELECT name FROM system.projections WHERE database = '{schema}' AND table = '${model}' AND name = '${proj}'`)).toEqual([{ name: proj }]);
+      expect(await p.query(`SELECT toUInt8(count()) AS n FROM {schema}.${model}`)).toEqual([{ n: 5 }]);
+    }
+  });
+
+  it("TestIndexProjectionValidation: both 'query' and 'index', or neither, fail with dbt-clickhouse's message; an existing table is kept", async () => {
+    const p = project();
+    await p.dbt(['seed']);
+    const both = await p.dbt(['run', '--select', 'both_query_and_index'], { expectPass: false });
+    expect(both.results.some((r) => (r.message ?? '').includes("cannot specify both 'query' and 'index'"))).toBe(true);
+    const neither = await p.dbt(['run', '--select', 'no_query_or_index'], { expectPass: false });
+    expect(neither.results.some((r) => (r.message ?? '').includes("must specify either 'query' or 'index'"))).toBe(true);
+    // (TestDistributedProjectionValidationPreservesTable's point, on a table: a bad config changes nothing)
+    await p.dbt(['run', '--select', 'people_with_index_projection']);
+    p.write({ 'models/people_with_index_projection.sql': indexModel("[{'name': 'bad_proj', 'query': 'SELECT department ORDER BY department', 'index': 'age'}]") });
+    const bad = await p.dbt(['run', '--select', 'people_with_index_projection'], { expectPass: false });
+    expect(bad.results.some((r) => (r.message ?? '').includes("cannot specify both 'query' and 'index'"))).toBe(true);
+    expect(await p.query(`SELECT toUInt8(count()) AS n FROM {schema}.people_with_index_projection`)).toEqual([{ n: 5 }]);
+    expect(await p.query(`SELECT name FROM system.projections WHERE database = '{schema}' AND table = 'people_with_index_projection'`)).toEqual([{ name: 'proj_by_age' }]);
+  });
+});

@@ -36,7 +36,7 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
 /**
  * The table options of a model, checked: each index needs a name and either a `definition`
  * (dbt-clickhouse: `col TYPE bloom_filter GRANULARITY 4`) or an `expression` and a `type`; each
- * projection a name and a query.
+ * projection a name and either a query or an index (its columns).
  */
 export function tableOptionsOf(node: OptionsSource): TableOptions {
   const file = node.originalFilePath;
@@ -65,8 +65,13 @@ export function tableOptionsOf(node: OptionsSource): TableOptions {
   const projections = list('projections').map((p, i) => {
     const name = text(p.name);
     const query = text(p.query);
-    if (!name || !query) throw new ProjectError('table_options', `Model ${node.name}: projections[${i}] needs a name and a query`, { file, hint: HINTS.projections });
-    return `PROJECTION ${quoteIdentifier(name)} (${query.replace(/^\(([\s\S]*)\)$/, '$1')})`;
+    // dbt-clickhouse's `index` projection: the rows' positions ordered by the columns (a lightweight projection index).
+    const index = (Array.isArray(p.index) ? p.index : p.index === undefined || p.index === null ? [] : [p.index]).map(text).filter((c): c is string => c !== undefined);
+    if (!name) throw new ProjectError('table_options', `Model ${node.name}: projections[${i}] needs a name`, { file, hint: HINTS.projections });
+    // dbt-clickhouse's validate_projection messages.
+    if (query && index.length) throw new ProjectError('table_options', `Model ${node.name}: Projection '${name}' cannot specify both 'query' and 'index'.`, { file, hint: HINTS.projections });
+    if (!query && !index.length) throw new ProjectError('table_options', `Model ${node.name}: Projection '${name}' must specify either 'query' or 'index'.`, { file, hint: HINTS.projections });
+    return query ? `PROJECTION ${quoteIdentifier(name)} (${query.replace(/^\(([\s\S]*)\)$/, '$1')})` : `PROJECTION ${quoteIdentifier(name)} (SELECT _part_offset ORDER BY ${index.join(', ')})`;
   });
   const columnSuffix = new Map<string, string>();
   for (const c of Object.values(node.columns)) {
@@ -81,7 +86,7 @@ export function tableOptionsOf(node: OptionsSource): TableOptions {
 
 const HINTS = {
   indexes: "Write indexes: [{name: 'ix_user', expression: 'user_id', type: 'bloom_filter', granularity: 4}] (or {name, definition: 'user_id TYPE bloom_filter GRANULARITY 4'}).",
-  projections: "Write projections: [{name: 'by_day', query: 'SELECT day, count() GROUP BY day'}].",
+  projections: "Write projections: [{name: 'by_day', query: 'SELECT day, count() GROUP BY day'}] or [{name: 'by_age', index: 'age'}] (an index: a column or a list).",
 } as const;
 
 /** `name Type [CODEC(…)] [TTL …], …` and then the index and projection elements, for a CREATE TABLE column list. */
