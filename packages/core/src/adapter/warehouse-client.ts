@@ -293,12 +293,15 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       return onRoute(route, fn, settings);
     }
   };
-  // An abort signal only stops chDB's client from waiting: the statement runs on in the engine, and
-  // close() waits for it. So chDB statements sent with a signal carry a marker comment, and an abort
-  // KILLs them, found in system.processes by marker. The KILL goes through the synchronous session:
-  // async statements share libuv's 4 threads, which the statements to kill may all be holding. A
-  // statement still queued for a thread at that moment starts later, so the KILL is repeated every
-  // 100 ms until close() has drained them (at most 10 s).
+  // chDB cannot interrupt a call: an abort signal given to its client only stops the waiting, the
+  // statement runs on in the engine — a CREATE … AS SELECT still queued for one of libuv's threads
+  // at Ctrl-C started after the run had dropped its temporaries and closed, and left its table. So
+  // chDB statements are sent without the signal: they carry a marker comment, an abort KILLs them
+  // (found in system.processes by marker), and each one's promise settles only when the engine has
+  // really stopped it; the run's cleanup comes after. The KILL goes through the synchronous session
+  // (async statements share libuv's threads, which the statements to kill may all be holding); a
+  // statement still queued for a thread starts later, so the KILL is repeated every 100 ms until
+  // every marked statement has ended.
   const running = new Map<string, AbortSignal>();
   const watchedSignals = new WeakSet<AbortSignal>();
   let closed = false;
@@ -316,8 +319,11 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     const markers = [...running].filter(([, s]) => s === signal).map(([m]) => m);
     if (markers.length === 0) return;
     killMarked(markers);
-    const until = Date.now() + 10_000;
-    const timer = setInterval(() => (closed || Date.now() > until ? clearInterval(timer) : killMarked(markers)), 100);
+    const timer = setInterval(() => {
+      const left = markers.filter((m) => running.has(m));
+      if (closed || left.length === 0) clearInterval(timer);
+      else killMarked(left);
+    }, 100);
     timer.unref();
   };
   const markForCancel = (sql: string, signal: AbortSignal | undefined): { sql: string; done: () => void } => {
@@ -343,12 +349,19 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   /** Per-statement settings; over HTTP also the default database (a URL parameter ClickHouse reads as such, not as a setting). */
   const withDatabase = (settings: Readonly<Record<string, unknown>> | undefined): ClickHouseSettings | undefined =>
     (defaultDatabase !== undefined && route.conn.type === 'clickhouse' ? { ...settings, database: defaultDatabase } : settings) as ClickHouseSettings | undefined;
-  const params = (sql: string, o?: QueryOptions) => ({
-    query: sql,
-    clickhouse_settings: withDatabase(o?.settings),
-    query_id: queryId(o),
-    abort_signal: o?.signal,
-  });
+  /**
+   * A statement's parameters, made right before it is sent: nothing is sent once the run was aborted
+   * (it may have waited for a connection meanwhile). chDB's statements go without the signal (KILLed instead, see above).
+   */
+  const params = (sql: string, o?: QueryOptions) => {
+    o?.signal?.throwIfAborted();
+    return {
+      query: sql,
+      clickhouse_settings: withDatabase(o?.settings),
+      query_id: queryId(o),
+      abort_signal: route.conn.type === 'chdb' ? undefined : o?.signal,
+    };
+  };
 
   /**
    * The statement as sent: with the query comment (before the chDB cancel marker, if any), seen by
