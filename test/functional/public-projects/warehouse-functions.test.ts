@@ -292,6 +292,33 @@ from (select toDateTime('2024-01-05 13:04:09', 'UTC') as ended, toDateTime('2024
     ]);
   });
 
+  it('text functions count characters, as on Postgres and Snowflake: lower/upper/initcap of accented letters, substring/left/right/lpad/rpad/position/strpos in characters', async () => {
+    const { p: ip, project: p } = setup({
+      'seeds/people.csv': 'id,name,city\n1,ÉLODIE,zürich\n2,Zoë,São Paulo\n3,bob,\n',
+      'models/texts.sql': `select
+    id,
+    lower(name) as lower_name,
+    upper(city) as upper_city,
+    initcap(lower(name)) as initcap_name,
+    left(name, 3) as left3,
+    right(name, 2) as right2,
+    substr(name, 2, 2) as mid,
+    substring(city from 2 for 3) as city_mid,
+    lpad(name, 7, '*') as padded,
+    rpad(name, 7) || '|' as right_padded,
+    position('ë' in name) as e_at,
+    strpos(coalesce(city, ''), 'P') as p_at
+from {{ ref('people') }}`,
+    });
+    expectStatuses(await p.build(), { people: 'success', texts: 'success' });
+    // Postgres' answers (UTF-8 database).
+    expect(await queryRows(p, `select id, lower_name, upper_city, initcap_name, left3, right2, mid, city_mid, padded, right_padded, toInt32(e_at) as e_at, toInt32(p_at) as p_at from ${ip.schema}.texts order by id`)).toEqual([
+      { id: 1, lower_name: 'élodie', upper_city: 'ZÜRICH', initcap_name: 'Élodie', left3: 'ÉLO', right2: 'IE', mid: 'LO', city_mid: 'üri', padded: '*ÉLODIE', right_padded: 'ÉLODIE |', e_at: 0, p_at: 0 },
+      { id: 2, lower_name: 'zoë', upper_city: 'SÃO PAULO', initcap_name: 'Zoë', left3: 'Zoë', right2: 'oë', mid: 'oë', city_mid: 'ão ', padded: '****Zoë', right_padded: 'Zoë    |', e_at: 3, p_at: 5 },
+      { id: 3, lower_name: 'bob', upper_city: null, initcap_name: 'Bob', left3: 'bob', right2: 'ob', mid: 'ob', city_mid: null, padded: '****bob', right_padded: 'bob    |', e_at: 0, p_at: 0 },
+    ]);
+  });
+
   it("round() of a float tie is away from zero, on the number's decimal text (Postgres' numeric, Snowflake, BigQuery)", async () => {
     const { p: ip, project: p } = setup({
       'models/rounded.sql': `select x, round(x) as r0, round(x, 2) as r2, round(d, 1) as d1

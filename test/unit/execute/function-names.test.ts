@@ -4,7 +4,7 @@ import { callsUserFunctionName, warehouseFunctionNames } from '../../../packages
 describe("functions dbt's warehouses share and ClickHouse lacks by name (execute/dbt-semantics/function-names.ts)", () => {
   it('writes md5, split_part, strpos, count_if, bool_or and bool_and as the ClickHouse functions with the same answers', () => {
     expect(warehouseFunctionNames("select md5(concat(a, '-', b)) as id, SPLIT_PART(email, '@', 2) as domain, strpos(s, 'x') as p from t")).toBe(
-      "select lower(hex(MD5(concat(a, '-', b)))) as id, splitByString('@', email)[2] as domain, position(s, 'x') as p from t",
+      "select lower(hex(MD5(concat(a, '-', b)))) as id, splitByString('@', email)[2] as domain, positionUTF8(s, 'x') as p from t",
     );
     expect(warehouseFunctionNames('select count_if(x > 1), bool_or(flag), bool_and(flag) over (partition by k) from t group by k')).toBe(
       'select countIf(x > 1), maxOrNull(toBool(flag)), minOrNull(toBool(flag)) over (partition by k) from t group by k',
@@ -68,7 +68,7 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
       "select CAST(s AS Decimal(38, 0)), CAST(s AS Decimal(10, 2)), CAST(s AS Decimal(5, 0)), to_number(s, '999.99') from t",
     );
     expect(warehouseFunctionNames('select date_from_parts(y, m, d), make_date(2024, 1, 5), charindex(sub, s), charindex(sub, s, 3), array_size([1, 2]), square(x) from t')).toBe(
-      'select addDays(addMonths(makeDate32(y, 1, 1), (m) - 1), (d) - 1), addDays(addMonths(makeDate32(2024, 1, 1), (1) - 1), (5) - 1), position(s, sub), position(s, sub, 3), length([1, 2]), pow(x, 2) from t',
+      'select addDays(addMonths(makeDate32(y, 1, 1), (m) - 1), (d) - 1), addDays(addMonths(makeDate32(2024, 1, 1), (1) - 1), (5) - 1), positionUTF8(s, sub), positionUTF8(s, sub, 3), length([1, 2]), pow(x, 2) from t',
     );
     // Postgres' literals keep their backslashes ('\d' is backslash-d there); without 'g' only the first match is replaced.
     expect(warehouseFunctionNames(String.raw`select regexp_replace(s, '(\d)', '<\1>', 'g'), regexp_replace(s, 'x', '-', 'i'), regexp_replace(s, p, r, 'gi'), regexp_replace(s, 'x', '-', 1), regexp_replace(s, 'x', '-'), regexp_replace(s, 'x', '-', 'n') from t`)).toBe(

@@ -13,6 +13,7 @@ import { withRegexOperators } from './regex-operators.js';
 import { withSelfJoinAliases } from './self-join-aliases.js';
 import { withShiftIgnoreNulls } from './shift-ignore-nulls.js';
 import { withWholeUnionLimit } from './union-limit.js';
+import { withUtf8TextFunctions } from './utf8-text.js';
 import { withNullWindowShifts } from './window-nulls.js';
 
 /** What a rewrite may need beside the node and its SQL. */
@@ -47,6 +48,7 @@ const CHAIN: readonly Rewrite[] = [
   (node, sql) => withNullWindowShifts(node, sql),
   (node, sql) => withSelfJoinAliases(node, sql),
   (node, sql) => withJoinColumnNames(node, sql),
+  (node, sql) => withUtf8TextFunctions(node, sql),
   (node, sql, rc) => withWarehouseFunctionNames(node, sql, rc.userFunctions, { clickhouseRound: rc.clickhouseRound }),
   (node, sql) => withAliasOrderTerms(node, sql),
 ];

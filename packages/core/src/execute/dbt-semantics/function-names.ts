@@ -17,7 +17,7 @@ import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, dateTru
  *   (`MD5` written so, ClickHouse's own, is left alone);
  * - split_part(s, delimiter, n): the n-th field, '' past the end, from the end when negative
  *   → splitByString(delimiter, s)[n];
- * - strpos(s, sub) → position(s, sub); count_if(c) → countIf(c);
+ * - strpos(s, sub) → positionUTF8(s, sub) (characters, as utf8-text.ts); count_if(c) → countIf(c);
  * - bool_or(b) / bool_and(b) (Snowflake's boolor_agg / booland_agg): NULL over no rows or only NULLs → maxOrNull /
  *   minOrNull of toBool(b) (as dbt.bool_or);
  * - Snowflake's and Redshift's nvl(a, b) → coalesce(a, b); Snowflake's iff(c, a, b) → if(c, a, b) (a NULL condition
@@ -103,7 +103,7 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
     case 'split_part':
       return args.length === 3 ? { at, end: close + 1, text: `splitByString(${text(1)}, ${text(0)})[${text(2)}]` } : undefined;
     case 'strpos':
-      return { at, end: open, text: 'position' };
+      return { at, end: open, text: 'positionUTF8' };
     case 'count_if':
       return { at, end: open, text: 'countIf' };
     case 'nvl':
@@ -246,7 +246,7 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       // Snowflake's month 13 is next January and day 0 the month's eve: whole months and days added to January 1st.
       return args.length === 3 ? { at, end: close + 1, text: `addDays(addMonths(makeDate32(${text(0)}, 1, 1), (${text(1)}) - 1), (${text(2)}) - 1)` } : undefined;
     case 'charindex':
-      return args.length === 2 || args.length === 3 ? { at, end: close + 1, text: `position(${[text(1), text(0), ...(args.length === 3 ? [text(2)] : [])].join(', ')})` } : undefined;
+      return args.length === 2 || args.length === 3 ? { at, end: close + 1, text: `positionUTF8(${[text(1), text(0), ...(args.length === 3 ? [text(2)] : [])].join(', ')})` } : undefined;
     case 'array_size':
       return { at, end: open, text: 'length' }; // (splitTopLevel counts an array literal's commas)
     case 'square':

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { utf8TextFunctions } from '../../../packages/core/src/execute/dbt-semantics/utf8-text.js';
+
+describe('utf8-text: text functions count characters, as on the warehouses dbt projects are written for', () => {
+  it('writes lower/upper/initcap/substring/left/right/lpad/rpad/position as their UTF-8 forms over toString()', () => {
+    expect(utf8TextFunctions("select lower(name), UPPER(t.city), initcap('élan'), substr(s, 2), substring(s, 1, 3), left(code, 2), right(code, 1), lpad(s, 5, '*'), rpad(s, 5), position(s, 'b') from t")).toBe(
+      "select lowerUTF8(toString(name)), upperUTF8(toString(t.city)), initcapUTF8('élan'), substringUTF8(toString(s), 2), substringUTF8(toString(s), 1, 3), leftUTF8(toString(code), 2), rightUTF8(toString(code), 1), leftPadUTF8(toString(s), 5, '*'), rightPadUTF8(toString(s), 5), positionUTF8(toString(s), 'b') from t",
+    );
+  });
+
+  it("reads the SQL standard's keyword forms and nested calls", () => {
+    expect(utf8TextFunctions("select substring(name from 2 for 3), substring(name from 2), substring(name for 2), position('ë' in lower(name)) from t")).toBe(
+      "select substringUTF8(toString(name), 2, 3), substringUTF8(toString(name), 2), substringUTF8(toString(name), 1, 2), positionUTF8(toString(lowerUTF8(toString(name))), 'ë') from t",
+    );
+  });
+
+  it("leaves joins, qualified and quoted names, strings, comments, Postgres' regex substring and lower(hex(…)) alone", () => {
+    const sql = "select a.left(x), `lower`(x), 'lower(x)', lowerUTF8(x), substring(s from '[0-9]+'), lower(hex(MD5(x))) -- upper(x)\nfrom a left join b on a.id = b.id right join c using (id)";
+    expect(utf8TextFunctions(sql)).toBe(sql);
+  });
+});
