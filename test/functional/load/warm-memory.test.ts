@@ -45,7 +45,12 @@ const PROJECT: Record<string, string> = {
 describe('warm start kept in memory', () => {
   it('a load with nothing changed is the kept one: the same manifest, nothing read again', () => {
     p = inlineProject(PROJECT);
-    expect(load(p.dir).fromMemory).toBe(false); // cold: saves the warm start
+    keepWarmStarts(false);
+    try {
+      expect(load(p.dir).fromMemory).toBe(false); // cold, in another process as it were: saves the warm start
+    } finally {
+      keepWarmStarts(true);
+    }
     const read = load(p.dir); // read from the file, kept
     expect(read.fromMemory).toBe(false);
     expect(read.loaded.partialParse.warmStart).toBe(true);
@@ -55,6 +60,15 @@ describe('warm start kept in memory', () => {
     expect(kept.loaded.partialParse).toMatchObject({ mode: 'warm', warmStart: true, rendered: [] });
     expect(kept.loaded.warmIdentity).toBe(read.loaded.warmIdentity);
     expect(load(p.dir).fromMemory).toBe(true);
+  });
+
+  it('a load made in full is kept as saved: the next command is served from memory, its manifest a cold parse\'s', () => {
+    p = inlineProject(PROJECT);
+    const cold = load(p.dir);
+    expect([cold.fromMemory, cold.loaded.partialParse.warmStart]).toEqual([false, undefined]);
+    const next = load(p.dir);
+    expect([next.fromMemory, next.loaded.partialParse.warmKept]).toEqual([true, true]);
+    expect(next.loaded.warmIdentity).toBeDefined();
   });
 
   it('is not kept when keeping is off (a command in its own process)', () => {
@@ -109,8 +123,8 @@ describe('warm start kept in memory', () => {
       expect(load(p.dir).fromMemory).toBe(true);
       const options = change(p) ?? {};
       expect(load(p.dir, options).fromMemory).toBe(false);
-      // The load just made (or read) is kept in its place: the next one with the same options is served from memory.
-      load(p.dir, options);
+      // The load just made (in full, or brought up to date) is kept in its place: the next one with the same options is served from memory.
+      expect(load(p.dir, options).fromMemory).toBe(true);
       expect(load(p.dir, options).fromMemory).toBe(true);
     });
 });

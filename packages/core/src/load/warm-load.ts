@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Renderer } from '../render/renderer.js';
 import { readValue } from '../render/render-reads.js';
 import { secretValues } from '../shared/secrets.js';
-import { scanInputs, type InputSpec } from './input-fingerprint.js';
+import { encodeScan, scanInputs, type InputSpec } from './input-fingerprint.js';
 import { loadInternals, readProjectFileRendered, type LoadedProject, type LoadOptions } from './load-project.js';
 import { engineFingerprint } from './parse-cache-key.js';
 import type { ProjectRoot } from './project-roots.js';
@@ -13,7 +13,7 @@ import { savedPatch } from './saved-patches.js';
 import { changedSince, deltaNodeIds } from './warm-changes.js';
 import { readWarmStart, recordingEnv, removeWarmStart, writeWarmStart, type DeltaNodes, type SavedLoad, type VarReads } from './warm-start.js';
 import { generations, updateWarmLoad } from './warm-update.js';
-import { isKeptLoad } from './warm-memory.js';
+import { isKeptLoad, keepingWarmStarts, keepWarmStart, statIdentity } from './warm-memory.js';
 import { cliVarHashes } from './warm-vars-update.js';
 
 /*
@@ -94,6 +94,8 @@ export function warmLoad(options: LoadOptions, renderer: (loaded: LoadedProject)
     identity = read.append(update.delta, () => ({ inputs: { ...read.inputs, scan: read.scan, env: next.env, cliVars: cliVarHashes(options) }, load: next.load, internals: update.internals }));
     // Appended to the saved deltas, or written whole (a new base: no deltas).
     deltaNodes = identity?.startsWith(`${read.identity},`) ? [...read.deltaNodes, deltaNodeIds(update.delta.nodes, before)] : [];
+    // A resident process keeps the updated load for its next command (load/warm-memory.ts), as if read back from the file.
+    if (identity !== undefined) read.keep({ ...saved, identity, deltaNodes });
   } else saved = read;
   for (const [message, level] of saved.logs) options.onLog?.(message, level);
   const loaded: LoadedProject = {
@@ -172,24 +174,25 @@ export function recordLoad(options: LoadOptions, projectRoot: string, env: NodeJ
       const envValues = new Map([...names].sort().map((n) => [n, readValue(env[n])] as const));
       const { yaml: _yaml, ...projectFile } = loaded.projectFile;
       const patches = loadInternals.get(loaded)?.patches ?? new Map();
-      return writeWarmStart(
-        file,
-        warmStartKey(options, projectRoot),
-        { spec, scan, env: envValues, cliVars: cliVarHashes(options) },
-        {
-          projectRoot: loaded.projectRoot,
-          projectFile,
-          target: loaded.target,
-          manifest: loaded.manifest,
-          vars: loaded.vars,
-          files: loaded.files,
-          renders: extra.renders,
-          logs: extra.logs,
-          nodeLogs: extra.nodeLogs,
-          depths: [...depths],
-        },
-        { patches: new Map([...patches].map(([name, patch]) => [name, savedPatch(patch)] as const)), schemaEntries: loadInternals.get(loaded)?.schemaEntries ?? new Map(), varReads: extra.varReads },
-      );
+      const key = warmStartKey(options, projectRoot);
+      const inputs = { spec, scan, env: envValues, cliVars: cliVarHashes(options) };
+      const load: SavedLoad = {
+        projectRoot: loaded.projectRoot,
+        projectFile,
+        target: loaded.target,
+        manifest: loaded.manifest,
+        vars: loaded.vars,
+        files: loaded.files,
+        renders: extra.renders,
+        logs: extra.logs,
+        nodeLogs: extra.nodeLogs,
+        depths: [...depths],
+      };
+      const identity = writeWarmStart(file, key, inputs, load, { patches: new Map([...patches].map(([name, patch]) => [name, savedPatch(patch)] as const)), schemaEntries: loadInternals.get(loaded)?.schemaEntries ?? new Map(), varReads: extra.varReads });
+      // A resident process keeps the load just saved for its next command (load/warm-memory.ts), as if read back from the file.
+      const fileNow = identity !== undefined && keepingWarmStarts() ? statIdentity(file) : undefined;
+      if (fileNow) keepWarmStart(file, { fileIdentity: fileNow, key, spec, scan: encodeScan(scan), overrides: new Map(), env: envValues, cliVars: inputs.cliVars, load: { ...load, identity, deltaNodes: [] } });
+      return identity;
     },
   };
 }

@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import type { InputSpec, ScanColumns } from './input-fingerprint.js';
+import { fileIdentity } from './warm-start-file.js';
 import type { SavedLoad } from './warm-start.js';
 
 /*
@@ -11,7 +13,9 @@ import type { SavedLoad } from './warm-start.js';
  * the environment variables and --vars the load read are the same, and a fresh stat scan of every
  * input finds each file as saved (load/input-fingerprint.ts scanDiff, the racy rule included) —
  * the same checks readWarmStart makes, so a kept load is used exactly when the file's would be.
- * Anything else forgets it and the file is read as without memory. Commands never change a loaded
+ * Anything else forgets it and the file is read as without memory. A load a command made (in full,
+ * or brought up to date and appended to the file) is kept as the file now says it, with the scan
+ * taken before that load read its files: the next command needs not read it back. Commands never change a loaded
  * manifest (watch mode runs on one across reloads too), so one kept load serves them one after another.
  * Off unless turned on (keepWarmStarts): a one-command process would only hold memory longer.
  */
@@ -43,6 +47,20 @@ let hits = 0;
 export function keepWarmStarts(on: boolean): void {
   keeping = on;
   if (!on) kept.clear();
+}
+
+/** Whether warm starts are kept (what is kept may then be prepared). */
+export function keepingWarmStarts(): boolean {
+  return keeping;
+}
+
+/** fileIdentity() of `file` now (undefined: gone). */
+export function statIdentity(file: string): string | undefined {
+  try {
+    return fileIdentity(statSync(file));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The warm start kept for `file` when it was read from the file now at `fileIdentity` with `key`. */

@@ -16,7 +16,7 @@ import { aheadInputMarks, countUsed } from './stat-ahead.js';
 import { bytesAt as readBytes, DELTA_HEAD, DELTA_MAGIC, fileIdentity, FORMAT, readDeltas, readLayout, readSavedInputs, scanOverrides, sectionAt, type Header } from './warm-start-file.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { applyVarReads } from './warm-vars-update.js';
-import { countKeptHit, forgetWarmStart, keepWarmStart, keptWarmStart, type KeptWarmStart } from './warm-memory.js';
+import { countKeptHit, forgetWarmStart, keepingWarmStarts, keepWarmStart, keptWarmStart, statIdentity, type KeptWarmStart } from './warm-memory.js';
 import type { SchemaFileEntries } from './warm-yaml-update.js';
 
 /*
@@ -132,6 +132,8 @@ export interface StaleLoad {
   readonly deltaNodes: DeltaNodes;
   /** Appends `delta` to the file (or rewrites it whole when deltas have grown): the next command's warm start. */
   append(delta: WarmDelta, updated: () => { inputs: LoadInputs; load: SavedLoad; internals: SavedInternals }): string | undefined;
+  /** After a successful append: keeps `load` (the update's, with the identity append gave) in memory for the next command (load/warm-memory.ts). */
+  keep(load: SavedLoad): void;
 }
 
 /** What a load read, to tell whether a saved load still holds. */
@@ -289,6 +291,8 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const deltaBytes = deltas.reduce((n, d) => n + d.bytes, 0);
     let loaded: SavedLoad | undefined;
     let internals: SavedInternals | undefined;
+    /** What append() wrote, for keep(). */
+    let written: Omit<KeptWarmStart, 'fileIdentity' | 'key' | 'load'> | undefined;
     return {
       changed: differ,
       changedVars,
@@ -311,10 +315,24 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       append(delta, updated) {
         if (deltas.length + 1 > MAX_DELTAS || deltaBytes > (loadAt.bytes + blobsAt.bytes) * MAX_DELTA_SHARE) {
           const next = updated();
-          return writeWarmStart(file, key, next.inputs, next.load, next.internals);
+          const whole = writeWarmStart(file, key, next.inputs, next.load, next.internals);
+          if (whole !== undefined && keepingWarmStarts()) written = { spec: next.inputs.spec, scan: encodeScan(next.inputs.scan), overrides: new Map(), env: next.inputs.env, cliVars: next.inputs.cliVars };
+          return whole;
         }
         const appended = appendDelta(file, size, base, delta);
+        if (appended !== undefined) {
+          // What the file says now: the saved scan with every delta's fingerprints over it, this one's last (readWarmStart's reading).
+          const nextOverrides = new Map(overrides);
+          for (const [path, fp] of delta.scan) nextOverrides.set(path, fp);
+          const nextEnv = new Map(envValues);
+          for (const [name, value] of delta.env) nextEnv.set(name, value);
+          written = { spec: saved.spec, scan: saved.scan, overrides: nextOverrides, env: nextEnv, cliVars: delta.cliVars ? new Map(delta.cliVars) : savedVars };
+        }
         return appended && `${identity},${appended}`;
+      },
+      keep(updatedLoad) {
+        const fileNow = written && statIdentity(file);
+        if (written && fileNow) keepWarmStart(file, { fileIdentity: fileNow, key, ...written, load: updatedLoad });
       },
     };
   } catch {
