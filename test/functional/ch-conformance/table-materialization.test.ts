@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject, type DbtProject } from '../adapter-suite/dbt-project.js';
+import { SCHEMA_BASE_YML, SEED_BASE } from '../adapter-suite/basic-files.js';
 
 /*
  * dbt-clickhouse tests/integration/adapter/basic/test_table_materialization.py: a table model is
@@ -118,5 +119,72 @@ describe('dbt-clickhouse basic/test_table_materialization.py', () => {
     expect(await targetRows(p)).toEqual([]);
     await p.query('insert into {schema}.mv_source_seed values (11, 12)');
     expect((await targetRows(p)).map((r) => [Number(r.col_1), Number(r.col_3)])).toEqual([[11, 0]]);
+  });
+});
+
+/*
+ * dbt-clickhouse's open PR f1c8823 (over c5c810b) of test_table_materialization.py:
+ * TestTableWithPrimaryKeyDeclare — a table model with `primary_key` and no `order_by` is sorted by
+ * its primary key (ClickHouse needs the key to be a prefix of the sorting key); with both, each is
+ * its own. The models' contracts are enforced.
+ */
+describe('dbt-clickhouse test_table_materialization.py (primary_key, open PR)', () => {
+  const columns = `
+    columns:
+      - name: event_date
+        data_type: Date
+      - name: id
+        data_type: Int32
+      - name: name
+        data_type: String
+      - name: event_datetime
+        data_type: DateTime
+`;
+  const withPk = `
+version: 2
+models:
+  - name: table_primary_key
+    config:
+      materialized: table
+      primary_key:
+        - event_date
+        - id
+        - event_datetime
+      contract:
+        enforced: true
+`;
+  const withPkAndOrder = `
+models:
+  - name: table_primary_key_and_order_by
+    config:
+      materialized: table
+      primary_key:
+        - event_date
+        - id
+      order_by:
+        - event_date
+        - id
+        - event_datetime
+      contract:
+        enforced: true
+`;
+  const model = `
+SELECT
+    toDate(some_date) AS event_date
+    , id
+    , name
+    , some_date AS event_datetime
+FROM {{ source('raw', 'seed') }}
+`;
+  it('TestTableWithPrimaryKeyDeclare: primary_key alone is also the ORDER BY; with order_by both are kept', async () => {
+    const p = dbtProject({
+      seeds: { 'base.csv': SEED_BASE, 'schema.yml': SCHEMA_BASE_YML },
+      models: { 'table_primary_key.sql': model, 'table_primary_key.yml': withPk + columns, 'table_primary_key_and_order_by.sql': model, 'table_primary_key_and_order_by.yml': withPkAndOrder + columns },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['run']);
+    const keys = (name: string) => p.query<{ primary_key: string; sorting_key: string }>(`SELECT primary_key, sorting_key FROM system.tables WHERE database = '{schema}' AND name = '${name}'`);
+    expect(await keys('table_primary_key')).toEqual([{ primary_key: 'event_date, id, event_datetime', sorting_key: 'event_date, id, event_datetime' }]);
+    expect(await keys('table_primary_key_and_order_by')).toEqual([{ primary_key: 'event_date, id', sorting_key: 'event_date, id, event_datetime' }]);
   });
 });

@@ -84,9 +84,10 @@ export function engineClause(config: NodeConfig, replicatedAs?: Relation): strin
   const engine = replicatedAs ? replicatedEngine(configured, replicatedAs) : configured;
   const parts = [`ENGINE = ${engine}`];
   const isMergeTree = /MergeTree/i.test(engine);
-  const orderBy = listOrString(config.order_by) ?? (isMergeTree ? 'tuple()' : undefined);
-  const partitionBy = partitionByExpression(config.partition_by);
   const primaryKey = listOrString(config.primary_key);
+  // A MergeTree's primary key must prefix its sorting key: a primary_key alone sorts by it (dbt-clickhouse's order_by_clause).
+  const orderBy = listOrString(config.order_by) ?? (isMergeTree ? (primaryKey ?? 'tuple()') : undefined);
+  const partitionBy = partitionByExpression(config.partition_by);
   if (partitionBy) parts.push(`PARTITION BY ${partitionBy}`);
   if (orderBy) parts.push(`ORDER BY ${orderBy}`);
   if (primaryKey) parts.push(`PRIMARY KEY ${primaryKey}`);
