@@ -1,3 +1,5 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 import * as f from '../adapter-suite/basic-files.js';
@@ -182,5 +184,37 @@ select n, {{ found.columns[0].values()[0] if execute else 0 }} as total from bas
       { n: '2', total: 3 },
       { n: '12', total: 0 },
     ]);
+  });
+});
+
+/*
+ * dbt-clickhouse's open PR 1b7bfe3 (over c5c810b), basic/test_manifest_settings.py
+ * TestAdapterSettingsInManifest: the settings of a model's table are the same in the manifest of a
+ * `parse` and of a `run`, so a deferred `state:modified+` run after an unchanged run selects nothing
+ * (dbt-clickhouse injected its replicated_deduplication_window setting at run time only: every
+ * model was state:modified). tsdbt writes that default into the DDL, not the config.
+ */
+describe('dbt-clickhouse test_manifest_settings.py (open PR)', () => {
+  const MODEL = `
+{{ config(
+    materialized='table',
+    engine='MergeTree()',
+    order_by='id',
+    settings={'allow_nullable_key': 1}
+) }}
+select 1 as id
+`;
+  it('TestAdapterSettingsInManifest: parse and run manifests agree on settings; a deferred state:modified+ run selects nothing', async () => {
+    const p = dbtProject({ models: { 'my_model.sql': MODEL } });
+    await p.dbt(['parse']);
+    const settingsOf = () => p.readJson('target/manifest.json').nodes['model.test.my_model'].config.settings;
+    const parsed = settingsOf();
+    await p.dbt(['run']);
+    expect(settingsOf()).toEqual(parsed);
+    expect(parsed).toEqual({ allow_nullable_key: 1 });
+    mkdirSync(join(p.dir, 'state'), { recursive: true });
+    copyFileSync(join(p.dir, 'target/manifest.json'), join(p.dir, 'state/manifest.json'));
+    const r = await p.dbt(['run', '--select', 'state:modified+', '--defer', '--state', 'state/']);
+    expect(r.results).toHaveLength(0);
   });
 });
