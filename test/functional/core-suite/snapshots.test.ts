@@ -271,8 +271,10 @@ const CUSTOM_STRATEGY = `
 const EXPECTED_COLUMNS = 'id, first_name, last_name, email, gender, ip_address, updated_at, dbt_valid_from, dbt_valid_to, dbt_updated_at, dbt_scd_id';
 const expectedRows = (schema: string, where = '') =>
   `SELECT ${EXPECTED_COLUMNS.replace('dbt_valid_from, dbt_valid_to, dbt_updated_at, dbt_scd_id', "updated_at, CAST(NULL AS Nullable(DateTime64(6))), updated_at, lower(hex(MD5(concat(toString(id), '-', first_name, '|', toString(updated_at)))))")} FROM ${schema}.seed ${where}`;
-async function basicSetupSql(p: DbtProject): Promise<void> {
+async function basicSetupSql(p: DbtProject, lastNames = false): Promise<void> {
   await seedCn(p);
+  // seed_pg.sql's last names the select/exclude snapshots filter on (Kelly 2 and 9, Castillo 14; an Alvarez at 12 so that one is not empty).
+  if (lastNames) await p.query(`ALTER TABLE {schema}.seed UPDATE last_name = multiIf(id IN (2, 9), 'Kelly', id = 14, 'Castillo', id = 12, 'Alvarez', last_name) WHERE 1 SETTINGS mutations_sync = 1`);
   await p.query(`CREATE TABLE {schema}.snapshot_expected (id Int32, first_name String, last_name String, email String, gender String, ip_address String, updated_at DateTime64(6), dbt_valid_from DateTime64(6), dbt_valid_to Nullable(DateTime64(6)), dbt_updated_at DateTime64(6), dbt_scd_id String) ENGINE = MergeTree ORDER BY id`);
   await p.query(`INSERT INTO {schema}.snapshot_expected ${expectedRows(p.schema)}`);
 }
@@ -286,6 +288,123 @@ async function seedCn(p: DbtProject): Promise<void> {
   await p.query(`CREATE DATABASE IF NOT EXISTS ${p.schema}`);
   for (const sql of SEED_CN(p.schema)) await p.query(sql);
 }
+
+
+// test_select_exclude_snapshot.py: dbt's snapshots_select / snapshots_select_noconfig fixtures (three-part seed names as `{{ schema }}.seed`).
+const SNAPSHOTS_SELECT = `
+{% snapshot snapshot_castillo %}
+
+    {{
+        config(
+            target_database=var('target_database', database),
+            target_schema=schema,
+            unique_key='id || ' ~ "'-'" ~ ' || first_name',
+            strategy='timestamp',
+            updated_at='"1-updated_at"',
+        )
+    }}
+    select id,first_name,last_name,email,gender,ip_address,updated_at as "1-updated_at" from {{ schema }}.seed where last_name = 'Castillo'
+
+{% endsnapshot %}
+
+{% snapshot snapshot_alvarez %}
+
+    {{
+        config(
+            target_database=var('target_database', database),
+            target_schema=schema,
+            unique_key='id || ' ~ "'-'" ~ ' || first_name',
+            strategy='timestamp',
+            updated_at='updated_at',
+        )
+    }}
+    select * from {{ schema }}.seed where last_name = 'Alvarez'
+
+{% endsnapshot %}
+
+
+{% snapshot snapshot_kelly %}
+    {# This has no target_database set, which is allowed! #}
+    {{
+        config(
+            target_schema=schema,
+            unique_key='id || ' ~ "'-'" ~ ' || first_name',
+            strategy='timestamp',
+            updated_at='updated_at',
+        )
+    }}
+    select * from {{ schema }}.seed where last_name = 'Kelly'
+
+{% endsnapshot %}
+`;
+const SNAPSHOTS_SELECT_NOCONFIG = `
+{% snapshot snapshot_actual %}
+
+    {{
+        config(
+            target_database=var('target_database', database),
+            target_schema=var('target_schema', schema),
+        )
+    }}
+    select * from {{ target.schema }}.seed
+
+{% endsnapshot %}
+
+{% snapshot snapshot_castillo %}
+
+    {{
+        config(
+            target_database=var('target_database', database),
+            updated_at='"1-updated_at"',
+        )
+    }}
+    select id,first_name,last_name,email,gender,ip_address,updated_at as "1-updated_at" from {{ schema }}.seed where last_name = 'Castillo'
+
+{% endsnapshot %}
+
+{% snapshot snapshot_alvarez %}
+
+    {{
+        config(
+            target_database=var('target_database', database),
+        )
+    }}
+    select * from {{ schema }}.seed where last_name = 'Alvarez'
+
+{% endsnapshot %}
+
+
+{% snapshot snapshot_kelly %}
+    {# This has no target_database set, which is allowed! #}
+    select * from {{ schema }}.seed where last_name = 'Kelly'
+
+{% endsnapshot %}
+`;
+const SNAPSHOT_ACTUAL_BLOCK = `{% snapshot snapshot_actual %}\n    {{ config(target_database=var('target_database', database), target_schema=var('target_schema', schema), unique_key='id || ' ~ "'-'" ~ ' || first_name', strategy='timestamp', updated_at='updated_at') }}\n    select * from {{ schema }}.seed\n{% endsnapshot %}\n`;
+const SELECT_CONFIGURED = `snapshots:\n  test:\n    target_schema: "{{ target.schema }}"\n    unique_key: "id || '-' || first_name"\n    strategy: timestamp\n    updated_at: updated_at\n`;
+const LAST_NAMES = { snapshot_castillo: 'Castillo', snapshot_alvarez: 'Alvarez', snapshot_kelly: 'Kelly' } as const;
+
+function selectExcludeProject(configured: boolean): DbtProject {
+  return dbtProject({
+    snapshots: configured ? { 'snapshot.sql': SNAPSHOTS_SELECT_NOCONFIG } : { 'snapshot.sql': SNAPSHOT_ACTUAL_BLOCK, 'snapshot_select.sql': SNAPSHOTS_SELECT },
+    models: { 'schema.yml': MODELS_SCHEMA_YML, 'ref_snapshot.sql': "select * from {{ ref('snapshot_actual') }}\n" },
+    macros: { 'test_no_overlaps.sql': NO_OVERLAPS },
+    seeds: { 'seed_newcol.csv': 'id,first_name,last_name\n1,Judith,Kennedy\n2,Arthur,Kelly\n3,Rachel,Moreno\n', 'seed.csv': 'id,first_name\n1,Judith\n2,Arthur\n3,Rachel\n' },
+    ...(configured ? { projectConfig: SELECT_CONFIGURED } : {}),
+  });
+}
+
+/** dbt's check_relations_equal of snapshot_<name> with snapshot_<name>_expected: seed_pg.sql's expected rows of that last name (castillo's updated_at is "1-updated_at"). */
+async function expectNamedSnapshot(p: DbtProject, name: keyof typeof LAST_NAMES): Promise<void> {
+  const at = name === 'snapshot_castillo' ? '`1-updated_at`' : 'updated_at';
+  const cols = `id, first_name, last_name, email, ${at} AS at, dbt_valid_from, dbt_valid_to, dbt_updated_at, dbt_scd_id`;
+  const actual = await p.query(`SELECT ${cols} FROM {schema}.${name} ORDER BY id, dbt_valid_from`);
+  const expected = await p.query(`SELECT ${cols.replace(at, 'updated_at')} FROM {schema}.snapshot_expected WHERE last_name = '${LAST_NAMES[name]}' ORDER BY id, dbt_valid_from`);
+  expect(actual.length, name).toBeGreaterThan(0);
+  expect(actual, name).toEqual(expected);
+}
+
+const tableExists = async (p: DbtProject, name: string) => (await p.query<{ n: number }>(`SELECT count() AS n FROM system.tables WHERE database = '{schema}' AND name = '${name}'`))[0]!.n > 0;
 
 describe('snapshots (dbt-core tests/functional/snapshots)', () => {
   it('test_check_cols_snapshot: red → blue → red keeps 5 versions; the singular test passes', async () => {
@@ -566,4 +685,33 @@ describe('snapshots (dbt-core tests/functional/snapshots)', () => {
     p.write({ 'models/m.sql': 'select 1 as id\n' });
     expect((await p.dbt(['run'])).results.map((x) => x.status)).toEqual(['success']);
   });
+  for (const configured of [false, true]) {
+    const setup = configured ? 'SelectConfiguredSetup' : 'SelectBasicSetup';
+    it(`test_select_exclude_snapshot ${setup}: all four snapshots, twice, equal dbt's expected tables`, async () => {
+      const p = selectExcludeProject(configured);
+      await basicSetupSql(p, true);
+      for (let round = 0; round < 2; round++) {
+        if (round === 1) await invalidateAndUpdate(p);
+        expect((await p.dbt(['snapshot'])).results).toHaveLength(4);
+        for (const name of Object.keys(LAST_NAMES) as (keyof typeof LAST_NAMES)[]) await expectNamedSnapshot(p, name);
+        await expectRelationsEqual(p, ['snapshot_actual', 'snapshot_expected'], EXPECTED_COLUMNS.split(', '));
+      }
+    });
+    it(`test_select_exclude_snapshot ${setup}: --exclude snapshot_castillo, then --select snapshot_castillo`, async () => {
+      const p = selectExcludeProject(configured);
+      await basicSetupSql(p, true);
+      expect((await p.dbt(['snapshot', '--exclude', 'snapshot_castillo'])).results).toHaveLength(3);
+      expect(await tableExists(p, 'snapshot_castillo')).toBe(false);
+      await expectNamedSnapshot(p, 'snapshot_alvarez');
+      await expectNamedSnapshot(p, 'snapshot_kelly');
+      await expectRelationsEqual(p, ['snapshot_actual', 'snapshot_expected'], EXPECTED_COLUMNS.split(', '));
+
+      const q = selectExcludeProject(configured);
+      await basicSetupSql(q, true);
+      expect((await q.dbt(['snapshot', '--select', 'snapshot_castillo'])).results).toHaveLength(1);
+      await expectNamedSnapshot(q, 'snapshot_castillo');
+      for (const name of ['snapshot_alvarez', 'snapshot_kelly', 'snapshot_actual']) expect(await tableExists(q, name), name).toBe(false);
+    });
+  }
+
 });
