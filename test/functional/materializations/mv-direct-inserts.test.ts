@@ -9,12 +9,12 @@ const TARGET = "{{ config(materialized='table', order_by='kind') }}\nselect '' a
 const FEED = (table: string, label = 'kind') => `{{ config(materialized='materialized_view', target=ref('activity')) }}\nselect ${label} as kind, toUInt64(1) as n from {{ source('raw', '${table}') }}`;
 
 /** Runs `statement` (once) right before the first backfill INSERT the project sends (into a temporary, named columns): a write racing the view's add. */
-async function duringBackfill(project: TsdbtProject, statement: string) {
+async function duringBackfill(project: TsdbtProject, statement: string, at = /^INSERT INTO \S+__tsdbt_tmp_\S+ \(.*\) SELECT /) {
   const client = (await project.adapter()).client as unknown as { command: (sql: string, ...rest: unknown[]) => Promise<unknown> };
   const original = client.command.bind(client);
   let done = false;
   client.command = async (sql: string, ...rest: unknown[]) => {
-    if (!done && /^INSERT INTO \S+__tsdbt_tmp_\S+ \(.*\) SELECT /.test(sql)) {
+    if (!done && at.test(sql)) {
       done = true;
       for (const s of statement.split(';')) await original(s);
     }
@@ -118,6 +118,30 @@ describe('materialized_view added with catchup to a table that keeps its rows: r
     expect(await rows()).toEqual([{ kind: 'a', n: '1' }, { kind: 'b', n: '1' }, { kind: 'direct', n: '5' }]);
     expectStatuses(await setup.reopen(p).run({ select: ['clicks_mv'] }), { clicks_mv: 'success' });
     expect(await rows()).toEqual([{ kind: 'a', n: '1' }, { kind: 'b', n: '1' }, { kind: 'c', n: '1' }, { kind: 'direct', n: '5' }]);
+  });
+
+  it('a direct INSERT after the count, while the view is switched in, is carried into the new table', async () => {
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/activity.sql': TARGET, 'models/events_mv.sql': FEED('events') });
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    for (const t of ['events', 'clicks']) await adapter.client.command(`CREATE TABLE ${p.schema}.${t} (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+    const sql = (s: string) => s.replaceAll('$', p.schema);
+    await adapter.client.command(sql("INSERT INTO $.events VALUES (1, 'a')"));
+    await adapter.client.command(sql("INSERT INTO $.clicks VALUES (1, 'c')"));
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+    p.write({ 'models/clicks_mv.sql': FEED('clicks') });
+    const adding = setup.reopen(p);
+    // Once counted (the staged table marked as switching), a direct row and a row through the view in place.
+    const raced = await duringBackfill(adding, sql("INSERT INTO $.activity VALUES ('direct', 5); INSERT INTO $.events VALUES (2, 'b')"), /MODIFY COMMENT 'tsdbt:switching:/);
+    expectStatuses(await adding.run({ select: ['clicks_mv'] }), { clicks_mv: 'success' });
+    expect(raced()).toBe(true);
+    expect(await queryRows(project, sql('SELECT kind, sum(n) AS n FROM $.activity GROUP BY kind ORDER BY kind'))).toEqual([
+      { kind: 'a', n: '1' },
+      { kind: 'b', n: '1' },
+      { kind: 'c', n: '1' },
+      { kind: 'direct', n: '5' },
+    ]);
+    expect((await queryRows<{ name: string }>(project, sql("SELECT name FROM system.tables WHERE database = '$' ORDER BY name"))).map((r) => r.name)).toEqual(['activity', 'clicks', 'clicks_mv', 'events', 'events_mv']);
   });
 });
 

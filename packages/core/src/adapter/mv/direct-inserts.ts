@@ -45,6 +45,22 @@ export const recorderTableSql = (rel: Relation) => `CREATE TABLE ${q(rel)} (q St
 export const recorderSql = (mv: Relation, into: Relation, on: Relation, gated: (sql: string) => string) =>
   `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS ${gated(`SELECT initialQueryID() AS q, count() AS n FROM ${q(on)}`)}`;
 
+/**
+ * After the count, up to the switch, a direct row would still be dropped: from just before the count a third
+ * recorder keeps the rows themselves that reach the target with an id no source saw (direct ones; a view's rows
+ * whose source's recorder had not seen the id yet are kept too and sorted out when carried). Right before the
+ * EXCHANGE, at a moment without INSERTs, the direct ones go into the new table (carryDirectRows): a row inserted
+ * between that statement and the EXCHANGE is the one still dropped, and the switch's check after it says so.
+ */
+export const rowRecorderTableSql = (rel: Relation, on: Relation) => `CREATE TABLE ${q(rel)} ENGINE = Memory AS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} LIMIT 0`;
+export const rowRecorderSql = (mv: Relation, into: Relation, on: Relation, sources: Relation) =>
+  `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} WHERE initialQueryID() NOT IN (SELECT q FROM ${q(sources)})`;
+
+/** Puts the direct rows the row recorder kept into `to` (the new table): its rows whose INSERT no source saw. */
+export async function carryDirectRows(adapter: ClickHouseAdapter, rows: Relation, sources: Relation, to: Relation): Promise<void> {
+  await adapter.client.command(`INSERT INTO ${q(to)} SELECT * EXCEPT (tsdbt_q) FROM ${q(rows)} WHERE tsdbt_q NOT IN (SELECT q FROM ${q(sources)})`);
+}
+
 /** What counts the direct rows: recorders (ids per INSERT), or the fallback's row counts. */
 export type DirectCount =
   | { readonly recorded: true; readonly target: Relation; readonly sources: Relation }

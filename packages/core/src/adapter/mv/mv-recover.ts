@@ -50,8 +50,9 @@ export async function recoverUnit(adapter: ClickHouseAdapter, unit: Unit): Promi
       for (const view of views) await adapter.drop(view.rel, 'materialized_view');
       await drainInserts(adapter);
       await adapter.drop(staged, 'table');
+      // Views first (the recorders of direct-inserts.ts): a view whose table went first would fail its source's INSERTs.
       const others = await adapter.systemQuery<{ name: string }>(
-        `SELECT name FROM system.tables WHERE database = ${sqlString(target.schema)} AND startsWith(name, ${sqlString(temporaryName(target, runId).identifier)})`,
+        `SELECT name FROM system.tables WHERE database = ${sqlString(target.schema)} AND startsWith(name, ${sqlString(temporaryName(target, runId).identifier)}) ORDER BY engine != 'MaterializedView', name`,
       );
       for (const o of others) await adapter.drop({ schema: target.schema, identifier: o.name }, 'table');
     }

@@ -8,7 +8,7 @@ import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
-import { COUNTS_ROWS, directInsertsError, directRows, moveRows, recorderSql, recorderTableSql, RECORDS_ROWS } from './direct-inserts.js';
+import { carryDirectRows, COUNTS_ROWS, directInsertsError, directRows, moveRows, recorderSql, recorderTableSql, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql } from './direct-inserts.js';
 
 /** One materialized view writing into a unit's target. */
 export interface Feed {
@@ -130,7 +130,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   const recorded = RECORDS_ROWS.test(keptEngine) && (await adapter.hasFunction('initialQueryID'));
   const countDirect = recorded || COUNTS_ROWS.test(keptEngine);
   const recorders = recorded
-    ? { target: staging.temporary(`${PURPOSE.record}t`), sources: staging.temporary(`${PURPOSE.record}s`), views: [] as Relation[] }
+    ? { target: staging.temporary(`${PURPOSE.record}t`), sources: staging.temporary(`${PURPOSE.record}s`), rows: staging.temporary(`${PURPOSE.record}r`), views: [] as Relation[] }
     : undefined;
   const counters = countDirect && !recorded
     ? stagedFeeds.filter((s) => !s.feed.asIs).map((s, i) => ({ feed: s.feed, table: staging.temporary(`${PURPOSE.count}${i}`), mv: staging.temporary(PURPOSE.count, s.feed.mv, 'materialized_view') }))
@@ -238,12 +238,19 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     if (countDirect) {
       await moveRows(adapter, backfill, staged, targetIsMergeTree, signal);
       const tables = [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])];
+      if (recorders) {
+        // From before the count up to the switch, the direct rows themselves are kept (direct-inserts.ts carryDirectRows).
+        const mv = staging.temporary(`${PURPOSE.record}rv`, target, 'materialized_view');
+        await adapter.ddl(rowRecorderTableSql(recorders.rows, target), { signal });
+        recorders.views.push(mv);
+        await adapter.ddl(rowRecorderSql(mv, recorders.rows, target, recorders.sources), { signal });
+      }
       const count = recorders ? { recorded: true as const, target: recorders.target, sources: recorders.sources } : { recorded: false as const, target, staged, counters: counters.map((c) => c.table), backfilled };
       const direct = await directRows(adapter, { ...count, tables, signal });
       if (direct > 0) throw directInsertsError(target, stagedFeeds.filter((s) => !s.feed.asIs).map((s) => s.feed.model.name), direct);
-      // Counted: the counting views go before the switch (a switch finished by the next run knows nothing of them).
+      // Counted: the counting twins go before the switch (a switch finished by the next run knows nothing of them);
+      // the recorders stay until the exchange (a killed switch's are dropped by mv-recover.ts).
       for (const c of counters) await adapter.drop(c.mv, 'materialized_view');
-      for (const mv of recorders?.views ?? []) await adapter.drop(mv, 'materialized_view');
     }
     if (unit.seedSql && !keepRows) await adapter.client.command(`INSERT INTO ${q(staged)} (${names}) SELECT ${names} FROM (\n${unit.seedSql}\n)`, { signal });
     // 4. Switch. From here on a killed run is finished by the next one (mv-recover.ts).
@@ -269,6 +276,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     const sourceTables = [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])];
     await waitForNoInserts(adapter, undefined, 10_000);
     const blocksBefore = await committedBlocks(adapter, sourceTables);
+    if (recorders) await carryDirectRows(adapter, recorders.rows, recorders.sources, staged);
     await exchangeTables(adapter, staged, target);
     // The old table is now under the staged name: its blocks are the ones to compare with the target's before.
     const blocksAfter = await committedBlocks(adapter, sourceTables.map((t) => (key(t) === key(target) ? staged : t)));
