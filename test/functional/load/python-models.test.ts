@@ -144,6 +144,24 @@ describe('Python models (dbt-clickhouse: nodes whose run fails)', () => {
     expect(message).not.toMatch(/Syntax error/i);
   });
 
+  it('a SQL model reading an ephemeral Python model fails with a clear error, not Python sent to ClickHouse as a CTE', async () => {
+    const p = dbtProject({
+      models: {
+        'eph.py': "def model(dbt, session):\n    dbt.config(materialized='ephemeral')\n    return dbt.ref('orders')\n",
+        'orders.sql': 'select 1 as id',
+        'reads_eph.sql': "select * from {{ ref('eph') }}",
+      },
+    });
+    const r = await p.dbt(['run'], { expectPass: false });
+    const status = Object.fromEntries(r.results.map((x) => [x.unique_id, x.status]));
+    expect(status['model.test.orders']).toBe('success');
+    expect(status['model.test.reads_eph']).toBe('error');
+    const message = r.results.find((x) => x.unique_id === 'model.test.reads_eph')!.message ?? '';
+    expect(message).not.toMatch(/Syntax error/i);
+    expect(message).toContain('ephemeral Python model');
+    expect(message).toContain('models/eph.py');
+  });
+
   it('validate reports the error their run gives (not their code read as SQL); what depends on them is not validated', async () => {
     const p = project();
     // (its source has no table: validate would stop at it first)
