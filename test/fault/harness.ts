@@ -199,9 +199,18 @@ export class FaultHarness {
     expect(newState, `${c.name}: the change changes nothing, so the harness would prove nothing`).not.toEqual(oldAnswer);
     const n = clean.statements;
     const ks = options.ks === 'writes' ? clean.writes : Array.from({ length: n }, (_, i) => i + 1);
-    // A real process may send a few statements more than this one (its capability probes are its
-    // own): `kill` goes on past n until a run ends without being killed.
-    const tasks = (options.modes ?? (['fail', 'die'] as const)).flatMap((mode) => (mode === 'kill' ? [...ks, n + 1, n + 2, n + 3, n + 4] : ks).map((k) => ({ mode, k })));
+    // A real process numbers its statements its own way (its capability probes, its chDB handshake): `kill`
+    // takes its statements from an uninterrupted run of that process (before, this process's numbering left
+    // its last writes — the swap, the clean-up — never killed after), and goes on past them until a run ends
+    // without being killed.
+    const modes = options.modes ?? (['fail', 'die'] as const);
+    let killKs: number[] = [];
+    if (modes.includes('kill')) {
+      await prepare(home);
+      const child = await this.childStatements(home.after, command, c.options ?? {});
+      killKs = [...(options.ks === 'writes' ? child.writes : Array.from({ length: child.statements }, (_, i) => i + 1)), child.statements + 1, child.statements + 2];
+    }
+    const tasks = modes.flatMap((mode) => (mode === 'kill' ? killKs : ks).map((k) => ({ mode, k })));
     let killsEnded = false;
 
     const counts = { name: c.name, statements: n, runs: 0, old: 0, new: 0, switching: 0, failedRuns: 0, faulted: options.ks ?? 'all', modes: options.modes ?? ['fail', 'die'] };
@@ -269,8 +278,16 @@ export class FaultHarness {
     }
   }
 
-  /** `kill` mode: the command in a real tsdbt process (kill-child.mjs), SIGKILLed right after its k-th statement is acknowledged. */
-  private async killedAt(loaded: LoadedProject, command: Command, options: RunOptions, k: number) {
+  /** The statements a real tsdbt process (kill-child.mjs) sends for the command, run to its end: how many, and which write. */
+  private async childStatements(loaded: LoadedProject, command: Command, options: RunOptions): Promise<{ statements: number; writes: number[] }> {
+    const out = await this.child(loaded, command, options, 0);
+    expect(out.text, 'the counting run of a real process failed').toMatch(/^completed: true$/m);
+    const statements = Number(/^(\d+) statements$/m.exec(out.text)?.[1] ?? 0);
+    const writes = (/^writes: ([\d,]*)$/m.exec(out.text)?.[1] ?? '').split(',').filter(Boolean).map(Number);
+    return { statements, writes };
+  }
+
+  private async child(loaded: LoadedProject, command: Command, options: RunOptions, k: number): Promise<{ text: string; signal: NodeJS.Signals | null }> {
     const child = spawn(process.execPath, [join(import.meta.dirname, 'kill-child.mjs'), loaded.projectRoot, command, String(k), options.fullRefresh ? '1' : '0', (options.select ?? []).join(',')], {
       env: { ...process.env, TSDBT_FAULT_SCHEMA: loaded.target.schema },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -279,8 +296,14 @@ export class FaultHarness {
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
     await new Promise((resolve) => child.on('exit', resolve));
-    const completed = /^completed: true$/m.test(out);
-    if (!completed) expect(child.signalCode, `the process was neither killed at statement ${k} nor done: ${out}`).toBe('SIGKILL');
+    return { text: out, signal: child.signalCode };
+  }
+
+  /** `kill` mode: the command in a real tsdbt process (kill-child.mjs), SIGKILLed right after its k-th statement is acknowledged. */
+  private async killedAt(loaded: LoadedProject, command: Command, options: RunOptions, k: number) {
+    const out = await this.child(loaded, command, options, k);
+    const completed = /^completed: true$/m.test(out.text);
+    if (!completed) expect(out.signal, `the process was neither killed at statement ${k} nor done: ${out.text}`).toBe('SIGKILL');
     return { result: { success: completed } as RunResult, statements: k, writes: [] as number[] };
   }
 

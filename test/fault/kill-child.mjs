@@ -7,12 +7,16 @@ const k = Number(kText);
 const project = TsdbtProject.open({ projectDir });
 const client = (await project.adapter(1)).client;
 let n = 0;
-// Killed once statement k is answered, done or refused.
+// The statements that write (as harness.ts counts them): the harness kills after each of these, in this process's own numbering.
+const writes = [];
+const reads = (sql) => typeof sql === 'string' && /^\s*(\(\s*)*(select|describe|desc|show|exists|with)\b/i.test(sql.replace(/^\s*\/\*[\s\S]*?\*\//, ''));
+// Killed once statement k is answered, done or refused (k = 0: never, a run that counts).
 const after = (i) => i === k && process.kill(process.pid, 'SIGKILL');
 for (const method of ['command', 'query', 'insertStream']) {
   const original = client[method].bind(client);
   client[method] = async (...args) => {
     const i = ++n;
+    if (method === 'insertStream' || !reads(args[0])) writes.push(i);
     try {
       return await original(...args);
     } finally {
@@ -23,6 +27,7 @@ for (const method of ['command', 'query', 'insertStream']) {
 const querySync = client.querySync.bind(client);
 client.querySync = (...args) => {
   const i = ++n;
+  if (!reads(args[0])) writes.push(i);
   try {
     return querySync(...args);
   } finally {
@@ -37,4 +42,4 @@ const result =
   : await project.sourceLoad(options);
 await project.close();
 // Fewer than k statements: the run went to its end.
-process.stdout.write(`completed: ${result.success}\n${n} statements\n`);
+process.stdout.write(`completed: ${result.success}\n${n} statements\nwrites: ${writes.join(',')}\n`);
