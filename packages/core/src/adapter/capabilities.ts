@@ -70,7 +70,7 @@ export class Capabilities {
   }
 
   /** Whether `system.<table>` lists `name` (false when the table itself is missing, as on old servers). */
-  lists(table: 'settings' | 'data_type_families' | 'functions', name: string): Promise<boolean> {
+  lists(table: 'settings' | 'merge_tree_settings' | 'data_type_families' | 'functions', name: string): Promise<boolean> {
     return this.ask(`${table}:${name}`, async () => {
       const [exists] = await this.client.query<{ n: string | number }>(
         `SELECT count() AS n FROM system.tables WHERE database = 'system' AND name = ${sqlString(table)}`,

@@ -381,6 +381,11 @@ export class ClickHouseAdapter {
     return this.capabilities.lists('settings', name);
   }
 
+  /** Whether the server knows a MergeTree table setting (e.g. allow_nullable_key, which 18.x lacks). */
+  hasMergeTreeSetting(name: string): Promise<boolean> {
+    return this.capabilities.lists('merge_tree_settings', name);
+  }
+
   /**
    * Settings for an INSERT into a Distributed table: synchronous, and acknowledged by every replica
    * of each shard. Not knowing how many replicas there are is an error, never an insert without quorum.

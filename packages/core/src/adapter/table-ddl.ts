@@ -49,6 +49,23 @@ export function partitionInsertSettings(config: Readonly<NodeConfig>): Record<st
 }
 
 /**
+ * The table settings a model partitioned by BigQuery's `{field, data_type}` needs: on BigQuery a NULL
+ * partition value goes to its `__NULL__` partition; ClickHouse refuses a Nullable partition key
+ * (ILLEGAL_COLUMN "Partition key contains nullable columns") unless the MergeTree table allows it, and
+ * fivetran's dbt_ga4_export partitions by a Nullable `event_date` (its models failed to build). NULL
+ * keys get a partition of their own, as there; a model that sets the setting keeps its value. A
+ * partition_by written as ClickHouse SQL is left to ClickHouse.
+ */
+export function partitionTableSettings(config: Readonly<NodeConfig>): Record<string, number> | undefined {
+  const v = config.partition_by;
+  if (!v || typeof v !== 'object' || Array.isArray(v) || typeof (v as Record<string, unknown>).field !== 'string') return undefined;
+  if (!/MergeTree/i.test(String(config.engine ?? 'MergeTree()'))) return undefined;
+  const own = config.settings;
+  if (own && typeof own === 'object' && 'allow_nullable_key' in own) return undefined;
+  return { allow_nullable_key: 1 };
+}
+
+/**
  * Cluster mode: `MergeTree(...)` and its variants (`ReplacingMergeTree(ver)`…) become
  * `Replicated…MergeTree('/clickhouse/tables/{shard}/<db>/<table>', '{replica}', ...)`; an engine that
  * is already replicated, or not a MergeTree, stays as written. The database and table are written

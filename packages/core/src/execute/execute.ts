@@ -15,7 +15,7 @@ import { runUnitTest } from './run-unit-test.js';
 import { schedule } from './scheduler.js';
 import { inThread, threadName } from './thread-context.js';
 import { withStatementSettings } from '../adapter/statement-settings.js';
-import { partitionInsertSettings } from '../adapter/table-ddl.js';
+import { partitionInsertSettings, partitionTableSettings } from '../adapter/table-ddl.js';
 import { withQueryComment } from '../adapter/query-comment.js';
 import { runFunction } from './run-function.js';
 import { runClone } from './run-clone.js';
@@ -133,6 +133,9 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
       const runBuilt = async (built: ManifestNode) => {
         // A model partitioned by BigQuery's dict: every statement of its build may write hundreds of day partitions (table-ddl.ts).
         const partitionSettings = built.resourceType === 'model' ? await serverKnown(ctx.adapter, partitionInsertSettings(built.config)) : undefined;
+        // …and its tables may be keyed by a Nullable field (table-ddl.ts partitionTableSettings).
+        const tableSettings = built.resourceType === 'model' ? await serverKnownTableSettings(ctx.adapter, partitionTableSettings(built.config)) : undefined;
+        if (tableSettings && Object.keys(tableSettings).length) built = { ...built, config: { ...built.config, settings: { ...settingsOf(built.config.settings), ...tableSettings } } };
         return runWithCommonTypes(ctx.adapter.client, withoutVariantCommonType(built, variantless), built, statements, (run) => {
           if (run.resourceType === 'model') return withStatementSettings(partitionSettings, () => runModel(ctx, run as ModelNode));
           if (run.resourceType === 'snapshot') return runSnapshot(ctx, run as SnapshotNode);
@@ -229,6 +232,14 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
 }
 
 /** `settings` without those the server does not know (an old server refuses them). */
+async function serverKnownTableSettings(adapter: { hasMergeTreeSetting(name: string): Promise<boolean> }, settings: Record<string, unknown> | undefined): Promise<Record<string, unknown> | undefined> {
+  if (!settings) return undefined;
+  const known = await Promise.all(Object.keys(settings).map(async (k) => [k, await adapter.hasMergeTreeSetting(k).catch(() => false)] as const));
+  return Object.fromEntries(Object.entries(settings).filter(([k]) => known.find(([n]) => n === k)?.[1]));
+}
+
+const settingsOf = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
 async function serverKnown(adapter: { hasSetting(name: string): Promise<boolean> }, settings: Record<string, unknown> | undefined): Promise<Record<string, unknown> | undefined> {
   if (!settings) return undefined;
   const known = await Promise.all(Object.keys(settings).map(async (k) => [k, await adapter.hasSetting(k).catch(() => false)] as const));
