@@ -8,7 +8,16 @@ import { ProjectError } from '../shared/errors.js';
  */
 export function checkRelationClashes(nodes: Iterable<ManifestNode>): void {
   const seen = new Map<string, ManifestNode>();
+  // dbt's _check_resource_uniqueness also refuses a versioned and an unversioned model of one name in one package.
+  const byName = new Map<string, { versioned?: ManifestNode; unversioned?: ManifestNode }>();
   for (const node of nodes) {
+    if (node.resourceType === 'model') {
+      const entry = byName.get(`${node.packageName}.${node.name}`) ?? {};
+      if (node.version === undefined) entry.unversioned ??= node;
+      else entry.versioned ??= node;
+      byName.set(`${node.packageName}.${node.name}`, entry);
+      if (entry.versioned && entry.unversioned) throw versionedUnversioned(entry.versioned, entry.unversioned);
+    }
     const key = builtRelation(node);
     if (key === undefined) continue;
     const clash = seen.get(key);
@@ -28,4 +37,14 @@ export function checkRelationClashes(nodes: Iterable<ManifestNode>): void {
 export function builtRelation(node: ManifestNode): string | undefined {
   const builds = node.resourceType === 'seed' || node.resourceType === 'snapshot' || (node.resourceType === 'model' && node.config.materialized !== 'ephemeral');
   return builds ? `${node.relation.schema}.${node.relation.identifier}` : undefined;
+}
+
+/** dbt's DuplicateVersionedUnversionedError, in its words. */
+function versionedUnversioned(versioned: ManifestNode, unversioned: ManifestNode): ProjectError {
+  const patchPath = (versioned as { patchPath?: string }).patchPath;
+  return new ProjectError(
+    'duplicate_versioned_unversioned',
+    `dbt found versioned and unversioned models with the name "${versioned.name}".\n\nSince these resources have the same name, dbt will be unable to find the correct resource\nwhen looking for ref('${versioned.name}').\n\nTo fix this, change the name of the unversioned resource\n${unversioned.uniqueId} (${unversioned.originalFilePath})\nor add the unversioned model to the versions in ${patchPath ? `${versioned.packageName}://${patchPath}` : versioned.originalFilePath}`,
+    { file: unversioned.originalFilePath, hint: `Rename ${unversioned.originalFilePath}, or list it under the versions of '${versioned.name}'.` },
+  );
 }
