@@ -116,4 +116,26 @@ select issue_id, sprint_id from split`,
       { issue_id: 3, sprint_id: '9' },
     ]);
   });
+  it("dbt_amazon_selling_partner's convert_string_to_numeric: the first number in the text, NULL when none (its default casts the text as is)", async () => {
+    const { p, project } = setup({
+      'dbt_packages/amazon_selling_partner/dbt_project.yml': "name: amazon_selling_partner\nversion: '0.4.1'\n",
+      'dbt_packages/amazon_selling_partner/macros/convert_string_to_numeric.sql': `
+{%- macro convert_string_to_numeric(column) -%}
+{{ return(adapter.dispatch('convert_string_to_numeric', 'amazon_selling_partner')(column)) }}
+{%- endmacro -%}
+{%- macro default__convert_string_to_numeric(column) -%}
+cast(REPLACE({{ column }}, ',', '') as {{ dbt.type_numeric() }})
+{%- endmacro -%}`,
+      'seeds/order_item.csv': 'id,item_price_amount\n1,"1,039.01"\n2,39.01a\n3,\n4,n/a\n5,-2.5\n',
+      'models/items.sql': `select id, {{ amazon_selling_partner.convert_string_to_numeric('item_price_amount') }} as item_price_amount from {{ ref('order_item') }}`,
+    });
+    expectStatuses(await project.build(), { order_item: 'success', items: 'success' });
+    expect(await queryRows(project, `select toInt32(id) as id, toString(item_price_amount) as amount from ${p.schema}.items order by id`)).toEqual([
+      { id: 1, amount: '1039.01' },
+      { id: 2, amount: '39.01' },
+      { id: 3, amount: null },
+      { id: 4, amount: null },
+      { id: 5, amount: '-2.5' },
+    ]);
+  });
 });
