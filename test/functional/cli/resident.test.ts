@@ -36,10 +36,13 @@ p.write({
 let daemon: ChildProcess;
 let log = '';
 
-/** The daemon's log since `from`, once it holds `expected` or after 5 s (its pipe is read between the test's synchronous runs). */
+/**
+ * The daemon's log since `from`, once it holds `expected` (waiting up to 60 s: a loaded machine) or, with
+ * nothing expected, after 5 s (its pipe is read between the test's synchronous runs).
+ */
 async function logSince(from: number, expected?: string | RegExp): Promise<string> {
   const holds = () => (expected === undefined ? false : typeof expected === 'string' ? log.slice(from).includes(expected) : expected.test(log.slice(from)));
-  for (let i = 0; i < 100 && !holds(); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < (expected === undefined ? 100 : 1200) && !holds(); i++) await new Promise((r) => setTimeout(r, 50));
   return log.slice(from);
 }
 

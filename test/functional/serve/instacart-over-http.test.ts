@@ -62,10 +62,11 @@ describe('the Instacart project over tsdbt serve (type: clickhouse, plain HTTP)'
     writeFileSync(join(servedProfiles, 'profiles.yml'), `instacart:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: ${join(ic.dir, '..', 'served-warehouse')}\n${login}`);
     writeFileSync(join(httpProfiles, 'profiles.yml'), `instacart:\n  target: http\n  outputs:\n    http:\n      type: clickhouse\n      host: 127.0.0.1\n      port: ${port}\n      schema: default\n      threads: 4\n${login}`);
     server = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--allow-writes', '--project-dir', ic.dir, '--profiles-dir', servedProfiles], { stdio: 'ignore' });
-    for (let i = 0; ; i++) {
+    // Up to 90 s: a process start and a chDB open on a loaded machine (a wait, not a speed claim).
+    for (const until = Date.now() + 90_000; ; ) {
       const ok = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok, () => false);
       if (ok) break;
-      if (i > 100) throw new Error('tsdbt serve did not start');
+      if (Date.now() > until) throw new Error('tsdbt serve did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
     const profilesDir = httpProfiles;

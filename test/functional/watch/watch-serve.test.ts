@@ -16,7 +16,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+/** Waits for `probe` to answer: the watcher's start and first build, bounded near the test's timeout (not a speed claim: a loaded machine is slow). */
+async function until<T>(probe: () => Promise<T | undefined>, ms = 100_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe().catch(() => undefined);

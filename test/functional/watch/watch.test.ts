@@ -25,8 +25,11 @@ async function start(files: Record<string, string>, options: Partial<WatchOption
   return { p, w, events };
 }
 
-/** Waits until `pred` holds for some event at or after `from`; returns its index. */
-async function waitFor(events: AnyEvent[], pred: (e: AnyEvent) => boolean, from = 0, timeoutMs = 20_000): Promise<number> {
+/**
+ * Waits until `pred` holds for some event at or after `from`; returns its index. A wait, not a speed
+ * claim: bounded near the test's own timeout (a cycle on a loaded 2-core machine can take well over 20 s).
+ */
+async function waitFor(events: AnyEvent[], pred: (e: AnyEvent) => boolean, from = 0, timeoutMs = 100_000): Promise<number> {
   const t0 = Date.now();
   for (;;) {
     const i = events.findIndex((e, k) => k >= from && pred(e));
