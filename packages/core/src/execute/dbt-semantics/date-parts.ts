@@ -42,8 +42,10 @@ export const EXTRACT_PARTS: Readonly<Record<string, string>> = {
  * date_trunc(unit, x) as dbt's warehouses answer it (undefined: left as written). The unit as ClickHouse's date_trunc
  * takes it (Snowflake's `month` unquoted, `'mm'`); and a timestamp truncated to a week, month, quarter or year stays a
  * timestamp, as on Postgres, Snowflake, Redshift and DuckDB, where ClickHouse's is a Date (Date32 for a DateTime64):
- * `cast(date_trunc('month', ts) as varchar)` is '2024-01-01 00:00:00' there, and the column a timestamp. Cast back to
- * x's own type (constant toTypeName: a Date stays a Date, a time zone and a DateTime64's scale are kept).
+ * `cast(date_trunc('month', ts) as varchar)` is '2024-01-01 00:00:00' there, and the column a timestamp. Converted back
+ * to x's own type by if(0, x, …), whose type is the common one of x and its Date (a Date stays a Date, a time zone and a
+ * DateTime64's scale are kept) — not CAST(…, toTypeName(x)): toTypeName of an aggregate (date_trunc('month', min(ts)),
+ * a cohort's first month) or of an arrayJoin is no constant, and CAST refused it.
  */
 export function dateTruncExpression(written: string, x: string): string | undefined {
   const m = /^\s*(?:'(\w+)'|([A-Za-z_]\w*))\s*$/.exec(written);
@@ -51,7 +53,7 @@ export function dateTruncExpression(written: string, x: string): string | undefi
   const unit = name === undefined ? undefined : DATE_PARTS[name.toLowerCase()];
   if (unit === undefined) return undefined;
   // ClickHouse's own name, dateTrunc, which this rewrite does not read again.
-  if (DATE_UNITS.has(unit)) return `CAST(dateTrunc('${unit}', ${x}), toTypeName(${x}))`;
+  if (DATE_UNITS.has(unit)) return `if(0, ${x}, dateTrunc('${unit}', ${x}))`;
   return m?.[1] === unit ? undefined : `date_trunc('${unit}', ${x})`;
 }
 
