@@ -9,8 +9,11 @@
  * page faults, a fifth of its CPU samples in the kernel (perf: page faults and madvise). With huge
  * pages for the allocator's extents (thp:always: one fault per 2 MB where the kernel allows them,
  * 'madvise' mode included) and freed pages kept 20 s for reuse, the same job takes ~80,000 and
- * ~30–45 % less system time (BENCHMARKS.md › start-8). Memory is still returned, 20 s later, and
- * ClickHouse's memory worker still purges under memory pressure.
+ * ~30–45 % less system time (BENCHMARKS.md › start-8). Freed pages that decayed are then handed back lazily
+ * (muzzy_decay_ms -1: MADV_FREE only, never the forced MADV_DONTNEED purge that chDB's muzzy_decay_ms 0 does): the
+ * kernel takes them when it needs memory, and until then the next query reuses them without a fault or a split of
+ * their huge page. Under load (a build slowed down past the 20 s) the forced purge cost a third of a scale-0.1
+ * build's CPU (BENCHMARKS.md › build-11). ClickHouse's memory worker still purges under memory pressure.
  *
  * A JE_MALLOC_CONF already set (even empty) is the user's and wins. Only options chDB's own
  * configuration does not name are changed, and only the allocator of chDB's library reads them.
@@ -18,7 +21,7 @@
  */
 
 /** What tsdbt sets JE_MALLOC_CONF to when it is unset. */
-export const CHDB_MALLOC_CONF = 'thp:always,dirty_decay_ms:20000';
+export const CHDB_MALLOC_CONF = 'thp:always,dirty_decay_ms:20000,muzzy_decay_ms:-1';
 
 /** Sets chDB's allocator options in `env` (this process's environment: read by libchdb.so when it loads) unless already set. */
 export function setChdbAllocatorEnv(env: NodeJS.ProcessEnv = process.env): void {
