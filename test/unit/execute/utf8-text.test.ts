@@ -18,4 +18,11 @@ describe('utf8-text: text functions count characters, as on the warehouses dbt p
     const sql = "select a.left(x), `lower`(x), 'lower(x)', lowerUTF8(x), substring(s from '[0-9]+'), lower(hex(MD5(x))) -- upper(x)\nfrom a left join b on a.id = b.id right join c using (id)";
     expect(utf8TextFunctions(sql)).toBe(sql);
   });
+
+  it("leaves the bytes of ClickHouse's binary digests and decoders alone (a dbt-clickhouse project's substring(MD5(x), 1, 8) is 8 bytes, not 11)", () => {
+    const sql = "select reinterpretAsUInt64(substring(MD5(x), 1, 8)), hex(left(SHA256(x), 4)), substr(unhex(h), 2), right(sipHash128(x), 8), position(base64Decode(b), 'x') from t";
+    expect(utf8TextFunctions(sql)).toBe(sql);
+    // md5 (dbt's lower-case hex text once function-names.ts has written it) and other text are still characters.
+    expect(utf8TextFunctions('select substring(md5(x), 1, 8), left(name, 2) from t')).toBe('select substring(md5(x), 1, 8), leftUTF8(toString(name), 2) from t');
+  });
 });

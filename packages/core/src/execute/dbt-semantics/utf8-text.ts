@@ -12,7 +12,8 @@ import { closingParen, splitTopLevel } from './select-frames.js';
  * upper/ucase → upperUTF8, initcap → initcapUTF8, substring/substr (also `s FROM a FOR b`) → substringUTF8, left/right →
  * leftUTF8/rightUTF8, lpad/rpad → leftPadUTF8/rightPadUTF8, position (also `x IN s`) → positionUTF8. The text argument
  * goes through toString(), which keeps String, Nullable and LowCardinality as they are and reads a FixedString (which
- * the UTF-8 forms refuse). A string literal's own text, a qualified or quoted name and a column named so are left alone;
+ * the UTF-8 forms refuse). A string literal's own text, a qualified or quoted name and a column named so are left alone,
+ * and so are the bytes of ClickHouse's binary digests and decoders (substring(MD5(x), 1, 8): BINARY_CALL);
  * so is Postgres' regular-expression `substring(s from 'pattern')` and the byte counts of ClickHouse's own
  * lowerUTF8/positionUTF8… names. reverse() (arrays too) and length() (README) are left as ClickHouse's.
  */
@@ -43,6 +44,9 @@ const ARITY: Readonly<Record<string, readonly number[]>> = {
   positionUTF8: [2, 3],
 };
 const NAMES = Object.keys(FORMS).join('|');
+/** A call whose value is bytes, not UTF-8 text: ClickHouse's binary digests and decoders (md5 too: its hex text, once function-names.ts has written it, is ASCII). */
+const BINARY_CALL =
+  /^(?:MD4|MD5|SHA1|SHA224|SHA256|SHA384|SHA512|SHA512_256|RIPEMD160|BLAKE3|sipHash128\w*|murmurHash3_128|xxh3_128|unhex|unbin|reinterpretAsString|reinterpretAsFixedString|base64Decode|tryBase64Decode|base64URLDecode|tryBase64URLDecode|base58Decode|tryBase58Decode|encrypt|decrypt|tryDecrypt|aes_encrypt_mysql|aes_decrypt_mysql)\s*\(/i;
 const CALL = new RegExp(`\\b(?:${NAMES})\\s*\\(`, 'i');
 
 export function withUtf8TextFunctions(node: ManifestNode, sql: string): string {
@@ -76,6 +80,8 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
   const call = (parts: readonly string[]) => ({ at, end: close + 1, text: `${form}(${[text(parts[0]!), ...parts.slice(1)].join(', ')})` });
   // lower(hex(…)) (md5, sha2, dbt.hash): hex digits are ASCII, and the ASCII form is the faster one.
   if (texts.length === 1 && /^(?:lower|upper)UTF8$/.test(form) && /^hex\s*\(/i.test(texts[0]!)) return undefined;
+  // Bytes, not text: ClickHouse's binary digests and decoders (a dbt-clickhouse project's substring(MD5(x), 1, 8) is 8 bytes).
+  if (texts.length >= 1 && BINARY_CALL.test(texts[0]!)) return undefined;
   if (ARITY[form]!.includes(texts.length)) return call(texts);
   if (texts.length !== 1) return undefined;
   // The SQL standard's keyword forms: substring(s FROM a [FOR b]) / substring(s FOR b), position(x IN s).
