@@ -113,6 +113,8 @@ export interface OpenWarehouseOptions {
 }
 
 type Chdb = Awaited<ReturnType<typeof loadChdb>>;
+/** A statement's options as sent: `cancel`, the run's signal where `signal` is only the liveness check's (a forwarded statement). */
+type SendOptions = QueryOptions & { readonly cancel?: AbortSignal };
 
 /**
  * Where statements go: this process's own chDB connections (it holds the directory), the endpoint
@@ -301,16 +303,31 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   // really stopped it; the run's cleanup comes after. The KILL goes through the synchronous session
   // (async statements share libuv's threads, which the statements to kill may all be holding); a
   // statement still queued for a thread starts later, so the KILL is repeated every 100 ms until
-  // every marked statement has ended.
+  // every marked statement has ended. The same holds for statements forwarded to the endpoint of the
+  // tsdbt process holding the directory: closing the request only stopped the holder's waiting, the
+  // statement ran on there (a pre-hook's INSERT wrote its rows 25 s after the run said it stopped).
+  // They are marked too, and KILLed through the endpoint (its token may: serve/access.ts admin).
   const running = new Map<string, AbortSignal>();
+  /** Statements are stopped by a KILL of their marker, not by the client's abort: this process's chDB, or a holder's. */
+  const killedByMarker = () => route.conn.type === 'chdb' || route.forwarded;
   const watchedSignals = new WeakSet<AbortSignal>();
   let closed = false;
   const killMarked = (markers: readonly string[]) => {
     if (closed) return;
     // concat(): the KILL statement's own text must not contain a marker it looks for.
     const where = markers.map((m) => `position(query, concat('/* tsdbt:', '${m}')) > 0`).join(' OR ');
+    const kill = `KILL QUERY WHERE ${where} ASYNC`;
+    if (route.forwarded) {
+      // A request of its own (the client's connections may all be held by the statements to kill), never
+      // aborted; refused or lost, the statements end at the latest when they finish.
+      const { host, port, user, password } = route.conn;
+      void fetch(`http://${hostForUrl(host)}:${port}/`, { method: 'POST', body: kill, headers: { 'X-ClickHouse-User': user ?? 'default', 'X-ClickHouse-Key': password ?? '' } })
+        .then((res) => res.text())
+        .catch(() => {});
+      return;
+    }
     try {
-      syncChdb().query(`KILL QUERY WHERE ${where} ASYNC`, 'JSONCompact');
+      syncChdb().query(kill, 'JSONCompact');
     } catch {
       // Best effort: the statements end at the latest when they finish.
     }
@@ -329,7 +346,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   const markForCancel = (sql: string, signal: AbortSignal | undefined): { sql: string; done: () => void } => {
     // Nothing is sent once the run was aborted (chDB would start it, then only stop waiting).
     signal?.throwIfAborted();
-    if (route.conn.type !== 'chdb' || !signal) return { sql, done: () => {} };
+    if (!killedByMarker() || !signal) return { sql, done: () => {} };
     const marker = randomUUID();
     running.set(marker, signal);
     if (!watchedSignals.has(signal)) {
@@ -342,9 +359,12 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   const queryId = (o?: QueryOptions) => o?.queryId ?? (route.conn.type === 'clickhouse' && options.queryIdPrefix ? `${options.queryIdPrefix}-${randomUUID()}` : randomUUID());
   const withQueryId = (o: QueryOptions | undefined): QueryOptions => ({ ...o, queryId: queryId(o) });
   // Statements on a server fail clearly when it stops answering (frozen), instead of waiting forever.
-  const watched = <T>(o: QueryOptions | undefined, work: (o: QueryOptions | undefined) => Promise<T>): Promise<T> => {
+  // A forwarded statement's request is aborted only by the liveness check (Ctrl-C KILLs it by marker); nothing is sent after Ctrl-C all the same (params: `cancel`).
+  const watched = <T>(o: QueryOptions | undefined, work: (o: SendOptions | undefined) => Promise<T>): Promise<T> => {
     const liveness = route.liveness;
-    return liveness ? liveness.watch(o?.signal, (signal) => work({ ...o, signal })) : work(o);
+    if (!liveness) return work(o);
+    const outer = route.forwarded ? undefined : o?.signal;
+    return liveness.watch(outer, (signal) => work({ ...o, signal, cancel: o?.signal }));
   };
   /** Per-statement settings; over HTTP also the default database (a URL parameter ClickHouse reads as such, not as a setting). */
   const withDatabase = (settings: Readonly<Record<string, unknown>> | undefined): ClickHouseSettings | undefined =>
@@ -353,8 +373,9 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
    * A statement's parameters, made right before it is sent: nothing is sent once the run was aborted
    * (it may have waited for a connection meanwhile). chDB's statements go without the signal (KILLed instead, see above).
    */
-  const params = (sql: string, o?: QueryOptions) => {
+  const params = (sql: string, o?: SendOptions) => {
     o?.signal?.throwIfAborted();
+    o?.cancel?.throwIfAborted();
     return {
       query: sql,
       clickhouse_settings: withDatabase(o?.settings),

@@ -183,6 +183,14 @@ export async function runQuery(ctx: QueryContext, q: QueryRequest): Promise<void
       });
       return;
     }
+    if (kind === 'KILL') {
+      // At once, on this thread (only a tsdbt process's token gets here: access.ts): the statements it stops may hold
+      // every one of the engine's threads, behind which it would wait (warehouse-client.ts KILLs so on Ctrl-C).
+      session.chdb.query(statement.sql, 'TabSeparated');
+      q.busy(false);
+      await respond(res, 200, { ...headers, 'Content-Type': contentTypeOf(format) }, encoder, Buffer.alloc(0));
+      return;
+    }
     const options = { format: defaultFormat, signal: abort.signal };
     const result = hasParams ? await session.chdb.queryBindAsync(statement.sql, bound, options) : await session.chdb.queryAsync(statement.sql, options);
     const bytes = result.bytes();
