@@ -306,10 +306,12 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
   // every marked statement has ended. The same holds for statements forwarded to the endpoint of the
   // tsdbt process holding the directory: closing the request only stopped the holder's waiting, the
   // statement ran on there (a pre-hook's INSERT wrote its rows 25 s after the run said it stopped).
-  // They are marked too, and KILLed through the endpoint (its token may: serve/access.ts admin).
-  const running = new Map<string, AbortSignal>();
-  /** Statements are stopped by a KILL of their marker, not by the client's abort: this process's chDB, or a holder's. */
-  const killedByMarker = () => route.conn.type === 'chdb' || route.forwarded;
+  // They are marked too, and KILLed through the endpoint (its token may: serve/access.ts admin). And so
+  // are a server's: ClickHouse runs a write on when its HTTP request is closed (18.16: an INSERT … SELECT
+  // wrote its rows 8 s after the abort; cancel_http_readonly_queries_on_client_close is for reads) —
+  // unless the KILL itself is refused (a user without the grant, a TLS setup fetch cannot reach):
+  // then the request is aborted, as before.
+  const running = new Map<string, { readonly signal: AbortSignal; readonly fallback: AbortController }>();
   const watchedSignals = new WeakSet<AbortSignal>();
   let closed = false;
   const killMarked = (markers: readonly string[]) => {
@@ -317,13 +319,18 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     // concat(): the KILL statement's own text must not contain a marker it looks for.
     const where = markers.map((m) => `position(query, concat('/* tsdbt:', '${m}')) > 0`).join(' OR ');
     const kill = `KILL QUERY WHERE ${where} ASYNC`;
-    if (route.forwarded) {
-      // A request of its own (the client's connections may all be held by the statements to kill), never
-      // aborted; refused or lost, the statements end at the latest when they finish.
-      const { host, port, user, password } = route.conn;
-      void fetch(`http://${hostForUrl(host)}:${port}/`, { method: 'POST', body: kill, headers: { 'X-ClickHouse-User': user ?? 'default', 'X-ClickHouse-Key': password ?? '' } })
-        .then((res) => res.text())
-        .catch(() => {});
+    if (route.conn.type !== 'chdb') {
+      // A request of its own (the client's connections may all be held by the statements to kill), never aborted.
+      const { host, port, user, password, secure } = route.conn;
+      const giveUp = () => {
+        for (const m of markers) running.get(m)?.fallback.abort();
+      };
+      void fetch(`${secure ? 'https' : 'http'}://${hostForUrl(host)}:${port}/`, { method: 'POST', body: kill, headers: { 'X-ClickHouse-User': user ?? 'default', 'X-ClickHouse-Key': password ?? '' } })
+        .then(async (res) => {
+          await res.text();
+          if (!res.ok) giveUp();
+        })
+        .catch(giveUp);
       return;
     }
     try {
@@ -333,7 +340,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     }
   };
   const onAbort = (signal: AbortSignal) => {
-    const markers = [...running].filter(([, s]) => s === signal).map(([m]) => m);
+    const markers = [...running].filter(([, r]) => r.signal === signal).map(([m]) => m);
     if (markers.length === 0) return;
     killMarked(markers);
     const timer = setInterval(() => {
@@ -343,28 +350,29 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     }, 100);
     timer.unref();
   };
-  const markForCancel = (sql: string, signal: AbortSignal | undefined): { sql: string; done: () => void } => {
+  const markForCancel = (sql: string, signal: AbortSignal | undefined): { sql: string; done: () => void; fallback?: AbortSignal } => {
     // Nothing is sent once the run was aborted (chDB would start it, then only stop waiting).
     signal?.throwIfAborted();
-    if (!killedByMarker() || !signal) return { sql, done: () => {} };
+    if (!signal) return { sql, done: () => {} };
     const marker = randomUUID();
-    running.set(marker, signal);
+    const fallback = new AbortController();
+    running.set(marker, { signal, fallback });
     if (!watchedSignals.has(signal)) {
       watchedSignals.add(signal);
       signal.addEventListener('abort', () => onAbort(signal), { once: true });
     }
-    return { sql: `/* tsdbt:${marker} */ ${sql}`, done: () => running.delete(marker) };
+    return { sql: `/* tsdbt:${marker} */ ${sql}`, done: () => running.delete(marker), fallback: fallback.signal };
   };
   // Every statement gets its id here (chDB's connection echoes it): the statement log notes it for run_results' adapter_response.query_id.
   const queryId = (o?: QueryOptions) => o?.queryId ?? (route.conn.type === 'clickhouse' && options.queryIdPrefix ? `${options.queryIdPrefix}-${randomUUID()}` : randomUUID());
   const withQueryId = (o: QueryOptions | undefined): QueryOptions => ({ ...o, queryId: queryId(o) });
   // Statements on a server fail clearly when it stops answering (frozen), instead of waiting forever.
-  // A forwarded statement's request is aborted only by the liveness check (Ctrl-C KILLs it by marker); nothing is sent after Ctrl-C all the same (params: `cancel`).
-  const watched = <T>(o: QueryOptions | undefined, work: (o: SendOptions | undefined) => Promise<T>): Promise<T> => {
+  // A request is aborted by the liveness check, or when the KILL of Ctrl-C was refused (`fallback`), not by Ctrl-C
+  // itself (it KILLs the statement by marker); nothing is sent after Ctrl-C all the same (params: `cancel`).
+  const watched = <T>(o: QueryOptions | undefined, fallback: AbortSignal | undefined, work: (o: SendOptions | undefined) => Promise<T>): Promise<T> => {
     const liveness = route.liveness;
     if (!liveness) return work(o);
-    const outer = route.forwarded ? undefined : o?.signal;
-    return liveness.watch(outer, (signal) => work({ ...o, signal, cancel: o?.signal }));
+    return liveness.watch(fallback, (signal) => work({ ...o, signal, cancel: o?.signal }));
   };
   /** Per-statement settings; over HTTP also the default database (a URL parameter ClickHouse reads as such, not as a setting). */
   const withDatabase = (settings: Readonly<Record<string, unknown>> | undefined): ClickHouseSettings | undefined =>
@@ -444,7 +452,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       try {
         marked = markForCancel(sql, o?.signal);
         const text = annotate(sql, marked.sql, o.queryId);
-        await watched(o, (w) => withClient((c) => c.command(params(text, w)), true, o?.settings));
+        await watched(o, marked.fallback, (w) => withClient((c) => c.command(params(text, w)), true, o?.settings));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
       } finally {
@@ -462,7 +470,7 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       try {
         marked = markForCancel(sql, o?.signal);
         const text = annotate(sql, marked.sql, o.queryId);
-        return await watched(o, (w) => withClient(async (c) => (await (await c.query({ ...params(text, w), format: 'JSONEachRow' })).json()) as T[], true, o?.settings));
+        return await watched(o, marked.fallback, (w) => withClient(async (c) => (await (await c.query({ ...params(text, w), format: 'JSONEachRow' })).json()) as T[], true, o?.settings));
       } catch (error) {
         throw toWarehouseError(error, target, sql);
       } finally {
@@ -474,7 +482,8 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       if (route.conn.type === 'chdb') return insertFromFile(`INSERT INTO ${table}`, data, format, o);
       try {
         // A stream may be partly read when the connection fails: an insert is never sent twice.
-        await watched(o, (w) =>
+        // Data, not marked: a server's request is aborted by Ctrl-C; the holder of an embedded warehouse finishes it, waited for.
+        await watched(o, route.forwarded ? undefined : o?.signal, (w) =>
           withClient(
             (c) => c.insert({ table, values: data, format: format as never, clickhouse_settings: withDatabase(w?.settings), query_id: queryId(w), abort_signal: w?.signal }),
             false,
