@@ -252,6 +252,14 @@ export class Engine {
     return this.named.size;
   }
 
+  /**
+   * Runs a `KILL QUERY` at once, synchronously, on the connection never handed out: the statements it stops may hold
+   * every pooled connection and every engine thread (an async statement would wait behind them).
+   */
+  killNow(sql: string): void {
+    this.anchor.chdb.query(sql, 'TabSeparated');
+  }
+
   /** Closes every idle connection; busy ones close when released. */
   close(): void {
     this.closed = true;

@@ -69,6 +69,9 @@ async function countRows(session: EngineSession, where: Record<string, string>):
   }
 }
 
+/** A KILL QUERY, after any leading comments. */
+const KILL_QUERY = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*KILL\s+QUERY\b/i;
+
 /** An INSERT whose rendering ends in `FORMAT x`: it carries inline data. */
 function carriesInlineData(canonical: string): boolean {
   return /^\s*INSERT\b/i.test(canonical) && /\bFORMAT\s+[A-Za-z][A-Za-z0-9_]*\s*$/i.test(canonical.replace(/'(?:[^'\\]|\\.)*'/gs, "''"));
@@ -98,6 +101,13 @@ export async function runQuery(ctx: QueryContext, q: QueryRequest): Promise<void
   const statement = await readStatement(req, params.get('query') ?? '', isGet, limits);
   // Data a connection at readonly would refuse is not even read.
   if (statement.kind === 'insert' && level !== 0) throw readonlyError(role, isGet);
+  if (role === 'admin' && statement.kind === 'text' && KILL_QUERY.test(statement.sql)) {
+    // Another tsdbt process stopping its statements (warehouse-client.ts, on Ctrl-C): at once, before any connection or
+    // engine thread is taken, as the statements it stops may hold them all (it would wait for them to end).
+    ctx.engine.killNow(statement.sql);
+    await respond(res, 200, { ...headers, 'X-ClickHouse-Format': 'TabSeparated', 'Content-Type': contentTypeOf('TabSeparated') }, undefined, Buffer.alloc(0));
+    return;
+  }
   if (statement.kind === 'text' && !statement.sql.trim()) throw new HttpQueryError(ErrorCode.SYNTAX_ERROR, 'SYNTAX_ERROR', 'Empty query');
 
   const defaultFormat = params.get('default_format') || settings.get('format') || 'TabSeparated';
@@ -181,14 +191,6 @@ export async function runQuery(ctx: QueryContext, q: QueryRequest): Promise<void
         version: ctx.engine.version,
         onStart: () => q.busy(false),
       });
-      return;
-    }
-    if (kind === 'KILL') {
-      // At once, on this thread (only a tsdbt process's token gets here: access.ts): the statements it stops may hold
-      // every one of the engine's threads, behind which it would wait (warehouse-client.ts KILLs so on Ctrl-C).
-      session.chdb.query(statement.sql, 'TabSeparated');
-      q.busy(false);
-      await respond(res, 200, { ...headers, 'Content-Type': contentTypeOf(format) }, encoder, Buffer.alloc(0));
       return;
     }
     const options = { format: defaultFormat, signal: abort.signal };
