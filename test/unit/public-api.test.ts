@@ -5,7 +5,7 @@ describe('@tsdbt/core public API', () => {
   it('exports exactly the documented runtime values (anything else is internal)', () => {
     expect(Object.keys(core).sort()).toEqual([
       'ConnectionError', 'DOCS_ARTIFACTS', 'DatabaseError', 'NUMERIC_RULES', 'PROJECT_NAME', 'ProjectError', 'SECRET_ENV_PREFIX', 'TsdbtError', 'TsdbtProject', 'UNUSED_CONFIG_PATHS', 'UsageError',
-      'cleanProject', 'diffManifests', 'existingProject', 'generateCatalog', 'generateDocs', 'initProject', 'integerOption', 'isProjectLevelError', 'layoutGraph', 'loadProject', 'prepareValidation',
+      'cleanProject', 'diffManifests', 'existingProject', 'generateCatalog', 'generateDocs', 'initProject', 'integerOption', 'isProjectLevelError', 'keepWarmStarts', 'layoutGraph', 'loadProject', 'prepareValidation',
       'reloadProject', 'scrubSecrets', 'secretValues', 'serveDocs', 'startServer', 'watch',
     ]);
   });

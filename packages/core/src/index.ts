@@ -18,7 +18,7 @@ export { cleanProject } from './workspace/clean-project.js';
 export type { CleanOptions, CleanResult } from './workspace/clean-project.js';
 export { loadProject } from './load/load-project.js';
 export { UNUSED_CONFIG_PATHS } from './load/unused-config-paths.js';
-export { keepWarmStarts, keptWarmStartHits } from './load/warm-memory.js';
+export { keepWarmStarts } from './load/warm-memory.js';
 export type { LoadOptions, LoadedProject, LoadTimings } from './load/load-project.js';
 export { reloadProject } from './load/incremental-load.js';
 export type { FileChange, ReloadResult } from './load/incremental-load.js';
