@@ -232,6 +232,19 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect(await p.query('select what, toInt32(n) as n from {schema}.fn_log')).toEqual([{ what: 'price_for_xlarge', n: 1 }]);
   });
 
+  it('a function with a return type called on a NULL gives NULL, as on every warehouse dbt runs on (its CAST is not a NULL error)', async () => {
+    const p = dbtProject({
+      functions: DOUBLE_IT,
+      models: {
+        'maybe.sql': 'select nullif(n, 2) as n from (select 1 as n union all select 2 as n)\n',
+        'doubled.sql': "select n, {{ function('double_it') }}(n) as d from {{ ref('maybe') }}\n",
+      },
+    });
+    const r = await p.dbt(['build']);
+    expect(r.results.map((x) => [x.unique_id, x.status])).toEqual([['function.test.double_it', 'success'], ['model.test.maybe', 'success'], ['model.test.doubled', 'success']]);
+    expect(await p.query('select n, d, toTypeName(d) as t from {schema}.doubled order by n')).toEqual([{ n: 1, d: 2, t: 'Nullable(Float64)' }, { n: null, d: null, t: 'Nullable(Float64)' }]);
+  });
+
   it("tsdbt: a call leaving out a defaulted argument gets its default_value (ClickHouse's functions take exactly their parameters)", async () => {
     const p = dbtProject({
       functions: { 'price_for_xlarge.sql': MY_UDF_SQL, 'price_for_xlarge.yml': MY_UDF_WITH_DEFAULT_ARG_YML },

@@ -12,6 +12,8 @@ export interface RunCode {
  * A node's SQL with the ephemeral models it inlines, transitively (the CTEs compile-sql.ts puts in
  * its query): a setting its query needs is needed as much for an ephemeral's `sum(x) as x, avg(x)`
  * or `cast(null as …)` as for its own (fivetran's dbt_shopify: both sit in ephemeral models).
+ * Likewise the project functions it calls (dbt 1.11 functions): ClickHouse expands their lambda in
+ * the calling query, a `returns:` one as `CAST((body) AS type)` (execute/run-function.ts).
  * `nodes` absent: the node's own SQL only.
  */
 export function runCodeOf(node: ManifestNode, nodes?: ReadonlyMap<string, ManifestNode>): RunCode {
@@ -23,10 +25,11 @@ export function runCodeOf(node: ManifestNode, nodes?: ReadonlyMap<string, Manife
     seen.add(n.uniqueId);
     if ('renderedCode' in n && typeof n.renderedCode === 'string') parts.push(n.renderedCode);
     if ('renderAtRuntime' in n && n.renderAtRuntime === true) renderedAgain = true;
+    if (n.resourceType === 'function' && n.returns?.dataType) parts.push(`CAST(${n.renderedCode})`);
     if (!nodes) return;
     for (const id of n.dependsOn) {
       const parent = nodes.get(id);
-      if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') visit(parent);
+      if ((parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') || parent?.resourceType === 'function') visit(parent);
     }
   };
   visit(node);
