@@ -13,7 +13,7 @@ describe('base context', () => {
     expect(out("{{ tojson({'b': 1, 'a': [1.0, none, 'é']}) }} {{ tojson({'b': 1, 'a': 2}, sort_keys=true) }} {{ fromjson('{\"x\": [1, 2]}')['x'][1] }} {{ fromjson('nope', 'dflt') }}")).toBe('{"b": 1, "a": [1.0, null, "\\u00e9"]} {"a": 2, "b": 1} 2 dflt');
     expect(out("{{ toyaml({'a': 1, 'b': [1, 2]}) | trim }}|{{ fromyaml('k: [1, 2]')['k'] }}")).toBe('a: 1\nb:\n  - 1\n  - 2|[1, 2]');
     expect(out("{{ local_md5('hello world') }} {{ diff_of_two_dicts({'x': ['A', 'b'], 'Y': ['c']}, {'X': ['a']}) }} {{ dbt_version }}")).toBe(
-      "5eb63bbbe01eeed093cb22bb8f5acdc3 {'x': ['b'], 'Y': ['c']} 1.10.0",
+      "5eb63bbbe01eeed093cb22bb8f5acdc3 {'x': ['b'], 'Y': ['c']} 1.11.14",
     );
   });
 

@@ -180,7 +180,7 @@ describe('tsdbt deps: hub packages (a test hub on 127.0.0.1)', () => {
     };
   }
 
-  it('installs the newest version in the range that admits dbt 1.10 (no prerelease), and says when a newer one exists', async () => {
+  it('installs the newest version in the range that admits dbt 1.11 (no prerelease), and says when a newer one exists', async () => {
     const h = await hub(hubPackages(tempDir()));
     const dir = project('packages:\n  - package: acme/util_pkg\n    version: [">=1.0.0", "<3.0.0"]\n');
     const result = await deps(dir, { hubUrl: h.url });
@@ -190,6 +190,16 @@ describe('tsdbt deps: hub packages (a test hub on 127.0.0.1)', () => {
     expect(result.logs).toEqual(expect.arrayContaining(['Installing acme/util_pkg', 'Installed from version 1.1.0', 'Up to date!']));
     // DBT_PACKAGE_HUB_URL points at the hub as in dbt.
     expect((await deps(dir, { env: { DBT_PACKAGE_HUB_URL: `${h.url}/` } })).installed[0]!.version).toBe('1.1.0');
+  });
+
+  it("picks hub versions for the dbt the root project runs as: 1.11, or 1.10 when its require-dbt-version stops before 1.11", async () => {
+    const root = tempDir();
+    const v = (macro: string, requireDbtVersion: string[]) => ({ dir: packageDir(join(root, macro), 'util_pkg', { macro }), requireDbtVersion });
+    const h = await hub({ 'acme/util_pkg': { '1.0.0': v('1.0.0', ['>=1.3.0', '<1.11.0']), '1.1.0': v('1.1.0', ['>=1.11.0', '<2.0.0']) } });
+    const packagesYml = 'packages:\n  - package: acme/util_pkg\n    version: [">=1.0.0", "<2.0.0"]\n';
+    expect((await deps(project(packagesYml), { hubUrl: h.url })).installed[0]!.version).toBe('1.1.0');
+    const pinned = write(tempDir(), { 'dbt_project.yml': 'name: root\nrequire-dbt-version: [">=1.5.0", "<1.11.0"]\n', 'packages.yml': packagesYml });
+    expect((await deps(pinned, { hubUrl: h.url })).installed[0]!.version).toBe('1.0.0');
   });
 
   it('keeps the locked version until --upgrade, and re-resolves when packages.yml changes', async () => {

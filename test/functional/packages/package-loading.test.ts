@@ -140,13 +140,38 @@ describe('what load checks about packages', () => {
     expect(e.message).toBe('tsdbt found 2 package(s) specified in packages.yml, but only 1 package(s) installed in dbt_packages. Run "tsdbt deps" to install package dependencies.');
   });
 
-  it("checks require-dbt-version against the dbt version tsdbt is compatible with (1.10), unless told not to", () => {
-    withPackage({}, { 'dbt_project.yml': "name: pkg_a\nrequire-dbt-version: '>=1.11.0'\nvars: {greeting: hi, shared: x}\n" });
+  it("checks require-dbt-version against the dbt version tsdbt is compatible with (1.11), unless told not to", () => {
+    withPackage({}, { 'dbt_project.yml': "name: pkg_a\nrequire-dbt-version: '>=1.12.0'\nvars: {greeting: hi, shared: x}\n" });
     const e = loadError(() => p!.open());
     expect([e.code, e.file, e.line]).toEqual(['dbt_version', 'dbt_packages/pkg_a/dbt_project.yml', 2]);
-    expect(e.message).toContain("is not supported with the 'pkg_a' package. Required version of dbt for 'pkg_a': ['>=1.11.0']");
+    expect(e.message).toBe("This version of tsdbt (compatible with dbt 1.11.14) is not supported with the 'pkg_a' package. Required version of dbt for 'pkg_a': ['>=1.12.0']");
     opened = p!.open({ versionCheck: false });
     expect(opened.manifest.nodes.has('model.pkg_a.pkg_model')).toBe(true);
+  });
+
+  it("admits projects and packages asking for dbt 1.11 (require-dbt-version: '>=1.11.0'); dbt_version is 1.11's", async () => {
+    withPackage(
+      { 'models/v.sql': "select '{{ dbt_version }}' as v" },
+      { 'dbt_project.yml': "name: pkg_a\nrequire-dbt-version: ['>=1.11.0', '<2.0.0']\nvars: {greeting: hi, shared: x}\n" },
+      "name: proj\nprofile: proj\nrequire-dbt-version: '>=1.11.0'\n",
+    );
+    opened = p!.open();
+    const [compiled] = await opened.compile({ select: ['v'], write: false });
+    expect(compiled!.sql).toBe("select '1.11.14' as v");
+  });
+
+  it('a root project pinned below 1.11 runs as dbt 1.10: its packages are checked against 1.10.23', async () => {
+    const pinned = "name: proj\nprofile: proj\nrequire-dbt-version: ['>=1.5.0', '<1.11.0']\n";
+    withPackage({}, {}, pinned);
+    opened = p!.open();
+    expect(opened.manifest.nodes.has('model.pkg_a.pkg_model')).toBe(true);
+    await opened.close();
+    opened = undefined;
+    p!.cleanup();
+    withPackage({}, { 'dbt_project.yml': "name: pkg_a\nrequire-dbt-version: '>=1.11.0'\nvars: {greeting: hi, shared: x}\n" }, pinned);
+    const e = loadError(() => p!.open());
+    expect([e.code, e.file]).toEqual(['dbt_version', 'dbt_packages/pkg_a/dbt_project.yml']);
+    expect(e.message).toBe("This version of tsdbt (compatible with dbt 1.10.23) is not supported with the 'pkg_a' package. Required version of dbt for 'pkg_a': ['>=1.11.0']");
   });
 
   it('rejects two packages with one name', () => {

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
+import { DBT_VERSION, dbtVersionFor } from '../shared/dbt-version.js';
 import { ProjectError, UsageError } from '../shared/errors.js';
+import { SemverError } from '../shared/semver.js';
 import { readYamlFile } from '../shared/yaml-file.js';
 import { DEFAULT_HUB_URL, HubClient } from './hub-client.js';
 import { LOCK_FILE, packagesHash, readLockFile, writeLockFile } from './lock-file.js';
@@ -48,12 +50,20 @@ export interface DepsResult {
   readonly installPath: string;
 }
 
-/** `packages-install-path` of the root project (dbt_packages by default), and its name. */
-function rootProject(projectDir: string): { name: string; installPath: string } {
+/** `packages-install-path` of the root project (dbt_packages by default), its name and the dbt version it runs as. */
+function rootProject(projectDir: string): { name: string; installPath: string; dbtVersion: string } {
   const file = ['dbt_project.yml', 'project.yml'].find((f) => existsSync(join(projectDir, f)));
   if (!file) throw new ProjectError('no_project', `No project.yml or dbt_project.yml in ${projectDir}`, { hint: 'Run tsdbt deps from the project folder, or pass --project-dir.' });
   const data = (readYamlFile(join(projectDir, file), file).data ?? {}) as Record<string, unknown>;
-  return { name: String(data.name ?? ''), installPath: typeof data['packages-install-path'] === 'string' ? data['packages-install-path'] : 'dbt_packages' };
+  const required = data['require-dbt-version'];
+  const specs = required === undefined || required === null ? [] : Array.isArray(required) ? required.map(String) : String(required).split(',');
+  let dbtVersion = DBT_VERSION;
+  try {
+    dbtVersion = dbtVersionFor(specs.map((s) => s.trim()));
+  } catch (error) {
+    if (!(error instanceof SemverError)) throw error; // a malformed range: the project load names it
+  }
+  return { name: String(data.name ?? ''), installPath: typeof data['packages-install-path'] === 'string' ? data['packages-install-path'] : 'dbt_packages', dbtVersion };
 }
 
 /**
@@ -76,6 +86,7 @@ export async function installPackages(options: DepsOptions = {}): Promise<DepsRe
     hub: new HubClient(options.hubUrl ?? env.DBT_PACKAGE_HUB_URL ?? DEFAULT_HUB_URL),
     onLog,
     versionCheck: options.versionCheck !== false,
+    dbtVersion: root.dbtVersion,
   };
   try {
     const hash = packagesHash(specified.packages);

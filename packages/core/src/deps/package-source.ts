@@ -9,8 +9,10 @@ export interface DepsContext {
   readonly downloadsDir: string;
   readonly hub: HubClient;
   readonly onLog: (message: string, level: 'info' | 'warn' | 'debug') => void;
-  /** false: hub versions whose require_dbt_version excludes DBT_VERSION are candidates too (--no-version-check). */
+  /** false: hub versions whose require_dbt_version excludes dbtVersion are candidates too (--no-version-check). */
   readonly versionCheck: boolean;
+  /** The dbt version the root project runs as (dbtVersionFor its require-dbt-version). */
+  readonly dbtVersion: string;
 }
 
 /** What a package declares about itself: its project name and its own dependencies. */

@@ -4,7 +4,7 @@ import { nodeDict } from '../manifest/node-dict.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { Renderer } from '../render/renderer.js';
 import { newRenderState } from '../render/render-state.js';
-import { DBT_VERSION } from '../render/base-context.js';
+import { DBT_VERSION } from '../shared/dbt-version.js';
 import { jinjaJson } from '../render/jinja-compat/filters.js';
 import { ProjectError } from '../shared/errors.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { readPackagesFile } from '../deps/package-spec.js';
-import { DBT_VERSION } from '../shared/dbt-version.js';
+import { dbtVersionFor } from '../shared/dbt-version.js';
 import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { versionsCompatible } from '../shared/semver.js';
 import { checkProjectSchema } from './project-schema.js';
@@ -34,7 +34,8 @@ export function rootRelative(root: ProjectRoot, path: string): string {
  * The root project and the packages installed under its `packages-install-path`, as dbt's
  * RuntimeConfig.load_dependencies finds them: every folder there (but `__*`) is a project; package
  * names are unique and differ from the root's; fewer installed packages than packages.yml lists
- * means `tsdbt deps` has not run. `require-dbt-version` of each is checked against DBT_VERSION.
+ * means `tsdbt deps` has not run. `require-dbt-version` of each is checked against the dbt version
+ * the root project runs as (dbtVersionFor).
  */
 export function projectRoots(projectDir: string, rootFile: ProjectFile, options: { versionCheck?: boolean } = {}): ProjectRoot[] {
   const roots: ProjectRoot[] = [{ name: rootFile.name, dir: projectDir, relDir: '', projectFile: rootFile }];
@@ -69,7 +70,10 @@ export function projectRoots(projectDir: string, rootFile: ProjectFile, options:
       });
     roots.push({ name: projectFile.name, dir, relDir, projectFile, root: rootFile });
   }
-  if (options.versionCheck !== false) for (const r of roots) checkDbtVersion(r.projectFile);
+  if (options.versionCheck !== false) {
+    const dbtVersion = dbtVersionFor(rootFile.requireDbtVersion);
+    for (const r of roots) checkDbtVersion(r.projectFile, dbtVersion);
+  }
   for (const r of roots) checkProjectSchema(r.projectFile);
   return roots;
 }
@@ -94,8 +98,8 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** dbt's validate_version: the project's require-dbt-version must admit the dbt version tsdbt declares. */
-function checkDbtVersion(pf: ProjectFile): void {
+/** dbt's validate_version: the project's require-dbt-version must admit the dbt version the project runs as. */
+function checkDbtVersion(pf: ProjectFile, dbtVersion: string): void {
   const specs = pf.requireDbtVersion;
   if (specs.length === 0) return;
   const where = { file: pf.file, line: pf.yaml.lineOf(['require-dbt-version']) };
@@ -105,8 +109,8 @@ function checkDbtVersion(pf: ProjectFile): void {
       ...where,
       hint: `Check for a different version of the '${pf.name}' package, or run tsdbt again with --no-version-check.`,
     });
-  if (!versionsCompatible([`=${DBT_VERSION}`, ...specs]))
-    throw new ProjectError('dbt_version', `This version of tsdbt (compatible with dbt ${DBT_VERSION}) is not supported with the '${pf.name}' package. Required version of dbt for '${pf.name}': ${shown}`, {
+  if (!versionsCompatible([`=${dbtVersion}`, ...specs]))
+    throw new ProjectError('dbt_version', `This version of tsdbt (compatible with dbt ${dbtVersion}) is not supported with the '${pf.name}' package. Required version of dbt for '${pf.name}': ${shown}`, {
       ...where,
       hint: `Check for a different version of the '${pf.name}' package, or run tsdbt again with --no-version-check.`,
     });

@@ -6,14 +6,13 @@ import { pyStr, pyTuple } from './jinja-compat/python-values.js';
 import { toList } from './jinja-compat/python-methods.js';
 import { pythonModules } from './modules/index.js';
 import { DateTime, UTC } from './modules/datetime.js';
+import { DBT_VERSION } from '../shared/dbt-version.js';
 
 /**
  * dbt's base context (dbt-core context/base.py): the members every template has, whatever it
  * renders — json/yaml helpers, set/zip, modules, run_started_at, dbt_version, local_md5…
  */
 
-/** The dbt version tsdbt declares itself compatible with (what `dbt_version` answers). */
-export const DBT_VERSION = '1.10.0';
 
 function zip(...args: unknown[]): unknown {
   const { positional, keywords } = splitArgs(args);

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { DBT_VERSION } from '../../shared/dbt-version.js';
 import { ProjectError } from '../../shared/errors.js';
 import { filterInstallable, parseVersion, rangeString, reduceVersions, resolveToSpecificVersion, SemverError, versionsCompatible, type VersionSpec } from '../../shared/semver.js';
 import { download, moveFolder, untarSingleFolder } from '../download.js';
@@ -7,13 +6,13 @@ import type { HubVersion } from '../hub-client.js';
 import { hubVersions, parsePackageList, type HubSpec, type PackageSpec } from '../package-spec.js';
 import type { DepsContext, PackageMetadata, PinnedPackage, UnpinnedPackage } from '../package-source.js';
 
-/** dbt's is_compatible_version: the hub version's require_dbt_version admits the dbt version tsdbt declares. */
-function compatible(info: HubVersion): boolean {
+/** dbt's is_compatible_version: the hub version's require_dbt_version admits the dbt version the root project runs as. */
+function compatible(info: HubVersion, dbtVersion: string): boolean {
   const required = info.require_dbt_version;
   if (!required || (Array.isArray(required) && required.length === 0)) return true;
   const specs = Array.isArray(required) ? required.map(String) : [String(required)];
   try {
-    return versionsCompatible([`=${DBT_VERSION}`, ...specs]);
+    return versionsCompatible([`=${dbtVersion}`, ...specs]);
   } catch (error) {
     if (error instanceof SemverError) return false;
     throw error;
@@ -62,12 +61,12 @@ export class HubRequirement implements UnpinnedPackage {
       });
     }
     const all = await ctx.hub.versions(this.key);
-    const usable = Object.entries(all).filter(([, info]) => !ctx.versionCheck || compatible(info)).map(([v]) => v);
+    const usable = Object.entries(all).filter(([, info]) => !ctx.versionCheck || compatible(info, ctx.dbtVersion)).map(([v]) => v);
     const prerelease = this.installPrerelease || this.versions.some((v) => v.prerelease);
     const installable = filterInstallable(usable, prerelease);
     const target = installable.length ? resolveToSpecificVersion(range, installable) : undefined;
     if (!target)
-      throw new ProjectError('deps_version_not_found', `Could not find a matching compatible version for package ${this.key}\n  Requested range: ${rangeString(range)}\n  Compatible versions: [${installable.map((v) => `'${v}'`).join(', ')}]\n  Not shown: package versions incompatible with dbt ${DBT_VERSION}`, {
+      throw new ProjectError('deps_version_not_found', `Could not find a matching compatible version for package ${this.key}\n  Requested range: ${rangeString(range)}\n  Compatible versions: [${installable.map((v) => `'${v}'`).join(', ')}]\n  Not shown: package versions incompatible with dbt ${ctx.dbtVersion}`, {
         hint: 'Change the version range in packages.yml, or run tsdbt deps --no-version-check to include versions that ask for another dbt version.',
       });
     return new HubPackage(this.key, target, installable[installable.length - 1]!);
