@@ -68,7 +68,10 @@ describe('{% docs %} blocks and doc()', () => {
 
     await project.compile();
     const manifest = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.docs).sort()).toEqual(['doc.proj.__overview__', 'doc.proj.order_status', 'doc.proj.orders', 'doc.proj.raw_source']);
+    // dbt's built-in package's overview is listed too (a project's own __overview__ beside it).
+    expect(Object.keys(manifest.docs).sort()).toEqual(['doc.dbt.__overview__', 'doc.proj.__overview__', 'doc.proj.order_status', 'doc.proj.orders', 'doc.proj.raw_source']);
+    expect(manifest.docs['doc.dbt.__overview__']).toMatchObject({ name: '__overview__', resource_type: 'doc', package_name: 'dbt', path: 'overview.md', original_file_path: 'docs/overview.md', unique_id: 'doc.dbt.__overview__' });
+    expect(manifest.docs['doc.dbt.__overview__'].block_contents).toContain('### Welcome!');
     expect(manifest.docs['doc.proj.raw_source']).toEqual({
       name: 'raw_source',
       resource_type: 'doc',

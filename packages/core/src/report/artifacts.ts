@@ -12,6 +12,7 @@ import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
 import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
+import { BUILTIN_DOCS } from '../manifest/builtin-docs.js';
 import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
 import { adapterResponse, type HookResult, type NodeResult } from './events.js';
 
@@ -162,8 +163,9 @@ export function writeManifest(
   const members = (): [string, unknown][] => [
     ['sources', sources],
     ['macros', macros],
+    // The project's docs, then the built-in dbt package's (doc.dbt.__overview__), as dbt lists them.
     ['docs', Object.fromEntries(
-      [...(manifest.docs?.values() ?? [])].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: inPackage(d.packageName, d.originalFilePath), unique_id: d.uniqueId, block_contents: d.blockContents }]),
+      [...(manifest.docs?.values() ?? []), ...BUILTIN_DOCS].map((d) => [d.uniqueId, { name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: inPackage(d.packageName, d.originalFilePath), unique_id: d.uniqueId, block_contents: d.blockContents }]),
     )],
     ['exposures', byKind.exposure],
     ['metrics', byKind.metric],
