@@ -61,3 +61,11 @@ describe('dbt-clickhouse test_column_types (ClickHouseColumn)', () => {
     }
   });
 });
+
+describe('a Date32 column is dbt\'s date (render/column.ts)', () => {
+  it('its dtype is Date, which type tests compare; data_type and literal() keep Date32', () => {
+    const col = new Column('born', 'Nullable(Date32)');
+    expect([col.dtype, col.data_type, col.literal("'1960-05-01'"), col.is_nullable]).toEqual(['Date', 'Nullable(Date32)', "toDate32('1960-05-01')", true]);
+    expect([new Column('d', 'Date').dtype, new Column('d', 'Date').data_type]).toEqual(['Date', 'Date']);
+  });
+});

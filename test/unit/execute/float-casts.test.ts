@@ -35,3 +35,18 @@ describe('unbounded numeric casts (execute/dbt-semantics/float-casts.ts)', () =>
     expect(withDoubleFloatCasts(model({ contract: { enforced: true } }), 'select x::numeric')).toBe('select x::numeric');
   });
 });
+
+describe('date casts (execute/dbt-semantics/float-casts.ts)', () => {
+  it('writes `::date` and `cast(… as date)` as Date32, which keeps days before 1970', () => {
+    expect(withDoubleFloatCasts(model(), "select '1960-05-01'::date as d, CAST(born AS DATE) as b, cast(x as date) + 1 as n from t")).toBe(
+      "select '1960-05-01'::Date32 as d, CAST(born AS Date32) as b, cast(x as Date32) + 1 as n from t",
+    );
+  });
+
+  it("leaves ClickHouse's own `Date`, Date32, DateTime, date names and literals, contracts and dbt_semantics: false alone", () => {
+    for (const sql of ["select cast(x as Date), y::Date, cast(z as DateTime), w::date32, date_day, date '2020-01-01', x::date_part from t", "select CAST(z, 'date') from t"])
+      expect(withDoubleFloatCasts(model(), sql)).toBe(sql);
+    expect(withDoubleFloatCasts(model({ dbt_semantics: false }), 'select x::date')).toBe('select x::date');
+    expect(withDoubleFloatCasts(model({ contract: { enforced: true } }), 'select x::date')).toBe('select x::date');
+  });
+});

@@ -3,7 +3,9 @@ import { bindArgs } from './call-args.js';
 /**
  * dbt's Column (`api.Column`, what adapter.get_columns_in_relation returns), with dbt-clickhouse's
  * ClickHouseColumn type handling: `Nullable(...)` and `LowCardinality(...)` are unwrapped into flags,
- * `dtype` is the inner type, `data_type` puts the wrappers back.
+ * `dtype` is the inner type, `data_type` puts the wrappers back. A Date32's dtype is `Date`: it is SQL's date
+ * (dbt_semantics runs `cast(x as date)` as Date32, execute/dbt-semantics/float-casts.ts), and a type test such as
+ * dbt_expectations' `column_type_list: [date]` compares the dtype; data_type and literal() keep Date32.
  */
 
 /** dbt's type labels, as ClickHouseColumn translates them (translate_type / type_* macros). */
@@ -19,6 +21,8 @@ export class Column {
   readonly numeric_scale: number | null;
   readonly is_nullable: boolean;
   readonly is_low_cardinality: boolean;
+  /** The inner type as the warehouse names it (dtype but for a Date32). */
+  private readonly inner: string;
 
   constructor(column: string, rawType: string, sizes: { charSize?: number | null; precision?: number | null; scale?: number | null } = {}) {
     this.column = column;
@@ -35,7 +39,8 @@ export class Column {
       nullable = true;
       inner = nl[1]!;
     }
-    this.dtype = inner;
+    this.inner = inner;
+    this.dtype = /^Date32$/i.test(inner) ? 'Date' : inner;
     this.is_nullable = nullable;
     this.is_low_cardinality = lowCardinality;
     const lower = inner.toLowerCase();
@@ -86,7 +91,7 @@ export class Column {
   }
 
   get data_type(): string {
-    let t = this.is_string() ? Column.string_type(this.string_size()) : this.is_numeric() ? Column.numeric_type(this.dtype, this.numeric_precision, this.numeric_scale) : this.dtype;
+    let t = this.is_string() ? Column.string_type(this.string_size()) : this.is_numeric() ? Column.numeric_type(this.dtype, this.numeric_precision, this.numeric_scale) : this.inner;
     if (this.is_nullable) t = `Nullable(${t})`;
     if (this.is_low_cardinality) t = `LowCardinality(${t})`;
     return t;
@@ -125,7 +130,7 @@ export class Column {
   }
 
   literal(value: unknown): string {
-    return `to${this.dtype}(${String(value)})`;
+    return `to${this.inner}(${String(value)})`;
   }
 
   __eq__(other: unknown): boolean {

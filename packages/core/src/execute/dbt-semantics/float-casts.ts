@@ -20,30 +20,38 @@ import { withWarehouseTypeNames } from './cast-type-names.js';
  *   38: a product's scale is the sum of its factors' (`a::numeric * b::numeric * c::numeric` is scale 30),
  *   and ClickHouse wraps an overflowing Decimal product or sum silently — in Decimal(38, 10) three such
  *   factors left 8 integer digits (123456.78 * 1000 * 1.5 = -155097197).
+ * - `date` is any day on the warehouses (Postgres from 4713 BC), but ClickHouse's Date starts at 1970-01-01:
+ *   `cast('1960-05-01' as date)` or a birth date `::date` came out 1970-01-01 (and a day before 1900 or after
+ *   2149 wrapped or clamped). It runs as Date32 (1900-01-01 to 2299-12-31), which the type-list tests of
+ *   dbt_expectations still read as `date` (render/column.ts: a Date32's dtype is Date).
  * Under `dbt_semantics` (default on), a model's, snapshot's or test's `x::T` and `cast(x as T)` are
  * rewritten. Left out: a model with an enforced contract (its declared types decide) and any other
- * spelling (`Float32`, `real`, `float4`, `numeric(p, s)`, ClickHouse's `CAST(x, 'T')`).
+ * spelling (`Float32`, `real`, `float4`, `numeric(p, s)`, ClickHouse's `CAST(x, 'T')`, and `Date` as
+ * ClickHouse spells its own type: a ClickHouse project that chose it keeps it).
  */
 export const UNBOUNDED_NUMERIC = 'Decimal(76, 10)';
 
-const CASTS = /::\s*(float|numeric|decimal)\b(?!\s*\()|\bas\s+(float|numeric|decimal)\s*\)/gi;
+const CASTS = /::\s*(float|numeric|decimal|date)\b(?!\s*\()|\bas\s+(float|numeric|decimal|date)\s*\)/gi;
+const TYPES = /\b(?:float|numeric|decimal|date)\b/i;
 
 export function withDoubleFloatCasts(node: ManifestNode, sql: string): string {
-  if (!/\b(?:float|numeric|decimal)\b|::|\bcast\b/i.test(sql)) return sql;
+  if (!/\b(?:float|numeric|decimal|date)\b|::|\bcast\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   // Other warehouses' type names ClickHouse lacks (`::int8`, `::timestamptz`): what would fail gets ClickHouse's name.
   sql = withWarehouseTypeNames(sql);
-  if (!/\b(?:float|numeric|decimal)\b/i.test(sql)) return sql;
+  if (!TYPES.test(sql)) return sql;
   if (node.resourceType === 'model' && contractEnforced(node)) return sql;
   const code = blankNonCode(sql);
   const at: { index: number; name: string }[] = [];
   for (const m of code.matchAll(CASTS)) {
     const name = (m[1] ?? m[2])!;
+    if (name === 'Date') continue;
     at.push({ index: m.index! + m[0].toLowerCase().lastIndexOf(name.toLowerCase()), name });
   }
   let out = sql;
   for (const { index, name } of at.sort((a, b) => b.index - a.index)) {
-    const type = name.toLowerCase() === 'float' ? 'Float64' : UNBOUNDED_NUMERIC;
+    const lower = name.toLowerCase();
+    const type = lower === 'float' ? 'Float64' : lower === 'date' ? 'Date32' : UNBOUNDED_NUMERIC;
     out = out.slice(0, index) + type + out.slice(index + name.length);
   }
   return out;
