@@ -245,6 +245,32 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect(await p.query('select n, d, toTypeName(d) as t from {schema}.doubled order by n')).toEqual([{ n: 1, d: 2, t: 'Nullable(Float64)' }, { n: null, d: null, t: 'Nullable(Float64)' }]);
   });
 
+  it("typed arguments: a call's values are converted to each argument's data_type before the body reads them (a string or a timestamp to a date)", async () => {
+    const p = dbtProject({
+      functions: {
+        'next_day.sql': 'SELECT d + 1\n',
+        'next_day.yml': 'functions:\n  - name: next_day\n    arguments:\n      - name: d\n        data_type: date\n    returns:\n      data_type: date\n',
+        'halved.sql': 'SELECT n / 2\n',
+        'halved.yml': 'functions:\n  - name: halved\n    arguments:\n      - name: n\n        data_type: integer\n    returns:\n      data_type: float\n',
+      },
+      models: {
+        'days.sql': [
+          "select {{ function('next_day') }}('2024-01-31') as from_text,",
+          "  {{ function('next_day') }}(toDateTime('2024-02-28 10:00:00')) as from_timestamp,",
+          "  {{ function('next_day') }}(nullif(toDate('2024-01-01'), toDate('2024-01-01'))) as from_null,",
+          "  {{ function('halved') }}(7) as halved",
+          '',
+        ].join('\n'),
+      },
+    });
+    const r = await p.dbt(['build']);
+    expect(r.results.map((x) => x.status)).toEqual(['success', 'success', 'success']);
+    expect(await p.query('select toString(from_text) as a, toString(from_timestamp) as b, from_null, halved from {schema}.days')).toEqual([{ a: '2024-02-01', b: '2024-02-29', from_null: null, halved: 3.5 }]);
+    // An integer argument given a value out of its range is an error, as on Postgres — never wrapped (CAST would give a negative half).
+    const show = await p.dbt(['show', '--inline', "select {{ function('halved') }}(3000000000) as h", '--output', 'json'], { expectPass: false });
+    expect(show.out.join('\n')).toContain('cannot be safely converted into type');
+  });
+
   it("tsdbt: a call leaving out a defaulted argument gets its default_value (ClickHouse's functions take exactly their parameters)", async () => {
     const p = dbtProject({
       functions: { 'price_for_xlarge.sql': MY_UDF_SQL, 'price_for_xlarge.yml': MY_UDF_WITH_DEFAULT_ARG_YML },

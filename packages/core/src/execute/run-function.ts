@@ -2,7 +2,7 @@ import { compileSql } from '../compile/compile-sql.js';
 import { clickhouseTypeSpelling } from '../adapter/type-spelling.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { FunctionNode } from '../manifest/nodes.js';
-import { quoteIdentifier } from '../render/placeholders.js';
+import { quoteIdentifier, sqlString } from '../render/placeholders.js';
 import type { NodeResult } from '../report/events.js';
 import { DatabaseError, ProjectError } from '../shared/errors.js';
 import { blankNonCode } from '../shared/sql-statements.js';
@@ -21,8 +21,9 @@ import type { RunContext } from './run-context.js';
  *   name (alias) alone; two targets on one server share it.
  * - the body is an expression: dbt's `SELECT price * 2` becomes `price * 2` (a trailing alias dropped);
  *   a SELECT with a FROM (one reading ref()/source()) becomes a scalar subquery.
- * - `returns.data_type` casts the result (dbt's RETURNS); arguments take any type (ClickHouse has no
- *   typed lambda parameters) and have no defaults.
+ * - `returns.data_type` casts the result (dbt's RETURNS); ClickHouse has no typed lambda parameters,
+ *   so the body reads each argument cast to its `data_type` (withTypedArguments); no defaults (a call
+ *   leaving one out gets it written in: function-defaults.ts).
  * - an aggregate function is the same lambda: its body's aggregate (`POWER(SUM(value), 2)`) is expanded
  *   where it is called, so it aggregates there.
  * - its pre-hooks and post-hooks run around the CREATE, as dbt's function materialization runs them;
@@ -78,11 +79,44 @@ export function createFunctionSql(node: FunctionNode, body: string, onCluster = 
     throw functionError(node, `In dispatch: No macro named '${macro}' found within namespace: 'dbt'\n    Searched for: 'clickhouse__${macro}', 'default__${macro}'`, node.language !== 'sql'
       ? 'ClickHouse runs SQL functions only (as dbt-clickhouse): write the function as a .sql file whose body is an expression.'
       : "ClickHouse has scalar SQL functions only (an aggregate body works too): set type to 'scalar' or 'aggregate'.");
-  const expression = functionExpression(node, body);
+  const expression = withTypedArguments(node, functionExpression(node, body));
   const returns = node.returns?.dataType ? `CAST((${expression}) AS ${returnType(node, node.returns.dataType)})` : expression;
   const params = node.arguments.map((a) => quoteIdentifier(a.name)).join(', ');
   return `CREATE OR REPLACE FUNCTION ${quoteIdentifier(node.relation.identifier)}${onCluster} AS (${params}) -> ${returns}`;
 }
+
+/**
+ * dbt's typed arguments: a warehouse converts a call's values to the declared parameter types
+ * ('2024-01-31' to a date, a timestamp to a date, an integer to a float) before the body sees them.
+ * ClickHouse's lambda parameters take any type, so the body reads each argument where it uses it cast
+ * to its data_type — at the identifiers ClickHouse substitutes: a bare name, not qualified (`t.x`),
+ * called (`x(…)`), an alias (`AS x`) or a lambda's parameter (`x -> …`). To an integer type with
+ * accurateCast: a value out of its range is an error, as on Postgres, not wrapped (CAST(3000000000
+ * AS Int32) is -1294967296). Quoted references are left as written. A NULL argument stays NULL in a
+ * caller under dbt_semantics (cast_keep_nullable: dbt-semantics/inlined-code.ts).
+ */
+function withTypedArguments(node: FunctionNode, expression: string): string {
+  const types = new Map(node.arguments.filter((a) => a.dataType?.trim()).map((a) => [a.name, returnType(node, a.dataType)]));
+  if (!types.size) return expression;
+  const code = blankNonCode(expression);
+  let out = '';
+  let kept = 0;
+  for (const m of code.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+    const type = types.get(m[0]);
+    const at = m.index!;
+    if (type === undefined || /[A-Za-z0-9_$]/.test(code[at - 1] ?? '')) continue;
+    const before = code.slice(0, at);
+    const after = code.slice(at + m[0].length);
+    if (/\.\s*$|\bas\s+$/i.test(before) || /^\s*(?:[(.]|->)/.test(after)) continue;
+    const cast = INTEGER_TYPE.test(type) ? `accurateCast(${m[0]}, ${sqlString(type)})` : `CAST(${m[0]} AS ${type})`;
+    out += expression.slice(kept, at) + cast;
+    kept = at + m[0].length;
+  }
+  return out + expression.slice(kept);
+}
+
+/** ClickHouse's integer types and their SQL aliases (case-insensitive ones as ClickHouse reads them). */
+const INTEGER_TYPE = /^\s*(?:U?Int(?:8|16|32|64|128|256)|int|integer|bigint|smallint|tinyint|mediumint)(?:\s+(?:un)?signed)?\s*$/i;
 
 /** dbt's SQL type names as ClickHouse casts them (under dbt_semantics a float is a double and a bare numeric exact, as float-casts.ts). */
 function returnType(node: FunctionNode, dataType: string): string {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createFunctionSql } from '../../../packages/core/src/execute/run-function.js';
+import type { FunctionNode } from '../../../packages/core/src/manifest/nodes.js';
+
+const fn = (args: [string, string][], returns?: string) =>
+  ({
+    name: 'f',
+    language: 'sql',
+    originalFilePath: 'functions/f.sql',
+    config: { type: 'scalar' },
+    relation: { schema: 's', identifier: 'f' },
+    arguments: args.map(([name, dataType]) => ({ name, dataType, description: '' })),
+    returns: returns ? { dataType: returns, description: '' } : undefined,
+  }) as unknown as FunctionNode;
+
+describe("a function's typed arguments (execute/run-function.ts)", () => {
+  it('casts each bare reference of an argument to its data_type; an integer with accurateCast', () => {
+    expect(createFunctionSql(fn([['d', 'date'], ['n', 'integer']]), 'SELECT addDays(d, n) + n')).toBe(
+      "CREATE OR REPLACE FUNCTION `f` AS (`d`, `n`) -> addDays(CAST(d AS date), accurateCast(n, 'integer')) + accurateCast(n, 'integer')",
+    );
+  });
+
+  it('leaves what ClickHouse does not substitute: qualified names, calls, aliases, lambda parameters, strings, comments, longer words', () => {
+    const sql = createFunctionSql(fn([['x', 'String']]), "(SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = x)");
+    expect(sql).toBe("CREATE OR REPLACE FUNCTION `f` AS (`x`) -> (SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = CAST(x AS String))");
+  });
+
+  it('an argument without a data_type is read as passed', () => {
+    expect(createFunctionSql(fn([['v', '']], 'float'), 'SELECT v * 2')).toBe('CREATE OR REPLACE FUNCTION `f` AS (`v`) -> CAST((v * 2) AS Float64)');
+  });
+});
