@@ -24,6 +24,14 @@ describe('common-type sites (execute/dbt-semantics/common-type-sites.ts)', () =>
     );
   });
 
+  it('a site with a bare NULL value is typed as its first other value, made Nullable (an outer site reading it sees that type, not Nothing)', () => {
+    const sql = 'select coalesce(if(n = 3, NULL, total), 0.5), case when c then null else x end, if(c, NULL, NULL) from t';
+    expect(probeSql(sql, commonTypeSites(sql))).toBe(
+      "select tupleElement(tuple(toNullable(tupleElement(tuple(n = 3, NULL, total, toFixedString('', 7920)), 3)), 0.5, toFixedString('', 7919)), 1), " +
+        "toNullable(tupleElement(tuple(  c , null , x , toFixedString('', 7921)), 3)), tupleElement(tuple(c, NULL, NULL, toFixedString('', 7922)), 2) from t",
+    );
+  });
+
   it('multiIf values are every second argument and the last', () => {
     const sql = 'select multiIf(c1, a, c2, b, z)';
     const [site] = commonTypeSites(sql);
@@ -128,6 +136,26 @@ describe('a failed common-type attempt is made again only when it changed nothin
   it("anything else that wrote (a pre-hook's INSERT, a custom materialization's DELETE) is not", () => {
     expect(retryable(['insert into s.audit values (1)', `CREATE TABLE s.m AS ${sql}`], new Set([sql]))).toBe(false);
     expect(retryable(['ALTER TABLE s.m DELETE WHERE 1', `INSERT INTO s.m ${sql}`], new Set([sql]))).toBe(false);
+  });
+  it('a refusal while the query ran (Decimal scales) is made again only when what it wrote went to a table the attempt dropped', () => {
+    const staged = [`INSERT INTO \`s\`.\`m__tsdbt_new_1\` (a) SELECT a FROM (\n${sql}\n)`, 'DROP TABLE IF EXISTS `s`.`m__tsdbt_new_1` SYNC'];
+    expect(retryable(staged, new Set([sql]), true)).toBe(true);
+    expect(retryable([`CREATE TABLE s.m__tmp ON CLUSTER c ENGINE = MergeTree AS ${sql}`, 'DROP TABLE IF EXISTS s.m__tmp ON CLUSTER c SYNC'], new Set([sql]), true)).toBe(true);
+    // straight into the model's table, or a temporary left in place: blocks before the refusal stay there
+    expect(retryable([`INSERT INTO s.m (a) SELECT a FROM (${sql})`], new Set([sql]), true)).toBe(false);
+    expect(retryable([`INSERT INTO s.m (a) SELECT a FROM (${sql})`, 'DROP TABLE IF EXISTS s.other SYNC'], new Set([sql]), true)).toBe(false);
+    expect(retryable(['DROP TABLE IF EXISTS s.m__tmp SYNC', `CREATE TABLE s.m__tmp AS ${sql}`], new Set([sql]), true)).toBe(false);
+    // the same statements refused while analysed wrote nothing
+    expect(retryable([`INSERT INTO s.m (a) SELECT a FROM (${sql})`], new Set([sql]))).toBe(true);
+  });
+  it('Decimals of several scales have an exact Decimal supertype; one scale keeps ClickHouse\'s', () => {
+    expect(isCommonTypeError('Code: 48. DB::Exception: Conditional functions with different Decimal scales: while executing function if')).toBe(true);
+    expect(dbtSupertype(['Decimal(38, 0)', 'Decimal(28, 6)'])).toBe('Decimal(44, 6)');
+    expect(dbtSupertype(['Decimal(9, 2)', 'Decimal(18, 6)', 'Int32'])).toBe('Decimal(18, 6)');
+    expect(dbtSupertype(['Decimal(76, 10)', 'Decimal(38, 2)'])).toBe('Decimal(76, 10)');
+    expect(dbtSupertype(['Decimal(9, 2)', 'Decimal(9, 4)', 'Int64'])).toBe('Decimal(23, 4)');
+    expect(dbtSupertype(['Decimal(18, 2)', 'Decimal(38, 2)', 'Int64'])).toBeUndefined();
+    expect(dbtSupertype(['Decimal(18, 2)', 'Decimal(38, 4)', 'Float64'])).toBe('Float64');
   });
 });
 

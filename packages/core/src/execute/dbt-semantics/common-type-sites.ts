@@ -63,8 +63,8 @@ export function commonTypeSites(sql: string): CommonTypeSite[] {
         parts,
         values,
         probe: [
-          { at: t.at, length: tokens[i + 1]!.at + 1 - t.at, text: 'tupleElement(tuple(' },
-          { at: tokens[close]!.at, length: 1, text: `, ${MARKER}), ${values[0]! + 1})` },
+          { at: t.at, length: tokens[i + 1]!.at + 1 - t.at, text: `${probeOpen(tokens, parts, values)}tupleElement(tuple(` },
+          { at: tokens[close]!.at, length: 1, text: `, ${MARKER}), ${standIn(tokens, parts, values) + 1})${probeClose(tokens, parts, values)}` },
         ],
       });
     } else if (t.lower === 'case' && prev !== '.') {
@@ -82,7 +82,7 @@ export function commonTypeSites(sql: string): CommonTypeSite[] {
 export const MARKER_BASE = 7919;
 const MARKER = '\u0000site\u0000';
 
-/** `sql` with every site in its probe form: `tupleElement(tuple(<parts>, <marker>), <first value>)`. */
+/** `sql` with every site in its probe form: `tupleElement(tuple(<parts>, <marker>), <first value not a bare NULL>)`. */
 export function probeSql(sql: string, sites: readonly CommonTypeSite[]): string {
   const markers = markerIndexes(sites.map((s) => sql.slice(s.start, s.end)));
   const edits = sites.flatMap((s, k) => s.probe.map((e) => ({ ...e, text: e.text.replace(MARKER, `toFixedString('', ${MARKER_BASE + markers[k]!})`) })));
@@ -129,6 +129,25 @@ function valueParts(kind: string, n: number): number[] {
   return Array.from({ length: n }, (_, k) => k);
 }
 
+type Part = { readonly start: number; readonly end: number };
+const bareNull = (tokens: readonly Token[], p: Part) => {
+  const inside = tokens.filter((t) => t.at >= p.start && t.at < p.end);
+  return inside.length === 1 && inside[0]!.lower === 'null';
+};
+
+/**
+ * The value a probe stands for its site: the first that is not a bare NULL (`if(c, NULL, sum(x))`
+ * read by an outer site is typed Nullable as `sum(x)`, as ClickHouse types the site, not as Nothing).
+ */
+function standIn(tokens: readonly Token[], parts: readonly Part[], values: readonly number[]): number {
+  return values.find((v) => !bareNull(tokens, parts[v]!)) ?? values[0]!;
+}
+/** A stand-in for a site with a bare NULL value is made Nullable (see standIn). */
+const nullableStandIn = (tokens: readonly Token[], parts: readonly Part[], values: readonly number[]) =>
+  values.some((v) => bareNull(tokens, parts[v]!)) && !bareNull(tokens, parts[standIn(tokens, parts, values)]!);
+const probeOpen = (tokens: readonly Token[], parts: readonly Part[], values: readonly number[]) => (nullableStandIn(tokens, parts, values) ? 'toNullable(' : '');
+const probeClose = (tokens: readonly Token[], parts: readonly Part[], values: readonly number[]) => (nullableStandIn(tokens, parts, values) ? ')' : '');
+
 /** A CASE … END at tokens[i] (its own WHEN/THEN/ELSE/END at its depth, nested CASEs skipped). */
 function caseSite(tokens: readonly Token[], i: number): CommonTypeSite | undefined {
   const caseTok = tokens[i]!;
@@ -157,7 +176,8 @@ function caseSite(tokens: readonly Token[], i: number): CommonTypeSite | undefin
       closePart(t.at);
       if (t.lower === 'end') {
         if (values.length === 0) return undefined;
-        probe.push({ at: t.at, length: 3, text: `, ${MARKER}), ${values[0]! + 1})` });
+        probe[0] = { ...probe[0]!, text: `${probeOpen(tokens, parts, values)}tupleElement(tuple(` };
+        probe.push({ at: t.at, length: 3, text: `, ${MARKER}), ${standIn(tokens, parts, values) + 1})${probeClose(tokens, parts, values)}` });
         return { kind: 'case', start: caseTok.at, end: t.at + 3, noElse: !hasElse, parts, values, probe };
       }
       // The first part's separator is none (CASE WHEN …: no operand) or a comma.

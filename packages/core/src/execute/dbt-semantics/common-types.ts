@@ -4,7 +4,6 @@ import { hooksOf } from '../../manifest/config.js';
 import type { ManifestNode, SqlNode } from '../../manifest/nodes.js';
 import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 import { withSettings } from '../../adapter/clickhouse-adapter.js';
-import { isReadStatement } from '../../adapter/statement-log.js';
 import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { caseFoldedCte, caseFoldedIdentifier, scopeCaseFold, withIdentifierCase, withTableCase } from './identifier-case.js';
@@ -12,8 +11,10 @@ import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTyp
 import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
 import { usingRefusal, withUsingKeyCast } from './using-key-types.js';
 import { comparisonCastEdits, comparisonProbe, comparisonSites, joinsOnEquality } from './comparison-types.js';
-import { viewQueryWithCtesApart } from '../../adapter/view-cte-names.js';
+import { isExecutionRefusal, retryable } from './retry-safety.js';
 import { cteDequalifiedSqlAsync } from './dequalify.js';
+
+export { retryable } from './retry-safety.js';
 
 /*
  * dbt's common types on ClickHouse. Where every other warehouse dbt runs on gives a supertype —
@@ -44,7 +45,7 @@ export function withoutVariantCommonType<N extends ManifestNode>(node: N, server
 /** Whether a failure is ClickHouse refusing (or choking on) a common type. */
 export function isCommonTypeError(message: string | undefined): boolean {
   if (!message) return false;
-  return /\bCode: 386\b|NO_COMMON_TYPE|There is no supertype/.test(message) ||
+  return /\bCode: 386\b|NO_COMMON_TYPE|There is no supertype/.test(message) || isExecutionRefusal(message) ||
     (/\bCode: (43|44)\b/.test(message) && /Variant|of arguments of function (greatest|least)\b|No operation (?:equals|notEquals|less|greater|lessOrEquals|greaterOrEquals) between/.test(message));
 }
 
@@ -319,6 +320,9 @@ export function dbtSupertype(types: readonly string[]): string | undefined {
     if (floats.length > 0 && ints.length + decimals.length > 0) return 'Float64';
     // No unsigned 64-bit integer elsewhere: count() next to a signed value is a bigint.
     if (floats.length === 0 && decimals.length === 0 && ints.some((t) => t === 'UInt64') && ints.some((t) => /^Int/.test(t))) return 'Int64';
+    // Decimals of several scales: ClickHouse types `if`/`coalesce` of them Decimal(38, s) and then refuses to run
+    // them (isExecutionRefusal); elsewhere an exact numeric holding every value (Postgres' numeric).
+    if (floats.length === 0 && new Set(decimals.map(decimalScale)).size > 1) return exactDecimal(types);
     return undefined;
   }
   const dates = types.filter((t) => DATE.test(t));
@@ -328,6 +332,20 @@ export function dbtSupertype(types: readonly string[]): string | undefined {
     return widestDate(dates);
   }
   return undefined;
+}
+
+// `Decimal(p, s)`, or `Decimal64(s)` as some ClickHouse versions spell it.
+const decimalScale = (t: string) => Number((/,\s*(\d+)\)$/.exec(t) ?? /^Decimal\d+\((\d+)\)$/.exec(t))?.[1] ?? 0);
+const STORAGE_DIGITS: Record<string, number> = { Decimal32: 9, Decimal64: 18, Decimal128: 38, Decimal256: 76 };
+/** Digits before the point each exact type holds: Decimal(p, s) p - s, an integer its widest value's. */
+const INT_DIGITS: Record<string, number> = { Int8: 3, UInt8: 3, Int16: 5, UInt16: 5, Int32: 10, UInt32: 10, Int64: 19, UInt64: 20, Int128: 39, UInt128: 39, Int256: 77, UInt256: 78 };
+const integerDigits = (t: string) => INT_DIGITS[t] ?? (STORAGE_DIGITS[/^\w+/.exec(t)![0]] ?? Number(/\((\d+)/.exec(t)?.[1] ?? 0)) - decimalScale(t);
+
+/** The Decimal holding every value of `types` (integers and Decimals): the largest scale and integer part, at most 76 digits. */
+function exactDecimal(types: readonly string[]): string {
+  const scale = Math.max(...types.map((t) => (DECIMAL.test(t) ? decimalScale(t) : 0)));
+  const digits = Math.max(...types.map(integerDigits));
+  return `Decimal(${Math.min(76, Math.max(scale + digits, 1))}, ${scale})`;
 }
 
 function widestDate(dates: readonly string[]): string {
@@ -382,7 +400,7 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
     // `x as x` over a column `X`: ClickHouse may suggest the alias itself; the scope's columns are asked for.
     const columnFold = foldable ? (caseFoldedIdentifier(messageOf(error)) ?? (await scopeCaseFold(client, settings, messageOf(error), [...produced].map((sql) => folded.get(sql) ?? sql)))) : undefined;
     const fold = columnFold ?? (foldable ? caseFoldedCte(messageOf(error), [...produced].map((sql) => folded.get(sql) ?? sql)) : undefined);
-    if (fold && retryable(sent.slice(from), new Set([...produced, ...folded.values()]))) {
+    if (fold && retryable(sent.slice(from), new Set([...produced, ...folded.values(), ...rounded.values()]))) {
       const next = new Map(folded);
       for (const sql of produced) {
         const now = next.get(sql) ?? sql;
@@ -398,12 +416,13 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
       }
     }
     // ClickHouse's join-order optimizer choking on a valid query (join-order-fallback.ts): again without it.
-    const ran = new Set([...produced, ...folded.values()]);
+    // The node's query as sent: as produced, folded, and with its rounding CASTs (a cast of a float literal is rewritten).
+    const ran = new Set([...produced, ...folded.values(), ...rounded.values()]);
     if (isJoinOrderError(messageOf(error)) && retryable(sent.slice(from), ran)) {
       const [strictAgain, looseAgain] = [withoutJoinReorder(strict), withoutJoinReorder(loose)];
       if (strictAgain && looseAgain) return runWithCommonTypes(client, strictAgain, looseAgain, sent, run, folded, seen);
     }
-    if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), ran)) throw error;
+    if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), ran, isExecutionRefusal(messageOf(error)))) throw error;
     const rewrites = new Map<string, string>(folded);
     // A JOIN … USING key without a common type (using-key-types.ts): ClickHouse names it and its types.
     const using = usingRefusal(messageOf(error));
@@ -419,24 +438,11 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
       try {
         return await attempt(strict, retried, rewrites);
       } catch (error2) {
-        if (!isCommonTypeError(messageOf(error2)) || !retryable(sent.slice(again), new Set([...produced, ...retried, ...rewrites.values()]))) throw error2;
+        if (!isCommonTypeError(messageOf(error2)) || !retryable(sent.slice(again), new Set([...produced, ...retried, ...rewrites.values(), ...rounded.values()]), isExecutionRefusal(messageOf(error2)))) throw error2;
       }
     }
     return attempt(loose, new Set(), rewrites);
   }
-}
-
-/**
- * Whether a failed attempt can be made again without doing anything twice: every statement it sent
- * only read, dropped a relation IF EXISTS, or ran the node's own query (the one ClickHouse refused
- * while analysing it, so it wrote nothing). A pre-hook's INSERT, a custom materialization's DML or
- * an incremental step that already wrote would be repeated: such a node fails with the error instead.
- */
-export function retryable(statements: readonly string[], produced: ReadonlySet<string>): boolean {
-  // The node's query as sent: its start (a SETTINGS clause may have been merged at its end); a
-  // view's CREATE sends it with its CTEs renamed first (view-cte-names.ts).
-  const heads = [...produced].flatMap((sql) => [...new Set([sql, viewQueryWithCtesApart(sql)])]).map((sql) => sql.trim().slice(0, 200)).filter((h) => h.length > 0);
-  return statements.every((s) => isReadStatement(s) || /^\s*drop\s+(?:table|view|dictionary)\s+if\s+exists\b/i.test(s) || heads.some((h) => s.includes(h)));
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
