@@ -9,37 +9,44 @@ import type { ManifestNode } from '../manifest/nodes.js';
  * `join_use_nulls = 1` through its `query_settings` — the one place every materialization, the
  * contract check, validate and the test query read a node's query settings from. A node that sets
  * `join_use_nulls` in its own query_settings keeps its value. The other half of the mode (a
- * selected `t.col` named `col`) is execute/dbt-semantics/dequalify.ts. `only`: the nodes to give (all by default).
+ * selected `t.col` named `col`) is execute/dbt-semantics/dequalify.ts. The nodes are replaced in
+ * `nodes` itself (its order kept; a load's map of 25,000 nodes is not copied). `only`: the nodes to
+ * give (all by default).
  */
-export function withJoinUseNulls(nodes: ReadonlyMap<string, ManifestNode>, only?: Iterable<string>): Map<string, ManifestNode> {
-  const joins = new Map<string, boolean>();
-  /** Whether a node's SQL, or an ephemeral model it inlines, has a join. */
-  const hasJoin = (node: ManifestNode): boolean => {
-    let known = joins.get(node.uniqueId);
-    if (known !== undefined) return known;
-    joins.set(node.uniqueId, false); // a cycle is reported elsewhere
-    known =
-      ('renderedCode' in node && JOIN.test(node.renderedCode)) ||
-      // Rendered again at run time (its SQL depends on the warehouse, e.g. audit_helper's and
-      // dbt_utils' introspective macros): the load render cannot tell, so it qualifies.
-      ('renderAtRuntime' in node && node.renderAtRuntime === true) ||
-      node.dependsOn.some((id) => {
-        const parent = nodes.get(id);
-        return parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral' && hasJoin(parent);
-      });
-    joins.set(node.uniqueId, known);
-    return known;
+export function withJoinUseNulls(nodes: Map<string, ManifestNode>, only?: Iterable<string>): Map<string, ManifestNode> {
+  /** Whether an ephemeral model inlined by a node joins; only these are remembered (several nodes inline one). */
+  const ephemeralJoins = new Map<string, boolean>();
+  const inlinesJoin = (node: ManifestNode): boolean => {
+    for (const id of node.dependsOn) {
+      const parent = nodes.get(id);
+      if (parent?.resourceType !== 'model' || parent.config.materialized !== 'ephemeral') continue;
+      let known = ephemeralJoins.get(id);
+      if (known === undefined) {
+        ephemeralJoins.set(id, false); // a cycle is reported elsewhere
+        known = hasJoin(parent);
+        ephemeralJoins.set(id, known);
+      }
+      if (known) return true;
+    }
+    return false;
   };
-  const out = new Map<string, ManifestNode>();
+  /** Whether a node's SQL, or an ephemeral model it inlines, has a join. */
+  const hasJoin = (node: ManifestNode): boolean =>
+    ('renderedCode' in node && JOIN.test(node.renderedCode)) ||
+    // Rendered again at run time (its SQL depends on the warehouse, e.g. audit_helper's and
+    // dbt_utils' introspective macros): the load render cannot tell, so it qualifies.
+    ('renderAtRuntime' in node && node.renderAtRuntime === true) ||
+    inlinesJoin(node);
   // `only`: just these nodes (an incremental update: the others already went through it).
   for (const id of only ?? nodes.keys()) {
     const node = nodes.get(id)!;
+    if (node.resourceType !== 'model' && node.resourceType !== 'snapshot' && node.resourceType !== 'test') continue;
     const own = node.config.query_settings;
-    const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
-    const applies = (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') && dbtSemantics(node) && !('join_use_nulls' in settings) && hasJoin(node);
-    out.set(id, applies ? ({ ...node, config: { ...node.config, query_settings: { ...settings, join_use_nulls: 1 } } } as ManifestNode) : node);
+    const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : undefined;
+    if (settings && 'join_use_nulls' in settings) continue;
+    if (dbtSemantics(node) && hasJoin(node)) nodes.set(id, { ...node, config: { ...node.config, query_settings: { ...settings, join_use_nulls: 1 } } } as ManifestNode);
   }
-  return out;
+  return nodes;
 }
 
 /** The `dbt_semantics` config of a node (default on). */

@@ -238,7 +238,7 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
   const batchy = [...parsed, ...[...dropped].map((id) => oldNodes.get(id))].find((n) => n && (isMicrobatch(n.config) || n.config.event_time !== undefined));
   if (batchy) return `microbatch or event_time model ${batchy.name} changed`;
   // Over the whole map (a node inlining an unchanged ephemeral model joins through it), for the parsed nodes.
-  for (const [id, n] of withJoinUseNulls(nodes, fresh.keys())) nodes.set(id, n);
+  withJoinUseNulls(nodes, fresh.keys());
   const logs: [string, 'warn'][] = [];
   checkContracts([...fresh.keys()].map((id) => nodes.get(id)!), (message, level) => logs.push([message, level]));
   // The previous map passed: only the nodes parsed again and what refs them can fail now.
