@@ -1,5 +1,38 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+
+/**
+ * Folder listings shared within one load (withSharedListings): a load walks the same folders once
+ * per kind of file — models' .sql, .py, schema .yml, docs' .md — and a 10,000-model project's
+ * folders hold as many entries, each walk listing all of them again. undefined: none shared.
+ */
+let listings: Map<string, Dirent[] | Error> | undefined;
+
+/** Runs `fn` (synchronous) with each folder listed once by discoverFiles; the listings are dropped after it. */
+export function withSharedListings<T>(fn: () => T): T {
+  if (listings) return fn();
+  listings = new Map();
+  try {
+    return fn();
+  } finally {
+    listings = undefined;
+  }
+}
+
+function listFolder(abs: string): Dirent[] {
+  const known = listings?.get(abs);
+  if (known instanceof Error) throw known;
+  if (known) return known;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(abs, { withFileTypes: true });
+  } catch (error) {
+    listings?.set(abs, error as Error);
+    throw error;
+  }
+  listings?.set(abs, entries);
+  return entries;
+}
 
 /** Files below `dir` whose names end with one of `extensions`, as project-relative POSIX paths, sorted. */
 export function discoverFiles(projectRoot: string, dir: string, extensions: readonly string[]): string[] {
@@ -9,7 +42,7 @@ export function discoverFiles(projectRoot: string, dir: string, extensions: read
   const walk = (abs: string, rel: string) => {
     let entries;
     try {
-      entries = readdirSync(abs, { withFileTypes: true });
+      entries = listFolder(abs);
     } catch {
       return; // a configured path that does not exist holds no files
     }

@@ -27,6 +27,7 @@ import { YamlPrefetch } from './yaml-prefetch.js';
 import { MIN_JOBS_PER_THREAD, mostlyDistinct } from './parse-pool.js';
 import { readDocBlocks } from './docs-blocks.js';
 import { withJoinUseNulls } from './dbt-semantics.js';
+import { withSharedListings } from './discover-files.js';
 import { describeMacros, renderDescriptions, type DescriptionRender } from './render-descriptions.js';
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 import type { MacroPatch, ResourcePatch } from './schema-yaml.js';
@@ -222,6 +223,11 @@ export function testContextOf(root: ProjectRoot, renderer: Renderer): TestBuildC
 }
 
 export function loadProject(options: LoadOptions = {}): LoadedProject {
+  // One listing per folder for the whole load (discover-files.ts): it walks model folders for .sql, .py, .yml and .md.
+  return withSharedListings(() => loadProjectNow(options));
+}
+
+function loadProjectNow(options: LoadOptions): LoadedProject {
   const started = performance.now();
   let lap = started;
   const elapsed = () => {
