@@ -819,6 +819,7 @@ export class TsdbtProject {
         share: () => shareWarehouse(this.target),
         queryComment: () => scopedQueryComment() ?? comments.forNode(undefined),
         onStatement: this.logStatements ? (sql, connection) => this.onEvent({ type: 'log', level: 'debug', message: `On ${connection}: ${sql}` }) : undefined,
+        onStopping: (running, waitedMs) => this.onEvent({ type: 'stopping', running, waited: Math.round(waitedMs / 1000) }),
       });
       beginRun(runId);
       this.adapterInstance = new ClickHouseAdapter(this.client, runId);

@@ -140,7 +140,7 @@ export function outputSettings(flags: GlobalFlags, io: Pick<Io, 'isTty'>): Outpu
 
 export function printerFor(flags: GlobalFlags, io: Io): (e: RunEvent) => void {
   const o = outputSettings(flags, io);
-  return createPrinter({ ...o, write: io.out, debug: flags.debug });
+  return createPrinter({ ...o, write: io.out, writeErr: io.err, debug: flags.debug });
 }
 
 export function openProject(flags: GlobalFlags, io: Io, extra: Partial<OpenOptions> = {}, quiet = false): TsdbtProject {

@@ -22,6 +22,8 @@ export interface PrinterOptions {
   readonly level?: LogLevel;
   /** --printer-width: the width of the progress lines (default 80, as dbt). */
   readonly width?: number;
+  /** Where lines about the process itself go (a stopped run still waiting): stderr. Default `write`. */
+  readonly writeErr?: (line: string) => void;
 }
 
 /** A path as the user reads it: relative to the working directory when below it. */
@@ -114,8 +116,18 @@ export function createPrinter(options: PrinterOptions): (event: RunEvent) => voi
       case 'run_finished':
         summary(event.results, event.elapsed, event.interrupted, out, c);
         break;
+      case 'stopping':
+        // Shown at every level but none (--quiet too): the user pressed Ctrl-C and needs to know why nothing ends yet.
+        if (min !== 'none') (options.writeErr ?? options.write)(`${time()}  ${stoppingLine(event.running, event.waited)}`);
+        break;
     }
   };
+}
+
+/** A stopped run still waiting for the statements it KILLed to end in the warehouse. */
+export function stoppingLine(running: number, waited: number): string {
+  const what = `${running} running statement${running === 1 ? '' : 's'} to end`;
+  return `${waited >= 5 ? `Still waiting (${waited}s) for ${what}` : `Waiting for ${what}`}… (Ctrl-C again to exit now)`;
 }
 
 function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType<typeof pc.createColors>, fancy: (msg: string, status: string, index: number, total: number) => string): string {

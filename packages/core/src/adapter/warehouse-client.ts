@@ -110,7 +110,17 @@ export interface OpenWarehouseOptions {
   readonly queryComment?: () => QueryComment | undefined;
   /** Sees every statement as sent (with its comment): dbt's debug log of SQL (`On <connection>: <sql>`). */
   readonly onStatement?: (sql: string, connection: string) => void;
+  /**
+   * After an abort, while statements it KILLed have not ended yet (one queued for an engine thread, an
+   * OPTIMIZE, a DDL waiting for a lock): called once after STOPPING_NOTICE_MS, then every STOPPING_PROGRESS_MS.
+   */
+  readonly onStopping?: (running: number, waitedMs: number) => void;
 }
+
+/** How long a stopped run waits for its KILLed statements before it says so (most end within a tick). */
+export const STOPPING_NOTICE_MS = 1_000;
+/** Then how often it says it still waits. */
+export const STOPPING_PROGRESS_MS = 10_000;
 
 type Chdb = Awaited<ReturnType<typeof loadChdb>>;
 /** A statement's options as sent: `cancel`, the run's signal where `signal` is only the liveness check's (a forwarded statement). */
@@ -343,10 +353,23 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
     const markers = [...running].filter(([, r]) => r.signal === signal).map(([m]) => m);
     if (markers.length === 0) return;
     killMarked(markers);
+    const since = Date.now();
+    let noticeAt = since + STOPPING_NOTICE_MS;
     const timer = setInterval(() => {
       const left = markers.filter((m) => running.has(m));
-      if (closed || left.length === 0) clearInterval(timer);
-      else killMarked(left);
+      if (closed || left.length === 0) {
+        clearInterval(timer);
+        return;
+      }
+      killMarked(left);
+      const now = Date.now();
+      if (now < noticeAt) return;
+      noticeAt = now + STOPPING_PROGRESS_MS;
+      try {
+        options.onStopping?.(left.length, now - since);
+      } catch {
+        // A listener's failure never changes how statements are stopped.
+      }
     }, 100);
     timer.unref();
   };

@@ -88,7 +88,9 @@ export type RunEvent =
   | { readonly type: 'freshness_started'; readonly node: SourceNode; readonly index: number; readonly total: number }
   | { readonly type: 'freshness_finished'; readonly result: FreshnessResult; readonly index: number; readonly total: number }
   | { readonly type: 'hook_finished'; readonly result: HookResult; readonly index: number; readonly total: number }
-  | { readonly type: 'run_finished'; readonly results: readonly NodeResult[]; readonly elapsed: number; readonly interrupted: boolean };
+  | { readonly type: 'run_finished'; readonly results: readonly NodeResult[]; readonly elapsed: number; readonly interrupted: boolean }
+  /** A stopped run still waits for `running` statements it KILLed to end in the warehouse (`waited` seconds so far): once after 1 s, then every 10 s. */
+  | { readonly type: 'stopping'; readonly running: number; readonly waited: number };
 
 export type EventHandler = (event: RunEvent) => void;
 
