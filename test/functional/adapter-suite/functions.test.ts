@@ -271,6 +271,27 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect(show.out.join('\n')).toContain('cannot be safely converted into type');
   });
 
+  it("a project's clickhouse__scalar_function_sql replaces tsdbt's statement, as it replaces dbt's default macro (model, target_relation as dbt gives them)", async () => {
+    const override = [
+      '{% macro clickhouse__scalar_function_sql(target_relation) %}',
+      "  {%- if not target_relation.is_function or model.returns.data_type != 'integer' %}{{ exceptions.raise_compiler_error('not a function') }}{% endif -%}",
+      "  CREATE OR REPLACE FUNCTION {{ target_relation.identifier }} AS ({{ model.arguments | map(attribute='name') | join(', ') }}) -> ({{ model.compiled_code | replace('SELECT', '') }}) * 100;",
+      '{% endmacro %}',
+      '',
+    ].join('\n');
+    const p = dbtProject({
+      functions: { 'times_three.sql': 'SELECT x * 3', 'times_three.yml': 'functions:\n  - name: times_three\n    arguments:\n      - name: x\n        data_type: integer\n    returns:\n      data_type: integer\n' },
+      macros: { 'function_override.sql': override },
+    });
+    const r = await p.dbt(['build']);
+    expect(r.results.map((x) => x.status)).toEqual(['success']);
+    const show = await p.dbt(['show', '--inline', "select {{ function('times_three') }}(2) as x", '--output', 'json']);
+    expect(Number(showValue(show.out))).toBe(600);
+    // A type tsdbt cannot build itself is built by the project's macro for it.
+    p.write({ 'functions/times_three.yml': 'functions:\n  - name: times_three\n    config:\n      type: table\n    arguments:\n      - name: x\n        data_type: integer\n    returns:\n      data_type: integer\n', 'macros/function_override.sql': override.replaceAll('scalar_function_sql', 'table_function_sql') });
+    expect((await p.dbt(['build'])).results.map((x) => x.status)).toEqual(['success']);
+  });
+
   it("tsdbt: a call leaving out a defaulted argument gets its default_value (ClickHouse's functions take exactly their parameters)", async () => {
     const p = dbtProject({
       functions: { 'price_for_xlarge.sql': MY_UDF_SQL, 'price_for_xlarge.yml': MY_UDF_WITH_DEFAULT_ARG_YML },

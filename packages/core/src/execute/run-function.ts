@@ -5,7 +5,8 @@ import type { FunctionNode } from '../manifest/nodes.js';
 import { quoteIdentifier, sqlString } from '../render/placeholders.js';
 import type { NodeResult } from '../report/events.js';
 import { DatabaseError, ProjectError } from '../shared/errors.js';
-import { blankNonCode } from '../shared/sql-statements.js';
+import { blankNonCode, splitStatements } from '../shared/sql-statements.js';
+import { functionMacroOverride, overrideStatement } from './function-override.js';
 import { UNBOUNDED_NUMERIC } from './dbt-semantics/float-casts.js';
 import { hookStatements, runtimeRendered } from './node-sql.js';
 import { hooksOf } from '../manifest/config.js';
@@ -41,7 +42,9 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
   if (volatility !== undefined && volatility !== null)
     warnings.push(`Found \`${String(volatility)}\` volatility specified on function \`${node.name}\`. This volatility is not supported by clickhouse, and will be ignored`);
   const body = functionBody(ctx, node);
-  const sql = createFunctionSql(node, body, ctx.adapter.onCluster());
+  // A project's or package's clickhouse__scalar_function_sql & co. replaces tsdbt's statement (function-override.ts).
+  const override = functionMacroOverride(ctx, node);
+  const sql = override ? overrideStatement(ctx, node, override, body) : createFunctionSql(node, body, ctx.adapter.onCluster());
   // SQL functions came in ClickHouse 21.10: an older server refuses CREATE FUNCTION with a bare syntax error.
   const v = await ctx.adapter.serverVersion();
   if (v.major < 21 || (v.major === 21 && v.minor < 10))
@@ -54,7 +57,7 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
   if (pre.length) await ctx.adapter.ensureDatabase(node.relation.schema);
   for (const statement of pre) await ctx.adapter.client.command(statement, { signal: ctx.signal });
   try {
-    await ctx.adapter.ddl(sql, { signal: ctx.signal });
+    for (const statement of override ? splitStatements(sql) : [sql]) await ctx.adapter.ddl(statement, { signal: ctx.signal });
   } finally {
     ctx.compiled.write(node, body);
   }

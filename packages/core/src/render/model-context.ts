@@ -26,7 +26,8 @@ export function modelContext(st: RenderState, manifest: Manifest | undefined, co
     batch: st.batch ? { id: st.batch.id, event_time_start: DateTime.fromJsDate(st.batch.start, UTC), event_time_end: DateTime.fromJsDate(st.batch.end, UTC) } : null,
   };
   const built = st.mode === 'execute' ? manifest?.nodes.get(node.uniqueId) : undefined;
-  if (built) return { ...nodeDict(built), ...own };
+  // Inside its materialization a node is compiled: dbt's model.compiled_code (a function's body for dbt's scalar_function_body_sql).
+  if (built) return { ...nodeDict(built), ...(st.materialization ? { compiled: true, compiled_code: st.materialization.sql } : {}), ...own };
   const dict: Record<string, unknown> = {
     unique_id: node.uniqueId,
     name: node.name,
