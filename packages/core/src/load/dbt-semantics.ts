@@ -16,7 +16,11 @@ import type { ManifestNode } from '../manifest/nodes.js';
 export function withJoinUseNulls(nodes: Map<string, ManifestNode>, only?: Iterable<string>): Map<string, ManifestNode> {
   /** Whether an ephemeral model inlined by a node joins; only these are remembered (several nodes inline one). */
   const ephemeralJoins = new Map<string, boolean>();
+  // A whole load's nodes are plain: one pass finds whether any model is ephemeral (most projects have
+  // none: then no node's parents are looked up). An update's may be a warm start's lazy nodes, read only where needed.
+  const anyEphemeral = only !== undefined || hasEphemeralModel(nodes.values());
   const inlinesJoin = (node: ManifestNode): boolean => {
+    if (!anyEphemeral) return false;
     for (const id of node.dependsOn) {
       const parent = nodes.get(id);
       if (parent?.resourceType !== 'model' || parent.config.materialized !== 'ephemeral') continue;
@@ -37,16 +41,22 @@ export function withJoinUseNulls(nodes: Map<string, ManifestNode>, only?: Iterab
     // dbt_utils' introspective macros): the load render cannot tell, so it qualifies.
     ('renderAtRuntime' in node && node.renderAtRuntime === true) ||
     inlinesJoin(node);
-  // `only`: just these nodes (an incremental update: the others already went through it).
-  for (const id of only ?? nodes.keys()) {
-    const node = nodes.get(id)!;
-    if (node.resourceType !== 'model' && node.resourceType !== 'snapshot' && node.resourceType !== 'test') continue;
+  const give = (id: string, node: ManifestNode): void => {
+    if (node.resourceType !== 'model' && node.resourceType !== 'snapshot' && node.resourceType !== 'test') return;
     const own = node.config.query_settings;
     const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : undefined;
-    if (settings && 'join_use_nulls' in settings) continue;
+    if (settings && 'join_use_nulls' in settings) return;
     if (dbtSemantics(node) && hasJoin(node)) nodes.set(id, { ...node, config: { ...node.config, query_settings: { ...settings, join_use_nulls: 1 } } } as ManifestNode);
-  }
+  };
+  // `only`: just these nodes (an incremental update: the others already went through it).
+  if (only) for (const id of only) give(id, nodes.get(id)!);
+  else for (const [id, node] of nodes) give(id, node);
   return nodes;
+}
+
+function hasEphemeralModel(nodes: Iterable<ManifestNode>): boolean {
+  for (const n of nodes) if (n.resourceType === 'model' && n.config.materialized === 'ephemeral') return true;
+  return false;
 }
 
 /** The `dbt_semantics` config of a node (default on). */
