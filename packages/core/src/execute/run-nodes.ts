@@ -6,6 +6,8 @@ import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
 import type { ModelNode, Relation, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { loadExternalSource } from '../adapter/source-loader.js';
 import { persistDocs } from '../adapter/persist-docs.js';
+import { nakedNumericColumns, nakedNumericWarning } from '../adapter/contract/contract-check.js';
+import { contractChecked } from '../load/contract-rules.js';
 import { applyGrants, grantsConfigOf } from '../adapter/grants.js';
 import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
 import { newRenderState } from '../render/render-state.js';
@@ -70,6 +72,10 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
   let docWarnings: string[] = [];
   try {
     result = await withHooks(ctx, node, adapter, incrementalNow, async () => {
+      // dbt's materializations warn of bare numeric contract types before they build (get_empty_schema_sql):
+      // under --warn-error the model fails here, its relation untouched.
+      const naked = contractChecked(node) ? nakedNumericColumns(node) : [];
+      if (naked.length) ctx.renderer.warn(nakedNumericWarning(naked));
       const existed = await existedBefore(adapter, node);
       const built = await materialize({
         adapter,

@@ -11,6 +11,11 @@ const enforced = (n: ModelNode) => {
   return typeof c === 'object' && c !== null && (c as { enforced?: unknown }).enforced === true;
 };
 
+/** A model whose enforced contract its materialization checks when it builds (dbt's assert_columns_equivalent). */
+export function contractChecked(n: ModelNode): boolean {
+  return enforced(n) && CHECKS_CONTRACT.has(n.config.materialized) && !(n.config.materialized === 'incremental' && n.config.incremental_strategy === 'microbatch');
+}
+
 /**
  * dbt's parse-time rules for contracts and constraints, then its warnings (each kind said once,
  * naming the models, rather than once per model as dbt's adapters log them):

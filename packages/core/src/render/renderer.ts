@@ -95,6 +95,14 @@ export class Renderer {
     });
   }
 
+  /**
+   * A warning raised while a node runs outside any template, as `exceptions.warn()` raises one: the
+   * --warn-error policy may make it an error (thrown) or silence it.
+   */
+  warn(message: string, event = 'JinjaLogWarning'): void {
+    this.options.onLog(message, 'warn', event);
+  }
+
   /** Config keys templates have read with config.get() / config.require() so far. */
   configKeysRead(): ReadonlySet<string> {
     return this.slot.configKeysRead;

@@ -10,6 +10,21 @@ export function contractEnforced(node: Pick<ModelNode, 'config'>): boolean {
   return typeof c === 'object' && c !== null && (c as { enforced?: unknown }).enforced === true;
 }
 
+/**
+ * dbt's get_empty_schema_sql warning: the contracted columns whose data_type is a bare numeric,
+ * decimal or number, without precision and scale. ClickHouse makes such a column Decimal(10, 0), so
+ * the build rounds every value to an integer (1.234 becomes 1). `Nullable(numeric)` is the same trap.
+ */
+export function nakedNumericColumns(node: Pick<ModelNode, 'columns'>): string[] {
+  const bare = (t: string) => ['numeric', 'decimal', 'number'].includes(t.trim().toLowerCase().replace(/^nullable\(\s*(.*?)\s*\)$/, '$1'));
+  return Object.values(node.columns).flatMap((c) => (c.dataType !== undefined && bare(c.dataType) ? [c.name] : []));
+}
+
+/** dbt's words for nakedNumericColumns (a Python list of the names, as dbt prints it). */
+export function nakedNumericWarning(columns: readonly string[]): string {
+  return `Detected columns with numeric type and unspecified precision/scale, this can lead to unintended rounding: [${columns.map((c) => `'${c.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ')}]`;
+}
+
 /** A contracted column as the build creates it: the declared type (canonical), non-Nullable when a constraint says so. */
 export interface ContractColumn {
   readonly name: string;
