@@ -292,6 +292,13 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect((await p.dbt(['build'])).results.map((x) => x.status)).toEqual(['success']);
   });
 
+  it('grants on a function: built, with a warning that ClickHouse has no privilege on one function (dbt applies them after the CREATE)', async () => {
+    const p = dbtProject({ functions: UDF, projectConfig: 'functions:\n  +grants:\n    execute: ["analyst"]\n' });
+    const r = await p.dbt(['build']);
+    expect(r.results[0]!.status).toBe('success');
+    expect(r.out.join('\n')).toContain('Function `price_for_xlarge`: grants {"execute":["analyst"]} are not applied');
+  });
+
   it("tsdbt: a call leaving out a defaulted argument gets its default_value (ClickHouse's functions take exactly their parameters)", async () => {
     const p = dbtProject({
       functions: { 'price_for_xlarge.sql': MY_UDF_SQL, 'price_for_xlarge.yml': MY_UDF_WITH_DEFAULT_ARG_YML },

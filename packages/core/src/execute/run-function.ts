@@ -1,3 +1,4 @@
+import { grantsConfigOf } from '../adapter/grants.js';
 import { compileSql } from '../compile/compile-sql.js';
 import { clickhouseTypeSpelling } from '../adapter/type-spelling.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
@@ -41,6 +42,11 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
   const volatility = node.config.volatility;
   if (volatility !== undefined && volatility !== null)
     warnings.push(`Found \`${String(volatility)}\` volatility specified on function \`${node.name}\`. This volatility is not supported by clickhouse, and will be ignored`);
+  // dbt's function materialization applies `grants` after the CREATE; ClickHouse has no privilege on one function
+  // (only global CREATE/DROP FUNCTION): any user who can run a query calls it. Said, not failed on.
+  const grants = grantsConfigOf(node);
+  if (grants && Object.values(grants).some((grantees) => grantees.length))
+    warnings.push(`Function \`${node.name}\`: grants ${JSON.stringify(grants)} are not applied — ClickHouse's SQL functions have no privileges of their own: any user who can run a query can call one (reading what its body reads needs SELECT on that)`);
   const body = functionBody(ctx, node);
   // A project's or package's clickhouse__scalar_function_sql & co. replaces tsdbt's statement (function-override.ts).
   const override = functionMacroOverride(ctx, node);
