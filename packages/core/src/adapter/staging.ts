@@ -6,6 +6,7 @@ import type { TableOptions } from './table-options.js';
 import { holdTemporary, releaseTemporary } from './run-owner.js';
 import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
 import { isNoAtomicExchange } from './capabilities.js';
+import { DatabaseError } from '../shared/errors.js';
 
 /**
  * Stage → check → swap, the one mechanism every materialization builds with: new data goes into
@@ -183,8 +184,11 @@ export class Staging {
 
   /**
    * One ALTER on the target: each partition in `replaced` becomes `staged`'s rows of that partition,
-   * each partition in `emptied` is dropped. The partitions change together or, when the statement
-   * fails, not at all (the server checks every part before it moves any).
+   * each partition in `emptied` is dropped. ClickHouse runs an ALTER's partition clauses one after the
+   * other, each on its own: a refused clause leaves the ones before it done (26.7: REPLACE of a new
+   * partition applied, the next one refused). So the refusal that depends on the data — a replaced or
+   * dropped partition larger than max_partition_size_to_drop (50 GB by default) — is checked first
+   * (assertDroppable), and nothing is changed then.
    */
   async replacePartitions(staged: Relation, replaced: readonly string[], emptied: readonly string[] = [], target: Relation = this.target): Promise<void> {
     const from = relationSql(staged.schema, staged.identifier);
@@ -193,9 +197,38 @@ export class Staging {
       ...emptied.filter((id) => !replaced.includes(id)).map((id) => `DROP PARTITION ID ${sqlString(id)}`),
     ];
     if (clauses.length === 0) return;
+    await this.assertDroppable(target, [...new Set([...replaced, ...emptied])]);
     // On a cluster a shard whose staged table has no rows of a partition empties it: said outright where the server asks.
     const settings = this.adapter.cluster && (await this.adapter.hasSetting('allow_replace_partition_from_empty_source')) ? { allow_replace_partition_from_empty_source: 1 } : undefined;
     await this.adapter.ddl(`ALTER TABLE ${relationSql(target.schema, target.identifier)}${this.adapter.onCluster()} ${clauses.join(', ')}`, { settings });
+  }
+
+  /**
+   * Refuses, before the ALTER, partitions of `target` the server would refuse to replace or drop (their size on
+   * disk above max_partition_size_to_drop; 0: no limit): a statement refused halfway would leave the partitions
+   * before that one replaced (see replacePartitions). The session's value where the server has the setting per
+   * query (changed by the profile), else the server's; servers without either (18.x) are not checked. Per host
+   * on a cluster, so only this host's parts are seen there.
+   */
+  private async assertDroppable(target: Relation, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const name = "name = 'max_partition_size_to_drop'";
+    const [session] = await this.adapter.systemQuery<{ value: string; changed: number | string }>(`SELECT value, changed FROM system.settings WHERE ${name}`);
+    let limit = session ? Number(session.value) : NaN;
+    if (session && Number(session.changed) === 0 && (await this.adapter.relationKind({ schema: 'system', identifier: 'server_settings' })))
+      limit = Number((await this.adapter.systemQuery<{ value: string }>(`SELECT value FROM system.server_settings WHERE ${name}`))[0]?.value ?? limit);
+    if (!Number.isFinite(limit) || limit <= 0) return;
+    const big = await this.adapter.systemQuery<{ p: string; bytes: string | number }>(
+      `SELECT partition_id AS p, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = ${sqlString(target.schema)} AND table = ${sqlString(target.identifier)} AND active ` +
+        `AND partition_id IN (${ids.map(sqlString).join(', ')}) GROUP BY partition_id HAVING bytes > ${limit} ORDER BY partition_id`,
+    );
+    if (big.length === 0) return;
+    const list = big.map((b) => `${b.p} (${Number(b.bytes).toLocaleString('en-US')} bytes)`).join(', ');
+    throw new DatabaseError(
+      'partition_too_large_to_drop',
+      `Partition${big.length === 1 ? '' : 's'} ${list} of ${target.schema}.${target.identifier} ${big.length === 1 ? 'is' : 'are'} larger than max_partition_size_to_drop (${limit.toLocaleString('en-US')} bytes): ClickHouse would refuse to replace ${big.length === 1 ? 'it' : 'them'}, after replacing the partitions before. Nothing was changed`,
+      { hint: 'Raise max_partition_size_to_drop (0: no limit) in the profile\'s settings, or in the server\'s config when the profile cannot set it, and run again.' },
+    );
   }
 
   /** One ALTER adding every part of `staged` to the target (`ATTACH PARTITION … FROM`: hard links, no copy). */
