@@ -16,6 +16,12 @@ import { closingParen, splitTopLevel } from './select-frames.js';
  * and so are the bytes of ClickHouse's binary digests and decoders (substring(MD5(x), 1, 8): BINARY_CALL);
  * so is Postgres' regular-expression `substring(s from 'pattern')` and the byte counts of ClickHouse's own
  * lowerUTF8/positionUTF8… names. reverse() (arrays too) and length() (README) are left as ClickHouse's.
+ * A value that is not valid UTF-8 (raw bytes in a String: Latin-1 text, a binary id) has no characters to count: the
+ * warehouses' text cannot hold it, and BigQuery's BYTES and ClickHouse's own functions count its bytes. The UTF-8
+ * forms read such a byte as the start of a longer character and swallow what follows (leftUTF8 of Latin-1 'éabc', 2
+ * is all four bytes, substringUTF8 of it from 2 is 'c'), so substring/left/right/lpad/rpad of a column choose per
+ * value: `if(isValidUTF8(s), substringUTF8(s, …), \`substring\`(s, …))` (quoted: the byte form is not rewritten
+ * again). lower/upper/initcap/position give the bytes' answer there already.
  */
 const FORMS: Readonly<Record<string, string>> = {
   lower: 'lowerUTF8',
@@ -42,6 +48,14 @@ const ARITY: Readonly<Record<string, readonly number[]>> = {
   leftPadUTF8: [2, 3],
   rightPadUTF8: [2, 3],
   positionUTF8: [2, 3],
+};
+/** ClickHouse's byte form of each UTF-8 form that a value not valid UTF-8 would mis-cut (see above). */
+const BYTE_FORMS: Readonly<Record<string, string>> = {
+  substringUTF8: 'substring',
+  leftUTF8: 'left',
+  rightUTF8: 'right',
+  leftPadUTF8: 'leftPad',
+  rightPadUTF8: 'rightPad',
 };
 const NAMES = Object.keys(FORMS).join('|');
 /** A call whose value is bytes, not UTF-8 text: ClickHouse's binary digests and decoders (md5 too: its hex text, once function-names.ts has written it, is ASCII). */
@@ -77,7 +91,14 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
   // One string literal is blanked code only: still one argument.
   if (args.length === 0 && sql.slice(open + 1, close).trim() !== '') args.push({ start: open + 1, end: close });
   const texts = args.map((a) => sql.slice(a.start, a.end).trim());
-  const call = (parts: readonly string[]) => ({ at, end: close + 1, text: `${form}(${[text(parts[0]!), ...parts.slice(1)].join(', ')})` });
+  const call = (parts: readonly string[]) => {
+    const [s, rest] = [text(parts[0]!), parts.slice(1)];
+    const utf8 = `${form}(${[s, ...rest].join(', ')})`;
+    const bytes = BYTE_FORMS[form];
+    // A literal is the SQL file's own UTF-8 text.
+    if (bytes === undefined || isLiteral(parts[0]!)) return { at, end: close + 1, text: utf8 };
+    return { at, end: close + 1, text: `if(isValidUTF8(${s}), ${utf8}, \`${bytes}\`(${[s, ...rest].join(', ')}))` };
+  };
   // lower(hex(…)) (md5, sha2, dbt.hash): hex digits are ASCII, and the ASCII form is the faster one.
   if (texts.length === 1 && /^(?:lower|upper)UTF8$/.test(form) && /^hex\s*\(/i.test(texts[0]!)) return undefined;
   // Bytes, not text: ClickHouse's binary digests and decoders (a dbt-clickhouse project's substring(MD5(x), 1, 8) is 8 bytes).
@@ -108,7 +129,11 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
 
 /** The text argument: a literal as written, anything else read through toString() (a FixedString too). */
 function text(x: string): string {
-  return /^'(?:[^'\\]|\\.|'')*'$/.test(x) ? x : `toString(${x})`;
+  return isLiteral(x) ? x : `toString(${x})`;
+}
+
+function isLiteral(x: string): boolean {
+  return /^'(?:[^'\\]|\\.|'')*'$/.test(x);
 }
 
 function depth(code: string, at: number): number {
