@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keepWarmStarts, loadProject, type LoadedProject, type LoadOptions } from '../../../packages/core/src/index.js';
 // A count for tests only, not part of the public API (same module instance as the index's).
-import { keptWarmStartHits } from '../../../packages/core/src/load/warm-memory.js';
+import { keptWarmStartHits, keptWarmStartUpdates } from '../../../packages/core/src/load/warm-memory.js';
 import { WARM_START_FILE } from '../../../packages/core/src/load/warm-load.js';
 import { manifestText } from '../../helpers/manifest-text.js';
 import { inlineProject, type InlineProject } from '../../helpers/inline-project.js';
@@ -129,4 +129,50 @@ describe('warm start kept in memory', () => {
       expect(load(p.dir, options).fromMemory).toBe(true);
       expect(load(p.dir, options).fromMemory).toBe(true);
     });
+});
+
+describe('an edit applied to the kept warm start', () => {
+  /** Loads as load() does; whether the update started from the kept load (not the file's), and which files it parsed again. */
+  function edited(dir: string, options: LoadOptions = {}): { loaded: LoadedProject; fromKept: boolean } {
+    const before = keptWarmStartUpdates();
+    const { loaded } = load(dir, options);
+    return { loaded, fromKept: keptWarmStartUpdates() > before };
+  }
+
+  const edits: [string, (q: InlineProject, round: number) => LoadOptions | void, string[]][] = [
+    ['an edited model file', (q, r) => q.write({ 'models/b.sql': `select v + ${r} as v from {{ ref('a') }}` }), ['models/b.sql']],
+    ['an edited YAML entry', (q, r) => q.write({ 'models/schema.yml': PROJECT['models/schema.yml']!.replace('the a model', `the a model, ${r}`) }), ['models/schema.yml']],
+    ['--vars', (_q, r) => ({ vars: { x: r + 2 } }), []],
+  ];
+  for (const [what, edit, files] of edits)
+    it(`${what}: the update starts from the kept load, edit after edit; the result is a cold parse's, earlier loads stay as they were`, () => {
+      p = inlineProject(PROJECT);
+      const future = new Date(Date.now() + 60_000);
+      utimesSync(join(p.dir, 'models/b.sql'), future, future);
+      load(p.dir);
+      expect(load(p.dir).fromMemory).toBe(true);
+      let previous = load(p.dir).loaded;
+      for (let round = 1; round <= 3; round++) {
+        const text = manifestText(previous);
+        const options = edit(p, round) ?? {};
+        const next = edited(p.dir, options); // its manifest checked against a cold parse's
+        expect(next.fromKept).toBe(true);
+        expect(next.loaded.partialParse.warmUpdate).toEqual(files);
+        // The kept load was the base, never changed: what an earlier command holds is as it was.
+        expect(manifestText(previous)).toBe(text);
+        // The updated load is kept in turn.
+        expect(load(p.dir, options).fromMemory).toBe(true);
+        previous = next.loaded;
+      }
+    });
+
+  it('a new file, a changed environment variable: read from the file as without memory', () => {
+    p = inlineProject(PROJECT);
+    load(p.dir);
+    expect(load(p.dir).fromMemory).toBe(true);
+    p.write({ 'models/e.sql': 'select 5 as v' });
+    expect(edited(p.dir).fromKept).toBe(false);
+    expect(load(p.dir).fromMemory).toBe(true);
+    expect(edited(p.dir, { env: { ...process.env, TSDBT_WM_TEST_E: 'set' } }).fromKept).toBe(false);
+  });
 });

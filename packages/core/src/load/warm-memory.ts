@@ -13,7 +13,9 @@ import type { SavedLoad } from './warm-start.js';
  * the environment variables and --vars the load read are the same, and a fresh stat scan of every
  * input finds each file as saved (load/input-fingerprint.ts scanDiff, the racy rule included) —
  * the same checks readWarmStart makes, so a kept load is used exactly when the file's would be.
- * Anything else forgets it and the file is read as without memory. A load a command made (in full,
+ * Anything else forgets it; when only input files or --vars changed, the update (load/warm-update.ts) starts from the
+ * kept load — its nodes already decoded, the scan just taken — and reads of the file only what an update needs (its
+ * inputs, deltas and internals), else the file is read as without memory. A load a command made (in full,
  * or brought up to date and appended to the file) is kept as the file now says it, with the scan
  * taken before that load read its files: the next command needs not read it back. Commands never change a loaded
  * manifest (watch mode runs on one across reloads too), so one kept load serves them one after another.
@@ -42,6 +44,7 @@ const MAX_KEPT = 2;
 let keeping = false;
 const kept = new Map<string, KeptWarmStart>();
 let hits = 0;
+let updates = 0;
 
 /** Turns keeping warm starts in memory on (a resident process) or off (and forgets them). */
 export function keepWarmStarts(on: boolean): void {
@@ -101,4 +104,14 @@ export function countKeptHit(): void {
 /** How many loads this process served from a kept warm start (tests, benchmarks). */
 export function keptWarmStartHits(): number {
   return hits;
+}
+
+/** Counts an update (an edited input, changed --vars) that started from a kept warm start instead of the file's load. */
+export function countKeptUpdate(): void {
+  updates++;
+}
+
+/** How many updates of this process started from a kept warm start (tests, benchmarks). */
+export function keptWarmStartUpdates(): number {
+  return updates;
 }

@@ -16,7 +16,7 @@ import { aheadInputMarks, countUsed } from './stat-ahead.js';
 import { bytesAt as readBytes, DELTA_HEAD, DELTA_MAGIC, fileIdentity, FORMAT, readDeltas, readLayout, readSavedInputs, scanOverrides, sectionAt, type Header } from './warm-start-file.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { applyVarReads } from './warm-vars-update.js';
-import { countKeptHit, forgetWarmStart, keepingWarmStarts, keepWarmStart, keptWarmStart, statIdentity, type KeptWarmStart } from './warm-memory.js';
+import { countKeptHit, countKeptUpdate, forgetWarmStart, keepingWarmStarts, keepWarmStart, keptWarmStart, statIdentity, type KeptWarmStart } from './warm-memory.js';
 import type { SchemaFileEntries } from './warm-yaml-update.js';
 
 /*
@@ -164,12 +164,16 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     const st = fstatSync(fd);
     // A resident process's last read of this very file (load/warm-memory.ts), when nothing it was made from changed since.
     const remembered = keptWarmStart(file, fileIdentity(st), key);
+    // An input edited since: the update starts from the kept load (its nodes already decoded) and the diff just taken.
+    let known: { readonly load: SavedLoad; readonly diff: Map<string, string> } | undefined;
     if (remembered) {
-      if (unchangedSince(remembered, env, cliVars)) {
+      const now = keptChanges(remembered, env, cliVars);
+      if (now?.diff?.size === 0 && now.sameVars) {
         countKeptHit();
         return remembered.load;
       }
       forgetWarmStart(file);
+      if (now?.diff && remembered.load.identity !== undefined && remembered.load.deltaNodes) known = { load: remembered.load, diff: now.diff };
     }
     const size = st.size;
     const layout = readLayout(fd, size);
@@ -201,15 +205,16 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     };
     // The same files in the same order: only what differs is fingerprinted (a file added, removed or listed in another order: the full scan).
     // Files another thread has found unchanged meanwhile (load/stat-ahead.ts), when it read this same file.
-    const marks = aheadInputMarks(file, fileIdentity(st));
+    const marks = known ? undefined : aheadInputMarks(file, fileIdentity(st));
     const ahead = marks && { ...marks, skipped: 0 };
-    const diff = scanDiff(saved.spec, saved.scan, overrides, ahead);
+    const diff = known ? known.diff : scanDiff(saved.spec, saved.scan, overrides, ahead);
     if (ahead) countUsed('inputs', ahead.skipped);
     const scan = diff ? undefined : savedScan();
     let now = diff ? undefined : scanInputs(saved.spec);
     const differ = diff ? [...diff.keys()] : changedInputs(scan!, now!);
-    const loadBytes = section(offsets.load, loadAt);
-    const indexBytes = section(offsets.index, indexAt);
+    // The kept load stands for the file's load and nodes (the same file: its identity was checked), which are then not read.
+    const loadBytes = known ? undefined : section(offsets.load, loadAt);
+    const indexBytes = known ? undefined : section(offsets.index, indexAt);
     let failed: ProjectError | undefined;
     const handle = { fd, open: true };
     // Only bit rot inside the file gets here (a truncated or replaced file was told apart above): say so once, never again.
@@ -254,11 +259,12 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
       return bytes;
     };
     // Nodes never decoded (ls, a load replaced by an update's full load): the file is closed when they are collected.
-    const nodes = decodeNodes(indexBytes, blobsAt.bytes, blobs, closer(handle), blob, tail);
-    keepOpen = true;
-    const load = () => deltas.reduce(applyDelta, withNodes(deserialize(loadBytes) as SavedLoad, nodes));
+    const nodes = indexBytes && decodeNodes(indexBytes, blobsAt.bytes, blobs, closer(handle), blob, tail);
+    keepOpen = nodes !== undefined;
+    if (known) countKeptUpdate();
+    const load = () => (known ? known.load : deltas.reduce(applyDelta, withNodes(deserialize(loadBytes!) as SavedLoad, nodes!)));
     const identity = [`${base}:${loadAt.bytes + blobsAt.bytes}`, ...deltas.map((d) => `${d.crc}:${d.bytes}`)].join(',');
-    const deltaNodes = nodesSet(nodes, deltas);
+    const deltaNodes = known ? known.load.deltaNodes! : nodesSet(nodes!, deltas);
     // Nothing changed: what an update needs (~4 MB for 10,000 models) is not even read.
     if (differ.length === 0 && changedVars.length === 0) {
       const unchanged: SavedLoad = { ...load(), identity, deltaNodes };
@@ -343,13 +349,15 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
   }
 }
 
-/** Whether a kept warm start still holds: the same environment values and --vars, every input file as saved (readWarmStart's checks). */
-function unchangedSince(kept: KeptWarmStart, env: NodeJS.ProcessEnv, cliVars: ReadonlyMap<string, string | undefined>): boolean {
-  for (const [name, value] of kept.env) if (readValue(env[name]) !== value) return false;
-  if (cliVars.size !== kept.cliVars.size) return false;
-  for (const [name, value] of cliVars) if (!kept.cliVars.has(name) || kept.cliVars.get(name) !== value) return false;
-  const diff = scanDiff(kept.spec, kept.scan, kept.overrides);
-  return diff !== undefined && diff.size === 0;
+/**
+ * What changed since a kept warm start was made (readWarmStart's checks): undefined when an environment value the load
+ * read differs (the file's reading says which); else whether --vars are the same and the scan's diff (empty: every input
+ * file as saved; undefined: files added, removed or listed in another order).
+ */
+function keptChanges(kept: KeptWarmStart, env: NodeJS.ProcessEnv, cliVars: ReadonlyMap<string, string | undefined>): { readonly sameVars: boolean; readonly diff: Map<string, string> | undefined } | undefined {
+  for (const [name, value] of kept.env) if (readValue(env[name]) !== value) return undefined;
+  const sameVars = cliVars.size === kept.cliVars.size && [...cliVars].every(([name, value]) => kept.cliVars.has(name) && kept.cliVars.get(name) === value);
+  return { sameVars, diff: scanDiff(kept.spec, kept.scan, kept.overrides) };
 }
 
 /** The nodes each delta set (null for a delta that deleted a node or added one the load before it had not). */
