@@ -10,6 +10,15 @@ describe('aliasShadowsReadColumn', () => {
     expect(aliasShadowsReadColumn('with a as (select sum(t.n) as n, max(n) as m from t) select * from a')).toBe(true);
   });
 
+  it('finds an alias over its own column that a GROUP BY expression reads (every warehouse groups by the column there; fivetran/dbt_sap faglflext)', () => {
+    expect(aliasShadowsReadColumn('select rclnt, cast(objnr00 as Int32) as objnr00, sum(tsl) as tsl from gltt2 group by rclnt, cast(objnr00 as Int32)')).toBe(true);
+    expect(aliasShadowsReadColumn('select toStartOfMonth(d) as d, count(*) as n from t group by rollup(toStartOfMonth(d))')).toBe(true);
+    // a bare alias, a qualified column, or an alias over another column: left as written
+    expect(aliasShadowsReadColumn('select cast(o as Int32) as o, count(*) as n from t group by o')).toBe(false);
+    expect(aliasShadowsReadColumn('select cast(t.o as Int32) as o, count(*) as n from t group by cast(t.o as Int32)')).toBe(false);
+    expect(aliasShadowsReadColumn('select cast(o as Int32) as o2, count(*) as n from t group by cast(o as Int32)')).toBe(false);
+  });
+
   it('finds any alias its WHERE names (SQL filters on the input column; dbt-tests-adapter store_failures problematic_model)', () => {
     expect(aliasShadowsReadColumn('select null as id, first_name from people where id in (3,4)')).toBe(true);
     expect(aliasShadowsReadColumn("select 'x' as status from t where status = 'y'")).toBe(true);

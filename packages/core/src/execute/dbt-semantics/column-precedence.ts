@@ -13,7 +13,7 @@ import { runCodeOf, type RunCode } from './inlined-code.js';
  * another (ILLEGAL_AGGREGATION; fivetran's dbt_github weekly/monthly metrics) and
  * `coalesce(x, 0) as x, x is null as x_missing` silently reads the alias. With `dbt_semantics` on
  * (the default), a model, snapshot or test whose SQL has an alias its WHERE names, or one that shadows a column it reads
- * (`f(… x …) as x`) and names it in another item or the WHERE of that SELECT runs with
+ * (`f(… x …) as x`) and names it in another item, the WHERE, or inside a GROUP BY expression of that SELECT runs with
  * `prefer_column_name_to_alias = 1` (SQL's precedence), and, since that setting applies to ORDER BY
  * too, each ORDER BY term naming an alias of its SELECT is written as the item's position
  * (or its expression when the SELECT has a `*`) — ORDER BY keeps reading the alias, as in SQL.
@@ -93,7 +93,8 @@ const isColumn = (code: string, item: Item) => new RegExp(`^(?:[A-Za-z_][\\w$]*\
 
 /** Whether an expression reads the column `name` (bare or qualified; `name(` is a call). */
 const readsName = (expr: string, name: string) => new RegExp(`(?<![\\w$])${name}(?![\\w$])(?!\\s*\\()`).test(expr);
-// GROUP BY, HAVING and QUALIFY are no trigger: warehouses differ there (BigQuery reads the alias, as ClickHouse).
+// GROUP BY, HAVING and QUALIFY are no trigger: warehouses differ there (BigQuery reads the alias, as ClickHouse) —
+// but for a GROUP BY term reading a shadowing alias inside an expression (see aliasShadowsReadColumn).
 const READ_CLAUSES = new Set(['where', 'prewhere']);
 
 /**
@@ -112,8 +113,20 @@ export function aliasShadowsReadColumn(sql: string): boolean {
     const clauseNames = new Set(frame.clauses.filter((c) => READ_CLAUSES.has(c.word)).flatMap((c) => namesRead(code, c)));
     if (aliased.some((a) => clauseNames.has(a.alias!))) return true;
     const shadowing = aliased.filter((i) => readsName(code.slice(i.expr.start, i.expr.end), i.alias!));
-    return shadowing.some((s) => items.some((other) => other !== s && namesRead(code, other.expr).includes(s.alias!)));
+    if (shadowing.some((s) => items.some((other) => other !== s && namesRead(code, other.expr).includes(s.alias!)))) return true;
+    // `cast(x as int) as x … group by cast(x as int)`: every warehouse groups by the column's cast (a bare
+    // `group by x` is left alone: BigQuery reads the alias there, as ClickHouse); ClickHouse reads the alias
+    // inside the term, groups by a cast of the cast and refuses the item (NOT_AN_AGGREGATE; fivetran/dbt_sap's faglflext).
+    const terms = groupTerms(code, frame);
+    return shadowing.some((s) => terms.some((term) => code.slice(term.start, term.end).trim() !== s.alias && namesRead(code, term).includes(s.alias!)));
   });
+}
+
+/** The terms of a SELECT's GROUP BY (none without one). */
+function groupTerms(code: string, frame: SelectFrame): Span[] {
+  const group = frame.clauses.find((c) => c.word === 'group');
+  const by = group && /^group\s+by\b/i.exec(code.slice(group.start, group.end));
+  return group && by ? splitTopLevel(code, group.start + by[0].length, group.end) : [];
 }
 
 /** Each ORDER BY term that is just an alias of its SELECT (of an item that is not that column itself), as the item's position. */
