@@ -138,4 +138,27 @@ cast(REPLACE({{ column }}, ',', '') as {{ dbt.type_numeric() }})
       { id: 5, amount: '-2.5' },
     ]);
   });
+  it("dbt_sap's char_yyyymmdd_to_date: the date of eight digits, NULL for anything else (its default's to_date failed the model on '2025-01-05')", async () => {
+    const { p, project } = setup({
+      'dbt_packages/sap/dbt_project.yml': "name: sap\nversion: '0.8.1'\n",
+      'dbt_packages/sap/macros/char_yyyymmdd_to_date.sql': `
+{% macro char_yyyymmdd_to_date(date_string) -%}
+    {{ adapter.dispatch('char_yyyymmdd_to_date')(date_string) }}
+{%- endmacro %}
+{% macro default__char_yyyymmdd_to_date(date_string) %}
+    to_date(cast({{ date_string }} as {{ dbt.type_string() }}), 'YYYYMMDD')
+{% endmacro %}`,
+      // eindt as its seed holds it (a date), as SAP writes it (eight digits), and not a date
+      'seeds/eket.csv': 'id,eindt,aedat\n1,2025-01-05,20250105\n2,2025-02-05,19600229\n3,,20250231\n4,2025-03-05,2025010\n',
+      // a model of the package: its dispatch names no namespace, so it searches the package's own macros (dbt's local namespace)
+      'dbt_packages/sap/models/schedule_line.sql': `select id, {{ char_yyyymmdd_to_date('eindt') }} as item_delivery_date, {{ char_yyyymmdd_to_date('aedat') }} as changed_on from {{ ref('eket') }}`,
+    });
+    expectStatuses(await project.build(), { eket: 'success', schedule_line: 'success' });
+    expect(await queryRows(project, `select toInt32(s.id) as id, toString(s.item_delivery_date) as d, toString(s.changed_on) as c from ${p.schema}.schedule_line as s order by id`)).toEqual([
+      { id: 1, d: null, c: '2025-01-05' },
+      { id: 2, d: null, c: '1960-02-29' },
+      { id: 3, d: null, c: null },
+      { id: 4, d: null, c: null },
+    ]);
+  });
 });
