@@ -60,4 +60,22 @@ describe('manifest.json fields (artifacts/test_artifact_fields.py)', () => {
     // ClickHouse quotes with backticks where Postgres writes "not_null_my_model_fun".
     expect(relationName).toContain('`not_null_my_model_fun`');
   });
+
+  it("relation_name (parser/base.py _update_node_relation_name): set for what is a relation; null for ephemeral models, analyses and tests", async () => {
+    const p = dbtProject({
+      models: { 'my_model.sql': 'select 1 as fun', 'eph.sql': "{{ config(materialized='ephemeral') }}select 1 as fun", 'uses_eph.sql': "select * from {{ ref('eph') }}" },
+      seeds: { 'my_seed.csv': 'id\n1\n' },
+      analyses: { 'my_analysis.sql': "select * from {{ ref('my_model') }}" },
+    });
+    await p.dbt(['parse']);
+    const nodes = p.readJson('target/manifest.json').nodes;
+    const names = Object.fromEntries(['model.test.my_model', 'model.test.eph', 'model.test.uses_eph', 'seed.test.my_seed', 'analysis.test.my_analysis'].map((id) => [id, nodes[id].relation_name]));
+    expect(names).toEqual({
+      'model.test.my_model': `\`${p.schema}\`.\`my_model\``,
+      'model.test.eph': null,
+      'model.test.uses_eph': `\`${p.schema}\`.\`uses_eph\``,
+      'seed.test.my_seed': `\`${p.schema}\`.\`my_seed\``,
+      'analysis.test.my_analysis': null,
+    });
+  });
 });

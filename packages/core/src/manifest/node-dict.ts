@@ -16,6 +16,19 @@ export function packageRelativePaths(manifest: Manifest): (pkg: string, path: st
  * what templates see in `graph.nodes` / `graph.sources`.
  */
 
+/**
+ * dbt's node.relation_name (parser/base.py _update_node_relation_name): the quoted relation of a node
+ * that is one in the warehouse — models but ephemeral ones, seeds, snapshots (and sources); None for
+ * the rest: ephemeral models, analyses, tests (their stored failures are named in run_results),
+ * unit tests, exposures.
+ */
+export function relationNameOf(node: ManifestNode): string | null {
+  // A function has no database: its name alone (dbt's FunctionNode relation).
+  if (node.resourceType === 'function') return `\`${node.relation.identifier}\``;
+  const relational = node.resourceType === 'seed' || node.resourceType === 'snapshot' || node.resourceType === 'source' || (node.resourceType === 'model' && node.config.materialized !== 'ephemeral');
+  return relational ? `\`${node.relation.schema}\`.\`${node.relation.identifier}\`` : null;
+}
+
 /** The resources dbt writes a patch_path for (its ParsedNode's). */
 const PATCHED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test', 'function']);
 
@@ -38,7 +51,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     schema: node.relation.schema,
     alias: node.relation.identifier,
     identifier: node.relation.identifier,
-    relation_name: node.resourceType === 'test' || node.resourceType === 'unit_test' ? null : `\`${node.relation.schema}\`.\`${node.relation.identifier}\``,
+    relation_name: relationNameOf(node),
     columns: Object.fromEntries(
       Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict), ...(c.quote !== undefined ? { quote: c.quote } : {}) }]),
     ),
@@ -83,7 +96,6 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     // dbt's FunctionNode: its arguments and return type; the function has no database.
     base.arguments = node.arguments.map((a) => ({ name: a.name, data_type: a.dataType, description: a.description, default_value: a.defaultValue ?? null }));
     base.returns = node.returns ? { data_type: node.returns.dataType, description: node.returns.description } : null;
-    base.relation_name = `\`${node.relation.identifier}\``;
   }
   if (node.resourceType === 'model') {
     // dbt 1.5+: versions, contracts and model-level constraints.

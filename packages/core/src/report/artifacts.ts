@@ -8,7 +8,7 @@ import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { MacroNode } from '../manifest/nodes.js';
-import { nodeDict, packageRelativePaths } from '../manifest/node-dict.js';
+import { nodeDict, packageRelativePaths, relationNameOf } from '../manifest/node-dict.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
 import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
@@ -302,7 +302,7 @@ export function writeRunResults(
         failures: r.failures ?? null,
         compiled: r.compiledCode !== undefined,
         compiled_code: r.compiledCode ?? null,
-        relation_name: r.relationName ?? (r.node.resourceType === 'test' || r.node.resourceType === 'unit_test' || r.node.resourceType === 'exposure' || r.node.resourceType === 'saved_query' ? null : `\`${r.node.relation.schema}\`.\`${r.node.relation.identifier}\``),
+        relation_name: r.relationName ?? relationNameOf(r.node),
         batch_results: r.batchResults ? { successful: r.batchResults.successful, failed: r.batchResults.failed } : null,
       })),
       ...hooks.after.map(hookRow),
