@@ -14,6 +14,8 @@ import { DatabaseError } from '../shared/errors.js';
  * reaches the target in ONE statement (EXCHANGE TABLES, one RENAME of both, or one ALTER of
  * partitions). Whatever fails or whenever the process dies, the target holds its old rows or its
  * new ones; temporaries are dropped by dispose() or, after a crash, by the next run's sweep.
+ * (Open: ClickHouse commits an ALTER's partition clauses one by one, so a process killed during one
+ * with several clauses can leave part of them applied; README › Known gap.)
  *
  * Usage (see materializations/table.ts):
  *   await withStaging(adapter, rel, signal, async (s) => {
