@@ -299,6 +299,15 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect(r.out.join('\n')).toContain('Function `price_for_xlarge`: grants {"execute":["analyst"]} are not applied');
   });
 
+  it('a function without a YAML entry parses (dbt puts returns INVALID_TYPE on it) and fails its build saying returns is required, naming its file', async () => {
+    const p = dbtProject({ functions: { 'no_yaml.sql': 'SELECT 1\n' }, models: { 'm.sql': 'select 1 as x\n' } });
+    await p.dbt(['parse']);
+    const r = await p.dbt(['build'], { expectPass: false });
+    expect(r.results.map((x) => [x.unique_id, x.status])).toEqual([['function.test.no_yaml', 'error'], ['model.test.m', 'success']]);
+    expect(r.results[0]!.message).toContain("Function 'no_yaml' has no return type: dbt requires returns.data_type for every function");
+    expect(r.out.join('\n')).toContain('functions/no_yaml.sql');
+  });
+
   it("tsdbt: a call leaving out a defaulted argument gets its default_value (ClickHouse's functions take exactly their parameters)", async () => {
     const p = dbtProject({
       functions: { 'price_for_xlarge.sql': MY_UDF_SQL, 'price_for_xlarge.yml': MY_UDF_WITH_DEFAULT_ARG_YML },

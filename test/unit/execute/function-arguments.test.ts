@@ -15,14 +15,18 @@ const fn = (args: [string, string][], returns?: string) =>
 
 describe("a function's typed arguments (execute/run-function.ts)", () => {
   it('casts each bare reference of an argument to its data_type; an integer with accurateCast', () => {
-    expect(createFunctionSql(fn([['d', 'date'], ['n', 'integer']]), 'SELECT addDays(d, n) + n')).toBe(
-      "CREATE OR REPLACE FUNCTION `f` AS (`d`, `n`) -> addDays(CAST(d AS date), accurateCast(n, 'integer')) + accurateCast(n, 'integer')",
+    expect(createFunctionSql(fn([['d', 'date'], ['n', 'integer']], 'date'), 'SELECT addDays(d, n) + n')).toBe(
+      "CREATE OR REPLACE FUNCTION `f` AS (`d`, `n`) -> CAST((addDays(CAST(d AS date), accurateCast(n, 'integer')) + accurateCast(n, 'integer')) AS date)",
     );
   });
 
   it('leaves what ClickHouse does not substitute: qualified names, calls, aliases, lambda parameters, strings, comments, longer words', () => {
-    const sql = createFunctionSql(fn([['x', 'String']]), "(SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = x)");
-    expect(sql).toBe("CREATE OR REPLACE FUNCTION `f` AS (`x`) -> (SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = CAST(x AS String))");
+    const sql = createFunctionSql(fn([['x', 'String']], 'String'), "(SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = x)");
+    expect(sql).toBe("CREATE OR REPLACE FUNCTION `f` AS (`x`) -> CAST(((SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = CAST(x AS String))) AS String)");
+  });
+
+  it('a function without a return type is an error naming its file (dbt requires returns.data_type)', () => {
+    expect(() => createFunctionSql(fn([['v', 'float']]), 'SELECT v * 2')).toThrow("Function 'f' has no return type: dbt requires returns.data_type for every function");
   });
 
   it('an argument without a data_type is read as passed', () => {

@@ -47,10 +47,6 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
   const grants = grantsConfigOf(node);
   if (grants && Object.values(grants).some((grantees) => grantees.length))
     warnings.push(`Function \`${node.name}\`: grants ${JSON.stringify(grants)} are not applied — ClickHouse's SQL functions have no privileges of their own: any user who can run a query can call one (reading what its body reads needs SELECT on that)`);
-  const body = functionBody(ctx, node);
-  // A project's or package's clickhouse__scalar_function_sql & co. replaces tsdbt's statement (function-override.ts).
-  const override = functionMacroOverride(ctx, node);
-  const sql = override ? overrideStatement(ctx, node, override, body) : createFunctionSql(node, body, ctx.adapter.onCluster());
   // SQL functions came in ClickHouse 21.10: an older server refuses CREATE FUNCTION with a bare syntax error.
   const v = await ctx.adapter.serverVersion();
   if (v.major < 21 || (v.major === 21 && v.minor < 10))
@@ -58,6 +54,10 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
       file: node.originalFilePath,
       hint: 'Upgrade the server, or leave the function (and what calls it) out: --exclude-resource-type function.',
     });
+  const body = functionBody(ctx, node);
+  // A project's or package's clickhouse__scalar_function_sql & co. replaces tsdbt's statement (function-override.ts).
+  const override = functionMacroOverride(ctx, node);
+  const sql = override ? overrideStatement(ctx, node, override, body) : createFunctionSql(node, body, ctx.adapter.onCluster());
   // dbt's function materialization runs the node's pre-hooks and post-hooks around its build.
   const pre = hookStatements(ctx, node, hooksOf(node.config, 'pre_hook'));
   if (pre.length) await ctx.adapter.ensureDatabase(node.relation.schema);
@@ -88,8 +88,11 @@ export function createFunctionSql(node: FunctionNode, body: string, onCluster = 
     throw functionError(node, `In dispatch: No macro named '${macro}' found within namespace: 'dbt'\n    Searched for: 'clickhouse__${macro}', 'default__${macro}'`, node.language !== 'sql'
       ? 'ClickHouse runs SQL functions only (as dbt-clickhouse): write the function as a .sql file whose body is an expression.'
       : "ClickHouse has scalar SQL functions only (an aggregate body works too): set type to 'scalar' or 'aggregate'.");
+  // dbt requires `returns` (its parser puts RETURNS INVALID_TYPE on a function without, which the warehouse refuses).
+  if (!node.returns?.dataType?.trim())
+    throw functionError(node, `Function '${node.name}' has no return type: dbt requires returns.data_type for every function`, `Describe it in a YAML file under functions/: functions: [{name: ${node.name}, arguments: [...], returns: {data_type: <type>}}].`);
   const expression = withTypedArguments(node, functionExpression(node, body));
-  const returns = node.returns?.dataType ? `CAST((${expression}) AS ${returnType(node, node.returns.dataType)})` : expression;
+  const returns = `CAST((${expression}) AS ${returnType(node, node.returns.dataType)})`;
   const params = node.arguments.map((a) => quoteIdentifier(a.name)).join(', ');
   return `CREATE OR REPLACE FUNCTION ${quoteIdentifier(node.relation.identifier)}${onCluster} AS (${params}) -> ${returns}`;
 }
