@@ -258,14 +258,18 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
           "select {{ function('next_day') }}('2024-01-31') as from_text,",
           "  {{ function('next_day') }}(toDateTime('2024-02-28 10:00:00')) as from_timestamp,",
           "  {{ function('next_day') }}(nullif(toDate('2024-01-01'), toDate('2024-01-01'))) as from_null,",
-          "  {{ function('halved') }}(7) as halved",
+          "  {{ function('halved') }}(7) as halved,",
+          "  {{ function('next_day') }}('1960-05-01') as before_1970",
           '',
         ].join('\n'),
       },
     });
     const r = await p.dbt(['build']);
     expect(r.results.map((x) => x.status)).toEqual(['success', 'success', 'success']);
-    expect(await p.query('select toString(from_text) as a, toString(from_timestamp) as b, from_null, halved from {schema}.days')).toEqual([{ a: '2024-02-01', b: '2024-02-29', from_null: null, halved: 3.5 }]);
+    // A date is any day, as on dbt's warehouses (Date32 under dbt_semantics, as cast(x as date); ClickHouse's Date starts in 1970).
+    expect(await p.query('select toString(from_text) as a, toString(from_timestamp) as b, from_null, halved, toString(before_1970) as c from {schema}.days')).toEqual([
+      { a: '2024-02-01', b: '2024-02-29', from_null: null, halved: 3.5, c: '1960-05-02' },
+    ]);
     // An integer argument given a value out of its range is an error, as on Postgres — never wrapped (CAST would give a negative half).
     const show = await p.dbt(['show', '--inline', "select {{ function('halved') }}(3000000000) as h", '--output', 'json'], { expectPass: false });
     expect(show.out.join('\n')).toContain('cannot be safely converted into type');

@@ -16,7 +16,7 @@ const fn = (args: [string, string][], returns?: string) =>
 describe("a function's typed arguments (execute/run-function.ts)", () => {
   it('casts each bare reference of an argument to its data_type; an integer with accurateCast', () => {
     expect(createFunctionSql(fn([['d', 'date'], ['n', 'integer']], 'date'), 'SELECT addDays(d, n) + n')).toBe(
-      "CREATE OR REPLACE FUNCTION `f` AS (`d`, `n`) -> CAST((addDays(CAST(d AS date), accurateCast(n, 'integer')) + accurateCast(n, 'integer')) AS date)",
+      "CREATE OR REPLACE FUNCTION `f` AS (`d`, `n`) -> CAST((addDays(CAST(d AS Date32), accurateCast(n, 'integer')) + accurateCast(n, 'integer')) AS Date32)",
     );
   });
 

@@ -130,12 +130,16 @@ function withTypedArguments(node: FunctionNode, expression: string): string {
 /** ClickHouse's integer types and their SQL aliases (case-insensitive ones as ClickHouse reads them). */
 const INTEGER_TYPE = /^\s*(?:U?Int(?:8|16|32|64|128|256)|int|integer|bigint|smallint|tinyint|mediumint)(?:\s+(?:un)?signed)?\s*$/i;
 
-/** dbt's SQL type names as ClickHouse casts them (under dbt_semantics a float is a double and a bare numeric exact, as float-casts.ts). */
+/**
+ * dbt's SQL type names as ClickHouse casts them (under dbt_semantics a float is a double, a bare numeric exact
+ * and a date any day — Date32, not ClickHouse's Date from 1970 —, as float-casts.ts; ClickHouse's own `Date` kept).
+ */
 function returnType(node: FunctionNode, dataType: string): string {
   const t = dataType.trim();
   if (dbtSemantics(node)) {
     if (/^float$/i.test(t)) return 'Float64';
     if (/^(numeric|decimal)$/i.test(t)) return UNBOUNDED_NUMERIC;
+    if (/^date$/i.test(t) && t !== 'Date') return 'Date32';
   }
   return clickhouseTypeSpelling(t);
 }
