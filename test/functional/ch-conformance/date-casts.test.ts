@@ -54,4 +54,12 @@ models:
     expect(test.results.map((r) => r.status)).toEqual(['pass', 'pass']);
     expect(await p.query(`select toTypeName(born) b, toTypeName(maybe) m from {schema}.days`)).toEqual([{ b: 'Date32', m: 'Nullable(Date32)' }]);
   });
+
+  it("date(x) and BigQuery's date(y, m, d) keep them too (execute/dbt-semantics/function-names.ts)", async () => {
+    const p = dbtProject({ models: { 'fns.sql': `select date('1960-05-01') as d, date(toDateTime64('1969-12-31 23:00:00', 6)) as t, date(1955, 11, 5) as parts, DATE('2024-02-29') as recent` } });
+    await p.dbt(['run']);
+    expect(await p.query(`select toString(d) d, toString(t) t, toString(parts) parts, toString(recent) recent from {schema}.fns`)).toEqual([
+      { d: '1960-05-01', t: '1969-12-31', parts: '1955-11-05', recent: '2024-02-29' },
+    ]);
+  });
 });

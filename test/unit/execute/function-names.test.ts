@@ -111,4 +111,10 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
         "toInt64(floor(multiIf(match(toTypeName(ts), '^(Nullable[(])?(U?Int|Decimal|Float)'), toFloat64(ts), toUnixTimestamp64Micro(toDateTime64(ts, 6, 'UTC')) / 1000000))), extract(year from ts) from t",
     );
   });
+
+  it("writes date(x) as to_date(x), a Date32 that keeps days before 1970, and BigQuery's date(y, m, d) as date_from_parts", () => {
+    expect(warehouseFunctionNames("select date(created_at), DATE('1960-05-01'), date(2024, 2, 29), date(ts, 'UTC'), date_day, x.date(y) from t")).toBe(
+      "select toDate32(toDateTime64(created_at, 6)), toDate32(toDateTime64('1960-05-01', 6)), addDays(addMonths(makeDate32(2024, 1, 1), (2) - 1), (29) - 1), date(ts, 'UTC'), date_day, x.date(y) from t",
+    );
+  });
 });

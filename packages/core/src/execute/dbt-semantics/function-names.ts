@@ -44,7 +44,7 @@ import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, dateTru
  *   natural logarithm: it is base 10 on Postgres, Redshift and DuckDB but ln on BigQuery, Databricks, SQL Server and
  *   ClickHouse itself, so a dbt-clickhouse project's log(x) keeps its answer (write log10 / ln to say which).
  * - Snowflake's zeroifnull, nullifzero, div0, div0null, nvl2, contains, startswith/endswith, date_from_parts (and
- *   Postgres' make_date), charindex, array_size, square, to_number/to_decimal(x[, p[, s]]) (a CAST, rounded by
+ *   Postgres' make_date, BigQuery's date(y, m, d)), date(x) (as to_date(x): a Date32), charindex, array_size, square, to_number/to_decimal(x[, p[, s]]) (a CAST, rounded by
  *   cast-rounding.ts); regexp_replace(s, p, r, 'g'|'i'|'gi') with Postgres' flags;
  * - Snowflake's to_timestamp_ntz/_ltz/_tz (as to_timestamp), getdate(), sysdate(), decode(x, search, result, …), try_to_number/
  *   try_to_decimal/try_to_numeric/try_to_double, add_months (month ends kept); Postgres' btrim, string_to_array, div,
@@ -63,13 +63,13 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string, user
 
 const NONE: ReadonlySet<string> = new Set();
 
-const NAMES = 'date_trunc|date_part|datepart|extract|md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|to_timestamp_ntz|to_timestamp_ltz|to_timestamp_tz|getdate|sysdate|decode|try_to_number|try_to_decimal|try_to_numeric|try_to_double|add_months|btrim|string_to_array|div|gen_random_uuid|uuid_string|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace|to_number|to_decimal|to_numeric';
+const NAMES = 'date_trunc|date_part|datepart|extract|md5|split_part|strpos|count_if|bool_or|bool_and|boolor_agg|booland_agg|nvl|iff|len|sha2|dateadd|date_add|timestampadd|timestamp_add|to_char|to_varchar|try_cast|stddev_samp|stddev|var_samp|variance|median|approx_count_distinct|every|to_date|to_timestamp|to_timestamp_ntz|to_timestamp_ltz|to_timestamp_tz|getdate|sysdate|decode|try_to_number|try_to_decimal|try_to_numeric|try_to_double|add_months|btrim|string_to_array|div|gen_random_uuid|uuid_string|log|zeroifnull|nullifzero|div0|div0null|nvl2|contains|startswith|endswith|date_from_parts|make_date|charindex|array_size|square|regexp_replace|to_number|to_decimal|to_numeric|date';
 // `OrNull`: empty-aggregates.ts' combinator, added before these run (medianOrNull, stddevOrNull…).
 const CALL = new RegExp(`\\b(${NAMES})(?:OrNull)?\\s*\\(`, 'i');
 /** The names ClickHouse has itself (in any case: log, median, STDDEV…), which no user function can take. */
-const BUILT_IN = /^(?:log|median|stddev|stddev_samp|var_samp|regexp_replace|date_trunc|date_part|datepart|extract)$/i;
+const BUILT_IN = /^(?:log|median|stddev|stddev_samp|var_samp|regexp_replace|date_trunc|date_part|datepart|extract|date)$/i;
 /** A call of a rewritten name a warehouse's own function may have (whether user-functions.ts must list them). */
-const USER_NAMED_CALL = new RegExp(`(?<![\\w$.\`"])(?!(?:log|median|stddev|stddev_samp|var_samp|regexp_replace|date_trunc|date_part|datepart|extract)\\s*\\()(${NAMES})\\s*\\(`, 'i');
+const USER_NAMED_CALL = new RegExp(`(?<![\\w$.\`"])(?!(?:log|median|stddev|stddev_samp|var_samp|regexp_replace|date_trunc|date_part|datepart|extract|date)\\s*\\()(${NAMES})\\s*\\(`, 'i');
 
 /** Whether `sql` calls a name a rewrite here would take and a user function could have (not in a comment or string). */
 export function callsUserFunctionName(sql: string): boolean {
@@ -241,10 +241,15 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
       return args.length === 2 && name !== 'startsWith' ? { at, end: open, text: 'startsWith' } : undefined;
     case 'endswith':
       return args.length === 2 && name !== 'endsWith' ? { at, end: open, text: 'endsWith' } : undefined;
+    // date(x) (Snowflake, BigQuery, MySQL, Databricks; Postgres' function-style cast): ClickHouse's DATE is toDate, which
+    // makes a day before 1970 1970-01-01 — as to_date(x), a Date32 (cast(x as date) is one: float-casts.ts); BigQuery's
+    // date(y, m, d) as date_from_parts. date(ts, zone) is left as written.
+    case 'date':
+      if (args.length === 1) return { at, end: close + 1, text: toDateExpression([text(0)])! };
+      return args.length === 3 ? { at, end: close + 1, text: dateFromParts(text(0), text(1), text(2)) } : undefined;
     case 'date_from_parts':
     case 'make_date':
-      // Snowflake's month 13 is next January and day 0 the month's eve: whole months and days added to January 1st.
-      return args.length === 3 ? { at, end: close + 1, text: `addDays(addMonths(makeDate32(${text(0)}, 1, 1), (${text(1)}) - 1), (${text(2)}) - 1)` } : undefined;
+      return args.length === 3 ? { at, end: close + 1, text: dateFromParts(text(0), text(1), text(2)) } : undefined;
     case 'charindex':
       return args.length === 2 || args.length === 3 ? { at, end: close + 1, text: `positionUTF8(${[text(1), text(0), ...(args.length === 3 ? [text(2)] : [])].join(', ')})` } : undefined;
     case 'array_size':
@@ -344,4 +349,9 @@ function depthAt(code: string, from: number, at: number): number {
   for (let i = from; i < at; i++) if (code[i] === '(') depth++;
   else if (code[i] === ')') depth--;
   return depth;
+}
+
+/** Snowflake's date_from_parts: month 13 is next January and day 0 the month's eve — whole months and days added to January 1st. */
+function dateFromParts(year: string, month: string, day: string): string {
+  return `addDays(addMonths(makeDate32(${year}, 1, 1), (${month}) - 1), (${day}) - 1)`;
 }
