@@ -157,7 +157,7 @@ async function addPartitions(s: Staging, ctx: MaterializeContext, strategy: Stra
   if (strategy !== 'append') await s.replacePartitions(staged, await s.partitionIds(staged));
   else if (await feedsViews(s.adapter, rel))
     // Materialized views read this table: they see inserted rows, not attached parts. One INSERT of
-    // the staged, type-checked rows (a view failing half-way can still leave part of them, as any insert into a table with views).
+    // the staged, type-checked rows (ClickHouse commits it block by block: a view failing half-way, or a kill, can leave part of them; README › Known gap).
     await s.adapter.client.command(`INSERT INTO ${relationSql(rel.schema, rel.identifier)} SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`);
   else await s.attachPartitions(staged);
   return written;
