@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
+import { expectStatuses, openedPerTest } from '../../helpers/inline-project.js';
+import { APPLY_PATHS, rows, useApplyPath } from './snapshot-fixture.js';
 
 /*
  * A timestamp snapshot whose table stores updated_at at a lower precision than its query gives: a table
@@ -27,6 +29,55 @@ describe('timestamp snapshot over a table storing whole seconds', () => {
     expect(await versions()).toEqual([
       { f: '2024-01-01 10:00:00', t: '2024-01-01 10:00:01' },
       { f: '2024-01-01 10:00:01', t: null },
+    ]);
+  });
+});
+
+/*
+ * A check snapshot built before `cast(x as date)` became a Date32 (2135ca8): its Date column stored a day
+ * before 1970 as 1970-01-01. The query now gives 1960-05-01, which a Date cannot hold: the new version
+ * was written wrapped (2139-10-06), differed from the query again, and every run added a version of an
+ * unchanged row. The column is widened to Date32 (as dbt's expand_target_column_types widens a
+ * snapshot's columns): one new version with the query's day, then none.
+ */
+const checked = (d: string, semantics = true) =>
+  `{% snapshot c %}\n{{ config(unique_key='id', strategy='check', check_cols=['d'], target_schema=target.schema${semantics ? '' : ', dbt_semantics=false'}) }}\nselect 1 as id, ${d} as d\n{% endsnapshot %}\n`;
+
+describe.each(APPLY_PATHS)('check snapshot whose Date column the query now gives as Date32 (%s)', (path) => {
+  const setup = openedPerTest();
+
+  it('the column is widened: the day kept, no version added by later runs', async () => {
+    const { p, project: first } = setup({ 'snapshots/c.sql': checked("cast('1960-05-01' as date)", false) });
+    const opened = [first];
+    const run = async () => {
+      const project = opened[opened.length - 1]!;
+      await useApplyPath(project, path);
+      expectStatuses(await project.snapshot(), { c: 'success' });
+    };
+    const edit = (d: string) => {
+      p.write({ 'snapshots/c.sql': checked(d) });
+      opened.push(setup.reopen(p));
+    };
+    const query = (sql: string) => rows(opened[opened.length - 1]!, sql.replace('{schema}', p.schema));
+    const stored = () => query('select toTypeName(c.d) as t from {schema}.c limit 1');
+    const versions = () => query('select toString(c.d) as v, c.dbt_valid_to is null as current from {schema}.c order by c.dbt_valid_from, current');
+    await run();
+    expect(await stored()).toEqual([{ t: 'Date' }]);
+    edit("cast('1960-05-01' as date)");
+    await run();
+    await run();
+    expect(await stored()).toEqual([{ t: 'Date32' }]);
+    expect(await versions()).toEqual([
+      { v: '1970-01-01', current: 0 },
+      { v: '1960-05-01', current: 1 },
+    ]);
+    edit("cast('1999-12-31' as date)");
+    await run();
+    await run();
+    expect(await versions()).toEqual([
+      { v: '1970-01-01', current: 0 },
+      { v: '1960-05-01', current: 0 },
+      { v: '1999-12-31', current: 1 },
     ]);
   });
 });

@@ -15,6 +15,13 @@ export interface SnapshotChanges {
   readonly columns: readonly WarehouseColumn[];
   /** The query's columns the snapshot does not have yet (added, Nullable, as dbt's create_columns). */
   readonly added: readonly WarehouseColumn[];
+  /**
+   * The snapshot's Date columns the query now gives as Date32 (dbt_semantics' `::date` since 2135ca8), with
+   * their new type: widened in the new table, as dbt's expand_target_column_types widens a snapshot's
+   * columns. Kept a Date, a day before 1970 was written wrapped (1960-05-01 as 2139-10-06) and differed
+   * from the query again on every run: a new version of an unchanged row each run.
+   */
+  readonly widened?: readonly WarehouseColumn[];
   /** The changes table (snapshot-sql.ts changedRowsSelect), a temporary of `staging`. */
   readonly changes: Relation;
   /** Versions closed, versions inserted from the query, deletion records inserted (new_record). */
@@ -88,9 +95,15 @@ async function attachLiveParts(staging: Staging, c: SnapshotChanges, shadow: Rel
 }
 
 async function addColumns(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
-  if (c.added.length === 0) return;
-  await adapter.ddl(`ALTER TABLE ${rel(table)}${adapter.onCluster()} ${c.added.map((col) => `ADD COLUMN ${q(col.name)} ${nullableOf(col.type)}`).join(', ')}`, { signal: c.signal });
+  if (c.added.length) await adapter.ddl(`ALTER TABLE ${rel(table)}${adapter.onCluster()} ${c.added.map((col) => `ADD COLUMN ${q(col.name)} ${nullableOf(col.type)}`).join(', ')}`, { signal: c.signal });
+  if (!c.widened?.length) return;
+  // A shadow holding the live parts is rewritten by a mutation (new parts: the hard-linked files stay as they are), waited for.
+  const settings = (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: 2 } : undefined;
+  await adapter.ddl(`ALTER TABLE ${rel(table)}${adapter.onCluster()} ${c.widened.map((col) => `MODIFY COLUMN ${q(col.name)} ${col.type}`).join(', ')}`, { signal: c.signal, settings });
 }
+
+/** The snapshot's columns as the new table has them (widened ones with their new type). */
+const columnsAfter = (c: SnapshotChanges): WarehouseColumn[] => c.columns.map((col) => c.widened?.find((w) => w.name === col.name) ?? col);
 
 const validToType = (c: SnapshotChanges) => c.columns.find((col) => col.name === c.shape.settings.columns.dbt_valid_to)!.type;
 
@@ -140,7 +153,7 @@ async function rewriteInto(adapter: ClickHouseAdapter, c: SnapshotChanges, table
 
 /** New versions (dbt's insertions) and, for new_record, deletion records. */
 async function insertVersions(adapter: ClickHouseAdapter, c: SnapshotChanges, table: Relation): Promise<void> {
-  const after = [...c.columns, ...c.added.map((col) => ({ name: col.name, type: nullableOf(col.type) }))];
+  const after = [...columnsAfter(c), ...c.added.map((col) => ({ name: col.name, type: nullableOf(col.type) }))];
   if (c.versions > 0) await adapter.client.command(insertFromChanges(rel(table), insertionFill(c.shape, after), rel(c.changes), C.inserts), { signal: c.signal });
   if (c.deletions > 0) {
     const kept = new Set(c.columns.map((col) => col.name));

@@ -71,6 +71,7 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     const target = await targetShape(adapter, shape, columns);
     const names = new Set(columns.map((c) => c.name));
     const added = sourceColumns.filter((c) => !names.has(c.name));
+    const widened = widenedDateColumns(columns, sourceColumns);
     const changes = staging.temporary('changes');
     const querySettings = settingsClause(node.config.query_settings);
     await adapter.client.command(
@@ -86,11 +87,20 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     const deletions = Number(counts?.deletions ?? 0);
     if (closed + versions + deletions > 0 || added.length > 0) {
       const method = ctx.method ?? ((await canHardlink(adapter, live)) ? 'hardlink' : 'rewrite');
-      await applySnapshotChanges(staging, { shape, config: node.config, live, columns, added, changes, closed, versions, deletions, signal }, method);
+      await applySnapshotChanges(staging, { shape, config: node.config, live, columns, added, widened, changes, closed, versions, deletions, signal }, method);
     }
     const inserted = versions + deletions;
     return { message: `OK ${inserted.toLocaleString('en-US')} inserted, ${closed.toLocaleString('en-US')} closed`, rowsAffected: inserted, warnings: [] };
   });
+}
+
+/** The snapshot's Date columns the query gives as Date32, typed Date32 (snapshot-apply.ts SnapshotChanges.widened). */
+function widenedDateColumns(columns: readonly WarehouseColumn[], sourceColumns: readonly WarehouseColumn[]): WarehouseColumn[] {
+  const bare = (t: string) => /^(?:Nullable\()?(.*?)\)?$/.exec(t)![1];
+  const query = new Map(sourceColumns.map((c) => [c.name, c.type]));
+  return columns
+    .filter((c) => /^(?:Nullable\()?Date\)?$/.test(c.type) && bare(query.get(c.name) ?? '') === 'Date32')
+    .map((c) => ({ ...c, type: c.type.replace('Date', 'Date32') }));
 }
 
 /** Whether the server joins with full_sorting_merge (22.7+), asked once. */
