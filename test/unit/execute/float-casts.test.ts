@@ -49,4 +49,8 @@ describe('date casts (execute/dbt-semantics/float-casts.ts)', () => {
     expect(withDoubleFloatCasts(model({ dbt_semantics: false }), 'select x::date')).toBe('select x::date');
     expect(withDoubleFloatCasts(model({ contract: { enforced: true } }), 'select x::date')).toBe('select x::date');
   });
+
+  it('leaves `date` as ClickHouse\'s Date for a table that stores it so (clickhouseDates: stored-dates.ts)', () => {
+    expect(withDoubleFloatCasts(model(), 'select x::date, cast(y as date), z::float from t', { clickhouseDates: true })).toBe('select x::date, cast(y as date), z::Float64 from t');
+  });
 });

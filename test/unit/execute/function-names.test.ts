@@ -117,4 +117,10 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
       "select toDate32(toDateTime64(created_at, 6)), toDate32(toDateTime64('1960-05-01', 6)), addDays(addMonths(makeDate32(2024, 1, 1), (2) - 1), (29) - 1), date(ts, 'UTC'), date_day, x.date(y) from t",
     );
   });
+
+  it('leaves date(x) as ClickHouse\'s Date for a table that stores it so (clickhouseDates: stored-dates.ts)', () => {
+    expect(warehouseFunctionNames('select date(created_at), date(2024, 2, 29), nvl(a, b) from t', undefined, true)).toBe(
+      'select date(created_at), addDays(addMonths(makeDate32(2024, 1, 1), (2) - 1), (29) - 1), coalesce(a, b) from t',
+    );
+  });
 });

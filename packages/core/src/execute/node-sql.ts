@@ -60,28 +60,30 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
 export function nodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): string {
-  return dequalifiedSql(ctx, node, commonTypedSql(rewrittenSql(ctx, node, compiledNodeSql(ctx, node, options), userFunctions(ctx.adapter).known(), options.clickhouseRound)));
+  return dequalifiedSql(ctx, node, commonTypedSql(rewrittenSql(ctx, node, compiledNodeSql(ctx, node, options), userFunctions(ctx.adapter).known(), options)));
 }
 
 /** nodeSql() for callers that can wait: the warehouse look-ups it may need (dequalify.ts, user-functions.ts) do not block the run's other threads. */
 export async function nodeSqlAsync(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): Promise<string> {
-  return dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(await rewrittenSqlAsync(ctx, node, compiledNodeSql(ctx, node, options), options.clickhouseRound)));
+  return dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(await rewrittenSqlAsync(ctx, node, compiledNodeSql(ctx, node, options), options)));
 }
 
 /** rewrittenSql() with the warehouse's own functions listed first when the SQL calls a name one may have (once per run). */
-export async function rewrittenSqlAsync(ctx: RunContext, node: ManifestNode, sql: string, clickhouseRound?: boolean): Promise<string> {
-  return rewrittenSql(ctx, node, sql, callsUserFunctionName(sql) ? await userFunctions(ctx.adapter).list() : userFunctions(ctx.adapter).known(), clickhouseRound);
+export async function rewrittenSqlAsync(ctx: RunContext, node: ManifestNode, sql: string, stored: StoredAs = {}): Promise<string> {
+  return rewrittenSql(ctx, node, sql, callsUserFunctionName(sql) ? await userFunctions(ctx.adapter).list() : userFunctions(ctx.adapter).known(), stored);
 }
 
 /** The SQL after dbt_semantics' rewrites that need no warehouse statement (chain.ts); the warehouse's own functions (`own`) and the project's are called as written. */
-export function rewrittenSql(ctx: RunContext, node: ManifestNode, sql: string, own: ReadonlySet<string> = userFunctions(ctx.adapter).known(), clickhouseRound?: boolean): string {
+export function rewrittenSql(ctx: RunContext, node: ManifestNode, sql: string, own: ReadonlySet<string> = userFunctions(ctx.adapter).known(), stored: StoredAs = {}): string {
   const project = projectFunctionNames(ctx.manifest);
-  const out = withDbtSemanticsRewrites(node, project.size === 0 ? sql : withFunctionDefaults(ctx.manifest, sql), { adapter: ctx.adapter, userFunctions: project.size === 0 ? own : new Set([...own, ...project]), clickhouseRound });
+  const out = withDbtSemanticsRewrites(node, project.size === 0 ? sql : withFunctionDefaults(ctx.manifest, sql), { adapter: ctx.adapter, userFunctions: project.size === 0 ? own : new Set([...own, ...project]), clickhouseRound: stored.clickhouseRound, clickhouseDates: stored.clickhouseDates });
   if (node.resourceType !== 'snapshot' && isEmptySql(out)) throw emptySqlError(node);
   return out;
 }
 
-type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch; rerender?: boolean; clickhouseRound?: boolean };
+/** Rewrites left out for a table whose values were stored by ClickHouse's own semantics (stored-rounding.ts, stored-dates.ts). */
+type StoredAs = { readonly clickhouseRound?: boolean; readonly clickhouseDates?: boolean };
+type NodeSqlOptions = { isIncremental?: boolean; batch?: RenderBatch; rerender?: boolean } & StoredAs;
 
 /**
  * A node's Jinja rendered again with the run's context (`execute` true, run_query answered by the

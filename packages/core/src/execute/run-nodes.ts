@@ -81,7 +81,8 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
         adapter,
         node,
         sql,
-        recompile: ({ isIncremental, batch, clickhouseRound }) => (ran = isIncremental || batch || node.renderAtRuntime || node.needsNames || clickhouseRound ? nodeSql(ctx, node, { isIncremental, batch, clickhouseRound }) : sql),
+        recompile: ({ isIncremental, batch, clickhouseRound, clickhouseDates }) =>
+          (ran = isIncremental || batch || node.renderAtRuntime || node.needsNames || clickhouseRound || clickhouseDates ? nodeSql(ctx, node, { isIncremental, batch, clickhouseRound, clickhouseDates }) : sql),
         fullRefresh: ctx.fullRefresh,
         signal: ctx.signal,
         models: modelLookup(ctx),

@@ -14,6 +14,7 @@ import { stageContracted } from '../contract/contract-table.js';
 import { materializeMicrobatch } from './microbatch.js';
 import { mergeRowsSql, mergeStrategyOf } from './merge-strategy.js';
 import { keyRounding } from './stored-rounding.js';
+import { storedDates } from './stored-dates.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
@@ -103,9 +104,12 @@ export const materializeIncremental: Materialization = async (ctx) => {
       const rows = await adapter.rowCount(rel);
       return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
     }
+    // Casts to date computed as the table stored them: ClickHouse's Date in a table built so (stored-dates.ts).
+    const dates = await storedDates(adapter, node, rel, (clickhouseDates) => ctx.recompile({ isIncremental: true, clickhouseDates }), node.config.query_settings);
+    const storedCtx = dates.clickhouseDates ? { ...ctx, recompile: (o: Parameters<typeof ctx.recompile>[0]) => ctx.recompile({ ...o, clickhouseDates: true }) } : ctx;
     // A unique_key computed by round(): rounded as the stored keys were (stored-rounding.ts).
-    const rounded = (configured === 'delete_insert' || configured === 'merge') && keyOf(node) ? await keyRounding(ctx, keyOf(node), ctx.recompile({ isIncremental: true })) : undefined;
-    const query = rounded?.sql ?? ctx.recompile({ isIncremental: true });
+    const rounded = (configured === 'delete_insert' || configured === 'merge') && keyOf(node) ? await keyRounding(storedCtx, keyOf(node), dates.sql) : undefined;
+    const query = rounded?.sql ?? dates.sql;
     // An enforced contract: the new rows are checked, cast to the declared types and run through the
     // declared constraints in a staged table first; the strategy then reads them from there.
     const newRows = contractEnforced(node)
@@ -113,7 +117,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
       : query;
     const sql = configured === 'merge' ? mergeRowsSql(node, newRows, (await adapter.queryColumns(newRows, undefined, node.config.query_settings)).map((c) => c.name)) : newRows;
     const plan = await planSchemaChange(adapter, node, sql);
-    const warnings = [...plan.warnings, ...(rounded?.warning ? [rounded.warning] : [])];
+    const warnings = [...(dates.warning ? [dates.warning] : []), ...plan.warnings, ...(rounded?.warning ? [rounded.warning] : [])];
     let written: number | undefined;
     if (!plan.rebuild && (await movesPartitions(adapter, rel))) {
       warnings.push(...(await addMissingTableOptions(adapter, node, rel, signal)));

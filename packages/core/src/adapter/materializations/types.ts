@@ -15,6 +15,8 @@ export interface MaterializeContext {
     batch?: { readonly id: string; readonly start: Date; readonly end: Date };
     /** round() as ClickHouse rounds (a float tie to even), not dbt's away from zero: a table whose keys were stored so (stored-rounding.ts). */
     clickhouseRound?: boolean;
+    /** `cast(x as date)`, `x::date` and `date(x)` as ClickHouse's Date, not dbt_semantics' Date32: a table whose columns were stored so (stored-dates.ts). */
+    clickhouseDates?: boolean;
   }) => string;
   readonly fullRefresh: boolean;
   readonly signal?: AbortSignal;

@@ -24,6 +24,8 @@ export interface RewriteContext {
   readonly userFunctions: ReadonlySet<string>;
   /** round() as ClickHouse rounds (a tie to even): an incremental table whose keys were stored so (stored-rounding.ts). */
   readonly clickhouseRound?: boolean;
+  /** `cast(x as date)`, `x::date`, `date(x)` as ClickHouse's Date: a table whose columns were stored so (stored-dates.ts). */
+  readonly clickhouseDates?: boolean;
 }
 
 type Rewrite = (node: ManifestNode, sql: string, rc: RewriteContext) => string;
@@ -44,12 +46,12 @@ const CHAIN: readonly Rewrite[] = [
   (node, sql, rc) => withNullAwareNotIn(node, sql, rc.adapter),
   (node, sql) => withJoinOnSubqueriesInWhere(node, sql),
   (node, sql) => withOuterJoinKeys(node, sql),
-  (node, sql) => withDoubleFloatCasts(node, sql),
+  (node, sql, rc) => withDoubleFloatCasts(node, sql, { clickhouseDates: rc.clickhouseDates }),
   (node, sql) => withNullWindowShifts(node, sql),
   (node, sql) => withSelfJoinAliases(node, sql),
   (node, sql) => withJoinColumnNames(node, sql),
   (node, sql) => withUtf8TextFunctions(node, sql),
-  (node, sql, rc) => withWarehouseFunctionNames(node, sql, rc.userFunctions, { clickhouseRound: rc.clickhouseRound }),
+  (node, sql, rc) => withWarehouseFunctionNames(node, sql, rc.userFunctions, { clickhouseRound: rc.clickhouseRound, clickhouseDates: rc.clickhouseDates }),
   (node, sql) => withAliasOrderTerms(node, sql),
 ];
 

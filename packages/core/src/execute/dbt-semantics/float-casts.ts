@@ -34,7 +34,7 @@ export const UNBOUNDED_NUMERIC = 'Decimal(76, 10)';
 const CASTS = /::\s*(float|numeric|decimal|date)\b(?!\s*\()|\bas\s+(float|numeric|decimal|date)\s*\)/gi;
 const TYPES = /\b(?:float|numeric|decimal|date)\b/i;
 
-export function withDoubleFloatCasts(node: ManifestNode, sql: string): string {
+export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: { clickhouseDates?: boolean } = {}): string {
   if (!/\b(?:float|numeric|decimal|date)\b|::|\bcast\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   // Other warehouses' type names ClickHouse lacks (`::int8`, `::timestamptz`): what would fail gets ClickHouse's name.
@@ -45,7 +45,8 @@ export function withDoubleFloatCasts(node: ManifestNode, sql: string): string {
   const at: { index: number; name: string }[] = [];
   for (const m of code.matchAll(CASTS)) {
     const name = (m[1] ?? m[2])!;
-    if (name === 'Date') continue;
+    // `clickhouseDates`: a table whose columns were stored as ClickHouse's Date (stored-dates.ts).
+    if (name === 'Date' || (options.clickhouseDates && name.toLowerCase() === 'date')) continue;
     at.push({ index: m.index! + m[0].toLowerCase().lastIndexOf(name.toLowerCase()), name });
   }
   let out = sql;
