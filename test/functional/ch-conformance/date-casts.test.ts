@@ -63,29 +63,3 @@ models:
     ]);
   });
 });
-
-/*
- * An incremental model built before `cast(x as date)` became a Date32 keeps a Date column. As dbt's
- * incremental materialization runs expand_target_column_types before on_schema_change, the column is
- * widened to Date32 (schema-change.ts expandTargetColumnTypes): 'fail' failed every run (type changed:
- * Date -> Date32) and 'ignore' stored a day before 1970 as 1970-01-01.
- */
-const INCREMENTAL = (semantics: boolean, onSchemaChange: string) => `{{ config(materialized='incremental', on_schema_change='${onSchemaChange}'${semantics ? '' : ', dbt_semantics=false'}) }}
-select n, cast(s as date) as d from (select 1 as n, '2020-01-01' as s union all select 2, '1960-05-01')
-{% if is_incremental() %}where n > (select max(n) from {{ this }}){% else %}where n = 1{% endif %}`;
-
-describe('an incremental model whose Date column the query now gives as Date32', () => {
-  for (const onSchemaChange of ['fail', 'ignore'])
-    it(`is widened to Date32 before on_schema_change ('${onSchemaChange}'): the run succeeds, the day before 1970 kept`, async () => {
-      const p = dbtProject({ models: { 'inc.sql': INCREMENTAL(false, onSchemaChange) } });
-      await p.dbt(['run']);
-      expect(await p.query('select toTypeName(inc.d) as t from {schema}.inc')).toEqual([{ t: 'Date' }]);
-      p.write({ 'models/inc.sql': INCREMENTAL(true, onSchemaChange) });
-      const run = await p.dbt(['run']);
-      expect(run.results.map((r) => r.status)).toEqual(['success']);
-      expect(await p.query('select inc.n as n, toString(inc.d) as v, toTypeName(inc.d) as t from {schema}.inc order by inc.n')).toEqual([
-        { n: 1, v: '2020-01-01', t: 'Date32' },
-        { n: 2, v: '1960-05-01', t: 'Date32' },
-      ]);
-    });
-});

@@ -6,7 +6,7 @@ import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js
 import { ifPartitionMovesWork, withStaging, type Staging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { predicatesClause } from './mutations.js';
-import { addMissingTableOptions, expandTargetColumnTypes, insertError, planSchemaChange, rebuiltWithTableOptions, type SchemaPlan } from './schema-change.js';
+import { addMissingTableOptions, insertError, planSchemaChange, rebuiltWithTableOptions, type SchemaPlan } from './schema-change.js';
 import { qualifiedColumnWarnings, stageModel } from './table.js';
 import { checkContract, contractEnforced } from '../contract/contract-check.js';
 import { constraintElements, contractTableConfig } from '../contract/constraints.js';
@@ -116,7 +116,6 @@ export const materializeIncremental: Materialization = async (ctx) => {
       ? `SELECT * FROM ${await stagedContractRows(s, node, query)}`
       : query;
     const sql = configured === 'merge' ? mergeRowsSql(node, newRows, (await adapter.queryColumns(newRows, undefined, node.config.query_settings)).map((c) => c.name)) : newRows;
-    await expandTargetColumnTypes(adapter, node, sql, rel, signal);
     const plan = await planSchemaChange(adapter, node, sql);
     const warnings = [...(dates.warning ? [dates.warning] : []), ...plan.warnings, ...(rounded?.warning ? [rounded.warning] : [])];
     let written: number | undefined;

@@ -99,33 +99,6 @@ export async function planSchemaChange(
 }
 
 /**
- * The table's Date columns the query gives as Date32 (dbt_semantics' `cast(x as date)` since 2135ca8), typed
- * Date32: a table built before holds them as Date, which cannot hold a day before 1970.
- */
-export function widenedDateColumns(columns: readonly WarehouseColumn[], queryColumns: readonly WarehouseColumn[]): WarehouseColumn[] {
-  const bare = (t: string) => /^(?:Nullable\()?(.*?)\)?$/.exec(t)![1];
-  const query = new Map(queryColumns.map((c) => [c.name, c.type]));
-  return columns
-    .filter((c) => /^(?:Nullable\()?Date\)?$/.test(c.type) && bare(query.get(c.name) ?? '') === 'Date32')
-    .map((c) => ({ ...c, type: c.type.replace('Date', 'Date32') }));
-}
-
-/**
- * dbt's expand_target_column_types, which its incremental materialization runs before on_schema_change:
- * a MergeTree table's Date column the query now gives as Date32 becomes a Date32 (one ALTER, waited for;
- * every stored day the same). Without it an incremental model built before 2135ca8 failed every run
- * under on_schema_change 'fail' (type changed: Date -> Date32), and 'ignore' stored a day before 1970 as 1970-01-01.
- */
-export async function expandTargetColumnTypes(adapter: ClickHouseAdapter, node: ModelNode, sql: string, target: Relation = node.relation, signal?: AbortSignal): Promise<void> {
-  const [row] = await adapter.systemQuery<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = ${sqlString(target.schema)} AND name = ${sqlString(target.identifier)}`);
-  if (!/MergeTree$/.test(row?.engine ?? '')) return;
-  const widened = widenedDateColumns(await adapter.columns(target), await adapter.queryColumns(sql, undefined, node.config.query_settings));
-  if (widened.length === 0) return;
-  const settings = (await adapter.hasSetting('mutations_sync')) ? { mutations_sync: 2 } : undefined;
-  await adapter.ddl(`ALTER TABLE ${relationSql(target.schema, target.identifier)}${adapter.onCluster()} ${widened.map((c) => `MODIFY COLUMN ${quoteIdentifier(c.name)} ${c.type}`).join(', ')}`, { signal, settings });
-}
-
-/**
  * on_schema_change carried out by ALTERing `alterTargets` in place, for a materialized view's
  * target: it keeps receiving rows from its view, so it cannot be rebuilt beside and swapped in
  * without a backfill. (Incremental models rebuild instead: planSchemaChange().) Added columns keep

@@ -6,7 +6,6 @@ import { settingsClause, type ClickHouseAdapter, type WarehouseColumn } from '..
 import { applySnapshotChanges, canHardlink } from './snapshot-apply.js';
 import { changedRowsSelect, C, firstBuildSelect, keyList, updatedAtExpr, type SnapshotShape, type TargetShape } from './snapshot-sql.js';
 import { withStaging } from '../staging.js';
-import { widenedDateColumns } from './schema-change.js';
 import { tableOptionsOf } from '../table-options.js';
 import type { MaterializeResult } from './types.js';
 
@@ -93,6 +92,15 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     const inserted = versions + deletions;
     return { message: `OK ${inserted.toLocaleString('en-US')} inserted, ${closed.toLocaleString('en-US')} closed`, rowsAffected: inserted, warnings: [] };
   });
+}
+
+/** The snapshot's Date columns the query gives as Date32, typed Date32 (snapshot-apply.ts SnapshotChanges.widened). */
+function widenedDateColumns(columns: readonly WarehouseColumn[], sourceColumns: readonly WarehouseColumn[]): WarehouseColumn[] {
+  const bare = (t: string) => /^(?:Nullable\()?(.*?)\)?$/.exec(t)![1];
+  const query = new Map(sourceColumns.map((c) => [c.name, c.type]));
+  return columns
+    .filter((c) => /^(?:Nullable\()?Date\)?$/.test(c.type) && bare(query.get(c.name) ?? '') === 'Date32')
+    .map((c) => ({ ...c, type: c.type.replace('Date', 'Date32') }));
 }
 
 /** Whether the server joins with full_sorting_merge (22.7+), asked once. */
