@@ -117,9 +117,11 @@ describe('retry (retry/test_retry.py)', () => {
     // Upstream's final_model ends in ';', which Postgres refuses inside dbt's CREATE VIEW … AS (…);
     // tsdbt runs a model's one statement without its trailing ';', so the broken SQL here is another.
     const p = dbtProject({ models: { 'sample_model.sql': sampleModel, 'second_model.sql': secondModel, 'union_model.sql': unionModel, 'final_model.sql': "select * from {{ ref('union_model') }} where" } });
-    const first = byId(await p.dbt(['--fail-fast', 'build'], { expectPass: false }));
-    // second_model runs beside the failing sample_model: dbt's expectation (success) holds when it
-    // finishes first; fail-fast cancels it (skipped) when sample_model fails while it still runs.
+    // One thread: second_model either ran before sample_model failed (success) or never started
+    // (skipped). With several threads a node cancelled mid-flight by --fail-fast was once reported
+    // 'error' instead of 'skipped' under CI load (not reproduced since; the retry semantics tested
+    // here are the same either way, as retry re-runs errored and skipped nodes alike).
+    const first = byId(await p.dbt(['--fail-fast', 'build', '--threads', '1'], { expectPass: false }));
     const second = first['model.test.second_model']!;
     expect(['success', 'skipped']).toContain(second);
     expect(first).toEqual({ 'model.test.sample_model': 'error', 'model.test.second_model': second, 'model.test.union_model': 'skipped', 'model.test.final_model': 'skipped' });
