@@ -46,3 +46,42 @@ describe("a table storing ClickHouse's Date for a cast to date (dbt_semantics)",
     ]);
   });
 });
+
+describe("microbatch and materialized views over a table storing ClickHouse's Date for a cast to date", () => {
+  const microbatch = (mode: string, semantics: string) => `{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='year', begin='2024-01-01', on_schema_change='${mode}'${semantics}) }}
+select id, toDateTime('2024-03-01 00:00:00') + id as ts, cast(s as date) as d, date(s) as f from ${ROWS}
+`;
+
+  it("a microbatch batch computes the casts as the stored Date: on_schema_change 'fail' does not fail", async () => {
+    // Before: 'fail' failed on Date -> Date32 (a type change the user never made).
+    const modes = { fails: 'fail', ignores: 'ignore' };
+    const p = dbtProject({ models: Object.fromEntries(Object.entries(modes).map(([t, mode]) => [`${t}.sql`, microbatch(mode, OFF)])) });
+    const window = ['--event-time-start', '2024-01-01', '--event-time-end', '2025-01-01'];
+    await p.dbt(['run', ...window]);
+    p.write(Object.fromEntries(Object.entries(modes).map(([t, mode]) => [`models/${t}.sql`, microbatch(mode, '')])));
+    const run = await p.dbt(['run', ...window]);
+    expect(run.out.join('\n')).toMatch(/d, f are ClickHouse's Date in .*fails/);
+    for (const t of Object.keys(modes))
+      expect(await p.query(`select id, toString(d) ds, toString(f) fs, toTypeName(d) td from {schema}.${t} order by id`)).toEqual([
+        { id: 1, ds: '1970-01-01', fs: '1970-01-01', td: 'Date' },
+        { id: 2, ds: '2024-02-29', fs: '2024-02-29', td: 'Date' },
+      ]);
+  });
+
+  it('a materialized view writing into a table storing Date keeps its SELECT and fills the table as before', async () => {
+    // Before: the view's SELECT gave Date32 where the table has Date: the run failed ("out of sync").
+    const view = (semantics: string) => `{{ config(materialized='materialized_view', order_by='id'${semantics}) }}
+select id, cast(s as date) as d from {{ ref('raw') }}
+`;
+    const p = dbtProject({ models: { 'raw.sql': `{{ config(materialized='table', order_by='id') }}\nselect 1 as id, '2024-02-29' as s`, 'mv.sql': view(OFF) } });
+    await p.dbt(['run']);
+    p.write({ 'models/mv.sql': view('') });
+    const run = await p.dbt(['run', '--select', 'mv']);
+    expect(run.out.join('\n')).toMatch(/d is ClickHouse's Date in .*\.mv\b/);
+    await p.query("insert into {schema}.raw values (2, '1960-05-01')");
+    expect(await p.query('select id, toString(d) ds, toTypeName(d) td from {schema}.mv order by id')).toEqual([
+      { id: 1, ds: '2024-02-29', td: 'Date' },
+      { id: 2, ds: '1970-01-01', td: 'Date' },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Relation } from '../../manifest/nodes.js';
+import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { relationSql } from '../../render/placeholders.js';
 import { DatabaseError, ProjectError } from '../../shared/errors.js';
 import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
@@ -12,6 +12,7 @@ import { materializeRefreshable } from '../mv/refreshable.js';
 import { siblingsLosingRows, unsafeViewRefresh } from '../mv/view-full-refresh.js';
 import { inexactViewRefresh, refreshDifference } from '../mv/view-refresh-check.js';
 import { applySchemaChange } from './schema-change.js';
+import { storedDates } from './stored-dates.js';
 import type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
 
 const built = (r: RebuildResult, how: string): MaterializeResult => ({
@@ -40,6 +41,16 @@ export const materializeMaterializedView: Materialization = async (ctx) => {
   await adapter.ensureDatabase(node.relation.schema);
   await adapter.ensureDatabase(target.schema);
   if (!(await fullMvSupport(adapter, target))) return createMvBasic(ctx, target);
+  // Casts to date computed as the target stored them: ClickHouse's Date in a table built so (stored-dates.ts).
+  const dates = !fullRefreshOf(ctx) && (await adapter.relationKind(target)) === 'table'
+    ? await storedDates(adapter, node, target, (d) => (d ? ctx.recompile({ isIncremental: false, clickhouseDates: true }) : ctx.sql))
+    : undefined;
+  const result = await feed(dates ? { ...ctx, sql: dates.sql } : ctx, targetModel, explicit, target);
+  return dates?.warning ? { ...result, warnings: [dates.warning, ...result.warnings] } : result;
+};
+
+async function feed(ctx: MaterializeContext, targetModel: ModelNode | undefined, explicit: boolean, target: Relation): Promise<MaterializeResult> {
+  const { adapter, node } = ctx;
   return adapter.exclusive(key(target), async () => {
     const unit = targetModel
       ? await targetUnit(adapter, targetModel, ctx.models!.sqlOf(targetModel), ctx.models, { node, sql: ctx.sql }, { fullRefresh: fullRefreshOf(ctx) })
@@ -50,7 +61,7 @@ export const materializeMaterializedView: Materialization = async (ctx) => {
     if (previous && previous.refresh !== undefined) await adapter.drop(previous.rel, 'materialized_view');
     return explicit ? feedExplicit(ctx, unit, placeholder) : feedOwn(ctx, unit, placeholder);
   });
-};
+}
 
 const fullRefreshOf = (ctx: MaterializeContext) => (typeof ctx.node.config.full_refresh === 'boolean' ? ctx.node.config.full_refresh : ctx.fullRefresh);
 

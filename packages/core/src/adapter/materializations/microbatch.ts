@@ -8,6 +8,7 @@ import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { batchId, batchWindow, formatBatchStart, isoUtc, splitBatches, sqlTimestamp, type Batch } from './microbatch-batches.js';
 import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
 import { markAttempt, undoAttempt } from './microbatch-undo.js';
+import { storedDates } from './stored-dates.js';
 import type { BatchResults, MaterializeContext, MaterializeResult } from './types.js';
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
@@ -53,7 +54,10 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
     now: ctx.runStartedAt ?? new Date(),
   });
   const batches = splitBatches(window, cfg.batchSize);
-  const sqlOf = (b: Batch) => ctx.recompile({ isIncremental: incremental, batch: { id: batchId(b.start, cfg.batchSize), start: b.start, end: b.end } });
+  // Casts to date computed as the table stored them: ClickHouse's Date in a table built so (stored-dates.ts).
+  let clickhouseDates = false;
+  const sqlOf = (b: Batch, dates = clickhouseDates) =>
+    ctx.recompile({ isIncremental: incremental, batch: { id: batchId(b.start, cfg.batchSize), start: b.start, end: b.end }, clickhouseDates: dates || undefined });
   const label = (b: Batch) => `batch ${formatBatchStart(b.start, cfg.batchSize)} of ${node.name}`;
   const successful: Batch[] = [];
   const failed: { batch: Batch; error: unknown }[] = [];
@@ -119,7 +123,10 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
     });
   } else {
     await prepareTarget(adapter, rel); // what dead runs left beside the table goes first
-    const probe = sqlOf(batches[0]!);
+    const dates = await storedDates(adapter, node, rel, (d) => sqlOf(batches[0]!, d), node.config.query_settings);
+    clickhouseDates = dates.clickhouseDates;
+    if (dates.warning) warnings.push(dates.warning);
+    const probe = dates.sql;
     const { warnings: schemaWarnings } = await applySchemaChange(adapter, node, probe, [rel], signal);
     warnings.push(...schemaWarnings, ...(await addMissingTableOptions(adapter, node, rel, signal)));
     const threads = Math.max(1, adapter.client.target.threads ?? 1);

@@ -16,7 +16,9 @@ import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.j
  * widen the column): a widened column would hold the stored 1970-01-01 beside new 1960 days, and a key or check column
  * would still not match; --full-refresh recomputes every row as Date32. Snapshots, which have no full refresh, widen
  * such a column to Date32 instead (snapshot.ts widenedDateColumns: one new version of such a row, once).
- * Not covered yet: microbatch batches, distributed_incremental, a materialized view's target.
+ * Used by incremental models (every strategy, microbatch batches too) and materialized views writing into an existing
+ * table (their SELECT would otherwise be out of sync with it). Not yet by distributed_incremental: no cluster with
+ * Date32 to test it on here (the cluster suite runs ClickHouse 18.16).
  */
 
 /** What `compile(clickhouseDates)` gives an incremental model, and which of the two the run uses. */
