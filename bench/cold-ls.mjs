@@ -4,7 +4,9 @@
 // Kinds: static (the static parser's project), jinja (uniform Jinja-heavy), varied (shapes drawn at
 // random: 940 source shapes), unique (every model a shape of its own) — gen-project.mjs.
 // Usage: node bench/cold-ls.mjs [--rounds 3] [--base /dev/shm] [--kinds static,jinja,varied,unique] [--threads 1,default] [--n 10000] [checkout …]
-// (no checkout: this one). Prints one JSON line per (kind, build, threads) with the median wall, CPU and peak RSS.
+// (no checkout: this one). Prints one JSON line per (kind, build, threads) with the median wall, CPU and peak RSS,
+// and the median CPU of the process's main thread (`mainCpu`) and of its other threads (`otherCpu`: V8's
+// JIT and GC helpers, worker threads) — bench/thread-cpu.mjs, Linux only.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,12 +27,14 @@ const n = Number(option('n', 10000));
 const here = fileURLToPath(new URL('..', import.meta.url));
 const builds = (argv.length ? argv : [here]).map((d) => resolve(d));
 const floorScript = fileURLToPath(new URL('./nunjucks-floor.mjs', import.meta.url));
+const threadCpu = new URL('./thread-cpu.mjs', import.meta.url).href;
 
 function timed(args, env = {}) {
-  const p = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+  const p = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, '--import', threadCpu, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   if (p.status !== 0) throw new Error(p.stderr);
   const [wall, user, sys, rss] = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(p.stderr).slice(1).map(Number);
-  return { wall, cpu: +(user + sys).toFixed(2), peakMB: Math.round(rss / 1024) };
+  const [mainCpu, otherCpu] = (/THREADCPU (\S+) (\S+)/.exec(p.stderr)?.slice(1) ?? [NaN, NaN]).map(Number);
+  return { wall, cpu: +(user + sys).toFixed(2), peakMB: Math.round(rss / 1024), mainCpu, otherCpu };
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -51,6 +55,6 @@ for (const kind of kinds) {
   for (const [key, rs] of runs) {
     const [build, t] = key.split('\t');
     const wall = median(rs.map((x) => x.wall));
-    console.log(JSON.stringify({ kind, build: key === 'floor' ? 'nunjucks floor' : build, threads: t, wall, cpu: median(rs.map((x) => x.cpu)), peakMB: Math.max(...rs.map((x) => x.peakMB)), ratioToFloor: +(wall / floor).toFixed(2), cpuRatioToFloor: +(median(rs.map((x) => x.cpu)) / floorCpu).toFixed(2), walls: rs.map((x) => x.wall), cpus: rs.map((x) => x.cpu) }));
+    console.log(JSON.stringify({ kind, build: key === 'floor' ? 'nunjucks floor' : build, threads: t, wall, cpu: median(rs.map((x) => x.cpu)), peakMB: Math.max(...rs.map((x) => x.peakMB)), ratioToFloor: +(wall / floor).toFixed(2), cpuRatioToFloor: +(median(rs.map((x) => x.cpu)) / floorCpu).toFixed(2), mainCpu: median(rs.map((x) => x.mainCpu)), otherCpu: median(rs.map((x) => x.otherCpu)), walls: rs.map((x) => x.wall), cpus: rs.map((x) => x.cpu) }));
   }
 }
