@@ -45,7 +45,7 @@ const PACKAGES: readonly Conformance[] = [
   },
   { name: 'dbt_date', goal: 0.9, floor: 73 },
   { name: 'codegen', goal: 0.9, floor: 33, ciSequence: { operations: ['create_source_table'] } },
-  { name: 'audit_helper', goal: 0.9, floor: 37 },
+  { name: 'audit_helper', goal: 0.9, floor: 38 },
 ];
 
 const PASSING = new Set(['success', 'pass', 'warn']);

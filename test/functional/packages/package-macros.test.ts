@@ -178,6 +178,28 @@ from {{ ref('receipts') }}`,
     expect(tests).toEqual({ expected: ['pass', 0], wrong: ['fail', 2] });
   });
 
+  it("equality: a seed whose unquoted headers are upper case (audit_helper's expected_results) is compared in lower case, as dbt_utils does; a different row still fails", async () => {
+    const { project } = setup({
+      ...DBT_UTILS,
+      ...EQUALITY,
+      'project.yml': 'name: proj\nprofile: proj\nseeds:\n  +quote_columns: false\n',
+      'seeds/expected_upper.csv': 'COLUMN_NAME,N\na,2\nb,1\n',
+      'seeds/wrong_upper.csv': 'COLUMN_NAME,N\na,2\nb,3\n',
+      'models/cols.sql': "select 'a' as column_name, 2 as n union all select 'b', 1",
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: cols',
+        "    data_tests: [{dbt_utils.equality: {compare_model: ref('expected_upper')}}, {dbt_utils.equality: {compare_model: ref('wrong_upper')}}, {dbt_utils.equality: {compare_model: ref('expected_upper'), compare_columns: ['column_name']}}, {dbt_utils.equality: {compare_model: ref('wrong_upper'), precision: 2}}]",
+        '',
+      ].join('\n'),
+    });
+    const run = await project.build();
+    const tests = Object.fromEntries(run.results.filter((r) => r.node.resourceType === 'test').map((r) => [r.node.name, [r.status, r.failures]]));
+    // Before: UNKNOWN_IDENTIFIER `column_name` (the seed's column is COLUMN_NAME), every one an error.
+    expect(Object.values(tests).sort()).toEqual([['fail', 2], ['fail', 2], ['pass', 0], ['pass', 0]]);
+  });
+
   it("dbt_expectations' regex flags: RE2's i/m/s/U in front of the pattern, c (case-sensitive) cancels i", async () => {
     const { p, project } = setup({
       'dbt_packages/dbt_expectations/dbt_project.yml': "name: dbt_expectations\nversion: '0.10.9'\n",
