@@ -67,6 +67,21 @@ from {{ r }}`,
       { n: '1', other_id: 'v', found_table: 'True', found_view: 'True', missing_none: 'True' },
     ]);
   });
+
+  it("information_schema(): INFORMATION_SCHEMA, with the view named — data-mie/dbt-profiler reads `{{ relation.information_schema() }}.COLUMNS`", async () => {
+    const { p, project } = setup({
+      'models/base.sql': BASE,
+      'models/cols.sql': `select column_name, ordinal_position, '{{ ref('base').information_schema('tables') }}' as with_view
+from {{ ref('base').information_schema() }}.COLUMNS
+where lower(table_schema) = lower('{{ ref('base').schema }}') and lower(table_name) = lower('{{ ref('base').identifier }}')
+order by ordinal_position`,
+    });
+    // Before: "'relation.information_schema' calls a macro of package …, which is not installed".
+    expectStatuses(await project.run(), { base: 'success', cols: 'success' });
+    const rows = await queryRows<{ column_name: string; with_view: string }>(project, `SELECT column_name, with_view FROM ${p.schema}.cols ORDER BY ordinal_position`);
+    expect(rows.map((r) => r.column_name)).toEqual(['id', 'name', 'opt', 'lc', 'amount', 'f']);
+    expect(rows[0]!.with_view).toBe('INFORMATION_SCHEMA.tables');
+  });
 });
 
 describe('Column', () => {

@@ -236,6 +236,28 @@ export class Relation {
     return this.include({ identifier: false, __keywords: true }).replace_path({ identifier: null, __keywords: true });
   }
 
+  /**
+   * dbt's `information_schema(view_name=None)`: the relation `INFORMATION_SCHEMA` (unquoted, the
+   * schema left out; ClickHouse has that database, upper and lower case, with `COLUMNS`, `TABLES`…),
+   * followed by the view when one is named. (dbt-clickhouse inherits BaseRelation's, which renders
+   * its empty database as `""` — `"".INFORMATION_SCHEMA`, refused — so dbt-profiler's
+   * `{{ relation.information_schema() }}.COLUMNS` fails there.)
+   */
+  information_schema(...args: unknown[]): Relation {
+    const { view_name } = bindArgs(args, ['view_name']);
+    return new Relation({
+      path: { database: '', schema: null, identifier: 'INFORMATION_SCHEMA' },
+      type: 'view',
+      include: { database: false, schema: false, identifier: true },
+      quote: { ...this.init.quote, identifier: false },
+      extra: { information_schema_view: typeof view_name === 'string' ? view_name : null },
+    });
+  }
+
+  information_schema_only(): Relation {
+    return this.information_schema();
+  }
+
   /** dbt-clickhouse's derivative(): the same schema, identifier + suffix. */
   derivative(suffix: unknown, type?: unknown): Relation {
     return Relation.create({ schema: this.schema, identifier: `${this.identifier ?? ''}${String(suffix)}`, type: type ?? this.type, __keywords: true });
@@ -262,6 +284,8 @@ export class Relation {
       if (v === null || v === '') continue;
       parts.push(this.init.quote[k] ? quoteIdentifier(v) : v);
     }
+    const view = this.init.extra.information_schema_view;
+    if (typeof view === 'string') parts.push(view);
     return parts.join('.');
   }
 
