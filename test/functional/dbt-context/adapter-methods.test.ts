@@ -21,6 +21,19 @@ describe('statements', () => {
     await expect(project.runOperation('twice')).rejects.toThrow(/already been loaded/);
   });
 
+  it("a column's agate data_type and jsonify(value) (data-mie/dbt-profiler's print_profile_schema): ISO dates and timestamps, numbers and text as they are", async () => {
+    const { project } = setup({
+      'macros/ops.sql': `{% macro types() %}
+{% set t = run_query("select toInt64(7) as n, toNullable(toDecimal64(1.5, 2)) as d, 'x' as s, toDate('2022-01-02') as day, toDateTime('2022-01-02 03:04:05', 'UTC') as ts, true as b, cast(null as Nullable(DateTime)) as none_ts") %}
+{% set out = [] %}
+{% for row in t.rows %}{% for key, value in row.dict().items() %}{% do out.append(key ~ '=' ~ t.columns.get(key).data_type.jsonify(value)) %}{% endfor %}{% endfor %}
+{{ return(out | join(' ') ~ ' ' ~ (t.column_types | length)) }}
+{% endmacro %}`,
+    });
+    // Before: "Unable to call column.data_type.jsonify" (data_type was the ClickHouse type name).
+    expect(await project.runOperation('types')).toBe('n=7 d=1.5 s=x day=2022-01-02 ts=2022-01-02T03:04:05 b=True none_ts=None 7');
+  });
+
   it('run_query sends SQL as written: INSERT … VALUES after a comment, and an UPDATE', async () => {
     const { p, project } = setup({
       'macros/ops.sql': `{% macro write_rows() %}

@@ -28,6 +28,35 @@ function convert(value: unknown, type: string | undefined): unknown {
   return value;
 }
 
+/**
+ * agate's DataType of a column (`table.columns['x'].data_type`, `table.column_types`): dbt infers
+ * Number, Boolean, Date, DateTime or Text from the values; here from the ClickHouse type. Templates
+ * call its `jsonify(value)` (data-mie/dbt-profiler's print_profile_schema): a number as is, a date
+ * or timestamp in ISO form, anything else unchanged.
+ */
+export class AgateDataType {
+  constructor(readonly name: 'Number' | 'Boolean' | 'Date' | 'DateTime' | 'Text') {}
+
+  static of(clickhouseType: string): AgateDataType {
+    const t = clickhouseType.replace(/^(?:Nullable|LowCardinality)\((.*)\)$/, '$1').replace(/^(?:Nullable|LowCardinality)\((.*)\)$/, '$1');
+    if (/^Bool/.test(t)) return new AgateDataType('Boolean');
+    if (/^(?:U?Int\d+|Float\d+|Decimal)/.test(t)) return new AgateDataType('Number');
+    if (/^DateTime/.test(t)) return new AgateDataType('DateTime');
+    if (/^Date/.test(t)) return new AgateDataType('Date');
+    return new AgateDataType('Text');
+  }
+
+  jsonify(value: unknown): unknown {
+    if (value === null || value === undefined) return null;
+    if (this.name === 'DateTime' && typeof value === 'string') return value.replace(' ', 'T');
+    return value;
+  }
+
+  toString(): string {
+    return `<agate.data_types.${this.name}>`;
+  }
+}
+
 /** A sequence whose items are also reachable by key (agate's MappedSequence: rows and columns). */
 function mappedSequence<T>(items: readonly T[], keys: readonly string[]): T[] & Record<string, unknown> {
   const seq = [...items] as T[] & Record<string, unknown>;
@@ -46,7 +75,9 @@ function mappedSequence<T>(items: readonly T[], keys: readonly string[]): T[] & 
 
 export class AgateColumn {
   [index: number]: unknown;
-  constructor(readonly name: string, readonly data_type: string, private readonly data: readonly unknown[]) {
+  readonly data_type: AgateDataType;
+  constructor(readonly name: string, clickhouseType: string, private readonly data: readonly unknown[]) {
+    this.data_type = AgateDataType.of(clickhouseType);
     // agate's Column is a sequence of its values: `table.columns['name'][0]`.
     data.forEach((v, i) => Object.defineProperty(this, i, { value: v, enumerable: false }));
   }
@@ -72,19 +103,24 @@ export class AgateColumn {
 
 export class AgateTable {
   readonly column_names: string[];
-  readonly column_types: string[];
+  /** The ClickHouse types of the columns (agate's `column_types` are their AgateDataTypes). */
+  private readonly types: string[];
   readonly rows: unknown[][];
   readonly columns: AgateColumn[];
 
   constructor(table: QueryTable) {
     this.column_names = [...table.columnNames];
-    this.column_types = table.columnNames.map((_, i) => table.columnTypes?.[i] ?? '');
+    this.types = table.columnNames.map((_, i) => table.columnTypes?.[i] ?? '');
     const converted = table.rows.map((r) => r.map((v, i) => convert(v, table.columnTypes?.[i])));
     this.rows = converted.map((r) => mappedSequence(r, this.column_names));
     this.columns = mappedSequence(
-      this.column_names.map((name, i) => new AgateColumn(name, this.column_types[i]!, converted.map((r) => r[i]))),
+      this.column_names.map((name, i) => new AgateColumn(name, this.types[i]!, converted.map((r) => r[i]))),
       this.column_names,
     );
+  }
+
+  get column_types(): AgateDataType[] {
+    return this.columns.map((c) => c.data_type);
   }
 
   static empty(): AgateTable {
@@ -114,7 +150,7 @@ export class AgateTable {
     const { key } = bindArgs(args, ['key']);
     const names = (Array.isArray(key) ? key : [key]).map(String);
     const idx = names.map((n) => this.column_names.indexOf(n));
-    return new AgateTable({ columnNames: names, columnTypes: idx.map((i) => this.column_types[i]!), rows: this.rows.map((r) => idx.map((i) => r[i])) });
+    return new AgateTable({ columnNames: names, columnTypes: idx.map((i) => this.types[i]!), rows: this.rows.map((r) => idx.map((i) => r[i])) });
   }
 
   /** agate's Table.rename: new column names from a dict {old: new} (others kept) or a list, in order; the rows unchanged. */
@@ -126,11 +162,11 @@ export class AgateTable {
       const map = given as Record<string, unknown>;
       names = this.column_names.map((n) => (Object.hasOwn(map, n) ? String(map[n]) : n));
     }
-    return new AgateTable({ columnNames: names, columnTypes: this.column_types, rows: this.rows.map((r) => [...r]) });
+    return new AgateTable({ columnNames: names, columnTypes: this.types, rows: this.rows.map((r) => [...r]) });
   }
 
   limit(n: unknown): AgateTable {
-    return new AgateTable({ columnNames: this.column_names, columnTypes: this.column_types, rows: this.rows.slice(0, Number(n)) });
+    return new AgateTable({ columnNames: this.column_names, columnTypes: this.types, rows: this.rows.slice(0, Number(n)) });
   }
 
   print_table(): string {
