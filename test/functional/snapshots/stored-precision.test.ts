@@ -35,10 +35,11 @@ describe('timestamp snapshot over a table storing whole seconds', () => {
 
 /*
  * A check snapshot built before `cast(x as date)` became a Date32 (2135ca8): its Date column stored a day
- * before 1970 as 1970-01-01. The query now gives 1960-05-01, which a Date cannot hold: the new version
- * was written wrapped (2139-10-06), differed from the query again, and every run added a version of an
- * unchanged row. The column is widened to Date32 (as dbt's expand_target_column_types widens a
- * snapshot's columns): one new version with the query's day, then none.
+ * before 1970 as 1970-01-01. A query that now really gives a Date32 (toDate32) for it has 1960-05-01, which a
+ * Date cannot hold: the new version was written wrapped (2139-10-06), differed from the query again, and every
+ * run added a version of an unchanged row. The column is widened to Date32 (as dbt's expand_target_column_types
+ * widens a snapshot's columns): one new version with the query's day, then none. The same `cast(x as date)` as
+ * before is computed as the stored Date instead (stored-dates.ts): the row did not change, no version is added.
  */
 const checked = (d: string, semantics = true) =>
   `{% snapshot c %}\n{{ config(unique_key='id', strategy='check', check_cols=['d'], target_schema=target.schema${semantics ? '' : ', dbt_semantics=false'}) }}\nselect 1 as id, ${d} as d\n{% endsnapshot %}\n`;
@@ -66,6 +67,11 @@ describe.each(APPLY_PATHS)('check snapshot whose Date column the query now gives
     edit("cast('1960-05-01' as date)");
     await run();
     await run();
+    expect(await stored()).toEqual([{ t: 'Date' }]);
+    expect(await versions()).toEqual([{ v: '1970-01-01', current: 1 }]);
+    edit("toDate32('1960-05-01')");
+    await run();
+    await run();
     expect(await stored()).toEqual([{ t: 'Date32' }]);
     expect(await versions()).toEqual([
       { v: '1970-01-01', current: 0 },
@@ -78,6 +84,34 @@ describe.each(APPLY_PATHS)('check snapshot whose Date column the query now gives
       { v: '1970-01-01', current: 0 },
       { v: '1960-05-01', current: 0 },
       { v: '1999-12-31', current: 1 },
+    ]);
+  });
+});
+
+/*
+ * A snapshot keyed by a `::date` column, built while it was ClickHouse's Date (dbt-clickhouse, an older tsdbt, or
+ * dbt_semantics off): a key day before 1970 is stored as 1970-01-01. Computed as Date32 the key was 1960-05-01: it
+ * matched no stored version, so the old one was never closed and a second current version of the row appeared.
+ * The cast is computed as the stored Date (stored-dates.ts), with a warning.
+ */
+describe('snapshot keyed by a cast to date over a table storing Date', () => {
+  const keyed = (v: string, semantics = true) =>
+    `{% snapshot k %}\n{{ config(unique_key='d', strategy='check', check_cols=['v'], target_schema=target.schema${semantics ? '' : ', dbt_semantics=false'}) }}\nselect '1960-05-01'::date as d, '${v}' as v\n{% endsnapshot %}\n`;
+
+  it('the stored version is found by its key: one current version, closed when the row changes', async () => {
+    const p = dbtProject({ snapshots: { 'k.sql': keyed('a', false) } });
+    await p.dbt(['snapshot']);
+    p.write({ 'snapshots/k.sql': keyed('a') });
+    const run = await p.dbt(['snapshot']);
+    expect(run.out.join('\n')).toMatch(/snapshot k: d is ClickHouse's Date in .*\.k\b/);
+    const versions = () => p.query('select toString(k.d) as d, toTypeName(k.d) as t, v, dbt_valid_to is null as current from {schema}.k order by dbt_valid_from, v');
+    expect(await versions()).toEqual([{ d: '1970-01-01', t: 'Date', v: 'a', current: 1 }]);
+    p.write({ 'snapshots/k.sql': keyed('b') });
+    await p.dbt(['snapshot']);
+    await p.dbt(['snapshot']);
+    expect(await versions()).toEqual([
+      { d: '1970-01-01', t: 'Date', v: 'a', current: 0 },
+      { d: '1970-01-01', t: 'Date', v: 'b', current: 1 },
     ]);
   });
 });

@@ -127,7 +127,7 @@ export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<
       const existed = await existedBefore(adapter, node);
       const name = node.config.strategy;
       const strategy = typeof name === 'string' && name !== 'timestamp' && name !== 'check' ? customSnapshotStrategy(ctx, node, name, sql) : undefined;
-      const built = await materializeSnapshot({ adapter, node, sql, signal: ctx.signal, emptyInputs: ctx.index.emptyInputs, strategy });
+      const built = await materializeSnapshot({ adapter, node, sql, clickhouseDatesSql: () => nodeSql(ctx, node, { clickhouseDates: true }), signal: ctx.signal, emptyInputs: ctx.index.emptyInputs, strategy });
       return { ...built, warnings: [...built.warnings, ...(await finishBuild(adapter, node, existed, ctx.signal))] };
     });
   } finally {

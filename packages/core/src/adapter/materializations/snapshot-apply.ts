@@ -16,7 +16,7 @@ export interface SnapshotChanges {
   /** The query's columns the snapshot does not have yet (added, Nullable, as dbt's create_columns). */
   readonly added: readonly WarehouseColumn[];
   /**
-   * The snapshot's Date columns the query now gives as Date32 (dbt_semantics' `::date` since 2135ca8), with
+   * The snapshot's Date columns the query now gives as Date32 (e.g. toDate32; a cast to date stays Date: stored-dates.ts), with
    * their new type: widened in the new table, as dbt's expand_target_column_types widens a snapshot's
    * columns. Kept a Date, a day before 1970 was written wrapped (1960-05-01 as 2139-10-06) and differed
    * from the query again on every run: a new version of an unchanged row each run.

@@ -6,6 +6,7 @@ import { settingsClause, type ClickHouseAdapter, type WarehouseColumn } from '..
 import { applySnapshotChanges, canHardlink } from './snapshot-apply.js';
 import { changedRowsSelect, C, firstBuildSelect, keyList, updatedAtExpr, type SnapshotShape, type TargetShape } from './snapshot-sql.js';
 import { withStaging } from '../staging.js';
+import { storedDates } from './stored-dates.js';
 import { tableOptionsOf } from '../table-options.js';
 import type { MaterializeResult } from './types.js';
 
@@ -14,6 +15,8 @@ export interface SnapshotContext {
   readonly node: SnapshotNode;
   /** The snapshot's compiled query. */
   readonly sql: string;
+  /** The query compiled with `cast(x as date)`, `x::date` and `date(x)` as ClickHouse's Date: for a table storing them so (stored-dates.ts). */
+  readonly clickhouseDatesSql?: () => string;
   readonly signal?: AbortSignal;
   /** Forces an apply path (benchmarks and tests); by default the hard-link path where it can run. */
   readonly method?: 'hardlink' | 'rewrite';
@@ -33,7 +36,7 @@ export type CustomStrategy = Pick<SnapshotSettings, 'custom' | 'uniqueKey' | 'up
  * run's sweep if this one dies); the live table only ever changes by one swap.
  */
 export async function materializeSnapshot(ctx: SnapshotContext): Promise<MaterializeResult> {
-  const { adapter, node, sql, signal } = ctx;
+  const { adapter, node, signal } = ctx;
   const configured = resolveSnapshotConfig(node.config);
   if (configured instanceof SnapshotConfigProblem) throw new ProjectError('snapshot_config', `Snapshot '${node.name}': ${configured.message}`, { file: node.originalFilePath, line: node.line, hint: configured.hint });
   const live = node.relation;
@@ -48,6 +51,10 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     // dbt's snapshot materialization calls the strategy macro once the target's existence is known.
     if (configured.strategy === 'custom' && !ctx.strategy) throw new ProjectError('snapshot_config', `Snapshot '${node.name}': strategy '${configured.customStrategy}' needs its macro, which this run cannot call`, { file: node.originalFilePath, line: node.line });
     const settings: SnapshotSettings = configured.strategy === 'custom' ? { ...configured, ...ctx.strategy!(existing !== undefined) } : configured;
+    // Casts to date computed as the table stored them: ClickHouse's Date in a table built so (stored-dates.ts); a
+    // key day before 1970 stored as 1970-01-01 is then found, its version closed, not left current beside a new one.
+    const dates = existing === 'table' && ctx.clickhouseDatesSql ? await storedDates(adapter, node, live, (d) => (d ? ctx.clickhouseDatesSql!() : ctx.sql)) : undefined;
+    const sql = dates?.sql ?? ctx.sql;
     const sourceColumns = await adapter.queryColumns(sql);
     const keyTypes = (await adapter.queryColumns(`SELECT ${keyList(settings).map((k, i) => `(${k}) AS k${i}`).join(', ')} FROM (\n${sql}\n) AS s`)).map((c) => c.type);
     const shapeFor = (hash: SnapshotShape['hash'], now: string): SnapshotShape => ({ settings, source: sql, sourceColumns, keyTypes, now, hash });
@@ -90,7 +97,7 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
       await applySnapshotChanges(staging, { shape, config: node.config, live, columns, added, widened, changes, closed, versions, deletions, signal }, method);
     }
     const inserted = versions + deletions;
-    return { message: `OK ${inserted.toLocaleString('en-US')} inserted, ${closed.toLocaleString('en-US')} closed`, rowsAffected: inserted, warnings: [] };
+    return { message: `OK ${inserted.toLocaleString('en-US')} inserted, ${closed.toLocaleString('en-US')} closed`, rowsAffected: inserted, warnings: dates?.warning ? [dates.warning] : [] };
   });
 }
 

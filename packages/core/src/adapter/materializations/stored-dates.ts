@@ -14,10 +14,12 @@ import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.j
  * to move to Date32. A table mixing both (some such columns Date, some Date32) keeps dbt's Date32.
  * on_schema_change: no type change is seen, so every mode keeps the table's Date — sync_all_columns too (dbt would
  * widen the column): a widened column would hold the stored 1970-01-01 beside new 1960 days, and a key or check column
- * would still not match; --full-refresh recomputes every row as Date32. Snapshots, which have no full refresh, widen
- * such a column to Date32 instead (snapshot.ts widenedDateColumns: one new version of such a row, once).
- * Used by incremental models (every strategy, microbatch batches too) and materialized views writing into an existing
- * table (their SELECT would otherwise be out of sync with it). Not yet by distributed_incremental: no cluster with
+ * would still not match; --full-refresh recomputes every row as Date32. Snapshots, which have no full refresh, keep
+ * the Date the same way: the row did not change, so no version is added, and a key holding such a day finds its stored
+ * version (computed as Date32 it matched none: the old version stayed current beside a new one). Only a query that
+ * really gives a Date32 (toDate32) widens a snapshot's Date column (snapshot.ts widenedDateColumns).
+ * Used by incremental models (every strategy, microbatch batches too), snapshots, and materialized views writing
+ * into an existing table (their SELECT would otherwise be out of sync with it). Not yet by distributed_incremental: no cluster with
  * Date32 to test it on here (the cluster suite runs ClickHouse 18.16).
  */
 
@@ -59,7 +61,11 @@ export async function storedDates(
   return {
     sql: theirs,
     clickhouseDates: true,
-    warning: `${node.originalFilePath}: model ${node.name}: ${names} ${stored.length === 1 ? 'is' : 'are'} ClickHouse's Date in ${where} (built by dbt-clickhouse, an older tsdbt or with dbt_semantics off), so this run computes cast(x as date), x::date and date(x) as ClickHouse's Date, as the stored rows were (a day before 1970 is 1970-01-01), not as Date32. Run it once with --full-refresh to keep days before 1970 (Date32).`,
+    warning: `${node.originalFilePath}: ${node.resourceType} ${node.name}: ${names} ${stored.length === 1 ? 'is' : 'are'} ClickHouse's Date in ${where} (built by dbt-clickhouse, an older tsdbt or with dbt_semantics off), so this run computes cast(x as date), x::date and date(x) as ClickHouse's Date, as the stored rows were (a day before 1970 is 1970-01-01), not as Date32. ${
+      node.resourceType === 'snapshot'
+        ? 'A snapshot keeps its history, and with it these Date columns.'
+        : 'Run it once with --full-refresh to keep days before 1970 (Date32).'
+    }`,
   };
 }
 
