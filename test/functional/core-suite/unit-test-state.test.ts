@@ -8,9 +8,7 @@ import { WAREHOUSE_DIR } from '../../helpers/inline-project.js';
  * dbt-core tests/functional/unit_testing/test_state.py: unit tests under state:modified (a changed
  * fixture file, a changed unit test, a changed model), retry of a failed unit test, and --defer
  * (unit tests read their fixtures, never the deferred relations; the model's current SQL is tested).
- * dbt's fixtures (unit_testing/fixtures.py). One step differs: dbt's "model logic" change is
- * `a+b` -> `a + b`, whitespace, which tsdbt's state:modified.body ignores by design (README, --state);
- * a change of the SQL itself (`a+b+0`) is used here.
+ * dbt's fixtures (unit_testing/fixtures.py).
  */
 const MY_MODEL_VARS_SQL = `
 SELECT
@@ -159,8 +157,8 @@ describe('unit tests and state (unit_testing/test_state.py)', () => {
     // One unit test's definition.
     p.write({ 'models/test_my_model.yml': TEST_MY_MODEL_SIMPLE_FIXTURE_YML.replace('{string_c: ab}', '{string_c: bc}') });
     expect(names((await p.dbt(MODIFIED, { expectPass: false })).results)).toEqual(['test_has_string_c_ab']);
-    // The model's logic: every unit test of it.
-    p.write({ 'models/test_my_model.yml': TEST_MY_MODEL_SIMPLE_FIXTURE_YML, 'models/my_model.sql': MY_MODEL_VARS_SQL.replace('a+b as c,', 'a+b+0 as c,') });
+    // The model's logic (dbt's step: a whitespace edit, a change of raw_code): every unit test of it.
+    p.write({ 'models/test_my_model.yml': TEST_MY_MODEL_SIMPLE_FIXTURE_YML, 'models/my_model.sql': MY_MODEL_VARS_SQL.replace('a+b as c,', 'a + b as c,') });
     expect((await p.dbt(MODIFIED, { expectPass: false })).results).toHaveLength(4);
   });
 

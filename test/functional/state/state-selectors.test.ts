@@ -37,10 +37,14 @@ const names = (p: InlineProject, select: string, state = 'state') => {
 };
 
 describe('state: selectors (slim CI)', () => {
-  it('selects nothing when nothing changed; whitespace and comments are not changes', async () => {
-    const p = await withState({ 'models/b.sql': "-- reads a\nselect   id\n  from {{ref('a')}}\n" });
+  it('selects nothing when nothing changed (a trailing newline aside); whitespace and comments are changes, as dbt', async () => {
+    const p = await withState({ 'models/b.sql': "select id from {{ ref('a') }}\n" });
     expect(names(p, 'state:modified')).toEqual([]);
     expect(names(p, 'state:new')).toEqual([]);
+    // dbt's same_body compares raw_code as written
+    p.write({ 'models/b.sql': "-- reads a\nselect id from {{ ref('a') }}", 'models/e.sql': "{{ config(schema='extra') }}\nselect   1 as x" });
+    expect(names(p, 'state:modified.body')).toEqual(['b', 'e']);
+    expect(names(p, 'state:modified')).toEqual(['b', 'e']);
   });
 
   it('state:new and state:modified.body; state:modified+ adds descendants and their tests', async () => {

@@ -1,23 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { compareContract, modifiedMacros, sameBody, sameConfig, sameContents, sameRelation } from '../../../packages/core/src/state/compare-nodes.js';
-import { normalizeCode } from '../../../packages/core/src/state/normalize-sql.js';
-
-describe('normalizeCode (state:modified.body ignores whitespace and comments)', () => {
-  it('equates code that differs only in whitespace, SQL comments and Jinja comments', () => {
-    const a = "select a, b\nfrom {{ ref('x') }} -- the input\nwhere a > 1";
-    const b = "{# header #}\n/* block */ select a ,b from {{ref('x')}}\n\n  where a>1  ";
-    expect(normalizeCode(a)).toBe(normalizeCode(b));
-  });
-
-  it('keeps the spaces that separate words, and string literals exactly', () => {
-    expect(normalizeCode('select a from t')).not.toBe(normalizeCode('selecta fromt'));
-    expect(normalizeCode("select 'a  b' as x")).not.toBe(normalizeCode("select 'a b' as x"));
-    // `--` inside a string is not a comment
-    expect(normalizeCode("select '--x'   as y")).toBe("select'--x'as y");
-    expect(normalizeCode('select 1 - -1')).not.toBe(normalizeCode('select 1 --1'));
-  });
-});
-
 const model = (over: Record<string, unknown> = {}) => ({
   resource_type: 'model', name: 'm', fqn: ['p', 'm'], raw_code: 'select 1', description: '',
   config: { materialized: 'view', tags: [], meta: {} }, columns: {}, checksum: { name: 'sha256', checksum: 'x' },
@@ -33,6 +15,16 @@ describe('node comparisons (dbt same_* rules)', () => {
     expect(sameContents(cur, old)).toBe(false);
     // key order does not matter
     expect(sameConfig(model({ config: { meta: {}, tags: [], materialized: 'view' } }), model())).toBe(true);
+  });
+
+  it("compares a model's code as written, as dbt's same_body (raw_code ==): whitespace and comments are changes", () => {
+    const code = (raw: string) => model({ raw_code: raw });
+    expect(sameBody(code('select a+b as c'), code('select a+b as c'))).toBe(true);
+    expect(sameBody(code('select a + b as c'), code('select a+b as c'))).toBe(false);
+    expect(sameBody(code('select 1 -- why\n'), code('select 1\n'))).toBe(false);
+    expect(sameBody(code('{# note #}select 1'), code('select 1'))).toBe(false);
+    // dbt's raw_code is the file stripped at both ends: blank lines around the code are no change
+    expect(sameBody(code('\nselect 1\n\n'), code('select 1'))).toBe(true);
   });
 
   it('compares seeds by their file checksum', () => {

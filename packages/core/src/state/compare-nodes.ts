@@ -1,5 +1,4 @@
 import type { NodeDict } from './previous-state.js';
-import { normalizeCode } from './normalize-sql.js';
 import { staticConfigCall } from './config-call-text.js';
 
 export interface CompareOptions {
@@ -18,12 +17,17 @@ type Dict = Readonly<Record<string, unknown>>;
 const isSource = (n: NodeDict) => n['resource_type'] === 'source';
 const configOf = (n: NodeDict): Dict => (isRecord(n['config']) ? n['config'] : {});
 
-/** `state:modified.body`: the code, whitespace and comments aside; a seed's file checksum. */
+/**
+ * `state:modified.body`: the code as written (dbt's same_body, `raw_code ==`): a whitespace or
+ * comment edit is a modification, as in dbt. dbt's raw_code is the file's text stripped at both
+ * ends (read_files.py `strip=True`), so a blank line added at the end is not. A seed by its file's
+ * checksum.
+ */
 export function sameBody(cur: NodeDict, old: NodeDict): boolean | undefined {
   if (isSource(cur)) return undefined;
   // Seeds by their file; unit tests by their given/expect/overrides (dbt's UnitTestDefinition.same_contents).
   if (cur['resource_type'] === 'seed' || cur['resource_type'] === 'unit_test') return stableJson(cur['checksum']) === stableJson(old['checksum']);
-  return normalizeCode(String(cur['raw_code'] ?? '')) === normalizeCode(String(old['raw_code'] ?? ''));
+  return String(cur['raw_code'] ?? '').trim() === String(old['raw_code'] ?? '').trim();
 }
 
 /** Config keys dbt leaves out of the config comparison (CompareBehavior.Exclude): `.relation` compares them. */
