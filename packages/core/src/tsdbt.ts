@@ -20,6 +20,7 @@ import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
 import { runtimeRendered, runtimeState } from './execute/node-sql.js';
+import { withRunSettings } from './execute/dbt-semantics/run-settings.js';
 import { modelPreviewRows, namedInSelection, previewDatabaseError, previewName, previewSql, type Preview } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
@@ -435,7 +436,9 @@ export class TsdbtProject {
         // dbt's compile renders with `execute` true: run_query answers from the warehouse, and an
         // unknown macro or a missing var deferred at parse raises now (not the parse-time text).
         runCtx ??= { ...this.runContext(await this.adapter(), {}), index };
-        items.push({ node, sql: compileSql(index, node, runtimeRendered(runCtx, node), { injectEphemeralCtes: options.injectEphemeralCtes }) });
+        // Its run_query answers as at run time: with the node's dbt_semantics settings (run-settings.ts).
+        const asRun = await withRunSettings(runCtx.adapter, node, this.manifest.nodes);
+        items.push({ node, sql: compileSql(index, node, runtimeRendered(runCtx, asRun), { injectEphemeralCtes: options.injectEphemeralCtes }) });
         fromWarehouse = true;
         continue;
       }
