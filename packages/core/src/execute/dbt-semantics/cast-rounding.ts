@@ -85,7 +85,7 @@ function doubleColonSites(sql: string, code: string): CastSite[] {
 }
 
 /** Where the operand ending right before `end` begins (see doubleColonSites), or undefined. */
-function operandStart(sql: string, code: string, end: number): number | undefined {
+export function operandStart(sql: string, code: string, end: number): number | undefined {
   let k = end - 1;
   while (k >= 0 && /\s/.test(sql[k]!)) k--;
   if (k < 0) return undefined;

@@ -5,6 +5,7 @@ import type { ManifestNode, SqlNode } from '../../manifest/nodes.js';
 import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
+import { checkedDecimalSql, checkedDecimalSqlAsync } from './decimal-overflow.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { caseFoldedCte, caseFoldedIdentifier, scopeCaseFold, withIdentifierCase, withTableCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
@@ -381,8 +382,11 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
   const own = strict.config.query_settings;
   const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
   const rounded = new Map<string, string>();
-  const round = (sql: string) => roundedCastSql(sql, (statement) => client.querySync(withSettings(statement, settings)).rows.map((r) => String(r[0])).join('\n'));
-  const roundAsync = (sql: string) => roundedCastSqlAsync(sql, async (statement) => (await client.query<{ explain: string }>(statement, { settings })).map((r) => r.explain).join('\n'));
+  const explainSync = (statement: string) => client.querySync(withSettings(statement, settings)).rows.map((r) => String(r[0])).join('\n');
+  const explain = async (statement: string) => (await client.query<{ explain: string }>(statement, { settings })).map((r) => r.explain).join('\n');
+  // Casts rounding as dbt's (cast-rounding.ts), then Decimal128/256 products and quotients checked (decimal-overflow.ts).
+  const round = (sql: string) => checkedDecimalSql(roundedCastSql(sql, explainSync), explainSync);
+  const roundAsync = async (sql: string) => checkedDecimalSqlAsync(await roundedCastSqlAsync(sql, explain), explain);
   const attempt = (node: N, produced: Set<string>, rewrites: Map<string, string>, preflight?: Preflight) => scope.run({ produced, rewrites, rounded, round, roundAsync, preflight }, () => run(node));
   // A second attempt would run the pre-hooks again: such a node runs once, its SQL checked (and
   // rewritten) before it runs, with ClickHouse's Variant where the rewrite does not reach.

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * A Decimal128/256 product or quotient too big for its type (execute/dbt-semantics/decimal-overflow.ts):
+ * dbt's warehouses refuse it (Snowflake "Number out of representable range", BigQuery "numeric overflow",
+ * Redshift "Numeric data overflow"); ClickHouse wraps it silently (ClickHouse#38223). Under dbt_semantics
+ * (default on) the model fails with DECIMAL_OVERFLOW and writes nothing; where nothing overflows the
+ * values and types are ClickHouse's own; `dbt_semantics: false` keeps ClickHouse's answer.
+ */
+const PRICES = `{{ config(materialized='table') }}
+select toDecimal128('123456.78', 10) as price, toDecimal128('1000', 10) as qty, toDecimal128('1.5', 10) as rate,
+  toDecimal128('9000000000000000000000000000', 10) as big, toDecimal128('0.001', 10) as milli, toDecimal256('1e60', 10) as huge`;
+
+describe('Decimal128/256 overflow is an error, as on dbt\'s warehouses (dbt_semantics)', () => {
+  it('a product past the type fails the model; ClickHouse wraps it with dbt_semantics off', async () => {
+    const p = dbtProject({
+      models: {
+        'prices.sql': PRICES,
+        'wrapped.sql': `{{ config(materialized='table') }}\nselect price * qty * rate as amount from {{ ref('prices') }}`,
+        'wrapped_ch.sql': `{{ config(materialized='table', dbt_semantics=false) }}\nselect price * qty * rate as amount from {{ ref('prices') }}`,
+        'wrapped_256.sql': `{{ config(materialized='view') }}\nselect huge * huge as squared from {{ ref('prices') }}`,
+        'doubled.sql': `{{ config(materialized='table') }}\nselect big * 2 as doubled from {{ ref('prices') }}`,
+        'summed.sql': `{{ config(materialized='table') }}\nselect sum(big) as total from {{ ref('prices') }} cross join numbers(2) as n`,
+        'summed_window.sql': `{{ config(materialized='table') }}\nselect sum(big) over (order by number) as running from {{ ref('prices') }} cross join numbers(2) as n`,
+      },
+    });
+    const run = await p.dbt(['run'], { expectPass: false });
+    const status = Object.fromEntries(run.results.map((r) => [r.unique_id.split('.').at(-1), r.status]));
+    expect(status).toEqual({ prices: 'success', wrapped: 'error', wrapped_ch: 'success', wrapped_256: 'success', doubled: 'error', summed: 'error', summed_window: 'error' });
+    for (const r of run.results.filter((r) => r.status === 'error')) expect(r.message).toMatch(/DECIMAL_OVERFLOW/);
+    // ClickHouse's own answer: wrapped (123456.78 * 1000 * 1.5 = 185185170).
+    expect(await p.query(`select toString(amount) a from {schema}.wrapped_ch`)).toEqual([{ a: '-155097196.920938463463374607431768211456' }]);
+    // A view is checked when read.
+    await expect(p.query(`select toString(squared) s from {schema}.wrapped_256`)).rejects.toThrow(/DECIMAL_OVERFLOW|overflow/i);
+    expect(await p.query(`select count() n from system.tables where database = '{schema}' and name in ('wrapped', 'doubled', 'summed', 'summed_window')`)).toEqual([{ n: '0' }]);
+  });
+
+  it('where nothing overflows: ClickHouse\'s values and types; a quotient that fits is given (ClickHouse wrapped its scaled-up dividend)', async () => {
+    const p = dbtProject({
+      models: {
+        'prices.sql': PRICES,
+        'amounts.sql': AMOUNTS(''),
+        'amounts_ch.sql': AMOUNTS(', dbt_semantics=false'),
+        'means.sql': MEANS(''),
+        'means_ch.sql': MEANS(', dbt_semantics=false'),
+      },
+    });
+    await p.dbt(['run']);
+    const rows = await p.query(`select toString(a) sa, toString(b) sb, toString(c) sc, toString(d) sd, toString(e) se, toString(f) sf, toString(g) sg, toString(n) sn, toString(h) sh, toString(small) ss from {schema}.amounts`);
+    expect(rows).toEqual([{
+      sa: '123456780', sb: '185.18517', sc: '-370370.34', sd: '17636.6828571428', se: '4.6666666666', sf: '-82304520', sg: '6000000000000000000000000000',
+      sn: '123456780', sh: '2000000000000000000000000000000000000000000000000000000000000', ss: '2.5',
+    }]);
+    // ClickHouse's own values, the wrapped quotient g aside.
+    const ch = await p.query(`select toString(a) sa, toString(b) sb, toString(c) sc, toString(d) sd, toString(e) se, toString(f) sf, toString(g) sg, toString(n) sn, toString(h) sh, toString(small) ss from {schema}.amounts_ch`);
+    expect(ch).toEqual([{ ...rows[0], sg: '794325423307441120.8235807795' }]);
+    const types = await p.query(`select name, type from system.columns where database = '{schema}' and table = 'amounts' order by position`);
+    expect(types).toEqual(await p.query(`select name, type from system.columns where database = '{schema}' and table = 'amounts_ch' order by position`));
+    // avg() of Decimal128s whose sum passes 128 bits: ClickHouse's is wrapped; a sum that fits keeps its type.
+    const means = `select toString(mean) m, toString(total) t, toTypeName(total) tt, toString(running) r from {schema}.`;
+    expect(await p.query(means + 'means order by r')).toEqual([
+      { m: '8.999999999999999e27', t: '246913.56', tt: 'Decimal(38, 10)', r: '123456.78' },
+      { m: '8.999999999999999e27', t: '246913.56', tt: 'Decimal(38, 10)', r: '246913.56' },
+    ]);
+    expect((await p.query(means + 'means_ch order by r')).map((r) => r.m)).toEqual(['-8.014118346046923e27', '-8.014118346046923e27']);
+    expect(types.map((t) => `${t.name} ${t.type}`)).toEqual(['a Decimal(38, 20)', 'b Decimal(38, 20)', 'c Decimal(38, 10)', 'd Decimal(38, 10)', 'e Decimal(38, 10)', 'f Decimal(38, 20)', 'g Decimal(38, 10)', 'n Nullable(Decimal(38, 20))', 'h Decimal(76, 10)', 'small Decimal(18, 4)']);
+  });
+});
+
+const AMOUNTS = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
+select price * qty as a, price * rate / qty as b, -price * 3 as c, price / 7 as d, 7 / rate as e, (price * qty) / -rate as f, big / rate as g,
+  toNullable(price) * qty as n, huge * 2 as h, toDecimal64('1.25', 2) * toDecimal64('2', 2) as small
+from {{ ref('prices') }}`;
+
+const MEANS = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
+select avg(big) over () as mean, sum(price) over () as total, sum(price) over (order by number) as running from {{ ref('prices') }} cross join numbers(2) as n`;
