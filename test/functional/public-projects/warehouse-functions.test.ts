@@ -369,12 +369,18 @@ group by i8, u8, i32, i64, n`,
     regexp_replace(s, '(\d)', '<\1>', 'g') as digits_marked,
     regexp_replace(s, 'B', '-', 'i') as first_b_dashed,
     toString(to_number('12.5')) as rounded_number,
-    toString(to_decimal('2.345', 10, 2)) as rounded_decimal
+    toString(to_decimal('2.345', 10, 2)) as rounded_decimal,
+    toString(to_number('12,454.8-', '99G999D9S')) as pg_signed,
+    toString(to_number('$1,234.56', 'L9G999D99')) as pg_currency,
+    toString(to_number('<1,234>', '9,999PR')) as pg_brackets,
+    toString(to_decimal('-$12,345.678', 'S$99,999.999', 10, 2)) as sf_rounded,
+    toString(to_number(nullIf(s, s), '999.99')) as null_text
 from (select cast(NULL as Nullable(Int32)) as n, 0 as z, 'ab1cb2' as s)`,
     });
     expectStatuses(await p.build(), { snowflake_helpers: 'success' });
     expect(await queryRows(p, `select * from ${ip.schema}.snowflake_helpers`)).toEqual([
-      { zero_for_null: 0, null_for_zero: null, div_by_zero: 0, seven_halves: 3.5, nvl2_text: 'unset', has_b: 1, starts_ab: 1, eve_of_2025: '2024-12-31', leap_1960: '1960-02-29', second_b: '5', three: '3', nine: 9, digits_marked: 'ab<1>cb<2>', first_b_dashed: 'a-1cb2', rounded_number: '13', rounded_decimal: '2.35' },
+      { zero_for_null: 0, null_for_zero: null, div_by_zero: 0, seven_halves: 3.5, nvl2_text: 'unset', has_b: 1, starts_ab: 1, eve_of_2025: '2024-12-31', leap_1960: '1960-02-29', second_b: '5', three: '3', nine: 9, digits_marked: 'ab<1>cb<2>', first_b_dashed: 'a-1cb2', rounded_number: '13', rounded_decimal: '2.35',
+        pg_signed: '-12454.8', pg_currency: '1234.56', pg_brackets: '-1234', sf_rounded: '-12345.68', null_text: null },
     ]);
   });
 

@@ -65,7 +65,11 @@ describe("functions dbt's warehouses share and ClickHouse lacks by name (execute
       "select coalesce(a, 0), nullIf(b, 0), if((b) = 0, 0, (a) / (b)), if(coalesce((b) = 0, true), 0, (a) / (b)), if((a) IS NOT NULL, 'x', 'y'), (position(s, 'b') > 0), startsWith(s, 'a'), startsWith(s, 'a'), endsWith(s, 'z') from t",
     );
     expect(warehouseFunctionNames("select to_number(s), TO_DECIMAL(s, 10, 2), to_numeric(s, 5), to_number(s, '999.99') from t")).toBe(
-      "select CAST(s AS Decimal(38, 0)), CAST(s AS Decimal(10, 2)), CAST(s AS Decimal(5, 0)), to_number(s, '999.99') from t",
+      "select CAST(s AS Decimal(38, 0)), CAST(s AS Decimal(10, 2)), CAST(s AS Decimal(5, 0)), CAST(concat(if(match(toString(s), '^[[:space:]]*<|-'), '-', ''), replaceRegexpAll(toString(s), '[^0-9.]', '')) AS Decimal(38, 2)) from t",
+    );
+    // A format: its scale (Postgres) unless p, s are given (Snowflake); elements other than digits, point, groups, sign, currency, FM left as written.
+    expect(warehouseFunctionNames("select to_decimal(s, 'L9G999D99', 10, 1), TO_NUMBER(s, 'FM999PR'), to_number(s, '99V9'), to_number(s, 'TM9') from t")).toBe(
+      "select CAST(concat(if(match(toString(s), '^[[:space:]]*<|-'), '-', ''), replaceRegexpAll(toString(s), '[^0-9.]', '')) AS Decimal(10, 1)), CAST(concat(if(match(toString(s), '^[[:space:]]*<|-'), '-', ''), replaceRegexpAll(toString(s), '[^0-9.]', '')) AS Decimal(38, 0)), to_number(s, '99V9'), to_number(s, 'TM9') from t",
     );
     expect(warehouseFunctionNames('select date_from_parts(y, m, d), make_date(2024, 1, 5), charindex(sub, s), charindex(sub, s, 3), array_size([1, 2]), square(x) from t')).toBe(
       'select addDays(addMonths(makeDate32(y, 1, 1), (m) - 1), (d) - 1), addDays(addMonths(makeDate32(2024, 1, 1), (1) - 1), (5) - 1), positionUTF8(s, sub), positionUTF8(s, sub, 3), length([1, 2]), pow(x, 2) from t',

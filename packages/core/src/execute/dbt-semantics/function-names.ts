@@ -4,6 +4,7 @@ import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
 import { sqlString } from '../../render/placeholders.js';
 import { toCharExpression } from './date-format.js';
+import { numberFromFormat } from './number-format.js';
 import { tryCastExpression } from './try-cast.js';
 import { toDateExpression, toTimestampExpression } from './date-parse.js';
 import { withRoundHalfAway } from './round-half-away.js';
@@ -44,8 +45,8 @@ import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, dateTru
  *   natural logarithm: it is base 10 on Postgres, Redshift and DuckDB but ln on BigQuery, Databricks, SQL Server and
  *   ClickHouse itself, so a dbt-clickhouse project's log(x) keeps its answer (write log10 / ln to say which).
  * - Snowflake's zeroifnull, nullifzero, div0, div0null, nvl2, contains, startswith/endswith, date_from_parts (and
- *   Postgres' make_date, BigQuery's date(y, m, d)), date(x) (as to_date(x): a Date32), charindex, array_size, square, to_number/to_decimal(x[, p[, s]]) (a CAST, rounded by
- *   cast-rounding.ts); regexp_replace(s, p, r, 'g'|'i'|'gi') with Postgres' flags;
+ *   Postgres' make_date, BigQuery's date(y, m, d)), date(x) (as to_date(x): a Date32), charindex, array_size, square, to_number/to_decimal(x[, format][, p[, s]]) (a CAST, rounded by
+ *   cast-rounding.ts; a format: number-format.ts); regexp_replace(s, p, r, 'g'|'i'|'gi') with Postgres' flags;
  * - Snowflake's to_timestamp_ntz/_ltz/_tz (as to_timestamp), getdate(), sysdate(), decode(x, search, result, …), try_to_number/
  *   try_to_decimal/try_to_numeric/try_to_double, add_months (month ends kept); Postgres' btrim, string_to_array, div,
  *   gen_random_uuid; Snowflake's uuid_string();
@@ -260,8 +261,12 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray, clickhouseDates
     case 'to_number':
     case 'to_decimal':
     case 'to_numeric': {
-      // Snowflake's: NUMBER(38, 0) unless given a precision and scale (integer literals); a format is left as written.
+      // Snowflake's: NUMBER(38, 0) unless given a precision and scale (integer literals); with a format (a string literal), number-format.ts.
       const digits = args.slice(1).map((_, k) => text(k + 1));
+      if (args.length >= 2 && text(1).startsWith("'")) {
+        const e = numberFromFormat(text(0), text(1), digits.slice(1));
+        return e ? { at, end: close + 1, text: e } : undefined;
+      }
       if (args.length < 1 || args.length > 3 || digits.some((d) => !/^\d+$/.test(d))) return undefined;
       return { at, end: close + 1, text: `CAST(${text(0)} AS Decimal(${digits[0] ?? '38'}, ${digits[1] ?? '0'}))` };
     }
