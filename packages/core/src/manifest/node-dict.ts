@@ -111,7 +111,8 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     base.access = typeof node.config.access === 'string' ? node.config.access : 'protected';
   }
   if (node.resourceType === 'test') {
-    base.test_metadata = node.testMetadata ? { name: node.testMetadata.name, namespace: node.testMetadata.namespace ?? null, kwargs: node.testMetadata.kwargs } : undefined;
+    // dbt's SingularTestNode has no test_metadata key: `node.get('test_metadata', {})` gives the default (dbt-meta-testing).
+    if (node.testMetadata) base.test_metadata = { name: node.testMetadata.name, namespace: node.testMetadata.namespace ?? null, kwargs: node.testMetadata.kwargs };
     // dbt's SingularTestNode has no column_name (a generic test's is None when it tests no column).
     if (node.testMetadata) base.column_name = node.columnName ?? null;
     base.attached_node = node.attachedNode ?? null;
