@@ -321,4 +321,30 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect(r.results.map((x) => x.status)).toEqual(['success', 'success']);
     expect(await p.query('select toInt32(by_default) as by_default, toInt32(given) as given from {schema}.prices')).toEqual([{ by_default: 200, given: 10 }]);
   });
+
+  it("a function's values convert as on dbt's warehouses: a NULL stays NULL in a caller with dbt_semantics off, an integer result out of range is an error, a Decimal argument or result rounds", async () => {
+    const p = dbtProject({
+      functions: {
+        ...DOUBLE_IT,
+        'billions.sql': 'SELECT x * 1000000000\n',
+        'billions.yml': 'functions:\n  - name: billions\n    arguments:\n      - name: x\n        data_type: bigint\n    returns:\n      data_type: integer\n',
+        'cents.sql': 'SELECT amount\n',
+        'cents.yml': 'functions:\n  - name: cents\n    arguments:\n      - name: amount\n        data_type: numeric(10, 2)\n    returns:\n      data_type: numeric(10, 1)\n',
+      },
+      models: {
+        'maybe.sql': 'select nullif(n, 2) as n from (select 1 as n union all select 2 as n)\n',
+        'doubled_ch.sql': "{{ config(dbt_semantics=false) }}\nselect n, {{ function('double_it') }}(n) as d from {{ ref('maybe') }}\n",
+        'rounded.sql': "select toString({{ function('cents') }}(1.239)) as from_decimal_text, toString({{ function('cents') }}(toFloat64(0.285))) as from_float, toString({{ function('cents') }}(toDecimal64('-2.675', 3))) as from_decimal, toString({{ function('cents') }}(nullif(1, 1))) as from_null\n",
+      },
+    });
+    const r = await p.dbt(['build']);
+    expect(Object.fromEntries(r.results.map((x) => [x.unique_id, x.status]))).toMatchObject({ 'model.test.doubled_ch': 'success', 'model.test.rounded': 'success' });
+    expect(await p.query('select n, d from {schema}.doubled_ch order by n')).toEqual([{ n: 1, d: 2 }, { n: null, d: null }]);
+    // numeric(10, 2) argument: 1.239 -> 1.24, 0.285 -> 0.29, -2.675 -> -2.68; then numeric(10, 1): 1.2, 0.3, -2.7 (ClickHouse truncated: 1.2, 0.2, -2.6).
+    expect(await p.query('select * from {schema}.rounded')).toEqual([{ from_decimal_text: '1.2', from_float: '0.3', from_decimal: '-2.7', from_null: null }]);
+    // 3 * 1e9 does not fit an integer: an error, as on Postgres — CAST wrapped it to -1294967296.
+    const show = await p.dbt(['show', '--inline', "select {{ function('billions') }}(3) as b", '--output', 'json'], { expectPass: false });
+    expect(show.out.join('\n')).toContain('cannot be safely converted into type');
+    expect(Number(showValue((await p.dbt(['show', '--inline', "select {{ function('billions') }}(2) as b", '--output', 'json'])).out))).toBe(2000000000);
+  });
 });

@@ -14,15 +14,15 @@ const fn = (args: [string, string][], returns?: string) =>
   }) as unknown as FunctionNode;
 
 describe("a function's typed arguments (execute/run-function.ts)", () => {
-  it('casts each bare reference of an argument to its data_type; an integer with accurateCast', () => {
+  it('casts each bare reference of an argument to its data_type (Nullable exactly when the value is); an integer with accurateCast', () => {
     expect(createFunctionSql(fn([['d', 'date'], ['n', 'integer']], 'date'), 'SELECT addDays(d, n) + n')).toBe(
-      "CREATE OR REPLACE FUNCTION `f` AS (`d`, `n`) -> CAST((addDays(CAST(d AS Date32), accurateCast(n, 'integer')) + accurateCast(n, 'integer')) AS Date32)",
+      "CREATE OR REPLACE FUNCTION `f` AS (`d`, `n`) -> CAST((addDays(CAST(d, if(isNullable(d), 'Nullable(Date32)', 'Date32')), accurateCast(n, if(isNullable(n), 'Nullable(integer)', 'integer'))) + accurateCast(n, if(isNullable(n), 'Nullable(integer)', 'integer'))), if(isNullable((addDays(CAST(d, if(isNullable(d), 'Nullable(Date32)', 'Date32')), accurateCast(n, if(isNullable(n), 'Nullable(integer)', 'integer'))) + accurateCast(n, if(isNullable(n), 'Nullable(integer)', 'integer')))), 'Nullable(Date32)', 'Date32'))",
     );
   });
 
   it('leaves what ClickHouse does not substitute: qualified names, calls, aliases, lambda parameters, strings, comments, longer words', () => {
     const sql = createFunctionSql(fn([['x', 'String']], 'String'), "(SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = x)");
-    expect(sql).toBe("CREATE OR REPLACE FUNCTION `f` AS (`x`) -> CAST(((SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = CAST(x AS String))) AS String)");
+    expect(sql).toBe("CREATE OR REPLACE FUNCTION `f` AS (`x`) -> CAST(((SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = CAST(x, if(isNullable(x), 'Nullable(String)', 'String')))), if(isNullable(((SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = CAST(x, if(isNullable(x), 'Nullable(String)', 'String'))))), 'Nullable(String)', 'String'))");
   });
 
   it('a function without a return type is an error naming its file (dbt requires returns.data_type)', () => {
@@ -30,6 +30,6 @@ describe("a function's typed arguments (execute/run-function.ts)", () => {
   });
 
   it('an argument without a data_type is read as passed', () => {
-    expect(createFunctionSql(fn([['v', '']], 'float'), 'SELECT v * 2')).toBe('CREATE OR REPLACE FUNCTION `f` AS (`v`) -> CAST((v * 2) AS Float64)');
+    expect(createFunctionSql(fn([['v', '']], 'float'), 'SELECT v * 2')).toBe("CREATE OR REPLACE FUNCTION `f` AS (`v`) -> CAST((v * 2), if(isNullable((v * 2)), 'Nullable(Float64)', 'Float64'))");
   });
 });

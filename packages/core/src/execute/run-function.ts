@@ -9,6 +9,7 @@ import { DatabaseError, ProjectError } from '../shared/errors.js';
 import { blankNonCode, splitStatements } from '../shared/sql-statements.js';
 import { functionMacroOverride, overrideStatement } from './function-override.js';
 import { UNBOUNDED_NUMERIC } from './dbt-semantics/float-casts.js';
+import { roundingTarget } from './dbt-semantics/cast-rounding.js';
 import { hookStatements, runtimeRendered } from './node-sql.js';
 import { hooksOf } from '../manifest/config.js';
 import type { RunContext } from './run-context.js';
@@ -92,7 +93,8 @@ export function createFunctionSql(node: FunctionNode, body: string, onCluster = 
   if (!node.returns?.dataType?.trim())
     throw functionError(node, `Function '${node.name}' has no return type: dbt requires returns.data_type for every function`, `Describe it in a YAML file under functions/: functions: [{name: ${node.name}, arguments: [...], returns: {data_type: <type>}}].`);
   const expression = withTypedArguments(node, functionExpression(node, body));
-  const returns = `CAST((${expression}) AS ${returnType(node, node.returns.dataType)})`;
+  // An aggregate's result is not a constant-typed column where the CAST is planned (isNullable of it is no constant): its type as written.
+  const returns = typedValue(node, `(${expression})`, returnType(node, node.returns.dataType), type !== 'aggregate');
   const params = node.arguments.map((a) => quoteIdentifier(a.name)).join(', ');
   return `CREATE OR REPLACE FUNCTION ${quoteIdentifier(node.relation.identifier)}${onCluster} AS (${params}) -> ${returns}`;
 }
@@ -104,8 +106,7 @@ export function createFunctionSql(node: FunctionNode, body: string, onCluster = 
  * to its data_type — at the identifiers ClickHouse substitutes: a bare name, not qualified (`t.x`),
  * called (`x(…)`), an alias (`AS x`) or a lambda's parameter (`x -> …`). To an integer type with
  * accurateCast: a value out of its range is an error, as on Postgres, not wrapped (CAST(3000000000
- * AS Int32) is -1294967296). Quoted references are left as written. A NULL argument stays NULL in a
- * caller under dbt_semantics (cast_keep_nullable: dbt-semantics/inlined-code.ts).
+ * AS Int32) is -1294967296); a Decimal rounded (typedValue). Quoted references are left as written.
  */
 function withTypedArguments(node: FunctionNode, expression: string): string {
   const types = new Map(node.arguments.filter((a) => a.dataType?.trim()).map((a) => [a.name, returnType(node, a.dataType)]));
@@ -120,11 +121,25 @@ function withTypedArguments(node: FunctionNode, expression: string): string {
     const before = code.slice(0, at);
     const after = code.slice(at + m[0].length);
     if (/\.\s*$|\bas\s+$/i.test(before) || /^\s*(?:[(.]|->)/.test(after)) continue;
-    const cast = INTEGER_TYPE.test(type) ? `accurateCast(${m[0]}, ${sqlString(type)})` : `CAST(${m[0]} AS ${type})`;
-    out += expression.slice(kept, at) + cast;
+    out += expression.slice(kept, at) + typedValue(node, m[0], type);
     kept = at + m[0].length;
   }
   return out + expression.slice(kept);
+}
+
+/**
+ * `value` as `type`, as a warehouse converts a function's argument or result: a NULL stays NULL (the type is
+ * Nullable(T) exactly when the value's is, so a caller without cast_keep_nullable — dbt_semantics off — gets NULL,
+ * not 'Cannot convert NULL value'); to an integer type with accurateCast (out of range: an error, never wrapped);
+ * under dbt_semantics to a Decimal with a scale rounded at it, as cast-rounding.ts rounds a CAST (1.239 → 1.24,
+ * where ClickHouse truncates; a float through its shortest decimal text, as Postgres reads it).
+ */
+function typedValue(node: FunctionNode, value: string, type: string, keepNull = true): string {
+  const as = (t: string) => (!keepNull || /^\s*(?:Nullable|LowCardinality|Array|Map|Tuple|Nested|Variant|Dynamic|JSON|Object)\b/i.test(t) ? sqlString(t) : `if(isNullable(${value}), ${sqlString(`Nullable(${t})`)}, ${sqlString(t)})`);
+  if (INTEGER_TYPE.test(type)) return `accurateCast(${value}, ${as(type)})`;
+  const target = dbtSemantics(node) ? roundingTarget(type.trim()) : undefined;
+  if (target?.kind === 'decimal') return `CAST(round(CAST(toString(${value}), ${as(`Decimal(76, ${target.scale + 1})`)}), ${target.scale}), ${as(type)})`;
+  return `CAST(${value}, ${as(type)})`;
 }
 
 /** ClickHouse's integer types and their SQL aliases (case-insensitive ones as ClickHouse reads them). */
