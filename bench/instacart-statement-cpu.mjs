@@ -14,8 +14,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setChdbAllocatorEnv } from '../packages/core/dist/adapter/chdb-allocator.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// chDB runs with tsdbt's allocator set-up (adapter/chdb-allocator.ts), as in a build: under chDB's own (the default when
+// chdb is loaded bare) every large allocation faults its pages in again, and a model's statement took up to 2x the CPU
+// (BENCHMARKS.md › build-15). A JE_MALLOC_CONF already set wins, so a variant can still be measured under another.
+setChdbAllocatorEnv();
 const PROJECT_FILES = ['project.yml', 'sources.yml', 'models', 'macros', 'tests'];
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
