@@ -66,6 +66,23 @@ describe('Decimal128/256 overflow is an error, as on dbt\'s warehouses (dbt_sema
     expect((await p.query(means + 'means_ch order by r')).map((r) => r.m)).toEqual(['-8.014118346046923e27', '-8.014118346046923e27']);
     expect(types.map((t) => `${t.name} ${t.type}`)).toEqual(['a Decimal(38, 20)', 'b Decimal(38, 20)', 'c Decimal(38, 10)', 'd Decimal(38, 10)', 'e Decimal(38, 10)', 'f Decimal(38, 20)', 'g Decimal(38, 10)', 'n Nullable(Decimal(38, 20))', 'h Decimal(76, 10)', 'small Decimal(18, 4)']);
   });
+
+  it('the same text in two scopes keeps each its own type; a product inside sum/avg is checked inside the aggregate', async () => {
+    const p = dbtProject({
+      models: {
+        'scopes.sql': SCOPES(''),
+        'scopes_ch.sql': SCOPES(', dbt_semantics=false'),
+      },
+    });
+    await p.dbt(['run']);
+    const read = (t: string) => p.query(`select toString(s2) s2, toString(s6) s6, toString(sf) sf, toString(m) m, toString(si) si, toString(ai) ai from {schema}.${t}`);
+    // Before: every sum(v) took the first CTE's scale (1.123456 summed as 1.12, the Float's as a Decimal), and
+    // avg(a * b) / avgIf(b * 5, …) failed (toDecimal256 given 3 arguments).
+    expect(await read('scopes')).toEqual([{ s2: '1.25', s6: '1.123456', sf: '1.5', m: '2.5', si: '6.5', ai: '10' }]);
+    expect(await read('scopes_ch')).toEqual(await read('scopes'));
+    const types = (t: string) => p.query(`select name, type from system.columns where database = '{schema}' and table = '${t}' order by position`);
+    expect(await types('scopes')).toEqual(await types('scopes_ch'));
+  });
 });
 
 const AMOUNTS = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
@@ -75,3 +92,11 @@ from {{ ref('prices') }}`;
 
 const MEANS = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
 select avg(big) over () as mean, sum(price) over () as total, sum(price) over (order by number) as running from {{ ref('prices') }} cross join numbers(2) as n`;
+
+const SCOPES = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
+with c2 as (select sum(v) s from (select toDecimal128('1.25', 2) as v)),
+  c6 as (select sum(v) s from (select toDecimal128('1.123456', 6) as v)),
+  cf as (select sum(v) s from (select 1.5 as v)),
+  ab as (select toDecimal128('1.25', 2) as a, toDecimal128('2', 10) as b, number as k from numbers(3))
+select (select s from c2) as s2, (select s from c6) as s6, (select s from cf) as sf, (select avg(a * b) from ab) as m,
+  (select sumIf(b, k > 0) + sumIf(a, k > 0) from ab) as si, (select avgIf(b * 5, k < 2) from ab) as ai`;

@@ -236,6 +236,16 @@ const integer = (type: string) => /^U?Int(?:8|16|32|64|128|256)$/.test(bareType(
 /** The wraps computing each Decimal128/256 site exactly and checked, given the probed types by index of probedRanges(). */
 function checkedWraps(binary: readonly ArithmeticSite[], aggregates: readonly AggregateSite[], types: ReadonlyMap<number, string>): Wrap[] {
   const wraps: Wrap[] = [];
+  // Aggregate wraps first: around `sum(a * b)`'s argument, the same range as the product's wrap, they must be the outer one.
+  aggregates.forEach((site, k) => {
+    const [result, arg] = [types.get(3 * binary.length + 2 * k), types.get(3 * binary.length + 2 * k + 1)];
+    const a = arg && decimal(arg);
+    // A Decimal64 or narrower sums into a Decimal128 (1e20 rows to overflow it); a Decimal256's sum has no wider type.
+    if (!result || !a || Number(a[1]) <= 18 || Number(a[1]) > 38) return;
+    wraps.push({ start: site.arg.start, end: site.arg.end, before: 'toDecimal256(', after: `, ${a[2]})` });
+    const r = decimal(result);
+    if (site.fn === 'sum' && r && r[1] === '38') wraps.push({ start: site.start, end: site.end, before: 'toDecimal128(', after: `, ${r[2]})` });
+  });
   binary.forEach((site, k) => {
     const [result, left, right] = [types.get(3 * k), types.get(3 * k + 1), types.get(3 * k + 2)];
     const r = result && decimal(result);
@@ -249,15 +259,6 @@ function checkedWraps(binary: readonly ArithmeticSite[], aggregates: readonly Ag
     wraps.push({ start: site.start, end: site.end, before: `${open}${fn}(toDecimal256(`, after: `, ${sr}), ${s})${close}` });
     wraps.push({ start: site.left.end, end: site.right.start, before: '', after: '', replace: `, ${sl}), toDecimal256(` });
   });
-  aggregates.forEach((site, k) => {
-    const [result, arg] = [types.get(3 * binary.length + 2 * k), types.get(3 * binary.length + 2 * k + 1)];
-    const a = arg && decimal(arg);
-    // A Decimal64 or narrower sums into a Decimal128 (1e20 rows to overflow it); a Decimal256's sum has no wider type.
-    if (!result || !a || Number(a[1]) <= 18 || Number(a[1]) > 38) return;
-    wraps.push({ start: site.arg.start, end: site.arg.end, before: 'toDecimal256(', after: `, ${a[2]})` });
-    const r = decimal(result);
-    if (site.fn === 'sum' && r && r[1] === '38') wraps.push({ start: site.start, end: site.end, before: 'toDecimal128(', after: `, ${r[2]})` });
-  });
   return wraps;
 }
 
@@ -268,8 +269,10 @@ function withCheckedArithmetic(sql: string, binary: readonly ArithmeticSite[], a
   const byMarker = markedTupleTypes(dump, ARITHMETIC_MARKER_BASE, ranges.length);
   const types = new Map<number, string>();
   ranges.forEach((_, k) => {
-    const type = byMarker.get(markers[k]!)?.[0]?.[0];
-    if (type) types.set(k, type);
+    // One marker per text: the same text in two scopes (CTEs, UNION branches) may have two types; such a site is left as written.
+    const seen = byMarker.get(markers[k]!) ?? [];
+    const type = seen[0]?.[0];
+    if (type && seen.every((o) => o[0] !== undefined && bareType(o[0]) === bareType(type))) types.set(k, type);
   });
   const wraps = checkedWraps(binary, aggregates, types);
   return wraps.length > 0 ? applyWraps(sql, wraps) : sql;
