@@ -294,6 +294,9 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     // A type tsdbt cannot build itself is built by the project's macro for it.
     p.write({ 'functions/times_three.yml': 'functions:\n  - name: times_three\n    config:\n      type: table\n    arguments:\n      - name: x\n        data_type: integer\n    returns:\n      data_type: integer\n', 'macros/function_override.sql': override.replaceAll('scalar_function_sql', 'table_function_sql') });
     expect((await p.dbt(['build'])).results.map((x) => x.status)).toEqual(['success']);
+    // validate creates it in its scratch warehouse with the same macro (was: tsdbt's statement, the dispatch error for a table function).
+    p.write({ 'models/tripled.sql': "select {{ function('times_three') }}(2) as x\n" });
+    expect((await p.dbt(['validate'])).out.join('\n')).toContain('no errors');
   });
 
   it('grants on a function: built, with a warning that ClickHouse has no privilege on one function (dbt applies them after the CREATE)', async () => {

@@ -6,7 +6,7 @@ import { dbtSemantics } from '../load/dbt-semantics.js';
 import type { RunContext } from '../execute/run-context.js';
 import { snapshotTableSelect } from '../adapter/materializations/snapshot-sql.js';
 import type { FunctionNode, ModelNode, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
-import { createFunctionSql, functionBody } from '../execute/run-function.js';
+import { functionBody, functionStatements } from '../execute/run-function.js';
 import { pythonModelError } from '../execute/python-model.js';
 import { quoteIdentifier } from '../render/placeholders.js';
 import { DatabaseError, TsdbtError } from '../shared/errors.js';
@@ -172,14 +172,15 @@ async function analyzeSnapshot(ctx: AnalyzeContext, node: SnapshotNode): Promise
 
 /** A function: created in the scratch warehouse as a build creates it, so the models calling it can be checked. */
 async function analyzeFunction(ctx: AnalyzeContext, node: FunctionNode): Promise<NodeAnalysis> {
-  let sql: string;
+  let statements: string[];
   try {
-    sql = createFunctionSql(node, functionBody(ctx.run, node));
+    statements = functionStatements(ctx.run, node, functionBody(ctx.run, node));
   } catch (error) {
     return finished(node, [thrownIssue(node, error)]);
   }
-  const [created] = await ctx.scratch.batch([sql]);
-  return finished(node, created && !created.ok ? [thrownIssue(node, created.error)] : [], { sql });
+  const sql = statements.join(';\n');
+  const failed = (await ctx.scratch.batch(statements)).find((r) => !r.ok);
+  return finished(node, failed && !failed.ok ? [thrownIssue(node, failed.error)] : [], { sql });
 }
 
 const finished = (node: { uniqueId: string }, issues: readonly ValidationIssue[], rest: Partial<NodeAnalysis> = {}): NodeAnalysis => ({

@@ -56,20 +56,28 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
       hint: 'Upgrade the server, or leave the function (and what calls it) out: --exclude-resource-type function.',
     });
   const body = functionBody(ctx, node);
-  // A project's or package's clickhouse__scalar_function_sql & co. replaces tsdbt's statement (function-override.ts).
-  const override = functionMacroOverride(ctx, node);
-  const sql = override ? overrideStatement(ctx, node, override, body) : createFunctionSql(node, body, ctx.adapter.onCluster());
+  const statements = functionStatements(ctx, node, body, ctx.adapter.onCluster());
   // dbt's function materialization runs the node's pre-hooks and post-hooks around its build.
   const pre = hookStatements(ctx, node, hooksOf(node.config, 'pre_hook'));
   if (pre.length) await ctx.adapter.ensureDatabase(node.relation.schema);
   for (const statement of pre) await ctx.adapter.client.command(statement, { signal: ctx.signal });
   try {
-    for (const statement of override ? splitStatements(sql) : [sql]) await ctx.adapter.ddl(statement, { signal: ctx.signal });
+    for (const statement of statements) await ctx.adapter.ddl(statement, { signal: ctx.signal });
   } finally {
     ctx.compiled.write(node, body);
   }
   for (const statement of hookStatements(ctx, node, hooksOf(node.config, 'post_hook'))) await ctx.adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: 'CREATE FUNCTION', warnings, compiledCode: body };
+}
+
+/**
+ * The statements that create `node` with `body` (its compiled code): a project's or package's
+ * clickhouse__scalar_function_sql & co. (function-override.ts) replaces tsdbt's own CREATE FUNCTION —
+ * for a build and for validate's scratch warehouse alike.
+ */
+export function functionStatements(ctx: RunContext, node: FunctionNode, body: string, onCluster = ''): string[] {
+  const override = functionMacroOverride(ctx, node);
+  return override ? splitStatements(overrideStatement(ctx, node, override, body)) : [createFunctionSql(node, body, onCluster)];
 }
 
 /** A function's compiled code: its body with relation names (rendered again when it read the warehouse or final names). */
