@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inlineProject, queryRows, statuses, type InlineProject } from '../../helpers/inline-project.js';
 import { TsdbtError, type TsdbtProject } from '../../../packages/core/src/index.js';
+import { queryCommenter } from '../../../packages/core/src/execute/query-comments.js';
 
 let p: InlineProject | undefined;
 let opened: TsdbtProject | undefined;
@@ -160,11 +161,18 @@ describe('what load checks about packages', () => {
     expect(compiled!.sql).toBe("select '1.11.14' as v");
   });
 
-  it('a root project pinned below 1.11 runs as dbt 1.10: its packages are checked against 1.10.23', async () => {
+  it('a root project pinned below 1.11 runs as dbt 1.10: its packages are checked against 1.10.23, templates and query comments read it', async () => {
     const pinned = "name: proj\nprofile: proj\nrequire-dbt-version: ['>=1.5.0', '<1.11.0']\n";
-    withPackage({}, {}, pinned);
+    withPackage({ 'models/v.sql': "select '{{ dbt_version }}' as v" }, {}, pinned);
     opened = p!.open();
     expect(opened.manifest.nodes.has('model.pkg_a.pkg_model')).toBe(true);
+    const [compiled] = await opened.compile({ select: ['v'], write: false });
+    expect(compiled!.sql).toBe("select '1.10.23' as v");
+    const loaded = opened.loaded;
+    const comment = queryCommenter(() => loaded.renderer, loaded.projectFile, { profileName: 'proj', targetName: 'dev', macroOverrides: () => false });
+    const rendered = queryCommenter(() => loaded.renderer, loaded.projectFile);
+    expect(JSON.parse(comment.forNode(undefined)!.text).dbt_version).toBe('1.10.23');
+    expect(comment.forNode(undefined)).toEqual(rendered.forNode(undefined));
     await opened.close();
     opened = undefined;
     p!.cleanup();

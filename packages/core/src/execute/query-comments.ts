@@ -4,7 +4,7 @@ import { nodeDict } from '../manifest/node-dict.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { Renderer } from '../render/renderer.js';
 import { newRenderState } from '../render/render-state.js';
-import { DBT_VERSION } from '../shared/dbt-version.js';
+import { dbtVersionFor } from '../shared/dbt-version.js';
 import { jinjaJson } from '../render/jinja-compat/filters.js';
 import { ProjectError } from '../shared/errors.js';
 
@@ -62,7 +62,7 @@ export function queryCommenter(renderer: () => Renderer, projectFile: ProjectFil
     built ??= setting.template === DEFAULT_QUERY_COMMENT && facts !== undefined && !facts.macroOverrides();
     const source = `{% macro __tsdbt_query_comment(connection_name, node) -%}${setting.template}{%- endmacro %}{{ __tsdbt_query_comment(connection_name, node) }}`;
     const text = built
-      ? defaultComment(facts!, node)
+      ? defaultComment(facts!, dbtVersionFor(projectFile.requireDbtVersion), node)
       : renderer().renderString(source, projectFile.file, newRenderState({ mode: 'execute' }), { connection_name: connection, node: node ? nodeDict(node) : null }).trim();
     if (text.includes('*/'))
       throw new ProjectError('query_comment', `query comment contains illegal value '*/': ${text}`, {
@@ -81,8 +81,8 @@ export function queryCommenter(renderer: () => Renderer, projectFile: ProjectFil
 }
 
 /** DEFAULT_QUERY_COMMENT's text: its dict in its order, through tojson (Python's json.dumps). */
-function defaultComment(facts: DefaultCommentFacts, node: ManifestNode | undefined): string {
-  const dict: Record<string, unknown> = { app: 'dbt', dbt_version: DBT_VERSION, profile_name: facts.profileName ?? null, target_name: facts.targetName };
+function defaultComment(facts: DefaultCommentFacts, dbtVersion: string, node: ManifestNode | undefined): string {
+  const dict: Record<string, unknown> = { app: 'dbt', dbt_version: dbtVersion, profile_name: facts.profileName ?? null, target_name: facts.targetName };
   if (node) dict.node_id = node.uniqueId;
   else dict.connection_name = 'master';
   return jinjaJson(dict, null, 0, { sortKeys: false, htmlSafe: false });

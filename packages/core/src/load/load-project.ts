@@ -10,6 +10,7 @@ import { secretEnvVarError, splitArgs } from '../render/dbt-context.js';
 import { raiseInTemplate, toRenderError } from '../render/template-error.js';
 import { Renderer, type MacroFile } from '../render/renderer.js';
 import { didYouMean } from '../shared/did-you-mean.js';
+import { dbtVersionFor } from '../shared/dbt-version.js';
 import { assertWritableDir } from '../shared/writable-dir.js';
 import { ProjectError } from '../shared/errors.js';
 import { SECRET_ENV_PREFIX, secretValues } from '../shared/secrets.js';
@@ -603,6 +604,7 @@ function loadContext(
   const macroFiles = [...roots.flatMap((r) => readMacroFiles(r)), ...packageMacroFiles(roots.slice(1).map((r) => r.name)), ...builtinMacroFiles()];
   const contextOptions = {
     projectName: projectFile.name,
+    dbtVersion: dbtVersionFor(projectFile.requireDbtVersion),
     vars,
     varsByPackage,
     target: targetForTemplates(target),

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Renderer } from '../render/renderer.js';
 import type { ProjectRoot } from './project-roots.js';
+import { dbtVersionFor } from '../shared/dbt-version.js';
 
 /*
  * The global inputs of the parse cache (load/parse-cache.ts): when one differs, no entry is used
@@ -41,7 +42,8 @@ export function parseCacheKey(input: {
   const root = input.roots[0]!;
   return {
     tsdbt: engineFingerprint(),
-    project: digest([root.projectFile.name, root.projectFile.dispatch ?? null]),
+    // dbt_version, which templates read, follows the root's require-dbt-version (dbtVersionFor).
+    project: digest([root.projectFile.name, root.projectFile.dispatch ?? null, dbtVersionFor(root.projectFile.requireDbtVersion)]),
     target: digest(input.target),
     // Installed packages by name and place (their macros' texts and configs are checked per node).
     packages: digest(input.roots.slice(1).map((r) => [r.name, r.relDir])),

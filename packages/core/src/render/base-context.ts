@@ -30,9 +30,14 @@ function toSet(value: unknown): Set<unknown> | undefined {
   return new Set(toList(value));
 }
 
-export function baseContext(options: { readonly log: (message: string, level: 'info' | 'debug') => void; readonly runStartedAt: Date }): Record<string, unknown> {
+export function baseContext(options: {
+  readonly log: (message: string, level: 'info' | 'debug') => void;
+  readonly runStartedAt: Date;
+  /** The dbt version the root project runs as (dbtVersionFor): a project pinned below 1.11 reads 1.10's. */
+  readonly dbtVersion?: string;
+}): Record<string, unknown> {
   return {
-    dbt_version: DBT_VERSION,
+    dbt_version: options.dbtVersion ?? DBT_VERSION,
     modules: pythonModules,
     run_started_at: DateTime.fromJsDate(options.runStartedAt, UTC),
     fromjson: (...args: unknown[]) => {

@@ -27,6 +27,8 @@ export { splitArgs } from './call-args.js';
 /** What the dbt globals need from outside the template. */
 export interface DbtContextOptions {
   readonly projectName: string;
+  /** `dbt_version`: the dbt version the root project runs as (shared/dbt-version.ts dbtVersionFor); DBT_VERSION when absent. */
+  readonly dbtVersion?: string;
   /** Project vars overlaid with --vars. */
   readonly vars: Readonly<Record<string, unknown>>;
   /** The vars of each installed package's nodes (dbt merges package and root project vars per package). */
@@ -275,7 +277,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const adapter = withUnknownMethods({ ...withAdapterOverrides(adapterObject({ state, cluster: options.cluster }), registry, searchPackage), dispatch }, state);
 
   const globals: Record<string, unknown> = {
-    ...baseContext({ log: (message, level) => options.onLog(message, level), runStartedAt: new Date() }),
+    ...baseContext({ log: (message, level) => options.onLog(message, level), runStartedAt: new Date(), dbtVersion: options.dbtVersion }),
     ...statementGlobals(state),
     ref,
     source,
