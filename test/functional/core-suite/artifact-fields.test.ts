@@ -61,6 +61,28 @@ describe('manifest.json fields (artifacts/test_artifact_fields.py)', () => {
     expect(relationName).toContain('`not_null_my_model_fun`');
   });
 
+  it("a test's schema and alias are its audit relation's (expected_manifest.py: `<schema>_dbt_test__audit`); relation_name is set at parse when its config stores failures", async () => {
+    const p = dbtProject({
+      models: {
+        'my_model.sql': 'select 1 as fun',
+        'schema.yml': 'version: 2\nmodels:\n  - name: my_model\n    columns:\n      - name: fun\n        data_tests:\n          - not_null\n          - unique:\n              config: {store_failures: true}\n',
+      },
+      tests: { 'my_singular.sql': "select * from {{ ref('my_model') }} where fun > 1" },
+    });
+    await p.dbt(['parse']);
+    const nodes = p.readJson('target/manifest.json').nodes;
+    const audit = `${p.schema}_dbt_test__audit`;
+    const of = (id: string) => [nodes[id].schema, nodes[id].alias, nodes[id].relation_name];
+    expect(of('test.test.not_null_my_model_fun.bf3b032a01')).toEqual([audit, 'not_null_my_model_fun', null]);
+    expect(of('test.test.my_singular')).toEqual([audit, 'my_singular', null]);
+    const uniqueId = Object.keys(nodes).find((id) => id.startsWith('test.test.unique_my_model_fun.'))!;
+    expect(of(uniqueId)).toEqual([audit, 'unique_my_model_fun', `\`${audit}\`.\`unique_my_model_fun\``]);
+    // The relation named is where the run stores the failing rows.
+    await p.dbt(['run']);
+    const tested = await p.dbt(['test', '--select', 'unique_my_model_fun']);
+    expect((tested.results[0] as any).relation_name).toBe(nodes[uniqueId].relation_name);
+  });
+
   it("relation_name (parser/base.py _update_node_relation_name): set for what is a relation; null for ephemeral models, analyses and tests", async () => {
     const p = dbtProject({
       models: { 'my_model.sql': 'select 1 as fun', 'eph.sql': "{{ config(materialized='ephemeral') }}select 1 as fun", 'uses_eph.sql': "select * from {{ ref('eph') }}" },

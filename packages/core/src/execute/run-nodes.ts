@@ -17,9 +17,9 @@ import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { hooksOf } from '../manifest/config.js';
 import { hookStatements, nodeSql, nodeSqlAsync } from './node-sql.js';
 import type { RunContext } from './run-context.js';
-import { relationFor } from '../load/relation-names.js';
 import { threadName } from './thread-context.js';
-import { batchQuery, exactQuery, shouldStoreFailures } from './test-batches.js';
+import { batchQuery, exactQuery } from './test-batches.js';
+import { shouldStoreFailures } from '../manifest/store-failures.js';
 import { provenUnique } from './unique-precheck.js';
 import { overridesGetTestSql, projectTestSql, testFlag } from './test-sql-override.js';
 import { withRunTimeColumnPrecedence } from './dbt-semantics/column-precedence.js';
@@ -294,8 +294,7 @@ async function storeFailures(ctx: RunContext, node: TestNode, main: string): Pro
       file: node.originalFilePath,
       hint: "Set store_failures_as to 'table', 'view' or 'ephemeral' (which stores nothing).",
     });
-  const config = { ...node.config, schema: node.config.schema ?? 'dbt_test__audit', alias: node.config.alias ?? node.name.slice(0, 200) };
-  const target = relationFor({ ...node, config }, ctx.target.schema, ctx.renderer);
+  const target = node.relation;
   await ctx.adapter.ensureDatabase(target.schema);
   const rel = relationSql(target.schema, target.identifier);
   await ctx.adapter.client.command(`DROP TABLE IF EXISTS ${rel}`);

@@ -1,4 +1,5 @@
 import type { ManifestNode, TestNode } from '../manifest/nodes.js';
+import { shouldStoreFailures } from '../manifest/store-failures.js';
 import { relationSql } from '../render/placeholders.js';
 import { evaluateThreshold } from '../adapter/test-query.js';
 
@@ -21,16 +22,6 @@ export function hasPlainConfig(test: TestNode, builtinTests: ReadonlySet<string>
   if (c.limit !== undefined && c.limit !== null) return false;
   if (shouldStoreFailures(test, storeFailures)) return false;
   return evaluateThreshold(0, String(c.warn_if ?? '!= 0')) !== undefined && evaluateThreshold(0, String(c.error_if ?? '!= 0')) !== undefined;
-}
-
-/** dbt's should_store_failures(): the test's own `store_failures` when set, else --store-failures. */
-export function shouldStoreFailures(test: TestNode, flag: boolean): boolean {
-  // dbt (TestConfig.finalize_and_validate): store_failures_as, when set, decides ('ephemeral' stores
-  // nothing; any other value stores, an invalid one failing at run time); else store_failures, else the flag.
-  const as = test.config.store_failures_as;
-  if (as !== undefined && as !== null) return as !== 'ephemeral';
-  const own = test.config.store_failures;
-  return own === undefined || own === null ? flag : own === true;
 }
 
 /** Whether a test can be answered from a shared scan of its relation. */

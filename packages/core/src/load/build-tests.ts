@@ -9,11 +9,14 @@ import { finalizeConfig, folderConfig, mergeLayers, type PartialConfig } from '.
 import type { TestDeclaration } from './schema-yaml.js';
 import { genericTestHash, genericTestNames } from './test-names.js';
 import { renderCached } from './parse-sql-node.js';
+import { testRelationFor } from './relation-names.js';
 import { genericTestMemoOf } from './generic-test-memo.js';
 
 export interface TestBuildContext {
   readonly projectName: string;
   readonly renderer: Renderer;
+  /** The target's schema: a test's relation is `<it>_dbt_test__audit` by default (testRelationFor). */
+  readonly targetSchema: string;
   readonly testsConfig: Readonly<Record<string, unknown>>;
   readonly projectFile: string;
   readonly projectLineOf: (path: (string | number)[]) => number;
@@ -100,7 +103,7 @@ export function buildGenericTest(ctx: TestBuildContext, decl: TestDeclaration, a
     columns: {},
     dependsOn: [attached.uniqueId], // refs are resolved and appended by the loader
     macrosUsed: [...state.macrosUsed],
-    relation: { schema: '', identifier: names.short },
+    relation: testRelationFor({ uniqueId, name, resourceType: 'test', packageName: ctx.projectName, originalFilePath: decl.file, fqn, config }, ctx.targetSchema, ctx.renderer),
     testType: 'generic',
     testMetadata,
     columnName: decl.columnName,

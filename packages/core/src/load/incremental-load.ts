@@ -195,7 +195,7 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
           if (!node.config.enabled) continue;
           for (const decl of internals.patches.get(basename(node.originalFilePath, '.sql'))?.tests ?? []) add(buildGenericTest(internals.testCtx, decl, node));
         }
-      } else for (const node of loadSingularTests(internals.root, renderer, internals.testPatches ?? new Map(), [step.path])) add(node);
+      } else for (const node of loadSingularTests(internals.root, renderer, internals.testPatches ?? new Map(), target.schema, [step.path])) add(node);
     }
   } finally {
     stopNotes();

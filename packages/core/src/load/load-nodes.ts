@@ -18,7 +18,7 @@ import { parseSqlNode, parseSqlNodes, precompile, type ParsedSql } from './parse
 import type { RenderNodeInfo } from '../render/render-state.js';
 import type { TargetConfig } from './profiles.js';
 import { rootRelative, type ProjectRoot } from './project-roots.js';
-import { relationFor } from './relation-names.js';
+import { relationFor, testRelationFor } from './relation-names.js';
 import { withMvTarget } from './mv-target.js';
 import { addHookRelations, assertSeedHooksIndependent, mergeLiteral } from './runtime-relations.js';
 import { parseSchemaFile, type ResourcePatch, type SchemaFileContents } from './schema-yaml.js';
@@ -387,7 +387,7 @@ function sourceFreshness(fromYaml: FreshnessThreshold | null | undefined, projec
 
 /** The singular test nodes of `files` (relative to `root`; default: every .sql file under the test paths, generic/ aside). */
 /** `patches`: the `data_tests:` YAML entries of the root's schema files, by test name. */
-export function loadSingularTests(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, files = singularTestFiles(root)): TestNode[] {
+export function loadSingularTests(root: ProjectRoot, renderer: Renderer, patches: ReadonlyMap<string, ResourcePatch>, targetSchema: string, files = singularTestFiles(root)): TestNode[] {
   const pf = root.projectFile;
   return files.map((rel) => {
     const path = rootRelative(root, rel);
@@ -417,7 +417,7 @@ export function loadSingularTests(root: ProjectRoot, renderer: Renderer, patches
       columns: {},
       dependsOn: [],
       macrosUsed: [...parsed.state.macrosUsed],
-      relation: { schema: '', identifier: name },
+      relation: testRelationFor({ uniqueId, name, resourceType: 'test', packageName: pf.name, originalFilePath: path, fqn, config }, targetSchema, renderer),
       testType: 'singular',
       ...(patch ? { patchPath: patch.file } : {}),
       rawCode,

@@ -211,11 +211,12 @@ export function nodeWarnings(nodes: Iterable<ManifestNode>, onLog: (message: str
 }
 
 /** What generic tests of a project root are built with (load-project.ts, incremental updates). */
-export function testContextOf(root: ProjectRoot, renderer: Renderer): TestBuildContext {
+export function testContextOf(root: ProjectRoot, renderer: Renderer, targetSchema: string): TestBuildContext {
   const pf = root.projectFile;
   return {
     projectName: pf.name,
     renderer,
+    targetSchema,
     testsConfig: pf.testsConfig,
     projectFile: pf.file,
     projectLineOf: pf.yaml.lineOf,
@@ -337,7 +338,7 @@ function loadProjectNow(options: LoadOptions): LoadedProject {
     for (const node of loadSnapshots(root, renderer, snapshotPatches, ownSchemaFiles, target)) addOwn(node);
     for (const node of loadSources(root, ownSchemaFiles)) addOwn(node);
     const testPatches = collectPatches(ownSchemaFiles, 'singularTests');
-    const singularTests = loadSingularTests(root, renderer, testPatches);
+    const singularTests = loadSingularTests(root, renderer, testPatches, target.schema);
     for (const node of singularTests) addOwn(node);
     // dbt's NoNodeForYamlKey: an entry naming no singular test of this project.
     const testNames = new Set(singularTests.map((t) => t.name));
@@ -346,7 +347,7 @@ function loadProjectNow(options: LoadOptions): LoadedProject {
     for (const node of loadAnalyses(root, renderer, collectPatches(ownSchemaFiles, 'analyses'))) addOwn(node);
     for (const node of loadFunctions(root, renderer, collectPatches(ownSchemaFiles, 'functions'), target)) addOwn(node);
 
-    const testCtx = testContextOf(root, renderer);
+    const testCtx = testContextOf(root, renderer, target.schema);
     const sourceTests = new Map(ownSchemaFiles.flatMap((f) => f.contents.sources).map((s) => [`source.${pf.name}.${s.sourceName}.${s.name}`, s.tests]));
     const modelNames = new Set<string>();
     const snapshotNames = new Set<string>();

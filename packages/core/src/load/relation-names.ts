@@ -19,9 +19,9 @@ export interface NamingNode {
  * `<target schema>_<custom schema>` when the node sets `schema`; the table is the alias or the name.
  * A project macro `generate_schema_name` / `generate_alias_name` replaces the default, as in dbt.
  */
-export function relationFor(node: NamingNode, targetSchema: string, renderer: Renderer): Relation {
-  const custom = typeof node.config.schema === 'string' ? node.config.schema.trim() : undefined;
-  const alias = typeof node.config.alias === 'string' ? node.config.alias.trim() : undefined;
+export function relationFor(node: NamingNode, targetSchema: string, renderer: Renderer, defaults: { readonly schema?: string; readonly alias?: string } = {}): Relation {
+  const custom = typeof node.config.schema === 'string' ? node.config.schema.trim() : defaults.schema;
+  const alias = typeof node.config.alias === 'string' ? node.config.alias.trim() : defaults.alias;
   // The node as the macros see it: only built when a project macro names relations (most nodes take the built-in default).
   const nodeArg = () => ({
     unique_id: node.uniqueId,
@@ -30,7 +30,7 @@ export function relationFor(node: NamingNode, targetSchema: string, renderer: Re
     package_name: node.packageName,
     original_file_path: node.originalFilePath,
     fqn: [...node.fqn],
-    config: { ...node.config },
+    config: defaults.schema !== undefined && typeof node.config.schema !== 'string' ? { ...node.config, schema: defaults.schema } : { ...node.config },
     version: node.version ?? null,
   });
   const state = () => newRenderState({ mode: 'parse' });
@@ -40,6 +40,16 @@ export function relationFor(node: NamingNode, targetSchema: string, renderer: Re
   // dbt's default__generate_alias_name: a version's relation is `<name>_v<v>` (dots as underscores).
   const identifier = aliasMacro ? renderer.callMacro(aliasMacro, state(), [alias ?? null, nodeArg()]).trim() : (alias ?? (node.version !== undefined ? `${node.name}_v${node.version.replace(/\./g, '_')}` : node.name));
   return { schema, identifier };
+}
+
+/**
+ * A test's relation (dbt's TestConfig: schema `dbt_test__audit`, the alias the test's name): where
+ * its failing rows are stored, what manifest.json's schema/alias of a test are and `this` is in it.
+ * The schema goes through generate_schema_name as any node's (`<target>_dbt_test__audit` by default).
+ */
+export function testRelationFor(node: NamingNode, targetSchema: string, renderer: Renderer): Relation {
+  // Defaults passed, not a config copy: a spread config per test cost ~30 µs (1 s per 30k tests).
+  return relationFor(node, targetSchema, renderer, { schema: 'dbt_test__audit', alias: node.name.slice(0, 200) });
 }
 
 /**

@@ -111,7 +111,7 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
     update = updateNodes(
       {
         loaded: { projectRoot, projectFile: ctx.projectFile, renderer, target: ctx.target, manifest: saved.manifest, files: saved.files },
-        internals: { root: ctx.root, patches, seedPatches: new Map(), testCtx: testContextOf(ctx.root, renderer) },
+        internals: { root: ctx.root, patches, seedPatches: new Map(), testCtx: testContextOf(ctx.root, renderer, ctx.target.schema) },
         children: (id) => children.get(id) ?? [],
       },
       plan,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from './manifest.js';
+import { shouldStoreFailures } from './store-failures.js';
 import { isSemanticNode, type Constraint, type FreshnessRule, type ManifestNode, type SemanticNode, type UnitTestRows } from './nodes.js';
 
 /** As dbt writes them, an installed package's paths are relative to the package: `(pkg, path) → path`. */
@@ -18,14 +19,17 @@ export function packageRelativePaths(manifest: Manifest): (pkg: string, path: st
 
 /**
  * dbt's node.relation_name (parser/base.py _update_node_relation_name): the quoted relation of a node
- * that is one in the warehouse — models but ephemeral ones, seeds, snapshots (and sources); None for
- * the rest: ephemeral models, analyses, tests (their stored failures are named in run_results),
- * unit tests, exposures.
+ * that is one in the warehouse — models but ephemeral ones, seeds, snapshots (and sources), a test
+ * configured to store its failures (dbt's TestShouldStoreFailures.is_relational at parse); None for
+ * the rest: ephemeral models, analyses, other tests (stored by --store-failures, they are named in
+ * run_results), unit tests, exposures.
  */
 export function relationNameOf(node: ManifestNode): string | null {
   // A function has no database: its name alone (dbt's FunctionNode relation).
   if (node.resourceType === 'function') return `\`${node.relation.identifier}\``;
-  const relational = node.resourceType === 'seed' || node.resourceType === 'snapshot' || node.resourceType === 'source' || (node.resourceType === 'model' && node.config.materialized !== 'ephemeral');
+  const relational =
+    node.resourceType === 'seed' || node.resourceType === 'snapshot' || node.resourceType === 'source' ||
+    (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') || (node.resourceType === 'test' && shouldStoreFailures(node, false));
   return relational ? `\`${node.relation.schema}\`.\`${node.relation.identifier}\`` : null;
 }
 
