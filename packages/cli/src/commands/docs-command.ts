@@ -4,10 +4,10 @@ import { generateDocs, NUMERIC_RULES, serveDocs } from '@tsdbt/core';
 import { numericFlag, openProject, selection, untilInterrupted, type GlobalFlags, type Io, type SelectFlags } from './common.js';
 
 /** `tsdbt docs generate`: manifest (compiled), catalog (one warehouse query), dashboards and the site into target/. */
-export async function docsGenerateCommand(flags: GlobalFlags & SelectFlags & { compile?: boolean }, io: Io): Promise<number> {
+export async function docsGenerateCommand(flags: GlobalFlags & SelectFlags & { compile?: boolean; emptyCatalog?: boolean }, io: Io): Promise<number> {
   const project = openProject(flags, io, {}, true);
   try {
-    const result = await generateDocs(project, { compile: flags.compile !== false, selection: selection(flags) });
+    const result = await generateDocs(project, { compile: flags.compile !== false, selection: selection(flags), emptyCatalog: flags.emptyCatalog === true });
     const relations = Object.keys(result.catalog.nodes).length + Object.keys(result.catalog.sources).length;
     if (flags.logFormat === 'json')
       io.out(JSON.stringify({ target: result.targetDir, compiled: result.compiled, catalog_relations: relations, dashboards: result.dashboards.dashboards.map((d) => d.name), lineage: result.lineage ?? null }));
@@ -49,7 +49,8 @@ export function registerDocsCommands(
   // dbt's docs generate takes the selection flags (the catalog of the selected nodes) and --state/--defer.
   withSelect(withGlobals(docs.command('generate').description('write manifest.json, catalog.json, dashboards.json and index.html into target/')))
     .option('--no-compile', 'do not compile the models first (manifest without compiled SQL)')
-    .action(action((flags: GlobalFlags & SelectFlags & { compile?: boolean }) => docsGenerateCommand(flags, io)));
+    .option('--empty-catalog', 'write catalog.json with no relations, without asking the warehouse (as dbt)')
+    .action(action((flags: GlobalFlags & SelectFlags & { compile?: boolean; emptyCatalog?: boolean }) => docsGenerateCommand(flags, io)));
   withGlobals(docs.command('serve').description('serve the generated docs site over HTTP'))
     .option('--port <port>', 'port to listen on', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')

@@ -35,7 +35,10 @@ export interface DocsGenerateResult {
  * query (target/catalog.json), snapshots the dashboard models (target/dashboards.json) and writes the
  * site (target/index.html). run_results.json is left as the last run wrote it.
  */
-export async function generateDocs(project: TsdbtProject, options: { compile?: boolean; selection?: SelectionOptions & DeferOptions } = {}): Promise<DocsGenerateResult> {
+export async function generateDocs(
+  project: TsdbtProject,
+  options: { compile?: boolean; selection?: SelectionOptions & DeferOptions; /** dbt's --empty-catalog: catalog.json without asking the warehouse. */ emptyCatalog?: boolean } = {},
+): Promise<DocsGenerateResult> {
   let compiled = 0;
   const selection = options.selection ?? {};
   // --no-compile, as dbt: no compilation and no manifest.json written (the catalog only needs the warehouse).
@@ -43,7 +46,8 @@ export async function generateDocs(project: TsdbtProject, options: { compile?: b
   const lineage = options.compile === false ? undefined : await analyzeForDocs(project);
   // As dbt 1.7+: with a selection, the catalog holds only the selected nodes' relations.
   const picks = Boolean(selection.select?.length || selection.exclude?.length || selection.selector);
-  const catalog = await generateCatalog(project, picks ? new Set(project.select({ ...selection, resourceTypes: undefined })) : undefined);
+  const only = options.emptyCatalog ? new Set<string>() : picks ? new Set(project.select({ ...selection, resourceTypes: undefined })) : undefined;
+  const catalog = await generateCatalog(project, only);
   const dashboards = await generateDashboards(project, catalog);
   writeFileSync(join(project.targetDir, 'index.html'), renderIndexHtml());
   copyAssets(project.loaded.projectRoot, project.loaded.projectFile.assetPaths ?? [], project.targetDir);
