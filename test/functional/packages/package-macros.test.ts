@@ -96,6 +96,19 @@ describe("tsdbt's ClickHouse versions of package macros (packages/core/package-m
     ]);
   });
 
+  it("fivetran's ad_reporting (its own copy of fivetran_convert_timezone, read by its metricflow_time_spine) converts as the shopify packages do", async () => {
+    const { p, project } = setup({
+      'dbt_packages/ad_reporting/dbt_project.yml': "name: ad_reporting\nversion: '2.2.0'\n",
+      'dbt_packages/ad_reporting/macros/fivetran_convert_timezone.sql':
+        "{%- macro fivetran_convert_timezone(column, target_tz=None, source_tz=None) -%}{{ return(adapter.dispatch('fivetran_convert_timezone', 'ad_reporting')(column, target_tz or 'UTC', source_tz or 'UTC')) }}{%- endmacro -%}\n" +
+        "{% macro default__fivetran_convert_timezone(column, target_tz, source_tz) -%}convert_timezone('{{ source_tz }}', '{{ target_tz }}', cast({{ column }} as {{ dbt.type_timestamp() }})){%- endmacro %}\n",
+      'models/m.sql': `select {{ ad_reporting.fivetran_convert_timezone(column="'2021-03-14 09:30:15'", target_tz='America/Los_Angeles', source_tz='UTC') }} as to_la`,
+    });
+    // Before: UNKNOWN_FUNCTION convert_timezone (ad_reporting v2.2.0's metricflow_time_spine failed).
+    expectStatuses(await project.build(), { m: 'success' });
+    expect(await queryRows(project, `select toString(to_la) as to_la from ${p.schema}.m`)).toEqual([{ to_la: '2021-03-14 01:30:15.000000' }]);
+  });
+
   it("fivetran_utils' json_parse and max_bool answer on ClickHouse as their Postgres versions (defaults: Redshift's json_extract_path_text, bool_or)", async () => {
     const { p, project } = setup({
       'dbt_packages/fivetran_utils/dbt_project.yml': "name: fivetran_utils\nversion: '0.4.10'\n",

@@ -66,6 +66,21 @@ select * from fields`,
     ]);
   });
 
+  it("dbt_facebook_ads before 1.4 calls get_url_tags_query() with no arguments and reads the CTE `fields` (ad_reporting v2.2.0's facebook_ads 1.2.0)", async () => {
+    const { p, project } = setup({
+      'dbt_packages/facebook_ads/dbt_project.yml': "name: facebook_ads\nversion: '1.2.0'\n",
+      'dbt_packages/facebook_ads/macros/get_url_tag_query.sql': "{% macro get_url_tags_query() %}{{ return(adapter.dispatch('get_url_tags_query')()) }}{% endmacro %}",
+      'dbt_packages/facebook_ads/models/url_tags.sql': `with required_fields as (
+    select 'x' as source_relation, 'a1' as _fivetran_id, 1 as creative_id, '[{"key":"utm_medium","value":"video","type":"AD"}]' as url_tags
+),
+{{ get_url_tags_query() }}
+select * from fields`,
+    });
+    // Before: a syntax error (`as (` with no CTE name: the macro took output_cte_name as given, undefined).
+    expectStatuses(await project.build(), { url_tags: 'success' });
+    expect(await queryRows(project, `select key, value, type from ${p.schema}.url_tags`)).toEqual([{ key: 'utm_medium', value: 'video', type: 'AD' }]);
+  });
+
   it("dbt_hubspot's merge_contacts: one row per id in merged_object_ids, none for NULL or '' (its default is BigQuery's unnest(split(…)))", async () => {
     const { p, project } = setup({
       ...HUBSPOT,

@@ -6,7 +6,8 @@
     surrounding quotes and backslashes removed, one row per array element (arrayJoin, as `cross join lateral
     json_array_elements`: no row for a NULL or empty array), and each field as Postgres' `->>` gives it — a
     string unquoted, a number or object as its JSON text, NULL when missing or JSON null. -#}
-{%- macro clickhouse__get_url_tags_query(output_cte_name, url_tags_datatype) %}
+{#- Releases before 1.4 call it with no arguments (`adapter.dispatch('get_url_tags_query')()`) and read the CTE `fields`. -#}
+{%- macro clickhouse__get_url_tags_query(output_cte_name='fields', url_tags_datatype=none) %}
 
     unnested as (
         select
