@@ -35,4 +35,29 @@ from {{ ref('src') }} group by k`,
       { k: 1, top: '1', t: 'Int64', mean_big: null, sum_big: null },
     ]);
   });
+
+  it('a correlated scalar subquery counting is 0 where no row matches (ClickHouse 26.7 decorrelates it into NULL); dbt_semantics off keeps NULL', async () => {
+    const model = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
+select c.id,
+  (select count(*) from {{ ref('orders') }} o where o.customer_id = c.id) as n_orders,
+  (select countIf(o.amount > 5) as big from {{ ref('orders') }} o where o.customer_id = c.id) as n_big,
+  (select sum(o.amount) from {{ ref('orders') }} o where o.customer_id = c.id) as total
+from (select toUInt64(number) as id from numbers(3)) as c
+where (select count(*) from {{ ref('orders') }} o where o.customer_id = c.id) < 2`;
+    const p = dbtProject({
+      models: {
+        'orders.sql': `{{ config(materialized='table') }}\nselect toUInt64(1) as customer_id, 10 as amount`,
+        'counts.sql': model(''),
+        'counts_ch.sql': model(', dbt_semantics=false'),
+      },
+    });
+    await p.dbt(['run']);
+    expect(await p.query('select id, n_orders, n_big, total from {schema}.counts order by id')).toEqual([
+      { id: '0', n_orders: '0', n_big: '0', total: null },
+      { id: '1', n_orders: '1', n_big: '1', total: '10' },
+      { id: '2', n_orders: '0', n_big: '0', total: null },
+    ]);
+    // ClickHouse's own answer: NULL counts, and the WHERE (NULL < 2) drops the customers without orders.
+    expect(await p.query('select id, n_orders from {schema}.counts_ch order by id')).toEqual([{ id: '1', n_orders: '1' }]);
+  });
 });

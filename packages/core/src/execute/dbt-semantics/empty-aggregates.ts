@@ -32,10 +32,44 @@ export const hasOrNullCombinator = (adapter: object): boolean => orNullServers.g
 
 /** `sql` as dbt_semantics runs it on `adapter`'s server (unchanged until probeOrNullCombinator said it has -OrNull). */
 export function withNullEmptyAggregates(node: ManifestNode, sql: string, adapter: object): string {
-  if (!AGGREGATE_HINT.test(sql) || !hasOrNullCombinator(adapter)) return sql;
+  const counts = COUNT_HINT.test(sql);
+  if ((!AGGREGATE_HINT.test(sql) && !counts) || !hasOrNullCombinator(adapter)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   if (node.resourceType === 'model' && contractEnforced(node)) return sql;
-  return nullEmptyAggregates(sql);
+  const out = AGGREGATE_HINT.test(sql) ? nullEmptyAggregates(sql) : sql;
+  return counts ? zeroEmptyCounts(out) : out;
+}
+
+const COUNT_HINT = /\(\s*select\s+count/i;
+
+/**
+ * A scalar subquery counting (`(select count(*) from orders o where o.customer_id = c.id)`) is 0 where no row
+ * matches, on every warehouse; ClickHouse decorrelates a correlated one into a join and gives NULL (26.7). Under
+ * dbt_semantics such a subquery — one count/countIf item, no GROUP BY, HAVING or LIMIT, in a SELECT list or a
+ * WHERE/HAVING/QUALIFY condition — reads `coalesce((…), 0)`: the same count where rows match.
+ */
+export function zeroEmptyCounts(sql: string): string {
+  const code = blankNonCode(sql);
+  const kept = blankNonCode(sql, { keepQuoted: true });
+  const frames = selectFrames(code);
+  const edits: Edit[] = [];
+  for (const frame of frames) {
+    if (frame.items.length !== 1 || frame.clauses.some((c) => c.word === 'group' || c.word === 'having' || c.word === 'limit')) continue;
+    if (!isScalarSubquery(code, frame.start)) continue;
+    const open = code.lastIndexOf('(', frame.start);
+    const outer = frames.filter((f) => f.start < open && open < frameEnd(f)).at(-1);
+    if (!outer || !(outer.items.some((i) => open > i.start && open < i.end) || outer.clauses.some((c) => c.word !== 'from' && open > c.start && open < c.end))) continue;
+    const item = frame.items[0]!;
+    const text = kept.slice(item.start, item.end).replace(ALIASED, (m) => (m.startsWith(')') ? ')' : '')).trim();
+    const call = /^count(?:If)?\s*\(/i.exec(text);
+    if (!call) continue;
+    const callAt = item.start + kept.slice(item.start, item.end).indexOf(text);
+    if (closingParen(code, callAt + call[0].length - 1) !== callAt + text.length - 1) continue;
+    const close = closingParen(code, open);
+    if (close < 0) continue;
+    edits.push({ at: open, length: 0, text: 'coalesce(' }, { at: close + 1, length: 0, text: ', 0)' });
+  }
+  return edits.length > 0 ? applyEdits(sql, edits) : sql;
 }
 
 const NAMES = 'sum|avg|min|max|stddev|stddev_samp|stddev_pop|stddevsamp|stddevpop|variance|var_samp|var_pop|varsamp|varpop|median';
