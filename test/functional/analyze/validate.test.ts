@@ -163,6 +163,38 @@ select {% for r in rows %}'{{ r[0] }}' as {{ r[0] }}{% if not loop.last %}, {% e
     expect(analysis.nodes.get('model.proj.pivot_kinds')!.columns.map((c) => c.name)).toEqual(['buzz', 'fizz']);
   });
 
+  it('validates sources over the project\'s own seeds (and two sources of one table): one table, the seed\'s columns', async () => {
+    const { project } = setup({
+      'seeds/raw_orders.csv': 'order_id,amount\n1,10.5\n2,20\n',
+      'sources.yml': `version: 2
+sources:
+  - name: raw
+    schema: "{{ target.schema }}"
+    tables:
+      - name: raw_orders
+        columns:
+          - name: order_id
+            tests: [unique]
+  - name: raw_again
+    schema: "{{ target.schema }}"
+    tables:
+      - name: orders
+        identifier: raw_orders
+`,
+      'models/stg_orders.sql': "select order_id, amount from {{ source('raw', 'raw_orders') }}\n",
+      'models/stg_again.sql': "select order_id from {{ source('raw_again', 'orders') }}\n",
+    });
+    // As after `tsdbt seed`: the target has the table too (the source's columns are read from it).
+    await project.seed();
+    const analysis = await project.validate();
+    expect(analysis.issues).toEqual([]);
+    expect([...analysis.nodes.values()].filter((n) => n.status !== 'valid')).toEqual([]);
+    const columns = (id: string) => Object.fromEntries(analysis.nodes.get(id)!.columns.map((c) => [c.name, c.type]));
+    expect(columns('source.proj.raw.raw_orders')).toEqual(columns('seed.proj.raw_orders'));
+    expect(columns('model.proj.stg_orders')).toEqual({ order_id: 'Int32', amount: 'Float64' });
+    expect(columns('model.proj.stg_again')).toEqual({ order_id: 'Int32' });
+  });
+
   it('reads source columns from the target when it has the table, else from YAML, else says which types to add', async () => {
     const { project } = setup({
       'sources.yml': `version: 2

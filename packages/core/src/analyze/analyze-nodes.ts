@@ -91,7 +91,18 @@ export async function analyzeNodes(ctx: AnalyzeContext, ids: readonly string[], 
     if (failed && !failed.ok) throw failed.error;
   }
 
+  const builtBy = sourcesBuiltByOthers(graph, ids);
   const analyze = async (id: string): Promise<NodeAnalysis> => {
+    const producer = builtBy.get(id);
+    if (producer) {
+      await Promise.resolve(); // every node's promise is in `done` by then (the producer may come later in `ids`)
+      const built = await done.get(producer)!;
+      const result: NodeAnalysis = built.status === 'valid'
+        ? { uniqueId: id, status: 'valid', columns: built.columns.map((c) => ({ name: c.name, type: c.type, upstream: [] })), issues: [] }
+        : { uniqueId: id, status: 'not_validated', columns: [], issues: [], blockedBy: built.blockedBy ?? built.uniqueId };
+      ctx.onResult?.(result);
+      return result;
+    }
     const parents = graph.parents(id).filter((p) => idSet.has(p));
     const parentResults = await Promise.all(parents.map((p) => done.get(p)!));
     const blocked = parentResults.find((r) => r.status !== 'valid');
@@ -121,6 +132,32 @@ export async function analyzeNodes(ctx: AnalyzeContext, ids: readonly string[], 
     if (reported.has(r.uniqueId) || node.resourceType === 'source' || node.resourceType === 'seed' || node.resourceType === 'function') issues.push(...r.issues);
   }
   return { nodes: results, selected, issues, elapsed: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Sources whose table the analysed nodes create themselves: a seed, snapshot or model the project
+ * builds into the relation the source names (sources over seeded data), else another source of
+ * the same relation. The scratch warehouse holds one table per relation: such a source takes the
+ * other node's (creating it twice was TABLE_ALREADY_EXISTS). Source id → the node that creates it.
+ */
+function sourcesBuiltByOthers(graph: AnalyzeContext['run']['graph'], ids: readonly string[]): Map<string, string> {
+  const relationKey = (n: { relation: { schema: string; identifier: string } }) => `${n.relation.schema}\u0001${n.relation.identifier}`;
+  const built = new Map<string, string>();
+  for (const id of ids) {
+    const n = graph.node(id);
+    if (n.resourceType === 'seed' || n.resourceType === 'snapshot' || (n.resourceType === 'model' && n.config.materialized !== 'ephemeral')) built.set(relationKey(n), id);
+  }
+  const out = new Map<string, string>();
+  for (const id of ids) {
+    const n = graph.node(id);
+    if (n.resourceType !== 'source') continue;
+    const key = relationKey(n);
+    const producer = built.get(key);
+    // A model over its own source would wait for itself: that source keeps its own table.
+    if (producer && !graph.descendants(id).has(producer)) out.set(id, producer);
+    else if (!producer) built.set(key, id);
+  }
+  return out;
 }
 
 async function analyzeOne(ctx: AnalyzeContext, tests: TestChecker, id: string): Promise<NodeAnalysis> {
