@@ -8,7 +8,7 @@ import { ProjectError } from '../shared/errors.js';
 import { adapterObject, apiObject, withUnknownMethods } from './adapter-object.js';
 import { baseContext } from './base-context.js';
 import { splitArgs } from './call-args.js';
-import { isSafeString } from './jinja-compat/python-values.js';
+import { isSafeString, pyStr } from './jinja-compat/python-values.js';
 import { emptyGraph, graphOf } from './graph-context.js';
 import { Relation, lateRelation } from './relation.js';
 import { modelContext } from './model-context.js';
@@ -42,8 +42,8 @@ export interface DbtContextOptions {
   readonly onLog: (message: string, level: 'info' | 'debug' | 'warn', event?: string) => void;
   /** The profile's cluster (cluster mode), for adapter.get_clickhouse_cluster_name(). */
   readonly cluster?: string;
-  /** Renders a var's Jinja text with the calling render's context (the Renderer supplies it). */
-  readonly renderText?: (text: string, state: RenderState) => string;
+  /** Renders Jinja text with the calling render's context (the Renderer supplies it): a var's text, `render()`. */
+  readonly renderText?: (text: string, state: RenderState, file?: string) => string;
 }
 
 /** dbt's rule: a DBT_ENV_SECRET_* variable may be read only in profiles.yml (and packages.yml), never where it could reach SQL or logs. */
@@ -339,6 +339,13 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
       return '';
     },
     load_relation: (adapter as Record<string, unknown>).load_relation,
+    // dbt's ProviderContext.render: str(value) rendered with the calling node's context (text with no
+    // Jinja comes back as is). dbt-datamocktool renders a model's raw_code with it.
+    render: (value: unknown) => {
+      const text = pyStr(value ?? null);
+      if (!/\{[{%#]/.test(text) || !options.renderText) return text;
+      return options.renderText(text, state(), slot.current?.node?.originalFilePath);
+    },
   };
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
   env.addGlobal('context', contextDict((env as unknown as { globals: Record<string, unknown> }).globals));

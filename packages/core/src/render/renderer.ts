@@ -81,7 +81,7 @@ export class Renderer {
       options.onLog(message, level, event);
     };
     this.registry = new MacroRegistry(options.projectName, search.dispatch, new Set(search.dependencies ?? []));
-    installDbtContext(this.env, this.slot, { ...options, onLog, renderText: (text, state) => this.renderString(text, 'dbt_project.yml', state) }, this.registry);
+    installDbtContext(this.env, this.slot, { ...options, onLog, renderText: (text, state, file = 'dbt_project.yml') => this.renderString(text, file, state) }, this.registry);
     for (const file of macroFiles) this.loadMacroFile(file);
     this.installMacroGlobals();
     // dbt's parse-time Undefined is callable: a node calling a macro nobody defines (a package not
