@@ -6,10 +6,15 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 /** privilege → grantees, as dbt's grants dicts. */
 export type GrantsDict = Readonly<Record<string, readonly string[]>>;
 
-/** A node's `grants` config as privilege → grantees (grantees listified, as dbt's config merge does). */
+/**
+ * A node's `grants` config as privilege → grantees (grantees listified, as dbt's config merge does);
+ * undefined when there is nothing to apply. `grants: {}` is dbt's no-op (apply_grants runs only
+ * `{% if grant_config %}`): the grants already on the relation stay — it must not revoke them all.
+ * `{select: []}` is not empty: it revokes every grantee of select.
+ */
 export function grantsConfigOf(node: ManifestNode): GrantsDict | undefined {
   const raw = node.config.grants;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0) return undefined;
   const out: Record<string, string[]> = {};
   for (const [privilege, grantees] of Object.entries(raw as Record<string, unknown>))
     out[privilege.replace(/^\++/, '')] = (Array.isArray(grantees) ? grantees : grantees === null || grantees === undefined ? [] : [grantees]).map(String).filter((g) => g !== '');
