@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateSites, arithmeticProbeSql, arithmeticSites } from '../../../packages/core/src/execute/dbt-semantics/decimal-overflow.js';
+import { aggregateSites, arithmeticProbeSql, arithmeticSites, checkedDecimalSql } from '../../../packages/core/src/execute/dbt-semantics/decimal-overflow.js';
 
 const sites = (sql: string) => arithmeticSites(sql).map((s) => [sql.slice(s.left.start, s.left.end), s.op, sql.slice(s.right.start, s.right.end)]);
 
@@ -36,5 +36,20 @@ describe('binary * and / sites (execute/dbt-semantics/decimal-overflow.ts)', () 
       ['sumIf(c, d > 0)', 'sum', 'c'],
       ['avgOrNull(e)', 'avg', 'e'],
     ]);
+  });
+
+  it("a Decimal128 product or quotient uses Decimal256's own operator where it cannot wrap (multiplyDecimal/divideDecimal are ~50-100x slower), else those", () => {
+    // The probe's types: the site, its left and its right operand (markers 7013, 7014, 7015).
+    const dump = (result: string, left: string, right: string) => () =>
+      [result, left, right].map((t, k) => `  result_type: Tuple(${t}, FixedString(${7013 + k}))`).join('\n');
+    const checked = (sql: string, ...types: [string, string, string]) => checkedDecimalSql(sql, dump(...types));
+    expect(checked('select a * b from t', 'Decimal(38, 20)', 'Decimal(38, 10)', 'Nullable(Decimal(38, 10))')).toBe('select toDecimal128(toDecimal256(a, 10) * toDecimal256(b, 10), 20) from t');
+    expect(checked('select a / b from t', 'Decimal(38, 10)', 'Decimal(38, 10)', 'Decimal(38, 4)')).toBe('select toDecimal128(toDecimal256(a, 10) / toDecimal256(b, 4), 10) from t');
+    // An integer dividend at the quotient's scale (the divisor's).
+    expect(checked('select 7 / b from t', 'Decimal(38, 10)', 'UInt8', 'Decimal(38, 10)')).toBe('select toDecimal128(toDecimal256(7, 10) / toDecimal256(b, 10), 10) from t');
+    // Its dividend scaled up could pass 256 bits (Int128 at scale 20, times 10^20); a divisor of a larger scale (ClickHouse refuses it); a Decimal256 result.
+    expect(checked('select i / b from t', 'Decimal(38, 20)', 'Int128', 'Decimal(38, 20)')).toBe('select toDecimal128(divideDecimal(toDecimal256(i, 0), toDecimal256(b, 20), 20), 20) from t');
+    expect(checked('select a / b from t', 'Decimal(38, 2)', 'Decimal(38, 2)', 'Decimal(38, 6)')).toBe('select toDecimal128(divideDecimal(toDecimal256(a, 2), toDecimal256(b, 6), 2), 2) from t');
+    expect(checked('select a * b from t', 'Decimal(76, 20)', 'Decimal(76, 10)', 'Decimal(38, 10)')).toBe('select multiplyDecimal(toDecimal256(a, 10), toDecimal256(b, 10), 20) from t');
   });
 });
