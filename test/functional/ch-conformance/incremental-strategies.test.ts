@@ -137,6 +137,22 @@ models:
     await expectRelationsEqual(p, ['added', 'incremental']);
   });
 
+  it('inserts_only=True inserts the new rows as they are, whatever incremental_strategy and unique_key say (dbt-clickhouse checks it first)', async () => {
+    // (insert_overwrite takes no unique_key in dbt-clickhouse)
+    const model = (strategy: string, key = "unique_key='id', ") => `{{ config(materialized='incremental', inserts_only=True, ${key}incremental_strategy='${strategy}', partition_by='id % 2', order_by='id') }}
+{% if is_incremental() %}
+select 1 as id, 'again' as v
+{% else %}
+select number as id, 'first' as v from numbers(3)
+{% endif %}
+`;
+    const p = dbtProject({ models: { 'keyed.sql': model('delete+insert'), 'overwritten.sql': model('insert_overwrite', ''), 'legacy.sql': model('legacy') } });
+    await p.dbt(['run']);
+    await p.dbt(['run']);
+    for (const table of ['keyed', 'overwritten', 'legacy'])
+      expect((await p.query<{ id: number; v: string }>(`select id, v from {schema}.${table} order by id, v`)).map((r) => `${r.id}:${r.v}`), table).toEqual(['0:first', '1:again', '1:first', '2:first']);
+  });
+
   it('TestInsertOverwriteIncremental: insert_overwrite replaces the partitions the new rows fall in', async () => {
     const p = dbtProject({
       models: {

@@ -138,18 +138,6 @@ sources:
     expect(test('soft_a_x').renderedCode).toMatch(/where x > 0\) dbt_subquery/);
   });
 
-  it('warns once per config key tsdbt accepts but does not act on', () => {
-    p = inlineProject({
-      'models/a.sql': "{{ config(inserts_only=true) }}\nselect 1 as x",
-      'models/b.sql': "{{ config(inserts_only=true, grants={'select': ['bi']}, sql_header='set x = 1') }}\nselect 1 as x",
-    });
-    const logs: string[] = [];
-    p.open({ onLog: (m, level) => level === 'warn' && logs.push(m) });
-    expect(logs).toEqual([
-      "config 'inserts_only' has no effect in tsdbt yet (set for models/a.sql, models/b.sql)",
-    ]);
-  });
-
   it("a project's generate_schema_name may call dbt's default__generate_schema_name and generate_schema_name_for_env", () => {
     p = inlineProject({
       'macros/gsn.sql': "{% macro generate_schema_name(custom_schema_name, node) -%}{%- if node.name == 'b' -%}{{ generate_schema_name_for_env(custom_schema_name, node) }}{%- else -%}{{ default__generate_schema_name(custom_schema_name, node) }}{%- endif -%}{%- endmacro %}",

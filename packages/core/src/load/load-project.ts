@@ -142,9 +142,6 @@ export interface LoadInternals {
 /** Internals of each LoadedProject made by loadProject, for incremental re-loads. */
 export const loadInternals = new WeakMap<LoadedProject, LoadInternals>();
 
-/** dbt or dbt-clickhouse config keys tsdbt accepts (so projects load) but does not act on yet. */
-const INERT_CONFIG_KEYS = ['inserts_only'] as const;
-
 /** Two nodes with one unique id (e.g. two model files with one name). */
 export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectError {
   // dbt's DuplicateResourceNameError words (its NodeType.pluralize), then both files.
@@ -163,20 +160,6 @@ function warnEmptyModels(nodes: Iterable<ManifestNode>, onLog: (message: string,
   const empty = [...nodes].filter((n) => (n.resourceType === 'model' || (n.resourceType === 'test' && n.testType === 'singular')) && !isEmptyNode(n) && holdsNoSql(n));
   if (empty.length)
     onLog(`${empty.map((n) => n.originalFilePath).join(', ')} ${empty.length === 1 ? 'holds' : 'hold'} no SQL (empty, or only comments and config): ${empty.length === 1 ? 'it fails' : 'they fail'} when run; write the query or delete the file`, 'warn');
-}
-
-/** One warning per inert key that some node sets, naming where (a project may set one key on thousands of models). */
-function warnInertConfig(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
-  const users = new Map<string, string[]>();
-  for (const node of nodes)
-    for (const key of INERT_CONFIG_KEYS) {
-      const v = (node.config as Record<string, unknown>)[key];
-      if (v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v).length === 0)) (users.get(key) ?? users.set(key, []).get(key)!).push(node.originalFilePath);
-    }
-  for (const [key, files] of users) {
-    const shown = [...new Set(files)];
-    onLog(`config '${key}' has no effect in tsdbt yet (set for ${shown.slice(0, 3).join(', ')}${shown.length > 3 ? ` and ${shown.length - 3} more` : ''})`, 'warn');
-  }
 }
 
 /** As dbt: an incremental model's unknown on_schema_change is reported, then treated as 'ignore'. */
@@ -203,7 +186,6 @@ const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_colu
  */
 export function nodeWarnings(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void, project?: ReadonlyMap<string, ManifestNode>): void {
   const all = [...nodes];
-  warnInertConfig(all, onLog);
   warnEmptyModels(all, onLog);
   warnUnknownOnSchemaChange(all, onLog);
   warnMetadataFreshness(all, onLog);

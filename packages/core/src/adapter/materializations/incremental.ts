@@ -30,7 +30,11 @@ export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supporte
   const raw = String(ctx.node.config.incremental_strategy ?? (uniqueKeyOf(ctx.node.config) ? 'delete+insert' : 'append'));
   // dbt-clickhouse's 'legacy' (its old default, also spelled 'default') replaces the rows of the
   // unique keys the new rows carry, and appends without a unique_key: delete+insert's semantics.
-  const s = (LEGACY_STRATEGIES.has(raw) ? (uniqueKeyOf(ctx.node.config) ? 'delete_insert' : 'append') : raw.replace('+', '_')) as S;
+  let s = (LEGACY_STRATEGIES.has(raw) ? (uniqueKeyOf(ctx.node.config) ? 'delete_insert' : 'append') : raw.replace('+', '_')) as S;
+  // dbt-clickhouse's inserts_only (deprecated there for 'append'): the new rows are inserted as they
+  // are, whatever the strategy and unique_key say (its materialization checks it first). Microbatch
+  // keeps its batches (one insert of the whole query would add every batch's rows again).
+  if (insertsOnly(ctx.node.config.inserts_only) && s !== 'microbatch' && supported.includes('append' as S)) s = 'append' as S;
   const file = ctx.node.originalFilePath;
   if (!supported.includes(s)) {
     const { message, hint } = unsupported(raw);
@@ -47,6 +51,13 @@ export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supporte
       hint: "Add config(partition_by='toYYYYMM(event_date)').",
     });
   return s;
+}
+
+/** Python's truthiness of a config value, as dbt-clickhouse's `{% if inserts_only %}` reads it. */
+function insertsOnly(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
+  return Boolean(value);
 }
 
 /** `(a, b)` of a unique_key (a name, an expression or a list). */
