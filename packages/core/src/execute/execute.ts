@@ -103,6 +103,10 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     if (node.resourceType === 'exposure' || node.resourceType === 'saved_query')
       return record({ uniqueId: node.uniqueId, node, status: 'no-op', message: 'NO-OP', executionTime: 0, timing: [], warnings: [], threadId: threadName() }, i);
     ctx.onEvent({ type: 'node_started', node, index: i, total });
+    return record(await execNode(node), i);
+  };
+  // A node's run as its own unit (also a member of a failed test batch): its statements, dbt_semantics' retries, target/run.
+  const execNode = async (node: ManifestNode): Promise<NodeResult> => {
     const statements: string[] = [];
     const result = await timed(node, () => recordStatements(statements, () => withQueryComment(ctx.queryComment?.(node), async () => {
       if (ctx.clone) return runClone(ctx, node as ModelNode | SeedNode | SnapshotNode);
@@ -161,7 +165,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     ctx.compiled.writeRun(node, runFileText(node.resourceType, statements));
     // A test's adapter_response stays empty, as in dbt.
     const queryId = result.status === 'success' && node.resourceType !== 'test' && node.resourceType !== 'unit_test' ? mainQueryId(statements) : undefined;
-    return record(queryId ? { ...result, queryId } : result, i);
+    return queryId ? { ...result, queryId } : result;
   };
 
   // Skip messages name the node that did not succeed, not the batch unit holding it.
@@ -181,8 +185,9 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     try {
       outcomes = await withQueryComment(ctx.queryComment?.(tests[0]!), () => runTestBatch(ctx, tests));
     } catch {
-      // One bad member (e.g. a misspelt column) must not fail its neighbours: answer each on its own.
-      for (const t of tests) alone.set(t.uniqueId, await timed(t, () => withQueryComment(ctx.queryComment?.(t), () => runTest(ctx, t))));
+      // One bad member (e.g. a misspelt column) must not fail its neighbours: answer each on its own,
+      // as a unit of its own runs (dbt_semantics' retries too: a column named in another case).
+      for (const t of tests) alone.set(t.uniqueId, await execNode(t));
     }
     const seconds = (Date.now() - batchStart) / 1000;
     let failed = false;
