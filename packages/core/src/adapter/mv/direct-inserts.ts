@@ -2,7 +2,9 @@ import type { Relation } from '../../manifest/nodes.js';
 import { relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { temporaryName } from '../temporaries.js';
 import { activateAtQuietMoment, key } from './cutoff.js';
+import { tableEngine } from './mv-state.js';
 
 /*
  * A view added to a table that keeps its rows (mv-unit.ts keepRows) builds the new table beside the
@@ -39,8 +41,19 @@ export const RECORDS_ROWS = /MergeTree$|^(Memory|Log|TinyLog|StripeLog)$/;
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
 
+/**
+ * The recorders' tables (durable, MergeTree: a run killed while switching leaves them to the next, which
+ * carries what they hold: mv-recover.ts), by purpose: (id, rows) per block reaching the target, the ids
+ * reaching a source, the direct rows themselves, and the carry of those rows (filled, then renamed ready).
+ */
+export const RECORDER = { target: 'rect', sources: 'recs', rows: 'recr', filling: 'recf', ready: 'recc' } as const;
+export type Recorders = { readonly [K in keyof typeof RECORDER]: Relation };
+/** The recorders' tables of `target`'s rebuild by run `runId` (`<target>__tsdbt_tmp_<run>__<purpose>`). */
+export const recordersOf = (target: Relation, runId: string): Recorders =>
+  Object.fromEntries(Object.entries(RECORDER).map(([k, purpose]) => [k, temporaryName(target, runId, purpose)])) as unknown as Recorders;
+
 /** The recorders' tables: (id, rows) per block reaching the target; the ids reaching a source. */
-export const recorderTableSql = (rel: Relation) => `CREATE TABLE ${q(rel)} (q String, n UInt64) ENGINE = Memory`;
+export const recorderTableSql = (rel: Relation) => `CREATE TABLE ${q(rel)} (q String, n UInt64) ENGINE = MergeTree ORDER BY tuple()`;
 /** A recorder: (initial query id, rows) of each block INSERTed into `on` once `gated` lets it. */
 export const recorderSql = (mv: Relation, into: Relation, on: Relation, gated: (sql: string) => string) =>
   `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS ${gated(`SELECT initialQueryID() AS q, count() AS n FROM ${q(on)}`)}`;
@@ -52,13 +65,38 @@ export const recorderSql = (mv: Relation, into: Relation, on: Relation, gated: (
  * EXCHANGE, at a moment without INSERTs, the direct ones go into the new table (carryDirectRows): a row inserted
  * between that statement and the EXCHANGE is the one still dropped, and the switch's check after it says so.
  */
-export const rowRecorderTableSql = (rel: Relation, on: Relation) => `CREATE TABLE ${q(rel)} ENGINE = Memory AS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} LIMIT 0`;
+export const rowRecorderTableSql = (rel: Relation, on: Relation) =>
+  `CREATE TABLE ${q(rel)} ENGINE = MergeTree ORDER BY tuple() AS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} LIMIT 0`;
 export const rowRecorderSql = (mv: Relation, into: Relation, on: Relation, sources: Relation) =>
   `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} WHERE initialQueryID() NOT IN (SELECT q FROM ${q(sources)})`;
 
-/** Puts the direct rows the row recorder kept into `to` (the new table): its rows whose INSERT no source saw. */
-export async function carryDirectRows(adapter: ClickHouseAdapter, rows: Relation, sources: Relation, to: Relation): Promise<void> {
-  await adapter.client.command(`INSERT INTO ${q(to)} SELECT * EXCEPT (tsdbt_q) FROM ${q(rows)} WHERE tsdbt_q NOT IN (SELECT q FROM ${q(sources)})`);
+/**
+ * Puts the direct rows the row recorder kept into `to` (the new table, complete and marked switching): its
+ * rows whose INSERT no source saw. Run again after a kill (by the live run's successor, mv-recover.ts), it
+ * adds each row once: the rows are first gathered into a table like `to` (`filling`, redone from scratch
+ * until it is renamed `ready`), whose partitions then MOVE into `to` one by one — a moved partition leaves
+ * `ready` in the same statement (durably: ClickHouse covers the moved parts), so a repeat moves only what
+ * is left. `to` not a plain MergeTree (no MOVE PARTITION between copies): one INSERT, not repeatable.
+ */
+export async function carryDirectRows(adapter: ClickHouseAdapter, rec: Recorders, to: Relation): Promise<void> {
+  const direct = (r: Relation) => `SELECT * EXCEPT (tsdbt_q) FROM ${q(r)} WHERE tsdbt_q NOT IN (SELECT q FROM ${q(rec.sources)})`;
+  const engine = await tableEngine(adapter, to);
+  if (!/MergeTree$/.test(engine) || /^(Replicated|Shared)/.test(engine)) {
+    if (await adapter.relationKind(rec.rows)) await adapter.client.command(`INSERT INTO ${q(to)} ${direct(rec.rows)}`);
+    return;
+  }
+  if (!(await adapter.relationKind(rec.ready))) {
+    if (!(await adapter.relationKind(rec.rows))) return;
+    await adapter.drop(rec.filling, 'table');
+    // Not `to`'s comment: a table marked switching would hold the whole run's leftovers back from the sweep.
+    await adapter.ddl(`CREATE TABLE ${q(rec.filling)} AS ${q(to)}${(await adapter.hasTableComments()) ? " COMMENT ''" : ''}`);
+    await adapter.client.command(`INSERT INTO ${q(rec.filling)} ${direct(rec.rows)}`);
+    await adapter.rename([[rec.filling, rec.ready]]);
+  }
+  const parts = await adapter.client.query<{ p: string }>(
+    `SELECT DISTINCT partition_id AS p FROM system.parts WHERE database = ${sqlString(rec.ready.schema)} AND table = ${sqlString(rec.ready.identifier)} AND active AND rows > 0 ORDER BY p`,
+  );
+  for (const { p } of parts) await adapter.ddl(`ALTER TABLE ${q(rec.ready)} MOVE PARTITION ID ${sqlString(p)} TO TABLE ${q(to)}`);
 }
 
 /** What counts the direct rows: recorders (ids per INSERT), or the fallback's row counts. */

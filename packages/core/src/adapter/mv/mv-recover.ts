@@ -1,10 +1,11 @@
 import type { Relation } from '../../manifest/nodes.js';
 import { relationSql, sqlString } from '../../render/placeholders.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
-import { drainInserts } from '../inserts.js';
+import { drainInserts, waitForNoInserts } from '../inserts.js';
 import { exchangeTables, prepareTarget } from '../staging.js';
 import { parseLeftoverName, runIsDead, temporaryName, TEMP_MARKER } from '../temporaries.js';
 import { key } from './cutoff.js';
+import { carryDirectRows, recordersOf } from './direct-inserts.js';
 import { mvsWritingTo, tableComment } from './mv-state.js';
 import { PLACEHOLDER, pointFeedAt, PURPOSE, STAGED, SWITCHING, ungated, type Unit } from './mv-unit.js';
 
@@ -44,6 +45,10 @@ export async function recoverUnit(adapter: ClickHouseAdapter, unit: Unit): Promi
           const sql = ungated(view.asSelect) ?? unit.feeds.find((f) => final && key(f.mv) === key(final))?.sql;
           if (final && sql) await pointFeedAt(adapter, final, target, sql);
         }
+        // Rows written into the table directly since the count (kept by its recorders, direct-inserts.ts) go in
+        // once, as the killed run was about to, at a moment without INSERTs.
+        await waitForNoInserts(adapter, undefined, 10_000);
+        await carryDirectRows(adapter, recordersOf(target, runId), staged);
         await exchangeTables(adapter, staged, target);
       }
       // The staged views now write into the old table under the staged name: they go first.

@@ -8,7 +8,7 @@ import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
-import { carryDirectRows, COUNTS_ROWS, directInsertsError, directRows, moveRows, recorderSql, recorderTableSql, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql } from './direct-inserts.js';
+import { carryDirectRows, COUNTS_ROWS, directInsertsError, directRows, moveRows, RECORDER, recorderSql, recorderTableSql, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql, type Recorders } from './direct-inserts.js';
 
 /** One materialized view writing into a unit's target. */
 export interface Feed {
@@ -130,7 +130,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   const recorded = RECORDS_ROWS.test(keptEngine) && (await adapter.hasFunction('initialQueryID'));
   const countDirect = recorded || COUNTS_ROWS.test(keptEngine);
   const recorders = recorded
-    ? { target: staging.temporary(`${PURPOSE.record}t`), sources: staging.temporary(`${PURPOSE.record}s`), rows: staging.temporary(`${PURPOSE.record}r`), views: [] as Relation[] }
+    ? { ...(Object.fromEntries(Object.entries(RECORDER).map(([k, purpose]) => [k, staging.temporary(purpose)])) as unknown as Recorders), views: [] as Relation[] }
     : undefined;
   const counters = countDirect && !recorded
     ? stagedFeeds.filter((s) => !s.feed.asIs).map((s, i) => ({ feed: s.feed, table: staging.temporary(`${PURPOSE.count}${i}`), mv: staging.temporary(PURPOSE.count, s.feed.mv, 'materialized_view') }))
@@ -276,7 +276,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     const sourceTables = [...sources.map((t) => t.table), ...(targetIsMergeTree ? [target] : [])];
     await waitForNoInserts(adapter, undefined, 10_000);
     const blocksBefore = await committedBlocks(adapter, sourceTables);
-    if (recorders) await carryDirectRows(adapter, recorders.rows, recorders.sources, staged);
+    if (recorders) await carryDirectRows(adapter, recorders, staged);
     await exchangeTables(adapter, staged, target);
     // The old table is now under the staged name: its blocks are the ones to compare with the target's before.
     const blocksAfter = await committedBlocks(adapter, sourceTables.map((t) => (key(t) === key(target) ? staged : t)));
