@@ -6,6 +6,7 @@ import type { TableOptions } from './table-options.js';
 import { holdTemporary, releaseTemporary } from './run-owner.js';
 import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
 import { isNoAtomicExchange } from './capabilities.js';
+import { alterPartitions, markReplacing, replaceClauses } from './partition-replace.js';
 import { DatabaseError } from '../shared/errors.js';
 
 /**
@@ -14,8 +15,8 @@ import { DatabaseError } from '../shared/errors.js';
  * reaches the target in ONE statement (EXCHANGE TABLES, one RENAME of both, or one ALTER of
  * partitions). Whatever fails or whenever the process dies, the target holds its old rows or its
  * new ones; temporaries are dropped by dispose() or, after a crash, by the next run's sweep.
- * (Open: ClickHouse commits an ALTER's partition clauses one by one, so a process killed during one
- * with several clauses can leave part of them applied; README › Known gap.)
+ * (ClickHouse commits an ALTER's partition clauses one by one: a process killed during one with
+ * several clauses is rolled forward by the next run, partition-replace.ts.)
  *
  * Usage (see materializations/table.ts):
  *   await withStaging(adapter, rel, signal, async (s) => {
@@ -190,19 +191,16 @@ export class Staging {
    * other, each on its own: a refused clause leaves the ones before it done (26.7: REPLACE of a new
    * partition applied, the next one refused). So the refusal that depends on the data — a replaced or
    * dropped partition larger than max_partition_size_to_drop (50 GB by default) — is checked first
-   * (assertDroppable), and nothing is changed then.
+   * (assertDroppable), and nothing is changed then. A kill in the middle of it is rolled forward by the
+   * next run (partition-replace.ts: `staged` is marked with the ALTER before it, and dropped after it).
    */
   async replacePartitions(staged: Relation, replaced: readonly string[], emptied: readonly string[] = [], target: Relation = this.target): Promise<void> {
-    const from = relationSql(staged.schema, staged.identifier);
-    const clauses = [
-      ...replaced.map((id) => `REPLACE PARTITION ID ${sqlString(id)} FROM ${from}`),
-      ...emptied.filter((id) => !replaced.includes(id)).map((id) => `DROP PARTITION ID ${sqlString(id)}`),
-    ];
-    if (clauses.length === 0) return;
+    const r = { target, replaced, emptied };
+    if (replaceClauses(staged, replaced, emptied).length === 0) return;
     await this.assertDroppable(target, [...new Set([...replaced, ...emptied])]);
-    // On a cluster a shard whose staged table has no rows of a partition empties it: said outright where the server asks.
-    const settings = this.adapter.cluster && (await this.adapter.hasSetting('allow_replace_partition_from_empty_source')) ? { allow_replace_partition_from_empty_source: 1 } : undefined;
-    await this.adapter.ddl(`ALTER TABLE ${relationSql(target.schema, target.identifier)}${this.adapter.onCluster()} ${clauses.join(', ')}`, { settings });
+    const marked = await markReplacing(this.adapter, staged, r);
+    await alterPartitions(this.adapter, staged, r);
+    if (marked) await this.dropNow(staged);
   }
 
   /**
@@ -241,6 +239,18 @@ export class Staging {
     await this.adapter.ddl(
       `ALTER TABLE ${relationSql(target.schema, target.identifier)}${this.adapter.onCluster()} ${ids.map((id) => `ATTACH PARTITION ID ${sqlString(id)} FROM ${from}`).join(', ')}`,
     );
+  }
+
+  /**
+   * Adds every part of `staged` (its own table, dropped after) to the target (append). Several partitions:
+   * MOVEd in one ALTER, `staged` marked first, so a kill during it is rolled forward (partition-replace.ts);
+   * one partition, or a server without table comments: attachPartitions().
+   */
+  async appendPartitions(staged: Relation, target: Relation = this.target): Promise<void> {
+    const r = { target, replaced: [], emptied: [], moved: await this.partitionIds(staged) };
+    if (!(await markReplacing(this.adapter, staged, r))) return this.attachPartitions(staged, target);
+    await alterPartitions(this.adapter, staged, r);
+    await this.dropNow(staged);
   }
 
   /**

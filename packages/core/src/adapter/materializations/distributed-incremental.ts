@@ -72,7 +72,7 @@ async function viaPartitions(s: Staging, ctx: MaterializeContext, strategy: 'app
   await insertNew(ctx, next, incoming, plan);
   if (strategy === 'append') {
     await adapter.syncReplicas(nextLocal);
-    await s.attachPartitions(nextLocal, local);
+    await s.appendPartitions(nextLocal, local);
     return rows;
   }
   const target = relationSql(rel.schema, rel.identifier);

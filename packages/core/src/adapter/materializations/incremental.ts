@@ -171,7 +171,7 @@ async function addPartitions(s: Staging, ctx: MaterializeContext, strategy: Stra
   const staged = await s.createLike(rel, ctx.node.config, { purpose: 'new' });
   const written = await insertNewRows(s, ctx, staged, sql, plan);
   if (strategy !== 'append') await s.replacePartitions(staged, await s.partitionIds(staged));
-  else if (!(await feedsViews(s.adapter, rel))) await s.attachPartitions(staged);
+  else if (!(await feedsViews(s.adapter, rel))) await s.appendPartitions(staged);
   // Materialized views read this table: they see inserted rows, not attached parts. Their rows are computed
   // beside their targets, then everything is attached (append-through-views.ts); where a view cannot be
   // reproduced so, one INSERT of the staged rows (committed block by block: README › Known gap).

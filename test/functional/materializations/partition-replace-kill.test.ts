@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { TsdbtProject } from '../../../packages/core/src/index.js';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+/*
+ * An ALTER replacing several partitions commits its clauses one by one: a process killed in the middle
+ * of it (the embedded engine dying with it) left some partitions new, the others old, for good. The
+ * staged table is marked with the ALTER before it (partition-replace.ts), and the next run's sweep of
+ * the database finishes it from there. The kill is made deterministic: the ALTER runs only its first
+ * clause (or all of them), then nothing more reaches the warehouse.
+ */
+const setup = openedPerTest();
+
+/** The first ALTER with several partition clauses runs only its first one (`whole`: all of them); then the process "dies". */
+async function dieInAlter(project: TsdbtProject, whole: boolean): Promise<() => boolean> {
+  const client = (await project.adapter()).client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  let dead = false;
+  for (const method of ['command', 'query', 'insertStream', 'querySync'] as const) {
+    const original = client[method]!.bind(client);
+    client[method] = async (...args: unknown[]) => {
+      if (dead) throw new Error('fault injection: the process died');
+      const sql = args[0];
+      if (typeof sql !== 'string' || !/^ALTER TABLE \S+ (REPLACE|DROP|MOVE|ATTACH) PARTITION [\s\S]*, (REPLACE|DROP|MOVE|ATTACH) PARTITION /.test(sql)) return original(...args);
+      dead = true;
+      await original(whole ? sql : sql.split(/, (?=(?:REPLACE|DROP|MOVE|ATTACH) PARTITION )/)[0]!, ...args.slice(1));
+      throw new Error('fault injection: the process died during the ALTER');
+    };
+  }
+  return () => dead;
+}
+
+const MODELS = (strategy: string) => ({
+  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n',
+  'models/inc.sql': `{{ config(materialized='incremental', incremental_strategy='${strategy}', unique_key='v', partition_by='p', order_by='v') }}\nselect p, v, s from {{ source('raw', 'events') }}${
+    strategy === 'append' ? "\n{% if is_incremental() %}where v > (select max(v) from {{ this }}){% endif %}" : ''
+  }`,
+  'models/other.sql': "{{ config(materialized='view') }}\nselect 1 as x",
+});
+
+describe('a multi-partition ALTER cut short by a kill is finished by the next run', () => {
+  for (const [strategy, whole] of [['insert_overwrite', false], ['delete+insert', false], ['append', false], ['insert_overwrite', true], ['append', true]] as const)
+    it(`${strategy}: killed ${whole ? 'right after' : 'in the middle of'} its ALTER, the next run (another model) puts every partition's new rows in place, once`, async () => {
+      const { p, project } = setup(MODELS(strategy));
+      const adapter = await project.adapter();
+      const sql = (s: string) => adapter.client.command(s.replaceAll('$', p.schema));
+      await adapter.ensureDatabase(p.schema);
+      await sql('CREATE TABLE $.events (p UInt8, v UInt64, s String) ENGINE = MergeTree ORDER BY v');
+      await sql("INSERT INTO $.events VALUES (1, 1, 'old'), (1, 2, 'old'), (2, 11, 'old'), (2, 12, 'old')");
+      expectStatuses(await project.run({ select: ['inc'] }), { inc: 'success' });
+      // Both partitions change.
+      await sql("ALTER TABLE $.events UPDATE s = 'new' WHERE 1 SETTINGS mutations_sync = 2");
+      await sql("INSERT INTO $.events VALUES (1, 20, 'new'), (2, 21, 'new')");
+      const killed = setup.reopen(p);
+      const died = await dieInAlter(killed, whole);
+      expectStatuses(await killed.run({ select: ['inc'] }), { inc: 'error' });
+      expect(died()).toBe(true);
+      await killed.close();
+      expectStatuses(await setup.reopen(p).run({ select: ['other'] }), { other: 'success' });
+      if (strategy === 'append')
+        // The new rows of both partitions, once each (the old rows stay as they were).
+        expect(await queryRows(project, `SELECT p, groupArray(v) AS vs FROM (SELECT p, v FROM ${p.schema}.inc ORDER BY v) GROUP BY p ORDER BY p`)).toEqual([
+          { p: 1, vs: ['1', '2', '20'] },
+          { p: 2, vs: ['11', '12', '21'] },
+        ]);
+      else
+        expect(await queryRows(project, `SELECT p, s, count() AS n FROM ${p.schema}.inc GROUP BY p, s ORDER BY p, s`)).toEqual([
+          { p: 1, s: 'new', n: '3' },
+          { p: 2, s: 'new', n: '3' },
+        ]);
+      expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((r) => r.name)).toEqual(['events', 'inc', 'other']);
+    });
+});
