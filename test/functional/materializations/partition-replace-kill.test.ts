@@ -70,3 +70,46 @@ describe('a multi-partition ALTER cut short by a kill is finished by the next ru
       expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((r) => r.name)).toEqual(['events', 'inc', 'other']);
     });
 });
+
+describe('an append into a table materialized views read, killed between its ALTERs', () => {
+  for (const mode of ['die', 'fail'] as const)
+    it(`${mode === 'die' ? 'killed after the table\'s ALTER' : 'the view target\'s ALTER failing'}: the next run (another model) moves the views' rows into their targets too, each row once`, async () => {
+      const model = "{{ config(materialized='incremental', order_by='v') }}\nselect v from {{ source('raw', 'events') }}\n{% if is_incremental() %}where v > (select max(v) from {{ this }}){% endif %}";
+      const { p, project } = setup({ ...MODELS('append'), 'models/inc.sql': model });
+      const adapter = await project.adapter();
+      const sql = (s: string) => adapter.client.command(s.replaceAll('$', p.schema));
+      await adapter.ensureDatabase(p.schema);
+      await sql('CREATE TABLE $.events (p UInt8, v UInt64, s String) ENGINE = MergeTree ORDER BY v');
+      await sql("INSERT INTO $.events VALUES (1, 1, 'old'), (1, 2, 'old')");
+      expectStatuses(await project.run({ select: ['inc'] }), { inc: 'success' });
+      await sql('CREATE TABLE $.w (v UInt64) ENGINE = MergeTree ORDER BY v');
+      await sql('CREATE MATERIALIZED VIEW $.mw TO $.w AS SELECT v * 10 AS v FROM $.inc');
+      await sql("INSERT INTO $.events VALUES (1, 3, 'new'), (1, 4, 'new')");
+      const killed = setup.reopen(p);
+      // die: the process dies once the table's new rows are in (its ALTER answered), before the view target's ALTER.
+      // fail: the view target's ALTER fails (the process goes on).
+      const client = (await killed.adapter()).client as unknown as Record<string, (...args: unknown[]) => unknown>;
+      let dead = false;
+      const alterOf = (sql: unknown, t: string) => typeof sql === 'string' && /^ALTER TABLE [\s\S]* PARTITION /.test(sql) && new RegExp(`\\.\`${t}\`( |$)`).test(sql);
+      for (const method of ['command', 'query', 'insertStream', 'querySync'] as const) {
+        const original = client[method]!.bind(client);
+        client[method] = (...args: unknown[]) => {
+          if (dead && mode === 'die') throw new Error('fault injection: the process died');
+          if (mode === 'fail' && alterOf(args[0], 'w')) {
+            dead = true;
+            throw new Error('fault injection: the statement failed');
+          }
+          if (mode === 'die' && alterOf(args[0], 'inc')) dead = true;
+          return original(...args);
+        };
+      }
+      expectStatuses(await killed.run({ select: ['inc'] }), { inc: 'error' });
+      expect(dead).toBe(true);
+      await killed.close();
+      expectStatuses(await setup.reopen(p).run({ select: ['other'] }), { other: 'success' });
+      expect(await queryRows(project, `SELECT (SELECT groupArray(v) FROM (SELECT v FROM ${p.schema}.inc ORDER BY v)) AS t, (SELECT groupArray(v) FROM (SELECT v FROM ${p.schema}.w ORDER BY v)) AS w`)).toEqual([
+        { t: ['1', '2', '3', '4'], w: ['30', '40'] },
+      ]);
+      expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((r) => r.name)).toEqual(['events', 'inc', 'mw', 'other', 'w']);
+    });
+});

@@ -57,10 +57,11 @@ export async function alterPartitions(adapter: ClickHouseAdapter, staged: Relati
 
 /**
  * Marks `staged` with its ALTER, durably, where the server keeps table comments (true when it did).
- * More than one partition only: an ALTER of one partition is one commit.
+ * More than one partition only (an ALTER of one partition is one commit), unless `always` (one ALTER of several
+ * that must all happen: Staging.appendPartitionsTogether).
  */
-export async function markReplacing(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace): Promise<boolean> {
-  if (clauseCount(staged, r) < 2 || !(await adapter.hasTableComments())) return false;
+export async function markReplacing(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace, always = false): Promise<boolean> {
+  if ((!always && clauseCount(staged, r) < 2) || !(await adapter.hasTableComments())) return false;
   const record = JSON.stringify({ target: [r.target.schema, r.target.identifier], replaced: r.replaced, emptied: r.emptied, ...(r.moved ? { moved: r.moved } : {}) });
   await adapter.ddl(`ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} MODIFY COMMENT ${sqlString(`${REPLACING_COMMENT}${record}`)}`);
   return true;

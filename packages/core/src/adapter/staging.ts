@@ -254,6 +254,29 @@ export class Staging {
   }
 
   /**
+   * appendPartitions() for several tables at once (an append and its materialized views' targets:
+   * append-through-views.ts): every staged table is marked before the first ALTER, so a kill between two
+   * of them, or a later one failing, is rolled forward for all by the next run. Without table comments:
+   * attachPartitions() for each, in turn.
+   */
+  async appendPartitionsTogether(pairs: readonly (readonly [Relation, Relation])[]): Promise<void> {
+    const plans = [];
+    for (const [staged, target] of pairs) plans.push({ staged, r: { target, replaced: [], emptied: [], moved: await this.partitionIds(staged) } });
+    let marked = true;
+    for (const p of plans) marked = marked && (await markReplacing(this.adapter, p.staged, p.r, true));
+    for (const [i, p] of plans.entries()) {
+      try {
+        await (marked ? alterPartitions(this.adapter, p.staged, p.r) : this.attachPartitions(p.staged, p.r.target));
+      } catch (error) {
+        // Some tables already have their rows: the marked rest is left (not dropped) for the next run to finish.
+        if (marked && i > 0) for (const rest of plans.slice(i)) this.forget(rest.staged);
+        throw error;
+      }
+    }
+    if (marked) for (const p of plans) await this.dropNow(p.staged);
+  }
+
+  /**
    * Lets go of every temporary without dropping it: for a build that must be finished, not undone, by a
    * later run (a materialized view's target switch, see mv/mv-recover.ts). They stop being held.
    */

@@ -12,8 +12,9 @@ import type { Staging } from '../staging.js';
  * the rows missing from its reckoning, could append them again. So the views' work is done beside the live tables:
  * each view's SELECT runs over the staged new rows (its source's name replaced by the staged table's) into a table
  * shaped like its target; a failing view fails there, before anything is touched. Then the table and each target
- * get their new parts by `ATTACH PARTITION … FROM`, which fires no view: one short ALTER each, the table first (a
- * kill between two of them — milliseconds, not the whole insert — still leaves a target without its rows: README).
+ * get their new parts by partition moves, which fire no view: one short ALTER each, the table first, every staged
+ * table marked before the first (Staging.appendPartitionsTogether): a kill between two of them is finished by the
+ * next run's sweep (partition-replace.ts).
  * A view's SELECT sees all the new rows at once, where an INSERT feeds it block by block (a view aggregating into
  * a plain MergeTree table writes one row per group, not one per group and block).
  * Not done this way (the plain INSERT, as before) when a view cannot be reproduced exactly: its source named more
@@ -81,7 +82,7 @@ export async function appendThroughViews(s: Staging, rel: Relation, staged: Rela
     await adapter.client.command(`INSERT INTO ${relationSql(rows.schema, rows.identifier)} (${cols}) SELECT ${cols} FROM (\n${f.sql}\n)`, { signal: s.signal });
     computed.push({ target: f.target, rows });
   }
-  await s.attachPartitions(staged, rel);
-  for (const c of computed) await s.attachPartitions(c.rows, c.target);
+  // Every staged table marked first: a kill between two ALTERs is finished by the next run (partition-replace.ts).
+  await s.appendPartitionsTogether([[staged, rel], ...computed.map((c) => [c.rows, c.target] as const)]);
   return true;
 }
