@@ -2,6 +2,7 @@ import { bindArgs, given } from './call-args.js';
 import { Column } from './column.js';
 import { quoteIdentifier } from './placeholders.js';
 import { Relation } from './relation.js';
+import { S3ConfigError, s3SourceClause } from './s3-source.js';
 import type { RenderState, RenderWarehouse, WarehouseRelation } from './render-state.js';
 import { executeSql } from './statements.js';
 import { ProjectError } from '../shared/errors.js';
@@ -158,6 +159,17 @@ export function adapterObject({ state, cluster }: AdapterOptions): Record<string
     get_clickhouse_local_db_prefix: () => '',
     clickhouse_db_engine_clause: () => '',
     should_on_cluster: () => Boolean(cluster),
+    s3source_clause: (...args: unknown[]) => {
+      try {
+        return s3SourceClause(args);
+      } catch (error) {
+        if (!(error instanceof S3ConfigError)) throw error;
+        raiseInTemplate(new ProjectError('s3_config', `Runtime Error: ${error.message}`, {
+          file: state().node?.originalFilePath,
+          hint: 'Give both aws_access_key_id and aws_secret_access_key (and role_arn with external_id) in the clickhouse_s3source call, the model\'s S3 config or the project var of that name.',
+        }));
+      }
+    },
     supports_atomic_exchange: () => true,
     can_exchange: (schema: unknown, type: unknown) => type === 'table' && Boolean(schema),
     /** dbt-clickhouse (elementary's ClickHouse hook calls it): the model's query_settings as a SETTINGS clause. */
