@@ -130,6 +130,23 @@ describe('errors and hints', () => {
     expect(op.stderr).toMatch(/Did you mean 'grant_all'\?/);
   });
 
+  it("run-operation prints what the macro prints or logs, not what it returns or renders (dbt's RunOperationTask drops the result)", () => {
+    const p = project({
+      ...FILES,
+      'macros/ops.sql': `{% macro print_and_return() %}{% set joined = 'generated yaml' %}{% if execute %}{{ print(joined) }}{% do return(joined) %}{% endif %}{% endmacro %}
+{% macro renders_sql() %}{% do log('logged line', info=True) %}
+  create table if not exists x (a UInt8) engine = Memory
+{% endmacro %}`,
+    });
+    const printed = cli(p, ['run-operation', 'print_and_return']);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout.split('\n').filter((l) => l.includes('generated yaml'))).toHaveLength(1);
+    const rendered = cli(p, ['run-operation', 'renders_sql']);
+    expect(rendered.code).toBe(0);
+    expect(rendered.stdout).toMatch(/logged line/);
+    expect(rendered.stdout).not.toMatch(/create table/);
+  });
+
   it('an empty selection is "Nothing to do" with a warning and exit 0 (an error under --warn-error), the warehouse untouched', () => {
     const p = project(FILES);
     const r = cli(p, ['run', '-s', 'tag:nightly']);

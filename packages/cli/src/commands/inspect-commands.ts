@@ -156,8 +156,8 @@ export async function debugCommand(flags: GlobalFlags & { connection?: boolean }
 export async function runOperationCommand(macro: string, flags: GlobalFlags & { args?: string }, io: Io, parseArgs: (t?: string) => Record<string, unknown>): Promise<number> {
   const project = openProject(flags, io);
   try {
-    const out = await project.runOperation(macro, parseArgs(flags.args), { argsText: flags.args });
-    if (out) io.out(out);
+    // As dbt's RunOperationTask: the macro's result is not printed (what it prints or logs is; codegen's macros print and return the same text).
+    await project.runOperation(macro, parseArgs(flags.args), { argsText: flags.args });
     return 0;
   } finally {
     await project.close();
