@@ -36,6 +36,19 @@ export function relationNameOf(node: ManifestNode): string | null {
 /** The resources dbt writes a patch_path for (its ParsedNode's). */
 const PATCHED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test', 'function']);
 
+/** Resources whose dbt config is a NodeConfig: its alias/schema/database are keys, None when not configured. */
+const RELATION_CONFIGURED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
+
+/**
+ * A node's config as dbt's dict holds it: `alias`, `schema` and `database` None when not configured
+ * (`node.config.alias is not none` is false; dbt-upstream-prod reads it so). Copied only when a key is missing.
+ */
+function configDict(node: ManifestNode): Record<string, unknown> {
+  const c = node.config;
+  if (!RELATION_CONFIGURED.has(node.resourceType) || ('alias' in c && 'schema' in c && 'database' in c)) return c;
+  return { alias: null, schema: null, database: null, ...c };
+}
+
 export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path): Record<string, unknown> {
   if (isSemanticNode(node)) return semanticDict(node, inPackage);
   const base: Record<string, unknown> = {
@@ -49,7 +62,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     fqn: node.fqn,
     description: node.description,
     tags: node.tags,
-    config: node.config,
+    config: configDict(node),
     meta: node.config.meta,
     database: '',
     schema: node.relation.schema,

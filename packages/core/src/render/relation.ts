@@ -228,6 +228,11 @@ export class Relation {
     });
   }
 
+  /** dbt's Replaceable.replace(**fields) (dataclasses.replace): a copy with those fields — `limit`, `event_time_filter`… */
+  replace(...args: unknown[]): Relation {
+    return this.incorporate(...args);
+  }
+
   replace_path(...args: unknown[]): Relation {
     return this.incorporate({ path: bindArgs(args, PARTS), __keywords: true });
   }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+/*
+ * Constructs of LewisDavies/upstream-prod (integration_tests, run unmodified: docs/public-projects.md)
+ * that failed on tsdbt, reproduced minimally.
+ */
+const setup = openedPerTest();
+
+describe('LewisDavies/upstream-prod constructs', () => {
+  it("graph.nodes config holds alias/schema/database as None when not configured; Relation.replace(limit=…) is dbt's dataclass replace", async () => {
+    const { p, project } = setup({
+      'models/stg.sql': 'select 1 as id',
+      'models/stg_aliased.sql': "{{ config(alias='stg_renamed') }}select 2 as id",
+      // get_prod_relation: `config.alias if config.alias is not none else <file name>`; ref(): `rel.replace(limit=…)`.
+      'models/names.sql': `{% set out = [] %}{% if execute %}{% for name in ['stg', 'stg_aliased'] %}
+{% set c = graph.nodes['model.proj.' ~ name].config %}
+{% do out.append((c.alias if c.alias is not none else name) ~ ':' ~ (c.schema is none) ~ ':' ~ (c.database is none)) %}
+{% endfor %}{% endif %}
+{% set rel = ref('stg').replace(limit=none) %}
+select '{{ out | join(",") }}' as names, (select count(*) from {{ rel }}) as n`,
+    });
+    // Before: names 'Undefined'-ish (c.alias was a missing key: `is not none` true, rendered ''), and
+    // "'rel.replace' calls a macro of package 'rel', which is not installed".
+    expectStatuses(await project.run({}), { stg: 'success', stg_aliased: 'success', names: 'success' });
+    expect(await queryRows(project, `select names, toInt32(n) as n from ${p.schema}.names`)).toEqual([
+      { names: 'stg:True:True,stg_renamed:True:True', n: 1 },
+    ]);
+  });
+});
