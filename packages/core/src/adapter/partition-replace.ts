@@ -28,6 +28,13 @@ export interface PartitionReplace {
   readonly emptied: readonly string[];
   /** Partitions moved from the staged table into the target (append), instead of replaced. */
   readonly moved?: readonly string[];
+  /**
+   * One ALTER of several that must all happen (Staging.appendPartitionsTogether): the first table's staged table,
+   * whose mark — made after every other's — commits the group. Without it this one is not finished, only dropped.
+   */
+  readonly after?: Relation;
+  /** On the group's first staged table: the others (each marked with `after`), finished with it. */
+  readonly group?: readonly Relation[];
 }
 
 /** The ALTER's clauses: each partition in `replaced` becomes `staged`'s, each in `emptied` (and not replaced) is dropped. */
@@ -62,7 +69,11 @@ export async function alterPartitions(adapter: ClickHouseAdapter, staged: Relati
  */
 export async function markReplacing(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace, always = false): Promise<boolean> {
   if ((!always && clauseCount(staged, r) < 2) || !(await adapter.hasTableComments())) return false;
-  const record = JSON.stringify({ target: [r.target.schema, r.target.identifier], replaced: r.replaced, emptied: r.emptied, ...(r.moved ? { moved: r.moved } : {}) });
+  const pair = (rel: Relation) => [rel.schema, rel.identifier];
+  const record = JSON.stringify({
+    target: pair(r.target), replaced: r.replaced, emptied: r.emptied, ...(r.moved ? { moved: r.moved } : {}),
+    ...(r.after ? { after: pair(r.after) } : {}), ...(r.group ? { group: r.group.map(pair) } : {}),
+  });
   await adapter.ddl(`ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} MODIFY COMMENT ${sqlString(`${REPLACING_COMMENT}${record}`)}`);
   return true;
 }
@@ -71,9 +82,40 @@ export async function markReplacing(adapter: ClickHouseAdapter, staged: Relation
 export function parseReplacing(comment: string | undefined): PartitionReplace | undefined {
   if (!comment?.startsWith(REPLACING_COMMENT)) return undefined;
   try {
-    const r = JSON.parse(comment.slice(REPLACING_COMMENT.length)) as { target: [string, string]; replaced: string[]; emptied: string[]; moved?: string[] };
-    return { target: { schema: r.target[0], identifier: r.target[1] }, replaced: r.replaced, emptied: r.emptied, ...(r.moved ? { moved: r.moved } : {}) };
+    type Pair = [string, string];
+    const r = JSON.parse(comment.slice(REPLACING_COMMENT.length)) as { target: Pair; replaced: string[]; emptied: string[]; moved?: string[]; after?: Pair; group?: Pair[] };
+    const rel = (p: Pair) => ({ schema: p[0], identifier: p[1] });
+    return {
+      target: rel(r.target), replaced: r.replaced, emptied: r.emptied, ...(r.moved ? { moved: r.moved } : {}),
+      ...(r.after ? { after: rel(r.after) } : {}), ...(r.group ? { group: r.group.map(rel) } : {}),
+    };
   } catch {
     return undefined;
+  }
+}
+
+/** The ALTER `rel`'s comment records, if it is a marked staged table that exists (any database). */
+export async function markedReplace(adapter: ClickHouseAdapter, rel: Relation): Promise<PartitionReplace | undefined> {
+  const [row] = await adapter.systemQuery<{ comment: string }>(`SELECT comment FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`);
+  return parseReplacing(row?.comment);
+}
+
+/**
+ * Finishes a dead run's marked ALTER from its staged table (temporaries.ts' sweep): true when done or nothing is
+ * left to do (the staged table may go), false to keep it for the next sweep. A group member whose group was not
+ * committed (its first table unmarked or gone) is not finished: gone, the first table either was never marked —
+ * nothing of the group happened — or was finished with its whole group, this one included.
+ */
+export async function finishReplace(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace): Promise<boolean> {
+  try {
+    if (r.after && !(await markedReplace(adapter, r.after))) return true;
+    if (await adapter.relationKind(r.target)) await alterPartitions(adapter, staged, r);
+    for (const member of r.group ?? []) {
+      const m = await markedReplace(adapter, member);
+      if (m && (await adapter.relationKind(m.target))) await alterPartitions(adapter, member, m);
+    }
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -6,7 +6,7 @@ import type { TableOptions } from './table-options.js';
 import { holdTemporary, releaseTemporary } from './run-owner.js';
 import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
 import { isNoAtomicExchange } from './capabilities.js';
-import { alterPartitions, markReplacing, replaceClauses } from './partition-replace.js';
+import { alterPartitions, markReplacing, replaceClauses, type PartitionReplace } from './partition-replace.js';
 import { DatabaseError } from '../shared/errors.js';
 
 /**
@@ -260,16 +260,22 @@ export class Staging {
    * attachPartitions() for each, in turn.
    */
   async appendPartitionsTogether(pairs: readonly (readonly [Relation, Relation])[]): Promise<void> {
-    const plans = [];
-    for (const [staged, target] of pairs) plans.push({ staged, r: { target, replaced: [], emptied: [], moved: await this.partitionIds(staged) } });
+    const plans: { staged: Relation; r: PartitionReplace }[] = [];
+    const first = pairs[0]?.[0];
+    for (const [i, [staged, target]] of pairs.entries()) {
+      const group = i === 0 ? { group: pairs.slice(1).map(([s]) => s) } : { after: first! };
+      plans.push({ staged, r: { target, replaced: [], emptied: [], moved: await this.partitionIds(staged), ...group } });
+    }
+    // The others first, the first table last: its mark commits the group (a kill before it: nothing is finished).
     let marked = true;
-    for (const p of plans) marked = marked && (await markReplacing(this.adapter, p.staged, p.r, true));
+    for (const p of [...plans.slice(1), ...plans.slice(0, 1)]) marked = marked && (await markReplacing(this.adapter, p.staged, p.r, true));
     for (const [i, p] of plans.entries()) {
       try {
         await (marked ? alterPartitions(this.adapter, p.staged, p.r) : this.attachPartitions(p.staged, p.r.target));
       } catch (error) {
-        // Some tables already have their rows: the marked rest is left (not dropped) for the next run to finish.
-        if (marked && i > 0) for (const rest of plans.slice(i)) this.forget(rest.staged);
+        // Some tables already have their rows: every marked table is left (not dropped) for the next run to finish
+        // (the first one too: its mark commits the group).
+        if (marked && i > 0) for (const rest of plans) this.forget(rest.staged);
         throw error;
       }
     }

@@ -4,7 +4,7 @@ import { temporaryLiveness } from './run-owner.js';
 import { sqlString } from '../render/placeholders.js';
 import { drainInserts } from './inserts.js';
 import { toClauseOf } from './mv/mv-state.js';
-import { alterPartitions, parseReplacing } from './partition-replace.js';
+import { finishReplace, parseReplacing } from './partition-replace.js';
 
 /** The comment of a materialized view's rebuilt target while it is switched in (mv/mv-unit.ts SWITCHING). */
 export const MV_SWITCHING_COMMENT = 'tsdbt:switching:';
@@ -98,12 +98,7 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
   // A dead run's partition ALTER cut short is finished first, from the staged table it marked (partition-replace.ts).
   for (const d of [...dead]) {
     const r = parseReplacing(rows.find((row) => row.name === d.rel.identifier)?.comment);
-    if (!r) continue;
-    try {
-      if (await adapter.relationKind(r.target)) await alterPartitions(adapter, d.rel, r);
-    } catch {
-      dead.splice(dead.indexOf(d), 1); // kept, marked: the next sweep tries again
-    }
+    if (r && !(await finishReplace(adapter, d.rel, r))) dead.splice(dead.indexOf(d), 1); // kept, marked: the next sweep tries again
   }
   // Materialized views first: a view writing into a dropped table fails the INSERTs into its source.
   // And what they wrote into or read goes only once the INSERTs that may still run them are over.
