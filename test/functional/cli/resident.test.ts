@@ -151,6 +151,26 @@ describe('tsdbt daemon', () => {
     p.remove('models/k.sql');
   }, 180_000);
 
+  it("stats a compile's compiled files on another thread as in-process: a hand-edited one is written again", async () => {
+    // TSDBT_STAT_AHEAD=wait: the command waits for the thread's answers (what it skips does not depend on timing).
+    const compile = async () => {
+      const from = log.length;
+      const r = cli(['compile', '--select', 'a', 'b'], { TSDBT_STAT_AHEAD: 'wait' });
+      expect(r.code, r.stderr).toBe(0);
+      const line = (await logSince(from, /compile: exit \d+ \(.*\)/)).trim().split('\n').at(-1)!;
+      return Number(/, (\d+) compiled files found unchanged by another thread\)/.exec(line)?.[1] ?? 0);
+    };
+    await compile();
+    const all = await compile();
+    expect(all).toBeGreaterThanOrEqual(2); // a, b (and b's tests)
+    const compiledA = join(p.dir, 'target', 'compiled', 'proj', 'models', 'a.sql');
+    const text = readFileSync(compiledA, 'utf8');
+    writeFileSync(compiledA, 'select 42 -- edited by hand\n');
+    expect(await compile()).toBe(all - 1);
+    expect(readFileSync(compiledA, 'utf8')).toBe(text);
+    expect(await compile()).toBe(all);
+  }, 120_000);
+
   it('stops a run on Ctrl-C as in-process (exit 2, nothing left half-built) and takes the next command', async () => {
     const from = log.length;
     const child = spawn(process.execPath, [CLI, 'run', '--select', 'slow', '--threads', '1'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

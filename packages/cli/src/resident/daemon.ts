@@ -3,10 +3,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { TsdbtProject } from '@tsdbt/core';
+import { endStatAhead, restartStatAhead, statAheadUsed } from '@tsdbt/core/stat-ahead';
 import { setCommandInterrupts, setProjectOpened } from '../commands/common.js';
 import { closeStdout, onStdoutClosed, useStdout, type StdoutState } from '../commands/stdout.js';
 import { runCommandLine, type Terminal } from '../main.js';
 import { commandOf } from '../warehouse-commands.js';
+import { warmStartGuess } from '../warm-guess.js';
 import { residentDir, residentFiles, RESIDENT_COMMANDS, WRITING_COMMANDS, type ResidentInfo } from './resident-paths.js';
 import { messageReader, type ClientMessage, type CommandRequest, type ResidentMessage } from './resident-protocol.js';
 
@@ -185,14 +187,21 @@ export async function startResident(options: {
     useStdout(stdout);
     const restoreEnv = swapEnvironment(request.env);
     let code: number;
+    /** Compiled files the command found unchanged by the stats of another thread (load/stat-ahead.ts): said in the log. */
+    let statedAhead = 0;
     try {
       process.chdir(request.cwd);
+      // `compile`'s compiled files stat'ed on another thread while this one loads and selects, as in a command's own process.
+      const guess = warmStartGuess(request.argv, process.env);
+      if (guess?.compiledIndex !== undefined) restartStatAhead({ compiledIndex: guess.compiledIndex });
       code = await runCommandLine(request.argv, process.env, terminal);
+      statedAhead = statAheadUsed()?.compiled ?? 0;
     } catch (error) {
       // chdir failed (the folder is gone): the client's own process says what it says.
       declined ??= `cannot run there: ${(error as Error).message}`;
       code = 1;
     } finally {
+      endStatAhead();
       restoreEnv();
       try {
         process.chdir(home);
@@ -203,7 +212,7 @@ export async function startResident(options: {
       setCommandInterrupts(undefined);
       setProjectOpened(undefined);
     }
-    note(command, declined !== undefined ? `ran in the client's process (${declined})` : `exit ${code} (${((performance.now() - started) / 1000).toFixed(2)}s${keptLoad ? ', the load kept in memory' : ''})${detached ? ', the client left before the end' : ''}`);
+    note(command, declined !== undefined ? `ran in the client's process (${declined})` : `exit ${code} (${((performance.now() - started) / 1000).toFixed(2)}s${keptLoad ? ', the load kept in memory' : ''}${statedAhead ? `, ${statedAhead} compiled files found unchanged by another thread` : ''})${detached ? ', the client left before the end' : ''}`);
     if (detached) return;
     if (declined !== undefined) {
       send(socket, { decline: declined });

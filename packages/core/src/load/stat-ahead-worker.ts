@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { deserialize } from 'node:v8';
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { sameSavedStat, STAT_FIELDS } from './input-fingerprint.js';
 import { fileIdentity, readLayout, readSavedInputs } from './warm-start-file.js';
 import { SAME } from './stat-ahead.js';
@@ -12,7 +12,13 @@ import { SAME } from './stat-ahead.js';
  * unset (the main thread stats those itself), never a wrong one.
  */
 
-const { warmStart, compiledIndex, port, done } = workerData as { warmStart: string; compiledIndex?: string; port: MessagePort; done: Int32Array };
+/** One command's lists: `done` [0] inputs done, [1] compiled files done (set here), [2] stop (set by the main thread when its command ended). */
+interface Job {
+  readonly warmStart?: string;
+  readonly compiledIndex?: string;
+  readonly port: MessagePort;
+  readonly done: Int32Array;
+}
 
 /** Reads an open file whole. */
 function whole(fd: number, size: number): Buffer | undefined {
@@ -21,11 +27,11 @@ function whole(fd: number, size: number): Buffer | undefined {
 }
 
 /** Shares `count` marks for `file`, then marks from the last record down to where the main thread is. */
-function share(slot: 'inputs' | 'compiled', file: string, st: Stats, count: number, same: (k: number) => boolean): void {
+function share({ port, done }: Job, slot: 'inputs' | 'compiled', file: string, st: Stats, count: number, same: (k: number) => boolean): void {
   const marks = new Uint8Array(new SharedArrayBuffer(Math.max(count, 1)));
   const mainAt = new Int32Array(new SharedArrayBuffer(4));
   port.postMessage({ [slot]: { file, identity: fileIdentity(st), marks, mainAt } });
-  for (let k = count - 1; k >= 0 && Atomics.load(mainAt, 0) <= k; k--) if (same(k)) marks[k] = SAME;
+  for (let k = count - 1; k >= 0 && Atomics.load(mainAt, 0) <= k && Atomics.load(done, 2) === 0; k--) if (same(k)) marks[k] = SAME;
 }
 
 /** The file at `path` is a plain one with these numbers. */
@@ -38,7 +44,7 @@ function statIs(path: string, check: (s: Stats) => boolean): boolean {
   }
 }
 
-function inputs(): void {
+function inputs(job: Job, warmStart: string): void {
   const fd = openSync(warmStart, 'r');
   try {
     const st = fstatSync(fd);
@@ -50,35 +56,50 @@ function inputs(): void {
     const other = new Set(scan.other.map(([k]) => k));
     const now = Date.now();
     const { stats } = scan;
-    share('inputs', warmStart, st, paths.length, (k) => !other.has(k) && statIs(paths[k]!, (s) => sameSavedStat(s, stats, STAT_FIELDS * k, now)));
+    share(job, 'inputs', warmStart, st, paths.length, (k) => !other.has(k) && statIs(paths[k]!, (s) => sameSavedStat(s, stats, STAT_FIELDS * k, now)));
   } finally {
     closeSync(fd);
   }
 }
 
-function compiled(file: string): void {
+/** The last index read (a resident process's thread reads the same one for each warm compile: the file is replaced by rename whenever it changes). */
+let lastIndex: { readonly file: string; readonly identity: string; readonly paths: readonly string[]; readonly stats: Float64Array } | undefined;
+
+function compiled(job: Job, file: string): void {
   const fd = openSync(file, 'r');
   try {
     const st = fstatSync(fd);
-    const bytes = whole(fd, st.size);
-    // compile/write-compiled.ts's index: the recorded paths (one text, newlines between) and each one's [size, mtimeMs].
-    const index = bytes && (deserialize(bytes) as { paths?: unknown; stats?: unknown });
-    if (!index || typeof index.paths !== 'string' || !(index.stats instanceof Float64Array)) return;
-    const paths = index.paths === '' ? [] : index.paths.split('\n');
-    const { stats } = index;
-    if (stats.length !== 2 * paths.length) return;
-    share('compiled', file, st, paths.length, (k) => statIs(paths[k]!, (s) => s.size === stats[2 * k] && s.mtimeMs === stats[2 * k + 1]));
+    const identity = fileIdentity(st);
+    if (lastIndex?.file !== file || lastIndex.identity !== identity) {
+      lastIndex = undefined;
+      const bytes = whole(fd, st.size);
+      // compile/write-compiled.ts's index: the recorded paths (one text, newlines between) and each one's [size, mtimeMs].
+      const index = bytes && (deserialize(bytes) as { paths?: unknown; stats?: unknown });
+      if (!index || typeof index.paths !== 'string' || !(index.stats instanceof Float64Array)) return;
+      const paths = index.paths === '' ? [] : index.paths.split('\n');
+      if (index.stats.length !== 2 * paths.length) return;
+      lastIndex = { file, identity, paths, stats: index.stats };
+    }
+    const { paths, stats } = lastIndex;
+    share(job, 'compiled', file, st, paths.length, (k) => statIs(paths[k]!, (s) => s.size === stats[2 * k] && s.mtimeMs === stats[2 * k + 1]));
   } finally {
     closeSync(fd);
   }
 }
 
-for (const [slot, step] of [inputs, () => compiledIndex !== undefined && compiled(compiledIndex)].entries()) {
-  try {
-    step();
-  } catch {
-    // a missing or damaged file: no marks, the main thread stats as without this thread
+function run(job: Job): void {
+  const { warmStart, compiledIndex, done } = job;
+  for (const [slot, step] of [() => warmStart !== undefined && inputs(job, warmStart), () => compiledIndex !== undefined && compiled(job, compiledIndex)].entries()) {
+    try {
+      step();
+    } catch {
+      // a missing or damaged file: no marks, the main thread stats as without this thread
+    }
+    Atomics.store(done, slot, 1);
+    Atomics.notify(done, slot);
   }
-  Atomics.store(done, slot, 1);
-  Atomics.notify(done, slot);
 }
+
+// A command's own thread (one job, in workerData), or a resident process's, kept for its commands' jobs (load/stat-ahead.ts restartStatAhead).
+if ((workerData as { kept?: boolean }).kept) parentPort!.on('message', run);
+else run(workerData as Job);

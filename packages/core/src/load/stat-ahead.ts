@@ -13,8 +13,9 @@ import { MessageChannel, receiveMessageOnPort, SHARE_ENV, Worker, type MessagePo
  * A mark is used only for the file the main thread reads itself and only when that file is the one
  * the worker read (same inode, size, mtime and ctime: a warm start is replaced by rename or appended
  * to, the index written whole by rename… never in place) — so the records match position by position.
- * Only the CLI starts it (before the bundle loads; this module imports nothing of tsdbt and the
- * bundle holds a second copy, so the state lives on globalThis, as adapter/chdb-ahead.ts's).
+ * The CLI starts it (before the bundle loads; this module imports nothing of tsdbt and the
+ * bundle holds a second copy, so the state lives on globalThis, as adapter/chdb-ahead.ts's); a
+ * resident process gives a thread it keeps each `compile` it runs (restartStatAhead: its compiled files only).
  */
 
 /** One recorded list shared with the worker: the file it read, a mark per record, where the main thread is. */
@@ -32,7 +33,7 @@ export const SAME = 1;
 
 interface Ahead {
   readonly port: MessagePort;
-  /** [0]: the inputs' marks are all set, [1]: the compiled files' (or the worker gave up on them). */
+  /** [0]: the inputs' marks are all set, [1]: the compiled files' (or the worker gave up on them); [2]: stop (the command ended). */
   readonly done: Int32Array;
   /** TSDBT_STAT_AHEAD=wait: the main thread waits for the worker's marks (tests: a result that does not depend on timing). */
   readonly wait: boolean;
@@ -54,25 +55,86 @@ const state = globalThis as { [STATE]?: Ahead };
  * TSDBT_STAT_AHEAD=1 starts it for every command that loads a project, =wait also makes the main thread wait
  * for it (tests), =0 never. Nothing happens when one was started.
  */
-export function startStatAhead(options: { readonly warmStart: string; readonly compiledIndex?: string }): void {
+export function startStatAhead(options: { readonly warmStart?: string; readonly compiledIndex?: string }): void {
   const setting = process.env.TSDBT_STAT_AHEAD;
   if (state[STATE] || setting === '0') return;
   if (setting !== '1' && setting !== 'wait' && options.compiledIndex === undefined) return;
   const { port1, port2 } = new MessageChannel();
-  const done = new Int32Array(new SharedArrayBuffer(8));
+  const done = new Int32Array(new SharedArrayBuffer(12));
   try {
-    // No flags of this process (--cpu-prof…), its environment shared, nothing piped: the worker only reads and stats.
-    const worker = new Worker(new URL('./stat-ahead-worker.js', import.meta.url), { workerData: { ...options, port: port2, done }, transferList: [port2], execArgv: [], env: SHARE_ENV, stdout: true, stderr: true });
-    worker.unref();
+    const worker = statWorker({ ...options, port: port2, done }, [port2]);
     // A worker that cannot start or fails changes nothing: the main thread stats what is not marked.
-    worker.on('error', () => {
-      Atomics.store(done, 0, 1);
-      Atomics.store(done, 1, 1);
-    });
+    worker.on('error', () => giveUp(done));
   } catch {
     return;
   }
-  state[STATE] = { port: port1, done, wait: setting === 'wait', used: { inputs: 0, compiled: 0 } };
+  state[STATE] = ahead(port1, done, setting);
+}
+
+/** A thread of stat-ahead-worker.ts. No flags of this process (--cpu-prof…), its environment shared, nothing piped: it only reads and stats. */
+function statWorker(workerData: object, transferList: MessagePort[]): Worker {
+  const worker = new Worker(new URL('./stat-ahead-worker.js', import.meta.url), { workerData, transferList, execArgv: [], env: SHARE_ENV, stdout: true, stderr: true });
+  worker.unref();
+  return worker;
+}
+
+/** Both lists done: the main thread stats what is not marked. */
+function giveUp(done: Int32Array): void {
+  Atomics.store(done, 0, 1);
+  Atomics.store(done, 1, 1);
+  Atomics.notify(done, 0);
+  Atomics.notify(done, 1);
+}
+
+function ahead(port: MessagePort, done: Int32Array, setting: string | undefined): Ahead {
+  return { port, done, wait: setting === 'wait', used: { inputs: 0, compiled: 0 } };
+}
+
+/** A resident process's thread, kept between its commands (a thread's start costs ~70 ms of CPU on this machine under load), and its current job's `done`. */
+const KEPT = Symbol.for('tsdbt.statAheadKept');
+const kept = globalThis as { [KEPT]?: { worker: Worker; job?: Int32Array } };
+
+/**
+ * A resident process's command (cli/resident/daemon.ts): the last command's job is stopped and the kept thread
+ * (started with the first) given this one. Only `compile`'s compiled files: a resident's load kept in memory stats
+ * its inputs without the warm start's file (load/warm-memory.ts), and its `ls` has nothing else to stat. The main
+ * thread reaches the compiled files after the load, the selection and the compile memo; the thread stats them from
+ * the last meanwhile.
+ */
+export function restartStatAhead(options: { readonly compiledIndex: string }): void {
+  endStatAhead();
+  const setting = process.env.TSDBT_STAT_AHEAD;
+  if (setting === '0') return;
+  const { port1, port2 } = new MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(12));
+  try {
+    let held = kept[KEPT];
+    if (!held) {
+      const worker = statWorker({ kept: true }, []);
+      held = kept[KEPT] = { worker };
+      // A thread gone: its job's lists are given up, the next command starts another.
+      const lost = () => {
+        if (held!.job) giveUp(held!.job);
+        if (kept[KEPT] === held) delete kept[KEPT];
+      };
+      worker.on('error', lost);
+      worker.on('exit', lost);
+    }
+    held.job = done;
+    held.worker.postMessage({ ...options, port: port2, done }, [port2]);
+  } catch {
+    return;
+  }
+  state[STATE] = ahead(port1, done, setting);
+}
+
+/** Stops the thread's current job (a command that stopped before its compiled files leaves it nothing to do) and forgets its answers. */
+export function endStatAhead(): void {
+  const current = state[STATE];
+  if (!current) return;
+  delete state[STATE];
+  Atomics.store(current.done, 2, 1);
+  current.port.close();
 }
 
 /** The list the worker shares for `file` (its fileIdentity as the main thread read it), if it has shared it yet (never waited for, but with TSDBT_STAT_AHEAD=wait); taken once. */
