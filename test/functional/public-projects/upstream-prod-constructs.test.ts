@@ -27,4 +27,33 @@ select '{{ out | join(",") }}' as names, (select count(*) from {{ rel }}) as n`,
       { names: 'stg:True:True,stg_renamed:True:True', n: 1 },
     ]);
   });
+
+  it("accepted_values whose values are Jinja text (`values: \"{{ var('prod_target') }}\"`) among a relation's column tests: dbt's answer, not the shared scan's", async () => {
+    const { project } = setup({
+      'project.yml': "name: proj\nprofile: proj\nvars:\n  prod_target: ['prod']\n",
+      'models/m.sql': "select 'prod' as source_target, 'stg' as source_schema",
+      'models/m.yml': `models:
+  - name: m
+    columns:
+      - name: source_target
+        data_tests:
+          - accepted_values:
+              arguments:
+                values: "{{ var('prod_target') }}"
+          - not_null
+      - name: source_schema
+        data_tests:
+          - accepted_values:
+              arguments:
+                values: ['stg']
+`,
+    });
+    // Before: the accepted_values on source_target failed with 1 (the batch read its values as no list: every non-null row offending).
+    expectStatuses(await project.build({}), {
+      m: 'success',
+      accepted_values_m_source_target___var_prod_target_: 'pass',
+      not_null_m_source_target: 'pass',
+      accepted_values_m_source_schema__stg: 'pass',
+    });
+  });
 });

@@ -24,9 +24,21 @@ export function hasPlainConfig(test: TestNode, builtinTests: ReadonlySet<string>
   return evaluateThreshold(0, String(c.warn_if ?? '!= 0')) !== undefined && evaluateThreshold(0, String(c.error_if ?? '!= 0')) !== undefined;
 }
 
-/** Whether a test can be answered from a shared scan of its relation. */
+/**
+ * Whether a test can be answered from a shared scan of its relation. accepted_values only with its
+ * values written as a YAML list of plain values (and a plain `quote`): a Jinja text
+ * (`values: "{{ var('x') }}"`, dbt renders it to a list when the test runs) is answered by dbt's query.
+ */
 export function isBatchable(test: TestNode, builtinTests: ReadonlySet<string>, storeFailures: boolean): boolean {
-  return BATCHABLE.has(test.testMetadata?.name ?? '') && hasPlainConfig(test, builtinTests, storeFailures);
+  const name = test.testMetadata?.name ?? '';
+  if (name === 'accepted_values' && !plainValues(test.testMetadata!.kwargs)) return false;
+  return BATCHABLE.has(name) && hasPlainConfig(test, builtinTests, storeFailures);
+}
+
+function plainValues(kwargs: Readonly<Record<string, unknown>>): boolean {
+  const { values, quote } = kwargs;
+  const plain = (v: unknown) => typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !/\{[{%#]/.test(v));
+  return Array.isArray(values) && values.every(plain) && (quote === undefined || typeof quote === 'boolean');
 }
 
 /** Groups batchable tests by the relation they scan and their `where` filter. */
