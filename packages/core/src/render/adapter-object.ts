@@ -3,6 +3,7 @@ import { Column } from './column.js';
 import { quoteIdentifier } from './placeholders.js';
 import { Relation } from './relation.js';
 import { S3ConfigError, s3SourceClause } from './s3-source.js';
+import { compareVersions, serverVersion, VersionFormatError } from './server-version.js';
 import type { RenderState, RenderWarehouse, WarehouseRelation } from './render-state.js';
 import { executeSql } from './statements.js';
 import { ProjectError } from '../shared/errors.js';
@@ -60,6 +61,20 @@ export function adapterObject({ state, cluster }: AdapterOptions): Record<string
     if (warehouse()) executeSql(st, sql, false);
   };
   const onCluster = () => warehouse()?.onCluster() ?? '';
+  /** dbt-clickhouse's version checks: false without a connection (parse time), its error for a malformed version. */
+  const versionCompare = (test: (server: string) => boolean): boolean => {
+    const w = warehouse();
+    if (!w) return false;
+    try {
+      return test(serverVersion(w));
+    } catch (error) {
+      if (!(error instanceof VersionFormatError)) throw error;
+      return raiseInTemplate(new ProjectError('version_format', `Runtime Error: ${error.message}`, {
+        file: state().node?.originalFilePath,
+        hint: "Write the version as numbers separated by '.', e.g. adapter.is_before_version('22.7.1.2484').",
+      }));
+    }
+  };
   const columns = (rel: RelationLike): Column[] => {
     const w = warehouse();
     if (!w || !rel) return [];
@@ -159,6 +174,9 @@ export function adapterObject({ state, cluster }: AdapterOptions): Record<string
     get_clickhouse_local_db_prefix: () => '',
     clickhouse_db_engine_clause: () => '',
     should_on_cluster: () => Boolean(cluster),
+    is_before_version: (version: unknown) => versionCompare((server) => compareVersions(String(version), server) > 0),
+    is_at_or_after_version: (version: unknown) => versionCompare((server) => compareVersions(server, String(version)) >= 0),
+    format_columns: (cols: unknown) => (Array.isArray(cols) ? cols.map((c: { name?: unknown; data_type?: unknown }) => ({ name: c?.name, data_type: c?.data_type })) : []),
     s3source_clause: (...args: unknown[]) => {
       try {
         return s3SourceClause(args);
