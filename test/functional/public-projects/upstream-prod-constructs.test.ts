@@ -56,4 +56,18 @@ select '{{ out | join(",") }}' as names, (select count(*) from {{ rel }}) as n`,
       accepted_values_m_source_schema__stg: 'pass',
     });
   });
+
+  it("a versioned model's name selects every version; `name_v2` and `name.v2` the one (dbt's is_selected_node)", async () => {
+    const { project } = setup({
+      'models/stg__vers_v1.sql': 'select 1 as id',
+      'models/stg__vers_v2.sql': 'select 2 as id',
+      'models/other.sql': 'select 3 as id',
+      'models/vers.yml': 'models:\n  - name: stg__vers\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n',
+    });
+    const names = async (select: string[]) => project.select({ select, resourceTypes: ['model'] }).sort();
+    // Before: `stg__vers` selected nothing (upstream-prod's `dbt run -s … stg__defer_vers …` built no version).
+    expect(await names(['stg__vers'])).toEqual(['model.proj.stg__vers.v1', 'model.proj.stg__vers.v2']);
+    expect(await names(['stg__vers_v2'])).toEqual(['model.proj.stg__vers.v2']);
+    expect(await names(['stg__vers.v1'])).toEqual(['model.proj.stg__vers.v1']);
+  });
 });

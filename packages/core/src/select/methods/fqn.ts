@@ -8,13 +8,21 @@ export const fqnMethod: SelectorMethod = {
     for (const node of manifest.nodes.values()) {
       // As in dbt, sources are selected with `source:`, not by name.
       if (node.resourceType === 'source') continue;
-      if (fqnMatches(node.fqn, value)) yield node.uniqueId;
+      if (fqnMatches(node.fqn, value, 'version' in node && node.version !== undefined)) yield node.uniqueId;
     }
   },
 };
 
-/** With the project segment (`shop.mart.orders`) or without it (`mart.orders`), so packages match too. */
-export function fqnMatches(fqn: readonly string[], selector: string): boolean {
+/**
+ * With the project segment (`shop.mart.orders`) or without it (`mart.orders`), so packages match too.
+ * A versioned model's fqn ends with its version (`…, 'dim', 'v2'`): as dbt's is_selected_node, its
+ * name selects every version, and `dim_v2` / `dim.v2` the one.
+ */
+export function fqnMatches(fqn: readonly string[], selector: string, versioned = false): boolean {
+  if (versioned && fqn.length >= 2) {
+    if (fqn[fqn.length - 2] === selector) return true;
+    if (fqn.slice(-2).join('_') === selector.split('.').slice(-2).join('_')) return true;
+  }
   return matchesFrom(fqn, selector) || matchesFrom(fqn.slice(1), selector);
 }
 
