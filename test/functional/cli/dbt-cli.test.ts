@@ -130,10 +130,11 @@ describe('errors and hints', () => {
     expect(op.stderr).toMatch(/Did you mean 'grant_all'\?/);
   });
 
-  it("run-operation prints what the macro prints or logs, not what it returns or renders (dbt's RunOperationTask drops the result)", () => {
+  it("run-operation prints what the macro prints or logs, not what it returns or renders (dbt's RunOperationTask drops the result); print_table() prints", () => {
     const p = project({
       ...FILES,
       'macros/ops.sql': `{% macro print_and_return() %}{% set joined = 'generated yaml' %}{% if execute %}{{ print(joined) }}{% do return(joined) %}{% endif %}{% endmacro %}
+{% macro prints_table() %}{% set r = run_query("select 'a' as k, 1.5 as v union all select 'b', 10") %}{% do r.print_table() %}{% endmacro %}
 {% macro renders_sql() %}{% do log('logged line', info=True) %}
   create table if not exists x (a UInt8) engine = Memory
 {% endmacro %}`,
@@ -141,6 +142,10 @@ describe('errors and hints', () => {
     const printed = cli(p, ['run-operation', 'print_and_return']);
     expect(printed.code).toBe(0);
     expect(printed.stdout.split('\n').filter((l) => l.includes('generated yaml'))).toHaveLength(1);
+    // agate's print_table() writes the table (audit_helper's documented `{% do results.print_table() %}`)
+    const table = cli(p, ['run-operation', 'prints_table']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('| k |    v |\n| - | ---- |\n| a |  1.5 |\n| b | 10.0 |');
     const rendered = cli(p, ['run-operation', 'renders_sql']);
     expect(rendered.code).toBe(0);
     expect(rendered.stdout).toMatch(/logged line/);

@@ -47,9 +47,11 @@ function configOf(model: unknown): Record<string, unknown> {
 export interface AdapterOptions {
   readonly state: () => RenderState;
   readonly cluster?: string;
+  /** Where a fetched table's print_table() writes. */
+  readonly print?: (text: string) => void;
 }
 
-export function adapterObject({ state, cluster }: AdapterOptions): Record<string, unknown> {
+export function adapterObject({ state, cluster, print }: AdapterOptions): Record<string, unknown> {
   /** The warehouse at run time; at parse time undefined (and the render is marked to run again). */
   const warehouse = (): RenderWarehouse | undefined => {
     const st = state();
@@ -156,7 +158,7 @@ export function adapterObject({ state, cluster }: AdapterOptions): Record<string
     },
     execute: (...args: unknown[]) => {
       const a = bindArgs(args, ['sql', 'auto_begin', 'fetch', 'limit']);
-      const [response, table] = executeSql(state(), String(a.sql), a.fetch === true);
+      const [response, table] = executeSql(state(), String(a.sql), a.fetch === true, print);
       return [response, given(a.limit) ? table.limit(a.limit) : table];
     },
     // ClickHouse has no transactions: dbt's commit/begin/rollback do nothing.

@@ -1,6 +1,7 @@
 import { bindArgs } from './call-args.js';
 import { jinjaJson } from './jinja-compat/filters.js';
 import { pyTuple } from './jinja-compat/python-values.js';
+import { agatePrintTable } from './agate-print-table.js';
 import type { QueryTable } from './render-state.js';
 
 /**
@@ -108,7 +109,8 @@ export class AgateTable {
   readonly rows: unknown[][];
   readonly columns: AgateColumn[];
 
-  constructor(table: QueryTable) {
+  /** `print`: where print_table() writes (the render's print(): the console's info lines). */
+  constructor(table: QueryTable, private readonly print?: (text: string) => void) {
     this.column_names = [...table.columnNames];
     this.types = table.columnNames.map((_, i) => table.columnTypes?.[i] ?? '');
     const converted = table.rows.map((r) => r.map((v, i) => convert(v, table.columnTypes?.[i])));
@@ -150,7 +152,7 @@ export class AgateTable {
     const { key } = bindArgs(args, ['key']);
     const names = (Array.isArray(key) ? key : [key]).map(String);
     const idx = names.map((n) => this.column_names.indexOf(n));
-    return new AgateTable({ columnNames: names, columnTypes: idx.map((i) => this.types[i]!), rows: this.rows.map((r) => idx.map((i) => r[i])) });
+    return new AgateTable({ columnNames: names, columnTypes: idx.map((i) => this.types[i]!), rows: this.rows.map((r) => idx.map((i) => r[i])) }, this.print);
   }
 
   /** agate's Table.rename: new column names from a dict {old: new} (others kept) or a list, in order; the rows unchanged. */
@@ -162,14 +164,28 @@ export class AgateTable {
       const map = given as Record<string, unknown>;
       names = this.column_names.map((n) => (Object.hasOwn(map, n) ? String(map[n]) : n));
     }
-    return new AgateTable({ columnNames: names, columnTypes: this.types, rows: this.rows.map((r) => [...r]) });
+    return new AgateTable({ columnNames: names, columnTypes: this.types, rows: this.rows.map((r) => [...r]) }, this.print);
   }
 
   limit(n: unknown): AgateTable {
-    return new AgateTable({ columnNames: this.column_names, columnTypes: this.types, rows: this.rows.slice(0, Number(n)) });
+    return new AgateTable({ columnNames: this.column_names, columnTypes: this.types, rows: this.rows.slice(0, Number(n)) }, this.print);
   }
 
-  print_table(): string {
+  /**
+   * agate's Table.print_table (audit_helper's documented `{% do results.print_table() %}`): written
+   * out, not returned. Text left-aligned, other values right-aligned; numbers with the column's
+   * decimal places (at most max_precision, then '…') and thousands separators; long values cut.
+   */
+  print_table(...args: unknown[]): string {
+    const a = bindArgs(args, ['max_rows', 'max_columns', 'output', 'max_column_width', 'locale', 'max_precision']);
+    const limit = (v: unknown, fallback: number) => (v === undefined ? fallback : v === null ? Infinity : Number(v));
+    const text = agatePrintTable(this.column_names, this.column_types.map((t) => t.name), this.rows, {
+      maxRows: limit(a.max_rows, 20),
+      maxColumns: limit(a.max_columns, 6),
+      maxColumnWidth: limit(a.max_column_width, 20),
+      maxPrecision: limit(a.max_precision, 3),
+    });
+    this.print?.(text);
     return '';
   }
 

@@ -274,11 +274,13 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     });
   };
   const searchPackage = () => slot.current?.node?.packageName ?? registry.rootPackage;
-  const adapter = withUnknownMethods({ ...withAdapterOverrides(adapterObject({ state, cluster: options.cluster }), registry, searchPackage), dispatch }, state);
+  // agate's print_table() writes where print() does.
+  const tablePrint = (text: string) => options.onLog(text, 'info');
+  const adapter = withUnknownMethods({ ...withAdapterOverrides(adapterObject({ state, cluster: options.cluster, print: tablePrint }), registry, searchPackage), dispatch }, state);
 
   const globals: Record<string, unknown> = {
     ...baseContext({ log: (message, level) => options.onLog(message, level), runStartedAt: new Date(), dbtVersion: options.dbtVersion }),
-    ...statementGlobals(state),
+    ...statementGlobals(state, tablePrint),
     ref,
     source,
     config,

@@ -27,11 +27,11 @@ export function executes(st: RenderState): boolean {
 }
 
 /** Runs `sql`, as adapter.execute() does: (response, table). */
-export function executeSql(st: RenderState, sql: string, fetch: boolean): [AdapterResponse, AgateTable] {
+export function executeSql(st: RenderState, sql: string, fetch: boolean, print?: (text: string) => void): [AdapterResponse, AgateTable] {
   st.usesWarehouse = true;
   if (st.runtimeProbe || !st.warehouse) return [new AdapterResponse('OK', 'OK', null), AgateTable.empty()];
   const table = queryFoldingCase(st, sql);
-  return [new AdapterResponse('OK', 'OK', table.rows.length), fetch ? new AgateTable(table) : AgateTable.empty()];
+  return [new AdapterResponse('OK', 'OK', table.rows.length), fetch ? new AgateTable(table, print) : AgateTable.empty()];
 }
 
 /**
@@ -63,7 +63,8 @@ function storeResult(st: RenderState, name: string, response: unknown, table: un
   st.sqlResults.set(name, { response, data: t.matrix(), table: t });
 }
 
-export function statementGlobals(state: () => RenderState): Record<string, unknown> {
+/** `print`: where a fetched table's print_table() writes. */
+export function statementGlobals(state: () => RenderState, print?: (text: string) => void): Record<string, unknown> {
   const statement = (...args: unknown[]) => {
     const a = bindArgs(args, ['name', 'fetch_result', 'auto_begin', 'language']);
     const st = state();
@@ -81,7 +82,7 @@ export function statementGlobals(state: () => RenderState): Record<string, unkno
         hint: 'Build this model in SQL, or run its Python outside tsdbt and load the result as a source or seed.',
       }));
     if (language !== 'sql') raiseInTemplate(new ProjectError('compiler_error', "statement macro didn't get supported language", { file: st.node?.originalFilePath }));
-    const [response, table] = executeSql(st, sql, a.fetch_result === true);
+    const [response, table] = executeSql(st, sql, a.fetch_result === true, print);
     if (a.name !== undefined && a.name !== null) storeResult(st, String(a.name), response, table);
     return '';
   };
@@ -101,7 +102,7 @@ export function statementGlobals(state: () => RenderState): Record<string, unkno
         st.usesWarehouse = true;
         return null;
       }
-      return executeSql(st, String(sql), true)[1];
+      return executeSql(st, String(sql), true, print)[1];
     },
     load_result: (name: unknown) => {
       const results = state().sqlResults;
