@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 
@@ -34,5 +36,24 @@ describe("dbt-clickhouse's adapter methods (dbt/adapters/clickhouse/impl.py)", (
     const p = dbtProject({ models: { 'bad.sql': "select {{ adapter.is_before_version('v22.1') }} as b\n" } });
     const r = await p.dbt(['run'], { expectPass: false });
     expect(r.out.join('\n')).toContain("Version must consist of only numbers separated by '.'");
+  });
+
+  it("dbt's grant helpers: get_show_grant_sql / get_grant_sql / get_revoke_sql (dbt-clickhouse's statements) and standardize_grants_dict over the show rows", async () => {
+    const p = dbtProject({
+      models: {
+        'grants_sql.sql':
+          "-- {{ get_show_grant_sql(this) }}\n-- {{ get_grant_sql(this, 'select', ['user_1', 'user_2']) }}\n-- {{ get_revoke_sql(this, 'insert', ['user_3']) }}\n" +
+          "{% set rows = run_query(\"select 'SELECT' as privilege_type, 'user_1' as grantee union all select 'INSERT', 'user_2' union all select 'SELECT', 'user_3'\") %}" +
+          "select '{{ adapter.standardize_grants_dict(rows) | tojson }}' as grants\n",
+      },
+    });
+    await p.dbt(['run']);
+    const sql = readFileSync(join(p.dir, 'target', 'compiled', 'test', 'models', 'grants_sql.sql'), 'utf8');
+    const rel = `\`${p.schema}\`.\`grants_sql\``;
+    expect(sql).toContain(`-- SELECT access_type AS privilege_type, coalesce(user_name, role_name) AS grantee FROM system.grants WHERE database = '${p.schema}' AND table = 'grants_sql'`);
+    expect(sql).toMatch(new RegExp(`-- grant +select on ${rel.replace(/[.`]/g, '\\$&')} to user_1, user_2`));
+    expect(sql).toMatch(new RegExp(`-- revoke +insert on ${rel.replace(/[.`]/g, '\\$&')} from user_3`));
+    const [{ grants }] = await p.query<{ grants: string }>('select grants from {schema}.grants_sql');
+    expect(JSON.parse(grants)).toEqual({ SELECT: ['user_1', 'user_3'], INSERT: ['user_2'] });
   });
 });

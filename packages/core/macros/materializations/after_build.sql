@@ -51,6 +51,32 @@
   {% if grant_config %}{% do __tsdbt_after_build('grants') %}{% endif %}
 {% endmacro %}
 
+{#- dbt's grant SQL helpers (a project macro reading or changing grants itself: adapter.standardize_grants_dict
+    over run_query(get_show_grant_sql(relation))), with dbt-clickhouse's ClickHouse statements. -#}
+{% macro get_show_grant_sql(relation) %}
+  {{ return(adapter.dispatch('get_show_grant_sql', 'dbt')(relation)) }}
+{% endmacro %}
+
+{% macro clickhouse__get_show_grant_sql(relation) -%}
+  SELECT access_type AS privilege_type, coalesce(user_name, role_name) AS grantee FROM system.grants WHERE database = '{{ relation.schema }}' AND table = '{{ relation.identifier }}'
+{%- endmacro %}
+
+{% macro get_grant_sql(relation, privilege, grantees) %}
+  {{ return(adapter.dispatch('get_grant_sql', 'dbt')(relation, privilege, grantees)) }}
+{% endmacro %}
+
+{% macro clickhouse__get_grant_sql(relation, privilege, grantees) -%}
+  grant {{ on_cluster_clause(relation) }} {{ privilege }} on {{ relation }} to {{ grantees | join(', ') }}
+{%- endmacro %}
+
+{% macro get_revoke_sql(relation, privilege, grantees) %}
+  {{ return(adapter.dispatch('get_revoke_sql', 'dbt')(relation, privilege, grantees)) }}
+{% endmacro %}
+
+{% macro clickhouse__get_revoke_sql(relation, privilege, grantees) -%}
+  revoke {{ on_cluster_clause(relation) }} {{ privilege }} on {{ relation }} from {{ grantees | join(', ') }}
+{%- endmacro %}
+
 {% macro persist_docs(relation, model, for_relation=true, for_columns=true) -%}
   {{ return(adapter.dispatch('persist_docs', 'dbt')(relation, model, for_relation, for_columns)) }}
 {%- endmacro %}

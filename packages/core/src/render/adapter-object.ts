@@ -168,7 +168,12 @@ export function adapterObject({ state, cluster, print }: AdapterOptions): Record
     cache_added: () => '',
     cache_dropped: () => '',
     cache_renamed: () => '',
-    standardize_grants_dict: () => ({}),
+    // dbt's BaseAdapter.standardize_grants_dict: privilege_type → its grantees, from get_show_grant_sql's rows.
+    standardize_grants_dict: (table: unknown) => {
+      const out: Record<string, unknown[]> = {};
+      for (const row of (table ?? []) as Iterable<Record<string, unknown>>) (out[String(row.privilege_type)] ??= []).push(row.grantee);
+      return out;
+    },
     /** dbt's behavior flags (adapter.behavior.<flag>.setting / .no_warn): none is turned on. */
     behavior: new Proxy({}, { get: () => ({ setting: false, no_warn: false }) }),
     get_clickhouse_cluster_name: () => (cluster ? `"${cluster}"` : null),
