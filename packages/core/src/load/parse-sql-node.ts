@@ -122,15 +122,44 @@ function renderAndStore(renderer: Renderer, cache: ParseCache | undefined, job: 
 
 /** One Jinja parse render of a file (and its run-time probe), with what it read from outside the file. */
 export function renderParse(renderer: Renderer, source: string, info: RenderNodeInfo): { parsed: ParsedSql; reads: RenderReads } {
-  const state = newRenderState({ mode: 'parse', node: info });
+  const state = newRenderState({ mode: 'parse', node: info, parseConfig: true });
   const { value: parsed, reads } = renderer.track((): ParsedSql => {
     const template: Template = compiledAhead(renderer, source, info.originalFilePath) ?? renderer.compile(source, info.originalFilePath);
-    const rendered = renderer.render(template, info.originalFilePath, state);
+    let rendered = renderer.render(template, info.originalFilePath, state);
+    // dbt's parse answered '' to config.get/require: its compile reads the real values.
+    if (state.configRead && !state.usesWarehouse) rendered = withRealConfig(renderer, template, info, state) ?? rendered;
     // Refs only a run reaches (inside `{% if is_incremental() %}` or `{% if execute %}`) become parents too.
     const unrendered = state.usesWarehouse ? addRuntimeRelations(renderer, source, info, state, template) : undefined;
     return { rendered: trimTrailingNewlines(rendered), state, ...(unrendered ? { unrendered } : {}) };
   });
   return { parsed, reads };
+}
+
+/**
+ * The file's SQL rendered with its real config values (dbt's compile render), for a file whose parse
+ * render asked for one (answered ''). Its refs, sources and config() calls stay the parse render's,
+ * as dbt's manifest. When this render fails or reaches a relation the parse did not record, the node
+ * renders again at compile and run instead (`usesWarehouse`; a ref unknown then is dbt's error).
+ */
+function withRealConfig(renderer: Renderer, template: Template, info: RenderNodeInfo, state: RenderState): string | undefined {
+  const real = newRenderState({ mode: 'parse', node: info });
+  let rendered: string;
+  try {
+    rendered = renderer.render(template, info.originalFilePath, real);
+  } catch {
+    state.usesWarehouse = true;
+    return undefined;
+  }
+  const key = (r: RenderState['refs'][number]) => `${r.package ?? ''}.${r.name}.${r.version ?? ''}.${r.function ? 'f' : ''}`;
+  const refs = new Set(state.refs.map(key));
+  const sources = new Set(state.sources.map((s) => s.join('.')));
+  if (real.usesWarehouse || real.refs.some((r) => !refs.has(key(r))) || real.sources.some((s) => !sources.has(s.join('.')))) {
+    state.usesWarehouse = true;
+    return undefined;
+  }
+  state.needsNames ||= real.needsNames;
+  for (const m of real.macrosUsed) state.macrosUsed.add(m);
+  return rendered;
 }
 
 /** The template precompile() made of this very source, once. */

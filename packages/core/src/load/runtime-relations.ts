@@ -35,7 +35,7 @@ function merge(into: RenderState, from: Pick<RenderState, 'refs' | 'sources'> & 
  * `compiled`: `source` already compiled by the parse render (compiling is most of a render's cost).
  */
 export function addRuntimeRelations(renderer: Renderer, source: string, info: RenderNodeInfo, state: RenderState, compiled?: Template): LiteralRelations | undefined {
-  const probe = newRenderState({ mode: 'parse', runtimeProbe: true, isIncremental: true, node: info });
+  const probe = newRenderState({ mode: 'parse', runtimeProbe: true, isIncremental: true, node: info, parseConfig: state.parseConfig });
   try {
     renderer.render(compiled ?? renderer.compile(source, info.originalFilePath), info.originalFilePath, probe);
   } catch {

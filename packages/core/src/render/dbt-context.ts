@@ -176,22 +176,26 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
         const fallback = positional.length > 1 ? positional[1] : keywords.default;
         slot.configKeysRead.add(String(positional[0]));
         slot.tracker?.configKeys.add(String(positional[0]));
+        if (parseTimeRead()) return '';
         return effectiveConfig()[String(positional[0])] ?? fallback ?? null;
       },
       require: (...args: unknown[]) => {
         const key = String(splitArgs(args).positional[0]);
         slot.configKeysRead.add(key);
         slot.tracker?.configKeys.add(key);
+        if (parseTimeRead()) return '';
         return required(effectiveConfig()[key], key);
       },
       // dbt 1.10: a key of the config's meta.
       meta_get: (...args: unknown[]) => {
         const { positional, keywords } = splitArgs(args);
         const fallback = positional.length > 1 ? positional[1] : keywords.default;
+        if (parseTimeRead()) return '';
         return metaOf()[String(positional[0])] ?? fallback ?? null;
       },
       meta_require: (...args: unknown[]) => {
         const key = String(splitArgs(args).positional[0]);
+        if (parseTimeRead()) return '';
         return required(metaOf()[key], key, ' in meta');
       },
     },
@@ -199,6 +203,16 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   const metaOf = (): Record<string, unknown> => {
     const meta = effectiveConfig().meta;
     return meta && typeof meta === 'object' ? (meta as Record<string, unknown>) : {};
+  };
+  // dbt's ParseConfigObject: while a node's file parses, config.get/require/meta_get/meta_require
+  // answer '' whatever its config holds (dbt-core context/providers.py) — a root ref() override
+  // asking config.get('tags') takes its plain path then, recording the dependency. The node's SQL
+  // comes from a render with the real values (parse-sql-node.ts), as dbt's compile.
+  const parseTimeRead = (): boolean => {
+    const st = slot.current;
+    if (!st?.parseConfig) return false;
+    st.configRead = true;
+    return true;
   };
   // dbt's ParseConfigObject.require gives '' while a node parses (the node is rendered again when it
   // runs); at run time a missing key is dbt's MissingConfigError for that node.

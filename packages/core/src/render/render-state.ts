@@ -77,6 +77,13 @@ export interface RenderState {
   readonly macrosUsed: Set<string>;
   /** Set when the template asked for warehouse state (is_incremental, run_query…). */
   usesWarehouse: boolean;
+  /**
+   * dbt's parse render (its ParseConfigObject): config.get/require/meta_get/meta_require answer ''.
+   * Set for the load's render of a model, snapshot, analysis or singular test file (parse-sql-node.ts).
+   */
+  readonly parseConfig?: boolean;
+  /** Set when a `parseConfig` render asked config.get/require/meta_get/meta_require. */
+  configRead?: boolean;
   /** Final relation names for ref/source/this (none at parse time: names are placeholders then). */
   readonly relations?: RelationResolver;
   /**
