@@ -119,6 +119,7 @@ export const PROBES: readonly Probe[] = [
   { name: 'an unknown target', files: { ...MODEL, 'profiles.yml': 'proj:\n  target: prod\n  outputs:\n    dev:\n      type: chdb\n' }, expect: { code: 'profiles', message: /The profile 'proj' does not have a target named 'prod'/, line: 2 } },
   { name: 'an unsupported target type', files: { ...MODEL, 'profiles.yml': 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n' }, expect: { code: 'profiles', message: /type 'postgres'/, line: 5 } },
   { name: 'a port out of range in profiles.yml', files: { ...MODEL, 'profiles.yml': 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      port: 99999\n' }, expect: { code: 'profiles', message: /port must be a whole number from 0 to 65535/, line: 6 } },
+  { name: "dbt-clickhouse's native driver with its TCP port", files: { ...MODEL, 'profiles.yml': 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      driver: native\n      port: 9000\n' }, expect: { code: 'profiles', message: /driver 'native'.*port 9000.*tsdbt connects over HTTP/, line: 6 } },
   { name: 'a profile that is missing', files: { ...MODEL, 'profiles.yml': 'other:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n' }, expect: { code: 'profiles', message: /Could not find profile named 'proj'/ } },
 
   // --- the file system

@@ -131,6 +131,14 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
       });
     }
   };
+  // dbt-clickhouse's `driver: native` (TCP, ports 9000/9440): tsdbt speaks HTTP only. Without a port the
+  // HTTP default is used on the same host; a native port would get ClickHouse's "Port 9000 is for clickhouse-client".
+  if (type === 'clickhouse' && String(v('driver') ?? 'http').toLowerCase() === 'native' && v('port') !== undefined && v('port') !== null)
+    throw new ProjectError('profiles', `Target '${targetName}' uses dbt-clickhouse's driver 'native' (ClickHouse's TCP protocol, port ${String(v('port'))}); tsdbt connects over HTTP`, {
+      file,
+      line: yaml.lineOf([options.profileName, 'outputs', targetName, 'driver']),
+      hint: "Set port to the server's HTTP port (8123, or 8443 with secure: true) and remove driver: native (or set driver: http).",
+    });
   const path = v('path');
   const secure = v('secure') === true || v('secure') === 'true';
   const settings = isMapping(out.settings) ? out.settings : isMapping(out.custom_settings) ? out.custom_settings : {};
