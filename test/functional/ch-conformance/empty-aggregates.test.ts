@@ -59,5 +59,8 @@ where (select count(*) from {{ ref('orders') }} o where o.customer_id = c.id) < 
     ]);
     // ClickHouse's own answer: NULL counts, and the WHERE (NULL < 2) drops the customers without orders.
     expect(await p.query('select id, n_orders from {schema}.counts_ch order by id')).toEqual([{ id: '1', n_orders: '1' }]);
+    // The columns keep the type ClickHouse gives the subquery as written (Nullable): a stored table's type does not change.
+    const types = (t: string) => p.query(`select name, type from system.columns where database = '{schema}' and table = '${t}' and name like 'n_%' order by name`);
+    expect(await types('counts')).toEqual(await types('counts_ch'));
   });
 });

@@ -45,9 +45,9 @@ describe('empty-aggregates only where the server has -OrNull (the 18.x line has 
     expect(withNullEmptyAggregates(node, sql, old)).toBe(sql);
   });
 
-  it('a scalar subquery counting reads coalesce((…), 0); not a derived table, a grouped or limited count, nor count(*) + 1', () => {
+  it('a scalar subquery counting reads toNullable(coalesce((…), 0)) (its type as written); not a derived table, a grouped or limited count, nor count(*) + 1', () => {
     expect(zeroEmptyCounts('select (select count(*) from o where o.c = t.id) as n, (select countIf(x > 1) big from o) from t where (select count() from o) > 0')).toBe(
-      'select coalesce((select count(*) from o where o.c = t.id), 0) as n, coalesce((select countIf(x > 1) big from o), 0) from t where coalesce((select count() from o), 0) > 0',
+      'select toNullable(coalesce((select count(*) from o where o.c = t.id), 0)) as n, toNullable(coalesce((select countIf(x > 1) big from o), 0)) from t where toNullable(coalesce((select count() from o), 0)) > 0',
     );
     const left = 'select * from a, (select count(*) from b) as t where a.x = (select count(*) from c group by k) and a.y = (select count(*) + 1 from d) and a.z = (select count(*) from e limit 1)';
     expect(zeroEmptyCounts(left)).toBe(left);

@@ -46,7 +46,9 @@ const COUNT_HINT = /\(\s*select\s+count/i;
  * A scalar subquery counting (`(select count(*) from orders o where o.customer_id = c.id)`) is 0 where no row
  * matches, on every warehouse; ClickHouse decorrelates a correlated one into a join and gives NULL (26.7). Under
  * dbt_semantics such a subquery — one count/countIf item, no GROUP BY, HAVING or LIMIT, in a SELECT list or a
- * WHERE/HAVING/QUALIFY condition — reads `coalesce((…), 0)`: the same count where rows match.
+ * WHERE/HAVING/QUALIFY condition — reads `toNullable(coalesce((…), 0))`: the same count where rows match, and the
+ * same type as written (ClickHouse types every scalar subquery Nullable; a bare coalesce would make the column
+ * non-Nullable and change the reference project's and every stored table's column types).
  */
 export function zeroEmptyCounts(sql: string): string {
   const code = blankNonCode(sql);
@@ -67,7 +69,7 @@ export function zeroEmptyCounts(sql: string): string {
     if (closingParen(code, callAt + call[0].length - 1) !== callAt + text.length - 1) continue;
     const close = closingParen(code, open);
     if (close < 0) continue;
-    edits.push({ at: open, length: 0, text: 'coalesce(' }, { at: close + 1, length: 0, text: ', 0)' });
+    edits.push({ at: open, length: 0, text: 'toNullable(coalesce(' }, { at: close + 1, length: 0, text: ', 0))' });
   }
   return edits.length > 0 ? applyEdits(sql, edits) : sql;
 }
