@@ -8,7 +8,8 @@ export const fqnMethod: SelectorMethod = {
     for (const node of manifest.nodes.values()) {
       // As in dbt, sources are selected with `source:`, not by name.
       if (node.resourceType === 'source') continue;
-      if (fqnMatches(node.fqn, value, 'version' in node && node.version !== undefined)) yield node.uniqueId;
+      // `.version`, not `'version' in node`: a warm start's lazy node answers the field from its index, an `in` test decodes it.
+      if (fqnMatches(node.fqn, value, (node as { readonly version?: unknown }).version != null)) yield node.uniqueId;
     }
   },
 };
