@@ -159,6 +159,23 @@ describe('errors in macros', () => {
     expect(e.hint).toContain('run tsdbt deps');
   });
 
+  it("says a value lacks the method, not that a package is missing ('str object' has no attribute, as Jinja)", () => {
+    const r = renderer([
+      file('pkg', 'p.sql', m('generate_surrogate_key', 'k')),
+      file('pkg', 'dbt_packages/pkg/macros/rel.sql', '{% macro use_rel(rel) %}\n{{ rel.nope() }}\n{% endmacro %}\n'),
+    ]);
+    let e = renderError(r, "{% set s = 'abc' %}\n{{ s.nope() }}");
+    expect([e.code, e.message, e.file, e.line]).toEqual(['unknown_attribute', "'s.nope' cannot be called: 'str object' has no attribute 'nope'", 'models/m.sql', 2]);
+    e = renderError(r, "{{ pkg.use_rel({'a': 1}) }}");
+    expect([e.code, e.message, e.file, e.line]).toEqual(['unknown_attribute', "'rel.nope' cannot be called: 'dict object' has no attribute 'nope'", 'dbt_packages/pkg/macros/rel.sql', 2]);
+    // A missing macro of an installed package and a package not installed keep their messages,
+    // even right after a value's missing attribute was looked up.
+    e = renderError(r, "{{ 'x'.nope is defined }}{{ pkg.nope() }}");
+    expect(e.code).toBe('unknown_macro');
+    e = renderError(r, "{{ 'x'.star is defined }}{{ dbt_utils.star() }}");
+    expect(e.code).toBe('unknown_package');
+  });
+
   it("defers an unknown macro while a node parses (dbt's callable parse-time Undefined): '' and rendered again at run time", () => {
     const r = renderer([file('pkg', 'p.sql', m('generate_surrogate_key', 'k'))]);
     const node = { uniqueId: 'model.root.m', name: 'm', resourceType: 'model', packageName: 'root', originalFilePath: 'models/m.sql', fqn: ['root', 'm'], baseConfig: {} };

@@ -3,17 +3,17 @@ import { ProjectError, TsdbtError } from '../shared/errors.js';
 import { BUILTIN_PACKAGE, type MacroRegistry } from './macro-registry.js';
 
 /** nunjucks' message for a call of something undefined: `dbt_utils["star"]` or `my_macro`. */
-const UNDEFINED_CALL = /Unable to call `([A-Za-z_]\w*)(?:\["([A-Za-z_]\w*)"\])?`, which is undefined or falsey/;
+const UNDEFINED_CALL = /Unable to call `([A-Za-z_]\w*)(?:\["([A-Za-z_]\w*)"\])?`, which is undefined or falsey(?:: ('[^']+ object' has no attribute '\w+'))?/;
 
 /**
  * A call of an undefined name, said as a dbt user needs it: a macro missing from a package (with
- * a did-you-mean), a package that is not installed (run tsdbt deps), or an unknown macro. Other
+ * a did-you-mean), a method a value lacks, a package that is not installed (run tsdbt deps), or an unknown macro. Other
  * errors are returned unchanged. The location (the call site) is kept.
  */
 export function explainUnknownCall(error: TsdbtError, registry: MacroRegistry): TsdbtError {
   const m = UNDEFINED_CALL.exec(error.message);
   if (!m) return error;
-  const [, head, member] = m as unknown as [string, string, string | undefined];
+  const [, head, member, noAttribute] = m as unknown as [string, string, string | undefined, string | undefined];
   const located = { file: error.file, line: error.line, column: error.column, callChain: error.callChain, cause: error };
   if (member !== undefined) {
     const macros = registry.packageMacros(head);
@@ -24,6 +24,12 @@ export function explainUnknownCall(error: TsdbtError, registry: MacroRegistry): 
         hint: guess ? `Did you mean ${head}.${guess}?` : head === BUILTIN_PACKAGE ? `tsdbt does not implement dbt.${member} yet.` : `Check the package's version in packages.yml (an older or newer release may lack it), then run tsdbt deps.`,
       });
     }
+    // `head` is a value (jinja-compat's jcCallWrap said what it is), not a package.
+    if (noAttribute)
+      return new ProjectError('unknown_attribute', `'${head}.${member}' cannot be called: ${noAttribute}`, {
+        ...located,
+        hint: `Check the method's name and what '${head}' holds here (dbt's objects and Python's str/list/dict methods are what templates can call).`,
+      });
     return new ProjectError('unknown_package', `'${head}.${member}' calls a macro of package '${head}', which is not installed`, {
       ...located,
       hint: `Add the package to packages.yml (e.g. \`- package: <namespace>/${head}\` with a version) and run tsdbt deps.`,

@@ -3,7 +3,7 @@ import { checkMacroArgs, type MacroArgInfo } from './macro-args.js';
 import { pyMod } from './python-format.js';
 import { bindMethod, DICT_METHODS, LIST_METHODS, SET_METHODS, STR_METHODS, toList } from './python-methods.js';
 import {
-  PRINT, isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyDiv, pyFloorDiv, pyIn, pyMul, pyNeg, pyPow, pyStr, pySub, pyTuple, type Dict,
+  PRINT, isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyDiv, pyFloorDiv, pyIn, pyMul, pyNeg, pyPow, pyStr, pySub, pyTuple, pyTypeName, type Dict,
 } from './python-values.js';
 
 /**
@@ -112,8 +112,15 @@ function makeLookups(orig: AnyFn) {
     return orig(obj, key);
   }
 
-  /** `x.name`: Python str/list/dict methods; a JS object's own function properties win. */
+  /** `x.name`, noting a defined value's missing attribute for jcCallWrap's error. */
   function attrLookup(obj: unknown, key: unknown): unknown {
+    const v = pyAttr(obj, key);
+    if (v === undefined) missingAttr = obj === undefined || obj === null ? null : { owner: obj, name: String(key) };
+    return v;
+  }
+
+  /** `x.name`: Python str/list/dict methods; a JS object's own function properties win. */
+  function pyAttr(obj: unknown, key: unknown): unknown {
     if (obj === undefined || obj === null) return undefined;
     const name = String(key);
     if (isStr(obj)) return bindMethod(STR_METHODS, name, String(obj)) ?? orig(String(obj), key);
@@ -130,6 +137,21 @@ function makeLookups(orig: AnyFn) {
     return orig(obj, key);
   }
   return { itemLookup, attrLookup };
+}
+
+/**
+ * The last `x.name` lookup that found nothing on a defined `x`: when the template then calls it,
+ * the error says what `x` is (`'str object' has no attribute 'foo'`, as Jinja does) instead of
+ * reading `x` as a package that is not installed (render/unknown-calls.ts reads the suffix).
+ */
+let missingAttr: { owner: unknown; name: string } | null = null;
+
+/** Jinja's name of a value's type in "'<type> object' has no attribute": str, dict, Relation… */
+function ownerTypeName(v: unknown): string {
+  const py = pyTypeName(v);
+  if (py !== 'object') return py;
+  const ctor = (v as { constructor?: { name?: string } }).constructor?.name;
+  return ctor && ctor !== 'Object' ? ctor : 'object';
 }
 
 let pendingMacroInfo: { varargs: unknown[]; declared: string[] } | null = null;
@@ -215,6 +237,11 @@ export function installRuntimePatches(runtime: any): void {
     if (!obj) {
       const answer = context?.env?.[UNDEFINED_CALL]?.(name);
       if (answer !== undefined) return answer;
+      const missing = missingAttr;
+      missingAttr = null;
+      if (missing && name.endsWith(`["${missing.name}"]`)) {
+        throw new Error(`Unable to call \`${name}\`, which is undefined or falsey: '${ownerTypeName(missing.owner)} object' has no attribute '${missing.name}'`);
+      }
     }
     return callWrap(obj, name, context, args);
   };
