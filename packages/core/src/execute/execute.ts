@@ -45,9 +45,10 @@ function isBlocking(r: NodeResult): boolean {
 /** Runs the selected nodes of a command in DAG order and returns one result per node. */
 export async function execute(ctx: RunContext, options: ExecuteOptions): Promise<{ results: NodeResult[]; interrupted: boolean }> {
   const started = Date.now();
-  // A project's own get_test_sql makes every test's query (test-sql-override.ts): none is answered by tsdbt's scans.
+  // A project's own get_test_sql makes every test's query (test-sql-override.ts), its own get_where_subquery
+  // every test's rows: then none is answered by tsdbt's scans.
   const builtinTests = new Set(
-    overridesGetTestSql(ctx) ? [] : ['not_null', 'unique', 'accepted_values'].filter((t) => ctx.renderer.isBuiltin(`test_${t}`)),
+    overridesGetTestSql(ctx) || !ctx.renderer.isBuiltin('get_where_subquery') ? [] : ['not_null', 'unique', 'accepted_values'].filter((t) => ctx.renderer.isBuiltin(`test_${t}`)),
   );
   const selectedTests = [...options.selected].map((id) => ctx.graph.node(id)).filter((n): n is TestNode => n.resourceType === 'test');
   // A shared scan reads the attached relation itself: an ephemeral model has none, so its tests run one by one (inlined as CTEs).

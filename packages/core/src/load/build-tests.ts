@@ -127,8 +127,24 @@ export function renderGenericTest(renderer: Renderer, call: GenericTestCall, sta
   if (call.missing) throw new ProjectError('unknown_test', call.missing.message, { file, line: call.missing.line, hint: call.missing.hint });
   const kwargs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(call.kwargs)) kwargs[k] = renderArgument(renderer, v, file, state);
-  const model = call.where ? `(select * from ${placeholder(call.model, '')} where ${call.where}) dbt_subquery` : lateRelation(call.model, state);
+  const model = !renderer.isBuiltin('get_where_subquery')
+    ? projectWhereSubquery(renderer, call, state)
+    : call.where ? `(select * from ${placeholder(call.model, '')} where ${call.where}) dbt_subquery` : lateRelation(call.model, state);
   return renderer.callMacro(call.macroName, state, [], { ...kwargs, model });
+}
+
+/**
+ * `model` from the project's or a package's get_where_subquery (dbt documents overriding it: custom
+ * `where` placeholders, a filter on every test). It reads the test's `where` through config.get, as in
+ * dbt's compile: at load the render's node has no config yet, so the call's `where` is given to it.
+ */
+function projectWhereSubquery(renderer: Renderer, call: GenericTestCall, state: RenderState): unknown {
+  const node = state.node && { ...state.node, baseConfig: { ...state.node.baseConfig, where: call.where ?? null } };
+  const sub: RenderState = { ...state, ...(node ? { node } : {}), configCalls: [...state.configCalls, { where: call.where ?? null }] };
+  const model = renderer.callMacroValue('get_where_subquery', sub, [lateRelation(call.model, state)]);
+  state.usesWarehouse ||= sub.usesWarehouse;
+  state.needsNames ||= sub.needsNames;
+  return model;
 }
 
 /** A test argument as dbt renders it: Jinja rendered natively, a bare `ref(...)`/`source(...)` evaluated; lists and mappings item by item. */
