@@ -85,6 +85,10 @@ export class AgateColumn {
   get length(): number {
     return this.data.length;
   }
+  /** Python's len(); also its truthiness: a column of no values is false. */
+  __len__(): number {
+    return this.data.length;
+  }
   values(): unknown[] {
     return [...this.data];
   }
@@ -130,6 +134,11 @@ export class AgateTable {
   }
 
   get length(): number {
+    return this.rows.length;
+  }
+
+  /** Python's len(); also its truthiness: `{% if run_query(...) %}` is false for no rows (re_data's re_data_columns). */
+  __len__(): number {
     return this.rows.length;
   }
 

@@ -260,6 +260,20 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     }));
   };
 
+  // dbt's Var.has_var(name): whether var(name) would find a value (--vars, then the node's package's vars).
+  Object.defineProperty(varFn, 'has_var', {
+    enumerable: false,
+    value: (name: unknown) => {
+      const key = String(name);
+      const overridden = slot.current?.overrides?.vars;
+      if (overridden && Object.hasOwn(overridden, key)) return true;
+      const pkg = slot.current?.node?.packageName;
+      const vars = varsOf(options, pkg);
+      slot.tracker?.vars.set(varKey(pkg ?? '', key), readValue(key in vars ? vars[key] : undefined));
+      return key in vars;
+    },
+  });
+
   const envVar = (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args);
     const name = String(positional[0]);

@@ -188,7 +188,7 @@ export function pyStr(v: unknown): string {
   return String(v);
 }
 
-/** Python truthiness: empty list/dict/string, 0, None and undefined are false. */
+/** Python truthiness: empty list/dict/string, 0, None, undefined and objects of `__len__` 0 are false. */
 export function pyBool(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'boolean') return v;
@@ -201,6 +201,9 @@ export function pyBool(v: unknown): boolean {
   if (v instanceof Map || v instanceof Set) return v.size > 0;
   const bool = special(v, '__bool__');
   if (bool) return Boolean(bool());
+  // As Python: an object with no __bool__ but a __len__ (an agate Table of no rows) is false when empty.
+  const len = special(v, '__len__');
+  if (len) return Number(len()) > 0;
   return !isUndefinedCallable(v);
 }
 
