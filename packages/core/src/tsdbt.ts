@@ -13,13 +13,13 @@ import { analyzeProject, scrubAnalysis } from './analyze/analyze-project.js';
 import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
-import { renderedWithNames } from './compile/final-render.js';
+import { ephemeralWithNames, renderedWithNames } from './compile/final-render.js';
 import { childrenAmong, compileMemoKey, memoCompiled, memoPaths, pathsOfMemo, readCompileMemo, reusableNodes, withPaths, writeCompileMemo } from './compile/compile-memo.js';
 import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
-import { runtimeRendered, runtimeState } from './execute/node-sql.js';
+import { runtimeEphemeralSql, runtimeRendered, runtimeState } from './execute/node-sql.js';
 import { withRunSettings } from './execute/dbt-semantics/run-settings.js';
 import { modelPreviewRows, namedInSelection, previewDatabaseError, previewName, previewSql, type Preview } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
@@ -432,17 +432,25 @@ export class TsdbtProject {
       if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis' && node.resourceType !== 'function') continue;
       if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
       fromMemo.push(undefined);
-      if (node.renderAtRuntime) {
-        // dbt's compile renders with `execute` true: run_query answers from the warehouse, and an
-        // unknown macro or a missing var deferred at parse raises now (not the parse-time text).
-        runCtx ??= { ...this.runContext(await this.adapter(), {}), index };
-        // Its run_query answers as at run time: with the node's dbt_semantics settings (run-settings.ts).
-        const asRun = await withRunSettings(runCtx.adapter, node, this.manifest.nodes);
-        items.push({ node, sql: compileSql(index, node, runtimeRendered(runCtx, asRun), { injectEphemeralCtes: options.injectEphemeralCtes }) });
-        fromWarehouse = true;
+      const named = this.index.withDeferred(deferred);
+      // An inlined ephemeral that reads the warehouse while it renders: the node is compiled again with it.
+      let runtimeEphemeral = false;
+      const atParse = node.renderAtRuntime ? undefined : compileSql(index, node, renderedWithNames(() => this.loaded.renderer, named, node), {
+        injectEphemeralCtes: options.injectEphemeralCtes,
+        ephemeralSql: ephemeralWithNames(() => this.loaded.renderer, named, () => (runtimeEphemeral = true)),
+      });
+      if (atParse !== undefined && !runtimeEphemeral) {
+        items.push({ node, sql: atParse });
         continue;
       }
-      items.push({ node, sql: compileSql(index, node, renderedWithNames(() => this.loaded.renderer, this.index.withDeferred(deferred), node), { injectEphemeralCtes: options.injectEphemeralCtes }) });
+      // dbt's compile renders with `execute` true: run_query answers from the warehouse, and an
+      // unknown macro or a missing var deferred at parse raises now (not the parse-time text); the
+      // ephemeral models it inlines are rendered as a run renders them (execute/node-sql.ts).
+      const ctx = (runCtx ??= { ...this.runContext(await this.adapter(), {}), index });
+      // Its run_query answers as at run time: with the node's dbt_semantics settings (run-settings.ts).
+      const rendered = node.renderAtRuntime ? runtimeRendered(ctx, await withRunSettings(ctx.adapter, node, this.manifest.nodes)) : renderedWithNames(() => this.loaded.renderer, named, node);
+      items.push({ node, sql: compileSql(index, node, rendered, { injectEphemeralCtes: options.injectEphemeralCtes, ephemeralSql: (e) => runtimeEphemeralSql(ctx, node, e) }) });
+      fromWarehouse = true;
     }
     if (options.write === false) return withPaths(items, () => '');
     // A node taken from the memo keeps its file (its path reads fields of nodes not decoded otherwise: a generic test's relation).

@@ -27,6 +27,37 @@ describe('compile renders with the warehouse (compile/test_compile.py TestIntros
     expect(compiled('second_model')).toContain("select 'hello' as g");
   });
 
+  it("an ephemeral that reads the warehouse is inlined as it runs (execute true), not with its parse-time text", async () => {
+    const p = dbtProject({
+      models: {
+        'eph.sql': "{{ config(materialized='ephemeral') }}\n{% set r = run_query(\"select 'hello' as greeting\") %}\nselect {% if execute %}'{{ r.columns[0].values()[0] }}'{% else %}'parse'{% endif %} as g",
+        'reader.sql': "select g from {{ ref('eph') }}",
+      },
+    });
+    const compiled = () => readFileSync(join(p.dir, 'target', 'compiled', 'test', 'models', 'reader.sql'), 'utf8');
+    expect((await p.dbt(['compile'])).code).toBe(0);
+    expect(compiled()).toContain("select 'hello' as g");
+    expect(compiled()).not.toContain("'parse'");
+    // A warm start (the compile memo) keeps the warehouse's answer; run builds the same SQL.
+    await p.dbt(['compile']);
+    expect(compiled()).toContain("select 'hello' as g");
+    expect((await p.dbt(['run'])).code).toBe(0);
+    expect(readFileSync(join(p.dir, 'target', 'run', 'test', 'models', 'reader.sql'), 'utf8')).toContain("select 'hello' as g");
+  });
+
+  it('an ephemeral that uses a relation name as text is inlined with the final name', async () => {
+    const p = dbtProject({
+      models: {
+        'base.sql': 'select 1 as x',
+        'eph.sql': "{{ config(materialized='ephemeral') }}\nselect '{{ ref('base').identifier | upper }}' as t, x from {{ ref('base') }}",
+        'reader.sql': "select t, x from {{ ref('eph') }}",
+      },
+    });
+    expect((await p.dbt(['compile'])).code).toBe(0);
+    const compiled = readFileSync(join(p.dir, 'target', 'compiled', 'test', 'models', 'reader.sql'), 'utf8');
+    expect(compiled).toContain("select 'BASE' as t");
+  });
+
   it('a model calling an unknown macro fails compile with the macro named (not compiled as empty text)', async () => {
     const p = dbtProject({ models: { 'bad.sql': 'select {{ no_such_macro() }} as x', 'good.sql': 'select 1 as x' } });
     const ok = await p.dbt(['compile', '--select', 'good']);

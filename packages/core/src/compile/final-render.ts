@@ -1,6 +1,6 @@
 import { renderGenericTest } from '../load/build-tests.js';
 import { snapshotSource } from '../load/load-snapshots.js';
-import type { SqlNode } from '../manifest/nodes.js';
+import type { ModelNode, SqlNode } from '../manifest/nodes.js';
 import { newRenderState, renderNodeInfo } from '../render/render-state.js';
 import type { Renderer } from '../render/renderer.js';
 import type { RelationIndex } from './compile-sql.js';
@@ -23,4 +23,18 @@ export function renderedWithNames(rendererOf: Renderer | (() => Renderer), index
     ? renderGenericTest(renderer, node.genericCall, state, node.originalFilePath)
     : renderer.renderString(node.rawCode, node.originalFilePath, state);
   return sql.replace(/\s+$/, '');
+}
+
+/**
+ * compileSql()'s `ephemeralSql` for a compile without the warehouse: an inlined ephemeral model that
+ * used a name as text is rendered again with final names, as the node itself (renderedWithNames).
+ * One that reads the warehouse while it renders (renderAtRuntime) is reported to `onRuntime`: its
+ * parse-time text is not what runs, so the caller compiles the node again with the warehouse.
+ */
+export function ephemeralWithNames(rendererOf: Renderer | (() => Renderer), index: RelationIndex, onRuntime: () => void): (ephemeral: ModelNode) => string {
+  return (ephemeral) => {
+    if (!ephemeral.renderAtRuntime) return renderedWithNames(rendererOf, index, ephemeral);
+    onRuntime();
+    return ephemeral.renderedCode;
+  };
 }

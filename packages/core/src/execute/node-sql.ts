@@ -123,7 +123,7 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
  * "Compilation Error in <node>, caused by compilation error in referenced ephemeral model <e>":
  * the node is skipped (EphemeralCompileError), the ephemeral's own error is its cause.
  */
-function runtimeEphemeralSql(ctx: RunContext, node: SqlNode, ephemeral: ModelNode): string {
+export function runtimeEphemeralSql(ctx: RunContext, node: SqlNode, ephemeral: ModelNode): string {
   // dbt would inline the Python code as a CTE, which ClickHouse then refuses as a syntax error: say why.
   if (ephemeral.language === 'python')
     throw new ProjectError('ephemeral_python', `${node.name} reads the ephemeral Python model ${ephemeral.name} (${ephemeral.originalFilePath}): an ephemeral model is inlined into the SQL that reads it as a CTE, so it must be SQL (ClickHouse has no Python runtime)`, {
