@@ -1,4 +1,5 @@
 import type { ModelNode } from '../../manifest/nodes.js';
+import { agatePrintTable } from '../../render/agate-print-table.js';
 import { ProjectError } from '../../shared/errors.js';
 import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
 import { canonicalTypes, comparableType, normalizeTypeText, withoutNullable } from './clickhouse-types.js';
@@ -99,20 +100,18 @@ function sameType(declared: string, actual: string): boolean {
   return comparableType(declared) === a;
 }
 
+/** dbt prints the mismatches as an agate table of four text columns, in full. */
+const MISMATCH_COLUMNS = ['column_name', 'definition_type', 'contract_type', 'mismatch_reason'];
+const NO_LIMITS = { maxRows: Infinity, maxColumns: Infinity, maxColumnWidth: Infinity, maxPrecision: Infinity };
+
 function contractError(node: ModelNode, mismatches: Mismatch[]): ContractError {
   const rows = [...mismatches].sort((a, b) => (a.column_name < b.column_name ? -1 : a.column_name > b.column_name ? 1 : 0));
   const message =
     "This model has an enforced contract that failed.\nPlease ensure the name, data_type, and number of columns in your contract match the columns in your model's definition.\n\n" +
-    agateTable(['column_name', 'definition_type', 'contract_type', 'mismatch_reason'], rows.map((r) => [r.column_name, r.definition_type, r.contract_type, r.mismatch_reason]));
+    agatePrintTable(MISMATCH_COLUMNS, MISMATCH_COLUMNS.map(() => 'Text'), rows.map((r) => [r.column_name, r.definition_type, r.contract_type, r.mismatch_reason]), NO_LIMITS) +
+    '\n';
   return new ContractError('contract', message, {
     file: node.patchPath ?? node.originalFilePath,
     hint: 'Make the YAML columns (name and data_type) match the query, or change the query; the previous relation is unchanged. Types compare as ClickHouse types, Nullable/LowCardinality aside.',
   });
-}
-
-/** agate's print_table layout, as dbt prints the mismatch table. */
-export function agateTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n') + '\n';
 }
