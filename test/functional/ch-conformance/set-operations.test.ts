@@ -69,3 +69,38 @@ describe('LIMIT after a UNION limits the whole union (dbt_semantics)', () => {
     expect(await p.query(`select count() as c from {schema}.clickhouse_own`)).toEqual([{ c: '3' }]);
   });
 });
+
+/*
+ * EXISTS over a UNION whose branches read the outer query: ClickHouse 26.7 cannot decorrelate it (a DISTINCT
+ * step, or UNION ALL branches naming columns differently); dbt's warehouses run it (execute/dbt-semantics/exists-unions.ts).
+ */
+describe('a correlated EXISTS over a UNION runs with the warehouse answer (dbt_semantics)', () => {
+  it('EXISTS / NOT EXISTS over UNION, UNION DISTINCT and UNION ALL in a table, a view and a test', async () => {
+    const p = dbtProject({
+      models: {
+        'customers.sql': `{{ config(materialized='table') }}\nselect toUInt64(number) as id from numbers(5)`,
+        'orders.sql': `{{ config(materialized='table') }}\nselect toUInt64(arrayJoin([1, 1, 3])) as customer_id`,
+        'returns.sql': `{{ config(materialized='table') }}\nselect toUInt64(arrayJoin([2, 3])) as customer_id`,
+        'active.sql': `{{ config(materialized='table') }}
+select c.id from {{ ref('customers') }} c
+where exists (select o.customer_id as k from {{ ref('orders') }} o where o.customer_id = c.id
+              union select r.customer_id from {{ ref('returns') }} r where r.customer_id = c.id)`,
+        'inactive.sql': `{{ config(materialized='view') }}
+select c.id, exists (select 1 from {{ ref('orders') }} o where o.customer_id = c.id union all select 1 from {{ ref('returns') }} r where r.customer_id = c.id) as seen
+from {{ ref('customers') }} c
+where not exists (select o.customer_id as k from {{ ref('orders') }} o where o.customer_id = c.id
+                  union distinct select r.customer_id from {{ ref('returns') }} r where r.customer_id = c.id)`,
+      },
+      tests: {
+        'active_are_active.sql': `select c.id from {{ ref('active') }} c
+where not exists (select 1 from {{ ref('orders') }} o where o.customer_id = c.id union select 1 from {{ ref('returns') }} r where r.customer_id = c.id)`,
+      },
+    });
+    const build = await p.dbt(['build']);
+    expect(build.results.map((r) => `${r.unique_id.split('.').at(-1)}:${r.status}`).sort()).toEqual([
+      'active:success', 'active_are_active:pass', 'customers:success', 'inactive:success', 'orders:success', 'returns:success',
+    ]);
+    expect(await p.query(`select id from {schema}.active order by id`)).toEqual([{ id: '1' }, { id: '2' }, { id: '3' }]);
+    expect(await p.query(`select id, seen from {schema}.inactive order by id`)).toEqual([{ id: '0', seen: 0 }, { id: '4', seen: 0 }]);
+  });
+});
