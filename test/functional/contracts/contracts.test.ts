@@ -90,6 +90,22 @@ describe('model contracts', () => {
     expect(result.results[0]!.message).toMatch(/\| id +\| Int32 +\| integr +\| unknown data type \([^|]*Unknown data type family: integr/);
   });
 
+  it("refuses another warehouse's type name (`string`, as dbt-clickhouse and dbt-postgres do) saying how ClickHouse spells it", async () => {
+    const { project } = setup({
+      'models/m.sql': "{{ config(materialized='table') }}select 'a' as name, toInt64(1) as id",
+      'models/schema.yml': yml('m', `      - name: name
+        data_type: string
+      - name: id
+        data_type: int64
+`),
+    });
+    const result = await project.run();
+    expectStatuses(result, { m: 'error' });
+    const message = result.results[0]!.message;
+    expect(message).toMatch(/\| id +\| Int64 +\| int64 +\| unknown data type: ClickHouse spells it Int64 +\|/);
+    expect(message).toMatch(/\| name +\| String +\| string +\| unknown data type: ClickHouse spells it String +\|/);
+  });
+
   it('a NULL in a column declared non-Nullable fails the build naming the column; the previous table stays', async () => {
     const files = {
       'models/m.sql': "{{ config(materialized='table') }}select toNullable(toInt32(number)) as id from numbers(3)",

@@ -1,6 +1,7 @@
 import type { ModelNode } from '../../manifest/nodes.js';
 import { agatePrintTable } from '../../render/agate-print-table.js';
 import { ProjectError } from '../../shared/errors.js';
+import { clickhouseTypeSpelling } from '../type-spelling.js';
 import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
 import { canonicalTypes, comparableType, normalizeTypeText, withoutNullable } from './clickhouse-types.js';
 import { contractKeyColumns } from './constraints.js';
@@ -82,13 +83,13 @@ export async function checkContract(adapter: ClickHouseAdapter, node: ModelNode,
     const y = byName.get(q.name);
     const actual = normalizeTypeText(q.type);
     if (!y) mismatches.push({ column_name: q.name, definition_type: actual, contract_type: '', mismatch_reason: 'missing in contract' });
-    else if (y.unknown !== undefined) mismatches.push({ column_name: q.name, definition_type: actual, contract_type: y.written, mismatch_reason: `unknown data type (${y.unknown})` });
+    else if (y.unknown !== undefined) mismatches.push({ column_name: q.name, definition_type: actual, contract_type: y.written, mismatch_reason: unknownTypeReason(y.written, y.unknown) });
     else if (y.type === undefined) mismatches.push({ column_name: q.name, definition_type: actual, contract_type: '', mismatch_reason: 'no data_type in the contract' });
     else if (!sameType(y.type, actual)) mismatches.push({ column_name: q.name, definition_type: actual, contract_type: y.type, mismatch_reason: 'data type mismatch' });
   }
   const produced = new Set(queryColumns.map((q) => q.name));
   for (const y of yaml) if (!produced.has(y.name)) mismatches.push({ column_name: y.name, definition_type: '', contract_type: y.type ?? y.written, mismatch_reason: 'missing in definition' });
-  if (mismatches.length) throw contractError(node, mismatches);
+  if (mismatches.length) throw contractError(node, mismatches, yaml.filter((y) => y.unknown !== undefined).map((y) => y.name));
   const queryType = new Map(queryColumns.map((q) => [q.name, normalizeTypeText(q.type)]));
   return yaml.map((y) => ({ name: y.name, type: y.type!, queryType: queryType.get(y.name)! }));
 }
@@ -104,7 +105,17 @@ function sameType(declared: string, actual: string): boolean {
 const MISMATCH_COLUMNS = ['column_name', 'definition_type', 'contract_type', 'mismatch_reason'];
 const NO_LIMITS = { maxRows: Infinity, maxColumns: Infinity, maxColumnWidth: Infinity, maxPrecision: Infinity };
 
-function contractError(node: ModelNode, mismatches: Mismatch[]): ContractError {
+/**
+ * An unknown declared type: dbt compares data_type as the warehouse spells it (dbt-clickhouse refuses `string`
+ * as dbt-postgres does), so the contract stays refused, saying how ClickHouse spells another warehouse's name
+ * (adapter/type-spelling.ts: `string` → String, `int64` → Int64, `timestamp_ntz` → DateTime64(6)).
+ */
+function unknownTypeReason(written: string, error: string): string {
+  const spelled = clickhouseTypeSpelling(written);
+  return spelled !== written ? `unknown data type: ClickHouse spells it ${spelled}` : `unknown data type (${error})`;
+}
+
+function contractError(node: ModelNode, mismatches: Mismatch[], unknown: readonly string[] = []): ContractError {
   const rows = [...mismatches].sort((a, b) => (a.column_name < b.column_name ? -1 : a.column_name > b.column_name ? 1 : 0));
   const message =
     "This model has an enforced contract that failed.\nPlease ensure the name, data_type, and number of columns in your contract match the columns in your model's definition.\n\n" +
@@ -112,6 +123,8 @@ function contractError(node: ModelNode, mismatches: Mismatch[]): ContractError {
     '\n';
   return new ContractError('contract', message, {
     file: node.patchPath ?? node.originalFilePath,
-    hint: 'Make the YAML columns (name and data_type) match the query, or change the query; the previous relation is unchanged. Types compare as ClickHouse types, Nullable/LowCardinality aside.',
+    hint:
+      (unknown.length ? `Write ${unknown.length === 1 ? 'column' : 'columns'} ${unknown.join(', ')}'s data_type as a ClickHouse type (contract_type above is not one). ` : '') +
+      'Make the YAML columns (name and data_type) match the query, or change the query; the previous relation is unchanged. Types compare as ClickHouse types, Nullable/LowCardinality aside.',
   });
 }
