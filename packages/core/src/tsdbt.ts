@@ -860,7 +860,7 @@ export class TsdbtProject {
     const message = 'Nothing to do. Try checking your model configs and model specification args';
     if (options.warnError) throw new UsageError('nothing_to_do', message, { hint: 'The selection picked no node (--warn-error makes this warning an error).' });
     this.warn(message);
-    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource());
+    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource(), undefined, options.storeFailures);
     writeRunResults(this.targetDir, [], 0, this.invocationId, this.runArgs(command, options, threads), this.secrets);
     return { command, results: [], elapsed: 0, interrupted: false, success: true, hooks: [] };
   }
@@ -930,7 +930,7 @@ export class TsdbtProject {
     });
     this.loaded.renderer.setInvocationArgs(this.runArgs(command, options, threads));
     const started = Date.now();
-    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource());
+    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource(), undefined, options.storeFailures);
     const withHooks = HOOK_COMMANDS.has(command);
     // As dbt's before_run (create_schemas): the selected relations' schemas exist before the
     // on-run-start hooks and before any node renders (a model may create relations in its own
@@ -956,7 +956,7 @@ export class TsdbtProject {
     const endHooks = withHooks && !interrupted ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext(results, startHooks)) : [];
     const hooks = [...startHooks, ...endHooks].map((h) => scrubHook(h, this.secrets));
     const elapsed = (Date.now() - started) / 1000;
-    if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource());
+    if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource(), undefined, options.storeFailures);
     writeRunResults(this.targetDir, results, elapsed, this.invocationId, this.runArgs(command, options, threads), this.secrets, { before: startHooks, after: endHooks });
     results = results.map((r) => scrubResult(r, this.secrets));
     const success = runSucceeded(results, interrupted) && hooks.every((h) => h.status !== 'error');

@@ -52,13 +52,15 @@ describe('manifest.json fields (artifacts/test_artifact_fields.py)', () => {
     expect(manifest.nodes[testId].relation_name).toBeNull();
     const tested = await p.dbt(['test', '--store-failures']);
     expect(tested.results).toHaveLength(1);
-    // Known difference: dbt's manifest.json written after the run holds the stored relation's name
-    // (set when the test compiles); tsdbt writes the manifest before the run, and gives the name in
-    // run_results.json, where the stored failures are reported.
-    const relationName = (tested.results[0] as any).relation_name;
+    // manifest.json written by the command holds the stored relation's name (dbt's compile sets it), as run_results.json.
+    const relationName = p.readJson('target/manifest.json').nodes[testId].relation_name;
     expect(relationName).toBeTruthy();
     // ClickHouse quotes with backticks where Postgres writes "not_null_my_model_fun".
     expect(relationName).toContain('`not_null_my_model_fun`');
+    expect((tested.results[0] as any).relation_name).toBe(relationName);
+    // A command without the flag (a warm start: the last manifest's pieces reused) writes null again.
+    await p.dbt(['test']);
+    expect(p.readJson('target/manifest.json').nodes[testId].relation_name).toBeNull();
   });
 
   it("a test's schema and alias are its audit relation's (expected_manifest.py: `<schema>_dbt_test__audit`); relation_name is set at parse when its config stores failures", async () => {

@@ -22,14 +22,16 @@ export function packageRelativePaths(manifest: Manifest): (pkg: string, path: st
  * that is one in the warehouse — models but ephemeral ones, seeds, snapshots (and sources), a test
  * configured to store its failures (dbt's TestShouldStoreFailures.is_relational at parse); None for
  * the rest: ephemeral models, analyses, other tests (stored by --store-failures, they are named in
- * run_results), unit tests, exposures.
+ * run_results), unit tests, exposures. With `storeFailuresFlag` (`--store-failures`), every test that
+ * stores its failures under it: dbt's compile sets those (compilation.py), and the manifest.json a
+ * `test --store-failures` writes holds them.
  */
-export function relationNameOf(node: ManifestNode): string | null {
+export function relationNameOf(node: ManifestNode, storeFailuresFlag = false): string | null {
   // A function has no database: its name alone (dbt's FunctionNode relation).
   if (node.resourceType === 'function') return `\`${node.relation.identifier}\``;
   const relational =
     node.resourceType === 'seed' || node.resourceType === 'snapshot' || node.resourceType === 'source' ||
-    (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') || (node.resourceType === 'test' && shouldStoreFailures(node, false));
+    (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') || (node.resourceType === 'test' && shouldStoreFailures(node, storeFailuresFlag));
   return relational ? `\`${node.relation.schema}\`.\`${node.relation.identifier}\`` : null;
 }
 
@@ -49,7 +51,7 @@ function configDict(node: ManifestNode): Record<string, unknown> {
   return { alias: null, schema: null, database: null, ...c };
 }
 
-export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path): Record<string, unknown> {
+export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path, storeFailuresFlag = false): Record<string, unknown> {
   if (isSemanticNode(node)) return semanticDict(node, inPackage);
   const base: Record<string, unknown> = {
     unique_id: node.uniqueId,
@@ -68,7 +70,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     schema: node.relation.schema,
     alias: node.relation.identifier,
     identifier: node.relation.identifier,
-    relation_name: relationNameOf(node),
+    relation_name: relationNameOf(node, storeFailuresFlag),
     columns: Object.fromEntries(
       Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict), ...(c.quote !== undefined ? { quote: c.quote } : {}) }]),
     ),

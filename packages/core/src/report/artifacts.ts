@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { MacroNode } from '../manifest/nodes.js';
+import type { MacroNode, ManifestNode } from '../manifest/nodes.js';
 import { nodeDict, packageRelativePaths, relationNameOf } from '../manifest/node-dict.js';
+import { shouldStoreFailures } from '../manifest/store-failures.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
 import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
@@ -75,6 +76,9 @@ function withTypes(declared: Record<string, ColumnDict>, typed: readonly TypedCo
   return out;
 }
 
+/** A test whose relation_name only --store-failures gives. */
+const storedByFlag = (node: ManifestNode): boolean => node.resourceType === 'test' && shouldStoreFailures(node, true) && !shouldStoreFailures(node, false);
+
 /**
  * target/manifest.json in dbt's v12 shape: nodes, sources, macros, parent and child maps. With
  * `typed` (from the analyze stage), each node's `columns` lists every output column with its type.
@@ -94,6 +98,8 @@ export function writeManifest(
   source?: ManifestSource,
   /** The key (report/manifest-reuse.ts sqlKey) of each compiled SQL, when the caller knows it. */
   compiledKeys?: ReadonlyMap<string, string>,
+  /** The command's `--store-failures`: the tests it makes store their failures have their relation_name (node-dict.ts relationNameOf). */
+  storeFailures = false,
 ): string {
   const meta = { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName };
   const metaJson = JSON.stringify(meta, scrubbingReplacer(secrets));
@@ -104,7 +110,8 @@ export function writeManifest(
   const ids = tracked ? [...manifest.nodes.keys()] : [];
   const nodesKey = tracked ? idsKey(ids) : '';
   // Each node's compiled SQL key (report/manifest-reuse.ts), '' without compiled SQL.
-  const sqlKeys = ids.map((id) => compiledKeys?.get(id) ?? sqlKey(compiled.get(id)));
+  // A test named as a relation only under --store-failures has another dict: its key says so (a lazy warm node decoded only then).
+  const sqlKeys = ids.map((id) => (compiledKeys?.get(id) ?? sqlKey(compiled.get(id))) + (storeFailures && id.startsWith('test.') && storedByFlag(manifest.nodes.get(id)!) ? ':stored' : ''));
   const earlier = tracked ? earlierPieces(targetDir, path, tracked, nodesKey, sqlKeys) : undefined;
   // Each node's dict is stringified as it is made (report/json-pieces.ts): the 25,000 dicts and the 50 MB text never exist at once.
   const replacer = scrubbingReplacer(secrets);
@@ -122,7 +129,7 @@ export function writeManifest(
   const full = () => {
     earlier?.close();
     // The last write's file was not as recorded after all (a run's separators, its length): written in full.
-    return writeManifest(targetDir, manifest, graph, invocationId, compiled, secrets, typed, undefined, undefined, compiledKeys);
+    return writeManifest(targetDir, manifest, graph, invocationId, compiled, secrets, typed, undefined, undefined, compiledKeys, storeFailures);
   };
   let edges: ReturnType<typeof edgeChanges> | undefined;
   try {
@@ -143,7 +150,7 @@ export function writeManifest(
       const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
       if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
       else {
-        const dict = nodeDict(node, compiled.get(id), inPackage);
+        const dict = nodeDict(node, compiled.get(id), inPackage, storeFailures);
         dict.checksum = nodeChecksum(node);
         const columns = typed?.get(id);
         if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
