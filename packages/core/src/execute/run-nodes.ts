@@ -1,5 +1,6 @@
 import { materializationFor, type ModelLookup } from '../adapter/materializations/index.js';
 import { customSnapshotStrategy } from './snapshot-strategy.js';
+import { incrementalStrategyMacro } from './incremental-strategy.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
 import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
@@ -86,6 +87,7 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
         fullRefresh: ctx.fullRefresh,
         signal: ctx.signal,
         models: modelLookup(ctx),
+        strategyMacro: incrementalStrategyMacro(ctx, node, sql),
         eventTime: ctx.eventTime,
         runStartedAt: ctx.runStartedAt,
         report: (message) => ctx.onEvent({ type: 'log', level: 'info', message }),

@@ -16,6 +16,7 @@ import { mergeRowsSql, mergeStrategyOf } from './merge-strategy.js';
 import { keyRounding } from './stored-rounding.js';
 import { storedDates } from './stored-dates.js';
 import { appendThroughViews } from './append-through-views.js';
+import { customStrategyOf, runCustomStrategy } from './custom-strategy.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
@@ -99,10 +100,12 @@ async function stagedContractRows(s: Staging, node: ModelNode, query: string): P
 export const materializeIncremental: Materialization = async (ctx) => {
   const { adapter, node, signal } = ctx;
   const rel = node.relation;
-  const configured = strategyOf(ctx, STRATEGIES, (raw) => ({
+  // A project's `get_incremental_<name>_sql` for a strategy tsdbt does not have (custom-strategy.ts).
+  const custom = customStrategyOf(ctx, STRATEGIES, LEGACY_STRATEGIES);
+  const configured = custom ? undefined : strategyOf(ctx, STRATEGIES, (raw) => ({
     // dbt's wording (its adapter looks the strategy's macro up by name).
     message: `dbt could not find an incremental strategy macro with the name "get_incremental_${raw.replace('+', '_')}_sql" (unknown incremental_strategy '${raw}' in model ${node.name})`,
-    hint: 'Use append, delete+insert, insert_overwrite, microbatch, merge or legacy (dbt-clickhouse).',
+    hint: `Use append, delete+insert, insert_overwrite, microbatch, merge or legacy (dbt-clickhouse), or define {% macro get_incremental_${raw.replace('+', '_')}_sql(arg_dict) %} (a custom strategy).`,
   }));
   if (configured === 'microbatch') return materializeMicrobatch(ctx);
   const strategy = configured === 'merge' ? mergeStrategyOf(node) : configured;
@@ -130,6 +133,16 @@ export const materializeIncremental: Materialization = async (ctx) => {
     const sql = configured === 'merge' ? mergeRowsSql(node, newRows, (await adapter.queryColumns(newRows, undefined, node.config.query_settings)).map((c) => c.name)) : newRows;
     const plan = await planSchemaChange(adapter, node, sql);
     const warnings = [...(dates.warning ? [dates.warning] : []), ...plan.warnings, ...(rounded?.warning ? [rounded.warning] : [])];
+    if (custom) {
+      // dbt's process_schema_changes runs before the strategy: the table gets its new columns (with its rows, none added) first.
+      if (plan.rebuild) {
+        warnings.push(...(await rebuiltWithTableOptions(adapter, node, rel)));
+        await rebuildTable(s, ctx, 'append', `SELECT * FROM (\n${sql}\n) WHERE 0`, plan);
+      }
+      const added = await runCustomStrategy(s, ctx, custom, sql, plan, { feedsViews: await feedsViews(adapter, rel), movesPartitions: await movesPartitions(adapter, rel) });
+      return { message: `OK ${custom.name} ${added.toLocaleString('en-US')} rows`, rowsAffected: added, warnings };
+    }
+    if (!strategy) throw new Error('unreachable: no incremental strategy');
     let written: number | undefined;
     if (!plan.rebuild && (await movesPartitions(adapter, rel))) {
       warnings.push(...(await addMissingTableOptions(adapter, node, rel, signal)));

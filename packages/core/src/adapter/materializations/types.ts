@@ -28,7 +28,22 @@ export interface MaterializeContext {
   readonly report?: (message: string) => void;
   /** The other models of the project, for materializations built from several (MV targets and their feeds). */
   readonly models?: ModelLookup;
+  /** A project's `get_incremental_<name>_sql` macro for a custom incremental_strategy, if it defines one (execute/incremental-strategy.ts). */
+  readonly strategyMacro?: StrategyMacro;
 }
+
+/** dbt's arg_dict of a custom incremental strategy, as tsdbt knows it (unique_key and incremental_predicates come from the node's config). */
+export interface StrategyArgs {
+  /** The model's table. */
+  readonly target: Relation;
+  /** The new rows, staged in a table beside it (dbt's temp_relation). */
+  readonly temp: Relation;
+  /** The columns the new rows go into (dbt's dest_columns). */
+  readonly destColumns: readonly { readonly name: string; readonly type: string }[];
+}
+
+/** The macro `get_incremental_<name>_sql` as a function of the arg_dict (returning its SQL), or undefined when there is none. */
+export type StrategyMacro = (name: string) => ((args: StrategyArgs) => string) | undefined;
 
 /** What a materialization may know of the project's other models. */
 export interface ModelLookup {

@@ -1,0 +1,76 @@
+import type { ModelNode, Relation } from '../../manifest/nodes.js';
+import { relationSql } from '../../render/placeholders.js';
+import { ProjectError } from '../../shared/errors.js';
+import { splitStatements } from '../../shared/sql-statements.js';
+import type { Staging } from '../staging.js';
+import type { SchemaPlan } from './schema-change.js';
+import type { MaterializeContext, StrategyArgs } from './types.js';
+
+/** A project's incremental strategy: its name (`+` read as `_`) and its `get_incremental_<name>_sql` macro. */
+export interface CustomStrategy {
+  readonly name: string;
+  readonly sql: (args: StrategyArgs) => string;
+}
+
+/**
+ * The model's custom incremental strategy, if its incremental_strategy is none of tsdbt's (`builtIn`)
+ * and the project defines `get_incremental_<name>_sql` (dbt 1.3+; dbt-clickhouse has no such thing:
+ * its issue #545). undefined: tsdbt's own strategy, or an unknown name (strategyOf() says so).
+ */
+export function customStrategyOf(ctx: MaterializeContext, builtIn: readonly string[], legacy: ReadonlySet<string>): CustomStrategy | undefined {
+  const raw = ctx.node.config.incremental_strategy;
+  if (typeof raw !== 'string' || legacy.has(raw)) return undefined;
+  const name = raw.replace('+', '_');
+  if (builtIn.includes(name)) return undefined;
+  const sql = ctx.strategyMacro?.(name);
+  return sql ? { name, sql } : undefined;
+}
+
+/**
+ * Runs a custom strategy as dbt's incremental materialization does — the new rows staged in a table
+ * beside the target (dbt's temp_relation), the macro called with dbt's arg_dict, the SQL it returns
+ * run as the model's 'main' statement (each `;`-separated statement in turn) — but on a copy of the
+ * table: its parts hard-linked into a table beside it (`ATTACH PARTITION … FROM`; another engine: its
+ * rows copied), every statement run there (the target's name in them, from arg_dict or `this`, read as
+ * the copy's), then the copy swapped in by one EXCHANGE. A failing statement or a killed process
+ * leaves the table's old rows, and the temporaries go with the run (or the next run's sweep).
+ * Materialized views read the table (they see inserts into it, not into a copy): the statements then
+ * run on the table itself, as written — ClickHouse has no transactions, so the statements before a
+ * failing one stay applied (the model's query failing still leaves the table untouched: it is staged first).
+ */
+export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, strategy: CustomStrategy, sql: string, plan: SchemaPlan, table: { readonly feedsViews: boolean; readonly movesPartitions: boolean }): Promise<number> {
+  const { adapter, node } = ctx;
+  const rel = node.relation;
+  const temp = await s.createTableAs(sql, node.config, { purpose: 'new' });
+  const written = await adapter.rowCount(temp);
+  // dbt's dest_columns: the new rows' columns after a schema change (process_schema_changes), else the table's.
+  const final = new Set(plan.finalColumns.map((c) => c.name));
+  const destColumns = plan.rebuild ? plan.newColumns.filter((c) => final.has(c.name)) : plan.targetColumns;
+  const rendered = strategy.sql({ target: rel, temp, destColumns });
+  if (splitStatements(rendered).length === 0) throw emptyStrategyError(node, strategy);
+  if (table.feedsViews) {
+    for (const statement of splitStatements(rendered)) await adapter.client.command(statement, { signal: s.signal });
+    return written;
+  }
+  const copy = await s.createLike(rel, node.config, { purpose: 'work' });
+  if (table.movesPartitions) await s.attachPartitions(rel, copy);
+  else await adapter.client.command(`INSERT INTO ${relationSql(copy.schema, copy.identifier)} SELECT * FROM ${relationSql(rel.schema, rel.identifier)}`, { signal: s.signal });
+  for (const statement of splitStatements(renamed(rendered, rel, copy))) await adapter.client.command(statement, { signal: s.signal });
+  await s.swap(copy);
+  return written;
+}
+
+/** `sql` with every mention of `from` as a relation (`db.t`, `` `db`.`t` ``, `"db"."t"`) naming `to` instead. */
+export function renamed(sql: string, from: Relation, to: Relation): string {
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const part = (x: string) => `(?:\`${esc(x)}\`|"${esc(x)}"|${esc(x)}(?![\\w$]))`;
+  const mention = new RegExp(`(?<![\\w$.\`"])${part(from.schema)}\\s*\\.\\s*${part(from.identifier)}`, 'g');
+  return sql.replace(mention, relationSql(to.schema, to.identifier));
+}
+
+function emptyStrategyError(node: ModelNode, strategy: CustomStrategy): ProjectError {
+  return new ProjectError('incremental_strategy', `Model ${node.name}: the incremental strategy macro get_incremental_${strategy.name}_sql returned no SQL`, {
+    file: node.originalFilePath,
+    hint: `Make get_incremental_${strategy.name}_sql(arg_dict) return the statement that adds arg_dict['temp_relation']'s rows to arg_dict['target_relation'] (see dbt's get_incremental_append_sql).`,
+  });
+}

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { renamed } from '../../../packages/core/src/adapter/materializations/custom-strategy.js';
+
+describe("a custom incremental strategy's SQL run on the table's copy (custom-strategy.ts renamed)", () => {
+  const from = { schema: 'db', identifier: 'm' };
+  const to = { schema: 'db', identifier: 'm__tsdbt_tmp_1__work' };
+  it('renames the table however it is quoted, and nothing else', () => {
+    expect(renamed('insert into `db`.`m` select * from `db`.`m__tsdbt_tmp_1__new`', from, to)).toBe('insert into `db`.`m__tsdbt_tmp_1__work` select * from `db`.`m__tsdbt_tmp_1__new`');
+    expect(renamed('delete from db.m where id in (select id from "db"."m")', from, to)).toBe('delete from `db`.`m__tsdbt_tmp_1__work` where id in (select id from `db`.`m__tsdbt_tmp_1__work`)');
+    expect(renamed('select * from db.m2, xdb.m, db.m_x, other.db.m', from, to)).toBe('select * from db.m2, xdb.m, db.m_x, other.db.m');
+  });
+});
