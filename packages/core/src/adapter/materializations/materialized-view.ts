@@ -41,26 +41,28 @@ export const materializeMaterializedView: Materialization = async (ctx) => {
   await adapter.ensureDatabase(node.relation.schema);
   await adapter.ensureDatabase(target.schema);
   if (!(await fullMvSupport(adapter, target))) return createMvBasic(ctx, target);
-  // Casts to date computed as the target stored them: ClickHouse's Date in a table built so (stored-dates.ts).
-  const dates = !fullRefreshOf(ctx) && (await adapter.relationKind(target)) === 'table'
-    ? await storedDates(adapter, node, target, (d) => (d ? ctx.recompile({ isIncremental: false, clickhouseDates: true }) : ctx.sql))
-    : undefined;
-  const result = await feed(dates ? { ...ctx, sql: dates.sql } : ctx, targetModel, explicit, target);
-  return dates?.warning ? { ...result, warnings: [dates.warning, ...result.warnings] } : result;
+  return adapter.exclusive(key(target), async () => {
+    // Casts to date computed as the target stored them: ClickHouse's Date in a table built so (stored-dates.ts).
+    // Read while holding the target: a sibling's full refresh in this run may rebuild it with Date32 meanwhile.
+    const dates = !fullRefreshOf(ctx) && (await adapter.relationKind(target)) === 'table'
+      ? await storedDates(adapter, node, target, (d) => (d ? ctx.recompile({ isIncremental: false, clickhouseDates: true }) : ctx.sql))
+      : undefined;
+    const result = await feed(dates ? { ...ctx, sql: dates.sql } : ctx, targetModel, explicit);
+    return dates?.warning ? { ...result, warnings: [dates.warning, ...result.warnings] } : result;
+  });
 };
 
-async function feed(ctx: MaterializeContext, targetModel: ModelNode | undefined, explicit: boolean, target: Relation): Promise<MaterializeResult> {
+/** Builds, keeps, modifies or rebuilds the view(s); the caller holds the target (adapter.exclusive). */
+async function feed(ctx: MaterializeContext, targetModel: ModelNode | undefined, explicit: boolean): Promise<MaterializeResult> {
   const { adapter, node } = ctx;
-  return adapter.exclusive(key(target), async () => {
-    const unit = targetModel
-      ? await targetUnit(adapter, targetModel, ctx.models!.sqlOf(targetModel), ctx.models, { node, sql: ctx.sql }, { fullRefresh: fullRefreshOf(ctx) })
-      : ownUnit(node, ctx.sql, ctx.models);
-    const placeholder = await recoverUnit(adapter, unit);
-    // A refreshable view in its place (the model stopped being refreshable) goes: this one fires on inserts.
-    const previous = await readMv(adapter, mvRelationOf(node));
-    if (previous && previous.refresh !== undefined) await adapter.drop(previous.rel, 'materialized_view');
-    return explicit ? feedExplicit(ctx, unit, placeholder) : feedOwn(ctx, unit, placeholder);
-  });
+  const unit = targetModel
+    ? await targetUnit(adapter, targetModel, ctx.models!.sqlOf(targetModel), ctx.models, { node, sql: ctx.sql }, { fullRefresh: fullRefreshOf(ctx) })
+    : ownUnit(node, ctx.sql, ctx.models);
+  const placeholder = await recoverUnit(adapter, unit);
+  // A refreshable view in its place (the model stopped being refreshable) goes: this one fires on inserts.
+  const previous = await readMv(adapter, mvRelationOf(node));
+  if (previous && previous.refresh !== undefined) await adapter.drop(previous.rel, 'materialized_view');
+  return explicit ? feedExplicit(ctx, unit, placeholder) : feedOwn(ctx, unit, placeholder);
 }
 
 const fullRefreshOf = (ctx: MaterializeContext) => (typeof ctx.node.config.full_refresh === 'boolean' ? ctx.node.config.full_refresh : ctx.fullRefresh);
