@@ -52,3 +52,47 @@ describe('a materialized view reads the stored Date types of its target while it
     ]);
   });
 });
+
+/*
+ * distributed_incremental reads its local tables' stored Date types as incremental does. No cluster here stores
+ * Date32 (the cluster suite runs ClickHouse 18.16), so this checks the decision on chDB: the adapter is told it has a
+ * cluster, its DDL runs without ON CLUSTER, and the run is stopped at its first statement that needs a real cluster
+ * (the staging on the shards) — after the new rows' SQL was chosen and checked against the table's columns.
+ */
+describe("distributed_incremental over local tables storing ClickHouse's Date for a cast to date", () => {
+  const MODEL = (semantics: string) => `{{ config(materialized='distributed_incremental', on_schema_change='fail'${semantics}) }}
+select 1 as id, cast('1960-05-01' as date) as d
+`;
+  const STOP = 'stopped here: a real cluster is needed from this statement on';
+
+  /** The project's adapter in cluster mode `c` on chDB, up to its first statement that needs the cluster. */
+  async function pretendCluster(project: TsdbtProject): Promise<void> {
+    const adapter = await project.adapter();
+    Object.assign(adapter, { cluster: 'c', checkCluster: async () => {} });
+    const client = adapter.client as unknown as Record<'command' | 'query', (sql: string, ...rest: unknown[]) => Promise<unknown>>;
+    for (const method of ['command', 'query'] as const) {
+      const original = client[method]!.bind(client);
+      client[method] = async (sql: string, ...rest: unknown[]) => {
+        if (/\bcluster\('c'|Distributed\('c'/.test(sql)) throw new Error(STOP);
+        return original(sql.replaceAll(' ON CLUSTER `c`', '').replaceAll(' ON CLUSTER c', ''), ...rest);
+      };
+    }
+  }
+
+  it("on_schema_change 'fail' does not fail on Date -> Date32 (the casts computed as the stored Date)", async () => {
+    const { p, project } = setup({ 'models/other.sql': 'select 1 as x' });
+    expectStatuses(await project.run(), { other: 'success' });
+    const adapter = await project.adapter();
+    // As distributed_incremental built them with dbt_semantics off (or by dbt-clickhouse).
+    for (const t of ['dist_local', 'dist']) {
+      await adapter.client.command(`CREATE TABLE ${p.schema}.${t} (id UInt8, d Date) ENGINE = MergeTree ORDER BY id`);
+      await adapter.client.command(`INSERT INTO ${p.schema}.${t} VALUES (1, '1970-01-01')`);
+    }
+    p.write({ 'models/dist.sql': MODEL('') });
+    const faked = setup.reopen(p);
+    await pretendCluster(faked);
+    const run = await faked.run({ select: ['dist'] });
+    // Before: "The source and target schemas on this incremental model are out of sync" (d: Date -> Date32).
+    expect(run.results[0]!.message).toContain(STOP);
+  });
+});

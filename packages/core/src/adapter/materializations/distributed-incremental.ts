@@ -4,6 +4,7 @@ import { ifPartitionMovesWork, withStaging, type Staging } from '../staging.js';
 import { buildDistributed, columnsDdl, createDistributed, insertThrough, localRelation, requireCluster, swapInDistributed } from './distributed-table.js';
 import { replacedRows, strategyOf } from './incremental.js';
 import { addMissingTableOptions, insertError, planSchemaChange, type SchemaPlan } from './schema-change.js';
+import { storedDates } from './stored-dates.js';
 import { qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
@@ -36,9 +37,11 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
     const rows = await buildDistributed(adapter, node, ctx.recompile({ isIncremental: false }), signal);
     return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
   }
-  const sql = ctx.recompile({ isIncremental: true });
+  // Casts to date computed as the local tables stored them: ClickHouse's Date in tables built so (stored-dates.ts).
+  const dates = await storedDates(adapter, node, local, (clickhouseDates) => ctx.recompile({ isIncremental: true, clickhouseDates }), node.config.query_settings);
+  const sql = dates.sql;
   const plan = await planSchemaChange(adapter, node, sql, local);
-  const warnings = [...plan.warnings];
+  const warnings = [...(dates.warning ? [dates.warning] : []), ...plan.warnings];
   let written: number | undefined;
   if (!plan.rebuild) {
     warnings.push(...(await addMissingTableOptions(adapter, node, local, signal)));

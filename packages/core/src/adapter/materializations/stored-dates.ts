@@ -18,9 +18,9 @@ import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.j
  * the Date the same way: the row did not change, so no version is added, and a key holding such a day finds its stored
  * version (computed as Date32 it matched none: the old version stayed current beside a new one). Only a query that
  * really gives a Date32 (toDate32) widens a snapshot's Date column (snapshot.ts widenedDateColumns).
- * Used by incremental models (every strategy, microbatch batches too), snapshots, and materialized views writing
- * into an existing table (their SELECT would otherwise be out of sync with it). Not yet by distributed_incremental: no cluster with
- * Date32 to test it on here (the cluster suite runs ClickHouse 18.16).
+ * Used by incremental models (every strategy, microbatch batches too; distributed_incremental reads its local
+ * tables), snapshots, and materialized views writing into an existing table (their SELECT would otherwise be out of
+ * sync with it; read while holding the target, as a sibling may rebuild it in the same run).
  */
 
 /** What `compile(clickhouseDates)` gives an incremental model, and which of the two the run uses. */
