@@ -38,3 +38,20 @@ describe('incremental append into a table materialized views read', () => {
     expect(await p.query('select min(id) lo, max(id) hi, uniqExact(id) n from {schema}.w')).toEqual([{ lo: '1000', hi: '2999', n: '2000' }]);
   });
 });
+
+describe("the model's query_settings reach the materialized views its append feeds", () => {
+  it('a view computed beside its target, and the plain INSERT where one cannot be, run with the settings the model sets', async () => {
+    // As dbt-clickhouse's one INSERT … SETTINGS: the views fire in that query, with its settings. Before: the server's defaults.
+    const withSettings = `{{ config(materialized='incremental', order_by='id', query_settings={'max_block_size': 4321}) }}
+select number as id from numbers({% if is_incremental() %}10, 10{% else %}10{% endif %})
+`;
+    const p = dbtProject({ models: { 'beside.sql': withSettings, 'plain.sql': withSettings } });
+    await p.dbt(['run']);
+    // beside: a MergeTree target (computed beside it); plain: a Log target (not reproduced: the INSERT).
+    await p.query("create materialized view {schema}.beside_mv engine = MergeTree order by id as select id, getSetting('max_block_size') as b from {schema}.beside");
+    await p.query("create materialized view {schema}.plain_mv engine = Log as select id, getSetting('max_block_size') as b from {schema}.plain");
+    await p.dbt(['run']);
+    for (const t of ['beside_mv', 'plain_mv'])
+      expect(await p.query(`select count() n, groupUniqArray(toString(b)) b from {schema}.${t}`), t).toEqual([{ n: '10', b: ['4321'] }]);
+  });
+});

@@ -1,7 +1,7 @@
 import type { NodeConfig } from '../../manifest/config.js';
 import type { Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
-import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { readMv } from '../mv/mv-state.js';
 import type { Staging } from '../staging.js';
 
@@ -73,13 +73,15 @@ export async function appendThroughViews(s: Staging, rel: Relation, staged: Rela
   if (adapter.cluster) return false;
   const feeds = await viewFeeds(adapter, rel, staged);
   if (!feeds) return false;
+  const settings = settingsClause(config.query_settings) ? `\n${settingsClause(config.query_settings)}` : '';
   const computed: { target: Relation; rows: Relation }[] = [];
   for (const f of feeds) {
     const rows = await s.createLike(f.target, config, { purpose: 'viewrows' });
     const have = new Set((await adapter.columns(f.target)).map((c) => c.name));
     // As a view inserts: its columns by name, the target's others at their defaults.
-    const cols = (await adapter.queryColumns(f.sql)).filter((c) => have.has(c.name)).map((c) => quoteIdentifier(c.name)).join(', ');
-    await adapter.client.command(`INSERT INTO ${relationSql(rows.schema, rows.identifier)} (${cols}) SELECT ${cols} FROM (\n${f.sql}\n)`, { signal: s.signal });
+    const cols = (await adapter.queryColumns(f.sql, undefined, config.query_settings)).filter((c) => have.has(c.name)).map((c) => quoteIdentifier(c.name)).join(', ');
+    // The model's query_settings: a view fires inside the model's INSERT, with its settings.
+    await adapter.client.command(`INSERT INTO ${relationSql(rows.schema, rows.identifier)} (${cols}) SELECT ${cols} FROM (\n${f.sql}\n)${settings}`, { signal: s.signal });
     computed.push({ target: f.target, rows });
   }
   // Every staged table marked first: a kill between two ALTERs is finished by the next run (partition-replace.ts).

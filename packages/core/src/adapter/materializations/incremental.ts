@@ -188,8 +188,11 @@ async function addPartitions(s: Staging, ctx: MaterializeContext, strategy: Stra
   // Materialized views read this table: they see inserted rows, not attached parts. Their rows are computed
   // beside their targets, then everything is attached (append-through-views.ts); where a view cannot be
   // reproduced so, one INSERT of the staged rows (committed block by block: README › Known gap).
-  else if (!(await appendThroughViews(s, rel, staged, ctx.node.config)))
-    await s.adapter.client.command(`INSERT INTO ${relationSql(rel.schema, rel.identifier)} SELECT * FROM ${relationSql(staged.schema, staged.identifier)}`);
+  else if (!(await appendThroughViews(s, rel, staged, ctx.node.config))) {
+    // The views fire inside this INSERT, with the model's query_settings (as dbt-clickhouse's one INSERT … SETTINGS).
+    const settings = settingsClause(ctx.node.config.query_settings);
+    await s.adapter.client.command(`INSERT INTO ${relationSql(rel.schema, rel.identifier)} SELECT * FROM ${relationSql(staged.schema, staged.identifier)}${settings ? `\n${settings}` : ''}`);
+  }
   return written;
 }
 
