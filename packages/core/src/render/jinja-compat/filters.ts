@@ -2,6 +2,7 @@ import nunjucks from 'nunjucks';
 import { percentFormat } from './python-format.js';
 import { bindMethod, DICT_METHODS, splitKwargs, STR_METHODS, toList } from './python-methods.js';
 import { isDict, isFloat, isNumeric, isStr, PyFloat, pyAdd, pyBool, pyCompareOp, pyEq, pyNum, pyStr, pyTuple, toPyFloat, type Dict } from './python-values.js';
+import { dictItems } from './dict-keys.js';
 
 /** Jinja2 filters nunjucks lacks or implements differently. Keyword args arrive as `__keywords`. */
 
@@ -182,7 +183,7 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   min: minMax(false),
   max: minMax(true),
   tojson: withKw((v, args, kw) => new (nunjucks.runtime as any).SafeString(jinjaJson(v, (args[0] ?? kw.indent ?? null) as number | null))),
-  items: (d: unknown) => (isDict(d) ? Object.keys(d).map((k) => pyTuple([k, d[k]])) : []),
+  items: (d: unknown) => (isDict(d) ? dictItems(d) : []),
   // getattr only: a dict's keys are items, not attributes.
   attr: (obj: unknown, name: unknown) => {
     if (obj === null || obj === undefined) return undefined;

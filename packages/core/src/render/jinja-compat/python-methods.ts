@@ -1,5 +1,6 @@
 import { strFormat } from './python-format.js';
 import { isDict, isStr, pyEq, pyStr, pyTuple, type Dict } from './python-values.js';
+import { copyDictKeys, dictItems, dictKeys, dropDictKey, setDictItem } from './dict-keys.js';
 
 /**
  * Python methods of str, list and dict, looked up by `x.method` in templates. Each takes the
@@ -152,7 +153,7 @@ export function toList(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return v;
   if (isStr(v)) return [...String(v)];
-  if (isDict(v)) return Object.keys(v);
+  if (isDict(v)) return dictKeys(v);
   if (typeof v === 'object' && Symbol.iterator in (v as object)) return [...(v as Iterable<unknown>)];
   return [];
 }
@@ -196,13 +197,16 @@ export const LIST_METHODS: Record<string, Method> = {
 };
 
 export const DICT_METHODS: Record<string, Method> = {
-  items: (d: Dict) => Object.keys(d).map((k) => pyTuple([k, d[k]])),
-  keys: (d: Dict) => Object.keys(d),
+  items: (d: Dict) => dictItems(d),
+  keys: (d: Dict) => dictKeys(d),
   values: (d: Dict) => Object.keys(d).map((k) => d[k]),
   get: (d: Dict, k: unknown, def: unknown = null) => (Object.prototype.hasOwnProperty.call(d, String(k)) ? d[String(k)] : def),
   update: (d: Dict, ...raw: unknown[]) => {
     const { args, kwargs } = splitKwargs(raw);
-    if (args[0] !== undefined && args[0] !== null) Object.assign(d, args[0]);
+    if (args[0] !== undefined && args[0] !== null) {
+      Object.assign(d, args[0]);
+      copyDictKeys(args[0], d);
+    }
     Object.assign(d, kwargs);
     return null;
   },
@@ -211,6 +215,7 @@ export const DICT_METHODS: Record<string, Method> = {
     if (Object.prototype.hasOwnProperty.call(d, key)) {
       const v = d[key];
       delete d[key];
+      dropDictKey(d, key);
       return v;
     }
     if (rest.length) return rest[0];
@@ -218,21 +223,30 @@ export const DICT_METHODS: Record<string, Method> = {
   },
   setdefault: (d: Dict, k: unknown, def: unknown = null) => {
     const key = String(k);
-    if (!Object.prototype.hasOwnProperty.call(d, key)) d[key] = def;
+    if (!Object.prototype.hasOwnProperty.call(d, key)) setDictItem(d, k, def);
     return d[key];
   },
-  copy: (d: Dict) => ({ ...d }),
+  copy: (d: Dict) => {
+    const c = { ...d };
+    copyDictKeys(d, c);
+    return c;
+  },
   clear: (d: Dict) => {
-    for (const k of Object.keys(d)) delete d[k];
+    for (const k of Object.keys(d)) {
+      delete d[k];
+      dropDictKey(d, k);
+    }
     return null;
   },
   popitem: (d: Dict) => {
     const keys = Object.keys(d);
     if (!keys.length) throw new Error('KeyError: popitem(): dictionary is empty');
-    const k = keys[keys.length - 1];
+    const k = keys[keys.length - 1]!;
+    const key = dictKeys(d)[keys.length - 1];
     const v = d[k];
     delete d[k];
-    return pyTuple([k, v]);
+    dropDictKey(d, k);
+    return pyTuple([key, v]);
   },
 };
 

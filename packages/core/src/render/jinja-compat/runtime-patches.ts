@@ -5,6 +5,7 @@ import { bindMethod, DICT_METHODS, LIST_METHODS, SET_METHODS, STR_METHODS, toLis
 import {
   PRINT, isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyDiv, pyFloorDiv, pyIn, pyMul, pyNeg, pyPow, pyStr, pySub, pyTuple, pyTypeName, type Dict,
 } from './python-values.js';
+import { dictKeys, setDictItem } from './dict-keys.js';
 
 /**
  * Jinja's runtime: overrides of nunjucks' `runtime` functions, plus the `jc*` helpers the compiler
@@ -217,7 +218,7 @@ export function installRuntimePatches(runtime: any): void {
   runtime.inOperator = (needle: unknown, haystack: unknown) => pyIn(needle, haystack);
   const origFromIterator = base.fromIterator as AnyFn;
   // `for k in dict` iterates the keys, as in Python.
-  runtime.fromIterator = (arr: unknown) => (isDict(arr) ? Object.keys(arr) : origFromIterator(arr));
+  runtime.fromIterator = (arr: unknown) => (isDict(arr) ? dictKeys(arr) : origFromIterator(arr));
 
   runtime.Frame = JinjaFrame;
   // Each loop iteration starts from a fresh scope: drop what the previous iteration set.
@@ -268,7 +269,7 @@ export function installRuntimePatches(runtime: any): void {
   runtime.jcToList = toList;
   runtime.jcDict = (pairs: [unknown, unknown][]) => {
     const d: Dict = {};
-    for (const [k, v] of pairs) d[typeof k === 'string' ? k : pyStr(k)] = v;
+    for (const [k, v] of pairs) setDictItem(d, k, v);
     return d;
   };
 }
