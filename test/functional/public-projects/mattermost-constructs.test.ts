@@ -34,4 +34,16 @@ select '{{ seen | join(",") }}' as seen, '{{ keys | join(",") }}' as keys_,
       { seen: 'a_alias.a.id,a_alias.a.amount,b_alias.b.id,b_alias.b.qty', keys_: 'a,b', second_key: 'b', lookup: 'b_alias', copied: 'a=updated', number_key: '11' },
     ]);
   });
+
+  it("a source declared with no tables is no error (dbt's `tables` defaults to an empty list)", async () => {
+    // snowflake-dbt's models/portal_test/sources.yml declares `portal_test` (database, schema,
+    // loader, description, tags) and no tables: the whole load stopped ("needs a list of 'tables'").
+    const { p, project } = setup({
+      'models/sources.yml': 'version: 2\nsources:\n  - name: portal_test\n    schema: portal_test\n    loader: Rudderstack\n    tags: [rudderstack]\n  - name: raw\n    tables: []\n',
+      'models/m.sql': 'select 1 as id',
+    });
+    expectStatuses(await project.run({}), { m: 'success' });
+    expect([...project.manifest.nodes.values()].filter((n) => n.resourceType === 'source')).toEqual([]);
+    expect(await queryRows(project, `select id from ${p.schema}.m`)).toEqual([{ id: 1 }]);
+  });
 });

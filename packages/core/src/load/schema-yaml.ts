@@ -304,7 +304,8 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     // `overrides: <package>` patches that package's source (source-overrides.ts), declaring none here.
     if (typeof (src as Record<string, unknown>).overrides === 'string') return void sourceOverrides.push({ entry: src as Record<string, unknown>, file });
     const s = src as Record<string, unknown>;
-    const tables = s.tables;
+    // dbt's UnparsedSourceDefinition: `tables` defaults to an empty list (a source declared before its tables).
+    const tables = s.tables ?? [];
     if (!Array.isArray(tables)) fail(['sources', si, 'tables'], `Source '${String(s.name)}' needs a list of 'tables'`);
     (tables as unknown[]).forEach((t, ti) => {
       const path: Path = ['sources', si, 'tables', ti];
