@@ -299,6 +299,25 @@ describe("functions in a project (dbt-core tests/functional/functions/test_udfs.
     expect((await p.dbt(['validate'])).out.join('\n')).toContain('no errors');
   });
 
+  it("a project's clickhouse__scalar_function_body_sql / _create_replace_signature_sql / formatted_scalar_function_args_sql replace those parts of the statement, as in dbt-clickhouse's clickhouse__scalar_function_sql", async () => {
+    const yml = 'functions:\n  - name: times_three\n    arguments:\n      - name: x\n        data_type: integer\n    returns:\n      data_type: integer\n';
+    const p = dbtProject({
+      functions: { 'times_three.sql': 'SELECT x * 3', 'times_three.yml': yml },
+      macros: { 'function_body.sql': "{% macro clickhouse__scalar_function_body_sql() %}\n  ({{ model.compiled_code | replace('SELECT', '') }}) * 100\n{% endmacro %}\n" },
+    });
+    expect((await p.dbt(['build'])).results.map((x) => x.status)).toEqual(['success']);
+    const value = async () => Number(showValue((await p.dbt(['show', '--inline', "select {{ function('times_three') }}(2) as x", '--output', 'json'])).out));
+    expect(await value()).toBe(600);
+    // The signature and the argument list: a parameter renamed, the body (tsdbt's) reading the declared name through it.
+    p.write({
+      'macros/function_body.sql':
+        "{% macro clickhouse__formatted_scalar_function_args_sql() %}x{% endmacro %}\n" +
+        "{% macro default__scalar_function_create_replace_signature_sql(target_relation) %}\n  CREATE OR REPLACE FUNCTION {{ target_relation.identifier }} AS ({{ formatted_scalar_function_args_sql() }}) -> 7 +\n{% endmacro %}\n",
+    });
+    expect((await p.dbt(['build'])).results.map((x) => x.status)).toEqual(['success']);
+    expect(await value()).toBe(13);
+  });
+
   it('grants on a function: built, with a warning that ClickHouse has no privilege on one function (dbt applies them after the CREATE)', async () => {
     const p = dbtProject({ functions: UDF, projectConfig: 'functions:\n  +grants:\n    execute: ["analyst"]\n' });
     const r = await p.dbt(['build']);

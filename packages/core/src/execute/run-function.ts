@@ -7,7 +7,8 @@ import { quoteIdentifier, sqlString } from '../render/placeholders.js';
 import type { NodeResult } from '../report/events.js';
 import { DatabaseError, ProjectError } from '../shared/errors.js';
 import { blankNonCode, splitStatements } from '../shared/sql-statements.js';
-import { functionMacroOverride, overrideStatement } from './function-override.js';
+import { functionMacroOverride, functionPartOverrides, overrideStatement, renderFunctionMacro } from './function-override.js';
+import type { MacroEntry } from '../render/macro-registry.js';
 import { UNBOUNDED_NUMERIC } from './dbt-semantics/float-casts.js';
 import { roundingTarget } from './dbt-semantics/cast-rounding.js';
 import { hookStatements, runtimeRendered } from './node-sql.js';
@@ -77,7 +78,18 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
  */
 export function functionStatements(ctx: RunContext, node: FunctionNode, body: string, onCluster = ''): string[] {
   const override = functionMacroOverride(ctx, node);
-  return override ? splitStatements(overrideStatement(ctx, node, override, body)) : [createFunctionSql(node, body, onCluster)];
+  if (override) return splitStatements(overrideStatement(ctx, node, override, body));
+  const parts = node.language === 'sql' ? functionPartOverrides(ctx, node) : {};
+  const rendered = (macro: MacroEntry | undefined, withTarget = false) => (macro ? renderFunctionMacro(ctx, node, macro, body, withTarget).trim() : undefined);
+  return [createFunctionSql(node, body, onCluster, { signature: rendered(parts.signature, true), params: rendered(parts.args), expression: rendered(parts.body) })];
+}
+
+/** A project's parts of the statement (function-override.ts functionPartOverrides), rendered. */
+interface RenderedParts {
+  /** `CREATE OR REPLACE FUNCTION f AS (x) ->`. */
+  readonly signature?: string;
+  readonly params?: string;
+  readonly expression?: string;
 }
 
 /** A function's compiled code: its body with relation names (rendered again when it read the warehouse or final names). */
@@ -86,7 +98,7 @@ export function functionBody(ctx: RunContext, node: FunctionNode): string {
 }
 
 /** The statement that creates `node` with `body` (its compiled code); dbt's dispatch error for what ClickHouse cannot hold. */
-export function createFunctionSql(node: FunctionNode, body: string, onCluster = ''): string {
+export function createFunctionSql(node: FunctionNode, body: string, onCluster = '', parts: RenderedParts = {}): string {
   const type = String(node.config.type ?? 'scalar');
   const macro = `${type}_function_${node.language}`;
   if (node.language === 'python') {
@@ -100,11 +112,15 @@ export function createFunctionSql(node: FunctionNode, body: string, onCluster = 
   // dbt requires `returns` (its parser puts RETURNS INVALID_TYPE on a function without, which the warehouse refuses).
   if (!node.returns?.dataType?.trim())
     throw functionError(node, `Function '${node.name}' has no return type: dbt requires returns.data_type for every function`, `Describe it in a YAML file under functions/: functions: [{name: ${node.name}, arguments: [...], returns: {data_type: <type>}}].`);
-  const expression = withTypedArguments(node, functionExpression(node, body));
-  // An aggregate's result is not a constant-typed column where the CAST is planned (isNullable of it is no constant): its type as written.
-  const returns = typedValue(node, `(${expression})`, returnType(node, node.returns.dataType), type !== 'aggregate');
-  const params = node.arguments.map((a) => quoteIdentifier(a.name)).join(', ');
-  return `CREATE OR REPLACE FUNCTION ${quoteIdentifier(node.relation.identifier)}${onCluster} AS (${params}) -> ${returns}`;
+  // A project's body macro gives the expression as dbt-clickhouse sends it (no typed arguments or result); a `SELECT expr` is the expression.
+  const returns =
+    parts.expression !== undefined
+      ? functionExpression(node, parts.expression)
+      : // An aggregate's result is not a constant-typed column where the CAST is planned (isNullable of it is no constant): its type as written.
+        typedValue(node, `(${withTypedArguments(node, functionExpression(node, body))})`, returnType(node, node.returns.dataType), type !== 'aggregate');
+  const params = parts.params ?? node.arguments.map((a) => quoteIdentifier(a.name)).join(', ');
+  const signature = parts.signature ?? `CREATE OR REPLACE FUNCTION ${quoteIdentifier(node.relation.identifier)}${onCluster} AS (${params}) ->`;
+  return `${signature} ${returns}`;
 }
 
 /**
