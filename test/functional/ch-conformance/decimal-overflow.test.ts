@@ -67,6 +67,33 @@ describe('Decimal128/256 overflow is an error, as on dbt\'s warehouses (dbt_sema
     expect(types.map((t) => `${t.name} ${t.type}`)).toEqual(['a Decimal(38, 20)', 'b Decimal(38, 20)', 'c Decimal(38, 10)', 'd Decimal(38, 10)', 'e Decimal(38, 10)', 'f Decimal(38, 20)', 'g Decimal(38, 10)', 'n Nullable(Decimal(38, 20))', 'h Decimal(76, 10)', 'small Decimal(18, 4)']);
   });
 
+  it('a Decimal256 sum past 76 digits and an avg whose sum passes 2^255 fail (ClickHouse gave a value past the precision, or wrapped it); one that fits keeps its value and type', async () => {
+    const rows = `select toDecimal256('9e75', 0) as v, toDecimal256('1.5', 10) as small, number as k from numbers(20)`;
+    const p = dbtProject({
+      models: {
+        'big.sql': `{{ config(materialized='table') }}\n${rows}`,
+        'summed.sql': `{{ config(materialized='table') }}\nselect sum(v) as total from {{ ref('big') }} where k < 2`,
+        'summed_ch.sql': `{{ config(materialized='table', dbt_semantics=false) }}\nselect sum(v) as total from {{ ref('big') }} where k < 2`,
+        'averaged.sql': `{{ config(materialized='table') }}\nselect avg(v) as mean from {{ ref('big') }}`,
+        'averaged_ch.sql': `{{ config(materialized='table', dbt_semantics=false) }}\nselect avg(v) as mean from {{ ref('big') }}`,
+        'fits.sql': `{{ config(materialized='table') }}\nselect k % 2 as g, sum(small) as s, sumIf(small, k > 9) as si, avg(small) as a, sum(small) over (partition by k % 2) as w from {{ ref('big') }} group by g, k, small`,
+        'fits_ch.sql': `{{ config(materialized='table', dbt_semantics=false) }}\nselect k % 2 as g, sum(small) as s, sumIf(small, k > 9) as si, avg(small) as a, sum(small) over (partition by k % 2) as w from {{ ref('big') }} group by g, k, small`,
+      },
+    });
+    const run = await p.dbt(['run'], { expectPass: false });
+    const status = Object.fromEntries(run.results.map((r) => [r.unique_id.split('.').at(-1), r.status]));
+    expect(status).toEqual({ big: 'success', summed: 'error', summed_ch: 'success', averaged: 'error', averaged_ch: 'success', fits: 'success', fits_ch: 'success' });
+    for (const r of run.results.filter((r) => r.status === 'error')) expect(r.message).toMatch(/DECIMAL_OVERFLOW/);
+    // ClickHouse's own: 18e75 in a Decimal(76, 0) (77 digits), a mean of 9e75 wrapped negative.
+    expect(await p.query(`select toString(total) t from {schema}.summed_ch`)).toEqual([{ t: '18000000000000000000000000000000000000000000000000000000000000000000000000000' }]);
+    expect(Number((await p.query<{ m: number }>(`select mean m from {schema}.averaged_ch`))[0]!.m)).toBeLessThan(0);
+    const read = (t: string) => p.query(`select g, toString(s) s, toString(si) si, a, toString(w) w from {schema}.${t} order by g, s, si, w`);
+    expect(await read('fits')).toEqual(await read('fits_ch'));
+    expect((await read('fits')).length).toBe(20);
+    const types = (t: string) => p.query(`select name, type from system.columns where database = '{schema}' and table = '${t}' order by position`);
+    expect(await types('fits')).toEqual(await types('fits_ch'));
+  });
+
   it('the same text in two scopes keeps each its own type; a product inside sum/avg is checked inside the aggregate', async () => {
     const p = dbtProject({
       models: {

@@ -52,4 +52,18 @@ describe('binary * and / sites (execute/dbt-semantics/decimal-overflow.ts)', () 
     expect(checked('select a / b from t', 'Decimal(38, 2)', 'Decimal(38, 2)', 'Decimal(38, 6)')).toBe('select toDecimal128(divideDecimal(toDecimal256(a, 2), toDecimal256(b, 6), 2), 2) from t');
     expect(checked('select a * b from t', 'Decimal(76, 20)', 'Decimal(76, 10)', 'Decimal(38, 10)')).toBe('select multiplyDecimal(toDecimal256(a, 10), toDecimal256(b, 10), 20) from t');
   });
+
+  it('a Decimal256 sum/avg runs as written, DECIMAL_OVERFLOW past 76 digits (sum) or where its Int256 could pass 2^255', () => {
+    // The probe's types: the aggregate and its argument (markers 7013, 7014; then 7015, 7016).
+    const dump = (...types: string[]) => () => types.map((t, k) => `  result_type: Tuple(${t}, FixedString(${7013 + k}))`).join('\n');
+    const sql = 'select sumOrNull(v) over (partition by k), avgIf(v, k > 0) from t';
+    const out = checkedDecimalSql(sql, dump('Nullable(Decimal(76, 10))', 'Decimal(76, 10)', 'Float64', 'Decimal(76, 10)'));
+    expect(out).toContain(
+      'select (sumOrNull(v) over (partition by k) + throwIf(abs(toFloat64(sumOrNull(v) over (partition by k))) >= 1e66 OR countOrNull(v) over (partition by k) * greatest(abs(toFloat64(maxOrNull(v) over (partition by k))), abs(toFloat64(minOrNull(v) over (partition by k)))) >= 5.78960446186581e+76 / 1e10, ',
+    );
+    expect(out).toContain('(avgIf(v, k > 0) + throwIf(countIf(v, k > 0) * greatest(abs(toFloat64(maxIf(v, k > 0))), abs(toFloat64(minIf(v, k > 0)))) >= 5.78960446186581e+76 / 1e10, ');
+    expect(out.match(/DECIMAL_OVERFLOW/g)).toHaveLength(2);
+    // Not for a Decimal128 argument (summed over Decimal256 instead) nor a Float.
+    expect(checkedDecimalSql('select sum(v) from t', dump('Float64', 'Float64'))).toBe('select sum(v) from t');
+  });
 });

@@ -17,7 +17,13 @@ import { bareType, markedTupleTypes, markerIndexes } from './common-type-sites.j
  * conversion: the same type and value where nothing overflows, DECIMAL_OVERFLOW where the value does not
  * fit (a quotient or mean that fits is now given). The operand and result types come from one EXPLAIN
  * QUERY TREE of a probe (as cast-rounding.ts); a query without such an operator or call runs none.
- * (Decimal256 sums and a Decimal256 + or - past precision 76 are left: no wider type, 1e66 and more.)
+ * A sum() of Decimal256s has no wider type to run in: it runs as ClickHouse runs it and is DECIMAL_OVERFLOW where
+ * its value has more than 76 digits (ClickHouse gave a value past its type's precision) or where its Int256 could
+ * have wrapped past 2^255 (count × the largest |value| reaches 2^255 / 10^scale: values of 1e57 and more at scale
+ * 10 over a billion rows); an avg() of Decimal256s (a Float64 from that Int256 sum) on the second rule. The check
+ * reads count/max/min of the same values beside the call (ClickHouse fuses the count with the sum), only for
+ * Decimal256 arguments; measured in BENCHMARKS.md. (A Decimal256 `+` or `-` past precision 76 is left: a binary
+ * `+`/`-` is in most SQL, and each would need the probe.)
  */
 
 /** A FixedString size no query uses, + the index of a probed expression (see common-type-sites.ts). */
@@ -243,15 +249,30 @@ const INTEGER_DIGITS: Readonly<Record<string, number>> = {
 /** log10 of the largest magnitude a value of `type` has as an integer at its own scale (a Decimal(P, S): 10^P). */
 const digits = (type: string) => (integer(type) ? INTEGER_DIGITS[bareType(type)] : Number(decimal(type)?.[1]));
 
+/**
+ * `throwIf(…)` (0 when it passes: added to the call, it keeps its value and type) for a Decimal256 sum or avg at
+ * `scale` (see above): the same call (its -If / -OrNull and OVER kept) as count, max and min of its values.
+ */
+function decimal256SumCheck(sql: string, site: AggregateSite, scale: number): string {
+  const call = (fn: string) => `${fn}${sql.slice(site.start + 3, site.end)}`;
+  const wraps = `${call('count')} * greatest(abs(toFloat64(${call('max')})), abs(toFloat64(${call('min')}))) >= ${(2 ** 255).toPrecision(15)} / 1e${scale}`;
+  const digits = site.fn === 'sum' ? `abs(toFloat64(${call('sum')})) >= 1e${76 - scale} OR ` : '';
+  return `throwIf(${digits}${wraps}, 'Decimal math overflow (DECIMAL_OVERFLOW): ${site.fn === 'avg' ? 'an' : 'a'} ${site.fn}() of Decimal256 values past Decimal(76, ${scale}), as Snowflake, BigQuery and Redshift refuse it')`;
+}
+
 /** The wraps computing each Decimal128/256 site exactly and checked, given the probed types by index of probedRanges(). */
-function checkedWraps(binary: readonly ArithmeticSite[], aggregates: readonly AggregateSite[], types: ReadonlyMap<number, string>): Wrap[] {
+function checkedWraps(sql: string, binary: readonly ArithmeticSite[], aggregates: readonly AggregateSite[], types: ReadonlyMap<number, string>): Wrap[] {
   const wraps: Wrap[] = [];
   // Aggregate wraps first: around `sum(a * b)`'s argument, the same range as the product's wrap, they must be the outer one.
   aggregates.forEach((site, k) => {
     const [result, arg] = [types.get(3 * binary.length + 2 * k), types.get(3 * binary.length + 2 * k + 1)];
     const a = arg && decimal(arg);
-    // A Decimal64 or narrower sums into a Decimal128 (1e20 rows to overflow it); a Decimal256's sum has no wider type.
-    if (!result || !a || Number(a[1]) <= 18 || Number(a[1]) > 38) return;
+    if (result && a && Number(a[1]) > 38) {
+      wraps.push({ start: site.start, end: site.end, before: '(', after: ` + ${decimal256SumCheck(sql, site, Number(a[2]))})` });
+      return;
+    }
+    // A Decimal64 or narrower sums into a Decimal128 (1e20 rows to overflow it).
+    if (!result || !a || Number(a[1]) <= 18) return;
     wraps.push({ start: site.arg.start, end: site.arg.end, before: 'toDecimal256(', after: `, ${a[2]})` });
     const r = decimal(result);
     if (site.fn === 'sum' && r && r[1] === '38') wraps.push({ start: site.start, end: site.end, before: 'toDecimal128(', after: `, ${r[2]})` });
@@ -296,7 +317,7 @@ function withCheckedArithmetic(sql: string, binary: readonly ArithmeticSite[], a
     const type = seen[0]?.[0];
     if (type && seen.every((o) => o[0] !== undefined && bareType(o[0]) === bareType(type))) types.set(k, type);
   });
-  const wraps = checkedWraps(binary, aggregates, types);
+  const wraps = checkedWraps(sql, binary, aggregates, types);
   return wraps.length > 0 ? applyWraps(sql, wraps) : sql;
 }
 
