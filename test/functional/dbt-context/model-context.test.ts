@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
 
@@ -51,5 +53,24 @@ models:
     expectStatuses(await project.run(), { v: 'success' });
     expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).toEqual([{ name: 'v' }]);
     expect(await queryRows(project, `SELECT id FROM ${p.schema}.v`)).toEqual([{ id: 1 }]);
+  });
+
+  it("model.config holds dbt's config defaults: alias/schema/database None when unset, a test's schema dbt_test__audit (TestConfig)", async () => {
+    const { p, project } = setup({
+      'models/m.sql': "select {{ model.config.alias is none }} as alias_none, {{ model.config.schema is none }} as schema_none, {{ model.config.database is none }} as database_none, {{ config.get('alias') is none }} as get_alias_none",
+      'models/n.sql': "{{ config(alias='n_final', schema='extra') }}\nselect '{{ model.config.alias }}' as alias, '{{ model.config.schema }}' as custom",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: alias_none\n        data_tests:\n          - accepted_values:\n              values: [1]\n',
+      // Fails (a row) unless its schema is the TestConfig default, read both ways.
+      'tests/audit_schema.sql': "select 1 as bad from {{ ref('m') }} where '{{ config.get('schema') }}|{{ model.config.schema }}' != 'dbt_test__audit|dbt_test__audit'",
+    });
+    expectStatuses(await project.run(), { m: 'success', n: 'success' });
+    expect(await queryRows(project, `SELECT * FROM ${p.schema}.m`)).toEqual([{ alias_none: true, schema_none: true, database_none: true, get_alias_none: true }]);
+    expect(await queryRows(project, `SELECT * FROM ${p.schema}_extra.n_final`)).toEqual([{ alias: 'n_final', custom: 'extra' }]);
+    const tested = await project.test();
+    expect(tested.results.map((r) => r.status).sort()).toEqual(['pass', 'pass']);
+    // manifest.json: a test's config.schema is dbt_test__audit (its relation <schema>_dbt_test__audit), a model's unset keys None.
+    const nodes = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8')).nodes;
+    expect([nodes['test.proj.audit_schema']?.config.schema, nodes['test.proj.audit_schema']?.schema]).toEqual(['dbt_test__audit', `${p.schema}_dbt_test__audit`]);
+    expect(nodes['model.proj.m'].config).toMatchObject({ alias: null, schema: null, database: null });
   });
 });

@@ -17,6 +17,14 @@ describe('node comparisons (dbt same_* rules)', () => {
     expect(sameConfig(model({ config: { meta: {}, tags: [], materialized: 'view' } }), model())).toBe(true);
   });
 
+  it("a test's unset schema is dbt's TestConfig default: a manifest holding null and one holding dbt_test__audit name the same relation", () => {
+    const test = (schema: unknown) => model({ resource_type: 'test', config: { materialized: 'test', schema, tags: [], meta: {} } });
+    expect(sameRelation(test('dbt_test__audit'), test(null))).toBe(true);
+    expect(sameRelation(test('dbt_test__audit'), test(undefined))).toBe(true);
+    expect(sameRelation(test('audit2'), test(null))).toBe(false);
+    expect(sameRelation(model({ config: { schema: 'dbt_test__audit' } }), model({ config: { schema: null } }))).toBe(false);
+  });
+
   it("compares a model's code as written, as dbt's same_body (raw_code ==): whitespace and comments are changes", () => {
     const code = (raw: string) => model({ raw_code: raw });
     expect(sameBody(code('select a+b as c'), code('select a+b as c'))).toBe(true);

@@ -1,4 +1,5 @@
 import type { Relation } from '../manifest/nodes.js';
+import { TEST_AUDIT_SCHEMA } from '../manifest/node-dict.js';
 import type { Renderer } from '../render/renderer.js';
 import { newRenderState } from '../render/render-state.js';
 
@@ -49,7 +50,7 @@ export function relationFor(node: NamingNode, targetSchema: string, renderer: Re
  */
 export function testRelationFor(node: NamingNode, targetSchema: string, renderer: Renderer): Relation {
   // Defaults passed, not a config copy: a spread config per test cost ~30 µs (1 s per 30k tests).
-  return relationFor(node, targetSchema, renderer, { schema: 'dbt_test__audit', alias: node.name.slice(0, 200) });
+  return relationFor(node, targetSchema, renderer, { schema: TEST_AUDIT_SCHEMA, alias: node.name.slice(0, 200) });
 }
 
 /**

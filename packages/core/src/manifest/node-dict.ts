@@ -41,14 +41,24 @@ const PATCHED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'anal
 /** Resources whose dbt config is a NodeConfig: its alias/schema/database are keys, None when not configured. */
 const RELATION_CONFIGURED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
 
+/** dbt's TestConfig.schema default: a test's failures go to `<target>_dbt_test__audit` (load/relation-names.ts testRelationFor). */
+export const TEST_AUDIT_SCHEMA = 'dbt_test__audit';
+
 /**
  * A node's config as dbt's dict holds it: `alias`, `schema` and `database` None when not configured
- * (`node.config.alias is not none` is false; dbt-upstream-prod reads it so). Copied only when a key is missing.
+ * (`node.config.alias is not none` is false; dbt-upstream-prod reads it so), a test's `schema` its
+ * TestConfig default `dbt_test__audit`. Copied only when a key is missing. Also the `model.config`
+ * a template reads (render/model-context.ts).
  */
+export function dbtConfigDict(resourceType: string, c: Record<string, unknown>): Record<string, unknown> {
+  if (!RELATION_CONFIGURED.has(resourceType) || ('alias' in c && 'schema' in c && 'database' in c && (resourceType !== 'test' || c.schema != null))) return c;
+  const out: Record<string, unknown> = { alias: null, schema: null, database: null, ...c };
+  if (resourceType === 'test' && out.schema == null) out.schema = TEST_AUDIT_SCHEMA;
+  return out;
+}
+
 function configDict(node: ManifestNode): Record<string, unknown> {
-  const c = node.config;
-  if (!RELATION_CONFIGURED.has(node.resourceType) || ('alias' in c && 'schema' in c && 'database' in c)) return c;
-  return { alias: null, schema: null, database: null, ...c };
+  return dbtConfigDict(node.resourceType, node.config);
 }
 
 export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path, storeFailuresFlag = false): Record<string, unknown> {

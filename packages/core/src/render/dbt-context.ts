@@ -12,6 +12,7 @@ import { isSafeString, pyStr } from './jinja-compat/python-values.js';
 import { emptyGraph, graphOf } from './graph-context.js';
 import { Relation, lateRelation } from './relation.js';
 import { modelContext } from './model-context.js';
+import { dbtConfigDict } from '../manifest/node-dict.js';
 import { refTarget } from './placeholders.js';
 import { SECRET_ENV_PREFIX } from '../shared/secrets.js';
 import { raiseInTemplate } from './template-error.js';
@@ -177,7 +178,9 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
         slot.configKeysRead.add(String(positional[0]));
         slot.tracker?.configKeys.add(String(positional[0]));
         if (parseTimeRead()) return '';
-        return effectiveConfig()[String(positional[0])] ?? fallback ?? null;
+        // A test's schema is dbt's TestConfig default when not set (node-dict.ts dbtConfigDict).
+        const cfg = state().node?.resourceType === 'test' ? dbtConfigDict('test', effectiveConfig()) : effectiveConfig();
+        return cfg[String(positional[0])] ?? fallback ?? null;
       },
       require: (...args: unknown[]) => {
         const key = String(splitArgs(args).positional[0]);

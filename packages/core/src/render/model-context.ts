@@ -1,5 +1,5 @@
 import type { Manifest } from '../manifest/manifest.js';
-import { nodeDict } from '../manifest/node-dict.js';
+import { dbtConfigDict, nodeDict } from '../manifest/node-dict.js';
 import { DateTime, UTC } from './modules/datetime.js';
 import { lateRelation } from './relation.js';
 import type { RenderState } from './render-state.js';
@@ -19,7 +19,8 @@ export function modelContext(st: RenderState, manifest: Manifest | undefined, co
   const node = st.node;
   if (!node) return undefined;
   const own = {
-    config,
+    // dbt's config object: alias/schema/database None when not set (a test's schema dbt_test__audit).
+    config: dbtConfigDict(node.resourceType, config),
     version: node.version ?? null,
     latest_version: node.latestVersion ?? null,
     // dbt's BatchContext of a microbatch model's batch (None outside one).

@@ -1,5 +1,6 @@
 import type { NodeDict } from './previous-state.js';
 import { staticConfigCall } from './config-call-text.js';
+import { TEST_AUDIT_SCHEMA } from '../manifest/node-dict.js';
 
 export interface CompareOptions {
   /** dbt's flag state_modified_compare_more_unrendered_values: config() arguments compared as written. */
@@ -58,7 +59,9 @@ export function sameConfig(cur: NodeDict, old: NodeDict, options: CompareOptions
  */
 export function sameRelation(cur: NodeDict, old: NodeDict): boolean {
   if (isSource(cur)) return ['database', 'schema', 'identifier'].every((k) => (cur[k] ?? null) === (old[k] ?? null));
-  return RELATION_KEYS.every((k) => (configOf(cur)[k] ?? null) === (configOf(old)[k] ?? null));
+  // A test's unset schema is dbt's TestConfig default (an older manifest holds null for it).
+  const configured = (n: NodeDict, k: string) => configOf(n)[k] ?? (k === 'schema' && n['resource_type'] === 'test' ? TEST_AUDIT_SCHEMA : null);
+  return RELATION_KEYS.every((k) => configured(cur, k) === configured(old, k));
 }
 
 /** `state:modified.persisted_descriptions`: descriptions, where persist_docs writes them to the warehouse. */
