@@ -170,8 +170,12 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     const namespace = dot > 0 ? fullName.slice(0, dot) : undefined;
     const testName = dot > 0 ? fullName.slice(dot + 1) : fullName;
     const config: Record<string, unknown> = { ...parseConfig(body.config, [...path, fullName, 'config']) };
-    const kwargs: Record<string, unknown> = isMapping(body.arguments) ? { ...body.arguments } : {};
-    for (const [k, v] of Object.entries(body)) {
+    const kwargs: Record<string, unknown> = {};
+    // dbt's extract_test_args: `arguments:` is merged over the keys beside it, and then config keys
+    // (`where:`, `severity:`…) are taken out of the whole as config — a `where` written under
+    // `arguments:` filters the test (cal-itp/data-infra), it is not passed to the test's macro.
+    const flat = isMapping(body.arguments) ? { ...body, ...body.arguments } : body;
+    for (const [k, v] of Object.entries(flat)) {
       if (k === 'config' || k === 'arguments' || k === 'name' || k === 'description') continue;
       // Config keys written right under the test (`where:`, `severity:`) render as under `config:`;
       // one that renders to None is not set (dbt's TestBuilder: `if value is not None`).
