@@ -46,7 +46,7 @@ const q = (r: Relation) => relationSql(r.schema, r.identifier);
  * carries what they hold: mv-recover.ts), by purpose: (id, rows) per block reaching the target, the ids
  * reaching a source, the direct rows themselves, and the carry of those rows (filled, then renamed ready).
  */
-export const RECORDER = { target: 'rect', sources: 'recs', rows: 'recr', filling: 'recf', ready: 'recc' } as const;
+export const RECORDER = { target: 'rect', sources: 'recs', rows: 'recr', filling: 'recf', ready: 'recc', carried: 'recm', carriedView: 'recmv' } as const;
 export type Recorders = { readonly [K in keyof typeof RECORDER]: Relation };
 /** The recorders' tables of `target`'s rebuild by run `runId` (`<target>__tsdbt_tmp_<run>__<purpose>`). */
 export const recordersOf = (target: Relation, runId: string): Recorders =>
@@ -70,19 +70,39 @@ export const rowRecorderTableSql = (rel: Relation, on: Relation) =>
 export const rowRecorderSql = (mv: Relation, into: Relation, on: Relation, sources: Relation) =>
   `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} WHERE initialQueryID() NOT IN (SELECT q FROM ${q(sources)})`;
 
+/** Whether direct rows reach a new table of this engine by partition moves (a plain MergeTree), or by one INSERT marked by itself. */
+export const movesDirectRows = (engine: string) => /MergeTree$/.test(engine) && !/^(Replicated|Shared)/.test(engine);
+
+/** The carry's INSERT names itself in its settings; the carried-rows view on `to` keeps a row per row that INSERT wrote. */
+const carryToken = (rec: Recorders) => `tsdbt:carry:${rec.carried.identifier}`;
+
+/**
+ * Where the direct rows go in by one INSERT (not a plain MergeTree): a view on the new table, created with the row
+ * recorder, keeps a row for each row that INSERT itself writes (its log_comment names it; the staged views' rows into
+ * the new table have another): ClickHouse writes them in the same statement, so the INSERT marks itself done.
+ */
+export const carriedTableSql = (rec: Recorders) => `CREATE TABLE ${q(rec.carried)} (n UInt8) ENGINE = MergeTree ORDER BY tuple()`;
+export const carriedViewSql = (rec: Recorders, to: Relation) =>
+  `CREATE MATERIALIZED VIEW ${q(rec.carriedView)} TO ${q(rec.carried)}\nAS SELECT toUInt8(1) AS n FROM ${q(to)} WHERE getSetting('log_comment') = ${sqlString(carryToken(rec))}`;
+
 /**
  * Puts the direct rows the row recorder kept into `to` (the new table, complete and marked switching): its
  * rows whose INSERT no source saw. Run again after a kill (by the live run's successor, mv-recover.ts), it
  * adds each row once: the rows are first gathered into a table like `to` (`filling`, redone from scratch
  * until it is renamed `ready`), whose partitions then MOVE into `to` one by one — a moved partition leaves
  * `ready` in the same statement (durably: ClickHouse covers the moved parts), so a repeat moves only what
- * is left. `to` not a plain MergeTree (no MOVE PARTITION between copies): one INSERT, not repeatable.
+ * is left. `to` not a plain MergeTree (no MOVE PARTITION between copies): one INSERT, skipped when the
+ * carried-rows view saw it (carriedViewSql) — on a server, which runs the statement to its end when the
+ * client dies; an embedded engine killed inside it has no such statement boundary (nor Memory tables at all).
  */
 export async function carryDirectRows(adapter: ClickHouseAdapter, rec: Recorders, to: Relation): Promise<void> {
   const direct = (r: Relation) => `SELECT * EXCEPT (tsdbt_q) FROM ${q(r)} WHERE tsdbt_q NOT IN (SELECT q FROM ${q(rec.sources)})`;
   const engine = await tableEngine(adapter, to);
-  if (!/MergeTree$/.test(engine) || /^(Replicated|Shared)/.test(engine)) {
-    if (await adapter.relationKind(rec.rows)) await adapter.client.command(`INSERT INTO ${q(to)} ${direct(rec.rows)}`);
+  if (!movesDirectRows(engine)) {
+    if (!(await adapter.relationKind(rec.rows))) return;
+    const marked = (await adapter.relationKind(rec.carried)) === 'table';
+    if (marked && (await adapter.rowCount(rec.carried)) > 0) return;
+    await adapter.client.command(`INSERT INTO ${q(to)} ${direct(rec.rows)}${marked ? `\nSETTINGS log_comment = ${sqlString(carryToken(rec))}` : ''}`);
     return;
   }
   if (!(await adapter.relationKind(rec.ready))) {

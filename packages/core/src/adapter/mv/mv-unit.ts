@@ -8,7 +8,7 @@ import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
-import { carryDirectRows, COUNTS_ROWS, directInsertsError, directRows, moveRows, RECORDER, recorderSql, recorderTableSql, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql, type Recorders } from './direct-inserts.js';
+import { carriedTableSql, carriedViewSql, carryDirectRows, COUNTS_ROWS, movesDirectRows, directInsertsError, directRows, moveRows, RECORDER, recorderSql, recorderTableSql, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql, type Recorders } from './direct-inserts.js';
 
 /** One materialized view writing into a unit's target. */
 export interface Feed {
@@ -244,6 +244,12 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
         await adapter.ddl(rowRecorderTableSql(recorders.rows, target), { signal });
         recorders.views.push(mv);
         await adapter.ddl(rowRecorderSql(mv, recorders.rows, target, recorders.sources), { signal });
+        // Carried by one INSERT (not a plain MergeTree): that INSERT marks itself done through a view on the new table.
+        if (!movesDirectRows(await tableEngine(adapter, staged))) {
+          await adapter.ddl(carriedTableSql(recorders), { signal });
+          recorders.views.push(recorders.carriedView);
+          await adapter.ddl(carriedViewSql(recorders, staged), { signal });
+        }
       }
       const count = recorders ? { recorded: true as const, target: recorders.target, sources: recorders.sources } : { recorded: false as const, target, staged, counters: counters.map((c) => c.table), backfilled };
       const direct = await directRows(adapter, { ...count, tables, signal });
