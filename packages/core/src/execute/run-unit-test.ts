@@ -52,7 +52,8 @@ async function prepareUnitTest(ctx: RunContext, test: UnitTestNode): Promise<{ m
   // The model as its build runs it: dbt_semantics' settings (NULL kept by a CAST, SQL's name precedence).
   const model = await withRunSettings(ctx.adapter, ctx.manifest.nodes.get(test.testedNode) as ModelNode, ctx.manifest.nodes);
   const fail = (message: string, hint?: string): never => {
-    throw new ProjectError('unit_test', `Unit test '${test.name}' of model '${model.name}': ${message}`, { file: test.originalFilePath, line: test.line, hint });
+    // dbt's words: the unit test fails to compile (its run_results message starts so).
+    throw new ProjectError('unit_test', `Compilation Error in unit_test ${test.name} (model ${model.name}): ${message}`, { file: test.originalFilePath, line: test.line, hint });
   };
   const fixtures = new Map<string, string>();
   for (const input of test.given) fixtures.set(input.isThis ? 'this' : input.nodeId, await inputSql(ctx, test, input));

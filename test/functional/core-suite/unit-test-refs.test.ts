@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * dbt-core tests/functional/unit_testing/test_unit_testing.py, the versioned-ref classes: a unit test
+ * of a model that refs a versioned model, its input given as ref('source') (the latest version) or a
+ * pinned version. Ported as written (six classes); a model named `source` is fine on ClickHouse.
+ */
+const schema = (latest: number, input: string) => `
+models:
+  - name: source
+    latest_version: ${latest}
+    versions:
+        - v: 1
+        - v: 2
+  - name: model_to_test
+unit_tests:
+  - name: ref_versioned
+    model: 'model_to_test'
+    given:
+    - input: ${input}
+      rows:
+        - {result: 3}
+    expect:
+      rows:
+        - {result: 3}
+`;
+
+const cases: { cls: string; model: string; files: Record<string, string>; latest: number; input: string; pass: boolean }[] = [
+  { cls: 'TestUnitTestRefWithVersion', model: "select result from {{ ref('source')}}", files: { 'source.sql': 'select 2 as result', 'source_v2.sql': 'select 2 as result' }, latest: 1, input: "ref('source')", pass: true },
+  { cls: 'TestUnitTestRefMissingVersionModel', model: "select result from {{ ref('source')}}", files: { 'source_v1.sql': 'select 2 as result', 'source_v2.sql': 'select 2 as result' }, latest: 1, input: "ref('source', v=1)", pass: true },
+  { cls: 'TestUnitTestRefWithMissingVersionRef', model: "select result from {{ ref('source', v=1)}}", files: { 'source_v1.sql': 'select 2 as result', 'source_v2.sql': 'select 2 as result' }, latest: 1, input: "ref('source')", pass: true },
+  { cls: 'TestUnitTestRefWithVersionLatestSecond', model: "select result from {{ ref('source')}}", files: { 'source_v1.sql': 'select 2 as result', 'source_v2.sql': 'select 2 as result' }, latest: 2, input: "ref('source')", pass: true },
+  { cls: 'TestUnitTestRefWithVersionMissingRefTest', model: "select result from {{ ref('source', v=2)}}", files: { 'source_v1.sql': 'select 2 as result', 'source_v2.sql': 'select 2 as result' }, latest: 1, input: "ref('source')", pass: false },
+  { cls: 'TestUnitTestRefWithVersionDiffLatest', model: "select result from {{ ref('source', v=2)}}", files: { 'source_v1.sql': 'select 2 as result', 'source_v2.sql': 'select 2 as result' }, latest: 1, input: "ref('source', v=2)", pass: true },
+];
+
+describe('unit_testing/test_unit_testing.py: inputs of versioned models', () => {
+  for (const c of cases)
+    it(`${c.cls}: the unit test ${c.pass ? 'passes' : "fails with dbt's compilation error"}`, async () => {
+      const p = dbtProject({ models: { 'model_to_test.sql': c.model, ...c.files, 'schema.yml': schema(c.latest, c.input) } });
+      const run = await p.dbt(['run']);
+      expect(run.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+      const tested = await p.dbt(['test', '--select', 'model_to_test'], { expectPass: c.pass });
+      expect(tested.results).toHaveLength(1);
+      if (c.pass) expect(tested.results[0]!.status).toBe('pass');
+      else expect(tested.results[0]!.message!.toLowerCase().trimStart()).toMatch(/^compilation error/);
+    });
+});
