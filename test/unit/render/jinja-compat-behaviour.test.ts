@@ -110,3 +110,17 @@ describe('installation', () => {
     expect(render("{{ cfg.get('a') }} {{ d.get('a') }} {{ d.items()|list }}", { cfg, d: { a: 1 } })).toBe("cfg:a 1 [('a', 1)]");
   });
 });
+
+describe("dict(): Python's constructor", () => {
+  it('builds from (key, value) pairs and keeps keyword arguments after them', () => {
+    expect(render("{{ dict([('a', 1), ('b', 2)], c=3) }}")).toBe("{'a': 1, 'b': 2, 'c': 3}");
+    expect(render("{{ dict(pairs) }}", { pairs: [['x', 3], ['y', 4]] })).toBe("{'x': 3, 'y': 4}");
+  });
+  it('keeps a non-text key as itself, and copies a dict with its keys', () => {
+    expect(render("{% set d = dict([(1, 'one')]) %}{{ (d.keys() | list)[0] + 1 }}")).toBe('2');
+    expect(render("{% set d = dict({2: 'two'}) %}{{ (d.keys() | list)[0] + 1 }}|{{ dict({'a': 1}, a=2) }}")).toBe("3|{'a': 2}");
+  });
+  it('refuses an item that is not a pair, as Python', () => {
+    expect(() => render("{{ dict(['ab', 'c']) }}")).toThrow(/element has length 1; 2 is required/);
+  });
+});

@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
-import { splitKwargs } from './python-methods.js';
+import { splitKwargs, toList } from './python-methods.js';
+import { copyDictKeys, setDictItem } from './dict-keys.js';
 import { isDict, pyRepr, type Dict } from './python-values.js';
 import { FLOAT_GLOBAL, floatLiteral } from './float-literal.js';
 import { ReturnSignal } from './runtime-patches.js';
@@ -21,8 +22,20 @@ export const SETATTR_GLOBAL = '__jc_setattr';
 
 function kwargsDict(raw: unknown[]): Dict {
   const { args, kwargs } = splitKwargs(raw);
-  const base = args.length && isDict(args[0]) ? args[0] : {};
-  return { ...base, ...kwargs };
+  const d: Dict = {};
+  const from = args[0];
+  if (isDict(from)) {
+    Object.assign(d, from);
+    copyDictKeys(from, d);
+  } else if (from !== undefined && from !== null) {
+    // Python's dict(iterable): each item a (key, value) pair — dict(zip(names, values)), dict([(k, v), …]).
+    for (const pair of toList(from)) {
+      const kv = toList(pair);
+      if (kv.length !== 2) throw new Error(`ValueError: dictionary update sequence element has length ${kv.length}; 2 is required`);
+      setDictItem(d, kv[0], kv[1]);
+    }
+  }
+  return Object.assign(d, kwargs);
 }
 
 export const JINJA_GLOBALS: Record<string, unknown> = {
