@@ -5,6 +5,8 @@ import { dbtProject } from '../adapter-suite/dbt-project.js';
  * dbt-core tests/functional/unit_testing/test_unit_testing.py, the versioned-ref classes: a unit test
  * of a model that refs a versioned model, its input given as ref('source') (the latest version) or a
  * pinned version. Ported as written (six classes); a model named `source` is fine on ClickHouse.
+ * Also TestUnitTestIncrementalModelWithAlias / …WithVersion: an incremental model's unit tests
+ * (is_incremental overridden, `this` an input) with an alias, or as the v1 of a versioned model.
  */
 const schema = (latest: number, input: string) => `
 models:
@@ -45,5 +47,66 @@ describe('unit_testing/test_unit_testing.py: inputs of versioned models', () => 
       expect(tested.results).toHaveLength(1);
       if (c.pass) expect(tested.results[0]!.status).toBe('pass');
       else expect(tested.results[0]!.message!.toLowerCase().trimStart()).toMatch(/^compilation error/);
+    });
+});
+
+const INCREMENTAL = (alias: string) => `
+{{
+    config(
+        materialized='incremental'${alias}
+    )
+}}
+
+select * from {{ ref('events') }}
+{% if is_incremental() %}
+where event_time > (select max(event_time) from {{ this }})
+{% endif %}
+`;
+const EVENTS = "\nselect DATE '2020-01-01' as event_time, 1 as event\nunion all\nselect DATE '2020-01-02' as event_time, 2 as event\nunion all\nselect DATE '2020-01-03' as event_time, 3 as event\n";
+const INCREMENTAL_TESTS = `
+unit_tests:
+  - name: incremental_false
+    model: my_incremental_model
+    overrides:
+      macros:
+        is_incremental: false
+    given:
+      - input: ref('events')
+        rows:
+          - {event_time: "2020-01-01", event: 1}
+    expect:
+      rows:
+        - {event_time: "2020-01-01", event: 1}
+  - name: incremental_true
+    model: my_incremental_model
+    overrides:
+      macros:
+        is_incremental: true
+    given:
+      - input: ref('events')
+        rows:
+          - {event_time: "2020-01-01", event: 1}
+          - {event_time: "2020-01-02", event: 2}
+          - {event_time: "2020-01-03", event: 3}
+      - input: this
+        rows:
+          - {event_time: "2020-01-01", event: 1}
+    expect:
+      rows:
+        - {event_time: "2020-01-02", event: 2}
+        - {event_time: "2020-01-03", event: 3}
+`;
+const VERSIONED = '\nmodels:\n  - name: my_incremental_model\n    latest_version: 1\n    versions:\n      - v: 1\n';
+
+describe('unit_testing/test_unit_testing.py: incremental models with an alias or a version', () => {
+  for (const [cls, model, yml] of [
+    ['TestUnitTestIncrementalModelWithAlias', INCREMENTAL(",\n        alias='alias_name'"), INCREMENTAL_TESTS],
+    ['TestUnitTestIncrementalModelWithVersion', INCREMENTAL(''), VERSIONED + INCREMENTAL_TESTS],
+  ] as const)
+    it(`${cls}: run builds 2 models; test --select my_incremental_model runs its 2 unit tests, both pass`, async () => {
+      const p = dbtProject({ models: { 'my_incremental_model.sql': model, 'events.sql': EVENTS, 'schema.yml': yml } });
+      expect((await p.dbt(['run'])).results).toHaveLength(2);
+      const tested = await p.dbt(['test', '--select', 'my_incremental_model']);
+      expect(tested.results.map((r) => r.status)).toEqual(['pass', 'pass']);
     });
 });
