@@ -47,3 +47,37 @@ select id from {{ ref('customers') }} where id not in (select customer_id from {
     expect(await p.query(`select id from {schema}.ch_with_null order by id`)).toEqual([{ id: '2' }, { id: '3' }]);
   });
 });
+
+/*
+ * `x IN (subquery reading the outer query)`: ClickHouse 26.7 refuses it (NOT_IMPLEMENTED "Correlated subqueries are
+ * not supported as IN function arguments yet"); under dbt_semantics it runs as an EXISTS (execute/dbt-semantics/correlated-in.ts).
+ */
+describe('a correlated IN (SELECT …) runs, as on dbt\'s warehouses (dbt_semantics)', () => {
+  it('in a WHERE of a table and a view, an inner join\'s ON and a test; dbt_semantics: false keeps ClickHouse\'s refusal', async () => {
+    const model = (semantics: string) => `{{ config(materialized='table'${semantics}) }}
+select c.id from {{ ref('customers') }} c
+where c.id in (select o.customer_id from {{ ref('orders') }} o where o.region = c.region)`;
+    const p = dbtProject({
+      models: {
+        'customers.sql': `{{ config(materialized='table') }}\nselect toUInt64(number) as id, if(number < 3, 'eu', 'us') as region from numbers(5)`,
+        'orders.sql': `{{ config(materialized='table') }}\nselect toUInt64(arrayJoin([1, 2, 3, 4])) as customer_id, arrayJoin(['eu']) as region`,
+        'local_buyers.sql': model(''),
+        'local_buyers_view.sql': model('').replace("materialized='table'", "materialized='view'"),
+        'joined.sql': `{{ config(materialized='table') }}
+select c.id, o.customer_id from {{ ref('customers') }} c
+join {{ ref('orders') }} o on o.customer_id = c.id and o.customer_id in (select c2.id from {{ ref('customers') }} c2 where c2.region = o.region)`,
+        'clickhouse_own.sql': model(', dbt_semantics=false'),
+      },
+      tests: {
+        'local_buyers_only.sql': `select b.id from {{ ref('local_buyers') }} b where b.id in (select c.id from {{ ref('customers') }} c where c.region <> 'eu' and c.id = b.id)`,
+      },
+    });
+    const build = await p.dbt(['build'], { expectPass: false });
+    const status = Object.fromEntries(build.results.map((r) => [r.unique_id.split('.').at(-1), r.status]));
+    expect(status).toEqual({ customers: 'success', orders: 'success', local_buyers: 'success', local_buyers_view: 'success', joined: 'success', clickhouse_own: 'error', local_buyers_only: 'pass' });
+    // customers 1 and 2 are eu with an eu order; 3 and 4 are us (their orders are eu)
+    for (const m of ['local_buyers', 'local_buyers_view']) expect(await p.query(`select id from {schema}.${m} order by id`)).toEqual([{ id: '1' }, { id: '2' }]);
+    expect(await p.query(`select id from {schema}.joined order by id`)).toEqual([{ id: '1' }, { id: '2' }]);
+    expect(build.results.find((r) => r.unique_id.endsWith('clickhouse_own'))!.message).toMatch(/Correlated subqueries are not supported as IN/);
+  });
+});

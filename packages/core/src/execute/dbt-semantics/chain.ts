@@ -1,6 +1,7 @@
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { withAliasOrderTerms } from './column-precedence.js';
 import { withNullEmptyAggregates } from './empty-aggregates.js';
+import { withCorrelatedInAsExists } from './correlated-in.js';
 import { withExistsUnionsSplit } from './exists-unions.js';
 import { withDoubleFloatCasts } from './float-casts.js';
 import { withWarehouseFunctionNames } from './function-names.js';
@@ -44,6 +45,7 @@ const CHAIN: readonly Rewrite[] = [
   (_, sql) => withRegexOperators(sql),
   (_, sql) => withOrderedSetAggregates(sql),
   (node, sql) => withExistsUnionsSplit(node, sql),
+  (node, sql) => withCorrelatedInAsExists(node, sql),
   (node, sql, rc) => withNullEmptyAggregates(node, sql, rc.adapter),
   (node, sql, rc) => withNullAwareNotIn(node, sql, rc.adapter),
   (node, sql) => withJoinOnSubqueriesInWhere(node, sql),

@@ -1,0 +1,34 @@
+// execute/dbt-semantics/correlated-in.ts: `x IN (correlated subquery)` as an EXISTS (ClickHouse 26.7 refuses a correlated IN).
+import { describe, expect, it } from 'vitest';
+import { withCorrelatedInAsExists } from '../../../packages/core/src/execute/dbt-semantics/correlated-in.js';
+import type { ManifestNode } from '../../../packages/core/src/manifest/nodes.js';
+
+const model = (config: Record<string, unknown> = {}) => ({ resourceType: 'model', config }) as unknown as ManifestNode;
+
+describe('withCorrelatedInAsExists', () => {
+  it('rewrites an IN whose subquery names an outer table or alias, after WHERE / AND / ON', () => {
+    expect(withCorrelatedInAsExists(model(), 'select a.x from t a where a.x in (select b.n from numbers(4) b where b.n % 2 = a.k)')).toBe(
+      'select a.x from t a where EXISTS (SELECT 1 FROM (select b.n from numbers(4) b where b.n % 2 = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (a.x))',
+    );
+    expect(withCorrelatedInAsExists(model(), 'select a.x from t a join s on s.id = a.id and s.v IN ( SELECT u.v from u where u.k = a.k)')).toBe(
+      'select a.x from t a join s on s.id = a.id and EXISTS (SELECT 1 FROM (SELECT u.v from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (s.v))',
+    );
+  });
+
+  it('leaves an uncorrelated IN (own tables, `db`.`t` as u, CTE-less), NOT IN, NOT x IN, a tuple, a part of an expression, GLOBAL IN, dbt_semantics: false', () => {
+    for (const sql of [
+      'select a.x from t a where a.x in (select y from u)',
+      'select a.x from t a where a.x in (select u.y from `db`.`u` as u where u.k = 1)',
+      'select a.x from t a where a.x in (select u.y from db.u where u.k = 1)',
+      'select a.x from t a where a.x not in (select u.y from u where u.k = a.k)',
+      'select a.x from t a where not a.x in (select u.y from u where u.k = a.k)',
+      'select a.x from t a where (a.x, a.y) in (select u.y, u.z from u where u.k = a.k)',
+      'select a.x from t a where a.x + 1 in (select u.y from u where u.k = a.k)',
+      'select a.x from t a where a.x global in (select u.y from u where u.k = a.k)',
+      "select a.x from t a where a.x in (select u.y from u where u.k = 'a.k')",
+    ])
+      expect(withCorrelatedInAsExists(model(), sql)).toBe(sql);
+    const sql = 'select a.x from t a where a.x in (select u.y from u where u.k = a.k)';
+    expect(withCorrelatedInAsExists(model({ dbt_semantics: false }), sql)).toBe(sql);
+  });
+});
