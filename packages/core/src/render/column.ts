@@ -97,6 +97,11 @@ export class Column {
     return t;
   }
 
+  /** dbt's Column.expanded_data_type (dbt-adapters 1.10+: the type for schema comparisons; data_type unless an adapter expands it). */
+  get expanded_data_type(): string {
+    return this.data_type;
+  }
+
   is_string(): boolean {
     const t = this.dtype.toLowerCase();
     return STRING_TYPES.has(t) || t.startsWith('fixedstring');

@@ -16,7 +16,7 @@ import { dbtConfigDict } from '../manifest/node-dict.js';
 import { refTarget } from './placeholders.js';
 import { SECRET_ENV_PREFIX } from '../shared/secrets.js';
 import { raiseInTemplate } from './template-error.js';
-import { dispatchMacro } from './dispatch.js';
+import { dispatchMacro, incrementalStrategyMacro } from './dispatch.js';
 import { withAdapterOverrides } from './adapter-overrides.js';
 import type { MacroRegistry } from './macro-registry.js';
 import type { RenderState } from './render-state.js';
@@ -305,9 +305,10 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     });
   };
   const searchPackage = () => slot.current?.node?.packageName ?? registry.rootPackage;
+  const getIncrementalStrategyMacro = (...args: unknown[]) => incrementalStrategyMacro(registry, splitArgs(args), searchPackage(), slot.current?.node?.originalFilePath);
   // agate's print_table() writes where print() does.
   const tablePrint = (text: string) => options.onLog(text, 'info');
-  const adapter = withUnknownMethods({ ...withAdapterOverrides(adapterObject({ state, cluster: options.cluster, print: tablePrint }), registry, searchPackage), dispatch }, state);
+  const adapter = withUnknownMethods({ ...withAdapterOverrides(adapterObject({ state, cluster: options.cluster, print: tablePrint }), registry, searchPackage), dispatch, get_incremental_strategy_macro: getIncrementalStrategyMacro }, state);
 
   const globals: Record<string, unknown> = {
     ...baseContext({ log: (message, level) => options.onLog(message, level), runStartedAt: new Date(), dbtVersion: options.dbtVersion }),

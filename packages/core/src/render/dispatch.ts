@@ -39,3 +39,23 @@ export function dispatchMacro(registry: MacroRegistry, call: DispatchCall): (...
       : `Define ${result.searched.find((s) => s.includes('default__'))?.split('.').pop() ?? `default__${name}`} in a macro file.`,
   }));
 }
+
+/** dbt's builtin strategies (BaseAdapter.builtin_incremental_strategies) and those dbt-clickhouse's adapter declares valid (the base's: append). */
+const BUILTIN_STRATEGIES = new Set(['append', 'delete+insert', 'merge', 'insert_overwrite', 'microbatch']);
+const VALID_STRATEGIES = new Set(['append', 'default']);
+
+/**
+ * adapter.get_incremental_strategy_macro(context, strategy): the macro `get_incremental_<strategy>_sql`
+ * (None: 'default'; `+` read as `_`) as the calling node sees it, with dbt's errors — a builtin strategy
+ * dbt-clickhouse's adapter does not declare valid, a macro found nowhere.
+ */
+export function incrementalStrategyMacro(registry: MacroRegistry, args: { positional: unknown[]; keywords: Record<string, unknown> }, searchPackage: string, file?: string): (...args: unknown[]) => unknown {
+  const given = args.positional.length > 1 ? args.positional[1] : args.keywords.strategy;
+  const strategy = given === undefined || given === null ? 'default' : String(given);
+  if (BUILTIN_STRATEGIES.has(strategy) && !VALID_STRATEGIES.has(strategy))
+    raiseInTemplate(new ProjectError('incremental_strategy', `The incremental strategy '${strategy}' is not valid for this adapter`, { file, hint: 'dbt-clickhouse declares only append valid here; define get_incremental_<name>_sql for a strategy of your own.' }));
+  const name = `get_incremental_${strategy.replace('+', '_')}_sql`;
+  const found = registry.resolveMacro(name, searchPackage);
+  if (found) return found.fn();
+  return raiseInTemplate(new ProjectError('incremental_strategy', `dbt could not find an incremental strategy macro with the name "${name}" in ${registry.rootPackage}`, { file, hint: `Define {% macro ${name}(arg_dict) %} under the macro paths.` }));
+}
