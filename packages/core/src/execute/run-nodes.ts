@@ -1,5 +1,5 @@
 import { materializationFor, type ModelLookup } from '../adapter/materializations/index.js';
-import { customSnapshotStrategy } from './snapshot-strategy.js';
+import { customSnapshotStrategy, runsStrategyMacro, snapshotMacros } from './snapshot-strategy.js';
 import { incrementalStrategyMacro } from './incremental-strategy.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
@@ -128,8 +128,9 @@ export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<
     result = await withHooks(ctx, node, adapter, async () => false, async () => {
       const existed = await existedBefore(adapter, node);
       const name = node.config.strategy;
-      const strategy = typeof name === 'string' && name !== 'timestamp' && name !== 'check' ? customSnapshotStrategy(ctx, node, name, sql) : undefined;
-      const built = await materializeSnapshot({ adapter, node, sql, clickhouseDatesSql: () => nodeSql(ctx, node, { clickhouseDates: true }), signal: ctx.signal, emptyInputs: ctx.index.emptyInputs, strategy });
+      const strategy = runsStrategyMacro(ctx, name) ? customSnapshotStrategy(ctx, node, name, sql) : undefined;
+      const macros = snapshotMacros(ctx, node);
+      const built = await materializeSnapshot({ adapter, node, sql, clickhouseDatesSql: () => nodeSql(ctx, node, { clickhouseDates: true }), signal: ctx.signal, emptyInputs: ctx.index.emptyInputs, strategy, macros });
       return { ...built, warnings: [...built.warnings, ...(await finishBuild(adapter, node, existed, ctx.signal))] };
     });
   } finally {

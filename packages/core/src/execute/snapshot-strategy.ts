@@ -1,4 +1,4 @@
-import type { CustomStrategy } from '../adapter/materializations/snapshot.js';
+import type { CustomStrategy, SnapshotMacros } from '../adapter/materializations/snapshot.js';
 import type { HardDeletes } from '../manifest/snapshot-config.js';
 import type { SnapshotNode } from '../manifest/nodes.js';
 import { isDict } from '../render/jinja-compat/python-values.js';
@@ -41,6 +41,33 @@ export function customSnapshotStrategy(ctx: RunContext, node: SnapshotNode, name
     const key = value.unique_key;
     const uniqueKey = Array.isArray(key) && key.length > 0 ? key.map(String) : text('unique_key');
     return { uniqueKey, updatedAt: text('updated_at'), custom: { rowChanged: text('row_changed'), scdId: text('scd_id') }, hardDeletes: hardDeletesOf(value) };
+  };
+}
+
+/**
+ * Whether the snapshot runs its strategy's macro: a custom strategy, or dbt's timestamp/check when the
+ * project or a package overrides `snapshot_timestamp_strategy` / `snapshot_check_strategy` (dbt's
+ * strategy_dispatch finds the override); else tsdbt's own SQL for them (snapshot-sql.ts).
+ */
+export function runsStrategyMacro(ctx: RunContext, name: unknown): name is string {
+  if (typeof name !== 'string') return false;
+  return (name !== 'timestamp' && name !== 'check') || !ctx.renderer.isBuiltin(`snapshot_${name}_strategy`);
+}
+
+/**
+ * The project's (or a package's) snapshot_get_time() and snapshot_hash_arguments(), where they override
+ * dbt's (the ones dbt's strategies and staging query call): tsdbt's own snapshot SQL uses them.
+ * snapshot_get_time() is dbt's current_timestamp() unless overridden, so an override of either counts.
+ */
+export function snapshotMacros(ctx: RunContext, node: SnapshotNode): SnapshotMacros {
+  const { renderer } = ctx;
+  const ownTime = !renderer.isBuiltin('snapshot_get_time') || !renderer.isBuiltin('current_timestamp');
+  const ownHash = !renderer.isBuiltin('snapshot_hash_arguments');
+  if (!ownTime && !ownHash) return {};
+  const state = () => runtimeState(ctx, node, { node: renderNodeInfo(node) });
+  return {
+    ...(ownTime ? { time: renderer.callMacro('snapshot_get_time', state(), []).trim() } : {}),
+    ...(ownHash ? { hashSql: (args: readonly string[]) => renderer.callMacro('snapshot_hash_arguments', state(), [[...args]]).trim() } : {}),
   };
 }
 

@@ -34,6 +34,8 @@ export interface SnapshotShape {
   readonly now: string;
   /** dbt_scd_id as dbt's md5 hex, or halfMD5 (UInt64) for a table dbt-clickhouse built. */
   readonly hash: 'md5' | 'halfMD5';
+  /** The project's (or a package's) snapshot_hash_arguments, which dbt calls instead: its SQL for the arguments. */
+  readonly hashSql?: (args: readonly string[]) => string;
   /**
    * Join the query to the current versions by sorting both (full_sorting_merge) rather than hashing
    * 10M current versions: set when the server has it and the query has no JOIN of its own (the
@@ -84,6 +86,9 @@ export function hashArguments(args: readonly string[], hash: 'md5' | 'halfMD5'):
   return hash === 'md5' ? `lower(hex(MD5(concat(${parts}))))` : `halfMD5(concat(${parts}))`;
 }
 
+/** dbt_scd_id's expression: the project's snapshot_hash_arguments when it has one, else dbt's. */
+export const scdHash = (shape: SnapshotShape, args: readonly string[]): string => (shape.hashSql ? shape.hashSql(args) : hashArguments(args, shape.hash));
+
 /** A type that can hold NULL (ClickHouse cannot wrap arrays, maps, tuples in Nullable). */
 export function nullableOf(type: string): string {
   if (/^(Nullable|LowCardinality\(Nullable)\b/.test(type) || /^(Array|Map|Tuple|Nested|Object|JSON|Variant|Dynamic)\b/.test(type)) return type;
@@ -112,7 +117,7 @@ export function firstBuildSelect(shape: SnapshotShape, updatedAtType?: string): 
   const u = updatedAtExpr(shape);
   const validTo = updatedAtType ? `CAST(${currentValidTo(s)} AS ${nullableOf(updatedAtType)})` : `if(0, ${u}, ${currentValidTo(s)})`;
   const cols = [
-    `${s.custom ? s.custom.scdId : hashArguments([...keyList(s), u], shape.hash)} AS ${q(s.columns.dbt_scd_id)}`,
+    `${s.custom ? s.custom.scdId : scdHash(shape, [...keyList(s), u])} AS ${q(s.columns.dbt_scd_id)}`,
     `${u} AS ${q(s.columns.dbt_updated_at)}`,
     `${u} AS ${q(s.columns.dbt_valid_from)}`,
     `${validTo} AS ${q(s.columns.dbt_valid_to)}`,
@@ -238,7 +243,7 @@ export function insertionFill(shape: SnapshotShape, targetColumns: readonly Ware
   const types = new Map(targetColumns.map((c) => [c.name, c.type]));
   const out: [string, string][] = shape.sourceColumns.filter((c) => types.has(c.name)).map((c) => [c.name, q(C.src(c.name))]);
   // dbt_scd_id hashes the key's and updated_at's values as the query gave them (computed here, for k rows, not in the join over N).
-  const scd = s.custom ? q(C.scd) : hashArguments([...keyList(s).map((_, i) => q(C.key(i))), q(C.updatedAt)], shape.hash);
+  const scd = s.custom ? q(C.scd) : scdHash(shape, [...keyList(s).map((_, i) => q(C.key(i))), q(C.updatedAt)]);
   out.push([s.columns.dbt_scd_id, scd], [s.columns.dbt_updated_at, q(C.updatedAt)], [s.columns.dbt_valid_from, q(C.updatedAt)]);
   out.push([s.columns.dbt_valid_to, currentValidTo(s)]);
   if (s.hardDeletes === 'new_record') out.push([s.columns.dbt_is_deleted, "'False'"]);
@@ -254,7 +259,7 @@ export function deletionFill(shape: SnapshotShape, targetColumns: readonly Wareh
   const types = new Map(targetColumns.map((c) => [c.name, c.type]));
   const out: [string, string][] = shape.sourceColumns.filter((c) => keptNames.has(c.name)).map((c) => [c.name, q(C.old(c.name))]);
   out.push(
-    [s.columns.dbt_scd_id, hashArguments([q(C.oldScd), shape.now], shape.hash)],
+    [s.columns.dbt_scd_id, scdHash(shape, [q(C.oldScd), shape.now])],
     [s.columns.dbt_updated_at, shape.now],
     [s.columns.dbt_valid_from, shape.now],
     [s.columns.dbt_valid_to, q(C.oldTo)],

@@ -24,6 +24,14 @@ export interface SnapshotContext {
   readonly emptyInputs?: boolean;
   /** A custom strategy: what its `snapshot_<name>_strategy` macro returns, given whether the table exists (execute/snapshot-strategy.ts). */
   readonly strategy?: (targetExists: boolean) => CustomStrategy;
+  /** The project's snapshot_get_time() / snapshot_hash_arguments, where it overrides dbt's (execute/snapshot-strategy.ts). */
+  readonly macros?: SnapshotMacros;
+}
+
+/** What a project's own snapshot macros give: the snapshot time's SQL, dbt_scd_id's SQL for the arguments. */
+export interface SnapshotMacros {
+  readonly time?: string;
+  readonly hashSql?: (args: readonly string[]) => string;
 }
 
 /** The parts of a snapshot's settings a custom strategy macro decides. */
@@ -50,17 +58,18 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
       });
     // dbt's snapshot materialization calls the strategy macro once the target's existence is known.
     if (configured.strategy === 'custom' && !ctx.strategy) throw new ProjectError('snapshot_config', `Snapshot '${node.name}': strategy '${configured.customStrategy}' needs its macro, which this run cannot call`, { file: node.originalFilePath, line: node.line });
-    const settings: SnapshotSettings = configured.strategy === 'custom' ? { ...configured, ...ctx.strategy!(existing !== undefined) } : configured;
+    const settings: SnapshotSettings = ctx.strategy ? { ...configured, ...ctx.strategy(existing !== undefined) } : configured;
     // Casts to date computed as the table stored them: ClickHouse's Date in a table built so (stored-dates.ts); a
     // key day before 1970 stored as 1970-01-01 is then found, its version closed, not left current beside a new one.
     const dates = existing === 'table' && ctx.clickhouseDatesSql ? await storedDates(adapter, node, live, (d) => (d ? ctx.clickhouseDatesSql!() : ctx.sql)) : undefined;
     const sql = dates?.sql ?? ctx.sql;
     const sourceColumns = await adapter.queryColumns(sql);
     const keyTypes = (await adapter.queryColumns(`SELECT ${keyList(settings).map((k, i) => `(${k}) AS k${i}`).join(', ')} FROM (\n${sql}\n) AS s`)).map((c) => c.type);
-    const shapeFor = (hash: SnapshotShape['hash'], now: string): SnapshotShape => ({ settings, source: sql, sourceColumns, keyTypes, now, hash });
+    const hashSql = ctx.macros?.hashSql;
+    const shapeFor = (hash: SnapshotShape['hash'], now: string): SnapshotShape => ({ settings, source: sql, sourceColumns, keyTypes, now, hash, ...(hashSql ? { hashSql } : {}) });
 
     if (existing === undefined) {
-      const shape = shapeFor('md5', await snapshotTime(adapter));
+      const shape = shapeFor('md5', await snapshotTime(adapter, ctx.macros?.time));
       const [u] = await adapter.queryColumns(`SELECT ${updatedAtExpr(shape)} AS u FROM (\n${sql}\n) AS s`);
       await staging.swap(await staging.createTableAs(firstBuildSelect(shape, u!.type), node.config, { tableOptions: tableOptionsOf(node) }));
       const rows = await adapter.rowCount(live);
@@ -74,7 +83,7 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     if (ctx.emptyInputs) return { message: 'OK 0 inserted, 0 closed (--empty: the existing snapshot is left as it is)', rowsAffected: 0, warnings: [] };
     const scdType = columns.find((c) => c.name === settings.columns.dbt_scd_id)!.type;
     const sortingJoin = !/\bjoin\b/i.test(sql) && (await canSortJoin(adapter));
-    const shape = { ...shapeFor(/String/.test(scdType) ? 'md5' : 'halfMD5', await snapshotTime(adapter)), sortingJoin };
+    const shape = { ...shapeFor(/String/.test(scdType) ? 'md5' : 'halfMD5', await snapshotTime(adapter, ctx.macros?.time)), sortingJoin };
     const target = await targetShape(adapter, shape, columns);
     const names = new Set(columns.map((c) => c.name));
     const added = sourceColumns.filter((c) => !names.has(c.name));
@@ -123,13 +132,18 @@ function canSortJoin(adapter: ClickHouseAdapter): Promise<boolean> {
   });
 }
 
-/** dbt's snapshot_get_time(), fixed once per run: microseconds where the server has DateTime64. */
-async function snapshotTime(adapter: ClickHouseAdapter): Promise<string> {
+/**
+ * dbt's snapshot_get_time(), fixed once per run: microseconds where the server has DateTime64. A
+ * project's own snapshot_get_time() (`time`: its SQL, e.g. a backfill's as-of date from a var) is
+ * read once in the same way, so every statement of the run stamps the same time.
+ */
+async function snapshotTime(adapter: ClickHouseAdapter, time?: string): Promise<string> {
+  const expr = time === undefined ? undefined : `(\n${time}\n)`;
   if (await adapter.hasTypeFamily('DateTime64')) {
-    const [row] = await adapter.client.query<{ t: string }>('SELECT toString(now64(6)) AS t');
+    const [row] = await adapter.client.query<{ t: string }>(`SELECT toString(${expr ? `toDateTime64(${expr}, 6)` : 'now64(6)'}) AS t`);
     return `toDateTime64('${row!.t}', 6)`;
   }
-  const [row] = await adapter.client.query<{ t: string }>('SELECT toString(now()) AS t');
+  const [row] = await adapter.client.query<{ t: string }>(`SELECT toString(${expr ? `toDateTime(${expr})` : 'now()'}) AS t`);
   return `toDateTime('${row!.t}')`;
 }
 
