@@ -98,6 +98,15 @@ export function nativeCases(): FaultCase[] {
       on: ['embedded'],
     },
     {
+      // The view's rows are computed beside its target, then the table and the target each get theirs by one ATTACH (append-through-views.ts).
+      name: 'incremental: append into a table a materialized view reads',
+      files: { 'models/sources.yml': SOURCES, 'models/inc.sql': incremental("order_by='id'", 'id, d, v', 'where id > (select max(id) from {{ this }})') },
+      setup: [EVENTS, OLD_ROWS],
+      change: [...CHANGE, 'CREATE TABLE $.seen (id UInt32, v String) ENGINE = MergeTree ORDER BY id', 'CREATE MATERIALIZED VIEW $.seen_mv TO $.seen AS SELECT id, v FROM $.inc'],
+      targets: ['inc', 'seen'],
+      on: ['embedded'],
+    },
+    {
       name: 'refreshable view: rebuild for new columns',
       files: { 'models/sources.yml': MV_SOURCES, 'models/counts.sql': mv("select v, count() as n from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },
       changedFiles: { 'models/counts.sql': mv("select v, count() as n, min(id) as first from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },

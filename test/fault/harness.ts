@@ -17,8 +17,8 @@ import { TsdbtProject, type LoadedProject, type RunResult } from '../../packages
  * After each (and a case's `probe`: source rows inserted after the command, which must reach the
  * targets through the views in place): every target holds exactly the old rows or exactly the new
  * ones (and the new ones when the run said success), or — a materialized view's build cut short while
- * switching its complete target in, or filling a first one on a server without EXCHANGE — a marked
- * state the next run finishes; then a clean rerun
+ * switching its complete target in, or filling a first one on a server without EXCHANGE, or an append
+ * and its views' targets cut short between their ALTERs — a marked state the next run finishes; then a clean rerun
  * converges to the uninterrupted result, with no relation left that is not a model, seed or source
  * (ClickHouse's `_tmp_replace_*` included).
  * Cases are data (cases.ts): a new materialization adds rows to the table.
@@ -226,7 +226,7 @@ export class FaultHarness {
       // A materialized view's build cut short in a marked state the next run finishes (checked below):
       // switching its complete target in (the new views may already write into the old table), or,
       // on servers without EXCHANGE, filling a first target.
-      const switching = !isOld && !isNew && (await this.switchPending(slot.schema));
+      const switching = !isOld && !isNew && (await this.switchPending(slot.schema, mode));
       expect(isOld || isNew || switching, `${where}: the targets hold neither the old rows nor the new ones\n${describe(state, oldAnswer, newState)}`).toBe(true);
       if (faulted.result.success) expect(isNew, `${where}: the run said success but the targets hold the old rows`).toBe(true);
       if (!(mode === 'kill' && faulted.result.success)) {
@@ -327,15 +327,21 @@ export class FaultHarness {
   /**
    * Whether the next run is left to finish a materialized view's build: a rebuilt target, complete and
    * marked `tsdbt:switching:<run>`, waits beside its table to be switched in; or (servers without
-   * EXCHANGE) a first build's marker `<t>__tsdbt_building_<run>` says its new target is not filled yet.
+   * EXCHANGE) a first build's marker `<t>__tsdbt_building_<run>` says its new target is not filled yet;
+   * or partition ALTERs of several tables (an append and its views' targets) cut short between two by the
+   * process's death, their staged tables marked `tsdbt:replacing:` (partition-replace.ts) for the next command
+   * to finish (a process that lives on after a failing ALTER finishes them itself).
    */
-  private async switchPending(schema: string): Promise<boolean> {
+  private async switchPending(schema: string, mode: Mode): Promise<boolean> {
     const from = this.warehouse.tables ?? 'system.tables';
     const [building] = await this.warehouse.query<{ n: string | number }>(`SELECT count() AS n FROM ${from} WHERE database = '${schema}' AND position(name, '__tsdbt_building_') > 0`);
     if (Number(building?.n ?? 0) > 0) return true;
     const [comments] = await this.warehouse.query<{ n: string | number }>(`SELECT count() AS n FROM system.columns WHERE database = 'system' AND table = 'tables' AND name = 'comment'`);
     if (Number(comments?.n ?? 0) === 0) return false; // no table comments (ClickHouse before 21.x): no such marks
-    const rows = await this.warehouse.query<{ n: string | number }>(`SELECT count() AS n FROM ${from} WHERE database = '${schema}' AND startsWith(comment, 'tsdbt:switching:')`);
+    const dead = mode === 'die' || mode === 'kill';
+    const rows = await this.warehouse.query<{ n: string | number }>(
+      `SELECT count() AS n FROM ${from} WHERE database = '${schema}' AND (startsWith(comment, 'tsdbt:switching:')${dead ? " OR startsWith(comment, 'tsdbt:replacing:')" : ''})`,
+    );
     return Number(rows[0]?.n ?? 0) > 0;
   }
 

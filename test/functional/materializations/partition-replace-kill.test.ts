@@ -123,3 +123,38 @@ describe('an append into a table materialized views read, killed between its ALT
       expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((r) => r.name)).toEqual(['events', 'inc', 'mw', 'other', 'w']);
     });
 });
+
+describe('a multi-partition ALTER done, then the process killed before its staged table is dropped', () => {
+  // The next run's sweep finishes only the partitions not done yet (partition-replace.ts: the blocks recorded
+  // in the mark, the clones of a partition new then): before, it replaced them all again, and rows another writer
+  // put there after the ALTER were lost.
+  it("the next run keeps another writer's rows in the replaced partitions, old and new", async () => {
+    const { p, project } = setup(MODELS('insert_overwrite'));
+    const adapter = await project.adapter();
+    const sql = (s: string) => adapter.client.command(s.replaceAll('$', p.schema));
+    await adapter.ensureDatabase(p.schema);
+    await sql('CREATE TABLE $.events (p UInt8, v UInt64, s String) ENGINE = MergeTree ORDER BY v');
+    await sql("INSERT INTO $.events VALUES (1, 1, 'old'), (1, 2, 'old'), (2, 11, 'old'), (2, 12, 'old')");
+    expectStatuses(await project.run({ select: ['inc'] }), { inc: 'success' });
+    // Partitions 1 and 2 change, partition 3 is new.
+    await sql("ALTER TABLE $.events UPDATE s = 'new' WHERE 1 SETTINGS mutations_sync = 2");
+    await sql("INSERT INTO $.events VALUES (3, 31, 'new')");
+    const killed = setup.reopen(p);
+    const died = await dieInAlter(killed, true);
+    expectStatuses(await killed.run({ select: ['inc'] }), { inc: 'error' });
+    expect(died()).toBe(true);
+    await killed.close();
+    // The staged table is still there, marked; another writer adds a row to an old partition and to the new one.
+    expect((await queryRows<{ n: string }>(project, `SELECT count() AS n FROM system.tables WHERE database = '${p.schema}' AND startsWith(comment, 'tsdbt:replacing:')`))[0]!.n).toBe('1');
+    await sql("INSERT INTO $.inc (p, v, s) VALUES (1, 100, 'other writer'), (3, 300, 'other writer')");
+    expectStatuses(await setup.reopen(p).run({ select: ['other'] }), { other: 'success' });
+    expect(await queryRows(project, `SELECT p, s, count() AS n FROM ${p.schema}.inc GROUP BY p, s ORDER BY p, s`)).toEqual([
+      { p: 1, s: 'new', n: '2' },
+      { p: 1, s: 'other writer', n: '1' },
+      { p: 2, s: 'new', n: '2' },
+      { p: 3, s: 'new', n: '1' },
+      { p: 3, s: 'other writer', n: '1' },
+    ]);
+    expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((r) => r.name)).toEqual(['events', 'inc', 'other']);
+  });
+});

@@ -13,9 +13,15 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
  * runs it again — REPLACE PARTITION from the same staged table gives the same partition, DROP
  * PARTITION of an emptied one empties it again, and an added partition is MOVEd (not attached: a
  * moved partition leaves the staged table in the same commit, so a repeat moves only what is left;
- * absent, nothing) — and only then drops it: roll forward, never back. A kill after the ALTER and
- * before the drop repeats it at the next run: rows written into those partitions in between (by
- * another writer) would be replaced again.
+ * absent, nothing) — and only then drops it: roll forward, never back.
+ * A kill after the ALTER and before the drop would repeat it: rows another writer put in those partitions
+ * meanwhile would be replaced (or dropped) again. So a repeat does only the partitions not done yet. The mark
+ * records each replaced or emptied partition's highest block number in the target then (`blocks`): REPLACE and
+ * DROP PARTITION remove every part up to the current block at once, so a partition is done once none of its
+ * active parts starts at or below that number (merges keep the lowest). A partition empty then: emptied, it needs
+ * nothing; replaced, it is done when it holds every staged part's clone (REPLACE copies parts: same
+ * hash_of_all_files), which only a merge of a clone with another writer's part could hide (the partition is then
+ * replaced again). On a cluster (parts per host) no blocks are recorded and the whole ALTER is repeated.
  */
 
 /** The comment of a staged table whose partitions are being put in place of the target's. */
@@ -35,6 +41,8 @@ export interface PartitionReplace {
   readonly after?: Relation;
   /** On the group's first staged table: the others (each marked with `after`), finished with it. */
   readonly group?: readonly Relation[];
+  /** Replaced or emptied partitions the target had parts in when marked: their highest block number then (see above). */
+  readonly blocks?: Readonly<Record<string, number>>;
 }
 
 /** The ALTER's clauses: each partition in `replaced` becomes `staged`'s, each in `emptied` (and not replaced) is dropped. */
@@ -63,19 +71,52 @@ export async function alterPartitions(adapter: ClickHouseAdapter, staged: Relati
 }
 
 /**
- * Marks `staged` with its ALTER, durably, where the server keeps table comments (true when it did).
+ * Marks `staged` with its ALTER, durably, where the server keeps table comments (the ALTER as recorded when it did).
  * More than one partition only (an ALTER of one partition is one commit), unless `always` (one ALTER of several
  * that must all happen: Staging.appendPartitionsTogether).
  */
-export async function markReplacing(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace, always = false): Promise<boolean> {
-  if ((!always && clauseCount(staged, r) < 2) || !(await adapter.hasTableComments())) return false;
+export async function markReplacing(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace, always = false): Promise<PartitionReplace | undefined> {
+  if ((!always && clauseCount(staged, r) < 2) || !(await adapter.hasTableComments())) return undefined;
+  const ids = r.moved ? [] : [...new Set([...r.replaced, ...r.emptied])];
+  const recorded: PartitionReplace = ids.length && !adapter.cluster ? { ...r, blocks: await highestBlocks(adapter, r.target, ids) } : r;
   const pair = (rel: Relation) => [rel.schema, rel.identifier];
   const record = JSON.stringify({
     target: pair(r.target), replaced: r.replaced, emptied: r.emptied, ...(r.moved ? { moved: r.moved } : {}),
-    ...(r.after ? { after: pair(r.after) } : {}), ...(r.group ? { group: r.group.map(pair) } : {}),
+    ...(r.after ? { after: pair(r.after) } : {}), ...(r.group ? { group: r.group.map(pair) } : {}), ...(recorded.blocks ? { blocks: recorded.blocks } : {}),
   });
   await adapter.ddl(`ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} MODIFY COMMENT ${sqlString(`${REPLACING_COMMENT}${record}`)}`);
-  return true;
+  return recorded;
+}
+
+/** Parts with rows: a DROP or MOVE PARTITION leaves an empty part covering what it removed (26.7). */
+const partsWhere = (rel: Relation, ids: readonly string[]) =>
+  `active AND rows > 0 AND database = ${sqlString(rel.schema)} AND table = ${sqlString(rel.identifier)} AND partition_id IN (${ids.map(sqlString).join(', ')})`;
+
+/** The highest block number of each of `ids` that `target` has parts in. */
+async function highestBlocks(adapter: ClickHouseAdapter, target: Relation, ids: readonly string[]): Promise<Record<string, number>> {
+  const rows = await adapter.systemQuery<{ id: string; b: string | number }>(`SELECT partition_id AS id, max(max_block_number) AS b FROM system.parts WHERE ${partsWhere(target, ids)} GROUP BY id`);
+  return Object.fromEntries(rows.map((row) => [row.id, Number(row.b)]));
+}
+
+/** The partitions of a marked REPLACE/DROP still to do (see above): all of them when no blocks were recorded. */
+async function partitionsLeft(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace): Promise<PartitionReplace> {
+  const blocks = r.blocks;
+  if (!blocks || r.moved) return r;
+  const ids = [...new Set([...r.replaced, ...r.emptied])];
+  if (ids.length === 0) return r;
+  const parts = await adapter.systemQuery<{ id: string; low: string | number; hash: string }>(
+    `SELECT partition_id AS id, min_block_number AS low, hash_of_all_files AS hash FROM system.parts WHERE ${partsWhere(r.target, ids)}`,
+  );
+  const clones = await adapter.systemQuery<{ id: string; hash: string }>(`SELECT partition_id AS id, hash_of_all_files AS hash FROM system.parts WHERE ${partsWhere(staged, r.replaced)}`);
+  const left = (id: string) => {
+    const mine = parts.filter((p) => p.id === id);
+    if (id in blocks) return mine.some((p) => Number(p.low) <= blocks[id]!);
+    if (!r.replaced.includes(id)) return false; // emptied, and empty when marked: nothing to drop
+    const have = new Set(mine.map((p) => p.hash));
+    const want = clones.filter((c) => c.id === id);
+    return want.length > 0 && !want.every((c) => have.has(c.hash)); // nothing staged: it stays empty
+  };
+  return { ...r, replaced: r.replaced.filter(left), emptied: r.emptied.filter(left) };
 }
 
 /** The ALTER a marked staged table's comment records (undefined for any other comment). */
@@ -83,11 +124,13 @@ export function parseReplacing(comment: string | undefined): PartitionReplace | 
   if (!comment?.startsWith(REPLACING_COMMENT)) return undefined;
   try {
     type Pair = [string, string];
-    const r = JSON.parse(comment.slice(REPLACING_COMMENT.length)) as { target: Pair; replaced: string[]; emptied: string[]; moved?: string[]; after?: Pair; group?: Pair[] };
+    const r = JSON.parse(comment.slice(REPLACING_COMMENT.length)) as {
+      target: Pair; replaced: string[]; emptied: string[]; moved?: string[]; after?: Pair; group?: Pair[]; blocks?: Record<string, number>;
+    };
     const rel = (p: Pair) => ({ schema: p[0], identifier: p[1] });
     return {
       target: rel(r.target), replaced: r.replaced, emptied: r.emptied, ...(r.moved ? { moved: r.moved } : {}),
-      ...(r.after ? { after: rel(r.after) } : {}), ...(r.group ? { group: r.group.map(rel) } : {}),
+      ...(r.after ? { after: rel(r.after) } : {}), ...(r.group ? { group: r.group.map(rel) } : {}), ...(r.blocks ? { blocks: r.blocks } : {}),
     };
   } catch {
     return undefined;
@@ -109,10 +152,10 @@ export async function markedReplace(adapter: ClickHouseAdapter, rel: Relation): 
 export async function finishReplace(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace): Promise<boolean> {
   try {
     if (r.after && !(await markedReplace(adapter, r.after))) return true;
-    if (await adapter.relationKind(r.target)) await alterPartitions(adapter, staged, r);
+    if (await adapter.relationKind(r.target)) await alterPartitions(adapter, staged, await partitionsLeft(adapter, staged, r));
     for (const member of r.group ?? []) {
       const m = await markedReplace(adapter, member);
-      if (m && (await adapter.relationKind(m.target))) await alterPartitions(adapter, member, m);
+      if (m && (await adapter.relationKind(m.target))) await alterPartitions(adapter, member, await partitionsLeft(adapter, member, m));
     }
     return true;
   } catch {

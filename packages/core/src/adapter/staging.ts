@@ -6,7 +6,7 @@ import type { TableOptions } from './table-options.js';
 import { holdTemporary, releaseTemporary } from './run-owner.js';
 import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
 import { isNoAtomicExchange } from './capabilities.js';
-import { alterPartitions, markReplacing, replaceClauses, type PartitionReplace } from './partition-replace.js';
+import { alterPartitions, finishReplace, markReplacing, replaceClauses, type PartitionReplace } from './partition-replace.js';
 import { DatabaseError } from '../shared/errors.js';
 
 /**
@@ -199,8 +199,8 @@ export class Staging {
     if (replaceClauses(staged, replaced, emptied).length === 0) return;
     await this.assertDroppable(target, [...new Set([...replaced, ...emptied])]);
     const marked = await markReplacing(this.adapter, staged, r);
-    await alterPartitions(this.adapter, staged, r);
-    if (marked) await this.dropNow(staged);
+    if (!marked) return alterPartitions(this.adapter, staged, r);
+    await this.commitMarked([{ staged, r: marked }]);
   }
 
   /**
@@ -249,8 +249,7 @@ export class Staging {
   async appendPartitions(staged: Relation, target: Relation = this.target): Promise<void> {
     const r = { target, replaced: [], emptied: [], moved: await this.partitionIds(staged) };
     if (!(await markReplacing(this.adapter, staged, r))) return this.attachPartitions(staged, target);
-    await alterPartitions(this.adapter, staged, r);
-    await this.dropNow(staged);
+    await this.commitMarked([{ staged, r }]);
   }
 
   /**
@@ -268,18 +267,47 @@ export class Staging {
     }
     // The others first, the first table last: its mark commits the group (a kill before it: nothing is finished).
     let marked = true;
-    for (const p of [...plans.slice(1), ...plans.slice(0, 1)]) marked = marked && (await markReplacing(this.adapter, p.staged, p.r, true));
-    for (const [i, p] of plans.entries()) {
-      try {
-        await (marked ? alterPartitions(this.adapter, p.staged, p.r) : this.attachPartitions(p.staged, p.r.target));
-      } catch (error) {
-        // Some tables already have their rows: every marked table is left (not dropped) for the next run to finish
-        // (the first one too: its mark commits the group).
-        if (marked && i > 0) for (const rest of plans) this.forget(rest.staged);
-        throw error;
-      }
+    for (const p of [...plans.slice(1), ...plans.slice(0, 1)]) marked = marked && (await markReplacing(this.adapter, p.staged, p.r, true)) !== undefined;
+    if (!marked) {
+      for (const p of plans) await this.attachPartitions(p.staged, p.r.target);
+      return;
     }
-    if (marked) for (const p of plans) await this.dropNow(p.staged);
+    await this.commitMarked(plans);
+  }
+
+  /**
+   * The ALTERs of marked staged tables (`plans[0]` the one whose mark commits them all), then the staged tables
+   * dropped. Marked means committed: rolled forward, never back. An ALTER failing (refused, or its answer lost) may
+   * have done part of its clauses, or the ones before it theirs: the whole lot is finished again at once (each
+   * repeat idempotent: partition-replace.ts' finishReplace); if that fails too, every staged table is left, marked,
+   * for the next command's sweep to finish (temporaries.ts) and the error stands.
+   */
+  private async commitMarked(plans: readonly { staged: Relation; r: PartitionReplace }[]): Promise<void> {
+    try {
+      for (const p of plans) await alterPartitions(this.adapter, p.staged, p.r);
+    } catch (error) {
+      if (await finishReplace(this.adapter, plans[0]!.staged, plans[0]!.r)) {
+        for (const p of plans) await this.dropNow(p.staged);
+        return;
+      }
+      // Refused again. Moves that moved nothing (each staged table holds all its partitions) changed nothing: the
+      // staged tables go as usual (dispose()). Otherwise they stay, marked, for the next command to finish.
+      if (!(await this.nothingMoved(plans).catch(() => false))) for (const p of plans) this.forget(p.staged);
+      throw error;
+    }
+    for (const p of plans) await this.dropNow(p.staged);
+  }
+
+  private async nothingMoved(plans: readonly { staged: Relation; r: PartitionReplace }[]): Promise<boolean> {
+    for (const p of plans) {
+      if (!p.r.moved) return false;
+      // Partitions with rows: a MOVE leaves an empty part behind in the table it moved from (26.7).
+      const [row] = await this.adapter.systemQuery<{ n: string | number }>(
+        `SELECT uniqExact(partition_id) AS n FROM system.parts WHERE active AND rows > 0 AND database = ${sqlString(p.staged.schema)} AND table = ${sqlString(p.staged.identifier)}`,
+      );
+      if (Number(row?.n ?? 0) !== p.r.moved.length) return false;
+    }
+    return true;
   }
 
   /**
