@@ -8,6 +8,7 @@ import { openWarehouse, openWarehouseAhead, type WarehouseClient } from './adapt
 import { userFunctions } from './execute/dbt-semantics/user-functions.js';
 import { materializedViews } from './adapter/mv/mv-listing.js';
 import { sweepEachDatabaseAgain } from './adapter/staging.js';
+import { finishPendingWork } from './adapter/pending-work.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
 import { analyzeProject, scrubAnalysis } from './analyze/analyze-project.js';
 import { parseColumnSpec } from './analyze/column-spec.js';
@@ -197,6 +198,7 @@ export class TsdbtProject {
   private readonly onEvent: EventHandler;
   private client: WarehouseClient | undefined;
   private adapterInstance: ClickHouseAdapter | undefined;
+  private pendingWork: Promise<void> | undefined;
   private sharedWith: TsdbtProject | undefined;
   private previousStates: Map<string, PreviousState> | undefined;
   private logStatements = false;
@@ -834,8 +836,18 @@ export class TsdbtProject {
       });
       beginRun(runId);
       this.adapterInstance = new ClickHouseAdapter(this.client, runId);
+      // What a dead run's partition ALTER left half done is finished before anything reads those databases.
+      this.pendingWork = finishPendingWork(this.adapterInstance, this.readDatabases());
     }
+    await this.pendingWork;
     return this.adapterInstance;
+  }
+
+  /** The databases the project's relations live in (models, seeds, snapshots, sources). */
+  private readDatabases(): Set<string> {
+    const out = new Set<string>();
+    for (const n of this.manifest.nodes.values()) if (isRelational(n) || n.resourceType === 'source') out.add(n.relation.schema);
+    return out;
   }
 
   /** run_results.json `args`: this invocation's flags, for `retry`. */

@@ -124,6 +124,31 @@ describe('an append into a table materialized views read, killed between its ALT
     });
 });
 
+describe('a command that only reads, after a multi-partition ALTER cut short by a kill', () => {
+  // Reads see the finished ALTER: test and show finish what the dead run marked in the databases the project reads
+  // (adapter/pending-work.ts); before, only a build of a model in that database did, and they read half-replaced partitions.
+  for (const command of ['test', 'show'] as const)
+    it(`${command} sees every partition's new rows`, async () => {
+      const { p, project } = setup({ ...MODELS('insert_overwrite'), 'tests/no_old_rows.sql': "select * from {{ ref('inc') }} where s = 'old'" });
+      const adapter = await project.adapter();
+      const sql = (s: string) => adapter.client.command(s.replaceAll('$', p.schema));
+      await adapter.ensureDatabase(p.schema);
+      await sql('CREATE TABLE $.events (p UInt8, v UInt64, s String) ENGINE = MergeTree ORDER BY v');
+      await sql("INSERT INTO $.events VALUES (1, 1, 'old'), (1, 2, 'old'), (2, 11, 'old'), (2, 12, 'old')");
+      expectStatuses(await project.run({ select: ['inc'] }), { inc: 'success' });
+      await sql("ALTER TABLE $.events UPDATE s = 'new' WHERE 1 SETTINGS mutations_sync = 2");
+      const killed = setup.reopen(p);
+      const died = await dieInAlter(killed, false);
+      expectStatuses(await killed.run({ select: ['inc'] }), { inc: 'error' });
+      expect(died()).toBe(true);
+      await killed.close();
+      const reader = setup.reopen(p);
+      if (command === 'test') expectStatuses(await reader.test({ select: ['no_old_rows'] }), { no_old_rows: 'pass' });
+      else expect(await reader.show({ inline: "select s, count() as n from {{ ref('inc') }} group by s order by s" })).toEqual([{ s: 'new', n: '4' }]);
+      expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((r) => r.name)).toEqual(['events', 'inc']);
+    });
+});
+
 describe('a multi-partition ALTER done, then the process killed before its staged table is dropped', () => {
   // The next run's sweep finishes only the partitions not done yet (partition-replace.ts: the blocks recorded
   // in the mark, the clones of a partition new then): before, it replaced them all again, and rows another writer

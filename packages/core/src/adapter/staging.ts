@@ -399,14 +399,19 @@ export async function ifPartitionMovesWork<T>(staging: Staging, work: () => Prom
  */
 export async function prepareTarget(adapter: ClickHouseAdapter, rel: Relation): Promise<void> {
   await adapter.ensureDatabase(rel.schema);
+  await sweepDatabase(adapter, rel.schema);
+}
+
+/** sweepLeftovers() of `schema`, once per run (see below). */
+export async function sweepDatabase(adapter: ClickHouseAdapter, schema: string): Promise<void> {
   let bySchema = sweeps.get(adapter);
   if (!bySchema) sweeps.set(adapter, (bySchema = new Map()));
-  let sweep = bySchema.get(rel.schema);
+  let sweep = bySchema.get(schema);
   if (!sweep) {
-    const mine = sweepLeftovers(adapter, rel.schema);
-    bySchema.set(rel.schema, (sweep = mine));
+    const mine = sweepLeftovers(adapter, schema);
+    bySchema.set(schema, (sweep = mine));
     // A sweep that failed is tried again by the next model in that database.
-    mine.catch(() => bySchema.get(rel.schema) === mine && bySchema.delete(rel.schema));
+    mine.catch(() => bySchema.get(schema) === mine && bySchema.delete(schema));
   }
   await sweep;
 }
