@@ -67,6 +67,11 @@ where c.id in (select o.customer_id from {{ ref('orders') }} o where o.region = 
 select c.id, o.customer_id from {{ ref('customers') }} c
 join {{ ref('orders') }} o on o.customer_id = c.id and o.customer_id in (select c2.id from {{ ref('customers') }} c2 where c2.region = o.region)`,
         'clickhouse_own.sql': model(', dbt_semantics=false'),
+        // NOT IN, three-valued: eu customers 0 (no eu order of theirs) kept; us 3 and 4 (no us order: an empty set) kept; a NULL among the values keeps none
+        'not_local.sql': `{{ config(materialized='table') }}
+select c.id from {{ ref('customers') }} c where c.id not in (select o.customer_id from {{ ref('orders') }} o where o.region = c.region)`,
+        'not_local_nulls.sql': `{{ config(materialized='table') }}
+select c.id from {{ ref('customers') }} c where c.id not in (select nullIf(o.customer_id, 4) from {{ ref('orders') }} o where o.region = c.region)`,
       },
       tests: {
         'local_buyers_only.sql': `select b.id from {{ ref('local_buyers') }} b where b.id in (select c.id from {{ ref('customers') }} c where c.region <> 'eu' and c.id = b.id)`,
@@ -74,7 +79,9 @@ join {{ ref('orders') }} o on o.customer_id = c.id and o.customer_id in (select 
     });
     const build = await p.dbt(['build'], { expectPass: false });
     const status = Object.fromEntries(build.results.map((r) => [r.unique_id.split('.').at(-1), r.status]));
-    expect(status).toEqual({ customers: 'success', orders: 'success', local_buyers: 'success', local_buyers_view: 'success', joined: 'success', clickhouse_own: 'error', local_buyers_only: 'pass' });
+    expect(status).toEqual({ customers: 'success', orders: 'success', local_buyers: 'success', local_buyers_view: 'success', joined: 'success', clickhouse_own: 'error', local_buyers_only: 'pass', not_local: 'success', not_local_nulls: 'success' });
+    expect(await p.query(`select id from {schema}.not_local order by id`)).toEqual([{ id: '0' }, { id: '3' }, { id: '4' }]);
+    expect(await p.query(`select id from {schema}.not_local_nulls order by id`)).toEqual([{ id: '3' }, { id: '4' }]);
     // customers 1 and 2 are eu with an eu order; 3 and 4 are us (their orders are eu)
     for (const m of ['local_buyers', 'local_buyers_view']) expect(await p.query(`select id from {schema}.${m} order by id`)).toEqual([{ id: '1' }, { id: '2' }]);
     expect(await p.query(`select id from {schema}.joined order by id`)).toEqual([{ id: '1' }, { id: '2' }]);

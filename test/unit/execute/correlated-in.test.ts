@@ -15,12 +15,18 @@ describe('withCorrelatedInAsExists', () => {
     );
   });
 
-  it('leaves an uncorrelated IN (own tables, `db`.`t` as u, CTE-less), NOT IN, NOT x IN, a tuple, a part of an expression, GLOBAL IN, dbt_semantics: false', () => {
+  it('a correlated NOT IN as SQL\'s three-valued NOT IN is true: no equal value, no NULL, x not NULL', () => {
+    expect(withCorrelatedInAsExists(model(), 'select a.x from t a where a.x NOT  IN (select u.y from u where u.k = a.k)')).toBe(
+      'select a.x from t a where NOT EXISTS (SELECT 1 FROM (select u.y from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (a.x) OR __tsdbt_in.* IS NULL OR (a.x) IS NULL)',
+    );
+  });
+
+  it('leaves an uncorrelated IN or NOT IN (own tables, `db`.`t` as u), NOT x IN, a tuple, a part of an expression, GLOBAL IN, dbt_semantics: false', () => {
     for (const sql of [
       'select a.x from t a where a.x in (select y from u)',
       'select a.x from t a where a.x in (select u.y from `db`.`u` as u where u.k = 1)',
+      'select a.x from t a where a.x not in (select u.y from u where u.k = 1)',
       'select a.x from t a where a.x in (select u.y from db.u where u.k = 1)',
-      'select a.x from t a where a.x not in (select u.y from u where u.k = a.k)',
       'select a.x from t a where not a.x in (select u.y from u where u.k = a.k)',
       'select a.x from t a where (a.x, a.y) in (select u.y, u.z from u where u.k = a.k)',
       'select a.x from t a where a.x + 1 in (select u.y from u where u.k = a.k)',

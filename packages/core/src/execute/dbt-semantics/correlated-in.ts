@@ -10,10 +10,11 @@ import { closingParen } from './select-frames.js';
  * runs it. It decorrelates an EXISTS, so under dbt_semantics such an IN runs as
  *   EXISTS (SELECT 1 FROM (<subquery>) AS __tsdbt_in WHERE __tsdbt_in.* = (x))
  * — the same rows in a WHERE, ON or HAVING (an IN with a NULL is not true either way) and ClickHouse's own answer
- * elsewhere (its IN is two-valued too). Correlated: the subquery names a table or alias (`t1.k`) it does not define
- * itself; an IN whose subquery reads only its own tables keeps ClickHouse's set lookup. Left as written: NOT IN (and
- * `NOT x IN`, not-in-nulls.ts' three-valued rule), GLOBAL IN, a tuple on the left, and an operand that is not a
- * whole condition (`a + b IN (…)`: only after WHERE, AND, OR, ON, WHEN…, a `(` or a `,`).
+ * elsewhere (its IN is two-valued too). A correlated `x NOT IN (…)` runs as SQL's three-valued NOT IN is true (as
+ * not-in-nulls.ts for an uncorrelated one): `NOT EXISTS (… WHERE __tsdbt_in.* = (x) OR __tsdbt_in.* IS NULL OR (x)
+ * IS NULL)`. Correlated: the subquery names a table or alias (`t1.k`) it does not define itself; an IN whose subquery
+ * reads only its own tables keeps ClickHouse's set lookup. Left as written: `NOT x IN`, GLOBAL IN, a tuple on the
+ * left, and an operand that is not a whole condition (`a + b IN (…)`: only after WHERE, AND, OR, ON, WHEN…, `(`, `,`).
  */
 export function withCorrelatedInAsExists(node: ManifestNode, sql: string): string {
   if (!/\bin\s*\(\s*select\b/i.test(sql)) return sql;
@@ -29,7 +30,7 @@ const NOT_ALIAS = new Set(['where', 'join', 'inner', 'left', 'right', 'full', 'c
 export function correlatedInAsExists(sql: string): string {
   const code = blankNonCode(sql);
   const edits: { start: number; end: number; text: string }[] = [];
-  for (const m of code.matchAll(/(?<![\w$.])in\s*\((?=\s*select\b)/gi)) {
+  for (const m of code.matchAll(/(?<![\w$.])(not\s+)?in\s*\((?=\s*select\b)/gi)) {
     const open = m.index! + m[0].length - 1;
     const close = closingParen(code, open);
     const left = close < 0 ? undefined : operandStart(sql, code, m.index!);
@@ -39,7 +40,12 @@ export function correlatedInAsExists(sql: string): string {
     if (!operand || operand.startsWith('(') || before === undefined || !(before === '(' || before === ',' || BEFORE.has(before))) continue;
     if (!isCorrelated(code.slice(open + 1, close))) continue;
     const subquery = sql.slice(open + 1, close).trim();
-    edits.push({ start: left, end: close + 1, text: `EXISTS (SELECT 1 FROM (${subquery}) AS __tsdbt_in WHERE __tsdbt_in.* = (${sql.slice(left, m.index!).trim()}))` });
+    const x = sql.slice(left, m.index!).trim();
+    // NOT IN as SQL's three-valued test, true only when no value equals x, none is NULL and x is not NULL (or there is none)
+    const text = m[1]
+      ? `NOT EXISTS (SELECT 1 FROM (${subquery}) AS __tsdbt_in WHERE __tsdbt_in.* = (${x}) OR __tsdbt_in.* IS NULL OR (${x}) IS NULL)`
+      : `EXISTS (SELECT 1 FROM (${subquery}) AS __tsdbt_in WHERE __tsdbt_in.* = (${x}))`;
+    edits.push({ start: left, end: close + 1, text });
   }
   let out = sql;
   for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
