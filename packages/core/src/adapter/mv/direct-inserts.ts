@@ -44,9 +44,10 @@ const q = (r: Relation) => relationSql(r.schema, r.identifier);
 /**
  * The recorders' tables (durable, MergeTree: a run killed while switching leaves them to the next, which
  * carries what they hold: mv-recover.ts), by purpose: (id, rows) per block reaching the target, the ids
- * reaching a source, the direct rows themselves, and the carry of those rows (filled, then renamed ready).
+ * reaching a source, the direct rows themselves, and the carry of those rows (taken from the recorder, filled,
+ * then renamed ready).
  */
-export const RECORDER = { target: 'rect', sources: 'recs', rows: 'recr', filling: 'recf', ready: 'recc', carried: 'recm', carriedView: 'recmv' } as const;
+export const RECORDER = { target: 'rect', sources: 'recs', rows: 'recr', taken: 'recg', filling: 'recf', ready: 'recc', carried: 'recm', carriedView: 'recmv' } as const;
 export type Recorders = { readonly [K in keyof typeof RECORDER]: Relation };
 /** The recorders' tables of `target`'s rebuild by run `runId` (`<target>__tsdbt_tmp_<run>__<purpose>`). */
 export const recordersOf = (target: Relation, runId: string): Recorders =>
@@ -88,10 +89,12 @@ export const carriedViewSql = (rec: Recorders, to: Relation) =>
 /**
  * Puts the direct rows the row recorder kept into `to` (the new table, complete and marked switching): its
  * rows whose INSERT no source saw. Run again after a kill (by the live run's successor, mv-recover.ts), it
- * adds each row once: the rows are first gathered into a table like `to` (`filling`, redone from scratch
- * until it is renamed `ready`), whose partitions then MOVE into `to` one by one — a moved partition leaves
- * `ready` in the same statement (durably: ClickHouse covers the moved parts), so a repeat moves only what
- * is left. `to` not a plain MergeTree (no MOVE PARTITION between copies): one INSERT, skipped when the
+ * adds each row once, and the rows recorded since too, in rounds: what the recorder holds is taken out of it
+ * in one statement (MOVE PARTITION into `taken`; later rows stay for the next round), gathered into a table
+ * like `to` (`filling`, redone from scratch until it is renamed `ready`), whose partitions then MOVE into `to`
+ * one by one — a moved partition leaves `ready` in the same statement (durably: ClickHouse covers the moved
+ * parts), so a repeat moves only what is left; `taken` goes before `ready` (a `taken` without `ready` is
+ * gathered again). `to` not a plain MergeTree (no MOVE PARTITION between copies): one INSERT, skipped when the
  * carried-rows view saw it (carriedViewSql) — on a server, which runs the statement to its end when the
  * client dies; an embedded engine killed inside it has no such statement boundary (nor Memory tables at all).
  */
@@ -105,18 +108,33 @@ export async function carryDirectRows(adapter: ClickHouseAdapter, rec: Recorders
     await adapter.client.command(`INSERT INTO ${q(to)} ${direct(rec.rows)}${marked ? `\nSETTINGS log_comment = ${sqlString(carryToken(rec))}` : ''}`);
     return;
   }
-  if (!(await adapter.relationKind(rec.ready))) {
-    if (!(await adapter.relationKind(rec.rows))) return;
-    await adapter.drop(rec.filling, 'table');
-    // Not `to`'s comment: a table marked switching would hold the whole run's leftovers back from the sweep.
-    await adapter.ddl(`CREATE TABLE ${q(rec.filling)} AS ${q(to)}${(await adapter.hasTableComments()) ? " COMMENT ''" : ''}`);
-    await adapter.client.command(`INSERT INTO ${q(rec.filling)} ${direct(rec.rows)}`);
-    await adapter.rename([[rec.filling, rec.ready]]);
+  // Not `to`'s comment: a table marked switching would hold the whole run's leftovers back from the sweep.
+  const uncommented = (await adapter.hasTableComments()) ? " COMMENT ''" : '';
+  const partitions = async (r: Relation) =>
+    (
+      await adapter.client.query<{ p: string }>(
+        `SELECT DISTINCT partition_id AS p FROM system.parts WHERE database = ${sqlString(r.schema)} AND table = ${sqlString(r.identifier)} AND active AND rows > 0 ORDER BY p`,
+      )
+    ).map((row) => row.p);
+  // A few rounds: the live run carries at a moment without INSERTs (one round); a successor also what came after.
+  for (let round = 0; round < 5; round++) {
+    if (!(await adapter.relationKind(rec.ready))) {
+      if (!(await adapter.relationKind(rec.taken))) {
+        if (!(await adapter.relationKind(rec.rows))) return;
+        const held = await partitions(rec.rows);
+        if (held.length === 0) return;
+        await adapter.ddl(`CREATE TABLE ${q(rec.taken)} AS ${q(rec.rows)}${uncommented}`);
+        for (const p of held) await adapter.ddl(`ALTER TABLE ${q(rec.rows)} MOVE PARTITION ID ${sqlString(p)} TO TABLE ${q(rec.taken)}`);
+      }
+      await adapter.drop(rec.filling, 'table');
+      await adapter.ddl(`CREATE TABLE ${q(rec.filling)} AS ${q(to)}${uncommented}`);
+      await adapter.client.command(`INSERT INTO ${q(rec.filling)} ${direct(rec.taken)}`);
+      await adapter.rename([[rec.filling, rec.ready]]);
+    }
+    for (const p of await partitions(rec.ready)) await adapter.ddl(`ALTER TABLE ${q(rec.ready)} MOVE PARTITION ID ${sqlString(p)} TO TABLE ${q(to)}`);
+    await adapter.drop(rec.taken, 'table');
+    await adapter.drop(rec.ready, 'table');
   }
-  const parts = await adapter.client.query<{ p: string }>(
-    `SELECT DISTINCT partition_id AS p FROM system.parts WHERE database = ${sqlString(rec.ready.schema)} AND table = ${sqlString(rec.ready.identifier)} AND active AND rows > 0 ORDER BY p`,
-  );
-  for (const { p } of parts) await adapter.ddl(`ALTER TABLE ${q(rec.ready)} MOVE PARTITION ID ${sqlString(p)} TO TABLE ${q(to)}`);
 }
 
 /** What counts the direct rows: recorders (ids per INSERT), or the fallback's row counts. */
