@@ -14,14 +14,18 @@
  * kernel takes them when it needs memory, and until then the next query reuses them without a fault or a split of
  * their huge page. Under load (a build slowed down past the 20 s) the forced purge cost a third of a scale-0.1
  * build's CPU (BENCHMARKS.md › build-11). ClickHouse's memory worker still purges under memory pressure.
+ * No separate arena for large allocations (oversize_threshold 0; chDB's is 64 MB): jemalloc decays that arena's freed
+ * extents at once whatever the decay options say, so a big statement's blocks of 64 MB and more (a 3.4M-row column, a
+ * join's hash table) were handed back and faulted in again, zeroed, by the next: 16–29 % of the page faults of the four
+ * largest models' statements replayed (BENCHMARKS.md › build-16). They are now kept like any other freed memory.
  *
- * A JE_MALLOC_CONF already set (even empty) is the user's and wins. Only options chDB's own
- * configuration does not name are changed, and only the allocator of chDB's library reads them.
+ * A JE_MALLOC_CONF already set (even empty) is the user's and wins. chDB's other built-in options (per-CPU
+ * arenas, profiling) stay, and only the allocator of chDB's library reads them.
  * Imports nothing of tsdbt: chdb-ahead.ts (loaded on its own by the CLI) calls it too.
  */
 
 /** What tsdbt sets JE_MALLOC_CONF to when it is unset. */
-export const CHDB_MALLOC_CONF = 'thp:always,dirty_decay_ms:20000,muzzy_decay_ms:-1';
+export const CHDB_MALLOC_CONF = 'thp:always,dirty_decay_ms:20000,muzzy_decay_ms:-1,oversize_threshold:0';
 
 /** Sets chDB's allocator options in `env` (this process's environment: read by libchdb.so when it loads) unless already set. */
 export function setChdbAllocatorEnv(env: NodeJS.ProcessEnv = process.env): void {
