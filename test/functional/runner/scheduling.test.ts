@@ -124,22 +124,6 @@ describe('scheduler', () => {
     expect(r.interrupted).toBe(false);
   }, 60_000);
 
-  it('failFast: a node stopped between its statements (the signal thrown as is) is reported cancelled, not error', async () => {
-    const { project } = setup({
-      'models/a_bad.sql': table('select throwIf(number = 3) as x from numbers(10) settings max_block_size = 1'),
-      // Its first batch's INSERT runs until --fail-fast stops it; microbatch then rethrows the run's signal itself.
-      'models/mb.sql':
-        "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='year', begin='2020-01-01', order_by='n') }}\n" +
-        "select toDateTime('2020-06-01 00:00:00') as ts, number as n, sleepEachRow(0.5) as s from numbers(1000000) settings max_block_size = 1",
-    });
-    const r = await project.run({ threads: 2, failFast: true });
-    expect(r.results.map((x) => [x.node.name, x.status, x.status === 'skipped' ? x.message : '']).sort()).toEqual([
-      ['a_bad', 'error', ''],
-      ['mb', 'skipped', 'cancelled: --fail-fast after model.proj.a_bad failed'],
-    ]);
-    expect(r.results.find((x) => x.node.name === 'mb')!.skipReason).toBe('cancelled');
-  }, 60_000);
-
   it('an aborted signal stops the run: nothing starts and every node is reported not run', async () => {
     const { p, project } = setup({ 'models/a.sql': table('select 1 as x'), 'models/b.sql': table("select x from {{ ref('a') }}") });
     const controller = new AbortController();
