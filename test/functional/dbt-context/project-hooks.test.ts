@@ -44,6 +44,20 @@ on-run-end: "insert into {{ target.schema }}.audit select 'end', {{ results | le
     ]);
   });
 
+  it("on-run-end's results give a passing test no message (dbt's None), a model its own", async () => {
+    const { p, project } = setup({
+      'project.yml': `name: proj
+profile: proj
+on-run-start: "create table if not exists {{ target.schema }}.msgs (s String) engine = Memory"
+on-run-end: "insert into {{ target.schema }}.msgs select '{% for r in results | sort(attribute='status') %}{{ r.status }}:{{ r.message is none }} {% endfor %}'"
+`,
+      'models/a.sql': "{{ config(materialized='table') }} select 1 as x",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: x\n        data_tests: [not_null]\n',
+    });
+    await project.build();
+    expect(await queryRows(project, `SELECT s FROM ${p.schema}.msgs`)).toEqual([{ s: 'pass:True success:False ' }]);
+  });
+
   it('a failing hook fails the run and skips the hooks after it; the nodes still run (dbt’s default)', async () => {
     const { project } = setup({
       'project.yml': 'name: proj\nprofile: proj\non-run-start:\n  - "select * from no_such_table_here"\n  - "select 1"\n',

@@ -3,7 +3,7 @@ import { compileSql } from '../compile/compile-sql.js';
 import type { ProjectHook } from '../manifest/manifest.js';
 import { nodeDict } from '../manifest/node-dict.js';
 import { pyTuple } from '../render/jinja-compat/python-values.js';
-import { adapterResponse, type HookResult, type NodeResult } from '../report/events.js';
+import { adapterResponse, dbtMessage, type HookResult, type NodeResult } from '../report/events.js';
 import { runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 
@@ -61,7 +61,7 @@ function resultObject(r: NodeResult): Record<string, unknown> {
     node: nodeDict(r.node),
     unique_id: r.uniqueId,
     status: r.status,
-    message: r.message,
+    message: dbtMessage(r),
     execution_time: r.executionTime,
     failures: r.failures ?? null,
     adapter_response: adapterResponse(r),

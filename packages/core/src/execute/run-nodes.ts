@@ -28,6 +28,18 @@ import { runCodeOf } from './dbt-semantics/inlined-code.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
 
+/** The SQL of a node that compiled, by the error its build then threw (read by timed()). */
+const compiledOf = new WeakMap<object, string>();
+/** Runs `work`; an error it throws carries `sql()` (the SQL compiled so far) to the node's result. */
+async function compiledThen<T>(sql: () => string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error && typeof error === 'object' && !compiledOf.has(error)) compiledOf.set(error, sql());
+    throw error;
+  }
+}
+
 /** Times `work` and turns its outcome or error into a NodeResult. */
 export async function timed(node: NodeResult['node'], work: () => Promise<Outcome>): Promise<NodeResult> {
   const started = new Date();
@@ -48,6 +60,8 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
       errorCode: e?.code,
       // A microbatch model whose every batch failed still reports its batches.
       ...(error && typeof error === 'object' && 'batchResults' in error ? { batchResults: (error as { batchResults: NodeResult['batchResults'] }).batchResults } : {}),
+      // A node that compiled and then failed in the warehouse reports its SQL (dbt: compiled true).
+      ...(compiledOf.has(error as object) ? { compiledCode: compiledOf.get(error as object) } : {}),
     };
   }
   const completed = new Date();
@@ -72,7 +86,7 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
   let result: Awaited<ReturnType<typeof materialize>>;
   let docWarnings: string[] = [];
   try {
-    result = await withHooks(ctx, node, adapter, incrementalNow, async () => {
+    result = await compiledThen(() => ran, () => withHooks(ctx, node, adapter, incrementalNow, async () => {
       // dbt's materializations warn of bare numeric contract types before they build (get_empty_schema_sql):
       // under --warn-error the model fails here, its relation untouched.
       const naked = contractChecked(node) ? nakedNumericColumns(node) : [];
@@ -94,7 +108,7 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
       });
       docWarnings = await finishBuild(adapter, node, existed, ctx.signal);
       return built;
-    });
+    }));
   } finally {
     ctx.compiled.write(node, ran);
   }
@@ -125,14 +139,14 @@ export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<
   const adapter = ctx.adapter.forModel(node.config);
   let result: Awaited<ReturnType<typeof materializeSnapshot>>;
   try {
-    result = await withHooks(ctx, node, adapter, async () => false, async () => {
+    result = await compiledThen(() => sql, () => withHooks(ctx, node, adapter, async () => false, async () => {
       const existed = await existedBefore(adapter, node);
       const name = node.config.strategy;
       const strategy = runsStrategyMacro(ctx, name) ? customSnapshotStrategy(ctx, node, name, sql) : undefined;
       const macros = snapshotMacros(ctx, node);
       const built = await materializeSnapshot({ adapter, node, sql, clickhouseDatesSql: () => nodeSql(ctx, node, { clickhouseDates: true }), signal: ctx.signal, emptyInputs: ctx.index.emptyInputs, strategy, macros });
       return { ...built, warnings: [...built.warnings, ...(await finishBuild(adapter, node, existed, ctx.signal))] };
-    });
+    }));
   } finally {
     ctx.compiled.write(node, sql);
   }
@@ -241,7 +255,7 @@ export async function runTest(ctx: RunContext, node: TestNode, options: { preche
     const status = thresholdStatus(ctx, node, 0);
     return { status, failures: 0, message: failureMessage(0, status, node), warnings: [], compiledCode: main };
   }
-  const rows = await ctx.adapter.client.query<{ failures: string | number; should_warn: unknown; should_error: unknown }>(sql, { signal: ctx.signal });
+  const rows = await compiledThen(() => main, () => ctx.adapter.client.query<{ failures: string | number; should_warn: unknown; should_error: unknown }>(sql, { signal: ctx.signal }));
   const row = rows[0] ?? { failures: 0, should_warn: 0, should_error: 0 };
   const failures = Number(row.failures);
   const flag = (v: unknown) => (own ? testFlag(v, node) : truthy(v));

@@ -15,7 +15,7 @@ import { nodeChecksum } from '../state/node-checksum.js';
 import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
 import { BUILTIN_DOCS } from '../manifest/builtin-docs.js';
 import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
-import { adapterResponse, type HookResult, type NodeResult } from './events.js';
+import { adapterResponse, dbtMessage, type HookResult, type NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
 
@@ -305,7 +305,7 @@ export function writeRunResults(
         thread_id: r.threadId ?? 'Thread-1',
         execution_time: r.executionTime,
         adapter_response: adapterResponse(r),
-        message: r.message,
+        message: dbtMessage(r),
         failures: r.failures ?? null,
         compiled: r.compiledCode !== undefined,
         compiled_code: r.compiledCode ?? null,

@@ -120,6 +120,14 @@ export function guardListener(listener: EventHandler): EventHandler {
   return Object.assign(guarded, { [GUARDED]: true });
 }
 
+/**
+ * dbt's RunResult.message (run_results.json, on-run-end's results): None for a passing test or unit
+ * test — dbt's TestRunner sets one only for warn/fail; tsdbt's own results say 'PASS' for the printer.
+ */
+export function dbtMessage(r: NodeResult): string | null {
+  return r.status === 'pass' && (r.node.resourceType === 'test' || r.node.resourceType === 'unit_test') ? null : r.message;
+}
+
 /** dbt's adapter_response of a node (run_results.json, on-run-end's results): its main statement's message, rows and (dbt-clickhouse) query_id. */
 export function adapterResponse(r: NodeResult): Record<string, unknown> {
   if (r.rowsAffected === undefined && !r.queryId) return {};
