@@ -113,4 +113,33 @@ describe('custom incremental strategies', () => {
     // v's strategy inserted into v itself (materialized views see inserts into the table, not into a copy).
     expect(await p.query('select id from {schema}.seen order by id')).toEqual([{ id: 3 }]);
   });
+  it("a macro naming the table by its bare name (the profile's database) runs as written: the new rows stay", async () => {
+    const p = dbtProject({
+      macros: { 'strategies.sql': "{% macro get_incremental_bare_sql(arg_dict) %}insert into {{ arg_dict['target_relation'].identifier }} select * from {{ arg_dict['temp_relation'] }} where id not in (select id from {{ this.identifier }}){% endmacro %}" },
+      models: { 'm.sql': MODEL(", incremental_strategy='bare'") },
+    });
+    await p.dbt(['run']);
+    expect(statusByName((await p.dbt(['run'])).results)).toEqual({ m: 'success' });
+    expect(await p.query('select id, msg from {schema}.m order by id')).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' }]);
+  });
+
+  it('a table materialized views write into runs the statements as written: rows the views insert meanwhile stay', async () => {
+    // The macro's first statement feeds the view (as an ingest would while the strategy runs).
+    const p = dbtProject({
+      macros: {
+        'strategies.sql': `{% macro get_incremental_fed_sql(arg_dict) %}
+insert into {{ target.schema }}.src values (9);
+insert into {{ arg_dict['target_relation'] }} select * from {{ arg_dict['temp_relation'] }} where id not in (select id from {{ arg_dict['target_relation'] }})
+{% endmacro %}`,
+      },
+      models: { 'm.sql': MODEL(", incremental_strategy='fed'") },
+      projectConfig: `on-run-end:
+  - "create table if not exists {{ target.schema }}.src (id UInt8) engine = MergeTree order by id"
+  - "create materialized view if not exists {{ target.schema }}.feed to {{ target.schema }}.m as select id, 'v' as msg from {{ target.schema }}.src"
+`,
+    });
+    await p.dbt(['run']);
+    expect(statusByName((await p.dbt(['run'])).results.filter((x) => x.unique_id.startsWith('model.')))).toEqual({ m: 'success' });
+    expect(await p.query('select id, msg from {schema}.m order by id')).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' }, { id: 9, msg: 'v' }]);
+  });
 });

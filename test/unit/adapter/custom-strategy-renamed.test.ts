@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renamed } from '../../../packages/core/src/adapter/materializations/custom-strategy.js';
+import { namesBare, renamed } from '../../../packages/core/src/adapter/materializations/custom-strategy.js';
 
 describe("a custom incremental strategy's SQL run on the table's copy (custom-strategy.ts renamed)", () => {
   const from = { schema: 'db', identifier: 'm' };
@@ -8,5 +8,10 @@ describe("a custom incremental strategy's SQL run on the table's copy (custom-st
     expect(renamed('insert into `db`.`m` select * from `db`.`m__tsdbt_tmp_1__new`', from, to)).toBe('insert into `db`.`m__tsdbt_tmp_1__work` select * from `db`.`m__tsdbt_tmp_1__new`');
     expect(renamed('delete from db.m where id in (select id from "db"."m")', from, to)).toBe('delete from `db`.`m__tsdbt_tmp_1__work` where id in (select id from `db`.`m__tsdbt_tmp_1__work`)');
     expect(renamed('select * from db.m2, xdb.m, db.m_x, other.db.m', from, to)).toBe('select * from db.m2, xdb.m, db.m_x, other.db.m');
+  });
+  it('tells a bare mention of the table (then the statements run on the table itself) from qualified ones', () => {
+    expect(namesBare('insert into `db`.`m` select * from db.m__tsdbt_tmp_1__new where id not in (select id from "db"."m")', from)).toBe(false);
+    expect(namesBare('select * from db.m2, xdb.m, db.m_x, other.m', from)).toBe(false);
+    for (const sql of ['insert into m select 1', 'insert into `m` select 1', 'delete from db.m where id in (select id from "m")', "select 'm'"]) expect(namesBare(sql, from)).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { relationSql } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
 import { splitStatements } from '../../shared/sql-statements.js';
 import type { Staging } from '../staging.js';
+import { mvsWritingTo } from '../mv/mv-state.js';
 import type { SchemaPlan } from './schema-change.js';
 import type { MaterializeContext, StrategyArgs } from './types.js';
 
@@ -48,7 +49,10 @@ export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, str
   const destColumns = plan.rebuild ? plan.newColumns.filter((c) => final.has(c.name)) : plan.targetColumns;
   const rendered = strategy.sql({ target: rel, temp, destColumns });
   if (splitStatements(rendered).length === 0) throw emptyStrategyError(node, strategy);
-  if (table.feedsViews) {
+  // On the table itself, as written: when views read it, when views write into it (their rows, inserted
+  // while the copy's statements ran, would go with the old table), or when the SQL may name it otherwise
+  // than `db.t` (a bare `t` is the profile's database: those statements would change the table, not the copy).
+  if (table.feedsViews || (await mvsWritingTo(adapter, rel)).length > 0 || namesBare(rendered, rel)) {
     for (const statement of splitStatements(rendered)) await adapter.client.command(statement, { signal: s.signal });
     return written;
   }
@@ -66,6 +70,17 @@ export function renamed(sql: string, from: Relation, to: Relation): string {
   const part = (x: string) => `(?:\`${esc(x)}\`|"${esc(x)}"|${esc(x)}(?![\\w$]))`;
   const mention = new RegExp(`(?<![\\w$.\`"])${part(from.schema)}\\s*\\.\\s*${part(from.identifier)}`, 'g');
   return sql.replace(mention, relationSql(to.schema, to.identifier));
+}
+
+/**
+ * Whether `sql` may name `rel` otherwise than as `db.t` (which renamed() reaches): its bare name as a
+ * word (`t`, `` `t` ``, `"t"`, not `x.t` / `t_x`) once the qualified mentions are taken out — a column
+ * or text of that name counts too (the statements then run as written: safe, only not all-or-nothing).
+ */
+export function namesBare(sql: string, rel: Relation): boolean {
+  const esc = rel.identifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const bare = new RegExp(`(?<![\\w$.])(?:\`${esc}\`|"${esc}"|'${esc}'|${esc}(?![\\w$]))`);
+  return bare.test(renamed(sql, rel, { schema: '', identifier: '' }));
 }
 
 function emptyStrategyError(node: ModelNode, strategy: CustomStrategy): ProjectError {
