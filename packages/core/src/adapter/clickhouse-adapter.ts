@@ -221,7 +221,11 @@ export class ClickHouseAdapter {
    * (the types depend on them: cast_keep_nullable makes `cast(null as String)` Nullable(String)).
    */
   async queryColumns(sql: string, options?: QueryOptions, querySettings?: unknown): Promise<WarehouseColumn[]> {
-    return this.client.query<WarehouseColumn>(`DESCRIBE (\n${withSettings(sql, querySettings)}\n)`, options);
+    // A SETTINGS clause inside DESCRIBE's parentheses is the last SELECT's: a plain `a UNION b` is normalised
+    // before it applies, so `<op>_default_mode` (dbt_semantics' set-operation-modes.ts) goes with the statement.
+    const modes = setOperationModes(querySettings);
+    const opts = modes ? { ...options, settings: { ...modes, ...options?.settings } } : options;
+    return this.client.query<WarehouseColumn>(`DESCRIBE (\n${withSettings(sql, querySettings)}\n)`, opts);
   }
 
   async rowCount(rel: Relation, options?: QueryOptions): Promise<number> {
@@ -442,6 +446,13 @@ export function withSettings(sql: string, settings: unknown): string {
   const extra = Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([k]) => !named.has(k.toLowerCase())));
   const more = settingsClause(extra).replace(/^SETTINGS /, '');
   return more ? `${sql.replace(/\s+$/, '')}, ${more}` : sql;
+}
+
+/** The union/except/intersect_default_mode entries of `settings` (undefined when none). */
+function setOperationModes(settings: unknown): Record<string, unknown> | undefined {
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return undefined;
+  const modes = Object.entries(settings as Record<string, unknown>).filter(([k, v]) => /^(union|except|intersect)_default_mode$/i.test(k) && typeof v === 'string');
+  return modes.length ? Object.fromEntries(modes.map(([k, v]) => [k, String(v).replace(/^'(.*)'$/, '$1')])) : undefined;
 }
 
 export function settingsClause(settings: unknown): string {
