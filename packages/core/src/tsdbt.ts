@@ -27,7 +27,7 @@ import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { installPackages, type DepsOptions, type DepsResult } from './deps/install-packages.js';
-import { loadInternals, loadProject, packagesYamlRenderer, readProjectFileRendered, type LoadedProject, type LoadOptions, type LoadTimings } from './load/load-project.js';
+import { loadInternals, loadProject, packagesYamlRenderer, readProjectFileRendered, type LoadedProject, type LoadTimings } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode, SourceNode } from './manifest/nodes.js';
@@ -36,12 +36,12 @@ import { FRESHNESS_HOOKS_DEPRECATION, hasThreshold } from './load/source-freshne
 import { engineFingerprint } from './load/parse-cache-key.js';
 import { checkFreshness, type CollectFreshness } from './execute/freshness.js';
 import { COLLECT_FRESHNESS_RETURN_SIGNATURE, collectWithMacro, overridesCollectFreshness } from './execute/collect-freshness.js';
-import { writeSourcesJson, type FreshnessResult } from './report/freshness-results.js';
+import { writeSourcesJson } from './report/freshness-results.js';
 import { newRenderState, renderNodeInfo } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
 import { sqlKey, type ManifestSource } from './report/manifest-reuse.js';
-import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult, type NodeResult } from './report/events.js';
+import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, requireStateManifest, type PreviousState } from './state/previous-state.js';
 import { retryPlan, type RetryPlan } from './state/retry-plan.js';
@@ -49,124 +49,17 @@ import { runArgs, runOptionsOfArgs, type RunArgs } from './report/run-args.js';
 import { shareWarehouse } from './serve/warehouse-share.js';
 import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
-import { parseDatetime } from './manifest/microbatch-config.js';
-import { sampleWindowOf, type SampleWindow } from './execute/sample-window.js';
+import { sampleWindowOf } from './execute/sample-window.js';
 import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
 import { scrubEvent, scrubHook, scrubResult } from './report/scrub-events.js';
 import { scopedQueryComment } from './adapter/query-comment.js';
 import { queryCommenter, type QueryCommenter } from './execute/query-comments.js';
 import { cloneSources } from './execute/run-clone.js';
 import { allWarningsAreErrors, dbtEventOf, warningAsError, warnErrorDecision, warnErrorPolicyOf, type WarnErrorPolicy } from './report/warn-error.js';
+import { eventTimeOf } from './execute/event-time-flags.js';
+import type { CompiledNode, FreshnessRunResult, FromLoadedOptions, OpenOptions, RetryOptions, RunOptions, RunResult, ValidateOptions } from './tsdbt-options.js';
 
-export interface OpenOptions extends LoadOptions {
-  /** Receives progress events (node started/finished, warnings, logs). */
-  readonly onEvent?: EventHandler;
-  /** Every statement sent is a debug `log` event (`On <node id>: <sql>`, dbt's --debug SQL log). */
-  readonly logStatements?: boolean;
-  /** dbt's --warn-error: dbt's warnings (DeprecatedModel, UnusedResourceConfigPath, NoNodesForSelectionCriteria…) fail the command. */
-  readonly warnError?: boolean;
-  /** dbt's --warn-error-options (a mapping of error / warn / silence to dbt event names); over dbt_project.yml's `flags:`. */
-  readonly warnErrorOptions?: unknown;
-}
-
-export interface RunOptions extends SelectionOptions, DeferOptions {
-  readonly threads?: number;
-  readonly failFast?: boolean;
-  readonly fullRefresh?: boolean;
-  readonly storeFailures?: boolean;
-  readonly warnError?: boolean;
-  /**
-   * `--empty` (dbt 1.8): every ref() and source() reads zero rows (`(select * from … where false
-   * limit 0)`), so models build with their real shape and no data, against the real target.
-   */
-  readonly empty?: boolean;
-  /** Answer column tests of one relation from one scan (default true). */
-  readonly batchTests?: boolean;
-  readonly signal?: AbortSignal;
-  /** Run exactly these nodes (unique ids), instead of a selection; ids not in the project are ignored. */
-  readonly uniqueIds?: readonly string[];
-  /** When to write target/manifest.json: before the first statement (default, as dbt) or after the run (watch mode). */
-  readonly writeManifest?: 'before' | 'after';
-  /** dbt's --event-time-start / --event-time-end: the window microbatch models build (UTC; both or neither). */
-  readonly eventTimeStart?: Date | string;
-  readonly eventTimeEnd?: Date | string;
-  /** dbt 1.10's --sample: `"3 days"` or `{start, end}` (execute/sample-window.ts). */
-  readonly sample?: string | SampleWindow;
-}
-
-/** --event-time-start / --event-time-end checked as dbt checks them (both or neither, start before end). */
-function eventTimeOf(options: RunOptions): { start?: Date; end?: Date } | undefined {
-  const given = (v: Date | string | undefined) => v !== undefined && v !== null && v !== '';
-  if (!given(options.eventTimeStart) && !given(options.eventTimeEnd)) return undefined;
-  if (!given(options.eventTimeStart))
-    throw new UsageError('event_time', 'The flag `--event-time-end` was specified, but `--event-time-start` was not. When specifying `--event-time-end`, `--event-time-start` must also be present.');
-  if (!given(options.eventTimeEnd))
-    throw new UsageError('event_time', 'The flag `--event-time-start` was specified, but `--event-time-end` was not. When specifying `--event-time-start`, `--event-time-end` must also be present.');
-  const parse = (flag: string, v: Date | string) => {
-    const d = parseDatetime(v);
-    if (!d) throw new UsageError('event_time', `${flag} '${String(v)}' is not a datetime`, { hint: "Write e.g. 2024-09-01, 2024-09-01T06:00:00 or '2024-09-01 06:00:00' (UTC)." });
-    return d;
-  };
-  const start = parse('--event-time-start', options.eventTimeStart!);
-  const end = parse('--event-time-end', options.eventTimeEnd!);
-  if (start.getTime() >= end.getTime()) throw new UsageError('event_time', 'Value for `--event-time-start` must be less than `--event-time-end`');
-  return { start, end };
-}
-
-/** `tsdbt retry`: the folder of the run to retry (default target/), and flags that may differ from that run's. */
-export interface RetryOptions {
-  readonly state?: string;
-  readonly threads?: number;
-  readonly warnError?: boolean;
-  readonly signal?: AbortSignal;
-}
-
-/** `tsdbt source freshness`: each source's result, where sources.json went, and whether none was an error. */
-export interface FreshnessRunResult {
-  readonly results: readonly FreshnessResult[];
-  readonly elapsed: number;
-  readonly path: string;
-  readonly success: boolean;
-}
-
-/** Options of `TsdbtProject.fromLoaded`. */
-export interface FromLoadedOptions {
-  readonly onEvent?: EventHandler;
-  readonly invocationId?: string;
-  /** The DAG of `loaded.manifest`, when already built (incremental re-load). */
-  readonly graph?: ProjectGraph;
-  /**
-   * Use this project's warehouse connection (same target) instead of opening one; closing the new
-   * project leaves it open. Watch mode hands one connection from each re-load to the next.
-   */
-  readonly shareWarehouseWith?: TsdbtProject;
-  /** As OpenOptions.logStatements. */
-  readonly logStatements?: boolean;
-}
-
-export interface RunResult {
-  readonly command: Command;
-  readonly results: readonly NodeResult[];
-  readonly elapsed: number;
-  readonly interrupted: boolean;
-  /** True when no node (and no on-run-start / on-run-end hook) errored or failed. */
-  readonly success: boolean;
-  /** The `on-run-start` and `on-run-end` hooks that ran (run, build, seed, snapshot and test run them, as dbt). */
-  readonly hooks: readonly HookResult[];
-}
-
-export interface ValidateOptions extends SelectionOptions {
-  /** Compute column lineage too (default true). */
-  readonly lineage?: boolean;
-  /** Write target/manifest.json (columns typed, compiled SQL) and target/lineage.json (default true). */
-  readonly write?: boolean;
-}
-
-export interface CompiledNode {
-  readonly node: ManifestNode;
-  readonly sql: string;
-  readonly path: string;
-}
+export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, ValidateOptions, RetryOptions, FreshnessRunResult } from './tsdbt-options.js';
 
 /** Commands that run the project's on-run-start / on-run-end hooks (dbt's RunTask and its subclasses). */
 const HOOK_COMMANDS: ReadonlySet<Command> = new Set(['run', 'build', 'seed', 'snapshot', 'test']);
