@@ -146,8 +146,12 @@ function finishedLine(r: NodeResult, index: number, total: number, c: ReturnType
       return fancy(`${c.yellow(`WARN ${r.failures}`)} ${d}`, `${c.yellow(`WARN ${r.failures}`)} in ${secs}`, index, total);
     case 'fail':
       return fancy(`${c.red(`FAIL ${r.failures ?? ''}`.trim())} ${d}`, `${c.red(`FAIL ${r.failures ?? ''}`.trim())} in ${secs}`, index, total);
-    case 'skipped':
-      return fancy(`${c.yellow('SKIP')} relation ${d}`, c.yellow('SKIP'), index, total);
+    case 'skipped': {
+      // dbt's SkippingDetails: `SKIP relation <schema>.<name>` for a model, seed or snapshot, else `SKIP <resource type> <name>`.
+      const n = r.node;
+      const what = n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot' ? `relation ${n.relation.schema}.${n.name}` : `${n.resourceType} ${n.name}`;
+      return fancy(`${c.yellow('SKIP')} ${what}`, c.yellow('SKIP'), index, total);
+    }
     case 'no-op':
       // dbt's LogNodeNoOpResult.
       return fancy(`${c.yellow('NO-OP')} ${d}`, `${c.yellow('NO-OP')} in ${secs}`, index, total);
