@@ -87,4 +87,25 @@ select c.id from {{ ref('customers') }} c where c.id not in (select nullIf(o.cus
     expect(await p.query(`select id from {schema}.joined order by id`)).toEqual([{ id: '1' }, { id: '2' }]);
     expect(build.results.find((r) => r.unique_id.endsWith('clickhouse_own'))!.message).toMatch(/Correlated subqueries are not supported as IN/);
   });
+  it("gives SQL's three-valued answer where NULL shows: a selected flag, NOT (x IN …)", async () => {
+    // Postgres: 1 IN (1) true, 2 IN (NULL) NULL, NULL IN (5) NULL, NULL IN () false, 7 IN (8) false, NULL IN (0) NULL.
+    const ctes = `with t1 as (select k, x from values('k UInt8, x Nullable(Int32)', (1, 1), (2, 2), (3, NULL), (4, NULL), (5, 7), (6, NULL))),
+     t2 as (select k, y from values('k UInt8, y Nullable(Int32)', (1, 1), (2, NULL), (3, 5), (5, 8), (6, 0)))`;
+    const p = dbtProject({
+      models: {
+        'flags.sql': `{{ config(materialized='table') }}\n${ctes}\nselect t1.k as k, t1.x in (select y from t2 where t2.k = t1.k) as i, t1.x not in (select y from t2 where t2.k = t1.k) as n from t1`,
+        'negated.sql': `{{ config(materialized='table') }}\n${ctes}\nselect t1.k as k from t1 where not (t1.x in (select y from t2 where t2.k = t1.k))`,
+      },
+    });
+    await p.dbt(['run']);
+    expect(await p.query('select k, i, n from {schema}.flags order by k')).toEqual([
+      { k: 1, i: 1, n: 0 },
+      { k: 2, i: null, n: null },
+      { k: 3, i: null, n: null },
+      { k: 4, i: 0, n: 1 },
+      { k: 5, i: 0, n: 1 },
+      { k: 6, i: null, n: null },
+    ]);
+    expect(await p.query('select k from {schema}.negated order by k')).toEqual([{ k: 4 }, { k: 5 }]);
+  });
 });

@@ -6,18 +6,18 @@ import type { ManifestNode } from '../../../packages/core/src/manifest/nodes.js'
 const model = (config: Record<string, unknown> = {}) => ({ resourceType: 'model', config }) as unknown as ManifestNode;
 
 describe('withCorrelatedInAsExists', () => {
-  it('rewrites an IN whose subquery names an outer table or alias, after WHERE / AND / ON', () => {
+  it('rewrites an IN whose subquery names an outer table or alias, after WHERE / AND / ON, as SQL\'s three-valued IN', () => {
     expect(withCorrelatedInAsExists(model(), 'select a.x from t a where a.x in (select b.n from numbers(4) b where b.n % 2 = a.k)')).toBe(
-      'select a.x from t a where EXISTS (SELECT 1 FROM (select b.n from numbers(4) b where b.n % 2 = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (a.x))',
+      'select a.x from t a where multiIf(EXISTS (SELECT 1 FROM (select b.n from numbers(4) b where b.n % 2 = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (a.x)), 1, ((a.x) IS NULL AND EXISTS (SELECT 1 FROM (select b.n from numbers(4) b where b.n % 2 = a.k) AS __tsdbt_in) OR EXISTS (SELECT 1 FROM (select b.n from numbers(4) b where b.n % 2 = a.k) AS __tsdbt_in WHERE __tsdbt_in.* IS NULL)), NULL, 0)',
     );
     expect(withCorrelatedInAsExists(model(), 'select a.x from t a join s on s.id = a.id and s.v IN ( SELECT u.v from u where u.k = a.k)')).toBe(
-      'select a.x from t a join s on s.id = a.id and EXISTS (SELECT 1 FROM (SELECT u.v from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (s.v))',
+      'select a.x from t a join s on s.id = a.id and multiIf(EXISTS (SELECT 1 FROM (SELECT u.v from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (s.v)), 1, ((s.v) IS NULL AND EXISTS (SELECT 1 FROM (SELECT u.v from u where u.k = a.k) AS __tsdbt_in) OR EXISTS (SELECT 1 FROM (SELECT u.v from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* IS NULL)), NULL, 0)',
     );
   });
 
-  it('a correlated NOT IN as SQL\'s three-valued NOT IN is true: no equal value, no NULL, x not NULL', () => {
+  it('a correlated NOT IN as SQL\'s three-valued NOT IN: false on an equal value, else NULL with a NULL value or x (and a value), else true', () => {
     expect(withCorrelatedInAsExists(model(), 'select a.x from t a where a.x NOT  IN (select u.y from u where u.k = a.k)')).toBe(
-      'select a.x from t a where NOT EXISTS (SELECT 1 FROM (select u.y from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (a.x) OR __tsdbt_in.* IS NULL OR (a.x) IS NULL)',
+      'select a.x from t a where multiIf(EXISTS (SELECT 1 FROM (select u.y from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (a.x)), 0, ((a.x) IS NULL AND EXISTS (SELECT 1 FROM (select u.y from u where u.k = a.k) AS __tsdbt_in) OR EXISTS (SELECT 1 FROM (select u.y from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* IS NULL)), NULL, 1)',
     );
   });
 

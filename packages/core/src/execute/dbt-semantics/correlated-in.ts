@@ -7,12 +7,11 @@ import { closingParen } from './select-frames.js';
 /*
  * `x IN (SELECT y FROM t2 WHERE t2.k = t1.k)`, a subquery reading the outer query: ClickHouse 26.7 refuses it
  * (NOT_IMPLEMENTED "Correlated subqueries are not supported as IN function arguments yet"); every other warehouse
- * runs it. It decorrelates an EXISTS, so under dbt_semantics such an IN runs as
- *   EXISTS (SELECT 1 FROM (<subquery>) AS __tsdbt_in WHERE __tsdbt_in.* = (x))
- * — the same rows in a WHERE, ON or HAVING (an IN with a NULL is not true either way) and ClickHouse's own answer
- * elsewhere (its IN is two-valued too). A correlated `x NOT IN (…)` runs as SQL's three-valued NOT IN is true (as
- * not-in-nulls.ts for an uncorrelated one): `NOT EXISTS (… WHERE __tsdbt_in.* = (x) OR __tsdbt_in.* IS NULL OR (x)
- * IS NULL)`. Correlated: the subquery names a table or alias (`t1.k`) it does not define itself; an IN whose subquery
+ * runs it. It decorrelates an EXISTS, so under dbt_semantics such an IN runs as SQL's three-valued IN over two:
+ *   multiIf(EXISTS (SELECT 1 FROM (<subquery>) AS __tsdbt_in WHERE __tsdbt_in.* = (x)), 1,
+ *           ((x) IS NULL AND EXISTS (…) OR EXISTS (… WHERE __tsdbt_in.* IS NULL)), NULL, 0)
+ * — NULL where Postgres gives NULL (a selected flag, `NOT (x IN …)`), and `x NOT IN (…)` the same with 0 and 1
+ * swapped (as not-in-nulls.ts for an uncorrelated one). Correlated: the subquery names a table or alias (`t1.k`) it does not define itself; an IN whose subquery
  * reads only its own tables keeps ClickHouse's set lookup. Left as written: `NOT x IN`, GLOBAL IN, a tuple on the
  * left, and an operand that is not a whole condition (`a + b IN (…)`: only after WHERE, AND, OR, ON, WHEN…, `(`, `,`).
  */
@@ -41,10 +40,12 @@ export function correlatedInAsExists(sql: string): string {
     if (!isCorrelated(code.slice(open + 1, close))) continue;
     const subquery = sql.slice(open + 1, close).trim();
     const x = sql.slice(left, m.index!).trim();
-    // NOT IN as SQL's three-valued test, true only when no value equals x, none is NULL and x is not NULL (or there is none)
-    const text = m[1]
-      ? `NOT EXISTS (SELECT 1 FROM (${subquery}) AS __tsdbt_in WHERE __tsdbt_in.* = (${x}) OR __tsdbt_in.* IS NULL OR (${x}) IS NULL)`
-      : `EXISTS (SELECT 1 FROM (${subquery}) AS __tsdbt_in WHERE __tsdbt_in.* = (${x}))`;
+    // SQL's three-valued IN: true when a value equals x; else NULL when a value is NULL or x is (and there is a
+    // value); else false — NOT IN the opposite. NULL matters beyond a plain WHERE (`NOT (x IN …)`, a selected flag).
+    const found = `EXISTS (SELECT 1 FROM (${subquery}) AS __tsdbt_in WHERE __tsdbt_in.* = (${x}))`;
+    // (x) IS NULL outside the EXISTS: inside, 26.7's decorrelation reads an outer Nullable column as never NULL.
+    const unknown = `((${x}) IS NULL AND EXISTS (SELECT 1 FROM (${subquery}) AS __tsdbt_in) OR EXISTS (SELECT 1 FROM (${subquery}) AS __tsdbt_in WHERE __tsdbt_in.* IS NULL))`;
+    const text = m[1] ? `multiIf(${found}, 0, ${unknown}, NULL, 1)` : `multiIf(${found}, 1, ${unknown}, NULL, 0)`;
     edits.push({ start: left, end: close + 1, text });
   }
   let out = sql;
