@@ -317,6 +317,8 @@ export class TsdbtProject {
         continue;
       }
       if (node.resourceType === 'unit_test') {
+        // dbt's compile leaves a unit test as parsed: an input it cannot resolve errors when the test runs.
+        if (node.inputError) continue;
         // As dbt's compile: a unit test's SQL needs its inputs' and model's columns, described by the warehouse.
         runCtx ??= { ...this.runContext(await this.adapter(), {}), index };
         items.push({ node, sql: await unitTestCompiledSql(runCtx, node) });

@@ -8,8 +8,8 @@ import { dbtProject } from '../adapter-suite/dbt-project.js';
  * Also TestUnitTestIncrementalModelWithAlias / …WithVersion: an incremental model's unit tests
  * (is_incremental overridden, `this` an input) with an alias, or as the v1 of a versioned model.
  * TestUnitTestInvalidInputConfiguration: a fixture value of the wrong type fails the test at run
- * time; an input naming a model that does not exist fails with "not found in the manifest" (at load
- * here: see docs/core-suite-conformance.md's known differences).
+ * time; an input naming a model that does not exist fails that unit test with "not found in the
+ * manifest" (dbt resolves inputs when the test runs: the rest of the project builds).
  */
 const schema = (latest: number, input: string) => `
 models:
@@ -141,8 +141,22 @@ describe('unit_testing/test_unit_testing.py TestUnitTestInvalidInputConfiguratio
     await p.dbt(['test'], { expectPass: false });
     p.write({ 'models/test_my_model.yml': invalidYml("ref('my_model_x')", '1') });
     const r = await p.dbt(['test'], { expectPass: false });
-    // Known difference: tsdbt refuses the project at load (no node runs); dbt fails this unit test's node (results[0].message).
-    expect(r.results).toEqual([]);
-    expect(r.out.join('\n')).toContain("Unit test 'test_my_model' had an input (ref('my_model_x')) which was not found in the manifest.");
+    expect(r.results.map((x) => x.status)).toEqual(['error']);
+    expect(r.results[0]!.message).toContain("Unit test 'test_my_model' had an input (ref('my_model_x')) which was not found in the manifest.");
+  });
+
+  it('beyond the port: the bad unit test errors alone — build builds the other models, ls lists it, compile succeeds as dbt', async () => {
+    const p = dbtProject({ models: { 'my_model.sql': MY_MODEL, 'my_model_a.sql': MY_MODEL_A, 'my_model_b.sql': MY_MODEL_B, 'test_my_model.yml': invalidYml("ref('my_model_x')", '1') } });
+    const built = await p.dbt(['build'], { expectPass: false });
+    const status = Object.fromEntries(built.results.map((x) => [x.unique_id, x.status]));
+    expect(status).toMatchObject({ 'model.test.my_model_a': 'success', 'model.test.my_model_b': 'success', 'unit_test.test.my_model.test_my_model': 'error' });
+    // dbt's build: a model whose unit test errors is skipped.
+    expect(status['model.test.my_model']).toBe('skipped');
+    expect((await p.dbt(['ls', '--resource-type', 'unit_test'])).out.join('\n')).toContain('test_my_model');
+    await p.dbt(['compile']);
+    // A ref/source/this call is checked when the test runs too (dbt's InvalidUnitTestGivenInput).
+    p.write({ 'models/test_my_model.yml': invalidYml("my_model_a", '1') });
+    const r = await p.dbt(['test'], { expectPass: false });
+    expect(r.results[0]!.message).toContain("Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: 'my_model_a'.");
   });
 });

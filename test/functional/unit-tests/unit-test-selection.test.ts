@@ -114,15 +114,18 @@ unit_tests:
     expect(r.message).toContain("the model reads ref('a'), which is not among the test's given inputs");
   });
 
-  it("rejects an input that is not ref/source/this, and an unknown model, with dbt's messages and the YAML line", () => {
+  it("an input that is not ref/source/this errors that unit test when it runs (dbt: not at parse); an unknown model fails the load, with dbt's messages", async () => {
     const bad = (entry: string) => ({ 'models/a.sql': 'select 1 as id', 'models/u.yml': `version: 2\nunit_tests:\n${entry}` });
-    expect(() => setup(bad(`  - name: t
+    const { project: p } = setup(bad(`  - name: t
     model: a
     given:
       - input: "ref('a', revision=2)"
         rows: []
     expect: {rows: []}
-`))).toThrow("Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: 'ref('a', revision=2)'.");
+`));
+    const r = (await p.test()).results[0]!;
+    expect(r.status).toBe('error');
+    expect(r.message).toContain("Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: 'ref('a', revision=2)'.");
     expect(() => setup(bad(`  - name: t
     model: nope
     given: []

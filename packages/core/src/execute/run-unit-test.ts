@@ -25,6 +25,11 @@ const FIXTURE_PREFIX = '__dbt__cte__';
  * exists, described, to type the fixture as the real input).
  */
 export async function runUnitTest(ctx: RunContext, test: UnitTestNode): Promise<Outcome> {
+  if (test.inputError) {
+    // dbt resolves the inputs when the test runs: a ParsingError of this node alone, in its words.
+    const { message, line, hint } = test.inputError;
+    throw new ProjectError('unit_test', `Parsing Error in unit_test ${test.name} (${test.originalFilePath})\n  ${message}`, { file: test.originalFilePath, line, hint });
+  }
   const prepared = await prepareUnitTest(ctx, test);
   const { compiled, tested, settings } = prepared;
   ctx.compiled.write(test, compiled);

@@ -119,7 +119,12 @@ export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
         if (targets.length === 0) fail(`Unit test '${decl.name}' referenced a version of '${model.name}' which was not found.`);
       }
       for (const target of targets) {
-        const given = decl.given.map((g) => givenInput(g, target));
+        let inputError: UnitTestNode['inputError'];
+        const given = decl.given.flatMap((g) => {
+          const input = givenInput(g, target);
+          if ('error' in input) inputError ??= input.error;
+          return 'error' in input ? [] : [input];
+        });
         checkIncremental(decl, target, given, fail);
         const suffix = targets.length > 1 || (target.version !== undefined && modelVersion === undefined) ? `_v${target.version}` : '';
         const fqn = [...fqnBase.slice(0, -1), decl.name + suffix];
@@ -145,12 +150,17 @@ export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
           expect: rows(decl.expect, 'expected'),
           overrides: decl.overrides,
           ...(target.version !== undefined ? { version: target.version } : {}),
+          ...(inputError ? { inputError } : {}),
         });
       }
 
-      function givenInput(g: GivenDeclaration, target: ModelNode): UnitTestInput {
+      /** The input, or dbt's error for an input it resolves only when the test runs (parse-time checks still fail the load). */
+      function givenInput(g: GivenDeclaration, target: ModelNode): UnitTestInput | { error: NonNullable<UnitTestNode['inputError']> } {
         const call = parseInputCall(g.input);
-        if (!call) return fail(`Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: '${g.input}'.`, g.line);
+        if (!call) {
+          rows(g, `input ${g.input}`); // its fixture is read at parse, as dbt's
+          return { error: { message: `Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: '${g.input}'.`, line: g.line, hint: "Write the input as the model calls it: ref('m'), source('s', 't') or this." } };
+        }
         const node =
           call.kind === 'this' ? target
           : call.kind === 'ref' ? lookupRef(lookup, call.name, call.package, pkg, pkg, call.version)
@@ -162,7 +172,10 @@ export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
             g.line,
             "Give the input's rows ('rows: []' for none); only a seed's rows can be left out (they are read from its CSV file).",
           );
-        if (!node) return fail(`Unit test '${decl.name}' had an input (${g.input}) which was not found in the manifest.`, g.line, 'Name a model, seed, snapshot or source of the project, as the model calls it.');
+        if (!node) {
+          rows(g, `input ${g.input}`);
+          return { error: { message: `Unit test '${decl.name}' had an input (${g.input}) which was not found in the manifest.`, line: g.line, hint: 'Name a model, seed, snapshot or source of the project, as the model calls it.' } };
+        }
         // dbt: a dict input with neither rows nor a fixture is a seed, read from its CSV file.
         const fixture: FixtureDeclaration = seedRowsWanted ? seedRows(g, node) : g;
         return { input: g.input, nodeId: node.uniqueId, isThis: call.kind === 'this', ...rows(fixture, `input ${g.input}`) };

@@ -267,6 +267,11 @@ export interface UnitTestNode extends NodeBase {
   readonly overrides: UnitTestOverrides;
   /** The tested model's version, for a versioned model. */
   readonly version?: string;
+  /**
+   * An input that names no node, or is no ref/source/this call: dbt raises it when this unit test
+   * runs (its UnitTestManifestLoader), so only this test errors; `given` leaves the input out.
+   */
+  readonly inputError?: { readonly message: string; readonly line: number; readonly hint: string };
 }
 
 /**
