@@ -22,7 +22,7 @@ import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
 import { runtimeEphemeralSql, runtimeRendered, runtimeState } from './execute/node-sql.js';
 import { withRunSettings } from './execute/dbt-semantics/run-settings.js';
-import { modelPreviewRows, namedInSelection, previewDatabaseError, previewName, previewSql, type Preview } from './execute/show-rows.js';
+import { inlinePreviewRows, modelPreviewRows, namedInSelection, previewDatabaseError, previewName, previewSql, type Preview } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
@@ -475,7 +475,13 @@ export class TsdbtProject {
       return [{ rows: limit >= 0 ? rows.slice(0, limit) : rows }];
     };
     if (options.inlineDirect !== undefined) return inline(options.inlineDirect);
-    if (options.inline !== undefined) return inline(previewSql(this.compileInline(options.inline), limit));
+    if (options.inline !== undefined) {
+      // As an ad-hoc model of the project would run (dbt_semantics): execute/show-rows.ts.
+      const sql = this.compileInline(options.inline);
+      const adapter = await this.adapter();
+      const rows = await inlinePreviewRows(this.runContext(adapter, {}), adapter, sql, this.loaded.projectFile, limit).catch((e: unknown) => Promise.reject(previewDatabaseError(e, 'sql_operation inline_query (from remote system.sql)')));
+      return [{ rows }];
+    }
     if (!options.select) throw new UsageError('show_args', 'Either --select or --inline must be passed to show', { hint: 'Name a model (--select my_model) or give SQL (--inline "select …").' });
     const picked = namedInSelection(this.select({ select: [options.select], resourceTypes: ['model', 'seed', 'source'] }).map((id) => this.graph.node(id)), options.select);
     if (picked.length === 0 || picked.length > atMost) {

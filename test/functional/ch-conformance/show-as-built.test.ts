@@ -43,4 +43,16 @@ order by n`,
     const shown = rowsOf((await p.dbt(['show', '--select', 'plain', '--output', 'json'])).out);
     expect(shown.map((r) => String(r.price))).toEqual(['0.28']);
   });
+
+  it('show --inline runs the SQL as an ad-hoc model would: a plain UNION is DISTINCT, cast(1.5 as int) rounds; dbt_semantics: false at the project keeps ClickHouse', async () => {
+    const p = dbtProject({ models: { 'one.sql': 'select 1 as x' } });
+    await p.dbt(['run']);
+    const inline = async (sql: string) => rowsOf((await p.dbt(['show', '--inline', sql, '--output', 'json'])).out);
+    expect(await inline("select x from {{ ref('one') }} union select 1")).toEqual([{ x: 1 }]);
+    expect((await inline('select cast(1.5 as int) as n'))[0]!.n).toBe(2);
+    expect(await inline('select a.x, b.x as y from (select 1 as x) a left join (select 2 as x) b on a.x = b.x')).toEqual([{ x: 1, y: null }]);
+    const plain = dbtProject({ projectConfig: 'models:\n  +dbt_semantics: false', models: { 'one.sql': 'select 1 as x' } });
+    const out = rowsOf((await plain.dbt(['show', '--inline', 'select cast(1.5 as int) as n', '--output', 'json'])).out);
+    expect(out[0]!.n).toBe(1);
+  });
 });

@@ -1,6 +1,10 @@
 import { DatabaseError, TsdbtError } from '../shared/errors.js';
 import { pythonModelError } from './python-model.js';
-import type { ModelNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
+import { withJoinUseNulls } from '../load/dbt-semantics.js';
+import { folderConfig } from '../load/node-config.js';
+import type { ProjectFile } from '../load/project-file.js';
+import { splitStatements } from '../shared/sql-statements.js';
 import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
 import { nodeSqlAsync } from './node-sql.js';
 import type { RunContext } from './run-context.js';
@@ -30,6 +34,42 @@ export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapt
     const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : undefined;
     return adapter.client.query<Record<string, unknown>>(previewSql(sql, limit), settings ? { settings } : undefined);
   });
+}
+
+/**
+ * `show --inline`: the SQL (compiled: refs resolved) previewed as an ad-hoc model of the project
+ * would be (modelPreviewRows): dbt_semantics' settings and rewrites apply, so `select 1 union
+ * select 1` or `cast(1.5 as int)` answer as in a model, not as ClickHouse's own. It takes the
+ * project's model-level config from `pf` (its `dbt_semantics: false` keeps ClickHouse's answers).
+ */
+export async function inlinePreviewRows(ctx: RunContext, adapter: ClickHouseAdapter, sql: string, pf: ProjectFile, limit: number): Promise<Record<string, unknown>[]> {
+  // Several statements: sent as written, so the warehouse's refusal is dbt's "Database Error" (a model's is a project error).
+  if (splitStatements(sql).length > 1) return adapter.client.query<Record<string, unknown>>(previewSql(sql, limit));
+  const config = folderConfig(pf.modelsConfig, [ctx.manifest.projectName], pf.file, pf.yaml.lineOf, ['models']);
+  const node: ModelNode = {
+    uniqueId: 'sql_operation.inline',
+    resourceType: 'model',
+    name: 'inline',
+    packageName: ctx.manifest.projectName,
+    fqn: [ctx.manifest.projectName, 'inline'],
+    originalFilePath: '<inline>',
+    line: 1,
+    description: '',
+    // The project's model-level config (dbt_semantics, query_settings, sql_header), as a view's.
+    config: { ...config, enabled: true, materialized: 'view', tags: [], meta: {} },
+    tags: [],
+    columns: {},
+    dependsOn: [],
+    macrosUsed: [],
+    relation: { schema: '', identifier: 'inline' },
+    rawCode: sql,
+    renderedCode: sql,
+    refs: [],
+    sources: [],
+    renderAtRuntime: false,
+  };
+  const nodes = withJoinUseNulls(new Map<string, ManifestNode>([[node.uniqueId, node]]));
+  return modelPreviewRows(ctx, adapter, nodes.get(node.uniqueId) as ModelNode, limit);
 }
 
 /** One previewed node of `show` (`node` absent: inline SQL), as dbt's ShowNode event carries it. */
