@@ -42,4 +42,29 @@ select k, v from {{ ref('src') }} union select 3 as k, 'c' as v`,
       await again.close();
     }
   });
+  it("a template's statement holding several statements runs none of them on chDB, as a server refuses it (pit_incremental: truncate; insert)", async () => {
+    // automate-dv's pit_incremental runs `TRUNCATE TABLE t; INSERT INTO t … FROM <temporary table>` as one
+    // statement('main'); dbt-clickhouse's temporary table is not where the insert reads (as here), and ClickHouse
+    // refuses the pair whole. chDB ran the TRUNCATE, then failed the INSERT: the model's rows were gone.
+    const { p: ip, project: p } = setup({
+      'macros/replace_all.sql': `{% materialization replace_all, default %}
+  {%- set existing = load_relation(this) -%}
+  {%- if existing is none -%}
+    {%- call statement('main') -%}create table {{ this }} engine = MergeTree order by tuple() as {{ sql }}{%- endcall -%}
+  {%- else -%}
+    {%- call statement('main') -%}
+      truncate table {{ this }};
+      insert into {{ this }} select * from {{ this.schema }}.{{ this.identifier }}__missing_tmp;
+    {%- endcall -%}
+  {%- endif -%}
+  {{ return({'relations': [this]}) }}
+{% endmaterialization %}`,
+      'models/pit.sql': "{{ config(materialized='replace_all') }}\nselect number as k from numbers(3)",
+    });
+    expectStatuses(await p.run(), { pit: 'success' });
+    const again = await p.run();
+    expect(again.results[0]?.status).toBe('error');
+    expect(again.results[0]?.message).toContain('Multi-statements are not allowed');
+    expect(await queryRows(p, `select count() as n from ${ip.schema}.pit`)).toEqual([{ n: '3' }]);
+  });
 });

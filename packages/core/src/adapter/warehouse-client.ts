@@ -11,6 +11,7 @@ import type { TargetConfig } from '../load/profiles.js';
 import { quoteIdentifier, sqlString } from '../render/placeholders.js';
 import type { QueryTable } from '../render/render-state.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
+import { splitStatements } from '../shared/sql-statements.js';
 import { DEFAULT_SEND_RECEIVE_TIMEOUT, targetLabel, toWarehouseError } from './warehouse-errors.js';
 import { httpQuerySync } from './http-query-sync.js';
 import { withScopedSettings } from './statement-settings.js';
@@ -66,6 +67,9 @@ const settingLiteral = (v: unknown): string => (typeof v === 'string' ? `'${v.re
 
 /** Settings chDB's connection does not SET (HTTP-only, or a chDB query option): nothing to put back. */
 const CHDB_NOT_SET = new Set(['wait_end_of_query', 'send_progress_in_http_headers', 'http_response_buffer_size', 'http_headers_progress_interval_ms', 'http_send_progress_interval_ms', 'enable_http_compression', 'http_zlib_compression_level', 'http_response_compression_method', 'http_native_compression_disable_checksumming_on_decompress', 'default_format']);
+
+/** A server's answer to several statements in one query (none of them runs). */
+const MULTI_STATEMENTS = 'Code: 62. DB::Exception: Syntax error (Multi-statements are not allowed): none of the statements ran. Run each statement with its own statement() / run_query() call. (SYNTAX_ERROR)';
 
 /** Settings sent with every statement so both targets answer in the same shapes. */
 export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
@@ -523,6 +527,9 @@ export async function openWarehouse(target: TargetConfig, options: OpenWarehouse
       const own = Object.keys(extra ?? {}).filter((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !CHDB_NOT_SET.has(k));
       if (conn.type === 'chdb') {
         const inline = inlineInsert(sql);
+        // chDB runs `a; b` statement by statement, so a failing `b` left `a` done: a template's
+        // `truncate table t; insert into t select …` emptied t. A server refuses the text whole, as here.
+        if (!inline && splitStatements(sql).length > 1) throw toWarehouseError(new Error(MULTI_STATEMENTS), target, sql);
         let text: string;
         let path: string | undefined;
         try {
