@@ -37,7 +37,8 @@ export function isBatchable(test: TestNode, builtinTests: ReadonlySet<string>, s
 
 function plainValues(kwargs: Readonly<Record<string, unknown>>): boolean {
   const { values, quote } = kwargs;
-  const plain = (v: unknown) => typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !/\{[{%#]/.test(v));
+  // A quoted true/false is answered by dbt's query, which reads it as the column's type (clickhouse__test_accepted_values).
+  const plain = (v: unknown) => typeof v === 'number' || (typeof v === 'boolean' && quote === false) || (typeof v === 'string' && !/\{[{%#]/.test(v) && (quote === false || !/^(true|false)$/i.test(v)));
   return Array.isArray(values) && values.every(plain) && (quote === undefined || typeof quote === 'boolean');
 }
 
