@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
 import { debugReport, type DebugReport } from './adapter/debug-checks.js';
@@ -20,9 +20,9 @@ import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js'
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
-import { runtimeEphemeralSql, runtimeRendered, runtimeState } from './execute/node-sql.js';
+import { runtimeEphemeralSql, runtimeRendered } from './execute/node-sql.js';
 import { withRunSettings } from './execute/dbt-semantics/run-settings.js';
-import { inlinePreviewRows, modelPreviewRows, namedInSelection, previewDatabaseError, previewName, previewSql, type Preview } from './execute/show-rows.js';
+import type { Preview } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
 import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
@@ -30,18 +30,18 @@ import { installPackages, type DepsOptions, type DepsResult } from './deps/insta
 import { loadInternals, loadProject, packagesYamlRenderer, readProjectFileRendered, type LoadedProject, type LoadTimings } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
-import type { ManifestNode, SourceNode } from './manifest/nodes.js';
+import type { ManifestNode } from './manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from './manifest/node-dict.js';
-import { FRESHNESS_HOOKS_DEPRECATION, hasThreshold } from './load/source-freshness.js';
 import { engineFingerprint } from './load/parse-cache-key.js';
-import { checkFreshness, type CollectFreshness } from './execute/freshness.js';
-import { COLLECT_FRESHNESS_RETURN_SIGNATURE, collectWithMacro, overridesCollectFreshness } from './execute/collect-freshness.js';
-import { writeSourcesJson } from './report/freshness-results.js';
-import { newRenderState, renderNodeInfo } from './render/render-state.js';
+import { previews } from './execute/previews.js';
+import { runOperation } from './execute/run-operation.js';
+import { sourceFreshness } from './execute/source-freshness-run.js';
+import type { ProjectHost } from './project-host.js';
+import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
 import { sqlKey, type ManifestSource } from './report/manifest-reuse.js';
-import { guardListener, runSucceeded, type Command, type EventHandler, type HookResult } from './report/events.js';
+import { guardListener, runSucceeded, type Command, type EventHandler } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, requireStateManifest, type PreviousState } from './state/previous-state.js';
 import { retryPlan, type RetryPlan } from './state/retry-plan.js';
@@ -467,40 +467,8 @@ export class TsdbtProject {
    * `select` (dbt previews the selected nodes whose name the --select text holds), or of inline SQL
    * (`inline` rendered as a model, `inlineDirect` sent as written). `atMost`: fail when more match.
    */
-  async previews(options: { select?: string; inline?: string; inlineDirect?: string; limit?: number }, atMost = Infinity): Promise<Preview[]> {
-    const limit = optionalInteger('limit', options.limit, NUMERIC_RULES.limit) ?? 5;
-    const inline = async (sql: string) => {
-      const client = (await this.adapter()).client;
-      const rows = await client.query<Record<string, unknown>>(sql).catch((e: unknown) => Promise.reject(previewDatabaseError(e, 'sql_operation inline_query (from remote system.sql)')));
-      return [{ rows: limit >= 0 ? rows.slice(0, limit) : rows }];
-    };
-    if (options.inlineDirect !== undefined) return inline(options.inlineDirect);
-    if (options.inline !== undefined) {
-      // As an ad-hoc model of the project would run (dbt_semantics): execute/show-rows.ts.
-      const sql = this.compileInline(options.inline);
-      const adapter = await this.adapter();
-      const rows = await inlinePreviewRows(this.runContext(adapter, {}), adapter, sql, this.loaded.projectFile, limit).catch((e: unknown) => Promise.reject(previewDatabaseError(e, 'sql_operation inline_query (from remote system.sql)')));
-      return [{ rows }];
-    }
-    if (!options.select) throw new UsageError('show_args', 'Either --select or --inline must be passed to show', { hint: 'Name a model (--select my_model) or give SQL (--inline "select …").' });
-    const picked = namedInSelection(this.select({ select: [options.select], resourceTypes: ['model', 'seed', 'source'] }).map((id) => this.graph.node(id)), options.select);
-    if (picked.length === 0 || picked.length > atMost) {
-      const names = [...this.manifest.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => n.name);
-      const guess = picked.length === 0 ? didYouMean(options.select, names) : undefined;
-      throw new UsageError('show_select', `--select '${options.select}' picks ${picked.length} nodes; show needs ${atMost === 1 ? 'exactly one' : 'at least one'}`, { hint: guess ? `Did you mean '${guess}'?` : 'Name a model, seed or source.' });
-    }
-    const adapter = await this.adapter();
-    const out: Preview[] = [];
-    for (const node of picked) {
-      const what = `${node.resourceType} ${node.name} (${node.originalFilePath})`;
-      // A model as its build runs it (execute/show-rows.ts); a seed or source: its table.
-      const rows = await (node.resourceType === 'model'
-        ? modelPreviewRows(this.runContext(adapter, {}), adapter, node, limit)
-        : adapter.client.query<Record<string, unknown>>(previewSql(`SELECT * FROM \`${node.relation.schema}\`.\`${node.relation.identifier}\``, limit))
-      ).catch((e: unknown) => Promise.reject(previewDatabaseError(e, what)));
-      out.push({ node: previewName(node), rows });
-    }
-    return out;
+  previews(options: { select?: string; inline?: string; inlineDirect?: string; limit?: number }, atMost = Infinity): Promise<Preview[]> {
+    return previews(this.host(), options, atMost);
   }
 
   /**
@@ -509,47 +477,8 @@ export class TsdbtProject {
    * error) and `args` {which: 'run-operation', macro, args} (`argsText`: the --args as given), so
    * `retry` runs a failed operation again.
    */
-  async runOperation(macro: string, args: Record<string, unknown> = {}, options: { readonly argsText?: string } = {}): Promise<string> {
-    const started = new Date();
-    const uniqueIdOf = (name: string) => {
-      const dot = name.indexOf('.');
-      return dot > 0 ? `macro.${name}` : `macro.${[...this.manifest.macros.values()].find((m) => m.name === name && m.packageName !== 'dbt')?.packageName ?? this.manifest.projectName}.${name}`;
-    };
-    const record = (status: 'success' | 'error', message: string) => {
-      const completed = new Date();
-      const executionTime = (completed.getTime() - started.getTime()) / 1000;
-      const row: HookResult = { uniqueId: uniqueIdOf(macro), name: macro, which: 'on-run-start', status, message, executionTime, timing: [{ name: 'compile', startedAt: started.toISOString(), completedAt: started.toISOString() }, { name: 'execute', startedAt: started.toISOString(), completedAt: completed.toISOString() }] };
-      const runArgs = { which: 'run-operation', macro, args: options.argsText ?? JSON.stringify(args), vars: this.cliVars ?? {}, target: this.target.name, threads: this.target.threads, project_dir: this.loaded.projectRoot };
-      writeRunResults(this.targetDir, [], executionTime, this.invocationId, runArgs, this.secrets, { before: [row], after: [] });
-    };
-    try {
-      const out = await this.operationOutput(macro, args);
-      record('success', '');
-      return out;
-    } catch (error) {
-      record('error', error instanceof Error ? error.message : String(error));
-      throw error;
-    }
-  }
-
-  private async operationOutput(macro: string, args: Record<string, unknown>): Promise<string> {
-    const adapter = await this.adapter();
-    this.loaded.renderer.setFlags({ WHICH: 'run-operation' });
-    this.loaded.renderer.setInvocationArgs({ which: 'run-operation', macro, args, vars: this.cliVars ?? {} });
-    const state = runtimeState(this.runContext(adapter, {}), undefined, {
-      node: { uniqueId: `operation.${this.manifest.projectName}.${macro}`, name: macro, resourceType: 'operation', packageName: this.manifest.projectName, originalFilePath: '<run-operation>', fqn: [], baseConfig: {} },
-    });
-    // dbt's find_macro_by_name: a bare name is the root project's, else an installed package's, else dbt's.
-    const registry = this.loaded.renderer.registry;
-    const owner = macro.includes('.') || this.loaded.renderer.hasMacro(macro) ? undefined : registry.packageNames().find((p) => p !== 'dbt' && registry.packageMacros(p)?.has(macro));
-    if (owner) macro = `${owner}.${macro}`;
-    if (!this.loaded.renderer.hasMacro(macro)) {
-      const guess = didYouMean(macro, new Set([...this.manifest.macros.values()].filter((m) => m.kind === 'macro').map((m) => (m.packageName === this.manifest.projectName || m.packageName === 'dbt' ? m.name : `${m.packageName}.${m.name}`))));
-      const dot = macro.indexOf('.');
-      // dbt's UndefinedMacroError wording.
-      throw new ProjectError('unknown_macro', `dbt could not find a macro with the name '${dot > 0 ? macro.slice(dot + 1) : macro}' in ${dot > 0 ? macro.slice(0, dot) : 'any package'}`, { hint: guess ? `Did you mean '${guess}'?` : 'Define it in a .sql file under the macro paths.' });
-    }
-    return this.loaded.renderer.callMacro(macro, state, [], args).trim();
+  runOperation(macro: string, args: Record<string, unknown> = {}, options: { readonly argsText?: string } = {}): Promise<string> {
+    return runOperation(this.host(), macro, args, options);
   }
 
   /**
@@ -619,48 +548,8 @@ export class TsdbtProject {
    * loaded_at_field, how old its newest row is (max(loaded_at_field) against the server's now()),
    * judged by warn_after / error_after; writes target/sources.json (or `output`) in dbt's shape.
    */
-  async sourceFreshness(options: SelectionOptions & { readonly threads?: number; readonly output?: string; readonly signal?: AbortSignal } = {}): Promise<FreshnessRunResult> {
-    const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
-    const sources = this.select({ ...options, resourceTypes: ['source'] })
-      .map((id) => this.graph.node(id))
-      // dbt's has_freshness: a threshold (one without loaded_at_field is a runtime error on ClickHouse).
-      .filter((n): n is SourceNode => n.resourceType === 'source' && hasThreshold(n.freshness));
-    const started = Date.now();
-    if (!sources.length) this.onEvent({ type: 'warning', message: 'Nothing to do: no selected source has a freshness (warn_after / error_after)' });
-    // dbt 1.10 runs the project hooks around the checks unless flags.source_freshness_run_project_hooks is false.
-    const hooksOn = this.loaded.projectFile.flags?.source_freshness_run_project_hooks !== false;
-    if (!hooksOn && this.manifest.hooks?.length) this.onEvent({ type: 'warning', message: FRESHNESS_HOOKS_DEPRECATION });
-    const adapter = sources.length || (hooksOn && this.manifest.hooks?.length) ? await this.adapter(threads) : undefined;
-    const ctx = adapter ? this.runContext(adapter, { signal: options.signal }) : undefined;
-    const startHooks = ctx && hooksOn ? await runProjectHooks(ctx, 'on-run-start') : [];
-    const collect = ctx && overridesCollectFreshness(ctx) ? this.collectByMacro(ctx) : undefined;
-    const results = adapter && sources.length ? await checkFreshness(adapter, sources, threads, this.onEvent, options.signal, (node) => this.renderLoadedAtQuery(node), collect) : [];
-    const endHooks = ctx && hooksOn ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext([], startHooks)) : [];
-    const elapsed = (Date.now() - started) / 1000;
-    const out = options.output ? resolve(this.loaded.projectRoot, options.output) : join(this.targetDir, 'sources.json');
-    const path = writeSourcesJson({ dir: dirname(out), name: basename(out) }, results, elapsed, this.invocationId, this.secrets);
-    const hooksPassed = [...startHooks, ...endHooks].every((h) => h.status !== 'error');
-    return { results, elapsed, path, success: hooksPassed && results.every((r) => r.status === 'pass' || r.status === 'warn') };
-  }
-
-  /** A project's collect_freshness macro as the way to collect; dbt's CollectFreshnessReturnSignature warning once for the old return. */
-  private collectByMacro(ctx: RunContext): CollectFreshness {
-    let warned = false;
-    return (node, query) => {
-      const collected = collectWithMacro(ctx, node, query);
-      if (collected.oldSignature && !warned) {
-        warned = true;
-        this.onEvent({ type: 'warning', message: COLLECT_FRESHNESS_RETURN_SIGNATURE });
-      }
-      return collected;
-    };
-  }
-
-  /** A source's loaded_at_query rendered as dbt renders it (a runtime context: `{{ this }}` is the source), names final. */
-  private renderLoadedAtQuery(node: SourceNode): string {
-    const state = newRenderState({ mode: 'execute', relations: this.index.resolver(node), node: renderNodeInfo(node) });
-    const rendered = this.loaded.renderer.renderString(node.loadedAtQuery ?? '', node.originalFilePath, state);
-    return compileSql(this.index, node, rendered);
+  sourceFreshness(options: SelectionOptions & { readonly threads?: number; readonly output?: string; readonly signal?: AbortSignal } = {}): Promise<FreshnessRunResult> {
+    return sourceFreshness(this.host(), options);
   }
 
   /** What `retry` would run: the previous command, its stored flags (run_results `args`) and the nodes to run again. */
@@ -800,6 +689,30 @@ export class TsdbtProject {
       ...(options.sample !== undefined && options.sample !== '' ? { sample: sampleWindowOf(options.sample) } : {}),
       runStartedAt: new Date(),
       projectFlags: this.loaded.projectFile.flags ?? {},
+    };
+  }
+
+  /** What the modules this class delegates to read of it (project-host.ts). */
+  private host(): ProjectHost {
+    return {
+      invocationId: this.invocationId,
+      loaded: this.loaded,
+      graph: this.graph,
+      index: this.index,
+      manifest: this.manifest,
+      target: this.target,
+      targetDir: this.targetDir,
+      secrets: this.secrets,
+      onEvent: this.onEvent,
+      cliVars: this.cliVars,
+      adapter: (threads) => this.adapter(threads),
+      runContext: (adapter, options) => this.runContext(adapter, options),
+      select: (options) => this.select(options),
+      selectIds: (options) => this.selectIds(options),
+      compileInline: (sql) => this.compileInline(sql),
+      stateArtifacts: (dir) => this.stateArtifacts(dir),
+      manifestSource: () => this.manifestSource(),
+      manifestContentKey: (items, sqlKeys) => this.manifestContentKey(items, sqlKeys),
     };
   }
 
