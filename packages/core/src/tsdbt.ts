@@ -14,17 +14,13 @@ import { analyzeProject, scrubAnalysis } from './analyze/analyze-project.js';
 import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
-import { ephemeralWithNames, renderedWithNames } from './compile/final-render.js';
-import { childrenAmong, compileMemoKey, memoCompiled, memoPaths, pathsOfMemo, readCompileMemo, reusableNodes, withPaths, writeCompileMemo } from './compile/compile-memo.js';
-import { CompiledWriter, writeCompiledFiles } from './compile/write-compiled.js';
+import { compileProject } from './compile/compile-project.js';
+import { CompiledWriter } from './compile/write-compiled.js';
 import { execute } from './execute/execute.js';
 import { deferral, type DeferOptions } from './execute/deferral.js';
 import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
-import { runtimeEphemeralSql, runtimeRendered } from './execute/node-sql.js';
-import { withRunSettings } from './execute/dbt-semantics/run-settings.js';
 import type { Preview } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
-import { unitTestCompiledSql } from './execute/run-unit-test.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { installPackages, type DepsOptions, type DepsResult } from './deps/install-packages.js';
 import { loadInternals, loadProject, packagesYamlRenderer, readProjectFileRendered, type LoadedProject, type LoadTimings } from './load/load-project.js';
@@ -40,7 +36,7 @@ import type { ProjectHost } from './project-host.js';
 import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
-import { sqlKey, type ManifestSource } from './report/manifest-reuse.js';
+import type { ManifestSource } from './report/manifest-reuse.js';
 import { guardListener, runSucceeded, type Command, type EventHandler } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, requireStateManifest, type PreviousState } from './state/previous-state.js';
@@ -275,120 +271,8 @@ export class TsdbtProject {
   }
 
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */
-  async compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean; injectEphemeralCtes?: boolean } = {}): Promise<CompiledNode[]> {
-    // Selected first (its warnings are said again), ordered only when compiled again.
-    const picked = this.selectIds({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES.compile });
-    // The last compile's result (compile/compile-memo.ts): all of it for the same warm start and selection, else what still holds.
-    const { select, exclude, selector, resourceTypes, indirectSelection } = options;
-    const identity = this.loaded.warmIdentity;
-    const memoKeys = identity === undefined ? undefined : compileMemoKey(engineFingerprint(), { ...options, onWarning: undefined }, { select, exclude, selector, resourceTypes, indirectSelection });
-    const memo = memoKeys === undefined ? undefined : readCompileMemo(this.targetDir, memoKeys.key);
-    if (memo && memo.identity === identity && memo.selection === memoKeys!.selection) {
-      // Each SQL decoded only when read: the files and manifest.json are known unchanged by their keys.
-      const items = memo.ids.map((id, k) => memoCompiled({ node: this.graph.node(id), path: '' }, memo, k));
-      if (options.write === false) return items;
-      const { paths } = writeCompiledFiles(this.targetDir, items, this.secrets, memo.hashes, pathsOfMemo(this.targetDir, memo));
-      const sqlKeys = new Map(memo.ids.map((id, k) => [id, memo.sqlKeys[k]!]));
-      const at = new Map(memo.ids.map((id, k) => [id, k]));
-      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, { get: (id) => (at.has(id) ? items[at.get(id)!]!.sql : undefined) }, this.secrets, undefined, memo.manifestKey, this.manifestSource(), sqlKeys);
-      return withPaths(items, (k) => paths[k]!);
-    }
-    const ids = this.graph.order(picked);
-    const changed = memo && this.loaded.warmChanges?.(memo.identity);
-    const isEphemeral = (id: string) => {
-      const n = this.graph.node(id);
-      return n.resourceType === 'model' && n.config.materialized === 'ephemeral';
-    };
-    const reusable = memo && changed ? reusableNodes(memo, changed, childrenAmong(this.manifest.nodes), isEphemeral, options.select !== undefined && options.select.length > 0) : undefined;
-    const deferred = await deferral(options, this.manifest, picked, (dir) => this.stateArtifacts(dir).state, () => this.adapter());
-    const index = (options.empty ? this.index.withEmptyInputs() : this.index).withDeferred(deferred);
-    const items: { node: ManifestNode; sql: string }[] = [];
-    // Per item: the memo's index when its SQL was taken from there.
-    const fromMemo: (number | undefined)[] = [];
-    // Nodes compiled with the warehouse: unit tests, and nodes that read it while they render.
-    let runCtx: RunContext | undefined;
-    let fromWarehouse = false;
-    for (const id of ids) {
-      const node = this.graph.node(id);
-      const at = reusable?.get(id);
-      if (at !== undefined) {
-        items.push(memoCompiled({ node }, memo!, at));
-        fromMemo.push(at);
-        continue;
-      }
-      if (node.resourceType === 'unit_test') {
-        // dbt's compile leaves a unit test as parsed: an input it cannot resolve errors when the test runs.
-        if (node.inputError) continue;
-        // As dbt's compile: a unit test's SQL needs its inputs' and model's columns, described by the warehouse.
-        runCtx ??= { ...this.runContext(await this.adapter(), {}), index };
-        items.push({ node, sql: await unitTestCompiledSql(runCtx, node) });
-        fromMemo.push(undefined);
-        fromWarehouse = true;
-        continue;
-      }
-      if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis' && node.resourceType !== 'function') continue;
-      if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
-      fromMemo.push(undefined);
-      const named = this.index.withDeferred(deferred);
-      // An inlined ephemeral that reads the warehouse while it renders: the node is compiled again with it.
-      let runtimeEphemeral = false;
-      const atParse = node.renderAtRuntime ? undefined : compileSql(index, node, renderedWithNames(() => this.loaded.renderer, named, node), {
-        injectEphemeralCtes: options.injectEphemeralCtes,
-        ephemeralSql: ephemeralWithNames(() => this.loaded.renderer, named, () => (runtimeEphemeral = true)),
-      });
-      if (atParse !== undefined && !runtimeEphemeral) {
-        items.push({ node, sql: atParse });
-        continue;
-      }
-      // dbt's compile renders with `execute` true: run_query answers from the warehouse, and an
-      // unknown macro or a missing var deferred at parse raises now (not the parse-time text); the
-      // ephemeral models it inlines are rendered as a run renders them (execute/node-sql.ts).
-      const ctx = (runCtx ??= { ...this.runContext(await this.adapter(), {}), index });
-      // Its run_query answers as at run time: with the node's dbt_semantics settings (run-settings.ts).
-      const rendered = node.renderAtRuntime ? runtimeRendered(ctx, await withRunSettings(ctx.adapter, node, this.manifest.nodes)) : renderedWithNames(() => this.loaded.renderer, named, node);
-      items.push({ node, sql: compileSql(index, node, rendered, { injectEphemeralCtes: options.injectEphemeralCtes, ephemeralSql: (e) => runtimeEphemeralSql(ctx, node, e) }) });
-      fromWarehouse = true;
-    }
-    if (options.write === false) return withPaths(items, () => '');
-    // A node taken from the memo keeps its file (its path reads fields of nodes not decoded otherwise: a generic test's relation).
-    const memoFiles = memo && pathsOfMemo(this.targetDir, memo);
-    const { paths, hashes } = writeCompiledFiles(
-      this.targetDir,
-      items,
-      this.secrets,
-      fromMemo.map((at) => (at === undefined ? undefined : memo!.hashes[at])),
-      memoFiles && fromMemo.map((at) => (at === undefined ? undefined : memoFiles[at])),
-    );
-    const sqlKeys = items.map((i, k) => (fromMemo[k] === undefined ? sqlKey(i.sql) : memo!.sqlKeys[fromMemo[k]!]!));
-    const manifestKey = this.manifestContentKey(items, sqlKeys);
-    // The SQL of a node taken from the memo is decoded only if its manifest dict is made again.
-    const itemAt = new Map(items.map((i, k) => [i.node.uniqueId, k]));
-    const compiled = { get: (id: string) => (itemAt.has(id) ? items[itemAt.get(id)!]!.sql : undefined) };
-    writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, compiled, this.secrets, undefined, manifestKey, this.manifestSource(), new Map(items.map((i, k) => [i.node.uniqueId, sqlKeys[k]!])));
-    const memoable = memoKeys !== undefined && identity !== undefined && manifestKey !== undefined && !fromWarehouse;
-    const memoNamed = new Set(memo?.named);
-    const memoEphemeral = new Set(memo?.ephemeral);
-    writeCompileMemo(
-      this.targetDir,
-      memoable
-        ? {
-            ...memoKeys,
-            identity,
-            ids: items.map((i) => i.node.uniqueId),
-            // The memo's bytes read only when it is written whole (an edit's record holds the nodes compiled again).
-            sqls: items.map((i, k) => (fromMemo[k] === undefined ? i.sql : () => memo!.sqlBytes(fromMemo[k]!))),
-            hashes,
-            sqlKeys,
-            // Read off the nodes compiled now; the memo's own lists for the others (not decoded).
-            named: items.filter((i, k) => (fromMemo[k] === undefined ? 'needsNames' in i.node && i.node.needsNames === true : memoNamed.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
-            ephemeral: items.filter((i, k) => (fromMemo[k] === undefined ? isEphemeral(i.node.uniqueId) : memoEphemeral.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
-            manifestKey,
-            paths: memoPaths(this.targetDir, paths),
-          }
-        : undefined,
-      memo,
-    );
-    return withPaths(items, (k) => paths[k]!);
+  compile(options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean; injectEphemeralCtes?: boolean } = {}): Promise<CompiledNode[]> {
+    return compileProject(this.host(), options, RESOURCE_TYPES.compile);
   }
 
   /**
