@@ -8,8 +8,10 @@ import type { LoadedProject } from './load/load-project.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode } from './manifest/nodes.js';
-import type { EventHandler } from './report/events.js';
+import type { Command, EventHandler } from './report/events.js';
 import type { ManifestSource } from './report/manifest-reuse.js';
+import type { RunArgs } from './report/run-args.js';
+import type { WarnErrorPolicy } from './report/warn-error.js';
 import type { SelectionOptions, StateArtifacts } from './select/select-nodes.js';
 import type { RunOptions } from './tsdbt-options.js';
 
@@ -33,4 +35,10 @@ export interface ProjectHost {
   stateArtifacts(dir: string | undefined): StateArtifacts;
   manifestSource(): ManifestSource | undefined;
   manifestContentKey(items: readonly { node: ManifestNode }[], sqlKeys: readonly string[]): string | undefined;
+  /** How dbt's warnings are treated (report/warn-error.ts). */
+  policy(): WarnErrorPolicy;
+  /** One of dbt's warnings: an error, silenced or a warning event, as the policy says. */
+  warn(message: string): void;
+  /** run_results.json `args`: this invocation's flags, for `retry`. */
+  runArgs(command: Command, options: RunOptions, threads: number): RunArgs;
 }

@@ -5,9 +5,6 @@ import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
 import { debugReport, type DebugReport } from './adapter/debug-checks.js';
 import { openWarehouse, openWarehouseAhead, type WarehouseClient } from './adapter/warehouse-client.js';
-import { userFunctions } from './execute/dbt-semantics/user-functions.js';
-import { materializedViews } from './adapter/mv/mv-listing.js';
-import { sweepEachDatabaseAgain } from './adapter/staging.js';
 import { finishPendingWork } from './adapter/pending-work.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
 import { analyzeProject, scrubAnalysis } from './analyze/analyze-project.js';
@@ -15,10 +12,9 @@ import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { compileProject } from './compile/compile-project.js';
+import { isRelational, RESOURCE_TYPES, runCommand } from './execute/run-command.js';
 import { CompiledWriter } from './compile/write-compiled.js';
-import { execute } from './execute/execute.js';
-import { deferral, type DeferOptions } from './execute/deferral.js';
-import { onRunEndContext, runProjectHooks } from './execute/project-hooks.js';
+import type { DeferOptions } from './execute/deferral.js';
 import type { Preview } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
 import { ProjectGraph } from './graph/project-graph.js';
@@ -35,11 +31,11 @@ import { sourceFreshness } from './execute/source-freshness-run.js';
 import type { ProjectHost } from './project-host.js';
 import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
-import { writeLineage, writeManifest, writePerfInfo, writeRunResults } from './report/artifacts.js';
+import { writeLineage, writeManifest, writePerfInfo } from './report/artifacts.js';
 import type { ManifestSource } from './report/manifest-reuse.js';
-import { guardListener, runSucceeded, type Command, type EventHandler } from './report/events.js';
+import { guardListener, type Command, type EventHandler } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
-import { readFreshness, readPreviousState, requireStateManifest, type PreviousState } from './state/previous-state.js';
+import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
 import { retryPlan, type RetryPlan } from './state/retry-plan.js';
 import { runArgs, runOptionsOfArgs, type RunArgs } from './report/run-args.js';
 import { shareWarehouse } from './serve/warehouse-share.js';
@@ -47,33 +43,14 @@ import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
 import { sampleWindowOf } from './execute/sample-window.js';
 import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
-import { scrubEvent, scrubHook, scrubResult } from './report/scrub-events.js';
+import { scrubEvent } from './report/scrub-events.js';
 import { scopedQueryComment } from './adapter/query-comment.js';
 import { queryCommenter, type QueryCommenter } from './execute/query-comments.js';
-import { cloneSources } from './execute/run-clone.js';
-import { allWarningsAreErrors, dbtEventOf, warningAsError, warnErrorDecision, warnErrorPolicyOf, type WarnErrorPolicy } from './report/warn-error.js';
+import { dbtEventOf, warningAsError, warnErrorDecision, warnErrorPolicyOf, type WarnErrorPolicy } from './report/warn-error.js';
 import { eventTimeOf } from './execute/event-time-flags.js';
 import type { CompiledNode, FreshnessRunResult, FromLoadedOptions, OpenOptions, RetryOptions, RunOptions, RunResult, ValidateOptions } from './tsdbt-options.js';
 
 export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, ValidateOptions, RetryOptions, FreshnessRunResult } from './tsdbt-options.js';
-
-/** Commands that run the project's on-run-start / on-run-end hooks (dbt's RunTask and its subclasses). */
-const HOOK_COMMANDS: ReadonlySet<Command> = new Set(['run', 'build', 'seed', 'snapshot', 'test']);
-
-/** dbt's `is_relational and not is_ephemeral_model`: the nodes whose schemas a run creates first. */
-const isRelational = (n: ManifestNode) =>
-  n.resourceType === 'seed' || n.resourceType === 'snapshot' || (n.resourceType === 'model' && n.config.materialized !== 'ephemeral');
-
-const RESOURCE_TYPES: Record<Command, SelectionOptions['resourceTypes']> = {
-  run: ['model'],
-  test: ['test', 'unit_test'],
-  seed: ['seed'],
-  snapshot: ['snapshot'],
-  build: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'exposure', 'saved_query', 'function'],
-  compile: ['model', 'snapshot', 'test', 'unit_test', 'analysis', 'function'],
-  'source load': ['source'],
-  clone: ['model', 'seed', 'snapshot'],
-};
 
 /**
  * A loaded project and, once needed, its warehouse connection: the library's main entry.
@@ -538,19 +515,6 @@ export class TsdbtProject {
     });
   }
 
-  /**
-   * An empty selection, as dbt: the warning "Nothing to do", empty run results, exit 0 (an error under
-   * --warn-error); the warehouse is not opened.
-   */
-  private nothingToDo(command: Command, options: RunOptions, threads: number): RunResult {
-    const message = 'Nothing to do. Try checking your model configs and model specification args';
-    if (options.warnError) throw new UsageError('nothing_to_do', message, { hint: 'The selection picked no node (--warn-error makes this warning an error).' });
-    this.warn(message);
-    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource(), undefined, options.storeFailures);
-    writeRunResults(this.targetDir, [], 0, this.invocationId, this.runArgs(command, options, threads), this.secrets);
-    return { command, results: [], elapsed: 0, interrupted: false, success: true, hooks: [] };
-  }
-
   private runContext(adapter: ClickHouseAdapter, options: RunOptions): RunContext {
     return {
       manifest: this.manifest,
@@ -597,80 +561,14 @@ export class TsdbtProject {
       stateArtifacts: (dir) => this.stateArtifacts(dir),
       manifestSource: () => this.manifestSource(),
       manifestContentKey: (items, sqlKeys) => this.manifestContentKey(items, sqlKeys),
+      policy: () => this.policy(),
+      warn: (message) => this.warn(message),
+      runArgs: (command, options, threads) => this.runArgs(command, options, threads),
     };
   }
 
-  private async execute(command: Command, raw: RunOptions): Promise<RunResult> {
-    // Flags checked before anything runs (or the warehouse is opened).
-    const eventTime = eventTimeOf(raw);
-    // dbt_project.yml `flags:` (dbt's ProjectFlags): defaults of --fail-fast and --warn-error, behaviour flags.
-    const projectFlags = this.loaded.projectFile.flags ?? {};
-    const flagged: RunOptions = { ...raw, failFast: raw.failFast ?? projectFlags.fail_fast === true, warnError: raw.warnError ?? allWarningsAreErrors(this.policy()) };
-    const sampled: RunOptions = flagged.sample !== undefined && flagged.sample !== '' ? { ...flagged, sample: sampleWindowOf(flagged.sample) } : flagged;
-    const options: RunOptions = eventTime ? { ...sampled, eventTimeStart: eventTime.start, eventTimeEnd: eventTime.end } : sampled;
-    const threads = optionalInteger('threads', options.threads, NUMERIC_RULES.threads) ?? this.target.threads;
-    const selected = options.uniqueIds
-      ? new Set(options.uniqueIds.filter((id) => this.graph.has(id)))
-      : new Set(this.select({ ...options, resourceTypes: options.resourceTypes ?? RESOURCE_TYPES[command] }));
-    if (selected.size === 0) return this.nothingToDo(command, options, threads);
-    const adapter = await this.adapter(threads);
-    // An unreachable or refusing target fails once, before any node starts (not once per node).
-    await adapter.checkConnection();
-    // What an earlier run of this connection (watch mode) listed or swept is listed and swept again.
-    materializedViews(adapter).forget();
-    userFunctions(adapter).forget();
-    sweepEachDatabaseAgain(adapter);
-    const deferred = await deferral(options, this.manifest, selected, (dir) => this.stateArtifacts(dir).state, async () => adapter);
-    // The run's own signal: the caller's (Ctrl-C) or --fail-fast's cancellation.
-    const controller = new AbortController();
-    if (options.signal?.aborted) controller.abort();
-    options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-    const base = this.runContext(adapter, { ...options, signal: controller.signal });
-    const clone = command === 'clone' ? cloneSources(requireStateManifest(this.stateArtifacts(options.deferState || options.state).state, 'clone')) : undefined;
-    const ctx = { ...base, index: base.index.withDeferred(deferred), selected, ...(clone ? { clone } : {}) };
-    this.loaded.renderer.setSelectedResources(selected);
-    this.loaded.renderer.setFlags({
-      WHICH: command,
-      FULL_REFRESH: options.fullRefresh ?? false,
-      STORE_FAILURES: options.storeFailures ?? false,
-      WARN_ERROR: options.warnError ?? false,
-      FAIL_FAST: options.failFast ?? false,
-      THREADS: threads,
-      EMPTY: options.empty ?? false,
-    });
-    this.loaded.renderer.setInvocationArgs(this.runArgs(command, options, threads));
-    const started = Date.now();
-    if (options.writeManifest !== 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource(), undefined, options.storeFailures);
-    const withHooks = HOOK_COMMANDS.has(command);
-    // As dbt's before_run (create_schemas): the selected relations' schemas exist before the
-    // on-run-start hooks and before any node renders (a model may create relations in its own
-    // schema with run_query while it renders). A schema that cannot be created here is left to the
-    // node that needs it, which reports the error as its own (as before this step existed).
-    if (withHooks)
-      for (const schema of new Set([...selected].map((id) => this.graph.node(id)).filter(isRelational).map((n) => n.relation.schema)))
-        await adapter.ensureDatabase(schema).catch(() => {});
-    const startHooks = withHooks ? await runProjectHooks(ctx, 'on-run-start') : [];
-    // dbt 1.9's behaviour flag skip_nodes_if_on_run_start_fails (off by default: the nodes run even if a start hook fails).
-    const skipAll = projectFlags.skip_nodes_if_on_run_start_fails === true && startHooks.some((h) => h.status === 'error');
-    let { results, interrupted } = await execute(ctx, {
-      ...(skipAll ? { skipAll: 'skipped because an on-run-start hook failed (skip_nodes_if_on_run_start_fails)' } : {}),
-      command,
-      selected,
-      threads,
-      failFast: options.failFast ?? false,
-      cancelRunning: () => controller.abort(),
-      // Batched tests and the unique pre-check read the tested relation itself: under --empty every
-      // test reads its inputs through its own (limited) SQL, as dbt's do.
-      batchTests: (options.batchTests ?? true) && !options.empty,
-    });
-    const endHooks = withHooks && !interrupted ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext(results, startHooks)) : [];
-    const hooks = [...startHooks, ...endHooks].map((h) => scrubHook(h, this.secrets));
-    const elapsed = (Date.now() - started) / 1000;
-    if (options.writeManifest === 'after') writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, undefined, this.secrets, undefined, undefined, this.manifestSource(), undefined, options.storeFailures);
-    writeRunResults(this.targetDir, results, elapsed, this.invocationId, this.runArgs(command, options, threads), this.secrets, { before: startHooks, after: endHooks });
-    results = results.map((r) => scrubResult(r, this.secrets));
-    const success = runSucceeded(results, interrupted) && hooks.every((h) => h.status !== 'error');
-    return { command, results, elapsed, interrupted, success, hooks };
+  private execute(command: Command, raw: RunOptions): Promise<RunResult> {
+    return runCommand(this.host(), command, raw);
   }
 }
 
