@@ -41,4 +41,6 @@ export interface ProjectHost {
   warn(message: string): void;
   /** run_results.json `args`: this invocation's flags, for `retry`. */
   runArgs(command: Command, options: RunOptions, threads: number): RunArgs;
+  /** Whether the warehouse connection is open (or shared from another project). */
+  opened(): boolean;
 }

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
@@ -7,7 +6,7 @@ import { debugReport, type DebugReport } from './adapter/debug-checks.js';
 import { openWarehouse, openWarehouseAhead, type WarehouseClient } from './adapter/warehouse-client.js';
 import { finishPendingWork } from './adapter/pending-work.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
-import { analyzeProject, scrubAnalysis } from './analyze/analyze-project.js';
+import { validateProject } from './analyze/validate-project.js';
 import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
@@ -31,7 +30,7 @@ import { sourceFreshness } from './execute/source-freshness-run.js';
 import type { ProjectHost } from './project-host.js';
 import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
-import { writeLineage, writeManifest, writePerfInfo } from './report/artifacts.js';
+import { writeManifest, writePerfInfo } from './report/artifacts.js';
 import type { ManifestSource } from './report/manifest-reuse.js';
 import { guardListener, type Command, type EventHandler } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
@@ -347,30 +346,8 @@ export class TsdbtProject {
    * model's columns and types, and every error of the selection (with file and line) in one run.
    * Reads the sources' columns from the target when it is reachable; changes nothing there.
    */
-  async validate(options: ValidateOptions = {}): Promise<ProjectAnalysis> {
-    const selected = this.select({ ...options, resourceTypes: options.resourceTypes ?? ['model', 'seed', 'snapshot', 'test', 'source'] });
-    let analysis = await analyzeProject({
-      manifest: this.manifest,
-      graph: this.graph,
-      index: this.index,
-      renderer: this.loaded.renderer,
-      target: this.target,
-      targetDir: this.targetDir,
-      onEvent: this.onEvent,
-      selected,
-      lineage: options.lineage,
-      // A chdb target never built has nothing to read (and opening it would create it).
-      targetClient: async () => (this.target.type === 'chdb' && !this.client && !this.sharedWith && !existsSync(this.target.path!) ? undefined : (await this.adapter()).client),
-    });
-    if (this.secrets.length) analysis = scrubAnalysis(analysis, this.secrets);
-    if (options.write !== false) {
-      const analysed = [...analysis.nodes.values()];
-      const typed = new Map(analysed.filter((a) => a.columns.length).map((a) => [a.uniqueId, a.columns]));
-      const compiled = new Map(analysed.filter((a) => a.sql !== undefined).map((a) => [a.uniqueId, a.sql!]));
-      writeManifest(this.targetDir, this.manifest, this.graph, this.invocationId, compiled, this.secrets, typed);
-      if (options.lineage !== false) writeLineage(this.targetDir, this.manifest, analysis, this.invocationId, this.secrets);
-    }
-    return analysis;
+  validate(options: ValidateOptions = {}): Promise<ProjectAnalysis> {
+    return validateProject(this.host(), options);
   }
 
   /**
@@ -564,6 +541,7 @@ export class TsdbtProject {
       policy: () => this.policy(),
       warn: (message) => this.warn(message),
       runArgs: (command, options, threads) => this.runArgs(command, options, threads),
+      opened: () => !!this.client || !!this.sharedWith,
     };
   }
 
