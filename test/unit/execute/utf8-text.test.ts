@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { utf8TextFunctions } from '../../../packages/core/src/execute/dbt-semantics/utf8-text.js';
 
 describe('utf8-text: text functions count characters, as on the warehouses dbt projects are written for', () => {
+  it("substring from a literal 0 counts the positions before 1, as Postgres ('hello', 0, 3 -> 'he'); a negative start stays ClickHouse's (from the end)", () => {
+    expect(utf8TextFunctions("select substring('hello', 0, 3), substr('hello', 0), substring('hello' from 0 for 1), substring('hello', 0, n), substring('hello', -3, 2)")).toBe(
+      "select substringUTF8('hello', 1, 2), substringUTF8('hello', 1), substringUTF8('hello', 1, 0), substringUTF8('hello', 1, greatest((n) - 1, 0)), substringUTF8('hello', -3, 2)",
+    );
+  });
+
   it('writes lower/upper/initcap/substring/left/right/lpad/rpad/position as their UTF-8 forms over toString()', () => {
     expect(utf8TextFunctions("select lower(name), UPPER(t.city), initcap('élan'), substr(s, 2), substring(s, 1, 3), left(code, 2), right(code, 1), lpad(s, 5, '*'), rpad(s, 5), position(s, 'b') from t")).toBe(
       "select lowerUTF8(toString(name)), upperUTF8(toString(t.city)), initcapUTF8('élan'), if(isValidUTF8(toString(s)), substringUTF8(toString(s), 2), `substring`(toString(s), 2)), if(isValidUTF8(toString(s)), substringUTF8(toString(s), 1, 3), `substring`(toString(s), 1, 3)), if(isValidUTF8(toString(code)), leftUTF8(toString(code), 2), `left`(toString(code), 2)), if(isValidUTF8(toString(code)), rightUTF8(toString(code), 1), `right`(toString(code), 1)), if(isValidUTF8(toString(s)), leftPadUTF8(toString(s), 5, '*'), `leftPad`(toString(s), 5, '*')), if(isValidUTF8(toString(s)), rightPadUTF8(toString(s), 5), `rightPad`(toString(s), 5)), positionUTF8(toString(s), 'b') from t",

@@ -92,7 +92,7 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
   if (args.length === 0 && sql.slice(open + 1, close).trim() !== '') args.push({ start: open + 1, end: close });
   const texts = args.map((a) => sql.slice(a.start, a.end).trim());
   const call = (parts: readonly string[]) => {
-    const [s, rest] = [text(parts[0]!), parts.slice(1)];
+    const [s, rest] = [text(parts[0]!), fromZero(form, parts.slice(1))];
     const utf8 = `${form}(${[s, ...rest].join(', ')})`;
     const bytes = BYTE_FORMS[form];
     // A literal is the SQL file's own UTF-8 text.
@@ -125,6 +125,18 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray): { at: number; 
   // substring(s from 'pattern'): Postgres' regular-expression form, not a position.
   if (/^'/.test(start)) return undefined;
   return call(forAt === undefined ? [s, start] : [s, start, piece(forAt + 3)]);
+}
+
+/**
+ * substring(s, 0, n): the positions before 1 count, as Postgres and Redshift (the SQL standard) —
+ * 'he' for ('hello', 0, 3); ClickHouse gives ''. Only a literal 0: a negative start counts from the
+ * end in ClickHouse, Snowflake and BigQuery alike (a dbt-clickhouse project's substring(s, -3)).
+ */
+function fromZero(form: string, rest: readonly string[]): readonly string[] {
+  if (form !== 'substringUTF8' || rest[0] !== '0') return rest;
+  if (rest.length === 1) return ['1'];
+  const n = rest[1]!;
+  return ['1', /^\d+$/.test(n) ? String(Math.max(Number(n) - 1, 0)) : `greatest((${n}) - 1, 0)`];
 }
 
 /** The text argument: a literal as written, anything else read through toString() (a FixedString too). */
