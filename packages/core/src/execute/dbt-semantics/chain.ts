@@ -10,6 +10,7 @@ import { withJoinOnSubqueriesInWhere } from './join-on-subqueries.js';
 import { withNullAwareNotIn } from './not-in-nulls.js';
 import { withNullTreatmentAfterCall } from './null-treatment.js';
 import { withOrderedSetAggregates } from './ordered-set-aggregates.js';
+import { withOuterNameScope } from './outer-name-scope.js';
 import { withOuterJoinKeys } from './outer-join-keys.js';
 import { withRegexOperators } from './regex-operators.js';
 import { withSelfJoinAliases } from './self-join-aliases.js';
@@ -44,6 +45,7 @@ const CHAIN: readonly Rewrite[] = [
   (node, sql) => withShiftIgnoreNulls(node, sql),
   (_, sql) => withRegexOperators(sql),
   (_, sql) => withOrderedSetAggregates(sql),
+  (node, sql) => withOuterNameScope(node, sql),
   (node, sql) => withExistsUnionsSplit(node, sql),
   (node, sql) => withCorrelatedInAsExists(node, sql),
   (node, sql, rc) => withNullEmptyAggregates(node, sql, rc.adapter),

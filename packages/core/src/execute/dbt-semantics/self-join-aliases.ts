@@ -28,12 +28,16 @@ const NOT_ALIAS = new Set([
 
 const TOKEN = /`(?:[^`\\]|\\.)*`|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[A-Za-z_][A-Za-z0-9_$]*|[(),.]/g;
 
-interface TableRef {
+export interface TableRef {
   /** The relation as written (`db.t`, quoted parts kept). */
   readonly name: string;
+  /** Offset of the name's first part. */
+  readonly start: number;
   /** Offset just after the name. */
   readonly end: number;
   readonly aliased: boolean;
+  /** The alias as written (after `AS`, or the bare word), when aliased. */
+  readonly alias?: string;
 }
 
 /** `sql` with `AS <name>` after each bare relation its own FROM also joins under an alias. */
@@ -56,7 +60,7 @@ export function aliasSelfJoins(sql: string): string {
 }
 
 /** The relations a FROM clause names at its own level (subqueries and table functions left out). */
-function tableRefs(code: string, start: number, end: number): TableRef[] {
+export function tableRefs(code: string, start: number, end: number): TableRef[] {
   const tokens = [...code.slice(start, end).matchAll(TOKEN)].map((m) => ({ text: m[0], at: start + m.index! }));
   const refs: TableRef[] = [];
   let depth = 0;
@@ -77,7 +81,8 @@ function tableRefs(code: string, start: number, end: number): TableRef[] {
     if (next === '(' || next === '.') continue; // a table function, or something not understood
     const end = tokens[j]!.at + tokens[j]!.text.length;
     const aliased = next !== undefined && (/^as$/i.test(next) || (isIdent(next) && !NOT_ALIAS.has(next.toLowerCase())));
-    refs.push({ name: parts.join('.'), end, aliased });
+    const alias = !aliased ? undefined : /^as$/i.test(next!) ? tokens[j + 2]?.text : next;
+    refs.push({ name: parts.join('.'), start: tokens[i + 1]!.at, end, aliased, alias });
     i = j;
   }
   return refs;

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { outerNameScope } from '../../../packages/core/src/execute/dbt-semantics/outer-name-scope.js';
+
+describe("dbt_semantics: a subquery's `FROM t AS s` hides `t` (outer-name-scope.ts)", () => {
+  it('reads `t.col` inside it from the enclosing query, as standard SQL does', () => {
+    expect(outerNameScope('with t as (select 1 as k) select t.k, (select count() from t as s where s.k = t.k) as c from t')).toBe(
+      'with t as (select 1 as k) select t.k, (select count() from (SELECT * FROM t) as s where s.k = t.k) as c from t',
+    );
+    // automate-dv's multi-active satellite: NOT EXISTS over the same CTE under another name (alias without AS).
+    expect(outerNameScope('select * from src_cte where not exists (select 1 from src_cte stage where src_cte.pk = stage.pk)')).toBe(
+      'select * from src_cte where not exists (select 1 from (SELECT * FROM src_cte) stage where src_cte.pk = stage.pk)',
+    );
+    expect(outerNameScope('select a.x from db.t join u as a on 1 where exists (select 1 from db.t as i where i.y = t.y)')).toBe(
+      'select a.x from db.t join u as a on 1 where exists (select 1 from (SELECT * FROM db.t) as i where i.y = t.y)',
+    );
+  });
+
+  it('leaves SQL alone where `t` is not visible outside, the subquery does not write `t.`, or it is a derived table', () => {
+    for (const sql of [
+      'select (select count() from t as s where s.k = 1) from u',
+      'select t.k, (select count() from t as s where s.k = 2) from t',
+      'select t.k, (select count() from t as t where t.k = 2) from t',
+      'select * from (select t.k from t as s) as d, t',
+      'select k from t where k in (select s.k from t as s)',
+      'select * from src_cte as stage where not exists (select 1 from src_cte s2 where src_cte.pk = s2.pk)',
+      "select 't.k', (select 1 from t as s where s.x = 'a') from t",
+    ])
+      expect(outerNameScope(sql), sql).toBe(sql);
+  });
+});
