@@ -85,6 +85,36 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated an
     for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['inc', 'inc_local']);
   });
 
+  it("distributed_incremental insert_overwrite (dbt-clickhouse's TestInsertOverwriteDistributedIncremental): a partition the new rows fall in is replaced on every shard", async () => {
+    const rows = (r: string[]) => r.map((x) => `select ${x}`).join(' union all ');
+    const model =
+      "{{ config(materialized='distributed_incremental', incremental_strategy='insert_overwrite', partition_by=['partitionKey'], order_by=['orderKey'], sharding_key='shardingKey') }}\n" +
+      `{% if not is_incremental() %}${rows(["toUInt8(1) as shardingKey, 'p1' as partitionKey, toUInt8(1) as orderKey, 'a' as value", "toUInt8(1), 'p1', toUInt8(2), 'b'", "toUInt8(2), 'p1', toUInt8(3), 'c'", "toUInt8(2), 'p2', toUInt8(4), 'd'"])}\n` +
+      `{% else %}${rows(["toUInt8(1) as shardingKey, 'p1' as partitionKey, toUInt8(2) as orderKey, 'e' as value", "toUInt8(3), 'p1', toUInt8(2), 'f'"])}{% endif %}`;
+    const { p, project } = setup({ 'models/io.sql': model });
+    const s = p.schema;
+    expectStatuses(await project.run(), { io: 'success' });
+    const all = () => onShard(1, `SELECT shardingKey, partitionKey, orderKey, value FROM ${s}.io ORDER BY shardingKey, partitionKey, orderKey`);
+    expect(await all()).toBe('1\tp1\t1\ta\n1\tp1\t2\tb\n2\tp1\t3\tc\n2\tp2\t4\td');
+    const again = await reopen(p).run();
+    expectStatuses(again, { io: 'success' });
+    expect(again.results[0]!.message).toBe('OK insert_overwrite 2 rows');
+    // p1 replaced on both shards (2/p1/c lived on the shard that got no new p1 row); p2 kept.
+    expect(await all()).toBe('1\tp1\t2\te\n2\tp2\t4\td\n3\tp1\t2\tf');
+    for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['io', 'io_local']);
+  });
+
+  it("a custom incremental strategy on distributed_incremental is refused, naming its macro (it runs on materialized='incremental')", async () => {
+    const { p, project } = setup({
+      'macros/mine.sql': "{% macro get_incremental_mine_sql(arg_dict) %}insert into {{ arg_dict['target_relation'] }} select * from {{ arg_dict['temp_relation'] }}{% endmacro %}",
+      'models/c.sql': "{{ config(materialized='distributed_incremental', incremental_strategy='mine') }}\nselect 1 as id",
+    });
+    const result = await project.run();
+    expectStatuses(result, { c: 'error' });
+    expect(result.results[0]!.message).toContain("the custom incremental strategy 'mine' (get_incremental_mine_sql) runs on materialized='incremental' only");
+    expect(await tablesOn(1, p.schema)).toEqual([]);
+  });
+
   it('a view and a plain table ON CLUSTER (replicated engine), and a test through the Distributed table', async () => {
     const { p, project } = setup({
       'models/dist.sql': "{{ config(materialized='distributed_table', sharding_key='n') }}\nselect number as n, number % 5 as k from numbers(10)",

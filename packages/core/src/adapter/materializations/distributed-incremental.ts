@@ -1,5 +1,6 @@
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
-import type { Relation } from '../../manifest/nodes.js';
+import type { ModelNode, Relation } from '../../manifest/nodes.js';
+import { partitionByExpression } from '../table-ddl.js';
 import { ifPartitionMovesWork, withStaging, type Staging } from '../staging.js';
 import { buildDistributed, columnsDdl, createDistributed, insertThrough, localRelation, requireCluster, swapInDistributed } from './distributed-table.js';
 import { replacedRows, strategyOf } from './incremental.js';
@@ -19,6 +20,8 @@ const list = (names: readonly string[]) => names.map(quoteIdentifier).join(', ')
  *   one `ALTER … ON CLUSTER ATTACH PARTITION … FROM`;
  * - delete+insert: the partitions holding a replaced key or receiving a new row are rebuilt beside
  *   `<t>_local` on every shard and replaced in one `ALTER … ON CLUSTER REPLACE PARTITION`;
+ * - insert_overwrite: the partitions the new rows fall in (on any shard) replaced on every shard by
+ *   that shard's new rows, as dbt-clickhouse's (a shard that got none of them loses that partition's rows);
  * - a change of columns: the whole distributed table is rebuilt and swapped (buildDistributed()).
  */
 export const materializeDistributedIncremental: Materialization = async (ctx) => {
@@ -26,10 +29,7 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
   requireCluster(adapter, node);
   const rel = node.relation;
   const local = localRelation(rel);
-  const strategy = strategyOf(ctx, ['append', 'delete_insert'] as const, (raw) => ({
-    message: `Model ${node.name}: distributed_incremental supports append and delete+insert, not '${raw}'`,
-    hint: "Use incremental_strategy='append' or 'delete+insert' (with a unique_key).",
-  }));
+  const strategy = strategyOf(ctx, ['append', 'delete_insert', 'insert_overwrite'] as const, (raw) => unsupportedStrategy(ctx, raw));
   await adapter.ensureDatabase(rel.schema);
   const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
   const [kind, localKind] = [await adapter.relationKind(rel), await adapter.relationKind(local)];
@@ -54,7 +54,10 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
       written = await adapter.rowCount(incoming);
       await insertNew(ctx, into, incoming, plan);
       const kept = plan.targetColumns.map((c) => c.name).filter((n) => plan.finalColumns.some((c) => c.name === n));
-      const where = strategy === 'delete_insert' ? ` WHERE NOT (${replacedRows(node, incoming, true)})` : '';
+      const where =
+        strategy === 'delete_insert' ? ` WHERE NOT (${replacedRows(node, incoming, true)})`
+        : strategy === 'insert_overwrite' ? ` WHERE NOT (${overwrittenRows(node, incoming)})`
+        : '';
       await insertThrough(adapter, into, kept, `SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where}`, node.config);
     });
   }
@@ -62,8 +65,8 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
   return { message: `OK ${strategy === 'delete_insert' ? 'delete+insert' : strategy} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
 };
 
-/** append and delete+insert by partition moves on every shard (see the materialization's comment). */
-async function viaPartitions(s: Staging, ctx: MaterializeContext, strategy: 'append' | 'delete_insert', sql: string, plan: SchemaPlan): Promise<number> {
+/** append, delete+insert and insert_overwrite by partition moves on every shard (see the materialization's comment). */
+async function viaPartitions(s: Staging, ctx: MaterializeContext, strategy: 'append' | 'delete_insert' | 'insert_overwrite', sql: string, plan: SchemaPlan): Promise<number> {
   const { adapter, node, signal } = ctx;
   const rel = node.relation;
   const local = localRelation(rel);
@@ -76,6 +79,12 @@ async function viaPartitions(s: Staging, ctx: MaterializeContext, strategy: 'app
   if (strategy === 'append') {
     await adapter.syncReplicas(nextLocal);
     await s.appendPartitions(nextLocal, local);
+    return rows;
+  }
+  if (strategy === 'insert_overwrite') {
+    // A partition the new rows fall in on any shard is replaced on every shard: where a shard got none of them, emptied.
+    await adapter.syncReplicas(nextLocal);
+    await s.replacePartitions(nextLocal, await s.partitionIds(nextLocal), [], local);
     return rows;
   }
   const target = relationSql(rel.schema, rel.identifier);
@@ -116,3 +125,31 @@ async function insertNew(ctx: MaterializeContext, into: Relation, incoming: Rela
   }
 }
 
+
+/**
+ * The old rows insert_overwrite replaces: those of a partition the new rows (a Distributed table) fall in.
+ * By the partition key's value, not `_partition_id`, which old servers (18.x) lack.
+ */
+function overwrittenRows(node: ModelNode, incoming: Relation): string {
+  const key = partitionByExpression(node.config.partition_by) ?? 'tuple()';
+  return `${key} GLOBAL IN (SELECT DISTINCT ${key} FROM ${relationSql(incoming.schema, incoming.identifier)})`;
+}
+
+/**
+ * The refusal of a strategy distributed_incremental lacks. A custom one (the project's
+ * `get_incremental_<name>_sql`) runs on `incremental` only: its SQL, written for one table, would change
+ * the Distributed table (ClickHouse refuses ALTER and DELETE there, and an INSERT goes through the
+ * sharding key) — dbt-clickhouse refuses custom strategies on both materializations.
+ */
+function unsupportedStrategy(ctx: MaterializeContext, raw: string): { message: string; hint: string } {
+  const name = raw.replace('+', '_');
+  if (ctx.strategyMacro?.(name))
+    return {
+      message: `Model ${ctx.node.name}: the custom incremental strategy '${raw}' (get_incremental_${name}_sql) runs on materialized='incremental' only, not on distributed_incremental`,
+      hint: "Use incremental_strategy='append', 'delete+insert' (with a unique_key) or 'insert_overwrite' (with partition_by) here, or materialized='incremental' for the custom strategy.",
+    };
+  return {
+    message: `Model ${ctx.node.name}: distributed_incremental supports append, delete+insert and insert_overwrite, not '${raw}'`,
+    hint: "Use incremental_strategy='append', 'delete+insert' (with a unique_key) or 'insert_overwrite' (with partition_by).",
+  };
+}
