@@ -124,6 +124,39 @@ describe('scheduler', () => {
     expect(r.interrupted).toBe(false);
   }, 60_000);
 
+  it('failFast: a node stopped between its statements (the signal thrown as is) is reported cancelled, not error', async () => {
+    const { project } = setup({
+      'models/a_bad.sql': table('select throwIf(1) as x'),
+      'models/mb.sql':
+        "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='year', begin='2020-01-01', order_by='n') }}\n" +
+        "select toDateTime('2020-06-01 00:00:00') as ts, number as n from numbers(10)",
+    });
+    // Ordered by conditions, not timing: mb's first batch INSERT is held until --fail-fast aborts the run, and
+    // a_bad fails only once that INSERT waits. Stopped so, the INSERT fails as cancelled and microbatch then
+    // rethrows the run's signal itself (signal.throwIfAborted(): a bare AbortError).
+    const client = (await project.adapter(2)).client as unknown as Record<'command' | 'query', (sql: string, o?: { signal?: AbortSignal }) => Promise<unknown>>;
+    let insertWaits!: () => void;
+    const insertHeld = new Promise<void>((resolve) => (insertWaits = resolve));
+    for (const method of ['command', 'query'] as const) {
+      const original = client[method].bind(client);
+      client[method] = async (sql, o) => {
+        if (/throwIf\(1\)/.test(sql)) await insertHeld;
+        const signal = o?.signal;
+        if (signal && /^\s*INSERT INTO \S*mb__tsdbt_tmp/.test(sql)) {
+          insertWaits();
+          if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        }
+        return original(sql, o);
+      };
+    }
+    const r = await project.run({ threads: 2, failFast: true });
+    expect(r.results.map((x) => [x.node.name, x.status, x.status === 'skipped' ? x.message : x.message.slice(0, 60)]).sort()).toEqual([
+      ['a_bad', 'error', expect.stringContaining('FUNCTION_THROW_IF_VALUE_IS_NON_ZERO')],
+      ['mb', 'skipped', 'cancelled: --fail-fast after model.proj.a_bad failed'],
+    ]);
+    expect(r.results.find((x) => x.node.name === 'mb')!.skipReason).toBe('cancelled');
+  }, 60_000);
+
   it('an aborted signal stops the run: nothing starts and every node is reported not run', async () => {
     const { p, project } = setup({ 'models/a.sql': table('select 1 as x'), 'models/b.sql': table("select x from {{ ref('a') }}") });
     const controller = new AbortController();

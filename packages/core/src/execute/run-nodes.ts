@@ -50,6 +50,9 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
     const e = error instanceof TsdbtError ? error : undefined;
     // dbt skips a node whose ephemeral model does not compile (and fails the run).
     const ephemeralFailed = e?.code === 'ephemeral_compile';
+    // The run's signal thrown as is (signal.throwIfAborted() between statements: inserts, microbatch, cutoff) is a
+    // cancellation, as a statement stopped by it is (warehouse-errors.ts): --fail-fast reports the node skipped.
+    const aborted = !e && (error as Error | undefined)?.name === 'AbortError';
     outcome = {
       status: ephemeralFailed ? 'skipped' : 'error',
       ...(ephemeralFailed ? { skipReason: 'ephemeral' as const } : {}),
@@ -57,7 +60,7 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
       warnings: [],
       file: e?.file ?? node.originalFilePath,
       line: e?.line,
-      errorCode: e?.code,
+      errorCode: e?.code ?? (aborted ? 'cancelled' : undefined),
       // A microbatch model whose every batch failed still reports its batches.
       ...(error && typeof error === 'object' && 'batchResults' in error ? { batchResults: (error as { batchResults: NodeResult['batchResults'] }).batchResults } : {}),
       // A node that compiled and then failed in the warehouse reports its SQL (dbt: compiled true).
