@@ -8,9 +8,10 @@
 /**
  * `sql` with string literals, quoted names, comments and heredocs replaced by spaces (newlines kept,
  * so every offset and line of `sql` still holds): what is left is code to search with a regex.
- * `{ keepQuoted: true }` blanks comments only (literals and quoted names stay as written).
+ * `{ keepQuoted: true }` blanks comments only (literals and quoted names stay as written); `{ keepNames: true }`
+ * keeps quoted names ("…", `…`) only: what is left is every identifier, quoted or not.
  */
-export function blankNonCode(sql: string, options?: { readonly keepQuoted?: boolean }): string {
+export function blankNonCode(sql: string, options?: { readonly keepQuoted?: boolean; readonly keepNames?: boolean }): string {
   // Built from slices (not an array of characters): INSERT texts with inline data can be large.
   const parts: string[] = [];
   let kept = 0; // sql[kept..] is not copied yet
@@ -33,7 +34,7 @@ export function blankNonCode(sql: string, options?: { readonly keepQuoted?: bool
         else j++;
       }
       end = j + 1;
-      if (options?.keepQuoted) {
+      if (options?.keepQuoted || (options?.keepNames && c !== "'")) {
         i = end;
         continue;
       }

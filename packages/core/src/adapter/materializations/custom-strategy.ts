@@ -1,7 +1,7 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { relationSql } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
-import { splitStatements } from '../../shared/sql-statements.js';
+import { blankNonCode, splitStatements } from '../../shared/sql-statements.js';
 import type { Staging } from '../staging.js';
 import { mvsWritingTo } from '../mv/mv-state.js';
 import type { SchemaPlan } from './schema-change.js';
@@ -64,23 +64,45 @@ export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, str
   return written;
 }
 
-/** `sql` with every mention of `from` as a relation (`db.t`, `` `db`.`t` ``, `"db"."t"`) naming `to` instead. */
+/**
+ * `sql` with every mention of `from` as a relation (`db.t`, `` `db`.`t` ``, `"db"."t"`) naming `to` instead:
+ * identifiers only — the same text in a string literal or a comment is left as written (blankNonCode).
+ */
 export function renamed(sql: string, from: Relation, to: Relation): string {
   const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const part = (x: string) => `(?:\`${esc(x)}\`|"${esc(x)}"|${esc(x)}(?![\\w$]))`;
   const mention = new RegExp(`(?<![\\w$.\`"])${part(from.schema)}\\s*\\.\\s*${part(from.identifier)}`, 'g');
-  return sql.replace(mention, relationSql(to.schema, to.identifier));
+  // Offsets in the blanked text are the statement's own.
+  const code = blankNonCode(sql, { keepNames: true });
+  let out = '';
+  let kept = 0;
+  for (const m of code.matchAll(mention)) {
+    out += sql.slice(kept, m.index) + relationSql(to.schema, to.identifier);
+    kept = m.index + m[0].length;
+  }
+  return out + sql.slice(kept);
 }
 
 /**
  * Whether `sql` may name `rel` otherwise than as `db.t` (which renamed() reaches): its bare name as a
  * word (`t`, `` `t` ``, `"t"`, not `x.t` / `t_x`) once the qualified mentions are taken out — a column
- * or text of that name counts too (the statements then run as written: safe, only not all-or-nothing).
+ * of that name counts too — or the name in a string literal (`'db.t'`, `'t'`: a table function such as
+ * merge() or remote() may read it as a table). Then the statements run as written: safe, only not all-or-nothing.
  */
 export function namesBare(sql: string, rel: Relation): boolean {
   const esc = rel.identifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const bare = new RegExp(`(?<![\\w$.])(?:\`${esc}\`|"${esc}"|'${esc}'|${esc}(?![\\w$]))`);
-  return bare.test(renamed(sql, rel, { schema: '', identifier: '' }));
+  const bare = new RegExp(`(?<![\\w$.])(?:\`${esc}\`|"${esc}"|${esc}(?![\\w$]))`);
+  if (bare.test(blankNonCode(renamed(sql, rel, { schema: '', identifier: '' }), { keepNames: true }))) return true;
+  return new RegExp(`(?<!\\w)${esc}(?!\\w)`).test(literalsOf(sql));
+}
+
+/** The text of `sql`'s string literals ('…'), everything else blanked. */
+function literalsOf(sql: string): string {
+  const withLiterals = blankNonCode(sql, { keepQuoted: true });
+  const withoutLiterals = blankNonCode(sql, { keepNames: true });
+  let out = '';
+  for (let i = 0; i < sql.length; i++) out += withLiterals[i] !== withoutLiterals[i] ? withLiterals[i] : ' ';
+  return out;
 }
 
 function emptyStrategyError(node: ModelNode, strategy: CustomStrategy): ProjectError {
