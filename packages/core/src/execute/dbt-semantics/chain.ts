@@ -11,6 +11,7 @@ import { withNullAwareNotIn } from './not-in-nulls.js';
 import { withNullTreatmentAfterCall } from './null-treatment.js';
 import { withOrderedSetAggregates } from './ordered-set-aggregates.js';
 import { withOuterNameScope } from './outer-name-scope.js';
+import { withOuterColumnKeys } from './outer-column-keys.js';
 import { withOuterJoinKeys } from './outer-join-keys.js';
 import { withRegexOperators } from './regex-operators.js';
 import { withSelfJoinAliases } from './self-join-aliases.js';
@@ -51,6 +52,7 @@ const CHAIN: readonly Rewrite[] = [
   (node, sql, rc) => withNullEmptyAggregates(node, sql, rc.adapter),
   (node, sql, rc) => withNullAwareNotIn(node, sql, rc.adapter),
   (node, sql) => withJoinOnSubqueriesInWhere(node, sql),
+  (node, sql) => withOuterColumnKeys(node, sql),
   (node, sql) => withOuterJoinKeys(node, sql),
   (node, sql, rc) => withDoubleFloatCasts(node, sql, { clickhouseDates: rc.clickhouseDates }),
   (node, sql) => withNullWindowShifts(node, sql),

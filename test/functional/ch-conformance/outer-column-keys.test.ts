@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { dbtProject } from '../adapter-suite/dbt-project.js';
+
+/*
+ * A correlated subquery reading an outer Nullable column: ClickHouse 26.7 joins the decorrelated subquery
+ * back on the outer columns with `=`, so a row whose column is NULL gets the empty answer (EXISTS 0, a
+ * scalar NULL) — ClickHouse issues 90138/112576. Postgres evaluates the subquery for that row. Under
+ * dbt_semantics tsdbt carries each outer column in as a one-tuple (execute/dbt-semantics/outer-column-keys.ts);
+ * `dbt_semantics: false` keeps ClickHouse's answer.
+ */
+const T1 = `select toInt32(k) as k, x from values('k Int32, x Nullable(Int32)', (3, NULL), (4, 7), (5, NULL))`;
+const T2 = `select toInt32(k) as k from values('k Int32', 3, 4)`;
+const FLAGS = (semantics = '') => `{{ config(materialized='table'${semantics}) }}
+select t1.k,
+  exists(select 1 from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is null) as e,
+  (select max(coalesce(t1.x, -1)) from {{ ref('t2') }} t2 where t2.k = t1.k) as m,
+  (select count(*) from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is null) as c
+from {{ ref('t1') }} t1`;
+
+describe('a correlated subquery reads an outer NULL as NULL (dbt_semantics)', () => {
+  it("EXISTS, NOT EXISTS, a scalar subquery and a correlated IN give Postgres' answer for a row whose outer column is NULL", async () => {
+    const p = dbtProject({
+      models: {
+        't1.sql': T1,
+        't2.sql': T2,
+        'flags.sql': FLAGS(),
+        'ch_flags.sql': FLAGS(', dbt_semantics=false'),
+        'nulls_with_t2.sql': `select t1.k from {{ ref('t1') }} t1 where exists (select 1 from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is null)`,
+        'others.sql': `{{ config(materialized='table') }}
+select t1.k from {{ ref('t1') }} t1 where not exists (select 1 from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is null)`,
+        'in_unset.sql': `{{ config(materialized='table') }}
+select t1.k from {{ ref('t1') }} t1 where t1.k in (select t2.k from {{ ref('t2') }} t2 where coalesce(t1.x, 0) = 0)`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.filter((r) => r.status !== 'success')).toEqual([]);
+    expect(await p.query('select k, e, m, c from {schema}.flags order by k')).toEqual([
+      { k: 3, e: 1, m: -1, c: '1' },
+      { k: 4, e: 0, m: 7, c: '0' },
+      { k: 5, e: 0, m: null, c: '0' },
+    ]);
+    expect(await p.query('select k from {schema}.nulls_with_t2 order by k')).toEqual([{ k: 3 }]);
+    expect(await p.query('select k from {schema}.others order by k')).toEqual([{ k: 4 }, { k: 5 }]);
+    expect(await p.query('select k from {schema}.in_unset order by k')).toEqual([{ k: 3 }]);
+    // ClickHouse's own answer: the NULL row matched nothing
+    expect(await p.query('select k, e, m from {schema}.ch_flags order by k')).toEqual([
+      { k: 3, e: 0, m: null },
+      { k: 4, e: 0, m: 7 },
+      { k: 5, e: 0, m: null },
+    ]);
+  });
+});
