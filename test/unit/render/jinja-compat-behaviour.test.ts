@@ -124,3 +124,30 @@ describe("dict(): Python's constructor", () => {
     expect(() => render("{{ dict(['ab', 'c']) }}")).toThrow(/element has length 1; 2 is required/);
   });
 });
+
+describe("a text's length and slices count code points, as Python's str", () => {
+  it('length and count', () => {
+    expect(render("{{ 'abc' | length }} {{ 'a😀b' | length }} {{ 'a😀b' | count }} {{ '' | length }}")).toBe('3 3 3 0');
+  });
+  it('slices', () => {
+    const out = render("{{ 'abcdef'[1:3] }}|{{ 'abcdef'[-2:] }}|{{ 'abcdef'[:-10] }}|{{ 'abcdef'[4:2] }}|{{ 'abcdef'[::2] }}|{{ 'abcdef'[::-1] }}|{{ 'héllo'[1:3] }}|{{ 'a😀b'[1:2] }}|{{ 'a😀bc'[-2:] }}");
+    expect(out).toBe('bc|ef|||ace|fedcba|él|😀|bc');
+  });
+  it("measures a query grown row by row, as elementary's insert_rows does", () => {
+    const src =
+      "{% set q = namespace(data='insert into t values ') %}{% set sizes = [] %}" +
+      "{% for i in range(100) %}{% set q.data = q.data + ('😀' if i == 7 else 'x') * 1000 %}{% do sizes.append(q.data | length) %}{% endfor %}" +
+      '{{ sizes[0] }} {{ sizes[7] }} {{ sizes[-1] }}';
+    expect(render(src)).toBe('1021 8021 100021');
+  });
+});
+
+describe('return()', () => {
+  it("is the macro call's value, from nested macros", () => {
+    const src = "{% macro q(v) %}{{ return(\"'\" ~ v ~ \"'\") }}{% endmacro %}{% macro row(xs) %}{{ return(xs | map('string') | map('upper') | list | join(',')) }}{% endmacro %}{{ q(row(['a', 'b'])) }}";
+    expect(render(src)).toBe("'A,B'");
+  });
+  it('outside a macro is an error naming it', () => {
+    expect(() => render('{{ return(1) }}')).toThrow(/return\(\) called outside of a macro/);
+  });
+});

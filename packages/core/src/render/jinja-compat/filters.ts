@@ -1,8 +1,13 @@
 import nunjucks from 'nunjucks';
 import { percentFormat } from './python-format.js';
-import { bindMethod, DICT_METHODS, splitKwargs, STR_METHODS, toList } from './python-methods.js';
+import { bindMethod, DICT_METHODS, splitKwargs, STR_METHODS, textLength, toList } from './python-methods.js';
 import { isDict, isFloat, isNumeric, isStr, PyFloat, pyAdd, pyBool, pyCompareOp, pyEq, pyNum, pyStr, pyTuple, toPyFloat, type Dict } from './python-values.js';
 import { dictItems } from './dict-keys.js';
+
+function jinjaLength(v: unknown): number {
+  if (isDict(v)) return Object.keys(v).length;
+  return isStr(v) ? textLength(String(v)) : toList(v).length;
+}
 
 /** Jinja2 filters nunjucks lacks or implements differently. Keyword args arrive as `__keywords`. */
 
@@ -208,8 +213,8 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   string: (v: unknown) => pyStr(v),
   default: defaultFilter,
   d: defaultFilter,
-  count: (v: unknown) => (isDict(v) ? Object.keys(v).length : toList(v).length),
-  length: (v: unknown) => (isDict(v) ? Object.keys(v).length : toList(v).length),
+  count: (v: unknown) => jinjaLength(v),
+  length: (v: unknown) => jinjaLength(v),
   sum: withKw((seq, args, kw) => {
     const attr = args[0] ?? kw.attribute;
     return toList(seq).reduce((acc: unknown, x) => pyAdd(acc, attr === undefined || attr === null ? x : getPath(x, attr)), args[1] ?? kw.start ?? 0);

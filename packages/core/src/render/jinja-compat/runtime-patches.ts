@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { checkMacroArgs, type MacroArgInfo } from './macro-args.js';
 import { pyMod } from './python-format.js';
-import { bindMethod, DICT_METHODS, LIST_METHODS, SET_METHODS, STR_METHODS, toList } from './python-methods.js';
+import { bindMethod, DICT_METHODS, LIST_METHODS, SET_METHODS, STR_METHODS, toList, unitsAreCodePoints } from './python-methods.js';
 import {
   PRINT, isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyDiv, pyFloorDiv, pyIn, pyMul, pyNeg, pyPow, pyStr, pySub, pyTuple, pyTypeName, type Dict,
 } from './python-values.js';
@@ -65,10 +65,20 @@ export class JinjaFrame extends (base.Frame as new (parent?: unknown, isolateWri
   }
 }
 
+/** `s[a:b]` of a text whose units are its code points: String.slice clamps as Python does. */
+function textSlice(s: string, start: unknown, stop: unknown): string {
+  const a = start === null || start === undefined ? 0 : Number(start);
+  const b = stop === null || stop === undefined ? s.length : Number(stop);
+  return s.slice(a, b);
+}
+
 /** Python slice semantics (`[1:3]`, `[::-1]`, `[-2:]`); strings slice to strings. */
 export function pySlice(seq: unknown, start: unknown, stop: unknown, step: unknown): unknown {
   if (seq === undefined || seq === null) return undefined;
   const str = isStr(seq);
+  if (str && (step === null || step === undefined || Number(step) === 1) && unitsAreCodePoints(String(seq))) {
+    return textSlice(String(seq), start, stop);
+  }
   const items: unknown[] = str ? [...String(seq)] : Array.isArray(seq) ? seq : [];
   const len = items.length;
   const st = step === null || step === undefined ? 1 : Number(step);
