@@ -218,6 +218,14 @@ export function faultCases(): FaultCase[] {
     inc('incremental: merge', incremental("incremental_strategy='merge', unique_key='id', order_by='id'")),
     inc('incremental: delete+insert, partitioned', incremental(`unique_key='id', ${partitioned}`)),
     inc('incremental: insert_overwrite', incremental(`incremental_strategy='insert_overwrite', ${partitioned}`, 'id, d, v', "where d >= '2024-02-01'")),
+    // A partition new to the table (April) is MOVEd in beside the REPLACEd ones (partition-replace.ts).
+    ...[
+      ['incremental: insert_overwrite, a new partition', `incremental_strategy='insert_overwrite', ${partitioned}`, "where d >= '2024-02-01'"],
+      ['incremental: delete+insert, partitioned, a new partition', `unique_key='id', ${partitioned}`, undefined],
+    ].map(([name, config, filter]): FaultCase => ({
+      ...inc(name!, incremental(config!, 'id, d, v', filter)),
+      change: [...CHANGE.slice(0, 2), CHANGE[2]!.replace("(5, '2024-03-15', 'e')", "(5, '2024-03-15', 'e'), (6, '2024-04-02', 'f')")],
+    })),
     inc('incremental: --full-refresh', incremental("unique_key='id', order_by='id'"), undefined, { fullRefresh: true }),
     ...(['append_new_columns', 'sync_all_columns'] as const).flatMap((mode) => [
       inc(

@@ -18,10 +18,12 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
  * meanwhile would be replaced (or dropped) again. So a repeat does only the partitions not done yet. The mark
  * records each replaced or emptied partition's highest block number in the target then (`blocks`): REPLACE and
  * DROP PARTITION remove every part up to the current block at once, so a partition is done once none of its
- * active parts starts at or below that number (merges keep the lowest). A partition empty then: emptied, it needs
- * nothing; replaced, it is done when it holds every staged part's clone (REPLACE copies parts: same
- * hash_of_all_files), which only a merge of a clone with another writer's part could hide (the partition is then
- * replaced again). On a cluster (parts per host) no blocks are recorded and the whole ALTER is repeated.
+ * active parts starts at or below that number (merges keep the lowest). A partition the target has no rows in
+ * then: emptied, it needs nothing; replaced, it is MOVEd in instead (`moved`, before the REPLACE clauses: the
+ * staged table itself then says what is left, and rows another writer put there stay). Before, it was REPLACEd and
+ * judged done when it held every staged part's clone (same hash_of_all_files): a merge of a clone with another
+ * writer's part hid them, and the repeat replaced that writer's rows (marks of that form are still read so). On a
+ * cluster (parts per host) no blocks are recorded and the whole ALTER is repeated.
  */
 
 /** The comment of a staged table whose partitions are being put in place of the target's. */
@@ -32,7 +34,7 @@ export interface PartitionReplace {
   readonly target: Relation;
   readonly replaced: readonly string[];
   readonly emptied: readonly string[];
-  /** Partitions moved from the staged table into the target (append), instead of replaced. */
+  /** Partitions moved from the staged table into the target (append; or replaced ones the target had no rows in, see above). */
   readonly moved?: readonly string[];
   /**
    * One ALTER of several that must all happen (Staging.appendPartitionsTogether): the first table's staged table,
@@ -54,15 +56,12 @@ export function replaceClauses(staged: Relation, replaced: readonly string[], em
   ];
 }
 
-const clauseCount = (staged: Relation, r: PartitionReplace) => r.moved?.length ?? replaceClauses(staged, r.replaced, r.emptied).length;
+const clauseCount = (staged: Relation, r: PartitionReplace) => (r.moved?.length ?? 0) + replaceClauses(staged, r.replaced, r.emptied).length;
 
-/** The ALTER itself (on every host in cluster mode). */
+/** The ALTER itself (on every host in cluster mode): the moves (one ALTER of the staged table), then the replaces (one of the target). */
 export async function alterPartitions(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace): Promise<void> {
   const into = relationSql(r.target.schema, r.target.identifier);
-  if (r.moved) {
-    if (r.moved.length) await adapter.ddl(`ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} ${r.moved.map((id) => `MOVE PARTITION ID ${sqlString(id)} TO TABLE ${into}`).join(', ')}`);
-    return;
-  }
+  if (r.moved?.length) await adapter.ddl(`ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} ${r.moved.map((id) => `MOVE PARTITION ID ${sqlString(id)} TO TABLE ${into}`).join(', ')}`);
   const clauses = replaceClauses(staged, r.replaced, r.emptied);
   if (clauses.length === 0) return;
   // On a cluster a shard whose staged table has no rows of a partition empties it: said outright where the server asks.
@@ -77,11 +76,17 @@ export async function alterPartitions(adapter: ClickHouseAdapter, staged: Relati
  */
 export async function markReplacing(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace, always = false): Promise<PartitionReplace | undefined> {
   if ((!always && clauseCount(staged, r) < 2) || !(await adapter.hasTableComments())) return undefined;
-  const ids = r.moved ? [] : [...new Set([...r.replaced, ...r.emptied])];
-  const recorded: PartitionReplace = ids.length && !adapter.cluster ? { ...r, blocks: await highestBlocks(adapter, r.target, ids) } : r;
+  const ids = [...new Set([...r.replaced, ...r.emptied])];
+  let recorded = r;
+  if (ids.length && !adapter.cluster) {
+    const blocks = await highestBlocks(adapter, r.target, ids);
+    // Replaced partitions the target has no rows in are moved in instead (see above).
+    const fresh = r.moved ? [] : r.replaced.filter((id) => !(id in blocks));
+    recorded = { ...r, replaced: r.replaced.filter((id) => !fresh.includes(id)), ...(fresh.length ? { moved: fresh } : {}), blocks };
+  }
   const pair = (rel: Relation) => [rel.schema, rel.identifier];
   const record = JSON.stringify({
-    target: pair(r.target), replaced: r.replaced, emptied: r.emptied, ...(r.moved ? { moved: r.moved } : {}),
+    target: pair(r.target), replaced: recorded.replaced, emptied: r.emptied, ...(recorded.moved ? { moved: recorded.moved } : {}),
     ...(r.after ? { after: pair(r.after) } : {}), ...(r.group ? { group: r.group.map(pair) } : {}), ...(recorded.blocks ? { blocks: recorded.blocks } : {}),
   });
   await adapter.ddl(`ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} MODIFY COMMENT ${sqlString(`${REPLACING_COMMENT}${record}`)}`);
@@ -101,17 +106,20 @@ async function highestBlocks(adapter: ClickHouseAdapter, target: Relation, ids: 
 /** The partitions of a marked REPLACE/DROP still to do (see above): all of them when no blocks were recorded. */
 async function partitionsLeft(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace): Promise<PartitionReplace> {
   const blocks = r.blocks;
-  if (!blocks || r.moved) return r;
+  if (!blocks) return r;
   const ids = [...new Set([...r.replaced, ...r.emptied])];
   if (ids.length === 0) return r;
   const parts = await adapter.systemQuery<{ id: string; low: string | number; hash: string }>(
     `SELECT partition_id AS id, min_block_number AS low, hash_of_all_files AS hash FROM system.parts WHERE ${partsWhere(r.target, ids)}`,
   );
-  const clones = await adapter.systemQuery<{ id: string; hash: string }>(`SELECT partition_id AS id, hash_of_all_files AS hash FROM system.parts WHERE ${partsWhere(staged, r.replaced)}`);
+  const clones = r.replaced.length
+    ? await adapter.systemQuery<{ id: string; hash: string }>(`SELECT partition_id AS id, hash_of_all_files AS hash FROM system.parts WHERE ${partsWhere(staged, r.replaced)}`)
+    : [];
   const left = (id: string) => {
     const mine = parts.filter((p) => p.id === id);
     if (id in blocks) return mine.some((p) => Number(p.low) <= blocks[id]!);
     if (!r.replaced.includes(id)) return false; // emptied, and empty when marked: nothing to drop
+    // Replaced, and empty when marked, by a mark of before moves (see above).
     const have = new Set(mine.map((p) => p.hash));
     const want = clones.filter((c) => c.id === id);
     return want.length > 0 && !want.every((c) => have.has(c.hash)); // nothing staged: it stays empty

@@ -300,7 +300,7 @@ export class Staging {
 
   private async nothingMoved(plans: readonly { staged: Relation; r: PartitionReplace }[]): Promise<boolean> {
     for (const p of plans) {
-      if (!p.r.moved) return false;
+      if (!p.r.moved || p.r.replaced.length || p.r.emptied.length) return false;
       // Partitions with rows: a MOVE leaves an empty part behind in the table it moved from (26.7).
       const [row] = await this.adapter.systemQuery<{ n: string | number }>(
         `SELECT uniqExact(partition_id) AS n FROM system.parts WHERE active AND rows > 0 AND database = ${sqlString(p.staged.schema)} AND table = ${sqlString(p.staged.identifier)}`,
