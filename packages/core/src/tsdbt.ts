@@ -465,7 +465,9 @@ export class TsdbtProject {
       beginRun(runId);
       this.adapterInstance = new ClickHouseAdapter(this.client, runId);
       // What a dead run's partition ALTER left half done is finished before anything reads those databases.
-      this.pendingWork = finishPendingWork(this.adapterInstance, this.readDatabases());
+      this.pendingWork = finishPendingWork(this.adapterInstance, this.readDatabases()).then((stuck) => {
+        for (const e of stuck) this.onEvent({ type: 'warning', message: e.message });
+      });
     }
     await this.pendingWork;
     return this.adapterInstance;

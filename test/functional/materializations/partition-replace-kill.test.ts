@@ -218,3 +218,51 @@ describe('a multi-partition ALTER done, killed before the drop, then a merge in 
     expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((r) => r.name)).toEqual(['events', 'inc', 'other']);
   });
 });
+
+describe('a marked partition ALTER the server refuses every time', () => {
+  // Before, the sweep retried it silently at every command while the model built over half-replaced partitions.
+  // Now (partition-replace.ts: recordStuck) a build of its target stops, naming the staged table and what to do;
+  // other models build, other commands warn; the staged rows stay until the cause is fixed, then go in once.
+  it('stops the build of its target with what to do, keeps the staged rows, and finishes once the cause is fixed', async () => {
+    const { p, project } = setup(MODELS('insert_overwrite'));
+    const adapter = await project.adapter();
+    const sql = (s: string) => adapter.client.command(s.replaceAll('$', p.schema));
+    await adapter.ensureDatabase(p.schema);
+    await sql('CREATE TABLE $.events (p UInt8, v UInt64, s String) ENGINE = MergeTree ORDER BY v');
+    await sql("INSERT INTO $.events VALUES (1, 1, 'old'), (1, 2, 'old'), (2, 11, 'old'), (2, 12, 'old')");
+    expectStatuses(await project.run({ select: ['inc'] }), { inc: 'success' });
+    await sql("ALTER TABLE $.events UPDATE s = 'new' WHERE 1 SETTINGS mutations_sync = 2");
+    const killed = setup.reopen(p);
+    const died = await dieInAlter(killed, false);
+    expectStatuses(await killed.run({ select: ['inc'] }), { inc: 'error' });
+    expect(died()).toBe(true);
+    await killed.close();
+    // The target's columns change: every REPLACE from the staged table is refused (different structure).
+    await sql('ALTER TABLE $.inc ADD COLUMN extra UInt8');
+    const half = await queryRows(project, `SELECT p, s, count() AS n FROM ${p.schema}.inc GROUP BY p, s ORDER BY p, s`);
+    const staged = (await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' AND startsWith(comment, 'tsdbt:replacing:')`)).map((r) => r.name);
+    expect(staged).toHaveLength(1);
+    const stopped = setup.reopen(p);
+    const r = await stopped.run({ select: ['inc', 'other'] });
+    expectStatuses(r, { inc: 'error', other: 'success' });
+    const message = r.results.find((x) => x.node.name === 'inc')!.message;
+    expect(message).toContain(`\`${staged[0]}\``);
+    expect(message).toContain('could not be finished');
+    expect(message).toContain('Tables have different structure');
+    expect(message).toContain(`DROP TABLE \`${p.schema}\`.\`${staged[0]}\``);
+    await stopped.close();
+    // Nothing was changed: the same half-replaced rows, the staged table kept; a reading command warns.
+    expect(await queryRows(project, `SELECT p, s, count() AS n FROM ${p.schema}.inc GROUP BY p, s ORDER BY p, s`)).toEqual(half);
+    const before = p.events.length;
+    await setup.reopen(p).show({ inline: 'select 1 as x' });
+    expect(p.events.slice(before).some((e) => e.type === 'warning' && e.message.includes(staged[0]!) && e.message.includes('could not be finished'))).toBe(true);
+    // The cause fixed: the next command finishes the ALTER, each row once.
+    await sql('ALTER TABLE $.inc DROP COLUMN extra');
+    expectStatuses(await setup.reopen(p).run({ select: ['inc'] }), { inc: 'success' });
+    expect(await queryRows(project, `SELECT p, s, count() AS n FROM ${p.schema}.inc GROUP BY p, s ORDER BY p, s`)).toEqual([
+      { p: 1, s: 'new', n: '2' },
+      { p: 2, s: 'new', n: '2' },
+    ]);
+    expect((await queryRows<{ name: string }>(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).map((r) => r.name)).toEqual(['events', 'inc', 'other']);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Relation } from '../manifest/nodes.js';
 import { relationSql, sqlString } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
+import { DatabaseError } from '../shared/errors.js';
 
 /*
  * An ALTER replacing several partitions (insert_overwrite, delete+insert, microbatch,
@@ -157,7 +158,7 @@ export async function markedReplace(adapter: ClickHouseAdapter, rel: Relation): 
  * committed (its first table unmarked or gone) is not finished: gone, the first table either was never marked —
  * nothing of the group happened — or was finished with its whole group, this one included.
  */
-export async function finishReplace(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace): Promise<boolean> {
+export async function finishReplace(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace, onError?: (error: unknown) => void): Promise<boolean> {
   try {
     if (r.after && !(await markedReplace(adapter, r.after))) return true;
     if (await adapter.relationKind(r.target)) await alterPartitions(adapter, staged, await partitionsLeft(adapter, staged, r));
@@ -166,7 +167,60 @@ export async function finishReplace(adapter: ClickHouseAdapter, staged: Relation
       if (m && (await adapter.relationKind(m.target))) await alterPartitions(adapter, member, await partitionsLeft(adapter, member, m));
     }
     return true;
-  } catch {
+  } catch (error) {
+    onError?.(error);
     return false;
   }
+}
+
+/*
+ * A marked ALTER the server refuses each time (the target's columns changed since, a partition grown past
+ * max_partition_size_to_drop, a full disk…) must not be retried silently at every sweep while the model builds
+ * over half-replaced partitions (a --full-refresh would even have the stale staged rows put into the new table
+ * later). A sweep that fails to finish one twice in a row records it here; the build of its target is then
+ * refused with what the server said and what to do (prepareTarget, staging.ts), and other commands warn
+ * (pending-work.ts). The staged table stays, marked: the next command tries again.
+ */
+const stuck = new WeakMap<ClickHouseAdapter, Map<string, DatabaseError>>();
+
+const key = (rel: Relation) => `${rel.schema}.${rel.identifier}`;
+
+/** Forgets what was stuck in `schema` (a sweep of it starts). */
+export function clearStuck(adapter: ClickHouseAdapter, schema: string): void {
+  const m = stuck.get(adapter);
+  for (const [k, e] of m ?? []) if ((e as StuckError).stagedSchema === schema) m!.delete(k);
+}
+
+interface StuckError extends DatabaseError {
+  stagedSchema?: string;
+}
+
+/** Records that the marked `staged` table's ALTER on its target could not be finished (`error`: the last refusal). */
+export function recordStuck(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace, error: unknown): void {
+  const target = relationSql(r.target.schema, r.target.identifier);
+  const from = relationSql(staged.schema, staged.identifier);
+  const said = String((error as Error)?.message ?? error).split('\n')[0];
+  const parts = [...(r.moved ?? []), ...r.replaced, ...r.emptied];
+  const e: StuckError = new DatabaseError(
+    'partition_alter_not_finished',
+    `A killed run's partition ALTER on ${target} could not be finished: ${said}. Partition${parts.length === 1 ? '' : 's'} ${parts.join(', ')} of ${target} may be half replaced; the new rows are kept in ${from} (marked tsdbt:replacing:). ` +
+      // In the message, not a hint: a model's result carries only the message.
+      `Fix what the server reports (e.g. put back the columns ${target} had, or raise max_partition_size_to_drop) and run again: tsdbt finishes the ALTER first. ` +
+      `To give those rows up instead: DROP TABLE ${from}, then rebuild the model with --full-refresh`,
+    { cause: error },
+  );
+  e.stagedSchema = staged.schema;
+  let m = stuck.get(adapter);
+  if (!m) stuck.set(adapter, (m = new Map()));
+  m.set(key(r.target), e);
+}
+
+/** The error a build of `target` stops with: a marked ALTER on it the last sweep could not finish. */
+export function stuckReplace(adapter: ClickHouseAdapter, target: Relation): DatabaseError | undefined {
+  return stuck.get(adapter)?.get(key(target));
+}
+
+/** Every marked ALTER the last sweeps could not finish (for a warning). */
+export function stuckReplaces(adapter: ClickHouseAdapter): DatabaseError[] {
+  return [...(stuck.get(adapter)?.values() ?? [])];
 }

@@ -1,5 +1,6 @@
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
-import { REPLACING_COMMENT } from './partition-replace.js';
+import { REPLACING_COMMENT, stuckReplaces } from './partition-replace.js';
+import type { DatabaseError } from '../shared/errors.js';
 import { sqlString } from '../render/placeholders.js';
 import { sweepDatabase } from './staging.js';
 
@@ -13,12 +14,15 @@ import { sweepDatabase } from './staging.js';
  * alone) only where a mark is found.
  */
 
-/** Finishes the marked partition ALTERs dead runs left in `databases` (see above). Best effort: never throws. */
-export async function finishPendingWork(adapter: ClickHouseAdapter, databases: Iterable<string>): Promise<void> {
+/**
+ * Finishes the marked partition ALTERs dead runs left in `databases` (see above). Best effort: never throws.
+ * Returns the ones the server refused (twice), for the command to warn of (partition-replace.ts: recordStuck).
+ */
+export async function finishPendingWork(adapter: ClickHouseAdapter, databases: Iterable<string>): Promise<DatabaseError[]> {
   const names = [...new Set(databases)];
-  if (names.length === 0) return;
+  if (names.length === 0) return [];
   try {
-    if (!(await adapter.hasTableComments())) return;
+    if (!(await adapter.hasTableComments())) return [];
     const from = adapter.cluster ? `cluster(${sqlString(adapter.cluster)}, system, tables)` : 'system.tables';
     const marked = await adapter.systemQuery<{ db: string }>(
       `SELECT DISTINCT database AS db FROM ${from} WHERE database IN (${names.map(sqlString).join(', ')}) AND startsWith(comment, ${sqlString(REPLACING_COMMENT)})`,
@@ -27,4 +31,5 @@ export async function finishPendingWork(adapter: ClickHouseAdapter, databases: I
   } catch {
     // Unreachable or refusing: the command's own statements report it.
   }
+  return stuckReplaces(adapter);
 }

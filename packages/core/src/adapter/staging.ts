@@ -6,7 +6,7 @@ import type { TableOptions } from './table-options.js';
 import { holdTemporary, releaseTemporary } from './run-owner.js';
 import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
 import { isNoAtomicExchange } from './capabilities.js';
-import { alterPartitions, finishReplace, markReplacing, replaceClauses, type PartitionReplace } from './partition-replace.js';
+import { alterPartitions, finishReplace, markReplacing, replaceClauses, stuckReplace, type PartitionReplace } from './partition-replace.js';
 import { DatabaseError } from '../shared/errors.js';
 
 /**
@@ -395,11 +395,14 @@ export async function ifPartitionMovesWork<T>(staging: Staging, work: () => Prom
 /**
  * The target's database exists and what dead runs left in it is gone (sweepLeftovers(): their
  * temporaries dropped, a backup a crash left without its relation put back). Every materialization
- * calls this (withStaging() does) before it looks at the target.
+ * calls this (withStaging() does) before it looks at the target. Refuses a target a dead run's marked
+ * partition ALTER could not be finished on (partition-replace.ts: stuckReplace).
  */
 export async function prepareTarget(adapter: ClickHouseAdapter, rel: Relation): Promise<void> {
   await adapter.ensureDatabase(rel.schema);
   await sweepDatabase(adapter, rel.schema);
+  const stuck = stuckReplace(adapter, rel);
+  if (stuck) throw stuck;
 }
 
 /** sweepLeftovers() of `schema`, once per run (see below). */

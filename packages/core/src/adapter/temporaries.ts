@@ -4,7 +4,7 @@ import { temporaryLiveness } from './run-owner.js';
 import { sqlString } from '../render/placeholders.js';
 import { drainInserts } from './inserts.js';
 import { toClauseOf } from './mv/mv-state.js';
-import { finishReplace, parseReplacing } from './partition-replace.js';
+import { clearStuck, finishReplace, parseReplacing, recordStuck } from './partition-replace.js';
 
 /** The comment of a materialized view's rebuilt target while it is switched in (mv/mv-unit.ts SWITCHING). */
 export const MV_SWITCHING_COMMENT = 'tsdbt:switching:';
@@ -72,6 +72,8 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
     `SELECT name, any(engine) AS engine, max(toInt64(now()) - toInt64(metadata_modification_time)) AS age${(await adapter.hasTableComments()) ? ', any(comment) AS comment' : ''} FROM ${from} WHERE database = ${sqlString(schema)} ` +
       `AND (position(name, ${sqlString(TEMP_MARKER)}) > 0 OR position(name, ${sqlString(BACKUP_MARKER)}) > 0 OR startsWith(name, ${sqlString(CLICKHOUSE_TMP_PREFIX)})) GROUP BY name`,
   );
+  // What a previous sweep found stuck is looked at afresh (partition-replace.ts recordStuck): dropped meanwhile, it is gone.
+  clearStuck(adapter, schema);
   if (rows.length === 0) return [];
   // A materialized view's rebuild killed while switching its target in is finished, not undone, by
   // the view's own next run (mv/mv-recover.ts): its run's leftovers are left alone here.
@@ -96,9 +98,14 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
     if (isDead) dead.push({ rel: { schema, identifier: row.name }, parsed, engine: row.engine });
   }
   // A dead run's partition ALTER cut short is finished first, from the staged table it marked (partition-replace.ts).
+  // Refused twice in a row: recorded, so that a build of its target stops with what to do (partition-replace.ts).
   for (const d of [...dead]) {
     const r = parseReplacing(rows.find((row) => row.name === d.rel.identifier)?.comment);
-    if (r && !(await finishReplace(adapter, d.rel, r))) dead.splice(dead.indexOf(d), 1); // kept, marked: the next sweep tries again
+    if (!r) continue;
+    let refused: unknown;
+    if ((await finishReplace(adapter, d.rel, r)) || (await finishReplace(adapter, d.rel, r, (e) => (refused = e)))) continue;
+    dead.splice(dead.indexOf(d), 1); // kept, marked: the next sweep tries again
+    recordStuck(adapter, d.rel, r, refused);
   }
   // Materialized views first: a view writing into a dropped table fails the INSERTs into its source.
   // And what they wrote into or read goes only once the INSERTs that may still run them are over.
