@@ -154,6 +154,12 @@ describe('unit_testing/test_unit_testing.py TestUnitTestInvalidInputConfiguratio
     expect(status['model.test.my_model']).toBe('skipped');
     expect((await p.dbt(['ls', '--resource-type', 'unit_test'])).out.join('\n')).toContain('test_my_model');
     await p.dbt(['compile']);
+    // dbt's manifest lists the unresolved input as written, in its place (UnitTestDefinition.given).
+    const given = p.readJson('target/manifest.json').unit_tests['unit_test.test.my_model.test_my_model'].given;
+    expect(given).toEqual([
+      { input: "ref('my_model_x')", format: 'dict', rows: [{ id: 1, a: 1 }], fixture: null },
+      { input: "ref('my_model_b')", format: 'dict', rows: [{ id: 1, b: 2 }, { id: 2, b: 2 }], fixture: null },
+    ]);
     // A ref/source/this call is checked when the test runs too (dbt's InvalidUnitTestGivenInput).
     p.write({ 'models/test_my_model.yml': invalidYml("my_model_a", '1') });
     const r = await p.dbt(['test'], { expectPass: false });

@@ -46,7 +46,7 @@ export function withJoinUseNulls(nodes: Map<string, ManifestNode>, only?: Iterab
     const own = node.config.query_settings;
     const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : undefined;
     if (settings && 'join_use_nulls' in settings) return;
-    if (dbtSemantics(node) && hasJoin(node)) nodes.set(id, { ...node, config: { ...node.config, query_settings: { ...settings, join_use_nulls: 1 } } } as ManifestNode);
+    if (dbtSemantics(node) && hasJoin(node)) nodes.set(id, { ...node, config: { ...node.config, query_settings: { ...settings, join_use_nulls: 1 } }, ownQuerySettings: settings ?? null } as ManifestNode);
   };
   // `only`: just these nodes (an incremental update: the others already went through it).
   if (only) for (const id of only) give(id, nodes.get(id)!);

@@ -120,11 +120,13 @@ export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
       }
       for (const target of targets) {
         let inputError: UnitTestNode['inputError'];
-        const given = decl.given.flatMap((g) => {
-          const input = givenInput(g, target);
+        const inputs = decl.given.map((g) => givenInput(g, target));
+        const given = inputs.flatMap((input) => {
           if ('error' in input) inputError ??= input.error;
           return 'error' in input ? [] : [input];
         });
+        // dbt's manifest lists every input as written, the unresolved one too.
+        const givenAsWritten = inputError ? inputs.map((i) => ('error' in i ? i.asWritten : i)) : undefined;
         checkIncremental(decl, target, given, fail);
         const suffix = targets.length > 1 || (target.version !== undefined && modelVersion === undefined) ? `_v${target.version}` : '';
         const fqn = [...fqnBase.slice(0, -1), decl.name + suffix];
@@ -150,16 +152,16 @@ export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
           expect: rows(decl.expect, 'expected'),
           overrides: decl.overrides,
           ...(target.version !== undefined ? { version: target.version } : {}),
-          ...(inputError ? { inputError } : {}),
+          ...(inputError ? { inputError, givenAsWritten } : {}),
         });
       }
 
       /** The input, or dbt's error for an input it resolves only when the test runs (parse-time checks still fail the load). */
-      function givenInput(g: GivenDeclaration, target: ModelNode): UnitTestInput | { error: NonNullable<UnitTestNode['inputError']> } {
+      function givenInput(g: GivenDeclaration, target: ModelNode): UnitTestInput | { error: NonNullable<UnitTestNode['inputError']>; asWritten: UnitTestRows & { input: string } } {
         const call = parseInputCall(g.input);
         if (!call) {
-          rows(g, `input ${g.input}`); // its fixture is read at parse, as dbt's
-          return { error: { message: `Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: '${g.input}'.`, line: g.line, hint: "Write the input as the model calls it: ref('m'), source('s', 't') or this." } };
+          const asWritten = { input: g.input, ...rows(g, `input ${g.input}`) }; // its fixture is read at parse, as dbt's
+          return { asWritten, error: { message: `Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: '${g.input}'.`, line: g.line, hint: "Write the input as the model calls it: ref('m'), source('s', 't') or this." } };
         }
         const node =
           call.kind === 'this' ? target
@@ -173,8 +175,8 @@ export function loadUnitTests(ctx: UnitTestLoadContext): UnitTestNode[] {
             "Give the input's rows ('rows: []' for none); only a seed's rows can be left out (they are read from its CSV file).",
           );
         if (!node) {
-          rows(g, `input ${g.input}`);
-          return { error: { message: `Unit test '${decl.name}' had an input (${g.input}) which was not found in the manifest.`, line: g.line, hint: 'Name a model, seed, snapshot or source of the project, as the model calls it.' } };
+          const asWritten = { input: g.input, ...rows(g, `input ${g.input}`) };
+          return { asWritten, error: { message: `Unit test '${decl.name}' had an input (${g.input}) which was not found in the manifest.`, line: g.line, hint: 'Name a model, seed, snapshot or source of the project, as the model calls it.' } };
         }
         // dbt: a dict input with neither rows nor a fixture is a seed, read from its CSV file.
         const fixture: FixtureDeclaration = seedRowsWanted ? seedRows(g, node) : g;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from './manifest.js';
+import { dbtConfigDefaults } from './config-defaults.js';
 import { shouldStoreFailures } from './store-failures.js';
 import { isSemanticNode, type Constraint, type FreshnessRule, type ManifestNode, type SemanticNode, type UnitTestRows } from './nodes.js';
 
@@ -38,27 +39,55 @@ export function relationNameOf(node: ManifestNode, storeFailuresFlag = false): s
 /** The resources dbt writes a patch_path for (its ParsedNode's). */
 const PATCHED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test', 'function']);
 
-/** Resources whose dbt config is a NodeConfig: its alias/schema/database are keys, None when not configured. */
-const RELATION_CONFIGURED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
+/** Resources dbt writes as a ParsedResource (build_path, docs) and, but seeds, a CompiledResource. */
+const COMPILED_RESOURCE: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test', 'function']);
 
 /** dbt's TestConfig.schema default: a test's failures go to `<target>_dbt_test__audit` (load/relation-names.ts testRelationFor). */
 export const TEST_AUDIT_SCHEMA = 'dbt_test__audit';
 
+/** Dict-valued config fields dbt fills key by key (a `docs: {show: false}` keeps node_color None). */
+const MERGED_FIELDS: ReadonlySet<string> = new Set(['docs', 'contract', 'snapshot_meta_column_names']);
+
 /**
- * A node's config as dbt's dict holds it: `alias`, `schema` and `database` None when not configured
- * (`node.config.alias is not none` is false; dbt-upstream-prod reads it so), a test's `schema` its
- * TestConfig default `dbt_test__audit`. Copied only when a key is missing. Also the `model.config`
- * a template reads (render/model-context.ts).
+ * A node's config as dbt's dict holds it: every field its config class declares, with dbt's default
+ * when not set (manifest/config-defaults.ts; `alias`, `schema`, `database` None — `node.config.alias
+ * is not none` is false, dbt-upstream-prod reads it so — a test's `schema` its TestConfig default
+ * `dbt_test__audit`), then the keys set beyond them; hooks as dbt's `pre-hook`/`post-hook` lists of
+ * {sql, transaction, index}. Also the `model.config` a template reads (render/model-context.ts).
  */
 export function dbtConfigDict(resourceType: string, c: Record<string, unknown>): Record<string, unknown> {
-  if (!RELATION_CONFIGURED.has(resourceType) || ('alias' in c && 'schema' in c && 'database' in c && (resourceType !== 'test' || c.schema != null))) return c;
-  const out: Record<string, unknown> = { alias: null, schema: null, database: null, ...c };
+  const out = dbtConfigDefaults(resourceType);
+  if (!out) return c;
+  for (const key in c) {
+    const v = c[key];
+    if (v === undefined) continue;
+    if (key === 'pre_hook' || key === 'post_hook' || key === 'pre-hook' || key === 'post-hook') out[key.replace('_', '-')] = hooksDict(v);
+    else if (MERGED_FIELDS.has(key) && isRecord(v) && isRecord(out[key])) out[key] = { ...(out[key] as Record<string, unknown>), ...v };
+    else out[key] = v;
+  }
   if (resourceType === 'test' && out.schema == null) out.schema = TEST_AUDIT_SCHEMA;
   return out;
 }
 
+/** Hooks as dbt's config dict holds them: a list of {sql, transaction, index} (after_commit's transaction false). */
+function hooksDict(v: unknown): unknown[] {
+  return (Array.isArray(v) ? v : v === null || v === '' ? [] : [v]).map((h) =>
+    isRecord(h) && typeof h.sql === 'string' ? { sql: h.sql, transaction: h.transaction !== false, index: h.index ?? null } : { sql: String(h), transaction: true, index: null });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The node's config dict without what tsdbt adds on its own: dbt_semantics' `join_use_nulls` in
+ * query_settings (load/dbt-semantics.ts) is no config the project set.
+ */
 function configDict(node: ManifestNode): Record<string, unknown> {
-  return dbtConfigDict(node.resourceType, node.config);
+  const own = node.ownQuerySettings;
+  if (own === undefined) return dbtConfigDict(node.resourceType, node.config);
+  const config: Record<string, unknown> = { ...node.config, query_settings: own ?? undefined };
+  return dbtConfigDict(node.resourceType, config);
 }
 
 export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path, storeFailuresFlag = false): Record<string, unknown> {
@@ -98,7 +127,7 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     // dbt's UnitTestDefinition: the tested model, fixtures as written (rows normalised), overrides.
     const fixture = (f: UnitTestRows) => ({ format: f.format, rows: f.format === 'sql' ? (f.sql ?? null) : (f.rows ?? []), fixture: f.fixtureFile ?? null });
     base.model = node.model;
-    base.given = node.given.map((g) => ({ input: g.input, ...fixture(g) }));
+    base.given = (node.givenAsWritten ?? node.given).map((g) => ({ input: g.input, ...fixture(g) }));
     base.expect = fixture(node.expect);
     base.overrides = { macros: node.overrides.macros, vars: node.overrides.vars, env_vars: node.overrides.envVars };
     base.version = node.version ?? null;
@@ -108,6 +137,24 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     delete base.alias;
     delete base.tags;
     base.config = { tags: node.config.tags ?? [], meta: node.config.meta ?? {}, enabled: node.config.enabled !== false };
+  }
+  if (COMPILED_RESOURCE.has(node.resourceType)) {
+    // dbt's ParsedResource: build_path (None), the config's docs; its CompiledResource: compiled_path
+    // (report/artifacts.ts sets it where it wrote the file), extra_ctes, metrics. created_at (the parse's
+    // clock) is left out: a warm start's manifest is the cold parse's, byte for byte.
+    base.build_path = null;
+    base.docs = (base.config as Record<string, unknown>).docs ?? { show: true, node_color: null };
+    if (node.resourceType !== 'seed') {
+      base.compiled_path = null;
+      base.metrics = [];
+      base.extra_ctes_injected = compiled !== undefined;
+      base.extra_ctes = [];
+    }
+  }
+  if (node.resourceType === 'test' && node.attachedNode) {
+    // dbt's GenericTestNode.file_key_name: the YAML key and name it is declared under (`models.orders`, `sources.raw`).
+    const [kind, , ...rest] = node.attachedNode.split('.');
+    base.file_key_name = `${kind}s.${rest[0]}`;
   }
   if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot' || node.resourceType === 'analysis' || node.resourceType === 'function') {
     base.raw_code = node.rawCode;

@@ -67,6 +67,11 @@ interface NodeBase {
   readonly relation: Relation;
   /** dbt's unrendered_config: the config keys set for it, Jinja as written (models, seeds, snapshots). */
   readonly unrenderedConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * Set when tsdbt added settings of its own to `config.query_settings` (dbt_semantics' join_use_nulls):
+   * the query_settings the project set (null: none). The manifest shows this one.
+   */
+  readonly ownQuerySettings?: Readonly<Record<string, unknown>> | null;
 }
 
 /** What a node whose SQL is rendered from a file carries (models, snapshots, analyses, functions). */
@@ -272,6 +277,8 @@ export interface UnitTestNode extends NodeBase {
    * runs (its UnitTestManifestLoader), so only this test errors; `given` leaves the input out.
    */
   readonly inputError?: { readonly message: string; readonly line: number; readonly hint: string };
+  /** With an inputError: every input as written, in order (the unresolved ones too), as dbt's manifest lists them. */
+  readonly givenAsWritten?: readonly (UnitTestRows & { readonly input: string })[];
 }
 
 /**

@@ -12,7 +12,7 @@ import { isSafeString, pyStr } from './jinja-compat/python-values.js';
 import { emptyGraph, graphOf } from './graph-context.js';
 import { Relation, lateRelation } from './relation.js';
 import { modelContext } from './model-context.js';
-import { dbtConfigDict } from '../manifest/node-dict.js';
+import { dbtConfigDefaults, isDeclaredConfigKey } from '../manifest/config-defaults.js';
 import { refTarget } from './placeholders.js';
 import { SECRET_ENV_PREFIX } from '../shared/secrets.js';
 import { raiseInTemplate } from './template-error.js';
@@ -178,9 +178,14 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
         slot.configKeysRead.add(String(positional[0]));
         slot.tracker?.configKeys.add(String(positional[0]));
         if (parseTimeRead()) return '';
-        // A test's schema is dbt's TestConfig default when not set (node-dict.ts dbtConfigDict).
-        const cfg = state().node?.resourceType === 'test' ? dbtConfigDict('test', effectiveConfig()) : effectiveConfig();
-        return cfg[String(positional[0])] ?? fallback ?? null;
+        // dbt's config.get reads the node's config object: a field its class declares gives its value,
+        // the default when not set (alias None, a test's schema dbt_test__audit), never the fallback.
+        const key = String(positional[0]);
+        const own = effectiveConfig()[key];
+        if (own !== undefined && own !== null) return own;
+        const type = state().node?.resourceType;
+        if (type && isDeclaredConfigKey(type, key)) return dbtConfigDefaults(type)![key.replace('_hook', '-hook')] ?? null;
+        return fallback ?? null;
       },
       require: (...args: unknown[]) => {
         const key = String(splitArgs(args).positional[0]);

@@ -3,7 +3,8 @@ import type { PartialParseReport } from '../load/parse-cache.js';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ProjectError } from '../shared/errors.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { compiledPath } from '../compile/write-compiled.js';
 import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
@@ -150,7 +151,10 @@ export function writeManifest(
       const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
       if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
       else {
-        const dict = nodeDict(node, compiled.get(id), inPackage, storeFailures);
+        const sql = compiled.get(id);
+        const dict = nodeDict(node, sql, inPackage, storeFailures);
+        // dbt's compiled_path: where compile wrote the node's SQL, from the project root (target/compiled/<package>/<path>).
+        if (sql !== undefined) dict.compiled_path = relative(manifest.projectRoot, compiledPath(targetDir, node)) || null;
         dict.checksum = nodeChecksum(node);
         const columns = typed?.get(id);
         if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);

@@ -22,7 +22,7 @@ export function nodeChecksum(node: ManifestNode): FileHash {
   }
   if (node.resourceType === 'source') return { name: 'none', checksum: '' };
   // dbt's UnitTestDefinition.build_unit_test_checksum: what the test gives, expects and overrides.
-  if (node.resourceType === 'unit_test') return { name: 'sha256', checksum: sha256(JSON.stringify({ given: node.given, expect: node.expect, overrides: node.overrides })) };
+  if (node.resourceType === 'unit_test') return { name: 'sha256', checksum: sha256(JSON.stringify({ given: node.givenAsWritten ?? node.given, expect: node.expect, overrides: node.overrides })) };
   // dbt: an exposure's, metric's, semantic model's or saved query's checksum is its YAML entry's.
   if (isSemanticNode(node))
     return { name: 'sha256', checksum: sha256(JSON.stringify({ description: node.description, config: node.config, properties: node.properties })) };

@@ -30,7 +30,7 @@ function fingerprint(node: ManifestNode): string {
     case 'source':
       return [...common, JSON.stringify(node.external ?? null)].join('\u0000');
     case 'unit_test':
-      return [...common, JSON.stringify([node.given, node.expect, node.overrides])].join('\u0000');
+      return [...common, JSON.stringify([node.givenAsWritten ?? node.given, node.expect, node.overrides])].join('\u0000');
     case 'exposure':
     case 'metric':
     case 'semantic_model':
