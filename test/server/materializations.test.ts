@@ -126,7 +126,7 @@ describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: materializations and test
     expectStatuses(result, { t: 'error' });
     expect(result.results[0]!.message).toMatch(/throwIf|FUNCTION_THROW_IF_VALUE_IS_NON_ZERO/);
     // old servers' `Code: 395, e.displayText() = DB::Exception: …, e.what() = …` is reduced to code and text
-    expect(result.results[0]!.message).toMatch(/^Code: 395\. /);
+    expect(result.results[0]!.message).toMatch(/^Database Error in model t \(models\/t\.sql\)\n {2}Code: 395\. /);
     expect(result.results[0]!.message).not.toMatch(/e\.what\(\)|e\.displayText/);
     expect(result.success).toBe(false);
     expect(await queryRows(again, `SELECT count() AS c, sum(n) AS s FROM ${p.schema}.t`)).toEqual([{ c: '4', s: '6' }]);

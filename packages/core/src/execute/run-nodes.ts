@@ -25,6 +25,7 @@ import { provenUnique } from './unique-precheck.js';
 import { overridesGetTestSql, projectTestSql, testFlag } from './test-sql-override.js';
 import { withRunTimeColumnPrecedence } from './dbt-semantics/column-precedence.js';
 import { runCodeOf } from './dbt-semantics/inlined-code.js';
+import { databaseErrorMessage } from './database-error-message.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
 
@@ -56,7 +57,8 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
     outcome = {
       status: ephemeralFailed ? 'skipped' : 'error',
       ...(ephemeralFailed ? { skipReason: 'ephemeral' as const } : {}),
-      message: error instanceof Error ? error.message : String(error),
+      // The warehouse's refusal, as dbt's DbtDatabaseError words it ("Database Error in model x (path)").
+      message: e?.code === 'database_error' && !/^\w+ Error in /.test(e.message) ? databaseErrorMessage(node, e.message) : error instanceof Error ? error.message : String(error),
       warnings: [],
       file: e?.file ?? node.originalFilePath,
       line: e?.line,

@@ -1,0 +1,32 @@
+import type { ManifestNode } from '../manifest/nodes.js';
+
+/** Query settings tsdbt adds to a node's statements on its own (dbt_semantics: load/dbt-semantics.ts, dbt-semantics/common-types.ts). */
+const ADDED_SETTINGS = ['join_use_nulls', 'use_variant_as_common_type'] as const;
+
+/**
+ * A node's warehouse error as dbt words it (dbt-common DbtRuntimeError.__str__): `Database Error in
+ * <type> <name> (<path>)`, then the warehouse's message indented. ClickHouse quotes the statement
+ * ("In scope SELECT … SETTINGS join_use_nulls = 1, use_variant_as_common_type = 0"): the settings
+ * tsdbt added, not the project, are taken out of the quote (the user never wrote them).
+ */
+export function databaseErrorMessage(node: ManifestNode, message: string): string {
+  const own = ownSettings(node);
+  let text = message;
+  for (const name of ADDED_SETTINGS) if (!own.has(name)) text = withoutSetting(text, name);
+  const lines = text.split('\n').map((l) => (l.startsWith('  ') ? l : `  ${l}`));
+  return `Database Error in ${node.resourceType} ${node.name} (${node.originalFilePath})\n${lines.join('\n')}`;
+}
+
+function ownSettings(node: ManifestNode): Set<string> {
+  const own = node.ownQuerySettings !== undefined ? node.ownQuerySettings : node.config.query_settings;
+  return new Set(own && typeof own === 'object' && !Array.isArray(own) ? Object.keys(own) : []);
+}
+
+/** `text` without the setting `name = value` in a quoted SETTINGS clause (and the clause when it was the only one). */
+function withoutSetting(text: string, name: string): string {
+  const value = String.raw`\s*=\s*(?:'[^']*'|-?\d+(?:\.\d+)?\b|\w+)`;
+  return text
+    .replace(new RegExp(String.raw`\s+SETTINGS\s+${name}${value}(?=\s*(?:[.;)]|$|\s+FORMAT\b))`, 'gi'), '')
+    .replace(new RegExp(String.raw`(\bSETTINGS\s+)${name}${value}\s*,\s*`, 'gi'), '$1')
+    .replace(new RegExp(String.raw`\s*,\s*${name}${value}`, 'gi'), '');
+}
