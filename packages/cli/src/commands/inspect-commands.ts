@@ -96,8 +96,8 @@ export async function showCommand(flags: GlobalFlags & { select?: string[]; inli
     const previews = await project.previews({ select: flags.select?.join(' '), inline: flags.inline, inlineDirect: flags.inlineDirect, limit });
     // --printer-width, else the terminal's width (120 when not a terminal)
     const width = flags.printerWidth ? outputSettings(flags, io).width : io.columns || 120;
-    for (const { node, rows } of previews) {
-      if (flags.output === 'json') io.out(JSON.stringify(node === undefined ? { show: rows } : { node, show: rows }, null, 2));
+    for (const { node, rows, wideIntegers } of previews) {
+      if (flags.output === 'json') io.out(showJson(node, rows, wideIntegers ?? []));
       else if (flags.quiet) io.out(formatTable(rows, { width }));
       else io.out(`${node === undefined ? 'Previewing inline node:' : `Previewing node '${node}':`}\n${formatTable(rows, { width })}`);
     }
@@ -105,6 +105,20 @@ export async function showCommand(flags: GlobalFlags & { select?: string[]; inli
   } finally {
     await project.close();
   }
+}
+
+/**
+ * dbt's show JSON: {"node": …, "show": rows}, a 64-bit or wider integer a number (exact, however
+ * large: written from its digits, as Python's json writes an int), not ClickHouse's quoted text.
+ */
+function showJson(node: string | undefined, rows: readonly Record<string, unknown>[], wideIntegers: readonly string[]): string {
+  const wide = new Set(wideIntegers);
+  const mark = '\u0000int:';
+  const top = node === undefined ? { show: rows } : { node, show: rows };
+  const text = JSON.stringify(top, function (this: unknown, key, value) {
+    return this !== top && wide.has(key) && typeof value === 'string' && /^-?\d+$/.test(value) ? `${mark}${value}` : value;
+  }, 2);
+  return wide.size ? text.replace(/"\\u0000int:(-?\d+)"/g, '$1') : text;
 }
 
 /** `tsdbt debug`: the resolved project and target (its type's keys), and the checks; exit 1 when one failed, as dbt. */

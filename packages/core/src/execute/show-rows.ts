@@ -23,7 +23,7 @@ export function previewSql(sql: string, limit: number): string {
  * dbt_semantics' ones, and the run's rewrites — common types (a refused one retried with its sites
  * cast; a preview only reads, so a second attempt repeats nothing) and rounding CASTs.
  */
-export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapter, node: ModelNode, limit: number): Promise<Record<string, unknown>[]> {
+export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapter, node: ModelNode, limit: number, wide?: string[]): Promise<Record<string, unknown>[]> {
   // A Python model has no SQL to preview: the error its run gives, not its code sent as SQL.
   if (node.language === 'python') throw pythonModelError(ctx, node);
   const loose = await withRunSettings(adapter, node, ctx.manifest.nodes);
@@ -32,8 +32,26 @@ export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapt
     const sql = await nodeSqlAsync(ctx, run);
     const own = run.config.query_settings;
     const settings = own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : undefined;
-    return adapter.client.query<Record<string, unknown>>(previewSql(sql, limit), settings ? { settings } : undefined);
+    const rows = await adapter.client.query<Record<string, unknown>>(previewSql(sql, limit), settings ? { settings } : undefined);
+    if (wide && hasDigitText(rows)) wide.push(...wideIntegerColumns(await adapter.queryColumns(sql, undefined, settings)));
+    return rows;
   });
+}
+
+/**
+ * ClickHouse's JSON writes 64-bit and wider integers as text (output_format_json_quote_64bit_integers,
+ * adapter/warehouse-client.ts): the columns of such a type, whose values `show --output json` writes
+ * as numbers (dbt's agate rows hold Python ints). Asked only when some value is digits in text.
+ */
+export function wideIntegerColumns(columns: readonly { readonly name: string; readonly type: string }[]): string[] {
+  return columns.filter((c) => WIDE_INTEGER.test(c.type)).map((c) => c.name);
+}
+
+const WIDE_INTEGER = /^(?:LowCardinality\()?(?:Nullable\()?U?Int(?:64|128|256)\)*$/;
+
+/** Whether some value of `rows` is an integer written as text (else no column can be a wide integer one). */
+export function hasDigitText(rows: readonly Record<string, unknown>[]): boolean {
+  return rows.some((r) => Object.values(r).some((v) => typeof v === 'string' && /^-?\d+$/.test(v)));
 }
 
 /**
@@ -42,7 +60,7 @@ export async function modelPreviewRows(ctx: RunContext, adapter: ClickHouseAdapt
  * select 1` or `cast(1.5 as int)` answer as in a model, not as ClickHouse's own. It takes the
  * project's model-level config from `pf` (its `dbt_semantics: false` keeps ClickHouse's answers).
  */
-export async function inlinePreviewRows(ctx: RunContext, adapter: ClickHouseAdapter, sql: string, pf: ProjectFile, limit: number): Promise<Record<string, unknown>[]> {
+export async function inlinePreviewRows(ctx: RunContext, adapter: ClickHouseAdapter, sql: string, pf: ProjectFile, limit: number, wide?: string[]): Promise<Record<string, unknown>[]> {
   // Several statements: sent as written, so the warehouse's refusal is dbt's "Database Error" (a model's is a project error).
   if (splitStatements(sql).length > 1) return adapter.client.query<Record<string, unknown>>(previewSql(sql, limit));
   const config = folderConfig(pf.modelsConfig, [ctx.manifest.projectName], pf.file, pf.yaml.lineOf, ['models']);
@@ -69,13 +87,15 @@ export async function inlinePreviewRows(ctx: RunContext, adapter: ClickHouseAdap
     renderAtRuntime: false,
   };
   const nodes = withJoinUseNulls(new Map<string, ManifestNode>([[node.uniqueId, node]]));
-  return modelPreviewRows(ctx, adapter, nodes.get(node.uniqueId) as ModelNode, limit);
+  return modelPreviewRows(ctx, adapter, nodes.get(node.uniqueId) as ModelNode, limit, wide);
 }
 
 /** One previewed node of `show` (`node` absent: inline SQL), as dbt's ShowNode event carries it. */
 export interface Preview {
   readonly node?: string;
   readonly rows: Record<string, unknown>[];
+  /** Columns of a 64-bit or wider integer type, whose values `rows` holds as text (exact): numbers in dbt's JSON. */
+  readonly wideIntegers?: readonly string[];
 }
 
 /** dbt show's name of a node: its name, `name.vN` for a model version (dbt's ShowTask). */
