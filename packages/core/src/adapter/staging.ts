@@ -88,9 +88,12 @@ export class Staging {
     return rel;
   }
 
-  /** Puts `staged` in place of `target` in one statement (see swapAll()); the previous relation is dropped. */
-  async swap(staged: Relation, target: Relation = this.target, stagedKind: RelationKind = 'table'): Promise<void> {
-    await this.swapAll([[staged, target]], stagedKind);
+  /**
+   * Puts `staged` in place of `target` in one statement (see swapAll()); the previous relation is dropped —
+   * after `beforeDrop(previous)`, if given (a failure there keeps it: the swap stands, the error is thrown).
+   */
+  async swap(staged: Relation, target: Relation = this.target, stagedKind: RelationKind = 'table', beforeDrop?: (previous: Relation) => Promise<void>): Promise<void> {
+    await this.swapAll([[staged, target]], stagedKind, beforeDrop);
   }
 
   /**
@@ -100,7 +103,7 @@ export class Staging {
    * host). Backups and exchanged-out data are dropped afterwards. Not cancellable: once the
    * staging is done, the swap runs to its end.
    */
-  async swapAll(pairs: readonly (readonly [Relation, Relation])[], stagedKind: RelationKind = 'table'): Promise<void> {
+  async swapAll(pairs: readonly (readonly [Relation, Relation])[], stagedKind: RelationKind = 'table', beforeDrop?: (previous: Relation) => Promise<void>): Promise<void> {
     const a = this.adapter;
     for (const [staged] of pairs) await a.syncReplicas(staged);
     // Another run may create a missing target between our look and our RENAME (two runs building a
@@ -108,7 +111,7 @@ export class Staging {
     for (let attempt = 1; ; attempt++) {
       const kinds = await Promise.all(pairs.map(([, target]) => a.relationKind(target)));
       try {
-        await this.swapOnce(pairs, kinds, stagedKind);
+        await this.swapOnce(pairs, kinds, stagedKind, beforeDrop);
         return;
       } catch (error) {
         const raced = kinds.includes(undefined) && /already exists|Code: 57\b/.test(String((error as Error).message));
@@ -117,7 +120,7 @@ export class Staging {
     }
   }
 
-  private async swapOnce(pairs: readonly (readonly [Relation, Relation])[], kinds: (RelationKind | undefined)[], stagedKind: RelationKind): Promise<void> {
+  private async swapOnce(pairs: readonly (readonly [Relation, Relation])[], kinds: (RelationKind | undefined)[], stagedKind: RelationKind, beforeDrop?: (previous: Relation) => Promise<void>): Promise<void> {
     const a = this.adapter;
     if (pairs.length === 1 && kinds[0] === 'table' && stagedKind === 'table' && (await canExchangeFiles(a, pairs[0]![1].schema))) {
       const [staged, target] = pairs[0]!;
@@ -128,9 +131,9 @@ export class Staging {
         // The database's files cannot be exchanged (a filesystem without renameat2): nothing was
         // swapped; it is swapped by one RENAME, as every later swap there.
         noteNoRenameat2(a, target.schema);
-        return this.swapOnce(pairs, kinds, stagedKind);
+        return this.swapOnce(pairs, kinds, stagedKind, beforeDrop);
       }
-      await this.dropNow(staged); // now holds the previous data
+      await this.dropPrevious(staged, beforeDrop); // now holds the previous data
       return;
     }
     // A dictionary in the way (the model was one before) cannot be renamed as a table: it is dropped
@@ -163,7 +166,18 @@ export class Staging {
       throw error;
     }
     for (const [staged] of pairs) this.forget(staged);
-    for (const backup of backups) await this.dropNow(backup);
+    for (const backup of backups) await this.dropPrevious(backup, beforeDrop);
+  }
+
+  /** The previous relation after a swap: beforeDrop(), then dropped; kept (not owned any more) when beforeDrop() fails. */
+  private async dropPrevious(previous: Relation, beforeDrop?: (previous: Relation) => Promise<void>): Promise<void> {
+    try {
+      await beforeDrop?.(previous);
+    } catch (error) {
+      this.forget(previous);
+      throw error;
+    }
+    await this.dropNow(previous);
   }
 
   /** After a swap: the previous data goes at once; if that fails, dispose() (or a later sweep) tries again — the swap stands. */

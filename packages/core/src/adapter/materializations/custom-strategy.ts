@@ -5,6 +5,8 @@ import { blankNonCode, splitStatements } from '../../shared/sql-statements.js';
 import type { Staging } from '../staging.js';
 import { mvsWritingTo } from '../mv/mv-state.js';
 import type { SchemaPlan } from './schema-change.js';
+import type { BlockCut } from '../mv/cutoff.js';
+import { carryAbove, carryAfterExchange, copiedAtCut } from './copy-carry.js';
 import type { MaterializeContext, StrategyArgs } from './types.js';
 
 /** A project's incremental strategy: its name (`+` read as `_`) and its `get_incremental_<name>_sql` macro. */
@@ -57,10 +59,28 @@ export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, str
     return written;
   }
   const copy = await s.createLike(rel, node.config, { purpose: 'work' });
-  if (table.movesPartitions) await s.attachPartitions(rel, copy);
+  // Rows INSERTed into the table itself meanwhile (not through a view) are carried, not left in the old table (copy-carry.ts).
+  const carried = table.movesPartitions && !adapter.cluster;
+  let cut: BlockCut | undefined;
+  if (carried) cut = await copiedAtCut(adapter, rel, () => s.attachPartitions(rel, copy), () => adapter.client.command(`TRUNCATE TABLE ${relationSql(copy.schema, copy.identifier)}`, { signal: s.signal }).then(() => {}));
+  else if (table.movesPartitions) await s.attachPartitions(rel, copy);
   else await adapter.client.command(`INSERT INTO ${relationSql(copy.schema, copy.identifier)} SELECT * FROM ${relationSql(rel.schema, rel.identifier)}`, { signal: s.signal });
   for (const statement of splitStatements(renamed(rendered, rel, copy))) await adapter.client.command(statement, { signal: s.signal });
-  await s.swap(copy);
+  if (!cut) {
+    await s.swap(copy);
+    return written;
+  }
+  const swapCut = await carryAbove(adapter, rel, copy, cut);
+  await s.swap(copy, rel, 'table', async (previous) => {
+    try {
+      await carryAfterExchange(adapter, previous, rel, swapCut);
+    } catch (error) {
+      // The old table keeps the rows that could not be carried, under a name no sweep drops.
+      const kept = { schema: rel.schema, identifier: `${rel.identifier}__tsdbt_direct_rows_${adapter.runId}` };
+      await adapter.rename([[previous, kept]]);
+      throw Object.assign(error as Error, { message: `${(error as Error).message}; the old table, with those rows, is kept as ${kept.schema}.${kept.identifier}` });
+    }
+  });
   return written;
 }
 

@@ -1,0 +1,88 @@
+import type { Relation } from '../../manifest/nodes.js';
+import { relationSql, sqlString } from '../../render/placeholders.js';
+import { DatabaseError } from '../../shared/errors.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { waitForNoInserts } from '../inserts.js';
+import { committedBlocks, key, type BlockCut } from '../mv/cutoff.js';
+
+/*
+ * A MergeTree table changed on a copy of itself, then swapped back in (custom-strategy.ts): rows
+ * another writer INSERTs into the table itself while the copy is worked on would go with the old
+ * table at the EXCHANGE. MergeTree numbers every committed block, increasing, per partition: the copy
+ * holds the blocks up to a cut, and whatever the table commits above it is carried — into the copy
+ * before the EXCHANGE, then from the old table (under the copy's name) into the new one after it,
+ * once the INSERTs that had bound the old table are over. Those rows land after the model's statements,
+ * as if inserted right after them. A part a merge made of rows from both sides of the cut cannot be
+ * split: the build stops there (before the EXCHANGE: nothing changed) or keeps the old table (after).
+ */
+
+/** `table`'s committed blocks when `copy()` cloned its parts: read before and after it, equal (else copied again). */
+export async function copiedAtCut(adapter: ClickHouseAdapter, table: Relation, copy: () => Promise<void>, clear: () => Promise<void>): Promise<BlockCut> {
+  for (let attempt = 1; ; attempt++) {
+    const before = (await committedBlocks(adapter, [table])).get(key(table))!;
+    await copy();
+    const after = (await committedBlocks(adapter, [table])).get(key(table))!;
+    if (sameBlocks(before, after)) return after;
+    if (attempt >= 5) throw busy(table);
+    await clear();
+  }
+}
+
+/** Inserts into `to` the rows `from` committed above `cut` (its parts wholly above it); returns `from`'s cut now. */
+export async function carryAbove(adapter: ClickHouseAdapter, from: Relation, to: Relation, cut: BlockCut): Promise<BlockCut> {
+  const { above, now } = await partsAbove(adapter, from, cut, from);
+  await insertParts(adapter, from, to, above);
+  return now;
+}
+
+/**
+ * After the EXCHANGE: `previous` (the old table, under the copy's name) may still receive the rows of
+ * INSERTs that had bound it; once none runs (waited for up to 10 s, as the view switch does), what it
+ * committed above `cut` goes into the table. A failed look is tried once more (the INSERT is not: rows twice).
+ */
+export async function carryAfterExchange(adapter: ClickHouseAdapter, previous: Relation, table: Relation, cut: BlockCut): Promise<void> {
+  const look = async () => {
+    await waitForNoInserts(adapter, undefined, 10_000);
+    return partsAbove(adapter, previous, cut, table);
+  };
+  const { above } = await look().catch((error: unknown) => {
+    if ((error as DatabaseError).code === 'direct_inserts') throw error;
+    return look();
+  });
+  await insertParts(adapter, previous, table, above);
+}
+
+/** `from`'s parts wholly above `cut`, and its cut now; a part holding blocks from both sides fails (`named`'s rows mixed). */
+async function partsAbove(adapter: ClickHouseAdapter, from: Relation, cut: BlockCut, named: Relation): Promise<{ above: string[]; now: BlockCut }> {
+  const parts = await adapter.client.query<{ name: string; p: string; lo: string | number; hi: string | number }>(
+    `SELECT name, partition_id AS p, min_block_number AS lo, max_block_number AS hi FROM system.parts WHERE active AND rows > 0 AND database = ${sqlString(from.schema)} AND table = ${sqlString(from.identifier)}`,
+  );
+  const at = (p: string) => cut.get(p) ?? -1;
+  if (parts.some((x) => Number(x.lo) <= at(x.p) && Number(x.hi) > at(x.p))) throw mixed(named);
+  const now = new Map(cut);
+  for (const x of parts) now.set(x.p, Math.max(at(x.p), Number(x.hi)));
+  return { above: parts.filter((x) => Number(x.lo) > at(x.p)).map((x) => x.name), now };
+}
+
+async function insertParts(adapter: ClickHouseAdapter, from: Relation, to: Relation, parts: readonly string[]): Promise<void> {
+  if (parts.length === 0) return;
+  await adapter.client.command(`INSERT INTO ${relationSql(to.schema, to.identifier)} SELECT * FROM ${relationSql(from.schema, from.identifier)} WHERE _part IN (${parts.map(sqlString).join(', ')})`);
+}
+
+function sameBlocks(a: BlockCut, b: BlockCut): boolean {
+  return a.size === b.size && [...a].every(([p, n]) => b.get(p) === n);
+}
+
+function busy(table: Relation): DatabaseError {
+  return new DatabaseError('direct_inserts', `${table.schema}.${table.identifier} received INSERTs while its parts were copied, five times in a row: nothing was changed`, {
+    hint: 'Run the model again at a quieter moment.',
+  });
+}
+
+function mixed(table: Relation): DatabaseError {
+  return new DatabaseError(
+    'direct_inserts',
+    `Rows were INSERTed into ${table.schema}.${table.identifier} while its custom incremental strategy ran, and a merge joined them with older rows: they could not be told apart from the rows the strategy worked on`,
+    { hint: 'Run the model again (nothing of the strategy was applied if this happened before the swap; the old table is kept otherwise).' },
+  );
+}
