@@ -8,6 +8,23 @@ import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-p
 const setup = openedPerTest();
 
 describe("functions of dbt's warehouses ClickHouse lacks by name", () => {
+  it("try_cast(x as date): the date written, NULL for a day or month that does not exist or other text (tuva's default__try_to_cast_date)", async () => {
+    const { p: ip, project: p } = setup({
+      'models/dates.sql': `select s, try_cast(s as date) as d, try_cast(null as date) as n, try_cast(toDateTime('2020-05-06 10:00:00') as date) as from_ts
+from (select arrayJoin(['2024-02-28', '2024-02-30', '2023-02-29', '2024-02-29', '2024-13-01', ' 2024-1-5 ', 'x', '']) as s)`,
+    });
+    expectStatuses(await p.build(), { dates: 'success' });
+    expect(await queryRows(p, `select s, toString(d) as d, n, toString(from_ts) as from_ts from ${ip.schema}.dates order by s`)).toEqual([
+      { s: '', d: null, n: null, from_ts: '2020-05-06' },
+      { s: ' 2024-1-5 ', d: '2024-01-05', n: null, from_ts: '2020-05-06' },
+      { s: '2023-02-29', d: null, n: null, from_ts: '2020-05-06' },
+      { s: '2024-02-28', d: '2024-02-28', n: null, from_ts: '2020-05-06' },
+      { s: '2024-02-29', d: '2024-02-29', n: null, from_ts: '2020-05-06' },
+      { s: '2024-02-30', d: null, n: null, from_ts: '2020-05-06' },
+      { s: '2024-13-01', d: null, n: null, from_ts: '2020-05-06' },
+      { s: 'x', d: null, n: null, from_ts: '2020-05-06' },
+    ]);
+  });
   it('builds md5, split_part, strpos, count_if, bool_or, bool_and, nvl, iff, len, sha2, dateadd with a quoted part, to_char with a date template and try_cast with their answers elsewhere', async () => {
     const { p: ip, project: p } = setup({
       'seeds/users.csv': 'id,email,active,name\n1,ann@a.com,true,Zoë\n2,bob@b.org,false,Bob\n3,cy@b.org,,Élodie\n',

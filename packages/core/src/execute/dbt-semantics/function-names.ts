@@ -31,7 +31,7 @@ import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, dateTru
  *   unquoted, spelled out (also date_add, timestampadd, timestamp_add);
  * - to_char(d, 'YYYY-MM') / Snowflake's to_varchar: a date template as formatDateTime (date-format.ts; other
  *   templates left as written);
- * - try_cast(x AS T) for numbers and text: NULL where x does not read as T (try-cast.ts);
+ * - try_cast(x AS T) for numbers, text and dates: NULL where x does not read as T (try-cast.ts);
  * - stddev / stddev_samp / variance / var_samp(x) (also `distinct x`, `… filter (where …)`, `… over (…)`): a sample statistic of one value is NULL everywhere
  *   else, NaN on ClickHouse (which `coalesce(stddev(x), 0)` and `is null` do not see), and ClickHouse has no variance
  *   → if(count(x) > 1, stddevSamp(x) / varSamp(x), NULL); ClickHouse's own stddevSamp/varSamp are left alone;

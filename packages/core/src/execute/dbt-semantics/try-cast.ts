@@ -12,8 +12,10 @@ import { UNBOUNDED_NUMERIC } from './float-casts.js';
  *   where ClickHouse's cast truncates), NULL past p digits (ClickHouse's Decimal(p, s) would keep them);
  *   without precision, dbt_semantics' Decimal(76, 10);
  * - text types: the value as text.
- * Date and time types are left as written (an error): ClickHouse reads '2024-02-30' as 2024-03-01, where
- * try_cast gives NULL.
+ * - date: text 'YYYY-M-D' read as a Date32, NULL unless its year, month and day are the ones written (ClickHouse
+ *   reads '2024-02-30' as 2024-03-01, where try_cast gives NULL) or it is some other text; a date or time value
+ *   is its date (tuva's default__try_to_cast_date).
+ * Time types are left as written (an error).
  */
 export function tryCastExpression(value: string, type: string): string | undefined {
   const t = type.trim().replace(/\s+/g, ' ');
@@ -28,6 +30,12 @@ export function tryCastExpression(value: string, type: string): string | undefin
     // (Through Int256: accurateCastOrNull of a Decimal out of the type's range throws DECIMAL_OVERFLOW.)
     const rounded = `accurateCastOrNull(toInt256(round(accurateCastOrNull(${text}, 'Decimal(76, 38)'), 0)), '${clickhouseTypeSpelling(t)}')`;
     return `if(match(toTypeName(${value}), 'String'), ${asText}, ${rounded})`;
+  }
+  if (/^(date|date32)$/i.test(t)) {
+    const d = `accurateCastOrNull(${text}, 'Date32')`;
+    const part = (k: number) => `toInt64OrZero(splitByChar('-', ${text})[${k}])`;
+    const asText = `if(match(${text}, '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$') AND toYear(${d}) = ${part(1)} AND toMonth(${d}) = ${part(2)} AND toDayOfMonth(${d}) = ${part(3)}, ${d}, NULL)`;
+    return `if(match(toTypeName(${value}), 'String'), ${asText}, accurateCastOrNull(${value}, 'Date32'))`;
   }
   const decimal = /^(numeric|decimal|number)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/i.exec(t);
   if (!decimal) return undefined;
