@@ -19,6 +19,21 @@ const CHANGE = [
 const incremental = (config: string, columns = 'id, d, v', filter = 'where id >= 2') =>
   `{{ config(materialized='incremental', ${config}) }}\nselect ${columns} from {{ source('raw', 'events') }}\n{% if is_incremental() %}${filter}{% endif %}`;
 
+/** Custom incremental strategies: new keys only (one INSERT), and dbt's delete+insert as two statements. */
+const CUSTOM_STRATEGIES = `
+{% macro get_incremental_new_keys_sql(arg_dict) %}
+  {%- set cols = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+  insert into {{ arg_dict['target_relation'] }} ({{ cols }})
+  select {{ cols }} from {{ arg_dict['temp_relation'] }} where id not in (select id from {{ arg_dict['target_relation'] }})
+{% endmacro %}
+{% macro get_incremental_upsert_sql(arg_dict) %}
+  {%- set cols = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+  delete from {{ arg_dict['target_relation'] }} where id in (select id from {{ arg_dict['temp_relation'] }});
+  insert into {{ arg_dict['target_relation'] }} ({{ cols }}) select {{ cols }} from {{ arg_dict['temp_relation'] }}
+{% endmacro %}
+`;
+const withStrategies = (c: FaultCase): FaultCase => ({ ...c, files: { ...c.files, 'macros/strategies.sql': CUSTOM_STRATEGIES } });
+
 const DOCS_YML = 'version: 2\nmodels:\n  - name: t\n    description: the numbers\n    columns:\n      - name: x\n        description: a number\n';
 
 const table = (n: number, extra = '') => `{{ config(materialized='table', order_by='x') }}\nselect number as x, toString(number * ${n}) as s${extra} from numbers(${n})`;
@@ -249,6 +264,9 @@ export function faultCases(): FaultCase[] {
       incremental("unique_key='id', order_by='id'"),
       incremental("unique_key='id', order_by='id'", 'id, d, v, upper(v) as w'),
     ),
+    // A custom strategy (the project's get_incremental_<name>_sql): its statements run on a copy of the table, swapped in.
+    // ClickHouse's DELETE FROM (lightweight delete): not on 18.x
+    { ...withStrategies(inc('incremental: custom strategy (DELETE then INSERT), partitioned', incremental(`incremental_strategy='upsert', ${partitioned}`))), on: ['embedded'] },
     {
       name: 'seed: reload',
       files: { 'seeds/people.csv': 'id,name\n1,ann\n2,bob\n' },
