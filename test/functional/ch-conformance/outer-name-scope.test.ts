@@ -30,4 +30,35 @@ select k from t where not exists (select 1 from t as later where later.k > t.k)`
     expect(await p.query(`select k, c from {schema}.ch_counts order by k`)).toEqual([{ k: 1, c: '2' }, { k: 2, c: '2' }]);
     expect(await p.query(`select k from {schema}.newer order by k`)).toEqual([{ k: 2 }]);
   });
+
+  it("keeps the inner item's FINAL and its MATERIALIZED / ALIAS columns (ReplacingMergeTree sources)", async () => {
+    const p = dbtProject({
+      projectConfig: `on-run-start:
+  - "create database if not exists {{ target.schema }}"
+  - "create table if not exists {{ target.schema }}.events (k Int32, v Int32, m Int32 MATERIALIZED v * 10, a Int32 ALIAS v * 2) engine = ReplacingMergeTree order by k"
+  - "insert into {{ target.schema }}.events (k, v) values (1, 1), (2, 2), (3, 3)"
+`,
+      models: {
+        'sources.yml': `version: 2
+sources:
+  - name: raw
+    schema: "{{ target.schema }}"
+    tables:
+      - name: events
+`,
+        // later rows of the same table read FINAL, by their MATERIALIZED and ALIAS columns
+        'later.sql': `{{ config(materialized='table') }}
+select events.k, (select count() from {{ source('raw', 'events') }} as s final where s.m > events.m and s.a > events.a) as n
+from {{ source('raw', 'events') }}`,
+      },
+    });
+    const run = await p.dbt(['run']);
+    expect(run.results.filter((r) => r.status !== 'success')).toEqual([]);
+    // ClickHouse's own reading (s.m > s.m) would count 0 everywhere; without the modifier and columns moved, FINAL / s.m fail
+    expect(await p.query(`select k, n from {schema}.later order by k`)).toEqual([
+      { k: 1, n: '2' },
+      { k: 2, n: '1' },
+      { k: 3, n: '0' },
+    ]);
+  });
 });

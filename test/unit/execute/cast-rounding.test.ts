@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { castProbeSql, roundingCastSites, roundingEdits, roundingTarget } from '../../../packages/core/src/execute/dbt-semantics/cast-rounding.js';
-import { applyEdits } from '../../../packages/core/src/execute/dbt-semantics/common-type-sites.js';
+import { applyEdits } from '../../../packages/core/src/shared/text-edits.js';
 
 describe('rounding CASTs (execute/dbt-semantics/cast-rounding.ts)', () => {
   it('knows the targets that round elsewhere: Decimal with a scale, numeric(p, s), integer types', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, commonTypeSites, probeSql, typeArguments } from '../../../packages/core/src/execute/dbt-semantics/common-type-sites.js';
+import { commonTypeSites, probeSql, typeArguments } from '../../../packages/core/src/execute/dbt-semantics/common-type-sites.js';
+import { applyEdits } from '../../../packages/core/src/shared/text-edits.js';
 import { dbtSupertype, isCommonTypeError, retryable, valueCasts } from '../../../packages/core/src/execute/dbt-semantics/common-types.js';
 
 describe('common-type sites (execute/dbt-semantics/common-type-sites.ts)', () => {

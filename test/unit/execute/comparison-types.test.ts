@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonCastEdits, comparisonProbe, comparisonSites, joinsOnEquality, COMPARISON_MARKER_BASE } from '../../../packages/core/src/execute/dbt-semantics/comparison-types.js';
-import { applyEdits } from '../../../packages/core/src/execute/dbt-semantics/common-type-sites.js';
+import { applyEdits } from '../../../packages/core/src/shared/text-edits.js';
 import { dbtSupertype } from '../../../packages/core/src/execute/dbt-semantics/common-types.js';
 
 const operands = (sql: string) => comparisonSites(sql).map((s) => [sql.slice(s.left.start, s.left.end), sql.slice(s.right.start, s.right.end), s.joinKey]);

@@ -27,4 +27,17 @@ describe("dbt_semantics: a subquery's `FROM t AS s` hides `t` (outer-name-scope.
     ])
       expect(outerNameScope(sql), sql).toBe(sql);
   });
+
+  it("moves the item's FINAL / SAMPLE inside with it and, asked, keeps MATERIALIZED / ALIAS columns in its *", () => {
+    expect(outerNameScope('select t.k, (select count() from db.t as s FINAL where s.k > t.k) from db.t')).toBe(
+      'select t.k, (select count() from (SELECT * FROM db.t FINAL) as s where s.k > t.k) from db.t',
+    );
+    expect(outerNameScope('select t.k, (select count() from t `s` sample 1/10 offset 1/2 where s.k > t.k) from t')).toBe(
+      'select t.k, (select count() from (SELECT * FROM t sample 1/10 offset 1/2) `s` where s.k > t.k) from t',
+    );
+    expect(outerNameScope('select t.k, (select count() from t as s final sample 0.1 where s.m > t.m) from t', { allColumns: true })).toBe(
+      'select t.k, (select count() from (SELECT * FROM t final sample 0.1 SETTINGS asterisk_include_materialized_columns = 1, asterisk_include_alias_columns = 1) as s where s.m > t.m) from t',
+    );
+  });
 });
+

@@ -1,4 +1,5 @@
 import { blankNonCode } from '../shared/sql-statements.js';
+import { applyEdits } from '../shared/text-edits.js';
 
 /*
  * A view's CTE names, kept apart from relation names. When ClickHouse loads a view's stored query
@@ -66,9 +67,7 @@ export function viewQueryWithCtesApart(sql: string): string {
     edits.push({ at: t.at, end: t.at + t.text.length, text: aliased ? renamed(t) : `${renamed(t)} AS ${t.text}` });
   });
   for (const d of defs) if (used.has(d.token)) edits.push({ at: d.token.at, end: d.token.at + d.token.text.length, text: renamed(d.token) });
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.end);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.at, length: e.end - e.at, text: e.text })));
 }
 
 function tokenize(code: string): Token[] {

@@ -2,6 +2,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { FunctionNode } from '../manifest/nodes.js';
 import { blankNonCode } from '../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './dbt-semantics/select-frames.js';
+import { applyEdits } from '../shared/text-edits.js';
 
 /*
  * dbt 1.11's default arguments (`default_value:` of a function's argument): on warehouses with DEFAULT a call may leave
@@ -47,7 +48,5 @@ export function withFunctionDefaults(manifest: Manifest, sql: string): string {
     const values = missing.map((a) => (typeof a.defaultValue === 'string' ? a.defaultValue : JSON.stringify(a.defaultValue)));
     edits.push({ at: close, text: (given > 0 ? ', ' : '') + values.join(', ') });
   }
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.at);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.at, length: 0, text: e.text })));
 }

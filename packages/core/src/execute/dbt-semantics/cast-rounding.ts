@@ -1,5 +1,6 @@
 import { blankNonCode } from '../../shared/sql-statements.js';
-import { applyEdits, bareType, isNullableType, markedTupleTypes, markerIndexes, type Edit } from './common-type-sites.js';
+import { bareType, isNullableType, markedTupleTypes, markerIndexes } from './common-type-sites.js';
+import { applyEdits, type Edit } from '../../shared/text-edits.js';
 
 /*
  * dbt's CAST to a numeric type rounds. `cast(0.29 as numeric(10, 2))` is 0.29 on Postgres,

@@ -1,6 +1,7 @@
 import { clickhouseTypeSpelling } from '../../adapter/type-spelling.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen } from './select-frames.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /*
  * A cast to a type name of Postgres, Snowflake, Redshift, DuckDB or BigQuery that ClickHouse has no family for —
@@ -35,7 +36,5 @@ export function withWarehouseTypeNames(sql: string): string {
     }
     if (as >= 0) respell(as + 2 + (code.slice(as + 2, close).length - code.slice(as + 2, close).trimStart().length), close - (code.slice(as + 2, close).length - code.slice(as + 2, close).trimEnd().length));
   }
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.start, length: e.end - e.start, text: e.text })));
 }

@@ -4,6 +4,7 @@ import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { selectFrames, splitTopLevel, type SelectFrame, type Span } from './select-frames.js';
 import { runCodeOf, type RunCode } from './inlined-code.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /*
  * dbt's answers on ClickHouse, name-resolution half. In SQL (every warehouse dbt runs on), a name in
@@ -153,8 +154,6 @@ export function orderTermsByPosition(sql: string): string {
       edits.push({ at, end: at + name.length, text: star ? `(${expr})` : String(k + 1) });
     }
   }
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.end);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.at, length: e.end - e.at, text: e.text })));
 }
 

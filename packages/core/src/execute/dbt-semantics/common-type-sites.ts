@@ -1,4 +1,5 @@
 import { blankNonCode } from '../../shared/sql-statements.js';
+import { applyEdits, type Edit } from '../../shared/text-edits.js';
 
 /*
  * Where a query asks ClickHouse for the common type of several values: the calls and CASE
@@ -24,13 +25,6 @@ export interface CommonTypeSite {
   readonly values: readonly number[];
   /** Text edits that turn the site into its probe form (see probeEdits). */
   readonly probe: readonly Edit[];
-}
-
-export interface Edit {
-  readonly at: number;
-  /** How many characters of the source the edit replaces. */
-  readonly length: number;
-  readonly text: string;
 }
 
 const CALLS = new Set(['coalesce', 'ifnull', 'if', 'multiif', 'greatest', 'least']);
@@ -188,13 +182,6 @@ function caseSite(tokens: readonly Token[], i: number): CommonTypeSite | undefin
     }
   }
   return undefined;
-}
-
-/** `sql` with `edits` applied (non-overlapping; any order). */
-export function applyEdits(sql: string, edits: readonly Edit[]): string {
-  let out = sql;
-  for (const e of [...edits].sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.at + e.length);
-  return out;
 }
 
 /** A ClickHouse type without the Nullable/LowCardinality around it. */

@@ -9,7 +9,8 @@ import { checkedDecimalSql, checkedDecimalSqlAsync } from './decimal-overflow.js
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { caseFoldedCte, caseFoldedIdentifier, scopeCaseFold, withIdentifierCase, withTableCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
-import { applyEdits, bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite, type Edit } from './common-type-sites.js';
+import { bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite } from './common-type-sites.js';
+import { applyEdits, type Edit } from '../../shared/text-edits.js';
 import { usingRefusal, withUsingKeyCast } from './using-key-types.js';
 import { comparisonCastEdits, comparisonProbe, comparisonSites, joinsOnEquality } from './comparison-types.js';
 import { isExecutionRefusal, retryable } from './retry-safety.js';

@@ -1,5 +1,6 @@
 import { blankNonCode } from '../../shared/sql-statements.js';
-import { applyEdits, bareType, isNullableType, markedTupleTypes, type Edit } from './common-type-sites.js';
+import { bareType, isNullableType, markedTupleTypes } from './common-type-sites.js';
+import { applyEdits, type Edit } from '../../shared/text-edits.js';
 import type { Span } from './select-frames.js';
 
 /*

@@ -3,6 +3,7 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { operandStart } from './cast-rounding.js';
 import { closingParen } from './select-frames.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /*
  * `x IN (SELECT y FROM t2 WHERE t2.k = t1.k)`, a subquery reading the outer query: ClickHouse 26.7 refuses it
@@ -48,9 +49,7 @@ export function correlatedInAsExists(sql: string): string {
     const text = m[1] ? `multiIf(${found}, 0, ${unknown}, NULL, 1)` : `multiIf(${found}, 1, ${unknown}, NULL, 0)`;
     edits.push({ start: left, end: close + 1, text });
   }
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.start, length: e.end - e.start, text: e.text })));
 }
 
 /** Whether blanked subquery text qualifies a name (`t1.k`) with a table or alias it does not define (FROM/JOIN items, CTEs). */

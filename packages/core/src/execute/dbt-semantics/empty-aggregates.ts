@@ -2,7 +2,7 @@ import { contractEnforced } from '../../adapter/contract/contract-check.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
-import { applyEdits, type Edit } from './common-type-sites.js';
+import { applyEdits, type Edit } from '../../shared/text-edits.js';
 import { closingParen, selectFrames, type SelectFrame } from './select-frames.js';
 
 /*

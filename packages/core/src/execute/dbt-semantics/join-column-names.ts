@@ -4,6 +4,7 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { quoteIdentifier } from '../../render/placeholders.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { selectFrames, type Span } from './select-frames.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /*
  * dbt's column names for joins, inside a query. On every warehouse dbt runs on, `select
@@ -39,9 +40,7 @@ export function aliasJoinedColumns(sql: string): string {
   if (joined.length === 0) return sql;
   const uncommented = blankNonCode(sql, { keepQuoted: true }); // comments blanked, names and literals kept: what the items are read from
   const inserts = joined.flatMap((f) => aliasesFor(uncommented, f.items));
-  let out = sql;
-  for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
-  return out;
+  return applyEdits(sql, inserts.map(({ at, text }) => ({ at, length: 0, text })));
 }
 
 /** The `AS col` insertions for one SELECT's projection items (none when it has a `*`). */

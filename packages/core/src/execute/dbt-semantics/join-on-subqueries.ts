@@ -1,7 +1,7 @@
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
-import { applyEdits, type Edit } from './common-type-sites.js';
+import { applyEdits, type Edit } from '../../shared/text-edits.js';
 import { selectFrames, type ClauseSpan } from './select-frames.js';
 
 /*

@@ -1,5 +1,6 @@
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen } from './select-frames.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /*
  * The null treatment written inside the call: `last_value(user_id ignore nulls) over (…)` (BigQuery,
@@ -23,7 +24,5 @@ export function withNullTreatmentAfterCall(sql: string): string {
     const at = open + 1 + modifier.index;
     edits.push({ at, end: close + 1, text: `) ${modifier[1]!.toUpperCase()} NULLS` });
   }
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.end);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.at, length: e.end - e.at, text: e.text })));
 }

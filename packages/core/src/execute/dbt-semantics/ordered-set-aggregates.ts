@@ -1,5 +1,6 @@
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /*
  * SQL's ordered-set aggregate `percentile_cont(p) within group (order by x)` (SQL:2008; Postgres,
@@ -50,9 +51,7 @@ function withPercentiles(sql: string): string {
     const fraction = desc ? `1 - (${p})` : p;
     edits.push({ start: m.index!, end: groupClose + 1, text: `quantileExactInclusive(${fraction})(toNullable(toFloat64(${x})))` });
   }
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.start, length: e.end - e.start, text: e.text })));
 }
 
 
@@ -123,9 +122,7 @@ function withOrderedAggregates(sql: string): string {
     const text = fn === 'array_agg' ? values : `if(countIf((${x}) IS NOT NULL) = 0, NULL, arrayStringConcat(${values}, ${sep}))`;
     edits.push({ start: m.index!, end, text });
   }
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.start, length: e.end - e.start, text: e.text })));
 }
 
 /** `order by <one key> [asc|desc]` at the top level of code[start, end): where it starts and its key. */

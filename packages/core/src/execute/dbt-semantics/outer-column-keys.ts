@@ -1,6 +1,7 @@
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
+import { applyEdits } from '../../shared/text-edits.js';
 import { closingParen, selectFrames, type ClauseSpan } from './select-frames.js';
 
 /*
@@ -105,9 +106,7 @@ export function outerColumnKeys(sql: string): string {
     const list = [...columns.values()].map((c) => `[tuple(${c.text})] AS ${c.name}`).join(', ');
     edits.push({ start: owner.from!.end, end: owner.from!.end, text: ` ARRAY JOIN ${list} ` });
   }
-  let out = sql;
-  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  return applyEdits(sql, edits.map((e) => ({ at: e.start, length: e.end - e.start, text: e.text })));
 }
 
 /** The names a FROM clause makes visible at its own level: each item's alias, else its relation's last part. */

@@ -1,6 +1,8 @@
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
+import { applyEdits, type Edit } from '../../shared/text-edits.js';
+import { hasOrNullCombinator } from './empty-aggregates.js';
 import { selectFrames, type SelectFrame } from './select-frames.js';
 import { tableRefs, type TableRef } from './self-join-aliases.js';
 
@@ -13,13 +15,22 @@ import { tableRefs, type TableRef } from './self-join-aliases.js';
  * which has no name `t`, so ClickHouse reads `t.col` from the enclosing query as the others do.
  * Only where the subquery writes `t.` and an enclosing SELECT's FROM makes `t` visible: otherwise the
  * standard query is an error and ClickHouse's reading is the only one.
+ * The item's table modifiers go inside with it (`t AS s FINAL` → `(SELECT * FROM t FINAL) AS s`: a
+ * subquery takes no FINAL), and on a modern server (-OrNull's era) the `*` includes MATERIALIZED and
+ * ALIAS columns (`s.m` read as before; the setting stays in that subquery).
  */
 
-export function withOuterNameScope(node: ManifestNode, sql: string): string {
+export function withOuterNameScope(node: ManifestNode, sql: string, adapter: object): string {
   if (!/\bselect\b[\s\S]*\bselect\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
-  return outerNameScope(sql);
+  return outerNameScope(sql, { allColumns: hasOrNullCombinator(adapter) });
 }
+
+/** A FROM item's alias (`AS s`, `s`, quoted) right after its name, then its FINAL / SAMPLE … [OFFSET …] modifiers. */
+const ALIAS = /^\s*(?:as\s+)?(?:`(?:[^`\\]|\\.)*`|"(?:[^"\\]|\\.)*"|[A-Za-z_][\w$]*)/i;
+const RATIO = String.raw`\d[\d.eE+-]*(?:\s*\/\s*\d[\d.eE+-]*)?`;
+const MODIFIER = new RegExp(String.raw`^\s+(?:final\b|sample\s+${RATIO}(?:\s+offset\s+${RATIO})?)`, 'i');
+const ALL_COLUMNS = ' SETTINGS asterisk_include_materialized_columns = 1, asterisk_include_alias_columns = 1';
 
 /** Unquoted, lower-cased last part of a relation name or an alias (`db.T` → `t`, `` `T` `` → `t`). */
 const bare = (name: string) => name.split('.').at(-1)!.replace(/^[`"]|[`"]$/g, '').toLowerCase();
@@ -30,7 +41,7 @@ const visibleName = (ref: TableRef) => (ref.aliased && ref.alias ? bare(ref.alia
 const frameEnd = (f: SelectFrame) => Math.max(f.start, ...f.items.map((s) => s.end), ...f.clauses.map((c) => c.end));
 
 /** `sql` with each inner `t AS s` whose subquery qualifies columns by an outer `t` read as `(SELECT * FROM t) AS s`. */
-export function outerNameScope(sql: string): string {
+export function outerNameScope(sql: string, options?: { readonly allColumns?: boolean }): string {
   const code = blankNonCode(sql);
   const quoted = blankNonCode(sql, { keepQuoted: true });
   const frames = selectFrames(code).map((f) => {
@@ -38,9 +49,12 @@ export function outerNameScope(sql: string): string {
     return { start: f.start, end: frameEnd(f), from, refs: from ? tableRefs(quoted, from.start, from.end) : [] };
   });
   const replaced: TableRef[] = [];
-  for (const inner of frames) {
+  const open: typeof frames = []; // the frames around the current one (by start: each ends before the next or holds it)
+  for (const inner of frames.sort((a, b) => a.start - b.start)) {
+    while (open.length && open.at(-1)!.end < inner.start) open.pop();
     // A subquery in another SELECT's FROM (a derived table) does not see that SELECT's names.
-    const enclosing = frames.filter((o) => o !== inner && o.start < inner.start && o.end >= inner.end && !(o.from && o.from.start < inner.start && inner.start < o.from.end));
+    const enclosing = open.filter((o) => o.start < inner.start && o.end >= inner.end && !(o.from && o.from.start < inner.start && inner.start < o.from.end));
+    open.push(inner);
     if (enclosing.length === 0) continue;
     for (const ref of inner.refs) {
       if (!ref.aliased || !ref.alias) continue;
@@ -57,7 +71,17 @@ export function outerNameScope(sql: string): string {
       if (uses) replaced.push(ref);
     }
   }
-  let out = sql;
-  for (const ref of replaced.sort((a, b) => b.start - a.start)) out = `${out.slice(0, ref.start)}(SELECT * FROM ${sql.slice(ref.start, ref.end)})${out.slice(ref.end)}`;
-  return out;
+  const edits = replaced.flatMap((ref): Edit[] => {
+    const alias = ALIAS.exec(quoted.slice(ref.end))?.[0];
+    if (alias === undefined) return [];
+    let end = ref.end + alias.length;
+    const modifiers: string[] = [];
+    for (let m = MODIFIER.exec(code.slice(end)); m; m = MODIFIER.exec(code.slice(end))) {
+      modifiers.push(sql.slice(end, end + m[0].length));
+      end += m[0].length;
+    }
+    const inner = `SELECT * FROM ${sql.slice(ref.start, ref.end)}${modifiers.join('')}${options?.allColumns ? ALL_COLUMNS : ''}`;
+    return [{ at: ref.start, length: end - ref.start, text: `(${inner})${sql.slice(ref.end, ref.end + alias.length)}` }];
+  });
+  return applyEdits(sql, edits);
 }

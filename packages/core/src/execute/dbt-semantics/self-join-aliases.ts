@@ -2,6 +2,7 @@ import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { selectFrames } from './select-frames.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /*
  * A relation joined to itself under an alias: `from transactions left join transactions as parent
@@ -54,9 +55,7 @@ export function aliasSelfJoins(sql: string): string {
       inserts.push({ at: ref.end, text: ` AS ${ref.name.split('.').at(-1)}` });
     }
   }
-  let out = sql;
-  for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
-  return out;
+  return applyEdits(sql, inserts.map(({ at, text }) => ({ at, length: 0, text })));
 }
 
 /** The relations a FROM clause names at its own level (subqueries and table functions left out). */

@@ -1,6 +1,7 @@
 import { quoteIdentifier } from '../../render/placeholders.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
-import { bareType, isNullableType, type Edit } from './common-type-sites.js';
+import { bareType, isNullableType } from './common-type-sites.js';
+import { type Edit } from '../../shared/text-edits.js';
 
 /*
  * dbt's common types for UNION: `select id, amount … union all select id, 0.0 …` with an Int64

@@ -1,5 +1,6 @@
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { bareType } from './common-type-sites.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /*
  * dbt's common type for a `JOIN … USING (k)` key. ClickHouse merges a USING key of both sides into
@@ -91,9 +92,7 @@ export function withUsingKeyCast(sql: string, refusal: UsingRefusal, supertype: 
       if (!wrapped) continue;
       edits.push(wrapped);
     }
-    let out = sql;
-    for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.end);
-    return out;
+    return applyEdits(sql, edits.map((e) => ({ at: e.at, length: e.end - e.at, text: e.text })));
   }
   return undefined;
 }

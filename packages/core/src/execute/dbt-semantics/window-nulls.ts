@@ -3,6 +3,7 @@ import { contractEnforced } from '../../adapter/contract/contract-check.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen } from './select-frames.js';
+import { applyEdits } from '../../shared/text-edits.js';
 
 /**
  * dbt's answers on ClickHouse, window half: `lag(x) over (…)` / `lead(x) over (…)` give NULL where
@@ -95,9 +96,7 @@ export function nullableWindowShifts(sql: string): string {
     const end = argEnd - (arg.length - arg.trimEnd().length);
     inserts.push({ at: start, text: NULLABLE_OPEN }, { at: end, text: NULLABLE_CLOSE });
   }
-  let out = sql;
-  for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
-  return out;
+  return applyEdits(sql, inserts.map(({ at, text }) => ({ at, length: 0, text })));
 }
 
 /** Whether the window spec opening at `at` (`(…)`) has a frame wholly before or wholly after the current row. */
