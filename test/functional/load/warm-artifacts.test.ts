@@ -44,7 +44,8 @@ const recordedAsWritten = () => {
 /** manifest.json of a compile with no warm start at all (another target folder). */
 const coldContents = async () => {
   await TsdbtProject.open({ projectDir: p!.dir, partialParse: false, targetPath: 'cold' }).compile();
-  return readFileSync(join(p!.dir, 'cold', 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '');
+  // compiled_path names the target folder (dbt's target/compiled/…).
+  return readFileSync(join(p!.dir, 'cold', 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '').replaceAll('"compiled_path":"cold/', '"compiled_path":"target/');
 };
 const compileWarm = async () => {
   const project = TsdbtProject.open({ projectDir: p!.dir });
