@@ -66,9 +66,34 @@ export function outerColumnKeys(sql: string): string {
     const end = Math.max(f.start, ...f.items.map((s) => s.end), ...f.clauses.map((c) => c.end));
     return { start: f.start, end, clauses: f.clauses, from, filtered: f.clauses.some((c) => FILTERS.has(c.word)) };
   });
-  for (const f of frames) for (const o of frames) if (o !== f && o.start < f.start && o.end >= f.end && (!f.parent || o.start > f.parent.start)) f.parent = o;
+  // Each frame's parent: the enclosing frame that starts last. By start, with the frames still open on a stack
+  // (one that ended before a frame starts encloses neither it nor any later one): linear, not frames x frames.
+  const byStart = [...frames].sort((a, b) => a.start - b.start);
+  const open: Frame[] = [];
+  for (const f of byStart) {
+    while (open.length && open.at(-1)!.end < f.start) open.pop();
+    for (let k = open.length - 1; k >= 0; k--)
+      if (open[k]!.start < f.start && open[k]!.end >= f.end) {
+        f.parent = open[k];
+        break;
+      }
+    open.push(f);
+  }
   // The spans of subqueries in an expression (not in their SELECT's FROM): only there is an outer column read.
-  const spans = frames.filter((f) => f.parent && !inside(f.start, f.parent.from)).filter((f, _, all) => !all.some((o) => o !== f && o.start < f.start && f.end <= o.end));
+  // The outermost only: one inside another starts after it and ends within the widest span begun before it.
+  const outermost = new Set<Frame>();
+  let widest = -1;
+  for (let k = 0; k < byStart.length; ) {
+    const start = byStart[k]!.start;
+    const group: Frame[] = [];
+    for (; k < byStart.length && byStart[k]!.start === start; k++) if (byStart[k]!.parent && !inside(start, byStart[k]!.parent!.from)) group.push(byStart[k]!);
+    const kept = group.filter((f) => f.end > widest);
+    for (const f of kept) {
+      outermost.add(f);
+      widest = Math.max(widest, f.end);
+    }
+  }
+  const spans = frames.filter((f) => outermost.has(f));
   if (spans.length === 0) return sql;
   // Quoted names kept, literals and comments blanked.
   const quoted = blankNonCode(sql, { keepQuoted: true }).replace(/`(?:[^`\\]|\\.)*`|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.|'')*'/g, (q) => (q.startsWith("'") ? ' '.repeat(q.length) : q));
@@ -79,7 +104,7 @@ export function outerColumnKeys(sql: string): string {
   const refs = spans.flatMap((span) => [...quoted.slice(span.start, span.end).matchAll(QUALIFIED)].map((m) => ({ at: span.start + m.index!, m })));
   for (const { at, m } of refs) {
     const q = unquote(m[1]!);
-    const own = frames.filter((f) => f.start <= at && at < f.end).sort((a, b) => b.start - a.start)[0];
+    const own = innermost(byStart, at);
     if (!own || names(own).has(q) || inside(at, own.from)) continue;
     let owner: Frame | undefined;
     let child = own;
@@ -107,6 +132,18 @@ export function outerColumnKeys(sql: string): string {
     edits.push({ start: owner.from!.end, end: owner.from!.end, text: ` ARRAY JOIN ${list} ` });
   }
   return applyEdits(sql, edits.map((e) => ({ at: e.start, length: e.end - e.start, text: e.text })));
+}
+
+/** The frame that holds `at` and starts last (frames by start; each holds its parent's span). */
+function innermost(byStart: readonly Frame[], at: number): Frame | undefined {
+  let [lo, hi] = [0, byStart.length]; // the last frame starting at or before `at`: byStart[lo - 1]
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byStart[mid]!.start <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let f: Frame | undefined = byStart[lo - 1]; f; f = f.parent) if (at < f.end) return f;
+  return undefined;
 }
 
 /** The names a FROM clause makes visible at its own level: each item's alias, else its relation's last part. */
