@@ -7,6 +7,65 @@ import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-p
  */
 const setup = openedPerTest();
 
+/*
+ * automate_dv's dispatching wrappers and Snowflake defaults, as the package writes them (0.11.5): it ships no
+ * default__ for get_escape_characters, cast_date and cast_datetime, and its defaults hash with MD5_BINARY and cast
+ * hex text to BINARY(16) — tsdbt's packages/core/package-macros/automate_dv supplies the clickhouse__ versions.
+ */
+const AUTOMATE_DV: Record<string, string> = {
+  'dbt_packages/automate_dv/dbt_project.yml': "name: automate_dv\nversion: '0.11.5'\n",
+  'dbt_packages/automate_dv/macros/supporting.sql': `
+{% macro get_escape_characters() -%}
+  {%- do return(adapter.dispatch('get_escape_characters', 'automate_dv')()) -%}
+{%- endmacro %}
+{%- macro snowflake__get_escape_characters() %}{%- do return (('"', '"')) -%}{%- endmacro %}
+{%- macro cast_date(column_str, as_string=false, datetime=false, alias=none, date_type=none) -%}
+  {%- if datetime -%}
+    {{- automate_dv.cast_datetime(column_str=column_str, as_string=as_string, alias=alias, date_type=date_type) -}}
+  {%- else -%}
+    {{ return(adapter.dispatch('cast_date', 'automate_dv')(column_str=column_str, as_string=as_string, alias=alias)) }}
+  {%- endif -%}
+{%- endmacro -%}
+{%- macro snowflake__cast_date(column_str, as_string=false, alias=none) -%}TO_DATE('{{ column_str }}'){%- endmacro -%}
+{%- macro cast_datetime(column_str, as_string=false, alias=none, date_type=none) -%}
+  {%- if as_string -%}{%- set column_str -%} '{{ column_str }}' {%- endset -%}{%- endif -%}
+  {%- set date_type = date_type | lower -%}
+  {{ return(adapter.dispatch('cast_datetime', 'automate_dv')(column_str=column_str, as_string=as_string, alias=alias, date_type=date_type)) }}
+{%- endmacro -%}
+{%- macro snowflake__cast_datetime(column_str, as_string=false, alias=none, date_type=none) -%}TO_TIMESTAMP({{ column_str }}){%- endmacro -%}
+{%- macro cast_binary(column_str, alias=none, quote=true) -%}
+  {{ return(adapter.dispatch('cast_binary', 'automate_dv')(column_str=column_str, alias=alias, quote=quote)) }}
+{%- endmacro -%}
+{%- macro default__cast_binary(column_str, alias=none, quote=true) -%}
+  {%- if quote -%}CAST('{{ column_str }}' AS {{ automate_dv.type_binary() }})
+  {%- else -%}CAST({{ column_str }} AS {{ automate_dv.type_binary() }}){%- endif -%}
+  {%- if alias %} AS {{ alias }} {%- endif -%}
+{%- endmacro -%}
+{%- macro type_binary(for_dbt_compare) -%}
+  {{- return(adapter.dispatch('type_binary', 'automate_dv')(for_dbt_compare=for_dbt_compare)) -}}
+{%- endmacro -%}
+{%- macro default__type_binary(for_dbt_compare=false) -%}BINARY(16){%- endmacro -%}
+{%- macro hash_alg_md5() -%}{{- adapter.dispatch('hash_alg_md5', 'automate_dv')() -}}{%- endmacro %}
+{% macro default__hash_alg_md5() -%}
+  {% do return(automate_dv.cast_binary('MD5_BINARY([HASH_STRING_PLACEHOLDER])', quote=false)) %}
+{% endmacro %}
+{%- macro binary_ghost(alias, hash) -%}{{ adapter.dispatch('binary_ghost', 'automate_dv')(alias=alias, hash=hash) }}{%- endmacro -%}
+{%- macro default__binary_ghost(alias, hash) -%}
+  {{- automate_dv.cast_binary(column_str='0' * 32, alias=alias, quote=true) -}}
+{%- endmacro -%}
+{%- macro date_ghost(date_type, alias) -%}{{ adapter.dispatch('date_ghost', 'automate_dv')(date_type=date_type, alias=alias) }}{%- endmacro -%}
+{%- macro default__date_ghost(date_type, alias=none) -%}
+  {%- if date_type == 'date' -%}
+    {{ automate_dv.cast_date('1900-01-01', as_string=true, datetime=false, alias=alias) }}
+  {%- else -%}
+    {{ automate_dv.cast_date('1900-01-01 00:00:00', as_string=true, datetime=true, alias=alias, date_type=date_type) }}
+  {%- endif -%}
+{%- endmacro -%}
+{%- macro max_datetime() -%}{%- do return(adapter.dispatch('max_datetime', 'automate_dv')()) -%}{%- endmacro %}
+{%- macro default__max_datetime() %}{%- do return(var('max_datetime', '9999-12-31 23:59:59.999999')) -%}{%- endmacro -%}
+`,
+};
+
 describe('Datavault-UK/automate-dv constructs', () => {
   it('runs an incremental model whose SQL has a plain UNION again (eff_sat: new_open UNION new_reopened UNION new_closed)', async () => {
     // The second run reads the new rows' columns with DESCRIBE (…); ClickHouse refused the plain UNION there
@@ -66,5 +125,32 @@ select k, v from {{ ref('src') }} union select 3 as k, 'c' as v`,
     expect(again.results[0]?.status).toBe('error');
     expect(again.results[0]?.message).toContain('Multi-statements are not allowed');
     expect(await queryRows(p, `select count() as n from ${ip.schema}.pit`)).toEqual([{ n: '3' }]);
+  });
+
+  it("automate_dv's hashes, ghost records and end of time on ClickHouse: MD5_BINARY's bytes, a hex ghost key, 1900-01-01 (its defaults do not run there)", async () => {
+    const { p: ip, project: p } = setup({
+      ...AUTOMATE_DV,
+      'seeds/src.csv': 'id,K\n1,c001\n2,\n',
+      'models/hashed.sql': `{%- set esc = automate_dv.get_escape_characters() -%}
+{%- set key = "NULLIF(UPPER(TRIM(CAST(" ~ esc[0] ~ "K" ~ esc[1] ~ " AS VARCHAR))), '')" -%}
+select id,
+  {{ automate_dv.hash_alg_md5() | replace('[HASH_STRING_PLACEHOLDER]', key) }} as HK,
+  {{ automate_dv.binary_ghost(alias='GHOST', hash='md5') }},
+  {{ automate_dv.date_ghost('date', alias='GHOST_DATE') }},
+  {{ automate_dv.date_ghost('timestamp_ntz', alias='GHOST_TS') }},
+  {{ automate_dv.cast_datetime(automate_dv.max_datetime(), as_string=true, alias='END_DATE') }}
+from {{ ref('src') }}`,
+    });
+    expectStatuses(await p.build(), { src: 'success', hashed: 'success' });
+    const rows = await queryRows(
+      p,
+      `select hex(HK) as hk, hex(GHOST) as ghost, toString(GHOST_DATE) as gd, toString(GHOST_TS) as gt, toString(END_DATE) as end_date from ${ip.schema}.hashed order by id`,
+    );
+    const ghosts = { ghost: '0'.repeat(32), gd: '1900-01-01', gt: '1900-01-01 00:00:00.000000', end_date: '2299-12-31 23:59:59.999999' };
+    // md5('C001') as Snowflake's MD5_BINARY gives it; a NULL key hashes to NULL
+    expect(rows).toEqual([
+      { hk: '928C6512B3A8A0DC74A93EE63E77842A', ...ghosts },
+      { hk: null, ...ghosts },
+    ]);
   });
 });
