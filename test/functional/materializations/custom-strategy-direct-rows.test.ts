@@ -20,6 +20,11 @@ const MODEL = `{{ config(materialized='incremental', incremental_strategy='inser
 
 type Send = (sql: string, o?: unknown) => Promise<unknown>;
 
+/** Resolves once `cond()` holds (asked again and again; the test's timeout bounds it). */
+async function until(cond: () => Promise<boolean>): Promise<void> {
+  while (!(await cond())) await new Promise((r) => setImmediate(r));
+}
+
 /** Runs `act(sql, send)` after each statement of the project's client that `when` matches (`send`: a statement of the other writer). */
 async function after(project: TsdbtProject, when: RegExp, act: (sql: string, send: Send) => Promise<void>): Promise<void> {
   const client = (await project.adapter(1)).client as unknown as Record<'command', Send>;
@@ -64,6 +69,28 @@ describe('custom incremental strategy: rows INSERTed into the table while its co
     expect(await rows(project, p.schema)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' }, { id: 9, msg: 'late' }]);
     expect(await queryRows(project, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).toEqual([{ name: 'm' }]);
   });
+
+  it('an INSERT that bound the table before the EXCHANGE and commits after it, however long it runs, is carried', async () => {
+    const { p, project } = await build();
+    const client = (await project.adapter(1)).client as unknown as Record<'command', Send>;
+    const original = client.command.bind(client);
+    let slow: Promise<unknown> | undefined;
+    client.command = async (sql, o) => {
+      if (!slow && /^\s*EXCHANGE TABLES `[^`]+`\.`m__tsdbt_tmp_\w+__work`/.test(sql)) {
+        // Another writer's INSERT into the table, bound to it (running) before the EXCHANGE, committing well after
+        // it: its sleep outlasts any wait for a quiet moment.
+        slow = original(`INSERT INTO ${p.schema}.m SELECT toUInt32(100 + number), 'slow' FROM numbers(4) WHERE sleepEachRow(3) = 0 SETTINGS max_block_size = 1`);
+        await until(async () => (await queryRows(project, `SELECT count() AS n FROM system.processes WHERE query LIKE '%sleepEachRow(3)%' AND query NOT LIKE '%system.processes%'`))[0]!.n !== '0');
+      }
+      return original(sql, o);
+    };
+    expect(statuses(await project.run())).toEqual({ m: 'success' });
+    await slow;
+    expect(await rows(project, p.schema)).toEqual([
+      { id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' },
+      { id: 100, msg: 'slow' }, { id: 101, msg: 'slow' }, { id: 102, msg: 'slow' }, { id: 103, msg: 'slow' },
+    ]);
+  }, 120_000);
 
   it('a direct row a merge joined with older ones cannot be told apart: the model fails, the table unchanged but for that row', async () => {
     const { p, project } = await build();

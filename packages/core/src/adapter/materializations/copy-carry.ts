@@ -2,7 +2,7 @@ import type { Relation } from '../../manifest/nodes.js';
 import { relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
-import { waitForNoInserts } from '../inserts.js';
+import { drainInserts } from '../inserts.js';
 import { committedBlocks, key, type BlockCut } from '../mv/cutoff.js';
 
 /*
@@ -37,12 +37,16 @@ export async function carryAbove(adapter: ClickHouseAdapter, from: Relation, to:
 
 /**
  * After the EXCHANGE: `previous` (the old table, under the copy's name) may still receive the rows of
- * INSERTs that had bound it; once none runs (waited for up to 10 s, as the view switch does), what it
- * committed above `cut` goes into the table. A failed look is tried once more (the INSERT is not: rows twice).
+ * INSERTs that had bound it — only INSERTs running now can have (a later one binds the new table): once
+ * they are over (drainInserts; a quiet moment may never come on a busy server, and an INSERT still running
+ * when the old table is dropped loses its rows), what it committed above `cut` goes into the table.
+ * A failed look is tried once more (the INSERT is not: rows twice).
  */
 export async function carryAfterExchange(adapter: ClickHouseAdapter, previous: Relation, table: Relation, cut: BlockCut): Promise<void> {
   const look = async () => {
-    await waitForNoInserts(adapter, undefined, 10_000);
+    await drainInserts(adapter, undefined, DRAIN_MS).catch((error: unknown) => {
+      throw (error as DatabaseError).code === 'drain_timeout' ? stillInserting(table) : error;
+    });
     return partsAbove(adapter, previous, cut, table);
   };
   const { above } = await look().catch((error: unknown) => {
@@ -76,6 +80,15 @@ function sameBlocks(a: BlockCut, b: BlockCut): boolean {
 function busy(table: Relation): DatabaseError {
   return new DatabaseError('direct_inserts', `${table.schema}.${table.identifier} received INSERTs while its parts were copied, five times in a row: nothing was changed`, {
     hint: 'Run the model again at a quieter moment.',
+  });
+}
+
+/** How long the INSERTs that may have bound the old table are waited for after the EXCHANGE. */
+const DRAIN_MS = 600_000;
+
+function stillInserting(table: Relation): DatabaseError {
+  return new DatabaseError('direct_inserts', `INSERTs into ${table.schema}.${table.identifier} that started before its custom incremental strategy swapped it were still running after ${DRAIN_MS / 1000} s`, {
+    hint: 'See system.processes. Once they are done, copy the rows they wrote from the kept old table (named in this message) into the table, then drop it.',
   });
 }
 
