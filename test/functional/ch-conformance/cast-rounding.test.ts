@@ -45,6 +45,26 @@ from (select toFloat64(29) as subtotal)`,
     expect(await p.query(`select toString(amount) a, whole, toString(tenth) t from {schema}.cents`)).toEqual([{ a: '0.29', whole: 0, t: '0.3' }]);
   });
 
+  it("an unaliased rounded CAST or checked Decimal sum keeps ClickHouse's column name, as dbt-clickhouse builds it", async () => {
+    // The rewrites change the expression's text; the table's columns are named by the SQL as written (item-names.ts).
+    const p = dbtProject({
+      models: {
+        'named.sql': `{{ config(materialized='table') }}
+select k, cast(x as Decimal(10, 1)), sum(d), sum(d) over (partition by k) as w
+from (select number % 2 as k, toFloat64(number) + 0.25 as x, toDecimal128(number, 2) as d from numbers(2))
+group by k, x, d`,
+      },
+    });
+    await p.dbt(['run']);
+    const columns = await p.query(`select name from system.columns where database = '{schema}' and table = 'named' order by position`);
+    expect(columns.map((c) => c.name)).toEqual(['k', "CAST(x, 'Decimal(10, 1)')", 'sum(d)', 'w']);
+    // Still rounded (ClickHouse truncates 1.25 to 1.2) and summed.
+    expect(await p.query("select toString(`CAST(x, 'Decimal(10, 1)')`) c, toString(`sum(d)`) s from {schema}.named order by k")).toEqual([
+      { c: '0.3', s: '0' },
+      { c: '1.3', s: '1' },
+    ]);
+  });
+
   it('a GROUP BY of the same cast groups by the rounded value (x / 2 for 0..3: 0, 0, 1, 2 as Postgres rounds a float, half to even)', async () => {
     const p = dbtProject({
       models: { 'grouped.sql': `select cast(x as integer) as k, count() as n from (select toFloat64(number) / 2 as x from numbers(4)) group by cast(x as integer)` },

@@ -6,6 +6,7 @@ import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { checkedDecimalSql, checkedDecimalSqlAsync } from './decimal-overflow.js';
+import { withItemNames, withItemNamesAsync } from './item-names.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { caseFoldedCte, caseFoldedIdentifier, scopeCaseFold, withIdentifierCase, withTableCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
@@ -386,8 +387,11 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
   const explainSync = (statement: string) => client.querySync(withSettings(statement, settings)).rows.map((r) => String(r[0])).join('\n');
   const explain = async (statement: string) => (await client.query<{ explain: string }>(statement, { settings })).map((r) => r.explain).join('\n');
   // Casts rounding as dbt's (cast-rounding.ts), then Decimal128/256 products and quotients checked (decimal-overflow.ts).
-  const round = (sql: string) => checkedDecimalSql(roundedCastSql(sql, explainSync), explainSync);
-  const roundAsync = async (sql: string) => checkedDecimalSqlAsync(await roundedCastSqlAsync(sql, explain), explain);
+  // An unaliased item of the main SELECT they change keeps its name (item-names.ts): the column names of the query as written.
+  const namesSync = (sql: string) => client.querySync(withSettings(`DESCRIBE TABLE (${sql})`, settings)).rows.map((r) => String(r[0]));
+  const names = async (sql: string) => (await client.query<{ name: string }>(`DESCRIBE TABLE (${sql})`, { settings })).map((r) => r.name);
+  const round = (sql: string) => withItemNames(sql, checkedDecimalSql(roundedCastSql(sql, explainSync), explainSync), namesSync);
+  const roundAsync = async (sql: string) => withItemNamesAsync(sql, await checkedDecimalSqlAsync(await roundedCastSqlAsync(sql, explain), explain), names);
   const attempt = (node: N, produced: Set<string>, rewrites: Map<string, string>, preflight?: Preflight) => scope.run({ produced, rewrites, rounded, round, roundAsync, preflight }, () => run(node));
   // A second attempt would run the pre-hooks again: such a node runs once, its SQL checked (and
   // rewritten) before it runs, with ClickHouse's Variant where the rewrite does not reach.

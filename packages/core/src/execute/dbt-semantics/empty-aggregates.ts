@@ -3,6 +3,7 @@ import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { applyEdits, type Edit } from '../../shared/text-edits.js';
+import { ALIASED } from './item-names.js';
 import { closingParen, selectFrames, type SelectFrame } from './select-frames.js';
 
 /*
@@ -77,8 +78,6 @@ export function zeroEmptyCounts(sql: string): string {
 const NAMES = 'sum|avg|min|max|stddev|stddev_samp|stddev_pop|stddevsamp|stddevpop|variance|var_samp|var_pop|varsamp|varpop|median';
 const AGGREGATE_HINT = new RegExp(`\\b(?:${NAMES})\\s*\\(`, 'i');
 const AGGREGATE = new RegExp(`\\b(${NAMES})\\s*\\(`, 'gi');
-const NAME = '(?:`(?:[^`\\\\]|\\\\.)+`|"(?:[^"\\\\]|\\\\.)+"|[A-Za-z_][A-Za-z0-9_$]*)';
-const ALIASED = new RegExp(`(?:\\bas\\s+${NAME}|\\)\\s*${NAME})\\s*$`, 'i');
 /** What may precede a scalar subquery's parenthesis: an operator, a comma, a parenthesis, or a word that takes a value. */
 const SCALAR_BEFORE = /(?:[=<>!+\-*/%,(|]|\b(?:select|where|and|or|not|then|else|when|case|having|on|return|between)\b)$/i;
 
