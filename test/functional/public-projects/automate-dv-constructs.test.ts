@@ -153,4 +153,65 @@ from {{ ref('src') }}`,
       { hk: null, ...ghosts },
     ]);
   });
+
+  it("automate_dv's pit_incremental replaces the table's rows on ClickHouse (its default is `TRUNCATE t; INSERT INTO t … FROM tmp` in one statement); a failed replace keeps the old rows", async () => {
+    const { p: ip, project: p } = setup({
+      'dbt_packages/automate_dv/dbt_project.yml': "name: automate_dv\nversion: '0.11.5'\n",
+      'dbt_packages/automate_dv/macros/pit.sql': `
+{%- materialization pit_incremental, default -%}
+  {%- set existing_relation = load_relation(this) -%}
+  {%- if existing_relation is none -%}
+    {%- set build_sql = create_table_as(False, this, sql) -%}
+  {%- else -%}
+    {%- set tmp_relation = make_temp_relation(this) -%}
+    {%- do run_query(create_table_as(True, tmp_relation, sql)) -%}
+    {%- set build_sql = automate_dv.incremental_pit_replace(tmp_relation, this) -%}
+  {%- endif -%}
+  {%- call statement("main") -%}{{ build_sql }}{%- endcall -%}
+  {%- do adapter.commit() -%}
+  {{ return({'relations': [this]}) }}
+{%- endmaterialization -%}
+{% macro incremental_pit_replace(tmp_relation, target_relation, statement_name="main") %}
+  {{ adapter.dispatch('incremental_pit_replace', 'automate_dv')(tmp_relation=tmp_relation, target_relation=target_relation, statement_name="main") }}
+{%- endmacro -%}
+{% macro default__incremental_pit_replace(tmp_relation, target_relation, statement_name="main") %}
+  {%- set dest_cols_csv = adapter.get_columns_in_relation(target_relation) | map(attribute='quoted') | join(', ') -%}
+  TRUNCATE TABLE {{ target_relation }};
+  INSERT INTO {{ target_relation }} ({{ dest_cols_csv }})
+  (SELECT {{ dest_cols_csv }} FROM {{ tmp_relation }});
+{%- endmacro %}`,
+      'seeds/as_of.csv': 'k,as_of\n1,2024-01-01\n',
+      'models/pit.sql': "{{ config(materialized='pit_incremental') }}\nselect cast(k as int) as k, as_of from {{ ref('as_of') }}",
+    });
+    expectStatuses(await p.build(), { as_of: 'success', pit: 'success' });
+    const rows = (project: typeof p) => queryRows(project, `select k, toString(as_of) as as_of from ${ip.schema}.pit order by k, as_of`);
+    const tables = (project: typeof p) => queryRows(project, `select name from system.tables where database = '${ip.schema}' and name like 'pit%' order by name`);
+    ip.write({ 'seeds/as_of.csv': 'k,as_of\n1,2024-01-01\n1,2024-02-01\n2,2024-02-01\n' });
+    const again = ip.open();
+    try {
+      expectStatuses(await again.build(), { as_of: 'success', pit: 'success' });
+      expect(await rows(again)).toEqual([
+        { k: 1, as_of: '2024-01-01' },
+        { k: 1, as_of: '2024-02-01' },
+        { k: 2, as_of: '2024-02-01' },
+      ]);
+      expect(await tables(again)).toEqual([{ name: 'pit' }]);
+    } finally {
+      await again.close();
+    }
+    // a key the table's Int32 column cannot hold: the new rows fail to go in, and the table keeps its rows
+    ip.write({ 'seeds/as_of.csv': 'k,as_of\n1,2024-01-01\nx,2024-03-01\n', 'models/pit.sql': "{{ config(materialized='pit_incremental') }}\nselect k, as_of from {{ ref('as_of') }}" });
+    const failing = ip.open();
+    try {
+      const result = await failing.build();
+      expect(result.results.find((r) => r.node.name === 'pit')?.status).toBe('error');
+      expect(await rows(failing)).toEqual([
+        { k: 1, as_of: '2024-01-01' },
+        { k: 1, as_of: '2024-02-01' },
+        { k: 2, as_of: '2024-02-01' },
+      ]);
+    } finally {
+      await failing.close();
+    }
+  });
 });
