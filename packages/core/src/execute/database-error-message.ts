@@ -1,7 +1,18 @@
 import type { ManifestNode } from '../manifest/nodes.js';
+import { SET_OPERATION_SETTINGS } from './dbt-semantics/set-operation-modes.js';
 
-/** Query settings tsdbt adds to a node's statements on its own (dbt_semantics: load/dbt-semantics.ts, dbt-semantics/common-types.ts). */
-const ADDED_SETTINGS = ['join_use_nulls', 'use_variant_as_common_type'] as const;
+/**
+ * Query settings tsdbt adds to a node's statements on its own: dbt_semantics' (load/dbt-semantics.ts, dbt-semantics/
+ * common-types.ts, run-settings.ts: cast-keep-nullable, column-precedence, set-operation-modes; join-order-fallback.ts).
+ */
+const ADDED_SETTINGS = [
+  'join_use_nulls',
+  'use_variant_as_common_type',
+  'cast_keep_nullable',
+  'prefer_column_name_to_alias',
+  ...SET_OPERATION_SETTINGS,
+  'query_plan_optimize_join_order_limit',
+] as const;
 
 /**
  * A node's warehouse error as dbt words it (dbt-common DbtRuntimeError.__str__): `Database Error in
@@ -26,7 +37,7 @@ function ownSettings(node: ManifestNode): Set<string> {
 function withoutSetting(text: string, name: string): string {
   const value = String.raw`\s*=\s*(?:'[^']*'|-?\d+(?:\.\d+)?\b|\w+)`;
   return text
-    .replace(new RegExp(String.raw`\s+SETTINGS\s+${name}${value}(?=\s*(?:[.;)]|$|\s+FORMAT\b))`, 'gi'), '')
+    .replace(new RegExp(String.raw`\s+SETTINGS\s+${name}${value}(?=\s*(?:[.;()]|$|\s+FORMAT\b))`, 'gi'), '')
     .replace(new RegExp(String.raw`(\bSETTINGS\s+)${name}${value}\s*,\s*`, 'gi'), '$1')
     .replace(new RegExp(String.raw`\s*,\s*${name}${value}`, 'gi'), '');
 }
