@@ -213,6 +213,77 @@ from {{ ref('receipts') }}`,
     expect(Object.values(tests).sort()).toEqual([['fail', 2], ['fail', 2], ['pass', 0], ['pass', 0]]);
   });
 
+  it("equality: dbt_utils before 1.2 compares the model's columns (a compare_model with more passes, omnata-labs/dbt-ml-preprocessing's normalizer); 1.2+ refuses different column sets", async () => {
+    const files = (release: 'old' | 'new'): Record<string, string> => ({
+      ...DBT_UTILS,
+      ...(release === 'new'
+        ? {
+            ...EQUALITY,
+            // a macro dbt_utils 1.2 added with the column check: how tsdbt tells the releases apart
+            'dbt_packages/dbt_utils/macros/deduplicate.sql': '{%- macro databricks__deduplicate(relation, partition_by, order_by) -%}{%- endmacro -%}',
+          }
+        : {
+            'dbt_packages/dbt_utils/dbt_project.yml': "name: dbt_utils\nversion: '0.8.0'\n",
+            'dbt_packages/dbt_utils/macros/equality.sql':
+              "{% test equality(model, compare_model, compare_columns=None) %}{{ return(adapter.dispatch('test_equality', 'dbt_utils')(model, compare_model, compare_columns)) }}{% endtest %}\n",
+            'dbt_packages/dbt_utils/macros/jinja_helpers.sql': EQUALITY['dbt_packages/dbt_utils/macros/jinja_helpers.sql'] as string,
+          }),
+      'seeds/expected.csv': 'id,x,x_normalized\n1,4,0.8\n2,3,0.6\n',
+      'seeds/wrong.csv': 'id,x,x_normalized\n1,4,0.8\n2,3,0.7\n',
+      'models/normalized.sql': 'select 0.8 as x_normalized union all select 0.6',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: normalized',
+        "    data_tests: [{dbt_utils.equality: {compare_model: ref('expected')}}, {dbt_utils.equality: {compare_model: ref('wrong')}}]",
+        '',
+      ].join('\n'),
+    });
+    const statuses = async (release: 'old' | 'new') => {
+      const run = await setup(files(release)).project.build();
+      return Object.fromEntries(run.results.filter((r) => r.node.resourceType === 'test').map((r) => [r.node.name.includes('wrong') ? 'wrong' : 'expected', r.status]));
+    };
+    expect(await statuses('old')).toEqual({ expected: 'pass', wrong: 'fail' });
+    expect(await statuses('new')).toEqual({ expected: 'error', wrong: 'error' });
+  });
+
+  it("dbt_ml_preprocessing's label_encoder: each value's 0-based rank among the distinct values, as its Postgres/Redshift version (its default is Snowflake's array_agg … within group)", async () => {
+    const { p, project } = setup({
+      'dbt_packages/dbt_ml_preprocessing/dbt_project.yml': "name: dbt_ml_preprocessing\nversion: '1.0.0'\n",
+      'dbt_packages/dbt_ml_preprocessing/macros/label_encoder.sql': `
+{% macro label_encoder(source_table,source_column, include_columns='*') %}
+{{ adapter.dispatch('label_encoder','dbt_ml_preprocessing')(source_table,source_column,include_columns) }}
+{% endmacro %}
+{% macro default__label_encoder(source_table,source_column,include_columns) %}
+with distinct_values as (
+    select array_agg(distinct {{ source_column }}) within group (order by {{ source_column }} asc) as all_values_array from {{ source_table }}
+)
+select {% for column in include_columns %}{{ source_table }}.{{ column }},{% endfor %}
+array_position({{ source_column }}::variant,all_values_array) as {{ source_column }}_encoded
+from distinct_values,{{ source_table }}
+{% endmacro %}
+{% macro redshift__label_encoder(source_table,source_column,include_columns) %}
+with distinct_values as (
+    select distinct {{ source_column }} as distinct_value from {{ source_table }}
+),
+numbered_distinct_values as(
+  select distinct_value, row_number() over (order by distinct_value) - 1 as row_num from distinct_values)
+select {% for column in include_columns %}{{ source_table }}.{{ column }},{% endfor %}
+(select row_num from numbered_distinct_values where distinct_value={{ source_column }}) as {{ source_column }}_encoded
+from {{ source_table }}
+{% endmacro %}`,
+      'seeds/cities.csv': 'id,city\n1,paris\n2,tokyo\n3,paris\n4,berlin\n',
+      'models/encoded.sql': "{{ dbt_ml_preprocessing.label_encoder(ref('cities'), 'city') }}",
+    });
+    expectStatuses(await project.build(), { cities: 'success', encoded: 'success' });
+    expect(await queryRows(project, `select id, city, toInt32(city_encoded) as encoded from ${p.schema}.encoded order by id`)).toEqual([
+      { id: 1, city: 'paris', encoded: 1 },
+      { id: 2, city: 'tokyo', encoded: 2 },
+      { id: 3, city: 'paris', encoded: 1 },
+      { id: 4, city: 'berlin', encoded: 0 },
+    ]);
+  });
+
   it("dbt_expectations' regex flags: RE2's i/m/s/U in front of the pattern, c (case-sensitive) cancels i", async () => {
     const { p, project } = setup({
       'dbt_packages/dbt_expectations/dbt_project.yml': "name: dbt_expectations\nversion: '0.10.9'\n",

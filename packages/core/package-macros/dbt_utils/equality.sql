@@ -36,7 +36,9 @@
     {%- set b_names = [] -%}
     {%- for column in model_columns if column.name | lower not in excluded -%}{%- do a_names.append(column.quoted | lower) -%}{%- endfor -%}
     {%- for column in adapter.get_columns_in_relation(compare_model) if column.name | lower not in excluded -%}{%- do b_names.append(column.quoted | lower) -%}{%- endfor -%}
-    {%- if a_names | sort != b_names | sort -%}
+    {#- dbt_utils 1.2 added this check (with exclude_columns and precision); before it the model's columns were
+        compared and a compare_model with more columns passed. 1.2 is told from older releases by a macro it added. -#}
+    {%- if a_names | sort != b_names | sort and dbt_utils.databricks__deduplicate is defined -%}
         {{ exceptions.raise_compiler_error(compare_model ~ " has less columns than " ~ model ~ ", please ensure they have the same columns or use the `compare_columns` or `exclude_columns` arguments to subset them.") }}
     {%- endif -%}
 {%- endif -%}
