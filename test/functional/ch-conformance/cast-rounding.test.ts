@@ -65,6 +65,27 @@ group by k, x, d`,
     ]);
   });
 
+  it('an item aliased without AS or by a quoted name, one ending in a string, a model ending in a line comment: built with their names', async () => {
+    // item-names.ts: `… * 2 total` and `… as "Quoted"` are aliased (a second AS is a syntax error); the AS goes after a trailing
+    // string literal, not before it; the DESCRIBE of a SQL whose last line is a comment still answers.
+    const p = dbtProject({
+      models: {
+        'implicit.sql': `{{ config(materialized='table') }}
+select cast(x as Decimal(10, 1)) * 2 total, sum(d) * 2 twice
+from (select toFloat64(1.25) as x, toDecimal128(3, 2) as d) group by x`,
+        'commented.sql': `{{ config(materialized='table') }}
+select cast(x as Decimal(10, 1)), sum(d), cast(x as Decimal(10, 1)) as "Quoted", toString(cast(x as Decimal(10, 1))) || ' kg'
+from (select toFloat64(1.25) as x, toDecimal128(3, 2) as d) group by x
+-- the last line is a comment`,
+      },
+    });
+    await p.dbt(['run']);
+    expect(await p.query('select toString(total) t, toString(twice) w from {schema}.implicit')).toEqual([{ t: '2.6', w: '6' }]);
+    const columns = await p.query(`select name from system.columns where database = '{schema}' and table = 'commented' order by position`);
+    expect(columns.map((c) => c.name)).toEqual(["CAST(x, 'Decimal(10, 1)')", 'sum(d)', 'Quoted', "concat(toString(CAST(x, 'Decimal(10, 1)')), ' kg')"]);
+    expect(await p.query("select toString(Quoted) q, `concat(toString(CAST(x, 'Decimal(10, 1)')), ' kg')` k from {schema}.commented")).toEqual([{ q: '1.3', k: '1.3 kg' }]);
+  });
+
   it('a GROUP BY of the same cast groups by the rounded value (x / 2 for 0..3: 0, 0, 1, 2 as Postgres rounds a float, half to even)', async () => {
     const p = dbtProject({
       models: { 'grouped.sql': `select cast(x as integer) as k, count() as n from (select toFloat64(number) / 2 as x from numbers(4)) group by cast(x as integer)` },

@@ -34,6 +34,16 @@ describe('item-names: a rewritten unaliased item of the main SELECT keeps its na
     expect(withItemNames(o2, r2, names(['only one']))).toBe(r2);
     expect(withItemNames(o2, r2, () => { throw new Error('Code: 386. NO_COMMON_TYPE'); })).toBe(r2);
     expect(await withItemNamesAsync(o2, r2, async () => ["CAST(x, 'Int32')", 'y'])).toBe("select cast(round(x) as Int32) AS `CAST(x, 'Int32')`, y from t");
+    // An item aliased without AS after a number or name (`… * 2 total`, `… + 1 "my total"`) is left: a second alias is a syntax error.
+    const [o3, r3] = ['select cast(x as Int32) * 2 total, cast(x as Int32) + 1 "my total", cast(x as Int32) - t.x from t', 'select cast(round(x) as Int32) * 2 total, cast(round(x) as Int32) + 1 "my total", cast(round(x) as Int32) - t.x from t'];
+    expect(withItemNames(o3, r3, names(['total', 'my total', "minus(CAST(x, 'Int32'), t.x)"]))).toBe(
+      'select cast(round(x) as Int32) * 2 total, cast(round(x) as Int32) + 1 "my total", cast(round(x) as Int32) - t.x AS `minus(CAST(x, \'Int32\'), t.x)` from t',
+    );
+    // An item ending in a quoted alias or a string literal: the alias is seen, the AS goes after the literal.
+    const [o4, r4] = ["select cast(x as Int32) as \"Total\", toString(cast(x as Int32)) || ' kg' from t", "select cast(round(x) as Int32) as \"Total\", toString(cast(round(x) as Int32)) || ' kg' from t"];
+    expect(withItemNames(o4, r4, names(['Total', "concat(toString(CAST(x, 'Int32')), ' kg')"]))).toBe(
+      "select cast(round(x) as Int32) as \"Total\", toString(cast(round(x) as Int32)) || ' kg' AS `concat(toString(CAST(x, 'Int32')), ' kg')` from t",
+    );
     // A name with a backtick or backslash is quoted as ClickHouse reads it.
     expect(withItemNames(o2, r2, names(['a`b\\c', 'y']))).toBe('select cast(round(x) as Int32) AS `a\\`b\\\\c`, y from t');
   });

@@ -6,7 +6,7 @@ import type { WarehouseClient } from '../../adapter/warehouse-client.js';
 import { withSettings } from '../../adapter/clickhouse-adapter.js';
 import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { checkedDecimalSql, checkedDecimalSqlAsync } from './decimal-overflow.js';
-import { withItemNames, withItemNamesAsync } from './item-names.js';
+import { describeSql, withItemNames, withItemNamesAsync } from './item-names.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import { caseFoldedCte, caseFoldedIdentifier, scopeCaseFold, withIdentifierCase, withTableCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
@@ -388,8 +388,8 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
   const explain = async (statement: string) => (await client.query<{ explain: string }>(statement, { settings })).map((r) => r.explain).join('\n');
   // Casts rounding as dbt's (cast-rounding.ts), then Decimal128/256 products and quotients checked (decimal-overflow.ts).
   // An unaliased item of the main SELECT they change keeps its name (item-names.ts): the column names of the query as written.
-  const namesSync = (sql: string) => client.querySync(withSettings(`DESCRIBE TABLE (${sql})`, settings)).rows.map((r) => String(r[0]));
-  const names = async (sql: string) => (await client.query<{ name: string }>(`DESCRIBE TABLE (${sql})`, { settings })).map((r) => r.name);
+  const namesSync = (sql: string) => client.querySync(withSettings(describeSql(sql), settings)).rows.map((r) => String(r[0]));
+  const names = async (sql: string) => (await client.query<{ name: string }>(describeSql(sql), { settings })).map((r) => r.name);
   const round = (sql: string) => withItemNames(sql, checkedDecimalSql(roundedCastSql(sql, explainSync), explainSync), namesSync);
   const roundAsync = async (sql: string) => withItemNamesAsync(sql, await checkedDecimalSqlAsync(await roundedCastSqlAsync(sql, explain), explain), names);
   const attempt = (node: N, produced: Set<string>, rewrites: Map<string, string>, preflight?: Preflight) => scope.run({ produced, rewrites, rounded, round, roundAsync, preflight }, () => run(node));

@@ -30,8 +30,10 @@ function mainItems(sql: string): Span[] | undefined {
     .filter((f) => depthAt[f.start] === 0)
     .sort((a, b) => a.start - b.start)[0];
   if (!main) return undefined;
+  // Trimmed of blanks and comments only: an item may end with a quoted alias or a string literal (`… as "Total"`, `… || ' kg'`).
+  const kept = blankNonCode(sql, { keepQuoted: true });
   const items = main.items.map((i) => {
-    const text = code.slice(i.start, i.end);
+    const text = kept.slice(i.start, i.end);
     const start = i.start + (text.length - text.trimStart().length);
     return { start, end: start + text.trim().length };
   });
@@ -72,10 +74,18 @@ export async function withItemNamesAsync(original: string, rewritten: string, na
   return aliased(rewritten, changed, described);
 }
 
+/**
+ * The DESCRIBE of `sql`'s result columns. The closing parenthesis on a line of its own: a SQL ending in a
+ * `-- comment` would otherwise comment it out (the DESCRIBE fails and the names are not had).
+ */
+export function describeSql(sql: string): string {
+  return `DESCRIBE TABLE (${sql}\n)`;
+}
+
 interface Renamed {
   readonly count: number;
-  /** Index among the main SELECT's items and the item's span in the rewritten SQL. */
-  readonly items: readonly { readonly index: number; readonly span: Span }[];
+  /** Index among the main SELECT's items, the item's text as written and its span in the rewritten SQL. */
+  readonly items: readonly { readonly index: number; readonly text: string; readonly span: Span }[];
 }
 
 /** The unaliased main-SELECT items whose text the rewrite changed, or undefined. */
@@ -85,13 +95,26 @@ function renamedItems(original: string, rewritten: string): Renamed | undefined 
   const items = before.flatMap((b, index) => {
     const a = after[index]!;
     const text = original.slice(b.start, b.end);
-    return text !== rewritten.slice(a.start, a.end) && !ALIASED.test(text) ? [{ index, span: a }] : [];
+    return text !== rewritten.slice(a.start, a.end) && !ALIASED.test(text) ? [{ index, text, span: a }] : [];
   });
   return items.length > 0 ? { count: before.length, items } : undefined;
 }
 
 function aliased(rewritten: string, changed: Renamed, names: readonly string[] | undefined): string {
   if (!names || names.length !== changed.count) return rewritten;
-  const edits: Edit[] = changed.items.map(({ index, span }) => ({ at: span.end, length: 0, text: ` AS ${quoteIdentifier(names[index]!)}` }));
+  const edits: Edit[] = changed.items
+    .filter(({ index, text }) => !endsWithAlias(text, names[index]!))
+    .map(({ index, span }) => ({ at: span.end, length: 0, text: ` AS ${quoteIdentifier(names[index]!)}` }));
   return applyEdits(rewritten, edits);
+}
+
+/**
+ * Whether `text` (an item as written) ends with `name` as an alias without AS that ALIASED does not see
+ * (`x * 2 total`, `… + 1 "my total"`): a second alias after it is a syntax error. An unaliased expression the
+ * rewrites change is named by its formatted text (`sum(d)`), never a bare or quoted identifier ending it.
+ */
+function endsWithAlias(text: string, name: string): boolean {
+  const escaped = (quote: string) => quote + name.replace(/[\\`"]/g, (c) => `\\${c}`) + quote;
+  if (text.endsWith(escaped('`')) || text.endsWith(escaped('"'))) return true;
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) && new RegExp(`(?:^|[^A-Za-z0-9_$.])${name.replace(/\$/g, '\\$')}$`).test(text);
 }
