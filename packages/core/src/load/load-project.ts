@@ -1,29 +1,19 @@
-import { existsSync, lstatSync } from 'node:fs';
-import { warnMetadataFreshness } from './source-freshness.js';
+import { existsSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { changedSince } from './warm-changes.js';
-import { projectHooks, type Manifest, type SelectorDefinition } from '../manifest/manifest.js';
-import { holdsNoSql, isEmptyNode } from '../manifest/lazy-nodes.js';
+import { projectHooks, type Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import { createJinjaEnvironment, preprocessJinja } from '../render/jinja-compat/index.js';
-import { secretEnvVarError, splitArgs } from '../render/dbt-context.js';
-import { raiseInTemplate, toRenderError } from '../render/template-error.js';
-import { Renderer, type MacroFile } from '../render/renderer.js';
-import { didYouMean } from '../shared/did-you-mean.js';
-import { dbtVersionFor } from '../shared/dbt-version.js';
-import { assertWritableDir } from '../shared/writable-dir.js';
+import type { Renderer } from '../render/renderer.js';
 import { ProjectError } from '../shared/errors.js';
-import { SECRET_ENV_PREFIX, secretValues } from '../shared/secrets.js';
+import { secretValues } from '../shared/secrets.js';
 import { buildGenericTest, type TestBuildContext } from './build-tests.js';
-import { builtinMacroFiles, packageMacroFiles } from './builtin-package.js';
-import { isMapping, noteConfigKeys, unknownConfigNote } from './node-config.js';
+import { noteConfigKeys, unknownConfigNote } from './node-config.js';
 import { loadSnapshots } from './load-snapshots.js';
 import { loadPythonModels } from './python-model.js';
-import { collectPatches, loadModels, modelFiles, pythonModelFiles, loadSeeds, loadSingularTests, loadSources, readMacroFiles, readModelFilesAhead, readSchemaFiles, schemaFilesOf, type SchemaFile } from './load-nodes.js';
-import { describeTarget, resolveTarget, type TargetConfig } from './profiles.js';
-import { readProjectFile, withRenderedPaths, type ProjectFile } from './project-file.js';
-import { pythonModules } from '../render/modules/index.js';
-import { projectRoots, rootRelative, type ProjectRoot } from './project-roots.js';
+import { collectPatches, loadModels, modelFiles, pythonModelFiles, loadSeeds, loadSingularTests, loadSources, readModelFilesAhead, readSchemaFiles, schemaFilesOf, type SchemaFile } from './load-nodes.js';
+import type { TargetConfig } from './profiles.js';
+import type { ProjectFile } from './project-file.js';
+import { rootRelative, type ProjectRoot } from './project-roots.js';
 import { YamlPrefetch } from './yaml-prefetch.js';
 import { MIN_JOBS_PER_THREAD, mostlyDistinct } from './parse-pool.js';
 import { readDocBlocks } from './docs-blocks.js';
@@ -32,8 +22,6 @@ import { withSharedListings } from './discover-files.js';
 import { describeMacros, renderDescriptions, type DescriptionRender } from './render-descriptions.js';
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 import type { MacroPatch, ResourcePatch } from './schema-yaml.js';
-import { readYamlFile } from '../shared/yaml-file.js';
-import { renderConfigValues } from './render-config.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
 import { checkContracts } from './contract-rules.js';
 import { checkGroupsAndAccess } from './access-check.js';
@@ -41,9 +29,8 @@ import { checkRelationClashes } from './relation-clash.js';
 import { expandModelVersions, isVersionPatch } from './model-versions.js';
 import { ParseCache, type PartialParseReport } from './parse-cache.js';
 import { parseCacheKey } from './parse-cache-key.js';
-import { parseCacheOf, parseWorkersOf, precompiledOf, type ParseWorkers } from './parse-sql-node.js';
+import { parseCacheOf, parseWorkersOf, precompiledOf } from './parse-sql-node.js';
 import { recordLoad, warmLoad } from './warm-load.js';
-import { warnModelDeprecations } from './model-deprecations.js';
 import { generations } from './warm-update.js';
 import { schemaEntriesOf, type SchemaFileEntries } from './warm-yaml-update.js';
 import { loadUnitTests } from './load-unit-tests.js';
@@ -53,6 +40,9 @@ import { loadFunctions } from './load-functions.js';
 import { unusedConfigPathsWarning } from './unused-config-paths.js';
 import { collectSourceOverrides, type SourceOverride } from './source-overrides.js';
 import { GenericTestMemo, genericTestMemoOf } from './generic-test-memo.js';
+import { loadContext, rendererFor, targetForTemplates } from './load-context.js';
+import { nodeWarnings } from './node-warnings.js';
+import { readSelectors } from './selectors-file.js';
 
 export interface LoadOptions {
   readonly projectDir?: string;
@@ -153,44 +143,6 @@ export function duplicateNode(clash: ManifestNode, node: ManifestNode): ProjectE
   });
 }
 
-/** dbt loads a model file with no query (it fails when run): say so at load, naming the files. */
-function warnEmptyModels(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
-  // A file with nothing in it at all is never selected (dbt's node.empty, select-nodes.ts): no warning.
-  // (isEmptyNode/holdsNoSql: a warm start's nodes answer without being decoded.)
-  const empty = [...nodes].filter((n) => (n.resourceType === 'model' || (n.resourceType === 'test' && n.testType === 'singular')) && !isEmptyNode(n) && holdsNoSql(n));
-  if (empty.length)
-    onLog(`${empty.map((n) => n.originalFilePath).join(', ')} ${empty.length === 1 ? 'holds' : 'hold'} no SQL (empty, or only comments and config): ${empty.length === 1 ? 'it fails' : 'they fail'} when run; write the query or delete the file`, 'warn');
-}
-
-/** As dbt: an incremental model's unknown on_schema_change is reported, then treated as 'ignore'. */
-function warnUnknownOnSchemaChange(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
-  for (const node of nodes) {
-    const value = node.config.on_schema_change;
-    if (node.resourceType !== 'model' || !String(node.config.materialized).endsWith('incremental') || value === undefined || value === null) continue;
-    if (ON_SCHEMA_CHANGE.includes(String(value))) continue;
-    const guess = didYouMean(String(value), ON_SCHEMA_CHANGE);
-    onLog(`${node.originalFilePath}: on_schema_change='${String(value)}' is not one of ${ON_SCHEMA_CHANGE.join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''}; 'ignore' is used`, 'warn');
-  }
-}
-
-function withRenderedConfig(pf: ProjectFile, render: (text: string) => string): ProjectFile {
-  const tree = (t: Readonly<Record<string, unknown>>) => renderConfigValues(t, render) as Record<string, unknown>;
-  return { ...pf, modelsConfig: tree(pf.modelsConfig), seedsConfig: tree(pf.seedsConfig), snapshotsConfig: tree(pf.snapshotsConfig), unitTestsConfig: tree(pf.unitTestsConfig), testsConfig: tree(pf.testsConfig), sourcesConfig: tree(pf.sourcesConfig), functionsConfig: tree(pf.functionsConfig), semanticConfigs: { exposure: tree(pf.semanticConfigs.exposure), metric: tree(pf.semanticConfigs.metric), semantic_model: tree(pf.semanticConfigs.semantic_model), saved_query: tree(pf.semanticConfigs.saved_query) } };
-}
-
-const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
-
-/**
- * The load's warnings about nodes' configs and SQL (each a function of the final nodes: a warm update
- * recomputes them). `project`: every node, for the warnings about a node's parents.
- */
-export function nodeWarnings(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void, project?: ReadonlyMap<string, ManifestNode>): void {
-  const all = [...nodes];
-  warnEmptyModels(all, onLog);
-  warnUnknownOnSchemaChange(all, onLog);
-  warnMetadataFreshness(all, onLog);
-  warnModelDeprecations(all, project, onLog);
-}
 
 /** What generic tests of a project root are built with (load-project.ts, incremental updates). */
 export function testContextOf(root: ProjectRoot, renderer: Renderer, targetSchema: string): TestBuildContext {
@@ -465,260 +417,9 @@ function loadProjectNow(options: LoadOptions): LoadedProject {
   return loaded;
 }
 
-/** What a load sets up before reading nodes: project file, target, package roots and vars, the Jinja renderer. */
-interface LoadContext {
-  readonly env: NodeJS.ProcessEnv;
-  readonly unrendered: ProjectFile;
-  readonly target: TargetConfig;
-  readonly vars: Record<string, unknown>;
-  readonly renderYamlOf: Map<string, (text: string, file: string, extra?: Readonly<Record<string, unknown>>) => string>;
-  readonly projectFile: ProjectFile;
-  readonly roots: readonly ProjectRoot[];
-  readonly macroFiles: readonly MacroFile[];
-  readonly renderer: Renderer;
-  readonly workers: ParseWorkers;
-  readonly readProjectElapsed: number;
-  /** Names of the vars read by YAML values and profiles.yml (so far: they are rendered as the load goes on). */
-  readonly configVarReads: Set<string>;
-}
-
 /** dbt's --no-partial-parse / DBT_PARTIAL_PARSE: whether the parse cache and the warm start are used. */
 function partialParseEnabled(options: LoadOptions): boolean {
   const value = (options.env ?? process.env).DBT_PARTIAL_PARSE;
   const envFlag = value === undefined ? undefined : !/^(false|0|no|off)$/i.test(value);
   return options.partialParse ?? envFlag ?? true;
-}
-
-/** The Jinja renderer of a load restored from its warm start, built when first used (compile, run…). */
-function rendererFor(options: LoadOptions, loaded: LoadedProject): Renderer {
-  const env = options.env ?? process.env;
-  const { renderer } = loadContext({ ...options, env, onLog: options.onLog ?? (() => {}) }, env, () => {});
-  renderer.setManifest(loaded.manifest);
-  return renderer;
-}
-
-/**
- * What an incremental update of a warm start (load/warm-update.ts) parses files with: the root
- * project, the target and a Jinja renderer as a load sets them up. `env` is what renders read;
- * `onLog` hears what setting up says.
- */
-export function updateContext(
-  options: LoadOptions,
-  env: NodeJS.ProcessEnv,
-  onLog: NonNullable<LoadOptions['onLog']>,
-): {
-  root: ProjectRoot;
-  target: TargetConfig;
-  projectFile: ProjectFile;
-  renderer: Renderer;
-  renderYaml: (text: string, file: string) => string;
-  vars: Readonly<Record<string, unknown>>;
-  configVarReads: ReadonlySet<string>;
-} {
-  const { roots, target, projectFile, renderer, renderYamlOf, vars, configVarReads } = loadContext({ ...options, env, onLog }, options.env ?? process.env, () => {});
-  const renderYaml = renderYamlOf.get(projectFile.name)!;
-  return { root: roots[0]!, target, projectFile, renderer, renderYaml: (text, file) => renderYaml(text, file), vars, configVarReads };
-}
-
-/**
- * The first part of a load. `options.env` is what renders read (the warm start records reads through
- * it); `rawEnv` the same variables unrecorded, copied to worker threads. `onRoots` sees the project
- * roots before their files are read.
- */
-function loadContext(
-  options: LoadOptions & { readonly env: NodeJS.ProcessEnv; readonly onLog: NonNullable<LoadOptions['onLog']> },
-  rawEnv: NodeJS.ProcessEnv,
-  onRoots: (roots: readonly ProjectRoot[]) => void,
-): LoadContext {
-  const started = performance.now();
-  const projectRoot = resolve(options.projectDir ?? '.');
-  const env = options.env;
-  const onLog = options.onLog;
-  // Vars read outside node renders (YAML values, profiles.yml): a warm start's vars update reloads in full when one changes.
-  const configVarReads = new Set<string>();
-  const fromFile = readProjectFileRendered(projectRoot, env, options.vars ?? {}, configVarReads);
-  const unrendered = options.targetPath ? { ...fromFile, targetPath: options.targetPath } : fromFile;
-  // target/ must be a folder (or not exist yet): said now, not as EEXIST halfway through a run.
-  // Writability is checked when an artifact is written (`docs serve` or `ls` may only read it).
-  assertWritableDir(
-    resolve(projectRoot, unrendered.targetPath),
-    options.targetPath ? { what: '--target-path' } : { what: `target-path in ${fromFile.file}`, file: fromFile.file, line: () => fromFile.yaml.lineOf(['target-path']) },
-    { writable: false },
-  );
-  const target = resolveTarget({
-    projectRoot,
-    // dbt renders `profile:` as any dbt_project.yml value (`profile: "{{ env_var('P') }}"`).
-    profileName: options.profile ?? (/\{[{%]/.test(unrendered.profile) ? renderProfileString(unrendered.profile, fromFile.file, env).trim() : unrendered.profile),
-    profilesDir: options.profilesDir,
-    target: options.target,
-    // profiles.yml is where DBT_ENV_SECRET_* variables may be read (as in dbt)
-    renderString: (text, file) => renderProfileString(text, file, env, { var: cliVarFunction(options.vars ?? {}, 'the command', configVarReads) }, true),
-  });
-  // The root project and each installed package (dbt_packages/*), each with its own vars.
-  const unrenderedRoots = projectRoots(projectRoot, unrendered, { versionCheck: options.versionCheck });
-  onRoots(unrenderedRoots);
-  const varsByPackage = packageVars(unrenderedRoots, options.vars ?? {});
-  const vars = varsByPackage.get(unrendered.name)!;
-
-  // Config values in project.yml and schema YAML may use Jinja, as in dbt (`+schema: "{{ env_var('S', 'x') }}"`).
-  const yamlRenderer = (pkgVars: Readonly<Record<string, unknown>>) => {
-    const templateGlobals = {
-      target: targetForTemplates(target),
-      var: (...args: unknown[]) => {
-        const { name, given, fallback } = nameAndDefault(args);
-        configVarReads.add(name);
-        if (name in pkgVars) return pkgVars[name];
-        if (given) return fallback;
-        raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(pkgVars, null, 2)}`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
-      },
-    };
-    return (text: string, file: string, extra: Readonly<Record<string, unknown>> = {}) =>
-      text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, { ...templateGlobals, ...extra }) : text;
-  };
-  const renderYamlOf = new Map(unrenderedRoots.map((r) => [r.name, yamlRenderer(varsByPackage.get(r.name)!)]));
-  const projectFile = withRenderedConfig(unrendered, (text) => renderYamlOf.get(unrendered.name)!(text, unrendered.file));
-  const roots: ProjectRoot[] = unrenderedRoots.map((r) =>
-    r.relDir === ''
-      ? { ...r, projectFile, unrendered: { projectFile: unrendered } }
-      : { ...r, root: projectFile, projectFile: withRenderedConfig(r.projectFile, (text) => renderYamlOf.get(r.name)!(text, r.projectFile.file)), unrendered: { projectFile: r.projectFile, root: unrendered } },
-  );
-
-  const readProjectElapsed = (performance.now() - started) / 1000;
-  const macroFiles = [...roots.flatMap((r) => readMacroFiles(r)), ...packageMacroFiles(roots.slice(1).map((r) => r.name)), ...builtinMacroFiles()];
-  const contextOptions = {
-    projectName: projectFile.name,
-    dbtVersion: dbtVersionFor(projectFile.requireDbtVersion),
-    vars,
-    varsByPackage,
-    target: targetForTemplates(target),
-    flags: { FULL_REFRESH: options.fullRefresh === true, ...(options.which ? { WHICH: options.which } : {}) },
-    invocationId: options.invocationId ?? '',
-    env,
-  };
-  const search = { dispatch: projectFile.dispatch, dependencies: roots.slice(1).map((r) => r.name) };
-  const renderer = new Renderer({ ...contextOptions, onLog }, macroFiles, search);
-  // Worker threads build the same Renderer (load/parse-pool.ts).
-  const workers = { init: { options: { ...contextOptions, env: { ...rawEnv } }, macroFiles, search }, threads: options.parseThreads ?? threadsFromEnv(env.TSDBT_PARSE_THREADS), workerRendered: 0 };
-  return { env, unrendered, target, vars, renderYamlOf, projectFile, roots, macroFiles, renderer, workers, readProjectElapsed, configVarReads };
-}
-
-/**
- * The vars each project's nodes see (dbt's ModelConfiguredVar): --vars, then the root project's
- * vars scoped to the package (`vars: {pkg: {k: v}}`), the root's global vars, then the package's
- * own vars scoped to itself and its global vars. Scoped vars win over global ones wherever written.
- */
-function packageVars(roots: readonly ProjectRoot[], cliVars: Readonly<Record<string, unknown>>): Map<string, Record<string, unknown>> {
-  const forPackage = (pf: ProjectFile, pkg: string) => {
-    const global: Record<string, unknown> = {};
-    let scoped: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(pf.vars)) {
-      if (k === pkg && isMapping(v)) scoped = v;
-      else if (!(isMapping(v) && roots.some((r) => r.name === k))) global[k] = v;
-    }
-    return { ...global, ...scoped };
-  };
-  const rootFile = roots[0]!.projectFile;
-  return new Map(
-    roots.map((r) => [r.name, r.relDir === '' ? { ...forPackage(rootFile, r.name), ...cliVars } : { ...forPackage(r.projectFile, r.name), ...forPackage(rootFile, r.name), ...cliVars }]),
-  );
-}
-
-/**
- * A renderer for packages.yml values, as dbt's PackageRenderer: env_var() and var() (--vars only;
- * the project's vars are not known before packages are installed).
- */
-export function packagesYamlRenderer(env: NodeJS.ProcessEnv, cliVars: Readonly<Record<string, unknown>>): (text: string, file: string) => string {
-  const globals = { var: cliVarFunction(cliVars, 'tsdbt deps') };
-  return (text, file) => (text.includes('{{') || text.includes('{%') ? renderProfileString(text, file, env, globals, true) : text);
-}
-
-/** The project file with its folder keys rendered as dbt renders them (env_var(), --vars, `modules`: project-file.ts withRenderedPaths). */
-export function readProjectFileRendered(projectRoot: string, env: NodeJS.ProcessEnv, cliVars: Readonly<Record<string, unknown>>, reads?: Set<string>): ProjectFile {
-  const pf = readProjectFile(projectRoot);
-  return withRenderedPaths(pf, (text) => renderProfileString(text, pf.file, env, { modules: pythonModules, var: cliVarFunction(cliVars, 'the command', reads) }));
-}
-
-/** var() where only --vars are known (packages.yml, profiles.yml: dbt's PackageRenderer / ProfileRenderer). */
-function cliVarFunction(cliVars: Readonly<Record<string, unknown>>, command: string, reads?: Set<string>): (...args: unknown[]) => unknown {
-  return (...args: unknown[]) => {
-    const { name, given, fallback } = nameAndDefault(args);
-    reads?.add(name);
-    if (name in cliVars) return cliVars[name];
-    if (given) return fallback;
-    raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(cliVars, null, 2)}`, { hint: `Pass --vars '{${name}: value}' to ${command}, or give var() a default.` }));
-  };
-}
-
-/** `f('name', 'd')` or `f('name', default='d')`: the name and the default, if any. */
-/** A var()/env_var() call's name and default; `var('x', None)` has a default (None), as in dbt. */
-function nameAndDefault(args: readonly unknown[]): { name: string; given: boolean; fallback: unknown } {
-  const { positional, keywords } = splitArgs(args);
-  return { name: String(positional[0]), given: positional.length > 1 || 'default' in keywords, fallback: positional.length > 1 ? positional[1] : keywords.default };
-}
-
-/** Renders Jinja in a YAML value (profiles, source properties): env_var(), plus `target` and var() where given. */
-export function renderProfileString(text: string, file: string, env: NodeJS.ProcessEnv, globals: Readonly<Record<string, unknown>> = {}, allowSecrets = false): string {
-  const jinja = createJinjaEnvironment();
-  for (const [name, value] of Object.entries(globals)) jinja.addGlobal(name, value);
-  jinja.addGlobal('env_var', (...args: unknown[]) => {
-    const { name, given, fallback } = nameAndDefault(args);
-    if (!allowSecrets && name.startsWith(SECRET_ENV_PREFIX)) raiseInTemplate(secretEnvVarError(name, file));
-    const value = env[name];
-    if (value !== undefined) return value;
-    if (given) return fallback;
-    raiseInTemplate(new ProjectError('missing_env_var', `Environment variable '${name}' is not set (used in ${file})`, {
-      file,
-      hint: `Export ${name}, or write env_var('${name}', 'default').`,
-    }));
-  });
-  try {
-    // As every template: Jinja's source rewrites first (None/True/False, `{% set %}` forms…, one trailing newline dropped — a folded `identifier: >` value ends in one).
-    return jinja.renderString(preprocessJinja(text, file), {});
-  } catch (error) {
-    // Name the YAML file and the value being rendered (no line: values are rendered after parsing).
-    const e = toRenderError(error, file);
-    throw new ProjectError(e.code, `${e.message} (in ${file}: "${text}")`, { file, hint: e.hint, cause: e });
-  }
-}
-
-function threadsFromEnv(value: string | undefined): number | undefined {
-  const n = value === undefined ? NaN : Number(value);
-  return Number.isInteger(n) && n >= 1 ? n : undefined;
-}
-
-function targetForTemplates(target: TargetConfig): Record<string, unknown> {
-  const shown = describeTarget(target);
-  delete shown.password;
-  // dbt's target.type is the adapter: ClickHouse's SQL on the embedded engine too (packages test
-  // `target.type == 'clickhouse'` to pick their ClickHouse SQL, e.g. dbt_project_evaluator's vars).
-  return { ...shown, type: 'clickhouse', profile_name: target.profileName, target_name: target.name, database: target.schema };
-}
-
-/** dbt's SelectorRenderer: Jinja in any string of selectors.yml (`default: "{{ target.name == 'dev' }}"`). */
-function renderedSelector(value: unknown, render: (text: string) => string): unknown {
-  if (typeof value === 'string') return /\{[{%]/.test(value) ? render(value) : value;
-  if (Array.isArray(value)) return value.map((v) => renderedSelector(v, render));
-  if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderedSelector(v, render)]));
-  return value;
-}
-
-function readSelectors(projectRoot: string, render: (text: string) => string): Record<string, SelectorDefinition> {
-  const file = 'selectors.yml';
-  const path = join(projectRoot, file);
-  try {
-    lstatSync(path); // absent: no named selectors (a broken link is reported when read)
-  } catch {
-    return {};
-  }
-  const yaml = readYamlFile(path, file);
-  const list = isMapping(yaml.data) ? yaml.data.selectors : undefined;
-  if (!Array.isArray(list)) return {};
-  const out: Record<string, SelectorDefinition> = {};
-  list.forEach((entry, i) => {
-    const s = renderedSelector(entry, render);
-    if (!isMapping(s) || typeof s.name !== 'string')
-      throw new ProjectError('selectors_yml', 'Each selector needs a name and a definition', { file, line: yaml.lineOf(['selectors', i]) });
-    out[s.name] = { name: s.name, description: typeof s.description === 'string' ? s.description : undefined, default: s.default === true || (typeof s.default === 'string' && /^\s*true\s*$/i.test(s.default)), definition: s.definition, file };
-  });
-  return out;
 }

@@ -60,7 +60,7 @@ export interface SavedLoad {
   readonly logs: readonly (readonly [string, 'info' | 'debug' | 'warn'])[];
   /** Each node's generation in the DAG (saved only when it has no cycle). */
   readonly depths: readonly (readonly [string, number])[];
-  /** Which of `logs` the node warnings are (load-project.ts nodeWarnings: recomputed by an update). */
+  /** Which of `logs` the node warnings are (node-warnings.ts nodeWarnings: recomputed by an update). */
   readonly nodeLogs: readonly [number, number];
   /** What this saved load is, as read (the base's checksum and size, each delta's): equal identities, equal loads. Not saved. */
   readonly identity?: string;

@@ -7,7 +7,9 @@ import { toPosix } from './discover-files.js';
 import { planChanges, updateNodes, type FileChange, type NodesUpdate } from './incremental-load.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { yamlEntryChanges, type YamlEntryChanges } from './warm-yaml-update.js';
-import { nodeWarnings, testContextOf, updateContext, type LoadOptions } from './load-project.js';
+import { testContextOf, type LoadOptions } from './load-project.js';
+import { updateContext } from './load-context.js';
+import { nodeWarnings } from './node-warnings.js';
 import { recordingEnv, type SavedInternals, type SavedLoad, type StaleLoad, type WarmDelta } from './warm-start.js';
 import { cliVarHashes, updatedVarReads, varsPlan, withVarReads } from './warm-vars-update.js';
 
