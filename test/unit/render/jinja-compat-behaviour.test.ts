@@ -151,3 +151,16 @@ describe('return()', () => {
     expect(() => render('{{ return(1) }}')).toThrow(/return\(\) called outside of a macro/);
   });
 });
+
+describe("Jinja2's Undefined in tests", () => {
+  it('is iterable and a sequence (no items), not a mapping, string or none — a macro argument left out, as automate-dv 0.9 is_list() reads it', () => {
+    const src = [
+      '{% macro is_list(obj) %}{{ return(obj is iterable and obj is not string and obj is not mapping) }}{% endmacro %}',
+      '{% macro f(a, b) %}{{ return(b) }}{% endmacro %}',
+      "{{ nope is iterable }} {{ nope is sequence }} {{ nope is mapping }} {{ nope is string }} {{ nope is none }}",
+      " {{ is_list(f(a=1)) }} {{ [1, f(a=1)] | reject('none') | list | length }} [{% for x in f(a=1) %}x{% endfor %}]",
+      " {{ none is iterable }} {{ 1 is iterable }}",
+    ].join('');
+    expect(render(src)).toBe('True True False False False True 2 [] False False');
+  });
+});

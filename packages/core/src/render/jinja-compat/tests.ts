@@ -7,14 +7,15 @@ import { isDict, isFloat, isNumeric, isStr, isUndefinedCallable, pyCompareOp, py
 type Test = (this: any, value: unknown, ...args: unknown[]) => boolean;
 
 const SafeString = (nunjucks.runtime as any).SafeString;
+const isUndefinedValue = (v: unknown): boolean => v === undefined || isUndefinedCallable(v);
 const cmp = (op: string): Test => (v, other) => pyCompareOp(v, op, other);
 
 export const JINJA_TESTS: Record<string, Test> = {
   none: (v) => v === null,
   // `x is none` reaches nunjucks as the literal `none`, i.e. a test named "null".
   null: (v) => v === null,
-  defined: (v) => v !== undefined && !isUndefinedCallable(v),
-  undefined: (v) => v === undefined || isUndefinedCallable(v),
+  defined: (v) => !isUndefinedValue(v),
+  undefined: (v) => isUndefinedValue(v),
   boolean: (v) => typeof v === 'boolean',
   true: (v) => v === true,
   false: (v) => v === false,
@@ -24,8 +25,10 @@ export const JINJA_TESTS: Record<string, Test> = {
   string: (v) => isStr(v),
   // Objects standing for Python mappings (dbt's Relation is one) say so with `__mapping__`.
   mapping: (v) => isDict(v) || v instanceof Map || (typeof v === 'object' && v !== null && (v as { __mapping__?: unknown }).__mapping__ === true),
-  sequence: (v) => isStr(v) || Array.isArray(v) || isDict(v),
-  iterable: (v) => isStr(v) || Array.isArray(v) || isDict(v) || (typeof v === 'object' && v !== null && Symbol.iterator in v),
+  // Jinja2's Undefined has __len__ (0), __getitem__ and __iter__ (nothing): it is a sequence and iterable.
+  // automate-dv's is_list() relies on it — a macro argument left out (`src_extra_columns`) is an empty list there.
+  sequence: (v) => isUndefinedValue(v) || isStr(v) || Array.isArray(v) || isDict(v),
+  iterable: (v) => isUndefinedValue(v) || isStr(v) || Array.isArray(v) || isDict(v) || (typeof v === 'object' && v !== null && Symbol.iterator in v),
   callable: (v) => typeof v === 'function',
   sameas: (v, other) => v === other,
   escaped: (v) => v instanceof SafeString,
