@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setChdbAllocatorEnv } from '../packages/core/dist/adapter/chdb-allocator.js';
+import { splitStatements } from '../packages/core/dist/shared/sql-statements.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // chDB runs with tsdbt's allocator set-up (adapter/chdb-allocator.ts), as in a build: under chDB's own (the default when
@@ -37,8 +38,10 @@ const CREATE = /^CREATE TABLE\s+(?:`[^`]+`|\w+)(?:\.(?:`[^`]+`|\w+))?/i;
 const scratchOf = Object.fromEntries(args.map((f, i) => [f, `default.sql_ab_${i}`]));
 const sqlOf = Object.fromEntries(
   args.map((f) => {
-    const text = readFileSync(f, 'utf8').trim();
-    return [f, CREATE.test(text) ? text.split(/;\s*\n/)[0].replace(CREATE, `CREATE TABLE ${scratchOf[f]}`) : text.replace(/;$/, '')];
+    // The first statement: a ';' ends one only outside literals, quoted names and comments (tsdbt's own splitter);
+    // a model's comment such as `-- a; b` is part of its statement.
+    const first = splitStatements(readFileSync(f, 'utf8'))[0] ?? '';
+    return [f, CREATE.test(first) ? first.replace(CREATE, `CREATE TABLE ${scratchOf[f]}`) : first];
   }),
 );
 const isCreate = (f) => CREATE.test(sqlOf[f]);
