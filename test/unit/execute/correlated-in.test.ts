@@ -15,6 +15,15 @@ describe('withCorrelatedInAsExists', () => {
     );
   });
 
+  it('a subquery that starts with WITH: correlated when a CTE of it reads the outer query', () => {
+    const sub = 'with s as (select u.k from u where u.j = a.j) select s.k from s';
+    expect(withCorrelatedInAsExists(model(), `select a.x from t a where a.k in (${sub})`)).toBe(
+      `select a.x from t a where multiIf(EXISTS (SELECT 1 FROM (${sub}) AS __tsdbt_in WHERE __tsdbt_in.* = (a.k)), 1, ((a.k) IS NULL AND EXISTS (SELECT 1 FROM (${sub}) AS __tsdbt_in) OR EXISTS (SELECT 1 FROM (${sub}) AS __tsdbt_in WHERE __tsdbt_in.* IS NULL)), NULL, 0)`,
+    );
+    const own = 'select a.x from t a where a.k in (with s as (select u.k from u) select s.k from s)';
+    expect(withCorrelatedInAsExists(model(), own)).toBe(own);
+  });
+
   it('a correlated NOT IN as SQL\'s three-valued NOT IN: false on an equal value, else NULL with a NULL value or x (and a value), else true', () => {
     expect(withCorrelatedInAsExists(model(), 'select a.x from t a where a.x NOT  IN (select u.y from u where u.k = a.k)')).toBe(
       'select a.x from t a where multiIf(EXISTS (SELECT 1 FROM (select u.y from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* = (a.x)), 0, ((a.x) IS NULL AND EXISTS (SELECT 1 FROM (select u.y from u where u.k = a.k) AS __tsdbt_in) OR EXISTS (SELECT 1 FROM (select u.y from u where u.k = a.k) AS __tsdbt_in WHERE __tsdbt_in.* IS NULL)), NULL, 1)',

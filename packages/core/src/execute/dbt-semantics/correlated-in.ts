@@ -6,7 +6,7 @@ import { closingParen } from './select-frames.js';
 import { applyEdits } from '../../shared/text-edits.js';
 
 /*
- * `x IN (SELECT y FROM t2 WHERE t2.k = t1.k)`, a subquery reading the outer query: ClickHouse 26.7 refuses it
+ * `x IN (SELECT y FROM t2 WHERE t2.k = t1.k)` (or `IN (WITH … SELECT …)`), a subquery reading the outer query: ClickHouse 26.7 refuses it
  * (NOT_IMPLEMENTED "Correlated subqueries are not supported as IN function arguments yet"); every other warehouse
  * runs it. It decorrelates an EXISTS, so under dbt_semantics such an IN runs as SQL's three-valued IN over two:
  *   multiIf(EXISTS (SELECT 1 FROM (<subquery>) AS __tsdbt_in WHERE __tsdbt_in.* = (x)), 1,
@@ -17,7 +17,7 @@ import { applyEdits } from '../../shared/text-edits.js';
  * left, and an operand that is not a whole condition (`a + b IN (…)`: only after WHERE, AND, OR, ON, WHEN…, `(`, `,`).
  */
 export function withCorrelatedInAsExists(node: ManifestNode, sql: string): string {
-  if (!/\bin\s*\(\s*select\b/i.test(sql)) return sql;
+  if (!/\bin\s*\(\s*(?:select|with)\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   return correlatedInAsExists(sql);
 }
@@ -30,7 +30,7 @@ const NOT_ALIAS = new Set(['where', 'join', 'inner', 'left', 'right', 'full', 'c
 export function correlatedInAsExists(sql: string): string {
   const code = blankNonCode(sql);
   const edits: { start: number; end: number; text: string }[] = [];
-  for (const m of code.matchAll(/(?<![\w$.])(not\s+)?in\s*\((?=\s*select\b)/gi)) {
+  for (const m of code.matchAll(/(?<![\w$.])(not\s+)?in\s*\((?=\s*(?:select|with)\b)/gi)) {
     const open = m.index! + m[0].length - 1;
     const close = closingParen(code, open);
     const left = close < 0 ? undefined : operandStart(sql, code, m.index!);
