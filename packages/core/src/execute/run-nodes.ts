@@ -1,3 +1,5 @@
+import { isMicrobatch, usesMicrobatchBatches } from '../manifest/microbatch-config.js';
+import { BUILTIN_PACKAGE } from '../render/macro-registry.js';
 import { materializationFor, type ModelLookup } from '../adapter/materializations/index.js';
 import { customSnapshotStrategy, runsStrategyMacro, snapshotMacros } from './snapshot-strategy.js';
 import { incrementalStrategyMacro } from './incremental-strategy.js';
@@ -107,6 +109,7 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
         signal: ctx.signal,
         models: modelLookup(ctx),
         strategyMacro: incrementalStrategyMacro(ctx, node, sql),
+        microbatchBatches: !isMicrobatch(node.config) || usesMicrobatchBatches(ctx.projectFlags, ctx.renderer.macros(), BUILTIN_PACKAGE),
         eventTime: ctx.eventTime,
         runStartedAt: ctx.runStartedAt,
         report: (message) => ctx.onEvent({ type: 'log', level: 'info', message }),

@@ -23,6 +23,8 @@ import { describeMacros, renderDescriptions, type DescriptionRender } from './re
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 import type { MacroPatch, ResourcePatch } from './schema-yaml.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
+import { usesMicrobatchBatches } from '../manifest/microbatch-config.js';
+import { BUILTIN_PACKAGE } from '../render/macro-registry.js';
 import { checkContracts } from './contract-rules.js';
 import { checkGroupsAndAccess } from './access-check.js';
 import { checkRelationClashes } from './relation-clash.js';
@@ -364,7 +366,7 @@ function loadProjectNow(options: LoadOptions): LoadedProject {
   const nodeLogsFrom = logs.length;
   nodeWarnings(resolved.values(), onLog, resolved);
   const nodeLogs = [nodeLogsFrom, logs.length] as const;
-  checkMicrobatchModels(resolved, onLog);
+  checkMicrobatchModels(resolved, onLog, usesMicrobatchBatches(projectFile.flags, renderer.macros(), BUILTIN_PACKAGE));
   checkGroupsAndAccess(resolved, groups, undefined, new Set(roots.filter((r) => r.projectFile.restrictAccess).map((r) => r.name)));
   checkContracts(resolved.values(), onLog);
   checkRelationClashes(resolved.values());

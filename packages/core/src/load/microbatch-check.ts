@@ -1,12 +1,17 @@
-import { isMicrobatch, microbatchConfigOf } from '../manifest/microbatch-config.js';
+import { isMicrobatch, MICROBATCH_MACRO_OUTSIDE_BATCHES, microbatchConfigOf } from '../manifest/microbatch-config.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 
 /**
  * dbt's parse-time checks of microbatch models: their configs are valid (else a ProjectError), and
  * a model none of whose inputs has an `event_time` gets dbt's warning (nothing filters its inputs to
- * a batch, so every batch reads everything).
+ * a batch, so every batch reads everything). `batched` false: dbt's deprecation warning instead.
  */
-export function checkMicrobatchModels(nodes: ReadonlyMap<string, ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
+export function checkMicrobatchModels(nodes: ReadonlyMap<string, ManifestNode>, onLog: (message: string, level: 'warn') => void, batched = true): void {
+  if (!batched) {
+    // dbt's check_for_microbatch_deprecations: the models run without batches (microbatch-config.ts usesMicrobatchBatches), their configs unchecked.
+    if ([...nodes.values()].some((n) => n.resourceType === 'model' && isMicrobatch(n.config))) onLog(MICROBATCH_MACRO_OUTSIDE_BATCHES, 'warn');
+    return;
+  }
   for (const node of nodes.values()) {
     if (node.resourceType !== 'model' || !isMicrobatch(node.config)) continue;
     microbatchConfigOf(node);

@@ -21,6 +21,24 @@ export const isMicrobatch = (config: NodeConfig): boolean =>
   String(config.materialized) === 'incremental' && String(config.incremental_strategy ?? '') === 'microbatch';
 
 /**
+ * dbt's Manifest.use_microbatch_batches (1.9+): microbatch models run batch by batch unless a macro
+ * `get_incremental_microbatch_sql` of the root project or an installed package (not dbt's own: `builtIn`)
+ * exists and `flags: require_batched_execution_for_custom_microbatch_strategy` is not true (its default):
+ * dbt then runs them as any incremental model — one run, no `model.batch`, inputs not filtered by
+ * event_time, configs not checked as microbatch ones — and warns MicrobatchMacroOutsideOfBatchesDeprecation.
+ * This holds on every adapter (dbt-core's runner decides; dbt-clickhouse's materialization never calls the macro).
+ */
+export function usesMicrobatchBatches(flags: Readonly<Record<string, unknown>> | undefined, macros: Iterable<{ readonly name: string; readonly packageName: string }>, builtIn: string): boolean {
+  if (flags?.require_batched_execution_for_custom_microbatch_strategy === true) return true;
+  for (const m of macros) if (m.name === 'get_incremental_microbatch_sql' && m.packageName !== builtIn) return false;
+  return true;
+}
+
+/** dbt's MicrobatchMacroOutsideOfBatchesDeprecation text. */
+export const MICROBATCH_MACRO_OUTSIDE_BATCHES =
+  'The use of a custom microbatch macro outside of batched execution is deprecated. To use it with batched execution, set `flags.require_batched_execution_for_custom_microbatch_strategy` to `True` in `dbt_project.yml`. In the future this will be the default behavior.';
+
+/**
  * A datetime as dbt takes it (Python's datetime.fromisoformat, or a date YAML parsed), read as
  * UTC; undefined when it is not one.
  */

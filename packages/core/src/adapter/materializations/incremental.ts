@@ -107,8 +107,11 @@ export const materializeIncremental: Materialization = async (ctx) => {
     message: `dbt could not find an incremental strategy macro with the name "get_incremental_${raw.replace('+', '_')}_sql" (unknown incremental_strategy '${raw}' in model ${node.name})`,
     hint: `Use append, delete+insert, insert_overwrite, microbatch, merge or legacy (dbt-clickhouse), or define {% macro get_incremental_${raw.replace('+', '_')}_sql(arg_dict) %} (a custom strategy).`,
   }));
-  if (configured === 'microbatch') return materializeMicrobatch(ctx);
-  const strategy = configured === 'merge' ? mergeStrategyOf(node) : configured;
+  if (configured === 'microbatch' && ctx.microbatchBatches !== false) return materializeMicrobatch(ctx);
+  // Microbatch without batches (a project's own get_incremental_microbatch_sql, dbt's default flags: see
+  // usesMicrobatchBatches): one run, as dbt-clickhouse's materialization runs it — the rows of the new
+  // rows' keys replaced (delete+insert), or, without a unique_key, the new rows appended.
+  const strategy = configured === 'merge' ? mergeStrategyOf(node) : configured === 'microbatch' ? (keyOf(node) ? 'delete_insert' : 'append') : configured;
   // withStaging first sweeps dead runs' leftovers: a table a crash left under its backup name is back before we look.
   return withStaging(adapter, rel, signal, async (s) => {
     const existing = await adapter.relationKind(rel);
@@ -123,7 +126,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
     const dates = await storedDates(adapter, node, rel, (clickhouseDates) => ctx.recompile({ isIncremental: true, clickhouseDates }), node.config.query_settings);
     const storedCtx = dates.clickhouseDates ? { ...ctx, recompile: (o: Parameters<typeof ctx.recompile>[0]) => ctx.recompile({ ...o, clickhouseDates: true }) } : ctx;
     // A unique_key computed by round(): rounded as the stored keys were (stored-rounding.ts).
-    const rounded = (configured === 'delete_insert' || configured === 'merge') && keyOf(node) ? await keyRounding(storedCtx, keyOf(node), dates.sql) : undefined;
+    const rounded = (strategy === 'delete_insert' || configured === 'merge') && keyOf(node) ? await keyRounding(storedCtx, keyOf(node), dates.sql) : undefined;
     const query = rounded?.sql ?? dates.sql;
     // An enforced contract: the new rows are checked, cast to the declared types and run through the
     // declared constraints in a staged table first; the strategy then reads them from there.

@@ -30,6 +30,8 @@ export interface MaterializeContext {
   readonly models?: ModelLookup;
   /** A project's `get_incremental_<name>_sql` macro for a custom incremental_strategy, if it defines one (execute/incremental-strategy.ts). */
   readonly strategyMacro?: StrategyMacro;
+  /** false: a microbatch model runs as one incremental run, not batch by batch (manifest/microbatch-config.ts usesMicrobatchBatches). */
+  readonly microbatchBatches?: boolean;
 }
 
 /** dbt's arg_dict of a custom incremental strategy, as tsdbt knows it (unique_key and incremental_predicates come from the node's config). */
