@@ -1,8 +1,9 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { TsdbtProject } from '../../../packages/core/src/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keepWarmStarts, TsdbtProject } from '../../../packages/core/src/index.js';
+import { compiledIndexReads } from '../../../packages/core/src/compile/write-compiled.js';
 import { decodedNodes, indexColumnsParsed, tailCellsParsed } from '../../../packages/core/src/manifest/lazy-nodes.js';
 import { deserialize, serialize } from 'node:v8';
 import { decodedMemoSqls } from '../../../packages/core/src/compile/compile-memo.js';
@@ -312,5 +313,72 @@ describe('warm compile memo', () => {
     expect(bytes(head.paths)).toBeLessThan(16);
     expect(bytes(head.ids.join('\n'))).toBeLessThan(16);
     expect(bytes(written.paths)).toBeLessThan(16);
+  });
+});
+
+describe('in a resident process (warm starts kept in memory)', () => {
+  beforeAll(() => keepWarmStarts(true));
+  afterAll(() => keepWarmStarts(false));
+  const indexFile = (dir: string) => join(dir, 'target', 'compiled', '.tsdbt-written');
+  /** A compile and how many compiled-file indexes it read from their file. */
+  const counted = async (dir: string) => {
+    const before = compiledIndexReads();
+    await compile(dir);
+    return compiledIndexReads() - before;
+  };
+
+  it("the compiled-file index read or written last is kept: a warm compile reads none, anything that replaced or changed the file is read; files as a cold compile's", async () => {
+    const dir = project();
+    await compile(dir, {}, 'cold');
+    await counted(dir); // cold: no index yet; writes it (and keeps what it wrote)
+    expect(await counted(dir)).toBe(0);
+    expect(await counted(dir)).toBe(0);
+    // A compiled file edited by hand is still found (each file's own stat), and the index written then is kept.
+    writeFileSync(join(dir, 'target', 'compiled', 'synth', modelPath(dir, 'm_00010')), 'edited by hand');
+    expect(await counted(dir)).toBe(0);
+    expect(compiledFile(dir, 'target', 'm_00010')).toBe(compiledFile(dir, 'cold', 'm_00010'));
+    expect(await counted(dir)).toBe(0);
+    // An edited model: the index written by that compile is kept.
+    const model = join(dir, modelPath(dir, 'm_00012'));
+    writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- edited`);
+    expect(await counted(dir)).toBe(0);
+    expect(await counted(dir)).toBe(0);
+    // Another process's index renamed over it (a new file, same bytes): read again.
+    cpSync(indexFile(dir), `${indexFile(dir)}.other`);
+    renameSync(`${indexFile(dir)}.other`, indexFile(dir));
+    expect(await counted(dir)).toBe(1);
+    expect(await counted(dir)).toBe(0);
+    // Written over in place with another index (it records the hand-edited file as written): read, and that file
+    // compared by its stat as that index says — rewritten, as a compile in its own process does.
+    const kept = readFileSync(indexFile(dir));
+    const file = join(dir, 'target', 'compiled', 'synth', modelPath(dir, 'm_00010'));
+    writeFileSync(file, 'edited by hand again');
+    const recorded = deserialize(kept) as { paths: string; stats: Float64Array };
+    const k = recorded.paths.split('\n').indexOf(file);
+    expect(k).toBeGreaterThanOrEqual(0);
+    const st = statSync(file);
+    recorded.stats[2 * k] = st.size;
+    recorded.stats[2 * k + 1] = st.mtimeMs;
+    writeFileSync(indexFile(dir), serialize(recorded));
+    // Its own mtime, whatever the clock's tick (an in-place write in the tick of ours, same size, would look the same, as to git).
+    utimesSync(indexFile(dir), st.atime, new Date(st.mtimeMs + 60_000));
+    expect(await counted(dir)).toBe(1);
+    // That index said the file was the compile's own text (hash unchanged): the compile takes it as written, as without memory.
+    expect(readFileSync(file, 'utf8')).toBe('edited by hand again');
+    await compile(dir, {}, 'cold');
+    for (const m of ['m_00012', 'm_00020']) expect(compiledFile(dir, 'target', m)).toBe(compiledFile(dir, 'cold', m));
+    expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
+  });
+
+  it('is not kept when keeping is off (a command in its own process)', async () => {
+    keepWarmStarts(false);
+    try {
+      const dir = project();
+      await counted(dir);
+      expect(await counted(dir)).toBe(1);
+      expect(await counted(dir)).toBe(1);
+    } finally {
+      keepWarmStarts(true);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { aheadCompiledMarks, countUsed, SAME } from '../load/stat-ahead.js';
+import { keepingWarmStarts, statIdentity } from '../load/warm-memory.js';
 import { fileIdentity } from '../load/warm-start-file.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { scrubSecrets } from '../shared/secrets.js';
@@ -137,8 +138,33 @@ interface WrittenIndex {
 
 const textHash = (text: string) => createHash('sha1').update(text).digest('base64');
 
+/**
+ * The index a resident process (`tsdbt daemon`, load/warm-memory.ts keepingWarmStarts) read or wrote last, with the
+ * identity of the file that holds it: its next compile stats the file instead of reading and decoding 25,000 paths
+ * and hashes again (~3 MB; the index is replaced by rename, never written in place, so the same identity is the same bytes).
+ */
+let keptIndex: { readonly file: string; readonly identity: string; readonly index: WrittenIndex } | undefined;
+let indexReads = 0;
+/** How many compiled-file indexes this process read from their file (tests check a resident process's warm compile reads none). */
+export function compiledIndexReads(): number {
+  return indexReads;
+}
+
 /** The index and which file it was read from (load/warm-start-file.ts fileIdentity: the stat-ahead worker's answer must be of the same). */
 function readIndex(file: string): { index: WrittenIndex; identity: string } | undefined {
+  if (!keepingWarmStarts()) keptIndex = undefined;
+  else if (keptIndex?.file === file) {
+    const identity = statIdentity(file);
+    if (identity === keptIndex.identity) return keptIndex;
+    keptIndex = undefined;
+  }
+  const read = readIndexFile(file);
+  if (read && keepingWarmStarts()) keptIndex = { file, ...read };
+  return read;
+}
+
+function readIndexFile(file: string): { index: WrittenIndex; identity: string } | undefined {
+  indexReads++;
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -260,10 +286,25 @@ export function writeCompiledFiles(
       }
       // Replaced by rename, never rewritten in place: a reader (load/stat-ahead.ts's thread) that opened the old one keeps reading it whole.
       const tmp = `${indexFile}.${process.pid}.tmp`;
+      keptIndex = undefined;
       try {
         // The paths as a one-byte string when all ASCII (a cold compile's are two-byte: twice the bytes read by every warm compile).
-        writeFileSync(tmp, serialize({ format: WRITTEN_FORMAT, ...saved, paths: Buffer.from(saved.paths).toString('utf8') }));
+        const bytes = serialize({ format: WRITTEN_FORMAT, ...saved, paths: Buffer.from(saved.paths).toString('utf8') });
+        const fd = openSync(tmp, 'w');
+        let ino: number;
+        try {
+          writeFileSync(fd, bytes);
+          ino = fstatSync(fd).ino;
+        } finally {
+          closeSync(fd);
+        }
         renameSync(tmp, indexFile);
+        // Kept for the next compile of a resident process as the file now holding it: ours (our inode, our size), stat'ed
+        // after the rename (which sets its ctime). Another writer's file in its place has its own inode: read next time.
+        if (keepingWarmStarts()) {
+          const st = statSync(indexFile, { throwIfNoEntry: false });
+          if (st?.ino === ino && st.size === bytes.length) keptIndex = { file: indexFile, identity: fileIdentity(st), index: saved };
+        }
       } finally {
         rmSync(tmp, { force: true });
       }
