@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { keepWarmStarts, TsdbtProject } from '../../../packages/core/src/index.j
 import { compiledIndexReads } from '../../../packages/core/src/compile/write-compiled.js';
 import { decodedNodes, indexColumnsParsed, tailCellsParsed } from '../../../packages/core/src/manifest/lazy-nodes.js';
 import { deserialize, serialize } from 'node:v8';
-import { decodedMemoSqls } from '../../../packages/core/src/compile/compile-memo.js';
+import { compileMemoReads, decodedMemoSqls } from '../../../packages/core/src/compile/compile-memo.js';
 import { generateProject } from '../../../bench/gen-project.mjs';
 import { runCli } from '../../helpers/cli.js';
 
@@ -370,13 +370,62 @@ describe('in a resident process (warm starts kept in memory)', () => {
     expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
   });
 
+  it('the compile memo read or appended to last is kept: the next compile reads none, edit after edit; anything that replaced or changed the file is read; results as a cold compile', async () => {
+    const dir = project();
+    const memoFile = join(dir, 'target', '.tsdbt-compile-memo');
+    const memoReads = async () => {
+      const before = compileMemoReads();
+      const out = await compile(dir);
+      return { reads: compileMemoReads() - before, out };
+    };
+    /** The compile equals a cold compile of the project as it is now (SQL, files, manifest.json). */
+    const asCold = async (out: Awaited<ReturnType<typeof compile>>) => {
+      const cold = await compile(dir, {}, 'cold');
+      expect(out.result).toEqual(cold.result);
+      expect(manifestOf(dir, 'target')).toBe(manifestOf(dir, 'cold'));
+      for (const m of ['m_00012', 'm_00020', 'm_00031']) expect(compiledFile(dir, 'target', m)).toBe(compiledFile(dir, 'cold', m));
+    };
+    await compile(dir); // cold: writes the memo whole (not kept: read once by the next)
+    expect((await memoReads()).reads).toBe(1);
+    const warm = await memoReads();
+    expect(warm.reads).toBe(0);
+    await asCold(warm.out);
+    // Edits: each compile appends a record to the memo it was given, and keeps the memo with it applied.
+    for (const [round, model] of [[1, 'm_00012'], [2, 'm_00012'], [3, 'm_00031']] as const) {
+      const file = join(dir, modelPath(dir, model));
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- edit ${round}`);
+      const edited = await memoReads();
+      expect(edited.reads).toBe(0);
+      await asCold(edited.out);
+      const after = await memoReads();
+      expect(after.reads).toBe(0);
+      expect(after.out.sqlsDecoded).toBe(0);
+      await asCold(after.out);
+    }
+    expect(compiledFile(dir, 'target', 'm_00012')).toMatch(/-- edit 2/);
+    // Another process's memo renamed over it (a new file, same bytes): read again, then kept.
+    cpSync(memoFile, `${memoFile}.other`);
+    renameSync(`${memoFile}.other`, memoFile);
+    expect((await memoReads()).reads).toBe(1);
+    expect((await memoReads()).reads).toBe(0);
+    // Appended to by another command (here a torn record): read, not used (compiled in full), written whole.
+    appendFileSync(memoFile, Buffer.from([1, 2, 3]));
+    const torn = await memoReads();
+    expect(torn.reads).toBe(1);
+    await asCold(torn.out);
+    expect((await memoReads()).reads).toBe(1);
+    expect((await memoReads()).reads).toBe(0);
+  });
+
   it('is not kept when keeping is off (a command in its own process)', async () => {
     keepWarmStarts(false);
     try {
       const dir = project();
       await counted(dir);
+      const memos = compileMemoReads();
       expect(await counted(dir)).toBe(1);
       expect(await counted(dir)).toBe(1);
+      expect(compileMemoReads() - memos).toBe(2);
     } finally {
       keepWarmStarts(true);
     }

@@ -1,7 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
+import { keepingWarmStarts, statIdentity } from '../load/warm-memory.js';
+import { fileIdentity } from '../load/warm-start-file.js';
 import { ProjectError } from '../shared/errors.js';
 import type { CompileMemo, CompileMemoData } from './compile-memo.js';
 
@@ -37,6 +39,8 @@ interface FileState {
   readonly size: number;
   readonly baseSize: number;
   readonly records: number;
+  /** The file's stat when read (or appended to). */
+  readonly stat: Stats;
 }
 
 /** What a record changes: the memo's scalars and lists, and some nodes' hash, key and SQL (by index). */
@@ -93,9 +97,37 @@ function readRecords(fd: number, from: number, size: number): { record: MemoReco
   return out;
 }
 
+/**
+ * The memo a resident process (`tsdbt daemon`: load/warm-memory.ts keepingWarmStarts) read or appended a record to
+ * last, with the identity of its file then: the next compile with the file as it was takes it as it is, instead of
+ * reading, checking and decoding its head again (25,000 ids, hashes, SQL keys and paths: ~4 MB for 10,000 models).
+ * The file is replaced by rename or appended to, never written in place: the same identity is the same bytes.
+ */
+let kept: { readonly file: string; readonly identity: string; readonly memo: CompileMemo } | undefined;
+/** The memo read from the file that a memo made by appending to it reads its other SQL texts from (held: its file stays open). */
+const baseOf = new WeakMap<CompileMemo, CompileMemo>();
+let memoReads = 0;
+/** How many memos this process read from their file (tests check a resident process's next compile reads none). */
+export function compileMemoReads(): number {
+  return memoReads;
+}
+
 /** The memo in `targetDir` when it was saved under `key`. */
 export function readCompileMemo(targetDir: string, key: string): CompileMemo | undefined {
   const file = join(targetDir, MEMO_FILE);
+  if (!keepingWarmStarts()) kept = undefined;
+  else if (kept?.file === file) {
+    if (statIdentity(file) === kept.identity) return kept.memo.key === key ? kept.memo : undefined;
+    kept = undefined;
+  }
+  const memo = readMemoFile(file, key);
+  if (memo && keepingWarmStarts()) kept = { file, identity: fileIdentity(fileStates.get(memo)!.stat), memo };
+  return memo;
+}
+
+/** The memo as its file `file` holds it, when saved under `key`. */
+function readMemoFile(file: string, key: string): CompileMemo | undefined {
+  memoReads++;
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -165,7 +197,7 @@ export function readCompileMemo(targetDir: string, key: string): CompileMemo | u
         return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
       },
     };
-    fileStates.set(memo, { ino: st.ino, size, baseSize, records: records.length });
+    fileStates.set(memo, { ino: st.ino, size, baseSize, records: records.length, stat: st });
     openMemos.register(memo, close);
     keepOpen = true;
     return memo;
@@ -191,6 +223,7 @@ const bytesOf = (s: string | Uint8Array | (() => Uint8Array)) => (typeof s === '
  */
 export function writeCompileMemo(targetDir: string, memo: MemoToWrite | undefined, last?: CompileMemo): void {
   const file = join(targetDir, MEMO_FILE);
+  if (kept?.file === file) kept = undefined;
   try {
     if (!memo) return rmSync(file, { force: true });
     if (last && appendRecord(file, memo, last)) return;
@@ -262,8 +295,49 @@ function appendRecord(file: string, memo: MemoToWrite, last: CompileMemo): boole
     // One write: a reader sees it whole or (torn, interleaved) fails its CRC or offset and compiles in full.
     const bytes = Buffer.concat([recordHead, body]);
     if (writeSync(fd, bytes) !== bytes.length) throw new Error('short write');
+    // A resident process keeps the memo as the file now says it: `last` with this record applied (as a read would
+    // apply it), under the file's identity after this write — when the file is only that (no other append since).
+    const after = fstatSync(fd);
+    if (keepingWarmStarts() && after.ino === state.ino && after.size === state.size + bytes.length) {
+      const memoNow = withRecord(last, record, sqls);
+      fileStates.set(memoNow, { ino: state.ino, size: after.size, baseSize: state.baseSize, records: state.records + 1, stat: after });
+      kept = { file, identity: fileIdentity(after), memo: memoNow };
+    }
     return true;
   } finally {
     closeSync(fd);
   }
+}
+
+/** `last` with `record` applied, as readMemoFile applies the records after a base; its other SQL texts read from the base memo. */
+function withRecord(last: CompileMemo, record: MemoRecord, sqls: readonly Uint8Array[]): CompileMemo {
+  const base = baseOf.get(last) ?? last;
+  const hashes = [...last.hashes];
+  const sqlKeys = [...last.sqlKeys];
+  const newer = new Map<number, Uint8Array>();
+  for (let k = 0; k < last.ids.length; k++) if (last.hashes[k] !== base.hashes[k] || last.sqlKeys[k] !== base.sqlKeys[k]) newer.set(k, last.sqlBytes(k));
+  record.ks.forEach((k, j) => {
+    hashes[k] = record.hashes[j]!;
+    sqlKeys[k] = record.sqlKeys[j]!;
+    newer.set(k, sqls[j]!);
+  });
+  const sqlBytes = (k: number) => newer.get(k) ?? base.sqlBytes(k);
+  const { sql: _sql, sqlBytes: _bytes, ...data } = last;
+  const memo: CompileMemo = {
+    ...data,
+    identity: record.identity,
+    manifestKey: record.manifestKey,
+    named: record.named,
+    ephemeral: record.ephemeral,
+    hashes,
+    sqlKeys,
+    sqlBytes,
+    sql: (k) => {
+      sqlsDecoded++;
+      const bytes = sqlBytes(k);
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    },
+  };
+  baseOf.set(memo, base);
+  return memo;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ManifestNode } from '../manifest/nodes.js';
 
-export { decodedMemoSqls, readCompileMemo, writeCompileMemo, type MemoToWrite } from './compile-memo-file.js';
+export { compileMemoReads, decodedMemoSqls, readCompileMemo, writeCompileMemo, type MemoToWrite } from './compile-memo-file.js';
 
 /*
  * A warm `compile` again, compiling only what changed. The compiled SQL is a function of the loaded
@@ -73,11 +73,18 @@ export function memoPaths(targetDir: string, paths: readonly string[]): string |
   return paths.map((p) => p.slice(head.length)).join('\n');
 }
 
-/** The compiled files of a memo's nodes, when it kept them (memoPaths). */
-export function pathsOfMemo(targetDir: string, memo: CompileMemo): string[] | undefined {
+/** pathsOfMemo's last answer per memo (a resident process keeps a memo for its next compiles: compile-memo-file.ts). */
+const memoFiles = new WeakMap<CompileMemo, { readonly targetDir: string; readonly paths: readonly string[] | undefined }>();
+
+/** The compiled files of a memo's nodes, when it kept them (memoPaths). Not to be changed: the same array for the same memo. */
+export function pathsOfMemo(targetDir: string, memo: CompileMemo): readonly string[] | undefined {
+  const known = memoFiles.get(memo);
+  if (known?.targetDir === targetDir) return known.paths;
   if (memo.paths === undefined) return undefined;
   const paths = memo.ids.length === 0 ? [] : memo.paths.split('\n').map((p) => `${targetDir}/${p}`);
-  return paths.length === memo.ids.length ? paths : undefined;
+  const out = paths.length === memo.ids.length ? paths : undefined;
+  memoFiles.set(memo, { targetDir, paths: out });
+  return out;
 }
 
 /**
