@@ -43,7 +43,7 @@ describe('the embedded warehouse opened ahead by the CLI', () => {
     expect(cli(p, 'run').code).toBe(0);
     const shown = cli(p, 'show', '--inline', "select total from {{ ref('b') }}", '--output', 'json');
     expect(shown.stderr).toBe('');
-    expect(JSON.parse(shown.stdout).show).toEqual([{ total: '10' }]);
+    expect(JSON.parse(shown.stdout).show).toEqual([{ total: 10 }]);
   });
 
   it('creates no warehouse for a run that selects nothing', () => {
@@ -71,7 +71,7 @@ describe('the embedded warehouse opened ahead by the CLI', () => {
     }
     expect(existsSync(join(p.dir, '.tsdbt', 'chdb'))).toBe(true);
     const shown = cli(p, 'show', '--inline', "select n from {{ ref('b') }}", '--output', 'json');
-    expect(JSON.parse(shown.stdout).show).toEqual([{ n: '4' }]);
+    expect(JSON.parse(shown.stdout).show).toEqual([{ n: 4 }]);
   });
 });
 
@@ -99,7 +99,7 @@ describe('no chDB thread where this process will not open the warehouse', () => 
       expect(run.stdout).toMatch(/PASS=1 /);
       expect(run.stderr).toContain('AHEAD=false MAPPED=false');
       const shown = runCli(['show', '--inline', "select count() as n from {{ ref('a') }}", '--output', 'json', '--project-dir', p.dir], { cwd: p.dir, env });
-      expect(JSON.parse(shown.stdout).show).toEqual([{ n: '4' }]);
+      expect(JSON.parse(shown.stdout).show).toEqual([{ n: 4 }]);
       expect(shown.stderr).toContain('AHEAD=false MAPPED=false');
     } finally {
       const exited = new Promise((done) => server.on('exit', done));

@@ -184,7 +184,7 @@ describe('tsdbt daemon', () => {
     expect(out).toContain('The run was stopped before it finished.');
     const left = cli(['show', '--inline', `select count() as n from system.tables where database = '${p.schema}' and (name like '%tsdbt_tmp%' or name = 'slow')`, '--output', 'json']);
     expect(left.code).toBe(0);
-    expect(JSON.parse(left.stdout).show).toEqual([{ n: '0' }]);
+    expect(JSON.parse(left.stdout).show).toEqual([{ n: 0 }]);
     expect(await logSince(from, / {2}run: exit 2 /)).toMatch(/ {2}run: exit 2 /);
   }, 120_000);
 
@@ -244,7 +244,7 @@ describe('tsdbt daemon', () => {
     // Past the time the macro would have taken: no row written.
     await new Promise((r) => setTimeout(r, 4000));
     const rows = cli(['show', '--inline', `select count() as n from ${p.schema}.op_log`, '--output', 'json']);
-    expect(JSON.parse(rows.stdout).show).toEqual([{ n: '0' }]);
+    expect(JSON.parse(rows.stdout).show).toEqual([{ n: 0 }]);
   }, 120_000);
 
   it('leaves retry to its own process too (it may re-run a run-operation)', async () => {

@@ -28,7 +28,7 @@ describe('dbt-labs/mrr-playbook constructs', () => {
       expect(run.code).toBe(0);
     }
     const shown = cli(p.dir, ['show', '--inline', 'select count() as n, sum(mrr) as total from mrr', '--output', 'json']);
-    expect(JSON.parse(shown.stdout).show).toEqual([{ n: '3', total: '30' }]);
+    expect(JSON.parse(shown.stdout).show).toEqual([{ n: 3, total: 30 }]);
   });
 
   it('a view reading a CTE still runs again with a name spelled in the column\'s case (the stored CTE names differ from the query as written)', () => {

@@ -58,7 +58,7 @@ describe('the embedded warehouse is never locked away', () => {
     const r = await show(p, "select count() as n from {{ ref('a') }}");
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).show).toEqual([{ n: '1' }]);
+    expect(JSON.parse(r.stdout).show).toEqual([{ n: 1 }]);
     // A whole build goes through the watcher too.
     p.write({ 'models/b.sql': "select id * 10 as x from {{ ref('a') }}" });
     const build = await runProcess(process.execPath, [CLI, 'build', '--select', 'b', '--project-dir', p.dir]);

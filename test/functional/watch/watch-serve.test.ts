@@ -45,7 +45,7 @@ describe('tsdbt watch --serve', () => {
       // Another process uses the serving endpoint instead of failing on the data directory lock.
       const show = spawnSync(process.execPath, [CLI, 'show', '--project-dir', p.dir, '--inline', "select count() as n from {{ ref('a') }}", '--output', 'json'], { encoding: 'utf8' });
       expect(show.status).toBe(0);
-      expect(JSON.parse(show.stdout).show).toEqual([{ n: '1' }]);
+      expect(JSON.parse(show.stdout).show).toEqual([{ n: 1 }]);
       writeFileSync(join(p.dir, 'models/a.sql'), 'select 1 as id union all select 2');
       expect(await until(async () => ((await count()) === '2' ? '2' : undefined))).toBe('2');
     } finally {
