@@ -69,12 +69,12 @@ describe('model contracts', () => {
     expectStatuses(result, { m: 'error' });
     const message = result.results[0]!.message;
     expect(message).toContain('This model has an enforced contract that failed.');
-    // dbt's ContractError.get_mismatches rows, sorted by column name
-    expect(message).toContain(`| column_name | definition_type | contract_type | mismatch_reason       |
-| ----------- | --------------- | ------------- | --------------------- |
-| extra       | UInt8           |               | missing in contract   |
-| id          | String          | Int32         | data type mismatch    |
-| name        |                 | String        | missing in definition |`);
+    // dbt's ContractError.get_mismatches rows, sorted by column name; indented under dbt's "Compilation Error in model m (path)"
+    expect(message).toContain(`  | column_name | definition_type | contract_type | mismatch_reason       |
+  | ----------- | --------------- | ------------- | --------------------- |
+  | extra       | UInt8           |               | missing in contract   |
+  | id          | String          | Int32         | data type mismatch    |
+  | name        |                 | String        | missing in definition |`);
     expect(await queryRows(again, `SELECT id, name FROM \`${p.schema}\`.m`)).toEqual([{ id: 1, name: 'a' }]);
   });
 
@@ -127,7 +127,7 @@ describe('model contracts', () => {
     const { project } = setup({ 'models/m.sql': "{{ config(materialized='table', contract={'enforced': true}) }}select 1 as id" });
     const result = await project.run();
     expectStatuses(result, { m: 'error' });
-    expect(result.results[0]!.message).toBe("This model has an enforced contract, and its 'columns' specification is missing");
+    expect(result.results[0]!.message).toBe("Compilation Error in model m (models/m.sql)\n  This model has an enforced contract, and its 'columns' specification is missing");
     expect(() => setup({ 'models/m.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    config:\n      contract: {enforced: true}\n' })).toThrow(
       /Contract enforcement failed for: \(models\/m.sql\)/,
     );

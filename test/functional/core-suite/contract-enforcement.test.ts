@@ -29,6 +29,10 @@ describe('contracts/test_contract_enforcement.py', () => {
     expect(second.results).toHaveLength(1);
     expect(second.results[0]!.status).toBe('error');
     expect(second.results[0]!.message).toContain('This model has an enforced contract that failed.');
+    // dbt-adapters' ContractError is a CompilationError: its str names the node and its SQL file (not the YAML), as the summary does.
+    expect(second.results[0]!.message).toMatch(/^Compilation Error in model my_model \(models\/my_model\.sql\)\n {2}This model has an enforced contract that failed\.\n {2}Please ensure/);
+    const text = second.out.map((l) => l.replace(/^\d\d:\d\d:\d\d  /, '')).join('\n');
+    expect(text).toContain('Failure in model my_model (models/my_model.sql)\n  Compilation Error in model my_model (models/my_model.sql)\n');
     // The table built by the first run is left as it was.
     const rows = await p.query(`select * from \`${p.schema}\`.my_model`);
     expect(rows).toEqual([{ string_column: 'some string' }]);

@@ -24,8 +24,13 @@ export function databaseErrorMessage(node: ManifestNode, message: string): strin
   const own = ownSettings(node);
   let text = message;
   for (const name of ADDED_SETTINGS) if (!own.has(name)) text = withoutSetting(text, name);
-  const lines = text.split('\n').map((l) => (l.startsWith('  ') ? l : `  ${l}`));
-  return `Database Error in ${node.resourceType} ${node.name} (${node.originalFilePath})\n${lines.join('\n')}`;
+  return nodeErrorMessage('Database', node, text);
+}
+
+/** dbt-common DbtRuntimeError.__str__ of an error attached to a node: `<kind> Error in <type> <name> (<path>)`, then the message indented. */
+export function nodeErrorMessage(kind: 'Database' | 'Compilation', node: ManifestNode, message: string): string {
+  const lines = message.split('\n').map((l) => (l.startsWith('  ') ? l : `  ${l}`));
+  return `${kind} Error in ${node.resourceType} ${node.name} (${node.originalFilePath})\n${lines.join('\n')}`;
 }
 
 function ownSettings(node: ManifestNode): Set<string> {

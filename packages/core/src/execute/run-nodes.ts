@@ -9,7 +9,7 @@ import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
 import type { ModelNode, Relation, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { loadExternalSource } from '../adapter/source-loader.js';
 import { persistDocs } from '../adapter/persist-docs.js';
-import { nakedNumericColumns, nakedNumericWarning } from '../adapter/contract/contract-check.js';
+import { ContractError, nakedNumericColumns, nakedNumericWarning } from '../adapter/contract/contract-check.js';
 import { contractChecked } from '../load/contract-rules.js';
 import { applyGrants, grantsConfigOf } from '../adapter/grants.js';
 import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
@@ -27,9 +27,12 @@ import { provenUnique } from './unique-precheck.js';
 import { overridesGetTestSql, projectTestSql, testFlag } from './test-sql-override.js';
 import { withRunTimeColumnPrecedence } from './dbt-semantics/column-precedence.js';
 import { runCodeOf } from './dbt-semantics/inlined-code.js';
-import { databaseErrorMessage } from './database-error-message.js';
+import { databaseErrorMessage, nodeErrorMessage } from './database-error-message.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
+
+/** The model's columns against its enforced contract (contract-check.ts; not a NULL the table refused, contract-table.ts). */
+const contractFailed = (error: unknown): error is ContractError => error instanceof ContractError && error.code === 'contract';
 
 /** The SQL of a node that compiled, by the error its build then threw (read by timed()). */
 const compiledOf = new WeakMap<object, string>();
@@ -60,9 +63,18 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
       status: ephemeralFailed ? 'skipped' : 'error',
       ...(ephemeralFailed ? { skipReason: 'ephemeral' as const } : {}),
       // The warehouse's refusal, as dbt's DbtDatabaseError words it ("Database Error in model x (path)").
-      message: e?.code === 'database_error' && !/^\w+ Error in /.test(e.message) ? databaseErrorMessage(node, e.message) : error instanceof Error ? error.message : String(error),
+      // An enforced contract that failed: dbt-adapters' ContractError, a CompilationError ("Compilation Error in model x (path)").
+      message:
+        e?.code === 'database_error' && !/^\w+ Error in /.test(e.message)
+          ? databaseErrorMessage(node, e.message)
+          : contractFailed(error)
+            ? nodeErrorMessage('Compilation', node, error.message)
+            : error instanceof Error
+              ? error.message
+              : String(error),
       warnings: [],
-      file: e?.file ?? node.originalFilePath,
+      // dbt's summary names the node's own file (a versioned model's SQL), the contract's YAML is in the error's hint.
+      file: contractFailed(error) ? node.originalFilePath : (e?.file ?? node.originalFilePath),
       line: e?.line,
       errorCode: e?.code ?? (aborted ? 'cancelled' : undefined),
       // A microbatch model whose every batch failed still reports its batches.
