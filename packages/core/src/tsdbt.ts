@@ -10,7 +10,7 @@ import { validateProject } from './analyze/validate-project.js';
 import { parseColumnSpec } from './analyze/column-spec.js';
 import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
-import { compileProject } from './compile/compile-project.js';
+import { compileProject } from './execute/compile-command.js';
 import { isRelational, RESOURCE_TYPES, runCommand } from './execute/run-command.js';
 import { CompiledWriter } from './compile/write-compiled.js';
 import type { DeferOptions } from './execute/deferral.js';

@@ -1,9 +1,9 @@
 // `tsdbt compile` of a project: the selected nodes' SQL (from the compile memo where it still holds), target/compiled/, manifest.json (TsdbtProject.compile).
-import { withRunSettings } from '../execute/dbt-semantics/run-settings.js';
-import { deferral, type DeferOptions } from '../execute/deferral.js';
-import { runtimeEphemeralSql, runtimeRendered } from '../execute/node-sql.js';
-import type { RunContext } from '../execute/run-context.js';
-import { unitTestCompiledSql } from '../execute/run-unit-test.js';
+import { withRunSettings } from './dbt-semantics/run-settings.js';
+import { deferral, type DeferOptions } from './deferral.js';
+import { runtimeEphemeralSql, runtimeRendered } from './node-sql.js';
+import type { RunContext } from './run-context.js';
+import { unitTestCompiledSql } from './run-unit-test.js';
 import { engineFingerprint } from '../load/parse-cache-key.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { ProjectHost } from '../project-host.js';
@@ -11,10 +11,10 @@ import { writeManifest } from '../report/artifacts.js';
 import { sqlKey } from '../report/manifest-reuse.js';
 import type { SelectionOptions } from '../select/select-nodes.js';
 import type { CompiledNode } from '../tsdbt-options.js';
-import { childrenAmong, compileMemoKey, memoCompiled, memoPaths, pathsOfMemo, readCompileMemo, reusableNodes, withPaths, writeCompileMemo } from './compile-memo.js';
-import { compileSql } from './compile-sql.js';
-import { ephemeralWithNames, renderedWithNames } from './final-render.js';
-import { writeCompiledFiles } from './write-compiled.js';
+import { childrenAmong, compileMemoKey, memoCompiled, memoPaths, pathsOfMemo, readCompileMemo, reusableNodes, withPaths, writeCompileMemo } from '../compile/compile-memo.js';
+import { compileSql } from '../compile/compile-sql.js';
+import { ephemeralWithNames, renderedWithNames } from '../compile/final-render.js';
+import { writeCompiledFiles } from '../compile/write-compiled.js';
 
 /** See TsdbtProject.compile; `defaultTypes`: the resource types compiled when the options name none. */
 export async function compileProject(p: ProjectHost, options: SelectionOptions & DeferOptions & { write?: boolean; empty?: boolean; injectEphemeralCtes?: boolean }, defaultTypes: SelectionOptions['resourceTypes']): Promise<CompiledNode[]> {
