@@ -7,8 +7,8 @@ import { openWarehouse, openWarehouseAhead, type WarehouseClient } from './adapt
 import { finishPendingWork } from './adapter/pending-work.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
 import { validateProject } from './analyze/validate-project.js';
-import { parseColumnSpec } from './analyze/column-spec.js';
-import { LineageGraph, type ColumnTrace, type TraceOptions } from './analyze/lineage-graph.js';
+import type { ColumnTrace, TraceOptions } from './analyze/lineage-graph.js';
+import { traceColumn } from './analyze/trace-column.js';
 import { compileSql, RelationIndex } from './compile/compile-sql.js';
 import { compileProject } from './execute/compile-command.js';
 import { isRelational, RESOURCE_TYPES, runCommand } from './execute/run-command.js';
@@ -39,10 +39,8 @@ import { readFreshness, readPreviousState, type PreviousState } from './state/pr
 import { retryPlan, type RetryPlan } from './state/retry-plan.js';
 import { runArgs, runOptionsOfArgs, type RunArgs } from './report/run-args.js';
 import { shareWarehouse } from './serve/warehouse-share.js';
-import { didYouMean } from './shared/did-you-mean.js';
 import { ProjectError, UsageError } from './shared/errors.js';
 import { sampleWindowOf } from './execute/sample-window.js';
-import { NUMERIC_RULES, optionalInteger } from './shared/numeric-option.js';
 import { scrubEvent } from './report/scrub-events.js';
 import { scopedQueryComment } from './adapter/query-comment.js';
 import { queryCommenter, type QueryCommenter } from './execute/query-comments.js';
@@ -356,22 +354,8 @@ export class TsdbtProject {
    * every column it is computed from, up to the sources, and every column computed from it. Analyses
    * the node's ancestors and descendants (a scratch warehouse, as validate); writes nothing.
    */
-  async columnLineage(spec: string, options: TraceOptions = {}): Promise<ColumnTrace> {
-    optionalInteger('depth', options.depth, NUMERIC_RULES.depth);
-    const { node, column } = parseColumnSpec(this.manifest, spec);
-    const selector = node.resourceType === 'source' ? `+source:${node.sourceName}.${node.name}+` : `+${node.name}+`;
-    const analysis = await this.validate({ select: [selector], resourceTypes: ['model', 'seed', 'source'], write: false });
-    const graph = new LineageGraph(analysis);
-    const key = { node: node.uniqueId, column };
-    if (!graph.has(key)) {
-      const result = analysis.nodes.get(node.uniqueId);
-      if (result && result.status !== 'valid')
-        throw new UsageError('lineage_unavailable', `${node.name} does not validate, so its lineage is unknown`, { hint: `Run tsdbt validate --select ${node.name} and fix what it reports.` });
-      const names = result?.columns.map((c) => c.name) ?? [];
-      const guess = didYouMean(column, names);
-      throw new UsageError('lineage_column', `${node.name} has no column '${column}'`, { hint: guess ? `Did you mean ${node.name}.${guess}?` : `Its columns: ${names.join(', ')}.` });
-    }
-    return graph.trace(key, options);
+  columnLineage(spec: string, options: TraceOptions = {}): Promise<ColumnTrace> {
+    return traceColumn(this.host(), spec, options);
   }
 
   /**
