@@ -66,6 +66,12 @@ function resultLevel(r: NodeResult): Exclude<LogLevel, 'none'> {
   return r.status === 'error' || r.status === 'fail' ? 'error' : r.status === 'warn' || r.status === 'partial success' ? 'warn' : 'info';
 }
 
+/** dbt's print_compile_stats: NodeType.pluralize() with `_` as a space ('1 test', '16 data tests', '2 saved queries', '1 unit test'). */
+const PLURALS: Readonly<Record<string, string>> = { test: 'data tests', analysis: 'analyses', saved_query: 'saved queries' };
+function countedName(type: string, n: number): string {
+  return (n === 1 ? type : (PLURALS[type] ?? `${type}s`)).replace(/_/g, ' ');
+}
+
 /** Turns run events into dbt-style console lines, or one JSON object per line. */
 export function createPrinter(options: PrinterOptions): (event: RunEvent) => void {
   const c = pc.createColors(options.color);
@@ -83,7 +89,7 @@ export function createPrinter(options: PrinterOptions): (event: RunEvent) => voi
     }
     switch (event.type) {
       case 'run_started': {
-        const parts = Object.entries(event.counts).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`);
+        const parts = Object.entries(event.counts).map(([k, n]) => `${n} ${countedName(k, n)}`);
         out(`Found ${parts.join(', ') || 'nothing to do'}`);
         out(`Concurrency: ${event.threads} threads (target='${event.targetName}')`);
         out('');
