@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
@@ -24,7 +24,6 @@ import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode } from './manifest/nodes.js';
 import { nodeDict, packageRelativePaths } from './manifest/node-dict.js';
-import { engineFingerprint } from './load/parse-cache-key.js';
 import { previews } from './execute/previews.js';
 import { runOperation } from './execute/run-operation.js';
 import { sourceFreshness } from './execute/source-freshness-run.js';
@@ -32,7 +31,7 @@ import type { ProjectHost } from './project-host.js';
 import { newRenderState } from './render/render-state.js';
 import { refTarget, refText } from './render/placeholders.js';
 import { writeManifest, writePerfInfo } from './report/artifacts.js';
-import type { ManifestSource } from './report/manifest-reuse.js';
+import { manifestContentKey, manifestSourceOf, type ManifestSource } from './report/manifest-reuse.js';
 import { guardListener, type Command, type EventHandler } from './report/events.js';
 import { selectNodes, type SelectionOptions, type StateArtifacts } from './select/select-nodes.js';
 import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
@@ -207,23 +206,12 @@ export class TsdbtProject {
     }, this.stateArtifacts(options.state));
   }
 
-  /**
-   * What manifest.json's contents are made of, when known: an unchanged warm start (its identity)
-   * and the compiled SQL. Equal keys, equal contents: the last write is reused (report/manifest-reuse.ts).
-   */
   private manifestContentKey(items: readonly { node: ManifestNode }[], sqlKeys: readonly string[]): string | undefined {
-    const identity = this.loaded.warmIdentity;
-    if (identity === undefined || this.secrets.length) return undefined;
-    const hash = createHash('sha1').update(`${engineFingerprint()}\0${identity}`);
-    // Each SQL by its key (report/manifest-reuse.ts sqlKey): a memo's SQL texts need not be decoded.
-    items.forEach((i, k) => hash.update(`\0${i.node.uniqueId}\0${sqlKeys[k]}`));
-    return hash.digest('base64');
+    return manifestContentKey(this.loaded, this.secrets, items, sqlKeys);
   }
 
-  /** Where the manifest's nodes come from, when a warm start: manifest.json then reuses the last write's pieces of unchanged nodes. */
   private manifestSource(): ManifestSource | undefined {
-    const { warmIdentity: identity, warmChanges: changedSince } = this.loaded;
-    return identity !== undefined && changedSince && !this.secrets.length ? { identity, changedSince } : undefined;
+    return manifestSourceOf(this.loaded, this.secrets);
   }
 
   /** `--state DIR` read once per folder (and this target's sources.json, for `source_status:`). */

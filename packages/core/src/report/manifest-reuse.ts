@@ -3,6 +3,9 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync, statSyn
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Manifest } from '../manifest/manifest.js';
+import type { ManifestNode } from '../manifest/nodes.js';
+import type { LoadedProject } from '../load/load-project.js';
+import { engineFingerprint } from '../load/parse-cache-key.js';
 import { FileBytes, JsonBytes } from './json-pieces.js';
 
 /*
@@ -248,4 +251,23 @@ export function sameGroupMap(manifest: Manifest, earlier: EarlierPieces): JsonBy
     if (grouped.has(id) || (typeof group === 'string' && group)) return undefined;
   }
   return new JsonBytes(earlier.groupMap);
+}
+
+/**
+ * What manifest.json's contents are made of, when known: an unchanged warm start (its identity)
+ * and the compiled SQL. Equal keys, equal contents: the last write is reused.
+ */
+export function manifestContentKey(loaded: Pick<LoadedProject, 'warmIdentity'>, secrets: readonly string[], items: readonly { node: ManifestNode }[], sqlKeys: readonly string[]): string | undefined {
+  const identity = loaded.warmIdentity;
+  if (identity === undefined || secrets.length) return undefined;
+  const hash = createHash('sha1').update(`${engineFingerprint()}\0${identity}`);
+  // Each SQL by its key (sqlKey): a memo's SQL texts need not be decoded.
+  items.forEach((i, k) => hash.update(`\0${i.node.uniqueId}\0${sqlKeys[k]}`));
+  return hash.digest('base64');
+}
+
+/** Where the manifest's nodes come from, when a warm start: manifest.json then reuses the last write's pieces of unchanged nodes. */
+export function manifestSourceOf(loaded: Pick<LoadedProject, 'warmIdentity' | 'warmChanges'>, secrets: readonly string[]): ManifestSource | undefined {
+  const { warmIdentity: identity, warmChanges: changedSince } = loaded;
+  return identity !== undefined && changedSince && !secrets.length ? { identity, changedSince } : undefined;
 }
