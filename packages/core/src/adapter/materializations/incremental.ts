@@ -26,8 +26,17 @@ const LEGACY_STRATEGIES = new Set(['legacy', 'default']);
 /**
  * The model's incremental strategy (dbt's default: delete+insert with a unique_key, else append),
  * checked against what the materialization `supported` and what each strategy needs.
+ * `keylessAppends`: delete+insert without a unique_key appends instead of failing — dbt-clickhouse's
+ * incremental inserts the new rows whenever unique_key is none (bar insert_overwrite), as dbt-core's
+ * default delete+insert does (its DELETE is under `{% if unique_key %}`); its distributed_incremental
+ * refuses it ("requires a non-empty 'unique_key'").
  */
-export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supported: readonly S[], unsupported: (raw: string) => { message: string; hint: string }): S {
+export function strategyOf<S extends Strategy>(
+  ctx: MaterializeContext,
+  supported: readonly S[],
+  unsupported: (raw: string) => { message: string; hint: string },
+  { keylessAppends = false }: { keylessAppends?: boolean } = {},
+): S {
   const raw = String(ctx.node.config.incremental_strategy ?? (uniqueKeyOf(ctx.node.config) ? 'delete+insert' : 'append'));
   // dbt-clickhouse's 'legacy' (its old default, also spelled 'default') replaces the rows of the
   // unique keys the new rows carry, and appends without a unique_key: delete+insert's semantics.
@@ -41,6 +50,7 @@ export function strategyOf<S extends Strategy>(ctx: MaterializeContext, supporte
     const { message, hint } = unsupported(raw);
     throw new ProjectError('incremental_strategy', message, { file, hint });
   }
+  if (s === 'delete_insert' && !uniqueKeyOf(ctx.node.config) && keylessAppends && supported.includes('append' as S)) s = 'append' as S;
   if (s === 'delete_insert' && !uniqueKeyOf(ctx.node.config))
     throw new ProjectError('incremental_strategy', `Model ${ctx.node.name}: delete+insert needs a unique_key`, {
       file,
@@ -106,7 +116,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
     // dbt's wording (its adapter looks the strategy's macro up by name).
     message: `dbt could not find an incremental strategy macro with the name "get_incremental_${raw.replace('+', '_')}_sql" (unknown incremental_strategy '${raw}' in model ${node.name})`,
     hint: `Use append, delete+insert, insert_overwrite, microbatch, merge or legacy (dbt-clickhouse), or define {% macro get_incremental_${raw.replace('+', '_')}_sql(arg_dict) %} (a custom strategy).`,
-  }));
+  }), { keylessAppends: true });
   if (configured === 'microbatch' && ctx.microbatchBatches !== false) return materializeMicrobatch(ctx);
   // Microbatch without batches (a project's own get_incremental_microbatch_sql, dbt's default flags: see
   // usesMicrobatchBatches): one run, as dbt-clickhouse's materialization runs it — the rows of the new
