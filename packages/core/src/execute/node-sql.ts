@@ -179,12 +179,13 @@ export type RenderBatch = NonNullable<RenderState['batch']>;
 const utcText = (t: Date) => t.toISOString().slice(0, 19).replace('T', ' ');
 
 /** A model's or snapshot's hooks (hooksOf()) rendered now with its context (`{{ this }}`, `target`, …), as dbt does. */
-export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode | SeedNode | FunctionNode, hooks: readonly string[], isIncremental = false): string[] {
+export function hookStatements(ctx: RunContext, node: ModelNode | SnapshotNode | SeedNode | FunctionNode, hooks: readonly string[], isIncremental = false, batch?: RenderBatch): string[] {
   return hooks
     .map((text) => {
       const state = runtimeState(ctx, node, {
         isIncremental,
         node: renderNodeInfo(node),
+        ...(batch ? { batch } : {}),
       });
       const sql = ctx.renderer.renderString(text, node.originalFilePath, state);
       assertParentsKnown(ctx, node, state);

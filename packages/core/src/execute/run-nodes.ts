@@ -6,6 +6,7 @@ import { incrementalStrategyMacro } from './incremental-strategy.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
 import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
+import { hookBatches } from '../adapter/materializations/microbatch.js';
 import type { ModelNode, Relation, SeedNode, SnapshotNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import { loadExternalSource } from '../adapter/source-loader.js';
 import { persistDocs } from '../adapter/persist-docs.js';
@@ -190,9 +191,13 @@ async function finishBuild(adapter: ClickHouseAdapter, node: ModelNode | SeedNod
  * first, as dbt creates schemas before a run); post-hooks once the new relation is in place.
  */
 async function withHooks<T>(ctx: RunContext, node: ModelNode | SnapshotNode, adapter: RunContext['adapter'], isIncremental: () => Promise<boolean>, build: () => Promise<T>): Promise<T> {
+  // A microbatch model's pre-hook renders with its first batch, its post-hook with its last (dbt's model.batch).
+  const batched = node.resourceType === 'model' && isMicrobatch(node.config) && usesMicrobatchBatches(ctx.projectFlags, ctx.renderer.macros(), BUILTIN_PACKAGE);
+  // The batches as planned before the build (after it the table exists: another window).
+  const batches = batched && (hooksOf(node.config, 'pre_hook').length || hooksOf(node.config, 'post_hook').length) ? hookBatches(node as ModelNode, await isIncremental(), ctx) : undefined;
   const hooks = async (which: 'pre_hook' | 'post_hook') => {
     const raw = hooksOf(node.config, which);
-    return raw.length ? hookStatements(ctx, node, raw, await isIncremental()) : [];
+    return raw.length ? hookStatements(ctx, node, raw, await isIncremental(), which === 'pre_hook' ? batches?.first : batches?.last) : [];
   };
   const pre = await hooks('pre_hook');
   if (pre.length) await adapter.ensureDatabase(node.relation.schema);

@@ -1,7 +1,7 @@
 import { contextDict } from './context-dict.js';
 import { metadataEnv } from '../shared/metadata-env.js';
 import type nunjucks from 'nunjucks';
-import { PyDate } from './modules/datetime.js';
+import { DateTime, PyDate, UTC } from './modules/datetime.js';
 import { conflictingHookKeys } from '../manifest/config.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { ProjectError } from '../shared/errors.js';
@@ -137,7 +137,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
 
   const effectiveConfig = (): Record<string, unknown> => {
     const st = state();
-    return Object.assign({}, st.node?.baseConfig ?? {}, ...st.configCalls);
+    return Object.assign({}, st.node?.baseConfig ?? {}, ...st.configCalls, st.batch ? batchConfig(st.batch) : {});
   };
   // Only nunjucks' SafeString (a macro's output): a dict that happens to have a `val` key stays a dict.
   // A modules.datetime date/datetime (`begin=modules.datetime.datetime(2020, 1, 1)`) is its ISO text,
@@ -465,4 +465,16 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   defineGetter('pre_hooks', () => materialization() && [...materialization()!.preHooks]);
   defineGetter('post_hooks', () => materialization() && [...materialization()!.postHooks]);
   defineGetter('model', () => (slot.current ? modelContext(slot.current, slot.manifest, effectiveConfig()) : undefined));
+}
+
+/**
+ * What dbt's microbatch runner sets on the node's config for each batch (its window, UTC datetimes):
+ * `config.get('__dbt_internal_microbatch_event_time_start')` (dbt-clickhouse's incremental reads it),
+ * `model.config.__dbt_internal_microbatch_event_time_end`.
+ */
+function batchConfig(batch: NonNullable<RenderState['batch']>): Record<string, unknown> {
+  return {
+    __dbt_internal_microbatch_event_time_start: DateTime.fromJsDate(batch.start, UTC),
+    __dbt_internal_microbatch_event_time_end: DateTime.fromJsDate(batch.end, UTC),
+  };
 }

@@ -1,5 +1,5 @@
 import { microbatchConfigOf, type MicrobatchConfig } from '../../manifest/microbatch-config.js';
-import type { Relation } from '../../manifest/nodes.js';
+import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { DatabaseError } from '../../shared/errors.js';
@@ -28,6 +28,38 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   }));
 }
 
+/** The batches a run covers: dbt's batch window (the run's start as now) split into `batch_size` batches. */
+function plannedBatches(cfg: MicrobatchConfig, incremental: boolean, ctx: Pick<MaterializeContext, 'eventTime' | 'runStartedAt'>): Batch[] {
+  const window = batchWindow({
+    size: cfg.batchSize,
+    incremental,
+    begin: cfg.begin,
+    lookback: cfg.lookback,
+    eventTimeStart: ctx.eventTime?.start,
+    eventTimeEnd: ctx.eventTime?.end,
+    now: ctx.runStartedAt ?? new Date(),
+  });
+  return splitBatches(window, cfg.batchSize);
+}
+
+/**
+ * The batches a microbatch model's hooks render with (`model.batch`): dbt runs the pre-hook with the
+ * first batch and the post-hook with the last (one batch: both with it).
+ */
+export function hookBatches(node: ModelNode, incremental: boolean, ctx: Pick<MaterializeContext, 'eventTime' | 'runStartedAt'>): { first: RenderedBatch; last: RenderedBatch } {
+  const cfg = microbatchConfigOf(node);
+  const batches = plannedBatches(cfg, incremental, ctx);
+  const of = (b: Batch) => ({ id: batchId(b.start, cfg.batchSize), start: b.start, end: b.end });
+  return { first: of(batches[0]!), last: of(batches[batches.length - 1]!) };
+}
+
+/** A batch as a render sees it (`model.batch`: its id and UTC window). */
+export interface RenderedBatch {
+  readonly id: string;
+  readonly start: Date;
+  readonly end: Date;
+}
+
 /**
  * `incremental_strategy='microbatch'` (dbt 1.9): the model is built batch by batch, each a window of
  * its `event_time` (`batch_size` hour/day/month/year), rendered with `model.batch` and its inputs that
@@ -44,16 +76,7 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
   const rel = node.relation;
   const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
   const incremental = !fullRefresh && (await adapter.relationKind(rel)) === 'table';
-  const window = batchWindow({
-    size: cfg.batchSize,
-    incremental,
-    begin: cfg.begin,
-    lookback: cfg.lookback,
-    eventTimeStart: ctx.eventTime?.start,
-    eventTimeEnd: ctx.eventTime?.end,
-    now: ctx.runStartedAt ?? new Date(),
-  });
-  const batches = splitBatches(window, cfg.batchSize);
+  const batches = plannedBatches(cfg, incremental, ctx);
   // Casts to date computed as the table stored them: ClickHouse's Date in a table built so (stored-dates.ts).
   let clickhouseDates = false;
   const sqlOf = (b: Batch, dates = clickhouseDates) =>
