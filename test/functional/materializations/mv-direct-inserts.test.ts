@@ -146,6 +146,48 @@ describe('materialized_view added with catchup to a table that keeps its rows: r
 });
 
 
+describe('materialized_view added with catchup to a kept table: a direct row after the carry, right before the EXCHANGE', () => {
+  // It reaches the old table, which the switch drops. The row recorder keeps only the old table's rows (a view follows
+  // the name through an EXCHANGE, not the table: direct-inserts.ts), so what it holds after the EXCHANGE is carried once
+  // more. Before, the row was dropped (with a warning).
+  it('is carried into the new table, once; a row inserted after the EXCHANGE is not carried again', async () => {
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/activity.sql': TARGET, 'models/events_mv.sql': FEED('events') });
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    for (const t of ['events', 'clicks']) await adapter.client.command(`CREATE TABLE ${p.schema}.${t} (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+    const sql = (s: string) => s.replaceAll('$', p.schema);
+    await adapter.client.command(sql("INSERT INTO $.events VALUES (1, 'a')"));
+    await adapter.client.command(sql("INSERT INTO $.clicks VALUES (1, 'c')"));
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+    p.write({ 'models/clicks_mv.sql': FEED('clicks') });
+    const adding = setup.reopen(p);
+    const before = await duringBackfill(adding, sql("INSERT INTO $.activity VALUES ('direct', 5); INSERT INTO $.events VALUES (2, 'b')"), /^EXCHANGE TABLES/);
+    // Right after the EXCHANGE: a direct row into the new table, in place already (not to be carried).
+    let exchanged = false;
+    const client = (await adding.adapter()).client as unknown as { command: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const original = client.command.bind(client);
+    client.command = async (s: string, ...rest: unknown[]) => {
+      const answer = await original(s, ...rest);
+      if (!exchanged && /^EXCHANGE TABLES/.test(s)) {
+        exchanged = true;
+        await original(sql("INSERT INTO $.activity VALUES ('after', 3)"));
+      }
+      return answer;
+    };
+    expectStatuses(await adding.run({ select: ['clicks_mv'] }), { clicks_mv: 'success' });
+    expect([before(), exchanged]).toEqual([true, true]);
+    expect(await queryRows(project, sql('SELECT kind, sum(n) AS n, count() AS c FROM $.activity GROUP BY kind ORDER BY kind'))).toEqual([
+      { kind: 'a', n: '1', c: '1' },
+      { kind: 'after', n: '3', c: '1' },
+      { kind: 'b', n: '1', c: '1' },
+      { kind: 'c', n: '1', c: '1' },
+      { kind: 'direct', n: '5', c: '1' },
+    ]);
+    expect((await queryRows<{ name: string }>(project, sql("SELECT name FROM system.tables WHERE database = '$' ORDER BY name"))).map((r) => r.name)).toEqual(['activity', 'clicks', 'clicks_mv', 'events', 'events_mv']);
+  });
+});
+
+
 /** Makes `project`'s process "die" right after its first statement matching `at` is answered: nothing after it reaches the warehouse. */
 async function dieAfter(project: TsdbtProject, at: RegExp): Promise<() => boolean> {
   const client = (await project.adapter()).client as unknown as Record<string, (...args: unknown[]) => unknown>;

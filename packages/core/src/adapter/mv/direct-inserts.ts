@@ -63,13 +63,24 @@ export const recorderSql = (mv: Relation, into: Relation, on: Relation, gated: (
  * After the count, up to the switch, a direct row would still be dropped: from just before the count a third
  * recorder keeps the rows themselves that reach the target with an id no source saw (direct ones; a view's rows
  * whose source's recorder had not seen the id yet are kept too and sorted out when carried). Right before the
- * EXCHANGE, at a moment without INSERTs, the direct ones go into the new table (carryDirectRows): a row inserted
- * between that statement and the EXCHANGE is the one still dropped, and the switch's check after it says so.
+ * EXCHANGE, at a moment without INSERTs, the direct ones go into the new table (carryDirectRows). A row inserted
+ * between that statement and the EXCHANGE reaches the old table: where the database names tables by UUID (Atomic),
+ * the recorder keeps only rows of the table it was made on (`uuid`: a view follows the name, not the table, through
+ * an EXCHANGE — measured on 26.7), so after the EXCHANGE what it holds is carried once more (plain MergeTree, whose
+ * carry takes the rows out of the recorder). Elsewhere that row is the one still dropped, and the switch's check
+ * after it says so.
  */
 export const rowRecorderTableSql = (rel: Relation, on: Relation) =>
   `CREATE TABLE ${q(rel)} ENGINE = MergeTree ORDER BY tuple() AS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} LIMIT 0`;
-export const rowRecorderSql = (mv: Relation, into: Relation, on: Relation, sources: Relation) =>
-  `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} WHERE initialQueryID() NOT IN (SELECT q FROM ${q(sources)})`;
+export const rowRecorderSql = (mv: Relation, into: Relation, on: Relation, sources: Relation, uuid?: string) =>
+  `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} WHERE initialQueryID() NOT IN (SELECT q FROM ${q(sources)})` +
+  (uuid ? ` AND (SELECT uuid FROM system.tables WHERE database = ${sqlString(on.schema)} AND name = ${sqlString(on.identifier)}) = toUUID(${sqlString(uuid)})` : '');
+
+/** The table's UUID where its database names tables by one (Atomic), else undefined. */
+export async function tableUuid(adapter: ClickHouseAdapter, rel: Relation): Promise<string | undefined> {
+  const [row] = await adapter.systemQuery<{ uuid: string }>(`SELECT toString(uuid) AS uuid FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`);
+  return row?.uuid && !/^[0-]+$/.test(row.uuid) ? row.uuid : undefined;
+}
 
 /** Whether direct rows reach a new table of this engine by partition moves (a plain MergeTree), or by one INSERT marked by itself. */
 export const movesDirectRows = (engine: string) => /MergeTree$/.test(engine) && !/^(Replicated|Shared)/.test(engine);

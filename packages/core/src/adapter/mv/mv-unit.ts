@@ -8,7 +8,7 @@ import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
-import { carriedTableSql, carriedViewSql, carryDirectRows, COUNTS_ROWS, movesDirectRows, directInsertsError, directRows, moveRows, RECORDER, recorderSql, recorderTableSql, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql, type Recorders } from './direct-inserts.js';
+import { carriedTableSql, carriedViewSql, carryDirectRows, COUNTS_ROWS, movesDirectRows, directInsertsError, directRows, moveRows, RECORDER, recorderSql, recorderTableSql, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql, tableUuid, type Recorders } from './direct-inserts.js';
 
 /** One materialized view writing into a unit's target. */
 export interface Feed {
@@ -132,6 +132,8 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   const recorders = recorded
     ? { ...(Object.fromEntries(Object.entries(RECORDER).map(([k, purpose]) => [k, staging.temporary(purpose)])) as unknown as Recorders), views: [] as Relation[] }
     : undefined;
+  /** The old table's UUID, when the row recorder keeps only its rows (direct-inserts.ts rowRecorderSql). */
+  let recordsOldTableOnly: string | undefined;
   const counters = countDirect && !recorded
     ? stagedFeeds.filter((s) => !s.feed.asIs).map((s, i) => ({ feed: s.feed, table: staging.temporary(`${PURPOSE.count}${i}`), mv: staging.temporary(PURPOSE.count, s.feed.mv, 'materialized_view') }))
     : [];
@@ -243,7 +245,8 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
         const mv = staging.temporary(`${PURPOSE.record}rv`, target, 'materialized_view');
         await adapter.ddl(rowRecorderTableSql(recorders.rows, target), { signal });
         recorders.views.push(mv);
-        await adapter.ddl(rowRecorderSql(mv, recorders.rows, target, recorders.sources), { signal });
+        recordsOldTableOnly = await tableUuid(adapter, target);
+        await adapter.ddl(rowRecorderSql(mv, recorders.rows, target, recorders.sources, recordsOldTableOnly), { signal });
         // Carried by one INSERT (not a plain MergeTree): that INSERT marks itself done through a view on the new table.
         if (!movesDirectRows(await tableEngine(adapter, staged))) {
           await adapter.ddl(carriedTableSql(recorders), { signal });
@@ -283,7 +286,10 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     await waitForNoInserts(adapter, undefined, 10_000);
     const blocksBefore = await committedBlocks(adapter, sourceTables);
     if (recorders) await carryDirectRows(adapter, recorders, staged);
+    // A direct row from the carry to the EXCHANGE reached the old table; recorded (only its rows), it is carried now.
+    const carryAgain = recorders && recordsOldTableOnly && movesDirectRows(await tableEngine(adapter, staged));
     await exchangeTables(adapter, staged, target);
+    if (carryAgain) await carryDirectRows(adapter, recorders, target);
     // The old table is now under the staged name: its blocks are the ones to compare with the target's before.
     const blocksAfter = await committedBlocks(adapter, sourceTables.map((t) => (key(t) === key(target) ? staged : t)));
     const moved = new Map([...blocksAfter].map(([k, cut]) => [k === key(staged) ? key(target) : k, cut]));
