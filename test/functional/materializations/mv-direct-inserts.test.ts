@@ -185,6 +185,40 @@ describe('materialized_view added with catchup to a kept table: a direct row aft
     ]);
     expect((await queryRows<{ name: string }>(project, sql("SELECT name FROM system.tables WHERE database = '$' ORDER BY name"))).map((r) => r.name)).toEqual(['activity', 'clicks', 'clicks_mv', 'events', 'events_mv']);
   });
+
+  it('a direct INSERT that bound the old table before the EXCHANGE and commits after it, however long it runs, is carried once', async () => {
+    const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/activity.sql': TARGET, 'models/events_mv.sql': FEED('events') });
+    const adapter = await project.adapter();
+    await adapter.ensureDatabase(p.schema);
+    for (const t of ['events', 'clicks']) await adapter.client.command(`CREATE TABLE ${p.schema}.${t} (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+    const sql = (s: string) => s.replaceAll('$', p.schema);
+    await adapter.client.command(sql("INSERT INTO $.events VALUES (1, 'a')"));
+    await adapter.client.command(sql("INSERT INTO $.clicks VALUES (1, 'c')"));
+    expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+    p.write({ 'models/clicks_mv.sql': FEED('clicks') });
+    const adding = setup.reopen(p);
+    const client = (await adding.adapter()).client as unknown as { command: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const original = client.command.bind(client);
+    let slow: Promise<unknown> | undefined;
+    client.command = async (s: string, ...rest: unknown[]) => {
+      if (!slow && /MODIFY COMMENT 'tsdbt:switching:/.test(s)) {
+        // Another writer's INSERT into the table, started once the switch is under way (bound to the old table) and
+        // committing after the EXCHANGE: its 18 s of sleep outlast the switch's wait for a quiet moment (10 s).
+        slow = original(sql("INSERT INTO $.activity SELECT 'slow', toUInt64(1) FROM numbers(6) WHERE sleepEachRow(3) = 0 SETTINGS max_block_size = 1"));
+        const running = sql("SELECT count() AS n FROM system.processes WHERE query LIKE '%sleepEachRow(3)%' AND query NOT LIKE '%system.processes%'");
+        while ((await queryRows<{ n: string }>(adding, running))[0]!.n === '0') await new Promise((r) => setImmediate(r));
+      }
+      return original(s, ...rest);
+    };
+    expectStatuses(await adding.run({ select: ['clicks_mv'] }), { clicks_mv: 'success' });
+    await slow;
+    expect(await queryRows(project, sql('SELECT kind, sum(n) AS n, count() AS c FROM $.activity GROUP BY kind ORDER BY kind'))).toEqual([
+      { kind: 'a', n: '1', c: '1' },
+      { kind: 'c', n: '1', c: '1' },
+      { kind: 'slow', n: '6', c: '6' },
+    ]);
+    expect((await queryRows<{ name: string }>(project, sql("SELECT name FROM system.tables WHERE database = '$' ORDER BY name"))).map((r) => r.name)).toEqual(['activity', 'clicks', 'clicks_mv', 'events', 'events_mv']);
+  }, 120_000);
 });
 
 

@@ -46,10 +46,16 @@ export async function waitForNoInserts(adapter: ClickHouseAdapter, signal?: Abor
   return false;
 }
 
+/** The query ids of the statements that may be INSERTs running now (every host in cluster mode). */
+export async function runningInsertIds(adapter: ClickHouseAdapter): Promise<string[]> {
+  const from = await everyHost(adapter, 'processes');
+  return (await adapter.client.query<{ id: string }>(`SELECT query_id AS id FROM ${from} WHERE ${insertLike(adapter)} /* ${PROBE} */`)).map((r) => r.id);
+}
+
 /** Waits until every INSERT running now has finished (later ones are not waited for). */
 export async function drainInserts(adapter: ClickHouseAdapter, signal?: AbortSignal, timeoutMs = 600_000): Promise<void> {
   const from = await everyHost(adapter, 'processes');
-  const ids = (await adapter.client.query<{ id: string }>(`SELECT query_id AS id FROM ${from} WHERE ${insertLike(adapter)} /* ${PROBE} */`)).map((r) => r.id);
+  const ids = await runningInsertIds(adapter);
   if (ids.length === 0) return;
   const until = Date.now() + timeoutMs;
   for (let wait = 2; ; wait = Math.min(wait * 2, 200)) {

@@ -2,6 +2,7 @@ import type { Relation } from '../../manifest/nodes.js';
 import { relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { runningInsertIds } from '../inserts.js';
 import { temporaryName } from '../temporaries.js';
 import { activateAtQuietMoment, key } from './cutoff.js';
 import { tableEngine } from './mv-state.js';
@@ -47,7 +48,7 @@ const q = (r: Relation) => relationSql(r.schema, r.identifier);
  * reaching a source, the direct rows themselves, and the carry of those rows (taken from the recorder, filled,
  * then renamed ready).
  */
-export const RECORDER = { target: 'rect', sources: 'recs', rows: 'recr', taken: 'recg', filling: 'recf', ready: 'recc', carried: 'recm', carriedView: 'recmv' } as const;
+export const RECORDER = { target: 'rect', sources: 'recs', rows: 'recr', taken: 'recg', filling: 'recf', ready: 'recc', carried: 'recm', carriedView: 'recmv', bound: 'recb' } as const;
 export type Recorders = { readonly [K in keyof typeof RECORDER]: Relation };
 /** The recorders' tables of `target`'s rebuild by run `runId` (`<target>__tsdbt_tmp_<run>__<purpose>`). */
 export const recordersOf = (target: Relation, runId: string): Recorders =>
@@ -67,14 +68,27 @@ export const recorderSql = (mv: Relation, into: Relation, on: Relation, gated: (
  * between that statement and the EXCHANGE reaches the old table: where the database names tables by UUID (Atomic),
  * the recorder keeps only rows of the table it was made on (`uuid`: a view follows the name, not the table, through
  * an EXCHANGE — measured on 26.7), so after the EXCHANGE what it holds is carried once more (plain MergeTree, whose
- * carry takes the rows out of the recorder). Elsewhere that row is the one still dropped, and the switch's check
- * after it says so.
+ * carry takes the rows out of the recorder). An INSERT already running at the EXCHANGE has bound the old table and
+ * may commit into it long after: the ids of the INSERTs running right before the EXCHANGE go into `bound`
+ * (recordBoundInserts), whose rows the recorder keeps after it too, and the last carry waits for them to end
+ * (mv-unit.ts). Elsewhere that row is the one still dropped, and the switch's check after it says so.
  */
 export const rowRecorderTableSql = (rel: Relation, on: Relation) =>
   `CREATE TABLE ${q(rel)} ENGINE = MergeTree ORDER BY tuple() AS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} LIMIT 0`;
-export const rowRecorderSql = (mv: Relation, into: Relation, on: Relation, sources: Relation, uuid?: string) =>
+/** The ids of the INSERTs running right before the EXCHANGE (bound to the old table). */
+export const boundTableSql = (rel: Relation) => `CREATE TABLE ${q(rel)} (q String) ENGINE = MergeTree ORDER BY tuple()`;
+export const rowRecorderSql = (mv: Relation, into: Relation, on: Relation, sources: Relation, old?: { uuid: string; bound: Relation }) =>
   `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(into)}\nAS SELECT *, initialQueryID() AS tsdbt_q FROM ${q(on)} WHERE initialQueryID() NOT IN (SELECT q FROM ${q(sources)})` +
-  (uuid ? ` AND (SELECT uuid FROM system.tables WHERE database = ${sqlString(on.schema)} AND name = ${sqlString(on.identifier)}) = toUUID(${sqlString(uuid)})` : '');
+  (old
+    ? ` AND ((SELECT uuid FROM system.tables WHERE database = ${sqlString(on.schema)} AND name = ${sqlString(on.identifier)}) = toUUID(${sqlString(old.uuid)}) OR initialQueryID() IN (SELECT q FROM ${q(old.bound)}))`
+    : '');
+
+/** Right before the EXCHANGE: the INSERTs running now (any of them may have bound the old table) go into `bound`. */
+export async function recordBoundInserts(adapter: ClickHouseAdapter, rec: Recorders): Promise<void> {
+  if ((await adapter.relationKind(rec.bound)) !== 'table') return;
+  const ids = await runningInsertIds(adapter);
+  if (ids.length) await adapter.client.command(`INSERT INTO ${q(rec.bound)} (q) VALUES ${ids.map((id) => `(${sqlString(id)})`).join(', ')}`);
+}
 
 /** The table's UUID where its database names tables by one (Atomic), else undefined. */
 export async function tableUuid(adapter: ClickHouseAdapter, rel: Relation): Promise<string | undefined> {

@@ -5,8 +5,8 @@ import { drainInserts, waitForNoInserts } from '../inserts.js';
 import { exchangeTables, prepareTarget } from '../staging.js';
 import { parseLeftoverName, runIsDead, temporaryName, TEMP_MARKER } from '../temporaries.js';
 import { key } from './cutoff.js';
-import { carryDirectRows, recordersOf } from './direct-inserts.js';
-import { mvsWritingTo, tableComment } from './mv-state.js';
+import { carryDirectRows, movesDirectRows, recordBoundInserts, recordersOf } from './direct-inserts.js';
+import { mvsWritingTo, tableComment, tableEngine } from './mv-state.js';
 import { PLACEHOLDER, pointFeedAt, PURPOSE, STAGED, SWITCHING, ungated, type Unit } from './mv-unit.js';
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
@@ -32,6 +32,8 @@ export async function recoverUnit(adapter: ClickHouseAdapter, unit: Unit): Promi
       if (!runId || !(await runIsDead(adapter, runId, `${target.schema}.${row.name}`, Number(row.age)))) continue;
       const staged = { schema: target.schema, identifier: row.name };
       const views = await mvsWritingTo(adapter, staged);
+      const recorders = recordersOf(target, runId);
+      let carryAgain = false;
       if (row.comment === `${SWITCHING}${runId}`) {
         // Killed before its placeholder was in place: the final views need their TO table.
         const existing = await adapter.relationKind(target);
@@ -48,12 +50,16 @@ export async function recoverUnit(adapter: ClickHouseAdapter, unit: Unit): Promi
         // Rows written into the table directly since the count (kept by its recorders, direct-inserts.ts) go in
         // once, as the killed run was about to, at a moment without INSERTs.
         await waitForNoInserts(adapter, undefined, 10_000);
-        await carryDirectRows(adapter, recordersOf(target, runId), staged);
+        await carryDirectRows(adapter, recorders, staged);
+        // Then, as the killed run would have, the old table's direct rows up to the end of the INSERTs running at the EXCHANGE (mv-unit.ts).
+        carryAgain = movesDirectRows(await tableEngine(adapter, staged)) && (await adapter.relationKind(recorders.bound)) === 'table';
+        if (carryAgain) await recordBoundInserts(adapter, recorders);
         await exchangeTables(adapter, staged, target);
       }
       // The staged views now write into the old table under the staged name: they go first.
       for (const view of views) await adapter.drop(view.rel, 'materialized_view');
       await drainInserts(adapter);
+      if (carryAgain) await carryDirectRows(adapter, recorders, target);
       await adapter.drop(staged, 'table');
       // Views first (the recorders of direct-inserts.ts): a view whose table went first would fail its source's INSERTs.
       const others = await adapter.systemQuery<{ name: string }>(

@@ -8,7 +8,7 @@ import { engineClause } from '../table-ddl.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
-import { carriedTableSql, carriedViewSql, carryDirectRows, COUNTS_ROWS, movesDirectRows, directInsertsError, directRows, moveRows, RECORDER, recorderSql, recorderTableSql, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql, tableUuid, type Recorders } from './direct-inserts.js';
+import { boundTableSql, carriedTableSql, carriedViewSql, carryDirectRows, COUNTS_ROWS, movesDirectRows, directInsertsError, directRows, moveRows, RECORDER, recorderSql, recorderTableSql, recordBoundInserts, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql, tableUuid, type Recorders } from './direct-inserts.js';
 
 /** One materialized view writing into a unit's target. */
 export interface Feed {
@@ -246,7 +246,9 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
         await adapter.ddl(rowRecorderTableSql(recorders.rows, target), { signal });
         recorders.views.push(mv);
         recordsOldTableOnly = await tableUuid(adapter, target);
-        await adapter.ddl(rowRecorderSql(mv, recorders.rows, target, recorders.sources, recordsOldTableOnly), { signal });
+        if (recordsOldTableOnly) await adapter.ddl(boundTableSql(recorders.bound), { signal });
+        const old = recordsOldTableOnly ? { uuid: recordsOldTableOnly, bound: recorders.bound } : undefined;
+        await adapter.ddl(rowRecorderSql(mv, recorders.rows, target, recorders.sources, old), { signal });
         // Carried by one INSERT (not a plain MergeTree): that INSERT marks itself done through a view on the new table.
         if (!movesDirectRows(await tableEngine(adapter, staged))) {
           await adapter.ddl(carriedTableSql(recorders), { signal });
@@ -286,17 +288,21 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     await waitForNoInserts(adapter, undefined, 10_000);
     const blocksBefore = await committedBlocks(adapter, sourceTables);
     if (recorders) await carryDirectRows(adapter, recorders, staged);
-    // A direct row from the carry to the EXCHANGE reached the old table; recorded (only its rows), it is carried now.
-    const carryAgain = recorders && recordsOldTableOnly && movesDirectRows(await tableEngine(adapter, staged));
+    // A direct row from the carry to the EXCHANGE reached the old table, and so do the rows an INSERT running at
+    // the EXCHANGE commits after it; recorded (only the old table's rows), they are carried once those INSERTs end.
+    const carryAgain = recorders && recordsOldTableOnly && movesDirectRows(await tableEngine(adapter, staged)) ? recorders : undefined;
+    if (carryAgain) await recordBoundInserts(adapter, carryAgain);
     await exchangeTables(adapter, staged, target);
-    if (carryAgain) await carryDirectRows(adapter, recorders, target);
     // The old table is now under the staged name: its blocks are the ones to compare with the target's before.
     const blocksAfter = await committedBlocks(adapter, sourceTables.map((t) => (key(t) === key(target) ? staged : t)));
     const moved = new Map([...blocksAfter].map(([k, cut]) => [k === key(staged) ? key(target) : k, cut]));
     if ((await runningInserts(adapter)) > 0 || !sameCut(blocksBefore, moved))
       warnings.push(`${unit.owner.originalFilePath}: an INSERT into a source ran while ${key(target)} was switched to its rebuilt table; if its rows are missing or doubled there, run with --full-refresh`);
     // 5. The staged views now write into the old table (under the staged name): they go first.
-    await dropStagedViews();
+    await dropStagedViews().catch((error: unknown) => {
+      throw (error as DatabaseError).code === 'drain_timeout' && carryAgain ? stillInserting(target, staged, carryAgain) : error;
+    });
+    if (carryAgain) await carryDirectRows(adapter, carryAgain, target);
     await adapter.ddl(`ALTER TABLE ${q(target)} MODIFY COMMENT ''`);
     return { rows: await adapter.rowCount(target), backfilled, warnings };
   } catch (error) {
@@ -310,4 +316,13 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   } finally {
     await staging.dispose();
   }
+}
+
+/** INSERTs bound to the old table still running after drainInserts' wait: nothing more is dropped, the rows they wrote stay where they are. */
+function stillInserting(target: Relation, old: Relation, rec: Recorders): DatabaseError {
+  return new DatabaseError(
+    'mv_direct_inserts',
+    `INSERTs into ${key(target)} that started before it was switched to its rebuilt table were still running after 600 s: the rows they write go into the old table, kept as ${key(old)} (and recorded in ${key(rec.rows)})`,
+    { hint: `Once they are done, copy their rows from ${key(rec.rows)} (SELECT * EXCEPT (tsdbt_q) … WHERE tsdbt_q NOT IN (SELECT q FROM ${key(rec.sources)})) into ${key(target)} before the next command: its sweep drops these tables.` },
+  );
 }
