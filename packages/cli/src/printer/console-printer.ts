@@ -190,8 +190,10 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
       const where = r.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : ` (${r.node.originalFilePath})`;
       out(`${r.status === 'warn' ? c.yellow('Warning') : c.red('Failure')} in ${kind} ${r.node.name}${where}`, level);
       // A unit test's message is its diff table: shown whole, as dbt does.
-      // dbt's RunResultError: the message indented by two; its later lines keep their own indent (a "Database Error in …" body).
-      for (const line of r.message.split('\n').slice(0, r.node.resourceType === 'unit_test' ? 200 : 12)) out(line.startsWith('  ') ? line : `  ${line}`, level);
+      // dbt's RunResultError: the message indented by two; a "Database Error in …" / "Compilation Error in …" body's
+      // lines keep their own indent (a unit test's diff rows are indented like any other message).
+      const ownIndent = /^\w+ Error in /.test(r.message);
+      for (const line of r.message.split('\n').slice(0, r.node.resourceType === 'unit_test' ? 200 : 12)) out(ownIndent && line.startsWith('  ') ? line : `  ${line}`, level);
       if (r.status === 'partial success') for (const w of r.warnings) out(`  ${w}`, level);
       // As dbt: where to read the SQL that failed, and the stored failing rows.
       if (r.compiledPath) {
