@@ -195,6 +195,8 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
       const ownIndent = /^\w+ Error in /.test(r.message);
       for (const line of r.message.split('\n').slice(0, r.node.resourceType === 'unit_test' ? 200 : 12)) out(ownIndent && line.startsWith('  ') ? line : `  ${line}`, level);
       if (r.status === 'partial success') for (const w of r.warnings) out(`  ${w}`, level);
+      // What to do (not in dbt's output, which has no hints): for a write refused or cut short, where its rows are.
+      if (r.hint) out(`  ${c.cyan('hint:')} ${r.hint}`, level);
       // As dbt: where to read the SQL that failed, and the stored failing rows.
       if (r.compiledPath) {
         out('', level);

@@ -77,6 +77,7 @@ export async function timed(node: NodeResult['node'], work: () => Promise<Outcom
       // dbt's summary names the node's own file (a versioned model's SQL), the contract's YAML is in the error's hint.
       file: contractFailed(error) ? node.originalFilePath : (e?.file ?? node.originalFilePath),
       line: e?.line,
+      ...(e?.hint ? { hint: e.hint } : {}),
       errorCode: e?.code ?? (aborted ? 'cancelled' : undefined),
       // A microbatch model whose every batch failed still reports its batches.
       ...(error && typeof error === 'object' && 'batchResults' in error ? { batchResults: (error as { batchResults: NodeResult['batchResults'] }).batchResults } : {}),

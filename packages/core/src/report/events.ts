@@ -32,6 +32,8 @@ export interface NodeResult {
   /** For errors: the file and line to look at. */
   readonly file?: string;
   readonly line?: number;
+  /** For errors: what to do (the error's hint: e.g. where a failed write left rows and how to get them back). */
+  readonly hint?: string;
   /** A microbatch model's batches (run_results' batch_results): [start, end] as ISO UTC strings. */
   readonly batchResults?: { readonly successful: readonly (readonly [string, string])[]; readonly failed: readonly (readonly [string, string])[] };
   /** For errors: the TsdbtError code (`cancelled` when a statement was stopped by the run's signal). */
