@@ -32,4 +32,30 @@ models:
     expectStatuses(await p.run(), { m: 'success' });
     expect(await queryRows(p, `select parts from ${ip.schema}.plain_m`)).toEqual([{ parts: 'None' }]);
   });
+
+  it("a graph node's column has dbt 1.10's config (meta and tags, merged with the top-level keys): tuva's data-quality macros read column.config.meta.get(…)", async () => {
+    const { p: ip, project: p } = setup({
+      'models/m.sql': 'select 1 as id, 2 as plain',
+      'models/m.yml': `models:
+  - name: m
+    columns:
+      - name: id
+        meta: {owner: a}
+        config:
+          meta: {data_type: integer, is_primary_key: true}
+          tags: [pk]
+      - name: plain
+`,
+      'models/expected.sql': `{%- set node = graph.nodes['model.proj.m'] -%}
+{%- set out = [] -%}
+{%- for column in node.columns.values() | sort(attribute='name') -%}
+  {%- set meta = column.config.meta if column.config is not none and column.config.meta is not none else {} -%}
+  {%- do out.append(column.name ~ ':' ~ meta.get('data_type') ~ ':' ~ meta.get('is_primary_key', false) ~ ':' ~ meta.get('owner') ~ ':' ~ (column.config.tags | join(','))) -%}
+{%- endfor -%}
+select '{{ out | join(' ') }}' as cols`,
+    });
+    // Before: 'meta.get' calls a macro of package 'meta' (column.config was undefined).
+    expectStatuses(await p.run(), { m: 'success', expected: 'success' });
+    expect(await queryRows(p, `select cols from ${ip.schema}.expected`)).toEqual([{ cols: 'id:integer:True:a:pk plain:None:False:None:' }]);
+  });
 });

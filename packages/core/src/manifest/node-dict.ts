@@ -111,7 +111,8 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     identifier: node.relation.identifier,
     relation_name: relationNameOf(node, storeFailuresFlag),
     columns: Object.fromEntries(
-      Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict), ...(c.quote !== undefined ? { quote: c.quote } : {}) }]),
+      // dbt 1.10's ColumnInfo.config (ColumnConfig): the column's merged meta and tags again (`column.config.meta.get(…)`).
+      Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict), ...(c.quote !== undefined ? { quote: c.quote } : {}), config: { meta: c.meta, tags: c.tags } }]),
     ),
     depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
     // dbt's node.group: the config's group, None when in none.
