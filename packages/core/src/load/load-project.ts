@@ -12,7 +12,7 @@ import { loadSnapshots } from './load-snapshots.js';
 import { loadPythonModels } from './python-model.js';
 import { collectPatches, loadModels, modelFiles, pythonModelFiles, loadSeeds, loadSingularTests, loadSources, readModelFilesAhead, readSchemaFiles, schemaFilesOf, type SchemaFile } from './load-nodes.js';
 import type { TargetConfig } from './profiles.js';
-import type { ProjectFile } from './project-file.js';
+import { resourceFolders, type ProjectFile } from './project-file.js';
 import { rootRelative, type ProjectRoot } from './project-roots.js';
 import { YamlPrefetch } from './yaml-prefetch.js';
 import { MIN_JOBS_PER_THREAD, mostlyDistinct } from './parse-pool.js';
@@ -378,6 +378,7 @@ function loadProjectNow(options: LoadOptions): LoadedProject {
     macros: describeMacros(renderer.macros(), macroPatches, docs, projectFile.name, renderText, onLog),
     selectors: readSelectors(projectRoot, (text) => renderYamlOf.get(projectFile.name)!(text, 'selectors.yml')),
     packages: roots.slice(1).map((r) => ({ name: r.name, path: r.relDir })),
+    resourceFolders: Object.fromEntries(roots.map((r) => [r.name, resourceFolders(r.projectFile)])),
     docs,
     groups,
     hooks: projectHooks(

@@ -173,6 +173,15 @@ function defaultFunctionPaths(explicit: boolean, paths: string[], requireDbtVers
   return paths.filter((p) => !taken.has(folder(p)));
 }
 
+/**
+ * dbt's all_source_paths: the folders a project's resources and YAML files are found under (models,
+ * seeds, snapshots, analyses, tests, macros, functions), normalised (no `./`, no trailing slash).
+ */
+export function resourceFolders(pf: ProjectFile): string[] {
+  const all = [pf.modelPaths, pf.seedPaths, pf.snapshotPaths, pf.analysisPaths, pf.testPaths, pf.macroPaths, pf.functionPaths].flat();
+  return [...new Set(all.map((p) => p.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '')).filter((p) => p !== '' && p !== '.'))];
+}
+
 /** The keys naming folders, as dbt renders them (`target-path: "target_{{ env_var('RUN') }}"`). */
 const PATH_KEYS = ['targetPath', 'packagesInstallPath', 'modelPaths', 'macroPaths', 'testPaths', 'seedPaths', 'snapshotPaths', 'docsPaths', 'analysisPaths', 'functionPaths', 'assetPaths', 'cleanTargets'] as const;
 

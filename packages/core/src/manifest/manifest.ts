@@ -13,6 +13,11 @@ export interface Manifest {
   readonly selectors: Readonly<Record<string, SelectorDefinition>>;
   /** Installed packages loaded with the project (dbt_packages/*): name and folder relative to the project. */
   readonly packages?: readonly LoadedPackage[];
+  /**
+   * Each project's (root and packages) resource folders, relative to it (model, seed, snapshot,
+   * analysis, test, macro, function paths): a node's dbt `path` is its file relative to the one it is under.
+   */
+  readonly resourceFolders?: Readonly<Record<string, readonly string[]>>;
   /** `on-run-start` / `on-run-end` hooks of the project and its packages, in dbt's order (packages by name, the root project last). */
   readonly hooks?: readonly ProjectHook[];
   /** `{% docs %}` blocks of the project and its packages (dbt's Documentation nodes), by unique id `doc.<pkg>.<name>`. */

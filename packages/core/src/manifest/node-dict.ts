@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { Manifest } from './manifest.js';
 import { dbtConfigDefaults } from './config-defaults.js';
 import { shouldStoreFailures } from './store-failures.js';
@@ -11,6 +12,42 @@ export function packageRelativePaths(manifest: Manifest): (pkg: string, path: st
     const dir = packageDirs.get(pkg);
     return dir && path.startsWith(dir) ? path.slice(dir.length) : path;
   };
+}
+
+/** How a node's files are written: its package's paths relative to the package, dbt's `path`, a seed's root_path. */
+export interface NodePaths {
+  /** dbt's original_file_path: an installed package's file relative to the package. */
+  inPackage(pkg: string, path: string): string;
+  /** dbt's `path`: the file relative to the resource folder it is under (`staging/stg_x.sql`, `schema.yml`). */
+  resourcePath(pkg: string, path: string): string;
+  /** dbt's root_path of a seed: the folder of its project (absolute). */
+  rootPath(pkg: string): string;
+}
+
+/** A manifest's NodePaths (resource folders as loaded: load-project.ts). */
+export function nodePaths(manifest: Manifest): NodePaths {
+  const inPackage = packageRelativePaths(manifest);
+  const packageDirs = new Map((manifest.packages ?? []).map((p) => [p.name, p.path]));
+  const folders = manifest.resourceFolders ?? {};
+  return {
+    inPackage,
+    resourcePath: (pkg, path) => {
+      const rel = inPackage(pkg, path);
+      // The longest folder the file is under (dbt's FilePath.relative_path, from the search root).
+      let best = '';
+      for (const f of folders[pkg] ?? []) if (f.length > best.length && rel.startsWith(`${f}/`)) best = f;
+      return best ? rel.slice(best.length + 1) : rel;
+    },
+    rootPath: (pkg) => {
+      const dir = packageDirs.get(pkg);
+      return dir ? join(manifest.projectRoot, dir) : manifest.projectRoot;
+    },
+  };
+}
+
+/** Paths as written when no manifest is at hand: dbt's `path` is the original file path. */
+function plainPaths(inPackage: (pkg: string, path: string) => string): NodePaths {
+  return { inPackage, resourcePath: inPackage, rootPath: () => '' };
 }
 
 /**
@@ -90,15 +127,21 @@ function configDict(node: ManifestNode): Record<string, unknown> {
   return dbtConfigDict(node.resourceType, config);
 }
 
-export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg: string, path: string) => string = (_pkg, path) => path, storeFailuresFlag = false): Record<string, unknown> {
-  if (isSemanticNode(node)) return semanticDict(node, inPackage);
+export function nodeDict(
+  node: ManifestNode,
+  compiled?: string,
+  paths: NodePaths | ((pkg: string, path: string) => string) = (_pkg, path) => path,
+  storeFailuresFlag = false,
+): Record<string, unknown> {
+  const { inPackage, resourcePath, rootPath } = typeof paths === 'function' ? plainPaths(paths) : paths;
+  if (isSemanticNode(node)) return semanticDict(node, inPackage, resourcePath);
   const base: Record<string, unknown> = {
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
     name: node.name,
     package_name: node.packageName,
+    path: dbtPath(node, inPackage, resourcePath),
     // dbt writes an installed package's paths relative to the package.
-    path: inPackage(node.packageName, node.originalFilePath),
     original_file_path: inPackage(node.packageName, node.originalFilePath),
     fqn: node.fqn,
     description: node.description,
@@ -118,6 +161,8 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
     // dbt's node.group: the config's group, None when in none.
     group: typeof node.config.group === 'string' ? node.config.group : null,
   };
+  // dbt's SeedNode.root_path: the folder of the seed's project.
+  if (node.resourceType === 'seed') base.root_path = rootPath(node.packageName) || null;
   if (node.unrenderedConfig) base.unrendered_config = node.unrenderedConfig;
   // dbt's ParsedNode.patch_path: the schema YAML file that describes it (`test://models/schema.yml`), else None.
   if (PATCHED.has(node.resourceType)) {
@@ -209,6 +254,18 @@ export function nodeDict(node: ManifestNode, compiled?: string, inPackage: (pkg:
 }
 
 /**
+ * dbt's node.path: the file relative to the resource folder it is under (`staging/stg_x.sql`); a
+ * source's is its YAML's original path; a generic test's its compiled file name (`<short name>.sql`,
+ * get_pseudo_test_path of the YAML's base name: a 64+ character name's is its alias, the short name
+ * unless an alias is configured); a unit test's and a YAML snapshot's the YAML's relative path.
+ */
+function dbtPath(node: ManifestNode, inPackage: (pkg: string, path: string) => string, resourcePath: (pkg: string, path: string) => string): string {
+  if (node.resourceType === 'source') return inPackage(node.packageName, node.originalFilePath);
+  if (node.resourceType === 'test' && node.testMetadata && /\.ya?ml$/.test(node.originalFilePath)) return `${node.name.length < 64 ? node.name : node.relation.identifier || node.name}.sql`;
+  return resourcePath(node.packageName, node.originalFilePath);
+}
+
+/**
  * dbt's contract checksum: the declared columns' names and types, sorted (a change of either is
  * what `state:modified.contract` looks at).
  */
@@ -242,16 +299,16 @@ export function constraintDict(c: Constraint): Record<string, unknown> {
  * written (type, owner, entities, measures, dimensions, type_params, query_params…), what it
  * depends on, its config. A semantic model also gets dbt's `node_relation` (its model's table).
  */
-function semanticDict(node: SemanticNode, inPackage: (pkg: string, path: string) => string): Record<string, unknown> {
-  const path = inPackage(node.packageName, node.originalFilePath);
+function semanticDict(node: SemanticNode, inPackage: (pkg: string, path: string) => string, resourcePath: (pkg: string, path: string) => string): Record<string, unknown> {
   return {
     ...node.properties,
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
     name: node.name,
     package_name: node.packageName,
-    path,
-    original_file_path: path,
+    // dbt's YAML resources: `path` relative to the resource folder (schema_yaml_readers.py relative_path).
+    path: resourcePath(node.packageName, node.originalFilePath),
+    original_file_path: inPackage(node.packageName, node.originalFilePath),
     fqn: node.fqn,
     description: node.description,
     label: (node.properties.label as string | undefined) ?? null,

@@ -9,7 +9,7 @@ import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { MacroNode, ManifestNode } from '../manifest/nodes.js';
-import { nodeDict, packageRelativePaths, relationNameOf } from '../manifest/node-dict.js';
+import { nodeDict, nodePaths, relationNameOf, type NodePaths } from '../manifest/node-dict.js';
 import { shouldStoreFailures } from '../manifest/store-failures.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
@@ -124,7 +124,8 @@ export function writeManifest(
   const byKind: Record<string, JsonRecord> = { exposure: record(), metric: record(), semantic_model: record(), saved_query: record(), function: record() };
   const parentMap = record();
   const childMap = record();
-  const inPackage = packageRelativePaths(manifest);
+  const paths = nodePaths(manifest);
+  const { inPackage } = paths;
   // The parents of changed nodes, and the children lists that differ from the last write's (read off it: no graph built).
   // The last write's file is read as the new one is written (closed once it is, or on any failure; report/manifest-reuse.ts).
   const full = () => {
@@ -152,7 +153,7 @@ export function writeManifest(
       if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
       else {
         const sql = compiled.get(id);
-        const dict = nodeDict(node, sql, inPackage, storeFailures);
+        const dict = nodeDict(node, sql, paths, storeFailures);
         // dbt's compiled_path: where compile wrote the node's SQL, from the project root (target/compiled/<package>/<path>).
         if (sql !== undefined) dict.compiled_path = relative(manifest.projectRoot, compiledPath(targetDir, node)) || null;
         dict.checksum = nodeChecksum(node);
@@ -180,9 +181,9 @@ export function writeManifest(
     )],
     ['exposures', byKind.exposure],
     ['metrics', byKind.metric],
-    ['groups', groupsDict(manifest, inPackage)],
+    ['groups', groupsDict(manifest, paths)],
     ['selectors', manifest.selectors],
-    ['disabled', Object.fromEntries([...(manifest.disabled ?? [])].map(([id, list]) => [id, list.map((n) => nodeDict(n, undefined, inPackage))]))],
+    ['disabled', Object.fromEntries([...(manifest.disabled ?? [])].map(([id, list]) => [id, list.map((n) => nodeDict(n, undefined, paths))]))],
     ['parent_map', parentMap],
     ['child_map', childMap],
     ['group_map', (earlier && sameGroupMap(manifest, earlier)) || groupMap(manifest)],
@@ -253,11 +254,11 @@ export function writeManifest(
 const stale = (error: unknown) => error instanceof EarlierBytesChanged || (error instanceof Error && error.cause instanceof EarlierBytesChanged);
 
 /** dbt's `groups`: each `groups:` entry with its owner. */
-function groupsDict(manifest: Manifest, inPackage: (pkg: string, path: string) => string): Record<string, unknown> {
+function groupsDict(manifest: Manifest, { inPackage, resourcePath }: NodePaths): Record<string, unknown> {
   return Object.fromEntries(
     [...(manifest.groups?.values() ?? [])].map((g) => [
       g.uniqueId,
-      { name: g.name, resource_type: 'group', package_name: g.packageName, path: inPackage(g.packageName, g.originalFilePath), original_file_path: inPackage(g.packageName, g.originalFilePath), unique_id: g.uniqueId, owner: g.owner, description: g.description || null, config: { meta: g.config.meta ?? {} } },
+      { name: g.name, resource_type: 'group', package_name: g.packageName, path: resourcePath(g.packageName, g.originalFilePath), original_file_path: inPackage(g.packageName, g.originalFilePath), unique_id: g.uniqueId, owner: g.owner, description: g.description || null, config: { meta: g.config.meta ?? {} } },
     ]),
   );
 }
