@@ -58,4 +58,18 @@ select '{{ out | join(' ') }}' as cols`,
     expectStatuses(await p.run(), { m: 'success', expected: 'success' });
     expect(await queryRows(p, `select cols from ${ip.schema}.expected`)).toEqual([{ cols: 'id:integer:True:a:pk plain:None:False:None:' }]);
   });
+
+  it('a number without its leading zero after a keyword (`then .059`, `select .5`, `between .1 and .9`) is that number, in a table and a view', async () => {
+    const { p: ip, project: p } = setup({
+      'models/adj.sql': "select y, case when y in (2024, 2025) then .059 else .1 end as adj, .5 as half from (select 2024 as y union all select 2023) where .5 between .1 and .9",
+      'models/adj_view.sql': "{{ config(materialized='view') }}\nselect case when y = 2024 then .059 else .1 end as adj from {{ ref('adj') }}",
+    });
+    // Before: SYNTAX_ERROR at `.059` (ClickHouse reads a `.` after a bare word as a qualifier's dot).
+    expectStatuses(await p.run(), { adj: 'success', adj_view: 'success' });
+    expect(await queryRows(p, `select y, adj, half from ${ip.schema}.adj order by y`)).toEqual([
+      { y: 2023, adj: 0.1, half: 0.5 },
+      { y: 2024, adj: 0.059, half: 0.5 },
+    ]);
+    expect(await queryRows(p, `select adj from ${ip.schema}.adj_view order by adj`)).toEqual([{ adj: 0.059 }, { adj: 0.1 }]);
+  });
 });

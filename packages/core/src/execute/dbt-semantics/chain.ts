@@ -7,6 +7,7 @@ import { withDoubleFloatCasts } from './float-casts.js';
 import { withWarehouseFunctionNames } from './function-names.js';
 import { withJoinColumnNames } from './join-column-names.js';
 import { withJoinOnSubqueriesInWhere } from './join-on-subqueries.js';
+import { withLeadingZeroNumbers } from './leading-dot-numbers.js';
 import { withNullAwareNotIn } from './not-in-nulls.js';
 import { withNullTreatmentAfterCall } from './null-treatment.js';
 import { withOrderedSetAggregates } from './ordered-set-aggregates.js';
@@ -41,6 +42,7 @@ type Rewrite = (node: ManifestNode, sql: string, rc: RewriteContext) => string;
  * dbt_semantics. A new rewrite goes here.
  */
 const CHAIN: readonly Rewrite[] = [
+  (_, sql) => withLeadingZeroNumbers(sql),
   (node, sql) => withWholeUnionLimit(node, sql),
   (_, sql) => withNullTreatmentAfterCall(sql),
   (node, sql) => withShiftIgnoreNulls(node, sql),
