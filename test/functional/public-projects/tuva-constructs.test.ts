@@ -72,4 +72,20 @@ select '{{ out | join(' ') }}' as cols`,
     ]);
     expect(await queryRows(p, `select adj from ${ip.schema}.adj_view order by adj`)).toEqual([{ adj: 0.059 }, { adj: 0.1 }]);
   });
+
+  it('a CTE named as the schema (a ClickHouse database) of a relation it is joined with, under that alias', async () => {
+    const { p: ip, project: p } = setup({
+      'models/long.sql': "select 1 as person_id, 'copd' as condition union all select 2, 'chf'",
+      'models/wide.sql': `with {{ this.schema }} as (select 'copd' as condition, 'has_copd' as column_name)
+, conditions as (
+    select u.person_id, {{ this.schema }}.column_name
+    from {{ ref('long') }} as u
+    inner join {{ this.schema }} as {{ this.schema }} on u.condition = {{ this.schema }}.condition
+)
+select person_id, column_name from conditions`,
+    });
+    // Before: UNKNOWN_IDENTIFIER "Compound identifier '<schema>.long' cannot be resolved as table expression".
+    expectStatuses(await p.run(), { long: 'success', wide: 'success' });
+    expect(await queryRows(p, `select person_id, column_name from ${ip.schema}.wide`)).toEqual([{ person_id: 1, column_name: 'has_copd' }]);
+  });
 });

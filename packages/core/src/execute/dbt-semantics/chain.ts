@@ -2,6 +2,7 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { withAliasOrderTerms } from './column-precedence.js';
 import { withNullEmptyAggregates } from './empty-aggregates.js';
 import { withCorrelatedInAsExists } from './correlated-in.js';
+import { withDatabaseNamedAliases } from './database-named-aliases.js';
 import { withExistsUnionsSplit } from './exists-unions.js';
 import { withDoubleFloatCasts } from './float-casts.js';
 import { withWarehouseFunctionNames } from './function-names.js';
@@ -49,6 +50,7 @@ const CHAIN: readonly Rewrite[] = [
   (_, sql) => withRegexOperators(sql),
   (_, sql) => withOrderedSetAggregates(sql),
   (node, sql, rc) => withOuterNameScope(node, sql, rc.adapter),
+  (node, sql, rc) => withDatabaseNamedAliases(node, sql, rc.adapter),
   (node, sql) => withExistsUnionsSplit(node, sql),
   (node, sql) => withCorrelatedInAsExists(node, sql),
   (node, sql, rc) => withNullEmptyAggregates(node, sql, rc.adapter),

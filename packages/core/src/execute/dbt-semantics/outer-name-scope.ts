@@ -71,17 +71,25 @@ export function outerNameScope(sql: string, options?: { readonly allColumns?: bo
       if (uses) replaced.push(ref);
     }
   }
-  const edits = replaced.flatMap((ref): Edit[] => {
-    const alias = ALIAS.exec(quoted.slice(ref.end))?.[0];
-    if (alias === undefined) return [];
-    let end = ref.end + alias.length;
-    const modifiers: string[] = [];
-    for (let m = MODIFIER.exec(code.slice(end)); m; m = MODIFIER.exec(code.slice(end))) {
-      modifiers.push(sql.slice(end, end + m[0].length));
-      end += m[0].length;
-    }
-    const inner = `SELECT * FROM ${sql.slice(ref.start, ref.end)}${modifiers.join('')}${options?.allColumns ? ALL_COLUMNS : ''}`;
-    return [{ at: ref.start, length: end - ref.start, text: `(${inner})${sql.slice(ref.end, ref.end + alias.length)}` }];
-  });
+  const edits = replaced.flatMap((ref) => asSubqueryEdit(sql, code, quoted, ref, options) ?? []);
   return applyEdits(sql, edits);
+}
+
+/**
+ * The edit that reads FROM item `ref` as `(SELECT * FROM <ref> [FINAL | SAMPLE …]) AS <its alias>`, or undefined when
+ * its alias cannot be read; an item without one gets `options.aliasIfNone` (`AS t`, so `t.col` still reads it).
+ * `code` is `sql` blanked of literals, quoted names and comments, `quoted` of comments only.
+ */
+export function asSubqueryEdit(sql: string, code: string, quoted: string, ref: TableRef, options?: { readonly allColumns?: boolean; readonly aliasIfNone?: string }): Edit | undefined {
+  const alias = ref.aliased ? ALIAS.exec(quoted.slice(ref.end))?.[0] : options?.aliasIfNone !== undefined ? '' : undefined;
+  if (alias === undefined) return undefined;
+  let end = ref.end + alias.length;
+  const modifiers: string[] = [];
+  for (let m = MODIFIER.exec(code.slice(end)); m; m = MODIFIER.exec(code.slice(end))) {
+    modifiers.push(sql.slice(end, end + m[0].length));
+    end += m[0].length;
+  }
+  const inner = `SELECT * FROM ${sql.slice(ref.start, ref.end)}${modifiers.join('')}${options?.allColumns ? ALL_COLUMNS : ''}`;
+  const written = ref.aliased ? sql.slice(ref.end, ref.end + alias.length) : ` AS ${options!.aliasIfNone}`;
+  return { at: ref.start, length: end - ref.start, text: `(${inner})${written}` };
 }
