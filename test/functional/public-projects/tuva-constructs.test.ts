@@ -88,4 +88,33 @@ select person_id, column_name from conditions`,
     expectStatuses(await p.run(), { long: 'success', wide: 'success' });
     expect(await queryRows(p, `select person_id, column_name from ${ip.schema}.wide`)).toEqual([{ person_id: 1, column_name: 'has_copd' }]);
   });
+
+  it("the_tuva_project's apply_regex (its default is Snowflake's regexp_like): the whole text matches, as that default and the Postgres version answer", async () => {
+    const { p: ip, project: p } = setup({
+      'dbt_packages/the_tuva_project/dbt_project.yml': "name: the_tuva_project\nversion: '0.18.0'\n",
+      'dbt_packages/the_tuva_project/macros/apply_regex.sql': `{%- macro apply_regex(column_name, regex) -%}
+    {{ return(adapter.dispatch('apply_regex')(column_name, regex)) }}
+{%- endmacro -%}
+{%- macro default__apply_regex(column_name, regex) -%}
+    regexp_like({{ column_name }}, '{{ regex}}')
+{%- endmacro -%}`,
+      // In the package, as tuva's models: a dispatch without a namespace searches the rendering node's package.
+      'dbt_packages/the_tuva_project/models/labs.sql': `with labs as (
+    select 1 as id, '1.5' as result union all select 2, 'x1.5' union all select 3, '60' union all select 4, '-.5' union all select 5, '1.5 mg'
+    union all select 6, cast(null as Nullable(String))
+)
+select id, {{ apply_regex('result', '^[+-]?([0-9]*[.])?[0-9]+$') }} as numeric_result
+from labs where {{ apply_regex('result', '[0-9]|x.*') }} = false or result is null or id in (1, 2, 3, 4, 5)`,
+    });
+    // Before: UNKNOWN_FUNCTION regexp_like.
+    expectStatuses(await p.run(), { labs: 'success' });
+    expect(await queryRows(p, `select id, numeric_result from ${ip.schema}.labs order by id`)).toEqual([
+      { id: 1, numeric_result: 1 },
+      { id: 2, numeric_result: 0 },
+      { id: 3, numeric_result: 1 },
+      { id: 4, numeric_result: 1 },
+      { id: 5, numeric_result: 0 },
+      { id: 6, numeric_result: null },
+    ]);
+  });
 });
