@@ -30,8 +30,8 @@ export async function copiedAtCut(adapter: ClickHouseAdapter, table: Relation, c
 
 /** Inserts into `to` the rows `from` committed above `cut` (its parts wholly above it); returns `from`'s cut now. */
 export async function carryAbove(adapter: ClickHouseAdapter, from: Relation, to: Relation, cut: BlockCut): Promise<BlockCut> {
-  const { above, now } = await partsAbove(adapter, from, cut, from);
-  await insertParts(adapter, from, to, above);
+  const { now } = await partsAbove(adapter, from, cut, from);
+  await insertBlocks(adapter, from, to, cut, now, from);
   return now;
 }
 
@@ -40,37 +40,60 @@ export async function carryAbove(adapter: ClickHouseAdapter, from: Relation, to:
  * INSERTs that had bound it — only INSERTs running now can have (a later one binds the new table): once
  * they are over (drainInserts; a quiet moment may never come on a busy server, and an INSERT still running
  * when the old table is dropped loses its rows), what it committed above `cut` goes into the table.
+ * Its merges are stopped first (it is dropped after): a merge across the cut would refuse the carry.
  * A failed look is tried once more (the INSERT is not: rows twice).
  */
 export async function carryAfterExchange(adapter: ClickHouseAdapter, previous: Relation, table: Relation, cut: BlockCut): Promise<void> {
+  await adapter.client.command(`SYSTEM STOP MERGES ${relationSql(previous.schema, previous.identifier)}`).catch(() => {});
   const look = async () => {
     await drainInserts(adapter, undefined, DRAIN_MS).catch((error: unknown) => {
       throw (error as DatabaseError).code === 'drain_timeout' ? stillInserting(table) : error;
     });
     return partsAbove(adapter, previous, cut, table);
   };
-  const { above } = await look().catch((error: unknown) => {
+  const { now } = await look().catch((error: unknown) => {
     if ((error as DatabaseError).code === 'direct_inserts') throw error;
     return look();
   });
-  await insertParts(adapter, previous, table, above);
+  await insertBlocks(adapter, previous, table, cut, now, table);
 }
 
-/** `from`'s parts wholly above `cut`, and its cut now; a part holding blocks from both sides fails (`named`'s rows mixed). */
-async function partsAbove(adapter: ClickHouseAdapter, from: Relation, cut: BlockCut, named: Relation): Promise<{ above: string[]; now: BlockCut }> {
-  const parts = await adapter.client.query<{ name: string; p: string; lo: string | number; hi: string | number }>(
-    `SELECT name, partition_id AS p, min_block_number AS lo, max_block_number AS hi FROM system.parts WHERE active AND rows > 0 AND database = ${sqlString(from.schema)} AND table = ${sqlString(from.identifier)}`,
+type Part = { p: string; lo: number; hi: number };
+
+async function activeParts(adapter: ClickHouseAdapter, from: Relation): Promise<Part[]> {
+  const rows = await adapter.client.query<{ p: string; lo: string | number; hi: string | number }>(
+    `SELECT partition_id AS p, min_block_number AS lo, max_block_number AS hi FROM system.parts WHERE active AND rows > 0 AND database = ${sqlString(from.schema)} AND table = ${sqlString(from.identifier)}`,
   );
-  const at = (p: string) => cut.get(p) ?? -1;
-  if (parts.some((x) => Number(x.lo) <= at(x.p) && Number(x.hi) > at(x.p))) throw mixed(named);
-  const now = new Map(cut);
-  for (const x of parts) now.set(x.p, Math.max(at(x.p), Number(x.hi)));
-  return { above: parts.filter((x) => Number(x.lo) > at(x.p)).map((x) => x.name), now };
+  return rows.map((r) => ({ p: r.p, lo: Number(r.lo), hi: Number(r.hi) }));
 }
 
-async function insertParts(adapter: ClickHouseAdapter, from: Relation, to: Relation, parts: readonly string[]): Promise<void> {
-  if (parts.length === 0) return;
-  await adapter.client.command(`INSERT INTO ${relationSql(to.schema, to.identifier)} SELECT * FROM ${relationSql(from.schema, from.identifier)} WHERE _part IN (${parts.map(sqlString).join(', ')})`);
+const at = (cut: BlockCut, p: string) => cut.get(p) ?? -1;
+/** A part holding blocks from both sides of one of the cuts. */
+const across = (parts: readonly Part[], ...cuts: BlockCut[]) => parts.some((x) => cuts.some((c) => x.lo <= at(c, x.p) && x.hi > at(c, x.p)));
+
+/** `from`'s cut now (its highest block per partition, at least `cut`'s); a part holding blocks from both sides of `cut` fails (`named`'s rows mixed). */
+async function partsAbove(adapter: ClickHouseAdapter, from: Relation, cut: BlockCut, named: Relation): Promise<{ now: BlockCut }> {
+  const parts = await activeParts(adapter, from);
+  if (across(parts, cut)) throw mixed(named);
+  const now = new Map(cut);
+  for (const x of parts) now.set(x.p, Math.max(at(cut, x.p), x.hi));
+  return { now };
+}
+
+/**
+ * Inserts into `to` the rows of `from` in blocks above `lo` and up to `hi`, by the block range and partition
+ * of each row's part as named (`<partition>_<min block>_<max block>_<level>[_<mutation>]`), not by the parts'
+ * names: a merge of those parts after the look at system.parts keeps them in (by name, their rows were left
+ * out, and dropped with the old table). A part a merge made across `lo` or `hi` meanwhile is left out; seen
+ * after the INSERT, it fails the carry (`named`'s rows mixed) — the rows stay in `from`.
+ */
+async function insertBlocks(adapter: ClickHouseAdapter, from: Relation, to: Relation, lo: BlockCut, hi: BlockCut, named: Relation): Promise<void> {
+  const ids = [...hi.keys()].filter((p) => at(hi, p) > at(lo, p));
+  if (ids.length === 0) return;
+  const field = (i: number) => `splitByChar('_', _part)[${i}]`;
+  const ranges = ids.map((p) => `(${field(1)} = ${sqlString(p)} AND toInt64(${field(2)}) > ${at(lo, p)} AND toInt64(${field(3)}) <= ${at(hi, p)})`).join(' OR ');
+  await adapter.client.command(`INSERT INTO ${relationSql(to.schema, to.identifier)} SELECT * FROM ${relationSql(from.schema, from.identifier)} WHERE ${ranges}`);
+  if (across(await activeParts(adapter, from), lo, hi)) throw mixed(named);
 }
 
 function sameBlocks(a: BlockCut, b: BlockCut): boolean {
