@@ -6,7 +6,7 @@ import type { Staging } from '../staging.js';
 import { mvsWritingTo } from '../mv/mv-state.js';
 import type { SchemaPlan } from './schema-change.js';
 import type { BlockCut } from '../mv/cutoff.js';
-import { carryAbove, carryAfterExchange, copiedAtCut } from './copy-carry.js';
+import { copiedAtCut, swapCarrying } from './copy-carry.js';
 import type { MaterializeContext, StrategyArgs } from './types.js';
 
 /** A project's incremental strategy: its name (`+` read as `_`) and its `get_incremental_<name>_sql` macro. */
@@ -70,17 +70,7 @@ export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, str
     await s.swap(copy);
     return written;
   }
-  const swapCut = await carryAbove(adapter, rel, copy, cut);
-  await s.swap(copy, rel, 'table', async (previous) => {
-    try {
-      await carryAfterExchange(adapter, previous, rel, swapCut);
-    } catch (error) {
-      // The old table keeps the rows that could not be carried, under a name no sweep drops.
-      const kept = { schema: rel.schema, identifier: `${rel.identifier}__tsdbt_direct_rows_${adapter.runId}` };
-      await adapter.rename([[previous, kept]]);
-      throw Object.assign(error as Error, { message: `${(error as Error).message}; the old table, with those rows, is kept as ${kept.schema}.${kept.identifier}` });
-    }
-  });
+  await swapCarrying(s, copy, { table: rel, why: 'its custom incremental strategy ran' }, cut);
   return written;
 }
 

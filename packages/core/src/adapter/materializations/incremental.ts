@@ -17,6 +17,7 @@ import { keyRounding } from './stored-rounding.js';
 import { storedDates } from './stored-dates.js';
 import { appendThroughViews } from './append-through-views.js';
 import { customStrategyOf, runCustomStrategy } from './custom-strategy.js';
+import { blocksAtOrBelow, blocksNow, swapCarrying } from './copy-carry.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
@@ -250,7 +251,10 @@ async function deleteInsert(s: Staging, ctx: MaterializeContext, _strategy: Stra
 
 /**
  * The whole table rebuilt beside it with the plan's columns — the rows that stay, converted, plus the
- * new rows — and swapped in: for a change of columns, or an engine that cannot move partitions.
+ * new rows — and swapped in: for a change of columns, or an engine that cannot move partitions. On a
+ * MergeTree table (not in cluster mode) rows another writer INSERTs into the table meanwhile are carried
+ * into the new one, as if inserted right after the model's rows (copy-carry.ts): the old rows are copied
+ * up to a cut of its committed blocks, and what it commits above the cut follows, before and after the swap.
  */
 async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strategy, sql: string, plan: SchemaPlan): Promise<number> {
   const { adapter, node } = ctx;
@@ -269,11 +273,16 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   }
   // The old rows that stay, in the columns both tables have (a retyped column converted, a new one at its default).
   const kept = plan.targetColumns.map((c) => c.name).filter((n) => plan.finalColumns.some((c) => c.name === n));
-  const where =
-    strategy === 'delete_insert' ? ` WHERE NOT (${replacedRows(node, incoming)})`
-    : strategy === 'insert_overwrite' ? ` WHERE _partition_id NOT IN (SELECT DISTINCT _partition_id FROM ${fromIncoming})`
-    : '';
-  await adapter.client.command(`INSERT INTO ${into} (${list(kept)}) SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where}`, { signal: s.signal });
-  await s.swap(next);
+  const conditions = [
+    strategy === 'delete_insert' ? `NOT (${replacedRows(node, incoming)})`
+    : strategy === 'insert_overwrite' ? `_partition_id NOT IN (SELECT DISTINCT _partition_id FROM ${fromIncoming})`
+    : undefined,
+  ];
+  const cut = !adapter.cluster && (await movesPartitions(adapter, rel)) ? await blocksNow(adapter, rel) : undefined;
+  if (cut) conditions.push(blocksAtOrBelow(cut));
+  const where = conditions.filter(Boolean).map((c) => `(${c})`).join(' AND ');
+  await adapter.client.command(`INSERT INTO ${into} (${list(kept)}) SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where ? ` WHERE ${where}` : ''}`, { signal: s.signal });
+  if (cut) await swapCarrying(s, next, { table: rel, why: 'it was rebuilt for a change of its columns', columns: kept }, cut);
+  else await s.swap(next);
   return written;
 }

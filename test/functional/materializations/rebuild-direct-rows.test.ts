@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { TsdbtProject } from '../../../packages/core/src/index.js';
+import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project.js';
+
+/*
+ * An incremental run whose columns change (on_schema_change append_new_columns / sync_all_columns)
+ * rebuilds the whole table beside it and swaps it in (incremental.ts rebuildTable). Rows another
+ * writer INSERTs into the table itself meanwhile must not go with the old table: they are carried
+ * (copy-carry.ts), as if inserted right after the model's rows. The writer is this test, at chosen
+ * statements of the build (conditions, not timing).
+ */
+const setup = openedPerTest();
+
+const model = (mode: string, strategy: string, v2: boolean) =>
+  `{{ config(materialized='incremental', ${strategy}, on_schema_change='${mode}', order_by='id', partition_by='id % 2') }}\n` +
+  (v2 ? "select toUInt32(2) as id, 'B' as msg, 'x' as extra union all select 3, 'c', 'x'" : "select toUInt32(1) as id, 'a' as msg union all select 2, 'b'");
+
+type Send = (sql: string, o?: unknown) => Promise<unknown>;
+
+/** Runs `act(sql, send)` right after (or `before`) the first statement of the project's client that `when` matches (`send`: the other writer's statement). */
+async function at(project: TsdbtProject, when: RegExp, act: (sql: string, send: Send) => Promise<void>, before = false): Promise<void> {
+  const client = (await project.adapter(1)).client as unknown as Record<'command', Send>;
+  const original = client.command.bind(client);
+  let done = false;
+  client.command = async (sql, o) => {
+    const hit = !done && when.test(sql);
+    if (hit) done = true;
+    if (hit && before) await act(sql, (s) => original(s));
+    const answer = await original(sql, o);
+    if (hit && !before) await act(sql, (s) => original(s));
+    return answer;
+  };
+}
+
+const COPY = /^\s*INSERT INTO `[^`]+`\.`m__tsdbt_tmp_\w+__new` \([^)]*\) SELECT [^]*? FROM `[^`]+`\.`m`/;
+const EXCHANGE = /^\s*EXCHANGE TABLES `[^`]+`\.`(m__tsdbt_tmp_\w+__new)`/;
+
+describe('incremental rebuild for new columns: rows INSERTed into the table while it is rebuilt', () => {
+  const build = async (mode: string, strategy: string) => {
+    const { p, project } = setup({ 'models/m.sql': model(mode, strategy, false) });
+    expect(statuses(await project.run())).toEqual({ m: 'success' });
+    p.write({ 'models/m.sql': model(mode, strategy, true) });
+    return { p, project: setup.reopen(p) };
+  };
+  const rows = (project: TsdbtProject, schema: string) => queryRows(project, `SELECT id, msg FROM ${schema}.m ORDER BY id, msg`);
+  const tables = (project: TsdbtProject, schema: string) => queryRows(project, `SELECT name FROM system.tables WHERE database = '${schema}' ORDER BY name`);
+
+  for (const [mode, strategy, expected] of [
+    ['append_new_columns', "incremental_strategy='append'", ['1 a', '2 b', '2 B', '3 c']],
+    ['sync_all_columns', "unique_key='id'", ['1 a', '2 B', '3 c']],
+  ] as const) {
+    const want = (...more: string[]) => [...expected, ...more].map((r) => ({ id: Number(r.split(' ')[0]), msg: r.split(' ')[1] })).sort((a, b) => a.id - b.id || (a.msg < b.msg ? -1 : 1));
+
+    it(`${mode}: a row inserted after the old rows were copied is carried into the new table`, async () => {
+      const { p, project } = await build(mode, strategy);
+      await at(project, COPY, async (_, send) => {
+        await send(`INSERT INTO ${p.schema}.m (id, msg) VALUES (7, 'direct'), (8, 'direct')`);
+      });
+      expect(statuses(await project.run())).toEqual({ m: 'success' });
+      expect(await rows(project, p.schema)).toEqual(want('7 direct', '8 direct'));
+      expect(await tables(project, p.schema)).toEqual([{ name: 'm' }]);
+    });
+
+    it(`${mode}: a row inserted right before the EXCHANGE is carried after it`, async () => {
+      const { p, project } = await build(mode, strategy);
+      await at(project, EXCHANGE, async (_, send) => {
+        await send(`INSERT INTO ${p.schema}.m (id, msg) VALUES (9, 'late')`);
+      }, true);
+      expect(statuses(await project.run())).toEqual({ m: 'success' });
+      expect(await rows(project, p.schema)).toEqual(want('9 late'));
+    });
+
+    it(`${mode}: a row an INSERT commits into the old table after the EXCHANGE (it had bound it) is carried into the new one`, async () => {
+      const { p, project } = await build(mode, strategy);
+      await at(project, EXCHANGE, async (sql, send) => {
+        await send(`INSERT INTO ${p.schema}.${EXCHANGE.exec(sql)![1]} (id, msg) VALUES (10, 'bound')`);
+      });
+      expect(statuses(await project.run())).toEqual({ m: 'success' });
+      expect(await rows(project, p.schema)).toEqual(want('10 bound'));
+      expect(await tables(project, p.schema)).toEqual([{ name: 'm' }]);
+    });
+
+    it(`${mode}: a direct row a merge joined with older ones cannot be told apart: the model fails, the table unchanged but for that row`, async () => {
+      const { p, project } = await build(mode, strategy);
+      await at(project, COPY, async (_, send) => {
+        await send(`INSERT INTO ${p.schema}.m (id, msg) VALUES (5, 'direct')`);
+        await send(`OPTIMIZE TABLE ${p.schema}.m FINAL`);
+      });
+      const r = await project.run();
+      expect(statuses(r)).toEqual({ m: 'error' });
+      expect(r.results[0]!.message).toContain(`Rows were INSERTed into ${p.schema}.m while it was rebuilt for a change of its columns`);
+      expect(await rows(project, p.schema)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 5, msg: 'direct' }]);
+      expect(await tables(project, p.schema)).toEqual([{ name: 'm' }]);
+    });
+  }
+});
