@@ -73,6 +73,16 @@ export function memoPaths(targetDir: string, paths: readonly string[]): string |
   return paths.map((p) => p.slice(head.length)).join('\n');
 }
 
+/**
+ * memoPaths of a compile's `paths`: the memo's own text when they are its files in its order (an edited compile in a
+ * resident process: 25,000 paths are not checked and joined again).
+ */
+export function memoPathsAgain(targetDir: string, paths: readonly string[], memo: CompileMemo | undefined): string | undefined {
+  const known = memo && pathsOfMemo(targetDir, memo);
+  if (known && memo.paths !== undefined && known.length === paths.length && paths.every((p, k) => p === known[k])) return memo.paths;
+  return memoPaths(targetDir, paths);
+}
+
 /** pathsOfMemo's last answer per memo (a resident process keeps a memo for its next compiles: compile-memo-file.ts). */
 const memoFiles = new WeakMap<CompileMemo, { readonly targetDir: string; readonly paths: readonly string[] | undefined }>();
 

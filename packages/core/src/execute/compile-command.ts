@@ -11,7 +11,7 @@ import { writeManifest } from '../report/artifacts.js';
 import { sqlKey } from '../report/manifest-reuse.js';
 import type { SelectionOptions } from '../select/select-nodes.js';
 import type { CompiledNode } from '../tsdbt-options.js';
-import { childrenAmong, compileMemoKey, memoCompiled, memoPaths, pathsOfMemo, readCompileMemo, reusableNodes, withPaths, writeCompileMemo } from '../compile/compile-memo.js';
+import { childrenAmong, compileMemoKey, memoCompiled, memoPathsAgain, pathsOfMemo, readCompileMemo, reusableNodes, withPaths, writeCompileMemo } from '../compile/compile-memo.js';
 import { compileSql } from '../compile/compile-sql.js';
 import { ephemeralWithNames, renderedWithNames } from '../compile/final-render.js';
 import { writeCompiledFiles } from '../compile/write-compiled.js';
@@ -106,7 +106,8 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
   // The SQL of a node taken from the memo is decoded only if its manifest dict is made again.
   const itemAt = new Map(items.map((i, k) => [i.node.uniqueId, k]));
   const compiled = { get: (id: string) => (itemAt.has(id) ? items[itemAt.get(id)!]!.sql : undefined) };
-  writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, compiled, p.secrets, undefined, manifestKey, p.manifestSource(), new Map(items.map((i, k) => [i.node.uniqueId, sqlKeys[k]!])));
+  const compiledKeys = { get: (id: string) => (itemAt.has(id) ? sqlKeys[itemAt.get(id)!] : undefined) };
+  writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, compiled, p.secrets, undefined, manifestKey, p.manifestSource(), compiledKeys);
   const memoable = memoKeys !== undefined && identity !== undefined && manifestKey !== undefined && !fromWarehouse;
   const memoNamed = new Set(memo?.named);
   const memoEphemeral = new Set(memo?.ephemeral);
@@ -125,7 +126,7 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
           named: items.filter((i, k) => (fromMemo[k] === undefined ? 'needsNames' in i.node && i.node.needsNames === true : memoNamed.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
           ephemeral: items.filter((i, k) => (fromMemo[k] === undefined ? isEphemeral(i.node.uniqueId) : memoEphemeral.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
           manifestKey,
-          paths: memoPaths(p.targetDir, paths),
+          paths: memoPathsAgain(p.targetDir, paths, memo),
         }
       : undefined,
     memo,

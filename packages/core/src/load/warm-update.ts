@@ -200,9 +200,14 @@ export function updateWarmLoad(stale: StaleLoad, options: LoadOptions, projectRo
  */
 function placementChange(before: ReadonlyMap<string, ManifestNode>, update: NodesUpdate): string | undefined {
   const after = update.manifest.nodes;
+  // The places of the nodes parsed again only (not a map of all 25,000).
+  const fresh = new Set(update.fresh);
   const position = new Map<string, number>();
   let i = 0;
-  for (const id of after.keys()) position.set(id, i++);
+  for (const id of after.keys()) {
+    if (fresh.has(id)) position.set(id, i);
+    i++;
+  }
   const lastTest = new Map<string, number>();
   for (const id of update.fresh) {
     const old = before.get(id);

@@ -98,7 +98,7 @@ export function writeManifest(
   /** The warm start the nodes come from: the last write's pieces of unchanged nodes are reused (report/manifest-reuse.ts). */
   source?: ManifestSource,
   /** The key (report/manifest-reuse.ts sqlKey) of each compiled SQL, when the caller knows it. */
-  compiledKeys?: ReadonlyMap<string, string>,
+  compiledKeys?: { get(id: string): string | undefined },
   /** The command's `--store-failures`: the tests it makes store their failures have their relation_name (node-dict.ts relationNameOf). */
   storeFailures = false,
 ): string {

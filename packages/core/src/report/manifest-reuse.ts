@@ -261,9 +261,14 @@ export function manifestContentKey(loaded: Pick<LoadedProject, 'warmIdentity'>, 
   const identity = loaded.warmIdentity;
   if (identity === undefined || secrets.length) return undefined;
   const hash = createHash('sha1').update(`${engineFingerprint()}\0${identity}`);
-  // Each SQL by its key (sqlKey): a memo's SQL texts need not be decoded.
-  items.forEach((i, k) => hash.update(`\0${i.node.uniqueId}\0${sqlKeys[k]}`));
-  return hash.digest('base64');
+  // Each SQL by its key (sqlKey): a memo's SQL texts need not be decoded. Hashed in runs of entries (the same bytes as one
+  // update per entry: 25,000 calls into the hash cost ~30 ms).
+  let run = '';
+  items.forEach((i, k) => {
+    run += `\0${i.node.uniqueId}\0${sqlKeys[k]}`;
+    if (run.length >= 1 << 16) (hash.update(run), (run = ''));
+  });
+  return hash.update(run).digest('base64');
 }
 
 /** Where the manifest's nodes come from, when a warm start: manifest.json then reuses the last write's pieces of unchanged nodes. */
