@@ -171,6 +171,32 @@ describe('tsdbt daemon', () => {
     expect(await compile()).toBe(all);
   }, 120_000);
 
+  it('stats the inputs of the load it kept on another thread: an edit made before the command is seen', async () => {
+    // TSDBT_STAT_AHEAD=wait: the command waits for the thread's answers (what it skips does not depend on timing).
+    const ls = async (args: string[]) => {
+      const from = log.length;
+      const r = cli(['ls', ...args], { TSDBT_STAT_AHEAD: 'wait' });
+      expect(r.code, r.stderr).toBe(0);
+      const line = (await logSince(from, /ls: exit \d+ \(.*\)/)).trim().split('\n').at(-1)!;
+      return { names: r.stdout.trim().split('\n'), kept: line.includes('the load kept in memory'), inputs: Number(/, (\d+) inputs[, \w]* found unchanged by another thread\)/.exec(line)?.[1] ?? 0) };
+    };
+    await ls([]);
+    const unchanged = await ls([]);
+    expect(unchanged.kept).toBe(true);
+    // The project's files and tsdbt's own macros.
+    expect(unchanged.inputs).toBeGreaterThanOrEqual(4);
+    const b = readFileSync(join(p.dir, 'models', 'b.sql'), 'utf8');
+    p.write({ 'models/b.sql': `{{ config(tags=['edited']) }}\n${b}` });
+    try {
+      const edited = await ls(['--select', 'tag:edited', '--resource-type', 'model']);
+      expect(edited.names).toEqual(['proj.b']);
+      expect(edited.inputs).toBe(unchanged.inputs - 1);
+    } finally {
+      p.write({ 'models/b.sql': b });
+    }
+    expect((await ls(['--select', 'tag:edited', '--resource-type', 'model'])).names).not.toContain('proj.b');
+  }, 120_000);
+
   it('stops a run on Ctrl-C as in-process (exit 2, nothing left half-built) and takes the next command', async () => {
     const from = log.length;
     const child = spawn(process.execPath, [CLI, 'run', '--select', 'slow', '--threads', '1'], { cwd: p.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,7 +3,7 @@ import { deserialize } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { sameSavedStat, STAT_FIELDS } from './input-fingerprint.js';
 import { fileIdentity, readLayout, readSavedInputs } from './warm-start-file.js';
-import { SAME } from './stat-ahead.js';
+import { SAME, type KeptInputs } from './stat-ahead.js';
 
 /*
  * The thread of load/stat-ahead.ts: shares a mark per saved input of the warm start, then per
@@ -15,6 +15,8 @@ import { SAME } from './stat-ahead.js';
 /** One command's lists: `done` [0] inputs done, [1] compiled files done (set here), [2] stop (set by the main thread when its command ended). */
 interface Job {
   readonly warmStart?: string;
+  /** A resident process's load kept in memory: its scan (sent once: `columns` only when this thread does not hold scan `id` yet). */
+  readonly keptInputs?: { readonly id: number; readonly marks: Uint8Array; readonly mainAt: Int32Array; readonly columns?: KeptInputs };
   readonly compiledIndex?: string;
   readonly port: MessagePort;
   readonly done: Int32Array;
@@ -26,11 +28,16 @@ function whole(fd: number, size: number): Buffer | undefined {
   return readSync(fd, bytes, 0, size, 0) === size ? bytes : undefined;
 }
 
-/** Shares `count` marks for `file`, then marks from the last record down to where the main thread is. */
-function share({ port, done }: Job, slot: 'inputs' | 'compiled', file: string, st: Stats, count: number, same: (k: number) => boolean): void {
+/** Shares `count` marks for `file` (as read: `identity`), then marks from the last record down to where the main thread is. */
+function share({ port, done }: Job, slot: 'inputs' | 'compiled', file: string, identity: string, count: number, same: (k: number) => boolean): void {
   const marks = new Uint8Array(new SharedArrayBuffer(Math.max(count, 1)));
   const mainAt = new Int32Array(new SharedArrayBuffer(4));
-  port.postMessage({ [slot]: { file, identity: fileIdentity(st), marks, mainAt } });
+  port.postMessage({ [slot]: { file, identity, marks, mainAt } });
+  mark(done, marks, mainAt, count, same);
+}
+
+/** Marks from the last record down to where the main thread is (or until the command ends). */
+function mark(done: Int32Array, marks: Uint8Array, mainAt: Int32Array, count: number, same: (k: number) => boolean): void {
   for (let k = count - 1; k >= 0 && Atomics.load(mainAt, 0) <= k && Atomics.load(done, 2) === 0; k--) if (same(k)) marks[k] = SAME;
 }
 
@@ -56,10 +63,27 @@ function inputs(job: Job, warmStart: string): void {
     const other = new Set(scan.other.map(([k]) => k));
     const now = Date.now();
     const { stats } = scan;
-    share(job, 'inputs', warmStart, st, paths.length, (k) => !other.has(k) && statIs(paths[k]!, (s) => sameSavedStat(s, stats, STAT_FIELDS * k, now)));
+    share(job, 'inputs', warmStart, fileIdentity(st), paths.length, (k) => !other.has(k) && statIs(paths[k]!, (s) => sameSavedStat(s, stats, STAT_FIELDS * k, now)));
   } finally {
     closeSync(fd);
   }
+}
+
+/** The scan of the load a resident process keeps in memory, as last sent (its id, paths split, the positions of its fingerprints that are not plain stats). */
+let keptScan: { readonly id: number; readonly paths: readonly string[]; readonly stats: Float64Array; readonly other: ReadonlySet<number> } | undefined;
+
+/** A resident process's kept scan: its marks were shared with the job (the main thread made them). */
+function keptInputs(job: Job, { id, marks, mainAt, columns }: NonNullable<Job['keptInputs']>): void {
+  if (columns) {
+    keptScan = undefined;
+    const paths = columns.paths === '' ? [] : columns.paths.split('\0');
+    if (columns.stats.length !== STAT_FIELDS * paths.length) return;
+    keptScan = { id, paths, stats: columns.stats, other: new Set(columns.other.map(([k]) => k)) };
+  }
+  if (keptScan?.id !== id || marks.length < keptScan.paths.length) return;
+  const { paths, stats, other } = keptScan;
+  const now = Date.now();
+  mark(job.done, marks, mainAt, paths.length, (k) => !other.has(k) && statIs(paths[k]!, (s) => sameSavedStat(s, stats, STAT_FIELDS * k, now)));
 }
 
 /** The last index read (a resident process's thread reads the same one for each warm compile: the file is replaced by rename whenever it changes). */
@@ -81,7 +105,7 @@ function compiled(job: Job, file: string): void {
       lastIndex = { file, identity, paths, stats: index.stats };
     }
     const { paths, stats } = lastIndex;
-    share(job, 'compiled', file, st, paths.length, (k) => statIs(paths[k]!, (s) => s.size === stats[2 * k] && s.mtimeMs === stats[2 * k + 1]));
+    share(job, 'compiled', file, identity, paths.length, (k) => statIs(paths[k]!, (s) => s.size === stats[2 * k] && s.mtimeMs === stats[2 * k + 1]));
   } finally {
     closeSync(fd);
   }
@@ -89,7 +113,8 @@ function compiled(job: Job, file: string): void {
 
 function run(job: Job): void {
   const { warmStart, compiledIndex, done } = job;
-  for (const [slot, step] of [() => warmStart !== undefined && inputs(job, warmStart), () => compiledIndex !== undefined && compiled(job, compiledIndex)].entries()) {
+  const readInputs = () => (warmStart !== undefined ? inputs(job, warmStart) : job.keptInputs !== undefined && keptInputs(job, job.keptInputs));
+  for (const [slot, step] of [readInputs, () => compiledIndex !== undefined && compiled(job, compiledIndex)].entries()) {
     try {
       step();
     } catch {

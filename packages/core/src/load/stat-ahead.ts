@@ -15,7 +15,8 @@ import { MessageChannel, receiveMessageOnPort, SHARE_ENV, Worker, type MessagePo
  * to, the index written whole by rename… never in place) — so the records match position by position.
  * The CLI starts it (before the bundle loads; this module imports nothing of tsdbt and the
  * bundle holds a second copy, so the state lives on globalThis, as adapter/chdb-ahead.ts's); a
- * resident process gives a thread it keeps each `compile` it runs (restartStatAhead: its compiled files only).
+ * resident process gives a thread it keeps each command it runs (restartStatAhead): the inputs of the load it
+ * kept in memory (load/warm-memory.ts; sent to the thread once per kept scan) and a `compile`'s compiled files.
  */
 
 /** One recorded list shared with the worker: the file it read, a mark per record, where the main thread is. */
@@ -90,23 +91,56 @@ function ahead(port: MessagePort, done: Int32Array, setting: string | undefined)
   return { port, done, wait: setting === 'wait', used: { inputs: 0, compiled: 0 } };
 }
 
-/** A resident process's thread, kept between its commands (a thread's start costs ~70 ms of CPU on this machine under load), and its current job's `done`. */
+/** A resident process's thread, kept between its commands (a thread's start costs ~70 ms of CPU on this machine under load), its current job's `done`, and the kept scan it holds (its id). */
 const KEPT = Symbol.for('tsdbt.statAheadKept');
-const kept = globalThis as { [KEPT]?: { worker: Worker; job?: Int32Array } };
+const kept = globalThis as { [KEPT]?: { worker: Worker; job?: Int32Array; inputs?: number } };
+
+/** Numbers per file in a saved scan's stats (load/input-fingerprint.ts STAT_FIELDS: this module imports nothing of tsdbt). */
+const STAT_FIELDS = 4;
+
+/** A saved stat scan as a resident process keeps it in memory (load/input-fingerprint.ts ScanColumns; positions are the marks'). */
+export interface KeptInputs {
+  readonly paths: string;
+  readonly stats: Float64Array;
+  readonly other: readonly (readonly [number, string])[];
+}
+
+/** The kept scans of a resident process (load/warm-memory.ts sets the look-up), each with an id the thread knows it by. */
+const SCANS = Symbol.for('tsdbt.statAheadScans');
+const scans = globalThis as { [SCANS]?: { readonly find: (warmStart: string) => KeptInputs | undefined; readonly ids: WeakMap<KeptInputs, number>; next: number } };
+
+/** Where a resident process finds the scan it keeps for a warm-start file (undefined: it keeps none any more). */
+export function findKeptInputs(find: ((warmStart: string) => KeptInputs | undefined) | undefined): void {
+  if (find) scans[SCANS] = { find, ids: new WeakMap(), next: 1 };
+  else delete scans[SCANS];
+}
+
+/** The id of a kept scan (given on first ask). */
+function scanId(columns: KeptInputs): number | undefined {
+  const known = scans[SCANS];
+  if (!known) return undefined;
+  let id = known.ids.get(columns);
+  if (id === undefined) known.ids.set(columns, (id = known.next++));
+  return id;
+}
 
 /**
  * A resident process's command (cli/resident/daemon.ts): the last command's job is stopped and the kept thread
- * (started with the first) given this one. Only `compile`'s compiled files: a resident's load kept in memory stats
- * its inputs without the warm start's file (load/warm-memory.ts), and its `ls` has nothing else to stat. The main
- * thread reaches the compiled files after the load, the selection and the compile memo; the thread stats them from
- * the last meanwhile.
+ * (started with the first) given this one: the inputs of the load kept in memory for `warmStart` (load/warm-memory.ts:
+ * the same scan the main thread compares, sent once per kept scan), then `compile`'s compiled files. The main thread
+ * stats the inputs from the first as it always did and they meet; it reaches the compiled files after the load, the
+ * selection and the compile memo, the thread stats them from the last meanwhile. Nothing to share: no job.
  */
-export function restartStatAhead(options: { readonly compiledIndex: string }): void {
+export function restartStatAhead(options: { readonly compiledIndex?: string; readonly warmStart?: string }): void {
   endStatAhead();
   const setting = process.env.TSDBT_STAT_AHEAD;
   if (setting === '0') return;
+  const columns = options.warmStart === undefined ? undefined : scans[SCANS]?.find(options.warmStart);
+  const id = columns && scanId(columns);
+  if (options.compiledIndex === undefined && id === undefined) return;
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(12));
+  let inputs: SharedMarks | undefined;
   try {
     let held = kept[KEPT];
     if (!held) {
@@ -121,11 +155,17 @@ export function restartStatAhead(options: { readonly compiledIndex: string }): v
       worker.on('exit', lost);
     }
     held.job = done;
-    held.worker.postMessage({ ...options, port: port2, done }, [port2]);
+    // The inputs' marks made here, not by the thread: the main thread reaches the scan at once (no modules to load
+    // first), and takes what the thread has marked by then without waiting for a message.
+    inputs = id === undefined ? undefined : { file: options.warmStart!, identity: `kept:${id}`, marks: new Uint8Array(new SharedArrayBuffer(Math.max(columns!.stats.length / STAT_FIELDS, 1))), mainAt: new Int32Array(new SharedArrayBuffer(4)) };
+    // The scan's ~10,000 paths cross to the thread only when it does not hold that scan yet.
+    const keptInputs = inputs && { id, marks: inputs.marks, mainAt: inputs.mainAt, ...(held.inputs === id ? {} : { columns }) };
+    held.worker.postMessage({ compiledIndex: options.compiledIndex, keptInputs, port: port2, done }, [port2]);
+    if (id !== undefined) held.inputs = id;
   } catch {
     return;
   }
-  state[STATE] = ahead(port1, done, setting);
+  state[STATE] = { ...ahead(port1, done, setting), ...(inputs ? { inputs } : {}) };
 }
 
 /** Stops the thread's current job (a command that stopped before its compiled files leaves it nothing to do) and forgets its answers. */
@@ -152,6 +192,12 @@ function shared(slot: 'inputs' | 'compiled', file: string, identity: string): Sh
 /** The marks of warm start `file`'s saved inputs (by position in its saved scan). */
 export function aheadInputMarks(file: string, identity: string): SharedMarks | undefined {
   return shared('inputs', file, identity);
+}
+
+/** The marks of the scan a resident process keeps for warm start `file` (by position in `columns`), when its thread was given it. */
+export function keptInputMarks(file: string, columns: KeptInputs): SharedMarks | undefined {
+  const id = scans[SCANS]?.ids.get(columns);
+  return id === undefined ? undefined : shared('inputs', file, `kept:${id}`);
 }
 
 /** The marks of compiled-file index `file`'s records (by position). */

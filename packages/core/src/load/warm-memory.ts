@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { InputSpec, ScanColumns } from './input-fingerprint.js';
+import { findKeptInputs } from './stat-ahead.js';
 import { fileIdentity } from './warm-start-file.js';
 import type { SavedLoad } from './warm-start.js';
 
@@ -50,6 +51,8 @@ let updates = 0;
 export function keepWarmStarts(on: boolean): void {
   keeping = on;
   if (!on) kept.clear();
+  // The resident process's stat thread is given the kept scan of the warm start a command is guessed to read (load/stat-ahead.ts).
+  findKeptInputs(on ? (file) => kept.get(file)?.scan : undefined);
 }
 
 /** Whether warm starts are kept (what is kept may then be prepared). */

@@ -12,7 +12,7 @@ import type { TargetConfig } from './profiles.js';
 import type { ProjectFile } from './project-file.js';
 import { decodeBlobMap, encodeBlobMapParts, savedPatch } from './saved-patches.js';
 import { SectionWriter, type Section } from './section-writer.js';
-import { aheadInputMarks, countUsed } from './stat-ahead.js';
+import { aheadInputMarks, countUsed, keptInputMarks } from './stat-ahead.js';
 import { bytesAt as readBytes, DELTA_HEAD, DELTA_MAGIC, fileIdentity, FORMAT, readDeltas, readLayout, readSavedInputs, scanOverrides, sectionAt, type Header } from './warm-start-file.js';
 import type { ResourcePatch } from './schema-yaml.js';
 import { applyVarReads } from './warm-vars-update.js';
@@ -167,7 +167,7 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
     // An input edited since: the update starts from the kept load (its nodes already decoded) and the diff just taken.
     let known: { readonly load: SavedLoad; readonly diff: Map<string, string> } | undefined;
     if (remembered) {
-      const now = keptChanges(remembered, env, cliVars);
+      const now = keptChanges(file, remembered, env, cliVars);
       if (now?.diff?.size === 0 && now.sameVars) {
         countKeptHit();
         return remembered.load;
@@ -354,10 +354,15 @@ export function readWarmStart(file: string, key: Readonly<Record<string, string>
  * read differs (the file's reading says which); else whether --vars are the same and the scan's diff (empty: every input
  * file as saved; undefined: files added, removed or listed in another order).
  */
-function keptChanges(kept: KeptWarmStart, env: NodeJS.ProcessEnv, cliVars: ReadonlyMap<string, string | undefined>): { readonly sameVars: boolean; readonly diff: Map<string, string> | undefined } | undefined {
+function keptChanges(file: string, kept: KeptWarmStart, env: NodeJS.ProcessEnv, cliVars: ReadonlyMap<string, string | undefined>): { readonly sameVars: boolean; readonly diff: Map<string, string> | undefined } | undefined {
   for (const [name, value] of kept.env) if (readValue(env[name]) !== value) return undefined;
   const sameVars = cliVars.size === kept.cliVars.size && [...cliVars].every(([name, value]) => kept.cliVars.has(name) && kept.cliVars.get(name) === value);
-  return { sameVars, diff: scanDiff(kept.spec, kept.scan, kept.overrides) };
+  // The resident process's thread stats the same scan from its last file meanwhile (load/stat-ahead.ts restartStatAhead).
+  const marks = keptInputMarks(file, kept.scan);
+  const ahead = marks && { ...marks, skipped: 0 };
+  const diff = scanDiff(kept.spec, kept.scan, kept.overrides, ahead);
+  if (ahead) countUsed('inputs', ahead.skipped);
+  return { sameVars, diff };
 }
 
 /** The nodes each delta set (null for a delta that deleted a node or added one the load before it had not). */
