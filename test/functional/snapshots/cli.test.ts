@@ -37,7 +37,7 @@ describe('tsdbt snapshot (CLI)', () => {
     expect(cli(p, 'run').code).toBe(0);
     const r = cli(p, 'snapshot');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Found 1 snapshot');
+    expect(r.stdout).toMatch(/Found 1 model, 1 snapshot, \d+ macros/);
     expect(r.stdout).toMatch(new RegExp(`1 of 1 START snapshot ${p.schema}\\.orders_snapshot \\.+ \\[RUN\\]`));
     expect(r.stdout).toMatch(new RegExp(`1 of 1 OK snapshotted ${p.schema}\\.orders_snapshot \\.+ \\[OK 3 rows in [\\d.]+s\\]`));
     expect(cli(p, 'snapshot').stdout).toMatch(/OK snapshotted .*\[OK 0 inserted, 0 closed in/);

@@ -89,7 +89,7 @@ export function createPrinter(options: PrinterOptions): (event: RunEvent) => voi
     }
     switch (event.type) {
       case 'run_started': {
-        const parts = Object.entries(event.counts).map(([k, n]) => `${n} ${countedName(k, n)}`);
+        const parts = (event.found ?? Object.entries(event.counts)).map(([k, n]) => `${n} ${countedName(k, n)}`);
         out(`Found ${parts.join(', ') || 'nothing to do'}`);
         out(`Concurrency: ${event.threads} threads (target='${event.targetName}')`);
         out('');

@@ -21,6 +21,7 @@ import { runFunction } from './run-function.js';
 import { runClone } from './run-clone.js';
 import { groupTestBatches, hasPlainConfig } from './test-batches.js';
 import { overridesGetTestSql } from './test-sql-override.js';
+import { foundStats } from '../report/found-stats.js';
 
 export interface ExecuteOptions {
   readonly command: Command;
@@ -65,7 +66,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   const total = units.reduce((n, u) => n + u.nodes.length, 0);
   const counts: Record<string, number> = {};
   for (const u of units) for (const n of u.nodes) counts[n.resourceType] = (counts[n.resourceType] ?? 0) + 1;
-  ctx.onEvent({ type: 'run_started', command: options.command, total, threads: options.threads, targetName: ctx.target.name, counts });
+  ctx.onEvent({ type: 'run_started', command: options.command, total, threads: options.threads, targetName: ctx.target.name, counts, found: foundStats(ctx.manifest) });
 
   const results: NodeResult[] = [];
   let index = 0;

@@ -11,6 +11,7 @@ import type { ModelNode, Relation, SeedNode, SnapshotNode, SourceNode, TestNode 
 import { loadExternalSource } from '../adapter/source-loader.js';
 import { persistDocs } from '../adapter/persist-docs.js';
 import { ContractError, nakedNumericColumns, nakedNumericWarning } from '../adapter/contract/contract-check.js';
+import { constraintWarnings } from '../adapter/contract/constraints.js';
 import { contractChecked } from '../load/contract-rules.js';
 import { applyGrants, grantsConfigOf } from '../adapter/grants.js';
 import type { ClickHouseAdapter } from '../adapter/clickhouse-adapter.js';
@@ -112,6 +113,9 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
       // under --warn-error the model fails here, its relation untouched.
       const naked = contractChecked(node) ? nakedNumericColumns(node) : [];
       if (naked.length) ctx.renderer.warn(nakedNumericWarning(naked));
+      // dbt's ConstraintNotSupported / ConstraintNotEnforced, as its adapters render the constraints into the table's DDL.
+      if (contractChecked(node) && (node.config.materialized === 'table' || node.config.materialized === 'incremental'))
+        for (const w of constraintWarnings(node)) ctx.renderer.warn(w.message, w.event);
       const existed = await existedBefore(adapter, node);
       const built = await materialize({
         adapter,

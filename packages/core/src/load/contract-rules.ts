@@ -24,9 +24,10 @@ export function contractChecked(n: ModelNode): boolean {
  * - primary keys on several columns must be one model-level constraint, not column-level ones, and
  *   not both (dbt's _validate_pk_constraints);
  * - a schema YAML entry of a contracted model must list its columns (dbt's "Contract enforcement failed");
- * - constraints on a materialization that does not enforce them are ignored (UnsupportedConstraintMaterialization),
- *   unique/foreign_key are not supported by ClickHouse (ConstraintNotSupported), primary_key is not
- *   enforced (ConstraintNotEnforced); a contract on a materialization tsdbt does not enforce it for is said too.
+ * - constraints on a materialization that does not enforce them are ignored (UnsupportedConstraintMaterialization);
+ *   a contract on a materialization tsdbt does not enforce it for is said too.
+ * Unsupported and unenforced constraint types are said when the model builds, as dbt's adapters
+ * say them (adapter/contract/constraints.ts constraintWarnings), not on every command.
  */
 export function checkContracts(nodes: Iterable<ManifestNode>, onLog: (message: string, level: 'warn') => void): void {
   const warnings = new Map<string, Set<string>>();
@@ -52,17 +53,8 @@ export function checkContracts(nodes: Iterable<ManifestNode>, onLog: (message: s
       continue;
     }
     const constraints = [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((c) => c.constraints ?? [])];
-    if (!ENFORCES_CONSTRAINTS.has(materialized)) {
-      if (constraints.some((c) => c.warnUnsupported))
-        warn(`Constraint types are not supported for ${materialized} materializations and will be ignored.  Set 'warn_unsupported: false' on this constraint to ignore this warning.`, node);
-      continue;
-    }
-    for (const c of constraints) {
-      if ((c.type === 'unique' || c.type === 'foreign_key') && c.warnUnsupported)
-        warn(`The constraint type ${c.type} is not supported by clickhouse, and will be ignored. Set 'warn_unsupported: false' on this constraint to ignore this warning.`, node);
-      if (c.type === 'primary_key' && c.warnUnenforced)
-        warn("The constraint type primary_key is not enforced by clickhouse: its columns become non-Nullable and the table's ORDER BY (when none is configured), but duplicate keys are kept. Set 'warn_unenforced: false' on this constraint to ignore this warning.", node);
-    }
+    if (!ENFORCES_CONSTRAINTS.has(materialized) && constraints.some((c) => c.warnUnsupported))
+      warn(`Constraint types are not supported for ${materialized} materializations and will be ignored.  Set 'warn_unsupported: false' on this constraint to ignore this warning.`, node);
   }
   for (const [message, models] of warnings) {
     const names = [...models];

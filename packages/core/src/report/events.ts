@@ -81,7 +81,11 @@ export type Command = 'run' | 'test' | 'build' | 'seed' | 'snapshot' | 'compile'
 
 /** What a run reports while it goes; the CLI turns these into dbt's console lines. */
 export type RunEvent =
-  | { readonly type: 'run_started'; readonly command: Command; readonly total: number; readonly threads: number; readonly targetName: string; readonly counts: Readonly<Record<string, number>> }
+  | { readonly type: 'run_started'; readonly command: Command; readonly total: number; readonly threads: number; readonly targetName: string;
+      /** The selected nodes by resource type. */
+      readonly counts: Readonly<Record<string, number>>;
+      /** dbt's Found line (FoundStats): the whole manifest's resources by type, in dbt's order (report/found-stats.ts). */
+      readonly found?: readonly (readonly [string, number])[] }
   | { readonly type: 'node_started'; readonly node: ManifestNode; readonly index: number; readonly total: number }
   | { readonly type: 'node_finished'; readonly result: NodeResult; readonly index: number; readonly total: number }
   /** `name`: the dbt event the warning is (JinjaLogWarning, DeprecatedModel…; report/warn-error.ts), when it is one. */

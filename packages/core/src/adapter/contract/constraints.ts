@@ -11,9 +11,25 @@ import { quoteIdentifier } from '../../render/placeholders.js';
  *   nor `primary_key`, the table's `ORDER BY` (ClickHouse's primary key); uniqueness is not
  *   enforced (NOT_ENFORCED: a warning, as dbt adapters give);
  * - custom: the expression as written, after the column's type or as a table element;
- * - unique, foreign_key: NOT_SUPPORTED (ignored with a warning: load/contract-rules.ts).
+ * - unique, foreign_key: NOT_SUPPORTED (ignored with a warning).
  * Only table and incremental models take constraints (dbt's materialization_enforces_constraints).
  */
+
+/**
+ * dbt's ConstraintNotSupported / ConstraintNotEnforced (dbt-adapters' process_parsed_constraint):
+ * said when the model's table is built with its constraints, not when the project is read — each
+ * kind once per build.
+ */
+export function constraintWarnings(node: Pick<ModelNode, 'columns' | 'constraints'>): { message: string; event: string }[] {
+  const out = new Map<string, string>();
+  for (const { c } of allConstraints(node)) {
+    if ((c.type === 'unique' || c.type === 'foreign_key') && c.warnUnsupported)
+      out.set(`The constraint type ${c.type} is not supported by clickhouse, and will be ignored. Set 'warn_unsupported: false' on this constraint to ignore this warning.`, 'ConstraintNotSupported');
+    if (c.type === 'primary_key' && c.warnUnenforced)
+      out.set("The constraint type primary_key is not enforced by clickhouse: its columns become non-Nullable and the table's ORDER BY (when none is configured), but duplicate keys are kept. Set 'warn_unenforced: false' on this constraint to ignore this warning.", 'ConstraintNotEnforced');
+  }
+  return [...out].map(([message, event]) => ({ message, event }));
+}
 
 /** Constraints written on the model and on its columns, each with the column it sits on. */
 function allConstraints(node: Pick<ModelNode, 'columns' | 'constraints'>): { c: Constraint; column?: string }[] {
