@@ -20,6 +20,17 @@ import { isMicrobatch } from '../manifest/microbatch-config.js';
 /** The ref/source name index of each manifest's node map, kept so the next re-load can extend it. */
 const nameIndexOf = new WeakMap<ReadonlyMap<string, ManifestNode>, NameIndex>();
 
+/** Whether `after` is found under the names `before` was (manifest/node-lookup.ts reads these fields). */
+function sameLookupKeys(before: ManifestNode | undefined, after: ManifestNode): boolean {
+  if (!before) return false;
+  const key = (n: ManifestNode) => {
+    const { version, latestVersion, sourceName } = n as { version?: unknown; latestVersion?: unknown; sourceName?: unknown };
+    return [n.resourceType, n.name, n.packageName, version, latestVersion, sourceName];
+  };
+  const [a, b] = [key(before), key(after)];
+  return a.every((v, i) => v === b[i]);
+}
+
 /** One file event, with a project-relative POSIX path. */
 export interface FileChange {
   readonly path: string;
@@ -222,7 +233,9 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
   for (const [id, n] of fresh) nodes.set(id, n);
   // The name index of the previous manifest, less what is gone, plus what is new.
   // One pass over the nodes at most (a warm start's first update has no previous index: the old map's was made, then thrown away).
-  const index = dropped.size > 0 ? nameIndex(nodes) : nameIndex(fresh.values(), nameIndexOf.get(oldNodes) ?? nameIndex(oldNodes));
+  // Nodes parsed again under the names they had (an edited model and its tests) replace their entries in the previous index.
+  const renamed = removed.length > 0 || [...fresh].some(([id, n]) => dropped.has(id) && !sameLookupKeys(oldNodes.get(id), n));
+  const index = renamed ? nameIndex(nodes) : nameIndex(fresh.values(), nameIndexOf.get(oldNodes) ?? nameIndex(oldNodes));
   for (const [id, n] of resolveDependencies(nodes, pf.name, new Set(fresh.keys()), index)) nodes.set(id, n);
   nameIndexOf.set(nodes, index); // resolution only needs each name's unique id
   // What a full load does after resolving (load-project.ts), for the nodes parsed again: dbt_semantics'

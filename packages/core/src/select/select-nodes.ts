@@ -1,7 +1,7 @@
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { isEmptyNode } from '../manifest/lazy-nodes.js';
-import type { ResourceType } from '../manifest/nodes.js';
+import type { ManifestNode, ResourceType } from '../manifest/nodes.js';
 import { UsageError } from '../shared/errors.js';
 import type { PreviousState } from '../state/previous-state.js';
 import { evaluateSpec, type EvalContext } from './evaluate-spec.js';
@@ -65,26 +65,29 @@ export function selectNodes(manifest: Manifest, graph: ProjectGraph, options: Se
   const hasSelect = (options.select?.length ?? 0) > 0;
   const hasExclude = (options.exclude?.length ?? 0) > 0;
   const defaultSelector = defaultSelectorName(manifest);
-  let selection: Selection;
+  let selection: Selection | undefined;
   if (options.selector !== undefined) {
     if (options.selector.trim() === '') throw new UsageError('selector-empty-value', 'The --selector name is empty.');
     if (hasSelect || hasExclude) options.onWarning?.(`--selector ${options.selector} overrides --select and --exclude.`);
     selection = named.evaluate(options.selector, ctx);
   } else if (!hasSelect && !hasExclude && defaultSelector !== undefined) {
     selection = named.evaluate(defaultSelector, ctx);
-  } else if (!hasSelect && !hasExclude) {
-    // dbt's default `fqn:* source:*` picks every node (tests follow their parents): skip evaluating it.
-    selection = { direct: new Set(manifest.nodes.keys()), indirect: new Set() };
-  } else {
+  } else if (hasSelect || hasExclude) {
     selection = evaluateSpec(cliSpec(options, mode), ctx);
   }
+  // Else dbt's default `fqn:* source:*` picks every node (tests follow their parents): not evaluated, the nodes read in turn.
 
   const types = options.resourceTypes?.length ? new Set(options.resourceTypes) : undefined;
   const result = new Set<string>();
+  // dbt's `_is_graph_member`: a node whose file holds nothing at all (`node.empty`) is never selected.
+  const member = (node: ManifestNode) => (!types || types.has(node.resourceType)) && !isEmptyNode(node);
+  if (!selection) {
+    for (const [id, node] of manifest.nodes) if (member(node)) result.add(id);
+    return result;
+  }
   for (const id of selection.direct) {
     const node = manifest.nodes.get(id);
-    // dbt's `_is_graph_member`: a node whose file holds nothing at all (`node.empty`) is never selected.
-    if (node && (!types || types.has(node.resourceType)) && !isEmptyNode(node)) result.add(id);
+    if (node && member(node)) result.add(id);
   }
   return result;
 }
