@@ -52,10 +52,10 @@ export async function blocksNow(adapter: ClickHouseAdapter, table: Relation): Pr
   return (await committedBlocks(adapter, [table])).get(key(table))!;
 }
 
-/** Inserts into `to` the rows `job.table` committed above `cut`; returns its cut now. */
-export async function carryAbove(adapter: ClickHouseAdapter, job: CarryJob, to: Relation, cut: BlockCut): Promise<BlockCut> {
-  const { now } = await partsAbove(adapter, job.table, cut, job);
-  await insertBlocks(adapter, job.table, to, cut, now, job);
+/** Inserts into `to` the rows `job.table` committed above `cut` (of the partitions `only`, when given); returns its cut now. */
+export async function carryAbove(adapter: ClickHouseAdapter, job: CarryJob, to: Relation, cut: BlockCut, only?: readonly string[]): Promise<BlockCut> {
+  const { now } = await partsAbove(adapter, job.table, cut, job, only);
+  await insertBlocks(adapter, job.table, to, cut, now, job, only);
   return now;
 }
 
@@ -107,20 +107,24 @@ type Part = { p: string; lo: number; hi: number };
 /** Field `i` of the name of a row's part: 1 its partition, 2 and 3 its block range. */
 const field = (i: number) => `splitByChar('_', _part)[${i}]`;
 
-async function activeParts(adapter: ClickHouseAdapter, from: Relation): Promise<Part[]> {
+/** `from`'s active parts with rows (of the partitions `only`, when given). */
+async function activeParts(adapter: ClickHouseAdapter, from: Relation, only?: readonly string[]): Promise<Part[]> {
   const rows = await adapter.client.query<{ p: string; lo: string | number; hi: string | number }>(
     `SELECT partition_id AS p, min_block_number AS lo, max_block_number AS hi FROM system.parts WHERE active AND rows > 0 AND database = ${sqlString(from.schema)} AND table = ${sqlString(from.identifier)}`,
   );
-  return rows.map((r) => ({ p: r.p, lo: Number(r.lo), hi: Number(r.hi) }));
+  return rows.filter((r) => !only || only.includes(r.p)).map((r) => ({ p: r.p, lo: Number(r.lo), hi: Number(r.hi) }));
 }
 
 const at = (cut: BlockCut, p: string) => cut.get(p) ?? -1;
 /** A part holding blocks from both sides of one of the cuts. */
 const across = (parts: readonly Part[], ...cuts: BlockCut[]) => parts.some((x) => cuts.some((c) => x.lo <= at(c, x.p) && x.hi > at(c, x.p)));
 
-/** `from`'s cut now (its highest block per partition, at least `cut`'s); a part holding blocks from both sides of `cut` fails (`named`'s rows mixed). */
-async function partsAbove(adapter: ClickHouseAdapter, from: Relation, cut: BlockCut, named: CarryJob): Promise<{ now: BlockCut }> {
-  const parts = await activeParts(adapter, from);
+/**
+ * `from`'s cut now (its highest block per partition, at least `cut`'s; of the partitions `only`, when given); a part
+ * holding blocks from both sides of `cut` fails (`named`'s rows mixed).
+ */
+async function partsAbove(adapter: ClickHouseAdapter, from: Relation, cut: BlockCut, named: CarryJob, only?: readonly string[]): Promise<{ now: BlockCut }> {
+  const parts = await activeParts(adapter, from, only);
   if (across(parts, cut)) throw mixed(named);
   const now = new Map(cut);
   for (const x of parts) now.set(x.p, Math.max(at(cut, x.p), x.hi));
@@ -134,7 +138,7 @@ async function partsAbove(adapter: ClickHouseAdapter, from: Relation, cut: Block
  * out, and dropped with the old table). A part a merge made across `lo` or `hi` meanwhile is left out; seen
  * after the INSERT, it fails the carry (`named`'s rows mixed) — the rows stay in `from`.
  */
-async function insertBlocks(adapter: ClickHouseAdapter, from: Relation, to: Relation, lo: BlockCut, hi: BlockCut, named: CarryJob): Promise<void> {
+async function insertBlocks(adapter: ClickHouseAdapter, from: Relation, to: Relation, lo: BlockCut, hi: BlockCut, named: CarryJob, only?: readonly string[]): Promise<void> {
   const ids = [...hi.keys()].filter((p) => at(hi, p) > at(lo, p));
   if (ids.length === 0) return;
   const ranges = ids.map((p) => `(${field(1)} = ${sqlString(p)} AND toInt64(${field(2)}) > ${at(lo, p)} AND toInt64(${field(3)}) <= ${at(hi, p)})`).join(' OR ');
@@ -142,7 +146,7 @@ async function insertBlocks(adapter: ClickHouseAdapter, from: Relation, to: Rela
   await adapter.client.command(
     `INSERT INTO ${relationSql(to.schema, to.identifier)}${cols ? ` (${cols})` : ''} SELECT ${cols ?? '*'} FROM ${relationSql(from.schema, from.identifier)} WHERE ${ranges}`,
   );
-  if (across(await activeParts(adapter, from), lo, hi)) throw mixed(named);
+  if (across(await activeParts(adapter, from, only), lo, hi)) throw mixed(named);
 }
 
 function sameBlocks(a: BlockCut, b: BlockCut): boolean {
@@ -168,6 +172,6 @@ function mixed({ table, why }: CarryJob): DatabaseError {
   return new DatabaseError(
     'direct_inserts',
     `Rows were INSERTed into ${table.schema}.${table.identifier} while ${why}, and a merge joined them with older rows: they could not be told apart from the rows the model worked on`,
-    { hint: 'Run the model again (nothing was applied if this happened before the swap; the old table is kept otherwise).' },
+    { hint: 'Run the model again (nothing was applied if this happened before the table was swapped or its partitions replaced; the old table is kept otherwise).' },
   );
 }

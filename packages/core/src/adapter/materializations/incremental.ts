@@ -17,7 +17,7 @@ import { keyRounding } from './stored-rounding.js';
 import { storedDates } from './stored-dates.js';
 import { appendThroughViews } from './append-through-views.js';
 import { customStrategyOf, runCustomStrategy } from './custom-strategy.js';
-import { blocksAtOrBelow, blocksNow, swapCarrying } from './copy-carry.js';
+import { blocksAtOrBelow, blocksNow, carryAbove, swapCarrying } from './copy-carry.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
@@ -239,11 +239,16 @@ async function deleteInsert(s: Staging, ctx: MaterializeContext, _strategy: Stra
   const holding = await adapter.client.query<{ _partition_id: string }>(`SELECT DISTINCT _partition_id FROM ${target} WHERE ${replacedRows(node, incoming)}`, { signal: s.signal });
   const touched = [...new Set([...(await s.partitionIds(next)), ...holding.map((r) => r._partition_id)])].sort();
   if (touched.length === 0) return written;
-  // Their rows that stay: everything but the replaced keys.
+  // Their rows that stay: everything but the replaced keys — as of a cut of the table's committed blocks, where
+  // rows another writer INSERTs into those partitions meanwhile are carried in after the copy, as if inserted right
+  // after the model's (copy-carry.ts; the REPLACE would drop them). Not on a cluster (parts per host). The cut of the
+  // touched partitions only: its condition names each (a table may have thousands).
+  const cut = !adapter.cluster ? new Map([...(await blocksNow(adapter, rel))].filter(([p]) => touched.includes(p))) : undefined;
   await adapter.client.command(
-    `INSERT INTO ${relationSql(next.schema, next.identifier)} SELECT * FROM ${target} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${replacedRows(node, incoming)})`,
+    `INSERT INTO ${relationSql(next.schema, next.identifier)} SELECT * FROM ${target} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${replacedRows(node, incoming)})${cut ? ` AND ${blocksAtOrBelow(cut)}` : ''}`,
     { signal: s.signal },
   );
+  if (cut) await carryAbove(adapter, { table: rel, why: 'its delete+insert rebuilt the partitions it replaces' }, next, cut, touched);
   const filled = await s.partitionIds(next);
   await s.replacePartitions(next, filled, touched.filter((id) => !filled.includes(id)));
   return written;
