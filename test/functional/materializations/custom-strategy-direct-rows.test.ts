@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project.js';
+import { dieAfter } from '../../helpers/die-after.js';
 
 /*
  * A custom incremental strategy runs its statements on a copy of the table, swapped in by EXCHANGE
@@ -103,4 +104,27 @@ describe('custom incremental strategy: rows INSERTed into the table while its co
     expect(r.results[0]!.message).toContain(`Rows were INSERTed into ${p.schema}.m while its custom incremental strategy ran`);
     expect(await rows(project, p.schema)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 5, msg: 'direct' }]);
   });
+
+  // The carry after the EXCHANGE: rows gathered into a table, renamed ready, the old table dropped, ready's partitions moved in.
+  for (const [point, die] of [
+    ['the EXCHANGE', /^\s*EXCHANGE TABLES/],
+    ['the gathering INSERT', /^\s*INSERT INTO `[^`]+`\.`m__tsdbt_tmp_\w+__carryf`/],
+    ['the rename to ready', /^\s*RENAME TABLE `[^`]+`\.`m__tsdbt_tmp_\w+__carryf`/],
+    ["the old table's DROP", /^\s*DROP TABLE IF EXISTS `[^`]+`\.`m__tsdbt_tmp_\w+__work`/],
+    ['the partition MOVE', /MOVE PARTITION/],
+  ] as const)
+    it(`killed right after ${point} (before the carry after the EXCHANGE ends): the next run's sweep carries the old table's late rows, once`, async () => {
+      const { p } = await build();
+      const dying = setup.reopen(p);
+      await dieAfter(dying, /^\s*EXCHANGE TABLES `[^`]+`\.`(m__tsdbt_tmp_\w+__work)`/, async (sql, send) => {
+        const old = /`[^`]+`\.`(m__tsdbt_tmp_\w+__work)`/.exec(sql)![1]!;
+        await send(`INSERT INTO ${p.schema}.${old} VALUES (9, 'late')`);
+      }, die);
+      expect(statuses(await dying.run())).toEqual({ m: 'error' });
+      await dying.close();
+      const next = setup.reopen(p);
+      expect(statuses(await next.run())).toEqual({ m: 'success' });
+      expect(await rows(next, p.schema)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' }, { id: 9, msg: 'late' }]);
+      expect(await queryRows(next, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).toEqual([{ name: 'm' }]);
+    });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project.js';
+import { dieAfter } from '../../helpers/die-after.js';
 
 /*
  * An incremental run whose columns change (on_schema_change append_new_columns / sync_all_columns)
@@ -93,4 +94,25 @@ describe('incremental rebuild for new columns: rows INSERTed into the table whil
       expect(await tables(project, p.schema)).toEqual([{ name: 'm' }]);
     });
   }
+});
+
+describe('incremental rebuild for new columns: killed between the EXCHANGE and the carry after it', () => {
+  it("the next run's sweep carries the rows the old table received, once, and drops the old table", async () => {
+    const { p, project } = setup({ 'models/m.sql': model('sync_all_columns', "unique_key='id'", false) });
+    expect(statuses(await project.run())).toEqual({ m: 'success' });
+    p.write({ 'models/m.sql': model('sync_all_columns', "unique_key='id'", true) });
+    const dying = setup.reopen(p);
+    await dieAfter(dying, EXCHANGE, async (sql, send) => {
+      // An INSERT that had bound the old table commits after the EXCHANGE; then the process dies.
+      await send(`INSERT INTO ${p.schema}.${EXCHANGE.exec(sql)![1]} (id, msg) VALUES (10, 'bound')`);
+    });
+    expect(statuses(await dying.run())).toEqual({ m: 'error' });
+    await dying.close();
+    const next = setup.reopen(p);
+    expect(statuses(await next.run())).toEqual({ m: 'success' });
+    expect(await queryRows(next, `SELECT id, msg FROM ${p.schema}.m ORDER BY id`)).toEqual([
+      { id: 1, msg: 'a' }, { id: 2, msg: 'B' }, { id: 3, msg: 'c' }, { id: 10, msg: 'bound' },
+    ]);
+    expect(await queryRows(next, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).toEqual([{ name: 'm' }]);
+  });
 });

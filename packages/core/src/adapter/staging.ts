@@ -43,6 +43,11 @@ export class Staging {
     return rel;
   }
 
+  /** Lets go of `rel` without dropping it: left to the next run's sweep (a carry owed after a swap, copy-carry.ts). */
+  release(rel: Relation): void {
+    this.forget(rel);
+  }
+
   /** `rel` no longer exists under its temporary name (renamed into place, or dropped): dispose() need not drop it. */
   private forget(rel: Relation): void {
     const i = this.owned.findIndex((o) => o.rel.schema === rel.schema && o.rel.identifier === rel.identifier);

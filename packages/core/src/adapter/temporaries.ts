@@ -5,6 +5,7 @@ import { sqlString } from '../render/placeholders.js';
 import { drainInserts } from './inserts.js';
 import { toClauseOf } from './mv/mv-state.js';
 import { clearStuck, finishReplace, parseReplacing, recordStuck } from './partition-replace.js';
+import { CARRY, finishCarry } from './materializations/copy-carry.js';
 
 /** The comment of a materialized view's rebuilt target while it is switched in (mv/mv-unit.ts SWITCHING). */
 export const MV_SWITCHING_COMMENT = 'tsdbt:switching:';
@@ -106,6 +107,17 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
     if ((await finishReplace(adapter, d.rel, r)) || (await finishReplace(adapter, d.rel, r, (e) => (refused = e)))) continue;
     dead.splice(dead.indexOf(d), 1); // kept, marked: the next sweep tries again
     recordStuck(adapter, d.rel, r, refused);
+  }
+  // A dead run's carry owed after its swap (copy-carry.ts: rows INSERTed into a table while it was rebuilt beside
+  // itself, still in its old table) is finished first, from its record. INSERTs still writing into the old table, or
+  // a refusal: that run's leftovers of that table wait for a later sweep (a merge that mixed the rows: kept, named).
+  for (const d of [...dead]) {
+    if (d.parsed.kind !== 'temporary' || d.rel.identifier !== temporaryName({ schema, identifier: d.parsed.base! }, d.parsed.runId!, CARRY.record).identifier) continue;
+    try {
+      await finishCarry(adapter, { schema, identifier: d.parsed.base! }, d.parsed.runId!, 60_000);
+    } catch {
+      for (const o of [...dead]) if (o.parsed.runId === d.parsed.runId && o.parsed.base === d.parsed.base) dead.splice(dead.indexOf(o), 1);
+    }
   }
   // Materialized views first: a view writing into a dropped table fails the INSERTs into its source.
   // And what they wrote into or read goes only once the INSERTs that may still run them are over.

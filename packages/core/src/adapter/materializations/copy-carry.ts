@@ -4,6 +4,7 @@ import { DatabaseError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { drainInserts } from '../inserts.js';
 import type { Staging } from '../staging.js';
+import { backupName, temporaryName } from '../temporaries.js';
 import { committedBlocks, key, type BlockCut } from '../mv/cutoff.js';
 
 /*
@@ -59,47 +60,164 @@ export async function carryAbove(adapter: ClickHouseAdapter, job: CarryJob, to: 
   return now;
 }
 
-/**
- * After the EXCHANGE: `previous` (the old table, under the copy's name) may still receive the rows of
- * INSERTs that had bound it — only INSERTs running now can have (a later one binds the new table): once
- * they are over (drainInserts; a quiet moment may never come on a busy server, and an INSERT still running
- * when the old table is dropped loses its rows), what it committed above `cut` goes into the table.
- * Its merges are stopped first (it is dropped after): a merge across the cut would refuse the carry.
- * A failed look is tried once more (the INSERT is not: rows twice).
- */
-export async function carryAfterExchange(adapter: ClickHouseAdapter, previous: Relation, job: CarryJob, cut: BlockCut): Promise<void> {
-  await adapter.client.command(`SYSTEM STOP MERGES ${relationSql(previous.schema, previous.identifier)}`).catch(() => {});
-  const look = async () => {
-    await drainInserts(adapter, undefined, DRAIN_MS).catch((error: unknown) => {
-      throw (error as DatabaseError).code === 'drain_timeout' ? stillInserting(job) : error;
-    });
-    return partsAbove(adapter, previous, cut, job);
+/** The carry still owed after the swap, recorded right before it (see swapCarrying). */
+interface CarryRecord {
+  readonly cut: BlockCut;
+  /** The old table's UUID (Atomic databases), '' elsewhere. */
+  readonly uuid: string;
+  /** Where an EXCHANGE leaves the old table (the copy's name); a RENAME swap leaves it under backupName(). */
+  readonly staged: Relation;
+  readonly columns?: readonly string[];
+}
+
+/** The tables of run `runId`'s carry into `table`: its record, and the carried rows while gathered (`filling`) and once complete (`ready`). */
+export const carryTables = (table: Relation, runId: string) => ({
+  record: temporaryName(table, runId, CARRY.record),
+  filling: temporaryName(table, runId, CARRY.filling),
+  ready: temporaryName(table, runId, CARRY.ready),
+});
+/** Their purposes (`<table>__tsdbt_tmp_<run>__carry`: a record the sweep finishes, temporaries.ts). */
+export const CARRY = { record: 'carry', filling: 'carryf', ready: 'carryr' } as const;
+
+/** Where the old table keeps rows that could not be carried: a name no sweep drops. */
+const keptName = (table: Relation, runId: string): Relation => ({ schema: table.schema, identifier: `${table.identifier}__tsdbt_direct_rows_${runId}` });
+
+const q = (r: Relation) => relationSql(r.schema, r.identifier);
+
+async function writeRecord(adapter: ClickHouseAdapter, table: Relation, rec: CarryRecord): Promise<void> {
+  const { record } = carryTables(table, adapter.runId);
+  await adapter.ddl(`CREATE TABLE ${q(record)} (k String, p String, v String) ENGINE = MergeTree ORDER BY tuple()`);
+  const rows: [string, string, string][] = [
+    ['uuid', '', rec.uuid],
+    ['staged', '', rec.staged.identifier],
+    ['columns', '', rec.columns ? JSON.stringify(rec.columns) : ''],
+    ...[...rec.cut].map(([p, b]): [string, string, string] => ['cut', p, String(b)]),
+  ];
+  // One block: the record is all there or empty (a kill between the two statements: nothing was swapped yet).
+  await adapter.client.command(`INSERT INTO ${q(record)} (k, p, v) VALUES ${rows.map((r) => `(${r.map(sqlString).join(', ')})`).join(', ')}`);
+}
+
+async function readRecord(adapter: ClickHouseAdapter, table: Relation, record: Relation): Promise<CarryRecord | undefined> {
+  const rows = await adapter.client.query<{ k: string; p: string; v: string }>(`SELECT k, p, v FROM ${q(record)}`);
+  const one = (k: string) => rows.find((r) => r.k === k)?.v;
+  const staged = one('staged');
+  if (staged === undefined) return undefined;
+  const columns = one('columns');
+  return {
+    cut: new Map(rows.filter((r) => r.k === 'cut').map((r) => [r.p, Number(r.v)])),
+    uuid: one('uuid') ?? '',
+    staged: { schema: table.schema, identifier: staged },
+    columns: columns ? (JSON.parse(columns) as string[]) : undefined,
   };
-  const { now } = await look().catch((error: unknown) => {
-    if ((error as DatabaseError).code === 'direct_inserts') throw error;
-    return look();
-  });
-  await insertBlocks(adapter, previous, job.table, cut, now, job);
+}
+
+/** Where the old table is after run `runId`'s swap: its backup (a RENAME swap), or the copy's name holding the old table's UUID (an EXCHANGE); undefined: not swapped. */
+async function oldTableOf(adapter: ClickHouseAdapter, table: Relation, runId: string, rec: CarryRecord): Promise<Relation | undefined> {
+  const backup = backupName(table, runId);
+  if ((await adapter.relationKind(backup)) && (await adapter.relationKind(table))) return backup;
+  if (!rec.uuid) return undefined;
+  const [row] = await adapter.systemQuery<{ uuid: string }>(`SELECT toString(uuid) AS uuid FROM system.tables WHERE database = ${sqlString(rec.staged.schema)} AND name = ${sqlString(rec.staged.identifier)}`);
+  return row?.uuid === rec.uuid ? rec.staged : undefined;
+}
+
+/** Whether carried rows reach `table` by partition moves out of `ready` (repeatable: a moved partition leaves it), rather than one INSERT. */
+async function movesCarriedRows(adapter: ClickHouseAdapter, table: Relation): Promise<boolean> {
+  const [row] = await adapter.systemQuery<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = ${sqlString(table.schema)} AND name = ${sqlString(table.identifier)}`);
+  // MOVE PARTITION … TO TABLE: 19.x+; a replicated copy made AS the table would share its replication path.
+  return /MergeTree$/.test(row?.engine ?? '') && !/^(Replicated|Shared)/.test(row?.engine ?? '') && (await adapter.serverVersion()).major >= 20;
+}
+
+/**
+ * Finishes run `runId`'s carry into `table` after its swap, from its record (written before the swap): the old
+ * table's rows committed above the recorded cut, once the INSERTs that may still write into it are over, go into
+ * `table`, and the old table and the record go. Repeatable after a kill at any statement (the live run's or, if
+ * it died, the next sweep's, temporaries.ts): the rows are gathered into `filling`, renamed `ready` when complete;
+ * only then the old table is dropped, and `ready`'s partitions MOVE into `table` one by one (a moved partition
+ * leaves `ready` in the same statement). Engines without such moves (replicated ones, servers before 20.x) get one
+ * INSERT right before the old table is dropped (a kill between the two carries again). Fails, changing nothing,
+ * when INSERTs still run after `drainMs` (code 'drain_timeout') or a merge mixed carried rows with older ones.
+ */
+export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, runId: string, drainMs: number, why = 'it was rebuilt beside itself'): Promise<void> {
+  const t = carryTables(table, runId);
+  if (!(await adapter.relationKind(t.record))) return;
+  const rec = await readRecord(adapter, table, t.record);
+  const job = { table, why, columns: rec?.columns };
+  if (rec && !(await adapter.relationKind(t.ready))) {
+    const old = await oldTableOf(adapter, table, runId, rec);
+    if (old) {
+      await drainInserts(adapter, undefined, drainMs);
+      // Its merges stopped (it is dropped after): a merge across the cut would refuse the carry.
+      await adapter.client.command(`SYSTEM STOP MERGES ${q(old)}`).catch(() => {});
+      const keepOld = async (error: unknown) => {
+        if ((error as DatabaseError).code !== 'direct_inserts') throw error;
+        // Mixed by a merge: nothing can be carried; the old table keeps the rows, out of every sweep's way.
+        const kept = keptName(table, runId);
+        await adapter.rename([[old, kept]]);
+        await adapter.drop(t.record, 'table');
+        throw Object.assign(error as Error, { message: `${(error as Error).message}; the old table, with those rows, is kept as ${kept.schema}.${kept.identifier}` });
+      };
+      const { now } = await partsAbove(adapter, old, rec.cut, job).catch(keepOld);
+      const carried = [...now].some(([p, b]) => b > at(rec.cut, p));
+      if (carried && (await movesCarriedRows(adapter, table))) {
+        await adapter.drop(t.filling, 'table');
+        await adapter.ddl(`CREATE TABLE ${q(t.filling)} AS ${q(table)}`);
+        await insertBlocks(adapter, old, t.filling, rec.cut, now, job).catch(keepOld);
+        await adapter.rename([[t.filling, t.ready]]);
+      } else if (carried) await insertBlocks(adapter, old, table, rec.cut, now, job).catch(keepOld);
+      await adapter.drop(old, 'table');
+    }
+  }
+  if (await adapter.relationKind(t.ready)) {
+    const parts = await adapter.client.query<{ p: string }>(
+      `SELECT DISTINCT partition_id AS p FROM system.parts WHERE active AND rows > 0 AND database = ${sqlString(t.ready.schema)} AND table = ${sqlString(t.ready.identifier)} ORDER BY p`,
+    );
+    for (const { p } of parts) await adapter.ddl(`ALTER TABLE ${q(t.ready)} MOVE PARTITION ID ${sqlString(p)} TO TABLE ${q(table)}`);
+    await adapter.drop(t.ready, 'table');
+  }
+  await adapter.drop(t.record, 'table');
 }
 
 /**
  * Swaps `copy` (holding `job.table`'s rows up to `cut`, and its changes) in: what the table committed above
- * the cut is carried into the copy, the copy swapped in, then what the old table received until the INSERTs
- * bound to it ended carried into the new one (see above). Where that last carry fails, the old table keeps
- * those rows under a name no sweep drops, named in the error.
+ * the cut is carried into the copy; right before the swap, what is still to carry after it is recorded (a
+ * table of its own: the old table's UUID, the copy's name, the cut), so that a run killed between the swap and
+ * that carry has it finished by the next one's sweep instead of its old table dropped; after the swap, the old
+ * table's rows above the cut — those of INSERTs that had bound it, however long they ran (drainInserts, up to
+ * 600 s) — go into the new one (finishCarry). When they cannot (a merge mixed them with older rows, or INSERTs
+ * still run), the old table keeps them under a name no sweep drops, named in the error. Another failure leaves
+ * the record and the old table to the next run's sweep.
  */
 export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, cut: BlockCut): Promise<void> {
   const { adapter } = s;
   const swapCut = await carryAbove(adapter, job, copy, cut);
+  const t = carryTables(job.table, adapter.runId);
+  for (const purpose of Object.values(CARRY)) s.temporary(purpose, job.table);
+  const uuid = (await tableUuidOf(adapter, job.table)) ?? '';
+  await writeRecord(adapter, job.table, { cut: swapCut, uuid, staged: copy, columns: job.columns });
   await s.swap(copy, job.table, 'table', async (previous) => {
     try {
-      await carryAfterExchange(adapter, previous, job, swapCut);
+      await finishCarry(adapter, job.table, adapter.runId, DRAIN_MS, job.why);
     } catch (error) {
-      const kept = { schema: job.table.schema, identifier: `${job.table.identifier}__tsdbt_direct_rows_${adapter.runId}` };
+      const code = (error as DatabaseError).code;
+      if (code === 'direct_inserts') throw error; // mixed rows: the old table is kept (finishCarry)
+      if (code !== 'drain_timeout') {
+        // The swap stands; the carry is the next run's (its sweep finishes it from the record).
+        for (const rel of [...Object.values(t), previous]) s.release(rel);
+        throw error;
+      }
+      const kept = keptName(job.table, adapter.runId);
       await adapter.rename([[previous, kept]]);
-      throw Object.assign(error as Error, { message: `${(error as Error).message}; the old table, with those rows, is kept as ${kept.schema}.${kept.identifier}` });
+      await adapter.drop(t.record, 'table');
+      const failure = stillInserting(job);
+      throw Object.assign(failure, { message: `${failure.message}; the old table, with those rows, is kept as ${kept.schema}.${kept.identifier}` });
     }
   });
+}
+
+async function tableUuidOf(adapter: ClickHouseAdapter, rel: Relation): Promise<string | undefined> {
+  if (!(await adapter.canExchange(rel.schema))) return undefined; // no UUIDs (Ordinary databases, servers before 20.x)
+  const [row] = await adapter.systemQuery<{ uuid: string }>(`SELECT toString(uuid) AS uuid FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`);
+  return row?.uuid && !/^[0-]+$/.test(row.uuid) ? row.uuid : undefined;
 }
 
 type Part = { p: string; lo: number; hi: number };
