@@ -1,6 +1,8 @@
 import { DatabaseError } from '../shared/errors.js';
 import { sqlString } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
+import type { Relation } from '../manifest/nodes.js';
+import { blankNonCode } from '../shared/sql-statements.js';
 
 /**
  * The INSERTs running on the server, as materialized views see them: a view binds the tables it
@@ -52,10 +54,62 @@ export async function runningInsertIds(adapter: ClickHouseAdapter): Promise<stri
   return (await adapter.client.query<{ id: string }>(`SELECT query_id AS id FROM ${from} WHERE ${insertLike(adapter)} /* ${PROBE} */`)).map((r) => r.id);
 }
 
-/** Waits until every INSERT running now has finished (later ones are not waited for). */
-export async function drainInserts(adapter: ClickHouseAdapter, signal?: AbortSignal, timeoutMs = 600_000): Promise<void> {
+const NAME = '(?:`(?:[^`\\\\]|\\\\.)*`|"(?:[^"\\\\]|\\\\.)*"|[A-Za-z_][\\w$]*)';
+const INSERT_INTO = new RegExp(`^\\s*INSERT\\s+INTO\\s+(?:TABLE\\s+)?(?!FUNCTION\\b)(${NAME})(?:\\s*\\.\\s*(${NAME}))?`, 'i');
+const unquote = (name: string) => (/^[`"]/.test(name) ? name.slice(1, -1).replace(/\\(.)/g, '$1') : name);
+
+/**
+ * The table an INSERT statement writes into, as written (`INSERT INTO [TABLE] [db.]t …`; an unqualified name
+ * in `currentDatabase`); undefined when the text says otherwise or cannot tell (INSERT INTO FUNCTION, an
+ * unqualified name without the statement's database): such an INSERT may write anywhere.
+ */
+export function insertTarget(query: string, currentDatabase: string | undefined): Relation | undefined {
+  // Comments (a query comment first) blanked; quoted names kept as written.
+  const m = INSERT_INTO.exec(blankNonCode(query, { keepNames: true }));
+  if (!m) return undefined;
+  if (m[2] !== undefined) return { schema: unquote(m[1]!), identifier: unquote(m[2]) };
+  return currentDatabase ? { schema: currentDatabase, identifier: unquote(m[1]!) } : undefined;
+}
+
+/** Whether system.processes says each statement's database (current_database; not on old servers, 18.x). */
+async function processesKnowDatabase(adapter: ClickHouseAdapter): Promise<boolean> {
+  const known = adapter.capabilities.peek('processes_current_database');
+  if (known !== undefined) return known;
+  const [row] = await adapter.systemQuery<{ n: string | number }>(
+    `SELECT count() AS n FROM system.columns WHERE database = 'system' AND table = 'processes' AND name = 'current_database' /* ${PROBE} */`,
+  );
+  const answer = Number(row?.n ?? 0) > 0;
+  adapter.capabilities.learn('processes_current_database', answer);
+  return answer;
+}
+
+/**
+ * The ids of the statements that may be INSERTs running now (see runningInsertIds()), only those that may write
+ * into one of `into` when given: an INSERT into another table is left out, one whose table its text does not
+ * tell (insertTarget) is kept.
+ */
+async function runningInsertIdsInto(adapter: ClickHouseAdapter, into?: readonly Relation[]): Promise<string[]> {
+  if (!into) return runningInsertIds(adapter);
   const from = await everyHost(adapter, 'processes');
-  const ids = await runningInsertIds(adapter);
+  const database = (await processesKnowDatabase(adapter)) ? 'current_database' : "''";
+  const rows = await adapter.client.query<{ id: string; q: string; db: string }>(`SELECT query_id AS id, query AS q, ${database} AS db FROM ${from} WHERE ${insertLike(adapter)} /* ${PROBE} */`);
+  const wanted = new Set(into.map((r) => `${r.schema}.${r.identifier}`));
+  return rows
+    .filter((r) => {
+      const target = insertTarget(r.q, r.db || undefined);
+      return !target || wanted.has(`${target.schema}.${target.identifier}`);
+    })
+    .map((r) => r.id);
+}
+
+/**
+ * Waits until every INSERT running now has finished (later ones are not waited for); with `into`, only those
+ * that may write into one of those tables (an INSERT into a table whose views write into them: give those
+ * tables too, mv-state.ts tablesFeeding).
+ */
+export async function drainInserts(adapter: ClickHouseAdapter, signal?: AbortSignal, timeoutMs = 600_000, into?: readonly Relation[]): Promise<void> {
+  const from = await everyHost(adapter, 'processes');
+  const ids = await runningInsertIdsInto(adapter, into);
   if (ids.length === 0) return;
   const until = Date.now() + timeoutMs;
   for (let wait = 2; ; wait = Math.min(wait * 2, 200)) {

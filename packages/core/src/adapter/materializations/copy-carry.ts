@@ -6,6 +6,7 @@ import { drainInserts } from '../inserts.js';
 import type { Staging } from '../staging.js';
 import { backupName, temporaryName } from '../temporaries.js';
 import { committedBlocks, key, type BlockCut } from '../mv/cutoff.js';
+import { tablesFeeding } from '../mv/mv-state.js';
 
 /*
  * A MergeTree table changed on a copy of itself, then swapped back in (custom-strategy.ts; a rebuild
@@ -145,7 +146,8 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
   if (rec && !(await adapter.relationKind(t.ready))) {
     const old = await oldTableOf(adapter, table, runId, rec);
     if (old) {
-      await drainInserts(adapter, undefined, drainMs);
+      // Only INSERTs that may write into the table (by its name, which they bound the old table by, or through views).
+      await drainInserts(adapter, undefined, drainMs, [...(await tablesFeeding(adapter, [table])), old]);
       // Its merges stopped (it is dropped after): a merge across the cut would refuse the carry.
       await adapter.client.command(`SYSTEM STOP MERGES ${q(old)}`).catch(() => {});
       const keepOld = async (error: unknown) => {

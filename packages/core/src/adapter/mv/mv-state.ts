@@ -170,3 +170,26 @@ export function misfits(query: readonly WarehouseColumn[], target: readonly Ware
   }
   return out;
 }
+
+/**
+ * `tables` and every table whose materialized views write into one of them, transitively: an INSERT into any of
+ * these may write rows into `tables` (what drainInserts() must wait for, given `into`). One listing of views.
+ */
+export async function tablesFeeding(adapter: ClickHouseAdapter, tables: readonly Relation[]): Promise<Relation[]> {
+  const withSelect = await hasAsSelect(adapter);
+  const views = (
+    await adapter.client.query<{ db: string; name: string; q: string; s?: string }>(
+      `SELECT database AS db, name, create_table_query AS q${withSelect ? ', as_select AS s' : ''} FROM system.tables WHERE engine = 'MaterializedView'`,
+    )
+  ).map((r) => mvObject({ schema: r.db, identifier: r.name }, r.q, r.s));
+  const out = new Map(tables.map((t) => [`${t.schema}.${t.identifier}`, t]));
+  for (let added = [...out.values()]; added.length; ) {
+    const writing = views.filter((v) => v.target && added.some((t) => t.schema === v.target!.schema && t.identifier === v.target!.identifier)).map((v) => v.rel);
+    added = [];
+    for (const { table } of (await triggersOf(adapter, writing)).values()) {
+      const k = `${table.schema}.${table.identifier}`;
+      if (!out.has(k)) out.set(k, table), added.push(table);
+    }
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { insertTarget } from '../../../packages/core/src/adapter/inserts.js';
+
+/* The table an INSERT statement writes into, read from its text (system.processes), for drainInserts(…, into). */
+describe('insertTarget', () => {
+  it('reads [db.]table as written: bare, `quoted`, "quoted", after TABLE, after comments', () => {
+    expect(insertTarget('INSERT INTO db.t VALUES (1)', 'x')).toEqual({ schema: 'db', identifier: 't' });
+    expect(insertTarget('insert into t select 1', 'cur')).toEqual({ schema: 'cur', identifier: 't' });
+    expect(insertTarget('/* {"app": "tsdbt"} */ INSERT INTO `my db`.`t.x` (a) SELECT 1', 'x')).toEqual({ schema: 'my db', identifier: 't.x' });
+    expect(insertTarget('-- c\n  INSERT  INTO TABLE "d" . "t" FORMAT Values', 'x')).toEqual({ schema: 'd', identifier: 't' });
+    expect(insertTarget('INSERT INTO `a\\`b`.t VALUES', 'x')).toEqual({ schema: 'a`b', identifier: 't' });
+  });
+
+  it('cannot tell (undefined: the INSERT may write anywhere) for INSERT INTO FUNCTION, an unqualified name without the database, other text', () => {
+    expect(insertTarget("INSERT INTO FUNCTION remote('h', db.t) VALUES (1)", 'x')).toBeUndefined();
+    expect(insertTarget('INSERT INTO t VALUES (1)', undefined)).toBeUndefined();
+    expect(insertTarget('SELECT 1 /* insert into db.t */', 'x')).toBeUndefined();
+  });
+});
