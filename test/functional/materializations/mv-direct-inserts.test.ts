@@ -278,6 +278,41 @@ describe('materialized_view added with catchup to a kept table, the run dying wh
     });
 });
 
+describe('materialized_view added with catchup to a kept table, the run dying between the EXCHANGE and the carry after it', () => {
+  // A direct row after the last carry reaches the old table (recorded); the run dies right after the EXCHANGE, or
+  // after the recorded rows are taken / gathered / moved in that carry: the next run's recovery finishes that carry,
+  // instead of its sweep dropping the old table and the recorder. Each row once.
+  for (const at of [/^EXCHANGE TABLES/, /MOVE PARTITION ID \S+ TO TABLE \S+__recg\W/, /^RENAME TABLE \S+__recf\W/, /MOVE PARTITION ID \S+ TO TABLE (?!\S+__recg\W)/])
+    it(`dies after ${at.source} following the EXCHANGE: the next run carries the row inserted right before it, once`, async () => {
+      const target = "{{ config(materialized='table', order_by='kind', partition_by='kind') }}\nselect '' as kind, toUInt64(0) as n where 0";
+      const { p, project } = setup({ 'models/sources.yml': SOURCES, 'models/activity.sql': target, 'models/events_mv.sql': FEED('events') });
+      const adapter = await project.adapter();
+      await adapter.ensureDatabase(p.schema);
+      for (const t of ['events', 'clicks']) await adapter.client.command(`CREATE TABLE ${p.schema}.${t} (id UInt64, kind String) ENGINE = MergeTree ORDER BY id`);
+      const sql = (s: string) => s.replaceAll('$', p.schema);
+      await adapter.client.command(sql("INSERT INTO $.events VALUES (1, 'a')"));
+      await adapter.client.command(sql("INSERT INTO $.clicks VALUES (1, 'c')"));
+      expectStatuses(await project.run(), { activity: 'success', events_mv: 'success' });
+      p.write({ 'models/clicks_mv.sql': FEED('clicks') });
+      const adding = setup.reopen(p);
+      const raced = await duringBackfill(adding, sql("INSERT INTO $.activity VALUES ('direct', 5), ('other', 7)"), /^EXCHANGE TABLES/);
+      // Dies at the first match of `at` after the EXCHANGE (the carry before it moves partitions too).
+      let exchanged = false;
+      const died = await dieAfter(adding, { test: (s: string) => (exchanged ||= /^EXCHANGE TABLES/.test(s)) && at.test(s) } as RegExp);
+      expectStatuses(await adding.run({ select: ['clicks_mv'] }), { clicks_mv: 'error' });
+      expect([raced(), died()]).toEqual([true, true]);
+      await adding.close();
+      expectStatuses(await setup.reopen(p).run({ select: ['clicks_mv'] }), { clicks_mv: 'success' });
+      expect(await queryRows(project, sql('SELECT kind, sum(n) AS n, count() AS c FROM $.activity GROUP BY kind ORDER BY kind'))).toEqual([
+        { kind: 'a', n: '1', c: '1' },
+        { kind: 'c', n: '1', c: '1' },
+        { kind: 'direct', n: '5', c: '1' },
+        { kind: 'other', n: '7', c: '1' },
+      ]);
+      expect((await queryRows<{ name: string }>(project, sql("SELECT name FROM system.tables WHERE database = '$' ORDER BY name"))).map((r) => r.name)).toEqual(['activity', 'clicks', 'clicks_mv', 'events', 'events_mv']);
+    });
+});
+
 describe('materialized_view added with catchup to a kept table that is not a MergeTree (Log), the run dying while it switches the table in', () => {
   // The direct rows go into the new table by one INSERT (no partitions to move): marked as done by that INSERT itself
   // (a view on the new table records the carry's own INSERT), so the next run carries them only if it did not happen.

@@ -80,10 +80,12 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
   // the view's own next run (mv/mv-recover.ts): its run's leftovers are left alone here.
   // In every database: a view model with a schema of its own has its staged twin here, writing into the
   // switching target elsewhere — dropped, the inserts until the recovery's exchange would be lost.
-  const switching = new Set(rows.filter((r) => r.comment?.startsWith(MV_SWITCHING_COMMENT)).map((r) => parseLeftoverName(r.name)?.runId));
-  if (rows.some((r) => r.engine === 'MaterializedView') && (await adapter.hasTableComments()))
-    for (const r of await adapter.systemQuery<{ name: string }>(`SELECT DISTINCT name FROM ${from} WHERE startsWith(comment, ${sqlString(MV_SWITCHING_COMMENT)}) AND database != ${sqlString(schema)}`))
-      switching.add(parseLeftoverName(r.name)?.runId);
+  // The mark names the run: on its staged target until the EXCHANGE, on the target (any name) after it, until the
+  // recovery has carried what the old table received meanwhile (mv-recover.ts).
+  const switching = new Set<string | undefined>();
+  if (await adapter.hasTableComments())
+    for (const r of await adapter.systemQuery<{ c: string }>(`SELECT DISTINCT comment AS c FROM ${from} WHERE startsWith(comment, ${sqlString(MV_SWITCHING_COMMENT)})`))
+      switching.add(r.c.slice(MV_SWITCHING_COMMENT.length));
   let running: RunningStatement[] | undefined;
   const statements = async () => (running ??= await adapter.runningStatements());
   const removed: string[] = [];

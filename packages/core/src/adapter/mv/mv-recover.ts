@@ -27,13 +27,19 @@ export async function recoverUnit(adapter: ClickHouseAdapter, unit: Unit): Promi
       `SELECT name, comment, toInt64(now()) - toInt64(metadata_modification_time) AS age FROM system.tables WHERE database = ${sqlString(target.schema)} ` +
         `AND startsWith(name, ${sqlString(prefix)}) AND endsWith(name, ${sqlString(`__${PURPOSE.target}`)}) AND startsWith(comment, ${sqlString(SWITCHING)})`,
     );
+    // Killed after the EXCHANGE, before the carry after it: the target holds the mark, the old table is under the
+    // staged name (with the direct rows it received, recorded); that carry is finished below.
+    const marked = await tableComment(adapter, target);
+    const exchanged = marked?.startsWith(SWITCHING) ? marked.slice(SWITCHING.length) : undefined;
+    if (exchanged && exchanged !== adapter.runId && !rows.some((r) => parseLeftoverName(r.name)?.runId === exchanged))
+      rows.push({ name: temporaryName(target, exchanged, PURPOSE.target).identifier, comment: '', age: Number.MAX_SAFE_INTEGER });
     for (const row of rows) {
       const runId = parseLeftoverName(row.name)?.runId;
       if (!runId || !(await runIsDead(adapter, runId, `${target.schema}.${row.name}`, Number(row.age)))) continue;
       const staged = { schema: target.schema, identifier: row.name };
       const views = await mvsWritingTo(adapter, staged);
       const recorders = recordersOf(target, runId);
-      let carryAgain = false;
+      let carryAgain = runId === exchanged && movesDirectRows(await tableEngine(adapter, target)) && (await adapter.relationKind(recorders.bound)) === 'table';
       if (row.comment === `${SWITCHING}${runId}`) {
         // Killed before its placeholder was in place: the final views need their TO table.
         const existing = await adapter.relationKind(target);
