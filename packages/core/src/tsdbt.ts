@@ -23,7 +23,7 @@ import { packagesYamlRenderer, readProjectFileRendered } from './load/yaml-value
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
 import type { ManifestNode } from './manifest/nodes.js';
-import { nodeDict, nodePaths } from './manifest/node-dict.js';
+import { nodeContext, nodeDict } from './manifest/node-dict.js';
 import { previews } from './execute/previews.js';
 import { runOperation } from './execute/run-operation.js';
 import { sourceFreshness } from './execute/source-freshness-run.js';
@@ -230,7 +230,7 @@ export class TsdbtProject {
 
   /** A node with dbt's manifest keys, as target/manifest.json holds it (`ls --output json`). */
   nodeDict(uniqueId: string): Record<string, unknown> {
-    return nodeDict(this.graph.node(uniqueId), undefined, nodePaths(this.manifest));
+    return nodeDict(this.graph.node(uniqueId), undefined, nodeContext(this.manifest));
   }
 
   /** Renders the selected models and tests to SQL, writes target/compiled/ and target/manifest.json. */

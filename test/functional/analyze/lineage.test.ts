@@ -149,7 +149,7 @@ describe('column lineage', () => {
     const manifest = JSON.parse(readFileSync(join(project.targetDir, 'manifest.json'), 'utf8'));
     const columns = manifest.nodes['model.proj.user_revenue'].columns;
     expect(Object.keys(columns)).toEqual(['user_id', 'name', 'country', 'revenue', 'orders', 'rank_in_country', 'gone']);
-    expect(columns.revenue).toEqual({ name: 'revenue', description: 'Revenue of completed orders', data_type: 'Float64', meta: {}, tags: [], constraints: [], config: { meta: {}, tags: [] } });
+    expect(columns.revenue).toEqual({ name: 'revenue', description: 'Revenue of completed orders', data_type: 'Float64', meta: {}, tags: [], constraints: [], config: { meta: {}, tags: [] }, doc_blocks: [] });
     // p.orders comes from the LEFT JOIN's right side: NULL for a user without orders, as on dbt's other warehouses (dbt_semantics).
     expect(columns.orders.data_type).toBe('Nullable(UInt64)');
     expect(columns.gone.data_type).toBeNull();

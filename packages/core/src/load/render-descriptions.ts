@@ -31,9 +31,13 @@ export function renderDescriptions(nodes: Map<string, ManifestNode>, docs: Reado
     const file = ('patchPath' in node && node.patchPath) || node.originalFilePath;
     const globals = { doc: docFunction(node, docs, rootProject) };
     const rendered = (text: string) => (text && HAS_JINJA.test(text) ? render(text, file, node.packageName, globals) : text);
+    const blocks = (text: string) => {
+      const named = text ? docBlocksOf(text, node.packageName, docs, rootProject) : [];
+      return named.length ? { docBlocks: named } : {};
+    };
     const columns: Record<string, ColumnInfo> = {};
-    for (const [name, c] of Object.entries(node.columns)) columns[name] = { ...c, description: rendered(c.description) };
-    const described = { ...node, description: rendered(node.description), columns };
+    for (const [name, c] of Object.entries(node.columns)) columns[name] = { ...c, description: rendered(c.description), ...blocks(c.description) };
+    const described = { ...node, description: rendered(node.description), ...blocks(node.description), columns };
     nodes.set(id, described.resourceType === 'source' ? { ...described, sourceDescription: rendered(described.sourceDescription) } : described);
   }
   return nodes;
@@ -78,6 +82,25 @@ export function describeMacros(
  * dbt's `doc('name')` / `doc('package', 'name')`: a block of the named package, else of the root
  * project, the node's package, then any package (Manifest.resolve_doc's order).
  */
+/** `{{ doc('name') }}` / `{{ doc('package', 'name') }}` as a whole output expression, string-literal arguments. */
+const DOC_CALL = /\{\{-?\s*doc\(\s*(['"])((?:(?!\1).)*)\1\s*(?:,\s*(['"])((?:(?!\3).)*)\3\s*)?\)\s*-?\}\}/g;
+
+/**
+ * dbt 1.10's _get_doc_blocks (parser/manifest.py): the docs blocks a description names, in order —
+ * each `{{ doc(…) }}` output of literal arguments (not `doc('x').format(…)` nor `doc(x) ~ y`),
+ * resolved as doc() resolves it (the root project, the node's package, then any); unknown names left out.
+ */
+function docBlocksOf(text: string, nodePackage: string, docs: ReadonlyMap<string, DocBlock>, rootProject: string): string[] {
+  if (!text.includes('doc(')) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(DOC_CALL)) {
+    const [pkg, name] = m[4] !== undefined ? [m[2]!, m[4]] : [undefined, m[2]!];
+    const id = (pkg ? [pkg] : [rootProject, nodePackage]).map((c) => `doc.${c}.${name}`).find((k) => docs.has(k)) ?? (pkg ? undefined : [...docs.values()].find((d) => d.name === name)?.uniqueId);
+    if (id) out.push(id);
+  }
+  return out;
+}
+
 function docFunction(node: Pick<ManifestNode, 'uniqueId' | 'packageName'>, docs: ReadonlyMap<string, DocBlock>, rootProject: string): (...args: unknown[]) => string {
   return (...args: unknown[]) => {
     const names = args.filter((a) => typeof a === 'string') as string[];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Manifest } from './manifest.js';
 import { dbtConfigDefaults } from './config-defaults.js';
 import { shouldStoreFailures } from './store-failures.js';
+import { inferPrimaryKey } from './primary-key.js';
 import { isSemanticNode, type Constraint, type FreshnessRule, type ManifestNode, type SemanticNode, type UnitTestRows } from './nodes.js';
 
 /** As dbt writes them, an installed package's paths are relative to the package: `(pkg, path) → path`. */
@@ -14,22 +15,32 @@ export function packageRelativePaths(manifest: Manifest): (pkg: string, path: st
   };
 }
 
-/** How a node's files are written: its package's paths relative to the package, dbt's `path`, a seed's root_path. */
-export interface NodePaths {
+/**
+ * What a node's dict reads beyond the node: its package's paths relative to the package, dbt's
+ * `path`, a seed's root_path, the tests of a model (its inferred primary_key).
+ */
+export interface NodeContext {
   /** dbt's original_file_path: an installed package's file relative to the package. */
   inPackage(pkg: string, path: string): string;
   /** dbt's `path`: the file relative to the resource folder it is under (`staging/stg_x.sql`, `schema.yml`). */
   resourcePath(pkg: string, path: string): string;
   /** dbt's root_path of a seed: the folder of its project (absolute). */
   rootPath(pkg: string): string;
+  /** The generic tests attached to a node, enabled and disabled (dbt's build_model_to_generic_tests_map). */
+  testsOf(id: string): readonly ManifestNode[];
 }
 
-/** A manifest's NodePaths (resource folders as loaded: load-project.ts). */
-export function nodePaths(manifest: Manifest): NodePaths {
+const contexts = new WeakMap<Manifest, NodeContext>();
+
+/** A manifest's NodeContext (resource folders as loaded: load-project.ts), made once per manifest. */
+export function nodeContext(manifest: Manifest): NodeContext {
+  let context = contexts.get(manifest);
+  if (context) return context;
   const inPackage = packageRelativePaths(manifest);
   const packageDirs = new Map((manifest.packages ?? []).map((p) => [p.name, p.path]));
   const folders = manifest.resourceFolders ?? {};
-  return {
+  let tests: Map<string, ManifestNode[]> | undefined;
+  context = {
     inPackage,
     resourcePath: (pkg, path) => {
       const rel = inPackage(pkg, path);
@@ -42,12 +53,22 @@ export function nodePaths(manifest: Manifest): NodePaths {
       const dir = packageDirs.get(pkg);
       return dir ? join(manifest.projectRoot, dir) : manifest.projectRoot;
     },
+    testsOf: (id) => {
+      if (!tests) {
+        tests = new Map();
+        const all = [...manifest.nodes.values(), ...[...(manifest.disabled?.values() ?? [])].flat()];
+        for (const n of all) if (n.resourceType === 'test' && n.attachedNode && n.testMetadata) (tests.get(n.attachedNode) ?? tests.set(n.attachedNode, []).get(n.attachedNode)!).push(n);
+      }
+      return tests.get(id) ?? [];
+    },
   };
+  contexts.set(manifest, context);
+  return context;
 }
 
-/** Paths as written when no manifest is at hand: dbt's `path` is the original file path. */
-function plainPaths(inPackage: (pkg: string, path: string) => string): NodePaths {
-  return { inPackage, resourcePath: inPackage, rootPath: () => '' };
+/** What a dict reads when no manifest is at hand: dbt's `path` is the original file path, no tests. */
+function plainContext(inPackage: (pkg: string, path: string) => string): NodeContext {
+  return { inPackage, resourcePath: inPackage, rootPath: () => '', testsOf: () => [] };
 }
 
 /**
@@ -130,10 +151,10 @@ function configDict(node: ManifestNode): Record<string, unknown> {
 export function nodeDict(
   node: ManifestNode,
   compiled?: string,
-  paths: NodePaths | ((pkg: string, path: string) => string) = (_pkg, path) => path,
+  context: NodeContext | ((pkg: string, path: string) => string) = (_pkg, path) => path,
   storeFailuresFlag = false,
 ): Record<string, unknown> {
-  const { inPackage, resourcePath, rootPath } = typeof paths === 'function' ? plainPaths(paths) : paths;
+  const { inPackage, resourcePath, rootPath, testsOf } = typeof context === 'function' ? plainContext(context) : context;
   if (isSemanticNode(node)) return semanticDict(node, inPackage, resourcePath);
   const base: Record<string, unknown> = {
     unique_id: node.uniqueId,
@@ -155,11 +176,13 @@ export function nodeDict(
     relation_name: relationNameOf(node, storeFailuresFlag),
     columns: Object.fromEntries(
       // dbt 1.10's ColumnInfo.config (ColumnConfig): the column's merged meta and tags again (`column.config.meta.get(…)`).
-      Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict), ...(c.quote !== undefined ? { quote: c.quote } : {}), config: { meta: c.meta, tags: c.tags } }]),
+      Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags, constraints: (c.constraints ?? []).map(constraintDict), ...(c.quote !== undefined ? { quote: c.quote } : {}), config: { meta: c.meta, tags: c.tags }, doc_blocks: c.docBlocks ?? [] }]),
     ),
     depends_on: { nodes: node.dependsOn, macros: node.macrosUsed },
     // dbt's node.group: the config's group, None when in none.
     group: typeof node.config.group === 'string' ? node.config.group : null,
+    // dbt 1.10: the docs blocks its description names.
+    doc_blocks: node.docBlocks ?? [],
   };
   // dbt's SeedNode.root_path: the folder of the seed's project.
   if (node.resourceType === 'seed') base.root_path = rootPath(node.packageName) || null;
@@ -182,6 +205,7 @@ export function nodeDict(
     // enabled): what dbt's manifest and `ls --output json` show (unit_testing/test_ut_list.py).
     delete base.alias;
     delete base.tags;
+    delete base.doc_blocks;
     base.config = { tags: node.config.tags ?? [], meta: node.config.meta ?? {}, enabled: node.config.enabled !== false };
   }
   if (COMPILED_RESOURCE.has(node.resourceType)) {
@@ -227,6 +251,8 @@ export function nodeDict(
     // dbt's ModelNode.time_spine: None unless the model is a time spine (packages test `is none`).
     base.time_spine = node.timeSpine ?? null;
     base.constraints = (node.constraints ?? []).map(constraintDict);
+    // dbt 1.9's inferred primary key (constraints, then unique / not_null tests).
+    base.primary_key = inferPrimaryKey(node, testsOf(node.uniqueId));
     const contract = node.config.contract as { enforced?: unknown; alias_types?: unknown } | undefined;
     const enforced = contract?.enforced === true;
     base.contract = { enforced, alias_types: contract?.alias_types !== false, checksum: enforced ? contractChecksum(node) : null };

@@ -21,6 +21,8 @@ export interface ColumnInfo {
   readonly quote?: boolean;
   /** ClickHouse column TTL from YAML (`ttl: ts + INTERVAL 30 DAY`). */
   readonly ttl?: string;
+  /** dbt 1.10's doc_blocks: the docs blocks its description's doc() calls name (unique ids, in order); unset: none. */
+  readonly docBlocks?: readonly string[];
   readonly meta: Readonly<Record<string, unknown>>;
   readonly tags: readonly string[];
   /** Column-level constraints from YAML (`constraints: [{type: not_null}]`), as dbt's ColumnLevelConstraint. */
@@ -57,6 +59,8 @@ interface NodeBase {
   /** Line of the definition in that file (YAML entries and tests; 1 for SQL files). */
   readonly line: number;
   readonly description: string;
+  /** dbt 1.10's doc_blocks: the docs blocks its description's doc() calls name (unique ids, in order); unset: none. */
+  readonly docBlocks?: readonly string[];
   readonly config: NodeConfig;
   readonly tags: readonly string[];
   readonly columns: Readonly<Record<string, ColumnInfo>>;

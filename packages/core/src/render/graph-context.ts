@@ -1,5 +1,5 @@
 import type { Manifest } from '../manifest/manifest.js';
-import { nodeDict, nodePaths } from '../manifest/node-dict.js';
+import { nodeContext, nodeDict } from '../manifest/node-dict.js';
 
 /**
  * dbt's `graph` context variable: the project's nodes and sources as manifest dicts. As in dbt it
@@ -24,7 +24,7 @@ export function graphOf(manifest: Manifest): GraphContext {
     // dbt's flat_graph: exposures and the semantic layer's resources under their own keys, not in graph.nodes.
     const byKind: Record<string, Record<string, unknown>> = { exposure: {}, metric: {}, semantic_model: {}, saved_query: {}, function: {} };
     // Paths as manifest.json has them (dbt's flat_graph is the manifest's dicts): package-relative, `path` from the resource folder.
-    const paths = nodePaths(manifest);
+    const paths = nodeContext(manifest);
     for (const node of manifest.nodes.values()) {
       // dbt keeps unit tests out of graph.nodes (the manifest's unit_tests)
       if (node.resourceType !== 'unit_test') (node.resourceType === 'source' ? sources : byKind[node.resourceType] ?? nodes)[node.uniqueId] = nodeDict(node, undefined, paths);

@@ -1,5 +1,5 @@
 import type { Manifest } from '../manifest/manifest.js';
-import { dbtConfigDict, nodeDict, nodePaths } from '../manifest/node-dict.js';
+import { dbtConfigDict, nodeContext, nodeDict } from '../manifest/node-dict.js';
 import { DateTime, UTC } from './modules/datetime.js';
 import { lateRelation } from './relation.js';
 import type { RenderState } from './render-state.js';
@@ -28,7 +28,7 @@ export function modelContext(st: RenderState, manifest: Manifest | undefined, co
   };
   const built = st.mode === 'execute' ? manifest?.nodes.get(node.uniqueId) : undefined;
   // Inside its materialization a node is compiled: dbt's model.compiled_code (a function's body for dbt's scalar_function_body_sql).
-  if (built) return { ...nodeDict(built, undefined, nodePaths(manifest!)), ...(st.materialization ? { compiled: true, compiled_code: st.materialization.sql } : {}), ...own };
+  if (built) return { ...nodeDict(built, undefined, nodeContext(manifest!)), ...(st.materialization ? { compiled: true, compiled_code: st.materialization.sql } : {}), ...own };
   const dict: Record<string, unknown> = {
     unique_id: node.uniqueId,
     name: node.name,

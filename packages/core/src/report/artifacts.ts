@@ -9,7 +9,7 @@ import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { MacroNode, ManifestNode } from '../manifest/nodes.js';
-import { nodeDict, nodePaths, relationNameOf, type NodePaths } from '../manifest/node-dict.js';
+import { nodeContext, nodeDict, relationNameOf, type NodeContext } from '../manifest/node-dict.js';
 import { shouldStoreFailures } from '../manifest/store-failures.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { nodeChecksum } from '../state/node-checksum.js';
@@ -124,7 +124,7 @@ export function writeManifest(
   const byKind: Record<string, JsonRecord> = { exposure: record(), metric: record(), semantic_model: record(), saved_query: record(), function: record() };
   const parentMap = record();
   const childMap = record();
-  const paths = nodePaths(manifest);
+  const paths = nodeContext(manifest);
   const { inPackage } = paths;
   // The parents of changed nodes, and the children lists that differ from the last write's (read off it: no graph built).
   // The last write's file is read as the new one is written (closed once it is, or on any failure; report/manifest-reuse.ts).
@@ -254,7 +254,7 @@ export function writeManifest(
 const stale = (error: unknown) => error instanceof EarlierBytesChanged || (error instanceof Error && error.cause instanceof EarlierBytesChanged);
 
 /** dbt's `groups`: each `groups:` entry with its owner. */
-function groupsDict(manifest: Manifest, { inPackage, resourcePath }: NodePaths): Record<string, unknown> {
+function groupsDict(manifest: Manifest, { inPackage, resourcePath }: NodeContext): Record<string, unknown> {
   return Object.fromEntries(
     [...(manifest.groups?.values() ?? [])].map((g) => [
       g.uniqueId,
