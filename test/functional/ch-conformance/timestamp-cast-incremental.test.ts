@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 
 /*
- * A model's `cast(x as timestamp)` stays ClickHouse's DateTime, as dbt-clickhouse builds it. Making it DateTime64(6)
- * (fractions of a second kept, as on Postgres/Snowflake) was tried and reverted: an incremental table built before —
- * by dbt-clickhouse, or an older tsdbt — stores DateTime, and the usual filter
+ * A model's `cast(x as timestamp)` keeps whole seconds, as dbt-clickhouse's DateTime (under dbt_semantics a
+ * DateTime64(0), for times before 1970: timestamp-casts.test.ts; over a table storing DateTime, DateTime). Making it
+ * DateTime64(6) (fractions of a second kept, as on Postgres/Snowflake) was tried and reverted: an incremental table
+ * built before — by dbt-clickhouse, or an older tsdbt — stores DateTime, and the usual filter
  * `where ts > (select max(ts) from {{ this }})` compared 10:00:00.5 with the stored 10:00:00 and appended the same row
  * again on every run.
  */

@@ -54,3 +54,23 @@ describe('date casts (execute/dbt-semantics/float-casts.ts)', () => {
     expect(withDoubleFloatCasts(model(), 'select x::date, cast(y as date), z::float from t', { clickhouseDates: true })).toBe('select x::date, cast(y as date), z::Float64 from t');
   });
 });
+
+describe('timestamp casts (execute/dbt-semantics/float-casts.ts)', () => {
+  it('writes `::timestamp` and `cast(… as timestamp)` as DateTime64(0), which keeps times before 1970', () => {
+    expect(withDoubleFloatCasts(model(), "select '1900-01-01 00:00:00'::timestamp as a, CAST(at AS TIMESTAMP) as b, cast(d as timestamp) + 1 as c from t")).toBe(
+      "select '1900-01-01 00:00:00'::DateTime64(0) as a, CAST(at AS DateTime64(0)) as b, cast(d as DateTime64(0)) + 1 as c from t",
+    );
+    // Postgres' `timestamp with time zone` and Snowflake's timestamp_ntz keep their fractions (cast-type-names.ts).
+    expect(withDoubleFloatCasts(model(), 'select x::timestamptz, cast(y as timestamp without time zone), z::timestamp_ntz from t')).toBe(
+      'select x::DateTime64(6), cast(y as DateTime64(6)), z::DateTime64(6) from t',
+    );
+  });
+
+  it("leaves ClickHouse's DateTime, timestamp(n), names, literals, contracts, dbt_semantics: false and a table storing DateTime alone", () => {
+    for (const sql of ["select cast(x as DateTime), y::DateTime64(3), timestamp_col, timestamp '2020-01-01 00:00:00', 'as timestamp)', CAST(z, 'timestamp') from t"])
+      expect(withDoubleFloatCasts(model(), sql)).toBe(sql);
+    expect(withDoubleFloatCasts(model({ dbt_semantics: false }), 'select x::timestamp')).toBe('select x::timestamp');
+    expect(withDoubleFloatCasts(model({ contract: { enforced: true } }), 'select x::timestamp')).toBe('select x::timestamp');
+    expect(withDoubleFloatCasts(model(), 'select x::timestamp, cast(y as date) from t', { clickhouseDates: true })).toBe('select x::timestamp, cast(y as date) from t');
+  });
+});

@@ -25,6 +25,12 @@ describe("a function's typed arguments (execute/run-function.ts)", () => {
     expect(sql).toBe("CREATE OR REPLACE FUNCTION `f` AS (`x`) -> CAST(((SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = CAST(x, if(isNullable(x), 'Nullable(String)', 'String')))), if(isNullable(((SELECT t.x, x(1), 1 AS x, arrayMap(x -> 1, [1]), 'x', xy, x_1 -- x\n FROM t WHERE id = CAST(x, if(isNullable(x), 'Nullable(String)', 'String'))))), 'Nullable(String)', 'String'))");
   });
 
+  it('a timestamp argument or return type is a DateTime64(0) under dbt_semantics, which keeps times before 1970 (float-casts.ts)', () => {
+    expect(createFunctionSql(fn([['t', 'timestamp']], 'timestamp'), 'SELECT t')).toBe(
+      "CREATE OR REPLACE FUNCTION `f` AS (`t`) -> CAST((CAST(t, if(isNullable(t), 'Nullable(DateTime64(0))', 'DateTime64(0)'))), if(isNullable((CAST(t, if(isNullable(t), 'Nullable(DateTime64(0))', 'DateTime64(0)')))), 'Nullable(DateTime64(0))', 'DateTime64(0)'))",
+    );
+  });
+
   it('a function without a return type is an error naming its file (dbt requires returns.data_type)', () => {
     expect(() => createFunctionSql(fn([['v', 'float']]), 'SELECT v * 2')).toThrow("Function 'f' has no return type: dbt requires returns.data_type for every function");
   });

@@ -171,7 +171,8 @@ const INTEGER_TYPE = /^\s*(?:U?Int(?:8|16|32|64|128|256)|int|integer|bigint|smal
 
 /**
  * dbt's SQL type names as ClickHouse casts them (under dbt_semantics a float is a double, a bare numeric exact
- * and a date any day — Date32, not ClickHouse's Date from 1970 —, as float-casts.ts; ClickHouse's own `Date` kept).
+ * a date any day — Date32, not ClickHouse's Date from 1970 — and a timestamp DateTime64(0), as float-casts.ts;
+ * ClickHouse's own `Date` kept).
  */
 function returnType(node: FunctionNode, dataType: string): string {
   const t = dataType.trim();
@@ -179,6 +180,7 @@ function returnType(node: FunctionNode, dataType: string): string {
     if (/^float$/i.test(t)) return 'Float64';
     if (/^(numeric|decimal)$/i.test(t)) return UNBOUNDED_NUMERIC;
     if (/^date$/i.test(t) && t !== 'Date') return 'Date32';
+    if (/^timestamp$/i.test(t)) return 'DateTime64(0)';
   }
   return clickhouseTypeSpelling(t);
 }

@@ -5,7 +5,9 @@ import { bindArgs } from './call-args.js';
  * ClickHouseColumn type handling: `Nullable(...)` and `LowCardinality(...)` are unwrapped into flags,
  * `dtype` is the inner type, `data_type` puts the wrappers back. A Date32's dtype is `Date`: it is SQL's date
  * (dbt_semantics runs `cast(x as date)` as Date32, execute/dbt-semantics/float-casts.ts), and a type test such as
- * dbt_expectations' `column_type_list: [date]` compares the dtype; data_type and literal() keep Date32.
+ * dbt_expectations' `column_type_list: [date]` compares the dtype; data_type and literal() keep Date32. A
+ * DateTime64(0)'s dtype is `DateTime` for the same reason (`cast(x as timestamp)` under dbt_semantics; DateTime is
+ * dbt.type_timestamp() on ClickHouse).
  */
 
 /** dbt's type labels, as ClickHouseColumn translates them (translate_type / type_* macros). */
@@ -21,7 +23,7 @@ export class Column {
   readonly numeric_scale: number | null;
   readonly is_nullable: boolean;
   readonly is_low_cardinality: boolean;
-  /** The inner type as the warehouse names it (dtype but for a Date32). */
+  /** The inner type as the warehouse names it (dtype but for a Date32 or DateTime64(0)). */
   private readonly inner: string;
 
   constructor(column: string, rawType: string, sizes: { charSize?: number | null; precision?: number | null; scale?: number | null } = {}) {
@@ -40,7 +42,7 @@ export class Column {
       inner = nl[1]!;
     }
     this.inner = inner;
-    this.dtype = /^Date32$/i.test(inner) ? 'Date' : inner;
+    this.dtype = /^Date32$/i.test(inner) ? 'Date' : /^DateTime64\(0\)$/i.test(inner) ? 'DateTime' : inner;
     this.is_nullable = nullable;
     this.is_low_cardinality = lowCardinality;
     const lower = inner.toLowerCase();

@@ -4,7 +4,8 @@ import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.j
 
 /*
  * Under dbt_semantics `cast(x as date)`, `x::date` and `date(x)` run as Date32, keeping a day before 1970
- * (float-casts.ts, function-names.ts). A table built before that — by dbt-clickhouse, a tsdbt before it, or with
+ * (float-casts.ts, function-names.ts), and `cast(x as timestamp)` / `x::timestamp` as DateTime64(0), keeping a time
+ * before 1970 (float-casts.ts). What follows for a stored Date holds the same for a stored DateTime. A table built before that — by dbt-clickhouse, a tsdbt before it, or with
  * dbt_semantics off — has ClickHouse's Date for those columns, and stores 1970-01-01 for such a day. Compared with
  * the stored rows, the Date32 values would differ: an incremental model with on_schema_change 'fail' would fail on
  * a type change the user never made, a delete+insert keyed by such a column would keep the old row beside the new
@@ -45,10 +46,13 @@ export async function storedDates(
   settings?: unknown,
 ): Promise<StoredDates> {
   const ours = compile(false);
-  if (!dbtSemantics(node) || !/date32/i.test(ours)) return { sql: ours, clickhouseDates: false };
+  if (!dbtSemantics(node) || !/date32|datetime64\(0\)/i.test(ours)) return { sql: ours, clickhouseDates: false };
   const table = new Map((await adapter.columns(target)).map((c) => [c.name, c.type]));
   const oursColumns = await adapter.queryColumns(ours, undefined, settings);
-  const storedAsDate = (c: WarehouseColumn) => table.has(c.name) && inner(c.type) === 'Date32' && inner(table.get(c.name)!) === 'Date';
+  const storedAsDate = (c: WarehouseColumn) => {
+    const [type, stored] = [inner(c.type), table.has(c.name) ? inner(table.get(c.name)!) : undefined];
+    return (type === 'Date32' && stored === 'Date') || (type === 'DateTime64(0)' && /^DateTime(?:\(|$)/.test(stored ?? ''));
+  };
   if (!oursColumns.some(storedAsDate)) return { sql: ours, clickhouseDates: false };
   const theirs = compile(true);
   const theirTypes = new Map((await adapter.queryColumns(theirs, undefined, settings)).map((c) => [c.name, c.type]));
@@ -58,13 +62,21 @@ export async function storedDates(
   if (stored.length === 0 || !stored.every((c) => theirTypes.has(c.name) && inner(table.get(c.name)!) === inner(theirTypes.get(c.name)!))) return { sql: compile(false), clickhouseDates: false };
   const where = `${target.schema}.${target.identifier}`;
   const names = stored.map((c) => c.name).join(', ');
+  const times = stored.some((c) => inner(c.type) === 'DateTime64(0)');
+  const dates = stored.some((c) => inner(c.type) !== 'DateTime64(0)');
+  const [kinds, casts, wide, day] = [
+    [dates && 'Date', times && 'DateTime'].filter(Boolean).join(' / '),
+    [dates && "cast(x as date), x::date and date(x) as ClickHouse's Date", times && "cast(x as timestamp) and x::timestamp as ClickHouse's DateTime"].filter(Boolean).join(', '),
+    [dates && 'Date32', times && 'DateTime64(0)'].filter(Boolean).join(' / '),
+    [dates && 'a day before 1970 is 1970-01-01', times && 'a time before 1970 is 1970-01-01 00:00:00'].filter(Boolean).join(', '),
+  ];
   return {
     sql: theirs,
     clickhouseDates: true,
-    warning: `${node.originalFilePath}: ${node.resourceType} ${node.name}: ${names} ${stored.length === 1 ? 'is' : 'are'} ClickHouse's Date in ${where} (built by dbt-clickhouse, an older tsdbt or with dbt_semantics off), so this run computes cast(x as date), x::date and date(x) as ClickHouse's Date, as the stored rows were (a day before 1970 is 1970-01-01), not as Date32. ${
+    warning: `${node.originalFilePath}: ${node.resourceType} ${node.name}: ${names} ${stored.length === 1 ? 'is' : 'are'} ClickHouse's ${kinds} in ${where} (built by dbt-clickhouse, an older tsdbt or with dbt_semantics off), so this run computes ${casts}, as the stored rows were (${day}), not as ${wide}. ${
       node.resourceType === 'snapshot'
-        ? 'A snapshot keeps its history, and with it these Date columns.'
-        : 'Run it once with --full-refresh to keep days before 1970 (Date32).'
+        ? `A snapshot keeps its history, and with it these ${kinds} columns.`
+        : `Run it once with --full-refresh to keep ${dates ? 'days' : 'times'} before 1970 (${wide}).`
     }`,
   };
 }

@@ -24,18 +24,31 @@ import { withWarehouseTypeNames } from './cast-type-names.js';
  *   `cast('1960-05-01' as date)` or a birth date `::date` came out 1970-01-01 (and a day before 1900 or after
  *   2149 wrapped or clamped). It runs as Date32 (1900-01-01 to 2299-12-31), which the type-list tests of
  *   dbt_expectations still read as `date` (render/column.ts: a Date32's dtype is Date).
+ * - `timestamp` is any instant from 4713 BC (Postgres) or year 0 (Snowflake, BigQuery), but ClickHouse's TIMESTAMP is
+ *   DateTime, from 1970-01-01 00:00:00 to 2106: `cast('1900-01-01 00:00:00' as timestamp)` came out 1970-01-01 and a
+ *   1950 Date32 cast to it wrapped to 2086. It runs as DateTime64(0) (1900-01-01 to 2299-12-31), which holds every
+ *   value DateTime holds with the same text, comparisons and arithmetic (whole seconds: a fraction is cut, as
+ *   DateTime and dbt-clickhouse cut it). Not DateTime64(6): Postgres keeps microseconds, but '…10:00:00' would read
+ *   '…10:00:00.000000' as text (concatenations, dbt_utils' surrogate keys would change for every row, where
+ *   DateTime64(0)'s text is Postgres' own for whole seconds), and an incremental filter `ts > (select max(ts) from
+ *   {{ this }})` over a table storing whole seconds re-appended a row with a fraction on every run (reverted once:
+ *   ch-conformance/timestamp-cast-incremental.test.ts). A table that stores ClickHouse's DateTime keeps it
+ *   (stored-dates.ts), and a type test reads the column as DateTime (render/column.ts). dbt.type_timestamp() is
+ *   `DateTime` (dbt-clickhouse's), ClickHouse's own spelling, kept like `Date`.
  * Under `dbt_semantics` (default on), a model's, snapshot's or test's `x::T` and `cast(x as T)` are
  * rewritten. Left out: a model with an enforced contract (its declared types decide) and any other
- * spelling (`Float32`, `real`, `float4`, `numeric(p, s)`, ClickHouse's `CAST(x, 'T')`, and `Date` as
- * ClickHouse spells its own type: a ClickHouse project that chose it keeps it).
+ * spelling (`Float32`, `real`, `float4`, `numeric(p, s)`, ClickHouse's `CAST(x, 'T')`, and `Date` / `DateTime` as
+ * ClickHouse spells its own types: a ClickHouse project that chose them keeps them).
  */
 export const UNBOUNDED_NUMERIC = 'Decimal(76, 10)';
 
-const CASTS = /::\s*(float|numeric|decimal|date)\b(?!\s*\()|\bas\s+(float|numeric|decimal|date)\s*\)/gi;
-const TYPES = /\b(?:float|numeric|decimal|date)\b/i;
+const CASTS = /::\s*(float|numeric|decimal|date|timestamp)\b(?!\s*\()|\bas\s+(float|numeric|decimal|date|timestamp)\s*\)/gi;
+const TYPES = /\b(?:float|numeric|decimal|date|timestamp)\b/i;
+/** What a cast to each name runs as under dbt_semantics. */
+const AS: Readonly<Record<string, string>> = { float: 'Float64', date: 'Date32', timestamp: 'DateTime64(0)', numeric: UNBOUNDED_NUMERIC, decimal: UNBOUNDED_NUMERIC };
 
 export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: { clickhouseDates?: boolean } = {}): string {
-  if (!/\b(?:float|numeric|decimal|date)\b|::|\bcast\b/i.test(sql)) return sql;
+  if (!/\b(?:float|numeric|decimal|date|timestamp)\b|::|\bcast\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   // Other warehouses' type names ClickHouse lacks (`::int8`, `::timestamptz`): what would fail gets ClickHouse's name.
   sql = withWarehouseTypeNames(sql);
@@ -45,15 +58,13 @@ export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: {
   const at: { index: number; name: string }[] = [];
   for (const m of code.matchAll(CASTS)) {
     const name = (m[1] ?? m[2])!;
-    // `clickhouseDates`: a table whose columns were stored as ClickHouse's Date (stored-dates.ts).
-    if (name === 'Date' || (options.clickhouseDates && name.toLowerCase() === 'date')) continue;
+    // `clickhouseDates`: a table whose columns were stored as ClickHouse's Date / DateTime (stored-dates.ts).
+    if (name === 'Date' || (options.clickhouseDates && /^(?:date|timestamp)$/i.test(name))) continue;
     at.push({ index: m.index! + m[0].toLowerCase().lastIndexOf(name.toLowerCase()), name });
   }
   let out = sql;
   for (const { index, name } of at.sort((a, b) => b.index - a.index)) {
-    const lower = name.toLowerCase();
-    const type = lower === 'float' ? 'Float64' : lower === 'date' ? 'Date32' : UNBOUNDED_NUMERIC;
-    out = out.slice(0, index) + type + out.slice(index + name.length);
+    out = out.slice(0, index) + AS[name.toLowerCase()]! + out.slice(index + name.length);
   }
   return out;
 }
