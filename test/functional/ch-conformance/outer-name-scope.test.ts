@@ -50,12 +50,21 @@ sources:
         'later.sql': `{{ config(materialized='table') }}
 select events.k, (select count() from {{ source('raw', 'events') }} as s final where s.m > events.m and s.a > events.a) as n
 from {{ source('raw', 'events') }}`,
+        // a virtual column read through the alias ("cannot be resolved" from `(SELECT * FROM …) AS s`, which leaves it out)
+        'parts.sql': `{{ config(materialized='table') }}
+select events.k, (select count() from {{ source('raw', 'events') }} as s where s.k > events.k and s._part != '' and s._part_offset >= 0) as n
+from {{ source('raw', 'events') }}`,
       },
     });
     const run = await p.dbt(['run']);
     expect(run.results.filter((r) => r.status !== 'success')).toEqual([]);
     // ClickHouse's own reading (s.m > s.m) would count 0 everywhere; without the modifier and columns moved, FINAL / s.m fail
     expect(await p.query(`select k, n from {schema}.later order by k`)).toEqual([
+      { k: 1, n: '2' },
+      { k: 2, n: '1' },
+      { k: 3, n: '0' },
+    ]);
+    expect(await p.query(`select k, n from {schema}.parts order by k`)).toEqual([
       { k: 1, n: '2' },
       { k: 2, n: '1' },
       { k: 3, n: '0' },

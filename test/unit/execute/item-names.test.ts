@@ -47,4 +47,12 @@ describe('item-names: a rewritten unaliased item of the main SELECT keeps its na
     // A name with a backtick or backslash is quoted as ClickHouse reads it.
     expect(withItemNames(o2, r2, names(['a`b\\c', 'y']))).toBe('select cast(round(x) as Int32) AS `a\\`b\\\\c`, y from t');
   });
+
+  it("reads a CASE's `… END` and an `INTERVAL (n) DAY` as the end of an unaliased item, not as an alias", () => {
+    const original = 'select case when k then cast(x as Decimal(10, 1)) END, now() - interval (cast(x as Int32)) day from t';
+    const rewritten = 'select case when k then cast(round(x, 1) as Decimal(10, 1)) END, now() - interval (cast(round(x) as Int32)) day from t';
+    expect(withItemNames(original, rewritten, names(["multiIf(k, CAST(x, 'Decimal(10, 1)'), NULL)", "minus(now(), toIntervalDay(CAST(x, 'Int32')))"]))).toBe(
+      "select case when k then cast(round(x, 1) as Decimal(10, 1)) END AS `multiIf(k, CAST(x, 'Decimal(10, 1)'), NULL)`, now() - interval (cast(round(x) as Int32)) day AS `minus(now(), toIntervalDay(CAST(x, 'Int32')))` from t",
+    );
+  });
 });

@@ -39,5 +39,17 @@ describe("dbt_semantics: a subquery's `FROM t AS s` hides `t` (outer-name-scope.
       'select t.k, (select count() from (SELECT * FROM t final sample 0.1 SETTINGS asterisk_include_materialized_columns = 1, asterisk_include_alias_columns = 1) as s where s.m > t.m) from t',
     );
   });
-});
 
+  it('lists the virtual columns the subquery reads through the alias (or bare, from its only FROM item) after the *, which leaves them out', () => {
+    expect(outerNameScope("select t.k, (select count() from t as s where s.k = t.k and s._part != t._part) from t")).toBe(
+      "select t.k, (select count() from (SELECT *, _part FROM t) as s where s.k = t.k and s._part != t._part) from t",
+    );
+    expect(outerNameScope('select t.k, (select max(_part_offset) from db.t s where s.k = t.k and `s`._partition_id = \'x\') from db.t')).toBe(
+      "select t.k, (select max(_part_offset) from (SELECT *, _part_offset, _partition_id FROM db.t) s where s.k = t.k and `s`._partition_id = 'x') from db.t",
+    );
+    // Bare in a join: the other item's; another qualifier's, a function, a user's own _name: not listed.
+    expect(outerNameScope('select t.k, (select count() from t as s join u on u.k = s.k where s.k = t.k and _part = u._part and _x = 1 and _table() = 1) from t')).toBe(
+      'select t.k, (select count() from (SELECT * FROM t) as s join u on u.k = s.k where s.k = t.k and _part = u._part and _x = 1 and _table() = 1) from t',
+    );
+  });
+});

@@ -13,8 +13,11 @@ import { selectFrames, type Span } from './select-frames.js';
  */
 
 const NAME = '(?:`(?:[^`\\\\]|\\\\.)+`|"(?:[^"\\\\]|\\\\.)+"|[A-Za-z_][A-Za-z0-9_$]*)';
-/** An item ending with an alias: `… as name`, or `…) name`. */
-export const ALIASED = new RegExp(`(?:\\bas\\s+${NAME}|\\)\\s*${NAME})\\s*$`, 'i');
+/**
+ * An item ending with an alias: `… as name`, or `…) name` — not a CASE's `…) END`, nor the unit of an
+ * `INTERVAL (n) DAY`, which end an unaliased expression.
+ */
+export const ALIASED = new RegExp(`(?:\\bas\\s+${NAME}|\\)(?<!\\binterval\\s*\\((?:[^()]|\\([^()]*\\))*\\))\\s*(?!end\\s*$)${NAME})\\s*$`, 'i');
 
 /** The items of `sql`'s main SELECT (the first outside parentheses), trimmed; undefined when it has none or lists `*`. */
 function mainItems(sql: string): Span[] | undefined {
