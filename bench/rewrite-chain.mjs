@@ -4,7 +4,9 @@
 // (union_relations over many relations, an unpivot) looks like. Each round times both builds in turn, in one process,
 // on the same SQL; the rewritten texts are compared (the same, or the difference is said).
 //
-// Usage: nice node bench/rewrite-chain.mjs [--branches 800] [--rounds 5] BEFORE_ROOT AFTER_ROOT
+// --functions 1: each branch also rounds, nests a round and reads first_value/last_value/lag windows (round-half-away.ts,
+// window-nulls.ts: both rewrote the text once per call, quadratic in the calls).
+// Usage: nice node bench/rewrite-chain.mjs [--branches 800] [--rounds 5] [--functions 1] BEFORE_ROOT AFTER_ROOT
 //   a ROOT is a built tsdbt checkout (its packages/core/dist is imported), e.g. /work/wt/before17 .
 import { resolve } from 'node:path';
 
@@ -15,11 +17,16 @@ const opt = (name, fallback) => {
 };
 const branches = opt('branches', 800);
 const rounds = opt('rounds', 5);
+const functions = opt('functions', 0) === 1;
 const roots = args.map((r) => resolve(r));
 if (roots.length !== 2) throw new Error('usage: node bench/rewrite-chain.mjs [--branches N] [--rounds R] BEFORE_ROOT AFTER_ROOT');
 
+const extra = (i) =>
+  functions
+    ? `, round(t${i}.v, 2) as r, round(round(t${i}.v / 3, 3) * 2) as rr, first_value(t${i}.v) over (order by t${i}.k) as f, last_value(t${i}.v) over (order by t${i}.k) as l, lag(t${i}.v) over (order by t${i}.k) as p`
+    : '';
 const branch = (i) =>
-  `select t${i}.k, cast(t${i}.v as Float64) as v, (select count() from db.t${i} as s where s.k = t${i}.k) as c, (select max(x) from db.u where u.k = t${i}.k) as m\n` +
+  `select t${i}.k, cast(t${i}.v as Float64) as v, (select count() from db.t${i} as s where s.k = t${i}.k) as c, (select max(x) from db.u where u.k = t${i}.k) as m${extra(i)}\n` +
   `from db.t${i} join db.v on v.k = t${i}.k where exists (select 1 from db.w as ww where ww.k = t${i}.k)`;
 const sql = Array.from({ length: branches }, (_, i) => branch(i)).join('\nunion all\n');
 const node = { resourceType: 'model', name: 'big', uniqueId: 'model.bench.big', config: { materialized: 'table' } };
@@ -35,6 +42,6 @@ for (let r = 0; r < rounds; r++)
     ms[b].push(performance.now() - t0);
   });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`${branches} branches, ${sql.length} characters, ${rounds} rounds`);
+console.log(`${branches} branches${functions ? ' with functions' : ''}, ${sql.length} characters, ${rounds} rounds`);
 roots.forEach((root, b) => console.log(`${root}: median ${median(ms[b]).toFixed(0)} ms (${ms[b].map((x) => x.toFixed(0)).join(', ')}), ${outs[b].length} characters out`));
 console.log(outs[0] === outs[1] ? 'rewritten SQL identical' : 'rewritten SQL differs');

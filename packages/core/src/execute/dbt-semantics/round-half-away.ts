@@ -14,22 +14,37 @@ import { closingParen, splitTopLevel } from './select-frames.js';
  */
 export function withRoundHalfAway(sql: string): string {
   if (!ROUND.test(sql)) return sql;
-  const starts = [...blankNonCode(sql).matchAll(new RegExp(ROUND.source, 'gi'))].map((m) => m.index!).reverse();
-  let out = sql;
-  // The last call first: an edit changes the text after a call's start only, so earlier starts still hold.
-  for (const at of starts) {
-    const code = blankNonCode(out);
+  const code = blankNonCode(sql);
+  // Each call's span and arguments in `sql` as written, in order of their starts.
+  const calls: { at: number; close: number; args: { start: number; end: number }[] }[] = [];
+  for (const m of code.matchAll(new RegExp(ROUND.source, 'gi'))) {
+    const at = m.index!;
     const open = code.indexOf('(', at);
     const close = closingParen(code, open);
     if (close < 0) continue;
     const args = splitTopLevel(code, open + 1, close);
-    if (args.length === 0 && out.slice(open + 1, close).trim() !== '') args.push({ start: open + 1, end: close });
+    if (args.length === 0 && sql.slice(open + 1, close).trim() !== '') args.push({ start: open + 1, end: close });
     if (args.length < 1 || args.length > 2) continue;
-    const x = out.slice(args[0]!.start, args[0]!.end).trim();
-    const n = args.length === 2 ? out.slice(args[1]!.start, args[1]!.end).trim() : '0';
-    out = out.slice(0, at) + roundExpression(x, n) + out.slice(close + 1);
+    calls.push({ at, close, args });
   }
-  return out;
+  // One pass: the text of [from, to) with each call in it rewritten, a call's arguments first (a nested round is
+  // rewritten inside its enclosing one's x). Rewriting from the last call and lexing the grown text again for each
+  // was quadratic: seconds for a model of a few hundred rounds.
+  let next = 0;
+  const render = (from: number, to: number): string => {
+    const parts: string[] = [];
+    let kept = from;
+    while (next < calls.length && calls[next]!.at < to) {
+      const { at, close, args } = calls[next++]!;
+      const x = render(args[0]!.start, args[0]!.end).trim();
+      const n = args.length === 2 ? render(args[1]!.start, args[1]!.end).trim() : '0';
+      parts.push(sql.slice(kept, at), roundExpression(x, n));
+      kept = close + 1;
+    }
+    parts.push(sql.slice(kept, to));
+    return parts.join('');
+  };
+  return render(0, sql.length);
 }
 
 /**

@@ -39,9 +39,7 @@ export function windowValuesRespectingNulls(sql: string): string {
     const close = closingParen(code, m.index! + m[0].length - 1);
     if (close >= 0 && /^\s*over\b/i.test(code.slice(close + 1, close + 64))) inserts.push(close + 1);
   }
-  let out = sql;
-  for (const at of inserts.reverse()) out = `${out.slice(0, at)} RESPECT NULLS${out.slice(at)}`;
-  return out;
+  return applyEdits(sql, inserts.map((at) => ({ at, length: 0, text: ' RESPECT NULLS' })));
 }
 
 /**
