@@ -7,6 +7,7 @@ import type { ManifestNode } from './manifest/nodes.js';
 import type { Command, EventHandler, HookResult, NodeResult } from './report/events.js';
 import type { FreshnessResult } from './report/freshness-results.js';
 import type { SelectionOptions } from './select/select-nodes.js';
+import type { PreviousBatches } from './state/retry-plan.js';
 import type { TsdbtProject } from './tsdbt.js';
 
 export interface OpenOptions extends LoadOptions {
@@ -36,6 +37,8 @@ export interface RunOptions extends SelectionOptions, DeferOptions {
   readonly signal?: AbortSignal;
   /** Run exactly these nodes (unique ids), instead of a selection; ids not in the project are ignored. */
   readonly uniqueIds?: readonly string[];
+  /** `retry`: a microbatch model's batches in the retried run (by unique id); only its failed ones run again (dbt's batch_map). */
+  readonly previousBatches?: Readonly<Record<string, PreviousBatches>>;
   /** When to write target/manifest.json: before the first statement (default, as dbt) or after the run (watch mode). */
   readonly writeManifest?: 'before' | 'after';
   /** dbt's --event-time-start / --event-time-end: the window microbatch models build (UTC; both or neither). */

@@ -389,6 +389,7 @@ export class TsdbtProject {
       warnError: options.warnError ?? false,
       signal: options.signal,
       uniqueIds: plan.uniqueIds,
+      previousBatches: plan.batches,
     });
   }
 
@@ -488,6 +489,7 @@ export class TsdbtProject {
       eventTime: options.eventTimeStart instanceof Date && options.eventTimeEnd instanceof Date ? { start: options.eventTimeStart, end: options.eventTimeEnd } : eventTimeOf(options),
       ...(options.sample !== undefined && options.sample !== '' ? { sample: sampleWindowOf(options.sample) } : {}),
       runStartedAt: new Date(),
+      ...(options.previousBatches ? { previousBatches: options.previousBatches } : {}),
       projectFlags: this.loaded.projectFile.flags ?? {},
     };
   }

@@ -7,8 +7,8 @@ import { dbtProject, type DbtProject } from '../adapter-suite/dbt-project.js';
  * pre-hook on the first batch and post-hook on the last, full_refresh=False. dbt's
  * patch_microbatch_end_time("2020-01-03 13:57:00") is `--event-time-end` here (tsdbt's "now" is
  * the run's start); the first run also gives dbt's begin as `--event-time-start`.
- * Not ported (tsdbt differs, docs/core-suite-conformance.md): TestMicrobatchRetriesPartialSuccesses,
- * TestMicrobatchMultipleRetries (retry re-runs every batch; the summary line of a partial success).
+ * TestMicrobatchRetriesPartialSuccesses / TestMicrobatchMultipleRetries: `retry` runs only the failed
+ * batches (dbt's batch_map) and the summary lines are dbt 1.10's.
  */
 const INPUT = `
 {{ config(materialized='table', event_time='event_time') }}
@@ -48,6 +48,74 @@ describe('microbatch/test_microbatch.py', () => {
     expect(mb.batch_results!.successful).toHaveLength(2);
     expect(mb.batch_results!.failed).toHaveLength(1);
     expect(result(p, 'downstream_model').status).toBe('skipped');
+  });
+
+  const batchLines = (out: string[]) => out.filter((l) => /batch \d{4}-\d\d-\d\d of microbatch_model: /.test(l)).map((l) => l.slice(l.indexOf('batch ')));
+
+  it('TestMicrobatchRetriesPartialSuccesses: retry runs only the failed batch; the run says "Completed with 1 partial success"', async () => {
+    const p = dbtProject({ models: { 'input_model.sql': INPUT, 'microbatch_model.sql': SECOND_BATCH_FAILS_BY_CONFIG } });
+    const run = (await p.dbt(['run', ...WINDOW], { expectPass: false })).out.join('\n');
+    expect(run).toContain('PARTIAL SUCCESS (2/3)');
+    expect(run).toContain('Completed with 1 partial success and 0 warnings');
+    expect(run).toContain('Done. PASS=1 WARN=0 ERROR=1 SKIP=0 NO-OP=0 TOTAL=2');
+    expect(await rowCount(p, 'microbatch_model')).toBe(2);
+    const mb = result(p, 'microbatch_model');
+    expect(mb.status).toBe('partial success');
+    expect(mb.batch_results!.successful).toHaveLength(2);
+    expect(mb.batch_results!.failed).toHaveLength(1);
+    p.write({ 'models/microbatch_model.sql': MICROBATCH });
+    const retry = await p.dbt(['retry']);
+    const out = retry.out.join('\n');
+    expect(out).not.toContain('PARTIAL SUCCESS');
+    expect(out).not.toContain('Completed with 1 partial success');
+    expect(out).toContain('Completed successfully');
+    // Only the batch that failed ran again (the two others were done).
+    expect(batchLines(retry.out)).toEqual(['batch 2020-01-02 of microbatch_model: OK']);
+    expect(await rowCount(p, 'microbatch_model')).toBe(3);
+    // The result lists the batches done before too (dbt's merge_batch_results).
+    expect(result(p, 'microbatch_model').batch_results).toEqual({
+      successful: [
+        ['2020-01-02T00:00:00+00:00', '2020-01-03T00:00:00+00:00'],
+        ['2020-01-01T00:00:00+00:00', '2020-01-02T00:00:00+00:00'],
+        ['2020-01-03T00:00:00+00:00', '2020-01-04T00:00:00+00:00'],
+      ],
+      failed: [],
+    });
+  });
+
+  it('TestMicrobatchMultipleRetries: a batch that fails again is the retry\'s error, retried again alone', async () => {
+    const p = dbtProject({ models: { 'input_model.sql': INPUT, 'microbatch_model.sql': SECOND_BATCH_FAILS_BY_CONFIG } });
+    const run = (await p.dbt(['run', ...WINDOW], { expectPass: false })).out.join('\n');
+    expect(run).toContain('PARTIAL SUCCESS (2/3)');
+    expect(run).toContain('Completed with 1 partial success');
+    expect(await rowCount(p, 'microbatch_model')).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      const retry = await p.dbt(['retry'], { expectPass: false });
+      const out = retry.out.join('\n');
+      expect(out).not.toContain('PARTIAL SUCCESS');
+      expect(out).toContain('ERROR');
+      expect(out).toContain('Completed with 1 error, 0 partial successes, and 0 warnings');
+      expect(batchLines(retry.out).filter((l) => !l.includes("trying it again"))).toEqual(['batch 2020-01-02 of microbatch_model: ERROR']);
+      expect(await rowCount(p, 'microbatch_model')).toBe(2);
+      const mb = result(p, 'microbatch_model');
+      expect(mb.status).toBe('error');
+      expect(mb.batch_results!.successful).toHaveLength(2);
+      expect(mb.batch_results!.failed).toHaveLength(1);
+    }
+  });
+
+  it('(tsdbt) retry of a --full-refresh partial success adds the failed batch to the table, keeping the batches done then', async () => {
+    const p = dbtProject({ models: { 'input_model.sql': INPUT, 'microbatch_model.sql': MICROBATCH } });
+    await p.dbt(['run', ...WINDOW]);
+    p.write({ 'models/microbatch_model.sql': SECOND_BATCH_FAILS_BY_CONFIG });
+    await p.dbt(['run', '--full-refresh', ...WINDOW], { expectPass: false });
+    expect(result(p, 'microbatch_model').status).toBe('partial success');
+    expect(await rowCount(p, 'microbatch_model')).toBe(2);
+    p.write({ 'models/microbatch_model.sql': MICROBATCH });
+    // The retry keeps the run's --full-refresh, but the table now holds that run's batches: only the failed one is added.
+    const retry = await p.dbt(['retry']);
+    expect(batchLines(retry.out)).toEqual(['batch 2020-01-02 of microbatch_model: OK']);
+    expect(await p.query('select id from {schema}.microbatch_model order by id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
   });
 
   it('TestMicrobatchInitialBatchFailure: the first batch failing skips the others and leaves no table', async () => {

@@ -176,13 +176,16 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
   out(`Finished running ${results.length} node${results.length === 1 ? '' : 's'} in ${elapsed.toFixed(2)}s.`);
   // A node skipped because an ephemeral model it inlines did not compile is an error of the run (dbt's).
   const ephemeralSkip = (r: NodeResult) => r.status === 'skipped' && r.skipReason === 'ephemeral';
-  const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn' || r.status === 'partial success' || ephemeralSkip(r));
+  // dbt's print_run_end_messages: errors and warnings are listed; a microbatch model's partial success
+  // is counted in the summary line only (its failed batches were printed as it finished).
+  const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn' || ephemeralSkip(r));
+  const partial = count('partial success');
   if (interrupted) out(c.red('The run was stopped before it finished.'), 'error');
-  if (problems.length === 0) out(c.green('Completed successfully'));
+  if (problems.length === 0 && partial === 0) out(c.green('Completed successfully'));
   else {
-    const errors = count('error', 'fail', 'partial success') + results.filter(ephemeralSkip).length;
+    const errors = count('error', 'fail') + results.filter(ephemeralSkip).length;
     const level = errors ? 'error' : 'warn';
-    out(errors ? c.red(`Completed with ${errors} error${errors === 1 ? '' : 's'} and ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`) : c.yellow(`Completed with ${count('warn')} warning${count('warn') === 1 ? '' : 's'}:`), level);
+    out(endOfRunSummary(errors, partial, count('warn'), c), level);
     for (const r of problems) {
       const level = r.status === 'warn' ? 'warn' : 'error';
       out('', level);
@@ -194,7 +197,6 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
       // lines keep their own indent (a unit test's diff rows are indented like any other message).
       const ownIndent = /^\w+ Error in /.test(r.message);
       for (const line of r.message.split('\n').slice(0, r.node.resourceType === 'unit_test' ? 200 : 12)) out(ownIndent && line.startsWith('  ') ? line : `  ${line}`, level);
-      if (r.status === 'partial success') for (const w of r.warnings) out(`  ${w}`, level);
       // What to do (not in dbt's output, which has no hints): for a write refused or cut short, where its rows are.
       if (r.hint) out(`  ${c.cyan('hint:')} ${r.hint}`, level);
       // As dbt: where to read the SQL that failed, and the stored failing rows.
@@ -211,9 +213,18 @@ function summary(results: readonly NodeResult[], elapsed: number, interrupted: b
     }
   }
   out('');
-  const partial = count('partial success');
-  // dbt 1.9+'s StatsLine. NO-OP counts dbt's no-op status (build's exposures and saved queries).
-  out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail')} SKIP=${count('skipped')} NO-OP=${count('no-op')}${partial ? ` PARTIAL SUCCESS=${partial}` : ''} TOTAL=${results.length}`);
+  // dbt 1.10's StatsLine: a partial success counts as an error (interpret_run_result); NO-OP counts dbt's no-op
+  // status (build's exposures and saved queries).
+  out(`Done. PASS=${count('success', 'pass')} WARN=${count('warn')} ERROR=${count('error', 'fail', 'partial success')} SKIP=${count('skipped')} NO-OP=${count('no-op')} TOTAL=${results.length}`);
+}
+
+/** dbt 1.10's EndOfRunSummary line. */
+function endOfRunSummary(errors: number, partial: number, warnings: number, c: ReturnType<typeof pc.createColors>): string {
+  const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+  const partials = plural(partial, 'partial success', 'partial successes');
+  if (errors > 0) return c.red(`Completed with ${plural(errors, 'error')}, ${partials}, and ${plural(warnings, 'warning')}:`);
+  if (partial > 0) return c.yellow(`Completed with ${partials} and ${plural(warnings, 'warning')}`);
+  return c.yellow(`Completed with ${plural(warnings, 'warning')}:`);
 }
 
 function jsonLevel(event: RunEvent): Exclude<LogLevel, 'none'> {

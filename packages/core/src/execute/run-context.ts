@@ -8,6 +8,7 @@ import type { Renderer } from '../render/renderer.js';
 import type { EventHandler } from '../report/events.js';
 import type { QueryComment } from '../adapter/query-comment.js';
 import type { ManifestNode, Relation } from '../manifest/nodes.js';
+import type { PreviousBatches } from '../state/retry-plan.js';
 
 /** Everything a node runner needs; built once per run. */
 export interface RunContext {
@@ -40,6 +41,8 @@ export interface RunContext {
   readonly clone?: ReadonlyMap<string, Relation>;
   /** dbt_project.yml `flags:` of the root project (behaviour flags read while nodes run). */
   readonly projectFlags?: Readonly<Record<string, unknown>>;
+  /** `retry`: microbatch models' batches in the retried run (by unique id): only the failed ones run again. */
+  readonly previousBatches?: Readonly<Record<string, PreviousBatches>>;
   /** The nodes this run builds (unset outside a run). */
   readonly selected?: ReadonlySet<string>;
 }

@@ -130,6 +130,7 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
         microbatchBatches: !isMicrobatch(node.config) || usesMicrobatchBatches(ctx.projectFlags, ctx.renderer.macros(), BUILTIN_PACKAGE),
         eventTime: ctx.eventTime,
         runStartedAt: ctx.runStartedAt,
+        previousBatches: ctx.previousBatches?.[node.uniqueId],
         report: (message) => ctx.onEvent({ type: 'log', level: 'info', message }),
       });
       docWarnings = await finishBuild(adapter, node, existed, ctx.signal);
@@ -199,7 +200,7 @@ async function withHooks<T>(ctx: RunContext, node: ModelNode | SnapshotNode, ada
   // A microbatch model's pre-hook renders with its first batch, its post-hook with its last (dbt's model.batch).
   const batched = node.resourceType === 'model' && isMicrobatch(node.config) && usesMicrobatchBatches(ctx.projectFlags, ctx.renderer.macros(), BUILTIN_PACKAGE);
   // The batches as planned before the build (after it the table exists: another window).
-  const batches = batched && (hooksOf(node.config, 'pre_hook').length || hooksOf(node.config, 'post_hook').length) ? hookBatches(node as ModelNode, await isIncremental(), ctx) : undefined;
+  const batches = batched && (hooksOf(node.config, 'pre_hook').length || hooksOf(node.config, 'post_hook').length) ? hookBatches(node as ModelNode, await isIncremental(), { ...ctx, previousBatches: ctx.previousBatches?.[node.uniqueId] }) : undefined;
   const hooks = async (which: 'pre_hook' | 'post_hook') => {
     const raw = hooksOf(node.config, which);
     return raw.length ? hookStatements(ctx, node, raw, await isIncremental(), which === 'pre_hook' ? batches?.first : batches?.last) : [];

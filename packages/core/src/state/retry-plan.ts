@@ -15,6 +15,17 @@ export interface RetryPlan {
   readonly args: Readonly<Record<string, unknown>>;
   /** The nodes to run again, in the order the previous run reported them. */
   readonly uniqueIds: readonly string[];
+  /**
+   * dbt's batch_map: a microbatch model some of whose batches succeeded and some failed (run_results
+   * `batch_results`) runs again only its failed batches; its successful ones are kept and reported.
+   */
+  readonly batches: Readonly<Record<string, PreviousBatches>>;
+}
+
+/** A microbatch model's batches in the previous run, as run_results' batch_results lists them ([start, end], ISO). */
+export interface PreviousBatches {
+  readonly successful: readonly (readonly [string, string])[];
+  readonly failed: readonly (readonly [string, string])[];
 }
 
 /**
@@ -46,5 +57,23 @@ export function retryPlan(dir: string, shown: string, warnError = false): RetryP
   // Project hooks (operation.*) are not nodes to select: they run again with the command (dbt's RetryTask).
   // A run-operation's one result (macro.*) is retried by running the operation again.
   const uniqueIds = which === 'run-operation' ? [] : results.filter((r) => statuses.has(String(r?.['status'])) && !String(r['unique_id']).startsWith('operation.')).map((r) => String(r['unique_id']));
-  return { which, args, uniqueIds };
+  return { which, args, uniqueIds, batches: which === 'run' || which === 'build' ? batchMap(results) : {} };
+}
+
+/**
+ * dbt's RetryTask batch_map: the batch_results of the results with both successful and failed
+ * batches (none successful: the model runs all its batches again, maybe as a first build).
+ */
+function batchMap(results: readonly Record<string, unknown>[]): Record<string, PreviousBatches> {
+  const map: Record<string, PreviousBatches> = {};
+  const windows = (v: unknown) =>
+    Array.isArray(v) ? v.filter((w): w is [string, string] => Array.isArray(w) && w.length === 2 && w.every((x) => typeof x === 'string' && !Number.isNaN(Date.parse(x)))) : [];
+  for (const r of results) {
+    const b = r?.['batch_results'] as Record<string, unknown> | null | undefined;
+    if (!b || typeof b !== 'object' || String(r['unique_id']).startsWith('operation.')) continue;
+    const successful = windows(b['successful']);
+    const failed = windows(b['failed']);
+    if (successful.length > 0 && failed.length > 0) map[String(r['unique_id'])] = { successful, failed };
+  }
+  return map;
 }

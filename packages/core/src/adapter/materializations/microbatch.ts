@@ -31,7 +31,16 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 
 /** The batches a run covers: dbt's batch window (the run's start as now) split into `batch_size` batches. */
 function plannedBatches(cfg: MicrobatchConfig, incremental: boolean, ctx: Pick<MaterializeContext, 'eventTime' | 'runStartedAt'>): Batch[] {
-  const window = batchWindow({
+  return splitBatches(windowOf(cfg, incremental, ctx), cfg.batchSize);
+}
+
+/** `retry` of a partial success: the batches that failed then (dbt's batch_map), as windows. */
+function retriedBatches(previous: BatchResults): Batch[] {
+  return previous.failed.map(([start, end]) => ({ start: new Date(start), end: new Date(end) }));
+}
+
+function windowOf(cfg: MicrobatchConfig, incremental: boolean, ctx: Pick<MaterializeContext, 'eventTime' | 'runStartedAt'>) {
+  return batchWindow({
     size: cfg.batchSize,
     incremental,
     begin: cfg.begin,
@@ -40,16 +49,15 @@ function plannedBatches(cfg: MicrobatchConfig, incremental: boolean, ctx: Pick<M
     eventTimeEnd: ctx.eventTime?.end,
     now: ctx.runStartedAt ?? new Date(),
   });
-  return splitBatches(window, cfg.batchSize);
 }
 
 /**
  * The batches a microbatch model's hooks render with (`model.batch`): dbt runs the pre-hook with the
  * first batch and the post-hook with the last (one batch: both with it).
  */
-export function hookBatches(node: ModelNode, incremental: boolean, ctx: Pick<MaterializeContext, 'eventTime' | 'runStartedAt'>): { first: RenderedBatch; last: RenderedBatch } {
+export function hookBatches(node: ModelNode, incremental: boolean, ctx: Pick<MaterializeContext, 'eventTime' | 'runStartedAt' | 'previousBatches'>): { first: RenderedBatch; last: RenderedBatch } {
   const cfg = microbatchConfigOf(node);
-  const batches = plannedBatches(cfg, incremental, ctx);
+  const batches = ctx.previousBatches ? retriedBatches(ctx.previousBatches) : plannedBatches(cfg, incremental, ctx);
   const of = (b: Batch) => ({ id: batchId(b.start, cfg.batchSize), start: b.start, end: b.end });
   return { first: of(batches[0]!), last: of(batches[batches.length - 1]!) };
 }
@@ -70,14 +78,19 @@ export interface RenderedBatch {
  * one statement: `REPLACE PARTITION` / `DROP PARTITION` of the partitions the batch touches (rebuilt
  * with their other rows where the partition key is coarser than the batch). Batches are independent:
  * a failed one is tried once more on its own, and the others stay done (dbt's partial success).
+ * `retry` of a partial success runs only the batches that failed (dbt's batch_map), into the table
+ * (even when the retried run was a full refresh: the table holds its successful batches); the
+ * result lists the earlier successful batches too. A table gone since: every batch, as a first build.
  */
 export async function materializeMicrobatch(ctx: MaterializeContext): Promise<MaterializeResult> {
   const { adapter, node, signal } = ctx;
   const cfg = microbatchConfigOf(node);
   const rel = node.relation;
   const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
-  const incremental = !fullRefresh && (await adapter.relationKind(rel)) === 'table';
-  const batches = plannedBatches(cfg, incremental, ctx);
+  const exists = (await adapter.relationKind(rel)) === 'table';
+  const retried = ctx.previousBatches && exists ? retriedBatches(ctx.previousBatches) : undefined;
+  const incremental = retried ? true : !fullRefresh && exists;
+  const batches = retried ?? plannedBatches(cfg, incremental, ctx);
   // Casts to date computed as the table stored them: ClickHouse's Date in a table built so (stored-dates.ts).
   let clickhouseDates = false;
   const sqlOf = (b: Batch, dates = clickhouseDates) =>
@@ -147,16 +160,25 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
     });
   } else {
     await prepareTarget(adapter, rel); // what dead runs left beside the table goes first
-    const dates = await storedDates(adapter, node, rel, (d) => sqlOf(batches[0]!, d), node.config.query_settings);
-    clickhouseDates = dates.clickhouseDates;
-    if (dates.warning) warnings.push(dates.warning);
-    const probe = dates.sql;
-    const { warnings: schemaWarnings } = await applySchemaChange(adapter, node, probe, [rel], signal);
-    warnings.push(...schemaWarnings, ...(await addMissingTableOptions(adapter, node, rel, signal)));
+    // The first batch's query, probed before any batch runs (its stored dates, the schema change): failing
+    // there is the first batch failing, as in dbt (its materialization does both), the others skipped.
+    let prepared = false;
+    try {
+      const dates = await storedDates(adapter, node, rel, (d) => sqlOf(batches[0]!, d), node.config.query_settings);
+      clickhouseDates = dates.clickhouseDates;
+      if (dates.warning) warnings.push(dates.warning);
+      const { warnings: schemaWarnings } = await applySchemaChange(adapter, node, dates.sql, [rel], signal);
+      warnings.push(...schemaWarnings, ...(await addMissingTableOptions(adapter, node, rel, signal)));
+      prepared = true;
+    } catch (error) {
+      signal?.throwIfAborted();
+      failed.push({ batch: batches[0]!, error }, ...batches.slice(1).map((b) => ({ batch: b, error: new Error('skipped: the first batch failed') })));
+      ctx.report?.(`${label(batches[0]!)}: ERROR`);
+    }
     const threads = Math.max(1, adapter.client.target.threads ?? 1);
-    await runAll((b, sql) => replaceBatch(ctx, cfg, b, sql), threads);
+    if (prepared) await runAll((b, sql) => replaceBatch(ctx, cfg, b, sql), threads);
   }
-  return resultOf(node.name, successful, failed, rows, warnings, batches.length);
+  return resultOf(node.name, successful, failed, rows, warnings, batches.length, retried ? ctx.previousBatches!.successful : []);
 }
 
 /** `INSERT INTO rel (its columns the query has) SELECT … FROM (sql)`; the rows it added. */
@@ -232,10 +254,11 @@ function partlyWritten(name: string, file: string, b: Batch, error: unknown): Da
 }
 
 /** dbt's merge_batch_results: success, `partial success` or error, with the batches of each kind. */
-function resultOf(name: string, successful: Batch[], failed: { batch: Batch; error: unknown }[], rows: number, warnings: string[], total: number): MaterializeResult {
+function resultOf(name: string, successful: Batch[], failed: { batch: Batch; error: unknown }[], rows: number, warnings: string[], total: number, earlier: BatchResults['successful']): MaterializeResult {
   const byStart = (a: Batch, b: Batch) => a.start.getTime() - b.start.getTime();
   const batchResults: BatchResults = {
-    successful: successful.sort(byStart).map((b) => [isoUtc(b.start), isoUtc(b.end)] as const),
+    // A retry's result lists the batches that succeeded before too, after its own (dbt's merge_batch_results): the next retry keeps them.
+    successful: [...successful.sort(byStart).map((b) => [isoUtc(b.start), isoUtc(b.end)] as const), ...earlier],
     failed: failed.map((f) => f.batch).sort(byStart).map((b) => [isoUtc(b.start), isoUtc(b.end)] as const),
   };
   const errors = failed.filter((f) => !String((f.error as Error).message).startsWith('skipped:'));

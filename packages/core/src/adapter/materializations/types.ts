@@ -24,6 +24,8 @@ export interface MaterializeContext {
   readonly eventTime?: { readonly start?: Date; readonly end?: Date };
   /** The run's start (dbt's invocation time): where a microbatch model's batches end by default. */
   readonly runStartedAt?: Date;
+  /** `retry` of a microbatch model's partial success: its batches then; only the failed ones run again. */
+  readonly previousBatches?: BatchResults;
   /** A line of progress for the console (e.g. each microbatch batch). */
   readonly report?: (message: string) => void;
   /** The other models of the project, for materializations built from several (MV targets and their feeds). */
