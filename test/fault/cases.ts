@@ -122,6 +122,19 @@ export function nativeCases(): FaultCase[] {
       on: ['embedded'],
     },
     {
+      // The seed's rows replace the kept table's, and the view's rows of them, computed beside its target, are moved in
+      // (append-through-views.ts replaceThroughViews): dbt-clickhouse's TRUNCATE + INSERT result. Partitioned: partition
+      // 'bob' emptied, 'cid' and 'dan' new. A reload feeds the view every row again (as dbt-clickhouse's INSERT does): the
+      // view takes new keys only, so the harness's clean rerun converges.
+      name: 'seed: reload into a seed a materialized view reads',
+      files: { 'project.yml': 'name: fault\nprofile: fault\nseeds:\n  +partition_by: name\n  +order_by: id\n', 'seeds/people.csv': 'id,name\n1,ann\n2,bob\n' },
+      changedFiles: { 'seeds/people.csv': 'id,name\n1,ann\n3,cid\n4,dan\n' },
+      command: 'seed',
+      change: ['CREATE TABLE $.seen (id Int32, name String) ENGINE = MergeTree ORDER BY id', 'CREATE MATERIALIZED VIEW $.seen_mv TO $.seen AS SELECT id, upper(name) AS name FROM $.people WHERE id NOT IN (SELECT id FROM $.seen)'],
+      targets: ['people', 'seen'],
+      on: ['embedded'],
+    },
+    {
       name: 'refreshable view: rebuild for new columns',
       files: { 'models/sources.yml': MV_SOURCES, 'models/counts.sql': mv("select v, count() as n from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },
       changedFiles: { 'models/counts.sql': mv("select v, count() as n, min(id) as first from {{ source('raw', 'events') }} group by v", "order_by='v', refresh='EVERY 1 HOUR'") },

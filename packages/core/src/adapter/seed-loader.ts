@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { decodeProjectText, readProjectBytes } from '../shared/text-file.js';
 import { parseCsvRecords } from '../shared/csv-records.js';
-import type { SeedNode } from '../manifest/nodes.js';
+import type { Relation, SeedNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { withStaging } from './staging.js';
+import { replaceThroughViews, viewsReading } from './materializations/append-through-views.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import { clickhouseTypeSpelling } from './type-spelling.js';
 import { agateNumber } from './agate-number.js';
@@ -173,8 +174,15 @@ export function seedCsv(columns: readonly { name: string; type: string }[], rows
   return `${lines.join('\n')}\n`;
 }
 
-/** Loads a seed into a staged table by streaming the file, then swaps it in. Returns the row count. */
-export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signal?: AbortSignal, options: { readonly empty?: boolean } = {}): Promise<number> {
+/**
+ * Loads a seed into a staged table by streaming the file, then swaps it in — or, when materialized views read the
+ * seed, puts its rows in place of the kept table's and appends the views' rows of them to their targets
+ * (replaceThroughViews): dbt-clickhouse reloads a seed by TRUNCATE + INSERT, which the views fire on, where a swapped-in
+ * table's rows never pass through them. Returns the row count and warnings (views that could not be fed).
+ */
+export async function loadSeed(
+  adapter: ClickHouseAdapter, node: SeedNode, signal?: AbortSignal, options: { readonly empty?: boolean } = {},
+): Promise<{ rows: number; warnings: string[] }> {
   const rel = node.relation;
   const table = seedTable(node, seedText(node));
   let columns = table.columns;
@@ -182,6 +190,7 @@ export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signa
   if (columns.some((c) => /Date32|DateTime64/.test(c.type)) && !(await adapter.hasTypeFamily('Date32')))
     columns = columns.map((c) => ({ ...c, type: c.type.replace('Date32', 'Date').replace('DateTime64(0)', 'DateTime') }));
   const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+  const warnings: string[] = [];
   await withStaging(adapter, rel, signal, async (s) => {
     const staged = await s.createTable(cols, node.config);
     // Only settings the server knows (18.x has no input_format_csv_empty_as_default).
@@ -194,7 +203,21 @@ export async function loadSeed(adapter: ClickHouseAdapter, node: SeedNode, signa
       const csv = seedCsv(columns, table.rows);
       await adapter.client.insertStream(`${relationSql(staged.schema, staged.identifier)}`, Readable.from([Buffer.from(csv, 'utf8')], { objectMode: false }), 'CSVWithNames', { signal, settings });
     }
+    const views = await viewsReading(adapter, rel);
+    if (views.length && (await replaceThroughViews(s, rel, staged, node.config))) return;
+    if (views.length) warnings.push(viewsNotFed(node, views));
     await s.swap(staged);
   });
-  return adapter.rowCount(rel);
+  return { rows: await adapter.rowCount(rel), warnings };
+}
+
+/** The warning for a seed whose new rows the views reading it did not get (replaceThroughViews could not be done). */
+function viewsNotFed(node: SeedNode, views: readonly Relation[]): string {
+  const names = views.map((v) => `${v.schema}.${v.identifier}`).join(', ');
+  return (
+    `${node.originalFilePath}: seed ${node.name} was replaced as a new table, so the materialized view${views.length === 1 ? '' : 's'} reading it (${names}) did not get its new rows ` +
+    '(dbt-clickhouse inserts them into the kept table, which the views fire on). tsdbt does that only when the seed keeps its columns and table config, ' +
+    'its table and each view\'s target are MergeTree tables no other view reads, each view names the seed once, and not in cluster mode. ' +
+    'To pass the rows through: insert the seed\'s rows into the views\' targets yourself, or rebuild the views with --full-refresh.'
+  );
 }

@@ -275,20 +275,28 @@ export class Staging {
    * appendPartitions() for several tables at once (an append and its materialized views' targets:
    * append-through-views.ts): every staged table is marked before the first ALTER, so a kill between two
    * of them, or a later one failing, is rolled forward for all by the next run. Without table comments:
-   * attachPartitions() for each, in turn.
+   * attachPartitions() for each, in turn. `replaceFirst`: the first target's rows are all replaced by its staged
+   * table's instead (each staged partition put in place of the target's, the target's others dropped).
    */
-  async appendPartitionsTogether(pairs: readonly (readonly [Relation, Relation])[]): Promise<void> {
+  async appendPartitionsTogether(pairs: readonly (readonly [Relation, Relation])[], options: { replaceFirst?: boolean } = {}): Promise<void> {
     const plans: { staged: Relation; r: PartitionReplace }[] = [];
     const first = pairs[0]?.[0];
     for (const [i, [staged, target]] of pairs.entries()) {
       const group = i === 0 ? { group: pairs.slice(1).map(([s]) => s) } : { after: first! };
-      plans.push({ staged, r: { target, replaced: [], emptied: [], moved: await this.partitionIds(staged), ...group } });
+      const ids = await this.partitionIds(staged);
+      const r = i === 0 && options.replaceFirst ? { replaced: ids, emptied: await this.partitionIds(target) } : { replaced: [], emptied: [], moved: ids };
+      if (r.replaced.length || r.emptied.length) await this.assertDroppable(target, [...new Set([...r.replaced, ...r.emptied])]);
+      plans.push({ staged, r: { target, ...r, ...group } });
     }
     // The others first, the first table last: its mark commits the group (a kill before it: nothing is finished).
     let marked = true;
-    for (const p of [...plans.slice(1), ...plans.slice(0, 1)]) marked = marked && (await markReplacing(this.adapter, p.staged, p.r, true)) !== undefined;
+    for (const p of [...plans.slice(1), ...plans.slice(0, 1)]) {
+      const recorded: PartitionReplace | undefined = marked ? await markReplacing(this.adapter, p.staged, p.r, true) : undefined;
+      marked = recorded !== undefined;
+      if (recorded) p.r = recorded; // replaced partitions the target had no rows in are moved (partition-replace.ts)
+    }
     if (!marked) {
-      for (const p of plans) await this.attachPartitions(p.staged, p.r.target);
+      for (const p of plans) await (p.r.moved ? this.attachPartitions(p.staged, p.r.target) : alterPartitions(this.adapter, p.staged, p.r));
       return;
     }
     await this.commitMarked(plans);

@@ -261,8 +261,8 @@ export async function runSeed(ctx: RunContext, node: SeedNode): Promise<Outcome>
   if (pre.length) await adapter.ensureDatabase(node.relation.schema);
   for (const statement of pre) await adapter.client.command(statement, { signal: ctx.signal });
   const existed = await existedBefore(adapter, node);
-  const rows = await loadSeed(adapter, node, ctx.signal, { empty: ctx.index.emptyInputs });
-  const warnings = await finishBuild(adapter, node, existed, ctx.signal);
+  const { rows, warnings: notFed } = await loadSeed(adapter, node, ctx.signal, { empty: ctx.index.emptyInputs });
+  const warnings = [...notFed, ...(await finishBuild(adapter, node, existed, ctx.signal))];
   for (const statement of hookStatements(ctx, node, hooksOf(node.config, 'post_hook'))) await adapter.client.command(statement, { signal: ctx.signal });
   return { status: 'success', message: `INSERT ${rows.toLocaleString('en-US')}`, rowsAffected: rows, warnings };
 }

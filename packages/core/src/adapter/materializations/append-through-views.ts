@@ -64,17 +64,17 @@ function sourceNames(rel: Relation): RegExp[] {
 }
 
 /**
- * Appends the `staged` rows (shaped like `rel`) to `rel` and, through its materialized views, to their targets (see
- * above). False, having touched nothing, when the views cannot be reproduced beside their targets.
+ * Each view's rows of `staged` (shaped like `rel`), computed beside its target into a table shaped like it (see above);
+ * undefined, having touched nothing live, when the views cannot be reproduced so.
  */
-export async function appendThroughViews(s: Staging, rel: Relation, staged: Relation, config: NodeConfig): Promise<boolean> {
+async function viewRowsBeside(s: Staging, rel: Relation, staged: Relation, config: NodeConfig): Promise<(readonly [Relation, Relation])[] | undefined> {
   const { adapter } = s;
   // On a cluster a staged copy takes the model's table config, not a view target's structure.
-  if (adapter.cluster) return false;
+  if (adapter.cluster) return undefined;
   const feeds = await viewFeeds(adapter, rel, staged);
-  if (!feeds) return false;
+  if (!feeds) return undefined;
   const settings = settingsClause(config.query_settings) ? `\n${settingsClause(config.query_settings)}` : '';
-  const computed: { target: Relation; rows: Relation }[] = [];
+  const computed: (readonly [Relation, Relation])[] = [];
   for (const f of feeds) {
     const rows = await s.createLike(f.target, config, { purpose: 'viewrows' });
     const have = new Set((await adapter.columns(f.target)).map((c) => c.name));
@@ -82,9 +82,61 @@ export async function appendThroughViews(s: Staging, rel: Relation, staged: Rela
     const cols = (await adapter.queryColumns(f.sql, undefined, config.query_settings)).filter((c) => have.has(c.name)).map((c) => quoteIdentifier(c.name)).join(', ');
     // The model's query_settings: a view fires inside the model's INSERT, with its settings.
     await adapter.client.command(`INSERT INTO ${relationSql(rows.schema, rows.identifier)} (${cols}) SELECT ${cols} FROM (\n${f.sql}\n)${settings}`, { signal: s.signal });
-    computed.push({ target: f.target, rows });
+    computed.push([rows, f.target]);
   }
+  return computed;
+}
+
+/**
+ * Appends the `staged` rows (shaped like `rel`) to `rel` and, through its materialized views, to their targets (see
+ * above). False, having touched nothing, when the views cannot be reproduced beside their targets.
+ */
+export async function appendThroughViews(s: Staging, rel: Relation, staged: Relation, config: NodeConfig): Promise<boolean> {
+  const computed = await viewRowsBeside(s, rel, staged, config);
+  if (!computed) return false;
   // Every staged table marked first: a kill between two ALTERs is finished by the next run (partition-replace.ts).
-  await s.appendPartitionsTogether([[staged, rel], ...computed.map((c) => [c.rows, c.target] as const)]);
+  await s.appendPartitionsTogether([[staged, rel], ...computed]);
   return true;
+}
+
+/** The materialized views that fire on inserts into `rel` (refreshable ones read on their schedule and are not listed). */
+export async function viewsReading(adapter: ClickHouseAdapter, rel: Relation): Promise<Relation[]> {
+  const [row] = await adapter.systemQuery<{ dbs: string[]; names: string[] }>(
+    `SELECT dependencies_database AS dbs, dependencies_table AS names FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
+  );
+  return (row?.names ?? []).map((identifier, i) => ({ schema: row!.dbs[i]!, identifier }));
+}
+
+/**
+ * Puts the `staged` rows in place of all of `rel`'s and appends what its materialized views make of them to their
+ * targets — the result of TRUNCATE + INSERT into the kept table (dbt's seed reload on dbt-clickhouse: the views fire
+ * on the new rows), without its moment of an empty table or its half-fed views: the views' rows are computed beside
+ * their targets first, then one partition ALTER each, every staged table marked before the first (a kill between
+ * them is finished by the next run, partition-replace.ts). False, having touched nothing, when that cannot be done:
+ * `staged` not exactly `rel`'s structure and engine (partitions cannot move between them), or a view not reproducible
+ * beside its target (see above).
+ */
+export async function replaceThroughViews(s: Staging, rel: Relation, staged: Relation, config: NodeConfig): Promise<boolean> {
+  if (!(await sameStructure(s.adapter, staged, rel))) return false;
+  const computed = await viewRowsBeside(s, rel, staged, config);
+  if (!computed) return false;
+  await s.appendPartitionsTogether([[staged, rel], ...computed], { replaceFirst: true });
+  return true;
+}
+
+/** Whether partitions can move between `a` and `b`: MergeTree tables with the same columns, engine and keys. */
+async function sameStructure(adapter: ClickHouseAdapter, a: Relation, b: Relation): Promise<boolean> {
+  const shape = async (rel: Relation) => {
+    const db = sqlString(rel.schema);
+    const name = sqlString(rel.identifier);
+    const [t] = await adapter.systemQuery<Record<string, string>>(
+      `SELECT engine, engine_full, partition_key, sorting_key, primary_key FROM system.tables WHERE database = ${db} AND name = ${name}`,
+    );
+    const cols = await adapter.systemQuery<Record<string, string>>(
+      `SELECT name, type, default_kind, default_expression, compression_codec FROM system.columns WHERE database = ${db} AND table = ${name} ORDER BY position`,
+    );
+    return t && /MergeTree$/.test(t.engine ?? '') ? JSON.stringify([t, cols]) : undefined;
+  };
+  const [x, y] = [await shape(a), await shape(b)];
+  return x !== undefined && x === y;
 }
