@@ -16,4 +16,15 @@ describe('insertTarget', () => {
     expect(insertTarget('INSERT INTO t VALUES (1)', undefined)).toBeUndefined();
     expect(insertTarget('SELECT 1 /* insert into db.t */', 'x')).toBeUndefined();
   });
+
+  it('cannot tell for INSERT INTO TABLE FUNCTION (not a table named TABLE) or a name it reads only partly (query parameters)', () => {
+    expect(insertTarget("INSERT INTO TABLE FUNCTION remote('127.0.0.1', db.t) VALUES (1)", 'x')).toBeUndefined();
+    expect(insertTarget("insert into table function cluster('c', db, t) select 1", 'x')).toBeUndefined();
+    expect(insertTarget('INSERT INTO db.{t:Identifier} VALUES (1)', 'x')).toBeUndefined();
+    expect(insertTarget('INSERT INTO TABLE db.{t:Identifier} VALUES (1)', 'x')).toBeUndefined();
+    expect(insertTarget('INSERT INTO {db:Identifier}.t VALUES (1)', 'x')).toBeUndefined();
+    expect(insertTarget('INSERT INTO TABLE t(a) VALUES (1)', 'x')).toEqual({ schema: 'x', identifier: 't' });
+    expect(insertTarget('INSERT INTO db.t SETTINGS async_insert = 1 VALUES (1)', 'x')).toEqual({ schema: 'db', identifier: 't' });
+    expect(insertTarget('INSERT INTO db.t', 'x')).toEqual({ schema: 'db', identifier: 't' });
+  });
 });

@@ -55,7 +55,13 @@ export async function runningInsertIds(adapter: ClickHouseAdapter): Promise<stri
 }
 
 const NAME = '(?:`(?:[^`\\\\]|\\\\.)*`|"(?:[^"\\\\]|\\\\.)*"|[A-Za-z_][\\w$]*)';
-const INSERT_INTO = new RegExp(`^\\s*INSERT\\s+INTO\\s+(?:TABLE\\s+)?(?!FUNCTION\\b)(${NAME})(?:\\s*\\.\\s*(${NAME}))?`, 'i');
+// `INSERT INTO [TABLE] [db.]t` followed by what may follow a table name (a column list, a keyword, the end): a
+// name only partly read (`db.{t:Identifier}`) or `INSERT INTO [TABLE] FUNCTION …` tells nothing. `(?=(…))\k<table>`
+// takes TABLE once and for all (an atomic group): `TABLE` is never read as the table's name.
+const INSERT_INTO = new RegExp(
+  `^\\s*INSERT\\s+INTO\\s+(?=(?<table>(?:TABLE\\s+)?))\\k<table>(?!FUNCTION\\b)(?<a>${NAME})(?:\\s*\\.\\s*(?<b>${NAME}))?(?=\\s*(?:[(;]|$)|\\s+[A-Za-z])`,
+  'i',
+);
 const unquote = (name: string) => (/^[`"]/.test(name) ? name.slice(1, -1).replace(/\\(.)/g, '$1') : name);
 
 /**
@@ -65,10 +71,10 @@ const unquote = (name: string) => (/^[`"]/.test(name) ? name.slice(1, -1).replac
  */
 export function insertTarget(query: string, currentDatabase: string | undefined): Relation | undefined {
   // Comments (a query comment first) blanked; quoted names kept as written.
-  const m = INSERT_INTO.exec(blankNonCode(query, { keepNames: true }));
+  const m = INSERT_INTO.exec(blankNonCode(query, { keepNames: true }))?.groups;
   if (!m) return undefined;
-  if (m[2] !== undefined) return { schema: unquote(m[1]!), identifier: unquote(m[2]) };
-  return currentDatabase ? { schema: currentDatabase, identifier: unquote(m[1]!) } : undefined;
+  if (m.b !== undefined) return { schema: unquote(m.a!), identifier: unquote(m.b) };
+  return currentDatabase ? { schema: currentDatabase, identifier: unquote(m.a!) } : undefined;
 }
 
 /** Whether system.processes says each statement's database (current_database; not on old servers, 18.x). */
