@@ -14,17 +14,17 @@ import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project
 const setup = openedPerTest();
 
 /**
- * Starts an INSERT into `table` (one UInt64 column `x` or as listed) that reads from an HTTP server of this test
+ * Starts an INSERT into `table` (one UInt64 column `x` or as listed; rows 101 and 102) that reads from an HTTP server of this test
  * (url()), which holds its answer open: the INSERT runs until `stop` ends the answer. Resolves once it runs.
  */
-async function unrelatedInsert(project: TsdbtProject, table: string): Promise<{ running: () => Promise<boolean>; stop: () => Promise<void> }> {
+async function unrelatedInsert(project: TsdbtProject, table: string): Promise<{ id: string; running: () => Promise<boolean>; stop: () => Promise<void> }> {
   const adapter = await project.adapter();
   const held: ServerResponse[] = [];
   const server = createServer((req, res) => {
     // ClickHouse may ask for the size first (HEAD): answered at once; the GET is held.
     if (req.method !== 'GET') return void res.writeHead(200).end();
     res.writeHead(200, { 'Content-Type': 'text/tab-separated-values' });
-    res.write('1\n');
+    res.write('101\n');
     held.push(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -36,10 +36,12 @@ async function unrelatedInsert(project: TsdbtProject, table: string): Promise<{ 
   const mine = `query LIKE '%${marker}%' AND query NOT LIKE '%system.processes%'`;
   const running = async () => (await queryRows<{ n: string }>(project, `SELECT count() AS n FROM system.processes WHERE ${mine}`))[0]!.n !== '0';
   while (!(await running()) || held.length === 0) await new Promise((r) => setImmediate(r));
+  const [row] = await queryRows<{ id: string }>(project, `SELECT query_id AS id FROM system.processes WHERE ${mine}`);
   return {
+    id: row!.id,
     running,
     stop: async () => {
-      for (const res of held) res.end('2\n');
+      for (const res of held) res.end('102\n');
       await done;
       server.close();
     },
@@ -64,5 +66,45 @@ select toUInt32(number) as id from numbers({% if is_incremental() %}3{% else %}2
       await other.stop();
     }
     expect(await queryRows(project, `SELECT id FROM ${p.schema}.m ORDER BY id`)).toEqual([{ id: 0 }, { id: 1 }, { id: 2 }]);
+  }, 120_000);
+
+  it('an INSERT into a materialized view writing into the table (its rows go into the TO table) is waited for, its rows carried', async () => {
+    // A rebuild for a new column swaps the table (incremental.ts rebuildTable; the custom strategy runs in place
+    // when views write into the table).
+    const model = (v2: boolean) =>
+      `{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns', order_by='id') }}\n` +
+      (v2 ? "select toUInt32(3) as id, 'c' as msg, 'x' as extra" : "select toUInt32(1) as id, 'a' as msg union all select 2, 'b'");
+    const { p, project: first } = setup({ 'models/m.sql': model(false) });
+    expect(statuses(await first.run())).toEqual({ m: 'success' });
+    const adapter = await first.adapter();
+    await adapter.client.command(`CREATE TABLE ${p.schema}.src (x UInt64) ENGINE = Null`);
+    await adapter.client.command(`CREATE MATERIALIZED VIEW ${p.schema}.feed TO ${p.schema}.m AS SELECT toUInt32(x) AS id, 'v' AS msg FROM ${p.schema}.src`);
+    // It binds the table (through the view) before the run swaps it; its rows come when its answer ends.
+    const into = await unrelatedInsert(first, `${p.schema}.feed (id)`);
+    p.write({ 'models/m.sql': model(true) });
+    const project = setup.reopen(p);
+    // Ended once tsdbt waits for it (asks about its query id) — or, when it does not, right before the old
+    // table is dropped after the carry (a DROP … SYNC would wait for the INSERT): its rows then go with it.
+    const client = (await project.adapter()).client as unknown as Record<'query' | 'command', (sql: string, ...rest: never[]) => Promise<unknown>>;
+    const { query, command } = client;
+    let carried = false;
+    let ended: Promise<void> | undefined;
+    const end = () => (ended ??= into.stop());
+    client.query = async (sql, ...rest) => {
+      if (sql.includes('query_id IN (') && sql.includes(into.id)) await end();
+      return query.call(client, sql, ...rest);
+    };
+    client.command = async (sql, ...rest) => {
+      if (carried && /^DROP TABLE/.test(sql)) await end();
+      if (/^SYSTEM STOP MERGES/.test(sql)) carried = true;
+      return command.call(client, sql, ...rest);
+    };
+    try {
+      expect(statuses(await project.run())).toEqual({ m: 'success' });
+    } finally {
+      Object.assign(client, { query, command });
+      await end();
+    }
+    expect(await queryRows(project, `SELECT id FROM ${p.schema}.m ORDER BY id`)).toEqual([1, 2, 3, 101, 102].map((id) => ({ id })));
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertTarget } from '../../../packages/core/src/adapter/inserts.js';
+import { forwardedTo, insertTarget } from '../../../packages/core/src/adapter/inserts.js';
 
 /* The table an INSERT statement writes into, read from its text (system.processes), for drainInserts(…, into). */
 describe('insertTarget', () => {
@@ -26,5 +26,21 @@ describe('insertTarget', () => {
     expect(insertTarget('INSERT INTO TABLE t(a) VALUES (1)', 'x')).toEqual({ schema: 'x', identifier: 't' });
     expect(insertTarget('INSERT INTO db.t SETTINGS async_insert = 1 VALUES (1)', 'x')).toEqual({ schema: 'db', identifier: 't' });
     expect(insertTarget('INSERT INTO db.t', 'x')).toEqual({ schema: 'db', identifier: 't' });
+  });
+});
+
+/* Where an INSERT into a table goes in turn (tablesFeeding: a Distributed's local table, a Buffer's destination). */
+describe('forwardedTo', () => {
+  it("reads a Distributed table's local table and a Buffer's destination from the CREATE statement", () => {
+    const dist = "CREATE TABLE db.d (`x` UInt64) ENGINE = Distributed('c', 'db', 't', rand())";
+    expect(forwardedTo('Distributed', dist)).toEqual({ schema: 'db', identifier: 't' });
+    expect(forwardedTo('Distributed', 'CREATE TABLE db.d (`x` UInt64) ENGINE = Distributed(c, db, `t.x`)')).toEqual({ schema: 'db', identifier: 't.x' });
+    expect(forwardedTo('Buffer', "CREATE TABLE db.b (`x` UInt64) ENGINE = Buffer('db', 't', 1, 10, 100, 10000, 1000000, 10000000, 100000000)")).toEqual({ schema: 'db', identifier: 't' });
+    expect(forwardedTo('Buffer', "CREATE TABLE db.b (`x` UInt64) ENGINE = Buffer('', 't', 1, 10, 100, 10000, 1000000, 10000000, 100000000)")).toEqual({ schema: undefined, identifier: 't' });
+  });
+
+  it("says 'unknown' for arguments that are not plain names, nothing for engines that write no other table", () => {
+    expect(forwardedTo('Distributed', "CREATE TABLE db.d (`x` UInt64) ENGINE = Distributed('c', currentDatabase(), 't')")).toBe('unknown');
+    expect(forwardedTo('MergeTree', 'CREATE TABLE db.t (`x` UInt64) ENGINE = MergeTree ORDER BY x')).toBeUndefined();
   });
 });

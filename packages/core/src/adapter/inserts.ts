@@ -77,6 +77,31 @@ export function insertTarget(query: string, currentDatabase: string | undefined)
   return currentDatabase ? { schema: currentDatabase, identifier: unquote(m.a!) } : undefined;
 }
 
+const ARG = `(?:'(?:[^'\\\\]|\\\\.)*'|${NAME})`;
+const FORWARDS: Record<string, RegExp> = {
+  // Distributed(cluster, database, table[, sharding key[, policy]]): writes into the local table of its own host's shard.
+  Distributed: new RegExp(`^Distributed\\(\\s*${ARG}\\s*,\\s*(${ARG})\\s*,\\s*(${ARG})\\s*[,)]`),
+  // Buffer(database, table, …): flushes into it (from the INSERT itself once a block passes its limits).
+  Buffer: new RegExp(`^Buffer\\(\\s*(${ARG})\\s*,\\s*(${ARG})\\s*,`),
+};
+const argName = (arg: string) => (arg.startsWith("'") ? arg.slice(1, -1).replace(/\\(.)/g, '$1') : unquote(arg));
+
+/**
+ * The table an INSERT into a table of engine `engine` (its CREATE statement as system.tables has it) writes into
+ * in turn: a Distributed table's local table, a Buffer's destination; undefined for an engine that writes no
+ * other table, 'unknown' when the arguments are not plain names (an expression such as currentDatabase()); a
+ * database left empty is undefined in the answer (any).
+ */
+export function forwardedTo(engine: string, createQuery: string): { schema?: string; identifier: string } | 'unknown' | undefined {
+  const re = FORWARDS[engine];
+  if (!re) return undefined;
+  const at = createQuery.lastIndexOf(`ENGINE = ${engine}(`);
+  const m = at < 0 ? null : re.exec(createQuery.slice(at + 'ENGINE = '.length));
+  if (!m) return 'unknown';
+  const schema = argName(m[1]!);
+  return { schema: schema || undefined, identifier: argName(m[2]!) };
+}
+
 /** Whether system.processes says each statement's database (current_database; not on old servers, 18.x). */
 async function processesKnowDatabase(adapter: ClickHouseAdapter): Promise<boolean> {
   const known = adapter.capabilities.peek('processes_current_database');

@@ -1,5 +1,6 @@
 import type { Relation } from '../../manifest/nodes.js';
 import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { forwardedTo } from '../inserts.js';
 
 /** A materialized view as the warehouse has it. */
 export interface MvObject {
@@ -172,21 +173,30 @@ export function misfits(query: readonly WarehouseColumn[], target: readonly Ware
 }
 
 /**
- * `tables` and every table whose materialized views write into one of them, transitively: an INSERT into any of
- * these may write rows into `tables` (what drainInserts() must wait for, given `into`). One listing of views.
+ * `tables` and every table an INSERT into which may write rows into one of them, transitively: a table whose
+ * materialized views write into one, such a view itself (an INSERT into a view goes into its TO table), a
+ * Distributed table over one (its local shard's rows) or a Buffer in front of one (inserts.ts forwardedTo; one
+ * whose arguments are not plain names is counted in) — what drainInserts() must wait for, given `into`. One
+ * listing of system.tables.
  */
 export async function tablesFeeding(adapter: ClickHouseAdapter, tables: readonly Relation[]): Promise<Relation[]> {
   const withSelect = await hasAsSelect(adapter);
-  const views = (
-    await adapter.client.query<{ db: string; name: string; q: string; s?: string }>(
-      `SELECT database AS db, name, create_table_query AS q${withSelect ? ', as_select AS s' : ''} FROM system.tables WHERE engine = 'MaterializedView'`,
-    )
-  ).map((r) => mvObject({ schema: r.db, identifier: r.name }, r.q, r.s));
+  const listed = await adapter.client.query<{ db: string; name: string; engine: string; q: string; s?: string }>(
+    `SELECT database AS db, name, engine, create_table_query AS q${withSelect ? ", if(engine = 'MaterializedView', as_select, '') AS s" : ''} FROM system.tables WHERE engine IN ('MaterializedView', 'Distributed', 'Buffer')`,
+  );
+  const views = listed.filter((r) => r.engine === 'MaterializedView').map((r) => mvObject({ schema: r.db, identifier: r.name }, r.q, r.s));
+  const forwarding = listed.flatMap((r) => {
+    const to = forwardedTo(r.engine, r.q);
+    return to ? [{ rel: { schema: r.db, identifier: r.name }, to }] : [];
+  });
+  const same = (t: Relation, to: { schema?: string; identifier: string }) => (to.schema === undefined || to.schema === t.schema) && to.identifier === t.identifier;
   const out = new Map(tables.map((t) => [`${t.schema}.${t.identifier}`, t]));
   for (let added = [...out.values()]; added.length; ) {
-    const writing = views.filter((v) => v.target && added.some((t) => t.schema === v.target!.schema && t.identifier === v.target!.identifier)).map((v) => v.rel);
+    const writing = views.filter((v) => v.target && added.some((t) => same(t, v.target!))).map((v) => v.rel);
+    const found = [...writing, ...forwarding.filter((f) => f.to === 'unknown' || added.some((t) => same(t, f.to as Relation))).map((f) => f.rel)];
+    for (const { table } of (await triggersOf(adapter, writing)).values()) found.push(table);
     added = [];
-    for (const { table } of (await triggersOf(adapter, writing)).values()) {
+    for (const table of found) {
       const k = `${table.schema}.${table.identifier}`;
       if (!out.has(k)) out.set(k, table), added.push(table);
     }
