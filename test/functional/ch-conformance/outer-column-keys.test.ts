@@ -53,4 +53,46 @@ select t1.k from {{ ref('t1') }} t1 where t1.k in (select t2.k from {{ ref('t2')
       { k: 5, e: 0, m: null },
     ]);
   });
+
+  it('a SELECT-list subquery of a filtered, joined or grouped SELECT gives the same answers (the item names the carried column)', async () => {
+    // Before: left as written — 26.7 failed (NOT_IMPLEMENTED "can't find correlated column") or, the column also
+    // selected, answered ClickHouse's way silently (the NULL row's EXISTS 0, max NULL).
+    const V = `select toInt32(k) as k, toInt32(w) as w from values('k Int32, w Int32', (3, 10), (4, 20), (5, 30))`;
+    const filtered = (semantics = '') => `{{ config(materialized='table'${semantics}) }}
+select t1.k, t1.x,
+  exists(select 1 from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is null) as e,
+  (select max(coalesce(t1.x, -1)) from {{ ref('t2') }} t2 where t2.k = t1.k) as m,
+  (select count(*) from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is null) as c
+from {{ ref('t1') }} t1
+where t1.k >= 3 and (t1.x is null or t1.x > 0)`;
+    const joined = `{{ config(materialized='table') }}
+select t1.k, v.w, (select max(coalesce(t1.x, -1)) from {{ ref('t2') }} t2 where t2.k = t1.k) as m
+from {{ ref('t1') }} t1 join {{ ref('v') }} v on v.k = t1.k
+where v.w < 30 and exists (select 1 from {{ ref('t2') }} t2 where t2.k = t1.k)
+qualify m is not null`;
+    const grouped = `{{ config(materialized='table') }}
+select t1.x, count(*) as n, (select count(*) from {{ ref('t2') }} t2 where coalesce(t1.x, 0) = 0) as z
+from {{ ref('t1') }} t1 where t1.k > 0 group by t1.x having count(*) > 0`;
+    const p = dbtProject({ models: { 't1.sql': T1, 't2.sql': T2, 'v.sql': V, 'filtered.sql': filtered(), 'ch_filtered.sql': filtered(', dbt_semantics=false'), 'joined.sql': joined, 'grouped.sql': grouped } });
+    const run = await p.dbt(['run']);
+    expect(run.results.filter((r) => r.status !== 'success')).toEqual([]);
+    expect(await p.query('select k, x, e, m, c from {schema}.filtered order by k')).toEqual([
+      { k: 3, x: null, e: 1, m: -1, c: '1' },
+      { k: 4, x: 7, e: 0, m: 7, c: '0' },
+      { k: 5, x: null, e: 0, m: null, c: '0' },
+    ]);
+    expect(await p.query('select k, e, m from {schema}.ch_filtered order by k')).toEqual([
+      { k: 3, e: 0, m: null },
+      { k: 4, e: 0, m: 7 },
+      { k: 5, e: 0, m: null },
+    ]);
+    expect(await p.query('select k, w, m from {schema}.joined order by k')).toEqual([
+      { k: 3, w: 10, m: -1 },
+      { k: 4, w: 20, m: 7 },
+    ]);
+    expect(await p.query('select x, n, z from {schema}.grouped order by x nulls first')).toEqual([
+      { x: null, n: '2', z: '2' },
+      { x: 7, n: '1', z: '0' },
+    ]);
+  });
 });

@@ -13,13 +13,38 @@ describe('dbt_semantics: a correlated subquery reads outer columns through one-t
     expect(outerColumnKeys('select k from t1 where exists (select 1 from (select * from t2 where t2.k = t1.k) s)')).toBe(
       'select k from t1  ARRAY JOIN [tuple(t1.k)] AS __tsdbt_outer_1 where exists (select 1 from (select * from t2 where t2.k = tupleElement(__tsdbt_outer_1, 1)) s)',
     );
-    // a filtered SELECT: its WHERE's subqueries are carried, its SELECT list's left as written
+    // a filtered SELECT: its WHERE's subqueries are carried, its SELECT list's too, the item naming the carried column
     expect(outerColumnKeys('select c.id, exists (select 1 from o where o.c = c.id) as s from c where not exists (select 1 from r where r.c = c.id)')).toBe(
-      'select c.id, exists (select 1 from o where o.c = c.id) as s from c  ARRAY JOIN [tuple(c.id)] AS __tsdbt_outer_1 where not exists (select 1 from r where r.c = tupleElement(__tsdbt_outer_1, 1))',
+      'select c.id, tupleElement((__tsdbt_outer_1, exists (select 1 from o where o.c = tupleElement(__tsdbt_outer_1, 1))), -1) as s from c  ARRAY JOIN [tuple(c.id)] AS __tsdbt_outer_1 where not exists (select 1 from r where r.c = tupleElement(__tsdbt_outer_1, 1))',
     );
     // GROUP BY: a subquery in WHERE is carried (before grouping)
     expect(outerColumnKeys('select a.k, count() from t a where exists (select 1 from u where u.k = a.k) group by a.k')).toBe(
       'select a.k, count() from t a  ARRAY JOIN [tuple(a.k)] AS __tsdbt_outer_1 where exists (select 1 from u where u.k = tupleElement(__tsdbt_outer_1, 1)) group by a.k',
+    );
+  });
+
+  it("carries a SELECT-list subquery of a filtered, joined or grouped SELECT, the item naming the carried columns", () => {
+    expect(outerColumnKeys('select t1.k, (select max(coalesce(t1.x, -1)) from t2 where t2.k = t1.k) as m from db.t1 where t1.k > 0 order by t1.k')).toBe(
+      'select t1.k, tupleElement((__tsdbt_outer_1, __tsdbt_outer_2, (select max(coalesce(tupleElement(__tsdbt_outer_1, 1), -1)) from t2 where t2.k = tupleElement(__tsdbt_outer_2, 1))), -1) as m from db.t1  ARRAY JOIN [tuple(t1.x)] AS __tsdbt_outer_1, [tuple(t1.k)] AS __tsdbt_outer_2 where t1.k > 0 order by t1.k',
+    );
+    // DISTINCT, an alias without AS, PREWHERE
+    expect(outerColumnKeys('select distinct a.k, exists (select 1 from u where u.k = a.k and a.x is null) e from t as a final prewhere a.k > 0 where a.x is null or a.k > 1')).toBe(
+      'select distinct a.k, tupleElement((__tsdbt_outer_1, __tsdbt_outer_2, exists (select 1 from u where u.k = tupleElement(__tsdbt_outer_1, 1) and tupleElement(__tsdbt_outer_2, 1) is null)), -1) e from t as a final  ARRAY JOIN [tuple(a.k)] AS __tsdbt_outer_1, [tuple(a.x)] AS __tsdbt_outer_2 prewhere a.k > 0 where a.x is null or a.k > 1',
+    );
+    // a join; a WHERE naming an alias of the SELECT list (the WHERE stays where it is)
+    expect(outerColumnKeys('select a.k, (select count() from u where u.k = a.k) from t a join v on v.k = a.k where a.k > 1')).toBe(
+      'select a.k, tupleElement((__tsdbt_outer_1, (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1))), -1) from t a join v on v.k = a.k  ARRAY JOIN [tuple(a.k)] AS __tsdbt_outer_1 where a.k > 1',
+    );
+    expect(outerColumnKeys('select a.k * 2 as kk, (select count() from u where u.k = a.k) from t a where kk > 1')).toBe(
+      'select a.k * 2 as kk, tupleElement((__tsdbt_outer_1, (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1))), -1) from t a  ARRAY JOIN [tuple(a.k)] AS __tsdbt_outer_1 where kk > 1',
+    );
+    // a grouping key: the carried column joins the GROUP BY list (before WITH TOTALS); HAVING
+    expect(outerColumnKeys('select a.g, count() c, (select count() from u where coalesce(a.g, 0) = u.k) as m from t4 a where a.v > 1 group by a.g with totals having count() > 1')).toBe(
+      'select a.g, count() c, tupleElement((__tsdbt_outer_1, (select count() from u where coalesce(tupleElement(__tsdbt_outer_1, 1), 0) = u.k)), -1) as m from t4 a  ARRAY JOIN [tuple(a.g)] AS __tsdbt_outer_1 where a.v > 1 group by a.g, __tsdbt_outer_1 with totals having count() > 1',
+    );
+    // QUALIFY's subquery is left as written, the SELECT list's carried
+    expect(outerColumnKeys('select a.k, (select count() from u where u.k = a.k) from t a qualify (select count() from u where u.k = a.k) > 1')).toBe(
+      'select a.k, tupleElement((__tsdbt_outer_1, (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1))), -1) from t a  ARRAY JOIN [tuple(a.k)] AS __tsdbt_outer_1 qualify (select count() from u where u.k = a.k) > 1',
     );
   });
 
@@ -29,9 +54,10 @@ describe('dbt_semantics: a correlated subquery reads outer columns through one-t
       'select k from t where k in (select s.k from s where s.j = 1)',
       'with c as (select t.k from t) select c.k from c',
       'select * from (select t.k from t) as d join t2 on t2.k = d.k',
-      // a grouping key read in the SELECT list; the SELECT list of a filtered SELECT (ClickHouse loses the carried column)
-      'select a.k, (select count() from u where u.k = a.k) from t a group by a.k',
-      'select a.k, (select count() from u where u.k = a.k) from t a where a.k > 1',
+      // not a grouping key (ClickHouse refuses it either way); a key of ROLLUP / GROUP BY ALL (a key added changes the groups)
+      'select a.g, (select count() from u where u.k = a.x) from t a group by a.g',
+      'select a.g, (select count() from u where u.k = a.g) from t a group by rollup(a.g)',
+      'select a.g, (select count() from u where u.k = a.g) from t a group by all',
       // two levels out: ClickHouse cannot read it either way
       'select k from t1 where exists (select 1 from t2 where exists (select 1 from t3 where t3.k = t1.k))',
       // in a literal, a comment, a function of a database, a subcolumn

@@ -2,7 +2,8 @@ import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { applyEdits } from '../../shared/text-edits.js';
-import { closingParen, selectFrames, type ClauseSpan } from './select-frames.js';
+import { ALIASED } from './item-names.js';
+import { closingParen, selectFrames, splitTopLevel, type ClauseSpan, type Span } from './select-frames.js';
 
 /*
  * A correlated subquery that reads an outer Nullable column: ClickHouse 26.7 decorrelates it into joins
@@ -14,10 +15,13 @@ import { closingParen, selectFrames, type ClauseSpan } from './select-frames.js'
  * `ARRAY JOIN [tuple(t.col)] AS __tsdbt_outer_N` (one row per row; `*` does not list it), read inside as
  * `tupleElement(__tsdbt_outer_N, 1)`: a Tuple key is never NULL, so the NULL group is found.
  * The types are not known here, so every qualified outer reference is carried (a non-Nullable one gives
- * the same answer). Left as written (ClickHouse's answer): an unqualified outer name, a column two subquery levels out,
- * a subquery in the enclosing SELECT's FROM/ON, and one outside WHERE/PREWHERE (the SELECT list, ORDER BY…) of a SELECT
- * that has WHERE, PREWHERE, QUALIFY, GROUP BY or HAVING: 26.7 then loses the carried column (NOT_IMPLEMENTED "can't find
- * correlated column"), and a grouped SELECT's reference must be a grouping key.
+ * the same answer). A subquery in the SELECT list of a SELECT with WHERE, PREWHERE, QUALIFY or HAVING: 26.7 drops the
+ * carried column at the filter (NOT_IMPLEMENTED "can't find correlated column"; as written, with the column also
+ * selected, it answers ClickHouse's way silently), so the item names it too — `tupleElement((__tsdbt_outer_1, <item>),
+ * -1)`, its value. In a grouped SELECT only a grouping key is read there: carried when the GROUP BY is a plain list
+ * naming it, the carried column added to it (the same groups). Left as written (ClickHouse's answer): an unqualified
+ * outer name, a column two subquery levels out, a subquery in the enclosing SELECT's FROM/ON, one in QUALIFY, HAVING or
+ * ORDER BY of a filtered SELECT, a grouping key of GROUP BY ALL / ROLLUP / CUBE / GROUPING SETS.
  */
 export function withOuterColumnKeys(node: ManifestNode, sql: string): string {
   if (!hasSubqueryExpression(sql)) return sql;
@@ -47,6 +51,7 @@ const unquote = (name: string) => name.replace(/^[`"]|[`"]$/g, '').toLowerCase()
 interface Frame {
   readonly start: number;
   readonly end: number;
+  readonly items: readonly Span[];
   readonly clauses: readonly ClauseSpan[];
   readonly from?: ClauseSpan;
   /** Whether it has WHERE, PREWHERE, QUALIFY, GROUP BY or HAVING. */
@@ -64,7 +69,7 @@ export function outerColumnKeys(sql: string): string {
   const frames: Frame[] = selectFrames(code).map((f) => {
     const from = f.clauses.find((c) => c.word === 'from');
     const end = Math.max(f.start, ...f.items.map((s) => s.end), ...f.clauses.map((c) => c.end));
-    return { start: f.start, end, clauses: f.clauses, from, filtered: f.clauses.some((c) => FILTERS.has(c.word)) };
+    return { start: f.start, end, items: f.items, clauses: f.clauses, from, filtered: f.clauses.some((c) => FILTERS.has(c.word)) };
   });
   // Each frame's parent: the enclosing frame that starts last. By start, with the frames still open on a stack
   // (one that ended before a frame starts encloses neither it nor any later one): linear, not frames x frames.
@@ -98,9 +103,8 @@ export function outerColumnKeys(sql: string): string {
   // Quoted names kept, literals and comments blanked.
   const quoted = blankNonCode(sql, { keepQuoted: true }).replace(/`(?:[^`\\]|\\.)*`|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.|'')*'/g, (q) => (q.startsWith("'") ? ' '.repeat(q.length) : q));
   const names = (f: Frame) => (f.names ??= f.from ? visibleNames(quoted, f.from) : new Set());
-  const carried = new Map<Frame, Map<string, { name: string; text: string }>>();
-  const edits: { start: number; end: number; text: string }[] = [];
-  let n = 0;
+  // item: the SELECT item of a filtered SELECT the subquery is in (its carried columns pinned there); null: left as written.
+  const found: { at: number; length: number; owner: Frame; key: string; text: string; item?: Span | null }[] = [];
   const refs = spans.flatMap((span) => [...quoted.slice(span.start, span.end).matchAll(QUALIFIED)].map((m) => ({ at: span.start + m.index!, m })));
   for (const { at, m } of refs) {
     const q = unquote(m[1]!);
@@ -116,22 +120,87 @@ export function outerColumnKeys(sql: string): string {
       break;
     }
     if (!owner) continue;
-    // Outside WHERE/PREWHERE only in a SELECT that neither filters nor groups: 26.7 loses the carried column after a
-    // filter (NOT_IMPLEMENTED "can't find correlated column"), and a grouped SELECT's reference must be a grouping key.
-    if (!owner.clauses.some((c) => (c.word === 'where' || c.word === 'prewhere') && inside(child.start, c)) && owner.filtered) continue;
-    const text = sql.slice(at, at + m[0].length);
-    const key = `${q}.${unquote(m[2]!)}`;
+    const inFilter = owner.clauses.some((c) => (c.word === 'where' || c.word === 'prewhere') && inside(child.start, c));
+    const item = inFilter || !owner.filtered ? undefined : (owner.items.find((i) => i.start <= child.start && child.start < i.end) ?? null);
+    found.push({ at, length: m[0].length, owner, key: `${q}.${unquote(m[2]!)}`, text: sql.slice(at, at + m[0].length), item });
+  }
+  // Outside WHERE/PREWHERE of a filtered SELECT: carried only from a SELECT item (not QUALIFY, HAVING, ORDER BY…), and in
+  // a grouped SELECT only a grouping key (a plain GROUP BY list, the carried column added to it: the same groups).
+  const carried = new Map<Frame, Map<string, { name: string; text: string }>>();
+  const pins = new Map<Frame, Map<Span, Set<string>>>();
+  const grouping = new Map<Frame, GroupKeys | undefined>();
+  const edits: { start: number; end: number; text: string }[] = [];
+  let n = 0;
+  for (const { at, length, owner, key, text, item } of found) {
+    if (item === null) continue;
+    if (item && owner.clauses.some((c) => c.word === 'group')) {
+      if (!grouping.has(owner)) grouping.set(owner, groupKeys(quoted, owner));
+      if (!grouping.get(owner)?.keys.has(key)) continue;
+    }
     const columns = carried.get(owner) ?? new Map<string, { name: string; text: string }>();
     carried.set(owner, columns);
     const column = columns.get(key) ?? { name: `__tsdbt_outer_${++n}`, text };
     columns.set(key, column);
-    edits.push({ start: at, end: at + m[0].length, text: `tupleElement(${column.name}, 1)` });
+    edits.push({ start: at, end: at + length, text: `tupleElement(${column.name}, 1)` });
+    if (item) {
+      const byItem = pins.get(owner) ?? new Map<Span, Set<string>>();
+      pins.set(owner, byItem);
+      byItem.set(item, (byItem.get(item) ?? new Set()).add(column.name));
+    }
   }
   for (const [owner, columns] of carried) {
     const list = [...columns.values()].map((c) => `[tuple(${c.text})] AS ${c.name}`).join(', ');
     edits.push({ start: owner.from!.end, end: owner.from!.end, text: ` ARRAY JOIN ${list} ` });
+    const keys = grouping.get(owner);
+    const grouped = new Set([...(pins.get(owner)?.values() ?? [])].flatMap((names) => [...names]));
+    if (keys && grouped.size > 0) edits.push({ start: keys.end, end: keys.end, text: `, ${[...grouped].join(', ')}` });
+    // 26.7 drops a column no later step names at a filter (WHERE, QUALIFY, HAVING) and then cannot find the one a
+    // subquery of the SELECT list reads (NOT_IMPLEMENTED "can't find correlated column"): the item names it too,
+    // `tupleElement((__tsdbt_outer_1, <item>), -1)` (its value, its alias kept).
+    for (const [item, names] of pins.get(owner) ?? []) {
+      const expr = itemExpression(quoted, item);
+      edits.push({ start: expr.start, end: expr.start, text: `tupleElement((${[...names].join(', ')}, ` });
+      edits.push({ start: expr.end, end: expr.end, text: '), -1)' });
+    }
   }
   return applyEdits(sql, edits.map((e) => ({ at: e.start, length: e.end - e.start, text: e.text })));
+}
+
+interface GroupKeys {
+  /** The keys as `q.col`, unquoted and lowercased. */
+  readonly keys: ReadonlySet<string>;
+  /** Where a key is appended: after the list, before WITH TOTALS. */
+  readonly end: number;
+}
+
+/** The qualified column keys of a plain GROUP BY list; undefined for GROUP BY ALL, ROLLUP, CUBE, GROUPING SETS (a key added changes the groups). */
+function groupKeys(quoted: string, owner: Frame): GroupKeys | undefined {
+  const group = owner.clauses.find((c) => c.word === 'group')!;
+  const text = quoted.slice(group.start, group.end);
+  const by = /^group\s+by\s/i.exec(text);
+  if (!by || /\b(?:rollup|cube|grouping\s+sets)\b|^\s*all\s*$/i.test(text.slice(by[0].length).replace(/\bwith\s+totals\b/i, ''))) return undefined;
+  const totals = /\bwith\s+totals\b/i.exec(text);
+  const listEnd = group.start + (totals ? totals.index : text.trimEnd().length);
+  const keys = new Set<string>();
+  for (const part of splitTopLevel(quoted, group.start + by[0].length, listEnd)) {
+    const m = new RegExp(`^\\s*(${NAME})\\s*\\.\\s*(${NAME})\\s*$`).exec(quoted.slice(part.start, part.end));
+    if (m) keys.add(`${unquote(m[1]!)}.${unquote(m[2]!)}`);
+  }
+  const list = quoted.slice(group.start, listEnd);
+  return { keys, end: group.start + list.trimEnd().length };
+}
+
+/** A SELECT item's expression: without a leading DISTINCT [ON (…)] / ALL, nor its alias, trimmed. */
+function itemExpression(quoted: string, item: Span): Span {
+  const text = quoted.slice(item.start, item.end);
+  let start = item.start + (text.length - text.trimStart().length);
+  const lead = /^(?:distinct(?:\s+on\s*\((?:[^()]|\([^()]*\))*\))?|all)\s+/i.exec(quoted.slice(start, item.end));
+  if (lead) start += lead[0].length;
+  const body = quoted.slice(start, item.end).trimEnd();
+  const alias = ALIASED.exec(body);
+  // ALIASED takes a `)` before the alias as part of its match
+  const end = alias ? start + alias.index + (alias[0].startsWith(')') ? 1 : 0) : start + body.length;
+  return { start, end: start + quoted.slice(start, end).trimEnd().length };
 }
 
 /** The frame that holds `at` and starts last (frames by start; each holds its parent's span). */
