@@ -69,6 +69,6 @@ describe('compile renders with the warehouse (compile/test_compile.py TestIntros
   it('dependencies/test_local_dependency.py TestMissingDependency: iterating a missing package\'s macro fails compile', async () => {
     const p = dbtProject({ models: { 'iterate.sql': '\n{% for x in no_such_dependency.no_such_method() %}\n{% endfor %}\n' } });
     const r = await p.dbt(['compile'], { expectPass: false });
-    expect(r.out.join('\n')).toContain("package 'no_such_dependency', which is not installed");
+    expect(r.out.join('\n')).toContain("'no_such_dependency' is undefined");
   });
 });

@@ -47,7 +47,7 @@ describe('macros (macros/test_macros.py)', () => {
     expect(statusByName(r.results)).toEqual({ bad: 'error', no_package: 'error', good: 'success', child: 'skipped' });
     const messages = Object.fromEntries(r.results.map((x) => [x.unique_id, x.message]));
     expect(messages['model.test.bad']).toContain("Macro 'not_a_macro' not found");
-    expect(messages['model.test.no_package']).toContain("package 'dbt_utils', which is not installed");
+    expect(messages['model.test.no_package']).toContain("'dbt_utils' is undefined");
     expect(await p.query('SELECT a FROM {schema}.good')).toEqual([{ a: 1 }]);
   });
 

@@ -155,8 +155,18 @@ describe('errors in macros', () => {
     expect([e.code, e.message, e.file, e.line]).toEqual(['unknown_macro', "Macro 'pkg.generate_surogate_key' not found: package 'pkg' has no macro named 'generate_surogate_key'", 'models/m.sql', 2]);
     expect(e.hint).toBe('Did you mean pkg.generate_surrogate_key?');
     e = renderError(r, "{{ dbt_utils.star(ref('x')) }}");
-    expect([e.code, e.message]).toEqual(['unknown_package', "'dbt_utils.star' calls a macro of package 'dbt_utils', which is not installed"]);
+    expect([e.code, e.message]).toEqual(['unknown_package', "'dbt_utils' is undefined ('dbt_utils.star' is called here): no variable, macro or installed package is named 'dbt_utils'"]);
     expect(e.hint).toContain('run tsdbt deps');
+  });
+
+  it("an undefined local's method call is Jinja's \"'meta' is undefined\" at its file and line, not a package missing", () => {
+    const r = renderer([file('pkg', 'p.sql', m('generate_surrogate_key', 'k'))]);
+    // A {% set %} inside a for loop is gone after it (Jinja's scoping): `meta` is undefined at line 3.
+    const e = renderError(r, "{% for x in [{'a': 1}] %}{% set meta = x %}{% endfor %}\nselect 1\n{{ meta.get('a') }}");
+    expect([e.code, e.file, e.line]).toEqual(['unknown_package', 'models/m.sql', 3]);
+    expect(e.message).toMatch(/^'meta' is undefined \('meta\.get' is called here\)/);
+    expect(e.message).not.toContain('not installed');
+    expect(e.hint).toContain('a {% set %} inside a {% for %} loop');
   });
 
   it("says a value lacks the method, not that a package is missing ('str object' has no attribute, as Jinja)", () => {

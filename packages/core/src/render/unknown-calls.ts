@@ -7,7 +7,7 @@ const UNDEFINED_CALL = /Unable to call `([A-Za-z_]\w*)(?:\["([A-Za-z_]\w*)"\])?`
 
 /**
  * A call of an undefined name, said as a dbt user needs it: a macro missing from a package (with
- * a did-you-mean), a method a value lacks, a package that is not installed (run tsdbt deps), or an unknown macro. Other
+ * a did-you-mean), a method a value lacks, a name nothing defines (a package not installed, a variable out of scope), or an unknown macro. Other
  * errors are returned unchanged. The location (the call site) is kept.
  */
 export function explainUnknownCall(error: TsdbtError, registry: MacroRegistry): TsdbtError {
@@ -30,9 +30,11 @@ export function explainUnknownCall(error: TsdbtError, registry: MacroRegistry): 
         ...located,
         hint: `Check the method's name and what '${head}' holds here (dbt's objects and Python's str/list/dict methods are what templates can call).`,
       });
-    return new ProjectError('unknown_package', `'${head}.${member}' calls a macro of package '${head}', which is not installed`, {
+    // Jinja's (and dbt's) "'x' is undefined": nothing here is named `head` — a package not installed,
+    // or a variable out of scope or misspelt (a {% set %} inside a for loop is gone after it).
+    return new ProjectError('unknown_package', `'${head}' is undefined ('${head}.${member}' is called here): no variable, macro or installed package is named '${head}'`, {
       ...located,
-      hint: `Add the package to packages.yml (e.g. \`- package: <namespace>/${head}\` with a version) and run tsdbt deps.`,
+      hint: `If '${head}' is a package, add it to packages.yml (e.g. \`- package: <namespace>/${head}\` with a version) and run tsdbt deps. If it is a variable, check its name and set it where it is used: a {% set %} inside a {% for %} loop or another macro is not seen outside it (Jinja's scoping; use namespace() to carry a value out of a loop).`,
     });
   }
   const guess = didYouMean(head, registry.globalNames());
