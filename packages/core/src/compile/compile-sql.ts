@@ -1,6 +1,6 @@
 import type { Manifest } from '../manifest/manifest.js';
 import { lookupRef, lookupSource, nodeLookup, type NodeLookup } from '../manifest/node-lookup.js';
-import type { ManifestNode, ModelNode, Relation } from '../manifest/nodes.js';
+import type { CompiledCode, ManifestNode, ModelNode, Relation } from '../manifest/nodes.js';
 import { isEmptySql } from '../shared/empty-sql.js';
 import { ProjectError } from '../shared/errors.js';
 import { relationSql, replacePlaceholders, quoteIdentifier, refText, type PlaceholderTarget, type RelationAttribute } from '../render/placeholders.js';
@@ -105,8 +105,20 @@ export interface CompileOptions {
  * the refs and sources the node reads that have an `event_time` are read within the window.
  */
 export function compileSql(index: RelationIndex, node: ManifestNode | undefined, rendered: string, options: CompileOptions = {}): string {
+  return compileSqlWithCtes(index, node, rendered, options).sql;
+}
+
+/** compileSql() with what it inlined: dbt's extra_ctes, and each inlined ephemeral model as compiled by the way (dbt compiles it as it injects it). */
+export interface CompiledWithCtes extends CompiledCode {
+  readonly ephemerals: readonly { readonly node: ModelNode; readonly compiled: CompiledCode }[];
+}
+
+/** compileSql(), telling which ephemeral models it inlined (dbt's extra_ctes: nested ones first, each once). */
+export function compileSqlWithCtes(index: RelationIndex, node: ManifestNode | undefined, rendered: string, options: CompileOptions = {}): CompiledWithCtes {
   const ephemerals: ModelNode[] = [];
   const seen = new Set<string>();
+  // The ephemerals each compiled text reads directly (by unique id; '' is the node itself).
+  const reads = new Map<string, Set<string>>();
   const substitute = (text: string, self: ManifestNode | undefined): string =>
     replacePlaceholders(text, (target, attribute) => {
       const found = index.resolve(target, self);
@@ -120,6 +132,12 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
         });
       }
       const ephemeral = target.kind !== 'this' && isEphemeral(found);
+      if (ephemeral) {
+        const reader = self === node ? '' : self!.uniqueId;
+        let read = reads.get(reader);
+        if (!read) reads.set(reader, (read = new Set()));
+        read.add(found.uniqueId);
+      }
       if (ephemeral && !seen.has(found.uniqueId)) {
         seen.add(found.uniqueId);
         if (isEmptySql(found.renderedCode) && !found.renderAtRuntime) throw emptySqlError(found);
@@ -138,9 +156,27 @@ export function compileSql(index: RelationIndex, node: ManifestNode | undefined,
       return name;
     });
   const sql = substitute(rendered, node);
-  if (ephemerals.length === 0 || options.injectEphemeralCtes === false) return sql;
-  const ctes = ephemerals.map((e) => `${quoteIdentifier(EPHEMERAL_PREFIX + e.name)} as (\n${e.renderedCode}\n)`).join(',\n');
-  return injectCtes(sql, ctes);
+  if (ephemerals.length === 0) return { sql, extraCtes: [], extraCtesInjected: true, ephemerals: [] };
+  if (options.injectEphemeralCtes === false)
+    // dbt's --no-inject-ephemeral-ctes: the ephemerals the node reads listed, with no SQL.
+    return { sql, extraCtes: [...(reads.get('') ?? [])].map((id) => ({ id, sql: null })), extraCtesInjected: false, ephemerals: [] };
+  const cteOf = (e: ModelNode) => `${quoteIdentifier(EPHEMERAL_PREFIX + e.name)} as (\n${e.renderedCode}\n)`;
+  // `ephemerals` is in dbt's order (each after those it reads): an ephemeral's own CTEs are the ones it reaches, in that order.
+  const reached = (from: string): ModelNode[] => {
+    const out = new Set<string>();
+    const visit = (id: string) => {
+      for (const next of reads.get(id) ?? []) if (!out.has(next)) (out.add(next), visit(next));
+    };
+    visit(from);
+    return ephemerals.filter((e) => out.has(e.uniqueId));
+  };
+  const compiled = (body: string, ctes: ModelNode[]): CompiledCode => ({
+    sql: ctes.length ? injectCtes(body, ctes.map(cteOf).join(',\n')) : body,
+    // dbt's InjectedCTE.sql: ' <name> as (\n<sql>\n)', the ephemeral's SQL before its own CTEs were injected.
+    extraCtes: ctes.map((e) => ({ id: e.uniqueId, sql: ` ${cteOf(e)}` })),
+    extraCtesInjected: true,
+  });
+  return { ...compiled(sql, ephemerals), ephemerals: ephemerals.map((e) => ({ node: e, compiled: compiled(e.renderedCode, reached(e.uniqueId)) })) };
 }
 
 /** Puts `ctes` into the query's WITH clause, creating one if the query has none. */

@@ -6,7 +6,8 @@ import { deserialize, serialize } from 'node:v8';
 import { aheadCompiledMarks, countUsed, SAME } from '../load/stat-ahead.js';
 import { keepingWarmStarts, statIdentity } from '../load/warm-memory.js';
 import { fileIdentity } from '../load/warm-start-file.js';
-import type { ManifestNode } from '../manifest/nodes.js';
+import type { CompiledCode, ManifestNode } from '../manifest/nodes.js';
+import type { CompiledWithCtes } from './compile-sql.js';
 import { scrubSecrets } from '../shared/secrets.js';
 
 /**
@@ -75,6 +76,9 @@ export class CompiledWriter {
   private readonly pending: Promise<unknown>[] = [];
   private readonly dirs = new Map<string, Promise<unknown>>();
   private readonly written = new Map<string, string>();
+  /** Each node's compiled SQL as last written, and what its compile last inlined (dbt's manifest after a run). */
+  private readonly sqls = new Map<string, string>();
+  private readonly inlinedBy = new Map<string, CompiledCode>();
 
   constructor(
     private readonly targetDir: string,
@@ -84,7 +88,30 @@ export class CompiledWriter {
   write(node: ManifestNode, sql: string): void {
     const path = compiledPath(this.targetDir, node);
     this.written.set(node.uniqueId, path);
+    this.sqls.set(node.uniqueId, sql);
     this.writeFile(path, sql);
+  }
+
+  /**
+   * What compiling `node` inlined (compile-sql.ts compileSqlWithCtes): its extra_ctes, and each
+   * ephemeral model compiled by the way, whose file is written as dbt's compile of it writes it.
+   */
+  inlined(node: ManifestNode, compiled: CompiledWithCtes): void {
+    if (compiled.extraCtes.length === 0 && !this.inlinedBy.has(node.uniqueId)) return;
+    this.inlinedBy.set(node.uniqueId, compiled);
+    for (const e of compiled.ephemerals)
+      if (!this.sqls.has(e.node.uniqueId)) {
+        this.write(e.node, e.compiled.sql);
+        this.inlinedBy.set(e.node.uniqueId, e.compiled);
+      }
+  }
+
+  /** The compiled code of a node written in this run, with the ephemeral models it inlined (undefined: not compiled). */
+  codeOf(uniqueId: string): CompiledCode | undefined {
+    const sql = this.sqls.get(uniqueId);
+    if (sql === undefined) return undefined;
+    const inlined = this.inlinedBy.get(uniqueId);
+    return { sql, extraCtes: inlined?.extraCtes ?? [], extraCtesInjected: inlined?.extraCtesInjected ?? true };
   }
 
   /** dbt's target/run/<project>/<path>: the statements the node's run sent (statement-log.ts runFileText). */

@@ -5,14 +5,14 @@ import { runtimeEphemeralSql, runtimeRendered } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 import { unitTestCompiledSql } from './run-unit-test.js';
 import { engineFingerprint } from '../load/parse-cache-key.js';
-import type { ManifestNode } from '../manifest/nodes.js';
+import type { CompiledCode, ManifestNode, SqlNode } from '../manifest/nodes.js';
 import type { ProjectHost } from '../project-host.js';
 import { writeManifest } from '../report/artifacts.js';
 import { sqlKey } from '../report/manifest-reuse.js';
 import type { SelectionOptions } from '../select/select-nodes.js';
 import type { CompiledNode } from '../tsdbt-options.js';
 import { childrenAmong, compileMemoKey, memoCompiled, memoPathsAgain, pathsOfMemo, readCompileMemo, reusableNodes, withPaths, writeCompileMemo } from '../compile/compile-memo.js';
-import { compileSql } from '../compile/compile-sql.js';
+import { compileSqlWithCtes } from '../compile/compile-sql.js';
 import { ephemeralWithNames, renderedWithNames } from '../compile/final-render.js';
 import { writeCompiledFiles } from '../compile/write-compiled.js';
 
@@ -23,7 +23,8 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
   // The last compile's result (compile/compile-memo.ts): all of it for the same warm start and selection, else what still holds.
   const { select, exclude, selector, resourceTypes, indirectSelection } = options;
   const identity = p.loaded.warmIdentity;
-  const memoKeys = identity === undefined ? undefined : compileMemoKey(engineFingerprint(), { ...options, onWarning: undefined }, { select, exclude, selector, resourceTypes, indirectSelection });
+  // --no-inject-ephemeral-ctes compiles other SQL than the memo's (compileMemoKey passes false flags by).
+  const memoKeys = identity === undefined || options.injectEphemeralCtes === false ? undefined : compileMemoKey(engineFingerprint(), { ...options, onWarning: undefined }, { select, exclude, selector, resourceTypes, indirectSelection });
   const memo = memoKeys === undefined ? undefined : readCompileMemo(p.targetDir, memoKeys.key);
   if (memo && memo.identity === identity && memo.selection === memoKeys!.selection) {
     // Each SQL decoded only when read: the files and manifest.json are known unchanged by their keys.
@@ -32,7 +33,7 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
     const { paths } = writeCompiledFiles(p.targetDir, items, p.secrets, memo.hashes, pathsOfMemo(p.targetDir, memo));
     const sqlKeys = new Map(memo.ids.map((id, k) => [id, memo.sqlKeys[k]!]));
     const at = new Map(memo.ids.map((id, k) => [id, k]));
-    writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, { get: (id) => (at.has(id) ? items[at.get(id)!]!.sql : undefined) }, p.secrets, undefined, memo.manifestKey, p.manifestSource(), sqlKeys);
+    writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, { get: (id) => (at.has(id) ? memoCode(p, items[at.get(id)!]!) : undefined) }, p.secrets, undefined, memo.manifestKey, p.manifestSource(), sqlKeys);
     return withPaths(items, (k) => paths[k]!);
   }
   const ids = p.graph.order(picked);
@@ -45,6 +46,8 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
   const deferred = await deferral(options, p.manifest, picked, (dir) => p.stateArtifacts(dir).state, () => p.adapter());
   const index = (options.empty ? p.index.withEmptyInputs() : p.index).withDeferred(deferred);
   const items: { node: ManifestNode; sql: string }[] = [];
+  // What each node compiled now inlined (dbt's extra_ctes), by unique id.
+  const inlined = new Map<string, CompiledCode>();
   // Per item: the memo's index when its SQL was taken from there.
   const fromMemo: (number | undefined)[] = [];
   // Nodes compiled with the warehouse: unit tests, and nodes that read it while they render.
@@ -74,12 +77,13 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
     const named = p.index.withDeferred(deferred);
     // An inlined ephemeral that reads the warehouse while it renders: the node is compiled again with it.
     let runtimeEphemeral = false;
-    const atParse = node.renderAtRuntime ? undefined : compileSql(index, node, renderedWithNames(() => p.loaded.renderer, named, node), {
+    const atParse = node.renderAtRuntime ? undefined : compileSqlWithCtes(index, node, renderedWithNames(() => p.loaded.renderer, named, node), {
       injectEphemeralCtes: options.injectEphemeralCtes,
       ephemeralSql: ephemeralWithNames(() => p.loaded.renderer, named, () => (runtimeEphemeral = true)),
     });
     if (atParse !== undefined && !runtimeEphemeral) {
-      items.push({ node, sql: atParse });
+      items.push({ node, sql: atParse.sql });
+      inlined.set(id, atParse);
       continue;
     }
     // dbt's compile renders with `execute` true: run_query answers from the warehouse, and an
@@ -88,7 +92,9 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
     const ctx = (runCtx ??= { ...p.runContext(await p.adapter(), {}), index });
     // Its run_query answers as at run time: with the node's dbt_semantics settings (run-settings.ts).
     const rendered = node.renderAtRuntime ? runtimeRendered(ctx, await withRunSettings(ctx.adapter, node, p.manifest.nodes)) : renderedWithNames(() => p.loaded.renderer, named, node);
-    items.push({ node, sql: compileSql(index, node, rendered, { injectEphemeralCtes: options.injectEphemeralCtes, ephemeralSql: (e) => runtimeEphemeralSql(ctx, node, e) }) });
+    const compiled = compileSqlWithCtes(index, node, rendered, { injectEphemeralCtes: options.injectEphemeralCtes, ephemeralSql: (e) => runtimeEphemeralSql(ctx, node, e) });
+    items.push({ node, sql: compiled.sql });
+    inlined.set(id, compiled);
     fromWarehouse = true;
   }
   if (options.write === false) return withPaths(items, () => '');
@@ -105,7 +111,14 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
   const manifestKey = p.manifestContentKey(items, sqlKeys);
   // The SQL of a node taken from the memo is decoded only if its manifest dict is made again.
   const itemAt = new Map(items.map((i, k) => [i.node.uniqueId, k]));
-  const compiled = { get: (id: string) => (itemAt.has(id) ? items[itemAt.get(id)!]!.sql : undefined) };
+  const compiled = {
+    get: (id: string) => {
+      const k = itemAt.get(id);
+      if (k === undefined) return undefined;
+      const code = inlined.get(id);
+      return code ? { ...code, sql: items[k]!.sql } : fromMemo[k] === undefined ? items[k]!.sql : memoCode(p, items[k]!);
+    },
+  };
   const compiledKeys = { get: (id: string) => (itemAt.has(id) ? sqlKeys[itemAt.get(id)!] : undefined) };
   writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, compiled, p.secrets, undefined, manifestKey, p.manifestSource(), compiledKeys);
   const memoable = memoKeys !== undefined && identity !== undefined && manifestKey !== undefined && !fromWarehouse;
@@ -132,4 +145,21 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
     memo,
   );
   return withPaths(items, (k) => paths[k]!);
+}
+
+/**
+ * The compiled code of a node taken from the compile memo (its SQL the memo's): one that reads an
+ * ephemeral model is compiled again for the CTEs it inlined (dbt's extra_ctes) — a memo holds only
+ * compiles of the loaded project without the warehouse, --defer or --empty, so it compiles the same.
+ */
+function memoCode(p: ProjectHost, item: { readonly node: ManifestNode; readonly sql: string }): string | CompiledCode {
+  const { node } = item;
+  const readsEphemeral = node.dependsOn.some((id) => {
+    const parent = p.manifest.nodes.get(id);
+    return parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral';
+  });
+  if (!readsEphemeral || !('renderedCode' in node)) return item.sql;
+  const sqlNode = node as SqlNode;
+  const again = compileSqlWithCtes(p.index, sqlNode, renderedWithNames(() => p.loaded.renderer, p.index, sqlNode), { ephemeralSql: ephemeralWithNames(() => p.loaded.renderer, p.index, () => {}) });
+  return { ...again, sql: item.sql };
 }

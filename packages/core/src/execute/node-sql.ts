@@ -1,5 +1,5 @@
 import { withSqlHeader } from '../compile/sql-header.js';
-import { compileSql, emptySqlError } from '../compile/compile-sql.js';
+import { compileSql, compileSqlWithCtes, emptySqlError } from '../compile/compile-sql.js';
 import { renderGenericTest } from '../load/build-tests.js';
 import { isEmptySql } from '../shared/empty-sql.js';
 import { snapshotSource } from '../load/load-snapshots.js';
@@ -114,7 +114,10 @@ function compiledNodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions
   const ephemeralSql = (e: ModelNode) => runtimeEphemeralSql(ctx, node, e);
   // --sample reads the inputs of the models and snapshots built (not of tests) within its window.
   const sampleWindow = ctx.sample && (node.resourceType === 'model' || node.resourceType === 'snapshot') ? { start: utcText(ctx.sample.start), end: utcText(ctx.sample.end) } : undefined;
-  return oneStatement(node, compileSql(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow }));
+  const compiled = compileSqlWithCtes(ctx.index, node, withSqlHeader(node, rendered), { eventTimeWindow, ephemeralSql, sampleWindow });
+  // The run's manifest lists the ephemeral models inlined (dbt's extra_ctes), and those compiled by the way.
+  ctx.compiled.inlined(node, compiled);
+  return oneStatement(node, compiled.sql);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { withoutCommits } from '../shared/sql-statements.js';
 import { compileSql } from '../compile/compile-sql.js';
 import type { ProjectHook } from '../manifest/manifest.js';
+import type { CompiledCode } from '../manifest/nodes.js';
 import { nodeDict } from '../manifest/node-dict.js';
 import { pyTuple } from '../render/jinja-compat/python-values.js';
 import { adapterResponse, dbtMessage, type HookResult, type NodeResult } from '../report/events.js';
@@ -55,10 +56,14 @@ export async function runProjectHooks(ctx: RunContext, which: ProjectHook['which
   return out;
 }
 
+/** The compiled code of a node run (compile/write-compiled.ts CompiledWriter.codeOf). */
+type CodeOf = (uniqueId: string) => CompiledCode | undefined;
+
 /** dbt's RunResult as `results` in on-run-end shows it: attributes of the result and its node. */
-function resultObject(r: NodeResult): Record<string, unknown> {
+function resultObject(r: NodeResult, codeOf: CodeOf): Record<string, unknown> {
   const result: Record<string, unknown> = {
-    node: nodeDict(r.node),
+    // The node as its run left it: compiled (compiled_code, extra_ctes) when it compiled.
+    node: nodeDict(r.node, codeOf(r.uniqueId)),
     unique_id: r.uniqueId,
     status: r.status,
     message: dbtMessage(r),
@@ -80,12 +85,12 @@ function resultObject(r: NodeResult): Record<string, unknown> {
  * (`schemas`; `database_schemas` as (database, schema) pairs, the database empty on ClickHouse) of
  * the relations the run built successfully.
  */
-export function onRunEndContext(results: readonly NodeResult[], startHooks: readonly HookResult[]): Record<string, unknown> {
+export function onRunEndContext(results: readonly NodeResult[], startHooks: readonly HookResult[], codeOf: CodeOf = () => undefined): Record<string, unknown> {
   const built = results.filter((r) => ['model', 'seed', 'snapshot'].includes(r.node.resourceType) && r.status === 'success');
   const schemas = [...new Set(built.map((r) => r.node.relation.schema))];
   const failedHooks = startHooks.filter((h) => h.status === 'error').map((h) => ({ unique_id: h.uniqueId, status: h.status, message: h.message, node: { unique_id: h.uniqueId, name: h.name, resource_type: 'operation' }, thread_id: 'main' }));
   return {
-    results: [...failedHooks, ...results.map(resultObject)],
+    results: [...failedHooks, ...results.map((r) => resultObject(r, codeOf))],
     schemas,
     database_schemas: schemas.map((s) => pyTuple(['', s])),
   };

@@ -116,10 +116,11 @@ export async function runCommand(p: ProjectHost, command: Command, raw: RunOptio
     // test reads its inputs through its own (limited) SQL, as dbt's do.
     batchTests: (options.batchTests ?? true) && !options.empty,
   });
-  const endHooks = withHooks && !interrupted ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext(results, startHooks)) : [];
+  const endHooks = withHooks && !interrupted ? await runProjectHooks(ctx, 'on-run-end', onRunEndContext(results, startHooks, (id) => base.compiled.codeOf(id))) : [];
   const hooks = [...startHooks, ...endHooks].map((h) => scrubHook(h, p.secrets));
   const elapsed = (Date.now() - started) / 1000;
-  if (options.writeManifest === 'after') writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, undefined, p.secrets, undefined, undefined, p.manifestSource(), undefined, options.storeFailures);
+  // Written again once the run is over, as dbt's: the nodes compiled in it with their SQL (compiled_code, extra_ctes).
+  writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, { get: (id) => base.compiled.codeOf(id) }, p.secrets, undefined, undefined, p.manifestSource(), undefined, options.storeFailures);
   writeRunResults(p.targetDir, results, elapsed, p.invocationId, p.runArgs(command, options, threads), p.secrets, { before: startHooks, after: endHooks });
   results = results.map((r) => scrubResult(r, p.secrets));
   const success = runSucceeded(results, interrupted) && hooks.every((h) => h.status !== 'error');

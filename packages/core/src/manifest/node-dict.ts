@@ -4,7 +4,7 @@ import type { Manifest } from './manifest.js';
 import { dbtConfigDefaults } from './config-defaults.js';
 import { shouldStoreFailures } from './store-failures.js';
 import { inferPrimaryKey } from './primary-key.js';
-import { isSemanticNode, type Constraint, type FreshnessRule, type ManifestNode, type SemanticNode, type UnitTestRows } from './nodes.js';
+import { isSemanticNode, type CompiledCode, type Constraint, type FreshnessRule, type ManifestNode, type SemanticNode, type UnitTestRows } from './nodes.js';
 
 /** As dbt writes them, an installed package's paths are relative to the package: `(pkg, path) → path`. */
 export function packageRelativePaths(manifest: Manifest): (pkg: string, path: string) => string {
@@ -150,12 +150,14 @@ function configDict(node: ManifestNode): Record<string, unknown> {
 
 export function nodeDict(
   node: ManifestNode,
-  compiled?: string,
+  /** The node's compiled SQL (with the ephemeral models it inlined: dbt's extra_ctes), when compiled. */
+  compiled?: string | CompiledCode,
   context: NodeContext | ((pkg: string, path: string) => string) = (_pkg, path) => path,
   storeFailuresFlag = false,
 ): Record<string, unknown> {
   const { inPackage, resourcePath, rootPath, testsOf } = typeof context === 'function' ? plainContext(context) : context;
   if (isSemanticNode(node)) return semanticDict(node, inPackage, resourcePath);
+  const code: CompiledCode | undefined = typeof compiled === 'string' ? { sql: compiled, extraCtes: [], extraCtesInjected: true } : compiled;
   const base: Record<string, unknown> = {
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
@@ -210,15 +212,18 @@ export function nodeDict(
   }
   if (COMPILED_RESOURCE.has(node.resourceType)) {
     // dbt's ParsedResource: build_path (None), the config's docs; its CompiledResource: compiled_path
-    // (report/artifacts.ts sets it where it wrote the file), extra_ctes, metrics. created_at (the parse's
-    // clock) is left out: a warm start's manifest is the cold parse's, byte for byte.
+    // (report/artifacts.ts sets it where it wrote the file), metrics, and once compiled extra_ctes
+    // (dbt's __post_serialize__ leaves compiled, extra_ctes_injected and extra_ctes out of a node not
+    // compiled). created_at (the parse's clock) is left out: a warm start's manifest is the cold parse's, byte for byte.
     base.build_path = null;
     base.docs = (base.config as Record<string, unknown>).docs ?? { show: true, node_color: null };
     if (node.resourceType !== 'seed') {
       base.compiled_path = null;
       base.metrics = [];
-      base.extra_ctes_injected = compiled !== undefined;
-      base.extra_ctes = [];
+      if (code) {
+        base.extra_ctes_injected = code.extraCtesInjected;
+        base.extra_ctes = code.extraCtes.map((c) => ({ id: c.id, sql: c.sql }));
+      }
     }
   }
   if (node.resourceType === 'test' && node.attachedNode) {
@@ -233,9 +238,9 @@ export function nodeDict(
     // dbt 1.11's node.functions: each function() call as [name] or [package, name].
     base.functions = node.refs.filter((r) => r.function).map((r) => (r.package ? [r.package, r.name] : [r.name]));
     base.sources = node.sources.map((s) => [...s]);
-    if (compiled !== undefined) {
+    if (code) {
       base.compiled = true;
-      base.compiled_code = compiled;
+      base.compiled_code = code.sql;
     }
   }
   if (node.resourceType === 'function') {

@@ -341,6 +341,20 @@ export function isSemanticNode(node: ManifestNode): node is SemanticNode {
 /** Nodes whose SQL is written by the user and compiled (ref/source/this): models, tests, snapshots. */
 export type SqlNode = ModelNode | TestNode | SnapshotNode | AnalysisNode | FunctionNode;
 
+/** dbt's InjectedCTE: an ephemeral model inlined into a node's SQL (`sql`: ` <cte name> as (\n<its SQL>\n)`; null when not injected). */
+export interface InjectedCte {
+  readonly id: string;
+  readonly sql: string | null;
+}
+
+/** A node's SQL as compiled, with the ephemeral models inlined into it (dbt's compiled_code, extra_ctes, extra_ctes_injected). */
+export interface CompiledCode {
+  readonly sql: string;
+  readonly extraCtes: readonly InjectedCte[];
+  /** False for `compile --no-inject-ephemeral-ctes` (the CTEs are listed, their SQL null). */
+  readonly extraCtesInjected: boolean;
+}
+
 export interface MacroNode {
   readonly uniqueId: string;
   readonly name: string;

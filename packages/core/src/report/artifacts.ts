@@ -8,7 +8,7 @@ import { compiledPath } from '../compile/write-compiled.js';
 import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { MacroNode, ManifestNode } from '../manifest/nodes.js';
+import type { CompiledCode, MacroNode, ManifestNode } from '../manifest/nodes.js';
 import { nodeContext, nodeDict, relationNameOf, type NodeContext } from '../manifest/node-dict.js';
 import { shouldStoreFailures } from '../manifest/store-failures.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
@@ -89,8 +89,8 @@ export function writeManifest(
   manifest: Manifest,
   graph: ProjectGraph,
   invocationId: string,
-  /** Each node's compiled SQL (asked for only when its dict is made again). */
-  compiled: { get(id: string): string | undefined } = new Map(),
+  /** Each node's compiled SQL, or its compiled code with the ephemeral models it inlined (asked for only when its dict is made again). */
+  compiled: { get(id: string): string | CompiledCode | undefined } = new Map(),
   secrets: readonly string[] = [],
   typed?: ReadonlyMap<string, readonly TypedColumn[]>,
   /** What the contents (all but the metadata) are made of, when the caller knows: the last write's are reused when equal (report/manifest-reuse.ts). */
@@ -112,7 +112,7 @@ export function writeManifest(
   const nodesKey = tracked ? idsKey(ids) : '';
   // Each node's compiled SQL key (report/manifest-reuse.ts), '' without compiled SQL.
   // A test named as a relation only under --store-failures has another dict: its key says so (a lazy warm node decoded only then).
-  const sqlKeys = ids.map((id) => (compiledKeys?.get(id) ?? sqlKey(compiled.get(id))) + (storeFailures && id.startsWith('test.') && storedByFlag(manifest.nodes.get(id)!) ? ':stored' : ''));
+  const sqlKeys = ids.map((id) => (compiledKeys?.get(id) ?? codeKey(compiled.get(id))) + (storeFailures && id.startsWith('test.') && storedByFlag(manifest.nodes.get(id)!) ? ':stored' : ''));
   const earlier = tracked ? earlierPieces(targetDir, path, tracked, nodesKey, sqlKeys) : undefined;
   // Each node's dict is stringified as it is made (report/json-pieces.ts): the 25,000 dicts and the 50 MB text never exist at once.
   const replacer = scrubbingReplacer(secrets);
@@ -248,6 +248,12 @@ export function writeManifest(
   }
   recordManifest(targetDir, path, typed ? undefined : contentKey, metadataEnd, pieces);
   return path;
+}
+
+/** report/manifest-reuse.ts sqlKey of a node's compiled code: its SQL's, and the CTEs it inlined when it lists any. */
+function codeKey(code: string | CompiledCode | undefined): string {
+  if (code === undefined || typeof code === 'string') return sqlKey(code);
+  return sqlKey(code.extraCtes.length || !code.extraCtesInjected ? `${code.sql}\0${JSON.stringify(code.extraCtes)}` : code.sql);
 }
 
 /** An error from reading the last write's file (as thrown, or as writeArtifact wraps it). */
