@@ -18,7 +18,7 @@ import { storedDates } from './stored-dates.js';
 import { appendThroughViews } from './append-through-views.js';
 import { customStrategyOf, runCustomStrategy } from './custom-strategy.js';
 import { blocksAtOrBelow, blocksNow, carryAbove, swapCarrying } from './copy-carry.js';
-import { copiedAtCount } from './copy-count.js';
+import { fitQuerySize } from '../statement-settings.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
@@ -245,10 +245,8 @@ async function deleteInsert(s: Staging, ctx: MaterializeContext, _strategy: Stra
   // after the model's (copy-carry.ts; the REPLACE would drop them). Not on a cluster (parts per host). The cut of the
   // touched partitions only: its condition names each (a table may have thousands).
   const cut = !adapter.cluster ? new Map([...(await blocksNow(adapter, rel))].filter(([p]) => touched.includes(p))) : undefined;
-  await adapter.client.command(
-    `INSERT INTO ${relationSql(next.schema, next.identifier)} SELECT * FROM ${target} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${replacedRows(node, incoming)})${cut ? ` AND ${blocksAtOrBelow(cut)}` : ''}`,
-    { signal: s.signal },
-  );
+  const staying = `INSERT INTO ${relationSql(next.schema, next.identifier)} SELECT * FROM ${target} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${replacedRows(node, incoming)})${cut ? ` AND ${blocksAtOrBelow(cut)}` : ''}`;
+  await adapter.client.command(staying, { signal: s.signal, settings: fitQuerySize(staying) });
   if (cut) await carryAbove(adapter, { table: rel, why: 'its delete+insert rebuilt the partitions it replaces' }, next, cut, touched);
   const filled = await s.partitionIds(next);
   await s.replacePartitions(next, filled, touched.filter((id) => !filled.includes(id)));
@@ -272,6 +270,11 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   const next = await s.createTable([columnsDdl(plan.finalColumns, tableOptionsOf(node)), ...constraints].join(', '), contractEnforced(node) ? contractTableConfig(node) : node.config, { purpose: 'new' });
   const into = relationSql(next.schema, next.identifier);
   const fromIncoming = relationSql(incoming.schema, incoming.identifier);
+  try {
+    await adapter.client.command(`INSERT INTO ${into} (${list(plan.insertColumns)}) SELECT ${list(plan.insertColumns)} FROM ${fromIncoming}`, { signal: s.signal });
+  } catch (error) {
+    throw insertError(error, node, plan);
+  }
   // The old rows that stay, in the columns both tables have (a retyped column converted, a new one at its default).
   const kept = plan.targetColumns.map((c) => c.name).filter((n) => plan.finalColumns.some((c) => c.name === n));
   const conditions = [
@@ -282,23 +285,9 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   const cut = !adapter.cluster && (await movesPartitions(adapter, rel)) ? await blocksNow(adapter, rel) : undefined;
   if (cut) conditions.push(blocksAtOrBelow(cut));
   const where = conditions.filter(Boolean).map((c) => `(${c})`).join(' AND ');
-  const fill = async () => {
-    try {
-      await adapter.client.command(`INSERT INTO ${into} (${list(plan.insertColumns)}) SELECT ${list(plan.insertColumns)} FROM ${fromIncoming}`, { signal: s.signal });
-    } catch (error) {
-      throw insertError(error, node, plan);
-    }
-    await adapter.client.command(`INSERT INTO ${into} (${list(kept)}) SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where ? ` WHERE ${where}` : ''}`, { signal: s.signal });
-  };
-  const job = { table: rel, why: 'it was rebuilt for a change of its columns', columns: kept };
-  if (cut) {
-    await fill();
-    await swapCarrying(s, next, job, { cut });
-  } else {
-    // No block numbers (another engine, a cluster): the old rows copied at a count, rows beyond it fail the build, loud (copy-count.ts).
-    const clear = () => adapter.client.command(`TRUNCATE TABLE ${into}${adapter.onCluster()}`, { signal: s.signal }).then(() => {});
-    const why = plan.rebuild ? job.why : `it was rebuilt beside itself (its engine cannot move partitions)`;
-    await swapCarrying(s, next, { ...job, why }, { count: await copiedAtCount(adapter, rel, fill, clear) });
-  }
+  const copy = `INSERT INTO ${into} (${list(kept)}) SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where ? ` WHERE ${where}` : ''}`;
+  await adapter.client.command(copy, { signal: s.signal, settings: fitQuerySize(copy) });
+  if (cut) await swapCarrying(s, next, { table: rel, why: 'it was rebuilt for a change of its columns', columns: kept }, cut);
+  else await s.swap(next);
   return written;
 }

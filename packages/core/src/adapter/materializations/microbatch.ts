@@ -10,6 +10,7 @@ import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
 import { markAttempt, undoAttempt } from './microbatch-undo.js';
 import { storedDates } from './stored-dates.js';
 import { blocksAtOrBelow, blocksNow, carryAbove } from './copy-carry.js';
+import { fitQuerySize } from '../statement-settings.js';
 import type { BatchResults, MaterializeContext, MaterializeResult } from './types.js';
 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
@@ -225,9 +226,10 @@ async function replaceBatch(ctx: MaterializeContext, cfg: MicrobatchConfig, b: B
       // carried in after the copy, as if inserted right after the batch (copy-carry.ts; the REPLACE would drop them).
       const cut = !adapter.cluster ? new Map([...(await blocksNow(adapter, rel))].filter(([p]) => touched.includes(p))) : undefined;
       const atCut = cut ? ` AND ${blocksAtOrBelow(cut)}` : '';
-      const [outside] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${q(rel)} WHERE ${inTouched} AND NOT (${inWindow})${atCut}`, { signal });
+      const others = `FROM ${q(rel)} WHERE ${inTouched} AND NOT (${inWindow})${atCut}`;
+      const [outside] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n ${others}`, { signal, settings: fitQuerySize(others) });
       // Partitions that hold other rows too keep them: copied beside the batch before the swap.
-      if (Number(outside?.n ?? 0) > 0) await adapter.client.command(`INSERT INTO ${q(staged)} SELECT * FROM ${q(rel)} WHERE ${inTouched} AND NOT (${inWindow})${atCut}`, { signal });
+      if (Number(outside?.n ?? 0) > 0) await adapter.client.command(`INSERT INTO ${q(staged)} SELECT * ${others}`, { signal, settings: fitQuerySize(others) });
       if (cut) await carryAbove(adapter, { table: rel, why: `its batch ${formatBatchStart(b.start, cfg.batchSize)} was put in place` }, staged, cut, touched);
       const filled = await staging.partitionIds(staged);
       await staging.replacePartitions(staged, filled, touched.filter((p) => !filled.includes(p)));
