@@ -175,7 +175,6 @@ function patchSet(proto: any): void {
 }
 
 function patchLoopsAndMacros(proto: any): void {
-  const origBindings = proto._emitLoopBindings;
   proto._emitLoopBindings = function (node: any, arr: string, i: string, len: string) {
     const multi = node.name instanceof nodes.Array;
     const names: string[] = multi ? node.name.children.map((c: any) => c.value) : [node.name.value];
@@ -185,10 +184,9 @@ function patchLoopsAndMacros(proto: any): void {
       const sets = names.map((n, u) => `frame.set(${JSON.stringify(n)}, ${arr}[${i}][${u}]);`).join(' ');
       this._emitLine(`if (runtime.isArray(${arr})) { ${sets} }`);
     }
-    origBindings.call(this, node, arr, i, len);
-    this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);
-    this._emitLine(`frame.set("loop.nextitem", ${arr}[${i} + 1]);`);
-    this._emitLine('frame.set("loop.depth", 1); frame.set("loop.depth0", 0);');
+    // nunjucks' index…length plus Jinja's previtem/nextitem/depth, written in one call (eleven
+    // frame.set calls per iteration were a good part of a package's row-by-row rendering).
+    this._emitLine(`runtime.jcLoopVars(frame, ${arr}, ${i}, ${len});`);
   };
   const origFor = proto.compileFor;
   proto.compileFor = function (node: any, frame: any) {

@@ -31,10 +31,19 @@ export function setUndefinedCallHandler(env: object, handler: (name: string) => 
   (env as Record<symbol, unknown>)[UNDEFINED_CALL] = handler;
 }
 
-/** Thrown by the `return()` global; the macro wrapper turns it into the macro call's value. */
+/**
+ * Thrown by the `return()` global; the macro wrapper turns it into the macro call's value. It is
+ * control flow, thrown once per macro call that returns (elementary renders every uploaded row
+ * through a dozen such macros): no stack trace is captured, which cost more than the call itself.
+ */
 export class ReturnSignal extends Error {
-  constructor(public readonly value: unknown) {
+  readonly value: unknown;
+  constructor(value: unknown) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super('return() called outside of a macro');
+    Error.stackTraceLimit = limit;
+    this.value = value;
   }
 }
 
@@ -56,7 +65,15 @@ export class JinjaFrame extends (base.Frame as new (parent?: unknown, isolateWri
   // nearly every set is (macro arguments, loop variables, {% set %}), skips the split.
   set(name: string, val: unknown, resolveUp?: boolean): void {
     const self = this as any;
-    if (name.indexOf('.') !== -1) return base.Frame.prototype.set.call(this, name, val, resolveUp);
+    const dot = name.indexOf('.');
+    if (dot !== -1) {
+      // `loop.index` & co., set at every iteration of every loop: one dot, no split.
+      if (resolveUp || name.indexOf('.', dot + 1) !== -1) return base.Frame.prototype.set.call(this, name, val, resolveUp);
+      const head = name.slice(0, dot);
+      const obj = self.variables[head] || (self.variables[head] = {});
+      obj[name.slice(dot + 1)] = val;
+      return;
+    }
     if (resolveUp) {
       const owner: FrameLike | undefined = self.resolve(name, true);
       if (owner) return owner.set(name, val);
@@ -166,6 +183,8 @@ function ownerTypeName(v: unknown): string {
 }
 
 let pendingMacroInfo: { varargs: unknown[]; declared: string[] } | null = null;
+/** `varargs` of a call with no extra positional arguments (a tuple: immutable, so one for all). */
+const NO_VARARGS = Object.freeze(pyTuple([] as unknown[])) as unknown as unknown[];
 
 /** Wraps nunjucks' makeMacro: `return(x)` support and Jinja's `varargs`/`kwargs`. */
 function patchMakeMacro(runtime: any): void {
@@ -177,7 +196,8 @@ function patchMakeMacro(runtime: any): void {
       const positional = runtime.numArgs(macroArgs) as number;
       const info = (macro as { jcArgs?: MacroArgInfo }).jcArgs;
       if (info) checkMacroArgs(info, declared, positional, (positional < macroArgs.length ? macroArgs[macroArgs.length - 1] : {}) as Dict);
-      pendingMacroInfo = { varargs: pyTuple(macroArgs.slice(declared.length, positional)), declared };
+      const extra = positional > declared.length ? pyTuple(macroArgs.slice(declared.length, positional)) : NO_VARARGS;
+      pendingMacroInfo = { varargs: extra, declared };
       try {
         return inner.apply(this, macroArgs);
       } catch (e) {
@@ -198,7 +218,7 @@ function patchMakeMacro(runtime: any): void {
     for (const [k, v] of Object.entries(kwargs ?? {})) {
       if (k !== '__keywords' && k !== 'caller' && !info?.declared.includes(k)) extra[k] = v;
     }
-    frame.set('varargs', info ? info.varargs : pyTuple([]));
+    frame.set('varargs', info ? info.varargs : NO_VARARGS);
     frame.set('kwargs', extra);
   };
 }
@@ -236,6 +256,30 @@ export function installRuntimePatches(runtime: any): void {
     for (const k of Object.keys(frame.variables)) {
       if (k !== 'loop' && !keep.includes(k)) delete frame.variables[k];
     }
+  };
+
+  // The `loop` variable of a for loop's iteration `i` of `len` over `arr` (compiler-patches):
+  // one object per loop frame, updated in place, as Jinja's LoopContext.
+  runtime.jcLoopVars = (frame: FrameLike, arr: ArrayLike<unknown>, i: number, len: number) => {
+    const loop = frame.variables.loop as Record<string, unknown> | undefined;
+    if (!loop) {
+      frame.variables.loop = {
+        index: i + 1, index0: i, revindex: len - i, revindex0: len - i - 1, first: i === 0, last: i === len - 1, length: len,
+        previtem: i > 0 ? arr[i - 1] : undefined, nextitem: arr[i + 1], depth: 1, depth0: 0,
+      };
+      return;
+    }
+    loop.index = i + 1;
+    loop.index0 = i;
+    loop.revindex = len - i;
+    loop.revindex0 = len - i - 1;
+    loop.first = i === 0;
+    loop.last = i === len - 1;
+    loop.length = len;
+    loop.previtem = i > 0 ? arr[i - 1] : undefined;
+    loop.nextitem = arr[i + 1];
+    loop.depth = 1;
+    loop.depth0 = 0;
   };
 
   patchMakeMacro(runtime);
