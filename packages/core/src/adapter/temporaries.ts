@@ -112,12 +112,15 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
   }
   // A dead run's carry owed after its swap (copy-carry.ts: rows INSERTed into a table while it was rebuilt beside
   // itself, still in its old table) is finished first, from its record. INSERTs still writing into the old table, or
-  // a refusal: that run's leftovers of that table wait for a later sweep (a merge that mixed the rows: kept, named).
+  // a refusal: that run's leftovers of that table wait for a later sweep (rows that could not be carried — a merge
+  // mixed them, or no block numbers tell them apart, copy-count.ts: the old table kept, named).
   for (const d of [...dead]) {
     if (d.parsed.kind !== 'temporary' || d.rel.identifier !== temporaryName({ schema, identifier: d.parsed.base! }, d.parsed.runId!, CARRY.record).identifier) continue;
     try {
       await finishCarry(adapter, { schema, identifier: d.parsed.base! }, d.parsed.runId!, 60_000);
-    } catch {
+    } catch (error) {
+      // Rows that could not be carried: the old table was kept under its own name, the record dropped — the rest can go.
+      if ((error as { code?: string }).code === 'direct_inserts') continue;
       for (const o of [...dead]) if (o.parsed.runId === d.parsed.runId && o.parsed.base === d.parsed.base) dead.splice(dead.indexOf(o), 1);
     }
   }

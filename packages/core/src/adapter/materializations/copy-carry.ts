@@ -8,6 +8,7 @@ import { backupName, temporaryName } from '../temporaries.js';
 import { committedBlocks, key, type BlockCut } from '../mv/cutoff.js';
 import { tablesFeeding } from '../mv/mv-state.js';
 import { fitQuerySize } from '../statement-settings.js';
+import { assertCounted } from './copy-count.js';
 
 /*
  * A MergeTree table changed on a copy of itself, then swapped back in (custom-strategy.ts; a rebuild
@@ -73,6 +74,8 @@ export async function carryAbove(adapter: ClickHouseAdapter, job: CarryJob, to: 
 /** The carry still owed after the swap, recorded right before it (see swapCarrying). */
 interface CarryRecord {
   readonly cut: BlockCut;
+  /** Where no block numbers tell the rows apart (copy-count.ts): the old table's rows when copied; nothing is carried, more rows keep it. */
+  readonly count?: number;
   /** The old table's UUID (Atomic databases), '' elsewhere. */
   readonly uuid: string;
   /** Where an EXCHANGE leaves the old table (the copy's name); a RENAME swap leaves it under backupName(). */
@@ -101,6 +104,7 @@ async function writeRecord(adapter: ClickHouseAdapter, table: Relation, rec: Car
     ['uuid', '', rec.uuid],
     ['staged', '', rec.staged.identifier],
     ['columns', '', rec.columns ? JSON.stringify(rec.columns) : ''],
+    ...(rec.count !== undefined ? [['count', '', String(rec.count)] as [string, string, string]] : []),
     ...[...rec.cut].map(([p, b]): [string, string, string] => ['cut', p, String(b)]),
   ];
   // One block: the record is all there or empty (a kill between the two statements: nothing was swapped yet).
@@ -113,8 +117,10 @@ async function readRecord(adapter: ClickHouseAdapter, table: Relation, record: R
   const staged = one('staged');
   if (staged === undefined) return undefined;
   const columns = one('columns');
+  const count = one('count');
   return {
     cut: new Map(rows.filter((r) => r.k === 'cut').map((r) => [r.p, Number(r.v)])),
+    count: count !== undefined ? Number(count) : undefined,
     uuid: one('uuid') ?? '',
     staged: { schema: table.schema, identifier: staged },
     columns: columns ? (JSON.parse(columns) as string[]) : undefined,
@@ -158,15 +164,23 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
       // Only INSERTs that may write into the table (by its name, which they bound the old table by, or through views).
       await drainInserts(adapter, undefined, drainMs, [...(await tablesFeeding(adapter, [table])), old]);
       // Its merges stopped (it is dropped after): a merge across the cut would refuse the carry.
-      await adapter.client.command(`SYSTEM STOP MERGES ${q(old)}`).catch(() => {});
+      const stop = (onCluster: string) => adapter.client.command(`SYSTEM STOP MERGES ${q(old)}${onCluster}`);
+      await stop(adapter.onCluster()).catch(() => stop('')).catch(() => {});
       const keepOld = async (error: unknown) => {
         if ((error as DatabaseError).code !== 'direct_inserts') throw error;
-        // Mixed by a merge: nothing can be carried; the old table keeps the rows, out of every sweep's way.
+        // Mixed by a merge, or rows that cannot be told apart: nothing can be carried; the old table keeps them, out of every sweep's way.
         const kept = keptName(table, runId);
         await adapter.rename([[old, kept]]);
         await adapter.drop(t.record, 'table');
         throw Object.assign(error as Error, { message: `${(error as Error).message}; the old table, with those rows, is kept as ${kept.schema}.${kept.identifier}` });
       };
+      if (rec.count !== undefined) {
+        // No block numbers (copy-count.ts): the old table must still hold just the rows its copy was made of.
+        await assertCounted(adapter, old, rec.count, job, 'the change was applied without them').catch(keepOld);
+        await adapter.drop(old, 'table');
+        await adapter.drop(t.record, 'table');
+        return;
+      }
       const { now } = await partsAbove(adapter, old, rec.cut, job).catch(keepOld);
       const carried = [...now].some(([p, b]) => b > at(rec.cut, p));
       if (carried && (await movesCarriedRows(adapter, table))) {
@@ -196,15 +210,23 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
  * table's rows above the cut — those of INSERTs that had bound it, however long they ran (drainInserts, up to
  * 600 s) — go into the new one (finishCarry). When they cannot (a merge mixed them with older rows, or INSERTs
  * still run), the old table keeps them under a name no sweep drops, named in the error. Another failure leaves
- * the record and the old table to the next run's sweep.
+ * the record and the old table to the next run's sweep. `{ count }` instead of a cut: the copy was made of that
+ * many rows where no block numbers tell rows apart (copy-count.ts) — nothing is carried; rows beyond them stop
+ * the build before the swap (nothing changed), or after it keep the old table (recorded the same way).
  */
-export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, cut: BlockCut): Promise<void> {
+export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, from: { readonly cut: BlockCut } | { readonly count: number }): Promise<void> {
   const { adapter } = s;
-  const swapCut = await carryAbove(adapter, job, copy, cut);
+  let owed: Pick<CarryRecord, 'cut' | 'count'>;
+  if ('cut' in from) owed = { cut: await carryAbove(adapter, job, copy, from.cut) };
+  else {
+    // Without block numbers (copy-count.ts): rows added since the copy cannot be carried; found now, nothing is changed.
+    await assertCounted(adapter, job.table, from.count, job, 'nothing was changed');
+    owed = { cut: new Map(), count: from.count };
+  }
   const t = carryTables(job.table, adapter.runId);
   for (const purpose of Object.values(CARRY)) s.temporary(purpose, job.table);
   const uuid = (await tableUuidOf(adapter, job.table)) ?? '';
-  await writeRecord(adapter, job.table, { cut: swapCut, uuid, staged: copy, columns: job.columns });
+  await writeRecord(adapter, job.table, { ...owed, uuid, staged: copy, columns: job.columns });
   await s.swap(copy, job.table, 'table', async (previous) => {
     try {
       await finishCarry(adapter, job.table, adapter.runId, DRAIN_MS, job.why);

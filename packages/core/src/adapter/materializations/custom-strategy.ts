@@ -5,8 +5,8 @@ import { blankNonCode, splitStatements } from '../../shared/sql-statements.js';
 import type { Staging } from '../staging.js';
 import { mvsWritingTo } from '../mv/mv-state.js';
 import type { SchemaPlan } from './schema-change.js';
-import type { BlockCut } from '../mv/cutoff.js';
 import { copiedAtCut, swapCarrying } from './copy-carry.js';
+import { copiedAtCount } from './copy-count.js';
 import type { MaterializeContext, StrategyArgs } from './types.js';
 
 /** A project's incremental strategy: its name (`+` read as `_`) and its `get_incremental_<name>_sql` macro. */
@@ -59,18 +59,15 @@ export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, str
     return written;
   }
   const copy = await s.createLike(rel, node.config, { purpose: 'work' });
-  // Rows INSERTed into the table itself meanwhile (not through a view) are carried, not left in the old table (copy-carry.ts).
-  const carried = table.movesPartitions && !adapter.cluster;
-  let cut: BlockCut | undefined;
-  if (carried) cut = await copiedAtCut(adapter, rel, () => s.attachPartitions(rel, copy), () => adapter.client.command(`TRUNCATE TABLE ${relationSql(copy.schema, copy.identifier)}`, { signal: s.signal }).then(() => {}));
-  else if (table.movesPartitions) await s.attachPartitions(rel, copy);
-  else await adapter.client.command(`INSERT INTO ${relationSql(copy.schema, copy.identifier)} SELECT * FROM ${relationSql(rel.schema, rel.identifier)}`, { signal: s.signal });
+  const clear = () => adapter.client.command(`TRUNCATE TABLE ${relationSql(copy.schema, copy.identifier)}${adapter.onCluster()}`, { signal: s.signal }).then(() => {});
+  const copyRows = () =>
+    table.movesPartitions ? s.attachPartitions(rel, copy)
+    : adapter.client.command(`INSERT INTO ${relationSql(copy.schema, copy.identifier)} SELECT * FROM ${relationSql(rel.schema, rel.identifier)}`, { signal: s.signal }).then(() => {});
+  // Rows INSERTed into the table itself meanwhile (not through a view) are carried, not left in the old table — or,
+  // where block numbers cannot tell them (another engine, a cluster), counted: the build fails, loud, keeping them (copy-count.ts).
+  const from = table.movesPartitions && !adapter.cluster ? { cut: await copiedAtCut(adapter, rel, copyRows, clear) } : { count: await copiedAtCount(adapter, rel, copyRows, clear) };
   for (const statement of splitStatements(renamed(rendered, rel, copy))) await adapter.client.command(statement, { signal: s.signal });
-  if (!cut) {
-    await s.swap(copy);
-    return written;
-  }
-  await swapCarrying(s, copy, { table: rel, why: 'its custom incremental strategy ran' }, cut);
+  await swapCarrying(s, copy, { table: rel, why: 'its custom incremental strategy ran on a copy' }, from);
   return written;
 }
 

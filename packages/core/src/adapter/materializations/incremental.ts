@@ -19,6 +19,7 @@ import { appendThroughViews } from './append-through-views.js';
 import { customStrategyOf, runCustomStrategy } from './custom-strategy.js';
 import { blocksAtOrBelow, blocksNow, carryAbove, swapCarrying } from './copy-carry.js';
 import { fitQuerySize } from '../statement-settings.js';
+import { copiedAtCount } from './copy-count.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
@@ -270,11 +271,6 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   const next = await s.createTable([columnsDdl(plan.finalColumns, tableOptionsOf(node)), ...constraints].join(', '), contractEnforced(node) ? contractTableConfig(node) : node.config, { purpose: 'new' });
   const into = relationSql(next.schema, next.identifier);
   const fromIncoming = relationSql(incoming.schema, incoming.identifier);
-  try {
-    await adapter.client.command(`INSERT INTO ${into} (${list(plan.insertColumns)}) SELECT ${list(plan.insertColumns)} FROM ${fromIncoming}`, { signal: s.signal });
-  } catch (error) {
-    throw insertError(error, node, plan);
-  }
   // The old rows that stay, in the columns both tables have (a retyped column converted, a new one at its default).
   const kept = plan.targetColumns.map((c) => c.name).filter((n) => plan.finalColumns.some((c) => c.name === n));
   const conditions = [
@@ -285,9 +281,24 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   const cut = !adapter.cluster && (await movesPartitions(adapter, rel)) ? await blocksNow(adapter, rel) : undefined;
   if (cut) conditions.push(blocksAtOrBelow(cut));
   const where = conditions.filter(Boolean).map((c) => `(${c})`).join(' AND ');
-  const copy = `INSERT INTO ${into} (${list(kept)}) SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where ? ` WHERE ${where}` : ''}`;
-  await adapter.client.command(copy, { signal: s.signal, settings: fitQuerySize(copy) });
-  if (cut) await swapCarrying(s, next, { table: rel, why: 'it was rebuilt for a change of its columns', columns: kept }, cut);
-  else await s.swap(next);
+  const fill = async () => {
+    try {
+      await adapter.client.command(`INSERT INTO ${into} (${list(plan.insertColumns)}) SELECT ${list(plan.insertColumns)} FROM ${fromIncoming}`, { signal: s.signal });
+    } catch (error) {
+      throw insertError(error, node, plan);
+    }
+    const copy = `INSERT INTO ${into} (${list(kept)}) SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where ? ` WHERE ${where}` : ''}`;
+    await adapter.client.command(copy, { signal: s.signal, settings: fitQuerySize(copy) });
+  };
+  const job = { table: rel, why: 'it was rebuilt for a change of its columns', columns: kept };
+  if (cut) {
+    await fill();
+    await swapCarrying(s, next, job, { cut });
+  } else {
+    // No block numbers (another engine, a cluster): the old rows copied at a count, rows beyond it fail the build, loud (copy-count.ts).
+    const clear = () => adapter.client.command(`TRUNCATE TABLE ${into}${adapter.onCluster()}`, { signal: s.signal }).then(() => {});
+    const why = plan.rebuild ? job.why : `it was rebuilt beside itself (its engine cannot move partitions)`;
+    await swapCarrying(s, next, { ...job, why }, { count: await copiedAtCount(adapter, rel, fill, clear) });
+  }
   return written;
 }

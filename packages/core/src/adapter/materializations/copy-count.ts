@@ -1,0 +1,61 @@
+import type { Relation } from '../../manifest/nodes.js';
+import { relationSql, sqlString } from '../../render/placeholders.js';
+import { DatabaseError } from '../../shared/errors.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+
+/*
+ * Where block numbers cannot tell which rows arrived — an engine without parts (Log, StripeLog, TinyLog, Memory…)
+ * or a cluster, whose hosts number their blocks apart — the rows another writer INSERTs into a table while its copy
+ * is worked on (custom-strategy.ts, incremental.ts rebuildTable) cannot be carried (copy-carry.ts): they are counted
+ * instead, every host's rows in cluster mode. The copy is made at a count read before and after it, equal (else made
+ * again); more rows before the swap stop the build with nothing changed; more rows in the old table after it (INSERTs
+ * that had bound it, waited for) keep it under a name no sweep drops and fail the model, naming it. Loud, never lost.
+ * Not told apart: rows another writer deletes meanwhile hiding as many inserted ones, and on a cluster a merge that
+ * collapses rows (Replacing/Collapsing/Summing/Aggregating engines) — it can only fail such a build, loud.
+ */
+
+/** `table`'s rows (every host's in cluster mode: clusterAllReplicas from 20.1, one replica per shard before). */
+export async function rowsEverywhere(adapter: ClickHouseAdapter, table: Relation): Promise<number> {
+  let from = relationSql(table.schema, table.identifier);
+  if (adapter.cluster) {
+    const v = await adapter.serverVersion();
+    const fn = v.major > 20 || (v.major === 20 && v.minor >= 1) ? 'clusterAllReplicas' : 'cluster';
+    from = `${fn}(${sqlString(adapter.cluster)}, ${sqlString(table.schema)}, ${sqlString(table.identifier)})`;
+  }
+  const [row] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${from}`);
+  return Number(row?.n ?? 0);
+}
+
+/** `table`'s row count when `copy()` copied its rows: read before and after it, equal (else `clear()` and copied again). */
+export async function copiedAtCount(adapter: ClickHouseAdapter, table: Relation, copy: () => Promise<void>, clear: () => Promise<void>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await rowsEverywhere(adapter, table);
+    await copy();
+    if ((await rowsEverywhere(adapter, table)) === before) return before;
+    if (attempt >= 5) {
+      throw new DatabaseError('direct_inserts', `${table.schema}.${table.identifier} received rows from another writer while they were copied, five times in a row: nothing was changed`, {
+        hint: 'Run the model again at a quieter moment.',
+      });
+    }
+    await clear();
+  }
+}
+
+/**
+ * Fails (code 'direct_inserts') when `table` — the target (before the swap) or the old table (after it, named
+ * `of`'s) — no longer holds the `count` rows its copy was made of: `what` says what became of the build.
+ */
+export async function assertCounted(adapter: ClickHouseAdapter, table: Relation, count: number, of: { readonly table: Relation; readonly why: string }, what: string): Promise<void> {
+  const more = (await rowsEverywhere(adapter, table)) - count;
+  if (more === 0) return;
+  const n = Math.abs(more);
+  throw new DatabaseError(
+    'direct_inserts',
+    `${of.table.schema}.${of.table.identifier} got ${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'} ${more < 0 ? 'fewer' : 'more'} from another writer while ${of.why}, ` +
+      `and its engine (or cluster mode) cannot tell which rows they are: ${what}`,
+    {
+      hint: 'Run the model again when nothing else writes into the table (a MergeTree table outside cluster mode carries such rows). ' +
+        'If an old table is kept (named here), copy the rows the table lacks from it, then drop it.',
+    },
+  );
+}
