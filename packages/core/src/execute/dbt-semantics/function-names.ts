@@ -54,14 +54,18 @@ import { DATE_PARTS, EXTRACT_PARTS, extractPart, intervalPartExpression, dateTru
  * Text in strings and comments, a qualified name (`t.md5(`) and a column of that name are not calls; nor is a
  * call of a function the warehouse has under that very name (`userFunctions`: a project's own UDF, user-functions.ts).
  */
-export function withWarehouseFunctionNames(node: ManifestNode, sql: string, userFunctions: ReadonlySet<string> = NONE, options: { clickhouseRound?: boolean; clickhouseDates?: boolean } = {}): string {
+export function withWarehouseFunctionNames(node: ManifestNode, sql: string, userFunctions: ReadonlySet<string> = NONE, options: { clickhouseRound?: boolean; clickhouseDates?: ClickHouseDates } = {}): string {
   if (!CALL.test(sql) && !/\bround\s*\(/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   // round() first: the calls written here (try_cast's) round Decimals, as ClickHouse does. `clickhouseRound`: round() left
   // as ClickHouse's (an incremental table whose keys were stored so: stored-rounding.ts).
-  // `clickhouseDates`: date(x) left as ClickHouse's (a table whose columns were stored so: stored-dates.ts).
+  // `clickhouseDates`: date(x) left as ClickHouse's (a table whose columns were stored so: stored-dates.ts), or as its
+  // toDate(x) on a server without Date32, which has no DATE alias either (server-dates.ts).
   return warehouseFunctionNames(options.clickhouseRound ? sql : withRoundHalfAway(sql), userFunctions, options.clickhouseDates);
 }
+
+/** Whether date(x) is ClickHouse's Date: as written (true), as toDate(x) ('toDate': a server before DATE, Date32), or a Date32 (false). */
+export type ClickHouseDates = boolean | 'toDate';
 
 const NONE: ReadonlySet<string> = new Set();
 
@@ -78,7 +82,7 @@ export function callsUserFunctionName(sql: string): boolean {
   return USER_NAMED_CALL.test(sql) && USER_NAMED_CALL.test(blankNonCode(sql));
 }
 
-export function warehouseFunctionNames(sql: string, userFunctions: ReadonlySet<string> = NONE, clickhouseDates = false): string {
+export function warehouseFunctionNames(sql: string, userFunctions: ReadonlySet<string> = NONE, clickhouseDates: ClickHouseDates = false): string {
   // One call at a time, the last one first (so an inner call is written before the call around it), until none is left.
   for (let out = sql; ; ) {
     const code = blankNonCode(out);
@@ -89,7 +93,7 @@ export function warehouseFunctionNames(sql: string, userFunctions: ReadonlySet<s
   }
 }
 
-function rewrite(sql: string, code: string, m: RegExpMatchArray, clickhouseDates: boolean): { at: number; end: number; text: string } | undefined {
+function rewrite(sql: string, code: string, m: RegExpMatchArray, clickhouseDates: ClickHouseDates): { at: number; end: number; text: string } | undefined {
   const name = m[1]!;
   const at = m.index!;
   const open = at + m[0].length - 1;
@@ -247,7 +251,8 @@ function rewrite(sql: string, code: string, m: RegExpMatchArray, clickhouseDates
     // makes a day before 1970 1970-01-01 — as to_date(x), a Date32 (cast(x as date) is one: float-casts.ts); BigQuery's
     // date(y, m, d) as date_from_parts. date(ts, zone) is left as written.
     case 'date':
-      if (args.length === 1) return clickhouseDates ? undefined : { at, end: close + 1, text: toDateExpression([text(0)])! };
+      if (args.length === 1)
+        return clickhouseDates === 'toDate' ? { at, end: open, text: 'toDate' } : clickhouseDates ? undefined : { at, end: close + 1, text: toDateExpression([text(0)])! };
       return args.length === 3 ? { at, end: close + 1, text: dateFromParts(text(0), text(1), text(2)) } : undefined;
     case 'date_from_parts':
     case 'make_date':

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, queryRows } from '../helpers/inline-project.js';
+import { SKIP_SERVER_TESTS } from './clickhouse-server.js';
+import { serverSuite } from './server-suite.js';
+
+/*
+ * dbt_semantics (default on) runs `cast(x as date)` as Date32 and `x::timestamp` as DateTime64(0) (float-casts.ts): types
+ * an 18.16 server lacks (Date32 came in 21.9, DateTime64 in 20.1). There they stay ClickHouse's Date and DateTime, as
+ * the server's capability probe (adapter/capabilities.ts) says — the model builds, with 1970..2105's dates.
+ */
+describe.skipIf(SKIP_SERVER_TESTS)('clickhouse-server: dbt_semantics casts on a server without Date32 / DateTime64', () => {
+  const suite = serverSuite();
+  const setup = suite.setup;
+
+  it("cast(x as date), cast(x as timestamp) and date(x) run as the server's Date / DateTime (18.16 has no x::T either way)", async () => {
+    const { p, project } = setup({
+      'models/dates.sql': `{{ config(materialized='table') }}
+select cast('2001-05-06' as date) as d, cast('2001-05-07' as date) as d2, date('2001-05-08') as d3,
+  cast('2001-05-06 07:08:09' as timestamp) as ts, cast('2001-05-06 07:08:10' AS TIMESTAMP) as ts2`,
+      'models/as_view.sql': `select cast(d as date) as d, cast(ts as timestamp) as ts from {{ ref('dates') }}`,
+    });
+    expectStatuses(await project.run(), { dates: 'success', as_view: 'success' });
+    expect(
+      await queryRows(project, `SELECT toTypeName(d) AS td, toString(d) AS sd, toString(d2) AS sd2, toString(d3) AS sd3, toTypeName(ts) AS tts, toString(ts) AS sts, toString(ts2) AS sts2 FROM ${p.schema}.dates`),
+    ).toEqual([{ td: 'Date', sd: '2001-05-06', sd2: '2001-05-07', sd3: '2001-05-08', tts: 'DateTime', sts: '2001-05-06 07:08:09', sts2: '2001-05-06 07:08:10' }]);
+    expect(await queryRows(project, `SELECT toString(d) AS sd, toString(ts) AS sts FROM ${p.schema}.as_view`)).toEqual([{ sd: '2001-05-06', sts: '2001-05-06 07:08:09' }]);
+  });
+});
