@@ -3,7 +3,8 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { configXml, findServerBinary, freePort, httpQuery, PASSWORD, sleep, waitExit } from '../server/clickhouse-server.js';
+import { ADDRESS_IN_USE, freePort, listensOn, PortTakenError } from '../helpers/ports.js';
+import { configXml, findServerBinary, httpQuery, PASSWORD, sleep, waitExit } from '../server/clickhouse-server.js';
 
 /**
  * A throwaway 2-shard ClickHouse cluster on loopback for the cluster suite: one ZooKeeper process
@@ -109,8 +110,16 @@ async function startZookeeper(dir: string): Promise<{ port: number; stop: () => 
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`zookeeper exited (${child.exitCode}):\n${output}`);
-    if (await serving(port)) return { port, stop };
+    if (child.exitCode !== null) {
+      const why = `zookeeper exited (${child.exitCode}):\n${output}`;
+      throw ADDRESS_IN_USE.test(output) ? new PortTakenError(why) : new Error(why);
+    }
+    if (await serving(port)) {
+      // another test file's ZooKeeper may have taken the port meanwhile: never share one
+      if (listensOn(child.pid!, port)) return { port, stop };
+      await stop();
+      throw new PortTakenError(`zookeeper: port ${port} is another process's`);
+    }
     await sleep(200);
   }
   await stop();
@@ -151,8 +160,21 @@ function usersXml(): string {
 `;
 }
 
-/** Starts ZooKeeper and two one-replica shards; resolves once both answer `/ping` and see the cluster. */
+/**
+ * Starts ZooKeeper and two one-replica shards; resolves once both answer `/ping` and see the cluster.
+ * A port taken by another process meanwhile (test files run two at a time): all again on new ports.
+ */
 export async function startCluster(): Promise<TestCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterOnce();
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function startClusterOnce(): Promise<TestCluster> {
   const bin = findServerBinary();
   if (!bin) throw new Error('clickhouse-server not found: apt-get install -y clickhouse-server, or set TSDBT_SKIP_CLUSTER_TESTS=1.');
   const root = mkdtempSync(join(tmpdir(), 'tsdbt-cluster-'));
@@ -163,8 +185,7 @@ export async function startCluster(): Promise<TestCluster> {
     const ports: { httpPort: number; tcpPort: number; interserverPort: number; shard: number }[] = [];
     const used = new Set<number>();
     const fresh = async () => {
-      let p = await freePort();
-      while (used.has(p)) p = await freePort();
+      const p = await freePort(used);
       used.add(p);
       return p;
     };
@@ -189,12 +210,20 @@ export async function startCluster(): Promise<TestCluster> {
         // Ready = answers a query on ZooKeeper (18.x can crash when its first ZooKeeper session fails).
         const deadline = Date.now() + 60_000;
         while (Date.now() < deadline) {
-          if (c.exitCode !== null || c.signalCode !== null)
-            throw new Error(`clickhouse-server (shard ${n.shard}) exited before it was ready:\n${tail(join(dir, 'log', 'server.err.log'), output)}`);
+          if (c.exitCode !== null || c.signalCode !== null) {
+            const why = `clickhouse-server (shard ${n.shard}) exited before it was ready:\n${tail(join(dir, 'log', 'server.err.log'), output)}`;
+            throw ADDRESS_IN_USE.test(why) ? new PortTakenError(why) : new Error(why);
+          }
+          let answered = false;
           try {
             await query("SELECT count() FROM system.zookeeper WHERE path = '/'");
-            return;
+            answered = true;
           } catch {}
+          if (answered) {
+            // another test file's server may have taken the port meanwhile: only our own process counts
+            if (listensOn(c.pid!, n.httpPort)) return;
+            throw new PortTakenError(`clickhouse-server (shard ${n.shard}): port ${n.httpPort} is another process's`);
+          }
           await sleep(200);
         }
         c.kill('SIGKILL');
@@ -213,7 +242,8 @@ export async function startCluster(): Promise<TestCluster> {
     for (const n of nodes) {
       try {
         await n.start();
-      } catch {
+      } catch (error) {
+        if (error instanceof PortTakenError) throw error;
         await n.kill();
         await n.start(); // once more: see start()
       }

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { ADDRESS_IN_USE, freePort, listensOn, PortTakenError } from '../helpers/ports.js';
+
+export { freePort } from '../helpers/ports.js';
 
 /**
  * A throwaway clickhouse-server process for the `type: clickhouse` suite: its own config, data
@@ -69,18 +71,6 @@ export function findServerBinary(): string[] | undefined {
   for (const d of dirs) if (executable(join(d, 'clickhouse-server'))) return [join(d, 'clickhouse-server')];
   for (const d of dirs) if (executable(join(d, 'clickhouse'))) return [join(d, 'clickhouse'), 'server'];
   return undefined;
-}
-
-/** A loopback port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A minimal server config rooted in `dir`; `extra` is more XML inside <yandex> (cluster, ZooKeeper, macros). */
@@ -153,10 +143,15 @@ export async function startClickHouseServer(options: ServerOptions = {}): Promis
     );
   const dir = mkdtempSync(join(tmpdir(), 'tsdbt-chserver-'));
   for (const d of ['data', 'tmp', 'user_files', 'format_schemas', 'log']) mkdirSync(join(dir, d), { recursive: true });
-  const port = await freePort();
-  let tcpPort = await freePort();
-  while (tcpPort === port) tcpPort = await freePort();
-  writeFileSync(join(dir, 'config.xml'), configXml(dir, port, tcpPort, options.queryLog ? QUERY_LOG_XML : ''));
+  let port = 0;
+  let tcpPort = 0;
+  const configure = async () => {
+    port = await freePort();
+    tcpPort = await freePort(new Set([port]));
+    rmSync(join(dir, 'log'), { recursive: true, force: true }); // an earlier attempt's "Address already in use"
+    mkdirSync(join(dir, 'log'));
+    writeFileSync(join(dir, 'config.xml'), configXml(dir, port, tcpPort, options.queryLog ? QUERY_LOG_XML : ''));
+  };
   writeFileSync(join(dir, 'users.xml'), usersXml(options));
 
   let child: ChildProcess | undefined;
@@ -182,12 +177,20 @@ export async function startClickHouseServer(options: ServerOptions = {}): Promis
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (spawnError) throw new Error(`cannot start ${bin.join(' ')}: ${spawnError.message}`);
-      if (c.exitCode !== null || c.signalCode !== null)
-        throw new Error(`clickhouse-server exited (${c.exitCode ?? c.signalCode}) before answering /ping:\n${logTail()}`);
+      if (c.exitCode !== null || c.signalCode !== null) {
+        const why = `clickhouse-server exited (${c.exitCode ?? c.signalCode}) before answering /ping:\n${logTail()}`;
+        throw ADDRESS_IN_USE.test(logTail()) ? new PortTakenError(why) : new Error(why);
+      }
       try {
         const res = await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(1000) });
-        if ((await res.text()).trim() === 'Ok.') return;
-      } catch {}
+        if ((await res.text()).trim() === 'Ok.') {
+          // another test file's server may have taken the port meanwhile: only our own process counts
+          if (listensOn(c.pid!, port)) return;
+          throw new PortTakenError(`port ${port} is another process's`);
+        }
+      } catch (error) {
+        if (error instanceof PortTakenError) throw error;
+      }
       await sleep(100);
     }
     c.kill('SIGKILL');
@@ -207,12 +210,17 @@ export async function startClickHouseServer(options: ServerOptions = {}): Promis
     }
   };
 
-  try {
-    await spawnAndWait();
-  } catch (error) {
-    await terminate('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await configure();
+      await spawnAndWait();
+      break;
+    } catch (error) {
+      await terminate('SIGKILL');
+      if (error instanceof PortTakenError && attempt < 5) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
   const version = (await query('SELECT version()')).trim();
   return {
