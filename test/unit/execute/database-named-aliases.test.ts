@@ -15,6 +15,14 @@ describe('dbt_semantics: a FROM item `db.t` beside an item aliased `db` (databas
     );
   });
 
+  it('lists the virtual columns read through its name after the `*` (which leaves them out)', () => {
+    // not another name's, nor a bare one (in a join)
+    expect(databaseNamedAliases('select u._part, u._partition_id, t._part, _part_offset from cc.t as u join cc as cc on 1 = 1 where u._block_number > 0')).toBe(
+      'select u._part, u._partition_id, t._part, _part_offset from (SELECT *, _part, _partition_id, _block_number FROM cc.t) as u join cc as cc on 1 = 1 where u._block_number > 0',
+    );
+    expect(databaseNamedAliases('select t._part from cc.t join (select 1 as c) as cc on 1 = 1')).toBe('select t._part from (SELECT *, _part FROM cc.t) AS t join (select 1 as c) as cc on 1 = 1');
+  });
+
   it('leaves a query ClickHouse reads as written alone', () => {
     for (const sql of [
       'select * from cc.t as cc',

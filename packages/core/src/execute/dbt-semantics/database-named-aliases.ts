@@ -3,8 +3,8 @@ import type { ManifestNode } from '../../manifest/nodes.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { applyEdits, type Edit } from '../../shared/text-edits.js';
 import { hasOrNullCombinator } from './empty-aggregates.js';
-import { asSubqueryEdit } from './outer-name-scope.js';
-import { selectFrames } from './select-frames.js';
+import { asSubqueryEdit, virtualColumns } from './outer-name-scope.js';
+import { selectFrames, type SelectFrame } from './select-frames.js';
 import { tableRefs } from './self-join-aliases.js';
 
 /*
@@ -14,8 +14,9 @@ import { tableRefs } from './self-join-aliases.js';
  * ClickHouse 26.7's analyzer reads `db.t` there as the alias `db`'s column `t` and refuses the query
  * ("Compound identifier 'db.t' cannot be resolved as table expression", UNKNOWN_IDENTIFIER; the alias in another
  * SELECT, or a CTE read under its own name without AS, does not collide). Under dbt_semantics such an item is read as
- * `(SELECT * FROM db.t) AS <its alias, else t>`: the same rows under the same name. ClickHouse refuses the original,
- * so no query that runs today changes.
+ * `(SELECT * FROM db.t) AS <its alias, else t>`: the same rows under the same name, the virtual columns the SELECT reads
+ * through that name (`u._part`, which a `*` leaves out) listed after the `*`. ClickHouse refuses the original, so no
+ * query that runs today changes.
  */
 export function withDatabaseNamedAliases(node: ManifestNode, sql: string, adapter: object): string {
   if (!/\bjoin\b|,/i.test(sql)) return sql;
@@ -24,6 +25,7 @@ export function withDatabaseNamedAliases(node: ManifestNode, sql: string, adapte
 }
 
 const unquote = (name: string) => name.replace(/^[`"]|[`"]$/g, '');
+const frameEnd = (f: SelectFrame) => Math.max(f.start, ...f.items.map((s) => s.end), ...f.clauses.map((c) => c.end));
 
 /** `sql` with each FROM item `db.t` whose FROM also has an item aliased `db` read as a subquery. */
 export function databaseNamedAliases(sql: string, options?: { readonly allColumns?: boolean }): string {
@@ -44,8 +46,11 @@ export function databaseNamedAliases(sql: string, options?: { readonly allColumn
       // ClickHouse's names are case-sensitive: `AS CC` does not hide the database `cc`.
       if (!aliases.some((a) => a.at !== ref.start && a.alias === database)) continue;
       // An item without an alias keeps its name `t`; a three-part `db.t.col` would not read it any more: left as is.
-      if (!ref.aliased && threePartNames(names, frame.start, Math.max(...frame.clauses.map((c) => c.end)), database, table)) continue;
-      const edit = asSubqueryEdit(sql, code, names, ref, { ...options, aliasIfNone: ref.aliased ? undefined : unquote(ref.name.split('.')[1]!) });
+      if (!ref.aliased && threePartNames(names, frame.start, frameEnd(frame), database, table)) continue;
+      const name = ref.aliased && ref.alias ? unquote(ref.alias) : table;
+      // Read through the name in this SELECT (its subqueries too); a bare `_part` of a join is not this item's alone.
+      const virtual = virtualColumns(names.slice(frame.start, frameEnd(frame)), name.toLowerCase(), false);
+      const edit = asSubqueryEdit(sql, code, names, ref, { ...options, aliasIfNone: ref.aliased ? undefined : unquote(ref.name.split('.')[1]!), virtual });
       if (edit) edits.push(edit);
     }
   }

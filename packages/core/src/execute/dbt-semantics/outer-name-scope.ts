@@ -108,7 +108,7 @@ export function asSubqueryEdit(sql: string, code: string, quoted: string, ref: T
 }
 
 /** The virtual columns `code` (a subquery's text) reads as `alias.name` or, when `bareToo`, unqualified. */
-function virtualColumns(code: string, alias: string, bareToo: boolean): string[] {
+export function virtualColumns(code: string, alias: string, bareToo: boolean): string[] {
   const found = new Set<string>();
   for (const m of code.matchAll(/(?<![\w$`"])_[a-z_]+(?![\w$(])/gi)) {
     const name = m[0].toLowerCase();
