@@ -2,6 +2,7 @@ import type { Relation } from '../manifest/nodes.js';
 import { relationSql, sqlString } from '../render/placeholders.js';
 import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { DatabaseError } from '../shared/errors.js';
+import { fitQuerySize } from './statement-settings.js';
 
 /*
  * An ALTER replacing several partitions (insert_overwrite, delete+insert, microbatch,
@@ -62,12 +63,21 @@ const clauseCount = (staged: Relation, r: PartitionReplace) => (r.moved?.length 
 /** The ALTER itself (on every host in cluster mode): the moves (one ALTER of the staged table), then the replaces (one of the target). */
 export async function alterPartitions(adapter: ClickHouseAdapter, staged: Relation, r: PartitionReplace): Promise<void> {
   const into = relationSql(r.target.schema, r.target.identifier);
-  if (r.moved?.length) await adapter.ddl(`ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} ${r.moved.map((id) => `MOVE PARTITION ID ${sqlString(id)} TO TABLE ${into}`).join(', ')}`);
+  if (r.moved?.length) await sized(adapter, `ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} ${r.moved.map((id) => `MOVE PARTITION ID ${sqlString(id)} TO TABLE ${into}`).join(', ')}`);
   const clauses = replaceClauses(staged, r.replaced, r.emptied);
   if (clauses.length === 0) return;
   // On a cluster a shard whose staged table has no rows of a partition empties it: said outright where the server asks.
   const settings = adapter.cluster && (await adapter.hasSetting('allow_replace_partition_from_empty_source')) ? { allow_replace_partition_from_empty_source: 1 } : undefined;
-  await adapter.ddl(`ALTER TABLE ${into}${adapter.onCluster()} ${clauses.join(', ')}`, { settings });
+  await sized(adapter, `ALTER TABLE ${into}${adapter.onCluster()} ${clauses.join(', ')}`, settings);
+}
+
+/**
+ * A DDL statement tsdbt writes with a clause (or a name) per partition: thousands of partitions pass max_query_size
+ * (256 KiB by default), so it carries the size it needs (statement-settings.ts fitQuerySize).
+ */
+export function sized(adapter: ClickHouseAdapter, sql: string, settings?: Record<string, unknown>): Promise<void> {
+  const fit = fitQuerySize(sql);
+  return adapter.ddl(sql, settings || fit ? { settings: { ...settings, ...fit } } : undefined);
 }
 
 /**
@@ -90,7 +100,7 @@ export async function markReplacing(adapter: ClickHouseAdapter, staged: Relation
     target: pair(r.target), replaced: recorded.replaced, emptied: r.emptied, ...(recorded.moved ? { moved: recorded.moved } : {}),
     ...(r.after ? { after: pair(r.after) } : {}), ...(r.group ? { group: r.group.map(pair) } : {}), ...(recorded.blocks ? { blocks: recorded.blocks } : {}),
   });
-  await adapter.ddl(`ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} MODIFY COMMENT ${sqlString(`${REPLACING_COMMENT}${record}`)}`);
+  await sized(adapter, `ALTER TABLE ${relationSql(staged.schema, staged.identifier)}${adapter.onCluster()} MODIFY COMMENT ${sqlString(`${REPLACING_COMMENT}${record}`)}`);
   return recorded;
 }
 
