@@ -225,6 +225,19 @@ export function recordStuck(adapter: ClickHouseAdapter, staged: Relation, r: Par
   m.set(key(r.target), e);
 }
 
+/**
+ * A dead run's work on `target` that the sweep of its database could not finish and set aside (copy-carry.ts: rows
+ * an old table kept because they could not be carried, named in `error`): the build of `target` in this run stops
+ * with it, as for a stuck ALTER — said once, the next sweep has nothing left to find.
+ */
+export function recordSetAside(adapter: ClickHouseAdapter, target: Relation, error: Error): void {
+  const e: StuckError = error instanceof DatabaseError ? error : new DatabaseError('direct_inserts', error.message, { cause: error });
+  e.stagedSchema = target.schema;
+  let m = stuck.get(adapter);
+  if (!m) stuck.set(adapter, (m = new Map()));
+  m.set(key(target), e);
+}
+
 /** The error a build of `target` stops with: a marked ALTER on it the last sweep could not finish. */
 export function stuckReplace(adapter: ClickHouseAdapter, target: Relation): DatabaseError | undefined {
   return stuck.get(adapter)?.get(key(target));

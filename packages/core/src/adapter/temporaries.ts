@@ -4,7 +4,7 @@ import { temporaryLiveness } from './run-owner.js';
 import { sqlString } from '../render/placeholders.js';
 import { drainInserts } from './inserts.js';
 import { toClauseOf } from './mv/mv-state.js';
-import { clearStuck, finishReplace, parseReplacing, recordStuck } from './partition-replace.js';
+import { clearStuck, finishReplace, parseReplacing, recordSetAside, recordStuck } from './partition-replace.js';
 import { CARRY, finishCarry } from './materializations/copy-carry.js';
 
 /** The comment of a materialized view's rebuilt target while it is switched in (mv/mv-unit.ts SWITCHING). */
@@ -120,7 +120,11 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
       await finishCarry(adapter, { schema, identifier: d.parsed.base! }, d.parsed.runId!, 60_000);
     } catch (error) {
       // Rows that could not be carried: the old table was kept under its own name, the record dropped — the rest can go.
-      if ((error as { code?: string }).code === 'direct_inserts') continue;
+      // The build of the table says so (it stops, naming the kept table), once.
+      if ((error as { code?: string }).code === 'direct_inserts') {
+        recordSetAside(adapter, { schema, identifier: d.parsed.base! }, error as Error);
+        continue;
+      }
       for (const o of [...dead]) if (o.parsed.runId === d.parsed.runId && o.parsed.base === d.parsed.base) dead.splice(dead.indexOf(o), 1);
     }
   }

@@ -51,12 +51,12 @@ export function blocksAtOrBelow(cut: BlockCut): string {
 }
 
 /**
- * The number `values` gives the partition of a row's part (-1 for any other): each list one literal, so a table's
- * thousands of partitions stay within max_ast_elements; the statement's length is fitQuerySize()'s.
+ * The number `values` gives the partition of a row's part (`otherwise` for any other): each list one literal, so a
+ * table's thousands of partitions stay within max_ast_elements; the statement's length is fitQuerySize()'s.
  */
-function perPartition(values: BlockCut): string {
+function perPartition(values: BlockCut, otherwise: bigint = -1n): string {
   const ids = [...values.keys()];
-  return `transform(${field(1)}, [${ids.map(sqlString).join(', ')}], CAST([${ids.map((p) => values.get(p)).join(', ')}] AS Array(Int64)), toInt64(-1))`;
+  return `transform(${field(1)}, [${ids.map(sqlString).join(', ')}], CAST([${ids.map((p) => values.get(p)).join(', ')}] AS Array(Int64)), toInt64(${otherwise}))`;
 }
 
 /** `table`'s committed blocks now (read before copying its rows at or below them: blocksAtOrBelow()). */
@@ -81,6 +81,8 @@ interface CarryRecord {
   /** Where an EXCHANGE leaves the old table (the copy's name); a RENAME swap leaves it under backupName(). */
   readonly staged: Relation;
   readonly columns?: readonly string[];
+  /** The table's cut of the carried partitions right before the one-INSERT carry was sent (see carryOnce); absent: not sent. */
+  readonly into?: BlockCut;
 }
 
 /** The tables of run `runId`'s carry into `table`: its record, and the carried rows while gathered (`filling`) and once complete (`ready`). */
@@ -118,8 +120,10 @@ async function readRecord(adapter: ClickHouseAdapter, table: Relation, record: R
   if (staged === undefined) return undefined;
   const columns = one('columns');
   const count = one('count');
+  const into = rows.filter((r) => r.k === 'into');
   return {
     cut: new Map(rows.filter((r) => r.k === 'cut').map((r) => [r.p, Number(r.v)])),
+    ...(into.length ? { into: new Map(into.map((r) => [r.p, Number(r.v)])) } : {}),
     count: count !== undefined ? Number(count) : undefined,
     uuid: one('uuid') ?? '',
     staged: { schema: table.schema, identifier: staged },
@@ -150,7 +154,7 @@ async function movesCarriedRows(adapter: ClickHouseAdapter, table: Relation): Pr
  * it died, the next sweep's, temporaries.ts): the rows are gathered into `filling`, renamed `ready` when complete;
  * only then the old table is dropped, and `ready`'s partitions MOVE into `table` one by one (a moved partition
  * leaves `ready` in the same statement). Engines without such moves (replicated ones, servers before 20.x) get one
- * INSERT right before the old table is dropped (a kill between the two carries again). Fails, changing nothing,
+ * INSERT right before the old table is dropped, done once whatever kill comes between (carryOnce). Fails, changing nothing,
  * when INSERTs still run after `drainMs` (code 'drain_timeout') or a merge mixed carried rows with older ones.
  */
 export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, runId: string, drainMs: number, why = 'it was rebuilt beside itself'): Promise<void> {
@@ -188,7 +192,7 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
         await adapter.ddl(`CREATE TABLE ${q(t.filling)} AS ${q(table)}`);
         await insertBlocks(adapter, old, t.filling, rec.cut, now, job).catch(keepOld);
         await adapter.rename([[t.filling, t.ready]]);
-      } else if (carried) await insertBlocks(adapter, old, table, rec.cut, now, job).catch(keepOld);
+      } else if (carried) await carryOnce(adapter, t.record, rec, old, now, job).catch(keepOld);
       await adapter.drop(old, 'table');
     }
   }
@@ -200,6 +204,65 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
     await adapter.drop(t.ready, 'table');
   }
   await adapter.drop(t.record, 'table');
+}
+
+/**
+ * The one-INSERT carry (no partition moves: finishCarry) into `job.table`, done once whatever kill comes between it and
+ * the old table's DROP. Right before it is sent, the table's cut of the carried partitions is added to the record
+ * (`into`, one block). A record holding one was left by a run killed after that: the server finishes an INSERT whose
+ * client died (finishCarry's drain waits for it), so it is done or was never sent, and the table's rows in parts above
+ * that cut tell which — each carried row there exactly as often as carried: done; none of them: sent again. Anything
+ * else (another writer INSERTed identical rows meanwhile, or the INSERT failed half-way) cannot be told apart: the
+ * old table is kept (code 'direct_inserts', finishCarry names it), never carried twice.
+ */
+async function carryOnce(adapter: ClickHouseAdapter, record: Relation, rec: CarryRecord, old: Relation, now: BlockCut, job: CarryJob): Promise<void> {
+  const ids = [...now.keys()].filter((p) => at(now, p) > at(rec.cut, p));
+  if (rec.into) {
+    const state = await carriedState(adapter, old, rec, now, job);
+    if (state === 'done') return;
+    if (state === 'unclear') throw unclear(job);
+  } else {
+    const table = await blocksNow(adapter, job.table);
+    const into = ids.map((p) => `('into', ${sqlString(p)}, ${sqlString(String(at(table, p)))})`);
+    await adapter.client.command(`INSERT INTO ${q(record)} (k, p, v) VALUES ${into.join(', ')}`);
+  }
+  await insertBlocks(adapter, old, job.table, rec.cut, now, job);
+}
+
+/** Whether the carry of `old`'s rows above `rec.cut` reached the table since `rec.into` was recorded (carryOnce). */
+async function carriedState(adapter: ClickHouseAdapter, old: Relation, rec: CarryRecord, now: BlockCut, job: CarryJob): Promise<'done' | 'none' | 'unclear'> {
+  // The columns the carry INSERTs (`*`: every ordinary one).
+  const names =
+    job.columns ??
+    (await adapter.systemQuery<{ name: string }>(
+      `SELECT name FROM system.columns WHERE database = ${sqlString(job.table.schema)} AND table = ${sqlString(job.table.identifier)} AND default_kind NOT IN ('MATERIALIZED', 'ALIAS', 'EPHEMERAL') ORDER BY position`,
+    )).map((r) => r.name);
+  const cols = names.map(quoteIdentifier).join(', ');
+  const ids = [...now.keys()].filter((p) => at(now, p) > at(rec.cut, p));
+  const of = (cut: BlockCut) => new Map(ids.map((p) => [p, at(cut, p)]));
+  const carried = `toInt64(${field(2)}) > ${perPartition(of(rec.cut))} AND toInt64(${field(3)}) <= ${perPartition(of(now))}`;
+  // Parts of the carried partitions holding blocks above the table's cut then (a merge may have joined the carried rows with older ones).
+  const since = `toInt64(${field(3)}) > ${perPartition(rec.into!, 2n ** 63n - 1n)}`;
+  // Grouped by every column (NULLs equal): how often each carried row was carried (c) and is in the table since (t).
+  const sql =
+    `SELECT count() AS rows, countIf(t = c) AS same, countIf(t = 0) AS absent FROM (SELECT ${cols}, sum(src = 0) AS c, sum(src = 1) AS t FROM (` +
+    `SELECT ${cols}, 0 AS src FROM ${q(old)} WHERE ${carried} UNION ALL SELECT ${cols}, 1 AS src FROM ${q(job.table)} WHERE ${since}` +
+    `) GROUP BY ${cols} HAVING c > 0)`;
+  try {
+    const [row] = await adapter.client.query<{ rows: string | number; same: string | number; absent: string | number }>(sql, { settings: fitQuerySize(sql) });
+    const n = Number(row?.rows ?? 0);
+    return Number(row?.absent) === n ? 'none' : Number(row?.same) === n ? 'done' : 'unclear';
+  } catch {
+    return 'unclear'; // columns that cannot be grouped by: not told
+  }
+}
+
+function unclear({ table, why }: CarryJob): DatabaseError {
+  return new DatabaseError(
+    'direct_inserts',
+    `A run was stopped while it carried rows INSERTed into ${table.schema}.${table.identifier} while ${why}: the table holds only some of them, or identical rows from another writer, so whether they were carried cannot be told`,
+    { hint: 'Compare the kept old table (named here) with the table: copy the rows the table lacks, then drop the old table.' },
+  );
 }
 
 /**
