@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { noteInvocationStarted } from './shared/invocation-started.js';
 import { resolve } from 'node:path';
 import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
@@ -75,6 +76,8 @@ export class TsdbtProject {
   private constructor(loaded: LoadedProject, invocationId: string, listener: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
     this.invocationId = invocationId;
+    // Its command's start: artifacts' invocation_started_at.
+    noteInvocationStarted(invocationId);
     // A listener that throws is reported once and never breaks a run (report/events.ts).
     const onEvent = guardListener(listener);
     // Events carry messages and SQL: DBT_ENV_SECRET_* values are scrubbed before any listener sees them.
@@ -114,6 +117,7 @@ export class TsdbtProject {
   /** Loads and parses a project (no warehouse connection yet). */
   static open(options: OpenOptions = {}): TsdbtProject {
     const invocationId = options.invocationId ?? randomUUID();
+    noteInvocationStarted(invocationId); // before the load, as dbt's invocation context
     const onEvent = guardListener(options.onEvent ?? (() => {}));
     // The load's lines are held until the project's `flags:` are known: --warn-error-options may
     // silence a warning or make it the load's error (dbt fails the parse on it).

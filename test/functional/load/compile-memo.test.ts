@@ -29,7 +29,7 @@ function project(models = 40): string {
 
 // compiled_path names the target folder (dbt's target/compiled/…): the cold compile writes to another.
 const manifestOf = (dir: string, target: string) =>
-  readFileSync(join(dir, target, 'manifest.json'), 'utf8').replace(/"(generated_at|invocation_id)":"[^"]*"/g, '').replaceAll(`"compiled_path":"${target}/`, '"compiled_path":"');
+  readFileSync(join(dir, target, 'manifest.json'), 'utf8').replace(/"(generated_at|invocation_id|invocation_started_at)":"[^"]*"/g, '').replaceAll(`"compiled_path":"${target}/`, '"compiled_path":"');
 /** models/layer_<k>/<name>.sql of the generated project, relative to it. */
 const modelPath = (dir: string, name: string) => join('models', readdirSync(join(dir, 'models')).find((l) => existsSync(join(dir, 'models', l, `${name}.sql`)))!, `${name}.sql`);
 const compiledFile = (dir: string, target: string, model: string) => readFileSync(join(dir, target, 'compiled', 'synth', modelPath(dir, model)), 'utf8');

@@ -33,7 +33,7 @@ const PROJECT: Record<string, string> = {
 
 const manifestFile = () => join(p!.dir, 'target', 'manifest.json');
 /** manifest.json without what differs per command. */
-const contents = () => readFileSync(manifestFile(), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '');
+const contents = () => readFileSync(manifestFile(), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '').replace(/"invocation_started_at":"[^"]*"/, '');
 /** Makes the record beside manifest.json (report/manifest-reuse.ts) take the file as it is now as its last write (same size expected). */
 const recordedAsWritten = () => {
   const recordFile = join(p!.dir, 'target', '.manifest-pieces');
@@ -45,7 +45,7 @@ const recordedAsWritten = () => {
 const coldContents = async () => {
   await TsdbtProject.open({ projectDir: p!.dir, partialParse: false, targetPath: 'cold' }).compile();
   // compiled_path names the target folder (dbt's target/compiled/…).
-  return readFileSync(join(p!.dir, 'cold', 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '').replaceAll('"compiled_path":"cold/', '"compiled_path":"target/');
+  return readFileSync(join(p!.dir, 'cold', 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '').replace(/"invocation_started_at":"[^"]*"/, '').replaceAll('"compiled_path":"cold/', '"compiled_path":"target/');
 };
 const compileWarm = async () => {
   const project = TsdbtProject.open({ projectDir: p!.dir });
@@ -168,7 +168,7 @@ describe('manifest.json pieces across commands', () => {
     await compileWarm();
     const coldParse = async () => {
       TsdbtProject.open({ projectDir: p!.dir, partialParse: false, targetPath: 'cold' }).parse();
-      return readFileSync(join(p!.dir, 'cold', 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '');
+      return readFileSync(join(p!.dir, 'cold', 'manifest.json'), 'utf8').replace(/"generated_at":"[^"]*"/, '').replace(/"invocation_id":"[^"]*"/, '').replace(/"invocation_started_at":"[^"]*"/, '');
     };
     for (const edit of ["select v * 5 as v from {{ ref('a') }}", "select v * 6 as v from {{ ref('a') }}"]) {
       p.write({ 'models/b.sql': edit });

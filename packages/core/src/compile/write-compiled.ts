@@ -79,6 +79,8 @@ export class CompiledWriter {
   /** Each node's compiled SQL as last written, and what its compile last inlined (dbt's manifest after a run). */
   private readonly sqls = new Map<string, string>();
   private readonly inlinedBy = new Map<string, CompiledCode>();
+  /** When each node's SQL was first compiled in this run (ISO): its result's compile timing ends there. */
+  private readonly compiledAt = new Map<string, string>();
 
   constructor(
     private readonly targetDir: string,
@@ -89,7 +91,23 @@ export class CompiledWriter {
     const path = compiledPath(this.targetDir, node);
     this.written.set(node.uniqueId, path);
     this.sqls.set(node.uniqueId, sql);
+    this.compiled(node);
     this.writeFile(path, sql);
+  }
+
+  /** Notes that `node`'s SQL is compiled now (the first time counts). */
+  compiled(node: ManifestNode): void {
+    if (!this.compiledAt.has(node.uniqueId)) this.compiledAt.set(node.uniqueId, new Date().toISOString());
+  }
+
+  /** When `uniqueId`'s SQL was first compiled in this run (ISO), if it was. */
+  compiledTime(uniqueId: string): string | undefined {
+    return this.compiledAt.get(uniqueId);
+  }
+
+  /** Forgets when `uniqueId` was compiled: its run starts (a unit test may have compiled a model's SQL before the model runs). */
+  compiling(uniqueId: string): void {
+    this.compiledAt.delete(uniqueId);
   }
 
   /**

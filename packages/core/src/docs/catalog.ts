@@ -1,4 +1,5 @@
 import { metadataEnv, writeJson } from '../report/artifacts.js';
+import { invocationStartedAt } from '../shared/invocation-started.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { TsdbtProject } from '../tsdbt.js';
 
@@ -33,7 +34,7 @@ export interface CatalogTable {
 
 /** target/catalog.json in dbt's catalog v1 shape. */
 export interface Catalog {
-  readonly metadata: { dbt_schema_version: string; dbt_version: string; generated_at: string; invocation_id: string; env: Record<string, string> };
+  readonly metadata: { dbt_schema_version: string; dbt_version: string; generated_at: string; invocation_id: string; invocation_started_at: string; env: Record<string, string> };
   readonly nodes: Record<string, CatalogTable>;
   readonly sources: Record<string, CatalogTable>;
   readonly errors: string[] | null;
@@ -174,6 +175,7 @@ export function buildCatalog(nodes: readonly ManifestNode[], rows: readonly Cata
       dbt_version: `tsdbt-${version}`,
       generated_at: new Date().toISOString(),
       invocation_id: invocationId,
+      invocation_started_at: invocationStartedAt(invocationId),
       env: metadataEnv(),
     },
     nodes: out.nodes,

@@ -110,6 +110,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   // A node's run as its own unit (also a member of a failed test batch): its statements, dbt_semantics' retries, target/run.
   const execNode = async (node: ManifestNode): Promise<NodeResult> => {
     const statements: string[] = [];
+    ctx.compiled.compiling(node.uniqueId);
     const result = await timed(node, () => recordStatements(statements, () => withQueryComment(ctx.queryComment?.(node), async () => {
       if (ctx.clone) return runClone(ctx, node as ModelNode | SeedNode | SnapshotNode);
       if (node.resourceType === 'seed') return runSeed(ctx, node as SeedNode);
@@ -162,7 +163,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
         return runCustomMaterialization(ctx, loose as ModelNode, custom, runBuilt);
       }
       return runBuilt(loose);
-    })));
+    })), () => ctx.compiled.compiledTime(node.uniqueId));
     // dbt's target/run/: what the node ran (also when it failed).
     ctx.compiled.writeRun(node, runFileText(node.resourceType, statements));
     // A test's adapter_response stays empty, as in dbt.
@@ -196,7 +197,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     tests.forEach((t, k) => {
       const o = outcomes?.get(t.uniqueId);
       const result: NodeResult = o
-        ? { ...o, uniqueId: t.uniqueId, node: t, executionTime: seconds, timing: [{ name: 'execute', startedAt: new Date(batchStart).toISOString(), completedAt: new Date().toISOString() }], threadId: threadName() }
+        ? { ...o, uniqueId: t.uniqueId, node: t, executionTime: seconds, timing: batchTiming(batchStart, ctx.compiled.compiledTime(t.uniqueId)), threadId: threadName() }
         : alone.get(t.uniqueId)!;
       if (isBlocking(record(result, numbers[k]!)) && !failed) {
         failed = true;
@@ -251,4 +252,15 @@ async function serverKnown(adapter: { hasSetting(name: string): Promise<boolean>
   if (!settings) return undefined;
   const known = await Promise.all(Object.keys(settings).map(async (k) => [k, await adapter.hasSetting(k).catch(() => false)] as const));
   return Object.fromEntries(Object.entries(settings).filter(([k]) => known.find(([n]) => n === k)?.[1]));
+}
+
+/** A batched test's timing (dbt's compile then execute): the batch's span, split where its SQL was compiled. */
+function batchTiming(batchStart: number, compiledAt: string | undefined): NodeResult['timing'] {
+  const started = new Date(batchStart).toISOString();
+  const split = compiledAt !== undefined && Date.parse(compiledAt) >= batchStart ? compiledAt : started;
+  const completed = new Date().toISOString();
+  return [
+    { name: 'compile', startedAt: started, completedAt: split },
+    { name: 'execute', startedAt: split, completedAt: completed < split ? split : completed },
+  ];
 }

@@ -60,12 +60,16 @@ export function runtimeState(ctx: RunContext, node: ManifestNode | undefined, in
 
 /** Compiled SQL of a model, snapshot or test; those that read the warehouse (or used final names) while rendering are rendered again now. */
 export function nodeSql(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): string {
-  return dequalifiedSql(ctx, node, commonTypedSql(rewrittenSql(ctx, node, compiledNodeSql(ctx, node, options), userFunctions(ctx.adapter).known(), options)));
+  const sql = dequalifiedSql(ctx, node, commonTypedSql(rewrittenSql(ctx, node, compiledNodeSql(ctx, node, options), userFunctions(ctx.adapter).known(), options)));
+  ctx.compiled.compiled(node); // its result's compile timing ends here
+  return sql;
 }
 
 /** nodeSql() for callers that can wait: the warehouse look-ups it may need (dequalify.ts, user-functions.ts) do not block the run's other threads. */
 export async function nodeSqlAsync(ctx: RunContext, node: SqlNode, options: NodeSqlOptions = {}): Promise<string> {
-  return dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(await rewrittenSqlAsync(ctx, node, compiledNodeSql(ctx, node, options), options)));
+  const sql = await dequalifiedSqlAsync(ctx, node, await commonTypedSqlAsync(await rewrittenSqlAsync(ctx, node, compiledNodeSql(ctx, node, options), options)));
+  ctx.compiled.compiled(node); // its result's compile timing ends here
+  return sql;
 }
 
 /** rewrittenSql() with the warehouse's own functions listed first when the SQL calls a name one may have (once per run). */

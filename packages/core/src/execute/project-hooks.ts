@@ -20,6 +20,8 @@ export async function runProjectHooks(ctx: RunContext, which: ProjectHook['which
   for (const [i, hook] of hooks.entries()) {
     const name = `${hook.packageName}.${which}.${hook.index}`;
     const started = new Date();
+    // dbt's hook result times its compile (the render) and its execute.
+    let compiled = started;
     let result: Omit<HookResult, 'executionTime' | 'timing'>;
     if (failed) result = { uniqueId: hook.uniqueId, name, which, status: 'skipped', message: `${name} skipped` };
     else {
@@ -37,6 +39,7 @@ export async function runProjectHooks(ctx: RunContext, which: ProjectHook['which
           },
         });
         sql = withoutCommits(compileSql(ctx.index, undefined, ctx.renderer.renderString(hook.sql, hook.file, state, extra))).trim().replace(/;\s*$/, '');
+        compiled = new Date();
         if (sql) await ctx.adapter.client.command(sql, { signal: ctx.signal });
         result = { uniqueId: hook.uniqueId, name, which, status: 'success', message: `${name} passed`, sql };
       } catch (error) {
@@ -48,7 +51,13 @@ export async function runProjectHooks(ctx: RunContext, which: ProjectHook['which
     const full: HookResult = {
       ...result,
       executionTime: (completed.getTime() - started.getTime()) / 1000,
-      timing: result.status === 'skipped' ? [] : [{ name: 'execute', startedAt: started.toISOString(), completedAt: completed.toISOString() }],
+      timing:
+        result.status === 'skipped'
+          ? []
+          : [
+              { name: 'compile', startedAt: started.toISOString(), completedAt: compiled.toISOString() },
+              { name: 'execute', startedAt: compiled.toISOString(), completedAt: completed.toISOString() },
+            ],
     };
     out.push(full);
     ctx.onEvent({ type: 'hook_finished', result: full, index: i + 1, total: hooks.length });
@@ -61,9 +70,12 @@ type CodeOf = (uniqueId: string) => CompiledCode | undefined;
 
 /** dbt's RunResult as `results` in on-run-end shows it: attributes of the result and its node. */
 function resultObject(r: NodeResult, codeOf: CodeOf): Record<string, unknown> {
+  // The node as its run left it: compiled (compiled_code, extra_ctes) when it compiled. dbt's
+  // result.node is the node object: its `identifier` property (the alias) reads too, not a field.
+  const node = nodeDict(r.node, codeOf(r.uniqueId));
+  if (!('identifier' in node)) Object.defineProperty(node, 'identifier', { value: r.node.relation.identifier, enumerable: false });
   const result: Record<string, unknown> = {
-    // The node as its run left it: compiled (compiled_code, extra_ctes) when it compiled.
-    node: nodeDict(r.node, codeOf(r.uniqueId)),
+    node,
     unique_id: r.uniqueId,
     status: r.status,
     message: dbtMessage(r),

@@ -57,6 +57,7 @@ export async function runFunction(ctx: RunContext, node: FunctionNode): Promise<
       hint: 'Upgrade the server, or leave the function (and what calls it) out: --exclude-resource-type function.',
     });
   const body = functionBody(ctx, node);
+  ctx.compiled.compiled(node);
   const statements = functionStatements(ctx, node, body, ctx.adapter.onCluster());
   // dbt's function materialization runs the node's pre-hooks and post-hooks around its build.
   const pre = hookStatements(ctx, node, hooksOf(node.config, 'pre_hook'));

@@ -186,8 +186,18 @@ export function nodeDict(
     // dbt 1.10: the docs blocks its description names.
     doc_blocks: node.docBlocks ?? [],
   };
+  // dbt's schema: a node is named by its alias, a source by its identifier (neither has the other);
+  // a source has no depends_on or group; a seed depends on macros only (MacroDependsOn).
+  if (node.resourceType === 'source') {
+    delete base.alias;
+    delete base.depends_on;
+    delete base.group;
+  } else delete base.identifier;
   // dbt's SeedNode.root_path: the folder of the seed's project.
-  if (node.resourceType === 'seed') base.root_path = rootPath(node.packageName) || null;
+  if (node.resourceType === 'seed') {
+    base.root_path = rootPath(node.packageName) || null;
+    base.depends_on = { macros: node.macrosUsed };
+  }
   if (node.unrenderedConfig) base.unrendered_config = node.unrenderedConfig;
   // dbt's ParsedNode.patch_path: the schema YAML file that describes it (`test://models/schema.yml`), else None.
   if (PATCHED.has(node.resourceType)) {
@@ -208,6 +218,8 @@ export function nodeDict(
     delete base.alias;
     delete base.tags;
     delete base.doc_blocks;
+    // …nor columns, database, group, meta or relation_name (dbt's UnitTestDefinition fields).
+    for (const key of ['columns', 'database', 'group', 'meta', 'relation_name']) delete base[key];
     base.config = { tags: node.config.tags ?? [], meta: node.config.meta ?? {}, enabled: node.config.enabled !== false };
   }
   if (COMPILED_RESOURCE.has(node.resourceType)) {
@@ -268,7 +280,8 @@ export function nodeDict(
     if (node.testMetadata) base.test_metadata = { name: node.testMetadata.name, namespace: node.testMetadata.namespace ?? null, kwargs: node.testMetadata.kwargs };
     // dbt's SingularTestNode has no column_name (a generic test's is None when it tests no column).
     if (node.testMetadata) base.column_name = node.columnName ?? null;
-    base.attached_node = node.attachedNode ?? null;
+    // …nor attached_node (a generic test's is None when it tests no node).
+    if (node.testMetadata) base.attached_node = node.attachedNode ?? null;
   }
   if (node.resourceType === 'source') {
     base.source_name = node.sourceName;

@@ -12,7 +12,7 @@ import type { CompiledCode, MacroNode, ManifestNode } from '../manifest/nodes.js
 import { nodeContext, nodeDict, relationNameOf, type NodeContext } from '../manifest/node-dict.js';
 import { shouldStoreFailures } from '../manifest/store-failures.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
-import { nodeChecksum } from '../state/node-checksum.js';
+import { manifestChecksum } from '../state/node-checksum.js';
 import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
 import { BUILTIN_DOCS } from '../manifest/builtin-docs.js';
 import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
@@ -22,15 +22,17 @@ const VERSION = '0.1.0';
 
 export { metadataEnv } from '../shared/metadata-env.js';
 import { metadataEnv } from '../shared/metadata-env.js';
+import { invocationStartedAt } from '../shared/invocation-started.js';
 
-function metadata(schema: string, invocationId: string) {
+/** dbt's BaseArtifactMetadata (run_results.json, sources.json, catalog.json: no other key, their schemas allow none). */
+export function artifactMetadata(schema: string, invocationId: string) {
   return {
     dbt_schema_version: schema,
     dbt_version: `tsdbt-${VERSION}`,
     generated_at: new Date().toISOString(),
     invocation_id: invocationId,
+    invocation_started_at: invocationStartedAt(invocationId),
     env: metadataEnv(),
-    adapter_type: 'clickhouse',
   };
 }
 
@@ -77,6 +79,9 @@ function withTypes(declared: Record<string, ColumnDict>, typed: readonly TypedCo
   return out;
 }
 
+/** Resources whose manifest entry has no checksum (dbt's SourceDefinition, Exposure, Metric, SemanticModel, SavedQuery). */
+const NO_CHECKSUM: ReadonlySet<string> = new Set(['source', 'exposure', 'metric', 'semantic_model', 'saved_query']);
+
 /** A test whose relation_name only --store-failures gives. */
 const storedByFlag = (node: ManifestNode): boolean => node.resourceType === 'test' && shouldStoreFailures(node, true) && !shouldStoreFailures(node, false);
 
@@ -102,7 +107,7 @@ export function writeManifest(
   /** The command's `--store-failures`: the tests it makes store their failures have their relation_name (node-dict.ts relationNameOf). */
   storeFailures = false,
 ): string {
-  const meta = { ...metadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), project_name: manifest.projectName };
+  const meta = { ...artifactMetadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), adapter_type: 'clickhouse', project_name: manifest.projectName };
   const metaJson = JSON.stringify(meta, scrubbingReplacer(secrets));
   const path = join(targetDir, 'manifest.json');
   if (contentKey !== undefined && !typed && rewriteManifestMetadata(targetDir, path, contentKey, metaJson)) return path;
@@ -156,7 +161,8 @@ export function writeManifest(
         const dict = nodeDict(node, sql, paths, storeFailures);
         // dbt's compiled_path: where compile wrote the node's SQL, from the project root (target/compiled/<package>/<path>).
         if (sql !== undefined) dict.compiled_path = relative(manifest.projectRoot, compiledPath(targetDir, node)) || null;
-        dict.checksum = nodeChecksum(node);
+        // dbt's FileHash of a node and a unit test (sources, exposures and the semantic layer's resources have none).
+        if (!NO_CHECKSUM.has(node.resourceType)) dict.checksum = manifestChecksum(node);
         const columns = typed?.get(id);
         if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
         dictAt.push([into, into.set(id, dict)]);
@@ -170,7 +176,7 @@ export function writeManifest(
     }
   };
   const macros = Object.fromEntries(
-    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, ...macroProperties(m, inPackage) }]),
+    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, path: inPackage(m.packageName, m.originalFilePath), original_file_path: inPackage(m.packageName, m.originalFilePath), macro_sql: m.macroSql ?? '', depends_on: { macros: [] }, ...macroProperties(m, inPackage) }]),
   );
   const members = (): [string, unknown][] => [
     ['sources', sources],
@@ -306,7 +312,7 @@ export function writeRunResults(
     batch_results: null,
   });
   return writeJson(targetDir, 'run_results.json', {
-    metadata: metadata('https://schemas.getdbt.com/dbt/run-results/v6.json', invocationId),
+    metadata: artifactMetadata('https://schemas.getdbt.com/dbt/run-results/v6.json', invocationId),
     results: [
       ...hooks.before.map(hookRow),
       ...results.map((r) => ({
@@ -353,7 +359,7 @@ export function writeLineage(targetDir: string, manifest: Manifest, analysis: Pr
     };
   }
   return writeJson(targetDir, 'lineage.json', {
-    metadata: { ...metadata('tsdbt/lineage/v1', invocationId), project_name: manifest.projectName },
+    metadata: { ...artifactMetadata('tsdbt/lineage/v1', invocationId), adapter_type: 'clickhouse', project_name: manifest.projectName },
     nodes,
   }, secrets);
 }

@@ -1,5 +1,5 @@
 import type { FreshnessThreshold, SourceNode } from '../manifest/nodes.js';
-import { metadataEnv, writeJson } from './artifacts.js';
+import { artifactMetadata, writeJson } from './artifacts.js';
 
 /** dbt's FreshnessStatus. */
 export type FreshnessStatus = 'pass' | 'warn' | 'error' | 'runtime error';
@@ -34,13 +34,7 @@ function pythonIso(iso: string | undefined): string | undefined {
 /** target/sources.json (or `--output`) in dbt's sources v3 shape. */
 export function writeSourcesJson(path: { dir: string; name: string }, results: readonly FreshnessResult[], elapsed: number, invocationId: string, secrets: readonly string[] = []): string {
   return writeJson(path.dir, path.name, {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/sources/v3.json',
-      dbt_version: 'tsdbt-0.1.0',
-      generated_at: new Date().toISOString(),
-      invocation_id: invocationId,
-      env: metadataEnv(),
-    },
+    metadata: artifactMetadata('https://schemas.getdbt.com/dbt/sources/v3.json', invocationId),
     results: results.map((r) =>
       r.status === 'runtime error'
         ? { unique_id: r.uniqueId, error: r.message ?? '', status: r.status }

@@ -27,9 +27,12 @@ const configOf = (n: NodeDict): Dict => (isRecord(n['config']) ? n['config'] : {
 export function sameBody(cur: NodeDict, old: NodeDict): boolean | undefined {
   if (isSource(cur)) return undefined;
   // Seeds by their file; unit tests by their given/expect/overrides (dbt's UnitTestDefinition.same_contents).
-  if (cur['resource_type'] === 'seed' || cur['resource_type'] === 'unit_test') return stableJson(cur['checksum']) === stableJson(old['checksum']);
+  if (cur['resource_type'] === 'seed' || cur['resource_type'] === 'unit_test') return stableJson(hashOf(cur['checksum'])) === stableJson(hashOf(old['checksum']));
   return String(cur['raw_code'] ?? '').trim() === String(old['raw_code'] ?? '').trim();
 }
+
+/** A unit test's checksum: the hash (a manifest of an earlier tsdbt wrote it as a FileHash object). */
+const hashOf = (checksum: unknown): unknown => (isRecord(checksum) && checksum['name'] === 'sha256' && typeof checksum['checksum'] === 'string' ? checksum['checksum'] : checksum);
 
 /** Config keys dbt leaves out of the config comparison (CompareBehavior.Exclude): `.relation` compares them. */
 const RELATION_KEYS = ['database', 'schema', 'alias'] as const;

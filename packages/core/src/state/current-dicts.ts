@@ -1,12 +1,12 @@
 import type { Manifest } from '../manifest/manifest.js';
 import { nodeDict } from '../manifest/node-dict.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import { nodeChecksum } from './node-checksum.js';
+import { manifestChecksum } from './node-checksum.js';
 import type { NodeDict } from './previous-state.js';
 
 /** A current node as manifest.json would hold it (with its checksum): one side of a state comparison. */
 export function currentDict(node: ManifestNode): NodeDict {
-  return { ...nodeDict(node), checksum: nodeChecksum(node) };
+  return { ...nodeDict(node), checksum: manifestChecksum(node) };
 }
 
 /** The current macros with the text a state comparison reads. */

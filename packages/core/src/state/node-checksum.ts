@@ -29,6 +29,15 @@ export function nodeChecksum(node: ManifestNode): FileHash {
   return { name: 'sha256', checksum: sha256(node.rawCode) };
 }
 
+/**
+ * A node's `checksum` as manifest.json writes it: a unit test's is the hash itself (dbt's
+ * UnitTestDefinition.checksum is a str), every other node's a FileHash.
+ */
+export function manifestChecksum(node: ManifestNode): FileHash | string {
+  const hash = nodeChecksum(node);
+  return node.resourceType === 'unit_test' ? hash.checksum : hash;
+}
+
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
