@@ -251,10 +251,24 @@ async function carriedState(adapter: ClickHouseAdapter, old: Relation, rec: Carr
   try {
     const [row] = await adapter.client.query<{ rows: string | number; same: string | number; absent: string | number }>(sql, { settings: fitQuerySize(sql) });
     const n = Number(row?.rows ?? 0);
-    return Number(row?.absent) === n ? 'none' : Number(row?.same) === n ? 'done' : 'unclear';
+    if (Number(row?.same) === n && n > 0) return 'done';
+    if (Number(row?.absent) !== n) return 'unclear';
+    // None there as carried. An engine whose merges fold rows (Summing, Aggregating, Collapsing, Replacing…) may have
+    // folded carried rows into others: 'none' only when nothing at all reached those partitions since (else unclear).
+    if (await foldsRows(adapter, job.table)) {
+      const [any] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${q(job.table)} WHERE ${since}`, { settings: fitQuerySize(since) });
+      if (Number(any?.n ?? 0) > 0) return 'unclear';
+    }
+    return 'none';
   } catch {
     return 'unclear'; // columns that cannot be grouped by: not told
   }
+}
+
+/** Whether `table`'s merges may fold rows together (any MergeTree but the plain one: Summing, Aggregating, Collapsing, Replacing…). */
+async function foldsRows(adapter: ClickHouseAdapter, table: Relation): Promise<boolean> {
+  const [row] = await adapter.systemQuery<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = ${sqlString(table.schema)} AND name = ${sqlString(table.identifier)}`);
+  return !/^(?:Replicated|Shared)?MergeTree$/.test(row?.engine ?? '');
 }
 
 function unclear({ table, why }: CarryJob): DatabaseError {
