@@ -95,4 +95,30 @@ from {{ ref('t1') }} t1 where t1.k > 0 group by t1.x having count(*) > 0`;
       { x: 7, n: '1', z: '0' },
     ]);
   });
+
+  it('outer rows sharing a value get the answer for their own row, not multiplied by how many share it', async () => {
+    // Before: 26.7 aggregated the subquery per carried key over the outer rows as they came — two rows with k = 3
+    // counted every matching t2 row twice (c 2, s 6, ge 4), as plain ClickHouse does for a non-equality (ch_dups' ge).
+    const dups = (semantics = '') => `{{ config(materialized='table'${semantics}) }}
+select d.id, d.k,
+  (select count(*) from {{ ref('t2') }} t2 where t2.k = d.k) as c,
+  (select sum(t2.k) from {{ ref('t2') }} t2 where t2.k = d.k) as s,
+  (select count(*) from {{ ref('t2') }} t2 where t2.k >= d.k) as ge
+from (select toInt32(number) as id, toInt32(if(number < 2, 3, 4)) as k from numbers(3)) d
+where d.id >= 0`;
+    const p = dbtProject({ models: { 't2.sql': T2, 'dups.sql': dups(), 'ch_dups.sql': dups(', dbt_semantics=false') } });
+    const run = await p.dbt(['run']);
+    expect(run.results.filter((r) => r.status !== 'success')).toEqual([]);
+    expect(await p.query('select id, k, c, s, ge from {schema}.dups order by id')).toEqual([
+      { id: 0, k: 3, c: '1', s: '3', ge: '2' },
+      { id: 1, k: 3, c: '1', s: '3', ge: '2' },
+      { id: 2, k: 4, c: '1', s: '4', ge: '1' },
+    ]);
+    // ClickHouse's own answer for the non-equality: the two rows with k = 3 count each t2 row twice
+    expect(await p.query('select id, ge from {schema}.ch_dups order by id')).toEqual([
+      { id: 0, ge: '4' },
+      { id: 1, ge: '4' },
+      { id: 2, ge: '1' },
+    ]);
+  });
 });

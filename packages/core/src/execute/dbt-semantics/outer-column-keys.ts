@@ -11,9 +11,14 @@ import { closingParen, selectFrames, splitTopLevel, type ClauseSpan, type Span }
  * group and gets the empty answer: `exists(select 1 from t2 where t2.k = t1.k and t1.x is null)` is 0 for
  * a NULL x, `(select max(coalesce(t1.x, -1)) from t2 where t2.k = t1.k)` NULL, not -1 (ClickHouse issues
  * 90138, 112576; no setting changes it). Every other warehouse evaluates the subquery for that row.
- * Under dbt_semantics each outer `t.col` a subquery reads comes from the enclosing SELECT as a one-tuple,
- * `ARRAY JOIN [tuple(t.col)] AS __tsdbt_outer_N` (one row per row; `*` does not list it), read inside as
- * `tupleElement(__tsdbt_outer_N, 1)`: a Tuple key is never NULL, so the NULL group is found.
+ * Under dbt_semantics each outer `t.col` a subquery reads comes from the enclosing SELECT in a tuple,
+ * `ARRAY JOIN [tuple(t.col, generateUUIDv4())] AS __tsdbt_outer_N` (one row per row; `*` does not list it), read inside as
+ * `tupleElement(__tsdbt_outer_N, 1)`: a Tuple key is never NULL, so the NULL group is found. The tuple also holds a
+ * UUID, one per row: 26.7 aggregates the subquery per key over the outer rows as they come, not their distinct keys, so
+ * outer rows sharing a key multiplied its aggregates (`(select count() from t2 where t2.k >= t1.g)` 6 instead of 3 for two
+ * rows with g = 3 — a plain `t2.k = t1.g` was right, the same compare on a tuple's element not). The rows are read once,
+ * into the buffer both sides share (correlated_subqueries_use_in_memory_buffer, default 1: with 0 ClickHouse reads the
+ * rows again and the keys no longer match — NULL for every row, as for any non-deterministic key).
  * The types are not known here, so every qualified outer reference is carried (a non-Nullable one gives
  * the same answer). A subquery in the SELECT list of a SELECT with WHERE, PREWHERE, QUALIFY or HAVING: 26.7 drops the
  * carried column at the filter (NOT_IMPLEMENTED "can't find correlated column"; as written, with the column also
@@ -126,21 +131,24 @@ export function outerColumnKeys(sql: string): string {
   }
   // Outside WHERE/PREWHERE of a filtered SELECT: carried only from a SELECT item (not QUALIFY, HAVING, ORDER BY…), and in
   // a grouped SELECT only a grouping key (a plain GROUP BY list, the carried column added to it: the same groups).
-  const carried = new Map<Frame, Map<string, { name: string; text: string }>>();
+  // A grouping key's carried column is one per group (no UUID: the groups are distinct already), apart from the same
+  // column a WHERE subquery of that SELECT reads (one per row).
+  const carried = new Map<Frame, Map<string, { name: string; text: string; perGroup: boolean }>>();
   const pins = new Map<Frame, Map<Span, Set<string>>>();
   const grouping = new Map<Frame, GroupKeys | undefined>();
   const edits: { start: number; end: number; text: string }[] = [];
   let n = 0;
   for (const { at, length, owner, key, text, item } of found) {
     if (item === null) continue;
-    if (item && owner.clauses.some((c) => c.word === 'group')) {
+    const perGroup = item !== undefined && owner.clauses.some((c) => c.word === 'group');
+    if (perGroup) {
       if (!grouping.has(owner)) grouping.set(owner, groupKeys(quoted, owner));
       if (!grouping.get(owner)?.keys.has(key)) continue;
     }
-    const columns = carried.get(owner) ?? new Map<string, { name: string; text: string }>();
+    const columns = carried.get(owner) ?? new Map<string, { name: string; text: string; perGroup: boolean }>();
     carried.set(owner, columns);
-    const column = columns.get(key) ?? { name: `__tsdbt_outer_${++n}`, text };
-    columns.set(key, column);
+    const column = columns.get(`${perGroup}:${key}`) ?? { name: `__tsdbt_outer_${++n}`, text, perGroup };
+    columns.set(`${perGroup}:${key}`, column);
     edits.push({ start: at, end: at + length, text: `tupleElement(${column.name}, 1)` });
     if (item) {
       const byItem = pins.get(owner) ?? new Map<Span, Set<string>>();
@@ -149,7 +157,7 @@ export function outerColumnKeys(sql: string): string {
     }
   }
   for (const [owner, columns] of carried) {
-    const list = [...columns.values()].map((c) => `[tuple(${c.text})] AS ${c.name}`).join(', ');
+    const list = [...columns.values()].map((c) => `[tuple(${c.text}${c.perGroup ? '' : ', generateUUIDv4()'})] AS ${c.name}`).join(', ');
     edits.push({ start: owner.from!.end, end: owner.from!.end, text: ` ARRAY JOIN ${list} ` });
     const keys = grouping.get(owner);
     const grouped = new Set([...(pins.get(owner)?.values() ?? [])].flatMap((names) => [...names]));
