@@ -1,20 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inlineProject } from '../../helpers/inline-project.js';
 
 import { CLI } from '../../helpers/cli.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../helpers/ports.js';
 
 /** Waits for `probe` to answer: the watcher's start and first build, bounded near the test's timeout (not a speed claim: a loaded machine is slow). */
 async function until<T>(probe: () => Promise<T | undefined>, ms = 100_000): Promise<T> {
