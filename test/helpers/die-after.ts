@@ -1,6 +1,5 @@
 import type { TsdbtProject } from '../../packages/core/src/index.js';
-
-type Send = (sql: string, o?: unknown) => Promise<unknown>;
+import type { Send } from './other-writer.js';
 
 /**
  * The process "dies" right after the first statement `when` matches is answered (`die`: a later statement

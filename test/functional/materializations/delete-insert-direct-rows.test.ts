@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
-import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project.js';
+import { openedPerTest, statuses } from '../../helpers/inline-project.js';
+import { atStatement, idMsgRows } from '../../helpers/other-writer.js';
 
 /*
  * incremental delete+insert rebuilds the partitions it touches beside the table (their rows minus the replaced
@@ -15,33 +16,16 @@ const MODEL = `{{ config(materialized='incremental', incremental_strategy='delet
 {% if not is_incremental() %}select toUInt32(1) as id, 'a' as msg union all select toUInt32(2), 'b' union all select toUInt32(4), 'd'
 {% else %}select toUInt32(2) as id, 'B' as msg union all select toUInt32(3), 'c'{% endif %}`;
 
-type Send = (sql: string, o?: unknown) => Promise<unknown>;
 /** The statement copying the touched partitions' rows that stay into the rebuilt table. */
 const COPY = /^\s*INSERT INTO `[^`]+`\.`m__tsdbt_tmp_\w+__new` SELECT \* FROM `[^`]+`\.`m` WHERE/;
 
-/** Runs `act(send)` once, right after the first statement `when` matches (`send`: the other writer's statements). */
-async function after(project: TsdbtProject, when: RegExp, act: (send: Send) => Promise<void>): Promise<() => boolean> {
-  const client = (await project.adapter(1)).client as unknown as Record<'command', Send>;
-  const original = client.command.bind(client);
-  let done = false;
-  client.command = async (sql, o) => {
-    const answer = await original(sql, o);
-    if (!done && when.test(sql)) {
-      done = true;
-      await act((s) => original(s));
-    }
-    return answer;
-  };
-  return () => done;
-}
-
 describe('incremental delete+insert: rows INSERTed into a touched partition while it is rebuilt beside the table', () => {
-  const rows = (project: TsdbtProject, schema: string) => queryRows(project, `SELECT id, msg FROM ${schema}.m ORDER BY id, msg`);
+  const rows = (project: TsdbtProject, schema: string) => idMsgRows(project, `${schema}.m`);
 
   it('a row of another key in a replaced partition is kept (carried into the rebuilt partition)', async () => {
     const { p, project } = setup({ 'models/m.sql': MODEL });
     expect(statuses(await project.run())).toEqual({ m: 'success' });
-    const hit = await after(project, COPY, async (send) => {
+    const hit = await atStatement(project, COPY, async (_, send) => {
       await send(`INSERT INTO ${p.schema}.m VALUES (6, 'direct'), (7, 'direct')`);
     });
     expect(statuses(await project.run())).toEqual({ m: 'success' });
@@ -53,7 +37,7 @@ describe('incremental delete+insert: rows INSERTed into a touched partition whil
   it('a merge joining such a row with older ones: the model fails before the REPLACE, the table unchanged but for that row', async () => {
     const { p, project } = setup({ 'models/m.sql': MODEL });
     expect(statuses(await project.run())).toEqual({ m: 'success' });
-    await after(project, COPY, async (send) => {
+    await atStatement(project, COPY, async (_, send) => {
       await send(`INSERT INTO ${p.schema}.m VALUES (6, 'direct')`);
       await send(`OPTIMIZE TABLE ${p.schema}.m PARTITION 0 FINAL`);
     });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project.js';
 import { dieAfter } from '../../helpers/die-after.js';
+import { atStatement, EXCHANGE_COPY, idMsgRows, tableNames } from '../../helpers/other-writer.js';
 
 /*
  * An incremental run whose columns change (on_schema_change append_new_columns / sync_all_columns)
@@ -16,25 +17,7 @@ const model = (mode: string, strategy: string, v2: boolean) =>
   `{{ config(materialized='incremental', ${strategy}, on_schema_change='${mode}', order_by='id', partition_by='id % 2') }}\n` +
   (v2 ? "select toUInt32(2) as id, 'B' as msg, 'x' as extra union all select 3, 'c', 'x'" : "select toUInt32(1) as id, 'a' as msg union all select 2, 'b'");
 
-type Send = (sql: string, o?: unknown) => Promise<unknown>;
-
-/** Runs `act(sql, send)` right after (or `before`) the first statement of the project's client that `when` matches (`send`: the other writer's statement). */
-async function at(project: TsdbtProject, when: RegExp, act: (sql: string, send: Send) => Promise<void>, before = false): Promise<void> {
-  const client = (await project.adapter(1)).client as unknown as Record<'command', Send>;
-  const original = client.command.bind(client);
-  let done = false;
-  client.command = async (sql, o) => {
-    const hit = !done && when.test(sql);
-    if (hit) done = true;
-    if (hit && before) await act(sql, (s) => original(s));
-    const answer = await original(sql, o);
-    if (hit && !before) await act(sql, (s) => original(s));
-    return answer;
-  };
-}
-
 const COPY = /^\s*INSERT INTO `[^`]+`\.`m__tsdbt_tmp_\w+__new` \([^)]*\) SELECT [^]*? FROM `[^`]+`\.`m`/;
-const EXCHANGE = /^\s*EXCHANGE TABLES `[^`]+`\.`(m__tsdbt_tmp_\w+__new)`/;
 
 describe('incremental rebuild for new columns: rows INSERTed into the table while it is rebuilt', () => {
   const build = async (mode: string, strategy: string) => {
@@ -43,8 +26,7 @@ describe('incremental rebuild for new columns: rows INSERTed into the table whil
     p.write({ 'models/m.sql': model(mode, strategy, true) });
     return { p, project: setup.reopen(p) };
   };
-  const rows = (project: TsdbtProject, schema: string) => queryRows(project, `SELECT id, msg FROM ${schema}.m ORDER BY id, msg`);
-  const tables = (project: TsdbtProject, schema: string) => queryRows(project, `SELECT name FROM system.tables WHERE database = '${schema}' ORDER BY name`);
+  const rows = (project: TsdbtProject, schema: string) => idMsgRows(project, `${schema}.m`);
 
   for (const [mode, strategy, expected] of [
     ['append_new_columns', "incremental_strategy='append'", ['1 a', '2 b', '2 B', '3 c']],
@@ -54,36 +36,36 @@ describe('incremental rebuild for new columns: rows INSERTed into the table whil
 
     it(`${mode}: a row inserted after the old rows were copied is carried into the new table`, async () => {
       const { p, project } = await build(mode, strategy);
-      await at(project, COPY, async (_, send) => {
+      await atStatement(project, COPY, async (_, send) => {
         await send(`INSERT INTO ${p.schema}.m (id, msg) VALUES (7, 'direct'), (8, 'direct')`);
       });
       expect(statuses(await project.run())).toEqual({ m: 'success' });
       expect(await rows(project, p.schema)).toEqual(want('7 direct', '8 direct'));
-      expect(await tables(project, p.schema)).toEqual([{ name: 'm' }]);
+      expect(await tableNames(project, p.schema)).toEqual(['m']);
     });
 
     it(`${mode}: a row inserted right before the EXCHANGE is carried after it`, async () => {
       const { p, project } = await build(mode, strategy);
-      await at(project, EXCHANGE, async (_, send) => {
+      await atStatement(project, EXCHANGE_COPY, async (_, send) => {
         await send(`INSERT INTO ${p.schema}.m (id, msg) VALUES (9, 'late')`);
-      }, true);
+      }, { before: true });
       expect(statuses(await project.run())).toEqual({ m: 'success' });
       expect(await rows(project, p.schema)).toEqual(want('9 late'));
     });
 
     it(`${mode}: a row an INSERT commits into the old table after the EXCHANGE (it had bound it) is carried into the new one`, async () => {
       const { p, project } = await build(mode, strategy);
-      await at(project, EXCHANGE, async (sql, send) => {
-        await send(`INSERT INTO ${p.schema}.${EXCHANGE.exec(sql)![1]} (id, msg) VALUES (10, 'bound')`);
+      await atStatement(project, EXCHANGE_COPY, async (sql, send) => {
+        await send(`INSERT INTO ${p.schema}.${EXCHANGE_COPY.exec(sql)![1]} (id, msg) VALUES (10, 'bound')`);
       });
       expect(statuses(await project.run())).toEqual({ m: 'success' });
       expect(await rows(project, p.schema)).toEqual(want('10 bound'));
-      expect(await tables(project, p.schema)).toEqual([{ name: 'm' }]);
+      expect(await tableNames(project, p.schema)).toEqual(['m']);
     });
 
     it(`${mode}: a direct row a merge joined with older ones cannot be told apart: the model fails, the table unchanged but for that row`, async () => {
       const { p, project } = await build(mode, strategy);
-      await at(project, COPY, async (_, send) => {
+      await atStatement(project, COPY, async (_, send) => {
         await send(`INSERT INTO ${p.schema}.m (id, msg) VALUES (5, 'direct')`);
         await send(`OPTIMIZE TABLE ${p.schema}.m FINAL`);
       });
@@ -91,7 +73,7 @@ describe('incremental rebuild for new columns: rows INSERTed into the table whil
       expect(statuses(r)).toEqual({ m: 'error' });
       expect(r.results[0]!.message).toContain(`Rows were INSERTed into ${p.schema}.m while it was rebuilt for a change of its columns`);
       expect(await rows(project, p.schema)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 5, msg: 'direct' }]);
-      expect(await tables(project, p.schema)).toEqual([{ name: 'm' }]);
+      expect(await tableNames(project, p.schema)).toEqual(['m']);
     });
   }
 });
@@ -102,9 +84,9 @@ describe('incremental rebuild for new columns: killed between the EXCHANGE and t
     expect(statuses(await project.run())).toEqual({ m: 'success' });
     p.write({ 'models/m.sql': model('sync_all_columns', "unique_key='id'", true) });
     const dying = setup.reopen(p);
-    await dieAfter(dying, EXCHANGE, async (sql, send) => {
+    await dieAfter(dying, EXCHANGE_COPY, async (sql, send) => {
       // An INSERT that had bound the old table commits after the EXCHANGE; then the process dies.
-      await send(`INSERT INTO ${p.schema}.${EXCHANGE.exec(sql)![1]} (id, msg) VALUES (10, 'bound')`);
+      await send(`INSERT INTO ${p.schema}.${EXCHANGE_COPY.exec(sql)![1]} (id, msg) VALUES (10, 'bound')`);
     });
     expect(statuses(await dying.run())).toEqual({ m: 'error' });
     await dying.close();
@@ -113,6 +95,6 @@ describe('incremental rebuild for new columns: killed between the EXCHANGE and t
     expect(await queryRows(next, `SELECT id, msg FROM ${p.schema}.m ORDER BY id`)).toEqual([
       { id: 1, msg: 'a' }, { id: 2, msg: 'B' }, { id: 3, msg: 'c' }, { id: 10, msg: 'bound' },
     ]);
-    expect(await queryRows(next, `SELECT name FROM system.tables WHERE database = '${p.schema}' ORDER BY name`)).toEqual([{ name: 'm' }]);
+    expect(await tableNames(next, p.schema)).toEqual(['m']);
   });
 });
