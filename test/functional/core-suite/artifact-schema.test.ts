@@ -91,4 +91,50 @@ describe("artifacts hold the fields of dbt's schemas", () => {
     await p.dbt(['docs', 'generate']);
     expect(Object.keys(p.readJson('target/catalog.json').metadata)).toEqual(BASE_METADATA);
   });
+
+  it("the semantic layer's resources in dbt's shapes: measures and metric inputs as objects, filters as WhereFilterIntersection, windows as MetricTimeWindow", async () => {
+    const p = dbtProject({
+      models: {
+        'orders.sql': "select 1 as order_id, toDate('2024-01-01') as ordered_at, 10 as total",
+        'semantic.yml': [
+          'version: 2',
+          'semantic_models:',
+          '  - name: orders',
+          "    model: ref('orders')",
+          '    defaults: {agg_time_dimension: ordered_at}',
+          '    entities: [{name: order_id, type: primary}]',
+          '    dimensions: [{name: ordered_at, type: time, type_params: {time_granularity: day}}]',
+          '    measures: [{name: total, agg: sum}, {name: order_count, expr: 1, agg: sum}]',
+          'metrics:',
+          '  - {name: revenue, label: Revenue, type: simple, type_params: {measure: total}}',
+          "  - {name: orders_n, label: Orders, type: simple, type_params: {measure: {name: order_count, join_to_timespine: true}}, filter: \"{{ Dimension('order_id__ordered_at') }} > '2020-01-01'\"}",
+          '  - {name: per_order, label: Per order, type: ratio, type_params: {numerator: revenue, denominator: {name: orders_n, alias: n}}}',
+          '  - {name: weekly, label: Weekly, type: cumulative, type_params: {measure: total, window: 7 days}}',
+          'saved_queries:',
+          '  - name: kpis',
+          '    query_params: {metrics: [revenue], group_by: ["TimeDimension(\'order_id__ordered_at\', \'day\')"], where: ["{{ Dimension(\'order_id__ordered_at\') }} > \'2020-01-01\'"]}',
+          '    exports: [{name: kpis_export, config: {export_as: table, schema: exports}}]',
+        ].join('\n'),
+      },
+    });
+    await p.dbt(['parse']);
+    const manifest = p.readJson('target/manifest.json');
+    const metric = (name: string) => manifest.metrics[`metric.test.${name}`];
+    const measure = (name: string, more: object = {}) => ({ name, filter: null, alias: null, join_to_timespine: false, fill_nulls_with: null, ...more });
+    expect(metric('revenue').type_params).toMatchObject({ measure: measure('total'), input_measures: [measure('total')], numerator: null, metrics: [] });
+    expect(metric('orders_n').type_params.measure).toEqual(measure('order_count', { join_to_timespine: true }));
+    expect(metric('orders_n').filter).toEqual({ where_filters: [{ where_sql_template: "{{ Dimension('order_id__ordered_at') }} > '2020-01-01'" }] });
+    expect(metric('per_order').type_params).toMatchObject({
+      numerator: { name: 'revenue', filter: null, alias: null, offset_window: null, offset_to_grain: null },
+      denominator: { name: 'orders_n', filter: null, alias: 'n', offset_window: null, offset_to_grain: null },
+    });
+    expect(metric('weekly').type_params.window).toEqual({ count: 7, granularity: 'day' });
+    const saved = manifest.saved_queries['saved_query.test.kpis'];
+    expect(saved.query_params.where).toEqual({ where_filters: [{ where_sql_template: "{{ Dimension('order_id__ordered_at') }} > '2020-01-01'" }] });
+    expect(saved.exports).toEqual([{ name: 'kpis_export', config: { export_as: 'table', schema_name: 'exports', alias: null, database: null }, unrendered_config: {} }]);
+    for (const key of ['meta', 'sources', 'metrics']) expect(saved, key).not.toHaveProperty(key);
+    const model = manifest.semantic_models['semantic_model.test.orders'];
+    for (const key of ['tags', 'meta', 'sources', 'metrics']) expect(model, key).not.toHaveProperty(key);
+    expect(model.node_relation).toMatchObject({ alias: 'orders', schema_name: p.schema });
+  });
 });

@@ -103,7 +103,7 @@ describe('semantic models, metrics, saved queries, exposures and groups', () => 
       resource_type: 'semantic_model', model: "ref('orders')", fqn: ['proj', 'marts', 'orders'], depends_on: { nodes: ['model.proj.orders'] },
       node_relation: { alias: 'orders', schema_name: p.schema }, measures: [{ name: 'order_total', agg: 'sum' }, { name: 'order_count', expr: 1, agg: 'sum' }],
     });
-    expect(m.metrics['metric.proj.revenue']).toMatchObject({ resource_type: 'metric', label: 'Revenue', type: 'simple', type_params: { measure: 'order_total' } });
+    expect(m.metrics['metric.proj.revenue']).toMatchObject({ resource_type: 'metric', label: 'Revenue', type: 'simple', type_params: { measure: { name: 'order_total', filter: null, alias: null } } });
     expect(Object.keys(m.saved_queries)).toEqual(['saved_query.proj.order_metrics']);
     expect(m.exposures['exposure.proj.weekly_dashboard']).toMatchObject({ type: 'dashboard', owner: { name: 'Jane' }, refs: [{ name: 'customers', package: null, version: null }] });
     expect(m.groups['group.proj.finance']).toMatchObject({ name: 'finance', owner: { email: 'finance@example.com' } });

@@ -4,7 +4,8 @@ import type { Manifest } from './manifest.js';
 import { dbtConfigDefaults } from './config-defaults.js';
 import { shouldStoreFailures } from './store-failures.js';
 import { inferPrimaryKey } from './primary-key.js';
-import { isSemanticNode, type CompiledCode, type Constraint, type FreshnessRule, type ManifestNode, type SemanticNode, type UnitTestRows } from './nodes.js';
+import { isSemanticNode, type CompiledCode, type Constraint, type FreshnessRule, type ManifestNode, type UnitTestRows } from './nodes.js';
+import { semanticDict } from './semantic-dict.js';
 
 /** As dbt writes them, an installed package's paths are relative to the package: `(pkg, path) → path`. */
 export function packageRelativePaths(manifest: Manifest): (pkg: string, path: string) => string {
@@ -335,37 +336,5 @@ export function constraintDict(c: Constraint): Record<string, unknown> {
     to: c.to ?? null,
     to_columns: c.toColumns ?? [],
     ...(c.columns ? { columns: c.columns } : {}),
-  };
-}
-
-/**
- * An exposure, metric, semantic model or saved query as dbt's manifest holds it: its YAML keys as
- * written (type, owner, entities, measures, dimensions, type_params, query_params…), what it
- * depends on, its config. A semantic model also gets dbt's `node_relation` (its model's table).
- */
-function semanticDict(node: SemanticNode, inPackage: (pkg: string, path: string) => string, resourcePath: (pkg: string, path: string) => string): Record<string, unknown> {
-  return {
-    ...node.properties,
-    unique_id: node.uniqueId,
-    resource_type: node.resourceType,
-    name: node.name,
-    package_name: node.packageName,
-    // dbt's YAML resources: `path` relative to the resource folder (schema_yaml_readers.py relative_path).
-    path: resourcePath(node.packageName, node.originalFilePath),
-    original_file_path: inPackage(node.packageName, node.originalFilePath),
-    fqn: node.fqn,
-    description: node.description,
-    label: (node.properties.label as string | undefined) ?? null,
-    tags: node.tags,
-    meta: node.config.meta,
-    config: { enabled: node.config.enabled, group: node.config.group ?? null, meta: node.config.meta, tags: node.config.tags },
-    unrendered_config: {},
-    depends_on: { macros: [], nodes: node.dependsOn },
-    refs: node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
-    sources: node.sources.map((s) => [...s]),
-    metrics: [],
-    ...(node.resourceType === 'semantic_model'
-      ? { node_relation: node.relation.schema ? { alias: node.relation.identifier, schema_name: node.relation.schema, database: '', relation_name: `\`${node.relation.schema}\`.\`${node.relation.identifier}\`` } : null }
-      : {}),
   };
 }
