@@ -150,6 +150,24 @@ describe('return()', () => {
   it('outside a macro is an error naming it', () => {
     expect(() => render('{{ return(1) }}')).toThrow(/return\(\) called outside of a macro/);
   });
+  // In a macro's own code return() is compiled as a JS return; in a {% set %} block, a call
+  // block's body or an expression it still unwinds: each way ends the enclosing macro with the value.
+  it('ends the macro wherever it is called: after output, in loops, set blocks, call blocks and expressions', () => {
+    const src = [
+      "{% macro after_output() %}text {{ 'more' }}{{ return('r1') }}{{ 'never' }}{% endmacro %}",
+      '{% macro in_loop(xs) %}{% for x in xs %}{% for y in [x, x * 10] %}{% if y > 15 %}{% do return(y) %}{% endif %}{% endfor %}{% endfor %}{{ return(-1) }}{% endmacro %}',
+      "{% macro in_set_block() %}{% set body %}a{{ return('r2') }}b{% endset %}{{ return('not ' ~ body) }}{% endmacro %}",
+      '{% macro wrap() %}[{{ caller() }}]{% endmacro %}',
+      "{% macro in_call_block() %}{% call wrap() %}{{ return('r3') }}{% endcall %}{{ return('after call') }}{% endmacro %}",
+      "{% macro in_expression() %}{{ 'x' ~ return('r4') }}{% endmacro %}",
+      "{% macro none_value() %}{% do return(none) %}{% endmacro %}",
+      "{% set v = 'top' %}{% for i in [1, 2] %}{{ after_output() }} {{ in_loop([1, 2, 3]) }} {{ in_loop([]) }} ",
+      '{{ in_set_block() }} {{ in_call_block() }} {{ in_expression() }} [{{ none_value() }}] {{ none_value() is none }} {{ i }}{{ v }} {% endfor %}',
+    ].join('');
+    expect(render(src)).toBe(
+      'r1 20 -1 r2 after call r4 [None] True 1top r1 20 -1 r2 after call r4 [None] True 2top ',
+    );
+  });
 });
 
 describe("Jinja2's Undefined in tests", () => {

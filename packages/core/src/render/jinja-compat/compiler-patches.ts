@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { JcTruth } from './jinja-nodes.js';
+import { JcKwSpread, JcSpread, JcTruth } from './jinja-nodes.js';
 import { macroArgInfo } from './macro-args.js';
 
 /**
@@ -21,6 +21,15 @@ function emitCall(c: any, frame: any, helper: string, parts: any[], thunkLast = 
     c.compile(p, frame);
   });
   c._emit(thunkLast ? '))' : ')');
+}
+
+/** The argument of a `return(x)` call of dbt's global (not a local named `return`), else undefined. */
+function returnedValue(expr: any, frame: any): any {
+  if (!(expr instanceof nodes.FunCall) || !(expr.name instanceof nodes.Symbol)) return undefined;
+  if (expr.name.value !== 'return' || frame.lookup('return')) return undefined;
+  const args: any[] = expr.args.children;
+  if (args.length !== 1 || args[0] instanceof nodes.KeywordArgs || args[0] instanceof JcSpread || args[0] instanceof JcKwSpread) return undefined;
+  return args[0];
 }
 
 function withTruthyCond(node: any): any {
@@ -200,19 +209,40 @@ function patchLoopsAndMacros(proto: any): void {
   const origCapture = proto.compileCapture;
   proto.compileCapture = function (node: any, frame: any) {
     const depth = this.jcLoopDepth;
+    const inBody = this.jcMacroBody;
     this.jcLoopDepth = 0; // a capture is compiled as a function: no break/continue across it
+    this.jcMacroBody = false; // nor a JS `return` out of the macro (compileReturn)
     try {
       return origCapture.call(this, node, frame);
     } finally {
       this.jcLoopDepth = depth;
+      this.jcMacroBody = inBody;
+    }
+  };
+  // An extension's body ({% materialization %}, {% test %}…) is compiled as a function too.
+  const origExtension = proto.compileCallExtension;
+  proto.compileCallExtension = function (node: any, frame: any, async: boolean) {
+    const inBody = this.jcMacroBody;
+    this.jcMacroBody = false;
+    try {
+      return origExtension.call(this, node, frame, async);
+    } finally {
+      this.jcMacroBody = inBody;
     }
   };
   const origMacro = proto._compileMacro;
   proto._compileMacro = function (node: any, frame: any) {
     const depth = this.jcLoopDepth;
+    const inBody = this.jcMacroBody;
     this.jcLoopDepth = 0;
+    this.jcMacroBody = true;
     const start = this.codebuf.length;
-    const funcId = origMacro.call(this, node, frame);
+    let funcId: string;
+    try {
+      funcId = origMacro.call(this, node, frame);
+    } finally {
+      this.jcMacroBody = inBody;
+    }
     this.jcLoopDepth = depth;
     const buf: string[] = this.codebuf;
     const head = buf.indexOf('var callerFrame = frame;\n', start);
@@ -239,7 +269,30 @@ function patchLoopsAndMacros(proto: any): void {
     const name: string = node.name.value;
     if (!frame.parent && name.startsWith('_')) this._emitLine(`context.addExport(${JSON.stringify(name)});`);
   };
+  // `{% do return(x) %}` / `{{ return(x) }}` where the code is the macro's own function: a JS
+  // `return` of the value, which the macro wrapper unboxes (runtime-patches) — no exception
+  // thrown and unwound for each call of a macro that returns (the common way dbt macros end).
+  // Elsewhere (a {% set %} block, an extension's body) return() throws as before.
+  proto.jcCompileReturn = function (expr: any, frame: any): boolean {
+    const value = this.jcMacroBody ? returnedValue(expr, frame) : undefined;
+    if (!value) return false;
+    this._emit('return runtime.jcReturned(');
+    this._compileExpression(value, frame);
+    this._emitLine(');');
+    return true;
+  };
+  const origOutput = proto.compileOutput;
+  proto.compileOutput = function (node: any, frame: any) {
+    const children: any[] = node.children;
+    if (!this.jcMacroBody || !children.some((child) => returnedValue(child, frame))) return origOutput.call(this, node, frame);
+    // Output before the return() is written as usual (then dropped with the macro's output).
+    for (const child of children) {
+      if (this.jcCompileReturn(child, frame)) return;
+      origOutput.call(this, Object.assign(Object.create(node), { children: [child] }), frame);
+    }
+  };
   proto.compileJcDo = function (node: any, frame: any) {
+    if (this.jcCompileReturn(node.expr, frame)) return;
     this._emit(';(');
     this._compileExpression(node.expr, frame);
     this._emitLine(');');

@@ -47,6 +47,11 @@ export class ReturnSignal extends Error {
   }
 }
 
+/** The value of `return(x)` compiled as a JS return out of the macro's function (compiler-patches). */
+class Returned {
+  constructor(readonly value: unknown) {}
+}
+
 /** nunjucks' own runtime: read (its functions wrapped, its classes extended), never written. */
 const base = nunjucks.runtime as any;
 const lib = (nunjucks as any).lib;
@@ -199,7 +204,8 @@ function patchMakeMacro(runtime: any): void {
       const extra = positional > declared.length ? pyTuple(macroArgs.slice(declared.length, positional)) : NO_VARARGS;
       pendingMacroInfo = { varargs: extra, declared };
       try {
-        return inner.apply(this, macroArgs);
+        const out = inner.apply(this, macroArgs);
+        return out instanceof Returned ? out.value : out;
       } catch (e) {
         if (e instanceof ReturnSignal) return e.value;
         throw e;
@@ -211,6 +217,7 @@ function patchMakeMacro(runtime: any): void {
   };
   // Called by the compiled macro body right after its frame is created (see compiler-patches).
   runtime.jcIsReturn = (e: unknown) => e instanceof ReturnSignal;
+  runtime.jcReturned = (value: unknown) => new Returned(value);
   runtime.jcMacroVars = (frame: FrameLike, kwargs: Dict | undefined) => {
     const info = pendingMacroInfo;
     pendingMacroInfo = null;
