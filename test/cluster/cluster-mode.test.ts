@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TsdbtProject } from '../../packages/core/src/index.js';
 import { expectStatuses, openedPerTest, queryRows } from '../helpers/inline-project.js';
 import { clusterProfile, SKIP_CLUSTER_TESTS, startCluster, type TestCluster } from './cluster.js';
 
@@ -113,6 +114,79 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated an
     expectStatuses(result, { c: 'error' });
     expect(result.results[0]!.message).toContain("the custom incremental strategy 'mine' (get_incremental_mine_sql) runs on materialized='incremental' only");
     expect(await tablesOn(1, p.schema)).toEqual([]);
+  });
+
+  /** Runs `act(sql)` right after the first statement of `project`'s client that `when` matches (another writer's moment). */
+  async function afterStatement(project: TsdbtProject, when: RegExp, act: (sql: string) => Promise<void>): Promise<void> {
+    type Send = (sql: string, o?: unknown) => Promise<unknown>;
+    const client = (await project.adapter(1)).client as unknown as Record<'command', Send>;
+    const original = client.command.bind(client);
+    let done = false;
+    client.command = async (sql, o) => {
+      const answer = await original(sql, o);
+      if (!done && when.test(sql)) {
+        done = true;
+        await act(sql);
+      }
+      return answer;
+    };
+  }
+
+  // 18.x rebuilds a distributed_incremental whole each run (no partition moves ON CLUSTER): its old rows are copied
+  // through the Distributed table, at a count of every shard's rows (copy-count.ts) — a row another writer puts into a
+  // shard meanwhile was dropped with the old local tables.
+  const incModel = (n: number) =>
+    `{{ config(materialized='distributed_incremental', order_by='id', sharding_key='id') }}\nselect number as id, 'm' as v from numbers(${n})\n{% if is_incremental() %}where id >= ${n - 2}{% endif %}`;
+  const oldRowsCopy = /^\s*INSERT INTO `[^`]+`\.`inc__tsdbt_tmp_\w+__fill` \([^)]*\) SELECT [^]*FROM `[^`]+`\.`inc`(\s|$)/;
+
+  it("distributed_incremental rebuilt whole (18.x): a row another writer inserts into a shard while the old rows are copied is copied too", async () => {
+    const { p, project } = setup({ 'models/inc.sql': incModel(10) });
+    const s = p.schema;
+    expectStatuses(await project.run(), { inc: 'success' });
+    p.write({ 'models/inc.sql': incModel(12) });
+    const next = reopen(p);
+    await afterStatement(next, oldRowsCopy, async () => {
+      await onShard(2, `INSERT INTO ${s}.inc_local VALUES (1001, 'direct')`);
+    });
+    const r = await next.run();
+    expectStatuses(r, { inc: 'success' });
+    expect(await onShard(1, `SELECT count(), countIf(v = 'direct') FROM ${s}.inc`)).toBe('13\t1');
+    for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['inc', 'inc_local']);
+  });
+
+  it('distributed_incremental rebuilt whole (18.x): a row committed into a shard\'s old local table after the swap: the model fails, that table kept and named', async () => {
+    const { p, project } = setup({ 'models/inc.sql': incModel(10) });
+    const s = p.schema;
+    expectStatuses(await project.run(), { inc: 'success' });
+    p.write({ 'models/inc.sql': incModel(12) });
+    const next = reopen(p);
+    await afterStatement(next, /^\s*RENAME TABLE [^]*`inc_local__tsdbt_backup_\w+`/, async (sql) => {
+      const backup = /`(inc_local__tsdbt_backup_\w+)`/.exec(sql)![1]!;
+      await onShard(2, `INSERT INTO ${s}.${backup} VALUES (1001, 'late')`);
+    });
+    const r = await next.run();
+    expectStatuses(r, { inc: 'error' });
+    expect(r.results[0]!.message).toContain(`${s}.inc_local got 1 row more from another writer while it was rebuilt whole`);
+    const kept = /is kept as [^.]+\.(inc_local__tsdbt_direct_rows_\w+)/.exec(r.results[0]!.message ?? '')?.[1];
+    expect(kept, r.results[0]!.message ?? '').toBeDefined();
+    expect(await onShard(1, `SELECT count() FROM ${s}.inc`)).toBe('12');
+    expect(await onShard(2, `SELECT id, v FROM ${s}.${kept} WHERE v = 'late'`)).toBe('1001\tlate');
+    for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['inc', 'inc_local', kept]);
+  });
+
+  it('an incremental model rebuilt in cluster mode (18.x: no partition moves ON CLUSTER): a row another writer inserts while its old rows are copied is copied too', async () => {
+    const model = (n: number) => `{{ config(materialized='incremental', order_by='id') }}\nselect toUInt32(number) as id from numbers(${n})\n{% if is_incremental() %}where id >= ${n - 1}{% endif %}`;
+    const { p, project } = setup({ 'models/c.sql': model(3) });
+    const s = p.schema;
+    expectStatuses(await project.run(), { c: 'success' });
+    p.write({ 'models/c.sql': model(4) });
+    const next = reopen(p);
+    await afterStatement(next, /^\s*INSERT INTO `[^`]+`\.`c__tsdbt_tmp_\w+__new` \([^)]*\) SELECT [^]*? FROM `[^`]+`\.`c`(\s|$)/, async () => {
+      await onShard(1, `INSERT INTO ${s}.c VALUES (7)`);
+    });
+    expectStatuses(await next.run(), { c: 'success' });
+    expect(await onShard(1, `SELECT groupArray(id) FROM (SELECT id FROM ${s}.c ORDER BY id)`)).toBe('[0,1,2,3,7]');
+    for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['c']);
   });
 
   it('a view and a plain table ON CLUSTER (replicated engine), and a test through the Distributed table', async () => {

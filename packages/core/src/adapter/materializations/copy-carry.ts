@@ -292,6 +292,15 @@ function unclear({ table, why }: CarryJob): DatabaseError {
  * the build before the swap (nothing changed), or after it keep the old table (recorded the same way).
  */
 export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, from: { readonly cut: BlockCut } | { readonly count: number }): Promise<void> {
+  await s.swap(copy, job.table, 'table', await carryOwed(s, copy, job, from));
+}
+
+/**
+ * swapCarrying()'s work before the swap (the carry into `copy`, or the count checked; the record written), and the
+ * `beforeDrop` to hand the swap that puts `copy` in place of `job.table` (Staging.swap/swapAll: called with each
+ * previous relation; the first call finishes the carry, later ones find no record).
+ */
+export async function carryOwed(s: Staging, copy: Relation, job: CarryJob, from: { readonly cut: BlockCut } | { readonly count: number }): Promise<(previous: Relation) => Promise<void>> {
   const { adapter } = s;
   let owed: Pick<CarryRecord, 'cut' | 'count'>;
   if ('cut' in from) owed = { cut: await carryAbove(adapter, job, copy, from.cut) };
@@ -304,7 +313,7 @@ export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, fr
   for (const purpose of Object.values(CARRY)) s.temporary(purpose, job.table);
   const uuid = (await tableUuidOf(adapter, job.table)) ?? '';
   await writeRecord(adapter, job.table, { ...owed, uuid, staged: copy, columns: job.columns });
-  await s.swap(copy, job.table, 'table', async (previous) => {
+  return async (previous) => {
     try {
       await finishCarry(adapter, job.table, adapter.runId, DRAIN_MS, job.why);
     } catch (error) {
@@ -321,7 +330,7 @@ export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, fr
       const failure = stillInserting(job);
       throw Object.assign(failure, { message: `${failure.message}; the old table, with those rows, is kept as ${kept.schema}.${kept.identifier}` });
     }
-  });
+  };
 }
 
 async function tableUuidOf(adapter: ClickHouseAdapter, rel: Relation): Promise<string | undefined> {

@@ -6,6 +6,7 @@ import { buildDistributed, columnsDdl, createDistributed, insertThrough, localRe
 import { replacedRows, strategyOf } from './incremental.js';
 import { addMissingTableOptions, insertError, planSchemaChange, type SchemaPlan } from './schema-change.js';
 import { storedDates } from './stored-dates.js';
+import { copiedAtCount } from './copy-count.js';
 import { qualifiedColumnWarnings } from './table.js';
 import type { Materialization, MaterializeContext } from './types.js';
 
@@ -49,16 +50,22 @@ export const materializeDistributedIncremental: Materialization = async (ctx) =>
   }
   if (written === undefined) {
     // A change of columns, or a server without partition moves ON CLUSTER (18.x): the whole table, rebuilt and swapped.
-    await swapInDistributed(adapter, node, plan.finalColumns, signal, async (into, s) => {
+    // The old rows copied at a count of every shard's rows: rows another writer adds meanwhile fail the build, loud (copy-count.ts).
+    await swapInDistributed(adapter, node, plan.finalColumns, signal, async (into, s, intoLocal) => {
       const incoming = await stageIncoming(s, ctx, sql, plan);
       written = await adapter.rowCount(incoming);
-      await insertNew(ctx, into, incoming, plan);
       const kept = plan.targetColumns.map((c) => c.name).filter((n) => plan.finalColumns.some((c) => c.name === n));
       const where =
         strategy === 'delete_insert' ? ` WHERE NOT (${replacedRows(node, incoming, true)})`
         : strategy === 'insert_overwrite' ? ` WHERE NOT (${overwrittenRows(node, incoming)})`
         : '';
-      await insertThrough(adapter, into, kept, `SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where}`, node.config);
+      const copy = async () => {
+        await insertNew(ctx, into, incoming, plan);
+        await insertThrough(adapter, into, kept, `SELECT ${list(kept)} FROM ${relationSql(rel.schema, rel.identifier)}${where}`, node.config);
+      };
+      const clear = () => adapter.ddl(`TRUNCATE TABLE ${relationSql(intoLocal.schema, intoLocal.identifier)}${adapter.onCluster()}`, { signal });
+      const why = plan.rebuild ? 'it was rebuilt for a change of its columns' : 'it was rebuilt whole (this server cannot replace partitions ON CLUSTER)';
+      return { count: await copiedAtCount(adapter, local, copy, clear), why };
     });
   }
   written ??= 0;

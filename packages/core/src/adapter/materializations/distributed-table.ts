@@ -6,6 +6,7 @@ import { settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn
 import { withStaging, type Staging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { qualifiedColumnWarnings } from './table.js';
+import { carryOwed } from './copy-carry.js';
 import type { Materialization } from './types.js';
 
 /** Suffix of the per-shard table under a distributed model (`orders` reads `orders_local` on each shard). */
@@ -78,16 +79,25 @@ export async function buildDistributed(adapter: ClickHouseAdapter, node: ModelNo
   return adapter.rowCount(node.relation);
 }
 
+/** A fill that copied the old rows of `<t>_local`: their count everywhere when copied (copy-count.ts), and why (for the messages). */
+export interface CountedFill {
+  readonly count: number;
+  readonly why: string;
+}
+
 /**
  * buildDistributed() with the rows `fill` writes into the Distributed table it is handed (over the
- * new local tables, with `columns`); `fill` may stage more in the same Staging.
+ * new local tables `intoLocal`, with `columns`); `fill` may stage more in the same Staging. A fill that
+ * copies the old rows says at which count of `<t>_local`'s rows (CountedFill): rows another writer adds
+ * meanwhile (shards number their blocks apart: they cannot be carried) stop the build before the swap, or
+ * keep the old local tables after it, named in the error (copy-carry.ts carryOwed) — never dropped.
  */
 export async function swapInDistributed(
   adapter: ClickHouseAdapter,
   node: ModelNode,
   columns: readonly WarehouseColumn[],
   signal: AbortSignal | undefined,
-  fill: (into: Relation, s: Staging) => Promise<void>,
+  fill: (into: Relation, s: Staging, intoLocal: Relation) => Promise<CountedFill | void>,
 ): Promise<void> {
   requireCluster(adapter, node);
   const rel = node.relation;
@@ -99,13 +109,18 @@ export async function swapInDistributed(
     const stagedLocal = await s.createTable(columnsDdl(columns, options), node.config, { of: local });
     const into = s.temporary('fill'); // Distributed over the staged locals, to fill them
     await createDistributed(adapter, into, stagedLocal, columns, node.config, signal);
-    await fill(into, s);
+    const copied = await fill(into, s, stagedLocal);
     const nextDist = s.temporary('dist'); // Distributed over `<t>_local`, swapped in as `<t>`
     await createDistributed(adapter, nextDist, local, columns, node.config, signal);
-    await s.swapAll([
-      [stagedLocal, local],
-      [nextDist, rel],
-    ]);
+    const beforeDrop = copied ? await carryOwed(s, stagedLocal, { table: local, why: copied.why }, { count: copied.count }) : undefined;
+    await s.swapAll(
+      [
+        [stagedLocal, local],
+        [nextDist, rel],
+      ],
+      'table',
+      beforeDrop,
+    );
   });
 }
 
