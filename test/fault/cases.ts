@@ -34,6 +34,19 @@ const CUSTOM_STRATEGIES = `
 `;
 const withStrategies = (c: FaultCase): FaultCase => ({ ...c, files: { ...c.files, 'macros/strategies.sql': CUSTOM_STRATEGIES } });
 
+/** A project's own version of dbt-clickhouse's clickhouse__incremental_delete_insert (two statements: DELETE, then INSERT). */
+const CLICKHOUSE_OVERRIDE = `
+{% macro clickhouse__incremental_delete_insert(existing_relation, unique_key, incremental_predicates, is_distributed=False) %}
+  {% call statement('delete_existing_data') %}
+    delete from {{ existing_relation }} where ({{ unique_key }}) in (select {{ unique_key }} from ({{ sql }}))
+  {% endcall %}
+  {% call statement('insert_new_data') %}
+    insert into {{ existing_relation }} select * from ({{ sql }})
+  {% endcall %}
+{% endmacro %}
+`;
+const withOverride = (c: FaultCase): FaultCase => ({ ...c, files: { ...c.files, 'macros/overrides.sql': CLICKHOUSE_OVERRIDE } });
+
 const DOCS_YML = 'version: 2\nmodels:\n  - name: t\n    description: the numbers\n    columns:\n      - name: x\n        description: a number\n';
 
 const table = (n: number, extra = '') => `{{ config(materialized='table', order_by='x') }}\nselect number as x, toString(number * ${n}) as s${extra} from numbers(${n})`;
@@ -280,6 +293,8 @@ export function faultCases(): FaultCase[] {
     // A custom strategy (the project's get_incremental_<name>_sql): its statements run on a copy of the table, swapped in.
     // ClickHouse's DELETE FROM (lightweight delete): not on 18.x
     { ...withStrategies(inc('incremental: custom strategy (DELETE then INSERT), partitioned', incremental(`incremental_strategy='upsert', ${partitioned}`))), on: ['embedded'] },
+    // A project's clickhouse__incremental_delete_insert (dbt-clickhouse calls it by name): on a copy of the table, swapped in.
+    { ...withOverride(inc("incremental: a project's clickhouse__incremental_delete_insert, partitioned", incremental(`incremental_strategy='delete+insert', unique_key='id', ${partitioned}`))), on: ['embedded'] },
     {
       name: 'seed: reload',
       files: { 'seeds/people.csv': 'id,name\n1,ann\n2,bob\n' },

@@ -23,5 +23,8 @@ describe("a custom incremental strategy's SQL run on the table's copy (custom-st
     // A literal naming it may be read as a table (merge(), remote()…): as written too; a comment never names it.
     for (const sql of ["insert into db.m select * from merge('db', '^m$')", "insert into db.m select * from remote('h', 'db.m')"]) expect(namesBare(sql, from)).toBe(true);
     expect(namesBare('insert into db.m -- m\nselect 1 /* m */', from)).toBe(false);
+    // A text merely holding the name as a word is not a table argument: the statements run on the copy.
+    for (const sql of ["insert into db.m select id, concat(msg, '#m') from db.x", "insert into db.m select 'see m here', 'm!', 'it''s m'"]) expect(namesBare(sql, from)).toBe(false);
+    for (const sql of ["select * from merge(currentDatabase(), 'm|other')", "select * from remote('h', 'db', 'm')", "select * from remote('h', '`db`.`m`')"]) expect(namesBare(sql, from)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { StrategyArgs, StrategyMacro } from '../adapter/materializations/types.js';
+import type { ClickhouseOverride, StrategyArgs, StrategyMacro } from '../adapter/materializations/types.js';
 import type { ModelNode, Relation as NodeRelation } from '../manifest/nodes.js';
 import { compileSql } from '../compile/compile-sql.js';
 import { Column } from '../render/column.js';
@@ -6,7 +6,7 @@ import { hasPlaceholders } from '../render/placeholders.js';
 import { Relation } from '../render/relation.js';
 import { renderNodeInfo } from '../render/render-state.js';
 import { pyStr } from '../render/jinja-compat/python-values.js';
-import { runtimeState } from './node-sql.js';
+import { renderWarehouse, runtimeState } from './node-sql.js';
 import type { RunContext } from './run-context.js';
 
 /*
@@ -33,6 +33,32 @@ export function incrementalStrategyMacro(ctx: RunContext, node: ModelNode, sql: 
       const text = value === undefined || value === null ? '' : pyStr(value);
       // `{{ this }}` / ref() in the macro's SQL rendered as placeholders: their names now.
       return hasPlaceholders(text) ? compileSql(ctx.index, node, text) : text;
+    };
+  };
+}
+
+/**
+ * The project's own version of one of dbt-clickhouse's incremental macros (clickhouse__insert_into,
+ * clickhouse__incremental_delete_insert / _insert_overwrite / _legacy), as dbt's macro lookup finds it
+ * from the model (its package, then the root project; tsdbt has no macro of those names), called in the
+ * model's run context with every statement it runs passed through `statement` first.
+ */
+export function clickhouseOverride(ctx: RunContext, node: ModelNode): ClickhouseOverride {
+  return (name) => {
+    const entry = ctx.renderer.registry.resolveMacro(name, node.packageName);
+    if (!entry) return undefined;
+    return {
+      name,
+      file: entry.node.originalFilePath,
+      call: (args, sql, statement) => {
+        const base = renderWarehouse(ctx, node);
+        const resolve = (text: string) => (hasPlaceholders(text) ? compileSql(ctx.index, node, text) : text);
+        const warehouse = { ...base, runQuery: (text: string) => base.runQuery(statement(resolve(text))) };
+        const state = runtimeState(ctx, node, { node: renderNodeInfo(node), materialization: { sql, preHooks: [], postHooks: [] }, warehouse });
+        const value = ctx.renderer.callMacroValue(name, state, args.map((a) => (a !== null && typeof a === 'object' && 'relation' in a ? relationOf(a.relation) : a)));
+        const text = value === undefined || value === null ? '' : pyStr(value);
+        return resolve(text);
+      },
     };
   };
 }

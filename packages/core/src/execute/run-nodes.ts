@@ -2,7 +2,7 @@ import { isMicrobatch, usesMicrobatchBatches } from '../manifest/microbatch-conf
 import { BUILTIN_PACKAGE } from '../render/macro-registry.js';
 import { materializationFor, type ModelLookup } from '../adapter/materializations/index.js';
 import { customSnapshotStrategy, runsStrategyMacro, snapshotMacros } from './snapshot-strategy.js';
-import { incrementalStrategyMacro } from './incremental-strategy.js';
+import { clickhouseOverride, incrementalStrategyMacro } from './incremental-strategy.js';
 import { loadSeed } from '../adapter/seed-loader.js';
 import { evaluateThreshold, testStatus, wrapTestSql } from '../adapter/test-query.js';
 import { materializeSnapshot } from '../adapter/materializations/snapshot.js';
@@ -137,6 +137,7 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
         signal: ctx.signal,
         models: modelLookup(ctx),
         strategyMacro: incrementalStrategyMacro(ctx, node, sql),
+        clickhouseOverride: clickhouseOverride(ctx, node),
         microbatchBatches: !isMicrobatch(node.config) || usesMicrobatchBatches(ctx.projectFlags, ctx.renderer.macros(), BUILTIN_PACKAGE),
         eventTime: ctx.eventTime,
         runStartedAt: ctx.runStartedAt,

@@ -27,11 +27,13 @@ export function contractColumnsDdl(node: ModelNode, columns: readonly ContractCo
  * configured), then filled by one INSERT of the query cast to those types. ClickHouse enforces
  * the rest: a NULL in a non-Nullable column fails the CAST, a row breaking a CHECK fails the
  * INSERT — either way before anything is swapped in, so the previous relation stays as it was.
+ * `insert`: what fills the table instead (a project's clickhouse__insert_into).
  */
-export async function stageContracted(s: Staging, node: ModelNode, columns: readonly ContractColumn[], sql: string, purpose?: string): Promise<Relation> {
+export async function stageContracted(s: Staging, node: ModelNode, columns: readonly ContractColumn[], sql: string, purpose?: string, insert?: (rel: Relation) => Promise<void>): Promise<Relation> {
   await s.adapter.assertTableOptionsSupported(tableOptionsOf(node));
   const rel = await s.createTable(contractColumnsDdl(node, columns), contractTableConfig(node), { purpose });
-  await insertContracted(s.adapter, rel, node, columns, sql, s.signal);
+  if (insert) await insert(rel);
+  else await insertContracted(s.adapter, rel, node, columns, sql, s.signal);
   return rel;
 }
 

@@ -41,7 +41,7 @@ export function customStrategyOf(ctx: MaterializeContext, builtIn: readonly stri
  * run on the table itself, as written — ClickHouse has no transactions, so the statements before a
  * failing one stay applied (the model's query failing still leaves the table untouched: it is staged first).
  */
-export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, strategy: CustomStrategy, sql: string, plan: SchemaPlan, table: { readonly feedsViews: boolean; readonly movesPartitions: boolean }): Promise<number> {
+export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, strategy: CustomStrategy, sql: string, plan: SchemaPlan, table: TableTraits): Promise<number> {
   const { adapter, node } = ctx;
   const rel = node.relation;
   const temp = await s.createTableAs(sql, node.config, { purpose: 'new' });
@@ -51,13 +51,33 @@ export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, str
   const destColumns = plan.rebuild ? plan.newColumns.filter((c) => final.has(c.name)) : plan.targetColumns;
   const rendered = strategy.sql({ target: rel, temp, destColumns });
   if (splitStatements(rendered).length === 0) throw emptyStrategyError(node, strategy);
-  // On the table itself, as written: when views read it, when views write into it (their rows, inserted
-  // while the copy's statements ran, would go with the old table), or when the SQL may name it otherwise
-  // than `db.t` (a bare `t` is the profile's database: those statements would change the table, not the copy).
-  if (table.feedsViews || (await mvsWritingTo(adapter, rel)).length > 0 || namesBare(rendered, rel)) {
-    for (const statement of splitStatements(rendered)) await adapter.client.command(statement, { signal: s.signal });
-    return written;
-  }
+  // The SQL may name the table otherwise than `db.t` (a bare `t` is the profile's database: those statements
+  // would change the table, not the copy): then it runs on the table itself, as written.
+  await onTableOrCopy(s, ctx, table, namesBare(rendered, rel), 'its custom incremental strategy ran on a copy', async (on) => {
+    for (const statement of splitStatements(on === rel ? rendered : renamed(rendered, rel, on))) await adapter.client.command(statement, { signal: s.signal });
+  });
+  return written;
+}
+
+/** What decides where a project's statements run (onTableOrCopy). */
+export interface TableTraits {
+  /** Materialized views read the table. */
+  readonly feedsViews: boolean;
+  /** Its engine moves partitions between tables (the MergeTree family). */
+  readonly movesPartitions: boolean;
+}
+
+/**
+ * Runs `work` — a project's statements changing the model's table — on a copy of the table swapped in
+ * by one EXCHANGE once it succeeded (rows other writers INSERT into the table meanwhile carried:
+ * copy-carry.ts), or on the table itself (`on` is then node.relation, the same object) when `asWritten`,
+ * when views read it, or when views write into it (their rows, inserted while the copy's statements ran,
+ * would go with the old table). `why`: what the carry's messages say happened to the table.
+ */
+export async function onTableOrCopy(s: Staging, ctx: MaterializeContext, table: TableTraits, asWritten: boolean, why: string, work: (on: Relation) => Promise<void>): Promise<void> {
+  const { adapter, node } = ctx;
+  const rel = node.relation;
+  if (asWritten || table.feedsViews || (await mvsWritingTo(adapter, rel)).length > 0) return work(rel);
   const copy = await s.createLike(rel, node.config, { purpose: 'work' });
   const clear = () => adapter.client.command(`TRUNCATE TABLE ${relationSql(copy.schema, copy.identifier)}${adapter.onCluster()}`, { signal: s.signal }).then(() => {});
   const copyRows = () =>
@@ -66,9 +86,8 @@ export async function runCustomStrategy(s: Staging, ctx: MaterializeContext, str
   // Rows INSERTed into the table itself meanwhile (not through a view) are carried, not left in the old table — or,
   // where block numbers cannot tell them (another engine, a cluster), counted: the build fails, loud, keeping them (copy-count.ts).
   const from = table.movesPartitions && !adapter.cluster ? { cut: await copiedAtCut(adapter, rel, copyRows, clear) } : { count: await copiedAtCount(adapter, rel, copyRows, clear) };
-  for (const statement of splitStatements(renamed(rendered, rel, copy))) await adapter.client.command(statement, { signal: s.signal });
-  await swapCarrying(s, copy, { table: rel, why: 'its custom incremental strategy ran on a copy' }, from);
-  return written;
+  await work(copy);
+  await swapCarrying(s, copy, { table: rel, why }, from);
 }
 
 /**
@@ -93,23 +112,45 @@ export function renamed(sql: string, from: Relation, to: Relation): string {
 /**
  * Whether `sql` may name `rel` otherwise than as `db.t` (which renamed() reaches): its bare name as a
  * word (`t`, `` `t` ``, `"t"`, not `x.t` / `t_x`) once the qualified mentions are taken out — a column
- * of that name counts too — or the name in a string literal (`'db.t'`, `'t'`: a table function such as
- * merge() or remote() may read it as a table). Then the statements run as written: safe, only not all-or-nothing.
+ * of that name counts too — or a string literal a table function may read as the table (`'t'`, `'db.t'`
+ * for remote(), a pattern matching `t` such as merge()'s `'^t$'`; not a text merely holding the word, as
+ * `'#t'` or `'from t'`). Then the statements run as written: safe, only not all-or-nothing.
  */
 export function namesBare(sql: string, rel: Relation): boolean {
   const esc = rel.identifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const bare = new RegExp(`(?<![\\w$.])(?:\`${esc}\`|"${esc}"|${esc}(?![\\w$]))`);
   if (bare.test(blankNonCode(renamed(sql, rel, { schema: '', identifier: '' }), { keepNames: true }))) return true;
-  return new RegExp(`(?<!\\w)${esc}(?!\\w)`).test(literalsOf(sql));
+  const word = new RegExp(`(?<!\\w)${esc}(?!\\w)`);
+  return literalsOf(sql).some((text) => word.test(text) && readsAsTable(text, rel));
 }
 
-/** The text of `sql`'s string literals ('…'), everything else blanked. */
-function literalsOf(sql: string): string {
+/** Whether a literal holding the table's name may be a table function's table argument or table-name pattern. */
+function readsAsTable(text: string, rel: Relation): boolean {
+  const names = [rel.identifier, `${rel.schema}.${rel.identifier}`];
+  const unquoted = text.trim().replace(/[`"]/g, '');
+  if (names.includes(unquoted)) return true;
+  try {
+    const pattern = new RegExp(text);
+    return names.some((n) => pattern.test(n));
+  } catch {
+    return false;
+  }
+}
+
+/** The contents of `sql`'s string literals ('…'; not in comments). */
+function literalsOf(sql: string): string[] {
   const withLiterals = blankNonCode(sql, { keepQuoted: true });
   const withoutLiterals = blankNonCode(sql, { keepNames: true });
-  let out = '';
-  for (let i = 0; i < sql.length; i++) out += withLiterals[i] !== withoutLiterals[i] ? withLiterals[i] : ' ';
+  const out: string[] = [];
+  // Comments are blanked in both; a literal is what only the first keeps.
+  for (const m of withLiterals.matchAll(/'(?:[^'\\]|\\.|'')*'/g)) if (withoutLiterals[m.index] !== "'") out.push(unquoteLiteral(m[0]));
   return out;
+}
+
+/** A literal's text without its quotes ('it''s' → it's, 'a\'b' → a'b). */
+function unquoteLiteral(lit: string): string {
+  const body = lit.startsWith("'") && lit.endsWith("'") && lit.length >= 2 ? lit.slice(1, -1) : lit;
+  return body.replace(/''/g, "'").replace(/\\(.)/g, '$1');
 }
 
 function emptyStrategyError(node: ModelNode, strategy: CustomStrategy): ProjectError {

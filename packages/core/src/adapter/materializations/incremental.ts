@@ -17,10 +17,11 @@ import { keyRounding } from './stored-rounding.js';
 import { storedDates } from './stored-dates.js';
 import { appendThroughViews } from './append-through-views.js';
 import { customStrategyOf, runCustomStrategy } from './custom-strategy.js';
+import { dbtClickhouseMacroOf, runClickhouseOverride, truthy } from './clickhouse-overrides.js';
 import { blocksAtOrBelow, blocksNow, carryAbove, swapCarrying } from './copy-carry.js';
 import { fitQuerySize } from '../statement-settings.js';
 import { copiedAtCount } from './copy-count.js';
-import type { Materialization, MaterializeContext } from './types.js';
+import type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -47,7 +48,7 @@ export function strategyOf<S extends Strategy>(
   // dbt-clickhouse's inserts_only (deprecated there for 'append'): the new rows are inserted as they
   // are, whatever the strategy and unique_key say (its materialization checks it first). Microbatch
   // keeps its batches (one insert of the whole query would add every batch's rows again).
-  if (insertsOnly(ctx.node.config.inserts_only) && s !== 'microbatch' && supported.includes('append' as S)) s = 'append' as S;
+  if (truthy(ctx.node.config.inserts_only) && s !== 'microbatch' && supported.includes('append' as S)) s = 'append' as S;
   const file = ctx.node.originalFilePath;
   if (!supported.includes(s)) {
     const { message, hint } = unsupported(raw);
@@ -65,13 +66,6 @@ export function strategyOf<S extends Strategy>(
       hint: "Add config(partition_by='toYYYYMM(event_date)').",
     });
   return s;
-}
-
-/** Python's truthiness of a config value, as dbt-clickhouse's `{% if inserts_only %}` reads it. */
-function insertsOnly(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
-  return Boolean(value);
 }
 
 /** `(a, b)` of a unique_key (a name, an expression or a list). */
@@ -120,7 +114,10 @@ export const materializeIncremental: Materialization = async (ctx) => {
     message: `dbt could not find an incremental strategy macro with the name "get_incremental_${raw.replace('+', '_')}_sql" (unknown incremental_strategy '${raw}' in model ${node.name})`,
     hint: `Use append, delete+insert, insert_overwrite, microbatch, merge or legacy (dbt-clickhouse), or define {% macro get_incremental_${raw.replace('+', '_')}_sql(arg_dict) %} (a custom strategy).`,
   }), { keylessAppends: true });
-  if (configured === 'microbatch' && ctx.microbatchBatches !== false) return materializeMicrobatch(ctx);
+  if (configured === 'microbatch' && ctx.microbatchBatches !== false) return withOverrideWarning(ctx, await materializeMicrobatch(ctx));
+  // A project's own version of the dbt-clickhouse macro its materialization calls here (clickhouse-overrides.ts).
+  const overridden = custom || configured === 'merge' || configured === 'microbatch' ? undefined : dbtClickhouseMacroOf(node);
+  const override = overridden ? ctx.clickhouseOverride?.(overridden) : undefined;
   // Microbatch without batches (a project's own get_incremental_microbatch_sql, dbt's default flags: see
   // usesMicrobatchBatches): one run, as dbt-clickhouse's materialization runs it — the rows of the new
   // rows' keys replaced (delete+insert), or, without a unique_key, the new rows appended.
@@ -131,7 +128,7 @@ export const materializeIncremental: Materialization = async (ctx) => {
     // dbt's should_full_refresh(): a model's own full_refresh config wins over the --full-refresh flag.
     const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
     if (existing !== 'table' || fullRefresh) {
-      await s.swap(await stageModel(s, node, ctx.recompile({ isIncremental: false })));
+      await s.swap(await stageModel(s, node, ctx.recompile({ isIncremental: false }), undefined, ctx.clickhouseOverride?.('clickhouse__insert_into')));
       const rows = await adapter.rowCount(rel);
       return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
     }
@@ -149,14 +146,20 @@ export const materializeIncremental: Materialization = async (ctx) => {
     const sql = configured === 'merge' ? mergeRowsSql(node, newRows, (await adapter.queryColumns(newRows, undefined, node.config.query_settings)).map((c) => c.name)) : newRows;
     const plan = await planSchemaChange(adapter, node, sql);
     const warnings = [...(dates.warning ? [dates.warning] : []), ...plan.warnings, ...(rounded?.warning ? [rounded.warning] : [])];
-    if (custom) {
-      // dbt's process_schema_changes runs before the strategy: the table gets its new columns (with its rows, none added) first.
+    if (custom || override) {
+      // dbt's process_schema_changes runs before the strategy (dbt-clickhouse's apply_column_changes before its
+      // macro): the table gets its new columns (with its rows, none added) first.
       if (plan.rebuild) {
         warnings.push(...(await rebuiltWithTableOptions(adapter, node, rel)));
         await rebuildTable(s, ctx, 'append', `SELECT * FROM (\n${sql}\n) WHERE 0`, plan);
       }
-      const added = await runCustomStrategy(s, ctx, custom, sql, plan, { feedsViews: await feedsViews(adapter, rel), movesPartitions: await movesPartitions(adapter, rel) });
-      return { message: `OK ${custom.name} ${added.toLocaleString('en-US')} rows`, rowsAffected: added, warnings };
+      const traits = { feedsViews: await feedsViews(adapter, rel), movesPartitions: await movesPartitions(adapter, rel) };
+      if (custom) {
+        const added = await runCustomStrategy(s, ctx, custom, sql, plan, traits);
+        return { message: `OK ${custom.name} ${added.toLocaleString('en-US')} rows`, rowsAffected: added, warnings };
+      }
+      const added = await runClickhouseOverride(s, ctx, override!, sql, traits);
+      return { message: `OK ${override!.name}${added === undefined ? '' : ` ${added.toLocaleString('en-US')} rows`}`, ...(added === undefined ? {} : { rowsAffected: added }), warnings };
     }
     if (!strategy) throw new Error('unreachable: no incremental strategy');
     let written: number | undefined;
@@ -171,6 +174,18 @@ export const materializeIncremental: Materialization = async (ctx) => {
     return { message: `OK ${configured === 'delete_insert' ? 'delete+insert' : configured} ${written.toLocaleString('en-US')} rows`, rowsAffected: written, warnings };
   });
 };
+
+/**
+ * dbt-clickhouse builds each microbatch batch with clickhouse__incremental_delete_insert (clickhouse__insert_into
+ * without a unique_key); tsdbt with its own partition replace: a project's version of that macro is not called.
+ */
+function withOverrideWarning(ctx: MaterializeContext, result: MaterializeResult): MaterializeResult {
+  const name = dbtClickhouseMacroOf(ctx.node);
+  const macro = name ? ctx.clickhouseOverride?.(name) : undefined;
+  if (!macro) return result;
+  const warning = `Model ${ctx.node.name}: tsdbt builds a microbatch model's batches by replacing their partitions, not with the project's ${macro.name} (${macro.file}), which dbt-clickhouse calls for each batch`;
+  return { ...result, warnings: [...result.warnings, warning] };
+}
 
 /** Whether the table's engine moves partitions between tables (the MergeTree family). */
 async function movesPartitions(adapter: ClickHouseAdapter, rel: Relation): Promise<boolean> {

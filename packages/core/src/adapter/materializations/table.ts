@@ -5,7 +5,8 @@ import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { Staging, withStaging } from '../staging.js';
 import { tableOptionsOf } from '../table-options.js';
 import { materializeMvTarget } from '../mv/mv-target-table.js';
-import type { Materialization } from './types.js';
+import { insertIntoStaged } from './clickhouse-overrides.js';
+import type { Materialization, OverrideMacro } from './types.js';
 
 export { prepareTarget } from '../staging.js';
 
@@ -27,18 +28,23 @@ export async function buildAndSwap(adapter: ClickHouseAdapter, node: ModelNode, 
 /**
  * The model's rows in an owned temporary, built as its config says (engine, keys, table options).
  * A model with an enforced contract is checked first (its columns against the YAML) and built with
- * the declared types and constraints (contract/contract-table.ts).
+ * the declared types and constraints (contract/contract-table.ts). `insertInto`: the project's own
+ * clickhouse__insert_into, which fills the (empty) temporary as dbt-clickhouse's create_table_as does.
  */
-export async function stageModel(s: Staging, node: ModelNode, sql: string, purpose?: string): Promise<Relation> {
-  if (contractEnforced(node)) return stageContracted(s, node, await checkContract(s.adapter, node, sql, s.signal), sql, purpose);
-  return s.createTableAs(sql, node.config, { purpose, tableOptions: tableOptionsOf(node) });
+export async function stageModel(s: Staging, node: ModelNode, sql: string, purpose?: string, insertInto?: OverrideMacro): Promise<Relation> {
+  const fill = insertInto ? (rel: Relation) => insertIntoStaged(s.adapter, node, insertInto, rel, sql, s.signal) : undefined;
+  if (contractEnforced(node)) return stageContracted(s, node, await checkContract(s.adapter, node, sql, s.signal), sql, purpose, fill);
+  if (!fill) return s.createTableAs(sql, node.config, { purpose, tableOptions: tableOptionsOf(node) });
+  const staged = await s.createTableAs(`SELECT * FROM (\n${sql}\n) WHERE 0`, node.config, { purpose, tableOptions: tableOptionsOf(node) });
+  await fill(staged);
+  return staged;
 }
 
 export const materializeTable: Materialization = async (ctx) => {
   const { adapter, node, sql, signal } = ctx;
   // A table that materialized views write into keeps its rows across runs (see mv-target-table.ts).
   if (ctx.models?.feedsOf(node).length) return materializeMvTarget(ctx);
-  await withStaging(adapter, node.relation, signal, async (s) => s.swap(await stageModel(s, node, sql)));
+  await withStaging(adapter, node.relation, signal, async (s) => s.swap(await stageModel(s, node, sql, undefined, ctx.clickhouseOverride?.('clickhouse__insert_into'))));
   const rows = await adapter.rowCount(node.relation);
   return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
 };

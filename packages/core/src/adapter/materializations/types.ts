@@ -32,6 +32,8 @@ export interface MaterializeContext {
   readonly models?: ModelLookup;
   /** A project's `get_incremental_<name>_sql` macro for a custom incremental_strategy, if it defines one (execute/incremental-strategy.ts). */
   readonly strategyMacro?: StrategyMacro;
+  /** The project's own version of a dbt-clickhouse incremental macro, if it defines one (execute/incremental-strategy.ts). */
+  readonly clickhouseOverride?: ClickhouseOverride;
   /** false: a microbatch model runs as one incremental run, not batch by batch (manifest/microbatch-config.ts usesMicrobatchBatches). */
   readonly microbatchBatches?: boolean;
 }
@@ -48,6 +50,26 @@ export interface StrategyArgs {
 
 /** The macro `get_incremental_<name>_sql` as a function of the arg_dict (returning its SQL), or undefined when there is none. */
 export type StrategyMacro = (name: string) => ((args: StrategyArgs) => string) | undefined;
+
+/** dbt-clickhouse's incremental macros its materialization calls by name: a project's macro of that name is called instead. */
+export type OverrideName = 'clickhouse__insert_into' | 'clickhouse__incremental_delete_insert' | 'clickhouse__incremental_insert_overwrite' | 'clickhouse__incremental_legacy';
+
+/** The project's macro `name` (the model's package's, else the root project's), or undefined when it has none. */
+export type ClickhouseOverride = (name: OverrideName) => OverrideMacro | undefined;
+
+/** An argument of such a call: a relation (a dbt Relation in the macro), or a plain value. */
+export type OverrideArg = { readonly relation: Relation } | string | boolean | null | readonly unknown[];
+
+export interface OverrideMacro {
+  readonly name: OverrideName;
+  /** The file that defines it. */
+  readonly file: string;
+  /**
+   * Calls it with `args`, the context's `sql` being `sql`; every statement it runs goes through
+   * `statement` first (which may rewrite or refuse it). Returns its text (clickhouse__insert_into's: its INSERT).
+   */
+  call(args: readonly OverrideArg[], sql: string, statement: (text: string) => string): string;
+}
 
 /** What a materialization may know of the project's other models. */
 export interface ModelLookup {
