@@ -39,6 +39,8 @@ export interface RunOptions extends SelectionOptions, DeferOptions {
   readonly uniqueIds?: readonly string[];
   /** `retry`: a microbatch model's batches in the retried run (by unique id); only its failed ones run again (dbt's batch_map). */
   readonly previousBatches?: Readonly<Record<string, PreviousBatches>>;
+  /** `retry`: when the retried run started — microbatch models' batches end there by default, not now (dbt 1.11). */
+  readonly originalInvocationStartedAt?: Date;
   /** When to write target/manifest.json: before the first statement (default, as dbt) or after the run (watch mode). */
   readonly writeManifest?: 'before' | 'after';
   /** dbt's --event-time-start / --event-time-end: the window microbatch models build (UTC; both or neither). */

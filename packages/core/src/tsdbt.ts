@@ -394,6 +394,7 @@ export class TsdbtProject {
       signal: options.signal,
       uniqueIds: plan.uniqueIds,
       previousBatches: plan.batches,
+      ...(plan.invocationStartedAt ? { originalInvocationStartedAt: plan.invocationStartedAt } : {}),
     });
   }
 
@@ -492,7 +493,8 @@ export class TsdbtProject {
       queryComment: (node) => this.queryComments().forNode(node),
       eventTime: options.eventTimeStart instanceof Date && options.eventTimeEnd instanceof Date ? { start: options.eventTimeStart, end: options.eventTimeEnd } : eventTimeOf(options),
       ...(options.sample !== undefined && options.sample !== '' ? { sample: sampleWindowOf(options.sample) } : {}),
-      runStartedAt: new Date(),
+      // dbt's default end of a microbatch model's batches: the invocation's start (a retry's: the retried run's).
+      runStartedAt: options.originalInvocationStartedAt ?? new Date(),
       ...(options.previousBatches ? { previousBatches: options.previousBatches } : {}),
       projectFlags: this.loaded.projectFile.flags ?? {},
     };

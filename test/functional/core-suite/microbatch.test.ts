@@ -123,7 +123,37 @@ describe('microbatch/test_microbatch.py', () => {
     await p.dbt(['run', ...WINDOW], { expectPass: false });
     expect(result(p, 'microbatch_model').status).toBe('error');
     expect(await p.relationTypes(['microbatch_model'])).toEqual({ microbatch_model: undefined });
+    // The first batch failed and the others were skipped: all three listed failed (dbt's merge_batch_results), on a first build too.
+    expect(result(p, 'microbatch_model').batch_results).toEqual({
+      successful: [],
+      failed: [
+        ['2020-01-01T00:00:00+00:00', '2020-01-02T00:00:00+00:00'],
+        ['2020-01-02T00:00:00+00:00', '2020-01-03T00:00:00+00:00'],
+        ['2020-01-03T00:00:00+00:00', '2020-01-04T00:00:00+00:00'],
+      ],
+    });
   });
+
+  // dbt 1.11: a retry recomputes the batches of a model that failed as a whole from the retried run's
+  // invocation_started_at (run_results metadata), not from now. dbt patches the first run's end time;
+  // here the first run ends now (its batches from 2020 on all fail: the first fails, the rest skipped).
+  for (const command of ['run', 'build'])
+    it(`TestMicrobatch${command === 'build' ? 'Build' : ''}RetryUsesOriginalInvocationTime: retry builds the batches up to the retried ${command}'s start`, async () => {
+      const p = dbtProject({ models: { 'input_model.sql': INPUT, 'microbatch_model.sql': `\n{{ config(${CONFIG}) }}\n invalid_sql\nselect * from {{ ref('input_model') }}\n` } });
+      await p.dbt([command], { expectPass: false });
+      const runResults = p.readJson('target/run_results.json') as { metadata: Record<string, unknown>; results: { unique_id: string; status: string }[] };
+      expect(result(p, 'microbatch_model').status).toBe('error');
+      expect(typeof runResults.metadata.invocation_started_at).toBe('string');
+      runResults.metadata.invocation_started_at = '2020-01-03T13:57:00Z';
+      p.write({ 'target/run_results.json': JSON.stringify(runResults), 'models/microbatch_model.sql': MICROBATCH });
+      const retry = await p.dbt(['retry']);
+      expect(batchLines(retry.out)).toEqual(['batch 2020-01-01 of microbatch_model: OK', 'batch 2020-01-02 of microbatch_model: OK', 'batch 2020-01-03 of microbatch_model: OK']);
+      expect(await rowCount(p, 'microbatch_model')).toBe(3);
+      // The retry's own run_results say when it started.
+      const own = String((p.readJson('target/run_results.json') as { metadata: Record<string, unknown> }).metadata.invocation_started_at);
+      expect(Number.isNaN(Date.parse(own))).toBe(false);
+      expect(Date.parse(own)).not.toBe(Date.parse('2020-01-03T13:57:00Z'));
+    });
 
   it('TestMicrobatchSecondBatchFailure: a failing batch by model.batch.id', async () => {
     const p = dbtProject({ models: { 'input_model.sql': INPUT, 'microbatch_model.sql': SECOND_BATCH_FAILS_BY_ID } });
@@ -202,6 +232,18 @@ select * from {{ ref('input_model') }}
     const p = dbtProject({ models: { 'input_model.sql': INPUT, 'microbatch_model.sql': WITH_HOOKS } });
     const out = (await p.dbt(['run', '--event-time-start', '2020-01-01', '--event-time-end', '2020-01-04 13:57:00'])).out;
     expect(hookLines(out)).toEqual(['execute: True, pre-hook run by batch 20200101', 'execute: True, post-hook run by batch 20200104']);
+  });
+
+  it('(tsdbt) retry of a partial success whose table was dropped since: every batch builds it, the hooks render with the first and the last', async () => {
+    const failing = WITH_HOOKS.replace('select * from', "{% if '20200102' == model.batch.id %}\n invalid_sql\n{% endif %}\nselect * from");
+    const p = dbtProject({ models: { 'input_model.sql': INPUT, 'microbatch_model.sql': failing } });
+    await p.dbt(['run', ...WINDOW], { expectPass: false });
+    expect(result(p, 'microbatch_model').status).toBe('partial success');
+    await p.query('drop table {schema}.microbatch_model');
+    p.write({ 'models/microbatch_model.sql': WITH_HOOKS });
+    const retry = await p.dbt(['retry']);
+    expect(batchLines(retry.out)).toEqual(['batch 2020-01-01 of microbatch_model: OK', 'batch 2020-01-02 of microbatch_model: OK', 'batch 2020-01-03 of microbatch_model: OK']);
+    expect(hookLines(retry.out)).toEqual(['execute: True, pre-hook run by batch 20200101', 'execute: True, post-hook run by batch 20200103']);
   });
 
   it('TestWhenOnlyOneBatchRunBothPostAndPreHooks: one batch runs both hooks', async () => {

@@ -210,8 +210,12 @@ async function finishBuild(adapter: ClickHouseAdapter, node: ModelNode | SeedNod
 async function withHooks<T>(ctx: RunContext, node: ModelNode | SnapshotNode, adapter: RunContext['adapter'], isIncremental: () => Promise<boolean>, build: () => Promise<T>): Promise<T> {
   // A microbatch model's pre-hook renders with its first batch, its post-hook with its last (dbt's model.batch).
   const batched = node.resourceType === 'model' && isMicrobatch(node.config) && usesMicrobatchBatches(ctx.projectFlags, ctx.renderer.macros(), BUILTIN_PACKAGE);
-  // The batches as planned before the build (after it the table exists: another window).
-  const batches = batched && (hooksOf(node.config, 'pre_hook').length || hooksOf(node.config, 'post_hook').length) ? hookBatches(node as ModelNode, await isIncremental(), { ...ctx, previousBatches: ctx.previousBatches?.[node.uniqueId] }) : undefined;
+  // The batches as planned before the build (after it the table exists: another window). A retry's failed
+  // batches only while the table is there: gone since, every batch builds it again (materializeMicrobatch).
+  const hooked = batched && (hooksOf(node.config, 'pre_hook').length > 0 || hooksOf(node.config, 'post_hook').length > 0);
+  const previous = hooked ? ctx.previousBatches?.[node.uniqueId] : undefined;
+  const retried = previous && (await adapter.relationKind(node.relation)) === 'table' ? previous : undefined;
+  const batches = hooked ? hookBatches(node as ModelNode, await isIncremental(), { ...ctx, previousBatches: retried }) : undefined;
   const hooks = async (which: 'pre_hook' | 'post_hook') => {
     const raw = hooksOf(node.config, which);
     return raw.length ? hookStatements(ctx, node, raw, await isIncremental(), which === 'pre_hook' ? batches?.first : batches?.last) : [];

@@ -20,6 +20,12 @@ export interface RetryPlan {
    * `batch_results`) runs again only its failed batches; its successful ones are kept and reported.
    */
   readonly batches: Readonly<Record<string, PreviousBatches>>;
+  /**
+   * When the previous run started (run_results metadata invocation_started_at, else generated_at): a
+   * microbatch model retried in full builds the batches that run had, not batches up to now (dbt 1.11's
+   * original_invocation_started_at).
+   */
+  readonly invocationStartedAt?: Date;
 }
 
 /** A microbatch model's batches in the previous run, as run_results' batch_results lists them ([start, end], ISO). */
@@ -57,7 +63,21 @@ export function retryPlan(dir: string, shown: string, warnError = false): RetryP
   // Project hooks (operation.*) are not nodes to select: they run again with the command (dbt's RetryTask).
   // A run-operation's one result (macro.*) is retried by running the operation again.
   const uniqueIds = which === 'run-operation' ? [] : results.filter((r) => statuses.has(String(r?.['status'])) && !String(r['unique_id']).startsWith('operation.')).map((r) => String(r['unique_id']));
-  return { which, args, uniqueIds, batches: which === 'run' || which === 'build' ? batchMap(results) : {} };
+  const started = startedAt(json['metadata']);
+  return { which, args, uniqueIds, batches: which === 'run' || which === 'build' ? batchMap(results) : {}, ...(started ? { invocationStartedAt: started } : {}) };
+}
+
+/** The previous invocation's start: metadata.invocation_started_at (dbt 1.11), else generated_at. */
+function startedAt(metadata: unknown): Date | undefined {
+  if (!metadata || typeof metadata !== 'object') return undefined;
+  const m = metadata as Record<string, unknown>;
+  for (const v of [m['invocation_started_at'], m['generated_at']]) {
+    if (typeof v !== 'string' || v === '') continue;
+    // dbt writes it without a zone at times (naive UTC).
+    const date = new Date(/(Z|[+-]\d\d:?\d\d)$/.test(v) ? v : `${v}Z`);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  return undefined;
 }
 
 /**

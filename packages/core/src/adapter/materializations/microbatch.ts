@@ -132,13 +132,24 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
     if (batches.length > 1) await runBatch(batches[batches.length - 1]!, apply);
   };
 
+  // The first batch failing before any batch runs (its query's columns, the table it needs): the others skipped, as in dbt.
+  const firstFailed = (error: unknown) => {
+    signal?.throwIfAborted();
+    failed.push({ batch: batches[0]!, error }, ...batches.slice(1).map((b) => ({ batch: b, error: new Error('skipped: the first batch failed') })));
+    ctx.report?.(`${label(batches[0]!)}: ERROR`);
+  };
   if (!incremental) {
     // A new table from all the batches, swapped in once at least the first one is in.
     await withStaging(adapter, rel, signal, async (s) => {
       const options = tableOptionsOf(node);
-      await adapter.assertTableOptionsSupported(options);
-      const first = sqlOf(batches[0]!);
-      const staged = await s.createTable(columnsDdl(await adapter.queryColumns(first, undefined, node.config.query_settings), options), node.config);
+      let staged: Relation;
+      try {
+        await adapter.assertTableOptionsSupported(options);
+        const first = sqlOf(batches[0]!);
+        staged = await s.createTable(columnsDdl(await adapter.queryColumns(first, undefined, node.config.query_settings), options), node.config);
+      } catch (error) {
+        return firstFailed(error);
+      }
       // One batch at a time into the one staged table. A failed attempt may have written part of its
       // rows (a later block failing, its answer lost): they are dropped (microbatch-undo.ts), so the
       // batch is tried again or reported failed with none of its rows; if they cannot be, nothing is swapped in.
@@ -172,9 +183,7 @@ export async function materializeMicrobatch(ctx: MaterializeContext): Promise<Ma
       warnings.push(...schemaWarnings, ...(await addMissingTableOptions(adapter, node, rel, signal)));
       prepared = true;
     } catch (error) {
-      signal?.throwIfAborted();
-      failed.push({ batch: batches[0]!, error }, ...batches.slice(1).map((b) => ({ batch: b, error: new Error('skipped: the first batch failed') })));
-      ctx.report?.(`${label(batches[0]!)}: ERROR`);
+      firstFailed(error);
     }
     const threads = Math.max(1, adapter.client.target.threads ?? 1);
     if (prepared) await runAll((b, sql) => replaceBatch(ctx, cfg, b, sql), threads);
