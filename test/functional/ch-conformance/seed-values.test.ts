@@ -76,4 +76,16 @@ describe("seed values read as dbt's agate reads them", () => {
       expect(Boolean(Number(row!.eq))).toBe(semantics);
     }
   });
+
+  it("column_types `timestamp` keeps a time before 1970 under dbt_semantics (DateTime64(0), as cast(x as timestamp)); ClickHouse's DateTime with dbt_semantics off", async () => {
+    const yml = (semantics: boolean) => `version: 2\nseeds:\n  - name: times\n    config:\n      dbt_semantics: ${semantics}\n      column_types:\n        ts: timestamp\n        dt: DateTime\n`;
+    for (const semantics of [true, false]) {
+      const p = dbtProject({ seeds: { 'times.csv': 'ts,dt\n1900-01-01 00:00:00,2020-01-02 03:04:05\n2020-01-02 03:04:05,2020-01-02 03:04:05\n', 'schema.yml': yml(semantics) } });
+      await p.dbt(['seed']);
+      const types = await p.query<{ name: string; type: string }>('DESCRIBE TABLE {schema}.times');
+      expect(types.map((c) => c.type)).toEqual([semantics ? 'DateTime64(0)' : 'DateTime', 'DateTime']);
+      const rows = await p.query<{ ts: string }>('select toString(ts) as ts from {schema}.times order by ts');
+      expect(rows.map((r) => r.ts)).toEqual(semantics ? ['1900-01-01 00:00:00', '2020-01-02 03:04:05'] : ['1970-01-01 00:00:00', '2020-01-02 03:04:05']);
+    }
+  });
 });

@@ -92,6 +92,14 @@ export function seedColumns(node: SeedNode, text = seedText(node)): { name: stri
 const SQL_FLOAT = /^\s*float\s*$/i;
 
 /**
+ * `timestamp` in column_types: any instant on the warehouses dbt projects are written for, ClickHouse's
+ * DateTime (1970–2106) here, where `1900-01-01 00:00:00` loaded as 1970-01-01. Under dbt_semantics it is
+ * DateTime64(0) (1900–2299, whole seconds, DateTime's text), as `cast(x as timestamp)` runs there
+ * (execute/dbt-semantics/float-casts.ts); `DateTime` written as such stays DateTime.
+ */
+const SQL_TIMESTAMP = /^\s*timestamp\s*$/i;
+
+/**
  * The header as agate (dbt's CSV reader) names the columns: an empty name is the column's letter
  * (`a`, `b`, … `z`, `aa`, `bb`…), a name seen before gets `_2`, `_3`… (fivetran's NetSuite seeds
  * name a column twice).
@@ -134,7 +142,7 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
   // there, as agate reads it on every warehouse, not the type's default (0, '', 1970-01-01) ClickHouse would store.
   const declared = (type: string, i: number) => {
     if (!dbtSemantics(node)) return type;
-    const t = SQL_FLOAT.test(type) ? 'Float64' : type;
+    const t = SQL_FLOAT.test(type) ? 'Float64' : SQL_TIMESTAMP.test(type) ? 'DateTime64(0)' : type;
     return CANNOT_BE_NULLABLE.test(t) || !rows.some((r) => isNullText(r[i] ?? '')) ? t : `Nullable(${t})`;
   };
   const typeOf = (name: string, i: number) => {
