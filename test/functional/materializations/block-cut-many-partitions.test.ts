@@ -3,6 +3,7 @@ import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project.js';
+import { atStatement, type Send } from '../../helpers/other-writer.js';
 
 /*
  * The rebuild for new columns copies the table's rows as of a cut of its committed blocks (copy-carry.ts
@@ -33,22 +34,8 @@ async function manyPartitions(project: TsdbtProject, schema: string): Promise<vo
   expect(Number(row!.n)).toBe(PARTITIONS);
 }
 
-type Send = (sql: string, o?: unknown) => Promise<unknown>;
-
-/** Runs `act(send)` right after the first statement of the project's client that `when` matches (`send`: another writer's statement). */
-async function after(project: TsdbtProject, when: RegExp, act: (send: Send) => Promise<void>): Promise<void> {
-  const client = (await project.adapter(1)).client as unknown as Record<'command', Send>;
-  const original = client.command.bind(client);
-  let done = false;
-  client.command = async (sql, o) => {
-    const answer = await original(sql, o);
-    if (!done && when.test(sql)) {
-      done = true;
-      await act((s) => original(s));
-    }
-    return answer;
-  };
-}
+/** Runs `act(send)` right after the first statement of the build that `when` matches (`send`: another writer's statement). */
+const after = (project: TsdbtProject, when: RegExp, act: (send: Send) => Promise<void>) => atStatement(project, when, (_, send) => act(send));
 
 const COPY = /^\s*INSERT INTO `[^`]+`\.`m__tsdbt_tmp_\w+__new` \([^)]*\) SELECT [^]*? FROM `[^`]+`\.`m`/;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../../packages/core/src/index.js';
 import { openedPerTest, queryRows, statuses } from '../../helpers/inline-project.js';
 import { dieAfter } from '../../helpers/die-after.js';
+import { atStatement, type Send } from '../../helpers/other-writer.js';
 
 /*
  * A table whose engine has no parts (Log here; Memory, StripeLog…) changed on a copy of itself and swapped back in:
@@ -25,22 +26,8 @@ const APPEND = `{{ config(materialized='incremental', engine='Log') }}
 {% if not is_incremental() %}select toUInt32(1) as id, 'a' as msg union all select 2, 'b'
 {% else %}select toUInt32(3) as id, 'c' as msg{% endif %}`;
 
-type Send = (sql: string, o?: unknown) => Promise<unknown>;
-
-/** Runs `act(sql, send)` after the first statement of the project's client that `when` matches (`send`: the other writer's). */
-async function after(project: TsdbtProject, when: RegExp, act: (sql: string, send: Send) => Promise<void>): Promise<void> {
-  const client = (await project.adapter(1)).client as unknown as Record<'command', Send>;
-  const original = client.command.bind(client);
-  let done = false;
-  client.command = async (sql, o) => {
-    const answer = await original(sql, o);
-    if (!done && when.test(sql)) {
-      done = true;
-      await act(sql, (s) => original(s));
-    }
-    return answer;
-  };
-}
+/** Runs `act(sql, send)` right after the first statement of the build that `when` matches (`send`: the other writer's). */
+const after = (project: TsdbtProject, when: RegExp, act: (sql: string, send: Send) => Promise<void>) => atStatement(project, when, act);
 
 const EXCHANGE = /^\s*EXCHANGE TABLES `[^`]+`\.`(m__tsdbt_tmp_\w+__(?:work|new))`/;
 /** After the EXCHANGE, the old table is under the copy's name: a row an INSERT that had bound it commits there. */
