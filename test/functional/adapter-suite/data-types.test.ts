@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { Column } from '../../../packages/core/src/render/column.js';
 import { dbtProject, type DbtCase } from './dbt-project.js';
 
 /*
  * dbt-tests-adapter utils/data_types/ (BaseDataTypeMacro: test_type_bigint, boolean, float, int,
  * numeric, string, timestamp), as dbt-clickhouse runs them (utils/test_datatypes.py: a negative
  * bigint, since an unsigned literal is a UInt64 in ClickHouse). `dbt build`, then `expected` and
- * `actual` have the same rows and the same column types (get_relation_columns).
+ * `actual` have the same rows and the same column types as dbt's get_relation_columns reads them:
+ * (name, dtype, char_size) of adapter.get_columns_in_relation — the Column (render/column.ts) of each DESCRIBE row,
+ * so a DateTime64(0) seed column (column_types `timestamp` under dbt_semantics) reads `DateTime` as
+ * type_timestamp() does.
  */
 const LOREM =
   'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum.';
@@ -30,7 +34,8 @@ describe('data type macros (dbt-tests-adapter utils/data_types/)', () => {
   it.each(Object.keys(CASES))('BaseTypeX (%s): the macro casts to the type of the expected relation, same rows', async (name) => {
     const p = dbtProject(CASES[name]!);
     await p.dbt(['build']);
-    const columns = (rel: string) => p.query<{ name: string; type: string }>(`DESCRIBE TABLE {schema}.${rel}`).then((cs) => cs.map((c) => [c.name, c.type]));
+    const columns = (rel: string) =>
+      p.query<{ name: string; type: string }>(`DESCRIBE TABLE {schema}.${rel}`).then((cs) => cs.map((c) => new Column(c.name, c.type)).map((c) => [c.column, c.dtype, c.char_size]));
     expect(await columns('actual')).toEqual(await columns('expected'));
     expect(await p.rows('actual')).toEqual(await p.rows('expected'));
   });
