@@ -50,7 +50,7 @@ describe('source load through the scheduler', () => {
     });
     const r = await project.sourceLoad({ threads: 1, failFast: true });
     expectStatuses(r, { a_missing: 'error', b: 'skipped' });
-    expect(r.results.find((x) => x.node.name === 'b')!.message).toBe('not run: --fail-fast stopped the run after source.proj.ext.a_missing failed');
+    expect(r.results.find((x) => x.node.name === 'b')!.message).toBe('Skipping due to fail_fast');
     expect(r.success).toBe(false);
   });
 

@@ -111,6 +111,17 @@ describe('fail fast (fail_fast/test_fail_fast_run.py)', () => {
     expect(r.results.map((x) => x.status)).toEqual(['success', 'error']);
   });
 
+  it('the nodes --fail-fast kept from running are skipped as dbt reports them (runnable.py execute_nodes)', async () => {
+    // three waits on the failed node, four on nothing: neither runs, both 'Skipping due to fail_fast'
+    // (RunResult.from_node on the main thread), not three skipped for two's failure.
+    const p = dbtProject({ models: { ...failing, 'three.sql': "select * from {{ ref('two') }}", 'four.sql': 'select 4 as x' } });
+    const r = await p.dbt(['run', '--fail-fast', '--threads', '1'], { expectPass: false });
+    expect(statusByName(r.results)).toEqual({ one: 'success', two: 'error', three: 'skipped', four: 'skipped' });
+    const rows = p.readJson('target/run_results.json').results as Record<string, unknown>[];
+    for (const name of ['three', 'four'])
+      expect(rows.find((x) => x.unique_id === `model.test.${name}`)).toMatchObject({ message: 'Skipping due to fail_fast', thread_id: 'MainThread', timing: [], execution_time: 0, failures: null });
+  });
+
   it('TestFailFastFromConfig: flags.fail_fast in dbt_project.yml', async () => {
     const p = dbtProject({ models: failing, projectConfig: 'flags:\n  send_anonymous_usage_stats: false\n  fail_fast: true\n' });
     const r = await p.dbt(['run', '--threads', '1'], { expectPass: false });

@@ -100,7 +100,7 @@ describe('scheduler', () => {
     expect(r.results).toHaveLength(4);
     const notRun = r.results.filter((x) => x.status === 'skipped');
     expect(notRun.map((x) => x.node.name).sort()).toEqual(['b', 'c', 'd']);
-    for (const x of notRun) expect(x.message).toBe('not run: --fail-fast stopped the run after model.proj.a_bad failed');
+    for (const x of notRun) expect(x.message).toBe('Skipping due to fail_fast');
     // a failed run (exit code 1), not an interrupted one (2)
     expect(r.interrupted).toBe(false);
     expect(r.success).toBe(false);
@@ -118,7 +118,7 @@ describe('scheduler', () => {
     const r = await project.run({ threads: 2, failFast: true });
     expect(r.results.map((x) => [x.node.name, x.status, x.status === 'skipped' ? x.message : '']).sort()).toEqual([
       ['a_bad', 'error', ''],
-      ['slow', 'skipped', 'cancelled: --fail-fast after model.proj.a_bad failed'],
+      ['slow', 'skipped', 'Skipping due to fail_fast'],
     ]);
     // Typed, not read from the message: the statement's error code said it was cancelled.
     expect(r.results.find((x) => x.node.name === 'slow')!.skipReason).toBe('cancelled');
@@ -153,7 +153,7 @@ describe('scheduler', () => {
     const r = await project.run({ threads: 2, failFast: true });
     expect(r.results.map((x) => [x.node.name, x.status, x.message]).sort()).toEqual([
       ['a_bad', 'error', expect.stringContaining('FUNCTION_THROW_IF_VALUE_IS_NON_ZERO')],
-      ['mb', 'skipped', 'cancelled: --fail-fast after model.proj.a_bad failed'],
+      ['mb', 'skipped', 'Skipping due to fail_fast'],
     ]);
     expect(r.results.find((x) => x.node.name === 'mb')!.skipReason).toBe('cancelled');
   }, 60_000);

@@ -43,6 +43,12 @@ function isBlocking(r: NodeResult): boolean {
   return r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'partial success';
 }
 
+/**
+ * dbt's message for every node --fail-fast kept from finishing (runnable.py execute_nodes: those not run,
+ * those waiting on the failed node, and those running, whose threads it terminates).
+ */
+const FAIL_FAST_SKIP = 'Skipping due to fail_fast';
+
 /** Runs the selected nodes of a command in DAG order and returns one result per node. */
 export async function execute(ctx: RunContext, options: ExecuteOptions): Promise<{ results: NodeResult[]; interrupted: boolean }> {
   const started = Date.now();
@@ -76,7 +82,7 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
     // A node cancelled by --fail-fast did not fail on its own.
     let result: NodeResult =
       failFastAfter && raw.status === 'error' && ctx.signal?.aborted && raw.errorCode === 'cancelled'
-        ? { ...raw, status: 'skipped', skipReason: 'cancelled', message: `cancelled: --fail-fast after ${failFastAfter} failed` }
+        ? { ...raw, status: 'skipped', skipReason: 'cancelled', message: FAIL_FAST_SKIP, executionTime: 0, timing: [], threadId: 'MainThread' }
         : ctx.warnError && raw.status === 'success' && raw.warnings.length > 0
           ? // --warn-error: a node's warnings fail it, as dbt raises them (its dependents are skipped)
             { ...raw, status: 'error', message: `${raw.warnings.join('\n')}\n(a warning, treated as an error by --warn-error)` }
@@ -229,10 +235,12 @@ export async function execute(ctx: RunContext, options: ExecuteOptions): Promise
   const interrupted = stopped && failFastAfter === undefined;
   // Units never started are reported as skipped too.
   const seen = new Set(results.map((r) => r.uniqueId));
-  const notRun = failFastAfter ? `not run: --fail-fast stopped the run after ${failFastAfter} failed` : interrupted ? 'not run: the run was stopped' : 'not run';
+  const notRun = failFastAfter ? FAIL_FAST_SKIP : interrupted ? 'not run: the run was stopped' : 'not run';
+  // dbt's RunResult.from_node for them: made on the main thread once the run stopped.
+  const thread = failFastAfter ? { threadId: 'MainThread' } : {};
   for (const u of units)
     for (const node of u.nodes)
-      if (!seen.has(node.uniqueId)) results.push({ uniqueId: node.uniqueId, node, status: 'skipped', skipReason: 'not_run', message: notRun, executionTime: 0, timing: [], warnings: [] });
+      if (!seen.has(node.uniqueId)) results.push({ uniqueId: node.uniqueId, node, status: 'skipped', skipReason: 'not_run', message: notRun, executionTime: 0, timing: [], warnings: [], ...thread });
 
   await ctx.compiled.flush();
   ctx.onEvent({ type: 'run_finished', results, elapsed: (Date.now() - started) / 1000, interrupted });

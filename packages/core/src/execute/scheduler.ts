@@ -15,7 +15,7 @@ export interface ScheduleOptions<U extends WorkUnit> {
   readonly signal?: AbortSignal;
   /** Runs a unit on a thread (1..threads, dbt's Thread-N); 'failed' skips every unit that waits on it. Must not throw. */
   readonly run: (unit: U, thread: number) => Promise<UnitOutcome>;
-  /** Called for units that will never run because a unit they wait on failed or was skipped. */
+  /** Called for units that will never run because a unit they wait on failed or was skipped (not with failFast: those are left unrun). */
   readonly skip: (unit: U, because: string) => void;
   /** With failFast: called once, when the first failure stops the run (to cancel what is running). */
   readonly onFailFast?: (failed: U) => void;
@@ -69,8 +69,10 @@ export async function schedule<U extends WorkUnit>(units: readonly U[], options:
           freeThreads.sort((a, b) => a - b);
           done.add(unit.id);
           if (outcome === 'failed') {
-            skipTree(unit.id, unit.id);
-            if (options.failFast && !stopped) {
+            // --fail-fast: the units waiting on it are left unrun, as every other unit not started
+            // (dbt reports them all alike: 'Skipping due to fail_fast'), not skipped for it.
+            if (!options.failFast) skipTree(unit.id, unit.id);
+            else if (!stopped) {
               stopped = true;
               options.onFailFast?.(unit);
             }
