@@ -15,7 +15,7 @@ import { withOrderedSetAggregates } from './ordered-set-aggregates.js';
 import { withOuterNameScope } from './outer-name-scope.js';
 import { withOuterColumnKeys } from './outer-column-keys.js';
 import { withOuterJoinKeys } from './outer-join-keys.js';
-import { lacksWideDates } from './server-dates.js';
+import { lacksRoundTies, lacksWideDates, lacksWideDecimals } from './server-features.js';
 import { withRegexOperators } from './regex-operators.js';
 import { withSelfJoinAliases } from './self-join-aliases.js';
 import { withShiftIgnoreNulls } from './shift-ignore-nulls.js';
@@ -35,7 +35,7 @@ export interface RewriteContext {
   readonly clickhouseDates?: boolean;
 }
 
-/** ClickHouse's Date / DateTime for SQL's date / timestamp: a table stored so, or a server without Date32 (server-dates.ts). */
+/** ClickHouse's Date / DateTime for SQL's date / timestamp: a table stored so, or a server without Date32 (server-features.ts). */
 const clickhouseDates = (rc: RewriteContext): boolean => rc.clickhouseDates === true || lacksWideDates(rc.adapter);
 
 type Rewrite = (node: ManifestNode, sql: string, rc: RewriteContext) => string;
@@ -62,13 +62,16 @@ const CHAIN: readonly Rewrite[] = [
   (node, sql) => withJoinOnSubqueriesInWhere(node, sql),
   (node, sql) => withOuterColumnKeys(node, sql),
   (node, sql) => withOuterJoinKeys(node, sql),
-  (node, sql, rc) => withDoubleFloatCasts(node, sql, { clickhouseDates: clickhouseDates(rc) }),
+  (node, sql, rc) => withDoubleFloatCasts(node, sql, { clickhouseDates: clickhouseDates(rc), narrowDecimals: lacksWideDecimals(rc.adapter) }),
   (node, sql) => withNullWindowShifts(node, sql),
   (node, sql) => withSelfJoinAliases(node, sql),
   (node, sql) => withJoinColumnNames(node, sql),
   (node, sql) => withUtf8TextFunctions(node, sql),
   (node, sql, rc) =>
-    withWarehouseFunctionNames(node, sql, rc.userFunctions, { clickhouseRound: rc.clickhouseRound, clickhouseDates: lacksWideDates(rc.adapter) ? 'toDate' : rc.clickhouseDates }),
+    withWarehouseFunctionNames(node, sql, rc.userFunctions, {
+      clickhouseRound: rc.clickhouseRound || lacksRoundTies(rc.adapter),
+      clickhouseDates: lacksWideDates(rc.adapter) ? 'toDate' : rc.clickhouseDates,
+    }),
   (node, sql) => withAliasOrderTerms(node, sql),
 ];
 

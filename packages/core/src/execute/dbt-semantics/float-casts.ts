@@ -41,13 +41,15 @@ import { withWarehouseTypeNames } from './cast-type-names.js';
  * ClickHouse spells its own types: a ClickHouse project that chose them keeps them).
  */
 export const UNBOUNDED_NUMERIC = 'Decimal(76, 10)';
+/** numeric without precision on a server without Decimal256 (the 18.x line, server-features.ts): the same scale. */
+export const SERVER_WIDEST_NUMERIC = 'Decimal(38, 10)';
 
 const CASTS = /::\s*(float|numeric|decimal|date|timestamp)\b(?!\s*\()|\bas\s+(float|numeric|decimal|date|timestamp)\s*\)/gi;
 const TYPES = /\b(?:float|numeric|decimal|date|timestamp)\b/i;
 /** What a cast to each name runs as under dbt_semantics. */
 const AS: Readonly<Record<string, string>> = { float: 'Float64', date: 'Date32', timestamp: 'DateTime64(0)', numeric: UNBOUNDED_NUMERIC, decimal: UNBOUNDED_NUMERIC };
 
-export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: { clickhouseDates?: boolean } = {}): string {
+export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: { clickhouseDates?: boolean; narrowDecimals?: boolean } = {}): string {
   if (!/\b(?:float|numeric|decimal|date|timestamp)\b|::|\bcast\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
   // Other warehouses' type names ClickHouse lacks (`::int8`, `::timestamptz`): what would fail gets ClickHouse's name.
@@ -64,7 +66,8 @@ export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: {
   }
   let out = sql;
   for (const { index, name } of at.sort((a, b) => b.index - a.index)) {
-    out = out.slice(0, index) + AS[name.toLowerCase()]! + out.slice(index + name.length);
+    const type = options.narrowDecimals && /^(?:numeric|decimal)$/i.test(name) ? SERVER_WIDEST_NUMERIC : AS[name.toLowerCase()]!;
+    out = out.slice(0, index) + type + out.slice(index + name.length);
   }
   return out;
 }

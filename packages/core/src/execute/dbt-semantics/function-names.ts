@@ -60,7 +60,7 @@ export function withWarehouseFunctionNames(node: ManifestNode, sql: string, user
   // round() first: the calls written here (try_cast's) round Decimals, as ClickHouse does. `clickhouseRound`: round() left
   // as ClickHouse's (an incremental table whose keys were stored so: stored-rounding.ts).
   // `clickhouseDates`: date(x) left as ClickHouse's (a table whose columns were stored so: stored-dates.ts), or as its
-  // toDate(x) on a server without Date32, which has no DATE alias either (server-dates.ts).
+  // toDate(x) on a server without Date32, which has no DATE alias either (server-features.ts).
   return warehouseFunctionNames(options.clickhouseRound ? sql : withRoundHalfAway(sql), userFunctions, options.clickhouseDates);
 }
 

@@ -4,10 +4,10 @@ import { withColumnPrecedence } from './column-precedence.js';
 import { SET_OPERATION_SETTINGS, withSetOperationModes } from './set-operation-modes.js';
 import { probeOrNullCombinator } from './empty-aggregates.js';
 import { runCodeOf } from './inlined-code.js';
-import { probeWideDates, type TypeFamilyProbe } from './server-dates.js';
+import { probeServerFeatures, type ServerFeatureProbe } from './server-features.js';
 
 /** What run-settings.ts asks of the adapter: whether the server knows a setting (cached by the adapter). */
-export interface SettingProbe extends TypeFamilyProbe {
+export interface SettingProbe extends ServerFeatureProbe {
   hasSetting(name: string): Promise<boolean>;
 }
 
@@ -28,11 +28,12 @@ export async function withRunSettings<N extends ManifestNode>(adapter: SettingPr
 
 /** The node with set-operation-modes.ts' settings the server knows (also what `validate` checks a model with: a plain UNION is valid). */
 export async function withSetOperationSettings<N extends ManifestNode>(adapter: SettingProbe, node: N, nodes?: ReadonlyMap<string, ManifestNode>): Promise<N> {
-  // and whether the server has -OrNull and Date32, which the SQL rewrites of empty-aggregates.ts and float-casts.ts need (asked once per adapter)
+  // and whether the server has -OrNull, Date32, Decimal256 and sign(), which the SQL rewrites of empty-aggregates.ts, float-casts.ts and
+  // round-half-away.ts need (server-features.ts; asked once per adapter)
   const [known] = await Promise.all([
     Promise.all(SET_OPERATION_SETTINGS.map((name) => adapter.hasSetting(name).catch(() => false))),
     probeOrNullCombinator(adapter),
-    probeWideDates(adapter),
+    probeServerFeatures(adapter),
   ]);
   return withSetOperationModes(node, new Set(SET_OPERATION_SETTINGS.filter((_, k) => known[k])), runCodeOf(node, nodes));
 }
