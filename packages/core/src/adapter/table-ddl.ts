@@ -3,9 +3,30 @@ import type { Relation } from '../manifest/nodes.js';
 import { relationSql } from '../render/placeholders.js';
 import { settingsClause } from './clickhouse-adapter.js';
 import { ProjectError } from '../shared/errors.js';
+import { blankNonCode } from '../shared/sql-statements.js';
 
-const listOrString = (v: unknown): string | undefined =>
-  v === undefined || v === null || v === '' ? undefined : Array.isArray(v) ? (v.length ? `(${v.join(', ')})` : undefined) : String(v);
+/**
+ * A table key from config: a list is a tuple of its items; a string is ClickHouse SQL, and one of
+ * several expressions (`order_by='category_id, product_id'`) is a tuple too — ClickHouse's
+ * `ORDER BY a, b` is a syntax error, and dbt-clickhouse's order_cols/partition_cols wrap every key
+ * in parentheses. A single expression is written as it is (the sorting key tables built before keep).
+ */
+const listOrString = (v: unknown): string | undefined => {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (Array.isArray(v)) return v.length ? `(${v.join(', ')})` : undefined;
+  const sql = String(v);
+  return hasTopLevelComma(sql) ? `(${sql})` : sql;
+};
+
+function hasTopLevelComma(sql: string): boolean {
+  let depth = 0;
+  for (const c of blankNonCode(sql)) {
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) return true;
+  }
+  return false;
+}
 
 /**
  * PARTITION BY from `partition_by`: ClickHouse SQL (a string or a list of expressions), or the
