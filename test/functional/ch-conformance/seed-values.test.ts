@@ -88,4 +88,23 @@ describe("seed values read as dbt's agate reads them", () => {
       expect(rows.map((r) => r.ts)).toEqual(semantics ? ['1900-01-01 00:00:00', '2020-01-02 03:04:05'] : ['1970-01-01 00:00:00', '2020-01-02 03:04:05']);
     }
   });
+
+  it("column_types `date` keeps a day before 1970 under dbt_semantics (Date32, as cast(x as date)), its dtype still Date; ClickHouse's Date with dbt_semantics off", async () => {
+    const yml = (semantics: boolean) =>
+      `version: 2\nseeds:\n  - name: days\n    config:\n      dbt_semantics: ${semantics}\n      column_types:\n        d: date\n        up: DATE\n        ch: Date\n`;
+    for (const semantics of [true, false]) {
+      const p = dbtProject({
+        seeds: { 'days.csv': 'd,up,ch\n1960-05-01,1960-05-01,2020-01-02\n2020-01-02,,2020-01-02\n', 'schema.yml': yml(semantics) },
+        macros: { 'dtypes.sql': "{% macro dtypes() %}{% for c in adapter.get_columns_in_relation(ref('days')) %}{{ log(c.name ~ '=' ~ c.dtype, info=true) }}{% endfor %}{% endmacro %}" },
+      });
+      await p.dbt(['seed']);
+      const types = await p.query<{ name: string; type: string }>('DESCRIBE TABLE {schema}.days');
+      expect(types.map((c) => c.type)).toEqual(semantics ? ['Date32', 'Nullable(Date32)', 'Date'] : ['Date', 'Date', 'Date']);
+      const rows = await p.query<{ d: string; up: string | null }>('select toString(d) as d, toString(up) as up from {schema}.days order by d');
+      expect(rows).toEqual(semantics ? [{ d: '1960-05-01', up: '1960-05-01' }, { d: '2020-01-02', up: null }] : [{ d: '1970-01-01', up: '1970-01-01' }, { d: '2020-01-02', up: '1970-01-01' }]);
+      // dbt_expectations' type tests read the dtype: SQL's date either way (render/column.ts).
+      const out = await p.dbt(['run-operation', 'dtypes']);
+      expect(out.out.join('\n')).toMatch(/d=Date\b[\s\S]*up=Date\b[\s\S]*ch=Date\b/);
+    }
+  });
 });

@@ -100,6 +100,14 @@ const SQL_FLOAT = /^\s*float\s*$/i;
 const SQL_TIMESTAMP = /^\s*timestamp\s*$/i;
 
 /**
+ * `date` in column_types: any day on those warehouses, ClickHouse's Date (1970–2149) here, where a birth date
+ * `1960-05-01` loaded as 1970-01-01. Under dbt_semantics it is Date32 (1900–2299), as `cast(x as date)` runs there
+ * (float-casts.ts; a type test still reads its dtype as Date: render/column.ts); `Date`, ClickHouse's own spelling
+ * of its own type, stays Date, as it does in a cast.
+ */
+const sqlDate = (type: string): boolean => /^\s*date\s*$/i.test(type) && type.trim() !== 'Date';
+
+/**
  * The header as agate (dbt's CSV reader) names the columns: an empty name is the column's letter
  * (`a`, `b`, … `z`, `aa`, `bb`…), a name seen before gets `_2`, `_3`… (fivetran's NetSuite seeds
  * name a column twice).
@@ -138,11 +146,11 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
         hint: 'Quote values that contain the delimiter, and give no row more values than the header has columns.',
       });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
-  // dbt_semantics: a declared `float` is a double, and a declared column with an empty (or `null`) value holds NULL
+  // dbt_semantics: a declared `float` is a double, `timestamp` / `date` SQL's range, and a declared column with an empty (or `null`) value holds NULL
   // there, as agate reads it on every warehouse, not the type's default (0, '', 1970-01-01) ClickHouse would store.
   const declared = (type: string, i: number) => {
     if (!dbtSemantics(node)) return type;
-    const t = SQL_FLOAT.test(type) ? 'Float64' : SQL_TIMESTAMP.test(type) ? 'DateTime64(0)' : type;
+    const t = SQL_FLOAT.test(type) ? 'Float64' : SQL_TIMESTAMP.test(type) ? 'DateTime64(0)' : sqlDate(type) ? 'Date32' : type;
     return CANNOT_BE_NULLABLE.test(t) || !rows.some((r) => isNullText(r[i] ?? '')) ? t : `Nullable(${t})`;
   };
   const typeOf = (name: string, i: number) => {
