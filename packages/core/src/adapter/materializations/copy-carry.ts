@@ -6,6 +6,7 @@ import { drainInserts } from '../inserts.js';
 import type { Staging } from '../staging.js';
 import { backupName, temporaryName } from '../temporaries.js';
 import { committedBlocks, key, type BlockCut } from '../mv/cutoff.js';
+import { at, carriedRanges, carriedRows, field, heldBy, heldWith, numbersOutOfOrder, perPartition, placeOf, sameHeld, strays, type BlockRange, type HeldBlocks } from './block-ranges.js';
 import { tablesFeeding } from '../mv/mv-state.js';
 import { fitQuerySize } from '../statement-settings.js';
 import { assertCounted } from './copy-count.js';
@@ -13,8 +14,8 @@ import { assertCounted } from './copy-count.js';
 /*
  * A MergeTree table changed on a copy of itself, then swapped back in (custom-strategy.ts; a rebuild
  * for new columns, incremental.ts rebuildTable): rows another writer INSERTs into the table itself
- * while the copy is worked on would go with the old table at the EXCHANGE. MergeTree numbers every committed block, increasing, per partition: the copy
- * holds the blocks up to a cut, and whatever the table commits above it is carried — into the copy
+ * while the copy is worked on would go with the old table at the EXCHANGE. MergeTree numbers every committed block per partition: the copy
+ * holds the blocks up to a cut (a replicated engine: exactly the blocks it read, block-ranges.ts), and whatever part the table gets outside them is carried — into the copy
  * before the EXCHANGE, then from the old table (under the copy's name) into the new one after it,
  * once the INSERTs that had bound the old table are over. Those rows land after the model's statements,
  * as if inserted right after them. A part a merge made of rows from both sides of the cut cannot be
@@ -28,52 +29,34 @@ export interface CarryJob {
   readonly columns?: readonly string[];
 }
 
-/** `table`'s committed blocks when `copy()` cloned its parts: read before and after it, equal (else copied again). */
-export async function copiedAtCut(adapter: ClickHouseAdapter, table: Relation, copy: () => Promise<void>, clear: () => Promise<void>): Promise<BlockCut> {
+/** The blocks `table` held when `copy()` cloned its parts: read before and after it, equal (else copied again). */
+export async function copiedAtCut(adapter: ClickHouseAdapter, table: Relation, copy: () => Promise<void>, clear: () => Promise<void>): Promise<HeldBlocks> {
   for (let attempt = 1; ; attempt++) {
-    const before = (await committedBlocks(adapter, [table])).get(key(table))!;
+    const before = await blocksNow(adapter, table);
     await copy();
-    const after = (await committedBlocks(adapter, [table])).get(key(table))!;
-    if (sameBlocks(before, after)) return after;
+    const after = await blocksNow(adapter, table);
+    if (sameHeld(before, after)) return after;
     if (attempt >= 5) throw busy(table);
     await clear();
   }
 }
 
-/**
- * A condition on `table`'s rows: those in blocks at or below `cut`, by the partition and block range in their
- * part's name (see insertBlocks). A part a merge made across the cut is left out: carryAbove() then refuses it,
- * before anything changed.
- */
-export function blocksAtOrBelow(cut: BlockCut): string {
-  if (cut.size === 0) return '0';
-  return `toInt64(${field(3)}) <= ${perPartition(cut)}`;
+/** The blocks `table` holds now (read before copying its rows in them: heldRows()); exactly, for a replicated engine. */
+export async function blocksNow(adapter: ClickHouseAdapter, table: Relation): Promise<HeldBlocks> {
+  if (numbersOutOfOrder(await engineOf(adapter, table))) return heldBy(await activeParts(adapter, table), true);
+  return { cut: (await committedBlocks(adapter, [table])).get(key(table))! };
 }
 
-/**
- * The number `values` gives the partition of a row's part (`otherwise` for any other): each list one literal, so a
- * table's thousands of partitions stay within max_ast_elements; the statement's length is fitQuerySize()'s.
- */
-function perPartition(values: BlockCut, otherwise: bigint = -1n): string {
-  const ids = [...values.keys()];
-  return `transform(${field(1)}, [${ids.map(sqlString).join(', ')}], CAST([${ids.map((p) => values.get(p)).join(', ')}] AS Array(Int64)), toInt64(${otherwise}))`;
-}
-
-/** `table`'s committed blocks now (read before copying its rows at or below them: blocksAtOrBelow()). */
-export async function blocksNow(adapter: ClickHouseAdapter, table: Relation): Promise<BlockCut> {
-  return (await committedBlocks(adapter, [table])).get(key(table))!;
-}
-
-/** Inserts into `to` the rows `job.table` committed above `cut` (of the partitions `only`, when given); returns its cut now. */
-export async function carryAbove(adapter: ClickHouseAdapter, job: CarryJob, to: Relation, cut: BlockCut, only?: readonly string[]): Promise<BlockCut> {
-  const { now } = await partsAbove(adapter, job.table, cut, job, only);
-  await insertBlocks(adapter, job.table, to, cut, now, job, only);
-  return now;
+/** Inserts into `to` the rows of `job.table`'s parts outside `held` (of the partitions `only`, when given); returns what `to` then holds of it. */
+export async function carryAbove(adapter: ClickHouseAdapter, job: CarryJob, to: Relation, held: HeldBlocks, only?: readonly string[]): Promise<HeldBlocks> {
+  const fresh = await freshParts(adapter, job.table, held, job, only);
+  await insertRanges(adapter, job.table, to, held, carriedRanges(held, fresh), job, only);
+  return heldWith(held, fresh);
 }
 
 /** The carry still owed after the swap, recorded right before it (see swapCarrying). */
 interface CarryRecord {
-  readonly cut: BlockCut;
+  readonly held: HeldBlocks;
   /** Where no block numbers tell the rows apart (copy-count.ts): the old table's rows when copied; nothing is carried, more rows keep it. */
   readonly count?: number;
   /** The old table's UUID (Atomic databases), '' elsewhere. */
@@ -107,7 +90,10 @@ async function writeRecord(adapter: ClickHouseAdapter, table: Relation, rec: Car
     ['staged', '', rec.staged.identifier],
     ['columns', '', rec.columns ? JSON.stringify(rec.columns) : ''],
     ...(rec.count !== undefined ? [['count', '', String(rec.count)] as [string, string, string]] : []),
-    ...[...rec.cut].map(([p, b]): [string, string, string] => ['cut', p, String(b)]),
+    ...[...rec.held.cut].map(([p, b]): [string, string, string] => ['cut', p, String(b)]),
+    // Exact (a replicated engine's): the gaps below the cut, marked even when there are none.
+    ...(rec.held.gaps ? [['exact', '', '1'] as [string, string, string]] : []),
+    ...(rec.held.gaps ?? []).map((g): [string, string, string] => ['gap', g.p, `${g.lo}:${g.hi}`]),
   ];
   // One block: the record is all there or empty (a kill between the two statements: nothing was swapped yet).
   await adapter.client.command(`INSERT INTO ${q(record)} (k, p, v) VALUES ${rows.map((r) => `(${r.map(sqlString).join(', ')})`).join(', ')}`);
@@ -121,8 +107,10 @@ async function readRecord(adapter: ClickHouseAdapter, table: Relation, record: R
   const columns = one('columns');
   const count = one('count');
   const into = rows.filter((r) => r.k === 'into');
+  const cut = new Map(rows.filter((r) => r.k === 'cut').map((r) => [r.p, Number(r.v)]));
+  const gaps = rows.filter((r) => r.k === 'gap').map((r) => ({ p: r.p, lo: Number(r.v.split(':')[0]), hi: Number(r.v.split(':')[1]) }));
   return {
-    cut: new Map(rows.filter((r) => r.k === 'cut').map((r) => [r.p, Number(r.v)])),
+    held: one('exact') ? { cut, gaps } : { cut },
     ...(into.length ? { into: new Map(into.map((r) => [r.p, Number(r.v)])) } : {}),
     count: count !== undefined ? Number(count) : undefined,
     uuid: one('uuid') ?? '',
@@ -167,6 +155,8 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
     if (old) {
       // Only INSERTs that may write into the table (by its name, which they bound the old table by, or through views).
       await drainInserts(adapter, undefined, drainMs, [...(await tablesFeeding(adapter, [table])), old]);
+      // A replicated old table: the parts other replicas wrote (logged by now) fetched before it is read and dropped here.
+      if (rec.count === undefined && rec.held.gaps) await adapter.client.command(`SYSTEM SYNC REPLICA ${q(old)}`);
       // Its merges stopped (it is dropped after): a merge across the cut would refuse the carry.
       const stop = (onCluster: string) => adapter.client.command(`SYSTEM STOP MERGES ${q(old)}${onCluster}`);
       await stop(adapter.onCluster()).catch(() => stop('')).catch(() => {});
@@ -185,14 +175,14 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
         await adapter.drop(t.record, 'table');
         return;
       }
-      const { now } = await partsAbove(adapter, old, rec.cut, job).catch(keepOld);
-      const carried = [...now].some(([p, b]) => b > at(rec.cut, p));
+      const ranges = carriedRanges(rec.held, await freshParts(adapter, old, rec.held, job).catch(keepOld));
+      const carried = ranges.length > 0;
       if (carried && (await movesCarriedRows(adapter, table))) {
         await adapter.drop(t.filling, 'table');
         await adapter.ddl(`CREATE TABLE ${q(t.filling)} AS ${q(table)}`);
-        await insertBlocks(adapter, old, t.filling, rec.cut, now, job).catch(keepOld);
+        await insertRanges(adapter, old, t.filling, rec.held, ranges, job).catch(keepOld);
         await adapter.rename([[t.filling, t.ready]]);
-      } else if (carried) await carryOnce(adapter, t.record, rec, old, now, job).catch(keepOld);
+      } else if (carried) await carryOnce(adapter, t.record, rec, old, ranges, job).catch(keepOld);
       await adapter.drop(old, 'table');
     }
   }
@@ -215,22 +205,22 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
  * else (another writer INSERTed identical rows meanwhile, or the INSERT failed half-way) cannot be told apart: the
  * old table is kept (code 'direct_inserts', finishCarry names it), never carried twice.
  */
-async function carryOnce(adapter: ClickHouseAdapter, record: Relation, rec: CarryRecord, old: Relation, now: BlockCut, job: CarryJob): Promise<void> {
-  const ids = [...now.keys()].filter((p) => at(now, p) > at(rec.cut, p));
+async function carryOnce(adapter: ClickHouseAdapter, record: Relation, rec: CarryRecord, old: Relation, ranges: readonly BlockRange[], job: CarryJob): Promise<void> {
+  const ids = [...new Set(ranges.map((r) => r.p))];
   if (rec.into) {
-    const state = await carriedState(adapter, old, rec, now, job);
+    const state = await carriedState(adapter, old, rec, ranges, job);
     if (state === 'done') return;
     if (state === 'unclear') throw unclear(job);
   } else {
-    const table = await blocksNow(adapter, job.table);
+    const table = (await blocksNow(adapter, job.table)).cut;
     const into = ids.map((p) => `('into', ${sqlString(p)}, ${sqlString(String(at(table, p)))})`);
     await adapter.client.command(`INSERT INTO ${q(record)} (k, p, v) VALUES ${into.join(', ')}`);
   }
-  await insertBlocks(adapter, old, job.table, rec.cut, now, job);
+  await insertRanges(adapter, old, job.table, rec.held, ranges, job);
 }
 
-/** Whether the carry of `old`'s rows above `rec.cut` reached the table since `rec.into` was recorded (carryOnce). */
-async function carriedState(adapter: ClickHouseAdapter, old: Relation, rec: CarryRecord, now: BlockCut, job: CarryJob): Promise<'done' | 'none' | 'unclear'> {
+/** Whether the carry of `old`'s rows in `ranges` (outside `rec.held`) reached the table since `rec.into` was recorded (carryOnce). */
+async function carriedState(adapter: ClickHouseAdapter, old: Relation, rec: CarryRecord, ranges: readonly BlockRange[], job: CarryJob): Promise<'done' | 'none' | 'unclear'> {
   // The columns the carry INSERTs (`*`: every ordinary one).
   const names =
     job.columns ??
@@ -238,9 +228,7 @@ async function carriedState(adapter: ClickHouseAdapter, old: Relation, rec: Carr
       `SELECT name FROM system.columns WHERE database = ${sqlString(job.table.schema)} AND table = ${sqlString(job.table.identifier)} AND default_kind NOT IN ('MATERIALIZED', 'ALIAS', 'EPHEMERAL') ORDER BY position`,
     )).map((r) => r.name);
   const cols = names.map(quoteIdentifier).join(', ');
-  const ids = [...now.keys()].filter((p) => at(now, p) > at(rec.cut, p));
-  const of = (cut: BlockCut) => new Map(ids.map((p) => [p, at(cut, p)]));
-  const carried = `toInt64(${field(2)}) > ${perPartition(of(rec.cut))} AND toInt64(${field(3)}) <= ${perPartition(of(now))}`;
+  const carried = carriedRows(ranges);
   // Parts of the carried partitions holding blocks above the table's cut then (a merge may have joined the carried rows with older ones).
   const since = `toInt64(${field(3)}) > ${perPartition(rec.into!, 2n ** 63n - 1n)}`;
   // Grouped by every column (NULLs equal): how often each carried row was carried (c) and is in the table since (t).
@@ -291,7 +279,7 @@ function unclear({ table, why }: CarryJob): DatabaseError {
  * many rows where no block numbers tell rows apart (copy-count.ts) — nothing is carried; rows beyond them stop
  * the build before the swap (nothing changed), or after it keep the old table (recorded the same way).
  */
-export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, from: { readonly cut: BlockCut } | { readonly count: number }): Promise<void> {
+export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, from: { readonly held: HeldBlocks } | { readonly count: number }): Promise<void> {
   await s.swap(copy, job.table, 'table', await carryOwed(s, copy, job, from));
 }
 
@@ -300,14 +288,14 @@ export async function swapCarrying(s: Staging, copy: Relation, job: CarryJob, fr
  * `beforeDrop` to hand the swap that puts `copy` in place of `job.table` (Staging.swap/swapAll: called with each
  * previous relation; the first call finishes the carry, later ones find no record).
  */
-export async function carryOwed(s: Staging, copy: Relation, job: CarryJob, from: { readonly cut: BlockCut } | { readonly count: number }): Promise<(previous: Relation) => Promise<void>> {
+export async function carryOwed(s: Staging, copy: Relation, job: CarryJob, from: { readonly held: HeldBlocks } | { readonly count: number }): Promise<(previous: Relation) => Promise<void>> {
   const { adapter } = s;
-  let owed: Pick<CarryRecord, 'cut' | 'count'>;
-  if ('cut' in from) owed = { cut: await carryAbove(adapter, job, copy, from.cut) };
+  let owed: Pick<CarryRecord, 'held' | 'count'>;
+  if ('held' in from) owed = { held: await carryAbove(adapter, job, copy, from.held) };
   else {
     // Without block numbers (copy-count.ts): rows added since the copy cannot be carried; found now, nothing is changed.
     await assertCounted(adapter, job.table, from.count, job, 'nothing was changed');
-    owed = { cut: new Map(), count: from.count };
+    owed = { held: { cut: new Map() }, count: from.count };
   }
   const t = carryTables(job.table, adapter.runId);
   for (const purpose of Object.values(CARRY)) s.temporary(purpose, job.table);
@@ -339,56 +327,39 @@ async function tableUuidOf(adapter: ClickHouseAdapter, rel: Relation): Promise<s
   return row?.uuid && !/^[0-]+$/.test(row.uuid) ? row.uuid : undefined;
 }
 
-type Part = { p: string; lo: number; hi: number };
-
-/** Field `i` of the name of a row's part: 1 its partition, 2 and 3 its block range. */
-const field = (i: number) => `splitByChar('_', _part)[${i}]`;
+async function engineOf(adapter: ClickHouseAdapter, rel: Relation): Promise<string> {
+  const [row] = await adapter.systemQuery<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`);
+  return row?.engine ?? '';
+}
 
 /** `from`'s active parts with rows (of the partitions `only`, when given). */
-async function activeParts(adapter: ClickHouseAdapter, from: Relation, only?: readonly string[]): Promise<Part[]> {
+async function activeParts(adapter: ClickHouseAdapter, from: Relation, only?: readonly string[]): Promise<BlockRange[]> {
   const rows = await adapter.client.query<{ p: string; lo: string | number; hi: string | number }>(
     `SELECT partition_id AS p, min_block_number AS lo, max_block_number AS hi FROM system.parts WHERE active AND rows > 0 AND database = ${sqlString(from.schema)} AND table = ${sqlString(from.identifier)}`,
   );
   return rows.filter((r) => !only || only.includes(r.p)).map((r) => ({ p: r.p, lo: Number(r.lo), hi: Number(r.hi) }));
 }
 
-const at = (cut: BlockCut, p: string) => cut.get(p) ?? -1;
-/** A part holding blocks from both sides of one of the cuts. */
-const across = (parts: readonly Part[], ...cuts: BlockCut[]) => parts.some((x) => cuts.some((c) => x.lo <= at(c, x.p) && x.hi > at(c, x.p)));
-
-/**
- * `from`'s cut now (its highest block per partition, at least `cut`'s; of the partitions `only`, when given); a part
- * holding blocks from both sides of `cut` fails (`named`'s rows mixed).
- */
-async function partsAbove(adapter: ClickHouseAdapter, from: Relation, cut: BlockCut, named: CarryJob, only?: readonly string[]): Promise<{ now: BlockCut }> {
+/** `from`'s parts outside `held` (of the partitions `only`, when given); a part holding blocks from both fails (`named`'s rows mixed). */
+async function freshParts(adapter: ClickHouseAdapter, from: Relation, held: HeldBlocks, named: CarryJob, only?: readonly string[]): Promise<BlockRange[]> {
   const parts = await activeParts(adapter, from, only);
-  if (across(parts, cut)) throw mixed(named);
-  const now = new Map(cut);
-  for (const x of parts) now.set(x.p, Math.max(at(cut, x.p), x.hi));
-  return { now };
+  if (parts.some((x) => placeOf(held, x) === 'across')) throw mixed(named);
+  return parts.filter((x) => placeOf(held, x) === 'new');
 }
 
 /**
- * Inserts into `to` the rows of `from` in blocks above `lo` and up to `hi`, by the block range and partition
- * of each row's part as named (`<partition>_<min block>_<max block>_<level>[_<mutation>]`), not by the parts'
- * names: a merge of those parts after the look at system.parts keeps them in (by name, their rows were left
- * out, and dropped with the old table). A part a merge made across `lo` or `hi` meanwhile is left out; seen
+ * Inserts into `to` the rows of `from`'s parts within `ranges` (carriedRows: by each row's part's block range,
+ * so a merge of those parts after the look keeps them in; by the parts' names, their rows were left out, and
+ * dropped with the old table). A part a merge made across `held` or a range's end meanwhile is left out; seen
  * after the INSERT, it fails the carry (`named`'s rows mixed) — the rows stay in `from`.
  */
-async function insertBlocks(adapter: ClickHouseAdapter, from: Relation, to: Relation, lo: BlockCut, hi: BlockCut, named: CarryJob, only?: readonly string[]): Promise<void> {
-  const ids = [...hi.keys()].filter((p) => at(hi, p) > at(lo, p));
-  if (ids.length === 0) return;
-  const of = (cut: BlockCut) => new Map(ids.map((p) => [p, at(cut, p)]));
-  // Partitions without rows above `lo` map to -1 in both: no block is above -1 and at or below -1.
-  const ranges = `toInt64(${field(2)}) > ${perPartition(of(lo))} AND toInt64(${field(3)}) <= ${perPartition(of(hi))}`;
+async function insertRanges(adapter: ClickHouseAdapter, from: Relation, to: Relation, held: HeldBlocks, ranges: readonly BlockRange[], named: CarryJob, only?: readonly string[]): Promise<void> {
+  if (ranges.length === 0) return;
   const cols = named.columns?.map(quoteIdentifier).join(', ');
-  const sql = `INSERT INTO ${relationSql(to.schema, to.identifier)}${cols ? ` (${cols})` : ''} SELECT ${cols ?? '*'} FROM ${relationSql(from.schema, from.identifier)} WHERE ${ranges}`;
+  const sql = `INSERT INTO ${relationSql(to.schema, to.identifier)}${cols ? ` (${cols})` : ''} SELECT ${cols ?? '*'} FROM ${relationSql(from.schema, from.identifier)} WHERE ${carriedRows(ranges)}`;
   await adapter.client.command(sql, { settings: fitQuerySize(sql) });
-  if (across(await activeParts(adapter, from, only), lo, hi)) throw mixed(named);
-}
-
-function sameBlocks(a: BlockCut, b: BlockCut): boolean {
-  return a.size === b.size && [...a].every(([p, n]) => b.get(p) === n);
+  const parts = await activeParts(adapter, from, only);
+  if (parts.some((x) => placeOf(held, x) === 'across') || strays(parts, ranges)) throw mixed(named);
 }
 
 function busy(table: Relation): DatabaseError {

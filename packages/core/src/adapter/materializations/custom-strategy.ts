@@ -85,7 +85,7 @@ export async function onTableOrCopy(s: Staging, ctx: MaterializeContext, table: 
     : adapter.client.command(`INSERT INTO ${relationSql(copy.schema, copy.identifier)} SELECT * FROM ${relationSql(rel.schema, rel.identifier)}`, { signal: s.signal }).then(() => {});
   // Rows INSERTed into the table itself meanwhile (not through a view) are carried, not left in the old table — or,
   // where block numbers cannot tell them (another engine, a cluster), counted: the build fails, loud, keeping them (copy-count.ts).
-  const from = table.movesPartitions && !adapter.cluster ? { cut: await copiedAtCut(adapter, rel, copyRows, clear) } : { count: await copiedAtCount(adapter, rel, copyRows, clear) };
+  const from = table.movesPartitions && !adapter.cluster ? { held: await copiedAtCut(adapter, rel, copyRows, clear) } : { count: await copiedAtCount(adapter, rel, copyRows, clear) };
   await work(copy);
   await swapCarrying(s, copy, { table: rel, why }, from);
 }

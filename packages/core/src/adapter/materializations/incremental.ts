@@ -18,7 +18,8 @@ import { storedDates } from './stored-dates.js';
 import { appendThroughViews } from './append-through-views.js';
 import { customStrategyOf, runCustomStrategy } from './custom-strategy.js';
 import { dbtClickhouseMacroOf, runClickhouseOverride, truthy } from './clickhouse-overrides.js';
-import { blocksAtOrBelow, blocksNow, carryAbove, swapCarrying } from './copy-carry.js';
+import { heldRows, ofPartitions } from './block-ranges.js';
+import { blocksNow, carryAbove, swapCarrying } from './copy-carry.js';
 import { fitQuerySize } from '../statement-settings.js';
 import { copiedAtCount } from './copy-count.js';
 import type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
@@ -260,8 +261,8 @@ async function deleteInsert(s: Staging, ctx: MaterializeContext, _strategy: Stra
   // rows another writer INSERTs into those partitions meanwhile are carried in after the copy, as if inserted right
   // after the model's (copy-carry.ts; the REPLACE would drop them). Not on a cluster (parts per host). The cut of the
   // touched partitions only: its condition names each (a table may have thousands).
-  const cut = !adapter.cluster ? new Map([...(await blocksNow(adapter, rel))].filter(([p]) => touched.includes(p))) : undefined;
-  const staying = `INSERT INTO ${relationSql(next.schema, next.identifier)} SELECT * FROM ${target} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${replacedRows(node, incoming)})${cut ? ` AND ${blocksAtOrBelow(cut)}` : ''}`;
+  const cut = !adapter.cluster ? ofPartitions(await blocksNow(adapter, rel), touched) : undefined;
+  const staying = `INSERT INTO ${relationSql(next.schema, next.identifier)} SELECT * FROM ${target} WHERE _partition_id IN (${touched.map(sqlString).join(', ')}) AND NOT (${replacedRows(node, incoming)})${cut ? ` AND ${heldRows(cut)}` : ''}`;
   await adapter.client.command(staying, { signal: s.signal, settings: fitQuerySize(staying) });
   if (cut) await carryAbove(adapter, { table: rel, why: 'its delete+insert rebuilt the partitions it replaces' }, next, cut, touched);
   const filled = await s.partitionIds(next);
@@ -294,7 +295,7 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
     : undefined,
   ];
   const cut = !adapter.cluster && (await movesPartitions(adapter, rel)) ? await blocksNow(adapter, rel) : undefined;
-  if (cut) conditions.push(blocksAtOrBelow(cut));
+  if (cut) conditions.push(heldRows(cut));
   const where = conditions.filter(Boolean).map((c) => `(${c})`).join(' AND ');
   const fill = async () => {
     try {
@@ -308,7 +309,7 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   const job = { table: rel, why: 'it was rebuilt for a change of its columns', columns: kept };
   if (cut) {
     await fill();
-    await swapCarrying(s, next, job, { cut });
+    await swapCarrying(s, next, job, { held: cut });
   } else {
     // No block numbers (another engine, a cluster): the old rows copied at a count, rows beyond it fail the build, loud (copy-count.ts).
     const clear = () => adapter.client.command(`TRUNCATE TABLE ${into}${adapter.onCluster()}`, { signal: s.signal }).then(() => {});

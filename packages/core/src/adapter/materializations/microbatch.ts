@@ -9,7 +9,8 @@ import { batchId, batchWindow, formatBatchStart, isoUtc, splitBatches, sqlTimest
 import { addMissingTableOptions, applySchemaChange } from './schema-change.js';
 import { markAttempt, undoAttempt } from './microbatch-undo.js';
 import { storedDates } from './stored-dates.js';
-import { blocksAtOrBelow, blocksNow, carryAbove } from './copy-carry.js';
+import { heldRows, ofPartitions } from './block-ranges.js';
+import { blocksNow, carryAbove } from './copy-carry.js';
 import { fitQuerySize } from '../statement-settings.js';
 import type { BatchResults, MaterializeContext, MaterializeResult } from './types.js';
 
@@ -233,8 +234,8 @@ async function replaceBatch(ctx: MaterializeContext, cfg: MicrobatchConfig, b: B
       const inTouched = `_partition_id IN (${touched.map(sqlString).join(', ')})`;
       // As of a cut of those partitions' committed blocks: rows another writer INSERTs into them meanwhile are
       // carried in after the copy, as if inserted right after the batch (copy-carry.ts; the REPLACE would drop them).
-      const cut = !adapter.cluster ? new Map([...(await blocksNow(adapter, rel))].filter(([p]) => touched.includes(p))) : undefined;
-      const atCut = cut ? ` AND ${blocksAtOrBelow(cut)}` : '';
+      const cut = !adapter.cluster ? ofPartitions(await blocksNow(adapter, rel), touched) : undefined;
+      const atCut = cut ? ` AND ${heldRows(cut)}` : '';
       const others = `FROM ${q(rel)} WHERE ${inTouched} AND NOT (${inWindow})${atCut}`;
       const [outside] = await adapter.client.query<{ n: string | number }>(`SELECT count() AS n ${others}`, { signal, settings: fitQuerySize(others) });
       // Partitions that hold other rows too keep them: copied beside the batch before the swap.
