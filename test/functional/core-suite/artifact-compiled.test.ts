@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 
@@ -64,6 +66,43 @@ describe('compiled nodes in manifest.json and on-run-end results', () => {
     const nodes = p.readJson('target/manifest.json').nodes;
     expect(nodes['model.test.bad_sql']).toMatchObject({ compiled: true, compiled_code: expect.stringContaining('throwIf(1)'), extra_ctes: [] });
     for (const key of compiledKeys) expect(nodes['model.test.bad_jinja'], key).not.toHaveProperty(key);
+  });
+
+  it('compile without --select compiles the ephemeral models too (file, compiled_code, extra_ctes) but lists only the others', async () => {
+    // dbt's CompileTask runs every selected node; an ephemeral one's result is kept only with --select.
+    const p = dbtProject({ models: MODELS });
+    const { out } = await p.dbt(['compile']);
+    expect(out.join('\n')).toContain('Compiled 2 nodes');
+    const check = () => {
+      const nodes = p.readJson('target/manifest.json').nodes;
+      const outer = nodes['model.test.outer_eph'];
+      expect([outer.compiled, outer.compiled_path, ids(outer.extra_ctes)]).toEqual([true, 'target/compiled/test/models/outer_eph.sql', ['model.test.inner_eph']]);
+      expect(outer.compiled_code).toBe('with `__dbt__cte__inner_eph` as (\nselect 1 as id\n)\nselect id from `__dbt__cte__inner_eph`');
+      expect(readFileSync(join(p.dir, 'target/compiled/test/models/outer_eph.sql'), 'utf8').trimEnd()).toBe(outer.compiled_code);
+      expect(nodes['model.test.inner_eph']).toMatchObject({ compiled: true, compiled_code: 'select 1 as id', extra_ctes: [] });
+    };
+    check();
+    // Again, from the compile memo; and after an edit elsewhere (the others from the memo).
+    await p.dbt(['compile']);
+    check();
+    p.write({ 'models/plain.sql': 'select 3 as id' });
+    expect((await p.dbt(['compile'])).out.join('\n')).toContain('Compiled 2 nodes');
+    check();
+  });
+
+  it("a custom materialization's model has the ephemeral models it inlined (model.extra_ctes), as dbt's compiled node", async () => {
+    const p = dbtProject({
+      models: { ...MODELS, 'reader.sql': "{{ config(materialized='logged') }}select id from {{ ref('outer_eph') }}" },
+      macros: {
+        'logged.sql': `{% materialization logged, adapter='clickhouse' %}
+  {{ log('CTES ' ~ model.extra_ctes_injected ~ ' ' ~ (model.extra_ctes | map(attribute='id') | join(',')) ~ ' ' ~ model.compiled, info=true) }}
+  {% call statement('main') %}create table {{ this }} engine = Memory as {{ sql }}{% endcall %}
+  {{ return({'relations': [this]}) }}
+{% endmaterialization %}`,
+      },
+    });
+    const { out } = await p.dbt(['run', '--select', 'reader']);
+    expect(out.join('\n')).toContain('CTES True model.test.inner_eph,model.test.outer_eph True');
   });
 
   it('compile: extra_ctes listed, the same from a warm compile taken from the memo', async () => {

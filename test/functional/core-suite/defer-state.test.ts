@@ -74,7 +74,8 @@ describe('deferral to a previous state (defer_state/test_defer_state.py)', () =>
     expect(r.out.join('\n')).toMatch(/Compiled 5 nodes/);
     const nodes = p.readJson('target/manifest.json').nodes as Record<string, { compiled_code?: string }>;
     const compiledIds = Object.keys(nodes).filter((id) => nodes[id]!.compiled_code !== undefined).map((id) => id.replace(/\.[0-9a-f]{10}$/, ''));
-    expect(compiledIds.sort()).toEqual(['model.test.table_model', 'model.test.view_model', 'snapshot.test.my_cool_snapshot', 'test.test.not_null_view_model_id', 'test.test.unique_view_model_id']);
+    // The ephemeral model too: dbt compiles it (listed among the results only with --select).
+    expect(compiledIds.sort()).toEqual(['model.test.ephemeral_model', 'model.test.table_model', 'model.test.view_model', 'snapshot.test.my_cool_snapshot', 'test.test.not_null_view_model_id', 'test.test.unique_view_model_id']);
   });
 
   it('TestSnapshotState: snapshot with --defer and --favor-state', async () => {

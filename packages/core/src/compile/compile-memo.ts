@@ -149,14 +149,12 @@ export function staleNodes(changed: Iterable<string>, childrenOf: ChildrenOf, is
 
 /**
  * Of the memo's nodes, those whose SQL holds now (by id: its index in the memo), when the warm
- * start changed only in `changed` since; `select`: ephemeral models are compiled (dbt compiles them
- * only when selected by name).
+ * start changed only in `changed` since.
  */
-export function reusableNodes(memo: CompileMemo, changed: ReadonlySet<string>, childrenOf: ChildrenOf, isEphemeral: (id: string) => boolean, select: boolean): Map<string, number> {
+export function reusableNodes(memo: CompileMemo, changed: ReadonlySet<string>, childrenOf: ChildrenOf, isEphemeral: (id: string) => boolean): Map<string, number> {
   const ephemeral = new Set(memo.ephemeral);
   const stale = staleNodes(changed, childrenOf, (id) => ephemeral.has(id) || isEphemeral(id));
   for (const id of memo.named) stale.add(id);
-  if (!select) for (const id of ephemeral) stale.add(id);
   const out = new Map<string, number>();
   memo.ids.forEach((id, i) => {
     if (!stale.has(id)) out.set(id, i);

@@ -26,23 +26,29 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
   // --no-inject-ephemeral-ctes compiles other SQL than the memo's (compileMemoKey passes false flags by).
   const memoKeys = identity === undefined || options.injectEphemeralCtes === false ? undefined : compileMemoKey(engineFingerprint(), { ...options, onWarning: undefined }, { select, exclude, selector, resourceTypes, indirectSelection });
   const memo = memoKeys === undefined ? undefined : readCompileMemo(p.targetDir, memoKeys.key);
+  // dbt compiles every selected ephemeral model (its file, its compiled_code) but lists it among the
+  // results only when --select was given (compile.py CompileTask._handle_result).
+  const listEphemeral = options.select !== undefined && options.select.length > 0;
+  // `ephemeral`: the ids of those among `items` (a memo's own list: its nodes are not decoded to ask).
+  const listed = <T extends { readonly node: ManifestNode }>(items: T[], ephemeral: readonly string[]): T[] => {
+    if (listEphemeral || ephemeral.length === 0) return items;
+    const skip = new Set(ephemeral);
+    return items.filter((i) => !skip.has(i.node.uniqueId));
+  };
   if (memo && memo.identity === identity && memo.selection === memoKeys!.selection) {
     // Each SQL decoded only when read: the files and manifest.json are known unchanged by their keys.
     const items = memo.ids.map((id, k) => memoCompiled({ node: p.graph.node(id), path: '' }, memo, k));
-    if (options.write === false) return items;
+    if (options.write === false) return listed(items, memo.ephemeral);
     const { paths } = writeCompiledFiles(p.targetDir, items, p.secrets, memo.hashes, pathsOfMemo(p.targetDir, memo));
     const sqlKeys = new Map(memo.ids.map((id, k) => [id, memo.sqlKeys[k]!]));
     const at = new Map(memo.ids.map((id, k) => [id, k]));
     writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, { get: (id) => (at.has(id) ? memoCode(p, items[at.get(id)!]!) : undefined) }, p.secrets, undefined, memo.manifestKey, p.manifestSource(), sqlKeys);
-    return withPaths(items, (k) => paths[k]!);
+    return listed(withPaths(items, (k) => paths[k]!), memo.ephemeral);
   }
   const ids = p.graph.order(picked);
   const changed = memo && p.loaded.warmChanges?.(memo.identity);
-  const isEphemeral = (id: string) => {
-    const n = p.graph.node(id);
-    return n.resourceType === 'model' && n.config.materialized === 'ephemeral';
-  };
-  const reusable = memo && changed ? reusableNodes(memo, changed, childrenAmong(p.manifest.nodes), isEphemeral, options.select !== undefined && options.select.length > 0) : undefined;
+  const isEphemeral = (id: string) => isEphemeralNode(p.graph.node(id));
+  const reusable = memo && changed ? reusableNodes(memo, changed, childrenAmong(p.manifest.nodes), isEphemeral) : undefined;
   const deferred = await deferral(options, p.manifest, picked, (dir) => p.stateArtifacts(dir).state, () => p.adapter());
   const index = (options.empty ? p.index.withEmptyInputs() : p.index).withDeferred(deferred);
   const items: { node: ManifestNode; sql: string }[] = [];
@@ -72,7 +78,6 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
       continue;
     }
     if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot' && node.resourceType !== 'analysis' && node.resourceType !== 'function') continue;
-    if (node.resourceType === 'model' && node.config.materialized === 'ephemeral' && !options.select) continue;
     fromMemo.push(undefined);
     const named = p.index.withDeferred(deferred);
     // An inlined ephemeral that reads the warehouse while it renders: the node is compiled again with it.
@@ -97,7 +102,10 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
     inlined.set(id, compiled);
     fromWarehouse = true;
   }
-  if (options.write === false) return withPaths(items, () => '');
+  const memoEphemeral = new Set(memo?.ephemeral);
+  // Read off the nodes compiled now; the memo's own list for the others (not decoded).
+  const ephemeral = items.filter((i, k) => (fromMemo[k] === undefined ? isEphemeral(i.node.uniqueId) : memoEphemeral.has(i.node.uniqueId))).map((i) => i.node.uniqueId);
+  if (options.write === false) return listed(withPaths(items, () => ''), ephemeral);
   // A node taken from the memo keeps its file (its path reads fields of nodes not decoded otherwise: a generic test's relation).
   const memoFiles = memo && pathsOfMemo(p.targetDir, memo);
   const { paths, hashes } = writeCompiledFiles(
@@ -123,7 +131,6 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
   writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, compiled, p.secrets, undefined, manifestKey, p.manifestSource(), compiledKeys);
   const memoable = memoKeys !== undefined && identity !== undefined && manifestKey !== undefined && !fromWarehouse;
   const memoNamed = new Set(memo?.named);
-  const memoEphemeral = new Set(memo?.ephemeral);
   writeCompileMemo(
     p.targetDir,
     memoable
@@ -137,14 +144,18 @@ export async function compileProject(p: ProjectHost, options: SelectionOptions &
           sqlKeys,
           // Read off the nodes compiled now; the memo's own lists for the others (not decoded).
           named: items.filter((i, k) => (fromMemo[k] === undefined ? 'needsNames' in i.node && i.node.needsNames === true : memoNamed.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
-          ephemeral: items.filter((i, k) => (fromMemo[k] === undefined ? isEphemeral(i.node.uniqueId) : memoEphemeral.has(i.node.uniqueId))).map((i) => i.node.uniqueId),
+          ephemeral,
           manifestKey,
           paths: memoPathsAgain(p.targetDir, paths, memo),
         }
       : undefined,
     memo,
   );
-  return withPaths(items, (k) => paths[k]!);
+  return listed(withPaths(items, (k) => paths[k]!), ephemeral);
+}
+
+function isEphemeralNode(n: ManifestNode): boolean {
+  return n.resourceType === 'model' && n.config.materialized === 'ephemeral';
 }
 
 /**

@@ -59,6 +59,7 @@ export async function runCustomMaterialization(ctx: RunContext, node: ModelNode,
   // under a custom materialization); a statement(language='python') of the macro fails (statements.ts).
   const sql = language === 'python' ? pythonCompiledCode(ctx.index, node) : await nodeSqlAsync(ctx, node);
   ctx.compiled.write(node, sql);
+  const code = ctx.compiled.codeOf(node.uniqueId);
   // dbt creates the run's schemas before any node runs.
   await ctx.adapter.forModel(node.config).ensureDatabase(node.relation.schema);
   const adapter = ctx.adapter.forModel(node.config);
@@ -82,7 +83,7 @@ export async function runCustomMaterialization(ctx: RunContext, node: ModelNode,
     const state = runtimeState(ctx, node, {
       node: renderNodeInfo(node),
       warehouse: replayingWarehouse(renderWarehouse(ctx, node), calls, replayed, mismatch),
-      materialization: { sql, preHooks: hooksFor(ctx, node, 'pre_hook'), postHooks: hooksFor(ctx, node, 'post_hook'), afterBuild, builtin: build },
+      materialization: { sql, code, preHooks: hooksFor(ctx, node, 'pre_hook'), postHooks: hooksFor(ctx, node, 'post_hook'), afterBuild, builtin: build },
     });
     const result = ctx.renderer.callMacroValue(`${macro.node.packageName}.${macro.node.name}`, state, []);
     return { result, state, afterBuild };

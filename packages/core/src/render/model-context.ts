@@ -27,8 +27,10 @@ export function modelContext(st: RenderState, manifest: Manifest | undefined, co
     batch: st.batch ? { id: st.batch.id, event_time_start: DateTime.fromJsDate(st.batch.start, UTC), event_time_end: DateTime.fromJsDate(st.batch.end, UTC) } : null,
   };
   const built = st.mode === 'execute' ? manifest?.nodes.get(node.uniqueId) : undefined;
-  // Inside its materialization a node is compiled: dbt's model.compiled_code (a function's body for dbt's scalar_function_body_sql).
-  if (built) return { ...nodeDict(built, undefined, nodeContext(manifest!)), ...(st.materialization ? { compiled: true, compiled_code: st.materialization.sql } : {}), ...own };
+  // Inside its materialization a node is compiled: dbt's model.compiled_code (a function's body for dbt's
+  // scalar_function_body_sql), extra_ctes (the ephemeral models it inlined) and extra_ctes_injected.
+  const m = st.materialization;
+  if (built) return { ...nodeDict(built, m ? { extraCtes: [], extraCtesInjected: true, ...m.code, sql: m.sql } : undefined, nodeContext(manifest!)), ...own };
   const dict: Record<string, unknown> = {
     unique_id: node.uniqueId,
     name: node.name,

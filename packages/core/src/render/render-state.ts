@@ -1,4 +1,4 @@
-import type { ManifestNode, RefCall } from '../manifest/nodes.js';
+import type { CompiledCode, ManifestNode, RefCall } from '../manifest/nodes.js';
 import type { PlaceholderTarget } from './placeholders.js';
 import type { ResolvedRelation } from './relation.js';
 
@@ -110,6 +110,8 @@ export interface RenderState {
 export interface MaterializationRun {
   /** The node's compiled SQL. */
   readonly sql: string;
+  /** …with the ephemeral models it inlined (dbt's model.extra_ctes / extra_ctes_injected), when known. */
+  readonly code?: CompiledCode;
   readonly preHooks: readonly HookRun[];
   readonly postHooks: readonly HookRun[];
   /** What the macro asked for through dbt's persist_docs / apply_grants ('persist_docs', 'grants'): done once it returns. */
