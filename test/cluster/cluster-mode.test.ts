@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../packages/core/src/index.js';
 import { expectStatuses, openedPerTest, queryRows } from '../helpers/inline-project.js';
+import { INSERT_NEW_STRATEGY, insertNewModel } from '../helpers/other-writer.js';
 import { clusterProfile, SKIP_CLUSTER_TESTS, startCluster, type TestCluster } from './cluster.js';
 
 /*
@@ -187,6 +188,16 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated an
     expectStatuses(await next.run(), { c: 'success' });
     expect(await onShard(1, `SELECT groupArray(id) FROM (SELECT id FROM ${s}.c ORDER BY id)`)).toBe('[0,1,2,3,7]');
     for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['c']);
+  });
+
+  it("a custom incremental strategy in cluster mode (18.x: no partition moves ON CLUSTER to copy the table): its statements run on the table as written", async () => {
+    const { p, project } = setup({ 'macros/strategies.sql': INSERT_NEW_STRATEGY, 'models/m.sql': insertNewModel("order_by='id'") });
+    const s = p.schema;
+    expectStatuses(await project.run(), { m: 'success' });
+    const again = await reopen(p).run();
+    expectStatuses(again, { m: 'success' });
+    expect(await onShard(1, `SELECT groupArray((id, msg)) FROM (SELECT id, msg FROM ${s}.m ORDER BY id)`)).toBe("[(1,'a'),(2,'b'),(3,'c')]");
+    for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['m']);
   });
 
   it('a view and a plain table ON CLUSTER (replicated engine), and a test through the Distributed table', async () => {

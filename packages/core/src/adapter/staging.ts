@@ -413,12 +413,21 @@ export async function ifPartitionMovesWork<T>(staging: Staging, work: () => Prom
     adapter.capabilities.learn('partition_moves_on_cluster', true);
     return result;
   } catch (error) {
-    if (!/Unsupported type of ALTER query|Code: 48\b/.test(String((error as Error).message))) throw error;
-    adapter.capabilities.learn('partition_moves_on_cluster', false);
+    if (!refusedPartitionMoves(adapter, error)) throw error;
     await staging.dispose(); // what the attempt staged; the rebuild stages anew
     return undefined;
   }
 }
+
+/** Whether `error` is a cluster-mode server's refusal of partition commands ON CLUSTER (noted: partitionMovesRefused()). */
+export function refusedPartitionMoves(adapter: ClickHouseAdapter, error: unknown): boolean {
+  if (!adapter.cluster || !/Unsupported type of ALTER query|Code: 48\b/.test(String((error as Error)?.message))) return false;
+  adapter.capabilities.learn('partition_moves_on_cluster', false);
+  return true;
+}
+
+/** Whether this cluster's servers are known to refuse partition commands ON CLUSTER (18.x). */
+export const partitionMovesRefused = (adapter: ClickHouseAdapter): boolean => !!adapter.cluster && adapter.capabilities.peek('partition_moves_on_cluster') === false;
 
 /**
  * The target's database exists and what dead runs left in it is gone (sweepLeftovers(): their

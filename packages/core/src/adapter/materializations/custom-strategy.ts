@@ -2,9 +2,10 @@ import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { relationSql } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
 import { blankNonCode, splitStatements } from '../../shared/sql-statements.js';
-import type { Staging } from '../staging.js';
+import { partitionMovesRefused, refusedPartitionMoves, type Staging } from '../staging.js';
 import { mvsWritingTo } from '../mv/mv-state.js';
 import type { SchemaPlan } from './schema-change.js';
+import type { HeldBlocks } from './block-ranges.js';
 import { copiedAtCut, swapCarrying } from './copy-carry.js';
 import { copiedAtCount } from './copy-count.js';
 import type { MaterializeContext, StrategyArgs } from './types.js';
@@ -77,7 +78,10 @@ export interface TableTraits {
 export async function onTableOrCopy(s: Staging, ctx: MaterializeContext, table: TableTraits, asWritten: boolean, why: string, work: (on: Relation) => Promise<void>): Promise<void> {
   const { adapter, node } = ctx;
   const rel = node.relation;
-  if (asWritten || table.feedsViews || (await mvsWritingTo(adapter, rel)).length > 0) return work(rel);
+  // In cluster mode a copy takes each host's parts (ATTACH PARTITION … FROM ON CLUSTER): a server without partition
+  // commands ON CLUSTER (18.x) refuses it, changing nothing, and the statements run on the table as written (dbt's way).
+  const noCopy = table.movesPartitions && partitionMovesRefused(adapter);
+  if (asWritten || noCopy || table.feedsViews || (await mvsWritingTo(adapter, rel)).length > 0) return work(rel);
   const copy = await s.createLike(rel, node.config, { purpose: 'work' });
   const clear = () => adapter.client.command(`TRUNCATE TABLE ${relationSql(copy.schema, copy.identifier)}${adapter.onCluster()}`, { signal: s.signal }).then(() => {});
   const copyRows = () =>
@@ -85,7 +89,14 @@ export async function onTableOrCopy(s: Staging, ctx: MaterializeContext, table: 
     : adapter.client.command(`INSERT INTO ${relationSql(copy.schema, copy.identifier)} SELECT * FROM ${relationSql(rel.schema, rel.identifier)}`, { signal: s.signal }).then(() => {});
   // Rows INSERTed into the table itself meanwhile (not through a view) are carried, not left in the old table — or,
   // where block numbers cannot tell them (another engine, a cluster), counted: the build fails, loud, keeping them (copy-count.ts).
-  const from = table.movesPartitions && !adapter.cluster ? { held: await copiedAtCut(adapter, rel, copyRows, clear) } : { count: await copiedAtCount(adapter, rel, copyRows, clear) };
+  let from: { held: HeldBlocks } | { count: number };
+  try {
+    from = table.movesPartitions && !adapter.cluster ? { held: await copiedAtCut(adapter, rel, copyRows, clear) } : { count: await copiedAtCount(adapter, rel, copyRows, clear) };
+  } catch (error) {
+    if (!table.movesPartitions || !refusedPartitionMoves(adapter, error)) throw error;
+    await adapter.drop(copy, 'table');
+    return work(rel);
+  }
   await work(copy);
   await swapCarrying(s, copy, { table: rel, why }, from);
 }
