@@ -49,21 +49,46 @@ describe('scheduler', () => {
     expect(kinds).toEqual(['node_started', 'node_finished', 'node_started', 'node_finished', 'node_started', 'node_finished']);
   });
 
-  it('of the ready nodes, starts the one heading the longest chain first (critical path), then plan order', async () => {
-    // With one thread the start order is the priority order: a_leaf1/a_leaf2 come first in the plan's order, but
-    // z_root heads a chain of three (z_root -> z_mid -> z_end) and a_leaf* head nothing; z_end, like them, heads
-    // nothing (height 1) and became ready last.
+  it("with one thread, dbt's order: the lowest depth first, then by unique_id (a dictionary read by name is built before the model calling dictGet, as on dbt)", async () => {
+    // dbt's GraphQueue: a PriorityQueue of (depth, unique_id). z_root heads a chain of three, but a_leaf1/a_leaf2
+    // (depth 0) sort before it; z_mid (depth 1) comes before z_end (depth 2) — the critical path would start z_root first.
+    // b_users reads the dictionary a_dict by name, without a ref (eilicheva-art/clickhouse_dbt): both are depth 2
+    // and a_dict sorts first, so the dictionary exists when b_users is built (by the longest chain, b_users — which
+    // c_report waits on — would go first and fail).
     const { p, project } = setup({
       'models/a_leaf1.sql': table('select 1 as x'),
       'models/a_leaf2.sql': table('select 2 as x'),
       'models/z_root.sql': table('select 1 as x'),
       'models/z_mid.sql': table("select x from {{ ref('z_root') }}"),
       'models/z_end.sql': table("select x from {{ ref('z_mid') }}"),
+      'models/z_chain1.sql': table("select toUInt64(x) as id, 'n' || toString(x) as name from {{ ref('z_root') }}"),
+      'models/a_dict.sql': "{{ config(materialized='dictionary', primary_key='id', layout='hashed()', lifetime='0') }}\nselect id, name from {{ ref('z_chain1') }}",
+      'models/b_users.sql': table("select id, dictGet('{{ target.schema }}.a_dict', 'name', id) as name from {{ ref('z_chain1') }}"),
+      'models/c_report.sql': table("select * from {{ ref('b_users') }}"),
     });
     const r = await project.run({ threads: 1 });
+    expect(Object.values(statuses(r)).every((s) => s === 'success'), JSON.stringify(statuses(r))).toBe(true);
+    const order = p.events.filter((e) => e.type === 'node_started').map((e) => (e as { node: { name: string } }).node.name);
+    expect(order).toEqual(['a_leaf1', 'a_leaf2', 'z_root', 'z_chain1', 'z_mid', 'a_dict', 'b_users', 'z_end', 'c_report']);
+  });
+
+  it('with threads, of the ready nodes, starts the one heading the longest chain first (critical path), then plan order', async () => {
+    // Two threads, every model slow enough that the first two start together: z_root (heading z_root -> z_mid ->
+    // z_end) and then a_leaf1 (plan order among the height-1 leaves); z_mid starts as soon as z_root is done.
+    const slow = (sql: string) => table(`select *, sleep(0.3) as s from (${sql})`);
+    const { p, project } = setup({
+      'models/a_leaf1.sql': slow('select 1 as x'),
+      'models/a_leaf2.sql': slow('select 2 as x'),
+      'models/a_leaf3.sql': slow('select 3 as x'),
+      'models/z_root.sql': slow('select 1 as x'),
+      'models/z_mid.sql': slow("select x from {{ ref('z_root') }}"),
+      'models/z_end.sql': slow("select x from {{ ref('z_mid') }}"),
+    });
+    const r = await project.run({ threads: 2 });
     expect(Object.values(statuses(r)).every((s) => s === 'success')).toBe(true);
     const order = p.events.filter((e) => e.type === 'node_started').map((e) => (e as { node: { name: string } }).node.name);
-    expect(order).toEqual(['z_root', 'z_mid', 'a_leaf1', 'a_leaf2', 'z_end']);
+    expect(order.slice(0, 2)).toEqual(['z_root', 'a_leaf1']);
+    expect(started(p.events, 'z_mid')).toBeLessThan(started(p.events, 'a_leaf3'));
   });
 
   it('a failing model skips every descendant but not independent nodes', async () => {

@@ -24,12 +24,47 @@ export function unitHeights(units: readonly WorkUnit[], dependents: ReadonlyMap<
   return height;
 }
 
-/** Ready units, highest first; equal heights in the order they became ready (the plan's order at the start). */
+/**
+ * Each unit's depth as dbt's GraphQueue scores nodes: its topological generation (0 for a unit that
+ * waits on nothing, else one more than the deepest unit it waits on).
+ */
+export function unitDepths(units: readonly WorkUnit[]): Map<string, number> {
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const depth = new Map<string, number>();
+  const visit = (id: string, path: Set<string>): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    path.add(id);
+    let d = 0;
+    for (const a of byId.get(id)!.after) if (byId.has(a) && !path.has(a)) d = Math.max(d, visit(a, path) + 1);
+    path.delete(id);
+    depth.set(id, d);
+    return d;
+  };
+  for (const u of units) visit(u.id, new Set());
+  return depth;
+}
+
+/**
+ * How ready units are ordered: `critical` — the highest first (unitHeights), equal heights in the
+ * order they became ready (the plan's order at the start); `dbt` — dbt's GraphQueue order, the lowest
+ * depth first, then by unique_id (a PriorityQueue of (score, unique_id)). With one thread the start
+ * order is the whole schedule and costs no time, so it is dbt's: a project that reads a relation it
+ * does not ref (a dictionary by name in dictGet, a table in a macro's query) and works on dbt's
+ * one-thread default works here too.
+ */
+export type ReadyOrder = { readonly kind: 'critical'; readonly height: ReadonlyMap<string, number> } | { readonly kind: 'dbt'; readonly depth: ReadonlyMap<string, number> };
+
+/** dbt's unique_id of a unit (a test batch is named after its first member). */
+const uniqueIdOf = (unit: WorkUnit): string => unit.id.replace(/^batch:/, '');
+
+/** Ready units in the given order (ReadyOrder). */
 export class ReadyQueue<U extends WorkUnit> {
-  private readonly heap: { unit: U; height: number; seq: number }[] = [];
+  /** `rank`: higher first (a height, or a negated depth). */
+  private readonly heap: { unit: U; rank: number; seq: number }[] = [];
   private seq = 0;
 
-  constructor(private readonly height: ReadonlyMap<string, number>) {}
+  constructor(private readonly order: ReadyOrder) {}
 
   get length(): number {
     return this.heap.length;
@@ -37,7 +72,8 @@ export class ReadyQueue<U extends WorkUnit> {
 
   push(unit: U): void {
     const heap = this.heap;
-    heap.push({ unit, height: this.height.get(unit.id) ?? 1, seq: this.seq++ });
+    const rank = this.order.kind === 'critical' ? (this.order.height.get(unit.id) ?? 1) : -(this.order.depth.get(unit.id) ?? 0);
+    heap.push({ unit, rank, seq: this.seq++ });
     for (let i = heap.length - 1; i > 0; ) {
       const p = (i - 1) >> 1;
       if (!this.before(i, p)) break;
@@ -70,6 +106,11 @@ export class ReadyQueue<U extends WorkUnit> {
   private before(a: number, b: number): boolean {
     const x = this.heap[a]!;
     const y = this.heap[b]!;
-    return x.height !== y.height ? x.height > y.height : x.seq < y.seq;
+    if (x.rank !== y.rank) return x.rank > y.rank;
+    if (this.order.kind === 'dbt') {
+      const [xi, yi] = [uniqueIdOf(x.unit), uniqueIdOf(y.unit)];
+      if (xi !== yi) return xi < yi;
+    }
+    return x.seq < y.seq;
   }
 }

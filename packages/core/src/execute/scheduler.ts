@@ -1,4 +1,4 @@
-import { ReadyQueue, unitHeights } from './critical-path.js';
+import { ReadyQueue, unitDepths, unitHeights } from './critical-path.js';
 
 /** One schedulable piece of work: a node, or several tests run as one batch. */
 export interface WorkUnit {
@@ -24,7 +24,8 @@ export interface ScheduleOptions<U extends WorkUnit> {
 /**
  * Runs units in dependency order, up to `threads` at a time, starting each as soon as all it
  * waits on have succeeded (not generation by generation); of the ready units, the one heading the
- * longest chain of waiting units first (critical-path.ts). Returns true if it was stopped early.
+ * longest chain of waiting units first (critical-path.ts) — with one thread, dbt's order instead
+ * (lowest depth, then unique_id). Returns true if it was stopped early.
  */
 export async function schedule<U extends WorkUnit>(units: readonly U[], options: ScheduleOptions<U>): Promise<boolean> {
   const byId = new Map(units.map((u) => [u.id, u]));
@@ -35,7 +36,7 @@ export async function schedule<U extends WorkUnit>(units: readonly U[], options:
     waiting.set(u.id, after.length);
     for (const a of after) (dependents.get(a) ?? dependents.set(a, []).get(a)!).push(u.id);
   }
-  const ready = new ReadyQueue<U>(unitHeights(units, dependents));
+  const ready = new ReadyQueue<U>(options.threads <= 1 ? { kind: 'dbt', depth: unitDepths(units) } : { kind: 'critical', height: unitHeights(units, dependents) });
   for (const u of units) if (waiting.get(u.id) === 0) ready.push(u);
   const done = new Set<string>();
   let running = 0;
