@@ -17,6 +17,7 @@ import { callsUserFunctionName } from './dbt-semantics/function-names.js';
 import { projectFunctionNames, userFunctions } from './dbt-semantics/user-functions.js';
 import { withFunctionDefaults } from './function-defaults.js';
 import { templateQuerySettings } from './dbt-semantics/run-settings.js';
+import { caseFoldedIdentifier, withIdentifierCase } from './dbt-semantics/identifier-case.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -43,6 +44,10 @@ export function renderWarehouse(ctx: RunContext, self?: ManifestNode, runner: Ma
     relationsIn: (schema) => relations(`database = ${q(resolve(schema))}`),
     schemaExists: (schema) => client.querySync(`SELECT 1 FROM system.databases WHERE name = ${q(resolve(schema))}`).rows.length > 0,
     onCluster: () => ctx.adapter.onCluster(),
+    caseFold: (message) => {
+      const fold = caseFoldedIdentifier(message);
+      return fold && ((sql: string) => withIdentifierCase(sql, fold));
+    },
     // DESCRIBE keeps table order on every server (old servers' system.columns has no `position`); a missing relation has no columns.
     columns: (schema, identifier) =>
       relationExists(schema, identifier)

@@ -42,7 +42,8 @@ export function replayingWarehouse(base: RenderWarehouse, calls: WarehouseCall[]
       }
     };
   }
-  return out as unknown as RenderWarehouse;
+  // Not a call of the warehouse (it reads a refusal's text): passed through, neither recorded nor replayed.
+  return { ...(out as unknown as RenderWarehouse), ...(base.caseFold ? { caseFold: base.caseFold.bind(base) } : {}) };
 }
 
 const digitless = (key: string) => key.replace(/\d+/g, '0');

@@ -30,6 +30,12 @@ export interface RenderWarehouse {
   schemaExists(schema: string): boolean;
   /** ` ON CLUSTER …` in cluster mode, '' otherwise: added to the DDL adapter methods run. */
   onCluster(): string;
+  /**
+   * When `message` is ClickHouse refusing a name it knows only in another case (`created_at` over a column
+   * `CREATED_AT`), how to write a statement with the column's spelling (the execute stage's dbt_semantics
+   * rule, execute/dbt-semantics/identifier-case.ts); undefined for any other refusal. Asks nothing of the warehouse.
+   */
+  caseFold?(message: string): ((sql: string) => string) | undefined;
 }
 
 /** Final names of late-bound relations (ref, source, this), once every node's name is known. */

@@ -2,7 +2,6 @@ import { AgateTable } from './agate-table.js';
 import { bindArgs } from './call-args.js';
 import type { QueryTable, RenderState } from './render-state.js';
 import { dbtSemanticsOn } from '../load/dbt-semantics.js';
-import { caseFoldedIdentifier, withIdentifierCase } from '../execute/dbt-semantics/identifier-case.js';
 import { ProjectError } from '../shared/errors.js';
 import { raiseInTemplate } from './template-error.js';
 
@@ -37,7 +36,7 @@ export function executeSql(st: RenderState, sql: string, fetch: boolean, print?:
 /**
  * A read that ClickHouse refuses for a name it knows only in another case (`created_at` over a seed column
  * `CREATED_AT`: fivetran/dbt_recharge's `dbt_utils.get_single_value("select min(created_at) …")`) is sent
- * again with the column's spelling, as a node's query is under dbt_semantics (identifier-case.ts): unquoted
+ * again with the column's spelling, as a node's query is under dbt_semantics (the warehouse's caseFold): unquoted
  * names are case-insensitive on every warehouse dbt runs on. Only a SELECT/WITH (it wrote nothing), only
  * with dbt_semantics on for the node rendering it, at most 8 names.
  */
@@ -48,8 +47,8 @@ function queryFoldingCase(st: RenderState, sql: string): QueryTable {
     try {
       return warehouse.runQuery(current);
     } catch (error) {
-      const fold = folding && attempt < 8 ? caseFoldedIdentifier(error instanceof Error ? error.message : String(error)) : undefined;
-      const next = fold && withIdentifierCase(current, fold);
+      const fold = folding && attempt < 8 ? warehouse.caseFold?.(error instanceof Error ? error.message : String(error)) : undefined;
+      const next = fold?.(current);
       if (!next || next === current) throw error;
       current = next;
     }
