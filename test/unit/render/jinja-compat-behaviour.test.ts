@@ -147,6 +147,12 @@ describe('return()', () => {
     const src = "{% macro q(v) %}{{ return(\"'\" ~ v ~ \"'\") }}{% endmacro %}{% macro row(xs) %}{{ return(xs | map('string') | map('upper') | list | join(',')) }}{% endmacro %}{{ q(row(['a', 'b'])) }}";
     expect(render(src)).toBe("'A,B'");
   });
+  it("takes one argument, as dbt's _return(data): none is None, no argument Python's TypeError (was an empty value)", () => {
+    expect(render('{% macro a() %}{{ return(data=3) }}{% endmacro %}{% macro b() %}{% do return(none) %}{% endmacro %}{{ a() }} {{ b() is none }}')).toBe('3 True');
+    for (const call of ['{{ return() }}', '{% do return() %}', "{{ 'x' ~ return() }}", '{% set s %}{{ return() }}{% endset %}'])
+      expect(() => render(`{% macro a() %}x${call}{% endmacro %}{{ a() }}`), call).toThrow(/_return\(\) missing 1 required positional argument: 'data'/);
+    expect(() => render('{% macro a() %}{{ return(1, 2) }}{% endmacro %}{{ a() }}')).toThrow(/_return\(\) takes 1 positional argument but 2 were given/);
+  });
   it('outside a macro is an error naming it', () => {
     expect(() => render('{{ return(1) }}')).toThrow(/return\(\) called outside of a macro/);
   });

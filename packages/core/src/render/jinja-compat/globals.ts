@@ -41,9 +41,19 @@ function kwargsDict(raw: unknown[]): Dict {
 export const JINJA_GLOBALS: Record<string, unknown> = {
   namespace: (...raw: unknown[]) => new Namespace(kwargsDict(raw)),
   dict: (...raw: unknown[]) => kwargsDict(raw),
-  // dbt's return(): ends the enclosing macro, whose call then evaluates to `value`.
-  return: (value: unknown) => {
-    throw new ReturnSignal(value);
+  // dbt's return(data): ends the enclosing macro, whose call then evaluates to `data`. Python's
+  // TypeError for another number of arguments, as dbt raises it (a Compilation Error): return() is
+  // no `return None`.
+  return: (...raw: unknown[]) => {
+    const { args, kwargs } = splitKwargs(raw);
+    const { data, ...other } = kwargs;
+    const unexpected = Object.keys(other)[0];
+    if (unexpected !== undefined) throw new Error(`_return() got an unexpected keyword argument '${unexpected}'`);
+    const given = [...args, ...('data' in kwargs ? [data] : [])];
+    if (args.length > 1) throw new Error(`_return() takes 1 positional argument but ${args.length} were given`);
+    if (given.length > 1) throw new Error(`_return() got multiple values for argument 'data'`);
+    if (given.length === 0) throw new Error(`_return() missing 1 required positional argument: 'data' (return(none) returns None)`);
+    throw new ReturnSignal(given[0]);
   },
   [FLOAT_GLOBAL]: floatLiteral,
   [SETATTR_GLOBAL]: (obj: unknown, name: string, value: unknown) => {
