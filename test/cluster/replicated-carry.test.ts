@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TsdbtProject } from '../../packages/core/src/index.js';
 import { expectStatuses, openedPerTest, queryRows, type InlineProject } from '../helpers/inline-project.js';
+import { carriedRows, heldBy, heldRows, placeOf } from '../../packages/core/src/adapter/materializations/block-ranges.js';
 import { atStatement, idMsgRows, INSERT_NEW_STRATEGY, insertNewModel } from '../helpers/other-writer.js';
 import { serverProfile } from '../server/clickhouse-server.js';
 import { SKIP_CLUSTER_TESTS, startCluster, type TestCluster } from './cluster.js';
@@ -110,4 +111,33 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('replicated tables outside cluster mode: row
       { id: 1, msg: 'a' }, { id: 2, msg: 'B' }, { id: 3, msg: 'c' }, { id: 4, msg: 'elsewhere' }, { id: 5, msg: 'here' },
     ]);
   }, 120_000);
+
+  const embedded = openedPerTest();
+  it("the conditions naming held and carried blocks (block-ranges.ts) select exactly the parts placeOf() places so, on 18.16 and on chDB", async () => {
+    const { p, project } = embedded({ 'models/x.sql': 'select 1 as a' });
+    const onChdb = async (sql: string) => {
+      if (!/^\s*SELECT/.test(sql)) return void (await (await project.adapter()).client.command(sql));
+      return (await queryRows<Record<string, string>>(project, sql)).map((r) => Object.values(r).join('\t'));
+    };
+    const onServer = async (sql: string) => (await here(sql)).split('\n').filter(Boolean);
+    for (const [name, run] of [['18.16', onServer], ['chDB', onChdb]] as const) {
+      const t = `${p.schema}.t_${name === 'chDB' ? 'chdb' : 'server'}`;
+      await run(`CREATE DATABASE IF NOT EXISTS ${p.schema}`);
+      await run(`CREATE TABLE ${t} (id UInt32) ENGINE = MergeTree PARTITION BY id % 3 ORDER BY id`);
+      for (let i = 0; i < 12; i++) await run(`INSERT INTO ${t} VALUES (${i})`);
+      const [db, table] = t.split('.');
+      const parts = ((await run(`SELECT partition_id, min_block_number, max_block_number FROM system.parts WHERE database = '${db}' AND table = '${table}' AND active`)) ?? [])
+        .map((line) => line.split('\t'))
+        .map(([id, lo, hi]) => ({ p: id!, lo: Number(lo), hi: Number(hi) }));
+      // Held exactly: every other part (gaps between them); the others fresh, two apart in each partition.
+      const held = heldBy(parts.filter((_, i) => i % 2 === 0), true);
+      const fresh = parts.filter((x) => placeOf(held, x) === 'new');
+      const named = (x: { p: string; lo: number }) => `${x.p}_${x.lo}`;
+      const selected = async (where: string) =>
+        ((await run(`SELECT DISTINCT concat(splitByChar('_', _part)[1], '_', splitByChar('_', _part)[2]) AS part FROM ${t} WHERE ${where} ORDER BY part`)) ?? []).sort();
+      expect(fresh.length, name).toBe(6);
+      expect(await selected(heldRows(held)), name).toEqual(parts.filter((x) => placeOf(held, x) === 'held').map(named).sort());
+      expect(await selected(carriedRows(fresh)), name).toEqual(fresh.map(named).sort());
+    }
+  });
 });

@@ -131,10 +131,19 @@ export function perPartition(values: BlockCut, otherwise: bigint = -1n): string 
   return `transform(${field(1)}, [${ids.map(sqlString).join(', ')}], CAST([${ids.map((p) => values.get(p)).join(', ')}] AS Array(Int64)), toInt64(${otherwise}))`;
 }
 
-/** `test` (a lambda of q, a, b) holds for one of `ranges` (partition q, blocks a … b): three array literals. */
+/**
+ * `test` (a lambda of a, b) holds for one of the `ranges` (blocks a … b) of a row's part's partition: the partition
+ * picks its own ranges by transform() (hashed) from one nested array literal, so a row is tested against its
+ * partition's few ranges, not every partition's (a table rebuilt after partition replaces has a gap below each).
+ */
 function anyRange(ranges: readonly BlockRange[], test: string): string {
-  const ints = (f: (r: BlockRange) => number) => `CAST([${ranges.map(f).join(', ')}] AS Array(Int64))`;
-  return `arrayExists((q, a, b) -> ${test}, [${ranges.map((r) => sqlString(r.p)).join(', ')}], ${ints((r) => r.lo)}, ${ints((r) => r.hi)})`;
+  const byPartition = new Map<string, BlockRange[]>();
+  for (const r of ranges) byPartition.set(r.p, [...(byPartition.get(r.p) ?? []), r]);
+  const ids = [...byPartition.keys()];
+  const nested = (f: (r: BlockRange) => number) => `CAST([${[...byPartition.values()].map((rs) => `[${rs.map(f).join(', ')}]`).join(', ')}] AS Array(Array(Int64)))`;
+  // 1-based; any other partition 0, whose element is an empty array.
+  const index = `transform(${field(1)}, [${ids.map(sqlString).join(', ')}], CAST([${ids.map((_, i) => i + 1).join(', ')}] AS Array(UInt32)), toUInt32(0))`;
+  return `arrayExists((a, b) -> ${test}, arrayElement(${nested((r) => r.lo)}, ${index}), arrayElement(${nested((r) => r.hi)}, ${index}))`;
 }
 
 /**
@@ -145,7 +154,7 @@ function anyRange(ranges: readonly BlockRange[], test: string): string {
 export function heldRows(held: HeldBlocks): string {
   if (held.cut.size === 0) return '0';
   const gaps = held.gaps ?? [];
-  return `${hi} <= ${perPartition(held.cut)}${gaps.length ? ` AND NOT ${anyRange(gaps, `q = ${field(1)} AND a <= ${hi} AND ${lo} <= b`)}` : ''}`;
+  return `${hi} <= ${perPartition(held.cut)}${gaps.length ? ` AND NOT ${anyRange(gaps, `a <= ${hi} AND ${lo} <= b`)}` : ''}`;
 }
 
 /**
@@ -163,5 +172,5 @@ export function carriedRows(ranges: readonly BlockRange[]): string {
   if (first.size === 0) return '0';
   const bound = (f: (r: BlockRange) => number) => new Map([...first].map(([p, r]) => [p, f(r)]));
   const one = `${lo} >= ${perPartition(bound((r) => r.lo), 2n ** 63n - 1n)} AND ${hi} <= ${perPartition(bound((r) => r.hi))}`;
-  return more.length ? `(${one} OR ${anyRange(more, `q = ${field(1)} AND a <= ${lo} AND ${hi} <= b`)})` : one;
+  return more.length ? `(${one} OR ${anyRange(more, `a <= ${lo} AND ${hi} <= b`)})` : one;
 }
