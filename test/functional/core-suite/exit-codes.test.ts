@@ -112,13 +112,13 @@ describe('fail fast (fail_fast/test_fail_fast_run.py)', () => {
   });
 
   it('the nodes --fail-fast kept from running are skipped as dbt reports them (runnable.py execute_nodes)', async () => {
-    // three waits on the failed node, four on nothing: neither runs, both 'Skipping due to fail_fast'
-    // (RunResult.from_node on the main thread), not three skipped for two's failure.
-    const p = dbtProject({ models: { ...failing, 'three.sql': "select * from {{ ref('two') }}", 'four.sql': 'select 4 as x' } });
+    // three waits on the failed node, zz only on one (one thread: dbt's order, two before zz): neither
+    // runs, both 'Skipping due to fail_fast' (RunResult.from_node on the main thread), not three skipped for two's failure.
+    const p = dbtProject({ models: { ...failing, 'three.sql': "select * from {{ ref('two') }}", 'zz.sql': "select * from {{ ref('one') }}" } });
     const r = await p.dbt(['run', '--fail-fast', '--threads', '1'], { expectPass: false });
-    expect(statusByName(r.results)).toEqual({ one: 'success', two: 'error', three: 'skipped', four: 'skipped' });
+    expect(statusByName(r.results)).toEqual({ one: 'success', two: 'error', three: 'skipped', zz: 'skipped' });
     const rows = p.readJson('target/run_results.json').results as Record<string, unknown>[];
-    for (const name of ['three', 'four'])
+    for (const name of ['three', 'zz'])
       expect(rows.find((x) => x.unique_id === `model.test.${name}`)).toMatchObject({ message: 'Skipping due to fail_fast', thread_id: 'MainThread', timing: [], execution_time: 0, failures: null });
   });
 
