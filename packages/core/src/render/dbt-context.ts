@@ -387,7 +387,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     },
   };
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
-  env.addGlobal('context', contextDict((env as unknown as { globals: Record<string, unknown> }).globals));
+  env.addGlobal('context', contextDict((env as unknown as { globals: Record<string, unknown> }).globals, () => slot.current));
 
   // Values that change with every render are read through getters on the globals object.
   const defineGetter = (name: string, get: () => unknown) =>

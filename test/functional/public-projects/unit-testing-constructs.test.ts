@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { expectStatuses, openedPerTest, queryRows } from '../../helpers/inline-project.js';
+
+/*
+ * Constructs of EqualExperts/dbt-unit-testing (its integration-tests project, run unmodified with its
+ * CI's steps: docs/public-projects.md) that failed on tsdbt, reproduced minimally. The package
+ * renders the tested model inside a test with render(), keeps its state in dbt's `context` dict and
+ * compares rows through run_query.
+ */
+const setup = openedPerTest();
+
+describe('EqualExperts/dbt-unit-testing constructs', () => {
+  it("what a render writes into `context` is read back by later macro calls and by text it render()s, and by no other node", async () => {
+    // dbt_unit_testing.set_test_context: `{% do context.update({"__DUT_TEST_CONTEXT__": …}) %}`, read with
+    // context.get(…) by its model() and is_incremental() while the tested model is rendered — the writes
+    // were lost ("Model node being tested not found.").
+    const { p, project } = setup({
+      'macros/state.sql': `{% macro put(key, value) %}{% do context.update({"__state__": {key: value}}) %}{% endmacro %}
+{% macro got(key) %}{{ return(context.get("__state__", {}).get(key, "none")) }}{% endmacro %}`,
+      'models/a.sql': `{% do put("k", "a-value") %}
+{% set rendered = render("{{ got('k') }}") %}
+select '{{ got("k") }}' as direct, '{{ rendered }}' as through_render, {{ "__state__" in context }} as present`,
+      'models/b.sql': `select '{{ got("k") }}' as other_node, {{ "__state__" in context }} as present
+-- depends_on: {{ ref('a') }}`,
+    });
+    expectStatuses(await project.run({}), { a: 'success', b: 'success' });
+    expect(await queryRows(project, `select direct, through_render, toString(present) as present from ${p.schema}.a`)).toEqual([
+      { direct: 'a-value', through_render: 'a-value', present: 'true' },
+    ]);
+    expect(await queryRows(project, `select other_node, toString(present) as present from ${p.schema}.b`)).toEqual([{ other_node: 'none', present: 'false' }]);
+  });
+});
