@@ -29,4 +29,18 @@ select '{{ got("k") }}' as direct, '{{ rendered }}' as through_render, {{ "__sta
     ]);
     expect(await queryRows(project, `select other_node, toString(present) as present from ${p.schema}.b`)).toEqual([{ other_node: 'none', present: 'false' }]);
   });
+
+  it('`{{ this }}` prints the text `this | string` gives, so a rendered model can have it replaced', async () => {
+    // dbt_unit_testing.render_node_for_model_being_tested: render(model_sql).replace(this | string, <mock CTE>) —
+    // `{{ this }}` printed a placeholder, the replace found nothing, and the test read the test's audit relation.
+    const { p, project } = setup({
+      'models/m.sql': `{% set this_name = this | string %}
+{% set printed %}{{ this }}{% endset %}
+{% set rendered = render("select max(x) from {{ this }}") %}
+select {{ 1 if this_name in printed else 0 }} as printed_same, {{ 1 if this_name in rendered else 0 }} as rendered_same,
+  '{{ rendered.replace(this_name, "mock") }}' as replaced`,
+    });
+    expectStatuses(await project.run({}), { m: 'success' });
+    expect(await queryRows(project, `select * from ${p.schema}.m`)).toEqual([{ printed_same: 1, rendered_same: 1, replaced: 'select max(x) from mock' }]);
+  });
 });

@@ -113,7 +113,10 @@ function mockedModelSql(ctx: RunContext, test: UnitTestNode, model: ModelNode, f
     // A given input prints as its placeholder even inside a string the model builds (dbt: the fixture's CTE name).
     relations: (target) => {
       const input = inputOf(target);
-      return input.fixture !== undefined ? { schema: '', identifier: input.name, inline: true } : resolver(target);
+      if (input.fixture !== undefined) return { schema: '', identifier: input.name, inline: true };
+      // `{{ this }}` with no given input stays a placeholder, which the test names as missing (below).
+      const found = resolver(target);
+      return found && target.kind === 'this' ? { ...found, printsPlaceholder: true } : found;
     },
   });
   // dbt replaces context values that are not macros (`invocation_id: 123`) by the value itself;

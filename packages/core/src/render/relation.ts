@@ -36,6 +36,8 @@ export interface ResolvedRelation {
    * too: `'select * from ' ~ ref('a')`), which the unit test replaces with the fixture's rows.
    */
   readonly inline?: boolean;
+  /** `{{ this }}` prints its placeholder all the same (a unit test answers it from its given inputs, or names it missing). */
+  readonly printsPlaceholder?: boolean;
 }
 
 export interface LateBinding {
@@ -307,8 +309,20 @@ export class Relation {
   [PRINT](): string {
     const late = this.init.late;
     const untouched = late && Object.keys(this.init.path).length === 0 && samePolicy(this.init.include, DEFAULT_INCLUDE) && samePolicy(this.init.quote, DEFAULT_QUOTE);
-    if (untouched && this.limit === null) return placeholder(late.target, '');
+    if (untouched && this.limit === null) return this.printsFinalName(late) ? this.render() : placeholder(late.target, '');
     return this.render_limited();
+  }
+
+  /**
+   * `this` once its names are final prints them, the text `this | string` gives: in dbt both are one
+   * text, and EqualExperts/dbt-unit-testing renders a model and then replaces `this | string` in it with
+   * its mock. compile/ does nothing else to `this` (no defer, --empty or event-time window); a unit
+   * test's `this` input and an ephemeral model's `this` stay placeholders.
+   */
+  private printsFinalName(late: LateBinding): boolean {
+    if (late.target.kind !== 'this') return false;
+    const r = late.resolve();
+    return r !== undefined && !r.inline && !r.ephemeral && !r.printsPlaceholder;
   }
 
   toString(): string {
