@@ -43,4 +43,20 @@ select {{ 1 if this_name in printed else 0 }} as printed_same, {{ 1 if this_name
     expectStatuses(await project.run({}), { m: 'success' });
     expect(await queryRows(project, `select * from ${p.schema}.m`)).toEqual([{ printed_same: 1, rendered_same: 1, replaced: 'select max(x) from mock' }]);
   });
+
+  it("a run_query SELECT whose alias shadows a column it groups by runs with SQL's column precedence", async () => {
+    // dbt_unit_testing's comparison query: `select count(1) as count, round("column_a", 4) as "column_a" from (…) as s
+    // group by round("column_a", 4)` — ClickHouse read the alias inside the GROUP BY term (NOT_AN_AGGREGATE).
+    const { p, project } = setup({
+      'models/m.sql': `{% if execute %}
+{%- set r = run_query('select count(1) as count, round("a", 1) as "a" from (select 1.04 as a union all select 1.01 as a union all select 2.0 as a) as s group by round("a", 1) order by "a" desc') -%}
+select '{{ r.columns[0].values() | join(",") }}' as counts
+{%- else -%}
+select '' as counts
+{%- endif %}`,
+    });
+    expectStatuses(await project.run({}), { m: 'success' });
+    // ORDER BY "a" desc still reads the alias (the rounded value: 2.0 once, 1.0 twice), as in SQL.
+    expect(await queryRows(project, `select * from ${p.schema}.m`)).toEqual([{ counts: '1,2' }]);
+  });
 });

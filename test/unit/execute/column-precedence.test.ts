@@ -19,6 +19,14 @@ describe('aliasShadowsReadColumn', () => {
     expect(aliasShadowsReadColumn('select cast(o as Int32) as o2, count(*) as n from t group by cast(o as Int32)')).toBe(false);
   });
 
+  it('reads a quoted simple name as the name ClickHouse resolves it to (EqualExperts/dbt-unit-testing quotes every column it writes)', () => {
+    expect(aliasShadowsReadColumn('select count(1) as count, round("column_a", 4) as "column_a" from (select 3.3 as column_a) as s group by round("column_a", 4)')).toBe(true);
+    expect(aliasShadowsReadColumn('select sum(`n`) as `n`, sum(d) / sum(n) as avg_d from t')).toBe(true);
+    // a name in a string literal, or a quoted name that is no word, is not read
+    expect(aliasShadowsReadColumn(`select upper(c) as c, 'c' as label, "c d" as e from t`)).toBe(false);
+    expect(aliasShadowsReadColumn('select upper("c") as "c" from t group by "c"')).toBe(false);
+  });
+
   it('finds any alias its WHERE names (SQL filters on the input column; dbt-tests-adapter store_failures problematic_model)', () => {
     expect(aliasShadowsReadColumn('select null as id, first_name from people where id in (3,4)')).toBe(true);
     expect(aliasShadowsReadColumn("select 'x' as status from t where status = 'y'")).toBe(true);
@@ -47,6 +55,12 @@ describe('orderTermsByPosition', () => {
     );
     expect(orderTermsByPosition('with f as (select *, upper(c) as c2 from t order by c2 nulls first) select * from f order by c2')).toBe(
       'with f as (select *, upper(c) as c2 from t order by (upper(c)) nulls first) select * from f order by c2',
+    );
+  });
+
+  it('replaces a quoted alias term with its quotes', () => {
+    expect(orderTermsByPosition('select upper("c") as "c", sum(x) as `x` from t group by 1 order by "c" desc, `x`')).toBe(
+      'select upper("c") as "c", sum(x) as `x` from t group by 1 order by 1 desc, 2',
     );
   });
 

@@ -69,6 +69,17 @@ export class Capabilities {
     });
   }
 
+  /** lists() for a caller that cannot wait (a template's statement is sent while a render runs, synchronously): the answer known, else asked with blocking queries. */
+  listsSync(table: 'settings' | 'functions', name: string): boolean {
+    const key = `${table}:${name}`;
+    const known = this.store(key).get(key);
+    if (known !== undefined) return known;
+    const count = (sql: string) => Number(this.client.querySync(sql).rows[0]?.[0] ?? 0);
+    const answer = count(`SELECT count() FROM system.tables WHERE database = 'system' AND name = ${sqlString(table)}`) > 0 && count(`SELECT count() FROM system.${table} WHERE name = ${sqlString(name)}`) > 0;
+    this.store(key).set(key, answer);
+    return answer;
+  }
+
   /** Whether `system.<table>` lists `name` (false when the table itself is missing, as on old servers). */
   lists(table: 'settings' | 'merge_tree_settings' | 'data_type_families' | 'functions', name: string): Promise<boolean> {
     return this.ask(`${table}:${name}`, async () => {

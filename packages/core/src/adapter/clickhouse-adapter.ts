@@ -388,6 +388,11 @@ export class ClickHouseAdapter {
     return this.capabilities.lists('settings', name);
   }
 
+  /** hasSetting() for a caller that cannot wait (a template's statement, sent while a render runs). */
+  hasSettingSync(name: string): boolean {
+    return this.capabilities.listsSync('settings', name);
+  }
+
   /** Whether the server knows a MergeTree table setting (e.g. allow_nullable_key, which 18.x lacks). */
   hasMergeTreeSetting(name: string): Promise<boolean> {
     return this.capabilities.lists('merge_tree_settings', name);

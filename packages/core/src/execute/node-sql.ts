@@ -18,6 +18,7 @@ import { projectFunctionNames, userFunctions } from './dbt-semantics/user-functi
 import { withFunctionDefaults } from './function-defaults.js';
 import { templateQuerySettings } from './dbt-semantics/run-settings.js';
 import { caseFoldedIdentifier, withIdentifierCase } from './dbt-semantics/identifier-case.js';
+import { statementColumnPrecedence } from './dbt-semantics/column-precedence.js';
 
 /**
  * The warehouse as templates see it during a run (blocking calls: nunjucks renders synchronously).
@@ -38,7 +39,12 @@ export function renderWarehouse(ctx: RunContext, self?: ManifestNode, runner: Ma
   const relation = (schema: string, identifier: string) => relations(`database = ${q(resolve(schema))} AND name = ${q(resolve(identifier))}`)[0];
   const relationExists = (schema: string, identifier: string) => relation(schema, identifier) !== undefined;
   return {
-    runQuery: (sql) => client.querySync(resolve(sql), querySettings),
+    runQuery: (sql) => {
+      const text = resolve(sql);
+      // SQL's column-over-alias precedence where the statement's own text needs it (column-precedence.ts).
+      const precedence = statementColumnPrecedence(runner, text, () => ctx.adapter.hasSettingSync('prefer_column_name_to_alias'));
+      return precedence ? client.querySync(precedence.sql, { ...querySettings, ...precedence.settings }) : client.querySync(text, querySettings);
+    },
     relationExists,
     relation,
     relationsIn: (schema) => relations(`database = ${q(resolve(schema))}`),

@@ -44,6 +44,29 @@ export async function withRunTimeColumnPrecedence<N extends ManifestNode>(adapte
   return decided === node ? { node, sql } : { node: decided, sql: withAliasOrderTerms(decided, sql) };
 }
 
+/**
+ * A query a template sends while `runner` runs (run_query, a statement, get_columns_in_query's DESCRIBE):
+ * decided on its own text as a node's query is, since it is SQL the project wrote for dbt's warehouses —
+ * EqualExperts/dbt-unit-testing compares a model's rows with its expectations through run_query as
+ * `select count(1) as count, round(column_a, 4) as column_a from (…) as s group by round(column_a, 4)`
+ * (NOT_AN_AGGREGATE with ClickHouse's alias-first names). Only reads (SELECT, WITH, DESCRIBE), only
+ * under the runner's dbt_semantics and where its own query_settings do not set the setting. Returns
+ * the text to send and the setting to add; undefined: send it as written.
+ */
+export function statementColumnPrecedence(
+  runner: ManifestNode | undefined,
+  sql: string,
+  serverHasIt: () => boolean,
+): { sql: string; settings: { prefer_column_name_to_alias: 1 } } | undefined {
+  if (!runner || !dbtSemantics(runner) || !STATEMENT_READ.test(blankNonCode(sql))) return undefined;
+  const own = runner.config.query_settings;
+  if (own && typeof own === 'object' && 'prefer_column_name_to_alias' in own) return undefined;
+  if (!aliasShadowsReadColumn(sql) || !serverHasIt()) return undefined;
+  return { sql: /\border\b/i.test(sql) ? orderTermsByPosition(sql) : sql, settings: { prefer_column_name_to_alias: 1 } };
+}
+
+const STATEMENT_READ = /^\s*(?:\(\s*)*(?:select|with|describe|desc)\b/i;
+
 /** `sql` as it runs with the setting: ORDER BY terms naming an alias of their SELECT made its position (see above). */
 export function withAliasOrderTerms(node: ManifestNode, sql: string): string {
   const settings = node.config.query_settings as Record<string, unknown> | undefined;
@@ -106,7 +129,7 @@ const READ_CLAUSES = new Set(['where', 'prewhere']);
  */
 export function aliasShadowsReadColumn(sql: string): boolean {
   if (!/\bas\b/i.test(sql)) return false;
-  const code = blankNonCode(sql);
+  const code = namesAsWords(sql);
   return selectFrames(code).some((frame) => {
     const items = itemsOf(code, frame);
     const aliased = items.filter((i) => i.alias !== undefined && !isColumn(code, i));
@@ -123,6 +146,21 @@ export function aliasShadowsReadColumn(sql: string): boolean {
   });
 }
 
+const QUOTES = new Set(['"', '`']);
+
+/**
+ * `sql` as code to scan (blankNonCode: literals and comments blanked, offsets kept), with each quoted
+ * simple name (`"x"`, `` `x` ``) read as the word `x` — its quotes blanked — since ClickHouse resolves
+ * both alike: dbt-unit-testing quotes every column it writes (`round("column_a", 4) as "column_a"`).
+ * A quoted name that is no simple word (`"my col"`) is blanked whole.
+ */
+function namesAsWords(sql: string): string {
+  return blankNonCode(sql, { keepNames: true }).replace(/"(?:[^"\\]|\\.|"")*"|`(?:[^`\\]|\\.|``)*`/g, (quoted) => {
+    const inner = quoted.slice(1, -1);
+    return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(inner) ? ` ${inner} ` : quoted.replace(/[^\n]/g, ' ');
+  });
+}
+
 /** The terms of a SELECT's GROUP BY (none without one). */
 function groupTerms(code: string, frame: SelectFrame): Span[] {
   const group = frame.clauses.find((c) => c.word === 'group');
@@ -132,7 +170,7 @@ function groupTerms(code: string, frame: SelectFrame): Span[] {
 
 /** Each ORDER BY term that is just an alias of its SELECT (of an item that is not that column itself), as the item's position. */
 export function orderTermsByPosition(sql: string): string {
-  const code = blankNonCode(sql);
+  const code = namesAsWords(sql);
   const edits: { at: number; end: number; text: string }[] = [];
   for (const frame of selectFrames(code)) {
     const order = frame.clauses.find((c) => c.word === 'order');
@@ -150,8 +188,10 @@ export function orderTermsByPosition(sql: string): string {
       const item = items[k]!;
       const expr = sql.slice(item.expr.start, item.expr.end).trim();
       if (isColumn(code, item)) continue; // `t.x as x`: the column itself
-      const at = term.start + m[1]!.length;
-      edits.push({ at, end: at + name.length, text: star ? `(${expr})` : String(k + 1) });
+      // A quoted term (`"x"`: its quotes are blanks in `code`) is replaced with its quotes.
+      const quoted = QUOTES.has(sql[term.start + m[1]!.length - 1]!) && sql[term.start + m[1]!.length + name.length] === sql[term.start + m[1]!.length - 1];
+      const at = term.start + m[1]!.length - (quoted ? 1 : 0);
+      edits.push({ at, end: at + name.length + (quoted ? 2 : 0), text: star ? `(${expr})` : String(k + 1) });
     }
   }
   return applyEdits(sql, edits.map((e) => ({ at: e.at, length: e.end - e.at, text: e.text })));
