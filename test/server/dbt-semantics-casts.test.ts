@@ -40,4 +40,15 @@ from (select 12.34 as amount)`,
       await queryRows(project, `SELECT toTypeName(n) AS tn, toString(n) AS sn, toString(q) AS sq, toString(doubled) AS sdoubled, toString(r) AS sr, toString(rd) AS srd, toString(ri) AS sri FROM ${p.schema}.amounts`),
     ).toEqual([{ tn: 'Decimal(38, 10)', sn: '1.5000000000', sq: '1.7500000000', sdoubled: '24.6800000000', sr: '12.3', srd: '2.3000000000', sri: '7' }]);
   });
+
+  it("a seed's column_types numeric / date / timestamp load as that server's Decimal(38, 10) / Date / DateTime", async () => {
+    const { p, project } = setup({
+      'seeds/amounts.csv': 'a,d,ts\n0.29,2001-05-06,2001-05-06 07:08:09\n',
+      'seeds/amounts.yml': 'version: 2\nseeds:\n  - name: amounts\n    config:\n      column_types: {a: numeric, d: date, ts: timestamp}\n',
+    });
+    expectStatuses(await project.seed(), { amounts: 'success' });
+    expect(await queryRows(project, `SELECT toTypeName(a) AS ta, toString(a) AS sa, toTypeName(d) AS td, toTypeName(ts) AS tts FROM ${p.schema}.amounts`)).toEqual([
+      { ta: 'Decimal(38, 10)', sa: '0.2900000000', td: 'Date', tts: 'DateTime' },
+    ]);
+  });
 });

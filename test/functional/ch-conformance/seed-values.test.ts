@@ -107,4 +107,16 @@ describe("seed values read as dbt's agate reads them", () => {
       expect(out.out.join('\n')).toMatch(/d=Date\b[\s\S]*up=Date\b[\s\S]*ch=Date\b/);
     }
   });
+
+  it('column_types `numeric` / `decimal` without precision keep the decimals under dbt_semantics (Decimal(76, 10), as cast(x as numeric)); ClickHouse\'s Decimal(10, 0) with dbt_semantics off', async () => {
+    const yml = (semantics: boolean) => `version: 2\nseeds:\n  - name: amounts\n    config:\n      dbt_semantics: ${semantics}\n      column_types:\n        a: numeric\n        b: DECIMAL\n        c: Decimal(10, 2)\n`;
+    for (const semantics of [true, false]) {
+      const p = dbtProject({ seeds: { 'amounts.csv': 'a,b,c\n0.29,12.5,0.29\n', 'schema.yml': yml(semantics) } });
+      await p.dbt(['seed']);
+      const types = await p.query<{ name: string; type: string }>('DESCRIBE TABLE {schema}.amounts');
+      expect(types.map((c) => c.type)).toEqual(semantics ? ['Decimal(76, 10)', 'Decimal(76, 10)', 'Decimal(10, 2)'] : ['Decimal(10, 0)', 'Decimal(10, 0)', 'Decimal(10, 2)']);
+      const rows = await p.query<{ a: string; b: string }>('select toString(a) as a, toString(b) as b from {schema}.amounts');
+      expect(rows).toEqual(semantics ? [{ a: '0.29', b: '12.5' }] : [{ a: '0', b: '12' }]);
+    }
+  });
 });

@@ -8,6 +8,7 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { withStaging } from './staging.js';
 import { replaceThroughViews, viewsReading } from './materializations/append-through-views.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
+import { dbtSemanticsType, SERVER_WIDEST_NUMERIC, UNBOUNDED_NUMERIC } from '../execute/dbt-semantics/float-casts.js';
 import { clickhouseTypeSpelling } from './type-spelling.js';
 import { agateNumber } from './agate-number.js';
 
@@ -82,30 +83,20 @@ export function seedColumns(node: SeedNode, text = seedText(node)): { name: stri
   return seedTable(node, text).columns;
 }
 
-/**
- * `float` in column_types: a double on the warehouses dbt projects are written for (Postgres'
- * float8, Snowflake, BigQuery, Redshift) but Float32 in ClickHouse, where a value read back differs
- * in the 8th digit (dbt_utils' get_single_value test, any float compared with a literal). Under
- * dbt_semantics it is Float64, as tsdbt infers decimals and as dbt.type_float() casts; `Float32`
- * written as such stays Float32.
+/*
+ * SQL's type names in column_types, as a cast to them runs under dbt_semantics (float-casts.ts dbtSemanticsType):
+ * - `float`: a double on the warehouses dbt projects are written for (Postgres' float8, Snowflake, BigQuery,
+ *   Redshift) but Float32 in ClickHouse, where a value read back differs in the 8th digit (dbt_utils' get_single_value
+ *   test, any float compared with a literal): Float64, as tsdbt infers decimals and as dbt.type_float() casts.
+ * - `numeric` / `decimal` without precision: exact at any scale there, ClickHouse's Decimal(10, 0) here, which loaded
+ *   0.29 as 0: Decimal(76, 10) (Decimal(38, 10) on a server without Decimal256).
+ * - `timestamp`: any instant there, ClickHouse's DateTime (1970–2106) here, where `1900-01-01 00:00:00` loaded as
+ *   1970-01-01: DateTime64(0) (1900–2299, whole seconds, DateTime's text).
+ * - `date`: any day there, ClickHouse's Date (1970–2149) here, where a birth date `1960-05-01` loaded as 1970-01-01:
+ *   Date32 (1900–2299; a type test still reads its dtype as Date: render/column.ts).
+ * ClickHouse's own spellings (`Float32`, `Decimal(p, s)`, `DateTime`, `Date`) stay as written; dbt_semantics off keeps
+ * ClickHouse's meaning of every name; a server without Date32 keeps Date / DateTime (loadSeed).
  */
-const SQL_FLOAT = /^\s*float\s*$/i;
-
-/**
- * `timestamp` in column_types: any instant on the warehouses dbt projects are written for, ClickHouse's
- * DateTime (1970–2106) here, where `1900-01-01 00:00:00` loaded as 1970-01-01. Under dbt_semantics it is
- * DateTime64(0) (1900–2299, whole seconds, DateTime's text), as `cast(x as timestamp)` runs there
- * (execute/dbt-semantics/float-casts.ts); `DateTime` written as such stays DateTime.
- */
-const SQL_TIMESTAMP = /^\s*timestamp\s*$/i;
-
-/**
- * `date` in column_types: any day on those warehouses, ClickHouse's Date (1970–2149) here, where a birth date
- * `1960-05-01` loaded as 1970-01-01. Under dbt_semantics it is Date32 (1900–2299), as `cast(x as date)` runs there
- * (float-casts.ts; a type test still reads its dtype as Date: render/column.ts); `Date`, ClickHouse's own spelling
- * of its own type, stays Date, as it does in a cast.
- */
-const sqlDate = (type: string): boolean => /^\s*date\s*$/i.test(type) && type.trim() !== 'Date';
 
 /**
  * The header as agate (dbt's CSV reader) names the columns: an empty name is the column's letter
@@ -146,11 +137,11 @@ function seedTable(node: SeedNode, text: string): { columns: { name: string; typ
         hint: 'Quote values that contain the delimiter, and give no row more values than the header has columns.',
       });
   const overrides = (node.config.column_types ?? {}) as Record<string, string>;
-  // dbt_semantics: a declared `float` is a double, `timestamp` / `date` SQL's range, and a declared column with an empty (or `null`) value holds NULL
+  // dbt_semantics: a declared SQL type is what a cast to it gives (above), and a declared column with an empty (or `null`) value holds NULL
   // there, as agate reads it on every warehouse, not the type's default (0, '', 1970-01-01) ClickHouse would store.
   const declared = (type: string, i: number) => {
     if (!dbtSemantics(node)) return type;
-    const t = SQL_FLOAT.test(type) ? 'Float64' : SQL_TIMESTAMP.test(type) ? 'DateTime64(0)' : sqlDate(type) ? 'Date32' : type;
+    const t = dbtSemanticsType(type) ?? type;
     return CANNOT_BE_NULLABLE.test(t) || !rows.some((r) => isNullText(r[i] ?? '')) ? t : `Nullable(${t})`;
   };
   const typeOf = (name: string, i: number) => {
@@ -202,9 +193,12 @@ export async function loadSeed(
   const rel = node.relation;
   const table = seedTable(node, seedText(node));
   let columns = table.columns;
-  // Date32 and DateTime64 came with ClickHouse 21.9 / 20.1: older servers keep Date / DateTime.
+  // Date32 and DateTime64 came with ClickHouse 21.9 / 20.1: older servers keep Date / DateTime. Decimal256 (20.8): an
+  // unbounded numeric is Decimal(38, 10) there, as a cast to numeric (server-features.ts).
   if (columns.some((c) => /Date32|DateTime64/.test(c.type)) && !(await adapter.hasTypeFamily('Date32')))
     columns = columns.map((c) => ({ ...c, type: c.type.replace('Date32', 'Date').replace('DateTime64(0)', 'DateTime') }));
+  if (columns.some((c) => c.type.includes(UNBOUNDED_NUMERIC)) && !(await adapter.hasTypeFamily('Decimal256')))
+    columns = columns.map((c) => ({ ...c, type: c.type.replace(UNBOUNDED_NUMERIC, SERVER_WIDEST_NUMERIC) }));
   const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
   const warnings: string[] = [];
   await withStaging(adapter, rel, signal, async (s) => {

@@ -9,7 +9,7 @@ import { DatabaseError, ProjectError } from '../shared/errors.js';
 import { blankNonCode, splitStatements } from '../shared/sql-statements.js';
 import { functionMacroOverride, functionPartOverrides, overrideStatement, renderFunctionMacro } from './function-override.js';
 import type { MacroEntry } from '../render/macro-registry.js';
-import { UNBOUNDED_NUMERIC } from './dbt-semantics/float-casts.js';
+import { dbtSemanticsType } from './dbt-semantics/float-casts.js';
 import { roundingTarget } from './dbt-semantics/cast-rounding.js';
 import { hookStatements, runtimeRendered } from './node-sql.js';
 import { hooksOf } from '../manifest/config.js';
@@ -177,13 +177,7 @@ const INTEGER_TYPE = /^\s*(?:U?Int(?:8|16|32|64|128|256)|int|integer|bigint|smal
  */
 function returnType(node: FunctionNode, dataType: string): string {
   const t = dataType.trim();
-  if (dbtSemantics(node)) {
-    if (/^float$/i.test(t)) return 'Float64';
-    if (/^(numeric|decimal)$/i.test(t)) return UNBOUNDED_NUMERIC;
-    if (/^date$/i.test(t) && t !== 'Date') return 'Date32';
-    if (/^timestamp$/i.test(t)) return 'DateTime64(0)';
-  }
-  return clickhouseTypeSpelling(t);
+  return (dbtSemantics(node) ? dbtSemanticsType(t) : undefined) ?? clickhouseTypeSpelling(t);
 }
 
 /**

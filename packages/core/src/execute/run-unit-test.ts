@@ -12,6 +12,10 @@ import type { RunContext } from './run-context.js';
 import { withRunSettings } from './dbt-semantics/run-settings.js';
 import { commonTypedSql, roundedSql } from './dbt-semantics/common-types.js';
 import { unitTestDiff } from './unit-test-diff.js';
+import { dbtSemanticsType } from './dbt-semantics/float-casts.js';
+import { lacksWideDates, lacksWideDecimals } from './dbt-semantics/server-features.js';
+import { dbtSemantics } from '../load/dbt-semantics.js';
+import { clickhouseTypeSpelling } from '../adapter/type-spelling.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
 
@@ -196,12 +200,24 @@ async function inputSchema(ctx: RunContext, node: ManifestNode): Promise<Fixture
   }
   const declared = Object.values(node.columns);
   const seedTypes = node.resourceType === 'seed' ? (node.config.column_types as Record<string, string> | undefined) ?? {} : {};
+  const typed = (type: string | undefined) => (type ? { type: declaredType(ctx, node, type) } : {});
   return {
-    columns: declared.map((c) => ({ name: c.name, ...(c.dataType ?? seedTypes[c.name] ? { type: c.dataType ?? seedTypes[c.name] } : {}) })).concat(
-      Object.entries(seedTypes).filter(([n]) => !declared.some((c) => c.name === n)).map(([name, type]) => ({ name, type })),
+    columns: declared.map((c) => ({ name: c.name, ...typed(c.dataType ?? seedTypes[c.name]) })).concat(
+      Object.entries(seedTypes).filter(([n]) => !declared.some((c) => c.name === n)).map(([name, type]) => ({ name, ...typed(type) })),
     ),
     complete: false,
   };
+}
+
+/**
+ * A declared type (YAML data_type, a seed's column_types) as the input holds it once built: SQL's `date`, `timestamp`,
+ * `numeric`, `float` as dbt_semantics casts to them (Date32, DateTime64(0)…: what the seed loads, what the model's
+ * `cast(x as date)` gives, on what this server has), other warehouses' names (`string`, `int8`) as ClickHouse's — a
+ * fixture typed by the raw name was ClickHouse's Date, making 1960-05-01 1970-01-01, or its numeric, Decimal(10, 0).
+ */
+function declaredType(ctx: RunContext, node: ManifestNode, type: string): string {
+  const server = { clickhouseDates: lacksWideDates(ctx.adapter), narrowDecimals: lacksWideDecimals(ctx.adapter) };
+  return (dbtSemantics(node) ? dbtSemanticsType(type, server) : undefined) ?? clickhouseTypeSpelling(type);
 }
 
 /** The model's output column a tested (expected) column names, case-insensitively; dbt's error when there is none. */

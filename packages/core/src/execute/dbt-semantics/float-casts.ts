@@ -49,6 +49,20 @@ const TYPES = /\b(?:float|numeric|decimal|date|timestamp)\b/i;
 /** What a cast to each name runs as under dbt_semantics. */
 const AS: Readonly<Record<string, string>> = { float: 'Float64', date: 'Date32', timestamp: 'DateTime64(0)', numeric: UNBOUNDED_NUMERIC, decimal: UNBOUNDED_NUMERIC };
 
+/**
+ * The ClickHouse type dbt's SQL type name `type` means under dbt_semantics — what a cast to it gives (above), and so
+ * what a seed's `column_types` or a unit test fixture's declared `data_type` of that name holds — else undefined
+ * (any other name, and `Date` as ClickHouse spells its own type). `server`: what the server lacks (server-features.ts).
+ */
+export function dbtSemanticsType(type: string, server: { clickhouseDates?: boolean; narrowDecimals?: boolean } = {}): string | undefined {
+  const t = type.trim();
+  if (!/^(?:float|numeric|decimal|date|timestamp)$/i.test(t) || t === 'Date') return undefined;
+  const lower = t.toLowerCase();
+  if (server.clickhouseDates && (lower === 'date' || lower === 'timestamp')) return lower === 'date' ? 'Date' : 'DateTime';
+  if (server.narrowDecimals && (lower === 'numeric' || lower === 'decimal')) return SERVER_WIDEST_NUMERIC;
+  return AS[lower];
+}
+
 export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: { clickhouseDates?: boolean; narrowDecimals?: boolean } = {}): string {
   if (!/\b(?:float|numeric|decimal|date|timestamp)\b|::|\bcast\b/i.test(sql)) return sql;
   if (!(node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') || !dbtSemantics(node)) return sql;
@@ -66,8 +80,7 @@ export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: {
   }
   let out = sql;
   for (const { index, name } of at.sort((a, b) => b.index - a.index)) {
-    const type = options.narrowDecimals && /^(?:numeric|decimal)$/i.test(name) ? SERVER_WIDEST_NUMERIC : AS[name.toLowerCase()]!;
-    out = out.slice(0, index) + type + out.slice(index + name.length);
+    out = out.slice(0, index) + dbtSemanticsType(name, { narrowDecimals: options.narrowDecimals })! + out.slice(index + name.length);
   }
   return out;
 }
