@@ -190,6 +190,21 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('cluster mode: ON CLUSTER DDL, replicated an
     for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['c']);
   });
 
+  it('an incremental model rebuilt in cluster mode (18.x): a row another writer put on another shard stops the build, nothing changed (the copy from this host would drop it)', async () => {
+    const model = (n: number) => `{{ config(materialized='incremental', order_by='id') }}\nselect toUInt32(number) as id from numbers(${n})\n{% if is_incremental() %}where id >= ${n - 1}{% endif %}`;
+    const { p, project } = setup({ 'models/c.sql': model(3) });
+    const s = p.schema;
+    expectStatuses(await project.run(), { c: 'success' });
+    await onShard(2, `INSERT INTO ${s}.c VALUES (100)`);
+    p.write({ 'models/c.sql': model(4) });
+    const r = await reopen(p).run();
+    expectStatuses(r, { c: 'error' });
+    expect(r.results[0]!.message).toContain(`${s}.c holds 1 row on other shards of cluster tsdbt_cluster than this host's, which its rebuild from this host's rows would drop: nothing was changed`);
+    expect(await onShard(1, `SELECT groupArray(id) FROM (SELECT id FROM ${s}.c ORDER BY id)`)).toBe('[0,1,2]');
+    expect(await onShard(2, `SELECT groupArray(id) FROM ${s}.c`)).toBe('[100]');
+    for (const shard of [1, 2]) expect(await tablesOn(shard, s)).toEqual(['c']);
+  });
+
   it("a custom incremental strategy in cluster mode (18.x: no partition moves ON CLUSTER to copy the table): its statements run on the table as written", async () => {
     const { p, project } = setup({ 'macros/strategies.sql': INSERT_NEW_STRATEGY, 'models/m.sql': insertNewModel("order_by='id'") });
     const s = p.schema;

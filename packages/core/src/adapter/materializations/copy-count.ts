@@ -26,6 +26,24 @@ export async function rowsEverywhere(adapter: ClickHouseAdapter, table: Relation
   return Number(row?.n ?? 0);
 }
 
+/**
+ * Cluster mode, before a copy made from this host's table alone (a model's table, not a distributed one: written through
+ * this host): fails (code 'direct_inserts', nothing changed) when the table holds rows on another shard — another
+ * writer's, which the copy would leave out and the swap ON CLUSTER drop. One replica per shard is counted (`cluster()`).
+ */
+export async function assertRowsOnThisShard(adapter: ClickHouseAdapter, table: Relation, of: { readonly why: string }): Promise<void> {
+  if (!adapter.cluster) return;
+  const count = async (from: string) => Number((await adapter.client.query<{ n: string | number }>(`SELECT count() AS n FROM ${from}`))[0]?.n ?? 0);
+  const elsewhere = (await count(`cluster(${sqlString(adapter.cluster)}, ${sqlString(table.schema)}, ${sqlString(table.identifier)})`)) - (await count(relationSql(table.schema, table.identifier)));
+  if (elsewhere <= 0) return;
+  throw new DatabaseError(
+    'direct_inserts',
+    `${table.schema}.${table.identifier} holds ${elsewhere.toLocaleString('en-US')} row${elsewhere === 1 ? '' : 's'} on other shards of cluster ${adapter.cluster} than this host's, ` +
+      `which ${of.why} from this host's rows would drop: nothing was changed`,
+    { hint: "Another writer put them there (tsdbt writes a model's table through this host). Move them to this shard, or build the model as distributed_incremental (its rows on every shard)." },
+  );
+}
+
 /** `table`'s row count when `copy()` copied its rows: read before and after it, equal (else `clear()` and copied again). */
 export async function copiedAtCount(adapter: ClickHouseAdapter, table: Relation, copy: () => Promise<void>, clear: () => Promise<void>): Promise<number> {
   for (let attempt = 1; ; attempt++) {

@@ -21,7 +21,7 @@ import { dbtClickhouseMacroOf, runClickhouseOverride, truthy } from './clickhous
 import { heldRows, ofPartitions } from './block-ranges.js';
 import { blocksNow, carryAbove, swapCarrying } from './copy-carry.js';
 import { fitQuerySize } from '../statement-settings.js';
-import { copiedAtCount } from './copy-count.js';
+import { assertRowsOnThisShard, copiedAtCount } from './copy-count.js';
 import type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
 
 const STRATEGIES = ['append', 'delete_insert', 'insert_overwrite', 'microbatch', 'merge'] as const;
@@ -313,8 +313,13 @@ async function rebuildTable(s: Staging, ctx: MaterializeContext, strategy: Strat
   } else {
     // No block numbers (another engine, a cluster): the old rows copied at a count, rows beyond it fail the build, loud (copy-count.ts).
     const clear = () => adapter.client.command(`TRUNCATE TABLE ${into}${adapter.onCluster()}`, { signal: s.signal }).then(() => {});
-    const why = plan.rebuild ? job.why : `it was rebuilt beside itself (its engine cannot move partitions)`;
-    await swapCarrying(s, next, { ...job, why }, { count: await copiedAtCount(adapter, rel, fill, clear) });
+    const why = plan.rebuild ? job.why : adapter.cluster ? 'it was rebuilt beside itself (this server cannot move partitions ON CLUSTER)' : `it was rebuilt beside itself (its engine cannot move partitions)`;
+    // In cluster mode the old rows come from this host's table: rows on another shard would be dropped by the swap ON CLUSTER.
+    const guarded = async () => {
+      await assertRowsOnThisShard(adapter, rel, { why: plan.rebuild ? 'its rebuild for a change of columns' : 'its rebuild' });
+      await fill();
+    };
+    await swapCarrying(s, next, { ...job, why }, { count: await copiedAtCount(adapter, rel, guarded, clear) });
   }
   return written;
 }
