@@ -29,4 +29,22 @@ select toInt32(number) as k, 'v' || toString(number) as v from numbers({% if is_
     ]);
     expect(await queryRows(p, `select k, v from ${ip.schema}.inc order by k`)).toEqual([0, 1, 2, 3].map((k) => ({ k, v: `v${k}` })));
   });
+
+  it("a table key that dbt_semantics makes Nullable (an aggregate with no GROUP BY, a LEFT JOIN's right column) builds, with allow_nullable_key (nersus15/clickhouse-dbt-ildki: order_by on max(res_updated))", async () => {
+    const { p: ip, project: p } = setup({
+      'models/a.sql': "{{ config(materialized='table', order_by='k') }}\nselect toInt32(number) as k, 'x' as v from numbers(3)",
+      'models/freshness.sql': "{{ config(materialized='table', engine='MergeTree()', order_by=['last_k']) }}\nselect max(k) as last_k, count() as n from {{ ref('a') }}",
+      'models/joined.sql': "{{ config(materialized='table', order_by='ck', partition_by='ck % 2') }}\nselect a.k as k, c.k as ck from {{ ref('a') }} a left join (select k from {{ ref('a') }} where k > 0) c on a.k = c.k",
+      'models/inc.sql': "{{ config(materialized='incremental', order_by='m', unique_key='m') }}\nselect max(k) as m, count() as n from {{ ref('a') }}",
+      'models/own.sql': "{{ config(materialized='table', order_by='m', settings={'allow_nullable_key': 0}) }}\nselect max(k) as m from {{ ref('a') }}",
+    });
+    const built = { a: 'success', freshness: 'success', joined: 'success', inc: 'success', own: 'error' };
+    expectStatuses(await p.build(), built);
+    expectStatuses(await p.build(), built);
+    expect(await queryRows(p, `select last_k, n from ${ip.schema}.freshness`)).toEqual([{ last_k: 2, n: '3' }]);
+    expect(await queryRows(p, `select k, ck from ${ip.schema}.joined order by k`)).toEqual([{ k: 0, ck: null }, { k: 1, ck: 1 }, { k: 2, ck: 2 }]);
+    expect(await queryRows(p, `select m, n from ${ip.schema}.inc`)).toEqual([{ m: 2, n: '3' }]);
+    // The model's own allow_nullable_key = 0 is kept: ClickHouse's refusal, as written.
+    expect(await queryRows(p, `select name from system.tables where database = '${ip.schema}' order by name`)).toEqual(['a', 'freshness', 'inc', 'joined'].map((name) => ({ name })));
+  });
 });

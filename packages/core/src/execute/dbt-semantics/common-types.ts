@@ -8,6 +8,7 @@ import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { checkedDecimalSql, checkedDecimalSqlAsync } from './decimal-overflow.js';
 import { describeSql, withItemNames, withItemNamesAsync } from './item-names.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
+import { isNullableKeyError, withNullableKeys } from './nullable-keys.js';
 import { caseFoldedCte, caseFoldedIdentifier, scopeCaseFold, withIdentifierCase, withTableCase } from './identifier-case.js';
 import { projectionNames, unionCastEdits, unionGroups, unionNamesProbe, unionTypesProbe, UNION_MARKER_BASE } from './union-branches.js';
 import { bareType, commonTypeSites, isNullableType, MARKER_BASE, markedTupleTypes, markerIndexes, probeSql, type CommonTypeSite } from './common-type-sites.js';
@@ -369,7 +370,8 @@ const precision = (t: string) => Number(/^DateTime64\((\d+)/.exec(t)?.[1] ?? 0);
  * if that does not help either, as `loose` (the node's own settings: ClickHouse's Variant).
  * `sent` is the node's statement log (adapter/statement-log.ts): an attempt is made again only
  * when the failed one changed nothing a second attempt would do twice (`retryable`). A strict attempt
- * refused by ClickHouse's join-order optimizer runs again with it off (join-order-fallback.ts).
+ * refused by ClickHouse's join-order optimizer runs again with it off (join-order-fallback.ts); one whose
+ * table key came out Nullable, with allow_nullable_key (nullable-keys.ts).
  */
 export async function runWithCommonTypes<N extends ManifestNode, T>(
   client: WarehouseClient,
@@ -429,6 +431,11 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
     const ran = new Set([...produced, ...folded.values(), ...rounded.values()]);
     if (isJoinOrderError(messageOf(error)) && retryable(sent.slice(from), ran)) {
       const [strictAgain, looseAgain] = [withoutJoinReorder(strict), withoutJoinReorder(loose)];
+      if (strictAgain && looseAgain) return runWithCommonTypes(client, strictAgain, looseAgain, sent, run, folded, seen);
+    }
+    // A key column Nullable under dbt_semantics (a joined column, an aggregate over no rows) refused by MergeTree (nullable-keys.ts).
+    if (isNullableKeyError(messageOf(error)) && retryable(sent.slice(from), ran)) {
+      const [strictAgain, looseAgain] = [withNullableKeys(strict), withNullableKeys(loose)];
       if (strictAgain && looseAgain) return runWithCommonTypes(client, strictAgain, looseAgain, sent, run, folded, seen);
     }
     if (!isCommonTypeError(messageOf(error)) || !retryable(sent.slice(from), ran, isExecutionRefusal(messageOf(error)))) throw error;
