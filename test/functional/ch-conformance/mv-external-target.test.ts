@@ -119,15 +119,15 @@ describe('dbt-clickhouse test_materialized_view_external_target', () => {
     expect(await mvTarget()).toEqual([`${p.schema}.hackers_target_a`]);
     // dbt-clickhouse fails this run ('Current target is "…hackers_target_a", but model references
     // "…hackers_target_b"') and wants --full-refresh; tsdbt follows the config in a normal run: the view
-    // moves and the new target is backfilled (catchup). hackers_target_a, which no view writes into any
-    // more, is then a plain table model: rebuilt from its own SELECT (`WHERE 0`), so empty — upstream's
-    // target_a keeps 3 rows only because its failed run left the view on it.
+    // moves and the new target is backfilled (catchup). hackers_target_a keeps the 3 rows the view wrote
+    // (upstream: "target_a should still have old data"): the run found dbt's view writing into it
+    // (dbt-views-into.ts); until session 20 it was rebuilt from its own SELECT (`WHERE 0`), empty.
     const moved = await p.dbt(['run', '--vars', vars('hackers_target_b')]);
     expect(moved.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
     expect(await mvTarget()).toEqual([`${p.schema}.hackers_target_b`]);
-    expect([await n('hackers_target_a'), await n('hackers_target_b')]).toEqual([0, 3]);
+    expect([await n('hackers_target_a'), await n('hackers_target_b')]).toEqual([3, 3]);
     await p.query("insert into {schema}.people (id, name, age, department) values (1232,'Dade',16,'engineering')");
-    expect([await n('hackers_target_a'), await n('hackers_target_b')]).toEqual([0, 4]);
+    expect([await n('hackers_target_a'), await n('hackers_target_b')]).toEqual([3, 4]);
   });
 });
 

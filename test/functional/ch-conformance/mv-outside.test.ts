@@ -51,6 +51,24 @@ describe('dbt-clickhouse materialized views created outside dbt', () => {
     expect(await byDepartment(p)).toEqual([{ department: 'engineering', cnt: '4' }]);
   });
 
+  // Upstream's own sequence: the full refresh leaves target_table and catchup out of its vars, so the
+  // project no longer points the view at the table; dbt-clickhouse replays the SQL of the view
+  // ClickHouse has. tsdbt rebuilt the table from its SELECT alone (0 rows).
+  it("TestRepopulateOnlyDbtMVsNotOutside as upstream runs it: the view of dbt in the warehouse is replayed", async () => {
+    const p = dbtProject({
+      seeds: { 'people.csv': PEOPLE_SEED_CSV, 'schema.yml': SEED_SCHEMA_YML },
+      models: { 'employees_target.sql': TARGET_MODEL, 'employees_mv_engineering.sql': MV_MODEL },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['run', '--vars', JSON.stringify({ target_table: 'employees_target', catchup: false })]);
+    await createOutsideMv(p);
+    await p.query(`INSERT INTO {schema}.people ("id", "name", "age", "department") VALUES (4001, 'NewEngineer', 30, 'engineering')`);
+    await p.query(`INSERT INTO {schema}.people ("id", "name", "age", "department") VALUES (4002, 'NewSales', 25, 'sales')`);
+    const results = await p.dbt(['run', '--full-refresh', '--vars', JSON.stringify({ enable_repopulate_from_mvs_on_full_refresh: true })]);
+    expect(results.results).toHaveLength(2);
+    expect(await byDepartment(p)).toEqual([{ department: 'engineering', cnt: '4' }]);
+  });
+
   it('TestRepopulateWithOnlyOutsideMV: no view of dbt, so a full refresh leaves the table empty', async () => {
     const p = dbtProject({ seeds: { 'people.csv': PEOPLE_SEED_CSV, 'schema.yml': SEED_SCHEMA_YML }, models: { 'employees_target.sql': TARGET_MODEL } });
     await p.dbt(['seed']);
@@ -60,9 +78,6 @@ describe('dbt-clickhouse materialized views created outside dbt', () => {
     await p.dbt(['run', '--full-refresh', '--vars', JSON.stringify({ enable_repopulate_from_mvs_on_full_refresh: true })]);
     expect(await p.query(`SELECT count(*) as n FROM {schema}.employees_target`)).toEqual([{ n: '0' }]);
   });
-  // Upstream's second run leaves target_table out of its vars (the project's view then has a target
-  // of its own; dbt-clickhouse still finds the view ClickHouse has writing into the table). tsdbt
-  // follows the views the project defines, so the port keeps the view's target in that run.
   it("TestMVWithExplicitTargetForcesOnSchemaChangeFailInTable: dbt's view makes the table's new column 'out of sync'; an outside view does not matter", async () => {
     const p = dbtProject({
       seeds: { 'people.csv': PEOPLE_SEED_CSV, 'schema.yml': SEED_SCHEMA_YML },
@@ -72,6 +87,29 @@ describe('dbt-clickhouse materialized views created outside dbt', () => {
     await p.dbt(['run', '--vars', JSON.stringify({ target_table: 'employees_target' })]);
     await createOutsideMv(p);
     const r = await p.dbt(['run', '--vars', JSON.stringify({ target_table: 'employees_target', run_type: 'extended_schema' })], { expectPass: false });
+    const target = r.results.find((x) => x.unique_id.endsWith('.employees_target'))!;
+    expect(target.status).toBe('error');
+    expect(target.message).toContain('The source and target schemas on this table model are out of sync');
+    expect(await byDepartment(p)).toEqual([{ department: 'engineering', cnt: '3' }]);
+  });
+
+  // Upstream's own sequence: the failing run leaves target_table out of its vars, so the project no
+  // longer points the view at the table — but the view ClickHouse has (named as the project's
+  // materialized_view model) still writes into it, as the run found it. The table was rebuilt from
+  // its SELECT (WHERE 0), losing the 3 rows the view wrote.
+  it('TestMVWithExplicitTargetForcesOnSchemaChangeFailInTable as upstream runs it: the view of dbt in the warehouse counts, not only the project', async () => {
+    const p = dbtProject({
+      seeds: { 'people.csv': PEOPLE_SEED_CSV, 'schema.yml': SEED_SCHEMA_YML },
+      models: { 'employees_target.sql': TARGET_MODEL, 'employees_mv_engineering.sql': MV_MODEL },
+    });
+    await p.dbt(['seed']);
+    await p.dbt(['run', '--vars', JSON.stringify({ target_table: 'employees_target' })]);
+    await createOutsideMv(p);
+    // (not upstream's) The same columns: the table is kept with its rows, not rebuilt from its SELECT.
+    const kept = await p.dbt(['run', '--select', 'employees_target']);
+    expect(kept.results.map((x) => [x.status, x.message])).toEqual([['success', 'OK kept (target of 1 materialized view)']]);
+    expect(await byDepartment(p)).toEqual([{ department: 'engineering', cnt: '3' }]);
+    const r = await p.dbt(['run', '--vars', JSON.stringify({ run_type: 'extended_schema' })], { expectPass: false });
     const target = r.results.find((x) => x.unique_id.endsWith('.employees_target'))!;
     expect(target.status).toBe('error');
     expect(target.message).toContain('The source and target schemas on this table model are out of sync');

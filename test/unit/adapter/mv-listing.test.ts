@@ -85,4 +85,21 @@ describe('materialized views listed once per run (retire-views)', () => {
     await unobserved.list('s');
     expect(plain.listed).toEqual(['s', 's']);
   });
+
+  it("keeps the views listed before the run's first node for the whole run, whatever a node sends; a new run lists again", async () => {
+    const views: Record<string, ListedView[]> = { s: [mv('v', 't')] };
+    const { client, listed, send } = fakeClient(views);
+    const listing = new MaterializedViewListing(client);
+    expect(await listing.atRunStart('s')).toBeUndefined();
+    await listing.pinAtStart(['s', 's']);
+    expect(listed).toEqual(['s']);
+    // The view's own model replaces it mid-run: the run-start listing still shows it.
+    views.s = [mv('v_mv', 'v')];
+    send('DROP VIEW `s`.`v`');
+    send('CREATE MATERIALIZED VIEW `s`.`v_mv` TO `s`.`v` AS SELECT 1 AS a');
+    expect(await listing.atRunStart('s')).toEqual([mv('v', 't')]);
+    expect(await listing.list('s')).toEqual([mv('v_mv', 'v')]);
+    listing.forget();
+    expect(await listing.atRunStart('s')).toBeUndefined();
+  });
 });

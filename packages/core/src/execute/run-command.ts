@@ -1,5 +1,6 @@
 // run, test, build, seed, snapshot, clone and source load of a project: flags checked, the selection, the
 // project hooks around the scheduler (execute.ts), run_results.json (TsdbtProject's commands that run nodes).
+import { pinViewsBeforeRun } from '../adapter/mv/dbt-views-into.js';
 import { materializedViews } from '../adapter/mv/mv-listing.js';
 import { sweepEachDatabaseAgain } from '../adapter/staging.js';
 import type { ManifestNode } from '../manifest/nodes.js';
@@ -73,6 +74,7 @@ export async function runCommand(p: ProjectHost, command: Command, raw: RunOptio
   materializedViews(adapter).forget();
   userFunctions(adapter).forget();
   sweepEachDatabaseAgain(adapter);
+  await pinViewsBeforeRun(adapter, p.manifest, selected);
   const deferred = await deferral(options, p.manifest, selected, (dir) => p.stateArtifacts(dir).state, async () => adapter);
   // The run's own signal: the caller's (Ctrl-C) or --fail-fast's cancellation.
   const controller = new AbortController();

@@ -229,17 +229,19 @@ async function withHooks<T>(ctx: RunContext, node: ModelNode | SnapshotNode, ada
 }
 
 /** Models by name and MV feeds by target name, per manifest (built on first use). */
-const modelIndex = new WeakMap<object, { byName: Map<string, ModelNode>; feeds: Map<string, ModelNode[]> }>();
+const modelIndex = new WeakMap<object, { byName: Map<string, ModelNode>; feeds: Map<string, ModelNode[]>; views: Map<string, ModelNode> }>();
+const relationKey = (r: Relation) => `${r.schema}\0${r.identifier}`;
 
 /** The project's models as a materialization may see them (see ModelLookup). */
 function modelLookup(ctx: RunContext): ModelLookup {
   const index = () => {
     let i = modelIndex.get(ctx.manifest);
     if (!i) {
-      i = { byName: new Map(), feeds: new Map() };
+      i = { byName: new Map(), feeds: new Map(), views: new Map() };
       for (const n of ctx.manifest.nodes.values()) {
         if (n.resourceType !== 'model' || n.config.enabled === false) continue;
         i.byName.set(n.name, n);
+        if (n.config.materialized === 'materialized_view') i.views.set(relationKey(n.relation), n);
         const target = n.config.materialized === 'materialized_view' ? n.config.target : undefined;
         if (typeof target === 'string') (i.feeds.get(target) ?? i.feeds.set(target, []).get(target)!).push(n);
       }
@@ -251,6 +253,7 @@ function modelLookup(ctx: RunContext): ModelLookup {
     model: (name) => index().byName.get(name),
     sqlOf: (other) => nodeSql(ctx, other),
     feedsOf: (target) => index().feeds.get(target.name) ?? [],
+    viewModelAt: (relation) => index().views.get(relationKey(relation)),
     isSelected: (other) => ctx.selected?.has(other.uniqueId) ?? false,
     relationsReadBy: (other) => {
       const out: Relation[] = [];

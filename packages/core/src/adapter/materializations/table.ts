@@ -5,6 +5,8 @@ import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { Staging, withStaging } from '../staging.js';
 import { tableOptionsOf } from '../table-options.js';
 import { materializeMvTarget } from '../mv/mv-target-table.js';
+import { dbtViewsInto, keepForDbtViews, replayDbtViews } from '../mv/dbt-views-into.js';
+import { truthy } from '../mv/mv-units-of.js';
 import { insertIntoStaged } from './clickhouse-overrides.js';
 import type { Materialization, OverrideMacro } from './types.js';
 
@@ -44,7 +46,15 @@ export const materializeTable: Materialization = async (ctx) => {
   const { adapter, node, sql, signal } = ctx;
   // A table that materialized views write into keeps its rows across runs (see mv-target-table.ts).
   if (ctx.models?.feedsOf(node).length) return materializeMvTarget(ctx);
-  await withStaging(adapter, node.relation, signal, async (s) => s.swap(await stageModel(s, node, sql, undefined, ctx.clickhouseOverride?.('clickhouse__insert_into'))));
+  // …and so does one that dbt's views still write into when the project no longer points them there.
+  const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+  const views = fullRefresh && !truthy(node.config.repopulate_from_mvs_on_full_refresh) ? [] : await dbtViewsInto(ctx);
+  if (!fullRefresh && views.length > 0 && (await adapter.relationKind(node.relation)) === 'table') return keepForDbtViews(ctx, views);
+  await withStaging(adapter, node.relation, signal, async (s) => {
+    const staged = await stageModel(s, node, sql, undefined, ctx.clickhouseOverride?.('clickhouse__insert_into'));
+    if (fullRefresh) await replayDbtViews(adapter, staged, views, signal);
+    await s.swap(staged);
+  });
   const rows = await adapter.rowCount(node.relation);
   return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: await qualifiedColumnWarnings(adapter, node) };
 };

@@ -79,6 +79,8 @@ export interface ModelLookup {
   sqlOf(node: ModelNode): string;
   /** The materialized view models whose `target` is `target`. */
   feedsOf(target: ModelNode): readonly ModelNode[];
+  /** The `materialized_view` model whose own relation is `relation` (its schema and alias), if any. */
+  viewModelAt(relation: Relation): ModelNode | undefined;
   /** Whether the run builds `node` too. */
   isSelected(node: ModelNode): boolean;
   /** The relations `node` reads (its refs and sources; ephemeral models have none of their own). */

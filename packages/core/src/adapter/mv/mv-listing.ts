@@ -32,6 +32,8 @@ export class MaterializedViewListing {
   private readonly involved = new Set<string>();
   /** Databases whose listing has arrived (and holds). */
   private readonly ready = new Set<string>();
+  /** Listings taken before the run's first node (pinAtStart), kept for the whole run. */
+  private readonly atStart = new Map<string, Promise<readonly ListedView[] | undefined>>();
 
   constructor(private readonly client: WarehouseClient) {
     client.observe?.((sql) => this.noteStatement(sql));
@@ -60,8 +62,33 @@ export class MaterializedViewListing {
     return this.list(schema);
   }
 
+  /**
+   * Lists `schemas` now, before the run's first node, and keeps those listings for the whole run:
+   * what a node must judge by the warehouse as the run found it (dbt's relation cache, filled at a
+   * run's start) — another node of the run may drop or replace a view meanwhile. A listing that
+   * fails is kept as none (undefined).
+   */
+  async pinAtStart(schemas: Iterable<string>): Promise<void> {
+    const pending = [...new Set(schemas)].filter((s) => !this.atStart.has(s)).map((s) => {
+      const listed = this.query(s).catch(() => undefined);
+      this.atStart.set(s, listed);
+      return listed;
+    });
+    await Promise.all(pending);
+  }
+
+  /** The materialized views of `schema` as pinAtStart listed them before the run's first node (undefined: not listed then). */
+  async atRunStart(schema: string): Promise<readonly ListedView[] | undefined> {
+    return this.atStart.get(schema);
+  }
+
   /** Every listing is taken again when next asked for (a new run: other clients may have changed the warehouse). */
   forget(): void {
+    this.dropListings();
+    this.atStart.clear();
+  }
+
+  private dropListings(): void {
     this.bySchema.clear();
     this.involved.clear();
     this.ready.clear();
@@ -83,7 +110,7 @@ export class MaterializedViewListing {
   /** Drops the listings when `sql` may have created or moved a materialized view (or the table it writes into). */
   noteStatement(sql: string): void {
     if (this.bySchema.size === 0 || !this.changesViews(sql)) return;
-    this.forget();
+    this.dropListings();
   }
 
   private changesViews(sql: string): boolean {

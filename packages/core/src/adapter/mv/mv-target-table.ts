@@ -64,7 +64,7 @@ export async function materializeMvTarget(ctx: MaterializeContext): Promise<Mate
  * alter it in place (ALTER … ADD / DROP / MODIFY COLUMN, as an incremental's on_schema_change), the
  * views go on writing into it.
  */
-async function mvTargetSchemaChange(ctx: MaterializeContext, now: readonly WarehouseColumn[], wanted: readonly WarehouseColumn[], views: number): Promise<MaterializeResult> {
+export async function mvTargetSchemaChange(ctx: MaterializeContext, now: readonly WarehouseColumn[], wanted: readonly WarehouseColumn[], views: number): Promise<MaterializeResult> {
   const { adapter, node, sql, signal } = ctx;
   const configured = node.config.mv_on_schema_change;
   const mode = configured === undefined || configured === null ? 'fail' : String(configured);

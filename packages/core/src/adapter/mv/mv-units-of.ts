@@ -24,7 +24,8 @@ export function mvRelationOf(node: ModelNode): Relation {
   return hasExplicitTarget(node) ? node.relation : { schema: node.relation.schema, identifier: `${node.relation.identifier}${MV_SUFFIX}` };
 }
 
-const truthy = (v: unknown) => v === true || v === 1 || (typeof v === 'string' && /^(true|1|yes)$/i.test(v.trim()));
+/** A config flag set true (`true`, 1, 'true', 'yes'). */
+export const truthy = (v: unknown) => v === true || v === 1 || (typeof v === 'string' && /^(true|1|yes)$/i.test(v.trim()));
 
 function lookupOf(models: ModelLookup | undefined, node: ModelNode): ModelLookup {
   if (models) return models;
