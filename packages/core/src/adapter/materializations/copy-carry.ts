@@ -156,7 +156,14 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
       // Only INSERTs that may write into the table (by its name, which they bound the old table by, or through views).
       await drainInserts(adapter, undefined, drainMs, [...(await tablesFeeding(adapter, [table])), old]);
       // A replicated old table: the parts other replicas wrote (logged by now) fetched before it is read and dropped here.
-      if (rec.count === undefined && rec.held.gaps) await adapter.client.command(`SYSTEM SYNC REPLICA ${q(old)}`);
+      if (rec.count === undefined && rec.held.gaps) {
+        await adapter.client.command(`SYSTEM SYNC REPLICA ${q(old)}`).catch((error: Error) => {
+          // Carrying without it could miss a part another replica wrote: the carry waits, nothing is dropped.
+          throw Object.assign(error, {
+            message: `${error.message}\n(while fetching the parts other replicas wrote into ${old.schema}.${old.identifier}, the table before this run's change, to carry their rows: nothing was dropped; that table and its carry record stay and the next run finishes the carry — it needs the SYSTEM SYNC REPLICA privilege on it and its replicas reachable)`,
+          });
+        });
+      }
       // Its merges stopped (it is dropped after): a merge across the cut would refuse the carry.
       const stop = (onCluster: string) => adapter.client.command(`SYSTEM STOP MERGES ${q(old)}${onCluster}`);
       await stop(adapter.onCluster()).catch(() => stop('')).catch(() => {});
