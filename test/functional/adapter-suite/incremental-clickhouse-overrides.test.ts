@@ -122,6 +122,21 @@ describe("a project's own dbt-clickhouse incremental macros (clickhouse__insert_
     expect(await rows(p, 'inc')).toBe('5e!');
   });
 
+  it("clickhouse__insert_into fills a snapshot's first build (dbt's snapshot materialization calls create_table_as); failing, no table is left", async () => {
+    const insertInto = `{% macro clickhouse__insert_into(target_relation, sql, has_contract, use_columns_from_sql=False) %}
+  insert into {{ target_relation }} select * replace (concat(msg, '!'{{ extra }}) as msg) from ({{ sql }})
+{% endmacro %}`;
+    const snapshot = "{% snapshot snap %}\n{{ config(unique_key='id', strategy='check', check_cols=['msg']) }}\nselect 1 as id, 'a' as msg union all select 2, 'b'\n{% endsnapshot %}\n";
+    const p = dbtProject({ macros: { 'overrides.sql': insertInto.replace('{{ extra }}', '') }, snapshots: { 'snap.sql': snapshot } });
+    expect(statusByName((await p.dbt(['snapshot'])).results)).toEqual({ snap: 'success' });
+    expect(await rows(p, 'snap')).toBe('1a! 2b!');
+    expect((await p.query<{ n: string }>('select count() as n from {schema}.snap where dbt_valid_to is null and dbt_scd_id != \'\'')).map((x) => Number(x.n))).toEqual([2]);
+    const q = dbtProject({ macros: { 'overrides.sql': insertInto.replace('{{ extra }}', ", toString(throwIf(id = 2, 'boom'))") }, snapshots: { 'snap.sql': snapshot } });
+    const r = await q.dbt(['snapshot'], { expectPass: false });
+    expect(r.out.join('\n')).toMatch(/boom/);
+    expect(await q.query("select name from system.tables where database = '{schema}'")).toEqual([]);
+  });
+
   it('a clickhouse__insert_into failing in a table build leaves the previous table as it was', async () => {
     const table = (n: string) => `{{ config(materialized='table', order_by='id') }}\nselect ${n} as id, 'a' as msg\n`;
     const p = dbtProject({ models: { 't.sql': table('1') } });

@@ -1,5 +1,5 @@
 import type { ClickhouseOverride, StrategyArgs, StrategyMacro } from '../adapter/materializations/types.js';
-import type { ModelNode, Relation as NodeRelation } from '../manifest/nodes.js';
+import type { ModelNode, Relation as NodeRelation, SnapshotNode } from '../manifest/nodes.js';
 import { compileSql } from '../compile/compile-sql.js';
 import { Column } from '../render/column.js';
 import { hasPlaceholders } from '../render/placeholders.js';
@@ -43,7 +43,7 @@ export function incrementalStrategyMacro(ctx: RunContext, node: ModelNode, sql: 
  * from the model (its package, then the root project; tsdbt has no macro of those names), called in the
  * model's run context with every statement it runs passed through `statement` first.
  */
-export function clickhouseOverride(ctx: RunContext, node: ModelNode): ClickhouseOverride {
+export function clickhouseOverride(ctx: RunContext, node: ModelNode | SnapshotNode): ClickhouseOverride {
   return (name) => {
     const entry = ctx.renderer.registry.resolveMacro(name, node.packageName);
     if (!entry) return undefined;

@@ -182,7 +182,7 @@ export async function runSnapshot(ctx: RunContext, node: SnapshotNode): Promise<
       const name = node.config.strategy;
       const strategy = runsStrategyMacro(ctx, name) ? customSnapshotStrategy(ctx, node, name, sql) : undefined;
       const macros = snapshotMacros(ctx, node);
-      const built = await materializeSnapshot({ adapter, node, sql, clickhouseDatesSql: () => nodeSql(ctx, node, { clickhouseDates: true }), signal: ctx.signal, emptyInputs: ctx.index.emptyInputs, strategy, macros });
+      const built = await materializeSnapshot({ adapter, node, sql, clickhouseDatesSql: () => nodeSql(ctx, node, { clickhouseDates: true }), signal: ctx.signal, emptyInputs: ctx.index.emptyInputs, strategy, macros, insertInto: clickhouseOverride(ctx, node)('clickhouse__insert_into') });
       return { ...built, warnings: [...built.warnings, ...(await finishBuild(adapter, node, existed, ctx.signal))] };
     }));
   } finally {

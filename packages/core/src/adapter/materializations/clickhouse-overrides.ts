@@ -1,5 +1,5 @@
 import { uniqueKeyOf } from '../../manifest/config.js';
-import type { ModelNode, Relation } from '../../manifest/nodes.js';
+import type { ModelNode, Relation, SnapshotNode } from '../../manifest/nodes.js';
 import { ProjectError } from '../../shared/errors.js';
 import { splitStatements } from '../../shared/sql-statements.js';
 import { contractEnforced } from '../contract/contract-check.js';
@@ -92,9 +92,10 @@ export async function runClickhouseOverride(s: Staging, ctx: MaterializeContext,
  * dbt-clickhouse builds every table — a table model, an incremental model's first build or full refresh —
  * with clickhouse__create_table_as: an empty table, then clickhouse__insert_into(relation, sql, has_contract).
  * A project's own clickhouse__insert_into fills tsdbt's empty staged table `staged` the same way (swapped in
- * only once it succeeded; its statements run as written, as on dbt-clickhouse).
+ * only once it succeeded; its statements run as written, as on dbt-clickhouse). A snapshot's first build too
+ * (dbt's snapshot materialization calls create_table_as).
  */
-export async function insertIntoStaged(adapter: ClickHouseAdapter, node: ModelNode, macro: OverrideMacro, staged: Relation, sql: string, signal?: AbortSignal): Promise<void> {
+export async function insertIntoStaged(adapter: ClickHouseAdapter, node: ModelNode | SnapshotNode, macro: OverrideMacro, staged: Relation, sql: string, signal?: AbortSignal): Promise<void> {
   const text = macro.call([{ relation: staged }, sql, contractEnforced(node)], sql, (one) => one);
   // dbt-clickhouse runs what it returns as the build's 'main' statement.
   for (const one of splitStatements(text)) await adapter.client.command(one, { signal });

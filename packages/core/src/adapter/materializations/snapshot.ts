@@ -8,7 +8,8 @@ import { changedRowsSelect, C, firstBuildSelect, keyList, updatedAtExpr, type Sn
 import { withStaging } from '../staging.js';
 import { storedDates } from './stored-dates.js';
 import { tableOptionsOf } from '../table-options.js';
-import type { MaterializeResult } from './types.js';
+import type { MaterializeResult, OverrideMacro } from './types.js';
+import { insertIntoStaged } from './clickhouse-overrides.js';
 
 export interface SnapshotContext {
   readonly adapter: ClickHouseAdapter;
@@ -26,6 +27,8 @@ export interface SnapshotContext {
   readonly strategy?: (targetExists: boolean) => CustomStrategy;
   /** The project's snapshot_get_time() / snapshot_hash_arguments, where it overrides dbt's (execute/snapshot-strategy.ts). */
   readonly macros?: SnapshotMacros;
+  /** The project's own clickhouse__insert_into, which fills the first build's (empty) table as dbt-clickhouse's create_table_as does. */
+  readonly insertInto?: OverrideMacro;
 }
 
 /** What a project's own snapshot macros give: the snapshot time's SQL, dbt_scd_id's SQL for the arguments. */
@@ -71,7 +74,15 @@ export async function materializeSnapshot(ctx: SnapshotContext): Promise<Materia
     if (existing === undefined) {
       const shape = shapeFor('md5', await snapshotTime(adapter, ctx.macros?.time));
       const [u] = await adapter.queryColumns(`SELECT ${updatedAtExpr(shape)} AS u FROM (\n${sql}\n) AS s`);
-      await staging.swap(await staging.createTableAs(firstBuildSelect(shape, u!.type), node.config, { tableOptions: tableOptionsOf(node) }));
+      const first = firstBuildSelect(shape, u!.type);
+      if (!ctx.insertInto) await staging.swap(await staging.createTableAs(first, node.config, { tableOptions: tableOptionsOf(node) }));
+      else {
+        // dbt's snapshot materialization builds it with create_table_as: on dbt-clickhouse an empty table,
+        // then clickhouse__insert_into(relation, sql, has_contract) — the project's, here into the staged table.
+        const staged = await staging.createTableAs(`SELECT * FROM (\n${first}\n) WHERE 0`, node.config, { tableOptions: tableOptionsOf(node) });
+        await insertIntoStaged(adapter, node, ctx.insertInto, staged, first, signal);
+        await staging.swap(staged);
+      }
       const rows = await adapter.rowCount(live);
       return { message: `OK ${rows.toLocaleString('en-US')} rows`, rowsAffected: rows, warnings: [] };
     }
