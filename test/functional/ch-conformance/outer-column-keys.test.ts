@@ -121,4 +121,23 @@ where d.id >= 0`;
       { id: 2, ge: '1' },
     ]);
   });
+
+  it('a correlated subquery in QUALIFY or HAVING reads an outer NULL as NULL (was ClickHouse\'s: no row)', async () => {
+    const T1D = `select toInt32(k) as k, x from values('k Int32, x Nullable(Int32)', (3, NULL), (4, 7), (5, NULL), (3, NULL))`;
+    const having = (semantics = '') => `{{ config(materialized='table'${semantics}) }}
+select t1.k, count(*) as n from {{ ref('t1') }} t1 where t1.k > 0 group by t1.k, t1.x
+having (select count(*) from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is null) > 0`;
+    const qualify = `{{ config(materialized='table') }}
+select t1.k, t1.x from {{ ref('t1') }} t1 where t1.k > 0
+qualify (select count(*) from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is null) > 0`;
+    const p = dbtProject({ models: { 't1.sql': T1D, 't2.sql': T2, 'having.sql': having(), 'ch_having.sql': having(', dbt_semantics=false'), 'qualify.sql': qualify } });
+    const run = await p.dbt(['run']);
+    expect(run.results.filter((r) => r.status !== 'success')).toEqual([]);
+    expect(await p.query('select k, n from {schema}.having order by k')).toEqual([{ k: 3, n: '2' }]);
+    expect(await p.query('select k, n from {schema}.ch_having order by k')).toEqual([]);
+    expect(await p.query('select k, x from {schema}.qualify order by k')).toEqual([
+      { k: 3, x: null },
+      { k: 3, x: null },
+    ]);
+  });
 });

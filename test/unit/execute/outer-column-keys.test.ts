@@ -46,9 +46,16 @@ describe('dbt_semantics: a correlated subquery reads outer columns through one-t
     expect(outerColumnKeys('select a.g, (select count() from u where u.k = a.g) as m from t a where exists (select 1 from w where w.k = a.g) group by a.g')).toBe(
       'select a.g, tupleElement((__tsdbt_outer_1, (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1))), -1) as m from t a  ARRAY JOIN [tuple(a.g)] AS __tsdbt_outer_1, [tuple(a.g, generateUUIDv4())] AS __tsdbt_outer_2 where exists (select 1 from w where w.k = tupleElement(__tsdbt_outer_2, 1)) group by a.g, __tsdbt_outer_1',
     );
-    // QUALIFY's subquery is left as written, the SELECT list's carried
+    // QUALIFY's subquery reads the carried column too (one per row; nothing to pin: the filter reads it)
     expect(outerColumnKeys('select a.k, (select count() from u where u.k = a.k) from t a qualify (select count() from u where u.k = a.k) > 1')).toBe(
-      'select a.k, tupleElement((__tsdbt_outer_1, (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1))), -1) from t a  ARRAY JOIN [tuple(a.k, generateUUIDv4())] AS __tsdbt_outer_1 qualify (select count() from u where u.k = a.k) > 1',
+      'select a.k, tupleElement((__tsdbt_outer_1, (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1))), -1) from t a  ARRAY JOIN [tuple(a.k, generateUUIDv4())] AS __tsdbt_outer_1 qualify (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1)) > 1',
+    );
+    // HAVING's (and a grouped QUALIFY's) subquery: a grouping key, one per group, added to the GROUP BY list
+    expect(outerColumnKeys('select a.g, count() c from t a where a.v > 1 group by a.g, a.h having (select count() from u where u.k = a.g and a.h is null) > 0')).toBe(
+      'select a.g, count() c from t a  ARRAY JOIN [tuple(a.g)] AS __tsdbt_outer_1, [tuple(a.h)] AS __tsdbt_outer_2 where a.v > 1 group by a.g, a.h, __tsdbt_outer_1, __tsdbt_outer_2 having (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1) and tupleElement(__tsdbt_outer_2, 1) is null) > 0',
+    );
+    expect(outerColumnKeys('select a.g from t a group by a.g qualify (select count() from u where u.k = a.g) > 0')).toBe(
+      'select a.g from t a  ARRAY JOIN [tuple(a.g)] AS __tsdbt_outer_1 group by a.g, __tsdbt_outer_1 qualify (select count() from u where u.k = tupleElement(__tsdbt_outer_1, 1)) > 0',
     );
   });
 

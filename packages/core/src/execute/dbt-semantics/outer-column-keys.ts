@@ -24,9 +24,11 @@ import { closingParen, selectFrames, splitTopLevel, type ClauseSpan, type Span }
  * carried column at the filter (NOT_IMPLEMENTED "can't find correlated column"; as written, with the column also
  * selected, it answers ClickHouse's way silently), so the item names it too — `tupleElement((__tsdbt_outer_1, <item>),
  * -1)`, its value. In a grouped SELECT only a grouping key is read there: carried when the GROUP BY is a plain list
- * naming it, the carried column added to it (the same groups). Left as written (ClickHouse's answer): an unqualified
- * outer name, a column two subquery levels out, a subquery in the enclosing SELECT's FROM/ON, one in QUALIFY, HAVING or
- * ORDER BY of a filtered SELECT, a grouping key of GROUP BY ALL / ROLLUP / CUBE / GROUPING SETS.
+ * naming it, the carried column added to it (the same groups). A subquery in QUALIFY or HAVING is carried the same way
+ * (a grouping key in a grouped SELECT, else a column per row); nothing to pin there: the filter itself reads it. Left as
+ * written (ClickHouse's answer): an unqualified outer name, a column two subquery levels out, a subquery in the enclosing
+ * SELECT's FROM/ON, one in ORDER BY of a filtered SELECT (26.7 refuses it: NOT_IMPLEMENTED), a grouping key of GROUP BY
+ * ALL / ROLLUP / CUBE / GROUPING SETS.
  */
 export function withOuterColumnKeys(node: ManifestNode, sql: string): string {
   if (!hasSubqueryExpression(sql)) return sql;
@@ -109,7 +111,7 @@ export function outerColumnKeys(sql: string): string {
   const quoted = blankNonCode(sql, { keepQuoted: true }).replace(/`(?:[^`\\]|\\.)*`|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.|'')*'/g, (q) => (q.startsWith("'") ? ' '.repeat(q.length) : q));
   const names = (f: Frame) => (f.names ??= f.from ? visibleNames(quoted, f.from) : new Set());
   // item: the SELECT item of a filtered SELECT the subquery is in (its carried columns pinned there); null: left as written.
-  const found: { at: number; length: number; owner: Frame; key: string; text: string; item?: Span | null }[] = [];
+  const found: { at: number; length: number; owner: Frame; key: string; text: string; item?: Span | null; afterGrouping: boolean }[] = [];
   const refs = spans.flatMap((span) => [...quoted.slice(span.start, span.end).matchAll(QUALIFIED)].map((m) => ({ at: span.start + m.index!, m })));
   for (const { at, m } of refs) {
     const q = unquote(m[1]!);
@@ -126,11 +128,14 @@ export function outerColumnKeys(sql: string): string {
     }
     if (!owner) continue;
     const inFilter = owner.clauses.some((c) => (c.word === 'where' || c.word === 'prewhere') && inside(child.start, c));
-    const item = inFilter || !owner.filtered ? undefined : (owner.items.find((i) => i.start <= child.start && child.start < i.end) ?? null);
-    found.push({ at, length: m[0].length, owner, key: `${q}.${unquote(m[2]!)}`, text: sql.slice(at, at + m[0].length), item });
+    // QUALIFY / HAVING: the subquery is the filter itself, which reads the carried column (nothing to pin).
+    const afterGrouping = owner.clauses.some((c) => (c.word === 'qualify' || c.word === 'having') && inside(child.start, c));
+    const item = inFilter || afterGrouping || !owner.filtered ? undefined : (owner.items.find((i) => i.start <= child.start && child.start < i.end) ?? null);
+    found.push({ at, length: m[0].length, owner, key: `${q}.${unquote(m[2]!)}`, text: sql.slice(at, at + m[0].length), item, afterGrouping });
   }
-  // Outside WHERE/PREWHERE of a filtered SELECT: carried only from a SELECT item (not QUALIFY, HAVING, ORDER BY…), and in
-  // a grouped SELECT only a grouping key (a plain GROUP BY list, the carried column added to it: the same groups).
+  // Outside WHERE/PREWHERE of a filtered SELECT: carried only from a SELECT item, QUALIFY or HAVING (not ORDER BY, where
+  // 26.7 refuses a correlated subquery: NOT_IMPLEMENTED), and in a grouped SELECT only a grouping key (a plain GROUP BY
+  // list, the carried column added to it: the same groups).
   // A grouping key's carried column is one per group (no UUID: the groups are distinct already), apart from the same
   // column a WHERE subquery of that SELECT reads (one per row).
   const carried = new Map<Frame, Map<string, { name: string; text: string; perGroup: boolean }>>();
@@ -138,9 +143,9 @@ export function outerColumnKeys(sql: string): string {
   const grouping = new Map<Frame, GroupKeys | undefined>();
   const edits: { start: number; end: number; text: string }[] = [];
   let n = 0;
-  for (const { at, length, owner, key, text, item } of found) {
+  for (const { at, length, owner, key, text, item, afterGrouping } of found) {
     if (item === null) continue;
-    const perGroup = item !== undefined && owner.clauses.some((c) => c.word === 'group');
+    const perGroup = (item !== undefined || afterGrouping) && owner.clauses.some((c) => c.word === 'group');
     if (perGroup) {
       if (!grouping.has(owner)) grouping.set(owner, groupKeys(quoted, owner));
       if (!grouping.get(owner)?.keys.has(key)) continue;
@@ -160,7 +165,7 @@ export function outerColumnKeys(sql: string): string {
     const list = [...columns.values()].map((c) => `[tuple(${c.text}${c.perGroup ? '' : ', generateUUIDv4()'})] AS ${c.name}`).join(', ');
     edits.push({ start: owner.from!.end, end: owner.from!.end, text: ` ARRAY JOIN ${list} ` });
     const keys = grouping.get(owner);
-    const grouped = new Set([...(pins.get(owner)?.values() ?? [])].flatMap((names) => [...names]));
+    const grouped = new Set([...columns.values()].filter((c) => c.perGroup).map((c) => c.name));
     if (keys && grouped.size > 0) edits.push({ start: keys.end, end: keys.end, text: `, ${[...grouped].join(', ')}` });
     // 26.7 drops a column no later step names at a filter (WHERE, QUALIFY, HAVING) and then cannot find the one a
     // subquery of the SELECT list reads (NOT_IMPLEMENTED "can't find correlated column"): the item names it too,
