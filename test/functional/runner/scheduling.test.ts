@@ -52,9 +52,8 @@ describe('scheduler', () => {
   it("with one thread, dbt's order: the lowest depth first, then by unique_id (a dictionary read by name is built before the model calling dictGet, as on dbt)", async () => {
     // dbt's GraphQueue: a PriorityQueue of (depth, unique_id). z_root heads a chain of three, but a_leaf1/a_leaf2
     // (depth 0) sort before it; z_mid (depth 1) comes before z_end (depth 2) — the critical path would start z_root first.
-    // b_users reads the dictionary a_dict by name, without a ref (eilicheva-art/clickhouse_dbt): both are depth 2
-    // and a_dict sorts first, so the dictionary exists when b_users is built (by the longest chain, b_users — which
-    // c_report waits on — would go first and fail).
+    // b_users reads the dictionary a_dict by name, without a ref (eilicheva-art/clickhouse_dbt), so it waits for it
+    // (depth 3, after z_end); by the longest chain alone, b_users — which c_report waits on — would go first.
     const { p, project } = setup({
       'models/a_leaf1.sql': table('select 1 as x'),
       'models/a_leaf2.sql': table('select 2 as x'),
@@ -69,7 +68,24 @@ describe('scheduler', () => {
     const r = await project.run({ threads: 1 });
     expect(Object.values(statuses(r)).every((s) => s === 'success'), JSON.stringify(statuses(r))).toBe(true);
     const order = p.events.filter((e) => e.type === 'node_started').map((e) => (e as { node: { name: string } }).node.name);
-    expect(order).toEqual(['a_leaf1', 'a_leaf2', 'z_root', 'z_chain1', 'z_mid', 'a_dict', 'b_users', 'z_end', 'c_report']);
+    expect(order).toEqual(['a_leaf1', 'a_leaf2', 'z_root', 'z_chain1', 'z_mid', 'a_dict', 'z_end', 'b_users', 'c_report']);
+  });
+
+  it("with threads, a model naming a dictionary model in dictGet('db.name', …) without a ref waits for it (eilicheva-art/clickhouse_dbt's first build)", async () => {
+    // b_users heads a longer chain than a_dict (c_report waits on it), so by the critical path alone it would start first.
+    const { p, project } = setup({
+      'models/z_root.sql': table('select toUInt64(number) as id from numbers(3)'),
+      'models/a_dict.sql': "{{ config(materialized='dictionary', primary_key='id', layout='hashed()', lifetime='0') }}\nselect id, 'n' || toString(id) as name from {{ ref('z_root') }}",
+      'models/b_users.sql': table("select id, dictGet('{{ target.schema }}.a_dict', 'name', id) as name from {{ ref('z_root') }}"),
+      'models/b_plain.sql': table("select id, dictGet('a_dict', 'name', id) as name from {{ ref('z_root') }}"),
+      'models/c_report.sql': table("select * from {{ ref('b_users') }}"),
+    });
+    const r = await project.run({ threads: 4 });
+    expect(statuses(r)).toEqual({ z_root: 'success', a_dict: 'success', b_users: 'success', b_plain: 'success', c_report: 'success' });
+    expect(finished(p.events, 'a_dict')).toBeLessThan(started(p.events, 'b_users'));
+    expect(finished(p.events, 'a_dict')).toBeLessThan(started(p.events, 'b_plain'));
+    // Only the run's order: the graph still has no such edge.
+    expect(project.select({ select: ['+b_users'] }).sort()).toEqual(['model.proj.b_users', 'model.proj.z_root']);
   });
 
   it('with threads, of the ready nodes, starts the one heading the longest chain first (critical path), then plan order', async () => {

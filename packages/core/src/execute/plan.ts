@@ -1,5 +1,5 @@
 import type { ProjectGraph } from '../graph/project-graph.js';
-import type { ManifestNode, TestNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode, TestNode } from '../manifest/nodes.js';
 import type { Command } from '../report/events.js';
 import type { WorkUnit } from './scheduler.js';
 
@@ -84,6 +84,8 @@ export function planUnits(graph: ProjectGraph, selected: ReadonlySet<string>, co
     }
   }
 
+  for (const [id, dict] of namedDictionaries(graph, ids)) if (!graph.descendants(id).has(dict)) after.get(id)!.add(dict);
+
   // Tests run together as one batch unit: it waits on what any member waits on.
   const unitOf = new Map<string, string>();
   for (const batch of batches) {
@@ -100,4 +102,33 @@ export function planUnits(graph: ProjectGraph, selected: ReadonlySet<string>, co
     for (const a of after.get(id)!) unit.after.add(unitOf.get(a) ?? a);
   }
   return [...units.entries()].map(([id, u]) => ({ id, nodes: u.nodes, after: [...u.after].filter((a) => a !== id) }));
+}
+
+const DICT_CALL = /\bdict(?:Get\w*|Has|IsIn|GetHierarchy|GetChildren|GetDescendants)\s*\(\s*'([^']+)'/gi;
+
+/**
+ * The dictionary models of the run that a model reads by name, without a ref: ClickHouse's dictGet()
+ * takes the dictionary as a string (`dictGet('silver.users_dict', 'name', id)`), so dbt's graph never
+ * knows that edge and a dbt-clickhouse project's first build works only when the dictionary happens to
+ * be built first (eilicheva-art/clickhouse_dbt). The model waits for it here (the graph, the manifest
+ * and selection are unchanged). Named as `'db.name'`, or `'name'` in the model's own schema; a
+ * Jinja-rendered database (`'{{ target.schema }}.name'`) by the name alone.
+ */
+function namedDictionaries(graph: ProjectGraph, ids: readonly string[]): [string, string][] {
+  const dictionaries = ids.map((id) => graph.node(id)).filter((n) => n.resourceType === 'model' && n.config.materialized === 'dictionary') as ModelNode[];
+  if (dictionaries.length === 0) return [];
+  const out: [string, string][] = [];
+  for (const id of ids) {
+    const node = graph.node(id);
+    if (node.resourceType !== 'model' || !/dict/i.test(node.rawCode)) continue;
+    for (const m of node.rawCode.matchAll(DICT_CALL)) {
+      const name = m[1]!.trim();
+      const dot = name.lastIndexOf('.');
+      const [db, table] = dot < 0 ? [(node as ModelNode).relation.schema, name] : [name.slice(0, dot), name.slice(dot + 1)];
+      const byName = (d: ModelNode) => d.relation.identifier === table.replace(/`/g, '');
+      const found = db.includes('{{') ? dictionaries.filter(byName) : dictionaries.filter((d) => byName(d) && d.relation.schema === db.replace(/`/g, ''));
+      if (found.length === 1 && found[0]!.uniqueId !== id) out.push([id, found[0]!.uniqueId]);
+    }
+  }
+  return out;
 }
