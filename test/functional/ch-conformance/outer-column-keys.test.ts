@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbtProject } from '../adapter-suite/dbt-project.js';
 
@@ -138,6 +140,29 @@ qualify (select count(*) from {{ ref('t2') }} t2 where t2.k = t1.k and t1.x is n
     expect(await p.query('select k, x from {schema}.qualify order by k')).toEqual([
       { k: 3, x: null },
       { k: 3, x: null },
+    ]);
+  });
+
+  it("keeps dbt's answer when the profile turns correlated_subqueries_use_in_memory_buffer off (a table; a view as tsdbt's tests read it)", async () => {
+    // The carried key holds a UUID per row: read twice (the setting at 0), the two sides' keys differ (NOT_IMPLEMENTED
+    // "Cannot clone ReadFromStorage plan step", or the empty answer for every row). The node's statements now carry the
+    // setting at 1; a view's stored SETTINGS do not reach the decorrelation, so tsdbt's tests carry it too.
+    const dups = (m: string) => `{{ config(materialized='${m}') }}
+select d.id, (select count(*) from {{ ref('t2') }} t2 where t2.k = d.k) as c, (select sum(t2.k) from {{ ref('t2') }} t2 where t2.k >= d.k) as s
+from (select toInt32(number) as id, toInt32(if(number < 2, 3, 4)) as k from numbers(3)) d`;
+    const wrong = (m: string) => `select * from {{ ref('${m}') }} where (id, c, s) not in ((0, 1, 7), (1, 1, 7), (2, 1, 4)) or (select count() from {{ ref('${m}') }}) != 3`;
+    const p = dbtProject({
+      models: { 't2.sql': T2, 'dups.sql': dups('table'), 'dups_view.sql': dups('view') },
+      tests: { 'dups_right.sql': wrong('dups'), 'dups_view_right.sql': wrong('dups_view') },
+    });
+    const profiles = readFileSync(join(p.dir, 'profiles.yml'), 'utf8');
+    p.write({ 'profiles.yml': profiles.replace(/threads: 4\n/, 'threads: 4\n      settings:\n        correlated_subqueries_use_in_memory_buffer: 0\n') });
+    const build = await p.dbt(['build'], { expectPass: null });
+    expect(build.results.filter((r) => r.status !== 'success' && r.status !== 'pass').map((r) => `${r.unique_id}: ${r.message}`)).toEqual([]);
+    expect(await p.query('select id, c, s from {schema}.dups order by id settings correlated_subqueries_use_in_memory_buffer = 1')).toEqual([
+      { id: 0, c: '1', s: '7' },
+      { id: 1, c: '1', s: '7' },
+      { id: 2, c: '1', s: '4' },
     ]);
   });
 });

@@ -12,6 +12,7 @@ const ADDED_SETTINGS = [
   'prefer_column_name_to_alias',
   ...SET_OPERATION_SETTINGS,
   'query_plan_optimize_join_order_limit',
+  'correlated_subqueries_use_in_memory_buffer',
 ] as const;
 
 /**

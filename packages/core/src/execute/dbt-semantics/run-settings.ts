@@ -1,6 +1,7 @@
 import type { ManifestNode } from '../../manifest/nodes.js';
 import { withCastKeepNullable } from './cast-keep-nullable.js';
 import { withColumnPrecedence } from './column-precedence.js';
+import { CORRELATED_BUFFER, withCorrelatedBuffer } from './correlated-buffer.js';
 import { SET_OPERATION_SETTINGS, withSetOperationModes } from './set-operation-modes.js';
 import { probeOrNullCombinator } from './empty-aggregates.js';
 import { runCodeOf } from './inlined-code.js';
@@ -13,17 +14,19 @@ export interface SettingProbe extends ServerFeatureProbe {
 
 /**
  * A model, snapshot or test with the query settings its run adds under dbt_semantics
- * (cast-keep-nullable.ts, column-precedence.ts, set-operation-modes.ts), each only where the server knows it. The one
+ * (cast-keep-nullable.ts, column-precedence.ts, correlated-buffer.ts, set-operation-modes.ts), each only where the server knows it. The one
  * place run/build, `show` and a model's unit tests get them, so all three answer alike.
  */
 export async function withRunSettings<N extends ManifestNode>(adapter: SettingProbe, node: N, nodes?: ReadonlyMap<string, ManifestNode>): Promise<N> {
-  const [castKeepNullable, preferColumnNames] = await Promise.all([
+  const [castKeepNullable, preferColumnNames, correlatedBuffer] = await Promise.all([
     adapter.hasSetting('cast_keep_nullable').catch(() => false),
     adapter.hasSetting('prefer_column_name_to_alias').catch(() => false),
+    adapter.hasSetting(CORRELATED_BUFFER).catch(() => false),
   ]);
   // `nodes`: the manifest's, so that the ephemeral models the node inlines count as its SQL (inlined-code.ts).
   const code = runCodeOf(node, nodes);
-  return withSetOperationSettings(adapter, withColumnPrecedence(withCastKeepNullable(node, castKeepNullable, code), preferColumnNames, code), nodes);
+  const settled = withCorrelatedBuffer(withColumnPrecedence(withCastKeepNullable(node, castKeepNullable, code), preferColumnNames, code), correlatedBuffer, code);
+  return withSetOperationSettings(adapter, settled, nodes);
 }
 
 /** The node with set-operation-modes.ts' settings the server knows (also what `validate` checks a model with: a plain UNION is valid). */
