@@ -75,9 +75,20 @@ export async function alterPartitions(adapter: ClickHouseAdapter, staged: Relati
  * A DDL statement tsdbt writes with a clause (or a name) per partition: thousands of partitions pass max_query_size
  * (256 KiB by default), so it carries the size it needs (statement-settings.ts fitQuerySize).
  */
-export function sized(adapter: ClickHouseAdapter, sql: string, settings?: Record<string, unknown>): Promise<void> {
+export function sized(adapter: ClickHouseAdapter, sql: string, settings?: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
   const fit = fitQuerySize(sql);
-  return adapter.ddl(sql, settings || fit ? { settings: { ...settings, ...fit } } : undefined);
+  return adapter.ddl(sql, settings || fit || signal ? { signal, settings: { ...settings, ...fit } } : undefined);
+}
+
+/**
+ * Hard-links `from`'s parts of the partitions `ids` into `to` (a table like it): one ALTER of an ATTACH clause per
+ * partition, sized() — a table of thousands of partitions passes max_query_size otherwise. `onCluster`: on every host.
+ */
+export async function attachPartitionsFrom(adapter: ClickHouseAdapter, from: Relation, to: Relation, ids: readonly string[], options: { onCluster?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+  if (ids.length === 0) return;
+  const source = relationSql(from.schema, from.identifier);
+  const clauses = ids.map((id) => `ATTACH PARTITION ID ${sqlString(id)} FROM ${source}`).join(', ');
+  await sized(adapter, `ALTER TABLE ${relationSql(to.schema, to.identifier)}${options.onCluster ? adapter.onCluster() : ''} ${clauses}`, undefined, options.signal);
 }
 
 /**

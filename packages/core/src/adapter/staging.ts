@@ -6,7 +6,7 @@ import type { TableOptions } from './table-options.js';
 import { holdTemporary, releaseTemporary } from './run-owner.js';
 import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
 import { isNoAtomicExchange } from './capabilities.js';
-import { alterPartitions, finishReplace, markReplacing, replaceClauses, sized, stuckReplace, type PartitionReplace } from './partition-replace.js';
+import { alterPartitions, attachPartitionsFrom, finishReplace, markReplacing, replaceClauses, stuckReplace, type PartitionReplace } from './partition-replace.js';
 import { DatabaseError } from '../shared/errors.js';
 
 /**
@@ -252,13 +252,7 @@ export class Staging {
 
   /** One ALTER adding every part of `staged` to the target (`ATTACH PARTITION … FROM`: hard links, no copy). */
   async attachPartitions(staged: Relation, target: Relation = this.target): Promise<void> {
-    const ids = await this.partitionIds(staged);
-    if (ids.length === 0) return;
-    const from = relationSql(staged.schema, staged.identifier);
-    await sized(
-      this.adapter,
-      `ALTER TABLE ${relationSql(target.schema, target.identifier)}${this.adapter.onCluster()} ${ids.map((id) => `ATTACH PARTITION ID ${sqlString(id)} FROM ${from}`).join(', ')}`,
-    );
+    await attachPartitionsFrom(this.adapter, staged, target, await this.partitionIds(staged), { onCluster: true });
   }
 
   /**

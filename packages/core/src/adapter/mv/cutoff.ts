@@ -112,7 +112,8 @@ export function cutFilter(cut: BlockCut, options: { oneArgThrowIf?: boolean } = 
   if (ids.length === 0) return '0';
   const max = `toUInt64(splitByChar('_', _part)[3])`;
   const min = `toUInt64(splitByChar('_', _part)[2])`;
-  const limit = `transform(_partition_id, [${ids.map(sqlString).join(', ')}], [${ids.map((i) => `toUInt64(${cut.get(i)})`).join(', ')}], toUInt64(0))`;
+  // Each list one literal (a table's thousands of partitions stay within max_ast_elements); the statement's length is fitQuerySize()'s.
+  const limit = `transform(_partition_id, [${ids.map(sqlString).join(', ')}], CAST([${ids.map((i) => cut.get(i)).join(', ')}] AS Array(UInt64)), toUInt64(0))`;
   const message = options.oneArgThrowIf ? '' : `, 'tsdbt: a merge joined parts from both sides of the backfill cut; run again'`;
   return `throwIf(${min} <= ${limit} AND ${max} > ${limit}${message}) = 0 AND ${max} <= ${limit}`;
 }

@@ -3,6 +3,7 @@ import { relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { runningInsertIds } from '../inserts.js';
+import { attachPartitionsFrom } from '../partition-replace.js';
 import { temporaryName } from '../temporaries.js';
 import { activateAtQuietMoment, key } from './cutoff.js';
 import { tableEngine } from './mv-state.js';
@@ -200,7 +201,7 @@ export async function moveRows(adapter: ClickHouseAdapter, from: Relation, to: R
   const rows = await adapter.client.query<{ p: string }>(
     `SELECT DISTINCT partition_id AS p FROM system.parts WHERE database = ${sqlString(from.schema)} AND table = ${sqlString(from.identifier)} AND active`,
   );
-  if (rows.length) await adapter.ddl(`ALTER TABLE ${q(to)} ${rows.map((r) => `ATTACH PARTITION ID ${sqlString(r.p)} FROM ${q(from)}`).join(', ')}`, { signal });
+  await attachPartitionsFrom(adapter, from, to, rows.map((r) => r.p), { signal });
 }
 
 /** The refusal: rows went into the table directly while a view was being added. */

@@ -7,6 +7,7 @@ import { runIsDead } from '../temporaries.js';
 import type { MaterializeContext, MaterializeResult } from '../materializations/types.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { drainInserts } from '../inserts.js';
+import { fitQuerySize } from '../statement-settings.js';
 import { activateAtQuietMoment, cutFilter, key, STREAMING_ENGINE } from './cutoff.js';
 import { misfits, readMv, storedForm, triggerOf } from './mv-state.js';
 import { modifyQuery } from './mv-unit.js';
@@ -143,7 +144,10 @@ async function firstBuild(
   const source = (await adapter.hasSetting('additional_table_filters'))
     ? `(\n${sql}\n)\nSETTINGS additional_table_filters = {${sqlString(key(trigger.table))}: ${sqlString(filter)}}`
     : `(\n${filteredSource(sql, trigger.table, filter)}\n)`;
-  await adapter.client.command(`INSERT INTO ${q(target)} (${names}) SELECT ${names} FROM ${source}`, { signal, settings: adapter.cluster ? await adapter.insertSettings() : undefined });
+  // The cut's filter names each partition of the source: the size the statement needs (statement-settings.ts).
+  const insert = `INSERT INTO ${q(target)} (${names}) SELECT ${names} FROM ${source}`;
+  const settings = { ...(adapter.cluster ? await adapter.insertSettings() : {}), ...fitQuerySize(insert) };
+  await adapter.client.command(insert, { signal, settings: Object.keys(settings).length ? settings : undefined });
   return adapter.rowCount(target);
 }
 

@@ -5,6 +5,8 @@ import { settingsClause, type ClickHouseAdapter, type WarehouseColumn } from '..
 import { drainInserts, runningInserts, waitForNoInserts } from '../inserts.js';
 import { exchangeTables, Staging } from '../staging.js';
 import { engineClause } from '../table-ddl.js';
+import { attachPartitionsFrom } from '../partition-replace.js';
+import { fitQuerySize } from '../statement-settings.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
@@ -184,8 +186,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
     // 2. The moment: gates opened, sources snapshotted (and kept rows copied: the target's blocks are
     // cut too, so a row an old view writes is in the copy or comes through its staged twin, once).
     let cuts = new Map<string, BlockCut>();
-    const copy = (from: Relation, to: Relation, parts: string[]) =>
-      parts.length ? adapter.ddl(`ALTER TABLE ${q(to)} ${parts.map((p) => `ATTACH PARTITION ID ${sqlString(p)} FROM ${q(from)}`).join(', ')}`) : Promise.resolve();
+    const copy = (from: Relation, to: Relation, parts: string[]) => attachPartitionsFrom(adapter, from, to, parts);
     if (sources.length === 0 && !keepRows) await open();
     else
       cuts = await activateAtQuietMoment({
@@ -234,7 +235,9 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
         from = `(\n${s.feed.sql}\n)\nSETTINGS additional_table_filters = ${filters}${own ? `, ${own}` : ''}`;
       }
       const before = await adapter.rowCount(backfill);
-      await adapter.client.command(`INSERT INTO ${q(backfill)} (${into}) SELECT ${into} FROM ${from}`, { signal });
+      // The cut's filter names each partition of the source: the size the statement needs (statement-settings.ts).
+      const insert = `INSERT INTO ${q(backfill)} (${into}) SELECT ${into} FROM ${from}`;
+      await adapter.client.command(insert, { signal, settings: fitQuerySize(insert) });
       backfilled += (await adapter.rowCount(backfill)) - before;
     }
     if (countDirect) {

@@ -3,6 +3,8 @@ import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholde
 import type { DatabaseError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { Staging } from '../staging.js';
+import { attachPartitionsFrom } from '../partition-replace.js';
+import { fitQuerySize } from '../statement-settings.js';
 import { TEMP_MARKER } from '../temporaries.js';
 import { activateAtQuietMoment, cutFilter, key, type BlockCut } from './cutoff.js';
 import { mvsWritingTo, triggersOf } from './mv-state.js';
@@ -58,8 +60,7 @@ export async function refreshDifference(adapter: ClickHouseAdapter, unit: Unit, 
     await createLocalCopy(adapter, actual, target, info?.full ?? '', signal);
     await createLocalCopy(adapter, expected, target, info?.full ?? '', signal);
     // The moment: the table's rows at the cut copied aside (hard-linked parts), the sources' cut kept for the reads below.
-    const copy = (parts: string[]) =>
-      parts.length ? adapter.ddl(`ALTER TABLE ${q(actual)} ${parts.map((p) => `ATTACH PARTITION ID ${sqlString(p)} FROM ${q(target)}`).join(', ')}`) : Promise.resolve();
+    const copy = (parts: string[]) => attachPartitionsFrom(adapter, target, actual, parts);
     const cuts = await activateAtQuietMoment({
       adapter,
       tables: [...sources, ...(targetIsMergeTree ? [target] : [])],
@@ -75,7 +76,9 @@ export async function refreshDifference(adapter: ClickHouseAdapter, unit: Unit, 
     const settings = sources.length ? `\nSETTINGS additional_table_filters = ${filters(cuts)}` : '';
     const insert = async (sql: string) => {
       const into = (await adapter.queryColumns(sql)).map((c) => quoteIdentifier(c.name)).join(', ');
-      await adapter.client.command(`INSERT INTO ${q(expected)} (${into}) SELECT ${into} FROM (\n${sql}\n)${settings}`, { signal });
+      // The cuts' filters name each partition of the sources: the size the statement needs (statement-settings.ts).
+      const statement = `INSERT INTO ${q(expected)} (${into}) SELECT ${into} FROM (\n${sql}\n)${settings}`;
+      await adapter.client.command(statement, { signal, settings: fitQuerySize(statement) });
     };
     if (unit.seedSql) await insert(unit.seedSql);
     for (const v of views) await insert(ungated(v.asSelect) ?? v.asSelect);
