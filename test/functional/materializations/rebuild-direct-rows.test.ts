@@ -98,3 +98,39 @@ describe('incremental rebuild for new columns: killed between the EXCHANGE and t
     expect(await tableNames(next, p.schema)).toEqual(['m']);
   });
 });
+
+describe('incremental rebuild for new columns: a capability probe failing once right before the swap', () => {
+  it("stops the build before the swap, the table as it was — was: no UUID recorded (taken for a server without one), the EXCHANGE ran, and a row committed into the old table after it was dropped with it", async () => {
+    // Before: the probe's failure read as "cannot exchange" for the carry record (no UUID), the EXCHANGE then ran (asked
+    // again), and the carry found no old table: it was dropped with the row (found by the fault harness, fail at a probe).
+    const { p, project } = setup({ 'models/m.sql': model('sync_all_columns', "unique_key='id'", false) });
+    expect(statuses(await project.run())).toEqual({ m: 'success' });
+    p.write({ 'models/m.sql': model('sync_all_columns', "unique_key='id'", true) });
+    const next = setup.reopen(p);
+    const client = (await next.adapter(1)).client as unknown as Record<'query', (sql: string, o?: unknown) => Promise<unknown>>;
+    const query = client.query.bind(client);
+    let copied = false;
+    let failed = false;
+    client.query = async (sql, o) => {
+      if (copied && !failed && /FROM system\.databases/.test(sql)) {
+        failed = true;
+        throw new Error('fault injection: the probe failed');
+      }
+      return query(sql, o);
+    };
+    await atStatement(next, COPY, async () => {
+      copied = true;
+    });
+    await atStatement(next, EXCHANGE_COPY, async (sql, send) => {
+      await send(`INSERT INTO ${p.schema}.${EXCHANGE_COPY.exec(sql)![1]} (id, msg) VALUES (10, 'bound')`);
+    });
+    const r = await next.run();
+    expect(failed, 'no probe of system.databases after the copy').toBe(true);
+    const rows = await idMsgRows(next, `${p.schema}.m`);
+    // The run stops before the swap (a failed probe fails the build there), the table as it was; the writer never acted.
+    // Without the fix: 'success', the EXCHANGE ran and row 10, committed into the old table after it, was dropped with it.
+    expect(statuses(r)).toEqual({ m: 'error' });
+    expect(rows).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }]);
+    expect(await tableNames(next, p.schema)).toEqual(['m']);
+  });
+});

@@ -329,7 +329,9 @@ export async function carryOwed(s: Staging, copy: Relation, job: CarryJob, from:
 }
 
 async function tableUuidOf(adapter: ClickHouseAdapter, rel: Relation): Promise<string | undefined> {
-  if (!(await adapter.canExchange(rel.schema))) return undefined; // no UUIDs (Ordinary databases, servers before 20.x)
+  // No UUIDs (Ordinary databases, servers before 20.x). Not canExchange(): its false on a failed probe would record none for
+  // a table the swap then EXCHANGEs (asked again), and the carry would find no old table: a failed probe fails the build here.
+  if (!(await adapter.capabilities.exchange(rel.schema))) return undefined;
   const [row] = await adapter.systemQuery<{ uuid: string }>(`SELECT toString(uuid) AS uuid FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`);
   return row?.uuid && !/^[0-]+$/.test(row.uuid) ? row.uuid : undefined;
 }
