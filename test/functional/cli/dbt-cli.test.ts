@@ -134,7 +134,7 @@ describe('errors and hints', () => {
     const p = project({
       ...FILES,
       'macros/ops.sql': `{% macro print_and_return() %}{% set joined = 'generated yaml' %}{% if execute %}{{ print(joined) }}{% do return(joined) %}{% endif %}{% endmacro %}
-{% macro prints_table() %}{% set r = run_query("select 'a' as k, 1.5 as v union all select 'b', 10") %}{% do r.print_table() %}{% endmacro %}
+{% macro prints_table() %}{% set r = run_query("select * from (select 'a' as k, 1.5 as v union all select 'b', 10) order by k") %}{% do r.print_table() %}{% endmacro %}
 {% macro renders_sql() %}{% do log('logged line', info=True) %}
   create table if not exists x (a UInt8) engine = Memory
 {% endmacro %}`,
