@@ -8,7 +8,7 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { withStaging } from './staging.js';
 import { replaceThroughViews, viewsReading } from './materializations/append-through-views.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
-import { dbtSemanticsType, SERVER_WIDEST_NUMERIC, UNBOUNDED_NUMERIC } from '../execute/dbt-semantics/float-casts.js';
+import { dbtSemanticsType, SERVER_WIDEST_NUMERIC, UNBOUNDED_NUMERIC } from '../shared/dbt-type-names.js';
 import { clickhouseTypeSpelling } from './type-spelling.js';
 import { agateNumber } from './agate-number.js';
 
@@ -84,7 +84,7 @@ export function seedColumns(node: SeedNode, text = seedText(node)): { name: stri
 }
 
 /*
- * SQL's type names in column_types, as a cast to them runs under dbt_semantics (float-casts.ts dbtSemanticsType):
+ * SQL's type names in column_types, as a cast to them runs under dbt_semantics (shared/dbt-type-names.ts dbtSemanticsType):
  * - `float`: a double on the warehouses dbt projects are written for (Postgres' float8, Snowflake, BigQuery,
  *   Redshift) but Float32 in ClickHouse, where a value read back differs in the 8th digit (dbt_utils' get_single_value
  *   test, any float compared with a literal): Float64, as tsdbt infers decimals and as dbt.type_float() casts.

@@ -9,7 +9,7 @@ import { DatabaseError, ProjectError } from '../shared/errors.js';
 import { blankNonCode, splitStatements } from '../shared/sql-statements.js';
 import { functionMacroOverride, functionPartOverrides, overrideStatement, renderFunctionMacro } from './function-override.js';
 import type { MacroEntry } from '../render/macro-registry.js';
-import { dbtSemanticsType } from './dbt-semantics/float-casts.js';
+import { dbtSemanticsType } from '../shared/dbt-type-names.js';
 import { roundingTarget } from './dbt-semantics/cast-rounding.js';
 import { hookStatements, runtimeRendered } from './node-sql.js';
 import { hooksOf } from '../manifest/config.js';

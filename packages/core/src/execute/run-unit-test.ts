@@ -12,7 +12,7 @@ import type { RunContext } from './run-context.js';
 import { withRunSettings } from './dbt-semantics/run-settings.js';
 import { commonTypedSql, roundedSql } from './dbt-semantics/common-types.js';
 import { unitTestDiff } from './unit-test-diff.js';
-import { dbtSemanticsType } from './dbt-semantics/float-casts.js';
+import { dbtSemanticsType } from '../shared/dbt-type-names.js';
 import { lacksWideDates, lacksWideDecimals } from './dbt-semantics/server-features.js';
 import { dbtSemantics } from '../load/dbt-semantics.js';
 import { clickhouseTypeSpelling } from '../adapter/type-spelling.js';

@@ -1,6 +1,7 @@
 import { contractEnforced } from '../../adapter/contract/contract-check.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { ManifestNode } from '../../manifest/nodes.js';
+import { dbtSemanticsType } from '../../shared/dbt-type-names.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { withWarehouseTypeNames } from './cast-type-names.js';
 
@@ -40,28 +41,8 @@ import { withWarehouseTypeNames } from './cast-type-names.js';
  * spelling (`Float32`, `real`, `float4`, `numeric(p, s)`, ClickHouse's `CAST(x, 'T')`, and `Date` / `DateTime` as
  * ClickHouse spells its own types: a ClickHouse project that chose them keeps them).
  */
-export const UNBOUNDED_NUMERIC = 'Decimal(76, 10)';
-/** numeric without precision on a server without Decimal256 (the 18.x line, server-features.ts): the same scale. */
-export const SERVER_WIDEST_NUMERIC = 'Decimal(38, 10)';
-
 const CASTS = /::\s*(float|numeric|decimal|date|timestamp)\b(?!\s*\()|\bas\s+(float|numeric|decimal|date|timestamp)\s*\)/gi;
 const TYPES = /\b(?:float|numeric|decimal|date|timestamp)\b/i;
-/** What a cast to each name runs as under dbt_semantics. */
-const AS: Readonly<Record<string, string>> = { float: 'Float64', date: 'Date32', timestamp: 'DateTime64(0)', numeric: UNBOUNDED_NUMERIC, decimal: UNBOUNDED_NUMERIC };
-
-/**
- * The ClickHouse type dbt's SQL type name `type` means under dbt_semantics — what a cast to it gives (above), and so
- * what a seed's `column_types` or a unit test fixture's declared `data_type` of that name holds — else undefined
- * (any other name, and `Date` as ClickHouse spells its own type). `server`: what the server lacks (server-features.ts).
- */
-export function dbtSemanticsType(type: string, server: { clickhouseDates?: boolean; narrowDecimals?: boolean } = {}): string | undefined {
-  const t = type.trim();
-  if (!/^(?:float|numeric|decimal|date|timestamp)$/i.test(t) || t === 'Date') return undefined;
-  const lower = t.toLowerCase();
-  if (server.clickhouseDates && (lower === 'date' || lower === 'timestamp')) return lower === 'date' ? 'Date' : 'DateTime';
-  if (server.narrowDecimals && (lower === 'numeric' || lower === 'decimal')) return SERVER_WIDEST_NUMERIC;
-  return AS[lower];
-}
 
 export function withDoubleFloatCasts(node: ManifestNode, sql: string, options: { clickhouseDates?: boolean; narrowDecimals?: boolean } = {}): string {
   if (!/\b(?:float|numeric|decimal|date|timestamp)\b|::|\bcast\b/i.test(sql)) return sql;

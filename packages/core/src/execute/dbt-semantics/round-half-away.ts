@@ -1,3 +1,4 @@
+import { TIE_MARK } from '../../shared/round-tie-mark.js';
 import { blankNonCode } from '../../shared/sql-statements.js';
 import { closingParen, splitTopLevel } from './select-frames.js';
 
@@ -77,7 +78,3 @@ function widerInteger(type: string): string {
   const step = (from: string, to: string) => `match(${type}, '\\\\bU?Int(${from})\\\\b'), replaceRegexpOne(${type}, '\\\\bU?Int(${from})\\\\b', '${to}')`;
   return `multiIf(${step('8|16|32', 'Int64')}, ${step('64', 'Int128')}, ${step('128', 'Int256')}, ${type})`;
 }
-
-/** Whether SQL has a round() this module wrote (a float tie away from zero): its tie test, as roundExpression writes it. */
-export const roundsTiesAway = (sql: string): boolean => sql.includes(TIE_MARK);
-const TIE_MARK = ") LIKE '%Float%' AND ";

@@ -1,5 +1,5 @@
 import { clickhouseTypeSpelling } from '../../adapter/type-spelling.js';
-import { UNBOUNDED_NUMERIC } from './float-casts.js';
+import { UNBOUNDED_NUMERIC } from '../../shared/dbt-type-names.js';
 
 /*
  * try_cast(x AS T) (Snowflake, Databricks, DuckDB, SQL Server): the cast, or NULL where the text does not
