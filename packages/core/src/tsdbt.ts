@@ -1,25 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { noteInvocationStarted } from './shared/invocation-started.js';
 import { resolve } from 'node:path';
-import { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
-import { beginRun, endRun, newRunId } from './adapter/run-owner.js';
+import type { ClickHouseAdapter } from './adapter/clickhouse-adapter.js';
 import { debugReport, type DebugReport } from './adapter/debug-checks.js';
-import { openWarehouse, openWarehouseAhead, type WarehouseClient } from './adapter/warehouse-client.js';
-import { finishPendingWork } from './adapter/pending-work.js';
+import { openWarehouseAhead } from './adapter/warehouse-client.js';
 import type { ProjectAnalysis } from './analyze/analysis.js';
 import { validateProject } from './analyze/validate-project.js';
 import type { ColumnTrace, TraceOptions } from './analyze/lineage-graph.js';
 import { traceColumn } from './analyze/trace-column.js';
-import { compileSql, RelationIndex } from './compile/compile-sql.js';
+import { compileInline } from './compile/compile-inline.js';
+import { RelationIndex } from './compile/compile-sql.js';
 import { compileProject } from './execute/compile-command.js';
-import { isRelational, RESOURCE_TYPES, runCommand } from './execute/run-command.js';
-import { CompiledWriter } from './compile/write-compiled.js';
+import { RESOURCE_TYPES, runCommand } from './execute/run-command.js';
 import type { DeferOptions } from './execute/deferral.js';
 import type { Preview } from './execute/show-rows.js';
 import type { RunContext } from './execute/run-context.js';
 import { ProjectGraph } from './graph/project-graph.js';
 import { installPackages, type DepsOptions, type DepsResult } from './deps/install-packages.js';
-import { loadInternals, loadProject, type LoadedProject, type LoadTimings } from './load/load-project.js';
+import { loadInternals, type LoadedProject, type LoadTimings } from './load/load-project.js';
 import { packagesYamlRenderer, readProjectFileRendered } from './load/yaml-values.js';
 import type { TargetConfig } from './load/profiles.js';
 import type { Manifest } from './manifest/manifest.js';
@@ -29,8 +27,9 @@ import { previews } from './execute/previews.js';
 import { runOperation } from './execute/run-operation.js';
 import { sourceFreshness } from './execute/source-freshness-run.js';
 import type { ProjectHost } from './project-host.js';
-import { newRenderState } from './render/render-state.js';
-import { refTarget, refText } from './render/placeholders.js';
+import { loadHoldingLines } from './project-load.js';
+import { runContextOf } from './project-run-context.js';
+import { ProjectWarehouse } from './project-warehouse.js';
 import { writeManifest, writePerfInfo } from './report/artifacts.js';
 import { manifestContentKey, manifestSourceOf, type ManifestSource } from './report/manifest-reuse.js';
 import { guardListener, type Command, type EventHandler } from './report/events.js';
@@ -38,14 +37,11 @@ import { selectNodes, type SelectionOptions, type StateArtifacts } from './selec
 import { readFreshness, readPreviousState, type PreviousState } from './state/previous-state.js';
 import { retryPlan, type RetryPlan } from './state/retry-plan.js';
 import { runArgs, runOptionsOfArgs, type RunArgs } from './report/run-args.js';
-import { shareWarehouse } from './serve/warehouse-share.js';
-import { ProjectError, UsageError } from './shared/errors.js';
-import { sampleWindowOf } from './execute/sample-window.js';
+import { UsageError } from './shared/errors.js';
+import { checkCloneState } from './execute/run-clone.js';
 import { scrubEvent } from './report/scrub-events.js';
-import { scopedQueryComment } from './adapter/query-comment.js';
 import { queryCommenter, type QueryCommenter } from './execute/query-comments.js';
-import { dbtEventOf, warningAsError, warnErrorDecision, warnErrorPolicyOf, type WarnErrorPolicy } from './report/warn-error.js';
-import { eventTimeOf } from './execute/event-time-flags.js';
+import { reportWarning, warnErrorPolicyOf, type WarnErrorPolicy } from './report/warn-error.js';
 import type { CompiledNode, FreshnessRunResult, FromLoadedOptions, OpenOptions, RetryOptions, RunOptions, RunResult, ValidateOptions } from './tsdbt-options.js';
 
 export type { OpenOptions, RunOptions, RunResult, CompiledNode, FromLoadedOptions, ValidateOptions, RetryOptions, FreshnessRunResult } from './tsdbt-options.js';
@@ -60,10 +56,7 @@ export class TsdbtProject {
   readonly graph: ProjectGraph;
   private readonly index: RelationIndex;
   private readonly onEvent: EventHandler;
-  private client: WarehouseClient | undefined;
-  private adapterInstance: ClickHouseAdapter | undefined;
-  private pendingWork: Promise<void> | undefined;
-  private sharedWith: TsdbtProject | undefined;
+  private readonly warehouse: ProjectWarehouse;
   private previousStates: Map<string, PreviousState> | undefined;
   private logStatements = false;
   private commenter: QueryCommenter | undefined;
@@ -84,12 +77,20 @@ export class TsdbtProject {
     this.onEvent = loaded.secrets.length ? (event) => onEvent(scrubEvent(event, loaded.secrets)) : onEvent;
     this.graph = graph ?? new ProjectGraph(loaded.manifest, loaded.graphHints);
     this.index = new RelationIndex(loaded.manifest);
+    this.warehouse = new ProjectWarehouse({
+      invocationId,
+      target: loaded.target,
+      manifest: loaded.manifest,
+      onEvent: this.onEvent,
+      queryComments: () => this.queryComments(),
+      logStatements: () => this.logStatements,
+    });
   }
 
   /** A project over an already loaded (or incrementally re-loaded) manifest. */
   static fromLoaded(loaded: LoadedProject, options: FromLoadedOptions = {}): TsdbtProject {
     const project = new TsdbtProject(loaded, options.invocationId ?? randomUUID(), options.onEvent ?? (() => {}), options.graph);
-    project.sharedWith = options.shareWarehouseWith;
+    project.warehouse.sharedWith = options.shareWarehouseWith;
     project.logStatements = options.logStatements === true;
     return project;
   }
@@ -119,34 +120,12 @@ export class TsdbtProject {
     const invocationId = options.invocationId ?? randomUUID();
     noteInvocationStarted(invocationId); // before the load, as dbt's invocation context
     const onEvent = guardListener(options.onEvent ?? (() => {}));
-    // The load's lines are held until the project's `flags:` are known: --warn-error-options may
-    // silence a warning or make it the load's error (dbt fails the parse on it).
-    let held: [string, 'info' | 'debug' | 'warn', string | undefined][] | undefined = [];
-    let policy: WarnErrorPolicy = { warnError: false };
-    const report = (message: string, level: 'info' | 'debug' | 'warn', event: string | undefined) => {
-      if (level !== 'warn') return onEvent({ type: 'log', level, message });
-      const name = event ?? dbtEventOf(message);
-      const decision = name ? warnErrorDecision(name, policy.options, policy.warnError) : 'warn';
-      if (decision === 'error') throw warningAsError(message);
-      if (decision === 'warn') onEvent({ type: 'warning', message, ...(name ? { name } : {}) });
-    };
-    const loaded = loadProject({
-      ...options,
-      invocationId,
-      onLog: (message, level, event) => {
-        options.onLog?.(message, level, event);
-        if (held) held.push([message, level, event]);
-        else report(message, level, event);
-      },
-    });
+    const { loaded, release } = loadHoldingLines({ ...options, invocationId }, onEvent);
     // The CLI's command will open the warehouse: chDB starts opening on another thread now (adapter/chdb-ahead.ts).
     openWarehouseAhead(loaded.target);
-    const lines = held;
-    held = undefined;
     const project = new TsdbtProject(loaded, invocationId, onEvent);
     try {
-      project.warnPolicy = policy = warnErrorPolicyOf(options, loaded.projectFile.flags ?? {});
-      for (const [message, level, event] of lines) report(message, level, event);
+      release((project.warnPolicy = warnErrorPolicyOf(options, loaded.projectFile.flags ?? {})));
     } catch (error) {
       void project.close();
       throw error;
@@ -187,10 +166,7 @@ export class TsdbtProject {
 
   /** One of dbt's warnings: an error, silenced or a warning event, as --warn-error(-options) say (report/warn-error.ts). */
   private warn(message: string): void {
-    const name = dbtEventOf(message);
-    const decision = name ? warnErrorDecision(name, this.policy().options, this.policy().warnError) : 'warn';
-    if (decision === 'error') throw warningAsError(message);
-    if (decision === 'warn') this.onEvent({ type: 'warning', message, ...(name ? { name } : {}) });
+    reportWarning(message, this.policy(), this.onEvent);
   }
 
   private policy(): WarnErrorPolicy {
@@ -256,17 +232,7 @@ export class TsdbtProject {
 
   /** Renders a piece of Jinja SQL with the project's context (`compile --inline`). */
   compileInline(sql: string): string {
-    const state = newRenderState({
-      mode: 'parse',
-      relations: this.index.resolver(undefined),
-      node: { uniqueId: 'sql_operation.inline', name: 'inline', resourceType: 'sql_operation', packageName: this.manifest.projectName, originalFilePath: '<inline>', fqn: [], baseConfig: {} },
-    });
-    const rendered = this.loaded.renderer.renderString(sql, '<inline>', state);
-    const fake = { ...[...this.manifest.nodes.values()][0]!, uniqueId: 'sql_operation.inline', name: 'inline' } as ManifestNode;
-    for (const ref of state.refs)
-      if (!ref.function && !this.index.resolve(refTarget(ref), undefined))
-        throw new ProjectError('unknown_ref', `Error parsing inline query: ${refText(ref)} in --inline does not name a model or seed`, { file: '<inline>' });
-    return compileSql(this.index, fake, rendered).trim();
+    return compileInline(this.index, this.loaded.renderer, this.manifest, sql);
   }
 
   run(options: RunOptions = {}): Promise<RunResult> {
@@ -295,15 +261,7 @@ export class TsdbtProject {
    * from their relations in the state manifest (execute/run-clone.ts).
    */
   clone(options: RunOptions = {}): Promise<RunResult> {
-    const dir = options.deferState || options.state;
-    if (!dir)
-      throw new UsageError('clone_state', '--state or --defer-state are required for deferral, but neither was provided', {
-        hint: "Pass --state <folder holding the manifest.json of the environment to clone from, e.g. production's target/>.",
-      });
-    if (resolve(this.loaded.projectRoot, dir) === resolve(this.targetDir))
-      throw new UsageError('clone_state', `The state and target directories are the same: '${dir}'. Use a different target path (--target-path) or state directory (--state).`, {
-        hint: 'Copy the manifest.json to clone from into its own folder (e.g. state/) and pass that.',
-      });
+    checkCloneState(options.deferState || options.state, this.loaded.projectRoot, this.targetDir);
     return this.execute('clone', options);
   }
 
@@ -408,55 +366,13 @@ export class TsdbtProject {
   }
 
 
-  async close(): Promise<void> {
-    this.sharedWith = undefined;
-    const c = this.client;
-    const runId = this.adapterInstance?.runId;
-    this.client = undefined;
-    this.adapterInstance = undefined;
-    try {
-      await c?.close();
-    } finally {
-      // From now on the run's temporaries count as a dead run's: any later run may drop them.
-      if (runId) endRun(runId);
-    }
+  close(): Promise<void> {
+    return this.warehouse.close();
   }
 
   /** The warehouse adapter, connecting on first use. */
-  async adapter(threads?: number): Promise<ClickHouseAdapter> {
-    if (this.sharedWith) return this.sharedWith.adapter(threads);
-    if (!this.adapterInstance) {
-      // The run id names this run's temporaries and tells other runs whether it is still alive (run-owner.ts).
-      const runId = newRunId(this.invocationId.replace(/-/g, ''));
-      // A query comment that cannot render (or holds '*/') fails here, before any statement.
-      const comments = this.queryComments();
-      comments.forNode(undefined);
-      // Holding an embedded warehouse (now, or later when the process this one goes through ends):
-      // other tsdbt commands on the same target go through this process.
-      this.client = await openWarehouse(this.target, {
-        poolSize: threads ?? this.target.threads,
-        queryIdPrefix: `tsdbt-${runId}`,
-        share: () => shareWarehouse(this.target),
-        queryComment: () => scopedQueryComment() ?? comments.forNode(undefined),
-        onStatement: this.logStatements ? (sql, connection) => this.onEvent({ type: 'log', level: 'debug', message: `On ${connection}: ${sql}` }) : undefined,
-        onStopping: (running, waitedMs) => this.onEvent({ type: 'stopping', running, waited: Math.round(waitedMs / 1000) }),
-      });
-      beginRun(runId);
-      this.adapterInstance = new ClickHouseAdapter(this.client, runId);
-      // What a dead run's partition ALTER left half done is finished before anything reads those databases.
-      this.pendingWork = finishPendingWork(this.adapterInstance, this.readDatabases()).then((stuck) => {
-        for (const e of stuck) this.onEvent({ type: 'warning', message: e.message });
-      });
-    }
-    await this.pendingWork;
-    return this.adapterInstance;
-  }
-
-  /** The databases the project's relations live in (models, seeds, snapshots, sources). */
-  private readDatabases(): Set<string> {
-    const out = new Set<string>();
-    for (const n of this.manifest.nodes.values()) if (isRelational(n) || n.resourceType === 'source') out.add(n.relation.schema);
-    return out;
+  adapter(threads?: number): Promise<ClickHouseAdapter> {
+    return this.warehouse.adapter(threads);
   }
 
   /** run_results.json `args`: this invocation's flags, for `retry`. */
@@ -474,30 +390,8 @@ export class TsdbtProject {
   }
 
   private runContext(adapter: ClickHouseAdapter, options: RunOptions): RunContext {
-    return {
-      manifest: this.manifest,
-      graph: this.graph,
-      index: options.empty ? this.index.withEmptyInputs() : this.index,
-      renderer: this.loaded.renderer,
-      adapter,
-      target: this.target,
-      targetDir: this.targetDir,
-      fullRefresh: options.fullRefresh ?? false,
-      storeFailures: options.storeFailures ?? false,
-      warnError: options.warnError ?? false,
-      // dbt's LogTestResult: a test that warns fails under --warn-error or when warn_error_options names it.
-      testsWarnError: (options.warnError ?? false) || warnErrorDecision('LogTestResult', this.policy().options, false) === 'error',
-      signal: options.signal,
-      onEvent: this.onEvent,
-      compiled: new CompiledWriter(this.targetDir, this.secrets),
-      queryComment: (node) => this.queryComments().forNode(node),
-      eventTime: options.eventTimeStart instanceof Date && options.eventTimeEnd instanceof Date ? { start: options.eventTimeStart, end: options.eventTimeEnd } : eventTimeOf(options),
-      ...(options.sample !== undefined && options.sample !== '' ? { sample: sampleWindowOf(options.sample) } : {}),
-      // dbt's default end of a microbatch model's batches: the invocation's start (a retry's: the retried run's).
-      runStartedAt: options.originalInvocationStartedAt ?? new Date(),
-      ...(options.previousBatches ? { previousBatches: options.previousBatches } : {}),
-      projectFlags: this.loaded.projectFile.flags ?? {},
-    };
+    const { loaded, graph, index, targetDir, secrets, onEvent } = this;
+    return runContextOf({ loaded, graph, index, targetDir, secrets, onEvent, policy: this.policy(), queryComments: () => this.queryComments() }, adapter, options);
   }
 
   /** What the modules this class delegates to read of it (project-host.ts). */
@@ -524,7 +418,7 @@ export class TsdbtProject {
       policy: () => this.policy(),
       warn: (message) => this.warn(message),
       runArgs: (command, options, threads) => this.runArgs(command, options, threads),
-      opened: () => !!this.client || !!this.sharedWith,
+      opened: () => this.warehouse.opened,
     };
   }
 

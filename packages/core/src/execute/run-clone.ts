@@ -1,10 +1,12 @@
 import { materializeView } from '../adapter/materializations/view.js';
 import { applyGrants } from '../adapter/grants.js';
 import { persistDocs } from '../adapter/persist-docs.js';
+import { resolve } from 'node:path';
 import type { ModelNode, Relation, SeedNode, SnapshotNode } from '../manifest/nodes.js';
 import { relationSql, sqlString } from '../render/placeholders.js';
 import type { NodeResult } from '../report/events.js';
 import { newRenderState } from '../render/render-state.js';
+import { UsageError } from '../shared/errors.js';
 import type { RunContext } from './run-context.js';
 
 type Outcome = Omit<NodeResult, 'node' | 'uniqueId' | 'executionTime' | 'timing'>;
@@ -64,4 +66,16 @@ export function cloneSources(state: { readonly nodes: ReadonlyMap<string, Readon
     if (typeof schema === 'string' && schema !== '' && typeof identifier === 'string') out.set(id, { schema, identifier });
   }
   return out;
+}
+
+/** `clone` needs a --state (or --defer-state) folder, and not the target's own: dbt's errors, before anything runs. */
+export function checkCloneState(dir: string | undefined, projectRoot: string, targetDir: string): void {
+  if (!dir)
+    throw new UsageError('clone_state', '--state or --defer-state are required for deferral, but neither was provided', {
+      hint: "Pass --state <folder holding the manifest.json of the environment to clone from, e.g. production's target/>.",
+    });
+  if (resolve(projectRoot, dir) === resolve(targetDir))
+    throw new UsageError('clone_state', `The state and target directories are the same: '${dir}'. Use a different target path (--target-path) or state directory (--state).`, {
+      hint: 'Copy the manifest.json to clone from into its own folder (e.g. state/) and pass that.',
+    });
 }

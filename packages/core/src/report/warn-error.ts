@@ -1,5 +1,6 @@
 import { ProjectError, UsageError } from '../shared/errors.js';
 import { DBT_DEPRECATION_EVENTS, DBT_EVENT_NAMES } from './dbt-event-names.js';
+import type { EventHandler } from './events.js';
 
 /**
  * dbt's `--warn-error-options` / `flags: warn_error_options:` (dbt-common's WarnErrorOptionsV2):
@@ -129,4 +130,14 @@ export function allWarningsAreErrors(policy: WarnErrorPolicy): boolean {
 /** The error a warning promoted by the policy fails the command with (dbt's EventCompilationError: the warning's text). */
 export function warningAsError(message: string): ProjectError {
   return new ProjectError('warn_error', message, { hint: 'A warning made an error by --warn-error / --warn-error-options (or flags: warn_error_options in dbt_project.yml).' });
+}
+
+/**
+ * One of dbt's warnings under `policy`: the command's error, silenced, or a warning event. `event`: the dbt event it
+ * is when its text cannot tell (else read from the text, dbtEventOf).
+ */
+export function reportWarning(message: string, policy: WarnErrorPolicy, onEvent: EventHandler, event = dbtEventOf(message)): void {
+  const decision = event ? warnErrorDecision(event, policy.options, policy.warnError) : 'warn';
+  if (decision === 'error') throw warningAsError(message);
+  if (decision === 'warn') onEvent({ type: 'warning', message, ...(event ? { name: event } : {}) });
 }
