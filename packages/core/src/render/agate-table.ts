@@ -1,33 +1,15 @@
 import { bindArgs } from './call-args.js';
-import { jinjaJson } from './jinja-compat/filters.js';
+import { agateCell, bareType } from './agate-cells.js';
 import { pyTuple } from './jinja-compat/python-values.js';
+import { PyDate } from './modules/datetime.js';
 import { agatePrintTable } from './agate-print-table.js';
 import type { QueryTable } from './render-state.js';
 
 /**
  * The agate table dbt hands templates (run_query(), load_result(...).table): `column_names`,
  * `columns` (by index or name, each with `.values()`), `rows` (each by index or column name),
- * iteration over rows. Values are converted as agate does from the warehouse types: integers
- * and decimals become numbers (ClickHouse sends 64-bit integers as strings).
+ * iteration over rows. Values are agate's cells (agate-cells.ts: numbers, Python dates and datetimes).
  */
-
-const NUMERIC = /^(Nullable\()?(LowCardinality\()?(U?Int\d+|Float\d+|Decimal.*|Bool)\)?\)?$/;
-
-function convert(value: unknown, type: string | undefined): unknown {
-  if (value === null || value === undefined) return null;
-  // dbt-adapters' table_from_data_flat: a list or dict value is json.dumps'd (`[1, 2, 3, 4]`).
-  if (Array.isArray(value) || (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)) {
-    const inner = type ? /^Array\((.*)\)$/.exec(type)?.[1] : undefined;
-    const items = Array.isArray(value) && inner ? value.map((v) => convert(v, inner)) : value;
-    return jinjaJson(items, null, 0, { sortKeys: false, htmlSafe: false });
-  }
-  if (!type) return value;
-  if (typeof value === 'string' && NUMERIC.test(type) && value !== '' && !/Bool/.test(type)) {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : value;
-  }
-  return value;
-}
 
 /**
  * agate's DataType of a column (`table.columns['x'].data_type`, `table.column_types`): dbt infers
@@ -39,7 +21,7 @@ export class AgateDataType {
   constructor(readonly name: 'Number' | 'Boolean' | 'Date' | 'DateTime' | 'Text') {}
 
   static of(clickhouseType: string): AgateDataType {
-    const t = clickhouseType.replace(/^(?:Nullable|LowCardinality)\((.*)\)$/, '$1').replace(/^(?:Nullable|LowCardinality)\((.*)\)$/, '$1');
+    const t = bareType(clickhouseType);
     if (/^Bool/.test(t)) return new AgateDataType('Boolean');
     if (/^(?:U?Int\d+|Float\d+|Decimal)/.test(t)) return new AgateDataType('Number');
     if (/^DateTime/.test(t)) return new AgateDataType('DateTime');
@@ -49,6 +31,7 @@ export class AgateDataType {
 
   jsonify(value: unknown): unknown {
     if (value === null || value === undefined) return null;
+    if (value instanceof PyDate) return value.isoformat();
     if (this.name === 'DateTime' && typeof value === 'string') return value.replace(' ', 'T');
     return value;
   }
@@ -92,8 +75,13 @@ export class AgateColumn {
   values(): unknown[] {
     return [...this.data];
   }
+  /** Distinct as Python's set: equal dates are one value. */
   values_distinct(): unknown[] {
-    return [...new Set(this.data)];
+    const seen = new Set<unknown>();
+    return this.data.filter((v) => {
+      const key = v instanceof PyDate ? `${v.constructor.name}:${v.isoformat()}` : v;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
   }
   values_without_nulls(): unknown[] {
     return this.data.filter((v) => v !== null);
@@ -117,7 +105,7 @@ export class AgateTable {
   constructor(table: QueryTable, private readonly print?: (text: string) => void) {
     this.column_names = [...table.columnNames];
     this.types = table.columnNames.map((_, i) => table.columnTypes?.[i] ?? '');
-    const converted = table.rows.map((r) => r.map((v, i) => convert(v, table.columnTypes?.[i])));
+    const converted = table.rows.map((r) => r.map((v, i) => agateCell(v, table.columnTypes?.[i])));
     this.rows = converted.map((r) => mappedSequence(r, this.column_names));
     this.columns = mappedSequence(
       this.column_names.map((name, i) => new AgateColumn(name, this.types[i]!, converted.map((r) => r[i]))),

@@ -92,6 +92,10 @@ export function jinjaJson(v: unknown, indent: number | null, level = 0, style: J
     if (!v.length) return '[]';
     return '[' + nl + v.map((x) => jinjaJson(x, indent, level + 1, style)).join(sep + nl) + end + ']';
   }
+  // dbt's JSON encoders write dates, datetimes and times as isoformat() (dbt_common.utils.encoding).
+  if (typeof v === 'object' && typeof (v as { isoformat?: unknown }).isoformat === 'function') {
+    return jinjaJson((v as { isoformat(): string }).isoformat(), indent, level, style);
+  }
   if (typeof v === 'object') {
     const keys = style.sortKeys ? Object.keys(v as Dict).sort() : Object.keys(v as Dict);
     if (!keys.length) return '{}';

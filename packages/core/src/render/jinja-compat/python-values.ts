@@ -170,6 +170,8 @@ export function pyRepr(v: unknown): string {
     return '{' + Object.keys(v).map((k) => `${reprString(k)}: ${pyRepr(v[k])}`).join(', ') + '}';
   }
   if (v instanceof Set) return v.size ? `{${[...v].map(pyRepr).join(', ')}}` : 'set()';
+  const repr = special(v, '__repr__');
+  if (repr) return String(repr());
   return pyStr(v);
 }
 

@@ -232,6 +232,10 @@ export class PyDate {
   __gt__(o: unknown): boolean {
     return o instanceof PyDate && this.epochDays() > o.epochDays();
   }
+  /** Python's repr() (a list of dates prints `[datetime.date(2024, 1, 2)]`). */
+  __repr__(): string {
+    return `datetime.date(${this.year}, ${this.month}, ${this.day})`;
+  }
   toString(): string {
     return this.isoformat();
   }
@@ -393,6 +397,13 @@ export class DateTime extends PyDate {
   }
   override __gt__(o: unknown): boolean {
     return o instanceof DateTime && o.__lt__(this);
+  }
+  override __repr__(): string {
+    const parts = [this.year, this.month, this.day, this.hour, this.minute];
+    if (this.second || this.microsecond) parts.push(this.second);
+    if (this.microsecond) parts.push(this.microsecond);
+    const tz = this.tzinfo ? `, tzinfo=${String(this.tzinfo)}` : '';
+    return `datetime.datetime(${parts.join(', ')}${tz})`;
   }
   override toString(): string {
     return this.isoformat(' ');
