@@ -120,6 +120,14 @@ describe("dict(): Python's constructor", () => {
     expect(render("{% set d = dict([(1, 'one')]) %}{{ (d.keys() | list)[0] + 1 }}")).toBe('2');
     expect(render("{% set d = dict({2: 'two'}) %}{{ (d.keys() | list)[0] + 1 }}|{{ dict({'a': 1}, a=2) }}")).toBe("3|{'a': 2}");
   });
+  it("a tuple (or None) key set by setdefault/update/a literal is read back by d[key], get, pop, `in`: elementary's store_anomaly_test_results", () => {
+    // Jinja2 answers the same (checked with jinja2 3.1.6): each line is what Python's dict gives.
+    const src = `{% set d = {} %}{% for r in rows %}{% set g = (r.t, r.c, 'row_count') %}{% do d.setdefault(g, []) %}{% do d[g].append(r.v) %}{% endfor %}
+{%- for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}|{{ d[('a', None, 'row_count')] }}|{{ d.get(('b', 'x', 'row_count')) }}|{{ ('b', 'x', 'row_count') in d }}
+{%- set e = {None: 1, (1, 2): 'p'} %}|{{ e[None] }} {{ e.get(None) }} {{ e[(1, 2)] }} {{ e.pop((1, 2)) }} {{ e }}`;
+    const rows = [{ t: 'a', c: null, v: 1 }, { t: 'a', c: null, v: 2 }, { t: 'b', c: 'x', v: 3 }];
+    expect(render(src, { rows })).toBe("('a', None, 'row_count')=[1, 2];('b', 'x', 'row_count')=[3];|[1, 2]|[3]|True|1 1 p p {None: 1}");
+  });
   it('refuses an item that is not a pair, as Python', () => {
     expect(() => render("{{ dict(['ab', 'c']) }}")).toThrow(/element has length 1; 2 is required/);
   });

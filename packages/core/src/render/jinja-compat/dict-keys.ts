@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { pyStr, pyTuple, type Dict } from './python-values.js';
+import { DICT_KEY_OBJECTS, dictKeyText, pyTuple, type Dict } from './python-values.js';
 
 // nunjucks' SafeString (Jinja's Markup, a str): a text key.
 const SafeString = (nunjucks.runtime as unknown as { SafeString: new (s: string) => object }).SafeString;
@@ -9,11 +9,11 @@ const SafeString = (nunjucks.runtime as unknown as { SafeString: new (s: string)
  * kept here under its text, so keys(), items() and iteration give it back as Python's dict does
  * (`{ref('a'): 'x'}` then `get_columns_in_relation(k)` for k in its keys: mattermost-analytics).
  */
-const KEY_OBJECTS = Symbol.for('tsdbt.jinja.dictKeyObjects');
+const KEY_OBJECTS = DICT_KEY_OBJECTS;
 
 /** `d[key] = value` with Python's key: the text key, remembering a non-text key. */
 export function setDictItem(d: Dict, key: unknown, value: unknown): void {
-  const text = typeof key === 'string' || key instanceof SafeString ? String(key) : pyStr(key);
+  const text = dictKeyText(key);
   d[text] = value;
   const known = (d as Record<symbol, Map<string, unknown> | undefined>)[KEY_OBJECTS];
   if (text === key || key instanceof SafeString) known?.delete(text);

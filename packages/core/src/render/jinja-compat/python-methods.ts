@@ -1,5 +1,5 @@
 import { strFormat } from './python-format.js';
-import { isDict, isStr, pyEq, pyStr, pyTuple, type Dict } from './python-values.js';
+import { dictKeyText, isDict, isStr, pyEq, pyStr, pyTuple, type Dict } from './python-values.js';
 import { copyDictKeys, dictItems, dictKeys, dropDictKey, setDictItem } from './dict-keys.js';
 
 /**
@@ -216,7 +216,7 @@ export const DICT_METHODS: Record<string, Method> = {
   items: (d: Dict) => dictItems(d),
   keys: (d: Dict) => dictKeys(d),
   values: (d: Dict) => Object.keys(d).map((k) => d[k]),
-  get: (d: Dict, k: unknown, def: unknown = null) => (Object.prototype.hasOwnProperty.call(d, String(k)) ? d[String(k)] : def),
+  get: (d: Dict, k: unknown, def: unknown = null) => (Object.prototype.hasOwnProperty.call(d, dictKeyText(k)) ? d[dictKeyText(k)] : def),
   update: (d: Dict, ...raw: unknown[]) => {
     const { args, kwargs } = splitKwargs(raw);
     if (args[0] !== undefined && args[0] !== null) {
@@ -227,7 +227,7 @@ export const DICT_METHODS: Record<string, Method> = {
     return null;
   },
   pop: (d: Dict, k: unknown, ...rest: unknown[]) => {
-    const key = String(k);
+    const key = dictKeyText(k);
     if (Object.prototype.hasOwnProperty.call(d, key)) {
       const v = d[key];
       delete d[key];
@@ -238,7 +238,7 @@ export const DICT_METHODS: Record<string, Method> = {
     throw new Error(`KeyError: ${pyStr(k)}`);
   },
   setdefault: (d: Dict, k: unknown, def: unknown = null) => {
-    const key = String(k);
+    const key = dictKeyText(k);
     if (!Object.prototype.hasOwnProperty.call(d, key)) setDictItem(d, k, def);
     return d[key];
   },

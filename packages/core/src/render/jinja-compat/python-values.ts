@@ -10,6 +10,8 @@ import nunjucks from 'nunjucks';
 const SafeString = (nunjucks.runtime as unknown as { SafeString: new (s: string) => object }).SafeString;
 
 const TUPLE = Symbol.for('tsdbt.jinja.tuple');
+/** Where a dict keeps its non-text keys, by their text (dict-keys.ts writes it). */
+export const DICT_KEY_OBJECTS = Symbol.for('tsdbt.jinja.dictKeyObjects');
 
 export type Dict = Record<string, unknown>;
 
@@ -167,7 +169,9 @@ export function pyRepr(v: unknown): string {
     return `[${inner}]`;
   }
   if (isDict(v)) {
-    return '{' + Object.keys(v).map((k) => `${reprString(k)}: ${pyRepr(v[k])}`).join(', ') + '}';
+    const known = (v as Record<symbol, Map<string, unknown> | undefined>)[DICT_KEY_OBJECTS];
+    const keyRepr = (k: string) => (known?.has(k) ? pyRepr(known.get(k)) : reprString(k));
+    return '{' + Object.keys(v).map((k) => `${keyRepr(k)}: ${pyRepr(v[k])}`).join(', ') + '}';
   }
   if (v instanceof Set) return v.size ? `{${[...v].map(pyRepr).join(', ')}}` : 'set()';
   const repr = special(v, '__repr__');
@@ -188,6 +192,16 @@ export function pyStr(v: unknown): string {
     if (tag === 'Map') return pyRepr(Object.fromEntries(v as Map<string, unknown>));
   }
   return String(v);
+}
+
+/**
+ * The text a dict holds a key under (a dict is a JS object): a string as itself, any other key (a
+ * tuple, a Relation, a number, None) as Python's str() of it — the same text for setting and for
+ * reading, so `d.setdefault((a, b), [])` then `d[(a, b)].append(x)` reach one entry (elementary's
+ * store_anomaly_test_results groups its rows by such tuples).
+ */
+export function dictKeyText(key: unknown): string {
+  return typeof key === 'string' || key instanceof SafeString ? String(key) : pyStr(key);
 }
 
 /** Python truthiness: empty list/dict/string, 0, None, undefined and objects of `__len__` 0 are false. */
@@ -283,7 +297,7 @@ export function pyIn(needle: unknown, haystack: unknown): boolean {
   if (Array.isArray(haystack)) return haystack.some((x) => pyEq(x, needle));
   if (haystack instanceof Map || haystack instanceof Set) return haystack.has(needle);
   if (typeof haystack === 'object') {
-    if (isDict(haystack)) return Object.prototype.hasOwnProperty.call(haystack, String(unwrapStr(needle)));
+    if (isDict(haystack)) return Object.prototype.hasOwnProperty.call(haystack, dictKeyText(needle));
     return String(needle) in haystack;
   }
   throw new TypeError(`argument of type '${pyTypeName(haystack)}' is not iterable`);

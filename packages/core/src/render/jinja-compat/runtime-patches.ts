@@ -3,7 +3,7 @@ import { checkMacroArgs, type MacroArgInfo } from './macro-args.js';
 import { pyMod } from './python-format.js';
 import { bindMethod, DICT_METHODS, LIST_METHODS, SET_METHODS, STR_METHODS, toList, unitsAreCodePoints } from './python-methods.js';
 import {
-  PRINT, isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyDiv, pyFloorDiv, pyIn, pyMul, pyNeg, pyPow, pyStr, pySub, pyTuple, pyTypeName, type Dict,
+  PRINT, dictKeyText, isDict, isStr, isTuple, pyAdd, pyBool, pyCompare, pyDiv, pyFloorDiv, pyIn, pyMul, pyNeg, pyPow, pyStr, pySub, pyTuple, pyTypeName, type Dict,
 } from './python-values.js';
 import { dictKeys, setDictItem } from './dict-keys.js';
 
@@ -142,6 +142,8 @@ function makeLookups(orig: AnyFn) {
       const seq = obj as ArrayLike<unknown>;
       return seq[key < 0 ? seq.length + key : key];
     }
+    // A dict's non-text key (a tuple, None) is held under its Python text, as setDictItem writes it.
+    if (isDict(obj) && key !== undefined && !isStr(key)) return orig(obj, dictKeyText(key));
     return orig(obj, key);
   }
 
