@@ -37,6 +37,7 @@ export async function runProjectHooks(ctx: RunContext, which: ProjectHook['which
             fqn: [hook.packageName, 'hooks', `${hook.packageName}-${which}-${hook.index}`],
             baseConfig: {},
           },
+          hookContext: extra,
         });
         sql = withoutCommits(compileSql(ctx.index, undefined, ctx.renderer.renderString(hook.sql, hook.file, state, extra))).trim().replace(/;\s*$/, '');
         compiled = new Date();
@@ -75,7 +76,7 @@ function resultObject(r: NodeResult, codeOf: CodeOf): Record<string, unknown> {
   const node = nodeDict(r.node, codeOf(r.uniqueId));
   if (!('identifier' in node)) Object.defineProperty(node, 'identifier', { value: r.node.relation.identifier, enumerable: false });
   const result: Record<string, unknown> = {
-    node,
+    node: withToDict(node),
     unique_id: r.uniqueId,
     status: r.status,
     message: dbtMessage(r),
@@ -83,13 +84,22 @@ function resultObject(r: NodeResult, codeOf: CodeOf): Record<string, unknown> {
     failures: r.failures ?? null,
     adapter_response: adapterResponse(r),
     thread_id: r.threadId ?? 'Thread-1',
-    timing: r.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
+    timing: r.timing.map((t) => withToDict({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
   };
   // dbt's RunResult.to_dict() (artifacts/test_run_results.py logs it): its fields, unique_id being a
   // property there. Not enumerable, so the result's keys stay its attributes.
   const { unique_id: _, ...fields } = result;
   Object.defineProperty(result, 'to_dict', { value: () => ({ ...fields, batch_results: null }), enumerable: false });
   return result;
+}
+
+/**
+ * dbt's result.node and timing entries are objects with to_dict() (elementary's dbt_object_to_dict
+ * calls it on each): a copy of their fields, not enumerable so the keys stay the fields.
+ */
+function withToDict<T extends Record<string, unknown>>(fields: T): T {
+  Object.defineProperty(fields, 'to_dict', { value: () => ({ ...fields }), enumerable: false });
+  return fields;
 }
 
 /**

@@ -464,6 +464,8 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
   defineGetter('compiled_code', () => materialization()?.sql);
   defineGetter('pre_hooks', () => materialization() && [...materialization()!.preHooks]);
   defineGetter('post_hooks', () => materialization() && [...materialization()!.postHooks]);
+  // An on-run-end hook's `results` & co. are the hook's context, so the macros it calls read them too.
+  for (const name of ['results', 'schemas', 'database_schemas']) defineGetter(name, () => slot.current?.hookContext?.[name]);
   defineGetter('model', () => (slot.current ? modelContext(slot.current, slot.manifest, effectiveConfig()) : undefined));
 }
 

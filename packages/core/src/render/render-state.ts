@@ -110,6 +110,11 @@ export interface RenderState {
   readonly threadId?: string;
   /** Set while a project's `{% materialization %}` macro runs for the node: dbt's ModelContext extras. */
   readonly materialization?: MaterializationRun;
+  /**
+   * An on-run-end hook's extras (`results`, `schemas`, `database_schemas`): dbt's hook context,
+   * which every macro the hook calls sees too (elementary's `handle_tests_results` reads `results`).
+   */
+  readonly hookContext?: Readonly<Record<string, unknown>>;
 }
 
 /** What dbt's context gives a materialization macro beyond a model's: `sql` / `compiled_code`, `pre_hooks` / `post_hooks`. */
