@@ -9,11 +9,11 @@ import { createJinjaEnvironment, JinjaTemplate, parseJinja, preprocessJinja, set
 import { pyStr } from './jinja-compat/python-values.js';
 import { readMacroBlocks } from './macro-blocks.js';
 import { BUILTIN_PACKAGE, MacroRegistry, type DispatchEntry, type MacroEntry } from './macro-registry.js';
-import { PackageNamespace } from './package-namespace.js';
+import { installMacroGlobals } from './macro-globals.js';
+import { macroFunction, type MacroFn } from './macro-function.js';
 import type { RenderState } from './render-state.js';
-import { MacroArgumentError } from './jinja-compat/macro-args.js';
 import { literalRelations, type LiteralRelations } from './literal-relations.js';
-import { locateUnknownFilter, macroCallError, raiseInTemplate, toRenderError, toSyntaxError } from './template-error.js';
+import { locateUnknownFilter, toRenderError, toSyntaxError } from './template-error.js';
 
 /** The source each compiled template was made from (to locate errors nunjucks reports without a position). */
 const TEMPLATE_SOURCES = new WeakMap<nunjucks.Template, string>();
@@ -42,13 +42,6 @@ export interface MacroSearchOptions {
   readonly dispatch?: readonly DispatchEntry[];
   readonly dependencies?: readonly string[];
 }
-
-/** nunjucks' Template.getExported exists at runtime but is missing from @types/nunjucks. */
-interface TemplateWithExports {
-  getExported(ctx: object, frame: null, cb: (err: unknown, result: Record<string, unknown>) => void): void;
-}
-
-type MacroFn = (...args: unknown[]) => unknown;
 
 /** Context functions a project may override with a macro of the same name (`builtins.ref` stays dbt's). */
 const OVERRIDABLE_CALLS = ['ref', 'source', 'config'] as const;
@@ -83,7 +76,7 @@ export class Renderer {
     this.registry = new MacroRegistry(options.projectName, search.dispatch, new Set(search.dependencies ?? []));
     installDbtContext(this.env, this.slot, { ...options, onLog, renderText: (text, state, file = 'dbt_project.yml') => this.renderString(text, file, state) }, this.registry);
     for (const file of macroFiles) this.loadMacroFile(file);
-    this.installMacroGlobals();
+    installMacroGlobals((this.env as unknown as { globals: Record<string, unknown> }).globals, this.registry, this.slot);
     // dbt's parse-time Undefined is callable: a node calling a macro nobody defines (a package not
     // installed, a typo) still parses; it is rendered again when it runs or compiles, and that
     // render fails with the unknown-macro error — that node only, as dbt's Compilation Error.
@@ -346,47 +339,6 @@ export class Renderer {
     return this.registry.resolveMacro(name, searchPackage);
   }
 
-  /** The package whose macros a bare name sees first: the package of the node being rendered (dbt's search package). */
-  private searchPackage(): string {
-    return this.slot.current?.node?.packageName ?? this.registry.rootPackage;
-  }
-
-  /**
-   * Every name a template may write bare becomes a getter on the globals that resolves it for the
-   * render in progress (dbt builds one namespace per node; the node's package decides).
-   */
-  private installMacroGlobals(): void {
-    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
-    const namespaces = new Map(this.registry.packageNames().map((p) => [p, new PackageNamespace(this.registry.packageMacros(p)!)]));
-    // dbt's global project defines these as macros (`dbt.run_query(…)`, `dbt.load_relation(…)`, as
-    // elementary writes); tsdbt has them as context functions: `dbt.<name>` gives the same function.
-    const dbtNamespace = namespaces.get(BUILTIN_PACKAGE);
-    if (dbtNamespace)
-      for (const name of MACROS_AS_FUNCTIONS) {
-        // The context's own function, not what the bare name resolves to (a package may define a `run_query` macro calling `dbt.run_query`).
-        const own = Object.getOwnPropertyDescriptor(globals, name);
-        if (own && !Object.hasOwn(dbtNamespace, name)) Object.defineProperty(dbtNamespace, name, { enumerable: true, get: () => (own.get ? own.get() : own.value) });
-      }
-    for (const name of this.registry.globalNames()) {
-      const builtIn = Object.getOwnPropertyDescriptor(globals, name);
-      Object.defineProperty(globals, name, {
-        enumerable: true,
-        configurable: true,
-        get: () => {
-          const overrides = this.slot.current?.overrides?.macros;
-          if (overrides && Object.hasOwn(overrides, name)) return overriddenMacro(overrides[name]);
-          // dbt propagates an override of `dbt.x` to the global `x` (a global override wins).
-          if (overrides && Object.hasOwn(overrides, `${BUILTIN_PACKAGE}.${name}`) && dbtNamespace && name in dbtNamespace) return overriddenMacro(overrides[`${BUILTIN_PACKAGE}.${name}`]);
-          const found = this.registry.resolve(name, this.searchPackage());
-          if (!found) return builtIn?.get ? builtIn.get() : builtIn?.value;
-          if (!('namespace' in found)) return found.fn();
-          const namespace = namespaces.get(found.namespace);
-          return overrides && namespace ? withOverrides(namespace, found.namespace, overrides) : namespace;
-        },
-      });
-    }
-  }
-
   private loadMacroFile(file: MacroFile): void {
     for (const block of readMacroBlocks(file.source)) {
       const node: MacroNode = {
@@ -401,7 +353,7 @@ export class Renderer {
       };
       this.macroSources.set(node.uniqueId, block.source);
       let wrapped: MacroFn | undefined;
-      const entry: MacroEntry = { node, fn: () => (wrapped ??= this.trackCalls(node, this.compileMacro(block.source, node))) };
+      const entry: MacroEntry = { node, fn: () => (wrapped ??= macroFunction(node, block.source, (source, path) => this.compile(source, path), this.slot)) };
       const clash = this.registry.add(entry);
       if (clash && file.supplement) continue;
       if (clash)
@@ -413,66 +365,4 @@ export class Renderer {
       if (!file.lazy) entry.fn();
     }
   }
-
-  /** Compiles one macro block; a Jinja error is raised for the render that needed the macro. */
-  private compileMacro(source: string, node: MacroNode): unknown {
-    try {
-      const template = this.compile(source, node.originalFilePath);
-      let exported: Record<string, unknown> = {};
-      (template as unknown as TemplateWithExports).getExported({}, null, (err, result) => {
-        if (err) throw err;
-        exported = result;
-      });
-      return exported[node.name];
-    } catch (error) {
-      raiseInTemplate(toRenderError(error, node.originalFilePath));
-    }
-  }
-
-  /** The macro as templates call it: records its use (watch mode re-renders users) and locates its errors. */
-  private trackCalls(node: MacroNode, fn: unknown): MacroFn {
-    if (typeof fn !== 'function')
-      raiseInTemplate(new ProjectError('unknown_macro', `Macro '${node.packageName}.${node.name}' is not defined at the top level of ${node.originalFilePath}`, {
-        file: node.originalFilePath,
-        line: node.line,
-        hint: 'Define macros at the top level of a macro file, not inside {% if %} or another block.',
-      }));
-    const slot = this.slot;
-    const site = { label: `${node.packageName}.${node.name}`, file: node.originalFilePath };
-    return function (this: unknown, ...args: unknown[]) {
-      slot.current?.macrosUsed.add(node.uniqueId);
-      slot.tracker?.macros.add(node.uniqueId);
-      try {
-        return (fn as MacroFn).apply(this, args);
-      } catch (error) {
-        // A call that does not fit the signature is the caller's error, at the call (Jinja2's TypeError).
-        if (error instanceof MacroArgumentError) throw error;
-        throw macroCallError(error, site);
-      }
-    };
-  }
-}
-
-/** Macros of dbt's global project that tsdbt implements as context functions (see installMacroGlobals). */
-const MACROS_AS_FUNCTIONS = ['run_query', 'statement', 'noop_statement', 'is_incremental', 'load_relation'];
-
-/** A macro a unit test overrides: calling it gives the value from the YAML (dbt's UnitTestMacroGenerator). */
-function overriddenMacro(value: unknown): (...args: unknown[]) => unknown {
-  return () => value;
-}
-
-/** A package namespace whose `package.name` macros named in a unit test's overrides give their values. */
-function withOverrides(namespace: object, pkg: string, overrides: Readonly<Record<string, unknown>>): object {
-  const prefix = `${pkg}.`;
-  // dbt (providers.py generate_runtime_unit_test_context): an override of a global `x` is also
-  // `dbt.x` when the dbt namespace has x, and wins over an override of `dbt.x`.
-  const key = (prop: string): string | undefined =>
-    pkg === BUILTIN_PACKAGE && Object.hasOwn(overrides, prop) && prop in namespace ? prop : Object.hasOwn(overrides, prefix + prop) ? prefix + prop : undefined;
-  if (!Object.keys(overrides).some((k) => k.startsWith(prefix) || (pkg === BUILTIN_PACKAGE && k in namespace))) return namespace;
-  return new Proxy(namespace, {
-    get: (target, prop, receiver) => {
-      const k = typeof prop === 'string' ? key(prop) : undefined;
-      return k !== undefined ? overriddenMacro(overrides[k]) : Reflect.get(target, prop, receiver);
-    },
-  });
 }
