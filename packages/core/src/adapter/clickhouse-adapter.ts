@@ -12,7 +12,7 @@ import { dbtSemanticsOn } from '../load/dbt-semantics.js';
 import { columnsDdl, hasTableOptions, NO_TABLE_OPTIONS, unsupportedTableOptions, type TableOptions } from './table-options.js';
 import { DEFAULT_TEMPORARIES_MAX_AGE, sweepLeftovers, temporaryName } from './temporaries.js';
 import type { QueryOptions, WarehouseClient } from './warehouse-client.js';
-import { fitQuerySize } from './statement-settings.js';
+import { querySystem } from './system-reads.js';
 
 /** What a name holds in the warehouse: a table (any table engine), a view, a materialized view or a dictionary. */
 export type RelationKind = 'table' | 'view' | 'materialized_view' | 'dictionary';
@@ -181,20 +181,11 @@ export class ClickHouseAdapter {
   }
 
   /**
-   * A query over system tables. Old servers (18.x) fail it with code 60 when a table is dropped or
-   * renamed while the listing runs (another model's swap in the same run): ask again.
+   * A query over system tables, asked again when a table was dropped or renamed while it read (old servers:
+   * system-reads.ts).
    */
   async systemQuery<T>(sql: string): Promise<T[]> {
-    // Lists of partitions grow with the table: the size the statement needs, whatever the profile's.
-    const settings = fitQuerySize(sql);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.client.query<T>(sql, settings ? { settings } : undefined);
-      } catch (error) {
-        if (attempt >= 5 || !/Code: 60\b|doesn't exist/.test(String((error as Error).message))) throw error;
-        await new Promise((r) => setTimeout(r, 50 * attempt));
-      }
-    }
+    return querySystem<T>(this.client, sql);
   }
 
   async relationKind(rel: Relation): Promise<RelationKind | undefined> {

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { seedColumns } from '../adapter/seed-loader.js';
 import { engineClause } from '../adapter/table-ddl.js';
 import type { WarehouseClient } from '../adapter/warehouse-client.js';
+import { querySystem } from '../adapter/system-reads.js';
 import type { SeedNode, SourceNode } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../render/placeholders.js';
 import { TsdbtError } from '../shared/errors.js';
@@ -40,7 +41,7 @@ export async function readTargetTables(client: WarehouseClient, sources: readonl
     columns = await client.query(
       `SELECT database, table, name, type, default_kind, default_expression FROM system.columns WHERE database IN (${databases}) AND (database, table) IN (${pairs}) ORDER BY database, table, position`,
     );
-    tables = await client.query(`SELECT database, name, engine, engine_full FROM system.tables WHERE database IN (${databases}) AND (database, name) IN (${pairs})`);
+    tables = await querySystem(client, `SELECT database, name, engine, engine_full FROM system.tables WHERE database IN (${databases}) AND (database, name) IN (${pairs})`);
   } catch (error) {
     // Servers without system.columns.position (before 19.x): DESCRIBE keeps the table's order.
     if (!(error instanceof TsdbtError) || !/position|engine_full/i.test(error.message)) throw error;

@@ -164,7 +164,7 @@ export async function rebuiltWithTableOptions(adapter: ClickHouseAdapter, node: 
 async function missingTableOptions(adapter: ClickHouseAdapter, node: ModelNode, rel: Relation): Promise<string[]> {
   const options = tableOptionsOf(node);
   if (options.indexes.length === 0 && options.projections.length === 0) return [];
-  const [row] = await adapter.client.query<{ q: string }>(
+  const [row] = await adapter.systemQuery<{ q: string }>(
     `SELECT create_table_query AS q FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
   );
   const ddl = row?.q ?? '';

@@ -2,6 +2,7 @@ import type { Relation } from '../../manifest/nodes.js';
 import { sqlString } from '../../render/placeholders.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import type { WarehouseClient } from '../warehouse-client.js';
+import { querySystem } from '../system-reads.js';
 import { toClauseOf } from './mv-state.js';
 
 /** A materialized view of a database: its name and CREATE statement (`q`, where its TO clause is). */
@@ -95,7 +96,7 @@ export class MaterializedViewListing {
   }
 
   private query(schema: string): Promise<ListedView[]> {
-    return this.client.query<ListedView>(`SELECT name, create_table_query AS q FROM system.tables WHERE database = ${sqlString(schema)} AND engine = 'MaterializedView'`);
+    return querySystem<ListedView>(this.client, `SELECT name, create_table_query AS q FROM system.tables WHERE database = ${sqlString(schema)} AND engine = 'MaterializedView'`);
   }
 
   private remember(schema: string, views: readonly ListedView[]): void {

@@ -59,7 +59,7 @@ async function hasAsSelect(adapter: ClickHouseAdapter): Promise<boolean> {
 /** The materialized view at `rel`, or undefined when there is none (or something else is there). */
 export async function readMv(adapter: ClickHouseAdapter, rel: Relation): Promise<MvObject | undefined> {
   const withSelect = await hasAsSelect(adapter);
-  const [row] = await adapter.client.query<{ engine: string; q: string; s?: string }>(
+  const [row] = await adapter.systemQuery<{ engine: string; q: string; s?: string }>(
     `SELECT engine, create_table_query AS q${withSelect ? ', as_select AS s' : ''} FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
   );
   if (!row || row.engine !== 'MaterializedView') return undefined;
@@ -72,7 +72,7 @@ export async function readMv(adapter: ClickHouseAdapter, rel: Relation): Promise
  */
 export async function mvsWritingTo(adapter: ClickHouseAdapter, target: Relation): Promise<MvObject[]> {
   const withSelect = await hasAsSelect(adapter);
-  const rows = await adapter.client.query<{ db: string; name: string; q: string; s?: string }>(
+  const rows = await adapter.systemQuery<{ db: string; name: string; q: string; s?: string }>(
     `SELECT database AS db, name, create_table_query AS q${withSelect ? ', as_select AS s' : ''} FROM system.tables WHERE engine = 'MaterializedView'`,
   );
   return rows
@@ -93,7 +93,7 @@ export async function storedForm(adapter: ClickHouseAdapter, sql: string, scratc
   await adapter.client.command(`DROP TABLE IF EXISTS ${name}`);
   await adapter.client.command(`CREATE VIEW ${name} AS ${sql}`);
   try {
-    const [row] = await adapter.client.query<{ q: string }>(`SELECT create_table_query AS q FROM system.tables WHERE database = ${sqlString(scratch.schema)} AND name = ${sqlString(scratch.identifier)}`);
+    const [row] = await adapter.systemQuery<{ q: string }>(`SELECT create_table_query AS q FROM system.tables WHERE database = ${sqlString(scratch.schema)} AND name = ${sqlString(scratch.identifier)}`);
     return selectOf(row?.q ?? '');
   } finally {
     await adapter.client.command(`DROP TABLE IF EXISTS ${name}`);
@@ -124,7 +124,7 @@ export async function triggerOf(adapter: ClickHouseAdapter, mv: Relation): Promi
 export async function triggersOf(adapter: ClickHouseAdapter, mvs: readonly Relation[]): Promise<Map<string, { table: Relation; engine: string }>> {
   const out = new Map<string, { table: Relation; engine: string }>();
   if (mvs.length === 0) return out;
-  const rows = await adapter.client.query<{ db: string; name: string; engine: string; deps: [string, string][] }>(
+  const rows = await adapter.systemQuery<{ db: string; name: string; engine: string; deps: [string, string][] }>(
     `SELECT database AS db, name, engine, arrayZip(dependencies_database, dependencies_table) AS deps FROM system.tables WHERE ${mvs
       .map((mv) => `arrayExists((d, t) -> d = ${sqlString(mv.schema)} AND t = ${sqlString(mv.identifier)}, dependencies_database, dependencies_table)`)
       .join(' OR ')}`,
@@ -181,7 +181,7 @@ export function misfits(query: readonly WarehouseColumn[], target: readonly Ware
  */
 export async function tablesFeeding(adapter: ClickHouseAdapter, tables: readonly Relation[]): Promise<Relation[]> {
   const withSelect = await hasAsSelect(adapter);
-  const listed = await adapter.client.query<{ db: string; name: string; engine: string; q: string; s?: string }>(
+  const listed = await adapter.systemQuery<{ db: string; name: string; engine: string; q: string; s?: string }>(
     `SELECT database AS db, name, engine, create_table_query AS q${withSelect ? ", if(engine = 'MaterializedView', as_select, '') AS s" : ''} FROM system.tables WHERE engine IN ('MaterializedView', 'Distributed', 'Buffer')`,
   );
   const views = listed.filter((r) => r.engine === 'MaterializedView').map((r) => mvObject({ schema: r.db, identifier: r.name }, r.q, r.s));

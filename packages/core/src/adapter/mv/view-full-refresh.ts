@@ -44,7 +44,7 @@ export async function siblingsLosingRows(adapter: ClickHouseAdapter, unit: Unit,
 /** Which of `tables` have a TTL (rows a backfill would no longer find). */
 async function ttlTables(adapter: ClickHouseAdapter, tables: readonly { schema: string; identifier: string }[]): Promise<Set<string>> {
   if (tables.length === 0) return new Set();
-  const rows = await adapter.client.query<{ db: string; name: string; q: string }>(
+  const rows = await adapter.systemQuery<{ db: string; name: string; q: string }>(
     `SELECT database AS db, name, create_table_query AS q FROM system.tables WHERE ${tables.map((t) => `(database = ${sqlString(t.schema)} AND name = ${sqlString(t.identifier)})`).join(' OR ')}`,
   );
   return new Set(rows.filter((r) => /\sTTL\s/.test(r.q)).map((r) => `${r.db}.${r.name}`));

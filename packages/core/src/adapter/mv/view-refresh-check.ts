@@ -45,7 +45,7 @@ async function createLocalCopy(adapter: ClickHouseAdapter, rel: Relation, target
 /** How the unit's target differs from what recomputing it from its model and views would give now (both zero: it is exact). */
 export async function refreshDifference(adapter: ClickHouseAdapter, unit: Unit, signal?: AbortSignal): Promise<RefreshDifference> {
   const target = unit.target;
-  const [info] = await adapter.client.query<{ engine: string; full: string }>(
+  const [info] = await adapter.systemQuery<{ engine: string; full: string }>(
     `SELECT engine, engine_full AS full FROM system.tables WHERE database = ${sqlString(target.schema)} AND name = ${sqlString(target.identifier)}`,
   );
   const engine = info?.engine ?? '';
