@@ -59,7 +59,10 @@ export function findProfilesFile(projectRoot: string, profilesDir?: string): str
   return undefined;
 }
 
-/** The embedded warehouse used when no profiles.yml exists. */
+/** dbt's threads for a profile that sets none. */
+export const DBT_DEFAULT_THREADS = 1;
+
+/** The embedded warehouse used when no profiles.yml exists (tsdbt's own default: dbt has no profile-less run; 4 threads). */
 export function defaultTarget(projectRoot: string, profileName: string, name = 'dev'): TargetConfig {
   return {
     name,
@@ -159,7 +162,8 @@ export function resolveTarget(options: ProfileOptions): TargetConfig {
     password: String(v('password') ?? ''),
     secure,
     settings,
-    threads: whole('threads', 4, NUMERIC_RULES.threads),
+    // dbt's DEFAULT_THREADS (dbt/config/profile.py): a profile without `threads` runs one node at a time.
+    threads: whole('threads', DBT_DEFAULT_THREADS, NUMERIC_RULES.threads),
     cluster: typeof v('cluster') === 'string' ? String(v('cluster')) : undefined,
     temporariesMaxAge: whole('temporaries_max_age', undefined, NUMERIC_RULES.seconds),
     sendReceiveTimeout: whole('send_receive_timeout', undefined, NUMERIC_RULES.positiveSeconds),
