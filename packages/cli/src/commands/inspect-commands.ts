@@ -18,10 +18,21 @@ function namedInSelection(select: readonly string[] | undefined): Set<string> {
 }
 
 /**
+ * dbt's flags check: `--inline` names the one node to compile or show, so a selection next to it is
+ * a usage error ("inline: not allowed with argument select"), not silently ignored.
+ */
+function assertInlineAlone(flags: { inline?: string; select?: string[]; selector?: string }): void {
+  if (flags.inline === undefined) return;
+  const other = flags.select?.length ? 'select' : flags.selector !== undefined ? 'selector' : undefined;
+  if (other) throw new UsageError('inline', `inline: not allowed with argument ${other}`, { hint: `Give --inline or --${other}, not both.` });
+}
+
+/**
  * `tsdbt compile`: writes target/compiled and target/manifest.json; with --select, prints the SQL of
  * the nodes it names (dbt's "Compiled node 'x' is:"); `--inline` prints one rendering.
  */
 export async function compileCommand(flags: GlobalFlags & SelectFlags & { inline?: string; empty?: boolean; output?: string; injectEphemeralCtes?: boolean }, io: Io): Promise<number> {
+  assertInlineAlone(flags);
   const out = outputSettings(flags, io);
   const json = flags.output === 'json';
   const project = openProject(flags, io, {}, true);
@@ -89,7 +100,8 @@ function warn(flags: GlobalFlags, io: Io, message: string): void {
  * "Previewing node 'x':" (inline: "Previewing inline node:") then the table (--quiet: the table
  * alone); `--output json` is dbt's {"node": "x", "show": [rows]} ({"show": …} inline).
  */
-export async function showCommand(flags: GlobalFlags & { select?: string[]; inline?: string; inlineDirect?: string; limit?: string; output?: string }, io: Io): Promise<number> {
+export async function showCommand(flags: GlobalFlags & { select?: string[]; selector?: string; inline?: string; inlineDirect?: string; limit?: string; output?: string }, io: Io): Promise<number> {
+  assertInlineAlone(flags);
   const limit = numericFlag('--limit', flags.limit, NUMERIC_RULES.limit) ?? 5;
   const project = openProject(flags, io, {}, true);
   try {

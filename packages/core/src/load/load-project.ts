@@ -23,6 +23,7 @@ import { describeMacros, renderDescriptions, type DescriptionRender } from './re
 import { nameIndex, resolveDependencies, type NameIndex } from './resolve-dependencies.js';
 import type { MacroPatch, ResourcePatch } from './schema-yaml.js';
 import { checkMicrobatchModels } from './microbatch-check.js';
+import { checkResourceNameSpaces } from './resource-name-spaces.js';
 import { usesMicrobatchBatches } from '../manifest/microbatch-config.js';
 import { BUILTIN_PACKAGE } from '../render/macro-registry.js';
 import { checkContracts } from './contract-rules.js';
@@ -370,6 +371,7 @@ function loadProjectNow(options: LoadOptions): LoadedProject {
   checkGroupsAndAccess(resolved, groups, undefined, new Set(roots.filter((r) => r.projectFile.restrictAccess).map((r) => r.name)));
   checkContracts(resolved.values(), onLog);
   checkRelationClashes(resolved.values());
+  checkResourceNameSpaces(resolved.values(), projectFile.flags, onLog);
   const manifest: Manifest = {
     projectName: projectFile.name,
     projectRoot,

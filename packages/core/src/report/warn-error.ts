@@ -93,6 +93,7 @@ const EVENTS_BY_TEXT: readonly (readonly [RegExp, string])[] = [
   [/^Did not find matching node for patch with name '/, 'NoNodeForYamlKey'],
   [/: the YAML entry for (model|snapshot|seed) '[^']*' matches no /, 'NoNodeForYamlKey'],
   [/: found properties for macro '[^']*', which package '[^']*' does not define$/, 'MacroNotFoundForPatch'],
+  [/^Spaces found in \d+ resource name\(s\)\. This is deprecated/, 'ResourceNamesWithSpacesDeprecation'],
 ];
 
 /** The dbt event a tsdbt warning is, if any. */
