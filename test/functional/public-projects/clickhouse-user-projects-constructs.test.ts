@@ -47,4 +47,47 @@ select toInt32(number) as k, 'v' || toString(number) as v from numbers({% if is_
     // The model's own allow_nullable_key = 0 is kept: ClickHouse's refusal, as written.
     expect(await queryRows(p, `select name from system.tables where database = '${ip.schema}' order by name`)).toEqual(['a', 'freshness', 'inc', 'joined'].map((name) => ({ name })));
   });
+  it("a materialized view with an enforced contract: its columns are checked before anything changes, its own target takes the declared types and constraints (davimi/clickhouse-dbt-playground: +contract enforced over materialized_view)", async () => {
+    const yml = (nType: string) => `version: 2
+sources:
+  - name: raw
+    schema: "{{ target.schema }}"
+    tables: [{name: events}]
+models:
+  - name: events_agg
+    config:
+      contract: {enforced: true}
+    columns:
+      - name: n
+        data_type: ${nType}
+        constraints: [{type: check, expression: "n > 0"}]
+      - name: kind
+        data_type: LowCardinality(String)
+`;
+    const { p: ip, project: p } = setup({
+      'models/events_agg.sql': "{{ config(materialized='materialized_view', engine='MergeTree', order_by='kind') }}\nselect JSONExtractString(payload, 'kind') as kind, toUInt32(length(payload)) as n from {{ source('raw', 'events') }}",
+      'models/schema.yml': yml('UInt32'),
+    });
+    const client = (await p.adapter()).client;
+    await client.command(`CREATE DATABASE IF NOT EXISTS ${ip.schema}`);
+    await client.command(`CREATE TABLE ${ip.schema}.events (payload String) ENGINE = MergeTree ORDER BY tuple()`);
+    await client.command(`INSERT INTO ${ip.schema}.events VALUES ('{"kind":"a"}'), ('{"kind":"bb"}')`);
+    expectStatuses(await p.build(), { events_agg: 'success' });
+    const ddl = async () => (await queryRows<{ name: string; type: string }>(p, `DESCRIBE TABLE ${ip.schema}.events_agg`)).map((c) => `${c.name} ${c.type}`);
+    // The declared order and types (LowCardinality where the SELECT gives String), and the CHECK constraint.
+    expect(await ddl()).toEqual(['n UInt32', 'kind LowCardinality(String)']);
+    expect((await queryRows<{ q: string }>(p, `SELECT create_table_query AS q FROM system.tables WHERE database = '${ip.schema}' AND name = 'events_agg'`))[0]!.q).toContain('CHECK (n > 0)');
+    // The view writes new rows into that table; a second build keeps it as it is.
+    await client.command(`INSERT INTO ${ip.schema}.events VALUES ('{"kind":"c"}')`);
+    expectStatuses(await p.build(), { events_agg: 'success' });
+    expect(await queryRows(p, `SELECT kind, n FROM ${ip.schema}.events_agg ORDER BY kind`)).toEqual([{ kind: 'a', n: 12 }, { kind: 'bb', n: 13 }, { kind: 'c', n: 12 }]);
+    // A contract the SELECT does not keep fails with dbt's mismatch table, the table and its view untouched.
+    ip.write({ 'models/schema.yml': yml('UInt64') });
+    const failed = await setup.reopen(ip).build();
+    expectStatuses(failed, { events_agg: 'error' });
+    expect(failed.results[0]!.message).toMatch(/enforced contract that failed[\s\S]*\| n +\| UInt32 +\| UInt64 +\| data type mismatch/);
+    expect(await ddl()).toEqual(['n UInt32', 'kind LowCardinality(String)']);
+    await client.command(`INSERT INTO ${ip.schema}.events VALUES ('{"kind":"d"}')`);
+    expect(await queryRows(p, `SELECT count() AS n FROM ${ip.schema}.events_agg`)).toEqual([{ n: '4' }]);
+  });
 });

@@ -124,7 +124,7 @@ export async function runModel(ctx: RunContext, loaded: ModelNode): Promise<Outc
       const naked = contractChecked(node) ? nakedNumericColumns(node) : [];
       if (naked.length) ctx.renderer.warn(nakedNumericWarning(naked));
       // dbt's ConstraintNotSupported / ConstraintNotEnforced, as its adapters render the constraints into the table's DDL.
-      if (contractChecked(node) && (node.config.materialized === 'table' || node.config.materialized === 'incremental'))
+      if (contractChecked(node) && (node.config.materialized === 'table' || node.config.materialized === 'incremental' || (node.config.materialized === 'materialized_view' && !node.config.target)))
         for (const w of constraintWarnings(node)) ctx.renderer.warn(w.message, w.event);
       const existed = await existedBefore(adapter, node);
       const built = await materialize({

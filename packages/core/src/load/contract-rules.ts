@@ -1,8 +1,11 @@
 import type { ManifestNode, ModelNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 
-/** Materializations whose built table takes the contract's types and constraints (dbt: table and incremental). */
-const ENFORCES_CONSTRAINTS = new Set(['table', 'incremental']);
+/**
+ * Materializations whose built table takes the contract's types and constraints (dbt: table and
+ * incremental; dbt-clickhouse: a materialized view's own target table too).
+ */
+const ENFORCES_CONSTRAINTS = new Set(['table', 'incremental', 'materialized_view']);
 /** Materializations whose contract tsdbt checks (a view's columns are checked and cast, without constraints). */
 const CHECKS_CONTRACT = new Set([...ENFORCES_CONSTRAINTS, 'view']);
 
@@ -11,9 +14,18 @@ const enforced = (n: ModelNode) => {
   return typeof c === 'object' && c !== null && (c as { enforced?: unknown }).enforced === true;
 };
 
+const given = (v: unknown) => v !== undefined && v !== null && v !== false;
+/** A materialized view writing into another table model (`target`), whose table that model's config makes. */
+const explicitTarget = (n: ModelNode) => n.config.materialized === 'materialized_view' && typeof n.config.target === 'string' && n.config.target !== '';
+
+/** Not checked: microbatch incrementals and refreshable materialized views (built by other paths). */
+const unchecked = (n: ModelNode) =>
+  (n.config.materialized === 'incremental' && n.config.incremental_strategy === 'microbatch') ||
+  (n.config.materialized === 'materialized_view' && (given(n.config.refresh) || given(n.config.refreshable)));
+
 /** A model whose enforced contract its materialization checks when it builds (dbt's assert_columns_equivalent). */
 export function contractChecked(n: ModelNode): boolean {
-  return enforced(n) && CHECKS_CONTRACT.has(n.config.materialized) && !(n.config.materialized === 'incremental' && n.config.incremental_strategy === 'microbatch');
+  return enforced(n) && CHECKS_CONTRACT.has(n.config.materialized) && !unchecked(n);
 }
 
 /**
@@ -48,12 +60,13 @@ export function checkContracts(nodes: Iterable<ManifestNode>, onLog: (message: s
         file,
         hint: `List model ${node.name}'s columns with their data_type in ${node.patchPath}.`,
       });
-    if (!CHECKS_CONTRACT.has(materialized) || (materialized === 'incremental' && node.config.incremental_strategy === 'microbatch')) {
-      warn(`The contract of models materialized as ${materialized === 'incremental' ? 'microbatch incremental' : materialized} is not enforced by tsdbt yet (it is for table, incremental and view)`, node);
+    if (!CHECKS_CONTRACT.has(materialized) || unchecked(node)) {
+      const kind = materialized === 'incremental' ? 'microbatch incremental' : materialized === 'materialized_view' ? 'refreshable materialized_view' : materialized;
+      warn(`The contract of models materialized as ${kind} is not enforced by tsdbt yet (it is for table, incremental, view and materialized_view)`, node);
       continue;
     }
     const constraints = [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((c) => c.constraints ?? [])];
-    if (!ENFORCES_CONSTRAINTS.has(materialized) && constraints.some((c) => c.warnUnsupported))
+    if ((!ENFORCES_CONSTRAINTS.has(materialized) || explicitTarget(node)) && constraints.some((c) => c.warnUnsupported))
       warn(`Constraint types are not supported for ${materialized} materializations and will be ignored.  Set 'warn_unsupported: false' on this constraint to ignore this warning.`, node);
   }
   for (const [message, models] of warnings) {

@@ -11,6 +11,7 @@ import { createMvBasic, fullMvSupport } from '../mv/mv-basic.js';
 import { materializeRefreshable } from '../mv/refreshable.js';
 import { siblingsLosingRows, unsafeViewRefresh } from '../mv/view-full-refresh.js';
 import { inexactViewRefresh, refreshDifference } from '../mv/view-refresh-check.js';
+import { checkContract, contractEnforced, type ContractColumn } from '../contract/contract-check.js';
 import { applySchemaChange } from './schema-change.js';
 import { storedDates } from './stored-dates.js';
 import type { Materialization, MaterializeContext, MaterializeResult } from './types.js';
@@ -40,6 +41,9 @@ export const materializeMaterializedView: Materialization = async (ctx) => {
   const target = targetModel?.relation ?? node.relation;
   await adapter.ensureDatabase(node.relation.schema);
   await adapter.ensureDatabase(target.schema);
+  // An enforced contract is checked before anything changes (dbt-clickhouse's assert_columns_equivalent);
+  // a target of the model's own then takes the declared types and constraints (mv-unit.ts createTargetTable).
+  const contract = contractEnforced(node) ? await checkContract(adapter, node, ctx.sql, ctx.signal) : undefined;
   if (!(await fullMvSupport(adapter, target))) return createMvBasic(ctx, target);
   return adapter.exclusive(key(target), async () => {
     // Casts to date computed as the target stored them: ClickHouse's Date in a table built so (stored-dates.ts).
@@ -47,17 +51,17 @@ export const materializeMaterializedView: Materialization = async (ctx) => {
     const dates = !fullRefreshOf(ctx) && (await adapter.relationKind(target)) === 'table'
       ? await storedDates(adapter, node, target, (d) => (d ? ctx.recompile({ isIncremental: false, clickhouseDates: true }) : ctx.sql))
       : undefined;
-    const result = await feed(dates ? { ...ctx, sql: dates.sql } : ctx, targetModel, explicit);
+    const result = await feed(dates ? { ...ctx, sql: dates.sql } : ctx, targetModel, explicit, contract);
     return dates?.warning ? { ...result, warnings: [dates.warning, ...result.warnings] } : result;
   });
 };
 
 /** Builds, keeps, modifies or rebuilds the view(s); the caller holds the target (adapter.exclusive). */
-async function feed(ctx: MaterializeContext, targetModel: ModelNode | undefined, explicit: boolean): Promise<MaterializeResult> {
+async function feed(ctx: MaterializeContext, targetModel: ModelNode | undefined, explicit: boolean, contract?: readonly ContractColumn[]): Promise<MaterializeResult> {
   const { adapter, node } = ctx;
   const unit = targetModel
     ? await targetUnit(adapter, targetModel, ctx.models!.sqlOf(targetModel), ctx.models, { node, sql: ctx.sql }, { fullRefresh: fullRefreshOf(ctx) })
-    : ownUnit(node, ctx.sql, ctx.models);
+    : { ...ownUnit(node, ctx.sql, ctx.models), ...(contract ? { contract } : {}) };
   const placeholder = await recoverUnit(adapter, unit);
   // A refreshable view in its place (the model stopped being refreshable) goes: this one fires on inserts.
   const previous = await readMv(adapter, mvRelationOf(node));

@@ -8,6 +8,9 @@ import { engineClause } from '../table-ddl.js';
 import { attachPartitionsFrom } from '../partition-replace.js';
 import { fitQuerySize } from '../statement-settings.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
+import type { ContractColumn } from '../contract/contract-check.js';
+import { contractColumnsDdl } from '../contract/contract-table.js';
+import { contractTableConfig } from '../contract/constraints.js';
 import { activateAtQuietMoment, committedBlocks, cutFilter, key, sameCut, STREAMING_ENGINE, type BlockCut } from './cutoff.js';
 import { convertsSafely, readMv, tableEngine, triggersOf } from './mv-state.js';
 import { boundTableSql, carriedTableSql, carriedViewSql, carryDirectRows, COUNTS_ROWS, movesDirectRows, directInsertsError, directRows, moveRows, RECORDER, recorderSql, recorderTableSql, recordBoundInserts, RECORDS_ROWS, rowRecorderSql, rowRecorderTableSql, tableUuid, type Recorders } from './direct-inserts.js';
@@ -49,6 +52,12 @@ export interface Unit {
    * catchup are backfilled. Without it the target is recomputed from the backfills and `seedSql`.
    */
   readonly keepRows?: boolean;
+  /**
+   * The owner's enforced contract (checked against its SQL before anything changed): the target is
+   * created with the declared columns, types and constraints, as dbt-clickhouse creates a contracted
+   * materialized view's table; the backfill and the views' inserts are converted to them.
+   */
+  readonly contract?: readonly ContractColumn[];
 }
 
 /** Comment of a rebuilt target while it is being built: `tsdbt:staged:<run>`. */
@@ -63,11 +72,12 @@ export const PURPOSE = { target: 'new', view: 'staged', gate: 'gate', snapshot: 
 const q = (r: Relation) => relationSql(r.schema, r.identifier);
 export const createMvSql = (mv: Relation, to: Relation, sql: string) => `CREATE MATERIALIZED VIEW ${q(mv)} TO ${q(to)}\nAS ${sql}`;
 
-/** Creates an empty table for the unit's target at `rel` (columns, engine, keys, table options; a comment). */
+/** Creates an empty table for the unit's target at `rel` (columns — the contract's when it has one —, engine, keys, table options; a comment). */
 async function createTargetTable(adapter: ClickHouseAdapter, unit: Unit, rel: Relation, columns: readonly WarehouseColumn[], comment: string, signal?: AbortSignal): Promise<void> {
   const options = tableOptionsOf(unit.owner);
   await adapter.assertTableOptionsSupported(options);
-  await adapter.ddl(`CREATE TABLE ${q(rel)} (${columnsDdl(columns, options)})\n${engineClause(unit.owner.config)}\nCOMMENT ${sqlString(comment)}`, { signal });
+  const [elements, config] = unit.contract ? [contractColumnsDdl(unit.owner, unit.contract), contractTableConfig(unit.owner)] : [columnsDdl(columns, options), unit.owner.config];
+  await adapter.ddl(`CREATE TABLE ${q(rel)} (${elements})\n${engineClause(config)}\nCOMMENT ${sqlString(comment)}`, { signal });
 }
 
 /** The SELECT a staged view wraps in its gate (as ClickHouse stored it), or undefined when it has none. */
@@ -148,7 +158,7 @@ export async function rebuildUnit(adapter: ClickHouseAdapter, unit: Unit, signal
   let switching = false;
   try {
     const keepRows = unit.keepRows === true;
-    const columns = keepRows ? await adapter.columns(target) : await adapter.queryColumns(unit.structureSql);
+    const columns = keepRows ? await adapter.columns(target) : unit.contract ? unit.contract.map(({ name, type }) => ({ name, type })) : await adapter.queryColumns(unit.structureSql);
     // Kept rows move as parts: the new table is the target's exact copy (engine, keys, options).
     if (keepRows) await adapter.ddl(`CREATE TABLE ${q(staged)} AS ${q(target)} COMMENT ${sqlString(`${STAGED}${adapter.runId}`)}`, { signal });
     else await createTargetTable(adapter, unit, staged, columns, `${STAGED}${adapter.runId}`, signal);
