@@ -51,12 +51,37 @@ function dateTimeCell(text: string, zone: string | undefined): DateTime | undefi
   if (!m) return undefined;
   const micro = Number((m[7] ?? '').slice(0, 6).padEnd(6, '0'));
   const naive = new DateTime(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), micro);
-  if (!zone) return naive;
-  try {
-    const tz = (pytzModule.timezone as (name: string) => { localize?: (d: DateTime) => DateTime })(zone);
-    return tz.localize ? tz.localize(naive) : naive;
-  } catch {
-    return naive; // a zone JS's Intl does not know: the wall time as ClickHouse wrote it
+  let value = naive;
+  if (zone)
+    try {
+      const tz = (pytzModule.timezone as (name: string) => { localize?: (d: DateTime) => DateTime })(zone);
+      if (tz.localize) value = tz.localize(naive);
+    } catch {
+      // a zone JS's Intl does not know: the wall time as ClickHouse wrote it
+    }
+  const beyond = (m[7] ?? '').slice(6);
+  return /[1-9]/.test(beyond) ? new SubMicroDateTime(value, beyond) : value;
+}
+
+/**
+ * A DateTime64(7–9) value past the microsecond. Python's datetime (clickhouse-connect's cell) cuts it to microseconds,
+ * so `where ts > '{{ max_ts }}'` over run_query's max read the max row itself again: an incremental model appended it
+ * a second time on every run. Its fields, arithmetic and comparisons are the microsecond datetime's; its text (str(),
+ * isoformat(), tojson) keeps ClickHouse's digits, which compare as the stored value.
+ */
+class SubMicroDateTime extends DateTime {
+  constructor(
+    at: DateTime,
+    private readonly beyond: string,
+  ) {
+    super(at.year, at.month, at.day, at.hour, at.minute, at.second, at.microsecond, at.tzinfo);
+  }
+  override isoformat(sep: unknown = 'T'): string {
+    const text = super.isoformat(sep);
+    // YYYY-MM-DD, the separator, HH:MM:SS, then the microseconds (when not 0) and the offset (when aware).
+    const seconds = 10 + String(sep).length + 8;
+    const rest = text.slice(seconds).replace(/^\.\d{6}/, '');
+    return `${text.slice(0, seconds)}.${String(this.microsecond).padStart(6, '0')}${this.beyond}${rest}`;
   }
 }
 
