@@ -65,6 +65,8 @@ export class TsdbtProject {
 
   /** The --vars given to open() (run_results.json args). */
   private cliVars?: Readonly<Record<string, unknown>>;
+  /** open()'s --target: given (a name) or not (undefined); absent for a project made otherwise (fromLoaded). */
+  private cliTarget?: { readonly name: string | undefined };
 
   private constructor(loaded: LoadedProject, invocationId: string, listener: EventHandler, graph?: ProjectGraph) {
     this.loaded = loaded;
@@ -132,6 +134,7 @@ export class TsdbtProject {
     }
     project.logStatements = options.logStatements === true;
     project.cliVars = options.vars;
+    project.cliTarget = { name: options.target };
     return project;
   }
 
@@ -378,9 +381,11 @@ export class TsdbtProject {
   /** run_results.json `args`: this invocation's flags, for `retry`. */
   private runArgs(command: Command, options: RunOptions, threads: number): RunArgs {
     const load = loadInternals.get(this.loaded)?.options;
-    return runArgs(command, options, {
-      threads,
-      target: this.target.name,
+    const given = load ? { name: load.target } : this.cliTarget;
+    // dbt writes --threads and --target only when given (the profile's are not flags).
+    return runArgs(command, { ...options, threads: options.threads === undefined ? undefined : threads }, {
+      // Unknown whether --target was given (a project made from another's load): written, so that retry runs against it.
+      target: given ? given.name : this.target.name,
       // A warm start keeps no load options: the --vars this project was opened with.
       vars: load?.vars ?? this.cliVars ?? {},
       projectDir: this.loaded.projectRoot,
