@@ -3,6 +3,7 @@ import { compileSql } from '../compile/compile-sql.js';
 import type { ProjectHook } from '../manifest/manifest.js';
 import type { CompiledCode } from '../manifest/nodes.js';
 import { nodeDict } from '../manifest/node-dict.js';
+import { DICT_METHODS } from '../render/jinja-compat/python-methods.js';
 import { pyTuple } from '../render/jinja-compat/python-values.js';
 import { adapterResponse, dbtMessage, type HookResult, type NodeResult } from '../report/events.js';
 import { runtimeState } from './node-sql.js';
@@ -75,6 +76,7 @@ function resultObject(r: NodeResult, codeOf: CodeOf): Record<string, unknown> {
   // result.node is the node object: its `identifier` property (the alias) reads too, not a field.
   const node = nodeDict(r.node, codeOf(r.uniqueId));
   if (!('identifier' in node)) Object.defineProperty(node, 'identifier', { value: r.node.relation.identifier, enumerable: false });
+  if (node.config && typeof node.config === 'object') node.config = configObject(node.config as Record<string, unknown>);
   const result: Record<string, unknown> = {
     node: withToDict(node),
     unique_id: r.uniqueId,
@@ -91,6 +93,22 @@ function resultObject(r: NodeResult, codeOf: CodeOf): Record<string, unknown> {
   const { unique_id: _, ...fields } = result;
   Object.defineProperty(result, 'to_dict', { value: () => ({ ...fields, batch_results: null }), enumerable: false });
   return result;
+}
+
+/**
+ * dbt's result.node.config is a config object (BaseConfig): a key it does not have reads as None
+ * (`config.full_refresh` of a test — TestConfig has no such field — through Jinja's getattr
+ * falling back to BaseConfig.__getitem__), where a dict's would be Undefined. dbt_artifacts'
+ * test_executions upload writes `{{ test.node.config.full_refresh }}` after `is none` checks it.
+ * Its keys, items and JSON stay the config's own.
+ */
+function configObject(config: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy(config, {
+    get(target, key, receiver) {
+      if (typeof key === 'symbol' || key in target || Object.hasOwn(DICT_METHODS, key)) return Reflect.get(target, key, receiver);
+      return null;
+    },
+  });
 }
 
 /**
