@@ -90,4 +90,31 @@ models:
     await client.command(`INSERT INTO ${ip.schema}.events VALUES ('{"kind":"d"}')`);
     expect(await queryRows(p, `SELECT count() AS n FROM ${ip.schema}.events_agg`)).toEqual([{ n: '4' }]);
   });
+  it("a materialized view naming its source table by name, not ref()/source(), is backfilled with the table's rows where the basic view lifecycle runs (chDB's default database, which cannot EXCHANGE; old servers, cluster mode) — it read nothing before (a SummingMergeTree view over `FROM transactions_silver_tbl`)", async () => {
+    const { p: ip, project: p } = setup({});
+    // The view and its source in chDB's `default` database (engine Overlay: no EXCHANGE, so mv-basic.ts builds it).
+    const events = `${ip.schema}_events`;
+    const agg = `${ip.schema}_agg`;
+    ip.write({
+      'macros/schema.sql': '{% macro generate_schema_name(custom_schema_name, node) %}{{ custom_schema_name or target.schema }}{% endmacro %}',
+      [`models/${agg}.sql`]: `{{ config(materialized='materialized_view', schema='default', engine='SummingMergeTree', order_by='kind') }}\nselect kind, count() as n, sum(size) as bytes from ${events} where not is_bundle group by kind`,
+    });
+    const client = (await p.adapter()).client;
+    await client.command(`CREATE TABLE default.${events} (kind String, size UInt64, is_bundle Bool) ENGINE = MergeTree ORDER BY tuple()`);
+    try {
+      await client.command(`INSERT INTO default.${events} SELECT ['img', 'vid'][number % 2 + 1], number, number % 7 = 0 FROM numbers(100)`);
+      const again = setup.reopen(ip);
+      expectStatuses(await again.build(), { [agg]: 'success' });
+      const totals = () => queryRows(p, `SELECT sum(n) AS n, sum(bytes) AS bytes FROM default.${agg}`);
+      // The rows of the source before the build (85 not bundles), as dbt-clickhouse's catchup inserts them.
+      expect(await totals()).toEqual([{ n: '85', bytes: '4215' }]);
+      await client.command(`INSERT INTO default.${events} VALUES ('img', 1000, false)`);
+      expectStatuses(await again.build(), { [agg]: 'success' });
+      expect(await totals()).toEqual([{ n: '86', bytes: '5215' }]);
+    } finally {
+      await client.command(`DROP TABLE IF EXISTS default.${agg}_mv`);
+      await client.command(`DROP TABLE IF EXISTS default.${agg}`);
+      await client.command(`DROP TABLE IF EXISTS default.${events}`);
+    }
+  });
 });

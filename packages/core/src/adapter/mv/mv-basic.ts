@@ -124,14 +124,25 @@ async function firstBuild(
     await create();
     return 0;
   }
+  const tables = ctx.models?.relationsReadBy(node) ?? [];
+  const covered = new Set(tables.map(key));
   const cuts = await activateAtQuietMoment({
     adapter,
-    tables: ctx.models?.relationsReadBy(node) ?? [],
+    tables,
     activate: create,
     deactivate: async () => {
       await adapter.drop(mvRel, 'materialized_view');
       await drainInserts(adapter, signal);
       await adapter.ddl(`TRUNCATE TABLE ${q(target)}${adapter.onCluster()}`);
+    },
+    // A view naming its source by name (`FROM events`, `FROM db.events`) rather than ref()/source():
+    // the table it fires on is known once it exists, and the cut is taken again with it. Without its
+    // cut the backfill below would read nothing (cutFilter of no parts) and the target miss its history.
+    missing: async () => {
+      const fired = await triggerOf(adapter, mvRel);
+      if (!fired || !/MergeTree$/.test(fired.engine) || covered.has(key(fired.table))) return [];
+      covered.add(key(fired.table));
+      return [fired.table];
     },
     signal,
   });
