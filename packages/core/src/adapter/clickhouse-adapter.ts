@@ -1,8 +1,8 @@
 import type { NodeConfig } from '../manifest/config.js';
 import type { Relation } from '../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../render/placeholders.js';
-import { ConnectionError, DatabaseError, TsdbtError } from '../shared/errors.js';
-import { blankNonCode } from '../shared/sql-statements.js';
+import { ConnectionError, DatabaseError, type TsdbtError } from '../shared/errors.js';
+import { checkClusterReachable, clusterError, serverName } from './cluster-check.js';
 import { Capabilities, isSyntaxError } from './capabilities.js';
 import { writtenByOthers } from './serve-endpoint.js';
 import { Staging } from './staging.js';
@@ -13,6 +13,8 @@ import { columnsDdl, hasTableOptions, NO_TABLE_OPTIONS, unsupportedTableOptions,
 import { DEFAULT_TEMPORARIES_MAX_AGE, sweepLeftovers, temporaryName } from './temporaries.js';
 import type { QueryOptions, WarehouseClient } from './warehouse-client.js';
 import { querySystem } from './system-reads.js';
+import { parseServerVersion, type ServerVersion } from './server-version.js';
+import { setOperationModes, settingsClause, withSettings } from './settings-clause.js';
 
 /** What a name holds in the warehouse: a table (any table engine), a view, a materialized view or a dictionary. */
 export type RelationKind = 'table' | 'view' | 'materialized_view' | 'dictionary';
@@ -58,52 +60,20 @@ export class ClickHouseAdapter {
     return (this.singleNode ??= new ClickHouseAdapter(this.client, this.runId, ''));
   }
 
-  /**
-   * Cluster mode: fails fast, with a hint, when the cluster is not defined on the server or a shard
-   * does not answer (rather than waiting out distributed_ddl_task_timeout). Re-checked every 30 s.
-   */
+  /** Cluster mode: fails fast when the cluster is not defined or a shard does not answer (cluster-check.ts). Re-checked every 30 s. */
   checkCluster(): Promise<void> {
     if (!this.cluster) return Promise.resolve();
     const now = Date.now();
     if (this.clusterChecked && now - this.clusterChecked.at < 30_000) return this.clusterChecked.done;
-    const cluster = this.cluster;
-    const done = (async () => {
-      const defined = await this.client.query<{ cluster: string }>('SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster');
-      if (!defined.some((r) => r.cluster === cluster))
-        throw new ConnectionError('cluster_unknown', `Cluster '${cluster}' is not defined on ${this.where()} (known: ${defined.map((r) => r.cluster).join(', ') || 'none'})`, {
-          hint: "Set `cluster:` in profiles.yml to a name from the server's <remote_servers> (SELECT cluster FROM system.clusters), or remove it for a single node.",
-        });
-      try {
-        await this.client.query(`SELECT count() FROM cluster(${sqlString(cluster)}, system, one)`, { settings: { skip_unavailable_shards: 0 } });
-      } catch (error) {
-        throw this.clusterError(error);
-      }
-    })();
+    const done = checkClusterReachable(this.client, this.cluster);
     this.clusterChecked = { at: now, done };
     done.catch(() => (this.clusterChecked = undefined));
     return done;
   }
 
-  private where(): string {
-    const t = this.client.target;
-    return t ? `ClickHouse at ${t.host}:${t.port}` : 'the server';
-  }
-
   /** Turns a failure of a cluster-wide statement into an error that says what to check. */
   clusterError(error: unknown): TsdbtError {
-    const message = error instanceof Error ? error.message : String(error);
-    const cluster = this.cluster ?? '';
-    if (/Requested cluster '[^']*' not found|Code: 170\b/.test(message))
-      return new ConnectionError('cluster_unknown', `Cluster '${cluster}' is not defined on ${this.where()}: ${message}`, {
-        hint: "Set `cluster:` in profiles.yml to a name from the server's <remote_servers> (SELECT cluster FROM system.clusters).",
-        cause: error,
-      });
-    if (/All connection tries failed|Connection refused|NETWORK_ERROR|Code: (210|279|209)\b|Timeout exceeded while|unfinished hosts|distributed_ddl_task_timeout/i.test(message))
-      return new ConnectionError('shard_unreachable', `A shard of cluster '${cluster}' is unreachable, so nothing was changed on the others: ${message}`, {
-        hint: 'Start the stopped ClickHouse server(s) of the cluster (see system.clusters for hosts and ports), check ZooKeeper, and run again.',
-        cause: error,
-      });
-    return error instanceof TsdbtError ? error : new DatabaseError('database_error', message, { cause: error });
+    return clusterError(this.client, this.cluster ?? '', error);
   }
 
   /** A DDL statement; in cluster mode its errors are explained by clusterError(). */
@@ -402,7 +372,7 @@ export class ClickHouseAdapter {
     this.replicaCount.catch(() => (this.replicaCount = undefined));
     const replicas = await this.replicaCount;
     if (replicas > 1 && !(await this.hasSetting('insert_quorum')))
-      throw new DatabaseError('setting_unknown', `${this.where()} does not know insert_quorum, which an insert into a cluster with ${replicas} replicas per shard needs`, {
+      throw new DatabaseError('setting_unknown', `${serverName(this.client)} does not know insert_quorum, which an insert into a cluster with ${replicas} replicas per shard needs`, {
         hint: 'Upgrade the server, or use one replica per shard.',
       });
     return { insert_distributed_sync: 1, ...(replicas > 1 ? { insert_quorum: replicas } : {}) };
@@ -415,52 +385,3 @@ export function kindOfEngine(engine: string): RelationKind {
   if (engine === 'Dictionary') return 'dictionary';
   return /View$/.test(engine) ? 'view' : 'table';
 }
-
-export interface ServerVersion {
-  readonly text: string;
-  readonly major: number;
-  readonly minor: number;
-}
-
-export function parseServerVersion(text: string): ServerVersion {
-  const [major = 0, minor = 0] = text.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  return { text, major, minor };
-}
-
-/** Whether `v` is at least `major.minor`. */
-export const atLeast = (v: ServerVersion, major: number, minor = 0): boolean => v.major > major || (v.major === major && v.minor >= minor);
-
-/** `SETTINGS a = 1, b = 'x'` for a mapping, '' when empty. */
-/**
- * `sql` with `settings` in its SETTINGS clause: appended to the clause the query already ends with
- * (a materialization's own `SETTINGS join_use_nulls = 0`; a setting it names keeps its value), or
- * as a clause of its own.
- */
-export function withSettings(sql: string, settings: unknown): string {
-  const clause = settingsClause(settings);
-  if (!clause) return sql;
-  const own = /\bSETTINGS\s+((?:[A-Za-z_]\w*\s*=\s*[^,()]+?\s*,\s*)*[A-Za-z_]\w*\s*=\s*[^,()]+?)\s*$/i.exec(blankNonCode(sql));
-  if (!own) return `${sql}\n${clause}`;
-  const named = new Set([...own[1]!.matchAll(/([A-Za-z_]\w*)\s*=/g)].map((m) => m[1]!.toLowerCase()));
-  const extra = Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([k]) => !named.has(k.toLowerCase())));
-  const more = settingsClause(extra).replace(/^SETTINGS /, '');
-  return more ? `${sql.replace(/\s+$/, '')}, ${more}` : sql;
-}
-
-/** The union/except/intersect_default_mode entries of `settings` (undefined when none). */
-function setOperationModes(settings: unknown): Record<string, unknown> | undefined {
-  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return undefined;
-  const modes = Object.entries(settings as Record<string, unknown>).filter(([k, v]) => /^(union|except|intersect)_default_mode$/i.test(k) && typeof v === 'string');
-  return modes.length ? Object.fromEntries(modes.map(([k, v]) => [k, String(v).replace(/^'(.*)'$/, '$1')])) : undefined;
-}
-
-export function settingsClause(settings: unknown): string {
-  if (!settings || typeof settings !== 'object') return '';
-  // A string already in quotes goes as written (dbt-clickhouse's `_build_settings_str`: the old
-  // `"'full_sorting_merge'"` workaround of its issue 240 must not be quoted twice).
-  const value = (v: unknown) => (typeof v === 'string' ? (v.startsWith("'") ? v : sqlString(v)) : typeof v === 'boolean' ? (v ? 1 : 0) : String(v));
-  const pairs = Object.entries(settings as Record<string, unknown>).map(([k, v]) => `${k} = ${value(v)}`);
-  return pairs.length ? `SETTINGS ${pairs.join(', ')}` : '';
-}
-
-export { sqlString };

@@ -1,8 +1,7 @@
 import type { NodeConfig } from '../manifest/config.js';
 import type { Relation } from '../manifest/nodes.js';
-import { quoteIdentifier, relationSql } from '../render/placeholders.js';
+import { quoteIdentifier, relationSql, sqlString } from '../render/placeholders.js';
 import { ProjectError } from '../shared/errors.js';
-import { sqlString } from './clickhouse-adapter.js';
 
 /** An attribute of the dictionary: a column of the model's query. */
 export interface DictionaryColumn {

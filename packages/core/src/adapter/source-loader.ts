@@ -2,8 +2,8 @@ import { closeSync, createReadStream, existsSync, openSync, readSync, statSync }
 import { isAbsolute, join } from 'node:path';
 import type { SourceNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
-import { quoteIdentifier, relationSql } from '../render/placeholders.js';
-import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from './clickhouse-adapter.js';
+import { quoteIdentifier, relationSql, sqlString } from '../render/placeholders.js';
+import type { ClickHouseAdapter, WarehouseColumn } from './clickhouse-adapter.js';
 import { parseCsvRecords } from '../shared/csv-records.js';
 
 export interface SourceLoadOutcome {

@@ -1,7 +1,7 @@
 import type { NodeConfig } from '../manifest/config.js';
 import type { Relation } from '../manifest/nodes.js';
 import { relationSql } from '../render/placeholders.js';
-import { settingsClause } from './clickhouse-adapter.js';
+import { settingsClause } from './settings-clause.js';
 import { ProjectError } from '../shared/errors.js';
 import { blankNonCode } from '../shared/sql-statements.js';
 

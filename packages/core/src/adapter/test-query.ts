@@ -1,4 +1,4 @@
-import { settingsClause } from './clickhouse-adapter.js';
+import { settingsClause } from './settings-clause.js';
 import type { NodeConfig } from '../manifest/config.js';
 
 export type TestStatus = 'pass' | 'fail' | 'warn';

@@ -1,4 +1,4 @@
-import { settingsClause } from '../adapter/clickhouse-adapter.js';
+import { settingsClause } from '../adapter/settings-clause.js';
 import { engineClause } from '../adapter/table-ddl.js';
 import { wrapTestSql } from '../adapter/test-query.js';
 import type { ModelNode, TestNode } from '../manifest/nodes.js';

@@ -1,4 +1,4 @@
-import { settingsClause } from '../adapter/clickhouse-adapter.js';
+import { settingsClause } from '../adapter/settings-clause.js';
 import type { TestNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 import { runtimeState } from './node-sql.js';

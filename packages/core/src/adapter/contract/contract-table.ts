@@ -1,7 +1,7 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { settingsClause } from '../clickhouse-adapter.js';
+import { settingsClause } from '../settings-clause.js';
 import type { Staging } from '../staging.js';
 import { tableOptionsOf } from '../table-options.js';
 import { isNullableType } from './clickhouse-types.js';

@@ -1,7 +1,8 @@
 import type { NodeConfig } from '../../manifest/config.js';
 import type { Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
-import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { settingsClause } from '../settings-clause.js';
 import { readMv } from '../mv/mv-state.js';
 import type { Staging } from '../staging.js';
 

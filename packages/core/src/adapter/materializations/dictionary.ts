@@ -1,7 +1,8 @@
 import type { ModelNode } from '../../manifest/nodes.js';
-import { relationSql } from '../../render/placeholders.js';
+import { relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { atLeast, sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { atLeast } from '../server-version.js';
 import { createDictionarySql, dictionarySpec, type LocalCredentials } from '../dictionary-ddl.js';
 import { withStaging } from '../staging.js';
 import type { Materialization } from './types.js';

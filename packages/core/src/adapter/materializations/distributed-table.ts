@@ -1,8 +1,9 @@
 import type { NodeConfig } from '../../manifest/config.js';
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
-import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { ProjectError } from '../../shared/errors.js';
-import { settingsClause, sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
+import { settingsClause } from '../settings-clause.js';
 import { withStaging, type Staging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { qualifiedColumnWarnings } from './table.js';

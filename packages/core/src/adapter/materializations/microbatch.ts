@@ -1,7 +1,8 @@
 import { microbatchConfigOf, type MicrobatchConfig } from '../../manifest/microbatch-config.js';
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
-import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { settingsClause } from '../settings-clause.js';
 import { DatabaseError } from '../../shared/errors.js';
 import { prepareTarget, Staging, withStaging } from '../staging.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';

@@ -1,6 +1,7 @@
 import type { Relation } from '../../manifest/nodes.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { sqlString } from '../../render/placeholders.js';
 
 /**
  * Waits for the mutations of `rel` (on every shard in cluster mode): 18.x has no mutations_sync,

@@ -1,7 +1,7 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
-import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
 import { tableOptionsOf } from '../table-options.js';
 import { withNullable } from '../contract/clickhouse-types.js';
 import { dbtSemantics } from '../../load/dbt-semantics.js';

@@ -1,7 +1,7 @@
 import type { NodeConfig } from '../../manifest/config.js';
 import type { Relation } from '../../manifest/nodes.js';
-import { quoteIdentifier as q, relationSql } from '../../render/placeholders.js';
-import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import { quoteIdentifier as q, relationSql, sqlString } from '../../render/placeholders.js';
+import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
 import type { Staging } from '../staging.js';
 import { C, closesSelect, currentFilter, deletionFill, insertFromChanges, insertionFill, nullableOf, type SnapshotShape } from './snapshot-sql.js';
 

@@ -2,7 +2,8 @@ import type { ModelNode } from '../../manifest/nodes.js';
 import { relationSql } from '../../render/placeholders.js';
 import { roundsTiesAway } from '../../shared/round-tie-mark.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { settingsClause, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { settingsClause } from '../settings-clause.js';
 import type { MaterializeContext } from './types.js';
 
 /*

@@ -1,6 +1,6 @@
 import { relationSql } from '../../render/placeholders.js';
 import { isNoAtomicExchange, isSyntaxError } from '../capabilities.js';
-import { settingsClause } from '../clickhouse-adapter.js';
+import { settingsClause } from '../settings-clause.js';
 import { withStaging } from '../staging.js';
 import { checkContract, contractEnforced } from '../contract/contract-check.js';
 import { castSelect } from '../contract/contract-table.js';

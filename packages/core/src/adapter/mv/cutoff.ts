@@ -1,6 +1,7 @@
 import type { Relation } from '../../manifest/nodes.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { sqlString } from '../../render/placeholders.js';
 import { everyHost, PROBE, runningInserts, waitForNoInserts } from '../inserts.js';
 
 /**

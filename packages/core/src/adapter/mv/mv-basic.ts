@@ -1,7 +1,8 @@
 import type { Relation } from '../../manifest/nodes.js';
-import { quoteIdentifier, relationSql } from '../../render/placeholders.js';
+import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { atLeast, sqlString, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { atLeast } from '../server-version.js';
 import { prepareTarget } from '../staging.js';
 import { runIsDead } from '../temporaries.js';
 import type { MaterializeContext, MaterializeResult } from '../materializations/types.js';

@@ -1,5 +1,6 @@
 import type { Relation } from '../../manifest/nodes.js';
-import { sqlString, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
+import { sqlString } from '../../render/placeholders.js';
 import { forwardedTo } from '../inserts.js';
 
 /** A materialized view as the warehouse has it. */

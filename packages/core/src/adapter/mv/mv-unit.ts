@@ -1,7 +1,8 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { settingsClause, type ClickHouseAdapter, type WarehouseColumn } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter, WarehouseColumn } from '../clickhouse-adapter.js';
+import { settingsClause } from '../settings-clause.js';
 import { drainInserts, runningInserts, waitForNoInserts } from '../inserts.js';
 import { exchangeTables, Staging } from '../staging.js';
 import { engineClause } from '../table-ddl.js';

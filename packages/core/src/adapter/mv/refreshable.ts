@@ -1,7 +1,8 @@
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import { DatabaseError, ProjectError } from '../../shared/errors.js';
-import { atLeast, type ClickHouseAdapter } from '../clickhouse-adapter.js';
+import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
+import { atLeast } from '../server-version.js';
 import type { MaterializeContext, MaterializeResult, ModelLookup } from '../materializations/types.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { prepareTarget, withStaging } from '../staging.js';

@@ -3,7 +3,7 @@ import { dbtSemantics } from '../../load/dbt-semantics.js';
 import { hooksOf } from '../../manifest/config.js';
 import type { ManifestNode, SqlNode } from '../../manifest/nodes.js';
 import type { WarehouseClient } from '../../adapter/warehouse-client.js';
-import { withSettings } from '../../adapter/clickhouse-adapter.js';
+import { withSettings } from '../../adapter/settings-clause.js';
 import { roundedCastSql, roundedCastSqlAsync } from './cast-rounding.js';
 import { checkedDecimalSql, checkedDecimalSqlAsync } from './decimal-overflow.js';
 import { describeSql, withItemNames, withItemNamesAsync } from './item-names.js';

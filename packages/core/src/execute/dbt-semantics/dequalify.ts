@@ -1,7 +1,7 @@
 import { dbtSemantics } from '../../load/dbt-semantics.js';
 import type { SqlNode } from '../../manifest/nodes.js';
 import { quoteIdentifier } from '../../render/placeholders.js';
-import { settingsClause } from '../../adapter/clickhouse-adapter.js';
+import { settingsClause } from '../../adapter/settings-clause.js';
 import { joinedStarCteStep, mayHaveJoinedStarCte } from './cte-column-names.js';
 import { isJoinOrderError, withoutJoinReorder } from './join-order-fallback.js';
 import type { RunContext } from '../run-context.js';

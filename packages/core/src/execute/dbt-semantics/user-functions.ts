@@ -1,5 +1,5 @@
 import type { ClickHouseAdapter } from '../../adapter/clickhouse-adapter.js';
-import { atLeast } from '../../adapter/clickhouse-adapter.js';
+import { atLeast } from '../../adapter/server-version.js';
 import type { Manifest } from '../../manifest/manifest.js';
 
 /*
