@@ -263,7 +263,7 @@ export function updateNodes(base: UpdateBase, plan: readonly PlannedChange[]): N
   checkGroupsAndAccess(nodes, prev.manifest.groups ?? new Map(), accessChecked);
   // The previous map had no clash: when every node parsed again was there and builds what it built, none can arise.
   const sameRelations = [...fresh.keys()].every((id) => oldNodes.has(id) && builtRelation(oldNodes.get(id)!) === builtRelation(nodes.get(id)!));
-  if (!sameRelations) checkRelationClashes(nodes.values());
+  if (!sameRelations) checkRelationClashes(nodes.values(), pf.flags, (message, level) => logs.push([message, level]));
   const manifest: Manifest = { ...prev.manifest, nodes };
   const gone = new Set(plan.filter((p) => p.change === 'unlink').map((p) => p.path));
   const files =

@@ -370,7 +370,7 @@ function loadProjectNow(options: LoadOptions): LoadedProject {
   checkMicrobatchModels(resolved, onLog, usesMicrobatchBatches(projectFile.flags, renderer.macros(), BUILTIN_PACKAGE));
   checkGroupsAndAccess(resolved, groups, undefined, new Set(roots.filter((r) => r.projectFile.restrictAccess).map((r) => r.name)));
   checkContracts(resolved.values(), onLog);
-  checkRelationClashes(resolved.values());
+  checkRelationClashes(resolved.values(), projectFile.flags, onLog);
   checkResourceNameSpaces(resolved.values(), projectFile.flags, onLog);
   const manifest: Manifest = {
     projectName: projectFile.name,

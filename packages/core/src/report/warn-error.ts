@@ -94,6 +94,7 @@ const EVENTS_BY_TEXT: readonly (readonly [RegExp, string])[] = [
   [/: the YAML entry for (model|snapshot|seed) '[^']*' matches no /, 'NoNodeForYamlKey'],
   [/: found properties for macro '[^']*', which package '[^']*' does not define$/, 'MacroNotFoundForPatch'],
   [/^Spaces found in \d+ resource name\(s\)\. This is deprecated/, 'ResourceNamesWithSpacesDeprecation'],
+  [/^Found resources with the same name '[^']*' in package '[^']*': /, 'DuplicateNameDistinctNodeTypesDeprecation'],
 ];
 
 /** The dbt event a tsdbt warning is, if any. */
