@@ -111,6 +111,11 @@ models:
       await client.command(`INSERT INTO default.${events} VALUES ('img', 1000, false)`);
       expectStatuses(await again.build(), { [agg]: 'success' });
       expect(await totals()).toEqual([{ n: '86', bytes: '5215' }]);
+      // What cannot be done there is said to be the database's doing, not the server's.
+      const full = await setup.reopen(ip).run({ fullRefresh: true });
+      expectStatuses(full, { [agg]: 'error' });
+      expect(full.results[0]!.message).toMatch(/--full-refresh is not supported in database default, whose engine \(\w+\) cannot EXCHANGE TABLES/);
+      expect(await totals()).toEqual([{ n: '86', bytes: '5215' }]);
     } finally {
       await client.command(`DROP TABLE IF EXISTS default.${agg}_mv`);
       await client.command(`DROP TABLE IF EXISTS default.${agg}`);

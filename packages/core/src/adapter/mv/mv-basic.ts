@@ -41,9 +41,16 @@ export async function createMvBasic(ctx: MaterializeContext, target: Relation): 
   const v = await adapter.serverVersion();
   const canModify = atLeast(v, 21, 12);
   const catchup = node.config.catchup !== false;
-  const where = adapter.cluster ? `in cluster mode (ClickHouse ${v.text})` : `by this server (ClickHouse ${v.text})`;
+  // On a modern single server the reason is the database (fullMvSupport): chDB's `default` (engine Overlay), an Ordinary one.
+  const database = !adapter.cluster && atLeast(v, 23, 3) ? await databaseEngine(adapter, target.schema) : undefined;
+  const where = adapter.cluster
+    ? `in cluster mode (ClickHouse ${v.text})`
+    : database !== undefined
+      ? `in database ${target.schema}, whose engine (${database || 'unknown'}) cannot EXCHANGE TABLES`
+      : `by this server (ClickHouse ${v.text})`;
+  const elsewhere = database !== undefined ? ` Or build it in another schema: a database tsdbt creates can (Atomic).` : '';
   const notSupported = (what: string, hint: string) =>
-    new DatabaseError('not_supported', `Materialized view ${node.name}: ${what} is not supported ${where}`, { file: node.originalFilePath, hint });
+    new DatabaseError('not_supported', `Materialized view ${node.name}: ${what} is not supported ${where}`, { file: node.originalFilePath, hint: hint + elsewhere });
   return adapter.exclusive(key(target), async () => {
     // A first build killed halfway left its marker (`<t>__tsdbt_building_<run>`, which the sweep of
     // temporaries leaves alone): the view and the half-filled target go, and it starts over.
@@ -161,6 +168,11 @@ async function firstBuild(
   const settings = { ...(adapter.cluster ? await adapter.insertSettings() : {}), ...fitQuerySize(insert) };
   await adapter.client.command(insert, { signal, settings: Object.keys(settings).length ? settings : undefined });
   return adapter.rowCount(target);
+}
+
+async function databaseEngine(adapter: ClickHouseAdapter, schema: string): Promise<string> {
+  const [row] = await adapter.client.query<{ engine: string }>(`SELECT engine FROM system.databases WHERE name = ${sqlString(schema)}`).catch(() => []);
+  return row?.engine ?? '';
 }
 
 async function shardCount(adapter: ClickHouseAdapter): Promise<number> {
