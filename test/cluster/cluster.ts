@@ -10,7 +10,10 @@ import { configXml, findServerBinary, httpQuery, PASSWORD, sleep, waitExit } fro
  * A throwaway 2-shard ClickHouse cluster on loopback for the cluster suite: one ZooKeeper process
  * (Debian's `zookeeper` package, run from a temp config on its own port) and two clickhouse-server
  * 18.16 processes, each one replica of its own shard, with `macros` ({shard}, {replica}), a
- * `remote_servers` entry naming both, and distributed DDL through ZooKeeper.
+ * `remote_servers` entry naming both, and distributed DDL through ZooKeeper. `layout: 'replicas'`:
+ * the same two servers as the two replicas of one shard instead (the same {shard}, {replica} r1 and
+ * r2; a second cluster name would not do: a server has one set of macros, which the replicated
+ * engines' paths expand).
  *
  * Set TSDBT_SKIP_SERVER_TESTS=1 (or TSDBT_SKIP_CLUSTER_TESTS=1) to skip the suite.
  */
@@ -19,6 +22,7 @@ export const SKIP_CLUSTER_TESTS = process.env.TSDBT_SKIP_SERVER_TESTS === '1' ||
 export const CLUSTER = 'tsdbt_cluster';
 
 export interface ClusterNode {
+  /** 1 or 2: the shard (its replica in the `replicas` layout). */
   readonly shard: number;
   readonly port: number;
   readonly tcpPort: number;
@@ -126,10 +130,14 @@ async function startZookeeper(dir: string): Promise<{ port: number; stop: () => 
   throw new Error(`zookeeper did not answer on port ${port} within 60 s:\n${output}`);
 }
 
-function nodeConfigXml(dir: string, n: { httpPort: number; tcpPort: number; interserverPort: number; shard: number }, shards: { tcpPort: number }[], zkPort: number): string {
-  const shardXml = shards
-    .map((s) => `<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>${s.tcpPort}</port><user>default</user><password>${PASSWORD}</password></replica></shard>`)
-    .join('\n      ');
+/** Two one-replica shards, or (`replicas`) one shard of two replicas. */
+export type ClusterLayout = 'shards' | 'replicas';
+
+function nodeConfigXml(dir: string, n: { httpPort: number; tcpPort: number; interserverPort: number; shard: number }, nodes: { tcpPort: number }[], zkPort: number, layout: ClusterLayout): string {
+  const replicaXml = (s: { tcpPort: number }) => `<replica><host>127.0.0.1</host><port>${s.tcpPort}</port><user>default</user><password>${PASSWORD}</password></replica>`;
+  const shard = (replicas: { tcpPort: number }[]) => `<shard><internal_replication>true</internal_replication>${replicas.map(replicaXml).join('')}</shard>`;
+  const shardXml = layout === 'replicas' ? shard(nodes) : nodes.map((s) => shard([s])).join('\n      ');
+  const macros = layout === 'replicas' ? `<shard>01</shard><replica>r${n.shard}</replica>` : `<shard>0${n.shard}</shard><replica>r1</replica>`;
   return configXml(
     dir,
     n.httpPort,
@@ -143,7 +151,7 @@ function nodeConfigXml(dir: string, n: { httpPort: number; tcpPort: number; inte
     </${CLUSTER}>
   </remote_servers>
   <zookeeper><node><host>127.0.0.1</host><port>${zkPort}</port></node><session_timeout_ms>10000</session_timeout_ms></zookeeper>
-  <macros><shard>0${n.shard}</shard><replica>r1</replica><cluster>${CLUSTER}</cluster></macros>
+  <macros>${macros}<cluster>${CLUSTER}</cluster></macros>
   <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>`,
   );
 }
@@ -164,17 +172,17 @@ function usersXml(): string {
  * Starts ZooKeeper and two one-replica shards; resolves once both answer `/ping` and see the cluster.
  * A port taken by another process meanwhile (test files run two at a time): all again on new ports.
  */
-export async function startCluster(): Promise<TestCluster> {
+export async function startCluster(options: { layout?: ClusterLayout } = {}): Promise<TestCluster> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startClusterOnce();
+      return await startClusterOnce(options.layout ?? 'shards');
     } catch (error) {
       if (!(error instanceof PortTakenError) || attempt >= 5) throw error;
     }
   }
 }
 
-async function startClusterOnce(): Promise<TestCluster> {
+async function startClusterOnce(layout: ClusterLayout): Promise<TestCluster> {
   const bin = findServerBinary();
   if (!bin) throw new Error('clickhouse-server not found: apt-get install -y clickhouse-server, or set TSDBT_SKIP_CLUSTER_TESTS=1.');
   const root = mkdtempSync(join(tmpdir(), 'tsdbt-cluster-'));
@@ -194,7 +202,7 @@ async function startClusterOnce(): Promise<TestCluster> {
     for (const n of ports) {
       const dir = join(root, `shard${n.shard}`);
       for (const d of ['data', 'tmp', 'user_files', 'format_schemas', 'log']) mkdirSync(join(dir, d), { recursive: true });
-      writeFileSync(join(dir, 'config.xml'), nodeConfigXml(dir, n, ports, zk.port));
+      writeFileSync(join(dir, 'config.xml'), nodeConfigXml(dir, n, ports, zk.port, layout));
       writeFileSync(join(dir, 'users.xml'), usersXml());
       let child: ChildProcess | undefined;
       let output = '';

@@ -83,6 +83,60 @@ describe.skipIf(SKIP_CLUSTER_TESTS)('replicated tables outside cluster mode: row
     expect(await idMsgRows(project, `${schema}.m`)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' }, { id: 4, msg: 'elsewhere' }]);
   }, 120_000);
 
+  /** The old table's sync after the swap (finishCarry), refused as `answer` says instead of sent (every time, with `every`); `also` runs first. */
+  const refuseSync = (project: TsdbtProject, answer: string, options: { every?: boolean; also?: (old: string) => Promise<unknown> } = {}) =>
+    atStatement(project, /^\s*SYSTEM SYNC REPLICA `[^`]+`\.`(m__tsdbt_\w+)`/, async (sql) => {
+      await options.also?.(/`(m__tsdbt_\w+)`/.exec(sql)![1]!);
+      throw new Error(answer);
+    }, { before: true, every: options.every });
+  const oldTables = async (schema: string) =>
+    (await here(`SELECT name FROM system.tables WHERE database = '${schema}' AND startsWith(name, 'm__tsdbt_') AND position(name, '__carry') = 0 ORDER BY name`)).split('\n').filter(Boolean);
+
+  it('custom strategy: the old table\'s SYSTEM SYNC REPLICA refused for want of the privilege: waited for without it, the row carried', async () => {
+    const { schema, project } = await build({ 'macros/strategies.sql': INSERT_NEW_STRATEGY, 'models/m.sql': insertNewModel(`${ENGINE}, order_by='id'`) });
+    await here(`SYSTEM STOP FETCHES ${schema}.m`);
+    await atStatement(project, /^\s*(\/\*.*?\*\/\s*)?insert into `[^`]+`\.`m__tsdbt_tmp_\w+__work`/i, async () => {
+      await there(`INSERT INTO ${schema}.m VALUES (4, 'elsewhere')`);
+    });
+    // A user without the grant (20.x+ ACCESS_DENIED); this replica fetches the other's part meanwhile.
+    await refuseSync(project, "Code: 497. DB::Exception: tsdbt_user: Not enough privileges. To execute this query it's necessary to have grant SYSTEM SYNC REPLICA ON *.*", {
+      also: (old) => here(`SYSTEM START FETCHES ${schema}.${old}`),
+    });
+    // Before: the model failed after its swap, its old table kept (one more each run).
+    expectStatuses(await project.run(), { m: 'success' });
+    expect(await idMsgRows(project, `${schema}.m`)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' }, { id: 4, msg: 'elsewhere' }]);
+    expect(await oldTables(schema)).toEqual([]);
+  }, 120_000);
+
+  it('custom strategy: the old table cannot be synced (a replica down): kept unsynced, named; the next runs stop before changing anything until it can, then carry', async () => {
+    const { p, schema, project } = await build({ 'macros/strategies.sql': INSERT_NEW_STRATEGY, 'models/m.sql': insertNewModel(`${ENGINE}, order_by='id'`) });
+    await here(`SYSTEM STOP FETCHES ${schema}.m`);
+    await atStatement(project, /^\s*(\/\*.*?\*\/\s*)?insert into `[^`]+`\.`m__tsdbt_tmp_\w+__work`/i, async () => {
+      await there(`INSERT INTO ${schema}.m VALUES (4, 'elsewhere')`);
+    });
+    const DOWN = 'Code: 159. DB::Exception: SYNC REPLICA: Timeout exceeded while waiting for the replication queue to become empty';
+    await refuseSync(project, DOWN, { every: true });
+    const first = await project.run();
+    expectStatuses(first, { m: 'error' });
+    const kept = await oldTables(schema);
+    expect(kept).toHaveLength(1);
+    expect(first.results[0]!.message).toMatch(new RegExp(`wrote into ${schema}\\.${kept[0]} \\(.*Nothing was dropped: that table and its carry record stay`));
+    expect(await idMsgRows(project, `${schema}.m`)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' }]); // swapped, the carry owed
+    // Still down: the next run's sweep cannot finish the carry, and the build stops before its own swap (before: a second old table).
+    const second = setup.reopen(p);
+    await refuseSync(second, DOWN, { every: true });
+    const stopped = await second.run();
+    expectStatuses(stopped, { m: 'error' });
+    expect(stopped.results[0]!.message).toMatch(new RegExp(`wrote into ${schema}\\.${kept[0]} \\(.*Nothing was dropped`));
+    expect(await oldTables(schema)).toEqual(kept);
+    // Up again: the carry is finished first, then the build runs.
+    await here(`SYSTEM START FETCHES ${schema}.${kept[0]}`);
+    const third = setup.reopen(p);
+    expectStatuses(await third.run(), { m: 'success' });
+    expect(await idMsgRows(third, `${schema}.m`)).toEqual([{ id: 1, msg: 'a' }, { id: 2, msg: 'b' }, { id: 3, msg: 'c' }, { id: 4, msg: 'elsewhere' }]);
+    expect(await oldTables(schema)).toEqual([]);
+  }, 180_000);
+
   it('rebuild for a new column: a row fetched from the other replica after the copy, below its cut, is carried', async () => {
     const model = (more: string) => `{{ config(materialized='incremental', on_schema_change='append_new_columns', order_by='id', ${ENGINE}) }}
 {% if not is_incremental() %}select toUInt32(1) as id, 'a' as msg union all select 2, 'b'

@@ -15,6 +15,7 @@ import type { QueryOptions, WarehouseClient } from './warehouse-client.js';
 import { querySystem } from './system-reads.js';
 import { parseServerVersion, type ServerVersion } from './server-version.js';
 import { setOperationModes, settingsClause, withSettings } from './settings-clause.js';
+import { syncReplica } from './replica-sync.js';
 
 /** What a name holds in the warehouse: a table (any table engine), a view, a materialized view or a dictionary. */
 export type RelationKind = 'table' | 'view' | 'materialized_view' | 'dictionary';
@@ -271,25 +272,15 @@ export class ClickHouseAdapter {
    * Cluster mode: waits until every replica has the parts of `rel` before it is swapped in.
    * `SYSTEM SYNC REPLICA … ON CLUSTER` where the server has it; old servers (18.x) sync this node's
    * replica, and inserts wait for the other replicas through insert_quorum (insertSettings()).
+   * Without the privilege: the same wait, read from system.replicas (replica-sync.ts).
    */
   async syncReplicas(rel: Relation): Promise<void> {
     if (!this.cluster) return;
-    const [row] = await this.systemQuery<{ engine: string }>(
-      `SELECT engine FROM system.tables WHERE database = ${sqlString(rel.schema)} AND name = ${sqlString(rel.identifier)}`,
-    );
-    if (!row || !row.engine.startsWith('Replicated')) return;
-    const name = relationSql(rel.schema, rel.identifier);
-    if (this.capabilities.peek('sync_replica_on_cluster') !== false) {
-      try {
-        await this.client.command(`SYSTEM SYNC REPLICA ${name}${this.onCluster()}`);
-        this.capabilities.learn('sync_replica_on_cluster', true);
-        return;
-      } catch (error) {
-        if (!isSyntaxError(error)) throw this.clusterError(error);
-        this.capabilities.learn('sync_replica_on_cluster', false);
-      }
+    try {
+      await syncReplica(this, rel);
+    } catch (error) {
+      throw (error as DatabaseError).code === 'replica_sync_failed' ? error : this.clusterError(error);
     }
-    await this.client.command(`SYSTEM SYNC REPLICA ${name}`);
   }
 
   private readonly locks = new Map<string, Promise<unknown>>();

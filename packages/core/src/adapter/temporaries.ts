@@ -125,6 +125,9 @@ export async function sweepLeftovers(adapter: ClickHouseAdapter, schema: string)
         recordSetAside(adapter, { schema, identifier: d.parsed.base! }, error as Error);
         continue;
       }
+      // Its old table could not be synced (a replica down, no privilege): kept with the record, and the table's build in
+      // this run stops, saying so — another swap would set aside one more old table each run (copy-carry.ts unsynced).
+      if ((error as { code?: string }).code === 'replica_sync_failed') recordSetAside(adapter, { schema, identifier: d.parsed.base! }, error as Error);
       for (const o of [...dead]) if (o.parsed.runId === d.parsed.runId && o.parsed.base === d.parsed.base) dead.splice(dead.indexOf(o), 1);
     }
   }

@@ -10,6 +10,7 @@ import { at, carriedRanges, carriedRows, field, heldBy, heldWith, numbersOutOfOr
 import { tablesFeeding } from '../mv/mv-state.js';
 import { fitQuerySize } from '../statement-settings.js';
 import { assertCounted } from './copy-count.js';
+import { syncReplica } from '../replica-sync.js';
 
 /*
  * A MergeTree table changed on a copy of itself, then swapped back in (custom-strategy.ts; a rebuild
@@ -155,15 +156,10 @@ export async function finishCarry(adapter: ClickHouseAdapter, table: Relation, r
     if (old) {
       // Only INSERTs that may write into the table (by its name, which they bound the old table by, or through views).
       await drainInserts(adapter, undefined, drainMs, [...(await tablesFeeding(adapter, [table])), old]);
-      // A replicated old table: the parts other replicas wrote (logged by now) fetched before it is read and dropped here.
-      if (rec.count === undefined && rec.held.gaps) {
-        await adapter.client.command(`SYSTEM SYNC REPLICA ${q(old)}`).catch((error: Error) => {
-          // Carrying without it could miss a part another replica wrote: the carry waits, nothing is dropped.
-          throw Object.assign(error, {
-            message: `${error.message}\n(while fetching the parts other replicas wrote into ${old.schema}.${old.identifier}, the table before this run's change, to carry their rows: nothing was dropped; that table and its carry record stay and the next run finishes the carry — it needs the SYSTEM SYNC REPLICA privilege on it and its replicas reachable)`,
-          });
-        });
-      }
+      // A replicated old table: the parts other replicas wrote (logged by now) fetched before it is read or counted and
+      // dropped here (replica-sync.ts). Not synced, carrying or counting could miss a part another replica wrote: nothing
+      // is dropped, the carry waits for a later run (whose sweep stops the table's next build until then: temporaries.ts).
+      if (rec.held.gaps || (rec.count !== undefined && adapter.cluster)) await syncReplica(adapter, old).catch((error: unknown) => Promise.reject(unsynced(table, old, error)));
       // Its merges stopped (it is dropped after): a merge across the cut would refuse the carry.
       const stop = (onCluster: string) => adapter.client.command(`SYSTEM STOP MERGES ${q(old)}${onCluster}`);
       await stop(adapter.onCluster()).catch(() => stop('')).catch(() => {});
@@ -369,6 +365,18 @@ async function insertRanges(adapter: ClickHouseAdapter, from: Relation, to: Rela
   await adapter.client.command(sql, { settings: fitQuerySize(sql) });
   const parts = await activeParts(adapter, from, only);
   if (parts.some((x) => placeOf(held, x) === 'across') || strays(parts, ranges)) throw mixed(named);
+}
+
+/** The old table `old` of `table` could not be synced before its carry: what stays, what is needed. */
+function unsynced(table: Relation, old: Relation, error: unknown): DatabaseError {
+  const said = String((error as Error)?.message ?? error).split('\n')[0];
+  return new DatabaseError(
+    'replica_sync_failed',
+    `${said} — while fetching the parts other replicas wrote into ${old.schema}.${old.identifier} (${table.schema}.${table.identifier} as it was before the change, swapped out) to carry or count their rows. ` +
+      `Nothing was dropped: that table and its carry record stay, and the next run finishes the carry before it builds ${table.schema}.${table.identifier} again (until it can, that build stops here, changing nothing). ` +
+      'It needs the replicas reachable and SYSTEM SYNC REPLICA granted (or, without the grant, this replica catching up within 2 minutes)',
+    { hint: 'See system.replicas (active_replicas, queue_size) for the table named; then run again.', cause: error },
+  );
 }
 
 function busy(table: Relation): DatabaseError {

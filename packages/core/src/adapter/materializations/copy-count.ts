@@ -12,6 +12,9 @@ import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
  * that had bound it, waited for) keep it under a name no sweep drops and fail the model, naming it. Loud, never lost.
  * Not told apart: rows another writer deletes meanwhile hiding as many inserted ones, and on a cluster a merge that
  * collapses rows (Replacing/Collapsing/Summing/Aggregating engines) — it can only fail such a build, loud.
+ * With several replicas per shard the copy reads one replica of each shard and the count one (or every one): a row
+ * another writer committed on one replica, not yet fetched by the replica read, would be in neither, and go with the
+ * old table. So the table's replicas are synced before each count (syncedRows).
  */
 
 /** `table`'s rows (every host's in cluster mode: clusterAllReplicas from 20.1, one replica per shard before). */
@@ -44,10 +47,20 @@ export async function assertRowsOnThisShard(adapter: ClickHouseAdapter, table: R
   );
 }
 
+/**
+ * rowsEverywhere() once the table's replicas hold what any of them committed before (SYSTEM SYNC REPLICA ON CLUSTER;
+ * this host's replica where the server lacks that form, 18.x). A sync that fails fails the caller: counted unsynced,
+ * a row on a lagging replica could be left out of a copy and dropped with the old table.
+ */
+export async function syncedRows(adapter: ClickHouseAdapter, table: Relation): Promise<number> {
+  await adapter.syncReplicas(table);
+  return rowsEverywhere(adapter, table);
+}
+
 /** `table`'s row count when `copy()` copied its rows: read before and after it, equal (else `clear()` and copied again). */
 export async function copiedAtCount(adapter: ClickHouseAdapter, table: Relation, copy: () => Promise<void>, clear: () => Promise<void>): Promise<number> {
   for (let attempt = 1; ; attempt++) {
-    const before = await rowsEverywhere(adapter, table);
+    const before = await syncedRows(adapter, table);
     await copy();
     if ((await rowsEverywhere(adapter, table)) === before) return before;
     if (attempt >= 5) {
@@ -64,7 +77,7 @@ export async function copiedAtCount(adapter: ClickHouseAdapter, table: Relation,
  * `of`'s) — no longer holds the `count` rows its copy was made of: `what` says what became of the build.
  */
 export async function assertCounted(adapter: ClickHouseAdapter, table: Relation, count: number, of: { readonly table: Relation; readonly why: string }, what: string): Promise<void> {
-  const more = (await rowsEverywhere(adapter, table)) - count;
+  const more = (await syncedRows(adapter, table)) - count;
   if (more === 0) return;
   const n = Math.abs(more);
   throw new DatabaseError(
