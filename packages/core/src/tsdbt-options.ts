@@ -41,7 +41,7 @@ export interface RunOptions extends SelectionOptions, DeferOptions {
   readonly previousBatches?: Readonly<Record<string, PreviousBatches>>;
   /** `retry`: when the retried run started — microbatch models' batches end there by default, not now (dbt 1.11). */
   readonly originalInvocationStartedAt?: Date;
-  /** When to write target/manifest.json: before the first statement (default, as dbt) or after the run (watch mode). */
+  /** When to write target/manifest.json: after the run (default: once, with the SQL the run compiled), or 'before' the first statement too (as dbt's write at parse). */
   readonly writeManifest?: 'before' | 'after';
   /** dbt's --event-time-start / --event-time-end: the window microbatch models build (UTC; both or neither). */
   readonly eventTimeStart?: Date | string;

@@ -95,7 +95,10 @@ export async function runCommand(p: ProjectHost, command: Command, raw: RunOptio
   });
   p.loaded.renderer.setInvocationArgs(p.runArgs(command, options, threads));
   const started = Date.now();
-  if (options.writeManifest !== 'after') writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, undefined, p.secrets, undefined, undefined, p.manifestSource(), undefined, options.storeFailures);
+  // Written once, after the run (below), unless asked for before too: dbt writes it at parse and again after the
+  // run, and a finished run's second write replaced the first; a run that dies leaves the last command's, which
+  // stays consistent with the last run_results.json.
+  if (options.writeManifest === 'before') writeManifest(p.targetDir, p.manifest, p.graph, p.invocationId, undefined, p.secrets, undefined, undefined, p.manifestSource(), undefined, options.storeFailures);
   const withHooks = HOOK_COMMANDS.has(command);
   // As dbt's before_run (create_schemas): the selected relations' schemas exist before the
   // on-run-start hooks and before any node renders (a model may create relations in its own
