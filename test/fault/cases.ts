@@ -1,4 +1,4 @@
-import type { FaultCase } from './harness.js';
+import type { FaultCase, Writer } from './harness.js';
 
 /*
  * The harness's table of cases: one row per materialization path. A new materialization (snapshot,
@@ -46,6 +46,29 @@ const CLICKHOUSE_OVERRIDE = `
 {% endmacro %}
 `;
 const withOverride = (c: FaultCase): FaultCase => ({ ...c, files: { ...c.files, 'macros/overrides.sql': CLICKHOUSE_OVERRIDE } });
+
+/*
+ * Paths where another writer's rows must survive the command: the counted copy of a table without block numbers
+ * (copy-count.ts: a Log table), the carry after a rebuild's swap (copy-carry.ts: one INSERT done once on servers before
+ * 20.x — carryOnce —, partition moves elsewhere), statements naming each of many partitions (statement-settings.ts
+ * fitQuerySize). The writer acts at a statement of the run (harness.ts Writer).
+ */
+const LATE = "(9, '2024-03-20', 'w')";
+/** A row INSERTed into the table itself while its copy is made: the count moves, the copy is made again (copy-count.ts). */
+const duringCopy = (copy: RegExp): Writer => ({ at: copy, sql: [`INSERT INTO $.inc (id, d, v) VALUES ${LATE}`], asIf: [`INSERT INTO $.inc (id, d, v) VALUES ${LATE}`] });
+/** The rebuild's swap: a RENAME leaving the old table as the backup (18.x), or the EXCHANGE leaving it under the copy's name. */
+const SWAP = /^\s*(?:RENAME TABLE `[^`]+`\.`inc` TO `[^`]+`\.`(inc__tsdbt_backup_\w+)`|EXCHANGE TABLES `[^`]+`\.`(inc__tsdbt_tmp_\w+__new)`)/;
+/** An INSERT that had bound the old table commits after the swap: carried into the new one after it. */
+const boundBeforeSwap: Writer = { at: SWAP, sql: [`INSERT INTO \`$\`.\`{1}\` (id, d, v) VALUES ${LATE}`], asIf: [`INSERT INTO $.inc (id, d, v) VALUES ${LATE}`] };
+
+/* Many partitions (a string key: 32-character partition ids) under a 16 KiB profile max_query_size: the statements naming each partition pass it. */
+const MANY = 450;
+const MANY_SETTINGS = { max_query_size: 16_384, max_partitions_per_insert_block: 0 };
+const MANY_EVENTS = 'CREATE TABLE $.events (id UInt32, d Date, v String) ENGINE = MergeTree ORDER BY id';
+const manyRows = (v: string, extra = 0) =>
+  `INSERT INTO $.events SELECT toUInt32(number), toDate('2024-01-01') + number, '${v}' FROM numbers(${MANY + extra}) SETTINGS max_partitions_per_insert_block = 0`;
+const MANY_CHANGE = ['DROP TABLE $.events', MANY_EVENTS, manyRows('new', 1)];
+const PER_DAY = "partition_by='toString(d)', order_by='id'";
 
 const DOCS_YML = 'version: 2\nmodels:\n  - name: t\n    description: the numbers\n    columns:\n      - name: x\n        description: a number\n';
 
@@ -295,6 +318,53 @@ export function faultCases(): FaultCase[] {
     { ...withStrategies(inc('incremental: custom strategy (DELETE then INSERT), partitioned', incremental(`incremental_strategy='upsert', ${partitioned}`))), on: ['embedded'] },
     // A project's clickhouse__incremental_delete_insert (dbt-clickhouse calls it by name): on a copy of the table, swapped in.
     { ...withOverride(inc("incremental: a project's clickhouse__incremental_delete_insert, partitioned", incremental(`incremental_strategy='delete+insert', unique_key='id', ${partitioned}`))), on: ['embedded'] },
+    // A Log table (no parts, no block numbers): a custom strategy's copy and the whole-table rebuild are made at a count of its rows.
+    {
+      ...withStrategies(inc('incremental: custom strategy on a Log table (counted copy), a row inserted during the copy', incremental("incremental_strategy='new_keys', engine='Log'"))),
+      writer: duringCopy(/^\s*INSERT INTO `[^`]+`\.`inc__tsdbt_tmp_\w+__work` SELECT \* FROM `[^`]+`\.`inc`\s*$/),
+      on: ['embedded'],
+    },
+    {
+      ...inc('incremental: a Log table rebuilt whole (counted copy), a row inserted during the copy', incremental("engine='Log'", 'id, d, v', 'where id > (select max(id) from {{ this }})')),
+      writer: duringCopy(/^\s*INSERT INTO `[^`]+`\.`inc__tsdbt_tmp_\w+__new` \([^)]*\) SELECT [^]*? FROM `[^`]+`\.`inc`\s*$/),
+      on: ['embedded'],
+    },
+    // The rebuild for a new column; an INSERT that had bound the old table commits right after the swap: carried once (18.x: one INSERT, carryOnce).
+    {
+      ...inc(
+        'incremental: rebuild for a new column, a row committed into the old table after the swap (carried)',
+        incremental(`unique_key='id', ${partitioned}, on_schema_change='sync_all_columns'`),
+        incremental(`unique_key='id', ${partitioned}, on_schema_change='sync_all_columns'`, 'id, d, v, upper(v) as w'),
+      ),
+      writer: boundBeforeSwap,
+    },
+    {
+      name: `incremental: insert_overwrite of ${MANY} partitions (statements sized)`,
+      files: { 'models/sources.yml': SOURCES, 'models/inc.sql': incremental(`incremental_strategy='insert_overwrite', ${PER_DAY}`, 'id, d, v', 'where 1') },
+      setup: [MANY_EVENTS, manyRows('old')],
+      change: MANY_CHANGE,
+      targets: ['inc'],
+      settings: MANY_SETTINGS,
+      ks: 'writes',
+      on: ['embedded'],
+    },
+    {
+      // The copy's cut and the carry name every partition: rows another writer put into each after the copy are carried.
+      name: `incremental: rebuild for a new column over ${MANY} partitions, rows inserted into each during it (statements sized)`,
+      files: { 'models/sources.yml': SOURCES, 'models/inc.sql': incremental(`unique_key='id', ${PER_DAY}, on_schema_change='sync_all_columns'`) },
+      changedFiles: { 'models/inc.sql': incremental(`unique_key='id', ${PER_DAY}, on_schema_change='sync_all_columns'`, 'id, d, v, upper(v) as w') },
+      setup: [MANY_EVENTS, manyRows('old')],
+      change: MANY_CHANGE,
+      targets: ['inc'],
+      settings: MANY_SETTINGS,
+      writer: {
+        at: /^\s*INSERT INTO `[^`]+`\.`inc__tsdbt_tmp_\w+__new` \([^)]*\) SELECT [^]*? FROM `[^`]+`\.`inc` WHERE/,
+        sql: [`INSERT INTO $.inc (id, d, v) SELECT toUInt32(number + 100000), toDate('2024-01-01') + number, 'w' FROM numbers(${MANY}) SETTINGS max_partitions_per_insert_block = 0`],
+        asIf: [`INSERT INTO $.inc (id, d, v) SELECT toUInt32(number + 100000), toDate('2024-01-01') + number, 'w' FROM numbers(${MANY}) SETTINGS max_partitions_per_insert_block = 0`],
+      },
+      ks: 'writes',
+      on: ['embedded'],
+    },
     {
       name: 'seed: reload',
       files: { 'seeds/people.csv': 'id,name\n1,ann\n2,bob\n' },

@@ -19,6 +19,6 @@ describe('fault injection (embedded)', () => {
   for (const [i, c] of faultCases().entries())
     if ((!c.on || c.on.includes('embedded')) && !native.has(c.name))
       it(`${c.name}: old or new rows whatever statement fails or is the last`, async () => {
-        counts.push(await h!.harness.run(c, `fault_${process.pid}_${i}`));
+        counts.push(await h!.harness.run(c, `fault_${process.pid}_${i}`, { ks: c.ks }));
       }, 600_000);
 });

@@ -57,6 +57,25 @@ export interface FaultCase {
   readonly options?: RunOptions;
   /** Which statements a suite faults for this case (default every one; `writes` for long cases: see FaultHarness.run). */
   readonly ks?: 'all' | 'writes';
+  /** Another writer beside the command (see Writer). */
+  readonly writer?: Writer;
+  /** Settings of the profile (e.g. a low max_query_size, so that statements naming each of a few hundred partitions pass it). */
+  readonly settings?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Another writer beside the faulted command: right after the first statement `at` matches is answered (the statement
+ * ran: not in `fail` mode at it), `sql` runs outside tsdbt (`$` = the schema, `{1}` = `at`'s first group that matched: e.g. the
+ * name a swap left the old table under, which an INSERT that had bound it writes into). Its rows must then be in the
+ * targets exactly once: the targets hold `asIf` applied to the old state (the same rows put into the old table) or the
+ * new rows with them, or — a carry the process died in the middle of (its record left) — a state the next run finishes;
+ * the clean rerun must give the uninterrupted run's rows, theirs included. A run the writer did not act in: the old
+ * rows, or those of an uninterrupted run without the writer.
+ */
+export interface Writer {
+  readonly at: RegExp;
+  readonly sql: readonly string[];
+  readonly asIf: readonly string[];
 }
 
 /** Where the harness runs: the embedded engine, a server, a cluster. */
@@ -100,12 +119,33 @@ type Snapshot = Record<string, string>;
  */
 export type Mode = 'fail' | 'die' | 'kill' | 'lost';
 
-/** Fault injection into a project's warehouse client: counts statements, fails or "dies" at the k-th. */
-function inject(client: object, mode: 'count' | 'fail' | 'die' | 'lost', k: number): { count: () => number; writes: number[] } {
+/** The writer's statements for the statement `sql` that `at` matched (see Writer). */
+export const writerStatements = (w: Writer, sql: string, schema: string): string[] => {
+  const group = w.at.exec(sql)?.slice(1).find((g) => g !== undefined) ?? '';
+  return w.sql.map((x) => x.replaceAll('$', schema).replaceAll('{1}', group));
+};
+
+/**
+ * Fault injection into a project's warehouse client: counts statements, fails or "dies" at the k-th. `writer`: runs
+ * `act(sql)` (another writer, outside this client) once, right after the first statement `matches` is answered.
+ */
+function inject(
+  client: object,
+  mode: 'count' | 'fail' | 'die' | 'lost',
+  k: number,
+  writer?: { matches: (sql: string) => boolean; act: (sql: string) => Promise<void> },
+): { count: () => number; writes: number[]; acted: () => boolean } {
   const c = client as Record<string, (...args: unknown[]) => unknown>;
   let n = 0;
   let dead = false;
+  let acted = false;
   const writes: number[] = [];
+  const other = async (sql: unknown) => {
+    if (writer && !acted && typeof sql === 'string' && writer.matches(sql)) {
+      acted = true;
+      await writer.act(sql);
+    }
+  };
   const reads = (sql: unknown) => typeof sql === 'string' && /^\s*(\(\s*)*(select|describe|desc|show|exists|with)\b/i.test(sql.replace(/^\s*\/\*[\s\S]*?\*\//, ''));
   const died = () => new Error(`fault injection: the process died after statement ${k}`);
   const lost = () => new Error(`fault injection: statement ${k} ran, its answer was lost (socket hang up)`);
@@ -118,6 +158,7 @@ function inject(client: object, mode: 'count' | 'fail' | 'die' | 'lost', k: numb
       if (mode === 'fail' && i === k) throw new Error(`fault injection: statement ${k} failed`);
       try {
         const answer = await original(...args);
+        await other(args[0]);
         if (mode === 'lost' && i === k) throw lost();
         return answer;
       } finally {
@@ -140,7 +181,7 @@ function inject(client: object, mode: 'count' | 'fail' | 'die' | 'lost', k: numb
       if (mode === 'die' && i === k) dead = true;
     }
   };
-  return { count: () => n, writes };
+  return { count: () => n, writes, acted: () => acted };
 }
 
 export class FaultHarness {
@@ -160,8 +201,8 @@ export class FaultHarness {
    * DDL is slow, not busy).
    */
   async run(c: FaultCase, schema: string, options: { ks?: 'all' | 'writes'; slots?: number; modes?: readonly Mode[] } = {}): Promise<CaseCounts> {
-    const before = this.projectDir(`${c.name}-before`, c.files);
-    const after = this.projectDir(`${c.name}-after`, { ...c.files, ...c.changedFiles });
+    const before = this.projectDir(`${c.name}-before`, c.files, c.settings);
+    const after = this.projectDir(`${c.name}-after`, { ...c.files, ...c.changedFiles }, c.settings);
     const slots = Array.from({ length: options.slots ?? 1 }, (_, i) => {
       const slotSchema = i === 0 ? schema : `${schema}_${i}`;
       // The profile reads the schema from this variable when the project loads (synchronously).
@@ -192,11 +233,26 @@ export class FaultHarness {
     const oldState = await prepare(home);
     const oldAnswer = c.probe ? await probe(home) : oldState;
     if (c.probe) expect(await prepare(home), `${c.name}: the old state is not reproducible`).toEqual(oldState);
-    const clean = await this.runCommand(home.after, command, c.options ?? {}, 'count', 0);
+    // With another writer: the old state with its rows (`asIf`), and the new one without them (a run it did not act in).
+    let oldWithWriter: Snapshot | undefined;
+    let newWithoutWriter: Snapshot | undefined;
+    if (c.writer) {
+      expect(await prepare(home), `${c.name}: the old state is not reproducible`).toEqual(oldState);
+      for (const s of c.writer.asIf) await this.warehouse.query(s.replaceAll('$', home.schema));
+      oldWithWriter = c.probe ? await probe(home) : await this.snapshot(home.schema, c.targets);
+      await prepare(home);
+      const alone = await this.runCommand(home.after, command, c.options ?? {}, 'count', 0);
+      expect(alone.result.success, `${c.name}: the uninterrupted run without the other writer failed: ${messages(alone.result)}`).toBe(true);
+      newWithoutWriter = await probe(home);
+      await prepare(home);
+    }
+    const clean = await this.runCommand(home.after, command, c.options ?? {}, 'count', 0, c.writer);
     expect(clean.result.success, `${c.name}: the uninterrupted run failed: ${messages(clean.result)}`).toBe(true);
+    if (c.writer) expect(clean.acted, `${c.name}: the other writer never acted (no statement matched ${c.writer.at})`).toBe(true);
     const newState = await probe(home);
     const relations = await this.relations(home.schema);
     expect(newState, `${c.name}: the change changes nothing, so the harness would prove nothing`).not.toEqual(oldAnswer);
+    if (c.writer) expect(newState, `${c.name}: the other writer's rows are not in the uninterrupted run's targets`).not.toEqual(newWithoutWriter);
     const n = clean.statements;
     const ks = options.ks === 'writes' ? clean.writes : Array.from({ length: n }, (_, i) => i + 1);
     // A real process numbers its statements its own way (its capability probes, its chDB handshake): `kill`
@@ -218,11 +274,13 @@ export class FaultHarness {
       if (mode === 'kill' && killsEnded) return;
       const where = `${c.name}: ${mode} at statement ${k} of ${n}`;
       expect(await prepare(slot), `${where}: the old state is not reproducible`).toEqual(oldState);
-      const faulted = mode === 'kill' ? await this.killedAt(slot.after, command, c.options ?? {}, k) : await this.runCommand(slot.after, command, c.options ?? {}, mode, k);
+      const faulted = mode === 'kill' ? await this.killedAt(slot.after, command, c.options ?? {}, k) : await this.runCommand(slot.after, command, c.options ?? {}, mode, k, c.writer);
       if (mode === 'kill' && faulted.result.success) killsEnded = true; // k passed the process's last statement
       const state = await probe(slot);
-      const isOld = equal(state, oldAnswer);
-      const isNew = equal(state, newState);
+      // Where another writer never acted, the new rows are those of a run without it.
+      const writerLeft = c.writer && !faulted.acted;
+      const isOld = equal(state, c.writer && faulted.acted ? oldWithWriter! : oldAnswer);
+      const isNew = equal(state, writerLeft ? newWithoutWriter! : newState);
       // A materialized view's build cut short in a marked state the next run finishes (checked below):
       // switching its complete target in (the new views may already write into the old table), or,
       // on servers without EXCHANGE, filling a first target.
@@ -238,7 +296,8 @@ export class FaultHarness {
       }
       const rerun = await this.runCommand(slot.after, command, c.options ?? {}, 'count', 0);
       expect(rerun.result.success, `${where}: the clean rerun failed: ${messages(rerun.result)}`).toBe(true);
-      expect(await this.snapshot(slot.schema, c.targets), `${where}: the clean rerun did not converge`).toEqual(newState);
+      const converged = writerLeft ? await probe(slot) : await this.snapshot(slot.schema, c.targets);
+      expect(converged, `${where}: the clean rerun did not converge${c.writer ? ` (the other writer ${faulted.acted ? 'acted' : 'did not act'})` : ''}`).toEqual(writerLeft ? newWithoutWriter : newState);
       expect(await this.relations(slot.schema), `${where}: relations left after the clean rerun`).toEqual(relations);
     };
     await Promise.all(
@@ -250,9 +309,9 @@ export class FaultHarness {
     return counts;
   }
 
-  private projectDir(name: string, files: Readonly<Record<string, string>>): string {
+  private projectDir(name: string, files: Readonly<Record<string, string>>, settings?: Readonly<Record<string, number>>): string {
     const dir = join(this.root, name);
-    const all = { 'project.yml': 'name: fault\nprofile: fault\n', 'profiles.yml': this.warehouse.profile(`"{{ env_var('TSDBT_FAULT_SCHEMA') }}"`), ...files };
+    const all = { 'project.yml': 'name: fault\nprofile: fault\n', 'profiles.yml': withSettings(this.warehouse.profile(`"{{ env_var('TSDBT_FAULT_SCHEMA') }}"`), settings), ...files };
     for (const [path, text] of Object.entries(all)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), text);
@@ -261,18 +320,21 @@ export class FaultHarness {
   }
 
   /** One command in a new project (a new run id) over a loaded project; the project is closed after. */
-  private async runCommand(loaded: LoadedProject, command: Command, options: RunOptions, mode: 'count' | 'fail' | 'die' | 'lost', k: number) {
+  private async runCommand(loaded: LoadedProject, command: Command, options: RunOptions, mode: 'count' | 'fail' | 'die' | 'lost', k: number, writer?: Writer) {
     const project = TsdbtProject.fromLoaded(loaded);
     try {
       const adapter = await project.adapter(1);
-      const counter = inject(adapter.client, mode, k);
+      const act = async (sql: string) => {
+        for (const s of writerStatements(writer!, sql, loaded.target.schema)) await this.warehouse.query(s);
+      };
+      const counter = inject(adapter.client, mode, k, writer && { matches: (sql) => writer.at.test(sql), act });
       const opts = { threads: 1, ...options, select: options.select ? [...options.select] : undefined };
       const result =
         command === 'run' ? await project.run(opts)
         : command === 'seed' ? await project.seed(opts)
         : command === 'build' ? await project.build(opts)
         : await project.sourceLoad(opts);
-      return { result, statements: counter.count(), writes: counter.writes };
+      return { result, statements: counter.count(), writes: counter.writes, acted: counter.acted() };
     } finally {
       await project.close();
     }
@@ -304,7 +366,7 @@ export class FaultHarness {
     const out = await this.child(loaded, command, options, k);
     const completed = /^completed: true$/m.test(out.text);
     if (!completed) expect(out.signal, `the process was neither killed at statement ${k} nor done: ${out.text}`).toBe('SIGKILL');
-    return { result: { success: completed } as RunResult, statements: k, writes: [] as number[] };
+    return { result: { success: completed } as RunResult, statements: k, writes: [] as number[], acted: false };
   }
 
   /** Columns and rows of each target ('absent' when it does not exist). */
@@ -336,6 +398,9 @@ export class FaultHarness {
     const from = this.warehouse.tables ?? 'system.tables';
     const [building] = await this.warehouse.query<{ n: string | number }>(`SELECT count() AS n FROM ${from} WHERE database = '${schema}' AND position(name, '__tsdbt_building_') > 0`);
     if (Number(building?.n ?? 0) > 0) return true;
+    // A carry after a swap that the process did not finish (copy-carry.ts: its record, which the next run's sweep finishes).
+    const [carry] = await this.warehouse.query<{ n: string | number }>(`SELECT count() AS n FROM ${from} WHERE database = '${schema}' AND endsWith(name, '__carry')`);
+    if (Number(carry?.n ?? 0) > 0) return true;
     const [comments] = await this.warehouse.query<{ n: string | number }>(`SELECT count() AS n FROM system.columns WHERE database = 'system' AND table = 'tables' AND name = 'comment'`);
     if (Number(comments?.n ?? 0) === 0) return false; // no table comments (ClickHouse before 21.x): no such marks
     const dead = mode === 'die' || mode === 'kill';
@@ -352,6 +417,16 @@ export class FaultHarness {
 }
 
 const equal = (a: Snapshot, b: Snapshot) => JSON.stringify(a) === JSON.stringify(b);
+
+/** A profile with `settings` added to its output (after its `threads:` line, at that line's indentation). */
+function withSettings(profile: string, settings?: Readonly<Record<string, number>>): string {
+  if (!settings) return profile;
+  const m = /^( *)threads: .*$/m.exec(profile);
+  if (!m) throw new Error(`the profile has no threads line to put settings after:\n${profile}`);
+  const indent = m[1]!;
+  const lines = [`${indent}settings:`, ...Object.entries(settings).map(([k, v]) => `${indent}  ${k}: ${v}`)];
+  return profile.slice(0, m.index + m[0].length) + '\n' + lines.join('\n') + profile.slice(m.index + m[0].length);
+}
 
 function messages(result: RunResult): string {
   return result.results.map((r) => `${r.node.name}: ${r.status}: ${r.message}`).join('; ');

@@ -102,4 +102,14 @@ describe('materialized views listed once per run (retire-views)', () => {
     listing.forget();
     expect(await listing.atRunStart('s')).toBeUndefined();
   });
+
+  it("a listing before the run that fails is not 'no views': atRunStart answers with the failure (the table is not rebuilt away from a view's rows)", async () => {
+    const { client } = fakeClient({});
+    (client as unknown as { query: () => Promise<never> }).query = async () => {
+      throw new Error('fault injection: statement 1 failed');
+    };
+    const listing = new MaterializedViewListing(client);
+    await listing.pinAtStart(['s']);
+    await expect(listing.atRunStart('s')).rejects.toThrow('statement 1 failed');
+  });
 });

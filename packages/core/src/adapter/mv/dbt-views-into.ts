@@ -34,7 +34,11 @@ export async function dbtViewsInto(ctx: MaterializeContext): Promise<ListedView[
   const { adapter, node, models } = ctx;
   if (!models) return [];
   const rel = node.relation;
-  const views = (await materializedViews(adapter).atRunStart(rel.schema)) ?? [];
+  const views = (await materializedViews(adapter).atRunStart(rel.schema).catch((error: unknown) => {
+    throw Object.assign(error as Error, {
+      message: `${node.originalFilePath}: the materialized views of ${rel.schema} could not be listed before the run, so ${rel.schema}.${rel.identifier} is left as it was (a view of dbt's may write into it): ${(error as Error).message}`,
+    });
+  })) ?? [];
   return views.filter((v) => {
     const to = toClauseOf(v.q);
     return to?.schema === rel.schema && to.identifier === rel.identifier && models.viewModelAt({ schema: rel.schema, identifier: v.name }) !== undefined;

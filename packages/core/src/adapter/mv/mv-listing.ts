@@ -71,14 +71,16 @@ export class MaterializedViewListing {
    */
   async pinAtStart(schemas: Iterable<string>): Promise<void> {
     const pending = [...new Set(schemas)].filter((s) => !this.atStart.has(s)).map((s) => {
-      const listed = this.query(s).catch(() => undefined);
+      // A failed listing is not "no views": atRunStart answers with the failure (taken for none, a table a view of
+      // dbt's writes into was rebuilt from its SELECT and the view's rows lost). Handled where it is read.
+      const listed = this.query(s);
       this.atStart.set(s, listed);
-      return listed;
+      return listed.catch(() => undefined);
     });
     await Promise.all(pending);
   }
 
-  /** The materialized views of `schema` as pinAtStart listed them before the run's first node (undefined: not listed then). */
+  /** The materialized views of `schema` as pinAtStart listed them before the run's first node (undefined: not listed then; rejects: the listing failed). */
   async atRunStart(schema: string): Promise<readonly ListedView[] | undefined> {
     return this.atStart.get(schema);
   }
