@@ -216,8 +216,10 @@ async function addPartitions(s: Staging, ctx: MaterializeContext, strategy: Stra
   const rel = ctx.node.relation;
   const staged = await s.createLike(rel, ctx.node.config, { purpose: 'new' });
   const written = await insertNewRows(s, ctx, staged, sql, plan);
-  if (strategy !== 'append') await s.replacePartitions(staged, await s.partitionIds(staged));
-  else if (!(await feedsViews(s.adapter, rel))) await s.appendPartitions(staged);
+  if (strategy !== 'append') {
+    await assertReplaceableOnCluster(s.adapter, rel, strategy);
+    await s.replacePartitions(staged, await s.partitionIds(staged));
+  } else if (!(await feedsViews(s.adapter, rel))) await s.appendPartitions(staged);
   // Materialized views read this table: they see inserted rows, not attached parts. Their rows are computed
   // beside their targets, then everything is attached (append-through-views.ts); where a view cannot be
   // reproduced so, one INSERT of the staged rows (committed block by block: README › Known gap).
@@ -227,6 +229,18 @@ async function addPartitions(s: Staging, ctx: MaterializeContext, strategy: Stra
     await s.adapter.client.command(`INSERT INTO ${relationSql(rel.schema, rel.identifier)} SELECT * FROM ${relationSql(staged.schema, staged.identifier)}${settings ? `\n${settings}` : ''}`);
   }
   return written;
+}
+
+/**
+ * Cluster mode (servers with partition commands ON CLUSTER, 19.x+): delete+insert and insert_overwrite replace the
+ * partitions they touch in one ALTER … ON CLUSTER from a staged table filled on this host only — empty on the other
+ * shards, where rows another writer put in those partitions would go (tsdbt writes a model's table through this host).
+ * Refused then, nothing changed, as the rebuild is (copy-count.ts assertRowsOnThisShard). append attaches, taking nothing.
+ */
+export async function assertReplaceableOnCluster(adapter: ClickHouseAdapter, rel: Relation, strategy: Strategy): Promise<void> {
+  if (strategy === 'append') return;
+  const what = strategy === 'delete_insert' ? 'its delete+insert (the partitions it touches replaced on every shard)' : 'its insert_overwrite (the partitions of its new rows replaced on every shard)';
+  await assertRowsOnThisShard(adapter, rel, { why: what });
 }
 
 /** Whether materialized views read `rel` (system.tables lists them as its dependencies). */
@@ -258,6 +272,7 @@ async function deleteInsert(s: Staging, ctx: MaterializeContext, _strategy: Stra
   const holding = await adapter.client.query<{ _partition_id: string }>(`SELECT DISTINCT _partition_id FROM ${target} WHERE ${replacedRows(node, incoming)}`, { signal: s.signal });
   const touched = [...new Set([...(await s.partitionIds(next)), ...holding.map((r) => r._partition_id)])].sort();
   if (touched.length === 0) return written;
+  await assertReplaceableOnCluster(adapter, rel, 'delete_insert');
   // Their rows that stay: everything but the replaced keys — as of a cut of the table's committed blocks, where
   // rows another writer INSERTs into those partitions meanwhile are carried in after the copy, as if inserted right
   // after the model's (copy-carry.ts; the REPLACE would drop them). Not on a cluster (parts per host). The cut of the
