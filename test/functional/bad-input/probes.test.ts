@@ -52,6 +52,7 @@ describe('bad input gets a clear error', () => {
       expect(failed, JSON.stringify(result.results.map((r) => [r.node.name, r.status, r.message]))).toBeDefined();
       expect(failed!.message).toMatch(e.message);
       if (e.file) expect(failed!.file).toBe(e.file);
+      if (e.hint) expect(failed!.hint ?? '').toMatch(e.hint);
       expect(failed!.message).not.toMatch(/\b(E[A-Z]{3,}):|undefined|NaN|\[object Object\]|Syntax error/);
       return;
     }
@@ -62,6 +63,7 @@ describe('bad input gets a clear error', () => {
     if (e.line !== undefined) expect(error!.line).toBe(e.line);
     if (e.column !== undefined) expect(error!.column).toBe(e.column);
     if (!e.noHint) expect(error!.hint ?? '', 'a hint saying what to do').not.toBe('');
+    if (e.hint) expect(error!.hint ?? '').toMatch(e.hint);
     expect(`${error!.message} ${error!.hint ?? ''}`).not.toMatch(/\b(E[A-Z]{3,}):|undefined|NaN|\[object Object\]/);
   });
 });

@@ -25,6 +25,8 @@ export interface Probe {
     readonly column?: number;
     /** The message is the project's own (raise_compiler_error): no hint is added to it. */
     readonly noHint?: true;
+    /** What the hint must say, when it matters which file or command it names. */
+    readonly hint?: RegExp;
   };
 }
 
@@ -75,7 +77,7 @@ export const PROBES: readonly Probe[] = [
   { name: 'a ref to a model that does not exist', files: { ...MODEL, 'models/m.sql': "-- top\nselect * from {{ ref('okk') }}" }, expect: { code: 'unknown_ref', message: /Model 'model\.\w+\.m' \(models\/m\.sql\) depends on a node named 'okk' which was not found/, file: 'models/m.sql', line: 2 } },
   { name: 'an undeclared source', files: { 'models/m.sql': "select * from {{ source('raw', 'x') }}" }, expect: { code: 'unknown_source', message: /depends on a source named 'raw\.x' which was not found/, file: 'models/m.sql', line: 1 } },
   // dbt parses it (ParseVar: None) and fails the model when it runs.
-  { name: 'a missing var', files: { 'models/m.sql': "select {{ var('nope') }} as x" }, action: 'run', expect: { code: 'missing_var', message: /Required var 'nope' not found/, file: 'models/m.sql', line: 1 } },
+  { name: 'a missing var', files: { 'models/m.sql': "select {{ var('nope') }} as x" }, action: 'run', expect: { code: 'missing_var', message: /Required var 'nope' not found/, file: 'models/m.sql', line: 1, hint: /under 'vars:' in the project file \(dbt_project\.yml or project\.yml\)/ } },
   { name: 'a missing env var', files: { 'models/m.sql': "select '{{ env_var('TSDBT_PROBE_NOT_SET') }}' as x" }, expect: { code: 'missing_env_var', message: /TSDBT_PROBE_NOT_SET/, file: 'models/m.sql', line: 1 } },
   { name: 'an unknown materialization', files: { 'models/m.sql': "{{ config(materialized='tabel') }}\nselect 1 as x" }, expect: { code: 'materialization', message: /materialized='tabel'/, file: 'models/m.sql', line: 1 } },
   { name: 'a ref into a package that is not installed', files: { ...MODEL, 'models/m.sql': "select * from {{ ref('nopkg', 'ok') }}" }, expect: { code: 'unknown_ref', message: /nopkg/, file: 'models/m.sql', line: 1 } },

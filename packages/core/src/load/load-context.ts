@@ -112,7 +112,7 @@ export function loadContext(
         configVarReads.add(name);
         if (name in pkgVars) return pkgVars[name];
         if (given) return fallback;
-        raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(pkgVars, null, 2)}`, { hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}'.` }));
+        raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(pkgVars, null, 2)}`, { hint: `Set it under 'vars:' in the project file (dbt_project.yml or project.yml), or pass --vars '{${name}: value}'.` }));
       },
     };
     return (text: string, file: string, extra: Readonly<Record<string, unknown>> = {}) =>

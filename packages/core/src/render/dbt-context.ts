@@ -264,7 +264,7 @@ export function installDbtContext(env: nunjucks.Environment, slot: StateSlot, op
     const supplied = slot.current?.node ? `${slot.current.node.name}` : '<Configuration>';
     raiseInTemplate(new ProjectError('missing_var', `Required var '${name}' not found in config:\nVars supplied to ${supplied} = ${JSON.stringify(vars, null, 2)}`, {
       ...where(slot),
-      hint: `Set it in project.yml under 'vars:' or pass --vars '{${name}: value}', or give var() a default.`,
+      hint: `Set it under 'vars:' in the project file (dbt_project.yml or project.yml), or pass --vars '{${name}: value}', or give var() a default.`,
     }));
   };
 
