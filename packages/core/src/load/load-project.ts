@@ -377,7 +377,7 @@ function loadProjectNow(options: LoadOptions): LoadedProject {
     projectRoot,
     nodes: resolved,
     disabled,
-    macros: describeMacros(renderer.macros(), macroPatches, docs, projectFile.name, renderText, onLog),
+    macros: describeMacros(renderer.macros(), macroPatches, docs, projectFile.name, renderText, onLog, projectFile.flags?.validate_macro_args === true),
     selectors: readSelectors(projectRoot, (text) => renderYamlOf.get(projectFile.name)!(text, 'selectors.yml')),
     packages: roots.slice(1).map((r) => ({ name: r.name, path: r.relDir })),
     resourceFolders: Object.fromEntries(roots.map((r) => [r.name, resourceFolders(r.projectFile)])),

@@ -3,6 +3,7 @@ import type { ColumnInfo, MacroNode, ManifestNode } from '../manifest/nodes.js';
 import type { MacroPatch } from './schema-yaml.js';
 import { raiseInTemplate } from '../render/template-error.js';
 import { ProjectError } from '../shared/errors.js';
+import { macroArgumentWarnings } from './macro-arg-check.js';
 
 /** Renders one description with the package's YAML context (var, env_var, target) plus `globals`. */
 export type DescriptionRender = (text: string, file: string, packageName: string, globals: Readonly<Record<string, unknown>>) => string;
@@ -55,6 +56,7 @@ export function describeMacros(
   rootProject: string,
   render: DescriptionRender,
   onLog: (message: string, level: 'warn') => void,
+  validateArgs = false,
 ): Map<string, MacroNode> {
   const out = new Map([...macros].map((m) => [m.uniqueId, m]));
   for (const patch of patches) {
@@ -64,6 +66,8 @@ export function describeMacros(
       onLog(`${patch.file}:${patch.line}: found properties for macro '${patch.name}', which package '${patch.packageName}' does not define`, 'warn');
       continue;
     }
+    // dbt's validate_macro_args flag: the YAML arguments checked against the Jinja signature.
+    if (validateArgs) for (const message of macroArgumentWarnings(macro, patch.arguments)) onLog(message, 'warn');
     const doc = { doc: docFunction({ uniqueId: id, packageName: patch.packageName }, docs, rootProject) };
     const rendered = (text: string) => (text && HAS_JINJA.test(text) ? render(text, patch.file, patch.packageName, doc) : text);
     out.set(id, {

@@ -95,6 +95,7 @@ const EVENTS_BY_TEXT: readonly (readonly [RegExp, string])[] = [
   [/: found properties for macro '[^']*', which package '[^']*' does not define$/, 'MacroNotFoundForPatch'],
   [/^Spaces found in \d+ resource name\(s\)\. This is deprecated/, 'ResourceNamesWithSpacesDeprecation'],
   [/^Found resources with the same name '[^']*' in package '[^']*': /, 'DuplicateNameDistinctNodeTypesDeprecation'],
+  [/^(Argument \S+ in (the )?yaml for macro \S+ (does not match the jinja definition|has an invalid type)\.|The number of arguments in the yaml for macro \S+ does not match the jinja definition\.)$/, 'InvalidMacroAnnotation'],
 ];
 
 /** The dbt event a tsdbt warning is, if any. */
