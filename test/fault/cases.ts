@@ -1,3 +1,4 @@
+import { viewAndSnapshotCases } from './cases-views-snapshots.js';
 import type { FaultCase, Writer } from './harness.js';
 
 /*
@@ -53,7 +54,7 @@ const withOverride = (c: FaultCase): FaultCase => ({ ...c, files: { ...c.files, 
  * 20.x — carryOnce —, partition moves elsewhere), statements naming each of many partitions (statement-settings.ts
  * fitQuerySize). The writer acts at a statement of the run (harness.ts Writer).
  */
-const LATE = "(9, '2024-03-20', 'w')";
+const LATE = "(0, '2024-03-20', 'w')";
 /** A row INSERTed into the table itself while its copy is made: the count moves, the copy is made again (copy-count.ts). */
 const duringCopy = (copy: RegExp): Writer => ({ at: copy, sql: [`INSERT INTO $.inc (id, d, v) VALUES ${LATE}`], asIf: [`INSERT INTO $.inc (id, d, v) VALUES ${LATE}`] });
 /** The rebuild's swap: a RENAME leaving the old table as the backup (18.x), or the EXCHANGE leaving it under the copy's name. */
@@ -226,6 +227,7 @@ export function nativeCases(): FaultCase[] {
         on: ['embedded'],
       }),
     ),
+    ...viewAndSnapshotCases(),
   ];
 }
 
@@ -322,11 +324,13 @@ export function faultCases(): FaultCase[] {
     {
       ...withStrategies(inc('incremental: custom strategy on a Log table (counted copy), a row inserted during the copy', incremental("incremental_strategy='new_keys', engine='Log'"))),
       writer: duringCopy(/^\s*INSERT INTO `[^`]+`\.`inc__tsdbt_tmp_\w+__work` SELECT \* FROM `[^`]+`\.`inc`\s*$/),
+      parts: 2,
       on: ['embedded'],
     },
     {
       ...inc('incremental: a Log table rebuilt whole (counted copy), a row inserted during the copy', incremental("engine='Log'", 'id, d, v', 'where id > (select max(id) from {{ this }})')),
       writer: duringCopy(/^\s*INSERT INTO `[^`]+`\.`inc__tsdbt_tmp_\w+__new` \([^)]*\) SELECT [^]*? FROM `[^`]+`\.`inc`\s*$/),
+      parts: 2,
       on: ['embedded'],
     },
     // The rebuild for a new column; an INSERT that had bound the old table commits right after the swap: carried once (18.x: one INSERT, carryOnce).
@@ -337,6 +341,7 @@ export function faultCases(): FaultCase[] {
         incremental(`unique_key='id', ${partitioned}, on_schema_change='sync_all_columns'`, 'id, d, v, upper(v) as w'),
       ),
       writer: boundBeforeSwap,
+      parts: 2,
     },
     {
       name: `incremental: insert_overwrite of ${MANY} partitions (statements sized)`,
@@ -346,6 +351,7 @@ export function faultCases(): FaultCase[] {
       targets: ['inc'],
       settings: MANY_SETTINGS,
       ks: 'writes',
+      parts: 2,
       on: ['embedded'],
     },
     {
@@ -363,6 +369,7 @@ export function faultCases(): FaultCase[] {
         asIf: [`INSERT INTO $.inc (id, d, v) SELECT toUInt32(number + 100000), toDate('2024-01-01') + number, 'w' FROM numbers(${MANY}) SETTINGS max_partitions_per_insert_block = 0`],
       },
       ks: 'writes',
+      parts: 2,
       on: ['embedded'],
     },
     {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { nativeCases } from './cases.js';
+import { viewAndSnapshotCases } from './cases-views-snapshots.js';
 import { embeddedHarness } from './embedded-warehouse.js';
 import { formatCounts, type CaseCounts, type FaultHarness } from './harness.js';
 
@@ -22,8 +23,10 @@ describe('fault injection: lost answers, ClickHouse-native materializations (emb
     await h?.close();
   });
 
+  // (cases-views-snapshots.ts's cases are not run with lost answers yet.)
+  const notYet = new Set(viewAndSnapshotCases().map((c) => c.name));
   for (const [i, c] of nativeCases().entries())
-    if (!c.name.startsWith('microbatch') && (!c.on || c.on.includes('embedded')))
+    if (!c.name.startsWith('microbatch') && !notYet.has(c.name) && (!c.on || c.on.includes('embedded')))
       it(`${c.name}: old or new rows whatever statement's answer is lost`, async () => {
         counts.push(await h!.harness.run(c, `fault_lostn_${process.pid}_${i}`, { ks: 'writes', modes: ['lost'] }));
       }, 900_000);

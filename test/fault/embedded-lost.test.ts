@@ -22,7 +22,8 @@ describe('fault injection: lost answers (embedded)', () => {
   });
 
   const native = new Set(nativeCases().map((c) => c.name));
-  const cases = [...faultCases().filter((c) => !native.has(c.name)), ...nativeCases().filter((c) => c.name.startsWith('microbatch'))];
+  // (The cases with another writer or sized statements, test/fault/cases.ts, are not run with lost answers yet.)
+  const cases = [...faultCases().filter((c) => !native.has(c.name) && !c.writer && !c.settings), ...nativeCases().filter((c) => c.name.startsWith('microbatch'))];
   for (const [i, c] of cases.entries())
     if (!c.on || c.on.includes('embedded'))
       it(`${c.name}: old or new rows whatever statement's answer is lost`, async () => {

@@ -17,7 +17,8 @@ describe('fault injection, ClickHouse-native materializations (embedded)', () =>
 
   for (const [i, c] of nativeCases().entries())
     if (!c.on || c.on.includes('embedded'))
-      it(`${c.name}: old or new rows whatever statement fails or is the last`, async () => {
-        counts.push(await h!.harness.run(c, `fault_native_${process.pid}_${i}`, { ks: c.ks }));
-      }, 1_800_000);
+      for (let part = 0; part < (c.parts ?? 1); part++)
+        it(`${c.name}${c.parts ? ` (part ${part + 1} of ${c.parts})` : ''}: old or new rows whatever statement fails or is the last`, async () => {
+          counts.push(await h!.harness.run(c, `fault_native_${process.pid}_${i}_${part}`, { ks: c.ks, part: c.parts ? [part, c.parts] : undefined }));
+        }, 1_800_000);
 });

@@ -18,7 +18,8 @@ describe('fault injection (embedded)', () => {
   const native = new Set(nativeCases().map((c) => c.name));
   for (const [i, c] of faultCases().entries())
     if ((!c.on || c.on.includes('embedded')) && !native.has(c.name))
-      it(`${c.name}: old or new rows whatever statement fails or is the last`, async () => {
-        counts.push(await h!.harness.run(c, `fault_${process.pid}_${i}`, { ks: c.ks }));
-      }, 600_000);
+      for (let part = 0; part < (c.parts ?? 1); part++)
+        it(`${c.name}${c.parts ? ` (part ${part + 1} of ${c.parts})` : ''}: old or new rows whatever statement fails or is the last`, async () => {
+          counts.push(await h!.harness.run(c, `fault_${process.pid}_${i}_${part}`, { ks: c.ks, part: c.parts ? [part, c.parts] : undefined }));
+        }, 600_000);
 });

@@ -61,6 +61,8 @@ export interface FaultCase {
   readonly writer?: Writer;
   /** Settings of the profile (e.g. a low max_query_size, so that statements naming each of a few hundred partitions pass it). */
   readonly settings?: Readonly<Record<string, number>>;
+  /** A long case is run as this many tests, each faulting every `parts`-th statement (see FaultHarness.run `part`). */
+  readonly parts?: number;
 }
 
 /**
@@ -76,6 +78,12 @@ export interface Writer {
   readonly at: RegExp;
   readonly sql: readonly string[];
   readonly asIf: readonly string[];
+  /**
+   * What the other writer does anyway after a run it did not act in (e.g. a replica's fetch held back until the run's
+   * copy, which happens later if the run failed before it): the targets must then hold the old rows with `asIf`'s, and
+   * the clean rerun gives the uninterrupted run's. (No run without the writer is made: its rows are always there.)
+   */
+  readonly late?: readonly string[];
 }
 
 /** Where the harness runs: the embedded engine, a server, a cluster. */
@@ -198,9 +206,10 @@ export class FaultHarness {
    * `ks: 'writes'` faults only the statements that change something (and, in `die` mode, that is
    * every distinct state: dying right after a read leaves what dying after the write before it
    * left); `slots` runs that many iterations side by side, each in a schema of its own (a cluster's
-   * DDL is slow, not busy).
+   * DDL is slow, not busy); `part: [i, n]` faults only the i-th of every n statements (from 0), so that a long
+   * case runs as n tests, each within a test's time.
    */
-  async run(c: FaultCase, schema: string, options: { ks?: 'all' | 'writes'; slots?: number; modes?: readonly Mode[] } = {}): Promise<CaseCounts> {
+  async run(c: FaultCase, schema: string, options: { ks?: 'all' | 'writes'; slots?: number; modes?: readonly Mode[]; part?: readonly [number, number] } = {}): Promise<CaseCounts> {
     const before = this.projectDir(`${c.name}-before`, c.files, c.settings);
     const after = this.projectDir(`${c.name}-after`, { ...c.files, ...c.changedFiles }, c.settings);
     const slots = Array.from({ length: options.slots ?? 1 }, (_, i) => {
@@ -241,10 +250,12 @@ export class FaultHarness {
       for (const s of c.writer.asIf) await this.warehouse.query(s.replaceAll('$', home.schema));
       oldWithWriter = c.probe ? await probe(home) : await this.snapshot(home.schema, c.targets);
       await prepare(home);
-      const alone = await this.runCommand(home.after, command, c.options ?? {}, 'count', 0);
-      expect(alone.result.success, `${c.name}: the uninterrupted run without the other writer failed: ${messages(alone.result)}`).toBe(true);
-      newWithoutWriter = await probe(home);
-      await prepare(home);
+      if (!c.writer.late) {
+        const alone = await this.runCommand(home.after, command, c.options ?? {}, 'count', 0);
+        expect(alone.result.success, `${c.name}: the uninterrupted run without the other writer failed: ${messages(alone.result)}`).toBe(true);
+        newWithoutWriter = await probe(home);
+        await prepare(home);
+      }
     }
     const clean = await this.runCommand(home.after, command, c.options ?? {}, 'count', 0, c.writer);
     expect(clean.result.success, `${c.name}: the uninterrupted run failed: ${messages(clean.result)}`).toBe(true);
@@ -252,9 +263,10 @@ export class FaultHarness {
     const newState = await probe(home);
     const relations = await this.relations(home.schema);
     expect(newState, `${c.name}: the change changes nothing, so the harness would prove nothing`).not.toEqual(oldAnswer);
-    if (c.writer) expect(newState, `${c.name}: the other writer's rows are not in the uninterrupted run's targets`).not.toEqual(newWithoutWriter);
+    if (newWithoutWriter) expect(newState, `${c.name}: the other writer's rows are not in the uninterrupted run's targets`).not.toEqual(newWithoutWriter);
     const n = clean.statements;
-    const ks = options.ks === 'writes' ? clean.writes : Array.from({ length: n }, (_, i) => i + 1);
+    const part = options.part;
+    const ks = (options.ks === 'writes' ? clean.writes : Array.from({ length: n }, (_, i) => i + 1)).filter((_, i) => !part || i % part[1] === part[0]);
     // A real process numbers its statements its own way (its capability probes, its chDB handshake): `kill`
     // takes its statements from an uninterrupted run of that process (before, this process's numbering left
     // its last writes — the swap, the clean-up — never killed after), and goes on past them until a run ends
@@ -269,17 +281,19 @@ export class FaultHarness {
     const tasks = modes.flatMap((mode) => (mode === 'kill' ? killKs : ks).map((k) => ({ mode, k })));
     let killsEnded = false;
 
-    const counts = { name: c.name, statements: n, runs: 0, old: 0, new: 0, switching: 0, failedRuns: 0, faulted: options.ks ?? 'all', modes: options.modes ?? ['fail', 'die'] };
+    const counts = { name: part ? `${c.name} (part ${part[0] + 1} of ${part[1]})` : c.name, statements: n, runs: 0, old: 0, new: 0, switching: 0, failedRuns: 0, faulted: options.ks ?? 'all', modes: options.modes ?? ['fail', 'die'] };
     const iteration = async (slot: Slot, { mode, k }: (typeof tasks)[number]) => {
       if (mode === 'kill' && killsEnded) return;
       const where = `${c.name}: ${mode} at statement ${k} of ${n}`;
       expect(await prepare(slot), `${where}: the old state is not reproducible`).toEqual(oldState);
       const faulted = mode === 'kill' ? await this.killedAt(slot.after, command, c.options ?? {}, k) : await this.runCommand(slot.after, command, c.options ?? {}, mode, k, c.writer);
       if (mode === 'kill' && faulted.result.success) killsEnded = true; // k passed the process's last statement
+      // Where another writer never acted, it acts after the run (`late`), or the new rows are those of a run without it.
+      const late = c.writer?.late && !faulted.acted;
+      for (const s of late ? c.writer!.late! : []) await this.warehouse.query(s.replaceAll('$', slot.schema));
       const state = await probe(slot);
-      // Where another writer never acted, the new rows are those of a run without it.
-      const writerLeft = c.writer && !faulted.acted;
-      const isOld = equal(state, c.writer && faulted.acted ? oldWithWriter! : oldAnswer);
+      const writerLeft = c.writer && !faulted.acted && !late;
+      const isOld = equal(state, c.writer && (faulted.acted || late) ? oldWithWriter! : oldAnswer);
       const isNew = equal(state, writerLeft ? newWithoutWriter! : newState);
       // A materialized view's build cut short in a marked state the next run finishes (checked below):
       // switching its complete target in (the new views may already write into the old table), or,

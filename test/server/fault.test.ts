@@ -42,9 +42,10 @@ describe.skipIf(SKIP_SERVER_TESTS)('fault injection (clickhouse-server)', () => 
   ]);
   for (const [i, c] of faultCases().entries())
     if (!c.on || c.on.includes('server'))
-      it(`${c.name}: old or new rows whatever statement fails or is the last`, async () => {
-        counts.push(await harness.run(c, `fault_${i}`, { ks: EVERY_STATEMENT.has(c.name) ? 'all' : 'writes' }));
-      }, 600_000);
+      for (let part = 0; part < (c.parts ?? 1); part++)
+        it(`${c.name}${c.parts ? ` (part ${part + 1} of ${c.parts})` : ''}: old or new rows whatever statement fails or is the last`, async () => {
+          counts.push(await harness.run(c, `fault_${i}_${part}`, { ks: EVERY_STATEMENT.has(c.name) ? 'all' : 'writes', part: c.parts ? [part, c.parts] : undefined }));
+        }, 600_000);
 
   it('incremental: delete+insert, a real tsdbt process SIGKILLed right after each statement: old or new rows', async () => {
     const c = faultCases().find((x) => x.name === 'incremental: delete+insert')!;
