@@ -1,3 +1,4 @@
+import { ProjectError } from '../shared/errors.js';
 import { isMapping } from './node-config.js';
 
 /** Hooks (and a source's loaded_at_query) are rendered when they run, with that context, never at load time (dbt's SchemaYamlRenderer). */
@@ -28,4 +29,22 @@ function yamlDateText(d: Date): string {
   const iso = d.toISOString();
   if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
   return iso.replace(/\.000Z$/, '').replace(/Z$/, '');
+}
+
+/**
+ * `make` (a generic test's config rendering), a Jinja error in it reported in dbt's words (its parser's
+ * "Invalid generic test configuration given in <file>": a ref() or a macro it cannot call there).
+ */
+export function renderingTestConfig<T>(file: string, line: number | undefined, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof ProjectError) || error.code !== 'jinja') throw error;
+    throw new ProjectError('test_config', `Invalid generic test configuration given in ${file}: \n${error.message}`, {
+      file,
+      line,
+      hint: "A test's configs render while the project parses: ref(), source() and the project's own macros are not available there.",
+      cause: error,
+    });
+  }
 }

@@ -4,7 +4,7 @@ import { resolveSourceFreshness } from './source-freshness.js';
 import { ProjectError } from '../shared/errors.js';
 import { mergeConfig, noteConfigKey, isMapping } from './node-config.js';
 import type { YamlFile } from '../shared/yaml-file.js';
-import { renderConfigValues } from './render-config.js';
+import { renderConfigValues, renderingTestConfig } from './render-config.js';
 import { parseConstraints } from './schema-constraints.js';
 import { parseVersions, type VersionPatch } from './model-versions.js';
 import { parseUnitTests, type UnitTestDeclaration } from './unit-test-yaml.js';
@@ -169,7 +169,8 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
     const dot = fullName.lastIndexOf('.');
     const namespace = dot > 0 ? fullName.slice(0, dot) : undefined;
     const testName = dot > 0 ? fullName.slice(dot + 1) : fullName;
-    const config: Record<string, unknown> = { ...parseConfig(body.config, [...path, fullName, 'config']) };
+    const rendering = <T,>(make: () => T): T => renderingTestConfig(file, line, make);
+    const config: Record<string, unknown> = { ...rendering(() => parseConfig(body.config, [...path, fullName, 'config'])) };
     const kwargs: Record<string, unknown> = {};
     // dbt's extract_test_args: `arguments:` is merged over the keys beside it, and then config keys
     // (`where:`, `severity:`…) are taken out of the whole as config — a `where` written under
@@ -183,7 +184,7 @@ export function parseSchemaFile(yaml: YamlFile, render: (text: string) => string
         // dbt's SameKeyNestedError.
         if (v && isMapping(body.config) && body.config[k] !== undefined)
           fail([...path, fullName, k], `Test cannot have the same key at the top-level and in config ('${k}')`, `Keep '${k}' in one place: under the test's config: (dbt 1.10's form) or beside its arguments.`);
-        const value = renderConfigValues(v, render, k);
+        const value = rendering(() => renderConfigValues(v, render, k));
         if (value !== null && value !== undefined) config[k] = value;
       } else kwargs[k] = v;
     }

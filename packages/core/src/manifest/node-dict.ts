@@ -125,7 +125,21 @@ export function dbtConfigDict(resourceType: string, c: Record<string, unknown>):
     else out[key] = v;
   }
   if (resourceType === 'test' && out.schema == null) out.schema = TEST_AUDIT_SCHEMA;
+  if (resourceType === 'test') finalizeStoreFailures(out);
   return out;
+}
+
+/**
+ * dbt's TestConfig.finalize_and_validate: store_failures_as, when set, decides store_failures ('ephemeral'
+ * false, anything else true — an invalid value fails when the test runs); else store_failures sets it
+ * (true 'table', false 'ephemeral', unset None).
+ */
+function finalizeStoreFailures(config: Record<string, unknown>): void {
+  const as = config.store_failures_as;
+  if (as === null || as === undefined) {
+    const own = config.store_failures;
+    config.store_failures_as = own === true ? 'table' : own === false ? 'ephemeral' : null;
+  } else config.store_failures = as !== 'ephemeral';
 }
 
 /** Hooks as dbt's config dict holds them: a list of {sql, transaction, index} (after_commit's transaction false). */
