@@ -57,4 +57,22 @@ select {{ t.rows[0]['n'] if execute else 0 }} as n, '{{ t.column_names | join(",
     ]);
     expect(await queryRows(p, `select n, schemas from ${ip.schema}.counted`)).toEqual([{ n: 2, schemas: ip.schema }]);
   });
+
+  it("a test whose render wrote through run_query (elementary's metrics temp tables) gets dbt's common types before it runs: volume_threshold's Float64/Decimal CASE", async () => {
+    const { p: ip, project: p } = setup({
+      // As elementary's volume_threshold: the render writes, then the comparison CASE mixes 999999.99 (Float64) with a Decimal(28, 6).
+      'tests/volume_threshold.sql': `{% if execute %}{% do run_query("create database if not exists " ~ target.schema) %}{% do run_query("create table if not exists " ~ target.schema ~ ".render_log (n UInt8) engine = MergeTree order by tuple()") %}{% do run_query("insert into " ~ target.schema ~ ".render_log values (1)") %}{% endif %}
+with c as (select number as n from numbers(3)),
+comparison as (
+  select case when n = 0 then null when n = 1 then case when n > 0 then 999999.99 else 0 end
+    else round(cast((n - 1) * 100.0 / n as {{ dbt.type_numeric() }}), 2) end as percent_change
+  from c
+)
+select * from comparison where percent_change > 40`,
+    });
+    const r = await p.test();
+    // Before: NO_COMMON_TYPE (Float64, Decimal(28, 6)), not run again since the render had written.
+    expect(r.results.map((x) => [x.node.name, x.status, x.failures]), r.results[0]?.message).toEqual([["volume_threshold", "fail", 2]]);
+    expect(await queryRows(p, `select toUInt8(count()) as c from ${ip.schema}.render_log`)).toEqual([{ c: 1 }]);
+  });
 });

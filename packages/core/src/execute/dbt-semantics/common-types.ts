@@ -82,7 +82,7 @@ export function roundedSql(sql: string): string {
 export function commonTypedSql(sql: string): string {
   const s = scope.getStore();
   if (!s) return sql;
-  if (s.preflight && !s.preflight.checked.has(sql)) {
+  if (s.preflight && !s.preflight.checked.has(sql) && (!s.preflight.when || s.preflight.when())) {
     s.preflight.checked.add(sql);
     const fixed = s.preflight.sync(sql);
     if (fixed) s.rewrites.set(sql, fixed);
@@ -97,7 +97,7 @@ export function commonTypedSql(sql: string): string {
 /** commonTypedSql() for callers that can wait: a run-once node's check (see Preflight) and the rounding CASTs' EXPLAIN do not block the run's other threads. */
 export async function commonTypedSqlAsync(sql: string): Promise<string> {
   const s = scope.getStore();
-  if (s?.preflight && !s.preflight.checked.has(sql)) {
+  if (s?.preflight && !s.preflight.checked.has(sql) && (!s.preflight.when || s.preflight.when())) {
     s.preflight.checked.add(sql);
     const fixed = await s.preflight.async(sql);
     if (fixed) s.rewrites.set(sql, fixed);
@@ -119,6 +119,8 @@ export async function commonTypedSqlAsync(sql: string): Promise<string> {
  */
 interface Preflight {
   readonly checked: Set<string>;
+  /** Check only when this answers true at the time the SQL is produced (unset: always). */
+  readonly when?: () => boolean;
   readonly async: (sql: string) => Promise<string | undefined>;
   readonly sync: (sql: string) => string | undefined;
 }
@@ -402,8 +404,11 @@ export async function runWithCommonTypes<N extends ManifestNode, T>(
   const from = sent.length;
   // A view plans its joins only when read: its SQL's join keys are checked before it is created.
   const viewCheck = strict.resourceType === 'model' && strict.config.materialized === 'view' ? preflightOn(client, settings, true) : undefined;
+  // A render that already wrote (run_query INSERTs, temp tables: elementary's tests) rules out a
+  // second attempt, so its SQL is checked before it runs, as a pre-hook node's.
+  const wroteCheck: Preflight = { ...preflightOn(client, settings), when: () => !retryable(sent.slice(from), produced) };
   try {
-    return await attempt(strict, produced, new Map(folded), viewCheck);
+    return await attempt(strict, produced, new Map(folded), viewCheck ?? wroteCheck);
   } catch (error) {
     // A name spelled in another case than the column's (identifier-case.ts): again with the column's spelling.
     // A CTE named in another case than it is read (`with RENAMED as (…) … from renamed`): the same.
