@@ -2,7 +2,7 @@ import type { ClickHouseAdapter } from './clickhouse-adapter.js';
 import { REPLACING_COMMENT, stuckReplaces } from './partition-replace.js';
 import type { DatabaseError } from '../shared/errors.js';
 import { sqlString } from '../render/placeholders.js';
-import { sweepDatabase } from './staging.js';
+import { sweepDatabase } from './prepare-target.js';
 
 /*
  * A partition ALTER cut short by a kill (partition-replace.ts: several partitions, or an append and its

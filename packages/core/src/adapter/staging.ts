@@ -4,9 +4,11 @@ import { quoteIdentifier, relationSql, sqlString } from '../render/placeholders.
 import type { ClickHouseAdapter, RelationKind } from './clickhouse-adapter.js';
 import type { TableOptions } from './table-options.js';
 import { holdTemporary, releaseTemporary } from './run-owner.js';
-import { backupName, sweepLeftovers, temporaryName } from './temporaries.js';
+import { backupName, temporaryName } from './temporaries.js';
+import { canExchangeFiles, noteNoRenameat2 } from './exchange-tables.js';
+import { prepareTarget } from './prepare-target.js';
 import { isNoAtomicExchange } from './capabilities.js';
-import { alterPartitions, attachPartitionsFrom, finishReplace, markReplacing, replaceClauses, stuckReplace, type PartitionReplace } from './partition-replace.js';
+import { alterPartitions, attachPartitionsFrom, finishReplace, markReplacing, replaceClauses, type PartitionReplace } from './partition-replace.js';
 import { DatabaseError } from '../shared/errors.js';
 
 /**
@@ -347,118 +349,6 @@ export class Staging {
       releaseTemporary(`${rel.schema}.${rel.identifier}`);
     }
   }
-}
-
-/**
- * Partition moves (replacePartitions, attachPartitions) in cluster mode are `ALTER … ON CLUSTER`
- * partition commands, which old servers (18.x) refuse ("Unsupported type of ALTER query"): runs
- * `work` unless the server is known to refuse them, learns the answer (a probe per statement kind),
- * and answers undefined when they are refused, so the caller rebuilds the whole table instead.
- * `work` must change nothing before its first partition move (a refused ALTER changes nothing).
- */
-/**
- * Whether EXCHANGE may be tried in `schema`: a database that can (canExchange: Atomic) on a filesystem
- * that has not refused one in this process. Kept apart from the database's answer, which the full
- * lifecycle of materialized views also reads (mv-basic.ts): a refusal changes how tables swap, not that.
- */
-async function canExchangeFiles(adapter: ClickHouseAdapter, schema: string): Promise<boolean> {
-  return adapter.capabilities.peek(`renameat2:${schema}`) !== false && (await adapter.canExchange(schema));
-}
-
-/** `schema`'s filesystem refused an exchange of files (isNoAtomicExchange: no renameat2): swaps there rename from now on. */
-function noteNoRenameat2(adapter: ClickHouseAdapter, schema: string): void {
-  adapter.capabilities.learn(`renameat2:${schema}`, false);
-}
-
-/**
- * Swaps two tables' names — EXCHANGE TABLES `a` AND `b` — for the materialized-view rebuild, whose views
- * stay bound to the names (mv-unit.ts). On a filesystem without renameat2 (NFS, EFS, CephFS: the
- * server refuses the exchange and changes nothing) the same swap is one RENAME of three steps, `b` to
- * a name of this run's, `a` to `b`, that name to `a`: one statement the server runs to its end, names
- * left as an exchange leaves them; not atomic for readers (for an instant `b` is missing), as
- * Staging's rename swap. dbt-clickhouse drops and recreates the view and its table there instead.
- */
-export async function exchangeTables(adapter: ClickHouseAdapter, a: Relation, b: Relation): Promise<void> {
-  const q = (r: Relation) => relationSql(r.schema, r.identifier);
-  if (adapter.capabilities.peek(`renameat2:${b.schema}`) !== false)
-    try {
-      await adapter.ddl(`EXCHANGE TABLES ${q(a)} AND ${q(b)}`);
-      return;
-    } catch (error) {
-      if (!isNoAtomicExchange(error)) throw error;
-      noteNoRenameat2(adapter, b.schema);
-    }
-  const between = backupName(b, adapter.runId);
-  try {
-    await adapter.ddl(`RENAME TABLE ${q(b)} TO ${q(between)}, ${q(a)} TO ${q(b)}, ${q(between)} TO ${q(a)}`);
-  } catch (error) {
-    // Stopped after its first step: `b` is put back (a backup left so is also put back by the next run's sweep).
-    if ((await adapter.relationKind(b)) === undefined && (await adapter.relationKind(between)) !== undefined) await adapter.rename([[between, b]]);
-    throw error;
-  }
-}
-
-export async function ifPartitionMovesWork<T>(staging: Staging, work: () => Promise<T>): Promise<T | undefined> {
-  const { adapter } = staging;
-  if (!adapter.cluster) return work();
-  if (adapter.capabilities.peek('partition_moves_on_cluster') === false) return undefined;
-  try {
-    const result = await work();
-    adapter.capabilities.learn('partition_moves_on_cluster', true);
-    return result;
-  } catch (error) {
-    if (!refusedPartitionMoves(adapter, error)) throw error;
-    await staging.dispose(); // what the attempt staged; the rebuild stages anew
-    return undefined;
-  }
-}
-
-/** Whether `error` is a cluster-mode server's refusal of partition commands ON CLUSTER (noted: partitionMovesRefused()). */
-export function refusedPartitionMoves(adapter: ClickHouseAdapter, error: unknown): boolean {
-  if (!adapter.cluster || !/Unsupported type of ALTER query|Code: 48\b/.test(String((error as Error)?.message))) return false;
-  adapter.capabilities.learn('partition_moves_on_cluster', false);
-  return true;
-}
-
-/** Whether this cluster's servers are known to refuse partition commands ON CLUSTER (18.x). */
-export const partitionMovesRefused = (adapter: ClickHouseAdapter): boolean => !!adapter.cluster && adapter.capabilities.peek('partition_moves_on_cluster') === false;
-
-/**
- * The target's database exists and what dead runs left in it is gone (sweepLeftovers(): their
- * temporaries dropped, a backup a crash left without its relation put back). Every materialization
- * calls this (withStaging() does) before it looks at the target. Refuses a target a dead run's marked
- * partition ALTER could not be finished on (partition-replace.ts: stuckReplace).
- */
-export async function prepareTarget(adapter: ClickHouseAdapter, rel: Relation): Promise<void> {
-  await adapter.ensureDatabase(rel.schema);
-  await sweepDatabase(adapter, rel.schema);
-  const stuck = stuckReplace(adapter, rel);
-  if (stuck) throw stuck;
-}
-
-/** sweepLeftovers() of `schema`, once per run (see below). */
-export async function sweepDatabase(adapter: ClickHouseAdapter, schema: string): Promise<void> {
-  let bySchema = sweeps.get(adapter);
-  if (!bySchema) sweeps.set(adapter, (bySchema = new Map()));
-  let sweep = bySchema.get(schema);
-  if (!sweep) {
-    const mine = sweepLeftovers(adapter, schema);
-    bySchema.set(schema, (sweep = mine));
-    // A sweep that failed is tried again by the next model in that database.
-    mine.catch(() => bySchema.get(schema) === mine && bySchema.delete(schema));
-  }
-  await sweep;
-}
-
-/**
- * Each database is swept once per run, before the first model that builds in it (models building
- * beside it wait for that sweep), instead of one listing per model: leftovers of runs that die
- * while this one runs are swept by the next run. sweepEachDatabaseAgain() starts a run.
- */
-const sweeps = new WeakMap<ClickHouseAdapter, Map<string, Promise<unknown>>>();
-
-export function sweepEachDatabaseAgain(adapter: ClickHouseAdapter): void {
-  sweeps.delete(adapter);
 }
 
 /** prepareTarget(), then `work` with a Staging whose temporaries are dropped however `work` ends. */

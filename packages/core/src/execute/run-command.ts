@@ -2,7 +2,7 @@
 // project hooks around the scheduler (execute.ts), run_results.json (TsdbtProject's commands that run nodes).
 import { pinViewsBeforeRun } from '../adapter/mv/dbt-views-into.js';
 import { materializedViews } from '../adapter/mv/mv-listing.js';
-import { sweepEachDatabaseAgain } from '../adapter/staging.js';
+import { sweepEachDatabaseAgain } from '../adapter/prepare-target.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { ProjectHost } from '../project-host.js';
 import { writeManifest, writeRunResults } from '../report/artifacts.js';

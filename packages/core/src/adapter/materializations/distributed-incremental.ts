@@ -1,7 +1,8 @@
 import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholders.js';
 import type { ModelNode, Relation } from '../../manifest/nodes.js';
 import { partitionByExpression } from '../table-ddl.js';
-import { ifPartitionMovesWork, withStaging, type Staging } from '../staging.js';
+import { withStaging, type Staging } from '../staging.js';
+import { ifPartitionMovesWork } from '../partition-moves-on-cluster.js';
 import { buildDistributed, columnsDdl, createDistributed, insertThrough, localRelation, requireCluster, swapInDistributed } from './distributed-table.js';
 import { replacedRows, strategyOf } from './incremental.js';
 import { addMissingTableOptions, insertError, planSchemaChange, type SchemaPlan } from './schema-change.js';

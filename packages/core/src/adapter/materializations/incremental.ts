@@ -4,7 +4,8 @@ import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholde
 import { ProjectError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { settingsClause } from '../settings-clause.js';
-import { ifPartitionMovesWork, withStaging, type Staging } from '../staging.js';
+import { withStaging, type Staging } from '../staging.js';
+import { ifPartitionMovesWork } from '../partition-moves-on-cluster.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { predicatesClause } from './mutations.js';
 import { addMissingTableOptions, insertError, planSchemaChange, rebuiltWithTableOptions, type SchemaPlan } from './schema-change.js';

@@ -4,7 +4,8 @@ import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholde
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { settingsClause } from '../settings-clause.js';
 import { DatabaseError } from '../../shared/errors.js';
-import { prepareTarget, Staging, withStaging } from '../staging.js';
+import { Staging, withStaging } from '../staging.js';
+import { prepareTarget } from '../prepare-target.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
 import { batchId, batchWindow, formatBatchStart, isoUtc, splitBatches, sqlTimestamp, type Batch } from './microbatch-batches.js';
 import { addMissingTableOptions, applySchemaChange } from './schema-change.js';

@@ -10,8 +10,6 @@ import { truthy } from '../mv/mv-units-of.js';
 import { insertIntoStaged } from './clickhouse-overrides.js';
 import type { Materialization, OverrideMacro } from './types.js';
 
-export { prepareTarget } from '../staging.js';
-
 /**
  * Builds `sql` into an owned temporary, then swaps it in place of the target (staging.ts): if
  * anything fails before the swap, the previous table is untouched and the temporary dropped.

@@ -3,7 +3,7 @@ import { quoteIdentifier, relationSql, sqlString } from '../../render/placeholde
 import { DatabaseError } from '../../shared/errors.js';
 import type { ClickHouseAdapter } from '../clickhouse-adapter.js';
 import { atLeast } from '../server-version.js';
-import { prepareTarget } from '../staging.js';
+import { prepareTarget } from '../prepare-target.js';
 import { runIsDead } from '../temporaries.js';
 import type { MaterializeContext, MaterializeResult } from '../materializations/types.js';
 import { columnsDdl, tableOptionsOf } from '../table-options.js';
