@@ -199,6 +199,20 @@ select a.id as id, b.v as v from (select 1 as id union all select 2) as a left j
     expect(error?.hint).toContain('materialized_view, my_table, or define it');
   });
 
+  it("an unknown materialized value set in dbt_project.yml names that file's line, not the model's", () => {
+    const p = dbtProject({ models: { 'm.sql': 'select 1 as id' }, projectConfig: 'models:\n  test:\n    +materialized: tabel\n' });
+    const error = (() => {
+      try {
+        TsdbtProject.open({ projectDir: p.dir });
+      } catch (e) {
+        return e as { file?: string; line?: number; message?: string };
+      }
+    })();
+    expect(error?.message).toContain("Model 'm' asks for materialized='tabel'");
+    // Before: models/m.sql line 1, a file that says nothing of it.
+    expect([error?.file, error?.line]).toEqual(['dbt_project.yml', 6]);
+  });
+
   // dbt-clickhouse's built-ins are `adapter='clickhouse'` and dbt ranks specificity before locality
   // (manifest.py MaterializationCandidate): a root `default` block does not replace them, a root
   // `adapter='clickhouse'` one does; a package's never does (dbt-core test_custom_materialization.py

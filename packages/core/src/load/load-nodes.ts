@@ -12,7 +12,7 @@ import { ProjectError } from '../shared/errors.js';
 import { parseYaml, readYamlFile } from '../shared/yaml-file.js';
 import type { YamlPrefetch } from './yaml-prefetch.js';
 import { discoverFiles, toPosix } from './discover-files.js';
-import { lineOfText } from './locate.js';
+import { folderConfigPath, lineOfText } from './locate.js';
 import { assertOwnMaterialization, finalizeConfig, folderConfig, mergeLayers, type PartialConfig } from './node-config.js';
 import { parseSqlNode, parseSqlNodes, precompile, type ParsedSql } from './parse-sql-node.js';
 import type { RenderNodeInfo } from '../render/render-state.js';
@@ -256,9 +256,10 @@ export function buildModel(root: ProjectRoot, renderer: Renderer, target: Target
   if (!KNOWN_MATERIALIZATIONS.has(config.materialized) && !findMaterializationMacro(renderer.registry, String(config.materialized))) {
     const names = new Set([...KNOWN_MATERIALIZATIONS, ...customMaterializationNames(renderer.registry)]);
     const guess = didYouMean(String(config.materialized), names);
+    // Not in the model's file: the dbt_project.yml folder entry that set it (e.g. `+materialized: tabel`).
+    const fromProject = /materialized/.test(rawCode) ? undefined : folderConfigPath(pf.yaml.data, 'models', fqn, 'materialized', config.materialized);
     throw new ProjectError('materialization', `Model '${name}' asks for materialized='${config.materialized}', which tsdbt does not know`, {
-      file: path,
-      line: lineOfText(rawCode, /materialized/),
+      ...(fromProject ? { file: pf.file, line: pf.yaml.lineOf(fromProject) } : { file: path, line: lineOfText(rawCode, /materialized/) }),
       hint: `${guess ? `Did you mean '${guess}'? ` : ''}Use one of: ${[...names].join(', ')}, or define it in a {% materialization ${config.materialized}, default %} block.`,
     });
   }
