@@ -42,7 +42,9 @@ const spacesLines = (out: string[]) => out.filter((l) => /Found spaces in the na
 
 describe('resource names with spaces (manifest_validations/test_check_for_spaces_in_model_names.py)', () => {
   it('TestSpacesInModelNamesHappyPath: no warning without spaces', async () => {
-    const p = dbtProject({ models: { 'my_model.sql': 'select 1 as id' } });
+    // A unit test's name is not checked (dbt keeps unit tests out of manifest.nodes).
+    const UNIT = 'unit_tests:\n  - name: my unit test\n    model: my_model\n    given: []\n    expect:\n      rows:\n        - {id: 1}\n';
+    const p = dbtProject({ models: { 'my_model.sql': 'select 1 as id', 'unit.yml': UNIT } });
     expect(spacesLines((await p.dbt(['parse'])).out)).toEqual([]);
     // A file added on a warm start is checked too (the partial parse loads in full for it).
     p.write({ 'models/my model.sql': 'select 1 as id' });

@@ -1,6 +1,9 @@
 import type { ManifestNode } from '../manifest/nodes.js';
 import { ProjectError } from '../shared/errors.js';
 
+/** What dbt's manifest.nodes holds (sources, unit tests, functions, exposures and the semantic layer's are apart). */
+const IN_DBT_NODES: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
+
 const LEGACY_BEHAVIORS = 'https://docs.getdbt.com/reference/global-configs/legacy-behaviors';
 
 /**
@@ -15,7 +18,7 @@ export function checkResourceNameSpaces(
   flags: Readonly<Record<string, unknown>> | undefined,
   onLog: (message: string, level: 'warn' | 'debug', event?: string) => void,
 ): void {
-  const spaced = [...nodes].filter((n) => n.resourceType !== 'source' && n.name.includes(' '));
+  const spaced = [...nodes].filter((n) => IN_DBT_NODES.has(n.resourceType) && n.name.includes(' '));
   if (spaced.length === 0) return;
   if (flags?.require_resource_names_without_spaces !== false) {
     const list = spaced.map((n) => `  * '${n.uniqueId}' (${n.originalFilePath})`).join('\n');
