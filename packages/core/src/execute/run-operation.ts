@@ -1,7 +1,7 @@
 // `tsdbt run-operation`: a macro called with the warehouse attached, recorded in run_results.json (TsdbtProject.runOperation).
 import type { ProjectHost } from '../project-host.js';
 import type { HookResult } from '../report/events.js';
-import { writeRunResults } from '../report/artifacts.js';
+import { writeRunResults } from '../report/run-results-file.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { ProjectError } from '../shared/errors.js';
 import { runtimeState } from './node-sql.js';

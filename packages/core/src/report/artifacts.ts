@@ -1,5 +1,3 @@
-import type { LoadTimings } from '../load/load-project.js';
-import type { PartialParseReport } from '../load/parse-cache.js';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ProjectError } from '../shared/errors.js';
 import { makeWritableDir } from '../shared/writable-dir.js';
@@ -9,14 +7,13 @@ import type { ProjectAnalysis } from '../analyze/analysis.js';
 import type { ProjectGraph } from '../graph/project-graph.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { CompiledCode, MacroNode, ManifestNode } from '../manifest/nodes.js';
-import { nodeContext, nodeDict, relationNameOf, type NodeContext } from '../manifest/node-dict.js';
+import { nodeContext, nodeDict, type NodeContext } from '../manifest/node-dict.js';
 import { shouldStoreFailures } from '../manifest/store-failures.js';
 import { scrubbingReplacer } from '../shared/secrets.js';
 import { manifestChecksum } from '../state/node-checksum.js';
 import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
 import { BUILTIN_DOCS } from '../manifest/builtin-docs.js';
 import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
-import { adapterResponse, dbtMessage, type HookResult, type NodeResult } from './events.js';
 
 const VERSION = '0.1.0';
 
@@ -286,56 +283,6 @@ function groupMap(manifest: Manifest): Record<string, string[]> {
   return out;
 }
 
-/** target/run_results.json in dbt's v6 shape. */
-export function writeRunResults(
-  targetDir: string,
-  results: readonly NodeResult[],
-  elapsed: number,
-  invocationId: string,
-  args: Record<string, unknown>,
-  secrets: readonly string[] = [],
-  hooks: { readonly before: readonly HookResult[]; readonly after: readonly HookResult[] } = { before: [], after: [] },
-): string {
-  // Project hooks are rows too, as dbt writes them: on-run-start first, on-run-end last, thread 'main'.
-  const hookRow = (h: HookResult) => ({
-    unique_id: h.uniqueId,
-    status: h.status,
-    timing: h.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
-    thread_id: 'main',
-    execution_time: h.executionTime,
-    adapter_response: {},
-    message: h.message,
-    failures: h.status === 'success' ? 0 : 1,
-    compiled: h.sql !== undefined,
-    compiled_code: h.sql ?? null,
-    relation_name: null,
-    batch_results: null,
-  });
-  return writeJson(targetDir, 'run_results.json', {
-    metadata: artifactMetadata('https://schemas.getdbt.com/dbt/run-results/v6.json', invocationId),
-    results: [
-      ...hooks.before.map(hookRow),
-      ...results.map((r) => ({
-        unique_id: r.uniqueId,
-        status: r.status,
-        timing: r.timing.map((t) => ({ name: t.name, started_at: t.startedAt, completed_at: t.completedAt })),
-        thread_id: r.threadId ?? 'Thread-1',
-        execution_time: r.executionTime,
-        adapter_response: adapterResponse(r),
-        message: dbtMessage(r),
-        failures: r.failures ?? null,
-        compiled: r.compiledCode !== undefined,
-        compiled_code: r.compiledCode ?? null,
-        relation_name: r.relationName ?? relationNameOf(r.node),
-        batch_results: r.batchResults ? { successful: r.batchResults.successful, failed: r.batchResults.failed } : null,
-      })),
-      ...hooks.after.map(hookRow),
-    ],
-    elapsed_time: elapsed,
-    args,
-  }, secrets);
-}
-
 /**
  * target/lineage.json: every analysed node's output columns, their ClickHouse types and, per
  * column, the upstream columns it comes from (node, column, kind of dependency). One hop per
@@ -375,39 +322,4 @@ function macroProperties(m: MacroNode, inPackage: (pkg: string, path: string) =>
     docs: { show: m.showDocs ?? true, node_color: null },
     patch_path: m.patchPath ? `${m.packageName}://${inPackage(m.packageName, m.patchPath)}` : null,
   };
-}
-
-/**
- * target/perf_info.json, as `dbt parse` writes it: how long each load phase took, per project and
- * per resource type (tsdbt's parsers are its resource types).
- */
-export function writePerfInfo(targetDir: string, manifest: Manifest, timings: LoadTimings, pathCount: number, partialParse?: PartialParseReport): string {
-  const nodes = [...manifest.nodes.values()];
-  return writeJson(
-    targetDir,
-    'perf_info.json',
-    {
-      path_count: pathCount,
-      parsed_path_count: new Set(nodes.map((n) => n.originalFilePath)).size,
-      node_count: nodes.length,
-      is_partial_parse_enabled: partialParse !== undefined && partialParse.mode !== 'off',
-      // the parse cache (target/partial_parse.bin): cold/warm/off, the nodes rendered again, the renders reused
-      partial_parse: partialParse ? { mode: partialParse.mode, reason: partialParse.reason ?? null, rendered_count: partialParse.rendered.length, reused_count: partialParse.reused } : null,
-      macro_count: manifest.macros.size,
-      read_files_elapsed: timings.readProjectElapsed,
-      load_macros_elapsed: timings.loadMacrosElapsed,
-      parse_project_elapsed: timings.parseProjectElapsed,
-      process_manifest_elapsed: timings.processManifestElapsed,
-      load_all_elapsed: timings.loadAllElapsed,
-      projects: timings.projects.map((p) => ({
-        project_name: p.name,
-        elapsed: p.elapsed,
-        parsed_path_count: Object.values(p.parsers).reduce((a, b) => a + b, 0),
-        parsers: Object.entries(p.parsers).map(([parser, count]) => ({ parser, parsed_path_count: count })),
-      })),
-      _timestamp: new Date().toISOString(),
-    },
-    [],
-    2,
-  );
 }
