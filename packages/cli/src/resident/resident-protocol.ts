@@ -31,16 +31,23 @@ export type ResidentMessage =
   | { readonly decline: string }
   | { readonly exit: number };
 
-/** Splits a stream of text into JSON messages, one a line. */
+/**
+ * Splits a stream of text into JSON messages, one a line. Each chunk is searched for line ends once: a
+ * command's output is one message (`ls` of a 10k-node project: ~0.9 MB) that arrives in 64 KB chunks, and
+ * searching the text gathered so far from its start at every chunk made the client's reading quadratic.
+ */
 export function messageReader<T>(onMessage: (message: T) => void): (chunk: string) => void {
-  let buffered = '';
+  /** The chunks (or their ends) of the line not ended yet. */
+  let open: string[] = [];
   return (chunk) => {
-    buffered += chunk;
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
+    let from = 0;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+      open.push(chunk.slice(from, nl));
+      const line = open.length === 1 ? open[0]! : open.join('');
+      open = [];
+      from = nl + 1;
       if (line) onMessage(JSON.parse(line) as T);
     }
+    if (from < chunk.length) open.push(from ? chunk.slice(from) : chunk);
   };
 }
