@@ -13,7 +13,7 @@ import { scrubbingReplacer } from '../shared/secrets.js';
 import { manifestChecksum } from '../state/node-checksum.js';
 import { EarlierBytesChanged, JsonObjectFile, JsonRecord } from './json-pieces.js';
 import { BUILTIN_DOCS } from '../manifest/builtin-docs.js';
-import { earlierPieces, edgeChanges, idsKey, PIECES, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
+import { earlierPieces, edgeChanges, idsKey, PIECES, readManifestRecord, recordManifest, rewriteManifestMetadata, sameGroupMap, sqlKey, type ManifestSource, type RecordedPieces } from './manifest-reuse.js';
 
 const VERSION = '0.1.0';
 
@@ -107,15 +107,18 @@ export function writeManifest(
   const meta = { ...artifactMetadata('https://schemas.getdbt.com/dbt/manifest/v12.json', invocationId), adapter_type: 'clickhouse', project_name: manifest.projectName };
   const metaJson = JSON.stringify(meta, scrubbingReplacer(secrets));
   const path = join(targetDir, 'manifest.json');
-  if (contentKey !== undefined && !typed && rewriteManifestMetadata(targetDir, path, contentKey, metaJson)) return path;
   // Pieces are recorded (and reused) only for a warm start's nodes written as they are.
   const tracked = source !== undefined && !typed && secrets.length === 0 ? source : undefined;
+  const reusable = contentKey !== undefined && !typed;
+  // What the last write was made of, read once for both ways of reusing it.
+  const recorded = reusable || tracked ? readManifestRecord(targetDir, path) : null;
+  if (reusable && rewriteManifestMetadata(targetDir, path, contentKey, metaJson, recorded)) return path;
   const ids = tracked ? [...manifest.nodes.keys()] : [];
   const nodesKey = tracked ? idsKey(ids) : '';
   // Each node's compiled SQL key (report/manifest-reuse.ts), '' without compiled SQL.
   // A test named as a relation only under --store-failures has another dict: its key says so (a lazy warm node decoded only then).
   const sqlKeys = ids.map((id) => (compiledKeys?.get(id) ?? codeKey(compiled.get(id))) + (storeFailures && id.startsWith('test.') && storedByFlag(manifest.nodes.get(id)!) ? ':stored' : ''));
-  const earlier = tracked ? earlierPieces(targetDir, path, tracked, nodesKey, sqlKeys) : undefined;
+  const earlier = tracked ? earlierPieces(targetDir, path, tracked, nodesKey, sqlKeys, recorded) : undefined;
   // Each node's dict is stringified as it is made (report/json-pieces.ts): the 25,000 dicts and the 50 MB text never exist at once.
   const replacer = scrubbingReplacer(secrets);
   const record = () => new JsonRecord(replacer, tracked !== undefined);
@@ -143,7 +146,9 @@ export function writeManifest(
     earlier?.close();
     throw error;
   }
-  const dictAt: [JsonRecord, number][] = [];
+  // Where each node's dict went: its record and its entry there (two arrays: no pair made per node).
+  const dictRecord: JsonRecord[] = [];
+  const dictEntry: number[] = [];
   // Each node's entries; its dict's text goes to the file at once (streamed `nodes`: ~47 MB of the 10k project's 50 MB).
   const addNodes = () => {
     let i = 0;
@@ -152,7 +157,8 @@ export function writeManifest(
       const key = tracked ? sqlKeys[i]! : '';
       const same = earlier !== undefined && !earlier.changed.has(id);
       const into = node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : byKind[node.resourceType] ?? nodes;
-      if (same && earlier.sqlKeys[i] === key) dictAt.push([into, into.add(earlier.bytes, ...earlier.span(i, 0))]);
+      dictRecord.push(into);
+      if (same && earlier.sqlKeys[i] === key) dictEntry.push(into.add(earlier.bytes, earlier.start(i, 0), earlier.end(i, 0)));
       else {
         const sql = compiled.get(id);
         const dict = nodeDict(node, sql, paths, storeFailures);
@@ -162,12 +168,12 @@ export function writeManifest(
         if (!NO_CHECKSUM.has(node.resourceType)) dict.checksum = manifestChecksum(node);
         const columns = typed?.get(id);
         if (columns?.length) dict.columns = withTypes(dict.columns as Record<string, ColumnDict>, columns);
-        dictAt.push([into, into.set(id, dict)]);
+        dictEntry.push(into.set(id, dict));
       }
-      if (same) parentMap.add(earlier.bytes, ...earlier.span(i, 1));
+      if (same) parentMap.add(earlier.bytes, earlier.start(i, 1), earlier.end(i, 1));
       else parentMap.set(id, (edges?.parents.get(id) ?? graph.parents(id)).sort());
       const children = edges?.children.get(id);
-      if (same && !children) childMap.add(earlier.bytes, ...earlier.span(i, 2));
+      if (same && !children) childMap.add(earlier.bytes, earlier.start(i, 2), earlier.end(i, 2));
       else childMap.set(id, (children ?? graph.children(id)).sort());
       i++;
     }
@@ -236,15 +242,14 @@ export function writeManifest(
   if (tracked) {
     // Where each node's pieces landed, counted from the metadata's end.
     const offsets = new Uint32Array(ids.length * PIECES * 2);
-    const put = (n: number, k: number, [start, end]: [number, number]) => {
-      offsets[(n * PIECES + k) * 2] = start - metadataEnd;
-      offsets[(n * PIECES + k) * 2 + 1] = end - metadataEnd;
+    const put = (n: number, k: number, record: JsonRecord, entry: number) => {
+      offsets[(n * PIECES + k) * 2] = record.start(entry) - metadataEnd;
+      offsets[(n * PIECES + k) * 2 + 1] = record.end(entry) - metadataEnd;
     };
     for (let n = 0; n < ids.length; n++) {
-      const [into, index] = dictAt[n]!;
-      put(n, 0, into.position(index));
-      put(n, 1, parentMap.position(n));
-      put(n, 2, childMap.position(n));
+      put(n, 0, dictRecord[n]!, dictEntry[n]!);
+      put(n, 1, parentMap, n);
+      put(n, 2, childMap, n);
     }
     const groups = at.get('group_map')!;
     pieces = { identity: tracked.identity, ids: nodesKey, offsets, sqlKeys, groupMap: [groups[0] - metadataEnd, groups[1] - metadataEnd] };

@@ -94,10 +94,17 @@ export class JsonRecord {
 
   /** Where entry `i` was written: [start, end) byte offsets in the file (after a write with positions). */
   position(i: number): [number, number] {
-    const piece = this.entries[i * 3]!;
-    const start = this.placed![piece * 2]! + this.entries[i * 3 + 1]!;
+    return [this.start(i), this.end(i)];
+  }
+
+  /** position(i)'s start and end, one number each (no array per entry). */
+  start(i: number): number {
+    return this.placed![this.entries[i * 3]! * 2]! + this.entries[i * 3 + 1]!;
+  }
+
+  end(i: number): number {
     const length = this.entries[i * 3 + 2]!;
-    return [start, length < 0 ? this.placed![piece * 2 + 1]! : start + length];
+    return length < 0 ? this.placed![this.entries[i * 3]! * 2 + 1]! : this.start(i) + length;
   }
 }
 

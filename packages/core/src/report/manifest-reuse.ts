@@ -29,7 +29,7 @@ const HEAD = '{"metadata":';
 /** Pieces per node in the record's offsets: its dict, parent_map and child_map entries. */
 export const PIECES = 3;
 
-interface Recorded {
+export interface Recorded {
   readonly key: string | undefined;
   readonly metadataEnd: number;
   readonly size: number;
@@ -68,6 +68,9 @@ export interface EarlierPieces {
   /** Closes the file (once; later calls do nothing). */
   close(): void;
   span(i: number, k: number): [number, number];
+  /** The span's start and end, one number each (25,000 nodes' three pieces: no array made per piece). */
+  start(i: number, k: number): number;
+  end(i: number, k: number): number;
   /** The bytes of that piece. */
   piece(i: number, k: number): Uint8Array;
   /** group_map's value as written. */
@@ -80,13 +83,14 @@ export const idsKey = (ids: readonly string[]) => createHash('sha1').update(ids.
 /** A key of a compiled SQL text ('' for none). */
 export const sqlKey = (sql: string | undefined) => (sql === undefined ? '' : createHash('sha1').update(sql).digest('base64'));
 
-function readRecord(targetDir: string, path: string): Recorded | undefined {
+/** What the last write of `path` was made of, when the file is still that write (size and mtime as recorded). */
+export function readManifestRecord(targetDir: string, path: string): Recorded | null {
   try {
     const recorded = deserialize(readFileSync(join(targetDir, RECORD_FILE))) as Recorded;
     const s = statSync(path);
-    return s.size === recorded.size && s.mtimeMs === recorded.mtimeMs ? recorded : undefined;
+    return s.size === recorded.size && s.mtimeMs === recorded.mtimeMs ? recorded : null;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -118,8 +122,14 @@ function recordedBytes(path: string, recorded: Recorded): Buffer | undefined {
  * 'in place' when only the metadata's bytes were written over, 'rewritten' when the whole file was
  * written again (the metadata's length changed); false when the contents do not hold.
  */
-export function rewriteManifestMetadata(targetDir: string, path: string, key: string, metadataJson: string): 'in place' | 'rewritten' | false {
-  const recorded = readRecord(targetDir, path);
+export function rewriteManifestMetadata(
+  targetDir: string,
+  path: string,
+  key: string,
+  metadataJson: string,
+  /** The record as readManifestRecord read it just before (a write reads it once: it holds 25,000 SQL keys). */
+  recorded: Recorded | null = readManifestRecord(targetDir, path),
+): 'in place' | 'rewritten' | false {
   if (recorded?.key !== key) return false;
   const head = Buffer.from(HEAD + metadataJson);
   // The pieces' offsets count from the metadata's end: they hold as they are.
@@ -158,8 +168,7 @@ function writeHeadInPlace(path: string, recorded: Recorded, head: Buffer): boole
 }
 
 /** The last write's pieces when it was made from an earlier state of the same warm start, with the same nodes in the same order (and some node's compiled SQL key, `sqlKeys` in node order, the same). */
-export function earlierPieces(targetDir: string, path: string, source: ManifestSource, ids: string, sqlKeys: readonly string[]): EarlierPieces | undefined {
-  const recorded = readRecord(targetDir, path);
+export function earlierPieces(targetDir: string, path: string, source: ManifestSource, ids: string, sqlKeys: readonly string[], recorded: Recorded | null = readManifestRecord(targetDir, path)): EarlierPieces | undefined {
   const pieces = recorded?.pieces;
   if (!pieces || pieces.ids !== ids) return undefined;
   const changed = source.changedSince(pieces.identity);
@@ -189,7 +198,9 @@ export function earlierPieces(targetDir: string, path: string, source: ManifestS
     if (open) closeSync(bytes.fd);
     open = false;
   };
-  return { changed, sqlKeys: pieces.sqlKeys, bytes, span, piece: (i, k) => bytes.read(...span(i, k)), groupMap, close };
+  const start = (i: number, k: number) => base + offsets[(i * PIECES + k) * 2]!;
+  const end = (i: number, k: number) => base + offsets[(i * PIECES + k) * 2 + 1]!;
+  return { changed, sqlKeys: pieces.sqlKeys, bytes, span, start, end, piece: (i, k) => bytes.read(...span(i, k)), groupMap, close };
 }
 
 /** Notes what the manifest.json just written (metadata ending at byte `metadataEnd`) was made of, or forgets it. */
