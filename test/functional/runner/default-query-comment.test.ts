@@ -6,7 +6,7 @@ const setup = openedPerTest();
 
 describe("dbt's default query comment built without rendering it per node", () => {
   it('is exactly what its Jinja renders, for every node and outside nodes (ünïcode names, quotes)', async () => {
-    const { project } = setup({ 'models/a.sql': 'select 1 as x', 'models/ünï "q".sql': "select 'é' as y", 'models/b.sql': "select * from {{ ref('a') }}" });
+    const { project } = setup({ 'models/a.sql': 'select 1 as x', 'models/ünï_"q".sql': "select 'é' as y", 'models/b.sql': "select * from {{ ref('a') }}" });
     const loaded = project.loaded;
     const facts = { profileName: loaded.target.profileName, targetName: loaded.target.name, macroOverrides: () => false };
     let renders = 0;
